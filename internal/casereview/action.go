@@ -1,0 +1,79 @@
+package casereview
+
+import (
+	"context"
+	"time"
+)
+
+// Action is one line of an action plan, owned by one organisation that the recommendation is
+// addressed to.
+type Action struct {
+	ID                   string
+	RecommendationID     string
+	OrganisationID       string
+	Description          string
+	Owner                string // the role or team that owns it, as the plan names it
+	TargetDate           *Date
+	CompletionDate       *Date
+	Outcome              *string
+	ImplementationStatus ImplementationStatus
+	Version              int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}
+
+type ActionDraft struct {
+	RecommendationID string
+	OrganisationID   string
+	Description      string
+	Owner            string
+	TargetDate       *Date
+	CompletionDate   *Date
+	Outcome          *string
+}
+
+// Validate checks d; the store checks that the owner is an addressee of the recommendation.
+func (d *ActionDraft) Validate(today Date) error {
+	var p Problems
+	d.RecommendationID = CheckID(&p, "recommendation_id", d.RecommendationID, true)
+	d.OrganisationID = CheckID(&p, "organisation_id", d.OrganisationID, true)
+	CheckText(&p, "description", d.Description, true, 5000)
+	CheckText(&p, "owner", d.Owner, false, 200)
+	CheckOptionalText(&p, "outcome", d.Outcome, 10000)
+	if d.CompletionDate != nil && today.Before(*d.CompletionDate) {
+		p.Add("completion_date", FieldInvalid, "completion_date (%s) is in the future", d.CompletionDate)
+	}
+	return p.Err()
+}
+
+func (x Action) Draft() ActionDraft {
+	return ActionDraft{RecommendationID: x.RecommendationID, OrganisationID: x.OrganisationID,
+		Description: x.Description, Owner: x.Owner, TargetDate: x.TargetDate, CompletionDate: x.CompletionDate, Outcome: x.Outcome}
+}
+
+type ActionFilter struct {
+	RecommendationID     string
+	OrganisationID       string
+	ImplementationStatus ImplementationStatus
+	TargetFrom           *Date
+	TargetTo             *Date
+	Completed            *bool
+}
+
+func (f *ActionFilter) Validate() error {
+	var p Problems
+	f.RecommendationID = CheckID(&p, "recommendation_id", f.RecommendationID, false)
+	f.OrganisationID = CheckID(&p, "organisation_id", f.OrganisationID, false)
+	if f.ImplementationStatus != "" {
+		CheckEnum(&p, "implementation_status", f.ImplementationStatus, ImplementationStatuses)
+	}
+	return p.Err()
+}
+
+type ActionService interface {
+	CreateAction(ctx context.Context, d ActionDraft) (Action, error)
+	GetAction(ctx context.Context, id string) (Action, error)
+	ListActions(ctx context.Context, f ActionFilter, page PageRequest) (Page[Action], error)
+	UpdateAction(ctx context.Context, id string, version int, d ActionDraft) (Action, error)
+	DeleteAction(ctx context.Context, id string, version int) error
+}

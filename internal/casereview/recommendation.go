@@ -1,0 +1,198 @@
+package casereview
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Recommendation is the core record: what a review asked someone to do, in its own words.
+type Recommendation struct {
+	ID                   string
+	ReviewID             string
+	Number               string // as printed: 1, 3a, R4
+	Title                string
+	Text                 string // verbatim
+	Scope                Scope
+	InterventionType     *string
+	ResponseDue          *Date
+	ResponseStatus       ResponseStatus
+	ImplementationStatus ImplementationStatus
+	OversightStatus      OversightStatus
+	ClosedOn             *Date
+	Addressees           []Addressee
+	Themes               []ThemeAssignment
+	Version              int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}
+
+// Addressee links a recommendation to an organisation that must respond or act.
+type Addressee struct {
+	OrganisationID   string
+	OrganisationName string
+	Role             AddresseeRole
+	RawText          string // the addressee as printed in the report
+	NotifiedOn       *Date
+	AcknowledgedOn   *Date
+}
+
+// ThemeAssignment tags a recommendation with a theme; exactly one is primary.
+type ThemeAssignment struct {
+	Code    string
+	Slug    string
+	Label   string
+	Group   string
+	Primary bool
+	Source  ThemeSource
+}
+
+type RecommendationDraft struct {
+	ReviewID         string
+	Number           string
+	Title            string
+	Text             string
+	Scope            Scope
+	InterventionType *string
+	ResponseDue      *Date
+	Addressees       []AddresseeDraft
+	Themes           []ThemeDraft
+}
+
+type AddresseeDraft struct {
+	OrganisationID string
+	Role           AddresseeRole
+	RawText        string
+	NotifiedOn     *Date
+	AcknowledgedOn *Date
+}
+
+type ThemeDraft struct {
+	Code    string // code (A09) or slug (stalking); the store resolves it
+	Primary bool
+	Source  ThemeSource
+}
+
+// Validate checks everything that needs no database and settles defaults: a theme list with no
+// primary makes its first theme primary, and a theme's source defaults to manual.
+func (d *RecommendationDraft) Validate() error {
+	var p Problems
+	d.ReviewID = CheckID(&p, "review_id", d.ReviewID, true)
+	CheckText(&p, "number", d.Number, true, 20)
+	CheckText(&p, "title", d.Title, false, 300)
+	CheckText(&p, "text", d.Text, true, 20000)
+	CheckEnum(&p, "scope", d.Scope, Scopes)
+	if d.InterventionType != nil && *d.InterventionType == "" {
+		d.InterventionType = nil
+	}
+	if len(d.Addressees) > 100 {
+		p.Add("addressees", FieldTooLong, "at most 100 addressees")
+	}
+	seenOrg := map[string]int{}
+	for i := range d.Addressees {
+		a := &d.Addressees[i]
+		f := fmt.Sprintf("addressees[%d]", i)
+		a.OrganisationID = CheckID(&p, f+".organisation_id", a.OrganisationID, true)
+		CheckEnum(&p, f+".role", a.Role, AddresseeRoles)
+		CheckText(&p, f+".raw_text", a.RawText, false, 500)
+		if a.NotifiedOn != nil && a.AcknowledgedOn != nil && a.AcknowledgedOn.Before(*a.NotifiedOn) {
+			p.Add(f+".acknowledged_on", FieldOrder, "acknowledged_on (%s) is before notified_on (%s)", a.AcknowledgedOn, a.NotifiedOn)
+		}
+		if a.OrganisationID != "" {
+			if j, dup := seenOrg[a.OrganisationID]; dup {
+				p.Add(f+".organisation_id", FieldDuplicate, "the same organisation is already addressees[%d]", j)
+			}
+			seenOrg[a.OrganisationID] = i
+		}
+	}
+	if len(d.Themes) > 20 {
+		p.Add("themes", FieldTooLong, "at most 20 themes")
+	}
+	primaries := 0
+	seenTheme := map[string]int{}
+	for i := range d.Themes {
+		t := &d.Themes[i]
+		f := fmt.Sprintf("themes[%d]", i)
+		if t.Code == "" {
+			p.Add(f+".code", FieldRequired, "%s.code is required", f)
+		} else if j, dup := seenTheme[t.Code]; dup {
+			p.Add(f+".code", FieldDuplicate, "theme %s is already themes[%d]", t.Code, j)
+		} else {
+			seenTheme[t.Code] = i
+		}
+		if t.Source == "" {
+			t.Source = "manual"
+		}
+		CheckEnum(&p, f+".source", t.Source, ThemeSources)
+		if t.Primary {
+			primaries++
+		}
+	}
+	if primaries > 1 {
+		p.Add("themes", FieldInvalid, "only one theme can be primary; %d are", primaries)
+	}
+	if primaries == 0 && len(d.Themes) > 0 {
+		d.Themes[0].Primary = true
+	}
+	return p.Err()
+}
+
+func (x Recommendation) Draft() RecommendationDraft {
+	d := RecommendationDraft{ReviewID: x.ReviewID, Number: x.Number, Title: x.Title, Text: x.Text, Scope: x.Scope,
+		InterventionType: x.InterventionType, ResponseDue: x.ResponseDue}
+	for _, a := range x.Addressees {
+		d.Addressees = append(d.Addressees, AddresseeDraft{OrganisationID: a.OrganisationID, Role: a.Role,
+			RawText: a.RawText, NotifiedOn: a.NotifiedOn, AcknowledgedOn: a.AcknowledgedOn})
+	}
+	for _, t := range x.Themes {
+		d.Themes = append(d.Themes, ThemeDraft{Code: t.Code, Primary: t.Primary, Source: t.Source})
+	}
+	return d
+}
+
+type RecommendationFilter struct {
+	ReviewID             string
+	ReviewType           string
+	PartnershipID        string
+	OrganisationID       string
+	AddresseeRole        AddresseeRole
+	Theme                string // code or slug
+	Scope                Scope
+	InterventionType     string
+	ResponseStatus       ResponseStatus
+	ImplementationStatus ImplementationStatus
+	OversightStatus      OversightStatus
+	DueFrom              *Date
+	DueTo                *Date
+}
+
+func (f *RecommendationFilter) Validate() error {
+	var p Problems
+	f.ReviewID = CheckID(&p, "review_id", f.ReviewID, false)
+	f.PartnershipID = CheckID(&p, "partnership_id", f.PartnershipID, false)
+	f.OrganisationID = CheckID(&p, "organisation_id", f.OrganisationID, false)
+	if f.AddresseeRole != "" {
+		CheckEnum(&p, "addressee_role", f.AddresseeRole, AddresseeRoles)
+	}
+	if f.Scope != "" {
+		CheckEnum(&p, "scope", f.Scope, Scopes)
+	}
+	if f.ResponseStatus != "" {
+		CheckEnum(&p, "response_status", f.ResponseStatus, ResponseStatuses)
+	}
+	if f.ImplementationStatus != "" {
+		CheckEnum(&p, "implementation_status", f.ImplementationStatus, ImplementationStatuses)
+	}
+	if f.OversightStatus != "" {
+		CheckEnum(&p, "oversight_status", f.OversightStatus, OversightStatuses)
+	}
+	return p.Err()
+}
+
+type RecommendationService interface {
+	CreateRecommendation(ctx context.Context, d RecommendationDraft) (Recommendation, error)
+	GetRecommendation(ctx context.Context, id string) (Recommendation, error)
+	ListRecommendations(ctx context.Context, f RecommendationFilter, page PageRequest) (Page[Recommendation], error)
+	UpdateRecommendation(ctx context.Context, id string, version int, d RecommendationDraft) (Recommendation, error)
+	DeleteRecommendation(ctx context.Context, id string, version int) error
+}

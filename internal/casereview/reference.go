@@ -1,0 +1,61 @@
+package casereview
+
+import "context"
+
+// Reference data comes from the embedded taxonomy file and is seeded into the database at start.
+
+type ReviewType struct {
+	Code                string
+	Label               string
+	Description         string
+	DefaultResponseDays int
+}
+
+type InterventionType struct {
+	Code        string
+	Label       string
+	Description string
+}
+
+type Theme struct {
+	Code            string
+	Slug            string
+	Group           string
+	Label           string
+	Definition      string
+	Keywords        []string
+	Crosswalks      []Crosswalk
+	Active          bool // false once a newer taxonomy drops it; existing assignments stay
+	TaxonomyVersion int
+}
+
+// Crosswalk maps a native code of another system (a PFD report category, a CDOP category) to a theme.
+type Crosswalk struct {
+	Scheme     string
+	NativeCode string
+}
+
+type ReferenceService interface {
+	ListReviewTypes(ctx context.Context) ([]ReviewType, error)
+	GetReviewType(ctx context.Context, code string) (ReviewType, error)
+	ListInterventionTypes(ctx context.Context) ([]InterventionType, error)
+	ListThemes(ctx context.Context, group string) ([]Theme, int, error)
+	GetTheme(ctx context.Context, codeOrSlug string) (Theme, error)
+}
+
+// Health is what readiness reports.
+type Health struct {
+	SchemaVersion int64
+	Dialect       string
+}
+
+// Service is everything the API needs from storage.
+type Service interface {
+	ReferenceService
+	PartnershipService
+	OrganisationService
+	ReviewService
+	RecommendationService
+	ActionService
+	Ready(ctx context.Context) (Health, error)
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+type actionRow struct {
+	ID                   string    `gorm:"column:id;primaryKey"`
+	RecommendationID     string    `gorm:"column:recommendation_id"`
+	OrganisationID       string    `gorm:"column:organisation_id"`
+	Description          string    `gorm:"column:description"`
+	Owner                string    `gorm:"column:owner"`
+	TargetDate           nullDate  `gorm:"column:target_date"`
+	CompletionDate       nullDate  `gorm:"column:completion_date"`
+	Outcome              *string   `gorm:"column:outcome"`
+	ImplementationStatus string    `gorm:"column:implementation_status"`
+	Version              int       `gorm:"column:version"`
+	CreatedAt            time.Time `gorm:"column:created_at"`
+	UpdatedAt            time.Time `gorm:"column:updated_at"`
+}
+
+func (actionRow) TableName() string { return "actions" }
+func (r actionRow) rowID() string   { return r.ID }
+
+func (r actionRow) domain() casereview.Action {
+	return casereview.Action{ID: r.ID, RecommendationID: r.RecommendationID, OrganisationID: r.OrganisationID,
+		Description: r.Description, Owner: r.Owner, TargetDate: r.TargetDate.ptr(), CompletionDate: r.CompletionDate.ptr(),
+		Outcome: r.Outcome, ImplementationStatus: casereview.ImplementationStatus(r.ImplementationStatus),
+		Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+func (r *actionRow) apply(d casereview.ActionDraft) {
+	r.RecommendationID, r.OrganisationID, r.Description, r.Owner = d.RecommendationID, d.OrganisationID, d.Description, d.Owner
+	r.TargetDate, r.CompletionDate, r.Outcome = dateOf(d.TargetDate), dateOf(d.CompletionDate), d.Outcome
+}
+
+// checkAction enforces that the owner is an addressee of the recommendation. The schema's
+// composite foreign key says the same; checking first gives the caller a field-level answer.
+func checkAction(t *tx, d casereview.ActionDraft) error {
+	var n int64
+	if err := t.db.Table("addressees").Where("recommendation_id = ? AND organisation_id = ?", d.RecommendationID, d.OrganisationID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n == 0 {
+		return casereview.Invalid("organisation_id", "not_addressee",
+			"organisation %s is not an addressee of this recommendation; add it as an addressee first", d.OrganisationID)
+	}
+	return nil
+}
+
+func (s *Store) CreateAction(ctx context.Context, d casereview.ActionDraft) (casereview.Action, error) {
+	rec, ok := casereview.NormaliseID(d.RecommendationID)
+	if !ok {
+		return casereview.Action{}, casereview.NotFound("recommendation")
+	}
+	d.RecommendationID = rec
+	if err := d.Validate(s.today()); err != nil {
+		return casereview.Action{}, err
+	}
+	row := actionRow{ID: newID(), Version: 1, ImplementationStatus: "not_started"}
+	row.apply(d)
+	err := s.inTx(ctx, func(t *tx) error {
+		var n int64
+		if err := t.db.Table("recommendations").Where("id = ?", rec).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			return casereview.NotFound("recommendation")
+		}
+		if err := checkAction(t, d); err != nil {
+			return err
+		}
+		row.CreatedAt, row.UpdatedAt = t.now, t.now
+		t.touch(journalAction, row.ID)
+		t.touch(journalRecommendation, rec)
+		return t.db.Create(&row).Error
+	})
+	return row.domain(), err
+}
+
+func (s *Store) GetAction(ctx context.Context, id string) (casereview.Action, error) {
+	id, ok := casereview.NormaliseID(id)
+	if !ok {
+		return casereview.Action{}, casereview.NotFound("action")
+	}
+	var row actionRow
+	if err := s.read.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+		return casereview.Action{}, notFoundAs(err, "action")
+	}
+	return row.domain(), nil
+}
+
+func (s *Store) ListActions(ctx context.Context, f casereview.ActionFilter, page casereview.PageRequest) (casereview.Page[casereview.Action], error) {
+	if err := f.Validate(); err != nil {
+		return casereview.Page[casereview.Action]{}, err
+	}
+	query := func() *gorm.DB {
+		q := s.read.WithContext(ctx).Model(&actionRow{})
+		if f.RecommendationID != "" {
+			q = q.Where("recommendation_id = ?", f.RecommendationID)
+		}
+		if f.OrganisationID != "" {
+			q = q.Where("organisation_id = ?", f.OrganisationID)
+		}
+		if f.ImplementationStatus != "" {
+			q = q.Where("implementation_status = ?", f.ImplementationStatus)
+		}
+		if f.TargetFrom != nil {
+			q = q.Where("target_date >= ?", dateOf(f.TargetFrom))
+		}
+		if f.TargetTo != nil {
+			q = q.Where("target_date <= ?", dateOf(f.TargetTo))
+		}
+		if f.Completed != nil {
+			if *f.Completed {
+				q = q.Where("completion_date IS NOT NULL")
+			} else {
+				q = q.Where("completion_date IS NULL")
+			}
+		}
+		return q
+	}
+	rows, total, next, err := listPage[actionRow](query, "actions", page)
+	out := casereview.Page[casereview.Action]{Total: total, NextCursor: next, Items: []casereview.Action{}}
+	for _, r := range rows {
+		out.Items = append(out.Items, r.domain())
+	}
+	return out, err
+}
+
+func (s *Store) UpdateAction(ctx context.Context, id string, version int, d casereview.ActionDraft) (casereview.Action, error) {
+	if err := d.Validate(s.today()); err != nil {
+		return casereview.Action{}, err
+	}
+	var row actionRow
+	err := s.inTx(ctx, func(t *tx) error {
+		if err := lockRow(t, &row, id, version, "action", func(r *actionRow) int { return r.Version }); err != nil {
+			return err
+		}
+		d.RecommendationID = row.RecommendationID // an action never moves between recommendations
+		if err := checkAction(t, d); err != nil {
+			return err
+		}
+		row.apply(d)
+		row.Version++
+		row.UpdatedAt = t.now
+		t.touch(journalAction, row.ID)
+		t.touch(journalRecommendation, row.RecommendationID)
+		return t.db.Save(&row).Error
+	})
+	return row.domain(), err
+}
+
+func (s *Store) DeleteAction(ctx context.Context, id string, version int) error {
+	return s.inTx(ctx, func(t *tx) error {
+		var row actionRow
+		if err := lockRow(t, &row, id, version, "action", func(r *actionRow) int { return r.Version }); err != nil {
+			return err
+		}
+		t.touch(journalAction, row.ID)
+		t.touch(journalRecommendation, row.RecommendationID)
+		return t.db.Delete(&row).Error
+	})
+}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// Entity types recorded in the change journal.
+const (
+	journalPartnership    = "partnership"
+	journalOrganisation   = "organisation"
+	journalReview         = "review"
+	journalRecommendation = "recommendation"
+	journalAction         = "action"
+	journalTheme          = "theme"
+)
+
+// tx is one write transaction. Changes note what they touched; the journal rows are appended at
+// commit time, after taking the journal head's row lock. Taking that lock last means no
+// transaction waits for another row while holding it, so writers cannot deadlock on it, and
+// because it is held until commit, sequence numbers become visible strictly in order.
+type tx struct {
+	db      *gorm.DB
+	now     time.Time
+	touched []journalEntry
+	seen    map[journalEntry]bool
+}
+
+type journalEntry struct{ typ, id string }
+
+func (t *tx) touch(typ, id string) {
+	e := journalEntry{typ, id}
+	if t.seen[e] {
+		return
+	}
+	t.seen[e] = true
+	t.touched = append(t.touched, e)
+}
+
+type journalRow struct {
+	Seq        int64     `gorm:"column:seq;primaryKey"`
+	EntityType string    `gorm:"column:entity_type"`
+	EntityID   string    `gorm:"column:entity_id"`
+	CreatedAt  time.Time `gorm:"column:created_at"`
+}
+
+func (journalRow) TableName() string { return "change_journal" }
+
+func (t *tx) flush() error {
+	if len(t.touched) == 0 {
+		return nil
+	}
+	var last int64
+	err := t.db.Raw("UPDATE journal_head SET seq = seq + ? WHERE id = 1 RETURNING seq", len(t.touched)).Scan(&last).Error
+	if err != nil {
+		return fmt.Errorf("advance journal head: %w", err)
+	}
+	rows := make([]journalRow, len(t.touched))
+	first := last - int64(len(t.touched)) + 1
+	for i, e := range t.touched {
+		rows[i] = journalRow{Seq: first + int64(i), EntityType: e.typ, EntityID: e.id, CreatedAt: t.now}
+	}
+	if err := t.db.Create(&rows).Error; err != nil {
+		return fmt.Errorf("append change journal: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in one write transaction and appends the journal before commit. An error from fn
+// rolls everything back, journal included.
+func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
+	err := s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		t := &tx{db: db, now: s.now().UTC(), seen: map[journalEntry]bool{}}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flush()
+	})
+	return translate(err)
+}
+
+// translate turns database errors into domain errors. The store checks references and
+// uniqueness itself so callers get field-level messages; these are the backstops for a race
+// between that check and the write.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *casereview.Error
+	switch {
+	case errors.As(err, &de):
+		return err
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return &casereview.Error{Code: casereview.CodeNotFound, Message: "not found", Err: err}
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return &casereview.Error{Code: casereview.CodeConflict, Message: "a record with the same unique values already exists", Err: err}
+	case errors.Is(err, gorm.ErrForeignKeyViolated):
+		return &casereview.Error{Code: casereview.CodeConflict, Message: "the change would leave a reference dangling", Err: err}
+	case errors.Is(err, gorm.ErrCheckConstraintViolated):
+		return &casereview.Error{Code: casereview.CodeInvalid, Message: "a value breaks a rule of the schema", Err: err}
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the request took too long", Err: err}
+	}
+	return &casereview.Error{Code: casereview.CodeInternal, Message: "internal error", Err: err}
+}
+
+// JournalEntry is one row of the change journal, as tests and (later) the indexer read it.
+type JournalEntry struct {
+	Seq        int64
+	EntityType string
+	EntityID   string
+}
+
+// JournalAfter returns up to limit journal rows with a sequence above after, in order.
+func (s *Store) JournalAfter(ctx context.Context, after int64, limit int) ([]JournalEntry, error) {
+	var rows []journalRow
+	err := s.read.WithContext(ctx).Where("seq > ?", after).Order("seq").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]JournalEntry, len(rows))
+	for i, r := range rows {
+		out[i] = JournalEntry{Seq: r.Seq, EntityType: r.EntityType, EntityID: r.EntityID}
+	}
+	return out, nil
+}
