@@ -810,6 +810,9 @@ type UpdateReviewJSONRequestBody = ReviewUpdate
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// GetIndex A short page that says what this service is and where its API lives
+	// (GET /)
+	GetIndex(c *gin.Context)
 
 	// (GET /api/v1/actions)
 	ListActions(c *gin.Context, params ListActionsParams)
@@ -919,6 +922,19 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(c *gin.Context)
+
+// GetIndex operation middleware
+func (siw *ServerInterfaceWrapper) GetIndex(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetIndex(c)
+}
 
 // ListActions operation middleware
 func (siw *ServerInterfaceWrapper) ListActions(c *gin.Context) {
@@ -2212,6 +2228,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 		ErrorHandler:       errorHandler,
 	}
 
+	router.GET(options.BaseURL+"/", wrapper.GetIndex)
 	router.GET(options.BaseURL+"/healthz", wrapper.GetHealthz)
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadyz)
 	router.GET(options.BaseURL+"/api/v1/openapi.yaml", wrapper.GetOpenAPISpec)
@@ -2248,6 +2265,33 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type GetIndexRequestObject struct {
+}
+
+type GetIndexResponseObject interface {
+	VisitGetIndexResponse(w http.ResponseWriter) error
+}
+
+type GetIndex200TexthtmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetIndex200TexthtmlResponse) VisitGetIndexResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
 
 type ListActionsRequestObject struct {
 	Params ListActionsParams
@@ -4268,6 +4312,9 @@ func (response GetReadyz503JSONResponse) VisitGetReadyzResponse(w http.ResponseW
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
+	// GetIndex A short page that says what this service is and where its API lives
+	// (GET /)
+	GetIndex(ctx context.Context, request GetIndexRequestObject) (GetIndexResponseObject, error)
 
 	// (GET /api/v1/actions)
 	ListActions(ctx context.Context, request ListActionsRequestObject) (ListActionsResponseObject, error)
@@ -4424,6 +4471,30 @@ type strictHandler struct {
 	ssi         StrictServerInterface
 	middlewares []StrictMiddlewareFunc
 	options     StrictGinServerOptions
+}
+
+// GetIndex operation middleware
+func (sh *strictHandler) GetIndex(ctx *gin.Context) {
+	var request GetIndexRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetIndex(ctx, request.(GetIndexRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetIndex")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetIndexResponseObject); ok {
+		if err := validResponse.VisitGetIndexResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
 }
 
 // ListActions operation middleware
@@ -5461,82 +5532,83 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7F3rktw2dn4VFJMqWxXOTRon69GvWdm7O1lnrRpNnFRZqm40ebobKxKgALBbbdVU5WnyYHmSFABeQBK8",
-	"9mXkZH5pRIK4nOt3DnDQX7yAxQmjQKXwbr54a8AhcP3njw94pf4NQQScJJIw6t14D2tAHALGw28E2gAX",
-	"hNFzz/dEsIYYq/Zyl4B34wnJCV15j4++9xMLsPm83tt/rIEDkmtAFLZZvygiGxDdfT76XoI5jkFmk32T",
-	"csG4e7pzCp/lLNAt5ogt9XgJhw1hqUAJXoEajKjmn1LgO8/3KI7VeOabntXd/aCe688TLNfl1yT0fI/D",
-	"p5RwCL0byVOwe1oyHmPp3XhpqlvWeva9z2crdtZ4erf8NyyDtXupimf5CjPmoAUQukLBGtMVhOfoPpvQ",
-	"a4Sp2AKHEF2//AParoEivBBAZUENIwzlgu6WZ2bsHnaTmMjm/N7iFSBBfgMfXSHJ0MvLS/RtCEucRhJ9",
-	"d/mijQmR7s4eMsafSZzG3s3Ly0vfiwk1/7sqaEiohBVwIygcRMKoAC0nbzlbRBCrPwNGJVA9UZwkETEy",
-	"epGYFv/0d2EEthz2HzksvRvvHy5Klbkwb8VF3q8esbruW4ru//QGfX/93b+grPNzTafsW9X1bZDrR8JZ",
-	"AlwSM101UgTq3SzEEipiox/4Hk2jCC8iyAWsITABBywhnGHZ+PxMkhhcoldZwZfmexIOkmCiZh8DlZq0",
-	"MyGxTIWzQ8ZXmBJh2g3snaUyYLEmSi8R2JaCwzzcswgQ40gCjpFcY4nYlgqtPtiwxNGXMlNxDDQcNVuJ",
-	"+QrkdDamSTiajZkJsCheaoZtmn7NbVV9YU3GVGUjJ2wbq8spVOSwspoPxcTZ4u8QSDVxow9v9BdaQcOQ",
-	"qCc4emvpxxJHAvzxKlOlU5uhrelAjD//BHQl197Nd5fK7uwvw20jW4LdLshjBWzI0DWh6OZ9O9+UpW/a",
-	"MiIhrv7RZVAzi/hYDII5xzv1f8ubD1J9ySSOKhQhVP7ztef36oSeZ95B+3L/PQmPIqbdKxsotieR0uHm",
-	"97BmsVWKm5wKQw5CgEMucfCRsm0E4QrCmSHaaONMmSRLMv37Se7P/sZgJQd9Od7OJHyWbryIc7IgLFDC",
-	"lSaEiFDtADkkjEunA2QR9Opv3rNysQMsS3M12TjWEj50MfaOJqkcqYQDWD9MF3r4P1ChDqWZNs9bmTfW",
-	"9OvvOjlwn/UMVKHxX70IsPpQpIkSJDPhJeMzQs2yqk6knOEbzoTY4uhjU1cplmQDs4CFbmnX0jdgeVk7",
-	"v9Kha3F/IhCFP3JufE3dhJtZVNUqH8ZHhG5wREIfpVSJGZ1tcJSCjyRjs4jRlY8ok7MlS2noozA1IQiU",
-	"zZdq7P/5r/92qaB+1xz8X9/9/DekotA8CNTtfATnq/NS2cWvVx/OM+Vq9ByDEJn/7qahmYJvyFB+56Li",
-	"XwBHct2kYIglXmDh5mUIEpOonc14ZsHbXt/ue63RR102TDvXOu6oBL4Bqqj9oF+2ycRotxzhBUT9k8uI",
-	"bVr347H6hH8iQu6LzBpEaGA0J45yTe9ny8o4HHNEsKjNsIkfauhwSrQ70OG2+tgEc6CyxWT3+n4BgTTm",
-	"pYvq70yr0wSCmf/NGVDMcWo4Z/N5UlA3SRRyflmR20tn4NbJv2Eut2RiLfmD3uWk61bsjORZP31EPESE",
-	"VVG+rzvOsqc6KdraS3665aXKb0UlxCFmGzBpJNPWIJ8RdqFfzgYEPW8xlxS4WJPEYV05YI17vh4D+5HQ",
-	"sDfRWq7pr6p5F59OZyn1zH2bplNNpbW+aZZyIltz2tfNV53eHX6xx866DZ4et4cQf83mlgcWAYvjlBK5",
-	"mwm8BLmbJZag+556uEoxDwldzYI1iUIOtKsNDtNIitmCYa4BrfpkFgKW6xnbAN8Q2M4STDXiChhnFPhM",
-	"0VmFrXIN3BnFWPM/hLW2dfnrNtbWTKfZ6j0leA/5bK6l3C6qRS7twQmoaHE4Y60I07EoQoXENGjJ7cCn",
-	"FETuiJq+oh7wWMGQJDKCDrL2xSH6bd6N3xUz3Vc2FRx+qIhKh+eGi2Seyz9FTExPxB3Ruw3fDCNWhDXL",
-	"+dGfg0zjhWuP67bI7N2gKx+9wj66v3YmFLXHWq1l19zy3dRZmE7bxyo66BxE29yBhBUBS3rzke90IyUv",
-	"zmToL8AXWJLYuXO3hniEdD6o5rdCkBVV3HbJaLv2nWSXLyduITOlImvq5CRtMqt9n68hPL6t2QURp8Ki",
-	"qhWZhoz2MDQmuey0zw5V7VDNig/yx6vXwATwcP1pDTRypWqqQ6ZAVXfqDKz305xWohfqY03hVT/idAu+",
-	"LfD9kncIKFfziF83mqtOdhqgO5nijfCRB3Zs09Xo5EozAPbea01xHkeKiVDm++tEWDQgIVA52wHuUhwL",
-	"B1tR4VC4kaSLiIj1dArUjtkELKXSjdI5LIFDO/xPGJezlEeDZL/EW93GSbH+nWmrvkrjGPOdW1Jzkapt",
-	"LKvHiHGUCEhDRnfxa0RhAxxhxAFHKAv9h4YeB0dFvrchgixIROSujx6/lC2daCoLhGpyZLOuESVVhm8R",
-	"h+k4SbFv6sGpPuUeZvMaari/2rUN1aeLQ+GSpWYWpri6dEM0W+061KyqFT9kJ11tMjujmSEK1wN8SlWq",
-	"p/MMBkLqNcr2EpuaU1EO9yo4qPaBdK3BnSoYoCHtAn0Y2KWd2tcOtyzzW0t5WlJD6CzhbKUwkj5hsYiJ",
-	"VFZhyfjsE/YsxfB8b0vkOuR46z5tYUYcvZutxWBWgia8a8k0HX/ju2067fQ91Fa4Rbvpm+Cmk6mHCPfD",
-	"Y4NN+OGR1FSTPm1BR0JS06z3cOBTNcUDkPu7PN4oDmGxAEfa2q60TGVnnvSfLnPwrthgzHtIWES0kaZr",
-	"MZM8FQqGkGDh+d4q8XwPx4s0wsaOR7jYcBEzAXxDAp30ibDZZLGfrVkqDMsSzhY4U+WEE8Goeg9hGuRP",
-	"g0QoYMSlNncJBARHRMhZiPMe1WzYBrgOgmYhKHGMzc4rh1UaYbMJ375f85CfHKsfEZRkYzNnwVgEWIft",
-	"reYxyE+wDTcl5aE3h4MKYUkoaTWhK87SxPnmI+y2jIcjd1LaTLLviShdtRzj/cwoi3ez4cnIzKLrLvM1",
-	"2Aa+WLK1jApp/Zw5juFdhraemB3u7toJ3E6qhJOaJbAkp5WOgqU8qChwjGlqNDg1QUS6WoFQwOuDP8xn",
-	"ZhTOKZtTOp9gMegAmk05ZOs+Jqk71hBURYrZFEcSsaBVtWtDsaK27IWPFOn0MAXtBpGulSCHwA7G3rgS",
-	"NeNVqcCVQ9Tgl4pPycWsAujFGnP9h3bGgUvSNEhYMleMEaeRJGd4BTTY6VPkgkjGd4gtUYAFnGUxSDXu",
-	"FTcoZDEISQK0ZjFR+COLVoSPtFN5T+1de5Rwpf5B0QphGiIBXFd1qoFqnyO9o18+rHRmjgC8p3Zf2Va/",
-	"+EYXi5pUo1rEMpUpB9OdyI7Ji/P39D19w2jWTty8p2dIH8clVPfGUvk6P9prjuUK/Qplu7howcIdwlxN",
-	"W7EKwtfqEQGhH+oqSHM4X5Df4Fx1r3eNzeuiwnDeVss4f430cWT9BplNahRgzncIUzQ3D+ZIuVVdCfee",
-	"Ip2oEQhwsEZsuQSqSaXnrsdXaiCQxB8BzfX85nqlmCKW4E8poHlWdOsjDjLlFM21pM59NNchkGlfqc/1",
-	"TRcc1PiMh7pAlcJWUWhJuJB65HvAocg7VdP/8QGv5q+RyY4Y9oUQgfo7ToVEAmiIiEQLHHxUNJzntaxz",
-	"9O311UtT/kokIkKNKySOwC/rYvULpKE2Xb0wtN8AV9JtAg5NSMWq+X+e3Rt+nt2F8/P3ynsp+ETNIees",
-	"pFXZTE5AKtNWAkNPCW2mHLdv76wc0I13dX55fqk3aROgOCHejffq/PL8lQ6s5VpbmwuckIvN1YWpXNSP",
-	"VqDtlLJSmu93oXfjKbbdZm2qddS/fnFW4LrqAjsKgN2dNCsKRnfRtvc4uqOs6GjJWew5S7Kd6aO2kuzO",
-	"MSQ72ghZCRk4aVn4SfW1yw+VfL8wBdsDGmZV9o8falXVLy8vOyqqx1VSWyWErmJqXa+vrHAm5eeKaNdm",
-	"fFe3xTytEm3lKFdK3L1cVT6ohzX9ufhCwkfj3xSVm3r0g35+m9cJ1xSph5R5Gb+DlteutJtmdLbY6xGL",
-	"9b3rq5fj2r/8w77E9N2G588gC2odWX5csvNQVHWfq/CzedOFq9us2YVuozsdR/8W+owUlh+0nCT5xQ9V",
-	"sprU0UHkUHuuP7Jwd2B2ZNmtxypwlTyFxycRBTOfcE85uBynV0fX25PruWU07f147b+68Ue9iEgc0yQ4",
-	"q6BcziWKkL0OvU0iziuLLxOJleVnsOx8h+OodeF/BvlzAvT27d27BIJxK8477rwTp2nvsvFQyII01ne7",
-	"PNpZSu9hTQTSCbUlKbJt+VqL2dd4bUO5bjb/XGk5CGwWpUajUV1ZltHzcf1eGi7zcknVE2Jc4wuKdNVI",
-	"y600n/oG+T1hrkZpUSfyqrB/P/xVlSTtGJlwyJLZ0K5ULB3HXTkq1QY5raujzMDFBzOr6a6reh1XV/ui",
-	"3UR39/0R3VeHDLUZqoF4viZkXy2qH0veY0cBpU8xy9JpIIuWiDK5JnSFtAcVSAfG7Xag1YHWbcAJTGKb",
-	"c7Vn/TQhhcN+HjywOKBCHNdeP02Q0Scov4tQ4+jG5EShSYcvsM4ndGPWt3bDQZA1q/7cA3P+fwCZ9YLI",
-	"Toxpc2s/iFnhex/CfFspEj2GwWrW954YX1YKSZ/h5Vj5abEoA8FlVb6eseVkbGkbCHNx5xoLRFm+vet1",
-	"GIA2aFlX/uPbwTZgaU35aXBl02geHFYeThWOaqSfBlT2yMgzpjwhpmx3ALUTLJ2o8r7WduDGe1mxODod",
-	"mn2cHb+fkk2tntcfAW/z8r0QSYbkmohKqNwCdkceEKhdJE/kGtV6uEGMRjtznSURKLvwzjV0UaE4yxqN",
-	"GNl5kM15ICC7cnA0J/Ji7PHnJRo1kpPEqF4C/nTnNhxF5qP7CFM47sEPNcCBTn38nsI7R510Z4RXM577",
-	"BXl1S9wX59VKsI+DIpx3Fpw42qvXmj8HfBNkqd3lDwz7GuL2HPlNj/yqLKgEf7g41dhlGNriP4dROImt",
-	"bIsCawvdKohDpLDu8dXnXM19AU8TJzrt7sFDxYOqz7Ht/NMEjP0S9RwzniBmLM3VG/17S9lB/9doXipt",
-	"dujdqO3cNyfMV2QD1EcckggH5hextmsWARIgvT18k30YfJpidqAo6zDnsQ4OPg1qaj84+PtBS9fHRUul",
-	"pN+GuuTDCNpZEmGKIkLBR2xLIUSLHWIU8s2uqox+Yzszr+eEoclnDDhbWFZli+M68Uopect5QuvCBVE/",
-	"fHdvvTPuXa6BcBSWlyyY6pItoSHbVnGN8xiiTaOLLwEL4bHrNKJVv+7OR1V/0C6rJ2z/Sbt6CP7hJORv",
-	"x08FeSeA4ceBxB4iiwPTfadJ1TlTTJPTKZWrbCYkl8o7QMYvu7gp4Kj5nHKYA2V12o8CyPzmJJsu/+cP",
-	"BlhXvPRkjLQu7ZspMgrZnyHSt8UcK2Kwbmk6eUbIXIPznAkaIStNqz8485OJ0XPGZ5+Mj3HklW3++naa",
-	"S8G7cc/xwWE3MnmqlI1lAI+QqjmAvB/L4D5VaqZNFJ5TMifcxnca8/Ku1VYE/5BfXF2T6BpK8dEfFXB7",
-	"0wLY8ktXniZWKi8tcRukGISPCM13sUPg00CWXVcGJjGN8jtJ+oNXw4wBYetDtpPeyZE3ai3f3l5+/yLf",
-	"l0ffComjj4SuXuRc+orj2+x+GLcD0aQ6bFC71r/R91sX3f+SNTniqrNfCmw7F8dZAEIgIhCOyAbqCZWf",
-	"yAaouROxtYaRAw53v3VnRXSLJ1mlHhtJhgTwjeHwd5evTjDw35hEmjTNJBUOiSIq+jb/uUbVMFjjRQQ6",
-	"lR2TFVd+7EUr2fUPV/FNrqj6nj3vQnv77IMvzYyAik6bCQ5hP68e97de5Ma+8qiKGK1XebrR7rmc/+OH",
-	"x/8NAAD//w==",
+	"7F3rktw2dn4VFJOqlSqcmzRO1qNfs7I3nqx2rRpNnFRZqm40ebqJFQlQANittmqq8jR5sDxJCgDZBEnw",
+	"2peRE/2xRySIy7l+5wAH/cULWJIyClQK7+aLFwEOges/f3zAK/X/EETASSoJo96N9xAB4hAwHv5BoDVw",
+	"QRg993xPBBEkWLWX2xS8G09ITujKe3z0vTcswObzem//EQEHJCNAFDZ5vygmaxDdfT76Xoo5TkDmk32d",
+	"ccG4e7pzCp/lLNAt5ogt9XgphzVhmUApXoEajKjmnzLgW8/3KE7UeOabntXd/aCe689TLKPyaxJ6vsfh",
+	"U0Y4hN6N5BnYPS0ZT7D0brws0y1rPfve57MVO2s8vVv+Fcsgci9V8axYYc4ctABCVyiIMF1BeI7u8wm9",
+	"QpiKDXAI0fWLP6JNBBThhQAqd9QwwlAu6G55ZsbuYTdJiGzO7y1eARLkN/DRFZIMvbi8RM9CWOIslui7",
+	"y+dtTIh1d/aQCf5Mkizxbl5cXvpeQqj519WOhoRKWAE3gsJBpIwK0HLylrNFDIn6M2BUAtUTxWkaEyOj",
+	"F6lp8U9/F0Zgy2H/kcPSu/H+4aJUmQvzVlwU/eoRq+u+pej+z6/R99ff/QvKOz/XdMq/VV3fBoV+pJyl",
+	"wCUx01UjxaDezUIsoSI2+oHv0SyO8SKGQsAaAhNwwBLCGZaNz88kScAlepUVfGm+J+EgCSZq9glQqUk7",
+	"ExLLTDg7ZHyFKRGm3cDeWSYDlmii9BKBbSg4zMM9iwExjiTgBMkIS8Q2VGj1wYYljr6UmUoSoOGo2UrM",
+	"VyCnszFLw9FszE2ARfFSM2zT9Gthq+oLazKmKhsFYdtYXU6hIoeV1XzYTZwt/g6BVBM3+vBaf6EVNAyJ",
+	"eoLjt5Z+LHEswB+vMlU6tRnamg4k+PMboCsZeTffXSq7s78Mt41sCXa7II8VsCFD14Sim/ftfFOWvmnL",
+	"iISk+keXQc0t4uNuEMw53qp/W958kOpLJnFcoQih8p+vPb9XJ/Q8iw7al/vvaXgUMe1e2UCxPYmUDje/",
+	"hzWLrVLc5FQYchACHHKJg4+UbWIIVxDODNFGG2fKJFmS6d9Pcn/2NwYrOejL8WYm4bN040VckAVhgVKu",
+	"NCFEhGoHyCFlXDodIIuhV3+LnpWLHWBZmqvJx7GW8KGLsXc0zeRIJRzA+mG60MP/gQp1KM20ed7KvLGm",
+	"X3/XyYH7vGegCo3/6sWA1YciS5UgmQkvGZ8RapZVdSLlDF9zJsQGxx+bukqxJGuYBSx0S7uWvgHLy9v5",
+	"lQ5di/szgTj8kXPja+om3MyiqlbFMD4idI1jEvooo0rM6GyN4wx8JBmbxYyufESZnC1ZRkMfhZkJQaBs",
+	"vlRj/89//bdLBfW75uD/9u7nvyEVhRZBoG7nIzhfnZfKLn69+nCeK1ej5wSEyP13Nw3NFHxDhvI7FxV/",
+	"AhzLqEnBEEu8wMLNyxAkJnE7m/HMgre9vt33WqOPumyYdq513FEJfA1UUftBv2yTidFuOcYLiPsnlxPb",
+	"tO7HY/UJvyFC7ovMGkRoYDQnjnJN72fLyjgcc0ywqM2wiR9q6HBKtDvQ4bb62BRzoLLFZPf6fgGBNOal",
+	"i+rvTKvTBIK5/y0YsJvj1HDO5vOkoG6SKBT8siK3F87ArZN/w1xuycRa8ge9K0jXrdg5yfN++oh4iAir",
+	"onxfd5xlT3VStLWX/HTLS5XfikqIQ8LWYNJIpq1BPiPsQr+cDQh63mIuKXARkdRhXTlgjXu+HgP7kdCw",
+	"N9FarukvqnkXn05nKfXMfZumU02ltb5plnIiWwva181Xnd4dfrHHzroNnh63hxB/yedWBBYBS5KMErmd",
+	"CbwEuZ2llqD7nnq4yjAPCV3NgojEIQfa1QaHWSzFbMEw14BWfTILActoxtbA1wQ2sxRTjbgCxhkFPlN0",
+	"VmGrjIA7oxhr/oew1rYuf93G2prpNFu9pwTvIZ/NtZTbRbXIpT04ARUtDmesFWE6FkWokJgGLbkd+JSB",
+	"KBxR01fUAx4rGJJExtBB1r44RL8tuvG7Yqb7yqaCww/totLhueFdMs/ln2Impifijujdhm+GESvCmhX8",
+	"6M9BZsnCtcd1u8vs3aArH73EPrq/diYUtcdaRbJrbsVu6izMpu1j7TroHETb3IGEFQFLe/OR73QjJS/O",
+	"ZOgvwBdYksS5cxdBMkI6H1TzWyHIiipuu2S0XftOsstXEHcnM6Uia+oUJG0yq32fryE8vq3ZOyJOhUVV",
+	"KzINGe1haExy2WmfHaraoZoVH+SPV6+BCeDh+tMaaBRK1VSHXIGq7tQZWO+nOa1E36mPNYWX/YjTLfi2",
+	"wPdL3iGgXM0jft1orjrZaYDuZIo3wkce2LFNV6OTK80A2HuvNcV5HCkhQpnvrxNh0YCEQOVsC7hLcSwc",
+	"bEWFQ+FGmi1iIqLpFKgdswlYRqUbpXNYAod2+J8yLmcZjwfJfom3uo2TYv0701Z9lSUJ5lu3pBYiVdtY",
+	"Vo8R4ygVkIWMbpNXiMIaOMKIA45RHvoPDT0Ojop8b00EWZCYyG0fPX4pWzrRVB4I1eTIZl0jSqoM3yIO",
+	"03GSYt/Ug1N9yj3M5jXUcH+1axuqTxeHwiVLzSxMcXXphmi22nWoWVUrfshPutpkdkYzQxSuB/iUqlRP",
+	"5xkMhNRrlO8lNjWnohzuVXBQ7QPpWoM7VTBAQ9oF+jCwSzu1rx1uWea3lvK0pIbQWcrZSmEkfcJikRCp",
+	"rMKS8dkn7FmK4fnehsgo5HjjPm1hRhy9m63FYFaCJrxtyTQdf+O7bTrt9D3UVrhFu+mb4KaTqYcI98Nj",
+	"g0344ZHUVJM+bUFHQlLTrPdw4FM1xQOQ+7si3tgdwmIBjrW1XWmZys886T9d5uDdboOx6CFlMdFGmkZi",
+	"JnkmFAwhwcLzvVXq+R5OFlmMjR2P8W7DRcwE8DUJdNInxmaTxX4WsUwYlqWcLXCuyiknglH1HsIsKJ4G",
+	"qVDAiEtt7lIICI6JkLMQFz2q2bA1cB0EzUJQ4piYnVcOqyzGZhO+fb/moTg5Vj8iKMnaZs6CsRiwDttb",
+	"zWNQnGAbbkrKQ28OBxXCklDSakJXnGWp881H2G4YD0fupLSZZN8TcbZqOcb7mVGWbGfDk5G5RdddFmuw",
+	"DfxuydYyKqT1C+Y4hncZ2npidri7aydwO6lSTmqWwJKcVjoKlvGgosAJppnR4MwEEdlqBUIBrw/+MJ+Z",
+	"U7igbEHpYoK7QQfQbMohW/cxSd2xhqAqUsynOJKIO1pVuzYU29WWPfeRIp0eZke7QaRrJcghsIOxN65E",
+	"zXhV2uHKIWrwS8WnFGJWAfQiwlz/oZ1x4JI0DRKWzBVjJFksyRleAQ22+hS5IJLxLWJLFGABZ3kMUo17",
+	"xQ0KWQJCkgBFLCEKf+TRivCRdirvqb1rj1Ku1D/YtUKYhkgA11WdaqDa50jv6JcPK52ZIwDvqd1XvtUv",
+	"/qCLRU2qUS1imcmMg+lO5Mfkxfl7+p6+ZjRvJ27e0zOkj+MSqntjmXxVHO01x3KFfoXyXVy0YOEWYa6m",
+	"rVgF4Sv1iIDQD3UVpDmcL8hvcK6617vG5vWuwnDeVss4f4X0cWT9BplNahRgzrcIUzQ3D+ZIuVVdCfee",
+	"Ip2oEQhwECG2XALVpNJz1+MrNRBI4o+A5np+c71STBFL8acM0DwvuvURB5lxiuZaUuc+musQyLSv1Of6",
+	"pgsOanzGQ12gSmGjKLQkXEg98j3gUBSdqun/+IBX81fIZEcM+0KIQf2dZEIiATRERKIFDj4qGs6LWtY5",
+	"enZ99cKUvxKJiFDjColj8Mu6WP0CaahNV88N7dfAlXSbgEMTUrFq/p9n94afZ3fh/Py98l4KPlFzyDkv",
+	"aVU2kxOQyrSVwNBTQpsrx+3bOysHdONdnV+eX+pN2hQoTol34708vzx/qQNrGWlrc6H+swJtmZRd0py+",
+	"C70b719B3tEQPnu1atgXl5e1SlgJn+VFJJO4Wvrq0P6q1v/08Nc3eVVrgYC9WyQixqWusDbFlQJvBdqo",
+	"v2REBMqhm6KtYthGF4MTKdTqTRW4tmkroSsSihUJ74Ma5wKn5GJ9dWHqNEXr2pWQ3uZtqlXjv35x1hu7",
+	"qiA7yp3dnTTrJ0Z30bbTOrqjvMRqyVniOQvQncmytgL0zjEkO9oIecEcOGm5QwXqa5fXLfl+YcrTBzTM",
+	"7xR4/NCrNbbNHVc3bhVMukrHje6wZV6NLM4V0a7N+K5ud/O0CtJLFSpUxaU/F19I+Gi8uaJyU49+0M9v",
+	"i6romiL1kLK4tMBBy2tXklEzOl/s9YjF+t711Ytx7V/8cV9i+q1Gd0etI8uPS3YedjXs5yrYbt7r4eo2",
+	"b3ah2+hOx9G/hT4jheUHLSdpcc1FlawmUXYQOdR++k8s3B6YHXku77EK0yXP4PFJRMHMJ9xTDi7H6dXR",
+	"9fbkem4ZTfv0gfZf3fijXjIljmkSnDVfLucSx8heh94UEueVxZdp08rycxB6vsUGKLbZv59ToLdv796l",
+	"EIxbcdHxCASq7F0+HgpZkCX6JpsqIn3QqDOFgCzJLrfYBzBtKNfN5p8rLQeBzV1h1WhUVxah9Hxcv4WH",
+	"y6I4VPWEGNf4giJdI9NyB8+nvkF+T5irUUjVibwq7N8Pf1UlSTtGJhyyZLbvK/VZx3FXjrq8QU7r6igz",
+	"cPHBzGq666pePtbVftduorv7/ojuq0OG2gzVQDxfE7KvFtWPJe+xo4DSp5hl6aSXRUtEmYwIXSHtQQXS",
+	"gXG7HWh1oHUbcAKT2OZc7Vk/TUjhsJ8HDywOqBDHtddPE2T0CcrvItQ4ujE5UWjS4Qus0xjdmPWt3XAQ",
+	"ZM1rXffAnP8fQGa9/LMTY9rc2g9iVvjehzDfVkpij2GwmtXMJ8aXlbLZb/ByrPy0WJSB4LIqX9+w5WRs",
+	"aRsIs5MWYYEoKzazvQ4D0AYt68p/fDvYBiytKT8NrmwazYPDysOpwlGN9NOAyh4Z+YYpT4gp2x1A7bxO",
+	"J6q8r7UduPFe1meOTofmH+fFBlOyqdXqhBHwtihWDJFk5mADqwaRBzggULs2n8gI1Xq4QYzGW3N5JxEo",
+	"v97PNfSuHnOWNxoxsvPYnvNAQH7B4mhOFKXn489LNCpCJ4lRveD96c5tOErqR/cRZnDcgx9qgAOd+vg9",
+	"hXeOqvDOCK9mPPcL8uqWuC/OqxWcHwdFOG9oOHG0V6+s/xbwTZCldpc/MOxriNu3yG965FdlQSX4w7tT",
+	"jV2GoS3+cxiFk9jKtiiwttCNgjhECuvWYn1I1NyO8DRxotPuHjxUPKj6HNvOP03A2C9R32LGE8SMpbl6",
+	"rX9dKi9reIXmpdLmR/yN2s59c55+RdZAfcQhjXFgfv9rE7EYkADp7eGb7MPg0xSzA0VZhzmPdXDwaVBT",
+	"+8HB3w9auj4uWrKKGkJd4GIE7SyNMUUxoeAjtqEQosUWMQrFZldVRv9gOzOv54ShyWcMOFtY1qCL4zrx",
+	"SuF8y3lC63oJUT98d2+9M+5dRkA4CssrJUwtzYbQkG2quMZ5DNGm0cWXgIXw2HUa0arWd+ejqj/fl1dP",
+	"tv+AXz0E/3AS8rfjpx15J4Dhx4HEHiKLA9N9p0nVOVNMk9MplYt7JiSXyhtPxi97dy/CUfM55TAHyuq0",
+	"HwWQxT1RNl3+zx8MsC606ckYaV3aN1NkFLI/Q6TvxjlWxGDdSXXyjJC59OdbJmiErDSt/uDMTy5G3zI+",
+	"+2R8jCOvbPPXt9NcCt6Ne44PDruRyVOlbCwDeIRUzQHk/VgG96lSM22i8C0lc8JtfKcxL2+WbUXwD8U1",
+	"3TWJrqEUH/1JAbfXLYCtuGLmaWKl8ooWt0FKQPiI0GIXOwQ+DWTZdWVgEtOouIGlP3g1zBgQtj7kO+md",
+	"HHmt1vLs9vL758W+PHomJI4/Erp6XnDpK45v89tw3A5Ek+qwQW2kf5Hwty66/5Q3OeKq899FbDsXx1kA",
+	"QujrMWKyhnpC5Q1ZAzU3QLbWMHLA4fa37qyIbvEkq9RjI8n0TSCGw99dvjzBwH9jEmnSNJNUOCSKqOhZ",
+	"8eOUqmEQ4UUMOpWdkBVXfux5K9n1z3TxdaGo+lZB70J7+/yDL82MgIpOmwkOYT+vHve3XhTGvvKoihit",
+	"V0W60e65nP/jh8f/DQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -76,3 +76,19 @@ func FormatDate(d *Date) *string {
 	s := d.String()
 	return &s
 }
+
+// MarshalJSON writes d as "YYYY-MM-DD" (in audit records and exports).
+func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+
+// UnmarshalJSON reads "YYYY-MM-DD".
+func (d *Date) UnmarshalJSON(b []byte) error {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("a date must be a string in the form YYYY-MM-DD")
+	}
+	x, err := ParseDate(string(b[1 : len(b)-1]))
+	if err != nil {
+		return err
+	}
+	*d = x
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Code classifies a domain error. The API maps each code to an HTTP status in one table
@@ -20,6 +21,7 @@ const (
 	CodeTooLarge             Code = "too_large"
 	CodeUnauthenticated      Code = "unauthenticated"
 	CodeForbidden            Code = "forbidden"
+	CodeRateLimited          Code = "rate_limited" // too many failed attempts; RetryAfter says for how long
 	CodeUnavailable          Code = "unavailable"
 	CodeInternal             Code = "internal"
 )
@@ -37,6 +39,8 @@ type Error struct {
 	Message string
 	Fields  []FieldError
 	Err     error // the cause, for logs; never shown to callers
+	// RetryAfter, for rate_limited, is how long the caller must wait.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

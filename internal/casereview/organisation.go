@@ -56,6 +56,7 @@ type OrganisationFilter struct {
 
 func (f *OrganisationFilter) Validate() error {
 	var p Problems
+	checkFilterText(&p, map[string]string{"q": f.Name})
 	if f.Sector != "" {
 		CheckEnum(&p, "sector", f.Sector, Sectors)
 	}

@@ -49,6 +49,7 @@ type PartnershipFilter struct {
 
 func (f PartnershipFilter) Validate() error {
 	var p Problems
+	checkFilterText(&p, map[string]string{"q": f.Name})
 	if f.Kind != "" {
 		CheckEnum(&p, "kind", f.Kind, PartnershipKinds)
 	}

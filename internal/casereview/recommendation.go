@@ -85,6 +85,7 @@ func (d *RecommendationDraft) Validate() error {
 	if d.InterventionType != nil && *d.InterventionType == "" {
 		d.InterventionType = nil
 	}
+	CheckOptionalText(&p, "intervention_type", d.InterventionType, 50)
 	if len(d.Addressees) > 100 {
 		p.Add("addressees", FieldTooLong, "at most 100 addressees")
 	}
@@ -113,11 +114,12 @@ func (d *RecommendationDraft) Validate() error {
 	for i := range d.Themes {
 		t := &d.Themes[i]
 		f := fmt.Sprintf("themes[%d]", i)
-		if t.Code == "" {
-			p.Add(f+".code", FieldRequired, "%s.code is required", f)
-		} else if j, dup := seenTheme[t.Code]; dup {
+		var codeProblems Problems
+		CheckText(&codeProblems, f+".code", t.Code, true, 50)
+		p.Extend(codeProblems.list...)
+		if j, dup := seenTheme[t.Code]; dup && codeProblems.Empty() {
 			p.Add(f+".code", FieldDuplicate, "theme %s is already themes[%d]", t.Code, j)
-		} else {
+		} else if codeProblems.Empty() {
 			seenTheme[t.Code] = i
 		}
 		if t.Source == "" {
@@ -168,6 +170,7 @@ type RecommendationFilter struct {
 
 func (f *RecommendationFilter) Validate() error {
 	var p Problems
+	checkFilterText(&p, map[string]string{"review_type": f.ReviewType, "theme": f.Theme, "intervention_type": f.InterventionType})
 	f.ReviewID = CheckID(&p, "review_id", f.ReviewID, false)
 	f.PartnershipID = CheckID(&p, "partnership_id", f.PartnershipID, false)
 	f.OrganisationID = CheckID(&p, "organisation_id", f.OrganisationID, false)

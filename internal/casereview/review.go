@@ -44,9 +44,7 @@ type ReviewDraft struct {
 // partnership exist.
 func (d *ReviewDraft) Validate(today Date) error {
 	var p Problems
-	if d.Type == "" {
-		p.Add("type", FieldRequired, "type is required")
-	}
+	CheckText(&p, "type", d.Type, true, 50)
 	d.PartnershipID = CheckID(&p, "partnership_id", d.PartnershipID, true)
 	CheckText(&p, "reference", d.Reference, true, 100)
 	CheckText(&p, "title", d.Title, true, 300)
@@ -100,6 +98,7 @@ type ReviewFilter struct {
 
 func (f *ReviewFilter) Validate() error {
 	var p Problems
+	checkFilterText(&p, map[string]string{"type": f.Type, "reference": f.Reference, "q": f.Text})
 	f.PartnershipID = CheckID(&p, "partnership_id", f.PartnershipID, false)
 	if f.Status != "" {
 		CheckEnum(&p, "status", f.Status, ReviewStatuses)

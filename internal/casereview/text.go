@@ -1,6 +1,7 @@
 package casereview
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,8 +15,13 @@ func CheckText(p *Problems, field, s string, required bool, max int) {
 	if strings.TrimSpace(s) == "" {
 		if required {
 			p.Add(field, FieldRequired, "%s is required", field)
+			return
 		}
-		return
+		if s == "" {
+			return
+		}
+		// Optional whitespace is stored as given, so it must still keep the length and
+		// control-character rules (\v, \f and U+0085 are both space and control).
 	}
 	if !utf8.ValidString(s) {
 		p.Add(field, FieldInvalid, "%s is not valid UTF-8 text", field)
@@ -54,4 +60,16 @@ func CleanList(in []string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// checkFilterText applies the text rules to free-text list filters, which go into queries.
+func checkFilterText(p *Problems, fields map[string]string) {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		CheckText(p, k, fields[k], false, 200)
+	}
 }

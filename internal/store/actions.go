@@ -78,6 +78,7 @@ func (s *Store) CreateAction(ctx context.Context, d casereview.ActionDraft) (cas
 		row.CreatedAt, row.UpdatedAt = t.now, t.now
 		t.touch(journalAction, row.ID)
 		t.touch(journalRecommendation, rec)
+		t.audit(casereview.AuditActionCreated, "action", row.ID, nil, row.domain())
 		return t.db.Create(&row).Error
 	})
 	return row.domain(), err
@@ -125,7 +126,7 @@ func (s *Store) ListActions(ctx context.Context, f casereview.ActionFilter, page
 		}
 		return q
 	}
-	rows, total, next, err := listPage[actionRow](query, "actions", page)
+	rows, total, next, err := listPage[actionRow](query, "actions", "", page)
 	out := casereview.Page[casereview.Action]{Total: total, NextCursor: next, Items: []casereview.Action{}}
 	for _, r := range rows {
 		out.Items = append(out.Items, r.domain())
@@ -146,11 +147,13 @@ func (s *Store) UpdateAction(ctx context.Context, id string, version int, d case
 		if err := checkAction(t, d); err != nil {
 			return err
 		}
+		before := row.domain()
 		row.apply(d)
 		row.Version++
 		row.UpdatedAt = t.now
 		t.touch(journalAction, row.ID)
 		t.touch(journalRecommendation, row.RecommendationID)
+		t.audit(casereview.AuditActionUpdated, "action", row.ID, before, row.domain())
 		return t.db.Save(&row).Error
 	})
 	return row.domain(), err
@@ -164,6 +167,7 @@ func (s *Store) DeleteAction(ctx context.Context, id string, version int) error 
 		}
 		t.touch(journalAction, row.ID)
 		t.touch(journalRecommendation, row.RecommendationID)
+		t.audit(casereview.AuditActionDeleted, "action", row.ID, row.domain(), nil)
 		return t.db.Delete(&row).Error
 	})
 }

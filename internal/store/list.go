@@ -12,12 +12,16 @@ type identified interface{ rowID() string }
 // listPage runs one keyset-paginated list, newest first (ids are UUIDv7, so id order is creation
 // order). query builds the filtered query afresh each time it is called, so the count and the
 // page cannot share state by accident.
-func listPage[R identified](query func() *gorm.DB, table string, page casereview.PageRequest) ([]R, int64, string, error) {
+// cols, when not empty, selects the page's columns; the count never uses it.
+func listPage[R identified](query func() *gorm.DB, table, cols string, page casereview.PageRequest) ([]R, int64, string, error) {
 	var total int64
 	if err := query().Count(&total).Error; err != nil {
 		return nil, 0, "", translate(err)
 	}
 	q := query()
+	if cols != "" {
+		q = q.Select(cols)
+	}
 	if page.After != "" {
 		q = q.Where(table+".id < ?", page.After)
 	}

@@ -72,12 +72,29 @@ func (s *Store) CreateOrganisation(ctx context.Context, d casereview.Organisatio
 			return err
 		}
 		t.touch(journalOrganisation, row.ID)
-		return writeAliases(t, row.ID, d.Aliases)
+		if err := writeAliases(t, row.ID, d.Aliases); err != nil {
+			return err
+		}
+		return auditOrganisation(s, t, casereview.AuditOrganisationCreated, nil, row)
 	})
 	if err != nil {
 		return casereview.Organisation{}, err
 	}
 	return s.GetOrganisation(ctx, row.ID)
+}
+
+// auditOrganisation records an event with the organisation as it now is (aliases included).
+func auditOrganisation(s *Store, t *tx, action casereview.AuditAction, before *casereview.Organisation, row organisationRow) error {
+	after, err := s.organisations(t.db, []organisationRow{row})
+	if err != nil {
+		return err
+	}
+	var b any
+	if before != nil {
+		b = *before
+	}
+	t.audit(action, "organisation", row.ID, b, after[0])
+	return nil
 }
 
 // checkOrganisation enforces the rules that need the database: a unique name, and a parent that
@@ -167,7 +184,7 @@ func (s *Store) ListOrganisations(ctx context.Context, f casereview.Organisation
 		}
 		return q
 	}
-	rows, total, next, err := listPage[organisationRow](query, "organisations", page)
+	rows, total, next, err := listPage[organisationRow](query, "organisations", "", page)
 	if err != nil {
 		return casereview.Page[casereview.Organisation]{}, err
 	}
@@ -184,6 +201,10 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id string, version int, 
 		if err := lockRow(t, &row, id, version, "organisation", func(r *organisationRow) int { return r.Version }); err != nil {
 			return err
 		}
+		prev, err := s.organisations(t.db, []organisationRow{row})
+		if err != nil {
+			return err
+		}
 		row.Name, row.Sector, row.ParentID = d.Name, string(d.Sector), d.ParentID
 		if err := checkOrganisation(t, row); err != nil {
 			return err
@@ -194,7 +215,10 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id string, version int, 
 			return err
 		}
 		t.touch(journalOrganisation, row.ID)
-		return writeAliases(t, row.ID, d.Aliases)
+		if err := writeAliases(t, row.ID, d.Aliases); err != nil {
+			return err
+		}
+		return auditOrganisation(s, t, casereview.AuditOrganisationUpdated, &prev[0], row)
 	})
 	if err != nil {
 		return casereview.Organisation{}, err
@@ -221,6 +245,11 @@ func (s *Store) DeleteOrganisation(ctx context.Context, id string, version int) 
 			}
 		}
 		t.touch(journalOrganisation, row.ID)
+		prev, err := s.organisations(t.db, []organisationRow{row})
+		if err != nil {
+			return err
+		}
+		t.audit(casereview.AuditOrganisationDeleted, "organisation", row.ID, prev[0], nil)
 		return t.db.Delete(&row).Error
 	})
 }

@@ -39,6 +39,7 @@ func (s *Store) CreatePartnership(ctx context.Context, d casereview.PartnershipD
 		}
 		row = partnershipRow{ID: newID(), Name: d.Name, Kind: string(d.Kind), AreaCodes: d.AreaCodes, Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
 		t.touch(journalPartnership, row.ID)
+		t.audit(casereview.AuditPartnershipCreated, "partnership", row.ID, nil, row.domain())
 		return t.db.Create(&row).Error
 	})
 	return row.domain(), err
@@ -70,7 +71,7 @@ func (s *Store) ListPartnerships(ctx context.Context, f casereview.PartnershipFi
 		}
 		return q
 	}
-	rows, total, next, err := listPage[partnershipRow](query, "partnerships", page)
+	rows, total, next, err := listPage[partnershipRow](query, "partnerships", "", page)
 	out := casereview.Page[casereview.Partnership]{Total: total, NextCursor: next, Items: []casereview.Partnership{}}
 	for _, r := range rows {
 		out.Items = append(out.Items, r.domain())
@@ -90,10 +91,12 @@ func (s *Store) UpdatePartnership(ctx context.Context, id string, version int, d
 		if err := uniqueName(t, "partnerships", d.Name, row.ID); err != nil {
 			return err
 		}
+		before := row.domain()
 		row.Name, row.Kind, row.AreaCodes = d.Name, string(d.Kind), d.AreaCodes
 		row.Version++
 		row.UpdatedAt = t.now
 		t.touch(journalPartnership, row.ID)
+		t.audit(casereview.AuditPartnershipUpdated, "partnership", row.ID, before, row.domain())
 		return t.db.Save(&row).Error
 	})
 	return row.domain(), err
@@ -113,6 +116,7 @@ func (s *Store) DeletePartnership(ctx context.Context, id string, version int) e
 			return casereview.Conflict("the partnership has reviews; it cannot be deleted")
 		}
 		t.touch(journalPartnership, row.ID)
+		t.audit(casereview.AuditPartnershipDeleted, "partnership", row.ID, row.domain(), nil)
 		return t.db.Delete(&row).Error
 	})
 }

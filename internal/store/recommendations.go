@@ -98,8 +98,11 @@ func checkRecommendation(t *tx, id string, d *casereview.RecommendationDraft) er
 	seen := map[string]int{}
 	for i := range d.Themes {
 		th := &d.Themes[i]
+		// A theme a newer taxonomy dropped stays on the recommendations that already carry it,
+		// but cannot be newly assigned.
 		var code string
-		err := t.db.Table("themes").Where("code = ? OR slug = ?", strings.ToUpper(th.Code), strings.ToLower(th.Code)).Limit(1).Pluck("code", &code).Error
+		err := t.db.Table("themes").Where("(code = ? OR slug = ?) AND (active OR EXISTS (SELECT 1 FROM theme_assignments ta WHERE ta.theme_code = themes.code AND ta.recommendation_id = ?))",
+			strings.ToUpper(th.Code), strings.ToLower(th.Code), id).Limit(1).Pluck("code", &code).Error
 		if err != nil {
 			return err
 		}
@@ -147,12 +150,33 @@ func (s *Store) CreateRecommendation(ctx context.Context, d casereview.Recommend
 			return err
 		}
 		t.touch(journalRecommendation, row.ID)
-		return writeThemes(t, row.ID, d.Themes)
+		if err := writeThemes(t, row.ID, d.Themes); err != nil {
+			return err
+		}
+		return s.auditRecommendation(t, casereview.AuditRecommendationCreated, nil, row)
 	})
 	if err != nil {
 		return casereview.Recommendation{}, err
 	}
 	return s.GetRecommendation(ctx, row.ID)
+}
+
+// auditRecommendation records an event with the recommendation as it now is, addressees and
+// themes included.
+func (s *Store) auditRecommendation(t *tx, action casereview.AuditAction, before *casereview.Recommendation, row recommendationRow) error {
+	var b, a any
+	if before != nil {
+		b = *before
+	}
+	if action != casereview.AuditRecommendationDeleted {
+		after, err := s.recommendations(t.db, []recommendationRow{row})
+		if err != nil {
+			return err
+		}
+		a = after[0]
+	}
+	t.audit(action, "recommendation", row.ID, b, a)
+	return nil
 }
 
 // writeAddressees makes the addressee set of rec equal to want. Rows that stay are updated in
@@ -298,6 +322,9 @@ func (s *Store) ListRecommendations(ctx context.Context, f casereview.Recommenda
 		return empty, err
 	}
 	db := s.read.WithContext(ctx)
+	if err := knownReviewType(db, "review_type", f.ReviewType); err != nil {
+		return empty, err
+	}
 	themeCode := ""
 	if f.Theme != "" {
 		db.Table("themes").Where("code = ? OR slug = ?", strings.ToUpper(f.Theme), strings.ToLower(f.Theme)).Limit(1).Pluck("code", &themeCode)
@@ -341,9 +368,9 @@ func (s *Store) ListRecommendations(ctx context.Context, f casereview.Recommenda
 		if f.DueTo != nil {
 			q = q.Where("recommendations.response_due <= ?", dateOf(f.DueTo))
 		}
-		return q.Select("recommendations.*")
+		return q
 	}
-	rows, total, next, err := listPage[recommendationRow](query, "recommendations", page)
+	rows, total, next, err := listPage[recommendationRow](query, "recommendations", "recommendations.*", page)
 	if err != nil {
 		return empty, err
 	}
@@ -364,6 +391,10 @@ func (s *Store) UpdateRecommendation(ctx context.Context, id string, version int
 		if err := checkRecommendation(t, row.ID, &d); err != nil {
 			return err
 		}
+		prev, err := s.recommendations(t.db, []recommendationRow{row})
+		if err != nil {
+			return err
+		}
 		row.apply(d)
 		row.Version++
 		row.UpdatedAt = t.now
@@ -374,7 +405,10 @@ func (s *Store) UpdateRecommendation(ctx context.Context, id string, version int
 			return err
 		}
 		t.touch(journalRecommendation, row.ID)
-		return writeThemes(t, row.ID, d.Themes)
+		if err := writeThemes(t, row.ID, d.Themes); err != nil {
+			return err
+		}
+		return s.auditRecommendation(t, casereview.AuditRecommendationUpdated, &prev[0], row)
 	})
 	if err != nil {
 		return casereview.Recommendation{}, err
@@ -396,6 +430,13 @@ func (s *Store) DeleteRecommendation(ctx context.Context, id string, version int
 			return casereview.Conflict("the recommendation has actions; delete them first")
 		}
 		t.touch(journalRecommendation, row.ID)
+		prev, err := s.recommendations(t.db, []recommendationRow{row})
+		if err != nil {
+			return err
+		}
+		if err := s.auditRecommendation(t, casereview.AuditRecommendationDeleted, &prev[0], row); err != nil {
+			return err
+		}
 		return t.db.Delete(&row).Error
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -85,6 +86,8 @@ func (s *Store) SeedTaxonomy(ctx context.Context, tax *taxonomy.Taxonomy) (bool,
 			return err
 		}
 		changed = true
+		t.audit(casereview.AuditTaxonomySeeded, "taxonomy", "taxonomy", map[string]int{"version": state.Version},
+			map[string]int{"version": tax.Version, "themes": len(tax.Themes)})
 		return seed(t, tax)
 	})
 	return changed, err
@@ -168,6 +171,9 @@ func (s *Store) ListReviewTypes(ctx context.Context) ([]casereview.ReviewType, e
 }
 
 func (s *Store) GetReviewType(ctx context.Context, code string) (casereview.ReviewType, error) {
+	if !codeLike(code) {
+		return casereview.ReviewType{}, casereview.NotFound("review type")
+	}
 	var r reviewTypeRow
 	if err := s.read.WithContext(ctx).Where("code = ?", strings.ToUpper(code)).Take(&r).Error; err != nil {
 		return casereview.ReviewType{}, notFoundAs(err, "review type")
@@ -220,6 +226,9 @@ func (s *Store) ListThemes(ctx context.Context, group string) ([]casereview.Them
 }
 
 func (s *Store) GetTheme(ctx context.Context, codeOrSlug string) (casereview.Theme, error) {
+	if !codeLike(codeOrSlug) {
+		return casereview.Theme{}, casereview.NotFound("theme")
+	}
 	db := s.read.WithContext(ctx)
 	var r themeRow
 	if err := db.Where("code = ? OR slug = ?", strings.ToUpper(codeOrSlug), strings.ToLower(codeOrSlug)).Take(&r).Error; err != nil {
@@ -242,6 +251,11 @@ func themeFromRow(r themeRow, xs []casereview.Crosswalk) casereview.Theme {
 		Keywords: append([]string{}, r.Keywords...), Crosswalks: append([]casereview.Crosswalk{}, xs...), Active: r.Active,
 		TaxonomyVersion: r.TaxonomyVersion}
 }
+
+// codeLike reports whether s could be a code or slug at all. PostgreSQL refuses NUL bytes and
+// invalid UTF-8 in a query parameter with an error, so such a lookup must answer "not found"
+// without reaching the database, as it does on SQLite.
+func codeLike(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // notFoundAs turns a missing row into the domain's not-found error for kind.
 func notFoundAs(err error, kind string) error {

@@ -46,6 +46,24 @@ func (r *reviewRow) apply(d casereview.ReviewDraft) {
 	r.ReportURL, r.Summary, r.Visibility = d.ReportURL, d.Summary, string(d.Visibility)
 }
 
+// knownReviewType answers an unknown review type in a filter as invalid, as an unknown
+// enumeration value is everywhere else, rather than as an empty list.
+func knownReviewType(db *gorm.DB, field, code string) error {
+	if code == "" {
+		return nil
+	}
+	var n int64
+	if err := db.Table("review_types").Where("code = ?", strings.ToUpper(code)).Count(&n).Error; err != nil {
+		return translate(err)
+	}
+	if n == 0 {
+		var codes []string
+		db.Table("review_types").Order("sort_order").Pluck("code", &codes)
+		return casereview.Invalid(field, casereview.FieldUnknownValue, "%q is not one of: %s", code, strings.Join(codes, ", "))
+	}
+	return nil
+}
+
 const reviewColumns = "reviews.*, (SELECT count(*) FROM recommendations r WHERE r.review_id = reviews.id) AS recommendation_count"
 
 // checkReview enforces the rules that need the database: the type and the partnership exist,
@@ -92,6 +110,7 @@ func (s *Store) CreateReview(ctx context.Context, d casereview.ReviewDraft) (cas
 		}
 		row.CreatedAt, row.UpdatedAt = t.now, t.now
 		t.touch(journalReview, row.ID)
+		t.audit(casereview.AuditReviewCreated, "review", row.ID, nil, row.domain())
 		return t.db.Create(&row).Error
 	})
 	return row.domain(), err
@@ -113,8 +132,11 @@ func (s *Store) ListReviews(ctx context.Context, f casereview.ReviewFilter, page
 	if err := f.Validate(); err != nil {
 		return casereview.Page[casereview.Review]{}, err
 	}
+	if err := knownReviewType(s.read.WithContext(ctx), "type", f.Type); err != nil {
+		return casereview.Page[casereview.Review]{}, err
+	}
 	query := func() *gorm.DB {
-		q := s.read.WithContext(ctx).Model(&reviewRow{}).Select(reviewColumns)
+		q := s.read.WithContext(ctx).Model(&reviewRow{})
 		if f.Type != "" {
 			q = q.Where("reviews.type = ?", strings.ToUpper(f.Type))
 		}
@@ -142,7 +164,7 @@ func (s *Store) ListReviews(ctx context.Context, f casereview.ReviewFilter, page
 		}
 		return q
 	}
-	rows, total, next, err := listPage[reviewRow](query, "reviews", page)
+	rows, total, next, err := listPage[reviewRow](query, "reviews", reviewColumns, page)
 	out := casereview.Page[casereview.Review]{Total: total, NextCursor: next, Items: []casereview.Review{}}
 	for _, r := range rows {
 		out.Items = append(out.Items, r.domain())
@@ -159,6 +181,7 @@ func (s *Store) UpdateReview(ctx context.Context, id string, version int, d case
 		if err := lockRow(t, &row, id, version, "review", func(r *reviewRow) int { return r.Version }); err != nil {
 			return err
 		}
+		before := row.domain()
 		row.apply(d)
 		if err := checkReview(t, row); err != nil {
 			return err
@@ -166,6 +189,7 @@ func (s *Store) UpdateReview(ctx context.Context, id string, version int, d case
 		row.Version++
 		row.UpdatedAt = t.now
 		t.touch(journalReview, row.ID)
+		t.audit(casereview.AuditReviewUpdated, "review", row.ID, before, row.domain())
 		return t.db.Omit("recommendation_count").Save(&row).Error
 	})
 	if err != nil {
@@ -188,6 +212,7 @@ func (s *Store) DeleteReview(ctx context.Context, id string, version int) error 
 			return casereview.Conflict("the review has recommendations; delete them first")
 		}
 		t.touch(journalReview, row.ID)
+		t.audit(casereview.AuditReviewDeleted, "review", row.ID, row.domain(), nil)
 		return t.db.Delete(&row).Error
 	})
 }

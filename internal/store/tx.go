@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,15 +22,18 @@ const (
 	journalTheme          = "theme"
 )
 
-// tx is one write transaction. Changes note what they touched; the journal rows are appended at
-// commit time, after taking the journal head's row lock. Taking that lock last means no
-// transaction waits for another row while holding it, so writers cannot deadlock on it, and
-// because it is held until commit, sequence numbers become visible strictly in order.
+// tx is one write transaction. Changes note what they touched and what they did; the journal
+// rows and the audit events are appended at commit time, after taking the journal head's row
+// lock. Taking that lock last means no transaction waits for another row while holding it, so
+// writers cannot deadlock on it, and because it is held until commit, journal sequence numbers
+// become visible strictly in order and the audit chain cannot fork.
 type tx struct {
 	db      *gorm.DB
+	ctx     context.Context
 	now     time.Time
 	touched []journalEntry
 	seen    map[journalEntry]bool
+	events  []pendingEvent
 }
 
 type journalEntry struct{ typ, id string }
@@ -43,6 +47,18 @@ func (t *tx) touch(typ, id string) {
 	t.touched = append(t.touched, e)
 }
 
+type pendingEvent struct {
+	action        casereview.AuditAction
+	typ, id       string
+	before, after any
+}
+
+// audit records one event of this transaction. before and after are the entity as it was and as
+// it is (nil when it did not or no longer exists).
+func (t *tx) audit(action casereview.AuditAction, typ, id string, before, after any) {
+	t.events = append(t.events, pendingEvent{action, typ, id, before, after})
+}
+
 type journalRow struct {
 	Seq        int64     `gorm:"column:seq;primaryKey"`
 	EntityType string    `gorm:"column:entity_type"`
@@ -52,31 +68,42 @@ type journalRow struct {
 
 func (journalRow) TableName() string { return "change_journal" }
 
+type headRow struct {
+	Seq       int64  `gorm:"column:seq"`
+	AuditSeq  int64  `gorm:"column:audit_seq"`
+	AuditHash string `gorm:"column:audit_hash"`
+}
+
 func (t *tx) flush() error {
-	if len(t.touched) == 0 {
+	if len(t.touched) > 0 && len(t.events) == 0 {
+		return errors.New("store: a write changed data without recording an audit event")
+	}
+	if len(t.touched) == 0 && len(t.events) == 0 {
 		return nil
 	}
-	var last int64
-	err := t.db.Raw("UPDATE journal_head SET seq = seq + ? WHERE id = 1 RETURNING seq", len(t.touched)).Scan(&last).Error
+	var head headRow
+	err := t.db.Raw("UPDATE journal_head SET seq = seq + ? WHERE id = 1 RETURNING seq, audit_seq, audit_hash", len(t.touched)).Scan(&head).Error
 	if err != nil {
 		return fmt.Errorf("advance journal head: %w", err)
 	}
-	rows := make([]journalRow, len(t.touched))
-	first := last - int64(len(t.touched)) + 1
-	for i, e := range t.touched {
-		rows[i] = journalRow{Seq: first + int64(i), EntityType: e.typ, EntityID: e.id, CreatedAt: t.now}
+	if len(t.touched) > 0 {
+		rows := make([]journalRow, len(t.touched))
+		first := head.Seq - int64(len(t.touched)) + 1
+		for i, e := range t.touched {
+			rows[i] = journalRow{Seq: first + int64(i), EntityType: e.typ, EntityID: e.id, CreatedAt: t.now}
+		}
+		if err := t.db.Create(&rows).Error; err != nil {
+			return fmt.Errorf("append change journal: %w", err)
+		}
 	}
-	if err := t.db.Create(&rows).Error; err != nil {
-		return fmt.Errorf("append change journal: %w", err)
-	}
-	return nil
+	return t.appendAudit(head)
 }
 
-// inTx runs fn in one write transaction and appends the journal before commit. An error from fn
-// rolls everything back, journal included.
+// inTx runs fn in one write transaction and appends the journal and the audit events before
+// commit. An error from fn rolls everything back, journal and audit included.
 func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
 	err := s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		t := &tx{db: db, now: s.now().UTC(), seen: map[journalEntry]bool{}}
+		t := &tx{db: db, ctx: ctx, now: s.now().UTC().Truncate(time.Microsecond), seen: map[journalEntry]bool{}}
 		if err := fn(t); err != nil {
 			return err
 		}
@@ -102,7 +129,8 @@ func translate(err error) error {
 		return &casereview.Error{Code: casereview.CodeConflict, Message: "a record with the same unique values already exists", Err: err}
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
 		return &casereview.Error{Code: casereview.CodeConflict, Message: "the change would leave a reference dangling", Err: err}
-	case errors.Is(err, gorm.ErrCheckConstraintViolated):
+	case errors.Is(err, gorm.ErrCheckConstraintViolated), strings.Contains(err.Error(), "CHECK constraint failed"):
+		// The SQLite driver does not translate CHECK failures; its message is stable.
 		return &casereview.Error{Code: casereview.CodeInvalid, Message: "a value breaks a rule of the schema", Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the request took too long", Err: err}

@@ -1,0 +1,37 @@
+# casereview: the two commands a newcomer needs are `make run` and `make test`.
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X github.com/casereview/casereview/internal/app.Version=$(VERSION)
+export CASEREVIEW_DATA_DIR ?= ./data
+
+.PHONY: run test build generate check-generated vet fuzz clean help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+run: ## start the app at http://localhost:8080 on embedded SQLite with fictional demo data
+	CASEREVIEW_DEMO=$${CASEREVIEW_DEMO:-true} $(GO) run -ldflags "$(LDFLAGS)" . serve
+
+test: vet check-generated ## run every test (PostgreSQL too when CASEREVIEW_TEST_DATABASE_URL is set)
+	$(GO) test -count=1 -timeout 15m ./...
+
+vet:
+	$(GO) vet ./...
+
+build: ## build ./bin/casereview
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/casereview .
+
+generate: ## regenerate the API server and models from api/openapi.yaml
+	$(GO) generate ./api
+
+check-generated: ## fail when api/api.gen.go is out of date with api/openapi.yaml
+	@tmp=$$(mktemp -d) && cp api/api.gen.go $$tmp/ && $(GO) generate ./api && \
+	if ! cmp -s api/api.gen.go $$tmp/api.gen.go; then \
+		echo "api/api.gen.go was stale: it has been regenerated; review and commit it" >&2; rm -rf $$tmp; exit 1; fi; rm -rf $$tmp
+
+fuzz: ## run each fuzz target for a short while
+	$(GO) test -run=^$$ -fuzz=FuzzRecommendationDraftValidate -fuzztime=30s ./internal/casereview/
+	$(GO) test -run=^$$ -fuzz=FuzzCreateRecommendation -fuzztime=30s ./api/
+
+clean: ## remove build output and the local data folder
+	rm -rf bin data

@@ -1,0 +1,83 @@
+// Package api is the HTTP contract (openapi.yaml) and its gin adapter. The server and the models
+// are generated from the specification; the hand-written handlers, one file per resource, turn
+// requests into domain calls and domain results into responses.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// Options configures the router.
+type Options struct {
+	Service      casereview.Service
+	Logger       *slog.Logger
+	MaxBodyBytes int64
+	Version      string
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+}
+
+// Server implements the generated StrictServerInterface.
+type Server struct {
+	svc     casereview.Service
+	version string
+	now     func() time.Time
+}
+
+var _ StrictServerInterface = (*Server)(nil)
+
+func init() {
+	// Unknown fields in a body are a client mistake worth reporting, not something to ignore.
+	binding.EnableDecoderDisallowUnknownFields = true
+	gin.SetMode(gin.ReleaseMode)
+}
+
+// NewRouter builds the gin engine with every route of the specification.
+func NewRouter(o Options) *gin.Engine {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	r := gin.New()
+	r.ContextWithFallback = true // handlers' context.Context carries the request's values
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = false // an API answers a wrong path with a problem, not an HTML redirect
+	r.Use(withRequestID(), accessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes))
+	r.NoRoute(func(c *gin.Context) {
+		writeProblemStatus(c, http.StatusNotFound, "no such endpoint; see /api/v1/openapi.yaml")
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeProblemStatus(c, http.StatusMethodNotAllowed, "this endpoint does not accept "+c.Request.Method)
+	})
+	s := &Server{svc: o.Service, version: o.Version, now: o.Now}
+	h := NewStrictHandlerWithOptions(s, nil, StrictGinServerOptions{
+		RequestErrorHandlerFunc:  func(c *gin.Context, err error) { writeProblem(c, decodeError(err)) },
+		HandlerErrorFunc:         writeProblem,
+		ResponseErrorHandlerFunc: writeProblem,
+	})
+	RegisterHandlersWithOptions(r, h, GinServerOptions{ErrorHandler: paramError})
+	return r
+}
+
+func (s *Server) today() casereview.Date { return casereview.DateOf(s.now()) }
+
+// ctxOf returns the request context behind a strict handler's context.
+func ctxOf(ctx context.Context) context.Context {
+	if c, ok := ctx.(*gin.Context); ok {
+		return c.Request.Context()
+	}
+	return ctx
+}

@@ -1,0 +1,125 @@
+// Package apitest starts the real application (configuration, store, migrations, router) on a
+// fresh database of either dialect for API tests, and gives them a small JSON client.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/casereview/casereview/internal/app"
+	"github.com/casereview/casereview/internal/config"
+	"github.com/casereview/casereview/internal/dbtest"
+)
+
+// Fixed is the clock API tests run at unless they choose another.
+var Fixed = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// Server is a running application behind the real router.
+type Server struct {
+	T   testing.TB
+	App *app.App
+	h   http.Handler
+}
+
+// Options for Start.
+type Options struct {
+	Demo bool
+	Now  func() time.Time
+	// MaxBodyBytes overrides the body limit (default 1 MiB).
+	MaxBodyBytes int64
+}
+
+// Start builds the application on a fresh database of dialect.
+func Start(t testing.TB, dialect string, o Options) *Server {
+	t.Helper()
+	dbURL, dir := dbtest.URL(t, dialect)
+	cfg, err := config.Load(func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir, cfg.DatabaseURL, cfg.Demo = dir, dbURL, o.Demo
+	if o.MaxBodyBytes > 0 {
+		cfg.MaxBodyBytes = o.MaxBodyBytes
+	}
+	now := o.Now
+	if now == nil {
+		now = func() time.Time { return Fixed }
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{Now: now})
+	if err != nil {
+		t.Fatalf("start app: %v", err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return &Server{T: t, App: a, h: a.Handler()}
+}
+
+// Response is a recorded response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// JSON decodes the body into v, failing the test when it is not JSON.
+func (r Response) JSON(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("response is not JSON (%v): %s", err, r.Body)
+	}
+}
+
+// Map decodes the body as a JSON object.
+func (r Response) Map(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.JSON(t, &m)
+	return m
+}
+
+// Do sends a request. body may be nil, a string or []byte (sent as is) or any value (encoded as
+// JSON). headers are pairs: name, value, name, value…; a JSON content type is set for bodies
+// unless a header names another.
+func (s *Server) Do(method, path string, body any, headers ...string) Response {
+	s.T.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			s.T.Fatal(err)
+		}
+		rd = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.h.ServeHTTP(rec, req)
+	return Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// Must sends a request and fails the test unless the status is want; it returns the response.
+func (s *Server) Must(want int, method, path string, body any, headers ...string) Response {
+	s.T.Helper()
+	r := s.Do(method, path, body, headers...)
+	if r.Status != want {
+		s.T.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, want, r.Body)
+	}
+	return r
+}

@@ -1,0 +1,155 @@
+// Package app wires configuration, storage and the HTTP API together. Tests drive it through
+// New, Handler, Run and Close exactly as main does.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/casereview/casereview/api"
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/config"
+	"github.com/casereview/casereview/internal/demo"
+	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/taxonomy"
+)
+
+// Version is set at build time with -ldflags "-X github.com/casereview/casereview/internal/app.Version=…".
+var Version = "dev"
+
+// App is one running instance of the service.
+type App struct {
+	cfg     config.Config
+	log     *slog.Logger
+	store   *store.Store
+	handler http.Handler
+}
+
+// Options adjust New for tests.
+type Options struct {
+	Now func() time.Time
+}
+
+// New opens the database, applies migrations, seeds the taxonomy, loads the demo data when
+// asked to and the database is empty, and builds the HTTP handler.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*App, error) {
+	s, err := openMigrated(ctx, cfg, log, o.Now)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, store: s}
+	if cfg.Demo {
+		if err := a.loadDemo(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	a.handler = api.NewRouter(api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now})
+	return a, nil
+}
+
+func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger, now func() time.Time) (*store.Store, error) {
+	s, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), Now: now, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.Migrate(ctx)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	tax, err := taxonomy.Default()
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("taxonomy: %w", err)
+	}
+	changed, err := s.SeedTaxonomy(ctx, tax)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("seed taxonomy: %w", err)
+	}
+	log.Info("database ready", "dialect", s.Dialect(), "schema_version", v, "taxonomy_version", tax.Version, "taxonomy_updated", changed)
+	return s, nil
+}
+
+func (a *App) loadDemo(ctx context.Context) error {
+	existing, err := a.store.ListReviews(ctx, casereview.ReviewFilter{}, casereview.PageRequest{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if existing.Total > 0 {
+		return nil
+	}
+	ds, err := demo.Load()
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	st, err := demo.Install(casereview.WithActor(ctx, casereview.System), a.store, ds)
+	if err != nil {
+		return fmt.Errorf("load demo data: %w", err)
+	}
+	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions)
+	return nil
+}
+
+// Handler is the HTTP handler, for tests that serve it with httptest.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Store exposes the store to tests and subcommands.
+func (a *App) Store() *store.Store { return a.store }
+
+// Run serves HTTP on the configured address until ctx is cancelled, then drains in-flight
+// requests for up to the shutdown timeout. ready, when not nil, receives the bound address.
+func (a *App) Run(ctx context.Context, ready chan<- string) error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	a.log.Info("listening", "url", "http://"+ln.Addr().String(), "version", Version)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.store.Close() }
+
+// NewLogger builds the process logger from the configuration.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,95 @@
+package casereview
+
+// Who may do what. These functions are the single statement of the access rules (DESIGN §1, §7);
+// the store calls them inside its transactions and turns ReadScope into SQL, so lists, totals
+// and single reads agree. A record the caller may not read is reported as not found, never as
+// forbidden, so ids leak nothing.
+
+// ReviewRef is what the rules need to know about a review.
+type ReviewRef struct {
+	PartnershipID string
+	Visibility    Visibility
+}
+
+// CanReadReview: public reviews are open to all, shared ones to every signed-in user, restricted
+// ones to the owning partnership's panel and viewers, oversight, admins and the system.
+func CanReadReview(a Actor, r ReviewRef) bool {
+	switch r.Visibility {
+	case VisibilityPublic:
+		return true
+	case VisibilityShared:
+		return a.SignedIn()
+	}
+	if a.IsSystem() || a.IsAdmin() || a.IsOversight() {
+		return true
+	}
+	for _, p := range a.Partnerships() {
+		if p == r.PartnershipID {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadScope is CanReadReview as a filter: All, or the visibilities open to the actor plus the
+// partnerships whose restricted reviews it may also read.
+type ReadScope struct {
+	All          bool
+	Visibilities []Visibility
+	Partnerships []string
+}
+
+// ScopeOf returns the read scope of a.
+func ScopeOf(a Actor) ReadScope {
+	switch {
+	case a.IsSystem() || a.IsAdmin() || a.IsOversight():
+		return ReadScope{All: true}
+	case a.SignedIn():
+		return ReadScope{Visibilities: []Visibility{VisibilityPublic, VisibilityShared}, Partnerships: a.Partnerships()}
+	}
+	return ReadScope{Visibilities: []Visibility{VisibilityPublic}}
+}
+
+// CanManageReview: the panel of the owning partnership writes a review, its recommendations,
+// their addressees and their themes. Admins do not: they run the system, not the casework.
+func CanManageReview(a Actor, partnershipID string) bool {
+	return a.IsSystem() || a.PanelOf(partnershipID)
+}
+
+// CanWriteAction: an action belongs to the organisation that owns it, so its agency editors
+// write it; the panel of the review's partnership may record the action plan too.
+func CanWriteAction(a Actor, partnershipID, organisationID string) bool {
+	return a.IsSystem() || a.EditorOf(organisationID) || a.PanelOf(partnershipID)
+}
+
+// CanManagePartnerships: admins only.
+func CanManagePartnerships(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
+
+// CanCreateOrganisation: admins, and panel members, who meet new addressees while recording a
+// review's recommendations.
+func CanCreateOrganisation(a Actor) bool { return a.IsSystem() || a.IsAdmin() || a.HasRole(RolePanel) }
+
+// CanManageOrganisations: renaming, re-parenting and deleting organisations is for admins.
+func CanManageOrganisations(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
+
+// CanManageUsers: admins only.
+func CanManageUsers(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
+
+// CanReadAudit: oversight and admins.
+func CanReadAudit(a Actor) bool { return a.IsSystem() || a.IsAdmin() || a.IsOversight() }
+
+// Forbidden is the error for an act the caller may not do on a record it can see.
+func Forbidden(msg string) *Error { return &Error{Code: CodeForbidden, Message: msg} }
+
+// Unauthenticated is the error for an act that needs a signed-in caller.
+func Unauthenticated() *Error {
+	return &Error{Code: CodeUnauthenticated, Message: "sign in, or send an API token as Authorization: Bearer …"}
+}
+
+// Deny returns the error for a refused write: 401 for an anonymous caller, 403 otherwise.
+func Deny(a Actor, msg string) *Error {
+	if !a.SignedIn() {
+		return Unauthenticated()
+	}
+	return Forbidden(msg)
+}

@@ -1,0 +1,113 @@
+// Package config reads the service's configuration from the environment, once, and validates it
+// so that a mistake stops the process at start with a message that names the variable.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration.
+type Config struct {
+	Addr            string        // CASEREVIEW_ADDR
+	DataDir         string        // CASEREVIEW_DATA_DIR
+	DatabaseURL     string        // CASEREVIEW_DATABASE_URL (or _FILE); empty = embedded SQLite
+	LogLevel        slog.Level    // CASEREVIEW_LOG_LEVEL
+	LogFormat       string        // CASEREVIEW_LOG_FORMAT: text or json
+	Demo            bool          // CASEREVIEW_DEMO: load the fictional demo data into an empty database
+	MaxBodyBytes    int64         // CASEREVIEW_MAX_BODY_BYTES
+	ShutdownTimeout time.Duration // CASEREVIEW_SHUTDOWN_TIMEOUT
+}
+
+// Var documents one environment variable; README's configuration table is written from these.
+type Var struct {
+	Name, Default, Help string
+	Secret              bool // may be given as NAME_FILE, a path to a file holding the value
+}
+
+// Vars lists every variable the service reads.
+var Vars = []Var{
+	{Name: "CASEREVIEW_ADDR", Default: "localhost:8080", Help: "address to listen on (host:port)"},
+	{Name: "CASEREVIEW_DATA_DIR", Default: "./data", Help: "folder for the embedded SQLite database and, later, the search index"},
+	{Name: "CASEREVIEW_DATABASE_URL", Default: "", Help: "postgres://… selects PostgreSQL; empty uses embedded SQLite in the data folder", Secret: true},
+	{Name: "CASEREVIEW_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Name: "CASEREVIEW_LOG_FORMAT", Default: "text", Help: "text or json"},
+	{Name: "CASEREVIEW_DEMO", Default: "false", Help: "load the fictional demo dataset when the database holds no reviews"},
+	{Name: "CASEREVIEW_MAX_BODY_BYTES", Default: "1048576", Help: "largest request body accepted"},
+	{Name: "CASEREVIEW_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests get to finish on SIGTERM"},
+}
+
+// Load reads the configuration through getenv (os.Getenv in production, a map in tests) and
+// readFile (for _FILE variants), reporting every problem at once.
+func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
+	var errs []error
+	get := func(name string) string {
+		for _, v := range Vars {
+			if v.Name != name {
+				continue
+			}
+			val := getenv(name)
+			if v.Secret {
+				if path := getenv(name + "_FILE"); path != "" {
+					if val != "" {
+						errs = append(errs, fmt.Errorf("%s and %s_FILE are both set; set one", name, name))
+					}
+					b, err := readFile(path)
+					if err != nil {
+						errs = append(errs, fmt.Errorf("%s_FILE: %w", name, err))
+					}
+					val = strings.TrimSpace(string(b))
+				}
+			}
+			if val == "" {
+				val = v.Default
+			}
+			return val
+		}
+		panic("config: undeclared variable " + name)
+	}
+	c := Config{Addr: get("CASEREVIEW_ADDR"), DataDir: get("CASEREVIEW_DATA_DIR"), DatabaseURL: get("CASEREVIEW_DATABASE_URL"),
+		LogFormat: get("CASEREVIEW_LOG_FORMAT")}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_ADDR %q is not host:port (for example localhost:8080 or :8080)", c.Addr))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("CASEREVIEW_DATA_DIR must not be empty"))
+	}
+	if u := c.DatabaseURL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+		errs = append(errs, errors.New("CASEREVIEW_DATABASE_URL must start with postgres:// (leave it empty for embedded SQLite)"))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("CASEREVIEW_LOG_LEVEL"))); err != nil {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_LOG_LEVEL: want debug, info, warn or error"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_LOG_FORMAT %q: want text or json", c.LogFormat))
+	}
+	var err error
+	if c.Demo, err = strconv.ParseBool(get("CASEREVIEW_DEMO")); err != nil {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_DEMO: want true or false"))
+	}
+	if c.MaxBodyBytes, err = strconv.ParseInt(get("CASEREVIEW_MAX_BODY_BYTES"), 10, 64); err != nil || c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_MAX_BODY_BYTES: want a whole number of bytes, at least 1024"))
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(get("CASEREVIEW_SHUTDOWN_TIMEOUT")); err != nil || c.ShutdownTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_SHUTDOWN_TIMEOUT: want a duration such as 15s"))
+	}
+	return c, errors.Join(errs...)
+}
+
+// FromEnvironment loads the configuration of this process.
+func FromEnvironment() (Config, error) { return Load(os.Getenv, os.ReadFile) }
+
+// SQLitePath is where the embedded database lives.
+func (c Config) SQLitePath() string { return filepath.Join(c.DataDir, "casereview.db") }
+
+// UsesPostgres reports whether the configuration selects PostgreSQL.
+func (c Config) UsesPostgres() bool { return c.DatabaseURL != "" }

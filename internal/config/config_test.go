@@ -1,0 +1,70 @@
+package config
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func load(env map[string]string, files map[string]string) (Config, error) {
+	return Load(func(k string) string { return env[k] }, func(p string) ([]byte, error) {
+		if s, ok := files[p]; ok {
+			return []byte(s), nil
+		}
+		return nil, errors.New("no such file")
+	})
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := load(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "localhost:8080" || c.DataDir != "./data" || c.DatabaseURL != "" || c.LogLevel != slog.LevelInfo ||
+		c.Demo || c.MaxBodyBytes != 1<<20 || c.ShutdownTimeout != 15*time.Second || c.UsesPostgres() {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if c.SQLitePath() != "data/casereview.db" {
+		t.Fatalf("sqlite path %q", c.SQLitePath())
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	c, err := load(map[string]string{"CASEREVIEW_DATABASE_URL_FILE": "/run/secrets/db"}, map[string]string{"/run/secrets/db": "postgres://u:p@db/x\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != "postgres://u:p@db/x" || !c.UsesPostgres() {
+		t.Fatalf("url %q", c.DatabaseURL)
+	}
+}
+
+func TestEveryProblemIsReported(t *testing.T) {
+	_, err := load(map[string]string{
+		"CASEREVIEW_ADDR": "8080", "CASEREVIEW_DATABASE_URL": "mysql://x", "CASEREVIEW_LOG_LEVEL": "loud",
+		"CASEREVIEW_LOG_FORMAT": "xml", "CASEREVIEW_DEMO": "perhaps", "CASEREVIEW_MAX_BODY_BYTES": "12",
+		"CASEREVIEW_SHUTDOWN_TIMEOUT": "soon",
+	}, nil)
+	if err == nil {
+		t.Fatal("expected errors")
+	}
+	for _, name := range []string{"CASEREVIEW_ADDR", "CASEREVIEW_DATABASE_URL", "CASEREVIEW_LOG_LEVEL", "CASEREVIEW_LOG_FORMAT",
+		"CASEREVIEW_DEMO", "CASEREVIEW_MAX_BODY_BYTES", "CASEREVIEW_SHUTDOWN_TIMEOUT"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}
+
+func TestSecretSetTwiceOrUnreadable(t *testing.T) {
+	_, err := load(map[string]string{"CASEREVIEW_DATABASE_URL": "postgres://a", "CASEREVIEW_DATABASE_URL_FILE": "/x"}, map[string]string{"/x": "postgres://b"})
+	if err == nil || !strings.Contains(err.Error(), "both set") {
+		t.Fatalf("want both-set error, got %v", err)
+	}
+	_, err = load(map[string]string{"CASEREVIEW_DATABASE_URL_FILE": "/missing"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "CASEREVIEW_DATABASE_URL_FILE") {
+		t.Fatalf("want unreadable-file error, got %v", err)
+	}
+}
