@@ -45,6 +45,57 @@ func (e AddresseeRole) Valid() bool {
 	}
 }
 
+// Defines values for MeMfaState.
+const (
+	Done        MeMfaState = "done"
+	Enrol       MeMfaState = "enrol"
+	NotRequired MeMfaState = "not_required"
+	Pending     MeMfaState = "pending"
+)
+
+// Valid indicates whether the value is a known member of the MeMfaState enum.
+func (e MeMfaState) Valid() bool {
+	switch e {
+	case Done:
+		return true
+	case Enrol:
+		return true
+	case NotRequired:
+		return true
+	case Pending:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MembershipRole.
+const (
+	Admin        MembershipRole = "admin"
+	AgencyEditor MembershipRole = "agency_editor"
+	Oversight    MembershipRole = "oversight"
+	Panel        MembershipRole = "panel"
+	Viewer       MembershipRole = "viewer"
+)
+
+// Valid indicates whether the value is a known member of the MembershipRole enum.
+func (e MembershipRole) Valid() bool {
+	switch e {
+	case Admin:
+		return true
+	case AgencyEditor:
+		return true
+	case Oversight:
+		return true
+	case Panel:
+		return true
+	case Viewer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PartnershipKind.
 const (
 	PartnershipKindChildDeathOverviewPanel         PartnershipKind = "child_death_overview_panel"
@@ -294,6 +345,62 @@ type AddresseeInput struct {
 // AddresseeRole defines model for AddresseeRole.
 type AddresseeRole string
 
+// AuditEvent defines model for AuditEvent.
+type AuditEvent struct {
+	Action              string                                    `json:"action"`
+	ActorName           string                                    `json:"actor_name"`
+	ActorOrganisationId nullable.Nullable[string]                 `json:"actor_organisation_id,omitempty"`
+	ActorUserId         nullable.Nullable[string]                 `json:"actor_user_id,omitempty"`
+	After               nullable.Nullable[map[string]interface{}] `json:"after,omitempty"`
+	Before              nullable.Nullable[map[string]interface{}] `json:"before,omitempty"`
+	ClientIp            *string                                   `json:"client_ip,omitempty"`
+	EntityId            string                                    `json:"entity_id"`
+	EntityType          string                                    `json:"entity_type"`
+	Hash                string                                    `json:"hash"`
+	OccurredAt          time.Time                                 `json:"occurred_at"`
+	PrevHash            string                                    `json:"prev_hash"`
+	RequestId           string                                    `json:"request_id"`
+	Seq                 int64                                     `json:"seq"`
+}
+
+// AuditPage defines model for AuditPage.
+type AuditPage struct {
+	Items      []AuditEvent              `json:"items"`
+	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
+	Total      int64                     `json:"total"`
+}
+
+// AuditVerification defines model for AuditVerification.
+type AuditVerification struct {
+	BrokenAt nullable.Nullable[int64]  `json:"broken_at,omitempty"`
+	Checked  int64                     `json:"checked"`
+	LastSeq  *int64                    `json:"last_seq,omitempty"`
+	Ok       bool                      `json:"ok"`
+	Problem  nullable.Nullable[string] `json:"problem,omitempty"`
+}
+
+// Capabilities defines model for Capabilities.
+type Capabilities struct {
+	CreateOrganisations bool `json:"create_organisations"`
+
+	// EditActionsOf Organisation ids
+	EditActionsOf       []string `json:"edit_actions_of"`
+	ManageOrganisations bool     `json:"manage_organisations"`
+	ManagePartnerships  bool     `json:"manage_partnerships"`
+
+	// ManageReviewsOf Partnership ids
+	ManageReviewsOf []string `json:"manage_reviews_of"`
+	ManageUsers     bool     `json:"manage_users"`
+	ReadAllReviews  bool     `json:"read_all_reviews"`
+	ReadAudit       bool     `json:"read_audit"`
+}
+
+// CodeRequest defines model for CodeRequest.
+type CodeRequest struct {
+	// Code Six digits from the authenticator, or a recovery code
+	Code string `json:"code"`
+}
+
 // Crosswalk defines model for Crosswalk.
 type Crosswalk struct {
 	NativeCode string `json:"native_code"`
@@ -328,6 +435,53 @@ type InterventionType struct {
 // InterventionTypeList defines model for InterventionTypeList.
 type InterventionTypeList struct {
 	Items []InterventionType `json:"items"`
+}
+
+// LoginRequest defines model for LoginRequest.
+type LoginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Me defines model for Me.
+type Me struct {
+	Can Capabilities `json:"can"`
+
+	// CsrfToken Send as X-CSRF-Token on unsafe requests made with the session cookie
+	CsrfToken *string `json:"csrf_token,omitempty"`
+
+	// MfaState pending: send a code to /auth/mfa; enrol: set up an authenticator at /me/mfa/totp first
+	MfaState MeMfaState `json:"mfa_state"`
+	User     User       `json:"user"`
+}
+
+// MeMfaState pending: send a code to /auth/mfa; enrol: set up an authenticator at /me/mfa/totp first
+type MeMfaState string
+
+// Membership defines model for Membership.
+type Membership struct {
+	Id             string                    `json:"id"`
+	OrganisationId nullable.Nullable[string] `json:"organisation_id,omitempty"`
+	PartnershipId  nullable.Nullable[string] `json:"partnership_id,omitempty"`
+	Role           MembershipRole            `json:"role"`
+}
+
+// MembershipRole defines model for Membership.Role.
+type MembershipRole string
+
+// MembershipCreate defines model for MembershipCreate.
+type MembershipCreate struct {
+	OrganisationId *string `json:"organisation_id,omitempty"`
+	PartnershipId  *string `json:"partnership_id,omitempty"`
+	Role           string  `json:"role"`
+}
+
+// NewToken defines model for NewToken.
+type NewToken struct {
+	Details Token `json:"details"`
+
+	// Token Shown once: send as Authorization: Bearer <token>
+	Token string `json:"token"`
 }
 
 // Organisation defines model for Organisation.
@@ -406,6 +560,12 @@ type PartnershipUpdate struct {
 	Name      *string   `json:"name,omitempty"`
 }
 
+// PasswordChange defines model for PasswordChange.
+type PasswordChange struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail    *string       `json:"detail,omitempty"`
@@ -472,6 +632,11 @@ type RecommendationUpdate struct {
 	Text             *string                   `json:"text,omitempty"`
 	Themes           *[]ThemeAssignmentInput   `json:"themes,omitempty"`
 	Title            *string                   `json:"title,omitempty"`
+}
+
+// RecoveryCodes defines model for RecoveryCodes.
+type RecoveryCodes struct {
+	RecoveryCodes []string `json:"recovery_codes"`
 }
 
 // Review defines model for Review.
@@ -561,6 +726,12 @@ type Scope string
 // Sector defines model for Sector.
 type Sector string
 
+// TOTPEnrolment defines model for TOTPEnrolment.
+type TOTPEnrolment struct {
+	OtpauthUri string `json:"otpauth_uri"`
+	Secret     string `json:"secret"`
+}
+
 // Theme defines model for Theme.
 type Theme struct {
 	Active          bool        `json:"active"`
@@ -601,6 +772,68 @@ type ThemeAssignmentInput struct {
 type ThemeList struct {
 	Items           []Theme `json:"items"`
 	TaxonomyVersion int     `json:"taxonomy_version"`
+}
+
+// Token defines model for Token.
+type Token struct {
+	CreatedAt  time.Time                    `json:"created_at"`
+	ExpiresAt  nullable.Nullable[time.Time] `json:"expires_at,omitempty"`
+	Id         string                       `json:"id"`
+	LastUsedAt nullable.Nullable[time.Time] `json:"last_used_at,omitempty"`
+	Name       string                       `json:"name"`
+
+	// Prefix The first characters of the token, to tell tokens apart
+	Prefix    string                       `json:"prefix"`
+	RevokedAt nullable.Nullable[time.Time] `json:"revoked_at,omitempty"`
+}
+
+// TokenCreate defines model for TokenCreate.
+type TokenCreate struct {
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	Name      string     `json:"name"`
+}
+
+// TokenList defines model for TokenList.
+type TokenList struct {
+	Items []Token `json:"items"`
+}
+
+// User defines model for User.
+type User struct {
+	CreatedAt   time.Time                    `json:"created_at"`
+	Disabled    bool                         `json:"disabled"`
+	DisplayName string                       `json:"display_name"`
+	Email       string                       `json:"email"`
+	HasPassword bool                         `json:"has_password"`
+	Id          string                       `json:"id"`
+	LastLoginAt nullable.Nullable[time.Time] `json:"last_login_at,omitempty"`
+	Memberships []Membership                 `json:"memberships"`
+	MfaEnabled  bool                         `json:"mfa_enabled"`
+	UpdatedAt   time.Time                    `json:"updated_at"`
+	Version     int                          `json:"version"`
+}
+
+// UserCreate defines model for UserCreate.
+type UserCreate struct {
+	DisplayName string `json:"display_name"`
+	Email       string `json:"email"`
+
+	// Password Optional; at least 12 characters and not a common password
+	Password *string `json:"password,omitempty"`
+}
+
+// UserPage defines model for UserPage.
+type UserPage struct {
+	Items      []User                    `json:"items"`
+	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
+	Total      int64                     `json:"total"`
+}
+
+// UserUpdate defines model for UserUpdate.
+type UserUpdate struct {
+	Disabled    *bool   `json:"disabled,omitempty"`
+	DisplayName *string `json:"display_name,omitempty"`
+	Email       *string `json:"email,omitempty"`
 }
 
 // Visibility defines model for Visibility.
@@ -644,6 +877,21 @@ type DeleteActionParams struct {
 type UpdateActionParams struct {
 	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListAuditParams defines parameters for ListAudit.
+type ListAuditParams struct {
+	ActorUserId    *string    `form:"actor_user_id,omitempty" json:"actor_user_id,omitempty"`
+	OrganisationId *string    `form:"organisation_id,omitempty" json:"organisation_id,omitempty"`
+	EntityType     *string    `form:"entity_type,omitempty" json:"entity_type,omitempty"`
+	EntityId       *string    `form:"entity_id,omitempty" json:"entity_id,omitempty"`
+	Action         *string    `form:"action,omitempty" json:"action,omitempty"`
+	From           *time.Time `form:"from,omitempty" json:"from,omitempty"`
+	To             *time.Time `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit Page size, 1 to 200 (default 50).
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListOrganisationsParams defines parameters for ListOrganisations.
@@ -778,8 +1026,43 @@ type ListThemesParams struct {
 	Group *string `form:"group,omitempty" json:"group,omitempty"`
 }
 
+// ListUsersParams defines parameters for ListUsers.
+type ListUsersParams struct {
+	// Email Part of the address
+	Email    *string `form:"email,omitempty" json:"email,omitempty"`
+	Role     *string `form:"role,omitempty" json:"role,omitempty"`
+	Disabled *bool   `form:"disabled,omitempty" json:"disabled,omitempty"`
+
+	// Limit Page size, 1 to 200 (default 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// UpdateUserParams defines parameters for UpdateUser.
+type UpdateUserParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // UpdateActionJSONRequestBody defines body for UpdateAction for application/json ContentType.
 type UpdateActionJSONRequestBody = ActionUpdate
+
+// LoginJSONRequestBody defines body for Login for application/json ContentType.
+type LoginJSONRequestBody = LoginRequest
+
+// VerifyMFAJSONRequestBody defines body for VerifyMFA for application/json ContentType.
+type VerifyMFAJSONRequestBody = CodeRequest
+
+// ConfirmTOTPJSONRequestBody defines body for ConfirmTOTP for application/json ContentType.
+type ConfirmTOTPJSONRequestBody = CodeRequest
+
+// ChangePasswordJSONRequestBody defines body for ChangePassword for application/json ContentType.
+type ChangePasswordJSONRequestBody = PasswordChange
+
+// CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
+type CreateTokenJSONRequestBody = TokenCreate
 
 // CreateOrganisationJSONRequestBody defines body for CreateOrganisation for application/json ContentType.
 type CreateOrganisationJSONRequestBody = OrganisationCreate
@@ -808,6 +1091,15 @@ type CreateReviewJSONRequestBody = ReviewCreate
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
 
+// CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
+type CreateUserJSONRequestBody = UserCreate
+
+// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
+type UpdateUserJSONRequestBody = UserUpdate
+
+// AddMembershipJSONRequestBody defines body for AddMembership for application/json ContentType.
+type AddMembershipJSONRequestBody = MembershipCreate
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetIndex A short page that says what this service is and where its API lives
@@ -825,9 +1117,45 @@ type ServerInterface interface {
 
 	// (PATCH /api/v1/actions/{id})
 	UpdateAction(c *gin.Context, id ID, params UpdateActionParams)
+	// ListAudit The audit trail, newest first (oversight and admins)
+	// (GET /api/v1/audit)
+	ListAudit(c *gin.Context, params ListAuditParams)
+	// VerifyAudit Check every link of the audit chain and report the first broken one
+	// (GET /api/v1/audit/verify)
+	VerifyAudit(c *gin.Context)
+	// Login Sign in with email and password; sets the session cookie
+	// (POST /api/v1/auth/login)
+	Login(c *gin.Context)
+
+	// (POST /api/v1/auth/logout)
+	Logout(c *gin.Context)
+	// VerifyMFA Give the second factor (an authenticator code or a recovery code)
+	// (POST /api/v1/auth/mfa)
+	VerifyMFA(c *gin.Context)
 
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(c *gin.Context)
+	// GetMe Who the caller is, their memberships and what the interface may offer them
+	// (GET /api/v1/me)
+	GetMe(c *gin.Context)
+	// StartTOTP Start setting up an authenticator app
+	// (POST /api/v1/me/mfa/totp)
+	StartTOTP(c *gin.Context)
+	// ConfirmTOTP Confirm the authenticator with its first code; returns one-time recovery codes
+	// (POST /api/v1/me/mfa/totp/confirm)
+	ConfirmTOTP(c *gin.Context)
+
+	// (POST /api/v1/me/password)
+	ChangePassword(c *gin.Context)
+
+	// (GET /api/v1/me/tokens)
+	ListTokens(c *gin.Context)
+	// CreateToken Create an API token for scripts; the secret is returned once
+	// (POST /api/v1/me/tokens)
+	CreateToken(c *gin.Context)
+
+	// (DELETE /api/v1/me/tokens/{id})
+	RevokeToken(c *gin.Context, id ID)
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(c *gin.Context)
@@ -906,6 +1234,24 @@ type ServerInterface interface {
 
 	// (GET /api/v1/themes/{code})
 	GetTheme(c *gin.Context, code string)
+
+	// (GET /api/v1/users)
+	ListUsers(c *gin.Context, params ListUsersParams)
+
+	// (POST /api/v1/users)
+	CreateUser(c *gin.Context)
+
+	// (GET /api/v1/users/{id})
+	GetUser(c *gin.Context, id ID)
+	// UpdateUser Change a user's address or name, or disable them (users are never deleted)
+	// (PATCH /api/v1/users/{id})
+	UpdateUser(c *gin.Context, id ID, params UpdateUserParams)
+
+	// (POST /api/v1/users/{id}/memberships)
+	AddMembership(c *gin.Context, id ID)
+
+	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
+	RemoveMembership(c *gin.Context, id ID, membershipId string)
 	// GetHealthz Liveness
 	// (GET /healthz)
 	GetHealthz(c *gin.Context)
@@ -1142,6 +1488,149 @@ func (siw *ServerInterfaceWrapper) UpdateAction(c *gin.Context) {
 	siw.Handler.UpdateAction(c, id, params)
 }
 
+// ListAudit operation middleware
+func (siw *ServerInterfaceWrapper) ListAudit(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditParams
+
+	// ------------- Optional query parameter "actor_user_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor_user_id", c.Request.URL.Query(), &params.ActorUserId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter actor_user_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation_id", c.Request.URL.Query(), &params.OrganisationId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "entity_type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "entity_type", c.Request.URL.Query(), &params.EntityType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter entity_type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "entity_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "entity_id", c.Request.URL.Query(), &params.EntityId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter entity_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", c.Request.URL.Query(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter action: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", c.Request.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", c.Request.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", c.Request.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter cursor: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListAudit(c, params)
+}
+
+// VerifyAudit operation middleware
+func (siw *ServerInterfaceWrapper) VerifyAudit(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.VerifyAudit(c)
+}
+
+// Login operation middleware
+func (siw *ServerInterfaceWrapper) Login(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.Login(c)
+}
+
+// Logout operation middleware
+func (siw *ServerInterfaceWrapper) Logout(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.Logout(c)
+}
+
+// VerifyMFA operation middleware
+func (siw *ServerInterfaceWrapper) VerifyMFA(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.VerifyMFA(c)
+}
+
 // ListInterventionTypes operation middleware
 func (siw *ServerInterfaceWrapper) ListInterventionTypes(c *gin.Context) {
 
@@ -1153,6 +1642,109 @@ func (siw *ServerInterfaceWrapper) ListInterventionTypes(c *gin.Context) {
 	}
 
 	siw.Handler.ListInterventionTypes(c)
+}
+
+// GetMe operation middleware
+func (siw *ServerInterfaceWrapper) GetMe(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetMe(c)
+}
+
+// StartTOTP operation middleware
+func (siw *ServerInterfaceWrapper) StartTOTP(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.StartTOTP(c)
+}
+
+// ConfirmTOTP operation middleware
+func (siw *ServerInterfaceWrapper) ConfirmTOTP(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ConfirmTOTP(c)
+}
+
+// ChangePassword operation middleware
+func (siw *ServerInterfaceWrapper) ChangePassword(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ChangePassword(c)
+}
+
+// ListTokens operation middleware
+func (siw *ServerInterfaceWrapper) ListTokens(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListTokens(c)
+}
+
+// CreateToken operation middleware
+func (siw *ServerInterfaceWrapper) CreateToken(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateToken(c)
+}
+
+// RevokeToken operation middleware
+func (siw *ServerInterfaceWrapper) RevokeToken(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RevokeToken(c, id)
 }
 
 // GetOpenAPISpec operation middleware
@@ -2175,6 +2767,211 @@ func (siw *ServerInterfaceWrapper) GetTheme(c *gin.Context) {
 	siw.Handler.GetTheme(c, code)
 }
 
+// ListUsers operation middleware
+func (siw *ServerInterfaceWrapper) ListUsers(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListUsersParams
+
+	// ------------- Optional query parameter "email" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "email", c.Request.URL.Query(), &params.Email, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter email: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "role" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "role", c.Request.URL.Query(), &params.Role, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter role: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disabled" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disabled", c.Request.URL.Query(), &params.Disabled, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disabled: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", c.Request.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter cursor: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListUsers(c, params)
+}
+
+// CreateUser operation middleware
+func (siw *ServerInterfaceWrapper) CreateUser(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateUser(c)
+}
+
+// GetUser operation middleware
+func (siw *ServerInterfaceWrapper) GetUser(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetUser(c, id)
+}
+
+// UpdateUser operation middleware
+func (siw *ServerInterfaceWrapper) UpdateUser(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateUserParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UpdateUser(c, id, params)
+}
+
+// AddMembership operation middleware
+func (siw *ServerInterfaceWrapper) AddMembership(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.AddMembership(c, id)
+}
+
+// RemoveMembership operation middleware
+func (siw *ServerInterfaceWrapper) RemoveMembership(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "membershipId" -------------
+	var membershipId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "membershipId", c.Param("membershipId"), &membershipId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter membershipId: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RemoveMembership(c, id, membershipId)
+}
+
 // GetHealthz operation middleware
 func (siw *ServerInterfaceWrapper) GetHealthz(c *gin.Context) {
 
@@ -2262,6 +3059,24 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.DELETE(options.BaseURL+"/api/v1/actions/:id", wrapper.DeleteAction)
 	router.GET(options.BaseURL+"/api/v1/actions/:id", wrapper.GetAction)
 	router.PATCH(options.BaseURL+"/api/v1/actions/:id", wrapper.UpdateAction)
+	router.POST(options.BaseURL+"/api/v1/auth/login", wrapper.Login)
+	router.POST(options.BaseURL+"/api/v1/auth/mfa", wrapper.VerifyMFA)
+	router.POST(options.BaseURL+"/api/v1/auth/logout", wrapper.Logout)
+	router.GET(options.BaseURL+"/api/v1/me", wrapper.GetMe)
+	router.POST(options.BaseURL+"/api/v1/me/password", wrapper.ChangePassword)
+	router.POST(options.BaseURL+"/api/v1/me/mfa/totp", wrapper.StartTOTP)
+	router.POST(options.BaseURL+"/api/v1/me/mfa/totp/confirm", wrapper.ConfirmTOTP)
+	router.GET(options.BaseURL+"/api/v1/me/tokens", wrapper.ListTokens)
+	router.POST(options.BaseURL+"/api/v1/me/tokens", wrapper.CreateToken)
+	router.DELETE(options.BaseURL+"/api/v1/me/tokens/:id", wrapper.RevokeToken)
+	router.GET(options.BaseURL+"/api/v1/users", wrapper.ListUsers)
+	router.POST(options.BaseURL+"/api/v1/users", wrapper.CreateUser)
+	router.GET(options.BaseURL+"/api/v1/users/:id", wrapper.GetUser)
+	router.PATCH(options.BaseURL+"/api/v1/users/:id", wrapper.UpdateUser)
+	router.POST(options.BaseURL+"/api/v1/users/:id/memberships", wrapper.AddMembership)
+	router.DELETE(options.BaseURL+"/api/v1/users/:id/memberships/:membershipId", wrapper.RemoveMembership)
+	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
+	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
@@ -2546,6 +3361,314 @@ func (response UpdateAction428ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	return err
 }
 
+type ListAuditRequestObject struct {
+	Params ListAuditParams
+}
+
+type ListAuditResponseObject interface {
+	VisitListAuditResponse(w http.ResponseWriter) error
+}
+
+type ListAudit200JSONResponse AuditPage
+
+func (response ListAudit200JSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListAudit400ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAudit401ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAudit403ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditRequestObject struct {
+}
+
+type VerifyAuditResponseObject interface {
+	VisitVerifyAuditResponse(w http.ResponseWriter) error
+}
+
+type VerifyAudit200JSONResponse AuditVerification
+
+func (response VerifyAudit200JSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAudit401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAudit401ApplicationProblemPlusJSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAudit403ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyAudit403ApplicationProblemPlusJSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LoginRequestObject struct {
+	Body *LoginJSONRequestBody
+}
+
+type LoginResponseObject interface {
+	VisitLoginResponse(w http.ResponseWriter) error
+}
+
+type Login200JSONResponse Me
+
+func (response Login200JSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response Login400ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login401ApplicationProblemPlusJSONResponse Problem
+
+func (response Login401ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login422ApplicationProblemPlusJSONResponse Problem
+
+func (response Login422ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login429ApplicationProblemPlusJSONResponse Problem
+
+func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type LogoutRequestObject struct {
+}
+
+type LogoutResponseObject interface {
+	VisitLogoutResponse(w http.ResponseWriter) error
+}
+
+type Logout204Response struct {
+}
+
+func (response Logout204Response) VisitLogoutResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type Logout401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response Logout401ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFARequestObject struct {
+	Body *VerifyMFAJSONRequestBody
+}
+
+type VerifyMFAResponseObject interface {
+	VisitVerifyMFAResponse(w http.ResponseWriter) error
+}
+
+type VerifyMFA200JSONResponse Me
+
+func (response VerifyMFA200JSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA401ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA409ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyMFA409ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA422ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyMFA422ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA429ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyMFA429ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListInterventionTypesRequestObject struct {
 }
 
@@ -2563,6 +3686,341 @@ func (response ListInterventionTypes200JSONResponse) VisitListInterventionTypesR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMeRequestObject struct {
+}
+
+type GetMeResponseObject interface {
+	VisitGetMeResponse(w http.ResponseWriter) error
+}
+
+type GetMe200JSONResponse Me
+
+func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe401ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTPRequestObject struct {
+}
+
+type StartTOTPResponseObject interface {
+	VisitStartTOTPResponse(w http.ResponseWriter) error
+}
+
+type StartTOTP200JSONResponse TOTPEnrolment
+
+func (response StartTOTP200JSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP401ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP409ApplicationProblemPlusJSONResponse Problem
+
+func (response StartTOTP409ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTPRequestObject struct {
+	Body *ConfirmTOTPJSONRequestBody
+}
+
+type ConfirmTOTPResponseObject interface {
+	VisitConfirmTOTPResponse(w http.ResponseWriter) error
+}
+
+type ConfirmTOTP200JSONResponse RecoveryCodes
+
+func (response ConfirmTOTP200JSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP401ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP409ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmTOTP409ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP422ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmTOTP422ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePasswordRequestObject struct {
+	Body *ChangePasswordJSONRequestBody
+}
+
+type ChangePasswordResponseObject interface {
+	VisitChangePasswordResponse(w http.ResponseWriter) error
+}
+
+type ChangePassword204Response struct {
+}
+
+func (response ChangePassword204Response) VisitChangePasswordResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type ChangePassword401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword401ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePassword422ApplicationProblemPlusJSONResponse Problem
+
+func (response ChangePassword422ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokensRequestObject struct {
+}
+
+type ListTokensResponseObject interface {
+	VisitListTokensResponse(w http.ResponseWriter) error
+}
+
+type ListTokens200JSONResponse TokenList
+
+func (response ListTokens200JSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokens401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListTokens401ApplicationProblemPlusJSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTokenRequestObject struct {
+	Body *CreateTokenJSONRequestBody
+}
+
+type CreateTokenResponseObject interface {
+	VisitCreateTokenResponse(w http.ResponseWriter) error
+}
+
+type CreateToken201JSONResponse NewToken
+
+func (response CreateToken201JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken401ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateToken422ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeTokenRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type RevokeTokenResponseObject interface {
+	VisitRevokeTokenResponse(w http.ResponseWriter) error
+}
+
+type RevokeToken204Response struct {
+}
+
+func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RevokeToken401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken401ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken404ApplicationProblemPlusJSONResponse Problem
+
+func (response RevokeToken404ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4254,6 +5712,524 @@ func (response GetTheme404ApplicationProblemPlusJSONResponse) VisitGetThemeRespo
 	return err
 }
 
+type ListUsersRequestObject struct {
+	Params ListUsersParams
+}
+
+type ListUsersResponseObject interface {
+	VisitListUsersResponse(w http.ResponseWriter) error
+}
+
+type ListUsers200JSONResponse UserPage
+
+func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers401ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListUsers403ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUserRequestObject struct {
+	Body *CreateUserJSONRequestBody
+}
+
+type CreateUserResponseObject interface {
+	VisitCreateUserResponse(w http.ResponseWriter) error
+}
+
+type CreateUser201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateUser201JSONResponse struct {
+	Body    User
+	Headers CreateUser201ResponseHeaders
+}
+
+func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser401ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateUser403ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser409ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateUser409ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateUser422ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUserRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetUserResponseObject interface {
+	VisitGetUserResponse(w http.ResponseWriter) error
+}
+
+type GetUser200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetUser200JSONResponse struct {
+	Body    User
+	Headers GetUser200ResponseHeaders
+}
+
+func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser401ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetUser404ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUserRequestObject struct {
+	Id     ID `json:"id"`
+	Params UpdateUserParams
+	Body   *UpdateUserJSONRequestBody
+}
+
+type UpdateUserResponseObject interface {
+	VisitUpdateUserResponse(w http.ResponseWriter) error
+}
+
+type UpdateUser200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateUser200JSONResponse struct {
+	Body    User
+	Headers UpdateUser200ResponseHeaders
+}
+
+func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser401ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateUser403ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateUser404ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser409ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateUser409ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateUser412ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateUser422ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser428ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateUser428ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembershipRequestObject struct {
+	Id   ID `json:"id"`
+	Body *AddMembershipJSONRequestBody
+}
+
+type AddMembershipResponseObject interface {
+	VisitAddMembershipResponse(w http.ResponseWriter) error
+}
+
+type AddMembership201JSONResponse User
+
+func (response AddMembership201JSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership401ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership403ApplicationProblemPlusJSONResponse Problem
+
+func (response AddMembership403ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership404ApplicationProblemPlusJSONResponse Problem
+
+func (response AddMembership404ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership409ApplicationProblemPlusJSONResponse Problem
+
+func (response AddMembership409ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership422ApplicationProblemPlusJSONResponse Problem
+
+func (response AddMembership422ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembershipRequestObject struct {
+	Id           ID     `json:"id"`
+	MembershipId string `json:"membershipId"`
+}
+
+type RemoveMembershipResponseObject interface {
+	VisitRemoveMembershipResponse(w http.ResponseWriter) error
+}
+
+type RemoveMembership200JSONResponse User
+
+func (response RemoveMembership200JSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembership401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMembership401ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembership403ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveMembership403ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembership404ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveMembership404ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembership422ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveMembership422ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetHealthzRequestObject struct {
 }
 
@@ -4327,9 +6303,45 @@ type StrictServerInterface interface {
 
 	// (PATCH /api/v1/actions/{id})
 	UpdateAction(ctx context.Context, request UpdateActionRequestObject) (UpdateActionResponseObject, error)
+	// ListAudit The audit trail, newest first (oversight and admins)
+	// (GET /api/v1/audit)
+	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
+	// VerifyAudit Check every link of the audit chain and report the first broken one
+	// (GET /api/v1/audit/verify)
+	VerifyAudit(ctx context.Context, request VerifyAuditRequestObject) (VerifyAuditResponseObject, error)
+	// Login Sign in with email and password; sets the session cookie
+	// (POST /api/v1/auth/login)
+	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
+
+	// (POST /api/v1/auth/logout)
+	Logout(ctx context.Context, request LogoutRequestObject) (LogoutResponseObject, error)
+	// VerifyMFA Give the second factor (an authenticator code or a recovery code)
+	// (POST /api/v1/auth/mfa)
+	VerifyMFA(ctx context.Context, request VerifyMFARequestObject) (VerifyMFAResponseObject, error)
 
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(ctx context.Context, request ListInterventionTypesRequestObject) (ListInterventionTypesResponseObject, error)
+	// GetMe Who the caller is, their memberships and what the interface may offer them
+	// (GET /api/v1/me)
+	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
+	// StartTOTP Start setting up an authenticator app
+	// (POST /api/v1/me/mfa/totp)
+	StartTOTP(ctx context.Context, request StartTOTPRequestObject) (StartTOTPResponseObject, error)
+	// ConfirmTOTP Confirm the authenticator with its first code; returns one-time recovery codes
+	// (POST /api/v1/me/mfa/totp/confirm)
+	ConfirmTOTP(ctx context.Context, request ConfirmTOTPRequestObject) (ConfirmTOTPResponseObject, error)
+
+	// (POST /api/v1/me/password)
+	ChangePassword(ctx context.Context, request ChangePasswordRequestObject) (ChangePasswordResponseObject, error)
+
+	// (GET /api/v1/me/tokens)
+	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
+	// CreateToken Create an API token for scripts; the secret is returned once
+	// (POST /api/v1/me/tokens)
+	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
+
+	// (DELETE /api/v1/me/tokens/{id})
+	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(ctx context.Context, request GetOpenAPISpecRequestObject) (GetOpenAPISpecResponseObject, error)
@@ -4408,6 +6420,24 @@ type StrictServerInterface interface {
 
 	// (GET /api/v1/themes/{code})
 	GetTheme(ctx context.Context, request GetThemeRequestObject) (GetThemeResponseObject, error)
+
+	// (GET /api/v1/users)
+	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
+
+	// (POST /api/v1/users)
+	CreateUser(ctx context.Context, request CreateUserRequestObject) (CreateUserResponseObject, error)
+
+	// (GET /api/v1/users/{id})
+	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
+	// UpdateUser Change a user's address or name, or disable them (users are never deleted)
+	// (PATCH /api/v1/users/{id})
+	UpdateUser(ctx context.Context, request UpdateUserRequestObject) (UpdateUserResponseObject, error)
+
+	// (POST /api/v1/users/{id}/memberships)
+	AddMembership(ctx context.Context, request AddMembershipRequestObject) (AddMembershipResponseObject, error)
+
+	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
+	RemoveMembership(ctx context.Context, request RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error)
 	// GetHealthz Liveness
 	// (GET /healthz)
 	GetHealthz(ctx context.Context, request GetHealthzRequestObject) (GetHealthzResponseObject, error)
@@ -4621,6 +6651,164 @@ func (sh *strictHandler) UpdateAction(ctx *gin.Context, id ID, params UpdateActi
 	}
 }
 
+// ListAudit operation middleware
+func (sh *strictHandler) ListAudit(ctx *gin.Context, params ListAuditParams) {
+	var request ListAuditRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAudit(ctx, request.(ListAuditRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAudit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListAuditResponseObject); ok {
+		if err := validResponse.VisitListAuditResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// VerifyAudit operation middleware
+func (sh *strictHandler) VerifyAudit(ctx *gin.Context) {
+	var request VerifyAuditRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyAudit(ctx, request.(VerifyAuditRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyAudit")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(VerifyAuditResponseObject); ok {
+		if err := validResponse.VisitVerifyAuditResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// Login operation middleware
+func (sh *strictHandler) Login(ctx *gin.Context) {
+	var request LoginRequestObject
+
+	var body LoginJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.Login(ctx, request.(LoginRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Login")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(LoginResponseObject); ok {
+		if err := validResponse.VisitLoginResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// Logout operation middleware
+func (sh *strictHandler) Logout(ctx *gin.Context) {
+	var request LogoutRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.Logout(ctx, request.(LogoutRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "Logout")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(LogoutResponseObject); ok {
+		if err := validResponse.VisitLogoutResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// VerifyMFA operation middleware
+func (sh *strictHandler) VerifyMFA(ctx *gin.Context) {
+	var request VerifyMFARequestObject
+
+	var body VerifyMFAJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyMFA(ctx, request.(VerifyMFARequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyMFA")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(VerifyMFAResponseObject); ok {
+		if err := validResponse.VisitVerifyMFAResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListInterventionTypes operation middleware
 func (sh *strictHandler) ListInterventionTypes(ctx *gin.Context) {
 	var request ListInterventionTypesRequestObject
@@ -4638,6 +6826,230 @@ func (sh *strictHandler) ListInterventionTypes(ctx *gin.Context) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(ListInterventionTypesResponseObject); ok {
 		if err := validResponse.VisitListInterventionTypesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMe operation middleware
+func (sh *strictHandler) GetMe(ctx *gin.Context) {
+	var request GetMeRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMe(ctx, request.(GetMeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMe")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetMeResponseObject); ok {
+		if err := validResponse.VisitGetMeResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// StartTOTP operation middleware
+func (sh *strictHandler) StartTOTP(ctx *gin.Context) {
+	var request StartTOTPRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StartTOTP(ctx, request.(StartTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StartTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(StartTOTPResponseObject); ok {
+		if err := validResponse.VisitStartTOTPResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ConfirmTOTP operation middleware
+func (sh *strictHandler) ConfirmTOTP(ctx *gin.Context) {
+	var request ConfirmTOTPRequestObject
+
+	var body ConfirmTOTPJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ConfirmTOTP(ctx, request.(ConfirmTOTPRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ConfirmTOTP")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ConfirmTOTPResponseObject); ok {
+		if err := validResponse.VisitConfirmTOTPResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ChangePassword operation middleware
+func (sh *strictHandler) ChangePassword(ctx *gin.Context) {
+	var request ChangePasswordRequestObject
+
+	var body ChangePasswordJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ChangePassword(ctx, request.(ChangePasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ChangePassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ChangePasswordResponseObject); ok {
+		if err := validResponse.VisitChangePasswordResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListTokens operation middleware
+func (sh *strictHandler) ListTokens(ctx *gin.Context) {
+	var request ListTokensRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListTokens(ctx, request.(ListTokensRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListTokens")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListTokensResponseObject); ok {
+		if err := validResponse.VisitListTokensResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateToken operation middleware
+func (sh *strictHandler) CreateToken(ctx *gin.Context) {
+	var request CreateTokenRequestObject
+
+	var body CreateTokenJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateToken(ctx, request.(CreateTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateTokenResponseObject); ok {
+		if err := validResponse.VisitCreateTokenResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RevokeToken operation middleware
+func (sh *strictHandler) RevokeToken(ctx *gin.Context, id ID) {
+	var request RevokeTokenRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeToken(ctx, request.(RevokeTokenRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeToken")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RevokeTokenResponseObject); ok {
+		if err := validResponse.VisitRevokeTokenResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -5479,6 +7891,216 @@ func (sh *strictHandler) GetTheme(ctx *gin.Context, code string) {
 	}
 }
 
+// ListUsers operation middleware
+func (sh *strictHandler) ListUsers(ctx *gin.Context, params ListUsersParams) {
+	var request ListUsersRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListUsers(ctx, request.(ListUsersRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListUsers")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListUsersResponseObject); ok {
+		if err := validResponse.VisitListUsersResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateUser operation middleware
+func (sh *strictHandler) CreateUser(ctx *gin.Context) {
+	var request CreateUserRequestObject
+
+	var body CreateUserJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateUser(ctx, request.(CreateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateUserResponseObject); ok {
+		if err := validResponse.VisitCreateUserResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetUser operation middleware
+func (sh *strictHandler) GetUser(ctx *gin.Context, id ID) {
+	var request GetUserRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUser(ctx, request.(GetUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetUserResponseObject); ok {
+		if err := validResponse.VisitGetUserResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateUser operation middleware
+func (sh *strictHandler) UpdateUser(ctx *gin.Context, id ID, params UpdateUserParams) {
+	var request UpdateUserRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateUserJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateUser(ctx, request.(UpdateUserRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateUser")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UpdateUserResponseObject); ok {
+		if err := validResponse.VisitUpdateUserResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddMembership operation middleware
+func (sh *strictHandler) AddMembership(ctx *gin.Context, id ID) {
+	var request AddMembershipRequestObject
+
+	request.Id = id
+
+	var body AddMembershipJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddMembership(ctx, request.(AddMembershipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddMembership")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(AddMembershipResponseObject); ok {
+		if err := validResponse.VisitAddMembershipResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RemoveMembership operation middleware
+func (sh *strictHandler) RemoveMembership(ctx *gin.Context, id ID, membershipId string) {
+	var request RemoveMembershipRequestObject
+
+	request.Id = id
+	request.MembershipId = membershipId
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveMembership(ctx, request.(RemoveMembershipRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveMembership")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RemoveMembershipResponseObject); ok {
+		if err := validResponse.VisitRemoveMembershipResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetHealthz operation middleware
 func (sh *strictHandler) GetHealthz(ctx *gin.Context) {
 	var request GetHealthzRequestObject
@@ -5532,83 +8154,121 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7F3rktw2dn4VFJOqlSqcmzRO1qNfs7I3nqx2rRpNnFRZqm40ebqJFQlQANittmqq8jR5sDxJCgDZBEnw",
-	"2peRE/2xRySIy7l+5wAH/cULWJIyClQK7+aLFwEOges/f3zAK/X/EETASSoJo96N9xAB4hAwHv5BoDVw",
-	"QRg993xPBBEkWLWX2xS8G09ITujKe3z0vTcswObzem//EQEHJCNAFDZ5vygmaxDdfT76Xoo5TkDmk32d",
-	"ccG4e7pzCp/lLNAt5ogt9XgphzVhmUApXoEajKjmnzLgW8/3KE7UeOabntXd/aCe689TLKPyaxJ6vsfh",
-	"U0Y4hN6N5BnYPS0ZT7D0brws0y1rPfve57MVO2s8vVv+Fcsgci9V8axYYc4ctABCVyiIMF1BeI7u8wm9",
-	"QpiKDXAI0fWLP6JNBBThhQAqd9QwwlAu6G55ZsbuYTdJiGzO7y1eARLkN/DRFZIMvbi8RM9CWOIslui7",
-	"y+dtTIh1d/aQCf5Mkizxbl5cXvpeQqj519WOhoRKWAE3gsJBpIwK0HLylrNFDIn6M2BUAtUTxWkaEyOj",
-	"F6lp8U9/F0Zgy2H/kcPSu/H+4aJUmQvzVlwU/eoRq+u+pej+z6/R99ff/QvKOz/XdMq/VV3fBoV+pJyl",
-	"wCUx01UjxaDezUIsoSI2+oHv0SyO8SKGQsAaAhNwwBLCGZaNz88kScAlepUVfGm+J+EgCSZq9glQqUk7",
-	"ExLLTDg7ZHyFKRGm3cDeWSYDlmii9BKBbSg4zMM9iwExjiTgBMkIS8Q2VGj1wYYljr6UmUoSoOGo2UrM",
-	"VyCnszFLw9FszE2ARfFSM2zT9Gthq+oLazKmKhsFYdtYXU6hIoeV1XzYTZwt/g6BVBM3+vBaf6EVNAyJ",
-	"eoLjt5Z+LHEswB+vMlU6tRnamg4k+PMboCsZeTffXSq7s78Mt41sCXa7II8VsCFD14Sim/ftfFOWvmnL",
-	"iISk+keXQc0t4uNuEMw53qp/W958kOpLJnFcoQih8p+vPb9XJ/Q8iw7al/vvaXgUMe1e2UCxPYmUDje/",
-	"hzWLrVLc5FQYchACHHKJg4+UbWIIVxDODNFGG2fKJFmS6d9Pcn/2NwYrOejL8WYm4bN040VckAVhgVKu",
-	"NCFEhGoHyCFlXDodIIuhV3+LnpWLHWBZmqvJx7GW8KGLsXc0zeRIJRzA+mG60MP/gQp1KM20ed7KvLGm",
-	"X3/XyYH7vGegCo3/6sWA1YciS5UgmQkvGZ8RapZVdSLlDF9zJsQGxx+bukqxJGuYBSx0S7uWvgHLy9v5",
-	"lQ5di/szgTj8kXPja+om3MyiqlbFMD4idI1jEvooo0rM6GyN4wx8JBmbxYyufESZnC1ZRkMfhZkJQaBs",
-	"vlRj/89//bdLBfW75uD/9u7nvyEVhRZBoG7nIzhfnZfKLn69+nCeK1ej5wSEyP13Nw3NFHxDhvI7FxV/",
-	"AhzLqEnBEEu8wMLNyxAkJnE7m/HMgre9vt33WqOPumyYdq513FEJfA1UUftBv2yTidFuOcYLiPsnlxPb",
-	"tO7HY/UJvyFC7ovMGkRoYDQnjnJN72fLyjgcc0ywqM2wiR9q6HBKtDvQ4bb62BRzoLLFZPf6fgGBNOal",
-	"i+rvTKvTBIK5/y0YsJvj1HDO5vOkoG6SKBT8siK3F87ArZN/w1xuycRa8ge9K0jXrdg5yfN++oh4iAir",
-	"onxfd5xlT3VStLWX/HTLS5XfikqIQ8LWYNJIpq1BPiPsQr+cDQh63mIuKXARkdRhXTlgjXu+HgP7kdCw",
-	"N9FarukvqnkXn05nKfXMfZumU02ltb5plnIiWwva181Xnd4dfrHHzroNnh63hxB/yedWBBYBS5KMErmd",
-	"CbwEuZ2llqD7nnq4yjAPCV3NgojEIQfa1QaHWSzFbMEw14BWfTILActoxtbA1wQ2sxRTjbgCxhkFPlN0",
-	"VmGrjIA7oxhr/oew1rYuf93G2prpNFu9pwTvIZ/NtZTbRbXIpT04ARUtDmesFWE6FkWokJgGLbkd+JSB",
-	"KBxR01fUAx4rGJJExtBB1r44RL8tuvG7Yqb7yqaCww/totLhueFdMs/ln2Impifijujdhm+GESvCmhX8",
-	"6M9BZsnCtcd1u8vs3aArH73EPrq/diYUtcdaRbJrbsVu6izMpu1j7TroHETb3IGEFQFLe/OR73QjJS/O",
-	"ZOgvwBdYksS5cxdBMkI6H1TzWyHIiipuu2S0XftOsstXEHcnM6Uia+oUJG0yq32fryE8vq3ZOyJOhUVV",
-	"KzINGe1haExy2WmfHaraoZoVH+SPV6+BCeDh+tMaaBRK1VSHXIGq7tQZWO+nOa1E36mPNYWX/YjTLfi2",
-	"wPdL3iGgXM0jft1orjrZaYDuZIo3wkce2LFNV6OTK80A2HuvNcV5HCkhQpnvrxNh0YCEQOVsC7hLcSwc",
-	"bEWFQ+FGmi1iIqLpFKgdswlYRqUbpXNYAod2+J8yLmcZjwfJfom3uo2TYv0701Z9lSUJ5lu3pBYiVdtY",
-	"Vo8R4ygVkIWMbpNXiMIaOMKIA45RHvoPDT0Ojop8b00EWZCYyG0fPX4pWzrRVB4I1eTIZl0jSqoM3yIO",
-	"03GSYt/Ug1N9yj3M5jXUcH+1axuqTxeHwiVLzSxMcXXphmi22nWoWVUrfshPutpkdkYzQxSuB/iUqlRP",
-	"5xkMhNRrlO8lNjWnohzuVXBQ7QPpWoM7VTBAQ9oF+jCwSzu1rx1uWea3lvK0pIbQWcrZSmEkfcJikRCp",
-	"rMKS8dkn7FmK4fnehsgo5HjjPm1hRhy9m63FYFaCJrxtyTQdf+O7bTrt9D3UVrhFu+mb4KaTqYcI98Nj",
-	"g0344ZHUVJM+bUFHQlLTrPdw4FM1xQOQ+7si3tgdwmIBjrW1XWmZys886T9d5uDdboOx6CFlMdFGmkZi",
-	"JnkmFAwhwcLzvVXq+R5OFlmMjR2P8W7DRcwE8DUJdNInxmaTxX4WsUwYlqWcLXCuyiknglH1HsIsKJ4G",
-	"qVDAiEtt7lIICI6JkLMQFz2q2bA1cB0EzUJQ4piYnVcOqyzGZhO+fb/moTg5Vj8iKMnaZs6CsRiwDttb",
-	"zWNQnGAbbkrKQ28OBxXCklDSakJXnGWp881H2G4YD0fupLSZZN8TcbZqOcb7mVGWbGfDk5G5RdddFmuw",
-	"DfxuydYyKqT1C+Y4hncZ2npidri7aydwO6lSTmqWwJKcVjoKlvGgosAJppnR4MwEEdlqBUIBrw/+MJ+Z",
-	"U7igbEHpYoK7QQfQbMohW/cxSd2xhqAqUsynOJKIO1pVuzYU29WWPfeRIp0eZke7QaRrJcghsIOxN65E",
-	"zXhV2uHKIWrwS8WnFGJWAfQiwlz/oZ1x4JI0DRKWzBVjJFksyRleAQ22+hS5IJLxLWJLFGABZ3kMUo17",
-	"xQ0KWQJCkgBFLCEKf+TRivCRdirvqb1rj1Ku1D/YtUKYhkgA11WdaqDa50jv6JcPK52ZIwDvqd1XvtUv",
-	"/qCLRU2qUS1imcmMg+lO5Mfkxfl7+p6+ZjRvJ27e0zOkj+MSqntjmXxVHO01x3KFfoXyXVy0YOEWYa6m",
-	"rVgF4Sv1iIDQD3UVpDmcL8hvcK6617vG5vWuwnDeVss4f4X0cWT9BplNahRgzrcIUzQ3D+ZIuVVdCfee",
-	"Ip2oEQhwECG2XALVpNJz1+MrNRBI4o+A5np+c71STBFL8acM0DwvuvURB5lxiuZaUuc+musQyLSv1Of6",
-	"pgsOanzGQ12gSmGjKLQkXEg98j3gUBSdqun/+IBX81fIZEcM+0KIQf2dZEIiATRERKIFDj4qGs6LWtY5",
-	"enZ99cKUvxKJiFDjColj8Mu6WP0CaahNV88N7dfAlXSbgEMTUrFq/p9n94afZ3fh/Py98l4KPlFzyDkv",
-	"aVU2kxOQyrSVwNBTQpsrx+3bOysHdONdnV+eX+pN2hQoTol34708vzx/qQNrGWlrc6H+swJtmZRd0py+",
-	"C70b719B3tEQPnu1atgXl5e1SlgJn+VFJJO4Wvrq0P6q1v/08Nc3eVVrgYC9WyQixqWusDbFlQJvBdqo",
-	"v2REBMqhm6KtYthGF4MTKdTqTRW4tmkroSsSihUJ74Ma5wKn5GJ9dWHqNEXr2pWQ3uZtqlXjv35x1hu7",
-	"qiA7yp3dnTTrJ0Z30bbTOrqjvMRqyVniOQvQncmytgL0zjEkO9oIecEcOGm5QwXqa5fXLfl+YcrTBzTM",
-	"7xR4/NCrNbbNHVc3bhVMukrHje6wZV6NLM4V0a7N+K5ud/O0CtJLFSpUxaU/F19I+Gi8uaJyU49+0M9v",
-	"i6romiL1kLK4tMBBy2tXklEzOl/s9YjF+t711Ytx7V/8cV9i+q1Gd0etI8uPS3YedjXs5yrYbt7r4eo2",
-	"b3ah2+hOx9G/hT4jheUHLSdpcc1FlawmUXYQOdR++k8s3B6YHXku77EK0yXP4PFJRMHMJ9xTDi7H6dXR",
-	"9fbkem4ZTfv0gfZf3fijXjIljmkSnDVfLucSx8heh94UEueVxZdp08rycxB6vsUGKLbZv59ToLdv796l",
-	"EIxbcdHxCASq7F0+HgpZkCX6JpsqIn3QqDOFgCzJLrfYBzBtKNfN5p8rLQeBzV1h1WhUVxah9Hxcv4WH",
-	"y6I4VPWEGNf4giJdI9NyB8+nvkF+T5irUUjVibwq7N8Pf1UlSTtGJhyyZLbvK/VZx3FXjrq8QU7r6igz",
-	"cPHBzGq666pePtbVftduorv7/ojuq0OG2gzVQDxfE7KvFtWPJe+xo4DSp5hl6aSXRUtEmYwIXSHtQQXS",
-	"gXG7HWh1oHUbcAKT2OZc7Vk/TUjhsJ8HDywOqBDHtddPE2T0CcrvItQ4ujE5UWjS4Qus0xjdmPWt3XAQ",
-	"ZM1rXffAnP8fQGa9/LMTY9rc2g9iVvjehzDfVkpij2GwmtXMJ8aXlbLZb/ByrPy0WJSB4LIqX9+w5WRs",
-	"aRsIs5MWYYEoKzazvQ4D0AYt68p/fDvYBiytKT8NrmwazYPDysOpwlGN9NOAyh4Z+YYpT4gp2x1A7bxO",
-	"J6q8r7UduPFe1meOTofmH+fFBlOyqdXqhBHwtihWDJFk5mADqwaRBzggULs2n8gI1Xq4QYzGW3N5JxEo",
-	"v97PNfSuHnOWNxoxsvPYnvNAQH7B4mhOFKXn489LNCpCJ4lRveD96c5tOErqR/cRZnDcgx9qgAOd+vg9",
-	"hXeOqvDOCK9mPPcL8uqWuC/OqxWcHwdFOG9oOHG0V6+s/xbwTZCldpc/MOxriNu3yG965FdlQSX4w7tT",
-	"jV2GoS3+cxiFk9jKtiiwttCNgjhECuvWYn1I1NyO8DRxotPuHjxUPKj6HNvOP03A2C9R32LGE8SMpbl6",
-	"rX9dKi9reIXmpdLmR/yN2s59c55+RdZAfcQhjXFgfv9rE7EYkADp7eGb7MPg0xSzA0VZhzmPdXDwaVBT",
-	"+8HB3w9auj4uWrKKGkJd4GIE7SyNMUUxoeAjtqEQosUWMQrFZldVRv9gOzOv54ShyWcMOFtY1qCL4zrx",
-	"SuF8y3lC63oJUT98d2+9M+5dRkA4CssrJUwtzYbQkG2quMZ5DNGm0cWXgIXw2HUa0arWd+ejqj/fl1dP",
-	"tv+AXz0E/3AS8rfjpx15J4Dhx4HEHiKLA9N9p0nVOVNMk9MplYt7JiSXyhtPxi97dy/CUfM55TAHyuq0",
-	"HwWQxT1RNl3+zx8MsC606ckYaV3aN1NkFLI/Q6TvxjlWxGDdSXXyjJC59OdbJmiErDSt/uDMTy5G3zI+",
-	"+2R8jCOvbPPXt9NcCt6Ne44PDruRyVOlbCwDeIRUzQHk/VgG96lSM22i8C0lc8JtfKcxL2+WbUXwD8U1",
-	"3TWJrqEUH/1JAbfXLYCtuGLmaWKl8ooWt0FKQPiI0GIXOwQ+DWTZdWVgEtOouIGlP3g1zBgQtj7kO+md",
-	"HHmt1vLs9vL758W+PHomJI4/Erp6XnDpK45v89tw3A5Ek+qwQW2kf5Hwty66/5Q3OeKq899FbDsXx1kA",
-	"QujrMWKyhnpC5Q1ZAzU3QLbWMHLA4fa37qyIbvEkq9RjI8n0TSCGw99dvjzBwH9jEmnSNJNUOCSKqOhZ",
-	"8eOUqmEQ4UUMOpWdkBVXfux5K9n1z3TxdaGo+lZB70J7+/yDL82MgIpOmwkOYT+vHve3XhTGvvKoihit",
-	"V0W60e65nP/jh8f/DQAA//8=",
+	"7D3tctw2kq+C4l1V7Dpakj9yt5F+aZVk17fJ2icpyVbFrhGG7BliRQIMAGo8cblqn2YfbJ/kCgA/QA5A",
+	"cqiZkZL1n0TmkPjo7250Nz4GEctyRoFKEZx+DBLAMXD95zfXeKn+H4OIOMklYTQ4Da4TQBwixuMvBLoD",
+	"LgijR0EYiCiBDKv35TqH4DQQkhO6DD59CoPvWITN593RfkqAA5IJIAqrclyUkjsQ/WN+CoMcc5yBLBd7",
+	"UXDBuHu5NxQ+yFmk37hBbKHnyzncEVYIlOMlqMmIev2XAvg6CAOKMzWf+WZgd6+/Vs/15zmWSfM1iYMw",
+	"4PBLQTjEwankBdgjLRjPsAxOg6LQb3ZGDoMPz5bs2cbT14vvsYwS91YVzqodlshBcyB0iaIE0yXER+iy",
+	"XNAZwlSsgEOMXr34A1olQBGeC6CyhoYhhmZDrxfPzNwD6CYZkZvre4uXgAT5FUL0HEmGXpycoCcxLHCR",
+	"SvTlyVMfElI9nD1lhj+QrMiC0xcnJ2GQEWr+9byGIaESlsANoXAQOaMCNJ285WyeQqb+jBiVQPVCcZ6n",
+	"xNDocW7e+K+/C0OwzbT/yWERnAb/cdywzLH5VRxX4+oZ2/s+p+jy2wv01asv/weVgx9pOJXfqqHPo4o/",
+	"cs5y4JKY5aqZUlC/zWIsoUU2+kEY0CJN8TyFisA2CCbigCXEMyw3Pn8mSQYu0mvt4OPm7yQeRcFErT4D",
+	"KjVoZ0JiWQjngIwvMSXCvDdydFbIiGUaKINAYCsKDvFwyVJAjCMJOEMywRKxFRWafbBBiWMsJaayDGi8",
+	"1Wol5kuQ09FY5PHWaCxFgAXxhjNs0fRzJau6G9tETJs2KsD6UN0soUWHrd28rxfO5n+HSKqFG3640F9o",
+	"Bo1jop7g9K3FHwucCgi3Z5k2nHyCtsMDGf7wHdClTILTL0+U3Lk/DftmtgjbT8jbEtiYqTtE0Y97P96U",
+	"pN+UZURC1v6jT6CWEvFTPQnmHK/Vvy1tPor1JZM4bUGEUPnfr4JwkCf0OqsB/Nv9IY/3Qqb9OxtJtgeh",
+	"0vHid7di0UvFm5iKYw5CgIMucXRL2SqFeAnxzABta+FMmSQLMv37SerP/sbYSg74cryaSfgg3fYirsCC",
+	"sEA5V5wQI0K1AuSQMy6dCpClMMi/1chKxY6QLJu7KeextvC+D7GvaV7ILZlwBOrH8cIA/kcy1K4408a5",
+	"F3nbin79XS8GLsuRgSpr/OcgBaw+FEWuCMkseMH4jFCzrbYSaVZ4XsREfnNX2uZdjHkFG44k435GMD87",
+	"YDzInObLQgAf/cVCGnHnpkXzlWeUBrBzWDAO9x4mSglQOSO5EyxAJZHrcmO+X81zx+8JFolby0RRwfmW",
+	"5qryyWfeIRV5gpC+pQr4ZYqSV5+1l9uipDCo/QAbFjbcWiuzN1GCx8kzisR3YiY1vPLITSW10B+BkwVp",
+	"gkHtnc85uwXapZhqBZ7F1ysKgyiB6BbiUesPgxQLORtLNGHAbi2qmzOWAqaGZuuAwgB4uxL2NmiW7ILY",
+	"Bc7xnKSkAk/HftS+UUueCfcKISZyZqhYzNhi0xB4Y42BSKzwWNPeJol0SCzDFC9HraN8M8dcUuAiIXn/",
+	"ixzuCKzcS37bDDJ1xUqeexbAAccznKbVEvreUmTt+r2D7dakbliEbpx6QNya37FkFxg3acFJdyyGSyPR",
+	"tvZpYtjE1RX5gGKyJFKgBWeZCa4UMlESNMKS8RAxjrCO/t4BXyM9zBD76Jecy+dMiBVObzd5hmJJ7mBW",
+	"LXNThSihOsI4Kt8LWwO61vItgTT+hnMjfscAq5omRITe4ZTEISqoMlLp7A6nBYRIMjZLGV2GiDI5W7CC",
+	"xiGKCxPAhOb1hZr7X//4p0vR6t82J//fqzd/RTmWSRVC1u+FCI6WR42rIH5+/v6oNM03Rs5AiFKt9cPQ",
+	"LCEMSmRX37mg+GfAqUw2IRhjiedYuHEZg8Qk9aMZz6zg2Aj5741ddmnDvOfax2sqgStVTRi9Li0qN01s",
+	"7dSneA7p8OJKYJu3h6M53QV/R4S8r8GyAYQNCe00LVzL+44tCZ0mqSDzEUeOhVgxHg8D04xhfeFa4/cu",
+	"LGM6BKWW7lemjeCLmVTmkUO+Ao2V+/63ZxdXl98+u1ZvIUZRQQVeKDdeA0igDMeAVkQmmrUFCH06FDF2",
+	"S9ysvMA6jOuQUjnQmNDlKRJ6bi2xkWToWMn142yBzxBQzlL1gkRFjjBti3yEJTrOQL16LJnM0YJwIbVZ",
+	"bXzHcgb9hDNNrIxqkcvkrMaCy3tUKnYIvD8Ihw2rP7S3HWpMubGazY3adrDDhOiN+5tBc90yH6YOwTs+",
+	"O44zosP6WjouE6kJnGpxgZdAo/VM2RD6UFTZFcAdSHCeLfjCBw0sJ4X7p0TOhuE2MWri3eRfYXVdcW9H",
+	"iWk9NSg2zdfaRXMLgYStFNdHUDGlQOeFTBgnv2rYnKI/AubA0bvi5ORlpIfRfw6bWmbKsF6qa4O2D+GI",
+	"2qQEi462GLTTp5xbjsSmN0iUY65jJdOYSUAk2aDwuTJvHeZIrwpilAio1zj1YM7G8yR+nUQKFb6sM7gX",
+	"ziO4XvyNC542SOwc46OrCnT97FKCvBxnCIi7CAK1mO9xh4HspU46N7sX/fTTSxvfCkqIQ8buwCQEmHdN",
+	"DHsLuTBMZyOOr6x4h0O6csDaB308AvaW0HgwZabZ01/U6314Opyk1CsPbZhOFZXW/qZJyolorWDfFV9d",
+	"ePfoxQE56xZ4et4BQPylXFtlbkYsywpK5HqmfBW5tiNiSobiBSwLzJUrMIsSksYcaN87OC5SKWZzhrkO",
+	"LqhPZjFgmcyURass1lllzkaMMwp8puCsLF6ZOI3Z1vp3Ia1tXn7cwtpa6TRZfU8Kvgd9OvZivPQLnQe5",
+	"bWCz4FpP9AQHFOJWs/HRg40hOwM48dGcNbicCPcJHueMjydOK2LpQAyhQmIawaTzuW4AzQquSSJT6CGN",
+	"IWCWZ3JmmLAvBnfZSnFz6NI6yjn+CK5OLXHp2JSJ6Wkhe9TQ41MziRWxq0+ChzNiCuXWO/RQnWdyip6H",
+	"6CUO0eUrZ4CkikD0ra3K7Z3FxbSsynqA3km03hgJWBGxfDA75kq/pOjFmZrzI/A5liRz5pEmkG1Bndfq",
+	"9XMhyJJmnlNiP/cdJOe0Am5NMw0ja+hUIN1Elj/rdIN4QpuzayBONe3aUmSadXcPQWNSnZzy2cGqPazZ",
+	"0qPh9uw1Mh1pPP94naWKqTbZoWSgtkngDA7cj3O8QK/Zx1rCy2Gr2U34NsEPU94uzNGORnzcFml7sdOM",
+	"0oMx3hY6cseKbTobHZxpRpjul2ViwEXlSbQRWuUNbO9pbHBkayA3/SmmddbpZEQfqD1OY49GJFbexhpw",
+	"Hw9bJvmEM5K8mKdEJNMh0Kk/iVhBpdth4LAADn5PJGdczgqejmLDxvTrl5MK9VfmXfVVkWWYr91kVlF3",
+	"J+NaPUaMo1xAETO6zs4QhTsw2S84RWUkZawXtHMDLQzuiCD64Hk9BI8fmzedhl3pk3XoyEbdhsPWmt5D",
+	"DtNNNoW+qRVFQ8w9TvxusOH92c431RAvjrXcLDazzJvnJ25r0Wa7HjZrc8XXZQmoDWanYzWG4QZssIaV",
+	"utFRY44h9bMnAa3LHO5dcFDvR9K1B3fUYgSH+Al6NxagVmqP3fKzxG8ngmxRDaGznLOlMtd06cE8I1JJ",
+	"hQXjs19wYDFGEAYrIpOY45W7DMHMuHWiliaDWWO/4bUn6LX/nC7fcvzw3VWWlwW76fldZpCp1XX3s8dG",
+	"i/DdW1JTRfq0De3JkpomvccbPm1RPMKJuKpcn7o6iUU41dJ2qWmqTOfVf7rEwVV9XlvnqLGUaCFNEzGT",
+	"vNAJbCSaB2GwzIMwwNm8SLGR4ymuz6/ETAC/I5GOP6XYnFnZzxJWCIOynLM5Llk550SYxG+Ii6h6GuVC",
+	"GUZcanGXQ0RwSoScxbgaUa1GuTXaH5vFoMgxMwfZHJZFik1Og//46/rN9dtvKGdp5qzIYjLHhUxmBSee",
+	"upyIgxyROGveC1sDusTCdZWkvVkZdgfuVH2vuI6qZPHxoq3JL3cozBgWhBKvSF9yVrjLsG5hvWI83vKg",
+	"zKciwkCkxdJTb/uBUZatZ+PjtKWG0UNWe7AVTr1laxst0IYVchzTezFsxazHq18/gP2gyjnpSCaLcrxw",
+	"FKzgUUugZJgWRqIUxqkplksQ0pmm2gvhCrIVpKsF1pOOgNmUalh3RYIe2GT4Mo7KJW4JxBpW7aENxOom",
+	"ME9DpECnp6lhN7kORK97F7aMkTeuGNb2rFTbuaPYwJ0xOiVOBB9ywkH0fTOo3EdGgXRdXSH6FzgcGvVm",
+	"bHFYkA/uanadRI6iBHMcSeCiKmPRCawhkgxJSFPzT4Gw0oTu/i537PZe6+/JLyrX3wpeeJE/KVwxAtdj",
+	"we1K9PEudie8Vqc5T3MZfiiT/+/PMTERCsGxW6LFROQpXvurzf0FJgkWrjQRa/BtGC1lS0LvxWlZnX8/",
+	"Hk1W/YOrwHKBZ0B7oHeAY+WqOKeFKAur7VV2sNIGytSIo6LFSQx8D+KyCatT5Jub2c8QligFLCR6/sKW",
+	"lZjGiDKpq3myjFFkgWNcIVRr3T6I7CJgZcp3HnW4Si1xUuRiT3LH5RL/2PKhKzO2FcAUCeb6Dx18iNyW",
+	"rICo4ESur6L6rHCua02u3bUq5xSdv31t1LApCX775uoaHeOcHN89P87guNTQjKObCAuoYrP6A8OCN3V/",
+	"SA0hPV2Dt0TK3PieOgZ0YWrcHJVzEs3X7dl1BZuWqkfoh24FXSEkwqlgpsTGKqP7ol1+V7cyrKvrqoaS",
+	"9W5m5ZfNonFO/gJr00GQ0AVzRamzIpXkmSnE0g16BJGMr5Who4Z+VkKqfXIiTlHMMhCSRChhGYlIDGW8",
+	"W4RIhyXeUTuNFuVKKJCofksLBwFcN8xUE3U+RzrFtnnYGszk5L6j9lhl7q34QvfhNOfmahOLQhYczHCi",
+	"7EAkjt7Rd/SC0fI9cfqOPkO6VplQPRor5FlV92xqloX+qcIcmrN4jTBXy1bED/GZekRA6Ie6waTpeyTI",
+	"r3CkhtcpkObnunnjja9N5M0Z0rXapoOCybhEEeZ8jTBFN+bBDUqJkLrJ4DuK9FGfQICjBLHFwlQ7mrXr",
+	"+ZUxJZDEt4Bu9Ppu9E4xRSzHvxSAbsp+piHiIAtO0Y0WSjchutFSybzfan0amiE4qPkZj3XvTworBSFt",
+	"OuuZLwHHohpULf+ba7y8OUNG2xn0xZCC+lszhOYFItEcR7cKhjdVm9Ab9OTV8xemsyiRiAg1r5A4hbBp",
+	"Oap/QDpYS5dPDex1F4AqZK0BqVB187dnZbHvs9fxjSaK8ygCIU6R8nrV1Lq61cPO6AnuFL2eVUsX6KYp",
+	"sL1BWLyjNzY73zjKaZ/qrgWm1M6WZ1igG3fh3b/+8U+16p+ITFghERCZAA8Ro+kaGfGKMiyBE5yiCFM0",
+	"V5Ph+AidV41xlcCJcJoCRxlea22tW3fpPq7iHX118upMl9pG0vVuzNQ+cDUakXoaawT06uTl0TslklIS",
+	"ATWV9aXkUoqLE5DKyW9CtpZAUzCwbKXT4PnRydGJzuTMgeKcBKfBy6OTo5f6yEsmWk8cq/8sTXhQaUEN",
+	"sddxcBr8CeRrGsOHoNPA9cXJSad5q4QP8jiRWdru1upoGdyWpn++/v67shFrFZsOzpFIGJe6KbDpByrw",
+	"WqCV+ksmRKAyqKpoVjHCSvcvVhSkKEA3Ltbe/VLoFi/VjkTwXs1TE2VUt0lx7l0x/3lU9fmwGx3//NHZ",
+	"ItfVuLOnQ697kM2WX1sP4UvH3HqgsiugMg4CZ89k5zG2r2dy7xyS7W2GsscjOGFpdYpxW7sN3o9NR+UR",
+	"L5ZtsD+9H+QaW5dt1+rY6vHp6nZseIctyga64kgB7ZWZ3zVsvU6rh3LDQhWruPjn+COJPxkrSUF5k4++",
+	"1s/PqwZeHUYaAGXVZ9sBy1eu43+N6HKzr7bYbBi8ev5iu/df/OG+wAy9QreG1p7px0U713XbZWVAO1rR",
+	"u4YtXzvW7+hBt4O/Bz5bEsvXmk7yqjN7G6zGEdwJHWrj448sXu8YHaWv+qnt6Sq/+dODkIJZT3xPOjjZ",
+	"jq/2zrcH53NbaFadyvwmR9lLbITB0W6J+TDGRrsf49TPp81dN4Xc+st+k8YT/vSaMGzSUKOtjYl3YuzV",
+	"+qg7Z/YaHzqoMMX2UO8/3/L9l9uxaeNuaIWnNoQkxyQNW944elJXMRnHPc4IFU8t/8Kw9CaXH98BJ4u1",
+	"l9l1G871ed06cJ+oarX89Oh8DqJI1X5vlV+lw6ImOKCd2AQTqp6b9qBPjw6Mo4sEoltFT3yNUkJvq0NF",
+	"gzezOoUeE6wq2+Yp9Jn1ItO2qhdlVYhCx8WZcIln/fN+DIBWG7UDGwDfO9n4iiypicc90Q1SUd2T6wxh",
+	"JCBiNEYLrYN0cENIkqZoDoitIH56GKbfWpd/tSUBlkH14PTn9zY5XtmhLh3t19RXHdacIQFSeDq8lTSo",
+	"ExjV0E4yZCZvxEuH6vcxHlGJRB2b1Xysl6EYOUoB89pXej7NxunZRLbA/h0Y2ff9t+d74ia7e+qjYKZr",
+	"ixQU8MuYxEQx+tUj45KaL/5E7qAke1s8PNnoPFhlMnUazj4dZBC7xk8HgPoDeN1Gl2KfqtbZqdNlIKUp",
+	"sveh6x3EUYuzmozg1vbNgaMvbPA9BA9C2SbEPU2UNMTzU8LsgDkRofon4cjKAyjjvdioeA3EBY5AKyC2",
+	"WABXz7NBKrKaXvqF1JXEXF6/uX67T6C283q9kiPiIJFkCNSO0ROm94nKJF30w+Vr9aNI2AphgTD6v0vD",
+	"TgeQLy0UapAp5ScJXbpbjub5Ntg5jhhdEJ75sXRhXqjx9LtSJu2iW5eRtiIySpSGp0eouhWyFqfm6FTo",
+	"rpT64ITR6DHqnLapbxC62aHcWFu6g7lJMWQxnJVnpGprxtnuQGAMsdn5Oh4i0/2K3ja5OPugs05zpFGk",
+	"5jD5zOfxGdLFBJXVYUgBaDzJ5JuA0EGom/SSXu19bV7Zp/itcyZ7VdsXojlcFuiJKRc2ysnIZvF0Z4Z0",
+	"6KNBnXJzXbaB3QcB2tmuo6jv+c6mrlvzOtBgVnQgsrXkkJ62nVewYByZpYmzys5VmplUuRpaEkcQjKb/",
+	"weOzS50H3aB9iP3N+xOhNfXMpk2+2x/aWJAp8xSO1tjkEvhs3Tc50PO3r69yiLYTENXAWyQpKEFQzodi",
+	"FhWZvp+3G0UkAunarzrQNpyDsHFhi1cUvuncOzLieKBuMrx1eLxpyDrw8eZ9MFVgTo2kHDy20DZgSrDw",
+	"3Cz8y9Akv6Vj+Y2mwr3x8Rb673dE36akIS3S6lW8H2Xi6FF9YJ3Sbsjco1cmnm62r1Tve79+b+KJ6FeH",
+	"MdW6NOQTVCNTPjpE9mgTP7YF774TRRqdYral803t28Eok4nyr3WMSCB9/uiXA14F2pUBBxCJPuVqr/ph",
+	"sk4c8nPnuSc7ZIj9yuuHyUMZIpTfRDbK3oXJgbJXenRB9+5Ar836tn2x3giTtez7fg+b89/ByOy2Qu+1",
+	"MW1s3c/EbOF9yMJ822oPv59wWbez/4Hty1YL+c/m5bb045EoI43LNn19ti0n25a2gDDFFgkWiDLU3GHq",
+	"FQA+07LL/PuXgz7D0lryw9iVm0Jz52bl7lhhr0L6YYzKARr5bFMe0Kb0K4BOqWyvVXnZeXdkbVbT53vr",
+	"cGj58dQc543WkluYt1XT61j3TdFHuG0ncgdp3e0ZfyIyQZ0RTk19JClPkctrh50p2VWT7ln50hYzO3sc",
+	"OROuy4uft8ZEdYXB9iV1G53FJ5FR9+KEhyvtc1zNsPUYcQH7rQ1UE+yoMPC35N45bhfo9fA6wvN+Tl5X",
+	"Eg/5eZ2LC/ZjRThv+jiwt9e9oeGzwzeBlvwqf6Tbt0Funz2/6Z5fGwUt5w/Xhe99gsHn/zmEwkFkpb+0",
+	"pbXROo+suYVE55WaWzYexk90yt2du4o7ZZ99y/mHcRiHKeqzz3gAn9Eu/cJ0CWVHoTN00zBt2V3HsO1N",
+	"aKrVluQOaIg45CmOTDHCKmEpIKH7Gk/WTXa/kGmM2WNFWfX++6otfxiryV9b/tuxll4dKuPwPI7LxkGE",
+	"0Wd5iilKCYUQsRWFGM3XiFGoDrvaNPqFrcyCgSJ0E88YUT3TXCAg9qvEW7ceeCpmrLtBRDf57tL6zah3",
+	"k5wbN/eBmDZWK0JjtmrbNc5CGxtGxx8jFsOnvmxE66oFdzwqxzKxe9LEEHT58KGKue1rInz2Uw3eo+B+",
+	"Vk4PsMfQ4shw32FCdc4Q0+RwSuvWpQnBpea6mu23XV9qsdd4TjPNjqI6/lQAWV3yZcPld58YYN1GNBAx",
+	"0rx030iRYcjhCJG+2GhfHoN1odjBI0LmxqbPkaAtaGVT6o+O/JRk9Dnic5+Ij1HkrWP+7nGai8H77Z79",
+	"G4f9lslDhWwsAbiHUM0O6H1fAvehQjM+UvgckjngMb5TmDc3FPurOavr3jsU3bFSQvRHZbhdeAy26j6e",
+	"h/GVmvts3AIpAxEiQqtT7LjuinByn+5UGriouq5m2Hk1yBjhtl6XJ+m9GLlQe3lyfvLV0+pcHj0REqe3",
+	"hC6fVlh6xP5teXWQW4FoUO3FqS1EKYa8DPGDfmMA+rZXU4Z4PJxR3QCxve84IlXDeT7f3OPx+2msW1+P",
+	"0etBaeQepgna1iXi+mKO/Wh/6zaVAztb5raRx+Rq7RPtB3TN3PXpmr5rz8ynPmpK2yMv+gS3WuE97b3f",
+	"SHH8gKNQIuFxuQnWzTsHdhJ8NLMbF2HfTP/vfsqLNV83p1nK4lTWhr7no7Q3tM2GnmgRpbvamHYsJnwU",
+	"D7eQa2TbcefatR2e657HsXU/236YrJngcenk8ziG2PRHUbBGWLfCXCPKVgpfBzCbDsBK+9K3Nk0ef2z+",
+	"8XqoTUzG7qBDcgcWsWYNvznM7wCTU/R66DwZthHe60EP3ExpeuokgFOZ/Npnw/25fGWP9GKm8JZocRYp",
+	"SU8Ewim5g+7Z/nfkDqjxer3tdDjgeP1r/wG9fuNBdqnn1g0agd8ZJvjSEPWeJ/4rk/r2qvVmvgSOiQIq",
+	"ehJjiefmMjkcJVq/YhqjjCw57qjTNtjb7ZE/dq/5+/m9ovDWFYT6kVKZGg4lpxQ8DU6DY61Ky4k+bh5q",
+	"q7E2z+iF/bxdsW79UMUrW4/ahx7WT1XGjD1ys2/rac3+9se6sfin95/+PwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/gin-gonic/gin/binding"
 
+	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 )
 
@@ -23,13 +24,23 @@ type Options struct {
 	Version      string
 	// Now is the clock; tests fix it.
 	Now func() time.Time
+	// Auth signs people in; without it every caller is Unauthenticated.
+	Auth         *auth.Service
+	CookieSecure CookieSecure
+	// Unauthenticated is who a caller without credentials acts as: Anonymous in every real
+	// deployment. Tests of the data rules set casereview.System here; nothing in the
+	// configuration can.
+	Unauthenticated *casereview.Actor
 }
 
 // Server implements the generated StrictServerInterface.
 type Server struct {
-	svc     casereview.Service
-	version string
-	now     func() time.Time
+	svc          casereview.Service
+	auth         *auth.Service
+	version      string
+	now          func() time.Time
+	cookieSecure CookieSecure
+	sessionMax   time.Duration
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -55,14 +66,25 @@ func NewRouter(o Options) *gin.Engine {
 	r.ContextWithFallback = true // handlers' context.Context carries the request's values
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false // an API answers a wrong path with a problem, not an HTML redirect
-	r.Use(withRequestID(), accessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes))
+	fallback := casereview.Anonymous
+	if o.Unauthenticated != nil {
+		fallback = *o.Unauthenticated
+	}
+	if o.CookieSecure == "" {
+		o.CookieSecure = CookieSecureAuto
+	}
+	r.Use(withRequestID(), accessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes),
+		authenticate(o.Auth, fallback))
 	r.NoRoute(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusNotFound, "no such endpoint; see /api/v1/openapi.yaml")
 	})
 	r.NoMethod(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusMethodNotAllowed, "this endpoint does not accept "+c.Request.Method)
 	})
-	s := &Server{svc: o.Service, version: o.Version, now: o.Now}
+	s := &Server{svc: o.Service, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
+	if o.Auth != nil {
+		s.sessionMax = o.Auth.AbsoluteTimeout()
+	}
 	h := NewStrictHandlerWithOptions(s, nil, StrictGinServerOptions{
 		RequestErrorHandlerFunc:  func(c *gin.Context, err error) { writeProblem(c, decodeError(err)) },
 		HandlerErrorFunc:         writeProblem,

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/app"
+	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/dbtest"
 )
@@ -34,6 +35,10 @@ type Options struct {
 	Now  func() time.Time
 	// MaxBodyBytes overrides the body limit (default 1 MiB).
 	MaxBodyBytes int64
+	// Anonymous makes callers without credentials anonymous, as in a deployment. By default
+	// they act as the system, so tests of the data rules need not sign in; access-control
+	// tests set Anonymous and sign in for real.
+	Anonymous bool
 }
 
 // Start builds the application on a fresh database of dialect.
@@ -52,7 +57,11 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 	if now == nil {
 		now = func() time.Time { return Fixed }
 	}
-	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Options{Now: now})
+	opts := app.Options{Now: now}
+	if !o.Anonymous {
+		opts.Unauthenticated = &casereview.System
+	}
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	if err != nil {
 		t.Fatalf("start app: %v", err)
 	}

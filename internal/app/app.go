@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/api"
+	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/demo"
@@ -28,12 +29,27 @@ type App struct {
 	cfg     config.Config
 	log     *slog.Logger
 	store   *store.Store
+	auth    *auth.Service
 	handler http.Handler
 }
 
 // Options adjust New for tests.
 type Options struct {
 	Now func() time.Time
+	// Unauthenticated, when set, is who callers without credentials act as. Only tests of the
+	// data rules use it (with casereview.System); a deployment cannot set it.
+	Unauthenticated *casereview.Actor
+}
+
+// AuthConfig turns the configuration into sign-in rules.
+func AuthConfig(cfg config.Config) auth.Config {
+	ac := auth.DefaultConfig()
+	ac.IdleTimeout, ac.AbsoluteTimeout, ac.LockAfter, ac.LockFor = cfg.SessionIdle, cfg.SessionMax, cfg.LockAfter, cfg.LockFor
+	ac.MFARequiredRoles = nil
+	for _, r := range cfg.MFARequiredRoles {
+		ac.MFARequiredRoles = append(ac.MFARequiredRoles, casereview.Role(r))
+	}
+	return ac
 }
 
 // New opens the database, applies migrations, seeds the taxonomy, loads the demo data when
@@ -43,14 +59,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: s}
+	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now)}
 	if cfg.Demo {
 		if err := a.loadDemo(ctx); err != nil {
 			s.Close()
 			return nil, err
 		}
 	}
-	a.handler = api.NewRouter(api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now})
+	a.handler = api.NewRouter(api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
+		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated})
 	return a, nil
 }
 
@@ -90,16 +107,25 @@ func (a *App) loadDemo(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	st, err := demo.Install(casereview.WithActor(ctx, casereview.System), a.store, ds)
+	sys := casereview.WithActor(ctx, casereview.System)
+	st, err := demo.Install(sys, a.store, ds)
 	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
 	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions)
+	path, err := a.createDemoUsers(sys)
+	if err != nil {
+		return fmt.Errorf("demo users: %w", err)
+	}
+	a.log.Warn("DEMO ONLY: sign-in details for the demo users are in " + path)
 	return nil
 }
 
 // Handler is the HTTP handler, for tests that serve it with httptest.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// Auth exposes the sign-in service to tests and subcommands.
+func (a *App) Auth() *auth.Service { return a.auth }
 
 // Store exposes the store to tests and subcommands.
 func (a *App) Store() *store.Store { return a.store }

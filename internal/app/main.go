@@ -22,6 +22,11 @@ Usage:
   casereview health    ask a running server's /readyz (for container health checks)
   casereview version   print the version
 
+  casereview user create --email E [--name N] [--admin | --role R [--organisation ID | --partnership ID]]
+                       [--password-file F]   create a user (password from a prompt, F or CASEREVIEW_PASSWORD_FILE)
+  casereview token create --email E --name N [--days D]   print a new API token for scripts
+  casereview audit verify                     check the audit chain; exit 1 at the first broken link
+
 Configuration comes from CASEREVIEW_* environment variables; see README.md.
 `
 
@@ -39,6 +44,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "serve", "migrate", "health":
+	case "user", "token", "audit":
+		if len(args) < 3 {
+			fmt.Fprintf(stderr, "%s needs a subcommand\n\n%s", cmd, usage)
+			return 2
+		}
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n\n%s", cmd, usage)
 		return 2
@@ -54,6 +64,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	log := NewLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cmd == "user" || cmd == "token" || cmd == "audit" {
+		return runAdmin(ctx, cfg, args[1:], os.Stdin, stdout, stderr)
+	}
 	if cmd == "migrate" {
 		s, err := openMigrated(ctx, cfg, log, nil)
 		if err != nil {

@@ -111,12 +111,17 @@ type ChainCheck struct {
 type ChainVerifier struct {
 	prevSeq  int64
 	prevHash string
+	broken   bool // BrokenAt alone cannot say: a forged first event may be numbered 0
 	res      ChainCheck
 }
 
 // Next checks e against the previous event and reports false at the first broken link.
 func (v *ChainVerifier) Next(e AuditEvent) bool {
+	if v.broken {
+		return false // keep the first broken link
+	}
 	fail := func(problem string) bool {
+		v.broken = true
 		v.res.BrokenAt, v.res.Problem = e.Seq, problem
 		return false
 	}
@@ -145,11 +150,20 @@ func (v *ChainVerifier) Next(e AuditEvent) bool {
 func (v *ChainVerifier) Finish(headSeq int64, headHash string) ChainCheck {
 	r := v.res
 	r.HeadHash, r.FinalHash = headHash, v.prevHash
-	if r.BrokenAt == 0 && (v.prevSeq != headSeq || v.prevHash != headHash) {
-		r.BrokenAt = v.prevSeq + 1
-		r.Problem = "the chain ends before the recorded head: the latest events were removed or the head was altered"
+	if !v.broken {
+		switch {
+		case v.prevSeq < headSeq:
+			r.BrokenAt = v.prevSeq + 1
+			r.Problem = "the chain ends before the recorded head: the latest events were removed or the head was altered"
+		case v.prevSeq > headSeq:
+			r.BrokenAt = headSeq + 1
+			r.Problem = "the chain runs past the recorded head: events were added behind the application's back or the head was altered"
+		case v.prevHash != headHash:
+			r.BrokenAt = max(v.prevSeq, 1)
+			r.Problem = "the last event does not match the recorded head: it was changed and re-hashed, or the head was altered"
+		}
 	}
-	r.OK = r.BrokenAt == 0
+	r.OK = !v.broken && r.BrokenAt == 0
 	return r
 }
 

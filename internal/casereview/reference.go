@@ -57,5 +57,7 @@ type Service interface {
 	ReviewService
 	RecommendationService
 	ActionService
+	UserService
+	AuditService
 	Ready(ctx context.Context) (Health, error)
 }

@@ -24,6 +24,13 @@ type Config struct {
 	Demo            bool          // CASEREVIEW_DEMO: load the fictional demo data into an empty database
 	MaxBodyBytes    int64         // CASEREVIEW_MAX_BODY_BYTES
 	ShutdownTimeout time.Duration // CASEREVIEW_SHUTDOWN_TIMEOUT
+
+	SessionIdle      time.Duration // CASEREVIEW_SESSION_IDLE_TIMEOUT
+	SessionMax       time.Duration // CASEREVIEW_SESSION_MAX_AGE
+	MFARequiredRoles []string      // CASEREVIEW_MFA_REQUIRED_ROLES
+	CookieSecure     string        // CASEREVIEW_COOKIE_SECURE: auto, always or never
+	LockAfter        int           // CASEREVIEW_LOCKOUT_THRESHOLD
+	LockFor          time.Duration // CASEREVIEW_LOCKOUT_DURATION
 }
 
 // Var documents one environment variable; README's configuration table is written from these.
@@ -42,6 +49,12 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_DEMO", Default: "false", Help: "load the fictional demo dataset when the database holds no reviews"},
 	{Name: "CASEREVIEW_MAX_BODY_BYTES", Default: "1048576", Help: "largest request body accepted"},
 	{Name: "CASEREVIEW_SHUTDOWN_TIMEOUT", Default: "15s", Help: "how long in-flight requests get to finish on SIGTERM"},
+	{Name: "CASEREVIEW_SESSION_IDLE_TIMEOUT", Default: "30m", Help: "a session unused this long ends (OWASP ASVS L2)"},
+	{Name: "CASEREVIEW_SESSION_MAX_AGE", Default: "12h", Help: "a session ends this long after sign-in, whatever happens"},
+	{Name: "CASEREVIEW_MFA_REQUIRED_ROLES", Default: "admin,oversight", Help: "roles that must use an authenticator app (comma-separated, or none)"},
+	{Name: "CASEREVIEW_COOKIE_SECURE", Default: "auto", Help: "Secure session cookie: auto (when served over TLS), always (behind a TLS proxy) or never"},
+	{Name: "CASEREVIEW_LOCKOUT_THRESHOLD", Default: "10", Help: "failed sign-ins before a temporary lockout (1 to 10)"},
+	{Name: "CASEREVIEW_LOCKOUT_DURATION", Default: "15m", Help: "how long a lockout lasts"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a map in tests) and
@@ -99,6 +112,36 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(get("CASEREVIEW_SHUTDOWN_TIMEOUT")); err != nil || c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("CASEREVIEW_SHUTDOWN_TIMEOUT: want a duration such as 15s"))
+	}
+	duration := func(name string, dst *time.Duration) {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: want a duration such as 30m", name))
+		}
+		*dst = d
+	}
+	duration("CASEREVIEW_SESSION_IDLE_TIMEOUT", &c.SessionIdle)
+	duration("CASEREVIEW_SESSION_MAX_AGE", &c.SessionMax)
+	duration("CASEREVIEW_LOCKOUT_DURATION", &c.LockFor)
+	if c.SessionIdle > c.SessionMax {
+		errs = append(errs, errors.New("CASEREVIEW_SESSION_IDLE_TIMEOUT must not be longer than CASEREVIEW_SESSION_MAX_AGE"))
+	}
+	if roles := strings.TrimSpace(get("CASEREVIEW_MFA_REQUIRED_ROLES")); roles != "none" {
+		for _, r := range strings.Split(roles, ",") {
+			r = strings.TrimSpace(r)
+			switch r {
+			case "admin", "oversight", "panel", "agency_editor", "viewer":
+				c.MFARequiredRoles = append(c.MFARequiredRoles, r)
+			default:
+				errs = append(errs, fmt.Errorf("CASEREVIEW_MFA_REQUIRED_ROLES: %q is not a role (admin, oversight, panel, agency_editor, viewer) or none", r))
+			}
+		}
+	}
+	if c.CookieSecure = get("CASEREVIEW_COOKIE_SECURE"); c.CookieSecure != "auto" && c.CookieSecure != "always" && c.CookieSecure != "never" {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_COOKIE_SECURE %q: want auto, always or never", c.CookieSecure))
+	}
+	if c.LockAfter, err = strconv.Atoi(get("CASEREVIEW_LOCKOUT_THRESHOLD")); err != nil || c.LockAfter < 1 || c.LockAfter > 10 {
+		errs = append(errs, errors.New("CASEREVIEW_LOCKOUT_THRESHOLD: want a whole number from 1 to 10"))
 	}
 	return c, errors.Join(errs...)
 }

@@ -65,12 +65,18 @@ func (s *Store) CreateAction(ctx context.Context, d casereview.ActionDraft) (cas
 	row := actionRow{ID: newID(), Version: 1, ImplementationStatus: "not_started"}
 	row.apply(d)
 	err := s.inTx(ctx, func(t *tx) error {
-		var n int64
-		if err := t.db.Table("recommendations").Where("id = ?", rec).Count(&n).Error; err != nil {
+		ref, found, err := reviewRefOfRecommendation(t.db, rec)
+		if err != nil {
 			return err
 		}
-		if n == 0 {
+		if !found {
 			return casereview.NotFound("recommendation")
+		}
+		if err := readable(ctx, ref, "recommendation"); err != nil {
+			return err
+		}
+		if !casereview.CanWriteAction(actorOf(ctx), ref.PartnershipID, d.OrganisationID) {
+			return deny(ctx, "you can only add actions owned by your own organisation")
 		}
 		if err := checkAction(t, d); err != nil {
 			return err
@@ -90,7 +96,7 @@ func (s *Store) GetAction(ctx context.Context, id string) (casereview.Action, er
 		return casereview.Action{}, casereview.NotFound("action")
 	}
 	var row actionRow
-	if err := s.read.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := actionsVisible(ctx, s.read.WithContext(ctx)).Select("actions.*").Where("actions.id = ?", id).Take(&row).Error; err != nil {
 		return casereview.Action{}, notFoundAs(err, "action")
 	}
 	return row.domain(), nil
@@ -101,37 +107,60 @@ func (s *Store) ListActions(ctx context.Context, f casereview.ActionFilter, page
 		return casereview.Page[casereview.Action]{}, err
 	}
 	query := func() *gorm.DB {
-		q := s.read.WithContext(ctx).Model(&actionRow{})
+		q := actionsVisible(ctx, s.read.WithContext(ctx).Model(&actionRow{}))
 		if f.RecommendationID != "" {
-			q = q.Where("recommendation_id = ?", f.RecommendationID)
+			q = q.Where("actions.recommendation_id = ?", f.RecommendationID)
 		}
 		if f.OrganisationID != "" {
-			q = q.Where("organisation_id = ?", f.OrganisationID)
+			q = q.Where("actions.organisation_id = ?", f.OrganisationID)
 		}
 		if f.ImplementationStatus != "" {
-			q = q.Where("implementation_status = ?", f.ImplementationStatus)
+			q = q.Where("actions.implementation_status = ?", f.ImplementationStatus)
 		}
 		if f.TargetFrom != nil {
-			q = q.Where("target_date >= ?", dateOf(f.TargetFrom))
+			q = q.Where("actions.target_date >= ?", dateOf(f.TargetFrom))
 		}
 		if f.TargetTo != nil {
-			q = q.Where("target_date <= ?", dateOf(f.TargetTo))
+			q = q.Where("actions.target_date <= ?", dateOf(f.TargetTo))
 		}
 		if f.Completed != nil {
 			if *f.Completed {
-				q = q.Where("completion_date IS NOT NULL")
+				q = q.Where("actions.completion_date IS NOT NULL")
 			} else {
-				q = q.Where("completion_date IS NULL")
+				q = q.Where("actions.completion_date IS NULL")
 			}
 		}
 		return q
 	}
-	rows, total, next, err := listPage[actionRow](query, "actions", "", page)
+	rows, total, next, err := listPage[actionRow](query, "actions", "actions.*", page)
 	out := casereview.Page[casereview.Action]{Total: total, NextCursor: next, Items: []casereview.Action{}}
 	for _, r := range rows {
 		out.Items = append(out.Items, r.domain())
 	}
 	return out, err
+}
+
+// actionsVisible joins actions to their reviews and keeps those the caller may read.
+func actionsVisible(ctx context.Context, q *gorm.DB) *gorm.DB {
+	return visible(ctx, q.Table("actions").Joins("JOIN recommendations ON recommendations.id = actions.recommendation_id").
+		Joins("JOIN reviews ON reviews.id = recommendations.review_id"))
+}
+
+// guardActionWrite checks that the caller may see the action and write for its organisation.
+func guardActionWrite(ctx context.Context, t *tx) func(*actionRow) error {
+	return func(r *actionRow) error {
+		ref, _, err := reviewRefOfRecommendation(t.db, r.RecommendationID)
+		if err != nil {
+			return err
+		}
+		if err := readable(ctx, ref, "action"); err != nil {
+			return err
+		}
+		if !casereview.CanWriteAction(actorOf(ctx), ref.PartnershipID, r.OrganisationID) {
+			return deny(ctx, "only the organisation that owns an action (or the review panel) changes it")
+		}
+		return nil
+	}
 }
 
 func (s *Store) UpdateAction(ctx context.Context, id string, version int, d casereview.ActionDraft) (casereview.Action, error) {
@@ -140,10 +169,19 @@ func (s *Store) UpdateAction(ctx context.Context, id string, version int, d case
 	}
 	var row actionRow
 	err := s.inTx(ctx, func(t *tx) error {
-		if err := lockRow(t, &row, id, version, "action", func(r *actionRow) int { return r.Version }); err != nil {
+		if err := lockRow(t, &row, id, version, "action", func(r *actionRow) int { return r.Version }, guardActionWrite(ctx, t)); err != nil {
 			return err
 		}
 		d.RecommendationID = row.RecommendationID // an action never moves between recommendations
+		if d.OrganisationID != row.OrganisationID {
+			ref, _, err := reviewRefOfRecommendation(t.db, row.RecommendationID)
+			if err != nil {
+				return err
+			}
+			if !casereview.CanWriteAction(actorOf(ctx), ref.PartnershipID, d.OrganisationID) {
+				return deny(ctx, "you can only hand an action to an organisation you write for")
+			}
+		}
 		if err := checkAction(t, d); err != nil {
 			return err
 		}
@@ -162,7 +200,7 @@ func (s *Store) UpdateAction(ctx context.Context, id string, version int, d case
 func (s *Store) DeleteAction(ctx context.Context, id string, version int) error {
 	return s.inTx(ctx, func(t *tx) error {
 		var row actionRow
-		if err := lockRow(t, &row, id, version, "action", func(r *actionRow) int { return r.Version }); err != nil {
+		if err := lockRow(t, &row, id, version, "action", func(r *actionRow) int { return r.Version }, guardActionWrite(ctx, t)); err != nil {
 			return err
 		}
 		t.touch(journalAction, row.ID)

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -21,7 +20,7 @@ func TestConcurrentWritersJournal(t *testing.T) {
 		// SQLite has one writer connection, so its writers queue; the run is still cheap there.
 		workers, perWorker := 8, 25
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		base := journalTail(t, s)
 
@@ -177,7 +176,7 @@ func TestConcurrentWritersJournal(t *testing.T) {
 func TestConcurrentUpdatesSameVersion(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		rec, err := s.CreateRecommendation(ctx, f.recDraft("1"))
 		must(t, err)
@@ -257,7 +256,7 @@ func TestConcurrentUpdatesSameVersion(t *testing.T) {
 func TestConcurrentDuplicateNumbers(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		const writers = 6
 		for round := range 3 {

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -12,7 +11,7 @@ import (
 func TestJournalWritePaths(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		seq := journalTail(t, s) // the seeded taxonomy's themes
 		if seq == 0 {
 			t.Fatal("seeding the taxonomy journalled nothing")
@@ -118,7 +117,7 @@ func TestJournalWritePaths(t *testing.T) {
 func TestJournalFailedWritesAppendNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		rec, err := s.CreateRecommendation(ctx, f.recDraft("1"))
 		must(t, err)
@@ -245,7 +244,7 @@ func TestJournalFailedWritesAppendNothing(t *testing.T) {
 func TestJournalDatabaseFailureRollsBackEverything(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		if dialect == "postgres" {
 			must(t, execSQL(s, `CREATE FUNCTION refuse_a16() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -41,13 +41,21 @@ func listPage[R identified](query func() *gorm.DB, table, cols string, page case
 // lockRow loads the row with id for update inside t, answering not-found or stale-version
 // errors in the domain's terms. On PostgreSQL the row stays locked until commit; SQLite has a
 // single writer, so the transaction itself is the lock.
-func lockRow[R any](t *tx, row *R, id string, version int, kind string, versionOf func(*R) int) error {
+//
+// guard, when not nil, runs before the version is compared, so that a caller who may not see
+// or change the record learns nothing from a version mismatch.
+func lockRow[R any](t *tx, row *R, id string, version int, kind string, versionOf func(*R) int, guard ...func(*R) error) error {
 	id, ok := casereview.NormaliseID(id)
 	if !ok {
 		return casereview.NotFound(kind)
 	}
 	if err := t.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Take(row).Error; err != nil {
 		return notFoundAs(err, kind)
+	}
+	for _, g := range guard {
+		if err := g(row); err != nil {
+			return err
+		}
 	}
 	if v := versionOf(row); v != version {
 		return casereview.Stale(kind, v)

@@ -59,6 +59,9 @@ func (s *Store) organisations(db *gorm.DB, rows []organisationRow) ([]casereview
 }
 
 func (s *Store) CreateOrganisation(ctx context.Context, d casereview.OrganisationDraft) (casereview.Organisation, error) {
+	if !casereview.CanCreateOrganisation(actorOf(ctx)) {
+		return casereview.Organisation{}, deny(ctx, "only admins and panel members add organisations")
+	}
 	if err := d.Validate(); err != nil {
 		return casereview.Organisation{}, err
 	}
@@ -193,6 +196,9 @@ func (s *Store) ListOrganisations(ctx context.Context, f casereview.Organisation
 }
 
 func (s *Store) UpdateOrganisation(ctx context.Context, id string, version int, d casereview.OrganisationDraft) (casereview.Organisation, error) {
+	if !casereview.CanManageOrganisations(actorOf(ctx)) {
+		return casereview.Organisation{}, deny(ctx, "only admins change organisations")
+	}
 	if err := d.Validate(); err != nil {
 		return casereview.Organisation{}, err
 	}
@@ -227,6 +233,9 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id string, version int, 
 }
 
 func (s *Store) DeleteOrganisation(ctx context.Context, id string, version int) error {
+	if !casereview.CanManageOrganisations(actorOf(ctx)) {
+		return deny(ctx, "only admins delete organisations")
+	}
 	return s.inTx(ctx, func(t *tx) error {
 		var row organisationRow
 		if err := lockRow(t, &row, id, version, "organisation", func(r *organisationRow) int { return r.Version }); err != nil {

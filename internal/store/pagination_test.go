@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -16,7 +15,7 @@ import (
 func TestPaginationAllLists(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		const n = 25
 		var ps, os, rvs, recs, acts []string
 		for i := range n {
@@ -124,7 +123,7 @@ func TestPaginationAllLists(t *testing.T) {
 func TestPaginationStableUnderWrites(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		var ids []string
 		for i := range 20 {
@@ -202,7 +201,7 @@ type actSpec struct {
 
 func newWorld(t *testing.T, s *store.Store) world {
 	t.Helper()
-	ctx := context.Background()
+	ctx := sysCtx()
 	f := newFixture(t, s)
 	w := world{police: f.police, la: f.la}
 	var err error
@@ -332,7 +331,7 @@ func pick[T any](items []T, keep func(T) bool, id func(T) string) []string {
 func TestListFilters(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		w := newWorld(t, s)
 		r := w.reviews
 

@@ -28,7 +28,17 @@ func (r partnershipRow) domain() casereview.Partnership {
 		AreaCodes: append([]string{}, r.AreaCodes...), Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
+func requirePartnershipAdmin(ctx context.Context) error {
+	if !casereview.CanManagePartnerships(actorOf(ctx)) {
+		return deny(ctx, "only admins manage partnerships")
+	}
+	return nil
+}
+
 func (s *Store) CreatePartnership(ctx context.Context, d casereview.PartnershipDraft) (casereview.Partnership, error) {
+	if err := requirePartnershipAdmin(ctx); err != nil {
+		return casereview.Partnership{}, err
+	}
 	if err := d.Validate(); err != nil {
 		return casereview.Partnership{}, err
 	}
@@ -80,6 +90,9 @@ func (s *Store) ListPartnerships(ctx context.Context, f casereview.PartnershipFi
 }
 
 func (s *Store) UpdatePartnership(ctx context.Context, id string, version int, d casereview.PartnershipDraft) (casereview.Partnership, error) {
+	if err := requirePartnershipAdmin(ctx); err != nil {
+		return casereview.Partnership{}, err
+	}
 	if err := d.Validate(); err != nil {
 		return casereview.Partnership{}, err
 	}
@@ -103,6 +116,9 @@ func (s *Store) UpdatePartnership(ctx context.Context, id string, version int, d
 }
 
 func (s *Store) DeletePartnership(ctx context.Context, id string, version int) error {
+	if err := requirePartnershipAdmin(ctx); err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(t *tx) error {
 		var row partnershipRow
 		if err := lockRow(t, &row, id, version, "partnership", func(r *partnershipRow) int { return r.Version }); err != nil {

@@ -71,11 +71,15 @@ func (r *recommendationRow) apply(d casereview.RecommendationDraft) {
 func checkRecommendation(t *tx, id string, d *casereview.RecommendationDraft) error {
 	var p casereview.Problems
 	var n int64
-	if err := t.db.Table("reviews").Where("id = ?", d.ReviewID).Count(&n).Error; err != nil {
+	var refs []reviewRefRow
+	if err := t.db.Table("reviews").Select("partnership_id, visibility").Where("id = ?", d.ReviewID).Limit(1).Find(&refs).Error; err != nil {
 		return err
 	}
-	if n == 0 {
+	// A review the caller may not see is reported exactly as one that does not exist.
+	if len(refs) == 0 || !casereview.CanReadReview(actorOf(t.ctx), refs[0].ref()) {
 		p.Add("review_id", casereview.FieldNotFound, "no review has id %s", d.ReviewID)
+	} else if !casereview.CanManageReview(actorOf(t.ctx), refs[0].PartnershipID) {
+		return deny(t.ctx, "only the panel of the review's partnership records its recommendations")
 	}
 	if d.InterventionType != nil {
 		if err := t.db.Table("intervention_types").Where("code = ?", *d.InterventionType).Count(&n).Error; err != nil {
@@ -262,7 +266,8 @@ func (s *Store) GetRecommendation(ctx context.Context, id string) (casereview.Re
 	}
 	db := s.read.WithContext(ctx)
 	var row recommendationRow
-	if err := db.Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := visible(ctx, db.Joins("JOIN reviews ON reviews.id = recommendations.review_id")).
+		Select("recommendations.*").Where("recommendations.id = ?", id).Take(&row).Error; err != nil {
 		return casereview.Recommendation{}, notFoundAs(err, "recommendation")
 	}
 	out, err := s.recommendations(db, []recommendationRow{row})
@@ -333,15 +338,12 @@ func (s *Store) ListRecommendations(ctx context.Context, f casereview.Recommenda
 		}
 	}
 	query := func() *gorm.DB {
-		q := db.Model(&recommendationRow{})
-		if f.ReviewType != "" || f.PartnershipID != "" {
-			q = q.Joins("JOIN reviews ON reviews.id = recommendations.review_id")
-			if f.ReviewType != "" {
-				q = q.Where("reviews.type = ?", strings.ToUpper(f.ReviewType))
-			}
-			if f.PartnershipID != "" {
-				q = q.Where("reviews.partnership_id = ?", f.PartnershipID)
-			}
+		q := visible(ctx, db.Model(&recommendationRow{}).Joins("JOIN reviews ON reviews.id = recommendations.review_id"))
+		if f.ReviewType != "" {
+			q = q.Where("reviews.type = ?", strings.ToUpper(f.ReviewType))
+		}
+		if f.PartnershipID != "" {
+			q = q.Where("reviews.partnership_id = ?", f.PartnershipID)
 		}
 		eq := map[string]string{"recommendations.review_id": f.ReviewID, "recommendations.scope": string(f.Scope),
 			"recommendations.intervention_type": f.InterventionType, "recommendations.response_status": string(f.ResponseStatus),
@@ -384,7 +386,8 @@ func (s *Store) UpdateRecommendation(ctx context.Context, id string, version int
 	}
 	var row recommendationRow
 	err := s.inTx(ctx, func(t *tx) error {
-		if err := lockRow(t, &row, id, version, "recommendation", func(r *recommendationRow) int { return r.Version }); err != nil {
+		if err := lockRow(t, &row, id, version, "recommendation", func(r *recommendationRow) int { return r.Version },
+			func(r *recommendationRow) error { return guardRecommendationWrite(ctx, t.db, r.ID) }); err != nil {
 			return err
 		}
 		d.ReviewID = row.ReviewID // a recommendation never moves between reviews
@@ -419,7 +422,8 @@ func (s *Store) UpdateRecommendation(ctx context.Context, id string, version int
 func (s *Store) DeleteRecommendation(ctx context.Context, id string, version int) error {
 	return s.inTx(ctx, func(t *tx) error {
 		var row recommendationRow
-		if err := lockRow(t, &row, id, version, "recommendation", func(r *recommendationRow) int { return r.Version }); err != nil {
+		if err := lockRow(t, &row, id, version, "recommendation", func(r *recommendationRow) int { return r.Version },
+			func(r *recommendationRow) error { return guardRecommendationWrite(ctx, t.db, r.ID) }); err != nil {
 			return err
 		}
 		var n int64

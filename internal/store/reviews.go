@@ -64,6 +64,23 @@ func knownReviewType(db *gorm.DB, field, code string) error {
 	return nil
 }
 
+func (r reviewRow) ref() casereview.ReviewRef {
+	return casereview.ReviewRef{PartnershipID: r.PartnershipID, Visibility: casereview.Visibility(r.Visibility)}
+}
+
+// guardReviewWrite checks that the caller may see the review and manage it.
+func guardReviewWrite(ctx context.Context) func(*reviewRow) error {
+	return func(r *reviewRow) error {
+		if err := readable(ctx, r.ref(), "review"); err != nil {
+			return err
+		}
+		if !casereview.CanManageReview(actorOf(ctx), r.PartnershipID) {
+			return deny(ctx, "only the panel of the review's partnership changes it")
+		}
+		return nil
+	}
+}
+
 const reviewColumns = "reviews.*, (SELECT count(*) FROM recommendations r WHERE r.review_id = reviews.id) AS recommendation_count"
 
 // checkReview enforces the rules that need the database: the type and the partnership exist,
@@ -99,6 +116,9 @@ func checkReview(t *tx, r reviewRow) error {
 }
 
 func (s *Store) CreateReview(ctx context.Context, d casereview.ReviewDraft) (casereview.Review, error) {
+	if p, _ := casereview.NormaliseID(d.PartnershipID); !casereview.CanManageReview(actorOf(ctx), p) {
+		return casereview.Review{}, deny(ctx, "only the panel of a partnership records its reviews")
+	}
 	if err := d.Validate(s.today()); err != nil {
 		return casereview.Review{}, err
 	}
@@ -125,6 +145,9 @@ func (s *Store) GetReview(ctx context.Context, id string) (casereview.Review, er
 	if err := s.read.WithContext(ctx).Select(reviewColumns).Where("reviews.id = ?", id).Take(&row).Error; err != nil {
 		return casereview.Review{}, notFoundAs(err, "review")
 	}
+	if err := readable(ctx, row.ref(), "review"); err != nil {
+		return casereview.Review{}, err
+	}
 	return row.domain(), nil
 }
 
@@ -136,7 +159,7 @@ func (s *Store) ListReviews(ctx context.Context, f casereview.ReviewFilter, page
 		return casereview.Page[casereview.Review]{}, err
 	}
 	query := func() *gorm.DB {
-		q := s.read.WithContext(ctx).Model(&reviewRow{})
+		q := visible(ctx, s.read.WithContext(ctx).Model(&reviewRow{}))
 		if f.Type != "" {
 			q = q.Where("reviews.type = ?", strings.ToUpper(f.Type))
 		}
@@ -178,8 +201,11 @@ func (s *Store) UpdateReview(ctx context.Context, id string, version int, d case
 	}
 	var row reviewRow
 	err := s.inTx(ctx, func(t *tx) error {
-		if err := lockRow(t, &row, id, version, "review", func(r *reviewRow) int { return r.Version }); err != nil {
+		if err := lockRow(t, &row, id, version, "review", func(r *reviewRow) int { return r.Version }, guardReviewWrite(ctx)); err != nil {
 			return err
+		}
+		if d.PartnershipID != row.PartnershipID && !casereview.CanManageReview(actorOf(ctx), d.PartnershipID) {
+			return deny(ctx, "you can only move a review to a partnership whose panel you sit on")
 		}
 		before := row.domain()
 		row.apply(d)
@@ -201,7 +227,7 @@ func (s *Store) UpdateReview(ctx context.Context, id string, version int, d case
 func (s *Store) DeleteReview(ctx context.Context, id string, version int) error {
 	return s.inTx(ctx, func(t *tx) error {
 		var row reviewRow
-		if err := lockRow(t, &row, id, version, "review", func(r *reviewRow) int { return r.Version }); err != nil {
+		if err := lockRow(t, &row, id, version, "review", func(r *reviewRow) int { return r.Version }, guardReviewWrite(ctx)); err != nil {
 			return err
 		}
 		var n int64

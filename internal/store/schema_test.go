@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/google/uuid"
@@ -17,7 +16,7 @@ import (
 func TestSchemaRefusesBadRows(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		rec, err := s.CreateRecommendation(ctx, f.recDraft("1")) // police lead; themes C01 (primary), A02
 		must(t, err)

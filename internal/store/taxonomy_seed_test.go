@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"reflect"
 	"slices"
 	"testing"
@@ -31,7 +30,7 @@ func copyTaxonomy(tx *taxonomy.Taxonomy) *taxonomy.Taxonomy {
 func TestSeedTaxonomy(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		def, err := taxonomy.Default()
 		must(t, err)
 		f := newFixture(t, s)

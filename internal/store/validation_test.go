@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -16,7 +15,7 @@ const missingID = "0190a0b0-0000-7000-8000-0000000000ff"
 func TestValidationAndReferenceErrors(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		rec, err := s.CreateRecommendation(ctx, f.recDraft("1"))
 		must(t, err)
@@ -238,7 +237,7 @@ func TestValidationAndReferenceErrors(t *testing.T) {
 func TestValidationAllowsNearMisses(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		p2, err := s.CreatePartnership(ctx, casereview.PartnershipDraft{Name: "Southfold SAB", Kind: "safeguarding_adults_board"})
 		must(t, err)

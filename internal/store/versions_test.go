@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -13,7 +12,7 @@ import (
 func TestStaleVersions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		rec, err := s.CreateRecommendation(ctx, f.recDraft("1"))
 		must(t, err)
@@ -120,7 +119,7 @@ func TestStaleVersions(t *testing.T) {
 func TestUnknownAndMalformedIDs(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
-		ctx := context.Background()
+		ctx := sysCtx()
 		f := newFixture(t, s)
 		rec, err := s.CreateRecommendation(ctx, f.recDraft("1"))
 		must(t, err)

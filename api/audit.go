@@ -1,0 +1,83 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+func snapshotOut(s string) nullable.Nullable[map[string]any] {
+	var m map[string]any
+	if s == "" || json.Unmarshal([]byte(s), &m) != nil {
+		return nullable.NewNullNullable[map[string]any]()
+	}
+	return nullable.NewNullableWithValue(m)
+}
+
+func auditOut(e casereview.AuditEvent) AuditEvent {
+	ip := e.ClientIP
+	return AuditEvent{Seq: e.Seq, OccurredAt: e.OccurredAt, ActorUserId: nullString(nonEmpty(e.ActorUserID)), ActorName: e.ActorName,
+		ActorOrganisationId: nullString(nonEmpty(e.ActorOrganisationID)), Action: string(e.Action), EntityType: e.EntityType,
+		EntityId: e.EntityID, Before: snapshotOut(e.Before), After: snapshotOut(e.After), RequestId: e.RequestID, ClientIp: &ip,
+		PrevHash: e.PrevHash, Hash: e.Hash}
+}
+
+func (s *Server) ListAudit(ctx context.Context, req ListAuditRequestObject) (ListAuditResponseObject, error) {
+	q := req.Params
+	var before int64
+	if q.Cursor != nil && *q.Cursor != "" {
+		n, err := strconv.ParseInt(*q.Cursor, 10, 64)
+		if err != nil || n < 1 {
+			return nil, casereview.Invalid("cursor", casereview.FieldInvalid, "cursor is not one this server issued; start again without it")
+		}
+		before = n
+	}
+	limit := casereview.DefaultPageSize
+	if q.Limit != nil {
+		if *q.Limit < 1 || *q.Limit > casereview.MaxPageSize {
+			return nil, casereview.Invalid("limit", casereview.FieldInvalid, "limit must be between 1 and %d", casereview.MaxPageSize)
+		}
+		limit = *q.Limit
+	}
+	f := casereview.AuditFilter{ActorUserID: deref(q.ActorUserId), OrganisationID: deref(q.OrganisationId), EntityType: deref(q.EntityType),
+		EntityID: deref(q.EntityId), Action: deref(q.Action), From: q.From, To: q.To}
+	var p casereview.Problems
+	for field, v := range map[string]string{"actor_user_id": f.ActorUserID, "organisation_id": f.OrganisationID,
+		"entity_type": f.EntityType, "entity_id": f.EntityID, "action": f.Action} {
+		casereview.CheckText(&p, field, v, false, 200)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	res, err := s.svc.ListAudit(ctxOf(ctx), f, limit, before)
+	if err != nil {
+		return nil, err
+	}
+	out := ListAudit200JSONResponse{Items: make([]AuditEvent, len(res.Items)), Total: res.Total, NextCursor: nullable.NewNullNullable[string]()}
+	for i, e := range res.Items {
+		out.Items[i] = auditOut(e)
+	}
+	if res.Before > 0 {
+		out.NextCursor = nullable.NewNullableWithValue(strconv.FormatInt(res.Before, 10))
+	}
+	return out, nil
+}
+
+func (s *Server) VerifyAudit(ctx context.Context, _ VerifyAuditRequestObject) (VerifyAuditResponseObject, error) {
+	r, err := s.svc.VerifyAudit(ctxOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	last := r.LastSeq
+	out := VerifyAudit200JSONResponse{Ok: r.OK, Checked: r.Checked, LastSeq: &last,
+		BrokenAt: nullable.NewNullNullable[int64](), Problem: nullable.NewNullNullable[string]()}
+	if !r.OK {
+		out.BrokenAt = nullable.NewNullableWithValue(r.BrokenAt)
+		out.Problem = nullable.NewNullableWithValue(r.Problem)
+	}
+	return out, nil
+}
