@@ -9,8 +9,11 @@ export CASEREVIEW_DATA_DIR ?= ./data
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-run: ## start the app at http://localhost:8080 on embedded SQLite with fictional demo data
-	CASEREVIEW_DEMO=$${CASEREVIEW_DEMO:-true} $(GO) run -ldflags "$(LDFLAGS)" . serve
+# The demo needs no authenticator app: MFA stays required for admin and oversight by default
+# everywhere else (set CASEREVIEW_MFA_REQUIRED_ROLES to try it here).
+run: ## start the app at http://localhost:8080 on embedded SQLite with fictional demo data and demo users
+	CASEREVIEW_DEMO=$${CASEREVIEW_DEMO:-true} CASEREVIEW_MFA_REQUIRED_ROLES=$${CASEREVIEW_MFA_REQUIRED_ROLES:-none} \
+		$(GO) run -ldflags "$(LDFLAGS)" . serve
 
 test: vet check-generated ## run every test (PostgreSQL too when CASEREVIEW_TEST_DATABASE_URL is set)
 	$(GO) test -count=1 -timeout 15m ./...
