@@ -48,12 +48,17 @@ func (s *Server) ListActions(ctx context.Context, req ListActionsRequestObject) 
 	var p casereview.Problems
 	f := casereview.ActionFilter{RecommendationID: deref(q.RecommendationId), OrganisationID: deref(q.OrganisationId),
 		ImplementationStatus: casereview.ImplementationStatus(deref(q.ImplementationStatus)), Completed: q.Completed,
+		Flag: casereview.Flag(deref(q.Flag)), Sector: casereview.Sector(deref(q.Sector)), ReviewType: deref(q.ReviewType),
 		TargetFrom: casereview.ParseDateField(&p, "target_from", q.TargetFrom),
 		TargetTo:   casereview.ParseDateField(&p, "target_to", q.TargetTo)}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	res, err := s.svc.ListActions(ctxOf(ctx), f, page)
+	c, err := withAsOf(ctxOf(ctx), q.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.svc.ListActions(c, f, page)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -22,6 +23,7 @@ import (
 	"github.com/gin-gonic/gin/binding"
 	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
 // Defines values for AddresseeRole.
@@ -45,24 +47,81 @@ func (e AddresseeRole) Valid() bool {
 	}
 }
 
+// Defines values for EvidenceKind.
+const (
+	EvidenceKindFile EvidenceKind = "file"
+	EvidenceKindLink EvidenceKind = "link"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceKind enum.
+func (e EvidenceKind) Valid() bool {
+	switch e {
+	case EvidenceKindFile:
+		return true
+	case EvidenceKindLink:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceStatus.
+const (
+	EvidenceStatusPending  EvidenceStatus = "pending"
+	EvidenceStatusRejected EvidenceStatus = "rejected"
+	EvidenceStatusVerified EvidenceStatus = "verified"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceStatus enum.
+func (e EvidenceStatus) Valid() bool {
+	switch e {
+	case EvidenceStatusPending:
+		return true
+	case EvidenceStatusRejected:
+		return true
+	case EvidenceStatusVerified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EvidenceReviewDecision.
+const (
+	EvidenceReviewDecisionRejected EvidenceReviewDecision = "rejected"
+	EvidenceReviewDecisionVerified EvidenceReviewDecision = "verified"
+)
+
+// Valid indicates whether the value is a known member of the EvidenceReviewDecision enum.
+func (e EvidenceReviewDecision) Valid() bool {
+	switch e {
+	case EvidenceReviewDecisionRejected:
+		return true
+	case EvidenceReviewDecisionVerified:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MeMfaState.
 const (
-	Done        MeMfaState = "done"
-	Enrol       MeMfaState = "enrol"
-	NotRequired MeMfaState = "not_required"
-	Pending     MeMfaState = "pending"
+	MeMfaStateDone        MeMfaState = "done"
+	MeMfaStateEnrol       MeMfaState = "enrol"
+	MeMfaStateNotRequired MeMfaState = "not_required"
+	MeMfaStatePending     MeMfaState = "pending"
 )
 
 // Valid indicates whether the value is a known member of the MeMfaState enum.
 func (e MeMfaState) Valid() bool {
 	switch e {
-	case Done:
+	case MeMfaStateDone:
 		return true
-	case Enrol:
+	case MeMfaStateEnrol:
 		return true
-	case NotRequired:
+	case MeMfaStateNotRequired:
 		return true
-	case Pending:
+	case MeMfaStatePending:
 		return true
 	default:
 		return false
@@ -255,6 +314,33 @@ func (e ThemeAssignmentSource) Valid() bool {
 	}
 }
 
+// Defines values for TimelineEntryKind.
+const (
+	TimelineEntryKindAction     TimelineEntryKind = "action"
+	TimelineEntryKindAssessment TimelineEntryKind = "assessment"
+	TimelineEntryKindEvidence   TimelineEntryKind = "evidence"
+	TimelineEntryKindLink       TimelineEntryKind = "link"
+	TimelineEntryKindResponse   TimelineEntryKind = "response"
+)
+
+// Valid indicates whether the value is a known member of the TimelineEntryKind enum.
+func (e TimelineEntryKind) Valid() bool {
+	switch e {
+	case TimelineEntryKindAction:
+		return true
+	case TimelineEntryKindAssessment:
+		return true
+	case TimelineEntryKindEvidence:
+		return true
+	case TimelineEntryKindLink:
+		return true
+	case TimelineEntryKindResponse:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Visibility.
 const (
 	Public     Visibility = "public"
@@ -311,6 +397,20 @@ type ActionPage struct {
 	Total      int64                     `json:"total"`
 }
 
+// ActionProgress defines model for ActionProgress.
+type ActionProgress struct {
+	Narrative *string `json:"narrative,omitempty"`
+
+	// Outcome The outcome statement (required to claim completion)
+	Outcome *string `json:"outcome,omitempty"`
+
+	// Reason Required to abandon, reopen or send back
+	Reason *string `json:"reason,omitempty"`
+
+	// Status Move the action to this status; omit for a note only
+	Status *string `json:"status,omitempty"`
+}
+
 // ActionUpdate defines model for ActionUpdate.
 type ActionUpdate struct {
 	CompletionDate nullable.Nullable[string] `json:"completion_date,omitempty"`
@@ -329,8 +429,11 @@ type Addressee struct {
 	OrganisationName string                    `json:"organisation_name"`
 
 	// RawText The addressee as printed in the report
-	RawText string        `json:"raw_text"`
-	Role    AddresseeRole `json:"role"`
+	RawText string `json:"raw_text"`
+
+	// ResponseStatus This addressee's latest formal response
+	ResponseStatus string        `json:"response_status"`
+	Role           AddresseeRole `json:"role"`
 }
 
 // AddresseeInput defines model for AddresseeInput.
@@ -344,6 +447,20 @@ type AddresseeInput struct {
 
 // AddresseeRole defines model for AddresseeRole.
 type AddresseeRole string
+
+// AssessmentCreate defines model for AssessmentCreate.
+type AssessmentCreate struct {
+	Classification string `json:"classification"`
+
+	// FollowUpOn When to check that a closure has held
+	FollowUpOn *string `json:"follow_up_on,omitempty"`
+
+	// LinkedRecommendationId For closed_superseded and closed_duplicate
+	LinkedRecommendationId *string `json:"linked_recommendation_id,omitempty"`
+
+	// Rationale Required to close or reopen
+	Rationale *string `json:"rationale,omitempty"`
+}
 
 // AuditEvent defines model for AuditEvent.
 type AuditEvent struct {
@@ -407,6 +524,55 @@ type Crosswalk struct {
 	Scheme     string `json:"scheme"`
 }
 
+// Evidence defines model for Evidence.
+type Evidence struct {
+	ActionId         string                       `json:"action_id"`
+	EvidenceType     string                       `json:"evidence_type"`
+	Filename         nullable.Nullable[string]    `json:"filename,omitempty"`
+	Id               string                       `json:"id"`
+	Kind             EvidenceKind                 `json:"kind"`
+	MediaType        nullable.Nullable[string]    `json:"media_type,omitempty"`
+	RecommendationId string                       `json:"recommendation_id"`
+	ReviewNote       nullable.Nullable[string]    `json:"review_note,omitempty"`
+	ReviewedAt       nullable.Nullable[time.Time] `json:"reviewed_at,omitempty"`
+	ReviewedByName   nullable.Nullable[string]    `json:"reviewed_by_name,omitempty"`
+	Sha256           nullable.Nullable[string]    `json:"sha256,omitempty"`
+	SizeBytes        nullable.Nullable[int64]     `json:"size_bytes,omitempty"`
+	Status           EvidenceStatus               `json:"status"`
+	SubmittedAt      time.Time                    `json:"submitted_at"`
+	SubmittedByName  string                       `json:"submitted_by_name"`
+	Title            string                       `json:"title"`
+	Url              nullable.Nullable[string]    `json:"url,omitempty"`
+}
+
+// EvidenceKind defines model for Evidence.Kind.
+type EvidenceKind string
+
+// EvidenceStatus defines model for Evidence.Status.
+type EvidenceStatus string
+
+// EvidenceLink defines model for EvidenceLink.
+type EvidenceLink struct {
+	// EvidenceType policy_document, training_record, audit_result, minutes, data_extract or other
+	EvidenceType *string `json:"evidence_type,omitempty"`
+	Title        string  `json:"title"`
+	Url          string  `json:"url"`
+}
+
+// EvidenceList defines model for EvidenceList.
+type EvidenceList struct {
+	Items []Evidence `json:"items"`
+}
+
+// EvidenceReview defines model for EvidenceReview.
+type EvidenceReview struct {
+	Decision EvidenceReviewDecision `json:"decision"`
+	Note     *string                `json:"note,omitempty"`
+}
+
+// EvidenceReviewDecision defines model for EvidenceReview.Decision.
+type EvidenceReviewDecision string
+
 // FieldError defines model for FieldError.
 type FieldError struct {
 	// Code required, invalid, unknown_value, too_long, not_found, duplicate, unknown_field…
@@ -435,6 +601,15 @@ type InterventionType struct {
 // InterventionTypeList defines model for InterventionTypeList.
 type InterventionTypeList struct {
 	Items []InterventionType `json:"items"`
+}
+
+// LinkCreate defines model for LinkCreate.
+type LinkCreate struct {
+	Note     *string `json:"note,omitempty"`
+	TargetId string  `json:"target_id"`
+
+	// Type duplicate_of, repeats, similar_to, supersedes, implements or contradicts
+	Type string `json:"type"`
 }
 
 // LoginRequest defines model for LoginRequest.
@@ -504,6 +679,15 @@ type OrganisationCreate struct {
 
 	// Sector A Sector
 	Sector string `json:"sector"`
+}
+
+// OrganisationOverdue defines model for OrganisationOverdue.
+type OrganisationOverdue struct {
+	ActionOverdue     int      `json:"action_overdue"`
+	OrganisationId    string   `json:"organisation_id"`
+	OrganisationName  string   `json:"organisation_name"`
+	RecommendationIds []string `json:"recommendation_ids"`
+	ResponseOverdue   int      `json:"response_overdue"`
 }
 
 // OrganisationPage defines model for OrganisationPage.
@@ -579,20 +763,31 @@ type Problem struct {
 
 // Recommendation defines model for Recommendation.
 type Recommendation struct {
-	Addressees           []Addressee               `json:"addressees"`
-	ClosedOn             nullable.Nullable[string] `json:"closed_on,omitempty"`
-	CreatedAt            time.Time                 `json:"created_at"`
+	Addressees       []Addressee               `json:"addressees"`
+	ClosedOn         nullable.Nullable[string] `json:"closed_on,omitempty"`
+	ClosureRationale string                    `json:"closure_rationale"`
+	CreatedAt        time.Time                 `json:"created_at"`
+
+	// Flags Derived flags as of as_of (default today)
+	Flags                []string                  `json:"flags"`
+	FollowUpOn           nullable.Nullable[string] `json:"follow_up_on,omitempty"`
 	Id                   string                    `json:"id"`
 	ImplementationStatus string                    `json:"implementation_status"`
 	InterventionType     nullable.Nullable[string] `json:"intervention_type,omitempty"`
+	IssuedOn             string                    `json:"issued_on"`
+	LastActivityOn       nullable.Nullable[string] `json:"last_activity_on,omitempty"`
+	Links                []RecommendationLink      `json:"links"`
 
 	// Number As printed: 1, 3a, R4
 	Number          string                    `json:"number"`
 	OversightStatus string                    `json:"oversight_status"`
 	ResponseDue     nullable.Nullable[string] `json:"response_due,omitempty"`
-	ResponseStatus  string                    `json:"response_status"`
-	ReviewId        string                    `json:"review_id"`
-	Scope           Scope                     `json:"scope"`
+
+	// ResponseDueExplicit false: the due date is the notified date plus the review type's window
+	ResponseDueExplicit bool   `json:"response_due_explicit"`
+	ResponseStatus      string `json:"response_status"`
+	ReviewId            string `json:"review_id"`
+	Scope               Scope  `json:"scope"`
 
 	// Text Verbatim
 	Text      string            `json:"text"`
@@ -613,6 +808,17 @@ type RecommendationCreate struct {
 	Text             string                  `json:"text"`
 	Themes           *[]ThemeAssignmentInput `json:"themes,omitempty"`
 	Title            *string                 `json:"title,omitempty"`
+}
+
+// RecommendationLink defines model for RecommendationLink.
+type RecommendationLink struct {
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by"`
+	FromId    string    `json:"from_id"`
+	Id        string    `json:"id"`
+	Note      string    `json:"note"`
+	ToId      string    `json:"to_id"`
+	Type      string    `json:"type"`
 }
 
 // RecommendationPage defines model for RecommendationPage.
@@ -637,6 +843,38 @@ type RecommendationUpdate struct {
 // RecoveryCodes defines model for RecoveryCodes.
 type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+// Response defines model for Response.
+type Response struct {
+	AuthorName       string    `json:"author_name"`
+	CreatedAt        time.Time `json:"created_at"`
+	Decision         string    `json:"decision"`
+	Id               string    `json:"id"`
+	Narrative        string    `json:"narrative"`
+	OrganisationId   string    `json:"organisation_id"`
+	Reasons          string    `json:"reasons"`
+	ReceivedOn       string    `json:"received_on"`
+	RecommendationId string    `json:"recommendation_id"`
+	Timetable        string    `json:"timetable"`
+}
+
+// ResponseCreate defines model for ResponseCreate.
+type ResponseCreate struct {
+	// Decision response_received, accepted, accepted_in_part, accepted_alternative or not_accepted
+	Decision       string  `json:"decision"`
+	Narrative      *string `json:"narrative,omitempty"`
+	OrganisationId string  `json:"organisation_id"`
+
+	// Reasons Required unless accepted in full
+	Reasons    *string `json:"reasons,omitempty"`
+	ReceivedOn *string `json:"received_on,omitempty"`
+	Timetable  *string `json:"timetable,omitempty"`
+}
+
+// ResponseList defines model for ResponseList.
+type ResponseList struct {
+	Items []Response `json:"items"`
 }
 
 // Review defines model for Review.
@@ -774,6 +1012,28 @@ type ThemeList struct {
 	TaxonomyVersion int     `json:"taxonomy_version"`
 }
 
+// Timeline defines model for Timeline.
+type Timeline struct {
+	Items []TimelineEntry `json:"items"`
+}
+
+// TimelineEntry defines model for TimelineEntry.
+type TimelineEntry struct {
+	ActionId       nullable.Nullable[string] `json:"action_id,omitempty"`
+	AuthorName     string                    `json:"author_name"`
+	CreatedAt      time.Time                 `json:"created_at"`
+	EvidenceId     nullable.Nullable[string] `json:"evidence_id,omitempty"`
+	Id             string                    `json:"id"`
+	Kind           TimelineEntryKind         `json:"kind"`
+	Narrative      string                    `json:"narrative"`
+	NewStatus      string                    `json:"new_status"`
+	OldStatus      string                    `json:"old_status"`
+	OrganisationId nullable.Nullable[string] `json:"organisation_id,omitempty"`
+}
+
+// TimelineEntryKind defines model for TimelineEntry.Kind.
+type TimelineEntryKind string
+
 // Token defines model for Token.
 type Token struct {
 	CreatedAt  time.Time                    `json:"created_at"`
@@ -839,6 +1099,20 @@ type UserUpdate struct {
 // Visibility defines model for Visibility.
 type Visibility string
 
+// WorkList defines model for WorkList.
+type WorkList struct {
+	AsOf                  string                `json:"as_of"`
+	AwaitingResponse      []Recommendation      `json:"awaiting_response"`
+	DueSoon               []Recommendation      `json:"due_soon"`
+	EvidenceToVerify      []Evidence            `json:"evidence_to_verify"`
+	Overdue               []Recommendation      `json:"overdue"`
+	OverdueByOrganisation []OrganisationOverdue `json:"overdue_by_organisation"`
+	ResponsesToAssess     []Recommendation      `json:"responses_to_assess"`
+}
+
+// AsOf defines model for AsOf.
+type AsOf = string
+
 // Cursor defines model for Cursor.
 type Cursor = string
 
@@ -860,6 +1134,16 @@ type ListActionsParams struct {
 	TargetTo             *string `form:"target_to,omitempty" json:"target_to,omitempty"`
 	Completed            *bool   `form:"completed,omitempty" json:"completed,omitempty"`
 
+	// Flag action_overdue or due_soon (as of as_of)
+	Flag *string `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Sector Owned by an organisation of this sector
+	Sector     *string `form:"sector,omitempty" json:"sector,omitempty"`
+	ReviewType *string `form:"review_type,omitempty" json:"review_type,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+
 	// Limit Page size, 1 to 200 (default 50).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -875,6 +1159,19 @@ type DeleteActionParams struct {
 
 // UpdateActionParams defines parameters for UpdateAction.
 type UpdateActionParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// AddEvidenceMultipartBody defines parameters for AddEvidence.
+type AddEvidenceMultipartBody struct {
+	EvidenceType *string            `json:"evidence_type,omitempty"`
+	File         openapi_types.File `json:"file"`
+	Title        string             `json:"title"`
+}
+
+// ProgressActionParams defines parameters for ProgressAction.
+type ProgressActionParams struct {
 	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
@@ -969,6 +1266,15 @@ type ListRecommendationsParams struct {
 	DueFrom              *string `form:"due_from,omitempty" json:"due_from,omitempty"`
 	DueTo                *string `form:"due_to,omitempty" json:"due_to,omitempty"`
 
+	// Flag response_overdue, action_overdue, due_soon, stalled, historic_no_record or follow_up_due
+	Flag *string `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Sector Addressed to an organisation of this sector
+	Sector *string `form:"sector,omitempty" json:"sector,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+
 	// Limit Page size, 1 to 200 (default 50).
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
@@ -982,8 +1288,20 @@ type DeleteRecommendationParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
 // UpdateRecommendationParams defines parameters for UpdateRecommendation.
 type UpdateRecommendationParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// AssessRecommendationParams defines parameters for AssessRecommendation.
+type AssessRecommendationParams struct {
 	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
@@ -1046,14 +1364,32 @@ type UpdateUserParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// GetWorkParams defines parameters for GetWork.
+type GetWorkParams struct {
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
 // UpdateActionJSONRequestBody defines body for UpdateAction for application/json ContentType.
 type UpdateActionJSONRequestBody = ActionUpdate
+
+// AddEvidenceJSONRequestBody defines body for AddEvidence for application/json ContentType.
+type AddEvidenceJSONRequestBody = EvidenceLink
+
+// AddEvidenceMultipartRequestBody defines body for AddEvidence for multipart/form-data ContentType.
+type AddEvidenceMultipartRequestBody AddEvidenceMultipartBody
+
+// ProgressActionJSONRequestBody defines body for ProgressAction for application/json ContentType.
+type ProgressActionJSONRequestBody = ActionProgress
 
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginRequest
 
 // VerifyMFAJSONRequestBody defines body for VerifyMFA for application/json ContentType.
 type VerifyMFAJSONRequestBody = CodeRequest
+
+// ReviewEvidenceJSONRequestBody defines body for ReviewEvidence for application/json ContentType.
+type ReviewEvidenceJSONRequestBody = EvidenceReview
 
 // ConfirmTOTPJSONRequestBody defines body for ConfirmTOTP for application/json ContentType.
 type ConfirmTOTPJSONRequestBody = CodeRequest
@@ -1084,6 +1420,15 @@ type UpdateRecommendationJSONRequestBody = RecommendationUpdate
 
 // CreateActionJSONRequestBody defines body for CreateAction for application/json ContentType.
 type CreateActionJSONRequestBody = ActionCreate
+
+// AssessRecommendationJSONRequestBody defines body for AssessRecommendation for application/json ContentType.
+type AssessRecommendationJSONRequestBody = AssessmentCreate
+
+// AddLinkJSONRequestBody defines body for AddLink for application/json ContentType.
+type AddLinkJSONRequestBody = LinkCreate
+
+// RecordResponseJSONRequestBody defines body for RecordResponse for application/json ContentType.
+type RecordResponseJSONRequestBody = ResponseCreate
 
 // CreateReviewJSONRequestBody defines body for CreateReview for application/json ContentType.
 type CreateReviewJSONRequestBody = ReviewCreate
@@ -1117,6 +1462,15 @@ type ServerInterface interface {
 
 	// (PATCH /api/v1/actions/{id})
 	UpdateAction(c *gin.Context, id ID, params UpdateActionParams)
+
+	// (GET /api/v1/actions/{id}/evidence)
+	ListEvidence(c *gin.Context, id ID)
+	// AddEvidence Attach a link (JSON) or upload a document (multipart/form-data, fields file, title, evidence_type)
+	// (POST /api/v1/actions/{id}/evidence)
+	AddEvidence(c *gin.Context, id ID)
+	// ProgressAction Add a progress note to an action, moving its status on if asked
+	// (POST /api/v1/actions/{id}/progress)
+	ProgressAction(c *gin.Context, id ID, params ProgressActionParams)
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(c *gin.Context, params ListAuditParams)
@@ -1133,8 +1487,20 @@ type ServerInterface interface {
 	// (POST /api/v1/auth/mfa)
 	VerifyMFA(c *gin.Context)
 
+	// (GET /api/v1/evidence/{id})
+	GetEvidence(c *gin.Context, id ID)
+	// GetEvidenceContent Download an uploaded document (as an attachment)
+	// (GET /api/v1/evidence/{id}/content)
+	GetEvidenceContent(c *gin.Context, id ID)
+	// ReviewEvidence Verify or reject evidence (oversight only; a rejection needs a note)
+	// (POST /api/v1/evidence/{id}/review)
+	ReviewEvidence(c *gin.Context, id ID)
+
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(c *gin.Context)
+
+	// (DELETE /api/v1/links/{id})
+	RemoveLink(c *gin.Context, id ID)
 	// GetMe Who the caller is, their memberships and what the interface may offer them
 	// (GET /api/v1/me)
 	GetMe(c *gin.Context)
@@ -1200,13 +1566,28 @@ type ServerInterface interface {
 	DeleteRecommendation(c *gin.Context, id ID, params DeleteRecommendationParams)
 
 	// (GET /api/v1/recommendations/{id})
-	GetRecommendation(c *gin.Context, id ID)
+	GetRecommendation(c *gin.Context, id ID, params GetRecommendationParams)
 	// UpdateRecommendation Change fields; `addressees` and `themes`, when given, replace the whole set
 	// (PATCH /api/v1/recommendations/{id})
 	UpdateRecommendation(c *gin.Context, id ID, params UpdateRecommendationParams)
 	// CreateAction Add an action-plan line, owned by one of the recommendation's addressees
 	// (POST /api/v1/recommendations/{id}/actions)
 	CreateAction(c *gin.Context, id ID)
+	// AssessRecommendation Classify, close or reopen a recommendation (oversight only)
+	// (POST /api/v1/recommendations/{id}/assessments)
+	AssessRecommendation(c *gin.Context, id ID, params AssessRecommendationParams)
+	// AddLink Link this recommendation to another: <this> <type> <target>
+	// (POST /api/v1/recommendations/{id}/links)
+	AddLink(c *gin.Context, id ID)
+
+	// (GET /api/v1/recommendations/{id}/responses)
+	ListResponses(c *gin.Context, id ID)
+	// RecordResponse Record an addressee's formal response (reasons required unless accepted in full)
+	// (POST /api/v1/recommendations/{id}/responses)
+	RecordResponse(c *gin.Context, id ID)
+	// GetTimeline Responses, progress, evidence, assessments and links in time order
+	// (GET /api/v1/recommendations/{id}/timeline)
+	GetTimeline(c *gin.Context, id ID)
 	// ListReviewTypes Review types with their default response windows
 	// (GET /api/v1/review-types)
 	ListReviewTypes(c *gin.Context)
@@ -1252,6 +1633,9 @@ type ServerInterface interface {
 
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(c *gin.Context, id ID, membershipId string)
+	// GetWork The caller's work list: for agencies what is addressed to them, overdue first; for oversight what awaits assessment
+	// (GET /api/v1/work)
+	GetWork(c *gin.Context, params GetWorkParams)
 	// GetHealthz Liveness
 	// (GET /healthz)
 	GetHealthz(c *gin.Context)
@@ -1336,6 +1720,38 @@ func (siw *ServerInterfaceWrapper) ListActions(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "completed", c.Request.URL.Query(), &params.Completed, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter completed: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "review_type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "review_type", c.Request.URL.Query(), &params.ReviewType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter review_type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -1488,6 +1904,105 @@ func (siw *ServerInterfaceWrapper) UpdateAction(c *gin.Context) {
 	siw.Handler.UpdateAction(c, id, params)
 }
 
+// ListEvidence operation middleware
+func (siw *ServerInterfaceWrapper) ListEvidence(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListEvidence(c, id)
+}
+
+// AddEvidence operation middleware
+func (siw *ServerInterfaceWrapper) AddEvidence(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.AddEvidence(c, id)
+}
+
+// ProgressAction operation middleware
+func (siw *ServerInterfaceWrapper) ProgressAction(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ProgressActionParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ProgressAction(c, id, params)
+}
+
 // ListAudit operation middleware
 func (siw *ServerInterfaceWrapper) ListAudit(c *gin.Context) {
 
@@ -1631,6 +2146,81 @@ func (siw *ServerInterfaceWrapper) VerifyMFA(c *gin.Context) {
 	siw.Handler.VerifyMFA(c)
 }
 
+// GetEvidence operation middleware
+func (siw *ServerInterfaceWrapper) GetEvidence(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetEvidence(c, id)
+}
+
+// GetEvidenceContent operation middleware
+func (siw *ServerInterfaceWrapper) GetEvidenceContent(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetEvidenceContent(c, id)
+}
+
+// ReviewEvidence operation middleware
+func (siw *ServerInterfaceWrapper) ReviewEvidence(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReviewEvidence(c, id)
+}
+
 // ListInterventionTypes operation middleware
 func (siw *ServerInterfaceWrapper) ListInterventionTypes(c *gin.Context) {
 
@@ -1642,6 +2232,31 @@ func (siw *ServerInterfaceWrapper) ListInterventionTypes(c *gin.Context) {
 	}
 
 	siw.Handler.ListInterventionTypes(c)
+}
+
+// RemoveLink operation middleware
+func (siw *ServerInterfaceWrapper) RemoveLink(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RemoveLink(c, id)
 }
 
 // GetMe operation middleware
@@ -2255,6 +2870,30 @@ func (siw *ServerInterfaceWrapper) ListRecommendations(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "limit" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
@@ -2358,6 +2997,17 @@ func (siw *ServerInterfaceWrapper) GetRecommendation(c *gin.Context) {
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRecommendationParams
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	for _, middleware := range siw.HandlerMiddlewares {
 		middleware(c)
 		if c.IsAborted() {
@@ -2365,7 +3015,7 @@ func (siw *ServerInterfaceWrapper) GetRecommendation(c *gin.Context) {
 		}
 	}
 
-	siw.Handler.GetRecommendation(c, id)
+	siw.Handler.GetRecommendation(c, id, params)
 }
 
 // UpdateRecommendation operation middleware
@@ -2440,6 +3090,155 @@ func (siw *ServerInterfaceWrapper) CreateAction(c *gin.Context) {
 	}
 
 	siw.Handler.CreateAction(c, id)
+}
+
+// AssessRecommendation operation middleware
+func (siw *ServerInterfaceWrapper) AssessRecommendation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AssessRecommendationParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.AssessRecommendation(c, id, params)
+}
+
+// AddLink operation middleware
+func (siw *ServerInterfaceWrapper) AddLink(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.AddLink(c, id)
+}
+
+// ListResponses operation middleware
+func (siw *ServerInterfaceWrapper) ListResponses(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListResponses(c, id)
+}
+
+// RecordResponse operation middleware
+func (siw *ServerInterfaceWrapper) RecordResponse(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RecordResponse(c, id)
+}
+
+// GetTimeline operation middleware
+func (siw *ServerInterfaceWrapper) GetTimeline(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetTimeline(c, id)
 }
 
 // ListReviewTypes operation middleware
@@ -2972,6 +3771,33 @@ func (siw *ServerInterfaceWrapper) RemoveMembership(c *gin.Context) {
 	siw.Handler.RemoveMembership(c, id, membershipId)
 }
 
+// GetWork operation middleware
+func (siw *ServerInterfaceWrapper) GetWork(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetWorkParams
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetWork(c, params)
+}
+
 // GetHealthz operation middleware
 func (siw *ServerInterfaceWrapper) GetHealthz(c *gin.Context) {
 
@@ -3077,6 +3903,19 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.DELETE(options.BaseURL+"/api/v1/users/:id/memberships/:membershipId", wrapper.RemoveMembership)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.ListResponses)
+	router.POST(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.RecordResponse)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/timeline", wrapper.GetTimeline)
+	router.POST(options.BaseURL+"/api/v1/recommendations/:id/assessments", wrapper.AssessRecommendation)
+	router.POST(options.BaseURL+"/api/v1/recommendations/:id/links", wrapper.AddLink)
+	router.DELETE(options.BaseURL+"/api/v1/links/:id", wrapper.RemoveLink)
+	router.POST(options.BaseURL+"/api/v1/actions/:id/progress", wrapper.ProgressAction)
+	router.GET(options.BaseURL+"/api/v1/actions/:id/evidence", wrapper.ListEvidence)
+	router.POST(options.BaseURL+"/api/v1/actions/:id/evidence", wrapper.AddEvidence)
+	router.GET(options.BaseURL+"/api/v1/evidence/:id", wrapper.GetEvidence)
+	router.GET(options.BaseURL+"/api/v1/evidence/:id/content", wrapper.GetEvidenceContent)
+	router.POST(options.BaseURL+"/api/v1/evidence/:id/review", wrapper.ReviewEvidence)
+	router.GET(options.BaseURL+"/api/v1/work", wrapper.GetWork)
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
@@ -3361,6 +4200,260 @@ func (response UpdateAction428ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	return err
 }
 
+type ListEvidenceRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListEvidenceResponseObject interface {
+	VisitListEvidenceResponse(w http.ResponseWriter) error
+}
+
+type ListEvidence200JSONResponse EvidenceList
+
+func (response ListEvidence200JSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvidence404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence404ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidenceRequestObject struct {
+	Id            ID `json:"id"`
+	JSONBody      *AddEvidenceJSONRequestBody
+	MultipartBody *multipart.Reader
+}
+
+type AddEvidenceResponseObject interface {
+	VisitAddEvidenceResponse(w http.ResponseWriter) error
+}
+
+type AddEvidence201JSONResponse Evidence
+
+func (response AddEvidence201JSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence401ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence403ApplicationProblemPlusJSONResponse Problem
+
+func (response AddEvidence403ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence404ApplicationProblemPlusJSONResponse Problem
+
+func (response AddEvidence404ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence413ApplicationProblemPlusJSONResponse Problem
+
+func (response AddEvidence413ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence422ApplicationProblemPlusJSONResponse Problem
+
+func (response AddEvidence422ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressActionRequestObject struct {
+	Id     ID `json:"id"`
+	Params ProgressActionParams
+	Body   *ProgressActionJSONRequestBody
+}
+
+type ProgressActionResponseObject interface {
+	VisitProgressActionResponse(w http.ResponseWriter) error
+}
+
+type ProgressAction200ResponseHeaders struct {
+	ETag *string
+}
+
+type ProgressAction200JSONResponse struct {
+	Body    Action
+	Headers ProgressAction200ResponseHeaders
+}
+
+func (response ProgressAction200JSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction401ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction403ApplicationProblemPlusJSONResponse Problem
+
+func (response ProgressAction403ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction404ApplicationProblemPlusJSONResponse Problem
+
+func (response ProgressAction404ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction412ApplicationProblemPlusJSONResponse Problem
+
+func (response ProgressAction412ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction422ApplicationProblemPlusJSONResponse Problem
+
+func (response ProgressAction422ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction428ApplicationProblemPlusJSONResponse Problem
+
+func (response ProgressAction428ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListAuditRequestObject struct {
 	Params ListAuditParams
 }
@@ -3423,6 +4516,20 @@ func (response ListAudit403ApplicationProblemPlusJSONResponse) VisitListAuditRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit422ApplicationProblemPlusJSONResponse Problem
+
+func (response ListAudit422ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -3669,6 +4776,183 @@ func (response VerifyMFA429ApplicationProblemPlusJSONResponse) VisitVerifyMFARes
 	return err
 }
 
+type GetEvidenceRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetEvidenceResponseObject interface {
+	VisitGetEvidenceResponse(w http.ResponseWriter) error
+}
+
+type GetEvidence200JSONResponse Evidence
+
+func (response GetEvidence200JSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidence404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence404ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidenceContentRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetEvidenceContentResponseObject interface {
+	VisitGetEvidenceContentResponse(w http.ResponseWriter) error
+}
+
+type GetEvidenceContent200ApplicationoctetStreamResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetEvidenceContent200ApplicationoctetStreamResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetEvidenceContent404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent404ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidenceRequestObject struct {
+	Id   ID `json:"id"`
+	Body *ReviewEvidenceJSONRequestBody
+}
+
+type ReviewEvidenceResponseObject interface {
+	VisitReviewEvidenceResponse(w http.ResponseWriter) error
+}
+
+type ReviewEvidence200JSONResponse Evidence
+
+func (response ReviewEvidence200JSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence401ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReviewEvidence403ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReviewEvidence404ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence409ApplicationProblemPlusJSONResponse Problem
+
+func (response ReviewEvidence409ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence422ApplicationProblemPlusJSONResponse Problem
+
+func (response ReviewEvidence422ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListInterventionTypesRequestObject struct {
 }
 
@@ -3686,6 +4970,66 @@ func (response ListInterventionTypes200JSONResponse) VisitListInterventionTypesR
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveLinkRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type RemoveLinkResponseObject interface {
+	VisitRemoveLinkResponse(w http.ResponseWriter) error
+}
+
+type RemoveLink204Response struct {
+}
+
+func (response RemoveLink204Response) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type RemoveLink401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveLink401ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveLink403ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveLink403ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveLink404ApplicationProblemPlusJSONResponse Problem
+
+func (response RemoveLink404ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -4968,7 +6312,8 @@ func (response DeleteRecommendation428ApplicationProblemPlusJSONResponse) VisitD
 }
 
 type GetRecommendationRequestObject struct {
-	Id ID `json:"id"`
+	Id     ID `json:"id"`
+	Params GetRecommendationParams
 }
 
 type GetRecommendationResponseObject interface {
@@ -5212,6 +6557,378 @@ func (response CreateAction422ApplicationProblemPlusJSONResponse) VisitCreateAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendationRequestObject struct {
+	Id     ID `json:"id"`
+	Params AssessRecommendationParams
+	Body   *AssessRecommendationJSONRequestBody
+}
+
+type AssessRecommendationResponseObject interface {
+	VisitAssessRecommendationResponse(w http.ResponseWriter) error
+}
+
+type AssessRecommendation200ResponseHeaders struct {
+	ETag *string
+}
+
+type AssessRecommendation200JSONResponse struct {
+	Body    Recommendation
+	Headers AssessRecommendation200ResponseHeaders
+}
+
+func (response AssessRecommendation200JSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation401ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation403ApplicationProblemPlusJSONResponse Problem
+
+func (response AssessRecommendation403ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation404ApplicationProblemPlusJSONResponse Problem
+
+func (response AssessRecommendation404ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation412ApplicationProblemPlusJSONResponse Problem
+
+func (response AssessRecommendation412ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation422ApplicationProblemPlusJSONResponse Problem
+
+func (response AssessRecommendation422ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation428ApplicationProblemPlusJSONResponse Problem
+
+func (response AssessRecommendation428ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLinkRequestObject struct {
+	Id   ID `json:"id"`
+	Body *AddLinkJSONRequestBody
+}
+
+type AddLinkResponseObject interface {
+	VisitAddLinkResponse(w http.ResponseWriter) error
+}
+
+type AddLink201JSONResponse RecommendationLink
+
+func (response AddLink201JSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink401ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink403ApplicationProblemPlusJSONResponse Problem
+
+func (response AddLink403ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink404ApplicationProblemPlusJSONResponse Problem
+
+func (response AddLink404ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink409ApplicationProblemPlusJSONResponse Problem
+
+func (response AddLink409ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink422ApplicationProblemPlusJSONResponse Problem
+
+func (response AddLink422ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResponsesRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListResponsesResponseObject interface {
+	VisitListResponsesResponse(w http.ResponseWriter) error
+}
+
+type ListResponses200JSONResponse ResponseList
+
+func (response ListResponses200JSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResponses404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses404ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponseRequestObject struct {
+	Id   ID `json:"id"`
+	Body *RecordResponseJSONRequestBody
+}
+
+type RecordResponseResponseObject interface {
+	VisitRecordResponseResponse(w http.ResponseWriter) error
+}
+
+type RecordResponse201JSONResponse Response
+
+func (response RecordResponse201JSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse401ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse403ApplicationProblemPlusJSONResponse Problem
+
+func (response RecordResponse403ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse404ApplicationProblemPlusJSONResponse Problem
+
+func (response RecordResponse404ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse422ApplicationProblemPlusJSONResponse Problem
+
+func (response RecordResponse422ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTimelineRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetTimelineResponseObject interface {
+	VisitGetTimelineResponse(w http.ResponseWriter) error
+}
+
+type GetTimeline200JSONResponse Timeline
+
+func (response GetTimeline200JSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTimeline404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline404ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -6230,6 +7947,44 @@ func (response RemoveMembership422ApplicationProblemPlusJSONResponse) VisitRemov
 	return err
 }
 
+type GetWorkRequestObject struct {
+	Params GetWorkParams
+}
+
+type GetWorkResponseObject interface {
+	VisitGetWorkResponse(w http.ResponseWriter) error
+}
+
+type GetWork200JSONResponse WorkList
+
+func (response GetWork200JSONResponse) VisitGetWorkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWork401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetWork401ApplicationProblemPlusJSONResponse) VisitGetWorkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetHealthzRequestObject struct {
 }
 
@@ -6303,6 +8058,15 @@ type StrictServerInterface interface {
 
 	// (PATCH /api/v1/actions/{id})
 	UpdateAction(ctx context.Context, request UpdateActionRequestObject) (UpdateActionResponseObject, error)
+
+	// (GET /api/v1/actions/{id}/evidence)
+	ListEvidence(ctx context.Context, request ListEvidenceRequestObject) (ListEvidenceResponseObject, error)
+	// AddEvidence Attach a link (JSON) or upload a document (multipart/form-data, fields file, title, evidence_type)
+	// (POST /api/v1/actions/{id}/evidence)
+	AddEvidence(ctx context.Context, request AddEvidenceRequestObject) (AddEvidenceResponseObject, error)
+	// ProgressAction Add a progress note to an action, moving its status on if asked
+	// (POST /api/v1/actions/{id}/progress)
+	ProgressAction(ctx context.Context, request ProgressActionRequestObject) (ProgressActionResponseObject, error)
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
@@ -6319,8 +8083,20 @@ type StrictServerInterface interface {
 	// (POST /api/v1/auth/mfa)
 	VerifyMFA(ctx context.Context, request VerifyMFARequestObject) (VerifyMFAResponseObject, error)
 
+	// (GET /api/v1/evidence/{id})
+	GetEvidence(ctx context.Context, request GetEvidenceRequestObject) (GetEvidenceResponseObject, error)
+	// GetEvidenceContent Download an uploaded document (as an attachment)
+	// (GET /api/v1/evidence/{id}/content)
+	GetEvidenceContent(ctx context.Context, request GetEvidenceContentRequestObject) (GetEvidenceContentResponseObject, error)
+	// ReviewEvidence Verify or reject evidence (oversight only; a rejection needs a note)
+	// (POST /api/v1/evidence/{id}/review)
+	ReviewEvidence(ctx context.Context, request ReviewEvidenceRequestObject) (ReviewEvidenceResponseObject, error)
+
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(ctx context.Context, request ListInterventionTypesRequestObject) (ListInterventionTypesResponseObject, error)
+
+	// (DELETE /api/v1/links/{id})
+	RemoveLink(ctx context.Context, request RemoveLinkRequestObject) (RemoveLinkResponseObject, error)
 	// GetMe Who the caller is, their memberships and what the interface may offer them
 	// (GET /api/v1/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
@@ -6393,6 +8169,21 @@ type StrictServerInterface interface {
 	// CreateAction Add an action-plan line, owned by one of the recommendation's addressees
 	// (POST /api/v1/recommendations/{id}/actions)
 	CreateAction(ctx context.Context, request CreateActionRequestObject) (CreateActionResponseObject, error)
+	// AssessRecommendation Classify, close or reopen a recommendation (oversight only)
+	// (POST /api/v1/recommendations/{id}/assessments)
+	AssessRecommendation(ctx context.Context, request AssessRecommendationRequestObject) (AssessRecommendationResponseObject, error)
+	// AddLink Link this recommendation to another: <this> <type> <target>
+	// (POST /api/v1/recommendations/{id}/links)
+	AddLink(ctx context.Context, request AddLinkRequestObject) (AddLinkResponseObject, error)
+
+	// (GET /api/v1/recommendations/{id}/responses)
+	ListResponses(ctx context.Context, request ListResponsesRequestObject) (ListResponsesResponseObject, error)
+	// RecordResponse Record an addressee's formal response (reasons required unless accepted in full)
+	// (POST /api/v1/recommendations/{id}/responses)
+	RecordResponse(ctx context.Context, request RecordResponseRequestObject) (RecordResponseResponseObject, error)
+	// GetTimeline Responses, progress, evidence, assessments and links in time order
+	// (GET /api/v1/recommendations/{id}/timeline)
+	GetTimeline(ctx context.Context, request GetTimelineRequestObject) (GetTimelineResponseObject, error)
 	// ListReviewTypes Review types with their default response windows
 	// (GET /api/v1/review-types)
 	ListReviewTypes(ctx context.Context, request ListReviewTypesRequestObject) (ListReviewTypesResponseObject, error)
@@ -6438,6 +8229,9 @@ type StrictServerInterface interface {
 
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(ctx context.Context, request RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error)
+	// GetWork The caller's work list: for agencies what is addressed to them, overdue first; for oversight what awaits assessment
+	// (GET /api/v1/work)
+	GetWork(ctx context.Context, request GetWorkRequestObject) (GetWorkResponseObject, error)
 	// GetHealthz Liveness
 	// (GET /healthz)
 	GetHealthz(ctx context.Context, request GetHealthzRequestObject) (GetHealthzResponseObject, error)
@@ -6651,6 +8445,132 @@ func (sh *strictHandler) UpdateAction(ctx *gin.Context, id ID, params UpdateActi
 	}
 }
 
+// ListEvidence operation middleware
+func (sh *strictHandler) ListEvidence(ctx *gin.Context, id ID) {
+	var request ListEvidenceRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListEvidence(ctx, request.(ListEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListEvidenceResponseObject); ok {
+		if err := validResponse.VisitListEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddEvidence operation middleware
+func (sh *strictHandler) AddEvidence(ctx *gin.Context, id ID) {
+	var request AddEvidenceRequestObject
+
+	request.Id = id
+	if strings.HasPrefix(ctx.GetHeader("Content-Type"), "application/json") {
+
+		var body AddEvidenceJSONRequestBody
+		var err error
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = ctx.ShouldBindJSON(&body)
+		} else if binding.Validator != nil {
+			// ShouldBindJSON runs the struct validator after decoding; keep that.
+			err = binding.Validator.ValidateStruct(&body)
+		}
+		if err != nil {
+			sh.options.RequestErrorHandlerFunc(ctx, err)
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.GetHeader("Content-Type"), "multipart/form-data") {
+		if reader, err := ctx.Request.MultipartReader(); err != nil {
+			sh.options.RequestErrorHandlerFunc(ctx, err)
+			return
+		} else {
+			request.MultipartBody = reader
+		}
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddEvidence(ctx, request.(AddEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(AddEvidenceResponseObject); ok {
+		if err := validResponse.VisitAddEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ProgressAction operation middleware
+func (sh *strictHandler) ProgressAction(ctx *gin.Context, id ID, params ProgressActionParams) {
+	var request ProgressActionRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body ProgressActionJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ProgressAction(ctx, request.(ProgressActionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ProgressAction")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ProgressActionResponseObject); ok {
+		if err := validResponse.VisitProgressActionResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListAudit operation middleware
 func (sh *strictHandler) ListAudit(ctx *gin.Context, params ListAuditParams) {
 	var request ListAuditRequestObject
@@ -6809,6 +8729,102 @@ func (sh *strictHandler) VerifyMFA(ctx *gin.Context) {
 	}
 }
 
+// GetEvidence operation middleware
+func (sh *strictHandler) GetEvidence(ctx *gin.Context, id ID) {
+	var request GetEvidenceRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEvidence(ctx, request.(GetEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetEvidenceResponseObject); ok {
+		if err := validResponse.VisitGetEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetEvidenceContent operation middleware
+func (sh *strictHandler) GetEvidenceContent(ctx *gin.Context, id ID) {
+	var request GetEvidenceContentRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEvidenceContent(ctx, request.(GetEvidenceContentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEvidenceContent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetEvidenceContentResponseObject); ok {
+		if err := validResponse.VisitGetEvidenceContentResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReviewEvidence operation middleware
+func (sh *strictHandler) ReviewEvidence(ctx *gin.Context, id ID) {
+	var request ReviewEvidenceRequestObject
+
+	request.Id = id
+
+	var body ReviewEvidenceJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReviewEvidence(ctx, request.(ReviewEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReviewEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReviewEvidenceResponseObject); ok {
+		if err := validResponse.VisitReviewEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListInterventionTypes operation middleware
 func (sh *strictHandler) ListInterventionTypes(ctx *gin.Context) {
 	var request ListInterventionTypesRequestObject
@@ -6826,6 +8842,32 @@ func (sh *strictHandler) ListInterventionTypes(ctx *gin.Context) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(ListInterventionTypesResponseObject); ok {
 		if err := validResponse.VisitListInterventionTypesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RemoveLink operation middleware
+func (sh *strictHandler) RemoveLink(ctx *gin.Context, id ID) {
+	var request RemoveLinkRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RemoveLink(ctx, request.(RemoveLinkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RemoveLink")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RemoveLinkResponseObject); ok {
+		if err := validResponse.VisitRemoveLinkResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -7509,10 +9551,11 @@ func (sh *strictHandler) DeleteRecommendation(ctx *gin.Context, id ID, params De
 }
 
 // GetRecommendation operation middleware
-func (sh *strictHandler) GetRecommendation(ctx *gin.Context, id ID) {
+func (sh *strictHandler) GetRecommendation(ctx *gin.Context, id ID, params GetRecommendationParams) {
 	var request GetRecommendationRequestObject
 
 	request.Id = id
+	request.Params = params
 
 	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
 		return sh.ssi.GetRecommendation(ctx, request.(GetRecommendationRequestObject))
@@ -7616,6 +9659,191 @@ func (sh *strictHandler) CreateAction(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(CreateActionResponseObject); ok {
 		if err := validResponse.VisitCreateActionResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AssessRecommendation operation middleware
+func (sh *strictHandler) AssessRecommendation(ctx *gin.Context, id ID, params AssessRecommendationParams) {
+	var request AssessRecommendationRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body AssessRecommendationJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AssessRecommendation(ctx, request.(AssessRecommendationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AssessRecommendation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(AssessRecommendationResponseObject); ok {
+		if err := validResponse.VisitAssessRecommendationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AddLink operation middleware
+func (sh *strictHandler) AddLink(ctx *gin.Context, id ID) {
+	var request AddLinkRequestObject
+
+	request.Id = id
+
+	var body AddLinkJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddLink(ctx, request.(AddLinkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddLink")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(AddLinkResponseObject); ok {
+		if err := validResponse.VisitAddLinkResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListResponses operation middleware
+func (sh *strictHandler) ListResponses(ctx *gin.Context, id ID) {
+	var request ListResponsesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListResponses(ctx, request.(ListResponsesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListResponses")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListResponsesResponseObject); ok {
+		if err := validResponse.VisitListResponsesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RecordResponse operation middleware
+func (sh *strictHandler) RecordResponse(ctx *gin.Context, id ID) {
+	var request RecordResponseRequestObject
+
+	request.Id = id
+
+	var body RecordResponseJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RecordResponse(ctx, request.(RecordResponseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RecordResponse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RecordResponseResponseObject); ok {
+		if err := validResponse.VisitRecordResponseResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetTimeline operation middleware
+func (sh *strictHandler) GetTimeline(ctx *gin.Context, id ID) {
+	var request GetTimelineRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTimeline(ctx, request.(GetTimelineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTimeline")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetTimelineResponseObject); ok {
+		if err := validResponse.VisitGetTimelineResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -8101,6 +10329,32 @@ func (sh *strictHandler) RemoveMembership(ctx *gin.Context, id ID, membershipId 
 	}
 }
 
+// GetWork operation middleware
+func (sh *strictHandler) GetWork(ctx *gin.Context, params GetWorkParams) {
+	var request GetWorkRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWork(ctx, request.(GetWorkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWork")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetWorkResponseObject); ok {
+		if err := validResponse.VisitGetWorkResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetHealthz operation middleware
 func (sh *strictHandler) GetHealthz(ctx *gin.Context) {
 	var request GetHealthzRequestObject
@@ -8154,121 +10408,155 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7D3tctw2kq+C4l1V7Dpakj9yt5F+aZVk17fJ2icpyVbFrhGG7BliRQIMAGo8cblqn2YfbJ/kCgA/QA5A",
-	"cqiZkZL1n0TmkPjo7250Nz4GEctyRoFKEZx+DBLAMXD95zfXeKn+H4OIOMklYTQ4Da4TQBwixuMvBLoD",
-	"LgijR0EYiCiBDKv35TqH4DQQkhO6DD59CoPvWITN593RfkqAA5IJIAqrclyUkjsQ/WN+CoMcc5yBLBd7",
-	"UXDBuHu5NxQ+yFmk37hBbKHnyzncEVYIlOMlqMmIev2XAvg6CAOKMzWf+WZgd6+/Vs/15zmWSfM1iYMw",
-	"4PBLQTjEwankBdgjLRjPsAxOg6LQb3ZGDoMPz5bs2cbT14vvsYwS91YVzqodlshBcyB0iaIE0yXER+iy",
-	"XNAZwlSsgEOMXr34A1olQBGeC6CyhoYhhmZDrxfPzNwD6CYZkZvre4uXgAT5FUL0HEmGXpycoCcxLHCR",
-	"SvTlyVMfElI9nD1lhj+QrMiC0xcnJ2GQEWr+9byGIaESlsANoXAQOaMCNJ285WyeQqb+jBiVQPVCcZ6n",
-	"xNDocW7e+K+/C0OwzbT/yWERnAb/cdywzLH5VRxX4+oZ2/s+p+jy2wv01asv/weVgx9pOJXfqqHPo4o/",
-	"cs5y4JKY5aqZUlC/zWIsoUU2+kEY0CJN8TyFisA2CCbigCXEMyw3Pn8mSQYu0mvt4OPm7yQeRcFErT4D",
-	"KjVoZ0JiWQjngIwvMSXCvDdydFbIiGUaKINAYCsKDvFwyVJAjCMJOEMywRKxFRWafbBBiWMsJaayDGi8",
-	"1Wol5kuQ09FY5PHWaCxFgAXxhjNs0fRzJau6G9tETJs2KsD6UN0soUWHrd28rxfO5n+HSKqFG3640F9o",
-	"Bo1jop7g9K3FHwucCgi3Z5k2nHyCtsMDGf7wHdClTILTL0+U3Lk/DftmtgjbT8jbEtiYqTtE0Y97P96U",
-	"pN+UZURC1v6jT6CWEvFTPQnmHK/Vvy1tPor1JZM4bUGEUPnfr4JwkCf0OqsB/Nv9IY/3Qqb9OxtJtgeh",
-	"0vHid7di0UvFm5iKYw5CgIMucXRL2SqFeAnxzABta+FMmSQLMv37SerP/sbYSg74cryaSfgg3fYirsCC",
-	"sEA5V5wQI0K1AuSQMy6dCpClMMi/1chKxY6QLJu7KeextvC+D7GvaV7ILZlwBOrH8cIA/kcy1K4408a5",
-	"F3nbin79XS8GLsuRgSpr/OcgBaw+FEWuCMkseMH4jFCzrbYSaVZ4XsREfnNX2uZdjHkFG44k435GMD87",
-	"YDzInObLQgAf/cVCGnHnpkXzlWeUBrBzWDAO9x4mSglQOSO5EyxAJZHrcmO+X81zx+8JFolby0RRwfmW",
-	"5qryyWfeIRV5gpC+pQr4ZYqSV5+1l9uipDCo/QAbFjbcWiuzN1GCx8kzisR3YiY1vPLITSW10B+BkwVp",
-	"gkHtnc85uwXapZhqBZ7F1ysKgyiB6BbiUesPgxQLORtLNGHAbi2qmzOWAqaGZuuAwgB4uxL2NmiW7ILY",
-	"Bc7xnKSkAk/HftS+UUueCfcKISZyZqhYzNhi0xB4Y42BSKzwWNPeJol0SCzDFC9HraN8M8dcUuAiIXn/",
-	"ixzuCKzcS37bDDJ1xUqeexbAAccznKbVEvreUmTt+r2D7dakbliEbpx6QNya37FkFxg3acFJdyyGSyPR",
-	"tvZpYtjE1RX5gGKyJFKgBWeZCa4UMlESNMKS8RAxjrCO/t4BXyM9zBD76Jecy+dMiBVObzd5hmJJ7mBW",
-	"LXNThSihOsI4Kt8LWwO61vItgTT+hnMjfscAq5omRITe4ZTEISqoMlLp7A6nBYRIMjZLGV2GiDI5W7CC",
-	"xiGKCxPAhOb1hZr7X//4p0vR6t82J//fqzd/RTmWSRVC1u+FCI6WR42rIH5+/v6oNM03Rs5AiFKt9cPQ",
-	"LCEMSmRX37mg+GfAqUw2IRhjiedYuHEZg8Qk9aMZz6zg2Aj5741ddmnDvOfax2sqgStVTRi9Li0qN01s",
-	"7dSneA7p8OJKYJu3h6M53QV/R4S8r8GyAYQNCe00LVzL+44tCZ0mqSDzEUeOhVgxHg8D04xhfeFa4/cu",
-	"LGM6BKWW7lemjeCLmVTmkUO+Ao2V+/63ZxdXl98+u1ZvIUZRQQVeKDdeA0igDMeAVkQmmrUFCH06FDF2",
-	"S9ysvMA6jOuQUjnQmNDlKRJ6bi2xkWToWMn142yBzxBQzlL1gkRFjjBti3yEJTrOQL16LJnM0YJwIbVZ",
-	"bXzHcgb9hDNNrIxqkcvkrMaCy3tUKnYIvD8Ihw2rP7S3HWpMubGazY3adrDDhOiN+5tBc90yH6YOwTs+",
-	"O44zosP6WjouE6kJnGpxgZdAo/VM2RD6UFTZFcAdSHCeLfjCBw0sJ4X7p0TOhuE2MWri3eRfYXVdcW9H",
-	"iWk9NSg2zdfaRXMLgYStFNdHUDGlQOeFTBgnv2rYnKI/AubA0bvi5ORlpIfRfw6bWmbKsF6qa4O2D+GI",
-	"2qQEi462GLTTp5xbjsSmN0iUY65jJdOYSUAk2aDwuTJvHeZIrwpilAio1zj1YM7G8yR+nUQKFb6sM7gX",
-	"ziO4XvyNC542SOwc46OrCnT97FKCvBxnCIi7CAK1mO9xh4HspU46N7sX/fTTSxvfCkqIQ8buwCQEmHdN",
-	"DHsLuTBMZyOOr6x4h0O6csDaB308AvaW0HgwZabZ01/U6314Opyk1CsPbZhOFZXW/qZJyolorWDfFV9d",
-	"ePfoxQE56xZ4et4BQPylXFtlbkYsywpK5HqmfBW5tiNiSobiBSwLzJUrMIsSksYcaN87OC5SKWZzhrkO",
-	"LqhPZjFgmcyURass1lllzkaMMwp8puCsLF6ZOI3Z1vp3Ia1tXn7cwtpa6TRZfU8Kvgd9OvZivPQLnQe5",
-	"bWCz4FpP9AQHFOJWs/HRg40hOwM48dGcNbicCPcJHueMjydOK2LpQAyhQmIawaTzuW4AzQquSSJT6CGN",
-	"IWCWZ3JmmLAvBnfZSnFz6NI6yjn+CK5OLXHp2JSJ6Wkhe9TQ41MziRWxq0+ChzNiCuXWO/RQnWdyip6H",
-	"6CUO0eUrZ4CkikD0ra3K7Z3FxbSsynqA3km03hgJWBGxfDA75kq/pOjFmZrzI/A5liRz5pEmkG1Bndfq",
-	"9XMhyJJmnlNiP/cdJOe0Am5NMw0ja+hUIN1Elj/rdIN4QpuzayBONe3aUmSadXcPQWNSnZzy2cGqPazZ",
-	"0qPh9uw1Mh1pPP94naWKqTbZoWSgtkngDA7cj3O8QK/Zx1rCy2Gr2U34NsEPU94uzNGORnzcFml7sdOM",
-	"0oMx3hY6cseKbTobHZxpRpjul2ViwEXlSbQRWuUNbO9pbHBkayA3/SmmddbpZEQfqD1OY49GJFbexhpw",
-	"Hw9bJvmEM5K8mKdEJNMh0Kk/iVhBpdth4LAADn5PJGdczgqejmLDxvTrl5MK9VfmXfVVkWWYr91kVlF3",
-	"J+NaPUaMo1xAETO6zs4QhTsw2S84RWUkZawXtHMDLQzuiCD64Hk9BI8fmzedhl3pk3XoyEbdhsPWmt5D",
-	"DtNNNoW+qRVFQ8w9TvxusOH92c431RAvjrXcLDazzJvnJ25r0Wa7HjZrc8XXZQmoDWanYzWG4QZssIaV",
-	"utFRY44h9bMnAa3LHO5dcFDvR9K1B3fUYgSH+Al6NxagVmqP3fKzxG8ngmxRDaGznLOlMtd06cE8I1JJ",
-	"hQXjs19wYDFGEAYrIpOY45W7DMHMuHWiliaDWWO/4bUn6LX/nC7fcvzw3VWWlwW76fldZpCp1XX3s8dG",
-	"i/DdW1JTRfq0De3JkpomvccbPm1RPMKJuKpcn7o6iUU41dJ2qWmqTOfVf7rEwVV9XlvnqLGUaCFNEzGT",
-	"vNAJbCSaB2GwzIMwwNm8SLGR4ymuz6/ETAC/I5GOP6XYnFnZzxJWCIOynLM5Llk550SYxG+Ii6h6GuVC",
-	"GUZcanGXQ0RwSoScxbgaUa1GuTXaH5vFoMgxMwfZHJZFik1Og//46/rN9dtvKGdp5qzIYjLHhUxmBSee",
-	"upyIgxyROGveC1sDusTCdZWkvVkZdgfuVH2vuI6qZPHxoq3JL3cozBgWhBKvSF9yVrjLsG5hvWI83vKg",
-	"zKciwkCkxdJTb/uBUZatZ+PjtKWG0UNWe7AVTr1laxst0IYVchzTezFsxazHq18/gP2gyjnpSCaLcrxw",
-	"FKzgUUugZJgWRqIUxqkplksQ0pmm2gvhCrIVpKsF1pOOgNmUalh3RYIe2GT4Mo7KJW4JxBpW7aENxOom",
-	"ME9DpECnp6lhN7kORK97F7aMkTeuGNb2rFTbuaPYwJ0xOiVOBB9ywkH0fTOo3EdGgXRdXSH6FzgcGvVm",
-	"bHFYkA/uanadRI6iBHMcSeCiKmPRCawhkgxJSFPzT4Gw0oTu/i537PZe6+/JLyrX3wpeeJE/KVwxAtdj",
-	"we1K9PEudie8Vqc5T3MZfiiT/+/PMTERCsGxW6LFROQpXvurzf0FJgkWrjQRa/BtGC1lS0LvxWlZnX8/",
-	"Hk1W/YOrwHKBZ0B7oHeAY+WqOKeFKAur7VV2sNIGytSIo6LFSQx8D+KyCatT5Jub2c8QligFLCR6/sKW",
-	"lZjGiDKpq3myjFFkgWNcIVRr3T6I7CJgZcp3HnW4Si1xUuRiT3LH5RL/2PKhKzO2FcAUCeb6Dx18iNyW",
-	"rICo4ESur6L6rHCua02u3bUq5xSdv31t1LApCX775uoaHeOcHN89P87guNTQjKObCAuoYrP6A8OCN3V/",
-	"SA0hPV2Dt0TK3PieOgZ0YWrcHJVzEs3X7dl1BZuWqkfoh24FXSEkwqlgpsTGKqP7ol1+V7cyrKvrqoaS",
-	"9W5m5ZfNonFO/gJr00GQ0AVzRamzIpXkmSnE0g16BJGMr5Who4Z+VkKqfXIiTlHMMhCSRChhGYlIDGW8",
-	"W4RIhyXeUTuNFuVKKJCofksLBwFcN8xUE3U+RzrFtnnYGszk5L6j9lhl7q34QvfhNOfmahOLQhYczHCi",
-	"7EAkjt7Rd/SC0fI9cfqOPkO6VplQPRor5FlV92xqloX+qcIcmrN4jTBXy1bED/GZekRA6Ie6waTpeyTI",
-	"r3CkhtcpkObnunnjja9N5M0Z0rXapoOCybhEEeZ8jTBFN+bBDUqJkLrJ4DuK9FGfQICjBLHFwlQ7mrXr",
-	"+ZUxJZDEt4Bu9Ppu9E4xRSzHvxSAbsp+piHiIAtO0Y0WSjchutFSybzfan0amiE4qPkZj3XvTworBSFt",
-	"OuuZLwHHohpULf+ba7y8OUNG2xn0xZCC+lszhOYFItEcR7cKhjdVm9Ab9OTV8xemsyiRiAg1r5A4hbBp",
-	"Oap/QDpYS5dPDex1F4AqZK0BqVB187dnZbHvs9fxjSaK8ygCIU6R8nrV1Lq61cPO6AnuFL2eVUsX6KYp",
-	"sL1BWLyjNzY73zjKaZ/qrgWm1M6WZ1igG3fh3b/+8U+16p+ITFghERCZAA8Ro+kaGfGKMiyBE5yiCFM0",
-	"V5Ph+AidV41xlcCJcJoCRxlea22tW3fpPq7iHX118upMl9pG0vVuzNQ+cDUakXoaawT06uTl0TslklIS",
-	"ATWV9aXkUoqLE5DKyW9CtpZAUzCwbKXT4PnRydGJzuTMgeKcBKfBy6OTo5f6yEsmWk8cq/8sTXhQaUEN",
-	"sddxcBr8CeRrGsOHoNPA9cXJSad5q4QP8jiRWdru1upoGdyWpn++/v67shFrFZsOzpFIGJe6KbDpByrw",
-	"WqCV+ksmRKAyqKpoVjHCSvcvVhSkKEA3Ltbe/VLoFi/VjkTwXs1TE2VUt0lx7l0x/3lU9fmwGx3//NHZ",
-	"ItfVuLOnQ697kM2WX1sP4UvH3HqgsiugMg4CZ89k5zG2r2dy7xyS7W2GsscjOGFpdYpxW7sN3o9NR+UR",
-	"L5ZtsD+9H+QaW5dt1+rY6vHp6nZseIctyga64kgB7ZWZ3zVsvU6rh3LDQhWruPjn+COJPxkrSUF5k4++",
-	"1s/PqwZeHUYaAGXVZ9sBy1eu43+N6HKzr7bYbBi8ev5iu/df/OG+wAy9QreG1p7px0U713XbZWVAO1rR",
-	"u4YtXzvW7+hBt4O/Bz5bEsvXmk7yqjN7G6zGEdwJHWrj448sXu8YHaWv+qnt6Sq/+dODkIJZT3xPOjjZ",
-	"jq/2zrcH53NbaFadyvwmR9lLbITB0W6J+TDGRrsf49TPp81dN4Xc+st+k8YT/vSaMGzSUKOtjYl3YuzV",
-	"+qg7Z/YaHzqoMMX2UO8/3/L9l9uxaeNuaIWnNoQkxyQNW944elJXMRnHPc4IFU8t/8Kw9CaXH98BJ4u1",
-	"l9l1G871ed06cJ+oarX89Oh8DqJI1X5vlV+lw6ImOKCd2AQTqp6b9qBPjw6Mo4sEoltFT3yNUkJvq0NF",
-	"gzezOoUeE6wq2+Yp9Jn1ItO2qhdlVYhCx8WZcIln/fN+DIBWG7UDGwDfO9n4iiypicc90Q1SUd2T6wxh",
-	"JCBiNEYLrYN0cENIkqZoDoitIH56GKbfWpd/tSUBlkH14PTn9zY5XtmhLh3t19RXHdacIQFSeDq8lTSo",
-	"ExjV0E4yZCZvxEuH6vcxHlGJRB2b1Xysl6EYOUoB89pXej7NxunZRLbA/h0Y2ff9t+d74ia7e+qjYKZr",
-	"ixQU8MuYxEQx+tUj45KaL/5E7qAke1s8PNnoPFhlMnUazj4dZBC7xk8HgPoDeN1Gl2KfqtbZqdNlIKUp",
-	"sveh6x3EUYuzmozg1vbNgaMvbPA9BA9C2SbEPU2UNMTzU8LsgDkRofon4cjKAyjjvdioeA3EBY5AKyC2",
-	"WABXz7NBKrKaXvqF1JXEXF6/uX67T6C283q9kiPiIJFkCNSO0ROm94nKJF30w+Vr9aNI2AphgTD6v0vD",
-	"TgeQLy0UapAp5ScJXbpbjub5Ntg5jhhdEJ75sXRhXqjx9LtSJu2iW5eRtiIySpSGp0eouhWyFqfm6FTo",
-	"rpT64ITR6DHqnLapbxC62aHcWFu6g7lJMWQxnJVnpGprxtnuQGAMsdn5Oh4i0/2K3ja5OPugs05zpFGk",
-	"5jD5zOfxGdLFBJXVYUgBaDzJ5JuA0EGom/SSXu19bV7Zp/itcyZ7VdsXojlcFuiJKRc2ysnIZvF0Z4Z0",
-	"6KNBnXJzXbaB3QcB2tmuo6jv+c6mrlvzOtBgVnQgsrXkkJ62nVewYByZpYmzys5VmplUuRpaEkcQjKb/",
-	"weOzS50H3aB9iP3N+xOhNfXMpk2+2x/aWJAp8xSO1tjkEvhs3Tc50PO3r69yiLYTENXAWyQpKEFQzodi",
-	"FhWZvp+3G0UkAunarzrQNpyDsHFhi1cUvuncOzLieKBuMrx1eLxpyDrw8eZ9MFVgTo2kHDy20DZgSrDw",
-	"3Cz8y9Akv6Vj+Y2mwr3x8Rb673dE36akIS3S6lW8H2Xi6FF9YJ3Sbsjco1cmnm62r1Tve79+b+KJ6FeH",
-	"MdW6NOQTVCNTPjpE9mgTP7YF774TRRqdYral803t28Eok4nyr3WMSCB9/uiXA14F2pUBBxCJPuVqr/ph",
-	"sk4c8nPnuSc7ZIj9yuuHyUMZIpTfRDbK3oXJgbJXenRB9+5Ar836tn2x3giTtez7fg+b89/ByOy2Qu+1",
-	"MW1s3c/EbOF9yMJ822oPv59wWbez/4Hty1YL+c/m5bb045EoI43LNn19ti0n25a2gDDFFgkWiDLU3GHq",
-	"FQA+07LL/PuXgz7D0lryw9iVm0Jz52bl7lhhr0L6YYzKARr5bFMe0Kb0K4BOqWyvVXnZeXdkbVbT53vr",
-	"cGj58dQc543WkluYt1XT61j3TdFHuG0ncgdp3e0ZfyIyQZ0RTk19JClPkctrh50p2VWT7ln50hYzO3sc",
-	"OROuy4uft8ZEdYXB9iV1G53FJ5FR9+KEhyvtc1zNsPUYcQH7rQ1UE+yoMPC35N45bhfo9fA6wvN+Tl5X",
-	"Eg/5eZ2LC/ZjRThv+jiwt9e9oeGzwzeBlvwqf6Tbt0Funz2/6Z5fGwUt5w/Xhe99gsHn/zmEwkFkpb+0",
-	"pbXROo+suYVE55WaWzYexk90yt2du4o7ZZ99y/mHcRiHKeqzz3gAn9Eu/cJ0CWVHoTN00zBt2V3HsO1N",
-	"aKrVluQOaIg45CmOTDHCKmEpIKH7Gk/WTXa/kGmM2WNFWfX++6otfxiryV9b/tuxll4dKuPwPI7LxkGE",
-	"0Wd5iilKCYUQsRWFGM3XiFGoDrvaNPqFrcyCgSJ0E88YUT3TXCAg9qvEW7ceeCpmrLtBRDf57tL6zah3",
-	"k5wbN/eBmDZWK0JjtmrbNc5CGxtGxx8jFsOnvmxE66oFdzwqxzKxe9LEEHT58KGKue1rInz2Uw3eo+B+",
-	"Vk4PsMfQ4shw32FCdc4Q0+RwSuvWpQnBpea6mu23XV9qsdd4TjPNjqI6/lQAWV3yZcPld58YYN1GNBAx",
-	"0rx030iRYcjhCJG+2GhfHoN1odjBI0LmxqbPkaAtaGVT6o+O/JRk9Dnic5+Ij1HkrWP+7nGai8H77Z79",
-	"G4f9lslDhWwsAbiHUM0O6H1fAvehQjM+UvgckjngMb5TmDc3FPurOavr3jsU3bFSQvRHZbhdeAy26j6e",
-	"h/GVmvts3AIpAxEiQqtT7LjuinByn+5UGriouq5m2Hk1yBjhtl6XJ+m9GLlQe3lyfvLV0+pcHj0REqe3",
-	"hC6fVlh6xP5teXWQW4FoUO3FqS1EKYa8DPGDfmMA+rZXU4Z4PJxR3QCxve84IlXDeT7f3OPx+2msW1+P",
-	"0etBaeQepgna1iXi+mKO/Wh/6zaVAztb5raRx+Rq7RPtB3TN3PXpmr5rz8ynPmpK2yMv+gS3WuE97b3f",
-	"SHH8gKNQIuFxuQnWzTsHdhJ8NLMbF2HfTP/vfsqLNV83p1nK4lTWhr7no7Q3tM2GnmgRpbvamHYsJnwU",
-	"D7eQa2TbcefatR2e657HsXU/236YrJngcenk8ziG2PRHUbBGWLfCXCPKVgpfBzCbDsBK+9K3Nk0ef2z+",
-	"8XqoTUzG7qBDcgcWsWYNvznM7wCTU/R66DwZthHe60EP3ExpeuokgFOZ/Npnw/25fGWP9GKm8JZocRYp",
-	"SU8Ewim5g+7Z/nfkDqjxer3tdDjgeP1r/wG9fuNBdqnn1g0agd8ZJvjSEPWeJ/4rk/r2qvVmvgSOiQIq",
-	"ehJjiefmMjkcJVq/YhqjjCw57qjTNtjb7ZE/dq/5+/m9ovDWFYT6kVKZGg4lpxQ8DU6DY61Ky4k+bh5q",
-	"q7E2z+iF/bxdsW79UMUrW4/ahx7WT1XGjD1ys2/rac3+9se6sfin95/+PwAA//8=",
+	"7H3pctw21uiroPreKst1aUle8t0v0i+N4nzjmTj2lZRkqmJXC02e7saIBBgAVLvjctU8zTzYPMktAFxA",
+	"NsCtFykz/pPIbBLLwdlxls+TkCUpo0ClmJx9niwBR8D1n69v8EL9PwIRcpJKwujkbHKzBMQhZDx6ItA9",
+	"cEEYPZ4EExEuIcHqfblOYXI2EZITuph8+RJMfmAhNp83R/tlCRyQXAKisMrHRTG5B9E+5pdgkmKOE5D5",
+	"Yi/Eu/nm8JcsSTMJKAJO7iFC8xgvBMICsTmSSyJQhCWgowjmOIslkizC66dqZqK+/i0Dvp4EE4oTNTkW",
+	"UzavrWrOeILl5GyihpkEjp1fZlww7obiLYVPchrqN27NigClHO4JywRK8QJ8KzHfdAD9zXfquf48xXJZ",
+	"fU2iSTDh8FtGOESTM8kzcG4qy/SbjZGDyadnC/Zs4+mb+Vssw6V7qwqVih3mOINmQOgChUtMFxAdo6t8",
+	"QecIU7ECDhF69eK/0WoJFOGZACpLaBgcrTb0Zv7MzN2BhSQhcnN97/ECkCC/Q4CeI8nQi9PTCiO+OfWi",
+	"Q6yHs6dM8CeSZMnk7MXpaTBJCDX/el7CkFAJC+AGfzmIlFEBGn3fczaLIVF/hoxKoHqhOE1jYkjnJDVv",
+	"/J+/C0NH1bT/m8N8cjb5XycVJZ+YX8VJMa6esb7vC4quvr9E37765v+ifPBjDaf8W01VYUG2KWcpcEnM",
+	"ctVMMajfphr1HbRAszjGsxgKBNtAmJADlhBNsdz4/JkkCbhQr7aDz5u/k6gXBhO1+gSo1KCdCollJpwD",
+	"Mr7AlAjzXs/RWSZDlmigdAKBrSg42MMViwExjiTgBMklloitqNDkg82ROMZS3DNJgEaDVisxX4Acf4xZ",
+	"Gg0+xpwFWBCvKMNmTb8WvKq5sc2DqeNGAVjfUVdLqOFhbTcfy4Wz2d8hlGrhhh4u9ReaQKOIqCc4fm/R",
+	"xxzHAoLhJFOHk4/RNmggwZ9+ALqQy8nZN6eK72yPw76ZLcT2I/JQBOszdQMp2s/ef26K02/yMiIhqf/R",
+	"xlBzjvilnARzjtfq35Y070X6kkkc1yBCqPyvV5Ogkyb0OosBWrbL2YKDEAMRlaodSXLvOecKBzbFfP4j",
+	"UlSmiQ4dFQtXkjWMMUlQRQhP3VwMC5emeGUNhGeYRowGiANLgSpOKYBGaIbDO9eYFYOvj/mW3YPFVNXQ",
+	"Wis0758jlhCJ5owjjCiTgBiN1041z3MCP6XRXhhFO271ZBwH4RP9BeBuBZOXj2yeVBQpIgEHZ8DhHWWr",
+	"GKIFRFMDtMHikTJJ5mT896MUEPsbo6064Mvxairhk3STMi7AoqyllCteFCFCNbVwSBmXbuI1Ou3UR3E3",
+	"irzKsZ8IFGMJQhNZgmNUfO8cm8XQyZ2LkZUC1UNubEIqn8cCz+auPrah0RuaZnIgyfdAtH6U14FtPcl3",
+	"V3zAxjDvcQ4V9fq71hO4ykcGqqyvXycxYPWhyFKFtmbBc8anhJpt1ZWGaoUXQoAQSoyNU/hiLASZk8r1",
+	"sTHDnMUxW02zdOrxjWiRFC4hvDNWAEZhzETGAS2xQEuII7OXNi9EMIkJvYNo6rQP6lN+z7ieAaKpyFLg",
+	"AiKIEKZR8TTKjEUK9rw+PsSxARW0S3M9tJLhRpo7BayNEw3AOnEhi4h8fZ+b0U1i854HDiXjfo5pfnaQ",
+	"RycXN19mAnjvL+bSyEU3xpmvPKNUcJjBnHHYepgwJkDllKROsACVRK7zjfl+Nc8dvy+xWLrVkTDMOB9o",
+	"WaYc7qfeIRUWgZC+pQr4bYw+rj6rL7eGScGkNNltWNhwq63M3kQOHi+K78SiqWjlkVs1aqE/A6/x1PrO",
+	"Z5zdAW1iTLECz+LLFQUTzWoh6rX+YBJjIad9kSaYsDsL62aMxYCpwdnS99cB3qZwVMZOsWQXxC5ximck",
+	"JgV4GgJKS7UaPxPuFUJE5NRgsfaBb7Dzd9YYiETqHEvc20SRBoolmOJFr3Xkb6aYSwpcLEna/iKHewIr",
+	"95LfV4OMXbHi554FcMDRFMdxsYS2txRau35vnHZtUjcsAveZekBcm9+xZBcYN3HBiXcsgivD0QYbv5FD",
+	"W7gmn1BEFkQKNOcsMSZ7JpeKg4ZYMh4gbaQrDece+BrpYTr1CPWSc/mcCbHC8d0mzVDtGZkWy9wUIYqp",
+	"9tBr8/eC2oCutby+JxHQEHx6TF+bEPJx/IJ4TmIoVJ9ONt9z1jtCo5oqTqjiWWoqp8qdQERwucTOVYzz",
+	"eBt0nlIm+86i3m9XRPoPMltPe0NZLPGLb/6r36vkd5jO1tLgxgjRV1nsxWGlQCNjLd1roQtGUVGYWZM3",
+	"1iKyWULk0NuA6isLNps8mMjY/UvG4+GyU6NGRULuSwaNvsXUTRoqQebaQQMWbZT9g6KJYVxyg5jr7DJl",
+	"MQnX04iFmbJeAyQ5JpTQxdRcsAdI8/wpB5HFMkAJoZkEEaAISzyFT5LjUCqOyuRSX6IMP4x24BcAVS+3",
+	"g0bIbdXbkoFuyHGnAtq2nCtNwwPPKoKQFJddBWX1paeCRbVDs5zBtfbvCcTRa86N+t5H2BZDB4jQexyT",
+	"KEAZvaNsRaf3OM4gQJKxaczoIkCUyemcZTQKUOkZqF6fq7n/9Y9/ujBI/7Y5+V+u3/2IUiyXRbSAfi9A",
+	"cLw4rvyG4tfnH49zP51DhgiRm0XtcDNLCCa5slB854LinwHHcrkJQUUwMyzcpBCBxCT2qwl4at2D9rAf",
+	"vNfUTd3C76V8QyVwZeoRRm9y3uHGicG3BzGeQQ/Sz4Ft3u6+uGsueBccYQMI4zmD4t2jnIMeyi5vPfpe",
+	"3jv5f0mKUzYPEIcUsBQBEiQhMeZTyQJUevdEgMorcqF4fsio5DgioRSdGnQuB6s1O2HEFoSOswYg8RFQ",
+	"ioVYMR51I5wZw/rCtca3LkrAtAuTavb1l2ASCj6fSnYHDm/uNdAIYYH+9uzy+ur7ZzfqLcQoyqjAc0C5",
+	"A0igBEeAVkQuNfsTIHSwVMjYHXGzuznW9xIuPcAocGfmchRrqwhJhk6U7XSSzPE5AspZrF6QKEsRpnWz",
+	"CmGJThJQr55IJlM0J1xI7bpqqoh6IEXQjGp9mCn1Ij8Fl2hTZmwXeH8SDj+R/tDedqBPyn2qycyYxg6W",
+	"MeIqzf1Np2pumehjh+CNKw0cJURHuWgJslhKjeBUs1S8ABqup8pO1zGC2u7gjkNwhtr4blcqWI7id2Ou",
+	"MbvhNvJSybvJH2F1U1BvU4tTsrxTtJivtRvUzQSWbKWoPoSCKAW6yOSScfK7hs0Z+hNgDhx9yE5PX4Z6",
+	"GP1ntzvDTBmUS3Vt0PbTOTwKMcGiIVE7fWFjwvh6nqbXFkwx1/cR44hJQChZJ/O5Nm8dJsKtuCjID6Bc",
+	"49g4NfucR9HrKFQozssKSXvhjEhrPb9+d8vVITaiWtF1Abp2cinMdPN2FxDf3QOPMr8XjlW/Oxz/m8xv",
+	"bMxG00kx8ITKSIaW9Y4LmmgOHDQh41x8F9h3cb9V43mP+4bLXuqo2LGtyLadTOtkpqCEOCTsHkxYsnnX",
+	"ERUwLlatIu8eIVzWVY6DQDlg7V5/PHKt8Iq3Bu5Xe/qrer3tnA4noHKHqAXTsRLK2t84ATXyWAvYN6VG",
+	"E94t6kiHeHPLGT1vByD+2rgtUewyo0Sup8pElGv7sk+JLjyHRYa5ssCm4ZLEEQfa9g6OsliK6Yxhrv1e",
+	"6pNpBFguNZfWtyKFFREyzijwqYKz4vnaE+wy5Kz174Jb27T8uJm1tdJxvHpLDN4CPx17Mc6RS52NNfTO",
+	"NuNaTrT4ZNTBrab9nTYbQzYGcJ5HFUbhst3cwUmcM94fOS1nuuNgCBUS51e1g0OPmr5dS330X7Z47nI9",
+	"Xrr80qXFPXxV09AcsrR0wPePLirDq10y1gQVjgyNzkMhp7Uww52kmek00U0p8Z0ji1QnhTYzSAcFkzSD",
+	"QAfDYedJb8RykPe/jCdCZD0jj4vYKWUi3Cv5NnLnMaF3/VGxjt362tUlYbJk5krJuyjD4M/Q8wC9xAG6",
+	"euV0GRY+uTYQl/ZSboQN3ro9wBQ+pTEJXcmtmmGfaQ09ysCkOxOjsRex4uZhGmciD+5XegBSEz4RaEVo",
+	"xFbVNmvBSxux/r5Qi54YKkKWdob4X+uX1ME5cxd+Bj7DkiTO25IlJANY1416/UIIsqCJJzqy5R78EGmR",
+	"BXBLrK24fJ66YEC6eVj+xMgN9A1stl8CsSC+glna9O/DThfLHms/1Il5nAmxhTQzWR5OJcDBOze1oZLJ",
+	"1JS1YDij6JmJ0Z8OvRZ5QZybZJUTYl3vdDr+tqNAL9BLMrSW8LLbNHMTkE043ZhXRO+4QmuHUX/xzWzt",
+	"Ds/jLOnLSPv6172X0GzoBXSPq6VcDS32UcySL6O2/xor6D6DXdidDdX3cZue9cWOsz4Pxvy6UyRLZrhj",
+	"NWk8Kzs44+pho1/lwc2XhcugfqBF7PNwl8IGV6wN5Ma/PE1z00LUl5n+C4xxRT+qCLrxV4mtSe0jbqdN",
+	"nrpP7Q1BWYp9jaGRlTtIAtJgfy8G3LeMRg5tG2j2ZNXW6xsNaoffg4UbHBqlutko0YxezDlGsbQA4TCE",
+	"VNp/TYnxk1pPcCyBm2B8xLgObCx+Ozg+eVIlMxqDEOWSEaFonsWxB6EGIeAAVGrBmLZj3kXgXsl2xgfs",
+	"VSG8G0UXEqJDrbbwR+3vxojQkERA5XQNuE37sLyGI6Jn0mwWE7EcD4EGhwlZRqXbp8lhDhz8ztKUcTnt",
+	"F9hvO0/bsUcd/bV5V6cdJAnm6/Zkg0b1AvVYsYdUQBYxuk7OEYV7MLlHOEY56+urJu/cTRBM7okgOiRx",
+	"3QWPn6s32/T1Bh7ZR7fhU65N70GH8Qa/Or6xpZe6iLuf4rhBhtuTnW+qLlrsa/dbZGYZx89P3b4Gm+x6",
+	"V9H5Lvd922B25/n0ILgOC94X8nxh+y096X9N4nDvgoN6P3TKfffFSg8K8SP0bmxXLdQeu81qsd/GJbeF",
+	"NUozK+pW2UlUc8anv+GJRRiTYLIichlxvHLX7zAzDk5z0GgwrSxPvPbcy+0/I8K3HD98d5UjYcFuW2Vr",
+	"bBGs7fSx3ix895rUWJY+bkN70qTGce/+ik+dFfdwf1wXTpsyl5iFONbcdqFxKk+m1n+62MF1GVJWZi+w",
+	"mGgmTZdiKnmmUxtIOJsEk0Wq7NlklsXY8PEYlyE2YiqA35PQ3IJgE1ZjP1uyTJgjSzmb4ZyUU05yqxmi",
+	"LCyehqlQihHX2TYihZDgmAg5jXAxoloNuweuPUnTCBQ6JibWjsMii7GJdvVH6Ny8u3n/mnIWJ856OEym",
+	"ynCfZpx4qqKEHGSPtDPzXlAb0MUWbooU+c1I2po9bd01etl1WKTq92dtVXa/Q2BGMCeUeFn6grPMXQTn",
+	"DtYrxofG4/pERDARcbbwJIh9YpQl62n/28Jcwughiz3YAqfcsrWNGmiD4nAc03tP2Lo57S9+/QD2gyrl",
+	"pMGZLMzxwlGwjIc1hpJgmhmOkhmjJlssQLhzc1shXEC2gHSxwHLSHjAbU0bOnc+rBza5X4yjfIkDgVjC",
+	"qj60gVgZ/fI0QAp0epoSdqOrcOh170KXMfzG5X0fTkqlntuLDEgCMaFb6/fFOK+p5Ost9LH6OO0FRboL",
+	"lO3B01/WNei5hpFVSKwqk1VprqJMQDDBZd2/PMrBnZvf6gGmsGotKx5HA6uOj6hukQdrW3PV1lX37w/y",
+	"3XuS5EYd+aeUcBBb1VbpiQY65CwTWxZy8WdLcJiTT+5qqjpvFoVLzHEogYuiuoHO2Qt03WGIY/NPgbBS",
+	"8TyVa9jdVutvie3P19/v8Ef54XqcdV9wu4LsvYvdiRApMzvH8d6f8nzn7SkmIkIdcOQW1RERaYxb6uj4",
+	"c+qXWLhCtK3BhxBazBaEbkVpSZly3P+YrJRvV922OZ4CbYHeAaL2inoEtYOyTrW+ysap1IEy1pWucHHc",
+	"tet45LIRq1E7MDWznyMsUQxYSPT8hc0rMY0QZbr4LUsSRpEFjn61H2rr9kFkF55YU7HgUfth1RJHueT2",
+	"xHdcvp6fa84hS22rPPNiibn+Q3vVQqeK9gvjd27ej4uakJ0343iFiTSls6qYlx1FlEUZTAUzrGNHQ1aV",
+	"wdhUV5la76BQlgkKzkOwdrTQfMTpbF2rSjkqq7dIzm5JeBYKIEax39kmGqRXtAerEp7L83WhkXttzhP0",
+	"Q2uTwI3DLuNErq/DMmhtpotK3LiLUlxQdPH+jVE+TX3N9++ub9AJTsnJ/fOTBE5yvZRxdBtiAcVVm/7A",
+	"CJ7bsl2b5gt6uoqcllKmxpWoXfqXppiNo0SORLN1fXZdqkbrEsfop2apnExIhGPBTC0Nq17Ok3qdnbKF",
+	"V1lGp2ikVu5mmn9ZLRqn5K+wNp2zCJ0z16VjksWSPDMVV3RbBEEk42ul3quhn+WQql+EizMUsQSEJCFa",
+	"soSEJCrSLkSAtJf5A7UTN1GqRCEJy7e0SBTAdaM4NVHjc6STOquHtcFMFugHao+VZ3uKJ7r/nAngVJuY",
+	"ZzLjYIYTed8HcfyBfqCXjObvibMP9BnShdsI1aOxTJ4XReBMATehfypODs1YtEaYq2Wb6nfn6hEBoR/q",
+	"xmomvkmQ3+FYDa+T7szPZdOyW197tNtzpAvXmXLEJscPhZjzNcIU3ZoHtygmQuqy+h8o0pEbAgEOl4jN",
+	"56askVm7nl+JEYEkvgN0q9d3q3eKKWIp/i0DdJv38QsQB5lxim41j7kN0K2Wxeb9Wsu/wAzBQc3PeKR7",
+	"3lFY6X4YymDUM18BjkQxqFr+6xu8uD1HRsczxxdBDOpvTRCaFojUzXAUDG+L9ni36OjV8xemox6RiAg1",
+	"r5A4hqBqtad/QPrujS6eGtjrkroFt9KAVEd1+7dneVWvZ2+iW40UF2EIQpwhQRZUTa3LWHnIGR3hRnWr",
+	"82LpAt1WlbRuERYf6K1NzreOullPg7ILELb5GRbo1l1h51//+Kda9S9ELlkmERC5BB7oHj/IKBUowRI4",
+	"wTEKMUUzNRmOjtFF0adSMZwQxzFwlOC11lF1wxTdv1B8oK9OX53rmlqhdL0bMbUPXIxGpJ7GGgG9On15",
+	"/IFqL1QIue6Rcy6lrnECEnM7kNhiaAoGloVwNnl+fHp8qkVvChSnZHI2eXl8evxSRzDIpZYTJ+o/C3Pb",
+	"o/QlDbE30eRs8j8g39AIPk0ajQtfnJ42mhZK+CRPljKJ610KHR0869z0zzdvf8gbEBZXjZMLJJaMS90M",
+	"03TAEHgt0Er9ZTo1mTsyhbOKEFa6najCIIUBuo+odtYuhA5dLHYkJh/VPCVShmXNcefeFfFfhEXRbLvv",
+	"6K+fna0hXZG2LZ0p3YNsBloOHsKX4zV4oLzCn1IOhjRA9dxZt84h2d5myDtrgROWVtn1ppyvV7JRfKbQ",
+	"7NCRlQX81NModB7jRRfQGybxikKkVCElX+zS+kXb2rI8lGu+8sfBx5yrQkV547bPXYpzRRknuh1vj/dM",
+	"T9YeL+aNdL987OQ/tlYwrFmq1SXQ1S/VcCF12oYXHCv0e2Xmdw1brtPqwloxo4LpuDjRyWcSfTH6psLX",
+	"TY70nX5+UVxeNFhSByiLTr0OWL5yxcVpksk3+2rAZoPJq+cvhr3/4r+3BWbgFV8ltPaMPy7cuSl7DCpT",
+	"xNFj2zVs/tqJfkcPOgz+HvgMRJbvNJ6kRW/nOliNI2kneKjVuD+xaL3j48h9XV/q5rrkGXx5EFQw64m2",
+	"xIPTYXS1d7o9OJ17mOYJWP0yvMrc6+qyd28YUKth38oSnghUrHoEl7WgIzkO75SEHk/mTDhAdhFFNYjt",
+	"nlRrvRDUlrRjJcVcnigF8FmEJa6P1tEQwdndpKZPzgg1MTm9oxk3ysfHbQHeffjN850D0Km4SInDZSnC",
+	"nw9kHS/3zGpe7pHV1I1JDQeEUUzoHTr6y/W7H58qZT5LY4YjhFHRMAMdOdAvKDxZ6twDpI89QDXEezpx",
+	"0qKPVaVWf+YdUmvR9vlRS+WyN/WjkcsVP0ZYICIRZStExJZy+rER2yOT6xZxRooCC5Iw7bYly71nhNEA",
+	"Jeye0IV27hhHBmIUEWV735kww3bKK7qs+T08eR+0Hv6dejvPh/Ht1HtJjv183Nxl1NzgL9s9SJ4YC6/H",
+	"iI0aqrdLwulDMn6Itq3v1UVRdv1s9VDoO5wxDooD8KzxAlyzaAUA3dAqDmqXJeiorFxl7lWihFBhi2TD",
+	"Aja5wkl1Ue5kDrrl6PqibJO4z6OttTf1SCnTtgsdsTtEBNKxGubuRt8xLDGh6rlphfr0AEpf7YwudbNq",
+	"0FdGWs/KIx3NuZnVqeMxd4l5iyd1fGa9yLQPaT2y4gZJ601OFUi3nNmTqVJrZ3Ng7eWtk+yvyYKa69Ij",
+	"0yq87I1yjjASEDIaobmWWfruSUgSx2gGiK0genoYJjFYkfh2IALmMQ+Ts18/2uh4bd9E6hAkjX1FBNk5",
+	"EiCFp9NOjoM6XVAN7URDZrI0vHiofu/jZs0PUV+dazrWy1CEHMaA+Sjr7UuvTSRz7N+B4X1vv7/YEzXZ",
+	"nWIfBTHdWKiggJ9fGY1ko98+Miop6eJ/yD3kaG+zh6ONDlBF3lCjue7TTgIpLOPyLsPnlz+kM8534o/D",
+	"/+aD3okFgy4oXuavDgImCyXIZ0JywEkdqJ3uMjc85yQeCcsKRb9jK2ocMzR30UBkuWiw0Mah9umoJx7n",
+	"y24Pglflg3bnsDFp8gfysBa1Ig7La9vo7yrvjPw43ZN7ZeE1fDeiVvFaExVXMiXbsmE0Xp9rZqxeUUKK",
+	"AkQCYe0x6XZA2hUaddREe9RLs1Wm2CeTdvb6dJm5cYzsfeiaL+K4xoqrqgi17euaxZ2361e6r80Ppld5",
+	"t+pmXn+M+Lsf2ZRAmyB6u1dB7lfaTHDdOC25IsJflswO1SMiUP8kHFl5N3mkGTbWq8bEOQ5B21ZsPgeu",
+	"niedCpLVV9Ovf19LzOXNu5v3+wRqvUCEVykOOUgkGQK1Y3TE9D5RXu0B/XT1Rv0olmyFlGxG/+/KaIoH",
+	"UJ1rR6hBpuw6SejC3dU0TYecjlK/5oQn/lO6NC+U5/RvZSfV6866/A8rIsOlMl7pMTIOKstSMEHbQje+",
+	"1LFrrNKznz9WWZwfaO65snFHOxKIFEVKL4vgPI/OVlszfucGBPogm50f50Ey3ZvnfZX7tg88azQC6oVq",
+	"DpFoPo/Oka5KUxjUBhWARmOF5dAD7YS6SWxpVYFuzCv7ZL9ljnKraHsiqrB2gY5M3UkjnAxvFk935iPy",
+	"mSoma/Qm7zS7DwS0s8sPHENRdv91HINZ0YHQ1uJDetp6RsOccWSWJs4LF46SzKTIEtGcOIRJb/zvoRDf",
+	"szvr2Ls1Yl2nYCSXf7UL9N1Kw80zJI7X2GQx+HTddynQi/dvrlMIhzGIYuAB6RGKEeTzlV6Q440LMiKQ",
+	"LiJW3iF1Zz/Yd9HtrPBd7c1eN+XjY9Gr5qODQuffK+Uvv3NSIyl7ms21DhgTLDwh879tGe7+qMLYNxro",
+	"tl4V145/u5D2OiZ1SZFaX979CBNHG+wDy5R68+EWuTIyyiiY/MDCMnO67f3yvZERxN8eRlVr4pCPUfVM",
+	"kWgg2aNNlBgK3ucHC8wy29rIRKJMLpV9rR1tAulQHD8f8ArQJg84AEv0CVd71Q+TpeHgnzvP1dghQeyX",
+	"Xz9M3kYXovwhsjf2zkwOlO3RIgusmsztOut7+8VeKmteNm8LnfM/Qclstv1u1THt09pOxayde5eG+b7W",
+	"Cn0/7rJmF/sD65e1dulf1cuh+OPhKD2Vyzp+fdUtR+uWNoMwZR6WWCDKigo2kxYG4FMtm8S/fz7oUyyt",
+	"JT+MXrnJNHeuVu6OFPbKpB9GqezAka865QF1Sr8AaBTpatUqrxrv9qwKU7Ub3mdpDo83td6jaIB6W/R9",
+	"jXSdYn2FWzcid5DhVJ/xFyKXqDHCmanMRPJbZM5in55dtrad5i8NmNlZLN+Ze6RL3Y04iaIj+/BiPhvN",
+	"dUehUbMP/MMVFXJ0mh88RpTBfqsSqQl2VJLI06g0LysUoHqZoaAsMhToIm0xRAFaEiEZJ+GUsmleNoxx",
+	"NGdxzFbTLJ2aupO7KUJUI/s9FiL6d6wk5OhP3mogN2TPdjZyU5B1mcmNOqf7UcLqkzyMsdws6PrVXh6B",
+	"S36NqafVvIFuXw3n8YZz/QhqtjMuKxa2MQaf+bzlKRmufTgW68+VrcGnjN4rdUQTzWva+z+Mde5k1zs3",
+	"0HdKdfsWDw9jpndj1FdL/aA1QUwUaV535xzdVkSbV1M2ZHsbmPT3BbkHGiAOaYxDk924WrIYkNBtCUeL",
+	"NLs+7A7TvoyuYVUl3FetnYdRtvyVdv44Starg5WmiqKq1M2zNMYUxYRCgFhRCZZRKK4Y6zj6xBZmk45S",
+	"eW70Lvud7RrFL/TIj1z0XJTbH0IoD6zIaBVvhcIYC0HmZGuZ9LVOVV+ZZCC+DlAYMwEmXZOlQDeV8Uba",
+	"ZndyppM6dcrirukyisrsxj1USCH07jEY+HkxyQ1yUs8hOs9zkhhFM6abZbhcMP+x2cgKSLmnvWFiMoSp",
+	"Tus5Qx+y09OXoXpL/wXFg3UK9Qe6tLt5NI4KaijTci1TvLVXfm0G9mXsmHYZ2kkcV10zJHPI7gCxOKra",
+	"fTzK4q9X2s18Zbct2of5Z4Z/KLaRb85ZnUBt/7FWJxhP32ZfWukstMcnYgNrjzhgwahAxWGgjMYgBMJh",
+	"CGnepGeexfFI4SatDsk+T1TZRXmfKXjFHB7tq1jntjVNSgYVlKUuqxqyAbI0cW3gatmvrzyJzmSJTFOt",
+	"3af0m9vlHgUhTLGOvZeCqKZpKwJR9CGryj/YkK5+M24/kyqZtyqvUHxFaMRWdTeps3aEDaOTzyGLoLWs",
+	"UbUFT3RAiuXS7k0SFcy1YnoPVWXSWrvXHCnBu53YagV2H1zsGXxxmMAJ5y3o6Mvt+6oN5qir/gKyY7ad",
+	"zWIilhDt93a9mmYvd+x2YLYu2G3MtQou//Zh2oZG+lxAa1ra9uLZEGT3hbOuQbUvVVIN/lCKZFVc6+vF",
+	"ck9c2eT6vS+SczT6eoG8zQWyEeS1oOtmcKOLwNv1nv0rh+2ayUNd5VoMcA9XuDvA930x3Ie6svWhwter",
+	"2gMGVTuZuSy7T/tr65hXNjC6oaUE6E9Kcbv0KGwLzrL0wSry6z20VO9JlLFPaBFTHJU16k63KYOvgYsk",
+	"/sQoS9bdxqs5jB5m600e19x6IpdqL0cXp98+LaKk0ZGQOL4jdFF2wXzE9q3ZpM/Xo37ci1GbiZwNeQni",
+	"J/1GB/RtqyZ33nkoQxc8H2U79gicd0ZLE4FncY8Gq38kG0odSrcFpQ/3MN0WBhfsUjvYk7mlhn4YY0tv",
+	"6lGZWvu+HPj2IavlafzuLOZeYtoeadHHuNUKDxwG8UClyjoMhfwQHpeZoBb1MEaCD2d2YyL8wSMEHn30",
+	"J9Z0XUW5KY1TaRuB7sNu9A2ts6EjzaJ0jVFTHNO4j6LuXhUVbzux6jzvPujmbTn4nqRxNcHjkskXUQSR",
+	"qVapYI2w7rmz1jFsmMN/ZrDNGJw8+Vz9402fKvYNlDswi81L4//RTn4HJzlGrgfOm2H7wFst6PLOLMv0",
+	"TeWGRW1h14rxuzY97hf1++NL+lHLaquUrLaFYlLGUj3fxsdSll0uRz3TxXfxAmhIQJgeAKSKv84T5CEJ",
+	"UJ7EawK7zvVnVTSo/g6vsE5EKkM+/BE0S8CxXP7edl5/zl/ZI+zNFN4iJ5yFSjorcMTkHo434gnvgRpP",
+	"hbcgLQccrX9vD6rQbzzILvXcusUB8HvDuL4xjGjPE//IJNKg2YxxwRFRQEVHEZZ4hgWoF8Ol1okwjVBC",
+	"Fhw3VKA62Ou98z5P8lLtl6YL3tmvHxVXmgHmwE39Z/NIUbmGQ84ZMh5PziYnmvrziT5vBiKosTbjKoT9",
+	"vF7zzfqh8DHXHtUvqqyfiuwHe+Rq39bTkmXbH+uuk9aDkh6/fPzy/wMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

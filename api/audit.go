@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/oapi-codegen/nullable"
 
@@ -43,12 +44,13 @@ func (s *Server) ListAudit(ctx context.Context, req ListAuditRequestObject) (Lis
 		}
 		limit = *q.Limit
 	}
-	f := casereview.AuditFilter{ActorUserID: deref(q.ActorUserId), OrganisationID: deref(q.OrganisationId), EntityType: deref(q.EntityType),
+	// Ids are stored lower-case; accept them as any client spells them.
+	f := casereview.AuditFilter{ActorUserID: strings.ToLower(deref(q.ActorUserId)), OrganisationID: strings.ToLower(deref(q.OrganisationId)), EntityType: deref(q.EntityType),
 		EntityID: deref(q.EntityId), Action: deref(q.Action), From: q.From, To: q.To}
 	var p casereview.Problems
-	for field, v := range map[string]string{"actor_user_id": f.ActorUserID, "organisation_id": f.OrganisationID,
-		"entity_type": f.EntityType, "entity_id": f.EntityID, "action": f.Action} {
-		casereview.CheckText(&p, field, v, false, 200)
+	for _, c := range []struct{ field, v string }{{"actor_user_id", f.ActorUserID}, {"organisation_id", f.OrganisationID},
+		{"entity_type", f.EntityType}, {"entity_id", f.EntityID}, {"action", f.Action}} {
+		casereview.CheckText(&p, c.field, c.v, false, 200) // in parameter order: errors are reported in a stable order
 	}
 	if err := p.Err(); err != nil {
 		return nil, err

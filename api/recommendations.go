@@ -12,11 +12,21 @@ func recommendationOut(r casereview.Recommendation) Recommendation {
 		InterventionType: nullString(r.InterventionType), ResponseDue: nullDate(r.ResponseDue),
 		ResponseStatus: string(r.ResponseStatus), ImplementationStatus: string(r.ImplementationStatus),
 		OversightStatus: string(r.OversightStatus), ClosedOn: nullDate(r.ClosedOn), Version: r.Version,
+		ClosureRationale: r.ClosureRationale, FollowUpOn: nullDate(r.FollowUpOn), LastActivityOn: nullDate(r.LastActivityOn),
+		IssuedOn: r.IssuedOn.String(), ResponseDueExplicit: r.ResponseDueExplicit, Flags: make([]string, len(r.Flags)),
+		Links:     make([]RecommendationLink, len(r.Links)),
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Addressees: make([]Addressee, len(r.Addressees)), Themes: make([]ThemeAssignment, len(r.Themes))}
 	for i, a := range r.Addressees {
 		out.Addressees[i] = Addressee{OrganisationId: a.OrganisationID, OrganisationName: a.OrganisationName, Role: AddresseeRole(a.Role),
-			RawText: a.RawText, NotifiedOn: nullDate(a.NotifiedOn), AcknowledgedOn: nullDate(a.AcknowledgedOn)}
+			RawText: a.RawText, NotifiedOn: nullDate(a.NotifiedOn), AcknowledgedOn: nullDate(a.AcknowledgedOn),
+			ResponseStatus: string(a.ResponseStatus)}
+	}
+	for i, f := range r.Flags {
+		out.Flags[i] = string(f)
+	}
+	for i, l := range r.Links {
+		out.Links[i] = linkOut(l)
 	}
 	for i, t := range r.Themes {
 		out.Themes[i] = ThemeAssignment{Code: t.Code, Slug: t.Slug, Label: t.Label, Group: t.Group, Primary: t.Primary,
@@ -63,7 +73,11 @@ func (s *Server) CreateRecommendation(ctx context.Context, req CreateRecommendat
 }
 
 func (s *Server) GetRecommendation(ctx context.Context, req GetRecommendationRequestObject) (GetRecommendationResponseObject, error) {
-	r, err := s.svc.GetRecommendation(ctxOf(ctx), req.Id)
+	c, err := withAsOf(ctxOf(ctx), req.Params.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.svc.GetRecommendation(c, req.Id)
 	if err != nil {
 		return nil, err
 	}
@@ -85,11 +99,16 @@ func (s *Server) ListRecommendations(ctx context.Context, req ListRecommendation
 		ImplementationStatus: casereview.ImplementationStatus(deref(q.ImplementationStatus)),
 		OversightStatus:      casereview.OversightStatus(deref(q.OversightStatus)),
 		DueFrom:              casereview.ParseDateField(&p, "due_from", q.DueFrom),
-		DueTo:                casereview.ParseDateField(&p, "due_to", q.DueTo)}
+		DueTo:                casereview.ParseDateField(&p, "due_to", q.DueTo),
+		Flag:                 casereview.Flag(deref(q.Flag)), Sector: casereview.Sector(deref(q.Sector))}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	res, err := s.svc.ListRecommendations(ctxOf(ctx), f, page)
+	c, err := withAsOf(ctxOf(ctx), q.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.svc.ListRecommendations(c, f, page)
 	if err != nil {
 		return nil, err
 	}

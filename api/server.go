@@ -24,6 +24,9 @@ type Options struct {
 	Version      string
 	// Now is the clock; tests fix it.
 	Now func() time.Time
+	// TrustedProxies lists the proxies whose X-Forwarded-For is believed when working out the
+	// client address (for throttling and the audit trail). Empty: trust none.
+	TrustedProxies []string
 	// Auth signs people in; without it every caller is Unauthenticated.
 	Auth         *auth.Service
 	CookieSecure CookieSecure
@@ -63,6 +66,12 @@ func NewRouter(o Options) *gin.Engine {
 		o.Now = time.Now
 	}
 	r := gin.New()
+	// Without this gin believes X-Forwarded-For from anyone, and a caller could choose the address
+	// that login throttling and the audit trail record.
+	if err := r.SetTrustedProxies(o.TrustedProxies); err != nil {
+		o.Logger.Error("ignoring CASEREVIEW_TRUSTED_PROXIES", "error", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.ContextWithFallback = true // handlers' context.Context carries the request's values
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false // an API answers a wrong path with a problem, not an HTML redirect
@@ -74,7 +83,7 @@ func NewRouter(o Options) *gin.Engine {
 		o.CookieSecure = CookieSecureAuto
 	}
 	r.Use(withRequestID(), accessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes),
-		authenticate(o.Auth, fallback))
+		authenticate(o.Auth, fallback, o.CookieSecure))
 	r.NoRoute(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusNotFound, "no such endpoint; see /api/v1/openapi.yaml")
 	})

@@ -28,16 +28,17 @@ const (
 
 // routes a session that still owes its second factor may use.
 var unfinishedSignIn = map[string]bool{
-	"/api/v1/auth/mfa": true, "/api/v1/auth/logout": true, "/api/v1/me": true,
+	"/api/v1/auth/login": true, // signing in afresh replaces the unfinished session
+	"/api/v1/auth/mfa":   true, "/api/v1/auth/logout": true, "/api/v1/me": true,
 	"/api/v1/me/mfa/totp": true, "/api/v1/me/mfa/totp/confirm": true,
 }
 
 // authenticate works out who is calling: a bearer API token, a session cookie, or nobody. It
 // puts the actor in the request context, where the store reads it for every check, and
 // enforces CSRF protection for cookie-authenticated writes and the second factor for sessions.
-func authenticate(svc *auth.Service, fallback casereview.Actor) gin.HandlerFunc {
+func authenticate(svc *auth.Service, fallback casereview.Actor, mode CookieSecure) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		id, ok := identify(c, svc)
+		id, ok := identify(c, svc, mode)
 		if c.IsAborted() {
 			return
 		}
@@ -57,11 +58,21 @@ func authenticate(svc *auth.Service, fallback casereview.Actor) gin.HandlerFunc 
 				}
 			}
 		}
+		// An anonymous caller writes nothing but a sign-in. Refusing before any record is looked
+		// up answers 401 whether the record is hidden, missing or public, so the answer leaks
+		// nothing and always tells the client to sign in.
+		if !actor.SignedIn() && unsafe(c.Request.Method) && c.FullPath() != "" && !anonymousWrites[c.FullPath()] {
+			writeProblem(c, casereview.Unauthenticated())
+			return
+		}
 		ctx := casereview.WithActor(c.Request.Context(), actor)
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}
 }
+
+// anonymousWrites are the only unsafe routes open to a caller who has not signed in.
+var anonymousWrites = map[string]bool{"/api/v1/auth/login": true}
 
 func nextStep(state string) string {
 	if state == auth.MFAEnrol {
@@ -77,7 +88,7 @@ func unsafe(method string) bool {
 // identify reads the credentials of the request. A bad bearer token is an error (the caller
 // meant to authenticate); a stale session cookie is cleared and the caller treated as anonymous,
 // so public pages keep working after a session ends.
-func identify(c *gin.Context, svc *auth.Service) (auth.Identity, bool) {
+func identify(c *gin.Context, svc *auth.Service, mode CookieSecure) (auth.Identity, bool) {
 	if svc == nil {
 		return auth.Identity{}, false
 	}
@@ -104,7 +115,7 @@ func identify(c *gin.Context, svc *auth.Service) (auth.Identity, bool) {
 			writeProblem(c, err)
 			return auth.Identity{}, false
 		}
-		clearCookie(c, CookieSecureAuto)
+		clearCookie(c, mode)
 		return auth.Identity{}, false
 	}
 	return id, true

@@ -78,6 +78,10 @@ func (s *Server) UpdateUser(ctx context.Context, req UpdateUserRequestObject) (U
 }
 
 func (s *Server) AddMembership(ctx context.Context, req AddMembershipRequestObject) (AddMembershipResponseObject, error) {
+	// As for UpdateUser: a user the caller may not see answers 404, not 403.
+	if _, err := s.svc.GetUser(ctxOf(ctx), req.Id); err != nil {
+		return nil, err
+	}
 	b := req.Body
 	u, err := s.svc.AddMembership(ctxOf(ctx), req.Id, casereview.MembershipDraft{Role: casereview.Role(b.Role),
 		OrganisationID: deref(b.OrganisationId), PartnershipID: deref(b.PartnershipId)})
@@ -88,6 +92,9 @@ func (s *Server) AddMembership(ctx context.Context, req AddMembershipRequestObje
 }
 
 func (s *Server) RemoveMembership(ctx context.Context, req RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error) {
+	if _, err := s.svc.GetUser(ctxOf(ctx), req.Id); err != nil {
+		return nil, err
+	}
 	u, err := s.svc.RemoveMembership(ctxOf(ctx), req.Id, req.MembershipId)
 	if err != nil {
 		return nil, err

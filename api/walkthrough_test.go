@@ -54,9 +54,13 @@ func TestWalkthrough(t *testing.T) {
 			"text":  "Westmarch Police should ensure that every DASH risk assessment records the victim's own account of stalking behaviour.",
 			"scope": "local", "intervention_type": "practice_tool", "response_due": nil, "response_status": "awaiting_response",
 			"implementation_status": "not_started", "oversight_status": "open_unassessed", "closed_on": nil,
+			"closure_rationale": "", "follow_up_on": nil, "last_activity_on": nil, "issued_on": "2025-09-30", "response_due_explicit": false,
+			"flags": []string{}, "links": []any{},
 			"addressees": []map[string]any{
-				{"organisation_id": O, "organisation_name": "Westmarch Police", "role": "lead", "raw_text": "WMP", "notified_on": nil, "acknowledged_on": nil},
-				{"organisation_id": H, "organisation_name": "Westmarch NHS Trust", "role": "supporting", "raw_text": "", "notified_on": nil, "acknowledged_on": nil}},
+				{"organisation_id": O, "organisation_name": "Westmarch Police", "role": "lead", "raw_text": "WMP", "notified_on": nil, "acknowledged_on": nil,
+					"response_status": "awaiting_response"},
+				{"organisation_id": H, "organisation_name": "Westmarch NHS Trust", "role": "supporting", "raw_text": "", "notified_on": nil, "acknowledged_on": nil,
+					"response_status": "awaiting_response"}},
 			"themes": []map[string]any{
 				{"code": "C01", "slug": "risk-assessment", "label": "Risk identification and assessment", "group": "C", "primary": true, "source": "manual"},
 				{"code": "A09", "slug": "stalking", "label": "Stalking", "group": "A", "primary": false, "source": "manual"}},
@@ -129,6 +133,8 @@ func TestWalkthrough(t *testing.T) {
 			t.Errorf("PATCH: ETag %q, want \"2\"", up.Header.Get("ETag"))
 		}
 		recWant["title"], recWant["response_due"], recWant["version"] = "Record the victim's account in DASH", "2025-12-29", 2
+		// Set by hand, and already past on the test's clock (2026-03-02).
+		recWant["response_due_explicit"], recWant["flags"] = true, []string{"response_overdue"}
 		same(t, "updated recommendation", decode(t, up), recWant)
 		if got := etagOf(t, s, path); got != `"2"` {
 			t.Errorf("GET after PATCH: ETag %s, want \"2\"", got)
@@ -216,7 +222,7 @@ func TestWalkthrough(t *testing.T) {
 			"notified_on": "2025-10-01"}}}, "If-Match", `"5"`)
 		recWant["version"] = 6
 		recWant["addressees"] = []map[string]any{{"organisation_id": O, "organisation_name": "Westmarch Police", "role": "supporting",
-			"raw_text": "WMP", "notified_on": "2025-10-01", "acknowledged_on": nil}}
+			"raw_text": "WMP", "notified_on": "2025-10-01", "acknowledged_on": nil, "response_status": "awaiting_response"}}
 		same(t, "PATCH addressees", decode(t, up), recWant)
 
 		// 7. null clears a nullable field; an absent field is left alone.
@@ -239,6 +245,8 @@ func TestWalkthrough(t *testing.T) {
 
 		up = do(t, s, 200, "PATCH", path, `{"response_due":null,"intervention_type":null}`, "If-Match", `"6"`)
 		recWant["response_due"], recWant["intervention_type"], recWant["version"] = nil, nil, 7
+		// Cleared by hand, the due date falls back to the notified date plus the DHR window (90 days).
+		recWant["response_due"], recWant["response_due_explicit"] = "2025-12-30", false
 		same(t, "recommendation with response_due cleared", decode(t, up), recWant)
 
 		child := idOf(create(t, s, "organisations", map[string]any{"name": "Westmarch Housing Options", "sector": "housing", "parent_id": X}))

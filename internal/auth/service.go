@@ -210,7 +210,16 @@ func (s *Service) Session(ctx context.Context, sessionID string) (Identity, erro
 			return Identity{}, err
 		}
 	}
-	return Identity{Actor: c.User.Actor(), User: c.User, SessionHash: h, CSRFToken: sess.CSRFToken, MFAState: sess.MFAState}, nil
+	// A session opened without a second factor does not keep its freedom when the user is later
+	// given a role that requires one: it must then pass (or set up) the second factor first.
+	state := sess.MFAState
+	if state == MFANotRequired && s.mfaRequired(c.User) {
+		state = MFAEnrol
+		if c.TOTPEnabled {
+			state = MFAPending
+		}
+	}
+	return Identity{Actor: c.User.Actor(), User: c.User, SessionHash: h, CSRFToken: sess.CSRFToken, MFAState: state}, nil
 }
 
 var errBadToken = &casereview.Error{Code: casereview.CodeUnauthenticated, Message: "the API token is not valid (unknown, expired or revoked)"}
@@ -244,7 +253,9 @@ func (s *Service) VerifyMFA(ctx context.Context, id Identity, code, clientIP str
 	if id.MFAState != MFAPending {
 		return id, casereview.Conflict("this session does not need a code")
 	}
-	keys := throttleKeys(id.User.Email, clientIP)
+	// Wrong codes also count against a key of their own, which a correct password does not clear:
+	// otherwise signing in again would reset the count and the code could be guessed unhindered.
+	keys := append(throttleKeys(id.User.Email, clientIP), "mfa:"+id.User.ID)
 	if d, err := s.wait(ctx, keys); err != nil {
 		return id, err
 	} else if d > 0 {

@@ -58,6 +58,9 @@ type ActionFilter struct {
 	TargetFrom           *Date
 	TargetTo             *Date
 	Completed            *bool
+	Flag                 Flag // action_overdue or due_soon, as of the context's as-of date
+	Sector               Sector
+	ReviewType           string
 }
 
 func (f *ActionFilter) Validate() error {
@@ -67,6 +70,13 @@ func (f *ActionFilter) Validate() error {
 	if f.ImplementationStatus != "" {
 		CheckEnum(&p, "implementation_status", f.ImplementationStatus, ImplementationStatuses)
 	}
+	if f.Flag != "" {
+		CheckEnum(&p, "flag", f.Flag, []Flag{FlagActionOverdue, FlagDueSoon})
+	}
+	if f.Sector != "" {
+		CheckEnum(&p, "sector", f.Sector, Sectors)
+	}
+	checkFilterText(&p, map[string]string{"review_type": f.ReviewType})
 	return p.Err()
 }
 

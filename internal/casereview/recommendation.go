@@ -16,12 +16,19 @@ type Recommendation struct {
 	Scope                Scope
 	InterventionType     *string
 	ResponseDue          *Date
+	ResponseDueExplicit  bool // set by hand; otherwise notified date + the review type's window
 	ResponseStatus       ResponseStatus
 	ImplementationStatus ImplementationStatus
 	OversightStatus      OversightStatus
 	ClosedOn             *Date
+	ClosureRationale     string
+	FollowUpOn           *Date
+	LastActivityOn       *Date // the last response, progress update, evidence or assessment
+	IssuedOn             Date  // the review's publication date, or the day the record was made
 	Addressees           []Addressee
 	Themes               []ThemeAssignment
+	Links                []Link
+	Flags                []Flag // derived against an as-of date when read; never stored
 	Version              int
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
@@ -35,6 +42,7 @@ type Addressee struct {
 	RawText          string // the addressee as printed in the report
 	NotifiedOn       *Date
 	AcknowledgedOn   *Date
+	ResponseStatus   ResponseStatus // this addressee's latest formal response
 }
 
 // ThemeAssignment tags a recommendation with a theme; exactly one is primary.
@@ -54,7 +62,7 @@ type RecommendationDraft struct {
 	Text             string
 	Scope            Scope
 	InterventionType *string
-	ResponseDue      *Date
+	ResponseDue      *Date // nil: the earliest notified date of an addressee plus the review type's window
 	Addressees       []AddresseeDraft
 	Themes           []ThemeDraft
 }
@@ -141,7 +149,10 @@ func (d *RecommendationDraft) Validate() error {
 
 func (x Recommendation) Draft() RecommendationDraft {
 	d := RecommendationDraft{ReviewID: x.ReviewID, Number: x.Number, Title: x.Title, Text: x.Text, Scope: x.Scope,
-		InterventionType: x.InterventionType, ResponseDue: x.ResponseDue}
+		InterventionType: x.InterventionType}
+	if x.ResponseDueExplicit {
+		d.ResponseDue = x.ResponseDue
+	}
 	for _, a := range x.Addressees {
 		d.Addressees = append(d.Addressees, AddresseeDraft{OrganisationID: a.OrganisationID, Role: a.Role,
 			RawText: a.RawText, NotifiedOn: a.NotifiedOn, AcknowledgedOn: a.AcknowledgedOn})
@@ -166,6 +177,9 @@ type RecommendationFilter struct {
 	OversightStatus      OversightStatus
 	DueFrom              *Date
 	DueTo                *Date
+	Flag                 Flag   // only recommendations carrying this derived flag (as of AsOf)
+	Sector               Sector // addressed to an organisation of this sector
+	OrganisationIDs      []string
 }
 
 func (f *RecommendationFilter) Validate() error {
@@ -188,6 +202,12 @@ func (f *RecommendationFilter) Validate() error {
 	}
 	if f.OversightStatus != "" {
 		CheckEnum(&p, "oversight_status", f.OversightStatus, OversightStatuses)
+	}
+	if f.Flag != "" {
+		CheckEnum(&p, "flag", f.Flag, Flags)
+	}
+	if f.Sector != "" {
+		CheckEnum(&p, "sector", f.Sector, Sectors)
 	}
 	return p.Err()
 }

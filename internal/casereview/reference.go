@@ -59,5 +59,6 @@ type Service interface {
 	ActionService
 	UserService
 	AuditService
+	TrackingService
 	Ready(ctx context.Context) (Health, error)
 }

@@ -31,6 +31,7 @@ type Config struct {
 	CookieSecure     string        // CASEREVIEW_COOKIE_SECURE: auto, always or never
 	LockAfter        int           // CASEREVIEW_LOCKOUT_THRESHOLD
 	LockFor          time.Duration // CASEREVIEW_LOCKOUT_DURATION
+	TrustedProxies   []string      // CASEREVIEW_TRUSTED_PROXIES
 }
 
 // Var documents one environment variable; README's configuration table is written from these.
@@ -55,6 +56,7 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_COOKIE_SECURE", Default: "auto", Help: "Secure session cookie: auto (when served over TLS), always (behind a TLS proxy) or never"},
 	{Name: "CASEREVIEW_LOCKOUT_THRESHOLD", Default: "10", Help: "failed sign-ins before a temporary lockout (1 to 10)"},
 	{Name: "CASEREVIEW_LOCKOUT_DURATION", Default: "15m", Help: "how long a lockout lasts"},
+	{Name: "CASEREVIEW_TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a map in tests) and
@@ -142,6 +144,18 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	}
 	if c.LockAfter, err = strconv.Atoi(get("CASEREVIEW_LOCKOUT_THRESHOLD")); err != nil || c.LockAfter < 1 || c.LockAfter > 10 {
 		errs = append(errs, errors.New("CASEREVIEW_LOCKOUT_THRESHOLD: want a whole number from 1 to 10"))
+	}
+	for _, p := range strings.Split(get("CASEREVIEW_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				errs = append(errs, fmt.Errorf("CASEREVIEW_TRUSTED_PROXIES: %q is not an IP address or CIDR", p))
+				continue
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	return c, errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -85,7 +86,10 @@ func (s *Store) CreateAction(ctx context.Context, d casereview.ActionDraft) (cas
 		t.touch(journalAction, row.ID)
 		t.touch(journalRecommendation, rec)
 		t.audit(casereview.AuditActionCreated, "action", row.ID, nil, row.domain())
-		return t.db.Create(&row).Error
+		if err := t.db.Create(&row).Error; err != nil {
+			return err
+		}
+		return settleRecommendation(t, rec)
 	})
 	return row.domain(), err
 }
@@ -106,6 +110,9 @@ func (s *Store) ListActions(ctx context.Context, f casereview.ActionFilter, page
 	if err := f.Validate(); err != nil {
 		return casereview.Page[casereview.Action]{}, err
 	}
+	if err := knownReviewType(s.read.WithContext(ctx), "review_type", f.ReviewType); err != nil {
+		return casereview.Page[casereview.Action]{}, err
+	}
 	query := func() *gorm.DB {
 		q := actionsVisible(ctx, s.read.WithContext(ctx).Model(&actionRow{}))
 		if f.RecommendationID != "" {
@@ -122,6 +129,30 @@ func (s *Store) ListActions(ctx context.Context, f casereview.ActionFilter, page
 		}
 		if f.TargetTo != nil {
 			q = q.Where("actions.target_date <= ?", dateOf(f.TargetTo))
+		}
+		if f.Sector != "" {
+			q = q.Where("EXISTS (SELECT 1 FROM organisations o WHERE o.id = actions.organisation_id AND o.sector = ?)", f.Sector)
+		}
+		if f.ReviewType != "" {
+			q = q.Where("reviews.type = ?", strings.ToUpper(f.ReviewType))
+		}
+		if f.Flag != "" {
+			// The same rule as the recommendation flags, for one action: unfinished, and past its
+			// target (overdue) or within DueSoonDays of it (due soon), on an open recommendation.
+			asOf := s.asOf(ctx)
+			soon := asOf.AddDays(casereview.DueSoonDays)
+			historic := asOf.AddDays(-365 * casereview.HistoricYears)
+			q = q.Where("actions.implementation_status NOT IN ('implemented_pending_verification', 'implemented_verified', 'not_implemented')"+
+				" AND actions.completion_date IS NULL AND actions.target_date IS NOT NULL"+
+				" AND recommendations.oversight_status NOT LIKE 'closed\\_%' ESCAPE '\\'"+
+				// as for the recommendation flag, legacy records with nothing recorded are historic, not overdue
+				" AND NOT (recommendations.response_status = 'awaiting_response' AND recommendations.last_activity_on IS NULL"+
+				" AND recommendations.issued_on < ?)", dateOf(&historic))
+			if f.Flag == casereview.FlagActionOverdue {
+				q = q.Where("actions.target_date < ?", dateOf(&asOf))
+			} else {
+				q = q.Where("actions.target_date >= ? AND actions.target_date <= ?", dateOf(&asOf), dateOf(&soon))
+			}
 		}
 		if f.Completed != nil {
 			if *f.Completed {
@@ -192,7 +223,10 @@ func (s *Store) UpdateAction(ctx context.Context, id string, version int, d case
 		t.touch(journalAction, row.ID)
 		t.touch(journalRecommendation, row.RecommendationID)
 		t.audit(casereview.AuditActionUpdated, "action", row.ID, before, row.domain())
-		return t.db.Save(&row).Error
+		if err := t.db.Save(&row).Error; err != nil {
+			return err
+		}
+		return settleRecommendation(t, row.RecommendationID)
 	})
 	return row.domain(), err
 }
@@ -206,6 +240,9 @@ func (s *Store) DeleteAction(ctx context.Context, id string, version int) error 
 		t.touch(journalAction, row.ID)
 		t.touch(journalRecommendation, row.RecommendationID)
 		t.audit(casereview.AuditActionDeleted, "action", row.ID, row.domain(), nil)
-		return t.db.Delete(&row).Error
+		if err := t.db.Delete(&row).Error; err != nil {
+			return err
+		}
+		return settleRecommendation(t, row.RecommendationID)
 	})
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/migrations"
 )
 
 type auditRow struct {
@@ -166,27 +168,45 @@ func (s *Store) VerifyAudit(ctx context.Context) (casereview.ChainCheck, error) 
 	if !casereview.CanReadAudit(casereview.ActorFrom(ctx)) {
 		return casereview.ChainCheck{}, casereview.Deny(casereview.ActorFrom(ctx), "only oversight officers and admins verify the audit trail")
 	}
-	db := s.read.WithContext(ctx)
-	var head headRow
-	if err := db.Raw("SELECT seq, audit_seq, audit_hash FROM journal_head WHERE id = 1").Scan(&head).Error; err != nil {
+	// The head and the events are read in one snapshot. Every write commits its events together
+	// with the head, so in a snapshot any event numbered beyond the head (or below 1) was put
+	// there behind the application's back, and the walk must see it rather than stop at the head.
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == migrations.Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	var res casereview.ChainCheck
+	err := s.read.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		var head headRow
+		if err := db.Raw("SELECT seq, audit_seq, audit_hash FROM journal_head WHERE id = 1").Scan(&head).Error; err != nil {
+			return err
+		}
+		var v casereview.ChainVerifier
+		after, started := int64(0), false // no lower bound at first: a forged event may be numbered 0 or below
+		for {
+			var rows []auditRow
+			q := db.Order("seq").Limit(1000)
+			if started {
+				q = q.Where("seq > ?", after)
+			}
+			if err := q.Find(&rows).Error; err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if !v.Next(r.domain()) {
+					res = v.Finish(head.AuditSeq, head.AuditHash)
+					return nil
+				}
+				after, started = r.Seq, true
+			}
+			if len(rows) < 1000 {
+				res = v.Finish(head.AuditSeq, head.AuditHash)
+				return nil
+			}
+		}
+	}, opts)
+	if err != nil {
 		return casereview.ChainCheck{}, translate(err)
 	}
-	var v casereview.ChainVerifier
-	after := int64(-1)
-	for {
-		var rows []auditRow
-		// Only up to the head read above: events committed since then are checked next time.
-		if err := db.Where("seq > ? AND seq <= ?", after, head.AuditSeq).Order("seq").Limit(1000).Find(&rows).Error; err != nil {
-			return casereview.ChainCheck{}, translate(err)
-		}
-		for _, r := range rows {
-			if !v.Next(r.domain()) {
-				return v.Finish(head.AuditSeq, head.AuditHash), nil
-			}
-			after = r.Seq
-		}
-		if len(rows) < 1000 {
-			return v.Finish(head.AuditSeq, head.AuditHash), nil
-		}
-	}
+	return res, nil
 }

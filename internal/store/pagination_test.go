@@ -285,10 +285,6 @@ func newWorld(t *testing.T, s *store.Store) world {
 		if i%8 == 3 {
 			spec.oversight = "open_acceptable"
 		}
-		if _, err := db.Exec(rebind(s, "UPDATE recommendations SET response_status = ?, implementation_status = ?, oversight_status = ? WHERE id = ?"),
-			spec.resp, spec.impl, spec.oversight, spec.rec.ID); err != nil {
-			t.Fatal(err)
-		}
 		w.recs = append(w.recs, spec)
 	}
 	for i, rs := range w.recs {
@@ -314,6 +310,13 @@ func newWorld(t *testing.T, s *store.Store) world {
 			}
 		}
 		w.acts = append(w.acts, as)
+	}
+	// Statuses are set by hand last: writing an action settles its recommendation's roll-ups.
+	for _, spec := range w.recs {
+		if _, err := db.Exec(rebind(s, "UPDATE recommendations SET response_status = ?, implementation_status = ?, oversight_status = ? WHERE id = ?"),
+			spec.resp, spec.impl, spec.oversight, spec.rec.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return w
 }

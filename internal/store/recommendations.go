@@ -25,6 +25,10 @@ type recommendationRow struct {
 	OversightStatus      string    `gorm:"column:oversight_status"`
 	ClosedOn             nullDate  `gorm:"column:closed_on"`
 	ClosureRationale     *string   `gorm:"column:closure_rationale"`
+	ResponseDueExplicit  bool      `gorm:"column:response_due_explicit"`
+	LastActivityOn       nullDate  `gorm:"column:last_activity_on"`
+	FollowUpOn           nullDate  `gorm:"column:follow_up_on"`
+	IssuedOn             nullDate  `gorm:"column:issued_on"`
 	Version              int       `gorm:"column:version"`
 	CreatedAt            time.Time `gorm:"column:created_at"`
 	UpdatedAt            time.Time `gorm:"column:updated_at"`
@@ -40,6 +44,7 @@ type addresseeRow struct {
 	RawText          string    `gorm:"column:raw_text"`
 	NotifiedOn       nullDate  `gorm:"column:notified_on"`
 	AcknowledgedOn   nullDate  `gorm:"column:acknowledged_on"`
+	ResponseStatus   string    `gorm:"column:response_status"`
 	Position         int       `gorm:"column:position"`
 	CreatedAt        time.Time `gorm:"column:created_at"`
 	OrganisationName string    `gorm:"column:organisation_name;->"`
@@ -64,6 +69,7 @@ func (themeAssignmentRow) TableName() string { return "theme_assignments" }
 func (r *recommendationRow) apply(d casereview.RecommendationDraft) {
 	r.ReviewID, r.Number, r.Title, r.Text = d.ReviewID, d.Number, d.Title, d.Text
 	r.Scope, r.InterventionType, r.ResponseDue = string(d.Scope), d.InterventionType, dateOf(d.ResponseDue)
+	r.ResponseDueExplicit = d.ResponseDue != nil
 }
 
 // checkRecommendation enforces the rules that need the database and resolves theme slugs to
@@ -147,10 +153,18 @@ func (s *Store) CreateRecommendation(ctx context.Context, d casereview.Recommend
 		}
 		row.apply(d)
 		row.CreatedAt, row.UpdatedAt = t.now, t.now
+		issued, err := issuedOn(t, d.ReviewID)
+		if err != nil {
+			return err
+		}
+		row.IssuedOn = nullDate{D: issued, Valid: true}
 		if err := t.db.Create(&row).Error; err != nil {
 			return err
 		}
 		if err := writeAddressees(t, row.ID, d.Addressees); err != nil {
+			return err
+		}
+		if err := settle(t, &row); err != nil {
 			return err
 		}
 		t.touch(journalRecommendation, row.ID)
@@ -168,12 +182,16 @@ func (s *Store) CreateRecommendation(ctx context.Context, d casereview.Recommend
 // auditRecommendation records an event with the recommendation as it now is, addressees and
 // themes included.
 func (s *Store) auditRecommendation(t *tx, action casereview.AuditAction, before *casereview.Recommendation, row recommendationRow) error {
+	return s.auditRecommendationAs(t, action, before, row)
+}
+
+func (s *Store) auditRecommendationAs(t *tx, action casereview.AuditAction, before *casereview.Recommendation, row recommendationRow) error {
 	var b, a any
 	if before != nil {
 		b = *before
 	}
 	if action != casereview.AuditRecommendationDeleted {
-		after, err := s.recommendations(t.db, []recommendationRow{row})
+		after, err := s.recommendations(t.db, []recommendationRow{row}, casereview.DateOf(t.now))
 		if err != nil {
 			return err
 		}
@@ -207,6 +225,13 @@ func writeAddressees(t *tx, rec string, want []casereview.AddresseeDraft) error 
 			return casereview.Conflict("an addressee that owns actions cannot be removed", casereview.FieldError{Field: "addressees",
 				Code: "owns_actions", Message: fmt.Sprintf("organisation %s owns %d action(s) on this recommendation; reassign or delete them first", h.OrganisationID, n)})
 		}
+		if err := t.db.Table("responses").Where("recommendation_id = ? AND organisation_id = ?", rec, h.OrganisationID).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return casereview.Conflict("an addressee that has responded cannot be removed", casereview.FieldError{Field: "addressees",
+				Code: "has_responses", Message: fmt.Sprintf("organisation %s has responded to this recommendation; its response is part of the record", h.OrganisationID)})
+		}
 		if err := t.db.Where("recommendation_id = ? AND organisation_id = ?", rec, h.OrganisationID).Delete(&addresseeRow{}).Error; err != nil {
 			return err
 		}
@@ -217,9 +242,10 @@ func writeAddressees(t *tx, rec string, want []casereview.AddresseeDraft) error 
 	}
 	for i, a := range want {
 		row := addresseeRow{RecommendationID: rec, OrganisationID: a.OrganisationID, Role: string(a.Role), RawText: a.RawText,
-			NotifiedOn: dateOf(a.NotifiedOn), AcknowledgedOn: dateOf(a.AcknowledgedOn), Position: i, CreatedAt: t.now}
+			NotifiedOn: dateOf(a.NotifiedOn), AcknowledgedOn: dateOf(a.AcknowledgedOn), Position: i, CreatedAt: t.now,
+			ResponseStatus: string(casereview.ResponseAwaiting)}
 		if h, ok := existing[a.OrganisationID]; ok {
-			row.CreatedAt = h.CreatedAt
+			row.CreatedAt, row.ResponseStatus = h.CreatedAt, h.ResponseStatus
 			if err := t.db.Omit("organisation_name").Save(&row).Error; err != nil {
 				return err
 			}
@@ -270,7 +296,10 @@ func (s *Store) GetRecommendation(ctx context.Context, id string) (casereview.Re
 		Select("recommendations.*").Where("recommendations.id = ?", id).Take(&row).Error; err != nil {
 		return casereview.Recommendation{}, notFoundAs(err, "recommendation")
 	}
-	out, err := s.recommendations(db, []recommendationRow{row})
+	out, err := s.recommendations(db, []recommendationRow{row}, s.asOf(ctx))
+	if err == nil {
+		err = hideLinks(ctx, db, out)
+	}
 	if err != nil {
 		return casereview.Recommendation{}, err
 	}
@@ -278,7 +307,7 @@ func (s *Store) GetRecommendation(ctx context.Context, id string) (casereview.Re
 }
 
 // recommendations loads the addressees and themes of rows in two queries, whatever the page size.
-func (s *Store) recommendations(db *gorm.DB, rows []recommendationRow) ([]casereview.Recommendation, error) {
+func (s *Store) recommendations(db *gorm.DB, rows []recommendationRow, asOf casereview.Date) ([]casereview.Recommendation, error) {
 	out := make([]casereview.Recommendation, len(rows))
 	if len(rows) == 0 {
 		return out, nil
@@ -303,20 +332,38 @@ func (s *Store) recommendations(db *gorm.DB, rows []recommendationRow) ([]casere
 	for _, a := range as {
 		addressees[a.RecommendationID] = append(addressees[a.RecommendationID], casereview.Addressee{OrganisationID: a.OrganisationID,
 			OrganisationName: a.OrganisationName, Role: casereview.AddresseeRole(a.Role), RawText: a.RawText,
-			NotifiedOn: a.NotifiedOn.ptr(), AcknowledgedOn: a.AcknowledgedOn.ptr()})
+			NotifiedOn: a.NotifiedOn.ptr(), AcknowledgedOn: a.AcknowledgedOn.ptr(), ResponseStatus: casereview.ResponseStatus(a.ResponseStatus)})
 	}
 	themes := map[string][]casereview.ThemeAssignment{}
 	for _, t := range ts {
 		themes[t.RecommendationID] = append(themes[t.RecommendationID], casereview.ThemeAssignment{Code: t.ThemeCode, Slug: t.Slug,
 			Label: t.Label, Group: t.GroupCode, Primary: t.IsPrimary, Source: casereview.ThemeSource(t.Source)})
 	}
+	links, err := loadLinks(db, ids)
+	if err != nil {
+		return nil, err
+	}
+	actions, err := loadActionDates(db, ids)
+	if err != nil {
+		return nil, err
+	}
 	for i, r := range rows {
-		out[i] = casereview.Recommendation{ID: r.ID, ReviewID: r.ReviewID, Number: r.Number, Title: r.Title, Text: r.Text,
+		x := casereview.Recommendation{ID: r.ID, ReviewID: r.ReviewID, Number: r.Number, Title: r.Title, Text: r.Text,
 			Scope: casereview.Scope(r.Scope), InterventionType: r.InterventionType, ResponseDue: r.ResponseDue.ptr(),
-			ResponseStatus: casereview.ResponseStatus(r.ResponseStatus), ImplementationStatus: casereview.ImplementationStatus(r.ImplementationStatus),
-			OversightStatus: casereview.OversightStatus(r.OversightStatus), ClosedOn: r.ClosedOn.ptr(),
+			ResponseDueExplicit: r.ResponseDueExplicit,
+			ResponseStatus:      casereview.ResponseStatus(r.ResponseStatus), ImplementationStatus: casereview.ImplementationStatus(r.ImplementationStatus),
+			OversightStatus: casereview.OversightStatus(r.OversightStatus), ClosedOn: r.ClosedOn.ptr(), ClosureRationale: deref(r.ClosureRationale),
+			FollowUpOn: r.FollowUpOn.ptr(), LastActivityOn: r.LastActivityOn.ptr(), IssuedOn: r.IssuedOn.D,
 			Addressees: append([]casereview.Addressee{}, addressees[r.ID]...), Themes: append([]casereview.ThemeAssignment{}, themes[r.ID]...),
+			Links:   append([]casereview.Link{}, links[r.ID]...),
 			Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		x.Flags = casereview.ComputeFlags(casereview.FlagInput{Response: x.ResponseStatus, Oversight: x.OversightStatus,
+			ResponseDue: x.ResponseDue, IssuedOn: x.IssuedOn, LastActivityOn: x.LastActivityOn, FollowUpOn: x.FollowUpOn,
+			Actions: actions[r.ID]}, asOf)
+		if x.Flags == nil {
+			x.Flags = []casereview.Flag{}
+		}
+		out[i] = x
 	}
 	return out, nil
 }
@@ -330,6 +377,7 @@ func (s *Store) ListRecommendations(ctx context.Context, f casereview.Recommenda
 	if err := knownReviewType(db, "review_type", f.ReviewType); err != nil {
 		return empty, err
 	}
+	asOf := s.asOf(ctx)
 	themeCode := ""
 	if f.Theme != "" {
 		db.Table("themes").Where("code = ? OR slug = ?", strings.ToUpper(f.Theme), strings.ToLower(f.Theme)).Limit(1).Pluck("code", &themeCode)
@@ -370,13 +418,28 @@ func (s *Store) ListRecommendations(ctx context.Context, f casereview.Recommenda
 		if f.DueTo != nil {
 			q = q.Where("recommendations.response_due <= ?", dateOf(f.DueTo))
 		}
+		if f.Sector != "" {
+			q = q.Where("EXISTS (?)", db.Table("addressees a").Select("1").Joins("JOIN organisations o ON o.id = a.organisation_id").
+				Where("a.recommendation_id = recommendations.id AND o.sector = ?", f.Sector))
+		}
+		if len(f.OrganisationIDs) > 0 {
+			q = q.Where("EXISTS (?) OR EXISTS (?)",
+				db.Table("addressees a").Select("1").Where("a.recommendation_id = recommendations.id AND a.organisation_id IN ?", f.OrganisationIDs),
+				db.Table("actions a").Select("1").Where("a.recommendation_id = recommendations.id AND a.organisation_id IN ?", f.OrganisationIDs))
+		}
+		if f.Flag != "" {
+			q = flagWhere(q, f.Flag, asOf)
+		}
 		return q
 	}
 	rows, total, next, err := listPage[recommendationRow](query, "recommendations", "recommendations.*", page)
 	if err != nil {
 		return empty, err
 	}
-	items, err := s.recommendations(db, rows)
+	items, err := s.recommendations(db, rows, s.asOf(ctx))
+	if err == nil {
+		err = hideLinks(ctx, db, items)
+	}
 	return casereview.Page[casereview.Recommendation]{Items: items, Total: total, NextCursor: next}, err
 }
 
@@ -394,7 +457,7 @@ func (s *Store) UpdateRecommendation(ctx context.Context, id string, version int
 		if err := checkRecommendation(t, row.ID, &d); err != nil {
 			return err
 		}
-		prev, err := s.recommendations(t.db, []recommendationRow{row})
+		prev, err := s.recommendations(t.db, []recommendationRow{row}, casereview.DateOf(t.now))
 		if err != nil {
 			return err
 		}
@@ -405,6 +468,9 @@ func (s *Store) UpdateRecommendation(ctx context.Context, id string, version int
 			return err
 		}
 		if err := writeAddressees(t, row.ID, d.Addressees); err != nil {
+			return err
+		}
+		if err := settle(t, &row); err != nil {
 			return err
 		}
 		t.touch(journalRecommendation, row.ID)
@@ -434,7 +500,7 @@ func (s *Store) DeleteRecommendation(ctx context.Context, id string, version int
 			return casereview.Conflict("the recommendation has actions; delete them first")
 		}
 		t.touch(journalRecommendation, row.ID)
-		prev, err := s.recommendations(t.db, []recommendationRow{row})
+		prev, err := s.recommendations(t.db, []recommendationRow{row}, casereview.DateOf(t.now))
 		if err != nil {
 			return err
 		}

@@ -216,7 +216,18 @@ func (s *Store) UpdateReview(ctx context.Context, id string, version int, d case
 		row.UpdatedAt = t.now
 		t.touch(journalReview, row.ID)
 		t.audit(casereview.AuditReviewUpdated, "review", row.ID, before, row.domain())
-		return t.db.Omit("recommendation_count").Save(&row).Error
+		if err := t.db.Omit("recommendation_count").Save(&row).Error; err != nil {
+			return err
+		}
+		// A recommendation counts as issued when its review is published.
+		if before.PublishedOn != nil != row.PublishedOn.Valid || (row.PublishedOn.Valid && before.PublishedOn.String() != row.PublishedOn.D.String()) {
+			issued := nullDate{D: casereview.DateOf(t.now), Valid: true}
+			if row.PublishedOn.Valid {
+				issued = row.PublishedOn
+			}
+			return t.db.Model(&recommendationRow{}).Where("review_id = ?", row.ID).Update("issued_on", issued).Error
+		}
+		return nil
 	})
 	if err != nil {
 		return casereview.Review{}, err

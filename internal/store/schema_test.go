@@ -45,8 +45,8 @@ func TestSchemaRefusesBadRows(t *testing.T) {
 		}
 		recommendation := func(reviewID, number, text, scope, itype, resp, oversight string, version int) (string, []any) {
 			return `INSERT INTO recommendations (id, review_id, number, title, text, scope, intervention_type, response_status,
-				implementation_status, oversight_status, version, created_at, updated_at)
-				VALUES (?, ?, ?, '', ?, ?, ?, ?, 'not_started', ?, ?, ` + ts + `, ` + ts + `)`,
+				implementation_status, oversight_status, version, created_at, updated_at, issued_on)
+				VALUES (?, ?, ?, '', ?, ?, ?, ?, 'not_started', ?, ?, ` + ts + `, ` + ts + `, '2026-03-02')`,
 				[]any{id(), reviewID, number, text, scope, itype, resp, oversight, version}
 		}
 		action := func(recID, orgID, status string) (string, []any) {

@@ -1,0 +1,360 @@
+package api_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/casereview/casereview/internal/apitest"
+	"github.com/casereview/casereview/internal/auth"
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
+)
+
+// The world the permission matrix runs in (DESIGN §1, §7, §9): two partnerships, two
+// organisations, four reviews (P1 restricted, shared and public; P2 restricted), each with one
+// recommendation addressed to both organisations and one action owned by each, and a user per
+// role signed in with an API token. Everything is set up as the system, through the store of a
+// server whose callers without credentials are anonymous, as in a deployment.
+
+// The roles of the matrix. Anonymous sends no credentials.
+const (
+	pmAnon      = "anonymous"
+	pmAdmin     = "admin"
+	pmOversight = "oversight"
+	pmPanel     = "panel-P1"
+	pmEditor    = "editor-O1"
+	pmViewer    = "viewer"
+)
+
+var pmRoles = []string{pmAnon, pmAdmin, pmOversight, pmPanel, pmEditor, pmViewer}
+
+// pmPassword is every matrix user's password. Hashing costs tens of milliseconds, so it is
+// hashed once per test binary and the hash reused for every user.
+const pmPassword = "granite heron velvet compass"
+
+var (
+	pmHashMu sync.Mutex
+	pmHash   string
+)
+
+func pmPasswordHash(t *testing.T, s *apitest.Server) string {
+	t.Helper()
+	pmHashMu.Lock()
+	defer pmHashMu.Unlock()
+	if pmHash == "" {
+		h, err := s.App.Auth().NewPasswordHash(pmPassword)
+		if err != nil {
+			t.Fatalf("hash password: %v", err)
+		}
+		pmHash = h
+	}
+	return pmHash
+}
+
+// pmReview is one fixture review with its recommendation and the actions of O1 and O2.
+type pmReview struct {
+	key         string // "P1-restricted"…
+	partnership string // "P1" or "P2"
+	vis         casereview.Visibility
+	id, rec     string
+	actions     map[string]string // "O1", "O2" -> action id
+}
+
+// pmReviewConfigs are the fixture reviews, in the order rows are generated.
+var pmReviewConfigs = []struct {
+	key, partnership string
+	vis              casereview.Visibility
+}{
+	{"P1-restricted", "P1", casereview.VisibilityRestricted},
+	{"P1-shared", "P1", casereview.VisibilityShared},
+	{"P1-public", "P1", casereview.VisibilityPublic},
+	{"P2-restricted", "P2", casereview.VisibilityRestricted},
+}
+
+type pmWorld struct {
+	s       *apitest.Server
+	st      *store.Store
+	ctx     context.Context // the system
+	p, o    map[string]string
+	reviews []*pmReview
+	byKey   map[string]*pmReview
+	users   map[string]casereview.User // by role, plus "bystander"
+	tokens  map[string]string          // bearer token by role
+	files   map[string]string          // an uploaded file's evidence id by review key, made on first use
+	seq     int
+}
+
+func pmStart(t *testing.T, dialect string) *pmWorld {
+	t.Helper()
+	s := apitest.Start(t, dialect, apitest.Options{Anonymous: true})
+	w := &pmWorld{s: s, st: s.App.Store(), ctx: casereview.WithActor(context.Background(), casereview.System),
+		p: map[string]string{}, o: map[string]string{}, byKey: map[string]*pmReview{},
+		users: map[string]casereview.User{}, tokens: map[string]string{}, files: map[string]string{}}
+	for _, k := range []string{"P1", "P2"} {
+		p, err := w.st.CreatePartnership(w.ctx, casereview.PartnershipDraft{Name: "Matrix partnership " + k, Kind: "community_safety_partnership"})
+		pmOK(t, err, "create partnership")
+		w.p[k] = p.ID
+	}
+	for k, sector := range map[string]casereview.Sector{"O1": "police", "O2": "nhs_trust"} {
+		o, err := w.st.CreateOrganisation(w.ctx, casereview.OrganisationDraft{Name: "Matrix organisation " + k, Sector: sector})
+		pmOK(t, err, "create organisation")
+		w.o[k] = o.ID
+	}
+	for _, c := range pmReviewConfigs {
+		r := &pmReview{key: c.key, partnership: c.partnership, vis: c.vis, actions: map[string]string{}}
+		r.id = w.freshReview(t, c.partnership, c.vis)
+		r.rec = w.freshRecommendation(t, r.id)
+		for _, org := range []string{"O1", "O2"} {
+			r.actions[org] = w.freshAction(t, r.rec, org)
+		}
+		w.reviews = append(w.reviews, r)
+		w.byKey[c.key] = r
+	}
+	memberships := map[string]casereview.MembershipDraft{
+		pmAdmin:     {Role: casereview.RoleAdmin},
+		pmOversight: {Role: casereview.RoleOversight},
+		pmPanel:     {Role: casereview.RolePanel, PartnershipID: w.p["P1"]},
+		pmEditor:    {Role: casereview.RoleAgencyEditor, OrganisationID: w.o["O1"]},
+		pmViewer:    {Role: casereview.RoleViewer},
+		"bystander": {Role: casereview.RoleViewer},
+	}
+	hash := pmPasswordHash(t, s)
+	for role, m := range memberships {
+		u, err := w.st.CreateUser(w.ctx, casereview.UserDraft{Email: strings.ToLower(role) + "@matrix.example.org",
+			DisplayName: "Matrix " + role}, hash)
+		pmOK(t, err, "create user "+role)
+		u, err = w.st.AddMembership(w.ctx, u.ID, m)
+		pmOK(t, err, "add membership to "+role)
+		w.users[role] = u
+		if role != "bystander" {
+			tok, _ := w.freshToken(t, role)
+			w.tokens[role] = tok
+		}
+	}
+	return w
+}
+
+func pmOK(t *testing.T, err error, what string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func (w *pmWorld) next() int { w.seq++; return w.seq }
+
+// Fresh records, made as the system, for rows whose act would otherwise change the world.
+
+func (w *pmWorld) freshPartnership(t *testing.T) string {
+	p, err := w.st.CreatePartnership(w.ctx, casereview.PartnershipDraft{Name: fmt.Sprintf("Fresh partnership %d", w.next()), Kind: "other"})
+	pmOK(t, err, "create fresh partnership")
+	return p.ID
+}
+
+func (w *pmWorld) freshOrganisation(t *testing.T) string {
+	o, err := w.st.CreateOrganisation(w.ctx, casereview.OrganisationDraft{Name: fmt.Sprintf("Fresh organisation %d", w.next()), Sector: "other"})
+	pmOK(t, err, "create fresh organisation")
+	return o.ID
+}
+
+func (w *pmWorld) freshReview(t *testing.T, partnership string, vis casereview.Visibility) string {
+	n := w.next()
+	d := casereview.ReviewDraft{Type: "DHR", PartnershipID: w.p[partnership], Reference: fmt.Sprintf("MX-%s-%d", partnership, n),
+		Title: fmt.Sprintf("Adult %d", n), Status: casereview.ReviewCommissioned, Visibility: vis}
+	if vis == casereview.VisibilityPublic {
+		published := casereview.MustDate("2025-06-01")
+		d.Status, d.PublishedOn = casereview.ReviewPublished, &published
+	}
+	r, err := w.st.CreateReview(w.ctx, d)
+	pmOK(t, err, "create review")
+	return r.ID
+}
+
+func (w *pmWorld) freshRecommendation(t *testing.T, reviewID string) string {
+	return w.freshRecommendationTo(t, reviewID, "O1", "O2")
+}
+
+// freshRecommendationTo returns a new recommendation of the review addressed to orgs alone, each
+// as lead.
+func (w *pmWorld) freshRecommendationTo(t *testing.T, reviewID string, orgs ...string) string {
+	var as []casereview.AddresseeDraft
+	for _, org := range orgs {
+		as = append(as, casereview.AddresseeDraft{OrganisationID: w.o[org], Role: casereview.RoleLead})
+	}
+	r, err := w.st.CreateRecommendation(w.ctx, casereview.RecommendationDraft{ReviewID: reviewID, Number: strconv.Itoa(w.next()),
+		Title: "Referral pathway", Text: "Review the referral pathway between the agencies.", Scope: "local", Addressees: as})
+	pmOK(t, err, "create recommendation")
+	return r.ID
+}
+
+func (w *pmWorld) freshAction(t *testing.T, recID, org string) string {
+	a, err := w.st.CreateAction(w.ctx, casereview.ActionDraft{RecommendationID: recID, OrganisationID: w.o[org],
+		Description: "Action owned by " + org, Owner: "Safeguarding lead"})
+	pmOK(t, err, "create action")
+	return a.ID
+}
+
+// pmEvidenceFile is the document the matrix uploads as evidence.
+var pmEvidenceFile = []byte("Minutes of the multi-agency safeguarding meeting.\n")
+
+// freshEvidence attaches a new uploaded file, awaiting review, to the action.
+func (w *pmWorld) freshEvidence(t *testing.T, actionID string) string {
+	e, err := w.st.AddEvidence(w.ctx, actionID, casereview.EvidenceDraft{Title: fmt.Sprintf("Minutes %d", w.next()),
+		EvidenceType: "minutes", Filename: "minutes.txt", Content: pmEvidenceFile})
+	pmOK(t, err, "add evidence")
+	return e.ID
+}
+
+// freshVerifiedEvidence is freshEvidence already verified, so that a further review conflicts.
+func (w *pmWorld) freshVerifiedEvidence(t *testing.T, actionID string) string {
+	id := w.freshEvidence(t, actionID)
+	_, err := w.st.ReviewEvidence(w.ctx, id, casereview.EvidenceVerified, "")
+	pmOK(t, err, "verify evidence")
+	return id
+}
+
+// fileOf returns the uploaded file of review r's O1 action, attached on first use, so that the
+// world as the lists see it holds no evidence.
+func (w *pmWorld) fileOf(t *testing.T, r *pmReview) string {
+	if w.files[r.key] == "" {
+		w.files[r.key] = w.freshEvidence(t, r.actions["O1"])
+	}
+	return w.files[r.key]
+}
+
+// freshLink links two recommendations ("from similar_to to") and returns the link's id.
+func (w *pmWorld) freshLink(t *testing.T, from, to string) string {
+	l, err := w.st.AddLink(w.ctx, from, casereview.LinkDraft{Type: "similar_to", TargetID: to, Note: "Made by the matrix"})
+	pmOK(t, err, "add link")
+	return l.ID
+}
+
+// freshClaim returns a new action of org, with evidence and an outcome, claimed as implemented
+// and awaiting oversight's verification.
+func (w *pmWorld) freshClaim(t *testing.T, recID, org string) string {
+	outcome := "Training delivered to every duty officer"
+	a, err := w.st.CreateAction(w.ctx, casereview.ActionDraft{RecommendationID: recID, OrganisationID: w.o[org],
+		Description: "Action claimed by " + org, Owner: "Safeguarding lead", Outcome: &outcome})
+	pmOK(t, err, "create action")
+	w.freshEvidence(t, a.ID)
+	for _, s := range []casereview.ImplementationStatus{casereview.ImplInProgress, casereview.ImplPending} {
+		a, err = w.st.ProgressAction(w.ctx, a.ID, a.Version, casereview.ActionProgress{Status: s, Narrative: "Moved on by the matrix"})
+		pmOK(t, err, "move action to "+string(s))
+	}
+	return a.ID
+}
+
+// freshOverdue returns a new recommendation of the review, addressed to O1 alone, whose response
+// and O1-owned action are both overdue as of pmWorkAsOf.
+func (w *pmWorld) freshOverdue(t *testing.T, reviewID string) string {
+	notified, target := casereview.MustDate("2026-01-05"), casereview.MustDate("2026-02-01")
+	r, err := w.st.CreateRecommendation(w.ctx, casereview.RecommendationDraft{ReviewID: reviewID, Number: strconv.Itoa(w.next()),
+		Title: "Overdue pathway", Text: "Agencies should agree a referral pathway.", Scope: "local",
+		Addressees: []casereview.AddresseeDraft{{OrganisationID: w.o["O1"], Role: casereview.RoleLead, NotifiedOn: &notified}}})
+	pmOK(t, err, "create overdue recommendation")
+	a, err := w.st.CreateAction(w.ctx, casereview.ActionDraft{RecommendationID: r.ID, OrganisationID: w.o["O1"],
+		Description: "Overdue action", Owner: "Safeguarding lead", TargetDate: &target})
+	pmOK(t, err, "create overdue action")
+	w.freshEvidence(t, a.ID)
+	return r.ID
+}
+
+// freshUser returns a new user with one viewer membership, and that membership's id.
+func (w *pmWorld) freshUser(t *testing.T) (string, string) {
+	u, err := w.st.CreateUser(w.ctx, casereview.UserDraft{Email: fmt.Sprintf("fresh%d@matrix.example.org", w.next()), DisplayName: "Fresh user"}, "")
+	pmOK(t, err, "create fresh user")
+	u, err = w.st.AddMembership(w.ctx, u.ID, casereview.MembershipDraft{Role: casereview.RoleViewer, PartnershipID: w.p["P2"]})
+	pmOK(t, err, "add fresh membership")
+	return u.ID, u.Memberships[0].ID
+}
+
+// freshToken makes an API token for the user of role and returns the secret and its id.
+func (w *pmWorld) freshToken(t *testing.T, role string) (string, string) {
+	u := w.users[role]
+	secret, tok, err := w.s.App.Auth().CreateToken(context.Background(),
+		auth.Identity{Actor: u.Actor(), User: u, MFAState: auth.MFANotRequired}, fmt.Sprintf("matrix %d", w.next()), nil)
+	pmOK(t, err, "create token for "+role)
+	return secret, tok.ID
+}
+
+// pmTag is the ETag of version v.
+func pmTag(v int) string { return `"` + strconv.Itoa(v) + `"` }
+
+// Current versions, read as the system, for If-Match.
+
+func (w *pmWorld) reviewTag(t *testing.T, id string) (string, casereview.Review) {
+	r, err := w.st.GetReview(w.ctx, id)
+	pmOK(t, err, "get review")
+	return pmTag(r.Version), r
+}
+
+func (w *pmWorld) recommendationTag(t *testing.T, id string) (string, casereview.Recommendation) {
+	r, err := w.st.GetRecommendation(w.ctx, id)
+	pmOK(t, err, "get recommendation")
+	return pmTag(r.Version), r
+}
+
+func (w *pmWorld) actionTag(t *testing.T, id string) (string, casereview.Action) {
+	a, err := w.st.GetAction(w.ctx, id)
+	pmOK(t, err, "get action")
+	return pmTag(a.Version), a
+}
+
+// send makes a request as role: with its API token, or with no credentials when anonymous.
+func (w *pmWorld) send(role, method, path string, body any, ifMatch string) apitest.Response {
+	var h []string
+	if tok := w.tokens[role]; tok != "" {
+		h = append(h, "Authorization", "Bearer "+tok)
+	}
+	if ifMatch != "" {
+		h = append(h, "If-Match", ifMatch)
+	}
+	if body == nil && method == http.MethodPost {
+		// The server insists on a JSON content type for every POST, even one without a body.
+		h = append(h, "Content-Type", "application/json")
+	}
+	return w.s.Do(method, path, body, h...)
+}
+
+// list returns the ids and the total of a list endpoint as role.
+func (w *pmWorld) list(t *testing.T, role, path string) ([]string, int64) {
+	t.Helper()
+	r := w.send(role, "GET", path, nil, "")
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET %s as %s: status %d: %s", path, role, r.Status, r.Body)
+	}
+	var page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+		Total int64 `json:"total"`
+	}
+	if err := json.Unmarshal(r.Body, &page); err != nil {
+		t.Fatalf("GET %s: %v: %s", path, err, r.Body)
+	}
+	ids := make([]string, len(page.Items))
+	for i, it := range page.Items {
+		ids[i] = it.ID
+	}
+	sort.Strings(ids)
+	return ids, page.Total
+}
+
+// pmDetail returns the detail of a problem response.
+func pmDetail(t *testing.T, r apitest.Response) string {
+	t.Helper()
+	var p struct {
+		Detail string `json:"detail"`
+	}
+	if err := json.Unmarshal(r.Body, &p); err != nil {
+		t.Fatalf("not a problem: %s", r.Body)
+	}
+	return p.Detail
+}
