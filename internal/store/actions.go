@@ -51,7 +51,26 @@ func checkAction(t *tx, d casereview.ActionDraft) error {
 		return casereview.Invalid("organisation_id", "not_addressee",
 			"organisation %s is not an addressee of this recommendation; add it as an addressee first", d.OrganisationID)
 	}
-	return nil
+	// Dates in an impossible order: a target before the review was published (when the
+	// recommendation was issued), or a completion before the review was even commissioned.
+	var dates []struct {
+		PublishedOn    nullDate `gorm:"column:published_on"`
+		CommissionedOn nullDate `gorm:"column:commissioned_on"`
+	}
+	if err := t.db.Table("recommendations").Select("reviews.published_on, reviews.commissioned_on").
+		Joins("JOIN reviews ON reviews.id = recommendations.review_id").Where("recommendations.id = ?", d.RecommendationID).Find(&dates).Error; err != nil {
+		return err
+	}
+	var p casereview.Problems
+	if len(dates) == 1 {
+		if d.TargetDate != nil && dates[0].PublishedOn.Valid && d.TargetDate.Before(dates[0].PublishedOn.D) {
+			p.Add("target_date", casereview.FieldOrder, "target_date (%s) is before the recommendation was issued (%s)", d.TargetDate, dates[0].PublishedOn.D)
+		}
+		if d.CompletionDate != nil && dates[0].CommissionedOn.Valid && d.CompletionDate.Before(dates[0].CommissionedOn.D) {
+			p.Add("completion_date", casereview.FieldOrder, "completion_date (%s) is before the review was commissioned (%s)", d.CompletionDate, dates[0].CommissionedOn.D)
+		}
+	}
+	return p.Err()
 }
 
 func (s *Store) CreateAction(ctx context.Context, d casereview.ActionDraft) (casereview.Action, error) {
