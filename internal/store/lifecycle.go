@@ -281,7 +281,10 @@ func (s *Store) Assess(ctx context.Context, recommendationID string, version int
 			OldStatus: rec.OversightStatus, NewStatus: string(d.Classification), Narrative: d.Rationale}); err != nil {
 			return err
 		}
-		if err := t.db.Where("id = ?", rec.ID).Take(&rec).Error; err != nil {
+		// Reload into a zeroed row: GORM leaves a field as it was when its column is NULL, so
+		// reading over rec would keep the closed_on and follow_up_on a reopening just cleared.
+		rec = recommendationRow{}
+		if err := t.db.Where("id = ?", id).Take(&rec).Error; err != nil {
 			return err
 		}
 		t.touch(journalRecommendation, rec.ID)
