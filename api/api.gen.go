@@ -362,6 +362,27 @@ func (e Visibility) Valid() bool {
 	}
 }
 
+// Defines values for SearchRecommendationsParamsSort.
+const (
+	Newest    SearchRecommendationsParamsSort = "newest"
+	Oldest    SearchRecommendationsParamsSort = "oldest"
+	Relevance SearchRecommendationsParamsSort = "relevance"
+)
+
+// Valid indicates whether the value is a known member of the SearchRecommendationsParamsSort enum.
+func (e SearchRecommendationsParamsSort) Valid() bool {
+	switch e {
+	case Newest:
+		return true
+	case Oldest:
+		return true
+	case Relevance:
+		return true
+	default:
+		return false
+	}
+}
+
 // Action defines model for Action.
 type Action struct {
 	CompletionDate       nullable.Nullable[string] `json:"completion_date,omitempty"`
@@ -572,6 +593,19 @@ type EvidenceReview struct {
 
 // EvidenceReviewDecision defines model for EvidenceReview.Decision.
 type EvidenceReviewDecision string
+
+// Facet defines model for Facet.
+type Facet struct {
+	Name   string       `json:"name"`
+	Values []FacetValue `json:"values"`
+}
+
+// FacetValue defines model for FacetValue.
+type FacetValue struct {
+	Count int    `json:"count"`
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
 
 // FieldError defines model for FieldError.
 type FieldError struct {
@@ -961,6 +995,26 @@ type ReviewUpdate struct {
 // Scope defines model for Scope.
 type Scope string
 
+// SearchHit defines model for SearchHit.
+type SearchHit struct {
+	// Highlights Snippets per field (text, title), HTML-escaped except the <mark> around matches
+	Highlights     map[string][]string `json:"highlights"`
+	Recommendation Recommendation      `json:"recommendation"`
+	Score          float32             `json:"score"`
+}
+
+// SearchResult defines model for SearchResult.
+type SearchResult struct {
+	Facets     []Facet                   `json:"facets"`
+	Items      []SearchHit               `json:"items"`
+	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
+
+	// Query The query as understood
+	Query  string  `json:"query"`
+	TookMs float32 `json:"took_ms"`
+	Total  int64   `json:"total"`
+}
+
 // Sector defines model for Sector.
 type Sector string
 
@@ -1338,6 +1392,42 @@ type UpdateReviewParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// SearchRecommendationsParams defines parameters for SearchRecommendations.
+type SearchRecommendationsParams struct {
+	// Q The query; empty matches everything
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes (OR)
+	Theme      *[]string `form:"theme,omitempty" json:"theme,omitempty"`
+	ThemeGroup *[]string `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+	Type       *[]string `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Organisation ids
+	Organisation   *[]string `form:"organisation,omitempty" json:"organisation,omitempty"`
+	Sector         *[]string `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *[]string `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *[]string `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *[]string `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *[]string `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *[]string `form:"oversight,omitempty" json:"oversight,omitempty"`
+	Year           *[]string `form:"year,omitempty" json:"year,omitempty"`
+	Partnership    *[]string `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Facets Comma-separated facet names (default all); none for no facets
+	Facets *string                          `form:"facets,omitempty" json:"facets,omitempty"`
+	Sort   *SearchRecommendationsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+
+	// Limit Page size, 1 to 200 (default 50).
+	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SearchRecommendationsParamsSort defines parameters for SearchRecommendations.
+type SearchRecommendationsParamsSort string
+
 // ListThemesParams defines parameters for ListThemes.
 type ListThemesParams struct {
 	// Group A, B or C
@@ -1609,6 +1699,9 @@ type ServerInterface interface {
 
 	// (PATCH /api/v1/reviews/{id})
 	UpdateReview(c *gin.Context, id ID, params UpdateReviewParams)
+	// SearchRecommendations Search recommendations across every review type
+	// (GET /api/v1/search)
+	SearchRecommendations(c *gin.Context, params SearchRecommendationsParams)
 	// ListThemes The theme taxonomy
 	// (GET /api/v1/themes)
 	ListThemes(c *gin.Context, params ListThemesParams)
@@ -3514,6 +3607,169 @@ func (siw *ServerInterfaceWrapper) UpdateReview(c *gin.Context) {
 	siw.Handler.UpdateReview(c, id, params)
 }
 
+// SearchRecommendations operation middleware
+func (siw *ServerInterfaceWrapper) SearchRecommendations(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SearchRecommendationsParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "facets" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "facets", c.Request.URL.Query(), &params.Facets, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter facets: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sort" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sort", c.Request.URL.Query(), &params.Sort, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sort: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", c.Request.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter cursor: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SearchRecommendations(c, params)
+}
+
 // ListThemes operation middleware
 func (siw *ServerInterfaceWrapper) ListThemes(c *gin.Context) {
 
@@ -3916,6 +4172,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/evidence/:id/content", wrapper.GetEvidenceContent)
 	router.POST(options.BaseURL+"/api/v1/evidence/:id/review", wrapper.ReviewEvidence)
 	router.GET(options.BaseURL+"/api/v1/work", wrapper.GetWork)
+	router.GET(options.BaseURL+"/api/v1/search", wrapper.SearchRecommendations)
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
@@ -7353,6 +7610,72 @@ func (response UpdateReview428ApplicationProblemPlusJSONResponse) VisitUpdateRev
 	return err
 }
 
+type SearchRecommendationsRequestObject struct {
+	Params SearchRecommendationsParams
+}
+
+type SearchRecommendationsResponseObject interface {
+	VisitSearchRecommendationsResponse(w http.ResponseWriter) error
+}
+
+type SearchRecommendations200JSONResponse SearchResult
+
+func (response SearchRecommendations200JSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchRecommendations400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SearchRecommendations400ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchRecommendations422ApplicationProblemPlusJSONResponse Problem
+
+func (response SearchRecommendations422ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchRecommendations503ApplicationProblemPlusJSONResponse Problem
+
+func (response SearchRecommendations503ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListThemesRequestObject struct {
 	Params ListThemesParams
 }
@@ -8205,6 +8528,9 @@ type StrictServerInterface interface {
 
 	// (PATCH /api/v1/reviews/{id})
 	UpdateReview(ctx context.Context, request UpdateReviewRequestObject) (UpdateReviewResponseObject, error)
+	// SearchRecommendations Search recommendations across every review type
+	// (GET /api/v1/search)
+	SearchRecommendations(ctx context.Context, request SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error)
 	// ListThemes The theme taxonomy
 	// (GET /api/v1/themes)
 	ListThemes(ctx context.Context, request ListThemesRequestObject) (ListThemesResponseObject, error)
@@ -10067,6 +10393,32 @@ func (sh *strictHandler) UpdateReview(ctx *gin.Context, id ID, params UpdateRevi
 	}
 }
 
+// SearchRecommendations operation middleware
+func (sh *strictHandler) SearchRecommendations(ctx *gin.Context, params SearchRecommendationsParams) {
+	var request SearchRecommendationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SearchRecommendations(ctx, request.(SearchRecommendationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SearchRecommendations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SearchRecommendationsResponseObject); ok {
+		if err := validResponse.VisitSearchRecommendationsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListThemes operation middleware
 func (sh *strictHandler) ListThemes(ctx *gin.Context, params ListThemesParams) {
 	var request ListThemesRequestObject
@@ -10408,155 +10760,169 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3pctw21uiroPreKst1aUle8t0v0i+N4nzjmTj2lZRkqmJXC02e7saIBBgAVLvjctU8zTzYPMktAFxA",
-	"NsCtFykz/pPIbBLLwdlxls+TkCUpo0ClmJx9niwBR8D1n69v8EL9PwIRcpJKwujkbHKzBMQhZDx6ItA9",
-	"cEEYPZ4EExEuIcHqfblOYXI2EZITuph8+RJMfmAhNp83R/tlCRyQXAKisMrHRTG5B9E+5pdgkmKOE5D5",
-	"Yi/Eu/nm8JcsSTMJKAJO7iFC8xgvBMICsTmSSyJQhCWgowjmOIslkizC66dqZqK+/i0Dvp4EE4oTNTkW",
-	"UzavrWrOeILl5GyihpkEjp1fZlww7obiLYVPchrqN27NigClHO4JywRK8QJ8KzHfdAD9zXfquf48xXJZ",
-	"fU2iSTDh8FtGOESTM8kzcG4qy/SbjZGDyadnC/Zs4+mb+Vssw6V7qwqVih3mOINmQOgChUtMFxAdo6t8",
-	"QecIU7ECDhF69eK/0WoJFOGZACpLaBgcrTb0Zv7MzN2BhSQhcnN97/ECkCC/Q4CeI8nQi9PTCiO+OfWi",
-	"Q6yHs6dM8CeSZMnk7MXpaTBJCDX/el7CkFAJC+AGfzmIlFEBGn3fczaLIVF/hoxKoHqhOE1jYkjnJDVv",
-	"/J+/C0NH1bT/m8N8cjb5XycVJZ+YX8VJMa6esb7vC4quvr9E37765v+ifPBjDaf8W01VYUG2KWcpcEnM",
-	"ctVMMajfphr1HbRAszjGsxgKBNtAmJADlhBNsdz4/JkkCbhQr7aDz5u/k6gXBhO1+gSo1KCdCollJpwD",
-	"Mr7AlAjzXs/RWSZDlmigdAKBrSg42MMViwExjiTgBMklloitqNDkg82ROMZS3DNJgEaDVisxX4Acf4xZ",
-	"Gg0+xpwFWBCvKMNmTb8WvKq5sc2DqeNGAVjfUVdLqOFhbTcfy4Wz2d8hlGrhhh4u9ReaQKOIqCc4fm/R",
-	"xxzHAoLhJFOHk4/RNmggwZ9+ALqQy8nZN6eK72yPw76ZLcT2I/JQBOszdQMp2s/ef26K02/yMiIhqf/R",
-	"xlBzjvilnARzjtfq35Y070X6kkkc1yBCqPyvV5Ogkyb0OosBWrbL2YKDEAMRlaodSXLvOecKBzbFfP4j",
-	"UlSmiQ4dFQtXkjWMMUlQRQhP3VwMC5emeGUNhGeYRowGiANLgSpOKYBGaIbDO9eYFYOvj/mW3YPFVNXQ",
-	"Wis0758jlhCJ5owjjCiTgBiN1041z3MCP6XRXhhFO271ZBwH4RP9BeBuBZOXj2yeVBQpIgEHZ8DhHWWr",
-	"GKIFRFMDtMHikTJJ5mT896MUEPsbo6064Mvxairhk3STMi7AoqyllCteFCFCNbVwSBmXbuI1Ou3UR3E3",
-	"irzKsZ8IFGMJQhNZgmNUfO8cm8XQyZ2LkZUC1UNubEIqn8cCz+auPrah0RuaZnIgyfdAtH6U14FtPcl3",
-	"V3zAxjDvcQ4V9fq71hO4ykcGqqyvXycxYPWhyFKFtmbBc8anhJpt1ZWGaoUXQoAQSoyNU/hiLASZk8r1",
-	"sTHDnMUxW02zdOrxjWiRFC4hvDNWAEZhzETGAS2xQEuII7OXNi9EMIkJvYNo6rQP6lN+z7ieAaKpyFLg",
-	"AiKIEKZR8TTKjEUK9rw+PsSxARW0S3M9tJLhRpo7BayNEw3AOnEhi4h8fZ+b0U1i854HDiXjfo5pfnaQ",
-	"RycXN19mAnjvL+bSyEU3xpmvPKNUcJjBnHHYepgwJkDllKROsACVRK7zjfl+Nc8dvy+xWLrVkTDMOB9o",
-	"WaYc7qfeIRUWgZC+pQr4bYw+rj6rL7eGScGkNNltWNhwq63M3kQOHi+K78SiqWjlkVs1aqE/A6/x1PrO",
-	"Z5zdAW1iTLECz+LLFQUTzWoh6rX+YBJjIad9kSaYsDsL62aMxYCpwdnS99cB3qZwVMZOsWQXxC5ximck",
-	"JgV4GgJKS7UaPxPuFUJE5NRgsfaBb7Dzd9YYiETqHEvc20SRBoolmOJFr3Xkb6aYSwpcLEna/iKHewIr",
-	"95LfV4OMXbHi554FcMDRFMdxsYS2txRau35vnHZtUjcsAveZekBcm9+xZBcYN3HBiXcsgivD0QYbv5FD",
-	"W7gmn1BEFkQKNOcsMSZ7JpeKg4ZYMh4gbaQrDece+BrpYTr1CPWSc/mcCbHC8d0mzVDtGZkWy9wUIYqp",
-	"9tBr8/eC2oCutby+JxHQEHx6TF+bEPJx/IJ4TmIoVJ9ONt9z1jtCo5oqTqjiWWoqp8qdQERwucTOVYzz",
-	"eBt0nlIm+86i3m9XRPoPMltPe0NZLPGLb/6r36vkd5jO1tLgxgjRV1nsxWGlQCNjLd1roQtGUVGYWZM3",
-	"1iKyWULk0NuA6isLNps8mMjY/UvG4+GyU6NGRULuSwaNvsXUTRoqQebaQQMWbZT9g6KJYVxyg5jr7DJl",
-	"MQnX04iFmbJeAyQ5JpTQxdRcsAdI8/wpB5HFMkAJoZkEEaAISzyFT5LjUCqOyuRSX6IMP4x24BcAVS+3",
-	"g0bIbdXbkoFuyHGnAtq2nCtNwwPPKoKQFJddBWX1paeCRbVDs5zBtfbvCcTRa86N+t5H2BZDB4jQexyT",
-	"KEAZvaNsRaf3OM4gQJKxaczoIkCUyemcZTQKUOkZqF6fq7n/9Y9/ujBI/7Y5+V+u3/2IUiyXRbSAfi9A",
-	"cLw4rvyG4tfnH49zP51DhgiRm0XtcDNLCCa5slB854LinwHHcrkJQUUwMyzcpBCBxCT2qwl4at2D9rAf",
-	"vNfUTd3C76V8QyVwZeoRRm9y3uHGicG3BzGeQQ/Sz4Ft3u6+uGsueBccYQMI4zmD4t2jnIMeyi5vPfpe",
-	"3jv5f0mKUzYPEIcUsBQBEiQhMeZTyQJUevdEgMorcqF4fsio5DgioRSdGnQuB6s1O2HEFoSOswYg8RFQ",
-	"ioVYMR51I5wZw/rCtca3LkrAtAuTavb1l2ASCj6fSnYHDm/uNdAIYYH+9uzy+ur7ZzfqLcQoyqjAc0C5",
-	"A0igBEeAVkQuNfsTIHSwVMjYHXGzuznW9xIuPcAocGfmchRrqwhJhk6U7XSSzPE5AspZrF6QKEsRpnWz",
-	"CmGJThJQr55IJlM0J1xI7bpqqoh6IEXQjGp9mCn1Ij8Fl2hTZmwXeH8SDj+R/tDedqBPyn2qycyYxg6W",
-	"MeIqzf1Np2pumehjh+CNKw0cJURHuWgJslhKjeBUs1S8ABqup8pO1zGC2u7gjkNwhtr4blcqWI7id2Ou",
-	"MbvhNvJSybvJH2F1U1BvU4tTsrxTtJivtRvUzQSWbKWoPoSCKAW6yOSScfK7hs0Z+hNgDhx9yE5PX4Z6",
-	"GP1ntzvDTBmUS3Vt0PbTOTwKMcGiIVE7fWFjwvh6nqbXFkwx1/cR44hJQChZJ/O5Nm8dJsKtuCjID6Bc",
-	"49g4NfucR9HrKFQozssKSXvhjEhrPb9+d8vVITaiWtF1Abp2cinMdPN2FxDf3QOPMr8XjlW/Oxz/m8xv",
-	"bMxG00kx8ITKSIaW9Y4LmmgOHDQh41x8F9h3cb9V43mP+4bLXuqo2LGtyLadTOtkpqCEOCTsHkxYsnnX",
-	"ERUwLlatIu8eIVzWVY6DQDlg7V5/PHKt8Iq3Bu5Xe/qrer3tnA4noHKHqAXTsRLK2t84ATXyWAvYN6VG",
-	"E94t6kiHeHPLGT1vByD+2rgtUewyo0Sup8pElGv7sk+JLjyHRYa5ssCm4ZLEEQfa9g6OsliK6Yxhrv1e",
-	"6pNpBFguNZfWtyKFFREyzijwqYKz4vnaE+wy5Kz174Jb27T8uJm1tdJxvHpLDN4CPx17Mc6RS52NNfTO",
-	"NuNaTrT4ZNTBrab9nTYbQzYGcJ5HFUbhst3cwUmcM94fOS1nuuNgCBUS51e1g0OPmr5dS330X7Z47nI9",
-	"Xrr80qXFPXxV09AcsrR0wPePLirDq10y1gQVjgyNzkMhp7Uww52kmek00U0p8Z0ji1QnhTYzSAcFkzSD",
-	"QAfDYedJb8RykPe/jCdCZD0jj4vYKWUi3Cv5NnLnMaF3/VGxjt362tUlYbJk5krJuyjD4M/Q8wC9xAG6",
-	"euV0GRY+uTYQl/ZSboQN3ro9wBQ+pTEJXcmtmmGfaQ09ysCkOxOjsRex4uZhGmciD+5XegBSEz4RaEVo",
-	"xFbVNmvBSxux/r5Qi54YKkKWdob4X+uX1ME5cxd+Bj7DkiTO25IlJANY1416/UIIsqCJJzqy5R78EGmR",
-	"BXBLrK24fJ66YEC6eVj+xMgN9A1stl8CsSC+glna9O/DThfLHms/1Il5nAmxhTQzWR5OJcDBOze1oZLJ",
-	"1JS1YDij6JmJ0Z8OvRZ5QZybZJUTYl3vdDr+tqNAL9BLMrSW8LLbNHMTkE043ZhXRO+4QmuHUX/xzWzt",
-	"Ds/jLOnLSPv6172X0GzoBXSPq6VcDS32UcySL6O2/xor6D6DXdidDdX3cZue9cWOsz4Pxvy6UyRLZrhj",
-	"NWk8Kzs44+pho1/lwc2XhcugfqBF7PNwl8IGV6wN5Ma/PE1z00LUl5n+C4xxRT+qCLrxV4mtSe0jbqdN",
-	"nrpP7Q1BWYp9jaGRlTtIAtJgfy8G3LeMRg5tG2j2ZNXW6xsNaoffg4UbHBqlutko0YxezDlGsbQA4TCE",
-	"VNp/TYnxk1pPcCyBm2B8xLgObCx+Ozg+eVIlMxqDEOWSEaFonsWxB6EGIeAAVGrBmLZj3kXgXsl2xgfs",
-	"VSG8G0UXEqJDrbbwR+3vxojQkERA5XQNuE37sLyGI6Jn0mwWE7EcD4EGhwlZRqXbp8lhDhz8ztKUcTnt",
-	"F9hvO0/bsUcd/bV5V6cdJAnm6/Zkg0b1AvVYsYdUQBYxuk7OEYV7MLlHOEY56+urJu/cTRBM7okgOiRx",
-	"3QWPn6s32/T1Bh7ZR7fhU65N70GH8Qa/Or6xpZe6iLuf4rhBhtuTnW+qLlrsa/dbZGYZx89P3b4Gm+x6",
-	"V9H5Lvd922B25/n0ILgOC94X8nxh+y096X9N4nDvgoN6P3TKfffFSg8K8SP0bmxXLdQeu81qsd/GJbeF",
-	"NUozK+pW2UlUc8anv+GJRRiTYLIichlxvHLX7zAzDk5z0GgwrSxPvPbcy+0/I8K3HD98d5UjYcFuW2Vr",
-	"bBGs7fSx3ix895rUWJY+bkN70qTGce/+ik+dFfdwf1wXTpsyl5iFONbcdqFxKk+m1n+62MF1GVJWZi+w",
-	"mGgmTZdiKnmmUxtIOJsEk0Wq7NlklsXY8PEYlyE2YiqA35PQ3IJgE1ZjP1uyTJgjSzmb4ZyUU05yqxmi",
-	"LCyehqlQihHX2TYihZDgmAg5jXAxoloNuweuPUnTCBQ6JibWjsMii7GJdvVH6Ny8u3n/mnIWJ856OEym",
-	"ynCfZpx4qqKEHGSPtDPzXlAb0MUWbooU+c1I2po9bd01etl1WKTq92dtVXa/Q2BGMCeUeFn6grPMXQTn",
-	"DtYrxofG4/pERDARcbbwJIh9YpQl62n/28Jcwughiz3YAqfcsrWNGmiD4nAc03tP2Lo57S9+/QD2gyrl",
-	"pMGZLMzxwlGwjIc1hpJgmhmOkhmjJlssQLhzc1shXEC2gHSxwHLSHjAbU0bOnc+rBza5X4yjfIkDgVjC",
-	"qj60gVgZ/fI0QAp0epoSdqOrcOh170KXMfzG5X0fTkqlntuLDEgCMaFb6/fFOK+p5Ost9LH6OO0FRboL",
-	"lO3B01/WNei5hpFVSKwqk1VprqJMQDDBZd2/PMrBnZvf6gGmsGotKx5HA6uOj6hukQdrW3PV1lX37w/y",
-	"3XuS5EYd+aeUcBBb1VbpiQY65CwTWxZy8WdLcJiTT+5qqjpvFoVLzHEogYuiuoHO2Qt03WGIY/NPgbBS",
-	"8TyVa9jdVutvie3P19/v8Ef54XqcdV9wu4LsvYvdiRApMzvH8d6f8nzn7SkmIkIdcOQW1RERaYxb6uj4",
-	"c+qXWLhCtK3BhxBazBaEbkVpSZly3P+YrJRvV922OZ4CbYHeAaL2inoEtYOyTrW+ysap1IEy1pWucHHc",
-	"tet45LIRq1E7MDWznyMsUQxYSPT8hc0rMY0QZbr4LUsSRpEFjn61H2rr9kFkF55YU7HgUfth1RJHueT2",
-	"xHdcvp6fa84hS22rPPNiibn+Q3vVQqeK9gvjd27ej4uakJ0343iFiTSls6qYlx1FlEUZTAUzrGNHQ1aV",
-	"wdhUV5la76BQlgkKzkOwdrTQfMTpbF2rSjkqq7dIzm5JeBYKIEax39kmGqRXtAerEp7L83WhkXttzhP0",
-	"Q2uTwI3DLuNErq/DMmhtpotK3LiLUlxQdPH+jVE+TX3N9++ub9AJTsnJ/fOTBE5yvZRxdBtiAcVVm/7A",
-	"CJ7bsl2b5gt6uoqcllKmxpWoXfqXppiNo0SORLN1fXZdqkbrEsfop2apnExIhGPBTC0Nq17Ok3qdnbKF",
-	"V1lGp2ikVu5mmn9ZLRqn5K+wNp2zCJ0z16VjksWSPDMVV3RbBEEk42ul3quhn+WQql+EizMUsQSEJCFa",
-	"soSEJCrSLkSAtJf5A7UTN1GqRCEJy7e0SBTAdaM4NVHjc6STOquHtcFMFugHao+VZ3uKJ7r/nAngVJuY",
-	"ZzLjYIYTed8HcfyBfqCXjObvibMP9BnShdsI1aOxTJ4XReBMATehfypODs1YtEaYq2Wb6nfn6hEBoR/q",
-	"xmomvkmQ3+FYDa+T7szPZdOyW197tNtzpAvXmXLEJscPhZjzNcIU3ZoHtygmQuqy+h8o0pEbAgEOl4jN",
-	"56askVm7nl+JEYEkvgN0q9d3q3eKKWIp/i0DdJv38QsQB5lxim41j7kN0K2Wxeb9Wsu/wAzBQc3PeKR7",
-	"3lFY6X4YymDUM18BjkQxqFr+6xu8uD1HRsczxxdBDOpvTRCaFojUzXAUDG+L9ni36OjV8xemox6RiAg1",
-	"r5A4hqBqtad/QPrujS6eGtjrkroFt9KAVEd1+7dneVWvZ2+iW40UF2EIQpwhQRZUTa3LWHnIGR3hRnWr",
-	"82LpAt1WlbRuERYf6K1NzreOullPg7ILELb5GRbo1l1h51//+Kda9S9ELlkmERC5BB7oHj/IKBUowRI4",
-	"wTEKMUUzNRmOjtFF0adSMZwQxzFwlOC11lF1wxTdv1B8oK9OX53rmlqhdL0bMbUPXIxGpJ7GGgG9On15",
-	"/IFqL1QIue6Rcy6lrnECEnM7kNhiaAoGloVwNnl+fHp8qkVvChSnZHI2eXl8evxSRzDIpZYTJ+o/C3Pb",
-	"o/QlDbE30eRs8j8g39AIPk0ajQtfnJ42mhZK+CRPljKJ610KHR0869z0zzdvf8gbEBZXjZMLJJaMS90M",
-	"03TAEHgt0Er9ZTo1mTsyhbOKEFa6najCIIUBuo+odtYuhA5dLHYkJh/VPCVShmXNcefeFfFfhEXRbLvv",
-	"6K+fna0hXZG2LZ0p3YNsBloOHsKX4zV4oLzCn1IOhjRA9dxZt84h2d5myDtrgROWVtn1ppyvV7JRfKbQ",
-	"7NCRlQX81NModB7jRRfQGybxikKkVCElX+zS+kXb2rI8lGu+8sfBx5yrQkV547bPXYpzRRknuh1vj/dM",
-	"T9YeL+aNdL987OQ/tlYwrFmq1SXQ1S/VcCF12oYXHCv0e2Xmdw1brtPqwloxo4LpuDjRyWcSfTH6psLX",
-	"TY70nX5+UVxeNFhSByiLTr0OWL5yxcVpksk3+2rAZoPJq+cvhr3/4r+3BWbgFV8ltPaMPy7cuSl7DCpT",
-	"xNFj2zVs/tqJfkcPOgz+HvgMRJbvNJ6kRW/nOliNI2kneKjVuD+xaL3j48h9XV/q5rrkGXx5EFQw64m2",
-	"xIPTYXS1d7o9OJ17mOYJWP0yvMrc6+qyd28YUKth38oSnghUrHoEl7WgIzkO75SEHk/mTDhAdhFFNYjt",
-	"nlRrvRDUlrRjJcVcnigF8FmEJa6P1tEQwdndpKZPzgg1MTm9oxk3ysfHbQHeffjN850D0Km4SInDZSnC",
-	"nw9kHS/3zGpe7pHV1I1JDQeEUUzoHTr6y/W7H58qZT5LY4YjhFHRMAMdOdAvKDxZ6twDpI89QDXEezpx",
-	"0qKPVaVWf+YdUmvR9vlRS+WyN/WjkcsVP0ZYICIRZStExJZy+rER2yOT6xZxRooCC5Iw7bYly71nhNEA",
-	"Jeye0IV27hhHBmIUEWV735kww3bKK7qs+T08eR+0Hv6dejvPh/Ht1HtJjv183Nxl1NzgL9s9SJ4YC6/H",
-	"iI0aqrdLwulDMn6Itq3v1UVRdv1s9VDoO5wxDooD8KzxAlyzaAUA3dAqDmqXJeiorFxl7lWihFBhi2TD",
-	"Aja5wkl1Ue5kDrrl6PqibJO4z6OttTf1SCnTtgsdsTtEBNKxGubuRt8xLDGh6rlphfr0AEpf7YwudbNq",
-	"0FdGWs/KIx3NuZnVqeMxd4l5iyd1fGa9yLQPaT2y4gZJ601OFUi3nNmTqVJrZ3Ng7eWtk+yvyYKa69Ij",
-	"0yq87I1yjjASEDIaobmWWfruSUgSx2gGiK0genoYJjFYkfh2IALmMQ+Ts18/2uh4bd9E6hAkjX1FBNk5",
-	"EiCFp9NOjoM6XVAN7URDZrI0vHiofu/jZs0PUV+dazrWy1CEHMaA+Sjr7UuvTSRz7N+B4X1vv7/YEzXZ",
-	"nWIfBTHdWKiggJ9fGY1ko98+Miop6eJ/yD3kaG+zh6ONDlBF3lCjue7TTgIpLOPyLsPnlz+kM8534o/D",
-	"/+aD3okFgy4oXuavDgImCyXIZ0JywEkdqJ3uMjc85yQeCcsKRb9jK2ocMzR30UBkuWiw0Mah9umoJx7n",
-	"y24Pglflg3bnsDFp8gfysBa1Ig7La9vo7yrvjPw43ZN7ZeE1fDeiVvFaExVXMiXbsmE0Xp9rZqxeUUKK",
-	"AkQCYe0x6XZA2hUaddREe9RLs1Wm2CeTdvb6dJm5cYzsfeiaL+K4xoqrqgi17euaxZ2361e6r80Ppld5",
-	"t+pmXn+M+Lsf2ZRAmyB6u1dB7lfaTHDdOC25IsJflswO1SMiUP8kHFl5N3mkGTbWq8bEOQ5B21ZsPgeu",
-	"niedCpLVV9Ovf19LzOXNu5v3+wRqvUCEVykOOUgkGQK1Y3TE9D5RXu0B/XT1Rv0olmyFlGxG/+/KaIoH",
-	"UJ1rR6hBpuw6SejC3dU0TYecjlK/5oQn/lO6NC+U5/RvZSfV6866/A8rIsOlMl7pMTIOKstSMEHbQje+",
-	"1LFrrNKznz9WWZwfaO65snFHOxKIFEVKL4vgPI/OVlszfucGBPogm50f50Ey3ZvnfZX7tg88azQC6oVq",
-	"DpFoPo/Oka5KUxjUBhWARmOF5dAD7YS6SWxpVYFuzCv7ZL9ljnKraHsiqrB2gY5M3UkjnAxvFk935iPy",
-	"mSoma/Qm7zS7DwS0s8sPHENRdv91HINZ0YHQ1uJDetp6RsOccWSWJs4LF46SzKTIEtGcOIRJb/zvoRDf",
-	"szvr2Ls1Yl2nYCSXf7UL9N1Kw80zJI7X2GQx+HTddynQi/dvrlMIhzGIYuAB6RGKEeTzlV6Q440LMiKQ",
-	"LiJW3iF1Zz/Yd9HtrPBd7c1eN+XjY9Gr5qODQuffK+Uvv3NSIyl7ms21DhgTLDwh879tGe7+qMLYNxro",
-	"tl4V145/u5D2OiZ1SZFaX979CBNHG+wDy5R68+EWuTIyyiiY/MDCMnO67f3yvZERxN8eRlVr4pCPUfVM",
-	"kWgg2aNNlBgK3ucHC8wy29rIRKJMLpV9rR1tAulQHD8f8ArQJg84AEv0CVd71Q+TpeHgnzvP1dghQeyX",
-	"Xz9M3kYXovwhsjf2zkwOlO3RIgusmsztOut7+8VeKmteNm8LnfM/Qclstv1u1THt09pOxayde5eG+b7W",
-	"Cn0/7rJmF/sD65e1dulf1cuh+OPhKD2Vyzp+fdUtR+uWNoMwZR6WWCDKigo2kxYG4FMtm8S/fz7oUyyt",
-	"JT+MXrnJNHeuVu6OFPbKpB9GqezAka865QF1Sr8AaBTpatUqrxrv9qwKU7Ub3mdpDo83td6jaIB6W/R9",
-	"jXSdYn2FWzcid5DhVJ/xFyKXqDHCmanMRPJbZM5in55dtrad5i8NmNlZLN+Ze6RL3Y04iaIj+/BiPhvN",
-	"dUehUbMP/MMVFXJ0mh88RpTBfqsSqQl2VJLI06g0LysUoHqZoaAsMhToIm0xRAFaEiEZJ+GUsmleNoxx",
-	"NGdxzFbTLJ2aupO7KUJUI/s9FiL6d6wk5OhP3mogN2TPdjZyU5B1mcmNOqf7UcLqkzyMsdws6PrVXh6B",
-	"S36NqafVvIFuXw3n8YZz/QhqtjMuKxa2MQaf+bzlKRmufTgW68+VrcGnjN4rdUQTzWva+z+Mde5k1zs3",
-	"0HdKdfsWDw9jpndj1FdL/aA1QUwUaV535xzdVkSbV1M2ZHsbmPT3BbkHGiAOaYxDk924WrIYkNBtCUeL",
-	"NLs+7A7TvoyuYVUl3FetnYdRtvyVdv44Starg5WmiqKq1M2zNMYUxYRCgFhRCZZRKK4Y6zj6xBZmk45S",
-	"eW70Lvud7RrFL/TIj1z0XJTbH0IoD6zIaBVvhcIYC0HmZGuZ9LVOVV+ZZCC+DlAYMwEmXZOlQDeV8Uba",
-	"ZndyppM6dcrirukyisrsxj1USCH07jEY+HkxyQ1yUs8hOs9zkhhFM6abZbhcMP+x2cgKSLmnvWFiMoSp",
-	"Tus5Qx+y09OXoXpL/wXFg3UK9Qe6tLt5NI4KaijTci1TvLVXfm0G9mXsmHYZ2kkcV10zJHPI7gCxOKra",
-	"fTzK4q9X2s18Zbct2of5Z4Z/KLaRb85ZnUBt/7FWJxhP32ZfWukstMcnYgNrjzhgwahAxWGgjMYgBMJh",
-	"CGnepGeexfFI4SatDsk+T1TZRXmfKXjFHB7tq1jntjVNSgYVlKUuqxqyAbI0cW3gatmvrzyJzmSJTFOt",
-	"3af0m9vlHgUhTLGOvZeCqKZpKwJR9CGryj/YkK5+M24/kyqZtyqvUHxFaMRWdTeps3aEDaOTzyGLoLWs",
-	"UbUFT3RAiuXS7k0SFcy1YnoPVWXSWrvXHCnBu53YagV2H1zsGXxxmMAJ5y3o6Mvt+6oN5qir/gKyY7ad",
-	"zWIilhDt93a9mmYvd+x2YLYu2G3MtQou//Zh2oZG+lxAa1ra9uLZEGT3hbOuQbUvVVIN/lCKZFVc6+vF",
-	"ck9c2eT6vS+SczT6eoG8zQWyEeS1oOtmcKOLwNv1nv0rh+2ayUNd5VoMcA9XuDvA930x3Ie6svWhwter",
-	"2gMGVTuZuSy7T/tr65hXNjC6oaUE6E9Kcbv0KGwLzrL0wSry6z20VO9JlLFPaBFTHJU16k63KYOvgYsk",
-	"/sQoS9bdxqs5jB5m600e19x6IpdqL0cXp98+LaKk0ZGQOL4jdFF2wXzE9q3ZpM/Xo37ci1GbiZwNeQni",
-	"J/1GB/RtqyZ33nkoQxc8H2U79gicd0ZLE4FncY8Gq38kG0odSrcFpQ/3MN0WBhfsUjvYk7mlhn4YY0tv",
-	"6lGZWvu+HPj2IavlafzuLOZeYtoeadHHuNUKDxwG8UClyjoMhfwQHpeZoBb1MEaCD2d2YyL8wSMEHn30",
-	"J9Z0XUW5KY1TaRuB7sNu9A2ts6EjzaJ0jVFTHNO4j6LuXhUVbzux6jzvPujmbTn4nqRxNcHjkskXUQSR",
-	"qVapYI2w7rmz1jFsmMN/ZrDNGJw8+Vz9402fKvYNlDswi81L4//RTn4HJzlGrgfOm2H7wFst6PLOLMv0",
-	"TeWGRW1h14rxuzY97hf1++NL+lHLaquUrLaFYlLGUj3fxsdSll0uRz3TxXfxAmhIQJgeAKSKv84T5CEJ",
-	"UJ7EawK7zvVnVTSo/g6vsE5EKkM+/BE0S8CxXP7edl5/zl/ZI+zNFN4iJ5yFSjorcMTkHo434gnvgRpP",
-	"hbcgLQccrX9vD6rQbzzILvXcusUB8HvDuL4xjGjPE//IJNKg2YxxwRFRQEVHEZZ4hgWoF8Ol1okwjVBC",
-	"Fhw3VKA62Ou98z5P8lLtl6YL3tmvHxVXmgHmwE39Z/NIUbmGQ84ZMh5PziYnmvrziT5vBiKosTbjKoT9",
-	"vF7zzfqh8DHXHtUvqqyfiuwHe+Rq39bTkmXbH+uuk9aDkh6/fPzy/wMAAP//",
+	"7H3tcuM2luiroHRvVex72ba707N3Y//ydDqb3klP97WdZKvilASRRxLWJMAAoGWlq6vmaebB5km2cMAP",
+	"kAIpipJsZ6b/JG6KxMfB+cL5/DQKRZIKDlyr0fmn0QJoBBL/fHtD5+b/EahQslQzwUfno5sFEAmhkNFX",
+	"ityDVEzwk1EwUuECEmre16sURucjpSXj89Hnz8HoBxFS+3lztJ8XIIHoBRAOy3xcErN7UN1jfg5GKZU0",
+	"AZ0v9lJ9mK0P/0YkaaaBRCDZPURkFtO5IlQRMSN6wRSJqAZyFMGMZrEmWkR0dWxmZubr3zKQq1Ew4jQx",
+	"k1M1FrPaqmZCJlSPzkdmmFHg2fmbTCoh/VCccHjQ4xDfmNgVAUkl3DORKZLSObStxH6zAejvvjXP8fOU",
+	"6kX1NYtGwUjCbxmTEI3OtczAu6kswzcbIwejhxdz8WLt6bvZe6rDhX+rBpWKHeY4Q6bA+JyEC8rnEJ2Q",
+	"q3xBF4RytQQJEXn96t/JcgGc0KkCrktoWBytNvRu9sLOvQELWcL0+vo+0jkQxX6HgLwkWpBXZ2cVRvzp",
+	"rBUdYhzOnTKhDyzJktH5q7OzYJQwbv/1soQh4xrmIC3+SlCp4AoQfT9KMY0hMX+GgmvguFCapjGzpHOa",
+	"2jf+738rS0fVtP9bwmx0PvpfpxUln9pf1WkxLs5Y3/clJ1ffvSHfvP7T/yP54CcIp/xbpKqwINtUihSk",
+	"Zna5ZqYYzG9jRH0PLfAsjuk0hgLB1hAmlEA1RGOq1z5/oVkCPtSr7eDT+u8s6oXBzKw+Aa4RtGOlqc6U",
+	"d0Ah55QzZd/rObrIdCgSBMpGIIglBw97uBIxECGJBpoQvaCaiCVXSD7UHolnLMM9kwR4tNVqNZVz0MOP",
+	"MUujrY8xZwEOxCvKcFnTLwWvam5s/WDquFEAtu2oqyXU8LC2m1/LhYvpf0OozcItPbzBL5BAo4iZJzT+",
+	"6NDHjMYKgu1Jpg6nNkbboIGEPvwAfK4Xo/M/nRm+szsOt83sIHY7Im+LYH2mbiBF99m3n5vh9Ou8jGlI",
+	"6n90MdScI34uJ6FS0pX5tyPNe5G+FprGNYgwrv/t9SjYSBO4zmKAju1KMZeg1JaIys2ONLtvOecKB9bF",
+	"fP4jMVSGREeOioUbyRrGlCWkIoRjPxejyqcpXjkD0SnlkeABkSBS4IZTKuARmdLwzjdmxeDrY74X9+Aw",
+	"VTM0aoX2/QsiEqbJTEhCCRcaiODxyqvmtZzAj2l0EEbRjVs9Gcej8In+AnC/gqmVj6yfVBQZIgEPZ6Dh",
+	"HRfLGKI5RGMLtK3FIxeazdjw7wcpIO43Vlv1wFfS5VjDg/aTMi3AYm5LqTS8KCKMI7VISIXUfuK1Ou24",
+	"jeJuDHmVY3+lSEw1KCSyhMak+N47tohhI3cuRjYKVA+5sQ6pfB4HPOu7+rULjd7xNNNbknwPROtHeRuw",
+	"rSf57osPuBjWepzbinr8rvMErvKRgZvb1y+jGKj5UGWpQVu74JmQY8bttupKQ7XCS6VAKSPGhil8MVWK",
+	"zVhl+libYSbiWCzHWTpusY2gSAoXEN7ZWwAlYSxUJoEsqCILiCO7ly4rRDCKGb+DaOy9H9Sn/E5InAGi",
+	"scpSkAoiiAjlUfE0yuyNFNx52/iQpBZU0C3NcWgjw6009wpYFycagPXiQhYx/fY+v0Y3ia31PGiohWzn",
+	"mPZnD3ls5OL2y0yB7P3FTFu56Mc4+1XLKBUcpjATEnYeJowZcD1mqRcswDXTq3xjbb/a557fF1Qt/OpI",
+	"GGZSbnmzTCXcj1uHNFgESrctVcFvQ/Rx81l9uTVMCkblld2FhQu32srcTeTgaUXxvdxoKlp55rcas9Cf",
+	"QNZ4an3nUynugDcxplhBy+LLFQUjZLUQ9Vp/MIqp0uO+SBOMxJ2DdVMhYqDc4mxp+9sA3qZwNJedYsk+",
+	"iL2hKZ2ymBXgaQgolGo1fqb8K4SI6bHFYrSBr7HzD84YhEXmHEvcW0eRBoollNN5r3Xkb6ZUag5SLVja",
+	"/aKEewZL/5I/VoMMXbHh5y0LkECjMY3jYgldbxm09v3eOO3apH5YBP4zbQFxbX7Pkn1gXMcFL96JCK4s",
+	"R9v68ht5tIVr9kAiNmdakZkUib2yZ3phOGhItZABwUu60XDuQa4IDrNRjzAveZcvhVJLGt+t0wxHy8i4",
+	"WOa6CDFMtYdem78X1Ab0reXtPYuAh9Cmx/S9E0I+TrsgnrEYCtVnI5vvOesd41FNFWfc8CwzlVflTiBi",
+	"tFzixlUMs3hbdB5zofvOYt7vVkT6DzJdjXtDWS3oqz/9W79X2e8wnq60xY0Boq+6sReHlQKP7G3pHoUu",
+	"WEXFYGZN3jiLyKYJ09t6A6qvHNis82CmY/8vmYy3l52IGhUJ+Z0MiL7F1E0aKkHm20EDFl2U/YOhie24",
+	"5Box19llKmIWrsaRCDNzew2IlpRxxudj62APCPL8sQSVxTogCeOZBhWQiGo6hgctaagNRxV6gU6U7Q+j",
+	"G/gFQM3L3aBRelf1tmSga3Lcq4B2LecKaXjLs4ogZIWzq6CsvvRUsKhuaJYz+Nb+HQ1B++RYC5nd0ziD",
+	"/tDF4X8y32yEb04X+QSta7WDeTzOGdc+h6FRw6cQt29mMwDta8VAQT6Xd4UM4uitlPYy1Ed1KeYJCOP3",
+	"NGZRQDJ+x8WSj3HagGghxrHg84BwocczkfEoIKWdpXp9Zub+x9/+7qNH/G198v+8/vBXklK9KGIv8L2A",
+	"wMn8pLLCql9e/nqSWz09Elmp/JLZDUS7hGCUq17Fdz4ofg801ot1CBr2M6XKj5gRaMridqWLjh2vco/b",
+	"WKvTv6mptdt833EN0lycmeA3OSf248TWvpg2nPapsBXibnKDNhe8D/66BoThfNZIwkGm1hY+WfqQ+oZC",
+	"eKVpSYpjMQuIhBSoVgFRLGExlWMtAlLaSlVAyoADZSRoKLiWNGKhVhvvI7lWUa3ZCyMxZ3zY3QqSNgJK",
+	"qVJLIaPNCGfHcL7wrfG9jxIo34RJNWvF52AUKjkba3EHHtv4NfCIUEX+68Wb66vvXtyYt4jgJOOKzoDk",
+	"5jRFEhoBWTK9QPanQGHoWSjEHfOzuxlFL49Pq7Lq8Ll1NVO8YxItyKm5iZ4mM3pBgEsRmxc0yVJCef2S",
+	"SqgmpwmYV0+10CmZMak0GgKbCjcOZAhacLxdCKOs5afgUxQyZY3FXeD9UXmsbvihu+0AT8p/qsnUGho8",
+	"LGOAY9L/zcaLjmPwGDqEbDiIaJQwjBlCCTJfaERwjiyVzoGHqzFETGPEJd7ipOcQvIFLbb6qCpaD+N0Q",
+	"p/BmuA100bVu8q+wvCmot6kTG1m+UbTYr9Go7GcCC7E0VB9CQZSKXGZ6IST7HWFzTv4MVIIkt9nZ2dch",
+	"DoN/bjYO2SmDcqm+DbpWT499JmZUNSTqRsvikKDInqfZqvKnVKJ3ZxgxKQi12Mh8ru1bjxMvWLhd8gMo",
+	"1zg06s8950H0OggVivNyAvxeeeP7Os+vn6e+OsRGjDC5LkDXTS6F0cO+vQmIH+5BRlm7TVNUv3vcKOvM",
+	"b2gETNPks+UJlXEhHesdFoLSHDhoQsa7+E1g34e3sMbznre/0F3qoEi8nci2m0zrZGagRCQk4h5skLd9",
+	"1xNjMSzyryLvHgFxjmPMQ6ASKDorno9cK3wMnWkQ1Z7+Yl7vOqfHE1C5edmB6VAJ5exvmIAaeKwF7JtS",
+	"ownvDnVkg3jzyxmcdwMg/tLwPRl2mXGmV2NzRdQr13VqRBedwTyj0tzAxuGCxZEE3vUOjbJYq/FUUIl2",
+	"L/PJOAKqF8il0cdU3CJCIQUHOTZwNjwf7eq+i5yz/n1wa5eWnzezdlY6jFfviME74KdnL9Y48gZz27b1",
+	"gGcS5USHTcYc3HLc32izNmRjAO95VEEpvrubP9RLSiG38B1UxnTPwTCuNM0d31sHcjVtu4762O66avGM",
+	"t1jpchdWh3n4qqaheWRpaYDvH6tVBqv7ZKwN0RwYaJ4Hlo5rQZt7SdrDpNt1KfGtJycXU2yb+bhbheY0",
+	"Q2q3hsPeUwiZYyDvH9rAlMp6xnEXkWjminBv5NvAnceM3/VHxTp2oxPbJ2GyZOpLcLwskwrOycuAfE0D",
+	"cvXaazIsbHJdIC7vS/klbOutuwOM4SGNWehLFUaGfY4aepSBTR5nVmMvIu/twzTOVJ4qYfQAYib8SpEl",
+	"45FYVtushYKtZU60Ba70xFAVinRjwsQ1vmQOzpsJ8hPIKdUs8XpLFpBswbpuzOuXSrE5T1piTTuiCh4j",
+	"ybQAbom1FZfPE0EsSNcPqz3NdA19A5ftl0AsiK9gli79t2Gnj2UPvT/UiXnYFWIHaWZzZrxKgId3rmtD",
+	"JZOpKWvB9oyiZ15LfzpsvZEXxLlOVjkh1vVOr+FvNwpsBXpJhs4Svt58NfMTkEs4mzGviIXyBSpvR/3F",
+	"N9OVP9hRiqQvI+1rX291QottHdA9XEu5Glrso5glX0Zt/zVWsPkM9nHvbKi+z/vqWV/ssNvnozG/zQmn",
+	"JTPcs5o0nJU9OuPqcUe/ykPF3xQmg/qBFpHk25sU1rhibSA//uVJr+s3RHRmtjswhpVQqeIRh7sSO0sE",
+	"DPBO26z/NrU3BHNT7HsZGlgHhSWgLfb3YsB9i5Lk0HaB5k5Wbb2+0aB2+D1YuMWhQaqbixLN6MWcYxRL",
+	"CwgNQ0i1+9eYWTup84TGGqRNbSBCYmBj8duj41NL4mnGY1CqXDJhnMyyOG5BqK0QcAtU6sCYrmPeR+Be",
+	"yXaGB+xVAdFrJSwShqFWO9ijDucxYjxkEXA9XgHt0j4cq+GA6Jk0m8ZMLYZDoMFhOiKgJcxAQruxNBVS",
+	"j/ulSbjG027sMUd/bd/FJI4koXLVnbrRqAVhHhv2kCrIIsFXyQXhcA82k4vGJGd9fdXkvZsJgtE9UwxD",
+	"Eleb4PFT9WaXvt7AI/fo1mzKtelb0GH4hd8c39BCVpuIu5/iuEaGu5Nd21SbaLHvvd8hM+dy/PLMb2tw",
+	"ya53TaJvc9u3C2Z/1lQPgttwg28Leb507ZYtyZRN4vDvQoJ5P/TKfb9jpQeFtCP0fu6uKNSe+53VYb8N",
+	"J7eDNUYzK6qAuSlpMyHHv9GRQxijYLRkehFJuvRXQ7Ezbp3mgGgwrm6edNXilzt8RkTbctrhu68cCQd2",
+	"uypbQ0uK7aaP9Wbh+9ekhrL0YRs6kCY1jHv3V3zqrLiH+eO6MNqUmdkipDFy2zniVJ6ajn/62ME1UBku",
+	"vmce2liw+SJm84XuqDy4TYhGI+ibszQFrUgK0uazkSMNDzogCLfjgHx/8/6HF6BCmkJE4MHc79AXZ4PA",
+	"EyrvbAw4oVJkPCIJ1eECnPycCkxyzYW/ndVThXn5nXzk3DjnMxI5HxbfBS4ofSzBHsIVpvGun8OMhqC3",
+	"TOX02iG34nUVYuxBgtqSy94CdfgToYpkPAKptBB+s44Qd+MaohVnsIN8LipB2wGCUl7nEK9m9R9aEYxZ",
+	"5v2ImKF6wxdqrGWGSUEsnI6C0TwdBSOaTLOYWg0opmVwmhorkPcstP5DagPS3GcLkSnL7FIppgVupZLl",
+	"9iaIsrB4GqbKXCkkLl+lEDIaM6XHES1GNKsR9yDRBjuOwDDyxEapSphnMbVx4u2xbTcfbj6+5VLEibcu",
+	"l9ApzfRinEnWUp0plKB7JGza94LagL6DuClKdazHoNcsUY6XvlXRCYuSIf0Jpaoy4uV5M8ZZqzI0lyLz",
+	"F+O6g9VSyG0j2dtTqFWczVtSKx8EF8lq3N/PnutmOGSxB1dVK7fsbKMG2qA4HM/0rSfsxBz0V1zbAdwO",
+	"qlSyhkx3MKcVjkpkMqyJ4oTyzMrizJoDsvkclL9GQCeEC8gWkC4WWE7aA2ZDyln6M+FxYJs1KSTJl7gl",
+	"EEtY1Ye2ECvjxo4DYkCH05SwG1wNCNe9j1uA5Tc+v9X2pFTeEHuRAUsgZnznm3Exzluu5WqHm0x9nO7C",
+	"RpsLJR7AR1bWV+m5hoHVkJxqt1WJwKJcSTCiZf3RPD7IXyOk03fCYdnZ3iCOtux+MKDKTp7m4MxVW1fd",
+	"M7aV16slvXTQkT+kTILaqcZTTzTAYM1M7VhQqj3PSMKMPfiVZsw4J+GCShpqkKqoC4LZrgHWP4c4tv9U",
+	"hBoVr6WClrjbaf0dWTH5+vsd/iALdo+z7gtuX3pK62L3IkTKnOhhvPfHvFLA7hQTMWUOOPKL6oipNKYd",
+	"9bzaq1EsqPIlNziDb0NosZgzvhOlJWWyfv9jcool+OpHzugYeAf0HiHetajkUTso51Trq2ycSh0oQ51Q",
+	"BheHBSwMRy4XsRo1TFM7+wWhmsRAlSYvX7m8kvKIcIFFuEWSCE4ccPSrmlJbdxtE9uHDsLU+nrUHwyxx",
+	"kDH7QHzHZyX9qWZWddS2yqelFlTiH2iPDr0q2s9C3vl5Py1q026MKaFLyrQt4VdFi+0pFjPKYKyEZR17",
+	"GrKqUCjGWO1utYeCfTacPg9e3NNC8xHH01WtOu6gfPiirEFHqQBlAGIV+71tokF6RZvCqlRAeb4+NPKv",
+	"zXuC7dBaJ3BrsMsk06vrsAz3nGI5lht/OZdLTi4/vrPKp63z+/HD9Q05pSk7vX95msBprpcKSSYhVVA4",
+	"qfEDK3gmZdtI5As4XUVOC61Ta0pEZ9gbWwbKU1xKk+mqPjsWeUJd4oT82CwylSlNaKyErULjVJr6ql6h",
+	"qmwlWBagKho6lrsZ519Wi6Yp+wusbAc/xmfC565PslizF7ZWEbZnUUwLuTLqvRn6RQ6pup9BnZNIJKA0",
+	"C8lCJCxkUZGwpAKCVuZb7qY8k9SIQhaWb6FIVCCxYaWZqPE5wXTo6mFtMJs/fcvdsfI8afUV9sG0oc9m",
+	"E7NMZxLscCrvP6NObvktfyN4/p46v+UvCJY8ZBxHE5m+KMonWleRwp+KkyNTEa0IlWbZtgrnhXnEQOFD",
+	"bPBoIwMV+x1OzPCYrmp/LpsnTtraNE4uCJZ8tGXRbXYsCamUK0I5mdgHExIzpbG9xy0nGPOkCNBwQcRs",
+	"ZguC2bXj/EaMKKLpHZAJrm+CO6WciJT+lgGZ5P1EAyJBZ5KTCfKYSUAmKIvt+7XWo4EdQoKZX8gIe29y",
+	"WGJfHnNhxJmvgEaqGNQs/+0NnU8uiNXx7PFFEIP5GwkCaYFpbMplYDgp2nROyNHrl69sZ0+mCVNmXqVp",
+	"DEHV8hN/IOi15vNjC3ss7V1wKwSkOarJf73I6+G9eBdNECkuwxCUOieKzbmZGgvAtZAzOaKNunAXxdIV",
+	"mVQ16CaEqls+ccl54qk4dxyU3cioy8+oIhN/bap//O3vZtU/M70QmSbA9AJkgL3GiFUqSEI1SEZjElJO",
+	"pmYyGp2Qy6JfrmE4IY1jkCShK9RRsXET9lFVt/z12esLrEYXat+7kTD7oMVoTOM0zgjk9dnXJ7ccrVAh",
+	"5LpHzrmMuiYZaCrdEHyHoRkYODeE89HLk7OTMxS9KXCastH56OuTs5OvMfZHL1BOnJr/zK23x+hLCLF3",
+	"0eh89B+g3/EIHkaNBqqvzs4azVM1POjThU7ierdUTyfhOjf9/ub9D3kj1MJJP7okaiGkxqa8thOPoitF",
+	"luYv2zHO+sgMzhpCWGJbY4NBBgOwnzEaa+cKg36LHanRr2aeEinDsveBd++G+C/Doni/2//4l0/eFrW+",
+	"GPWODrn+QdZDlLceoi07cuuB8tqYRjnYphFzS7RH5xxaHGyGvMMfeGHptH9oyvl6DSjDZwrNjhw5+fPH",
+	"LQ2LZzGdbwJ640q85BAZVcjIF7fFR9E+uyys5puv/HHrY85VoaLMetfnPsW5ooxTbAve4z3bG7rHi3lD",
+	"78+/buQ/rlawXdNmp1upr2+z5ULmtC0vODHo99rO7xu2XKfTDbpiRgXT8XGi008s+mz1TYOv6xzpW3x+",
+	"WTgvGixpAyiLjuEeWL72RZQiyeSbfb3FZoPR65evtnv/1b/vCsygVXyV0Dow/vhw56bsdWquIp5e/75h",
+	"89dO8R0cdDv4t8BnS2T5FvEkLXrM18FqDUl7wUNU4/4sotWejyO3dX2uX9e1zODzk6CCXU+0Ix6cbUdX",
+	"B6fbR6fzFqZ5Ck7fnlZl7m3l7D0YBtR6aXSyhK8UKVY9gMs60NGShndGQg8nc6E8ILuMohrE9k+qtZ4s",
+	"ZktoWEmp1KdGAXwRUU3ro21ozOLtslTTJ6eM25ic3nHAa40X4q7UiD785uXeAehVXLSm4aIU4S+3ZB1f",
+	"H5jVfH1AVlO/TCIcCCUx43fk6D+vP/z12CjzWRoLGhFKisY95MiDfkFhyTLnngc9B6SGeMcjLy22sarU",
+	"6RO/R2ot2s8/a6lc9sh/NnK54seEKsI04WJJmNpRTj83Yntmct0hzshQYEEStu2/Frn1jAkekETcMz5H",
+	"4441ZBDBCTN37zsbZthNeUW3x3YLT96PsYd9p95W+GlsO/WetkM/HzZ3GTW39ZfdFqSWGItWi5EYNFRv",
+	"k4TXhmTtEF1bP6iJouw+3GmhQB/OEAPFI/Cs4QIcWbQBADbWi4Oas4QclTXfrF8lShhXrki2LGCdK5xW",
+	"jnIvc8DWx6vLsl3rIY+21ma5RUrZ9oHkSNwRpgjGaljfDfoYFpRx89y2ZD5+BKWvdkZvsGk+oMsI9aw8",
+	"0tGem12dOR7rS8ybo5njs+sltvFO55EVHiTUm7wqEDZrOtBVpdYI6pG1l/desr9mc27dpUfYlJqUXYUu",
+	"CCUKQsEjMkOZhb4npVkckykQsYTo+HGYxNaKxDdbImAe8zA6/+VXFx2vXU8khiAh9hURZBdEgVYtPapy",
+	"HMREWzO0Fw2FzdJoxUPzex8za36I6DpHOsZlGEIOY6By0O3tc69NJDPavgPL+95/d3kganI7Vj8LYrpx",
+	"UMEAP3cZDWSj3zwzKinp4j/YPeRo77KHo7XeaUXeUKPJ9/FGAiluxqUvo80u/5jGuLYTfx72tzbonTow",
+	"2ATFN/mrWwFThBr0C6Ul0KQO1I3mMj88ZyweCMsKRb8VS24NMzw30UDkmGiowssh2nTMkxbjy34PQlaF",
+	"t/ZnsLEFJh7JwlpUWXlcXttFf1d5h/bnaZ48KAuv4bsVtYbX2qi4kim5NxvB49UFMmPzihFSHCBShKLF",
+	"ZLMB0q1tilET3VEvzSaz6pBM2tsl13fNjWPi7gOrJamTGiuu6onUto/Vvjd616+wIxT6Ivqobvb154i/",
+	"h5FNCXQJovcHFeTtSpsNrhumJVdE+PNCuKF6TAXmn0wSJ+8mjzSj9vaKmDijIeDdSsxmIM3zZKOC5HSk",
+	"bde/rzWV+ubDzcdDArVeIKJVKQ4laKIFAbNjciRwnySv9kB+vHpnflQLsSRGNpP/f2U1xUdQnWtHiCAz",
+	"9zrN+NzfDzhNtzkdo37NmEzaT+mNfaE8p3+qe1K9YrPP/rBkOlyYyys/IdZA5dwUbNC2wpaxGLsmKj37",
+	"5XOVxfmB5pYrF3fQkMC0KlJ6RQQXeXS22Zq1Ozcg0AfZ3Py4FiTDrlYfq9y3Q+BZo4VWL1TziET7eXRB",
+	"sCpNcaG2qAA8Giostz3QjVC3iS2dKtCNfeWQ7LfMUe4UbV+pKqxdkSNbsdUKJ8ub1fHebERtVxWbNXqT",
+	"92g+BAK62eWPHENR9s32HINd0SOhrcOHcNp6RsNMSGKXpi4KE46RzKzIEkFOHMKoN/73UIjvxZ1z7Js1",
+	"YqxTMJDLv94H+u6k4eYZEicrarMY2nTdDynwy4/vrlMIt2MQxcBbpEcYRpDPV1pBTtYcZEwRLCJW+pA2",
+	"Zz+4vuhuVvih9mYvT/nwWPSqbe9WofMfjfKX+5zMSOY+LWaoA8aMqpaQ+d92DHd/VmHsa62nO13FtePf",
+	"LaS9jkmbpEito/VhhImngfwjy5R62+4OuTIwyigY/SDCziKZxfvlewMjiL95HFWtiUNtjKpnikQDyZ5t",
+	"osS24H35aIFZdltrmUhc6IW5X6OhTREMxWnnA60CtMkDHoEltglXd9VPk6Xh4Z97z9XYI0Ecll8/Td7G",
+	"JkT5Q2RvHJyZPFK2R4cscKqZd+usH90Xe6msedm8HXTOfwUls9kwv1PHdE9rNxWzdu6bNEy3C/+hzGXl",
+	"DE+jX7pb/KJebo0/LRylp3JZx68vuuVg3dJlELbMw4IqwkVRwWbUwQDaVMsm8R+eD7Ypls6Sn0avXGea",
+	"e1cr90cKB2XST6NUbsCRLzrlI+qU7QKgUaSrU6u8arzbsypM1aj7kKU5Wqyp9e5eW6i3RcfkCOsUowu3",
+	"foncQ4ZTfcafmV6QxgjntjITy73IUsRtenbZFHqcv7TFzN5i+d7cIyx1N+AkbNvmIcV81tpSD0KjvAPX",
+	"8FpAeysqVEa17TBGlMFhqxKZCfZUkqilxW9eVigg9TJDQVlkKMAibTFEAVkwpYVk4ZiLcV42TEgyE3Es",
+	"luMsHdu6k/spQlQj+wMWIvpnrCTk6ezfeUFuyJ7d7shNQbbpmnzV7IJ1CCWsPsnTXJabBV2/3JcH4FK7",
+	"xtTz1ryGbl8uzsMvzvUjqN2daVmxsIsxtF2fdzwly7Ufj8W258rW4FNG75U6oo3mRW1OPc3t3Muu935B",
+	"3yvVHVo8PM01fTNGfbmpP2pNEBtFmtfduSCTimjzasqWbCeBTX+fs3vgAZGQxjS02Y3LhYiBKGxLOFik",
+	"ufVh95j2ZXUNpyrhoWrtPI2y1V5p54+jZL1+tNJUUVSVunmRxpSTmHEIiCgqwQoOhYuxjqNfucJstKFU",
+	"nh+9y35n+0bxSxz5mYuey3L72xDKEysyqOItSRhTpdiM7SyTvtSp6iuTLMRXAQljocCma4oU+Loy3kjb",
+	"3Jyc6aVOTFncN11GUZndeIAKKYzfPYcLfl5Mco2czHOILvKcJMHJVGCzDJ8J5l82G9kAKbe0N66YglCO",
+	"aT3neWd381be2T1/sEqh/gBLu9tHw6ighjIdbpnirYPyaztwW8aObZeBRuK46pqhhUd2B0TEUdXu41kW",
+	"f71CM/OV27boENc/O/xTsY18c97qBGb7z7U6wXD6tvtCpbPQHr9Sa1h7JIEqwRUpDoNkPAalCA1DSPMm",
+	"PbMsjgcKN+10SG6zRJVdlA+ZglfM0aJ9FevctaZJyaCCstRlVUM2II4mjhdclP3o8mSYyRLZplr7T+m3",
+	"3uUeBSFssY6Dl4KopukqAlH0IavKP7iQrn6zZj+bKpm3Kq9QfMl4JJZ1M6m3doQLo9NPoYigs6xRtYWW",
+	"6ICU6oXbmyQqmGvF9J6qyqSz9tbrSAne3cRWJ7D74GLP4IvHCZzwekEHO7fvqzaYg1z9BWSHbDubxkwt",
+	"IDqsd72a5iA+djcwGwt22+taBZd/+jBtSyN9HNBIS7s6ni1BbnY4Yw2qQ6mSZvCnUiSr4lpfHMs9cWWd",
+	"6/d2JOdo9MWBvIsD2QryWtB1M7jRR+Ddes/hlcNuzeSpXLkOAzyAC3cP+H4ohvtULts2VPjiqn3EoGov",
+	"M1dApUXmnFU0YnyFjGxBIIpXudy+cBSzO8OXljAldgQCfM44HF+Qye0IHmioSbqQVIG6HU0uyOQFPIRx",
+	"hvWFzD8/XE0ubrmtHrEABerCOpCJCkXK+JwcWbfxudI0NtfnSUAmtoPz+e3oLVU6AQnko4hZCLcjbOC7",
+	"SuH82++vJsEtn1h1/rwwgJjfV0Dl+auzl9+cnLw6e/XKPLKhj+cpjoIPQpHCOae22f4kIP/429/NllAb",
+	"/T8TkkqYsQdQF7dccDAXK0FmQqJPGwtYI7jEjMzYPZAYtKFto84mQsIFodOpOQTLsdF28GfJNFOL08sE",
+	"JAspv+UqhThmfK6swXtJV4ocfXt5/X1A3l9eXb4JyLtvf7oMyBQW9J6JTJ7mf2Gv3OMTcoWF55UNxMby",
+	"Q4yHcRYBVsO75Y0etxJodEGw+7Fd0oyGoEkoMq4VMee8ZApsg9tG1Ts8+I1B9uvMH1X5CwJJqlckMWwP",
+	"lC1Gj9nqQzX+thhxRY4+XB2PghE8pLG5wOe39n4B42UT+vUOVI0+8596TzCeS5GlB52meZHeZvxGm1M3",
+	"ophFqh8gG8kHB9uoJ3p53zOspQLseQI3ZeCQ88jKO3C4vdTSDg45U+m2PeQkRmYccvy0lpC3D2p9I5KE",
+	"vlBgmLCGgpvbvvlHhVmVxvHxBUERNhPS3Cbwtba6S+WP21vVhKyfD/AssbpIDPfUmndsfxgjXtDN5nTp",
+	"e8x+QMEziJYtJKoR4JssQSjkh7UF2VLh/NPwPjN2Q827KqGhFCoX+a6R2rnE5nppTVe1gYTddSDtKxuU",
+	"kMuA/NloZW9aEH5dPD+mXR/30FFpMgEVGGUzz3+LynrKZ7u0bELgEk0fBBfJarOjxR5GDxfLTa5SdZ7I",
+	"G7OXo8uzb46LjD5yVKj+Zcf2Z+yLsZts80uaHw/igMlUfmVuJYgf8Y0N0Hct8LmjuYUysDnPID9HjyRP",
+	"b2YfU3Qag9enMxUiBsr/ePZ+cyibrf14uI/TGWzr4rJmBwdyDZihn8YxgJt6Vm6BQweyfPOUlZ0Rvzc2",
+	"Hiox7YC02Ma4zQofOWT3icrqbjBq54fwvEzaZlFPY9Buw5n9mLP/4NGszz5TiSJdVxkZRuM02kZg/sj1",
+	"DdTZyBGyKDR/20Lu1tUZbe6rVvG2U6cnyf4DxN+Xgx9IGlcTPC+ZfBlFENnK6gbWhGJ/yBXmW1AJ/5qB",
+	"4UNw8vRT9Y93fTouNVDukVls3sbpj3byezjJIXI98EYxugfeeYMu47uyDKPq1m7UDnYthbzr0uN+Nr8/",
+	"vwR1s6yurh5mWyRmZdz/y11sLGWLkHLUczTAomOTgbL9qliVK5gXc4IkIHnBGZuEcIGfVZlL+B1dUkya",
+	"L8OT26O9F0Bjvfi967y+z185IOztFK0F+aQIjXQ24IjZPZys5b7cA7eWitbmCRJotPq9OwAY33iSXeLc",
+	"2I4L5L1lXLmt9cAT/1Vo9Puu1uOxacQMUMlRRDWdUgXmxXCBOhHlEUnYHB0Lx61gr/d5/jTK2wq9sR2b",
+	"z3/51XClKVAJ0vYqsY8MlSMccs6QyXh0PjpF6s8n+rQeNGvGWvelKPd5vT6x80MRD1F7VHdmOz8Vmbru",
+	"yNW+nacly3Y/xg7pzoOSHp1nucn786+f/ycAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/auth"
@@ -357,4 +358,81 @@ func pmDetail(t *testing.T, r apitest.Response) string {
 		t.Fatalf("not a problem: %s", r.Body)
 	}
 	return p.Detail
+}
+
+// pmSearchPage is the part of a GET /api/v1/search answer the matrix looks at.
+type pmSearchPage struct {
+	Items []struct {
+		Recommendation struct {
+			ID string `json:"id"`
+		} `json:"recommendation"`
+	} `json:"items"`
+	Total  int64 `json:"total"`
+	Facets []struct {
+		Name   string `json:"name"`
+		Values []struct {
+			Value string `json:"value"`
+			Label string `json:"label"`
+			Count int    `json:"count"`
+		} `json:"values"`
+	} `json:"facets"`
+}
+
+// ids returns the recommendation ids of the page, sorted.
+func (p pmSearchPage) ids() []string {
+	out := []string{}
+	for _, it := range p.Items {
+		out = append(out, it.Recommendation.ID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// facet returns value -> count of the named facet.
+func (p pmSearchPage) facet(name string) map[string]int {
+	out := map[string]int{}
+	for _, f := range p.Facets {
+		if f.Name == name {
+			for _, v := range f.Values {
+				out[v.Value] = v.Count
+			}
+		}
+	}
+	return out
+}
+
+// search runs GET path (an /api/v1/search URL) as role and decodes the page.
+func (w *pmWorld) search(t *testing.T, role, path string) pmSearchPage {
+	t.Helper()
+	r := w.send(role, "GET", path, nil, "")
+	if r.Status != http.StatusOK {
+		t.Fatalf("GET %s as %s: status %d: %s", path, role, r.Status, r.Body)
+	}
+	var p pmSearchPage
+	r.JSON(t, &p)
+	return p
+}
+
+// awaitIndex waits until the search index, which follows the journal in the background, answers
+// and holds every fixture recommendation: the world is made through the store, so no write
+// waited for the index (read-your-writes is the API's).
+func (w *pmWorld) awaitIndex(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := w.send(pmAdmin, "GET", "/api/v1/search?facets=none&limit=100", nil, "")
+		var p pmSearchPage
+		if r.Status == http.StatusOK {
+			r.JSON(t, &p)
+			if p.Total == int64(len(w.reviews)) {
+				return
+			}
+		} else if r.Status != http.StatusServiceUnavailable {
+			t.Fatalf("GET /api/v1/search as admin: status %d: %s", r.Status, r.Body)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the search index did not catch up with the fixture: status %d: %s", r.Status, r.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -2,13 +2,17 @@ package api_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 )
@@ -617,6 +621,11 @@ func pmRows(w *pmWorld) []pmRow {
 		return pmReq{path: "/api/v1/users/" + id + "/memberships/" + m}
 	})
 
+	// Search: open to everyone, each finding only what they may read (pmCheckSearch checks what);
+	// a query that cannot be read is refused alike for all.
+	b.add("GET", "/api/v1/search", "visible", pmEveryone(ok), pmFixed("/api/v1/search?q=pathway"))
+	b.add("GET", "/api/v1/search", "unbalanced quote", pmEveryone(http.StatusBadRequest), pmFixed("/api/v1/search?q=%22pathway"))
+
 	// The audit trail: oversight and admins.
 	b.add("GET", "/api/v1/audit", "all", pmOnly(ok, pmAdmin, pmOversight), pmFixed("/api/v1/audit?limit=5"))
 	b.add("GET", "/api/v1/audit/verify", "chain", pmOnly(ok, pmAdmin, pmOversight), pmFixed("/api/v1/audit/verify"))
@@ -683,6 +692,7 @@ func TestPermissionMatrix(t *testing.T) {
 
 		// The lists first, while the world is as set up.
 		t.Run("lists", func(t *testing.T) { pmCheckLists(t, w) })
+		t.Run("search", func(t *testing.T) { pmCheckSearch(t, w) })
 		t.Run("work lists", func(t *testing.T) { pmCheckWork(t, w) })
 
 		rows := pmRows(w)
@@ -765,6 +775,93 @@ func pmCheckLists(t *testing.T, w *pmWorld) {
 			}
 			if !slices.Equal(got, l.ids) || total != int64(len(l.ids)) {
 				t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", l.path, role, got, total, l.ids, len(l.ids))
+			}
+		}
+	}
+}
+
+// pmCheckSearch asserts that each role's searches find exactly the recommendations of the
+// reviews it may read: for an empty query, for a word every fixture recommendation holds, and
+// when a filter or a field names hidden records; and that neither the total nor any facet count
+// counts the others.
+func pmCheckSearch(t *testing.T, w *pmWorld) {
+	w.awaitIndex(t)
+	p2 := w.byKey["P2-restricted"]
+	for _, role := range pmRoles {
+		var visible, restricted []string
+		counts := map[string]map[string]int{"type": {}, "organisation": {}, "sector": {}, "partnership": {}, "year": {}, "scope": {},
+			"theme": {}, "theme_group": {}}
+		for _, r := range w.reviews {
+			if !pmReads(role, r) {
+				continue
+			}
+			visible = append(visible, r.rec)
+			if r.vis == casereview.VisibilityRestricted {
+				restricted = append(restricted, r.rec)
+			}
+			counts["type"]["DHR"]++
+			counts["organisation"][w.o["O1"]]++
+			counts["organisation"][w.o["O2"]]++
+			counts["sector"]["police"]++
+			counts["sector"]["nhs_trust"]++
+			counts["partnership"][w.p[r.partnership]]++
+			counts["scope"]["local"]++
+			// A recommendation is issued when its review is published, or on the day it is made.
+			if r.vis == casereview.VisibilityPublic {
+				counts["year"]["2025"]++
+			} else {
+				counts["year"][strconv.Itoa(apitest.Fixed.Year())]++
+			}
+		}
+		visible, restricted = pmSorted(visible), pmSorted(restricted)
+		for _, q := range []string{"", "pathway", "PATHWAY agencies", "referred", `"referral pathway"`, "pathway OR zebra", "pathway -zebra"} {
+			for _, sortBy := range []string{"relevance", "newest"} {
+				path := "/api/v1/search?" + url.Values{"q": {q}, "sort": {sortBy}, "limit": {"100"}}.Encode()
+				p := w.search(t, role, path)
+				if got := p.ids(); !slices.Equal(got, visible) || p.Total != int64(len(visible)) {
+					t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", path, role, got, p.Total, visible, len(visible))
+				}
+				for name, want := range counts {
+					if got := p.facet(name); !maps.Equal(got, want) {
+						t.Errorf("GET %s as %s: facet %s counts %v, want %v", path, role, name, got, want)
+					}
+				}
+				for _, f := range p.Facets {
+					for _, v := range f.Values {
+						if v.Count > len(visible) {
+							t.Errorf("GET %s as %s: facet %s value %s counts %d, more than the %d readable", path, role, f.Name, v.Value, v.Count, len(visible))
+						}
+						if want := map[string]string{w.p["P1"]: "Matrix partnership P1", w.p["P2"]: "Matrix partnership P2",
+							w.o["O1"]: "Matrix organisation O1", w.o["O2"]: "Matrix organisation O2"}[v.Value]; want != "" && v.Label != want {
+							t.Errorf("GET %s as %s: facet %s value %s labelled %q, want %q", path, role, f.Name, v.Value, v.Label, want)
+						}
+					}
+				}
+			}
+		}
+		// Filters and fields never widen what a caller finds.
+		for _, c := range []struct {
+			path string
+			ids  []string
+		}{
+			{"/api/v1/search?partnership=" + w.p["P2"], pmIf(pmReads(role, p2), p2.rec)},
+			{"/api/v1/search?q=" + url.QueryEscape("pathway partnership:"+w.p["P2"]), pmIf(pmReads(role, p2), p2.rec)},
+			{"/api/v1/search?q=visibility:restricted", restricted},
+			{"/api/v1/search?q=" + url.QueryEscape("pathway visibility:restricted") + "&type=DHR&sector=police", restricted},
+		} {
+			if c.ids == nil {
+				c.ids = []string{}
+			}
+			p := w.search(t, role, c.path)
+			if got := p.ids(); !slices.Equal(got, c.ids) || p.Total != int64(len(c.ids)) {
+				t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", c.path, role, got, p.Total, c.ids, len(c.ids))
+			}
+			for _, v := range p.Facets {
+				for _, fv := range v.Values {
+					if fv.Count > len(c.ids) {
+						t.Errorf("GET %s as %s: facet %s value %s counts %d, more than the %d found", c.path, role, v.Name, fv.Value, fv.Count, len(c.ids))
+					}
+				}
 			}
 		}
 	}

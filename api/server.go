@@ -14,6 +14,7 @@ import (
 
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
 )
 
 // Options configures the router.
@@ -27,6 +28,11 @@ type Options struct {
 	// TrustedProxies lists the proxies whose X-Forwarded-For is believed when working out the
 	// client address (for throttling and the audit trail). Empty: trust none.
 	TrustedProxies []string
+	// Search, Indexer and Heads serve GET /api/v1/search and read-your-writes; without them search
+	// answers 503.
+	Search  search.Index
+	Indexer Indexer
+	Heads   JournalHeads
 	// Auth signs people in; without it every caller is Unauthenticated.
 	Auth         *auth.Service
 	CookieSecure CookieSecure
@@ -39,6 +45,8 @@ type Options struct {
 // Server implements the generated StrictServerInterface.
 type Server struct {
 	svc          casereview.Service
+	search       search.Index
+	indexer      Indexer
 	auth         *auth.Service
 	version      string
 	now          func() time.Time
@@ -90,11 +98,15 @@ func NewRouter(o Options) *gin.Engine {
 	r.NoMethod(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusMethodNotAllowed, "this endpoint does not accept "+c.Request.Method)
 	})
-	s := &Server{svc: o.Service, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
+	s := &Server{svc: o.Service, search: o.Search, indexer: o.Indexer, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}
-	h := NewStrictHandlerWithOptions(s, nil, StrictGinServerOptions{
+	var middlewares []StrictMiddlewareFunc
+	if o.Indexer != nil && o.Heads != nil {
+		middlewares = append(middlewares, readYourWrites(o.Indexer, o.Heads))
+	}
+	h := NewStrictHandlerWithOptions(s, middlewares, StrictGinServerOptions{
 		RequestErrorHandlerFunc:  func(c *gin.Context, err error) { writeProblem(c, decodeError(err)) },
 		HandlerErrorFunc:         writeProblem,
 		ResponseErrorHandlerFunc: writeProblem,

@@ -66,6 +66,11 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 		t.Fatalf("start app: %v", err)
 	}
 	t.Cleanup(func() { a.Close() })
+	// The search indexer follows the journal in the background, as under Run; writes wait for it
+	// (read-your-writes), so it must be running.
+	bg, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop) // runs before Close: cleanups run last-in first-out
+	a.Start(bg)
 	return &Server{T: t, App: a, h: a.Handler()}
 }
 

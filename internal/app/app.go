@@ -30,6 +30,7 @@ type App struct {
 	log     *slog.Logger
 	store   *store.Store
 	auth    *auth.Service
+	search  *searcher
 	handler http.Handler
 }
 
@@ -39,6 +40,9 @@ type Options struct {
 	// Unauthenticated, when set, is who callers without credentials act as. Only tests of the
 	// data rules use it (with casereview.System); a deployment cannot set it.
 	Unauthenticated *casereview.Actor
+	// NoSearch leaves the search index closed: the administrative commands need only the
+	// database, and must not wait for the index a running server holds locked.
+	NoSearch bool
 }
 
 // AuthConfig turns the configuration into sign-in rules.
@@ -66,8 +70,19 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 			return nil, err
 		}
 	}
-	a.handler = api.NewRouter(api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
-		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies})
+	if !o.NoSearch {
+		if err := a.openSearch(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+	}
+	opts := api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
+		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
+		Heads: s}
+	if a.search != nil {
+		opts.Search, opts.Indexer = a.search.idx, a.search.indexer
+	}
+	a.handler = api.NewRouter(opts)
 	return a, nil
 }
 
@@ -137,6 +152,7 @@ func (a *App) Run(ctx context.Context, ready chan<- string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
+	a.Start(ctx)
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -168,8 +184,9 @@ func (a *App) Run(ctx context.Context, ready chan<- string) error {
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.store.Close() }
+// Close stops the search index (after the context given to Start has ended) and releases the
+// database.
+func (a *App) Close() error { return errors.Join(a.closeSearch(), a.store.Close()) }
 
 // NewLogger builds the process logger from the configuration.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {

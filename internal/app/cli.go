@@ -59,7 +59,7 @@ func readPassword(file string, stdin *os.File, stderr io.Writer) (string, error)
 // runAdmin runs `user create`, `token create` and `audit verify`.
 func runAdmin(ctx context.Context, cfg config.Config, args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	log := NewLogger(cfg, stderr)
-	a, err := New(ctx, cfg, log, Options{})
+	a, err := New(ctx, cfg, log, Options{NoSearch: true})
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
 		return 1

@@ -19,6 +19,7 @@ const usage = `casereview — a multi-agency repository of case-review recommend
 Usage:
   casereview serve     start the HTTP server (migrates the database first)
   casereview migrate   apply database migrations and seed the taxonomy, then exit
+  casereview reindex   rebuild the search index from the database (stop the server first)
   casereview health    ask a running server's /readyz (for container health checks)
   casereview version   print the version
 
@@ -43,7 +44,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "serve", "migrate", "health":
+	case "serve", "migrate", "health", "reindex":
 	case "user", "token", "audit":
 		if len(args) < 3 {
 			fmt.Fprintf(stderr, "%s needs a subcommand\n\n%s", cmd, usage)
@@ -66,6 +67,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	if cmd == "user" || cmd == "token" || cmd == "audit" {
 		return runAdmin(ctx, cfg, args[1:], os.Stdin, stdout, stderr)
+	}
+	if cmd == "reindex" {
+		return reindex(ctx, cfg, stdout, stderr)
 	}
 	if cmd == "migrate" {
 		s, err := openMigrated(ctx, cfg, log, nil)

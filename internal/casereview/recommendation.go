@@ -218,4 +218,7 @@ type RecommendationService interface {
 	ListRecommendations(ctx context.Context, f RecommendationFilter, page PageRequest) (Page[Recommendation], error)
 	UpdateRecommendation(ctx context.Context, id string, version int, d RecommendationDraft) (Recommendation, error)
 	DeleteRecommendation(ctx context.Context, id string, version int) error
+	// RecommendationsByID returns those of ids the caller may read (search hits are re-checked
+	// against the database with it).
+	RecommendationsByID(ctx context.Context, ids []string) (map[string]Recommendation, error)
 }

@@ -43,6 +43,8 @@ type Store struct {
 	dialect string
 	now     func() time.Time
 	log     *slog.Logger
+	// onCommit hears the journal head after each write that journaled something.
+	onCommit func(seq int64)
 }
 
 var _ casereview.Service = (*Store)(nil)

@@ -74,17 +74,19 @@ type headRow struct {
 	AuditHash string `gorm:"column:audit_hash"`
 }
 
-func (t *tx) flush() error {
+// flush appends the journal and audit rows and returns the journal head when the transaction
+// journaled something (0 otherwise).
+func (t *tx) flush() (int64, error) {
 	if len(t.touched) > 0 && len(t.events) == 0 {
-		return errors.New("store: a write changed data without recording an audit event")
+		return 0, errors.New("store: a write changed data without recording an audit event")
 	}
 	if len(t.touched) == 0 && len(t.events) == 0 {
-		return nil
+		return 0, nil
 	}
 	var head headRow
 	err := t.db.Raw("UPDATE journal_head SET seq = seq + ? WHERE id = 1 RETURNING seq, audit_seq, audit_hash", len(t.touched)).Scan(&head).Error
 	if err != nil {
-		return fmt.Errorf("advance journal head: %w", err)
+		return 0, fmt.Errorf("advance journal head: %w", err)
 	}
 	if len(t.touched) > 0 {
 		rows := make([]journalRow, len(t.touched))
@@ -93,22 +95,35 @@ func (t *tx) flush() error {
 			rows[i] = journalRow{Seq: first + int64(i), EntityType: e.typ, EntityID: e.id, CreatedAt: t.now}
 		}
 		if err := t.db.Create(&rows).Error; err != nil {
-			return fmt.Errorf("append change journal: %w", err)
+			return 0, fmt.Errorf("append change journal: %w", err)
 		}
 	}
-	return t.appendAudit(head)
+	if err := t.appendAudit(head); err != nil {
+		return 0, err
+	}
+	if len(t.touched) == 0 {
+		return 0, nil
+	}
+	return head.Seq, nil
 }
 
 // inTx runs fn in one write transaction and appends the journal and the audit events before
 // commit. An error from fn rolls everything back, journal and audit included.
 func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
+	var t *tx
+	var head int64
 	err := s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		t := &tx{db: db, ctx: ctx, now: s.now().UTC().Truncate(time.Microsecond), seen: map[journalEntry]bool{}}
+		t = &tx{db: db, ctx: ctx, now: s.now().UTC().Truncate(time.Microsecond), seen: map[journalEntry]bool{}}
 		if err := fn(t); err != nil {
 			return err
 		}
-		return t.flush()
+		var err error
+		head, err = t.flush()
+		return err
 	})
+	if err == nil && head > 0 && s.onCommit != nil {
+		s.onCommit(head)
+	}
 	return translate(err)
 }
 

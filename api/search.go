@@ -1,0 +1,229 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
+	bleveindex "github.com/casereview/casereview/internal/search/bleve"
+	"github.com/casereview/casereview/internal/search/query"
+)
+
+// Indexer is the part of the journal follower the API needs: read-your-writes and readiness.
+type Indexer interface {
+	WaitFor(ctx context.Context, seq int64, max time.Duration) bool
+	Ready() bool
+}
+
+// JournalHeads reads the last committed journal sequence.
+type JournalHeads interface {
+	JournalHead(ctx context.Context) (int64, error)
+}
+
+const (
+	searchDeadline  = 2 * time.Second
+	consistencyWait = time.Second
+	headerConsisent = "X-Search-Consistency"
+)
+
+// readYourWrites holds a successful write's response until this process's search index has
+// applied it (for at most a second), so someone who changes a record and then searches sees the
+// change. The X-Search-Consistency header says whether it got there.
+func readYourWrites(ix Indexer, heads JournalHeads) StrictMiddlewareFunc {
+	return func(f StrictHandlerFunc, _ string) StrictHandlerFunc {
+		return func(c *gin.Context, request any) (any, error) {
+			resp, err := f(c, request)
+			if err != nil || ix == nil || heads == nil || !unsafe(c.Request.Method) {
+				return resp, err
+			}
+			head, herr := heads.JournalHead(c.Request.Context())
+			if herr == nil && ix.WaitFor(c.Request.Context(), head, consistencyWait) {
+				c.Header(headerConsisent, "applied")
+			} else {
+				c.Header(headerConsisent, "pending")
+			}
+			return resp, err
+		}
+	}
+}
+
+var filterParams = []string{search.FacetTheme, search.FacetThemeGroup, search.FacetReviewType, search.FacetOrganisation, search.FacetSector,
+	search.FacetScope, search.FacetIntervention, search.FacetResponse, search.FacetImplementation, search.FacetOversight,
+	search.FacetYear, search.FacetPartnership}
+
+func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error) {
+	if s.search == nil || s.indexer == nil || !s.indexer.Ready() {
+		return nil, &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search index is being built; try again in a minute", RetryAfter: 30 * time.Second}
+	}
+	p := req.Params
+	c, err := withAsOf(ctxOf(ctx), p.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	var problems casereview.Problems
+	casereview.CheckText(&problems, "q", deref(p.Q), false, 500)
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	parsed, err := query.Parse(deref(p.Q))
+	if err != nil {
+		var se *query.SyntaxError
+		if errors.As(err, &se) {
+			msg := se.Msg
+			if se.Hint != "" {
+				msg += " (" + se.Hint + ")"
+			}
+			return nil, &casereview.Error{Code: casereview.CodeMalformed, Message: "the query could not be read",
+				Fields: []casereview.FieldError{{Field: "q", Code: "syntax", Message: msg + " at position " + itoa(se.Pos)}}}
+		}
+		return nil, err
+	}
+	r := search.Request{Query: parsed, Scope: casereview.ScopeOf(casereview.ActorFrom(c)), Filters: map[string][]string{}, Size: 20}
+	if parsed == nil {
+		r.Query = nil
+	}
+	values := map[string]*[]string{search.FacetTheme: p.Theme, search.FacetThemeGroup: p.ThemeGroup, search.FacetReviewType: p.Type,
+		search.FacetOrganisation: p.Organisation, search.FacetSector: p.Sector, search.FacetScope: p.Scope,
+		search.FacetIntervention: p.Intervention, search.FacetResponse: p.Response, search.FacetImplementation: p.Implementation,
+		search.FacetOversight: p.Oversight, search.FacetYear: p.Year, search.FacetPartnership: p.Partnership}
+	for _, name := range filterParams {
+		for _, v := range derefSlice(values[name]) {
+			casereview.CheckText(&problems, name, v, true, 200)
+			if name == search.FacetTheme || name == search.FacetReviewType {
+				v = strings.ToUpper(v)
+			}
+			r.Filters[name] = append(r.Filters[name], v)
+		}
+	}
+	r.Facets = search.AllFacets
+	if p.Facets != nil {
+		r.Facets = nil
+		for _, f := range strings.Split(*p.Facets, ",") {
+			if f = strings.TrimSpace(f); f == "" || f == "none" {
+				continue
+			}
+			if !slices.Contains(search.AllFacets, f) {
+				problems.Add("facets", casereview.FieldUnknownValue, "%q is not a facet (use: %s)", f, strings.Join(search.AllFacets, ", "))
+			}
+			r.Facets = append(r.Facets, f)
+		}
+	}
+	if p.Sort != nil {
+		r.Sort = string(*p.Sort)
+		if r.Sort != search.SortRelevance && r.Sort != search.SortNewest && r.Sort != search.SortOldest {
+			problems.Add("sort", casereview.FieldUnknownValue, "%q is not one of: relevance, newest, oldest", r.Sort)
+		}
+	}
+	if p.Limit != nil {
+		if *p.Limit < 1 || *p.Limit > 100 {
+			problems.Add("limit", casereview.FieldInvalid, "limit must be between 1 and 100")
+		}
+		r.Size = *p.Limit
+	}
+	if p.Cursor != nil && *p.Cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(*p.Cursor)
+		// Every sort order has two keys (the order's, then the id); another length makes bleve fail.
+		if err != nil || json.Unmarshal(raw, &r.After) != nil || len(r.After) != 2 {
+			problems.Add("cursor", casereview.FieldInvalid, "cursor is not one this server issued; start again without it")
+		}
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	sctx, cancel := context.WithTimeout(c, searchDeadline)
+	defer cancel()
+	start := time.Now()
+	res, err := s.search.Search(sctx, r)
+	if err != nil {
+		var qe *bleveindex.QueryError
+		if errors.As(err, &qe) {
+			return nil, &casereview.Error{Code: casereview.CodeMalformed, Message: "the query could not be run",
+				Fields: []casereview.FieldError{{Field: "q", Code: "unsupported", Message: qe.Msg}}}
+		}
+		return nil, err
+	}
+	// Re-check every hit against the database: the index is derived data and may lag.
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	recs, err := s.svc.RecommendationsByID(c, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := SearchRecommendations200JSONResponse{Query: query.String(parsed), Total: int64(res.Total), Items: []SearchHit{},
+		Facets: []Facet{}, NextCursor: nullable.NewNullNullable[string]()}
+	for _, h := range res.Hits {
+		rec, ok := recs[h.ID]
+		if !ok {
+			continue
+		}
+		hl := map[string][]string{}
+		for f, frags := range h.Fragments {
+			hl[f] = frags
+		}
+		out.Items = append(out.Items, SearchHit{Recommendation: recommendationOut(rec), Score: float32(h.Score), Highlights: hl})
+	}
+	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
+		raw, _ := json.Marshal(res.Hits[len(res.Hits)-1].SortKey)
+		out.NextCursor = nullable.NewNullableWithValue(base64.RawURLEncoding.EncodeToString(raw))
+	}
+	labels := s.facetLabels(c)
+	for _, name := range r.Facets {
+		f := Facet{Name: name, Values: []FacetValue{}}
+		for _, v := range res.Facets[name] {
+			f.Values = append(f.Values, FacetValue{Value: v.Value, Label: labels(name, v.Value), Count: v.Count})
+		}
+		out.Facets = append(out.Facets, f)
+	}
+	out.TookMs = float32(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// facetLabels names facet values for people: theme labels, organisation and partnership names.
+func (s *Server) facetLabels(ctx context.Context) func(facet, value string) string {
+	themes := map[string]string{}
+	if ts, _, err := s.svc.ListThemes(ctx, ""); err == nil {
+		for _, t := range ts {
+			themes[t.Code] = t.Label
+		}
+	}
+	cache := map[string]string{}
+	return func(facet, value string) string {
+		switch facet {
+		case search.FacetTheme:
+			if l, ok := themes[value]; ok {
+				return l
+			}
+		case search.FacetOrganisation, search.FacetPartnership:
+			if l, ok := cache[value]; ok {
+				return l
+			}
+			name := value
+			if facet == search.FacetOrganisation {
+				if o, err := s.svc.GetOrganisation(ctx, value); err == nil {
+					name = o.Name
+				}
+			} else if p, err := s.svc.GetPartnership(ctx, value); err == nil {
+				name = p.Name
+			}
+			cache[value] = name
+			return name
+		}
+		return value
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

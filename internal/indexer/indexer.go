@@ -1,0 +1,279 @@
+// Package indexer keeps a search index in step with the database by following the change
+// journal. One Indexer per process is the only writer of that process's index: it reads journal
+// rows after the sequence stored inside the index, reloads each affected recommendation from the
+// database (ids travel, never stale payloads), and writes documents, deletions and the new
+// sequence in one batch, so a restart resumes exactly where it stopped.
+package indexer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/casereview/casereview/internal/search"
+	"github.com/casereview/casereview/internal/store"
+)
+
+// Source is what the indexer reads from the database.
+type Source interface {
+	JournalAfter(ctx context.Context, after int64, limit int) ([]store.JournalEntry, error)
+	JournalHead(ctx context.Context) (int64, error)
+	AffectedRecommendations(ctx context.Context, entityType, id string) ([]string, error)
+	SearchDocuments(ctx context.Context, ids []string) ([]search.Document, error)
+	RecommendationIDsAfter(ctx context.Context, after string, limit int) ([]string, error)
+}
+
+const (
+	batchSize    = 500
+	pollInterval = 2 * time.Second
+)
+
+// Indexer follows the journal into an index.
+type Indexer struct {
+	src  Source
+	idx  search.Index
+	log  *slog.Logger
+	wake chan struct{}
+
+	mu      sync.Mutex
+	applied int64
+	changed chan struct{} // closed and replaced whenever applied moves on
+	ready   bool
+}
+
+// New returns an indexer over idx, which must already be open.
+func New(src Source, idx search.Index, log *slog.Logger) (*Indexer, error) {
+	seq, err := idx.AppliedSeq()
+	if err != nil {
+		return nil, err
+	}
+	return &Indexer{src: src, idx: idx, log: log, wake: make(chan struct{}, 1), applied: seq, changed: make(chan struct{})}, nil
+}
+
+// Wake asks the indexer to look at the journal now rather than at its next poll.
+func (x *Indexer) Wake() {
+	select {
+	case x.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Applied returns the last journal sequence in the index.
+func (x *Indexer) Applied() int64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.applied
+}
+
+// Ready reports whether the index has caught up at least once since start.
+func (x *Indexer) Ready() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.ready
+}
+
+func (x *Indexer) advance(seq int64) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if seq > x.applied {
+		x.applied = seq
+		close(x.changed)
+		x.changed = make(chan struct{})
+	}
+}
+
+// WaitFor blocks until the index has applied seq, ctx ends or max passes, and reports whether
+// it got there. Writes call it so that a caller who changes something and then searches sees the
+// change (read-your-writes on this process).
+func (x *Indexer) WaitFor(ctx context.Context, seq int64, max time.Duration) bool {
+	deadline := time.NewTimer(max)
+	defer deadline.Stop()
+	for {
+		x.mu.Lock()
+		applied, ch := x.applied, x.changed
+		x.mu.Unlock()
+		if applied >= seq {
+			return true
+		}
+		x.Wake()
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return false
+		case <-ctx.Done():
+			return false
+		}
+	}
+}
+
+// Run follows the journal until ctx ends.
+func (x *Indexer) Run(ctx context.Context) error {
+	for {
+		n, err := x.Step(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			x.log.Error("search indexer", "error", err)
+		}
+		if n == batchSize {
+			continue // more is waiting
+		}
+		x.mu.Lock()
+		x.ready = true
+		x.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-x.wake:
+		case <-time.After(pollInterval):
+		}
+	}
+}
+
+// Step applies one batch of journal rows and returns how many it read.
+func (x *Indexer) Step(ctx context.Context) (int, error) {
+	after := x.Applied()
+	rows, err := x.src.JournalAfter(ctx, after, batchSize)
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	// Journal sequence numbers are gapless (taken under one row lock at commit), so the next row
+	// is always after+1; a gap means rows were pruned and the index must be rebuilt.
+	if rows[0].Seq != after+1 {
+		return 0, fmt.Errorf("journal has no row %d (it starts at %d): rebuild the index", after+1, rows[0].Seq)
+	}
+	affected := map[string]bool{}
+	for _, r := range rows {
+		ids, err := x.src.AffectedRecommendations(ctx, r.EntityType, r.EntityID)
+		if err != nil {
+			return 0, err
+		}
+		for _, id := range ids {
+			affected[id] = true
+		}
+	}
+	if err := x.apply(ctx, affected, after, rows[len(rows)-1].Seq); err != nil {
+		return 0, err
+	}
+	return len(rows), nil
+}
+
+// loadChunk bounds the ids read and written at once: one batch of journal rows can affect far
+// more recommendations (a taxonomy upgrade journals every theme) than a database statement takes
+// bind parameters (32,766 on SQLite, 65,535 on PostgreSQL).
+const loadChunk = 1000
+
+// apply reloads the affected ids, indexes those that exist and deletes the rest, recording seq
+// with the last chunk. Earlier chunks record prev, the sequence already applied, so a crash
+// part-way repeats the whole batch.
+func (x *Indexer) apply(ctx context.Context, affected map[string]bool, prev, seq int64) error {
+	ids := make([]string, 0, len(affected))
+	for id := range affected {
+		ids = append(ids, id)
+	}
+	for start := 0; ; start += loadChunk {
+		chunk := ids[start:min(start+loadChunk, len(ids))]
+		docs, err := x.src.SearchDocuments(ctx, chunk)
+		if err != nil {
+			return err
+		}
+		found := map[string]bool{}
+		for _, d := range docs {
+			found[d.ID] = true
+		}
+		var deletes []string
+		for _, id := range chunk {
+			if !found[id] {
+				deletes = append(deletes, id)
+			}
+		}
+		last := start+loadChunk >= len(ids)
+		recorded := prev
+		if last {
+			recorded = seq
+		}
+		if err := x.idx.Apply(ctx, docs, deletes, recorded); err != nil {
+			return err
+		}
+		if last {
+			break
+		}
+	}
+	x.advance(seq)
+	return nil
+}
+
+// Rebuild indexes every recommendation afresh. It records the journal head read before it
+// starts, so changes made during the rebuild are applied by following the journal afterwards.
+func Rebuild(ctx context.Context, src Source, idx search.Index, progress func(done int)) error {
+	head, err := src.JournalHead(ctx)
+	if err != nil {
+		return err
+	}
+	after, done := "", 0
+	for {
+		ids, err := src.RecommendationIDsAfter(ctx, after, batchSize)
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			break
+		}
+		docs, err := src.SearchDocuments(ctx, ids)
+		if err != nil {
+			return err
+		}
+		// Until the last batch the recorded sequence stays 0, so a rebuild cut short starts over.
+		if err := idx.Apply(ctx, docs, nil, 0); err != nil {
+			return err
+		}
+		done += len(docs)
+		if progress != nil {
+			progress(done)
+		}
+		after = ids[len(ids)-1]
+	}
+	if head == 0 {
+		return nil
+	}
+	return idx.Apply(ctx, nil, nil, head)
+}
+
+// Rebuild rebuilds this indexer's index (see the function Rebuild) and moves the indexer on to
+// the head the rebuild recorded, so it does not then replay the whole journal over it. It must
+// not run concurrently with Step or Run.
+func (x *Indexer) Rebuild(ctx context.Context, progress func(done int)) error {
+	if err := Rebuild(ctx, x.src, x.idx, progress); err != nil {
+		return err
+	}
+	seq, err := x.idx.AppliedSeq()
+	if err != nil {
+		return err
+	}
+	x.advance(seq)
+	return nil
+}
+
+// ErrBehind says the index has applied a sequence the database never reached: the database was
+// restored from an older backup, and the index must be rebuilt.
+var ErrBehind = errors.New("the search index is ahead of the database")
+
+// Check compares the index with the journal head at start.
+func Check(ctx context.Context, src Source, idx search.Index) error {
+	head, err := src.JournalHead(ctx)
+	if err != nil {
+		return err
+	}
+	applied, err := idx.AppliedSeq()
+	if err != nil {
+		return err
+	}
+	if applied > head {
+		return ErrBehind
+	}
+	return nil
+}

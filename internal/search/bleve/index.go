@@ -1,0 +1,127 @@
+package bleve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/casereview/casereview/internal/search"
+)
+
+// Index is a bleve index on disk.
+type Index struct {
+	idx bleve.Index
+}
+
+var _ search.Index = (*Index)(nil)
+
+// ErrStale says an index exists but must be rebuilt: it was built with another mapping version.
+var ErrStale = errors.New("the search index was built with another mapping version")
+
+// Open opens the index at dir, creating it when dir does not exist. It returns ErrStale (with
+// the index closed) when the index on disk has another mapping version, and the open error when
+// it is corrupt, so the caller can move it aside and rebuild.
+func Open(dir string) (*Index, error) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		idx, err := bleve.New(dir, newMapping())
+		if err != nil {
+			return nil, fmt.Errorf("create search index: %w", err)
+		}
+		if err := idx.SetInternal([]byte(keyMappingVersion), []byte(strconv.Itoa(MappingVersion))); err != nil {
+			idx.Close()
+			return nil, err
+		}
+		return &Index{idx: idx}, nil
+	}
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open search index: %w", err)
+	}
+	v, err := idx.GetInternal([]byte(keyMappingVersion))
+	if err != nil || string(v) != strconv.Itoa(MappingVersion) {
+		idx.Close()
+		return nil, ErrStale
+	}
+	return &Index{idx: idx}, nil
+}
+
+func (x *Index) Close() error { return x.idx.Close() }
+
+func (x *Index) Count() (uint64, error) { return x.idx.DocCount() }
+
+// AppliedSeq returns the last journal sequence applied (0 for a new index).
+func (x *Index) AppliedSeq() (int64, error) {
+	v, err := x.idx.GetInternal([]byte(keyAppliedSeq))
+	if err != nil || len(v) == 0 {
+		return 0, err
+	}
+	return strconv.ParseInt(string(v), 10, 64)
+}
+
+// body is what bleve indexes for a document.
+type body struct {
+	Type             string    `json:"_type"`
+	Text             string    `json:"text"`
+	Plain            string    `json:"plain"`
+	Title            string    `json:"title"`
+	ReviewTitle      string    `json:"review_title"`
+	OrganisationText string    `json:"organisation_text"`
+	PartnershipText  string    `json:"partnership_text"`
+	Number           string    `json:"number"`
+	ReviewID         string    `json:"review_id"`
+	ReviewType       string    `json:"review_type"`
+	ReviewReference  string    `json:"review_reference"`
+	PartnershipID    string    `json:"partnership_id"`
+	AreaCodes        []string  `json:"area_codes"`
+	Year             float64   `json:"year"`
+	YearKeyword      string    `json:"year_kw"`
+	IssuedOn         time.Time `json:"issued_on"`
+	Visibility       string    `json:"visibility"`
+	OrganisationIDs  []string  `json:"organisation_ids"`
+	Sectors          []string  `json:"sectors"`
+	ThemeCodes       []string  `json:"theme_codes"`
+	ThemeSlugs       []string  `json:"theme_slugs"`
+	ThemeGroups      []string  `json:"theme_groups"`
+	InterventionType string    `json:"intervention_type"`
+	Scope            string    `json:"scope"`
+	ResponseStatus   string    `json:"response_status"`
+	Implementation   string    `json:"implementation_status"`
+	OversightStatus  string    `json:"oversight_status"`
+}
+
+// BleveType tells bleve which document mapping applies.
+func (body) BleveType() string { return docType }
+
+func bodyOf(d search.Document) body {
+	return body{Text: d.Text, Plain: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
+		OrganisationText: strings.Join(d.OrganisationNames, " ; "), PartnershipText: d.PartnershipName, Number: d.Number,
+		ReviewID: d.ReviewID, ReviewType: d.ReviewType, ReviewReference: d.ReviewReference, PartnershipID: d.PartnershipID,
+		AreaCodes: d.AreaCodes, Year: float64(d.Year), YearKeyword: strconv.Itoa(d.Year), IssuedOn: d.IssuedOn,
+		Visibility: d.Visibility, OrganisationIDs: d.OrganisationIDs, Sectors: d.Sectors, ThemeCodes: d.ThemeCodes,
+		ThemeSlugs: d.ThemeSlugs, ThemeGroups: d.ThemeGroups, InterventionType: d.InterventionType, Scope: d.Scope,
+		ResponseStatus: d.ResponseStatus, Implementation: d.ImplementationStatus, OversightStatus: d.OversightStatus}
+}
+
+// Apply writes docs and deletions and the applied sequence in one batch.
+func (x *Index) Apply(ctx context.Context, docs []search.Document, deletes []string, seq int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b := x.idx.NewBatch()
+	for _, d := range docs {
+		if err := b.Index(d.ID, bodyOf(d)); err != nil {
+			return fmt.Errorf("index %s: %w", d.ID, err)
+		}
+	}
+	for _, id := range deletes {
+		b.Delete(id)
+	}
+	b.SetInternal([]byte(keyAppliedSeq), []byte(strconv.FormatInt(seq, 10)))
+	return x.idx.Batch(b)
+}

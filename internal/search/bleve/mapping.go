@@ -1,0 +1,103 @@
+// Package bleve implements search.Index with bleve: an explicit mapping (the default mapping
+// is disabled, so nothing is indexed by accident), an English analyser with stemming for text,
+// keyword fields for facets and filters, and the applied journal sequence stored inside the
+// index, written in the same batch as the documents it covers.
+package bleve
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// MappingVersion changes whenever the mapping below changes; an index built with another
+// version is rebuilt.
+const MappingVersion = 2
+
+// Field names in the index.
+const (
+	fText              = "text"
+	fPlain             = "plain" // text and title unstemmed, for typo tolerance
+	fTitle             = "title"
+	fReviewTitle       = "review_title"
+	fOrganisationText  = "organisation_text"
+	fPartnershipText   = "partnership_text"
+	fNumber            = "number"
+	fReviewID          = "review_id"
+	fReviewType        = "review_type"
+	fReviewReference   = "review_reference"
+	fPartnershipID     = "partnership_id"
+	fAreaCodes         = "area_codes"
+	fYear              = "year"
+	fYearKeyword       = "year_kw"
+	fIssuedOn          = "issued_on"
+	fVisibility        = "visibility"
+	fOrganisationIDs   = "organisation_ids"
+	fSectors           = "sectors"
+	fThemeCodes        = "theme_codes"
+	fThemeSlugs        = "theme_slugs"
+	fThemeGroups       = "theme_groups"
+	fIntervention      = "intervention_type"
+	fScope             = "scope"
+	fResponse          = "response_status"
+	fImplementation    = "implementation_status"
+	fOversight         = "oversight_status"
+	docType            = "recommendation"
+	keyAppliedSeq      = "casereview.applied_seq"
+	keyMappingVersion  = "casereview.mapping_version"
+	highlightFragments = 3
+)
+
+// textFields are searched by bare words, with their boosts.
+var textFields = []struct {
+	name  string
+	boost float64
+}{{fText, 1}, {fTitle, 2}, {fReviewTitle, 0.5}, {fOrganisationText, 0.5}}
+
+func newMapping() *mapping.IndexMappingImpl {
+	text := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store = store
+		f.IncludeTermVectors = true // phrases (agency:"two words", multi-word synonyms) and highlighting need positions
+		f.IncludeInAll = false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fText, text(true))
+	doc.AddFieldMappingsAt(fTitle, text(true))
+	doc.AddFieldMappingsAt(fReviewTitle, text(false))
+	doc.AddFieldMappingsAt(fOrganisationText, text(false))
+	doc.AddFieldMappingsAt(fPartnershipText, text(false))
+	plain := bleve.NewTextFieldMapping()
+	plain.Analyzer = standard.Name // lower case, no stemming: edit distance is counted on real words
+	plain.Store, plain.IncludeTermVectors, plain.IncludeInAll = false, false, false
+	doc.AddFieldMappingsAt(fPlain, plain)
+	for _, f := range []string{fNumber, fReviewID, fReviewType, fReviewReference, fPartnershipID, fAreaCodes, fYearKeyword, fVisibility,
+		fOrganisationIDs, fSectors, fThemeCodes, fThemeSlugs, fThemeGroups, fIntervention, fScope, fResponse, fImplementation, fOversight} {
+		doc.AddFieldMappingsAt(f, kw())
+	}
+	year := bleve.NewNumericFieldMapping()
+	year.IncludeInAll = false
+	doc.AddFieldMappingsAt(fYear, year)
+	issued := bleve.NewDateTimeFieldMapping()
+	issued.IncludeInAll = false
+	doc.AddFieldMappingsAt(fIssuedOn, issued)
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
+	m.AddDocumentMapping(docType, doc)
+	m.TypeField = "_type"
+	m.DefaultAnalyzer = en.AnalyzerName
+	return m
+}

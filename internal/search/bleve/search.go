@@ -1,0 +1,378 @@
+package bleve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
+	"github.com/casereview/casereview/internal/search/query"
+)
+
+// facetFields maps facet names to index fields.
+var facetFields = map[string]string{
+	search.FacetTheme: fThemeCodes, search.FacetThemeGroup: fThemeGroups, search.FacetReviewType: fReviewType,
+	search.FacetOrganisation: fOrganisationIDs, search.FacetSector: fSectors, search.FacetScope: fScope,
+	search.FacetIntervention: fIntervention, search.FacetResponse: fResponse, search.FacetImplementation: fImplementation,
+	search.FacetOversight: fOversight, search.FacetYear: fYearKeyword, search.FacetPartnership: fPartnershipID,
+}
+
+// QueryError is a query the index cannot run, with the field or term at fault.
+type QueryError struct{ Msg string }
+
+func (e *QueryError) Error() string { return e.Msg }
+
+// Search runs r. Visibility is part of the query itself, so totals and facet counts never count
+// what the caller may not see.
+func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, error) {
+	var parsed query.Node
+	if r.Query != nil {
+		n, ok := r.Query.(query.Node)
+		if !ok {
+			return search.Result{}, &QueryError{Msg: fmt.Sprintf("the query is a %T, not a parsed query", r.Query)}
+		}
+		parsed = n
+	}
+	q, err := translate(parsed)
+	if err != nil {
+		return search.Result{}, err
+	}
+	if q == nil { // nothing but stop words
+		q = bq.NewMatchNoneQuery()
+	}
+	musts := []bq.Query{q, scopeQuery(r.Scope)}
+	names := make([]string, 0, len(r.Filters))
+	for name := range r.Filters {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		field, ok := facetFields[name]
+		if !ok {
+			return search.Result{}, &QueryError{Msg: fmt.Sprintf("%s is not a filter (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
+		}
+		var any []bq.Query
+		for _, v := range r.Filters[name] {
+			any = append(any, term(field, v))
+		}
+		if len(any) > 0 {
+			musts = append(musts, bq.NewDisjunctionQuery(any))
+		}
+	}
+	size := r.Size
+	if size <= 0 || size > casereview.MaxPageSize {
+		size = 20
+	}
+	req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery(musts), size, 0, false)
+	switch r.Sort {
+	case search.SortNewest:
+		req.SortBy([]string{"-" + fIssuedOn, "_id"})
+	case search.SortOldest:
+		req.SortBy([]string{fIssuedOn, "_id"})
+	default:
+		req.SortBy([]string{"-_score", "_id"})
+	}
+	if len(r.After) > 0 {
+		req.SearchAfter = r.After
+	}
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.AddField(fText)
+	req.Highlight.AddField(fTitle)
+	for _, name := range r.Facets {
+		field, ok := facetFields[name]
+		if !ok {
+			return search.Result{}, &QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
+		}
+		req.AddFacet(name, bleve.NewFacetRequest(field, 50))
+	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return search.Result{}, &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search took too long; narrow it down", Err: err}
+		}
+		return search.Result{}, err
+	}
+	out := search.Result{Total: res.Total, Took: res.Took, Facets: map[string][]search.FacetCount{}}
+	for _, h := range res.Hits {
+		hit := search.Hit{ID: h.ID, Score: h.Score, SortKey: h.Sort, Fragments: map[string][]string{}}
+		if len(h.Sort) > 0 && h.Sort[0] == "_score" {
+			// bleve gives the placeholder "_score" as the sort value; search after needs the score
+			// itself, or the next page starts after a score of 0 and is empty.
+			hit.SortKey = append([]string{strconv.FormatFloat(h.Score, 'g', -1, 64)}, h.Sort[1:]...)
+		}
+		for f, frags := range h.Fragments {
+			hit.Fragments[f] = frags
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	for name, f := range res.Facets {
+		var counts []search.FacetCount
+		if f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				counts = append(counts, search.FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+		out.Facets[name] = counts
+	}
+	return out, nil
+}
+
+func term(field, v string) bq.Query {
+	q := bq.NewTermQuery(v)
+	q.SetField(field)
+	return q
+}
+
+// scopeQuery is casereview.ScopeOf as a bleve query.
+func scopeQuery(sc casereview.ReadScope) bq.Query {
+	if sc.All {
+		return bq.NewMatchAllQuery()
+	}
+	var any []bq.Query
+	for _, v := range sc.Visibilities {
+		any = append(any, term(fVisibility, string(v)))
+	}
+	for _, p := range sc.Partnerships {
+		any = append(any, bq.NewConjunctionQuery([]bq.Query{term(fVisibility, string(casereview.VisibilityRestricted)), term(fPartnershipID, p)}))
+	}
+	if len(any) == 0 {
+		return bq.NewMatchNoneQuery()
+	}
+	return bq.NewDisjunctionQuery(any)
+}
+
+// translate turns the parsed query into a bleve query. A nil query (and no error) is a part left
+// out: a stop word, or a group of nothing else.
+func translate(n query.Node) (bq.Query, error) {
+	switch n := n.(type) {
+	case nil:
+		return bq.NewMatchAllQuery(), nil
+	case *query.And:
+		return combine(n.Children, false)
+	case *query.Or:
+		return combine(n.Children, true)
+	case *query.Not:
+		inner, err := translate(n.Child)
+		if err != nil || inner == nil {
+			return nil, err
+		}
+		b := bq.NewBooleanQuery(nil, nil, []bq.Query{inner})
+		b.AddMust(bq.NewMatchAllQuery())
+		return b, nil
+	case *query.Term:
+		return termQuery(n)
+	case *query.Phrase:
+		return phraseQuery(n.Field, n.Text)
+	case *query.YearRange:
+		var lo, hi *float64
+		if n.From != 0 {
+			f := float64(n.From)
+			lo = &f
+		}
+		if n.To != 0 {
+			t := float64(n.To)
+			hi = &t
+		}
+		inc := true
+		q := bq.NewNumericRangeInclusiveQuery(lo, hi, &inc, &inc)
+		q.SetField(fYear)
+		return q, nil
+	}
+	return nil, &QueryError{Msg: fmt.Sprintf("unsupported query element %T", n)}
+}
+
+func combine(children []query.Node, or bool) (bq.Query, error) {
+	var qs []bq.Query
+	positive := false
+	for _, c := range children {
+		q, err := translate(c)
+		if err != nil {
+			return nil, err
+		}
+		if q == nil {
+			continue
+		}
+		if _, not := c.(*query.Not); !not {
+			positive = true
+		}
+		qs = append(qs, q)
+	}
+	if !positive { // only stop words were left to look for
+		return nil, nil
+	}
+	if or {
+		return bq.NewDisjunctionQuery(qs), nil
+	}
+	return bq.NewConjunctionQuery(qs), nil
+}
+
+// wordQuery searches the text fields for one word: stemmed, fuzzy (one edit) for words of five
+// letters or more, and expanded through the synonyms both ways.
+func wordQuery(word string) bq.Query {
+	var any []bq.Query
+	for _, alt := range Expand(word) {
+		if strings.Contains(alt, " ") {
+			for _, f := range textFields {
+				p := bq.NewMatchPhraseQuery(alt)
+				p.SetField(f.name)
+				p.SetBoost(f.boost)
+				any = append(any, p)
+			}
+			continue
+		}
+		for _, f := range textFields {
+			m := bq.NewMatchQuery(alt)
+			m.SetField(f.name)
+			m.SetBoost(f.boost)
+			any = append(any, m)
+		}
+		if utf8.RuneCountInString(alt) >= 5 && !strings.ContainsAny(alt, "0123456789") {
+			// One typo is forgiven in longer words, counted on the unstemmed words and scored
+			// below an exact match.
+			m := bq.NewMatchQuery(alt)
+			m.SetField(fPlain)
+			m.SetFuzziness(1)
+			m.SetPrefix(1)
+			m.SetBoost(0.3)
+			any = append(any, m)
+		}
+	}
+	return bq.NewDisjunctionQuery(any)
+}
+
+func phraseQuery(field, text string) (bq.Query, error) {
+	if field != "" {
+		return fieldQuery(field, text, true)
+	}
+	var any []bq.Query
+	for i, alt := range Expand(text) {
+		if i > 0 && !strings.Contains(alt, " ") {
+			// the phrase's abbreviation, as a word
+			for _, f := range textFields {
+				m := bq.NewMatchQuery(alt)
+				m.SetField(f.name)
+				m.SetBoost(f.boost)
+				any = append(any, m)
+			}
+			continue
+		}
+		for _, f := range textFields {
+			p := bq.NewMatchPhraseQuery(alt)
+			p.SetField(f.name)
+			p.SetBoost(f.boost)
+			any = append(any, p)
+		}
+	}
+	return bq.NewDisjunctionQuery(any), nil
+}
+
+func termQuery(t *query.Term) (bq.Query, error) {
+	if t.Field != "" {
+		return fieldQuery(t.Field, t.Text, false)
+	}
+	if t.Prefix {
+		var any []bq.Query
+		for _, f := range textFields {
+			p := bq.NewPrefixQuery(strings.ToLower(t.Text))
+			p.SetField(f.name)
+			any = append(any, p)
+		}
+		return bq.NewDisjunctionQuery(any), nil
+	}
+	if stopWord(t.Text) {
+		// The analyser drops it from the documents, so requiring it would match nothing: "victim
+		// of stalking" searches for victim and stalking.
+		return nil, nil
+	}
+	return wordQuery(t.Text), nil
+}
+
+var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
+	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
+	if err != nil {
+		return nil
+	}
+	return a
+})
+
+// stopWord reports whether the text fields' analyser leaves nothing of word (the, of, should…)
+// and it has no synonyms.
+func stopWord(word string) bool {
+	a := textAnalyzer()
+	return a != nil && len(Expand(word)) == 1 && len(a.Analyze([]byte(word))) == 0
+}
+
+// fieldQuery handles field:value.
+func fieldQuery(field, v string, phrase bool) (bq.Query, error) {
+	lower, upper := strings.ToLower(v), strings.ToUpper(v)
+	match := func(f string) bq.Query {
+		if phrase || strings.Contains(v, " ") {
+			p := bq.NewMatchPhraseQuery(v)
+			p.SetField(f)
+			return p
+		}
+		m := bq.NewMatchQuery(v)
+		m.SetField(f)
+		return m
+	}
+	switch strings.ToLower(field) {
+	case "theme":
+		return bq.NewDisjunctionQuery([]bq.Query{term(fThemeSlugs, lower), term(fThemeCodes, upper)}), nil
+	case "agency":
+		return match(fOrganisationText), nil
+	case "org":
+		return term(fOrganisationIDs, lower), nil
+	case "sector":
+		return term(fSectors, lower), nil
+	case "type":
+		return term(fReviewType, upper), nil
+	case "status":
+		return bq.NewDisjunctionQuery([]bq.Query{term(fResponse, lower), term(fImplementation, lower), term(fOversight, lower)}), nil
+	case "response":
+		return term(fResponse, lower), nil
+	case "implementation":
+		return term(fImplementation, lower), nil
+	case "oversight":
+		return term(fOversight, lower), nil
+	case "scope":
+		return term(fScope, lower), nil
+	case "intervention":
+		return term(fIntervention, lower), nil
+	case "partnership":
+		return bq.NewDisjunctionQuery([]bq.Query{term(fPartnershipID, lower), match(fPartnershipText)}), nil
+	case "area":
+		return term(fAreaCodes, v), nil
+	case "reference":
+		return term(fReviewReference, v), nil
+	case "number":
+		return term(fNumber, v), nil
+	case "visibility":
+		return term(fVisibility, lower), nil
+	case "year":
+		y, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, &QueryError{Msg: fmt.Sprintf("year:%s is not a year", v)}
+		}
+		f := float64(y)
+		inc := true
+		q := bq.NewNumericRangeInclusiveQuery(&f, &f, &inc, &inc)
+		q.SetField(fYear)
+		return q, nil
+	case "flag":
+		return nil, &QueryError{Msg: "flags are not searchable in the query; use the flag parameter of /api/v1/recommendations"}
+	}
+	return nil, &QueryError{Msg: fmt.Sprintf("%s: is not a field this index knows", field)}
+}

@@ -1,0 +1,113 @@
+// Package search defines the search index the application keeps beside its database: what a
+// document holds, what a search asks and returns, and the Index interface that
+// internal/search/bleve implements. The database stays the source of truth; the index is
+// derived data that can always be rebuilt from it.
+package search
+
+import (
+	"context"
+	"time"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// Document is one recommendation as the index sees it.
+type Document struct {
+	ID                   string
+	Text                 string
+	Title                string
+	Number               string
+	ReviewID             string
+	ReviewType           string
+	ReviewReference      string
+	ReviewTitle          string
+	PartnershipID        string
+	PartnershipName      string
+	AreaCodes            []string
+	Year                 int // the year the recommendation was issued
+	IssuedOn             time.Time
+	Visibility           string
+	OrganisationIDs      []string
+	OrganisationNames    []string
+	Sectors              []string
+	ThemeCodes           []string
+	ThemeSlugs           []string
+	ThemeGroups          []string
+	InterventionType     string
+	Scope                string
+	ResponseStatus       string
+	ImplementationStatus string
+	OversightStatus      string
+	Version              int
+}
+
+// Facets that can be requested and filtered on, by name.
+const (
+	FacetTheme          = "theme"
+	FacetThemeGroup     = "theme_group"
+	FacetReviewType     = "type"
+	FacetOrganisation   = "organisation"
+	FacetSector         = "sector"
+	FacetScope          = "scope"
+	FacetIntervention   = "intervention"
+	FacetResponse       = "response"
+	FacetImplementation = "implementation"
+	FacetOversight      = "oversight"
+	FacetYear           = "year"
+	FacetPartnership    = "partnership"
+)
+
+// AllFacets lists every facet, in the order a results page shows them.
+var AllFacets = []string{FacetTheme, FacetThemeGroup, FacetReviewType, FacetOrganisation, FacetSector, FacetScope,
+	FacetIntervention, FacetResponse, FacetImplementation, FacetOversight, FacetYear, FacetPartnership}
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+)
+
+// Request is one search.
+type Request struct {
+	Query   any                 // a query.Node from internal/search/query; nil matches everything
+	Filters map[string][]string // facet name -> accepted values (OR within a facet, AND across)
+	Scope   casereview.ReadScope
+	Facets  []string
+	Sort    string
+	Size    int
+	After   []string // the sort key of the last hit of the previous page
+}
+
+// Hit is one matching document.
+type Hit struct {
+	ID        string
+	Score     float64
+	Fragments map[string][]string // field -> highlighted snippets, HTML-escaped except <mark>
+	SortKey   []string
+}
+
+// FacetCount is one value of a facet and how many matching documents carry it.
+type FacetCount struct {
+	Value string
+	Count int
+}
+
+// Result is a page of hits.
+type Result struct {
+	Total  uint64
+	Hits   []Hit
+	Facets map[string][]FacetCount
+	Took   time.Duration
+}
+
+// Index is a search index that follows the database.
+type Index interface {
+	// Apply indexes docs and removes deletes, and records seq as the last journal sequence
+	// applied, atomically: after a crash the index resumes from the seq it last recorded.
+	Apply(ctx context.Context, docs []Document, deletes []string, seq int64) error
+	AppliedSeq() (int64, error)
+	Search(ctx context.Context, r Request) (Result, error)
+	Count() (uint64, error)
+	Close() error
+}

@@ -1,0 +1,206 @@
+package store
+
+import (
+	"context"
+
+	"github.com/casereview/casereview/internal/casereview"
+
+	"github.com/casereview/casereview/internal/search"
+)
+
+// The reads the search indexer needs. They run as the system: the index holds everything and
+// applies each caller's visibility inside every query.
+
+// SearchDocuments loads the index documents of ids; ids that no longer exist are absent.
+func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Document, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	db := s.read.WithContext(ctx)
+	var rows []recommendationRow
+	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	recs, err := s.recommendations(db, rows, s.today())
+	if err != nil {
+		return nil, err
+	}
+	reviewIDs := map[string]bool{}
+	for _, r := range recs {
+		reviewIDs[r.ReviewID] = true
+	}
+	var revs []reviewRow
+	if err := db.Where("id IN ?", keys(reviewIDs)).Find(&revs).Error; err != nil {
+		return nil, translate(err)
+	}
+	reviews := map[string]reviewRow{}
+	partIDs := map[string]bool{}
+	for _, r := range revs {
+		reviews[r.ID] = r
+		partIDs[r.PartnershipID] = true
+	}
+	var parts []partnershipRow
+	if err := db.Where("id IN ?", keys(partIDs)).Find(&parts).Error; err != nil {
+		return nil, translate(err)
+	}
+	partnerships := map[string]partnershipRow{}
+	for _, p := range parts {
+		partnerships[p.ID] = p
+	}
+	orgIDs := map[string]bool{}
+	for _, r := range recs {
+		for _, a := range r.Addressees {
+			orgIDs[a.OrganisationID] = true
+		}
+	}
+	var orgs []organisationRow
+	if err := db.Where("id IN ?", keys(orgIDs)).Find(&orgs).Error; err != nil {
+		return nil, translate(err)
+	}
+	sectors := map[string]string{}
+	for _, o := range orgs {
+		sectors[o.ID] = o.Sector
+	}
+	out := make([]search.Document, 0, len(recs))
+	for _, r := range recs {
+		rv := reviews[r.ReviewID]
+		p := partnerships[rv.PartnershipID]
+		d := search.Document{ID: r.ID, Text: r.Text, Title: r.Title, Number: r.Number, ReviewID: r.ReviewID, ReviewType: rv.Type,
+			ReviewReference: rv.Reference, ReviewTitle: rv.Title, PartnershipID: rv.PartnershipID, PartnershipName: p.Name,
+			AreaCodes: append([]string{}, p.AreaCodes...), Year: r.IssuedOn.Year, IssuedOn: r.IssuedOn.Time(), Visibility: rv.Visibility,
+			Scope: string(r.Scope), ResponseStatus: string(r.ResponseStatus), ImplementationStatus: string(r.ImplementationStatus),
+			OversightStatus: string(r.OversightStatus), Version: r.Version}
+		if r.InterventionType != nil {
+			d.InterventionType = *r.InterventionType
+		}
+		seenSector := map[string]bool{}
+		for _, a := range r.Addressees {
+			d.OrganisationIDs = append(d.OrganisationIDs, a.OrganisationID)
+			d.OrganisationNames = append(d.OrganisationNames, a.OrganisationName)
+			if sec := sectors[a.OrganisationID]; sec != "" && !seenSector[sec] {
+				seenSector[sec] = true
+				d.Sectors = append(d.Sectors, sec)
+			}
+		}
+		seenGroup := map[string]bool{}
+		for _, t := range r.Themes {
+			d.ThemeCodes = append(d.ThemeCodes, t.Code)
+			d.ThemeSlugs = append(d.ThemeSlugs, t.Slug)
+			if !seenGroup[t.Group] {
+				seenGroup[t.Group] = true
+				d.ThemeGroups = append(d.ThemeGroups, t.Group)
+			}
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// AffectedRecommendations returns the recommendations whose index documents a journal entry
+// changes: the recommendation itself, or every recommendation of a review, a partnership, an
+// addressed organisation or a theme.
+func (s *Store) AffectedRecommendations(ctx context.Context, entityType, id string) ([]string, error) {
+	db := s.read.WithContext(ctx)
+	var ids []string
+	var err error
+	switch entityType {
+	case journalRecommendation:
+		return []string{id}, nil
+	case journalAction:
+		err = db.Table("actions").Where("id = ?", id).Pluck("recommendation_id", &ids).Error
+	case journalReview:
+		err = db.Table("recommendations").Where("review_id = ?", id).Pluck("id", &ids).Error
+	case journalPartnership:
+		err = db.Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id").
+			Where("reviews.partnership_id = ?", id).Pluck("recommendations.id", &ids).Error
+	case journalOrganisation:
+		err = db.Table("addressees").Where("organisation_id = ?", id).Pluck("recommendation_id", &ids).Error
+	case journalTheme:
+		err = db.Table("theme_assignments").Where("theme_code = ?", id).Pluck("recommendation_id", &ids).Error
+	}
+	return ids, translate(err)
+}
+
+// RecommendationIDsAfter pages through every recommendation id in order, for a rebuild.
+func (s *Store) RecommendationIDsAfter(ctx context.Context, after string, limit int) ([]string, error) {
+	var ids []string
+	q := s.read.WithContext(ctx).Table("recommendations")
+	if after != "" { // on PostgreSQL ids are uuids, and '' is not one
+		q = q.Where("id > ?", after)
+	}
+	err := q.Order("id").Limit(limit).Pluck("id", &ids).Error
+	return ids, translate(err)
+}
+
+// JournalHead returns the last journal sequence committed.
+func (s *Store) JournalHead(ctx context.Context) (int64, error) {
+	var seq int64
+	err := s.read.WithContext(ctx).Raw("SELECT seq FROM journal_head WHERE id = 1").Scan(&seq).Error
+	return seq, translate(err)
+}
+
+// OnCommit registers fn to hear the journal head after every write that journaled something,
+// so this process's indexer wakes at once instead of at its next poll.
+func (s *Store) OnCommit(fn func(seq int64)) { s.onCommit = fn }
+
+// RecommendationsByID returns those of ids the caller may read.
+func (s *Store) RecommendationsByID(ctx context.Context, ids []string) (map[string]casereview.Recommendation, error) {
+	out := map[string]casereview.Recommendation{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	db := s.read.WithContext(ctx)
+	var rows []recommendationRow
+	if err := visible(ctx, db.Model(&recommendationRow{}).Joins("JOIN reviews ON reviews.id = recommendations.review_id")).
+		Select("recommendations.*").Where("recommendations.id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	recs, err := s.recommendations(db, rows, s.asOf(ctx))
+	if err == nil {
+		err = hideLinks(ctx, db, recs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		out[r.ID] = r
+	}
+	return out, nil
+}
+
+// VisibleVersions returns, for the ids the caller may read, each recommendation's version: the
+// search results are re-checked against the database with it before they are returned.
+func (s *Store) VisibleVersions(ctx context.Context, ids []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID      string `gorm:"column:id"`
+		Version int    `gorm:"column:version"`
+	}
+	err := visible(ctx, s.read.WithContext(ctx).Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id")).
+		Select("recommendations.id, recommendations.version").Where("recommendations.id IN ?", ids).Find(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Version
+	}
+	return out, nil
+}
+
+// CountRecommendations counts every recommendation, for progress reports.
+func (s *Store) CountRecommendations(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.read.WithContext(ctx).Table("recommendations").Count(&n).Error
+	return n, translate(err)
+}
