@@ -98,8 +98,12 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 	for _, name := range filterParams {
 		for _, v := range derefSlice(values[name]) {
 			casereview.CheckText(&problems, name, v, true, 200)
-			if name == search.FacetTheme || name == search.FacetReviewType {
+			switch name {
+			case search.FacetTheme, search.FacetReviewType, search.FacetThemeGroup:
 				v = strings.ToUpper(v)
+			case search.FacetSector, search.FacetScope, search.FacetIntervention, search.FacetResponse,
+				search.FacetImplementation, search.FacetOversight, search.FacetOrganisation, search.FacetPartnership:
+				v = strings.ToLower(v)
 			}
 			r.Filters[name] = append(r.Filters[name], v)
 		}

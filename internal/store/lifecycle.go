@@ -426,6 +426,12 @@ func (s *Store) RemoveLink(ctx context.Context, id string) error {
 		if err := t.db.Delete(&row).Error; err != nil {
 			return err
 		}
+		// Both recommendations show their links, so both have changed: a client holding either's
+		// ETag must re-read it.
+		if err := t.db.Model(&recommendationRow{}).Where("id IN ?", []string{row.FromID, row.ToID}).
+			Updates(map[string]any{"version": gorm.Expr("version + 1"), "updated_at": t.now}).Error; err != nil {
+			return err
+		}
 		t.touch(journalRecommendation, row.FromID)
 		t.touch(journalRecommendation, row.ToID)
 		t.audit(casereview.AuditLinkRemoved, "recommendation_link", row.ID, row.domain(), nil)
