@@ -83,6 +83,7 @@ func (a *App) Start(ctx context.Context) {
 					a.log.Info("search index rebuilt", "documents", n, "took", time.Since(start).Round(time.Millisecond))
 				}
 			}
+			go a.reconcileEvery(ctx, a.cfg.Reconcile)
 			if err := s.indexer.Run(ctx); err != nil {
 				a.log.Error("search indexer stopped", "error", err)
 			}
@@ -104,4 +105,36 @@ func (a *App) closeSearch() error {
 		}
 	}
 	return a.search.idx.Close()
+}
+
+// reconcileEvery compares the index with the database once the index has caught up, then every
+// interval, and repairs what differs: a change written behind the application's back, or a
+// document a failed batch skipped, heals without a rebuild.
+func (a *App) reconcileEvery(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		return
+	}
+	for !a.search.indexer.Ready() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	for {
+		start := time.Now()
+		n, err := a.search.indexer.Reconcile(ctx, a.store)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("search reconciliation failed", "error", err)
+		case n > 0:
+			a.log.Warn("search reconciliation repaired documents that differed from the database", "documents", n,
+				"took", time.Since(start).Round(time.Millisecond))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
 }

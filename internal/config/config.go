@@ -32,6 +32,7 @@ type Config struct {
 	LockAfter        int           // CASEREVIEW_LOCKOUT_THRESHOLD
 	LockFor          time.Duration // CASEREVIEW_LOCKOUT_DURATION
 	TrustedProxies   []string      // CASEREVIEW_TRUSTED_PROXIES
+	Reconcile        time.Duration // CASEREVIEW_RECONCILE_INTERVAL
 }
 
 // Var documents one environment variable; README's configuration table is written from these.
@@ -56,6 +57,7 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_COOKIE_SECURE", Default: "auto", Help: "Secure session cookie: auto (when served over TLS), always (behind a TLS proxy) or never"},
 	{Name: "CASEREVIEW_LOCKOUT_THRESHOLD", Default: "10", Help: "failed sign-ins before a temporary lockout (1 to 10)"},
 	{Name: "CASEREVIEW_LOCKOUT_DURATION", Default: "15m", Help: "how long a lockout lasts"},
+	{Name: "CASEREVIEW_RECONCILE_INTERVAL", Default: "15m", Help: "how often the search index is compared with the database and repaired"},
 	{Name: "CASEREVIEW_TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 }
 
@@ -125,6 +127,7 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	duration("CASEREVIEW_SESSION_IDLE_TIMEOUT", &c.SessionIdle)
 	duration("CASEREVIEW_SESSION_MAX_AGE", &c.SessionMax)
 	duration("CASEREVIEW_LOCKOUT_DURATION", &c.LockFor)
+	duration("CASEREVIEW_RECONCILE_INTERVAL", &c.Reconcile)
 	if c.SessionIdle > c.SessionMax {
 		errs = append(errs, errors.New("CASEREVIEW_SESSION_IDLE_TIMEOUT must not be longer than CASEREVIEW_SESSION_MAX_AGE"))
 	}

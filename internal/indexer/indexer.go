@@ -38,6 +38,7 @@ type Indexer struct {
 	log  *slog.Logger
 	wake chan struct{}
 
+	step    sync.Mutex // held by Step and Reconcile, the two writers
 	mu      sync.Mutex
 	applied int64
 	changed chan struct{} // closed and replaced whenever applied moves on
@@ -136,6 +137,8 @@ func (x *Indexer) Run(ctx context.Context) error {
 
 // Step applies one batch of journal rows and returns how many it read.
 func (x *Indexer) Step(ctx context.Context) (int, error) {
+	x.step.Lock()
+	defer x.step.Unlock()
 	after := x.Applied()
 	rows, err := x.src.JournalAfter(ctx, after, batchSize)
 	if err != nil || len(rows) == 0 {

@@ -110,4 +110,8 @@ type Index interface {
 	Search(ctx context.Context, r Request) (Result, error)
 	Count() (uint64, error)
 	Close() error
+	// Versions returns the version indexed for each of ids the index holds, and IDsAfter pages
+	// through every id the index holds: reconciliation compares both with the database.
+	Versions(ctx context.Context, ids []string) (map[string]int, error)
+	IDsAfter(ctx context.Context, after string, limit int) ([]string, error)
 }

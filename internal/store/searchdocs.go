@@ -204,3 +204,36 @@ func (s *Store) CountRecommendations(ctx context.Context) (int64, error) {
 	err := s.read.WithContext(ctx).Table("recommendations").Count(&n).Error
 	return n, translate(err)
 }
+
+// IDVersion is a recommendation's id and version.
+type IDVersion struct {
+	ID      string `gorm:"column:id"`
+	Version int    `gorm:"column:version"`
+}
+
+// RecommendationVersionsAfter pages through every recommendation's (id, version) in id order.
+func (s *Store) RecommendationVersionsAfter(ctx context.Context, after string, limit int) ([]IDVersion, error) {
+	var rows []IDVersion
+	q := s.read.WithContext(ctx).Table("recommendations").Select("id, version").Order("id").Limit(limit)
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	err := q.Find(&rows).Error
+	return rows, translate(err)
+}
+
+// RecommendationsExist reports which of ids are in the database.
+func (s *Store) RecommendationsExist(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var found []string
+	if err := s.read.WithContext(ctx).Table("recommendations").Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, nil
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/casereview/casereview/internal/search"
 )
@@ -67,6 +68,7 @@ func (x *Index) AppliedSeq() (int64, error) {
 // body is what bleve indexes for a document.
 type body struct {
 	Type             string    `json:"_type"`
+	Version          float64   `json:"version"`
 	Text             string    `json:"text"`
 	Plain            string    `json:"plain"`
 	Title            string    `json:"title"`
@@ -99,7 +101,7 @@ type body struct {
 func (body) BleveType() string { return docType }
 
 func bodyOf(d search.Document) body {
-	return body{Text: d.Text, Plain: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
+	return body{Version: float64(d.Version), Text: d.Text, Plain: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
 		OrganisationText: strings.Join(d.OrganisationNames, " ; "), PartnershipText: d.PartnershipName, Number: d.Number,
 		ReviewID: d.ReviewID, ReviewType: d.ReviewType, ReviewReference: d.ReviewReference, PartnershipID: d.PartnershipID,
 		AreaCodes: d.AreaCodes, Year: float64(d.Year), YearKeyword: strconv.Itoa(d.Year), IssuedOn: d.IssuedOn,
@@ -124,4 +126,41 @@ func (x *Index) Apply(ctx context.Context, docs []search.Document, deletes []str
 	}
 	b.SetInternal([]byte(keyAppliedSeq), []byte(strconv.FormatInt(seq, 10)))
 	return x.idx.Batch(b)
+}
+
+// Versions returns the version indexed for each of ids that the index holds.
+func (x *Index) Versions(ctx context.Context, ids []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	req := bleve.NewSearchRequestOptions(bq.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fVersion}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		v, _ := h.Fields[fVersion].(float64)
+		out[h.ID] = int(v)
+	}
+	return out, nil
+}
+
+// IDsAfter pages through the ids in the index in order, for reconciliation.
+func (x *Index) IDsAfter(ctx context.Context, after string, limit int) ([]string, error) {
+	req := bleve.NewSearchRequestOptions(bq.NewMatchAllQuery(), limit, 0, false)
+	req.SortBy([]string{"_id"})
+	if after != "" {
+		req.SearchAfter = []string{after}
+	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.ID
+	}
+	return out, nil
 }

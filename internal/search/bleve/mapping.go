@@ -14,12 +14,13 @@ import (
 
 // MappingVersion changes whenever the mapping below changes; an index built with another
 // version is rebuilt.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Field names in the index.
 const (
 	fText              = "text"
-	fPlain             = "plain" // text and title unstemmed, for typo tolerance
+	fVersion           = "version" // stored: reconciliation compares it with the database
+	fPlain             = "plain"   // text and title unstemmed, for typo tolerance
 	fTitle             = "title"
 	fReviewTitle       = "review_title"
 	fOrganisationText  = "organisation_text"
@@ -87,6 +88,9 @@ func newMapping() *mapping.IndexMappingImpl {
 		fOrganisationIDs, fSectors, fThemeCodes, fThemeSlugs, fThemeGroups, fIntervention, fScope, fResponse, fImplementation, fOversight} {
 		doc.AddFieldMappingsAt(f, kw())
 	}
+	version := bleve.NewNumericFieldMapping()
+	version.Store, version.IncludeInAll = true, false
+	doc.AddFieldMappingsAt(fVersion, version)
 	year := bleve.NewNumericFieldMapping()
 	year.IncludeInAll = false
 	doc.AddFieldMappingsAt(fYear, year)
