@@ -84,6 +84,7 @@ func (a *App) Start(ctx context.Context) {
 				}
 			}
 			go a.reconcileEvery(ctx, a.cfg.Reconcile)
+			go a.store.FollowJournal(ctx, s.indexer.Wake)
 			if err := s.indexer.Run(ctx); err != nil {
 				a.log.Error("search indexer stopped", "error", err)
 			}

@@ -26,10 +26,11 @@ type Source interface {
 	RecommendationIDsAfter(ctx context.Context, after string, limit int) ([]string, error)
 }
 
-const (
-	batchSize    = 500
-	pollInterval = 2 * time.Second
-)
+const batchSize = 500
+
+// PollInterval is how often the indexer looks at the journal when nothing wakes it: the
+// fallback for other processes' writes when LISTEN/NOTIFY is not available.
+var PollInterval = 2 * time.Second
 
 // Indexer follows the journal into an index.
 type Indexer struct {
@@ -130,7 +131,7 @@ func (x *Indexer) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-x.wake:
-		case <-time.After(pollInterval):
+		case <-time.After(PollInterval):
 		}
 	}
 }

@@ -45,6 +45,7 @@ type Store struct {
 	log     *slog.Logger
 	// onCommit hears the journal head after each write that journaled something.
 	onCommit func(seq int64)
+	url      string // for the PostgreSQL journal listener
 }
 
 var _ casereview.Service = (*Store)(nil)
@@ -67,7 +68,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	var err error
 	switch {
 	case IsPostgresURL(o.DatabaseURL):
-		s.dialect = migrations.Postgres
+		s.dialect, s.url = migrations.Postgres, o.DatabaseURL
 		s.write, err = gorm.Open(postgres.Open(o.DatabaseURL), cfg)
 		if err == nil {
 			s.read = s.write

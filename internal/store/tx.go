@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/migrations"
 )
 
 // Entity types recorded in the change journal.
@@ -29,6 +31,7 @@ const (
 // become visible strictly in order and the audit chain cannot fork.
 type tx struct {
 	db      *gorm.DB
+	notify  bool // PostgreSQL: tell other processes' indexers at commit
 	ctx     context.Context
 	now     time.Time
 	touched []journalEntry
@@ -104,6 +107,12 @@ func (t *tx) flush() (int64, error) {
 	if len(t.touched) == 0 {
 		return 0, nil
 	}
+	if t.notify {
+		// Delivered at commit (and not at all on rollback) to every listening process.
+		if err := t.db.Exec("SELECT pg_notify(?, ?)", JournalChannel, strconv.FormatInt(head.Seq, 10)).Error; err != nil {
+			return 0, fmt.Errorf("notify journal listeners: %w", err)
+		}
+	}
 	return head.Seq, nil
 }
 
@@ -113,7 +122,8 @@ func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
 	var t *tx
 	var head int64
 	err := s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		t = &tx{db: db, ctx: ctx, now: s.now().UTC().Truncate(time.Microsecond), seen: map[journalEntry]bool{}}
+		t = &tx{db: db, ctx: ctx, now: s.now().UTC().Truncate(time.Microsecond), seen: map[journalEntry]bool{},
+			notify: s.dialect == migrations.Postgres}
 		if err := fn(t); err != nil {
 			return err
 		}
