@@ -83,6 +83,8 @@ func TestTwoReplicasConverge(t *testing.T) {
 					time.Sleep(10 * time.Millisecond)
 				}
 				took := time.Since(began)
+				// The writer's own index follows asynchronously too (its API writes wait for it).
+				writer.search.indexer.WaitFor(ctx, head, 5*time.Second)
 				if reader.search.indexer.Applied() < head || find(reader, word) != 1 || find(writer, word) != 1 {
 					t.Fatalf("write %d: the other replica did not converge (applied %d of %d after %s)", i+1, reader.search.indexer.Applied(), head, took)
 				}
