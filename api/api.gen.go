@@ -1413,6 +1413,9 @@ type SearchRecommendationsParams struct {
 	Year           *[]string `form:"year,omitempty" json:"year,omitempty"`
 	Partnership    *[]string `form:"partnership,omitempty" json:"partnership,omitempty"`
 
+	// Flag Only recommendations carrying this derived flag as of as_of (default today)
+	Flag *string `form:"flag,omitempty" json:"flag,omitempty"`
+
 	// Facets Comma-separated facet names (default all); none for no facets
 	Facets *string                          `form:"facets,omitempty" json:"facets,omitempty"`
 	Sort   *SearchRecommendationsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
@@ -3717,6 +3720,14 @@ func (siw *ServerInterfaceWrapper) SearchRecommendations(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -10909,21 +10920,21 @@ var swaggerSpec = []string{
 	"JAspv+UqhThmfK6swXtJV4ocfXv18fuAvLu6vnodkLff/nQVkCks6D0TmTzN/8Jeuccn5BoLzysbiI3l",
 	"hxgP4ywCrIZ3yxs9biXQ6JJg92O7pBkNQZNQZFwrYs55yRTYBreNqnd48BuD7NeZP6rylwSSVK9IYtge",
 	"KFuMHrPVh2r8bTHiihy9vz4eBSN4SGNzgc9v7f0Cxssm9OsdqBp95j/1nmA8lyJLDzpN8yK9zfiNNqdu",
-	"RDGLVD9ANpIPDrZRT/TyvmdYSwXY8wRuysAh55GVd+Bwe6mlHRxyptJte8hJjMw45PhpLSFvH9T6WiQJ",
-	"faHAMGENBTe3ffOPCrMqjePjS4IibCakuU3ga211l8oft7eqCVk/H+BZYnWRGO6pNe/Y/jBGvKCbzenS",
-	"15XMPwei2O8QkHOiBTk/O6u29/Ls+KRlKzGafdwVJfSBJWZR52dnwShhPP9XuQhDnnOQ7Zvs0WwoeAah",
-	"uIW4NtrBJjMTahDDeo5sqc3+aXgTG7uh5kWY0FAKlesTrgXcuSHnSm9NEbZRit1FJu0rGzScq4D82ah8",
-	"r1tQcF32P6bTAPfQUcYyARUYTTZProvKYs1nu/SDQuASTR8EF8lqsxfHHkYP/81Nrq91nshrs5ejq7Nv",
-	"jot0QXJU3CvKdvDP2NFjN9nm9DQ/HsS7k6n8Pt5KED/iGxug75r3cy92C2Vg559BTpQeGaTetEGm6DQG",
-	"r8NoKkQMlP/xnAnmUDa7EvBwH6ft2NaVa80ODuR3MEM/jdcBN/WsfA6HjpL55inLRiN+b+xqVGLaAWmx",
-	"jXGbFT5yPPAT1ezdYDHPD+F52cvNop7GWt6GM/uxlf/BQ2WffRoURbqu0j2Mxmm0jcD8kesbqLORI2RR",
-	"aFu3VeKtHzXa3LSt4m2nTsOT/UefvysHP5A0riZ4XjL5KoogsmXbDawJxeaTK0zmoBL+NaPOh+Dk6afq",
-	"H2/7tHNqoNwjs9i8R9Qf7eT3cJJD5HrgDZF0D7zzBl0Gj2UZhuyt3agd7FoKedelx/1sfn9+2e9mWV0t",
-	"Q8y2SMzKpILzXWwsZf+RctQLtO6i15SBss2wWJWImFeKgiQgeTUbm+FwiZ9VaVH4HV1SzMgvY5/bQ8kX",
-	"QGO9+L3rvL7PXzkg7O0UrdX+pAiNdDbgiNk9nKwl1twDt5aK1s4MEmi0+r07uhjfeJJd4tzY6wvkvWVc",
-	"ua31wBP/VWh0Kq/Wg71pxAxQyVFENZ1SBebFcIE6EeURSdgcvRbHrWCvN5H+NMp7Fr227aAvfvnVcKUp",
-	"UAnSNkKxjwyVIxxyzpDJeHQxOkXqzyf6tB6Ra8Zad9Qo93m9+LHzQxFsUXtU95Q7PxVpwO7I1b6dpyXL",
-	"dj/G9uvOg5IenWe5yfvzr5//JwAA//8=",
+	"RDGLVD9ANpIPDrZRT/TyvmdYSwXY8wRuysAh55GVd+Bwe6mlHRxyptJte8hJjMw45PhpLSFvL9RquH7j",
+	"bmC76hupiq7CCCS7h4jMYjonTmdkclSYXbWI6Gp/jZJfiyShLxQYwaChkDC2l385J43j40uCYnUmpLnh",
+	"4GtttaDKH7e39AlZxxngWWL1oxjuqTU52Z41RuSh68/pHNhVYGAORLHfISDnRAtyfnZWbe/l2fFJy1Zi",
+	"NEW5K0roA0vMos7PzoJRwnj+r3IRhmXMQbZvskcDpOAZhAcXKoTRWDaZvlCrGdYHZUsN+0/DG+vYDa0R",
+	"IA2lULmO41rlnVt7rojXlHMbOdld+NK+skHrugrIn40a+roFBdf1kcd0ZOAeOkprJqACo13nCX9RWUD6",
+	"bJceVQhcoumD4CJZbfYs2cPo4VO6yXXIzhN5bfZydHX2zXGRwkiOirtOyXmfsfPJbrLNEWt+PIjHKVO5",
+	"jaCVIH7ENzZA33U55J71FsrAbkSDHDs9slq9qYxM0WkMXifWVIgYKP/jOTjMoWx2b+DhPk4rtK2r6Zod",
+	"HMgXYoZ+Gk8IbupZ+UEOHbnzzVOWskb83thpqcS0A9JiG+M2K3zkGOUnqiO8wYqfH8LzsuGbRT2NBb8N",
+	"Z/Zjv/+Dh+8++9QsinRdpaAYjdNoG4H5I9c3UGcjR8ii0N5vK9db3260uZFcxdtOnSYs+4+If1cOfiBp",
+	"XE3wvGTyVRRBZEvJG1gTig0xV5hgQiX8a0bCD8HJ00/VP972aTHVQLlHZrF536o/2snv4SSHyPXAG7bp",
+	"HnjnDboMaMsyDCNcu1E72LUU8q5Lj/vZ/P78MvLNsrramJhtkZiViQ7nu9hYyp4o5agXaN1FTy4DZRt0",
+	"sSo5Mq9eBUlA8go7NuviEj+rUrXwO7qkWCWgjMduD29fAI314veu8/o+f+WAsLdTtFYglCI00tmAI2b3",
+	"cLKW7HMP3FoqWrtFSKDR6vfuiGd840l2iXNj/zGQ95Zx5bbWA0/8V6HR0b1aD0CnETNAJUcR1XRKFZgX",
+	"wwXqRJRHJGFz9Foct4K93tj60yjvo/Tatqi++OVXw5WmQCVI25zFPjJUjnDIOUMm49HF6BSpP5/o03qU",
+	"sBlr3Xmk3Of1gszOD0UASO1R3Xvv/FSkJrsjV/t2npYs2/0YW8I7D0p6dJ7lJu/Pv37+nwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -87,7 +87,15 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 		}
 		return nil, err
 	}
-	r := search.Request{Query: parsed, Scope: casereview.ScopeOf(casereview.ActorFrom(c)), Filters: map[string][]string{}, Size: 20}
+	r := search.Request{Query: parsed, Scope: casereview.ScopeOf(casereview.ActorFrom(c)), Filters: map[string][]string{}, Size: 20,
+		AsOf: casereview.DateOf(s.now())}
+	if d, ok := casereview.AsOfFrom(c); ok {
+		r.AsOf = d
+	}
+	if p.Flag != nil && *p.Flag != "" {
+		r.Flag = casereview.Flag(*p.Flag)
+		casereview.CheckEnum(&problems, "flag", r.Flag, casereview.Flags)
+	}
 	if parsed == nil {
 		r.Query = nil
 	}

@@ -39,6 +39,11 @@ type Document struct {
 	ImplementationStatus string
 	OversightStatus      string
 	Version              int
+	// The dates the derived flags are computed from, at query time against an as-of date.
+	ResponseDue       *time.Time
+	LastActivityOn    *time.Time
+	FollowUpOn        *time.Time
+	UnfinishedTargets []time.Time // target dates of actions neither finished nor completed
 }
 
 // Facets that can be requested and filtered on, by name.
@@ -77,6 +82,8 @@ type Request struct {
 	Sort    string
 	Size    int
 	After   []string // the sort key of the last hit of the previous page
+	Flag    casereview.Flag
+	AsOf    casereview.Date // for Flag
 }
 
 // Hit is one matching document.

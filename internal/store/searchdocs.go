@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
 
@@ -22,6 +23,10 @@ func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Doc
 		return nil, translate(err)
 	}
 	recs, err := s.recommendations(db, rows, s.today())
+	if err != nil {
+		return nil, err
+	}
+	actionDates, err := loadActionDates(db, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +77,19 @@ func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Doc
 			OversightStatus: string(r.OversightStatus), Version: r.Version}
 		if r.InterventionType != nil {
 			d.InterventionType = *r.InterventionType
+		}
+		at := func(x *casereview.Date) *time.Time {
+			if x == nil {
+				return nil
+			}
+			t := x.Time()
+			return &t
+		}
+		d.ResponseDue, d.LastActivityOn, d.FollowUpOn = at(r.ResponseDue), at(r.LastActivityOn), at(r.FollowUpOn)
+		for _, a := range actionDates[r.ID] {
+			if !a.Finished() && a.TargetDate != nil {
+				d.UnfinishedTargets = append(d.UnfinishedTargets, a.TargetDate.Time())
+			}
 		}
 		seenSector := map[string]bool{}
 		for _, a := range r.Addressees {

@@ -67,40 +67,59 @@ func (x *Index) AppliedSeq() (int64, error) {
 
 // body is what bleve indexes for a document.
 type body struct {
-	Type             string    `json:"_type"`
-	Version          float64   `json:"version"`
-	Text             string    `json:"text"`
-	Plain            string    `json:"plain"`
-	Title            string    `json:"title"`
-	ReviewTitle      string    `json:"review_title"`
-	OrganisationText string    `json:"organisation_text"`
-	PartnershipText  string    `json:"partnership_text"`
-	Number           string    `json:"number"`
-	ReviewID         string    `json:"review_id"`
-	ReviewType       string    `json:"review_type"`
-	ReviewReference  string    `json:"review_reference"`
-	PartnershipID    string    `json:"partnership_id"`
-	AreaCodes        []string  `json:"area_codes"`
-	Year             float64   `json:"year"`
-	YearKeyword      string    `json:"year_kw"`
-	IssuedOn         time.Time `json:"issued_on"`
-	Visibility       string    `json:"visibility"`
-	OrganisationIDs  []string  `json:"organisation_ids"`
-	Sectors          []string  `json:"sectors"`
-	ThemeCodes       []string  `json:"theme_codes"`
-	ThemeSlugs       []string  `json:"theme_slugs"`
-	ThemeGroups      []string  `json:"theme_groups"`
-	InterventionType string    `json:"intervention_type"`
-	Scope            string    `json:"scope"`
-	ResponseStatus   string    `json:"response_status"`
-	Implementation   string    `json:"implementation_status"`
-	OversightStatus  string    `json:"oversight_status"`
+	Type             string      `json:"_type"`
+	Version          float64     `json:"version"`
+	Text             string      `json:"text"`
+	Plain            string      `json:"plain"`
+	Title            string      `json:"title"`
+	ReviewTitle      string      `json:"review_title"`
+	OrganisationText string      `json:"organisation_text"`
+	PartnershipText  string      `json:"partnership_text"`
+	Number           string      `json:"number"`
+	ReviewID         string      `json:"review_id"`
+	ReviewType       string      `json:"review_type"`
+	ReviewReference  string      `json:"review_reference"`
+	PartnershipID    string      `json:"partnership_id"`
+	AreaCodes        []string    `json:"area_codes"`
+	Year             float64     `json:"year"`
+	YearKeyword      string      `json:"year_kw"`
+	IssuedOn         time.Time   `json:"issued_on"`
+	ResponseDue      *time.Time  `json:"response_due,omitempty"`
+	LastActivityOn   *time.Time  `json:"last_activity_on,omitempty"`
+	FollowUpOn       *time.Time  `json:"follow_up_on,omitempty"`
+	Targets          []time.Time `json:"unfinished_targets,omitempty"`
+	Closed           string      `json:"closed"`
+	HasActivity      string      `json:"has_activity"`
+	Visibility       string      `json:"visibility"`
+	OrganisationIDs  []string    `json:"organisation_ids"`
+	Sectors          []string    `json:"sectors"`
+	ThemeCodes       []string    `json:"theme_codes"`
+	ThemeSlugs       []string    `json:"theme_slugs"`
+	ThemeGroups      []string    `json:"theme_groups"`
+	InterventionType string      `json:"intervention_type"`
+	Scope            string      `json:"scope"`
+	ResponseStatus   string      `json:"response_status"`
+	Implementation   string      `json:"implementation_status"`
+	OversightStatus  string      `json:"oversight_status"`
 }
 
 // BleveType tells bleve which document mapping applies.
 func (body) BleveType() string { return docType }
 
 func bodyOf(d search.Document) body {
+	yesNo := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	b := bodyFields(d)
+	b.ResponseDue, b.LastActivityOn, b.FollowUpOn, b.Targets = d.ResponseDue, d.LastActivityOn, d.FollowUpOn, d.UnfinishedTargets
+	b.Closed, b.HasActivity = yesNo(strings.HasPrefix(d.OversightStatus, "closed_")), yesNo(d.LastActivityOn != nil)
+	return b
+}
+
+func bodyFields(d search.Document) body {
 	return body{Version: float64(d.Version), Text: d.Text, Plain: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
 		OrganisationText: strings.Join(d.OrganisationNames, " ; "), PartnershipText: d.PartnershipName, Number: d.Number,
 		ReviewID: d.ReviewID, ReviewType: d.ReviewType, ReviewReference: d.ReviewReference, PartnershipID: d.PartnershipID,

@@ -14,13 +14,19 @@ import (
 
 // MappingVersion changes whenever the mapping below changes; an index built with another
 // version is rebuilt.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // Field names in the index.
 const (
 	fText              = "text"
-	fVersion           = "version" // stored: reconciliation compares it with the database
-	fPlain             = "plain"   // text and title unstemmed, for typo tolerance
+	fResponseDue       = "response_due"
+	fLastActivity      = "last_activity_on"
+	fFollowUp          = "follow_up_on"
+	fTargets           = "unfinished_targets"
+	fClosed            = "closed"       // "yes" or "no"
+	fHasActivity       = "has_activity" // "yes" or "no"
+	fVersion           = "version"      // stored: reconciliation compares it with the database
+	fPlain             = "plain"        // text and title unstemmed, for typo tolerance
 	fTitle             = "title"
 	fReviewTitle       = "review_title"
 	fOrganisationText  = "organisation_text"
@@ -94,9 +100,14 @@ func newMapping() *mapping.IndexMappingImpl {
 	year := bleve.NewNumericFieldMapping()
 	year.IncludeInAll = false
 	doc.AddFieldMappingsAt(fYear, year)
-	issued := bleve.NewDateTimeFieldMapping()
-	issued.IncludeInAll = false
-	doc.AddFieldMappingsAt(fIssuedOn, issued)
+	for _, f := range []string{fIssuedOn, fResponseDue, fLastActivity, fFollowUp, fTargets} {
+		dt := bleve.NewDateTimeFieldMapping()
+		dt.IncludeInAll = false
+		doc.AddFieldMappingsAt(f, dt)
+	}
+	for _, f := range []string{fClosed, fHasActivity} {
+		doc.AddFieldMappingsAt(f, kw())
+	}
 
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()

@@ -54,6 +54,13 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		q = bq.NewMatchNoneQuery()
 	}
 	musts := []bq.Query{q, scopeQuery(r.Scope)}
+	if r.Flag != "" {
+		fq, err := flagQuery(r.Flag, r.AsOf)
+		if err != nil {
+			return search.Result{}, err
+		}
+		musts = append(musts, fq)
+	}
 	names := make([]string, 0, len(r.Filters))
 	for name := range r.Filters {
 		names = append(names, name)

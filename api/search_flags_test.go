@@ -1,0 +1,64 @@
+package api_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/casereview/casereview/internal/apitest"
+	"github.com/casereview/casereview/internal/dbtest"
+)
+
+// The search flag filter and the list flag filter (SQL) must agree, flag by flag, on any date:
+// both state casereview.ComputeFlags. The demo data's due dates, targets and completions span
+// 2013 to 2027, so several as-of dates exercise every flag it can carry.
+func TestSearchFlagsAgreeWithTheList(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := apitest.Start(t, dialect, apitest.Options{Demo: true, Now: time.Now})
+		deadline := time.Now().Add(10 * time.Second)
+		for s.Do("GET", "/api/v1/search?q=&facets=none", nil).Status != http.StatusOK && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		seen := map[string]int{}
+		for _, asOf := range []string{"2016-01-01", "2021-06-30", "2023-03-01", "2025-01-15", "2026-11-26", "2027-06-01"} {
+			for _, flag := range []string{"response_overdue", "action_overdue", "due_soon", "stalled", "historic_no_record", "follow_up_due"} {
+				var list struct {
+					Items []struct {
+						ID string `json:"id"`
+					} `json:"items"`
+				}
+				s.Must(http.StatusOK, "GET", "/api/v1/recommendations?limit=200&flag="+flag+"&as_of="+asOf, nil).JSON(t, &list)
+				var want []string
+				for _, it := range list.Items {
+					want = append(want, it.ID)
+				}
+				var res struct {
+					Total int `json:"total"`
+					Items []struct {
+						Recommendation struct {
+							ID string `json:"id"`
+						} `json:"recommendation"`
+					} `json:"items"`
+				}
+				s.Must(http.StatusOK, "GET", "/api/v1/search?limit=100&facets=none&flag="+flag+"&as_of="+asOf, nil).JSON(t, &res)
+				var got []string
+				for _, it := range res.Items {
+					got = append(got, it.Recommendation.ID)
+				}
+				slices.Sort(want)
+				slices.Sort(got)
+				if !slices.Equal(got, want) || res.Total != len(want) {
+					t.Errorf("%s as of %s: search found %d %v, the list %d %v", flag, asOf, res.Total, got, len(want), want)
+				}
+				seen[flag] += len(want)
+			}
+		}
+		for _, f := range []string{"response_overdue", "action_overdue", "due_soon", "historic_no_record"} {
+			if seen[f] == 0 {
+				t.Errorf("no as-of date gave any %s: the comparison proves little for it", f)
+			}
+		}
+		s.Must(http.StatusUnprocessableEntity, "GET", "/api/v1/search?flag=late", nil)
+	})
+}

@@ -1,0 +1,55 @@
+package bleve
+
+import (
+	"fmt"
+	"time"
+
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// flagQuery states casereview.ComputeFlags over the indexed dates, against asOf; it must agree
+// with ComputeFlags and with the store's SQL (a test compares search with the SQL list).
+func flagQuery(flag casereview.Flag, asOf casereview.Date) (bq.Query, error) {
+	day := func(d casereview.Date) time.Time { return d.Time() }
+	before := func(field string, d casereview.Date) bq.Query { // field < d
+		q := bq.NewDateRangeInclusiveQuery(time.Time{}, day(d), nil, ptr(false))
+		q.SetField(field)
+		return q
+	}
+	between := func(field string, from, to casereview.Date) bq.Query { // from <= field <= to
+		q := bq.NewDateRangeInclusiveQuery(day(from), day(to), ptr(true), ptr(true))
+		q.SetField(field)
+		return q
+	}
+	and := func(qs ...bq.Query) bq.Query { return bq.NewConjunctionQuery(qs) }
+	not := func(q bq.Query) bq.Query {
+		b := bq.NewBooleanQuery(nil, nil, []bq.Query{q})
+		b.AddMust(bq.NewMatchAllQuery())
+		return b
+	}
+	open := term(fClosed, "no")
+	awaiting := term(fResponse, string(casereview.ResponseAwaiting))
+	historic := and(open, awaiting, term(fHasActivity, "no"), before(fIssuedOn, asOf.AddDays(-365*casereview.HistoricYears)))
+	soon := asOf.AddDays(casereview.DueSoonDays)
+	switch flag {
+	case casereview.FlagResponseOverdue:
+		return and(open, awaiting, before(fResponseDue, asOf), not(historic)), nil
+	case casereview.FlagActionOverdue:
+		return and(open, before(fTargets, asOf), not(historic)), nil
+	case casereview.FlagDueSoon:
+		return and(open, bq.NewDisjunctionQuery([]bq.Query{and(awaiting, between(fResponseDue, asOf, soon)), between(fTargets, asOf, soon)})), nil
+	case casereview.FlagStalled:
+		return and(open, before(fLastActivity, asOf.AddDays(-casereview.StalledDays))), nil
+	case casereview.FlagHistoricNoRecord:
+		return historic, nil
+	case casereview.FlagFollowUpDue:
+		q := bq.NewDateRangeInclusiveQuery(time.Time{}, day(asOf), nil, ptr(true))
+		q.SetField(fFollowUp)
+		return and(term(fClosed, "yes"), q), nil
+	}
+	return nil, &QueryError{Msg: fmt.Sprintf("%q is not a flag", flag)}
+}
+
+func ptr[T any](v T) *T { return &v }
