@@ -551,7 +551,10 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 			return []string{"Cookie", "casereview_session=" + cookie, "X-CSRF-Token", csrf, "Content-Type", "application/json"}
 		}
 		session := signIn("vic@example.org", password, asViewer, viewer.ID)
-		reject(422, "POST", "/api/v1/me/password", map[string]string{"current_password": "wrong wrong wrong", "new_password": "brand new long phrase"}, session...)
+		// A wrong current password is refused, and audited like a failed sign-in: it counts toward
+		// the account's lockout.
+		write(422, "POST", "/api/v1/me/password", map[string]string{"current_password": "wrong wrong wrong", "new_password": "brand new long phrase"},
+			"session.login_failed", "user", is(viewer.ID), "a", asViewer, session...)
 		reject(403, "POST", "/api/v1/auth/logout", nil, session[:2]...) // no CSRF token
 		write(204, "POST", "/api/v1/me/password", map[string]string{"current_password": password, "new_password": "copper kettle winter harp"},
 			"user.password_changed", "user", is(viewer.ID), "-", asViewer, session...)

@@ -349,11 +349,27 @@ func (s *Service) Logout(ctx context.Context, id Identity) error {
 
 // ChangePassword replaces the caller's password and ends their other sessions.
 func (s *Service) ChangePassword(ctx context.Context, id Identity, current, next string) error {
+	// Guessing the current password from a stolen session counts against the account like
+	// guessing it at sign-in: the same delays and the same lockout.
+	keys := []string{"user:" + casereview.NormaliseEmail(id.User.Email)}
+	if d, err := s.wait(ctx, keys); err != nil {
+		return err
+	} else if d > 0 {
+		return rateLimited(d)
+	}
 	c, err := s.store.CredentialsByID(ctx, id.User.ID)
 	if err != nil {
 		return err
 	}
 	if ok, _, _ := VerifyPassword(current, c.PasswordHash, s.cfg.Params); !ok || c.PasswordHash == "" {
+		locked, err := s.store.RecordFailure(casereview.WithActor(ctx, id.Actor), casereview.AuditLoginFailed, id.User.ID,
+			map[string]string{"email": id.User.Email, "during": "password change"}, s.cfg.LockAfter, s.cfg.LockFor, keys...)
+		if err != nil {
+			return err
+		}
+		if locked {
+			return rateLimited(s.cfg.LockFor)
+		}
 		return casereview.Invalid("current_password", casereview.FieldInvalid, "the current password is wrong")
 	}
 	if err := CheckPassword(next, id.User.Email, id.User.DisplayName); err != nil {
