@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,7 +84,7 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 				msg += " (" + se.Hint + ")"
 			}
 			return nil, &casereview.Error{Code: casereview.CodeMalformed, Message: "the query could not be read",
-				Fields: []casereview.FieldError{{Field: "q", Code: "syntax", Message: msg + " at position " + itoa(se.Pos)}}}
+				Fields: []casereview.FieldError{{Field: "q", Code: "syntax", Message: msg + " at position " + strconv.Itoa(se.Pos)}}}
 		}
 		return nil, err
 	}
@@ -189,11 +190,18 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 		raw, _ := json.Marshal(res.Hits[len(res.Hits)-1].SortKey)
 		out.NextCursor = nullable.NewNullableWithValue(base64.RawURLEncoding.EncodeToString(raw))
 	}
-	labels := s.facetLabels(c)
+	labels, err := s.facetLabels(c, res.Facets)
+	if err != nil {
+		return nil, err
+	}
 	for _, name := range r.Facets {
 		f := Facet{Name: name, Values: []FacetValue{}}
 		for _, v := range res.Facets[name] {
-			f.Values = append(f.Values, FacetValue{Value: v.Value, Label: labels(name, v.Value), Count: v.Count})
+			label := v.Value
+			if l, ok := labels[name][v.Value]; ok {
+				label = l
+			}
+			f.Values = append(f.Values, FacetValue{Value: v.Value, Label: label, Count: v.Count})
 		}
 		out.Facets = append(out.Facets, f)
 	}
@@ -201,41 +209,30 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 	return out, nil
 }
 
-// facetLabels names facet values for people: theme labels, organisation and partnership names.
-func (s *Server) facetLabels(ctx context.Context) func(facet, value string) string {
-	themes := map[string]string{}
-	if ts, _, err := s.svc.ListThemes(ctx, ""); err == nil {
+// facetLabels names facet values for people: theme labels, and organisation and partnership
+// names (each loaded in one query, whatever the number of values).
+func (s *Server) facetLabels(ctx context.Context, facets map[string][]search.FacetCount) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	if len(facets[search.FacetTheme]) > 0 {
+		ts, _, err := s.svc.ListThemes(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		out[search.FacetTheme] = map[string]string{}
 		for _, t := range ts {
-			themes[t.Code] = t.Label
+			out[search.FacetTheme][t.Code] = t.Label
 		}
 	}
-	cache := map[string]string{}
-	return func(facet, value string) string {
-		switch facet {
-		case search.FacetTheme:
-			if l, ok := themes[value]; ok {
-				return l
-			}
-		case search.FacetOrganisation, search.FacetPartnership:
-			if l, ok := cache[value]; ok {
-				return l
-			}
-			name := value
-			if facet == search.FacetOrganisation {
-				if o, err := s.svc.GetOrganisation(ctx, value); err == nil {
-					name = o.Name
-				}
-			} else if p, err := s.svc.GetPartnership(ctx, value); err == nil {
-				name = p.Name
-			}
-			cache[value] = name
-			return name
+	for facet, kind := range map[string]string{search.FacetOrganisation: "organisation", search.FacetPartnership: "partnership"} {
+		var ids []string
+		for _, v := range facets[facet] {
+			ids = append(ids, v.Value)
 		}
-		return value
+		names, err := s.svc.Names(ctx, kind, ids)
+		if err != nil {
+			return nil, err
+		}
+		out[facet] = names
 	}
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
+	return out, nil
 }

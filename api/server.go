@@ -115,8 +115,6 @@ func NewRouter(o Options) *gin.Engine {
 	return r
 }
 
-func (s *Server) today() casereview.Date { return casereview.DateOf(s.now()) }
-
 // ctxOf returns the request context behind a strict handler's context.
 func ctxOf(ctx context.Context) context.Context {
 	if c, ok := ctx.(*gin.Context); ok {

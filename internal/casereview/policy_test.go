@@ -270,7 +270,8 @@ func TestActorFromFailsClosed(t *testing.T) {
 	}
 
 	// Something else stored in the context is not an actor either.
-	ctx := context.WithValue(context.Background(), struct{}{}, cr.System)
+	type foreignKey struct{}
+	ctx := context.WithValue(context.Background(), foreignKey{}, cr.System)
 	if cr.ActorFrom(ctx).IsSystem() {
 		t.Error("a System value under a foreign key was taken for the actor")
 	}

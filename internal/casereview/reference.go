@@ -61,4 +61,7 @@ type Service interface {
 	AuditService
 	TrackingService
 	Ready(ctx context.Context) (Health, error)
+	// Names returns the names of the organisations (kind "organisation") or partnerships (kind
+	// "partnership") with the given ids, in one query: search facets label their values with it.
+	Names(ctx context.Context, kind string, ids []string) (map[string]string, error)
 }

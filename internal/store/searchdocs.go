@@ -255,3 +255,33 @@ func (s *Store) RecommendationsExist(ctx context.Context, ids []string) (map[str
 	}
 	return out, nil
 }
+
+// Names returns the names of the organisations or partnerships with ids. Names are not
+// restricted: they are shown on public recommendations too.
+func (s *Store) Names(ctx context.Context, kind string, ids []string) (map[string]string, error) {
+	table := map[string]string{"organisation": "organisations", "partnership": "partnerships"}[kind]
+	out := map[string]string{}
+	if table == "" || len(ids) == 0 {
+		return out, nil
+	}
+	var valid []string
+	for _, id := range ids {
+		if n, ok := casereview.NormaliseID(id); ok {
+			valid = append(valid, n)
+		}
+	}
+	if len(valid) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID   string `gorm:"column:id"`
+		Name string `gorm:"column:name"`
+	}
+	if err := s.read.WithContext(ctx).Table(table).Select("id, name").Where("id IN ?", valid).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
