@@ -317,6 +317,10 @@ func (w *pmWorld) send(role, method, path string, body any, ifMatch string) apit
 	if ifMatch != "" {
 		h = append(h, "If-Match", ifMatch)
 	}
+	if m, ok := body.(pmMultipart); ok {
+		h = append(h, "Content-Type", m.ctype)
+		body = m.data
+	}
 	if body == nil && method == http.MethodPost {
 		// The server insists on a JSON content type for every POST, even one without a body.
 		h = append(h, "Content-Type", "application/json")
@@ -367,7 +371,8 @@ type pmSearchPage struct {
 			ID string `json:"id"`
 		} `json:"recommendation"`
 	} `json:"items"`
-	Total  int64 `json:"total"`
+	Total  int64  `json:"total"`
+	Source string `json:"source"`
 	Facets []struct {
 		Name   string `json:"name"`
 		Values []struct {
@@ -424,7 +429,7 @@ func (w *pmWorld) awaitIndex(t *testing.T) {
 		var p pmSearchPage
 		if r.Status == http.StatusOK {
 			r.JSON(t, &p)
-			if p.Total == int64(len(w.reviews)) {
+			if p.Total == int64(len(w.reviews)) && p.Source == "index" {
 				return
 			}
 		} else if r.Status != http.StatusServiceUnavailable {

@@ -62,8 +62,11 @@ var filterParams = []string{search.FacetTheme, search.FacetThemeGroup, search.Fa
 	search.FacetYear, search.FacetPartnership}
 
 func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error) {
-	if s.search == nil || s.indexer == nil || !s.indexer.Ready() {
-		return nil, &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search index is being built; try again in a minute", RetryAfter: 30 * time.Second}
+	if s.search == nil || s.indexer == nil {
+		return nil, &casereview.Error{Code: casereview.CodeUnavailable, Message: "search is not running in this process", RetryAfter: 30 * time.Second}
+	}
+	if !s.indexer.Ready() {
+		return s.searchFromDatabase(ctx, req.Params)
 	}
 	p := req.Params
 	c, err := withAsOf(ctxOf(ctx), p.AsOf)
@@ -174,7 +177,7 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 		return nil, err
 	}
 	out := SearchRecommendations200JSONResponse{Query: query.String(parsed), Total: int64(res.Total), Items: []SearchHit{},
-		Facets: []Facet{}, NextCursor: nullable.NewNullNullable[string]()}
+		Facets: []Facet{}, NextCursor: nullable.NewNullNullable[string](), Source: &fromIndex}
 	for _, h := range res.Hits {
 		rec, ok := recs[h.ID]
 		if !ok {

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -16,10 +17,7 @@ import (
 func TestSearchFlagsAgreeWithTheList(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := apitest.Start(t, dialect, apitest.Options{Demo: true, Now: time.Now})
-		deadline := time.Now().Add(10 * time.Second)
-		for s.Do("GET", "/api/v1/search?q=&facets=none", nil).Status != http.StatusOK && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
+		s.WaitForIndex()
 		seen := map[string]int{}
 		for _, asOf := range []string{"2016-01-01", "2021-06-30", "2023-03-01", "2025-01-15", "2026-11-26", "2027-06-01"} {
 			for _, flag := range []string{"response_overdue", "action_overdue", "due_soon", "stalled", "historic_no_record", "follow_up_due"} {
@@ -51,6 +49,14 @@ func TestSearchFlagsAgreeWithTheList(t *testing.T) {
 				if !slices.Equal(got, want) || res.Total != len(want) {
 					t.Errorf("%s as of %s: search found %d %v, the list %d %v", flag, asOf, res.Total, got, len(want), want)
 				}
+				// flag: in the query text means the same as the parameter.
+				var inText struct {
+					Total int `json:"total"`
+				}
+				s.Must(http.StatusOK, "GET", "/api/v1/search?limit=100&facets=none&as_of="+asOf+"&q="+url.QueryEscape("flag:"+flag), nil).JSON(t, &inText)
+				if inText.Total != len(want) {
+					t.Errorf("q=flag:%s as of %s: %d hits, the list %d", flag, asOf, inText.Total, len(want))
+				}
 				seen[flag] += len(want)
 			}
 		}
@@ -60,5 +66,7 @@ func TestSearchFlagsAgreeWithTheList(t *testing.T) {
 			}
 		}
 		s.Must(http.StatusUnprocessableEntity, "GET", "/api/v1/search?flag=late", nil)
+		s.Must(http.StatusBadRequest, "GET", "/api/v1/search?q="+url.QueryEscape("flag:late"), nil)
+		s.Must(http.StatusBadRequest, "GET", "/api/v1/search?q="+url.QueryEscape("stalking OR flag:stalled"), nil)
 	})
 }

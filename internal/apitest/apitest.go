@@ -71,6 +71,13 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 	bg, stop := context.WithCancel(context.Background())
 	t.Cleanup(stop) // runs before Close: cleanups run last-in first-out
 	a.Start(bg)
+	// Writes made while the first index fills are not waited for (the fill may take minutes on a
+	// large database), so tests start once it has: an empty or demo database takes milliseconds.
+	for deadline := time.Now().Add(20 * time.Second); !a.SearchReady(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the search index was not built within 20 seconds")
+		}
+	}
 	return &Server{T: t, App: a, h: a.Handler()}
 }
 
@@ -136,4 +143,24 @@ func (s *Server) Must(want int, method, path string, body any, headers ...string
 		s.T.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, want, r.Body)
 	}
 	return r
+}
+
+// WaitForIndex waits until searches are answered from the search index (not 503, and not the
+// database listing used while the first index fills), failing the test after 20 seconds.
+func (s *Server) WaitForIndex() {
+	s.T.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := s.Do("GET", "/api/v1/search?facets=none&limit=1", nil)
+		var body struct {
+			Source string `json:"source"`
+		}
+		if r.Status == http.StatusOK && json.Unmarshal(r.Body, &body) == nil && body.Source == "index" {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.T.Fatalf("the search index never answered: status %d: %s", r.Status, r.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -44,7 +44,7 @@ func TestTwoReplicasConverge(t *testing.T) {
 			a, b := start("a"), start("b")
 			for _, x := range []*App{a, b} {
 				deadline := time.Now().Add(10 * time.Second)
-				for !x.search.indexer.Ready() && time.Now().Before(deadline) {
+				for !x.search.indexer.Load().Ready() && time.Now().Before(deadline) {
 					time.Sleep(20 * time.Millisecond)
 				}
 			}
@@ -52,7 +52,7 @@ func TestTwoReplicasConverge(t *testing.T) {
 			ctx := casereview.WithActor(context.Background(), casereview.System)
 			find := func(x *App, word string) uint64 {
 				n, _ := query.Parse(word)
-				res, err := x.search.idx.Search(ctx, search.Request{Query: n, Scope: casereview.ReadScope{All: true}, Size: 5})
+				res, err := x.search.live.Search(ctx, search.Request{Query: n, Scope: casereview.ReadScope{All: true}, Size: 5})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -79,14 +79,14 @@ func TestTwoReplicasConverge(t *testing.T) {
 					t.Fatal(err)
 				}
 				began := time.Now()
-				for reader.search.indexer.Applied() < head && time.Since(began) < 5*time.Second {
+				for reader.search.indexer.Load().Applied() < head && time.Since(began) < 5*time.Second {
 					time.Sleep(10 * time.Millisecond)
 				}
 				took := time.Since(began)
 				// The writer's own index follows asynchronously too (its API writes wait for it).
-				writer.search.indexer.WaitFor(ctx, head, 5*time.Second)
-				if reader.search.indexer.Applied() < head || find(reader, word) != 1 || find(writer, word) != 1 {
-					t.Fatalf("write %d: the other replica did not converge (applied %d of %d after %s)", i+1, reader.search.indexer.Applied(), head, took)
+				writer.search.indexer.Load().WaitFor(ctx, head, 5*time.Second)
+				if reader.search.indexer.Load().Applied() < head || find(reader, word) != 1 || find(writer, word) != 1 {
+					t.Fatalf("write %d: the other replica did not converge (applied %d of %d after %s)", i+1, reader.search.indexer.Load().Applied(), head, took)
 				}
 				if took > 2*time.Second {
 					t.Errorf("write %d: the other replica took %s to hear of it", i+1, took)

@@ -7,63 +7,133 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	bleveindex "github.com/casereview/casereview/internal/search/bleve"
-
 	"github.com/casereview/casereview/internal/indexer"
+	"github.com/casereview/casereview/internal/search"
+	bleveindex "github.com/casereview/casereview/internal/search/bleve"
 )
 
-// searcher owns this process's search index and the indexer that keeps it in step.
+// searcher owns this process's search index and the indexer that keeps it in step. The API
+// searches live, which answers from the current index; when the index must be rebuilt and the
+// old one still opens, the old one keeps answering while the new one is filled beside it and
+// swapped in.
 type searcher struct {
-	idx     *bleveindex.Index
-	indexer *indexer.Indexer
-	rebuild bool // the index is new or was replaced: fill it from the database first
+	dir     string
+	live    *search.Live
+	indexer atomic.Pointer[indexer.Indexer] // follows the journal into live; nil while replacing
+	filling atomic.Bool                     // live is being filled from empty: nothing to answer from yet
 
-	once    sync.Once
-	started bool
-	done    chan struct{}
+	mode startMode
+	next *bleveindex.Index // replace: the new index being built in dir+".new"
+	// beforeSwap, when set (by tests), runs after the replacement is built and before it is
+	// swapped in, while the old index still answers.
+	beforeSwap func()
+	once       sync.Once
+	started    bool
+	done       chan struct{}
 }
 
-// openSearch opens (or creates) the index in the data folder. An index that will not open, was
-// built with another mapping version, or is ahead of the database (a restored backup) is moved
-// aside and rebuilt, never a crash loop.
+type startMode int
+
+const (
+	modeFollow  startMode = iota // the index is fine: follow the journal from where it stopped
+	modeFill                     // the index is new and empty: fill it, with nothing to answer from meanwhile
+	modeReplace                  // the index is stale: answer from it while a new one is built and swapped in
+)
+
+// Ready reports whether searches can be answered from an index (perhaps a stale one while a
+// new one is built).
+func (s *searcher) Ready() bool { return s.live.Has() && !s.filling.Load() }
+
+// WaitFor waits for this process's index to apply seq, so a writer then sees the write in its
+// searches. While the index is being filled or replaced it does not wait.
+func (s *searcher) WaitFor(ctx context.Context, seq int64, max time.Duration) bool {
+	ix := s.indexer.Load()
+	if ix == nil || s.filling.Load() {
+		return false
+	}
+	return ix.WaitFor(ctx, seq, max)
+}
+
+// openSearch opens (or creates) the index in the data folder and decides how to start. An index
+// that will not open is moved aside and a new one filled; one built with another mapping
+// version, ahead of the database (a restored backup) or behind the journal's retention window
+// keeps answering while its replacement is built. Never a crash loop.
 func (a *App) openSearch(ctx context.Context) error {
 	dir := filepath.Join(a.cfg.DataDir, "index")
+	s := &searcher{dir: dir, done: make(chan struct{})}
 	_, statErr := os.Stat(dir)
 	fresh := errors.Is(statErr, os.ErrNotExist)
 	idx, err := bleveindex.Open(dir)
-	if err == nil && !fresh {
-		if err = indexer.Check(ctx, a.store, idx); err != nil {
+	switch {
+	case err == nil && fresh:
+		s.mode = modeFill
+	case err == nil:
+		switch cerr := indexer.Check(ctx, a.store, idx); {
+		case cerr == nil:
+			s.mode = modeFollow
+		case errors.Is(cerr, indexer.ErrBehind) || errors.Is(cerr, indexer.ErrPruned):
+			a.log.Warn("search index must be rebuilt; answering from it until the new one is ready", "reason", cerr.Error())
+			s.mode = modeReplace
+		default:
 			idx.Close()
-			if !errors.Is(err, indexer.ErrBehind) {
-				return err // the database did not answer: the index may be fine, so leave it be
-			}
+			return cerr // the database did not answer: the index may be fine, so leave it be
+		}
+	case errors.Is(err, bleveindex.ErrStale):
+		if idx, err = bleveindex.OpenStale(dir); err == nil {
+			a.log.Warn("search index was built with another mapping version; answering from it until the new one is ready")
+			s.mode = modeReplace
 		}
 	}
-	if err != nil {
-		aside := fmt.Sprintf("%s.broken-%s", dir, time.Now().UTC().Format("20060102T150405.000000000"))
-		a.log.Warn("search index unusable; moving it aside and rebuilding", "reason", err.Error(), "moved_to", aside)
-		if rerr := os.Rename(dir, aside); rerr != nil {
-			return fmt.Errorf("move the search index aside: %w", rerr)
-		}
-		if idx, err = bleveindex.Open(dir); err != nil {
+	if err != nil { // it will not open at all
+		if idx, err = a.moveAsideAndCreate(dir, err); err != nil {
 			return err
 		}
-		fresh = true
+		s.mode = modeFill
 	}
-	ix, err := indexer.New(a.store, idx, a.log)
-	if err != nil {
-		idx.Close()
-		return err
+	s.live = search.NewLive(idx)
+	switch s.mode {
+	case modeReplace:
+		next := dir + ".new"
+		if err := os.RemoveAll(next); err != nil {
+			idx.Close()
+			return err
+		}
+		if s.next, err = bleveindex.Open(next); err != nil {
+			idx.Close()
+			return err
+		}
+	default:
+		ix, err := indexer.New(a.store, s.live, a.log)
+		if err != nil {
+			idx.Close()
+			return err
+		}
+		s.indexer.Store(ix)
+		s.filling.Store(s.mode == modeFill)
 	}
-	a.search = &searcher{idx: idx, indexer: ix, rebuild: fresh, done: make(chan struct{})}
-	a.store.OnCommit(func(int64) { ix.Wake() })
+	a.search = s
+	a.store.OnCommit(func(int64) {
+		if ix := s.indexer.Load(); ix != nil {
+			ix.Wake()
+		}
+	})
 	return nil
 }
 
-// Start runs the background work (rebuilding the index if it needs it, then following the
-// journal) until ctx ends. Run calls it; tests that serve the handler directly call it too.
+func (a *App) moveAsideAndCreate(dir string, reason error) (*bleveindex.Index, error) {
+	aside := fmt.Sprintf("%s.broken-%s", dir, time.Now().UTC().Format("20060102T150405.000000000"))
+	a.log.Warn("search index unusable; moving it aside and rebuilding", "reason", reason.Error(), "moved_to", aside)
+	if err := os.Rename(dir, aside); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("move the search index aside: %w", err)
+	}
+	return bleveindex.Open(dir)
+}
+
+// Start runs the background work (filling or replacing the index if it needs it, then following
+// the journal) until ctx ends. Run calls it; tests that serve the handler directly call it too.
 func (a *App) Start(ctx context.Context) {
 	s := a.search
 	if s == nil {
@@ -73,39 +143,115 @@ func (a *App) Start(ctx context.Context) {
 		s.started = true
 		go func() {
 			defer close(s.done)
-			if s.rebuild {
+			switch s.mode {
+			case modeFill:
 				start := time.Now()
-				err := s.indexer.Rebuild(ctx, nil)
-				if err != nil {
+				if err := s.indexer.Load().Rebuild(ctx, nil); err != nil {
 					a.log.Error("search index rebuild failed; following the journal from the start instead", "error", err)
 				} else {
-					n, _ := s.idx.Count()
-					a.log.Info("search index rebuilt", "documents", n, "took", time.Since(start).Round(time.Millisecond))
+					n, _ := s.live.Count()
+					a.log.Info("search index built", "documents", n, "took", time.Since(start).Round(time.Millisecond))
+				}
+				s.filling.Store(false)
+			case modeReplace:
+				if err := a.replaceIndex(ctx, s); err != nil {
+					if ctx.Err() == nil {
+						a.log.Error("search index replacement failed; stopping search follow-up", "error", err)
+					}
+					return
 				}
 			}
+			ix := s.indexer.Load()
 			go a.reconcileEvery(ctx, a.cfg.Reconcile)
-			go a.store.FollowJournal(ctx, s.indexer.Wake)
-			if err := s.indexer.Run(ctx); err != nil {
+			go a.pruneEvery(ctx, a.cfg.JournalRetention)
+			go a.store.FollowJournal(ctx, ix.Wake)
+			if err := ix.Run(ctx); err != nil {
 				a.log.Error("search indexer stopped", "error", err)
 			}
 		}()
 	})
 }
 
+// replaceIndex fills the new index beside the one answering, brings it up to the journal head,
+// then swaps it in: the old one is closed and kept aside until the new one is in its place.
+func (a *App) replaceIndex(ctx context.Context, s *searcher) error {
+	start := time.Now()
+	build, err := indexer.New(a.store, s.next, a.log)
+	if err != nil {
+		return err
+	}
+	if err := build.Rebuild(ctx, nil); err != nil {
+		return err
+	}
+	for { // catch up with what was written during the rebuild
+		n, err := build.Step(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if s.beforeSwap != nil {
+		s.beforeSwap()
+	}
+	err = s.next.Close()
+	s.next = nil // closed: closeSearch must not close it again
+	if err != nil {
+		return err
+	}
+	next := s.dir + ".new"
+	var swapErr error
+	s.live.Replace(func(old search.Index) search.Index {
+		// Searches wait on the swap for the few milliseconds it takes to close, rename and reopen.
+		aside := fmt.Sprintf("%s.old-%s", s.dir, time.Now().UTC().Format("20060102T150405.000000000"))
+		old.Close()
+		if swapErr = os.Rename(s.dir, aside); swapErr != nil {
+			return nil
+		}
+		if swapErr = os.Rename(next, s.dir); swapErr != nil {
+			return nil
+		}
+		idx, err := bleveindex.Open(s.dir)
+		if swapErr = err; err != nil {
+			return nil
+		}
+		if err := os.RemoveAll(aside); err != nil {
+			a.log.Warn("could not remove the replaced search index", "dir", aside, "error", err)
+		}
+		return idx
+	})
+	if swapErr != nil {
+		return fmt.Errorf("swap in the new search index: %w", swapErr)
+	}
+	ix, err := indexer.New(a.store, s.live, a.log)
+	if err != nil {
+		return err
+	}
+	s.indexer.Store(ix)
+	n, _ := s.live.Count()
+	a.log.Info("search index replaced", "documents", n, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
 // closeSearch waits for the background work (whose context the caller has ended) to stop and
 // closes the index.
 func (a *App) closeSearch() error {
-	if a.search == nil {
+	s := a.search
+	if s == nil {
 		return nil
 	}
-	if a.search.started {
+	if s.started {
 		select {
-		case <-a.search.done:
+		case <-s.done:
 		case <-time.After(10 * time.Second):
 			a.log.Warn("the search indexer did not stop in time")
 		}
 	}
-	return a.search.idx.Close()
+	if s.next != nil {
+		s.next.Close() // the replacement was cut short
+	}
+	return s.live.Close()
 }
 
 // reconcileEvery compares the index with the database once the index has caught up, then every
@@ -115,7 +261,8 @@ func (a *App) reconcileEvery(ctx context.Context, interval time.Duration) {
 	if interval <= 0 {
 		return
 	}
-	for !a.search.indexer.Ready() {
+	ix := a.search.indexer.Load()
+	for !ix.Ready() {
 		select {
 		case <-ctx.Done():
 			return
@@ -124,7 +271,7 @@ func (a *App) reconcileEvery(ctx context.Context, interval time.Duration) {
 	}
 	for {
 		start := time.Now()
-		n, err := a.search.indexer.Reconcile(ctx, a.store)
+		n, err := ix.Reconcile(ctx, a.store)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			a.log.Error("search reconciliation failed", "error", err)
@@ -139,3 +286,28 @@ func (a *App) reconcileEvery(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
+
+// pruneEvery deletes journal rows older than the retention window, hourly. An index that falls
+// further behind than the window (a replica stopped for longer) is rebuilt when it next starts.
+func (a *App) pruneEvery(ctx context.Context, retention time.Duration) {
+	if retention <= 0 {
+		return
+	}
+	for {
+		n, err := a.store.PruneJournal(ctx, a.now().Add(-retention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("pruning the change journal failed", "error", err)
+		case n > 0:
+			a.log.Info("pruned the change journal", "rows", n, "older_than", retention.String())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}
+
+// SearchReady reports whether searches are answered from an index (true when search is off).
+func (a *App) SearchReady() bool { return a.search == nil || a.search.Ready() }

@@ -92,13 +92,17 @@ func caughtUp(t *testing.T, a *App) {
 	head, err := a.store.JournalHead(ctx)
 	mustOK(t, err)
 	deadline := time.Now().Add(20 * time.Second)
-	for !a.search.indexer.Ready() || a.search.indexer.Applied() < head {
+	for {
+		ix := a.search.indexer.Load() // nil while a replacement index is being built
+		if ix != nil && ix.Ready() && ix.Applied() >= head && a.search.Ready() {
+			break
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the index never caught up: ready %v, applied %d, head %d", a.search.indexer.Ready(), a.search.indexer.Applied(), head)
+			t.Fatalf("the index never caught up to %d (follower running: %v)", head, ix != nil)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if got, err := a.search.idx.AppliedSeq(); err != nil || got != head {
+	if got, err := a.search.live.AppliedSeq(); err != nil || got != head {
 		t.Fatalf("the index records %d (%v); head %d", got, err, head)
 	}
 	var want []string
@@ -112,7 +116,7 @@ func caughtUp(t *testing.T, a *App) {
 		want = append(want, ids...)
 		after = ids[len(ids)-1]
 	}
-	res, err := a.search.idx.Search(ctx, search.Request{Scope: casereview.ReadScope{All: true}, Size: casereview.MaxPageSize})
+	res, err := a.search.live.Search(ctx, search.Request{Scope: casereview.ReadScope{All: true}, Size: casereview.MaxPageSize})
 	mustOK(t, err)
 	var got []string
 	for _, h := range res.Hits {
@@ -144,20 +148,30 @@ func indexed(t *testing.T, dialect string) config.Config {
 	return cfg
 }
 
-// restartRebuilds starts the app again on cfg and checks that the index was moved aside (once)
-// and rebuilt, and that the new index is sound on disk.
-func restartRebuilds(t *testing.T, cfg config.Config) {
+// restartRebuilds starts the app again on cfg and checks how the index was rebuilt: an index
+// that will not open is moved aside (once) and a new one filled; a stale one that opens keeps
+// answering while its replacement is built beside it and swapped in. Either way the new index
+// is sound on disk and nothing is left beside it.
+func restartRebuilds(t *testing.T, cfg config.Config, want startMode) {
 	t.Helper()
 	b := start(t, cfg)
-	if aside := brokenAside(t, cfg); len(aside) != 1 {
-		t.Fatalf("moved aside: %v; want one index.broken-*", aside)
+	if b.search.mode != want {
+		t.Fatalf("start mode %d, want %d", b.search.mode, want)
 	}
-	if !b.search.rebuild {
-		t.Fatal("the replaced index is not marked for a rebuild")
+	wantAside := map[startMode]int{modeFill: 1, modeReplace: 0}[want]
+	if aside := brokenAside(t, cfg); len(aside) != wantAside {
+		t.Fatalf("moved aside: %v; want %d index.broken-*", aside, wantAside)
 	}
 	caughtUp(t, b.App)
-	if n, _ := b.search.idx.Count(); n != 3 {
-		t.Fatalf("rebuilt index holds %d documents; want 3", n)
+	left, err := filepath.Glob(filepath.Join(cfg.DataDir, "index.*"))
+	mustOK(t, err)
+	if len(left) != wantAside {
+		t.Fatalf("left beside the index: %v", left)
+	}
+	inDB, err := b.store.CountRecommendations(context.Background())
+	mustOK(t, err)
+	if n, _ := b.search.live.Count(); n != uint64(inDB) || inDB < 3 {
+		t.Fatalf("rebuilt index holds %d documents; the database %d", n, inDB)
 	}
 	b.stop()
 	idx, err := bleveindex.Open(filepath.Join(cfg.DataDir, "index"))
@@ -192,7 +206,7 @@ func TestCorruptIndexIsMovedAsideAndRebuilt(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				cfg := indexed(t, dialect)
 				c.corrupt(t, filepath.Join(cfg.DataDir, "index"))
-				restartRebuilds(t, cfg)
+				restartRebuilds(t, cfg, modeFill)
 			})
 		}
 	})
@@ -222,7 +236,7 @@ func TestStaleMappingVersionIsRebuilt(t *testing.T) {
 		mustOK(t, err)
 		mustOK(t, idx.SetInternal([]byte("casereview.mapping_version"), []byte("0")))
 		mustOK(t, idx.Close())
-		restartRebuilds(t, cfg)
+		restartRebuilds(t, cfg, modeReplace)
 	})
 }
 
@@ -236,7 +250,7 @@ func TestIndexAheadOfDatabaseIsRebuilt(t *testing.T) {
 		mustOK(t, err)
 		mustOK(t, idx.Apply(context.Background(), nil, nil, seq+10))
 		mustOK(t, idx.Close())
-		restartRebuilds(t, cfg)
+		restartRebuilds(t, cfg, modeReplace)
 	})
 }
 
@@ -248,8 +262,8 @@ func TestHealthyIndexResumesWithoutRebuild(t *testing.T) {
 		b, err := New(context.Background(), cfg, quietLog(), Options{})
 		mustOK(t, err)
 		defer b.Close()
-		if b.search.rebuild || len(brokenAside(t, cfg)) != 0 {
-			t.Fatalf("a healthy index was replaced (rebuild %v, aside %v)", b.search.rebuild, brokenAside(t, cfg))
+		if b.search.mode != modeFollow || len(brokenAside(t, cfg)) != 0 {
+			t.Fatalf("a healthy index was replaced (mode %d, aside %v)", b.search.mode, brokenAside(t, cfg))
 		}
 		// Written before the indexer runs, as after a crash between commit and indexing.
 		ctx := casereview.WithActor(context.Background(), casereview.System)
@@ -265,7 +279,7 @@ func TestHealthyIndexResumesWithoutRebuild(t *testing.T) {
 		defer cancel()
 		b.Start(runCtx)
 		caughtUp(t, b)
-		if n, _ := b.search.idx.Count(); n != 5 {
+		if n, _ := b.search.live.Count(); n != 5 {
 			t.Fatalf("index holds %d documents; want 5", n)
 		}
 	})

@@ -21,7 +21,8 @@ import (
 type Source interface {
 	JournalAfter(ctx context.Context, after int64, limit int) ([]store.JournalEntry, error)
 	JournalHead(ctx context.Context) (int64, error)
-	AffectedRecommendations(ctx context.Context, entityType, id string) ([]string, error)
+	JournalOldest(ctx context.Context) (int64, error)
+	AffectedRecommendations(ctx context.Context, entityType string, ids []string) ([]string, error)
 	SearchDocuments(ctx context.Context, ids []string) ([]search.Document, error)
 	RecommendationIDsAfter(ctx context.Context, after string, limit int) ([]string, error)
 }
@@ -115,6 +116,16 @@ func (x *Indexer) WaitFor(ctx context.Context, seq int64, max time.Duration) boo
 func (x *Indexer) Run(ctx context.Context) error {
 	for {
 		n, err := x.Step(ctx)
+		if errors.Is(err, ErrPruned) && ctx.Err() == nil {
+			// Rebuilt in place: every document is rewritten and the sequence moves to the head;
+			// reconciliation then removes any document deleted meanwhile.
+			x.log.Warn("search index fell behind the journal's retention window; rebuilding it", "reason", err.Error())
+			if err = x.Rebuild(ctx, nil); err == nil {
+				if db, ok := x.src.(Reconciler); ok {
+					_, err = x.Reconcile(ctx, db)
+				}
+			}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -142,17 +153,30 @@ func (x *Indexer) Step(ctx context.Context) (int, error) {
 	defer x.step.Unlock()
 	after := x.Applied()
 	rows, err := x.src.JournalAfter(ctx, after, batchSize)
-	if err != nil || len(rows) == 0 {
+	if err != nil {
+		return 0, err
+	}
+	if len(rows) == 0 {
+		// Nothing after what was applied. Rows become visible in sequence order, so a head beyond
+		// it means the rows were pruned while this index was not following.
+		head, err := x.src.JournalHead(ctx)
+		if err == nil && head > after {
+			err = fmt.Errorf("%w: the journal head is %d, the index is at %d, and nothing between is kept", ErrPruned, head, after)
+		}
 		return 0, err
 	}
 	// Journal sequence numbers are gapless (taken under one row lock at commit), so the next row
 	// is always after+1; a gap means rows were pruned and the index must be rebuilt.
 	if rows[0].Seq != after+1 {
-		return 0, fmt.Errorf("journal has no row %d (it starts at %d): rebuild the index", after+1, rows[0].Seq)
+		return 0, fmt.Errorf("%w: the journal has no row %d (it starts at %d)", ErrPruned, after+1, rows[0].Seq)
+	}
+	byType := map[string][]string{}
+	for _, r := range rows {
+		byType[r.EntityType] = append(byType[r.EntityType], r.EntityID)
 	}
 	affected := map[string]bool{}
-	for _, r := range rows {
-		ids, err := x.src.AffectedRecommendations(ctx, r.EntityType, r.EntityID)
+	for typ, entities := range byType {
+		ids, err := x.src.AffectedRecommendations(ctx, typ, entities)
 		if err != nil {
 			return 0, err
 		}
@@ -218,28 +242,54 @@ func Rebuild(ctx context.Context, src Source, idx search.Index, progress func(do
 	if err != nil {
 		return err
 	}
-	after, done := "", 0
-	for {
-		ids, err := src.RecommendationIDsAfter(ctx, after, batchSize)
-		if err != nil {
-			return err
+	// Reading from the database and indexing overlap: the next batch is loaded while bleve
+	// analyses the current one.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type loaded struct {
+		docs []search.Document
+		err  error
+	}
+	batches := make(chan loaded, 2)
+	go func() {
+		defer close(batches)
+		after := ""
+		for {
+			ids, err := src.RecommendationIDsAfter(ctx, after, rebuildBatch)
+			if err == nil && len(ids) == 0 {
+				return
+			}
+			var docs []search.Document
+			if err == nil {
+				docs, err = src.SearchDocuments(ctx, ids)
+			}
+			select {
+			case batches <- loaded{docs, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+			after = ids[len(ids)-1]
 		}
-		if len(ids) == 0 {
-			break
-		}
-		docs, err := src.SearchDocuments(ctx, ids)
-		if err != nil {
-			return err
+	}()
+	done := 0
+	for b := range batches {
+		if b.err != nil {
+			return b.err
 		}
 		// Until the last batch the recorded sequence stays 0, so a rebuild cut short starts over.
-		if err := idx.Apply(ctx, docs, nil, 0); err != nil {
+		if err := idx.Apply(ctx, b.docs, nil, 0); err != nil {
 			return err
 		}
-		done += len(docs)
+		done += len(b.docs)
 		if progress != nil {
 			progress(done)
 		}
-		after = ids[len(ids)-1]
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if head == 0 {
 		return nil
@@ -247,10 +297,15 @@ func Rebuild(ctx context.Context, src Source, idx search.Index, progress func(do
 	return idx.Apply(ctx, nil, nil, head)
 }
 
+// rebuildBatch is how many documents a rebuild loads and indexes at once: larger than a
+// journal step's batch, since fewer, larger bleve batches make fewer segments to merge.
+const rebuildBatch = 2000
+
 // Rebuild rebuilds this indexer's index (see the function Rebuild) and moves the indexer on to
-// the head the rebuild recorded, so it does not then replay the whole journal over it. It must
-// not run concurrently with Step or Run.
+// the head the rebuild recorded, so it does not then replay the whole journal over it.
 func (x *Indexer) Rebuild(ctx context.Context, progress func(done int)) error {
+	x.step.Lock()
+	defer x.step.Unlock()
 	if err := Rebuild(ctx, x.src, x.idx, progress); err != nil {
 		return err
 	}
@@ -266,7 +321,11 @@ func (x *Indexer) Rebuild(ctx context.Context, progress func(done int)) error {
 // restored from an older backup, and the index must be rebuilt.
 var ErrBehind = errors.New("the search index is ahead of the database")
 
-// Check compares the index with the journal head at start.
+// ErrPruned says the index is further behind than the journal's retention window: the rows it
+// would need to catch up were pruned, and it must be rebuilt.
+var ErrPruned = errors.New("the search index is behind the journal's retention window")
+
+// Check compares the index with the journal at start.
 func Check(ctx context.Context, src Source, idx search.Index) error {
 	head, err := src.JournalHead(ctx)
 	if err != nil {
@@ -278,6 +337,15 @@ func Check(ctx context.Context, src Source, idx search.Index) error {
 	}
 	if applied > head {
 		return ErrBehind
+	}
+	if applied < head {
+		oldest, err := src.JournalOldest(ctx)
+		if err != nil {
+			return err
+		}
+		if oldest > applied+1 {
+			return fmt.Errorf("%w: it is at %d and the oldest journal row kept is %d", ErrPruned, applied, oldest)
+		}
 	}
 	return nil
 }

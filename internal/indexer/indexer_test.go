@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -767,12 +768,12 @@ type wideSource struct {
 	extra  []string
 }
 
-func (w wideSource) AffectedRecommendations(ctx context.Context, typ, id string) ([]string, error) {
-	ids, err := w.Store.AffectedRecommendations(ctx, typ, id)
-	if typ == "recommendation" && id == w.target {
-		ids = append(ids, w.extra...)
+func (w wideSource) AffectedRecommendations(ctx context.Context, typ string, ids []string) ([]string, error) {
+	out, err := w.Store.AffectedRecommendations(ctx, typ, ids)
+	if typ == "recommendation" && slices.Contains(ids, w.target) {
+		out = append(out, w.extra...)
 	}
-	return ids, err
+	return out, err
 }
 
 // One batch may affect more recommendations than a database accepts as bind parameters in one

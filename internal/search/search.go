@@ -121,4 +121,23 @@ type Index interface {
 	// through every id the index holds: reconciliation compares both with the database.
 	Versions(ctx context.Context, ids []string) (map[string]int, error)
 	IDsAfter(ctx context.Context, after string, limit int) ([]string, error)
+	// Similar finds the recommendations most like a text ("more like this").
+	Similar(ctx context.Context, r SimilarRequest) (SimilarResult, error)
+}
+
+// SimilarRequest asks for the recommendations most like Text, leaving out one review's own
+// recommendations, within what Scope may see.
+type SimilarRequest struct {
+	Text            string
+	ExcludeReviewID string
+	ExcludeID       string
+	Scope           casereview.ReadScope
+	Size            int
+}
+
+// SimilarResult lists the hits and the distinctive terms (analysed, as indexed) they were
+// matched on, most telling first.
+type SimilarResult struct {
+	Terms []string
+	Hits  []Hit
 }

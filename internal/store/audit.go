@@ -98,7 +98,7 @@ func (t *tx) appendAudit(head headRow) error {
 			BeforeJSON: optional(e.Before), AfterJSON: optional(e.After), RequestID: e.RequestID, ClientIP: e.ClientIP,
 			PrevHash: e.PrevHash, Hash: e.Hash}
 	}
-	if err := t.db.Create(&rows).Error; err != nil {
+	if err := t.db.CreateInBatches(&rows, 1000).Error; err != nil { // 14 columns: within any bind limit
 		return fmt.Errorf("append audit events: %w", err)
 	}
 	return t.db.Exec("UPDATE journal_head SET audit_seq = ?, audit_hash = ? WHERE id = 1", seq, prev).Error

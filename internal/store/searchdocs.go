@@ -122,29 +122,39 @@ func keys(m map[string]bool) []string {
 	return out
 }
 
-// AffectedRecommendations returns the recommendations whose index documents a journal entry
-// changes: the recommendation itself, or every recommendation of a review, a partnership, an
-// addressed organisation or a theme.
-func (s *Store) AffectedRecommendations(ctx context.Context, entityType, id string) ([]string, error) {
-	db := s.read.WithContext(ctx)
-	var ids []string
-	var err error
-	switch entityType {
-	case journalRecommendation:
-		return []string{id}, nil
-	case journalAction:
-		err = db.Table("actions").Where("id = ?", id).Pluck("recommendation_id", &ids).Error
-	case journalReview:
-		err = db.Table("recommendations").Where("review_id = ?", id).Pluck("id", &ids).Error
-	case journalPartnership:
-		err = db.Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id").
-			Where("reviews.partnership_id = ?", id).Pluck("recommendations.id", &ids).Error
-	case journalOrganisation:
-		err = db.Table("addressees").Where("organisation_id = ?", id).Pluck("recommendation_id", &ids).Error
-	case journalTheme:
-		err = db.Table("theme_assignments").Where("theme_code = ?", id).Pluck("recommendation_id", &ids).Error
+// AffectedRecommendations returns the recommendations whose search documents depend on the
+// entities ids of entityType (a recommendation itself; an action's recommendation; a review's,
+// partnership's, organisation's or theme's recommendations), reading them in chunks of at most
+// 1,000 ids per statement, so a bulk import's journal costs a few queries, not one per row.
+func (s *Store) AffectedRecommendations(ctx context.Context, entityType string, ids []string) ([]string, error) {
+	if entityType == journalRecommendation {
+		return append([]string(nil), ids...), nil
 	}
-	return ids, translate(err)
+	db := s.read.WithContext(ctx)
+	var out []string
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(start+1000, len(ids))]
+		var got []string
+		var err error
+		switch entityType {
+		case journalAction:
+			err = db.Table("actions").Where("id IN ?", chunk).Pluck("recommendation_id", &got).Error
+		case journalReview:
+			err = db.Table("recommendations").Where("review_id IN ?", chunk).Pluck("id", &got).Error
+		case journalPartnership:
+			err = db.Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id").
+				Where("reviews.partnership_id IN ?", chunk).Pluck("recommendations.id", &got).Error
+		case journalOrganisation:
+			err = db.Table("addressees").Where("organisation_id IN ?", chunk).Pluck("recommendation_id", &got).Error
+		case journalTheme:
+			err = db.Table("theme_assignments").Where("theme_code IN ?", chunk).Pluck("recommendation_id", &got).Error
+		}
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, got...)
+	}
+	return out, nil
 }
 
 // RecommendationIDsAfter pages through every recommendation id in order, for a rebuild.

@@ -97,7 +97,9 @@ func (t *tx) flush() (int64, error) {
 		for i, e := range t.touched {
 			rows[i] = journalRow{Seq: first + int64(i), EntityType: e.typ, EntityID: e.id, CreatedAt: t.now}
 		}
-		if err := t.db.Create(&rows).Error; err != nil {
+		// In statements of at most 2,000 rows: a bulk import journals tens of thousands of
+		// entities, more than one statement may bind.
+		if err := t.db.CreateInBatches(&rows, 2000).Error; err != nil {
 			return 0, fmt.Errorf("append change journal: %w", err)
 		}
 	}

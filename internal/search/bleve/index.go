@@ -17,7 +17,8 @@ import (
 
 // Index is a bleve index on disk.
 type Index struct {
-	idx bleve.Index
+	idx    bleve.Index
+	facets *facetTable // columns for counting facets (facet.go)
 }
 
 var _ search.Index = (*Index)(nil)
@@ -38,7 +39,7 @@ func Open(dir string) (*Index, error) {
 			idx.Close()
 			return nil, err
 		}
-		return &Index{idx: idx}, nil
+		return wrap(idx), nil
 	}
 	idx, err := bleve.Open(dir)
 	if err != nil {
@@ -49,7 +50,7 @@ func Open(dir string) (*Index, error) {
 		idx.Close()
 		return nil, ErrStale
 	}
-	return &Index{idx: idx}, nil
+	return wrap(idx), nil
 }
 
 func (x *Index) Close() error { return x.idx.Close() }
@@ -144,7 +145,11 @@ func (x *Index) Apply(ctx context.Context, docs []search.Document, deletes []str
 		b.Delete(id)
 	}
 	b.SetInternal([]byte(keyAppliedSeq), []byte(strconv.FormatInt(seq, 10)))
-	return x.idx.Batch(b)
+	if err := x.idx.Batch(b); err != nil {
+		return err
+	}
+	x.facets.warm(x.idx) // facet columns for the new segment (facet.go)
+	return nil
 }
 
 // Versions returns the version indexed for each of ids that the index holds.

@@ -16,6 +16,10 @@ import (
 // version is rebuilt.
 const MappingVersion = 4
 
+// TextAnalyzer analyses the text fields. Theme suggestions (internal/suggest) analyse keywords
+// and recommendation text with it too, so a keyword matches what a search for it would.
+const TextAnalyzer = en.AnalyzerName
+
 // Field names in the index.
 const (
 	fText              = "text"
@@ -66,7 +70,7 @@ var textFields = []struct {
 func newMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = TextAnalyzer
 		f.Store = store
 		f.IncludeTermVectors = true // phrases (agency:"two words", multi-word synonyms) and highlighting need positions
 		f.IncludeInAll = false

@@ -46,6 +46,10 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		}
 		parsed = n
 	}
+	parsed, flagged, err := flagTerms(parsed, r.AsOf)
+	if err != nil {
+		return search.Result{}, err
+	}
 	q, err := translate(parsed)
 	if err != nil {
 		return search.Result{}, err
@@ -53,7 +57,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	if q == nil { // nothing but stop words
 		q = bq.NewMatchNoneQuery()
 	}
-	musts := []bq.Query{q, scopeQuery(r.Scope)}
+	musts := append([]bq.Query{q, x.scopeFilter(r.Scope)}, flagged...) // scopeFilter: facet_scope.go
 	if r.Flag != "" {
 		fq, err := flagQuery(r.Flag, r.AsOf)
 		if err != nil {
@@ -103,7 +107,14 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		if !ok {
 			return search.Result{}, &QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
 		}
-		req.AddFacet(name, bleve.NewFacetRequest(field, 50))
+		if x.facets == nil || bleveOnly.Load() {
+			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
+		}
+	}
+	var fc *facetCounter // counts the facets from columns (facet_count.go) unless bleve does
+	if len(r.Facets) > 0 && len(req.Facets) == 0 {
+		ctx, fc = x.facets.withFacetCounting(ctx)
+		defer fc.release()
 	}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -124,6 +135,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 			hit.Fragments[f] = frags
 		}
 		out.Hits = append(out.Hits, hit)
+	}
+	if fc != nil {
+		out.Facets = fc.counts(r.Facets)
 	}
 	for name, f := range res.Facets {
 		var counts []search.FacetCount

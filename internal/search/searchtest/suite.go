@@ -207,4 +207,5 @@ func Run(t *testing.T, open func(t *testing.T) search.Index) {
 			t.Errorf("count %d, want 6", n)
 		}
 	})
+	t.Run("more like this", func(t *testing.T) { runSimilar(t, open) })
 }

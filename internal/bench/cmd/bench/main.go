@@ -1,0 +1,33 @@
+// Command bench runs the project's benchmark: `make bench`, or
+// `BENCH_SCALE=1000000 go run ./internal/bench/cmd/bench`. See internal/bench.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+
+	"github.com/casereview/casereview/internal/bench"
+)
+
+func main() {
+	cfg, err := bench.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" { // for finding where the time goes
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := bench.Run(ctx, cfg, os.Stdout)
+	stop()
+	if code != 0 {
+		os.Exit(code)
+	}
+}

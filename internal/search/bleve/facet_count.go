@@ -1,0 +1,138 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+
+	"github.com/casereview/casereview/internal/search"
+)
+
+// facetSize is how many values of each facet a search returns, most frequent first.
+const facetSize = 50
+
+var bleveOnly atomic.Bool
+
+// UseBleveOnly switches every index in the process between bleve's own facet counting and
+// permission query (on) and the column paths (off, the default): facet counts from columns
+// (this file) and the permission filter from columns (facet_scope.go). Results are the same
+// either way; the benchmark uses it to print both, and a test compares them.
+func UseBleveOnly(on bool) { bleveOnly.Store(on) }
+
+// facetCounter notes the internal ids of a search's matches while bleve collects them.
+type facetCounter struct {
+	table *facetTable
+	view  *snapshotView
+	hits  []uint64
+}
+
+var hitPool = sync.Pool{New: func() any { return make([]uint64, 0, 4096) }}
+
+// withFacetCounting returns ctx carrying a document match handler that wraps bleve's own top-N
+// handler: every match, whether or not it makes the page (search-after skips included, as in
+// bleve's facets), is noted before bleve's handler sees it.
+func (t *facetTable) withFacetCounting(ctx context.Context) (context.Context, *facetCounter) {
+	fc := &facetCounter{table: t, hits: hitPool.Get().([]uint64)[:0]}
+	maker := bsearch.MakeDocumentMatchHandler(func(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+		inner, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		if err != nil {
+			return nil, false, err
+		}
+		snap, ok := sctx.IndexReader.(*scorch.IndexSnapshot)
+		if !ok {
+			return nil, false, fmt.Errorf("facet counting needs a scorch index, not %T", sctx.IndexReader)
+		}
+		if fc.view, err = t.view(snap); err != nil {
+			return nil, false, err
+		}
+		return func(d *bsearch.DocumentMatch) error {
+			if d != nil {
+				fc.hits = append(fc.hits, d.IndexInternalID.Value())
+			}
+			return inner(d)
+		}, loadID, nil
+	})
+	return context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, maker), fc
+}
+
+// release returns the hit buffer to the pool.
+func (fc *facetCounter) release() {
+	if cap(fc.hits) <= 1<<20 {
+		hitPool.Put(fc.hits[:0])
+	}
+	fc.hits = nil
+}
+
+// counts tallies the noted matches for each of the named facets, sorted as bleve sorts them (most
+// frequent first, then by value) and cut to facetSize. A facet with no values maps to nil.
+func (fc *facetCounter) counts(names []string) map[string][]search.FacetCount {
+	out := make(map[string][]search.FacetCount, len(names))
+	if fc.view == nil { // the search never ran its collector
+		for _, name := range names {
+			out[name] = nil
+		}
+		return out
+	}
+	if !slices.IsSorted(fc.hits) {
+		slices.Sort(fc.hits)
+	}
+	for _, name := range names {
+		fi := facetFieldPos[facetFields[name]]
+		terms := fc.view.terms[fi]
+		tally := make([]int, len(terms)+1)
+		fc.tally(fi, tally)
+		var values []search.FacetCount
+		for ord, n := range tally[1:] {
+			if n > 0 {
+				values = append(values, search.FacetCount{Value: terms[ord], Count: n})
+			}
+		}
+		sort.Slice(values, func(i, j int) bool {
+			if values[i].Count != values[j].Count {
+				return values[i].Count > values[j].Count
+			}
+			return strings.Compare(values[i].Value, values[j].Value) < 0
+		})
+		if len(values) > facetSize {
+			values = values[:facetSize]
+		}
+		out[name] = values
+	}
+	return out
+}
+
+// tally adds one to tally[ord+1] for each value of field fi of each noted match; the hits are in
+// ascending order, so the segment only moves forward.
+func (fc *facetCounter) tally(fi int, tally []int) {
+	v := fc.view
+	seg, end := -1, uint64(0)
+	var col *column
+	var base uint64
+	for _, h := range fc.hits {
+		if seg < 0 || h >= end {
+			seg = sort.Search(len(v.offsets), func(i int) bool { return v.offsets[i] > h }) - 1
+			base = v.offsets[seg]
+			end = ^uint64(0)
+			if seg+1 < len(v.offsets) {
+				end = v.offsets[seg+1]
+			}
+			col = &v.segs[seg].cols[fi]
+		}
+		d := h - base
+		if col.single != nil {
+			tally[col.single[d]]++
+			continue
+		}
+		for _, o := range col.ords[col.start[d]:col.start[d+1]] {
+			tally[o+1]++
+		}
+	}
+}
