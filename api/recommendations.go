@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/oapi-codegen/nullable"
+
 	"github.com/casereview/casereview/internal/casereview"
 )
 
@@ -31,6 +33,10 @@ func recommendationOut(r casereview.Recommendation) Recommendation {
 	for i, t := range r.Themes {
 		out.Themes[i] = ThemeAssignment{Code: t.Code, Slug: t.Slug, Label: t.Label, Group: t.Group, Primary: t.Primary,
 			Source: ThemeAssignmentSource(t.Source)}
+		if t.ConfirmedAt != nil { // only an accepted suggestion names who confirmed it
+			out.Themes[i].ConfirmedBy, out.Themes[i].ConfirmedAt = nullID(t.ConfirmedBy), nullTime(t.ConfirmedAt)
+			out.Themes[i].ConfirmedByName = nullable.NewNullableWithValue(t.ConfirmedByName)
+		}
 	}
 	return out
 }

@@ -53,6 +53,11 @@ type ThemeAssignment struct {
 	Group   string
 	Primary bool
 	Source  ThemeSource
+	// Who accepted the suggestion that became this assignment, and when (see suggestion.go);
+	// empty for themes a person set directly.
+	ConfirmedBy     string // user id; empty for the system
+	ConfirmedByName string
+	ConfirmedAt     *time.Time
 }
 
 type RecommendationDraft struct {

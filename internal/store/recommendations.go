@@ -53,15 +53,18 @@ type addresseeRow struct {
 func (addresseeRow) TableName() string { return "addressees" }
 
 type themeAssignmentRow struct {
-	RecommendationID string    `gorm:"column:recommendation_id;primaryKey"`
-	ThemeCode        string    `gorm:"column:theme_code;primaryKey"`
-	IsPrimary        bool      `gorm:"column:is_primary"`
-	Source           string    `gorm:"column:source"`
-	Position         int       `gorm:"column:position"`
-	AssignedAt       time.Time `gorm:"column:assigned_at"`
-	Slug             string    `gorm:"column:slug;->"`
-	Label            string    `gorm:"column:label;->"`
-	GroupCode        string    `gorm:"column:group_code;->"`
+	RecommendationID string     `gorm:"column:recommendation_id;primaryKey"`
+	ThemeCode        string     `gorm:"column:theme_code;primaryKey"`
+	IsPrimary        bool       `gorm:"column:is_primary"`
+	Source           string     `gorm:"column:source"`
+	Position         int        `gorm:"column:position"`
+	AssignedAt       time.Time  `gorm:"column:assigned_at"`
+	ConfirmedBy      *string    `gorm:"column:confirmed_by"`
+	ConfirmedByName  *string    `gorm:"column:confirmed_by_name"`
+	ConfirmedAt      *time.Time `gorm:"column:confirmed_at"`
+	Slug             string     `gorm:"column:slug;->"`
+	Label            string     `gorm:"column:label;->"`
+	GroupCode        string     `gorm:"column:group_code;->"`
 }
 
 func (themeAssignmentRow) TableName() string { return "theme_assignments" }
@@ -258,26 +261,28 @@ func writeAddressees(t *tx, rec string, want []casereview.AddresseeDraft) error 
 	return nil
 }
 
-// writeThemes replaces the theme assignments of rec, keeping the original assignment time of
-// themes that stay.
+// writeThemes replaces the theme assignments of rec, keeping the original assignment time, and
+// who confirmed a suggested theme, for themes that stay.
 func writeThemes(t *tx, rec string, want []casereview.ThemeDraft) error {
 	var have []themeAssignmentRow
 	if err := t.db.Where("recommendation_id = ?", rec).Find(&have).Error; err != nil {
 		return err
 	}
-	assigned := map[string]time.Time{}
+	assigned := map[string]themeAssignmentRow{}
 	for _, h := range have {
-		assigned[h.ThemeCode] = h.AssignedAt
+		assigned[h.ThemeCode] = h
 	}
 	if err := t.db.Where("recommendation_id = ?", rec).Delete(&themeAssignmentRow{}).Error; err != nil {
 		return err
 	}
 	for i, th := range want {
-		at, ok := assigned[th.Code]
-		if !ok {
-			at = t.now
+		row := themeAssignmentRow{RecommendationID: rec, ThemeCode: th.Code, IsPrimary: th.Primary, Source: string(th.Source), Position: i, AssignedAt: t.now}
+		if h, ok := assigned[th.Code]; ok {
+			row.AssignedAt = h.AssignedAt
+			if h.Source == row.Source { // a confirmation belongs to the suggestion it confirmed
+				row.ConfirmedBy, row.ConfirmedByName, row.ConfirmedAt = h.ConfirmedBy, h.ConfirmedByName, h.ConfirmedAt
+			}
 		}
-		row := themeAssignmentRow{RecommendationID: rec, ThemeCode: th.Code, IsPrimary: th.Primary, Source: string(th.Source), Position: i, AssignedAt: at}
 		if err := t.db.Omit("slug", "label", "group_code").Create(&row).Error; err != nil {
 			return err
 		}
@@ -337,7 +342,8 @@ func (s *Store) recommendations(db *gorm.DB, rows []recommendationRow, asOf case
 	themes := map[string][]casereview.ThemeAssignment{}
 	for _, t := range ts {
 		themes[t.RecommendationID] = append(themes[t.RecommendationID], casereview.ThemeAssignment{Code: t.ThemeCode, Slug: t.Slug,
-			Label: t.Label, Group: t.GroupCode, Primary: t.IsPrimary, Source: casereview.ThemeSource(t.Source)})
+			Label: t.Label, Group: t.GroupCode, Primary: t.IsPrimary, Source: casereview.ThemeSource(t.Source),
+			ConfirmedBy: deref(t.ConfirmedBy), ConfirmedByName: deref(t.ConfirmedByName), ConfirmedAt: utcPtr(t.ConfirmedAt)})
 	}
 	links, err := loadLinks(db, ids)
 	if err != nil {

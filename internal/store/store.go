@@ -46,6 +46,8 @@ type Store struct {
 	// onCommit hears the journal head after each write that journaled something.
 	onCommit func(seq int64)
 	url      string // for the PostgreSQL journal listener
+	// suggester proposes themes from a recommendation's text (see suggestions.go).
+	suggester casereview.ThemeSuggester
 }
 
 var _ casereview.Service = (*Store)(nil)

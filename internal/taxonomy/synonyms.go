@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -32,6 +33,19 @@ func (s *Synonyms) Expand(term string) []string {
 			out = append(out, a)
 		}
 	}
+	return out
+}
+
+// Phrases returns the terms of more than one word (names such as "community safety
+// partnership"), sorted.
+func (s *Synonyms) Phrases() []string {
+	var out []string
+	for t := range s.groups {
+		if strings.Contains(t, " ") {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

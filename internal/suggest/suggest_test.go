@@ -1,0 +1,170 @@
+package suggest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/taxonomy"
+)
+
+func theme(code string, keywords ...string) casereview.Theme {
+	return casereview.Theme{Code: code, Slug: strings.ToLower(code), Label: "Theme " + code, Group: code[:1], Keywords: keywords, Active: true}
+}
+
+func mustMatcher(t *testing.T) *Matcher {
+	t.Helper()
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// find returns the suggestion for code, or fails the test.
+func find(t *testing.T, sugs []casereview.ThemeSuggestion, code string) casereview.ThemeSuggestion {
+	t.Helper()
+	for _, s := range sugs {
+		if s.Code == code {
+			return s
+		}
+	}
+	t.Fatalf("no suggestion %s in %+v", code, sugs)
+	return casereview.ThemeSuggestion{}
+}
+
+func codes(sugs []casereview.ThemeSuggestion) []string {
+	var out []string
+	for _, s := range sugs {
+		out = append(out, s.Code)
+	}
+	return out
+}
+
+func TestWordFormsAndPhrases(t *testing.T) {
+	m := mustMatcher(t)
+	themes := []casereview.Theme{theme("C02", "marac", "referral to marac"), theme("C01", "risk assessment"), theme("A09", "stalking")}
+	text := "She was referred to MARAC twice, and both risk assessments were late."
+	got := m.Suggest(text, themes)
+	c02 := find(t, got, "C02")
+	// "referred" is the same word as "referral" (a synonym the stemmer does not join), and the
+	// stop word between keeps its place: the whole phrase is one trigger, which claims "MARAC".
+	if len(c02.Triggers) != 1 || c02.Triggers[0].Text != "referred to MARAC" || c02.Triggers[0].Keyword != "referral to marac" {
+		t.Errorf("C02 triggers = %+v", c02.Triggers)
+	}
+	c01 := find(t, got, "C01")
+	if len(c01.Triggers) != 1 || c01.Triggers[0].Text != "risk assessments" {
+		t.Errorf("C01 triggers = %+v", c01.Triggers)
+	}
+	for _, s := range got {
+		for _, tr := range s.Triggers {
+			if text[tr.Start:tr.End] != tr.Text {
+				t.Errorf("trigger %+v: offsets give %q", tr, text[tr.Start:tr.End])
+			}
+		}
+		if s.Code == "A09" {
+			t.Errorf("A09 suggested for a text without stalking: %+v", s)
+		}
+	}
+}
+
+func TestPhrasesMatchOnlyInOrder(t *testing.T) {
+	m := mustMatcher(t)
+	themes := []casereview.Theme{theme("C01", "risk assessment")}
+	if got := m.Suggest("an assessment of the risk was made", themes); len(got) != 0 {
+		t.Errorf("the words out of order matched the phrase: %+v", got)
+	}
+	if got := m.Suggest("the risk, and then an assessment", themes); len(got) != 0 {
+		t.Errorf("words apart matched the phrase: %+v", got)
+	}
+	// As in a phrase search, the places of dropped stop words count: "referral to marac" is
+	// "referral", one gap, "marac", so "referred her to MARAC" (two gaps) is not that phrase,
+	// and only the keyword "marac" matches there.
+	got := m.Suggest("Officers referred her to MARAC.", []casereview.Theme{theme("C02", "marac", "referral to marac")})
+	if len(got) != 1 || len(got[0].Triggers) != 1 || got[0].Triggers[0].Text != "MARAC" {
+		t.Errorf("got %+v, want C02 triggered by MARAC alone", got)
+	}
+}
+
+func TestSynonymsOfKeywords(t *testing.T) {
+	m := mustMatcher(t)
+	syn, err := taxonomy.DefaultSynonyms()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The long form of an abbreviation the theme lists, taken from the synonyms file.
+	var long string
+	for _, alt := range syn.Expand("marac") {
+		if strings.Contains(alt, " ") {
+			long = alt
+			break
+		}
+	}
+	if long == "" {
+		t.Fatal("the synonyms file has no long form of MARAC")
+	}
+	got := m.Suggest("Agencies should refer cases to the "+long+" promptly.", []casereview.Theme{theme("C02", "marac")})
+	c := find(t, got, "C02")
+	if !strings.EqualFold(c.Triggers[0].Text, long) || c.Triggers[0].Keyword != long {
+		t.Errorf("trigger = %+v, want the words %q", c.Triggers[0], long)
+	}
+}
+
+func TestStopWordPhrasesAndNamesDoNotMatch(t *testing.T) {
+	m := mustMatcher(t)
+	themes := []casereview.Theme{theme("C20", "did not attend"), theme("C23", "community")}
+	// "did not attend" is all stop words but one; it must not match every "attend".
+	// "community" inside the name of a community safety partnership is not about communities.
+	got := m.Suggest("The Community Safety Partnership asked officers to attend the meeting.", themes)
+	if len(got) != 0 {
+		t.Errorf("suggested %v", codes(got))
+	}
+	got = m.Suggest("Leaflets for the local community.", themes)
+	if len(got) != 1 || got[0].Code != "C23" {
+		t.Errorf("got %v, want C23 for the word on its own", codes(got))
+	}
+}
+
+func TestScoresRankAndInactiveThemesAreLeftOut(t *testing.T) {
+	m := mustMatcher(t)
+	strong := theme("A12", "strangulation", "non-fatal strangulation", "choking")
+	weak := theme("C12", "hospital")
+	gone := theme("A09", "stalking")
+	gone.Active = false
+	got := m.Suggest("Non-fatal strangulation and choking were disclosed at hospital; stalking too.", []casereview.Theme{weak, strong, gone})
+	if len(got) != 2 || got[0].Code != "A12" || got[1].Code != "C12" {
+		t.Fatalf("got %v, want A12 then C12", codes(got))
+	}
+	if !(got[0].Score > got[1].Score) || got[1].Score < DefaultMinScore || got[0].Score > 1 {
+		t.Errorf("scores %v and %v", got[0].Score, got[1].Score)
+	}
+	if got := m.Suggest("", []casereview.Theme{strong}); len(got) != 0 {
+		t.Errorf("empty text: %+v", got)
+	}
+}
+
+func TestEditedKeywordsTakeEffect(t *testing.T) {
+	m := mustMatcher(t)
+	before := []casereview.Theme{theme("B13", "firearm")}
+	if got := m.Suggest("a shotgun was kept at home", before); len(got) != 0 {
+		t.Fatalf("got %v before the edit", codes(got))
+	}
+	after := []casereview.Theme{theme("B13", "firearm", "shotgun")}
+	if got := m.Suggest("a shotgun was kept at home", after); len(got) != 1 {
+		t.Fatalf("got %v after adding the keyword", codes(got))
+	}
+}
+
+// Every keyword of the embedded taxonomy must be able to match something: one the analyser
+// reduces to nothing (or to a single stop-word-stripped word of a phrase) is dead weight.
+func TestEveryTaxonomyKeywordCanMatch(t *testing.T) {
+	m := mustMatcher(t)
+	for _, th := range taxonomyThemes(t) {
+		for _, kw := range th.Keywords {
+			one := theme(th.Code, kw)
+			if got := m.Suggest("… "+kw+" …", []casereview.Theme{one}); len(got) != 1 {
+				t.Errorf("%s keyword %q does not match its own words", th.Code, kw)
+			}
+		}
+	}
+}
