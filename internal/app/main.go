@@ -28,6 +28,7 @@ Usage:
   casereview token create --email E --name N [--days D]   print a new API token for scripts
   casereview audit verify                     check the audit chain; exit 1 at the first broken link
 
+` + importUsage + `
 Configuration comes from CASEREVIEW_* environment variables; see README.md.
 `
 
@@ -45,7 +46,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "serve", "migrate", "health", "reindex":
-	case "user", "token", "audit":
+	case "user", "token", "audit", "import", "export":
 		if len(args) < 3 {
 			fmt.Fprintf(stderr, "%s needs a subcommand\n\n%s", cmd, usage)
 			return 2
@@ -67,6 +68,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	if cmd == "user" || cmd == "token" || cmd == "audit" {
 		return runAdmin(ctx, cfg, args[1:], os.Stdin, stdout, stderr)
+	}
+	if cmd == "import" || cmd == "export" {
+		return runImport(ctx, cfg, args[1:], os.Stdin, stdout, stderr)
 	}
 	if cmd == "reindex" {
 		return reindex(ctx, cfg, stdout, stderr)

@@ -1,0 +1,240 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/casereview/casereview/internal/actionplan"
+	"github.com/casereview/casereview/internal/bulkjson"
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+func importJobOut(j casereview.ImportJob) ImportJob {
+	out := ImportJob{Id: j.ID, Kind: ImportJobKind(j.Kind), FileName: j.FileName, DryRun: j.DryRun, Status: ImportJobStatus(j.Status),
+		Done: j.Done, Total: j.Total, Error: j.Error, CreatedAt: j.CreatedAt, Report: make([]ImportIssue, len(j.Report))}
+	if j.FinishedAt != nil {
+		out.FinishedAt.Set(*j.FinishedAt)
+	} else {
+		out.FinishedAt.SetNull()
+	}
+	for i, is := range j.Report {
+		out.Report[i] = ImportIssue{Sheet: is.Sheet, Row: is.Row, Column: is.Column, Severity: ImportIssueSeverity(is.Severity),
+			Problem: is.Problem}
+		if is.Suggestion != "" {
+			sugg := is.Suggestion
+			out.Report[i].Suggestion = &sugg
+		}
+	}
+	if r := j.Result; r != nil {
+		out.Result = &ImportResult{Source: r.Source, DryRun: r.DryRun, ReviewsCreated: r.ReviewsCreated, ReviewsUpdated: r.ReviewsUpdated,
+			ReviewsUnchanged: r.ReviewsUnchanged, RecommendationsCreated: r.RecommendationsCreated, RecommendationsUpdated: r.RecommendationsUpdated,
+			RecommendationsUnchanged: r.RecommendationsUnchanged, ActionsCreated: r.ActionsCreated, ActionsUpdated: r.ActionsUpdated,
+			ActionsUnchanged: r.ActionsUnchanged, Changes: append([]string{}, r.Changes...), ReviewIds: append([]string{}, r.ReviewIDs...)}
+	}
+	return out
+}
+
+// importForm is what an import upload carries besides the file.
+type importForm struct {
+	kind, fileName string
+	data           []byte
+	review         casereview.ReviewDraft
+	create         bool
+}
+
+func readImportForm(r *multipart.Reader) (importForm, error) {
+	var f importForm
+	var p casereview.Problems
+	malformed := func(err error) error {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return decodeError(err)
+		}
+		return &casereview.Error{Code: casereview.CodeMalformed, Message: "the upload could not be read", Err: err}
+	}
+	for {
+		part, err := r.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return f, malformed(err)
+		}
+		data, err := io.ReadAll(part)
+		if err != nil {
+			return f, malformed(err)
+		}
+		v := strings.TrimSpace(string(data))
+		switch part.FormName() {
+		case "file":
+			f.fileName, f.data = part.FileName(), data
+			if f.data == nil {
+				f.data = []byte{}
+			}
+		case "kind":
+			f.kind = v
+		case "review_reference":
+			f.review.Reference = v
+		case "partnership_id":
+			f.review.PartnershipID = v
+		case "type":
+			f.review.Type = v
+		case "title":
+			f.review.Title = v
+		case "visibility":
+			f.review.Visibility = casereview.Visibility(v)
+		case "published_on":
+			if d, ok := actionplan.ParseUKDate(v); ok {
+				f.review.PublishedOn = &d
+			} else if v != "" {
+				p.Add("published_on", casereview.FieldInvalid, "%q is not a date", v)
+			}
+		case "create_organisations":
+			f.create = v == "true" || v == "1" || v == "yes"
+		default:
+			return f, &casereview.Error{Code: casereview.CodeMalformed, Message: "the upload has a field this endpoint does not accept",
+				Fields: []casereview.FieldError{{Field: part.FormName(), Code: casereview.FieldUnknownField, Message: part.FormName() + " is not a field of this upload"}}}
+		}
+	}
+	if f.data == nil {
+		p.Add("file", casereview.FieldRequired, "attach the file as the form field \"file\"")
+	}
+	if f.kind == "" {
+		f.kind = "actionplan"
+		if strings.HasSuffix(strings.ToLower(f.fileName), ".json") || bytes.HasPrefix(bytes.TrimSpace(f.data), []byte("{")) {
+			f.kind = "json"
+		}
+	}
+	return f, p.Err()
+}
+
+func (s *Server) CreateImport(ctx context.Context, req CreateImportRequestObject) (CreateImportResponseObject, error) {
+	if req.Body == nil {
+		return nil, &casereview.Error{Code: casereview.CodeMalformed, Message: "send the file as multipart/form-data"}
+	}
+	f, err := readImportForm(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	dry := req.Params.DryRun != nil && *req.Params.DryRun
+	c := ctxOf(ctx)
+	job, err := s.svc.CreateImportJob(c, f.kind, f.fileName, dry)
+	if err != nil {
+		return nil, err
+	}
+	// The job outlives the request but keeps its caller: every write it makes is checked and
+	// audited as that user's.
+	go s.runImport(context.WithoutCancel(c), job, f)
+	loc := "/api/v1/imports/" + job.ID
+	return CreateImport202JSONResponse{Body: importJobOut(job), Headers: CreateImport202ResponseHeaders{Location: &loc}}, nil
+}
+
+func (s *Server) GetImport(ctx context.Context, req GetImportRequestObject) (GetImportResponseObject, error) {
+	j, err := s.svc.GetImportJob(ctxOf(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return GetImport200JSONResponse(importJobOut(j)), nil
+}
+
+// runImport runs one job to its end. Progress is recorded by a ticker of its own, never from
+// inside the import's transaction (on SQLite that would wait for the transaction's own lock).
+func (s *Server) runImport(ctx context.Context, job casereview.ImportJob, f importForm) {
+	var mu sync.Mutex
+	job.Status = casereview.JobRunning
+	_ = s.svc.UpdateImportJob(ctx, job)
+	progress := func(done, total int) {
+		mu.Lock()
+		job.Done, job.Total = done, total
+		mu.Unlock()
+	}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(250 * time.Millisecond)
+		defer tick.Stop()
+		seen := -1
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				mu.Lock()
+				cur := job
+				mu.Unlock()
+				if cur.Done != seen {
+					seen = cur.Done
+					_ = s.svc.UpdateImportJob(ctx, cur)
+				}
+			}
+		}
+	}()
+	finish := func(res *casereview.ImportResult, report []casereview.ImportIssue, err error) {
+		close(stop)
+		<-stopped
+		mu.Lock()
+		defer mu.Unlock()
+		now := s.now().UTC()
+		job.FinishedAt, job.Result, job.Report = &now, res, report
+		if job.Report == nil {
+			job.Report = []casereview.ImportIssue{}
+		}
+		job.Status = casereview.JobSucceeded
+		if res == nil || err != nil {
+			job.Status = casereview.JobFailed
+			job.Error = "the file has problems to fix (see the report); nothing was written"
+		}
+		if err != nil {
+			job.Error = errorMessage(err)
+			for _, fe := range fieldErrors(err) {
+				job.Report = append(job.Report, casereview.ImportIssue{Column: fe.Field, Severity: actionplan.SeverityError, Problem: fe.Message})
+			}
+		}
+		if res != nil {
+			job.Done, job.Total = res.Recommendations(), res.Recommendations()
+		}
+		_ = s.svc.UpdateImportJob(ctx, job)
+	}
+	switch job.Kind {
+	case "json":
+		doc, err := bulkjson.Decode(f.data)
+		if err != nil {
+			finish(nil, nil, err)
+			return
+		}
+		res, err := bulkjson.Import(ctx, s.svc, doc, job.DryRun)
+		if err != nil {
+			finish(nil, nil, err)
+			return
+		}
+		finish(&res, nil, nil)
+	default:
+		out, err := actionplan.Import(ctx, s.svc, actionplan.Request{FileName: f.fileName, Data: f.data, Review: f.review,
+			CreateOrganisations: f.create, DryRun: job.DryRun, Today: casereview.DateOf(s.now()), Progress: progress})
+		finish(out.Result, out.Report.Issues, err)
+	}
+}
+
+// errorMessage and fieldErrors describe a domain error for a job's record.
+func errorMessage(err error) string {
+	var de *casereview.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return "internal error"
+}
+
+func fieldErrors(err error) []casereview.FieldError {
+	var de *casereview.Error
+	if errors.As(err, &de) {
+		return de.Fields
+	}
+	return nil
+}

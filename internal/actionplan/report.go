@@ -1,0 +1,73 @@
+// Package actionplan reads and writes the action-plan template published with domestic homicide
+// reviews (DESIGN §3): Recommendation · Scope · Action to take · Lead agency · Key milestones ·
+// Target date · Date of completion and outcome. Reading is tolerant of the ways real plans differ
+// (header wording, a header row that is not the first, merged cells, UK dates) and reports every
+// problem against its sheet, row and column; writing produces the same template.
+package actionplan
+
+import (
+	"fmt"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// Severities: an error stops the import; a warning is a choice the reader made that a person
+// should check.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Issue is one line of the validation report.
+type Issue = casereview.ImportIssue
+
+// Report is everything the reader and the matcher found wrong or guessed.
+type Report struct {
+	Issues []Issue `json:"issues"`
+}
+
+// MaxIssues bounds a report; a file that bad needs fixing at source, not a longer list.
+const MaxIssues = 500
+
+func (r *Report) add(sev string, sheet string, row int, col, suggestion, format string, args ...any) {
+	if len(r.Issues) >= MaxIssues {
+		return
+	}
+	r.Issues = append(r.Issues, Issue{Sheet: sheet, Row: row, Column: col, Severity: sev, Problem: fmt.Sprintf(format, args...), Suggestion: suggestion})
+}
+
+// Errorf records an issue that stops the import.
+func (r *Report) Errorf(sheet string, row int, col, suggestion, format string, args ...any) {
+	r.add(SeverityError, sheet, row, col, suggestion, format, args...)
+}
+
+// Warnf records a choice the reader made that a person should check.
+func (r *Report) Warnf(sheet string, row int, col, suggestion, format string, args ...any) {
+	r.add(SeverityWarning, sheet, row, col, suggestion, format, args...)
+}
+
+// Errors counts the issues that stop the import.
+func (r Report) Errors() int {
+	n := 0
+	for _, i := range r.Issues {
+		if i.Severity == SeverityError {
+			n++
+		}
+	}
+	return n
+}
+
+// OK reports whether nothing stops the import.
+func (r Report) OK() bool { return r.Errors() == 0 }
+
+// Limits bound what the reader accepts, against huge files and zip bombs.
+type Limits struct {
+	MaxBytes        int64 // the file as uploaded
+	MaxUncompressed int64 // an XLSX's parts, unpacked, together
+	MaxRatio        int64 // the most an XLSX part may expand relative to its compressed size
+	MaxRows         int
+	MaxCellChars    int
+}
+
+// DefaultLimits suit any real action plan (the largest have a few hundred rows).
+var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxUncompressed: 100 << 20, MaxRatio: 200, MaxRows: 20000, MaxCellChars: 32767}

@@ -1,0 +1,118 @@
+package bulkjson_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casereview/casereview/internal/actionplan"
+	"github.com/casereview/casereview/internal/bulkjson"
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store"
+)
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+var sys = casereview.WithActor(context.Background(), casereview.System)
+
+// content describes a review's plan by names rather than ids, so two instances compare.
+func content(t *testing.T, s *store.Store, id string) []string {
+	e, err := actionplan.LoadExport(sys, s, id)
+	must(t, err)
+	out := []string{fmt.Sprintf("review %s|%s|%s|%s|%v|%s", e.Review.Reference, e.Review.Title, e.Review.Type, e.PartnershipName, e.Review.PublishedOn, e.Review.Visibility)}
+	for _, r := range e.Recommendations {
+		var as []string
+		for _, a := range r.Addressees {
+			as = append(as, a.OrganisationName+"/"+string(a.Role)+"/"+a.RawText)
+		}
+		sort.Strings(as)
+		out = append(out, fmt.Sprintf("rec %s|%s|%s|%v|%s", r.Number, r.Text, r.Scope, as, r.ImplementationStatus))
+		for _, a := range e.Actions[r.ID] {
+			o := "<nil>"
+			if a.Outcome != nil {
+				o = *a.Outcome
+			}
+			out = append(out, fmt.Sprintf("act %s|%s|%v|%v|%s|%s", e.OrgNames[a.OrganisationID], a.Description, a.TargetDate, a.CompletionDate, o, a.ImplementationStatus))
+		}
+	}
+	return out
+}
+
+// Moving a review between instances: export it from one, import it into another that has never
+// seen its partnership or organisations, and the plan reads the same; importing it again there
+// changes nothing.
+func TestExportImportBetweenInstances(t *testing.T) {
+	plan, err := os.ReadFile("../actionplan/testdata/messy_plan.csv")
+	must(t, err)
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		a := dbtest.Open(t, dialect, dbtest.Options{})
+		b := dbtest.Open(t, dialect, dbtest.Options{})
+		p, err := a.CreatePartnership(sys, casereview.PartnershipDraft{Name: "Northfold CSP", Kind: "community_safety_partnership"})
+		must(t, err)
+		_, err = a.CreateOrganisation(sys, casereview.OrganisationDraft{Name: "Northfold Police", Sector: "police", Aliases: []string{"NFP", "Northfold Constabulary"}})
+		must(t, err)
+		_, err = a.CreateOrganisation(sys, casereview.OrganisationDraft{Name: "Northfold Council Children's Services", Sector: "la_childrens_services"})
+		must(t, err)
+		out, err := actionplan.Import(sys, a, actionplan.Request{FileName: "plan.csv", Data: plan, Review: casereview.ReviewDraft{PartnershipID: p.ID},
+			Today: casereview.DateOf(time.Now())})
+		must(t, err)
+		if out.Result == nil {
+			t.Fatalf("import: %v", out.Report.Issues)
+		}
+		id := out.Result.ReviewIDs[0]
+		var doc bytes.Buffer
+		must(t, bulkjson.Export(sys, a, []string{id}, &doc))
+
+		f, err := bulkjson.Decode(doc.Bytes())
+		must(t, err)
+		// A dry run into an instance without the partnership and organisations says they would be
+		// created, and writes nothing.
+		_, err = bulkjson.Import(sys, b, f, true)
+		var de *casereview.Error
+		if !errors.As(err, &de) || len(de.Fields) != 3 || de.Fields[0].Code != "would_create" || de.Fields[0].Field != "partnerships[0]" {
+			t.Fatalf("dry run into an empty instance: %v", err)
+		}
+		if page, _ := b.ListReviews(sys, casereview.ReviewFilter{}, casereview.PageRequest{Limit: 1}); page.Total != 0 {
+			t.Fatalf("a dry run wrote %d reviews", page.Total)
+		}
+		res, err := bulkjson.Import(sys, b, f, false)
+		must(t, err)
+		if res.ReviewsCreated != 1 || res.RecommendationsCreated != 5 || res.ActionsCreated != 8 {
+			t.Fatalf("import into the second instance: %+v", res)
+		}
+		x, y := content(t, a, id), content(t, b, res.ReviewIDs[0])
+		if !slices.Equal(x, y) {
+			t.Fatalf("the plans differ:\n a %s\n b %s", strings.Join(x, "\n   "), strings.Join(y, "\n   "))
+		}
+		again, err := bulkjson.Import(sys, b, f, false)
+		must(t, err)
+		if again.RecommendationsUnchanged != 5 || again.ActionsUnchanged != 8 || len(again.Changes) != 0 {
+			t.Fatalf("second import: %+v", again)
+		}
+	})
+}
+
+func TestDecodeRefusesUnknownFieldsAndFormats(t *testing.T) {
+	for in, want := range map[string]casereview.Code{
+		`{"format":"casereview-bulk/1","reviews":[],"extra":1}`: casereview.CodeMalformed,
+		`{"format":"something-else","reviews":[]}`:              casereview.CodeInvalid,
+		`not json`: casereview.CodeMalformed,
+	} {
+		if _, err := bulkjson.Decode([]byte(in)); casereview.ErrorCode(err) != want {
+			t.Errorf("Decode(%s) = %v; want %s", in, err, want)
+		}
+	}
+}
