@@ -1,0 +1,294 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
+	bleveindex "github.com/casereview/casereview/internal/search/bleve"
+	"github.com/casereview/casereview/internal/search/query"
+)
+
+// Summaries (DESIGN §1, issue 7): counts for oversight reporting, with the filters of search.
+// When the request has query text, the matching recommendations come from the search index
+// (under the caller's read scope, as search itself does); everything else is counted in SQL,
+// where the store applies the same visibility rules as every list.
+
+// summaryParams are the filter parameters every summary operation takes. The generated
+// parameter structs carry them under the same JSON names, so one decoder serves them all.
+type summaryParams struct {
+	Q              *string   `json:"q"`
+	Theme          *[]string `json:"theme"`
+	ThemeGroup     *[]string `json:"theme_group"`
+	Type           *[]string `json:"type"`
+	Organisation   *[]string `json:"organisation"`
+	Sector         *[]string `json:"sector"`
+	Scope          *[]string `json:"scope"`
+	Intervention   *[]string `json:"intervention"`
+	Response       *[]string `json:"response"`
+	Implementation *[]string `json:"implementation"`
+	Oversight      *[]string `json:"oversight"`
+	Year           *[]string `json:"year"`
+	YearFrom       *int      `json:"year_from"`
+	YearTo         *int      `json:"year_to"`
+	Partnership    *[]string `json:"partnership"`
+	Flag           *string   `json:"flag"`
+	Disclosure     *string   `json:"disclosure"`
+	AsOf           *string   `json:"as_of"`
+	Title          *string   `json:"title"`
+}
+
+// summaryRequest is a decoded, validated summary request.
+type summaryRequest struct {
+	ctx    context.Context
+	filter casereview.SummaryFilter
+	pub    publisher
+	meta   SummaryMeta
+	title  string
+	params summaryParams
+}
+
+// maxQueryMatches bounds how many recommendations a query text may select for a summary.
+const maxQueryMatches = 1_000_000
+
+func (s *Server) summaryRequest(ctx context.Context, generated any) (*summaryRequest, error) {
+	var p summaryParams
+	raw, err := json.Marshal(generated)
+	if err == nil {
+		err = json.Unmarshal(raw, &p)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("summary parameters: %w", err)
+	}
+	c, err := withAsOf(ctxOf(ctx), p.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	asOf := casereview.DateOf(s.now())
+	if d, ok := casereview.AsOfFrom(c); ok {
+		asOf = d
+	}
+	r := &summaryRequest{ctx: c, params: p, title: strings.TrimSpace(deref(p.Title))}
+	f := casereview.SummaryFilter{Themes: derefSlice(p.Theme), ThemeGroups: derefSlice(p.ThemeGroup), ReviewTypes: derefSlice(p.Type),
+		Organisations: derefSlice(p.Organisation), Sectors: enums[casereview.Sector](p.Sector), Scopes: enums[casereview.Scope](p.Scope),
+		Interventions: derefSlice(p.Intervention), Responses: enums[casereview.ResponseStatus](p.Response),
+		Implementations: enums[casereview.ImplementationStatus](p.Implementation), Oversights: enums[casereview.OversightStatus](p.Oversight),
+		YearFrom: p.YearFrom, YearTo: p.YearTo, Partnerships: derefSlice(p.Partnership), Flag: casereview.Flag(deref(p.Flag)), AsOf: asOf}
+	var problems casereview.Problems
+	for i, y := range derefSlice(p.Year) {
+		n, err := strconv.Atoi(strings.TrimSpace(y))
+		if err != nil {
+			problems.Add(fmt.Sprintf("year[%d]", i), casereview.FieldInvalid, "%q is not a year", y)
+			continue
+		}
+		f.Years = append(f.Years, n)
+	}
+	casereview.CheckText(&problems, "title", r.title, false, 200)
+	disclosure := casereview.DisclosureInternal
+	if p.Disclosure != nil && *p.Disclosure != "" {
+		disclosure = casereview.Disclosure(*p.Disclosure)
+		casereview.CheckEnum(&problems, "disclosure", disclosure, casereview.Disclosures)
+	}
+	// What is shown to someone who is not signed in is shared beyond oversight by definition.
+	if !casereview.ActorFrom(c).SignedIn() {
+		disclosure = casereview.DisclosureShareable
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	r.pub = publisher{shareable: disclosure == casereview.DisclosureShareable, threshold: s.sdcThreshold}
+	r.meta = SummaryMeta{AsOf: asOf.String(), Disclosure: string(disclosure), Threshold: s.sdcThreshold}
+	if q := strings.TrimSpace(deref(p.Q)); q != "" {
+		ids, understood, err := s.matchingIDs(c, q)
+		if err != nil {
+			return nil, err
+		}
+		f.IDs = ids
+		r.meta.Query = &understood
+	}
+	r.filter = f
+	return r, nil
+}
+
+func enums[T ~string](vs *[]string) []T {
+	out := make([]T, 0, len(derefSlice(vs)))
+	for _, v := range derefSlice(vs) {
+		out = append(out, T(v))
+	}
+	return out
+}
+
+// matchingIDs runs q through the search index under the caller's read scope and returns the ids
+// of every match. The SQL that counts them applies the caller's visibility again, so a lagging
+// index can never add what the caller may not see.
+func (s *Server) matchingIDs(ctx context.Context, q string) ([]string, string, error) {
+	if s.search == nil || s.indexer == nil || !s.indexer.Ready() {
+		return nil, "", &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search index is being built; try again in a minute", RetryAfter: 30 * time.Second}
+	}
+	var problems casereview.Problems
+	casereview.CheckText(&problems, "q", q, false, 500)
+	if err := problems.Err(); err != nil {
+		return nil, "", err
+	}
+	parsed, err := query.Parse(q)
+	if err != nil {
+		var se *query.SyntaxError
+		if errors.As(err, &se) {
+			msg := se.Msg
+			if se.Hint != "" {
+				msg += " (" + se.Hint + ")"
+			}
+			return nil, "", &casereview.Error{Code: casereview.CodeMalformed, Message: "the query could not be read",
+				Fields: []casereview.FieldError{{Field: "q", Code: "syntax", Message: msg + " at position " + strconv.Itoa(se.Pos)}}}
+		}
+		return nil, "", err
+	}
+	sctx, cancel := context.WithTimeout(ctx, 2*searchDeadline)
+	defer cancel()
+	r := search.Request{Query: parsed, Scope: casereview.ScopeOf(casereview.ActorFrom(ctx)), Sort: search.SortOldest, Size: casereview.MaxPageSize}
+	if parsed == nil {
+		r.Query = nil
+	}
+	ids := []string{}
+	for {
+		res, err := s.search.Search(sctx, r)
+		if err != nil {
+			var qe *bleveindex.QueryError
+			if errors.As(err, &qe) {
+				return nil, "", &casereview.Error{Code: casereview.CodeMalformed, Message: "the query could not be run",
+					Fields: []casereview.FieldError{{Field: "q", Code: "unsupported", Message: qe.Msg}}}
+			}
+			return nil, "", err
+		}
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if len(res.Hits) < r.Size || len(ids) >= maxQueryMatches {
+			break
+		}
+		r.After = res.Hits[len(res.Hits)-1].SortKey
+	}
+	return ids, query.String(parsed), nil
+}
+
+func (s *Server) SummaryCrossTab(ctx context.Context, req SummaryCrossTabRequestObject) (SummaryCrossTabResponseObject, error) {
+	r, err := s.summaryRequest(ctx, req.Params)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.svc.SummaryCrossTab(r.ctx, r.filter, casereview.CrossTabRequest{Rows: casereview.Dimension(req.Params.Rows), Cols: casereview.Dimension(req.Params.Cols)})
+	if err != nil {
+		return nil, err
+	}
+	out, err := crossTabOut(t, r.pub)
+	if err != nil {
+		return nil, err
+	}
+	out.Meta = r.meta
+	return SummaryCrossTab200JSONResponse(out), nil
+}
+
+func (s *Server) SummaryOrganisations(ctx context.Context, req SummaryOrganisationsRequestObject) (SummaryOrganisationsResponseObject, error) {
+	r, err := s.summaryRequest(ctx, req.Params)
+	if err != nil {
+		return nil, err
+	}
+	by := "organisation"
+	if req.Params.By != nil && *req.Params.By != "" {
+		by = string(*req.Params.By)
+		if by != "organisation" && by != "sector" {
+			return nil, casereview.Invalid("by", casereview.FieldUnknownValue, "%q is not one of: organisation, sector", by)
+		}
+	}
+	rows, err := s.svc.SummaryOrganisations(r.ctx, r.filter, by == "sector")
+	if err != nil {
+		return nil, err
+	}
+	return SummaryOrganisations200JSONResponse{Meta: r.meta, By: by, Items: organisationsOut(rows, r.pub)}, nil
+}
+
+func (s *Server) SummaryThemePairs(ctx context.Context, req SummaryThemePairsRequestObject) (SummaryThemePairsResponseObject, error) {
+	r, err := s.summaryRequest(ctx, req.Params)
+	if err != nil {
+		return nil, err
+	}
+	limit := 50
+	if req.Params.Limit != nil {
+		if *req.Params.Limit < 1 || *req.Params.Limit > 2000 {
+			return nil, casereview.Invalid("limit", casereview.FieldInvalid, "limit must be between 1 and 2000")
+		}
+		limit = *req.Params.Limit
+	}
+	pairs, n, err := s.svc.SummaryThemePairs(r.ctx, r.filter)
+	if err != nil {
+		return nil, err
+	}
+	out := SummaryThemePairs200JSONResponse{Meta: r.meta, Recommendations: r.pub.each(n), TotalPairs: len(pairs), Items: pairsOut(pairs, r.pub)}
+	if len(out.Items) > limit {
+		out.Items = out.Items[:limit]
+	}
+	return out, nil
+}
+
+func (s *Server) SummaryTrends(ctx context.Context, req SummaryTrendsRequestObject) (SummaryTrendsResponseObject, error) {
+	r, err := s.summaryRequest(ctx, req.Params)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.svc.SummaryTrends(r.ctx, r.filter)
+	if err != nil {
+		return nil, err
+	}
+	items, totals, err := trendsOut(rows, r.pub, nil)
+	if err != nil {
+		return nil, err
+	}
+	return SummaryTrends200JSONResponse{Meta: r.meta, Items: items, Issued: totals[0], Closed: totals[1], VerifiedClosed: totals[2]}, nil
+}
+
+func (s *Server) SummaryOverdue(ctx context.Context, req SummaryOverdueRequestObject) (SummaryOverdueResponseObject, error) {
+	r, err := s.summaryRequest(ctx, req.Params)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := s.svc.SummaryOverdue(r.ctx, r.filter)
+	if err != nil {
+		return nil, err
+	}
+	out := SummaryOverdue200JSONResponse{Meta: r.meta, Groups: []SummaryOverdueGroup{}}
+	for _, g := range groups {
+		og := SummaryOverdueGroup{OrganisationId: g.OrganisationID, OrganisationName: g.OrganisationName, Items: []SummaryOverdueItem{}}
+		for _, it := range g.Items {
+			og.Items = append(og.Items, SummaryOverdueItem{Recommendation: recRefOut(it.Recommendation, it.ReviewRef, it.ReviewType, ""),
+				Since: it.Since.String(), DaysOverdue: it.DaysOverdue, Escalated: it.Escalated})
+		}
+		out.Groups = append(out.Groups, og)
+	}
+	return out, nil
+}
+
+func (s *Server) SummaryNational(ctx context.Context, req SummaryNationalRequestObject) (SummaryNationalResponseObject, error) {
+	r, err := s.summaryRequest(ctx, req.Params)
+	if err != nil {
+		return nil, err
+	}
+	entries, cut, err := s.svc.SummaryNational(r.ctx, r.filter)
+	if err != nil {
+		return nil, err
+	}
+	out := SummaryNational200JSONResponse{Meta: r.meta, Items: []SummaryNationalEntry{}, Truncated: cut}
+	for _, e := range entries {
+		out.Items = append(out.Items, SummaryNationalEntry{Recommendation: recRefOut(e.Recommendation, e.ReviewRef, e.ReviewType, ""),
+			Acknowledged: e.Acknowledged, Addressees: e.Addressees})
+	}
+	return out, nil
+}

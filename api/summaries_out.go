@@ -1,0 +1,173 @@
+package api
+
+import (
+	"strconv"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// publisher turns counts into published figures. Internal outputs show every count; shareable
+// ones apply statistical disclosure control (internal/casereview/summary_sdc.go).
+type publisher struct {
+	shareable bool
+	threshold int
+}
+
+func (p publisher) fig(n int, s casereview.Suppression) SummaryFigure {
+	if !p.shareable || s == casereview.Shown {
+		return SummaryFigure{Count: &n, Display: strconv.Itoa(n)}
+	}
+	why := SummaryFigureSuppressed(s.String())
+	return SummaryFigure{Display: casereview.Display(n, s, p.threshold), Suppressed: &why}
+}
+
+// each publishes a count that no published total includes: small counts alone are hidden.
+func (p publisher) each(n int) SummaryFigure {
+	if !p.shareable {
+		return p.fig(n, casereview.Shown)
+	}
+	return p.fig(n, casereview.ProtectEach([]int{n}, p.threshold)[0])
+}
+
+// vector decides the suppression of a one-way table whose total is published.
+func (p publisher) vector(values []int) ([]casereview.Suppression, casereview.Suppression, error) {
+	total := 0
+	for _, v := range values {
+		total += v
+	}
+	if !p.shareable {
+		return make([]casereview.Suppression, len(values)), casereview.Shown, nil
+	}
+	return casereview.ProtectVector(values, total, p.threshold)
+}
+
+func valueOut(v casereview.Value) SummaryValue { return SummaryValue{Key: v.Key, Label: v.Label} }
+
+func crossTabOut(t casereview.CrossTab, p publisher) (SummaryCrossTab, error) {
+	sup := casereview.TableSuppression{Cells: make([][]casereview.Suppression, len(t.RowValues)),
+		RowTotals: make([]casereview.Suppression, len(t.RowValues)), ColTotals: make([]casereview.Suppression, len(t.ColValues))}
+	for i := range sup.Cells {
+		sup.Cells[i] = make([]casereview.Suppression, len(t.ColValues))
+	}
+	if p.shareable {
+		var err error
+		if sup, err = casereview.ProtectTable(t.Counts, t.RowTotals, t.ColTotals, t.Total, p.threshold); err != nil {
+			return SummaryCrossTab{}, err
+		}
+	}
+	out := SummaryCrossTab{Rows: string(t.Rows), Cols: string(t.Cols), RowValues: []SummaryValue{}, ColValues: []SummaryValue{},
+		Cells: [][]SummaryFigure{}, RowTotals: []SummaryFigure{}, ColTotals: []SummaryFigure{}, Total: p.fig(t.Total, sup.Total)}
+	for i, v := range t.RowValues {
+		out.RowValues = append(out.RowValues, valueOut(v))
+		row := make([]SummaryFigure, len(t.ColValues))
+		for j := range t.ColValues {
+			row[j] = p.fig(t.Counts[i][j], sup.Cells[i][j])
+		}
+		out.Cells = append(out.Cells, row)
+		out.RowTotals = append(out.RowTotals, p.fig(t.RowTotals[i], sup.RowTotals[i]))
+	}
+	for j, v := range t.ColValues {
+		out.ColValues = append(out.ColValues, valueOut(v))
+		out.ColTotals = append(out.ColTotals, p.fig(t.ColTotals[j], sup.ColTotals[j]))
+	}
+	// With single-valued dimensions the distinct count is the grand total and shares its fate.
+	if t.Rows.MultiValued() || t.Cols.MultiValued() {
+		out.Recommendations = p.each(t.Recommendations)
+	} else {
+		out.Recommendations = p.fig(t.Recommendations, sup.Total)
+	}
+	return out, nil
+}
+
+func organisationsOut(rows []casereview.OrganisationFigures, p publisher) []SummaryOrganisationRow {
+	out := make([]SummaryOrganisationRow, 0, len(rows))
+	for _, r := range rows {
+		o := SummaryOrganisationRow{Key: r.Key, Name: r.Name, Addressed: p.each(r.Addressed), Responded: p.each(r.Responded),
+			Accepted: p.each(r.Accepted), InProgress: p.each(r.InProgress), VerifiedClosed: p.each(r.VerifiedClosed), Overdue: p.each(r.Overdue)}
+		if r.Sector != "" {
+			sector := r.Sector
+			o.Sector = &sector
+		}
+		// A median of fewer measurements than the threshold could describe one case.
+		if r.MedianResponse != nil && (!p.shareable || len(r.ResponseDays) >= p.threshold) {
+			v := float32(*r.MedianResponse)
+			o.MedianDaysToResponse = &v
+		}
+		if r.MedianClosure != nil && (!p.shareable || len(r.ClosureDays) >= p.threshold) {
+			v := float32(*r.MedianClosure)
+			o.MedianDaysToClosure = &v
+		}
+		if !p.shareable {
+			nr, nc := len(r.ResponseDays), len(r.ClosureDays)
+			o.ResponsesMeasured, o.ClosuresMeasured = &nr, &nc
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func pairsOut(pairs []casereview.ThemePair, p publisher) []SummaryThemePair {
+	out := make([]SummaryThemePair, 0, len(pairs))
+	for _, x := range pairs {
+		f := p.each(x.Count)
+		o := SummaryThemePair{A: valueOut(x.A), B: valueOut(x.B), Count: f}
+		if f.Count != nil { // the lift with the themes' counts would give a hidden count away
+			lift := float32(x.Lift)
+			o.Lift = &lift
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// trendsOut publishes the rows by year and the totals of issued, closed and verified closed.
+// hideIssuedTotal, when set, hides the issued total whatever the table alone would allow (the
+// document shares that total with its headline).
+func trendsOut(rows []casereview.TrendRow, p publisher, hideIssuedTotal *casereview.Suppression) ([]SummaryTrendRow, [3]SummaryFigure, error) {
+	var cols [3][]int
+	for _, r := range rows {
+		cols[0], cols[1], cols[2] = append(cols[0], r.Issued), append(cols[1], r.Closed), append(cols[2], r.VerifiedClosed)
+	}
+	var sups [3][]casereview.Suppression
+	var totals [3]SummaryFigure
+	for k := range cols {
+		s, ts, err := p.vector(cols[k])
+		if err != nil {
+			return nil, totals, err
+		}
+		if k == 0 && hideIssuedTotal != nil {
+			ts = max(ts, *hideIssuedTotal)
+		}
+		sum := 0
+		for _, v := range cols[k] {
+			sum += v
+		}
+		sups[k], totals[k] = s, p.fig(sum, ts)
+	}
+	out := make([]SummaryTrendRow, len(rows))
+	for i, r := range rows {
+		out[i] = SummaryTrendRow{Year: r.Year, Issued: p.fig(r.Issued, sups[0][i]), Closed: p.fig(r.Closed, sups[1][i]),
+			VerifiedClosed: p.fig(r.VerifiedClosed, sups[2][i])}
+	}
+	return out, totals, nil
+}
+
+func recRefOut(r casereview.Recommendation, ref, typ, reviewTitle string) SummaryRecommendationRef {
+	out := SummaryRecommendationRef{RecommendationId: r.ID, ReviewId: r.ReviewID, ReviewReference: ref, ReviewType: typ, Number: r.Number,
+		Title: r.Title, IssuedOn: r.IssuedOn.String(), ResponseStatus: string(r.ResponseStatus), ImplementationStatus: string(r.ImplementationStatus),
+		OversightStatus: string(r.OversightStatus), ResponseDue: casereview.FormatDate(r.ResponseDue), LastUpdate: casereview.FormatDate(r.LastActivityOn),
+		Flags: []string{}}
+	if reviewTitle != "" {
+		out.ReviewTitle = &reviewTitle
+	}
+	for _, f := range r.Flags {
+		out.Flags = append(out.Flags, string(f))
+	}
+	as := []SummaryAddressee{}
+	for _, a := range r.Addressees {
+		as = append(as, SummaryAddressee{OrganisationId: a.OrganisationID, OrganisationName: a.OrganisationName, Role: string(a.Role),
+			NotifiedOn: casereview.FormatDate(a.NotifiedOn), AcknowledgedOn: casereview.FormatDate(a.AcknowledgedOn), ResponseStatus: string(a.ResponseStatus)})
+	}
+	out.Addressees = &as
+	return out
+}

@@ -1,0 +1,384 @@
+package casereview
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Summaries count what oversight officers report on: recommendations by theme, review type, year
+// and status layer, by organisation and sector, themes that recur together, trends, the overdue
+// list and the national register. They count only what the caller may read. The types and the
+// arithmetic live here; the store aggregates in SQL and the API turns the results into JSON,
+// CSV, XLSX and HTML.
+
+// Dimension is one axis of a cross-tabulation.
+type Dimension string
+
+const (
+	DimTheme          Dimension = "theme"
+	DimThemeGroup     Dimension = "theme_group"
+	DimReviewType     Dimension = "review_type"
+	DimYear           Dimension = "year"        // the year the recommendation was issued
+	DimClosedYear     Dimension = "closed_year" // the year it was closed ("open" while open)
+	DimResponse       Dimension = "response"
+	DimImplementation Dimension = "implementation"
+	DimOversight      Dimension = "oversight"
+	DimScope          Dimension = "scope"
+	DimIntervention   Dimension = "intervention"
+)
+
+// Dimensions lists every dimension a cross-tab may use.
+var Dimensions = []Dimension{DimTheme, DimThemeGroup, DimReviewType, DimYear, DimClosedYear, DimResponse,
+	DimImplementation, DimOversight, DimScope, DimIntervention}
+
+// MultiValued reports whether one recommendation can fall under several values of d (it can carry
+// several themes), so that a table's cells add up to more than the recommendations counted.
+func (d Dimension) MultiValued() bool { return d == DimTheme || d == DimThemeGroup }
+
+const (
+	// MaxCrossTabCells bounds a cross-tab: beyond it a table is no longer something to read, and
+	// an export of it would be large.
+	MaxCrossTabCells = 2000
+	// DefaultSDCThreshold is the smallest count shown in a shareable output.
+	DefaultSDCThreshold = 5
+	// MinYear and MaxYear bound the years a filter may name.
+	MinYear, MaxYear = 1900, 2200
+	// MaxSummaryList bounds the overdue list and the national register.
+	MaxSummaryList = 5000
+	// MaxDocumentItems bounds the list of recommendations in a thematic summary: beyond it the
+	// document says the list was cut and the reader narrows the filters.
+	MaxDocumentItems = 2000
+)
+
+// Disclosure says who an output is for. Internal outputs show every count; shareable ones (for
+// anyone beyond oversight) apply statistical disclosure control.
+type Disclosure string
+
+const (
+	DisclosureInternal  Disclosure = "internal"
+	DisclosureShareable Disclosure = "shareable"
+)
+
+var Disclosures = []Disclosure{DisclosureInternal, DisclosureShareable}
+
+// SummaryFilter selects the recommendations a summary counts. It mirrors the search filters:
+// several values of one filter are OR-ed, different filters AND-ed.
+type SummaryFilter struct {
+	Themes          []string // codes or slugs
+	ThemeGroups     []string
+	ReviewTypes     []string
+	Organisations   []string // ids of addressed organisations
+	Sectors         []Sector
+	Scopes          []Scope
+	Interventions   []string
+	Responses       []ResponseStatus
+	Implementations []ImplementationStatus
+	Oversights      []OversightStatus
+	Years           []int // issued in one of these years
+	YearFrom        *int  // issued in or after this year
+	YearTo          *int  // issued in or before this year
+	Partnerships    []string
+	Flag            Flag
+	AsOf            Date
+	// IDs, when not nil, keeps only these recommendations: the ones a query text matched in the
+	// search index. An empty, non-nil slice matches nothing.
+	IDs []string
+}
+
+// Validate checks what can be checked without the database and normalises case. Unknown theme
+// codes, review types and intervention types are checked by the store against its tables.
+func (f *SummaryFilter) Validate() error {
+	var p Problems
+	for i := range f.Themes {
+		f.Themes[i] = strings.TrimSpace(f.Themes[i])
+	}
+	upper := func(vs []string) {
+		for i := range vs {
+			vs[i] = strings.ToUpper(strings.TrimSpace(vs[i]))
+		}
+	}
+	upper(f.ThemeGroups)
+	upper(f.ReviewTypes)
+	for i, g := range f.ThemeGroups {
+		if g != "A" && g != "B" && g != "C" {
+			p.Add(fmt.Sprintf("theme_group[%d]", i), FieldUnknownValue, "%q is not one of: A, B, C", g)
+		}
+	}
+	checkAll(&p, "sector", f.Sectors, Sectors)
+	checkAll(&p, "scope", f.Scopes, Scopes)
+	checkAll(&p, "response", f.Responses, ResponseStatuses)
+	checkAll(&p, "implementation", f.Implementations, ImplementationStatuses)
+	checkAll(&p, "oversight", f.Oversights, OversightStatuses)
+	if f.Flag != "" {
+		CheckEnum(&p, "flag", f.Flag, Flags)
+	}
+	for i, y := range f.Years {
+		if y < MinYear || y > MaxYear {
+			p.Add(fmt.Sprintf("year[%d]", i), FieldInvalid, "year must be between %d and %d", MinYear, MaxYear)
+		}
+	}
+	for _, b := range []struct {
+		name string
+		v    *int
+	}{{"year_from", f.YearFrom}, {"year_to", f.YearTo}} {
+		if b.v != nil && (*b.v < MinYear || *b.v > MaxYear) {
+			p.Add(b.name, FieldInvalid, "%s must be between %d and %d", b.name, MinYear, MaxYear)
+		}
+	}
+	if f.YearFrom != nil && f.YearTo != nil && *f.YearFrom > *f.YearTo {
+		p.Add("year_to", FieldOrder, "year_to (%d) is before year_from (%d)", *f.YearTo, *f.YearFrom)
+	}
+	for i, id := range f.Organisations {
+		if _, ok := NormaliseID(id); !ok {
+			p.Add(fmt.Sprintf("organisation[%d]", i), FieldInvalid, "%q is not an organisation id", id)
+		}
+	}
+	for i, id := range f.Partnerships {
+		if _, ok := NormaliseID(id); !ok {
+			p.Add(fmt.Sprintf("partnership[%d]", i), FieldInvalid, "%q is not a partnership id", id)
+		}
+	}
+	return p.Err()
+}
+
+func checkAll[T ~string](p *Problems, field string, vs []T, allowed []T) {
+	for i, v := range vs {
+		CheckEnum(p, fmt.Sprintf("%s[%d]", field, i), T(strings.ToLower(strings.TrimSpace(string(v)))), allowed)
+		vs[i] = T(strings.ToLower(strings.TrimSpace(string(v))))
+	}
+}
+
+// YearSpan returns the number of years the filter allows when it names a closed range (0 when
+// it does not): the number of year rows a table by year can have at most.
+func (f SummaryFilter) YearSpan() int {
+	if len(f.Years) > 0 {
+		n := map[int]bool{}
+		for _, y := range f.Years {
+			if (f.YearFrom == nil || y >= *f.YearFrom) && (f.YearTo == nil || y <= *f.YearTo) {
+				n[y] = true
+			}
+		}
+		return len(n)
+	}
+	if f.YearFrom != nil && f.YearTo != nil {
+		return *f.YearTo - *f.YearFrom + 1
+	}
+	return 0
+}
+
+// CrossTabRequest asks for counts of recommendations by two dimensions.
+type CrossTabRequest struct {
+	Rows, Cols Dimension
+}
+
+// Check validates the dimensions and, where the filter fixes how many values each can take, that
+// the table stays within MaxCrossTabCells. themes is the number of themes in the taxonomy.
+func (r CrossTabRequest) Check(f SummaryFilter, themes int) error {
+	var p Problems
+	CheckEnum(&p, "rows", r.Rows, Dimensions)
+	CheckEnum(&p, "cols", r.Cols, Dimensions)
+	if !p.Empty() {
+		return p.Err()
+	}
+	if r.Rows == r.Cols {
+		return Invalid("cols", FieldDuplicate, "cols must differ from rows (both are %s)", r.Rows)
+	}
+	if n := DimensionBound(r.Rows, f, themes) * DimensionBound(r.Cols, f, themes); n > MaxCrossTabCells {
+		return TooManyCells(n)
+	}
+	return nil
+}
+
+// TooManyCells is the error for a table larger than MaxCrossTabCells.
+func TooManyCells(n int) error {
+	return Invalid("cols", "too_many_cells", "%d cells is more than the %d a table may have; narrow the filter (for example with year_from and year_to) or choose other dimensions", n, MaxCrossTabCells)
+}
+
+// DimensionBound is the most values d can take under f, known before counting anything. Years
+// without a closed range count as 1 here; the store checks the real size after counting.
+func DimensionBound(d Dimension, f SummaryFilter, themes int) int {
+	switch d {
+	case DimTheme:
+		if len(f.Themes) > 0 {
+			return len(f.Themes)
+		}
+		return max(themes, 1)
+	case DimThemeGroup:
+		return 3
+	case DimReviewType:
+		return 9
+	case DimYear:
+		return max(f.YearSpan(), 1)
+	case DimClosedYear:
+		return max(f.YearSpan(), 1) + 1
+	case DimResponse:
+		return len(ResponseStatuses)
+	case DimImplementation:
+		return len(ImplementationStatuses)
+	case DimOversight:
+		return len(OversightStatuses)
+	case DimScope:
+		return len(Scopes)
+	case DimIntervention:
+		return 12
+	}
+	return 1
+}
+
+// Value is one row or column heading of a table.
+type Value struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+}
+
+// CrossTab is a two-way table with its margins. When a dimension is multi-valued, margins are
+// sums of cells (assignments), and Recommendations says how many distinct recommendations the
+// table covers.
+type CrossTab struct {
+	Rows, Cols      Dimension
+	RowValues       []Value
+	ColValues       []Value
+	Counts          [][]int // [row][col]
+	RowTotals       []int
+	ColTotals       []int
+	Total           int
+	Recommendations int
+}
+
+// Verified closure: oversight closed the recommendation having verified that it was done.
+var verifiedClosures = []OversightStatus{ClosedAcceptable, ClosedExceeds, "closed_acceptable_alternative_action"}
+
+// VerifiedClosures are the closed classifications that mean the work was done and checked.
+func VerifiedClosures() []OversightStatus { return slices.Clone(verifiedClosures) }
+
+// IsVerifiedClosure reports whether s closes a recommendation as done.
+func (s OversightStatus) IsVerifiedClosure() bool { return slices.Contains(verifiedClosures, s) }
+
+// Accepted reports whether s accepts a recommendation in full, in part or by an alternative.
+func (s ResponseStatus) Accepted() bool {
+	return s == "accepted" || s == "accepted_in_part" || s == "accepted_alternative"
+}
+
+// InProgress reports whether implementation has begun but is not yet verified or abandoned.
+func (s ImplementationStatus) InProgress() bool {
+	return s == "planned" || s == "in_progress" || s == ImplPending
+}
+
+// OrganisationFigures are one organisation's (or sector's) figures over the recommendations
+// addressed to it. Each figure counts recommendations; the medians are in days and nil when
+// nothing has been measured.
+type OrganisationFigures struct {
+	Key            string   // organisation id, or sector
+	Name           string   // organisation name, or sector
+	Sector         string   // the organisation's sector (empty for a sector row)
+	Addressed      int      // addressed to it (any role)
+	Responded      int      // it has responded
+	Accepted       int      // it accepted in full, in part or by an alternative
+	InProgress     int      // implementation planned, in progress or awaiting verification
+	VerifiedClosed int      // closed by oversight as done and verified
+	Overdue        int      // carrying response_overdue or action_overdue as of the as-of date
+	MedianResponse *float64 // days from notification (or issue) to its first response
+	MedianClosure  *float64 // days from issue to verified closure
+	ResponseDays   []int    `json:"-"` // the measurements behind MedianResponse
+	ClosureDays    []int    `json:"-"`
+}
+
+// ThemePair is two themes carried by the same recommendations.
+type ThemePair struct {
+	A, B   Value
+	Count  int     // recommendations carrying both
+	CountA int     // carrying A
+	CountB int     // carrying B
+	Lift   float64 // how much more often they occur together than independence predicts
+}
+
+// TrendRow is one year's figures.
+type TrendRow struct {
+	Year           int
+	Issued         int // issued that year
+	Closed         int // closed that year (any closed classification)
+	VerifiedClosed int // closed as done and verified that year
+}
+
+// OverdueItem is one recommendation on the overdue and escalation list.
+type OverdueItem struct {
+	Recommendation Recommendation
+	ReviewRef      string
+	ReviewType     string
+	Since          Date // the earliest date it fell overdue (or issue date when escalated)
+	DaysOverdue    int
+	Escalated      bool // oversight judged the response unacceptable
+}
+
+// OverdueGroup is one organisation's overdue items, oldest first.
+type OverdueGroup struct {
+	OrganisationID   string
+	OrganisationName string
+	Items            []OverdueItem
+}
+
+// NationalEntry is one national-scope recommendation on the register, with its addressees'
+// acknowledgements.
+type NationalEntry struct {
+	Recommendation Recommendation
+	ReviewRef      string
+	ReviewType     string
+	Acknowledged   int // addressees that acknowledged it
+	Addressees     int
+}
+
+// SummaryListItem is one recommendation in a thematic summary's list.
+type SummaryListItem struct {
+	Recommendation Recommendation
+	ReviewRef      string
+	ReviewType     string
+	ReviewTitle    string
+}
+
+// Headline is the first block of a thematic summary.
+type Headline struct {
+	Recommendations int
+	Reviews         int
+	Organisations   int
+	Responded       int
+	Accepted        int
+	InProgress      int
+	VerifiedClosed  int
+	Overdue         int
+}
+
+// ThematicSummary is the whole document for a theme or any query.
+type ThematicSummary struct {
+	Headline        Headline
+	Response        []Count // by response status
+	Implementation  []Count
+	Oversight       []Count
+	Organisations   []OrganisationFigures
+	Trends          []TrendRow
+	Pairs           []ThemePair
+	Items           []SummaryListItem
+	Truncated       bool // Items stops at MaxDocumentItems
+	RestrictedCount int  // how many counted recommendations are on restricted reviews
+}
+
+// Count is one value of a one-way table.
+type Count struct {
+	Value Value
+	N     int
+}
+
+// SummaryService aggregates recommendations for oversight reporting. Every method counts only
+// what the caller may read.
+type SummaryService interface {
+	SummaryCrossTab(ctx context.Context, f SummaryFilter, r CrossTabRequest) (CrossTab, error)
+	SummaryOrganisations(ctx context.Context, f SummaryFilter, bySector bool) ([]OrganisationFigures, error)
+	SummaryThemePairs(ctx context.Context, f SummaryFilter) ([]ThemePair, int, error)
+	SummaryTrends(ctx context.Context, f SummaryFilter) ([]TrendRow, error)
+	SummaryOverdue(ctx context.Context, f SummaryFilter) ([]OverdueGroup, error)
+	SummaryNational(ctx context.Context, f SummaryFilter) ([]NationalEntry, bool, error)
+	SummaryDocument(ctx context.Context, f SummaryFilter) (ThematicSummary, error)
+	// AuditSummaryExport records the export of a summary that counts restricted material.
+	AuditSummaryExport(ctx context.Context, kind string, detail any) error
+}

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/migrations"
+)
+
+// Summaries aggregate in SQL over the recommendations the caller may read, narrowed by the same
+// filters as search. Every query starts from summaryScope.recs, which applies visible() exactly as
+// the lists do, so no count includes a restricted review the caller may not see. Derived flags
+// are filtered with flagWhere, the SQL twin of casereview.ComputeFlags.
+
+type summaryScope struct {
+	s      *Store
+	ctx    context.Context
+	db     *gorm.DB
+	f      casereview.SummaryFilter
+	themes []string // resolved theme codes
+	asOf   casereview.Date
+	labels map[casereview.Dimension]map[string]string
+}
+
+// summaryScope validates f against the domain rules and the reference tables and returns the scope
+// every summary query is built on.
+func (s *Store) summaryScope(ctx context.Context, f casereview.SummaryFilter) (*summaryScope, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	db := s.read.WithContext(ctx)
+	sc := &summaryScope{s: s, ctx: ctx, db: db, f: f, asOf: f.AsOf}
+	if sc.asOf == (casereview.Date{}) {
+		sc.asOf = s.asOf(ctx)
+	}
+	var p casereview.Problems
+	for i, t := range f.Themes {
+		var code string
+		if err := db.Table("themes").Where("code = ? OR slug = ?", strings.ToUpper(t), strings.ToLower(t)).Limit(1).Pluck("code", &code).Error; err != nil {
+			return nil, translate(err)
+		}
+		if code == "" {
+			p.Add(fmt.Sprintf("theme[%d]", i), casereview.FieldUnknownValue, "%q is not a theme code or slug (see /api/v1/themes)", t)
+			continue
+		}
+		sc.themes = append(sc.themes, code)
+	}
+	for i, rt := range f.ReviewTypes {
+		if err := knownReviewType(db, fmt.Sprintf("type[%d]", i), rt); err != nil {
+			if e, ok := err.(*casereview.Error); ok && e.Code == casereview.CodeInvalid {
+				p.Extend(e.Fields...)
+				continue
+			}
+			return nil, err
+		}
+	}
+	for i, it := range f.Interventions {
+		var n int64
+		if err := db.Table("intervention_types").Where("code = ?", strings.ToLower(it)).Count(&n).Error; err != nil {
+			return nil, translate(err)
+		}
+		if n == 0 {
+			p.Add(fmt.Sprintf("intervention[%d]", i), casereview.FieldUnknownValue, "%q is not an intervention type (see /api/v1/intervention-types)", it)
+		}
+		f.Interventions[i] = strings.ToLower(it)
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	return sc, nil
+}
+
+// recs is the filtered, visible set of recommendations, joined to their reviews, built afresh on
+// every call.
+func (sc *summaryScope) recs() *gorm.DB {
+	db, f := sc.db, sc.f
+	q := visible(sc.ctx, db.Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id"))
+	if len(sc.themes) > 0 {
+		q = q.Where("EXISTS (?)", db.Table("theme_assignments fta").Select("1").
+			Where("fta.recommendation_id = recommendations.id AND fta.theme_code IN ?", sc.themes))
+	}
+	if len(f.ThemeGroups) > 0 {
+		q = q.Where("EXISTS (?)", db.Table("theme_assignments fga").Select("1").Joins("JOIN themes fgt ON fgt.code = fga.theme_code").
+			Where("fga.recommendation_id = recommendations.id AND fgt.group_code IN ?", f.ThemeGroups))
+	}
+	if len(f.ReviewTypes) > 0 {
+		q = q.Where("reviews.type IN ?", f.ReviewTypes)
+	}
+	if len(f.Partnerships) > 0 {
+		q = q.Where("reviews.partnership_id IN ?", f.Partnerships)
+	}
+	if len(f.Organisations) > 0 {
+		q = q.Where("EXISTS (?)", db.Table("addressees fa").Select("1").
+			Where("fa.recommendation_id = recommendations.id AND fa.organisation_id IN ?", f.Organisations))
+	}
+	if len(f.Sectors) > 0 {
+		q = q.Where("EXISTS (?)", db.Table("addressees fs").Select("1").Joins("JOIN organisations fso ON fso.id = fs.organisation_id").
+			Where("fs.recommendation_id = recommendations.id AND fso.sector IN ?", f.Sectors))
+	}
+	in := func(col string, vs []string) {
+		if len(vs) > 0 {
+			q = q.Where(col+" IN ?", vs)
+		}
+	}
+	in("recommendations.scope", strs(f.Scopes))
+	in("recommendations.intervention_type", f.Interventions)
+	in("recommendations.response_status", strs(f.Responses))
+	in("recommendations.implementation_status", strs(f.Implementations))
+	in("recommendations.oversight_status", strs(f.Oversights))
+	if len(f.Years) > 0 {
+		var conds []string
+		var args []any
+		for _, y := range f.Years {
+			from, to := yearStart(y), yearStart(y+1)
+			conds = append(conds, "(recommendations.issued_on >= ? AND recommendations.issued_on < ?)")
+			args = append(args, dateOf(&from), dateOf(&to))
+		}
+		q = q.Where("("+strings.Join(conds, " OR ")+")", args...)
+	}
+	if f.YearFrom != nil {
+		d := yearStart(*f.YearFrom)
+		q = q.Where("recommendations.issued_on >= ?", dateOf(&d))
+	}
+	if f.YearTo != nil {
+		d := yearStart(*f.YearTo + 1)
+		q = q.Where("recommendations.issued_on < ?", dateOf(&d))
+	}
+	if f.Flag != "" {
+		q = flagWhere(q, f.Flag, sc.asOf)
+	}
+	if f.IDs != nil {
+		q = sc.onlyIDs(q, f.IDs)
+	}
+	return q
+}
+
+// onlyIDs keeps the recommendations a query text matched. The ids travel as one JSON parameter,
+// so any number of them fits in one statement on both databases.
+func (sc *summaryScope) onlyIDs(q *gorm.DB, ids []string) *gorm.DB {
+	if len(ids) == 0 {
+		return q.Where("1 = 0")
+	}
+	raw, _ := json.Marshal(ids)
+	if sc.s.dialect == migrations.Postgres {
+		return q.Where("recommendations.id IN (SELECT CAST(v AS uuid) FROM json_array_elements_text(CAST(? AS json)) AS v)", string(raw))
+	}
+	return q.Where("recommendations.id IN (SELECT value FROM json_each(?))", string(raw))
+}
+
+// ids is the filtered set as a subquery of recommendation ids.
+func (sc *summaryScope) ids() *gorm.DB { return sc.recs().Select("recommendations.id") }
+
+func yearStart(y int) casereview.Date { return casereview.Date{Year: y, Month: 1, Day: 1} }
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// yearOf is the SQL for the year of a date column, as text, on this database.
+func (sc *summaryScope) yearOf(col string) string {
+	if sc.s.dialect == migrations.Postgres {
+		return "to_char(" + col + ", 'YYYY')"
+	}
+	return "substr(" + col + ", 1, 4)"
+}
+
+const closedCond = "recommendations.oversight_status LIKE 'closed\\_%' ESCAPE '\\' AND recommendations.closed_on IS NOT NULL"
+
+// dimension returns the SQL expression for d and the joins it needs (aliases suffixed with n).
+func (sc *summaryScope) dimension(d casereview.Dimension, n string) (expr string, joins []string) {
+	switch d {
+	case casereview.DimTheme:
+		// Filtering by theme also narrows the theme dimension to the themes asked for.
+		return "ta" + n + ".theme_code", []string{"JOIN theme_assignments ta" + n + " ON ta" + n + ".recommendation_id = recommendations.id" +
+			sc.inList("ta"+n+".theme_code", sc.themes)}
+	case casereview.DimThemeGroup:
+		return "tg" + n + ".group_code", []string{"JOIN theme_assignments tga" + n + " ON tga" + n + ".recommendation_id = recommendations.id",
+			"JOIN themes tg" + n + " ON tg" + n + ".code = tga" + n + ".theme_code" + sc.inList("tg"+n+".group_code", sc.f.ThemeGroups)}
+	case casereview.DimReviewType:
+		return "reviews.type", nil
+	case casereview.DimYear:
+		return sc.yearOf("recommendations.issued_on"), nil
+	case casereview.DimClosedYear:
+		return "CASE WHEN " + closedCond + " THEN " + sc.yearOf("recommendations.closed_on") + " ELSE '" + casereview.OpenKey + "' END", nil
+	case casereview.DimResponse:
+		return "recommendations.response_status", nil
+	case casereview.DimImplementation:
+		return "recommendations.implementation_status", nil
+	case casereview.DimOversight:
+		return "recommendations.oversight_status", nil
+	case casereview.DimScope:
+		return "recommendations.scope", nil
+	case casereview.DimIntervention:
+		return "COALESCE(recommendations.intervention_type, '" + casereview.NoneKey + "')", nil
+	}
+	return "''", nil
+}
+
+// inList is " AND col IN ('a', 'b')" for a join condition, or "" when vs is empty. The values
+// are theme codes and group letters already checked against the taxonomy, never caller text.
+func (sc *summaryScope) inList(col string, vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return " AND " + col + " IN (" + quoted(vs) + ")"
+}
+
+// loadLabels names theme codes, theme groups, review types and intervention types for people.
+func (sc *summaryScope) loadLabels() error {
+	if sc.labels != nil {
+		return nil
+	}
+	sc.labels = map[casereview.Dimension]map[string]string{}
+	type kv struct{ K, V string }
+	load := func(d casereview.Dimension, table, key, label string) error {
+		var rows []kv
+		if err := sc.db.Table(table).Select(key + " AS k, " + label + " AS v").Scan(&rows).Error; err != nil {
+			return translate(err)
+		}
+		m := map[string]string{}
+		for _, r := range rows {
+			m[r.K] = r.V
+		}
+		sc.labels[d] = m
+		return nil
+	}
+	if err := load(casereview.DimTheme, "themes", "code", "label"); err != nil {
+		return err
+	}
+	if err := load(casereview.DimReviewType, "review_types", "code", "label"); err != nil {
+		return err
+	}
+	if err := load(casereview.DimIntervention, "intervention_types", "code", "label"); err != nil {
+		return err
+	}
+	sc.labels[casereview.DimThemeGroup] = map[string]string{"A": "Forms of VAWG and domestic abuse", "B": "Risk and vulnerability context",
+		"C": "Practice and system themes"}
+	sc.labels[casereview.DimIntervention][casereview.NoneKey] = "No intervention type"
+	return nil
+}
+
+func (sc *summaryScope) label(d casereview.Dimension, k string) string {
+	if l, ok := sc.labels[d][k]; ok {
+		return l
+	}
+	switch d {
+	case casereview.DimClosedYear:
+		if k == casereview.OpenKey {
+			return "Not closed"
+		}
+	case casereview.DimResponse, casereview.DimImplementation, casereview.DimOversight, casereview.DimScope:
+		return casereview.StatusLabel(k)
+	}
+	return k
+}
+
+func (sc *summaryScope) count() (int, error) {
+	var n int64
+	if err := sc.recs().Count(&n).Error; err != nil {
+		return 0, translate(err)
+	}
+	return int(n), nil
+}
+
+// SummaryCrossTab counts recommendations by two dimensions.
+func (s *Store) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilter, r casereview.CrossTabRequest) (casereview.CrossTab, error) {
+	sc, err := s.summaryScope(ctx, f)
+	if err != nil {
+		return casereview.CrossTab{}, err
+	}
+	themes, err := sc.themeCount()
+	if err != nil {
+		return casereview.CrossTab{}, err
+	}
+	if err := r.Check(f, themes); err != nil {
+		return casereview.CrossTab{}, err
+	}
+	if err := sc.loadLabels(); err != nil { // before the parts: each copies the scope
+		return casereview.CrossTab{}, err
+	}
+	re, rj := sc.dimension(r.Rows, "r")
+	ce, cj := sc.dimension(r.Cols, "c")
+	var rows []struct {
+		R, C string
+		N    int
+	}
+	// Each row of the join is one (recommendation, row value, column value) unless a theme group
+	// is involved: a recommendation with two themes of group A joins twice to A. Only then does
+	// the count need DISTINCT, which costs a sort.
+	count := "COUNT(*)"
+	if r.Rows == casereview.DimThemeGroup || r.Cols == casereview.DimThemeGroup {
+		count = "COUNT(DISTINCT recommendations.id)"
+	}
+	multi := r.Rows.MultiValued() || r.Cols.MultiValued()
+	n := 0
+	// The cells and the number of recommendations (a second statement only when a
+	// recommendation can sit in several cells) are independent: ask for both at once.
+	err = parallel(
+		func() error {
+			return sc.plain(func(c *summaryScope) error {
+				q := c.recs()
+				for _, j := range append(rj, cj...) {
+					q = q.Joins(j)
+				}
+				return translate(q.Select(re + " AS r, " + ce + " AS c, " + count + " AS n").Group(re + ", " + ce).Scan(&rows).Error)
+			})
+		},
+		func() error {
+			if !multi {
+				return nil
+			}
+			return sc.plain(func(c *summaryScope) error {
+				var err error
+				n, err = c.count()
+				return err
+			})
+		},
+	)
+	if err != nil {
+		return casereview.CrossTab{}, err
+	}
+	if !multi { // every recommendation is in exactly one cell
+		for _, x := range rows {
+			n += x.N
+		}
+	}
+	cells := make([]casereview.Cell, len(rows))
+	for i, x := range rows {
+		cells[i] = casereview.Cell{Row: x.R, Col: x.C, N: x.N}
+	}
+	t := casereview.BuildCrossTab(r.Rows, r.Cols, cells, sc.label, n)
+	if cellsN := len(t.RowValues) * len(t.ColValues); cellsN > casereview.MaxCrossTabCells {
+		return casereview.CrossTab{}, casereview.TooManyCells(cellsN)
+	}
+	return t, nil
+}
+
+func (sc *summaryScope) themeCount() (int, error) {
+	var n int64
+	if err := sc.db.Table("themes").Count(&n).Error; err != nil {
+		return 0, translate(err)
+	}
+	return int(n), nil
+}
+
+// AuditSummaryExport records that a summary counting restricted material left the system.
+func (s *Store) AuditSummaryExport(ctx context.Context, kind string, detail any) error {
+	return s.Audit(ctx, casereview.AuditSummaryExported, "summary", kind, detail)
+}

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"sync"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// parallel runs the parts of a summary at once, over the pool of read connections, and returns
+// the first error. Each part writes only its own fields.
+func parallel(parts ...func() error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(parts))
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = p()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SummaryDocument gathers everything a thematic summary shows.
+func (s *Store) SummaryDocument(ctx context.Context, f casereview.SummaryFilter) (casereview.ThematicSummary, error) {
+	var doc casereview.ThematicSummary
+	sc, err := s.summaryScope(ctx, f)
+	if err != nil {
+		return doc, err
+	}
+	if err := sc.loadLabels(); err != nil { // before the parts: they share the labels
+		return doc, err
+	}
+	err = parallel(
+		func() error { return sc.plain(func(c *summaryScope) error { return c.headline(&doc) }) },
+		func() error {
+			return sc.plain(func(c *summaryScope) error {
+				var err error
+				doc.Organisations, err = c.organisations(false)
+				return err
+			})
+		},
+		func() error {
+			return sc.plain(func(c *summaryScope) error {
+				var err error
+				doc.Trends, err = c.trends()
+				return err
+			})
+		},
+		func() error {
+			return sc.plain(func(c *summaryScope) error {
+				var err error
+				doc.Pairs, err = c.pairCounts()
+				return err
+			})
+		},
+		func() error { return sc.documentItems(&doc) },
+	)
+	if err != nil {
+		return doc, err
+	}
+	// Both counted from the parts above rather than by statements of their own: the headline
+	// counts the recommendations the pairs' lift needs, and every organisation addressed by the
+	// filtered set has exactly one row of figures.
+	casereview.SortPairs(doc.Pairs, doc.Headline.Recommendations)
+	doc.Headline.Organisations = len(doc.Organisations)
+	return doc, nil
+}
+
+// headline counts the headline figures and the three status layers (every status listed in
+// lifecycle order, zeros included) in one pass over the filtered set, one column each.
+func (sc *summaryScope) headline(doc *casereview.ThematicSummary) error {
+	h := &doc.Headline
+	var exprs []string
+	var dsts []*int
+	col := func(expr string, dst *int) {
+		exprs = append(exprs, expr)
+		dsts = append(dsts, dst)
+	}
+	sum := func(cond string) string { return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
+	col("COUNT(*)", &h.Recommendations)
+	col("COUNT(DISTINCT recommendations.review_id)", &h.Reviews)
+	col(sum("recommendations.response_status <> 'awaiting_response'"), &h.Responded)
+	col(sum("recommendations.response_status IN ("+quoted(acceptedStatuses())+")"), &h.Accepted)
+	col(sum("recommendations.implementation_status IN ("+quoted(inProgressStatuses())+")"), &h.InProgress)
+	col(sum("recommendations.oversight_status IN ("+quoted(casereview.VerifiedClosures())+")"), &h.VerifiedClosed)
+	col(sum("reviews.visibility = 'restricted'"), &doc.RestrictedCount)
+	col(sum("?"), &h.Overdue) // the overdue condition, the statement's only parameter
+	layer := func(dst *[]casereview.Count, column string, all []string) {
+		*dst = make([]casereview.Count, len(all))
+		for i, v := range all {
+			(*dst)[i].Value = casereview.Value{Key: v, Label: casereview.StatusLabel(v)}
+			col(sum(column+" = '"+v+"'"), &(*dst)[i].N)
+		}
+	}
+	layer(&doc.Response, "recommendations.response_status", strs(casereview.ResponseStatuses))
+	layer(&doc.Implementation, "recommendations.implementation_status", strs(casereview.ImplementationStatuses))
+	layer(&doc.Oversight, "recommendations.oversight_status", strs(casereview.OversightStatuses))
+	rows, err := sc.recs().Select(strings.Join(exprs, ", "), sc.overdueCond()).Rows()
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	vals := make([]sql.NullInt64, len(dsts))
+	ptrs := make([]any, len(dsts))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return translate(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return translate(err)
+	}
+	for i, v := range vals {
+		*dsts[i] = int(v.Int64) // a sum over no rows is NULL: zero
+	}
+	return nil
+}
+
+// documentItems lists the recommendations, newest first, up to MaxDocumentItems.
+func (sc *summaryScope) documentItems(doc *casereview.ThematicSummary) error {
+	ids, err := sc.pluckIDs("recommendations.issued_on DESC, recommendations.id", casereview.MaxDocumentItems, "")
+	if err != nil {
+		return err
+	}
+	if len(ids) > casereview.MaxDocumentItems {
+		ids, doc.Truncated = ids[:casereview.MaxDocumentItems], true
+	}
+	recs, reviews, err := sc.loadRecs(ids)
+	if err != nil {
+		return err
+	}
+	for _, r := range recs {
+		rv := reviews[r.ReviewID]
+		doc.Items = append(doc.Items, casereview.SummaryListItem{Recommendation: r, ReviewRef: rv.Reference, ReviewType: rv.Type, ReviewTitle: rv.Title})
+	}
+	return nil
+}

@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+type reviewInfo struct {
+	ID, Reference, Type, Title, Visibility string
+}
+
+// loadRecs loads the recommendations with ids (in that order) with their flags as of the
+// scope's date, and their reviews.
+func (sc *summaryScope) loadRecs(ids []string) ([]casereview.Recommendation, map[string]reviewInfo, error) {
+	if len(ids) == 0 {
+		return nil, map[string]reviewInfo{}, nil
+	}
+	var rows []recommendationRow
+	for chunk := range slices.Chunk(ids, 1000) {
+		var part []recommendationRow
+		if err := sc.db.Where("id IN ?", chunk).Find(&part).Error; err != nil {
+			return nil, nil, translate(err)
+		}
+		rows = append(rows, part...)
+	}
+	pos := map[string]int{}
+	for i, id := range ids {
+		pos[id] = i
+	}
+	slices.SortFunc(rows, func(a, b recommendationRow) int { return pos[a.ID] - pos[b.ID] })
+	var recs []casereview.Recommendation
+	for chunk := range slices.Chunk(rows, 1000) {
+		part, err := sc.s.recommendations(sc.db, chunk, sc.asOf)
+		if err != nil {
+			return nil, nil, err
+		}
+		recs = append(recs, part...)
+	}
+	if err := hideLinks(sc.ctx, sc.db, recs); err != nil {
+		return nil, nil, err
+	}
+	reviews := map[string]reviewInfo{}
+	var rids []string
+	for _, r := range recs {
+		if _, ok := reviews[r.ReviewID]; !ok {
+			reviews[r.ReviewID] = reviewInfo{}
+			rids = append(rids, r.ReviewID)
+		}
+	}
+	for chunk := range slices.Chunk(rids, 1000) {
+		var part []reviewInfo
+		if err := sc.db.Table("reviews").Select("id, reference, type, title, visibility").Where("id IN ?", chunk).Scan(&part).Error; err != nil {
+			return nil, nil, translate(err)
+		}
+		for _, r := range part {
+			reviews[r.ID] = r
+		}
+	}
+	return recs, reviews, nil
+}
+
+// pluckIDs returns the ids of the filtered set narrowed by extra, in order, at most limit+1 of
+// them (so the caller can tell the list was cut).
+func (sc *summaryScope) pluckIDs(order string, limit int, where string, args ...any) ([]string, error) {
+	var ids []string
+	err := sc.plain(func(c *summaryScope) error {
+		q := c.recs()
+		if where != "" {
+			q = q.Where(where, args...)
+		}
+		return translate(q.Order(order).Limit(limit+1).Pluck("recommendations.id", &ids).Error)
+	})
+	return ids, err
+}
+
+// SummaryOverdue lists the recommendations overdue for a response or an action, and those whose
+// response oversight judged unacceptable (escalations), grouped by the organisations that owe
+// something, oldest first.
+func (s *Store) SummaryOverdue(ctx context.Context, f casereview.SummaryFilter) ([]casereview.OverdueGroup, error) {
+	sc, err := s.summaryScope(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := sc.pluckIDs("recommendations.issued_on, recommendations.id", casereview.MaxSummaryList,
+		"(? OR recommendations.oversight_status = 'open_unacceptable')", sc.overdueCond())
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > casereview.MaxSummaryList {
+		ids = ids[:casereview.MaxSummaryList]
+	}
+	recs, reviews, err := sc.loadRecs(ids)
+	if err != nil {
+		return nil, err
+	}
+	var acts []actionRow
+	for chunk := range slices.Chunk(ids, 1000) {
+		var part []actionRow
+		if err := sc.db.Select("recommendation_id, organisation_id, target_date, completion_date, implementation_status").
+			Where("recommendation_id IN ?", chunk).Find(&part).Error; err != nil {
+			return nil, translate(err)
+		}
+		acts = append(acts, part...)
+	}
+	late := map[string]map[string]casereview.Date{} // recommendation -> owner -> earliest late target
+	for _, a := range acts {
+		d := casereview.ActionDates{TargetDate: a.TargetDate.ptr(), Status: casereview.ImplementationStatus(a.ImplementationStatus), Completed: a.CompletionDate.Valid}
+		if d.Finished() || d.TargetDate == nil || !d.TargetDate.Before(sc.asOf) {
+			continue
+		}
+		if late[a.RecommendationID] == nil {
+			late[a.RecommendationID] = map[string]casereview.Date{}
+		}
+		if prev, ok := late[a.RecommendationID][a.OrganisationID]; !ok || d.TargetDate.Before(prev) {
+			late[a.RecommendationID][a.OrganisationID] = *d.TargetDate
+		}
+	}
+	groups := map[string]*casereview.OverdueGroup{}
+	names := map[string]string{}
+	add := func(org string, item casereview.OverdueItem) {
+		if groups[org] == nil {
+			groups[org] = &casereview.OverdueGroup{OrganisationID: org, OrganisationName: names[org]}
+		}
+		g := groups[org]
+		for i, x := range g.Items {
+			if x.Recommendation.ID == item.Recommendation.ID { // owed twice: keep the older date
+				if item.Since.Before(x.Since) {
+					g.Items[i] = item
+				}
+				return
+			}
+		}
+		g.Items = append(g.Items, item)
+	}
+	for _, r := range recs {
+		for _, a := range r.Addressees {
+			names[a.OrganisationID] = a.OrganisationName
+		}
+		rv := reviews[r.ReviewID]
+		item := func(since casereview.Date, escalated bool) casereview.OverdueItem {
+			return casereview.OverdueItem{Recommendation: r, ReviewRef: rv.Reference, ReviewType: rv.Type, Since: since,
+				DaysOverdue: max(days(since, sc.asOf), 0), Escalated: escalated}
+		}
+		respOverdue := slices.Contains(r.Flags, casereview.FlagResponseOverdue)
+		actOverdue := slices.Contains(r.Flags, casereview.FlagActionOverdue)
+		escalated := r.OversightStatus == "open_unacceptable"
+		for _, a := range r.Addressees {
+			if a.Role == casereview.RoleForInformation {
+				continue
+			}
+			if respOverdue && r.ResponseDue != nil && (a.ResponseStatus == "" || a.ResponseStatus == casereview.ResponseAwaiting) {
+				add(a.OrganisationID, item(*r.ResponseDue, escalated))
+			}
+			if escalated && a.Role == casereview.RoleLead {
+				since := r.IssuedOn
+				if r.LastActivityOn != nil {
+					since = *r.LastActivityOn
+				}
+				add(a.OrganisationID, item(since, true))
+			}
+		}
+		if actOverdue {
+			for org, d := range late[r.ID] {
+				add(org, item(d, escalated))
+			}
+		}
+	}
+	out := make([]casereview.OverdueGroup, 0, len(groups))
+	for _, g := range groups {
+		slices.SortFunc(g.Items, func(a, b casereview.OverdueItem) int {
+			if c := a.Since.Time().Compare(b.Since.Time()); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Recommendation.ID, b.Recommendation.ID)
+		})
+		if g.OrganisationName == "" {
+			n, err := sc.s.Names(sc.ctx, "organisation", []string{g.OrganisationID})
+			if err != nil {
+				return nil, err
+			}
+			g.OrganisationName = n[g.OrganisationID]
+		}
+		out = append(out, *g)
+	}
+	slices.SortFunc(out, func(a, b casereview.OverdueGroup) int {
+		if c := a.Items[0].Since.Time().Compare(b.Items[0].Since.Time()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.OrganisationName+a.OrganisationID, b.OrganisationName+b.OrganisationID)
+	})
+	return out, nil
+}
+
+// SummaryNational is the register of national-scope recommendations, oldest first, with how
+// many addressees acknowledged each. It reports whether the list was cut at MaxSummaryList.
+func (s *Store) SummaryNational(ctx context.Context, f casereview.SummaryFilter) ([]casereview.NationalEntry, bool, error) {
+	sc, err := s.summaryScope(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	ids, err := sc.pluckIDs("recommendations.issued_on, recommendations.id", casereview.MaxSummaryList, "recommendations.scope = 'national'")
+	if err != nil {
+		return nil, false, err
+	}
+	cut := len(ids) > casereview.MaxSummaryList
+	if cut {
+		ids = ids[:casereview.MaxSummaryList]
+	}
+	recs, reviews, err := sc.loadRecs(ids)
+	if err != nil {
+		return nil, false, err
+	}
+	out := make([]casereview.NationalEntry, len(recs))
+	for i, r := range recs {
+		e := casereview.NationalEntry{Recommendation: r, ReviewRef: reviews[r.ReviewID].Reference, ReviewType: reviews[r.ReviewID].Type, Addressees: len(r.Addressees)}
+		for _, a := range r.Addressees {
+			if a.AcknowledgedOn != nil {
+				e.Acknowledged++
+			}
+		}
+		out[i] = e
+	}
+	return out, cut, nil
+}

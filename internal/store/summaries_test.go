@@ -1,0 +1,92 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/dbtest"
+)
+
+// Store-level checks of the summaries: the filter is checked against the reference tables with
+// every problem named at once, the ids a query text matched narrow the count without ever
+// widening what the caller may read, and the counts obey visible().
+
+func TestSummaryFilterNamesEveryUnknownValue(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := open(t, dialect)
+		ctx := sysCtx()
+		_, err := s.SummaryTrends(ctx, casereview.SummaryFilter{Themes: []string{"stalking", "no-such-theme"}, ReviewTypes: []string{"DHR", "XYZ"},
+			Interventions: []string{"prayer"}})
+		wantErr(t, err, casereview.CodeInvalid, fe{"theme[1]", "unknown_value"}, fe{"type[1]", "unknown_value"}, fe{"intervention[0]", "unknown_value"})
+		_, err = s.SummaryCrossTab(ctx, casereview.SummaryFilter{}, casereview.CrossTabRequest{Rows: "theme", Cols: "colour"})
+		wantErr(t, err, casereview.CodeInvalid, fe{"cols", "unknown_value"})
+		y1, y2 := 1900, 2100
+		_, err = s.SummaryCrossTab(ctx, casereview.SummaryFilter{YearFrom: &y1, YearTo: &y2}, casereview.CrossTabRequest{Rows: "theme", Cols: "year"})
+		wantErr(t, err, casereview.CodeInvalid, fe{"cols", "too_many_cells"})
+	})
+}
+
+func TestSummaryCountsOnlyWhatTheCallerReads(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := open(t, dialect)
+		f := newFixture(t, s) // a shared review of partnership f.p
+		ctx := sysCtx()
+		other, err := s.CreatePartnership(ctx, casereview.PartnershipDraft{Name: "Southmere SAB", Kind: "safeguarding_adults_board"})
+		must(t, err)
+		pub := casereview.MustDate("2024-04-01")
+		hidden, err := s.CreateReview(ctx, casereview.ReviewDraft{Type: "SAR", PartnershipID: other.ID, Reference: "SM-SAR-01", Title: "Adult R",
+			Status: "published", PublishedOn: &pub, Visibility: "restricted"})
+		must(t, err)
+		shared, err := s.CreateRecommendation(ctx, f.recDraft("1"))
+		must(t, err)
+		d := f.recDraft("1")
+		d.ReviewID = hidden.ID
+		restricted, err := s.CreateRecommendation(ctx, d)
+		must(t, err)
+		viewer := casereview.WithActor(context.Background(), casereview.Actor{UserID: "0190a0b0-0000-7000-8000-0000000000aa", Name: "viewer",
+			Memberships: []casereview.Membership{{Role: casereview.RoleViewer, PartnershipID: f.p.ID}}})
+		count := func(ctx context.Context, f casereview.SummaryFilter) int {
+			t.Helper()
+			ct, err := s.SummaryCrossTab(ctx, f, casereview.CrossTabRequest{Rows: "review_type", Cols: "scope"})
+			must(t, err)
+			return ct.Recommendations
+		}
+		for _, c := range []struct {
+			name string
+			ctx  context.Context
+			f    casereview.SummaryFilter
+			want int
+		}{
+			{"system, everything", ctx, casereview.SummaryFilter{}, 2},
+			{"viewer, everything", viewer, casereview.SummaryFilter{}, 1},
+			{"system, no ids matched", ctx, casereview.SummaryFilter{IDs: []string{}}, 0},
+			{"system, one id", ctx, casereview.SummaryFilter{IDs: []string{restricted.ID}}, 1},
+			{"system, both ids", ctx, casereview.SummaryFilter{IDs: []string{restricted.ID, shared.ID}}, 2},
+			// An index that lagged behind a change of visibility cannot widen the count.
+			{"viewer, the hidden id", viewer, casereview.SummaryFilter{IDs: []string{restricted.ID}}, 0},
+			{"viewer, the other partnership", viewer, casereview.SummaryFilter{Partnerships: []string{other.ID}}, 0},
+			{"system, the other partnership", ctx, casereview.SummaryFilter{Partnerships: []string{other.ID}}, 1},
+			{"system, type SAR", ctx, casereview.SummaryFilter{ReviewTypes: []string{"sar"}}, 1},
+			{"system, issued 2024", ctx, casereview.SummaryFilter{Years: []int{2024}}, 1},
+			{"system, sector police", ctx, casereview.SummaryFilter{Sectors: []casereview.Sector{"police"}}, 2},
+			{"system, sector housing", ctx, casereview.SummaryFilter{Sectors: []casereview.Sector{"housing"}}, 0},
+			{"system, theme by slug", ctx, casereview.SummaryFilter{Themes: []string{"coercive-control"}}, 2},
+			{"system, theme group B", ctx, casereview.SummaryFilter{ThemeGroups: []string{"B"}}, 0},
+		} {
+			if got := count(c.ctx, c.f); got != c.want {
+				t.Errorf("%s: %d, want %d", c.name, got, c.want)
+			}
+		}
+		doc, err := s.SummaryDocument(viewer, casereview.SummaryFilter{})
+		must(t, err)
+		if doc.RestrictedCount != 0 || doc.Headline.Recommendations != 1 || len(doc.Items) != 1 || doc.Items[0].Recommendation.ID != shared.ID {
+			t.Fatalf("viewer's document: %+v", doc.Headline)
+		}
+		doc, err = s.SummaryDocument(ctx, casereview.SummaryFilter{})
+		must(t, err)
+		if doc.RestrictedCount != 1 || doc.Headline.Recommendations != 2 {
+			t.Fatalf("system's document: restricted %d, headline %+v", doc.RestrictedCount, doc.Headline)
+		}
+	})
+}
