@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/casereview/casereview/internal/app.Version=$(VERSION)
 export CASEREVIEW_DATA_DIR ?= ./data
 
-.PHONY: run test build generate check-generated vet fuzz clean help
+.PHONY: run test build generate check-generated vet fuzz bench clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -35,6 +35,14 @@ check-generated: ## fail when api/api.gen.go is out of date with api/openapi.yam
 fuzz: ## run each fuzz target for a short while
 	$(GO) test -run=^$$ -fuzz=FuzzRecommendationDraftValidate -fuzztime=30s ./internal/casereview/
 	$(GO) test -run=^$$ -fuzz=FuzzCreateRecommendation -fuzztime=30s ./api/
+	$(GO) test -run=^$$ -fuzz=FuzzActionPlanCSV -fuzztime=30s ./internal/actionplan/
+	$(GO) test -run=^$$ -fuzz=FuzzActionPlanXLSX -fuzztime=30s ./internal/actionplan/
+
+# Not part of `make test`: loads BENCH_SCALE (default 100000) amplified recommendations built from
+# ../shared/corpus/pfd into a fresh PostgreSQL database (BENCH_DATABASE_URL, or casereview_bench on
+# the local server) and prints the DESIGN §8 figures. Skips cleanly when the corpus is absent.
+bench: ## run the search benchmark (BENCH_SCALE=1000000 for the stress size)
+	$(GO) run ./internal/bench/cmd/bench
 
 clean: ## remove build output and the local data folder
 	rm -rf bin data

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -98,6 +99,66 @@ func (e EvidenceReviewDecision) Valid() bool {
 	case EvidenceReviewDecisionRejected:
 		return true
 	case EvidenceReviewDecisionVerified:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportIssueSeverity.
+const (
+	Error   ImportIssueSeverity = "error"
+	Warning ImportIssueSeverity = "warning"
+)
+
+// Valid indicates whether the value is a known member of the ImportIssueSeverity enum.
+func (e ImportIssueSeverity) Valid() bool {
+	switch e {
+	case Error:
+		return true
+	case Warning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportJobKind.
+const (
+	Actionplan ImportJobKind = "actionplan"
+	Json       ImportJobKind = "json"
+)
+
+// Valid indicates whether the value is a known member of the ImportJobKind enum.
+func (e ImportJobKind) Valid() bool {
+	switch e {
+	case Actionplan:
+		return true
+	case Json:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportJobStatus.
+const (
+	Failed    ImportJobStatus = "failed"
+	Queued    ImportJobStatus = "queued"
+	Running   ImportJobStatus = "running"
+	Succeeded ImportJobStatus = "succeeded"
+)
+
+// Valid indicates whether the value is a known member of the ImportJobStatus enum.
+func (e ImportJobStatus) Valid() bool {
+	switch e {
+	case Failed:
+		return true
+	case Queued:
+		return true
+	case Running:
+		return true
+	case Succeeded:
 		return true
 	default:
 		return false
@@ -233,6 +294,24 @@ func (e Scope) Valid() bool {
 	}
 }
 
+// Defines values for SearchResultSource.
+const (
+	Database SearchResultSource = "database"
+	Index    SearchResultSource = "index"
+)
+
+// Valid indicates whether the value is a known member of the SearchResultSource enum.
+func (e SearchResultSource) Valid() bool {
+	switch e {
+	case Database:
+		return true
+	case Index:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Sector.
 const (
 	SectorAmbulance            Sector = "ambulance"
@@ -287,6 +366,24 @@ func (e Sector) Valid() bool {
 	case SectorRegulator:
 		return true
 	case SectorSpecialistDaService:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryFigureSuppressed.
+const (
+	Primary   SummaryFigureSuppressed = "primary"
+	Secondary SummaryFigureSuppressed = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the SummaryFigureSuppressed enum.
+func (e SummaryFigureSuppressed) Valid() bool {
+	switch e {
+	case Primary:
+		return true
+	case Secondary:
 		return true
 	default:
 		return false
@@ -362,6 +459,24 @@ func (e Visibility) Valid() bool {
 	}
 }
 
+// Defines values for SummaryDisclosure.
+const (
+	SummaryDisclosureInternal  SummaryDisclosure = "internal"
+	SummaryDisclosureShareable SummaryDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryDisclosure enum.
+func (e SummaryDisclosure) Valid() bool {
+	switch e {
+	case SummaryDisclosureInternal:
+		return true
+	case SummaryDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SearchRecommendationsParamsSort.
 const (
 	Newest    SearchRecommendationsParamsSort = "newest"
@@ -377,6 +492,168 @@ func (e SearchRecommendationsParamsSort) Valid() bool {
 	case Oldest:
 		return true
 	case Relevance:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryCrossTabParamsDisclosure.
+const (
+	SummaryCrossTabParamsDisclosureInternal  SummaryCrossTabParamsDisclosure = "internal"
+	SummaryCrossTabParamsDisclosureShareable SummaryCrossTabParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryCrossTabParamsDisclosure enum.
+func (e SummaryCrossTabParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryCrossTabParamsDisclosureInternal:
+		return true
+	case SummaryCrossTabParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryDocumentParamsDisclosure.
+const (
+	SummaryDocumentParamsDisclosureInternal  SummaryDocumentParamsDisclosure = "internal"
+	SummaryDocumentParamsDisclosureShareable SummaryDocumentParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryDocumentParamsDisclosure enum.
+func (e SummaryDocumentParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryDocumentParamsDisclosureInternal:
+		return true
+	case SummaryDocumentParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryDocumentCsvParamsDisclosure.
+const (
+	SummaryDocumentCsvParamsDisclosureInternal  SummaryDocumentCsvParamsDisclosure = "internal"
+	SummaryDocumentCsvParamsDisclosureShareable SummaryDocumentCsvParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryDocumentCsvParamsDisclosure enum.
+func (e SummaryDocumentCsvParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryDocumentCsvParamsDisclosureInternal:
+		return true
+	case SummaryDocumentCsvParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryDocumentHtmlParamsDisclosure.
+const (
+	SummaryDocumentHtmlParamsDisclosureInternal  SummaryDocumentHtmlParamsDisclosure = "internal"
+	SummaryDocumentHtmlParamsDisclosureShareable SummaryDocumentHtmlParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryDocumentHtmlParamsDisclosure enum.
+func (e SummaryDocumentHtmlParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryDocumentHtmlParamsDisclosureInternal:
+		return true
+	case SummaryDocumentHtmlParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryDocumentXlsxParamsDisclosure.
+const (
+	SummaryDocumentXlsxParamsDisclosureInternal  SummaryDocumentXlsxParamsDisclosure = "internal"
+	SummaryDocumentXlsxParamsDisclosureShareable SummaryDocumentXlsxParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryDocumentXlsxParamsDisclosure enum.
+func (e SummaryDocumentXlsxParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryDocumentXlsxParamsDisclosureInternal:
+		return true
+	case SummaryDocumentXlsxParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryOrganisationsParamsBy.
+const (
+	SummaryOrganisationsParamsByOrganisation SummaryOrganisationsParamsBy = "organisation"
+	SummaryOrganisationsParamsBySector       SummaryOrganisationsParamsBy = "sector"
+)
+
+// Valid indicates whether the value is a known member of the SummaryOrganisationsParamsBy enum.
+func (e SummaryOrganisationsParamsBy) Valid() bool {
+	switch e {
+	case SummaryOrganisationsParamsByOrganisation:
+		return true
+	case SummaryOrganisationsParamsBySector:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryOrganisationsParamsDisclosure.
+const (
+	SummaryOrganisationsParamsDisclosureInternal  SummaryOrganisationsParamsDisclosure = "internal"
+	SummaryOrganisationsParamsDisclosureShareable SummaryOrganisationsParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryOrganisationsParamsDisclosure enum.
+func (e SummaryOrganisationsParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryOrganisationsParamsDisclosureInternal:
+		return true
+	case SummaryOrganisationsParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryThemePairsParamsDisclosure.
+const (
+	SummaryThemePairsParamsDisclosureInternal  SummaryThemePairsParamsDisclosure = "internal"
+	SummaryThemePairsParamsDisclosureShareable SummaryThemePairsParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryThemePairsParamsDisclosure enum.
+func (e SummaryThemePairsParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryThemePairsParamsDisclosureInternal:
+		return true
+	case SummaryThemePairsParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryTrendsParamsDisclosure.
+const (
+	SummaryTrendsParamsDisclosureInternal  SummaryTrendsParamsDisclosure = "internal"
+	SummaryTrendsParamsDisclosureShareable SummaryTrendsParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryTrendsParamsDisclosure enum.
+func (e SummaryTrendsParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryTrendsParamsDisclosureInternal:
+		return true
+	case SummaryTrendsParamsDisclosureShareable:
 		return true
 	default:
 		return false
@@ -623,6 +900,62 @@ type Health struct {
 	Detail        *string `json:"detail,omitempty"`
 	SchemaVersion *int64  `json:"schema_version,omitempty"`
 	Status        string  `json:"status"`
+}
+
+// ImportIssue defines model for ImportIssue.
+type ImportIssue struct {
+	Column  string `json:"column"`
+	Problem string `json:"problem"`
+
+	// Row As the spreadsheet numbers it; 0 for the whole file
+	Row        int                 `json:"row"`
+	Severity   ImportIssueSeverity `json:"severity"`
+	Sheet      string              `json:"sheet"`
+	Suggestion *string             `json:"suggestion,omitempty"`
+}
+
+// ImportIssueSeverity defines model for ImportIssue.Severity.
+type ImportIssueSeverity string
+
+// ImportJob defines model for ImportJob.
+type ImportJob struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// Done Recommendations prepared so far
+	Done       int                          `json:"done"`
+	DryRun     bool                         `json:"dry_run"`
+	Error      string                       `json:"error"`
+	FileName   string                       `json:"file_name"`
+	FinishedAt nullable.Nullable[time.Time] `json:"finished_at"`
+	Id         string                       `json:"id"`
+	Kind       ImportJobKind                `json:"kind"`
+	Report     []ImportIssue                `json:"report"`
+	Result     *ImportResult                `json:"result,omitempty"`
+	Status     ImportJobStatus              `json:"status"`
+	Total      int                          `json:"total"`
+}
+
+// ImportJobKind defines model for ImportJob.Kind.
+type ImportJobKind string
+
+// ImportJobStatus defines model for ImportJob.Status.
+type ImportJobStatus string
+
+// ImportResult defines model for ImportResult.
+type ImportResult struct {
+	ActionsCreated           int      `json:"actions_created"`
+	ActionsUnchanged         int      `json:"actions_unchanged"`
+	ActionsUpdated           int      `json:"actions_updated"`
+	Changes                  []string `json:"changes"`
+	DryRun                   bool     `json:"dry_run"`
+	RecommendationsCreated   int      `json:"recommendations_created"`
+	RecommendationsUnchanged int      `json:"recommendations_unchanged"`
+	RecommendationsUpdated   int      `json:"recommendations_updated"`
+	ReviewIds                []string `json:"review_ids"`
+	ReviewsCreated           int      `json:"reviews_created"`
+	ReviewsUnchanged         int      `json:"reviews_unchanged"`
+	ReviewsUpdated           int      `json:"reviews_updated"`
+	Source                   string   `json:"source"`
 }
 
 // InterventionType defines model for InterventionType.
@@ -1010,13 +1343,311 @@ type SearchResult struct {
 	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
 
 	// Query The query as understood
-	Query  string  `json:"query"`
-	TookMs float32 `json:"took_ms"`
-	Total  int64   `json:"total"`
+	Query string `json:"query"`
+
+	// Source Where the answer came from: the search index, or, while a new index is first being filled
+	// (with no old one to answer from), a plain database listing: no relevance, highlights or facets,
+	// and only filters that the listing supports.
+	Source *SearchResultSource `json:"source,omitempty"`
+	TookMs float32             `json:"took_ms"`
+	Total  int64               `json:"total"`
 }
+
+// SearchResultSource Where the answer came from: the search index, or, while a new index is first being filled
+// (with no old one to answer from), a plain database listing: no relevance, highlights or facets,
+// and only filters that the listing supports.
+type SearchResultSource string
 
 // Sector defines model for Sector.
 type Sector string
+
+// SimilarResult defines model for SimilarResult.
+type SimilarResult struct {
+	Items []SearchHit `json:"items"`
+
+	// Terms The distinctive terms matched on, most telling first (as indexed: stemmed, lower case)
+	Terms []string `json:"terms"`
+}
+
+// SuggestionRejection defines model for SuggestionRejection.
+type SuggestionRejection struct {
+	Reason           string    `json:"reason"`
+	RecommendationId string    `json:"recommendation_id"`
+	RejectedAt       time.Time `json:"rejected_at"`
+
+	// RejectedBy User id; null for the system
+	RejectedBy nullable.Nullable[string] `json:"rejected_by,omitempty"`
+	ThemeCode  string                    `json:"theme_code"`
+}
+
+// SuggestionRejectionCreate defines model for SuggestionRejectionCreate.
+type SuggestionRejectionCreate struct {
+	Reason *string `json:"reason,omitempty"`
+}
+
+// SuggestionTrigger defines model for SuggestionTrigger.
+type SuggestionTrigger struct {
+	End int `json:"end"`
+
+	// Keyword The taxonomy keyword, or its synonym, they matched
+	Keyword string `json:"keyword"`
+
+	// Start Byte offset of the words in the text
+	Start int `json:"start"`
+
+	// Text The words as they appear in the recommendation's text
+	Text string `json:"text"`
+}
+
+// SummaryAddressee defines model for SummaryAddressee.
+type SummaryAddressee struct {
+	AcknowledgedOn   *string `json:"acknowledged_on,omitempty"`
+	NotifiedOn       *string `json:"notified_on,omitempty"`
+	OrganisationId   string  `json:"organisation_id"`
+	OrganisationName string  `json:"organisation_name"`
+	ResponseStatus   string  `json:"response_status"`
+	Role             string  `json:"role"`
+}
+
+// SummaryCount defines model for SummaryCount.
+type SummaryCount struct {
+	// Count A count as published. `count` is absent when it is suppressed.
+	Count SummaryFigure `json:"count"`
+	Value SummaryValue  `json:"value"`
+}
+
+// SummaryCrossTab defines model for SummaryCrossTab.
+type SummaryCrossTab struct {
+	// Cells [row][col]
+	Cells     [][]SummaryFigure `json:"cells"`
+	ColTotals []SummaryFigure   `json:"col_totals"`
+	ColValues []SummaryValue    `json:"col_values"`
+	Cols      string            `json:"cols"`
+	Meta      SummaryMeta       `json:"meta"`
+
+	// Recommendations A count as published. `count` is absent when it is suppressed.
+	Recommendations SummaryFigure   `json:"recommendations"`
+	RowTotals       []SummaryFigure `json:"row_totals"`
+	RowValues       []SummaryValue  `json:"row_values"`
+	Rows            string          `json:"rows"`
+
+	// Total A count as published. `count` is absent when it is suppressed.
+	Total SummaryFigure `json:"total"`
+}
+
+// SummaryDocument defines model for SummaryDocument.
+type SummaryDocument struct {
+	Headline       SummaryHeadline            `json:"headline"`
+	Implementation []SummaryCount             `json:"implementation"`
+	Items          []SummaryRecommendationRef `json:"items"`
+	Meta           SummaryMeta                `json:"meta"`
+	Organisations  []SummaryOrganisationRow   `json:"organisations"`
+	Oversight      []SummaryCount             `json:"oversight"`
+	Response       []SummaryCount             `json:"response"`
+	ThemePairs     []SummaryThemePair         `json:"theme_pairs"`
+	Title          string                     `json:"title"`
+	Trends         []SummaryTrendRow          `json:"trends"`
+	Truncated      bool                       `json:"truncated"`
+}
+
+// SummaryFigure A count as published. `count` is absent when it is suppressed.
+type SummaryFigure struct {
+	Count *int `json:"count,omitempty"`
+
+	// Display The count, `<5` (a small count) or `[c]` (hidden to protect one)
+	Display    string                   `json:"display"`
+	Suppressed *SummaryFigureSuppressed `json:"suppressed,omitempty"`
+}
+
+// SummaryFigureSuppressed defines model for SummaryFigure.Suppressed.
+type SummaryFigureSuppressed string
+
+// SummaryHeadline defines model for SummaryHeadline.
+type SummaryHeadline struct {
+	// Accepted A count as published. `count` is absent when it is suppressed.
+	Accepted SummaryFigure `json:"accepted"`
+
+	// InProgress A count as published. `count` is absent when it is suppressed.
+	InProgress SummaryFigure `json:"in_progress"`
+
+	// Organisations A count as published. `count` is absent when it is suppressed.
+	Organisations SummaryFigure `json:"organisations"`
+
+	// Overdue A count as published. `count` is absent when it is suppressed.
+	Overdue SummaryFigure `json:"overdue"`
+
+	// Recommendations A count as published. `count` is absent when it is suppressed.
+	Recommendations SummaryFigure `json:"recommendations"`
+
+	// Responded A count as published. `count` is absent when it is suppressed.
+	Responded SummaryFigure `json:"responded"`
+
+	// Reviews A count as published. `count` is absent when it is suppressed.
+	Reviews SummaryFigure `json:"reviews"`
+
+	// VerifiedClosed A count as published. `count` is absent when it is suppressed.
+	VerifiedClosed SummaryFigure `json:"verified_closed"`
+}
+
+// SummaryMeta defines model for SummaryMeta.
+type SummaryMeta struct {
+	AsOf       string `json:"as_of"`
+	Disclosure string `json:"disclosure"`
+
+	// Query The query text as understood, when q was given
+	Query *string `json:"query,omitempty"`
+
+	// Threshold The smallest count shown when disclosure is shareable
+	Threshold int `json:"threshold"`
+}
+
+// SummaryNational defines model for SummaryNational.
+type SummaryNational struct {
+	Items     []SummaryNationalEntry `json:"items"`
+	Meta      SummaryMeta            `json:"meta"`
+	Truncated bool                   `json:"truncated"`
+}
+
+// SummaryNationalEntry defines model for SummaryNationalEntry.
+type SummaryNationalEntry struct {
+	Acknowledged   int                      `json:"acknowledged"`
+	Addressees     int                      `json:"addressees"`
+	Recommendation SummaryRecommendationRef `json:"recommendation"`
+}
+
+// SummaryOrganisationRow defines model for SummaryOrganisationRow.
+type SummaryOrganisationRow struct {
+	// Accepted A count as published. `count` is absent when it is suppressed.
+	Accepted SummaryFigure `json:"accepted"`
+
+	// Addressed A count as published. `count` is absent when it is suppressed.
+	Addressed        SummaryFigure `json:"addressed"`
+	ClosuresMeasured *int          `json:"closures_measured,omitempty"`
+
+	// InProgress A count as published. `count` is absent when it is suppressed.
+	InProgress SummaryFigure `json:"in_progress"`
+
+	// Key Organisation id, or sector
+	Key                 string   `json:"key"`
+	MedianDaysToClosure *float32 `json:"median_days_to_closure,omitempty"`
+
+	// MedianDaysToResponse Absent when nothing was measured (or too little to share)
+	MedianDaysToResponse *float32 `json:"median_days_to_response,omitempty"`
+	Name                 string   `json:"name"`
+
+	// Overdue A count as published. `count` is absent when it is suppressed.
+	Overdue SummaryFigure `json:"overdue"`
+
+	// Responded A count as published. `count` is absent when it is suppressed.
+	Responded         SummaryFigure `json:"responded"`
+	ResponsesMeasured *int          `json:"responses_measured,omitempty"`
+	Sector            *string       `json:"sector,omitempty"`
+
+	// VerifiedClosed A count as published. `count` is absent when it is suppressed.
+	VerifiedClosed SummaryFigure `json:"verified_closed"`
+}
+
+// SummaryOrganisations defines model for SummaryOrganisations.
+type SummaryOrganisations struct {
+	By    string                   `json:"by"`
+	Items []SummaryOrganisationRow `json:"items"`
+	Meta  SummaryMeta              `json:"meta"`
+}
+
+// SummaryOverdue defines model for SummaryOverdue.
+type SummaryOverdue struct {
+	Groups []SummaryOverdueGroup `json:"groups"`
+	Meta   SummaryMeta           `json:"meta"`
+}
+
+// SummaryOverdueGroup defines model for SummaryOverdueGroup.
+type SummaryOverdueGroup struct {
+	Items            []SummaryOverdueItem `json:"items"`
+	OrganisationId   string               `json:"organisation_id"`
+	OrganisationName string               `json:"organisation_name"`
+}
+
+// SummaryOverdueItem defines model for SummaryOverdueItem.
+type SummaryOverdueItem struct {
+	DaysOverdue    int                      `json:"days_overdue"`
+	Escalated      bool                     `json:"escalated"`
+	Recommendation SummaryRecommendationRef `json:"recommendation"`
+	Since          string                   `json:"since"`
+}
+
+// SummaryRecommendationRef defines model for SummaryRecommendationRef.
+type SummaryRecommendationRef struct {
+	Addressees           *[]SummaryAddressee `json:"addressees,omitempty"`
+	Flags                []string            `json:"flags"`
+	ImplementationStatus string              `json:"implementation_status"`
+	IssuedOn             string              `json:"issued_on"`
+	LastUpdate           *string             `json:"last_update,omitempty"`
+	Number               string              `json:"number"`
+	OversightStatus      string              `json:"oversight_status"`
+	RecommendationId     string              `json:"recommendation_id"`
+	ResponseDue          *string             `json:"response_due,omitempty"`
+	ResponseStatus       string              `json:"response_status"`
+	ReviewId             string              `json:"review_id"`
+	ReviewReference      string              `json:"review_reference"`
+	ReviewTitle          *string             `json:"review_title,omitempty"`
+	ReviewType           string              `json:"review_type"`
+	Title                string              `json:"title"`
+}
+
+// SummaryThemePair defines model for SummaryThemePair.
+type SummaryThemePair struct {
+	A SummaryValue `json:"a"`
+	B SummaryValue `json:"b"`
+
+	// Count A count as published. `count` is absent when it is suppressed.
+	Count SummaryFigure `json:"count"`
+
+	// Lift Absent when the count is suppressed
+	Lift *float32 `json:"lift,omitempty"`
+}
+
+// SummaryThemePairs defines model for SummaryThemePairs.
+type SummaryThemePairs struct {
+	Items []SummaryThemePair `json:"items"`
+	Meta  SummaryMeta        `json:"meta"`
+
+	// Recommendations A count as published. `count` is absent when it is suppressed.
+	Recommendations SummaryFigure `json:"recommendations"`
+	TotalPairs      int           `json:"total_pairs"`
+}
+
+// SummaryTrendRow defines model for SummaryTrendRow.
+type SummaryTrendRow struct {
+	// Closed A count as published. `count` is absent when it is suppressed.
+	Closed SummaryFigure `json:"closed"`
+
+	// Issued A count as published. `count` is absent when it is suppressed.
+	Issued SummaryFigure `json:"issued"`
+
+	// VerifiedClosed A count as published. `count` is absent when it is suppressed.
+	VerifiedClosed SummaryFigure `json:"verified_closed"`
+	Year           int           `json:"year"`
+}
+
+// SummaryTrends defines model for SummaryTrends.
+type SummaryTrends struct {
+	// Closed A count as published. `count` is absent when it is suppressed.
+	Closed SummaryFigure `json:"closed"`
+
+	// Issued A count as published. `count` is absent when it is suppressed.
+	Issued SummaryFigure     `json:"issued"`
+	Items  []SummaryTrendRow `json:"items"`
+	Meta   SummaryMeta       `json:"meta"`
+
+	// VerifiedClosed A count as published. `count` is absent when it is suppressed.
+	VerifiedClosed SummaryFigure `json:"verified_closed"`
+}
+
+// SummaryValue defines model for SummaryValue.
+type SummaryValue struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+}
 
 // TOTPEnrolment defines model for TOTPEnrolment.
 type TOTPEnrolment struct {
@@ -1039,12 +1670,21 @@ type Theme struct {
 
 // ThemeAssignment defines model for ThemeAssignment.
 type ThemeAssignment struct {
-	Code    string                `json:"code"`
-	Group   string                `json:"group"`
-	Label   string                `json:"label"`
-	Primary bool                  `json:"primary"`
-	Slug    string                `json:"slug"`
-	Source  ThemeAssignmentSource `json:"source"`
+	Code string `json:"code"`
+
+	// ConfirmedAt Present on an accepted suggestion only
+	ConfirmedAt nullable.Nullable[time.Time] `json:"confirmed_at,omitempty"`
+
+	// ConfirmedBy Present on an accepted suggestion only: the user who accepted it (null for the system)
+	ConfirmedBy nullable.Nullable[string] `json:"confirmed_by,omitempty"`
+
+	// ConfirmedByName Present on an accepted suggestion only
+	ConfirmedByName nullable.Nullable[string] `json:"confirmed_by_name,omitempty"`
+	Group           string                    `json:"group"`
+	Label           string                    `json:"label"`
+	Primary         bool                      `json:"primary"`
+	Slug            string                    `json:"slug"`
+	Source          ThemeAssignmentSource     `json:"source"`
 }
 
 // ThemeAssignmentSource defines model for ThemeAssignment.Source.
@@ -1064,6 +1704,23 @@ type ThemeAssignmentInput struct {
 type ThemeList struct {
 	Items           []Theme `json:"items"`
 	TaxonomyVersion int     `json:"taxonomy_version"`
+}
+
+// ThemeSuggestion defines model for ThemeSuggestion.
+type ThemeSuggestion struct {
+	Code  string `json:"code"`
+	Group string `json:"group"`
+	Label string `json:"label"`
+
+	// Score 0 to 1: how strongly the text points at the theme
+	Score    float32             `json:"score"`
+	Slug     string              `json:"slug"`
+	Triggers []SuggestionTrigger `json:"triggers"`
+}
+
+// ThemeSuggestionList defines model for ThemeSuggestionList.
+type ThemeSuggestionList struct {
+	Items []ThemeSuggestion `json:"items"`
 }
 
 // Timeline defines model for Timeline.
@@ -1179,6 +1836,57 @@ type IfMatch = string
 // Limit defines model for Limit.
 type Limit = int
 
+// SummaryDisclosure defines model for SummaryDisclosure.
+type SummaryDisclosure string
+
+// SummaryFlag defines model for SummaryFlag.
+type SummaryFlag = string
+
+// SummaryImplementation defines model for SummaryImplementation.
+type SummaryImplementation = []string
+
+// SummaryIntervention defines model for SummaryIntervention.
+type SummaryIntervention = []string
+
+// SummaryOrganisation defines model for SummaryOrganisation.
+type SummaryOrganisation = []string
+
+// SummaryOversight defines model for SummaryOversight.
+type SummaryOversight = []string
+
+// SummaryPartnership defines model for SummaryPartnership.
+type SummaryPartnership = []string
+
+// SummaryQ defines model for SummaryQ.
+type SummaryQ = string
+
+// SummaryResponse defines model for SummaryResponse.
+type SummaryResponse = []string
+
+// SummaryScope defines model for SummaryScope.
+type SummaryScope = []string
+
+// SummarySector defines model for SummarySector.
+type SummarySector = []string
+
+// SummaryTheme defines model for SummaryTheme.
+type SummaryTheme = []string
+
+// SummaryThemeGroup defines model for SummaryThemeGroup.
+type SummaryThemeGroup = []string
+
+// SummaryType defines model for SummaryType.
+type SummaryType = []string
+
+// SummaryYear defines model for SummaryYear.
+type SummaryYear = []string
+
+// SummaryYearFrom defines model for SummaryYearFrom.
+type SummaryYearFrom = int
+
+// SummaryYearTo defines model for SummaryYearTo.
+type SummaryYearTo = int
+
 // ListActionsParams defines parameters for ListActions.
 type ListActionsParams struct {
 	RecommendationId     *string `form:"recommendation_id,omitempty" json:"recommendation_id,omitempty"`
@@ -1243,6 +1951,28 @@ type ListAuditParams struct {
 	// Limit Page size, 1 to 200 (default 50).
 	Limit  *Limit  `form:"limit,omitempty" json:"limit,omitempty"`
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
+// CreateImportMultipartBody defines parameters for CreateImport.
+type CreateImportMultipartBody struct {
+	// CreateOrganisations true to create lead agencies that match no organisation
+	CreateOrganisations *string            `json:"create_organisations,omitempty"`
+	File                openapi_types.File `json:"file"`
+
+	// Kind actionplan (default for CSV and XLSX) or json
+	Kind            *string `json:"kind,omitempty"`
+	PartnershipId   *string `json:"partnership_id,omitempty"`
+	PublishedOn     *string `json:"published_on,omitempty"`
+	ReviewReference *string `json:"review_reference,omitempty"`
+	Title           *string `json:"title,omitempty"`
+	Type            *string `json:"type,omitempty"`
+	Visibility      *string `json:"visibility,omitempty"`
+}
+
+// CreateImportParams defines parameters for CreateImport.
+type CreateImportParams struct {
+	// DryRun Validate and report only; write nothing
+	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
 }
 
 // ListOrganisationsParams defines parameters for ListOrganisations.
@@ -1360,6 +2090,20 @@ type AssessRecommendationParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// GetSimilarRecommendationsParams defines parameters for GetSimilarRecommendations.
+type GetSimilarRecommendationsParams struct {
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// SameReview Include the recommendation's own review
+	SameReview *bool `form:"same_review,omitempty" json:"same_review,omitempty"`
+}
+
+// AcceptThemeSuggestionParams defines parameters for AcceptThemeSuggestion.
+type AcceptThemeSuggestionParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListReviewsParams defines parameters for ListReviews.
 type ListReviewsParams struct {
 	Type          *string `form:"type,omitempty" json:"type,omitempty"`
@@ -1431,6 +2175,542 @@ type SearchRecommendationsParams struct {
 // SearchRecommendationsParamsSort defines parameters for SearchRecommendations.
 type SearchRecommendationsParamsSort string
 
+// SummaryCrossTabParams defines parameters for SummaryCrossTab.
+type SummaryCrossTabParams struct {
+	// Rows theme, theme_group, review_type, year, closed_year, response, implementation, oversight, scope or intervention
+	Rows string `form:"rows" json:"rows"`
+	Cols string `form:"cols" json:"cols"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) shows counts from 1 to threshold-1 as `<5` and hides
+	// further cells (`[c]`) so that no hidden count can be worked out from the totals. The
+	// threshold is CASEREVIEW_SDC_THRESHOLD (default 5).
+	Disclosure *SummaryCrossTabParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryCrossTabParamsDisclosure defines parameters for SummaryCrossTab.
+type SummaryCrossTabParamsDisclosure string
+
+// SummaryDocumentParams defines parameters for SummaryDocument.
+type SummaryDocumentParams struct {
+	// Title Title of the document (default from the filters)
+	Title *string `form:"title,omitempty" json:"title,omitempty"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) shows counts from 1 to threshold-1 as `<5` and hides
+	// further cells (`[c]`) so that no hidden count can be worked out from the totals. The
+	// threshold is CASEREVIEW_SDC_THRESHOLD (default 5).
+	Disclosure *SummaryDocumentParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryDocumentParamsDisclosure defines parameters for SummaryDocument.
+type SummaryDocumentParamsDisclosure string
+
+// SummaryDocumentCsvParams defines parameters for SummaryDocumentCsv.
+type SummaryDocumentCsvParams struct {
+	// Title Title of the document (default from the filters)
+	Title *string `form:"title,omitempty" json:"title,omitempty"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) shows counts from 1 to threshold-1 as `<5` and hides
+	// further cells (`[c]`) so that no hidden count can be worked out from the totals. The
+	// threshold is CASEREVIEW_SDC_THRESHOLD (default 5).
+	Disclosure *SummaryDocumentCsvParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryDocumentCsvParamsDisclosure defines parameters for SummaryDocumentCsv.
+type SummaryDocumentCsvParamsDisclosure string
+
+// SummaryDocumentHtmlParams defines parameters for SummaryDocumentHtml.
+type SummaryDocumentHtmlParams struct {
+	// Title Title of the document (default from the filters)
+	Title *string `form:"title,omitempty" json:"title,omitempty"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) shows counts from 1 to threshold-1 as `<5` and hides
+	// further cells (`[c]`) so that no hidden count can be worked out from the totals. The
+	// threshold is CASEREVIEW_SDC_THRESHOLD (default 5).
+	Disclosure *SummaryDocumentHtmlParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryDocumentHtmlParamsDisclosure defines parameters for SummaryDocumentHtml.
+type SummaryDocumentHtmlParamsDisclosure string
+
+// SummaryDocumentXlsxParams defines parameters for SummaryDocumentXlsx.
+type SummaryDocumentXlsxParams struct {
+	// Title Title of the document (default from the filters)
+	Title *string `form:"title,omitempty" json:"title,omitempty"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) shows counts from 1 to threshold-1 as `<5` and hides
+	// further cells (`[c]`) so that no hidden count can be worked out from the totals. The
+	// threshold is CASEREVIEW_SDC_THRESHOLD (default 5).
+	Disclosure *SummaryDocumentXlsxParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryDocumentXlsxParamsDisclosure defines parameters for SummaryDocumentXlsx.
+type SummaryDocumentXlsxParamsDisclosure string
+
+// SummaryNationalParams defines parameters for SummaryNational.
+type SummaryNationalParams struct {
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryOrganisationsParams defines parameters for SummaryOrganisations.
+type SummaryOrganisationsParams struct {
+	// By Default organisation
+	By *SummaryOrganisationsParamsBy `form:"by,omitempty" json:"by,omitempty"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) shows counts from 1 to threshold-1 as `<5` and hides
+	// further cells (`[c]`) so that no hidden count can be worked out from the totals. The
+	// threshold is CASEREVIEW_SDC_THRESHOLD (default 5).
+	Disclosure *SummaryOrganisationsParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryOrganisationsParamsBy defines parameters for SummaryOrganisations.
+type SummaryOrganisationsParamsBy string
+
+// SummaryOrganisationsParamsDisclosure defines parameters for SummaryOrganisations.
+type SummaryOrganisationsParamsDisclosure string
+
+// SummaryOverdueParams defines parameters for SummaryOverdue.
+type SummaryOverdueParams struct {
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryThemePairsParams defines parameters for SummaryThemePairs.
+type SummaryThemePairsParams struct {
+	// Limit Most pairs returned (default 50), most frequent first
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) shows counts from 1 to threshold-1 as `<5` and hides
+	// further cells (`[c]`) so that no hidden count can be worked out from the totals. The
+	// threshold is CASEREVIEW_SDC_THRESHOLD (default 5).
+	Disclosure *SummaryThemePairsParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryThemePairsParamsDisclosure defines parameters for SummaryThemePairs.
+type SummaryThemePairsParamsDisclosure string
+
+// SummaryTrendsParams defines parameters for SummaryTrends.
+type SummaryTrendsParams struct {
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) shows counts from 1 to threshold-1 as `<5` and hides
+	// further cells (`[c]`) so that no hidden count can be worked out from the totals. The
+	// threshold is CASEREVIEW_SDC_THRESHOLD (default 5).
+	Disclosure *SummaryTrendsParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryTrendsParamsDisclosure defines parameters for SummaryTrends.
+type SummaryTrendsParamsDisclosure string
+
 // ListThemesParams defines parameters for ListThemes.
 type ListThemesParams struct {
 	// Group A, B or C
@@ -1484,6 +2764,9 @@ type VerifyMFAJSONRequestBody = CodeRequest
 // ReviewEvidenceJSONRequestBody defines body for ReviewEvidence for application/json ContentType.
 type ReviewEvidenceJSONRequestBody = EvidenceReview
 
+// CreateImportMultipartRequestBody defines body for CreateImport for multipart/form-data ContentType.
+type CreateImportMultipartRequestBody CreateImportMultipartBody
+
 // ConfirmTOTPJSONRequestBody defines body for ConfirmTOTP for application/json ContentType.
 type ConfirmTOTPJSONRequestBody = CodeRequest
 
@@ -1522,6 +2805,9 @@ type AddLinkJSONRequestBody = LinkCreate
 
 // RecordResponseJSONRequestBody defines body for RecordResponse for application/json ContentType.
 type RecordResponseJSONRequestBody = ResponseCreate
+
+// RejectThemeSuggestionJSONRequestBody defines body for RejectThemeSuggestion for application/json ContentType.
+type RejectThemeSuggestionJSONRequestBody = SuggestionRejectionCreate
 
 // CreateReviewJSONRequestBody defines body for CreateReview for application/json ContentType.
 type CreateReviewJSONRequestBody = ReviewCreate
@@ -1588,6 +2874,12 @@ type ServerInterface interface {
 	// ReviewEvidence Verify or reject evidence (oversight only; a rejection needs a note)
 	// (POST /api/v1/evidence/{id}/review)
 	ReviewEvidence(c *gin.Context, id ID)
+	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
+	// (POST /api/v1/imports)
+	CreateImport(c *gin.Context, params CreateImportParams)
+	// GetImport An import job's progress, counts and validation report
+	// (GET /api/v1/imports/{id})
+	GetImport(c *gin.Context, id ID)
 
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(c *gin.Context)
@@ -1678,6 +2970,18 @@ type ServerInterface interface {
 	// RecordResponse Record an addressee's formal response (reasons required unless accepted in full)
 	// (POST /api/v1/recommendations/{id}/responses)
 	RecordResponse(c *gin.Context, id ID)
+	// GetSimilarRecommendations Recommendations most like this one, in other reviews ("more like this")
+	// (GET /api/v1/recommendations/{id}/similar)
+	GetSimilarRecommendations(c *gin.Context, id ID, params GetSimilarRecommendationsParams)
+	// ListThemeSuggestions Themes the recommendation's text suggests, from the taxonomy's keywords
+	// (GET /api/v1/recommendations/{id}/theme-suggestions)
+	ListThemeSuggestions(c *gin.Context, id ID)
+	// AcceptThemeSuggestion Assign a suggested theme (source `suggested`, recording who confirmed it)
+	// (POST /api/v1/recommendations/{id}/theme-suggestions/{code}/accept)
+	AcceptThemeSuggestion(c *gin.Context, id ID, code string, params AcceptThemeSuggestionParams)
+	// RejectThemeSuggestion Record that a suggested theme does not fit; it is not suggested for this recommendation again
+	// (POST /api/v1/recommendations/{id}/theme-suggestions/{code}/reject)
+	RejectThemeSuggestion(c *gin.Context, id ID, code string)
 	// GetTimeline Responses, progress, evidence, assessments and links in time order
 	// (GET /api/v1/recommendations/{id}/timeline)
 	GetTimeline(c *gin.Context, id ID)
@@ -1702,9 +3006,45 @@ type ServerInterface interface {
 
 	// (PATCH /api/v1/reviews/{id})
 	UpdateReview(c *gin.Context, id ID, params UpdateReviewParams)
+	// GetActionPlanCsv The review's action plan in the DHR template, as CSV (current statuses and dates)
+	// (GET /api/v1/reviews/{id}/action-plan.csv)
+	GetActionPlanCsv(c *gin.Context, id ID)
+	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
+	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
+	GetActionPlanXlsx(c *gin.Context, id ID)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(c *gin.Context, params SearchRecommendationsParams)
+	// SummaryCrossTab Count recommendations by any two of theme, review type, year and status layer
+	// (GET /api/v1/summaries/crosstab)
+	SummaryCrossTab(c *gin.Context, params SummaryCrossTabParams)
+	// SummaryDocument A thematic summary for a theme or any query
+	// (GET /api/v1/summaries/document)
+	SummaryDocument(c *gin.Context, params SummaryDocumentParams)
+	// SummaryDocumentCsv The thematic summary as CSV (one section per table, separated by a blank line)
+	// (GET /api/v1/summaries/document.csv)
+	SummaryDocumentCsv(c *gin.Context, params SummaryDocumentCsvParams)
+	// SummaryDocumentHtml The thematic summary as a printable page (print to PDF from the browser)
+	// (GET /api/v1/summaries/document.html)
+	SummaryDocumentHtml(c *gin.Context, params SummaryDocumentHtmlParams)
+	// SummaryDocumentXlsx The thematic summary as an Excel workbook (one sheet per table)
+	// (GET /api/v1/summaries/document.xlsx)
+	SummaryDocumentXlsx(c *gin.Context, params SummaryDocumentXlsxParams)
+	// SummaryNational The register of national-scope recommendations and their acknowledgements
+	// (GET /api/v1/summaries/national)
+	SummaryNational(c *gin.Context, params SummaryNationalParams)
+	// SummaryOrganisations Figures by addressed organisation or by sector
+	// (GET /api/v1/summaries/organisations)
+	SummaryOrganisations(c *gin.Context, params SummaryOrganisationsParams)
+	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
+	// (GET /api/v1/summaries/overdue)
+	SummaryOverdue(c *gin.Context, params SummaryOverdueParams)
+	// SummaryThemePairs Themes that occur together, with counts and lift
+	// (GET /api/v1/summaries/theme-pairs)
+	SummaryThemePairs(c *gin.Context, params SummaryThemePairsParams)
+	// SummaryTrends Recommendations issued, closed and closed as verified, by year
+	// (GET /api/v1/summaries/trends)
+	SummaryTrends(c *gin.Context, params SummaryTrendsParams)
 	// ListThemes The theme taxonomy
 	// (GET /api/v1/themes)
 	ListThemes(c *gin.Context, params ListThemesParams)
@@ -2315,6 +3655,58 @@ func (siw *ServerInterfaceWrapper) ReviewEvidence(c *gin.Context) {
 	}
 
 	siw.Handler.ReviewEvidence(c, id)
+}
+
+// CreateImport operation middleware
+func (siw *ServerInterfaceWrapper) CreateImport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateImportParams
+
+	// ------------- Optional query parameter "dry_run" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dry_run", c.Request.URL.Query(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter dry_run: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateImport(c, params)
+}
+
+// GetImport operation middleware
+func (siw *ServerInterfaceWrapper) GetImport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetImport(c, id)
 }
 
 // ListInterventionTypes operation middleware
@@ -3312,6 +4704,167 @@ func (siw *ServerInterfaceWrapper) RecordResponse(c *gin.Context) {
 	siw.Handler.RecordResponse(c, id)
 }
 
+// GetSimilarRecommendations operation middleware
+func (siw *ServerInterfaceWrapper) GetSimilarRecommendations(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetSimilarRecommendationsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "same_review" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "same_review", c.Request.URL.Query(), &params.SameReview, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter same_review: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetSimilarRecommendations(c, id, params)
+}
+
+// ListThemeSuggestions operation middleware
+func (siw *ServerInterfaceWrapper) ListThemeSuggestions(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListThemeSuggestions(c, id)
+}
+
+// AcceptThemeSuggestion operation middleware
+func (siw *ServerInterfaceWrapper) AcceptThemeSuggestion(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", c.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter code: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AcceptThemeSuggestionParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.AcceptThemeSuggestion(c, id, code, params)
+}
+
+// RejectThemeSuggestion operation middleware
+func (siw *ServerInterfaceWrapper) RejectThemeSuggestion(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", c.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter code: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RejectThemeSuggestion(c, id, code)
+}
+
 // GetTimeline operation middleware
 func (siw *ServerInterfaceWrapper) GetTimeline(c *gin.Context) {
 
@@ -3610,6 +5163,56 @@ func (siw *ServerInterfaceWrapper) UpdateReview(c *gin.Context) {
 	siw.Handler.UpdateReview(c, id, params)
 }
 
+// GetActionPlanCsv operation middleware
+func (siw *ServerInterfaceWrapper) GetActionPlanCsv(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetActionPlanCsv(c, id)
+}
+
+// GetActionPlanXlsx operation middleware
+func (siw *ServerInterfaceWrapper) GetActionPlanXlsx(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetActionPlanXlsx(c, id)
+}
+
 // SearchRecommendations operation middleware
 func (siw *ServerInterfaceWrapper) SearchRecommendations(c *gin.Context) {
 
@@ -3779,6 +5382,1676 @@ func (siw *ServerInterfaceWrapper) SearchRecommendations(c *gin.Context) {
 	}
 
 	siw.Handler.SearchRecommendations(c, params)
+}
+
+// SummaryCrossTab operation middleware
+func (siw *ServerInterfaceWrapper) SummaryCrossTab(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryCrossTabParams
+
+	// ------------- Required query parameter "rows" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "rows", c.Request.URL.Query(), &params.Rows, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter rows: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Required query parameter "cols" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "cols", c.Request.URL.Query(), &params.Cols, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter cols: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryCrossTab(c, params)
+}
+
+// SummaryDocument operation middleware
+func (siw *ServerInterfaceWrapper) SummaryDocument(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryDocumentParams
+
+	// ------------- Optional query parameter "title" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "title", c.Request.URL.Query(), &params.Title, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter title: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryDocument(c, params)
+}
+
+// SummaryDocumentCsv operation middleware
+func (siw *ServerInterfaceWrapper) SummaryDocumentCsv(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryDocumentCsvParams
+
+	// ------------- Optional query parameter "title" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "title", c.Request.URL.Query(), &params.Title, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter title: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryDocumentCsv(c, params)
+}
+
+// SummaryDocumentHtml operation middleware
+func (siw *ServerInterfaceWrapper) SummaryDocumentHtml(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryDocumentHtmlParams
+
+	// ------------- Optional query parameter "title" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "title", c.Request.URL.Query(), &params.Title, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter title: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryDocumentHtml(c, params)
+}
+
+// SummaryDocumentXlsx operation middleware
+func (siw *ServerInterfaceWrapper) SummaryDocumentXlsx(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryDocumentXlsxParams
+
+	// ------------- Optional query parameter "title" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "title", c.Request.URL.Query(), &params.Title, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter title: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryDocumentXlsx(c, params)
+}
+
+// SummaryNational operation middleware
+func (siw *ServerInterfaceWrapper) SummaryNational(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryNationalParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryNational(c, params)
+}
+
+// SummaryOrganisations operation middleware
+func (siw *ServerInterfaceWrapper) SummaryOrganisations(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryOrganisationsParams
+
+	// ------------- Optional query parameter "by" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "by", c.Request.URL.Query(), &params.By, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter by: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryOrganisations(c, params)
+}
+
+// SummaryOverdue operation middleware
+func (siw *ServerInterfaceWrapper) SummaryOverdue(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryOverdueParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryOverdue(c, params)
+}
+
+// SummaryThemePairs operation middleware
+func (siw *ServerInterfaceWrapper) SummaryThemePairs(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryThemePairsParams
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryThemePairs(c, params)
+}
+
+// SummaryTrends operation middleware
+func (siw *ServerInterfaceWrapper) SummaryTrends(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryTrendsParams
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryTrends(c, params)
 }
 
 // ListThemes operation middleware
@@ -4142,6 +7415,10 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.DELETE(options.BaseURL+"/api/v1/reviews/:id", wrapper.DeleteReview)
 	router.GET(options.BaseURL+"/api/v1/reviews/:id", wrapper.GetReview)
 	router.PATCH(options.BaseURL+"/api/v1/reviews/:id", wrapper.UpdateReview)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/action-plan.xlsx", wrapper.GetActionPlanXlsx)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/action-plan.csv", wrapper.GetActionPlanCsv)
+	router.POST(options.BaseURL+"/api/v1/imports", wrapper.CreateImport)
+	router.GET(options.BaseURL+"/api/v1/imports/:id", wrapper.GetImport)
 	router.GET(options.BaseURL+"/api/v1/recommendations", wrapper.ListRecommendations)
 	router.POST(options.BaseURL+"/api/v1/recommendations", wrapper.CreateRecommendation)
 	router.DELETE(options.BaseURL+"/api/v1/recommendations/:id", wrapper.DeleteRecommendation)
@@ -4173,8 +7450,12 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.ListResponses)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.RecordResponse)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/timeline", wrapper.GetTimeline)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/similar", wrapper.GetSimilarRecommendations)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/assessments", wrapper.AssessRecommendation)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/links", wrapper.AddLink)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/theme-suggestions", wrapper.ListThemeSuggestions)
+	router.POST(options.BaseURL+"/api/v1/recommendations/:id/theme-suggestions/:code/accept", wrapper.AcceptThemeSuggestion)
+	router.POST(options.BaseURL+"/api/v1/recommendations/:id/theme-suggestions/:code/reject", wrapper.RejectThemeSuggestion)
 	router.DELETE(options.BaseURL+"/api/v1/links/:id", wrapper.RemoveLink)
 	router.POST(options.BaseURL+"/api/v1/actions/:id/progress", wrapper.ProgressAction)
 	router.GET(options.BaseURL+"/api/v1/actions/:id/evidence", wrapper.ListEvidence)
@@ -4184,6 +7465,16 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/evidence/:id/review", wrapper.ReviewEvidence)
 	router.GET(options.BaseURL+"/api/v1/work", wrapper.GetWork)
 	router.GET(options.BaseURL+"/api/v1/search", wrapper.SearchRecommendations)
+	router.GET(options.BaseURL+"/api/v1/summaries/crosstab", wrapper.SummaryCrossTab)
+	router.GET(options.BaseURL+"/api/v1/summaries/organisations", wrapper.SummaryOrganisations)
+	router.GET(options.BaseURL+"/api/v1/summaries/theme-pairs", wrapper.SummaryThemePairs)
+	router.GET(options.BaseURL+"/api/v1/summaries/trends", wrapper.SummaryTrends)
+	router.GET(options.BaseURL+"/api/v1/summaries/overdue", wrapper.SummaryOverdue)
+	router.GET(options.BaseURL+"/api/v1/summaries/national", wrapper.SummaryNational)
+	router.GET(options.BaseURL+"/api/v1/summaries/document", wrapper.SummaryDocument)
+	router.GET(options.BaseURL+"/api/v1/summaries/document.csv", wrapper.SummaryDocumentCsv)
+	router.GET(options.BaseURL+"/api/v1/summaries/document.xlsx", wrapper.SummaryDocumentXlsx)
+	router.GET(options.BaseURL+"/api/v1/summaries/document.html", wrapper.SummaryDocumentHtml)
 }
 
 type ProblemApplicationProblemPlusJSONResponse Problem
@@ -5217,6 +8508,149 @@ func (response ReviewEvidence422ApplicationProblemPlusJSONResponse) VisitReviewE
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImportRequestObject struct {
+	Params CreateImportParams
+	Body   *multipart.Reader
+}
+
+type CreateImportResponseObject interface {
+	VisitCreateImportResponse(w http.ResponseWriter) error
+}
+
+type CreateImport202ResponseHeaders struct {
+	Location *string
+}
+
+type CreateImport202JSONResponse struct {
+	Body    ImportJob
+	Headers CreateImport202ResponseHeaders
+}
+
+func (response CreateImport202JSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateImport400ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateImport401ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateImport403ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateImport413ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateImport422ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetImportRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetImportResponseObject interface {
+	VisitGetImportResponse(w http.ResponseWriter) error
+}
+
+type GetImport200JSONResponse ImportJob
+
+func (response GetImport200JSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetImport404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport404ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -7163,6 +10597,355 @@ func (response RecordResponse422ApplicationProblemPlusJSONResponse) VisitRecordR
 	return err
 }
 
+type GetSimilarRecommendationsRequestObject struct {
+	Id     ID `json:"id"`
+	Params GetSimilarRecommendationsParams
+}
+
+type GetSimilarRecommendationsResponseObject interface {
+	VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error
+}
+
+type GetSimilarRecommendations200JSONResponse SimilarResult
+
+func (response GetSimilarRecommendations200JSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSimilarRecommendations400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetSimilarRecommendations400ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSimilarRecommendations404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSimilarRecommendations404ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSimilarRecommendations422ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSimilarRecommendations422ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSimilarRecommendations503ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSimilarRecommendations503ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemeSuggestionsRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListThemeSuggestionsResponseObject interface {
+	VisitListThemeSuggestionsResponse(w http.ResponseWriter) error
+}
+
+type ListThemeSuggestions200JSONResponse ThemeSuggestionList
+
+func (response ListThemeSuggestions200JSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemeSuggestions404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemeSuggestions404ApplicationProblemPlusJSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemeSuggestions503ApplicationProblemPlusJSONResponse Problem
+
+func (response ListThemeSuggestions503ApplicationProblemPlusJSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestionRequestObject struct {
+	Id     ID     `json:"id"`
+	Code   string `json:"code"`
+	Params AcceptThemeSuggestionParams
+}
+
+type AcceptThemeSuggestionResponseObject interface {
+	VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error
+}
+
+type AcceptThemeSuggestion200ResponseHeaders struct {
+	ETag *string
+}
+
+type AcceptThemeSuggestion200JSONResponse struct {
+	Body    Recommendation
+	Headers AcceptThemeSuggestion200ResponseHeaders
+}
+
+func (response AcceptThemeSuggestion200JSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion401ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion403ApplicationProblemPlusJSONResponse Problem
+
+func (response AcceptThemeSuggestion403ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion404ApplicationProblemPlusJSONResponse Problem
+
+func (response AcceptThemeSuggestion404ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion412ApplicationProblemPlusJSONResponse Problem
+
+func (response AcceptThemeSuggestion412ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion428ApplicationProblemPlusJSONResponse Problem
+
+func (response AcceptThemeSuggestion428ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion503ApplicationProblemPlusJSONResponse Problem
+
+func (response AcceptThemeSuggestion503ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestionRequestObject struct {
+	Id   ID     `json:"id"`
+	Code string `json:"code"`
+	Body *RejectThemeSuggestionJSONRequestBody
+}
+
+type RejectThemeSuggestionResponseObject interface {
+	VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error
+}
+
+type RejectThemeSuggestion201JSONResponse SuggestionRejection
+
+func (response RejectThemeSuggestion201JSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion401ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion403ApplicationProblemPlusJSONResponse Problem
+
+func (response RejectThemeSuggestion403ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion404ApplicationProblemPlusJSONResponse Problem
+
+func (response RejectThemeSuggestion404ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion422ApplicationProblemPlusJSONResponse Problem
+
+func (response RejectThemeSuggestion422ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion503ApplicationProblemPlusJSONResponse Problem
+
+func (response RejectThemeSuggestion503ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTimelineRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -7621,6 +11404,94 @@ func (response UpdateReview428ApplicationProblemPlusJSONResponse) VisitUpdateRev
 	return err
 }
 
+type GetActionPlanCsvRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetActionPlanCsvResponseObject interface {
+	VisitGetActionPlanCsvResponse(w http.ResponseWriter) error
+}
+
+type GetActionPlanCsv200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetActionPlanCsv200TextcsvResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetActionPlanCsv404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv404ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanXlsxRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetActionPlanXlsxResponseObject interface {
+	VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error
+}
+
+type GetActionPlanXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetActionPlanXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetActionPlanXlsx404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx404ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SearchRecommendationsRequestObject struct {
 	Params SearchRecommendationsParams
 }
@@ -7676,6 +11547,684 @@ func (response SearchRecommendations422ApplicationProblemPlusJSONResponse) Visit
 type SearchRecommendations503ApplicationProblemPlusJSONResponse Problem
 
 func (response SearchRecommendations503ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryCrossTabRequestObject struct {
+	Params SummaryCrossTabParams
+}
+
+type SummaryCrossTabResponseObject interface {
+	VisitSummaryCrossTabResponse(w http.ResponseWriter) error
+}
+
+type SummaryCrossTab200JSONResponse SummaryCrossTab
+
+func (response SummaryCrossTab200JSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryCrossTab400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryCrossTab400ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryCrossTab422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryCrossTab422ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryCrossTab503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryCrossTab503ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentRequestObject struct {
+	Params SummaryDocumentParams
+}
+
+type SummaryDocumentResponseObject interface {
+	VisitSummaryDocumentResponse(w http.ResponseWriter) error
+}
+
+type SummaryDocument200JSONResponse SummaryDocument
+
+func (response SummaryDocument200JSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocument400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocument400ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocument422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocument422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocument503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocument503ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentCsvRequestObject struct {
+	Params SummaryDocumentCsvParams
+}
+
+type SummaryDocumentCsvResponseObject interface {
+	VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error
+}
+
+type SummaryDocumentCsv200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response SummaryDocumentCsv200TextcsvResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type SummaryDocumentCsv400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentCsv400ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentCsv422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentCsv422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentCsv503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentCsv503ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentHtmlRequestObject struct {
+	Params SummaryDocumentHtmlParams
+}
+
+type SummaryDocumentHtmlResponseObject interface {
+	VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error
+}
+
+type SummaryDocumentHtml200TexthtmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response SummaryDocumentHtml200TexthtmlResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type SummaryDocumentHtml400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentHtml400ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentHtml422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentHtml422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentHtml503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentHtml503ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentXlsxRequestObject struct {
+	Params SummaryDocumentXlsxParams
+}
+
+type SummaryDocumentXlsxResponseObject interface {
+	VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error
+}
+
+type SummaryDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response SummaryDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type SummaryDocumentXlsx400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentXlsx400ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentXlsx422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentXlsx422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentXlsx503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentXlsx503ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryNationalRequestObject struct {
+	Params SummaryNationalParams
+}
+
+type SummaryNationalResponseObject interface {
+	VisitSummaryNationalResponse(w http.ResponseWriter) error
+}
+
+type SummaryNational200JSONResponse SummaryNational
+
+func (response SummaryNational200JSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryNational400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryNational400ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryNational422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryNational422ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryNational503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryNational503ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOrganisationsRequestObject struct {
+	Params SummaryOrganisationsParams
+}
+
+type SummaryOrganisationsResponseObject interface {
+	VisitSummaryOrganisationsResponse(w http.ResponseWriter) error
+}
+
+type SummaryOrganisations200JSONResponse SummaryOrganisations
+
+func (response SummaryOrganisations200JSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOrganisations400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOrganisations400ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOrganisations422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryOrganisations422ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOrganisations503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryOrganisations503ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOverdueRequestObject struct {
+	Params SummaryOverdueParams
+}
+
+type SummaryOverdueResponseObject interface {
+	VisitSummaryOverdueResponse(w http.ResponseWriter) error
+}
+
+type SummaryOverdue200JSONResponse SummaryOverdue
+
+func (response SummaryOverdue200JSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOverdue400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOverdue400ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOverdue422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryOverdue422ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOverdue503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryOverdue503ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryThemePairsRequestObject struct {
+	Params SummaryThemePairsParams
+}
+
+type SummaryThemePairsResponseObject interface {
+	VisitSummaryThemePairsResponse(w http.ResponseWriter) error
+}
+
+type SummaryThemePairs200JSONResponse SummaryThemePairs
+
+func (response SummaryThemePairs200JSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryThemePairs400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryThemePairs400ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryThemePairs422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryThemePairs422ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryThemePairs503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryThemePairs503ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryTrendsRequestObject struct {
+	Params SummaryTrendsParams
+}
+
+type SummaryTrendsResponseObject interface {
+	VisitSummaryTrendsResponse(w http.ResponseWriter) error
+}
+
+type SummaryTrends200JSONResponse SummaryTrends
+
+func (response SummaryTrends200JSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryTrends400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryTrends400ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryTrends422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryTrends422ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryTrends503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryTrends503ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8425,6 +12974,12 @@ type StrictServerInterface interface {
 	// ReviewEvidence Verify or reject evidence (oversight only; a rejection needs a note)
 	// (POST /api/v1/evidence/{id}/review)
 	ReviewEvidence(ctx context.Context, request ReviewEvidenceRequestObject) (ReviewEvidenceResponseObject, error)
+	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
+	// (POST /api/v1/imports)
+	CreateImport(ctx context.Context, request CreateImportRequestObject) (CreateImportResponseObject, error)
+	// GetImport An import job's progress, counts and validation report
+	// (GET /api/v1/imports/{id})
+	GetImport(ctx context.Context, request GetImportRequestObject) (GetImportResponseObject, error)
 
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(ctx context.Context, request ListInterventionTypesRequestObject) (ListInterventionTypesResponseObject, error)
@@ -8515,6 +13070,18 @@ type StrictServerInterface interface {
 	// RecordResponse Record an addressee's formal response (reasons required unless accepted in full)
 	// (POST /api/v1/recommendations/{id}/responses)
 	RecordResponse(ctx context.Context, request RecordResponseRequestObject) (RecordResponseResponseObject, error)
+	// GetSimilarRecommendations Recommendations most like this one, in other reviews ("more like this")
+	// (GET /api/v1/recommendations/{id}/similar)
+	GetSimilarRecommendations(ctx context.Context, request GetSimilarRecommendationsRequestObject) (GetSimilarRecommendationsResponseObject, error)
+	// ListThemeSuggestions Themes the recommendation's text suggests, from the taxonomy's keywords
+	// (GET /api/v1/recommendations/{id}/theme-suggestions)
+	ListThemeSuggestions(ctx context.Context, request ListThemeSuggestionsRequestObject) (ListThemeSuggestionsResponseObject, error)
+	// AcceptThemeSuggestion Assign a suggested theme (source `suggested`, recording who confirmed it)
+	// (POST /api/v1/recommendations/{id}/theme-suggestions/{code}/accept)
+	AcceptThemeSuggestion(ctx context.Context, request AcceptThemeSuggestionRequestObject) (AcceptThemeSuggestionResponseObject, error)
+	// RejectThemeSuggestion Record that a suggested theme does not fit; it is not suggested for this recommendation again
+	// (POST /api/v1/recommendations/{id}/theme-suggestions/{code}/reject)
+	RejectThemeSuggestion(ctx context.Context, request RejectThemeSuggestionRequestObject) (RejectThemeSuggestionResponseObject, error)
 	// GetTimeline Responses, progress, evidence, assessments and links in time order
 	// (GET /api/v1/recommendations/{id}/timeline)
 	GetTimeline(ctx context.Context, request GetTimelineRequestObject) (GetTimelineResponseObject, error)
@@ -8539,9 +13106,45 @@ type StrictServerInterface interface {
 
 	// (PATCH /api/v1/reviews/{id})
 	UpdateReview(ctx context.Context, request UpdateReviewRequestObject) (UpdateReviewResponseObject, error)
+	// GetActionPlanCsv The review's action plan in the DHR template, as CSV (current statuses and dates)
+	// (GET /api/v1/reviews/{id}/action-plan.csv)
+	GetActionPlanCsv(ctx context.Context, request GetActionPlanCsvRequestObject) (GetActionPlanCsvResponseObject, error)
+	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
+	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
+	GetActionPlanXlsx(ctx context.Context, request GetActionPlanXlsxRequestObject) (GetActionPlanXlsxResponseObject, error)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(ctx context.Context, request SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error)
+	// SummaryCrossTab Count recommendations by any two of theme, review type, year and status layer
+	// (GET /api/v1/summaries/crosstab)
+	SummaryCrossTab(ctx context.Context, request SummaryCrossTabRequestObject) (SummaryCrossTabResponseObject, error)
+	// SummaryDocument A thematic summary for a theme or any query
+	// (GET /api/v1/summaries/document)
+	SummaryDocument(ctx context.Context, request SummaryDocumentRequestObject) (SummaryDocumentResponseObject, error)
+	// SummaryDocumentCsv The thematic summary as CSV (one section per table, separated by a blank line)
+	// (GET /api/v1/summaries/document.csv)
+	SummaryDocumentCsv(ctx context.Context, request SummaryDocumentCsvRequestObject) (SummaryDocumentCsvResponseObject, error)
+	// SummaryDocumentHtml The thematic summary as a printable page (print to PDF from the browser)
+	// (GET /api/v1/summaries/document.html)
+	SummaryDocumentHtml(ctx context.Context, request SummaryDocumentHtmlRequestObject) (SummaryDocumentHtmlResponseObject, error)
+	// SummaryDocumentXlsx The thematic summary as an Excel workbook (one sheet per table)
+	// (GET /api/v1/summaries/document.xlsx)
+	SummaryDocumentXlsx(ctx context.Context, request SummaryDocumentXlsxRequestObject) (SummaryDocumentXlsxResponseObject, error)
+	// SummaryNational The register of national-scope recommendations and their acknowledgements
+	// (GET /api/v1/summaries/national)
+	SummaryNational(ctx context.Context, request SummaryNationalRequestObject) (SummaryNationalResponseObject, error)
+	// SummaryOrganisations Figures by addressed organisation or by sector
+	// (GET /api/v1/summaries/organisations)
+	SummaryOrganisations(ctx context.Context, request SummaryOrganisationsRequestObject) (SummaryOrganisationsResponseObject, error)
+	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
+	// (GET /api/v1/summaries/overdue)
+	SummaryOverdue(ctx context.Context, request SummaryOverdueRequestObject) (SummaryOverdueResponseObject, error)
+	// SummaryThemePairs Themes that occur together, with counts and lift
+	// (GET /api/v1/summaries/theme-pairs)
+	SummaryThemePairs(ctx context.Context, request SummaryThemePairsRequestObject) (SummaryThemePairsResponseObject, error)
+	// SummaryTrends Recommendations issued, closed and closed as verified, by year
+	// (GET /api/v1/summaries/trends)
+	SummaryTrends(ctx context.Context, request SummaryTrendsRequestObject) (SummaryTrendsResponseObject, error)
 	// ListThemes The theme taxonomy
 	// (GET /api/v1/themes)
 	ListThemes(ctx context.Context, request ListThemesRequestObject) (ListThemesResponseObject, error)
@@ -9155,6 +13758,65 @@ func (sh *strictHandler) ReviewEvidence(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(ReviewEvidenceResponseObject); ok {
 		if err := validResponse.VisitReviewEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateImport operation middleware
+func (sh *strictHandler) CreateImport(ctx *gin.Context, params CreateImportParams) {
+	var request CreateImportRequestObject
+
+	request.Params = params
+
+	if reader, err := ctx.Request.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateImport(ctx, request.(CreateImportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateImport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateImportResponseObject); ok {
+		if err := validResponse.VisitCreateImportResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetImport operation middleware
+func (sh *strictHandler) GetImport(ctx *gin.Context, id ID) {
+	var request GetImportRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetImport(ctx, request.(GetImportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetImport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetImportResponseObject); ok {
+		if err := validResponse.VisitGetImportResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -10162,6 +14824,135 @@ func (sh *strictHandler) RecordResponse(ctx *gin.Context, id ID) {
 	}
 }
 
+// GetSimilarRecommendations operation middleware
+func (sh *strictHandler) GetSimilarRecommendations(ctx *gin.Context, id ID, params GetSimilarRecommendationsParams) {
+	var request GetSimilarRecommendationsRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSimilarRecommendations(ctx, request.(GetSimilarRecommendationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSimilarRecommendations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetSimilarRecommendationsResponseObject); ok {
+		if err := validResponse.VisitGetSimilarRecommendationsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListThemeSuggestions operation middleware
+func (sh *strictHandler) ListThemeSuggestions(ctx *gin.Context, id ID) {
+	var request ListThemeSuggestionsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListThemeSuggestions(ctx, request.(ListThemeSuggestionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListThemeSuggestions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListThemeSuggestionsResponseObject); ok {
+		if err := validResponse.VisitListThemeSuggestionsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// AcceptThemeSuggestion operation middleware
+func (sh *strictHandler) AcceptThemeSuggestion(ctx *gin.Context, id ID, code string, params AcceptThemeSuggestionParams) {
+	var request AcceptThemeSuggestionRequestObject
+
+	request.Id = id
+	request.Code = code
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AcceptThemeSuggestion(ctx, request.(AcceptThemeSuggestionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AcceptThemeSuggestion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(AcceptThemeSuggestionResponseObject); ok {
+		if err := validResponse.VisitAcceptThemeSuggestionResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RejectThemeSuggestion operation middleware
+func (sh *strictHandler) RejectThemeSuggestion(ctx *gin.Context, id ID, code string) {
+	var request RejectThemeSuggestionRequestObject
+
+	request.Id = id
+	request.Code = code
+
+	var body RejectThemeSuggestionJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(ctx, err)
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RejectThemeSuggestion(ctx, request.(RejectThemeSuggestionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RejectThemeSuggestion")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RejectThemeSuggestionResponseObject); ok {
+		if err := validResponse.VisitRejectThemeSuggestionResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetTimeline operation middleware
 func (sh *strictHandler) GetTimeline(ctx *gin.Context, id ID) {
 	var request GetTimelineRequestObject
@@ -10404,6 +15195,58 @@ func (sh *strictHandler) UpdateReview(ctx *gin.Context, id ID, params UpdateRevi
 	}
 }
 
+// GetActionPlanCsv operation middleware
+func (sh *strictHandler) GetActionPlanCsv(ctx *gin.Context, id ID) {
+	var request GetActionPlanCsvRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetActionPlanCsv(ctx, request.(GetActionPlanCsvRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetActionPlanCsv")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetActionPlanCsvResponseObject); ok {
+		if err := validResponse.VisitGetActionPlanCsvResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetActionPlanXlsx operation middleware
+func (sh *strictHandler) GetActionPlanXlsx(ctx *gin.Context, id ID) {
+	var request GetActionPlanXlsxRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetActionPlanXlsx(ctx, request.(GetActionPlanXlsxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetActionPlanXlsx")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetActionPlanXlsxResponseObject); ok {
+		if err := validResponse.VisitGetActionPlanXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // SearchRecommendations operation middleware
 func (sh *strictHandler) SearchRecommendations(ctx *gin.Context, params SearchRecommendationsParams) {
 	var request SearchRecommendationsRequestObject
@@ -10423,6 +15266,266 @@ func (sh *strictHandler) SearchRecommendations(ctx *gin.Context, params SearchRe
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(SearchRecommendationsResponseObject); ok {
 		if err := validResponse.VisitSearchRecommendationsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryCrossTab operation middleware
+func (sh *strictHandler) SummaryCrossTab(ctx *gin.Context, params SummaryCrossTabParams) {
+	var request SummaryCrossTabRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryCrossTab(ctx, request.(SummaryCrossTabRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryCrossTab")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryCrossTabResponseObject); ok {
+		if err := validResponse.VisitSummaryCrossTabResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryDocument operation middleware
+func (sh *strictHandler) SummaryDocument(ctx *gin.Context, params SummaryDocumentParams) {
+	var request SummaryDocumentRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryDocument(ctx, request.(SummaryDocumentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryDocument")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryDocumentResponseObject); ok {
+		if err := validResponse.VisitSummaryDocumentResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryDocumentCsv operation middleware
+func (sh *strictHandler) SummaryDocumentCsv(ctx *gin.Context, params SummaryDocumentCsvParams) {
+	var request SummaryDocumentCsvRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryDocumentCsv(ctx, request.(SummaryDocumentCsvRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryDocumentCsv")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryDocumentCsvResponseObject); ok {
+		if err := validResponse.VisitSummaryDocumentCsvResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryDocumentHtml operation middleware
+func (sh *strictHandler) SummaryDocumentHtml(ctx *gin.Context, params SummaryDocumentHtmlParams) {
+	var request SummaryDocumentHtmlRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryDocumentHtml(ctx, request.(SummaryDocumentHtmlRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryDocumentHtml")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryDocumentHtmlResponseObject); ok {
+		if err := validResponse.VisitSummaryDocumentHtmlResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryDocumentXlsx operation middleware
+func (sh *strictHandler) SummaryDocumentXlsx(ctx *gin.Context, params SummaryDocumentXlsxParams) {
+	var request SummaryDocumentXlsxRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryDocumentXlsx(ctx, request.(SummaryDocumentXlsxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryDocumentXlsx")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryDocumentXlsxResponseObject); ok {
+		if err := validResponse.VisitSummaryDocumentXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryNational operation middleware
+func (sh *strictHandler) SummaryNational(ctx *gin.Context, params SummaryNationalParams) {
+	var request SummaryNationalRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryNational(ctx, request.(SummaryNationalRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryNational")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryNationalResponseObject); ok {
+		if err := validResponse.VisitSummaryNationalResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryOrganisations operation middleware
+func (sh *strictHandler) SummaryOrganisations(ctx *gin.Context, params SummaryOrganisationsParams) {
+	var request SummaryOrganisationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryOrganisations(ctx, request.(SummaryOrganisationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryOrganisations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryOrganisationsResponseObject); ok {
+		if err := validResponse.VisitSummaryOrganisationsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryOverdue operation middleware
+func (sh *strictHandler) SummaryOverdue(ctx *gin.Context, params SummaryOverdueParams) {
+	var request SummaryOverdueRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryOverdue(ctx, request.(SummaryOverdueRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryOverdue")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryOverdueResponseObject); ok {
+		if err := validResponse.VisitSummaryOverdueResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryThemePairs operation middleware
+func (sh *strictHandler) SummaryThemePairs(ctx *gin.Context, params SummaryThemePairsParams) {
+	var request SummaryThemePairsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryThemePairs(ctx, request.(SummaryThemePairsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryThemePairs")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryThemePairsResponseObject); ok {
+		if err := validResponse.VisitSummaryThemePairsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryTrends operation middleware
+func (sh *strictHandler) SummaryTrends(ctx *gin.Context, params SummaryTrendsParams) {
+	var request SummaryTrendsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryTrends(ctx, request.(SummaryTrendsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryTrends")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryTrendsResponseObject); ok {
+		if err := validResponse.VisitSummaryTrendsResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -10771,170 +15874,260 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H1rc+M2luhfQeneqtj3sv3o9Ozd2J88nc6md9LTfd1OslVxSoLIIwlrEmAA0LLS1VXza+aHzS/ZwgEf",
-	"IAVSFCXZzkx/SdwUicfBeeE8P41CkaSCA9dqdPFptAAagcQ/39zQufl/BCqULNVM8NHF6GYBREIoZPSV",
-	"IvcgFRP8ZBSMVLiAhJr39SqF0cVIacn4fPT5czD6QYTUft4c7ecFSCB6AYTDMh+XxOweVPeYn4NRSiVN",
-	"QOeLvVLvZ+vDvxZJmmkgEUh2DxGZxXSuCFVEzIheMEUiqoEcRTCjWayJFhFdHZuZmfn6twzkahSMOE3M",
-	"5FSNxay2qpmQCdWji5EZZhR4dv46k0pIPxQnHB70OMQ3JnZFQFIJ90xkiqR0Dm0rsd9sAPrbb81z/Dyl",
-	"elF9zaJRMJLwW8YkRKMLLTPwbirL8M3GyMHo4cVcvFh7+nb2jupw4d+qQaVihznOkCkwPifhgvI5RCfk",
-	"Ol/QJaFcLUFCRF69/HeyXAAndKqA6xIaFkerDb2dvbBzb8BCljC9vr4PdA5Esd8hIOdEC/Ly7KzCiD+d",
-	"taJDjMO5Uyb0gSVZMrp4eXYWjBLG7b/OSxgyrmEO0uKvBJUKrgDR94MU0xgS82couAaOC6VpGjNLOqep",
-	"feP//reydFRN+78lzEYXo/91WlHyqf1VnRbj4oz1fV9xcv3da/LNqz/9P5IPfoJwyr9FqgoLsk2lSEFq",
-	"ZpdrZorB/DZG1PfQAs/imE5jKBBsDWFCCVRDNKZ67fMXmiXgQ73aDj6t/86iXhjMzOoT4BpBO1aa6kx5",
-	"BxRyTjlT9r2eo4tMhyJBoGwEglhy8LCHaxEDEZJooAnRC6qJWHKF5EPtkXjGMtwzSYBHW61WUzkHPfwY",
-	"szTa+hhzFuBAvKIMlzX9UvCq5sbWD6aOGwVg2466WkIND2u7+bVcuJj+N4TaLNzSw2v8Agk0iph5QuMP",
-	"Dn3MaKwg2J5k6nBqY7QNGkjoww/A53oxuvjTmeE7u+Nw28wOYrcj8rYI1mfqBlJ0n337uRlOv87LmIak",
-	"/kcXQ8054udyEiolXZl/O9K8F+lroWlcgwjj+t9ejYKNNIHrLAbo2K4UcwlKbYmo3OxIs/uWc65wYF3M",
-	"5z8SQ2VIdOSoWLiRrGFMWUIqQjj2czGqfJritTMQnVIeCR4QCSIFbjilAh6RKQ3vfGNWDL4+5jtxDw5T",
-	"NUOjVmjfvyQiYZrMhCSUcKGBCB6vvGpeywn8mEYHYRTduNWTcTwKn+gvAPcrmFr5yPpJRZEhEvBwBhre",
-	"cbGMIZpDNLZA21o8cqHZjA3/fpAC4n5jtVUPfCVdjjU8aD8p0wIs5raUSsOLIsI4UouEVEjtJ16r047b",
-	"KO7GkFc59leKxFSDQiJLaEyK771jixg2cudiZKNA9ZAb65DK53HAs76rX7vQ6C1PM70lyfdAtH6UtwHb",
-	"epLvvviAi2Gtx7mtqMfvOk/gOh8ZuLl9/TKKgZoPVZYatLULngk5Ztxuq640VCu8UgqUMmJsmMIXU6XY",
-	"jFWmj7UZZiKOxXKcpeMW2wiKpHAB4Z29BVASxkJlEsiCKrKAOLJ76bJCBKOY8TuIxt77QX3K74TEGSAa",
-	"qywFqSCCiFAeFU+jzN5IwZ23jQ9JakEF3dIchzYy3Epzr4B1caIBWC8uZBHTb+7za3ST2FrPg4ZayHaO",
-	"aX/2kMdGLm6/zBTI3l/MtJWLfoyzX7WMUsFhCjMhYedhwpgB12OWesECXDO9yjfW9qt97vl9QdXCr46E",
-	"YSblljfLVML9uHVIg0WgdNtSFfw2RB83n9WXW8OkYFRe2V1YuHCrrczdRA6eVhTfy42mopVnfqsxC/0J",
-	"ZI2n1nc+leIOeBNjihW0LL5cUTBCVgtRr/UHo5gqPe6LNMFI3DlYNxUiBsotzpa2vw3gbQpHc9kpluyD",
-	"2Gua0imLWQGehoBCqVbjZ8q/QoiYHlssRhv4Gjt/74xBWGTOscS9dRRpoFhCOZ33Wkf+Zkql5iDVgqXd",
-	"L0q4Z7D0L/lDNcjQFRt+3rIACTQa0zgultD1lkFr3++N065N6odF4D/TFhDX5vcs2QfGdVzw4p2I4Npy",
-	"tK0vv5FHW/jIHkjE5kwrMpMisVf2TC8MBw2pFjIgeEk3Gs49yBXBYTbqEeYl7/KlUGpJ47t1muFoGRkX",
-	"y1wXIYap9tBr8/eC2oC+tby5ZxHwENr0mL53QsjHaRfEMxZDofpsZPM9Z71jPKqp4owbnmWm8qrcCUSM",
-	"lkvcuIphFm+LzmMudN9ZzPvdikj/QaarcW8oqwV9+ad/6/cq+x3G05W2uDFA9FU39uKwUuCRvS3do9AF",
-	"q6gYzKzJG2cR2TRheltvQPWVA5t1Hsx07P8lk/H2shNRoyIhv5MB0beYuklDJch8O2jAoouyfzA0sR2X",
-	"XCPmOrtMRczC1TgSYWZurwHRkjLO+HxsHewBQZ4/lqCyWAckYTzToAISUU3H8KAlDbXhqEIv0Imy/WF0",
-	"A78AqHm5GzRK76relgx0TY57FdCu5VwjDW95VhGErHB2FZTVl54KFtUNzXIG39q/oyFonxxrIbN7GmfQ",
-	"H7o4/E/mm43wzekin6B1rXYwj8c549rnMDRq+BTi9s1sBqB9rRgoyOfyrpBBHL2R0l6G+qguxTwBYfye",
-	"xiwKSMbvuFjyMU4bEC3EOBZ8HhAu9HgmMh4FpLSzVK/PzNz/+NvfffSIv61P/p8f3/+VpFQvitgLfC8g",
-	"cDI/qayw6pfzX09yq6dHIiuVXzK7gWiXEIxy1av4zgfF74HGerEOQcN+plT5ETMCTVncrnTRseNV7nEb",
-	"a3X6NzW1dpvvW65BmoszE/wm58R+nNjaF9OG0z4VtkLcTW7Q5oL3wV/XgDCczxpJOMjU2sInSx9S31AI",
-	"rzQtSXEsZgGRkALVKiCKJSymcqxFQEpbqQpIGXCgjAQNBdeSRizUauN9JNcqqjV7YSTmjA+7W0HSRkAp",
-	"VWopZLQZ4ewYzhe+Nb7zUQLlmzCpZq34HIxCJWdjLe7AYxv/CDwiVJH/evH64/V3L27MW0RwknFFZ0By",
-	"c5oiCY2ALJleIPtToDD0LBTijvnZ3Yyil8enVVl1+MK6mineMYkW5NTcRE+TGb0kwKWIzQuaZCmhvH5J",
-	"JVST0wTMq6da6JTMmFQaDYFNhRsHMgQtON4uhFHW8lPwKQqZssbiLvD+qDxWN/zQ3XaAJ+U/1WRqDQ0e",
-	"ljHAMen/ZuNFxzF4DB1CNhxENEoYxgyhBJkvNCI4R5ZK58DD1RgipjHiEm9x0nMI3sClNl9VBctB/G6I",
-	"U3gz3Aa66Fo3+VdY3hTU29SJjSzfKFrs12hU9jOBhVgaqg+hIEpFrjK9EJL9jrC5IH8GKkGS2+zs7OsQ",
-	"h8E/NxuH7JRBuVTfBl2rp8c+EzOqGhJ1o2VxSFBkz9NsVflTKtG7M4yYFIRabGQ+H+1bjxMvWLhd8gMo",
-	"1zg06s8950H0OggVivNyAvxeeuP7Os+vn6e+OsRGjDD5WICum1wKo4d9exMQ39+DjLJ2m6aofve4UdaZ",
-	"39AImKbJZ8sTKuNCOtY7LASlOXDQhIx38ZvAvg9vYY3nPW9/obvUQZF4O5FtN5nWycxAiUhIxD3YIG/7",
-	"rifGYljkX0XePQLiHMeYh0AlUHRWPB+5VvgYOtMgqj39xbzedU6PJ6By87ID06ESytnfMAE18FgL2Del",
-	"RhPeHerIBvHmlzM47wZA/KXhezLsMuNMr8bmiqhXruvUiC46g3lGpbmBjcMFiyMJvOsdGmWxVuOpoBLt",
-	"XuaTcQRUL5BLo4+puEWEQgoOcmzgbHg+2tV9Fzln/fvg1i4tP29m7ax0GK/eEYN3wE/PXqxx5DXmtm3r",
-	"Ac8kyokOm4w5uOW4v9FmbcjGAN7zqIJSfHc3f6iXlEJu4TuojOmeg2FcaZo7vrcO5Gradh31sd111eIZ",
-	"b7HS5S6sDvPwdU1D88jS0gDfP1arDFb3yVgbojkw0DwPLB3Xgjb3krSHSbfrUuJbT04uptg283G3Cs1p",
-	"htRuDYe9pxAyx0DeP7SBKZX1jOMuItHMFeHeyLeBO48Zv+uPinXsRie2T8JkydSX4HhVJhVckPOAfE0D",
-	"cv3KazIsbHJdIC7vS/klbOutuwOM4SGNWehLFUaGfYEaepSBTR5nVmMvIu/twzTOVJ4qYfQAYib8SpEl",
-	"45FYVtushYKtZU60Ba70xFAVinRjwsRHfMkcnDcT5CeQU6pZ4vWWLCDZgnXdmNevlGJznrTEmnZEFTxG",
-	"kmkB3BJrKy6fJ4JYkK4fVnua6Rr6Bi7bL4FYEF/BLF36b8NOH8seen+oE/OwK8QO0szmzHiVAA/vXNeG",
-	"SiZTU9aC7RlFz7yW/nTYeiMviHOdrHJCrOudXsPfbhTYCvSSDJ0lfL35auYnIJdwNmNeEQvlC1TejvqL",
-	"b6Yrf7CjFElfRtrXvt7qhBbbOqB7uJZyNbTYRzFLvoza/musYPMZ7OPe2VB9n/fVs77YYbfPR2N+mxNO",
-	"S2a4ZzVpOCt7dMbV445+nYeKvy5MBvUDLSLJtzcprHHF2kB+/MuTXtdviOjMbHdgDCuhUsUjDncldpYI",
-	"GOCdtln/bWpvCOam2PcyNLAOCktAW+zvxYD7FiXJoe0CzZ2s2np9o0Ht8HuwcItDg1Q3FyWa0Ys5xyiW",
-	"FhAahpBq968xs3ZS5wmNNUib2kCExMDG4rdHx6eWxNOMx6BUuWTCOJllcdyCUFsh4Bao1IExXce8j8C9",
-	"ku0MD9irAqLXSlgkDEOtdrBHHc5jxHjIIuB6vALapX04VsMB0TNpNo2ZWgyHQIPDdERAS5iBhHZjaSqk",
-	"HvdLk3CNp93YY47+o30XkziShMpVd+pGoxaEeWzYQ6ogiwRfJZeEwz3YTC4ak5z19VWT924mCEb3TDEM",
-	"SVxtgsdP1Ztd+noDj9yjW7Mp16ZvQYfhF35zfEMLWW0i7n6K4xoZ7k52bVNtosW+936HzJzL8fmZ39bg",
-	"kl3vmkTf5rZvF8z+rKkeBLfhBt8W8nzl2i1bkimbxOHfhQTzfuiV+37HSg8KaUfo/dxdUag99zurw34b",
-	"Tm4Ha4xmVlQBc1PSZkKOf6MjhzBGwWjJ9CKSdOmvhmJn3DrNAdFgXN086arFL3f4jIi25bTDd185Eg7s",
-	"dlW2hpYU200f683C969JDWXpwzZ0IE1qGPfur/jUWXEP88fHwmhTZmaLkMbIbeeIU3lqOv7pYwcfgcpw",
-	"8T3z0MaCzRcxmy90R+XBbUI0GkHfnKUpaEVSkDafjRxpeNABQbgdB+T7m3c/vAAV0hQiAg/mfoe+OBsE",
-	"nlB5Z2PACZUi4xFJqA4X4OTnVGCSay787ayeKszL7+Qj58Y5n5HI+bD4LnBB6WMJ9hCuMY13/RxmNAS9",
-	"ZSqn1w65Fa+rEGMPEtSWXPYWqMOfCFUk4xFIpYXwm3WEuBvXEK04gx3kc1EJ2g4QlPI6h3g1q//QimDM",
-	"Mu9HxAzVG75QYy0zTApi4XQUjObpKBjRZJrF1GpAMS2D09RYgbxnofUfUhuQ5j5biExZZpdKMS1wK5Us",
-	"tzdBlIXF0zBV5kohcfkqhZDRmCk9jmgxolmNuAeJNthxBIaRJzZKVcI8i6mNE2+Pbbt5f/PhDZciTrx1",
-	"uYROaaYX40yylupMoQTdI2HTvhfUBvQdxE1RqmM9Br1miXK89K2KTliUDOlPKFWVES/PmzHOWpWhuRSZ",
-	"vxjXHayWQm4byd6eQq3ibN6SWvkguEhW4/5+9lw3wyGLPbiqWrllZxs10AbF4Ximbz1hJ+agv+LaDuB2",
-	"UKWSNWS6gzmtcFQik2FNFCeUZ1YWZ9YckM3noPw1AjohXEC2gHSxwHLSHjAbUs7SnwmPA9usSSFJvsQt",
-	"gVjCqj60hVgZN3YcEAM6nKaE3eBqQLjufdwCLL/x+a22J6XyhtiLDFgCMeM734yLcd5wLVc73GTq43QX",
-	"NtpcKPEAPrKyvkrPNQyshuRUu61KBBblSoIRLeuP5vFB/hohnb4TDsvO9gZxtGX3gwFVdvI0B2eu2rrq",
-	"nrGtvF4t6aWDjvwhZRLUTjWeeqIBBmtmaseCUu15RhJm7MGvNGPGOQkXVNJQg1RFXRDMdg2w/jnEsf2n",
-	"ItSoeC0VtMTdTuvvyIrJ19/v8AdZsHucdV9w+9JTWhe7FyFS5kQP470/5pUCdqeYiClzwJFfVEdMpTHt",
-	"qOfVXo1iQZUvucEZfBtCi8Wc8Z0oLSmT9fsfk1MswVc/ckbHwDug9wjxrkUlj9pBOadaX2XjVOpAGeqE",
-	"Mrg4LGBhOHK5iNWoYZra2S8J1SQGqjQ5f+nySsojwgUW4RZJIjhxwNGvakpt3W0Q2YcPw9b6eNYeDLPE",
-	"QcbsA/Edn5X0p5pZ1VHbKp+WWlCJf6A9OvSqaD8Leefn/bSoTbsxpoQuKdO2hF8VLbanWMwog7ESlnXs",
-	"aciqQqEYY7W71R4K9tlw+jx4cU8LzUccT1e16riD8uGLsgYdpQKUAYhV7Pe2iQbpFW0Kq1IB5fn60Mi/",
-	"Nu8JtkNrncCtwS6TTK8+hmW45xTLsdz4y7lccXL14a1VPm2d3w/vP96QU5qy0/vz0wROc71USDIJqYLC",
-	"SY0fWMEzKdtGIl/A6SpyWmidWlMiOsNe2zJQnuJSmkxX9dmxyBPqEifkx2aRqUxpQmMlbBUap9LUV/UK",
-	"VWUrwbIAVdHQsdzNOP+yWjRN2V9gZTv4MT4TPnd9ksWavbC1irA9i2JayJVR783QL3JI1f0M6oJEIgGl",
-	"WUgWImEhi4qEJRUQtDLfcjflmaRGFLKwfAtFogKJDSvNRI3PCaZDVw9rg9n86VvujpXnSauvsA+mDX02",
-	"m5hlOpNgh1N5/xl1cstv+WvB8/fUxS1/QbDkIeM4msj0ZVE+0bqKFP5UnByZimhFqDTLtlU4L80jBgof",
-	"YoNHGxmo2O9wYobHdFX7c9k8cdLWpnFySbDkoy2LbrNjSUilXBHKycQ+mJCYKY3tPW45wZgnRYCGCyJm",
-	"M1sQzK4d5zdiRBFN74BMcH0T3CnlRKT0twzIJO8nGhAJOpOcTJDHTAIyQVls36+1Hg3sEBLM/EJG2HuT",
-	"wxL78pgLI858DTRSxaBm+W9u6HxySayOZ48vghjM30gQSAtMY1MuA8NJ0aZzQo5enb+0nT2ZJkyZeZWm",
-	"MQRVy0/8gaDXms+PLeyxtHfBrRCQ5qgm//Uir4f34m00QaS4CkNQ6oIoNudmaiwA10LO5Ig26sJdFktX",
-	"ZFLVoJsQqm75xCXniafi3HFQdiOjLj+jikz8tan+8be/m1X/zPRCZJoA0wuQAfYaI1apIAnVIBmNSUg5",
-	"mZrJaHRCrop+uYbhhDSOQZKErlBHxcZN2EdV3fJXZ68usRpdqH3vRsLsgxajMY3TOCOQV2dfn9xytEKF",
-	"kOseOecy6ppkoKl0Q/AdhmZg4NwQLkbnJ2cnZyh6U+A0ZaOL0dcnZydfY+yPXqCcODX/mVtvj9GXEGJv",
-	"o9HF6D9Av+URPIwaDVRfnp01mqdqeNCnC53E9W6pnk7CdW76/c27H/JGqIWTfnRF1EJIjU15bSceRVeK",
-	"LM1ftmOc9ZEZnDWEsMS2xgaDDAZgP2M01s4VBv0WO1KjX808JVKGZe8D794N8V+FRfF+t//xL5+8LWp9",
-	"MeodHXL9g6yHKG89RFt25NYD5bUxjXKwTSPmlmiPzjm0ONgMeYc/8MLSaf/QlPP1GlCGzxSaHTly8ueP",
-	"WxoWz2I63wT0xpV4ySEyqpCRL26Lj6J9dllYzTdf+ePWx5yrQkWZ9a7PfYpzRRmn2Ba8x3u2N3SPF/OG",
-	"3p9/3ch/XK1gu6bNTrdSX99my4XMaVtecGLQ75Wd3zdsuU6nG3TFjAqm4+NEp59Y9NnqmwZf1znSt/j8",
-	"qnBeNFjSBlAWHcM9sHzliyhFksk3+2qLzQajV+cvt3v/5b/vCsygVXyV0Dow/vhw56bsdWquIp5e/75h",
-	"89dO8R0cdDv4t8BnS2T5FvEkLXrM18FqDUl7wUNU4/4sotWejyO3dX2uX9e1zODzk6CCXU+0Ix6cbUdX",
-	"B6fbR6fzFqZ5Ck7fnlZl7k3l7D0YBtR6aXSyhK8UKVY9gMs60NGShndGQg8nc6E8ILuKohrE9k+qtZ4s",
-	"ZktoWEmp1KdGAXwRUU3ro21ozOLtslTTJ6eM25ic3nHAa40X4q7UiD785nzvAPQqLlrTcFGK8PMtWcfX",
-	"B2Y1Xx+Q1dQvkwgHQknM+B05+s+P7/96bJT5LI0FjQglReMecuRBv6CwZJlzz4OeA1JDvOORlxbbWFXq",
-	"9InfI7UW7eeftVQue+Q/G7lc8WNCFWGacLEkTO0op58bsT0zue4QZ2QosCAJ2/Zfi9x6xgQPSCLuGZ+j",
-	"cccaMojghJm7950NM+ymvKLbY7uFJ+/H2MO+U28r/DS2nXpP26GfD5u7jJrb+stuC1JLjEWrxUgMGqq3",
-	"ScJrQ7J2iK6tH9REUXYf7rRQoA9niIHiEXjWcAGOLNoAABvrxUHNWUKOyppv1q8SJYwrVyRbFrDOFU4r",
-	"R7mXOWDr49VV2a71kEdba7PcIqVs+0ByJO4IUwRjNazvBn0MC8q4eW5bMh8/gtJXO6PX2DQf0GWEelYe",
-	"6WjPza7OHI/1JebN0czx2fUS23in88gKDxLqTV4VCJs1HeiqUmsE9cjayzsv2X9kc27dpUfYlJqUXYUu",
-	"CSUKQsEjMkOZhb4npVkckykQsYTo+HGYxNaKxDdbImAe8zC6+OVXFx0/up5IDEFC7CsiyC6JAq1aelTl",
-	"OIiJtmZoLxoKm6XRiofm9z5m1vwQ0XWOdIzLMIQcxkDloNvb516bSGa0fQeW97377upA1OR2rH4WxHTj",
-	"oIIBfu4yGshGv3lmVFLSxX+we8jR3mUPR2u904q8oUaT7+ONBFLcjEtfRptd/jGNcW0n/jzsb23QO3Vg",
-	"sAmKr/NXtwKmCDXoF0pLoEkdqBvNZX54zlg8EJYVin4rltwaZnhuooHIMdFQhZdDtOmYJy3Gl/0ehKwK",
-	"b+3PYGMLTDyShbWosvK4vLaL/q7zDu3P0zx5UBZew3crag2vtVFxJVNybzaCx6tLZMbmFSOkOECkCEWL",
-	"yWYDpFvbFKMmuqNemk1m1SGZtLdLru+aG8fE3QdWS1InNVZc1ROpbR+rfW/0rl9jRyj0RfRR3ezrzxF/",
-	"DyObEugSRO8OKsjblTYbXDdMS66I8OeFcEP1mArMP5kkTt5NHmlG7e0VMXFGQ8C7lZjNQJrnyUYFyelI",
-	"265/f9RU6pv3Nx8OCdR6gYhWpTiUoIkWBMyOyZHAfZK82gP58fqt+VEtxJIY2Uz+/7XVFB9Bda4dIYLM",
-	"3Os043N/P+A03eZ0jPo1YzJpP6XX9oXynP6p7kn1is0++8OS6XBhLq/8hFgDlXNTsEHbClvGYuyaqPTs",
-	"8+cqi/MDzS1XLu6gIYFpVaT0iggu8+hsszVrd25AoA+yuflxLUiGXa0+VLlvh8CzRgutXqjmEYn28+iS",
-	"YFWa4kJtUQF4NFRYbnugG6FuE1s6VaAb+8oh2W+Zo9wp2r5SVVi7Ike2YqsVTpY3q+O92Yjario2a/Qm",
-	"79F8CAR0s8sfOYai7JvtOQa7okdCW4cP4bT1jIaZkMQuTV0WJhwjmVmRJYKcOIRRb/zvoRDfizvn2Ddr",
-	"xFinYCCXf7UP9N1Jw80zJE5W1GYxtOm671PgVx/efkwh3I5BFANvkR5hGEE+X2kFOVlzkDFFsIhY6UPa",
-	"nP3g+qK7WeH72pu9POXDY9Grtr1bhc5/MMpf7nMyI5n7tJihDhgzqlpC5n/bMdz9WYWxr7We7nQV145/",
-	"t5D2OiZtkiK1jtaHESaeBvKPLFPqbbs75MrAKKNg9IMIO4tkFu+X7w2MIP7mcVS1Jg61MaqeKRINJHu2",
-	"iRLbgvf80QKz7LbWMpG40Atzv0ZDmyIYitPOB1oFaJMHPAJLbBOu7qqfJkvDwz/3nquxR4I4LL9+mryN",
-	"TYjyh8jeODgzeaRsjw5Z4FQz79ZZP7gv9lJZ87J5O+ic/wpKZrNhfqeO6Z7Wbipm7dw3aZhuF/5DmcvK",
-	"GZ5Gv3S3+EW93Bp/WjhKT+Wyjl9fdMvBuqXLIGyZhwVVhIuigs2ogwG0qZZN4j88H2xTLJ0lP41euc40",
-	"965W7o8UDsqkn0ap3IAjX3TKR9Qp2wVAo0hXp1Z53Xi3Z1WYqlH3IUtztFhT6929tlBvi47JEdYpRhdu",
-	"/RK5hwyn+ow/M70gjREubGUmlnuRpYjb9OyyKfQ4f2mLmb3F8r25R1jqbsBJ2LbNQ4r5rLWlHoRGeQeu",
-	"4bWA9lZUqIxq22GMKIPDViUyE+ypJFFLi9+8rFBA6mWGgrLIUIBF2mKIArJgSgvJwjEX47xsmJBkJuJY",
-	"LMdZOrZ1J/dThKhG9gcsRPTPWEnI09m/84LckD273ZGbgmzTNfm62QXrEEpYfZKnuSw3C7p+uS8PwKV2",
-	"jannrXkN3b5cnIdfnOtHULs707JiYRdjaLs+73hKlms/Hottz5WtwaeM3it1RBvNi9qceprbuZdd7/2C",
-	"vleqO7R4eJpr+maM+nJTf9SaIDaKNK+7c0kmFdHm1ZQt2U4Cm/4+Z/fAAyIhjWlosxuXCxEDUdiWcLBI",
-	"c+vD7jHty+oaTlXCQ9XaeRplq73Szh9HyXr1aKWpoqgqdfMijSknMeMQEFFUghUcChdjHUe/coXZaEOp",
-	"PD96l/3O9o3iVzjyMxc9V+X2tyGUJ1ZkUMVbkjCmSrEZ21kmfalT1VcmWYivAhLGQoFN1xQp8HVlvJG2",
-	"uTk500udmLK4b7qMojK78QAVUhi/ew4X/LyY5Bo5mecQXeY5SYKTqcBmGT4TzL9sNrIBUm5pb1wxBaEc",
-	"03ou8s7u5q28s3v+YJVC/QGWdrePhlFBDWU63DLFWwfl13bgtowd2y4DjcRx1TVDC4/sDoiIo6rdx7Ms",
-	"/nqNZuZrt23RIa5/dvinYhv55rzVCcz2n2t1guH0bfeFSmehPX6l1rD2SAJVgitSHAbJeAxKERqGkOZN",
-	"emZZHA8UbtrpkNxmiSq7KB8yBa+Yo0X7Kta5a02TkkEFZanLqoZsQBxNHC+4KPvR5ckwkyWyTbX2n9Jv",
-	"vcs9CkLYYh0HLwVRTdNVBKLoQ1aVf3AhXf1mzX42VTJvVV6h+JLxSCzrZlJv7QgXRqefQhFBZ1mjagst",
-	"0QEp1Qu3N0lUMNeK6T1VlUln7a3XkRK8u4mtTmD3wcWewRePEzjh9YIOdm7fV20wB7n6C8gO2XY2jZla",
-	"QHRY73o1zUF87G5gNhbstte1Ci7/9GHalkb6OKCRlnZ1PFuC3OxwxhpUh1IlzeBPpUhWxbW+OJZ74so6",
-	"1+/tSM7R6IsDeRcHshXktaDrZnCjj8C79Z7DK4fdmslTuXIdBngAF+4e8P1QDPepXLZtqPDFVfuIQdVe",
-	"Zq6ASovMOatoxPgKGdmCQBSvcrl94Shmd4YvLWFK7AgE+JxxOL4kk9sRPNBQk3QhqQJ1O5pckskLeAjj",
-	"DOsLmX++v55c3nJbPWIBCtSldSATFYqU8Tk5sm7jC6VpbK7Pk4BMbAfni9vRG6p0AhLIBxGzEG5H2MB3",
-	"lcLFt99fT4JbPrHq/EVhADG/r4DKi5dn59+cnLw8e/nSPLKhjxcpjoIPQpHCBae22f4kIP/429/NllAb",
-	"/T8TkkqYsQdQl7dccDAXK0FmQqJPGwtYI7jEjMzYPZAYtKFto84mQsIlodOpOQTLsdF28GfJNFOL06sE",
-	"JAspv+UqhThmfK6swXtJV4ocfXv18fuAvLu6vnodkLff/nQVkCks6D0TmTzN/8Jeuccn5BoLzysbiI3l",
-	"hxgP4ywCrIZ3yxs9biXQ6JJg92O7pBkNQZNQZFwrYs55yRTYBreNqnd48BuD7NeZP6rylwSSVK9IYtge",
-	"KFuMHrPVh2r8bTHiihy9vz4eBSN4SGNzgc9v7f0Cxssm9OsdqBp95j/1nmA8lyJLDzpN8yK9zfiNNqdu",
-	"RDGLVD9ANpIPDrZRT/TyvmdYSwXY8wRuysAh55GVd+Bwe6mlHRxyptJte8hJjMw45PhpLSFvL9RquH7j",
-	"bmC76hupiq7CCCS7h4jMYjonTmdkclSYXbWI6Gp/jZJfiyShLxQYwaChkDC2l385J43j40uCYnUmpLnh",
-	"4GtttaDKH7e39AlZxxngWWL1oxjuqTU52Z41RuSh68/pHNhVYGAORLHfISDnRAtyfnZWbe/l2fFJy1Zi",
-	"NEW5K0roA0vMos7PzoJRwnj+r3IRhmXMQbZvskcDpOAZhAcXKoTRWDaZvlCrGdYHZUsN+0/DG+vYDa0R",
-	"IA2lULmO41rlnVt7rojXlHMbOdld+NK+skHrugrIn40a+roFBdf1kcd0ZOAeOkprJqACo13nCX9RWUD6",
-	"bJceVQhcoumD4CJZbfYs2cPo4VO6yXXIzhN5bfZydHX2zXGRwkiOirtOyXmfsfPJbrLNEWt+PIjHKVO5",
-	"jaCVIH7ENzZA33U55J71FsrAbkSDHDs9slq9qYxM0WkMXifWVIgYKP/jOTjMoWx2b+DhPk4rtK2r6Zod",
-	"HMgXYoZ+Gk8IbupZ+UEOHbnzzVOWskb83thpqcS0A9JiG+M2K3zkGOUnqiO8wYqfH8LzsuGbRT2NBb8N",
-	"Z/Zjv/+Dh+8++9QsinRdpaAYjdNoG4H5I9c3UGcjR8ii0N5vK9db3260uZFcxdtOnSYs+4+If1cOfiBp",
-	"XE3wvGTyVRRBZEvJG1gTig0xV5hgQiX8a0bCD8HJ00/VP972aTHVQLlHZrF536o/2snv4SSHyPXAG7bp",
-	"HnjnDboMaMsyDCNcu1E72LUU8q5Lj/vZ/P78MvLNsrramJhtkZiViQ7nu9hYyp4o5agXaN1FTy4DZRt0",
-	"sSo5Mq9eBUlA8go7NuviEj+rUrXwO7qkWCWgjMduD29fAI314veu8/o+f+WAsLdTtFYglCI00tmAI2b3",
-	"cLKW7HMP3FoqWrtFSKDR6vfuiGd840l2iXNj/zGQ95Zx5bbWA0/8V6HR0b1aD0CnETNAJUcR1XRKFZgX",
-	"wwXqRJRHJGFz9Foct4K93tj60yjvo/Tatqi++OVXw5WmQCVI25zFPjJUjnDIOUMm49HF6BSpP5/o03qU",
-	"sBlr3Xmk3Of1gszOD0UASO1R3Xvv/FSkJrsjV/t2npYs2/0YW8I7D0p6dJ7lJu/Pv37+nwAAAP//",
+	"7L3rcuM2mgD6KiidU9X2WfrSnc7uxK794XF3pns2ne6xnWS24pQEkZ8kxCTAAKBlJZWqfZp9sH2SU7iQ",
+	"BCmQIinJ7WT8Kx0ZxOXDh+9++W0UsiRlFKgUo7PfRgvAEXD9z7c3eK7+G4EIOUklYXR0NrpZAOIQMh69",
+	"EOgeuCCMHo+CkQgXkGA1Xq5SGJ2NhOSEzke//x6MvmEhNp/XZ/thARyQXACisLTzopjcg2if8/dglGKO",
+	"E5B2sxfi42x9+kuWpJkEFAEn9xChWYznAmGB2AzJBREowhLQQQQznMUSSRbh1aFamaivf8mAr0bBiOJE",
+	"LY7FmM0qu5oxnmA5OhupaUaB5+SXGReM+6E4ofAgx6EeMTE7ApRyuCcsEyjFc2jaiflmA9Dfv1G/689T",
+	"LBfl1yQaBSMOv2SEQzQ6kzwD76GyTI+szRyMHo7m7Gjt1/ezD1iGC/9RFSrlJ7Q4g6ZA6ByFC0znEB2j",
+	"K7uhc4SpWAKHCL1+9Re0XABFeCqAygIaBkfLA72fHZm1N2AhSYhc398nPAckyK8QoJdIMvTq9LTEiC9P",
+	"G9Eh1tO5Syb4gSRZMjp7dXoajBJCzf+9LGBIqIQ5cL2b6yxJMF+9ISKMmcg4rO9sosZziuMJOlCQyzc1",
+	"YxwJMqcQHRGKQhzHwMUhEgu2FAjuga9QyDIqz9FELDAHPI1hgg5wvMQrgTIB0S1Vc9gv0XLBEOaAKJN2",
+	"XkRoPp+eSaAZZ4mBj1xwEAsWR0cv1Uua3Ganp1+EX04QphFakAjELZ1lXC6AoxDiWKCDyY/hT5NDJNTH",
+	"WCLK1LgIqJkchVhhA1oyfgcRYpk0q6kjSyZxLI7RzQJuabEyIgJdXly/vXr7/fu3P4yv31yOb95dvb1+",
+	"9/GbN87dHR7f0obLi0qwuzcIVF3Yj6Mc8OqPOQRHP/keuL3Gr2MfrfxI45UmakkCNNIkUKAQc75SqG8I",
+	"kEOZLGHK6Yxv32rYBjS3O3qfpDEkQGVBeeEhjVkE+Yv3TU+qH7kLEQmJ8KxYAAVzjleVHSgg3gPts777",
+	"yXarf+RzTIlo4DvvIwPqKOIghMI6Z7gYBV02636y7WY1UZwvZEc4sWL8dut+wlxS4GJBUh9hLP6ISNQR",
+	"KKkz43Z7+8f6jv6h1kISHmSg3oqiYSc4JSf3L08EYB4uzjXRSBQzUC+s/vQUkdMkB6KG9/VLt8d1BSJl",
+	"VEDH6+L58O0gch2ytOuSQo/dcj0IpU94Mb/r90MbnlA3ZBFmge12ebOABLxiR6JuOwKBFL+Ms7lABx+v",
+	"DrttTepZd7Czv3GWeR7XRYD+qvZ12WM747mea8tNrVIPtK7gnsASqY8MzDpua7U1kv03YA+KqV8FIkJk",
+	"EPW4tZWabPv9fM1Z4uEZZjeEqnvDMwncsHC7aNN+xkqY8ZEVjzSoFr9hG5aewoxppanD2pK1r/x7UBAn",
+	"DaZPnE1j0IcPGZVANUfCaRoTo8KdpGbEv/0sDF8tJ/9/OcxGZ6P/56TUKE/MX8VJPq9esfYSKLr6+hJ9",
+	"9frL/0B28mMNE/ut1u7CnI2nnKXAJTHbVSvFoP421iqYRyejWRxr8c2izRoihBywhGiM5drnR5Ik4FOB",
+	"KifwIBeJOmlSVXFrLCSWmR9bXdo67jg7y2TIDGncCAS2pOB5hlcsBoVyEnBiZHe2pEIzWRxaOr82V5Xr",
+	"dt2txHwOcvg1ZmnU+xqtKtrwJksV+cdcZ64fbP1iqriRA7bpqsstVPCwcppS7WDTnyGUauPmPVzqL/QD",
+	"jSKifsHxJ+d9zHAsIOj/ZKpwalL4a28gwQ/fAJ3Lxejsy1Ol/26Pw00rO4jdjMh9EazL0jWkaL/75nv7",
+	"hOewTssKVlX8o42gWoq4xsiCkWNV6vT0tYpdgQih8t9fj4KNb0LvM5+g5biczZWI2BNRqTqRJPcN91zi",
+	"wLq5yf4RqVemHx06yDeOJENhjEmCyodw6KdiWPg0xytnIjzFNGI0QBxYCpo5C6ARmuLwzjdnSeCrc35g",
+	"9+AQVWNlIQKZ8eeIJcRYfTCiTAJiNF55zY0NN/BdGu2FULTjVkfC8Sh0ojsD3C1jaqQj6zdl9SgPZcDh",
+	"HWXLGKI5RGMDtN7skTJJZmT494MEEPcbI5V64MvxcqxUev9TztVLUAp/yhUt0nKw1G6IlHHpf7xGph03",
+	"vbgb9byKuV8IFGMJQj+yBMfIUdjX52YxbKTO+cxKgOrAN9YhZddxwLN+qp/a0Og9TTPZ88l3QLRuL28D",
+	"tnV8vruiAy6GNV5nX1avv2u9gSs7c25UjgGrD0WWKrQ1G54xPibUHKsqNJQ7vBAChFBsbJjAF2MhyIyU",
+	"Lri1FWYsjtlynKXjBh+dZknhAsI7owVgZK3naIEFWkAcmbO0ecOCUUzoHURjr35QXfJrxvUKEI1FlgIX",
+	"EEGkHQz21ygzGim46zbRIY4NqKCdm+upFQ833NzLYF2cqAHWiwtZROTbe6tG1x9b433gUDLeTDHNnz3P",
+	"YyMVN19mAnjnL2bS8EU/xpmvGmYp4WBMFltPE8YEqBwbY/XaVoFKIlf2YE1/ldb8tfb3BRYLvzgShhnn",
+	"PTXLlMP9uHFKhUUgZNNWBfwyRB5Xn1W3W8GkYFSo7C4sXLhVduYewoKnEcV3otGUb+WJazVqo98Dr9DU",
+	"6smnnN0BrWNMvoOGzRc7Ckaa1ELUaf/BKMZCjrsiTTBidw7WTRmLAVODs4XtbwN468xRKTv5ln0Qu8Qp",
+	"npKY5OCpMSjN1cZVD5x3hxAROTZYrH2k6w5XZw7rs+pqAQ5GCaZ43mkfdqTj62ofyLV13b/ldS9b7x0r",
+	"et6wAQ44GuM4zrfQNkqhte/vtduuLOqHReC/0wYQV9b3bNkHxnVc8OIdi+DKULTeym/kkRauyQOKyJzk",
+	"8RBaZc/kQlHQEEvGA+0a0H5HG4YRwWY5Qg3ybp8zIZY4vlt/M1RbRsb5NtdZSJh7xdrXtuOCyoS+vby9",
+	"JxHQEJrkmK46Idh5mhnxjMSQiz4byXzHVe8IjSqiOKGKZqmlvCJ3AhHBxRY37mKYxdug85gy2XUVNb5d",
+	"EOk+yXQ17gxlscCvvvz3bkPJrzCerqTBjQGsr9TY88tKgUZGW7rXTBeMoKIws8JvnE1k04TIvt6A8isH",
+	"Nus0mMjY/5eMx/15p0aN8gn5nQwaffOl62+oAJnvBDVYtL3sb9Sb6Ecl1x5zlVymLCbhahyxMFPaa4Ak",
+	"x4QSOh+bQM8AaZo/5iCyWAYoITSTIAIUYYnH8CA5DqWiqEwutBOl/2W0Az8HqBrcDhohtxVvCwLq8z2v",
+	"C6Bt2zHO+p53FUFIcmdX/rK6vqecRLVDs1jBt/evcQjSx8cantk9jjPoDl09/ffqm43wte/CLtC4VzOZ",
+	"x+OcUelzGCoxfApx82E2A9AMyycK7FreHRKIo7ecG2Woi+iSrxMgQu9xTKIAZfSOsiUd62UDJBkbx4zO",
+	"A0SZHM9YRqMAFXaWcvhMrf1///O/vveo/7a++N+vP36LUiwXeQywHhcgOJ4fl1ZY8ePLn46t1dPDkYWw",
+	"SmY7EM0WgpEVvfLvfFB8BziWi3UIKvIzxcKPmBFITOJmoQuPHa9yB22s0elfl9Sabb7vk5RxqWNEeou5",
+	"cZb4bVCONuixmS49EU0mLkCkSoAXCwCJaJZMgQtE5Dk61Q4sNWK5YLFCAfeiXYCAIkty5RIq0KgejJaY",
+	"K/7hZ/pqSf+9ZPM5iAZrWx3MehZzxCCHj7OpEjDNN/F3Nu17D0NiUBj1GjSrIY8phxRziJBgaIa5F+IR",
+	"X415Rht07pzKeAX1ZjlpRigRiy2l1YHivZGn0hirq9OBSj95RWHtPurKYtxX5tHFjRDTbZIrM9Yr7f6S",
+	"QWY4ckapEXtFFoYAkf51hkncwKULk1eXWBYrUpZ3WKKBI1BqHMtnLiAWFO+xErPi3njz47gq4NTLMWX0",
+	"fLuen//mgzJqk0o2DDMhNv5BZgbRJ4RwwzuqxSK3H6U+eMOR1oa3Hc2qnSTqebrc+rJh42bQxg3bYW0b",
+	"FSzjYRcbhhnnInB9r+sr+rbafEnNIG67q2ANb9exz4e2JfpVbsv7ppyEiTyy1y8O9g7DaBJnfdarUmbd",
+	"FAFV3/AuVKs1IAxXsZQSPMjL2qAiFeEjXaMgvYp0IYWP2SxAHFLAUgRIkITEOsg3QIWbVASoiDXUke8h",
+	"o5LjiIRSbDRFWoNCuWcvjNic0GFmVUiaZOcUC7FkPNqMcGYO5wvfHj/4XgKmmzCp4qhQbEDw2ViyO6C+",
+	"LAgaISzQP48ur6++PrpRoxCjKKMCzwBZT5pACY4ALYlcGPEYhM5+DBm7I35NZ4Z1gIfPoGIsYWcmygxr",
+	"8zKSDJ3gTC5Okhk+R0A5i9UAibJU52e49mmEJTpJQA09kUymaEa40Ax9zdamJypFAKUTFrfgkz4yYfzE",
+	"beD9TnjEEf2he+xA35T/VrU+YbOVaiRjQEyS/5uNUqnj6xg6Ba/FhuAoITpc2EnsSjHVJBXPgYarMUTE",
+	"JMtoAy73pyOuxyw3hamUsBxE74bEg22G28DonMZDfgvLm/z11s1hSo3fyFrM11q49hOBBVuqVx9C/igF",
+	"usjkgnHyq4bNGforYA4cmTRZPY3+52a/kFkyKLbqO2A9y7EmNscEi75S7BBdtONtNiqLSkWlcuhjEkWe",
+	"WttV2my2x0kVyCMu7AUEZarbsIB/954HvddBqJDflxPb/8ob2t96f92C9ERDsuEFus5B1/5ccn+HGb0J",
+	"iB/vgUdZszuTlX/3RFCsE7+hwa91b09vpcyGhLbsd1j0aX3ioA4Z7+Y3gX0XgUIVmve0Q4XcrQ4Kwt/q",
+	"2bY/0+ozU1BCHBJ2D8aOa8Z6wiuHBf2Xz7tDLHwtLb0GEg54bHJUnwpfy+2PrRmQ5Zn+Sw1vu6fHY1DW",
+	"DOjAdCiHcs43jEENvNYc9nWuUYd3iziygb35+YxedwMg/qtml1bkMqNErsZKRZSrca1aAp7BPMNcaWDj",
+	"cEHiiANtG4OjLJZiPGWYG6sRiaNxBFguNJXWlqNciwgZZxT4WMFZ0XztUvcpcs7+d0Gt3bf8tIm1s9Nh",
+	"tHpLDN4CPz1nMcaRS21I7OuNyrjmEy02GXVxy3F3o83alLUJvPdReiB9ups/yptzxnuEDZR+dM/FECok",
+	"piEMiuGuu3Ud8bE5aqUhKK7BSmejV1o8w1VvoIeXFr737mHaRZ6aj8ea7IyBOWY2p2RcydfYSb6+rvu2",
+	"ziXeeMrC6epL9ZJwvaJy69k0veGw8+oBblml7lGNpvpGpxSuPAhdqQj3ir8NPHlM6F13VKxit45f83EY",
+	"HYTgjVew+YRn6GWAvsABunrtNRnmNrk2EBf6klXCeh/dnWAMD2lMQl+1Ok2wz7SEHmVg6hcSI7HnSXfm",
+	"xzTOhM2SLEq7vBBoSWikQxt8Hsq1pMmmmNWOGCrygkWtdhk9SF2cNwn0e+BTLEni9ZYsIOlBunQ9ngsh",
+	"yJwmDWkmLQGFj1FfIgdugbUllbc5oHldp/plNVeYWEPfwCX7BRDzx5cTS/f9N2Gnj2QP1R+qj3mYCrEF",
+	"NzPpsl4hwEM716WhgshUhLWgP6HomNLa/R02auT541x/VvYhVuVOr+FvuxfYCPTiGTpb+GKzauZ/QO7D",
+	"2Yx5eRj09gFa+TfTlT9AirOkKyHtal9vdEKzvg7oDq4lK4bm58hXsduonL9CCjbfwS70zpro+7RVz+pm",
+	"h2mfj0b8NteaKIjhjsWk4aTs0QlXBx39ymaJXeYmg+qF5klk/U0Ka1SxMpEf/8p6ljW00s7MZgfGsOpp",
+	"ZSrCcFdia3WgAd5pU/CnSewNQWmKXZWhgSXQSALSYH8nAty1HpmFtgs0d7Hy6NWDBpXL70DCDQ4NEt1c",
+	"lKgnLliKkW8tQDgMIZXuv8bE2EmdX3CsSzir0yLGdU5D/rdHx6eGmhMZjUGIYsuIUDTL4rgBoXohYA9U",
+	"asGYtmveReBeQXaGB+yVuVBr1asSokOttrBH7c9jRGhIIqByvLLlTzcnRg6InkmzaWxCsgdCoEZhWpKf",
+	"OMyAQ7OxNGVcjrtlSLrG03bsUVd/bcbqNA9dQ7U9a7NWBkr9rMhDKiCLGF0l54jCPZgkbhwjS/q6isk7",
+	"NxMEo3siiA5JXG2Cx/flyDZ5vYZH7tWt2ZQryzegw3CFX13f0BqWmx53N8Fx7Rlu/+yaltr0Frvq/c4z",
+	"c5Tjl6enwaZn17kc4Rtr+3bB7E+Y7vDgNmjwTSHPF67dsqGOQv1x+E/BQY0PvXzf71jp8EKaEXo3uqtm",
+	"ak9dZ3XIb83J7WCNkszyAqBuNvqM8fEveOQ8jFEwWhK5iDhe+hO2zIq90xw0GoxLzROvGvxy+8+IaNpO",
+	"M3x3lSPhwG5bYWtoNdHt5LHOJHz3ktRQkj7sQHuSpIZR7+6CT5UUdzB/lN0s8qIsLLRZhnONU7Yqjf6n",
+	"jxxc65Yf74jnbSzIfBGT+UK2FB3uldlXDfqmJE1BCpQCN6ns6MA0JdFwOwzQu5sP3xyBCHEKEYIHpd9p",
+	"X5wJAk8wvzMx4AhzltHIdCwBJz+nBBNfc+H3s3qK0FbeszNb45zPSOR8mH8XuKD0kQRzCWVSZ/UeZjgE",
+	"2bOKg9cO2YvWlYixAw5quip4a9PqPyEsUEYj4EIy5heTijzGpt53puMZCnECurDUmU0VUsdAhEbwECDG",
+	"A7RckBgQ1r3y9M+ICJPCY7upzUgcQ3RLD3S+EWWIxRFiVCcJ2UXU/IcBwiiNMaEor3WAYiKkzi2iDHGI",
+	"4R7TEAJUXr9Sk8x9BrcU00hXoVYrSuDClAVVu7bzIFvmVJgeXGVjrQgeFBvMSyz4E5nZ3bjyMnOk3UKg",
+	"ybtj5LnMuYBjUbRc1Y/lefRqkSjFYqLlQboQY8kznUVFwukoGM3TUTDCyTSLsREZY1xE84mxAH5PQuNw",
+	"xSaCz/1twTJhuEPK2TR/jCkn1kAHURbmv4apUDoY19sXKYQEK+iPI5zPqHbD7oFro/U4AsX5EhPWy2Ge",
+	"xdgE1jcHA16bFMOm973DdymBJ8L/ziKNUqE25elhll4qFAxQwoREEuLYPAD1GA6wMO8DojMkJCQJRAGK",
+	"mXlkAvrE89RVBL3NoEVIui6qTVzpmjrewKuyuvzOiomZ+j29DA/FR1MPhftOAEckOkc6NDwv3iFWCp5d",
+	"bEemZVGDXN7Kfaw3sfy+qMZfPWdH6A8yMZQXVPOCdwq/LHdxw8l8Dp4yPUAb0t7vYJXHVK4/BYkfGGXJ",
+	"CtlRuuAgkQKJFWV0lQTqklb5+2joQcA9YTZ/XUlAbDYTIPMiPWp+kddat150TzBjY+l28z0WZks4TQHz",
+	"snS7e+EvRG3+Jv3cDMohlB8m0MD0Y4OWcberrb9ddfP91s7vErI1sMB5W036DoXoLegvc5NxQxmtVn5h",
+	"e2uSecahUkerw1e2GFhDia3m0lr5vjkT4gZPPVuHOPYwqh85W/70Y8jin0a95dX6Odd4Yz3MlsVj0xl1",
+	"d2uoOXsWXatC2julHyUTkLjj5B/U0PUSJ72Py9ly5yBTc+4YZJwtG4SSXO7tseN64V4FSruEvZzKGSo4",
+	"EFg8r0CugnluWaDq3bQ8qze2FqRHZQccxYR2fd7v8uFrgdB978JQqO2VzrwzqAuLK5h56zb3x/+1qtR9",
+	"NuWmIV4xr2GZuR1odwI+7sSU7GRCIxCmmPDeANDhO58w4f1ifiUHGvVfTH3VAGbJMxrWSh41Fto27zV3",
+	"yRUPJHD7ya51bHYrSNTrbNvzVEFZqsLl5lpesCUuHoeNaeaNBSrsosdoon+cICJsE3fT0J1I9YvI0tT0",
+	"jj0eBd3rbEZEpDFusMno7wKnK/kBRiLBcWz+cqjkZd2OHB3YHuSSoZQzCaFEjMKh39GVb7RiAuBEG1B1",
+	"ciujkfr3xqIc+eZbIPzOoYR1YdUGsPTlXK4Tpu+3a5Sn39dlXno/fr0tv9dPJBoAK6dSfj/h1BbTHZsk",
+	"qO14df345bbWX3V51GDkhDhVHW/13ZU304KJHyyfqmFh3shgo+LjdNn3kdeNplWl71Xtq4GhH7+gJRZo",
+	"Tu6B+vNCOIgFixuUaE0PQEhLsYSu4aLnLTes6VPR+n+jdTHv2e+c2N1GC4y/zV0c2xrXqtO9pZKvdiR7",
+	"DGBavVhKdc+tKnpDScdK7POm+ojDJblNPpPKTivbajl9XTjbHdUvWrP3/tLisBgngNU/GuC+DVu5g9XG",
+	"/i2B6ajpL/9iuzRQ7UEfSzZeJzWl26A21JVNa2KMI6VQJheEzjWtyQGBDhhHkjEUEylj7VjRZMKRG8pV",
+	"G+02w7nicK5mu3xvuNLGOh07ZnDq+ssySQWi7pObfawLMrWeTX5X+CAq3EHh6k2H/YRWJ9e0OSPMfpqq",
+	"Hc05y9L+xzPT/U19vMez2c1tPpfZyG4YqJ3yvYTEqyfvyZY7yBzb9d71YTxl7leivc4ViBDHTYx/d2w1",
+	"GAli4102iJQbgxaI8bhWjuaeowVW6xvbRbmENQ+Er2BAXp2ge0BKj9z//ln8WdqtSXp7qlfHtPlhzs4+",
+	"ObR7SW23ozcFa+lBzQamfEBTUFVLOtkm96mbC7u22erKnmxzb+73kFRzg9stz640za0/t77W9GnfD4a5",
+	"oWIyk+2So8wtUVUz17qMWFcjFUfv4p4qoCZ2xPZaLaSfwV+jfQulsXeD+p27NtasJpUwZjtdG1hz0+26",
+	"12+IzJu/o0e2JQWjpnSGGtj0sGKTefkej3y9CWTicwNsGM63GOoHoPxO9aOaHWWrK2poZWU18KFh7kaD",
+	"M4N9i998vPn0lnIW+/19TKY4k4txxklDE+SQe/v5rHU91uOCyoTe/eQdMdfrvVayPh0BtzGpIMw7c3bH",
+	"ubKZpze+eEYoaUw8mOf6zXrlSRMK01N6bO5UJuJs3tDGwAQejbvXtLGhW3rK/AxuWkRxZOcYFdAG+eV4",
+	"lm+8Yae+T/ckkZDRGeFJET5Xa9HLQbN2RnVB/Txdt2wrpUNh6x3wOzc5Khf3heF1W9xEDGcCOFoumJNS",
+	"LNGBJ37vsO++CrV1IGQ2LtaM4s3ImjvgvG+3EZPLcOzckZdgmplAhswkP5rtexsdtOJ4jts5rjseQrNo",
+	"B6w1pSV20a1YT2x6RDCO7BZ7ArEhdN1ArKiSdxggBTq9TAG7wW2P9b53kfNkKL7PC9+fmBWCZGdCdF3p",
+	"OteREA15BkWGR/WOTpFk6OUZWrAlEpIzOo9XRSgnShmhUiAbtC9tF+g1C3YzPzBxrX1krnpI7KZQ6/a3",
+	"leenFBvpcBE7Qyrnbodn092QBPx+/p47svM0uPx676fRDeeYaDbS833UjSnaDXfcw8DugU50jTmz03JZ",
+	"/SYECGGzKHQj8Z961xOhsGwzRbE4av3zug16QNNpW/rbWauyr2q1mF6VYBpargy68oeUcBCP0UTSmD7F",
+	"lh0rm2vvc5iRB39AgslaCReY41BnU9kIfN0BJlB0XEIcm/8VCKcm6N1nTWR3W+2/pVK83X+3yx+UctHh",
+	"rruC21eyvXGzO+EKRZ+gYbT3O+HLERlUXIsIdcENLhsbftZMl5s7tC2w8BX8dibv89BiNid0q5eWFA2s",
+	"ul+T00DMZ/OZ4THQFug9Qg3YvLtd5aKcW63usnYrVaAMLcyicHFYEa/hyOUiVi0kJDWrnytZNQYsJHr5",
+	"yqWVmEaIMqnb4SUJo8gBR7dOgpV9N0FkF3U9TP+7J13VQ21xUIGHPdEdX3bd95VSA47YVtZ50TE5UV5d",
+	"JPSKaD8wfuen/d0jHPESE0nofNw72n1zfdIog7FgPRIaNk9ZSNCSjbUBedV58re5BNyQPGBdsTvaqJ1x",
+	"PF2NWa3FXe8eUXnwS0uOgg4KM4L9zg7RECFaRiUU9+tDI//evDfYDK31B24M6xkncnUdFiVQp7pF4Y2/",
+	"xeEFRRef3hvhU1cPQJ8+Xt+gE5ySk/uXJwmcWLmUcTQJsYC8cJP+wDCeybHW2I0F3i5XPqeFlKkx+esC",
+	"MZemNaqn4apE01V1dd34VMsSx+i7euPVTEiEY8FMZ0an++qLatfWYx1fNjobFU1ZDZkalacZ2y/LTeOU",
+	"/Beoa9ZxkDPmy4hIsliSI9O/E3FImSCS8ZUS79XURxZSNbflGYpYAkKSEC1YQkIS5UX8RYB0IYFb6rYB",
+	"QqlihSQsRmmWKIATlgm9UO1zpFsElT9WJjM9hW6pO5ftHSReoJSDLQesDjHLZMbBTCeQKU0jjm/pLb1k",
+	"1I4TZ7f0CP39+uO3iFA9G8vkOcroHWVLasqn6CxjnN8cmrJohTBX2zbJ3ufqJwJC/xiThNhqmYL8Csdq",
+	"et3Cxfz56utL9NXrL/8DTXBquiYTRk9S00vm334WjE7O0T2OiYE2Mh1jUIg5XyFM0cT8MNGFLHRZi1uK",
+	"dB1AgQCHC8RmM9Mk1+xdr6/YiEAS3wGa6P1N9EkxRSzFv2SAJoa7TwLEQWacoommMZMATTQvNuMnjiAw",
+	"CcwUHNT6jEfAIUIUlgpCWmHUK18BjkQ+qdr+2xs8n5wjI+OZ64sgBvVv/SD0WyASTXF4p2A4eT87+oBl",
+	"uJigg9cvXzn5OWpdIXEMAXr96i9u4o6u5ETnhwb298AVdhtqpQGprmryzyPbI/rofTTRSHERhiDEGRJk",
+	"TtXSukhJw3PWeTuVXsnn+dYFmpR9mScIi1s6cZ/zxNOF+dCGEptLKekZFmji79f6f//zv2rXPxC5YJlE",
+	"QOQCeGCKnhihAiVYAic4RiGmaKoWw9ExutDvmRuCE+I4Bo4SvNIyqoC82Iu4pa9PX58bt4n0jY2Ydqvk",
+	"sxGpl3FmQK9PvzDVVWISgpU9LOVS4honIDF3U9wcgqZg4GgIZ6OXx6fHp5r1pkBxSkZnoy+OT4+/0PXw",
+	"5ELziRMdMmq8skpe0hB7H43ORn8D+d6Wdin4lhr16vTU2LuptB45CQ/yZCETLewZXuoT+9aKLr27+fDN",
+	"sWFgeeGq0QUSC8YlSvEcTAUagVcCLU0tGiKQLYOi089opFCYg8YghQExuTcll3T03Y/licToJ7VOgZRh",
+	"EcLiPbt6/BdhHnGSYo4TkNo0/uNvhq/ktWfs5fjCtZohEfgnWY8Q7T1FUxhX74lsv3glHFQ+3yg+eyug",
+	"ta4h2d5WUDKeIpReWDr5LnU+X+2LquhMLtnpQjR5T6nDXMqoLTuL8XwT0Gsq8ZJCpEQhxV/cjAltNtRo",
+	"b1MmfOsVf+x9zdWYwdbPfYJz+TJOLsTH2ajDuG8UL+0y8NIoz7//tJH+uFLBz7bES3mU1nYJYdGbwkOf",
+	"LgwVUrdtaMGxQr/XZn3ftMU+T/JGd1rZtcQoJzo+SnTyG4l+N/Kmwtd1ivRG/36ROy9qJGkDKN/PtDjg",
+	"g+VrX5VV/WTsYV/3OGwwev3yVb/xr/6yLTCDRvZVQGvP+OPDnZsFWKw5tone1rOqhLmmae2wEz1GT9oP",
+	"/g3w6YksbzSepBpj1sBqDEk7wUMtxv2VRasdX4e1df1eVdclz+D3z4IKZj/Rlnhw2u9d7f3dPvo7byCa",
+	"J4Uft02Ye1s6e/eGAfka2gDZShJeCJTvegCVdaAjOQ7vFIce/syZ8IDsIooqENv9Uy2BRe/0kbRhJcVc",
+	"nigB8CjCJli3nK3mWSyMZk2JFjMSVzNJpoSayK2hORl6xuZy4V3ozcudA9AruEiJw0XBwl/2JB1f7JnU",
+	"fLFHUlNVJjUcEEYxoXfo4O/XH7/V1UKyNGY4QhhFtnYROvCgX5BbstS920LAAaog3uHI+xabSJWbWb3D",
+	"1/rJTvukuXK+yafDl0t6jLBARCLKloiILfn0U3tsT4yvO48zUi8wfxKIMmlrGttLCVDC7gmdm1qY2pCB",
+	"GEVE6d53Jhi1/eVlkakj3mzh0SM62XewUrDHmQD++Ww7QCWRq066esvnw9YuouZ6f9luQWqIsWi0GLFB",
+	"U3U2SXhtSMYO0Xb0vZooFJJutlBoH84QA8Uj0KzhDFyTaAUAJDkmcVBxlqCDIjnV+FWihFDhsmRDAtap",
+	"wknpKPcSh+/1n3PysN+r1WvZ75u4FNe1utEBu9PV4XEswElKXWBC1e9Tzu6AHj6C0Fe5o8sFhHcK//jK",
+	"yFk20tHcm9mduh7jS9R/svXt9X4Ro7DpynIPkpabvCLQN/rP+5Ff9NzW8fXY0ssH77O/JnNq3KUHoYZ+",
+	"MsPa1g/nCCNTug7NNM/SvichSRyjKSC2hOjwcYhEb0Hiq54IaGMeRmc//uSi47XridQhSBr78giycyRA",
+	"CjdyABUhAjkO6uYzamovGjKTy9OIh+rvXcys9hK169wkl6ttqIccxoD5IO3t906HSGa4+QSG9n34+mJP",
+	"r+mSRfCkHtONgwoK+NZlNJCMfvXEXknxLv6mWy3os7rk4UDJ25lcKGQJsfolzy4zbmpN1tVPhxsfSK4Z",
+	"F76MJrv8Yxrjmm78adjfmqB34sBgExQv7dBewGShBHkkJAecVIG60Vzmh+eMxANhWaLoG7akxjBDrYkG",
+	"IsdEg4VWDrVNR/3SYHzZ7UXwshnt7gw2punaI1lY886Dj0tr296f2dFTNU/ulYRX8N2wWkVrTVRcQZRc",
+	"zYbReHWuibHtfYIoQCQQ1haTzQZIkugQPpfh+1+vYn42iA4itFyw2Arq52gS8dWYZ/Q/FdZMkJAs1SIU",
+	"By1bKa7yM5u+yOMFy5CdW7pkWRyhBU5ToMfoo/poSYThRGZrpiepFAjHsW3rvSB0foyu4MiM0DGMefPQ",
+	"PAqOSEToLU1jrOB1BysTP+E0ArRahy2QZGLvpqtaaCYyibGHJuqq+kxNxsR7vYd1M1EVit9byLmqjrm6",
+	"JScS8lM1BHBY+LZHqbSaZ3u6T0wM73itEHT1UOq6kWQ24hfFoGjzHGhIwLYH011pdFcyN0g52Mobkydv",
+	"+kJy0hjTIkddV0C4vP5ew/yf31z/Uxv3fxb+Hay3iNzY/XFYibA9dFpc80IN8z692hl5N4/i72zqtUrZ",
+	"ohHnOWVAPKNF26EpDu/mukdizdL+DQtbqw7m1vZi3EDP+J75zeO5t8wllBZzZF6HehGMlw9imsV3RbR2",
+	"9QbOUcriuLgmIm3YsRtDmTMQH1fZKOoXxHNvgkYrJt6Yg20rmF7QnFcZNpc7LQJTEc5EojoB6Ib+e2G4",
+	"rXRKqARu4/B1EGR7EOt7Z/iNHr3Pq6gt1hQIcRHHyD2HbggujiuaVUliK3gXE3q3OVjuChJ2b0ILulhi",
+	"zPCnKI7uR9VMoO3JftirXt5sgzGx8sOMXuVT/WHB3Mh7InT7PMKRk0ZrA8dtoRSNiTMlRSZ4pVNBdFml",
+	"ZKO9I4GTZIZPJJNpszntWmIubz7efNonUKt12RptXCEHqcQ5UCc2Vc8XgGyRNfTd1XtT+pwtkVK10T+u",
+	"jOHnESxhlSvUIEMCpBb8sxStmahwmva5nRNb9qr5li7NgOKe/lRmzytrxlNbEF53wpLkvVeP0Y1t5VgY",
+	"/kwOlumooUPRWWk2e/lUVWt7odYR5eKO9gsoddNW6GARnOdSD2LUuJFrEOiCbG66ewOSLTCdw6cylX0f",
+	"eJZPbxbrhmoelmg+j86R7iOc28cNKgCNhjLLvhe6EeomT7VVBLoxQ/ZJfouSI62s7YUos9QEOqBwbzgN",
+	"4ZY2i8OduXyaLI/GpGHSgveDgG6xmEcOifwWlrZoy/o1mB09Eto6dMhYTioJijPGkdmaOM89Moozkzzp",
+	"U1PiEEad8b+DQHzP7pxr3ywR67JDA6n8612g71YSrk14PF5hk5TYJOt+TIFefHp/nULYj0DkE/fIdlSE",
+	"wK5XODWO1+JdiEC67XsRErI5mXHNiNdICj/W2ox1CHwbnlqWYg5Udog3q9UfVcKfDSFRMyHGdQYWRTgm",
+	"WDQYUH/ZMnvtSWWlude0OfKrcv3bZahVMWkTF/lYNfnug5m4S3wenlI5ZBtfGRg0HDya2fOrxxHV6jjU",
+	"RKg6ZjzWkOzJ5j32Be/LR4uzNsdaSyzOO6FpQ5tAOrK2mQ40MtA6DXgEktjEXN1df56kSw/93Hnq5Q4f",
+	"xH7p9edJw9yEKH+IZMy9E5NHSt5s4QWON7ZdZv3kDuwkstoquFvInP8KQqYD180ypntb24mYlXvfJGE6",
+	"e9ybuaxY4fPIl+4Rn8XL3vjTQFE6CpdV/HqWLQfLlpWwKx0YtMACUYbKFueNBKBJtKw//v3TwSbB0tny",
+	"55Er14nmzsXK3T2FvRLpzyNUbsCRZ5nyEWXKZgbg6U/YKFVerbUV7FTkrey/uc9KWw3WVDd6sZd4m3eq",
+	"jXTbAe3CrSqRO0hYrq74A5ELVJvhzBRaJNaLzFncJGcXPXnHdlCPlb0dkrypxLY/Tu+bECEbdoVuyNNg",
+	"PFjv3Pr5agR6esP2niPKYL9FBtUCO6owWMW04iZslcAAVasGBkXNwEDXXI0hCtCCCMk4CceUjW0VUMbR",
+	"jMUxW46zdGzKSO+mpmDl2e+xruCfsTBglT9sVpBrvGc7HbnOyDapyVf1nun7EMKqi3weZblen/1ZXx6A",
+	"S80SU0eteQ3dnhXn4YpzLRvJ1Z1xUYC4jTA0qc9b3pKh2o9HYptLX1TgU0TvFTKiyFPQEhCfRzv3kuud",
+	"K+g7fXX7Zg+fR03fjFHPmvqjlvgyUaS2jN45mpSP1jZHMM92EphqNnNyDzRAHExSp1yATUMVIEdbsDS3",
+	"3PsOs7iNrOEUGd5X6bzPI2w1F8774whZrx+t0mQUlXl4RzoPLyYUAsTywu6MQu5irOLoC5eZjTZUvvWj",
+	"d9G+dNcofqFnfuKs56I4fp+H8pkFGS3iLVEYYyHIjGzNk57LTnblSQbiqwCFMRNgqi+wFOi6MF6rwrC5",
+	"1oL3deqUxV2/yygqshv3UPCM0LunoODb2tBrz0n9DtG5zUliFE2Z7n3lM8H8yxYXUUCylvaaiskQpjqt",
+	"5wzdZqenX4RqlP4X5D+sUqj+oDu1mJ+GvYIKyrS4ZfJRe6XXZuKmjB3T/UobieOyCZZkHt4dIBZHZfeu",
+	"J1nL/Uqbma/cLoT7UP/M9J+LbNjDeYsNqeM/1WJDw9+3OZcWOnPp8YVYw9oDDlgwKlB+GSijMQiBsK3R",
+	"gQhFsyyOBzI3QRISY+486k2SzwuBJDzYbKcoC417gkiBEiYkioiQhIaS3ANaMh4JdDDTCEul2iqRAeKY",
+	"g679Y95j3oLxHM2BAieh/U5k4UKJWbfqPIQSOr8dBeh2lLKYhKvbkdZAb61fVv2vmnVOGYfoMMiNSre0",
+	"dmwkFpgTOkcC7oHj2Mr0iWluiBVjKnNoK6dWvMrWMCICxTCTiGXyltoLmQicwNgMMHWWjtFHGq/KRHWn",
+	"mRwHHCHtvcFcF/pHJsMbIsRmas+p1tCOaqQ/AmlqSJ2ZSq166hXL0IzQyNjWMJqYr8VEd/+0FzyWbKK/",
+	"8dVJ+hvIazNskFtdd1esOJlsfZ/R2cvTYJTgB5JkyejsS/U/hJr/eelrjFzHvvc0jLMI/EpXeR9N3q/y",
+	"Qvy7s02T/YWa9sS8CkALtYUGXUO/JHtzdbkoMH/FMbmDCtt6Srp1MPpyeEHiGhKa8+rj2vR1CBQpMZnN",
+	"eU/Ug9tRwnQrUjvuduSSRPPQdpCZ6KWi2gx2JLL5HEQ9dqVmemFJmimyrbv2aqqQca6IoyaqcsFZNl/Y",
+	"rFK1ZURoBA8vBHpL5zERC4QpjlcCeIAEQ3ewMsRS1/G6pVCIPjrnTlNSBRqdJMJxfDsyI0Gg/EeIbkeH",
+	"mlwWk7FZQR2d2XVXz3TBsQCh6VUCAuFYkbIVUjqZLodbGvOLVrE6YdYnyerWsZaOHt/S6xJ+yCZX4znC",
+	"dKUTXc4sy3PL7enerxR8NE1njqt9OLPuNYe8ulZbNrmDJwESkjM630YE3eqt2WuUjWzeblYEJcZK/MAo",
+	"S1YvRIEyo517U3o/uZPfQhbB7ycGS4bp623RSAcXp18d5jFJ6EBIHCsZq2ghmWK5cBtXRrmoXorQG1oQ",
+	"NJgK9Hlq6LVLp+1T8AhqtNKwzgnJv7g57S+PRQAuNLwRzh86WPKNDgTLeAhoUvxBd8pWSosSn5cLhmxZ",
+	"HqWEVIr59nfwNL5mQ+n/PK/5Sp9n/TXvQ6cvF7jKa8+W6v0+1XnPwn9yzX5reVf3JsfS8w4jBrq5EpoR",
+	"eW6bveu+5cW4RvFqjgnd7lmSBGJCW8vN3eRj9ilc5Ws0sJR8n9vWiSzMl4FTIjIv6hwgx0+n5VztGdAB",
+	"0UTXuYiA76ekuVFyOpSLNJW5914oslymrUSkNZY4xSFdSJd/K0QAwlFeGbgwgC0JjdiyKmB6K0u6MLLc",
+	"ow1tyyM0GDm25wCPAP5mGasA73ZG7VZgd8HFjjakx0mr8FqJBoe+O0WfByUC5JAdcuyi0PVeY+/LZfYS",
+	"ge+mbeui20a3L+Hyp0/iNm+kS3i6fkvbhqWbB7k5HN2aTPfjaFKTfy43U9lJ4znsvCOurFP9zmHmFo2e",
+	"w8u3CS83jLySkl330fgeeLvcs3/hsF0y+VyB3g4B3EOA9w7wfV8E93MFdDehwnMg9yOmXG8k5idO3Otx",
+	"KO7bFCfbDTzG9FLcb6YjEh7kiZ1y6yZll9ffm4Z3ZQ+xbVX+kia9EJU2HLbXxpt3V0hCksZYaguA2UPu",
+	"tDPKg81h0X2NDvfSNaLxsh5i8dDttv6pRvZ66/c0OmYp0IckNvcljthsRkIoqp+KlAOOxAJAJvGx/u9O",
+	"7nnJ+N2UsbvPftnY2cpj37l1WTd5kn/QnlnMQffdKsKDDrQDHKMlTHMPMtA5oXB4jia3I3jAoUTWi3s7",
+	"mpyjyRE8hHGmy4Or//14NTm/pab46wIEiHOT/4FEyFJC5+jAZH2c5TbzSYAmuqnU6ux29BYLmQAH9InF",
+	"JITbkfqruvOzN++uJsEtnRjwneXxS+rvK8D87NXpy6+Oj1+dvnqlfjKZy2c61gf0DyFL4YxqzMTxJED/",
+	"9z//q46k1cX/b4JSDjPyAOL8ljIKSK5ShmaM65QU3U4292zPyD2gGKSCudI3E8bhHOHpVCGGjThQN/tX",
+	"TiQRi5OLBDgJMb2lIoU4JnQuTLzqEq8EOnhzcf0uQB8uri4uA/T+zfcXAZrCAt8TlvET+y+uN3uMTNCH",
+	"MHUUtIOb2AAX02vNEyR0jiSTODZbmuEQZN6yRt3zkgiv8/taX/zGYJ71h6d17XMESSpXRaSADipo6372",
+	"y9ASDwIdfLxSrwce0phFkJvVutV7IBIS0dKna4Q5xyuzg64LjOecZelel6lbuvrMXwWkWysREe2F77CB",
+	"Wu2QvR3UU3xg1yusVfLY8QJuxY99rsPL4N79naVSNWSfKxVZF/tcRPGMfc6fVupp7eS1Kqpfj0YNMecr",
+	"xVW1Ay8CTu4hQrMYz5X4wWYIizGblR0TJYvw6nBnJUYuWZLgIwGKMWhXouYwajpRronj+PAcabY60/09",
+	"zbCmUu7FH/ub4k3TtfI7oFliFJgY7rGxCVNYglDDTOS+00mxrT7oHJAgv0KAXiLJ0MvT0/J4r04PjxuO",
+	"sh7ZWgSzvjztEM3qmzM0ZuVd1GTZa5yqFSGawlRd27SWaoZFoT6el90caO0B4pAzYWUc123mix11hXM9",
+	"LwFxor+XeNooqF8guWRHS7xCEk9jKEsgJJjPCRXHSFfbMlK1Cdp2RJGJUUMikgDVLe5xPaTdTJgHbNrY",
+	"SyskZjQCruMkdbioXRHhKNJ9uXTsT+HPvqWTGnQmphPwgi1RgumqCO5fg6IJC1Sn022XxDG6NBtQou4t",
+	"bQqBP0YfGAckF5iiV6enpyiEWMu6Yqmk89evXiFG0SRksZh45Vxzu5fqCm7wdJOEq2ETIAe6AXLKugVI",
+	"MRWbVxiNzf/kaBWgKgMNUMHmAq0aaedVTWDw8nrjze7uSW6iIyzuPc8GqmLB+Y9R97Falu87/m9axu7x",
+	"kfZ0dx5eLSHe+bNrI6/2+ECLn93Hu+01e3xWJkd1X6kq6/UAXSG6df/mv5Uk1m/415wlPT+5YT0+qNT7",
+	"7PzV1zGe9xj+hghFKTLe6WYegWPXiGFTrJQi00+dWWvuscZlpiukuJBcsjxrCwKXZxsCrk0lxsqEYryq",
+	"xGQVbLuJm+emzUZu/g5wFBMlCpN5xsG0J82Xm3LAdxFb0iD/s64c4dCjQP1g2Qw7YmGYcUWete0nKWsh",
+	"oZgI6atLZ/LEsI4LNDtFar2Y4UgoSWFyHIr7SYAm2jI8uaVqwpQTarjz5Hghk7iNl77JAbDJWmTiNUzw",
+	"RrGXsrN7niwwI7GaoUllMb3Wn9nWM9t6Zlv/0myroDsNbMvpuPekOdeF5ktYkhDZH7XRBNtobvVPukI5",
+	"FezNl2re2VowjOUEhM51ILlZXseOWH2Qg6KrOikvT5y0ceM8MrnkpuFuRCSSHJP4eBOfME7gZ1bxzCqe",
+	"WcUzq+jCKnYeETIjsfXWu8ECT51R3NiUxwqryONLGNVdhU2Agk6EnqozloZ6pQqhaYzpna5TdziIlyhd",
+	"4Ekxk3dqQ8/c5JmbPHOTZ27Sg5vkhKxnN+8Uz+GPyiawY9XRnrgD/f9IMvTpzdclGZxythTAhzGIWnTh",
+	"52cQNojxmUE8M4hnBvHMIPpapj5/RPOfR0/BFL19CCF2IqS11qJAVuosvfhOHt3bGNBuEeXbfFzfEOtn",
+	"etyLHj/T1z8HfX00I37xMBuT/+ZESODesrtPmgLmO1dyZU6mjkzYz1pEmXHhEo5weEfZMoZoDqa4fw9a",
+	"WG293hhblreIywOVIvXPojbsgS0Oq+slpjrbnhsvOsJK+FUnuYfDemyTLs5aFkAx8VDak13UU8cC3QPX",
+	"he9NJFSUATowno6idod2dtg8m8DEs97SiY5onZQlWlECEcEURXgljHROmSQzi4hKodFYUk6rUyHUOCJE",
+	"BkiyW5rvBVkBosXB/bEC2A26xBurNHTotzldeUNX69H2hgb7g1afudezNvHM7f7cfu4q+fHwyY8UEGdL",
+	"LUJXO35y2+wzrwBctAf9Q3DRr8uAqHLn9QNOV2VD0+6s0rCfRiZZryecs6satzowwdKKI1WYLxKSxDFi",
+	"S0LniMhD0/BVsbZbanNInU/NL6Y8NfCCy+lOJQX3/DmL5rqUu+HU2oh3ACLEMZYQBbe0nC8GHDn9hQ4t",
+	"H0WWjbYxOguWZyXpmc08s5k/rlKVv+MGnUrnMYg/gg6V011FES2xU8QzJkIG5hhWy6jEy7qaYh+uYErK",
+	"ppjwZvXpa8Zt5o9cMps6E3iKYTt5elMmF4ETpjuTZ2V+jCQJiFuqC9GzmQTt4FghHeaLJJuDLlmv013I",
+	"zPxtCboZRgQp0Eg7Kl6i/3R/OGwh8ZqOftJH3KDIfFASgwYG4iAzTpV2mLtEvjw9tDJF0aojB3fPrLhX",
+	"p13S4p4Z0DMDemZAf249xyFNjd53wv8IfMv0R8CyRsYDk3dpXd2mHPCsH4fiQCOxydlxY0Y9S/HPRPSZ",
+	"iP6rEVHz9jdYiVaA+VOno3UbjDbdR4VvQZHP/J+uZ8Emy22mqkZ2b61HbUj5JkH5IkB/RYyjywbhd70+",
+	"0GNW/tZnaOktpPUXQk2PC12QfljJ4HX3f9n2Z3MpdnMZHYqw39iaTq03cvk4/Tr2e2eN2bjqj3sp0Z4J",
+	"4O0P4js9YgP03Rrd1gzZ8DIgwSQeVAmdxYOKoEdE4GkM3qrvZTO/P1hFcHUpm+uB68t9hL4pDpqRSEk7",
+	"crWxfLg6wZ6Kh6upP0/pcH2oJ1U4fN/tch6p0LiDVnXiVdQZb2IfBabt8S02EW61w0fuUfZ6Fw9352Wv",
+	"7SU8raLXalOfp+R1E87spuD1H7wb/lMrkO0UHFlgOgeE9bt+IXJRR0mcStoI1D+svGHaRR9oEqXr75pe",
+	"paYZQlSpBbyBtp0kkEyNaiuGtbhr7hoZRR+KyffEjcsFnhZPvogiiM61xKpgrTRK7WqhbKnu62m2m3sq",
+	"/NbFyZPfyv95397y4woSdg81lHtkEmv28Ie7+R3cZDCsO6ZHc3YvvFWDLvIgskz33VrTqB3sWjJ+1ybH",
+	"/aD+3vcM+zfCqW219XFWx9Le6wF4tWZjMZURX4hy1jMTZTQHGhIQptc/EU7wlDQu6zL+Vjttz/VnZayR",
+	"/g4vMZHCaWDo71Oo7mwBOJaLX9vu650dskfYmyUaXUechYo7K3DE5B7q3QW/IfdAjaUiP2VxiNxwqPuW",
+	"/9reIlCP+Cyn1GurGxbA7w3hstbXPS/8LZO6NOdqvWMjjogCKjqIsMRTLEANDBdaJsI0QgmZ6+IEh41g",
+	"/10HQGdcUS31xBU2EkYvGbsjMDr78SdFlaaAOfAbdgfU/qReuYaDpQwZj0dnoxP9+u1Cv6231VNzrRdz",
+	"Fu7v1SB75w95x5TKT9Vq+s6fTMxfdeby3M6vBcl2P84ia33KE0/z9+j8ZkvQur8UdnB3ftt84veffv//",
+	"AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -531,7 +531,55 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 			}
 		}
 		reject(404, "DELETE", "/api/v1/links/"+L, nil, ov...)
+
+		// Theme suggestions: accepted (with If-Match) or rejected by whoever may change the
+		// recommendation's themes. A refusal, or a theme that is not suggested, records nothing.
+		RS := id(write(201, "POST", "/api/v1/recommendations", map[string]any{"review_id": RT, "number": "3",
+			"text": "Victims referred to MARAC should be offered an IDVA.", "scope": "local"}, "recommendation.created", "recommendation", id, "c", system))
+		watch = append(watch, "/api/v1/recommendations/"+RS, "/api/v1/recommendations/"+RS+"/theme-suggestions")
+		sugPath := func(code, act string) string {
+			return "/api/v1/recommendations/" + RS + "/theme-suggestions/" + code + "/" + act
+		}
+		reject(428, "POST", sugPath("C02", "accept"), nil)
+		reject(412, "POST", sugPath("C02", "accept"), nil, ifMatch(2)...)
+		reject(403, "POST", sugPath("C02", "accept"), nil, with(1, ed)...)
+		reject(404, "POST", sugPath("A09", "accept"), nil, ifMatch(1)...)
+		reject(404, "POST", "/api/v1/recommendations/"+unknownID+"/theme-suggestions/C02/accept", nil, ifMatch(1)...)
+		write(200, "POST", sugPath("C02", "accept"), nil, "theme_suggestion.accepted", "recommendation", id, "u", system, ifMatch(1)...)
+		e = newest()
+		if th, _ := e.After["Themes"].([]any); len(th) != 1 || th[0].(map[string]any)["Code"] != "C02" ||
+			th[0].(map[string]any)["Source"] != "suggested" || th[0].(map[string]any)["ConfirmedByName"] != "system" {
+			t.Errorf("theme_suggestion.accepted: themes after %v; want C02, suggested, confirmed by the system", e.After["Themes"])
+		}
+		check("accepted version before→after", []any{e.Before["Version"], e.After["Version"]}, []any{1.0, 2.0})
+		reject(403, "POST", sugPath("C16", "reject"), map[string]any{"reason": "x"}, vw...)
+		reject(422, "POST", sugPath("C16", "reject"), map[string]any{"reason": "bad\x07"})
+		reject(404, "POST", sugPath("C02", "reject"), nil)
+		write(201, "POST", sugPath("C16", "reject"), map[string]any{"reason": "The IDVA is mentioned in passing."},
+			"theme_suggestion.rejected", "recommendation", is(RS), "a", system)
+		e = newest()
+		rj, _ := e.After["Rejection"].(map[string]any)
+		check("theme_suggestion.rejected after", []any{rj["ThemeCode"], rj["Reason"], rj["RecommendationID"]}, []any{"C16", "The IDVA is mentioned in passing.", RS})
+		reject(404, "POST", sugPath("C16", "reject"), nil)
+		walked["POST /api/v1/recommendations/{id}/theme-suggestions/{code}/accept"] = true
+		walked["POST /api/v1/recommendations/{id}/theme-suggestions/{code}/reject"] = true
 		watch = nil
+
+		// Imports (issue 6): the request is audited at once; a dry run then writes nothing more.
+		// (A committed import's own events are checked in imports_test.go: they arrive later.)
+		impBody, impType := lcMultipart(t, "plan.csv", []byte("Recommendation,Scope,Action to take,Lead agency\n1. Train staff.,local,Deliver training,Westmarch Police\n"),
+			"partnership_id", P, "review_reference", "WM-IMP-1", "type", "DHR", "title", "Adult I")
+		imp := write(202, "POST", "/api/v1/imports?dry_run=true", impBody, "import.requested", "import", id, "a", system, "Content-Type", impType)
+		if j := imWait(t, s, "/api/v1/imports/"+id(imp)); j.Status != "succeeded" || j.Result == nil || j.Result.RecommendationsCreated != 1 {
+			t.Errorf("dry-run import job %+v", j)
+		}
+		if got, e := auNewest(t, s); got != n {
+			t.Errorf("a dry-run import recorded %d more events (newest %s)", got-n, e.Action)
+		}
+		data.same(t, s, "dry-run import")
+		noFile, noFileType := lcMultipart(t, "", nil, "partnership_id", P)
+		reject(422, "POST", "/api/v1/imports", noFile, "Content-Type", noFileType)
+		walked["POST /api/v1/imports"] = true
 
 		// Sign-in and out, and a password change, by a user without a second factor.
 		signIn := func(email, pw string, actor func() (string, *string), userID string) []string {

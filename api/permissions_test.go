@@ -340,6 +340,22 @@ func pmRows(w *pmWorld) []pmRow {
 		}
 		b.add("GET", "/api/v1/recommendations/{id}/responses", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/responses"))
 		b.add("GET", "/api/v1/recommendations/{id}/timeline", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/timeline"))
+		b.add("GET", "/api/v1/recommendations/{id}/similar", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/similar"))
+		// Theme suggestions are read with the recommendation, and accepted or rejected by whoever
+		// may change its themes: the panel of its partnership. A fresh recommendation's text
+		// ("the referral pathway") suggests C05.
+		b.add("GET", "/api/v1/recommendations/{id}/theme-suggestions", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/theme-suggestions"))
+		b.add("POST", "/api/v1/recommendations/{id}/theme-suggestions/{code}/accept", r.key+" C05 (fresh)", func(role string) int {
+			return pmWrite(role, pmReads(role, r), pmManages(role, r), ok)
+		}, func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendation(t, r.id) + "/theme-suggestions/C05/accept", ifMatch: pmTag(1)}
+		})
+		b.add("POST", "/api/v1/recommendations/{id}/theme-suggestions/{code}/reject", r.key+" C05 (fresh)", func(role string) int {
+			return pmWrite(role, pmReads(role, r), pmManages(role, r), created)
+		}, func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendation(t, r.id) + "/theme-suggestions/C05/reject",
+				body: map[string]any{"reason": "It is about one referral, not the pathway."}}
+		})
 		b.add("GET", "/api/v1/evidence/{id}", r.key, read, func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/evidence/" + w.fileOf(t, r)}
 		})
@@ -477,7 +493,7 @@ func pmRows(w *pmWorld) []pmRow {
 	// Tracking records that do not exist answer exactly as hidden ones do.
 	missing := func(path string) string { return strings.Replace(path, "{id}", unknownID, 1) }
 	for _, path := range []string{"/api/v1/recommendations/{id}/responses", "/api/v1/recommendations/{id}/timeline",
-		"/api/v1/actions/{id}/evidence", "/api/v1/evidence/{id}", "/api/v1/evidence/{id}/content"} {
+		"/api/v1/recommendations/{id}/similar", "/api/v1/recommendations/{id}/theme-suggestions", "/api/v1/actions/{id}/evidence", "/api/v1/evidence/{id}", "/api/v1/evidence/{id}/content"} {
 		b.add("GET", path, "missing", pmEveryone(notFound), pmFixed(missing(path)))
 	}
 	for _, c := range []struct {
@@ -492,10 +508,12 @@ func pmRows(w *pmWorld) []pmRow {
 		{"POST", "/api/v1/actions/{id}/progress", map[string]any{"narrative": "A note."}, pmTag(1)},
 		{"POST", "/api/v1/actions/{id}/evidence", map[string]any{"title": "Minutes", "url": "https://intranet.example.org/minutes"}, ""},
 		{"POST", "/api/v1/evidence/{id}/review", map[string]any{"decision": "verified"}, ""},
+		{"POST", "/api/v1/recommendations/{id}/theme-suggestions/{code}/accept", nil, pmTag(1)},
+		{"POST", "/api/v1/recommendations/{id}/theme-suggestions/{code}/reject", map[string]any{"reason": "No."}, ""},
 	} {
 		c := c
 		b.add(c.method, c.path, "missing", pmSignedIn(notFound), func(*testing.T, string) pmReq {
-			q := pmReq{path: missing(c.path), ifMatch: c.ifMatch}
+			q := pmReq{path: strings.Replace(missing(c.path), "{code}", "C05", 1), ifMatch: c.ifMatch}
 			if c.body != nil {
 				q.body = c.body
 			}
@@ -625,10 +643,37 @@ func pmRows(w *pmWorld) []pmRow {
 	// a query that cannot be read is refused alike for all.
 	b.add("GET", "/api/v1/search", "visible", pmEveryone(ok), pmFixed("/api/v1/search?q=pathway"))
 	b.add("GET", "/api/v1/search", "unbalanced quote", pmEveryone(http.StatusBadRequest), pmFixed("/api/v1/search?q=%22pathway"))
+	pmSummaryRows(b)
 
 	// The audit trail: oversight and admins.
 	b.add("GET", "/api/v1/audit", "all", pmOnly(ok, pmAdmin, pmOversight), pmFixed("/api/v1/audit?limit=5"))
 	b.add("GET", "/api/v1/audit/verify", "chain", pmOnly(ok, pmAdmin, pmOversight), pmFixed("/api/v1/audit/verify"))
+	// Imports and exports (issue 6): anyone who can read a review can export its plan; panel
+	// members start imports (each import's writes are then checked as theirs); a job is seen by
+	// the user who started it, oversight and admins.
+	for _, r := range w.reviews {
+		r := r
+		for _, ext := range []string{"xlsx", "csv"} {
+			b.add("GET", "/api/v1/reviews/{id}/action-plan."+ext, r.key, func(role string) int {
+				if pmReads(role, r) {
+					return ok
+				}
+				return notFound
+			}, pmFixed("/api/v1/reviews/"+r.id+"/action-plan."+ext))
+		}
+	}
+	b.add("POST", "/api/v1/imports", "P1 action plan (dry run)", pmOnly(http.StatusAccepted, pmPanel), func(t *testing.T, role string) pmReq {
+		return pmReq{path: "/api/v1/imports?dry_run=true", body: pmImportBody(t, w.p["P1"], fmt.Sprintf("IMP-%d", w.next()))}
+	})
+	b.add("GET", "/api/v1/imports/{id}", "the panel member's job", func(role string) int {
+		switch role {
+		case pmPanel, pmAdmin, pmOversight:
+			return ok
+		}
+		return notFound
+	}, func(t *testing.T, role string) pmReq {
+		return pmReq{path: "/api/v1/imports/" + w.panelJob(t)}
+	})
 	return b.rows
 }
 
@@ -693,6 +738,7 @@ func TestPermissionMatrix(t *testing.T) {
 		// The lists first, while the world is as set up.
 		t.Run("lists", func(t *testing.T) { pmCheckLists(t, w) })
 		t.Run("search", func(t *testing.T) { pmCheckSearch(t, w) })
+		t.Run("summaries", func(t *testing.T) { pmCheckSummaries(t, w) })
 		t.Run("work lists", func(t *testing.T) { pmCheckWork(t, w) })
 
 		rows := pmRows(w)

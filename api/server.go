@@ -40,6 +40,8 @@ type Options struct {
 	// deployment. Tests of the data rules set casereview.System here; nothing in the
 	// configuration can.
 	Unauthenticated *casereview.Actor
+	// SDCThreshold is the smallest count shown in summaries marked for sharing (default 5).
+	SDCThreshold int
 }
 
 // Server implements the generated StrictServerInterface.
@@ -52,6 +54,7 @@ type Server struct {
 	now          func() time.Time
 	cookieSecure CookieSecure
 	sessionMax   time.Duration
+	sdcThreshold int
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -101,6 +104,10 @@ func NewRouter(o Options) *gin.Engine {
 	s := &Server{svc: o.Service, search: o.Search, indexer: o.Indexer, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
+	}
+	s.sdcThreshold = o.SDCThreshold
+	if s.sdcThreshold < 2 {
+		s.sdcThreshold = casereview.DefaultSDCThreshold
 	}
 	var middlewares []StrictMiddlewareFunc
 	if o.Indexer != nil && o.Heads != nil {

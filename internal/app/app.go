@@ -18,6 +18,7 @@ import (
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/demo"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/suggest"
 	"github.com/casereview/casereview/internal/taxonomy"
 )
 
@@ -32,6 +33,7 @@ type App struct {
 	auth    *auth.Service
 	search  *searcher
 	handler http.Handler
+	now     func() time.Time
 }
 
 // Options adjust New for tests.
@@ -63,7 +65,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now)}
+	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	suggester, err := suggest.Default()
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("theme suggestions: %w", err)
+	}
+	s.UseThemeSuggester(suggester)
 	if cfg.Demo {
 		if err := a.loadDemo(ctx); err != nil {
 			s.Close()
@@ -78,9 +89,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	opts := api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
-		Heads: s}
+		Heads: s, SDCThreshold: cfg.SDCThreshold}
 	if a.search != nil {
-		opts.Search, opts.Indexer = a.search.idx, a.search.indexer
+		opts.Search, opts.Indexer = a.search.live, a.search
 	}
 	a.handler = api.NewRouter(opts)
 	return a, nil

@@ -46,6 +46,8 @@ const (
 	AuditTokenCreated           AuditAction = "token.created"
 	AuditTokenRevoked           AuditAction = "token.revoked"
 	AuditExport                 AuditAction = "data.exported"
+	AuditImported               AuditAction = "data.imported"
+	AuditImportRequested        AuditAction = "import.requested"
 	AuditResponseRecorded       AuditAction = "response.recorded"
 	AuditActionProgressed       AuditAction = "action.progressed"
 	AuditEvidenceAdded          AuditAction = "evidence.added"
@@ -54,6 +56,9 @@ const (
 	AuditRecommendationReopened AuditAction = "recommendation.reopened"
 	AuditLinkAdded              AuditAction = "link.added"
 	AuditLinkRemoved            AuditAction = "link.removed"
+	AuditSuggestionAccepted     AuditAction = "theme_suggestion.accepted"
+	AuditSuggestionRejected     AuditAction = "theme_suggestion.rejected"
+	AuditSummaryExported        AuditAction = "summary.exported" // a summary or report counting restricted reviews was downloaded
 )
 
 // AuditEvent is one link of the tamper-evident audit chain.

@@ -60,6 +60,9 @@ type Service interface {
 	UserService
 	AuditService
 	TrackingService
+	SummaryService
+	ThemeSuggestionService
+	ImportService
 	Ready(ctx context.Context) (Health, error)
 	// Names returns the names of the organisations (kind "organisation") or partnerships (kind
 	// "partnership") with the given ids, in one query: search facets label their values with it.

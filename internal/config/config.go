@@ -33,6 +33,8 @@ type Config struct {
 	LockFor          time.Duration // CASEREVIEW_LOCKOUT_DURATION
 	TrustedProxies   []string      // CASEREVIEW_TRUSTED_PROXIES
 	Reconcile        time.Duration // CASEREVIEW_RECONCILE_INTERVAL
+	SDCThreshold     int           // CASEREVIEW_SDC_THRESHOLD: smallest count shown in shareable summaries
+	JournalRetention time.Duration // CASEREVIEW_JOURNAL_RETENTION
 }
 
 // Var documents one environment variable; README's configuration table is written from these.
@@ -58,6 +60,8 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_LOCKOUT_THRESHOLD", Default: "10", Help: "failed sign-ins before a temporary lockout (1 to 10)"},
 	{Name: "CASEREVIEW_LOCKOUT_DURATION", Default: "15m", Help: "how long a lockout lasts"},
 	{Name: "CASEREVIEW_RECONCILE_INTERVAL", Default: "15m", Help: "how often the search index is compared with the database and repaired"},
+	{Name: "CASEREVIEW_SDC_THRESHOLD", Default: "5", Help: "smallest count shown in summaries marked for sharing; smaller ones show as <5 (2 to 100)"},
+	{Name: "CASEREVIEW_JOURNAL_RETENTION", Default: "168h", Help: "change-journal rows older than this are pruned; an index further behind is rebuilt"},
 	{Name: "CASEREVIEW_TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 }
 
@@ -128,6 +132,7 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	duration("CASEREVIEW_SESSION_MAX_AGE", &c.SessionMax)
 	duration("CASEREVIEW_LOCKOUT_DURATION", &c.LockFor)
 	duration("CASEREVIEW_RECONCILE_INTERVAL", &c.Reconcile)
+	duration("CASEREVIEW_JOURNAL_RETENTION", &c.JournalRetention)
 	if c.SessionIdle > c.SessionMax {
 		errs = append(errs, errors.New("CASEREVIEW_SESSION_IDLE_TIMEOUT must not be longer than CASEREVIEW_SESSION_MAX_AGE"))
 	}
@@ -147,6 +152,9 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	}
 	if c.LockAfter, err = strconv.Atoi(get("CASEREVIEW_LOCKOUT_THRESHOLD")); err != nil || c.LockAfter < 1 || c.LockAfter > 10 {
 		errs = append(errs, errors.New("CASEREVIEW_LOCKOUT_THRESHOLD: want a whole number from 1 to 10"))
+	}
+	if c.SDCThreshold, err = strconv.Atoi(get("CASEREVIEW_SDC_THRESHOLD")); err != nil || c.SDCThreshold < 2 || c.SDCThreshold > 100 {
+		errs = append(errs, errors.New("CASEREVIEW_SDC_THRESHOLD: want a whole number from 2 to 100"))
 	}
 	for _, p := range strings.Split(get("CASEREVIEW_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p == "" {
