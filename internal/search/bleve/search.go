@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -99,9 +100,13 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	if len(r.After) > 0 {
 		req.SearchAfter = r.After
 	}
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.AddField(fText)
-	req.Highlight.AddField(fTitle)
+	// No highlighting here: asking for it makes every term searcher decode word positions for
+	// every candidate, thousands on a broad query. The page's hits are highlighted afterwards.
+	if highlightInOnePass.Load() { // the old way, kept for the benchmark's comparison
+		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+		req.Highlight.AddField(fText)
+		req.Highlight.AddField(fTitle)
+	}
 	for _, name := range r.Facets {
 		field, ok := facetFields[name]
 		if !ok {
@@ -111,6 +116,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
 		}
 	}
+	baseCtx := ctx
 	var fc *facetCounter // counts the facets from columns (facet_count.go) unless bleve does
 	if len(r.Facets) > 0 && len(req.Facets) == 0 {
 		ctx, fc = x.facets.withFacetCounting(ctx)
@@ -136,6 +142,11 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		}
 		out.Hits = append(out.Hits, hit)
 	}
+	if !highlightInOnePass.Load() {
+		if err := x.highlight(baseCtx, musts, out.Hits); err != nil {
+			return search.Result{}, err
+		}
+	}
 	if fc != nil {
 		out.Facets = fc.counts(r.Facets)
 	}
@@ -149,6 +160,46 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		out.Facets[name] = counts
 	}
 	return out, nil
+}
+
+// highlightInOnePass makes Search highlight while it collects, as bleve does by default; only
+// benchmarks set it (HighlightInOnePass), to compare.
+var highlightInOnePass atomic.Bool
+
+// HighlightInOnePass switches to highlighting while collecting, for benchmarks' comparisons.
+func HighlightInOnePass(on bool) { highlightInOnePass.Store(on) }
+
+// highlight adds snippets to a page of hits: the same query again, restricted to the page's
+// ids, so word positions are read for those documents only.
+func (x *Index) highlight(ctx context.Context, musts []bq.Query, hits []search.Hit) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery(append([]bq.Query{bq.NewDocIDQuery(ids)}, musts...)), len(ids), 0, false)
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.AddField(fText)
+	req.Highlight.AddField(fTitle)
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search took too long; narrow it down", Err: err}
+		}
+		return err
+	}
+	frags := make(map[string]map[string][]string, len(res.Hits))
+	for _, h := range res.Hits {
+		frags[h.ID] = h.Fragments
+	}
+	for i := range hits {
+		for f, fr := range frags[hits[i].ID] {
+			hits[i].Fragments[f] = fr
+		}
+	}
+	return nil
 }
 
 func term(field, v string) bq.Query {
