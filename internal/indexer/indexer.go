@@ -27,7 +27,10 @@ type Source interface {
 	RecommendationIDsAfter(ctx context.Context, after string, limit int) ([]string, error)
 }
 
-const batchSize = 500
+// batchSize is how many journal rows one step reads. A bulk import journals about two rows a
+// recommendation (its review, its actions), and bleve indexes large batches much faster than
+// small ones, so a step takes in a good many.
+const batchSize = 2000
 
 // PollInterval is how often the indexer looks at the journal when nothing wakes it: the
 // fallback for other processes' writes when LISTEN/NOTIFY is not available.
