@@ -167,28 +167,12 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 		}
 		return nil, err
 	}
-	// Re-check every hit against the database: the index is derived data and may lag.
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	recs, err := s.svc.RecommendationsByID(c, ids)
+	items, err := s.checkedHits(c, res.Hits)
 	if err != nil {
 		return nil, err
 	}
-	out := SearchRecommendations200JSONResponse{Query: query.String(parsed), Total: int64(res.Total), Items: []SearchHit{},
+	out := SearchRecommendations200JSONResponse{Query: query.String(parsed), Total: int64(res.Total), Items: items,
 		Facets: []Facet{}, NextCursor: nullable.NewNullNullable[string](), Source: &fromIndex}
-	for _, h := range res.Hits {
-		rec, ok := recs[h.ID]
-		if !ok {
-			continue
-		}
-		hl := map[string][]string{}
-		for f, frags := range h.Fragments {
-			hl[f] = frags
-		}
-		out.Items = append(out.Items, SearchHit{Recommendation: recommendationOut(rec), Score: float32(h.Score), Highlights: hl})
-	}
 	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
 		raw, _ := json.Marshal(res.Hits[len(res.Hits)-1].SortKey)
 		out.NextCursor = nullable.NewNullableWithValue(base64.RawURLEncoding.EncodeToString(raw))
@@ -209,6 +193,26 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 		out.Facets = append(out.Facets, f)
 	}
 	out.TookMs = float32(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// checkedHits re-checks every hit against the database, as the caller (the index is derived data
+// and may lag, or hold what this caller may no longer read), and returns those that pass, in order.
+func (s *Server) checkedHits(ctx context.Context, hits []search.Hit) ([]SearchHit, error) {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	recs, err := s.svc.RecommendationsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []SearchHit{}
+	for _, h := range hits {
+		if rec, ok := recs[h.ID]; ok {
+			out = append(out, SearchHit{Recommendation: recommendationOut(rec), Score: float32(h.Score), Highlights: h.Fragments})
+		}
+	}
 	return out, nil
 }
 

@@ -43,21 +43,10 @@ func (s *Server) GetSimilarRecommendations(ctx context.Context, req GetSimilarRe
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	recs, err := s.svc.RecommendationsByID(c, ids)
+	items, err := s.checkedHits(c, res.Hits)
 	if err != nil {
 		return nil, err
 	}
-	out := GetSimilarRecommendations200JSONResponse{Terms: res.Terms, Items: []SearchHit{}}
-	for _, h := range res.Hits {
-		other, ok := recs[h.ID]
-		if !ok {
-			continue
-		}
-		out.Items = append(out.Items, SearchHit{Recommendation: recommendationOut(other), Score: float32(h.Score), Highlights: h.Fragments})
-	}
+	out := GetSimilarRecommendations200JSONResponse{Terms: res.Terms, Items: items}
 	return out, nil
 }
