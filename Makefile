@@ -4,24 +4,34 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/casereview/casereview/internal/app.Version=$(VERSION)
 export CASEREVIEW_DATA_DIR ?= ./data
 
-.PHONY: run test build generate check-generated vet fuzz bench clean help
+.PHONY: run test build generate check-generated vet fuzz bench clean help assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 # The demo needs no authenticator app: MFA stays required for admin and oversight by default
 # everywhere else (set CASEREVIEW_MFA_REQUIRED_ROLES to try it here).
-run: ## start the app at http://localhost:8080 on embedded SQLite with fictional demo data and demo users
+# The web UI's assets: GOV.UK Frontend and MOJ Frontend from npm (package-lock.json pins them),
+# copied with our own CSS and JS into frontend/dist, which the binary embeds. Rebuilt when stale.
+FRONTEND_SRC := frontend/build.mjs frontend/package.json $(wildcard frontend/src/*)
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+frontend/dist/.built: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	cd frontend && node build.mjs
+assets: frontend/dist/.built ## build the web UI's assets into frontend/dist
+
+run: assets ## start the app at http://localhost:8080 on embedded SQLite with fictional demo data and demo users
 	CASEREVIEW_DEMO=$${CASEREVIEW_DEMO:-true} CASEREVIEW_MFA_REQUIRED_ROLES=$${CASEREVIEW_MFA_REQUIRED_ROLES:-none} \
 		$(GO) run -ldflags "$(LDFLAGS)" . serve
 
 test: vet check-generated ## run every test (PostgreSQL too when CASEREVIEW_TEST_DATABASE_URL is set)
 	$(GO) test -count=1 -timeout 15m ./...
 
-vet:
+vet: assets
 	$(GO) vet ./...
 
-build: ## build ./bin/casereview
+build: assets ## build ./bin/casereview
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/casereview .
 
 generate: ## regenerate the API server and models from api/openapi.yaml
@@ -45,4 +55,4 @@ bench: ## run the search benchmark (BENCH_SCALE=1000000 for the stress size)
 	$(GO) run ./internal/bench/cmd/bench
 
 clean: ## remove build output and the local data folder
-	rm -rf bin data
+	rm -rf bin data frontend/dist

@@ -47,7 +47,6 @@ func TestRequestID(t *testing.T) {
 			body         any
 			want         int
 		}{
-			{"GET", "/", nil, 200},
 			{"GET", "/healthz", nil, 200},
 			{"GET", "/readyz", nil, 200},
 			{"GET", "/api/v1/openapi.yaml", nil, 200},
@@ -57,7 +56,7 @@ func TestRequestID(t *testing.T) {
 			{"POST", "/api/v1/partnerships", `{`, 400},
 			{"POST", "/api/v1/partnerships", `{"name":"` + strings.Repeat("x", 3000) + `"}`, 413},
 			{"GET", "/api/v1/partnerships/" + unknownID, nil, 404},
-			{"GET", "/no/such/thing", nil, 404},
+			{"GET", "/api/v1/no/such/thing", nil, 404},
 			{"DELETE", "/api/v1/partnerships", nil, 405},
 		}
 		seen := map[string]bool{}
@@ -114,7 +113,6 @@ func TestSecurityHeaders(t *testing.T) {
 			body         any
 			api          bool
 		}{
-			{"GET", "/", nil, false},
 			{"GET", "/healthz", nil, false},
 			{"GET", "/api/v1/openapi.yaml", nil, true},
 			{"GET", "/api/v1/review-types", nil, true},
@@ -141,21 +139,13 @@ func TestSecurityHeaders(t *testing.T) {
 				}
 			}
 		}
-		// The index page is HTML and names the API specification.
-		r := do(t, s, 200, "GET", "/", nil)
-		if ct := r.Header.Get("Content-Type"); ct != "text/html" {
-			t.Errorf("GET /: Content-Type %q", ct)
-		}
-		if !strings.Contains(string(r.Body), `href="/api/v1/openapi.yaml"`) {
-			t.Errorf("GET /: the page does not link the specification: %s", r.Body)
-		}
 	})
 }
 
 func TestNotFound(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := apitest.Start(t, dialect, apitest.Options{})
-		for _, path := range []string{"/nope", "/api", "/api/v2/reviews", "/api/v1/widgets", "/api/v1/reviews/" + unknownID + "/children"} {
+		for _, path := range []string{"/api", "/api/v2/reviews", "/api/v1/widgets", "/api/v1/reviews/" + unknownID + "/children"} {
 			checkProblem(t, s.Do("GET", path, nil), path, problemWant{Status: 404, Detail: "no such endpoint; see /api/v1/openapi.yaml"})
 		}
 		ids := []string{

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/httplog"
 )
 
 // statusOf is the one table that maps domain error codes to HTTP statuses.
@@ -46,7 +47,7 @@ func writeProblem(c *gin.Context, err error) {
 		status = http.StatusInternalServerError
 	}
 	if status >= 500 {
-		c.Set(keyError, err.Error()) // the access log records the cause; the caller never sees it
+		httplog.SetError(c, err) // the access log records the cause; the caller never sees it
 	}
 	p := Problem{
 		Type:   "urn:casereview:problem:" + string(de.Code),
@@ -58,7 +59,7 @@ func writeProblem(c *gin.Context, err error) {
 		detail = "internal error; quote the request id when reporting it"
 	}
 	p.Detail = &detail
-	rid := requestID(c)
+	rid := httplog.IDOf(c)
 	p.RequestId = &rid
 	inst := c.Request.URL.Path
 	p.Instance = &inst

@@ -2,77 +2,18 @@ package api
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
-	"regexp"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/httplog"
 )
-
-const (
-	headerRequestID = "X-Request-Id"
-	keyRequestID    = "casereview.request_id"
-	keyError        = "casereview.error"
-)
-
-var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-
-// withRequestID gives every request an id: the caller's X-Request-Id when it is safe to echo
-// (so one id follows a request through proxies), a fresh random one otherwise.
-func withRequestID() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id := c.GetHeader(headerRequestID)
-		if !safeRequestID.MatchString(id) {
-			var b [12]byte
-			_, _ = rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
-		}
-		c.Set(keyRequestID, id)
-		c.Header(headerRequestID, id)
-		ctx := casereview.WithRequestInfo(c.Request.Context(), casereview.RequestInfo{RequestID: id, ClientIP: c.ClientIP()})
-		c.Request = c.Request.WithContext(ctx)
-		c.Next()
-	}
-}
-
-func requestID(c *gin.Context) string { return c.GetString(keyRequestID) }
-
-// accessLog writes one structured line per request. It logs the route pattern, not the raw
-// path or query, so that ids and search terms (which may describe people) stay out of logs.
-func accessLog(log *slog.Logger) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		start := time.Now()
-		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "(unmatched)"
-		}
-		level := slog.LevelInfo
-		var extra []slog.Attr
-		if c.Writer.Status() >= 500 {
-			level = slog.LevelError
-			extra = append(extra, slog.String("error", c.GetString(keyError)))
-		}
-		log.LogAttrs(c, level, "request", append([]slog.Attr{
-			slog.String("request_id", requestID(c)),
-			slog.String("method", c.Request.Method),
-			slog.String("route", route),
-			slog.Int("status", c.Writer.Status()),
-			slog.Int("bytes", c.Writer.Size()),
-			slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
-		}, extra...)...)
-	}
-}
 
 // recoverProblem turns a panic into a 500 problem, logged with the request id.
 func recoverProblem() gin.HandlerFunc {
@@ -152,7 +93,7 @@ func limitBody(max int64) gin.HandlerFunc {
 
 // writeProblemStatus renders a problem that has no domain code (routing and media-type errors).
 func writeProblemStatus(c *gin.Context, status int, detail string) {
-	rid, inst := requestID(c), c.Request.URL.Path
+	rid, inst := httplog.IDOf(c), c.Request.URL.Path
 	c.Abort()
 	body := Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: &detail, RequestId: &rid, Instance: &inst}
 	raw, _ := json.Marshal(body)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/httplog"
 	"github.com/casereview/casereview/internal/search"
 )
 
@@ -93,7 +94,7 @@ func NewRouter(o Options) *gin.Engine {
 	if o.CookieSecure == "" {
 		o.CookieSecure = CookieSecureAuto
 	}
-	r.Use(withRequestID(), accessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes),
+	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes),
 		authenticate(o.Auth, fallback, o.CookieSecure))
 	r.NoRoute(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusNotFound, "no such endpoint; see /api/v1/openapi.yaml")

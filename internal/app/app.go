@@ -93,7 +93,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if a.search != nil {
 		opts.Search, opts.Indexer = a.search.live, a.search
 	}
-	a.handler = api.NewRouter(opts)
+	pages, err := a.webHandler()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.handler = splitHandler(api.NewRouter(opts), pages)
 	return a, nil
 }
 
@@ -207,3 +212,6 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+// Now is the application's clock (tests fix it).
+func (a *App) Now() time.Time { return a.now() }

@@ -1,0 +1,7 @@
+// Starts the GOV.UK and MOJ components on the page. Everything works without this script; it
+// only adds behaviour (show/hide password, error summary focus, filter toggle, sortable tables).
+import { initAll as initGovuk } from './govuk-frontend.min.js'
+import { initAll as initMoj } from './moj-frontend.min.js'
+
+initGovuk()
+initMoj()

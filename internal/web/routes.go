@@ -1,0 +1,62 @@
+package web
+
+import "github.com/gin-gonic/gin"
+
+// routes lists every page. Each group of screens lives in its own file; the URLs are the
+// service's public interface (people bookmark and share them), so they are plain and stable.
+func (h *Handler) routes(r *gin.Engine) {
+	h.assetRoutes(r)
+
+	// Signing in and out, the second factor, and the session (signin.go, mfa.go).
+	r.GET("/sign-in", h.signInForm)
+	r.POST("/sign-in", h.signIn)
+	r.GET("/sign-in/code", h.codeForm)
+	r.POST("/sign-in/code", h.code)
+	r.GET("/account/authenticator", h.enrolForm)
+	r.POST("/account/authenticator", h.enrol)
+	r.POST("/sign-out", h.signOut)
+	r.GET("/signed-out", h.signedOut)
+	r.GET("/session/extend", h.extendSession)
+
+	// Home: the caller's work list (work.go).
+	r.GET("/", h.work)
+
+	// Search (search.go).
+	r.GET("/search", h.search)
+
+	// A recommendation and everything done to it (recommendation.go, respond.go, actions.go,
+	// evidence.go, oversight.go, links.go, suggestions.go).
+	r.GET("/recommendations/:id", h.recommendation)
+	r.GET("/recommendations/:id/respond", h.respondForm)
+	r.POST("/recommendations/:id/respond", h.respond)
+	r.GET("/recommendations/:id/actions/new", h.newActionForm)
+	r.POST("/recommendations/:id/actions/new", h.newAction)
+	r.GET("/actions/:id/edit", h.editActionForm)
+	r.POST("/actions/:id/edit", h.editAction)
+	r.GET("/actions/:id/progress", h.progressForm)
+	r.POST("/actions/:id/progress", h.progress)
+	r.GET("/actions/:id/evidence/new", h.evidenceForm)
+	r.POST("/actions/:id/evidence/new", h.addEvidence)
+	r.GET("/evidence/:id/file", h.evidenceFile)
+	r.GET("/evidence/:id/review", h.reviewEvidenceForm)
+	r.POST("/evidence/:id/review", h.reviewEvidence)
+	r.GET("/recommendations/:id/assess", h.assessForm)
+	r.POST("/recommendations/:id/assess", h.assess)
+	r.GET("/recommendations/:id/links/new", h.linkForm)
+	r.POST("/recommendations/:id/links/new", h.addLink)
+	r.POST("/links/:id/remove", h.removeLink)
+	r.POST("/recommendations/:id/themes/:code/:decision", h.decideSuggestion)
+
+	// Reviews and their recommendations, for review panels (reviews.go, recommendation_edit.go).
+	r.GET("/reviews", h.reviews)
+	r.GET("/reviews/new", h.newReviewForm)
+	r.POST("/reviews/new", h.newReview)
+	r.GET("/reviews/:id", h.review)
+	r.GET("/reviews/:id/edit", h.editReviewForm)
+	r.POST("/reviews/:id/edit", h.editReview)
+	r.GET("/reviews/:id/recommendations/new", h.newRecommendationForm)
+	r.POST("/reviews/:id/recommendations/new", h.newRecommendation)
+	r.GET("/recommendations/:id/edit", h.editRecommendationForm)
+	r.POST("/recommendations/:id/edit", h.editRecommendation)
+	r.GET("/reviews/:id/action-plan", h.actionPlan)
+}

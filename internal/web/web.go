@@ -1,0 +1,89 @@
+// Package web is the HTML adapter: server-rendered pages and plain HTML forms (html/template with
+// the GOV.UK and MOJ design systems) over the same domain services as the JSON API. It holds no
+// rule, permission or query of its own: every read and write goes through casereview.Service
+// (and the sign-in service), which check the actor carried in the request context, so nothing the
+// API refuses is possible here. JavaScript only enhances: every journey works as forms that post,
+// with the server redirecting afterwards (POST/redirect/GET).
+package web
+
+import (
+	"context"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/casereview/casereview/internal/auth"
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/httplog"
+)
+
+// Options configures the web UI.
+type Options struct {
+	Service casereview.Service
+	Auth    *auth.Service
+	// AfterWrite, when set, waits (briefly) until this process's search index has applied every
+	// committed change, so a person who changes something and then searches sees it.
+	AfterWrite func(ctx context.Context)
+	Logger     *slog.Logger
+	Now        func() time.Time
+	Version    string
+	// CookieSecure is "auto" (when the request came over TLS), "always" or "never".
+	CookieSecure   string
+	TrustedProxies []string
+	// Templates and Assets are the frontend's files (frontend.Templates(), frontend.Assets()).
+	Templates fs.FS
+	Assets    fs.FS
+	// SessionIdle is how long an unused session lasts; pages warn before it ends.
+	SessionIdle time.Duration
+}
+
+// Handler serves the web UI.
+type Handler struct {
+	o        Options
+	svc      casereview.Service
+	auth     *auth.Service
+	log      *slog.Logger
+	now      func() time.Time
+	pages    map[string]*template.Template
+	assetVer string
+}
+
+// New builds the web UI's router. It fails when a template does not parse.
+func New(o Options) (http.Handler, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.CookieSecure == "" {
+		o.CookieSecure = "auto"
+	}
+	if o.SessionIdle <= 0 {
+		o.SessionIdle = 30 * time.Minute
+	}
+	h := &Handler{o: o, svc: o.Service, auth: o.Auth, log: o.Logger, now: o.Now}
+	if err := h.loadTemplates(); err != nil {
+		return nil, err
+	}
+	h.assetVer = assetVersion(o.Assets)
+	r := gin.New()
+	if err := r.SetTrustedProxies(o.TrustedProxies); err != nil {
+		_ = r.SetTrustedProxies(nil)
+	}
+	r.ContextWithFallback = true
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = false
+	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), h.recover(), h.securityHeaders(), h.identify(), h.checkCSRF())
+	h.routes(r)
+	r.NoRoute(func(c *gin.Context) { h.fail(c, casereview.NotFound("page")) })
+	r.NoMethod(func(c *gin.Context) { h.fail(c, casereview.NotFound("page")) })
+	return r, nil
+}
+
+// errNotBuilt answers a screen that does not exist (yet).
+var errNotBuilt = casereview.NotFound("page")
