@@ -46,7 +46,7 @@ type Var struct {
 // Vars lists every variable the service reads.
 var Vars = []Var{
 	{Name: "CASEREVIEW_ADDR", Default: "localhost:8080", Help: "address to listen on (host:port)"},
-	{Name: "CASEREVIEW_DATA_DIR", Default: "./data", Help: "folder for the embedded SQLite database and, later, the search index"},
+	{Name: "CASEREVIEW_DATA_DIR", Default: "./data", Help: "folder for the embedded SQLite database and the search index (index/)"},
 	{Name: "CASEREVIEW_DATABASE_URL", Default: "", Help: "postgres://… selects PostgreSQL; empty uses embedded SQLite in the data folder", Secret: true},
 	{Name: "CASEREVIEW_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
 	{Name: "CASEREVIEW_LOG_FORMAT", Default: "text", Help: "text or json"},
