@@ -34,6 +34,9 @@ type Options struct {
 	Search  search.Index
 	Indexer Indexer
 	Heads   JournalHeads
+	// Finder, when set, is the search the HTML pages share; otherwise one is built over Search and
+	// Indexer.
+	Finder *search.Finder
 	// Auth signs people in; without it every caller is Unauthenticated.
 	Auth         *auth.Service
 	CookieSecure CookieSecure
@@ -101,7 +104,11 @@ func NewRouter(o Options) *gin.Engine {
 	r.NoMethod(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusMethodNotAllowed, "this endpoint does not accept "+c.Request.Method)
 	})
-	s := &Server{svc: o.Service, finder: search.NewFinder(o.Service, o.Search, o.Indexer, o.Now), auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
+	finder := o.Finder
+	if finder == nil {
+		finder = search.NewFinder(o.Service, o.Search, o.Indexer, o.Now)
+	}
+	s := &Server{svc: o.Service, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}

@@ -5,3 +5,4 @@ import { initAll as initMoj } from './moj-frontend.min.js'
 
 initGovuk()
 initMoj()
+import './search.mjs'

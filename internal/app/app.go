@@ -17,6 +17,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/demo"
+	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/internal/suggest"
 	"github.com/casereview/casereview/internal/taxonomy"
@@ -93,7 +94,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if a.search != nil {
 		opts.Search, opts.Indexer = a.search.live, a.search
 	}
-	pages, err := a.webHandler()
+	// One search for both front ends: the API's GET /api/v1/search and the search page.
+	opts.Finder = search.NewFinder(s, opts.Search, opts.Indexer, o.Now)
+	pages, err := a.webHandler(opts.Finder)
 	if err != nil {
 		a.Close()
 		return nil, err

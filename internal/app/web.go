@@ -7,17 +7,18 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/frontend"
+	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/web"
 )
 
 // webHandler builds the HTML pages over the same store and sign-in service as the API.
-func (a *App) webHandler() (http.Handler, error) {
+func (a *App) webHandler(finder *search.Finder) (http.Handler, error) {
 	if !frontend.Built() {
 		a.log.Warn("the web UI's assets were not built into this binary: pages will be unstyled (run make build)")
 	}
 	o := web.Options{Service: a.store, Auth: a.auth, Logger: a.log, Now: a.now, Version: Version,
 		CookieSecure: a.cfg.CookieSecure, TrustedProxies: a.cfg.TrustedProxies, SessionIdle: a.cfg.SessionIdle,
-		Templates: frontend.Templates(), Assets: frontend.Assets()}
+		Templates: frontend.Templates(), Assets: frontend.Assets(), Search: finder}
 	if a.search != nil {
 		o.AfterWrite = func(ctx context.Context) {
 			if head, err := a.store.JournalHead(ctx); err == nil {

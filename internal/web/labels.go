@@ -16,7 +16,7 @@ var labels = map[string]string{
 	// sectors
 	"nhs_trust": "NHS trust", "icb": "Integrated care board", "gp": "GP practice",
 	"la_childrens_services": "Local authority children's services", "la_adult_services": "Local authority adult services",
-	"cps_courts": "CPS and courts", "specialist_da": "Specialist domestic abuse service",
+	"cps_courts": "CPS and courts", "specialist_da_service": "Specialist domestic abuse service",
 	"government_department": "Government department",
 	// roles
 	"agency_editor": "Agency editor", "for_information": "For information",

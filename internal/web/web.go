@@ -19,6 +19,7 @@ import (
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/httplog"
+	"github.com/casereview/casereview/internal/search"
 )
 
 // Options configures the web UI.
@@ -39,6 +40,14 @@ type Options struct {
 	Assets    fs.FS
 	// SessionIdle is how long an unused session lasts; pages warn before it ends.
 	SessionIdle time.Duration
+	// Search is the same search as GET /api/v1/search (search.Finder); without it the search
+	// page says search is unavailable.
+	Search Searcher
+}
+
+// Searcher runs one search as the actor in the context: search.Finder, shared with the API.
+type Searcher interface {
+	Find(ctx context.Context, p search.Params) (search.Found, error)
 }
 
 // Handler serves the web UI.
