@@ -48,8 +48,7 @@ type Options struct {
 // Server implements the generated StrictServerInterface.
 type Server struct {
 	svc          casereview.Service
-	search       search.Index
-	indexer      Indexer
+	finder       *search.Finder
 	auth         *auth.Service
 	version      string
 	now          func() time.Time
@@ -102,7 +101,7 @@ func NewRouter(o Options) *gin.Engine {
 	r.NoMethod(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusMethodNotAllowed, "this endpoint does not accept "+c.Request.Method)
 	})
-	s := &Server{svc: o.Service, search: o.Search, indexer: o.Indexer, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
+	s := &Server{svc: o.Service, finder: search.NewFinder(o.Service, o.Search, o.Indexer, o.Now), auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}

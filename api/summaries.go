@@ -3,16 +3,11 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/search"
-	bleveindex "github.com/casereview/casereview/internal/search/bleve"
-	"github.com/casereview/casereview/internal/search/query"
 )
 
 // Summaries (DESIGN §1, issue 7): counts for oversight reporting, with the filters of search.
@@ -53,9 +48,6 @@ type summaryRequest struct {
 	title  string
 	params summaryParams
 }
-
-// maxQueryMatches bounds how many recommendations a query text may select for a summary.
-const maxQueryMatches = 1_000_000
 
 func (s *Server) summaryRequest(ctx context.Context, generated any) (*summaryRequest, error) {
 	var p summaryParams
@@ -108,7 +100,7 @@ func (s *Server) summaryRequest(ctx context.Context, generated any) (*summaryReq
 	r.pub = publisher{shareable: disclosure == casereview.DisclosureShareable, threshold: s.sdcThreshold}
 	r.meta = SummaryMeta{AsOf: asOf.String(), Disclosure: string(disclosure), Threshold: s.sdcThreshold}
 	if q := strings.TrimSpace(deref(p.Q)); q != "" {
-		ids, understood, err := s.matchingIDs(c, q)
+		ids, understood, err := s.finder.MatchingIDs(c, q)
 		if err != nil {
 			return nil, err
 		}
@@ -125,59 +117,6 @@ func enums[T ~string](vs *[]string) []T {
 		out = append(out, T(v))
 	}
 	return out
-}
-
-// matchingIDs runs q through the search index under the caller's read scope and returns the ids
-// of every match. The SQL that counts them applies the caller's visibility again, so a lagging
-// index can never add what the caller may not see.
-func (s *Server) matchingIDs(ctx context.Context, q string) ([]string, string, error) {
-	if s.search == nil || s.indexer == nil || !s.indexer.Ready() {
-		return nil, "", &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search index is being built; try again in a minute", RetryAfter: 30 * time.Second}
-	}
-	var problems casereview.Problems
-	casereview.CheckText(&problems, "q", q, false, 500)
-	if err := problems.Err(); err != nil {
-		return nil, "", err
-	}
-	parsed, err := query.Parse(q)
-	if err != nil {
-		var se *query.SyntaxError
-		if errors.As(err, &se) {
-			msg := se.Msg
-			if se.Hint != "" {
-				msg += " (" + se.Hint + ")"
-			}
-			return nil, "", &casereview.Error{Code: casereview.CodeMalformed, Message: "the query could not be read",
-				Fields: []casereview.FieldError{{Field: "q", Code: "syntax", Message: msg + " at position " + strconv.Itoa(se.Pos)}}}
-		}
-		return nil, "", err
-	}
-	sctx, cancel := context.WithTimeout(ctx, 2*searchDeadline)
-	defer cancel()
-	r := search.Request{Query: parsed, Scope: casereview.ScopeOf(casereview.ActorFrom(ctx)), Sort: search.SortOldest, Size: casereview.MaxPageSize}
-	if parsed == nil {
-		r.Query = nil
-	}
-	ids := []string{}
-	for {
-		res, err := s.search.Search(sctx, r)
-		if err != nil {
-			var qe *bleveindex.QueryError
-			if errors.As(err, &qe) {
-				return nil, "", &casereview.Error{Code: casereview.CodeMalformed, Message: "the query could not be run",
-					Fields: []casereview.FieldError{{Field: "q", Code: "unsupported", Message: qe.Msg}}}
-			}
-			return nil, "", err
-		}
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		if len(res.Hits) < r.Size || len(ids) >= maxQueryMatches {
-			break
-		}
-		r.After = res.Hits[len(res.Hits)-1].SortKey
-	}
-	return ids, query.String(parsed), nil
 }
 
 func (s *Server) SummaryCrossTab(ctx context.Context, req SummaryCrossTabRequestObject) (SummaryCrossTabResponseObject, error) {

@@ -17,15 +17,7 @@ import (
 
 // withAsOf applies an as_of query parameter to the context the store computes flags in.
 func withAsOf(ctx context.Context, asOf *string) (context.Context, error) {
-	if asOf == nil || *asOf == "" {
-		return ctx, nil
-	}
-	var p casereview.Problems
-	d := casereview.ParseDateField(&p, "as_of", asOf)
-	if err := p.Err(); err != nil {
-		return ctx, err
-	}
-	return casereview.WithAsOf(ctx, *d), nil
+	return casereview.WithAsOfParam(ctx, deref(asOf))
 }
 
 func responseOut(r casereview.Response) Response {

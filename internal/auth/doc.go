@@ -4,6 +4,10 @@
 // here is a pure function of its inputs and crypto/rand: no database, no
 // HTTP, no logging. Callers must never log passwords, codes or tokens.
 //
+// Service applies the sign-in rules (sessions, lockouts, second factor, API
+// tokens) over a Store, an interface declared here and implemented by
+// internal/store, so this package imports no database code.
+//
 // # Passwords
 //
 // Passwords are hashed with argon2id (RFC 9106) and stored in PHC string

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/store"
 )
 
 // Config holds the sign-in rules a deployment may tune.
@@ -31,13 +30,13 @@ func DefaultConfig() Config {
 
 // Service signs people in and turns sessions and tokens into actors.
 type Service struct {
-	store *store.Store
+	store Store
 	cfg   Config
 	now   func() time.Time
 }
 
 // NewService returns the sign-in service over s.
-func NewService(s *store.Store, cfg Config, now func() time.Time) *Service {
+func NewService(s Store, cfg Config, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
@@ -164,7 +163,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP, userAgen
 		return LoginResult{}, err
 	}
 	now := s.now().UTC()
-	sess := store.Session{IDHash: HashSecret(sid), UserID: c.User.ID, CSRFToken: csrf, MFAState: state, CreatedAt: now,
+	sess := Session{IDHash: HashSecret(sid), UserID: c.User.ID, CSRFToken: csrf, MFAState: state, CreatedAt: now,
 		LastSeenAt: now, ExpiresAt: now.Add(s.cfg.AbsoluteTimeout), ClientIP: clientIP, UserAgent: truncate(userAgent, 300)}
 	actx := casereview.WithActor(ctx, c.User.Actor())
 	if err := s.store.CreateSession(actx, sess); err != nil {

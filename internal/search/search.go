@@ -2,6 +2,10 @@
 // document holds, what a search asks and returns, and the Index interface that
 // internal/search/bleve implements. The database stays the source of truth; the index is
 // derived data that can always be rebuilt from it.
+//
+// Finder is the search the front ends call (the JSON API and the HTML pages alike): it holds
+// every rule of a search request, from reading the parameters to re-checking hits against the
+// database, so neither front end depends on the index's implementation.
 package search
 
 import (

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/store"
@@ -257,7 +258,7 @@ func TestAuditEveryStoreWriteAppendsOneEvent(t *testing.T) {
 		ok("enable user", err, casereview.AuditUserEnabled, "user", u.ID, u5, u6, 0)
 		err = s.SetPassword(ctx, u.ID, "new-hash", true)
 		ok("change password", err, casereview.AuditPasswordChanged, "user", u.ID, nil, nil, 0)
-		err = s.CreateSession(ctx, store.Session{IDHash: "session-1", UserID: u.ID, CSRFToken: "csrf", MFAState: "not_required",
+		err = s.CreateSession(ctx, auth.Session{IDHash: "session-1", UserID: u.ID, CSRFToken: "csrf", MFAState: "not_required",
 			CreatedAt: fixedNow, LastSeenAt: fixedNow, ExpiresAt: fixedNow.Add(time.Hour), ClientIP: "192.0.2.7", UserAgent: "test"})
 		ok("sign in", err, casereview.AuditLogin, "user", u.ID, nil, map[string]string{"mfa_state": "not_required", "user_agent": "test"}, 0)
 		err = s.RevokeSession(ctx, "session-1", u.ID)

@@ -8,45 +8,40 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 )
 
 // The persistence behind sign-in: credentials, sessions, API tokens, throttling and recovery
-// codes. The rules (how long a session lives, when to lock an account) live in internal/auth;
-// these methods only read and write, each write audited in its own transaction.
+// codes, as auth.Store declares it. The rules (how long a session lives, when to lock an
+// account) live in internal/auth; these methods only read and write, each write audited in its
+// own transaction.
 
-// Credentials is what sign-in needs to know about a user. It never leaves the auth package.
-type Credentials struct {
-	User         casereview.User
-	PasswordHash string
-	TOTPSecret   string
-	TOTPEnabled  bool
-	TOTPLastStep int64
-}
+var _ auth.Store = (*Store)(nil)
 
-func (s *Store) credentials(db *gorm.DB, where string, arg any) (Credentials, error) {
+func (s *Store) credentials(db *gorm.DB, where string, arg any) (auth.Credentials, error) {
 	var row userRow
 	if err := db.Where(where, arg).Take(&row).Error; err != nil {
-		return Credentials{}, notFoundAs(err, "user")
+		return auth.Credentials{}, notFoundAs(err, "user")
 	}
 	us, err := users(db, []userRow{row})
 	if err != nil {
-		return Credentials{}, err
+		return auth.Credentials{}, err
 	}
-	return Credentials{User: us[0], PasswordHash: deref(row.PasswordHash), TOTPSecret: deref(row.TOTPSecret),
+	return auth.Credentials{User: us[0], PasswordHash: deref(row.PasswordHash), TOTPSecret: deref(row.TOTPSecret),
 		TOTPEnabled: row.TOTPEnabled, TOTPLastStep: row.TOTPLastStep}, nil
 }
 
 // CredentialsByEmail finds a user by address for sign-in.
-func (s *Store) CredentialsByEmail(ctx context.Context, email string) (Credentials, error) {
+func (s *Store) CredentialsByEmail(ctx context.Context, email string) (auth.Credentials, error) {
 	return s.credentials(s.read.WithContext(ctx), "email = ?", casereview.NormaliseEmail(email))
 }
 
 // CredentialsByID finds a user by id.
-func (s *Store) CredentialsByID(ctx context.Context, id string) (Credentials, error) {
+func (s *Store) CredentialsByID(ctx context.Context, id string) (auth.Credentials, error) {
 	id, ok := casereview.NormaliseID(id)
 	if !ok {
-		return Credentials{}, casereview.NotFound("user")
+		return auth.Credentials{}, casereview.NotFound("user")
 	}
 	return s.credentials(s.read.WithContext(ctx), "id = ?", id)
 }
@@ -71,20 +66,6 @@ func (s *Store) RevokeOtherSessions(ctx context.Context, userID, keepHash string
 		Update("revoked_at", s.now().UTC()).Error
 }
 
-// Session is a server-side sign-in.
-type Session struct {
-	IDHash     string
-	UserID     string
-	CSRFToken  string
-	MFAState   string // pending, enrol, done, not_required
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time
-	RevokedAt  *time.Time
-	ClientIP   string
-	UserAgent  string
-}
-
 type sessionRow struct {
 	IDHash     string     `gorm:"column:id_hash;primaryKey"`
 	UserID     string     `gorm:"column:user_id"`
@@ -101,7 +82,7 @@ type sessionRow struct {
 func (sessionRow) TableName() string { return "sessions" }
 
 // CreateSession stores a new session and records the sign-in.
-func (s *Store) CreateSession(ctx context.Context, x Session) error {
+func (s *Store) CreateSession(ctx context.Context, x auth.Session) error {
 	return s.inTx(ctx, func(t *tx) error {
 		row := sessionRow(x)
 		if err := t.db.Create(&row).Error; err != nil {
@@ -116,14 +97,14 @@ func (s *Store) CreateSession(ctx context.Context, x Session) error {
 }
 
 // SessionByHash returns a session (revoked or not) and its user's credentials.
-func (s *Store) SessionByHash(ctx context.Context, idHash string) (Session, Credentials, error) {
+func (s *Store) SessionByHash(ctx context.Context, idHash string) (auth.Session, auth.Credentials, error) {
 	db := s.read.WithContext(ctx)
 	var row sessionRow
 	if err := db.Where("id_hash = ?", idHash).Take(&row).Error; err != nil {
-		return Session{}, Credentials{}, notFoundAs(err, "session")
+		return auth.Session{}, auth.Credentials{}, notFoundAs(err, "session")
 	}
 	c, err := s.credentials(db, "id = ?", row.UserID)
-	return Session(row), c, err
+	return auth.Session(row), c, err
 }
 
 // TouchSession moves a session's idle clock on.
@@ -264,11 +245,11 @@ func (s *Store) CreateToken(ctx context.Context, userID, name, hash, prefix stri
 }
 
 // TokenByHash finds a token (revoked or not) and its user's credentials.
-func (s *Store) TokenByHash(ctx context.Context, hash string) (casereview.APIToken, Credentials, error) {
+func (s *Store) TokenByHash(ctx context.Context, hash string) (casereview.APIToken, auth.Credentials, error) {
 	db := s.read.WithContext(ctx)
 	var row tokenRow
 	if err := db.Where("token_hash = ?", hash).Take(&row).Error; err != nil {
-		return casereview.APIToken{}, Credentials{}, notFoundAs(err, "token")
+		return casereview.APIToken{}, auth.Credentials{}, notFoundAs(err, "token")
 	}
 	c, err := s.credentials(db, "id = ?", row.UserID)
 	return row.domain(), c, err
@@ -316,14 +297,6 @@ func (s *Store) RevokeToken(ctx context.Context, userID, id string) error {
 	})
 }
 
-// Throttle is the failure count of one key (an account or a client address).
-type Throttle struct {
-	Key           string
-	Failures      int
-	LastFailureAt time.Time
-	LockedUntil   *time.Time
-}
-
 type throttleRow struct {
 	Key           string     `gorm:"column:key;primaryKey"`
 	Failures      int        `gorm:"column:failures"`
@@ -334,14 +307,14 @@ type throttleRow struct {
 func (throttleRow) TableName() string { return "login_throttle" }
 
 // Throttles returns the state of keys (missing keys have no failures).
-func (s *Store) Throttles(ctx context.Context, keys ...string) ([]Throttle, error) {
+func (s *Store) Throttles(ctx context.Context, keys ...string) ([]auth.Throttle, error) {
 	var rows []throttleRow
 	if err := s.read.WithContext(ctx).Where("key IN ?", keys).Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	out := make([]Throttle, len(rows))
+	out := make([]auth.Throttle, len(rows))
 	for i, r := range rows {
-		out[i] = Throttle(r)
+		out[i] = auth.Throttle(r)
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
 )
 
 // flagQuery states casereview.ComputeFlags over the indexed dates, against asOf; it must agree
@@ -49,7 +50,7 @@ func flagQuery(flag casereview.Flag, asOf casereview.Date) (bq.Query, error) {
 		q.SetField(fFollowUp)
 		return and(term(fClosed, "yes"), q), nil
 	}
-	return nil, &QueryError{Msg: fmt.Sprintf("%q is not a flag", flag)}
+	return nil, &search.QueryError{Msg: fmt.Sprintf("%q is not a flag", flag)}
 }
 
 func ptr[T any](v T) *T { return &v }

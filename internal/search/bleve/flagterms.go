@@ -8,6 +8,7 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/search/query"
 )
 
@@ -22,7 +23,7 @@ func flagTerms(n query.Node, asOf casereview.Date) (query.Node, []bq.Query, erro
 			for i, x := range casereview.Flags {
 				names[i] = string(x)
 			}
-			return nil, &QueryError{Msg: fmt.Sprintf("flag:%s is not a flag (use one of: %s)", t.Text, strings.Join(names, ", "))}
+			return nil, &search.QueryError{Msg: fmt.Sprintf("flag:%s is not a flag (use one of: %s)", t.Text, strings.Join(names, ", "))}
 		}
 		return flagQuery(f, asOf)
 	}
@@ -59,7 +60,7 @@ func flagTerms(n query.Node, asOf casereview.Date) (query.Node, []bq.Query, erro
 		}
 	}
 	if nestedFlag(n) {
-		return nil, nil, &QueryError{Msg: "flag: filters the whole result: use it beside the other words, not inside OR, brackets or after -"}
+		return nil, nil, &search.QueryError{Msg: "flag: filters the whole result: use it beside the other words, not inside OR, brackets or after -"}
 	}
 	return n, flags, nil
 }

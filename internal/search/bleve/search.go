@@ -31,11 +31,6 @@ var facetFields = map[string]string{
 	search.FacetOversight: fOversight, search.FacetYear: fYearKeyword, search.FacetPartnership: fPartnershipID,
 }
 
-// QueryError is a query the index cannot run, with the field or term at fault.
-type QueryError struct{ Msg string }
-
-func (e *QueryError) Error() string { return e.Msg }
-
 // Search runs r. Visibility is part of the query itself, so totals and facet counts never count
 // what the caller may not see.
 func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, error) {
@@ -43,7 +38,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	if r.Query != nil {
 		n, ok := r.Query.(query.Node)
 		if !ok {
-			return search.Result{}, &QueryError{Msg: fmt.Sprintf("the query is a %T, not a parsed query", r.Query)}
+			return search.Result{}, &search.QueryError{Msg: fmt.Sprintf("the query is a %T, not a parsed query", r.Query)}
 		}
 		parsed = n
 	}
@@ -74,7 +69,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	for _, name := range names {
 		field, ok := facetFields[name]
 		if !ok {
-			return search.Result{}, &QueryError{Msg: fmt.Sprintf("%s is not a filter (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
+			return search.Result{}, &search.QueryError{Msg: fmt.Sprintf("%s is not a filter (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
 		}
 		var any []bq.Query
 		for _, v := range r.Filters[name] {
@@ -110,7 +105,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	for _, name := range r.Facets {
 		field, ok := facetFields[name]
 		if !ok {
-			return search.Result{}, &QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
+			return search.Result{}, &search.QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
 		}
 		if x.facets == nil || bleveOnly.Load() {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
@@ -263,7 +258,7 @@ func translate(n query.Node) (bq.Query, error) {
 		q.SetField(fYear)
 		return q, nil
 	}
-	return nil, &QueryError{Msg: fmt.Sprintf("unsupported query element %T", n)}
+	return nil, &search.QueryError{Msg: fmt.Sprintf("unsupported query element %T", n)}
 }
 
 func combine(children []query.Node, or bool) (bq.Query, error) {
@@ -436,7 +431,7 @@ func fieldQuery(field, v string, phrase bool) (bq.Query, error) {
 	case "year":
 		y, err := strconv.Atoi(v)
 		if err != nil {
-			return nil, &QueryError{Msg: fmt.Sprintf("year:%s is not a year", v)}
+			return nil, &search.QueryError{Msg: fmt.Sprintf("year:%s is not a year", v)}
 		}
 		f := float64(y)
 		inc := true
@@ -444,7 +439,7 @@ func fieldQuery(field, v string, phrase bool) (bq.Query, error) {
 		q.SetField(fYear)
 		return q, nil
 	case "flag":
-		return nil, &QueryError{Msg: "flags are not searchable in the query; use the flag parameter of /api/v1/recommendations"}
+		return nil, &search.QueryError{Msg: "flags are not searchable in the query; use the flag parameter of /api/v1/recommendations"}
 	}
-	return nil, &QueryError{Msg: fmt.Sprintf("%s: is not a field this index knows", field)}
+	return nil, &search.QueryError{Msg: fmt.Sprintf("%s: is not a field this index knows", field)}
 }

@@ -1,0 +1,111 @@
+// Package archtest checks which way the packages depend on each other. The front ends (the JSON
+// API and the HTML pages) call the same services and must not reach past them into the database
+// or the search engine; the domain package stays free of every framework.
+package archtest
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// root is the module root, relative to this package's directory.
+const root = "../.."
+
+// rules lists, for each package, the import path prefixes it must not depend on, directly or not.
+var rules = []struct {
+	pkg       string
+	forbidden []string
+}{
+	{"./api", storage},
+	{"./internal/web", storage},
+	{"./internal/auth", storage},
+	{"./internal/search", storage},
+	{"./internal/casereview", append([]string{"github.com/gin-gonic/", "net/http"}, storage...)},
+}
+
+// storage is the database (gorm, its drivers) and the search engine (bleve).
+var storage = []string{
+	"gorm.io/",
+	"github.com/jackc/pgx",
+	"github.com/glebarez/", // sqlite and go-sqlite
+	"modernc.org/sqlite",
+	"github.com/blevesearch/",
+}
+
+func TestDependencies(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not on PATH")
+	}
+	for _, r := range rules {
+		t.Run(strings.TrimPrefix(r.pkg, "./"), func(t *testing.T) {
+			if files, _ := filepath.Glob(filepath.Join(root, r.pkg, "*.go")); len(files) == 0 {
+				t.Skipf("%s does not exist yet", r.pkg)
+			}
+			graph := imports(t, r.pkg)
+			from := "github.com/casereview/casereview/" + strings.TrimPrefix(r.pkg, "./")
+			for _, chain := range paths(graph, from, r.forbidden) {
+				t.Errorf("%s must not depend on %s: %s", r.pkg, chain[len(chain)-1], strings.Join(chain, " -> "))
+			}
+		})
+	}
+}
+
+// imports returns pkg's dependency graph (without tests): package -> the packages it imports.
+func imports(t *testing.T, pkg string) map[string][]string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", pkg)
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		msg := err.Error()
+		if ee, ok := err.(*exec.ExitError); ok {
+			msg += ": " + string(ee.Stderr)
+		}
+		t.Fatalf("go list %s: %s", pkg, msg)
+	}
+	graph := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) > 0 {
+			graph[fields[0]] = fields[1:]
+		}
+	}
+	return graph
+}
+
+// paths returns, for each forbidden package reachable from "from", the shortest chain of imports
+// that reaches it, first found first; a forbidden package's own dependencies are not followed.
+func paths(graph map[string][]string, from string, forbidden []string) [][]string {
+	bad := func(p string) bool {
+		for _, f := range forbidden {
+			if p == f || strings.HasPrefix(p, f) {
+				return true
+			}
+		}
+		return false
+	}
+	prev := map[string]string{from: ""}
+	queue := []string{from}
+	var out [][]string
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if bad(p) {
+			chain := []string{p}
+			for q := prev[p]; q != ""; q = prev[q] {
+				chain = append([]string{q}, chain...)
+			}
+			out = append(out, chain)
+			continue
+		}
+		for _, next := range graph[p] {
+			if _, seen := prev[next]; !seen {
+				prev[next] = p
+				queue = append(queue, next)
+			}
+		}
+	}
+	return out
+}
