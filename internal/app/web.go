@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/frontend"
+	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/web"
 )
 
@@ -19,6 +20,8 @@ func (a *App) webHandler() (http.Handler, error) {
 		CookieSecure: a.cfg.CookieSecure, TrustedProxies: a.cfg.TrustedProxies, SessionIdle: a.cfg.SessionIdle,
 		Templates: frontend.Templates(), Assets: frontend.Assets()}
 	if a.search != nil {
+		// The same more-like-this as GET /api/v1/recommendations/{id}/similar.
+		o.Similar = search.NewFinder(a.store, a.search.live, a.search, a.now)
 		o.AfterWrite = func(ctx context.Context) {
 			if head, err := a.store.JournalHead(ctx); err == nil {
 				a.search.WaitFor(ctx, head, time.Second)

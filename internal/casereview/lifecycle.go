@@ -47,7 +47,7 @@ func (d *ResponseDraft) Validate(today Date) error {
 	CheckEnum(&p, "decision", d.Decision, ResponseDecisions)
 	CheckText(&p, "narrative", d.Narrative, d.Decision != ResponseReceived, 20000)
 	CheckText(&p, "timetable", d.Timetable, false, 5000)
-	needReasons := d.Decision == ResponseInPart || d.Decision == ResponseAlternative || d.Decision == ResponseNotAccepted
+	needReasons := d.Decision.NeedsReasons()
 	CheckText(&p, "reasons", d.Reasons, needReasons, 20000)
 	if needReasons && strings.TrimSpace(d.Reasons) == "" {
 		// CheckText has recorded "required"; say why.
@@ -60,6 +60,12 @@ func (d *ResponseDraft) Validate(today Date) error {
 		p.Add("received_on", FieldInvalid, "received_on (%s) is in the future", d.ReceivedOn)
 	}
 	return p.Err()
+}
+
+// NeedsReasons reports whether a response with this decision must give its reasons: every
+// decision short of full acceptance.
+func (s ResponseStatus) NeedsReasons() bool {
+	return s == ResponseInPart || s == ResponseAlternative || s == ResponseNotAccepted
 }
 
 // CanRespond: the agency editors of the addressed organisation give its response; the review's

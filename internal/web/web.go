@@ -19,6 +19,7 @@ import (
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/httplog"
+	"github.com/casereview/casereview/internal/search"
 )
 
 // Options configures the web UI.
@@ -39,6 +40,15 @@ type Options struct {
 	Assets    fs.FS
 	// SessionIdle is how long an unused session lasts; pages warn before it ends.
 	SessionIdle time.Duration
+	// Similar answers "more like this" for the recommendation page (search.Finder, as the API
+	// uses); nil where no search index runs, and the page then leaves the section out.
+	Similar SimilarFinder
+}
+
+// SimilarFinder finds the recommendations in other reviews most like one recommendation, under
+// the caller's read scope and re-checked against the database.
+type SimilarFinder interface {
+	Similar(ctx context.Context, id string, p search.SimilarParams) (search.SimilarFound, error)
 }
 
 // Handler serves the web UI.
