@@ -96,9 +96,8 @@ func (h *Handler) newAction(c *gin.Context) {
 	f := c.Request.PostForm
 	d, problems := actionDraftOf(f, rec.ID, orgs)
 	if len(problems) == 0 {
-		var x casereview.Action
-		if x, err = h.svc.CreateAction(ctx, d); err == nil {
-			h.done(c, "Action added", "/recommendations/"+rec.ID+"#action-"+x.ID)
+		if _, err = h.svc.CreateAction(ctx, d); err == nil {
+			h.done(c, "Action added", "/recommendations/"+rec.ID)
 			return
 		}
 		if problems = problemsOf(err); problems == nil {
@@ -155,7 +154,7 @@ func (h *Handler) editAction(c *gin.Context) {
 	status := http.StatusUnprocessableEntity
 	if len(problems) == 0 {
 		if _, err = h.svc.UpdateAction(ctx, v.Action.ID, version, d); err == nil {
-			h.done(c, "Action updated", "/recommendations/"+v.Rec.ID+"#action-"+v.Action.ID)
+			h.done(c, "Action updated", "/recommendations/"+v.Rec.ID)
 			return
 		}
 		switch {

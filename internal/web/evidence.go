@@ -96,7 +96,7 @@ func (h *Handler) addEvidence(c *gin.Context) {
 	if len(problems) == 0 {
 		e, err := h.svc.AddEvidence(ctx, c.Param("id"), d)
 		if err == nil {
-			h.done(c, "Evidence added", "/recommendations/"+e.RecommendationID+"#action-"+e.ActionID)
+			h.done(c, "Evidence added", "/recommendations/"+e.RecommendationID)
 			return
 		}
 		if problems = problemsOf(err); problems == nil {

@@ -89,7 +89,7 @@ func (h *Handler) progress(c *gin.Context) {
 	}
 	x, err := h.svc.ProgressAction(ctx, c.Param("id"), version, d)
 	if err == nil {
-		h.done(c, "Progress recorded", "/recommendations/"+x.RecommendationID+"#action-"+x.ID)
+		h.done(c, "Progress recorded", "/recommendations/"+x.RecommendationID)
 		return
 	}
 	problems := problemsOf(err)
