@@ -83,21 +83,17 @@ func (h *Handler) newActionForm(c *gin.Context) {
 	h.render(c, http.StatusOK, "action-form", p)
 }
 
+// newAction adds the action. The service decides whether the person may (a forged post is
+// refused there); the form is loaded again only to show what needs correcting.
 func (h *Handler) newAction(c *gin.Context) {
 	ctx := c.Request.Context()
-	rec, rv, orgs, err := h.actionContext(ctx, c.Param("id"))
-	if err == nil && len(orgs) == 0 {
-		err = errNoActionRights
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
+	id := c.Param("id")
 	f := c.Request.PostForm
-	d, problems := actionDraftOf(f, rec.ID, orgs)
+	d, problems := actionDraftOf(f, id)
 	if len(problems) == 0 {
-		if _, err = h.svc.CreateAction(ctx, d); err == nil {
-			h.done(c, "Action added", "/recommendations/"+rec.ID)
+		x, err := h.svc.CreateAction(ctx, d)
+		if err == nil {
+			h.done(c, "Action added", "/recommendations/"+x.RecommendationID)
 			return
 		}
 		if problems = problemsOf(err); problems == nil {
@@ -106,6 +102,14 @@ func (h *Handler) newAction(c *gin.Context) {
 		}
 	} else if err := d.Validate(casereview.DateOf(h.now())); err != nil {
 		problems = append(problems, problemsOf(err)...) // report every field at once
+	}
+	rec, rv, orgs, err := h.actionContext(ctx, id)
+	if err == nil && len(orgs) == 0 {
+		err = errNoActionRights
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
 	}
 	v := &actionFormView{Rec: rec, Review: rv, Heading: recommendationHeading(rec), Orgs: orgs, FormAction: "/recommendations/" + rec.ID + "/actions/new"}
 	p := h.page(c, "Add an action", v)
@@ -141,31 +145,26 @@ func (h *Handler) editActionForm(c *gin.Context) {
 	h.render(c, http.StatusOK, "action-form", p)
 }
 
+// editAction saves the person's version of the action if it is still at the version they
+// opened. The service decides whether they may; the form is loaded again only to show what
+// needs correcting, or the action as it now is beside theirs.
 func (h *Handler) editAction(c *gin.Context) {
 	ctx := c.Request.Context()
-	v, err := h.editContext(ctx, c.Param("id"))
+	f := c.Request.PostForm
+	version, _ := strconv.Atoi(f.Get("version"))
+	x, err := h.svc.GetAction(ctx, c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	f := c.Request.PostForm
-	version, _ := strconv.Atoi(f.Get("version"))
-	d, problems := actionDraftOf(f, v.Rec.ID, v.Orgs)
-	status := http.StatusUnprocessableEntity
+	d, problems := actionDraftOf(f, x.RecommendationID)
+	stale := false
 	if len(problems) == 0 {
-		if _, err = h.svc.UpdateAction(ctx, v.Action.ID, version, d); err == nil {
-			h.done(c, "Action updated", "/recommendations/"+v.Rec.ID)
+		if _, err = h.svc.UpdateAction(ctx, x.ID, version, d); err == nil {
+			h.done(c, "Action updated", "/recommendations/"+x.RecommendationID)
 			return
 		}
-		switch {
-		case casereview.IsCode(err, casereview.CodePreconditionFailed):
-			// v.Action is the action as it is now: show it beside theirs, and let them submit
-			// theirs over this version.
-			v.Stale = compareActions(*v.Action, d, v.Orgs)
-			status = http.StatusConflict
-			f = cloneValues(f)
-			f.Set("version", strconv.Itoa(v.Action.Version))
-		default:
+		if stale = casereview.IsCode(err, casereview.CodePreconditionFailed); !stale {
 			if problems = problemsOf(err); problems == nil {
 				h.fail(c, err)
 				return
@@ -174,8 +173,19 @@ func (h *Handler) editAction(c *gin.Context) {
 	} else if err := d.Validate(casereview.DateOf(h.now())); err != nil {
 		problems = append(problems, problemsOf(err)...)
 	}
+	v, err := h.editContext(ctx, x.ID) // the action as it is now
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	status := http.StatusUnprocessableEntity
 	p := h.page(c, "Edit the action", v)
-	if v.Stale != nil {
+	if stale {
+		// Show the current action beside theirs, and let them submit theirs over this version.
+		v.Stale = compareActions(*v.Action, d, v.Orgs)
+		status = http.StatusConflict
+		f = cloneValues(f)
+		f.Set("version", strconv.Itoa(v.Action.Version))
 		p.Title = "This action has changed since you opened it"
 	}
 	p.Nav, p.Errors, p.Form = "reviews", problems, f
@@ -184,12 +194,9 @@ func (h *Handler) editAction(c *gin.Context) {
 
 // actionDraftOf reads the action form. Dates that are not real dates are problems of the form
 // itself; everything else the domain checks.
-func actionDraftOf(f url.Values, recID string, orgs []casereview.Addressee) (casereview.ActionDraft, []FieldProblem) {
+func actionDraftOf(f url.Values, recID string) (casereview.ActionDraft, []FieldProblem) {
 	d := casereview.ActionDraft{RecommendationID: recID, OrganisationID: f.Get("organisation_id"),
-		Description: f.Get("description"), Owner: strings.TrimSpace(f.Get("owner"))}
-	if d.OrganisationID == "" && len(orgs) == 1 {
-		d.OrganisationID = orgs[0].OrganisationID
-	}
+		Description: f.Get("description"), Owner: f.Get("owner")}
 	if o := f.Get("outcome"); strings.TrimSpace(o) != "" {
 		d.Outcome = &o
 	}

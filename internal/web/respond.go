@@ -64,19 +64,14 @@ func (h *Handler) respondForm(c *gin.Context) {
 	h.render(c, http.StatusOK, "respond", p)
 }
 
+// respond records the response. The service decides whether the person may (a forged post is
+// refused there); the form is loaded again only to show what needs correcting.
 func (h *Handler) respond(c *gin.Context) {
 	ctx := c.Request.Context()
-	v, err := h.respondView(ctx, c.Param("id"))
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
+	id := c.Param("id")
 	f := c.Request.PostForm
 	d := casereview.ResponseDraft{OrganisationID: f.Get("organisation_id"), Decision: casereview.ResponseStatus(f.Get("decision")),
 		Narrative: f.Get("narrative"), Timetable: f.Get("timetable")}
-	if len(v.Orgs) == 1 && d.OrganisationID == "" {
-		d.OrganisationID = v.Orgs[0].OrganisationID
-	}
 	if d.Decision.NeedsReasons() {
 		d.Reasons = f.Get(reasonsField(d.Decision))
 	}
@@ -86,13 +81,13 @@ func (h *Handler) respond(c *gin.Context) {
 	if bad != nil {
 		problems = append(problems, *bad)
 	}
-	// The domain's own validation first, so that a missing organisation is a field to fill in
-	// rather than a refusal; the service checks everything again.
-	err = d.Validate(casereview.DateOf(h.now()))
+	// The domain's own validation first, so that an organisation not chosen is a field to fill
+	// in rather than a refusal; the service checks everything again.
+	err := d.Validate(casereview.DateOf(h.now()))
 	if err == nil && bad == nil {
-		_, err = h.svc.RecordResponse(ctx, v.Rec.ID, d)
-		if err == nil {
-			h.done(c, "Response recorded", "/recommendations/"+v.Rec.ID)
+		var r casereview.Response
+		if r, err = h.svc.RecordResponse(ctx, id, d); err == nil {
+			h.done(c, "Response recorded", "/recommendations/"+r.RecommendationID)
 			return
 		}
 	}
@@ -103,6 +98,11 @@ func (h *Handler) respond(c *gin.Context) {
 			return
 		}
 		problems = append(problems, got...)
+	}
+	v, err := h.respondView(ctx, id)
+	if err != nil {
+		h.fail(c, err)
+		return
 	}
 	for i := range problems {
 		if problems[i].Field == "reasons" && d.Decision != "" {
