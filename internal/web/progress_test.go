@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,18 +26,6 @@ func offeredMoves(p *webtest.Page) []casereview.ImplementationStatus {
 		}
 	}
 	return out
-}
-
-func sameMoves(a, b []casereview.ImplementationStatus) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestProgressOffersTheDomainsMoves(t *testing.T) {
@@ -62,7 +51,7 @@ func TestProgressOffersTheDomainsMoves(t *testing.T) {
 			}
 			p := b.Get("/actions/" + x.ID + "/progress").Must(http.StatusOK)
 			want := casereview.ActionMovesFor(a, rv.PartnershipID, cur.OrganisationID, cur.ImplementationStatus)
-			if got := offeredMoves(p); !sameMoves(got, want) {
+			if got := offeredMoves(p); !slices.Equal(got, want) {
 				t.Errorf("%s, from %s: offered %v, the domain allows %v", who, cur.ImplementationStatus, got, want)
 			}
 			return p
