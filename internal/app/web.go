@@ -20,6 +20,7 @@ func (a *App) webHandler(finder *search.Finder) (http.Handler, error) {
 		CookieSecure: a.cfg.CookieSecure, TrustedProxies: a.cfg.TrustedProxies, SessionIdle: a.cfg.SessionIdle,
 		Templates: frontend.Templates(), Assets: frontend.Assets(), Search: finder}
 	if a.search != nil {
+		o.Similar = finder // the same more-like-this as GET /api/v1/recommendations/{id}/similar
 		o.AfterWrite = func(ctx context.Context) {
 			if head, err := a.store.JournalHead(ctx); err == nil {
 				a.search.WaitFor(ctx, head, time.Second)

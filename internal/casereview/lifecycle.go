@@ -47,7 +47,7 @@ func (d *ResponseDraft) Validate(today Date) error {
 	CheckEnum(&p, "decision", d.Decision, ResponseDecisions)
 	CheckText(&p, "narrative", d.Narrative, d.Decision != ResponseReceived, 20000)
 	CheckText(&p, "timetable", d.Timetable, false, 5000)
-	needReasons := d.Decision == ResponseInPart || d.Decision == ResponseAlternative || d.Decision == ResponseNotAccepted
+	needReasons := d.Decision.NeedsReasons()
 	CheckText(&p, "reasons", d.Reasons, needReasons, 20000)
 	if needReasons && strings.TrimSpace(d.Reasons) == "" {
 		// CheckText has recorded "required"; say why.
@@ -60,6 +60,12 @@ func (d *ResponseDraft) Validate(today Date) error {
 		p.Add("received_on", FieldInvalid, "received_on (%s) is in the future", d.ReceivedOn)
 	}
 	return p.Err()
+}
+
+// NeedsReasons reports whether a response with this decision must give its reasons: every
+// decision short of full acceptance.
+func (s ResponseStatus) NeedsReasons() bool {
+	return s == ResponseInPart || s == ResponseAlternative || s == ResponseNotAccepted
 }
 
 // CanRespond: the agency editors of the addressed organisation give its response; the review's
@@ -138,15 +144,8 @@ func CheckActionMove(a Actor, partnershipID, organisationID string, m ActionMove
 	if !p.Empty() {
 		return p.Err()
 	}
-	if !slices.Contains(implMoves[m.From], m.To) {
-		return Invalid("status", "illegal_transition", "an action cannot move from %s to %s (allowed: %s)", m.From, m.To, joinStatuses(implMoves[m.From]))
-	}
-	oversightMove := m.To == ImplVerified || m.From == ImplPending || m.From == ImplVerified
-	switch {
-	case oversightMove && !(a.IsSystem() || a.IsOversight()):
-		return Deny(a, fmt.Sprintf("only an oversight officer moves an action from %s to %s", m.From, m.To))
-	case !oversightMove && !CanWriteAction(a, partnershipID, organisationID):
-		return Deny(a, "only the organisation that owns the action (or the review panel) moves it on")
+	if err := actionMovePermitted(a, partnershipID, organisationID, m.From, m.To); err != nil {
+		return err
 	}
 	switch m.To {
 	case ImplPlanned:
@@ -169,6 +168,37 @@ func CheckActionMove(a Actor, partnershipID, organisationID string, m ActionMove
 		p.Add("reason", FieldRequired, "say why the action is being sent back or reopened")
 	}
 	return p.Err()
+}
+
+// actionMovePermitted says whether the table allows from -> to at all, and whether a may make
+// that move: owners and the panel move an action through its work; only oversight verifies a
+// claim of completion or sends it back.
+func actionMovePermitted(a Actor, partnershipID, organisationID string, from, to ImplementationStatus) error {
+	if !slices.Contains(implMoves[from], to) {
+		return Invalid("status", "illegal_transition", "an action cannot move from %s to %s (allowed: %s)", from, to, joinStatuses(implMoves[from]))
+	}
+	oversightMove := to == ImplVerified || from == ImplPending || from == ImplVerified
+	switch {
+	case oversightMove && !(a.IsSystem() || a.IsOversight()):
+		return Deny(a, fmt.Sprintf("only an oversight officer moves an action from %s to %s", from, to))
+	case !oversightMove && !CanWriteAction(a, partnershipID, organisationID):
+		return Deny(a, "only the organisation that owns the action (or the review panel) moves it on")
+	}
+	return nil
+}
+
+// ActionMovesFor lists, in the table's order, the statuses a may move an action of
+// partnershipID owned by organisationID to from its status from, so that a form offers only
+// those. What each move also needs (a target date, an outcome and evidence, a reason) is still
+// checked by CheckActionMove when the move is made.
+func ActionMovesFor(a Actor, partnershipID, organisationID string, from ImplementationStatus) []ImplementationStatus {
+	var out []ImplementationStatus
+	for _, to := range implMoves[from] {
+		if actionMovePermitted(a, partnershipID, organisationID, from, to) == nil {
+			out = append(out, to)
+		}
+	}
+	return out
 }
 
 // RollUpImplementation returns the least advanced implementation status among the actions of

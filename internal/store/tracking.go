@@ -151,7 +151,7 @@ func (s *Store) Timeline(ctx context.Context, recommendationID string) ([]casere
 			continue // a link to a recommendation the caller may not see
 		}
 		out = append(out, casereview.ProgressUpdate{ID: r.ID, RecommendationID: r.RecommendationID, ActionID: deref(r.ActionID), EvidenceID: deref(r.EvidenceID),
-			Kind: casereview.ProgressKind(r.Kind), OldStatus: r.OldStatus, NewStatus: r.NewStatus, Narrative: r.Narrative,
+			RelatedID: deref(r.RelatedID), Kind: casereview.ProgressKind(r.Kind), OldStatus: r.OldStatus, NewStatus: r.NewStatus, Narrative: r.Narrative,
 			AuthorID: deref(r.AuthorID), AuthorName: r.AuthorName, OrganisationID: deref(r.OrganisationID), CreatedAt: r.CreatedAt.UTC()})
 	}
 	return out, nil

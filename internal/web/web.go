@@ -43,11 +43,20 @@ type Options struct {
 	// Search is the same search as GET /api/v1/search (search.Finder); without it the search
 	// page says search is unavailable.
 	Search Searcher
+	// Similar answers "more like this" for the recommendation page (search.Finder, as the API
+	// uses); nil where no search index runs, and the page then leaves the section out.
+	Similar SimilarFinder
 }
 
 // Searcher runs one search as the actor in the context: search.Finder, shared with the API.
 type Searcher interface {
 	Find(ctx context.Context, p search.Params) (search.Found, error)
+}
+
+// SimilarFinder finds the recommendations in other reviews most like one recommendation, under
+// the caller's read scope and re-checked against the database.
+type SimilarFinder interface {
+	Similar(ctx context.Context, id string, p search.SimilarParams) (search.SimilarFound, error)
 }
 
 // Handler serves the web UI.

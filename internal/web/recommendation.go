@@ -1,0 +1,232 @@
+package web
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
+)
+
+// The recommendation page: what the review asked, to whom, what each addressee answered, the
+// actions and their evidence, links to other recommendations, the timeline of everything done,
+// and the buttons the viewer may use. Which buttons show is decided by the domain's Can…
+// functions (a courtesy: every post is checked again by the service).
+
+// recommendationView is the page's view model.
+type recommendationView struct {
+	Rec          casereview.Recommendation
+	Review       casereview.Review
+	Heading      string
+	Intervention string
+	Responses    []responseView
+	Actions      []actionView
+	Links        []linkView
+	Timeline     []timelineEntry
+	Suggestions  []casereview.ThemeSuggestion
+	Similar      similarView
+
+	// What the viewer may do here.
+	CanRespond   bool
+	CanAddAction bool
+	CanAssess    bool
+	CanVerify    bool
+	CanLink      bool
+	CanManage    bool // edit the recommendation, decide theme suggestions
+}
+
+type responseView struct {
+	casereview.Response
+	OrganisationName string
+}
+
+type actionView struct {
+	casereview.Action
+	OrganisationName string
+	Evidence         []casereview.Evidence
+	CanWrite         bool // edit the action, add evidence
+	CanProgress      bool // add a note or move it on
+}
+
+// similarView is the "similar recommendations in other reviews" section; Shown is false where
+// no search index runs.
+type similarView struct {
+	Shown       bool
+	Unavailable string // why the list cannot be shown just now
+	Items       []similarItem
+}
+
+type similarItem struct {
+	Rec    casereview.Recommendation
+	Review casereview.Review
+}
+
+func (h *Handler) recommendation(c *gin.Context) {
+	ctx := c.Request.Context()
+	v, err := h.loadRecommendationView(ctx, c.Param("id"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := h.page(c, v.Heading, v)
+	p.Nav = "reviews"
+	h.render(c, 200, "recommendation", p)
+}
+
+func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recommendationView, error) {
+	rec, err := h.svc.GetRecommendation(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rv, err := h.svc.GetReview(ctx, rec.ReviewID)
+	if err != nil {
+		return nil, err
+	}
+	a := casereview.ActorFrom(ctx)
+	v := &recommendationView{Rec: rec, Review: rv, Heading: recommendationHeading(rec)}
+	if rec.InterventionType != nil {
+		v.Intervention = h.interventionLabel(ctx, *rec.InterventionType)
+	}
+	orgNames := map[string]string{}
+	for _, ad := range rec.Addressees {
+		orgNames[ad.OrganisationID] = ad.OrganisationName
+		if casereview.CanRespond(a, rv.PartnershipID, ad.OrganisationID) {
+			v.CanRespond = true
+		}
+		if casereview.CanWriteAction(a, rv.PartnershipID, ad.OrganisationID) {
+			v.CanAddAction = true
+		}
+	}
+	v.CanAssess = a.IsOversight()
+	v.CanVerify = a.IsOversight()
+	v.CanLink = casereview.CanLink(a, rv.PartnershipID)
+	v.CanManage = casereview.CanManageReview(a, rv.PartnershipID)
+
+	responses, err := h.svc.ListResponses(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(responses) - 1; i >= 0; i-- { // newest first
+		r := responses[i]
+		v.Responses = append(v.Responses, responseView{Response: r, OrganisationName: orgNames[r.OrganisationID]})
+	}
+
+	acts, err := h.svc.ListActions(ctx, casereview.ActionFilter{RecommendationID: rec.ID}, casereview.PageRequest{Limit: casereview.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	for i := len(acts.Items) - 1; i >= 0; i-- { // the plan in the order it was written
+		x := acts.Items[i]
+		ev, err := h.svc.ListEvidence(ctx, x.ID)
+		if err != nil {
+			return nil, err
+		}
+		canWrite := casereview.CanWriteAction(a, rv.PartnershipID, x.OrganisationID)
+		v.Actions = append(v.Actions, actionView{Action: x, OrganisationName: orgNames[x.OrganisationID], Evidence: ev,
+			CanWrite: canWrite, CanProgress: canWrite || len(casereview.ActionMovesFor(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus)) > 0})
+	}
+
+	if v.Links, err = h.linkViews(ctx, rec); err != nil {
+		return nil, err
+	}
+	entries, err := h.svc.Timeline(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.Timeline = h.timelineEntries(ctx, rec, entries, v.Actions, orgNames)
+
+	if v.CanManage {
+		// Only those who may accept or reject a suggestion are shown it.
+		if v.Suggestions, err = h.svc.ThemeSuggestions(ctx, rec.ID); err != nil {
+			return nil, err
+		}
+	}
+	v.Similar = h.similar(ctx, rec.ID)
+	return v, nil
+}
+
+// recommendationHeading is "Recommendation 3a: short title", or the first words of the text
+// when the review gave no title.
+func recommendationHeading(r casereview.Recommendation) string {
+	title := strings.TrimSpace(r.Title)
+	if title == "" {
+		title = firstWords(r.Text, 12)
+	}
+	return "Recommendation " + r.Number + ": " + title
+}
+
+func (h *Handler) interventionLabel(ctx context.Context, code string) string {
+	types, err := h.svc.ListInterventionTypes(ctx)
+	if err == nil {
+		for _, t := range types {
+			if t.Code == code {
+				return t.Label
+			}
+		}
+	}
+	return label(code)
+}
+
+// similar lists the recommendations in other reviews most like this one. A search that cannot
+// answer just now leaves a note; the page itself never fails for it.
+func (h *Handler) similar(ctx context.Context, id string) similarView {
+	if h.o.Similar == nil {
+		return similarView{}
+	}
+	limit := 5
+	found, err := h.o.Similar.Similar(ctx, id, search.SimilarParams{Limit: &limit})
+	if err != nil {
+		if !casereview.IsCode(err, casereview.CodeUnavailable) {
+			h.log.Warn("web: similar recommendations", "error", err)
+		}
+		return similarView{Shown: true, Unavailable: "Similar recommendations cannot be shown just now. Try again in a few minutes."}
+	}
+	out := similarView{Shown: true}
+	reviews := map[string]casereview.Review{}
+	for _, m := range found.Items {
+		r := m.Recommendation
+		rv, ok := reviews[r.ReviewID]
+		if !ok {
+			if rv, err = h.svc.GetReview(ctx, r.ReviewID); err != nil {
+				continue
+			}
+			reviews[r.ReviewID] = rv
+		}
+		out.Items = append(out.Items, similarItem{Rec: r, Review: rv})
+	}
+	return out
+}
+
+// addresseeOptions are the addressees of rec for which allowed says yes, for the radios of a
+// form (which organisation responds, which owns an action).
+func addresseeOptions(rec casereview.Recommendation, allowed func(orgID string) bool) []casereview.Addressee {
+	var out []casereview.Addressee
+	for _, ad := range rec.Addressees {
+		if allowed(ad.OrganisationID) {
+			out = append(out, ad)
+		}
+	}
+	slices.SortStableFunc(out, func(x, y casereview.Addressee) int { return strings.Compare(x.OrganisationName, y.OrganisationName) })
+	return out
+}
+
+// fileSize shows a byte count the way people read it: "840 KB", "2.4 MB".
+func fileSize(n int64) string {
+	switch {
+	case n < 1000:
+		return plural(int(n), "byte", "bytes")
+	case n < 1000*1000:
+		return strconv.FormatInt((n+500)/1000, 10) + " KB"
+	}
+	return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB"
+}
+
+func init() {
+	extraFuncs["firstWords"] = firstWords
+	extraFuncs["fileSize"] = fileSize
+	extraFuncs["lower"] = strings.ToLower
+}
