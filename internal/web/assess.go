@@ -188,6 +188,7 @@ func (h *Handler) assess(c *gin.Context) {
 		if dateProblem != nil {
 			probs = append(probs, *dateProblem)
 		}
+		v.linkFirst(d.Classification, probs)
 		if len(probs) > 0 {
 			v.Version = posted
 			h.showAssess(c, http.StatusUnprocessableEntity, v, probs, nil)
@@ -215,6 +216,7 @@ func (h *Handler) assess(c *gin.Context) {
 			return
 		}
 		v.Version = posted
+		v.linkFirst(d.Classification, probs)
 		h.showAssess(c, http.StatusUnprocessableEntity, v, probs, nil)
 		return
 	}
@@ -226,6 +228,25 @@ func (h *Handler) assess(c *gin.Context) {
 		msg = "Recommendation reopened: " + label(rec.OversightStatus)
 	}
 	h.done(c, msg, v.Href())
+}
+
+// linkFirst words the problem of a superseded or duplicate closure with nothing linked to close
+// it against: the person must make the link first, not choose from an empty list.
+func (v assessView) linkFirst(cl casereview.OversightStatus, probs []FieldProblem) {
+	var msg string
+	switch {
+	case cl == casereview.ClosedDuplicate && len(v.DuplicateOf) == 0:
+		msg = "Link this recommendation to the one it duplicates first"
+	case cl == casereview.ClosedSuperseded && len(v.SupersededBy) == 0:
+		msg = "Link this recommendation to the one that supersedes it first"
+	default:
+		return
+	}
+	for i := range probs {
+		if probs[i].Field == "linked_recommendation_id" {
+			probs[i].Message = msg
+		}
+	}
 }
 
 // changedMeanwhile marks the form as based on an older version and finds who classified the

@@ -545,7 +545,7 @@ func TestOversightCloseAsDuplicate(t *testing.T) {
 			t.Fatalf("no 'link it first' for a duplicate: %q", href)
 		}
 		p = b.Post(assess, url.Values{"classification": {"closed_duplicate"}, "rationale": {"Same as 2."}, "version": {strconv.Itoa(a.Version)}})
-		ovHasError(t, p, http.StatusUnprocessableEntity, "linked_recommendation_id", "Select the recommendation")
+		ovHasError(t, p, http.StatusUnprocessableEntity, "linked_recommendation_id", "Link this recommendation to the one it duplicates first")
 
 		sibs, err := ovStore(s).ListRecommendations(webtest.System(), casereview.RecommendationFilter{ReviewID: a.ReviewID}, casereview.PageRequest{Limit: 50})
 		if err != nil {
