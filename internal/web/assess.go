@@ -76,6 +76,7 @@ var assessWords = map[string]string{
 	"classification:required":                "Select a classification",
 	"classification:unknown_value":           "Select a classification",
 	"classification:invalid":                 "Select a classification different from the current one",
+	"classification:not_verified":            "Closing as acted upon needs the implementation verified by oversight first",
 	"rationale:required":                     "Enter the rationale for closing or reopening the recommendation",
 	"rationale:too_long":                     "The rationale must be 20,000 characters or fewer",
 	"linked_recommendation_id":               "Select the recommendation it is closed against",

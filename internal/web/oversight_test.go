@@ -658,3 +658,21 @@ func TestOversightThemeSuggestions(t *testing.T) {
 		}
 	})
 }
+
+// Closing as acted upon needs verified implementation: the form says so in plain words.
+func TestOversightCloseNeedsVerification(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User(ovOfficer, casereview.RoleOversight, "")
+		rec := ovPoliceRec(t, s, 0)
+		b := s.Browser()
+		b.SignIn(ovOfficer)
+		assess := "/recommendations/" + rec.ID + "/assess"
+		b.Get(assess)
+		p := b.Post(assess, url.Values{"classification": {"closed_acceptable_action"}, "rationale": {"Done."}, "version": {strconv.Itoa(rec.Version)}})
+		ovHasError(t, p, http.StatusUnprocessableEntity, "classification", "needs the implementation verified by oversight first")
+		if ovRec(t, s, rec.ID).OversightStatus.IsClosed() {
+			t.Fatal("closed without verified implementation")
+		}
+	})
+}
