@@ -43,16 +43,6 @@ var linkKinds = []linkKind{
 	{"contradicts", "They contradict each other", "Acting on one would work against the other."},
 }
 
-// linkPhrases read a link from its from-end and from its to-end.
-var linkPhrases = map[casereview.LinkType][2]string{
-	"duplicate_of": {"Is a duplicate of", "Is duplicated by"},
-	"repeats":      {"Repeats", "Is repeated by"},
-	"similar_to":   {"Is similar to", "Is similar to"},
-	"supersedes":   {"Supersedes", "Is superseded by"},
-	"implements":   {"Implements", "Is implemented by"},
-	"contradicts":  {"Contradicts", "Is contradicted by"},
-}
-
 // linkEntry is one existing link, seen from the recommendation on the page.
 type linkEntry struct {
 	ID        string
@@ -135,11 +125,7 @@ func (h *Handler) loadLinkForm(c *gin.Context, id, query, ret string) (linkFormV
 		byID[l.ID] = l
 	}
 	for i, l := range rh.Rec.Links {
-		phrase := linkPhrases[l.Type]
-		e := linkEntry{ID: l.ID, Phrase: phrase[0], Note: l.Note, CreatedBy: l.CreatedBy, CreatedAt: l.CreatedAt}
-		if l.FromID != rh.Rec.ID {
-			e.Phrase = phrase[1]
-		}
+		e := linkEntry{ID: l.ID, Phrase: linkPhrase(l.Type, l.FromID == rh.Rec.ID), Note: l.Note, CreatedBy: l.CreatedBy, CreatedAt: l.CreatedAt}
 		other, ok := byID[others[i]]
 		if !ok {
 			continue // the other end is in a review the caller may not see
