@@ -314,7 +314,7 @@ func (h *Handler) renderRecForm(c *gin.Context, status int, rv casereview.Review
 	d := &recFormData{Review: rv, Action: "/reviews/" + rv.ID + "/recommendations/new", Cancel: "/reviews/" + rv.ID,
 		Roles: casereview.AddresseeRoles, Scopes: casereview.Scopes, TextMax: 20000, Changes: changed,
 		Stale: status == http.StatusConflict}
-	title := "Add a recommendation to " + rv.Reference
+	title := "Add a recommendation"
 	if r != nil {
 		d.Editing, d.Rec = true, *r
 		d.Action, d.Cancel = "/recommendations/"+r.ID+"/edit", "/recommendations/"+r.ID
@@ -374,7 +374,7 @@ func (h *Handler) organisationGroups(ctx context.Context) ([]optionGroup, error)
 			return nil, err
 		}
 		for _, o := range res.Items {
-			bySector[o.Sector] = append(bySector[o.Sector], option{o.ID, o.Name})
+			bySector[o.Sector] = append(bySector[o.Sector], option{Value: o.ID, Text: o.Name, Aliases: strings.Join(o.Aliases, " | ")})
 		}
 		if res.NextCursor == "" || len(res.Items) == 0 {
 			break

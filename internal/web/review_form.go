@@ -226,7 +226,7 @@ func (h *Handler) reviewFormData(ctx context.Context, r *casereview.Review) (*re
 			return nil, err
 		}
 		for _, id := range ids {
-			d.Partnerships = append(d.Partnerships, option{id, names[id]})
+			d.Partnerships = append(d.Partnerships, option{Value: id, Text: names[id]})
 		}
 		slices.SortFunc(d.Partnerships, func(a, b option) int { return strings.Compare(a.Text, b.Text) })
 	}

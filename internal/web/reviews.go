@@ -39,8 +39,9 @@ type reviewRow struct {
 
 // option is one choice of a select.
 type option struct {
-	Value string
-	Text  string
+	Value   string
+	Text    string
+	Aliases string // other names it goes by, for the filter that enhances a long select
 }
 
 // reviews lists the reviews the person may see, newest first, with filters as a plain GET form.
@@ -112,7 +113,7 @@ func (h *Handler) partnershipOptions(ctx context.Context) ([]option, error) {
 			return nil, err
 		}
 		for _, p := range res.Items {
-			out = append(out, option{p.ID, p.Name})
+			out = append(out, option{Value: p.ID, Text: p.Name})
 		}
 		if res.NextCursor == "" || len(res.Items) == 0 {
 			break
