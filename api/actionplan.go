@@ -8,47 +8,23 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/casereview/casereview/internal/actionplan"
-	"github.com/casereview/casereview/internal/casereview"
 )
 
-// exportPlan loads a review's plan as the caller may read it, writes it with write and records
-// the export in the audit trail.
-func (s *Server) exportPlan(ctx context.Context, id, ext string, write func(*bytes.Buffer, actionplan.Export) error) (*bytes.Buffer, error) {
-	c := ctxOf(ctx)
-	e, err := actionplan.LoadExport(c, s.svc, id)
+// exportPlan writes a review's plan in format through actionplan.Download (which the web pages
+// use too) and names the file for the browser.
+func (s *Server) exportPlan(ctx context.Context, id, format string) (*bytes.Buffer, error) {
+	f, err := actionplan.Download(ctxOf(ctx), s.svc, id, format)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := write(&buf, e); err != nil {
-		return nil, err
-	}
-	if err := s.svc.Audit(c, casereview.AuditExport, "review", e.Review.ID, map[string]any{"format": "action-plan." + ext,
-		"recommendations": len(e.Recommendations)}); err != nil {
-		return nil, err
-	}
 	if g, ok := ctx.(*gin.Context); ok {
-		name := "action-plan-" + safeName(e.Review.Reference) + "." + ext
-		g.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+		g.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
 	}
-	return &buf, nil
-}
-
-// safeName keeps letters, digits, dashes and dots of a reference for a file name.
-func safeName(s string) string {
-	out := []rune{}
-	for _, r := range s {
-		if r < 128 && (r == '-' || r == '.' || r == '_' || ('0' <= r && r <= '9') || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')) {
-			out = append(out, r)
-		} else {
-			out = append(out, '_')
-		}
-	}
-	return string(out)
+	return bytes.NewBuffer(f.Body), nil
 }
 
 func (s *Server) GetActionPlanXlsx(ctx context.Context, req GetActionPlanXlsxRequestObject) (GetActionPlanXlsxResponseObject, error) {
-	buf, err := s.exportPlan(ctx, req.Id, "xlsx", func(b *bytes.Buffer, e actionplan.Export) error { return actionplan.WriteXLSX(b, e) })
+	buf, err := s.exportPlan(ctx, req.Id, actionplan.FormatXLSX)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +32,7 @@ func (s *Server) GetActionPlanXlsx(ctx context.Context, req GetActionPlanXlsxReq
 }
 
 func (s *Server) GetActionPlanCsv(ctx context.Context, req GetActionPlanCsvRequestObject) (GetActionPlanCsvResponseObject, error) {
-	buf, err := s.exportPlan(ctx, req.Id, "csv", func(b *bytes.Buffer, e actionplan.Export) error { return actionplan.WriteCSV(b, e) })
+	buf, err := s.exportPlan(ctx, req.Id, actionplan.FormatCSV)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,9 @@
 // only adds behaviour (show/hide password, error summary focus, filter toggle, sortable tables).
 import { initAll as initGovuk } from './govuk-frontend.min.js'
 import { initAll as initMoj } from './moj-frontend.min.js'
+import { initAutocomplete } from './autocomplete.mjs'
 
 initGovuk()
 initMoj()
+initAutocomplete()
 import './search.mjs'

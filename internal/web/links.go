@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -263,29 +262,4 @@ func (h *Handler) removeLink(c *gin.Context) {
 		return
 	}
 	h.done(c, "Link removed", safeNext(c.PostForm("return")))
-}
-
-// compareNumbers orders recommendation numbers as printed: 2 before 10, 3a after 3.
-func compareNumbers(a, b string) int {
-	lead := func(s string) (int, string) {
-		i := 0
-		for i < len(s) && (s[i] < '0' || s[i] > '9') {
-			i++ // a prefix such as "R" in R4
-		}
-		j := i
-		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-			j++
-		}
-		n, err := strconv.Atoi(s[i:j])
-		if err != nil {
-			return -1, s
-		}
-		return n, s[:i] + s[j:]
-	}
-	na, ra := lead(a)
-	nb, rb := lead(b)
-	if na != nb {
-		return na - nb
-	}
-	return strings.Compare(ra, rb)
 }
