@@ -1,7 +1,10 @@
 // Starts the GOV.UK and MOJ components on the page. Everything works without this script; it
-// only adds behaviour (show/hide password, error summary focus, filter toggle, sortable tables).
+// only adds behaviour (show/hide password, error summary focus, filter toggle, sortable tables,
+// the warning before a session times out).
 import { initAll as initGovuk } from './govuk-frontend.min.js'
 import { initAll as initMoj } from './moj-frontend.min.js'
+import { initTimeoutWarning } from './timeout.mjs'
 
 initGovuk()
 initMoj()
+initTimeoutWarning()
