@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/casereview/casereview/internal/app.Version=$(VERSION)
 export CASEREVIEW_DATA_DIR ?= ./data
 
-.PHONY: run test test-go test-browser chromium build generate check-generated vet fuzz bench clean help assets
+.PHONY: run test test-go test-browser chromium screenshots build generate check-generated vet fuzz bench clean help assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ test-go: vet check-generated ## run the Go tests (PostgreSQL too when CASEREVIEW
 # Chromium through playwright-core: see frontend/tests/README.md.
 test-browser: build chromium ## run the browser tests (journeys, accessibility, reflow) in Chromium
 	cd frontend && CASEREVIEW_BIN=$(CURDIR)/bin/casereview node --test --test-concurrency=1 tests/
+
+# Not part of `make test`: pictures of the demo data for the README (SCREENSHOT_ROLE picks who).
+screenshots: build chromium ## write docs/screenshots/*.png (1280 px, full page) from the fictional demo data
+	cd frontend && CASEREVIEW_BIN=$(CURDIR)/bin/casereview node tests/screenshots.mjs
 
 chromium: ## make sure Debian's Chromium is installed for the browser tests (CHROMIUM_PATH overrides)
 	@.ci/ensure-chromium
