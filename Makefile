@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/casereview/casereview/internal/app.Version=$(VERSION)
 export CASEREVIEW_DATA_DIR ?= ./data
 
-.PHONY: run test build generate check-generated vet fuzz bench clean help assets
+.PHONY: run test test-go test-browser chromium screenshots build generate check-generated vet fuzz bench clean help assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -25,8 +25,24 @@ run: assets ## start the app at http://localhost:8080 on embedded SQLite with fi
 	CASEREVIEW_DEMO=$${CASEREVIEW_DEMO:-true} CASEREVIEW_MFA_REQUIRED_ROLES=$${CASEREVIEW_MFA_REQUIRED_ROLES:-none} \
 		$(GO) run -ldflags "$(LDFLAGS)" . serve
 
-test: vet check-generated ## run every test (PostgreSQL too when CASEREVIEW_TEST_DATABASE_URL is set)
+test: ## run every test: the Go tests, then the browser tests
+	$(MAKE) test-go
+	$(MAKE) test-browser
+
+test-go: vet check-generated ## run the Go tests (PostgreSQL too when CASEREVIEW_TEST_DATABASE_URL is set)
 	$(GO) test -count=1 -timeout 15m ./...
+
+# The browser tests drive the built binary (on demo data, in a temporary folder) with Debian's
+# Chromium through playwright-core: see frontend/tests/README.md.
+test-browser: build chromium ## run the browser tests (journeys, accessibility, reflow) in Chromium
+	cd frontend && CASEREVIEW_BIN=$(CURDIR)/bin/casereview node --test --test-concurrency=1 tests/
+
+# Not part of `make test`: pictures of the demo data for the README (SCREENSHOT_ROLE picks who).
+screenshots: build chromium ## write docs/screenshots/*.png (1280 px, full page) from the fictional demo data
+	cd frontend && CASEREVIEW_BIN=$(CURDIR)/bin/casereview node tests/screenshots.mjs
+
+chromium: ## make sure Debian's Chromium is installed for the browser tests (CHROMIUM_PATH overrides)
+	@.ci/ensure-chromium
 
 vet: assets
 	$(GO) vet ./...

@@ -1,0 +1,127 @@
+// Every page of the sign-in journey and the shared chrome: no axe-core violations (WCAG 2.2 AA),
+// no sideways scrolling at 320 px wide (WCAG 1.4.10 reflow), nothing fetched from another host
+// (checked by the harness after each test), and the skip link first in the tab order.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { checkAxe, checkNoHorizontalScroll, harness, newContext, setup } from './harness.mjs'
+
+setup()
+
+const narrow = { viewport: { width: 320, height: 640 } }
+
+// Visits each page in turn, as a person signing in for the first time would, and runs check on
+// it. The administrator's first sign-in shows the authenticator set-up and the recovery codes
+// (only once per user), so each width uses its own user: admin at 1280 px, oversight at 320.
+async function eachPage (role, options, check) {
+  const h = harness()
+  const seen = []
+  const page = await (await newContext(options)).newPage()
+  const at = async (name) => { seen.push(name); await check(page, name) }
+
+  await page.goto('/sign-in')
+  await at('sign-in')
+  await h.submitPassword(page, role, { password: 'wrong' })
+  await at('sign-in with an error')
+  await h.submitPassword(page, role)
+  assert.equal(new URL(page.url()).pathname, '/account/authenticator')
+  await page.locator('details summary').click() // show the key, as someone who cannot scan would
+  await at('authenticator')
+  await page.locator('#code').fill('12')
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()])
+  await at('authenticator with an error')
+  await h.enrol(page, role)
+  await at('recovery codes')
+  await h.continueAfterCodes(page)
+  await h.expectSignedIn(page, role)
+  await at('home')
+  await page.goto('/no-such-page')
+  await at('404')
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()])
+  await at('signed out')
+  await page.goto('/signed-out?reason=idle')
+  await at('signed out when idle')
+  await h.submitPassword(page, role)
+  assert.equal(new URL(page.url()).pathname, '/sign-in/code')
+  await at('code')
+  await page.locator('#code').fill('1')
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()])
+  await at('code with an error')
+  return seen
+}
+
+test('no axe-core violations on the sign-in pages, home, 404 and signed-out', async () => {
+  const seen = await eachPage('admin', {}, async (page, name) => {
+    try {
+      await checkAxe(page)
+    } catch (e) {
+      e.message = `${name}: ${e.message}`
+      throw e
+    }
+  })
+  assert.equal(seen.length, 11)
+})
+
+test('no sideways scrolling at 320 px wide, and still no axe-core violations', async () => {
+  await eachPage('oversight', narrow, async (page, name) => {
+    const width = await page.evaluate(() => window.innerWidth)
+    assert.equal(width, 320)
+    try {
+      await checkNoHorizontalScroll(page)
+      await checkAxe(page)
+    } catch (e) {
+      e.message = `${name}: ${e.message}`
+      throw e
+    }
+  })
+})
+
+test('the 404 page says so, with status 404', async () => {
+  const h = harness()
+  const page = await (await newContext()).newPage()
+  await h.signIn(page, 'viewer')
+  const res = await page.goto('/no-such-page')
+  assert.equal(res.status(), 404)
+  assert.match(await page.locator('h1').textContent(), /Page not found/i)
+})
+
+test('the skip link is the first tab stop and moves focus to the main content', async () => {
+  const h = harness()
+  for (const signedIn of [false, true]) {
+    const page = await (await newContext()).newPage()
+    if (signedIn) await h.signIn(page, 'panel')
+    else await page.goto('/sign-in')
+    await page.keyboard.press('Tab')
+    const first = await page.evaluate(() => ({ cls: document.activeElement.className, text: document.activeElement.textContent.trim() }))
+    assert.match(first.cls, /govuk-skip-link/, `the first tab stop is the skip link (signed in: ${signedIn})`)
+    assert.equal(first.text, 'Skip to main content')
+    // Visible when focused (it is visually hidden otherwise).
+    const box = await page.locator('.govuk-skip-link').boundingBox()
+    assert.ok(box && box.height > 10 && box.width > 50, `the focused skip link is visible: ${JSON.stringify(box)}`)
+    await page.keyboard.press('Enter')
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main-content')
+    // Tab carries on from there (into main, or past it when main has nothing to focus), not
+    // back through the header.
+    await page.keyboard.press('Tab')
+    const after = await page.evaluate(() => {
+      const main = document.getElementById('main-content')
+      const el = document.activeElement
+      return main.contains(el) || !!(main.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)
+    })
+    assert.equal(after, true, 'Tab continues from the main content')
+  }
+})
+
+test('pages ask nothing of any other host (the harness fails on any such request)', async () => {
+  const h = harness()
+  const ctx = await newContext()
+  const page = await ctx.newPage()
+  await h.signIn(page, 'agency_editor')
+  for (const url of ['/', '/no-such-page', '/sign-in']) await page.goto(url)
+  assert.deepEqual(ctx.problems, [])
+  // And the check works: a request elsewhere is refused and recorded.
+  const probe = await h.newContext()
+  const p = await probe.newPage()
+  await p.goto('https://example.invalid/').catch(() => {}) // (CSP would stop a fetch before it left)
+  assert.equal(probe.problems.length, 1, 'the foreign request was caught')
+  probe.problems.length = 0 // expected here: do not fail the test for it
+})
