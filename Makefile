@@ -9,8 +9,6 @@ export CASEREVIEW_DATA_DIR ?= ./data
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
-# The demo needs no authenticator app: MFA stays required for admin and oversight by default
-# everywhere else (set CASEREVIEW_MFA_REQUIRED_ROLES to try it here).
 # The web UI's assets: GOV.UK Frontend and MOJ Frontend from npm (package-lock.json pins them),
 # copied with our own CSS and JS into frontend/dist, which the binary embeds. Rebuilt when stale.
 FRONTEND_SRC := frontend/build.mjs frontend/package.json $(wildcard frontend/src/*)
@@ -21,6 +19,8 @@ frontend/dist/.built: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
 	cd frontend && node build.mjs
 assets: frontend/dist/.built ## build the web UI's assets into frontend/dist
 
+# The demo needs no authenticator app: MFA stays required for admin and oversight by default
+# everywhere else (set CASEREVIEW_MFA_REQUIRED_ROLES to try it here).
 run: assets ## start the app at http://localhost:8080 on embedded SQLite with fictional demo data and demo users
 	CASEREVIEW_DEMO=$${CASEREVIEW_DEMO:-true} CASEREVIEW_MFA_REQUIRED_ROLES=$${CASEREVIEW_MFA_REQUIRED_ROLES:-none} \
 		$(GO) run -ldflags "$(LDFLAGS)" . serve
