@@ -543,7 +543,10 @@ func TestRecommendationLife(t *testing.T) {
 		if rec.ResponseDue == nil || *rec.ResponseDue != due || rec.ResponseStatus != "awaiting_response" || len(rec.Flags) != 0 {
 			t.Fatalf("issued: response_due %v status %s flags %v; want due %s, awaiting_response, no flags", rec.ResponseDue, rec.ResponseStatus, rec.Flags, due)
 		}
-		// Issuing is not a tracking event: the timeline starts with the response.
+		// Issuing is an edit, not a tracking event: every reader of the timeline sees the fields it
+		// changed (old → new), and the tracking starts with the response.
+		l.timeline = append(l.timeline, lcStep{"edit", "", due + " (default)", "Pat Panel"},
+			lcStep{"edit", "Eastvale Police (lead)", "Eastvale Police (lead, notified " + w.clk.today() + ")", "Pat Panel"})
 		l.checkTimeline(t, "issued")
 
 		// --- The window passes: response_overdue appears, derived from the date alone.
