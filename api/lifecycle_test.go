@@ -902,6 +902,19 @@ func TestRecommendationLife(t *testing.T) {
 		w.expectAudit(t, "close", n, lcEvent{"recommendation.assessed", "recommendation", l.rec, lcOversight})
 		l.step(t, "close", lcStep{"assessment", "open_unassessed", "closed_acceptable_action", "Oscar Oversight"})
 
+		// --- Closed means settled (issue 13): the issue's attempts answer 409, say to reopen
+		// first, and change nothing (refuse compares the record before and after).
+		settled := problemWant{Status: http.StatusConflict, Type: "conflict", Errors: []fieldErr{{"oversight_status", "closed", ""}}}
+		v = l.recommendation(t).Version
+		l.refuse(t, settled, lcPanel, "PATCH", l.recPath(), map[string]any{"text": "Rewritten after closure."}, lcIfMatch(v)...)
+		l.refuse(t, settled, lcEditor, "POST", l.recPath()+"/actions", map[string]any{"organisation_id": w.police, "description": "Another action."})
+		r = l.refuse(t, settled, lcEditor, "POST", l.recPath()+"/responses", map[string]any{"organisation_id": w.police, "decision": "not_accepted",
+			"narrative": "Changed our mind.", "reasons": "Budget."})
+		if !strings.Contains(string(r.Body), "reopen it first") {
+			t.Errorf("the refusal does not say what to do: %s", r.Body)
+		}
+		l.refuse(t, settled, lcEditor, "POST", l.actionPath()+"/progress", map[string]any{"narrative": "A note after closure."}, lcIfMatch(l.actionRecord(t).Version)...)
+
 		// --- A later review repeats the recommendation; the panel links the two.
 		w.clk.Advance(365 * 24 * time.Hour)
 		later := w.newReview(t, "EV-DHR-2027-01", map[string]any{"status": "published", "published_on": w.clk.today(), "visibility": "public"})
