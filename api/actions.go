@@ -3,11 +3,17 @@ package api
 import (
 	"context"
 
+	"github.com/oapi-codegen/nullable"
+
 	"github.com/casereview/casereview/internal/casereview"
 )
 
 func actionOut(a casereview.Action) Action {
-	return Action{Id: a.ID, RecommendationId: a.RecommendationID, OrganisationId: a.OrganisationID, Description: a.Description,
+	source := nullable.NewNullNullable[ActionCompletionSource]()
+	if a.CompletionSource != "" {
+		source = nullable.NewNullableWithValue(ActionCompletionSource(a.CompletionSource))
+	}
+	return Action{CompletionSource: source, Id: a.ID, RecommendationId: a.RecommendationID, OrganisationId: a.OrganisationID, Description: a.Description,
 		Owner: a.Owner, TargetDate: nullDate(a.TargetDate), CompletionDate: nullDate(a.CompletionDate), Outcome: nullString(a.Outcome),
 		ImplementationStatus: string(a.ImplementationStatus), Version: a.Version, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }

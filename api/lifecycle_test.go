@@ -543,7 +543,10 @@ func TestRecommendationLife(t *testing.T) {
 		if rec.ResponseDue == nil || *rec.ResponseDue != due || rec.ResponseStatus != "awaiting_response" || len(rec.Flags) != 0 {
 			t.Fatalf("issued: response_due %v status %s flags %v; want due %s, awaiting_response, no flags", rec.ResponseDue, rec.ResponseStatus, rec.Flags, due)
 		}
-		// Issuing is not a tracking event: the timeline starts with the response.
+		// Issuing is an edit, not a tracking event: every reader of the timeline sees the fields it
+		// changed (old → new), and the tracking starts with the response.
+		l.timeline = append(l.timeline, lcStep{"edit", "", due + " (default)", "Pat Panel"},
+			lcStep{"edit", "Eastvale Police (lead)", "Eastvale Police (lead, notified " + w.clk.today() + ")", "Pat Panel"})
 		l.checkTimeline(t, "issued")
 
 		// --- The window passes: response_overdue appears, derived from the date alone.
@@ -898,6 +901,19 @@ func TestRecommendationLife(t *testing.T) {
 		}
 		w.expectAudit(t, "close", n, lcEvent{"recommendation.assessed", "recommendation", l.rec, lcOversight})
 		l.step(t, "close", lcStep{"assessment", "open_unassessed", "closed_acceptable_action", "Oscar Oversight"})
+
+		// --- Closed means settled (issue 13): the issue's attempts answer 409, say to reopen
+		// first, and change nothing (refuse compares the record before and after).
+		settled := problemWant{Status: http.StatusConflict, Type: "conflict", Errors: []fieldErr{{"oversight_status", "closed", ""}}}
+		v = l.recommendation(t).Version
+		l.refuse(t, settled, lcPanel, "PATCH", l.recPath(), map[string]any{"text": "Rewritten after closure."}, lcIfMatch(v)...)
+		l.refuse(t, settled, lcEditor, "POST", l.recPath()+"/actions", map[string]any{"organisation_id": w.police, "description": "Another action."})
+		r = l.refuse(t, settled, lcEditor, "POST", l.recPath()+"/responses", map[string]any{"organisation_id": w.police, "decision": "not_accepted",
+			"narrative": "Changed our mind.", "reasons": "Budget."})
+		if !strings.Contains(string(r.Body), "reopen it first") {
+			t.Errorf("the refusal does not say what to do: %s", r.Body)
+		}
+		l.refuse(t, settled, lcEditor, "POST", l.actionPath()+"/progress", map[string]any{"narrative": "A note after closure."}, lcIfMatch(l.actionRecord(t).Version)...)
 
 		// --- A later review repeats the recommendation; the panel links the two.
 		w.clk.Advance(365 * 24 * time.Hour)

@@ -60,7 +60,7 @@ func (s *Server) GetTimeline(ctx context.Context, req GetTimelineRequestObject) 
 	}
 	out := GetTimeline200JSONResponse{Items: make([]TimelineEntry, len(ps))}
 	for i, p := range ps {
-		out.Items[i] = TimelineEntry{Id: p.ID, Kind: TimelineEntryKind(p.Kind), ActionId: nullString(nonEmpty(p.ActionID)),
+		out.Items[i] = TimelineEntry{Id: p.ID, Kind: TimelineEntryKind(p.Kind), Field: nullString(nonEmpty(p.Field)), ActionId: nullString(nonEmpty(p.ActionID)),
 			EvidenceId: nullString(nonEmpty(p.EvidenceID)), OrganisationId: nullString(nonEmpty(p.OrganisationID)), OldStatus: p.OldStatus,
 			NewStatus: p.NewStatus, Narrative: p.Narrative, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt}
 	}
@@ -115,8 +115,13 @@ func (s *Server) ProgressAction(ctx context.Context, req ProgressActionRequestOb
 		return nil, err
 	}
 	b := req.Body
+	var p casereview.Problems
+	completed := casereview.ParseDateField(&p, "completion_date", b.CompletionDate)
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
 	a, err := s.svc.ProgressAction(c, cur.ID, version, casereview.ActionProgress{Status: casereview.ImplementationStatus(deref(b.Status)),
-		Narrative: deref(b.Narrative), Reason: deref(b.Reason), Outcome: b.Outcome})
+		Narrative: deref(b.Narrative), Reason: deref(b.Reason), Outcome: b.Outcome, CompletionDate: completed})
 	if err != nil {
 		return nil, err
 	}

@@ -191,7 +191,7 @@ func TestWalkthrough(t *testing.T) {
 		}
 		actWant := map[string]any{"id": A, "recommendation_id": REC, "organisation_id": O,
 			"description": "Add a mandatory victim-account field to the DASH form", "owner": "Head of Public Protection",
-			"target_date": "2026-06-30", "completion_date": nil, "outcome": nil, "implementation_status": "not_started",
+			"target_date": "2026-06-30", "completion_date": nil, "completion_source": nil, "outcome": nil, "implementation_status": "not_started",
 			"version": 1, "created_at": at, "updated_at": at}
 		same(t, "action", act, actWant)
 		same(t, "GET action", decode(t, do(t, s, 200, "GET", "/api/v1/actions/"+A, nil)), actWant)
@@ -235,9 +235,11 @@ func TestWalkthrough(t *testing.T) {
 		same(t, "review after an unrelated PATCH", decode(t, up), reviewWant)
 
 		apath := "/api/v1/actions/" + A
-		up = do(t, s, 200, "PATCH", apath, `{"outcome":"Field added to the form","completion_date":"2026-02-27"}`, "If-Match", `"1"`)
-		actWant["outcome"], actWant["completion_date"], actWant["version"] = "Field added to the form", "2026-02-27", 2
-		same(t, "action completed", decode(t, up), actWant)
+		// A completion date comes only with a claim of implementation (POST …/progress), never by PATCH.
+		do(t, s, 422, "PATCH", apath, `{"outcome":"Field added to the form","completion_date":"2026-02-27"}`, "If-Match", `"1"`)
+		up = do(t, s, 200, "PATCH", apath, `{"outcome":"Field added to the form"}`, "If-Match", `"1"`)
+		actWant["outcome"], actWant["version"] = "Field added to the form", 2
+		same(t, "action with an outcome", decode(t, up), actWant)
 		up = do(t, s, 200, "PATCH", apath, `{"target_date":null,"outcome":null}`, "If-Match", `"2"`)
 		actWant["target_date"], actWant["outcome"], actWant["version"] = nil, nil, 3
 		same(t, "action with target_date cleared", decode(t, up), actWant)

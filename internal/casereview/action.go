@@ -8,13 +8,17 @@ import (
 // Action is one line of an action plan, owned by one organisation that the recommendation is
 // addressed to.
 type Action struct {
-	ID                   string
-	RecommendationID     string
-	OrganisationID       string
-	Description          string
-	Owner                string // the role or team that owns it, as the plan names it
-	TargetDate           *Date
-	CompletionDate       *Date
+	ID               string
+	RecommendationID string
+	OrganisationID   string
+	Description      string
+	Owner            string // the role or team that owns it, as the plan names it
+	TargetDate       *Date
+	CompletionDate   *Date
+	// CompletionSource says where CompletionDate came from: CompletionClaimed (the owner's claim
+	// of implementation, with an outcome and evidence) or CompletionImported (a historic date from
+	// an imported plan, unverified); empty when there is no completion date.
+	CompletionSource     CompletionSource
 	Outcome              *string
 	ImplementationStatus ImplementationStatus
 	Version              int
@@ -44,6 +48,34 @@ func (d *ActionDraft) Validate(today Date) error {
 		p.Add("completion_date", FieldInvalid, "completion_date (%s) is in the future", d.CompletionDate)
 	}
 	return p.Err()
+}
+
+// CompletionSource says where an action's completion date came from.
+type CompletionSource string
+
+const (
+	CompletionClaimed  CompletionSource = "claim"
+	CompletionImported CompletionSource = "import" // historic and unverified: never counted as verified
+)
+
+// CheckCompletionEdit refuses a completion date set or changed by editing an action: a
+// completion date comes only with a claim of implementation (POST /actions/{id}/progress moving
+// the action to implemented_pending_verification, with an outcome and evidence), which oversight
+// then verifies. was is the action's date (nil for a new action). Imports, which record history,
+// do not edit actions this way; their dates are labelled imported (unverified).
+func CheckCompletionEdit(was, now *Date) error {
+	if sameDate(was, now) {
+		return nil
+	}
+	return Invalid("completion_date", "claim_required",
+		"a completion date is recorded only by claiming the action implemented: POST /actions/{id}/progress with status %s, an outcome and evidence (and completion_date if it was not today)", ImplPending)
+}
+
+func sameDate(a, b *Date) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 func (x Action) Draft() ActionDraft {

@@ -39,25 +39,70 @@ type ResponseDraft struct {
 	ReceivedOn     *Date
 }
 
-// Validate checks a response: reasons are mandatory unless the recommendation is accepted in
-// full (49 USC 1135's rule, which DHR practice lacks), and a decision to act needs a timetable.
+// Validate checks the form of a response: the organisation, the decision, the lengths and the
+// date. What a decision needs (a narrative, a timetable, reasons) depends on what it follows, so
+// CheckResponse asks the response table.
 func (d *ResponseDraft) Validate(today Date) error {
 	var p Problems
-	d.OrganisationID = CheckID(&p, "organisation_id", d.OrganisationID, true)
-	CheckEnum(&p, "decision", d.Decision, ResponseDecisions)
-	CheckText(&p, "narrative", d.Narrative, d.Decision != ResponseReceived, 20000)
-	CheckText(&p, "timetable", d.Timetable, false, 5000)
-	needReasons := d.Decision.NeedsReasons()
-	CheckText(&p, "reasons", d.Reasons, needReasons, 20000)
-	if needReasons && strings.TrimSpace(d.Reasons) == "" {
-		// CheckText has recorded "required"; say why.
-		p.list[len(p.list)-1].Message = "reasons are required unless the recommendation is accepted in full"
-	}
-	if (d.Decision == ResponseAccepted || d.Decision == ResponseInPart || d.Decision == ResponseAlternative) && strings.TrimSpace(d.Timetable) == "" {
-		p.Add("timetable", FieldRequired, "a decision to act needs a timetable")
-	}
+	d.validate(&p, today)
+	return p.Err()
+}
+
+func (d *ResponseDraft) validate(p *Problems, today Date) {
+	d.OrganisationID = CheckID(p, "organisation_id", d.OrganisationID, true)
+	CheckEnum(p, "decision", d.Decision, ResponseDecisions)
+	CheckText(p, "narrative", d.Narrative, false, 20000)
+	CheckText(p, "timetable", d.Timetable, false, 5000)
+	CheckText(p, "reasons", d.Reasons, false, 20000)
 	if d.ReceivedOn != nil && today.Before(*d.ReceivedOn) {
 		p.Add("received_on", FieldInvalid, "received_on (%s) is in the future", d.ReceivedOn)
+	}
+}
+
+// CheckResponse says whether a may record d for an addressee whose response stands at from, and
+// what is missing: reasons are mandatory unless the recommendation is accepted in full (49 USC
+// 1135's rule, which DHR practice lacks), a decision to act needs a timetable, and revising a
+// decision needs reasons; a decision never falls back to a holding reply.
+func CheckResponse(a Actor, partnershipID string, from ResponseStatus, d *ResponseDraft, today Date) error {
+	if org, ok := NormaliseID(d.OrganisationID); ok {
+		d.OrganisationID = org
+	}
+	if !CanRespond(a, partnershipID, d.OrganisationID) {
+		return Deny(a, "only the addressed organisation (or the review panel) records its response")
+	}
+	if from == "" {
+		from = ResponseAwaiting
+	}
+	if Valid(d.Decision, ResponseStatuses) {
+		if _, ok := responseMachine.find(string(from), string(d.Decision)); !ok {
+			return Invalid("decision", "illegal_transition", "the response stands at %s and cannot become %s (allowed: %s)",
+				from, d.Decision, strings.Join(responseMachine.targets(string(from)), ", "))
+		}
+	}
+	var p Problems
+	d.validate(&p, today)
+	if tr, ok := responseMachine.find(string(from), string(d.Decision)); ok {
+		revising := from != ResponseAwaiting && from != ResponseReceived
+		for _, f := range tr.Requires {
+			switch f {
+			case ReqNarrative:
+				if strings.TrimSpace(d.Narrative) == "" {
+					p.Add(f, FieldRequired, "narrative is required")
+				}
+			case ReqTimetable:
+				if strings.TrimSpace(d.Timetable) == "" {
+					p.Add(f, FieldRequired, "a decision to act needs a timetable")
+				}
+			case ReqReasons:
+				if strings.TrimSpace(d.Reasons) == "" {
+					msg := "reasons are required unless the recommendation is accepted in full"
+					if revising {
+						msg = fmt.Sprintf("say why the response is revised from %s to %s", from, d.Decision)
+					}
+					p.Add(f, FieldRequired, "%s", msg)
+				}
+			}
+		}
 	}
 	return p.Err()
 }
@@ -115,17 +160,6 @@ const (
 var implRank = map[ImplementationStatus]int{ImplNotImplemented: -1, ImplNotStarted: 0, ImplPlanned: 1, ImplInProgress: 2,
 	ImplPending: 3, ImplVerified: 4}
 
-// implMoves lists the allowed moves. Verification, and sending a claim of completion back, are
-// oversight's (see CanMoveAction).
-var implMoves = map[ImplementationStatus][]ImplementationStatus{
-	ImplNotStarted:     {ImplPlanned, ImplInProgress, ImplNotImplemented},
-	ImplPlanned:        {ImplInProgress, ImplNotStarted, ImplNotImplemented},
-	ImplInProgress:     {ImplPending, ImplPlanned, ImplNotImplemented},
-	ImplPending:        {ImplVerified, ImplInProgress},
-	ImplVerified:       {ImplInProgress},
-	ImplNotImplemented: {ImplPlanned, ImplInProgress},
-}
-
 // ActionMove is a requested change of an action's implementation status.
 type ActionMove struct {
 	From, To      ImplementationStatus
@@ -136,69 +170,52 @@ type ActionMove struct {
 }
 
 // CheckActionMove says whether a may make the move on an action of partnershipID owned by
-// organisationID, and what is missing. Owners and the panel move an action through its work;
-// only oversight verifies a claim of completion or sends it back.
+// organisationID, and what is missing, as the implementation table says.
 func CheckActionMove(a Actor, partnershipID, organisationID string, m ActionMove) error {
 	var p Problems
 	CheckEnum(&p, "status", m.To, ImplementationStatuses)
 	if !p.Empty() {
 		return p.Err()
 	}
-	if err := actionMovePermitted(a, partnershipID, organisationID, m.From, m.To); err != nil {
-		return err
+	tr, ok := implMachine.find(string(m.From), string(m.To))
+	if !ok {
+		return Invalid("status", "illegal_transition", "an action cannot move from %s to %s (allowed: %s)", m.From, m.To, strings.Join(implMachine.targets(string(m.From)), ", "))
 	}
-	switch m.To {
-	case ImplPlanned:
-		if !m.HasTarget {
-			p.Add("target_date", FieldRequired, "set the action's target date before marking it planned")
+	if !mayMove(a, tr.By, partnershipID, organisationID) {
+		if tr.By == ByOversight {
+			return Deny(a, fmt.Sprintf("only an oversight officer moves an action from %s to %s", m.From, m.To))
 		}
-	case ImplPending:
-		if strings.TrimSpace(m.Outcome) == "" {
-			p.Add("outcome", FieldRequired, "describe the outcome before claiming the action is implemented")
-		}
-		if m.EvidenceCount == 0 {
-			p.Add("evidence", FieldRequired, "attach at least one item of evidence before claiming the action is implemented")
-		}
-	case ImplNotImplemented:
-		if strings.TrimSpace(m.Reason) == "" {
-			p.Add("reason", FieldRequired, "say why the action will not be implemented")
-		}
-	}
-	if (m.From == ImplPending || m.From == ImplVerified || m.From == ImplNotImplemented) && m.To != ImplVerified && strings.TrimSpace(m.Reason) == "" {
-		p.Add("reason", FieldRequired, "say why the action is being sent back or reopened")
-	}
-	return p.Err()
-}
-
-// actionMovePermitted says whether the table allows from -> to at all, and whether a may make
-// that move: owners and the panel move an action through its work; only oversight verifies a
-// claim of completion or sends it back.
-func actionMovePermitted(a Actor, partnershipID, organisationID string, from, to ImplementationStatus) error {
-	if !slices.Contains(implMoves[from], to) {
-		return Invalid("status", "illegal_transition", "an action cannot move from %s to %s (allowed: %s)", from, to, joinStatuses(implMoves[from]))
-	}
-	oversightMove := to == ImplVerified || from == ImplPending || from == ImplVerified
-	switch {
-	case oversightMove && !(a.IsSystem() || a.IsOversight()):
-		return Deny(a, fmt.Sprintf("only an oversight officer moves an action from %s to %s", from, to))
-	case !oversightMove && !CanWriteAction(a, partnershipID, organisationID):
 		return Deny(a, "only the organisation that owns the action (or the review panel) moves it on")
 	}
-	return nil
-}
-
-// ActionMovesFor lists, in the table's order, the statuses a may move an action of
-// partnershipID owned by organisationID to from its status from, so that a form offers only
-// those. What each move also needs (a target date, an outcome and evidence, a reason) is still
-// checked by CheckActionMove when the move is made.
-func ActionMovesFor(a Actor, partnershipID, organisationID string, from ImplementationStatus) []ImplementationStatus {
-	var out []ImplementationStatus
-	for _, to := range implMoves[from] {
-		if actionMovePermitted(a, partnershipID, organisationID, from, to) == nil {
-			out = append(out, to)
+	for _, f := range tr.Requires {
+		switch f {
+		case ReqTargetDate:
+			if !m.HasTarget {
+				p.Add(f, FieldRequired, "set the action's target date before marking it planned")
+			}
+		case ReqOutcome:
+			if strings.TrimSpace(m.Outcome) == "" {
+				p.Add(f, FieldRequired, "describe the outcome before claiming the action is implemented")
+			}
+		case ReqEvidence:
+			if m.EvidenceCount == 0 {
+				if m.To == ImplVerified {
+					p.Add(f, FieldRequired, "a claim is verified on its evidence: the action has none that is not rejected")
+				} else {
+					p.Add(f, FieldRequired, "attach at least one item of evidence before claiming the action is implemented")
+				}
+			}
+		case ReqReason:
+			if strings.TrimSpace(m.Reason) == "" {
+				if m.To == ImplNotImplemented {
+					p.Add(f, FieldRequired, "say why the action will not be implemented")
+				} else {
+					p.Add(f, FieldRequired, "say why the action is being sent back or reopened")
+				}
+			}
 		}
 	}
-	return out
+	return p.Err()
 }
 
 // RollUpImplementation returns the least advanced implementation status among the actions of
@@ -254,36 +271,51 @@ type AssessmentContext struct {
 	HasLink        bool // a link of the kind the classification needs, to LinkedID
 }
 
-// CheckAssessment says whether a may classify, and what is missing: only oversight classifies;
-// every closure and every reopening needs a rationale; superseded and duplicate closures need a
-// link to the other recommendation; closing as acted upon needs verified implementation.
+// CheckAssessment says whether a may classify, and what is missing, as the oversight table says:
+// only oversight classifies; every closure and every reopening needs a rationale; superseded and
+// duplicate closures need a link to the other recommendation; closing as acted upon needs
+// verified implementation; a closed recommendation is only ever reopened.
 func CheckAssessment(a Actor, d *AssessmentDraft, c AssessmentContext, today Date) error {
 	if !(a.IsSystem() || a.IsOversight()) {
 		return Deny(a, "only oversight officers classify recommendations")
 	}
 	var p Problems
 	CheckEnum(&p, "classification", d.Classification, OversightStatuses)
-	CheckText(&p, "rationale", d.Rationale, d.Classification.IsClosed() || c.Current.IsClosed(), 20000)
-	if !p.Empty() && strings.TrimSpace(d.Rationale) == "" && (d.Classification.IsClosed() || c.Current.IsClosed()) {
-		for i := range p.list {
-			if p.list[i].Field == "rationale" {
-				p.list[i].Message = "a rationale is required to close or reopen a recommendation"
+	if !p.Empty() {
+		return p.Err()
+	}
+	tr, ok := oversightMachine.find(string(c.Current), string(d.Classification))
+	if !ok {
+		switch {
+		case d.Classification == c.Current:
+			return Invalid("classification", "illegal_transition", "the recommendation is already %s", c.Current)
+		case c.Current.IsClosed() && d.Classification.IsClosed():
+			return Invalid("classification", "illegal_transition", "the recommendation is closed (%s): reopen it first (oversight, with a rationale), then close it as %s", c.Current, d.Classification)
+		}
+		return Invalid("classification", "illegal_transition", "a recommendation cannot move from %s to %s (allowed: %s)",
+			c.Current, d.Classification, strings.Join(oversightMachine.targets(string(c.Current)), ", "))
+	}
+	CheckText(&p, "rationale", d.Rationale, false, 20000)
+	needLink := slices.Contains(tr.Requires, ReqLink)
+	for _, f := range tr.Requires {
+		switch f {
+		case ReqRationale:
+			if strings.TrimSpace(d.Rationale) == "" {
+				p.Add(f, FieldRequired, "a rationale is required to close or reopen a recommendation")
+			}
+		case ReqVerified:
+			if c.Implementation != ImplVerified {
+				p.Add("classification", "not_verified", "%s needs implementation verified by oversight (it is %s)", d.Classification, c.Implementation)
 			}
 		}
 	}
-	if d.Classification == c.Current {
-		p.Add("classification", FieldInvalid, "the recommendation is already %s", c.Current)
-	}
-	d.LinkedID = CheckID(&p, "linked_recommendation_id", d.LinkedID, d.Classification == ClosedSuperseded || d.Classification == ClosedDuplicate)
-	if (d.Classification == ClosedSuperseded || d.Classification == ClosedDuplicate) && d.LinkedID != "" && !c.HasLink {
+	d.LinkedID = CheckID(&p, ReqLink, d.LinkedID, needLink)
+	if needLink && d.LinkedID != "" && !c.HasLink {
 		kind := "supersedes"
 		if d.Classification == ClosedDuplicate {
 			kind = "duplicate_of"
 		}
-		p.Add("linked_recommendation_id", "link_required", "link the recommendations first (a %s link) and then close", kind)
-	}
-	if (d.Classification == ClosedAcceptable || d.Classification == ClosedExceeds) && c.Implementation != ImplVerified {
-		p.Add("classification", "not_verified", "%s needs implementation verified by oversight (it is %s)", d.Classification, c.Implementation)
+		p.Add(ReqLink, "link_required", "link the recommendations first (a %s link) and then close", kind)
 	}
 	if d.FollowUpOn != nil && !d.Classification.IsClosed() {
 		p.Add("follow_up_on", FieldInvalid, "a follow-up check is scheduled only when closing")
@@ -292,6 +324,22 @@ func CheckAssessment(a Actor, d *AssessmentDraft, c AssessmentContext, today Dat
 		p.Add("follow_up_on", FieldInvalid, "follow_up_on (%s) is in the past", d.FollowUpOn)
 	}
 	return p.Err()
+}
+
+// CheckOpen says whether the record of a recommendation classified s (closed on closedOn) may
+// still change. A closed recommendation is settled: its text, addressees, themes, actions,
+// responses and evidence are frozen until oversight reopens it, which the timeline shows.
+func CheckOpen(s OversightStatus, closedOn *Date) error {
+	if !s.IsClosed() {
+		return nil
+	}
+	since := ""
+	if closedOn != nil {
+		since = " on " + closedOn.String()
+	}
+	msg := fmt.Sprintf("the recommendation was closed as %s%s, so its record is settled: reopen it first (oversight, with a rationale) to change it", s, since)
+	return &Error{Code: CodeConflict, Message: msg,
+		Fields: []FieldError{{Field: "oversight_status", Code: "closed", Message: msg}}}
 }
 
 // --- Links between recommendations -----------------------------------------------------------
@@ -303,12 +351,4 @@ var LinkTypes = []LinkType{"duplicate_of", "repeats", "similar_to", "supersedes"
 // CanLink: the panel of the recommendation's partnership, and oversight, link recommendations.
 func CanLink(a Actor, partnershipID string) bool {
 	return a.IsSystem() || a.IsOversight() || a.PanelOf(partnershipID)
-}
-
-func joinStatuses[T ~string](xs []T) string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = string(x)
-	}
-	return strings.Join(out, ", ")
 }

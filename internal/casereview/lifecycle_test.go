@@ -89,7 +89,7 @@ var lcLegal = map[string]struct {
 	"in_progress>implemented_pending_verification":          {"work", []string{"outcome=required", "evidence=required"}},
 	"in_progress>planned":                                   {"work", []string{"target_date=required"}},
 	"in_progress>not_implemented":                           {"work", []string{"reason=required"}},
-	"implemented_pending_verification>implemented_verified": {"oversight", nil},
+	"implemented_pending_verification>implemented_verified": {"oversight", []string{"evidence=required"}},
 	"implemented_pending_verification>in_progress":          {"oversight", []string{"reason=required"}},
 	"implemented_verified>in_progress":                      {"oversight", []string{"reason=required"}},
 	"not_implemented>planned":                               {"work", []string{"target_date=required", "reason=required"}},
@@ -220,7 +220,7 @@ func TestResponseDraftValidate(t *testing.T) {
 		{"received in the past", func(d *cr.ResponseDraft) { d.ReceivedOn = datePtr("2025-01-01") }, "ok"},
 		{"received tomorrow", func(d *cr.ResponseDraft) { d.ReceivedOn = datePtr("2026-03-03") }, lcInvalid("received_on=invalid")},
 		{"unknown decision", func(d *cr.ResponseDraft) { d.Decision = "maybe" }, lcInvalid("decision=unknown_value")},
-		{"awaiting is not a decision", func(d *cr.ResponseDraft) { d.Decision = cr.ResponseAwaiting }, lcInvalid("decision=unknown_value")},
+		{"awaiting is not a decision", func(d *cr.ResponseDraft) { d.Decision = cr.ResponseAwaiting }, lcInvalid("decision=illegal_transition")},
 		{"no decision", func(d *cr.ResponseDraft) { d.Decision = "" }, lcInvalid("decision=required")},
 		{"no organisation", func(d *cr.ResponseDraft) { d.OrganisationID = "" }, lcInvalid("organisation_id=required")},
 		{"malformed organisation", func(d *cr.ResponseDraft) { d.OrganisationID = "police" }, lcInvalid("organisation_id=invalid")},
@@ -232,21 +232,21 @@ func TestResponseDraftValidate(t *testing.T) {
 	for _, c := range cases {
 		d := base(cr.ResponseAccepted)
 		c.edit(&d)
-		if got := lcErr(t, d.Validate(today)); got != c.want {
+		if got := lcErr(t, cr.CheckResponse(cr.System, lcPartnership, cr.ResponseAwaiting, &d, today)); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.name, got, c.want)
 		}
 	}
 	// The reasons problem says why.
 	d := base(cr.ResponseNotAccepted)
 	d.Reasons = ""
-	fs := fieldsOf(t, d.Validate(today))
+	fs := fieldsOf(t, cr.CheckResponse(cr.System, lcPartnership, cr.ResponseAwaiting, &d, today))
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, "accepted in full") {
 		t.Errorf("reasons message: %s", describe(fs))
 	}
 	// The organisation id is normalised.
 	d = base(cr.ResponseAccepted)
 	d.OrganisationID = " " + strings.ToUpper(lcOwner) + " "
-	wantNil(t, d.Validate(today))
+	wantNil(t, cr.CheckResponse(cr.System, lcPartnership, cr.ResponseAwaiting, &d, today))
 	if d.OrganisationID != lcOwner {
 		t.Errorf("organisation id not normalised: %q", d.OrganisationID)
 	}
@@ -404,9 +404,9 @@ func TestCheckAssessmentRules(t *testing.T) {
 		{"close with blank rationale", cr.AssessmentDraft{Classification: "closed_reconsidered", Rationale: " \n "}, cr.AssessmentContext{Current: open}, lcInvalid("rationale=required")},
 		{"reopen without rationale", cr.AssessmentDraft{Classification: "open_acceptable"}, cr.AssessmentContext{Current: "closed_reconsidered"}, lcInvalid("rationale=required")},
 		{"reopen with rationale", cr.AssessmentDraft{Classification: "open_unassessed", Rationale: "New evidence."}, cr.AssessmentContext{Current: "closed_reconsidered"}, "ok"},
-		{"closed to other closed without rationale", cr.AssessmentDraft{Classification: "closed_no_response"}, cr.AssessmentContext{Current: "closed_reconsidered"}, lcInvalid("rationale=required")},
-		{"same open classification", cr.AssessmentDraft{Classification: open}, cr.AssessmentContext{Current: open}, lcInvalid("classification=invalid")},
-		{"same closed classification", cr.AssessmentDraft{Classification: "closed_reconsidered", Rationale: "again"}, cr.AssessmentContext{Current: "closed_reconsidered"}, lcInvalid("classification=invalid")},
+		{"closed to other closed, even with a rationale", cr.AssessmentDraft{Classification: "closed_no_response", Rationale: "r"}, cr.AssessmentContext{Current: "closed_reconsidered"}, lcInvalid("classification=illegal_transition")},
+		{"same open classification", cr.AssessmentDraft{Classification: open}, cr.AssessmentContext{Current: open}, lcInvalid("classification=illegal_transition")},
+		{"same closed classification", cr.AssessmentDraft{Classification: "closed_reconsidered", Rationale: "again"}, cr.AssessmentContext{Current: "closed_reconsidered"}, lcInvalid("classification=illegal_transition")},
 		{"unknown classification", cr.AssessmentDraft{Classification: "closed_forever", Rationale: "x"}, cr.AssessmentContext{Current: open}, lcInvalid("classification=unknown_value")},
 		{"no classification", cr.AssessmentDraft{}, cr.AssessmentContext{Current: open}, lcInvalid("classification=required")},
 

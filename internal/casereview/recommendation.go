@@ -3,6 +3,7 @@ package casereview
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -226,4 +227,80 @@ type RecommendationService interface {
 	// RecommendationsByID returns those of ids the caller may read (search hits are re-checked
 	// against the database with it).
 	RecommendationsByID(ctx context.Context, ids []string) (map[string]Recommendation, error)
+}
+
+// FieldChange is one field of a recommendation changed by an edit, as its timeline shows it.
+type FieldChange struct {
+	Field    string
+	Old, New string
+}
+
+// RecommendationChanges lists the fields an edit changed, for the timeline that every reader of
+// the recommendation sees (the audit trail, which holds the same, is for oversight and admins).
+func RecommendationChanges(before, after Recommendation) []FieldChange {
+	var out []FieldChange
+	add := func(field, old, new string) {
+		if old != new {
+			out = append(out, FieldChange{Field: field, Old: old, New: new})
+		}
+	}
+	add("number", before.Number, after.Number)
+	add("title", before.Title, after.Title)
+	add("text", before.Text, after.Text)
+	add("scope", string(before.Scope), string(after.Scope))
+	opt := func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	}
+	add("intervention_type", opt(before.InterventionType), opt(after.InterventionType))
+	add("response_due", dueText(before), dueText(after))
+	add("addressees", addresseesText(before.Addressees), addresseesText(after.Addressees))
+	add("themes", themesText(before.Themes), themesText(after.Themes))
+	return out
+}
+
+func dueText(r Recommendation) string {
+	if r.ResponseDue == nil {
+		return ""
+	}
+	if r.ResponseDueExplicit {
+		return r.ResponseDue.String()
+	}
+	return r.ResponseDue.String() + " (default)"
+}
+
+func addresseesText(as []Addressee) string {
+	parts := make([]string, len(as))
+	for i, a := range as {
+		name := a.OrganisationName
+		if name == "" {
+			name = a.OrganisationID
+		}
+		s := name + " (" + string(a.Role)
+		if a.NotifiedOn != nil {
+			s += ", notified " + a.NotifiedOn.String()
+		}
+		if a.AcknowledgedOn != nil {
+			s += ", acknowledged " + a.AcknowledgedOn.String()
+		}
+		parts[i] = s + ")"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func themesText(ts []ThemeAssignment) string {
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		s := t.Code
+		if t.Label != "" {
+			s += " " + t.Label
+		}
+		if t.Primary {
+			s += " (primary)"
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, "; ")
 }

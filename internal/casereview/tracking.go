@@ -57,6 +57,7 @@ const (
 	ProgressEvidence   ProgressKind = "evidence"   // evidence added, verified or rejected
 	ProgressAssessment ProgressKind = "assessment" // an oversight classification
 	ProgressLink       ProgressKind = "link"
+	ProgressEdit       ProgressKind = "edit" // a field of the recommendation changed: Field, OldStatus → NewStatus
 )
 
 // ProgressUpdate is one append-only entry of a recommendation's timeline.
@@ -66,6 +67,7 @@ type ProgressUpdate struct {
 	ActionID         string
 	EvidenceID       string
 	RelatedID        string // for link entries, the recommendation at the other end
+	Field            string // for edit entries: text, title, response_due, addressees or themes
 	Kind             ProgressKind
 	OldStatus        string
 	NewStatus        string
@@ -83,6 +85,9 @@ type ActionProgress struct {
 	Narrative string
 	Reason    string
 	Outcome   *string // sets the outcome statement
+	// CompletionDate goes only with a claim of implementation (status
+	// implemented_pending_verification); the claim's day when not given.
+	CompletionDate *Date
 }
 
 func (d *ActionProgress) Validate() error {
@@ -93,6 +98,9 @@ func (d *ActionProgress) Validate() error {
 	CheckText(&p, "narrative", d.Narrative, d.Status == "", 20000)
 	CheckText(&p, "reason", d.Reason, false, 20000)
 	CheckOptionalText(&p, "outcome", d.Outcome, 10000)
+	if d.CompletionDate != nil && d.Status != ImplPending {
+		p.Add("completion_date", "claim_required", "a completion date goes only with a claim of implementation (status %s, with an outcome and evidence)", ImplPending)
+	}
 	return p.Err()
 }
 

@@ -18,6 +18,7 @@ type actionRow struct {
 	Owner                string    `gorm:"column:owner"`
 	TargetDate           nullDate  `gorm:"column:target_date"`
 	CompletionDate       nullDate  `gorm:"column:completion_date"`
+	CompletionSource     *string   `gorm:"column:completion_source"`
 	Outcome              *string   `gorm:"column:outcome"`
 	ImplementationStatus string    `gorm:"column:implementation_status"`
 	Version              int       `gorm:"column:version"`
@@ -31,13 +32,35 @@ func (r actionRow) rowID() string   { return r.ID }
 func (r actionRow) domain() casereview.Action {
 	return casereview.Action{ID: r.ID, RecommendationID: r.RecommendationID, OrganisationID: r.OrganisationID,
 		Description: r.Description, Owner: r.Owner, TargetDate: r.TargetDate.ptr(), CompletionDate: r.CompletionDate.ptr(),
-		Outcome: r.Outcome, ImplementationStatus: casereview.ImplementationStatus(r.ImplementationStatus),
+		CompletionSource: casereview.CompletionSource(deref(r.CompletionSource)), Outcome: r.Outcome, ImplementationStatus: casereview.ImplementationStatus(r.ImplementationStatus),
 		Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
+// apply copies d into r. A completion date that apply sets or changes can only be history (an
+// import, or the system): callers refuse it to anyone else (casereview.CheckCompletionEdit), and
+// a claim sets its own through ProgressAction. It is labelled imported: unverified.
 func (r *actionRow) apply(d casereview.ActionDraft) {
+	prev, prevSource := r.CompletionDate, r.CompletionSource
 	r.RecommendationID, r.OrganisationID, r.Description, r.Owner = d.RecommendationID, d.OrganisationID, d.Description, d.Owner
 	r.TargetDate, r.CompletionDate, r.Outcome = dateOf(d.TargetDate), dateOf(d.CompletionDate), d.Outcome
+	switch {
+	case !r.CompletionDate.Valid:
+		r.CompletionSource = nil
+	case r.CompletionDate == prev && prevSource != nil:
+		r.CompletionSource = prevSource
+	default:
+		r.CompletionSource = optional(string(casereview.CompletionImported))
+	}
+}
+
+// checkOpen refuses a change to the record of a closed recommendation. It locks the
+// recommendation's row, so a closure cannot commit between the check and the change.
+func checkOpen(t *tx, recID string) error {
+	var rec recommendationRow
+	if err := t.db.Clauses(lockingClause).Select("id, oversight_status, closed_on").Where("id = ?", recID).Take(&rec).Error; err != nil {
+		return notFoundAs(err, "recommendation")
+	}
+	return casereview.CheckOpen(casereview.OversightStatus(rec.OversightStatus), rec.ClosedOn.ptr())
 }
 
 // checkAction enforces that the owner is an addressee of the recommendation. The schema's
@@ -97,6 +120,16 @@ func (s *Store) CreateAction(ctx context.Context, d casereview.ActionDraft) (cas
 		}
 		if !casereview.CanWriteAction(actorOf(ctx), ref.PartnershipID, d.OrganisationID) {
 			return deny(ctx, "you can only add actions owned by your own organisation")
+		}
+		if err := checkOpen(t, rec); err != nil {
+			return err
+		}
+		// The system (demo data, command-line loads) records history: its dates are labelled
+		// imported. Anyone else claims completion through ProgressAction.
+		if !actorOf(ctx).IsSystem() {
+			if err := casereview.CheckCompletionEdit(nil, d.CompletionDate); err != nil {
+				return err
+			}
 		}
 		if err := checkAction(t, d); err != nil {
 			return err
@@ -223,6 +256,12 @@ func (s *Store) UpdateAction(ctx context.Context, id string, version int, d case
 			return err
 		}
 		d.RecommendationID = row.RecommendationID // an action never moves between recommendations
+		if err := checkOpen(t, row.RecommendationID); err != nil {
+			return err
+		}
+		if err := casereview.CheckCompletionEdit(row.CompletionDate.ptr(), d.CompletionDate); err != nil {
+			return err
+		}
 		if d.OrganisationID != row.OrganisationID {
 			ref, _, err := reviewRefOfRecommendation(t.db, row.RecommendationID)
 			if err != nil {
@@ -254,6 +293,9 @@ func (s *Store) DeleteAction(ctx context.Context, id string, version int) error 
 	return s.inTx(ctx, func(t *tx) error {
 		var row actionRow
 		if err := lockRow(t, &row, id, version, "action", func(r *actionRow) int { return r.Version }, guardActionWrite(ctx, t)); err != nil {
+			return err
+		}
+		if err := checkOpen(t, row.RecommendationID); err != nil {
 			return err
 		}
 		t.touch(journalAction, row.ID)

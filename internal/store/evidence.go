@@ -144,6 +144,9 @@ func (s *Store) AddEvidence(ctx context.Context, actionID string, d casereview.E
 		if err := guardActionWrite(ctx, t)(&act); err != nil {
 			return err
 		}
+		if err := checkOpen(t, act.RecommendationID); err != nil {
+			return err
+		}
 		mediaType, err := checkEvidence(d)
 		if err != nil {
 			return err
@@ -261,6 +264,9 @@ func (s *Store) ReviewEvidence(ctx context.Context, id string, status casereview
 		}
 		casereview.CheckText(&p, "note", note, status == casereview.EvidenceRejected, 5000)
 		if err := p.Err(); err != nil {
+			return err
+		}
+		if err := checkOpen(t, row.RecommendationID); err != nil {
 			return err
 		}
 		if row.Status != string(casereview.EvidencePending) {

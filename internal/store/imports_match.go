@@ -64,7 +64,7 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 		row.apply(a)
 		if status == "" && a.CompletionDate == nil && a.Outcome == nil {
 			// The file says nothing about completion: what the application records stands.
-			row.CompletionDate, row.Outcome = old.CompletionDate, old.Outcome
+			row.CompletionDate, row.CompletionSource, row.Outcome = old.CompletionDate, old.CompletionSource, old.Outcome
 		}
 		if status != "" && status != casereview.ImplementationStatus(old.ImplementationStatus) {
 			if casereview.ImportAdvances(casereview.ImplementationStatus(old.ImplementationStatus), status) {

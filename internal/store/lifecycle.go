@@ -49,6 +49,9 @@ func (s *Store) RecordResponse(ctx context.Context, recommendationID string, d c
 		if !casereview.CanRespond(actorOf(ctx), ref.PartnershipID, org) {
 			return deny(ctx, "only the addressed organisation (or the review panel) records its response")
 		}
+		if err := casereview.CheckOpen(casereview.OversightStatus(rec.OversightStatus), rec.ClosedOn.ptr()); err != nil {
+			return err
+		}
 		if err := d.Validate(casereview.DateOf(t.now)); err != nil {
 			return err
 		}
@@ -57,6 +60,9 @@ func (s *Store) RecordResponse(ctx context.Context, recommendationID string, d c
 			if err == gorm.ErrRecordNotFound {
 				return casereview.Invalid("organisation_id", "not_addressee", "organisation %s is not an addressee of this recommendation", d.OrganisationID)
 			}
+			return err
+		}
+		if err := casereview.CheckResponse(actorOf(ctx), ref.PartnershipID, casereview.ResponseStatus(ad.ResponseStatus), &d, casereview.DateOf(t.now)); err != nil {
 			return err
 		}
 		received := casereview.DateOf(t.now)
@@ -131,6 +137,9 @@ func (s *Store) ProgressAction(ctx context.Context, actionID string, version int
 		if err := lockRow(t, &row, actionID, version, "action", func(r *actionRow) int { return r.Version }, guard); err != nil {
 			return err
 		}
+		if err := checkOpen(t, row.RecommendationID); err != nil {
+			return err
+		}
 		before := row.domain()
 		outcome := deref(row.Outcome)
 		if d.Outcome != nil {
@@ -151,13 +160,22 @@ func (s *Store) ProgressAction(ctx context.Context, actionID string, version int
 				return err
 			}
 			row.ImplementationStatus = string(d.Status)
-			if d.Status == casereview.ImplPending && !row.CompletionDate.Valid {
-				row.CompletionDate = nullDate{D: casereview.DateOf(t.now), Valid: true}
+			if d.Status == casereview.ImplPending {
+				// The claim is where a completion date comes from: the day given, or today.
+				completed := casereview.DateOf(t.now)
+				if d.CompletionDate != nil {
+					if err := checkClaimDate(t, row.RecommendationID, *d.CompletionDate); err != nil {
+						return err
+					}
+					completed = *d.CompletionDate
+				}
+				row.CompletionDate = nullDate{D: completed, Valid: true}
+				row.CompletionSource = optional(string(casereview.CompletionClaimed))
 			}
 			if (from == casereview.ImplPending || from == casereview.ImplVerified) && d.Status == casereview.ImplInProgress {
 				// Sent back or reopened, the action is unfinished again: the completion the claim
 				// recorded no longer holds, and the target date counts once more (action_overdue).
-				row.CompletionDate = nullDate{}
+				row.CompletionDate, row.CompletionSource = nullDate{}, nil
 			}
 		}
 		if d.Outcome != nil {
@@ -195,6 +213,25 @@ func (s *Store) ProgressAction(ctx context.Context, actionID string, version int
 		return nil
 	})
 	return row.domain(), err
+}
+
+// checkClaimDate checks the completion date a claim gives: not in the future, and not before the
+// review was commissioned.
+func checkClaimDate(t *tx, recommendationID string, d casereview.Date) error {
+	if casereview.DateOf(t.now).Before(d) {
+		return casereview.Invalid("completion_date", casereview.FieldInvalid, "completion_date (%s) is in the future", d)
+	}
+	var com []struct {
+		CommissionedOn nullDate `gorm:"column:commissioned_on"`
+	}
+	if err := t.db.Table("recommendations").Select("reviews.commissioned_on").Joins("JOIN reviews ON reviews.id = recommendations.review_id").
+		Where("recommendations.id = ?", recommendationID).Find(&com).Error; err != nil {
+		return err
+	}
+	if len(com) == 1 && com[0].CommissionedOn.Valid && d.Before(com[0].CommissionedOn.D) {
+		return casereview.Invalid("completion_date", casereview.FieldOrder, "completion_date (%s) is before the review was commissioned (%s)", d, com[0].CommissionedOn.D)
+	}
+	return nil
 }
 
 func joinNonEmpty(a, b string) string {

@@ -692,7 +692,7 @@ func TestAssessCloseAndReopen(t *testing.T) {
 			t.Fatalf("assessment entry: %+v", e)
 		}
 		_, err = assess(who.oversight, r2.ID, closeSup)
-		wantErr(t, err, casereview.CodeInvalid, fe{"classification", casereview.FieldInvalid})
+		wantErr(t, err, casereview.CodeInvalid, fe{"classification", "illegal_transition"})
 
 		// Reopening needs a rationale and clears the closure.
 		_, err = assess(who.oversight, r2.ID, casereview.AssessmentDraft{Classification: "open_acceptable"})

@@ -463,6 +463,9 @@ func (s *Store) UpdateRecommendation(ctx context.Context, id string, version int
 		if err := checkRecommendation(t, row.ID, &d); err != nil {
 			return err
 		}
+		if err := casereview.CheckOpen(casereview.OversightStatus(row.OversightStatus), row.ClosedOn.ptr()); err != nil {
+			return err
+		}
 		prev, err := s.recommendations(t.db, []recommendationRow{row}, casereview.DateOf(t.now))
 		if err != nil {
 			return err
@@ -483,6 +486,9 @@ func (s *Store) UpdateRecommendation(ctx context.Context, id string, version int
 		if err := writeThemes(t, row.ID, d.Themes); err != nil {
 			return err
 		}
+		if err := recordEdits(t, s, prev[0], row); err != nil {
+			return err
+		}
 		return s.auditRecommendation(t, casereview.AuditRecommendationUpdated, &prev[0], row)
 	})
 	if err != nil {
@@ -496,6 +502,9 @@ func (s *Store) DeleteRecommendation(ctx context.Context, id string, version int
 		var row recommendationRow
 		if err := lockRow(t, &row, id, version, "recommendation", func(r *recommendationRow) int { return r.Version },
 			func(r *recommendationRow) error { return guardRecommendationWrite(ctx, t.db, r.ID) }); err != nil {
+			return err
+		}
+		if err := casereview.CheckOpen(casereview.OversightStatus(row.OversightStatus), row.ClosedOn.ptr()); err != nil {
 			return err
 		}
 		var n int64
@@ -515,4 +524,20 @@ func (s *Store) DeleteRecommendation(ctx context.Context, id string, version int
 		}
 		return t.db.Delete(&row).Error
 	})
+}
+
+// recordEdits appends a timeline entry (field, old → new) for each field an edit changed, so that
+// everyone who may read the recommendation sees its history, not only those who may read the
+// audit trail. It writes nothing when nothing changed.
+func recordEdits(t *tx, s *Store, before casereview.Recommendation, row recommendationRow) error {
+	after, err := s.recommendations(t.db, []recommendationRow{row}, casereview.DateOf(t.now))
+	if err != nil {
+		return err
+	}
+	for _, c := range casereview.RecommendationChanges(before, after[0]) {
+		if err := recordEdit(t, row.ID, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -145,7 +146,14 @@ func (s *Store) Timeline(ctx context.Context, recommendationID string) ([]casere
 	if err != nil {
 		return nil, err
 	}
-	out := make([]casereview.ProgressUpdate, 0, len(rows))
+	var edits []editRow
+	if err := s.read.WithContext(ctx).Where("recommendation_id = ?", id).Order("created_at, id").Find(&edits).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]casereview.ProgressUpdate, 0, len(rows)+len(edits))
+	for _, e := range edits {
+		out = append(out, e.domain())
+	}
 	for _, r := range rows {
 		if r.RelatedID != nil && !seen[*r.RelatedID] {
 			continue // a link to a recommendation the caller may not see
@@ -154,7 +162,44 @@ func (s *Store) Timeline(ctx context.Context, recommendationID string) ([]casere
 			RelatedID: deref(r.RelatedID), Kind: casereview.ProgressKind(r.Kind), OldStatus: r.OldStatus, NewStatus: r.NewStatus, Narrative: r.Narrative,
 			AuthorID: deref(r.AuthorID), AuthorName: r.AuthorName, OrganisationID: deref(r.OrganisationID), CreatedAt: r.CreatedAt.UTC()})
 	}
+	// Oldest first; entries written in one transaction share a time and keep their id order.
+	slices.SortStableFunc(out, func(a, b casereview.ProgressUpdate) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out, nil
+}
+
+// editRow is one field changed by an edit of a recommendation. Edits are kept apart from
+// progress_updates because they are not progress (they do not touch last_activity_on, so they
+// never hide a stalled or historic recommendation), and because a recommendation with no other
+// history may still be deleted: its edits then stay, like its audit events.
+type editRow struct {
+	ID               string    `gorm:"column:id;primaryKey"`
+	RecommendationID string    `gorm:"column:recommendation_id"`
+	Field            string    `gorm:"column:field"`
+	OldValue         string    `gorm:"column:old_value"`
+	NewValue         string    `gorm:"column:new_value"`
+	AuthorID         *string   `gorm:"column:author_id"`
+	AuthorName       string    `gorm:"column:author_name"`
+	OrganisationID   *string   `gorm:"column:organisation_id"`
+	CreatedAt        time.Time `gorm:"column:created_at"`
+}
+
+func (editRow) TableName() string { return "recommendation_edits" }
+
+func (e editRow) domain() casereview.ProgressUpdate {
+	return casereview.ProgressUpdate{ID: e.ID, RecommendationID: e.RecommendationID, Kind: casereview.ProgressEdit, Field: e.Field,
+		OldStatus: e.OldValue, NewStatus: e.NewValue, Narrative: e.Field + " changed", AuthorID: deref(e.AuthorID),
+		AuthorName: e.AuthorName, OrganisationID: deref(e.OrganisationID), CreatedAt: e.CreatedAt.UTC()}
+}
+
+// recordEdit appends the timeline entry for one changed field.
+func recordEdit(t *tx, recommendationID string, c casereview.FieldChange) error {
+	a := actorOf(t.ctx)
+	var org *string
+	if orgs := a.EditorOrganisations(); len(orgs) > 0 {
+		org = &orgs[0]
+	}
+	return t.db.Create(&editRow{ID: newID(), RecommendationID: recommendationID, Field: c.Field, OldValue: c.Old, NewValue: c.New,
+		AuthorID: optional(a.UserID), AuthorName: a.Name, OrganisationID: org, CreatedAt: t.now}).Error
 }
 
 // visibleRecommendations reports which of ids the caller may read.

@@ -226,9 +226,24 @@ func TestOversightEvidenceReview(t *testing.T) {
 		if e := ovEvidence(t, s, c2.ev.ID); e.Status != casereview.EvidenceRejected || e.ReviewNote != "The link is to last year's report." {
 			t.Fatalf("evidence after rejecting: %+v", e)
 		}
+		// A claim whose only evidence was rejected cannot be verified: the domain says why.
 		p = b.Post(review2, url.Values{"about": {"claim"}, "status": {"implemented_verified"}, "action_version": {strconv.Itoa(c2.act.Version)}})
-		ovLanded(t, p, "/recommendations/"+c2.rec.ID, "Implementation verified")
-		if a := ovAction(t, s, c2.act.ID); a.ImplementationStatus != casereview.ImplVerified {
+		if p.Status != http.StatusUnprocessableEntity || len(p.Errors()) == 0 {
+			t.Fatalf("verifying on rejected evidence: %d %v", p.Status, p.Errors())
+		}
+		if a := ovAction(t, s, c2.act.ID); a.ImplementationStatus != casereview.ImplPending {
+			t.Fatalf("a claim on rejected evidence became %s", a.ImplementationStatus)
+		}
+
+		// A third claim: its evidence verified, then the claim.
+		c3 := ovNewClaim(t, s, ovPoliceRec(t, s, 1))
+		review3 := "/evidence/" + c3.ev.ID + "/review"
+		b.Get(review3).Must(http.StatusOK)
+		p = b.Post(review3, url.Values{"decision": {"verified"}, "note": {"Matches the audit."}})
+		ovLanded(t, p, review3, "Evidence verified")
+		p = b.Post(review3, url.Values{"about": {"claim"}, "status": {"implemented_verified"}, "action_version": {strconv.Itoa(c3.act.Version)}})
+		ovLanded(t, p, "/recommendations/"+c3.rec.ID, "Implementation verified")
+		if a := ovAction(t, s, c3.act.ID); a.ImplementationStatus != casereview.ImplVerified {
 			t.Fatalf("action after verifying: %s", a.ImplementationStatus)
 		}
 	})

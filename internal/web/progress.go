@@ -48,7 +48,7 @@ func (h *Handler) progressView(ctx context.Context, id string) (*progressView, e
 	a := casereview.ActorFrom(ctx)
 	writer := casereview.CanWriteAction(a, rv.PartnershipID, x.OrganisationID)
 	v := &progressView{Rec: rec, Heading: recommendationHeading(rec), Action: x, Evidence: ev,
-		Moves:   casereview.ActionMovesFor(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus),
+		Moves:   actionMoves(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus),
 		CanNote: writer || a.IsOversight(), CanOutcome: writer}
 	if len(v.Moves) == 0 && !v.CanNote {
 		return nil, casereview.Forbidden("Only the organisation that owns an action, the review panel or oversight record progress on it.")
@@ -115,4 +115,14 @@ func (h *Handler) progress(c *gin.Context) {
 	p := h.page(c, "Record progress", v)
 	p.Nav, p.Errors, p.Form = "reviews", problems, form
 	h.render(c, status, "progress", p)
+}
+
+// actionMoves lists the statuses a may move the action to now, from the domain's table
+// (casereview.ActionMovesFor), in the table's order.
+func actionMoves(a casereview.Actor, partnershipID, organisationID string, from casereview.ImplementationStatus) []casereview.ImplementationStatus {
+	var out []casereview.ImplementationStatus
+	for _, t := range casereview.ActionMovesFor(a, partnershipID, organisationID, from) {
+		out = append(out, casereview.ImplementationStatus(t.To))
+	}
+	return out
 }

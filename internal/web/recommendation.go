@@ -127,7 +127,7 @@ func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recom
 		}
 		canWrite := casereview.CanWriteAction(a, rv.PartnershipID, x.OrganisationID)
 		v.Actions = append(v.Actions, actionView{Action: x, OrganisationName: orgNames[x.OrganisationID], Evidence: ev,
-			CanWrite: canWrite, CanProgress: canWrite || len(casereview.ActionMovesFor(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus)) > 0})
+			CanWrite: canWrite, CanProgress: canWrite || len(actionMoves(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus)) > 0})
 	}
 
 	if v.Links, err = h.linkViews(ctx, rec); err != nil {
