@@ -1117,6 +1117,12 @@ type PasswordChange struct {
 	NewPassword     string `json:"new_password"`
 }
 
+// PasswordReset defines model for PasswordReset.
+type PasswordReset struct {
+	// Password At least 12 characters and not a common password
+	Password string `json:"password"`
+}
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail    *string       `json:"detail,omitempty"`
@@ -2824,6 +2830,9 @@ type UpdateUserJSONRequestBody = UserUpdate
 // AddMembershipJSONRequestBody defines body for AddMembership for application/json ContentType.
 type AddMembershipJSONRequestBody = MembershipCreate
 
+// ResetPasswordJSONRequestBody defines body for ResetPassword for application/json ContentType.
+type ResetPasswordJSONRequestBody = PasswordReset
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetIndex A short page that says what this service is and where its API lives
@@ -3069,6 +3078,9 @@ type ServerInterface interface {
 
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(c *gin.Context, id ID, membershipId string)
+	// ResetPassword An admin sets a new password for a user
+	// (POST /api/v1/users/{id}/password)
+	ResetPassword(c *gin.Context, id ID)
 	// GetWork The caller's work list: for agencies what is addressed to them, overdue first; for oversight what awaits assessment
 	// (GET /api/v1/work)
 	GetWork(c *gin.Context, params GetWorkParams)
@@ -7311,6 +7323,31 @@ func (siw *ServerInterfaceWrapper) RemoveMembership(c *gin.Context) {
 	siw.Handler.RemoveMembership(c, id, membershipId)
 }
 
+// ResetPassword operation middleware
+func (siw *ServerInterfaceWrapper) ResetPassword(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ResetPassword(c, id)
+}
+
 // GetWork operation middleware
 func (siw *ServerInterfaceWrapper) GetWork(c *gin.Context) {
 
@@ -7444,6 +7481,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/users/:id", wrapper.GetUser)
 	router.PATCH(options.BaseURL+"/api/v1/users/:id", wrapper.UpdateUser)
 	router.POST(options.BaseURL+"/api/v1/users/:id/memberships", wrapper.AddMembership)
+	router.POST(options.BaseURL+"/api/v1/users/:id/password", wrapper.ResetPassword)
 	router.DELETE(options.BaseURL+"/api/v1/users/:id/memberships/:membershipId", wrapper.RemoveMembership)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
@@ -8224,6 +8262,20 @@ func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 	return err
 }
 
+type Login503ApplicationProblemPlusJSONResponse Problem
+
+func (response Login503ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type LogoutRequestObject struct {
 }
 
@@ -8936,6 +8988,34 @@ func (response ChangePassword422ApplicationProblemPlusJSONResponse) VisitChangeP
 	return err
 }
 
+type ChangePassword429ApplicationProblemPlusJSONResponse Problem
+
+func (response ChangePassword429ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePassword503ApplicationProblemPlusJSONResponse Problem
+
+func (response ChangePassword503ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListTokensRequestObject struct {
 }
 
@@ -9007,6 +9087,20 @@ func (response CreateToken401ApplicationProblemPlusJSONResponse) VisitCreateToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateToken403ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12830,6 +12924,87 @@ func (response RemoveMembership422ApplicationProblemPlusJSONResponse) VisitRemov
 	return err
 }
 
+type ResetPasswordRequestObject struct {
+	Id   ID `json:"id"`
+	Body *ResetPasswordJSONRequestBody
+}
+
+type ResetPasswordResponseObject interface {
+	VisitResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type ResetPassword200JSONResponse User
+
+func (response ResetPassword200JSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword401ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword403ApplicationProblemPlusJSONResponse Problem
+
+func (response ResetPassword403ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword404ApplicationProblemPlusJSONResponse Problem
+
+func (response ResetPassword404ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword422ApplicationProblemPlusJSONResponse Problem
+
+func (response ResetPassword422ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetWorkRequestObject struct {
 	Params GetWorkParams
 }
@@ -13169,6 +13344,9 @@ type StrictServerInterface interface {
 
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(ctx context.Context, request RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error)
+	// ResetPassword An admin sets a new password for a user
+	// (POST /api/v1/users/{id}/password)
+	ResetPassword(ctx context.Context, request ResetPasswordRequestObject) (ResetPasswordResponseObject, error)
 	// GetWork The caller's work list: for agencies what is addressed to them, overdue first; for oversight what awaits assessment
 	// (GET /api/v1/work)
 	GetWork(ctx context.Context, request GetWorkRequestObject) (GetWorkResponseObject, error)
@@ -15795,6 +15973,50 @@ func (sh *strictHandler) RemoveMembership(ctx *gin.Context, id ID, membershipId 
 	}
 }
 
+// ResetPassword operation middleware
+func (sh *strictHandler) ResetPassword(ctx *gin.Context, id ID) {
+	var request ResetPasswordRequestObject
+
+	request.Id = id
+
+	var body ResetPasswordJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetPassword(ctx, request.(ResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ResetPasswordResponseObject); ok {
+		if err := validResponse.VisitResetPasswordResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetWork operation middleware
 func (sh *strictHandler) GetWork(ctx *gin.Context, params GetWorkParams) {
 	var request GetWorkRequestObject
@@ -15874,260 +16096,267 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcttGmgD6Kl08p8rSWehix9mdSLU/NLIz9mwceyQlma0oRTaBj2RHQDfS3RDFpFK1T7MPtk9yqi8A",
-	"GmADBEBSVjL6ZRkE+vL119/98tsoZEnKKFApRme/jRaAI+D6z7c3eK7+jUCEnKSSMDo6G90sAHEIGY9e",
-	"CHQPXBBGj0fBSIQLSLB6X65SGJ2NhOSEzke//x6MvmEhNp/XR/thARyQXACisLTjopjcg2gf8/dglGKO",
-	"E5B2sRfi42x9+EuWpJkEFAEn9xChWYznAmGB2AzJBREowhLQQQQznMUSSRbh1aGamaivf8mAr0bBiOJE",
-	"TY7FmM0qq5oxnmA5OhupYUaBZ+eXGReM+6E4ofAgx6F+Y2JWBCjlcE9YJlCK59C0EvPNBqC/f6Oe689T",
-	"LBfl1yQaBSMOv2SEQzQ6kzwD76ayTL9ZGzkYPRzN2dHa0/ezD1iGC/9WFSrlO7Q4g6ZA6ByFC0znEB2j",
-	"K7ugc4SpWAKHCL1+9Re0XABFeCqAygIaBkfLDb2fHZm5N2AhSYhcX98nPAckyK8QoJdIMvTq9LTEiC9P",
-	"G9Eh1sO5Uyb4gSRZMjp7dXoajBJCzf9eFjAkVMIcuF7NdZYkmK/eEBHGTGQc1lc2Ue9ziuMJOlCQyxc1",
-	"YxwJMqcQHRGKQhzHwMUhEgu2FAjuga9QyDIqz9FELDAHPI1hgg5wvMQrgTIB0S1VY9gv0XLBEOaAKJN2",
-	"XERoPp4eSaAZZ4mBj1xwEAsWR0cv1U2a3Ganp1+EX04QphFakAjELZ1lXC6AoxDiWKCDyY/hT5NDJNTH",
-	"WCLK1HsRUDM4CrHCBrRk/A4ixDJpZlNblkziWByjmwXc0mJmRAS6vLh+e/X2+/dvfxhfv7kc37y7env9",
-	"7uM3b5yzOzy+pQ2HF5Vgd08QqDqwH0c54NWPOQRHP/kuuD3Gr2MfrfxI45UmakkCNNIkUKAQc75SqG8I",
-	"kEOZLGHK6Yxv3eq1DWhuV/Q+SWNIgMqC8sJDGrMI8hvvG55UP3InIhIS4ZmxAArmHK8qK1BAvAfaZ373",
-	"k+1m/8jnmBLRwHfeRwbUUcRBCIV1zutiFHRZrPvJtovVRHG+kB3hxIr3t5v3E+aSAhcLkvoIY/EjIlFH",
-	"oKTOiNut7R/rK/qHmgtJeJCBuiuKhp3glJzcvzwRgHm4ONdEI1HMQN2w+tVTRE6THIga7tcv3S7XFYiU",
-	"UQEdj4vnr28HkeuQpV2nFPrdLeeDUPqEF/Nc3x/acIW6IYswE2y3ypsFJOAVOxJ12hEIpPhlnM0FOvh4",
-	"ddhtaVKPuoOV/Y2zzHO5LgL0V7Wuyx7LGc/1WFsuapV6oHUF9wSWSH1kYNZxWautkey/AXtQTD0ViAiR",
-	"QdTj1FZqsO3X8zVniYdnmNUQqs4NzyRww8LtpE3rGSthxkdWPNKgmvyGbZh6CjOmlaYOc0vWPvPvQUGc",
-	"NJg+cTaNQW8+ZFQC1RwJp2lMjAp3kpo3/u1nYfhqOfj/y2E2Ohv9PyelRnlifhUn+bh6xtpNoOjq60v0",
-	"1esv/wPZwY81TOy3WrsLczaecpYCl8QsV80Ug/ptrFUwj05GszjW4ptFmzVECDlgCdEYy7XPjyRJwKcC",
-	"VXbgQS4SddKkquLWWEgsMz+2urR13HF0lsmQGdK4EQhsScFzDa9YDArlJODEyO5sSYVmsji0dH5trCrX",
-	"7bpaifkc5PBjzNKo9zFaVbThTpYq8o+5zlzf2PrBVHEjB2zTUZdLqOBhZTel2sGmP0Mo1cLNfbjUX+gL",
-	"GkVEPcHxJ+d+zHAsIOh/ZapwalL4a3cgwQ/fAJ3Lxejsy1Ol/26Pw00zO4jdjMh9EazL1DWkaD/75nP7",
-	"hOewTssKVlX80UZQLUVcY2TByLEqdbr6WsWuQIRQ+e+vR8HGO6HXmQ/Qsl3O5kpE7ImoVO1IkvuGcy5x",
-	"YN3cZH9E6pbpS4cO8oUjyVAYY5Kg8iIc+qkYFj7N8coZCE8xjRgNEAeWgmbOAmiEpji8841ZEvjqmB/Y",
-	"PThE1VhZiEDm/XPEEmKsPhhRJgExGq+85saGE/gujfZCKNpxqyPheBQ60Z0B7pYxNdKR9ZOyepSHMuDw",
-	"jrJlDNEcorEBWm/2SJkkMzL8+0ECiPuNkUo98OV4OVYqvf8q5+olKIU/5YoWaTlYajdEyrj0X14j046b",
-	"btyNul7F2C8EirEEoS9ZgmPkKOzrY7MYNlLnfGQlQHXgG+uQsvM44Fnf1U9taPSeppnseeU7IFq3m7cB",
-	"2zpe313RARfDGo+zL6vX37WewJUdOTcqx4DVhyJLFdqaBc8YHxNqtlUVGsoVXggBQig2Nkzgi7EQZEZK",
-	"F9zaDDMWx2w5ztJxg49Os6RwAeGd0QIwstZztMACLSCOzF7avGHBKCb0DqKxVz+oTvk143oGiMYiS4EL",
-	"iCDSDgb7NMqMRgruvE10iGMDKmjn5npoxcMNN/cyWBcnaoD14kIWEfn23qrR9cvWeB44lIw3U0zzs+d6",
-	"bKTi5stMAO/8xUwavujHOPNVwyglHIzJYuthwpgAlWNjrF5bKlBJ5MpurOlXac1fa78vsFj4xZEwzDjv",
-	"qVmmHO7HjUMqLAIhm5Yq4Jch8rj6rLrcCiYFo0Jld2Hhwq2yMncTFjyNKL4Tjaa8K09cq1EL/R54haZW",
-	"dz7l7A5oHWPyFTQsvlhRMNKkFqJO6w9GMRZy3BVpghG7c7BuylgMmBqcLWx/G8BbZ45K2cmX7IPYJU7x",
-	"lMQkB0+NQWmuNq564LwrhIjIscFi7SNdd7g6Y1ifVVcLcDBKMMXzTuuwbzq+rvYXubau+5e87mXrvWJF",
-	"zxsWwAFHYxzH+RLa3lJo7fu9dtqVSf2wCPxn2gDiyvyeJfvAuI4LXrxjEVwZitZb+Y080sI1eUARmZM8",
-	"HkKr7JlcKAoaYsl4oF0D2u9owzAi2CxHqJe8y+dMiCWO79bvDNWWkXG+zHUWEuZesfa57XtBZUDfWt7e",
-	"kwhoCE1yTFedEOw4zYx4RmLIRZ+NZL7jrHeERhVRnFBFs9RUXpE7gYjgYokbVzHM4m3QeUyZ7DqLer9d",
-	"EOk+yHQ17gxlscCvvvz3bq+SX2E8XUmDGwNYX6mx54eVAo2MtnSvmS4YQUVhZoXfOIvIpgmRfb0B5VcO",
-	"bNZpMJGx/5eMx/15p0aN8gr5nQwaffOp63eoAJlvBzVYtN3sb9Sd6Ecl1y5zlVymLCbhahyxMFPaa4Ak",
-	"x4QSOh+bQM8AaZo/5iCyWAYoITSTIAIUYYnH8CA5DqWiqEwutBOl/2G0Az8HqHq5HTRCbiveFgTU53te",
-	"F0DblmOc9T3PKoKQ5M6u/GZ1vU85iWqHZjGDb+1f4xCkj481XLN7HGfQHbp6+O/VNxvha++FnaBxrWYw",
-	"j8c5o9LnMFRi+BTi5s1sBqB5LR8osHN5V0ggjt5ybpShLqJLPk+ACL3HMYkClNE7ypZ0rKcNkGRsHDM6",
-	"DxBlcjxjGY0CVNhZytdnau7/+5//9d1H/dv65H+//vgtSrFc5DHA+r0AwfH8uLTCih9f/nRsrZ4ejiyE",
-	"VTLbgWiWEIys6JV/54PiO8CxXKxDUJGfKRZ+xIxAYhI3C1147HiVO2hjjU7/uqTWbPN9n6SMSx0j0lvM",
-	"jbPEb4NytEGPzXTpiWgycQEiVQK8WABIRLNkClwgIs/RqXZgqTeWCxYrFHAP2gUIKLIkVy6hAo3qwWiJ",
-	"ueIffqavpvSfSzafg2iwttXBrEcxWwxy+DiLKgHTfBJ/Z9O+5zAkBoVRr0GzGvKYckgxhwgJhmaYeyEe",
-	"8dWYZ7RB586pjFdQb5aTZoQSsdhSWh0o3ht5Ko2xOjodqPSTVxTW7qOuLMa9ZR5d3Agx3Qa5Mu96pd1f",
-	"MsgMR84oNWKvyMIQINJPZ5jEDVy6MHl1iWWxImV5hiUaOAKlxrF85AJiQXEfKzEr7ok3X46rAk69HFNG",
-	"z7fz+flv/lJGbVLJhtdMiI3/JTOC6BNCuOEe1WKR27dSf3nDltZeb9uaVTtJ1HN3ufVlw8LNSxsXbF9r",
-	"W6hgGQ+72DDMey4C19e6PqNvqc2H1AzitrMK1vB2Hft8aFuiX+W0vHfKSZjII3v94mDvMIwmcdZnvSpl",
-	"1k0RUPUF70K1WgPCcBVLKcGDvKwNKlIRPtI1CtKrSBdS+JjNAsQhBSxFgARJSKyDfANUuElFgIpYQx35",
-	"HjIqOY5IKMVGU6Q1KJRr9sKIzQkdZlaFpEl2TrEQS8ajzQhnxnC+8K3xg+8mYLoJkyqOCsUGBJ+NJbsD",
-	"6suCoBHCAv3z6PL66uujG/UWYhRlVOAZIOtJEyjBEaAlkQsjHoPQ2Y8hY3fEr+nMsA7w8BlUjCXszESZ",
-	"YW1eRpKhE5zJxUkyw+cIKGexekGiLNX5Ga59GmGJThJQr55IJlM0I1xohr5ma9MDlSKA0gmLU/BJH5kw",
-	"fuI28H4nPOKI/tDddqBPyn+qWp+w2Uo1kjEgJsn/zUap1PF1DB2C12JDcJQQHS7sJHalmGqSiudAw9UY",
-	"ImKSZbQBl/vTEddjlpvCVEpYDqJ3Q+LBNsNtYHRO4ya/heVNfnvr5jClxm9kLeZrLVz7icCCLdWtDyG/",
-	"lAJdZHLBOPlVw+YM/RUwB45MmqweRv+52S9kpgyKpfo2WM9yrInNMcGirxQ7RBfteJqNyqJSUakceplE",
-	"kafWdpQ2m+1xUgXyiAt7AEGZ6jYs4N8950H3dRAq5OflxPa/8ob2t55ftyA90ZBseIGuc9C1X5fc32He",
-	"3gTEj/fAo6zZncnK3z0RFOvEb2jwa93b01spsyGhLesdFn1aHzioQ8a7+E1g30WgUIXmPe1QIXepg4Lw",
-	"t7q27de0es0UlBCHhN2DseOadz3hlcOC/svr3SEWvpaWXgMJBzw2OapPha/l9sfWDMhyT/+lXm87p8dj",
-	"UNYM6MB0KIdy9jeMQQ081hz2da5Rh3eLOLKBvfn5jJ53AyD+q2aXVuQyo0SuxkpFlKtxrVoCnsE8w1xp",
-	"YONwQeKIA217B0dZLMV4yjA3ViMSR+MIsFxoKq0tR7kWETLOKPCxgrOi+dql7lPknPXvglq7d/lpE2tn",
-	"pcNo9ZYYvAV+evZijCOX2pDY1xuVcc0nWmwy6uCW4+5Gm7UhawN4z6P0QPp0N3+UN+eM9wgbKP3onoMh",
-	"VEhMQxgUw1136zriY3PUSkNQXIOVzkavtHiGq95ADy8tfO/dw7SLPDUfjzXZGQNzzGxOybiSr7GTfH1d",
-	"922dS7zxlIXT1ZfqJeF6ReXWs2l6w2Hn1QPcskrdoxpN9Y1OKVx5ELpSEe4Vfxu485jQu+6oWMVuHb/m",
-	"4zA6CMEbr2DzCc/QywB9gQN09dprMsxtcm0gLvQlq4T13ro7wBge0piEvmp1mmCfaQk9ysDULyRGYs+T",
-	"7szDNM6EzZIsSru8EGhJaKRDG3weyrWkyaaY1Y4YKvKCRa12Gf2SOjhvEuj3wKdYksTrLVlA0oN06Xo8",
-	"F0KQOU0a0kxaAgofo75EDtwCa0sqb3NA87pO9cNqrjCxhr6BS/YLIOaXLyeW7v1vwk4fyR6qP1Qv8zAV",
-	"YgtuZtJlvUKAh3auS0MFkakIa0F/QtExpbX7PWzUyPPLuX6t7EWsyp1ew992N7AR6MU1dJbwxWbVzH+B",
-	"3IuzGfPyMOjtA7Tyb6Yrf4AUZ0lXQtrVvt7ohGZ9HdAdXEtWDM33kc9il1HZf4UUbD6DXeidNdH3aaue",
-	"1cUO0z4fjfhtrjVREMMdi0nDSdmjE64OOvqVzRK7zE0G1QPNk8j6mxTWqGJlID/+lfUsa2ilnZnNDoxh",
-	"1dPKVIThrsTW6kADvNOm4E+T2BuC0hS7KkMDS6CRBKTB/k4EuGs9MgttF2juZOXWqxsNKoffgYQbHBok",
-	"urkoUU9csBQjX1qAcBhCKt2/xsTYSZ0nONYlnNVuEeM6pyH/7dHxqaHmREZjEKJYMiIUzbI4bkCoXgjY",
-	"A5VaMKbtmHcRuFeQneEBe2Uu1Fr1qoToUKst7FH78xgRGpIIqByvbPnTzYmRA6Jn0mwam5DsgRCoUZiW",
-	"5CcOM+DQbCxNGZfjbhmSrvG0HXvU0V+bd3Wah66h2p61WSsDpR4r8pAKyCJGV8k5onAPJokbx8iSvq5i",
-	"8s7NBMHongiiQxJXm+Dxfflmm7xewyP36NZsypXpG9BhuMKvjm9oDctNl7ub4Lh2Dbe/dk1TbbqLXfV+",
-	"55o5yvHL09Ng07XrXI7wjbV9u2D2J0x3uHAbNPimkOcL127ZUEehfjn8u+Cg3g+9fN/vWOlwQ5oReje6",
-	"q2ZqT11ndchvzcntYI2SzPICoG42+ozx8S945FyMUTBaErmIOF76E7bMjL3THDQajEvNE68a/HL7z4ho",
-	"Wk4zfHeVI+HAbltha2g10e3ksc4kfPeS1FCSPmxDe5KkhlHv7oJPlRR3MH+U3SzyoiwstFmGc41TtiqN",
-	"/tNHDq51y493xHM3FmS+iMl8IVuKDvfK7KsGfVOSpiAFSoGbVHZ0YJqSaLgdBujdzYdvjkCEOIUIwYPS",
-	"77QvzgSBJ5jfmRhwhDnLaGQ6loCTn1OCia+58PtZPUVoK+/Zka1xzmckcj7MvwtcUPpIgjmEMqmzeg4z",
-	"HILsWcXBa4fsRetKxNgBBzVdFby1afVPCAuU0Qi4kIz5xaQij7Gp953peIZCnIAuLHVmU4XUNhChETwE",
-	"iPEALRckBoR1rzz9GBFhUnhsN7UZiWOIbumBzjeiDLE4QozqJCE7iRr/MEAYpTEmFOW1DlBMhNS5RZQh",
-	"DjHcYxpCgMrjV2qSOc/glmIa6SrUakYJXJiyoGrVdhxky5wK04OrbKwVwYNig3mJBX8iM7sbV25mjrRb",
-	"CDR5d4w8lzkXcCyKlrP6sTyPXi0SpVhMtDxIF2IseaazqEg4HQWjeToKRjiZZjE2ImOMi2g+MRbA70lo",
-	"HK7YRPC5zxYsE4Y7pJxN88uYcmINdBBlYf40TIXSwbhevkghJFhBfxzhfES1GnYPXButxxEozpeYsF4O",
-	"8yzGJrC+ORjw2qQYNt3vHd5LCTwR/nsWaZQKtSlPv2bppULBACVMSCQhjs0FUJfhAAtzPyA6Q0JCkkAU",
-	"oJiZSyagTzxPXUXQywxahKTrotrEla6p4w28KqvL76yYmKnf08vwUHw09VC47wRwRKJzpEPD8+IdYqXg",
-	"2cV2ZFoWNcjlrdzHehPL74tq/NV9doT+IBNDeUA1L3in8MtyFTeczOfgKdMDtCHt/Q5WeUzl+lWQ+IFR",
-	"lqyQfUsXHCRSILGijK6SQB3SKr8fDT0IuCfM5q8rCYjNZgJkXqRHjS/yWuvWi+4JZmws3W6+x8IsCacp",
-	"YF6WbncP/IWojd+kn5uXcgjlmwk0MP3YoGXc7Wrrb1fdfL+187uEbA0scN5Wk75DIXoL+svcZNxQRquV",
-	"X9jemmSecajU0erwlS0G1lBiq7m0Vr5uzoS4wVPP0iGOPYzqR86WP/0YsvinUW95tb7PNd5YD7Nl8dh0",
-	"Rt3dHGrMnkXXqpD2DulHyQQk7jj4B/XqeomT3tvlbLlzkKkxdwwyzpYNQkku9/ZYcb1wrwKlncIeTmUP",
-	"FRwILJ5XIFfBPLcsUPVsWq7VG1sL0qOyA45iQrte73f562uB0H3PwlCo7ZXOvDOoC4srmHnrNvfH/7Wq",
-	"1H0W5aYhXjGvYZm5HWh3Aj7uxJTsZEAjEKaY8N4A0OE7nzDh/WJ+JQca9Z9MfdUAZskzGtZKHjUW2jb3",
-	"NXfJFRckcPvJrnVsditI1Ots2/1UQVmqwuXiWm6wJS4eh41p5o0FKuyix2iiH04QEbaJu2noTqR6IrI0",
-	"Nb1jj0dB9zqbERFpjBtsMvq7wOlKfoCRSHAcm18Olbys25GjA9uDXDKUciYhlIhROPQ7uvKFVkwAnGgD",
-	"qk5uZTRSf28sypEvvgXC7xxKWBdWbQBLX87lOmH6frtGefp9Xeal9+PX2/J7fUWiAbByKuX3E05tMd2x",
-	"SYLajlfXt18ua/1Wl1sNRk6IU9XxVl9deTItmPjB8qkaFuaNDDYqPk6XfR953WhaVfpe1b4aGPrxC1pi",
-	"gebkHqg/L4SDWLC4QYnW9ACEtBRL6BouetxywZo+Fa3/N1oX8579zo7dZbTA+NvcxbGtca063Fsq+WpH",
-	"sscAptWLpVTX3KqiN5R0rMQ+b6qPOFyS2+Qzqay0sqyW3deFs91R/aI1e+8vLQ6LcQJY/dEA923Yyh2s",
-	"NvZvCUxHTX/5F9ulgWoP+liy8TqpKd0GtVdd2bQmxjhSCmVyQehc05ocEOiAcSQZQzGRMtaOFU0mHLmh",
-	"nLXRbjOcKw7narbL94YjbazTsWMGp46/LJNUIOo+udnHuiBT69nkd4UPosIdFK7edNhPaHVyTZszwqyn",
-	"qdrRnLMs7b89M9zf1Md73Jtd3OZ9mYXshoHaId9LSLx68p5suYPMsV3PXW/GU+Z+JdrrXIEIcdzE+HfH",
-	"VoORIDbeZYNIuTFogRiPa2Vr7j5aYLW+sF2US1jzQPgKBuTVCboHpPTI/e+fxZ+l3Zqkt6d6dUybH+bs",
-	"7JNDu5fUdvv2pmAt/VKzgSl/oSmoqiWdbJP71M2FXVtsdWZPtrk393tIqrnB7ZZrV5rm1q9bX2v6tO8H",
-	"w9xQMZnJdslR5paoqplrXUasq5GKo3dxTxVQEztie60W0s/gr9G+hdLYu0H9zl0ba1aTShizHa4NrLnp",
-	"dt3rN0Tmze/RI9uSglFTOkMNbPq1YpF5+R6PfL0JZOJzA2wYzrcY6geg/E71o5odZasjamhlZTXwoWHu",
-	"RoMzL/smv/l48+kt5Sz2+/uYTHEmF+OMk4YmyCH39vNZ63qs3wsqA3rXk3fEXK/3Wsn6dATcxqSCMO/M",
-	"2R3nymae3vjiGaGkMfFgnus365UnTShMT+mxuVOZiLN5QxsDE3g07l7TxoZu6SHzPbhpEcWWnW1UQBvk",
-	"h+OZvvGEnfo+3ZNEQkZnhCdF+FytRS8HzdoZ1QX183Tdsq2UDoWtd8Dv3OSonNwXhtdtchMxnAngaLlg",
-	"TkqxRAee+L3Dvusq1NaBkNk4WTOKNyNr7oDz3t1GTC7DsXNHXoJpZgIZMpP8aJbvbXTQiuM5bue47ngI",
-	"zaQdsNaUlthFt2I9sOkRwTiyS+wJxIbQdQOxokreYYAU6PQ0BewGtz3W695FzpOh+D4vfH9iVgiSnQnR",
-	"daXrXEdCNOQaFBke1TM6RZKhl2dowZZISM7oPF4VoZwoZYRKgWzQvrRdoNcs2M38wMS19pG56iGxm0Kt",
-	"2+9Wnp9SLKTDQewMqZyzHZ5Nd0MS8Pv5e67IjtPg8uu9nkY3nGOi2UjP91E3pmg33HENA7sHOtE1Zs9O",
-	"y2X1TAgQwmZR6EbiP/WuJ0Jh2WaKYnHU+vO6DXpA02lb+tuZq7KuarWYXpVgGlquDDryh5RwEI/RRNKY",
-	"PsWWHSuba+9zmJEHf0CCyVoJF5jjUGdT2Qh83QEmUHRcQhyb/wqEUxP07rMmsrut1t9SKd6uv9vhD0q5",
-	"6HDWXcHtK9neuNidcIWiT9Aw2vud8OWIDCquRYQ64AaXjQ0/a6bLzR3aFlj4Cn47g/e5aDGbE7rVTUuK",
-	"Blbdj8lpIOaz+czwGGgL9B6hBmze3a5yUM6pVldZO5UqUIYWZlG4OKyI13DkchGrFhKSmtnPlawaAxYS",
-	"vXzl0kpMI0SZ1O3wkoRR5ICjWyfByrqbILKLuh6m/92TruqhljiowMOe6I4vu+77SqkBR2wr67zomJwo",
-	"ry4SekW0Hxi/89P+7hGOeImJJHQ+7h3tvrk+aZTBWLAeCQ2bhywkaMnG2oC86jz421wCbkgesK7YHS3U",
-	"jjiersas1uKud4+oPPilJUdBB4UZwX5nm2iIEC2jEorz9aGRf23eE2yG1voFN4b1jBO5ug6LEqhT3aLw",
-	"xt/i8IKii0/vjfCpqwegTx+vb9AJTsnJ/cuTBE6sXMo4moRYQF64SX9gGM/kWGvsxgJvpyuv00LK1Jj8",
-	"dYGYS9Ma1dNwVaLpqjq7bnyqZYlj9F298WomJMKxYKYzo9N99UW1a+uxji8bnY2KpqyGTI3K3Yztl+Wi",
-	"cUr+C9Qx6zjIGfNlRCRZLMmR6d+JOKRMEMn4Son3augjC6ma2/IMRSwBIUmIFiwhIYnyIv4iQLqQwC11",
-	"2wChVLFCEhZvaZYogBOWCT1R7XOkWwSVDyuDmZ5Ct9Qdy/YOEi9QysGWA1abmGUy42CGE8iUphHHt/SW",
-	"XjJq3xNnt/QI/f3647eIUD0ay+Q5yugdZUtqyqfoLGOcnxyasmiFMFfLNsne5+oRAaEfxiQhtlqmIL/C",
-	"sRpet3AxP199fYm+ev3lf6AJTk3XZMLoSWp6yfzbz4LRyTm6xzEx0EamYwwKMecrhCmamAcTXchCl7W4",
-	"pUjXARQIcLhAbDYzTXLN2vX8io0IJPEdoIle30TvFFPEUvxLBmhiuPskQBxkximaaBozCdBE82Lz/sQR",
-	"BCaBGYKDmp/xCDhEiMJSQUgrjHrmK8CRyAdVy397g+eTc2RkPHN8EcSg/tYXQt8FItEUh3cKhpP3s6MP",
-	"WIaLCTp4/fKVk5+j5hUSxxCg16/+4ibu6EpOdH5oYH8PXGG3oVYakOqoJv88sj2ij95HE40UF2EIQpwh",
-	"QeZUTa2LlDRcZ523U+mVfJ4vXaBJ2Zd5grC4pRP3Ok88XZgPbSixOZSSnmGBJv5+rf/3P/+rVv0DkQuW",
-	"SQRELoAHpuiJESpQgiVwgmMUYoqmajIcHaMLfZ+5ITghjmPgKMErLaMKyIu9iFv6+vT1uXGbSN+7EdNu",
-	"lXw0IvU0zgjo9ekXprpKTEKwsoelXEpc4wQk5m6Km0PQFAwcDeFs9PL49PhUs94UKE7J6Gz0xfHp8Re6",
-	"Hp5caD5xokNGjVdWyUsaYu+j0dnobyDf29IuBd9Sb706PTX2biqtR07CgzxZyEQLe4aX+sS+taJL724+",
-	"fHNsGFheuGp0gcSCcYlSPAdTgUbglUBLU4uGCGTLoOj0MxopFOagMUhhQEzuTcklHX33Y7kjMfpJzVMg",
-	"ZViEsHj3ri7/RZhHnKSY4wSkNo3/+JvhK3ntGXs4vnCtZkgE/kHWI0R7D9EUxtV7INsvXgkHlc83is/e",
-	"Cmitc0i2txmUjKcIpReWTr5Lnc9X+6IqOpNLdroQTd5T6jCXMmrTzmI83wT0mkq8pBApUUjxFzdjQpsN",
-	"NdrblAnffMWPvY+5GjPY+rlPcC5vxsmF+DgbdXjvG8VLu7x4aZTn33/aSH9cqeBnW+Kl3Epru4Sw6E3h",
-	"oU8Xhgqp0za04Fih32szv2/YYp0neaM7rexaYpQTHR8lOvmNRL8beVPh6zpFeqOfX+TOixpJ2gDK9zMt",
-	"Dvhg+dpXZVVfGbvZ1z02G4xev3zV7/1Xf9kWmEEj+yqgtWf88eHOzQIs1hzbRG/rWVXCXNOw9rUT/Y4e",
-	"tB/8G+DTE1neaDxJNcasgdUYknaCh1qM+yuLVjs+Dmvr+r2qrkuewe+fBRXMeqIt8eC0373a+7199Hve",
-	"QDRPCj9umzD3tnT27g0D8jm0AbKVJLwQKF/1ACrrQEdyHN4pDj38mjPhAdlFFFUgtvurWgKL3uktacNK",
-	"irk8UQLgUYRNsG45Ws2zWBjNmhItZiSuZpJMCTWRW0NzMvSIzeXCu9CblzsHoFdwkRKHi4KFv+xJOr7Y",
-	"M6n5Yo+kpqpMajggjGJC79DB368/fqurhWRpzHCEMIps7SJ04EG/ILdkqXO3hYADVEG8w5H3LjaRKjez",
-	"eoe39ZMd9klz5XyRT4cvl/QYYYGIRJQtERFb8umndtmeGF93LmekbmB+JRBl0tY0tocSoITdEzo3tTC1",
-	"IQMxiojSve9MMGr7zcsiU0e82cKj3+hk38FKwR5nAvjns+0AlUSuOunqLZ8Pm7uImuv9ZbsFqSHGotFi",
-	"xAYN1dkk4bUhGTtE29b3aqJQSLrZQqF9OEMMFI9As4YzcE2iFQCQ5JjEQcVZgg6K5FTjV4kSQoXLkg0J",
-	"WKcKJ6Wj3Escvtc/5+Rhv0er57LfN3Eprmt1owN2p6vD41iAk5S6wISq51PO7oAePoLQVzmjywWEdwr/",
-	"+MrIWTbS0ZybWZ06HuNL1D/Z+vZ6vYhR2HRkuQdJy01eEegb/fN+5Bc9tnV8Pbb08sF77a/JnBp36UGo",
-	"oZ/MsLb1wznCyJSuQzPNs7TvSUgSx2gKiC0hOnwcItFbkPiqJwLamIfR2Y8/ueh47XoidQiSxr48guwc",
-	"CZDCjRxARYhAjoO6+Ywa2ouGzOTyNOKh+r2LmdUeonadm+RytQx1kcMYMB+kvf3eaRPJDDfvwNC+D19f",
-	"7Ok2XbIIntRlunFQQQHfuowGktGvntgtKe7F33SrBb1XlzwcKHk7kwuFLCFWT/LsMuOm1mRdPTrceEFy",
-	"zbjwZTTZ5R/TGNd04k/D/tYEvRMHBpugeGlf7QVMFkqQR0JywEkVqBvNZX54zkg8EJYlir5hS2oMM9Sa",
-	"aCByTDRYaOVQ23TUkwbjy24PgpfNaHdnsDFN1x7Jwpp3HnxcWtt2/8yKnqp5cq8kvILvhtUqWmui4gqi",
-	"5Go2jMarc02Mbe8TRAEigbC2mGw2QJJEh/C5DN9/exXzs0F0EKHlgsVWUD9Hk4ivxjyj/6mwZoKEZKkW",
-	"oTho2UpxlZ/Z9EUeL1iG7NzSJcviCC1wmgI9Rh/VR0siDCcySzM9SaVAOI5tW+8FofNjdAVH5g0dw5g3",
-	"D82j4IhEhN7SNMYKXnewMvETTiNAq3XYAkkm9m66qoVmIpMYe2iirqrX1GRMvNdrWDcTVaH4vYWcq+qY",
-	"o1tyIiHfVUMAh4Vve5RKq3m2p/vExPCO1wpBVzeljhtJZiN+UQyKNs+BhgRsezDdlUZ3JXODlIOtvDF5",
-	"8qYvJCeNMS1y1HUFhMvr7zXM//nN9T+1cf9n4V/BeovIjd0fh5UI20OnxTUv1DDv06udkXdzKf7Opl6r",
-	"lC0acZ5TBsQzWrQdmuLwbq57JNYs7d+wsLXqYG5tL94b6BnfM795PPeWOYTSYo7M7VA3gvHyQkyz+K6I",
-	"1q6ewDlKWRwXx0SkDTt2YyhzBuLjKhtF/YJ47k3QaMXEG7OxbQXTC5rzKsPmcqdFYCrCmUhUJwDd0H8v",
-	"DLeVTgmVwG0cvg6CbA9ife+8fqPf3udR1CZrCoS4iGPk7kM3BBfHFc2qJLEVvIsJvdscLHcFCbs3oQVd",
-	"LDHm9acoju5H1Uyg7cp+2Kte3myDMbHyw4xe5VX9YcHcyHsidPs8wpGTRmsDx22hFI2JMyVFJnilU0F0",
-	"WaVko70jgZNkhk8kk2mzOe1aYi5vPt582idQq3XZGm1cIQepxDlQOzZVzxeAbJE19N3Ve1P6nC2RUrXR",
-	"P66M4ecRLGGVI9QgQwKkFvyzFK2ZqHCa9jmdE1v2qvmULs0LxTn9qcyeV9aMp5YgvO6EJcl7rx6jG9vK",
-	"sTD8mRws01FDh6Kz0mz28qmq1vZArSPKxR3tF1Dqpq3QwSI4z6UexKhxI9cg0AXZ3HT3BiRbYDqHT2Uq",
-	"+z7wLB/eTNYN1Tws0XwenSPdRzi3jxtUABoNZZZ9D3Qj1E2eaqsIdGNe2Sf5LUqOtLK2F6LMUhPogMK9",
-	"4TSEW9osDnfm8mmyPBqThkkL3g8CusViHjkk8ltY2qIt68dgVvRIaOvQIWM5qSQozhhHZmniPPfIKM5M",
-	"8qRPTYlDGHXG/w4C8T27c459s0Ssyw4NpPKvd4G+W0m4NuHxeIVNUmKTrPsxBXrx6f11CmE/ApEP3CPb",
-	"URECO1/h1Dhei3chAum270VIyOZkxjUjXiMp/FhrM9Yh8G14almKOVDZId6sVn9UCX82hESNhBjXGVgU",
-	"4Zhg0WBA/WXL7LUnlZXmHtPmyK/K8W+XoVbFpE1c5GPV5LsPZuJO8Xl4SmWTbXxlYNBw8Ghmz68eR1Sr",
-	"41AToeqY8VhDsieb99gXvC8fLc7abGstsTjvhKYNbQLpyNpmOtDIQOs04BFIYhNzdVf9eZIuPfRz56mX",
-	"O7wQ+6XXnycNcxOi/CGSMfdOTB4pebOFFzje2HaZ9ZP7YieR1VbB3ULm/FcQMh24bpYx3dPaTsSsnPsm",
-	"CdNZ497MZcUMn0e+dLf4LF72xp8GitJRuKzi17NsOVi2rIRd6cCgBRaIMlS2OG8kAE2iZf3y758ONgmW",
-	"zpI/j1y5TjR3Llbu7irslUh/HqFyA448y5SPKFM2MwBPf8JGqfJqra1gpyJvZf/NfVbaarCmutGLvcTb",
-	"vFNtpNsOaBduVYncQcJydcYfiFyg2ghnptAisV5kzuImObvoyTu2L/WY2dshyZtKbPvj9D4JEbJhR+iG",
-	"PA3Gg/XOrZ+vRqCnN2zvMaIM9ltkUE2wowqDVUwrTsJWCQxQtWpgUNQMDHTN1RiiAC2IkIyTcEzZ2FYB",
-	"ZRzNWByz5ThLx6aM9G5qClau/R7rCv4ZCwNW+cNmBbnGe7bTkeuMbJOafFXvmb4PIaw6yedRluv12Z/1",
-	"5QG41CwxddSa19DtWXEerjjXspFc3RkXBYjbCEOT+rzlKRmq/Xgktrn0RQU+RfReISOKPAUtAfF5tHMv",
-	"ud65gr7TW7dv9vB51PTNGPWsqT9qiS8TRWrL6J2jSXlpbXMEc20ngalmMyf3QAPEwSR1ygXYNFQBcrQF",
-	"S3PLve8wi9vIGk6R4X2Vzvs8wlZz4bw/jpD1+tEqTUZRmYd3pPPwYkIhQCwv7M4o5C7GKo6+cJnZaEPl",
-	"Wz96F+1Ld43iF3rkJ856Lort97kon1mQ0SLeEoUxFoLMyNY86bnsZFeeZCC+ClAYMwGm+gJLga4L47Uq",
-	"DJtrLXhvp05Z3PW9jKIiu3EPBc8IvXsKCr6tDb12ndRziM5tThKjaMp07yufCeZftriIApK1tNdUTIYw",
-	"1Wk9Z+g2Oz39IlRv6b8gf7BKofpAd2oxj4bdggrKtLhl8rf2Sq/NwE0ZO6b7lTYSx2UTLMk8vDtALI7K",
-	"7l1Pspb7lTYzX7ldCPeh/pnhPxfZsJvzFhtS23+qxYaG32+zLy105tLjC7GGtQccsGBUoPwwUEZjEAJh",
-	"W6MDEYpmWRwPZG6CJCTG3LnUmySfFwJJeLDZTlEWGvcEkQIlTEgUESEJDSW5B7RkPBLoYKYRlkq1VCID",
-	"xDEHXfvH3Me8BeM5mgMFTkL7ncjChRKzbtV+CCV0fjsK0O0oZTEJV7cjrYHeWr+s+q8adU4Zh+gwyI1K",
-	"t7S2bSQWmBM6RwLugePYyvSJaW6IFWMqc2gru1a8ytYwIgLFMJOIZfKW2gOZCJzA2Lxg6iwdo480XpWJ",
-	"6k4zOQ44Qtp7g7ku9I9MhjdEiM3UmlOtoR3VSH8E0tSQOjOVWvXQK5ahGaGRsa1hNDFfi4nu/mkPeCzZ",
-	"RH/jq5P0N5DX5rVBbnXdXbHiZLL1fUZnL0+DUYIfSJIlo7Mv1X8INf956WuMXMe+9zSMswj8Sld5Hk3e",
-	"r/JA/KuzTZP9hZr2xLwKQAu1hAZdQ98ke3J1uSgwv+KY3EGFbT0l3ToYfTm8IHENCc1+9XZt+joEipSY",
-	"zOa8J+rB7ShhuhWpfe925JJEc9F2kJnopaLaDHYksvkcRD12pWZ6YUmaKbKtu/ZqqpBxroijJqpywVk2",
-	"X9isUrVkRGgEDy8EekvnMRELhCmOVwJ4gARDd7AyxFLX8bqlUIg+OudOU1IFGp0kwnF8OzJvgkD5Q4hu",
-	"R4eaXBaDsVlBHZ3RdVfPdMGxAKHpVQIC4ViRshVSOpkuh1sa84tWsTph1ifJ6taxlo4e39LrEn7IJlfj",
-	"OcJ0pRNdzizLc8vt6d6vFHw0TWeOq3U4o+41h7w6V1s2uYMnARKSMzrfRgTd6q7ZY5SNbN4uVgQlxkr8",
-	"wChLVi9EgTKjnXtTel+5k99CFsHvJwZLhunrbdFIBxenXx3mMUnoQEgcKxmraCGZYrlwG1dGuaheitAb",
-	"WhA0mAr0fmrotUun7VPwCGq00rDOCcm/uDntL49FAC40vBHOLzpY8o0OBMt4CGhS/KA7ZSulRYnPywVD",
-	"tiyPUkIqxXz7O3gab7Oh9H+e23yl97N+m/eh05cTXOW1Z0v1fp/qvGfiP7lmv7W8q3uTY+m5hxED3VwJ",
-	"zYg8t83edd/y4r1G8WqOCd3uWpIEYkJby83d5O/sU7jK52hgKfk6t60TWZgvA6dEZF7UOUCOn07Ludoz",
-	"oAOiia5zEQHfT0lzo+R0KBdpKnPvvVBkOU1biUhrLHGKQ7qQLn8rRADCUV4ZuDCALQmN2LIqYHorS7ow",
-	"styjDW3LLTQYObbnAI8A/mYZqwDvdkbtVmB3wcWONqTHSavwWokGh747RZ8HJQLkkB2y7aLQ9V5j78tp",
-	"9hKB76Zt66LbRrcv4fKnT+I2d6RLeLq+S9uGpZsLuTkc3ZpM9+NoUoN/LjdT2UnjOey8I66sU/3OYeYW",
-	"jZ7Dy7cJLzeMvJKSXffR+C54u9yzf+GwXTL5XIHeDgHcQ4D3DvB9XwT3cwV0N6HCcyD3I6ZcbyTmJ07c",
-	"63Eo7tsUJ9sNPMb0UtxvpiMSHuSJHXLrJmWX19+bhndlD7FtVf6SJr0QlTYcttfGm3dXSEKSxlhqC4BZ",
-	"Q+60M8qDzWHRfY0O99I1ovGwHmLx0O20/qne7HXX72l0zFKgD0lszkscsdmMhFBUPxUpBxyJBYBM4mP9",
-	"707Oecn43ZSxu89+2NhZymOfuXVZN3mSf9CeWcxB990qwoMOtAMcoyVMcw8y0DmhcHiOJrcjeMChRNaL",
-	"ezuanKPJETyEcabLg6v/fryanN9SU/x1AQLEucn/QCJkKaFzdGCyPs5ym/kkQBPdVGp1djt6i4VMgAP6",
-	"xGISwu1I/arO/OzNu6tJcEsnBnxnefyS+n0FmJ+9On351fHxq9NXr9Qjk7l8pmN9QD8IWQpnVGMmjtWT",
-	"WYznZ/Uk7sktPcDagz3BYsxmk8MA/d///K/avFYs/78JSjnMyAOI81vKKCC5ShmaMa6TV3Tj2dwHPiP3",
-	"gGKQ6nSUZpowDucIT6cKhWxsgsKBv3IiiVicXCTASYjpLRUpxDGhc2EiW5d4JdDBm4vrdwH6cHF1cRmg",
-	"92++vwjQFBb4nrCMn9i/uF7sMTLhIcJUXNCucGJDYUxXNk840TmSTOLYLGmGQ5B5cxuFEUsivG7ya40i",
-	"G8N+1q+o1srPESSpXBUxBTr8oK1P2i9Di0EIdPDxSt0zeEhjFkFugOtWGYJISERLR68R5hyvzAq6TjCe",
-	"c5ale52mbhPrM34VkG5VRUS0v77DAmpVRva2UU+Zgl3PsFbzY8cTuLVB9jkPL8OA97eXSn2Rfc5U5Gfs",
-	"cxLFXfY5flqpvLWT26qofj1uNcScrxT/1a6+CDi5hwgpJogMw9P8ruytKFmEV4c7K0ZyyZIEHwlQjEE7",
-	"HTWHUcOJck4cx4fnSLPVme4Eal5rKvpe/NjfaG/as5XfAc0So+rEcI+N9ZjCEoR6zcT4Oz0X2yqJzgEJ",
-	"8isE6CWSDL08PS239+r08LhhK+sxsEXY68vTDnGvvjFDY4DeRfWWvUa0WhGiKaDVtWJrqWZYvOrj+ePN",
-	"htYuIA45E1bGcR1svihTV4zX4xIQJ/p7iaeNIv0Fkkt2tMQrJPE0hrJYQoL5nFBxjHRdLiN/m/BuRxSZ",
-	"GIUlIglQ3Qwf14PfzYB5aKeN0rRCYkYj4DqiUgeW2hkRjiLdwUtHCRWe71s6qUFnYnoGL9gSJZiuijSA",
-	"NSiaAEK1O92gSRyjS7MAJere0qZg+WP0gXFAcoEpenV6eopCiLWsK5ZKOn/96hViFE1CFouJV841p3up",
-	"juAGTzdJuBo2AXKgGyCnAFyAFFOxGYjR2PwnR6sAVRlogAo2F2glSru5agKDl9cbv3d3n3MTHWFx73E2",
-	"UBULzn+Mur+rZfm+7/9Ny9g9PtI+8c6vV4uNd/7s2sirPT7Q4mf3991GnD0+K9Oous9UlfV6gK4Q3bp/",
-	"899KEuv3+tecJT0/uWE9PqhUBu381dcxnvd4/Q0RilJkvNPJPALHrhHDpqgqRaafOrPW3GONy0xXSHEh",
-	"uWR5fhcELs82BFybSow9CsV4VYneKth2EzfPjaCN3Pwd4CgmShQm84yDaWSaTzflgO8itqRB/rOuMeHQ",
-	"o0A9sGyGHbEwzLgiz9r2k5RVk1BMhPRVsDMZZVhHEJqVIjVfzHAklKQwOQ7F/SRAE21DntxSNWDKCTXc",
-	"eXK8kEncxkvf5ADYZC0ykR0mzKNYS9kDPk8rmJFYjdCkspiu7M9s65ltPbOtf2m2VdCdBrbl9OZ70pzr",
-	"QvMlLEmI7ENtNME27lv9SVcop4K9+VLNj1sLm7GcgNC5Djk30+soE6sPclB0Vafv5SmWNsKcRybr3LTm",
-	"jYhEkmMSH2/iE8Zd/MwqnlnFM6t4ZhVdWMXOY0dmJLZ+fTes4KkzihubHFlhFXkkCqO6/7AJZdAp01O1",
-	"x9JQr1QhNI0xvdMV7Q4H8RKlCzwpZvJOLeiZmzxzk2du8sxNenCTnJD17Pud4jn8UdkEdqw62hN3oP+P",
-	"JEOf3nxdksEpZ0sBfBiDqMUhfn4GYcMdnxnEM4N4ZhDPDKKvZerzxz7/efQUTNHbhxBiJ5Zaay0KZKXO",
-	"0ovv5HHAjaHvFlG+zd/rG4z9TI970eNn+vrnoK+PZsQvLmZjmuCcCAncW6D3SVPAfOVKrszJ1JEJ+1mL",
-	"KDMuXMIRDu8oW8YQzcG0AehBC6tN2htjy/JmcnmgUqT+LKrIHtgysrqyYqrz8rnxoiOshF+1k3s4rMc2",
-	"6TKuZakUEw+lPdlF5XUs0D1wXSLfREJFGaAD4+koqnxoZ4fNyAlMPOstLTM4cl93AhHBFEV4JYx0Tpkk",
-	"M4uISqHRWFIOq1Mh1HtEiAyQZLc0XwuyAkSLg/tjBbAbdIk3Vmno0JlzuvKGrtaj7Q0N9getPnOvZ23i",
-	"mdv9uf3cVfLj4ZMfKSDOllqErvYG5bYtaF4ruGgk+ofgol+XAVHlyusbnK7K1qfdWaVhP41Msl55OGdX",
-	"NW51YIKlFUeqMF8kJIljxJaEzhGRh6Y1rGJtt9RmmzqfmiemkDXwgsvpniYF9/w5i+a66Lvh1NqIdwAi",
-	"xDGWEAW3tBwvBhw5nYgOLR/NEyHbGJ0Fy7OS9MxmntnMH1epyu9xg06l8xjEH0GHyumuooiW2CniGRMh",
-	"A7MNq2VU4mVdTbEPVzDFZ1NMeLP69DXjNvNHLplNnQk8ZbOdPL0pk4vACdOdybMyP0aSBMQt1SXr2UyC",
-	"dnCskA7zRZLNQRe31+kuZGZ+W4JumxFBCjTSjoqX6D/dB4ctJF7T0U96ixsUmQ9KYtDAQBxkxqnSDnOX",
-	"yJenh1amKJp65ODumRX36rRLWtwzA3pmQM8M6M+t5zikqdH7TvgfgW+ZTgpY1sh4YPIuravbFA6e9eNQ",
-	"HGgkNjk7bsxbz1L8MxF9JqL/akTU3P0NVqIVYP7U6WjdBqNN91HhW1DkM//T9SzYZLnNVNXI7q2Vqw0p",
-	"3yQoXwTor4hxdNkg/K7XB3rMGuF6Dy1diLT+QqjphqFL1w8rLrzu/i8bBG0u2m4Oo0O59htb06n1RC4f",
-	"p7PHfs+sMRtX/biXYu6ZAN5+Ib7Tb2yAvlvN25ohG24GJJjEg2qms3hQufSICDyNwVsfvmz79werHa4O",
-	"ZXPlcH24j9BhxUEzEilpR642FhpXO9hTmXE19OcpMq439aRKjO+7sc4jlSR30KpOvIqK5E3so8C0Pd7F",
-	"JsKtVvjI3cxe7+Li7rxAtj2Ep1UeWy3q8xTHbsKZ3ZTG/oP3zX9qpbSdgiMLTOeAsL7XL0Qu6iiJU0kb",
-	"gfrDyhumsfSBJlG6Uq/pamraJkSVqsEbaNtJAsnUqLZiWDO85v6SUfShGHxP3Lic4Gnx5IsoguhcS6wK",
-	"1kqj1K4WypbqvJ5mY7qnwm9dnDz5rfzP+/bmIFeQsHuoodwjk1izhj/cye/gJINhfTQ9mrN74K0adJEH",
-	"kWW6Q9eaRu1g15LxuzY57gf1e9897N8Ip5bV1vFZbUt7rwfg1ZqNxVRGfCHKUc9MlNEcaEhA6BLhiAgn",
-	"eEoal3UZf6udtuf6szLWSH+Hl5hI4bQ69Hc0VGe2ABzLxa9t5/XOvrJH2JspGl1HnIWKOytwxOQe6n0I",
-	"vyH3QI2lIt9lsYnccKg7nP/a3kxQv/FZdqnnVicsgN8bwmWtr3ue+FsmdWnO1XpvRxwRBVR0EGGJp1iA",
-	"ejFcaJkI0wglZK6LExw2gv13HQCdcUW11BVX2EgYvWTsjsDo7MefFFWaAubAb9gdUPtI3XINB0sZMh6P",
-	"zkYn+vbbiX5bb8Cnxlov5izc59Uge+eHvLdK5VG1mr7zk4n5q45c7tt5WpBs9+MsstanPPE0v4/OM1uC",
-	"1n1S2MHd8W2bit9/+v3/DwAA//8=",
+	"7L3rctw2tjD6Kqg+p8rS+aiLHef7ZqT6fmhsZ+LZceyRNMnsilLdaHJ1N0YkwACg2j1TqdpPsx9sP8kp",
+	"LIDXBtlkX2Qlo1+W2SQuCwvrfvnXKBRJKjhwrUYX/xotgEYg8c93t3Ru/o1AhZKlmgk+uhjdLoBICIWM",
+	"XijyAFIxwU9HwUiFC0ioeV+vUhhdjJSWjM9Hv/4ajL4TIbWfN0f7cQESiF4A4bB045KYPYDqHvPXYJRS",
+	"SRPQbrFX6uNsffg3IkkzDSQCyR4gIrOYzhWhiogZ0QumSEQ1kKMIZjSLNdEioqtjMzMzX/+SgVyNghGn",
+	"iZmcqrGY1VY1EzKhenQxMsOMAs/O32RSCemH4oTDZz0O8Y2JXRGQVMIDE5kiKZ1D20rsNxuA/v6teY6f",
+	"p1Qvyq9ZNApGEn7JmIRodKFlBt5NZRm+2Rg5GH0+mYuTtafvZx+oDhf+rRpUynfocIZMgfE5CReUzyE6",
+	"JdduQZeEcrUECRF5/eoPZLkATuhUAdcFNCyOlht6Pzuxc2/AQpYwvb6+T3QORLF/QkBeEi3Iq/PzEiO+",
+	"Pm9FhxiHq06Z0M8syZLRxavz82CUMG7/97KAIeMa5iBxNTdZklC5estUGAuVSVhf2cS8LzmNJ+TIQC5f",
+	"1ExIoticQ3TCOAlpHINUx0QtxFIReAC5IqHIuL4kE7WgEug0hgk5ovGSrhTJFER33IzhviTLhSBUAuFC",
+	"u3EJ4/l4OJIiMykSCx+9kKAWIo5OXpqbNLnLzs+/Cr+eEMojsmARqDs+y6RegCQhxLEiR5Ofwp8nx0SZ",
+	"j6kmXJj3IuB2cBJSgw1kKeQ9RERk2s5mtqyFprE6JbcLuOPFzIQp8ubq5t31ux/ev/txfPP2zfj22+t3",
+	"N99+/O5t5eyOT+94y+FFJdirJwjcHNhPoxzw5sccgqOffRfcHeM3sY9WfuTxColakgCPkAQqElIpVwb1",
+	"LQGqUCZHmHI641u3eW0DmrsVvU/SGBLguqC88DmNRQT5jfcNz+ofVSdiGhLlmbEACpWSrmorMEB8AD5k",
+	"/uonu83+Uc4pZ6qF77yPLKijSIJSBusqr6tR0Gex1U92XSwSxflC94STKN7fbd5PVGoOUi1Y6iOMxY+E",
+	"RT2BklZG3G1tf11f0V/NXETDZx2Yu2Jo2BlN2dnDyzMFVIaLSyQaiWEG5oY1r54hckhyIGq5X7/0u1zX",
+	"oFLBFfQ8Lpm/vhtEbkKR9p1S4bs7zgeh9gkv9jneH95yhfohi7IT7LbK2wUk4BU7EnPaEShi+GWczRU5",
+	"+nh93G9pGkfdw8r+LEXmuVxXAfmTWdebAcsZz3GsHRe1Sj3QuoYHBktiPrIw67ms1c5I9p9APShmnirC",
+	"lMogGnBqKzPY7uv5RorEwzPsahg350ZnGqRl4W7StvWMjTDjIyseadBMfis2TD2FmUClqcfcWnTP/GtQ",
+	"ECcE0ycppjHg5kPBNXDkSDRNY2ZVuLPUvvG//qEsXy0H/38lzEYXo//nrNQoz+yv6iwfF2ds3AROrr95",
+	"Q/74+uv/Q9zgpwgT9y1qd2HOxlMpUpCa2eWamWIwv41RBfPoZDyLYxTfHNqsIUIogWqIxlSvfX6iWQI+",
+	"Fai2Aw9ysaiXJlUXt8ZKU535sbVKW8c9RxeZDoUljRuBIJYcPNfwWsRgUE4DTazsLpZcIZOloaPza2PV",
+	"uW7f1Woq56C3P8YsjQYfo1NFW+5kqSL/lOvMzY2tH0wdN3LAth11uYQaHtZ2U6odYvoPCLVZuL0Pb/AL",
+	"vKBRxMwTGn+q3I8ZjRUEw69MHU5tCn/jDiT083fA53oxuvj63Oi/u+Nw28wVxG5H5KEI1mfqBlJ0n337",
+	"uX2ic1inZQWrKv7oIqiOIq4xsmBUsSr1uvqoYtcgwrj+369HwcY7gevMB+jYrhRzIyIORFRudqTZQ8s5",
+	"lziwbm5yPxJzy/DSkaN84UQLEsaUJaS8CMd+KkaVT3O8rgxEp5RHggdEgkgBmbMCHpEpDe99Y5YEvj7m",
+	"B/EAFaJqrSxMEfv+JREJs1YfSrjQQASPV15zY8sJ/C2NDkIounGrJ+F4FDrRnwHulzG10pH1k3J6lIcy",
+	"0PCei2UM0RyisQXaYPbIhWYztv33Wwkg1W+sVOqBr6TLsVHp/Vc5Vy/BKPypNLQI5WCNbohUSO2/vFam",
+	"HbfduFtzvYqxXygSUw0KL1lCY1JR2NfHFjFspM75yEaA6sE31iHl5qmAZ31XP3eh0XueZnrgle+BaP1u",
+	"3gZs63l990UHqhjWepxDWT1+13kC127k3KgcAzUfqiw1aGsXPBNyzLjdVl1oKFd4pRQoZdjYdgJfTJVi",
+	"M1a64NZmmIk4Fstxlo5bfHTIksIFhPdWC6DEWc/JgiqygDiye+nyhgWjmPF7iMZe/aA+5TdC4gwQjVWW",
+	"glQQQYQOBvc0yqxGCtV52+iQpBZU0M3NcWjDwy039zLYKk40AOvFhSxi+t2DU6Obl631PGiohWynmPZn",
+	"z/XYSMXtl5kC2fuLmbZ80Y9x9quWUUo4WJPFzsOEMQOux9ZYvbZU4JrpldtY26/amb/Wfl9QtfCLI2GY",
+	"STlQs0wlPIxbhzRYBEq3LVXBL9vI4+az+nJrmBSMCpW9Cosq3Gorq27CgacVxfei0ZR35YlrNWahP4Cs",
+	"0dT6zqdS3ANvYky+gpbFFysKRkhqIeq1/mAUU6XHfZEmGIn7CtZNhYiBcouzhe1vA3ibzNEoO/mSfRB7",
+	"Q1M6ZTHLwdNgUMjVxnUPnHeFEDE9tliMPtJ1h2tlDOez6msBDkYJ5XTeax3uzYqvq/tFidZ1/5LXvWyD",
+	"V2zoecsCJNBoTOM4X0LXWwatfb83Trs2qR8Wgf9MW0Bcm9+zZB8Y13HBi3cigmtL0QYrv5FHWrhhn0nE",
+	"5iyPh0CVPdMLQ0FDqoUM0DWAfkcXhhHBZjnCvORdvhRKLWl8v35nOFpGxvky11lImHvFuud27wW1AX1r",
+	"effAIuAhtMkxfXVCcOO0M+IZiyEXfTaS+Z6z3jMe1URxxg3NMlN5Re4EIkaLJW5cxXYWb4vOYy5031nM",
+	"+92CSP9BpqtxbyirBX319f/u9yr7J4ynK21xYwvWV2rs+WGlwCOrLT0g0wUrqBjMrPGbyiKyacL0UG9A",
+	"+VUFNus0mOnY/0sm4+G8E1GjvEJ+JwOibz518w4VIPPtoAGLrpv9nbkTw6jk2mWuk8tUxCxcjSMRZkZ7",
+	"DYiWlHHG52Mb6BkQpPljCSqLdUASxjMNKiAR1XQMn7WkoTYUVegFOlGGH0Y38HOAmpe7QaP0ruJtQUB9",
+	"vud1AbRrOdZZP/CsIghZ7uzKb1bf+5STqG5oFjP41v4NDUH7+FjLNXugcQb9oYvD/2C+2Qhfdy/cBK1r",
+	"tYN5PM4Z1z6HoRHDpxC3b2YzAO1r+UCBm8u7QgZx9E5Kqwz1EV3yeQLC+AONWRSQjN9zseRjnDYgWohx",
+	"LPg8IFzo8UxkPApIYWcpX5+Zuf/nv/7bdx/xt/XJ/3Lz8XuSUr3IY4DxvYDA6fy0tMKqn17+fOqsnh6O",
+	"rJRTMruBaJcQjJzolX/ng+K3QGO9WIegIT9TqvyIGYGmLG4Xuui44lXuoY21Ov2bklq7zfd9kgqpMUZk",
+	"sJgbZ4nfBlXRBj0206UnosnGBajUCPBqAaAJz5IpSEWYviTn6MAybywXIjYoUD3oKkDAkCW9qhIqQFQP",
+	"RksqDf/wM30zpf9csvkcVIu1rQlmHMVuMcjhU1lUCZj2k/iLmA49h21iUAT3GjTrIY+phJRKiIgSZEal",
+	"F+KRXI1lxlt07pzKeAX1djlpxjhTix2l1S3FeytPpTE1R4eBSj97RWF0H/VlMdVb5tHFrRDTb5Br+65X",
+	"2v0lg8xy5IxzK/aqLAwBInw6oyxu4dKFyatPLIsTKcszLNGgIlAijuUjFxALivtYi1mpnnj75bgu4DTI",
+	"MWX1fDefn//mL2XcJZVseM2G2PhfsiOoISGEG+5RIxa5eyvNlzdsae31rq05tZNFA3eXW182LNy+tHHB",
+	"7rWuhSqRybCPDcO+V0Xg5lrXZ/Qttf2Q2kHcdVbBGt6uY58PbUv0q52W905VEibyyF6/ODg4DKNNnPVZ",
+	"r0qZdVMEVHPB+1Ct1oCwvYpllOCtvKwtKlIRPtI3CtKrSBdS+FjMAiIhBapVQBRLWIxBvgEp3KQqIEWs",
+	"IUa+h4JrSSMWarXRFOkMCuWavTASc8a3M6tC0iY7p1SppZDRZoSzY1S+8K3xg+8mUL4Jk2qOCsMGlJyN",
+	"tbgH7suC4BGhivz95M3N9Tcnt+YtIjjJuKIzIM6TpkhCIyBLphdWPAaF2Y+hEPfMr+nMKAZ4+Awq1hJ2",
+	"YaPMKJqXiRbkjGZ6cZbM6CUBLkVsXtAkSzE/o2qfJlSTswTMq2da6JTMmFTI0NdsbThQKQIYnbA4BZ/0",
+	"kSnrJ+4C79+URxzBD6vbDvCk/KeK+oTLVmqQjC1ikvzfbJRKK76ObYeQjdgQGiUMw4UriV0p5UhS6Rx4",
+	"uBpDxGyyDBpwpT8dcT1muS1MpYTlVvRum3iwzXDbMjqndZPfw/I2v71Nc5hR4zeyFvs1Ctd+IrAQS3Pr",
+	"Q8gvpSJXmV4Iyf6JsLkgfwIqQRKbJovD4J+b/UJ2yqBYqm+DzSzHhtgcM6qGSrHb6KI9T7NVWTQqKtfb",
+	"XiZV5Kl1HaXLZnucVIE84sIdQFCmum0X8F89563u61aokJ9XJbb/lTe0v/P8+gXpqZZkwytyk4Ou+7rk",
+	"/g779iYgfnwAGWXt7kxR/u6JoFgnftsGvza9PYOVMhcS2rHe7aJPmwMHTch4F78J7PsIFKrRvKcdKlRd",
+	"6lZB+Dtd2+5rWr9mBkpEQiIewNpx7bue8Mrtgv7L690jFr6Rlt4AiQQ6tjmqT4Wv5fbHzgzIck//YV7v",
+	"OqfHY1DODFiB6bYcqrK/7RjUlseaw77JNZrw7hBHNrA3P5/BeTcA4j8admlDLjPO9GpsVES9GjeqJdAZ",
+	"zDMqjQY2DhcsjiTwrndolMVajaeCSms1YnE0joDqBVJptBzlWkQopOAgxwbOhuajS92nyFXWvw9qXb3L",
+	"T5tYV1a6Ha3eEYN3wE/PXqxx5A0aEod6ozKJfKLDJmMObjnub7RZG7IxwM8de7gGBUMNTdWVNSiDJjFQ",
+	"pcnLVyRcUElDDVJhbgEXmNkgkkRwUllp99a691B6UX36pz9SXUohB4Q+lLEAHuRiXGnKQ9gqDr3pmq6I",
+	"wO2RNy2BfS2WRheB0+Hdrns0PfJAET/QP9S8yLXzyQk2w2TLPDmXFzOu5ZzspeYA1q5bx+e3ntJ2WEGq",
+	"WdZuUGRxMyNoMBz2XgGhWhqqf2SmrSDSKw0tD6Q3as6D4dFb7jxm/L4/KtaxG2PwfFwSAym8MRcuJ/KC",
+	"vAzIVzQg16+9Zs/crtgF4kLnc4rk4K1XBxjD5zRmoa/iHlLsC9QyogxsDUZmtY48cdA+TONMuUzPojzN",
+	"C0WWjEcYnuHzsq4lfrbF3fbEUJUXXeq0LeFL5uC8iaw/gJxSzRKvx2cByQDShTWFrpRic560pMp0BEU+",
+	"Ro2MHLgF1pZU3uWx5rWpmofVXiVjDX2DKtkvgJhfvpxYVu9/G3b6SPa2OlD9Mm+nBu3AzWzKr1cI8NDO",
+	"dYmuIDI1gTMYTih6puX2v4etVoX8cq5fK3cR67Kz13i52w1sBXpxDStL+Gqzeum/QNWLsxnz8lDu3YPM",
+	"8m+mK3+QlxRJX0La10fQ6kgXQ53oPdxjTgzN95HP4pZR23+NFGw+g33ozg3R92mrz/XFbqdBPxrx21wv",
+	"oyCGexaTtidlj064etgZrl2m25vc7FE/0DwRbrhZZI0q1gby419Zk7OBVuiQbXfCbFcBrkyn2N4d2lnh",
+	"aAsPuy1a1Cb2hmA0xb7K0JZl3FgC2mJ/LwLct6aag3YVaNXJyq3XNxrUDr8HCbc4tJXoVkWJZvKFoxj5",
+	"0gJCwxBSXf1rzKytt/KExliG2uyWCIl5Gflvj45PLXUzMh6DUsWSCeNklsVxC0INQsABqNSBMV3HvI/g",
+	"w4LsbB90WOZzrVXgShiGi+1gjzqc14vxkEXA9XjlSrhuTu7cIgIozaaxDSvfEgINCtORwCVhBhLajaWp",
+	"kHrcL8uzajztxh5z9Df2XUxVwTqw3ZmnjVJW5rEhD6mCLBJ8lVwSDg9gE9FpTBzp6ysm791MEIwemGIY",
+	"VrnaBI8fyje75PUGHlWPbs2mXJu+BR22V/jN8W1bh3PT5e4nOK5dw92vXdtUm+5iX72/cs0qyvHL8/Ng",
+	"07XrXVLxrbN9V8HsT/ruceE2aPBtYdtXVbtlSy2I5uXw70KCeT/08n2/Y6XHDWlH6P3orsjUnrrOWiG/",
+	"DUd9BWuMZJYXMa1m1M+EHP9CR5WLMQpGS6YXkaRLf9KZnXFwqgaiwbjUPOmqxS93+KyOtuW0w3dfeR4V",
+	"2O0qbG1bEXU3eaw3Cd+/JLUtSd9uQweSpLaj3v0Fnzop7mH+KDty5IVlROgyJeeIU66yDv7pIwc32Lbk",
+	"W+a5Gws2X8RsvtAdhZMHZSfWA9c5S1PQiqQgbTo+ObKNVRBuxwH59vbDdyegQppCROCz0e/QF2cD2RMq",
+	"720cO6FSZDyyXVegkmNUgkmuufCHWT1V6KoHupGdcc5nJKp8mH8XVEHpIwn2EMrE1Po5zGgIemAlCq8d",
+	"chCtKxFjDxzUdobw1tfFnwhVJOMRSKWF8ItJRS5mW/8+27WNhDQBLI514dKdzDYI4xF8DoiQAVkuWAyE",
+	"Yr8/fEyYsmlIriPcjMUxRHf8CHOmuCAijojgmOjkJjHjHweEkjSmjJO8XgOJmdKYH8UFkRDDA+UhBKQ8",
+	"fqMm2fMM7jjlEVbSNjNiDBCWNjWrduMQV6pV2T5iZXOwCD4bNpiXifAnY4v7ce1m5ki7g0CTd/jI87Fz",
+	"AcehaDmrH8vzCNwi2UvEDOVBvlBjLTPMBGPhdBSM5ukoGNFkmsXUiowxLSIS1ViBfGChdbhSG4VYfbYQ",
+	"mbLcIZViml/GVDJnoIMoC/OnYaqMDiZx+SqFkFED/XFE8xHNasQDSDRajyMwnC+xockS5llMbXJAe0Dj",
+	"jU2TbLvfe7yXGmSi/PcsQpQK0ZSHrzl6aVAwIIlQmmiIY3sBzGU4osreD4guiNKQJBAFJBb2kikYEs/T",
+	"VBFwmUGHkHRTVMy4xrpA3sCrskL+3gqi2RpEgwwPxUdTD4X7mwJJWHRJMLw9L0CiVgaefWxHtu1Si1ze",
+	"yX2cN7H8vugoUN9nT+hvZWIoD6jhBe8VQlqu4lay+Rw8pYaAt6Tu38PKH31proKmnwUXyYq4t7BoItOK",
+	"qBUXfJUE5pBW+f1o6aMgPWE2f1ppIGI2U6DzQkNmfJXXi3dedE8wY2v5efs9VXZJNE2ByrL8fPXAX6jG",
+	"+G36uX0ph1C+mQCB6ccGlHF36w+wW4X2w9b/7xOytWWR9q66+j2K6TvQv8lNxi2lwDr5hesPyuaZhFot",
+	"sB5fuYJmLWXC2suD5euWQqlbOvUsHeLYw6h+kmL580+hiH8eDZZXm/tc443NMFsRj2131/3NYcYcWDiu",
+	"DmnvkH6UTEDTnoN/MK+ul2kZvF0plnsHmRlzzyCTYtkilORy74AVN4sPG1C6Kdzh1PZQw4HA4XkNcjXM",
+	"q5Y2qp9Nx7V66+pZelR2oFHMeN/r/W3++log9NCzsBRqd6Uz725ahcU1zLy1p4fj/1pl7SGLqqZSXguv",
+	"YVlUu+juBXyyElOylwGtQJhSJgcDAMN3PlEmh8X8agk8Gj6Z+aoFzFpmPGyUbWotFm7va+6SKy5IUO2J",
+	"u9Z1uloFo1kr3O2nDspSFS4X13GDHXHxOGxsQ3KqSGEXPSUTfDghTLlG9LYpPdPmicrS1Pa/PR0F/WuF",
+	"RkylMW2xyeB3QaWz+hElKqFxbH85NvIytlQnR66PuhYklUJDqIngcOx3dOULrZkAJEMDKiboCh6ZvzcW",
+	"FskX3wHhbyuUsCmsugCWoZyr6oQZ+u0a5Rn2dZlbP4xf78rv8YpEW8CqUu1/mHDqCgKPbRLUbry6uf1y",
+	"Weu3utxqMKqEONUdb83VlSfTgYkfHJ9qYGHejGGj4hMx5RIEvOR1o2nV6Ht1+2pg6ccvZEkVmbMH4P68",
+	"EAlqIeIWJRrpASjtKJbCOjQ4brlgpE8LKsGFyG2wLlLXWaGy4+oyOmD8fe7i2NW4Vh/uHddytSfZYwum",
+	"NYil1NfcqaK3lKWsxT5vqvG4vSS3yWdSW2ltWR27bwpn+6P6RXv5wV86HFbjBKj5owXuu7CVe1ht7EET",
+	"2K6g/hI2rtMERw/6WIvxOqkp3QaNV6uyaUOMqUgpXOgF43OkNTkgyJGQRAtBYqZ1jI4VJBMVuaGctdVu",
+	"sz1X3J6ruU7lG460tdbInhmcOf6y1FOBqIfkZh+bgkyj75TfFb4VFe6hcA2mw35Ci8k1Xc4Iu562ik1z",
+	"KbJ0+PbscH82Hx9wb25xm/dlF7IfBuqGfK8h8erJB7LlbmWO7XvuuBlPqf6V6q7VBSqkcRvj3x9bDUaK",
+	"uXiXDSLlxqAFZj2uta1V99EBq/WF7aNcwpoHwlcwIK9O0D8gZUDu//As/izt1+i9O9WrZ9r8ds7OITm0",
+	"B0ltd29vCtbCl9oNTPkLbUFVHelkm9yn1VzYtcXWZ/Zkm3tzv7dJNbe43XHtStPc+nUbak2fDv1gOzdU",
+	"zGa6W3LUuSWqbuZalxGbaqTh6H3cUwXU1J7YXqeF9Av4a9C3UBp7N6jfuWtjzWpSC2N2w3WBNTfdrnv9",
+	"tpF583v0yLakYNSWztAAG75WLDIv3+ORrzeBTH1pgG2H8x2G+i1Qfq/6UcOOstMRtbTjchr4tmHuVoOz",
+	"L/smv/14++kdlyL2+/uETmmmF+NMspZGzqH09iRa69yM7wW1Ab3rybt6rtesrWV9VgTc1qSCMO8u2h/n",
+	"yoak3vjiGeOsNfFgnus369UzbSjMQOmxvduairN5SysGG3g07l/TxoVu4ZD5HqppEcWWK9uogTbID8cz",
+	"fesJV+r79E8SCQWfMZkU4XONNsMSkLULjk0B8nTdsjUWhsI2u/j3btRUTu4Lw+s3uY0YzhRIslyISkqx",
+	"Jkee+L3joesq1NYtIbNxsnYUb0fW3AHnvbutmFyGY+eOvITyzAYyZDb50S7f26yhE8dz3M5xveIhtJP2",
+	"wFpbWmIfHZdxYNvnQkjiljgQiC2h6xZiRZW844AY0OE0Bey2bt2M695HzpOl+D4v/HBiVgiSvQnRTa1z",
+	"Xk9CtM01KDI86md0TrQgLy/IQiyJ0lLwebwqQjlJKhjXirigfe06Wa9ZsNv5gY1rHSJzNUNiN4Vad9+t",
+	"PD+lWEiPg9gbUlXOdvtsuluWgN/PP3BFbpwWl9/g9bS64Sommo30/BB1Y4qWyT3XsGUHxEp0jd1zpW20",
+	"eaYUKOWyKLAZ+s+D64lwWHaZokQcdf68boPeonG2K19emau2rnq1mEGVYFraxmx15J9TJkE9RiNMa/pU",
+	"O3bdbO8fIGHGPvsDEmzWSqWisovAxy42gaHjGuLY/lcRmtqgd581UdzvtP6Oavdu/f0Of6uUix5n3Rfc",
+	"vrLzrYvdC1coeh1tR3v/pnw5IlsV12LKHHCLy8aFn7XT5fYucwuqfEXLK4MPuWixmDO+001LiiZc/Y+p",
+	"0gTNZ/OZ0THwDug9Qg3YvENf7aAqp1pfZeNU6kDZtjCLwcXtinhtj1ztNec/pnb2SyOr7rf6vBfWbRDZ",
+	"R10P28PvSVf1MEvcqsDDgeiOL7vuh1qpgYrYVtZ5wZicKK8uEnpFtB+FvPfT/v4RjnRJmWZ8Ph4c7b65",
+	"PmmUwViJAQkNm4csJGgtxmhAXvUe/F0uAbckDzhX7J4W6kYcT1dj0WjTN7jPVR780pGjgEFhVrDf2yZa",
+	"IkTLqITifH1o5F+b9wTbobV+wa1hPZNMr27CogTqFNss3vrbNF5xcvXpvRU+sXoA+fTx5pac0ZSdPbw8",
+	"S+DMyaVCkklIFeSFm/ADy3gmp6ixWwu8m668TgutU2vyxwIxb2x7V0/TWE2mq/rs2LwVZYlT8rdm89hM",
+	"aUJjJWx3yUoH2Rf1zrOnGF82uhgVjWUtmRqVuxm7L8tF05T9B5hjxjjImfBlRCRZrNmJ7UFKJKRCMS3k",
+	"yoj3ZugTB6mG2/KCRCIBpVlIFiJhIYvyIv4qIFhI4I5XWxmR1LBCFhZvIUtUIJnIFE7U+Jxgm6PyYW0w",
+	"2xfpjlfHcv2P1AuSSnDlgM0mZpnOJNjhFLGladTpHb/jbwR376mLO35C/nLz8XvCOI4mMn1JMn7PxZLb",
+	"8imYZUzzkyNTEa0IlWbZNtn70jxioPBhzBLmqmUq9k84NcNjCxf78/U3b8gfX3/9f8iEprbzMxP8LLW9",
+	"ZP7XP5Tgk0vyQGNmoU1sxxgSUilXhHIysQ8mWMgCy1rccYJ1ABUBGi6ImM1so1+7dpzfsBFFNL0HMsH1",
+	"TXCnlBOR0l8yIBPL3ScBkaAzyckEacwkIBPkxfb9SUUQmAR2CAlmfiEjkBARDksDIVQYceZroJHKBzXL",
+	"f3dL55NLYmU8e3wRxGD+xguBd4FpMqXhvYHh5P3s5APV4WJCjl6/fFXJzzHzKk1jCMjrV3+oJu5gJSc+",
+	"P7awfwBpsNtSKwSkOarJ309cn+uT99EEkeIqDEGpC6LYnJupsUhJy3XGvJ1av+fLfOmKTMre0hNC1R2f",
+	"VK/zxNNJ+tiFEttDKekZVWTi7zn7P//132bVPzK9EJkmwPQCZGCLnlihgiRUg2Q0JiHlZGomo9EpucL7",
+	"LC3BCWkcgyQJXaGMqiAv9qLu+Ovz15fWbaJ970YC3Sr5aEzjNJURyOvzr2x1lZiF4GQPR7mMuCYZaCqr",
+	"KW4VgmZgUNEQLkYvT89Pz5H1psBpykYXo69Oz0+/wnp4eoF84gxDRq1X1shLCLH30ehi9GfQ711pl4Jv",
+	"mbdenZ9bezfXziOn4bM+W+gEhT3LS31i31rRpW9vP3x3ahlYXrhqdEXUQkhNUjoHW4FG0ZUiS1uLhini",
+	"yqBg+hmPDApLQAwyGBCzB1tyCaPvfip3pEY/m3kKpAyLEBbv3s3lvwrziJOUSpqARtP4T/+yfCWvPeMO",
+	"xxeu1Q6JwD/IeoTo4CHawrgGD+R63hvhoPb5RvHZWwGtcw4tDjaDkfEMofTCspLv0uTz9d6uhs7kkh0W",
+	"osl7Sh3nUkZj2llM55uA3lCJlxwiIwoZ/lLNmECzIaK9S5nwzVf8OPiY6zGDnZ/7BOfyZpxdqY+zUY/3",
+	"vjO8tM+Lb6zy/OvPG+lPVSr4hyvxUm6ls11CWPSm8NCnK0uFzGlbWnBq0O+1nd83bLHOs7zRHSq7jhjl",
+	"RMdHic7+xaJfrbxp8HWdIr3F51e586JBkjaA8v0MxQEfLF/7qqzilXGbfT1gs8Ho9ctXw95/9YddgRm0",
+	"sq8CWgfGHx/u3C7AYc2pS/R2nlUjzLUN6147w3dw0GHwb4HPQGR5i3iSIsasgdUakvaChyjG/UlEqz0f",
+	"h7N1/VpX17XM4Ncvggp2PdGOeHA+7F4d/N4++j1vIZpnhR+3S5h7Vzp7D4YB+RxogOwkCS8UyVe9BZWt",
+	"QEdLGt4bDr39NRfKA7KrKKpBbP9XtQQWv8ctoWElpVKfGQHwJKI2WLccreFZLIxmbYkWMxbXM0mmjNvI",
+	"rW1zMnDE9nLhfejNy70D0Cu4aE3DRcHCXw4kHV8dmNR8dUBSU1cmEQ6Ekpjxe3L0l5uP32O1kCyNBY0I",
+	"JZGrXUSOPOgX5JYsc+6uEHBAaoh3PPLexTZSVc2s3uNt/eSGfdJcOV/k0+HLJT0mVBGmCRdLwtSOfPqp",
+	"XbYnxtcrlzMyNzC/EoQL7Woau0MJSCIeGJ/bWphoyCCCE2Z073sbjNp987LI1hFvt/DgG73sO9Qo2ONM",
+	"gfxyth3gmulVL1294/Pt5i6i5gZ/2W1BaomxaLUYia2G6m2S8NqQrB2ia+sHNVEYJN1soUAfzjYGikeg",
+	"WdszcCTRBgBES8rioOYsIUdFcqr1q0QJ46rKki0JWKcKZ6Wj3EscfsCfc/Jw2KPFudz3bVxKYq1uciTu",
+	"sTo8jRVUklIXlHHzfCrFPfDjRxD6amf0ZgHhvcE/ubJylot0tOdmV2eOx/oS8SdX3x7XSwSHTUeWe5BQ",
+	"bnIiUB1K1mNFtYYkRX8WpttCRKYwE64kfx5EhD+bRUN0Sr6hLM4kKBJBTFdklkm9AJmPpO740TVouTq5",
+	"mmmQx9gegoauLJ5GZmXLAAT1n3gUkBmVJDGTx8AZcB2v3Ev2i8s7jp4nhJX97oTqE8pP3Asu3TgW4b0i",
+	"ItOn5IbNOXJEToTtaBazh8IFToBHyrk33aNTgkE46CzRtqz6q69fN0OtCsDk77wMzl+9JtOVBkWOXr96",
+	"RbCa/JIpOL6841+ff2X9fBXIOHQUgiSUr9AdeMK4dd/aPgYO4mYOYfRe9HI1eDKe8WGEUBzbeS8fWwT9",
+	"4KXd5jCtz/sIYUOSGUWHDVwSSmz9QTJDwQMdiEqzOCZTIGIJ0fHjUPrB0uAfB73/9WCq4wJdRhc//Vyl",
+	"QTdV97NF+SpiXxIFWlXDRUgRF5ITHuw4ZIb20h5hE7j8+td39vc+tnV36BgvYSsKmGUgRYqByq1U9l97",
+	"bSKZ0fYdWIb34ZurA92+NyKCJ3X5biuogNzC+gm35J1/fEK3qsab/4z9NXCvVXJyZPhWphcGWUJqnuQp",
+	"hTY2AZmpeXS88YLk5pDCgdXmjHlMC2zbiT8No2sb9M4qMNgExTfu1UHAFKEGfaK0BJrUgbrRRuqH54zF",
+	"W8KyRNG3YsmtNY47uxxEFbscVShkoSHPPGmxuO33IGTZgXh/Vjrbae+RzOp5u8nHpbVd98+u6KnapA9K",
+	"wmv4blmtobU2FLIgSlV11igGl0iMXcMbwgEiRSiayTZbnVmCcZvt+lJ+ew3zc5GTEJHlQsROO7skk0iu",
+	"xjLj/9dgzYQoLVIUoSSgbGW4yj/E9EUeJFrGad3xpcjiiCxomgI/JR9z5QG/sUuzjWi1IjSOXS/3BePz",
+	"U3INJ/YNDFzNO8bmoY9ME8bveBpTA697WNmgmUr3R6dquqpYNuByumrE4xKbDX3sU0Jsmsx7XMO6bbAO",
+	"xR8c5Kr6rT26pWQa8l21RO04+HaHJnXa5Af6zGzg9nit+nd9U+a4iRYuzJvEYGjzHHjIwPWEw1ZE2Iqu",
+	"Gpke7OSCyzN2fXFYaUx5UZgAy168ufkBYf73727+jh6dfyj/Ctb7gm5s+bldXbgDtNdccz1u53J8tTfy",
+	"bi/FX8TUa4p0lUIuc8pAZMaLXlNTGt7PsTFmw73ynQg7S03mLpbivS3DIQ7Mbx7Pp2kPoXSTEHs7zI0Q",
+	"srwQ0yy+L0L06ydwSVIRx8UxMe1izauBszkD8XGVjaJ+QTwPJmh0YuKt3diugukVz3mVZXO5pyqwdjlr",
+	"OqtkHVj674XhrtIp4xqkS77AyNfuyOX3lddv8e1DHkVjsrbol6s4JtV9YBd4dVrTrEoSW8O7mPH7zRGS",
+	"15CIBxtP0scSY19/iuLoYVTNBLqu7IeD6uXtNhibILGd0au8qj8uRDXdginsmcgkqeROu2wBVx0HMXFm",
+	"pMiErjD/B2tpJRvtHQmcJTN6poVO281pN5pKffvx9tMhgVovxtdq4wolaCPOgdmxLXW/AOIq65G/Xb+3",
+	"9e7FkhhVm/z12hp+HsESVjtCBBlRoFHwz1KyZqKiaTrkdM5crbP2U3pjXyjO6Xdl9rx2ZjyzBOV1PyxZ",
+	"3nD3lNy6/p2F4c96bmwbFcw/EKXZ7OVTVa3dgTrvYxV30C9g1E1XlkVEcJlLPURwGzvQgEAfZKvWOGhB",
+	"sgXlc/hU1i84BJ7lw9vJ+qGahyXaz50Eb2npC2V9f7mxXBGbbxeh4m6JbJF6p1yGJ5asOf1dOJw2YoDd",
+	"eKc4dmtfOSQrKGredLLZF6p6VkccHizXY9LxCXW8N/dT0GJ4+ogd5qVICEUvMUQnjBeumOVCqIqj3raK",
+	"qTgulrRw3ed6TUyVvuMvvyYJ4xk6rPNcVDqnjFdd1/U80ZByLnRu5siB8vr8qw6zkM2nP8wlrlZZeuRY",
+	"4u9h6aodraOPXdEjyck70H57jLUTnhn8wa2oy9wLZqQhlmdXI/cLYdT7nvdQQgzxK9FksxayA7HcVquo",
+	"X9OdtAqXWXy6ojb7t02/+JgCv/r0/iaFcBghzAcekFZsCJ6br3Akna4FljFFVAphGXu1OWt4zXDaSvI/",
+	"Nvr59Ygw3T6HM6USuO4R2Nko9GsEbherZUYy1FbMUO6OGVUtRutfdkwTfVLpn9Vj2hxiWTv+3VJB65hU",
+	"5ZY+rvOxbmY/BPOpTvFleFBtk118aMvo/ODRTM0H1nfacKiNUPVMLW4g2ZNNMB4K3pePltBgt7WWwZ+3",
+	"HETjpiIYwt5OB1oZaJMGPAJJbGOu1VV/mexmD/3ce47zHi/EYen1l8l33oQov4ms54MTk0fKku7gBRUP",
+	"eLfM+qn6Yi+R1ZWb3kHm/HcQMitw3SxjVk9rNxGzdu6bJMzKGg9moixm+DLyZXWLz+LlYPxpoSg9hcs6",
+	"fj3LllvLlrVQNwzGWlBFuMgrP446CECbaNm8/Ieng22CZWXJX0auXCeaexcr93cVDkqkv4xQuQFHnmXK",
+	"R5Qp2xmApxFoq1R5vda/s1c1xbLR7SFL2rVYU6sRo4PE27wldIT9PdBtXlci91AZoD7jj0wvSGOEC1vR",
+	"lDnPvRRxm5xdNL8eu5cGzOxtRebN2XeNqAafhArFdkdYDTPbGg/WWyR/uWKcnibMg8eIMjhsNU8zwZ5K",
+	"edYxrTgJV44zIPXynEFRnDPA4sYxRAFZMKWFZOGYi7ErtyskmYk4Fstxlo5tvfb9FO+sXfsDFvD8PVbg",
+	"rPOHzQpyg/fspiM3GdkmNbnRH+AwQlh9ki+jLDcbITzry1vgUrvE1FNrXkO3Z8V5e8W5kQFW1Z1pUem7",
+	"izC0qc87npKl2o9HYttrzNTgU0RMFjKiytP+ElBfRjv3kuu9K+h7vXWHZg9fRk3fjFHPmvqj1tKzkbuu",
+	"XuUlmZSX1nUhsdd2Etg6PXP2ADwgEmwirV6AS/1VoEc7sLRqX4U9Zs5bWaNSzftQNSq/jLDVXqHytyNk",
+	"vX60kq5RVOY+nmDuY8w4BETkHRQEh9zFWMfRF1VmNtpQYtqP3kWf4H2j+BWO/MRZz1Wx/SEX5QsLMiji",
+	"LUkYU6XYjO3Mk57ru/blSRbiq4CEsVBgK16IFPi6MN6ofLG5voX3dmKa6L7vZRQVGaUHKErH+P1TUPBd",
+	"Efa162SeQ3Tp8sAEJ1OBTeZ8Jph/24IuBkjO0t5QMQWhHNNPLshddn7+VWjewr8gf7BKof4AWyLZR9vd",
+	"ghrKdLhl8rcOSq/twG2ZSbZoJxqJ47LbnBYe3h0QEUdlm7wn2TThGs3M19V2n4dQ/+zwX4psuM15CzyZ",
+	"7T/VAk/b32+7r0qpV4AXag1rjyRQJbgi+WGQjMegFKGuLgphnMyyON6SuSmWsJjKyqXeJPm8UETDZ5ft",
+	"FGWhdU8wrWyN14gpzXio2QOQpZCRIkczRFiuzVKZDoikErDekr2Pea/TSzIHDpKF7juVhQsjZt2Z/TDO",
+	"+PxuFJC7USpiFq7uRqiB3jm/rPmvGXXOhYToOMiNSne8sW2iFlQyPicKHkDS2Mn0ic0xpRyr93p3bXiV",
+	"qxvFFIlhponI9B13BzJRNIGxfcHWtjolmJVYFAeodG2UQLFesAIqsaMGsVn1EBExM2tOUUM7aZD+CLSt",
+	"23VhSyLj0CuRkRnjkbWtUTKxX6sJttl1BzzWYoLf+JIQ/wz6xr62lVsd25jWnEyuptLo4uV5MEroZ5Zk",
+	"yejia/Mfxu1/Xvo6kDex7z0P4ywCv9JVnkeb96s8EP/qXHdyf3GsAzGvAtDKLKFF18Cb5E6uKRcF9lca",
+	"s3uosa2npFtvU4O3RhmrNxb3i9t1JQMgIHkGbtHI+OhuZIti5+/djaok0V60PWQmeqkomsFOVDafg2rG",
+	"rjRMLyJJM0O2MVcZqUImpSGOSFT1QopsvnBZpWbJhPEIPr9Q5B2fx0wtCOU0XimQAVGC3MPKEkusnXbH",
+	"oRB9MOcOKakBDSaJSBrfjeyboEj+EKK70TGSy2IwMSuoY2V0bJ+bLiRVoJBeJaAIjQ0pWxGjk2EJ4tKY",
+	"X/RkxoRZnySLPZodHT294zcl/IhLIqdzQvkKE10uHMurljjEJsvcX/SbKY1rrIx60Fz5+lxdWfMVPAmI",
+	"0lLw+S4i6E53zR2jbmXzbrEqKDFW08+Ci2T1QhUoM9q7N2XwlTv7Vygi+PXMYsl2+npXNNLR1fkfj/OY",
+	"JHKkNI2NjFX0ak2pXlQ7xEa5qF6K0Bt6fbSYCnA/DfTap9P2KXgEEa0Q1jkh+Tc3p/3hsQjAFcKb0Pyi",
+	"gyPf5EiJTIZAJsUP2JLeKC1GfF4uBHGlkIwSUiugPNzB03qbLaX//dzma9zP+m0+hE5fTnCd1/st1ftD",
+	"qvOeiX/nmv3O8q6MbOjI+j2MBGAXMzJj+hIrFdv/lu+1ildzyvhu15IlEDPeWeLvNn/nkMJVPkcLS8nX",
+	"uWttzsJ8GVTKcuaFtANS8dOhnIueAQyIZljnIgJ5mDLyVsnpUaLTVkM/eHHOcpquspzOWFIpyFmFdPlb",
+	"IQIwSfJqzIUBbMl4JJZ1AdNbzbMKI8c9utC23EKLkWN3DvAI4G+XsQrw7mbU7gR2H1zsaUN6nLQKr5Vo",
+	"69D3SqHtrRIBcshus+2iuPhBY+/LaQ4SgV9N28ZC51a3L+Hyu0/itnekT3g63qVdw9Lthdwcju5Mpodx",
+	"NJnBv5Sbqexe8hx23hNX1ql+7zBzh0bP4eW7hJdbRl5LyW76aHwXvFvuObxw2C2ZfKlA7woBPECA9x7w",
+	"/VAE90sFdLehwnMg9yOmXG8k5meVuNfTUD10KU6u7X5M+Rv1sJmOaPisz9yQOzeGe3Pzg20yWPZt21Xl",
+	"L2nSC1VrfeLqAL/99ppoSNKYarQA2DXkTjurPLgcFuwldXyQTh2th/U5Vp/7ndbfzZuD7voDj05FCvxz",
+	"EtvzUidiNmMhFNVPVSqBRmoBoJP4FP/dyzkvhbyfCnH/xQ+bVpby2GfuXNZtnuQf0TNLJWDJ9CI86Agd",
+	"4JQsYZp7kIHPGYfjSzK5G8FnGmrivLh3o8klmZzA5zDOsAq7+e/H68nlHbfFXxegQF3a/A+iQpEyPidH",
+	"NuvjIreZTwIywUZeq4u70TuqdAISyCcRsxDuRuZXc+YXb7+9ngR3fGLBd5HHL5nfV0Dlxavzl388PX11",
+	"/uqVeWQzly8w1gfwQShSuOCImTQ2T2YxnV80k7gnd/yIogd7QtVYzCbHAfmf//pvs3lULP+/CUklzNhn",
+	"sI2ygehVKshMSExewWa/uQ98xh6AxKCxobWwTbcvCZ1ODQq52ASDA3+STDO1OLtKQLKQ8juuUohjxufK",
+	"RrYu6UqRo7dXN98G5MPV9dWbgLx/+8NVQKawoA9MZPLM/SVxsafEhocoW3EBXeHMhcLYTniecKJLooWm",
+	"sV3SjIag84ZCBiOWTHnd5DeIIhvDftavKGrllwSSVK+KmAIMP+jqTffLtsUgFDn6eG3uGXxOYxFBboDr",
+	"VxmCaUhURxe1EZWSruwK+k4wnkuRpQedpmkTGzJ+ozx+tXQAQ399jwU0qowcbKOeMgX7nmGt5seeJ6jW",
+	"BjnkPLIMAz7cXmr1RQ45U5GfcchJDHc55PhprfLWXm6rofrNuNWQSrky/BddfRFI9gARMUyQWIaH/K7s",
+	"Z6lFRFfHeytG8kYkCT1RYBgDOh2Rw5jhVDknjePjS4JsdYbdV+1rbUXfix+HG+1tS7zyO+BZYlWdGB6o",
+	"tR5zWIIyr9kY/0qfy65KonMgiv0TAvKSaEFenp+X23t1fnzaspX1GNgi7PXleY+4V9+YoTVA76N6y0Ej",
+	"Wp0I0RbQWrVio1SzXbzq4/nj7YbWLiANpVBOxqk62HxRplUxHsdloM7we02nrSL9FdFLcbKkK6LpNIay",
+	"WEJC5ZxxdUqwLpeVv214d0UUmViFJWIJcOx6Q5vB73bAPLTTRWk6ITHjEUiMqMTAUjcjoVGEXdMwSqjw",
+	"fN/xSQM6E9uneSGWJKF8VaQBrEHRBhCa3WFTLHVK3tgFGFH3jrcFy5+SD0IC0QvKyavz83MSQoyyrloa",
+	"6fz1q1dEcDIJRawmXjnXnu4bcwS3dLpJwkXYBKQC3YBUCsAFxDAVl4EYje1/crQKSJ2BBqRgcwEqUejm",
+	"aggMXl5v/d79fc5tdETEg8fZQFUcOP866v8uyvJD3/8zytgDPkKfeO/X68XGe392Y+XVAR+g+Nn//Wrz",
+	"0wGflWlU/Weqy3oDQFeIbv2/+U8jiQ17/RspkoGf3IoBH9Qqg/b+6puYzge8/pYpQyky2etkHoFjN4hh",
+	"W1SVIdNPnVkj91jjMtMVMVxIL0We3wVBlWdbAo6mEmuPIjFd1aK3Crbdxs1zI2grN/8WaBQzIwqzeSbB",
+	"No/Np5tKoPeRWPIg/xlrTFToUWAeODYjTkQYZtKQZ7T9JGXVJBIzpX0V7GxGGcUIQrtSYuaLBY2UkRQm",
+	"p6F6mARkgjbkyR03A6aSccudJ6cLncRdvPRtDoBN1iIb2WHDPIq1lH3387SCGYvNCG0qi+2E/8y2ntnW",
+	"M9v6t2ZbBd1pYVuV3nxPmnNdIV+imoXEPUSjCXVx3+ZPviI5FRzMlxp+3EbYjOMEjM8x5NxOj1EmTh+U",
+	"YOgqpu/lKZYuwlxGZZdUmkVMEy0pi0838QnrLn5mFc+s4plVPLOKPqxi77EjMxY7v341rOCpM4pblxxZ",
+	"YxV5JIrg2H/YhjJgyvTU7LE01BtViExjyu+xot3xVrzE6AJPipl8axb0zE2euckzN3nmJgO4SU7IBvb9",
+	"TukcfqtsglasOuiJO8L/Ey3Ip7fflGRwKsVSgdyOQTTiEL88g3Dhjs8M4plBPDOIZwYx1DL15WOffz96",
+	"CuXk3ecQ4kosNWotBmSlzjKI7+RxwK2h7w5Rvs/fGxqM/UyPB9HjZ/r6+6Cvj2bELy5ma5rgnCkN0lug",
+	"90lTwHzlRq7MydSJDftZiyizLlwmCQ3vuVjGEM3BtgEYQAvrTdpbY8vyZnJ5oFJk/iyqyB65MrJYWTHF",
+	"vHxpveiEGuHX7OQBjpuxTVjGtSyVYuOh0JNdVF6nijyAxBL5NhIqyoAcWU9HUeUDnR0uIyew8ax3vMzg",
+	"yH3dCUSMchLRlbLSOReazRwiGoUGsaQcFlMhzHtMqQyIFnc8XwtxAkSHg/tjDbAbdIm3Tmno0ZlzuvKG",
+	"rjaj7S0N9getPnOvZ23imdv9vv3cdfLj4ZMfORAplihC13uDStcWNK8VXDQS/U1w0W/KgKhy5c0NTldl",
+	"69P+rNKyn1Ym2aw8nLOrBrc6ssHShiPVmC9RmsUxEUvG54TpY9sa1rC2O+6yTSuf2ie2kDXIgsthT5OC",
+	"e/4ji+ZY9N1yajTiHYEKaUw1RMEdL8eLgUaVTkTHjo/miZBdjM6B5VlJemYzz2zmt6tU5fe4RafCPAb1",
+	"W9ChcrprKKIjdoZ4xkzpwG7DaRm1eNmqpjiEK9jisyllsl19+kZIl/mjl8KlzgSestmVPL2p0IugEqY7",
+	"0xdlfoxmCag7jiXrxUwDOjhWBMN8iRZzwOL2mO7CZva3JWDbjAhS4BE6Kl6S/1t9cNxB4pGOfsItblBk",
+	"PhiJAYFBJOhMcqMd5i6Rr8+PnUxRNPXIwT0wK+7VeZ+0uGcG9MyAnhnQ71vPqZCmVu87k78FvmU7KVDd",
+	"IOOBzbt0rm5bOHg2jENJ4JHa5Oy4tW89S/HPRPSZiP67EVF79zdYiVZA5VOno00bDJruo8K3YMhn/mfV",
+	"s+CS5TZTVSu7d1autqR8k6B8FZA/ESHJmxbhd70+0GPWCMc9dHQhQv2FcdsNA0vXb1dceN39XzYI2ly0",
+	"3R5Gj3Ltt66mU+eJvHmczh6HPbPWbFzz40GKuWcKZPeF+Bu+sQH61WrezgzZcjMgoSzeqma6iLcqlx4x",
+	"RacxeOvDl23/fmO1w82hbK4cjof7CB1WKmjGIiPt6NXGQuNmBwcqM26G/jJFxnFTT6rE+KEb6zxSSfIK",
+	"WjWJV1GRvI19FJh2wLvYRrjNCh+5m9nrfVzcvRfIdofwtMpjm0V9meLYbTizn9LYv/G++U+tlHal4MiC",
+	"8jkQivf6hcpFHSNxGmkjMH84ecM2lj5CEoWVem1XU9s2IapVDd5A284SSKZWtVXbNcNr7y8ZRR+KwQ/E",
+	"jcsJnhZPvooiiC5RYjWwNholulq4WJrzepqN6Z4Kv63i5Nm/yv+8724Ocg2JeIAGyj0yibVr+M2d/B5O",
+	"Mtiuj6ZHc64eeKcGXeRBZBl26FrTqP3YlVKllkJGO5O7dUeuEgkIDtjDdCbkXGgXhpvPiQX6FIlFeA8R",
+	"dqcm79D5q0DZ0oo8Ilef3hMt7oFjsGqBScAjVbp9Z5TFEBGqNSSpdtUWzYM5ZVxpFwiET5FD2OVo4D5f",
+	"7jUo0J9yuByGVOfD41xPRSTCxfzeb2ulMgwnNEoYJwq0IpRwWJaoaWPRMlWrVuan1Ush77u0oh/N70Mp",
+	"wuFN2mZZXf3TzbYwFmSLc1+zWNo6oy9UOeqFBfEceMhAYcF9QwzKUERtA0DKaHYMgbjEz8rIPfyOLikz",
+	"R1g0DvX3BzVntgAa68U/u87rW/fKAWFvp2h1xEoRGlnXgCNmD9Ds6vkdewBu7X75LotN5GZ4CTRa/bO7",
+	"NSe+8UV2iXObE1YgHyxhcb6MA0/8vdBY6Ha13imVRswAlRxFVNMpVWBeDBeoYRg+k7A5lvo4bgX7r5hO",
+	"kElDIcwVd2zsjRD3DEYXP/1sePwUqAR5aziae2RuOcLBUYZMxqOL0RnefjfRv9bbWZqx1kujq+rzespK",
+	"5Ye8U1HtUb03ReUnG0FbH7ncd+VpQR6rH2eRs+Xmadz5faw8cwWdq08Kr1J1fNf05deff/3/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -61,7 +61,9 @@ func meOut(id auth.Identity) Me {
 
 func (s *Server) Login(ctx context.Context, req LoginRequestObject) (LoginResponseObject, error) {
 	c := ctx.(*gin.Context)
-	res, err := s.auth.Login(ctxOf(ctx), req.Body.Email, req.Body.Password, c.ClientIP(), c.Request.UserAgent())
+	// The session this browser already holds (if any) ends when the new one starts.
+	previous, _ := identityOf(ctx)
+	res, err := s.auth.LoginReplacing(ctxOf(ctx), previous, req.Body.Email, req.Body.Password, c.ClientIP(), c.Request.UserAgent())
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,10 @@ import (
 // Fixed is the clock API tests run at unless they choose another.
 var Fixed = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
+// SecretKey seals second-factor secrets in test applications (a deployment's comes from
+// CASEREVIEW_SECRET_KEY).
+const SecretKey = "dGVzdCBrZXkgZm9yIGNhc2VyZXZpZXcgdGVzdHMgMzI="
+
 // Server is a running application behind the real router.
 type Server struct {
 	T   testing.TB
@@ -50,6 +54,7 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 		t.Fatal(err)
 	}
 	cfg.DataDir, cfg.DatabaseURL, cfg.Demo = dir, dbURL, o.Demo
+	cfg.SecretKey = SecretKey
 	if o.MaxBodyBytes > 0 {
 		cfg.MaxBodyBytes = o.MaxBodyBytes
 	}
