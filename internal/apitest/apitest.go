@@ -43,6 +43,9 @@ type Options struct {
 	// they act as the system, so tests of the data rules need not sign in; access-control
 	// tests set Anonymous and sign in for real.
 	Anonymous bool
+	// TrustedProxies makes the router believe X-Forwarded-For from these addresses (requests
+	// come from 192.0.2.1), so tests can sign in from several client addresses.
+	TrustedProxies []string
 }
 
 // Start builds the application on a fresh database of dialect.
@@ -55,6 +58,7 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 	}
 	cfg.DataDir, cfg.DatabaseURL, cfg.Demo = dir, dbURL, o.Demo
 	cfg.SecretKey = SecretKey
+	cfg.TrustedProxies = o.TrustedProxies
 	if o.MaxBodyBytes > 0 {
 		cfg.MaxBodyBytes = o.MaxBodyBytes
 	}

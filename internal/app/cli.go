@@ -164,4 +164,3 @@ func describe(err error) string {
 	}
 	return msg
 }
-
