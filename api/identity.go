@@ -108,6 +108,11 @@ func (s *Server) ChangePassword(ctx context.Context, req ChangePasswordRequestOb
 	if err != nil {
 		return nil, err
 	}
+	// Changing the password revokes every API token, the caller's included, so a token cannot
+	// do it: like setting up an authenticator, it is done from a signed-in session.
+	if id.SessionHash == "" {
+		return nil, casereview.Forbidden("change your password from a signed-in session, not with an API token")
+	}
 	if err := s.auth.ChangePassword(ctxOf(ctx), id, req.Body.CurrentPassword, req.Body.NewPassword); err != nil {
 		return nil, err
 	}
