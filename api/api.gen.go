@@ -1149,6 +1149,12 @@ type PasswordChange struct {
 	NewPassword     string `json:"new_password"`
 }
 
+// PasswordReset defines model for PasswordReset.
+type PasswordReset struct {
+	// Password At least 12 characters and not a common password
+	Password string `json:"password"`
+}
+
 // Problem defines model for Problem.
 type Problem struct {
 	Detail    *string       `json:"detail,omitempty"`
@@ -2859,6 +2865,9 @@ type UpdateUserJSONRequestBody = UserUpdate
 // AddMembershipJSONRequestBody defines body for AddMembership for application/json ContentType.
 type AddMembershipJSONRequestBody = MembershipCreate
 
+// ResetPasswordJSONRequestBody defines body for ResetPassword for application/json ContentType.
+type ResetPasswordJSONRequestBody = PasswordReset
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetIndex A short page that says what this service is and where its API lives
@@ -3104,6 +3113,9 @@ type ServerInterface interface {
 
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(c *gin.Context, id ID, membershipId string)
+	// ResetPassword An admin sets a new password for a user
+	// (POST /api/v1/users/{id}/password)
+	ResetPassword(c *gin.Context, id ID)
 	// GetWork The caller's work list: for agencies what is addressed to them, overdue first; for oversight what awaits assessment
 	// (GET /api/v1/work)
 	GetWork(c *gin.Context, params GetWorkParams)
@@ -7346,6 +7358,31 @@ func (siw *ServerInterfaceWrapper) RemoveMembership(c *gin.Context) {
 	siw.Handler.RemoveMembership(c, id, membershipId)
 }
 
+// ResetPassword operation middleware
+func (siw *ServerInterfaceWrapper) ResetPassword(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ResetPassword(c, id)
+}
+
 // GetWork operation middleware
 func (siw *ServerInterfaceWrapper) GetWork(c *gin.Context) {
 
@@ -7479,6 +7516,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/users/:id", wrapper.GetUser)
 	router.PATCH(options.BaseURL+"/api/v1/users/:id", wrapper.UpdateUser)
 	router.POST(options.BaseURL+"/api/v1/users/:id/memberships", wrapper.AddMembership)
+	router.POST(options.BaseURL+"/api/v1/users/:id/password", wrapper.ResetPassword)
 	router.DELETE(options.BaseURL+"/api/v1/users/:id/memberships/:membershipId", wrapper.RemoveMembership)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
@@ -8259,6 +8297,20 @@ func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 	return err
 }
 
+type Login503ApplicationProblemPlusJSONResponse Problem
+
+func (response Login503ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type LogoutRequestObject struct {
 }
 
@@ -8957,6 +9009,20 @@ func (response ChangePassword401ApplicationProblemPlusJSONResponse) VisitChangeP
 	return err
 }
 
+type ChangePassword403ApplicationProblemPlusJSONResponse Problem
+
+func (response ChangePassword403ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChangePassword422ApplicationProblemPlusJSONResponse Problem
 
 func (response ChangePassword422ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
@@ -8967,6 +9033,34 @@ func (response ChangePassword422ApplicationProblemPlusJSONResponse) VisitChangeP
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePassword429ApplicationProblemPlusJSONResponse Problem
+
+func (response ChangePassword429ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePassword503ApplicationProblemPlusJSONResponse Problem
+
+func (response ChangePassword503ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9042,6 +9136,20 @@ func (response CreateToken401ApplicationProblemPlusJSONResponse) VisitCreateToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateToken403ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12865,6 +12973,87 @@ func (response RemoveMembership422ApplicationProblemPlusJSONResponse) VisitRemov
 	return err
 }
 
+type ResetPasswordRequestObject struct {
+	Id   ID `json:"id"`
+	Body *ResetPasswordJSONRequestBody
+}
+
+type ResetPasswordResponseObject interface {
+	VisitResetPasswordResponse(w http.ResponseWriter) error
+}
+
+type ResetPassword200JSONResponse User
+
+func (response ResetPassword200JSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword401ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword403ApplicationProblemPlusJSONResponse Problem
+
+func (response ResetPassword403ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword404ApplicationProblemPlusJSONResponse Problem
+
+func (response ResetPassword404ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword422ApplicationProblemPlusJSONResponse Problem
+
+func (response ResetPassword422ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetWorkRequestObject struct {
 	Params GetWorkParams
 }
@@ -13204,6 +13393,9 @@ type StrictServerInterface interface {
 
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(ctx context.Context, request RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error)
+	// ResetPassword An admin sets a new password for a user
+	// (POST /api/v1/users/{id}/password)
+	ResetPassword(ctx context.Context, request ResetPasswordRequestObject) (ResetPasswordResponseObject, error)
 	// GetWork The caller's work list: for agencies what is addressed to them, overdue first; for oversight what awaits assessment
 	// (GET /api/v1/work)
 	GetWork(ctx context.Context, request GetWorkRequestObject) (GetWorkResponseObject, error)
@@ -15830,6 +16022,50 @@ func (sh *strictHandler) RemoveMembership(ctx *gin.Context, id ID, membershipId 
 	}
 }
 
+// ResetPassword operation middleware
+func (sh *strictHandler) ResetPassword(ctx *gin.Context, id ID) {
+	var request ResetPasswordRequestObject
+
+	request.Id = id
+
+	var body ResetPasswordJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetPassword(ctx, request.(ResetPasswordRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetPassword")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ResetPasswordResponseObject); ok {
+		if err := validResponse.VisitResetPasswordResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetWork operation middleware
 func (sh *strictHandler) GetWork(ctx *gin.Context, params GetWorkParams) {
 	var request GetWorkRequestObject
@@ -15909,265 +16145,273 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rctw2tjD6Kqg+p8rS+WhJdpzv2yPV90NjOxPPjmNvWZPMrijVjSZXd2NEAgwAqt2TStV+mv1g+0lO",
-	"YQG8NsgmqW5ZyeiXZTaJy8K6YV1/nYQiSQUHrtXk/NfJCmgEEv98e02X5t8IVChZqpngk/PJ9QqIhFDI",
-	"6JkidyAVE/xkEkxUuIKEmvf1JoXJ+URpyfhy8ttvweQ7EVL7eXO0H1cggegVEA5rNy6J2R2o7jF/CyYp",
-	"lTQB7RZ7qT4stod/LZI000AikOwOIrKI6VIRqohYEL1iikRUAzmKYEGzWBMtIro5NjMz8/UvGcjNJJhw",
-	"mpjJqZqKRW1VCyETqifnEzPMJPDs/HUmlZB+KM44fNbTEN+Y2RUBSSXcMZEpktIltK3EfrMD6O/emOf4",
-	"eUr1qvyaRZNgIuGXjEmIJudaZuDdVJbhm42Rg8nn50vxfOvpu8V7qsOVf6sGlfIdOpwhc2B8ScIV5UuI",
-	"TsiVW9AFoVytQUJEXr38N7JeASd0roDrAhoWR8sNvVs8t3PvwEKWML29vo90CUSxf0JAXhAtyMuzsxIj",
-	"vj5rRYcYh6tOmdDPLMmSyfnLs7NgkjBu//eigCHjGpYgcTWfsiShcvOGqTAWKpOwvbKZeV9yGs/IkYFc",
-	"vqiFkESxJYfoOeMkpHEMUh0TtRJrReAO5IaEIuP6gszUikqg8xhm5IjGa7pRJFMQ3XAzhvuSrFeCUAmE",
-	"C+3GJYzn4+FIiiykSCx89EqCWok4ev7CUNLsJjs7+yr8ekYoj8iKRaBu+CKTegWShBDHihzNfgp/nh0T",
-	"ZT6mmnBh3ouA28FJSA02kLWQtxARkWk7m9myFprG6oRcr+CGFzMTpsjry09vr97+8O7tj9NPb15Pr7+9",
-	"evvp2w/fvamc3fHJDW85vKgEe/UEgZsD+2mSA978mENw8rOPwN0xfhP7eOUHHm+QqSUJ8AhZoCIhlXJj",
-	"UN8yoApncowp5zO+dZvXdqC5W9G7JI0hAa4Lzguf01hEkFO8b3hW/6g6EdOQKM+MBVColHRTW4EB4h3w",
-	"IfNXP7nf7B/kknKmWuTOu8iCOookKGWwrvK6mgR9Flv95L6LRaa4XOmecBLF+/eb9yOVmoNUK5b6GGPx",
-	"I2FRT6CklRHvt7b/2F7Rf5i5iIbPOjC0YnjYKU3Z6d2LUwVUhqsLZBqJEQaGwpqkZ5gcshyIWujrl37E",
-	"dQUqFVxBz+OS+ev3g8inUKR9p1T47j3ng1D7lBf7HOmHt5BQP2RRdoL7rfJ6BQl41Y7EnHYEihh5GWdL",
-	"RY4+XB33W5rGUfewsr9IkXmI6zIgfzbrej1gOdMljnXPRW1SD7Su4I7BmpiPLMx6LmtzbyT7T6AeFDNP",
-	"FWFKZRANOLWNGez+6/lGisQjM+xqGDfnRhcapBXhbtK29UyNMuNjKx5t0Ex+LXZMPYeFwEtTj7m16J75",
-	"t6BgTgimj1LMY8DNh4Jr4CiRaJrGzF7hTlP7xv/6h7JytRz8/5WwmJxP/p/T8kZ5an9Vp/m4OGODEji5",
-	"+uY1+dOrr/8PcYOfIEzct3i7C3MxnkqRgtTMLtfMFIP5bYpXMA+r0mS+IZSEMWWJYVl1FYccffzw6Zqc",
-	"UpxAnf7Kot/MFpeGpx0HBLVkKRlEOAw3nwtpxG7z7sezOEY10aHnFsJV1qpEJkNouw03NkVCmgBqxOdu",
-	"F3gZEGsO8pmyjwKyZnplVOdQJICaONyxCHgIAYrJQmEwGvwdSLbYHJvN2e2QI0pWTGkhWWivxKiAF9uF",
-	"iKQx5eck4/gtgygg3Nw0cnFqxHH+E9KqU6RxdQZBLdh+7gMnCVRDNKV664r9XLMEfFfSGhg9xM6iXjfb",
-	"Om5MlaY683OPqqyb9hzdnY55dycQ8HQ9bFrEYI5NA03sXUqsuUKlx2Kwb966FtR3tZrKJeiCrAaje5ZG",
-	"g4/RmQZaeGRpsvgpt2E0N7Z9MHXcyAHbdtTlEmp4WNtNeQ0U839AqM3CLX96jV8gw4wiZp7Q+GOFXy1o",
-	"rCAYysKuYGGu7OTo1cuXltqnOSSOzw1nKwawpGtwTBFhrp7IFEbyPg+Lq59XmyGoQYsJ/fwd8KVeTc6/",
-	"Pjs7C/ZAS20zVwisnaCGInqfqRvI2Y2D7fjzkS5hW8YVKkzxR5egdZJyS8EJJhVrYy8WhKaXGkQY1//7",
-	"1STYSZu4znyAju06VNs3wXwoUN9SdYn2EE1T4BHjy6kVVlanObdWxpKLkjVVOV0Zyqvbh0dTBjdnodld",
-	"C4aW2LttQM0lu9kRboUc5SA3Et1SeAmZY78coMpnC7mqDETnlEeCB0SCSAHVTQU8InMa3vrGLEVkfcz3",
-	"4g6qAEW7IVPuRC6ISJi1Y1LChQZkV14Degvu/C2NDsBq39ONZZxzMNvWJOPOPu3jvkToFcg1U3A/PjxY",
-	"mezJeR+E0fbXZParYbQy4m2EcQYKD2ul4S0X6xiiJURTC7TBeg4XGrXesd+P0iSr39jrnge+kq6nGj5r",
-	"P0fJ7TZgVPdUMtTimeWCEtwlx8ND7GVx2kb414bKi7GfKRJTDQppPaExqVjCtscWMewUb/nIRhPuIXi3",
-	"IeXmqYBne1c/d6HRO55meiDn6YFoPUVIN7b1JN998YEqhrUe51BdCb/rPIErN3J+yYyBmg9Vlhq0tQte",
-	"CDll3G6rrnWVK7xUCpQyfHic5h5TpQolwguDhYhjsZ5m6bTF+Y2SMVxBeGuvc0ZIoFuKrKgiK4ijndrG",
-	"b8EkZvwWoqn3olef8hshcQaIpipLQSqIzOWdR/nTKLOmHqjO28aHJLWggm6lAoc2qoRVKrxyvooTDcB6",
-	"cSGLmH575+xTTWJrPQ8aaiHbOab92UMeO7m4/TJTIHt/sdBWLvoxzn7VMkoJB2sLvPcwYcyA66n1Am0t",
-	"FbhmeuM21vardnblrd9XVK386kgYZlIONBGkEu6mrUMaLAKl25aq4JcxFxrzWX25NUwKJoXtpQqLKtxq",
-	"K6tuwoGnFcX3ciUsaeWRXwvNQn+oXMy2dz6X4hZ4E2PyFbQsvlhRMEFWC1Gv9QeTmCo97Ys0wUTcVrBu",
-	"LkQMlFucLYzqO8DbFI7mzpUv2Qex1zSlcxazHDwNAYVSbVp3bXtXCBHTU2cHmgpPIFXVm+6cwX1dK8Ek",
-	"oZwue63DvVlxIne/KNFt5V/ytvt68IoNP29ZgAQaTWkc50voesugte/3xmnXJvXDIvCfaQuIa/N7luwD",
-	"4zYuePFORHBlOdrgO3jkc9OwzyRiS5YHGqHlINMrw0FDqoVETwxFh76Lb4pgtx5hXvIuXwql1jS+3aYZ",
-	"jgaaab7MbRES5u7m7rnde0FtQN9a3jo/TZse0/dOmPt72gXxgsWQqz472XzPWW8Zj2qqOOOGZ5mpvCp3",
-	"AhGjxRJ3rmKc68Ki85QL3XcW8363ItJ/kPlm2hvKakVffv2/+73K/gnT+UZb3Bgh+sobe35YzhZqvR54",
-	"rUQuYTCzJm8qi8jmCdND3TrlVxXYbPNgpmP/L5mMh8tORI2ShPzeIkTffOomDRUg8+2gAYsuyv7O0MQw",
-	"LrlFzHV2mYqYhZtpJMLM3F4DoiVlnPHl1EZQBwR5/lSCymIdkITxTIMKSEQ1ncJnLWmoDUdFC6bX+7fr",
-	"MLqBnwPUvNwNGqXvq94WDNQX1LGtgHYtx0bBDDyrCEKWey1zyupLTzmL6oZmMYNv7d/QELRPjrWQ2R2N",
-	"M+gPXRz+B/PNTvg6unATtK7VDuYJ5ci49nl+jRo+h7h9M7sBaF/LBwrcXN4VMoijt1Lay1Af1SWfJyCM",
-	"39GYRQHJ+C0Xaz7FaQOihZjGgi8DwoWeLkTGo4AUdpby9YWZ+3/+67999Ii/bU/+108fvicp1as8uB7f",
-	"CwicLE9KK6z66cXPJ87q6ZHISrlLZjcQ7RKCiVO98u98UPwWaKxX2xA07GdOlR8xI9CUxe1KF51WwgN6",
-	"3MZaozeamlq7zfcdRq1g8NVgNTfOEr8NqnIb9NhM155QQRvgoVKjwKsVgCY8S+YgFWH6gpyhH828sV6J",
-	"2KBA9aCrAAHDlvSmyqgAUT2YrKk08sMv9M2U/nPJlktQLda2JphxFLvFIIdPZVElYNpP4q9iPvQcxgQT",
-	"Ce41aNZjiVMJKZUQESXIgkovxCO5mcqMt9y5cy7jVdTb9aQF40yt7qmtjlTvrT6VxtQcHUYA/uxVhdF9",
-	"1FfEVKnMcxe3Sky/Qa7su15t95cMMiuRM86t2quyMASI8OmCsrhFShcmrz5BSU6lLM+wRIOKQok4lo9c",
-	"QCwo6LEWfFQ98XbiuCrgNMgxZe/5bj6//M1fKrzhO16zsVL+l+wIakhs7g46agT5d2+l+fKOLW293rU1",
-	"d+1k0cDd5daXHQu3L+1csHuta6Fl+OkOlm3fqyJwc63bM/qW2n5I7SDuOqtgC2+3sc+HtiX61U7LS1OV",
-	"TKQ8ZN6vDg4Ow2hTZ33Wq1Jn3RVC1lzwPq5WW0AYf8Uyl+BRXtaWK1IRPtI3nNV7kS608KlYBERCClSr",
-	"gCiWsBij5wNSuElVUMbtYEpJKLiWNGKhVjtNkc6gUK7ZCyOxZHycWRWSNt05pUqthYx2I5wdo/KFb43v",
-	"fZRA+S5MqjkqjBhQcjHV4ha4L2afYzz535+//nT1zfNr8xYRnGRc0QUQ50lTJKER2NAqVI9BYVpxKMQt",
-	"8990FhQDPHwGFWsJO7fBbhTNy0QLckozvTpNFvSCAJciNi9okqWY+FS1TxOqyWkC5tVTLXRKFkwqXQmE",
-	"L21tOFCpApg7YXEKPu0jU9ZP3AXevymPOoIfVrcd4En5TxXvEy4NsMEyRsQk+b/ZqZVWfB1jh5CN2BAa",
-	"JQzjvisZkynlyFLpEni4mULEbBYaGnClP893O/i8LUylhOUofjcmHmw33EZG57Ru8ntYX+fU2zSHmWv8",
-	"TtFiv0bl2s8EVmJtqD6EnCgVucz0Skj2Txe0+2egEiSx+ec4DP652y9kpwyKpfo22EwfbqjNMaNqqBY7",
-	"5i7a8zRbL4vmisr1WGJSRQJo11G6NNGHyfnIIy7cAQRlDum4zI3qOY+i11GokJ9XJTnipTc3ovP8+gXp",
-	"qZYs3kvyKQddN7nk/g779i4gfrgDGWXt7kxR/u6JoNhmfmODX5vensGXMhcS2rHecdGnzYGDJmS8i98F",
-	"9n0ECtV43uMOFaoudVQuwL3ItptM62RmoEQkJOIOrB3XvusJrxwX9F+Sd49Y+Ea9hwZIJNCpTf5+LHIt",
-	"tz92phaXe/p383rXOT2cgHJmwApMx0qoyv7GCaiRx5rDvik1mvDuUEd2iDe/nMF5dwDi3xt2acMuM870",
-	"ZmquiHozbZQhoQtYZlRi5le4YnEkgXe9Q6Ms1mo6F1RaqxGLo2kEVK+QS6PlKL9FhEIKDnJq4Gx4PrrU",
-	"fRe5yvr3wa2rtPy4mXVlpeN49T0x+B746dmLNY68RkPiUG9UJlFOdNhkzMGtp/2NNltDNgbwnkfpgfTd",
-	"3fxR3lIKOSBsoPSjew6GcaUpD2FUDHfTrVtRH9ujVlqC4lqsdC56pcMzXPcGemRp4XvvH6Zd5Kn5ZKzN",
-	"zhiZY+ZySqa1fI29FF7AgorbUuKNp94iljXz5NL2p+dmNs1gOOy9DES1Xln/qEZb1qZXClcehG6uCHdG",
-	"vo3cecz4bX9UrGM3xq/5JAwGIXjjFVw+4Tl5EZCvaECuXnlNhrlNrgvExX3JXcIGb706wBQ+pzELfWUg",
-	"kWGfo4YeZWBTeJnV2POkO/swjTPlsiSLmknPFFkzHmFog89DuZU02Raz2hNDVV4JrNMugy+Zg/Mmgf4A",
-	"ck41VmfZprwVJANYFxa6ulSKLXnSkmbSEVD4EIVCcuAWWFtyeZcDmhdMax5We6mQLfQNqmy/AGJOfDmz",
-	"rNJ/G3b6WPbY+0OdmMddIe4hzWy6rFcJ8PDObW2oYDI1ZS0Yzih6prT2p8PWG3lOnNtk5Qixrnd6DX/3",
-	"o8BWoBdkWFnCV7uvZn4CqhLObszLw6DvH6CVfzPf+AOkpEj6MtK+9vVWJ7QY6oDu4Vpyami+j3wWt4za",
-	"/musYPcZ7OPe2VB9H/fVs77YcbfPB2N+u2tNFMxwz2rSeFb24Iyrxx39ymWJvc5NBvUDzZPIhpsUtrhi",
-	"bSA//pWFYhtohc7MdgfGuDJ4ZSrCeFdiZ5GiEd5pW3eoTe0NwdwU+16GRtayYwloi/29GHDfwnIO2lWg",
-	"VScrt17faFA7/B4s3OLQKNWtihLNxAXHMfKlBYSGIaS6+teUWTtp5QmNsTa62S0REnMa8t8eHJ9aak5k",
-	"PAaliiUTxskii+MWhBqEgANQqQNjuo55H4F7BdsZH7BX5kJtFdFKGIZa3cMedTiPEeMhi4Dr6cbVFd6d",
-	"GDkieibN5rENyR4JgQaH6Uh+krAACe3G0lRIPe2XIVk1nnZjjzn6T/ZdTPPA4sTdWZuNMlDmsWEPqYIs",
-	"EnyTXLiCsZRIoDFxrK+vmrx3M0EwuWOKYUjiZhc8fijf7NLXG3hUPbotm3Jt+hZ0GH/hN8c3thjpLuLu",
-	"pzhukeH9ya5tql202PfeXyGzyuX4xdlZsIvseldFfONs31Uw+xOmexDcjht8W8jzZdVu2VJHoUkc/l1I",
-	"MO+HXrnvd6z0oJB2hN7P3RWF2mO/s1bYb8PJXcEao5nlFVSr2egLIae/0EmFMCbBZM30KpJ07U/YsjMO",
-	"TnNANJiWN0+6afHLHT4jom057fDdV45EBXb3VbbGFjW9nz7Wm4XvX5May9LHbehAmtQ47t1f8amz4h7m",
-	"j7JNTF6URYQuy3CJOOWq0uCfPnbwCXvpfMs8tLFiy1XMlivdUbV5UGZfPeibszQFrUgK0qaykyPb7Qfh",
-	"dhyQb6/ff/ccVEhTiAh8Nvc79MXZIPCEylsbA06oFBmPbCsgqOTnlGCSWy78YVZPFbrKe25kZ5zzGYkq",
-	"H+bfBVVQ+liCPYQyqbN+Dgsagh5YxcFrhxzE60rE2IMEte1KvLVp8SdCFcl4BFJpIfxqUmcbDawhha0E",
-	"qx00bKqQ2QZhPILPAREyIOsVi4FQbEKJjwlTNoXHtSlcsDiG6IYfYb4RF0TEEREck4TcJGb844BQksaU",
-	"YQ1orHVAYqY05hZxQSTEcEexK0d5/OaaZM8zuOGUR7Zm9ILFGqSyZUHNqt04xJU5Vba5XdmxLoLPRgzm",
-	"JRb8iczidlqjzBxp76HQ5G1n8lzmXMFxKFrO6sfyPHq1SJQSMUN9kK/UVMsMs6hYOJ8Ek2U6CSY0mWcx",
-	"tSpjTItoPjVVIO9YaB2u1EbwVZ+tRKasdEilmOfEmErmDHQQZWH+NEyVuYNJXL5KIWTUQH8a0XxEsxpx",
-	"BxKN1tMIjORLbFivhGUWUxtY3x4M+MmmGLbR9x7pUoNMlJ/OIkSpEE15+JrjlwYFA5IIpYmGOLYEYIjh",
-	"iCpLHxCdE6UhSSAKSCwskSkYEs/TvCLgMoMOJelTUW3iCmvqeAOvyiL3eysmZuv3DDI8FB/NPRzubwok",
-	"YdEFwdDwvHiH2hh49rEd2V5gLXp5p/Rx3sTy+6IpQH2fPaE/ysRQHlDDC94r/LJcxbVkyyV4yvQAb0l7",
-	"v4VNHlO5TQqafhZcJBvi3sKCg0wrojZc8E0SmEPa5PTR0gpBesJs/rzRQMRioUDnRXrM+Cqvte686J5g",
-	"xtbS7fZ7quySaJoClWXp9uqBP1ON8dvu5/alHEL5ZgIEph8bUMe9X239+1U3P2zt/D4hWyMLnHfVpO9R",
-	"iN6B/nVuMm4po9UpL1zTWrbMJNTqaPX4yhUDaymx1V5aK1+3FEpd07ln6RDHHkH1kxTrn38KRfzzZLC+",
-	"2tznlmxshtmKeGpbDu9vDjPmwKJrdUh7h/SjZAKa9hz8vXl1u8TJ4O1Ksd47yMyYewaZFOsWpSTXewes",
-	"uFm414DSTeEOp7aHGg4EDs9rkKthXrUsUP1sOsjqjasF6bmyA41ixvuS97f561uB0EPPwnKo+18685a7",
-	"VVhcwcJbt3k4/m9VpR6yqGoa4pXwGpZFtbXzXsAnKzElexnQKoQpZXIwADB85yNlcljMr5bAo+GTma9a",
-	"wKxlxsNGyaPWQtuWXnOXXEEgQbVR81aPpmoFiWadbbefOijLq3C5uA4KdszF47CxXfKpIoVd9ITM8OGM",
-	"MEXoHHtVYQ8zps0TlaWpbcp8Mgn619mMmEpj2mKTwe+CSrv/I0pUQuPY/oLdRLHPPzlyzf21IKkUGkJN",
-	"BIdjv6MrX2jNBCAZGlAxuVXwyPy9syhHvvgOCH9b4YRNZdUFsAyVXFUnzNBvtzjPsK/LvPRh8vq+8h5J",
-	"JBoBq0ql/GHKqSumO7VJUPeT1c3tl8vapupyq8GkEuJUd7w1V1eeTAcmvndyqoGFeSODnRefiCmXIOBl",
-	"rztNq+a+V7evBpZ//IKtD5fsDrg/L0SCWom45RKN/ACUdhxLYQ0XHLdcMPKnFZXgQuR2WBep60pQ2XF1",
-	"GR0w/j53cdzXuFYf7i3XcrMn3WOE0BokUupr7ryit5R0rMU+76qPOF6T2+Uzqa20tqyO3TeVs/1x/Xz+",
-	"4V86HFbTBKj5owXu9xErt7DZ2b8lsI09/eVfXJcGjh70qRbTbVZTug0ar1Z104YaU9FSuNArxpfIa3JA",
-	"kCMhiRaCxEzrGB0ryCYqekM5a6vdZrxUHC/VXPv8HUfaWqdjzwLOHH9ZJqlA1ENKsw9NRabRs8nvCh/F",
-	"hXtcuAbzYT+jxeSaLmeEXU9btaOlFFk6fHt2uL+Yjw+4N7e43fuyC9mPAHVDvtOQeO/JB7LljjLH9j13",
-	"3IynzP1Gdde5AhXSuE3w70+sBhPFXLzLDpVyZ9ACsx7X2taq++iA1fbC9lEuYcsD4SsYkFcn6B+QMiD3",
-	"f3gWf5b26zLfnerVM21+nLNzSA7tQVLb3du7grXwpXYDU/5CW1BVRzrZLvdpNRd2a7H1mT3Z5t7c7zGp",
-	"5ha3O8iuNM1tk9tQa/p86Afj3FAxW+huzVHnlqi6mWtbR2xeI41E7+OeKqCm9iT2Oi2kX8Bfg76F0ti7",
-	"4/qduza2rCa1MGY3XBdYc9PtttdvjM6b09ED25KCSVs6QwNs+FqxyLx8j0e/3gUy9aUBNg7nOwz1I1B+",
-	"r/ejhh3lXkfU0srK3cDHhrnbG5x92Tf59Yfrj2+5FLHf3yd0SjO9mmaStTRBDqW3n89W12N8L6gN6F1P",
-	"3hFzu95rLeuzouC2JhWEeWfO/jhXNvP0xhcvGGetiQfL/H6zXXnShsIM1B7bO5WpOFu2tDGwgUfT/jVt",
-	"XOgWDpnvoZoWUWy5so0aaIP8cDzTt55wpb5P/ySRUPAFk0kRPtdo0SsBRbvgWFA/T9ct20phKGyzA37v",
-	"Jkfl5L4wvH6T24jhTIEk65WopBRrcuSJ3zseuq7i2joSMjsna0fxdmTNHXBe2m3F5DIcO3fkJZRnNpAh",
-	"s8mPdvneRgedOJ7jdo7rFQ+hnbQH1trSEvvoVowD2x4RQhK3xIFAbAldtxArquQdB8SADqcpYDe67TGu",
-	"ex85T5bj+7zww5lZoUj2ZkSfal3nejKiMWRQZHjUz+iMaEFenJOVWBOlpeDLeFOEcpJUMK4VcUH72nWB",
-	"3rJgt8sDG9c6ROdqhsTuCrXupq08P6VYSI+D2BtSVc52fDbdNUvA7+cfuCI3TovLb/B6Wt1wFRPNTn5+",
-	"iLoxRbvhnmto6Ub6jZAEIqYJcC0ZqPOyJSlxLbiM0DQk4DK6AmLTu7DOUEC2qiIFpGqRCiotTQNLWur4",
-	"gog4cmYRQnlEOKzz/+oVcLIScYQLMf+6F0gRjHeoTomVSCJ7vpX20uaZUqCUyxhxTdMN6PxdgjtLqJT7",
-	"9VsLC+j0LcAyos+2q3Zemau2rnqBnEHFb1q6zIzC8s8pk6Aeom+mtfaqezbpbG83IGHBPvtjMGyiTrii",
-	"koaYQOaSDrDpTWBEl4Y4tv9VhKY2zt9nQBW391p/R3F8t/5+hz8qy6THWfcFt69Kfeti9yIIi9ZI48TN",
-	"35QvLWZUPTGmzAG3eKlcxF27KGpvSreiylfjvDL4EEKLxZLxe1FaUvTs6n9MlZ5pPjPXgk6Bd0DvAcre",
-	"5g39agdVOdX6KhunUgfK2Fo0BhfH1S0bj1xVxGpEwaR29gujnsdAlSYvXlZ5JaoHQmMHwCQRnFTA0a95",
-	"Ym3dbRDZRykT2/LvURcyMUscVdPiQHzHl1D4Q626QkV7K0vbYBhSlBdUCb0q2o9C3vp5f/+gTrqmTDO+",
-	"nA4O8N9dkjXKYKrEgByO3UMWlwYtpmgz3/Qe/G2uCLfkSzjv854W6kaczjdT0ejqN7gtVh7v05GWgXFw",
-	"Vr/f2yZagmLLQIzifH1o5F+b9wTbobVN4NaXkEmmN5/CourrHLsyXvu7Ol5ycvnxnVU+sWAC+fjh0zU5",
-	"pSk7vXtxmsCp00uFJLOQKshrVeEHVvDMTtBIYZ0ObrqSnFZap9bLgTVxXttusJ4es5rMN/XZsdcr6hIn",
-	"5G/NXrOZ0oTGSthmlJWGs8/qjWpPMKRucj4p+tBaNjUpdzN1X5aLpin7dzDHjKGfC+FLAkmyWLPntmUp",
-	"kZAKxbSQG6Pem6GfO0g1PLXnJBIJKM1CshIJC1mU9y1QAcHaCTe82vmIpEYUsrB4C0WiAslEpnCixucE",
-	"uyKVD2uD2TZKN7w6lmuXpJ6RVIK765tNLDKdSbDDKWKr8aiTG37DXwvu3lPnN/w5+eunD98TxnE0kekL",
-	"kvFbLtbcWhowsZrmJ0fmItoQKs2ybX77hXnEQOHDmCXMFQhV7J9wYobHrjX256tvXpM/vfr6/5AZTW2j",
-	"aCb4aWrb5/yvfyjBZxfkjsbMQpvYJjkkpFJuCOVkZh/MsHYHVvK44QRLHyoCNFwRsVjYvsB27Ti/ESOK",
-	"aHoLZIbrm+FOKScipb9kQGZWus8CIkFnkpMZ8phZQGYoi+37s4oiMAvsEBLM/EJGIAHtIAZCeGHEma+A",
-	"Riof1Cz/7TVdzi6I1fHs8UUQg/kbCQJpgWkyp+GtgeHs3eL5e6rD1YwcvXrxspKSZOZVmsYQkFcv/62a",
-	"q4TFq/jy2ML+DuSmsPkgIM1Rzf7+3LXFfv4umiFSXIYhKHVOFFtyMzXWZWkhZ0xVqrWHvsiXrsisbEU9",
-	"I1Td8FmVnGeextPHLnraHkrJz6giM3+L2v/5r/82q/6R6ZXINAGmVyADW+fFKhUkoRokozEJKSdzMxmN",
-	"Tsgl0rO0DCekcQySJHSDOqqCvL6NuuGvzl5dWE+R9r0bCfQk5aMxjdNURiCvzr6yBWViFoLTPRznMuqa",
-	"ZKCprGb1VRiagUHlhnA+eXFydnKGojcFTlM2OZ98dXJ28hWWANQrlBOnGCVrHdFGX0KIvYsm55O/gH7n",
-	"qtkUcsu89fLszJr4uXZOSA2f9elKJ6jsWVnqU/u26kx9e/3+uxMrwPJaXZNLolZCapLSJdiiO4puFFnb",
-	"8jtMEVf5BTPueGRQWAJikMGAmN3ZKlMYcPhTuSM1+dnMUyBlWETtePduiP8yzINsUippAhq9AT/9auVK",
-	"Xm7HHY4vQq0dEoF/kO2g2MFDtEWuDR7Itcg3ykHt853qs7foW+ccWhxsBqPjGUbphWUlxacp5+utYA2f",
-	"yTU7rL2Tt9E6zrWMxrSLmC53Ab1xJV5ziIwqZORLNUkEzYaI9i5LxDdf8ePgY66HSXZ+7lOcS8o4vVQf",
-	"FpMe731nZGmfF1/by/NvP+/kP1Wt4B+uqk25lc4OEWHRjsPDny4tFzKnbXnBiUG/V3Z+37DFOk/z3n54",
-	"2XXMKGc6Pk50+iuLfrP6psHXbY70Bp9f5j6MBkvaAcp3C1QHfLB85SssiyTjNvtqwGaDyasXL4e9//Lf",
-	"7gvMoFV8FdA6MP74cOd6BQ5rTlxuu3MmG2WubVj32im+g4MOg38LfAYiyxvEkxQxZgus1pC0FzxENe7P",
-	"Itrs+Ticreu3+nVdywx++yKoYNcT3RMPzobR1cHp9sHpvIVpnhbu3C5l7m3p8z0YBuRzoAGykyU8UyRf",
-	"9QguW4GOljS8NRJ6PJkL5QHZZRTVILZ/Ui2BxW9xS2hYSanUp0YBfB5RG59cjtbwLBZGs7bckgWL68kz",
-	"c8ZtsNrYNBQcsb1Ceh9+82LvAPQqLlrTcFWI8BcDWcdXB2Y1Xx2Q1dQvkwgHQknM+C05+uunD99jgZQs",
-	"jQWNCCWRK9dEjjzoF+SWLHPuRaRMDfGOJ15abGNV1WTyPVLrRzfso5bK+SIfj1wu+TGhijBNuFgTpu4p",
-	"px8bsT0yuV4hzshQYE4ShAvtyji7QwlIIu4YX9rynzaSTHDCzN371sbfdlNeFtnS6e0WHnyjl32Hmgv2",
-	"NFMgv5xtB7hmetPrrt7x+bi5i+C5wV92W5BaYixaLUZi1FC9TRJeG5K1Q3Rt/aAmCoOkuy0U6MMZY6B4",
-	"AJ41XoAjizYAIFpSFgc1Zwk5KvJxrV8lShhXVZFsWcA2VzgtHeVe5vAD/pyzh8MeLc7lvm+TUhLLk5Mj",
-	"cYsF8WmsoJKHu6KMm+dzKW6BHz+A0lc7o9crCG8N/smN1bNcpKM9N7s6czzWl+hikbGkP66XCA67jiz3",
-	"IKHe5FWBvsOfD6O/4NjO8fXQ2st7L9l/Yktu3aVHIUI/WVC09cMFocRW6yMLlFnoe1KaxTGZAxFriI4f",
-	"hkkMViT+NBABXczD5Pynn6vo+KnqicQQJMS+PILsgijQqho5QIoQgRwHsd+OGdqLhsKmL7Xiofm9j5nV",
-	"HSK6zm0+vVmGIeQwBipH3d5+67WJZEHbd2B53/tvLg9ETa9FBI+KmK4rqGCA71xGI9nonx4ZlRR08Rfs",
-	"LoF7rbKHI6NvZ3plkCWk5kmeUGfd1MjWzaPjnQSS34wLX0abXf4hjXFtJ/447G9t0DutwGAXFF+7VwcB",
-	"U4Qa9HOlJdCkDtSd5jI/PBcsHgnLEkXfiDW3hhnuTDQQVUw0VOHlEG065kmL8WW/ByHL/rv7M9jYPnMP",
-	"ZGHNmy0+LK/toj+7osdqnjwoC6/huxW1htfaqLiCKVVvNoLHmwtkxq7dC+EAkSIULSa7DZAswRC+qsD3",
-	"U68Rfi6IDiKyXonYKeoXZBbJzVRm/P8arJkRpUWKKpQE1K2MVPmHmD/L4wXLkJ0bvhZZHJEVTVPgJ+SD",
-	"+WjNlJVEdmm2DatWhMax62S+Ynx5Qq7guX0DYxjzfql5FBzThPEbnsbUwOsWNjZ+otL70N06XE0oG3s3",
-	"3zRCM4lNhDy2UVd1MrUZE+9wDdtmojoUf3CQq1517NGtJdOQ76olgMPBtztKpdM8O9B9YmN4p1u1r+ub",
-	"MsdNtHARvyQGw5uXwEMGriMaNuLBRmzVIOXgXt6YPIfTF5KTxpQXaflY9OH1px8Q5n//7tPf0bj/D+Vf",
-	"wXZXzJ0NL8dVRTtAc8ktL9Q479PLvbF3SxR/FXOvVcrVybjIOQORGS86Lc1peLvEtpANS/t3IuwstJhb",
-	"24v3RnrGDyxvHs69ZQ+htJgTSx2GIoQsCWKexbdFtHb9BC5IKuK4OCamXdhxNYYyFyA+qbJT1S+Y58EU",
-	"jU5MvLYbu69ieslzWWXFXO60CGwRPBuJWglAt/zfC8P7aqfV3HwMguwOYn1Xef0a3z7kUTQmawuEuIzj",
-	"Wo0B7IGuTmo3q5LF1vAuZvx2d7DcFSTizoYW9LHE2Ncfozp6mKtmAl0k+/6g9/J2G4yNlR9n9CpJ9ceV",
-	"qEbeM1uhgklSSaN1geOuNgxi4sJokQndYCoIVpJKdto7EjhNFvRUC522m9M+aSr19Yfrj4cEar0UXauN",
-	"K5SgjToHZse20PsKiKsrR/529c5WexdrYq7a5D+urOHnASxhtSNEkBEFGhX/LCVbJiqapkNO59RV+mo/",
-	"pdf2heKc/lBmzytnxjNLUF53wprl7WZPyLXrXlkY/mwOlm0igqHoojSbvXisV2t3oM4RVcUd9AuY66ar",
-	"0CEiuMi1HiK4dSM3INAH2arp7i1IhrV3Ppap7IfAs3x4O1k/VPOIRPt5dEGwdXJuH7eoADwaKyyHHuhO",
-	"qNs81U4V6Nq+ckj2W5Qc6RRtz1SZpabIEYc7K2mYdLxZHe/N5dNmebQmDZsWfBgErBaLeeCQyO9h7Yq2",
-	"bB+DXdEDoW2FD1nLSS1BcSEksUtTF7lHxkhmlid9IicOYdIb/3soxHfitnLsuzViLDs0ksu/2gf63kvD",
-	"dQmPJxtqkxLbdN0PKfDLj+8+pRAOYxD5wAOyHQ0jcPMVTo2TrXgXpgh2ui9CQnYnM24Z8VpZ4YdGZ7Ue",
-	"gW/jU8tSKoHrHvFmjZKrRvlzISRmJCIkZmBxQmNGVYsB9Zd7Zq89qqy06jHtjvyqHf/9MtTqmLRLinyo",
-	"m3wPIUyqU3wZmVLbZJdcGRk0HDyY2fNPD6OqNXGojVH1zHhsINmjzXscCt4XDxZnbbe1lVicN39DQ5si",
-	"GFnbzgdaBWiTBzwAS2wTrtVVf5mkSw//3Hvq5R4J4rD8+sukYe5ClN9FMubBmckDJW92yIKKN7ZbZ/1Y",
-	"fbGXyuqq4N5D5/xXUDIrcN2tY1ZP634qZu3cd2mYlTUezFxWzPBl9MvqFp/Uy8H408JReiqXdfx60i1H",
-	"65a1sCsMDFpRRbggZVf3VgbQplo2if/wfLBNsaws+cvoldtMc+9q5f5I4aBM+ssolTtw5EmnfECdsl0A",
-	"eFoytmqVV1udFHsVeStbjh6y0laLNbUavThIvc2b80bYdgBduPVL5B4Slusz/sj0ijRGOLeFFpnzIksR",
-	"t+nZRXuRqXtpwMzeplDeVGLXEmjwSWCTlFG1+ZptVcahUbNZ7ZerEehphzt4jCiDwxYZNBPsqcJgHdOK",
-	"k3BVAgNSrxoYFDUDA6y5GkMUkBVTWkgWTrmYuiqgQpKFiGOxnmbp1JaR3k9NwRrZH7Cu4B+xMGBdPuy+",
-	"IDdkz/3uyE1BtuuafNVsE38IJaw+yZe5LDfrsz/dl0fgUrvG1PPWvIVuTxfn8RfnRjZS9e5MiwLEXYyh",
-	"7fp8z1OyXPvhWGx76YsafIrovbIFXZ6CloD6MrdzL7ve+wV9r1R3aPHwZa7puzHq6ab+oCW+bBSpK6N3",
-	"QWYl0brmCJZsZ4GtZrNkd8ADIsEmdeoVuDRUBXpyD5FWLfe+xyxuq2tUigwfqnTel1G22gvn/X6UrFcP",
-	"Vmkyiso8vOeYhxczDgEReWF3wSF3MdZx9FlVmE12VL71o3fRxXTfKH6JIz9y0XNZbH8IoXxhRQZVvDUJ",
-	"Y6oUW7B7y6SnspN9ZZKF+CYgYSwU2OoLIgW+rYw3qjDsrrXgpU5MWdw3XUZRkd14gIJnjN8+hgu+qw29",
-	"RU7mOUQXLidJcDIX2PvKZ4L5ly0uYoDkLO2NK6YglGNazzm5yc7OvgrNW/gX5A82KdQfYKcW+2gcFdRQ",
-	"psMtk791UH5tB27L2LHdr9BIHJdNsLTwyO6AiDgqu3c9ylruV2hmvqp2ITzE9c8O/6XYhtuct9iQ2f5j",
-	"LTY0nr7tvlDpzLXHZ2oLa48kUCW4IvlhkIzHoBShrkYHYZwssjgeKdwUS1hMZYWod2k+zxTR8NllO0VZ",
-	"aN0TTCuSCKVJxJRmPNTsDshayEiRowUiLNdmqUwHRFIJWPvH0mPegvGCLIGDZKH7TmXhyqhZN2Y/jDO+",
-	"vJkE5GaSipiFm5sJ3kBvnF/W/NeMuuRCQnQc5EalG97YNlErKhlfEgV3IGnsdPrENjekRjCVObS1XRtZ",
-	"5WoYMUViWGgiMn3D3YHMFE1gal+wdZZOyAceb8pE9UozOQk0Iui9oRIL/ROb4Q0REQuz5hRvaM8brD8C",
-	"bWtIndtKrTj0RmRkwXhkbWuUzOzXaobdP90BT7WY4Te+Okl/Af3JvjbKrY7dFWtOJlffZ3L+4iyYJPQz",
-	"S7Jkcv61+Q/j9j8vfI2Rm9j3jodxFoH/0lWeR5v3qzwQ/+pc02R/oaYDCa8C0MosoeWugZTkTq6pFwX2",
-	"VxqzW6iJrcd0tw4mX48vSNxAQrtf3K5LX4fAsBKb2Zz3RD26mSQCW5G6924mVZZoCW0PmYleLopmsOcq",
-	"Wy5BNWNXGqYXkaSZYdvYtRe5QialYY7IVPVKimy5clmlZsmE8Qg+P1PkLV/GTK0I5TTeKJABUYLcwsYy",
-	"S6zjdcOhUH0w5w45qQENJolIGt9M7JugSP4QopvJMbLLYjCxKLhjZXTs6pmuJFWgkF8loAiNDSvbEHMn",
-	"w3K4pTG/aBWLCbM+TRZbxzo+enLDP5XwIy65mi4J5RtMdDl3Iq9abg97v3Lw8TTMHDfrqIx60Bzy+lxd",
-	"2eQVPAmI0lLw5X1U0HvRmjtG3Srm3WJVUGKspp8FF8nmmSpQZrJ3b8pgkjv9NRQR/HZqsWTcfb0rGuno",
-	"8uxPx3lMEjlSmsZGxypaSKZUr6qNK6NcVS9V6B0tCFpMBbifBnrt02n7GDyCiFYI65yR/Iub0/7toRjA",
-	"JcKb0JzQwbFvcqREJkMgs+IH7JRtLi1GfV6vBHFlecwlpFbMd7iDp5WaLaf/41DzFe5nm5oPcacvJ7jK",
-	"a8+W1/tDXuc9E//Bb/b31nexNznVHjqMBGBzJbJg+sI1e8e+5cV7rerVkjJ+P7JkCcSMd5abu87fOaRy",
-	"lc/RIlLydd63TmRhvgwqJSLzos4BqfjpUM9FzwAGRDOscxGBPExJc3vJ6VEu0lbmPnihyHKarhKRzlhS",
-	"KQ5ZhXT5W6ECMEnyysCFAWzNeCTWdQXTW1myCiMnPbrQttxCi5Hj/hLgAcDfrmMV4L2fUbsT2H1wsacN",
-	"6WHSKrxWotGh75Wiz6MSAXLIjtl2Uej6oLH35TQHicCvpm1j0W17ty/h8odP4rY00ic8HWnpvmHpliB3",
-	"h6M7k+lhHE1m8C/lZio7aTyFnffElW2u3zvM3KHRU3j5fcLLrSCvpWQ3fTQ+Au/Wew6vHHZrJl8q0LvC",
-	"AA8Q4L0HfD8Uw/1SAd1tqPAUyP2AKdc7mflpJe71JFR3XRcn1w08pvy1utvNRzR81qduyHs3KXv96Qfb",
-	"8K7sIXbfK3/Jk56pWhsO12vjzbdXREOSxlSjBcCuIXfa2cuDy2HBvkbHB+ka0XpYn2P1ud9p/d28OYjW",
-	"73h0IlLgn5PYnpd6LhYLFkJR/VSlEmikVgA6iU/w372c81rI27kQt1/8sGllKQ995s5l3eZJ/hE9s1QC",
-	"9t0qwoOO0AFOyRrmuQcZ+JJxOL4gs5sJfKahJs6LezOZXZDZc/gcxhmWBzf//XA1u7jhtvjrChSoC5v/",
-	"QVQoUsaX5MhmfZznNvNZQGbYVGpzfjN5S5VOQAL5KGIWws3E/GrO/PzNt1ez4IbPLPjO8/gl8/sGqDx/",
-	"efbiTycnL89evjSPbObyOcb6AD4IRQrnHDGTxubJIqbL82YS9+yGH1H0YM+omorF7Dgg//Nf/202jxfL",
-	"/29GUgkL9hnUxQ0XHIjepIIshMTkFWw8m/vAF+wOSAzanI65mSZCwgWh87lBIRebYHDgz5JpplanlwlI",
-	"FlJ+w1UKccz4UtnI1jXdKHL05vLTtwF5f3l1+Tog7978cBmQOazoHROZPHV/SVzsCbHhIcpWXEBXOHOh",
-	"MLYrmyec6IJooWlsl7SgIei8uY3BiDVTXjf5J0SRnWE/2ySKt/ILAkmqN0VMAYYfdPVJ+2VsMQhFjj5c",
-	"GTqDz2ksIsgNcP0qQzANiero6DWhUtKNXUHfCaZLKbL0oNM0bWJDxq8DslpVkTD01/dYQKPKyME26ilT",
-	"sO8Ztmp+7HmCam2QQ84jyzDgw+2lVl/kkDMV+RmHnMRIl0OOn9Yqb+2FWg3Xb8athlTKjZG/6OqLQLI7",
-	"iIgRgsQKPJR3ZW9FLSK6Od5bMZLXIknocwVGMKDTESWMGU6Vc9I4Pr4gKFYX2AnUvtZW9L34cbjR3rZn",
-	"K78DniX2qhPDHbXWYw5rUOY1G+Nf6bnYVUl0CUSxf0JAXhAtyIuzs3J7L8+OT1q2sh0DW4S9vjjrEffq",
-	"GzO0Buh9VG85aESrUyHaAlqrVmzUasbFqz6cP95uaIsAaSiFcjpO1cHmizKtqvE4LgN1it9rOm9V6S+J",
-	"Xovna7ohms5jKIslJFQuGVcnBOtyWf3bhndXVJGZvbBELAGOzfBpM/jdDpiHdrooTackZjwCiRGVGFjq",
-	"ZiQ0irCDF0YJFZ7vGz5rQGdmewavxJoklG+KNIAtKNoAQrM7bNCkTshruwCj6t7wtmD5E/JeSCB6RTl5",
-	"eXZ2RkKIUddVa6Odv3r5kghOZqGI1cyr59rTfW2O4JrOd2m4CJuAVKAbkEoBuIAYoeIyEKOp/U+OVgGp",
-	"C9CAFGIuwEsUurkaCoNX1lu/d3+fcxsfEfHgcXZwFQfO/5j0fxd1+aHv/wV17AEfoU+89+v1YuO9P/tk",
-	"9dUBH6D62f/9aiPOAZ+VaVT9Z6rregNAV6hu/b/5T6OJDXv9GymSgZ9ciwEf1CqD9v7qm5guB7z+hinD",
-	"KTLZ62QeQGI3mGFbVJVh049dWKP02JIy8w0xUkivRZ7fBUFVZlsGjqYSa48iMd3UorcKsd0mzXMjaKs0",
-	"/xZoFDOjCrNlJsE2Ms2nm0ugt5FY8yD/GWtMVPhRYB44MSOeizDMpGHPaPtJyqpJJGZK+yrY2YwyihGE",
-	"dqXEzBcLGimjKcxOQnU3C8gMbcizG24GTCXjVjrPTlY6ibtk6ZscALusRTayw4Z5FGspe8DnaQULFpsR",
-	"2q4stiv7k9h6EltPYutfWmwVfKdFbFV68z1qyXWJcolqFhL3EI0m1MV9mz/5huRccLBcavhxG2EzThIw",
-	"vsSQczs9Rpm4+6AEw1cxfS9PsXQR5jKyWee2NW/ENNGSsvhkl5yw7uInUfEkKp5ExZOo6CMq9h47smCx",
-	"8+tXwwoeu6C4dsmRNVGRR6IIjv2HbSgDpkzPzR5LQ725CpF5TPktVrQ7HiVLzF3gUQmTb82CnqTJkzR5",
-	"kiZP0mSANMkZ2cC+3yldwu9VTNCKVQc9cUf4f6IF+fjmm5INzqVYK5DjBEQjDvHLCwgX7vgkIJ4ExJOA",
-	"eBIQQy1TXz72+Y9zT6GcvP0cQlyJpcZbiwFZeWcZJHfyOODW0HeHKN/n7w0Nxn7ix4P48RN//WPw1wcz",
-	"4heE2ZomuGRKg/QW6H3UHDBfudErczb13Ib9bEWUWRcuk4SGt1ysY4iWYNsADOCF9SbtrbFleTO5PFAp",
-	"Mn8WVWSPXBlZrKyYYl6+tF50Qo3ya3ZyB8fN2CYs41qWSrHxUOjJLiqvU0XuQGKJfBsJFWVAjqyno6jy",
-	"gc4Ol5ET2HjWG15mcOS+7gQiRjmJ6EZZ7ZwLzRYOEc2FBrGkHBZTIcx7TKkMiBY3PF8LcQpEh4P7Qw2w",
-	"O+4Sb9yloUdnzvnGG7rajLa3PNgftPokvZ5uE0/S7o/t566zH4+c/MCBSLFGFbreG1S6tqB5reCikejv",
-	"Qop+UwZElStvbnC+KVuf9heVVvy0Cslm5eFcXDWk1ZENljYSqSZ8idIsjolYM74kTB/b1rBGtN1wl21a",
-	"+dQ+sYWsQRZSDnuaFNLzH1m0xKLvVlKjEe8IVEhjqiEKbng5Xgw0qnQiOnZyNE+E7BJ0DixPl6QnMfMk",
-	"Zn6/l6qcjlvuVJjHoH4Pd6ic7xqO6JidYZ4xUzqw23C3jFq8bPWmOEQq2OKzKWWy/fr0jZAu80evhUud",
-	"CTxlsyt5enOhV0ElTHehz8v8GM0SUDccS9aLhQZ0cGwIhvkSLZaAxe0x3YUt7G9rwLYZEaTAI3RUvCD/",
-	"t/rguIPFIx/9iFvccZF5bzQGBAaRoDPJze0wd4l8fXbsdIqiqUcO7oFZcS/P+qTFPQmgJwH0JID+2Pec",
-	"Cmtq9b4z+XuQW7aTAtUNNh7YvEvn6raFgxfDJJQEHqldzo5r+9aTFv/ERJ+Y6L8aE7W0v8NKtAEqHzsf",
-	"bdpg0HQfFb4Fwz7zP6ueBZcst5urWt29s3K1ZeW7FOXLgPyZCEletyi/2/WBHrJGOO6howsR3l8Yt90w",
-	"sHT9uOLC2+7/skHQ7qLt9jB6lGu/djWdOk/k9cN09jjsmbVm45ofD1LMPVMguwnib/jGDuhXq3k7M2QL",
-	"ZUBCWTyqZrqIR5VLj5ii8xi89eHLtn+/s9rh5lB2Vw7Hw32ADisVNGOR0Xb0ZmehcbODA5UZN0N/mSLj",
-	"uKlHVWL80I11HqgkeQWtmsyrqEjeJj4KTDsgLbYxbrPCB+5m9mofhLv3AtnuEB5XeWyzqC9THLsNZ/ZT",
-	"Gvt33jf/sZXSrhQcWVG+BEKRrp+pXNUxGqfRNgLzh9M3bGPpI2RRWKnXdjW1bROiWtXgHbztNIFkbq+2",
-	"alwzvPb+klH0vhj8QNK4nOBxyeTLKILoAjVWA2tzo0RXCxdrc16PszHdY5G3VZw8/bX8z7vu5iBXkIg7",
-	"aKDcA7NYu4bf3cnv4SSDcX00PTfn6oF33qCLPIgsww5dWzfqCnathbzt0uN+NL8P3cPhjXBmWV0dn822",
-	"0Hs9Aq+2bCy2MuIzVY56bqOMlsBDBgpLhBOmKsFT2rqsy/hbdNpe4GdlrBF+R9eUaVVpdejvaGjObAU0",
-	"1qt/dp3Xt+6VA8LeTtHqOpIiNNLZgCNmd9DsQ/gduwNuLRX5LotN5IZD7HD+z+5mgvjGF9klzm1OWIG8",
-	"s4zLWV8PPPH3QmNpzs12b0caMQNUchRRTedUgXkxXKFORHlEErbE4gTHrWD/DQOgM2m4liFxg41M8NdC",
-	"3DKYnP/0s+FKc6AS5LW4Be4eGSpHODjOkMl4cj45Rep3E/263YDPjLVdzFlVn9eD7Cs/5L1Vao/q1fQr",
-	"P9mYv/rI5b4rTwuWXf04i5z1KU88zemx8syVoK0+Kezg1fFdm4rffv7t/w8AAP//",
+	"7L3rctw2lgD8Kqj+vipL31IXO87ujFT7Q2M7E8/GsUfWJLMVpbrR5OlujEiAAUC1e1Ku2qfZB9sn+QoH",
+	"4LVBNtkXWcnol2U2icvBwblffh2FIkkFB67V6OLX0QJoBBL/fHND5+bfCFQoWaqZ4KOL0c0CiIRQyOiZ",
+	"IvcgFRP8dBSMVLiAhJr39SqF0cVIacn4fPT5czD6ToTUft4c7ccFSCB6AYTD0o1LYnYPqnvMz8EopZIm",
+	"oN1ir9T72frwr0SSZhpIBJLdQ0RmMZ0rQhURM6IXTJGIaiBHEcxoFmuiRURXx2ZmZr7+JQO5GgUjThMz",
+	"OVVjMautaiZkQvXoYmSGGQWenb/KpBLSD8UJh096HOIbE7siIKmEeyYyRVI6h7aV2G82AP3ta/McP0+p",
+	"XpRfs2gUjCT8kjEJ0ehCywy8m8oyfLMxcjD6dDIXJ2tP387eUR0u/Fs1qJTv0OEMmQLjcxIuKJ9DdEqu",
+	"3YIuCeVqCRIi8vLFH8hyAZzQqQKuC2hYHC039HZ2YufegIUsYXp9fR/oHIhi/4SAPCdakBfn5yVGfH3e",
+	"ig4xDledMqGfWJIlo4sX5+fBKGHc/u95AUPGNcxB4mo+ZklC5eo1U2EsVCZhfWUT877kNJ6QIwO5fFEz",
+	"IYlicw7RCeMkpHEMUh0TtRBLReAe5IqEIuP6kkzUgkqg0xgm5IjGS7pSJFMQ3XIzhvuSLBeCUAmEC+3G",
+	"JYzn4+FIisykSCx89EKCWog4OnlubtLkNjs//yr8ekIoj8iCRaBu+SyTegGShBDHihxNfgp/nhwTZT6m",
+	"mnBh3ouA28FJSA02kKWQdxARkWk7m9myFprG6pTcLOCWFzMTpsirq49vrt/88PbNj+OPr1+Nb769fvPx",
+	"2/ffva6c3fHpLW85vKgEe/UEgZsD+2mUA978mENw9LPvgrtj/Cb20cr3PF4hUUsS4BGSQEVCKuXKoL4l",
+	"QBXK5AhTTmd86zavbUBzt6K3SRpDAlwXlBc+pbGIIL/xvuFZ/aPqRExDojwzFkChUtJVbQUGiPfAh8xf",
+	"/WS32d/LOeVMtfCdt5EFdRRJUMpgXeV1NQr6LLb6ya6LRaI4X+iecBLF+7vN+4FKzUGqBUt9hLH4kbCo",
+	"J1DSyoi7re2v6yv6q5mLaPikA3NXDA07oyk7u39+poDKcHGJRCMxzMDcsObVM0QOSQ5ELffrl36X6xpU",
+	"KriCnscl89d3g8jHUKR9p1T47o7zQah9wot9jveHt1yhfsii7AS7rfJmAQl4xY7EnHYEihh+GWdzRY7e",
+	"Xx/3W5rGUfewsj9LkXku11VA/mTW9WrAcsZzHGvHRa1SD7Su4Z7BkpiPLMx6Lmu1M5L9N1APipmnijCl",
+	"MogGnNrKDLb7er6RIvHwDLsaxs250ZkGaVm4m7RtPWMjzPjIikcaNJPfiA1TT2EmUGnqMbcW3TN/Dgri",
+	"hGD6IMU0Btx8KLgGjhyJpmnMrAp3lto3/u0fyvLVcvD/V8JsdDH6f85KjfLM/qrO8nFxxsZN4OT6m1fk",
+	"jy+//g/iBj9FmLhvUbsLczaeSpGC1Mwu18wUg/ltjCqYh1RpMl0RSsKYssSQrLqIQ44+vP94Q84oTqDO",
+	"fmXRZ7PFuaFpxwFBKVlKBhEOw83nQhq229T9eBbHKCY69FxDuMpalchkCG3acGNTJKQJoER84XaByoBY",
+	"cpDPlH0UkCXTCyM6hyIBlMThnkXAQwiQTRYCg5Hg70Gy2erYbM5uhxxRsmBKC8lCqxKjAF5sFyKSxpRf",
+	"kIzjtwyigHCjaeTs1LDj/Ce8q06QxtUZBLVg+7kPnCRQDdGY6jUV+0SzBHwqaQ2MnsvOol6abR03xkpT",
+	"nfmpR5XXjXuO7k7HvLsRCHi6HjItYjDHpoEmVpcSS65Q6LEY7Ju3LgX1Xa2mcg66uFaD0T1Lo8HH6EwD",
+	"LTSyNFn8lNswmhtbP5g6buSAbTvqcgk1PKztplQDxfQfEGqzcEufXuEXSDCjiJknNP5QoVczGisIhpKw",
+	"a5gZlZ0cvXzxwt72cQ6J4wtD2YoB7NU1OKaIMKonEoUtaZ+HxNXPq80Q1LiLCf30HfC5Xowuvj4/Pw/2",
+	"cJfaZq5csPYLNRTR+0zdQM5uHGzHnw90Dus8rhBhij+6GK3jlGsCTjCqWBt7kSA0vdQgwrj+95ejYOPd",
+	"xHXmA3Rs16Havi/M+wL17a0u0R6icQo8Ynw+tszKyjQX1spYUlGypCq/V+bm1e3DW98Mbs5Cs/sWDC2x",
+	"d92AmnN2syPcCjnKQW44ur3hJWSO/XyAKp8t5LoyEJ1SHgkeEAkiBRQ3FfCITGl45xuzZJH1Md+Je6gC",
+	"FO2GTLkTuSQiYdaOSQkXGpBceQ3oLbjztzQ6AKl9R1eWcE7BbFuTjDv7tI/6EqEXIJdMwW50eLAw2ZPy",
+	"Pgih7S/J7FfCaCXE6wjjDBQe0krDOy6WMURziMYWaIPlHC40Sr3bfr+VJFn9xqp7HvhKuhxr+KT9FCW3",
+	"24AR3VPJUIpnlgpKcEqOh4ZYZXHcdvFvzC0vxn6mSEw1KLzrCY1JxRK2PraIYSN7y0c2knAPxrsOKTdP",
+	"BTzru/q5C43e8jTTAylPD0TryUK6sa3n9d0XHahiWOtxDpWV8LvOE7h2I+dKZgzUfKiy1KCtXfBMyDHj",
+	"dlt1qatc4ZVSoJShw9tJ7jFVqhAivDCYiTgWy3GWjluc38gZwwWEd1adM0wC3VJkQRVZQBxtlDY+B6OY",
+	"8TuIxl5Frz7lN0LiDBCNVZaCVBAZ5Z1H+dMos6YeqM7bRocktaCCbqEChzaihBUqvHy+ihMNwHpxIYuY",
+	"fnPv7FPNy9Z6HjTUQrZTTPuz53pspOL2y0yB7P3FTFu+6Mc4+1XLKCUcrC1w52HCmAHXY+sFWlsqcM30",
+	"ym2s7Vft7Mprvy+oWvjFkTDMpBxoIkgl3I9bhzRYBEq3LVXBL9soNOaz+nJrmBSMCttLFRZVuNVWVt2E",
+	"A08riu9FJSzvyiNXC81Cf6goZus7n0pxB7yJMfkKWhZfrCgYIamFqNf6g1FMlR73RZpgJO4qWDcVIgbK",
+	"Lc4WRvUN4G0yR6Nz5Uv2QewVTemUxSwHT4NBIVcb113b3hVCxPTY2YHGwhNIVfWmO2dwX9dKMEoop/Ne",
+	"63BvVpzI3S9KdFv5l7zuvh68YkPPWxYggUZjGsf5ErreMmjt+71x2rVJ/bAI/GfaAuLa/J4l+8C4jgte",
+	"vBMRXFuKNlgHj3xuGvaJRGzO8kAjtBxkemEoaEi1kOiJoejQd/FNEWyWI8xL3uVLodSSxnfrd4ajgWac",
+	"L3OdhYS5u7l7bvdeUBvQt5Y3zk/TJsf01Qlzf087I56xGHLRZyOZ7znrHeNRTRRn3NAsM5VX5E4gYrRY",
+	"4sZVbOe6sOg85kL3ncW83y2I9B9kuhr3hrJa0Bdf/3u/V9k/YTxdaYsbW7C+UmPPD8vZQq3XA9VKpBIG",
+	"M2v8prKIbJowPdStU35Vgc06DWY69v+SyXg470TUKK+Q31uE6JtP3bxDBch8O2jAoutmf2fuxDAquXaZ",
+	"6+QyFTELV+NIhJnRXgOiJWWc8fnYRlAHBGn+WILKYh2QhPFMgwpIRDUdwyctaagNRUULptf7t+kwuoGf",
+	"A9S83A0apXcVbwsC6gvqWBdAu5Zjo2AGnlUEIcu9lvnN6nufchLVDc1iBt/av6EhaB8fa7lm9zTOoD90",
+	"cfgfzDcb4evuhZugda12ME8oR8a1z/NrxPApxO2b2QxA+1o+UODm8q6QQRy9kdIqQ31El3yegDB+T2MW",
+	"BSTjd1ws+RinDYgWYhwLPg8IF3o8ExmPAlLYWcrXZ2bu//uf//XdR/xtffK/fHz/PUmpXuTB9fheQOB0",
+	"flpaYdVPz38+dVZPD0dWyimZ3UC0SwhGTvTKv/NB8VugsV6sQ9CQnylVfsSMQFMWtwtddFwJD+ihjbVG",
+	"bzQltXab71uMWsHgq8FibpwlfhtURRv02EyXnlBBG+ChUiPAqwWAJjxLpiAVYfqSnKMfzbyxXIjYoED1",
+	"oKsAAUOW9KpKqABRPRgtqTT8w8/0zZT+c8nmc1At1rYmmHEUu8Ugh09lUSVg2k/iL2I69By2CSYS3GvQ",
+	"rMcSpxJSKiEiSpAZlV6IR3I1lhlv0blzKuMV1NvlpBnjTC12lFa3FO+tPJXG1BwdRgD+7BWF0X3Ul8VU",
+	"b5lHF7dCTL9Bru27Xmn3lwwyy5Ezzq3Yq7IwBIjw6YyyuIVLFyavPkFJTqQsz7BEg4pAiTiWj1xALCju",
+	"Yy34qHri7ZfjuoDTIMeU1fPdfH7+m79UeMM3vGZjpfwv2RHUkNjcDfeoEeTfvZXmyxu2tPZ619ac2smi",
+	"gbvLrS8bFm5f2rhg91rXQsvw0w0k275XReDmWtdn9C21/ZDaQdx1VsEa3q5jnw9tS/SrnZb3TlUykfKQ",
+	"eb84ODgMo02c9VmvSpl1UwhZc8H7UK3WgLC9imWU4K28rC0qUhE+0jec1atIF1L4WMwCIiEFqlVAFEtY",
+	"jNHzASncpCoo43YwpSQUXEsasVCrjaZIZ1Ao1+yFkZgzvp1ZFZI22TmlSi2FjDYjnB2j8oVvje98N4Hy",
+	"TZhUc1QYNqDkbKzFHXBfzD7HePK/n7z6eP3NyY15iwhOMq7oDIjzpCmS0AhsaBWKx6AwrTgU4o75NZ0Z",
+	"xQAPn0HFWsIubLAbRfMy0YKc0UwvzpIZvSTApYjNC5pkKSY+Ve3ThGpyloB59UwLnZIZk0pXAuFLWxsO",
+	"VIoARicsTsEnfWTK+om7wPs35RFH8MPqtgM8Kf+poj7h0gAbJGOLmCT/Nxul0oqvY9shZCM2hEYJw7jv",
+	"SsZkSjmSVDoHHq7GEDGbhYYGXOnP810PPm8LUylhuRW92yYebDPctozOad3k97C8yW9v0xxm1PiNrMV+",
+	"jcK1nwgsxNLc+hDyS6nIVaYXQrJ/uqDdPwGVIInNP8dh8M/NfiE7ZVAs1bfBZvpwQ2yOGVVDpdhtdNGe",
+	"p9mqLBoVlettL5MqEkC7jtKliT5MzkceceEOIChzSLfL3Kie81b3dStUyM+rkhzxwpsb0Xl+/YL0VEsW",
+	"7xX5mIOu+7rk/g779iYgvr8HGWXt7kxR/u6JoFgnftsGvza9PYOVMhcS2rHe7aJPmwMHTch4F78J7PsI",
+	"FKrRvMcdKlRd6la5ADtd2+5rWr9mBkpEQiLuwdpx7bue8Mrtgv7L690jFr5R76EBEgl0bJO/Hwtfy+2P",
+	"nanF5Z7+y7zedU4Px6CcGbAC0205VGV/2zGoLY81h32TazTh3SGObGBvfj6D824AxH817NKGXGac6dXY",
+	"qIh6NW6UIaEzmGdUYuZXuGBxJIF3vUOjLNZqPBVUWqsRi6NxBFQvkEqj5SjXIkIhBQc5NnA2NB9d6j5F",
+	"rrL+fVDr6l1+3MS6stLtaPWOGLwDfnr2Yo0jr9CQONQblUnkEx02GXNwy3F/o83akI0Bfu7YwzUoGGpo",
+	"qq6sQRk0iYEqTZ6/IOGCShpqkApzC7jQNkEuEZxUVtq9te49lF5Un/7pj1SXUsgBoQ9lLIAHuRhXmvIQ",
+	"topDb7qmKyJwe+RNS2Bfi6XRReB0eLfrHk2PPFDED/QPNS9y7Xxygs0w2TJPzuXFjGs5J3spHoFFIdfx",
+	"+bWnZiSWZvPkA/enSc2MoMFw2Hspi2rNtf6RmbY0T680tDyQ3qg594ZHb7nzmPG7/qhYx26MwfNxSQyk",
+	"8MZcuJzIC/I8IF/RgFy/9Jo9c7tiF4gLnc8pkoO3Xh1gDJ/SmIW+UpZIsS9Qy4gysGnIzGodeeKgfZjG",
+	"mXKZnkXdp2eKLBmPMDzD52VdS/xsi7vtiaEqr2bWaVvCl8zBeRNZfwA5pRorzKzfvAUkA0gXFuu6UorN",
+	"edKSKtMRFPkQxU5y4BZYW1J5l8eaF31rHlZ7uZM19A2qZL8AYn75cmJZvf9t2Okj2dvqQPXLvJ0atAM3",
+	"sym/XiHAQzvXJbqCyNQEzmA4oeiZltv/HrZaFfLLuX6t3EWsy85e4+VuN7AV6MU1rCzhq83qpf8CVS/O",
+	"ZszLQ7l3DzLLv5mu/EFeUiR9CWlfH0GrI10MdaL3cI85MTTfRz6LW0Zt/zVSsPkM9qE7N0Tfx60+1xe7",
+	"nQb9YMRvc72MghjuWUzanpQ9OOHqYWe4dplur3KzR/1A80S44WaRNapYG8iPf2Wx2wZaoUO23QmzXSm/",
+	"Mp1ie3doZ6GlLTzstnZSm9gbgtEU+ypDW9bjYwloi/29CHDf4ngO2lWgVScrt17faFA7/B4k3OLQVqJb",
+	"FSWayReOYuRLCwgNQ0h19a8xs7beyhMaY313s1siJOZl5L89OD611M3IeAxKFUsmjJNZFsctCDUIAQeg",
+	"UgfGdB3zPoIPC7KzfdBhmc+1VggsYRgutoM96nBeL8ZDFgHX45Wrjbw5uXOLCKA0m8Y2rHxLCDQoTEcC",
+	"l4QZSGg3lqZC6nG/LM+q8bQbe8zRf7TvYqoKFljuzjxtlLIyjw15SBVkkeCr5NIVvaVEAo2JI319xeS9",
+	"mwmC0T1TDMMqV5vg8UP5Zpe83sCj6tGt2ZRr07egw/YKvzm+bQuqbrrc/QTHtWu4+7Vrm2rTXeyr91eu",
+	"WUU5fn5+Hmy6dr0rO752tu8qmP1J3z0u3AYNvi1s+6pqt2ypBdG8HP5dSDDvh16+73es9Lgh7Qi9H90V",
+	"mdpj11kr5LfhqK9gjZHM8iqw1Yz6mZDjX+iocjFGwWjJ9CKSdOlPOrMzDk7VQDQYl5onXbX45Q6f1dG2",
+	"nHb47ivPowK7XYWtbQuz7iaP9Sbh+5ektiXp223oQJLUdtS7v+BTJ8U9zB9lq5u8sIwIXabkHHHKVdbB",
+	"P33k4CP2A/qWee7Ggs0XMZsvdEfl6UHZifXAdc7SFLQiKUibjk+ObMcihNtxQL69effdCaiQphAR+GT0",
+	"O/TF2UD2hMo7G8dOqBQZj2w7I6jkGJVgkmsu/GFWTxW66oFuZGec8xmJKh/m3wVVUPpIgj2EMjG1fg4z",
+	"GoIeWInCa4ccROtKxNgDB7UtV7z1dfEnQhXJeARSaSH8YlJnKxCsg4XtEKtdQGy6k9kGYTyCTwERMiDL",
+	"BYuBUGykiY8JUzYNybVanLE4huiWH2HOFBdExBERHBOd3CRm/OOAUJLGlGEda6zXQGKmNOZHcUEkxHBP",
+	"sbNIefxGTbLnGdxyyiNb93rGYowBwtKmZtVuHOJKtSrboK/suhfBJ8MG8zIR/mRscTeu3cwcaXcQaPLW",
+	"OXk+di7gOBQtZ/VjeR6BWyR7iZihPMgXaqxlhplgLJyOgtE8HQUjmkyzmFqRMaZFRKIaK5D3LLQOV2qj",
+	"EKvPFiJTljukUkzzy5hK5gx0EGVh/jRMldHBJC5fpRAyaqA/jmg+olmNuAeJRutxBIbzJTY0WcI8i6lN",
+	"DmgPaPxo0yTb7vce76UGmSj/PYsQpUI05eFrjl4aFAxIIpQmGuLYXgBzGY6osvcDoguiNCQJRAGJhb1k",
+	"CobE8zRVBFxm0CEkfSwqZlxjXSBv4FVZqH9vBdFsDaJBhofio6mHwv1NgSQsuiQY3p4XIFErA88+tiPb",
+	"z6xFLu/kPs6bWH5fNDao77Mn9LcyMZQH1PCC9wohLVdxI9l8Dp5SQ8BbUvfvYOWPvjRXQdNPgotkRdxb",
+	"WDSRaUXUigu+SgJzSKv8frS0c5CeMJs/rTQQMZsp0HmhITO+yuvFOy+6J5ixtfy8/Z4quySapkBlWX6+",
+	"euDPVGP8Nv3cvpRDKN9MgMD0YwPKuLv1B9itQvth6//3Cdnaskh7V139HsX0Hehf5SbjllJgnfzCNd5l",
+	"80xCrRZYj69cQbOWMmHt5cHydUuh1A2depYOcexhVD9Jsfz5p1DEP48Gy6vNfa7xxmaYrYjHtm3y/uYw",
+	"Yw4sHFeHtHdIP0omoGnPwd+ZV9fLtAzerhTLvYPMjLlnkEmxbBFKcrl3wIqbxYcNKN0U7nBqe6jhQODw",
+	"vAa5GuZVSxvVz6bjWr129Sw9KjvQKGa87/X+Nn99LRB66FlYCrW70pm3Da7C4hpm3trTw/F/rbL2kEVV",
+	"UymvhdewLKrtqfcCPlmJKdnLgFYgTCmTgwGA4TsfKJPDYn61BB4Nn8x81QJmLTMeNso2tRYLt/c1d8kV",
+	"FySoNpte6zNVrYLRrBXu9lMHZakKl4vruMGOuHgcNrbTP1WksIuekgk+nBCmCJ1ivy3sw8a0eaKyNLWN",
+	"pU9HQf9aoRFTaUxbbDL4XUAm1tL29YQcUaISGsf2F+yIOvkp/HlCjhYsimx3llQKDaEmgsOx39GVL7Rm",
+	"ApAMDaiYoCt4ZP7eWFgkX3wHhL+tUMKmsOoCWIZyrqoTZui3a5Rn2Ndlbv0wfr0rv8crEm0Bq0q1/2HC",
+	"qSsIPLZJULvx6ub2y2Wt3+pyq8GoEuJUd7w1V1eeTAcmvnN8qoGFeTOGjYpPxJRLEPCS142mVaPv1e2r",
+	"gaUfv2D7xjm7B+7PC5GgFiJuUaKRHoDSjmIprEOD45YLRvq0oBJciNwG6yJ1nRUqO64uowPG3+cujl2N",
+	"a/Xh3nAtV3uSPbZgWoNYSn3NnSp6S1nKWuzzphqP20tym3wmtZXWltWx+6Zwtj+qn88//EuHw2qcADV/",
+	"tMB9F7ZyB6uNPWgC25zUX8LGdZrg6EEfazFeJzWl26DxalU2bYgxFSmFC71gfI60JgcEORKSaCFIzLSO",
+	"0bGCZKIiN5SzttpttueK23M1u+NNR9paa2TPDM4cf1nqqUDUQ3Kz901BptF3yu8K34oK91C4BtNhP6HF",
+	"5JouZ4RdT1vFprkUWTp8e3a4P5uPD7g3t7jN+7IL2Q8DdUO+1ZB49eQD2XK3Msf2PXfcjKdU/0p11+oC",
+	"FdK4jfHvj60GI8VcvMsGkXJj0AKzHtfa1qr76IDV+sL2US5hzQPhKxiQVyfoH5AyIPd/eBZ/lvbrlN+d",
+	"6tUzbX47Z+eQHNqDpLa7tzcFa+FL7Qam/IW2oKqOdLJN7tNqLuzaYusze7LNvbnf26SaW9zuuHalaW79",
+	"ug21pk+HfrCdGypmM90tOercElU3c63LiE010nD0Pu6pAmpqT2yv00L6Bfw16Fsojb0b1O/ctbFmNamF",
+	"MbvhusCam27XvX7byLz5PXpgW1IwaktnaIANXysWmZfv8cjXm0CmvjTAtsP5DkP9Fii/V/2oYUfZ6Yha",
+	"2nE5DXzbMHerwdmXfZPfvL/58IZLEfv9fUKnNNOLcSZZSyPnUHp7Eq11bsb3gtqA3vXkXT3Xa9bWsj4r",
+	"Am5rUkGYdxftj3NlQ1JvfPGMcdaaeDDP9Zv16pk2FGag9NjebU3F2bylFYMNPBr3r2njQrdwyHwP1bSI",
+	"YsuVbdRAG+SH45m+9YQr9X36J4mEgs+YTIrwuUabYQnI2gXHpgB5um7ZGgtDYZtd/Hs3aion94Xh9Zvc",
+	"RgxnCiRZLkQlpViTI0/83vHQdRVq65aQ2ThZO4q3I2vugPPe3VZMLsOxc0deQnlmAxkym/xol+9t1tCJ",
+	"4zlu57he8RDaSXtgrS0tsY+Oyziw7XMhJHFLHAjEltB1C7GiSt5xQAzocJoCdlu3bsZ17yPnyVJ8nxd+",
+	"ODErBMnehOhjrXNeT0K0zTUoMjzqZ3ROtCDPL8hCLInSUvB5vCpCOUkqGNeKuKB97TpZr1mw2/mBjWsd",
+	"InM1Q2I3hVp33608P6VYSI+D2BtSVc52+2y6G5aA388/cEVunBaX3+D1tLrhKiaajfT8EHVjipbJPdfQ",
+	"0lH1GyEJREwT4FoyUBdlW1Xi2ogZpmmugMvoCohN78I6QwFZq4oUkKpFKqi0ZQ3s1VLHl0TEkTOL2IK5",
+	"sMz/qxfAyULEES7E/OteIEUw3qG6PVYiiez5Vlpkm2dKgVIuY8Q1fjeg83c67iyhUu7Xby0soNO3AMsW",
+	"vcJdxfbKXLV11QvkDCp+09IpZyss/5QyCeohen9aa6/asdFoe8sECTP2yR+DYRN1KkWkXdIBNu4JDOvS",
+	"EMf2v4rQ1Mb5+wyo4m6n9XcU+Hfr73f4W2WZ9DjrvuD2VdpvXexeGGHR3mk7dvM35UuL2aqeGFPmgFu8",
+	"VC7irp0VtTfWW1Dlq9NeGXzIRYvFnPGdblpS9B3rf0yVvm8+M9eMjoF3QO8Byt7mTQlrB1U51foqG6dS",
+	"B8q2tWgMLm5Xt2x75Govs/8+tbNfGvF8vwX3vbBug8g+SpnYtoWPupCJWeJWNS0ORHd8CYU/1KorVKS3",
+	"srQNhiFFeUGV0Cui/SjknZ/29w/qpEvKNOPz8eAA/80lWaMMxkoMyOHYPGShNGgxRpv5qvfgb3JBuCVf",
+	"wnmf97RQN+J4uhqLRmfCwa298nifjrQMjIOz8v3eNtESFFsGYhTn60Mj/9q8J9gOrfULbn0JmWR69TEs",
+	"qr5OsbPkjb8z5RUnVx/eWuETCyaQD+8/3pAzmrKz++dnCZw5uVRIMgmpgrxWFX5gGc/kFI0U1ungpiuv",
+	"00Lr1Ho5sCbOK9vR1tMnV5Ppqj479qtFWeKU/K3ZLzdTmtBYCdtQs9I091m92e4phtSNLkZFL11Lpkbl",
+	"bsbuy3LRNGX/BeaYMfRzJnxJIEkWa3Zi264SCalQTAu5MuK9GfrEQarhqb0gkUhAaRaShUhYyKK8b4EK",
+	"CNZOuOXV7k0kNayQhcVbyBIVSCYyhRM1PifY2al8WBvMtoK65dWxXMsn9YykEpyubzYxy3QmwQ6niK3G",
+	"o05v+S1/Jbh7T13c8hPyl4/vvyeM42gi05ck43dcLLm1NGBiNc1PjkxFtCJUmmXb/PZL84iBwocxS5gr",
+	"EKrYP+HUDI9da+zP19+8In98+fV/kAlNbbNrJvhZatvn/Ns/lOCTS3JPY2ahTWyTHBJSKVeEcjKxDyZY",
+	"uwMredxygqUPFQEaLoiYzWxvY7t2nN+wEUU0vQMywfVNcKeUE5HSXzIgE8vdJwGRoDPJyQRpzCQgE+TF",
+	"9v1JRRCYBHYICWZ+ISOQgHYQAyFUGHHma6CRygc1y39zQ+eTS2JlPHt8EcRg/sYLgXeBaTKl4Z2B4eTt",
+	"7OQd1eFiQo5ePn9RSUky8ypNYwjIyxd/qOYqYfEqPj+2sL8HuSpsPghIc1STv5+41t4nb6MJIsVVGIJS",
+	"F0SxOTdTY12WluuMqUq1FteX+dIVmZTttCeEqls+qV7niad59rGLnraHUtIzqsjE32b3//7nf82qf2R6",
+	"ITJNgOkFyMDWebFCBUmoBsloTELKydRMRqNTcoX3WVqCE9I4BkkSukIZVUFe30bd8pfnLy+tp0j73o0E",
+	"epLy0ZjGaSojkJfnX9mCMjELwckejnIZcU0y0FRWs/oqBM3AoKIhXIyen56fniPrTYHTlI0uRl+dnp9+",
+	"hSUA9QL5xBlGyVpHtJGXEGJvo9HF6M+g37pqNgXfMm+9OD+3Jn6unRNSwyd9ttAJCnuWl/rEvrU6U9/e",
+	"vPvu1DKwvFbX6IqohZCapHQOtuiOoitFlrb8DlPEVX7BjDseGRSWgBhkMCBm97bKFAYc/lTuSI1+NvMU",
+	"SBkWUTvevZvLfxXmQTYplTQBjd6An361fCUvt+MOxxeh1g6JwD/IelDs4CHaItcGD+Ta/BvhoPb5RvHZ",
+	"W/Stcw4tDjaDkfEMofTCspLi0+Tz9Xa2hs7kkh3W3snbaB3nUkZj2llM55uA3lCJlxwiIwoZ/lJNEkGz",
+	"IaK9yxLxzVf8OPiY62GSnZ/7BOfyZpxdqfezUY/3vjO8tM+Lr6zy/PnnjfSnKhX8w1W1KbfS2SEiLNpx",
+	"eOjTlaVC5rQtLTg16PfSzu8btljnWd7bD5VdR4xyouOjRGe/suizlTcNvq5TpNf4/Cr3YTRI0gZQvp2h",
+	"OOCD5UtfYVm8Mm6zLwdsNhi9fP5i2Psv/rArMINW9lVA68D448OdmwU4rDl1ue3OmWyEubZh3Wtn+A4O",
+	"Ogz+LfAZiCyvEU9SxJg1sFpD0l7wEMW4P4lotefjcLauz3V1XcsMPn8RVLDriXbEg/Nh9+rg9/bB73kL",
+	"0Twr3Lldwtyb0ud7MAzI50ADZCdJeKZIvuotqGwFOlrS8M5w6O2vuVAekF1FUQ1i+7+qJbD4HW4JDSsp",
+	"lfrMCIAnEbXxyeVoDc9iYTRryy2ZsbiePDNl3AarbZuGgiO2V0jvQ2+e7x2AXsFFaxouChb+fCDp+OrA",
+	"pOarA5KaujKJcCCUxIzfkaO/fHz/PRZIydJY0IhQErlyTeTIg35Bbsky515EytQQ73jkvYttpKqaTL7H",
+	"2/rBDfuouXK+yMfDl0t6TKgiTBMuloSpHfn0Y7tsj4yvVy5nZG5gfiUIF9qVcXaHEpBE3DM+t+U/bSSZ",
+	"4IQZ3fvOxt9237wssqXT2y08+EYv+w41CvY4UyC/nG0HuGZ61UtX7/h8u7mL4LnBX3ZbkFpiLFotRmKr",
+	"oXqbJLw2JGuH6Nr6QU0UBkk3WyjQh7ONgeIBaNb2DBxJtAEA0ZKyOKg5S8hRkY9r/SpRwriqsmRLAtap",
+	"wlnpKPcShx/w55w8HPZocS73fRuXklienByJOyyIT2MFlTzcBWXcPJ9KcQf8+AGEvtoZvVpAeGfwT66s",
+	"nOUiHe252dWZ47G+RBeLjCX9cb1EcNh0ZLkHCeUmJwLVoWQ9VlRrSFL0Z2GGMURkCjPhuhDkQUT4s1k0",
+	"RKfkG8riTIIiEcR0RWaZ1AuQ+Ujqlh9dg5ark6uZBnmMHTFo6CoBamRWNhY6qP/Eo4DMqCSJmTwGzoDr",
+	"eOVesl9c3nL0PCGs7HcnVJ9QfuJecBnWsQjvFBGZPiUf2ZwjR+RE2CZuMbsvXOAEeKSce9M9OiUYhIPO",
+	"Em0ryb/4+mUz1KoATP7O8+D8xUsyXWlQ5OjlixcEC+gvmYLjy1v+9flX1s9XgYxDRyFIQvkK3YEnjFv3",
+	"rW3d4CBu5hBG70UvV4Mn4xkfRgjFsZ338qFF0Hde2m0O0/q8jxA2JJlRdNjAJaHEllwkMxQ80IGoNItj",
+	"MgUilhAdPwylHywN/nHQ+18Ppjou0GV08dPPVRr0sep+tihfRexLokCrargIKeJCcsKDTZbM0F7aI2zO",
+	"ml//+s7+3se27g4d4yVsEQWzDKRIMVC5lcr+udcmkhlt34FleO++uTrQ7XslInhUl++mggrILayfcEve",
+	"+cdHdKtqvPnP2FIE91olJ0eGb2V6YZAlpOZJnkVpYxOQmZpHxxsvSG4OKRxYbc6Yh7TAtp344zC6tkHv",
+	"rAKDTVB85V4dBEwRatAnSkugSR2oG22kfnjOWLwlLEsUfS2W3FrjuLPLQVSxy1GFQhYa8syTFovbfg9C",
+	"lk2X92els80FH8isnnfYfFha23X/7Ioeq036oCS8hu+W1Rpaa0MhC6JUVWeNYnCJxNj1+CEcIFKEopls",
+	"s9WZJRi32a4v5bfXMD8XOQkRWS5E7LSzSzKJ5GosM/6fBmsmRGmRogglAWUrw1X+IabP8iDRMk7rli9F",
+	"FkdkQdMU+Cl5nysP+I1dmu29qxWhceza1y8Yn5+Sazixb2Dgat4kNw99ZJowfsvTmBp43cHKBs1UGl46",
+	"VdMVArMBl9NVIx6X2OzXY58SYtNk3uIa1m2DdSj+4CBX1W/t0S0l05DvqiVqx8G3OzSp0yY/0GdmA7fH",
+	"awXP65syx020cGHeJAZDm+fAQwauDR52X8Lue9XI9GAnF1yeuOuLw0pjyotaDFjp49XHHxDmf//u49/R",
+	"o/MP5V/BeivUjV1OtyuFd4COomuux+1cji/2Rt7tpfiLmHpNka44ymVOGYjMeNFea0rDuzn2Am24V74T",
+	"YWd1zdzFUry3ZTjEgfnNw/k07SGUbhJib4e5EUKWF2KaxXdFiH79BC5JKuK4OCamXax5NXA2ZyA+rrJR",
+	"1C+I58EEjU5MvLEb21UwveI5r7JsLvdUBdYuZ01nlawDS/+9MNxVOq0WZMDI1+7I5beV12/w7UMeRWOy",
+	"tuiXqziuFZbAxvfqtKZZlSS2hncx43ebIySvIRH3Np6kjyXGvv4YxdHDqJoJdF3ZdwfVy9ttMDZBYjuj",
+	"V3lVf1yIaroFs2VJmCSV3GmXLeAKAiEmzowUmdAV5v9g+bBko70jgbNkRs+00Gm7Oe2jplLfvL/5cEig",
+	"1usPttq4QgnaiHNgdmyr+y+AuGKC5G/Xb22Jf7EkRtUmf722hp8HsITVjhBBRhRoFPyzlKyZqGiaDjmd",
+	"M1ferf2UXtkXinP6XZk9r50ZzyxBed0PS5b3GD4lN65laWH4s54b2zkG8w9EaTZ7/lhVa3egzvtYxR30",
+	"Cxh105VlERFc5lIPEdzGDjQg0AfZqjUOWpAMCy59KOsXHALP8uHtZP1QzcMS7edOgre09Jmyvr/cWK6I",
+	"zbeLUHG3RLZIvVMuwxNL1pAjTCym6AuE6ITxwuBuCzq+zN2I1ey949PHF5HwAH6tjYhm4dsp9d3YVw7J",
+	"cYrSOp3c/JmqosQRh3vLXJl07Egd783LFbTYt95j7/42BFwuhKrEA9gmPBX/yJIWEQK5+hRTpW/5869J",
+	"wniGfvE85ZXOKeNVD3k9HTWknAudW1NyoLw8/6rD+mTT9g9DK6rFnB44ZPl7WLqiSuvoY1cUnT7ygCS7",
+	"zPoJzwz+4FbUZe5sM0IXy5O4kcmGMOp9z3voOobGlmiyWdlBmrwldF/u45rupLy4BObTFbVJxm1qzPsU",
+	"+NWHtx9TCIcRwnzgAdnLhuC5+Qp/1ela/BpTRKUQliFem5OT1+yzrST/faNTYo9A1u1TRVMqgese8aON",
+	"EspGrnchYWYkQ23FDMX7mFHVYhv/Zcds1EeVZVo9ps2RnLXj3y3jtI5JVW7p4zrv69b8QzCf6hRfhgfV",
+	"NtnFh7ZMAggezKJ9YLWqDYfaCFXPDOYGkj3aPOah4H3+YHkTdltrhQLyZo5oQ1UEI+Xb6UArA23SgAcg",
+	"iW3MtbrqL5NE7aGfe0+l3uOFOCy9/jJp1ZsQ5TeRXH1wYvJAydgdvKDiaO+WWT9UX+wlsrqq1jvInP8K",
+	"QmYFrptlzOpp7SZi1s59k4RZWePBLKHFDF9Gvqxu8Um8HIw/LRSlp3BZx68n2XJr2bIWUYcxXwuqCBd5",
+	"gclRBwFoEy2bl//wdLBNsKws+cvIletEc+9i5f6uwkGJ9JcRKjfgyJNM+YAyZTsD8LRYbZUqr9c6o/Yq",
+	"2li2ED5k5bwWa2o1MHWQeJs3246wjQh65+tK5B4KENRn/JHpBWmMcGELpzIXICBF3CZnF+2Cxu6lATN7",
+	"m7x5SwO4Fl+DTwKbHm1Va7PZJmk7NGo2n/5yNT897a0HjxFlcNiioWaCPVUMrWNacRKu6mdA6lVAg6IG",
+	"aIA1lGOIArJgSgvJwjEXY1fVV0gyE3EsluMsHduy8PupEVq79gesE/p7LPRZ5w+bFeQG79lNR24ysk1q",
+	"cqMNwWGEsPokX0ZZbvZbeNKXt8Cldompp9a8hm5PivP2inMj0ayqO9OioHgXYWhTn3c8JUu1H47Etpey",
+	"qcGnCMwsW0rm2YUJqC+jnXvJ9d4V9L3eukOzhy+jpm/GqCdN/UFL9tkAYVcW85JMykvrmp3YazsJbDmg",
+	"ObsHHhAJNl9XL8BlGCvQox1YWrV9wx4T9K2sUSkafqhSmF9G2GovhPnbEbJePljl2CgqUyxPMMUyZhwC",
+	"IvJGDYJD7mKs4+izKjMbbahk7UfvoivxvlH8Ckd+5Kznqtj+kIvyhQUZFPGWJIypUmzGduZJT2Vk+/Ik",
+	"C/FVQMJYKLCFNUQKfF0YbxTY2FxGw3s7MRt13/cyiorE1QPUvmP87jEo+K7W+9p1Ms8hunTpZoKTqcBe",
+	"dj4TzL9s3RgDJGdpb6iYglCO6ScX5DY7P/8qNG/hX5A/WKVQf4Cdl+yj7W5BDWU63DL5Wwel13bgtswk",
+	"WxsUjcRx2dROCw/vDoiIo7Ib36PszXCNZubralfRQ6h/dvgvRTbc5rx1pMz2H2sdqe3vt91XpaIswDO1",
+	"hrVHEqgSXJH8MEjGY1CKUFd+hTBOZlkcb8ncFEtYTGXlUm+SfJ4pouGTy3aKstC6J5hWtpRsxJRmPNTs",
+	"HshSyEiRoxkiLNdmqUwHRFIJWNbJ3se8peolmQMHyUL3ncrChRGzbs1+GGd8fjsKyO0oFTELV7cj1EBv",
+	"nV/W/NeMOudCQnQc5EalW97YNlELKhmfEwX3IGnsZPrEprJSjkWCvbs2vMqVp2KKxDDTRGT6lrsDmSia",
+	"wNi+YEtonRLMSixqEFSaQ0qgWJZYAZXYuIPY5H2IiJiZNaeooZ00SH8E2pYHu7CVl3HolcjIjPHIJdeS",
+	"if1aTbCbrzvgsRYT/MaXhPhn0B/ta1u51bFbas3J5Eo3jS6enwejhH5iSZaMLr42/2Hc/ue5r9F5E/ve",
+	"8jDOIvArXeV5tHm/ygPxr841QffX4DoQ8yoArcwSWnQNvEnu5JpyUWB/pTG7gxrbeky69TalfmuUsXpj",
+	"cb+4XVeZAAKSZ+AW/ZKPbke29nb+3u2oShLtRdtDZqKXiqIZ7ERl8zmoZuxKw/QikjQzZBtzlZEqZFIa",
+	"4ohEVS+kyOYLl1VqlkwYj+DTM0Xe8HnM1IJQTuOVAhkQJcgdrCyxxBJttxwK0Qdz7pCSGtBgkoik8e3I",
+	"vgmK5A8huh0dI7ksBhOzgjpWRscuvelCUgUK6VUCitDYkLIVMToZVjoujflF62dMmPVJstgK2tHR01v+",
+	"sYQfcUnkdE4oX2Giy4VjedVKitjLmftrizOlcY2VUQ+aK1+fqytrvoInAVFaCj7fRQTd6a65Y9StbN4t",
+	"VgUlxmr6SXCRrJ6pAmVGe/emDL5yZ7+GIoLPZxZLttPXu6KRjq7O/3icxySRI6VpbGSsoiVsSvWi2og2",
+	"ykX1UoTe0FKkxVSA+2mg1z6dto/BI4hohbDOCcm/uDntDw9FAK4Q3oTmFx0c+SZHSmQyBDIpfsDO90Zp",
+	"MeLzciGIq7hklJBanebhDp7W22wp/e/nNl/jftZv8yF0+nKC67yscKneH1Kd90z8O9fsd5Z3ZWRDR9bv",
+	"YSQAm6WRGdOXWBDZ/rd8r1W8mlPGd7uWLIGY8c5Kgjf5O4cUrvI5WlhKvs5dS4AW5sugUv0zr9cdkIqf",
+	"DuVc9AxgQDTDOhcRyMNUq7dKTo9KoLbo+sFrgJbTdFX/dMaSSt3PKqTL3woRgEmSF30uDGBLxiOxrAuY",
+	"3qKhVRg57tGFtuUWWowcu3OABwB/u4xVgHc3o3YnsPvgYk8b0sOkVXitRFuHvlfqeW+VCJBDdpttFzXM",
+	"Dxp7X05zkAj8ato21lO3un0Jl999Ere9I33C0/Eu7RqWbi/k5nB0ZzI9jKPJDP6l3Exlk5SnsPOeuLJO",
+	"9XuHmTs0egov3yW83DLyWkp200fju+Ddcs/hhcNuyeRLBXpXCOABArz3gO+HIrhfKqC7DRWeArkfMOV6",
+	"IzE/q8S9nobqvktxct39Y8pfqfvNdETDJ33mhty5/9yrjz/YXoZle7hdVf6SJj1TtQ4rrg7w62+viYYk",
+	"jalGC4BdQ+60s8qDy2HBllXHB2kI0npYn2L1qd9p/d28Oeiu3/PoVKTAPyWxPS91ImYzFkJR/VSlEmik",
+	"FgA6iU/x372c81LIu6kQd1/8sGllKQ995s5l3eZJ/hE9s1QCVmYvwoOO0AFOyRKmuQcZ+JxxOL4kk9sR",
+	"fKKhJs6LezuaXJLJCXwK4wyLvZv/vr+eXN5yW/x1AQrUpc3/ICoUKeNzcmSzPi5ym/kkIBPsF7a6uB29",
+	"oUonIIF8EDEL4XZkfjVnfvH62+tJcMsnFnwXefyS+X0FVF68OH/+x9PTF+cvXphHNnP5AmN9AB+EIoUL",
+	"jphJY/NkFtP5RTOJe3LLjyh6sCdUjcVschyQ//uf/zWbR8Xy/5uQVMKMfQLbjxuIXqWCzITE5BXsKZz7",
+	"wGfsHkgMGvtmC9vb+5LQ6dSgkItNMDjwJ8k0U4uzqwQkCym/5SqFOGZ8rmxk65KuFDl6ffXx24C8u7q+",
+	"ehWQt69/uArIFBb0nolMnrm/JC72lNjwEGUrLqArnLlQGNtwzxNOdEm00DS2S5rREHTet8hgxJIpr5v8",
+	"I6LIxrCf9SuKWvklgSTVqyKmAMMPulrg/bJtMQhFjt5fm3sGn9JYRJAb4PpVhmAaEtXRrG1EpaQru4K+",
+	"E4znUmTpQadp2sSGjN8oj18tHcDQX99jAY0qIwfbqKdMwb5nWKv5secJqrVBDjmPLMOAD7eXWn2RQ85U",
+	"5GccchLDXQ45flqrvLWX22qofjNuNaRSrgz/RVdfBJLdQ0QMEySW4SG/K9tmahHR1fHeipG8EklCTxQY",
+	"xoBOR+QwZjhVzknj+PiSIFudYZNX+1pb0ffix+FGe9t5r/wOeJZYVSeGe2qtxxyWoMxrNsa/0k6zq5Lo",
+	"HIhi/4SAPCdakOfn5+X2Xpwfn7ZsZT0Gtgh7fX7eI+7VN2ZoDdD7qN5y0IhWJ0K0BbRWrdgo1WwXr/pw",
+	"/ni7obULSEMplJNxqg42X5RpVYzHcRmoM/xe02mrSH9F9FKcLOmKaDqNoSyWkFA5Z1ydEqzLZeVvG95d",
+	"EUUmVmGJWAIcu97QZvC7HTAP7XRRmk5IzHgEEiMqMbDUzUhoFGFzNowSKjzft3zSgM7EtoNeiCVJKF8V",
+	"aQBrULQBhGZ32HtLnZJXdgFG1L3lbcHyp+SdkED0gnLy4vz8nIQQo6yrlkY6f/niBRGcTEIRq4lXzrWn",
+	"+8ocwQ2dbpJwETYBqUA3IJUCcAExTMVlIEZj+58crQJSZ6ABKdhcgEoUurkaAoOX11u/d3+fcxsdEfHg",
+	"cTZQFQfOv476v4uy/ND3/4wy9oCP0Cfe+/V6sfHen3208uqAD1D87P9+tcfqgM/KNKr+M9VlvQGgK0S3",
+	"/t/8t5HEhr3+jRTJwE9uxIAPapVBe3/1TUznA15/zZShFJnsdTIPwLEbxLAtqsqQ6cfOrJF7rHGZ6YoY",
+	"LqSXIs/vgqDKsy0BR1OJtUeRmK5q0VsF227j5rkRtJWbfws0ipkRhdk8k2B71ObTTSXQu0gseZD/jDUm",
+	"KvQoMA8cmxEnIgwzacgz2n6SsmoSiZnSvgp2NqOMYgShXSkx88WCRspICpPTUN1PAjJBG/LklpsBU8m4",
+	"5c6T04VO4i5e+joHwCZrkY3ssGEexVrK9v55WsGMxWaENpXFNtx/YltPbOuJbf1Ls62C7rSwrUpvvkfN",
+	"ua6QL1HNQuIeotGEurhv8ydfkZwKDuZLDT9uI2zGcQLG5xhybqfHKBOnD0owdBXT9/IUSxdhLqOySyrN",
+	"IqaJlpTFp5v4hHUXP7GKJ1bxxCqeWEUfVrH32JEZi51fvxpW8NgZxY1LjqyxijwSRXDsP2xDGTBlemr2",
+	"WBrqjSpEpjHld1jR7ngrXmJ0gUfFTL41C3riJk/c5ImbPHGTAdwkJ2QD+36ndA6/VTZBK1Yd9MQd4f+J",
+	"FuTD629KMjiVYqlAbscgGnGIX55BuHDHJwbxxCCeGMQTgxhqmfrysc+/Hz2FcvLmUwhxJZYatRYDslJn",
+	"GcR38jjg1tB3hyjf5+8NDcZ+oseD6PETff190NcHM+IXF7M1TXDOlAbpLdD7qClgvnIjV+Zk6sSG/axF",
+	"lFkXLpOEhndcLGOI5mDbAAyghfUm7a2xZXkzuTxQKTJ/FlVkj1wZWaysmGJevrRedEKN8Gt2cg/Hzdgm",
+	"LONalkqx8VDoyS4qr1NF7kFiiXwbCRVlQI6sp6Oo8oHODpeRE9h41lteZnDkvu4EIkY5iehKWemcC81m",
+	"DhGNQoNYUg6LqRDmPaZUBkSLW56vhTgBosPB/b4G2A26xGunNPTozDldeUNXm9H2lgb7g1afuNeTNvHE",
+	"7X7ffu46+fHwyfcciBRLFKHrvUGlawua1wouGon+JrjoN2VAVLny5ganq7L1aX9WadlPK5NsVh7O2VWD",
+	"Wx3ZYGnDkWrMlyjN4piIJeNzwvSxbQ1rWNstd9mmlU/tE1vIGmTB5bCnScE9/5FFcyz6bjk1GvGOQIU0",
+	"phqi4JaX48VAo0onomPHR/NEyC5G58DypCQ9sZknNvPbVarye9yiU2Eeg/ot6FA53TUU0RE7QzxjpnRg",
+	"t+G0jFq8bFVTHMIVbPHZlDLZrj59I6TL/NFL4VJnAk/Z7Eqe3lToRVAJ053pizI/RrME1C3HkvVipgEd",
+	"HCuCYb5EizlgcXtMd2Ez+9sSsG1GBCnwCB0Vz8l/Vh8cd5B4pKMfcIsbFJl3RmJAYBAJOpPcaIe5S+Tr",
+	"82MnUxRNPXJwD8yKe3HeJy3uiQE9MaAnBvT71nMqpKnV+87kb4Fv2U4KVDfIeGDzLp2r2xYOng3jUBJ4",
+	"pDY5O27sW09S/BMRfSKi/2pE1N79DVaiFVD52Olo0waDpvuo8C0Y8pn/WfUsuGS5zVTVyu6dlastKd8k",
+	"KF8F5E9ESPKqRfhdrw/0kDXCcQ8dXYhQf2HcdsPA0vXbFRded/+XDYI2F223h9GjXPuNq+nUeSKvHqaz",
+	"x2HPrDUb1/x4kGLumQLZfSH+hm9sgH61mrczQ7bcDEgoi7eqmS7ircqlR0zRaQze+vBl27/fWO1wcyib",
+	"K4fj4T5Ah5UKmrHISDt6tbHQuNnBgcqMm6G/TJFx3NSjKjF+6MY6D1SSvIJWTeJVVCRvYx8Fph3wLrYR",
+	"brPCB+5m9nIfF3fvBbLdITyu8thmUV+mOHYbzuynNPZvvG/+YyulXSk4sqB8DoTivX6mclHHSJxG2gjM",
+	"H07esI2lj5BEYaVe29XUtk2IalWDN9C2swSSqVVt1XbN8Nr7S0bRu2LwA3HjcoLHxZOvogiiS5RYDayN",
+	"RomuFi6W5rweZ2O6x8Jvqzh59mv5n7fdzUGuIRH30EC5Byaxdg2/uZPfw0kG2/XR9GjO1QPv1KCLPIgs",
+	"ww5daxq1H7tSqtRSyGhncrfuyFUiAcEBe5jOhJwL7cJw8zmxQJ8isQjvIMLu1OQNOn8VKFtakUfk6sNb",
+	"osUdcAxWLTAJeKRKt++MshgiQrWGJNWu2qJ5MKeMK+0CgfApcgi7HA3c58u9BgX6Qw6Xw5DqfHic67GI",
+	"RLiY3/ttrVSG4YRGCeNEgVaEEg7LEjVtLFqmatXK/LR6KeRdl1b0o/l9KEU4vEnbLKurf7rZFsaCbHHu",
+	"axZLW2f0mSpHvbAgngMPGSgsuG+IQRmKqG0ASBnNjiEQl/hZGbmH39ElZeYIi8ah/v6g5swWQGO9+GfX",
+	"eX3rXjkg7O0UrY5YKUIj6xpwxOweml09v2P3wK3dL99lsYncDC+BRqt/drfmxDe+yC5xbnPCCuS9JSzO",
+	"l3Hgib8XGgvdrtY7pdKIGaCSo4hqOqUKzIvhAjUMw2cSNsdSH8etYP+M6QSZNBTCXHHHxl4JccdgdPHT",
+	"z4bHT4FKkDeGo7lH5pYjHBxlyGQ8uhid4e13E/263s7SjLVeGl1Vn9dTVio/5J2Kao/qvSkqP9kI2vrI",
+	"5b4rTwvyWP04i5wtN0/jzu9j5Zkr6Fx9UniVquO7pi+ff/78/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -138,7 +138,7 @@ func auUser(t *testing.T, s *apitest.Server, email, name, pw string, ms ...caser
 			t.Fatalf("membership for %s: %v", email, err)
 		}
 	}
-	tok, _, err := s.App.Auth().CreateToken(ctx, auth.Identity{Actor: u.Actor(), User: u, MFAState: auth.MFANotRequired}, "tests", nil)
+	tok, _, err := s.IssueToken(ctx, u, "tests")
 	if err != nil {
 		t.Fatalf("token for %s: %v", email, err)
 	}
@@ -331,11 +331,12 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		write(200, "PATCH", "/api/v1/users/"+U, map[string]any{"disabled": true}, "user.disabled", "user", id, "u", system, ifMatch(4)...)
 		write(200, "PATCH", "/api/v1/users/"+U, map[string]any{"disabled": false}, "user.enabled", "user", id, "u", system, ifMatch(5)...)
 
-		// The caller's own API tokens, as a signed-in admin.
-		tk := write(201, "POST", "/api/v1/me/tokens", map[string]any{"name": "nightly export"}, "token.created", "api_token",
-			func(m map[string]any) string { return m["details"].(map[string]any)["id"].(string) }, "c", asAdmin, auBearer(adminTok)...)
-		TK := tk["details"].(map[string]any)["id"].(string)
-		reject(422, "POST", "/api/v1/me/tokens", map[string]any{"name": ""}, auBearer(adminTok)...)
+		// The caller's own API tokens. A token may not make tokens (only a recent sign-in may):
+		// refused, and nothing recorded.
+		reject(403, "POST", "/api/v1/me/tokens", map[string]any{"name": "nightly export"}, auBearer(adminTok)...)
+		reject(403, "POST", "/api/v1/me/tokens", map[string]any{"name": ""}, auBearer(adminTok)...)
+		TK, _ := auUserToken(t, s, admin)
+		n, _ = auNewest(t, s) // the token itself was audited
 		reject(404, "DELETE", "/api/v1/me/tokens/"+unknownID, nil, auBearer(adminTok)...)
 		write(204, "DELETE", "/api/v1/me/tokens/"+TK, nil, "token.revoked", "api_token", is(TK), "u", asAdmin, auBearer(adminTok)...)
 		// Revoking it again changes nothing, so records nothing.
@@ -605,15 +606,32 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 			"session.login_failed", "user", is(viewer.ID), "a", asViewer, session...)
 		reject(403, "POST", "/api/v1/auth/logout", nil, session[:2]...) // no CSRF token
 		write(204, "POST", "/api/v1/me/password", map[string]string{"current_password": password, "new_password": "copper kettle winter harp"},
-			"user.password_changed", "user", is(viewer.ID), "-", asViewer, session...)
+			"user.password_changed", "user", is(viewer.ID), "a", asViewer, session...) // after: sessions ended, tokens revoked
 		write(204, "POST", "/api/v1/auth/logout", nil, "session.logout", "user", is(viewer.ID), "-", asViewer, session...)
 		// A failed sign-in is refused, and audited: recording it is the point. (Callers without
 		// credentials act as the system in this server, so the system is the actor.)
 		write(401, "POST", "/api/v1/auth/login", map[string]string{"email": "vic@example.org", "password": password},
 			"session.login_failed", "user", is(viewer.ID), "a", system)
 
+		// An admin resets someone's password (a weak one is refused, recording nothing).
+		reject(422, "POST", "/api/v1/users/"+viewer.ID+"/password", map[string]string{"password": "short"}, auBearer(adminTok)...)
+		write(200, "POST", "/api/v1/users/"+viewer.ID+"/password", map[string]string{"password": "meadow lantern quartz ferry"},
+			"user.password_reset", "user", is(viewer.ID), "a", asAdmin, auBearer(adminTok)...)
+
 		// A second factor, by an admin, whose role requires one.
-		mo, _ := auUser(t, s, "mo@example.org", "Mo Admin", password, casereview.MembershipDraft{Role: casereview.RoleAdmin})
+		// (Made without an API token: issuing one would set up Mo's second factor first.)
+		moHash, err := s.App.Auth().NewPasswordHash(password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sys := casereview.WithActor(context.Background(), casereview.System)
+		mo, err := s.App.Store().CreateUser(sys, casereview.UserDraft{Email: "mo@example.org", DisplayName: "Mo Admin"}, moHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mo, err = s.App.Store().AddMembership(sys, mo.ID, casereview.MembershipDraft{Role: casereview.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
 		asMo := func() (string, *string) { return "Mo Admin", &mo.ID }
 		n, _ = auNewest(t, s)
 		session = signIn("mo@example.org", password, asMo, mo.ID)
@@ -704,7 +722,7 @@ func auTemplate(method, path string) string {
 func auUserToken(t *testing.T, s *apitest.Server, u casereview.User) (string, string) {
 	t.Helper()
 	ctx := casereview.WithActor(context.Background(), casereview.System)
-	tok, info, err := s.App.Auth().CreateToken(ctx, auth.Identity{Actor: u.Actor(), User: u, MFAState: auth.MFANotRequired}, "more", nil)
+	tok, info, err := s.IssueToken(ctx, u, "more")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -752,6 +770,7 @@ func TestAuditListFiltersAndPaging(t *testing.T) {
 		admin, adminTok := auUser(t, s, "ada@example.org", "Ada Admin", "", casereview.MembershipDraft{Role: casereview.RoleAdmin})
 		add("user.created", "user", admin.ID, "", "")
 		add("membership.added", "user", admin.ID, "", "")
+		add("user.mfa_enrolled", "user", admin.ID, admin.ID, "") // an admin's token needs their second factor
 		add("token.created", "api_token", "?", admin.ID, "")
 		editor, editorTok := auUser(t, s, "eddie@example.org", "Eddie Editor", "",
 			casereview.MembershipDraft{Role: casereview.RoleAgencyEditor, OrganisationID: police})

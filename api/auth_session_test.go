@@ -166,8 +166,11 @@ func TestAuthCSRF(t *testing.T) {
 		path := "/api/v1/me/tokens/" + tok.Details["id"].(string)
 		checkProblem(t, s.Do("DELETE", path, nil, "Cookie", authCookieName+"="+b.cookie), path,
 			problemWant{Status: http.StatusForbidden, Type: "forbidden"})
-		// A bearer token is not sent automatically by browsers, so it needs no CSRF token.
-		s.Must(http.StatusCreated, "POST", "/api/v1/me/tokens", body, "Authorization", "Bearer "+tok.Token)
+		// A bearer token is not sent automatically by browsers, so it needs no CSRF token (but a
+		// token may not make tokens: that is refused for what it is, not for CSRF).
+		checkProblem(t, s.Do("POST", "/api/v1/me/tokens", body, "Authorization", "Bearer "+tok.Token), "/api/v1/me/tokens",
+			problemWant{Status: http.StatusForbidden, Type: "forbidden", Detail: "API tokens cannot create API tokens; sign in to create one"})
+		s.Must(http.StatusNoContent, "DELETE", path, nil, "Authorization", "Bearer "+tok.Token)
 		// Without any credentials an unsafe request is simply unauthenticated.
 		checkProblem(t, s.Do("POST", "/api/v1/me/tokens", body), "/api/v1/me/tokens",
 			problemWant{Status: http.StatusUnauthorized, Type: "unauthenticated"})

@@ -61,7 +61,9 @@ func meOut(id auth.Identity) Me {
 
 func (s *Server) Login(ctx context.Context, req LoginRequestObject) (LoginResponseObject, error) {
 	c := ctx.(*gin.Context)
-	res, err := s.auth.Login(ctxOf(ctx), req.Body.Email, req.Body.Password, c.ClientIP(), c.Request.UserAgent())
+	// The session this browser already holds (if any) ends when the new one starts.
+	previous, _ := identityOf(ctx)
+	res, err := s.auth.LoginReplacing(ctxOf(ctx), previous, req.Body.Email, req.Body.Password, c.ClientIP(), c.Request.UserAgent())
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +107,11 @@ func (s *Server) ChangePassword(ctx context.Context, req ChangePasswordRequestOb
 	id, err := identityOf(ctx)
 	if err != nil {
 		return nil, err
+	}
+	// Changing the password revokes every API token, the caller's included, so a token cannot
+	// do it: like setting up an authenticator, it is done from a signed-in session.
+	if id.SessionHash == "" {
+		return nil, casereview.Forbidden("change your password from a signed-in session, not with an API token")
 	}
 	if err := s.auth.ChangePassword(ctxOf(ctx), id, req.Body.CurrentPassword, req.Body.NewPassword); err != nil {
 		return nil, err

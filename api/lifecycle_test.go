@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/apitest"
-	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/store"
@@ -116,8 +115,7 @@ func lcStart(t *testing.T, dialect string) *lcWorld {
 		lcOK(t, err, "create user "+u.role)
 		user, err = w.st.AddMembership(w.sys, user.ID, u.m)
 		lcOK(t, err, "add membership "+u.role)
-		secret, _, err := s.App.Auth().CreateToken(context.Background(),
-			auth.Identity{Actor: user.Actor(), User: user, MFAState: auth.MFANotRequired}, "lifecycle tests", nil)
+		secret, _, err := s.IssueToken(context.Background(), user, "lifecycle tests")
 		lcOK(t, err, "create token "+u.role)
 		w.users[u.role], w.tokens[u.role] = user, secret
 	}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/apitest"
-	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/store"
 )
@@ -279,8 +278,7 @@ func (w *pmWorld) freshUser(t *testing.T) (string, string) {
 // freshToken makes an API token for the user of role and returns the secret and its id.
 func (w *pmWorld) freshToken(t *testing.T, role string) (string, string) {
 	u := w.users[role]
-	secret, tok, err := w.s.App.Auth().CreateToken(context.Background(),
-		auth.Identity{Actor: u.Actor(), User: u, MFAState: auth.MFANotRequired}, fmt.Sprintf("matrix %d", w.next()), nil)
+	secret, tok, err := w.s.IssueToken(context.Background(), u, fmt.Sprintf("matrix %d", w.next()))
 	pmOK(t, err, "create token for "+role)
 	return secret, tok.ID
 }

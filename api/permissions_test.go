@@ -521,9 +521,23 @@ func pmRows(w *pmWorld) []pmRow {
 		})
 	}
 
+	// An admin resets a (fresh) user's password; others cannot see the user.
+	b.add("POST", "/api/v1/users/{id}/password", "fresh user", func(role string) int {
+		switch role {
+		case pmAnon:
+			return http.StatusUnauthorized
+		case pmAdmin:
+			return ok
+		}
+		return notFound
+	}, func(t *testing.T, role string) pmReq {
+		id, _ := w.freshUser(t)
+		return pmReq{path: "/api/v1/users/" + id + "/password", body: map[string]any{"password": "granite harbour violet sail"}}
+	})
 	// The caller's own account.
 	b.add("GET", "/api/v1/me", "self", pmSignedIn(ok), pmFixed("/api/v1/me"))
-	b.add("POST", "/api/v1/me/password", "self", pmSignedIn(noContent), func(*testing.T, string) pmReq {
+	// A password change revokes every token, so it is made from a signed-in session only.
+	b.add("POST", "/api/v1/me/password", "self", pmSignedIn(forbidden), func(*testing.T, string) pmReq {
 		return pmReq{path: "/api/v1/me/password", body: map[string]any{"current_password": pmPassword, "new_password": pmPassword}}
 	})
 	// An authenticator is set up from a signed-in session, never with an API token.
@@ -532,7 +546,8 @@ func pmRows(w *pmWorld) []pmRow {
 		return pmReq{path: "/api/v1/me/mfa/totp/confirm", body: map[string]any{"code": "123456"}}
 	})
 	b.add("GET", "/api/v1/me/tokens", "self", pmSignedIn(ok), pmFixed("/api/v1/me/tokens"))
-	b.add("POST", "/api/v1/me/tokens", "self", pmSignedIn(created), func(*testing.T, string) pmReq {
+	// Tokens do not mint tokens: only a recent sign-in does.
+	b.add("POST", "/api/v1/me/tokens", "self", pmSignedIn(forbidden), func(*testing.T, string) pmReq {
 		return pmReq{path: "/api/v1/me/tokens", body: map[string]any{"name": fmt.Sprintf("script %d", w.next())}}
 	})
 	b.add("DELETE", "/api/v1/me/tokens/{id}", "own token (fresh)", pmSignedIn(noContent), func(t *testing.T, role string) pmReq {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/apitest"
-	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 )
@@ -125,7 +124,7 @@ func srToken(t *testing.T, s *apitest.Server, email string, m casereview.Members
 	if u, err = s.App.Store().AddMembership(ctx, u.ID, m); err != nil {
 		t.Fatalf("add membership: %v", err)
 	}
-	secret, _, err := s.App.Auth().CreateToken(context.Background(), auth.Identity{Actor: u.Actor(), User: u, MFAState: auth.MFANotRequired}, "search test", nil)
+	secret, _, err := s.IssueToken(context.Background(), u, "search test")
 	if err != nil {
 		t.Fatalf("create token: %v", err)
 	}

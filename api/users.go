@@ -101,3 +101,15 @@ func (s *Server) RemoveMembership(ctx context.Context, req RemoveMembershipReque
 	}
 	return RemoveMembership200JSONResponse(userOut(u)), nil
 }
+
+func (s *Server) ResetPassword(ctx context.Context, req ResetPasswordRequestObject) (ResetPasswordResponseObject, error) {
+	// As for UpdateUser: a user the caller may not see answers 404, not 403.
+	if _, err := s.svc.GetUser(ctxOf(ctx), req.Id); err != nil {
+		return nil, err
+	}
+	u, err := s.auth.ResetPassword(ctxOf(ctx), req.Id, req.Body.Password)
+	if err != nil {
+		return nil, err
+	}
+	return ResetPassword200JSONResponse(userOut(u)), nil
+}

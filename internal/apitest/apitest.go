@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/app"
+	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/dbtest"
@@ -21,6 +22,10 @@ import (
 
 // Fixed is the clock API tests run at unless they choose another.
 var Fixed = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// SecretKey seals second-factor secrets in test applications (a deployment's comes from
+// CASEREVIEW_SECRET_KEY).
+const SecretKey = "dGVzdCBrZXkgZm9yIGNhc2VyZXZpZXcgdGVzdHMgMzI="
 
 // Server is a running application behind the real router.
 type Server struct {
@@ -39,6 +44,9 @@ type Options struct {
 	// they act as the system, so tests of the data rules need not sign in; access-control
 	// tests set Anonymous and sign in for real.
 	Anonymous bool
+	// TrustedProxies makes the router believe X-Forwarded-For from these addresses (requests
+	// come from 192.0.2.1), so tests can sign in from several client addresses.
+	TrustedProxies []string
 }
 
 // Start builds the application on a fresh database of dialect.
@@ -50,6 +58,8 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 		t.Fatal(err)
 	}
 	cfg.DataDir, cfg.DatabaseURL, cfg.Demo = dir, dbURL, o.Demo
+	cfg.SecretKey = SecretKey
+	cfg.TrustedProxies = o.TrustedProxies
 	if o.MaxBodyBytes > 0 {
 		cfg.MaxBodyBytes = o.MaxBodyBytes
 	}
@@ -163,4 +173,45 @@ func (s *Server) WaitForIndex() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// IssueToken issues an API token for u as `casereview token create` would. When u's role
+// requires a second factor they have not set up, it first gives them an authenticator (straight
+// through the store), since a token of such a user would be refused: tests of the data rules
+// need the token, not the sign-in journey.
+func (s *Server) IssueToken(ctx context.Context, u casereview.User, name string) (string, casereview.APIToken, error) {
+	c, err := s.App.Store().CredentialsByID(ctx, u.ID) // u may predate an enrolment
+	if err != nil {
+		return "", casereview.APIToken{}, err
+	}
+	u = c.User
+	tok, info, err := s.App.Auth().IssueToken(ctx, u, name, nil)
+	if !casereview.IsCode(err, casereview.CodeConflict) || u.MFAEnabled || u.Disabled {
+		return tok, info, err
+	}
+	key, err := auth.ParseSecretKey(SecretKey)
+	if err != nil {
+		return "", casereview.APIToken{}, err
+	}
+	box, err := auth.NewSecretBox(key)
+	if err != nil {
+		return "", casereview.APIToken{}, err
+	}
+	secret, err := auth.NewTOTPSecret()
+	if err != nil {
+		return "", casereview.APIToken{}, err
+	}
+	sealed, err := box.Seal(secret, u.ID)
+	if err != nil {
+		return "", casereview.APIToken{}, err
+	}
+	sys := casereview.WithActor(ctx, u.Actor())
+	if err := s.App.Store().StartTOTP(sys, u.ID, sealed); err != nil {
+		return "", casereview.APIToken{}, err
+	}
+	if err := s.App.Store().ConfirmTOTP(sys, u.ID, "", 1, nil); err != nil {
+		return "", casereview.APIToken{}, err
+	}
+	u.MFAEnabled = true
+	return s.App.Auth().IssueToken(ctx, u, name, nil)
 }

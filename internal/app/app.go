@@ -62,11 +62,22 @@ func AuthConfig(cfg config.Config) auth.Config {
 // New opens the database, applies migrations, seeds the taxonomy, loads the demo data when
 // asked to and the database is empty, and builds the HTTP handler.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*App, error) {
+	box, err := secretBox(cfg, log) // before anything else: without a key, nothing starts
+	if err != nil {
+		return nil, err
+	}
 	s, err := openMigrated(ctx, cfg, log, o.Now)
 	if err != nil {
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now}
+	a.auth.UseSecretBox(box)
+	if n, err := a.auth.SealSecrets(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("second-factor secrets: %w", err)
+	} else if n > 0 {
+		log.Info("encrypted second-factor secrets under the current key", "count", n)
+	}
 	if a.now == nil {
 		a.now = time.Now
 	}

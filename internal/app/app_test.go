@@ -25,8 +25,13 @@ func testConfig(t *testing.T, dialect string) config.Config {
 	cfg.DatabaseURL, cfg.DataDir = dbtest.URL(t, dialect)
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.SecretKey = testSecretKey
 	return cfg
 }
+
+// testSecretKey is the key every test application seals second-factor secrets with (the same
+// for both replicas of one database).
+const testSecretKey = "dGVzdCBrZXkgZm9yIGNhc2VyZXZpZXcgdGVzdHMgMzI="
 
 // Run serves until its context ends, then shuts down cleanly; a second start on the same
 // database finds the schema migrated and the demo data already there, and adds nothing.

@@ -13,7 +13,6 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 )
@@ -126,15 +125,12 @@ func runAdmin(ctx context.Context, cfg config.Config, args []string, stdin *os.F
 		if err != nil {
 			return fail(err)
 		}
-		if c.User.Disabled {
-			return fail(errors.New("the user is disabled"))
-		}
 		var expires *time.Time
 		if *days > 0 {
 			t := time.Now().Add(time.Duration(*days) * 24 * time.Hour)
 			expires = &t
 		}
-		tok, _, err := a.auth.CreateToken(ctx, identityFor(c.User), *name, expires)
+		tok, _, err := a.auth.IssueToken(ctx, c.User, *name, expires)
 		if err != nil {
 			return fail(err)
 		}
@@ -167,8 +163,4 @@ func describe(err error) string {
 		msg += fmt.Sprintf("\n  %s: %s", f.Field, f.Message)
 	}
 	return msg
-}
-
-func identityFor(u casereview.User) auth.Identity {
-	return auth.Identity{Actor: u.Actor(), User: u, MFAState: auth.MFANotRequired}
 }

@@ -64,6 +64,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Setenv("CASEREVIEW_DATA_DIR", cfg.DataDir)
 		t.Setenv("CASEREVIEW_DATABASE_URL", cfg.DatabaseURL)
 		t.Setenv("CASEREVIEW_DEMO", "false")
+		t.Setenv("CASEREVIEW_SECRET_KEY", testSecretKey)
 		a, err := New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
 		if err != nil {
 			t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Params are the argon2id cost parameters. They are recorded in every
@@ -85,9 +86,14 @@ func HashPassword(pw string, p Params) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: reading random salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(pw), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLen)
+	key := argon2.IDKey([]byte(NormalisePassword(pw)), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLen)
 	return encodeHash(p, salt, key), nil
 }
+
+// NormalisePassword puts a password in Unicode Normalization Form C before it is hashed or
+// checked (NIST SP 800-63B §5.1.1.2), so "é" typed as one code point on one keyboard and as
+// "e" + combining accent on another is the same password.
+func NormalisePassword(pw string) string { return norm.NFC.String(pw) }
 
 func encodeHash(p Params, salt, key []byte) string {
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
@@ -109,11 +115,21 @@ func VerifyPassword(pw, encoded string, want Params) (ok bool, needsRehash bool,
 	if err != nil {
 		return false, false, err
 	}
-	got := argon2.IDKey([]byte(pw), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLen)
-	if subtle.ConstantTimeCompare(got, key) != 1 {
-		return false, false, nil
+	nfc := NormalisePassword(pw)
+	got := argon2.IDKey([]byte(nfc), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLen)
+	if subtle.ConstantTimeCompare(got, key) == 1 {
+		return true, p != want, nil
 	}
-	return true, p != want, nil
+	// A hash made before passwords were normalised holds the bytes as typed. Only a password
+	// that NFC changes can differ, so only those pay a second derivation; on a match the caller
+	// re-hashes (needsRehash), after which the normalised form alone is checked.
+	if nfc != pw {
+		got = argon2.IDKey([]byte(pw), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLen)
+		if subtle.ConstantTimeCompare(got, key) == 1 {
+			return true, true, nil
+		}
+	}
+	return false, false, nil
 }
 
 // dummyHash is a syntactically valid hash with the given parameters whose key

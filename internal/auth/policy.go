@@ -56,6 +56,7 @@ func CheckPassword(pw string, context ...string) error {
 	if !utf8.ValidString(pw) {
 		return fmt.Errorf("%w: not valid UTF-8 text", ErrPasswordInvalid)
 	}
+	pw = NormalisePassword(pw) // checked as it will be hashed
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLen {
 		return fmt.Errorf("%w: use at least %d characters (a few unrelated words make a strong, memorable passphrase)", ErrPasswordTooShort, MinPasswordLen)

@@ -2,10 +2,13 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/casereview/casereview/internal/casereview"
 )
@@ -16,16 +19,23 @@ type Config struct {
 	AbsoluteTimeout  time.Duration     // a session ends this long after sign-in whatever happens (12 hours)
 	MFARequiredRoles []casereview.Role // users holding any of these roles must use a second factor
 	Params           Params            // argon2id parameters for new hashes
-	LockAfter        int               // failures before a temporary lockout (at most 10: Cyber Essentials)
-	LockFor          time.Duration     // how long a lockout lasts
-	Issuer           string            // shown in authenticator apps
+	LockAfter        int               // failures at one address before it is locked out of an account (at most 10: Cyber Essentials)
+	LockFor          time.Duration     // how long a lockout lasts, and how long a quiet key keeps its count
+	// AddressDelayAfter is how many failures one address may have, over all accounts, before
+	// its attempts are delayed (never locked): many people share an office's address.
+	AddressDelayAfter int
+	// ReauthWithin is how recent a session's last password or second-factor check must be for
+	// it to create an API token.
+	ReauthWithin time.Duration
+	Issuer       string // shown in authenticator apps
 }
 
 // DefaultConfig is what a deployment gets unless it says otherwise.
 func DefaultConfig() Config {
 	return Config{IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 12 * time.Hour,
 		MFARequiredRoles: []casereview.Role{casereview.RoleAdmin, casereview.RoleOversight},
-		Params:           DefaultParams, LockAfter: 10, LockFor: 15 * time.Minute, Issuer: "casereview"}
+		Params:           DefaultParams, LockAfter: 10, LockFor: 15 * time.Minute, AddressDelayAfter: 100,
+		ReauthWithin: 15 * time.Minute, Issuer: "casereview"}
 }
 
 // Service signs people in and turns sessions and tokens into actors.
@@ -33,14 +43,32 @@ type Service struct {
 	store Store
 	cfg   Config
 	now   func() time.Time
+	slots *hashSlots
+	box   *SecretBox
 }
 
-// NewService returns the sign-in service over s.
+// NewService returns the sign-in service over s. Call UseSecretBox before any second factor is
+// set up or checked.
 func NewService(s Store, cfg Config, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: s, cfg: cfg, now: now}
+	if cfg.AddressDelayAfter <= 0 {
+		cfg.AddressDelayAfter = 10 * max(cfg.LockAfter, 1)
+	}
+	if cfg.ReauthWithin <= 0 {
+		cfg.ReauthWithin = 15 * time.Minute
+	}
+	return &Service{store: s, cfg: cfg, now: now, slots: defaultHashSlots()}
+}
+
+// UseSecretBox sets the key that seals TOTP secrets at rest.
+func (s *Service) UseSecretBox(b *SecretBox) { s.box = b }
+
+// LimitHashing bounds concurrent password hashing to running at once, with up to queued more
+// waiting; the default is one per core and four per core waiting.
+func (s *Service) LimitHashing(running, queued int) {
+	s.slots = newHashSlots(running, queued, 5*time.Second)
 }
 
 // Session states: what a session may do.
@@ -59,6 +87,8 @@ type Identity struct {
 	CSRFToken   string
 	MFAState    string
 	TokenID     string
+	// AuthenticatedAt is when the session's holder last proved who they are (zero for tokens).
+	AuthenticatedAt time.Time
 }
 
 // Complete reports whether the identity may use the API beyond finishing its sign-in.
@@ -72,79 +102,74 @@ type LoginResult struct {
 
 var errBadLogin = &casereview.Error{Code: casereview.CodeUnauthenticated, Message: "the email address or password is wrong"}
 
-// rateLimited is the answer while an account or client address is held back.
-func rateLimited(d time.Duration) *casereview.Error {
-	return &casereview.Error{Code: casereview.CodeRateLimited, RetryAfter: d,
-		Message: fmt.Sprintf("too many failed attempts; try again in %s", d.Round(time.Second))}
-}
+// Longest sign-in fields accepted. Nothing longer can be right (RFC 5321 caps an address at 254
+// characters; CheckPassword caps a new password at 256 characters, at most 1,024 bytes), so
+// refusing them costs no one anything and spares the hashing, the database and the audit trail.
+const (
+	MaxEmailLen         = 254
+	MaxPasswordBytes    = 4 * MaxPasswordLen
+	maxCredentialAnswer = "at most %d characters"
+)
 
-func throttleKeys(email, ip string) []string {
-	return []string{"user:" + casereview.NormaliseEmail(email), "ip:" + ip}
-}
-
-// wait returns how long the caller must wait before another attempt: a lockout, or a delay
-// that doubles with each failure after the third (1 s, 2 s, 4 s … up to a minute).
-func (s *Service) wait(ctx context.Context, keys []string) (time.Duration, error) {
-	ts, err := s.store.Throttles(ctx, keys...)
-	if err != nil {
-		return 0, err
+// checkSignInInput refuses oversized or unprintable input before any work.
+func checkSignInInput(email, password string) error {
+	var p casereview.Problems
+	if e := strings.TrimSpace(email); len(e) > MaxEmailLen {
+		p.Add("email", casereview.FieldTooLong, "an email address has "+maxCredentialAnswer, MaxEmailLen)
+	} else if strings.IndexFunc(e, unicode.IsControl) >= 0 || !utf8.ValidString(e) {
+		p.Add("email", casereview.FieldInvalid, "an email address has no control characters")
 	}
-	now := s.now()
-	var longest time.Duration
-	for _, t := range ts {
-		if t.LockedUntil != nil && t.LockedUntil.After(now) {
-			longest = max(longest, t.LockedUntil.Sub(now))
-			continue
-		}
-		if t.LockedUntil == nil && t.Failures >= 3 {
-			delay := time.Second << min(t.Failures-3, 6)
-			if next := t.LastFailureAt.Add(min(delay, time.Minute)); next.After(now) {
-				longest = max(longest, next.Sub(now))
-			}
-		}
+	if len(password) > MaxPasswordBytes {
+		p.Add("password", casereview.FieldTooLong, "a password has at most %d bytes", MaxPasswordBytes)
 	}
-	return longest, nil
-}
-
-func (s *Service) fail(ctx context.Context, action casereview.AuditAction, subject, email string, keys []string) error {
-	locked, err := s.store.RecordFailure(ctx, action, subject, map[string]string{"email": casereview.NormaliseEmail(email)},
-		s.cfg.LockAfter, s.cfg.LockFor, keys...)
-	if err != nil {
-		return err
-	}
-	if locked {
-		return rateLimited(s.cfg.LockFor)
-	}
-	return errBadLogin
+	return p.Err()
 }
 
 // Login checks an email address and password. Unknown addresses, wrong passwords and disabled
 // accounts get the same answer after the same work, so the answer says nothing about which.
+//
+// The attempt is counted before the password is hashed (see throttle.go), and the hashing
+// waits for one of a bounded number of slots: a burst is held to the guess limit, and cannot
+// exhaust memory.
 func (s *Service) Login(ctx context.Context, email, password, clientIP, userAgent string) (LoginResult, error) {
-	keys := throttleKeys(email, clientIP)
-	if d, err := s.wait(ctx, keys); err != nil {
+	if err := checkSignInInput(email, password); err != nil {
 		return LoginResult{}, err
-	} else if d > 0 {
-		return LoginResult{}, rateLimited(d)
+	}
+	release, err := s.slots.acquire(ctx)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	defer release()
+	keys := loginKeys(email, clientIP)
+	ts, err := s.reserve(ctx, keys)
+	if err != nil {
+		return LoginResult{}, err
 	}
 	c, err := s.store.CredentialsByEmail(ctx, email)
 	if err != nil && !casereview.IsCode(err, casereview.CodeNotFound) {
 		return LoginResult{}, err
 	}
+	failed := func() (LoginResult, error) {
+		detail := map[string]string{"email": casereview.NormaliseEmail(email)}
+		if err := s.fail(ctx, casereview.AuditLoginFailed, c.User.ID, detail, ts); err != nil {
+			return LoginResult{}, err
+		}
+		return LoginResult{}, errBadLogin
+	}
 	if err != nil || c.PasswordHash == "" || c.User.Disabled {
 		DummyVerify(password)
-		return LoginResult{}, s.fail(ctx, casereview.AuditLoginFailed, c.User.ID, email, keys)
+		return failed()
 	}
 	ok, rehash, err := VerifyPassword(password, c.PasswordHash, s.cfg.Params)
 	if err != nil || !ok {
-		return LoginResult{}, s.fail(ctx, casereview.AuditLoginFailed, c.User.ID, email, keys)
+		return failed()
 	}
 	if rehash {
 		if h, err := HashPassword(password, s.cfg.Params); err == nil {
 			_ = s.store.SetPassword(ctx, c.User.ID, h, false) // best effort: the old hash still works
 		}
 	}
-	if err := s.store.ClearFailures(ctx, keys...); err != nil {
+	if err := s.succeeded(ctx, keys); err != nil {
 		return LoginResult{}, err
 	}
 	state := MFANotRequired
@@ -163,14 +188,28 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP, userAgen
 		return LoginResult{}, err
 	}
 	now := s.now().UTC()
-	sess := Session{IDHash: HashSecret(sid), UserID: c.User.ID, CSRFToken: csrf, MFAState: state, CreatedAt: now,
-		LastSeenAt: now, ExpiresAt: now.Add(s.cfg.AbsoluteTimeout), ClientIP: clientIP, UserAgent: truncate(userAgent, 300)}
+	sess := Session{IDHash: HashSecret(sid), UserID: c.User.ID, CSRFToken: csrf, MFAState: state, AuthenticatedAt: &now,
+		CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.AbsoluteTimeout), ClientIP: clientIP, UserAgent: truncate(userAgent, 300)}
 	actx := casereview.WithActor(ctx, c.User.Actor())
 	if err := s.store.CreateSession(actx, sess); err != nil {
 		return LoginResult{}, err
 	}
 	return LoginResult{SessionID: sid, Identity: Identity{Actor: c.User.Actor(), User: c.User, SessionHash: sess.IDHash,
-		CSRFToken: csrf, MFAState: state}}, nil
+		CSRFToken: csrf, MFAState: state, AuthenticatedAt: now}}, nil
+}
+
+// LoginReplacing signs in like Login and, when it succeeds, ends the session the browser
+// presented (previous, which may be empty or belong to someone else): signing in again never
+// leaves an older session id working beside the new one (session fixation).
+func (s *Service) LoginReplacing(ctx context.Context, previous Identity, email, password, clientIP, userAgent string) (LoginResult, error) {
+	res, err := s.Login(ctx, email, password, clientIP, userAgent)
+	if err != nil || previous.SessionHash == "" {
+		return res, err
+	}
+	if err := s.store.RevokeSession(casereview.WithActor(ctx, previous.Actor), previous.SessionHash, previous.User.ID); err != nil {
+		return LoginResult{}, err
+	}
+	return res, nil
 }
 
 func (s *Service) mfaRequired(u casereview.User) bool {
@@ -220,10 +259,18 @@ func (s *Service) Session(ctx context.Context, sessionID string) (Identity, erro
 			state = MFAPending
 		}
 	}
-	return Identity{Actor: c.User.Actor(), User: c.User, SessionHash: h, CSRFToken: sess.CSRFToken, MFAState: state}, nil
+	authAt := sess.CreatedAt
+	if sess.AuthenticatedAt != nil {
+		authAt = *sess.AuthenticatedAt
+	}
+	return Identity{Actor: c.User.Actor(), User: c.User, SessionHash: h, CSRFToken: sess.CSRFToken, MFAState: state,
+		AuthenticatedAt: authAt}, nil
 }
 
 var errBadToken = &casereview.Error{Code: casereview.CodeUnauthenticated, Message: "the API token is not valid (unknown, expired or revoked)"}
+
+var errTokenNeedsMFA = &casereview.Error{Code: casereview.CodeUnauthenticated,
+	Message: "your role requires an authenticator app: sign in and set one up; until then your API tokens do not work"}
 
 // Token authenticates a bearer API token.
 func (s *Service) Token(ctx context.Context, token string) (Identity, error) {
@@ -241,6 +288,11 @@ func (s *Service) Token(ctx context.Context, token string) (Identity, error) {
 	if t.RevokedAt != nil || (t.ExpiresAt != nil && !now.Before(*t.ExpiresAt)) || c.User.Disabled {
 		return Identity{}, errBadToken
 	}
+	// A token carries no second factor of its own: it stands on its owner's. Once the owner
+	// holds a role that requires one, their tokens work only while they have it set up.
+	if s.mfaRequired(c.User) && !c.TOTPEnabled {
+		return Identity{}, errTokenNeedsMFA
+	}
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		if err := s.store.TouchToken(ctx, t.ID, now); err != nil {
 			return Identity{}, err
@@ -254,25 +306,29 @@ func (s *Service) VerifyMFA(ctx context.Context, id Identity, code, clientIP str
 	if id.MFAState != MFAPending {
 		return id, casereview.Conflict("this session does not need a code")
 	}
-	// Wrong codes also count against a key of their own, which a correct password does not clear:
-	// otherwise signing in again would reset the count and the code could be guessed unhindered.
-	keys := append(throttleKeys(id.User.Email, clientIP), "mfa:"+id.User.ID)
-	if d, err := s.wait(ctx, keys); err != nil {
+	// Wrong codes count against a key of the user's own, which a correct password does not
+	// clear: otherwise signing in again would reset the count and the code could be guessed
+	// unhindered. Counted before checking, like passwords, so a burst cannot outrun the limit.
+	keys := []string{keyMFA + id.User.ID, keyIP + clientIP}
+	ts, err := s.reserve(ctx, keys)
+	if err != nil {
 		return id, err
-	} else if d > 0 {
-		return id, rateLimited(d)
 	}
 	c, err := s.store.CredentialsByID(ctx, id.User.ID)
 	if err != nil {
 		return id, err
 	}
+	secret, err := s.openTOTP(ctx, c)
+	if err != nil {
+		return id, err
+	}
 	actx := casereview.WithActor(ctx, id.Actor)
-	if ok, step := VerifyTOTP(c.TOTPSecret, code, s.now(), c.TOTPLastStep); ok {
+	if ok, step := VerifyTOTP(secret, code, s.now(), c.TOTPLastStep); ok {
 		if err := s.store.SetSessionMFA(actx, id.SessionHash, id.User.ID, MFADone, step, casereview.AuditMFAPassed); err != nil {
 			return id, err
 		}
-		id.MFAState = MFADone
-		return id, s.store.ClearFailures(ctx, keys...)
+		id.MFAState, id.AuthenticatedAt = MFADone, s.now().UTC()
+		return id, s.succeeded(ctx, keys)
 	}
 	if strings.Count(code, "-") == 2 || len(NormaliseRecoveryCode(code)) == 12 {
 		used, err := s.store.UseRecoveryCode(actx, id.User.ID, HashSecret(NormaliseRecoveryCode(code)), id.SessionHash)
@@ -280,15 +336,69 @@ func (s *Service) VerifyMFA(ctx context.Context, id Identity, code, clientIP str
 			return id, err
 		}
 		if used {
-			id.MFAState = MFADone
-			return id, s.store.ClearFailures(ctx, keys...)
+			id.MFAState, id.AuthenticatedAt = MFADone, s.now().UTC()
+			return id, s.succeeded(ctx, keys)
 		}
 	}
-	err = s.fail(actx, casereview.AuditMFAFailed, id.User.ID, id.User.Email, keys)
-	if casereview.IsCode(err, casereview.CodeRateLimited) {
+	if err := s.fail(actx, casereview.AuditMFAFailed, id.User.ID, map[string]string{"email": id.User.Email}, ts); err != nil {
 		return id, err
 	}
 	return id, casereview.Invalid("code", casereview.FieldInvalid, "the code is wrong or has expired")
+}
+
+// openTOTP returns a user's TOTP secret in the clear. A secret stored before secrets were
+// sealed, or sealed under an old key, is re-sealed under the current key on this first use.
+func (s *Service) openTOTP(ctx context.Context, c Credentials) (string, error) {
+	if c.TOTPSecret == "" {
+		return "", nil
+	}
+	if s.box == nil {
+		return "", errNoSecretKey
+	}
+	plain, current, err := s.box.Open(c.TOTPSecret, c.User.ID)
+	if err != nil {
+		return "", err
+	}
+	if !current {
+		if sealed, err := s.box.Seal(plain, c.User.ID); err == nil {
+			_ = s.store.ReplaceTOTPSecret(ctx, c.User.ID, c.TOTPSecret, sealed) // best effort: start-up does it too
+		}
+	}
+	return plain, nil
+}
+
+var errNoSecretKey = errors.New("auth: no secret key configured for second-factor secrets (CASEREVIEW_SECRET_KEY)")
+
+// SealSecrets re-seals under the current key every TOTP secret stored in plaintext (before
+// secrets were encrypted) or under an old key, so that the old key can then be retired. It runs
+// at start-up and reports how many it changed.
+func (s *Service) SealSecrets(ctx context.Context) (int, error) {
+	if s.box == nil {
+		return 0, errNoSecretKey
+	}
+	all, err := s.store.TOTPSecrets(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for userID, stored := range all {
+		plain, current, err := s.box.Open(stored, userID)
+		if err != nil {
+			return n, fmt.Errorf("user %s: %w", userID, err)
+		}
+		if current {
+			continue
+		}
+		sealed, err := s.box.Seal(plain, userID)
+		if err != nil {
+			return n, err
+		}
+		if err := s.store.ReplaceTOTPSecret(ctx, userID, stored, sealed); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // Enrolment is a TOTP secret being set up.
@@ -306,7 +416,14 @@ func (s *Service) StartTOTP(ctx context.Context, id Identity) (Enrolment, error)
 	if err != nil {
 		return Enrolment{}, err
 	}
-	if err := s.store.StartTOTP(ctx, id.User.ID, secret); err != nil {
+	if s.box == nil {
+		return Enrolment{}, errNoSecretKey
+	}
+	sealed, err := s.box.Seal(secret, id.User.ID)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	if err := s.store.StartTOTP(ctx, id.User.ID, sealed); err != nil {
 		return Enrolment{}, err
 	}
 	return Enrolment{Secret: secret, URI: TOTPURI(secret, s.cfg.Issuer, id.User.Email)}, nil
@@ -322,7 +439,11 @@ func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string) ([]
 	if c.TOTPEnabled || c.TOTPSecret == "" {
 		return nil, casereview.Conflict("start enrolment first")
 	}
-	ok, step := VerifyTOTP(c.TOTPSecret, code, s.now(), 0)
+	secret, err := s.openTOTP(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	ok, step := VerifyTOTP(secret, code, s.now(), 0)
 	if !ok {
 		return nil, casereview.Invalid("code", casereview.FieldInvalid, "the code is wrong or has expired; check the authenticator's clock")
 	}
@@ -348,43 +469,73 @@ func (s *Service) Logout(ctx context.Context, id Identity) error {
 	return s.store.RevokeSession(casereview.WithActor(ctx, id.Actor), id.SessionHash, id.User.ID)
 }
 
-// ChangePassword replaces the caller's password and ends their other sessions.
+// ChangePassword replaces the caller's password; every other session and every API token of
+// theirs ends with the old password.
 func (s *Service) ChangePassword(ctx context.Context, id Identity, current, next string) error {
-	// Guessing the current password from a stolen session counts against the account like
-	// guessing it at sign-in: the same delays and the same lockout.
-	keys := []string{"user:" + casereview.NormaliseEmail(id.User.Email)}
-	if d, err := s.wait(ctx, keys); err != nil {
+	if len(current) > MaxPasswordBytes {
+		return casereview.Invalid("current_password", casereview.FieldTooLong, "a password has at most %d bytes", MaxPasswordBytes)
+	}
+	if err := CheckPassword(next, id.User.Email, id.User.DisplayName); err != nil {
+		return casereview.Invalid("new_password", casereview.FieldInvalid, "%s", err.Error())
+	}
+	release, err := s.slots.acquire(ctx)
+	if err != nil {
 		return err
-	} else if d > 0 {
-		return rateLimited(d)
+	}
+	defer release()
+	// Guessing the current password from a stolen session counts against the account like
+	// guessing it at sign-in: the same delays and the same lockout, counted before checking.
+	keys := []string{keyPWChange + id.User.ID}
+	ts, err := s.reserve(ctx, keys)
+	if err != nil {
+		return err
 	}
 	c, err := s.store.CredentialsByID(ctx, id.User.ID)
 	if err != nil {
 		return err
 	}
+	actx := casereview.WithActor(ctx, id.Actor)
 	if ok, _, _ := VerifyPassword(current, c.PasswordHash, s.cfg.Params); !ok || c.PasswordHash == "" {
-		locked, err := s.store.RecordFailure(casereview.WithActor(ctx, id.Actor), casereview.AuditLoginFailed, id.User.ID,
-			map[string]string{"email": id.User.Email, "during": "password change"}, s.cfg.LockAfter, s.cfg.LockFor, keys...)
-		if err != nil {
+		if err := s.fail(actx, casereview.AuditLoginFailed, id.User.ID, map[string]string{"email": id.User.Email, "during": "password change"}, ts); err != nil {
 			return err
 		}
-		if locked {
-			return rateLimited(s.cfg.LockFor)
-		}
 		return casereview.Invalid("current_password", casereview.FieldInvalid, "the current password is wrong")
-	}
-	if err := CheckPassword(next, id.User.Email, id.User.DisplayName); err != nil {
-		return casereview.Invalid("new_password", casereview.FieldInvalid, "%s", err.Error())
 	}
 	h, err := HashPassword(next, s.cfg.Params)
 	if err != nil {
 		return err
 	}
-	actx := casereview.WithActor(ctx, id.Actor)
-	if err := s.store.SetPassword(actx, id.User.ID, h, true); err != nil {
-		return err
+	email := casereview.NormaliseEmail(id.User.Email)
+	return s.store.ReplacePassword(actx, id.User.ID, h, id.SessionHash, casereview.AuditPasswordChanged,
+		keyPWChange+id.User.ID, keyUser+email, keyPair+email+"|")
+}
+
+// ResetPassword is an admin setting a new password for someone who lost theirs or is locked
+// out: every session and API token of that user ends, and the failures counted against the
+// account are forgotten, so its owner can sign in at once with the new password.
+func (s *Service) ResetPassword(ctx context.Context, userID, password string) (casereview.User, error) {
+	a := casereview.ActorFrom(ctx)
+	if !casereview.CanManageUsers(a) {
+		return casereview.User{}, casereview.Deny(a, "only admins reset passwords")
 	}
-	return s.store.RevokeOtherSessions(ctx, id.User.ID, id.SessionHash)
+	c, err := s.store.CredentialsByID(ctx, userID)
+	if err != nil {
+		return casereview.User{}, err
+	}
+	if len(password) > MaxPasswordBytes {
+		return casereview.User{}, casereview.Invalid("password", casereview.FieldTooLong, "a password has at most %d bytes", MaxPasswordBytes)
+	}
+	h, err := s.NewPasswordHash(password, c.User.Email, c.User.DisplayName)
+	if err != nil {
+		return casereview.User{}, err
+	}
+	email := casereview.NormaliseEmail(c.User.Email)
+	if err := s.store.ReplacePassword(ctx, c.User.ID, h, "", casereview.AuditPasswordReset,
+		keyPWChange+c.User.ID, keyUser+email, keyPair+email+"|"); err != nil {
+		return casereview.User{}, err
+	}
+	c, err = s.store.CredentialsByID(ctx, c.User.ID)
+	return c.User, err
 }
 
 // NewPasswordHash checks a password against the rules and hashes it, for accounts created by an
@@ -396,13 +547,44 @@ func (s *Service) NewPasswordHash(password string, context ...string) (string, e
 	return HashPassword(password, s.cfg.Params)
 }
 
-// CreateToken makes a new API token for the caller; the secret is returned once.
+// CreateToken makes a new API token for the caller; the secret is returned once. Only a
+// signed-in session whose holder proved who they are within ReauthWithin may: a token cannot
+// mint tokens (so revoking one leaves none of its making behind), and a session left open
+// cannot turn itself into a credential that outlives it.
 func (s *Service) CreateToken(ctx context.Context, id Identity, name string, expires *time.Time) (string, casereview.APIToken, error) {
+	if id.SessionHash == "" {
+		return "", casereview.APIToken{}, casereview.Forbidden("API tokens cannot create API tokens; sign in to create one")
+	}
+	if !id.Complete() {
+		return "", casereview.APIToken{}, casereview.Forbidden("finish signing in first")
+	}
+	if s.now().Sub(id.AuthenticatedAt) > s.cfg.ReauthWithin {
+		return "", casereview.APIToken{}, casereview.Forbidden(fmt.Sprintf(
+			"confirm it is you: sign in again (your password or second factor was last checked more than %s ago)", s.cfg.ReauthWithin))
+	}
+	return s.issueToken(ctx, id.User, name, expires)
+}
+
+// IssueToken makes a token for u on the command line (whoever runs it holds the database). A
+// user whose role requires a second factor must have set one up first, since the token would
+// be refused until they do.
+func (s *Service) IssueToken(ctx context.Context, u casereview.User, name string, expires *time.Time) (string, casereview.APIToken, error) {
+	if u.Disabled {
+		return "", casereview.APIToken{}, casereview.Conflict("the user is disabled")
+	}
+	if s.mfaRequired(u) && !u.MFAEnabled {
+		return "", casereview.APIToken{}, casereview.Conflict(
+			"this user's role requires an authenticator app and they have not set one up: they must sign in and enrol first")
+	}
+	return s.issueToken(ctx, u, name, expires)
+}
+
+func (s *Service) issueToken(ctx context.Context, u casereview.User, name string, expires *time.Time) (string, casereview.APIToken, error) {
 	tok, prefix, err := NewAPIToken()
 	if err != nil {
 		return "", casereview.APIToken{}, err
 	}
-	t, err := s.store.CreateToken(casereview.WithActor(ctx, id.Actor), id.User.ID, name, HashSecret(tok), prefix, expires)
+	t, err := s.store.CreateToken(casereview.WithActor(ctx, u.Actor()), u.ID, name, HashSecret(tok), prefix, expires)
 	return tok, t, err
 }
 

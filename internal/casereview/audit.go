@@ -33,6 +33,7 @@ const (
 	AuditUserDisabled           AuditAction = "user.disabled"
 	AuditUserEnabled            AuditAction = "user.enabled"
 	AuditPasswordChanged        AuditAction = "user.password_changed"
+	AuditPasswordReset          AuditAction = "user.password_reset"
 	AuditMembershipAdded        AuditAction = "membership.added"
 	AuditMembershipRemoved      AuditAction = "membership.removed"
 	AuditLogin                  AuditAction = "session.login"

@@ -35,6 +35,11 @@ type Config struct {
 	Reconcile        time.Duration // CASEREVIEW_RECONCILE_INTERVAL
 	SDCThreshold     int           // CASEREVIEW_SDC_THRESHOLD: smallest count shown in shareable summaries
 	JournalRetention time.Duration // CASEREVIEW_JOURNAL_RETENTION
+	// SecretKey seals second-factor secrets at rest (CASEREVIEW_SECRET_KEY or _FILE); empty is
+	// refused at start unless Demo, which keeps a generated key in the data folder.
+	SecretKey string
+	// SecretKeyOld is the previous key during a rotation (CASEREVIEW_SECRET_KEY_OLD or _FILE).
+	SecretKeyOld string
 }
 
 // Var documents one environment variable; README's configuration table is written from these.
@@ -62,6 +67,8 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_RECONCILE_INTERVAL", Default: "15m", Help: "how often the search index is compared with the database and repaired"},
 	{Name: "CASEREVIEW_SDC_THRESHOLD", Default: "5", Help: "smallest count shown in summaries marked for sharing; smaller ones show as <5 (2 to 100)"},
 	{Name: "CASEREVIEW_JOURNAL_RETENTION", Default: "168h", Help: "change-journal rows older than this are pruned; an index further behind is rebuilt"},
+	{Name: "CASEREVIEW_SECRET_KEY", Default: "", Secret: true, Help: "32 random bytes as base64 (openssl rand -base64 32) that encrypt second-factor secrets at rest; required unless CASEREVIEW_DEMO=true"},
+	{Name: "CASEREVIEW_SECRET_KEY_OLD", Default: "", Secret: true, Help: "the previous CASEREVIEW_SECRET_KEY while rotating it: secrets are re-encrypted under the new key at start"},
 	{Name: "CASEREVIEW_TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 }
 
@@ -94,7 +101,7 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 		}
 		panic("config: undeclared variable " + name)
 	}
-	c := Config{Addr: get("CASEREVIEW_ADDR"), DataDir: get("CASEREVIEW_DATA_DIR"), DatabaseURL: get("CASEREVIEW_DATABASE_URL"),
+	c := Config{SecretKey: get("CASEREVIEW_SECRET_KEY"), SecretKeyOld: get("CASEREVIEW_SECRET_KEY_OLD"), Addr: get("CASEREVIEW_ADDR"), DataDir: get("CASEREVIEW_DATA_DIR"), DatabaseURL: get("CASEREVIEW_DATABASE_URL"),
 		LogFormat: get("CASEREVIEW_LOG_FORMAT")}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		errs = append(errs, fmt.Errorf("CASEREVIEW_ADDR %q is not host:port (for example localhost:8080 or :8080)", c.Addr))

@@ -2,7 +2,8 @@ package store
 
 import (
 	"context"
-	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/migrations"
 )
 
 // The persistence behind sign-in: credentials, sessions, API tokens, throttling and recovery
@@ -66,17 +68,54 @@ func (s *Store) RevokeOtherSessions(ctx context.Context, userID, keepHash string
 		Update("revoked_at", s.now().UTC()).Error
 }
 
+// ReplacePassword stores a password chosen by its owner (keepSessionHash is the session they
+// used) or set by an admin (keepSessionHash empty), and in the same transaction ends every other
+// session, revokes every API token and forgets the account's failure counts: whoever held the
+// old password, or anything opened with it, is out.
+func (s *Store) ReplacePassword(ctx context.Context, userID, hash, keepSessionHash string, action casereview.AuditAction, keyPrefixes ...string) error {
+	return s.inTx(ctx, func(t *tx) error {
+		res := t.db.Model(&userRow{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": hash,
+			"version": gorm.Expr("version + 1"), "updated_at": t.now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return casereview.NotFound("user")
+		}
+		var sessions, tokens int64
+		q := t.db.Table("sessions").Where("user_id = ? AND revoked_at IS NULL AND id_hash <> ?", userID, keepSessionHash).Update("revoked_at", t.now)
+		if q.Error != nil {
+			return q.Error
+		}
+		sessions = q.RowsAffected
+		q = t.db.Table("api_tokens").Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", t.now)
+		if q.Error != nil {
+			return q.Error
+		}
+		tokens = q.RowsAffected
+		for _, p := range keyPrefixes {
+			// likePattern makes %p%; the key must start with p.
+			if err := t.db.Where(`key LIKE ? ESCAPE '\'`, strings.TrimPrefix(likePattern(p), "%")).Delete(&throttleRow{}).Error; err != nil {
+				return err
+			}
+		}
+		t.audit(action, "user", userID, nil, map[string]int64{"sessions_ended": sessions, "tokens_revoked": tokens})
+		return nil
+	})
+}
+
 type sessionRow struct {
-	IDHash     string     `gorm:"column:id_hash;primaryKey"`
-	UserID     string     `gorm:"column:user_id"`
-	CSRFToken  string     `gorm:"column:csrf_token"`
-	MFAState   string     `gorm:"column:mfa_state"`
-	CreatedAt  time.Time  `gorm:"column:created_at"`
-	LastSeenAt time.Time  `gorm:"column:last_seen_at"`
-	ExpiresAt  time.Time  `gorm:"column:expires_at"`
-	RevokedAt  *time.Time `gorm:"column:revoked_at"`
-	ClientIP   string     `gorm:"column:client_ip"`
-	UserAgent  string     `gorm:"column:user_agent"`
+	IDHash          string     `gorm:"column:id_hash;primaryKey"`
+	UserID          string     `gorm:"column:user_id"`
+	CSRFToken       string     `gorm:"column:csrf_token"`
+	MFAState        string     `gorm:"column:mfa_state"`
+	AuthenticatedAt *time.Time `gorm:"column:authenticated_at"`
+	CreatedAt       time.Time  `gorm:"column:created_at"`
+	LastSeenAt      time.Time  `gorm:"column:last_seen_at"`
+	ExpiresAt       time.Time  `gorm:"column:expires_at"`
+	RevokedAt       *time.Time `gorm:"column:revoked_at"`
+	ClientIP        string     `gorm:"column:client_ip"`
+	UserAgent       string     `gorm:"column:user_agent"`
 }
 
 func (sessionRow) TableName() string { return "sessions" }
@@ -112,11 +151,17 @@ func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) e
 	return s.write.WithContext(ctx).Model(&sessionRow{}).Where("id_hash = ?", idHash).Update("last_seen_at", at.UTC()).Error
 }
 
+// MarkAuthenticated records when a session's holder last proved who they are.
+func (s *Store) MarkAuthenticated(ctx context.Context, idHash string, at time.Time) error {
+	at = at.UTC()
+	return s.write.WithContext(ctx).Model(&sessionRow{}).Where("id_hash = ?", idHash).Update("authenticated_at", &at).Error
+}
+
 // SetSessionMFA records that a session passed (or must still pass) a second factor; step is the
 // TOTP step used, stored so the same code cannot be replayed.
 func (s *Store) SetSessionMFA(ctx context.Context, idHash, userID, state string, step int64, action casereview.AuditAction) error {
 	return s.inTx(ctx, func(t *tx) error {
-		if err := t.db.Model(&sessionRow{}).Where("id_hash = ?", idHash).Update("mfa_state", state).Error; err != nil {
+		if err := t.db.Model(&sessionRow{}).Where("id_hash = ?", idHash).Updates(map[string]any{"mfa_state": state, "authenticated_at": t.now}).Error; err != nil {
 			return err
 		}
 		if step > 0 {
@@ -150,6 +195,29 @@ func (s *Store) StartTOTP(ctx context.Context, userID, secret string) error {
 		Updates(map[string]any{"totp_secret": secret, "totp_last_step": 0}).Error
 }
 
+// TOTPSecrets returns every stored TOTP secret (sealed or not) by user id.
+func (s *Store) TOTPSecrets(ctx context.Context) (map[string]string, error) {
+	var rows []struct {
+		ID         string
+		TOTPSecret string `gorm:"column:totp_secret"`
+	}
+	if err := s.read.WithContext(ctx).Table("users").Select("id, totp_secret").Where("totp_secret IS NOT NULL").Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.TOTPSecret
+	}
+	return out, nil
+}
+
+// ReplaceTOTPSecret re-stores a user's secret (sealed under the current key), only while the
+// stored value is still old, so a concurrent enrolment is never overwritten. It changes how the
+// secret is kept, not what it is, so it is not audited.
+func (s *Store) ReplaceTOTPSecret(ctx context.Context, userID, old, next string) error {
+	return s.write.WithContext(ctx).Model(&userRow{}).Where("id = ? AND totp_secret = ?", userID, old).Update("totp_secret", next).Error
+}
+
 // ConfirmTOTP turns the pending secret on, stores the recovery code hashes and marks the
 // session as having passed the second factor.
 func (s *Store) ConfirmTOTP(ctx context.Context, userID, sessionHash string, step int64, recoveryHashes []string) error {
@@ -170,7 +238,7 @@ func (s *Store) ConfirmTOTP(ctx context.Context, userID, sessionHash string, ste
 				return err
 			}
 		}
-		if err := t.db.Model(&sessionRow{}).Where("id_hash = ?", sessionHash).Update("mfa_state", "done").Error; err != nil {
+		if err := t.db.Model(&sessionRow{}).Where("id_hash = ?", sessionHash).Updates(map[string]any{"mfa_state": "done", "authenticated_at": t.now}).Error; err != nil {
 			return err
 		}
 		t.audit(casereview.AuditMFAEnrolled, "user", userID, nil, map[string]int{"recovery_codes": len(recoveryHashes)})
@@ -187,7 +255,7 @@ func (s *Store) UseRecoveryCode(ctx context.Context, userID, codeHash, sessionHa
 			return res.Error
 		}
 		used = true
-		if err := t.db.Model(&sessionRow{}).Where("id_hash = ?", sessionHash).Update("mfa_state", "done").Error; err != nil {
+		if err := t.db.Model(&sessionRow{}).Where("id_hash = ?", sessionHash).Updates(map[string]any{"mfa_state": "done", "authenticated_at": t.now}).Error; err != nil {
 			return err
 		}
 		t.audit(casereview.AuditRecoveryCodeUsed, "user", userID, nil, nil)
@@ -302,61 +370,85 @@ type throttleRow struct {
 	Failures      int        `gorm:"column:failures"`
 	LastFailureAt time.Time  `gorm:"column:last_failure_at"`
 	LockedUntil   *time.Time `gorm:"column:locked_until"`
+	LastSuccessAt *time.Time `gorm:"column:last_success_at"`
 }
 
 func (throttleRow) TableName() string { return "login_throttle" }
 
-// Throttles returns the state of keys (missing keys have no failures).
-func (s *Store) Throttles(ctx context.Context, keys ...string) ([]auth.Throttle, error) {
-	var rows []throttleRow
-	if err := s.read.WithContext(ctx).Where("key IN ?", keys).Find(&rows).Error; err != nil {
-		return nil, translate(err)
-	}
-	out := make([]auth.Throttle, len(rows))
-	for i, r := range rows {
-		out[i] = auth.Throttle(r)
-	}
-	return out, nil
-}
-
-// RecordFailure counts a failed attempt against each key, locking a key whose count reaches
-// lockAfter until lockFor has passed, and audits it; it reports whether any key is now locked.
-func (s *Store) RecordFailure(ctx context.Context, action casereview.AuditAction, subject string, detail any, lockAfter int, lockFor time.Duration, keys ...string) (bool, error) {
-	locked := false
+// ReserveAttempt counts an attempt before it is checked. Missing rows are created first (an
+// upsert that does nothing when the row exists), then every row is locked in key order (so two
+// reservations never wait on each other in a cycle): on PostgreSQL with SELECT … FOR UPDATE, which
+// serialises replicas too; on SQLite the immediate transaction holds the one write lock. So no
+// two attempts see the same count, and at most the limit is ever verified however many arrive
+// at once.
+func (s *Store) ReserveAttempt(ctx context.Context, decide func(now time.Time, ts []auth.Throttle) ([]auth.Throttle, time.Duration), keys ...string) ([]auth.Throttle, time.Duration, error) {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	var out []auth.Throttle
+	var wait time.Duration
 	err := s.inTx(ctx, func(t *tx) error {
 		for _, k := range keys {
-			var row throttleRow
-			err := t.db.Clauses(clause.Locking{Strength: "UPDATE"}).Where("key = ?", k).Take(&row).Error
-			if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+			if err := t.db.Exec("INSERT INTO login_throttle (key, failures, last_failure_at) VALUES (?, 0, ?) ON CONFLICT (key) DO NOTHING", k, time.Time{}).Error; err != nil {
 				return err
 			}
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				row = throttleRow{Key: k}
-			}
-			if row.LockedUntil != nil && !row.LockedUntil.After(t.now) {
-				row.Failures, row.LockedUntil = 0, nil // a lock that has run out starts the count again
-			}
-			row.Failures++
-			row.LastFailureAt = t.now
-			if row.Failures >= lockAfter {
-				until := t.now.Add(lockFor)
-				row.LockedUntil = &until
-				locked = true
-			}
+		}
+		q := t.db.Where("key IN ?", keys).Order("key")
+		if s.dialect == migrations.Postgres {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		}
+		var rows []throttleRow
+		if err := q.Find(&rows).Error; err != nil {
+			return err
+		}
+		ts := make([]auth.Throttle, len(rows))
+		for i, r := range rows {
+			ts[i] = auth.Throttle(r)
+		}
+		out, wait = decide(t.now, ts)
+		if wait > 0 {
+			out = ts
+			return nil
+		}
+		for _, n := range out {
+			row := throttleRow(n)
 			if err := t.db.Save(&row).Error; err != nil {
 				return err
 			}
 		}
+		return nil
+	})
+	return out, wait, err
+}
+
+// RecordFailure audits a failed attempt, and the lockout it caused.
+func (s *Store) RecordFailure(ctx context.Context, action casereview.AuditAction, subject string, detail any, locked bool) error {
+	return s.inTx(ctx, func(t *tx) error {
 		t.audit(action, "user", subject, nil, detail)
 		if locked {
 			t.audit(casereview.AuditLoginLocked, "user", subject, nil, detail)
 		}
 		return nil
 	})
-	return locked, err
 }
 
-// ClearFailures forgets the failures of keys after a successful sign-in.
-func (s *Store) ClearFailures(ctx context.Context, keys ...string) error {
-	return s.write.WithContext(ctx).Where("key IN ?", keys).Delete(&throttleRow{}).Error
+// Succeeded settles a successful attempt: clear keys forget their failures and note the success;
+// refund keys give back the one attempt the success had reserved (and nothing more, so a
+// sign-in to one's own account cannot wipe out failures counted against others).
+func (s *Store) Succeeded(ctx context.Context, clear, refund []string) error {
+	return s.inTx(ctx, func(t *tx) error {
+		if len(clear) > 0 {
+			if err := t.db.Model(&throttleRow{}).Where("key IN ?", clear).
+				Updates(map[string]any{"failures": 0, "locked_until": nil, "last_success_at": t.now}).Error; err != nil {
+				return err
+			}
+		}
+		if len(refund) > 0 {
+			if err := t.db.Model(&throttleRow{}).Where("key IN ? AND failures > 0", refund).
+				Update("failures", gorm.Expr("failures - 1")).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -44,8 +44,16 @@ func (h *Handler) signIn(c *gin.Context) {
 		h.render(c, http.StatusUnprocessableEntity, "sign-in", p)
 		return
 	}
-	res, err := h.auth.Login(c.Request.Context(), email, password, c.ClientIP(), c.Request.UserAgent())
+	// Signing in over a live session (say, one still owing its second factor) ends that session,
+	// so an old session id never stays valid beside the new one.
+	previous, _ := identityOf(c)
+	res, err := h.auth.LoginReplacing(c.Request.Context(), previous, email, password, c.ClientIP(), c.Request.UserAgent())
 	if err != nil {
+		if probs := problemsOf(err); probs != nil {
+			p.Errors = probs
+			h.render(c, http.StatusUnprocessableEntity, "sign-in", p)
+			return
+		}
 		switch casereview.ErrorCode(err) {
 		case casereview.CodeUnauthenticated:
 			p.Errors = []FieldProblem{{"email", "Enter a correct email address and password"}}

@@ -106,3 +106,26 @@ func TestOversightSetsUpAnAuthenticator(t *testing.T) {
 		}
 	})
 }
+
+// Signing in again over a live session ends the old one: its id is never left valid.
+func TestSignInAgainRotatesTheSession(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("viewer@example.test", casereview.RoleViewer, "")
+		b := s.Browser()
+		b.SignIn("viewer@example.test")
+		old := b.Cookie("casereview_session")
+		p := b.Post("/sign-in", url.Values{"email": {"viewer@example.test"}, "password": {webtest.Password}})
+		if !p.Has(".moj-identity-bar") {
+			t.Fatalf("signing in again ended at %s (%d)", p.URL, p.Status)
+		}
+		if now := b.Cookie("casereview_session"); now == "" || now == old {
+			t.Fatalf("the session id was not replaced")
+		}
+		replay := s.Browser()
+		replay.SetCookie("casereview_session", old)
+		if p := replay.Get("/"); !strings.HasPrefix(p.URL, "/sign-in") {
+			t.Errorf("the old session still works: ended at %s", p.URL)
+		}
+	})
+}

@@ -301,3 +301,16 @@ func (p *Page) Must(want int) *Page {
 	}
 	return p
 }
+
+// Cookie is the value of the browser's cookie name ("" when it has none).
+func (b *Browser) Cookie(name string) string {
+	if c, ok := b.cookies[name]; ok {
+		return c.Value
+	}
+	return ""
+}
+
+// SetCookie sets a cookie as if the site had, e.g. to replay an old session.
+func (b *Browser) SetCookie(name, value string) {
+	b.cookies[name] = &http.Cookie{Name: name, Value: value}
+}
