@@ -79,9 +79,9 @@ func specRoutes(t *testing.T) map[string]bool {
 func TestRoutesMatchTheSpec(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := apitest.Start(t, dialect, apitest.Options{})
-		engine, ok := s.App.Handler().(*gin.Engine)
+		engine, ok := s.App.APIHandler().(*gin.Engine)
 		if !ok {
-			t.Fatalf("app.Handler() is %T, not *gin.Engine", s.App.Handler())
+			t.Fatalf("app.APIHandler() is %T, not *gin.Engine", s.App.APIHandler())
 		}
 		routed := map[string]bool{}
 		for _, r := range engine.Routes() {

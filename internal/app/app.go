@@ -34,6 +34,7 @@ type App struct {
 	auth    *auth.Service
 	search  *searcher
 	handler http.Handler
+	api     http.Handler // the JSON API alone (inside handler)
 	now     func() time.Time
 }
 
@@ -112,7 +113,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		a.Close()
 		return nil, err
 	}
-	a.handler = splitHandler(api.NewRouter(opts), pages)
+	a.api = api.NewRouter(opts)
+	a.handler = splitHandler(a.api, pages)
 	return a, nil
 }
 
@@ -168,6 +170,9 @@ func (a *App) loadDemo(ctx context.Context) error {
 
 // Handler is the HTTP handler, for tests that serve it with httptest.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// APIHandler is the JSON API's router alone, for tests that list its routes.
+func (a *App) APIHandler() http.Handler { return a.api }
 
 // Auth exposes the sign-in service to tests and subcommands.
 func (a *App) Auth() *auth.Service { return a.auth }
