@@ -11,22 +11,24 @@ import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Harness } from './harness.mjs'
 
-// Who takes the pictures (any demo role: admin, oversight, panel, agency_editor, viewer).
-const ROLE = process.env.SCREENSHOT_ROLE || 'oversight'
 const WIDTH = 1280
 
-// name → the page to shoot: a path, or a function of the signed-in page returning one.
+// name → who takes it (a demo role: admin, oversight, panel, agency_editor, viewer) and the page
+// to shoot: a path, or a function of the signed-in page returning one. SCREENSHOT_ROLE makes one
+// role take every picture.
 const SHOTS = {
-  search: '/search?q=risk+assessment&type=DHR',
-  // The first demo recommendation, found through the JSON API with the same session.
-  recommendation: async (page) => {
-    const res = await page.request.get('/api/v1/recommendations?limit=1')
+  search: { role: 'panel', target: '/search?q=risk+assessment&type=DHR' },
+  // A demo recommendation, found through the JSON API with the same session.
+  recommendation: { role: 'oversight', target: async (page) => {
+    // One with an action plan to show.
+    const res = await page.request.get('/api/v1/recommendations?flag=action_overdue&limit=1')
     if (!res.ok()) throw new Error(`GET /api/v1/recommendations: ${res.status()} ${await res.text()}`)
     const { items } = await res.json()
     if (!items?.length) throw new Error('the demo data has no recommendations')
     return `/recommendations/${items[0].id}`
-  },
-  work: '/'
+  } },
+  // The agency editor's own work list.
+  work: { role: 'agency_editor', target: '/' }
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -40,11 +42,17 @@ for (const name of wanted) {
 const h = await Harness.start()
 try {
   mkdirSync(outDir, { recursive: true })
-  const ctx = await h.newContext({ viewport: { width: WIDTH, height: 900 }, deviceScaleFactor: 1 })
-  const page = await ctx.newPage()
-  await h.signIn(page, ROLE)
-  for (const [name, target] of Object.entries(SHOTS)) {
+  const pages = {}
+  for (const [name, shot] of Object.entries(SHOTS)) {
     if (wanted.length && !wanted.includes(name)) continue
+    const role = process.env.SCREENSHOT_ROLE || shot.role
+    if (!pages[role]) {
+      const ctx = await h.newContext({ viewport: { width: WIDTH, height: 900 }, deviceScaleFactor: 1 })
+      pages[role] = await ctx.newPage()
+      await h.signIn(pages[role], role)
+    }
+    const page = pages[role]
+    const target = shot.target
     const url = typeof target === 'function' ? await target(page) : target
     let res = await page.goto(url)
     let note = ''
