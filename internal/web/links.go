@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
 )
 
 // Links between recommendations (GET/POST /recommendations/:id/links/new, POST /links/:id/remove).
@@ -139,8 +141,11 @@ func (h *Handler) loadLinkForm(c *gin.Context, id, query, ret string) (linkFormV
 func (h *Handler) findCandidates(c *gin.Context, v *linkFormView) error {
 	ctx := c.Request.Context()
 	var recs []casereview.Recommendation
+	bySearch := false // search hits keep their order of relevance
 	add := func(rs []casereview.Recommendation, number string) {
-		slices.SortStableFunc(rs, func(a, b casereview.Recommendation) int { return compareNumbers(a.Number, b.Number) })
+		if !bySearch {
+			slices.SortStableFunc(rs, func(a, b casereview.Recommendation) int { return compareNumbers(a.Number, b.Number) })
+		}
 		for _, r := range rs {
 			if r.ID == v.Rec.ID || (number != "" && !strings.EqualFold(r.Number, number)) {
 				continue
@@ -195,6 +200,15 @@ func (h *Handler) findCandidates(c *gin.Context, v *linkFormView) error {
 			if _, err := fromReviews(strings.TrimSpace(v.Query[:i]), strings.TrimSpace(v.Query[i+1:])); err != nil {
 				return err
 			}
+		}
+		// Otherwise the words of the recommendation itself, through the same search as /search.
+		if len(recs) == 0 && h.o.Search != nil {
+			rs, err := h.searchCandidates(ctx, v.Query)
+			if err != nil {
+				return err
+			}
+			bySearch = true
+			add(rs, "")
 		}
 	}
 	v.Candidates = h.recLines(c, recs)
@@ -262,4 +276,24 @@ func (h *Handler) removeLink(c *gin.Context) {
 		return
 	}
 	h.done(c, "Link removed", safeNext(c.PostForm("return")))
+}
+
+// searchCandidates finds recommendations by their words with the search service. A query the
+// search cannot read, or a search that is not running, finds nothing here: the form still offers
+// the review reference and the id.
+func (h *Handler) searchCandidates(ctx context.Context, q string) ([]casereview.Recommendation, error) {
+	limit, none := maxLinkCandidates+1, "none"
+	found, err := h.o.Search.Find(ctx, search.Params{Q: q, Limit: &limit, Facets: &none})
+	if err != nil {
+		switch casereview.ErrorCode(err) {
+		case casereview.CodeInvalid, casereview.CodeMalformed, casereview.CodeUnavailable:
+			return nil, nil
+		}
+		return nil, err
+	}
+	out := make([]casereview.Recommendation, 0, len(found.Items))
+	for _, m := range found.Items {
+		out = append(out, m.Recommendation)
+	}
+	return out, nil
 }

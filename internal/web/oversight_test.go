@@ -467,7 +467,14 @@ func TestOversightLinks(t *testing.T) {
 		if !p.Has(`input[name="target_id"][value="` + other.ID + `"]`) {
 			t.Fatal("search by id found nothing")
 		}
-		p = b.Get(links + "?q=no-such-review-anywhere").Must(http.StatusOK)
+		// By the words of the recommendation itself, through the search service.
+		words := strings.Fields(other.Text)
+		phrase := `"` + strings.Join(words[:min(6, len(words))], " ") + `"`
+		p = b.Get(links + "?q=" + url.QueryEscape(phrase)).Must(http.StatusOK)
+		if !p.Has(`input[name="target_id"][value="` + other.ID + `"]`) {
+			t.Fatalf("search by the words %s found %q", phrase, p.Text("#candidates"))
+		}
+		p = b.Get(links + "?q=zqxjvwkp").Must(http.StatusOK)
 		if p.Has(`input[name="target_id"]`) || !strings.Contains(p.Text("#target_id"), "No recommendations") {
 			t.Fatal("a search with no match")
 		}
