@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -124,6 +125,12 @@ func (h *Handler) checkCSRF() gin.HandlerFunc {
 			c.Next()
 			return
 		}
+		if tooLarge(c) {
+			h.fail(c, &casereview.Error{Code: casereview.CodeTooLarge,
+				Message: fmt.Sprintf("What you sent is larger than %d MB, the most a form may carry (evidence files may be up to 10 MB). Go back and choose a smaller file.", maxFormBytes>>20)})
+			c.Abort()
+			return
+		}
 		want := h.csrfToken(c)
 		got := c.PostForm(csrfField)
 		if want == "" || !auth.ConstantTimeEqual(got, want) {
@@ -199,4 +206,17 @@ func randomToken(n int) string {
 		panic(err) // crypto/rand does not fail on supported platforms
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// tooLarge parses the posted form and reports whether the body went over maxFormBytes, so an
+// oversized upload is answered as such rather than as a form without its token.
+func tooLarge(c *gin.Context) bool {
+	var err error
+	if strings.HasPrefix(c.ContentType(), "multipart/") {
+		err = c.Request.ParseMultipartForm(maxFormBytes)
+	} else {
+		err = c.Request.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }

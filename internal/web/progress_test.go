@@ -180,6 +180,18 @@ func TestEvidenceUploadAndDownload(t *testing.T) {
 			t.Errorf("title not kept: %q", v)
 		}
 
+		// A file over the form limit is answered as too large (not as a form without its token),
+		// and nothing is written.
+		ct, body = upload(t, p.CSRF(), map[string]string{"kind": "file", "title": "Huge", "evidence_type": "other"}, "huge.txt",
+			bytes.Repeat([]byte("a"), 12<<20))
+		if big := b.PostRaw("/actions/"+x.ID+"/evidence/new", ct, body); big.Status != http.StatusRequestEntityTooLarge ||
+			!strings.Contains(big.Text("main"), "larger than") {
+			t.Errorf("a 12 MB upload: %d %q", big.Status, big.Text("main h1"))
+		}
+		if ev, err := st.ListEvidence(webtest.System(), x.ID); err != nil || len(ev) != 0 {
+			t.Fatalf("evidence after the refused uploads: %v %v", ev, err)
+		}
+
 		content := []byte("Attendance at the strangulation input, Q3 2026\nofficers trained: 1148 of 1210\n")
 		ct, body = upload(t, p.CSRF(), map[string]string{"kind": "file", "title": "Attendance report", "evidence_type": "training_record"}, "attendance.txt", content)
 		p = b.PostRaw("/actions/"+x.ID+"/evidence/new", ct, body).Must(http.StatusOK)

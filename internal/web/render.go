@@ -216,7 +216,9 @@ func (h *Handler) fail(c *gin.Context, err error) {
 		if de.RetryAfter > 0 {
 			c.Header("Retry-After", strconv.Itoa(int(de.RetryAfter.Seconds())))
 		}
-	case casereview.CodeConflict, casereview.CodeInvalid, casereview.CodeMalformed, casereview.CodeTooLarge,
+	case casereview.CodeTooLarge:
+		e = errorPage{http.StatusRequestEntityTooLarge, "The file is too large", de.Message, ""}
+	case casereview.CodeConflict, casereview.CodeInvalid, casereview.CodeMalformed,
 		casereview.CodePreconditionFailed, casereview.CodePreconditionRequired:
 		e = errorPage{http.StatusConflict, "This could not be done", de.Message, ""}
 		for _, f := range de.Fields {
