@@ -64,7 +64,7 @@ func webPages(e *Env) error {
 				return err
 			}
 			var jd time.Duration
-			for _, p := range []string{"/api/v1/recommendations/" + id, "/api/v1/recommendations/" + id + "/actions",
+			for _, p := range []string{"/api/v1/recommendations/" + id, "/api/v1/actions?recommendation_id=" + id,
 				"/api/v1/recommendations/" + id + "/timeline", "/api/v1/recommendations/" + id + "/similar"} {
 				d, err := e.timeGet(p, "application/json")
 				if err != nil {

@@ -112,6 +112,8 @@ func (f *ReviewFilter) Validate() error {
 type ReviewService interface {
 	CreateReview(ctx context.Context, d ReviewDraft) (Review, error)
 	GetReview(ctx context.Context, id string) (Review, error)
+	// ReviewsByID returns those of ids the caller may read, in one query.
+	ReviewsByID(ctx context.Context, ids []string) (map[string]Review, error)
 	ListReviews(ctx context.Context, f ReviewFilter, page PageRequest) (Page[Review], error)
 	UpdateReview(ctx context.Context, id string, version int, d ReviewDraft) (Review, error)
 	DeleteReview(ctx context.Context, id string, version int) error

@@ -151,6 +151,31 @@ func (s *Store) GetReview(ctx context.Context, id string) (casereview.Review, er
 	return row.domain(), nil
 }
 
+// ReviewsByID returns those of ids the caller may read, in one query (pages that list
+// recommendations name each one's review with it).
+func (s *Store) ReviewsByID(ctx context.Context, ids []string) (map[string]casereview.Review, error) {
+	out := map[string]casereview.Review{}
+	var valid []string
+	for _, id := range ids {
+		if n, ok := casereview.NormaliseID(id); ok {
+			valid = append(valid, n)
+		}
+	}
+	if len(valid) == 0 {
+		return out, nil
+	}
+	var rows []reviewRow
+	if err := s.read.WithContext(ctx).Select(reviewColumns).Where("reviews.id IN ?", valid).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, row := range rows {
+		if readable(ctx, row.ref(), "review") == nil {
+			out[row.ID] = row.domain()
+		}
+	}
+	return out, nil
+}
+
 func (s *Store) ListReviews(ctx context.Context, f casereview.ReviewFilter, page casereview.PageRequest) (casereview.Page[casereview.Review], error) {
 	if err := f.Validate(); err != nil {
 		return casereview.Page[casereview.Review]{}, err

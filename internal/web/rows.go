@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -61,28 +60,20 @@ func addresseeNames(r casereview.Recommendation) []string {
 	return append(lead, rest...)
 }
 
-// reviewsOf loads the reviews of recs, once each, as the caller. A review the caller cannot
-// read is left out (the row then shows no reference); any other failure is returned.
+// reviewsOf loads the reviews of recs in one query, as the caller. A review the caller cannot
+// read is left out (the row then shows no reference).
 func (h *Handler) reviewsOf(ctx context.Context, recs ...[]casereview.Recommendation) (map[string]casereview.Review, error) {
-	out := map[string]casereview.Review{}
+	var ids []string
+	seen := map[string]bool{}
 	for _, list := range recs {
 		for _, r := range list {
-			if _, done := out[r.ReviewID]; done || r.ReviewID == "" {
-				continue
+			if r.ReviewID != "" && !seen[r.ReviewID] {
+				seen[r.ReviewID] = true
+				ids = append(ids, r.ReviewID)
 			}
-			rv, err := h.svc.GetReview(ctx, r.ReviewID)
-			var de *casereview.Error
-			if errors.As(err, &de) && (de.Code == casereview.CodeNotFound || de.Code == casereview.CodeForbidden) {
-				out[r.ReviewID] = casereview.Review{}
-				continue
-			}
-			if err != nil {
-				return nil, err
-			}
-			out[r.ReviewID] = rv
 		}
 	}
-	return out, nil
+	return h.svc.ReviewsByID(ctx, ids)
 }
 
 // rowsOf turns recommendations into rows, naming their reviews from reviews.

@@ -50,8 +50,12 @@ func (f *fakeSearcher) Find(_ context.Context, p search.Params) (search.Found, e
 // fakeRecords serves the few reads the page makes around a search; any other call panics.
 type fakeRecords struct{ casereview.Service }
 
-func (fakeRecords) GetReview(_ context.Context, id string) (casereview.Review, error) {
-	return casereview.Review{ID: id, Type: "SAR", Reference: "ES-SAR-2019-01"}, nil
+func (fakeRecords) ReviewsByID(_ context.Context, ids []string) (map[string]casereview.Review, error) {
+	out := map[string]casereview.Review{}
+	for _, id := range ids {
+		out[id] = casereview.Review{ID: id, Type: "SAR", Reference: "ES-SAR-2019-01"}
+	}
+	return out, nil
 }
 
 func searchPageFor(t *testing.T, s Searcher, target string) *httptest.ResponseRecorder {
