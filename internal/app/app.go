@@ -155,15 +155,22 @@ func (a *App) loadDemo(ctx context.Context) error {
 		return fmt.Errorf("demo data: %w", err)
 	}
 	sys := casereview.WithActor(ctx, casereview.System)
-	st, err := demo.Install(sys, a.store, ds)
+	// The demo users are created between the records and their tracking, so that the police
+	// editor records the police's responses, the oversight officer assesses, and so on.
+	var path string
+	st, err := demo.InstallWith(sys, a.store, ds, demo.Options{People: func(ctx context.Context) ([]casereview.Actor, error) {
+		p, people, err := a.createDemoUsers(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("demo users: %w", err)
+		}
+		path = p
+		return people, nil
+	}})
 	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
-	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions)
-	path, err := a.createDemoUsers(sys)
-	if err != nil {
-		return fmt.Errorf("demo users: %w", err)
-	}
+	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions,
+		"responses", st.Responses, "evidence", st.Evidence, "assessments", st.Assessments, "links", st.Links)
 	a.log.Warn("DEMO ONLY: sign-in details for the demo users are in " + path)
 	return nil
 }

@@ -28,31 +28,34 @@ var demoUsers = []demoUser{
 
 // createDemoUsers adds one user per role to the fictional demo data, each with a random
 // password, and writes the sign-in details to <data dir>/demo-credentials.txt (readable by
-// the owner only). It runs only with CASEREVIEW_DEMO, on a database that had no reviews.
-func (a *App) createDemoUsers(ctx context.Context) (string, error) {
+// the owner only). It runs only with CASEREVIEW_DEMO, on a database that had no reviews, once
+// the demo's records exist and before their tracking is replayed: it returns the users, who
+// then record the responses, progress, evidence and assessments their roles allow.
+func (a *App) createDemoUsers(ctx context.Context) (string, []casereview.Actor, error) {
 	ps, err := a.store.ListPartnerships(ctx, casereview.PartnershipFilter{Name: "Eastmere Community Safety"}, casereview.PageRequest{Limit: 1})
 	if err != nil || len(ps.Items) == 0 {
-		return "", fmt.Errorf("the demo partnership is missing: %v", err)
+		return "", nil, fmt.Errorf("the demo partnership is missing: %v", err)
 	}
 	orgs, err := a.store.ListOrganisations(ctx, casereview.OrganisationFilter{Sector: "police"}, casereview.PageRequest{Limit: 1})
 	if err != nil || len(orgs.Items) == 0 {
-		return "", fmt.Errorf("the demo police force is missing: %v", err)
+		return "", nil, fmt.Errorf("the demo police force is missing: %v", err)
 	}
+	var people []casereview.Actor
 	var b strings.Builder
 	b.WriteString("casereview DEMO sign-in details. FOR THE FICTIONAL DEMO DATA ONLY: never use these accounts with real data.\n")
 	b.WriteString("Sign in: curl -c jar -H 'Content-Type: application/json' -d '{\"email\":\"…\",\"password\":\"…\"}' http://localhost:8080/api/v1/auth/login\n\n")
 	for _, d := range demoUsers {
 		pw, err := auth.NewSessionID() // 43 random characters
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		hash, err := a.auth.NewPasswordHash(pw)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		u, err := a.store.CreateUser(ctx, casereview.UserDraft{Email: d.email, DisplayName: d.name}, hash)
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 		m := casereview.MembershipDraft{Role: d.role}
 		scope := "everything its role allows"
@@ -62,14 +65,15 @@ func (a *App) createDemoUsers(ctx context.Context) (string, error) {
 		case "organisation":
 			m.OrganisationID, scope = orgs.Items[0].ID, orgs.Items[0].Name
 		}
-		if _, err := a.store.AddMembership(ctx, u.ID, m); err != nil {
-			return "", err
+		if u, err = a.store.AddMembership(ctx, u.ID, m); err != nil {
+			return "", nil, err
 		}
+		people = append(people, u.Actor())
 		fmt.Fprintf(&b, "%-15s %-36s %s\n%15s for: %s\n", d.role, d.email, pw, "", scope)
 	}
 	path := filepath.Join(a.cfg.DataDir, "demo-credentials.txt")
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	return path, nil
+	return path, people, nil
 }

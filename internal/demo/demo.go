@@ -5,6 +5,23 @@
 //
 // Keys in the file are local references that link records inside it; they
 // are not database identifiers.
+//
+// Besides the records, the file may tell the life of a recommendation after
+// publication, all of it optional (see Install for the order it is replayed in):
+//
+//   - an addressee's "responses": its formal replies, oldest first (decision,
+//     narrative, timetable, reasons, received_on);
+//   - an action's "progress": steps, oldest first, each adding "evidence" (a
+//     link to an example.invalid address, or a small text file), reviewing
+//     earlier evidence of the action by title ("review_evidence", as oversight),
+//     and then noting progress or moving the action's status (status,
+//     narrative, reason, outcome, and completion_date with a claim of
+//     implementation);
+//   - a recommendation's "links" to recommendations of other reviews (by review
+//     key and number) and oversight's "assessments" of it, oldest first.
+//
+// Every date in these is a day in the past: the store refuses dates after its
+// clock's today, and the web tests fix that clock at 2026-12-01.
 package demo
 
 import (
@@ -16,9 +33,12 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/casereview/casereview/internal/casereview"
 )
 
 //go:embed demo.json
@@ -83,6 +103,24 @@ type Recommendation struct {
 	Addressees       []Addressee `json:"addressees"`
 	Themes           []ThemeRef  `json:"themes"`
 	Actions          []Action    `json:"actions"`
+	// Links and Assessments are written after every review's records, responses and actions,
+	// links first (a closure may need one), assessments last (a closure settles the record).
+	Links       []Link       `json:"links,omitempty"`
+	Assessments []Assessment `json:"assessments,omitempty"`
+}
+
+// Link relates this recommendation to another: "<this> <type> <review key, number>".
+type Link struct {
+	Type   string `json:"type"`
+	Review string `json:"review"`
+	Number string `json:"number"`
+	Note   string `json:"note"`
+}
+
+// Assessment is an oversight officer's classification of the recommendation.
+type Assessment struct {
+	Classification string `json:"classification"`
+	Rationale      string `json:"rationale"`
 }
 
 // Addressee links a recommendation to an organisation, keeping the text as printed.
@@ -90,6 +128,18 @@ type Addressee struct {
 	Organisation string `json:"organisation"`
 	Role         string `json:"role"`
 	RawText      string `json:"raw_text"`
+	// Responses are the organisation's formal replies, oldest first, as the response table
+	// allows (a holding reply, then a decision; a revised decision gives its reasons).
+	Responses []Response `json:"responses,omitempty"`
+}
+
+// Response is one formal reply of an addressee.
+type Response struct {
+	Decision   string `json:"decision"`
+	Narrative  string `json:"narrative"`
+	Timetable  string `json:"timetable"`
+	Reasons    string `json:"reasons"`
+	ReceivedOn string `json:"received_on"`
 }
 
 // ThemeRef tags a recommendation with a taxonomy code; exactly one is primary.
@@ -100,12 +150,45 @@ type ThemeRef struct {
 
 // Action is an action-plan line owned by one addressee organisation.
 type Action struct {
-	Organisation   string  `json:"organisation"`
-	Description    string  `json:"description"`
-	Owner          string  `json:"owner"`
-	TargetDate     string  `json:"target_date"`
+	Organisation string `json:"organisation"`
+	Description  string `json:"description"`
+	Owner        string `json:"owner"`
+	TargetDate   string `json:"target_date"`
+	// CompletionDate and Outcome record a completion from before the system (imported, never
+	// verified). An action whose completion is tracked claims it in Progress instead.
 	CompletionDate *string `json:"completion_date"`
 	Outcome        *string `json:"outcome"`
+	// Progress is what happened to the action, oldest first.
+	Progress []Step `json:"progress,omitempty"`
+}
+
+// Step is one moment in an action's life. The installer adds its Evidence (as the owner),
+// then reviews ReviewEvidence (as oversight), then, when Status or Narrative is set, records
+// the progress (as the owner, or as oversight for the moves only oversight makes).
+type Step struct {
+	Status         string           `json:"status,omitempty"`
+	Narrative      string           `json:"narrative,omitempty"`
+	Reason         string           `json:"reason,omitempty"`
+	Outcome        *string          `json:"outcome,omitempty"`
+	CompletionDate *string          `json:"completion_date,omitempty"` // only with a claim (implemented_pending_verification)
+	Evidence       []Evidence       `json:"evidence,omitempty"`
+	ReviewEvidence []EvidenceReview `json:"review_evidence,omitempty"`
+}
+
+// Evidence is a link (URL) or a small text file (Filename and Content).
+type Evidence struct {
+	Title        string `json:"title"`
+	EvidenceType string `json:"evidence_type"`
+	URL          string `json:"url,omitempty"`
+	Filename     string `json:"filename,omitempty"`
+	Content      string `json:"content,omitempty"`
+}
+
+// EvidenceReview is oversight's verdict on earlier evidence of the same action, by its title.
+type EvidenceReview struct {
+	Title  string `json:"title"`
+	Status string `json:"status"` // verified or rejected
+	Note   string `json:"note"`
 }
 
 // Load decodes the embedded dataset strictly and checks it.
@@ -231,7 +314,34 @@ func (d *Dataset) Check() error {
 		keys[r.Key] = true
 		c.review(where, r, partnerships, orgs, refs)
 	}
+	c.links(d.Reviews)
 	return errors.Join(c.errs...)
+}
+
+// links checks that every link names a recommendation of another review in the dataset.
+func (c *checker) links(reviews []Review) {
+	numbers := map[string]bool{} // review key + "\x00" + number
+	for _, r := range reviews {
+		for _, rec := range r.Recommendations {
+			numbers[r.Key+"\x00"+rec.Number] = true
+		}
+	}
+	for _, r := range reviews {
+		for _, rec := range r.Recommendations {
+			for i, l := range rec.Links {
+				where := fmt.Sprintf("review %q recommendation %q link %d", r.Key, rec.Number, i+1)
+				if !casereview.Valid(casereview.LinkType(l.Type), casereview.LinkTypes) {
+					c.addf("%s: unknown link type %q", where, l.Type)
+				}
+				switch {
+				case !numbers[l.Review+"\x00"+l.Number]:
+					c.addf("%s: no recommendation %q in review %q", where, l.Number, l.Review)
+				case l.Review == r.Key:
+					c.addf("%s: links go to a recommendation of another review", where)
+				}
+			}
+		}
+	}
 }
 
 func (c *checker) partnerships(ps []Partnership) map[string]*Partnership {
@@ -417,6 +527,19 @@ func (c *checker) recommendation(where string, r *Review, rec *Recommendation, o
 	if len(rec.Addressees) > 0 && !hasLead {
 		c.addf("%s: no lead addressee", where)
 	}
+	for _, a := range rec.Addressees {
+		c.responses(fmt.Sprintf("%s addressee %q", where, a.Organisation), a.Responses, published, hasPub)
+	}
+	for i, as := range rec.Assessments {
+		awhere := fmt.Sprintf("%s assessment %d", where, i+1)
+		cl := casereview.OversightStatus(as.Classification)
+		if !casereview.Valid(cl, casereview.OversightStatuses) {
+			c.addf("%s: unknown classification %q", awhere, as.Classification)
+		}
+		if cl.IsClosed() && strings.TrimSpace(as.Rationale) == "" {
+			c.addf("%s: closing without a rationale", awhere)
+		}
+	}
 
 	primaries := 0
 	seen := map[string]bool{}
@@ -456,6 +579,89 @@ func (c *checker) recommendation(where string, r *Review, rec *Recommendation, o
 			c.addf("%s: completed without an outcome", awhere)
 		case a.CompletionDate == nil && a.Outcome != nil:
 			c.addf("%s: outcome recorded without a completion_date", awhere)
+		}
+		c.progress(awhere, a, commissioned, hasComm, hasPub)
+	}
+}
+
+// responses checks an addressee's replies: known decisions, a narrative, and received after the
+// review was published (when the addressee was notified).
+func (c *checker) responses(where string, rs []Response, published time.Time, hasPub bool) {
+	for i, r := range rs {
+		rwhere := fmt.Sprintf("%s response %d", where, i+1)
+		if !casereview.Valid(casereview.ResponseStatus(r.Decision), casereview.ResponseDecisions) {
+			c.addf("%s: unknown decision %q", rwhere, r.Decision)
+		}
+		c.required(rwhere, "narrative", r.Narrative)
+		received, ok := c.date(rwhere, "received_on", r.ReceivedOn)
+		switch {
+		case !hasPub:
+			c.addf("%s: a response to a review that is not published", rwhere)
+		case ok && received.Before(published):
+			c.addf("%s: received_on %s is before the review was published", rwhere, r.ReceivedOn)
+		}
+	}
+}
+
+var evidenceVerdicts = set(string(casereview.EvidenceVerified), string(casereview.EvidenceRejected))
+
+// progress checks an action's steps: known statuses, completion dates only with a claim and
+// never on an action whose completion is imported, evidence that is a link or a text file, and
+// reviews of evidence the action already has.
+func (c *checker) progress(where string, a *Action, commissioned time.Time, hasComm, hasPub bool) {
+	if len(a.Progress) > 0 && !hasPub {
+		c.addf("%s: progress on a recommendation of a review that is not published", where)
+	}
+	titles := map[string]bool{}
+	for i, st := range a.Progress {
+		swhere := fmt.Sprintf("%s step %d", where, i+1)
+		if st.Status != "" && !casereview.Valid(casereview.ImplementationStatus(st.Status), casereview.ImplementationStatuses) {
+			c.addf("%s: unknown status %q", swhere, st.Status)
+		}
+		if st.Status == "" && st.Narrative == "" && len(st.Evidence) == 0 && len(st.ReviewEvidence) == 0 {
+			c.addf("%s: the step does nothing", swhere)
+		}
+		if st.CompletionDate != nil {
+			done, ok := c.date(swhere, "completion_date", *st.CompletionDate)
+			switch {
+			case st.Status != string(casereview.ImplPending):
+				c.addf("%s: completion_date goes only with status %s", swhere, casereview.ImplPending)
+			case a.CompletionDate != nil:
+				c.addf("%s: the action's completion is imported (completion_date); it is not claimed again", swhere)
+			case ok && hasComm && done.Before(commissioned):
+				c.addf("%s: completion_date %s is before the review was commissioned", swhere, *st.CompletionDate)
+			}
+		}
+		for j, e := range st.Evidence {
+			ewhere := fmt.Sprintf("%s evidence %d", swhere, j+1)
+			c.required(ewhere, "title", e.Title)
+			if titles[e.Title] {
+				c.addf("%s: title %q is used twice on the action", ewhere, e.Title)
+			}
+			titles[e.Title] = true
+			if e.EvidenceType != "" && !slices.Contains(casereview.EvidenceTypes, e.EvidenceType) {
+				c.addf("%s: unknown evidence_type %q", ewhere, e.EvidenceType)
+			}
+			switch {
+			case (e.URL == "") == (e.Filename == ""):
+				c.addf("%s: give either a url or a filename with content", ewhere)
+			case e.URL != "":
+				if u, err := url.Parse(e.URL); err != nil || u.Scheme != "https" || !strings.HasSuffix(u.Hostname(), ".invalid") {
+					c.addf("%s: url %q is not an https address under .invalid", ewhere, e.URL)
+				}
+			case !strings.HasSuffix(e.Filename, ".txt") || strings.TrimSpace(e.Content) == "":
+				c.addf("%s: a file is a non-empty .txt file", ewhere)
+			}
+		}
+		for j, r := range st.ReviewEvidence {
+			rwhere := fmt.Sprintf("%s review_evidence %d", swhere, j+1)
+			if !titles[r.Title] {
+				c.addf("%s: no earlier evidence titled %q on the action", rwhere, r.Title)
+			}
+			c.enum(rwhere, "evidence verdict", r.Status, evidenceVerdicts)
+			if r.Status == string(casereview.EvidenceRejected) {
+				c.required(rwhere, "note", r.Note)
+			}
 		}
 	}
 }

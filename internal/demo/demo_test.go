@@ -71,6 +71,68 @@ func TestCounts(t *testing.T) {
 	}
 }
 
+// TestTrackingCoversTheLifecycle: the file tells the whole life of a recommendation, so every
+// decision, a claim awaiting verification, a verified claim, a rejected item of evidence, a
+// closure, an unacceptable assessment and links between reviews all appear.
+func TestTrackingCoversTheLifecycle(t *testing.T) {
+	d := load(t)
+	seen := map[string]int{}
+	for _, r := range d.Reviews {
+		for _, rec := range r.Recommendations {
+			for _, a := range rec.Addressees {
+				for _, x := range a.Responses {
+					seen["response "+x.Decision]++
+				}
+			}
+			for _, a := range rec.Actions {
+				for _, st := range a.Progress {
+					if st.Status != "" {
+						seen["action "+st.Status]++
+					}
+					seen["evidence"] += len(st.Evidence)
+					for _, x := range st.ReviewEvidence {
+						seen["evidence "+x.Status]++
+					}
+				}
+			}
+			for _, x := range rec.Assessments {
+				seen["assessment "+x.Classification]++
+			}
+			for _, x := range rec.Links {
+				seen["link "+x.Type]++
+			}
+		}
+	}
+	for _, k := range []string{"response accepted", "response accepted_in_part", "response accepted_alternative", "response not_accepted",
+		"response response_received", "action planned", "action in_progress", "action implemented_pending_verification",
+		"action implemented_verified", "evidence", "evidence verified", "evidence rejected", "assessment open_acceptable",
+		"assessment open_unacceptable", "assessment closed_acceptable_action", "link repeats", "link similar_to"} {
+		if seen[k] == 0 {
+			t.Errorf("the demo has no %s", k)
+		}
+	}
+	if seen["action implemented_pending_verification"] <= seen["action implemented_verified"] {
+		t.Errorf("claims %d, verified %d: some claims should still await verification", seen["action implemented_pending_verification"], seen["action implemented_verified"])
+	}
+}
+
+// tracked returns an action of d that has progress, and its recommendation.
+func tracked(t *testing.T, d *Dataset) (*Recommendation, *Action) {
+	t.Helper()
+	for i := range d.Reviews {
+		for j := range d.Reviews[i].Recommendations {
+			rec := &d.Reviews[i].Recommendations[j]
+			for k := range rec.Actions {
+				if len(rec.Actions[k].Progress) > 0 {
+					return rec, &rec.Actions[k]
+				}
+			}
+		}
+	}
+	t.Fatal("no action with progress")
+	return nil, nil
+}
+
 func TestAllKindsAndSectorsAreKnown(t *testing.T) {
 	d := load(t)
 	kinds := map[string]bool{}
@@ -291,6 +353,48 @@ func TestCheckCatchesErrors(t *testing.T) {
 			a := &firstRecWithAction(t, findReview(t, d, "DHR")).Actions[0]
 			a.CompletionDate, a.Outcome = ptr("2025-01-01"), nil
 		}, "completed without an outcome"},
+		{"unknown decision", func(t *testing.T, d *Dataset) {
+			rec, _ := tracked(t, d)
+			rec.Addressees[0].Responses = []Response{{Decision: "agreed", Narrative: "x", ReceivedOn: "2025-01-01"}}
+		}, `unknown decision "agreed"`},
+		{"response before publication", func(t *testing.T, d *Dataset) {
+			rec, _ := tracked(t, d)
+			rec.Addressees[0].Responses = []Response{{Decision: "accepted", Narrative: "x", ReceivedOn: "2001-01-01"}}
+		}, "is before the review was published"},
+		{"completion date without a claim", func(t *testing.T, d *Dataset) {
+			_, a := tracked(t, d)
+			a.Progress = append(a.Progress, Step{Status: "in_progress", CompletionDate: ptr("2024-01-01")})
+		}, "completion_date goes only with status implemented_pending_verification"},
+		{"claim on an imported completion", func(t *testing.T, d *Dataset) {
+			_, a := tracked(t, d)
+			a.CompletionDate, a.Outcome = ptr("2024-01-01"), ptr("done")
+			a.Progress = append(a.Progress, Step{Status: "implemented_pending_verification", CompletionDate: ptr("2024-01-01")})
+		}, "is not claimed again"},
+		{"evidence outside .invalid", func(t *testing.T, d *Dataset) {
+			_, a := tracked(t, d)
+			a.Progress = append(a.Progress, Step{Evidence: []Evidence{{Title: "x", URL: "https://example.org/x"}}})
+		}, "is not an https address under .invalid"},
+		{"review of unknown evidence", func(t *testing.T, d *Dataset) {
+			_, a := tracked(t, d)
+			a.Progress = append(a.Progress, Step{ReviewEvidence: []EvidenceReview{{Title: "nothing", Status: "verified"}}})
+		}, `no earlier evidence titled "nothing"`},
+		{"rejection without a note", func(t *testing.T, d *Dataset) {
+			_, a := tracked(t, d)
+			a.Progress = append(a.Progress, Step{Evidence: []Evidence{{Title: "y", Filename: "y.txt", Content: "y"}}},
+				Step{ReviewEvidence: []EvidenceReview{{Title: "y", Status: "rejected"}}})
+		}, "note is empty"},
+		{"link to nowhere", func(t *testing.T, d *Dataset) {
+			rec, _ := tracked(t, d)
+			rec.Links = []Link{{Type: "repeats", Review: "nowhere", Number: "1"}}
+		}, `no recommendation "1" in review "nowhere"`},
+		{"bad link type", func(t *testing.T, d *Dataset) {
+			rec, _ := tracked(t, d)
+			rec.Links = []Link{{Type: "echoes", Review: d.Reviews[1].Key, Number: d.Reviews[1].Recommendations[0].Number}}
+		}, `unknown link type "echoes"`},
+		{"closing without a rationale", func(t *testing.T, d *Dataset) {
+			rec, _ := tracked(t, d)
+			rec.Assessments = []Assessment{{Classification: "closed_no_longer_applicable"}}
+		}, "closing without a rationale"},
 		{"outcome without completion", func(t *testing.T, d *Dataset) {
 			a := &firstRecWithAction(t, findReview(t, d, "DHR")).Actions[0]
 			a.CompletionDate, a.Outcome = nil, ptr("done")

@@ -33,16 +33,28 @@ type ovClaim struct {
 
 func ovStore(s *webtest.Site) casereview.Service { return s.API.App.Store() }
 
-// ovPoliceRec is a demo recommendation the police lead on.
+// ovPoliceRec is a demo recommendation the police lead on that the demo's own tracking left
+// untouched: awaiting its response, unassessed, not started and linked to nothing (the demo
+// also holds police recommendations already answered, assessed, closed or linked).
 func ovPoliceRec(t *testing.T, s *webtest.Site, skip int) casereview.Recommendation {
 	t.Helper()
 	org, _ := s.ScopeID(ovPolice)
 	page, err := ovStore(s).ListRecommendations(webtest.System(), casereview.RecommendationFilter{OrganisationID: org,
-		AddresseeRole: casereview.RoleLead}, casereview.PageRequest{Limit: 50})
-	if err != nil || len(page.Items) <= skip {
-		t.Fatalf("demo recommendations led by the police: %v (%d)", err, len(page.Items))
+		AddresseeRole: casereview.RoleLead, ResponseStatus: casereview.ResponseAwaiting, OversightStatus: casereview.OversightUnassessed},
+		casereview.PageRequest{Limit: 50})
+	if err != nil {
+		t.Fatalf("demo recommendations led by the police: %v", err)
 	}
-	return page.Items[skip]
+	var untouched []casereview.Recommendation
+	for _, r := range page.Items {
+		if r = ovRec(t, s, r.ID); r.ImplementationStatus == casereview.ImplNotStarted && len(r.Links) == 0 {
+			untouched = append(untouched, r)
+		}
+	}
+	if len(untouched) <= skip {
+		t.Fatalf("untouched demo recommendations led by the police: %d", len(untouched))
+	}
+	return untouched[skip]
 }
 
 func ovNewClaim(t *testing.T, s *webtest.Site, rec casereview.Recommendation) ovClaim {
