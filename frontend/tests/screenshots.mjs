@@ -20,8 +20,8 @@ const SHOTS = {
   search: { role: 'panel', target: '/search?q=risk+assessment&type=DHR' },
   // A demo recommendation, found through the JSON API with the same session.
   recommendation: { role: 'oversight', target: async (page) => {
-    // One with an action plan to show.
-    const res = await page.request.get('/api/v1/recommendations?flag=action_overdue&limit=1')
+    // One whose whole life is recorded: responded, acted on, verified and closed.
+    const res = await page.request.get('/api/v1/recommendations?oversight_status=closed_acceptable_action&limit=1')
     if (!res.ok()) throw new Error(`GET /api/v1/recommendations: ${res.status()} ${await res.text()}`)
     const { items } = await res.json()
     if (!items?.length) throw new Error('the demo data has no recommendations')

@@ -36,7 +36,10 @@ type recommendationView struct {
 	CanAssess    bool
 	CanVerify    bool
 	CanLink      bool
-	CanManage    bool // edit the recommendation, decide theme suggestions
+	CanManage    bool // decide theme suggestions
+	CanEdit      bool // edit the recommendation: its panel, while it is open
+	// Settled says why nothing about it can change now (it is closed), or "".
+	Settled string
 }
 
 type responseView struct {
@@ -115,6 +118,14 @@ func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recom
 		v.Responses = append(v.Responses, responseView{Response: r, OrganisationName: orgNames[r.OrganisationID]})
 	}
 
+	v.CanEdit = v.CanManage
+	if err := casereview.CheckOpen(rec.OversightStatus, rec.ClosedOn); err != nil {
+		// A closed recommendation is settled: the service refuses every change until oversight
+		// reopens it, so the page offers none.
+		v.Settled = "This recommendation is closed. Its record is settled: responses, actions and evidence can no longer change unless an oversight officer reopens it."
+		v.CanRespond, v.CanAddAction, v.CanEdit = false, false, false
+	}
+
 	acts, err := h.svc.ListActions(ctx, casereview.ActionFilter{RecommendationID: rec.ID}, casereview.PageRequest{Limit: casereview.MaxPageSize})
 	if err != nil {
 		return nil, err
@@ -127,7 +138,7 @@ func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recom
 		}
 		canWrite := casereview.CanWriteAction(a, rv.PartnershipID, x.OrganisationID)
 		v.Actions = append(v.Actions, actionView{Action: x, OrganisationName: orgNames[x.OrganisationID], Evidence: ev,
-			CanWrite: canWrite, CanProgress: canWrite || len(actionMoves(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus)) > 0})
+			CanWrite: canWrite && v.Settled == "", CanProgress: v.Settled == "" && (canWrite || len(actionMoves(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus)) > 0)})
 	}
 
 	if v.Links, err = h.linkViews(ctx, rec); err != nil {

@@ -280,3 +280,38 @@ func TestAgencyEditorSeesOnlyItsOwnButtons(t *testing.T) {
 		b.Get("/actions/" + icb.ID + "/evidence/new").Must(http.StatusForbidden)
 	})
 }
+
+// A closed recommendation is settled: its page offers no change but reopening, and says why.
+func TestClosedRecommendationPageOffersNoChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("police@example.test", casereview.RoleAgencyEditor, "Eastmere and Vale Police")
+		s.User("panel@example.test", casereview.RolePanel, "Kingsford Vale Coroner Area")
+		s.User("oversight@example.test", casereview.RoleOversight, "")
+		closed, err := s.API.App.Store().ListRecommendations(webtest.System(),
+			casereview.RecommendationFilter{OversightStatus: casereview.OversightStatus("closed_acceptable_action"), OrganisationID: orgID(s, "Eastmere and Vale Police")},
+			casereview.PageRequest{Limit: 1})
+		if err != nil || len(closed.Items) == 0 {
+			t.Fatalf("the demo has no closed recommendation addressed to the police: %v", err)
+		}
+		path := "/recommendations/" + closed.Items[0].ID
+		for _, who := range []string{"police@example.test", "panel@example.test"} {
+			b := s.Browser()
+			b.SignIn(who)
+			p := b.Get(path).Must(http.StatusOK)
+			if !p.Has("#settled") {
+				t.Errorf("%s: no notice that the record is settled", who)
+			}
+			for _, sel := range []string{`a[href$="/respond"]`, `a[href$="/actions/new"]`, `a[href$="/progress"]`, `a[href$="/evidence/new"]`, `a[href$="/edit"]`} {
+				if p.Has(sel) {
+					t.Errorf("%s: a closed recommendation offers %s", who, sel)
+				}
+			}
+		}
+		b := s.Browser()
+		b.SignIn("oversight@example.test")
+		if p := b.Get(path).Must(http.StatusOK); !strings.Contains(p.Text(`a[href$="/assess"]`), "Reopen") {
+			t.Errorf("oversight is not offered to reopen: %q", p.Text(`a[href$="/assess"]`))
+		}
+	})
+}
