@@ -287,6 +287,20 @@ func (a *App) reconcileEvery(ctx context.Context, interval time.Duration) {
 	}
 }
 
+// Reconcile compares this process's index with the database once, now, and repairs what
+// differs (as the background reconciliation does every interval); it returns how many documents
+// it repaired.
+func (a *App) Reconcile(ctx context.Context) (int, error) {
+	if a.search == nil {
+		return 0, nil
+	}
+	ix := a.search.indexer.Load()
+	if ix == nil {
+		return 0, errors.New("the search index is being replaced")
+	}
+	return ix.Reconcile(ctx, a.store)
+}
+
 // pruneEvery deletes journal rows older than the retention window, hourly. An index that falls
 // further behind than the window (a replica stopped for longer) is rebuilt when it next starts.
 func (a *App) pruneEvery(ctx context.Context, retention time.Duration) {

@@ -37,6 +37,9 @@ type ReadScope struct {
 	All          bool
 	Visibilities []Visibility
 	Partnerships []string
+	// Organisations: restricted recommendations addressed to one of these are readable too (the
+	// addressee must be able to answer), though nothing else of their review is.
+	Organisations []string
 }
 
 // ScopeOf returns the read scope of a.
@@ -48,6 +51,16 @@ func ScopeOf(a Actor) ReadScope {
 		return ReadScope{Visibilities: []Visibility{VisibilityPublic, VisibilityShared}, Partnerships: a.Partnerships()}
 	}
 	return ReadScope{Visibilities: []Visibility{VisibilityPublic}}
+}
+
+// Unreadable is what the database says, at the moment of a search, that a caller may not read:
+// the restricted reviews outside its read scope and, on them, the recommendations it may read all
+// the same. The search index applies it on top of ReadScope, so an index out of step with the
+// database (a visibility changed behind the application's back, a lag) never counts in totals
+// or facets what the caller may not read. Empty for a caller who reads everything.
+type Unreadable struct {
+	Reviews []string // reviews none of whose recommendations the caller may read, but for Except
+	Except  []string // recommendations on those reviews the caller may read nevertheless
 }
 
 // CanManageReview: the panel of the owning partnership writes a review, its recommendations,

@@ -35,6 +35,8 @@ type Records interface {
 	ListRecommendations(ctx context.Context, f casereview.RecommendationFilter, page casereview.PageRequest) (casereview.Page[casereview.Recommendation], error)
 	ListThemes(ctx context.Context, group string) ([]casereview.Theme, int, error)
 	Names(ctx context.Context, kind string, ids []string) (map[string]string, error)
+	// Unreadable returns what the caller may not read, from the database as it is now.
+	Unreadable(ctx context.Context) (casereview.Unreadable, error)
 }
 
 // Readiness reports whether the index has caught up with the database far enough to answer
@@ -213,6 +215,9 @@ func (f *Finder) Find(ctx context.Context, p Params) (Found, error) {
 	if err := problems.Err(); err != nil {
 		return Found{}, err
 	}
+	if r.Unreadable, err = f.unreadable(c, r.Scope); err != nil {
+		return Found{}, err
+	}
 	sctx, cancel := context.WithTimeout(c, Deadline)
 	defer cancel()
 	start := time.Now()
@@ -246,6 +251,15 @@ func (f *Finder) Find(ctx context.Context, p Params) (Found, error) {
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// unreadable asks the database what a caller with scope sc may not read (nothing to ask for one
+// who reads everything).
+func (f *Finder) unreadable(ctx context.Context, sc casereview.ReadScope) (casereview.Unreadable, error) {
+	if sc.All {
+		return casereview.Unreadable{}, nil
+	}
+	return f.records.Unreadable(ctx)
 }
 
 // parseQuery checks and parses query text; a syntax error is a problem with q that says where
@@ -443,6 +457,9 @@ func (f *Finder) Similar(ctx context.Context, id string, p SimilarParams) (Simil
 	if p.SameReview {
 		r.ExcludeReviewID = ""
 	}
+	if r.Unreadable, err = f.unreadable(ctx, r.Scope); err != nil {
+		return SimilarFound{}, err
+	}
 	sctx, cancel := context.WithTimeout(ctx, Deadline)
 	defer cancel()
 	res, err := f.index.Similar(sctx, r)
@@ -473,6 +490,9 @@ func (f *Finder) MatchingIDs(ctx context.Context, q string) ([]string, string, e
 	r := Request{Query: parsed, Scope: casereview.ScopeOf(casereview.ActorFrom(ctx)), Sort: SortOldest, Size: casereview.MaxPageSize}
 	if parsed == nil {
 		r.Query = nil
+	}
+	if r.Unreadable, err = f.unreadable(ctx, r.Scope); err != nil {
+		return nil, "", err
 	}
 	ids := []string{}
 	for {
