@@ -90,3 +90,30 @@ func TestSearchCountsFollowVisibilityChangedUnderneath(t *testing.T) {
 		}
 	})
 }
+
+// The score travels only to callers who read the whole index (issue 13 §9b): it is computed
+// from term statistics that restricted documents move.
+func TestSearchScoreOnlyForWholeIndexReaders(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		w := pmStart(t, dialect)
+		w.awaitIndex(t)
+		for role, want := range map[string]bool{pmAdmin: true, pmOversight: true, pmPanel: false, pmEditor: false, pmViewer: false} {
+			r := w.send(role, "GET", "/api/v1/search?q=referral&facets=none", nil, "")
+			if r.Status != http.StatusOK {
+				t.Fatalf("%s: status %d", role, r.Status)
+			}
+			var page struct {
+				Items []map[string]any `json:"items"`
+			}
+			r.JSON(t, &page)
+			if len(page.Items) == 0 {
+				t.Fatalf("%s: no hits for referral", role)
+			}
+			for _, it := range page.Items {
+				if _, has := it["score"]; has != want {
+					t.Errorf("%s: hit has a score: %v, want %v", role, has, want)
+				}
+			}
+		}
+	})
+}

@@ -119,8 +119,12 @@ type Found struct {
 // Match is one hit, re-checked against the database.
 type Match struct {
 	Recommendation casereview.Recommendation
-	Score          float64             // relevance; 0 from the database
-	Highlights     map[string][]string // field -> snippets, HTML-escaped except <mark>
+	Score          float64 // relevance; 0 from the database and for callers who may not see it
+	// Scored says Score may be shown: the caller reads the whole index (oversight, admins). The
+	// score is computed with term statistics of the whole index, restricted documents included,
+	// so for anyone else it would tell which words restricted reviews hold (issue 13 §9b).
+	Scored     bool
+	Highlights map[string][]string // field -> snippets, HTML-escaped except <mark>
 }
 
 // Facet is one facet's values with their counts, each named for people.
@@ -229,6 +233,7 @@ func (f *Finder) Find(ctx context.Context, p Params) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
+	unscored(items, r.Scope)
 	out := Found{Query: query.String(parsed), Total: int64(res.Total), Items: items, Source: SourceIndex}
 	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
 		raw, _ := json.Marshal(res.Hits[len(res.Hits)-1].SortKey)
@@ -314,6 +319,16 @@ func (f *Finder) checked(ctx context.Context, hits []Hit) ([]Match, error) {
 		}
 	}
 	return out, nil
+}
+
+// unscored keeps the scores of items only for a caller who reads the whole index.
+func unscored(items []Match, sc casereview.ReadScope) {
+	for i := range items {
+		items[i].Scored = sc.All
+		if !sc.All {
+			items[i].Score = 0
+		}
+	}
 }
 
 // facetLabels names facet values for people: theme labels, and organisation and partnership
@@ -470,6 +485,7 @@ func (f *Finder) Similar(ctx context.Context, id string, p SimilarParams) (Simil
 	if err != nil {
 		return SimilarFound{}, err
 	}
+	unscored(items, r.Scope)
 	return SimilarFound{Terms: res.Terms, Items: items}, nil
 }
 

@@ -87,11 +87,11 @@ type Request struct {
 	// totals and facets never count what a lagging or tampered-with index still shows.
 	Unreadable casereview.Unreadable
 	Facets     []string
-	Sort    string
-	Size    int
-	After   []string // the sort key of the last hit of the previous page
-	Flag    casereview.Flag
-	AsOf    casereview.Date // for Flag
+	Sort       string
+	Size       int
+	After      []string // the sort key of the last hit of the previous page
+	Flag       casereview.Flag
+	AsOf       casereview.Date // for Flag
 }
 
 // Hit is one matching document.
