@@ -35,9 +35,10 @@ func TestSearchCountsFollowVisibilityChangedUnderneath(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 		before := w.search(t, pmEditor, "/api/v1/search?limit=100")
-		// O1's editor reads P1's shared and public reviews, and the new shared one: 2 + 3.
-		if before.Total != 5 || len(before.Items) != 5 || before.facet("partnership")[w.p["P2"]] != 3 {
-			t.Fatalf("before: total %d, items %d, P2 facet %d; want 5, 5, 3", before.Total, len(before.Items), before.facet("partnership")[w.p["P2"]])
+		// O1's editor reads the four fixture recommendations (all addressed to O1, restricted or
+		// not) and the new shared review's three: 7, four of them P2's.
+		if before.Total != 7 || len(before.Items) != 7 || before.facet("partnership")[w.p["P2"]] != 4 {
+			t.Fatalf("before: total %d, items %d, P2 facet %d; want 7, 7, 4", before.Total, len(before.Items), before.facet("partnership")[w.p["P2"]])
 		}
 
 		db, err := w.st.SQLDB()
@@ -51,8 +52,8 @@ func TestSearchCountsFollowVisibilityChangedUnderneath(t *testing.T) {
 		}
 
 		after := w.search(t, pmEditor, "/api/v1/search?limit=100")
-		if after.Total != 2 || len(after.Items) != 2 {
-			t.Errorf("after: total %d with %d items; want 2 and 2 (the index still holds the review as shared)", after.Total, len(after.Items))
+		if after.Total != 4 || len(after.Items) != 4 {
+			t.Errorf("after: total %d with %d items; want 4 and 4 (the index still holds the review as shared)", after.Total, len(after.Items))
 		}
 		for _, name := range []string{"partnership", "type", "organisation", "scope"} {
 			sum := 0
@@ -60,17 +61,17 @@ func TestSearchCountsFollowVisibilityChangedUnderneath(t *testing.T) {
 				sum += n
 			}
 			if name == "partnership" || name == "type" || name == "scope" {
-				if sum != 2 {
-					t.Errorf("after: facet %s counts %d documents, want 2: %v", name, sum, after.facet(name))
+				if sum != 4 {
+					t.Errorf("after: facet %s counts %d documents, want 4: %v", name, sum, after.facet(name))
 				}
 			}
 		}
-		if n := after.facet("organisation")[w.o["O2"]]; n != 2 {
-			t.Errorf("after: O2 facet %d, want 2 (the hidden review's three are addressed to O2)", n)
+		if n := after.facet("organisation")[w.o["O2"]]; n != 4 {
+			t.Errorf("after: O2 facet %d, want 4 (the hidden review's three are addressed to O2)", n)
 		}
-		// The same search narrowed to the hidden review's partnership counts nothing.
-		if p := w.search(t, pmEditor, "/api/v1/search?partnership="+w.p["P2"]); p.Total != 0 || len(p.Facets) == 0 {
-			t.Errorf("filtered to P2: total %d, want 0", p.Total)
+		// The same search narrowed to P2 counts only P2's restricted recommendation addressed to O1.
+		if p := w.search(t, pmEditor, "/api/v1/search?partnership="+w.p["P2"]); p.Total != 1 || len(p.Facets) == 0 {
+			t.Errorf("filtered to P2: total %d, want 1", p.Total)
 		}
 		// Oversight still reads everything.
 		if p := w.search(t, pmOversight, "/api/v1/search?facets=none&limit=100"); p.Total != want {

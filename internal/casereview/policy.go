@@ -9,6 +9,9 @@ package casereview
 type ReviewRef struct {
 	PartnershipID string
 	Visibility    Visibility
+	// Addressees are the organisations a recommendation is addressed to, when the ref was
+	// loaded for a recommendation (or anything beneath one); empty for a review itself.
+	Addressees []string
 }
 
 // CanReadReview: public reviews are open to all, shared ones to every signed-in user, restricted
@@ -31,7 +34,27 @@ func CanReadReview(a Actor, r ReviewRef) bool {
 	return false
 }
 
-// ReadScope is CanReadReview as a filter: All, or the visibilities open to the actor plus the
+// CanReadRecommendation: whoever reads the review reads its recommendations; and an agency
+// addressed by a recommendation of a restricted review reads that recommendation (and what lies
+// beneath it: its actions, responses, evidence and timeline) so that it can answer, though
+// nothing else of the review (issue 13 §10). Agency editors of an addressee, that is: the
+// organisation's viewers read what is shared, as before.
+func CanReadRecommendation(a Actor, r ReviewRef) bool {
+	if CanReadReview(a, r) {
+		return true
+	}
+	if r.Visibility != VisibilityRestricted || !a.SignedIn() {
+		return false
+	}
+	for _, o := range r.Addressees {
+		if a.EditorOf(o) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadScope is CanReadRecommendation as a filter: All, or the visibilities open to the actor plus the
 // partnerships whose restricted reviews it may also read.
 type ReadScope struct {
 	All          bool
@@ -48,7 +71,8 @@ func ScopeOf(a Actor) ReadScope {
 	case a.IsSystem() || a.IsAdmin() || a.IsOversight():
 		return ReadScope{All: true}
 	case a.SignedIn():
-		return ReadScope{Visibilities: []Visibility{VisibilityPublic, VisibilityShared}, Partnerships: a.Partnerships()}
+		return ReadScope{Visibilities: []Visibility{VisibilityPublic, VisibilityShared}, Partnerships: a.Partnerships(),
+			Organisations: a.EditorOrganisations()}
 	}
 	return ReadScope{Visibilities: []Visibility{VisibilityPublic}}
 }

@@ -218,6 +218,9 @@ func scopeQuery(sc casereview.ReadScope) bq.Query {
 	for _, p := range sc.Partnerships {
 		any = append(any, bq.NewConjunctionQuery([]bq.Query{term(fVisibility, string(casereview.VisibilityRestricted)), term(fPartnershipID, p)}))
 	}
+	for _, o := range sc.Organisations {
+		any = append(any, bq.NewConjunctionQuery([]bq.Query{term(fVisibility, string(casereview.VisibilityRestricted)), term(fOrganisationIDs, o)}))
+	}
 	if len(any) == 0 {
 		return bq.NewMatchNoneQuery()
 	}
