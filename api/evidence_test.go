@@ -262,19 +262,20 @@ func TestEvidenceRestrictedReview(t *testing.T) {
 		pdf := lcPDF(9)
 		e := evUpload(t, l, lcPanel, "case-notes.pdf", pdf)
 
-		// To an agency editor outside the partnership the evidence does not exist.
+		// To an agency editor outside the partnership, and not addressed, the evidence does not exist
+		// (the addressed editor reads its recommendation: issue 13 §10).
 		for _, path := range []string{"/api/v1/evidence/" + e.ID, "/api/v1/evidence/" + e.ID + "/content"} {
-			hidden := l.refuse(t, lcNotFound, lcEditor, "GET", path, nil)
-			missing := w.send(lcEditor, "GET", strings.Replace(path, e.ID, unknownID, 1), nil)
+			hidden := l.refuse(t, lcNotFound, lcOther, "GET", path, nil)
+			missing := w.send(lcOther, "GET", strings.Replace(path, e.ID, unknownID, 1), nil)
 			if pmDetail(t, hidden) != pmDetail(t, missing) {
 				t.Errorf("%s: hidden says %q, missing says %q", path, pmDetail(t, hidden), pmDetail(t, missing))
 			}
 			l.refuse(t, lcNotFound, lcAnon, "GET", path, nil)
 		}
-		l.refuse(t, lcNotFound, lcEditor, "GET", "/api/v1/actions/"+l.action+"/evidence", nil)
-		l.refuse(t, lcNotFound, lcEditor, "POST", "/api/v1/evidence/"+e.ID+"/review", map[string]any{"decision": "verified"})
+		l.refuse(t, lcNotFound, lcOther, "GET", "/api/v1/actions/"+l.action+"/evidence", nil)
+		l.refuse(t, lcNotFound, lcOther, "POST", "/api/v1/evidence/"+e.ID+"/review", map[string]any{"decision": "verified"})
 		body, ct := lcMultipart(t, "more.pdf", lcPDF(10), "title", "More")
-		l.refuseUpload(t, "upload by a hidden editor", lcNotFound, lcEditor, body, ct)
+		l.refuseUpload(t, "upload by a hidden editor", lcNotFound, lcOther, body, ct)
 
 		// Oversight downloads it, and the export is recorded; so is the panel's.
 		for _, role := range []string{lcOversight, lcPanel} {

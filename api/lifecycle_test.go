@@ -508,8 +508,12 @@ func TestRecommendationLife(t *testing.T) {
 		l.rec = w.newRecommendation(t, review, "1", "")
 		issued := w.clk.today()
 
-		// Before publication the addressee cannot see it at all: 404, never 403.
-		for _, role := range []string{lcEditor, lcOther} {
+		// Before publication (restricted) the addressee reads it, so that it can answer (issue 13
+		// §10); another agency cannot see it at all: 404, never 403.
+		if r := w.send(lcEditor, "GET", l.recPath(), nil); r.Status != http.StatusOK {
+			t.Errorf("the addressee GET the restricted recommendation: status %d, want 200", r.Status)
+		}
+		for _, role := range []string{lcOther} {
 			l.refuse(t, lcNotFound, role, "GET", l.recPath(), nil)
 			l.refuse(t, lcNotFound, role, "POST", l.recPath()+"/responses",
 				map[string]any{"organisation_id": w.police, "decision": "accepted", "narrative": "Agreed.", "timetable": "By June."})

@@ -23,7 +23,9 @@ import (
 // here independently of internal/casereview/policy.go:
 //
 //   - public reviews are readable by anyone, shared ones by every signed-in user, restricted ones
-//     by admins, oversight and the panel of the owning partnership;
+//     by admins, oversight and the panel of the owning partnership; a recommendation of a
+//     restricted review also by the editors of the organisations it is addressed to (not its
+//     review, nor its siblings);
 //   - the panel of P1 manages P1's reviews and recommendations, and nothing of P2;
 //   - the agency editor of O1 writes only O1-owned actions, on recommendations it can see;
 //   - admins manage users, partnerships and organisations but not review content; panel members
@@ -67,6 +69,13 @@ func pmReads(role string, r *pmReview) bool {
 		return role != pmAnon
 	}
 	return role == pmAdmin || role == pmOversight || (role == pmPanel && r.partnership == "P1")
+}
+
+// pmReadsRec: a recommendation (and what lies beneath it) is read by whoever reads its review,
+// and on a restricted review by the editors of its addressees (issue 13 §10). Every fixture
+// recommendation is addressed to O1 unless a row says otherwise.
+func pmReadsRec(role string, r *pmReview) bool {
+	return pmReads(role, r) || (role == pmEditor && r.vis == casereview.VisibilityRestricted)
 }
 
 func pmManages(role string, r *pmReview) bool { return role == pmPanel && r.partnership == "P1" }
@@ -252,25 +261,25 @@ func pmRows(w *pmWorld) []pmRow {
 				"addressees": []map[string]any{{"organisation_id": w.o["O1"], "role": "lead"}}}}
 		})
 		b.add("GET", "/api/v1/recommendations/{id}", r.key, func(role string) int {
-			if pmReads(role, r) {
+			if pmReadsRec(role, r) {
 				return ok
 			}
 			return notFound
 		}, pmFixed("/api/v1/recommendations/"+r.rec))
 		b.add("PATCH", "/api/v1/recommendations/{id}", r.key, func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmManages(role, r), ok)
+			return pmWrite(role, pmReadsRec(role, r), pmManages(role, r), ok)
 		}, func(t *testing.T, role string) pmReq {
 			tag, cur := w.recommendationTag(t, r.rec)
 			return pmReq{path: "/api/v1/recommendations/" + r.rec, body: map[string]any{"title": cur.Title}, ifMatch: tag}
 		})
 		b.add("DELETE", "/api/v1/recommendations/{id}", r.key+" (has actions)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmManages(role, r), conflict)
+			return pmWrite(role, pmReadsRec(role, r), pmManages(role, r), conflict)
 		}, func(t *testing.T, role string) pmReq {
 			tag, _ := w.recommendationTag(t, r.rec)
 			return pmReq{path: "/api/v1/recommendations/" + r.rec, ifMatch: tag}
 		})
 		b.add("DELETE", "/api/v1/recommendations/{id}", r.key+" (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmManages(role, r), noContent)
+			return pmWrite(role, pmReadsRec(role, r), pmManages(role, r), noContent)
 		}, func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendation(t, r.id), ifMatch: pmTag(1)}
 		})
@@ -283,32 +292,32 @@ func pmRows(w *pmWorld) []pmRow {
 		for _, org := range []string{"O1", "O2"} {
 			org, target := org, r.key+" owned by "+org
 			b.add("POST", "/api/v1/recommendations/{id}/actions", target, func(role string) int {
-				return pmWrite(role, pmReads(role, r), pmWritesAction(role, r, org), created)
+				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org), created)
 			}, func(t *testing.T, role string) pmReq {
 				return pmReq{path: "/api/v1/recommendations/" + r.rec + "/actions",
 					body: map[string]any{"organisation_id": w.o[org], "description": fmt.Sprintf("New action %d", w.next())}}
 			})
 			b.add("GET", "/api/v1/actions/{id}", target, func(role string) int {
-				if pmReads(role, r) {
+				if pmReadsRec(role, r) {
 					return ok
 				}
 				return notFound
 			}, pmFixed("/api/v1/actions/"+r.actions[org]))
 			b.add("PATCH", "/api/v1/actions/{id}", target, func(role string) int {
-				return pmWrite(role, pmReads(role, r), pmWritesAction(role, r, org), ok)
+				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org), ok)
 			}, func(t *testing.T, role string) pmReq {
 				tag, cur := w.actionTag(t, r.actions[org])
 				return pmReq{path: "/api/v1/actions/" + cur.ID, body: map[string]any{"description": cur.Description}, ifMatch: tag}
 			})
 			b.add("DELETE", "/api/v1/actions/{id}", target+" (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), pmWritesAction(role, r, org), noContent)
+				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org), noContent)
 			}, func(t *testing.T, role string) pmReq {
 				return pmReq{path: "/api/v1/actions/" + w.freshAction(t, r.rec, org), ifMatch: pmTag(1)}
 			})
 		}
 		// Handing an O1 action to O2 needs the right to write for both.
 		b.add("PATCH", "/api/v1/actions/{id}", r.key+" O1 action handed to O2 (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmWritesAction(role, r, "O1") && pmWritesAction(role, r, "O2"), ok)
+			return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, "O1") && pmWritesAction(role, r, "O2"), ok)
 		}, func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/actions/" + w.freshAction(t, r.rec, "O1"), body: map[string]any{"organisation_id": w.o["O2"]}, ifMatch: pmTag(1)}
 		})
@@ -333,7 +342,7 @@ func pmRows(w *pmWorld) []pmRow {
 	for _, r := range w.reviews {
 		r := r
 		read := func(role string) int {
-			if pmReads(role, r) {
+			if pmReadsRec(role, r) {
 				return ok
 			}
 			return notFound
@@ -346,12 +355,12 @@ func pmRows(w *pmWorld) []pmRow {
 		// ("the referral pathway") suggests C05.
 		b.add("GET", "/api/v1/recommendations/{id}/theme-suggestions", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/theme-suggestions"))
 		b.add("POST", "/api/v1/recommendations/{id}/theme-suggestions/{code}/accept", r.key+" C05 (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmManages(role, r), ok)
+			return pmWrite(role, pmReadsRec(role, r), pmManages(role, r), ok)
 		}, func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendation(t, r.id) + "/theme-suggestions/C05/accept", ifMatch: pmTag(1)}
 		})
 		b.add("POST", "/api/v1/recommendations/{id}/theme-suggestions/{code}/reject", r.key+" C05 (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmManages(role, r), created)
+			return pmWrite(role, pmReadsRec(role, r), pmManages(role, r), created)
 		}, func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendation(t, r.id) + "/theme-suggestions/C05/reject",
 				body: map[string]any{"reason": "It is about one referral, not the pathway."}}
@@ -367,7 +376,7 @@ func pmRows(w *pmWorld) []pmRow {
 		for _, org := range []string{"O1", "O2"} {
 			org := org
 			b.add("POST", "/api/v1/recommendations/{id}/responses", r.key+" from "+org+" (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), pmResponds(role, r, org), created)
+				return pmWrite(role, pmReadsRec(role, r), pmResponds(role, r, org), created)
 			}, func(t *testing.T, role string) pmReq {
 				return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendation(t, r.id) + "/responses",
 					body: map[string]any{"organisation_id": w.o[org], "decision": "response_received"}}
@@ -394,21 +403,21 @@ func pmRows(w *pmWorld) []pmRow {
 			}
 		}
 		b.add("POST", "/api/v1/recommendations/{id}/assessments", r.key+" (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), role == pmOversight, ok)
+			return pmWrite(role, pmReadsRec(role, r), role == pmOversight, ok)
 		}, assess(true))
 		b.add("POST", "/api/v1/recommendations/{id}/assessments", r.key+" without If-Match (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), true, preconditionRequired)
+			return pmWrite(role, pmReadsRec(role, r), true, preconditionRequired)
 		}, assess(false), pmOversight)
 
 		// Links: the panel of the recommendation's partnership, and oversight.
 		b.add("POST", "/api/v1/recommendations/{id}/links", r.key+" to another of its recommendations (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmLinks(role, r), created)
+			return pmWrite(role, pmReadsRec(role, r), pmLinks(role, r), created)
 		}, func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendation(t, r.id) + "/links",
 				body: map[string]any{"type": "similar_to", "target_id": w.freshRecommendation(t, r.id)}}
 		})
 		b.add("DELETE", "/api/v1/links/{id}", r.key+" (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmLinks(role, r), noContent)
+			return pmWrite(role, pmReadsRec(role, r), pmLinks(role, r), noContent)
 		}, func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/links/" + w.freshLink(t, w.freshRecommendation(t, r.id), w.freshRecommendation(t, r.id))}
 		})
@@ -420,20 +429,20 @@ func pmRows(w *pmWorld) []pmRow {
 			}
 		}
 		b.add("POST", "/api/v1/evidence/{id}/review", r.key+" verified (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), role == pmOversight, ok)
+			return pmWrite(role, pmReadsRec(role, r), role == pmOversight, ok)
 		}, reviewEvidence(map[string]any{"decision": "verified"}, w.freshEvidence))
 		b.add("POST", "/api/v1/evidence/{id}/review", r.key+" rejected with a note (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), role == pmOversight, ok)
+			return pmWrite(role, pmReadsRec(role, r), role == pmOversight, ok)
 		}, reviewEvidence(map[string]any{"decision": "rejected", "note": "The minutes do not record the training."}, w.freshEvidence))
 		b.add("POST", "/api/v1/evidence/{id}/review", r.key+" already verified (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), role == pmOversight, conflict)
+			return pmWrite(role, pmReadsRec(role, r), role == pmOversight, conflict)
 		}, reviewEvidence(map[string]any{"decision": "rejected", "note": "Second thoughts."}, w.freshVerifiedEvidence))
 
 		for _, org := range []string{"O1", "O2"} {
 			org, target := org, r.key+" owned by "+org
 			b.add("GET", "/api/v1/actions/{id}/evidence", target, read, pmFixed("/api/v1/actions/"+r.actions[org]+"/evidence"))
 			b.add("POST", "/api/v1/actions/{id}/evidence", target+" (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), pmWritesAction(role, r, org), created)
+				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org), created)
 			}, func(t *testing.T, role string) pmReq {
 				return pmReq{path: "/api/v1/actions/" + w.freshAction(t, r.rec, org) + "/evidence",
 					body: map[string]any{"title": fmt.Sprintf("Training record %d", w.next()), "url": "https://intranet.example.org/training"}}
@@ -453,24 +462,24 @@ func pmRows(w *pmWorld) []pmRow {
 			claim := func(t *testing.T) string { return w.freshClaim(t, r.rec, org) }
 			// A note: the owner's editors, the panel, and oversight (casereview.ActionProgress).
 			b.add("POST", "/api/v1/actions/{id}/progress", target+", a note (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), pmWritesAction(role, r, org) || role == pmOversight, ok)
+				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org) || role == pmOversight, ok)
 			}, progress(action, map[string]any{"narrative": "Met the designated safeguarding lead."}, true))
 			// The outcome is the owner's statement: oversight may note, but not rewrite it.
 			b.add("POST", "/api/v1/actions/{id}/progress", target+", a note setting the outcome (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), pmWritesAction(role, r, org), ok)
+				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org), ok)
 			}, progress(action, map[string]any{"narrative": "Training booked.", "outcome": "Every duty officer trained"}, true))
 			b.add("POST", "/api/v1/actions/{id}/progress", target+", not_started to in_progress (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), pmWritesAction(role, r, org), ok)
+				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org), ok)
 			}, progress(action, map[string]any{"status": "in_progress", "narrative": "Work has begun."}, true))
 			b.add("POST", "/api/v1/actions/{id}/progress", target+", a note without If-Match (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), true, preconditionRequired)
+				return pmWrite(role, pmReadsRec(role, r), true, preconditionRequired)
 			}, progress(action, map[string]any{"narrative": "Met the designated safeguarding lead."}, false), pmEditor, pmPanel)
 			// A claim of completion is verified, or sent back, by oversight alone.
 			b.add("POST", "/api/v1/actions/{id}/progress", target+", claim verified (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), role == pmOversight, ok)
+				return pmWrite(role, pmReadsRec(role, r), role == pmOversight, ok)
 			}, progress(claim, map[string]any{"status": "implemented_verified"}, true))
 			b.add("POST", "/api/v1/actions/{id}/progress", target+", claim sent back (fresh)", func(role string) int {
-				return pmWrite(role, pmReads(role, r), role == pmOversight, ok)
+				return pmWrite(role, pmReadsRec(role, r), role == pmOversight, ok)
 			}, progress(claim, map[string]any{"status": "in_progress", "reason": "The evidence does not show who was trained."}, true))
 		}
 	}
@@ -806,6 +815,8 @@ func pmCheckLists(t *testing.T, w *pmWorld) {
 		pmEditor:    {"P1-shared", "P1-public"},
 		pmViewer:    {"P1-shared", "P1-public"},
 	}
+	// The editor of O1 also reads the restricted reviews' recommendations, all addressed to O1.
+	wantRecs := map[string][]string{pmEditor: all}
 	for _, role := range pmRoles {
 		var reviews, recs, actions []string
 		for _, k := range want[role] {
@@ -814,6 +825,16 @@ func pmCheckLists(t *testing.T, w *pmWorld) {
 				t.Fatalf("the matrix's rules disagree with the list table for %s on %s", role, k)
 			}
 			reviews = append(reviews, r.id)
+		}
+		readsRecs := want[role]
+		if l, ok := wantRecs[role]; ok {
+			readsRecs = l
+		}
+		for _, k := range readsRecs {
+			r := w.byKey[k]
+			if !pmReadsRec(role, r) {
+				t.Fatalf("the matrix's rules disagree with the list table for %s on %s's recommendation", role, k)
+			}
 			recs = append(recs, r.rec)
 			actions = append(actions, r.actions["O1"], r.actions["O2"])
 		}
@@ -825,8 +846,8 @@ func pmCheckLists(t *testing.T, w *pmWorld) {
 			{"/api/v1/recommendations?limit=200", recs},
 			{"/api/v1/actions?limit=200", actions},
 			// Filters never widen what a caller sees.
-			{"/api/v1/recommendations?partnership_id=" + w.p["P2"], pmIf(slices.Contains(want[role], "P2-restricted"), w.byKey["P2-restricted"].rec)},
-			{"/api/v1/actions?organisation_id=" + w.o["O2"], pmActionsOf(w, want[role], "O2")},
+			{"/api/v1/recommendations?partnership_id=" + w.p["P2"], pmIf(slices.Contains(readsRecs, "P2-restricted"), w.byKey["P2-restricted"].rec)},
+			{"/api/v1/actions?organisation_id=" + w.o["O2"], pmActionsOf(w, readsRecs, "O2")},
 			{"/api/v1/reviews?visibility=restricted", pmReviewsRestricted(w, want[role])},
 		} {
 			sort.Strings(l.ids)
@@ -853,7 +874,7 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 		counts := map[string]map[string]int{"type": {}, "organisation": {}, "sector": {}, "partnership": {}, "year": {}, "scope": {},
 			"theme": {}, "theme_group": {}}
 		for _, r := range w.reviews {
-			if !pmReads(role, r) {
+			if !pmReadsRec(role, r) {
 				continue
 			}
 			visible = append(visible, r.rec)
@@ -905,8 +926,8 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 			path string
 			ids  []string
 		}{
-			{"/api/v1/search?partnership=" + w.p["P2"], pmIf(pmReads(role, p2), p2.rec)},
-			{"/api/v1/search?q=" + url.QueryEscape("pathway partnership:"+w.p["P2"]), pmIf(pmReads(role, p2), p2.rec)},
+			{"/api/v1/search?partnership=" + w.p["P2"], pmIf(pmReadsRec(role, p2), p2.rec)},
+			{"/api/v1/search?q=" + url.QueryEscape("pathway partnership:"+w.p["P2"]), pmIf(pmReadsRec(role, p2), p2.rec)},
 			{"/api/v1/search?q=visibility:restricted", restricted},
 			{"/api/v1/search?q=" + url.QueryEscape("pathway visibility:restricted") + "&type=DHR&sector=police", restricted},
 		} {
@@ -934,8 +955,8 @@ const pmWorkAsOf = "2026-06-01"
 
 // pmCheckWork asserts that a work list holds only recommendations its caller may read: overdue
 // recommendations addressed to O1 under restricted reviews of P1 and P2 reach oversight's list
-// but never the O1 editor's, who sees only the shared one, and only oversight is shown evidence
-// to verify or the overdue count by organisation.
+// and the O1 editor's (addressed to O1, they are its to answer: issue 13 §10), and only
+// oversight is shown evidence to verify or the overdue count by organisation.
 func pmCheckWork(t *testing.T, w *pmWorld) {
 	review := map[string]*pmReview{} // recommendation id -> the review it sits under
 	for _, r := range w.reviews {
@@ -987,7 +1008,7 @@ func pmCheckWork(t *testing.T, w *pmWorld) {
 				r := review[id]
 				if r == nil {
 					t.Errorf("GET /api/v1/work as %s: %s names %s, a recommendation the matrix did not make", role, name, id)
-				} else if !pmReads(role, r) {
+				} else if !pmReadsRec(role, r) {
 					t.Errorf("GET /api/v1/work as %s: %s names %s, under %s, which %s may not read", role, name, id, r.key, role)
 				}
 			}
@@ -998,10 +1019,12 @@ func pmCheckWork(t *testing.T, w *pmWorld) {
 		overdue := pmSorted(sections["overdue"])
 		switch role {
 		case pmEditor:
-			if want := []string{traps["P1-shared"]}; !slices.Equal(overdue, want) {
+			// Addressed to O1, the restricted reviews' recommendations are the editor's work too.
+			if want := pmSorted([]string{traps["P1-restricted"], traps["P1-shared"], traps["P2-restricted"]}); !slices.Equal(overdue, want) {
 				t.Errorf("GET /api/v1/work as %s: overdue %v, want %v", role, overdue, want)
 			}
-			want := pmSorted([]string{traps["P1-shared"], w.byKey["P1-shared"].rec, w.byKey["P1-public"].rec})
+			want := pmSorted([]string{traps["P1-restricted"], traps["P1-shared"], traps["P2-restricted"], w.byKey["P1-restricted"].rec,
+				w.byKey["P1-shared"].rec, w.byKey["P1-public"].rec, w.byKey["P2-restricted"].rec})
 			if got := pmSorted(sections["awaiting_response"]); !slices.Equal(got, want) {
 				t.Errorf("GET /api/v1/work as %s: awaiting_response %v, want %v", role, got, want)
 			}
@@ -1042,14 +1065,16 @@ func pmReviewsRestricted(w *pmWorld, keys []string) []string {
 }
 
 // pmDoneWhen states the acceptance checks in so many words: an agency editor of O1 cannot read a
-// restricted review or anything beneath it, and cannot change O2's action through any endpoint.
+// restricted review or anything beneath it that is not addressed to O1, and cannot change O2's
+// action through any endpoint.
 func pmDoneWhen(t *testing.T, w *pmWorld) {
 	ed := pmEditor
 	restricted := w.byKey["P1-restricted"]
+	notO1 := w.freshRecommendationTo(t, restricted.id, "O2")
+	notO1Action := w.freshAction(t, notO1, "O2")
 	// Hidden answers exactly as missing.
 	for _, c := range []struct{ kind, id string }{
-		{"reviews", restricted.id}, {"recommendations", restricted.rec},
-		{"actions", restricted.actions["O1"]}, {"actions", restricted.actions["O2"]},
+		{"reviews", restricted.id}, {"recommendations", notO1}, {"actions", notO1Action},
 	} {
 		hidden := w.send(ed, "GET", "/api/v1/"+c.kind+"/"+c.id, nil, "")
 		missing := w.send(ed, "GET", "/api/v1/"+c.kind+"/"+unknownID, nil, "")
@@ -1068,7 +1093,7 @@ func pmDoneWhen(t *testing.T, w *pmWorld) {
 	for _, r := range w.reviews {
 		id := r.actions["O2"]
 		want := http.StatusForbidden
-		if !pmReads(ed, r) {
+		if !pmReadsRec(ed, r) {
 			want = http.StatusNotFound
 		}
 		tag, cur := w.actionTag(t, id)
@@ -1086,7 +1111,7 @@ func pmDoneWhen(t *testing.T, w *pmWorld) {
 			t.Errorf("editor DELETE O2 action on %s with If-Match *: status %d, want %d: %s", r.key, res.Status, want, res.Body)
 		}
 		createWant := http.StatusForbidden
-		if !pmReads(ed, r) {
+		if !pmReadsRec(ed, r) {
 			createWant = http.StatusNotFound
 		}
 		if res := w.send(ed, "POST", "/api/v1/recommendations/"+r.rec+"/actions",
@@ -1109,8 +1134,13 @@ func pmDoneWhen(t *testing.T, w *pmWorld) {
 	if res := w.send(ed, "PATCH", "/api/v1/actions/"+cur.ID, map[string]any{"outcome": "Training delivered"}, tag); res.Status != http.StatusOK {
 		t.Errorf("editor PATCH own action: status %d, want 200: %s", res.Status, res.Body)
 	}
-	if res := w.send(ed, "PATCH", "/api/v1/actions/"+restricted.actions["O1"], map[string]any{"outcome": "x"}, "*"); res.Status != http.StatusNotFound {
-		t.Errorf("editor PATCH own action under a restricted review: status %d, want 404: %s", res.Status, res.Body)
+	// Under a restricted review, its own action on a recommendation addressed to it is its to keep.
+	tag, _ = w.actionTag(t, restricted.actions["O1"])
+	if res := w.send(ed, "PATCH", "/api/v1/actions/"+restricted.actions["O1"], map[string]any{"outcome": "Training delivered"}, tag); res.Status != http.StatusOK {
+		t.Errorf("editor PATCH own action under a restricted review, addressed to O1: status %d, want 200: %s", res.Status, res.Body)
+	}
+	if _, a := w.actionTag(t, restricted.actions["O1"]); a.Outcome == nil || *a.Outcome != "Training delivered" {
+		t.Errorf("the PATCH answered 200 but the outcome is %v", a.Outcome)
 	}
 }
 
@@ -1131,12 +1161,16 @@ func pmCheckTracking(t *testing.T, w *pmWorld) {
 		}
 	}
 
+	// Hidden: a restricted recommendation addressed to O2 alone, with O2's action and evidence.
+	hiddenRec := w.freshRecommendationTo(t, restricted.id, "O2")
+	hiddenAction := w.freshAction(t, hiddenRec, "O2")
+	hiddenFile := w.freshEvidence(t, hiddenAction)
 	for _, c := range []struct{ what, hidden, missing string }{
-		{"responses", "/api/v1/recommendations/" + restricted.rec + "/responses", "/api/v1/recommendations/" + unknownID + "/responses"},
-		{"timeline", "/api/v1/recommendations/" + restricted.rec + "/timeline", "/api/v1/recommendations/" + unknownID + "/timeline"},
-		{"evidence list", "/api/v1/actions/" + restricted.actions["O1"] + "/evidence", "/api/v1/actions/" + unknownID + "/evidence"},
-		{"evidence", "/api/v1/evidence/" + w.fileOf(t, restricted), "/api/v1/evidence/" + unknownID},
-		{"evidence content", "/api/v1/evidence/" + w.fileOf(t, restricted) + "/content", "/api/v1/evidence/" + unknownID + "/content"},
+		{"responses", "/api/v1/recommendations/" + hiddenRec + "/responses", "/api/v1/recommendations/" + unknownID + "/responses"},
+		{"timeline", "/api/v1/recommendations/" + hiddenRec + "/timeline", "/api/v1/recommendations/" + unknownID + "/timeline"},
+		{"evidence list", "/api/v1/actions/" + hiddenAction + "/evidence", "/api/v1/actions/" + unknownID + "/evidence"},
+		{"evidence", "/api/v1/evidence/" + hiddenFile, "/api/v1/evidence/" + unknownID},
+		{"evidence content", "/api/v1/evidence/" + hiddenFile + "/content", "/api/v1/evidence/" + unknownID + "/content"},
 	} {
 		hidden, missing := w.send(pmEditor, "GET", c.hidden, nil, ""), w.send(pmEditor, "GET", c.missing, nil, "")
 		if hidden.Status != http.StatusNotFound || missing.Status != http.StatusNotFound {
@@ -1163,6 +1197,7 @@ func TestPermissionMatrixSession(t *testing.T) {
 		w := pmStart(t, dialect)
 		editor := w.users[pmEditor]
 		shared, restricted := w.byKey["P1-shared"], w.byKey["P1-restricted"]
+		hiddenRec := w.freshRecommendationTo(t, restricted.id, "O2")
 
 		// Sign-in operations.
 		if r := w.send(pmAnon, "POST", "/api/v1/auth/login", map[string]any{"email": editor.Email, "password": "not the password at all"}, ""); r.Status != http.StatusUnauthorized {
@@ -1198,8 +1233,9 @@ func TestPermissionMatrixSession(t *testing.T) {
 		}
 		check("GET shared review", send("GET", "/api/v1/reviews/"+shared.id, nil), http.StatusOK)
 		check("GET restricted review", send("GET", "/api/v1/reviews/"+restricted.id, nil), http.StatusNotFound)
-		check("GET restricted recommendation", send("GET", "/api/v1/recommendations/"+restricted.rec, nil), http.StatusNotFound)
-		check("GET restricted action", send("GET", "/api/v1/actions/"+restricted.actions["O1"], nil), http.StatusNotFound)
+		check("GET restricted recommendation addressed to O1", send("GET", "/api/v1/recommendations/"+restricted.rec, nil), http.StatusOK)
+		check("GET restricted action of O1", send("GET", "/api/v1/actions/"+restricted.actions["O1"], nil), http.StatusOK)
+		check("GET restricted recommendation not addressed to O1", send("GET", "/api/v1/recommendations/"+hiddenRec, nil), http.StatusNotFound)
 		check("GET /me", send("GET", "/api/v1/me", nil), http.StatusOK)
 		check("GET /users", send("GET", "/api/v1/users", nil), http.StatusForbidden)
 		ids, total := pmListWith(t, w, "/api/v1/reviews", "Cookie", "casereview_session="+cookie)
@@ -1217,7 +1253,7 @@ func TestPermissionMatrixSession(t *testing.T) {
 		check("PATCH O2's action", send("PATCH", "/api/v1/actions/"+other, map[string]any{"description": cur.Description}, "If-Match", tag, "X-CSRF-Token", csrf), http.StatusForbidden)
 		check("DELETE O2's action", send("DELETE", "/api/v1/actions/"+other, nil, "If-Match", tag, "X-CSRF-Token", csrf), http.StatusForbidden)
 		rtag, _ := w.actionTag(t, restricted.actions["O2"])
-		check("PATCH O2's restricted action", send("PATCH", "/api/v1/actions/"+restricted.actions["O2"], map[string]any{}, "If-Match", rtag, "X-CSRF-Token", csrf), http.StatusNotFound)
+		check("PATCH O2's restricted action", send("PATCH", "/api/v1/actions/"+restricted.actions["O2"], map[string]any{}, "If-Match", rtag, "X-CSRF-Token", csrf), http.StatusForbidden)
 		check("POST action owned by O2", send("POST", "/api/v1/recommendations/"+shared.rec+"/actions",
 			map[string]any{"organisation_id": w.o["O2"], "description": "for another agency"}, "X-CSRF-Token", csrf), http.StatusForbidden)
 		check("POST action owned by O1", send("POST", "/api/v1/recommendations/"+shared.rec+"/actions",

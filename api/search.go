@@ -87,7 +87,12 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 func matchesOut(ms []search.Match) []SearchHit {
 	out := []SearchHit{}
 	for _, m := range ms {
-		out = append(out, SearchHit{Recommendation: recommendationOut(m.Recommendation), Score: float32(m.Score), Highlights: m.Highlights})
+		hit := SearchHit{Recommendation: recommendationOut(m.Recommendation), Highlights: m.Highlights}
+		if m.Scored {
+			score := float32(m.Score)
+			hit.Score = &score
+		}
+		out = append(out, hit)
 	}
 	return out
 }

@@ -34,12 +34,12 @@ func pmCheckSummaries(t *testing.T, w *pmWorld) {
 	for _, role := range pmRoles {
 		readable := 0
 		for _, r := range w.reviews {
-			if pmReads(role, r) {
+			if pmReadsRec(role, r) {
 				readable++
 			}
 		}
 		p2n := 0
-		if pmReads(role, p2) {
+		if pmReadsRec(role, p2) {
 			p2n = 1
 		}
 		check := func(where string, f api.SummaryFigure, want int) {

@@ -80,6 +80,47 @@ func TestStaleIndexAnswersWhileItsReplacementIsBuilt(t *testing.T) {
 	})
 }
 
+// An index ahead of the database (restored from another deployment) holds documents the database
+// does not: while its replacement is built it must not answer at all, so that no total or facet
+// ever counts them (issue 13 §9b); searches are answered from the database meanwhile.
+func TestIndexAheadOfTheDatabaseNeverAnswersWhileReplaced(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		cfg := indexed(t, dialect)
+		idx, err := bleve.Open(filepath.Join(cfg.DataDir, "index"))
+		mustOK(t, err)
+		mustOK(t, idx.SetInternal([]byte("casereview.applied_seq"), []byte("999999")))
+		mustOK(t, idx.Close())
+
+		b, err := New(context.Background(), cfg, quietLog(), Options{})
+		mustOK(t, err)
+		defer b.Close()
+		if b.search.mode != modeReplace {
+			t.Fatalf("start mode %d, want replace", b.search.mode)
+		}
+		if b.search.Ready() {
+			t.Fatal("an index ahead of the database is answering before anything started")
+		}
+		built, release := make(chan struct{}), make(chan struct{})
+		b.search.beforeSwap = func() { close(built); <-release }
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		b.Start(ctx)
+		select {
+		case <-built:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the replacement was never built")
+		}
+		if b.search.Ready() {
+			t.Fatal("an index ahead of the database answers while its replacement is built")
+		}
+		close(release)
+		caughtUp(t, b)
+		if !b.search.Ready() {
+			t.Fatal("the replacement is in place but search does not answer from it")
+		}
+	})
+}
+
 // Journal rows older than the retention window are pruned; an index that had not applied them
 // is rebuilt at start (answering from the old one meanwhile) instead of missing changes.
 func TestIndexBehindThePrunedJournalIsRebuilt(t *testing.T) {

@@ -24,6 +24,10 @@ type searcher struct {
 	live    *search.Live
 	indexer atomic.Pointer[indexer.Indexer] // follows the journal into live; nil while replacing
 	filling atomic.Bool                     // live is being filled from empty: nothing to answer from yet
+	// foreign: live is ahead of the database (restored from another deployment or a newer
+	// backup) and holds documents the database does not: it must not answer, not even counts,
+	// until its replacement is in place; searches fall back to the database meanwhile.
+	foreign atomic.Bool
 
 	mode startMode
 	next *bleveindex.Index // replace: the new index being built in dir+".new"
@@ -45,7 +49,7 @@ const (
 
 // Ready reports whether searches can be answered from an index (perhaps a stale one while a
 // new one is built).
-func (s *searcher) Ready() bool { return s.live.Has() && !s.filling.Load() }
+func (s *searcher) Ready() bool { return s.live.Has() && !s.filling.Load() && !s.foreign.Load() }
 
 // WaitFor waits for this process's index to apply seq, so a writer then sees the write in its
 // searches. While the index is being filled or replaced it does not wait.
@@ -74,7 +78,12 @@ func (a *App) openSearch(ctx context.Context) error {
 		switch cerr := indexer.Check(ctx, a.store, idx); {
 		case cerr == nil:
 			s.mode = modeFollow
-		case errors.Is(cerr, indexer.ErrBehind) || errors.Is(cerr, indexer.ErrPruned):
+		case errors.Is(cerr, indexer.ErrBehind):
+			// It holds what this database never had: its totals and facets would count them.
+			a.log.Warn("search index is ahead of the database; answering from the database until a new one is built", "reason", cerr.Error())
+			s.mode = modeReplace
+			s.foreign.Store(true)
+		case errors.Is(cerr, indexer.ErrPruned):
 			a.log.Warn("search index must be rebuilt; answering from it until the new one is ready", "reason", cerr.Error())
 			s.mode = modeReplace
 		default:
@@ -229,6 +238,7 @@ func (a *App) replaceIndex(ctx context.Context, s *searcher) error {
 		return err
 	}
 	s.indexer.Store(ix)
+	s.foreign.Store(false)
 	n, _ := s.live.Count()
 	a.log.Info("search index replaced", "documents", n, "took", time.Since(start).Round(time.Millisecond))
 	return nil
@@ -285,6 +295,20 @@ func (a *App) reconcileEvery(ctx context.Context, interval time.Duration) {
 		case <-time.After(interval):
 		}
 	}
+}
+
+// Reconcile compares this process's index with the database once, now, and repairs what
+// differs (as the background reconciliation does every interval); it returns how many documents
+// it repaired.
+func (a *App) Reconcile(ctx context.Context) (int, error) {
+	if a.search == nil {
+		return 0, nil
+	}
+	ix := a.search.indexer.Load()
+	if ix == nil {
+		return 0, errors.New("the search index is being replaced")
+	}
+	return ix.Reconcile(ctx, a.store)
 }
 
 // pruneEvery deletes journal rows older than the retention window, hourly. An index that falls

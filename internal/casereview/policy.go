@@ -9,6 +9,9 @@ package casereview
 type ReviewRef struct {
 	PartnershipID string
 	Visibility    Visibility
+	// Addressees are the organisations a recommendation is addressed to, when the ref was
+	// loaded for a recommendation (or anything beneath one); empty for a review itself.
+	Addressees []string
 }
 
 // CanReadReview: public reviews are open to all, shared ones to every signed-in user, restricted
@@ -31,12 +34,35 @@ func CanReadReview(a Actor, r ReviewRef) bool {
 	return false
 }
 
-// ReadScope is CanReadReview as a filter: All, or the visibilities open to the actor plus the
+// CanReadRecommendation: whoever reads the review reads its recommendations; and an agency
+// addressed by a recommendation of a restricted review reads that recommendation (and what lies
+// beneath it: its actions, responses, evidence and timeline) so that it can answer, though
+// nothing else of the review (issue 13 §10). Agency editors of an addressee, that is: the
+// organisation's viewers read what is shared, as before.
+func CanReadRecommendation(a Actor, r ReviewRef) bool {
+	if CanReadReview(a, r) {
+		return true
+	}
+	if r.Visibility != VisibilityRestricted || !a.SignedIn() {
+		return false
+	}
+	for _, o := range r.Addressees {
+		if a.EditorOf(o) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadScope is CanReadRecommendation as a filter: All, or the visibilities open to the actor plus the
 // partnerships whose restricted reviews it may also read.
 type ReadScope struct {
 	All          bool
 	Visibilities []Visibility
 	Partnerships []string
+	// Organisations: restricted recommendations addressed to one of these are readable too (the
+	// addressee must be able to answer), though nothing else of their review is.
+	Organisations []string
 }
 
 // ScopeOf returns the read scope of a.
@@ -45,9 +71,20 @@ func ScopeOf(a Actor) ReadScope {
 	case a.IsSystem() || a.IsAdmin() || a.IsOversight():
 		return ReadScope{All: true}
 	case a.SignedIn():
-		return ReadScope{Visibilities: []Visibility{VisibilityPublic, VisibilityShared}, Partnerships: a.Partnerships()}
+		return ReadScope{Visibilities: []Visibility{VisibilityPublic, VisibilityShared}, Partnerships: a.Partnerships(),
+			Organisations: a.EditorOrganisations()}
 	}
 	return ReadScope{Visibilities: []Visibility{VisibilityPublic}}
+}
+
+// Unreadable is what the database says, at the moment of a search, that a caller may not read:
+// the restricted reviews outside its read scope and, on them, the recommendations it may read all
+// the same. The search index applies it on top of ReadScope, so an index out of step with the
+// database (a visibility changed behind the application's back, a lag) never counts in totals
+// or facets what the caller may not read. Empty for a caller who reads everything.
+type Unreadable struct {
+	Reviews []string // reviews none of whose recommendations the caller may read, but for Except
+	Except  []string // recommendations on those reviews the caller may read nevertheless
 }
 
 // CanManageReview: the panel of the owning partnership writes a review, its recommendations,

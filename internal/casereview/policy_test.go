@@ -208,7 +208,7 @@ func TestScopeOfShapes(t *testing.T) {
 		{"system", cr.System, cr.ReadScope{All: true}},
 		{"admin", policyUser("a", policyMember(cr.RoleAdmin, "", "")), cr.ReadScope{All: true}},
 		{"oversight", policyUser("o", policyMember(cr.RoleOversight, "", "")), cr.ReadScope{All: true}},
-		{"editor", policyUser("e", policyMember(cr.RoleAgencyEditor, oOne, "")), cr.ReadScope{Visibilities: open}},
+		{"editor", policyUser("e", policyMember(cr.RoleAgencyEditor, oOne, "")), cr.ReadScope{Visibilities: open, Organisations: []string{oOne}}},
 		{"panel and viewer of the same partnership, listed once", policyUser("pv", policyMember(cr.RolePanel, "", pOne),
 			policyMember(cr.RoleViewer, "", pOne), policyMember(cr.RolePanel, "", pTwo)), cr.ReadScope{Visibilities: open, Partnerships: []string{pOne, pTwo}}},
 	}
@@ -216,6 +216,63 @@ func TestScopeOfShapes(t *testing.T) {
 		if got := cr.ScopeOf(c.actor); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: ScopeOf = %+v, want %+v", c.name, got, c.want)
 		}
+	}
+}
+
+// inScopeRec is the read scope applied to a recommendation, as the store and the index apply it.
+func inScopeRec(s cr.ReadScope, r cr.ReviewRef) bool {
+	if inScope(s, r) {
+		return true
+	}
+	if r.Visibility != cr.VisibilityRestricted {
+		return false
+	}
+	for _, o := range r.Addressees {
+		if o != "" && slices.Contains(s.Organisations, o) {
+			return true
+		}
+	}
+	return false
+}
+
+// An agency addressed by a recommendation of a restricted review reads that recommendation, and
+// only that (issue 13 §10): its editors, not its viewers; the scope says the same as the rule.
+func TestCanReadRecommendationAddressees(t *testing.T) {
+	addressees := [][]string{nil, {oOne}, {oTwo}, {oOne, oOther}, {""}}
+	for _, c := range policyCases() {
+		s := cr.ScopeOf(c.actor)
+		for _, p := range policyPartnerships {
+			for _, v := range cr.Visibilities {
+				for _, as := range addressees {
+					r := cr.ReviewRef{PartnershipID: p, Visibility: v, Addressees: as}
+					got := cr.CanReadRecommendation(c.actor, r)
+					want := cr.CanReadReview(c.actor, r)
+					if !want && v == cr.VisibilityRestricted && c.actor.SignedIn() {
+						for _, o := range as {
+							want = want || reaches(c.editorOf, o)
+						}
+					}
+					if got != want {
+						t.Errorf("%s: %s recommendation of %q to %v: CanReadRecommendation %v, want %v", c.name, v, p, as, got, want)
+					}
+					if sc := inScopeRec(s, r); sc != got {
+						t.Errorf("%s: %s recommendation of %q to %v: scope %+v lets through %v, rule says %v", c.name, v, p, as, s, sc, got)
+					}
+				}
+			}
+		}
+	}
+	editor := policyUser("e", policyMember(cr.RoleAgencyEditor, oOne, ""))
+	viewer := policyUser("v", policyMember(cr.RoleViewer, oOne, ""))
+	to := cr.ReviewRef{PartnershipID: pTwo, Visibility: cr.VisibilityRestricted, Addressees: []string{oOne}}
+	if !cr.CanReadRecommendation(editor, to) || cr.CanReadReview(editor, to) {
+		t.Error("the addressee's editor reads the recommendation, and not its restricted review")
+	}
+	if cr.CanReadRecommendation(viewer, to) {
+		t.Error("the addressee's viewer reads a restricted recommendation")
+	}
+	if cr.CanReadRecommendation(editor, cr.ReviewRef{PartnershipID: pTwo, Visibility: cr.VisibilityRestricted, Addressees: []string{oTwo}}) {
+		t.Error("an editor reads a restricted recommendation addressed to another organisation")
 	}
 }
 

@@ -227,6 +227,9 @@ type RecommendationService interface {
 	// RecommendationsByID returns those of ids the caller may read (search hits are re-checked
 	// against the database with it).
 	RecommendationsByID(ctx context.Context, ids []string) (map[string]Recommendation, error)
+	// Unreadable returns what the caller may not read, from the database, for searches to apply
+	// on top of the index's own copy of visibility.
+	Unreadable(ctx context.Context) (Unreadable, error)
 }
 
 // FieldChange is one field of a recommendation changed by an edit, as its timeline shows it.

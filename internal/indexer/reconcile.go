@@ -3,6 +3,7 @@ package indexer
 import (
 	"context"
 
+	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
 )
 
@@ -10,11 +11,17 @@ import (
 type Reconciler interface {
 	RecommendationVersionsAfter(ctx context.Context, after string, limit int) ([]store.IDVersion, error)
 	RecommendationsExist(ctx context.Context, ids []string) (map[string]bool, error)
+	ReviewAccessAfter(ctx context.Context, after string, limit int) ([]search.ReviewAccess, error)
 }
+
+// misfiledChunk is how many reviews one index query checks (a disjunction per review).
+const misfiledChunk = 200
 
 // Reconcile compares every recommendation's (id, version) in the database with the index and
 // repairs each difference: a document missing or out of date is re-indexed, one the database no
-// longer holds is deleted. It heals changes written behind the application's back and documents
+// longer holds is deleted, and the documents of a review whose visibility or partnership the
+// index has wrong (changed behind the application's back: no recommendation's version moved)
+// are re-indexed. It heals changes written behind the application's back and documents
 // a failed batch skipped. It returns how many documents it repaired.
 func (x *Indexer) Reconcile(ctx context.Context, db Reconciler) (int, error) {
 	x.step.Lock() // never interleave with Step: both write the index and its recorded sequence
@@ -61,6 +68,23 @@ func (x *Indexer) Reconcile(ctx context.Context, db Reconciler) (int, error) {
 			}
 		}
 		after = ids[len(ids)-1]
+	}
+	for after := ""; ; {
+		reviews, err := db.ReviewAccessAfter(ctx, after, misfiledChunk)
+		if err != nil {
+			return 0, err
+		}
+		if len(reviews) == 0 {
+			break
+		}
+		ids, err := x.idx.Misfiled(ctx, reviews)
+		if err != nil {
+			return 0, err
+		}
+		for _, id := range ids {
+			stale[id] = true
+		}
+		after = reviews[len(reviews)-1].ID
 	}
 	if len(stale) == 0 {
 		return 0, nil

@@ -35,6 +35,8 @@ type Records interface {
 	ListRecommendations(ctx context.Context, f casereview.RecommendationFilter, page casereview.PageRequest) (casereview.Page[casereview.Recommendation], error)
 	ListThemes(ctx context.Context, group string) ([]casereview.Theme, int, error)
 	Names(ctx context.Context, kind string, ids []string) (map[string]string, error)
+	// Unreadable returns what the caller may not read, from the database as it is now.
+	Unreadable(ctx context.Context) (casereview.Unreadable, error)
 }
 
 // Readiness reports whether the index has caught up with the database far enough to answer
@@ -117,8 +119,12 @@ type Found struct {
 // Match is one hit, re-checked against the database.
 type Match struct {
 	Recommendation casereview.Recommendation
-	Score          float64             // relevance; 0 from the database
-	Highlights     map[string][]string // field -> snippets, HTML-escaped except <mark>
+	Score          float64 // relevance; 0 from the database and for callers who may not see it
+	// Scored says Score may be shown: the caller reads the whole index (oversight, admins). The
+	// score is computed with term statistics of the whole index, restricted documents included,
+	// so for anyone else it would tell which words restricted reviews hold (issue 13 §9b).
+	Scored     bool
+	Highlights map[string][]string // field -> snippets, HTML-escaped except <mark>
 }
 
 // Facet is one facet's values with their counts, each named for people.
@@ -213,6 +219,9 @@ func (f *Finder) Find(ctx context.Context, p Params) (Found, error) {
 	if err := problems.Err(); err != nil {
 		return Found{}, err
 	}
+	if r.Unreadable, err = f.unreadable(c, r.Scope); err != nil {
+		return Found{}, err
+	}
 	sctx, cancel := context.WithTimeout(c, Deadline)
 	defer cancel()
 	start := time.Now()
@@ -224,6 +233,7 @@ func (f *Finder) Find(ctx context.Context, p Params) (Found, error) {
 	if err != nil {
 		return Found{}, err
 	}
+	unscored(items, r.Scope)
 	out := Found{Query: query.String(parsed), Total: int64(res.Total), Items: items, Source: SourceIndex}
 	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
 		raw, _ := json.Marshal(res.Hits[len(res.Hits)-1].SortKey)
@@ -246,6 +256,15 @@ func (f *Finder) Find(ctx context.Context, p Params) (Found, error) {
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// unreadable asks the database what a caller with scope sc may not read (nothing to ask for one
+// who reads everything).
+func (f *Finder) unreadable(ctx context.Context, sc casereview.ReadScope) (casereview.Unreadable, error) {
+	if sc.All {
+		return casereview.Unreadable{}, nil
+	}
+	return f.records.Unreadable(ctx)
 }
 
 // parseQuery checks and parses query text; a syntax error is a problem with q that says where
@@ -300,6 +319,16 @@ func (f *Finder) checked(ctx context.Context, hits []Hit) ([]Match, error) {
 		}
 	}
 	return out, nil
+}
+
+// unscored keeps the scores of items only for a caller who reads the whole index.
+func unscored(items []Match, sc casereview.ReadScope) {
+	for i := range items {
+		items[i].Scored = sc.All
+		if !sc.All {
+			items[i].Score = 0
+		}
+	}
 }
 
 // facetLabels names facet values for people: theme labels, and organisation and partnership
@@ -443,6 +472,9 @@ func (f *Finder) Similar(ctx context.Context, id string, p SimilarParams) (Simil
 	if p.SameReview {
 		r.ExcludeReviewID = ""
 	}
+	if r.Unreadable, err = f.unreadable(ctx, r.Scope); err != nil {
+		return SimilarFound{}, err
+	}
 	sctx, cancel := context.WithTimeout(ctx, Deadline)
 	defer cancel()
 	res, err := f.index.Similar(sctx, r)
@@ -453,6 +485,7 @@ func (f *Finder) Similar(ctx context.Context, id string, p SimilarParams) (Simil
 	if err != nil {
 		return SimilarFound{}, err
 	}
+	unscored(items, r.Scope)
 	return SimilarFound{Terms: res.Terms, Items: items}, nil
 }
 
@@ -473,6 +506,9 @@ func (f *Finder) MatchingIDs(ctx context.Context, q string) ([]string, string, e
 	r := Request{Query: parsed, Scope: casereview.ScopeOf(casereview.ActorFrom(ctx)), Sort: SortOldest, Size: casereview.MaxPageSize}
 	if parsed == nil {
 		r.Query = nil
+	}
+	if r.Unreadable, err = f.unreadable(ctx, r.Scope); err != nil {
+		return nil, "", err
 	}
 	ids := []string{}
 	for {

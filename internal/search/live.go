@@ -78,6 +78,10 @@ func (l *Live) IDsAfter(ctx context.Context, after string, limit int) ([]string,
 	return with(l, func(x Index) ([]string, error) { return x.IDsAfter(ctx, after, limit) })
 }
 
+func (l *Live) Misfiled(ctx context.Context, reviews []ReviewAccess) ([]string, error) {
+	return with(l, func(x Index) ([]string, error) { return x.Misfiled(ctx, reviews) })
+}
+
 // Close closes the current index and leaves none.
 func (l *Live) Close() error {
 	if old := l.Swap(nil); old != nil {

@@ -82,12 +82,16 @@ type Request struct {
 	Query   any                 // a query.Node from internal/search/query; nil matches everything
 	Filters map[string][]string // facet name -> accepted values (OR within a facet, AND across)
 	Scope   casereview.ReadScope
-	Facets  []string
-	Sort    string
-	Size    int
-	After   []string // the sort key of the last hit of the previous page
-	Flag    casereview.Flag
-	AsOf    casereview.Date // for Flag
+	// Unreadable is the database's word, at query time, on what the caller may not read; the
+	// index excludes it on top of Scope (which uses the index's own copy of visibility), so
+	// totals and facets never count what a lagging or tampered-with index still shows.
+	Unreadable casereview.Unreadable
+	Facets     []string
+	Sort       string
+	Size       int
+	After      []string // the sort key of the last hit of the previous page
+	Flag       casereview.Flag
+	AsOf       casereview.Date // for Flag
 }
 
 // Hit is one matching document.
@@ -125,8 +129,20 @@ type Index interface {
 	// through every id the index holds: reconciliation compares both with the database.
 	Versions(ctx context.Context, ids []string) (map[string]int, error)
 	IDsAfter(ctx context.Context, after string, limit int) ([]string, error)
+	// Misfiled returns the ids of the documents of reviews whose indexed visibility or
+	// partnership differs from the review's as given (the database's): reconciliation re-indexes
+	// them, since a review's visibility changed behind the application's back leaves every one
+	// of its recommendations at the same version.
+	Misfiled(ctx context.Context, reviews []ReviewAccess) ([]string, error)
 	// Similar finds the recommendations most like a text ("more like this").
 	Similar(ctx context.Context, r SimilarRequest) (SimilarResult, error)
+}
+
+// ReviewAccess is who may read a review's recommendations, as the database has it.
+type ReviewAccess struct {
+	ID            string `gorm:"column:id"`
+	Visibility    string `gorm:"column:visibility"`
+	PartnershipID string `gorm:"column:partnership_id"`
 }
 
 // SimilarRequest asks for the recommendations most like Text, leaving out one review's own
@@ -136,6 +152,7 @@ type SimilarRequest struct {
 	ExcludeReviewID string
 	ExcludeID       string
 	Scope           casereview.ReadScope
+	Unreadable      casereview.Unreadable
 	Size            int
 }
 

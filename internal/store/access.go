@@ -14,9 +14,9 @@ import (
 
 func actorOf(ctx context.Context) casereview.Actor { return casereview.ActorFrom(ctx) }
 
-// visible narrows q, which must have the reviews table available as "reviews", to the reviews
-// the caller may read.
-func visible(ctx context.Context, q *gorm.DB) *gorm.DB {
+// visibleReviews narrows q, which must have the reviews table available as "reviews", to the
+// reviews the caller may read.
+func visibleReviews(ctx context.Context, q *gorm.DB) *gorm.DB {
 	sc := casereview.ScopeOf(actorOf(ctx))
 	if sc.All {
 		return q
@@ -26,6 +26,26 @@ func visible(ctx context.Context, q *gorm.DB) *gorm.DB {
 	}
 	return q.Where("(reviews.visibility IN ? OR (reviews.visibility = ? AND reviews.partnership_id IN ?))",
 		sc.Visibilities, casereview.VisibilityRestricted, sc.Partnerships)
+}
+
+// visible narrows q, which must have the recommendations and reviews tables available by those
+// names, to the recommendations the caller may read (casereview.CanReadRecommendation): those of
+// the reviews it reads, and on restricted reviews those addressed to its organisations.
+func visible(ctx context.Context, q *gorm.DB) *gorm.DB {
+	sc := casereview.ScopeOf(actorOf(ctx))
+	if sc.All {
+		return q
+	}
+	clause, args := "reviews.visibility IN ?", []any{sc.Visibilities}
+	if len(sc.Partnerships) > 0 {
+		clause += " OR (reviews.visibility = ? AND reviews.partnership_id IN ?)"
+		args = append(args, casereview.VisibilityRestricted, sc.Partnerships)
+	}
+	if len(sc.Organisations) > 0 {
+		clause += " OR (reviews.visibility = ? AND EXISTS (SELECT 1 FROM addressees addr WHERE addr.recommendation_id = recommendations.id AND addr.organisation_id IN ?))"
+		args = append(args, casereview.VisibilityRestricted, sc.Organisations)
+	}
+	return q.Where("("+clause+")", args...)
 }
 
 type reviewRefRow struct {
@@ -46,12 +66,20 @@ func reviewRefOfRecommendation(db *gorm.DB, recID string) (casereview.ReviewRef,
 	if err != nil || len(rows) == 0 {
 		return casereview.ReviewRef{}, false, err
 	}
-	return rows[0].ref(), true, nil
+	ref := rows[0].ref()
+	if ref.Visibility == casereview.VisibilityRestricted { // only there do addressees widen who reads
+		if err := db.Table("addressees").Where("recommendation_id = ?", recID).Order("organisation_id").
+			Pluck("organisation_id", &ref.Addressees).Error; err != nil {
+			return ref, true, err
+		}
+	}
+	return ref, true, nil
 }
 
-// readable answers not found for a record the caller may not see.
+// readable answers not found for a record the caller may not see: a review, or (ref loaded by
+// reviewRefOfRecommendation, with its addressees) a recommendation or anything beneath one.
 func readable(ctx context.Context, ref casereview.ReviewRef, kind string) error {
-	if !casereview.CanReadReview(actorOf(ctx), ref) {
+	if !casereview.CanReadRecommendation(actorOf(ctx), ref) {
 		return casereview.NotFound(kind)
 	}
 	return nil

@@ -408,7 +408,7 @@ func (s *Store) AddLink(ctx context.Context, recommendationID string, d caserevi
 		if err != nil {
 			return err
 		}
-		if !found || !casereview.CanReadReview(actorOf(ctx), tref) {
+		if !found || !casereview.CanReadRecommendation(actorOf(ctx), tref) {
 			return casereview.Invalid("target_id", casereview.FieldNotFound, "no recommendation has id %s", d.TargetID)
 		}
 		if d.TargetID == rec.ID {
@@ -454,7 +454,7 @@ func (s *Store) RemoveLink(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if !casereview.CanReadReview(actorOf(ctx), ref) {
+		if !casereview.CanReadRecommendation(actorOf(ctx), ref) {
 			return casereview.NotFound("link")
 		}
 		if !casereview.CanLink(actorOf(ctx), ref.PartnershipID) {

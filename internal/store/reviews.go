@@ -184,7 +184,7 @@ func (s *Store) ListReviews(ctx context.Context, f casereview.ReviewFilter, page
 		return casereview.Page[casereview.Review]{}, err
 	}
 	query := func() *gorm.DB {
-		q := visible(ctx, s.read.WithContext(ctx).Model(&reviewRow{}))
+		q := visibleReviews(ctx, s.read.WithContext(ctx).Model(&reviewRow{}))
 		if f.Type != "" {
 			q = q.Where("reviews.type = ?", strings.ToUpper(f.Type))
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/casereview/casereview/internal/casereview"
 
 	"github.com/casereview/casereview/internal/search"
@@ -204,6 +206,39 @@ func (s *Store) RecommendationsByID(ctx context.Context, ids []string) (map[stri
 	return out, nil
 }
 
+// Unreadable returns the restricted reviews the caller may not read, from the database as it is
+// now. Reviews are few beside recommendations, and the caller's own partnerships are left out, so
+// the list stays short for everyone but oversight and admins, who get none.
+func (s *Store) Unreadable(ctx context.Context) (casereview.Unreadable, error) {
+	out := casereview.Unreadable{}
+	sc := casereview.ScopeOf(actorOf(ctx))
+	if sc.All {
+		return out, nil
+	}
+	db := s.read.WithContext(ctx)
+	hidden := func() *gorm.DB {
+		q := db.Table("reviews").Select("reviews.id").Where("reviews.visibility NOT IN ?", sc.Visibilities)
+		if len(sc.Partnerships) > 0 {
+			q = q.Where("(reviews.visibility <> ? OR reviews.partnership_id NOT IN ?)", casereview.VisibilityRestricted, sc.Partnerships)
+		}
+		return q
+	}
+	if err := hidden().Order("reviews.id").Pluck("reviews.id", &out.Reviews).Error; err != nil {
+		return out, translate(err)
+	}
+	if len(out.Reviews) > 0 && len(sc.Organisations) > 0 {
+		err := db.Table("recommendations").Distinct("recommendations.id").
+			Joins("JOIN addressees ON addressees.recommendation_id = recommendations.id").
+			Where("recommendations.review_id IN (?) AND addressees.organisation_id IN ?", hidden(), sc.Organisations).
+			Where("EXISTS (SELECT 1 FROM reviews r WHERE r.id = recommendations.review_id AND r.visibility = ?)", casereview.VisibilityRestricted).
+			Order("recommendations.id").Pluck("recommendations.id", &out.Except).Error
+		if err != nil {
+			return out, translate(err)
+		}
+	}
+	return out, nil
+}
+
 // VisibleVersions returns, for the ids the caller may read, each recommendation's version: the
 // search results are re-checked against the database with it before they are returned.
 func (s *Store) VisibleVersions(ctx context.Context, ids []string) (map[string]int, error) {
@@ -243,6 +278,18 @@ type IDVersion struct {
 func (s *Store) RecommendationVersionsAfter(ctx context.Context, after string, limit int) ([]IDVersion, error) {
 	var rows []IDVersion
 	q := s.read.WithContext(ctx).Table("recommendations").Select("id, version").Order("id").Limit(limit)
+	if after != "" {
+		q = q.Where("id > ?", after)
+	}
+	err := q.Find(&rows).Error
+	return rows, translate(err)
+}
+
+// ReviewAccessAfter pages through every review's visibility and partnership in id order, for
+// reconciliation.
+func (s *Store) ReviewAccessAfter(ctx context.Context, after string, limit int) ([]search.ReviewAccess, error) {
+	var rows []search.ReviewAccess
+	q := s.read.WithContext(ctx).Table("reviews").Select("id, visibility, partnership_id").Order("id").Limit(limit)
 	if after != "" {
 		q = q.Where("id > ?", after)
 	}

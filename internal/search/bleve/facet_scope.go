@@ -61,8 +61,8 @@ func (q *scopeFilter) Searcher(ctx context.Context, r index.IndexReader, m mappi
 	if n := len(v.offsets); n > 0 {
 		s.end = v.offsets[n-1] + v.segs[n-1].docs
 	}
-	visField, partField := facetFieldPos[fVisibility], facetFieldPos[fPartnershipID]
-	s.vis, s.part = visField, partField
+	visField, partField, orgField := facetFieldPos[fVisibility], facetFieldPos[fPartnershipID], facetFieldPos[fOrganisationIDs]
+	s.vis, s.part, s.org = visField, partField, orgField
 	s.all = q.scope.All
 	s.visOK = make([]bool, len(v.terms[visField])+1)
 	s.partOK = make([]bool, len(v.terms[partField])+1)
@@ -85,6 +85,16 @@ func (q *scopeFilter) Searcher(ctx context.Context, r index.IndexReader, m mappi
 			}
 		}
 	}
+	if len(q.scope.Organisations) > 0 {
+		s.orgOK = make([]bool, len(v.terms[orgField])+1)
+		for i, t := range v.terms[orgField] {
+			for _, want := range q.scope.Organisations {
+				if t == want {
+					s.orgOK[i+1] = true
+				}
+			}
+		}
+	}
 	return s, nil
 }
 
@@ -95,8 +105,9 @@ type scopeSearcher struct {
 	deleted []*roaring.Bitmap
 
 	all              bool
-	vis, part        int // column positions
+	vis, part, org   int // column positions
 	visOK, partOK    []bool
+	orgOK            []bool // nil when the scope names no organisations
 	restricted       uint32 // the visibility column's value (ordinal+1) for restricted; 0 if none
 	scores           map[[2]uint32]float64
 	next, end        uint64 // next document to look at; one past the last
@@ -124,10 +135,34 @@ func (s *scopeSearcher) allowed(n uint64) (bool, [2]uint32) {
 	if s.visOK[vis] {
 		return true, [2]uint32{vis, 0}
 	}
-	if vis != 0 && vis == s.restricted && s.partOK[part] {
+	if vis == 0 || vis != s.restricted {
+		return false, [2]uint32{}
+	}
+	if s.orgOK != nil && s.addressed(cols[s.org], local) {
+		// Addressed to one of the caller's organisations: the bleve query's score depends on
+		// how many organisations the document names, so it is asked for this document alone.
+		return true, kindAddressed
+	}
+	if s.partOK[part] {
 		return true, [2]uint32{vis, part}
 	}
 	return false, [2]uint32{}
+}
+
+// kindAddressed marks a document whose score is not shared by its kind.
+var kindAddressed = [2]uint32{^uint32(0), ^uint32(0)}
+
+// addressed reports whether document d names one of the scope's organisations.
+func (s *scopeSearcher) addressed(c column, d uint32) bool {
+	if c.single != nil {
+		return s.orgOK[c.single[d]]
+	}
+	for _, o := range c.ords[c.start[d]:c.start[d+1]] {
+		if s.orgOK[o+1] {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *scopeSearcher) match(ctx *bsearch.SearchContext, from uint64) (*bsearch.DocumentMatch, error) {
@@ -138,7 +173,7 @@ func (s *scopeSearcher) match(ctx *bsearch.SearchContext, from uint64) (*bsearch
 		}
 		s.next = n + 1
 		score, known := s.scores[kind]
-		if !known {
+		if !known || kind == kindAddressed {
 			// Ask the bleve query for this kind of document's score, once.
 			dm, err := s.orig.Advance(ctx, index.NewIndexInternalID(nil, n))
 			if err != nil {
@@ -149,7 +184,9 @@ func (s *scopeSearcher) match(ctx *bsearch.SearchContext, from uint64) (*bsearch
 				return nil, errScopeMismatch
 			}
 			score = dm.Score
-			s.scores[kind] = score
+			if kind != kindAddressed {
+				s.scores[kind] = score
+			}
 			ctx.DocumentMatchPool.Put(dm)
 		}
 		dm := ctx.DocumentMatchPool.Get()

@@ -171,6 +171,38 @@ func (x *Index) Versions(ctx context.Context, ids []string) (map[string]int, err
 	return out, nil
 }
 
+// Misfiled finds the documents of reviews whose indexed visibility or partnership is not the
+// review's as given.
+func (x *Index) Misfiled(ctx context.Context, reviews []search.ReviewAccess) ([]string, error) {
+	out := []string{}
+	if len(reviews) == 0 {
+		return out, nil
+	}
+	any := make([]bq.Query, len(reviews))
+	for i, r := range reviews {
+		right := bq.NewConjunctionQuery([]bq.Query{term(fVisibility, r.Visibility), term(fPartnershipID, r.PartnershipID)})
+		any[i] = bq.NewBooleanQuery([]bq.Query{term(fReviewID, r.ID)}, nil, []bq.Query{right})
+	}
+	q := bq.NewDisjunctionQuery(any)
+	var after []string
+	for {
+		req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+		req.SortBy([]string{"_id"})
+		req.SearchAfter = after
+		res, err := x.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		if len(res.Hits) < 1000 {
+			return out, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
 // IDsAfter pages through the ids in the index in order, for reconciliation.
 func (x *Index) IDsAfter(ctx context.Context, after string, limit int) ([]string, error) {
 	req := bleve.NewSearchRequestOptions(bq.NewMatchAllQuery(), limit, 0, false)

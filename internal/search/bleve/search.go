@@ -54,6 +54,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		q = bq.NewMatchNoneQuery()
 	}
 	musts := append([]bq.Query{q, x.scopeFilter(r.Scope)}, flagged...) // scopeFilter: facet_scope.go
+	if u := unreadableQuery(r.Unreadable); u != nil {
+		musts = append(musts, u)
+	}
 	if r.Flag != "" {
 		fq, err := flagQuery(r.Flag, r.AsOf)
 		if err != nil {
@@ -215,10 +218,33 @@ func scopeQuery(sc casereview.ReadScope) bq.Query {
 	for _, p := range sc.Partnerships {
 		any = append(any, bq.NewConjunctionQuery([]bq.Query{term(fVisibility, string(casereview.VisibilityRestricted)), term(fPartnershipID, p)}))
 	}
+	for _, o := range sc.Organisations {
+		any = append(any, bq.NewConjunctionQuery([]bq.Query{term(fVisibility, string(casereview.VisibilityRestricted)), term(fOrganisationIDs, o)}))
+	}
 	if len(any) == 0 {
 		return bq.NewMatchNoneQuery()
 	}
 	return bq.NewDisjunctionQuery(any)
+}
+
+// unreadableQuery excludes what the database says the caller may not read (nil when there is
+// nothing to exclude). It scores nothing, so the order of what remains does not change.
+func unreadableQuery(u casereview.Unreadable) bq.Query {
+	if len(u.Reviews) == 0 {
+		return nil
+	}
+	reviews := make([]bq.Query, len(u.Reviews))
+	for i, id := range u.Reviews {
+		reviews[i] = term(fReviewID, id)
+	}
+	var hidden bq.Query = bq.NewDisjunctionQuery(reviews)
+	if len(u.Except) > 0 {
+		b := bq.NewBooleanQuery([]bq.Query{hidden}, nil, []bq.Query{bq.NewDocIDQuery(u.Except)})
+		hidden = b
+	}
+	all := bq.NewMatchAllQuery()
+	all.SetBoost(0)
+	return bq.NewBooleanQuery([]bq.Query{all}, nil, []bq.Query{hidden})
 }
 
 // translate turns the parsed query into a bleve query. A nil query (and no error) is a part left

@@ -61,7 +61,11 @@ func (x *Index) Similar(ctx context.Context, r search.SimilarRequest) (search.Si
 	if r.ExcludeID != "" {
 		not = append(not, bq.NewDocIDQuery([]string{r.ExcludeID}))
 	}
-	q := bq.NewBooleanQuery([]bq.Query{shouldQ, scopeQuery(r.Scope)}, nil, not)
+	musts := []bq.Query{shouldQ, scopeQuery(r.Scope)}
+	if u := unreadableQuery(r.Unreadable); u != nil {
+		musts = append(musts, u)
+	}
+	q := bq.NewBooleanQuery(musts, nil, not)
 	size := r.Size
 	if size <= 0 || size > 50 {
 		size = 10
