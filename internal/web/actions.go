@@ -57,7 +57,7 @@ func (h *Handler) actionContext(ctx context.Context, recID string) (casereview.R
 	if err != nil {
 		return rec, casereview.Review{}, nil, err
 	}
-	rv, err := h.svc.GetReview(ctx, rec.ReviewID)
+	rv, err := h.reviewOf(ctx, rec)
 	if err != nil {
 		return rec, rv, nil, err
 	}

@@ -43,7 +43,7 @@ func (h *Handler) evidenceFormView(ctx context.Context, id string) (*evidenceFor
 	if err != nil {
 		return nil, err
 	}
-	rv, err := h.svc.GetReview(ctx, rec.ReviewID)
+	rv, err := h.reviewOf(ctx, rec)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func (h *Handler) progressView(ctx context.Context, id string) (*progressView, e
 	if err != nil {
 		return nil, err
 	}
-	rv, err := h.svc.GetReview(ctx, rec.ReviewID)
+	rv, err := h.reviewOf(ctx, rec)
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,7 @@ func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recom
 	if err != nil {
 		return nil, err
 	}
-	rv, err := h.svc.GetReview(ctx, rec.ReviewID)
+	rv, err := h.reviewOf(ctx, rec)
 	if err != nil {
 		return nil, err
 	}

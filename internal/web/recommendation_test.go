@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -312,6 +313,48 @@ func TestClosedRecommendationPageOffersNoChanges(t *testing.T) {
 		b.SignIn("oversight@example.test")
 		if p := b.Get(path).Must(http.StatusOK); !strings.Contains(p.Text(`a[href$="/assess"]`), "Reopen") {
 			t.Errorf("oversight is not offered to reopen: %q", p.Text(`a[href$="/assess"]`))
+		}
+	})
+}
+
+// An agency addressed by a recommendation of a restricted review reads and answers it in the
+// browser, without learning anything else of the review.
+func TestAddresseeOfARestrictedReview(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		st := s.API.App.Store()
+		police := orgID(s, "Eastmere and Vale Police")
+		_, partnership := s.ScopeID("Hollowbrook Safeguarding Children Partnership")
+		ctx := webtest.System()
+		rv, err := st.CreateReview(ctx, casereview.ReviewDraft{Type: "CSPR", PartnershipID: partnership, Reference: "HB-CSPR-2026-77",
+			Title: "Child Q", Status: casereview.ReviewInProgress, Visibility: casereview.VisibilityRestricted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := st.CreateRecommendation(ctx, casereview.RecommendationDraft{ReviewID: rv.ID, Number: "1", Scope: "local",
+			Text:       "The police should share child protection concerns with the school nurse within one working day.",
+			Addressees: []casereview.AddresseeDraft{{OrganisationID: police, Role: casereview.RoleLead}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.User("police@example.test", casereview.RoleAgencyEditor, "Eastmere and Vale Police")
+		b := s.Browser()
+		b.SignIn("police@example.test")
+		p := b.Get("/recommendations/" + rec.ID).Must(http.StatusOK)
+		if !p.Has("#review-restricted") || strings.Contains(p.Body, "Child Q") || strings.Contains(p.Body, "HB-CSPR-2026-77") {
+			t.Errorf("the addressee's page names the restricted review or does not explain why it cannot")
+		}
+		if !p.Has(`a[href="/recommendations/` + rec.ID + `/respond"]`) {
+			t.Fatal("the addressee is not offered to record its response")
+		}
+		b.Get("/recommendations/" + rec.ID + "/respond").Must(http.StatusOK)
+		p = b.Post("/recommendations/"+rec.ID+"/respond", url.Values{"organisation_id": {police}, "decision": {"accepted"},
+			"narrative": {"Agreed."}, "timetable": {"By March."}})
+		if p.Status != http.StatusOK || !strings.Contains(p.Text(".govuk-notification-banner"), "Response recorded") {
+			t.Fatalf("responding ended at %s (%d): %v", p.URL, p.Status, p.Errors())
+		}
+		if b.Get("/reviews/"+rv.ID).Status != http.StatusNotFound {
+			t.Error("the addressee can open the restricted review")
 		}
 	})
 }

@@ -32,7 +32,7 @@ func (h *Handler) respondView(ctx context.Context, id string) (*respondView, err
 	if err != nil {
 		return nil, err
 	}
-	rv, err := h.svc.GetReview(ctx, rec.ReviewID)
+	rv, err := h.reviewOf(ctx, rec)
 	if err != nil {
 		return nil, err
 	}

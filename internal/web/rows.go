@@ -86,3 +86,15 @@ func rowsOf(recs []casereview.Recommendation, reviews map[string]casereview.Revi
 	}
 	return out
 }
+
+// reviewOf is the review of rec as the caller may see it. An agency addressed by a
+// recommendation of a restricted review reads the recommendation but not the review
+// (casereview.CanReadRecommendation): it gets the review's id alone, and pages then name no
+// review. Every act is still decided by the service.
+func (h *Handler) reviewOf(ctx context.Context, rec casereview.Recommendation) (casereview.Review, error) {
+	rv, err := h.svc.GetReview(ctx, rec.ReviewID)
+	if casereview.IsCode(err, casereview.CodeNotFound) {
+		return casereview.Review{ID: rec.ReviewID}, nil
+	}
+	return rv, err
+}
