@@ -171,4 +171,3 @@ func (s *Service) ConfirmTOTP(ctx context.Context, id Identity, code string) ([]
 	}
 	return codes, nil
 }
-
