@@ -792,6 +792,16 @@ type AssessmentCreate struct {
 	Rationale *string `json:"rationale,omitempty"`
 }
 
+// AuditCheckpoint defines model for AuditCheckpoint.
+type AuditCheckpoint struct {
+	At        time.Time `json:"at"`
+	Hash      string    `json:"hash"`
+	KeyId     string    `json:"key_id"`
+	Seq       int64     `json:"seq"`
+	Signature string    `json:"signature"`
+	Signer    string    `json:"signer"`
+}
+
 // AuditEvent defines model for AuditEvent.
 type AuditEvent struct {
 	Action              string                                    `json:"action"`
@@ -819,11 +829,25 @@ type AuditPage struct {
 
 // AuditVerification defines model for AuditVerification.
 type AuditVerification struct {
-	BrokenAt nullable.Nullable[int64]  `json:"broken_at,omitempty"`
-	Checked  int64                     `json:"checked"`
-	LastSeq  *int64                    `json:"last_seq,omitempty"`
-	Ok       bool                      `json:"ok"`
-	Problem  nullable.Nullable[string] `json:"problem,omitempty"`
+	BrokenAt nullable.Nullable[int64] `json:"broken_at,omitempty"`
+	Checked  int64                    `json:"checked"`
+
+	// Checkpoints How many signed checkpoints the chain was checked against
+	Checkpoints *int `json:"checkpoints,omitempty"`
+
+	// KeyId The key the chain ends under; empty while it is unkeyed
+	KeyId *string `json:"key_id,omitempty"`
+
+	// KeyedFrom The first event of the keyed chain (HMAC under the server key); earlier events are plain SHA-256
+	KeyedFrom nullable.Nullable[int64]  `json:"keyed_from,omitempty"`
+	LastSeq   *int64                    `json:"last_seq,omitempty"`
+	Ok        bool                      `json:"ok"`
+	Problem   nullable.Nullable[string] `json:"problem,omitempty"`
+}
+
+// AuditVerifyRequest defines model for AuditVerifyRequest.
+type AuditVerifyRequest struct {
+	Checkpoints []AuditCheckpoint `json:"checkpoints"`
 }
 
 // Capabilities defines model for Capabilities.
@@ -2796,6 +2820,9 @@ type AddEvidenceMultipartRequestBody AddEvidenceMultipartBody
 // ProgressActionJSONRequestBody defines body for ProgressAction for application/json ContentType.
 type ProgressActionJSONRequestBody = ActionProgress
 
+// VerifyAuditAgainstCheckpointsJSONRequestBody defines body for VerifyAuditAgainstCheckpoints for application/json ContentType.
+type VerifyAuditAgainstCheckpointsJSONRequestBody = AuditVerifyRequest
+
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginRequest
 
@@ -2894,9 +2921,15 @@ type ServerInterface interface {
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(c *gin.Context, params ListAuditParams)
+	// GetAuditCheckpoints Download this server's signed checkpoints of the audit chain (admins)
+	// (GET /api/v1/audit/checkpoints)
+	GetAuditCheckpoints(c *gin.Context)
 	// VerifyAudit Check every link of the audit chain and report the first broken one
 	// (GET /api/v1/audit/verify)
 	VerifyAudit(c *gin.Context)
+	// VerifyAuditAgainstCheckpoints Check the audit chain, and check it against signed checkpoints kept outside the database
+	// (POST /api/v1/audit/verify)
+	VerifyAuditAgainstCheckpoints(c *gin.Context)
 	// Login Sign in with email and password; sets the session cookie
 	// (POST /api/v1/auth/login)
 	Login(c *gin.Context)
@@ -3561,6 +3594,19 @@ func (siw *ServerInterfaceWrapper) ListAudit(c *gin.Context) {
 	siw.Handler.ListAudit(c, params)
 }
 
+// GetAuditCheckpoints operation middleware
+func (siw *ServerInterfaceWrapper) GetAuditCheckpoints(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetAuditCheckpoints(c)
+}
+
 // VerifyAudit operation middleware
 func (siw *ServerInterfaceWrapper) VerifyAudit(c *gin.Context) {
 
@@ -3572,6 +3618,19 @@ func (siw *ServerInterfaceWrapper) VerifyAudit(c *gin.Context) {
 	}
 
 	siw.Handler.VerifyAudit(c)
+}
+
+// VerifyAuditAgainstCheckpoints operation middleware
+func (siw *ServerInterfaceWrapper) VerifyAuditAgainstCheckpoints(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.VerifyAuditAgainstCheckpoints(c)
 }
 
 // Login operation middleware
@@ -7503,6 +7562,8 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.DELETE(options.BaseURL+"/api/v1/users/:id/memberships/:membershipId", wrapper.RemoveMembership)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
+	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
+	router.GET(options.BaseURL+"/api/v1/audit/checkpoints", wrapper.GetAuditCheckpoints)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.ListResponses)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.RecordResponse)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/timeline", wrapper.GetTimeline)
@@ -8122,6 +8183,100 @@ func (response ListAudit422ApplicationProblemPlusJSONResponse) VisitListAuditRes
 	return err
 }
 
+type GetAuditCheckpointsRequestObject struct {
+}
+
+type GetAuditCheckpointsResponseObject interface {
+	VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error
+}
+
+type GetAuditCheckpoints200ApplicationxNdjsonResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetAuditCheckpoints200ApplicationxNdjsonResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type GetAuditCheckpoints401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditCheckpoints401ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditCheckpoints403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAuditCheckpoints403ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditCheckpoints404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAuditCheckpoints404ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyAuditRequestObject struct {
 }
 
@@ -8169,6 +8324,87 @@ func (response VerifyAudit403ApplicationProblemPlusJSONResponse) VisitVerifyAudi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpointsRequestObject struct {
+	JSONBody *VerifyAuditAgainstCheckpointsJSONRequestBody
+	Body     io.Reader
+}
+
+type VerifyAuditAgainstCheckpointsResponseObject interface {
+	VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error
+}
+
+type VerifyAuditAgainstCheckpoints200JSONResponse AuditVerification
+
+func (response VerifyAuditAgainstCheckpoints200JSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints400ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints401ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyAuditAgainstCheckpoints401ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints403ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyAuditAgainstCheckpoints403ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13130,9 +13366,15 @@ type StrictServerInterface interface {
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
+	// GetAuditCheckpoints Download this server's signed checkpoints of the audit chain (admins)
+	// (GET /api/v1/audit/checkpoints)
+	GetAuditCheckpoints(ctx context.Context, request GetAuditCheckpointsRequestObject) (GetAuditCheckpointsResponseObject, error)
 	// VerifyAudit Check every link of the audit chain and report the first broken one
 	// (GET /api/v1/audit/verify)
 	VerifyAudit(ctx context.Context, request VerifyAuditRequestObject) (VerifyAuditResponseObject, error)
+	// VerifyAuditAgainstCheckpoints Check the audit chain, and check it against signed checkpoints kept outside the database
+	// (POST /api/v1/audit/verify)
+	VerifyAuditAgainstCheckpoints(ctx context.Context, request VerifyAuditAgainstCheckpointsRequestObject) (VerifyAuditAgainstCheckpointsResponseObject, error)
 	// Login Sign in with email and password; sets the session cookie
 	// (POST /api/v1/auth/login)
 	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
@@ -13693,6 +13935,30 @@ func (sh *strictHandler) ListAudit(ctx *gin.Context, params ListAuditParams) {
 	}
 }
 
+// GetAuditCheckpoints operation middleware
+func (sh *strictHandler) GetAuditCheckpoints(ctx *gin.Context) {
+	var request GetAuditCheckpointsRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAuditCheckpoints(ctx, request.(GetAuditCheckpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAuditCheckpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetAuditCheckpointsResponseObject); ok {
+		if err := validResponse.VisitGetAuditCheckpointsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // VerifyAudit operation middleware
 func (sh *strictHandler) VerifyAudit(ctx *gin.Context) {
 	var request VerifyAuditRequestObject
@@ -13710,6 +13976,55 @@ func (sh *strictHandler) VerifyAudit(ctx *gin.Context) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(VerifyAuditResponseObject); ok {
 		if err := validResponse.VisitVerifyAuditResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// VerifyAuditAgainstCheckpoints operation middleware
+func (sh *strictHandler) VerifyAuditAgainstCheckpoints(ctx *gin.Context) {
+	var request VerifyAuditAgainstCheckpointsRequestObject
+
+	if strings.HasPrefix(ctx.GetHeader("Content-Type"), "application/json") {
+
+		var body VerifyAuditAgainstCheckpointsJSONRequestBody
+		var err error
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = ctx.ShouldBindJSON(&body)
+		} else if binding.Validator != nil {
+			// ShouldBindJSON runs the struct validator after decoding; keep that.
+			err = binding.Validator.ValidateStruct(&body)
+		}
+		if err != nil {
+			sh.options.RequestErrorHandlerFunc(ctx, err)
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.GetHeader("Content-Type"), "application/x-ndjson") {
+		request.Body = ctx.Request.Body
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyAuditAgainstCheckpoints(ctx, request.(VerifyAuditAgainstCheckpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyAuditAgainstCheckpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(VerifyAuditAgainstCheckpointsResponseObject); ok {
+		if err := validResponse.VisitVerifyAuditAgainstCheckpointsResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -16074,272 +16389,282 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rctw2lgD8Kqj+vipL31IXO87ujFT7Q2M7E88msUfSJLMVpbrR5OlujEiAAUC1e1Kp2qfZB9sn+QoH",
-	"4LVBNtkXWcnol2U2icvBwblffhmFIkkFB67V6OKX0QJoBBL/fHdL5+bfCFQoWaqZ4KOL0e0CiIRQyOiF",
-	"Ig8gFRP8dBSMVLiAhJr39SqF0cVIacn4fPTrr8HoGxFS+3lztB8WIIHoBRAOSzcuidkDqO4xfw1GKZU0",
-	"Ae0We6U+zNaHfyOSNNNAIpDsASIyi+lcEaqImBG9YIpEVAM5imBGs1gTLSK6OjYzM/P1zxnI1SgYcZqY",
-	"yakai1ltVTMhE6pHFyMzzCjw7PxNJpWQfihOOHzS4xDfmNgVAUklPDCRKZLSObStxH6zAejv35rn+HlK",
-	"9aL8mkWjYCTh54xJiEYXWmbg3VSW4ZuNkYPRp5O5OFl7+n72LdXhwr9Vg0r5Dh3OkCkwPifhgvI5RKfk",
-	"2i3oklCuliAhIq9f/YEsF8AJnSrguoCGxdFyQ+9nJ3buDVjIEqbX1/eRzoEo9k8IyEuiBXl1fl5ixJfn",
-	"regQ43DVKRP6iSVZMrp4dX4ejBLG7f9eFjBkXMMcJK7mJksSKldvmQpjoTIJ6yubmPclp/GEHBnI5Yua",
-	"CUkUm3OIThgnIY1jkOqYqIVYKgIPIFckFBnXl2SiFlQCncYwIUc0XtKVIpmC6I6bMdyXZLkQhEogXGg3",
-	"LmE8Hw9HUmQmRWLhoxcS1ELE0clLc5Mmd9n5+RfhlxNCeUQWLAJ1x2eZ1AuQJIQ4VuRo8mP40+SYKPMx",
-	"1YQL814E3A5OQmqwgSyFvIeIiEzb2cyWtdA0VqfkdgF3vJiZMEXeXN28u373/ft3P4xv3r4Z3359/e7m",
-	"6w/fvK2c3fHpHW85vKgEe/UEgZsD+3GUA978mENw9JPvgrtj/Cr20coPPF4hUUsS4BGSQEVCKuXKoL4l",
-	"QBXK5AhTTmd86zavbUBzt6L3SRpDAlwXlBc+pbGIIL/xvuFZ/aPqRExDojwzFkChUtJVbQUGiA/Ah8xf",
-	"/WS32T/IOeVMtfCd95EFdRRJUMpgXeV1NQr6LLb6ya6LRaI4X+iecBLF+7vN+5FKzUGqBUt9hLH4kbCo",
-	"J1DSyoi7re2v6yv6q5mLaPikA3NXDA07oyk7e3h5poDKcHGJRCMxzMDcsObVM0QOSQ5ELffr536X6xpU",
-	"KriCnscl89d3g8hNKNK+Uyp8d8f5INQ+4cU+x/vDW65QP2RRdoLdVnm7gAS8YkdiTjsCRQy/jLO5Ikcf",
-	"ro/7LU3jqHtY2Z+lyDyX6yogfzLrejNgOeM5jrXjolapB1rX8MBgScxHFmY9l7XaGcn+G6gHxcxTRZhS",
-	"GUQDTm1lBtt9PV9JkXh4hl0N4+bc6EyDtCzcTdq2nrERZnxkxSMNmslvxYappzATqDT1mFuL7pl/DQri",
-	"hGD6KMU0Btx8KLgGjhyJpmnMrAp3lto3/u0fyvLVcvD/V8JsdDH6f85KjfLM/qrO8nFxxsZN4OT6qzfk",
-	"j6+//A/iBj9FmLhvUbsLczaeSpGC1Mwu18wUg/ltjCqYh1RpMl0RSsKYssSQrLqIQ44+fri5JWcUJ1Bn",
-	"v7DoV7PFuaFpxwFBKVlKBhEOw83nQhq229T9eBbHKCY69FxDuMpalchkCG3acGNTJKQJoER84XaByoBY",
-	"cpAvlH0UkCXTCyM6hyIBlMThgUXAQwiQTRYCg5HgH0Cy2erYbM5uhxxRsmBKC8lCqxKjAF5sFyKSxpRf",
-	"kIzjtwyigHCjaeTs1LDj/Ce8q06QxtUZBLVg+6kPnCRQDdGY6jUV+0SzBHwqaQ2MnsvOol6abR03xkpT",
-	"nfmpR5XXjXuO7k7HvLsRCHi6HjItYjDHpoEmVpcSS65Q6LEY7Ju3LgX1Xa2mcg66uFaD0T1Lo8HH6EwD",
-	"LTSyNFn8mNswmhtbP5g6buSAbTvqcgk1PKztplQDxfQfEGqzcEuf3uAXSDCjiJknNP5YoVczGisIhpKw",
-	"a5gZlZ0cvX71yt72cQ6J4wtD2YoB7NU1OKaIMKonEoUtaZ+HxNXPq80Q1LiLCf30DfC5Xowuvjw/Pw/2",
-	"cJfaZq5csPYLNRTR+0zdQM5uHGzHn490Dus8rhBhij+6GK3jlGsCTjCqWBt7kSA0vdQgwrj+99ejYOPd",
-	"xHXmA3Rs16Havi/MhwL17a0u0R6icQo8Ynw+tszKyjQX1spYUlGypCq/V+bm1e3DW98Mbs5Cs4cWDC2x",
-	"d92AmnN2syPcCjnKQW44ur3hJWSO/XyAKp8t5LoyEJ1SHgkeEAkiBRQ3FfCITGl47xuzZJH1Mb8VD1AF",
-	"KNoNmXIncklEwqwdkxIuNCC58hrQW3Dnb2l0AFL7LV1ZwjkFs21NMu7s0z7qS4RegFwyBbvR4cHCZE/K",
-	"+yiEtr8ks18Jo5UQryOMM1B4SCsN77lYxhDNIRpboA2Wc7jQKPVu+/1WkmT1G6vueeAr6XKs4ZP2U5Tc",
-	"bgNGdE8lQymeWSoowSk5HhpilcVx28W/Nbe8GPuFIjHVoPCuJzQmFUvY+tgiho3sLR/ZSMI9GO86pNw8",
-	"FfCs7+qnLjR6z9NMD6Q8PRCtJwvpxrae13dfdKCKYa3HOVRWwu86T+DajZwrmTFQ86HKUoO2dsEzIceM",
-	"223Vpa5yhVdKgVKGDm8nucdUqUKI8MJgJuJYLMdZOm5xfiNnDBcQ3lt1zjAJdEuRBVVkAXG0Udr4NRjF",
-	"jN9DNPYqevUpvxISZ4BorLIUpILIKO88yp9GmTX1QHXeNjokqQUVdAsVOLQRJaxQ4eXzVZxoANaLC1nE",
-	"9LsHZ59qXrbW86ChFrKdYtqfPddjIxW3X2YKZO8vZtryRT/G2a9aRinhYG2BOw8Txgy4Hlsv0NpSgWum",
-	"V25jbb9qZ1de+31B1cIvjoRhJuVAE0Eq4WHcOqTBIlC6bakKft5GoTGf1Zdbw6RgVNheqrCowq22suom",
-	"HHhaUXwvKmF5V564WmgW+n1FMVvf+VSKe+BNjMlX0LL4YkXBCEktRL3WH4xiqvS4L9IEI3FfwbqpEDFQ",
-	"bnG2MKpvAG+TORqdK1+yD2JvaEqnLGY5eBoMCrnauO7a9q4QIqbHzg40Fp5Aqqo33TmD+7pWglFCOZ33",
-	"Wod7s+JE7n5RotvKv+R19/XgFRt63rIACTQa0zjOl9D1lkFr3++N065N6odF4D/TFhDX5vcs2QfGdVzw",
-	"4p2I4NpStME6eORz07BPJGJzlgcaoeUg0wtDQUOqhURPDEWHvotvimCzHGFe8i5fCqWWNL5fvzMcDTTj",
-	"fJnrLCTM3c3dc7v3gtqAvrW8c36aNjmmr06Y+3vaGfGMxZCLPhvJfM9Z7xmPaqI444Zmmam8IncCEaPF",
-	"EjeuYjvXhUXnMRe67yzm/W5BpP8g09W4N5TVgr768t/7vcr+CePpSlvc2IL1lRp7fljOFmq9HqhWIpUw",
-	"mFnjN5VFZNOE6aFunfKrCmzWaTDTsf+XTMbDeSeiRnmF/N4iRN986uYdKkDm20EDFl03+xtzJ4ZRybXL",
-	"XCeXqYhZuBpHIsyM9hoQLSnjjM/HNoI6IEjzxxJUFuuAJIxnGlRAIqrpGD5pSUNtKCpaML3ev02H0Q38",
-	"HKDm5W7QKL2reFsQUF9Qx7oA2rUcGwUz8KwiCFnutcxvVt/7lJOobmgWM/jW/hUNQfv4WMs1e6BxBv2h",
-	"i8N/b77ZCF93L9wErWu1g3lCOTKufZ5fI4ZPIW7fzGYA2tfygQI3l3eFDOLonZRWGeojuuTzBITxBxqz",
-	"KCAZv+diycc4bUC0EONY8HlAuNDjmch4FJDCzlK+PjNz/9///K/vPuJv65P/5ebDdySlepEH1+N7AYHT",
-	"+WlphVU/vvzp1Fk9PRxZKadkdgPRLiEYOdEr/84Hxa+BxnqxDkFDfqZU+REzAk1Z3C500XElPKCHNtYa",
-	"vdGU1Nptvu8xagWDrwaLuXGW+G1QFW3QYzNdekIFbYCHSo0ArxYAmvAsmYJUhOlLco5+NPPGciFigwLV",
-	"g64CBAxZ0qsqoQJE9WC0pNLwDz/TN1P6zyWbz0G1WNuaYMZR7BaDHD6VRZWAaT+Jv4jp0HPYJphIcK9B",
-	"sx5LnEpIqYSIKEFmVHohHsnVWGa8RefOqYxXUG+Xk2aMM7XYUVrdUry38lQaU3N0GAH4k1cURvdRXxZT",
-	"vWUeXdwKMf0GubbveqXdnzPILEfOOLdir8rCECDCpzPK4hYuXZi8+gQlOZGyPMMSDSoCJeJYPnIBsaC4",
-	"j7Xgo+qJt1+O6wJOgxxTVs938/n5b/5S4Q3f8JqNlfK/ZEdQQ2JzN9yjRpB/91aaL2/Y0trrXVtzaieL",
-	"Bu4ut75sWLh9aeOC3WtdCy3DTzeQbPteFYGba12f0bfU9kNqB3HXWQVreLuOfT60LdGvdlreO1XJRMpD",
-	"5v3i4OAwjDZx1me9KmXWTSFkzQXvQ7VaA8L2KpZRgrfysraoSEX4SN9wVq8iXUjhYzELiIQUqFYBUSxh",
-	"MUbPB6Rwk6qgjNvBlJJQcC1pxEKtNpoinUGhXLMXRmLO+HZmVUjaZOeUKrUUMtqMcHaMyhe+NX7ruwmU",
-	"b8KkmqPCsAElZ2Mt7oH7YvY5xpP//eTNzfVXJ7fmLSI4ybiiMyDOk6ZIQiOwoVUoHoPCtOJQiHvm13Rm",
-	"FAM8fAYVawm7sMFuFM3LRAtyRjO9OEtm9JIAlyI2L2iSpZj4VLVPE6rJWQLm1TMtdEpmTCpdCYQvbW04",
-	"UCkCGJ2wOAWf9JEp6yfuAu/flEccwQ+r2w7wpPynivqESwNskIwtYpL832yUSiu+jm2HkI3YEBolDOO+",
-	"KxmTKeVIUukceLgaQ8RsFhoacKU/z3c9+LwtTKWE5Vb0bpt4sM1w2zI6p3WT38HyNr+9TXOYUeM3shb7",
-	"NQrXfiKwEEtz60PIL6UiV5leCMn+6YJ2/wRUgiQ2/xyHwT83+4XslEGxVN8Gm+nDDbE5ZlQNlWK30UV7",
-	"nmarsmhUVK63vUyqSADtOkqXJvo4OR95xIU7gKDMId0uc6N6zlvd161QIT+vSnLEK29uROf59QvSUy1Z",
-	"vFfkJgdd93XJ/R327U1A/PAAMsra3Zmi/N0TQbFO/LYNfm16ewYrZS4ktGO920WfNgcOmpDxLn4T2PcR",
-	"KFSjeU87VKi61K1yAXa6tt3XtH7NDJSIhEQ8gLXj2nc94ZXbBf2X17tHLHyj3kMDJBLo2CZ/PxW+ltsf",
-	"O1OLyz39l3m965wej0E5M2AFpttyqMr+tmNQWx5rDvsm12jCu0Mc2cDe/HwG590AiP9q2KUNucw406ux",
-	"URH1atwoQ0JnMM+oxMyvcMHiSALveodGWazVeCqotFYjFkfjCKheIJVGy1GuRYRCCg5ybOBsaD661H2K",
-	"XGX9+6DW1bv8tIl1ZaXb0eodMXgH/PTsxRpH3qAhcag3KpPIJzpsMubgluP+Rpu1IRsD/NSxh2tQMNTQ",
-	"VF1ZgzJoEgNVmrx8RcIFlTTUIBXmFnChbYJcIjiprLR7a917KL2oPv3TH6kupZADQh/KWAAPcjGuNOUh",
-	"bBWH3nRNV0Tg9siblsC+Fkuji8Dp8G7XPZoeeaCIH+gfal7k2vnkBJthsmWenMuLGddyTvZSPAKLQq7j",
-	"81tPzUgszebJB+5Pk5oZQYPhsPdSFtWaa/0jM21pnl5paHkgvVFzHgyP3nLnMeP3/VGxjt0Yg+fjkhhI",
-	"4Y25cDmRF+RlQL6gAbl+7TV75nbFLhAXOp9TJAdvvTrAGD6lMQt9pSyRYl+glhFlYNOQmdU68sRB+zCN",
-	"M+UyPYu6Ty8UWTIeYXiGz8u6lvjZFnfbE0NVXs2s07aEL5mD8yayfg9ySjVWmFm/eQtIBpAuLNZ1pRSb",
-	"86QlVaYjKPIxip3kwC2wtqTyLo81L/rWPKz2cidr6BtUyX4BxPzy5cSyev/bsNNHsrfVgeqXeTs1aAdu",
-	"ZlN+vUKAh3auS3QFkakJnMFwQtEzLbf/PWy1KuSXc/1auYtYl529xsvdbmAr0ItrWFnCF5vVS/8Fql6c",
-	"zZiXh3LvHmSWfzNd+YO8pEj6EtK+PoJWR7oY6kTv4R5zYmi+j3wWt4za/mukYPMZ7EN3boi+T1t9ri92",
-	"Ow360Yjf5noZBTHcs5i0PSl7dMLVw85w7TLd3uRmj/qB5olww80ia1SxNpAf/8pitw20QodsuxNmu1J+",
-	"ZTrF9u7QzkJLW3jYbe2kNrE3BKMp9lWGtqzHxxLQFvt7EeC+xfEctKtAq05Wbr2+0aB2+D1IuMWhrUS3",
-	"Kko0ky8cxciXFhAahpDq6l9jZm29lSc0xvruZrdESMzLyH97dHxqqZuR8RiUKpZMGCezLI5bEGoQAg5A",
-	"pQ6M6TrmfQQfFmRn+6DDMp9rrRBYwjBcbAd71OG8XoyHLAKuxytXG3lzcucWEUBpNo1tWPmWEGhQmI4E",
-	"LgkzkNBuLE2F1ON+WZ5V42k39pijv7HvYqoKFljuzjxtlLIyjw15SBVkkeCr5NIVvaVEAo2JI319xeS9",
-	"mwmC0QNTDMMqV5vg8X35Zpe83sCj6tGt2ZRr07egw/YKvzm+bQuqbrrc/QTHtWu4+7Vrm2rTXeyr91eu",
-	"WUU5fnl+Hmy6dr0rO751tu8qmP1J3z0u3AYNvi1s+6pqt2ypBdG8HP5dSDDvh16+73es9Lgh7Qi9H90V",
-	"mdpT11kr5LfhqK9gjZHM8iqw1Yz6mZDjn+mocjFGwWjJ9CKSdOlPOrMzDk7VQDQYl5onXbX45Q6f1dG2",
-	"nHb47ivPowK7XYWtbQuz7iaP9Sbh+5ektiXp223oQJLUdtS7v+BTJ8U9zB9lq5u8sIwIXabkHHHKVdbB",
-	"P33k4Ab7AX3NPHdjweaLmM0XuqPy9KDsxHrgOmdpClqRFKRNxydHtmMRwu04IF/ffvvNCaiQphAR+GT0",
-	"O/TF2UD2hMp7G8dOqBQZj2w7I6jkGJVgkmsu/GFWTxW66oFuZGec8xmJKh/m3wVVUPpIgj2EMjG1fg4z",
-	"GoIeWInCa4ccROtKxNgDB7UtV7z1dfEnQhXJeARSaSH8YlJnKxCsg4XtEKtdQGy6k9kGYTyCTwERMiDL",
-	"BYuBUGykiY8JUzYNybVanLE4huiOH2HOFBdExBERHBOd3CRm/OOAUJLGlGEda6zXQGKmNOZHcUEkxPBA",
-	"sbNIefxGTbLnGdxxyiNb93rGYowBwtKmZtVuHOJKtSrboK/suhfBJ8MG8zIR/mRscT+u3cwcaXcQaPLW",
-	"OXk+di7gOBQtZ/VjeR6BWyR7iZihPMgXaqxlhplgLJyOgtE8HQUjmkyzmFqRMaZFRKIaK5APLLQOV2qj",
-	"EKvPFiJTljukUkzzy5hK5gx0EGVh/jRMldHBJC5fpRAyaqA/jmg+olmNeACJRutxBIbzJTY0WcI8i6lN",
-	"DmgPaLyxaZJt93uP91KDTJT/nkWIUiGa8vA1Ry8NCgYkEUoTDXFsL4C5DEdU2fsB0QVRGpIEooDEwl4y",
-	"BUPieZoqAi4z6BCSboqKGddYF8gbeFUW6t9bQTRbg2iQ4aH4aOqhcH9TIAmLLgmGt+cFSNTKwLOP7cj2",
-	"M2uRyzu5j/Mmlt8XjQ3q++wJ/a1MDOUBNbzgvUJIy1XcSjafg6fUEPCW1P17WPmjL81V0PST4CJZEfcW",
-	"Fk1kWhG14oKvksAc0iq/Hy3tHKQnzOZPKw1EzGYKdF5oyIyv8nrxzovuCWZsLT9vv6fKLommKVBZlp+v",
-	"HvgL1Ri/TT+3L+UQyjcTIDD92IAy7m79AXar0H7Y+v99Qra2LNLeVVe/RzF9B/o3ucm4pRRYJ79wjXfZ",
-	"PJNQqwXW4ytX0KylTFh7ebB83VIodUunnqVDHHsY1Y9SLH/6MRTxT6PB8mpzn2u8sRlmK+KxbZu8vznM",
-	"mAMLx9Uh7R3Sj5IJaNpz8G/Nq+tlWgZvV4rl3kFmxtwzyKRYtggludw7YMXN4sMGlG4Kdzi1PdRwIHB4",
-	"XoNcDfOqpY3qZ9Nxrd66epYelR1oFDPe93p/nb++Fgg99Cwshdpd6czbBldhcQ0zb+3p4fi/Vll7yKKq",
-	"qZTXwmtYFtX21HsBn6zElOxlQCsQppTJwQDA8J2PlMlhMb9aAo+GT2a+agGzlhkPG2WbWouF2/uau+SK",
-	"CxJUm02v9ZmqVsFo1gp3+6mDslSFy8V13GBHXDwOG9vpnypS2EVPyQQfTghThE6x3xb2YWPaPFFZmtrG",
-	"0qejoH+t0IipNKYtNhn8LiATa2n7ckKOKFEJjWP7C3ZEnfwY/jQhRwsWRbY7SyqFhlATweHY7+jKF1oz",
-	"AUiGBlRM0BU8Mn9vLCySL74Dwl9XKGFTWHUBLEM5V9UJM/TbNcoz7Osyt34Yv96V3+MVibaAVaXa/zDh",
-	"1BUEHtskqN14dXP75bLWb3W51WBUCXGqO96aqytPpgMTv3V8qoGFeTOGjYpPxJRLEPCS142mVaPv1e2r",
-	"gaUfP2P7xjl7AO7PC5GgFiJuUaKRHoDSjmIprEOD45YLRvq0oBJciNwG6yJ1nRUqO64uowPG3+Uujl2N",
-	"a/Xh3nEtV3uSPbZgWoNYSn3NnSp6S1nKWuzzphqP20tym3wmtZXWltWx+6Zwtj+qn88//EuHw2qcADV/",
-	"tMB9F7ZyD6uNPWgC25zUX8LGdZrg6EEfazFeJzWl26DxalU2bYgxFSmFC71gfI60JgcEORKSaCFIzLSO",
-	"0bGCZKIiN5SzttpttueK23M1u+NNR9paa2TPDM4cf1nqqUDUQ3KzD01BptF3yu8K34oK91C4BtNhP6HF",
-	"5JouZ4RdT1vFprkUWTp8e3a4P5uPD7g3t7jN+7IL2Q8DdUO+15B49eQD2XK3Msf2PXfcjKdU/0p11+oC",
-	"FdK4jfHvj60GI8VcvMsGkXJj0AKzHtfa1qr76IDV+sL2US5hzQPhKxiQVyfoH5AyIPd/eBZ/lvbrlN+d",
-	"6tUzbX47Z+eQHNqDpLa7tzcFa+FL7Qam/IW2oKqOdLJN7tNqLuzaYusze7LNvbnf26SaW9zuuHalaW79",
-	"ug21pk+HfrCdGypmM90tOercElU3c63LiE010nD0Pu6pAmpqT2yv00L6Gfw16Fsojb0b1O/ctbFmNamF",
-	"MbvhusCam27XvX7byLz5PXpkW1IwaktnaIANXysWmZfv8cjXm0CmPjfAtsP5DkP9Fii/V/2oYUfZ6Yha",
-	"2nE5DXzbMHerwdmXfZPffrj9+I5LEfv9fUKnNNOLcSZZSyPnUHp7Eq11bsb3gtqA3vXkXT3Xa9bWsj4r",
-	"Am5rUkGYdxftj3NlQ1JvfPGMcdaaeDDP9Zv16pk2FGag9NjebU3F2bylFYMNPBr3r2njQrdwyHwP1bSI",
-	"YsuVbdRAG+SH45m+9YQr9X36J4mEgs+YTIrwuUabYQnI2gXHpgB5um7ZGgtDYZtd/Hs3aion94Xh9Zvc",
-	"RgxnCiRZLkQlpViTI0/83vHQdRVq65aQ2ThZO4q3I2vugPPe3VZMLsOxc0deQnlmAxkym/xol+9t1tCJ",
-	"4zlu57he8RDaSXtgrS0tsY+Oyziw7XMhJHFLHAjEltB1C7GiSt5xQAzocJoCdlu3bsZ17yPnyVJ8nxd+",
-	"ODErBMnehOim1jmvJyHa5hoUGR71MzonWpCXF2QhlkRpKfg8XhWhnCQVjGtFXNC+dp2s1yzY7fzAxrUO",
-	"kbmaIbGbQq2771aen1IspMdB7A2pKme7fTbdLUvA7+cfuCI3TovLb/B6Wt1wFRPNRnp+iLoxRcvknmto",
-	"6aj6lZAEIqYJcC0ZqIuyrSpxbcQM0zRXwGV0BcSmd2GdoYCsVUUKSNUiFVTasgb2aqnjSyLiyJlFbMFc",
-	"WOb/1QvgZCHiCBdi/nUvkCIY71DdHiuRRPZ8Ky2yzTOlQCmXMeIavxvQ+Tsdd5ZQKffrtxYW0OlbgGWL",
-	"XuGuYntlrtq66gVyBhW/aemUsxWWf0qZBPUYvT+ttVft2Gi0vWWChBn75I/BsIk6lSLSLukAG/cEhnVp",
-	"iGP7X0VoauP8fQZUcb/T+jsK/Lv19zv8rbJMepx1X3D7Ku23LnYvjLBo77Qdu/mb8qXFbFVPjClzwC1e",
-	"Khdx186K2hvrLajy1WmvDD7kosVizvhONy0p+o71P6ZK3zefmWtGx8A7oPcIZW/zpoS1g6qcan2VjVOp",
-	"A2XbWjQGF7erW7Y9crWX2f+Q2tkvjXi+34L7Xli3QWQfpUxs28InXcjELHGrmhYHoju+hMLva9UVKtJb",
-	"WdoGw5CivKBK6BXRfhDy3k/7+wd10iVlmvH5eHCA/+aSrFEGYyUG5HBsHrJQGrQYo8181Xvwd7kg3JIv",
-	"4bzPe1qoG3E8XY1FozPh4NZeebxPR1oGxsFZ+X5vm2gJii0DMYrz9aGRf23eE2yH1voFt76ETDK9ugmL",
-	"qq9T7Cx56+9MecXJ1cf3VvjEggnk44ebW3JGU3b28PIsgTMnlwpJJiFVkNeqwg8s45mcopHCOh3cdOV1",
-	"WmidWi8H1sR5YzvaevrkajJd1WfHfrUoS5ySvzX75WZKExorYRtqVprmvqg32z3FkLrRxajopWvJ1Kjc",
-	"zdh9WS6apuy/wBwzhn7OhC8JJMlizU5s21UiIRWKaSFXRrw3Q584SDU8tRckEgkozUKyEAkLWZT3LVAB",
-	"wdoJd7zavYmkhhWysHgLWaICyUSmcKLG5wQ7O5UPa4PZVlB3vDqWa/mkXpBUgtP1zSZmmc4k2OEUsdV4",
-	"1Okdv+NvBHfvqYs7fkL+cvPhO8I4jiYyfUkyfs/FkltLAyZW0/zkyFREK0KlWbbNb780jxgofBizhLkC",
-	"oYr9E07N8Ni1xv58/dUb8sfXX/4HmdDUNrtmgp+ltn3Ov/1DCT65JA80ZhbaxDbJISGVckUoJxP7YIK1",
-	"O7CSxx0nWPpQEaDhgojZzPY2tmvH+Q0bUUTTeyATXN8Ed0o5ESn9OQMysdx9EhAJOpOcTJDGTAIyQV5s",
-	"359UBIFJYIeQYOYXMgIJaAcxEEKFEWe+BhqpfFCz/He3dD65JFbGs8cXQQzmb7wQeBeYJlMa3hsYTt7P",
-	"Tr6lOlxMyNHrl68qKUlmXqVpDAF5/eoP1VwlLF7F58cW9g8gV4XNBwFpjmry9xPX2vvkfTRBpLgKQ1Dq",
-	"gig252ZqrMvScp0xVanW4voyX7oik7Kd9oRQdccn1es88TTPPnbR0/ZQSnpGFZn42+z+3//8r1n1D0wv",
-	"RKYJML0AGdg6L1aoIAnVIBmNSUg5mZrJaHRKrvA+S0twQhrHIElCVyijKsjr26g7/vr89aX1FGnfu5FA",
-	"T1I+GtM4TWUE8vr8C1tQJmYhONnDUS4jrkkGmspqVl+FoBkYVDSEi9HL0/PTc2S9KXCastHF6IvT89Mv",
-	"sASgXiCfKI4pLOJY5tYtbaQnhN/7aHQxMtfhKszDTlIqaQIa7eM//mIpbV6Axi3XF7Nl+axXJPQPsh4m",
-	"OniItliuwQO5xveGXdY+3yhQesugdc6hxcFmMFKPIR1eWFaSXpqcr97g1dy8XNbBajR5Y6njnO82pp3F",
-	"dL4J6A0lcckhMsKBobjVtAk0pDFV5k345it+HHzM9cDBzs99omR5M86u1IfZqMd73xju0ufFN1ad/PWn",
-	"iiRplvbq/Nw63bh2YQFVPvkPV+el3Epnz4SwaFCBclBT/knpHPC0LS04Nej32s7vG7ZY51ne7Q7VP4wH",
-	"/nGUE52fzMMGJTr7hUW/WgnM4Os6RXqLz69yq36DJG0A5fsZMkgfLF/7Sq3ilXGbfT1gs8Ho9ctXw95/",
-	"9YddgRn4SfifQRfQOjD++HDndgEOa05dtrdzrxrxpm1Y99oZvoODDoN/C3wGIstbxJMUMWYNrNa0shc8",
-	"RMHmTyJa7fk4nPXn17oCq2UGv34WVLDriXbEg/Nh9+rg9/bR73kL0TwrHJxdwty70gt6MAzI50CTXCdJ",
-	"eKFIvuotqGwFOlrS8N5w6O2vuVAekF1FUQ1i+7+qJbD4PW4JTQ0plfrMCIAnEbURu+VoDV9bYUZqy7aY",
-	"sbieTjJl3IZvbZuYgSO21wzvQ29e7h2AXsFFaxouChb+ciDp+OLApOaLA5KaailkBwdCScz4PTn6y82H",
-	"77BkSJbGgkaEksgVMCJHHvQLctuOOfcidqSGeJgnvH4X20hVNb16j7f1oxv2SXPlfJFPhy+X9JhQRZgm",
-	"XCwJUzvy6ad22Z4YX69czsjcwPxKEC60K2zsDiUgiXhgfG4LYtrYKsEJM7r3vY1I7b55WWSLibdbePCN",
-	"XvYdahTscaZAfj7bDnDN9KqXrt7x+XZzF+Fkg7/stiC1RB20WozEVkP1Nkl4bUjWDtG19YOaKAySbrZQ",
-	"oFdjGwPFI9Cs7Rk4kmgDAKIlZXFQcx+QoyJD1XoaooRxVWXJlgSsU4Wz0nXsJQ7f4885eTjs0eJc7vs2",
-	"LiWxYDc5EvdYIp7GCiqZqQvKuHk+leIe+PEjCH21M3qzgPDe4J9cWTnLxf7Zc7OrM8djvWsuOheL3ON6",
-	"ieCw6chynwrKTU4EqkPJ+nCo1pCk6OHBnFuIyBRmwtXlz8Nq8GezaIhOyVeUxZkERSKI6YrMMqkXIPOR",
-	"1B0/ugYtVydXMw3yGHtE0NDVxtPIrGx0cFD/iUcBmVFJEjN5DJwB1/HKvWS/uLzj6ItBWNnvTqg+ofzE",
-	"veByjmMR3isiMn1KbticI0fkRNi2ZjF7KJzCBHiknMPPPTolGJaCBfu0ra3+6svXzeCjAjD5Oy+D81ev",
-	"yXSlQZGj169eESwpv2QKji/v+JfnX1jPVwUyDh2FIAnlK3SQnTBuHZq2mYGDuJlDGL0X/T4NnoxnfBgh",
-	"FMd2/rzHFkG/9dJuc5jWC3yEsCHJjKLDBi4JJbYIIZmh4IEuNaVZHJMpELGE6PhxKP1gafCPg97/cjDV",
-	"caEfo4sff6rSoJuqQ9aifBWxL4kCraoBFKSIlMgJD7YdMkN7aY+wWVx+/esb+3sf27o7dIwgsGUFzDKQ",
-	"IsVA5VYq+6+9NpHMaPsOLMP79qurA92+NyKCJ3X5biuogNzC+gm35J1/fEK3qsab/4xNNnCvVXJyZPhW",
-	"phcGWUJqnuR5hdZbj8zUPDreeEFyc0jhwGpzxjymBbbtxJ+G0bUNemcVGGyC4hv36iBgilCDPlFaAk3q",
-	"QN1oI/XDc8biLWFZouhbseTWGsedXQ6iil2OKhSy0JBnnrRY3PZ7ELJsQ7w/K51tt/dIZvW85+Tj0tqu",
-	"+2dX9FRt0gcl4TV8t6zW0FobHFgQpao6axSDSyTGrusN4QCRIhTNZJutzizBSMZ2fSm/vYb5uVhCiMhy",
-	"IWKnnV2SSSRXY5nx/zRYMyFKixRFKAkoWxmu8g8xfZGHTRJFV4osUftYiiyOyIKmKfBT8iFXHvAbuzTb",
-	"jVYrQuPYNXRfMD4/JddwYt/AUM68bWweDMg0YfyOpzE18LqHlQ2aqbSAdKqmK41lQxCnq0aEKrH5oMc+",
-	"JcQmjrzHNazbButQ/N5Brqrf2qNbSqYh31VL1I6Db3doUqdNfqDPzIYyj9dKgNc3ZY6baOECn0kMhjbP",
-	"gYcMXGM47EeE/eiqsdrBTi64PJXVF4eVxpQX1Qmw9sWbm+8R5n//5ubv6NH5h/KvYL056Ma+n9sVhztA",
-	"j8011+N2LsdXeyPv9lL8RUy9pkhXLuQypwxEZrxoODWl4f0cu2M23CvfiLCz3mTuYine2zIc4sD85vF8",
-	"mvYQSjcJsbfD3AghywsxzeL7Imi9fgKXJBVxXBwT0y76WlWFfcdAfFxlo6hfEM+DCRqdmHhrN7arYHrF",
-	"c15l2VzuqQqsXc6azipx+Jb+e2G4q3RaLVGAka/dkcvvK6/f4tuHPIrGZG3RL1dxXCu1gK3g1WlNsypJ",
-	"bA3vYsbvN0dIXkMiHmw8SR9LjH39KYqjh1E1E+i6st8eVC9vt8HYlIHtjF7lVf1hIaoJCMwW6mCSVLKJ",
-	"8bou8762iIkzI0UmdIUZMVhQK9lo70jgLJnRMy102m5Ou9FU6tsPtx8PCdR6Rb5WG1coQRtxDsyObb37",
-	"BRBXXo/87fq9LXovlsSo2uSv19bw8wiWsNoRIsiIAo2Cf5aSNRMVTdMhp3PmCp61n9Ib+0JxTr8rs+e1",
-	"M+OZJSiv+2HJ8q67p+TWNfEsDH/Wc2N7qWD+gSjNZi+fqmrtDtR5H6u4g34Bo266QiUigstc6iGC29iB",
-	"BgT6IFs1678FybAE0ccyo/8QeJYPbyfrh2oelmg/dxK8paUvlPX95cZyRWwGWoSKuyWyRTKacjmPWMSF",
-	"HGGqLUVfIEQnjBcGd1vi8HXuRqzmsx2fPr2IhEfwa21ENAvfTqnv1r5ySI5TFJvp5OYvVBUljjg8WObK",
-	"pGNH6nhvXq6gxb71AbvZtyHgciFUJR7AtqWp+EeWtIgQyNWnmCp9x19+SRLGM/SL50mgdE4Zr3rI6wma",
-	"IeVc6NyakgPl9fkXHdYnm8h+GFpRLW/0yCHL38HSlRlaRx+7ouj0iQck2WXWT3hm8Ae3oi5zZ5sRulie",
-	"1oxMNoRR73veQ9cxNLZEk83KDtLkLaH7eh/XdCflxaX0nq5oEnepMR9S4Fcf39+kEA4jhPnA7TF+XoLn",
-	"5iv8Vadr8WtMEZVCWIZ4lfApVt8ws6zZZ1tJ/odG78Aegazbp4qmVALXPeJHG0WFjVzvQsLMSIbaihmK",
-	"9zGjqsU2/vOO2ahPKsu0ekybIzlrx79bxmkdk6rc0sd1PtSt+YdgPtUpPg8Pqm2yiw9tmQQQPJpF+8Bq",
-	"VRsOtRGqnhnMDSR7snnMQ8H78tHyJuy21goF5O0N0YaqCEbKt9OBVgbapAGPQBLbmGt11Z8nidpDP/ee",
-	"Sr3HC3FYev150qo3IcpvIrn64MTkkZKxO3hBxdHeLbN+rL7YS2R1dZ53kDn/FYTMClw3y5jV09pNxKyd",
-	"+yYJs7LGg1lCixk+j3xZ3eKzeDkYf1ooSk/hso5fz7Ll1rJlLaIOY74WVBEu8pKLow4C0CZaNi//4elg",
-	"m2BZWfLnkSvXiebexcr9XYWDEunPI1RuwJFnmfIRZcp2BuBpOtoqVV6v9QrtVbSxbKp7yMp5LdbUamDq",
-	"IPE2bz8dYWMN9M7Xlcg9FCCoz/gD0wvSGOHClhJlLkBAirhNzi4a6IzdSwNm9rY985YGcE2vBp8EtgHa",
-	"qtZms3HQdmjUbMf8+Wp+eho+Dx4jyuCwRUPNBHuqGFrHtOIkXNXPgNSrgAZFDdAAqwrHEAVkwZQWkoVj",
-	"Lsauzq2QZCbiWCzHWTq2hdL3UyO0du0PWCf091jos84fNivIDd6zm47cZGSb1ORGYf7DCGH1ST6Pstzs",
-	"QPCsL2+BS+0SU0+teQ3dnhXn7RXnRqJZVXemRUHxLsLQpj7veEqWaj8eiW0vZVODTxGYWTZZzLMLE1Cf",
-	"Rzv3kuu9K+h7vXWHZg+fR03fjFHPmvqjluyzAcKuLOYlmZSX1rX/sNd2EthyQHP2ADwgEmy+rl6AyzBW",
-	"oEc7sLRq+4Y9JuhbWaNSNPxQpTA/j7DVXgjztyNkvX60yrFRVKZYnmCKZcw4BETkjRoEh9zFWMfRF1Vm",
-	"NtpQydqP3kWf3n2j+BWO/MRZz1Wx/SEX5TMLMijiLUkYU6XYjO3Mk57LyPblSRbiq4CEsVBgC2uIFPi6",
-	"MN4osLG5jIb3dmI26r7vZRQViasHqH3H+P1TUPBdrfe162SeQ3Tp0s0EJ1OB3d18Jph/2boxBkjO0t5Q",
-	"MQWhHNNPLshddn7+RWjewr8gf7BKof4AOy/ZR9vdghrKdLhl8rcOSq/twG2ZSbY2KBqJ47LNmxYe3h0Q",
-	"EUdlf7on2ZvhGs3M19U+m4dQ/+zwn4tsuM1560iZ7T/VOlLb32+7r0pFWYAXag1rjyRQJbgi+WGQjMeg",
-	"FKGu/AphnMyyON6SuSmWsJjKyqXeJPm8UETDJ5ftFGWhdU8wrWwp2YgpzXio2QOQpZCRIkczRFiuzVKZ",
-	"DoikErCsk72PeZPRSzIHDpKF7juVhQsjZt2Z/TDO+PxuFJC7USpiFq7uRqiB3jm/rPmvGXXOhYToOMiN",
-	"Sne8sW2iFlQyPicKHkDS2Mn0iU1lpRyLBHt3bXiVK0/FFIlhponI9B13BzJRNIGxfcGW0DolmJVY1CCo",
-	"tEuUQLEssQIqsXEHscn7EBExM2tOUUM7aZD+CLQtD3ZhKy/j0CuRkRnjkUuuJRP7tZpgf1t3wGMtJviN",
-	"Lwnxz6Bv7GtbudWxf2jNyeRKN40uXp4Ho4R+YkmWjC6+NP9h3P7npa/1dxP73vMwziLwK13lebR5v8oD",
-	"8a/OtQX31+A6EPMqAK3MElp0DbxJ7uSaclFgf6Uxu4ca23pKuvU2pX5rlLF6Y3G/uF1XmQACkmfgFh2E",
-	"j+5GtvZ2/t7dqEoS7UXbQ2ail4qiGexEZfM5qGbsSsP0IpI0M2Qbc5WRKmRSGuKIRFUvpMjmC5dVapZM",
-	"GI/g0wtF3vF5zNSCUE7jlQIZECXIPawsscQSbXccCtEHc+6QkhrQYJKIpPHdyL4JiuQPIbobHSO5LAYT",
-	"s4I6VkbHvrXpQlIFCulVAorQ2JCyFTE6GVY6Lo35RTNkTJj1SbLYHNnR0dM7flPCj7gkcjonlK8w0eXC",
-	"sbxqJUXsbsz9tcWZ0rjGyqgHzZWvz9WVNV/Bk4AoLQWf7yKC7nTX3DHqVjbvFquCEmM1/SS4SFYvVIEy",
-	"o717UwZfubNfQhHBr2cWS7bT17uikY6uzv94nMckkSOlaWxkrKIlbEr1otqINspF9VKE3tBSpMVUgPtp",
-	"oNc+nbZPwSOIaIWwzgnJv7g57Q+PRQCuEN6E5hcdHPkmR0pkMgQyKX7AXvBGaTHi83IhiKu4ZJSQWp3m",
-	"4Q6e1ttsKf3v5zZf437Wb/MhdPpyguu8rHCp3h9SnfdM/DvX7HeWd7H7PtWeexgJwGZpZMb0JRZEtv8t",
-	"32sVr+aU8d2uJUsgZryzkuBt/s4hhat8jhaWkq9z1xKghfkyqFT/zOt1B6Tip0M5Fz0DGBDNsM5FBPIw",
-	"1eqtktOjEqgtun7wGqDlNF3VP52xpFL3swrp8rdCBGCS5EWfCwPYkvFILOsCprdoaBVGjnt0oW25hRYj",
-	"x+4c4BHA3y5jFeDdzajdCew+uNjThvQ4aRVeK9HWoe+Vet5bJQLkkN1m20UN84PG3pfTHCQCv5q2jfXU",
-	"rW5fwuV3n8Rt70if8HS8S7uGpdsLuTkc3ZlMD+NoMoN/LjdT2STlOey8J66sU/3eYeYOjZ7Dy3cJL7eM",
-	"vJaS3fTR+C54t9xzeOGwWzL5XIHeFQJ4gADvPeD7oQju5wrobkOF50DuR0y53kjMzypxr6eheuhSnFx3",
-	"/5jyN+phMx3R8EmfuSF37j/35uZ728uwbA+3q8pf0qQXqtZhxdUBfvv1NdGQpDHVaAGwa8iddlZ5cDks",
-	"2LLq+CANQVoP61OsPvU7rb+bNwfd9QcenYoU+KcktuelTsRsxkIoqp+qVAKN1AJAJ/Ep/ruXc14KeT8V",
-	"4v6zHzatLOWxz9y5rNs8yT+gZ5ZKwMrsRXjQETrAKVnCNPcgA58zDseXZHI3gk801MR5ce9Gk0syOYFP",
-	"YZxhsXfz3w/Xk8s7bou/LkCBurT5H0SFImV8To5s1sdFbjOfBGSC/cJWF3ejd1TpBCSQjyJmIdyNzK/m",
-	"zC/efn09Ce74xILvIo9fMr+vgMqLV+cv/3h6+ur81SvzyGYuX2CsD+CDUKRwwREzaWyezGI6v2gmcU/u",
-	"+BFFD/aEqrGYTY4D8n//879m86hY/n8TkkqYsU9g+3ED0atUkJmQmLyCPYVzH/iMPQCJQWPfbGF7e18S",
-	"Op0aFHKxCQYH/iSZZmpxdpWAZCHld1ylEMeMz5WNbF3SlSJHb69uvg7It1fXV28C8v7t91cBmcKCPjCR",
-	"yTP3l8TFnhIbHqJsxQV0hTMXCmMb7nnCiS6JFprGdkkzGoLO+xYZjFgy5XWT3yCKbAz7Wb+iqJVfEkhS",
-	"vSpiCjD8oKsF3s/bFoNQ5OjDtbln8CmNRQS5Aa5fZQimIVEdzdpGVEq6sivoO8F4LkWWHnSapk1syPiN",
-	"8vjV0gEM/fU9FtCoMnKwjXrKFOx7hrWaH3ueoFob5JDzyDIM+HB7qdUXOeRMRX7GIScx3OWQ46e1ylt7",
-	"ua2G6jfjVkMq5crwX3T1RSDZA0TEMEFiGR7yu7JtphYRXR3vrRjJG5Ek9ESBYQzodEQOY4ZT5Zw0jo8v",
-	"CbLVGTZ5ta+1FX0vfhxutLed98rvgGeJVXVieKDWesxhCcq8ZmP8K+00uyqJzoEo9k8IyEuiBXl5fl5u",
-	"79X58WnLVtZjYIuw15fnPeJefWOG1gC9j+otB41odSJEW0Br1YqNUs128aqP54+3G1q7gDSUQjkZp+pg",
-	"80WZVsV4HJeBOsPvNZ22ivRXRC/FyZKuiKbTGMpiCQmVc8bVKcG6XFb+tuHdFVFkYhWWiCXAsesNbQa/",
-	"2wHz0E4XpemExIxHIDGiEgNL3YyERhE2Z8MoocLzfccnDehMbDvohViShPJVkQawBkUbQGh2h7231Cl5",
-	"YxdgRN073hYsf0q+FRKIXlBOXp2fn5MQYpR11dJI569fvSKCk0koYjXxyrn2dN+YI7il000SLsImIBXo",
-	"BqRSAC4ghqm4DMRobP+To1VA6gw0IAWbC1CJQjdXQ2Dw8nrr9+7vc26jIyIePM4GquLA+ddR/3dRlh/6",
-	"/p9Rxh7wEfrEe79eLzbe+7MbK68O+ADFz/7vV3usDvisTKPqP1Nd1hsAukJ06//NfxtJbNjrX0mRDPzk",
-	"Vgz4oFYZtPdXX8V0PuD1t0wZSpHJXifzCBy7QQzboqoMmX7qzBq5xxqXma6I4UJ6KfL8LgiqPNsScDSV",
-	"WHsUiemqFr1VsO02bp4bQVu5+ddAo5gZUZjNMwm2R20+3VQCvY/Ekgf5z1hjokKPAvPAsRlxIsIwk4Y8",
-	"o+0nKasmkZgp7atgZzPKKEYQ2pUSM18saKSMpDA5DdXDJCATtCFP7rgZMJWMW+48OV3oJO7ipW9zAGyy",
-	"FtnIDhvmUaylbO+fpxXMWGxGaFNZbMP9Z7b1zLae2da/NNsq6E4L26r05nvSnOsK+RLVLCTuIRpNqIv7",
-	"Nn/yFcmp4GC+1PDjNsJmHCdgfI4h53Z6jDJx+qAEQ1cxfS9PsXQR5jIqu6TSLGKaaElZfLqJT1h38TOr",
-	"eGYVz6zimVX0YRV7jx2Zsdj59athBU+dUdy65Mgaq8gjUQTH/sM2lAFTpqdmj6Wh3qhCZBpTfo8V7Y63",
-	"4iVGF3hSzORrs6BnbvLMTZ65yTM3GcBNckI2sO93SufwW2UTtGLVQU/cEf6faEE+vv2qJINTKZYK5HYM",
-	"ohGH+PkZhAt3fGYQzwzimUE8M4ihlqnPH/v8+9FTKCfvPoUQV2KpUWsxICt1lkF8J48Dbg19d4jyXf7e",
-	"0GDsZ3o8iB4/09ffB319NCN+cTFb0wTnTGmQ3gK9T5oC5is3cmVOpk5s2M9aRJl14TJJaHjPxTKGaA62",
-	"DcAAWlhv0t4aW5Y3k8sDlSLzZ1FF9siVkcXKiinm5UvrRSfUCL9mJw9w3IxtwjKuZakUGw+Fnuyi8jpV",
-	"5AEklsi3kVBRBuTIejqKKh/o7HAZOYGNZ73jZQZH7utOIGKUk4iulJXOudBs5hDRKDSIJeWwmAph3mNK",
-	"ZUC0uOP5WogTIDoc3B9qgN2gS7x1SkOPzpzTlTd0tRltb2mwP2j1mXs9axPP3O737eeukx8Pn/zAgUix",
-	"RBG63htUuragea3gopHob4KLflUGRJUrb25wuipbn/ZnlZb9tDLJZuXhnF01uNWRDZY2HKnGfInSLI6J",
-	"WDI+J0wf29awhrXdcZdtWvnUPrGFrEEWXA57mhTc8x9ZNMei75ZToxHvCFRIY6ohCu54OV4MNKp0Ijp2",
-	"fDRPhOxidA4sz0rSM5t5ZjO/XaUqv8ctOhXmMajfgg6V011DER2xM8QzZkoHdhtOy6jFy1Y1xSFcwRaf",
-	"TSmT7erTV0K6zB+9FC51JvCUza7k6U2FXgSVMN2ZvijzYzRLQN1xLFkvZhrQwbEiGOZLtJgDFrfHdBc2",
-	"s78tAdtmRJACj9BR8ZL8Z/XBcQeJRzr6Ebe4QZH51kgMCAwiQWeSG+0wd4l8eX7sZIqiqUcO7oFZca/O",
-	"+6TFPTOgZwb0zIB+33pOhTS1et+Z/C3wLdtJgeoGGQ9s3qVzddvCwbNhHEoCj9QmZ8etfetZin8mos9E",
-	"9F+NiNq7v8FKtAIqnzodbdpg0HQfFb4FQz7zP6ueBZcst5mqWtm9s3K1JeWbBOWrgPyJCEnetAi/6/WB",
-	"HrNGOO6howsR6i+M224YWLp+u+LC6+7/skHQ5qLt9jB6lGu/dTWdOk/kzeN09jjsmbVm45ofD1LMPVMg",
-	"uy/E3/CNDdCvVvN2ZsiWmwEJZfFWNdNFvFW59IgpOo3BWx++bPv3G6sdbg5lc+VwPNxH6LBSQTMWGWlH",
-	"rzYWGjc7OFCZcTP05ykyjpt6UiXGD91Y55FKklfQqkm8iorkbeyjwLQD3sU2wm1W+MjdzF7v4+LuvUC2",
-	"O4SnVR7bLOrzFMduw5n9lMb+jffNf2qltCsFRxaUz4FQvNcvVC7qGInTSBuB+cPJG7ax9BGSKKzUa7ua",
-	"2rYJUa1q8AbadpZAMrWqrdquGV57f8ko+rYY/EDcuJzgafHkqyiC6BIlVgNro1Giq4WLpTmvp9mY7qnw",
-	"2ypOnv1S/ud9d3OQa0jEAzRQ7pFJrF3Db+7k93CSwXZ9ND2ac/XAOzXoIg8iy7BD15pG7ceulCq1FDLa",
-	"mdytO3KVSEBwwB6mMyHnQrsw3HxOLNCnSCzCe4iwOzV5h85fBcqWVuQRufr4nmhxDxyDVQtMAh6p0u07",
-	"oyyGiFCtIUm1q7ZoHswp40q7QCB8ihzCLkcD9/lyr0GB/pjD5TCkOh8e53oqIhEu5vd+WyuVYTihUcI4",
-	"UaAVoYTDskRNG4uWqVq1Mj+tXgp536UV/WB+H0oRDm/SNsvq6p9utoWxIFuc+5rF0tYZfaHKUS8siOfA",
-	"QwYKC+4bYlCGImobAFJGs2MIxCV+Vkbu4Xd0SZk5wqJxqL8/qDmzBdBYL/7ZdV5fu1cOCHs7RasjVorQ",
-	"yLoGHDF7gGZXz2/YA3Br98t3WWwiN8NLoNHqn92tOfGNz7JLnNucsAL5YAmL82UceOLvhMZCt6v1Tqk0",
-	"Ygao5Ciimk6pAvNiuEANw/CZhM2x1MdxK9h/xXSCTBoKYa64Y2NvhLhnMLr48SfD46dAJchbw9HcI3PL",
-	"EQ6OMmQyHl2MzvD2u4l+WW9nacZaL42uqs/rKSuVH/JORbVH9d4UlZ9sBG195HLflacFeax+nEXOlpun",
-	"cef3sfLMFXSuPim8StXxXdOXX3/69f8PAAD//w==",
+	"7L3rcts4tjD6KiidUxX7fPQl6fT37bHr++FJ0tOZ3T3Jdjw9s6vdJUHkkoQxCbAB0Iqmq6v20+wH209y",
+	"CgsgCVKgRMqS4+7xrzgUicvCumFdfxnFIssFB67V6OKX0QJoAhL/fHdD5+bfBFQsWa6Z4KOL0c0CiIRY",
+	"yOSFIvcgFRP8dBSNVLyAjJr39SqH0cVIacn4fPTrr9HoOxFT+3l7tL8tQALRCyAclm5ckrJ7UJvH/DUa",
+	"5VTSDLRb7JX6MFsf/o3I8kIDSUCye0jILKVzRagiYkb0gimSUA3kKIEZLVJNtEjo6tjMzMzXPxcgV6No",
+	"xGlmJqdqLGaNVc2EzKgeXYzMMKMosPM3hVRChqE44fBZj2N8Y2JXBCSXcM9EoUhO59C1EvvNFqC/f2ue",
+	"4+c51Yv6a5aMopGEnwsmIRldaFlAcFNFgW+2Ro5Gn0/m4mTt6fvZ91THi/BWDSqVO3Q4Q6bA+JzEC8rn",
+	"kJySa7egS0K5WoKEhLx+9W9kuQBO6FQB1xU0LI7WG3o/O7Fzb8FCljG9vr6PdA5EsX9CRF4SLcir8/Ma",
+	"I74+70SHFIfzp8zoZ5YV2eji1fl5NMoYt/97WcGQcQ1zkLiaT0WWUbl6y1ScClVIWF/ZxLwvOU0n5MhA",
+	"rlzUTEii2JxDcsI4iWmaglTHRC3EUhG4B7kisSi4viQTtaAS6DSFCTmi6ZKuFCkUJLfcjOG+JMuFIFQC",
+	"4UK7cQnj5Xg4kiIzKTILH72QoBYiTU5eGkqa3Bbn51/FX08I5QlZsATULZ8VUi9AkhjSVJGjyY/xT5Nj",
+	"oszHVBMuzHsJcDs4ianBBrIU8g4SIgptZzNb1kLTVJ2SmwXc8mpmwhR5c/Xp3fW7H96/+9v409s345tv",
+	"r999+vbDd2+9szs+veUdh5fUYPdPELg5sB9HJeDNjyUERz+FCNwd4zdpiFd+4OkKmVqWAU+QBSoSUylX",
+	"BvUtA/I4k2NMJZ8Jrdu8tgXN3YreZ3kKGXBdcV74nKcigZLiQ8Oz5kf+RExDpgIzVkChUtJVYwUGiPfA",
+	"h8zvf/Kw2T/IOeVMdcid94kFdZJIUMpgnfe6GkV9Fut/8tDFIlOcL3RPOInq/YfN+5FKzUGqBctDjLH6",
+	"kbCkJ1Byb8SHre0/1lf0H2YuouGzjgytGB52RnN2dv/yTAGV8eISmUZmhIGhsDbpGSaHLAeSDvr6uR9x",
+	"XYPKBVfQ87hk+frDIPIpFnnfKRW++8D5INYh5cU+R/rhHSTUD1mUneBhq7xZQAZBtSMzp52AIkZepsVc",
+	"kaMP18f9lqZx1D2s7E9SFAHiuorIH8263gxYzniOYz1wUas8AK1ruGewJOYjC7Oey1o9GMn+E2gAxcxT",
+	"RZhSBSQDTm1lBnv4er6RIgvIDLsaxs250ZkGaUW4m7RrPWOjzITYSkAbNJPfiC1TT2Em8NLUY24tNs/8",
+	"a1QxJwTTRymmKeDmY8E1cJRINM9TZq9wZ7l943/9Q1m5Wg/+/0qYjS5G/89ZfaM8s7+qs3JcnLFFCZxc",
+	"f/OG/OH11/+HuMFPESbuW7zdxaUYz6XIQWpml2tmSsH8NsYrWIBVaTJdEUrilLLMsKymikOOPn74dEPO",
+	"KE6gzn5hya9mi3PD044jglqylAwSHIabz4U0Yrd99+NFmqKa6NBzDeG8tSpRyBi6bsOtTZGYZoAa8YXb",
+	"BV4GxJKDfKHso4gsmV4Y1TkWGaAmDvcsAR5DhGKyUhiMBn8Pks1Wx2ZzdjvkiJIFU1pIFtsrMSrg1XYh",
+	"IXlK+QUpOH7LIIkINzeNUpwacVz+hLTqFGlcnUFQC7af+sBJAtWQjKleu2KfaJZB6EraAGOA2FnS62bb",
+	"xI2x0lQXYe7hy7pxz9Hd6Zh3twIBTzfApkUK5tg00MzepcSSK1R6LAaH5m1qQX1Xq6mcg67IajC6F3ky",
+	"+BidaaCDR9Ymix9LG0Z7Y+sH08SNErBdR10voYGHjd3U10Ax/QfE2izc8qc3+AUyzCRh5glNP3r8akZT",
+	"BdFQFnYNM3NlJ0evX72y1D4uIXF8YThbNYAlXYNjighz9USmsCPvC7C45nl1GYJatJjRz98Bn+vF6OLr",
+	"8/PzaA+01DWzR2DdBDUU0ftM3ULOzTjYjT8f6RzWZVylwlR/bBK0TlKuKTjRyLM29mJBaHppQIRx/b9f",
+	"j6KttInrLAfYsF2HavsmmA8V6luqrtEeknEOPGF8PrbCyuo0F9bKWHNRsqSqpCtDeU378M6Uwc1ZaHbf",
+	"gaE19q4bUEvJbnaEWyFHJciNRLcUXkPmOCwHqArZQq69geiU8kTwiEgQOaC6qYAnZErju9CYtYhsjvm9",
+	"uAcfoGg3ZMqdyCURGbN2TEq40IDsKmhA78Cdv+bJAVjt93RlGecUzLY1KbizT4e4LxF6AXLJFDyMDw9W",
+	"Jnty3kdhtP01mf1qGJ2MeB1hnIEiwFppfMfFMoVkDsnYAm2wnsOFRq131+930iT9b+x1LwBfSZdjDZ91",
+	"mKOUdhswqnsuGWrxzHJBCe6SE+Ah9rI47iL8G0Pl1dgvFEmpBoW0ntGUeJaw9bFFClvFWzmy0YR7CN51",
+	"SLl5PPCs7+qnTWj0nueFHsh5eiBaTxGyGdt6ku+++ICPYZ3HOVRXwu82nsC1G7m8ZKZAzYeqyA3a2gXP",
+	"hBwzbrfV1LrqFV4pBUoZPryb5p5SpSolIgiDmUhTsRwX+bjD+Y2SMV5AfGevc0ZIoFuKLKgiC0iTrdrG",
+	"r9EoZfwOknHwotec8hshcQZIxqrIQSpIzOWdJ+XTpLCmHvDn7eJDklpQwWalAoc2qoRVKoJy3seJFmCD",
+	"uFAkTL8xcMsF44PJccCddEHVIni2d7ByIF7XiuDnXopzNFJszql23t/1cdg8LDxbADPzuZVW64pGeHF1",
+	"Q/gzdcLz3b2z97WZVyd+01gL2S2B7M8BdrNVKtovCwWy9xczbUEVxgP7VccoNRysbfXBw8QpA67H1qu2",
+	"tlTgmulO5HG/amen74+QIo4LKQeaXHIJ9+POIQ2SgdIPxfMguvrLbWBSNKpsWT4sfLg1VuZvwoGnE8X3",
+	"csWuaeWJX7PNQn/wLrrrO59KcQe8jTHlCjoW7/EvFF2Q9OR2ccWwA5rjt2JJMspXZQiK9zIqpfGCMncz",
+	"t5MSOqeMKx2cqubO66rvHay8EYEnihQ8AXlJIMv1iiwXLAXCNGHmhztYQVD64Q/WuxOcZsak0gQMopSx",
+	"T/iJm/fo2++v3tiJ8TcF8h6keeX4kgCVKQNpv7aO6zw1X3369urk1df/25fO/U8rpUqP+wsncedR/VSI",
+	"FCi3PKNyEm1B77aydzeqUWYzxq6uLYEP1cmaGNafnj1dIuQcbKgn3hyhTbyhOZ2ylJVraq0QVc1xM94k",
+	"CGZImB474+xYBKIb/RAXF6HR198ZjTLK6bzXOtybXmTH5hcl+pLDS16PKRm8YqMUdCxAAk3GNE3LJWx6",
+	"yxx66PfWYTcmDcMiCp9pB4gb8weWHALjOi4E8U4ksCPVoFt9zXfKPpOEzVkZ/YfmvEIvjBiOqRYS3aMU",
+	"o2xc0GEC25V781Jw+VIotaTp3TrNcLSajstlrushcRkDskVPjl1Uhz9gaC3vnPO0Sxnua6gpnbDd2tyM",
+	"pVDqz1t1hZ6z3jGeNO7HjBvGa6YK3oMzSBitlrh1Fbv5Ey06j7nQfWcx72/WZvsPMl2Ne0NZLaiRsL1e",
+	"Zf+E8XSlLW7sIJFrM1p5WM5BYV2RaOtBLmEwsyE0vUUU04zpob7W+isPNus8mOk0/Esh0+EKgL2Xxp6x",
+	"J+DCRfQtp27TUAWy0A5asNhE2d8ZmhjGJdeIuckuc5GyeDVORFxkwHVEtKSMMz4f27SGiCDPH0tQRaoj",
+	"kjFeaFARSaimY/isJY214ajoVgi65LcdxmbglwA1L28GjdIPvSNVDHSbMmVH27QcG5o28KwSiFkZSlBS",
+	"Vl96KlnUZmhWM4TW/g2NQYfkWAeZ3dO0gP7QxeF/MN9sha+jCzdB51rtYIH4qoLrUDiGuUtMIe3ezHYA",
+	"2tfKgSI3V3CFDNLknZT2Rt1HdSnniQjj9zRlSWQuclws+RinjYgWYpwKPo8IF3o8EwVPIlIZP+vXZ2bu",
+	"//mv/w7RI/62PvmfP334C8mpXpS3PnwvInA6P61dI+rHlz+dOldEQCIr5SwVm4FolxCNnOpVfheC4rdA",
+	"U71Yh6BhP1OqwoiZgKYs7Va66NiL2elj7+wKqWprat2OmPcYSoYRkYPV3LTIwoZM70obcGQsA/G71iih",
+	"cqPAqwWAJrzIpiAVYfqSnKNz27yxXIjUoIB/0D5AwLAlvfIZFSCqR6MllUZ+hIW+mTJ8LsV8DqrDZNsG",
+	"M45itxiV8PEWVQOm+yT+LKZDz2GXCD/Bg16GZoB/LiGnEhKiBJlRGYR4IldjWfCOO3fJZYKKereeNGOc",
+	"qcUDtdUd1XurT+UpNUeHYbk/BVVh9On2FTE+lQXu4laJ6TfItX03qO3+XEBhJXLBuVV7VRHHAAk+nVGW",
+	"dkjpym7aJ1LQqZT1GdZo4CmUiGPlyBXEoooeGxGB/ol3E8d1BadB3mJ7z3fzheVv+VIVorLlNRvAGH7J",
+	"jqCGBMxvoaNW5s3mrbRf3rKltdc3bc1dO1kycHel9WXLwu1LWxfsXtu00DomfAvLtu/5CNxe6/qMoaV2",
+	"H1I3iDedVbSGt+vYF0LbGv0apxWkKS89sMxjCauDg2OjutTZkPWq1lm3xXW2F7yPq9UaEHa/YplL8E6h",
+	"Dx1XpCqmq2+MefAiXWnhYzGLiIQcqFYRUSxjKaa0RKSKXVBRHUyHeV6x4FrShMVabTVFOoNCveYgjMSc",
+	"8d3MqpB16c45VWopZLId4ewY3hehNX4fogTKt2FSw1FhxICSs7EWd8BDiTQckzz+fvLm0/U3JzfmLSI4",
+	"KbiiMyDOHatIRhOw8Y7Wp6Uw1z8W4o6FbzozilFXIYOKtYRd2AhUiuZlogU5o4VenGUzekmAS5GaFzQp",
+	"csxG9O3ThGpyloF59UwLnVuPnJedUtvacKBaBTB3wuoUQtpHoWywwSbw/lUF1BH80N92hCcVPlW8T7jc",
+	"3BbL2CFQMPzNVq3U83XsOoRsBWzRJGOYjOGlMeeUI0ulc+DxagwJs6mhaMCV4eT79YyQrtixGpY78btd",
+	"gjS3w23HkLnOTf4Fljcl9bbNYeYav1W02K9RuQ4zgYVYGqqPoSRKRa4KvRCS/dNF0v8RqARJbFEIHAb/",
+	"3O4XslNG1VJDG2zn9LfU5pRRNVSL3eUu2vM0Oy+L5orK9a7EpKqs7E1H6XK3HycRqwzbcQcQ1Yndu6VT",
+	"+ee8E73uhArleXkZS6+CCUsbz69f5KzqSK2/Ip9K0G0ml9LfYd/eBsQP9yCTotudKerfA2Eg68xv14j0",
+	"trdn8KXMxWlvWO9uIeHtgaM2ZIKL3wb2fUSbNXje044385e6U4LOg8h2M5k2ycxAiUjIxD1YO659NxDz",
+	"vFsmTk3ePRJUWkVYWiCRQMe2IsNTkWul/XFjvn+9p383r286p8cTUM4M6MF0Vwnl7W83AbXjsZawb0uN",
+	"Nrw3qCNbxFtYzuC8WwDx7y27tGGXBWd6NTZXRL0at2oD0RnMCyoxHTNesDSRwDe9Q5Mi1Wo8FVRaqxFL",
+	"k3ECVC+QS6PlqLxFxEIKDnJs4Gx4PrrUQxc5b/374NY+LT9tZu2tdDde/UAMfgB+BvZijSNv0JA41BtV",
+	"SJQTG2wy5uCW4/5Gm7UhWwP8tGEP16BgqKHJX1mLM2iSAlWavHxF4gWVNNYgFSb8cKFt1momOPFWunlr",
+	"m/dQe1FD989wuoOUQg4IfahjAQLIxbjSlMewUzJD2zXtqcDdkTcdgX0dlkYXgbPBu930aAb0gSp+oH98",
+	"c5UAG9ITbNrXjsmrLllt3EgE20tFF6zUuo7PbwOFXLFeYiBJvz9PaqfpDYbD3uvL+IUQ+0dm2npZvXJD",
+	"y2wAc825NzJ6x52njN/1R8UmdmMMXkhKYiBFMObCJSpfkJcR+YpG5Pp10OxZ2hU3gbi687mL5OCt+wOM",
+	"4XOesjhUXxY59gXeMpICbG0AZm8dZTavfZinhXLp11UxtheKLBlPMDwj5GVdy8buirvtiaGqLDG40baE",
+	"L5mDC2aX/wBySjWWfVqnvAVkA1gXVtC7UorNedaRb7UhKPIxKhCVwK2wtubyLrm8rMTYPqzuGkRr6Bv5",
+	"bL8CYkl8JbP06b8LO0Mse9c7UJOYd7sGPUCa2Tz8oBIQ4J3rGl3FZBoKZzScUfTMle9Ph51WhZI418nK",
+	"EWJTdw4aLx9GgZ1Ar8jQW8JX26+XYQLyCWc75pWh3A8PMiu/ma7CQV5SZH0ZaV8fQacjXQx1ovdwjzk1",
+	"tNxHOYtbRmP/DVaw/Qz2cXduqb5P+/rcXOxuN+hHY37bi9hUzHDPatLurOzRGVcPO8O1y3R7U5o9mgda",
+	"JsINN4usccXGQGH8qytQt9AKHbLdTpjd6mvW6RS7u0M3Vj/bwcNuC5p1qb0xmJti38vQjkUyWQbaYn8v",
+	"Bty3YqWDtg80f7J6682NRo3D78HCLQ7tpLr5KNFOvnAco1xaRGgcQ679v8bM2nq9JzTFpgtmt0RIzMso",
+	"f3t0fOooZlPwFJSqlkwYJ7MiTTsQahACDkClDRiz6Zj3EXxYsZ3dgw7rfK616nwZw3CxB9ijDuf1Yjxm",
+	"CXA9XrmC5duTO3eIAMqLaWrDyneEQIvDbEjgkjADCd3G0lxIPe6X5ekbTzdjjzn6T/ZdTFXBquebM09b",
+	"hTXMY8MecgVFIvgqu3SVqCmRQFPiWF9fNXnvZoJodM8Uw7DK1TZ4/FC/uUlfb+GRf3RrNuXG9B3osPuF",
+	"3xzfrlWOtxF3P8VxjQwfTnZdU22jxb73fo/MvMvxy/PzaBvZ9S63+tbZvn0wh5O+exDclht8V9j2lW+3",
+	"7KgF0SaO8C4kmPfjoNwPO1Z6UEg3Qu/n7opC7anfWT3223LUe1hjNLOyNLOfUT8TcvwzHXmEMYpGS6YX",
+	"iaTLcNKZnXFwqgaiwbi+edJVh1/u8FkdXcvphu++8jw82D1U2dq1WvLD9LHeLHz/mtSuLH23DR1Ik9qN",
+	"e/dXfJqsuIf5o+4/VRaWEbHLlJwjTrnKOvhniB18wiZd37IAbSzYfJGy+UJvKAc/KDuxGbjOWZ6DViQH",
+	"adPxyZFtI4ZwO47Itzfff3cCKqY5JAQ+m/sd+uJsIHtG5Z2NYydUioIntscYeDlGNZjkmgt/mNVTxaJR",
+	"D9QZ50JGIu/D8rvIB2WIJdhDqBNTm+cwozHogZUognbIQbyuRow9SFDbBylYkg9/ItTV+1NaiLCatLE/",
+	"D9bBwh6lfmsem+5ktkEYT+BzRISMXClBit1t8TFhyhUGtP1PZyxNIbnlR5gzxQURaUIEx0QnN4kZ/zgi",
+	"1FUALOs1kJQpjflRXBAJKdxTbPdTH7+5JtnzjG455YktRj9jKcYAYb1hs2o3DnH1k5Xtmlm3wkzgsxGD",
+	"ZZmIcDK2uBs3KLNE2gcoNGU/qzIfu1RwHIrWs4axvIzArZK9RMpQH+QLNdaywEwwFk9H0Wiej6IRzaZF",
+	"Sq3KmNIqIlGNFch7FluHK7VRiP6zhSiUlQ65FNOSGHPJnIEOkiIun8a5MncwictXOcSMGuiPE1qOaFYj",
+	"7kGi0XqcgJF8mQ1NljAvUmqTA7oDGj/ZNMku+t4jXWqQmQrTWYIoFaMpD19z/NKgYEQyoTTRkKaWAAwx",
+	"HFFl6QOSC6I0ZBkkEUmFJTIFQ+J52lcEXGa0QUn6VFXMuMa6QMHAq7p7xt4KotkaRIMMD9VH0wCH+6sC",
+	"SVhySTC8vSxAolYGnn1sR7bJYIdevlH6OG9i/X3VbaS5z57Q38nEUB9QywveK4S0XsWNZPM5BEoNAe9I",
+	"3b+DVTj60pCCpp8FF9mKuLewaCLTiqgVF3yVReaQViV9dPRYkYEwmz+uNBAxmymoysua8VXZxMF50QPB",
+	"jJ09Iez3VNkl0TwHKuueEP6Bv1Ct8bvu5/alEkLlZiIEZhgbUMd9WNOOh7VNOGxTjj4hWzt2TtjU7KJH",
+	"hwsH+jelybijFNhGeeG6YbN5IaFRC6zHV66gWUeZsO7yYOW6pVDqhk4DS4c0DQiqH6VY/vRjLNKfRoP1",
+	"1fY+12RjO8xWpGPby3x/c5gxBxaOa0I6OGQYJTPQtOfg35tX18u0DN6uFMu9g8yMuWeQSbHsUEpKvXfA",
+	"itvFhw0o3RTucBp7aOBA5PC8AbkG5vmljZpns4Gs3rp6loErO9AkZbwveX9bvr4WCD30LCyHevils+zl",
+	"7cPiGmbB2tPD8X+tsvaQRfmplNciaFgWfs/4vYBPejElexnQKoQ5ZXIwADB85yNlcljMr5bAk+GTma86",
+	"wKxlweNW2abOYuGWXkuXXEUgkd8Bfq35m18Fo10r3O2nCcr6KlwvbgMFO+YScNigTMX+X6Vd9JRM8OGE",
+	"MEXoFJvgYXNE2w1BFXluu72fjqL+tUITpvKUdthk8LuITKyl7esJOaJEZTRN7S/YpnjyY/zThBwtWJLY",
+	"lkm5FBpiTQSH47Cjq1xowwQgGRpQMUFX8MT8vbWwSLn4DRD+1uOEbWXVBbAMlVy+E2bot2ucZ9jXdW79",
+	"MHn9UHmPJJLsACuv2v8w5dQVBB7bJKiHyer29utlrVN1vdVo5IU4NR1v7dXVJ7MBE793cqqFhWUzhq0X",
+	"n4QplyAQZK9bTavmvte0r0aWf/yMnVvm7B54OC9EglqItOMSjfwAlHYcS2EdGhy3XjDypwWV4ELktlgX",
+	"qeus4O3YX8YGGP+ldHE81LjWHO4d13K1J91jB6E1SKQ017zxit5RlrIR+7ytxuPumtw2n0ljpY1lbdh9",
+	"WznbH9cv5x/+pcNhNc6Amj864P4QsXIHq609aCLbMThcwsZ1muDoQR9rMV5nNbXboPWqr5u21BhPS+FC",
+	"LxifI68pAUGOhCRaCJIyrVN0rCCb8PSGetZOu83uUnF3qWZ3vO1IO2uN7FnAmeOvSz1ViHpIafahrci0",
+	"mpeFXeE7ceEeF67BfDjMaDG5ZpMzwq6nq2LTXIoiH749O9yfzMcH3Jtb3PZ92YXsR4C6Id9ryIL35APZ",
+	"cncyx/Y9d9xMoFT/Sm2u1QUqpmmX4N+fWI1Girl4ly0q5dagBWY9ro2t+fvYAKv1he2jXMKaByJUMKCs",
+	"TtA/IGVA7v/wLP4i7+qiPiTVq2fa/G7OziE5tAdJbXdvbwvWwpe6DUzlC11BVRvSyba5T/1c2LXFNmcO",
+	"ZJsHc793STW3uL2B7GrT3Dq5DbWmT4d+sJsbKmUzvVlz1KUlqmnmWtcR29dII9H7uKcqqKk9ib2NFtIv",
+	"4K9B30Jt7N1y/S5dG2tWk0YYsxtuE1hL0+26128Xnbeko0e2JUWjrnSGFtjwtWqRZfmegH69DWTqSwNs",
+	"N5zfYKjfAeX3ej9q2VEedEQd7bjcDXzXMHd7g7Mvhya/+XDz8R2XIg37+4TOaaEX40Kyjm7gsQz2JFpr",
+	"/43vRY0Bg+spu3qu16xtZH16Cm5nUkFcdhftj3N1Q9JgfPGMcdaZeDAv7zehrtEYZjNMe+zutqbSYt7R",
+	"isEGHo3717RxoVs4ZLkHPy2i2rK3jQZoo/JwAtN3nrBX36d/kkgs+IzJrAqfa7UZloCiXXBsClCm69at",
+	"sTAU1i/3OqhRUz15KAyv3+Q2YrhQIMlyIbyUYk2OAvF7x0PXVV1bd4TM1sm6UbwbWUsHXJB2OzG5Dscu",
+	"HXkZ5YUNZChs8qNdfrBZw0YcL3G7xHXPQ2gn7YG1trTEPjou48C2z4WQxC1xIBA7QtctxKoqeccRMaDD",
+	"aSrY7dy6Gde9j5wny/FDXvjhzKxSJHszok+Nznk9GdEuZFBleDTP6JxoQV5ekIVYEqWl4PN0VYVyEttx",
+	"nrigfe06Wa9ZsLvlgY1rHaJztUNit3bG30hbZX5KtZAeB7E3pPLOdvdsuhuWQdjPP3BFbpwOl9/g9XS6",
+	"4TwTzVZ+foi6MVXL5J5r6Oio+o2QBBKmCXAtGaiLuq0qcW3EjNA0JOAyuiJi07uwzlBE1qoiRcS3SEVe",
+	"W9bIkpY6viQiTZxZxBbMhWX5X70AThYiTXAh5l/3AqmC8Q7V7dGLJLLn67XINs+UAqVcxohr/G5AF+50",
+	"vLGESr3fsLWwgk7fAiw79Ap3Fdu9uRrrahbIGVT8pqNTzk5Y/jlnEtRj9P601l71wEaj3S0TJMzY53AM",
+	"hk3U8YpIu6QDbNwTGdGlIU3tfxWhuY3zDxlQxd2D1r+hwL9bf7/D3ynLpMdZ9wV3qNJ+52L3Igir9k67",
+	"iZu/qlBazE71xJgyB9zhpXIRd92iqLux3oKqUJ12b/AhhJaKOeMPorSs6jvW/5i8vm8hM9eMjoFvgN4j",
+	"lL0tmxI2Dso71eYqW6fSBMqutWgMLu5Wt2x35Oous/8ht7NfGvV8vwX3g7Dugsg+SpnYtoVPupCJWeJO",
+	"NS0OxHdCCYU/NKoreNpbXdoGw5CSsqBKHFTR/ibkXZj39w/qpEvKNOPz8eAA/+0lWZMCxkoMyOHYPmR1",
+	"adBijDbzVe/B35WKcEe+hPM+72mhbsTxdDUWrc6Eg1t7lfE+G9IyMA7O6vd720RHUGwdiFGdbwiNwmsL",
+	"nmA3tNYJ3PoSCsn06lNcVX2dYmfJm3BnyitOrj6+t8onFkwgHz98uiFnNGdn9y/PMjhzeqmQZBJTBWWt",
+	"KvzACp7JKRoprNPBTVeT00Lr3Ho5sCbOG9vRNtAnV5Ppqjk79qtFXeKU/LXdL7dQmtBUCdtQ02ua+6LZ",
+	"bPcUQ+pGF6Oql65lU6N6N2P3Zb1omrN/B3PMGPo5E6EkkKxINTuxbVeJhFwopoVcGfXeDH3iINXy1F6Q",
+	"RGSgNIvJQmQsZknZt0BFBGsn3HK/exPJjShkcfUWikQFkolC4UStzwl2dqofNgazraBuuT+Wa/mkXpBc",
+	"grvrm03MCl1IsMMpYqvxqNNbfsvfCO7eUxe3/IT8+dOHvxDGcTRR6EtS8DsultxaGjCxmpYnR6YiWREq",
+	"zbJtfvulecRA4cOUZcwVCFXsn3BqhseuNfbn62/ekD+8/vr/kAnNbbNrJvhZbtvn/K9/KMEnl+SepsxC",
+	"m9gmOSSmUq4I5WRiH0ywdgdW8rjlBEsfKgI0XhAxm9nexnbtOL8RI4poegdkguub4E4pJyKnPxdAJla6",
+	"TyIiQReSkwnymElEJiiL7fsTTxGYRHYICWZ+IROQgHYQAyG8MOLM10ATVQ5qlv/uhs4nl8TqePb4EkjB",
+	"/I0EgbTANJnS+M7AcPJ+dvI91fFiQo5ev3zlpSSZeZWmKUTk9at/83OVsHgVnx9b2N+DXFU2HwSkOarJ",
+	"309ca++T98kEkeIqjkGpC6LYnJupsS5LBzljqlKjxfVluXRFJnU77Qmh6pZPfHKeBJpnH7voaXsoNT+j",
+	"ikzCbXb/57/+26z6b0wvRKEJML0AGdk6L1apIBnVIBlNSUw5mZrJaHJKrpCepWU4MU1TkCSjK9RRFZT1",
+	"bdQtf33++tJ6inTo3USgJ6kcjWmcxhuBvD7/yhaUSVkMTvdwnMuoa5KBptLP6vMYmoGBd0O4GL08PT89",
+	"R9GbA6c5G12Mvjo9P/0KSwDqBcqJ6pjiKo5lbt3SRntC+L1PRhcjQw5XcRl2klNJM9BoH//xF8tpywI0",
+	"brmhmC0rZ4MqYXiQ9TDRwUN0xXINHsg1vjfisvH5VoUyWAZt4xxaHGwGo/UY1hGEpZf00pZ8zQavhvJK",
+	"XQer0ZSNpY5LuduadpbS+Tagty6JSw6JUQ4Mx/XTJtCQxlSdNxGar/px8DE3Awc3fh5SJWvKOLtSH2aj",
+	"Hu99Z6RLnxff2Ovkrz95mqRZ2qvzc+t049qFBfhy8h+uzku9lY09E+KqQQXqQW39J6dzwNO2vODUoN9r",
+	"O39o2GqdZ2W3O7z+YTzwj6OS6fxkHrY40dkvLPnVamAGX9c50lt8flVa9VssaQso389QQIZg+TpUahVJ",
+	"xm329YDNRqPXL18Ne//Vvz0UmFGYhf8JdAWtA+NPCHduFuCw5tRlezv3qlFvuoZ1r53hOzjoMPh3wGcg",
+	"srxFPMkRY9bAak0re8FDVGz+KJLVno/DWX9+bV5gtSzg1y+CCnY9yQPx4HwYXR2cbh+dzjuY5lnl4Nyk",
+	"zL2rvaAHw4ByDjTJbWQJLxQpV70Dl/WgoyWN74yE3p3MhQqA7CpJGhDbP6nWwOJ3uCU0NeRU6jOjAJ4k",
+	"1Ebs1qO1fG2VGakr22LG0mY6yZRxG761a2IGjthdM7wPv3m5dwAGFRetabyoRPjLgazjqwOzmq8OyGr8",
+	"UsgODoSSlPE7cvTnTx/+giVDijwVNCGUJK6AETkKoF9U2nbMuVexIw3EwzzhdVrsYlV+evUeqfWjG/ZJ",
+	"S+VykU9HLtf8mFBFmCZcLAlTD5TTT43Ynphc94gzMRRYkgThQrvCxu5QIpKJe8bntiCmja0SnDBz976z",
+	"EambKa9IbDHxbgsPvtHLvkPNBXtcKJBfzrYDXDO96nVX3/D5bnNX4WSDv9xsQeqIOui0GImdhuptkgja",
+	"kKwdYtPWD2qiMEi63UKBXo1dDBSPwLN2F+DIog0AiJaUpVHDfUCOqgxV62lIMsaVL5ItC1jnCmfxAuI7",
+	"GzTtcYiWSY6D9fpY/c5qEa5Zd7ygzGjxRgCQI2WEJo+B2DBTXMyCqsUxoeYzg5cR+gwgQZfBLaecvEte",
+	"ff31yz+QO1iRpOxcL0Xm3HzyHqT57ZT8O0BOYpEzUGRZFZkvS66/UEQsOVbC5lzoW25jXjFQ1TpgrJOV",
+	"0DllHB1CkAUdFwYu7l0hb7nvCbVH4H48OfGgR755/927iTXir9tfzGdvPFAPIpPPJzxZJ5Wt2nxYztdL",
+	"Rm3uCSrGDbx/K5YcVVRn+zXY8EKVOOTD3wVa2hNCtCRHAwihjqEISskf8OdSTh6Wx+Fc7vuuY5RYuZ4c",
+	"iTvslUBTBV6KNu6eKTKV4g748SMccuPQENMNI5Yre+EInI0hSOtmdmHq2O0B10sEh8CR1Up/O5jAhQT4",
+	"2HBEFUkc7pT85E/v2lTufYFeRWQuNfe55amYHzuHoVGNkQsa5mcmCFAo3qmoIr/cjryhb0cX5MfT09Of",
+	"fj0l78w1DL23U7jlDo2nqxZ6G1Z45DLbcsN6RGEfJoVEzz6Rwjq2ji+9E8dxFyJNbrl5aDivdXRbx6OK",
+	"XISdzwQyas4IyBRWooKj5enAkxA/80jhyrLSNmc7wM2poouVc0Ujym3nkgGe+Ig3rkNQM/rgmKJzCUYO",
+	"GvlFvQM9/r1pPpaZtNiHxWTctbmvliI9IBbuINdEFFqxpKkvbBMKZfgCmiiCjMeGS1CtIcsxmALLWxh6",
+	"hplw2kkZwYo/m2VBckq+oSwtJCiSQEpXZFZIy2DsSOqWH12DlquTq5kGeYztmGjsytBqvBfaRJyo+RNP",
+	"IjKjkmRm8hQ4A67TlXvJfnF5yzHsAcFpvzuh+oTyE/eCK++RivhOGbCdkk9szvHyyYmwHURTdl/FXxkm",
+	"oVxsjXt0SjACFGvjatvG5NXXr9txvhVgyndeRuevXpPpShvm+vrVK4LdW5ZMwfHlLf/6/CuL6x5kHIkI",
+	"QTLKV3j4J4zb2CHbN8hB3MwheAwhbvYdnvFhuBaOXfOrR+U93wevSZ8sgRjdyBJPNqMYGwGXhBJb75fM",
+	"8I6PkkFplqZkCkQsIXkk1jLY8PKHQe9/PVivcVGWo4sff/IZ0yc/9smivI/Yl0SBVn6sIqmCEkvGgx3+",
+	"zNBB3iNswnTY1Pmd/b2PG9sdOgbr2Qo+ZhnIkVKgcifr+K+9NpHNaPcOrDj//purA1HfG5HAkyK+Gw8V",
+	"UFrYkJwdtfM/PCGqagjsP2E/K9yrz06OjNwq9MIgS0w1ats2hd8GxqEwNY+OtxJI6XmoYkW64h4e09nZ",
+	"deJPw7/ZBb0zDwbboPjGvToImCLWoE+UlkCzvRgwPKvFw60KlDsXGCSeC4wqVLLQZ2aedDi39nsQsu74",
+	"vz+HmO1s+0ge7LK98+Py2k30Z1f0VN2/B2XhDXz/obRmujj8iin5lmNzMbhEZuwazBEOkChC0SO13cHL",
+	"Mkwa6L4vldRrhJ8L24eELBcidfafSzJJ5GosC/5/DdZMiNIiRxVKAupWRqr8Q0xflBkKRNGVIku8fSxF",
+	"kSZkQfMc+Cn5UF4e8Bu7NNv4XStC09TAwtXBPiXXcGLfcLYVa+st4+6ZJozf8jylBl53sLIWG6/bsjNm",
+	"uSqU9m46XbWSQZxN/Dh0CbE5mu9xDetuuCYUf3CQ8y1o9uiWkmkod9URIOvguzkKeKP7e2B4is0aGq91",
+	"22huyhw30cLlGJEUDG+eA48ZuB6s2PoPW7/6aVHRg6JdyqoRoZDnPKW8KgSEZabefPoBYf737z79HQ19",
+	"/1DhFaz34d7aYnu3OqwHaGe9FuWzW3TPq72xd0sUfxbToNfPVea6LDkDkQWvejtOaXw3x0bUrUiG70S8",
+	"sbRzGc1Qvbdj5OGB5c3jhQ/ZQ6gjEoilDkMRQtYEMS3Suyo/rHkClyQXaVodE9Mu0Un5yr4TICGpslXV",
+	"r5jnwRSNjZh4Yzf2UMX0ipeyyoq5MigksnY5azrzUt4s/w/C8KHaqV8NCJNMNicJvfdev8G3D3kUrcm6",
+	"Ak2v0rRR1YjgPk4bN6uaxTbwLmX8bnsywjVk4t6GbvaxxNjXk6fpdD3ADSeDTST7/UHv5d02GJudt5vR",
+	"qybVvy2En+vHbE0sJolXuAPJdVm2kEdMnBktMqMrTD5FD1+21d6RwVk2o2da6LzbnPZJU6lvPtx8PCRQ",
+	"m8VvO21csQRt1DkwO648ma6SLfnr9XvbX0Ysiblqk/+4toafR7CENY4QQUYUaFT8i5ysmahong85nTNX",
+	"W7T7lN7YF6pz+l2ZPa+dGc8sQQXdD0tWNrg/JTeuX3Zl+LOeG9u2DP3hojabvXyqV2t3oM5B6eMO+gXM",
+	"ddPVBBMJXJZaDxHchum1INAH2fwCOx1IhpFPH+viOYfAs3J4O1k/VAuIRPu50+AtL32hrO+vNJZjJIIN",
+	"bLMqJJN13rdy5QWwXho5wtAN6hzBJ4xXBndbTfh16Ub0U8ePT5+eC/wR/FpbEc3Cd6PWd2NfOaTEqeq6",
+	"bZTmL5SPEkcc7q1wZdKJI3W8Ny9XVyDSB56uSCcCLhdCefEAtgOc5x9Z0ipCoLw+pVTpW/7ya5IxXqBf",
+	"vKy3gAEPvoe8WQvBhkCW1pQSKK/Pv9pgfbI1Yw7DK/xKgo+cHfQXWLqKfuvoY1eUnD71CBh7jI0Tnhn8",
+	"wa2oy9LZZpQuVlYQQSEbw6g3nfe46xgeW6PJ9ssO8uQdoft6H2T6oMuLq55xuqJZuuka8yEHfvXx/acc",
+	"4mGMsBx4Y7TaOsNz81X+qtO1UHGmiMohrsPOavhUq2+ZWdbss50s/0OrTW+PnJHdqzLkVALXPVI1WvX7",
+	"jV7vgk7NSIbbihmq9ymjqsM2/vMDCz88qYIO/jFtT5poHP/Dijs0McmXliGp86FpzT+E8PGn+DIyqLHJ",
+	"TXJox3y76NEs2ge+VnXhUBej6lkspIVkT7ZkyFDwvny0FEW7rbWaPGUnYbShKoJJad18oFOAtnnAI7DE",
+	"LuHqr/rL1CsJ8M+9Vy3ZI0Ecll9/mQom2xDlN1HH5ODM5JHqnmyQBZ6jfbPO+tF/sZfK6loqPEDn/FdQ",
+	"Mj24btcx/dN6mIrZOPdtGqa3xoNZQqsZvox+6W/xWb0cjD8dHKWnctnEr2fdcmfdshFRhzFfC6oIF2V1",
+	"49EGBtClWraJ//B8sEux9Jb8ZfTKdaa5d7Vyf6RwUCb9ZZTKLTjyrFM+ok7ZLQAC/b07tcrrtbbcveoj",
+	"1/3rD1mktsOa6gemDlJvr1zvtwR7WKF3vnmJ3EOtn+aMf2N6QVojXNiq3cwFCEiRdunZVa+6sXtpwMzB",
+	"DqPBKjyuv+Tgk8COezuVtW736NsNjVxXv92rYu+tvHaVf/CAMZICDluf20ywp+LcTUyrTsIV2I5Is+B2",
+	"VJXbjrCAfwpJRBZMaSFZPOZi7ErKC0lmIk3FclzkY9uTZD/luBtkf8CS3L/HmtpN+bD9gtySPQ+7I7cF",
+	"2bZrcqsHzmGUsOYkX+ay3G7283xf3gGXujWmnrfmNXR7vjjvfnFuJZr5d2da9e7YxBi6rs8PPCXLtR+P",
+	"xXaX12nApwrMrPsZl9mFGagvczsPsuu9X9D3SnWHFg9f5pq+HaOeb+qPWh3XBgi7CtSXZFITreu0Zcl2",
+	"EtlyQHN2DzwiEmy+rl6AyzBWoEcPEGl+p6Q9JuhbXcPrz3GoqtNfRtnqrjn921GyXj9akfYkqVMsTzDF",
+	"MmUcIqxrihnlgkPpYmzi6AtfmI22NI0Io3fVEn/fKH6FIz9x0XNVbX8IoXxhRQZVvCWJU6oUm7EHy6Tn",
+	"iu19ZZKF+CoicSoU2MIaIge+roy3CmxsL6MRpE7MRt03XSZJlbh6gNp3jN89hQu+a6uyRk7mOSSXLt1M",
+	"cDIVetFhgvmXrRtjgOQs7a0rpiCUY/rJBbktzs+/is1b+BeUD1Y5NB9gk0P7aDcqaKDMBrdM+dZB+bUd",
+	"uCszydYGRSNxWndU1SIguyMi0qRuBfsk2yBdo5n52m9pfYjrnx3+S7ENt7lgHSmz/adaR2p3+rb78irK",
+	"ArxQa1h7JIEqwRUpD4MUPAWlCHXlVwjjZFak6Y7CTbGMpVR29h+4Cam7Gj67bKekiK17gmllS8kmTGnG",
+	"Y83ugSyFTBQ5miHCcm2WynREJJWAZZ0sPZb9vC/JHDhIFrvvVBEvjJp1a/bDOOPz21FEbke5SFm8uh3h",
+	"DfTW+WXNf82ocy4kJMdRaVS65a1tE7WgWMdbwT1ImjqdPrOprJRjkeDgro2scuWpmCIpzLC28S13BzJR",
+	"NIOxfcGW0DolmJVY1SDwOhNLoFiWWAGV2COL2OR9SIiYmTXneEM7abH+BLQtD3Zha7vj0CtRkBnjSVmP",
+	"emK/VhNsJe8OeKzFBL/p6JLwyb62k1sdW3U3nEyudNPo4uV5NMroZ5YV2ejia/Mfxu1/XlZuO8Y1zEGG",
+	"PGDveZwWrnb0hvPo8n7VBxJeHRb7jjpqcB1IeFWAVmYJHXcNpCR3cm29KLK/0pTdQUNsPaW79S6lfhuc",
+	"0adY3C9u11UmgIiUGbhVs/6j25GtvV2+dzvyWaIltD1kJga5KJrBTlQxn4Nqx660TC8iywvtd1mJCykN",
+	"c0SmqhdSFPOFyyo1SyaMJ/D5hSLv+DxlakEop+lKgYyIEuQOVpZZYom2Ww6V6oM5d8hJDWgwSUTS9HZk",
+	"3wRFyoeQ3I6OkV1Wg4lZxR290bFFfL6QVIFCfpWBIjQ1rGxFzJ0MKx3XxnxXzNDsFYuQrGuyFGulWz56",
+	"ess/1fAjLomczgnlK0x0uXAiz6+kSOOFQYdgbXGmNK7RG/WgufLNuTZlzXt4EhGlpeDzh6igD6I1d4y6",
+	"U8y7xaqoxlhNPwsuspVtloEYMtq7N2UwyZ39EosEfj2zWLLbfX1TNNLR1fkfjsuYJHKkNE2NjlV1X8+p",
+	"Xvg935NSVa9V6C3duzpMBbifFnrt02n7FDyCiFYI65KR/Iub0/7tsRjAFcKb0JLQwbFvcqREIWMgk+qH",
+	"SeSa2Rj1ebkQxFVcMpeQRp3m4Q6eTmq2nP73Q83XuJ91aj7Enb6e4LosK1xf7w95nQ9M/Du/2T9Y35WJ",
+	"DR1Zp8NEAPYlJTOmL7Egsv1v/V6nejWnjD+MLFkGKeMbKwnelO8cUrkq5+gQKeU6H1oCtDJfRl71z7Je",
+	"d0Q8Px3quegZwIBohnUuEpCHqVZvLzk9KoHaousHrwFaT7Op+qczlnh1P31I179VKgCTpCz6XBnAlown",
+	"YtlUMINFQ30YOemxCW3rLXQYOR4uAR4B/N06VgXehxm1NwK7Dy72tCE9TlpF0Eq0c+i7V897p0SAErK7",
+	"bLuqYX7Q2Pt6moNE4Ptp21hP3d7ta7j87pO4LY30CU9HWnpoWLolyO3h6M5kehhHkxn8S7mZ6iYpz2Hn",
+	"PXFlnev3DjN3aPQcXv6Q8HIryBsp2W0fTYjAN+s9h1cON2smXyrQ22OABwjw3gO+H4rhfqmA7i5UeA7k",
+	"fsSU663M/MyLez2N1f2mi5MNK/6YUv5G3W/nIxo+6zM35IP7z7359IPtZVi3h3volb/mSS9Uo8OKqwP8",
+	"9ttroiHLU6rRAmDXUDrt7OXB5bBgy6rjgzQE6Tysz6n63O+0/m7eHETr9zw5FTnwz1lqz0udiNmMxVBV",
+	"P1W5BJqoBYDO0lP8dy/nvBTybirE3Rc/bOot5bHP3LmsuzzJf0PPLJWAldmr8KAjdIBTsoRp6UEGPmcc",
+	"ji/J5HYEn2msifPi3o4ml2RyAp/jtMBi7+a/H64nl7fcFn9dgAJ1afM/iIpFzvicHNmsj4vSZj6JyAT7",
+	"ha0ubkfvqNIZSCAfRcpiuB2ZX82ZX7z99noS3fKJBd9FGb9kfl8BlRevzl/+4fT01fmrV+aRzVy+wFgf",
+	"wAexyOGCI2bS1DyZpXR+0U7intzyI4oe7AlVYzGbHEfkf/7rv83m8WL5/01ILmHGPoPtxw1Er3JBZkJi",
+	"8gr2FC594DN2DyQFjX2zhe3tfUnodGpQyMUmGBz4o2SaqcXZVQaSxZTfcpVDmjI+VzaydUlXihy9vfr0",
+	"bUS+v7q+ehOR929/uIrIFBb0nolCnrm/JC72lNjwEGUrLqArnLlQGNtwLxBOdEm00DS1S5rRGHTZt8hg",
+	"xJKpoJv8E6LI1rCfdRLFW/klgSzXqyqmAMMPNrXA+3nXYhCKHH24NnQGn/NUJFAa4PpVhmAaMrWhWduI",
+	"SklXdgV9JxjPpSjyg07TtokNGb9VHt8vHcDQX99jAa0qIwfbaKBMwb5nWKv5secJ/Nogh5xH1mHAh9tL",
+	"o77IIWeq8jMOOYmRLoccP29U3toLtRqu345bjamUKyN/0dWXgGT3kBAjBIkVeCjv6raZWiR0dby3YiRv",
+	"RJbREwVGMKDTESWMGU7Vc9I0Pb4kKFZn2OTVvtZV9L36cbjR3nbeq78DXmT2qpPCPbXWYw5LUOY1G+Pv",
+	"tdPcVEl0DkSxf0JEXhItyMvz83p7r86PTzu2sh4DW4W9vjzvEfcaGjO2Buh9VG85aESrUyG6Alp9KzZq",
+	"NbvFqz6eP95uaI0AaSyFcjqO72ALRZn6ajyOy0Cd4feaTjtV+iuil+JkSVdE02kKdbGEjMo54+qUYF0u",
+	"q3/b8G5PFZnYC0vCMuDY9Ya2g9/tgGVop4vSdEpiwROQGFGJgaVuRkKTBJuzYZRQ5fm+5ZMWdCa2HfRC",
+	"LElG+apKA1iDog0gNLvD3lvqlLyxCzCq7i3vCpY/Jd8LCUQvKCevzs/PSQwp6rpqabTz169eEcHJJBap",
+	"mgT1XHu6b8wR3NDpNg0XYRMRD7oR8QrARcQIFZeBmIztf0q0ikhTgEakEnMRXqLQzdVSGIKy3vq9+/uc",
+	"u/iISAePs4WrOHD+x6j/u6jLD33/T6hjD/gIfeK9X28WG+/92Serrw74ANXP/u/7PVYHfFanUfWfqanr",
+	"DQBdpbr1/+Y/jSY27PVvpMgGfnIjBnzQqAza+6tvUjof8PpbpgynKGSvk3kEid1ihl1RVYZNP3VhjdJj",
+	"TcpMV8RIIb0UZX4XRL7MtgwcTSXWHkVSumpEb1Viu0ual0bQTmn+LdAkZUYVZvNCgu1RW043lUDvErHk",
+	"Ufkz1pjw+FFkHjgxI05EHBfSsGe0/WR11SSSMqVDFexsRhnFCEK7UmLmSwVNlNEUJqexup9EZII25Mkt",
+	"NwPmknErnSenC52lm2Tp2xIA26xFNrLDhnlUa6nb+5dpBTOWmhG6riy24f6z2HoWW89i619abFV8p0Ns",
+	"eb35nrTkukK5RDWLiXuIRhPq4r7Nn3xFSi44WC61/LitsBknCRifY8i5nR6jTNx9UILhq5i+V6ZYughz",
+	"mdRdUmmRME20pCw93SYnrLv4WVQ8i4pnUfEsKvqIir3HjsxY6vz6fljBUxcUNy45siEqykgUwbH/sA1l",
+	"wJTpqdljbag3VyEyTSm/w4p2xzvJEnMXeFLC5FuzoGdp8ixNnqXJszQZIE1KRjaw73dO5/BbFRPUs+qg",
+	"J+4I/0+0IB/fflOzwakUSwVyNwHRikP88gLChTs+C4hnAfEsIJ4FxFDL1JePff793FMoJ+8+x5B6sdR4",
+	"azEgq+8sg+ROGQfcGfruEOUv5XtDg7Gf+fEgfvzMX38f/PXRjPgVYXamCc6Z0iCDBXqfNAcsV270ypJN",
+	"ndiwn7WIMuvCZZLQ+I6LZQrJHGwbgAG8sNmkvTO2rGwmVwYqJebPqorskSsji5UVc8zLl9aLTqhRfs1O",
+	"7uG4HduEZVzrUik2Hgo92VXldarIPUgskW8joZICyJH1dFRVPtDZ4TJyIhvPesvrDI7S151BwignCV0p",
+	"q51zodnMIaK50CCW1MNiKoR5jylVANHilpdrIU6B2ODg/tAA7Ja7xFt3aejRmXO6CoautqPtLQ8OB60+",
+	"S6/n28SztPt9+7mb7CcgJz9wIFIsUYVu9gaVri1oWSu4aiT6m5Ci39QBUfXK2xucrurWp/1FpRU/nUKy",
+	"XXm4FFctaXVkg6WNRGoIX6I0S1MilozPCdPHtjWsEW233GWbep/aJ7aQNchKymFPk0p6/qNI5lj03Upq",
+	"NOIdgYppSjUk0S2vx0uBJl4nomMnR8tEyE2CzoHl+ZL0LGaexcxv91JV0nHHnQrzGNRv4Q5V8l3DER2z",
+	"M8wzZUpHdhvultGIl/VvikOkgi0+m1Mmu69P3wjpMn/0UrjUmShQNtvL05sKvYi8MN2ZvqjzYzTLQN1y",
+	"LFkvZhrQwbEiGOZLtJgDFrfHdBc2s78tAdtmJJADT9BR8ZL8X//B8QYWj3z0I25xy0Xme6MxIDCIBF1I",
+	"bm6HpUvk6/Njp1NUTT1KcA/Mint13ict7lkAPQugZwH0+77neKyp0/vO5G9BbtlOClS32Hhk8y6dq9sW",
+	"Dp4Nk1ASeKK2OTtu7FvPWvwzE31mov9qTNTS/hYr0QqofOp8tG2DQdN9UvkWDPss//Q9Cy5ZbjtXtbr7",
+	"xsrVlpVvU5SvIvJHIiR506H8rtcHeswa4biHDV2I8P7CuO2GgaXrdysuvO7+rxsEbS/abg+jR7n2G1fT",
+	"aeOJvHmczh6HPbPObFzz40GKuRcK5GaC+Cu+sQX6fjVvZ4bsoAzIKEt3qpku0p3KpSdM0WkKwfrwddu/",
+	"31jtcHMo2yuH4+E+QocVD81YYrQdvdpaaNzs4EBlxs3QX6bIOG7qSZUYP3RjnUcqSe6hVZt5VRXJu8RH",
+	"hWkHpMUuxm1W+MjdzF7vg3D3XiDbHcLTKo9tFvVlimN34cx+SmP/xvvmP7VS2l7BkQXlcyAU6fqFKlUd",
+	"o3EabSMyfzh9wzaWPkIWhZV6bVdT2zYhaVQN3sLbzjLIpvZqq3ZrhtfdXzJJvq8GP5A0rid4WjL5Kkkg",
+	"uUSN1cDa3CjR1cLF0pzX02xM91TkrY+TZ7/U/3m/uTnINWTiHloo98gs1q7hN3fyezjJaLc+moGbs3/g",
+	"G2/QVR5EUWCHrrUbdRi7cqrUUsjkwexu3ZGrRAaCA/YwnQk5F9qF4ZZzYoE+RVIR30GC3anJO3T+KlC2",
+	"tCJPyNXH90SLO+AYrFphEvBE1W7fGWUpJIRqDVmuXbVF82BOGVfaBQLhU5QQdjkaeMiXew0K9McSLodh",
+	"1eXwONdTUYlwMb93avUqw3BCk4xxokArQgmHZY2aNhatUI1qZWFevRTybtOt6G/m96Ec4fAmbbOsTf3T",
+	"zbYwFmSHc1+zWNo6oy9UPeqFBfEceMxAYcF9wwzqUERtA0DqaHYMgbjEz+rIPfyOLikzR1g1Dg33BzVn",
+	"tgCa6sU/N53Xt+6VA8LeTtHpiJUiNrquAUfK7qHd1fM7dg/c2v3KXVabKM3wEmiy+ufm1pz4xhfZJc5t",
+	"TliBvLeMxfkyDjzxX4TGQrer9U6pNGEGqOQooZpOqQLzYrzAG4aRMxmbY6mP406w/4rpBIU0HMKQuBNj",
+	"b4S4YzC6+PEnI+OnQCXIGyPR3CND5QgHxxkKmY4uRmdI/W6iX9bbWZqx1kujK/95M2XF+6HsVNR41OxN",
+	"4f1kI2ibI9f79p5W7NH/uEicLbdM4y7p0XvmCjr7Tyqvkj++a/ry60+//v8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

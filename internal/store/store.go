@@ -4,6 +4,7 @@
 package store
 
 import (
+	"sync"
 	"context"
 	"database/sql"
 	"errors"
@@ -48,6 +49,12 @@ type Store struct {
 	url      string // for the PostgreSQL journal listener
 	// suggester proposes themes from a recommendation's text (see suggestions.go).
 	suggester casereview.ThemeSuggester
+	// auditKeys key the audit chain and sign its checkpoints (audit_anchor.go); nil leaves
+	// the chain unkeyed.
+	auditKeys *casereview.AuditKeyring
+	// checkpoints is the checkpoint file ("" writes none).
+	checkpoints   string
+	checkpointsMu sync.Mutex
 }
 
 var _ casereview.Service = (*Store)(nil)

@@ -37,6 +37,8 @@ type tx struct {
 	touched []journalEntry
 	seen    map[journalEntry]bool
 	events  []pendingEvent
+	keys    *casereview.AuditKeyring // derives the keyed chain's hashes; nil: the chain stays unkeyed
+	rekey   bool                     // start (or switch) the keyed chain under keys' current key
 }
 
 type journalEntry struct{ typ, id string }
@@ -75,6 +77,7 @@ type headRow struct {
 	Seq       int64  `gorm:"column:seq"`
 	AuditSeq  int64  `gorm:"column:audit_seq"`
 	AuditHash string `gorm:"column:audit_hash"`
+	KeyID     string `gorm:"column:audit_key_id"`
 }
 
 // flush appends the journal and audit rows and returns the journal head when the transaction
@@ -83,11 +86,11 @@ func (t *tx) flush() (int64, error) {
 	if len(t.touched) > 0 && len(t.events) == 0 {
 		return 0, errors.New("store: a write changed data without recording an audit event")
 	}
-	if len(t.touched) == 0 && len(t.events) == 0 {
+	if len(t.touched) == 0 && len(t.events) == 0 && !t.rekey {
 		return 0, nil
 	}
 	var head headRow
-	err := t.db.Raw("UPDATE journal_head SET seq = seq + ? WHERE id = 1 RETURNING seq, audit_seq, audit_hash", len(t.touched)).Scan(&head).Error
+	err := t.db.Raw("UPDATE journal_head SET seq = seq + ? WHERE id = 1 RETURNING seq, audit_seq, audit_hash, audit_key_id", len(t.touched)).Scan(&head).Error
 	if err != nil {
 		return 0, fmt.Errorf("advance journal head: %w", err)
 	}
@@ -125,7 +128,7 @@ func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
 	var head int64
 	err := s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		t = &tx{db: db, ctx: ctx, now: s.now().UTC().Truncate(time.Microsecond), seen: map[journalEntry]bool{},
-			notify: s.dialect == migrations.Postgres}
+			notify: s.dialect == migrations.Postgres, keys: s.auditKeys}
 		if err := fn(t); err != nil {
 			return err
 		}
