@@ -228,7 +228,7 @@ func TestAuditChainMigratesToKeyed(t *testing.T) {
 		auBypass(t, s, func() {
 			old := append([]casereview.AuditEvent(nil), evs[:n]...)
 			old[1].ActorName = "someone else"
-			akRechain(t, s, old, 1) // the unkeyed part, consistently
+			akRechain(t, s, old, 1)                                                                    // the unkeyed part, consistently
 			auExec(t, s, "UPDATE audit_events SET prev_hash = ? WHERE seq = ?", chainEnd(old, 1), n+1) // and the marker's link
 			auExec(t, s, "UPDATE journal_head SET audit_seq = ?, audit_hash = ? WHERE id = 1", last.Seq, last.Hash)
 		})

@@ -4,7 +4,6 @@
 package store
 
 import (
-	"sync"
 	"context"
 	"database/sql"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
