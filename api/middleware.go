@@ -88,6 +88,12 @@ func limitBody(max int64) gin.HandlerFunc {
 			}
 			return
 		}
+		if !ndjson {
+			if field := controlInJSON(body); field != "" {
+				writeProblem(c, controlField(field))
+				return
+			}
+		}
 		c.Request.Body = io.NopCloser(bytes.NewReader(body))
 		c.Next()
 	}
