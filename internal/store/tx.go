@@ -2,12 +2,17 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -162,10 +167,34 @@ func translate(err error) error {
 	case errors.Is(err, gorm.ErrCheckConstraintViolated), strings.Contains(err.Error(), "CHECK constraint failed"):
 		// The SQLite driver does not translate CHECK failures; its message is stable.
 		return &casereview.Error{Code: casereview.CodeInvalid, Message: "a value breaks a rule of the schema", Err: err}
+	case connectionLost(err):
+		// An outage, not a fault of the request: tell the caller to come back (DESIGN §7: a
+		// returning database is reconnected without restarting the app).
+		return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the database is unavailable; try again shortly",
+			RetryAfter: 5 * time.Second, Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the request took too long", Err: err}
 	}
 	return &casereview.Error{Code: casereview.CodeInternal, Message: "internal error", Err: err}
+}
+
+// connectionLost reports whether err means the database cannot be reached: the pool is
+// closed, a connection broke or could not be made, or the server is shutting down or starting.
+func connectionLost(err error) bool {
+	var pgErr *pgconn.PgError
+	var connectErr *pgconn.ConnectError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, sql.ErrConnDone), errors.Is(err, driver.ErrBadConn), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.As(err, &connectErr), errors.As(err, &opErr):
+		return true
+	case errors.As(err, &pgErr):
+		// Class 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "sql: database is closed") || strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "unable to open database file")
 }
 
 // JournalEntry is one row of the change journal, as tests and (later) the indexer read it.
