@@ -1,11 +1,10 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,24 +15,27 @@ import (
 // byte reached PostgreSQL and answered 500, and no field of this service has a use for C0
 // controls other than tab and line breaks in free text. Query parameters may hold none at all.
 
-// badControl reports whether s holds a control character a body's text may not carry.
-func badControl(s string, allowLineBreaks bool) bool {
+// firstControl returns the first control character in s that input may not carry (tab and
+// line breaks are allowed in bodies' text, as casereview.CheckText allows them), or -1.
+func firstControl(s string, allowLineBreaks bool) rune {
 	for _, r := range s {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			if !allowLineBreaks {
-				return true
-			}
-		case r < 0x20 || r == 0x7f:
-			return true
+		if (r == '\t' || r == '\n' || r == '\r') && allowLineBreaks {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return r
 		}
 	}
-	return false
+	return -1
 }
 
-func controlField(field string) *casereview.Error {
-	return &casereview.Error{Code: casereview.CodeInvalid, Message: "control characters are not accepted",
-		Fields: []casereview.FieldError{{Field: field, Code: "invalid", Message: "must not contain control characters (such as a NUL byte)"}}}
+func badControl(s string, allowLineBreaks bool) bool { return firstControl(s, allowLineBreaks) >= 0 }
+
+// controlField is the same field problem casereview.CheckText reports.
+func controlField(field string, r rune) error {
+	var p casereview.Problems
+	p.Add(field, casereview.FieldInvalid, "%s contains a control character (U+%04X)", field, r)
+	return p.Err()
 }
 
 // refuseControlInQuery answers 422 for a query parameter (name or value) holding a control character.
@@ -46,13 +48,13 @@ func refuseControlInQuery() gin.HandlerFunc {
 		}
 		sort.Strings(names)
 		for _, k := range names {
-			if badControl(k, false) {
-				writeProblem(c, controlField("query"))
+			if r := firstControl(k, false); r >= 0 {
+				writeProblem(c, controlField("query", r))
 				return
 			}
 			for _, v := range q[k] {
-				if badControl(v, false) {
-					writeProblem(c, controlField(k))
+				if r := firstControl(v, false); r >= 0 {
+					writeProblem(c, controlField(k, r))
 					return
 				}
 			}
@@ -62,19 +64,16 @@ func refuseControlInQuery() gin.HandlerFunc {
 }
 
 // controlInJSON returns the path of the first string (key or value) in body that holds a
-// control character other than tab and line breaks, or "".
-func controlInJSON(body []byte) string {
-	if !bytes.Contains(body, []byte(`\u`)) && !bytes.ContainsRune(body, 0x7f) {
-		return "" // raw controls are invalid JSON; escaped ones all start \u
-	}
+// control character other than tab and line breaks, and that character ("", -1 when none).
+func controlInJSON(body []byte) (string, rune) {
 	var v any
 	if json.Unmarshal(body, &v) != nil {
-		return ""
+		return "", -1
 	}
 	return walkControl(v, "")
 }
 
-func walkControl(v any, path string) string {
+func walkControl(v any, path string) (string, rune) {
 	join := func(k string) string {
 		if path == "" {
 			return k
@@ -83,13 +82,13 @@ func walkControl(v any, path string) string {
 	}
 	switch x := v.(type) {
 	case string:
-		if badControl(x, true) {
-			return strings.TrimPrefix(path, ".")
+		if r := firstControl(x, true); r >= 0 {
+			return path, r
 		}
 	case []any:
 		for i, e := range x {
-			if p := walkControl(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
-				return p
+			if p, r := walkControl(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p, r
 			}
 		}
 	case map[string]any:
@@ -99,13 +98,13 @@ func walkControl(v any, path string) string {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if badControl(k, false) {
-				return join("(a member name)")
+			if r := firstControl(k, false); r >= 0 {
+				return join("(a member name)"), r
 			}
-			if p := walkControl(x[k], join(k)); p != "" {
-				return p
+			if p, r := walkControl(x[k], join(k)); p != "" {
+				return p, r
 			}
 		}
 	}
-	return ""
+	return "", -1
 }

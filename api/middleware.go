@@ -89,8 +89,8 @@ func limitBody(max int64) gin.HandlerFunc {
 			return
 		}
 		if !ndjson {
-			if field := controlInJSON(body); field != "" {
-				writeProblem(c, controlField(field))
+			if field, r := controlInJSON(body); field != "" {
+				writeProblem(c, controlField(field, r))
 				return
 			}
 		}
