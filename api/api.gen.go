@@ -792,6 +792,16 @@ type AssessmentCreate struct {
 	Rationale *string `json:"rationale,omitempty"`
 }
 
+// AuditCheckpoint defines model for AuditCheckpoint.
+type AuditCheckpoint struct {
+	At        time.Time `json:"at"`
+	Hash      string    `json:"hash"`
+	KeyId     string    `json:"key_id"`
+	Seq       int64     `json:"seq"`
+	Signature string    `json:"signature"`
+	Signer    string    `json:"signer"`
+}
+
 // AuditEvent defines model for AuditEvent.
 type AuditEvent struct {
 	Action              string                                    `json:"action"`
@@ -819,11 +829,25 @@ type AuditPage struct {
 
 // AuditVerification defines model for AuditVerification.
 type AuditVerification struct {
-	BrokenAt nullable.Nullable[int64]  `json:"broken_at,omitempty"`
-	Checked  int64                     `json:"checked"`
-	LastSeq  *int64                    `json:"last_seq,omitempty"`
-	Ok       bool                      `json:"ok"`
-	Problem  nullable.Nullable[string] `json:"problem,omitempty"`
+	BrokenAt nullable.Nullable[int64] `json:"broken_at,omitempty"`
+	Checked  int64                    `json:"checked"`
+
+	// Checkpoints How many signed checkpoints the chain was checked against
+	Checkpoints *int `json:"checkpoints,omitempty"`
+
+	// KeyId The key the chain ends under; empty while it is unkeyed
+	KeyId *string `json:"key_id,omitempty"`
+
+	// KeyedFrom The first event of the keyed chain (HMAC under the server key); earlier events are plain SHA-256
+	KeyedFrom nullable.Nullable[int64]  `json:"keyed_from,omitempty"`
+	LastSeq   *int64                    `json:"last_seq,omitempty"`
+	Ok        bool                      `json:"ok"`
+	Problem   nullable.Nullable[string] `json:"problem,omitempty"`
+}
+
+// AuditVerifyRequest defines model for AuditVerifyRequest.
+type AuditVerifyRequest struct {
+	Checkpoints []AuditCheckpoint `json:"checkpoints"`
 }
 
 // Capabilities defines model for Capabilities.
@@ -2800,6 +2824,9 @@ type AddEvidenceMultipartRequestBody AddEvidenceMultipartBody
 // ProgressActionJSONRequestBody defines body for ProgressAction for application/json ContentType.
 type ProgressActionJSONRequestBody = ActionProgress
 
+// VerifyAuditAgainstCheckpointsJSONRequestBody defines body for VerifyAuditAgainstCheckpoints for application/json ContentType.
+type VerifyAuditAgainstCheckpointsJSONRequestBody = AuditVerifyRequest
+
 // LoginJSONRequestBody defines body for Login for application/json ContentType.
 type LoginJSONRequestBody = LoginRequest
 
@@ -2898,9 +2925,15 @@ type ServerInterface interface {
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(c *gin.Context, params ListAuditParams)
+	// GetAuditCheckpoints Download this server's signed checkpoints of the audit chain (admins)
+	// (GET /api/v1/audit/checkpoints)
+	GetAuditCheckpoints(c *gin.Context)
 	// VerifyAudit Check every link of the audit chain and report the first broken one
 	// (GET /api/v1/audit/verify)
 	VerifyAudit(c *gin.Context)
+	// VerifyAuditAgainstCheckpoints Check the audit chain, and check it against signed checkpoints kept outside the database
+	// (POST /api/v1/audit/verify)
+	VerifyAuditAgainstCheckpoints(c *gin.Context)
 	// Login Sign in with email and password; sets the session cookie
 	// (POST /api/v1/auth/login)
 	Login(c *gin.Context)
@@ -3565,6 +3598,19 @@ func (siw *ServerInterfaceWrapper) ListAudit(c *gin.Context) {
 	siw.Handler.ListAudit(c, params)
 }
 
+// GetAuditCheckpoints operation middleware
+func (siw *ServerInterfaceWrapper) GetAuditCheckpoints(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetAuditCheckpoints(c)
+}
+
 // VerifyAudit operation middleware
 func (siw *ServerInterfaceWrapper) VerifyAudit(c *gin.Context) {
 
@@ -3576,6 +3622,19 @@ func (siw *ServerInterfaceWrapper) VerifyAudit(c *gin.Context) {
 	}
 
 	siw.Handler.VerifyAudit(c)
+}
+
+// VerifyAuditAgainstCheckpoints operation middleware
+func (siw *ServerInterfaceWrapper) VerifyAuditAgainstCheckpoints(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.VerifyAuditAgainstCheckpoints(c)
 }
 
 // Login operation middleware
@@ -7507,6 +7566,8 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.DELETE(options.BaseURL+"/api/v1/users/:id/memberships/:membershipId", wrapper.RemoveMembership)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
+	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
+	router.GET(options.BaseURL+"/api/v1/audit/checkpoints", wrapper.GetAuditCheckpoints)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.ListResponses)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.RecordResponse)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/timeline", wrapper.GetTimeline)
@@ -8126,6 +8187,100 @@ func (response ListAudit422ApplicationProblemPlusJSONResponse) VisitListAuditRes
 	return err
 }
 
+type GetAuditCheckpointsRequestObject struct {
+}
+
+type GetAuditCheckpointsResponseObject interface {
+	VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error
+}
+
+type GetAuditCheckpoints200ApplicationxNdjsonResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetAuditCheckpoints200ApplicationxNdjsonResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/x-ndjson")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type GetAuditCheckpoints401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditCheckpoints401ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditCheckpoints403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAuditCheckpoints403ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditCheckpoints404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetAuditCheckpoints404ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyAuditRequestObject struct {
 }
 
@@ -8173,6 +8328,87 @@ func (response VerifyAudit403ApplicationProblemPlusJSONResponse) VisitVerifyAudi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpointsRequestObject struct {
+	JSONBody *VerifyAuditAgainstCheckpointsJSONRequestBody
+	Body     io.Reader
+}
+
+type VerifyAuditAgainstCheckpointsResponseObject interface {
+	VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error
+}
+
+type VerifyAuditAgainstCheckpoints200JSONResponse AuditVerification
+
+func (response VerifyAuditAgainstCheckpoints200JSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints400ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints401ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyAuditAgainstCheckpoints401ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints403ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyAuditAgainstCheckpoints403ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONResponse Problem
+
+func (response VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13134,9 +13370,15 @@ type StrictServerInterface interface {
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
+	// GetAuditCheckpoints Download this server's signed checkpoints of the audit chain (admins)
+	// (GET /api/v1/audit/checkpoints)
+	GetAuditCheckpoints(ctx context.Context, request GetAuditCheckpointsRequestObject) (GetAuditCheckpointsResponseObject, error)
 	// VerifyAudit Check every link of the audit chain and report the first broken one
 	// (GET /api/v1/audit/verify)
 	VerifyAudit(ctx context.Context, request VerifyAuditRequestObject) (VerifyAuditResponseObject, error)
+	// VerifyAuditAgainstCheckpoints Check the audit chain, and check it against signed checkpoints kept outside the database
+	// (POST /api/v1/audit/verify)
+	VerifyAuditAgainstCheckpoints(ctx context.Context, request VerifyAuditAgainstCheckpointsRequestObject) (VerifyAuditAgainstCheckpointsResponseObject, error)
 	// Login Sign in with email and password; sets the session cookie
 	// (POST /api/v1/auth/login)
 	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
@@ -13697,6 +13939,30 @@ func (sh *strictHandler) ListAudit(ctx *gin.Context, params ListAuditParams) {
 	}
 }
 
+// GetAuditCheckpoints operation middleware
+func (sh *strictHandler) GetAuditCheckpoints(ctx *gin.Context) {
+	var request GetAuditCheckpointsRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAuditCheckpoints(ctx, request.(GetAuditCheckpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAuditCheckpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetAuditCheckpointsResponseObject); ok {
+		if err := validResponse.VisitGetAuditCheckpointsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // VerifyAudit operation middleware
 func (sh *strictHandler) VerifyAudit(ctx *gin.Context) {
 	var request VerifyAuditRequestObject
@@ -13714,6 +13980,55 @@ func (sh *strictHandler) VerifyAudit(ctx *gin.Context) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(VerifyAuditResponseObject); ok {
 		if err := validResponse.VisitVerifyAuditResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// VerifyAuditAgainstCheckpoints operation middleware
+func (sh *strictHandler) VerifyAuditAgainstCheckpoints(ctx *gin.Context) {
+	var request VerifyAuditAgainstCheckpointsRequestObject
+
+	if strings.HasPrefix(ctx.GetHeader("Content-Type"), "application/json") {
+
+		var body VerifyAuditAgainstCheckpointsJSONRequestBody
+		var err error
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = ctx.ShouldBindJSON(&body)
+		} else if binding.Validator != nil {
+			// ShouldBindJSON runs the struct validator after decoding; keep that.
+			err = binding.Validator.ValidateStruct(&body)
+		}
+		if err != nil {
+			sh.options.RequestErrorHandlerFunc(ctx, err)
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(ctx.GetHeader("Content-Type"), "application/x-ndjson") {
+		request.Body = ctx.Request.Body
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.VerifyAuditAgainstCheckpoints(ctx, request.(VerifyAuditAgainstCheckpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "VerifyAuditAgainstCheckpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(VerifyAuditAgainstCheckpointsResponseObject); ok {
+		if err := validResponse.VisitVerifyAuditAgainstCheckpointsResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -16078,274 +16393,284 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rctw2lgD8Kqj+vipL31IXO87ujFT7Q2M7E88msUfSJLMVpbrR5OlujEiAAUC1e1Kp2qfZB9sn+QoH",
-	"4LVBNtkXWcnol2U2icvBwblffhmFIkkFB67V6OKX0QJoBBL/fHdL5+bfCFQoWaqZ4KOL0e0CiIRQyOiF",
-	"Ig8gFRP8dBSMVLiAhJr39SqF0cVIacn4fPTrr8HoGxFS+3lztB8WIIHoBRAOSzcuidkDqO4xfw1GKZU0",
-	"Ae0We6U+zNaHfyOSNNNAIpDsASIyi+lcEaqImBG9YIpEVAM5imBGs1gTLSK6OjYzM/P1zxnI1SgYcZqY",
-	"yakai1ltVTMhE6pHFyMzzCjw7PxNJpWQfihOOHzS4xDfmNgVAUklPDCRKZLSObStxH6zAejv35rn+HlK",
-	"9aL8mkWjYCTh54xJiEYXWmbg3VSW4ZuNkYPRp5O5OFl7+n72LdXhwr9Vg0r5Dh3OkCkwPifhgvI5RKfk",
-	"2i3oklCuliAhIq9f/YEsF8AJnSrguoCGxdFyQ+9nJ3buDVjIEqbX1/eRzoEo9k8IyEuiBXl1fl5ixJfn",
-	"regQ43DVKRP6iSVZMrp4dX4ejBLG7f9eFjBkXMMcJK7mJksSKldvmQpjoTIJ6yubmPclp/GEHBnI5Yua",
-	"CUkUm3OIThgnIY1jkOqYqIVYKgIPIFckFBnXl2SiFlQCncYwIUc0XtKVIpmC6I6bMdyXZLkQhEogXGg3",
-	"LmE8Hw9HUmQmRWLhoxcS1ELE0clLc5Mmd9n5+RfhlxNCeUQWLAJ1x2eZ1AuQJIQ4VuRo8mP40+SYKPMx",
-	"1YQL814E3A5OQmqwgSyFvIeIiEzb2cyWtdA0VqfkdgF3vJiZMEXeXN28u373/ft3P4xv3r4Z3359/e7m",
-	"6w/fvK2c3fHpHW85vKgEe/UEgZsD+3GUA978mENw9JPvgrtj/Cr20coPPF4hUUsS4BGSQEVCKuXKoL4l",
-	"QBXK5AhTTmd86zavbUBzt6L3SRpDAlwXlBc+pbGIIL/xvuFZ/aPqRExDojwzFkChUtJVbQUGiA/Ah8xf",
-	"/WS32T/IOeVMtfCd95EFdRRJUMpgXeV1NQr6LLb6ya6LRaI4X+iecBLF+7vN+5FKzUGqBUt9hLH4kbCo",
-	"J1DSyoi7re2v6yv6q5mLaPikA3NXDA07oyk7e3h5poDKcHGJRCMxzMDcsObVM0QOSQ5ELffr536X6xpU",
-	"KriCnscl89d3g8hNKNK+Uyp8d8f5INQ+4cU+x/vDW65QP2RRdoLdVnm7gAS8YkdiTjsCRQy/jLO5Ikcf",
-	"ro/7LU3jqHtY2Z+lyDyX6yogfzLrejNgOeM5jrXjolapB1rX8MBgScxHFmY9l7XaGcn+G6gHxcxTRZhS",
-	"GUQDTm1lBtt9PV9JkXh4hl0N4+bc6EyDtCzcTdq2nrERZnxkxSMNmslvxYappzATqDT1mFuL7pl/DQri",
-	"hGD6KMU0Btx8KLgGjhyJpmnMrAp3lto3/u0fyvLVcvD/V8JsdDH6f85KjfLM/qrO8nFxxsZN4OT6qzfk",
-	"j6+//A/iBj9FmLhvUbsLczaeSpGC1Mwu18wUg/ltjCqYh1RpMl0RSsKYssSQrLqIQ44+fri5JWcUJ1Bn",
-	"v7DoV7PFuaFpxwFBKVlKBhEOw83nQhq229T9eBbHKCY69FxDuMpalchkCG3acGNTJKQJoER84XaByoBY",
-	"cpAvlH0UkCXTCyM6hyIBlMThgUXAQwiQTRYCg5HgH0Cy2erYbM5uhxxRsmBKC8lCqxKjAF5sFyKSxpRf",
-	"kIzjtwyigHCjaeTs1LDj/Ce8q06QxtUZBLVg+6kPnCRQDdGY6jUV+0SzBHwqaQ2MnsvOol6abR03xkpT",
-	"nfmpR5XXjXuO7k7HvLsRCHi6HjItYjDHpoEmVpcSS65Q6LEY7Ju3LgX1Xa2mcg66uFaD0T1Lo8HH6EwD",
-	"LTSyNFn8mNswmhtbP5g6buSAbTvqcgk1PKztplQDxfQfEGqzcEuf3uAXSDCjiJknNP5YoVczGisIhpKw",
-	"a5gZlZ0cvX71yt72cQ6J4wtD2YoB7NU1OKaIMKonEoUtaZ+HxNXPq80Q1LiLCf30DfC5Xowuvjw/Pw/2",
-	"cJfaZq5csPYLNRTR+0zdQM5uHGzHn490Dus8rhBhij+6GK3jlGsCTjCqWBt7kSA0vdQgwrj+99ejYOPd",
-	"xHXmA3Rs16Havi/MhwL17a0u0R6icQo8Ynw+tszKyjQX1spYUlGypCq/V+bm1e3DW98Mbs5Cs4cWDC2x",
-	"d92AmnN2syPcCjnKQW44ur3hJWSO/XyAKp8t5LoyEJ1SHgkeEAkiBRQ3FfCITGl47xuzZJH1Mb8VD1AF",
-	"KNoNmXIncklEwqwdkxIuNCC58hrQW3Dnb2l0AFL7LV1ZwjkFs21NMu7s0z7qS4RegFwyBbvR4cHCZE/K",
-	"+yiEtr8ks18Jo5UQryOMM1B4SCsN77lYxhDNIRpboA2Wc7jQKPVu+/1WkmT1G6vueeAr6XKs4ZP2U5Tc",
-	"bgNGdE8lQymeWSoowSk5HhpilcVx28W/Nbe8GPuFIjHVoPCuJzQmFUvY+tgiho3sLR/ZSMI9GO86pNw8",
-	"FfCs7+qnLjR6z9NMD6Q8PRCtJwvpxrae13dfdKCKYa3HOVRWwu86T+DajZwrmTFQ86HKUoO2dsEzIceM",
-	"223Vpa5yhVdKgVKGDm8nucdUqUKI8MJgJuJYLMdZOm5xfiNnDBcQ3lt1zjAJdEuRBVVkAXG0Udr4NRjF",
-	"jN9DNPYqevUpvxISZ4BorLIUpILIKO88yp9GmTX1QHXeNjokqQUVdAsVOLQRJaxQ4eXzVZxoANaLC1nE",
-	"9LsHZ59qXrbW86ChFrKdYtqfPddjIxW3X2YKZO8vZtryRT/G2a9aRinhYG2BOw8Txgy4Hlsv0NpSgWum",
-	"V25jbb9qZ1de+31B1cIvjoRhJuVAE0Eq4WHcOqTBIlC6bakKft5GoTGf1Zdbw6RgVNheqrCowq22suom",
-	"HHhaUXwvKmF5V564WmgW+n1FMVvf+VSKe+BNjMlX0LL4YkXBCEktRL3WH4xiqvS4L9IEI3FfwbqpEDFQ",
-	"bnG2MKpvAG+TORqdK1+yD2JvaEqnLGY5eBoMCrnauO7a9q4QIqbHzg40Fp5Aqqo33TmD+7pWglFCOZ33",
-	"Wod7s+JE7n5RotvKv+R19/XgFRt63rIACTQa0zjOl9D1lkFr3++N065N6odF4D/TFhDX5vcs2QfGdVzw",
-	"4p2I4NpStME6eORz07BPJGJzlgcaoeUg0wtDQUOqhURPDEWHvotvimCzHGFe8i5fCqWWNL5fvzMcDTTj",
-	"fJnrLCTM3c3dc7v3gtqAvrW8c36aNjmmr06Y+3vaGfGMxZCLPhvJfM9Z7xmPaqI444Zmmam8IncCEaPF",
-	"EjeuYjvXhUXnMRe67yzm/W5BpP8g09W4N5TVgr768t/7vcr+CePpSlvc2IL1lRp7fljOFmq9HqhWIpUw",
-	"mFnjN5VFZNOE6aFunfKrCmzWaTDTsf+XTMbDeSeiRnmF/N4iRN986uYdKkDm20EDFl03+xtzJ4ZRybXL",
-	"XCeXqYhZuBpHIsyM9hoQLSnjjM/HNoI6IEjzxxJUFuuAJIxnGlRAIqrpGD5pSUNtKCpaML3ev02H0Q38",
-	"HKDm5W7QKL2reFsQUF9Qx7oA2rUcGwUz8KwiCFnutcxvVt/7lJOobmgWM/jW/hUNQfv4WMs1e6BxBv2h",
-	"i8N/b77ZCF93L9wErWu1g3lCOTKufZ5fI4ZPIW7fzGYA2tfygQI3l3eFDOLonZRWGeojuuTzBITxBxqz",
-	"KCAZv+diycc4bUC0EONY8HlAuNDjmch4FJDCzlK+PjNz/9///K/vPuJv65P/5ebDdySlepEH1+N7AYHT",
-	"+WlphVU/vvzp1Fk9PRxZKadkdgPRLiEYOdEr/84Hxa+BxnqxDkFDfqZU+REzAk1Z3C500XElPKCHNtYa",
-	"vdGU1Nptvu8xagWDrwaLuXGW+G1QFW3QYzNdekIFbYCHSo0ArxYAmvAsmYJUhOlLco5+NPPGciFigwLV",
-	"g64CBAxZ0qsqoQJE9WC0pNLwDz/TN1P6zyWbz0G1WNuaYMZR7BaDHD6VRZWAaT+Jv4jp0HPYJphIcK9B",
-	"sx5LnEpIqYSIKEFmVHohHsnVWGa8RefOqYxXUG+Xk2aMM7XYUVrdUry38lQaU3N0GAH4k1cURvdRXxZT",
-	"vWUeXdwKMf0GubbveqXdnzPILEfOOLdir8rCECDCpzPK4hYuXZi8+gQlOZGyPMMSDSoCJeJYPnIBsaC4",
-	"j7Xgo+qJt1+O6wJOgxxTVs938/n5b/5S4Q3f8JqNlfK/ZEdQQ2JzN9yjRpB/91aaL2/Y0trrXVtzaieL",
-	"Bu4ut75sWLh9aeOC3WtdCy3DTzeQbPteFYGba12f0bfU9kNqB3HXWQVreLuOfT60LdGvdlreO1XJRMpD",
-	"5v3i4OAwjDZx1me9KmXWTSFkzQXvQ7VaA8L2KpZRgrfysraoSEX4SN9wVq8iXUjhYzELiIQUqFYBUSxh",
-	"MUbPB6Rwk6qgjNvBlJJQcC1pxEKtNpoinUGhXLMXRmLO+HZmVUjaZOeUKrUUMtqMcHaMyhe+NX7ruwmU",
-	"b8KkmqPCsAElZ2Mt7oH7YvY5xpP//eTNzfVXJ7fmLSI4ybiiMyDOk6ZIQiOwoVUoHoPCtOJQiHvm13Rm",
-	"FAM8fAYVawm7sMFuFM3LRAtyRjO9OEtm9JIAlyI2L2iSpZj4VLVPE6rJWQLm1TMtdEpmTCpdCYQvbW04",
-	"UCkCGJ2wOAWf9JEp6yfuAu/flEccwQ+r2w7wpPynivqESwNskIwtYpL832yUSiu+jm2HkI3YEBolDOO+",
-	"KxmTKeVIUukceLgaQ8RsFhoacKU/z3c9+LwtTKWE5Vb0bpt4sM1w2zI6p3WT38HyNr+9TXOYUeM3shb7",
-	"NQrXfiKwEEtz60PIL6UiV5leCMn+6YJ2/wRUgiQ2/xyHwT83+4XslEGxVN8Gm+nDDbE5ZlQNlWK30UV7",
-	"nmarsmhUVK63vUyqSADtOkqXJvo4OR95xIU7gKDMId0uc6N6zlvd161QIT+vSnLEK29uROf59QvSUy1Z",
-	"vFfkJgdd93XJ/R327U1A/PAAMsra3Zmi/N0TQbFO/LYNfm16ewYrZS4ktGO920WfNgcOmpDxLn4T2PcR",
-	"KFSjeU87VKi61K1yAXa6tt3XtH7NDJSIhEQ8gLXj2nc94ZXbBf2X17tHLHyj3kMDJBLo2CZ/PxW+ltsf",
-	"O1OLyz39l3m965wej0E5M2AFpttyqMr+tmNQWx5rDvsm12jCu0Mc2cDe/HwG590AiP9q2KUNucw406ux",
-	"URH1atwoQ0JnMM+oxMyvcMHiSALveodGWazVeCqotFYjFkfjCKheIJVGy1GuRYRCCg5ybOBsaD661H2K",
-	"XGX9+6DW1bv8tIl1ZaXb0eodMXgH/PTsxRpH3qAhcag3KpPIJzpsMubgluP+Rpu1IRsD/NSxh2tQMNTQ",
-	"VF1ZgzJoEgNVmrx8RcIFlTTUIBXmFnChbYJcIjiprLR7a917KL2oPv3TH6kupZADQh/KWAAPcjGuNOUh",
-	"bBWH3nRNV0Tg9siblsC+Fkuji8Dp8G7XPZoeeaCIH+gfal7k2vnkBJthsmWenMuLGddyTvZSPAKLQq7j",
-	"81tPzUgszebJB+5Pk5oZQYPhsPdSFtWaa/0jM21pnl5paHkgvVFzHgyP3nLnMeP3/VGxjt0Yg+fjkhhI",
-	"4Y25cDmRF+RlQL6gAbl+7TV75nbFLhAXOp9TJAdvvTrAGD6lMQt9pSyRYl+glhFlYNOQmdU68sRB+zCN",
-	"M+UyPYu6Ty8UWTIeYXiGz8u6lvjZFnfbE0NVXs2s07aEL5mD8yayfg9ySjVWmFm/eQtIBpAuLNZ1pRSb",
-	"86QlVaYjKPIxip3kwC2wtqTyLo81L/rWPKz2cidr6BtUyX4BxPzy5cSyev/bsNNHsrfVgeqXeTs1aAdu",
-	"ZlN+vUKAh3auS3QFkakJnMFwQtEzLbf/PWy1KuSXc/1auYtYl529xsvdbmAr0ItrWFnCF5vVS/8Fql6c",
-	"zZiXh3LvHmSWfzNd+YO8pEj6EtK+PoJWR7oY6kTv4R5zYmi+j3wWt4za/mukYPMZ7EN3boi+T1t9ri92",
-	"Ow360Yjf5noZBTHcs5i0PSl7dMLVw85w7TLd3uRmj/qB5olww80ia1SxNpAf/8pitw20QodsuxNmu1J+",
-	"ZTrF9u7QzkJLW3jYbe2kNrE3BKMp9lWGtqzHxxLQFvt7EeC+xfEctKtAq05Wbr2+0aB2+D1IuMWhrUS3",
-	"Kko0ky8cxciXFhAahpDq6l9jZm29lSc0xvruZrdESMzLyH97dHxqqZuR8RiUKpZMGCezLI5bEGoQAg5A",
-	"pQ6M6TrmfQQfFmRn+6DDMp9rrRBYwjBcbAd71OG8XoyHLAKuxytXG3lzcucWEUBpNo1tWPmWEGhQmI4E",
-	"LgkzkNBuLE2F1ON+WZ5V42k39pijv7HvYqoKFljuzjxtlLIyjw15SBVkkeCr5NIVvaVEAo2JI319xeS9",
-	"mwmC0QNTDMMqV5vg8X35Zpe83sCj6tGt2ZRr07egw/YKvzm+bQuqbrrc/QTHtWu4+7Vrm2rTXeyr91eu",
-	"WUU5fnl+Hmy6dr0rO751tu8qmP1J3z0u3AYNvi1s+6pqt2ypBdG8HP5dSDDvh16+73es9Lgh7Qi9H90V",
-	"mdpT11kr5LfhqK9gjZHM8iqw1Yz6mZDjn+mocjFGwWjJ9CKSdOlPOrMzDk7VQDQYl5onXbX45Q6f1dG2",
-	"nHb47ivPowK7XYWtbQuz7iaP9Sbh+5ektiXp223oQJLUdtS7v+BTJ8U9zB9lq5u8sIwIXabkHHHKVdbB",
-	"P33k4Ab7AX3NPHdjweaLmM0XuqPy9KDsxHrgOmdpClqRFKRNxydHtmMRwu04IF/ffvvNCaiQphAR+GT0",
-	"O/TF2UD2hMp7G8dOqBQZj2w7I6jkGJVgkmsu/GFWTxUK6c11juGBYvMIrF/cbBaX0JWRgCPXbK6+CnJU",
-	"OJUCgukX6tg1cMPpSKZAEQ0ywWrQTGkWqrx+gU1hZzyCT0GFOa91cmI8jLMIouCOK4Gd6hifE4btLShf",
-	"CQ4EYgVkKbI4IjEghBMSA5WcLBcsXJClkJGqz4F5i2Qh4sh2jnPwdiZLn+msAs6gilg+AmlRskzTrWPl",
-	"jIagB9bl8FplB1H+8prsQZ6wDWi81YbxJ0IVyXgEUmkh/EJjZ2MUrAqGzSGrPVFs8pfZRo43QgbmjGMg",
-	"FNuK4mPClE3Kco0nZyyOIbrjR5hBxgURcUQM3iAG4SRm/OOAUJLGlGFVb6xeQWKDs3x+Yb6S5VUpj98o",
-	"jfY8gztOeeRuEYsxIgoLvZpVu3GIK1yrLNKVPQgj+GSEgrxohj81XdyPa3QqR9YdxLu8kVCenZ6Lew5F",
-	"y1n9WJ7HIxepbyJmKB3zhRprmWFeHAuno2A0T0fBiCbTLKZWgI5pEZ+pxgrkAwut+5namMzqs4XIlOWV",
-	"qRTT/BKmkjlzJURZmD8NU2U0UonLVymEjBrojyOaj2hWYwgXmvDHERg5ILGB2hLmWUxtqkR7eOeNTRpt",
-	"u997vJeGdir/PYsQpUI0bOJrjnsYFAxIIpQmGuLYXgBzGY6osvcDoguiNCQJRAGJhb1kCoZENzUVJlxm",
-	"0CEy3hT1Q66xSpI3DK1sW7C38nC2ItMgM0zx0dRD4f6mQBIWXRIM9s/LsaiVgWcfS5rt7taipXRyHedb",
-	"Lb8v2jzU99kT+lsZXMoDasQE9AqoLVdxK9l8Dp7CS8BbChncw8ofi2qugqafBBfJiri3sIQk04qoFRd8",
-	"lQTmkFb5/WhpbiE9QUd/WmkgYjZToAuxBWUJVz3fxRR4Qjtbi/Hb76myS6JpClSWxfirB/5CNcZvs1bY",
-	"l3II5ZsJEJh+bECJf7duCbvVqz9sN4Q+AWxblqzv6jLQo7WAA/2b3IDeUhitk1+4NsRsnkmoVUbr8ZUr",
-	"79ZSNK29WFq+bimUuqVTz9Ihjj2M6kcplj/9GIr4p9FgebW5zzXe2Aw6FvHYNpHe3xxmzIFl9OqQ9g7p",
-	"R8kENO05+Lfm1fWiNYO3K8Vy7yAzY+4ZZFIsW4SSXO4dsOJmKWYDSjeFO5zaHmo4EDg8r0GuhnnVQk/1",
-	"s+m4Vm9ddU+PAQNoFDPe93p/nb++FhY+9Cwshdpd6cybKFdhcQ0zbyXu4fi/Vmd8yKKqiaXXwmtmF9Vm",
-	"3XsBn6xE2OxlQCsQppTJwQDAYKaPlMlhEdBaAo+GT2a+agGzlhkPG0WsWkun2/uaOyiLCxJUW2+vdd2q",
-	"1gRpVk53+6mDslSFy8V13GBHXDzuK+Sp2HgptxKfkgk+nBCmCJ1i9zHsSse0eaKyNLVttk9HQf/KqRFT",
-	"aUxbbDL4XUAm1u745YQcUaISGsf2F+wPO/kx/GlCjhYsimyvmlQKDaEmgsOx3+2XL7RmApAMzcmYrix4",
-	"ZP7eWGYlX3wHhL+uUMKmsOrCeYZyrqpLaui3a5Rn2NdlpYFh/HpXfo9XJNoCVpXeB8OEU1ceeWxTwnbj",
-	"1c3tl8tav9XlVoNRJeCr7oZsrq48mQ5M/NbxqQYW5q0pNio+EVMuXcJLXjeaVo2+V7evBpZ+/IzNLOfs",
-	"Abg/S0aCWoi4RYlGegBKO4qlsCoPjlsuGOnTgkpwAYMbrIvU9Zmo7Li6jA4Yf5c7fHY1rtWHe8e1XO1J",
-	"9tiCaQ1iKfU1d6roLUU6a5Hgmypebi/JbfKV1FZaW1bH7pvC2f6ofj7/8C8dDqtxAtT80QL3XdjKPaw2",
-	"duQJbKtWf0Ef13eDYzzBWIvxOqkp3QaNV6uyaUOMqUgpXOgF43OkNTkgyJGQRAtBYqZ1jI4VJBPH6561",
-	"jpId23PF7bma3fGmI22tvLJnBmeOvyx8VSDqIbnZh6Yg0+jC5Q8M2IoK91C4BtNhP6HFVKMuZ4RdT1v9",
-	"qrkUWTp8e3a4P5uPD7g3t7jN+7IL2Q8DdUO+15B49eQD2XK3Msf2PXfcjKdxwUp1Vy4DFdK4jfHvj60G",
-	"I8Vc9M8GkXITA7bjBPWtVffRAav1he2jeMSaB8JXPiGv1dA/PGdAJYThNQ2ytK199ZDEt55FBLZzdg7J",
-	"KD5Ior97e1PoGr7UbmDKX2gLMetIrtvkPq1mBq8ttj6zJ/femwm/TeK9xe2Oa1ea5tav21Br+nToB9u5",
-	"oWI2092So84tUXUz18boK+TofdxTBdTUnthep4X0M/hr0LdQGns3qN+5a2PNalIL6nbDdYE1N92ue/22",
-	"kXnze/TItqRg1Jbc0QAbvlYsMi9m5JGvN4FMfW6AbYfzHYb6LVB+r/pRw46y0xG1NCdzGvi2Qf9Wg7Mv",
-	"+ya//XD78R2XIvb7+4ROaaYX40yylrbWofR2aFrrY43vBbUBvevJe5yuV/Ct5cBWBNzWFIsw77XaH+fK",
-	"9qzeaOsZ46w1DWOe6zfrtURtKMxA6bG995yKs3lLYwobeDTuX+HHhW7hkPkeqkkixZYr26iBNsgPxzN9",
-	"6wlXqh31T5kJBZ8xmRThc42myxKQtQuOLRLy5OWyURiGwlaL3w5qW1VO7gvD6ze5jRjOFEiMZS8TrDU5",
-	"8sTvHQ9dV6G2bgmZjZO1o3g7suYOOO/dbcXkMhw7d+QllGc2kCGzqaB2+d7WFZ04nuN2jusVD6GdtAfW",
-	"2kIb++g/jQPbrh9CErfEgUBsCV23ECtqBh4HxIAOpylgt3Uja1z3PjLALMX3eeGHE7NCkOxNiG5qfQR7",
-	"EqJtrkFLvss50YK8vCALsSRKS8Hn8aoI5SSpYFwr4oL2tevrvWbBbucHNq51iMzVDIndFGrdfbfsrisL",
-	"6XEQe0Oqytlun1t4yxLw+/kHrsiN0+LyG7yeVjdcxUSzkZ4foopO0UC65xpa+st+JSSBiGkCXEsG6qJs",
-	"MktcUzXDNM0VcPltAbHJblh1KSBrNaIwq6uwSAWVJrWBvVrq+JKIOHJmEVs+GJb5f/UCOCZo4ULMv+4F",
-	"UgTjHar3ZSWSyJ5vpWG4eaYUKOUyRlwbfAM6f9/nzoIy5X791sICOn3L0WzROd3Vr6/MVVtXvVzQoFJA",
-	"LX2DtsLyTymToB6jE6q19qod2662N5CQMGOf/DEYNlGnUlLbJR1gG6PAsC4NcWz/qwhNbZy/z4Aq7nda",
-	"f0e7A7f+foe/VZZJj7PuC25f34HWxe6FERbNrrZjN39TvrSYraqrMWUOuMVL5SLu2llRe5vBBVW+qvWV",
-	"wYdctFjMGd/ppiVFF7b+x1Tpguczc83oGHgH9B6hCHDeorF2UJVTra+ycSp1oGxbmcfg4nZV3LZHrvam",
-	"Ax9SO/ulEc/3237AC+s2iOyjsItt4viky7qYJW5V4eNAdMeXUPh9rdZERXorC/1gGFKUl5cJvSLaD0Le",
-	"+2l//6BOuqRMMz4fDw7w31ygNspgrMSAHI7NQxZKgxZjtJmveg/+LheEW/IlnPd5Twt1I46nq7Fo9Gkc",
-	"3Ogsj/fpSMvAODgr3+9tEy1BsWUgRnG+PjTyr817gu3QWr/g1peQSaZXN2FRA3eKfTZv/X06rzi5+vje",
-	"Cp9YMIF8/HBzS85oys4eXp4lcObkUiHJJKQK8spd+IFlPJNTNFJYp4ObrrxOC61T6+XACkFvbH9fT9dg",
-	"Taar+uzYvRdliVPyt2b34ExpQmMlbHvRSgvhF/XWw6cYUje6GBWdhS2ZGpW7Gbsvy0XTlP0XmGPG0M+Z",
-	"8CWBJFms2YltQkskpEIxLeTKiPdm6BMHqYan9oJEIgGlWUgWImEhi/IuDiogWDvhjld7WZHUsEIWFm8h",
-	"S1QgmcgUTtT4nGCfq/JhbTDbGOuOV8dyDbDUC5JKcLq+2cQs05kEO5witjaROr3jd/yN4O49dXHHT8hf",
-	"bj58RxjH0USmL0nG77lYcmtpwMRqmp8cmYpoRag0y7b57ZfmEQOFD2OWMFcuVbF/wqkZHnv42J+vv3pD",
-	"/vj6y/8gE5ra1t9M8LPUNhP6t38owSeX5IHGzNWysS2DSEilXBHKycQ+mGDtDqzkcccJFoJUBGi4IGI2",
-	"s52e7dpxfsNGFNH0HsgE1zfBnVJOREp/zoBMLHefBESCziQnE6Qxk4BMkBfb9ycVQWAS2CEkmPmFjEAC",
-	"2kEMhFBhxJmvgWKNGxzULP/dLZ1PLomV8ezxRRCD+RsvBN4FpsmUhvcGhpP3s5NvqQ4XE3L0+uWrSkqS",
-	"mVdpGkNAXr/6QzVXCUt58fmxhb2rEGSpFQLSHNXk7yeu0fnJ+2iCSHEVhqDUBVFszs3UWJel5TpjqlKt",
-	"4fdlvnRFJmVz8Qmh6o5Pqtd54mklfuyip+2hlPSMKjLxNx3+v//5X7PqH5heiEwTYHoB0lVLskIFSagG",
-	"yWhMQsrJFLBg0im5wvssLcGxNZWwnJKRURXk9W3UHX99/vrSeoq0791IoCcpH41pnKYyAnl9/oUtKBOz",
-	"EJzs4SiXEdckA01lNauvQtAMDCoawsXo5en56Tmy3hQ4TdnoYvTF6fnpF1gQUS+QTxTHFBZxLHPrljbS",
-	"E8LvfTS6GJnrcBXmYScplTQBjfbxH3+xlDYvQOOW64vZsnzWKxL6B1kPEx08RFss1+CBNJVz0GPDLmuf",
-	"bxQovUXhOufQ4mAzGKnHkA4vLCtJL03OV293a25eLutgNZq8zdZxzncb085iOt8E9IaSuOQQGeHAUNxq",
-	"2gQa0pgq8yZ88xU/Dj7meuBg5+c+UbK8GWdX6sNs1OO9bwx36fPiG6tO/vpTRZI0S3t1fm6dbly7sIAq",
-	"n/yHq/NSbqWzg0RYtOtAOagp/6R0DnjalhacGvR7bef3DVus8yzv/YfqH8YD/zjKic5P5mGDEp39wqJf",
-	"rQRm8HWdIr3F51e5Vb9BkjaA8v0MGaQPlq99hWfxyrjNvh6w2WD0+uWrYe+/+sOuwAz8JPzPoAtoHRh/",
-	"fLhzuwCHNacu29u5V4140zase+0M38FBh8G/BT4DkeUt4kmKGLMGVmta2QseomDzJxGt9nwczvrza12B",
-	"1TKDXz8LKtj1RDviwfmwe3Xwe/vo97yFaJ4VDs4uYe5d6QU9GAbkc6BJrpMkvFAkX/UWVLYCHS1peG84",
-	"9PbXXCgPyK6iqAax/V/VElj8HreEpoaUSn1mBMCTiNqI3XK0hq+tMCO1ZVvMWFxPJ5kybsO3tk3MwBHb",
-	"K6j3oTcv9w5Ar+CiNQ0XBQt/OZB0fHFgUvPFAUlNtTC0gwOhJGb8nhz95ebDd1gyJEtjQSNCSeQKGJEj",
-	"D/oFuW3HnHsRO1JDPMwTXr+LbaSqml69x9v60Q37pLlyvsinw5dLekyoIkwTLpaEqR359FO7bE+Mr1cu",
-	"Z2RuYH4lCBfaFTZ2hxKQRDzYktmKuNgqwQkzuve9jUjtvnlZZEurt1t48I1e9h1qFOxxpkB+PtsOcM30",
-	"qpeu3vH5dnMX4WSDv+y2ILVEHbRajMRWQ/U2SXhtSNYO0bX1g5ooDJJutlCgV2MbA8Uj0KztGTiSaAMA",
-	"oiVlcVBzH1Sq+FtPgy3kXyEMlgSsU4Wz0nXsJQ7f4885eTjs0eJc7vs2LiWxYDc5EvdYIp5i24AiM3VB",
-	"GTfPp1LcAz9+BKGvdkZvFhDeuzYLKGe52D97bnZ15nisd81F52KRe1wvERw2HVnuU0G5yYlAdShZHw7V",
-	"GpIUPTyYcwsRmcJMuLr8eVgN/mwWDdEp+YqyOJOgSAQxXZFZJvUCZD6SuuNH16Dl6uRqpkEeY8cMGrra",
-	"eBqZlY0ODuo/8SggMypJYiaPgTPgOl65l+wXl3ccfTEIK/vdCdUnlJ+4F1zOcSzCe0VEpk/JDZtz5Iic",
-	"CNvkLWYPhVOYAI+Uc/i5R6cEw1KwYJ+2tdVfffm6GXxUACZ/52Vw/uo1ma40KHL0+tUrgiXll0zB8eUd",
-	"//L8C+v5qkDGoaMQJKF8hQ6yE8atQ9M2M3AQN3MIo/ei36fBk/GMDyOE4tjOn/fYIui3XtptDtN6gY8Q",
-	"NiSZUXTYwCWhxBYhJDMUPNClpjSLYzIFIpYQHT8OpR8sDf5x0PtfDqY6LvRjdPHjT1UadFN1yFqUryL2",
-	"JVGgVTWAghSREjnhwSZMZmgv7RE2i8uvf31jf+9jW3eHjhEEtqyAWQZSpBio3Epl/7XXJpIZbd+BZXjf",
-	"fnV1oNv3RkTwpC7fbQUVkFtYP+GWvPOPT+hW1Xjzn7HJBu61Sk6ODN/K9MIgS0jNkzyv0HrrkZmaR8cb",
-	"L0huDikcWG3OmMe0wLad+NMwurZB76wCg01QfONeHQRMEWrQJ0pLoEkdqBttpH54zli8JSxLFH0rltxa",
-	"47izy0FUsctRhUIWGvLMkxaL234PQpZNmfdnpbPNBx/JrJ534HxcWtt1/+yKnqpN+qAkvIbvltUaWmuD",
-	"AwuiVFVnjWJwicTYdb0hHCBShKKZbLPVmSUYydiuL+W31zA/F0sIkWtth9rZJZlEcjWWGf9PgzUTorRI",
-	"UYSSgLKV4Sr/ENMXedgkUXSlyBK1D9vSbkHTFPgp+ZArD/iNXZrtzasVoXHs2tsvGJ+fkms4sW9gKGfe",
-	"RDcPBmSaMH7H05gaeN3DygbNVBpiOlXTlcayIYjTtf5/Nh/02KeE2MSR97iGddtgHYrfO8hV9Vt7dEvJ",
-	"NOS7aonacfDtDk3qtMkP9JnZUObxWgnw+qbMcRMtXOAzicHQ5jnwkIFrDIf9iLAfXTVWO9jJBZensvri",
-	"sNKY8qI6Ada+eHPzPcL879/c/B09Ov9Q/hWst0rd2AV1u+JwB+g4uuZ63M7l+Gpv5N1eir+IqdcU6cqF",
-	"XOaUgciMFw2npjS8n2Ov0IZ75RsRdtabzF0sxXtbhkMcmN88nk/THkLpJiH2dpgbIWR5IaZZfF8ErddP",
-	"4JKkIo6LY2LaRV+rqrDvGIiPq2wU9QvieTBBoxMTb+3GdhVMr3jOqyybyz1VgbXLWdNZJQ7f0n8vDHeV",
-	"TqslCjDytTty+X3l9Vt8+5BH0ZisLfrlKo5rpRawMb46rWlWJYmt4V3M+P3mCMlrSMSDjSfpY4mxrz9F",
-	"cfQwqmYCXVf224Pq5e02GJsysJ3Rq7yqPyxENQGB2UIdTJJKNjFe12Xe1xYxcWakyISuMCMGC2olG+0d",
-	"CZwlM3qmhU7bzWk3mkp9++H24yGBWq/I12rjCiVgy2kwO7b17hdAXHk98rfr97bovVgSo2qTv15bw88j",
-	"WMJqR4ggIwo0Cv5ZStZMVDRNh5zOmSt41n5Kb+wLxTn9rsye186MZ5agvO6HJcu77mLr87rhz3pubC8V",
-	"zD8Qpdns5VNVrd2BOu9jFXfQL2DUTVeoRERwmUs9RHAbO9CAQB9kq2b9tyAZliD6WGb0HwLP8uHtZP1Q",
-	"zcMS7edOgre09IWyvr/cWK6IzUCLUHG3RLZIRlMu5xGLuJAjTLWl6AuE6ITxwuBuSxy+zt2I1Xy249On",
-	"F5HwCH6tjYhm4dsp9d3aVw7JcYpiM53c/IWqosQRhwfLXJl07Egd783LFbTYtz5gN/s2BFwuhKrEA9i2",
-	"NBX/yJIWEQK5+hRTpe/4yy9JwniGfvE8CZTOKeNVD3k9QTOknAudW1NyoLw+/6LD+mQT2Q9DK6rljR45",
-	"ZPk7WLoyQ+voY1cUnT7xgCS7zPoJzwz+4FbUZe5sM0IXy9OakcmGMOp9z3voOobGlmiyWdlBmrwldF/v",
-	"45rupLy4lN7TFU3iLjXmQwr86uP7mxTCYYQwH7g9xs9L8Nx8hb/qdC1+jSmiUgjLEK8SPsXqG2aWNfts",
-	"K8n/0Ogd2COQdftU0ZRK4LpH/GijqLCR611ImBnJUFsxQ/E+ZlS12MZ/3jEb9UllmVaPaXMkZ+34d8s4",
-	"rWNSlVv6uM6HujX/EMynOsXn4UG1TXbxoS2TAIJHs2gfWK1qw6E2QtUzg7mBZE82j3koeF8+Wt6E3dZa",
-	"oYC8vSHaUBXBSPl2OtDKQJs04BFIYhtzra768yRRe+jn3lOp93ghDkuvP09a9SZE+U0kVx+cmDxSMnYH",
-	"L6g42rtl1o/VF3uJrK7O8w4y57+CkFmB62YZs3pau4mYtXPfJGFW1ngwS2gxw+eRL6tbfBYvB+NPC0Xp",
-	"KVzW8etZttxatqxF1GHM14IqwkVecnHUQQDaRMvm5T88HWwTLCtL/jxy5TrR3LtYub+rcFAi/XmEyg04",
-	"8ixTPqJM2c4APE1HW6XK67Veob2KNpZNdQ9ZOa/FmloNTB0k3ubtpyNsrIHe+boSuYcCBPUZf2B6QRoj",
-	"XNhSoswFCEgRt8nZRQOdsXtpwMzetmfe0gCu6dXgk8A2QFvV2mw2DtoOjZrtmD9fzU9Pw+fBY0QZHLZo",
-	"qJlgTxVD65hWnISr+hmQehXQoKgBGmBV4RiigCyY0kKycMzF2NW5FZLMRByL5ThLx7ZQ+n5qhNau/QHr",
-	"hP4eC33W+cNmBbnBe3bTkZuMbJOa3CjMfxghrD7J51GWmx0InvXlLXCpXWLqqTWvoduz4ry94txINKvq",
-	"zrQoKN5FGNrU5x1PyVLtxyOx7aVsavApAjPLJot5dmEC6vNo515yvXcFfa+37tDs4fOo6Zsx6llTf9SS",
-	"fTZA2JXFvCST8tK69h/22k4CWw5ozh6AB0SCzdfVC3AZxgr0aAeWVm3fsMcEfStrVIqGH6oU5ucRttoL",
-	"Yf52hKzXj1Y5NorKFMsTTLGMGYeAiLxRg+CQuxjrOPqiysxGGypZ+9G76NO7bxS/wpGfOOu5KrY/5KJ8",
-	"ZkEGRbwlCWOqFJuxnXnScxnZvjzJQnwVkDAWCmxhDZECXxfGGwU2NpfR8N5OzEbd972MoiJx9QC17xi/",
-	"fwoKvqv1vnadzHOILl26meBkKrC7m88E8y9bN8YAyVnaGyqmIJRj+skFucvOz78IzVv4F+QPVinUH2Dn",
-	"Jftou1tQQ5kOt0z+1kHptR24LTPJ1gZFI3FctnnTwsO7AyLiqOxP9yR7M1yjmfm62mfzEOqfHf5zkQ23",
-	"OW8dKbP9p1pHavv7bfdVqSgL8EKtYe2RBKoEVyQ/DJLxGJQi1JVfIYyTWRbHWzI3xRIWU1m51JsknxeK",
-	"aPjksp2iLLTuCaaVLSUbMaUZDzV7ALIUMlLkaIYIy7VZKtMBkVQClnWy9zFvMnpJ5sBBstB9p7JwYcSs",
-	"O7Mfxhmf340CcjdKRczC1d0INdA755c1/zWjzrmQEB0HuVHpjje2TdSCSsbnRMEDSBo7mT6xqayUY5Fg",
-	"764Nr3LlqZgiMcw0EZm+4+5AJoomMLYv2BJapwSzEosaBJV2iRIoliVWQCU27iA2eR8iImZmzSlqaCcN",
-	"0h+BtuXBLmzlZRx6JTIyYzxyybVkYr9WE+xv6w54rMUEv/ElIf4Z9I19bSu3OvYPrTmZXOmm0cXL82CU",
-	"0E8syZLRxZfmP4zb/7z0tf5uYt97HsZZBH6lqzyPNu9XeSD+1bm24P4aXAdiXgWglVlCi66BN8mdXFMu",
-	"CuyvNGb3UGNbT0m33qbUb40yVm8s7he36yoTQEDyDNyig/DR3cjW3s7fuxtVSaK9aHvITPRSUTSDnahs",
-	"PgfVjF1pmF5EkmaGbGOuMlKFTEpDHJGo6oUU2XzhskrNkgnjEXx6ocg7Po+ZWhDKabxSIAOiBLmHlSWW",
-	"WKLtjkMh+mDOHVJSAxpMEpE0vhvZN0GR/CFEd6NjJJfFYGJWUMfK6Ni3Nl1IqkAhvUpAERobUrYiRifD",
-	"SselMb9ohowJsz5JFpsjOzp6esdvSvgRl0RO54TyFSa6XDiWV62kiN2Nub+2OFMa11gZ9aC58vW5urLm",
-	"K3gSEKWl4PNdRNCd7po7Rt3K5t1iVVBirKafBBfJ6oUqUGa0d2/K4Ct39ksoIvj1zGLJdvp6VzTS0dX5",
-	"H4/zmCRypDSNjYxVtIRNqV5UG9FGuaheitAbWoq0mApwPw302qfT9il4BBGtENY5IfkXN6f94bEIwBXC",
-	"m9D8ooMj3+RIiUyGQCbFD9gL3igtRnxeLgRxFZeMElKr0zzcwdN6my2l//3c5mvcz/ptPoROX05wnZcV",
-	"LtX7Q6rznol/55r9zvIudt+n2nMPIwHYLI3MmL7Egsj2v+V7reLVnDK+27VkCcSMd1YSvM3fOaRwlc/R",
-	"wlLyde5aArQwXwaV6p95ve6AVPx0KOeiZwADohnWuYhAHqZavVVyelQCtUXXD14DtJymq/qnM5ZU6n5W",
-	"IV3+VogATJK86HNhAFsyHollXcD0Fg2twshxjy60LbfQYuTYnQM8AvjbZawCvLsZtTuB3QcXe9qQHiet",
-	"wmsl2jr0vVLPe6tEgByy22y7qGF+0Nj7cpqDROBX07axnrrV7Uu4/O6TuO0d6ROejndp17B0eyE3h6M7",
-	"k+lhHE1m8M/lZiqbpDyHnffElXWq3zvM3KHRc3j5LuHllpHXUrKbPhrfBe+Wew4vHHZLJp8r0LtCAA8Q",
-	"4L0HfD8Uwf1cAd1tqPAcyP2IKdcbiflZJe71NFQPXYqT6+4fU/5GPWymIxo+6TM35M79597cfG97GZbt",
-	"4XZV+Uua9ELVOqy4OsBvv74mGpI0photAHYNudPOKg8uhwVbVh0fpCFI62F9itWnfqf1d/PmoLv+wKNT",
-	"kQL/lMT2vNSJmM1YCEX1U5VKoJFaAOgkPsV/93LOSyHvp0Lcf/bDppWlPPaZO5d1myf5B/TMUglYmb0I",
-	"DzpCBzglS5jmHmTgc8bh+JJM7kbwiYaaOC/u3WhySSYn8CmMMyz2bv774Xpyecdt8dcFKFCXNv+DqFCk",
-	"jM/Jkc36uMht5pOATLBf2OribvSOKp2ABPJRxCyEu5H51Zz5xduvryfBHZ9Y8F3k8Uvm9xVQefHq/OUf",
-	"T09fnb96ZR7ZzOULjPUBfBCKFC44YiaNzZNZTOcXzSTuyR0/oujBnlA1FrPJcUD+73/+12weFcv/b0JS",
-	"CTP2CWw/biB6lQoyExKTV7CncO4Dn7EHIDFo7JstbG/vS0KnU4NCLjbB4MCfJNNMLc6uEpAspPyOqxTi",
-	"mPG5spGtS7pS5Ojt1c3XAfn26vrqTUDev/3+KiBTWNAHJjJ55v6SuNhTYsNDlK24gK5w5kJhbMM9TzjR",
-	"JdFC09guaUZD0HnfIoMRS6a8bvIbRJGNYT/rVxS18ksCSapXRUwBhh90tcD7edtiEIocfbg29ww+pbGI",
-	"IDfA9asMwTQkqqNZ24hKSVd2BX0nGM+lyNKDTtO0iQ0Zv1Eev1o6gKG/vscCGlVGDrZRT5mCfc+wVvNj",
-	"zxNUa4Mcch5ZhgEfbi+1+iKHnKnIzzjkJIa7HHL8tFZ5ay+31VD9ZtxqSKVcGf6Lrr4IJHuAiBgmSCzD",
-	"Q35Xts3UIqKr470VI3kjkoSeKDCMAZ2OyGHMcKqck8bx8SVBtjrDJq/2tbai78WPw432tvNe+R3wLLGq",
-	"TgwP1FqPOSxBmddsjH+lnWZXJdE5EMX+CQF5SbQgL8/Py+29Oj8+bdnKegxsEfb68rxH3KtvzNAaoPdR",
-	"veWgEa1OhGgLaK1asVGq2S5e9fH88XZDaxeQhlIoJ+NUHWy+KNOqGI/jMlBn+L2m01aR/oropThZ0hXR",
-	"dBpDWSwhoXLOuDolWJfLyt82vLsiikyswhKxBDh2vaHN4Hc7YB7a6aI0nZCY8QgkRlRiYKmbkdAowuZs",
-	"GCVUeL7v+KQBnYltB70QS5JQvirSANagaAMIze6w95Y6JW/sAoyoe8fbguVPybdCAtELysmr8/NzEkKM",
-	"sq5aGun89atXRHAyCUWsJl45157uG3MEt3S6ScJF2ASkAt2AVArABcQwFZeBGI3tf3K0CkidgQakYHMB",
-	"KlHo5moIDF5eb/3e/X3ObXRExIPH2UBVHDj/Our/LsryQ9//M8rYAz5Cn3jv1+vFxnt/dmPl1QEfoPjZ",
-	"//1qj9UBn5VpVP1nqst6A0BXiG79v/lvI4kNe/0rKZKBn9yKAR/UKoP2/uqrmM4HvP6WKUMpMtnrZB6B",
-	"YzeIYVtUlSHTT51ZI/dY4zLTFTFcSC9Fnt8FQZVnWwKOphJrjyIxXdWitwq23cbNcyNoKzf/GmgUMyMK",
-	"s3kmwfaozaebSqD3kVjyIP8Za0xU6FFgHjg2I05EGGbSkGe0/SRl1SQSM6V9FexsRhnFCEK7UmLmiwWN",
-	"lJEUJqehepgEZII25MkdNwOmknHLnSenC53EXbz0bQ6ATdYiG9lhwzyKtZTt/fO0ghmLzQhtKottuP/M",
-	"tp7Z1jPb+pdmWwXdaWFbld58T5pzXSFfopqFxD1Eowl1cd/mT74iORUczJcaftxG2IzjBIzPMeTcTo9R",
-	"Jk4flGDoKqbv5SmWLsJcRmWXVJpFTBMtKYtPN/EJ6y5+ZhXPrOKZVTyzij6sYu+xIzMWO79+NazgqTOK",
-	"W5ccWWMVeSSK4Nh/2IYyYMr01OyxNNQbVYhMY8rvsaLd8Va8xOgCT4qZfG0W9MxNnrnJMzd55iYDuElO",
-	"yAb2/U7pHH6rbIJWrDroiTvC/xMtyMe3X5VkcCrFUoHcjkE04hA/P4Nw4Y7PDOKZQTwziGcGMdQy9flj",
-	"n38/egrl5N2nEOJKLDVqLQZkpc4yiO/kccCtoe8OUb7L3xsajP1MjwfR42f6+vugr49mxC8uZmua4Jwp",
-	"DdJboPdJU8B85UauzMnUiQ37WYsosy5cJgkN77lYxhDNwbYBGEAL603aW2PL8mZyeaBSZP4sqsgeuTKy",
-	"WFkxxbx8ab3ohBrh1+zkAY6bsU1YxrUslWLjodCTXVRep4o8gMQS+TYSKsqAHFlPR1HlA50dLiMnsPGs",
-	"d7zM4Mh93QlEjHIS0ZWy0jkXms0cIhqFBrGkHBZTIcx7TKkMiBZ3PF8LcQJEh4P7Qw2wG3SJt05p6NGZ",
-	"c7ryhq42o+0tDfYHrT5zr2dt4pnb/b793HXy4+GTHzgQKZYoQtd7g0rXFjSvFVw0Ev1NcNGvyoCocuXN",
-	"DU5XZevT/qzSsp9WJtmsPJyzqwa3OrLB0oYj1ZgvUZrFMRFLxueE6WPbGtawtjvusk0rn9ontpA1yILL",
-	"YU+Tgnv+I4vmWPTdcmo04h2BCmlMNUTBHS/Hi4FGlU5Ex46P5omQXYzOgeVZSXpmM89s5rerVOX3uEWn",
-	"wjwG9VvQoXK6ayiiI3aGeMZM6cBuw2kZtXjZqqY4hCvY4rMpZbJdffpKSJf5o5fCpc4EnrLZlTy9qdCL",
-	"oBKmO9MXZX6MZgmoO44l68VMAzo4VgTDfIkWc8Di9pjuwmb2tyVg24wIUuAROipekv+sPjjuIPFIRz/i",
-	"FjcoMt8aiQGBQSToTHKjHeYukS/Pj51MUTT1yME9MCvu1XmftLhnBvTMgJ4Z0O9bz6mQplbvO5O/Bb5l",
-	"OylQ3SDjgc27dK5uWzh4NoxDSeCR2uTsuLVvPUvxz0T0mYj+qxFRe/c3WIlWQOVTp6NNGwya7qPCt2DI",
-	"Z/5n1bPgkuU2U1Uru3dWrrakfJOgfBWQPxEhyZsW4Xe9PtBj1gjHPXR0IUL9hXHbDQNL129XXHjd/V82",
-	"CNpctN0eRo9y7beuplPnibx5nM4ehz2z1mxc8+NBirlnCmT3hfgbvrEB+tVq3s4M2XIzIKEs3qpmuoi3",
-	"KpceMUWnMXjrw5dt/35jtcPNoWyuHI6H+wgdVipoxiIj7ejVxkLjZgcHKjNuhv48RcZxU0+qxPihG+s8",
-	"UknyClo1iVdRkbyNfRSYdsC72Ea4zQofuZvZ631c3L0XyHaH8LTKY5tFfZ7i2G04s5/S2L/xvvlPrZR2",
-	"peDIgvI5EIr3+oXKRR0jcRppIzB/OHnDNpY+QhKFlXptV1PbNiGqVQ3eQNvOEkimVrVV2zXDa+8vGUXf",
-	"FoMfiBuXEzwtnnwVRRBdosRqYG00SnS1cLE05/U0G9M9FX5bxcmzX8r/vO9uDnINiXiABso9Mom1a/jN",
-	"nfweTjLYro+mR3OuHninBl3kQWQZduha06j92JVSpZZCRjuTu3VHrhIJCA7Yw3Qm5FxoF4abz4kF+hSJ",
-	"RXgPEXanJu/Q+atA2dKKPCJXH98TLe6BY7BqgUnAI1W6fWeUxRARqjUkqXbVFs2DOWVcaRcIhE+RQ9jl",
-	"aOA+X+41KNAfc7gchlTnw+NcT0UkwsX83m9rpTIMJzRKGCcKtCKUcFiWqGlj0TJVq1bmp9VLIe+7tKIf",
-	"zO9DKcLhTdpmWV390822MBZki3Nfs1jaOqMvVDnqhQXxHHjIQGHBfUMMylBEbQNAymh2DIG4xM/KyD38",
-	"ji4pM0dYNA719wc1Z7YAGuvFP7vO62v3ygFhb6dodcRKERpZ14AjZg/Q7Or5DXsAbu1++S6LTeRmeAk0",
-	"Wv2zuzUnvvFZdolzmxNWIB8sYXG+jANP/J3QWOh2td4plUbMAJUcRVTTKVVgXgwXqGEYPpOwOZb6OG4F",
-	"+6+YTpBJQyHMFXds7I0Q9wxGFz/+ZHj8FKgEeWs4mntkbjnCwVGGTMaji9EZ3n430S/r7SzNWOul0VX1",
-	"eT1lpfJD3qmo9qjem6Lyk42grY9c7rvytCCP1Y+zyNly8zTu/D5WnrmCztUnhVepOr5r+vLrT7/+/wEA",
-	"AP//",
+	"7L3rcts4tjD6KiidUxX7fPQl6fT37bHr++FJ0tOZ3T3Jdjw9s6vdJUHkkoQxCbAB0Iqmq6v20+wH209y",
+	"CgsgCVKgRMqS4+7xrzgUicvCumFdfxnFIssFB67V6OKX0QJoAhL/fHdD5+bfBFQsWa6Z4KOL0c0CiIRY",
+	"yOSFIvcgFRP8dBSNVLyAjJr39SqH0cVIacn4fPTrr9HoOxFT+3l7tL8tQALRCyAclm5ckrJ7UJvH/DUa",
+	"5VTSDLRb7JX6MFsf/o3I8kIDSUCye0jILKVzRagiYkb0gimSUA3kKIEZLVJNtEjo6tjMzMzXPxcgV6No",
+	"xGlmJqdqLGaNVc2EzKgeXYzMMKMosPM3hVRChqE44fBZj2N8Y2JXBCSXcM9EoUhO59C1EvvNFqC/f2ue",
+	"4+c51Yv6a5aMopGEnwsmIRldaFlAcFNFgW+2Ro5Gn0/m4mTt6fvZ91THi/BWDSqVO3Q4Q6bA+JzEC8rn",
+	"kJySa7egS0K5WoKEhLx+9W9kuQBO6FQB1xU0LI7WG3o/O7Fzb8FCljG9vr6PdA5EsX9CRF4SLcir8/Ma",
+	"I74+70SHFIfzp8zoZ5YV2eji1fl5NMoYt/97WcGQcQ1zkLiaT0WWUbl6y1ScClVIWF/ZxLwvOU0n5MhA",
+	"rlzUTEii2JxDcsI4iWmaglTHRC3EUhG4B7kisSi4viQTtaAS6DSFCTmi6ZKuFCkUJLfcjOG+JMuFIFQC",
+	"4UK7cQnj5Xg4kiIzKTILH72QoBYiTU5eGkqa3Bbn51/FX08I5QlZsATULZ8VUi9AkhjSVJGjyY/xT5Nj",
+	"oszHVBMuzHsJcDs4ianBBrIU8g4SIgptZzNb1kLTVJ2SmwXc8mpmwhR5c/Xp3fW7H96/+9v409s345tv",
+	"r999+vbDd2+9szs+veUdh5fUYPdPELg5sB9HJeDNjyUERz+FCNwd4zdpiFd+4OkKmVqWAU+QBSoSUylX",
+	"BvUtA/I4k2NMJZ8Jrdu8tgXN3YreZ3kKGXBdcV74nKcigZLiQ8Oz5kf+RExDpgIzVkChUtJVYwUGiPfA",
+	"h8zvf/Kw2T/IOeVMdcid94kFdZJIUMpgnfe6GkV9Fut/8tDFIlOcL3RPOInq/YfN+5FKzUGqBctDjLH6",
+	"kbCkJ1Byb8SHre0/1lf0H2YuouGzjgytGB52RnN2dv/yTAGV8eISmUZmhIGhsDbpGSaHLAeSDvr6uR9x",
+	"XYPKBVfQ87hk+frDIPIpFnnfKRW++8D5INYh5cU+R/rhHSTUD1mUneBhq7xZQAZBtSMzp52AIkZepsVc",
+	"kaMP18f9lqZx1D2s7E9SFAHiuorIH8263gxYzniOYz1wUas8AK1ruGewJOYjC7Oey1o9GMn+E2gAxcxT",
+	"RZhSBSQDTm1lBnv4er6RIgvIDLsaxs250ZkGaUW4m7RrPWOjzITYSkAbNJPfiC1TT2Em8NLUY24tNs/8",
+	"a1QxJwTTRymmKeDmY8E1cJRINM9TZq9wZ7l943/9Q1m5Wg/+/0qYjS5G/89ZfaM8s7+qs3JcnLFFCZxc",
+	"f/OG/OH11/+HuMFPESbuW7zdxaUYz6XIQWpml2tmSsH8NsYrWIBVaTJdEUrilLLMsKymikOOPn74dEPO",
+	"KE6gzn5hya9mi3PD044jglqylAwSHIabz4U0Yrd99+NFmqKa6NBzDeG8tSpRyBi6bsOtTZGYZoAa8YXb",
+	"BV4GxJKDfKHso4gsmV4Y1TkWGaAmDvcsAR5DhGKyUhiMBn8Pks1Wx2ZzdjvkiJIFU1pIFtsrMSrg1XYh",
+	"IXlK+QUpOH7LIIkINzeNUpwacVz+hLTqFGlcnUFQC7af+sBJAtWQjKleu2KfaJZB6EraAGOA2FnS62bb",
+	"xI2x0lQXYe7hy7pxz9Hd6Zh3twIBTzfApkUK5tg00MzepcSSK1R6LAaH5m1qQX1Xq6mcg67IajC6F3ky",
+	"+BidaaCDR9Ymix9LG0Z7Y+sH08SNErBdR10voYGHjd3U10Ax/QfE2izc8qc3+AUyzCRh5glNP3r8akZT",
+	"BdFQFnYNM3NlJ0evX72y1D4uIXF8YThbNYAlXYNjighz9USmsCPvC7C45nl1GYJatJjRz98Bn+vF6OLr",
+	"8/PzaA+01DWzR2DdBDUU0ftM3ULOzTjYjT8f6RzWZVylwlR/bBK0TlKuKTjRyLM29mJBaHppQIRx/b9f",
+	"j6KttInrLAfYsF2HavsmmA8V6luqrtEeknEOPGF8PrbCyuo0F9bKWHNRsqSqpCtDeU378M6Uwc1ZaHbf",
+	"gaE19q4bUEvJbnaEWyFHJciNRLcUXkPmOCwHqArZQq69geiU8kTwiEgQOaC6qYAnZErju9CYtYhsjvm9",
+	"uAcfoGg3ZMqdyCURGbN2TEq40IDsKmhA78Cdv+bJAVjt93RlGecUzLY1KbizT4e4LxF6AXLJFDyMDw9W",
+	"Jnty3kdhtP01mf1qGJ2MeB1hnIEiwFppfMfFMoVkDsnYAm2wnsOFRq131+930iT9b+x1LwBfSZdjDZ91",
+	"mKOUdhswqnsuGWrxzHJBCe6SE+Ah9rI47iL8G0Pl1dgvFEmpBoW0ntGUeJaw9bFFClvFWzmy0YR7CN51",
+	"SLl5PPCs7+qnTWj0nueFHsh5eiBaTxGyGdt6ku+++ICPYZ3HOVRXwu82nsC1G7m8ZKZAzYeqyA3a2gXP",
+	"hBwzbrfV1LrqFV4pBUoZPryb5p5SpSolIgiDmUhTsRwX+bjD+Y2SMV5AfGevc0ZIoFuKLKgiC0iTrdrG",
+	"r9EoZfwOknHwotec8hshcQZIxqrIQSpIzOWdJ+XTpLCmHvDn7eJDklpQwWalAoc2qoRVKoJy3seJFmCD",
+	"uFAkTL8xcMsF44PJccCddEHVIni2d7ByIF7XiuDnXopzNFJszql23t/1cdg8LDxbADPzuZVW64pGeHF1",
+	"Q/gzdcLz3b2z97WZVyd+01gL2S2B7M8BdrNVKtovCwWy9xczbUEVxgP7VccoNRysbfXBw8QpA67H1qu2",
+	"tlTgmulO5HG/amen74+QIo4LKQeaXHIJ9+POIQ2SgdIPxfMguvrLbWBSNKpsWT4sfLg1VuZvwoGnE8X3",
+	"csWuaeWJX7PNQn/wLrrrO59KcQe8jTHlCjoW7/EvFF2Q9OR2ccWwA5rjt2JJMspXZQiK9zIqpfGCMncz",
+	"t5MSOqeMKx2cqubO66rvHay8EYEnihQ8AXlJIMv1iiwXLAXCNGHmhztYQVD64Q/WuxOcZsak0gQMopSx",
+	"T/iJm/fo2++v3tiJ8TcF8h6keeX4kgCVKQNpv7aO6zw1X3369urk1df/25fO/U8rpUqP+wsncedR/VSI",
+	"FCi3PKNyEm1B77aydzeqUWYzxq6uLYEP1cmaGNafnj1dIuQcbKgn3hyhTbyhOZ2ylJVraq0QVc1xM94k",
+	"CGZImB474+xYBKIb/RAXF6HR198ZjTLK6bzXOtybXmTH5hcl+pLDS16PKRm8YqMUdCxAAk3GNE3LJWx6",
+	"yxx66PfWYTcmDcMiCp9pB4gb8weWHALjOi4E8U4ksCPVoFt9zXfKPpOEzVkZ/YfmvEIvjBiOqRYS3aMU",
+	"o2xc0GEC25V781Jw+VIotaTp3TrNcLSajstlrushcRkDskVPjl1Uhz9gaC3vnPO0Sxnua6gpnbDd2tyM",
+	"pVDqz1t1hZ6z3jGeNO7HjBvGa6YK3oMzSBitlrh1Fbv5Ey06j7nQfWcx72/WZvsPMl2Ne0NZLaiRsL1e",
+	"Zf+E8XSlLW7sIJFrM1p5WM5BYV2RaOtBLmEwsyE0vUUU04zpob7W+isPNus8mOk0/Esh0+EKgL2Xxp6x",
+	"J+DCRfQtp27TUAWy0A5asNhE2d8ZmhjGJdeIuckuc5GyeDVORFxkwHVEtKSMMz4f27SGiCDPH0tQRaoj",
+	"kjFeaFARSaimY/isJY214ajoVgi65LcdxmbglwA1L28GjdIPvSNVDHSbMmVH27QcG5o28KwSiFkZSlBS",
+	"Vl96KlnUZmhWM4TW/g2NQYfkWAeZ3dO0gP7QxeF/MN9sha+jCzdB51rtYIH4qoLrUDiGuUtMIe3ezHYA",
+	"2tfKgSI3V3CFDNLknZT2Rt1HdSnniQjj9zRlSWQuclws+RinjYgWYpwKPo8IF3o8EwVPIlIZP+vXZ2bu",
+	"//mv/w7RI/62PvmfP334C8mpXpS3PnwvInA6P61dI+rHlz+dOldEQCIr5SwVm4FolxCNnOpVfheC4rdA",
+	"U71Yh6BhP1OqwoiZgKYs7Va66NiL2elj7+wKqWprat2OmPcYSoYRkYPV3LTIwoZM70obcGQsA/G71iih",
+	"cqPAqwWAJrzIpiAVYfqSnKNz27yxXIjUoIB/0D5AwLAlvfIZFSCqR6MllUZ+hIW+mTJ8LsV8DqrDZNsG",
+	"M45itxiV8PEWVQOm+yT+LKZDz2GXCD/Bg16GZoB/LiGnEhKiBJlRGYR4IldjWfCOO3fJZYKKereeNGOc",
+	"qcUDtdUd1XurT+UpNUeHYbk/BVVh9On2FTE+lQXu4laJ6TfItX03qO3+XEBhJXLBuVV7VRHHAAk+nVGW",
+	"dkjpym7aJ1LQqZT1GdZo4CmUiGPlyBXEoooeGxGB/ol3E8d1BadB3mJ7z3fzheVv+VIVorLlNRvAGH7J",
+	"jqCGBMxvoaNW5s3mrbRf3rKltdc3bc1dO1kycHel9WXLwu1LWxfsXtu00DomfAvLtu/5CNxe6/qMoaV2",
+	"H1I3iDedVbSGt+vYF0LbGv0apxWkKS89sMxjCauDg2OjutTZkPWq1lm3xXW2F7yPq9UaEHa/YplL8E6h",
+	"Dx1XpCqmq2+MefAiXWnhYzGLiIQcqFYRUSxjKaa0RKSKXVBRHUyHeV6x4FrShMVabTVFOoNCveYgjMSc",
+	"8d3MqpB16c45VWopZLId4ewY3hehNX4fogTKt2FSw1FhxICSs7EWd8BDiTQckzz+fvLm0/U3JzfmLSI4",
+	"KbiiMyDOHatIRhOw8Y7Wp6Uw1z8W4o6FbzozilFXIYOKtYRd2AhUiuZlogU5o4VenGUzekmAS5GaFzQp",
+	"csxG9O3ThGpyloF59UwLnVuPnJedUtvacKBaBTB3wuoUQtpHoWywwSbw/lUF1BH80N92hCcVPlW8T7jc",
+	"3BbL2CFQMPzNVq3U83XsOoRsBWzRJGOYjOGlMeeUI0ulc+DxagwJs6mhaMCV4eT79YyQrtixGpY78btd",
+	"gjS3w23HkLnOTf4Fljcl9bbNYeYav1W02K9RuQ4zgYVYGqqPoSRKRa4KvRCS/dNF0v8RqARJbFEIHAb/",
+	"3O4XslNG1VJDG2zn9LfU5pRRNVSL3eUu2vM0Oy+L5orK9a7EpKqs7E1H6XK3HycRqwzbcQcQ1Yndu6VT",
+	"+ee8E73uhArleXkZS6+CCUsbz69f5KzqSK2/Ip9K0G0ml9LfYd/eBsQP9yCTotudKerfA2Eg68xv14j0",
+	"trdn8KXMxWlvWO9uIeHtgaM2ZIKL3wb2fUSbNXje044385e6U4LOg8h2M5k2ycxAiUjIxD1YO659NxDz",
+	"vFsmTk3ePRJUWkVYWiCRQMe2IsNTkWul/XFjvn+9p383r286p8cTUM4M6MF0Vwnl7W83AbXjsZawb0uN",
+	"Nrw3qCNbxFtYzuC8WwDx7y27tGGXBWd6NTZXRL0at2oD0RnMCyoxHTNesDSRwDe9Q5Mi1Wo8FVRaqxFL",
+	"k3ECVC+QS6PlqLxFxEIKDnJs4Gx4PrrUQxc5b/374NY+LT9tZu2tdDde/UAMfgB+BvZijSNv0JA41BtV",
+	"SJQTG2wy5uCW4/5Gm7UhWwP8tGEP16BgqKHJX1mLM2iSAlWavHxF4gWVNNYgFSb8cKFt1momOPFWunlr",
+	"m/dQe1FD989wuoOUQg4IfahjAQLIxbjSlMewUzJD2zXtqcDdkTcdgX0dlkYXgbPBu930aAb0gSp+oH98",
+	"c5UAG9ITbNrXjsmrLllt3EgE20tFF6zUuo7PbwOFXLFeYiBJvz9PaqfpDYbD3uvL+IUQ+0dm2npZvXJD",
+	"y2wAc825NzJ6x52njN/1R8UmdmMMXkhKYiBFMObCJSpfkJcR+YpG5Pp10OxZ2hU3gbi687mL5OCt+wOM",
+	"4XOesjhUXxY59gXeMpICbG0AZm8dZTavfZinhXLp11UxtheKLBlPMDwj5GVdy8buirvtiaGqLDG40baE",
+	"L5mDC2aX/wBySjWWfVqnvAVkA1gXVtC7UorNedaRb7UhKPIxKhCVwK2wtubyLrm8rMTYPqzuGkRr6Bv5",
+	"bL8CYkl8JbP06b8LO0Mse9c7UJOYd7sGPUCa2Tz8oBIQ4J3rGl3FZBoKZzScUfTMle9Ph51WhZI418nK",
+	"EWJTdw4aLx9GgZ1Ar8jQW8JX26+XYQLyCWc75pWh3A8PMiu/ma7CQV5SZH0ZaV8fQacjXQx1ovdwjzk1",
+	"tNxHOYtbRmP/DVaw/Qz2cXduqb5P+/rcXOxuN+hHY37bi9hUzHDPatLurOzRGVcPO8O1y3R7U5o9mgda",
+	"JsINN4usccXGQGH8qytQt9AKHbLdTpjd6mvW6RS7u0M3Vj/bwcNuC5p1qb0xmJti38vQjkUyWQbaYn8v",
+	"Bty3YqWDtg80f7J6682NRo3D78HCLQ7tpLr5KNFOvnAco1xaRGgcQ679v8bM2nq9JzTFpgtmt0RIzMso",
+	"f3t0fOooZlPwFJSqlkwYJ7MiTTsQahACDkClDRiz6Zj3EXxYsZ3dgw7rfK616nwZw3CxB9ijDuf1Yjxm",
+	"CXA9XrmC5duTO3eIAMqLaWrDyneEQIvDbEjgkjADCd3G0lxIPe6X5ekbTzdjjzn6T/ZdTFXBquebM09b",
+	"hTXMY8MecgVFIvgqu3SVqCmRQFPiWF9fNXnvZoJodM8Uw7DK1TZ4/FC/uUlfb+GRf3RrNuXG9B3osPuF",
+	"3xzfrlWOtxF3P8VxjQwfTnZdU22jxb73fo/MvMvxy/PzaBvZ9S63+tbZvn0wh5O+exDclht8V9j2lW+3",
+	"7KgF0SaO8C4kmPfjoNwPO1Z6UEg3Qu/n7opC7anfWT3223LUe1hjNLOyNLOfUT8TcvwzHXmEMYpGS6YX",
+	"iaTLcNKZnXFwqgaiwbi+edJVh1/u8FkdXcvphu++8jw82D1U2dq1WvLD9LHeLHz/mtSuLH23DR1Ik9qN",
+	"e/dXfJqsuIf5o+4/VRaWEbHLlJwjTrnKOvhniB18wiZd37IAbSzYfJGy+UJvKAc/KDuxGbjOWZ6DViQH",
+	"adPxyZFtI4ZwO47Itzfff3cCKqY5JAQ+m/sd+uJsIHtG5Z2NYydUioIntscYeDlGNZjkmgt/mNVTxUIG",
+	"c51TuKfY0QWLirc7OGZ0ZTTgxHWAbK6CHFVOpYhg+oU6dl0VcTpSKFBEg8ywRDtTmsWqrF9gU9gZT+Bz",
+	"5AnntfZqjMdpkUAS3XIlsH0k43PCsOcM5SvBgUCqgCxFkSYkBYRwRlKgkpPlgsULshQyUc05MG+RLESa",
+	"2HaODt7OZBkynXngjHzECjFIi5J1mm4TK2c0Bj2wLkfQKjuI89dksgd9wnaFChYoxJ8IddUPlRYirDRu",
+	"7FaEVcGwY6vfqMgmf5ltlHgjZOQKK1Ls9YuPCVOuTKLtBjtjaQrJLT/CDDIuiEgTYvAGMQgnMeMfR4S6",
+	"eohl9QqSGpzl8wvzlaxJpT5+c2m05xndcsoTR0UsxYgorL5sVu3GIa6atLJIVzcGTeCzUQrKohnh1HRx",
+	"N27wqRJZH6Deld29yuz0Ut1zKFrPGsbyMh65Sn0TKUPtmC/UWMsC8+JYPB1Fo3k+ikY0mxYptQp0Sqv4",
+	"TDVWIO9ZbN3P1MZk+s8WolBWVuZSTEsizCVz5kpIirh8GufK3EglLl/lEDNqoD9OaDmiWY1hXGjCHydg",
+	"9IDMBmpLmBcptakS3eGdn2zSaBd975EuDe9UYTpLEKViNGzia056GBSMSCaUJhrS1BKAIYYjqix9QHJB",
+	"lIYsgyQiqbBEpmBIdFP7woTLjDaojJ+q+iHXWCUpGIZW9xLZW3k4W5FpkBmm+mga4HB/VSAJSy4JBvuX",
+	"5VjUysCzjyXNtlzsuKVslDrOt1p/X/Veae6zJ/R3MrjUB9SKCegVUFuv4kay+RwChZeAdxQyuINVOBbV",
+	"kIKmnwUX2Yq4t7CEJNOKqBUXfJVF5pBWJX10dJyRgaCjP640EDGbKaiK7VpdwrW0cDEFgdDOzg4Z9nuq",
+	"7JJongOVdYcM/8BfqNb4XdYK+1IJoXIzEQIzjA2o8T+shcnDmkgctkVJnwC2HftIbGr90aPfhwP9m9KA",
+	"3lEYbaO8cL3B2byQ0KiM1uMrV96to2had7G0ct1SKHVDp4GlQ5oGBNWPUix/+jEW6U+jwfpqe59rsrEd",
+	"dCzSse3svr85zJgDy+g1IR0cMoySGWjac/DvzavrRWsGb1eK5d5BZsbcM8ikWHYoJaXeO2DF7VLMBpRu",
+	"Cnc4jT00cCByeN6AXAPz/EJPzbPZQFZvXXXPgAEDaJIy3pe8vy1fXwsLH3oWlkM9/NJZdjb3YXENs2Al",
+	"7uH4v1ZnfMii/MTSaxE0swu/g/5ewCe9CJu9DGgVwpwyORgAGMz0kTI5LAJaS+DJ8MnMVx1g1rLgcauI",
+	"VWfpdEuvpYOyIpDI74e/1grPrwnSrpzu9tMEZX0Vrhe3gYIdcwm4r1CmYje00kp8Sib4cEKYInSKLQGx",
+	"VaTtDaGKPLe9709HUf/KqQlTeUo7bDL4XUQm1u749YQcUaIymqb2F2zaPPkx/mlCjhYsSWwDqVwKDbEm",
+	"gsNx2O1XLrRhApAMzcmYrix4Yv7eWmalXPwGCH/rccK2surCeYZKLt8lNfTbNc4z7Ou60sAwef1QeY8k",
+	"kuwAK6/3wTDl1JVHHtuUsIfJ6vb262WtU3W91WjkBXw13ZDt1dUnswETv3dyqoWFZWuKrRefhCmXLhFk",
+	"r1tNq+a+17SvRpZ//Ix9bObsHng4S0aCWoi04xKN/ACUdhxLYVUeHLdeMPKnBZXgAga3WBep6zPh7dhf",
+	"xgYY/6V0+DzUuNYc7h3XcrUn3WMHoTVIpDTXvPGK3lGksxEJvq3i5e6a3DZfSWOljWVt2H1bOdsf1y/n",
+	"H/6lw2E1zoCaPzrg/hCxcgerrR15Its/OVzQx/Xd4BhPMNZivM5qardB61VfN22pMZ6WwoVeMD5HXlMC",
+	"ghwJSbQQJGVap+hYQTZxvO5Z21CyY3epuLtUszvedqSdlVf2LODM8deFrypEPaQ0+9BWZFqt3MKBATtx",
+	"4R4XrsF8OMxoMdVokzPCrqerftVciiIfvj073J/Mxwfcm1vc9n3ZhexHgLoh32vIgvfkA9lydzLH9j13",
+	"3EygccFKba5cBiqmaZfg359YjUaKueifLSrlNgFsx4maW/P3sQFW6wvbR/GINQ9EqHxCWauhf3jOgEoI",
+	"w2saFHlXT/khiW89iwjs5uwcklF8kER/9/a20DV8qdvAVL7QFWK2Iblum/vUzwxeW2xz5kDufTATfpfE",
+	"e4vbG8iuNs2tk9tQa/p06Ae7uaFSNtObNUddWqKaZq6t0Vco0fu4pyqoqT2JvY0W0i/gr0HfQm3s3XL9",
+	"Ll0ba1aTRlC3G24TWEvT7brXbxedt6SjR7YlRaOu5I4W2PC1apFlMaOAfr0NZOpLA2w3nN9gqN8B5fd6",
+	"P2rZUR50RB3NydwNfNegf3uDsy+HJr/5cPPxHZciDfv7hM5poRfjQrKO3uixDHZoWmuGju9FjQGD6yl7",
+	"nK5X8G3kwHoKbmeKRVz2Wu2Pc3V71mC09Yxx1pmGMS/vN6Ee2hhmM0x77O49p9Ji3tGYwgYejftX+HGh",
+	"WzhkuQc/SaTasreNBmij8nAC03eesFftqH/KTCz4jMmsCp9rNV2WgKJdcGyRUCYv143CMBTWL347qG1V",
+	"PXkoDK/f5DZiuFAgMZa9TrDW5CgQv3c8dF3VtXVHyGydrBvFu5G1dMAFabcTk+tw7NKRl1Fe2ECGwqaC",
+	"2uUHW1dsxPESt0tc9zyEdtIeWGsLbeyj/zQObLt+CEncEgcCsSN03UKsqhl4HBEDOpymgt3Ojaxx3fvI",
+	"ALMcP+SFH87MKkWyNyP61Ogj2JMR7UIGHfku50QL8vKCLMSSKC0Fn6erKpST2P77xAXta9fXe82C3S0P",
+	"bFzrEJ2rHRK7LdR6M23ZXXsL6XEQe0Mq72x3zy28YRmE/fwDV+TG6XD5DV5PpxvOM9Fs5eeHqKJTNZDu",
+	"uYaO/rLfCEkgYZoA15KBuqibzBLXVM0ITUMCLr8tIjbZDasuRWStRhRmdVUWqchrUhtZ0lLHl0SkiTOL",
+	"2PLBsCz/qxfAMUELF2L+dS+QKhjvUL0vvUgie75ew3DzTClQymWMuDb4BnThvs8bC8rU+w1bCyvo9C1H",
+	"s0PndFe/3pursa5muaBBpYA6+gbthOWfcyZBPUYnVGvtVQ9su9rdQELCjH0Ox2DYRB2vpLZLOsA2RpER",
+	"XRrS1P5XEZrbOP+QAVXcPWj9G9oduPX3O/ydskx6nHVfcIf6DnQudi+CsGp2tZu4+asKpcXsVF2NKXPA",
+	"HV4qF3HXLYq62wwuqApVrfcGH0JoqZgz/iBKy6oubP2PyeuCFzJzzegY+AboPUIR4LJFY+OgvFNtrrJ1",
+	"Kk2g7FqZx+DiblXcdkeu7qYDH3I7+6VRz/fbfiAI6y6I7KOwi23i+KTLupgl7lTh40B8J5RQ+EOj1oSn",
+	"vdWFfjAMKSnLy8RBFe1vQt6FeX//oE66pEwzPh8PDvDfXqA2KWCsxIAcju1DVpcGLcZoM1/1HvxdqQh3",
+	"5Es47/OeFupGHE9XY9Hq0zi40VkZ77MhLQPj4Kx+v7dNdATF1oEY1fmG0Ci8tuAJdkNrncCtL6GQTK8+",
+	"xVUN3Cn22bwJ9+m84uTq43urfGLBBPLxw6cbckZzdnb/8iyDM6eXCkkmMVVQVu7CD6zgmZyikcI6Hdx0",
+	"NTkttM6tlwMrBL2x/X0DXYM1ma6as2P3XtQlTslf292DC6UJTZWw7UW9FsIvmq2HTzGkbnQxqjoLWzY1",
+	"qnczdl/Wi6Y5+3cwx4yhnzMRSgLJilSzE9uElkjIhWJayJVR783QJw5SLU/tBUlEBkqzmCxExmKWlF0c",
+	"VESwdsIt93tZkdyIQhZXb6FIVCCZKBRO1PqcYJ+r+mFjMNsY65b7Y7kGWOoFySW4u77ZxKzQhQQ7nCK2",
+	"NpE6veW3/I3g7j11cctPyJ8/ffgLYRxHE4W+JAW/42LJraUBE6tpeXJkKpIVodIs2+a3X5pHDBQ+TFnG",
+	"XLlUxf4Jp2Z47OFjf77+5g35w+uv/w+Z0Ny2/maCn+W2mdD/+ocSfHJJ7mnKXC0b2zKIxFTKFaGcTOyD",
+	"CdbuwEoet5xgIUhFgMYLImYz2+nZrh3nN2JEEU3vgExwfRPcKeVE5PTnAsjESvdJRCToQnIyQR4zicgE",
+	"ZbF9f+IpApPIDiHBzC9kAhLQDmIghBdGnPkaKNa4wUHN8t/d0Pnkklgdzx5fAimYv5EgkBaYJlMa3xkY",
+	"Tt7PTr6nOl5MyNHrl6+8lCQzr9I0hYi8fvVvfq4SlvLi82MLe1chyHIrBKQ5qsnfT1yj85P3yQSR4iqO",
+	"QakLoticm6mxLksHOWOqUqPh92W5dEUmdXPxCaHqlk98cp4EWokfu+hpeyg1P6OKTMJNh//nv/7brPpv",
+	"TC9EoQkwvQDpqiVZpYJkVINkNCUx5WQKWDDplFwhPUvLcGxNJSynZHRUBWV9G3XLX5+/vrSeIh16NxHo",
+	"SSpHYxqn8UYgr8+/sgVlUhaD0z0c5zLqmmSgqfSz+jyGZmDg3RAuRi9Pz0/PUfTmwGnORhejr07PT7/C",
+	"goh6gXKiOqa4imOZW7e00Z4Qfu+T0cXIkMNVXIad5FTSDDTax3/8xXLasgCNW24oZsvK2aBKGB5kPUx0",
+	"8BBdsVyDB9JUzkGPjbhsfL5VoQwWhds4hxYHm8FoPYZ1BGHpJb20JV+z3a2hvFLXwWo0ZZut41Lutqad",
+	"pXS+DeitS+KSQ2KUA8Nx/bQJNKQxVedNhOarfhx8zM3AwY2fh1TJmjLOrtSH2ajHe98Z6dLnxTf2Ovnr",
+	"T54maZb26vzcOt24dmEBvpz8h6vzUm9lYweJuGrXgXpQW//J6RzwtC0vODXo99rOHxq2WudZ2fsPr38Y",
+	"D/zjqGQ6P5mHLU509gtLfrUamMHXdY70Fp9flVb9FkvaAsr3MxSQIVi+DhWeRZJxm309YLPR6PXLV8Pe",
+	"f/VvDwVmFGbhfwJdQevA+BPCnZsFOKw5ddnezr1q1JuuYd1rZ/gODjoM/h3wGYgsbxFPcsSYNbBa08pe",
+	"8BAVmz+KZLXn43DWn1+bF1gtC/j1i6CCXU/yQDw4H0ZXB6fbR6fzDqZ5Vjk4Nylz72ov6MEwoJwDTXIb",
+	"WcILRcpV78BlPehoSeM7I6F3J3OhAiC7SpIGxPZPqjWw+B1uCU0NOZX6zCiAJwm1Ebv1aC1fW2VG6sq2",
+	"mLG0mU4yZdyGb+2amIEjdldQ78NvXu4dgEHFRWsaLyoR/nIg6/jqwKzmqwOyGr8wtIMDoSRl/I4c/fnT",
+	"h79gyZAiTwVNCCWJK2BEjgLoF5W2HXPuVexIA/EwT3idFrtYlZ9evUdq/eiGfdJSuVzk05HLNT8mVBGm",
+	"CRdLwtQD5fRTI7YnJtc94kwMBZYkQbjQrrCxO5SIZOLelsxWxMVWCU6YuXvf2YjUzZRXJLa0ereFB9/o",
+	"Zd+h5oI9LhTIL2fbAa6ZXvW6q2/4fLe5q3CywV9utiB1RB10WozETkP1NkkEbUjWDrFp6wc1URgk3W6h",
+	"QK/GLgaKR+BZuwtwZNEGAERLytKo4T7wqvhbT4Mt5O8xBssC1rnCWbyA+M4GTXscomWS42C9Pla/s1qE",
+	"a10eLygzWrwRAORIGaHJYyA2zBQXs6BqcUyo+czgZYQ+A0jQZXDLKSfvkldff/3yD+QOViQp+/hLkTk3",
+	"n7wHaX47Jf8OkJNY5AwUWVZF5suS6y8UEUuOlbA5F/qW25hXDFS1DhjrZCV0ThlXrslAyHFh4OLeFfKW",
+	"+55QewTux5MTD3rkm/ffvZtYI/66/cV89sYD9SAy+XzCk3VS2arNh+V8vWTU5p6gYtzA+7diyVFFdbZf",
+	"gw0vVIlDPvxdoKU9IURLcjSAEOoYiqCU/AF/LuXkYXkczuW+7zpGiZXryZG4w14JFPtnVCnauHumyFSK",
+	"O+DHj3DIjUNDTHf9RvDCETgbQ5DWzezC1LHbA66XCA6BI6uV/nYwgQsJ8LHhiCqSONwp+cmf3rWp3PsC",
+	"vYrIXGruc8tTMT92DkOjGiMXNMzPTBCgULxTUUV+uR15Q9+OLsiPp6enP/16St6Zaxh6b6dwyx0aT1ct",
+	"9Das8MhltuWG9YjCPkwKiZ59IoV1bB1feieO4y5Emtxy89BwXuvoto5HFbkIO58JZNScEZAprEQFR8vT",
+	"gSchfuaRwpVlpW3OdoCbU0UXK+eKRpTbziUDPPERb1yHoGb0wTFF5xKMHDTyi3oHevx703wsM2mxD4vJ",
+	"uGtzXy1FekAs3EGuiSi0YklTX9gmFMrwBTRRBBmPDZegWkOWYzAFlrcw9Awz4bSTMoIVfzbLguSUfENZ",
+	"WkhQJIGUrsiskJbB2JHULT+6Bi1XJ1czDfIYm1PR2JWh1XgvtIk4UfMnnkRkRiXJzOQpcAZcpyv3kv3i",
+	"8pZj2AOC0353QvUJ5SfuBVfeIxXxnTJgOyWf2Jzj5ZMTYfuppuy+ir8yTEK52Br36JRgBCjWxtW2jcmr",
+	"r1+343wrwJTvvIzOX70m05U2zPX1q1cEu7csmYLjy1v+9flXFtc9yDgSEYJklK/w8E8Yt7FDtm+Qg7iZ",
+	"Q/AYQtzsOzzjw3AtHLvmV4/Ke74PXpM+WQIxupElnmxGMTYCLgkltt4vmeEdHyWD0ixNyRSIWELySKxl",
+	"sOHlD4Pe/3qwXuOiLEcXP/7kM6ZPfuyTRXkfsS+JAq38WEVSBSWWjAf7HZqhg7xH2ITpsKnzO/t7Hze2",
+	"O3QM1rMVfMwykCOlQOVO1vFfe20im9HuHVhx/v03VweivjcigSdFfDceKqC0sCE5O2rnf3hCVNUQ2H/C",
+	"fla4V5+dHBm5VeiFQZaYatS2bQq/DYxDYWoeHW8lkNLzUMWKdMU9PKazs+vEn4Z/swt6Zx4MtkHxjXt1",
+	"EDBFrEGfKC2BZnsxYHhWi4dbFSh3LjBIPBcYVahkoc/MPOlwbu33IKyFac8OMdvn95E82GWz68fltZvo",
+	"z67oqbp/D8rCG/j+Q2nNdHH4FVPyLcfmYnCJzNg1mCMcIFGEokdqu4OXZZg00H1fKqnXCD8Xtg+J6yKL",
+	"9p9LMknkaiwL/n8N1kyI0iJHFUoC6lZGqvxDTF+UGQpE0ZUiS7x92O6xC5rnwE/Jh/LygN/Ypdk2+FoR",
+	"mqYGFq4O9im5hhP7hrOtWFtvGXfPNGH8lucpNfC6g5W12Hi9p50xy1WhtHfT6VqrXWsTPw5dQmyO5ntc",
+	"w7obrgnFHxzkfAuaPbqlZBrKXXUEyDr4bo4C3uj+HhieYrOGxmvdNpqbMsdNtHA5RiQFw5vnwGMGrgcr",
+	"tv7D1q9+WlT0oGiXsmpEKOQ5TymvCgFhmak3n35AmP/9u09/R0PfP1R4Betdybc2HN+tDusBmnuvRfns",
+	"Ft3zam/s3RLFn8U06PVzlbkuS85AZMGr3o5TGt/NsS13K5LhOxFvLO1cRjNU7+0YeXhgefN44UP2EOqI",
+	"BGKpw1CEkDVBTIv0rsoPa57AJclFmlbHxLRLdFK+su8ESEiqbFX1K+Z5MEVjIybe2I09VDG94qWssmKu",
+	"DAqJrF3Oms68lDfL/4MwfKh26lcDwiSTzUlC773Xb/DtQx5Fa7KuQNOrNG1UNSK4j9PGzapmsQ28Sxm/",
+	"256McA2ZuLehm30sMfb15Gk6XQ9ww8lgE8l+f9B7ebcNxmbn7Wb0qkn1bwvh5/oxWxOLSeIV7kByXZYt",
+	"5BETZ0aLzOgKk0/Rw5dttXdkcJbN6JkWOu82p33SVOqbDzcfDwnUZvHbThtXLEEbdQ7MjitPpqtkS/56",
+	"/d72lxFLYq7a5D+ureHnESxhjSNEkBEFGhX/IidrJiqa50NO58zVFu0+pTf2heqcfldmz2tnxjNLUEH3",
+	"w5KVDe5PyY3rl10Z/qznxrYtQ3+4qM1mL5/q1dodqHNQ+riDfgFz3XQ1wUQCl6XWQwS3YXotCPRBNr/A",
+	"TgeSYeTTx7p4ziHwrBzeTtYP1QIi0X7uNHjLS18o6/srjeUYiWAD26wKyWSd961ceQGsl0aOMHSDOkfw",
+	"CeOVwd1WE35duhH91PHj06fnAn8Ev9ZWRLPw3aj13dhXDilxqrpuG6X5C+WjxBGHeytcmXTiSB3vzcvV",
+	"FYj0gacr0omAy4VQXjyA7QDn+UeWtIoQKK9PKVX6lr/8mmSMF+gXL+stYMCD7yFv1kKwIZClNaUEyuvz",
+	"rzZYn2zNmMPwCr+S4CNnB/0Flq6i3zr62BUlp089AsYeY+OEZwZ/cCvqsnS2GaWLlRVEUMjGMOpN5z3u",
+	"OobH1miy/bKDPHlH6L7eB5k+6PLiqmecrmiWbrrGfMiBX318/ymHeBgjLAfeGK22zvDcfJW/6nQtVJwp",
+	"onKI67CzGj7V6ltmljX7bCfL/9Bq09sjZ2T3qgw5lcB1j1SNVv1+o9e7oFMzkuG2Yobqfcqo6rCN//zA",
+	"wg9PqqCDf0zbkyYax/+w4g5NTPKlZUjqfGha8w8hfPwpvowMamxykxzaMd8uejSL9oGvVV041MWoehYL",
+	"aSHZky0ZMhS8Lx8tRdFua60mT9lJGG2oimBSWjcf6BSgbR7wCCyxS7j6q/4y9UoC/HPvVUv2SBCH5ddf",
+	"poLJNkT5TdQxOTgzeaS6Jxtkgedo36yzfvRf7KWyupYKD9A5/xWUTA+u23VM/7QepmI2zn2bhumt8WCW",
+	"0GqGL6Nf+lt8Vi8H408HR+mpXDbx61m33Fm3bETUYczXgirCRVndeLSBAXSplm3iPzwf7FIsvSV/Gb1y",
+	"nWnuXa3cHykclEl/GaVyC44865SPqFN2C4BAf+9OrfJ6rS13r/rIdf/6Qxap7bCm+oGpg9TbK9f7LcEe",
+	"Vuidb14i91Drpznj35hekNYIF7ZqN3MBAlKkXXp21atu7F4aMHOww2iwCo/rLzn4JLDj3k5lrds9+nZD",
+	"I9fVb/eq2Hsrr13lHzxgjKSAw9bnNhPsqTh3E9Oqk3AFtiPSLLgdVeW2Iyzgn0ISkQVTWkgWj7kYu5Ly",
+	"QpKZSFOxHBf52PYk2U857gbZH7Ak9++xpnZTPmy/ILdkz8PuyG1Btu2a3OqBcxglrDnJl7kst5v9PN+X",
+	"d8Clbo2p5615Dd2eL867X5xbiWb+3ZlWvTs2MYau6/MDT8ly7cdjsd3ldRrwqQIz637GZXZhBurL3M6D",
+	"7HrvF/S9Ut2hxcOXuaZvx6jnm/qjVse1AcKuAvUlmdRE6zptWbKdRLYc0JzdA4+IBJuvqxfgMowV6NED",
+	"RJrfKWmPCfpW1/D6cxyq6vSXUba6a07/dpSs149WpD1J6hTLE0yxTBmHCOuaYka54FC6GJs4+sIXZqMt",
+	"TSPC6F21xN83il/hyE9c9FxV2x9CKF9YkUEVb0nilCrFZuzBMum5YntfmWQhvopInAoFtrCGyIGvK+Ot",
+	"Ahvby2gEqROzUfdNl0lSJa4eoPYd43dP4YLv2qqskZN5DsmlSzcTnEyFXnSYYP5l68YYIDlLe+uKKQjl",
+	"mH5yQW6L8/OvYvMW/gXlg1UOzQfY5NA+2o0KGiizwS1TvnVQfm0H7spMsrVB0Uic1h1VtQjI7oiINKlb",
+	"wT7JNkjXaGa+9ltaH+L6Z4f/UmzDbS5YR8ps/6nWkdqdvu2+vIqyAC/UGtYeSaBKcEXKwyAFT0EpQl35",
+	"FcI4mRVpuqNwUyxjKZWd/QduQuquhs8u2ykpYuueYFrZUrIJU5rxWLN7IEshE0WOZoiwXJulMh0RSSVg",
+	"WSdLj2U/70syBw6Sxe47VcQLo2bdmv0wzvj8dhSR21EuUhavbkd4A711flnzXzPqnAsJyXFUGpVueWvb",
+	"RC0o1vFWcA+Spk6nz2wqK+VYJDi4ayOrXHkqpkgKM6xtfMvdgUwUzWBsX7AltE4JZiVWNQi8zsQSKJYl",
+	"VkAl9sgiNnkfEiJmZs053tBOWqw/AW3Lg13Y2u449EoUZMZ4Utajntiv1QRbybsDHmsxwW86uiR8sq/t",
+	"5FbHVt0NJ5Mr3TS6eHkejTL6mWVFNrr42vyHcfufl5XbjnENc5AhD9h7HqeFqx294Ty6vF/1gYRXh8W+",
+	"o44aXAcSXhWglVlCx10DKcmdXFsviuyvNGV30BBbT+luvUup3wZn9CkW94vbdZUJICJlBm7VrP/odmRr",
+	"b5fv3Y58lmgJbQ+ZiUEuimawE1XM56DasSst04vI8kL7XVbiQkrDHJGp6oUUxXzhskrNkgnjCXx+ocg7",
+	"Pk+ZWhDKabpSICOiBLmDlWWWWKLtlkOl+mDOHXJSAxpMEpE0vR3ZN0GR8iEkt6NjZJfVYGJWcUdvdGwR",
+	"ny8kVaCQX2WgCE0NK1sRcyfDSse1Md8VMzR7xSIk65osxVrplo+e3vJPNfyISyKnc0L5ChNdLpzI8ysp",
+	"0nhh0CFYW5wpjWv0Rj1ornxzrk1Z8x6eRERpKfj8ISrog2jNHaPuFPNusSqqMVbTz4KLbGWbZSCGjPbu",
+	"TRlMcme/xCKBX88slux2X98UjXR0df6H4zImiRwpTVOjY1Xd13OqF37P96RU1WsVekv3rg5TAe6nhV77",
+	"dNo+BY8gohXCumQk/+LmtH97LAZwhfAmtCR0cOybHClRyBjIpPphErlmNkZ9Xi4EcRWXzCWkUad5uIOn",
+	"k5otp//9UPM17medmg9xp68nuC7LCtfX+0Ne5wMT/85v9g/Wd2ViQ0fW6TARgH1JyYzpSyyIbP9bv9ep",
+	"Xs0p4w8jS5ZByvjGSoI35TuHVK7KOTpESrnOh5YArcyXkVf9s6zXHRHPT4d6LnoGMCCaYZ2LBORhqtXb",
+	"S06PSqC26PrBa4DW02yq/umMJV7dTx/S9W+VCsAkKYs+VwawJeOJWDYVzGDRUB9GTnpsQtt6Cx1GjodL",
+	"gEcAf7eOVYH3YUbtjcDug4s9bUiPk1YRtBLtHPru1fPeKRGghOwu265qmB809r6e5iAR+H7aNtZTt3f7",
+	"Gi6/+yRuSyN9wtORlh4alm4Jcns4ujOZHsbRZAb/Um6muknKc9h5T1xZ5/q9w8wdGj2Hlz8kvNwK8kZK",
+	"dttHEyLwzXrP4ZXDzZrJlwr09hjgAQK894Dvh2K4XyqguwsVngO5HzHleiszP/PiXk9jdb/p4mTDij+m",
+	"lL9R99v5iIbP+swN+eD+c28+/WB7Gdbt4R565a950gvV6LDi6gC//faaaMjylGq0ANg1lE47e3lwOSzY",
+	"sur4IA1BOg/rc6o+9zutv5s3B9H6PU9ORQ78c5ba81InYjZjMVTVT1UugSZqAaCz9BT/3cs5L4W8mwpx",
+	"98UPm3pLeewzdy7rLk/y39AzSyVgZfYqPOgIHeCULGFaepCBzxmH40syuR3BZxpr4ry4t6PJJZmcwOc4",
+	"LbDYu/nvh+vJ5S23xV8XoEBd2vwPomKRMz4nRzbr46K0mU8iMsF+YauL29E7qnQGEshHkbIYbkfmV3Pm",
+	"F2+/vZ5Et3xiwXdRxi+Z31dA5cWr85d/OD19df7qlXlkM5cvMNYH8EEscrjgiJk0NU9mKZ1ftJO4J7f8",
+	"iKIHe0LVWMwmxxH5n//6b7N5vFj+fxOSS5ixz2D7cQPRq1yQmZCYvII9hUsf+IzdA0lBY99sYXt7XxI6",
+	"nRoUcrEJBgf+KJlmanF2lYFkMeW3XOWQpozPlY1sXdKVIkdvrz59G5Hvr66v3kTk/dsfriIyhQW9Z6KQ",
+	"Z+4viYs9JTY8RNmKC+gKZy4UxjbcC4QTXRItNE3tkmY0Bl32LTIYsWQq6Cb/hCiyNexnnUTxVn5JIMv1",
+	"qoopwPCDTS3wft61GIQiRx+uDZ3B5zwVCZQGuH6VIZiGTG1o1jaiUtKVXUHfCcZzKYr8oNO0bWJDxm+V",
+	"x/dLBzD01/dYQKvKyME2GihTsO8Z1mp+7HkCvzbIIeeRdRjw4fbSqC9yyJmq/IxDTmKkyyHHzxuVt/ZC",
+	"rYbrt+NWYyrlyshfdPUlINk9JMQIQWIFHsq7um2mFgldHe+tGMkbkWX0RIERDOh0RAljhlP1nDRNjy8J",
+	"itUZNnm1r3UVfa9+HG60t5336u+AF5m96qRwT631mMMSlHnNxvh77TQ3VRKdA1HsnxCRl0QL8vL8vN7e",
+	"q/Pj046trMfAVmGvL897xL2GxoytAXof1VsOGtHqVIiugFbfio1azW7xqo/nj7cbWiNAGkuhnI7jO9hC",
+	"Uaa+Go/jMlBn+L2m006V/oropThZ0hXRdJpCXSwho3LOuDolWJfL6t82vNtTRSb2wpKwDDh2vaHt4Hc7",
+	"YBna6aI0nZJY8AQkRlRiYKmbkdAkweZsGCVUeb5v+aQFnYltB70QS5JRvqrSANagaAMIze6w95Y6JW/s",
+	"Aoyqe8u7guVPyfdCAtELysmr8/NzEkOKuq5aGu389atXRHAyiUWqJkE9157uG3MEN3S6TcNF2ETEg25E",
+	"vAJwETFCxWUgJmP7nxKtItIUoBGpxFyElyh0c7UUhqCst37v/j7nLj4i0sHjbOEqDpz/Mer/LuryQ9//",
+	"E+rYAz5Cn3jv15vFxnt/9snqqwM+QPWz//t+j9UBn9VpVP1naup6A0BXqW79v/lPo4kNe/0bKbKBn9yI",
+	"AR80KoP2/uqblM4HvP6WKcMpCtnrZB5BYreYYVdUlWHTT11Yo/RYkzLTFTFSSC9Fmd8FkS+zLQNHU4m1",
+	"R5GUrhrRW5XY7pLmpRG0U5p/CzRJmVGF2byQYHvUltNNJdC7RCx5VP6MNSY8fhSZB07MiBMRx4U07Blt",
+	"P1ldNYmkTOlQBTubUUYxgtCulJj5UkETZTSFyWms7icRmaANeXLLzYC5ZNxK58npQmfpJln6tgTANmuR",
+	"jeywYR7VWur2/mVawYylZoSuK4ttuP8stp7F1rPY+pcWWxXf6RBbXm++Jy25rlAuUc1i4h6i0YS6uG/z",
+	"J1+RkgsOlkstP24rbMZJAsbnGHJup8coE3cflGD4KqbvlSmWLsJcJnWXVFokTBMtKUtPt8kJ6y5+FhXP",
+	"ouJZVDyLij6iYu+xIzOWOr++H1bw1AXFjUuObIiKMhJFcOw/bEMZMGV6avZYG+rNVYhMU8rvsKLd8U6y",
+	"xNwFnpQw+dYs6FmaPEuTZ2nyLE0GSJOSkQ3s+53TOfxWxQT1rDroiTvC/xMtyMe339RscCrFUoHcTUC0",
+	"4hC/vIBw4Y7PAuJZQDwLiGcBMdQy9eVjn38/9xTKybvPMaReLDXeWgzI6jvLILlTxgF3hr47RPlL+d7Q",
+	"YOxnfjyIHz/z198Hf300I35FmJ1pgnOmNMhggd4nzQHLlRu9smRTJzbsZy2izLpwmSQ0vuNimUIyB9sG",
+	"YAAvbDZp74wtK5vJlYFKifmzqiJ75MrIYmXFHPPypfWiE2qUX7OTezhuxzZhGde6VIqNh0JPdlV5nSpy",
+	"DxJL5NtIqKQAcmQ9HVWVD3R2uIycyMaz3vI6g6P0dWeQMMpJQlfKaudcaDZziGguNIgl9bCYCmHeY0oV",
+	"QLS45eVaiFMgNji4PzQAu+Uu8dZdGnp05pyugqGr7Wh7y4PDQavP0uv5NvEs7X7ffu4m+wnIyQ8ciBRL",
+	"VKGbvUGlawta1gquGon+JqToN3VAVL3y9ganq7r1aX9RacVPp5BsVx4uxVVLWh3ZYGkjkRrClyjN0pSI",
+	"JeNzwvSxbQ1rRNstd9mm3qf2iS1kDbKSctjTpJKe/yiSORZ9t5IajXhHoGKaUg1JdMvr8VKgideJ6NjJ",
+	"0TIRcpOgc2B5viQ9i5lnMfPbvVSVdNxxp8I8BvVbuEOVfNdwRMfsDPNMmdKR3Ya7ZTTiZf2b4hCpYIvP",
+	"5pTJ7uvTN0K6zB+9FC51JgqUzfby9KZCLyIvTHemL+r8GM0yULccS9aLmQZ0cKwIhvkSLeaAxe0x3YXN",
+	"7G9LwLYZCeTAE3RUvCT/139wvIHFIx/9iFvccpH53mgMCAwiQReSm9th6RL5+vzY6RRVU48S3AOz4l6d",
+	"90mLexZAzwLoWQD9vu85Hmvq9L4z+VuQW7aTAtUtNh7ZvEvn6raFg2fDJJQEnqhtzo4b+9azFv/MRJ+Z",
+	"6L8aE7W0v8VKtAIqnzofbdtg0HSfVL4Fwz7LP33PgkuW285Vre6+sXK1ZeXbFOWriPyRCEnedCi/6/WB",
+	"HrNGOO5hQxcivL8wbrthYOn63YoLr7v/6wZB24u228PoUa79xtV02ngibx6ns8dhz6wzG9f8eJBi7oUC",
+	"uZkg/opvbIG+X83bmSE7KAMyytKdaqaLdKdy6QlTdJpCsD583fbvN1Y73BzK9srheLiP0GHFQzOWGG1H",
+	"r7YWGjc7OFCZcTP0lykyjpt6UiXGD91Y55FKknto1WZeVUXyLvFRYdoBabGLcZsVPnI3s9f7INy9F8h2",
+	"h/C0ymObRX2Z4thdOLOf0ti/8b75T62UtldwZEH5HAhFun6hSlXHaJxG24jMH07fsI2lj5BFYaVe29XU",
+	"tk1IGlWDt/C2swyyqb3aqt2a4XX3l0yS76vBDySN6wmelky+ShJILlFjNbA2N0p0tXCxNOf1NBvTPRV5",
+	"6+Pk2S/1f95vbg5yDZm4hxbKPTKLtWv4zZ38Hk4y2q2PZuDm7B/4xht0lQdRFNiha+1GHcaunCq1FDJ5",
+	"MLtbd+QqkYHggD1MZ0LOhXZhuOWcWKBPkVTEd5Bgd2ryDp2/CpQtrcgTcvXxPdHiDjgGq1aYBDxRtdt3",
+	"RlkKCaFaQ5ZrV23RPJhTxpV2gUD4FCWEXY4GHvLlXoMC/bGEy2FYdTk8zvVUVCJczO+dWr3KMJzQJGOc",
+	"KNCKUMJhWaOmjUUrVKNaWZhXL4W823Qr+pv5fShHOLxJ2yxrU/90sy2MBdnh3NcslrbO6AtVj3phQTwH",
+	"HjNQWHDfMIM6FFHbAJA6mh1DIC7xszpyD7+jS8rMEVaNQ8P9Qc2ZLYCmevHPTef1rXvlgLC3U3Q6YqWI",
+	"ja5rwJGye2h39fyO3QO3dr9yl9UmSjO8BJqs/rm5NSe+8UV2iXObE1Yg7y1jcb6MA0/8F6Gx0O1qvVMq",
+	"TZgBKjlKqKZTqsC8GC/whmHkTMbmWOrjuBPsv2I6QSENhzAk7sTYGyHuGIwufvzJyPgpUAnyxkg098hQ",
+	"OcLBcYZCpqOL0RlSv5vol/V2lmas9dLoyn/eTFnxfig7FTUeNXtTeD/ZCNrmyPW+vacVe/Q/LhJnyy3T",
+	"uEt69J65gs7+k8qr5I/vmr78+tOv/38AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

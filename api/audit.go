@@ -1,8 +1,10 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strconv"
 	"strings"
 
@@ -69,17 +71,59 @@ func (s *Server) ListAudit(ctx context.Context, req ListAuditRequestObject) (Lis
 	return out, nil
 }
 
-func (s *Server) VerifyAudit(ctx context.Context, _ VerifyAuditRequestObject) (VerifyAuditResponseObject, error) {
-	r, err := s.svc.VerifyAudit(ctxOf(ctx))
-	if err != nil {
-		return nil, err
-	}
-	last := r.LastSeq
-	out := VerifyAudit200JSONResponse{Ok: r.OK, Checked: r.Checked, LastSeq: &last,
-		BrokenAt: nullable.NewNullNullable[int64](), Problem: nullable.NewNullNullable[string]()}
+func verificationOut(r casereview.ChainCheck) AuditVerification {
+	last, key, anchored := r.LastSeq, r.KeyID, r.Anchored
+	out := AuditVerification{Ok: r.OK, Checked: r.Checked, LastSeq: &last, KeyId: &key, Checkpoints: &anchored,
+		BrokenAt: nullable.NewNullNullable[int64](), Problem: nullable.NewNullNullable[string](), KeyedFrom: nullable.NewNullNullable[int64]()}
 	if !r.OK {
 		out.BrokenAt = nullable.NewNullableWithValue(r.BrokenAt)
 		out.Problem = nullable.NewNullableWithValue(r.Problem)
 	}
-	return out, nil
+	if r.KeyedFrom > 0 {
+		out.KeyedFrom = nullable.NewNullableWithValue(r.KeyedFrom)
+	}
+	return out
+}
+
+func (s *Server) VerifyAudit(ctx context.Context, _ VerifyAuditRequestObject) (VerifyAuditResponseObject, error) {
+	r, err := s.svc.VerifyAudit(ctxOf(ctx), nil)
+	if err != nil {
+		return nil, err
+	}
+	return VerifyAudit200JSONResponse(verificationOut(r)), nil
+}
+
+func (s *Server) VerifyAuditAgainstCheckpoints(ctx context.Context, req VerifyAuditAgainstCheckpointsRequestObject) (VerifyAuditAgainstCheckpointsResponseObject, error) {
+	var cps []casereview.Checkpoint
+	switch {
+	case req.JSONBody != nil:
+		for _, c := range req.JSONBody.Checkpoints {
+			cps = append(cps, casereview.Checkpoint{Seq: c.Seq, Hash: c.Hash, KeyID: c.KeyId, At: c.At, Signer: c.Signer, Signature: c.Signature})
+		}
+	case req.Body != nil:
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return nil, err
+		}
+		if cps, err = casereview.ParseCheckpoints(b); err != nil {
+			return nil, err
+		}
+	}
+	if len(cps) == 0 {
+		return nil, &casereview.Error{Code: casereview.CodeInvalid, Message: "send at least one checkpoint",
+			Fields: []casereview.FieldError{{Field: "checkpoints", Code: "required", Message: "send at least one checkpoint"}}}
+	}
+	r, err := s.svc.VerifyAudit(ctxOf(ctx), cps)
+	if err != nil {
+		return nil, err
+	}
+	return VerifyAuditAgainstCheckpoints200JSONResponse(verificationOut(r)), nil
+}
+
+func (s *Server) GetAuditCheckpoints(ctx context.Context, _ GetAuditCheckpointsRequestObject) (GetAuditCheckpointsResponseObject, error) {
+	b, err := s.svc.AuditCheckpoints(ctxOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return GetAuditCheckpoints200ApplicationxNdjsonResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 }

@@ -675,6 +675,18 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		write(200, "POST", "/api/v1/auth/mfa", map[string]string{"code": recovery}, "user.recovery_code_used", "user", is(mo.ID), "-", asMo, session...)
 		data.same(t, s, "sign-in")
 
+		// Verifying against checkpoints is a POST that reads: it records nothing.
+		n, _ = auNewest(t, s)
+		cp, err := s.App.Store().SignAuditHead(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, s, 200, "POST", "/api/v1/audit/verify", map[string]any{"checkpoints": []any{cp}})
+		walked["POST /api/v1/audit/verify"] = true
+		if got, _ := auNewest(t, s); got != n {
+			t.Errorf("verifying against checkpoints recorded %d events", got-n)
+		}
+
 		// Every write operation of the API was walked.
 		var missed []string
 		for path, item := range loadSpec(t).Paths.Map() {
@@ -761,6 +773,7 @@ func TestAuditListFiltersAndPaging(t *testing.T) {
 		add := func(action, typ, id, actor, org string) {
 			want = append(want, auWant{int64(len(want) + 1), action, typ, id, actor, org, clk.Now()})
 		}
+		add("audit.chain_keyed", "audit_chain", "head", "", "") // a new database is keyed from its first event
 		add("taxonomy.seeded", "taxonomy", "taxonomy", "", "")
 
 		police := idOf(create(t, s, "organisations", map[string]any{"name": "Westmarch Police", "sector": "police"}))
@@ -1032,8 +1045,8 @@ func TestAuditVerifyEndpointFindsTampering(t *testing.T) {
 			tamper func(t *testing.T, s *apitest.Server, evs []auEvent) int64
 		}{
 			{"edit_after_json", func(t *testing.T, s *apitest.Server, evs []auEvent) int64 {
-				auSQL(t, s, "UPDATE audit_events SET after_json = replace(after_json, 'Westmarch', 'Eastmarch') WHERE seq = 2")
-				return 2
+				auSQL(t, s, "UPDATE audit_events SET after_json = replace(after_json, 'Westmarch', 'Eastmarch') WHERE seq = 3")
+				return 3
 			}},
 			{"edit_actor_name", func(t *testing.T, s *apitest.Server, evs []auEvent) int64 {
 				auSQL(t, s, "UPDATE audit_events SET actor_name = 'Nobody' WHERE seq = 4")

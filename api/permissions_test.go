@@ -672,6 +672,13 @@ func pmRows(w *pmWorld) []pmRow {
 	// The audit trail: oversight and admins.
 	b.add("GET", "/api/v1/audit", "all", pmOnly(ok, pmAdmin, pmOversight), pmFixed("/api/v1/audit?limit=5"))
 	b.add("GET", "/api/v1/audit/verify", "chain", pmOnly(ok, pmAdmin, pmOversight), pmFixed("/api/v1/audit/verify"))
+	// Checkpoints (issue 13 item 8): admins download them; oversight and admins verify against them.
+	b.add("GET", "/api/v1/audit/checkpoints", "file", pmOnly(ok, pmAdmin), pmFixed("/api/v1/audit/checkpoints"))
+	b.add("POST", "/api/v1/audit/verify", "signed checkpoint", pmOnly(ok, pmAdmin, pmOversight), func(t *testing.T, role string) pmReq {
+		cp, err := w.st.SignAuditHead(w.ctx)
+		pmOK(t, err, "sign the audit head")
+		return pmReq{path: "/api/v1/audit/verify", body: map[string]any{"checkpoints": []any{cp}}}
+	})
 	// Imports and exports (issue 6): anyone who can read a review can export its plan; panel
 	// members start imports (each import's writes are then checked as theirs); a job is seen by
 	// the user who started it, oversight and admins.

@@ -96,7 +96,7 @@ func NewRouter(o Options) *gin.Engine {
 	if o.CookieSecure == "" {
 		o.CookieSecure = CookieSecureAuto
 	}
-	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes),
+	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes), refuseControlInQuery(),
 		authenticate(o.Auth, fallback, o.CookieSecure))
 	r.NoRoute(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusNotFound, "no such endpoint; see /api/v1/openapi.yaml")

@@ -320,7 +320,7 @@ func TestUnstorableTextInParameters(t *testing.T) {
 			{"/api/v1/themes?group=%00", 422, "group"},
 			{"/api/v1/actions?implementation_status=%00", 422, "implementation_status"},
 			{"/api/v1/partnerships?cursor=%00", 422, "cursor"},
-			{"/api/v1/actions?completed=%00", 400, "completed"},
+			{"/api/v1/actions?completed=%00", 422, "completed"}, // refused at the edge, before parsing
 		} {
 			r := s.Do("GET", c.path, nil)
 			switch c.status {

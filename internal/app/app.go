@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/casereview/casereview/api"
@@ -36,6 +39,10 @@ type App struct {
 	handler http.Handler
 	api     http.Handler // the JSON API alone (inside handler)
 	now     func() time.Time
+	// checkpointOnce starts the audit checkpoints with the first Start; checkpointDone
+	// closes when the last one (at shutdown) is written.
+	checkpointOnce sync.Once
+	checkpointDone chan struct{}
 }
 
 // Options adjust New for tests.
@@ -119,6 +126,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 }
 
 func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger, now func() time.Time) (*store.Store, error) {
+	keys, err := auditKeyring(cfg, log)
+	if errors.Is(err, errNoKey) {
+		// migrate, import and reindex may run without the key (New refuses earlier): the
+		// store then writes only to a chain that was never keyed, and refuses, naming the
+		// key, to write to one that was.
+		keys = nil
+	} else if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
 	s, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), Now: now, Logger: log})
 	if err != nil {
 		return nil, err
@@ -127,6 +146,15 @@ func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger, now 
 	if err != nil {
 		s.Close()
 		return nil, err
+	}
+	// Every event from here on is keyed: the first write of a database keyed no earlier is the
+	// marker that starts the keyed chain (see casereview/auditkeys.go).
+	if keys != nil {
+		s.UseAuditKeys(keys, filepath.Join(cfg.DataDir, checkpointFile))
+		if err := s.KeyAuditChain(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("key the audit chain: %w", err)
+		}
 	}
 	tax, err := taxonomy.Default()
 	if err != nil {
@@ -228,7 +256,16 @@ func (a *App) Run(ctx context.Context, ready chan<- string) error {
 
 // Close stops the search index (after the context given to Start has ended) and releases the
 // database.
-func (a *App) Close() error { return errors.Join(a.closeSearch(), a.store.Close()) }
+func (a *App) Close() error {
+	if a.checkpointDone != nil {
+		select {
+		case <-a.checkpointDone: // the shutdown checkpoint is written
+		case <-time.After(15 * time.Second):
+			a.log.Warn("the shutdown audit checkpoint was not written in time")
+		}
+	}
+	return errors.Join(a.closeSearch(), a.store.Close())
+}
 
 // NewLogger builds the process logger from the configuration.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {

@@ -137,7 +137,31 @@ func runAdmin(ctx context.Context, cfg config.Config, args []string, stdin *os.F
 		fmt.Fprintln(stdout, tok)
 		return 0
 	case "audit verify":
-		r, err := a.store.VerifyAudit(sys)
+		fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		file := fs.String("checkpoints", "", "a file of signed checkpoints (JSON lines, as downloaded or from the log) to check the chain against; - reads standard input")
+		if err := fs.Parse(args[2:]); err != nil {
+			return 2
+		}
+		var cps []casereview.Checkpoint
+		if *file != "" {
+			var b []byte
+			if *file == "-" {
+				b, err = io.ReadAll(stdin)
+			} else {
+				b, err = os.ReadFile(*file)
+			}
+			if err != nil {
+				return fail(err)
+			}
+			if cps, err = casereview.ParseCheckpoints(b); err != nil {
+				return fail(err)
+			}
+			if len(cps) == 0 {
+				return fail(fmt.Errorf("%s holds no checkpoints", *file))
+			}
+		}
+		r, err := a.store.VerifyAudit(sys, cps)
 		if err != nil {
 			return fail(err)
 		}
@@ -145,7 +169,11 @@ func runAdmin(ctx context.Context, cfg config.Config, args []string, stdin *os.F
 			fmt.Fprintf(stdout, "BROKEN at event %d: %s (%d events verified before it)\n", r.BrokenAt, r.Problem, r.Checked)
 			return 1
 		}
-		fmt.Fprintf(stdout, "ok: %d events, chain intact up to event %d\n", r.Checked, r.LastSeq)
+		keyed := "never keyed"
+		if r.KeyedFrom > 0 {
+			keyed = fmt.Sprintf("keyed from event %d", r.KeyedFrom)
+		}
+		fmt.Fprintf(stdout, "ok: %d events, chain intact up to event %d (%s), %d checkpoints agree\n", r.Checked, r.LastSeq, keyed, r.Anchored)
 		return 0
 	}
 	fmt.Fprintf(stderr, "unknown command %q\n\n%s", strings.Join(args, " "), usage)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -84,7 +85,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		const n = 5 // the taxonomy seed and the four writes above
+		const n = 6 // the marker of the keyed chain, the taxonomy seed and the four writes above
 
 		verify := func() (int, string) {
 			t.Helper()
@@ -95,7 +96,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 			}
 			return code, out.String()
 		}
-		if code, out := verify(); code != 0 || out != fmt.Sprintf("ok: %d events, chain intact up to event %d\n", n, n) {
+		if code, out := verify(); code != 0 || out != fmt.Sprintf("ok: %d events, chain intact up to event %d (keyed from event 1), 0 checkpoints agree\n", n, n) {
 			t.Fatalf("honest trail: exit %d: %q", code, out)
 		}
 
@@ -106,16 +107,16 @@ func TestAuditVerifyCommand(t *testing.T) {
 			broken int
 		}{
 			{"edit_after_json", func() {
-				cliAuExec(t, s, "UPDATE audit_events SET after_json = replace(after_json, 'Westmarch', 'Eastmarch') WHERE seq = 2")
-			}, 2},
-			{"edit_actor_name", func() { cliAuExec(t, s, "UPDATE audit_events SET actor_name = 'Nobody' WHERE seq = 3") }, 3},
-			{"delete_middle", func() { cliAuExec(t, s, "DELETE FROM audit_events WHERE seq = 3") }, 4},
+				cliAuExec(t, s, "UPDATE audit_events SET after_json = replace(after_json, 'Westmarch', 'Eastmarch') WHERE seq = 3")
+			}, 3},
+			{"edit_actor_name", func() { cliAuExec(t, s, "UPDATE audit_events SET actor_name = 'Nobody' WHERE seq = 4") }, 4},
+			{"delete_middle", func() { cliAuExec(t, s, "DELETE FROM audit_events WHERE seq = 4") }, 5},
 			{"delete_last", func() { cliAuExec(t, s, "DELETE FROM audit_events WHERE seq = ?", n) }, n},
 			{"reorder", func() {
-				cliAuExec(t, s, "UPDATE audit_events SET seq = -1 WHERE seq = 3")
-				cliAuExec(t, s, "UPDATE audit_events SET seq = 3 WHERE seq = 4")
-				cliAuExec(t, s, "UPDATE audit_events SET seq = 4 WHERE seq = -1")
-			}, 3},
+				cliAuExec(t, s, "UPDATE audit_events SET seq = -1 WHERE seq = 4")
+				cliAuExec(t, s, "UPDATE audit_events SET seq = 4 WHERE seq = 5")
+				cliAuExec(t, s, "UPDATE audit_events SET seq = 5 WHERE seq = -1")
+			}, 4},
 			{"forged_row", func() {
 				// Linked to the last event, as a forger would; only the recorded head gives it away.
 				cliAuExec(t, s, `INSERT INTO audit_events (seq, occurred_at, actor_user_id, actor_name, actor_organisation_id, action,
@@ -138,6 +139,48 @@ func TestAuditVerifyCommand(t *testing.T) {
 		}
 		if code, out := verify(); code != 0 {
 			t.Fatalf("restored trail: exit %d: %q", code, out)
+		}
+
+		// --checkpoints: the chain agrees with the signed checkpoint file; after the last events
+		// are removed and the head moved back, only the checkpoint beyond the head tells.
+		if _, err := s.WriteCheckpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(cfg.DataDir, "checkpoints.jsonl")
+		withCheckpoints := func() (int, string) {
+			t.Helper()
+			var out, errOut bytes.Buffer
+			code := Main([]string{"casereview", "audit", "verify", "--checkpoints", file}, &out, &errOut)
+			if strings.Contains(errOut.String(), "error:") {
+				t.Fatalf("audit verify --checkpoints failed to run: %s", errOut.String())
+			}
+			return code, out.String()
+		}
+		code, out := withCheckpoints()
+		if code != 0 || !strings.Contains(out, "1 checkpoints agree") {
+			t.Fatalf("against the checkpoint: exit %d: %q", code, out)
+		}
+		m := n + 1 // running the command wrote nothing: the chain was keyed already
+		if _, err := s.CreateOrganisation(ctx, casereview.OrganisationDraft{Name: "Westmarch Homes", Sector: "housing"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.WriteCheckpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+		page, err := s.ListAudit(ctx, casereview.AuditFilter{}, 2, 0)
+		if err != nil || len(page.Items) != 2 || page.Items[1].Seq != int64(n) {
+			t.Fatalf("the newest events: %+v %v", page.Items, err)
+		}
+		prev := page.Items[1].Hash
+		cliAuBypass(t, s, func() {
+			cliAuExec(t, s, "DELETE FROM audit_events WHERE seq = ?", m)
+			cliAuExec(t, s, "UPDATE journal_head SET audit_seq = ?, audit_hash = ? WHERE id = 1", n, prev)
+		})
+		if code, out := verify(); code != 0 {
+			t.Fatalf("the shortened chain without checkpoints: exit %d: %q (it is intact as far as it goes)", code, out)
+		}
+		if code, out := withCheckpoints(); code != 1 || !strings.HasPrefix(out, fmt.Sprintf("BROKEN at event %d: a signed checkpoint", m)) {
+			t.Fatalf("the shortened chain against the checkpoints: exit %d: %q", code, out)
 		}
 	})
 }

@@ -26,7 +26,8 @@ Usage:
   casereview user create --email E [--name N] [--admin | --role R [--organisation ID | --partnership ID]]
                        [--password-file F]   create a user (password from a prompt, F or CASEREVIEW_PASSWORD_FILE)
   casereview token create --email E --name N [--days D]   print a new API token for scripts
-  casereview audit verify                     check the audit chain; exit 1 at the first broken link
+  casereview audit verify [--checkpoints FILE] check the audit chain (and against signed checkpoints);
+                                              exit 1 at the first broken link
 
 ` + importUsage + `
 Configuration comes from CASEREVIEW_* environment variables; see README.md.

@@ -144,6 +144,10 @@ func (a *App) moveAsideAndCreate(dir string, reason error) (*bleveindex.Index, e
 // Start runs the background work (filling or replacing the index if it needs it, then following
 // the journal) until ctx ends. Run calls it; tests that serve the handler directly call it too.
 func (a *App) Start(ctx context.Context) {
+	a.checkpointOnce.Do(func() {
+		a.checkpointDone = make(chan struct{})
+		go a.checkpointEvery(ctx, a.cfg.Checkpoints)
+	})
 	s := a.search
 	if s == nil {
 		return

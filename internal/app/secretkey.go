@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/casereview/casereview/internal/auth"
+	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 )
 
@@ -27,32 +28,55 @@ var errNoKey = errors.New("CASEREVIEW_SECRET_KEY is not set: generate one with `
 	"(or CASEREVIEW_SECRET_KEY_FILE to a file holding it); it encrypts second-factor secrets at rest. " +
 	"Only the demo (CASEREVIEW_DEMO=true) runs without one")
 
-// secretBox builds the box from the configuration, or explains why it cannot.
-func secretBox(cfg config.Config, log *slog.Logger) (*auth.SecretBox, error) {
+// serverSecrets reads the server key (and the previous one during a rotation) from the
+// configuration, or explains why it cannot.
+func serverSecrets(cfg config.Config, log *slog.Logger) ([]byte, [][]byte, error) {
 	raw := cfg.SecretKey
 	if raw == "" {
 		if !cfg.Demo {
-			return nil, errNoKey
+			return nil, nil, errNoKey
 		}
 		var err error
 		if raw, err = demoKey(cfg.DataDir, log); err != nil {
-			return nil, fmt.Errorf("demo secret key: %w", err)
+			return nil, nil, fmt.Errorf("demo secret key: %w", err)
 		}
 	}
 	key, err := auth.ParseSecretKey(raw)
 	if err != nil {
-		return nil, fmt.Errorf("CASEREVIEW_SECRET_KEY: %w", err)
+		return nil, nil, fmt.Errorf("CASEREVIEW_SECRET_KEY: %w", err)
 	}
 	var old [][]byte
 	if cfg.SecretKeyOld != "" {
 		k, err := auth.ParseSecretKey(cfg.SecretKeyOld)
 		if err != nil {
-			return nil, fmt.Errorf("CASEREVIEW_SECRET_KEY_OLD: %w", err)
+			return nil, nil, fmt.Errorf("CASEREVIEW_SECRET_KEY_OLD: %w", err)
 		}
 		old = append(old, k)
 	}
+	return key, old, nil
+}
+
+// secretBox builds the box that seals second-factor secrets from the configuration.
+func secretBox(cfg config.Config, log *slog.Logger) (*auth.SecretBox, error) {
+	key, old, err := serverSecrets(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	return auth.NewSecretBox(key, old...)
 }
+
+// auditKeyring derives the audit chain's keys from the same server key (under labels of
+// their own, so neither key reveals the other).
+func auditKeyring(cfg config.Config, log *slog.Logger) (*casereview.AuditKeyring, error) {
+	key, old, err := serverSecrets(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return casereview.NewAuditKeyring(append([][]byte{key}, old...)...)
+}
+
+// checkpointFile is where a process appends the audit chain's signed checkpoints.
+const checkpointFile = "checkpoints.jsonl"
 
 // demoKey reads the demo's key from the data folder, creating it (readable by the owner only)
 // when missing.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -60,6 +61,9 @@ const (
 	AuditSuggestionAccepted     AuditAction = "theme_suggestion.accepted"
 	AuditSuggestionRejected     AuditAction = "theme_suggestion.rejected"
 	AuditSummaryExported        AuditAction = "summary.exported" // a summary or report counting restricted reviews was downloaded
+	// AuditChainKeyed marks where the chain starts to be keyed (or changes key): it and every
+	// later event are HMACs under the key its after-JSON names (see auditkeys.go).
+	AuditChainKeyed AuditAction = "audit.chain_keyed"
 )
 
 // AuditEvent is one link of the tamper-evident audit chain.
@@ -98,13 +102,18 @@ type canonical struct {
 	PrevHash            string `json:"prev_hash"`
 }
 
-// ComputeHash returns the SHA-256 of e's canonical encoding, which includes the previous hash.
-func (e AuditEvent) ComputeHash() string {
+func (e AuditEvent) canonical() []byte {
 	b, _ := json.Marshal(canonical{Seq: e.Seq, OccurredAt: e.OccurredAt.UTC().Format(time.RFC3339Nano),
 		ActorUserID: e.ActorUserID, ActorName: e.ActorName, ActorOrganisationID: e.ActorOrganisationID,
 		Action: string(e.Action), EntityType: e.EntityType, EntityID: e.EntityID, Before: e.Before, After: e.After,
 		RequestID: e.RequestID, ClientIP: e.ClientIP, PrevHash: e.PrevHash})
-	sum := sha256.Sum256(b)
+	return b
+}
+
+// ComputeHash returns the SHA-256 of e's canonical encoding, which includes the previous hash:
+// the hash of an event written before the chain was keyed.
+func (e AuditEvent) ComputeHash() string {
+	sum := sha256.Sum256(e.canonical())
 	return hex.EncodeToString(sum[:])
 }
 
@@ -118,15 +127,53 @@ type ChainCheck struct {
 	LastSeq   int64
 	HeadHash  string // the hash the chain should end with (kept under the journal lock)
 	FinalHash string // the hash it does end with
+	KeyedFrom int64  // the first keyed event (its first AuditChainKeyed marker); 0 if never keyed
+	KeyID     string // the key the chain ends under
+	Anchored  int    // checkpoints the chain was checked against
 }
 
 // ChainVerifier checks events in sequence order, one at a time, so a chain of any length is
-// verified in constant memory.
+// verified in constant memory (plus the checkpoints given).
 type ChainVerifier struct {
 	prevSeq  int64
 	prevHash string
+	keyID    string
 	broken   bool // BrokenAt alone cannot say: a forged first event may be numbered 0
 	res      ChainCheck
+	keys     *AuditKeyring
+	anchors  map[int64]Checkpoint
+	last     Checkpoint // the highest checkpoint
+}
+
+// UseKeys gives the verifier the keys of the keyed part of the chain; without them a keyed
+// chain cannot be checked and is reported as broken at its first marker.
+func (v *ChainVerifier) UseKeys(k *AuditKeyring) { v.keys = k }
+
+// UseCheckpoints makes the verifier check the chain against signed checkpoints, after checking
+// their signatures. A checkpoint that does not verify is refused, naming its position.
+func (v *ChainVerifier) UseCheckpoints(cps []Checkpoint) error {
+	v.anchors = map[int64]Checkpoint{}
+	var fields []FieldError
+	for i, c := range cps {
+		if err := v.keys.CheckSignature(c); err != nil {
+			fields = append(fields, FieldError{Field: fmt.Sprintf("checkpoints[%d]", i), Code: "invalid", Message: err.Error()})
+			continue
+		}
+		if prev, ok := v.anchors[c.Seq]; ok && (prev.Hash != c.Hash || prev.KeyID != c.KeyID) {
+			fields = append(fields, FieldError{Field: fmt.Sprintf("checkpoints[%d]", i), Code: "invalid",
+				Message: fmt.Sprintf("two signed checkpoints of event %d disagree: the chain was rewritten between them", c.Seq)})
+			continue
+		}
+		v.anchors[c.Seq] = c
+		if c.Seq >= v.last.Seq {
+			v.last = c
+		}
+	}
+	if len(fields) > 0 {
+		return &Error{Code: CodeInvalid, Message: "some checkpoints are not valid", Fields: fields}
+	}
+	v.res.Anchored = len(v.anchors)
+	return nil
 }
 
 // Next checks e against the previous event and reports false at the first broken link.
@@ -150,20 +197,50 @@ func (v *ChainVerifier) Next(e AuditEvent) bool {
 	if e.PrevHash != v.prevHash {
 		return fail("its link to the previous event does not match: an event before it was changed, removed or reordered")
 	}
-	if e.ComputeHash() != e.Hash {
-		return fail("its contents do not match its hash: the event was changed")
+	keyID := v.keyID
+	if e.Action == AuditChainKeyed {
+		var d ChainKeyedDetail
+		if err := json.Unmarshal([]byte(e.After), &d); err != nil || d.KeyID == "" {
+			return fail("a marker of the keyed chain that names no key: it was changed")
+		}
+		if d.PreviousKeyID != v.keyID {
+			return fail("a marker of the keyed chain that does not follow the key before it: it was changed or inserted")
+		}
+		keyID = d.KeyID
 	}
-	v.prevSeq, v.prevHash = e.Seq, e.Hash
+	if keyID == "" {
+		if e.ComputeHash() != e.Hash {
+			return fail("its contents do not match its hash: the event was changed")
+		}
+	} else {
+		key, ok := v.keys.ChainKey(keyID)
+		if !ok {
+			return fail(fmt.Sprintf("the chain is keyed from here with key %s, which this check does not hold "+
+				"(verify with the server's CASEREVIEW_SECRET_KEY, and the previous one as CASEREVIEW_SECRET_KEY_OLD after a rotation)", keyID))
+		}
+		if e.ComputeMAC(key) != e.Hash {
+			return fail("its contents do not match its keyed hash: the event was changed, or rewritten by someone without the server key")
+		}
+		if v.res.KeyedFrom == 0 {
+			v.res.KeyedFrom = e.Seq
+		}
+	}
+	if c, ok := v.anchors[e.Seq]; ok && (c.Hash != e.Hash || c.KeyID != keyID) {
+		return fail(fmt.Sprintf("it differs from the signed checkpoint of %s: this event or one before it was rewritten",
+			c.At.UTC().Format(time.RFC3339)))
+	}
+	v.prevSeq, v.prevHash, v.keyID = e.Seq, e.Hash, keyID
 	v.res.Checked++
 	v.res.LastSeq = e.Seq
 	return true
 }
 
-// Finish compares the end of the chain with the head recorded under the journal lock: an
-// event deleted from the end leaves the chain shorter than the head says.
+// Finish compares the end of the chain with the head recorded under the journal lock (an
+// event deleted from the end leaves the chain shorter than the head says) and with the latest
+// checkpoint (which the database cannot move back).
 func (v *ChainVerifier) Finish(headSeq int64, headHash string) ChainCheck {
 	r := v.res
-	r.HeadHash, r.FinalHash = headHash, v.prevHash
+	r.HeadHash, r.FinalHash, r.KeyID = headHash, v.prevHash, v.keyID
 	if !v.broken {
 		switch {
 		case v.prevSeq < headSeq:
@@ -175,6 +252,15 @@ func (v *ChainVerifier) Finish(headSeq int64, headHash string) ChainCheck {
 		case v.prevHash != headHash:
 			r.BrokenAt = max(v.prevSeq, 1)
 			r.Problem = "the last event does not match the recorded head: it was changed and re-hashed, or the head was altered"
+		case v.keys != nil && v.keyID == "":
+			// The server keys the chain at every start, so with its key in hand an empty or
+			// unkeyed end means the chain was rebuilt by someone who did not hold the key.
+			r.BrokenAt = max(v.prevSeq, 1)
+			r.Problem = "the chain is empty or ends unkeyed although this server keys every event: it was deleted or rewritten by someone without the server key"
+		case v.last.Seq > v.prevSeq:
+			r.BrokenAt = v.prevSeq + 1
+			r.Problem = fmt.Sprintf("a signed checkpoint of %s records event %d, beyond the end of the chain: events were removed and the head moved back",
+				v.last.At.UTC().Format(time.RFC3339), v.last.Seq)
 		}
 	}
 	r.OK = !v.broken && r.BrokenAt == 0
@@ -201,5 +287,8 @@ type AuditPage struct {
 // AuditService reads and verifies the audit trail.
 type AuditService interface {
 	ListAudit(ctx context.Context, f AuditFilter, limit int, before int64) (AuditPage, error)
-	VerifyAudit(ctx context.Context) (ChainCheck, error)
+	// VerifyAudit checks the chain, and checks it against the signed checkpoints given.
+	VerifyAudit(ctx context.Context, checkpoints []Checkpoint) (ChainCheck, error)
+	// AuditCheckpoints returns this server's checkpoint file (JSON lines), for admins.
+	AuditCheckpoints(ctx context.Context) ([]byte, error)
 }

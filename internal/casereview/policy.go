@@ -115,6 +115,15 @@ func CanManageUsers(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
 // CanReadAudit: oversight and admins.
 func CanReadAudit(a Actor) bool { return a.IsSystem() || a.IsAdmin() || a.IsOversight() }
 
+// CanDownloadCheckpoints: admins (and the system). The checkpoints of the audit chain are
+// what an insider with the database would want to know to time a rewrite; only admins, who
+// hand them to whoever checks the chain, download them.
+func CanDownloadCheckpoints(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
+
+// CanManageTaxonomy: admins (and the system) add themes, change their keywords and deprecate
+// them (DESIGN §1).
+func CanManageTaxonomy(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
+
 // Forbidden is the error for an act the caller may not do on a record it can see.
 func Forbidden(msg string) *Error { return &Error{Code: CodeForbidden, Message: msg} }
 

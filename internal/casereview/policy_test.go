@@ -120,6 +120,8 @@ func TestPolicyMatrix(t *testing.T) {
 				{"CanManageOrganisations", cr.CanManageOrganisations(a), c.organisations},
 				{"CanManageUsers", cr.CanManageUsers(a), c.users},
 				{"CanReadAudit", cr.CanReadAudit(a), c.audit},
+				{"CanDownloadCheckpoints", cr.CanDownloadCheckpoints(a), c.users},
+				{"CanManageTaxonomy", cr.CanManageTaxonomy(a), c.users},
 				{"SignedIn", a.SignedIn(), c.signedIn},
 			}
 			for _, ch := range checks {

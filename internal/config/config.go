@@ -35,6 +35,7 @@ type Config struct {
 	Reconcile        time.Duration // CASEREVIEW_RECONCILE_INTERVAL
 	SDCThreshold     int           // CASEREVIEW_SDC_THRESHOLD: smallest count shown in shareable summaries
 	JournalRetention time.Duration // CASEREVIEW_JOURNAL_RETENTION
+	Checkpoints      time.Duration // CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL
 	// SecretKey seals second-factor secrets at rest (CASEREVIEW_SECRET_KEY or _FILE); empty is
 	// refused at start unless Demo, which keeps a generated key in the data folder.
 	SecretKey string
@@ -67,6 +68,7 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_RECONCILE_INTERVAL", Default: "15m", Help: "how often the search index is compared with the database and repaired"},
 	{Name: "CASEREVIEW_SDC_THRESHOLD", Default: "5", Help: "smallest count shown in summaries marked for sharing; smaller ones show as <5 (2 to 100)"},
 	{Name: "CASEREVIEW_JOURNAL_RETENTION", Default: "168h", Help: "change-journal rows older than this are pruned; an index further behind is rebuilt"},
+	{Name: "CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL", Default: "1h", Help: "how often the server signs the audit chain's head into checkpoints.jsonl in the data folder and the log (also at start and shutdown)"},
 	{Name: "CASEREVIEW_SECRET_KEY", Default: "", Secret: true, Help: "32 random bytes as base64 (openssl rand -base64 32) that encrypt second-factor secrets at rest; required unless CASEREVIEW_DEMO=true"},
 	{Name: "CASEREVIEW_SECRET_KEY_OLD", Default: "", Secret: true, Help: "the previous CASEREVIEW_SECRET_KEY while rotating it: secrets are re-encrypted under the new key at start"},
 	{Name: "CASEREVIEW_TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"},
@@ -140,6 +142,7 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	duration("CASEREVIEW_LOCKOUT_DURATION", &c.LockFor)
 	duration("CASEREVIEW_RECONCILE_INTERVAL", &c.Reconcile)
 	duration("CASEREVIEW_JOURNAL_RETENTION", &c.JournalRetention)
+	duration("CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL", &c.Checkpoints)
 	if c.SessionIdle > c.SessionMax {
 		errs = append(errs, errors.New("CASEREVIEW_SESSION_IDLE_TIMEOUT must not be longer than CASEREVIEW_SESSION_MAX_AGE"))
 	}

@@ -67,7 +67,7 @@ func snapshot(v any) (string, error) {
 // appendAudit chains this transaction's events onto the head read under the journal lock and
 // moves the head to the last of them.
 func (t *tx) appendAudit(head headRow) error {
-	if len(t.events) == 0 {
+	if len(t.events) == 0 && !t.rekey {
 		return nil
 	}
 	actor := casereview.ActorFrom(t.ctx)
@@ -76,9 +76,27 @@ func (t *tx) appendAudit(head headRow) error {
 	if orgs := actor.EditorOrganisations(); len(orgs) > 0 {
 		org = orgs[0]
 	}
-	prev, seq := head.AuditHash, head.AuditSeq
-	rows := make([]auditRow, len(t.events))
-	for i, p := range t.events {
+	prev, seq, keyID := head.AuditHash, head.AuditSeq, head.KeyID
+	events := t.events
+	if t.rekey && t.keys != nil && head.KeyID != t.keys.CurrentID() {
+		// Decided under the head's lock, so replicas starting together write one marker.
+		marker := pendingEvent{action: casereview.AuditChainKeyed, typ: "audit_chain", id: "head",
+			after: casereview.ChainKeyedDetail{KeyID: t.keys.CurrentID(), PreviousKeyID: head.KeyID}}
+		events = append([]pendingEvent{marker}, events...)
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	var key []byte
+	if keyID != "" {
+		var ok bool
+		if key, ok = t.keys.ChainKey(keyID); !ok {
+			return &casereview.Error{Code: casereview.CodeInternal, Message: "the audit chain is keyed with key " + keyID +
+				", which this server does not hold: start it with the CASEREVIEW_SECRET_KEY the chain was keyed with (or that key as CASEREVIEW_SECRET_KEY_OLD)"}
+		}
+	}
+	rows := make([]auditRow, len(events))
+	for i, p := range events {
 		before, err := snapshot(p.before)
 		if err != nil {
 			return err
@@ -91,7 +109,15 @@ func (t *tx) appendAudit(head headRow) error {
 		e := casereview.AuditEvent{Seq: seq, OccurredAt: t.now, ActorUserID: actor.UserID, ActorName: actor.Name,
 			ActorOrganisationID: org, Action: p.action, EntityType: p.typ, EntityID: p.id, Before: before, After: after,
 			RequestID: req.RequestID, ClientIP: req.ClientIP, PrevHash: prev}
-		e.Hash = e.ComputeHash()
+		if p.action == casereview.AuditChainKeyed {
+			keyID = t.keys.CurrentID()
+			key, _ = t.keys.ChainKey(keyID)
+		}
+		if keyID == "" {
+			e.Hash = e.ComputeHash()
+		} else {
+			e.Hash = e.ComputeMAC(key)
+		}
 		prev = e.Hash
 		rows[i] = auditRow{Seq: e.Seq, OccurredAt: e.OccurredAt, ActorUserID: optional(e.ActorUserID), ActorName: e.ActorName,
 			ActorOrganisationID: optional(e.ActorOrganisationID), Action: string(e.Action), EntityType: e.EntityType, EntityID: e.EntityID,
@@ -101,7 +127,7 @@ func (t *tx) appendAudit(head headRow) error {
 	if err := t.db.CreateInBatches(&rows, 1000).Error; err != nil { // 14 columns: within any bind limit
 		return fmt.Errorf("append audit events: %w", err)
 	}
-	return t.db.Exec("UPDATE journal_head SET audit_seq = ?, audit_hash = ? WHERE id = 1", seq, prev).Error
+	return t.db.Exec("UPDATE journal_head SET audit_seq = ?, audit_hash = ?, audit_key_id = ? WHERE id = 1", seq, prev, keyID).Error
 }
 
 // Audit records events that change no data (a failed sign-in, an export) in a transaction of
@@ -164,7 +190,7 @@ func (s *Store) ListAudit(ctx context.Context, f casereview.AuditFilter, limit i
 
 // VerifyAudit walks the whole chain in sequence order, a batch at a time, and reports the first
 // broken link.
-func (s *Store) VerifyAudit(ctx context.Context) (casereview.ChainCheck, error) {
+func (s *Store) VerifyAudit(ctx context.Context, checkpoints []casereview.Checkpoint) (casereview.ChainCheck, error) {
 	if !casereview.CanReadAudit(casereview.ActorFrom(ctx)) {
 		return casereview.ChainCheck{}, casereview.Deny(casereview.ActorFrom(ctx), "only oversight officers and admins verify the audit trail")
 	}
@@ -175,13 +201,19 @@ func (s *Store) VerifyAudit(ctx context.Context) (casereview.ChainCheck, error) 
 	if s.dialect == migrations.Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
+	var v casereview.ChainVerifier
+	v.UseKeys(s.auditKeys)
+	if len(checkpoints) > 0 {
+		if err := v.UseCheckpoints(checkpoints); err != nil {
+			return casereview.ChainCheck{}, err
+		}
+	}
 	var res casereview.ChainCheck
 	err := s.read.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		var head headRow
-		if err := db.Raw("SELECT seq, audit_seq, audit_hash FROM journal_head WHERE id = 1").Scan(&head).Error; err != nil {
+		if err := db.Raw("SELECT seq, audit_seq, audit_hash, audit_key_id FROM journal_head WHERE id = 1").Scan(&head).Error; err != nil {
 			return err
 		}
-		var v casereview.ChainVerifier
 		after, started := int64(0), false // no lower bound at first: a forged event may be numbered 0 or below
 		for {
 			var rows []auditRow

@@ -65,7 +65,7 @@ func auCheckChain(t *testing.T, evs []casereview.AuditEvent) {
 // auVerifyOK asserts that the chain verifies and covers want events.
 func auVerifyOK(t *testing.T, s *store.Store, want int) {
 	t.Helper()
-	r, err := s.VerifyAudit(sysCtx())
+	r, err := s.VerifyAudit(sysCtx(), nil)
 	must(t, err)
 	if !r.OK || r.BrokenAt != 0 || r.Problem != "" || r.Checked != int64(want) || r.LastSeq != int64(want) || r.HeadHash != r.FinalHash {
 		t.Fatalf("VerifyAudit on an honest chain of %d: %+v", want, r)
@@ -594,7 +594,7 @@ func TestAuditTamperingIsDetected(t *testing.T) {
 				})
 				var want int64
 				auBypass(t, s, func() { want = c.do(t, s, evs) })
-				r, err := s.VerifyAudit(sysCtx())
+				r, err := s.VerifyAudit(sysCtx(), nil)
 				must(t, err)
 				if r.OK || r.BrokenAt != want || r.Problem == "" {
 					t.Fatalf("VerifyAudit after %s: %+v; want broken at %d", c.name, r, want)
@@ -648,7 +648,7 @@ func TestAuditReadAccess(t *testing.T) {
 			}
 			ctx := casereview.WithActor(context.Background(), casereview.Actor{UserID: "0190f0e4-0000-7000-8000-000000000009", Name: "x", Memberships: []casereview.Membership{m}})
 			_, errList := s.ListAudit(ctx, casereview.AuditFilter{}, 10, 0)
-			_, errVerify := s.VerifyAudit(ctx)
+			_, errVerify := s.VerifyAudit(ctx, nil)
 			if c.ok && (errList != nil || errVerify != nil) {
 				t.Errorf("%s: %v / %v", c.role, errList, errVerify)
 			}
@@ -657,7 +657,7 @@ func TestAuditReadAccess(t *testing.T) {
 			}
 		}
 		_, errList := s.ListAudit(context.Background(), casereview.AuditFilter{}, 10, 0)
-		_, errVerify := s.VerifyAudit(context.Background())
+		_, errVerify := s.VerifyAudit(context.Background(), nil)
 		if !casereview.IsCode(errList, casereview.CodeUnauthenticated) || !casereview.IsCode(errVerify, casereview.CodeUnauthenticated) {
 			t.Errorf("anonymous: %v / %v; want unauthenticated", errList, errVerify)
 		}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -48,6 +49,12 @@ type Store struct {
 	url      string // for the PostgreSQL journal listener
 	// suggester proposes themes from a recommendation's text (see suggestions.go).
 	suggester casereview.ThemeSuggester
+	// auditKeys key the audit chain and sign its checkpoints (audit_anchor.go); nil leaves
+	// the chain unkeyed.
+	auditKeys *casereview.AuditKeyring
+	// checkpoints is the checkpoint file ("" writes none).
+	checkpoints   string
+	checkpointsMu sync.Mutex
 }
 
 var _ casereview.Service = (*Store)(nil)

@@ -2,12 +2,17 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -37,6 +42,8 @@ type tx struct {
 	touched []journalEntry
 	seen    map[journalEntry]bool
 	events  []pendingEvent
+	keys    *casereview.AuditKeyring // derives the keyed chain's hashes; nil: the chain stays unkeyed
+	rekey   bool                     // start (or switch) the keyed chain under keys' current key
 }
 
 type journalEntry struct{ typ, id string }
@@ -75,6 +82,7 @@ type headRow struct {
 	Seq       int64  `gorm:"column:seq"`
 	AuditSeq  int64  `gorm:"column:audit_seq"`
 	AuditHash string `gorm:"column:audit_hash"`
+	KeyID     string `gorm:"column:audit_key_id"`
 }
 
 // flush appends the journal and audit rows and returns the journal head when the transaction
@@ -83,11 +91,11 @@ func (t *tx) flush() (int64, error) {
 	if len(t.touched) > 0 && len(t.events) == 0 {
 		return 0, errors.New("store: a write changed data without recording an audit event")
 	}
-	if len(t.touched) == 0 && len(t.events) == 0 {
+	if len(t.touched) == 0 && len(t.events) == 0 && !t.rekey {
 		return 0, nil
 	}
 	var head headRow
-	err := t.db.Raw("UPDATE journal_head SET seq = seq + ? WHERE id = 1 RETURNING seq, audit_seq, audit_hash", len(t.touched)).Scan(&head).Error
+	err := t.db.Raw("UPDATE journal_head SET seq = seq + ? WHERE id = 1 RETURNING seq, audit_seq, audit_hash, audit_key_id", len(t.touched)).Scan(&head).Error
 	if err != nil {
 		return 0, fmt.Errorf("advance journal head: %w", err)
 	}
@@ -125,7 +133,7 @@ func (s *Store) inTx(ctx context.Context, fn func(t *tx) error) error {
 	var head int64
 	err := s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		t = &tx{db: db, ctx: ctx, now: s.now().UTC().Truncate(time.Microsecond), seen: map[journalEntry]bool{},
-			notify: s.dialect == migrations.Postgres}
+			notify: s.dialect == migrations.Postgres, keys: s.auditKeys}
 		if err := fn(t); err != nil {
 			return err
 		}
@@ -159,10 +167,34 @@ func translate(err error) error {
 	case errors.Is(err, gorm.ErrCheckConstraintViolated), strings.Contains(err.Error(), "CHECK constraint failed"):
 		// The SQLite driver does not translate CHECK failures; its message is stable.
 		return &casereview.Error{Code: casereview.CodeInvalid, Message: "a value breaks a rule of the schema", Err: err}
+	case connectionLost(err):
+		// An outage, not a fault of the request: tell the caller to come back (DESIGN §7: a
+		// returning database is reconnected without restarting the app).
+		return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the database is unavailable; try again shortly",
+			RetryAfter: 5 * time.Second, Err: err}
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the request took too long", Err: err}
 	}
 	return &casereview.Error{Code: casereview.CodeInternal, Message: "internal error", Err: err}
+}
+
+// connectionLost reports whether err means the database cannot be reached: the pool is
+// closed, a connection broke or could not be made, or the server is shutting down or starting.
+func connectionLost(err error) bool {
+	var pgErr *pgconn.PgError
+	var connectErr *pgconn.ConnectError
+	var opErr *net.OpError
+	switch {
+	case errors.Is(err, sql.ErrConnDone), errors.Is(err, driver.ErrBadConn), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.As(err, &connectErr), errors.As(err, &opErr):
+		return true
+	case errors.As(err, &pgErr):
+		// Class 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "sql: database is closed") || strings.Contains(msg, "conn closed") ||
+		strings.Contains(msg, "unable to open database file")
 }
 
 // JournalEntry is one row of the change journal, as tests and (later) the indexer read it.
