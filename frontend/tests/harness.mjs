@@ -45,6 +45,8 @@ export const roles = Object.keys(demoNames)
 
 /** The axe-core rule tags every page must pass. */
 export const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+/** Best-practice rules run as well: content outside landmarks, and skipped heading levels. */
+export const axeExtraRules = ['region', 'heading-order']
 
 // ---------------------------------------------------------------------------------------------
 // The server
@@ -362,6 +364,9 @@ export class Harness {
   /** Runs axe-core with the WCAG 2.2 AA tags and throws listing every violation. */
   async checkAxe (page, { exclude = [], disableRules = [] } = {}) {
     let builder = new AxeBuilder({ page }).withTags(axeTags)
+    // Two best-practice rules on top of WCAG's: every piece of content inside a landmark, and
+    // headings that go down one level at a time.
+    builder = builder.options({ rules: Object.fromEntries(axeExtraRules.map((r) => [r, { enabled: true }])) })
     for (const sel of exclude) builder = builder.exclude(sel)
     if (disableRules.length) builder = builder.disableRules(disableRules)
     const violations = withoutKnownIssues((await builder.analyze()).violations)
