@@ -96,12 +96,12 @@ func (h *Handler) newAction(c *gin.Context) {
 			h.done(c, "Action added", "/recommendations/"+x.RecommendationID)
 			return
 		}
-		if problems = problemsOf(err); problems == nil {
+		if problems = plainProblems(err, actionWords); problems == nil {
 			h.fail(c, err)
 			return
 		}
 	} else if err := d.Validate(casereview.DateOf(h.now())); err != nil {
-		problems = append(problems, problemsOf(err)...) // report every field at once
+		problems = append(problems, plainProblems(err, actionWords)...) // report every field at once
 	}
 	rec, rv, orgs, err := h.actionContext(ctx, id)
 	if err == nil && len(orgs) == 0 {
@@ -165,13 +165,13 @@ func (h *Handler) editAction(c *gin.Context) {
 			return
 		}
 		if stale = casereview.IsCode(err, casereview.CodePreconditionFailed); !stale {
-			if problems = problemsOf(err); problems == nil {
+			if problems = plainProblems(err, actionWords); problems == nil {
 				h.fail(c, err)
 				return
 			}
 		}
 	} else if err := d.Validate(casereview.DateOf(h.now())); err != nil {
-		problems = append(problems, problemsOf(err)...)
+		problems = append(problems, plainProblems(err, actionWords)...)
 	}
 	v, err := h.editContext(ctx, x.ID) // the action as it is now
 	if err != nil {

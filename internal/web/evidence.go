@@ -76,18 +76,17 @@ func (h *Handler) addEvidence(c *gin.Context) {
 	f := c.Request.PostForm
 	d := casereview.EvidenceDraft{Title: f.Get("title"), EvidenceType: f.Get("evidence_type")}
 	var problems []FieldProblem
-	switch f.Get("kind") {
+	kind := f.Get("kind")
+	switch kind {
 	case "file":
+		// With no file chosen the content stays nil: the service then reports it together with
+		// every other problem (a missing description too), so one correction pass is enough.
 		content, name, err := uploadedFile(c)
-		switch {
-		case err != nil:
+		if err != nil {
 			h.fail(c, err)
 			return
-		case content == nil:
-			problems = append(problems, FieldProblem{Field: "file", Message: "Select the file to upload"})
-		default:
-			d.Content, d.Filename = content, name
 		}
+		d.Content, d.Filename = content, name
 	case "link":
 		d.URL = f.Get("url")
 	default:
@@ -99,13 +98,17 @@ func (h *Handler) addEvidence(c *gin.Context) {
 			h.done(c, "Evidence added", "/recommendations/"+e.RecommendationID)
 			return
 		}
-		if problems = problemsOf(err); problems == nil {
+		if problems = plainProblems(err, evidenceFormWords); problems == nil {
 			h.fail(c, err)
 			return
 		}
 		for i := range problems {
-			if problems[i].Field == "filename" {
+			switch {
+			case problems[i].Field == "filename":
 				problems[i].Field = "file" // the name comes with the file
+			case problems[i].Field == "url" && kind == "file":
+				// Neither a link nor a file: for someone uploading, the file is what is missing.
+				problems[i] = FieldProblem{Field: "file", Message: "Select the file to upload"}
 			}
 		}
 	}
@@ -117,6 +120,14 @@ func (h *Handler) addEvidence(c *gin.Context) {
 	p := h.page(c, "Add evidence", v)
 	p.Nav, p.Errors, p.Form = "reviews", problems, f
 	h.render(c, http.StatusUnprocessableEntity, "evidence-form", p)
+}
+
+// evidenceFormWords words the domain's problems with new evidence for the person adding it.
+var evidenceFormWords = map[string]string{
+	"title:required": "Enter a description of the evidence",
+	"title:too_long": "The description must be 300 characters or fewer",
+	"url:required":   "Enter the web address of the evidence",
+	"url:invalid":    "Enter a web address starting with https://",
 }
 
 // uploadedFile returns the bytes and name of the file posted as "file", or nil when none was

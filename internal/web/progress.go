@@ -92,7 +92,7 @@ func (h *Handler) progress(c *gin.Context) {
 		h.done(c, "Progress recorded", "/recommendations/"+x.RecommendationID)
 		return
 	}
-	problems := problemsOf(err)
+	problems := plainProblems(err, progressWords)
 	stale := casereview.IsCode(err, casereview.CodePreconditionFailed)
 	if problems == nil && !stale {
 		h.fail(c, err)

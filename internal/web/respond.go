@@ -92,7 +92,7 @@ func (h *Handler) respond(c *gin.Context) {
 		}
 	}
 	if err != nil {
-		got := problemsOf(err)
+		got := plainProblems(err, respondWords)
 		if got == nil {
 			h.fail(c, err)
 			return
