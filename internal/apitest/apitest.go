@@ -60,6 +60,10 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 	cfg.DataDir, cfg.DatabaseURL, cfg.Demo = dir, dbURL, o.Demo
 	cfg.SecretKey = SecretKey
 	cfg.TrustedProxies = o.TrustedProxies
+	// No background reconciliation: a test that changes the database underneath the index calls
+	// App.Reconcile itself, and a pass starting on its own whenever a loaded machine lets it would
+	// race with that call.
+	cfg.Reconcile = 0
 	if o.MaxBodyBytes > 0 {
 		cfg.MaxBodyBytes = o.MaxBodyBytes
 	}
