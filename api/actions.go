@@ -72,6 +72,29 @@ func (s *Server) ListActions(ctx context.Context, req ListActionsRequestObject) 
 	return ListActions200JSONResponse{Items: items, Total: total, NextCursor: next}, nil
 }
 
+// ListRecommendationActions lists one recommendation's actions; a recommendation the caller may
+// not read answers 404 rather than an empty page.
+func (s *Server) ListRecommendationActions(ctx context.Context, req ListRecommendationActionsRequestObject) (ListRecommendationActionsResponseObject, error) {
+	page, err := casereview.ParsePageRequest(req.Params.Limit, req.Params.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	c, err := withAsOf(ctxOf(ctx), req.Params.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.svc.GetRecommendation(c, req.Id)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.svc.ListActions(c, casereview.ActionFilter{RecommendationID: rec.ID}, page)
+	if err != nil {
+		return nil, err
+	}
+	items, total, next := pageOf(res, actionOut)
+	return ListRecommendationActions200JSONResponse{Items: items, Total: total, NextCursor: next}, nil
+}
+
 func (s *Server) UpdateAction(ctx context.Context, req UpdateActionRequestObject) (UpdateActionResponseObject, error) {
 	c := ctxOf(ctx)
 	cur, version, err := current(c, s.svc.GetAction, req.Id, req.Params.IfMatch, "action", func(x casereview.Action) int { return x.Version })

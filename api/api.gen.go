@@ -209,25 +209,49 @@ func (e MeMfaState) Valid() bool {
 
 // Defines values for MembershipRole.
 const (
-	Admin        MembershipRole = "admin"
-	AgencyEditor MembershipRole = "agency_editor"
-	Oversight    MembershipRole = "oversight"
-	Panel        MembershipRole = "panel"
-	Viewer       MembershipRole = "viewer"
+	MembershipRoleAdmin        MembershipRole = "admin"
+	MembershipRoleAgencyEditor MembershipRole = "agency_editor"
+	MembershipRoleOversight    MembershipRole = "oversight"
+	MembershipRolePanel        MembershipRole = "panel"
+	MembershipRoleViewer       MembershipRole = "viewer"
 )
 
 // Valid indicates whether the value is a known member of the MembershipRole enum.
 func (e MembershipRole) Valid() bool {
 	switch e {
-	case Admin:
+	case MembershipRoleAdmin:
 		return true
-	case AgencyEditor:
+	case MembershipRoleAgencyEditor:
 		return true
-	case Oversight:
+	case MembershipRoleOversight:
 		return true
-	case Panel:
+	case MembershipRolePanel:
 		return true
-	case Viewer:
+	case MembershipRoleViewer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MilestoneState.
+const (
+	MilestoneStateDone    MilestoneState = "done"
+	MilestoneStateDueSoon MilestoneState = "due_soon"
+	MilestoneStateOpen    MilestoneState = "open"
+	MilestoneStateOverdue MilestoneState = "overdue"
+)
+
+// Valid indicates whether the value is a known member of the MilestoneState enum.
+func (e MilestoneState) Valid() bool {
+	switch e {
+	case MilestoneStateDone:
+		return true
+	case MilestoneStateDueSoon:
+		return true
+	case MilestoneStateOpen:
+		return true
+	case MilestoneStateOverdue:
 		return true
 	default:
 		return false
@@ -408,6 +432,24 @@ func (e SummaryFigureSuppressed) Valid() bool {
 	}
 }
 
+// Defines values for ThemeOrigin.
+const (
+	ThemeOriginAdmin ThemeOrigin = "admin"
+	ThemeOriginFile  ThemeOrigin = "file"
+)
+
+// Valid indicates whether the value is a known member of the ThemeOrigin enum.
+func (e ThemeOrigin) Valid() bool {
+	switch e {
+	case ThemeOriginAdmin:
+		return true
+	case ThemeOriginFile:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ThemeAssignmentSource.
 const (
 	Manual    ThemeAssignmentSource = "manual"
@@ -436,6 +478,7 @@ const (
 	TimelineEntryKindEdit       TimelineEntryKind = "edit"
 	TimelineEntryKindEvidence   TimelineEntryKind = "evidence"
 	TimelineEntryKindLink       TimelineEntryKind = "link"
+	TimelineEntryKindMilestone  TimelineEntryKind = "milestone"
 	TimelineEntryKindResponse   TimelineEntryKind = "response"
 )
 
@@ -451,6 +494,8 @@ func (e TimelineEntryKind) Valid() bool {
 	case TimelineEntryKindEvidence:
 		return true
 	case TimelineEntryKindLink:
+		return true
+	case TimelineEntryKindMilestone:
 		return true
 	case TimelineEntryKindResponse:
 		return true
@@ -927,6 +972,12 @@ type EvidenceReview struct {
 // EvidenceReviewDecision defines model for EvidenceReview.Decision.
 type EvidenceReviewDecision string
 
+// EvidenceWithdrawal defines model for EvidenceWithdrawal.
+type EvidenceWithdrawal struct {
+	// Reason Why the evidence is withdrawn, up to 500 characters
+	Reason string `json:"reason"`
+}
+
 // Facet defines model for Facet.
 type Facet struct {
 	Name   string       `json:"name"`
@@ -1074,6 +1125,58 @@ type MembershipCreate struct {
 	Role           string  `json:"role"`
 }
 
+// Milestone defines model for Milestone.
+type Milestone struct {
+	ActionId      string                    `json:"action_id"`
+	CreatedAt     time.Time                 `json:"created_at"`
+	CreatedByName string                    `json:"created_by_name"`
+	DoneByName    nullable.Nullable[string] `json:"done_by_name,omitempty"`
+	DoneDate      nullable.Nullable[string] `json:"done_date,omitempty"`
+
+	// DueDate Open milestones of unfinished actions count in action_overdue and due_soon, as target dates do
+	DueDate          nullable.Nullable[string] `json:"due_date,omitempty"`
+	Id               string                    `json:"id"`
+	RecommendationId string                    `json:"recommendation_id"`
+
+	// State As of today
+	State     MilestoneState `json:"state"`
+	Title     string         `json:"title"`
+	UpdatedAt time.Time      `json:"updated_at"`
+	Version   int            `json:"version"`
+}
+
+// MilestoneState As of today
+type MilestoneState string
+
+// MilestoneComplete defines model for MilestoneComplete.
+type MilestoneComplete struct {
+	// DoneDate Default today; not in the future
+	DoneDate *string `json:"done_date,omitempty"`
+}
+
+// MilestoneCreate defines model for MilestoneCreate.
+type MilestoneCreate struct {
+	// DoneDate For a milestone already reached; not in the future
+	DoneDate *string `json:"done_date,omitempty"`
+	DueDate  *string `json:"due_date,omitempty"`
+
+	// Title One line
+	Title string `json:"title"`
+}
+
+// MilestoneList defines model for MilestoneList.
+type MilestoneList struct {
+	Items []Milestone `json:"items"`
+}
+
+// MilestoneUpdate defines model for MilestoneUpdate.
+type MilestoneUpdate struct {
+	// DoneDate null reopens a done milestone
+	DoneDate nullable.Nullable[string] `json:"done_date,omitempty"`
+	DueDate  nullable.Nullable[string] `json:"due_date,omitempty"`
+	Title    *string                   `json:"title,omitempty"`
+}
+
 // NewToken defines model for NewToken.
 type NewToken struct {
 	Details Token `json:"details"`
@@ -1139,6 +1242,9 @@ type Partnership struct {
 	Name      string          `json:"name"`
 	UpdatedAt time.Time       `json:"updated_at"`
 	Version   int             `json:"version"`
+
+	// ViewersSeeRestricted Whether the partnership's viewers read its restricted reviews. False by default: restricted reviews are for the partnership's panel, oversight and admins.
+	ViewersSeeRestricted bool `json:"viewers_see_restricted"`
 }
 
 // PartnershipCreate defines model for PartnershipCreate.
@@ -1148,6 +1254,9 @@ type PartnershipCreate struct {
 	// Kind A PartnershipKind
 	Kind string `json:"kind"`
 	Name string `json:"name"`
+
+	// ViewersSeeRestricted Let the partnership's viewers read its restricted reviews
+	ViewersSeeRestricted *bool `json:"viewers_see_restricted,omitempty"`
 }
 
 // PartnershipKind defines model for PartnershipKind.
@@ -1165,6 +1274,9 @@ type PartnershipUpdate struct {
 	AreaCodes *[]string `json:"area_codes,omitempty"`
 	Kind      *string   `json:"kind,omitempty"`
 	Name      *string   `json:"name,omitempty"`
+
+	// ViewersSeeRestricted Let the partnership's viewers read its restricted reviews
+	ViewersSeeRestricted *bool `json:"viewers_see_restricted,omitempty"`
 }
 
 // PasswordChange defines model for PasswordChange.
@@ -1723,16 +1835,29 @@ type TOTPEnrolment struct {
 
 // Theme defines model for Theme.
 type Theme struct {
-	Active          bool        `json:"active"`
-	Code            string      `json:"code"`
-	Crosswalks      []Crosswalk `json:"crosswalks"`
-	Definition      string      `json:"definition"`
-	Group           string      `json:"group"`
-	Keywords        []string    `json:"keywords"`
-	Label           string      `json:"label"`
-	Slug            string      `json:"slug"`
-	TaxonomyVersion int         `json:"taxonomy_version"`
+	// Active False once deprecated (or dropped by a newer taxonomy file)
+	Active       bool                         `json:"active"`
+	Code         string                       `json:"code"`
+	Crosswalks   []Crosswalk                  `json:"crosswalks"`
+	Definition   string                       `json:"definition"`
+	DeprecatedAt nullable.Nullable[time.Time] `json:"deprecated_at,omitempty"`
+	Group        string                       `json:"group"`
+	Keywords     []string                     `json:"keywords"`
+	Label        string                       `json:"label"`
+
+	// Origin file: the embedded taxonomy updates it; admin: an admin added or changed it
+	Origin ThemeOrigin `json:"origin"`
+
+	// ReplacedBy The theme to use instead of a deprecated one
+	ReplacedBy nullable.Nullable[string] `json:"replaced_by,omitempty"`
+	Slug       string                    `json:"slug"`
+
+	// TaxonomyVersion The taxonomy version that last changed the theme; its ETag
+	TaxonomyVersion int `json:"taxonomy_version"`
 }
+
+// ThemeOrigin file: the embedded taxonomy updates it; admin: an admin added or changed it
+type ThemeOrigin string
 
 // ThemeAssignment defines model for ThemeAssignment.
 type ThemeAssignment struct {
@@ -1746,11 +1871,14 @@ type ThemeAssignment struct {
 
 	// ConfirmedByName Present on an accepted suggestion only
 	ConfirmedByName nullable.Nullable[string] `json:"confirmed_by_name,omitempty"`
-	Group           string                    `json:"group"`
-	Label           string                    `json:"label"`
-	Primary         bool                      `json:"primary"`
-	Slug            string                    `json:"slug"`
-	Source          ThemeAssignmentSource     `json:"source"`
+
+	// Deprecated The theme is no longer in use; it stays here but cannot be newly assigned
+	Deprecated bool                  `json:"deprecated"`
+	Group      string                `json:"group"`
+	Label      string                `json:"label"`
+	Primary    bool                  `json:"primary"`
+	Slug       string                `json:"slug"`
+	Source     ThemeAssignmentSource `json:"source"`
 }
 
 // ThemeAssignmentSource defines model for ThemeAssignment.Source.
@@ -1764,6 +1892,27 @@ type ThemeAssignmentInput struct {
 
 	// Source manual (default), rule or suggested
 	Source *string `json:"source,omitempty"`
+}
+
+// ThemeCreate defines model for ThemeCreate.
+type ThemeCreate struct {
+	// Code The group letter and two digits, such as A19
+	Code       string `json:"code"`
+	Definition string `json:"definition"`
+	Group      string `json:"group"`
+
+	// Keywords Words and phrases that suggest the theme
+	Keywords *[]string `json:"keywords,omitempty"`
+	Label    string    `json:"label"`
+
+	// Slug Made from the label when absent
+	Slug *string `json:"slug,omitempty"`
+}
+
+// ThemeDeprecate defines model for ThemeDeprecate.
+type ThemeDeprecate struct {
+	// ReplacedBy Code or slug of the active theme to use instead
+	ReplacedBy *string `json:"replaced_by,omitempty"`
 }
 
 // ThemeList defines model for ThemeList.
@@ -1789,6 +1938,16 @@ type ThemeSuggestionList struct {
 	Items []ThemeSuggestion `json:"items"`
 }
 
+// ThemeUpdate defines model for ThemeUpdate.
+type ThemeUpdate struct {
+	Definition *string `json:"definition,omitempty"`
+	Group      *string `json:"group,omitempty"`
+
+	// Keywords Replaces the whole list
+	Keywords *[]string `json:"keywords,omitempty"`
+	Label    *string   `json:"label,omitempty"`
+}
+
 // Timeline defines model for Timeline.
 type Timeline struct {
 	Items []TimelineEntry `json:"items"`
@@ -1801,10 +1960,11 @@ type TimelineEntry struct {
 	CreatedAt  time.Time                 `json:"created_at"`
 	EvidenceId nullable.Nullable[string] `json:"evidence_id,omitempty"`
 
-	// Field For edit entries: the field changed (number, title, text, scope, intervention_type, response_due, addressees, themes); old_status and new_status then hold the old and new values
+	// Field For edit entries: the field changed (number, title, text, scope, intervention_type, response_due, addressees, themes); old_status and new_status then hold the old and new values. For milestone entries: added, completed, removed, or the field changed (title, due_date, done_date)
 	Field          nullable.Nullable[string] `json:"field,omitempty"`
 	Id             string                    `json:"id"`
 	Kind           TimelineEntryKind         `json:"kind"`
+	MilestoneId    nullable.Nullable[string] `json:"milestone_id,omitempty"`
 	Narrative      string                    `json:"narrative"`
 	NewStatus      string                    `json:"new_status"`
 	OldStatus      string                    `json:"old_status"`
@@ -2044,6 +2204,24 @@ type CreateImportParams struct {
 	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
 }
 
+// DeleteMilestoneParams defines parameters for DeleteMilestone.
+type DeleteMilestoneParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateMilestoneParams defines parameters for UpdateMilestone.
+type UpdateMilestoneParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// CompleteMilestoneParams defines parameters for CompleteMilestone.
+type CompleteMilestoneParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListOrganisationsParams defines parameters for ListOrganisations.
 type ListOrganisationsParams struct {
 	Sector   *string `form:"sector,omitempty" json:"sector,omitempty"`
@@ -2151,6 +2329,18 @@ type GetRecommendationParams struct {
 type UpdateRecommendationParams struct {
 	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ListRecommendationActionsParams defines parameters for ListRecommendationActions.
+type ListRecommendationActionsParams struct {
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+
+	// Limit Page size, 1 to 200 (default 50).
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The `next_cursor` of the previous page.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // AssessRecommendationParams defines parameters for AssessRecommendation.
@@ -2786,6 +2976,18 @@ type ListThemesParams struct {
 	Group *string `form:"group,omitempty" json:"group,omitempty"`
 }
 
+// UpdateThemeParams defines parameters for UpdateTheme.
+type UpdateThemeParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// DeprecateThemeParams defines parameters for DeprecateTheme.
+type DeprecateThemeParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Email Part of the address
@@ -2821,6 +3023,9 @@ type AddEvidenceJSONRequestBody = EvidenceLink
 // AddEvidenceMultipartRequestBody defines body for AddEvidence for multipart/form-data ContentType.
 type AddEvidenceMultipartRequestBody AddEvidenceMultipartBody
 
+// CreateMilestoneJSONRequestBody defines body for CreateMilestone for application/json ContentType.
+type CreateMilestoneJSONRequestBody = MilestoneCreate
+
 // ProgressActionJSONRequestBody defines body for ProgressAction for application/json ContentType.
 type ProgressActionJSONRequestBody = ActionProgress
 
@@ -2836,6 +3041,9 @@ type VerifyMFAJSONRequestBody = CodeRequest
 // ReviewEvidenceJSONRequestBody defines body for ReviewEvidence for application/json ContentType.
 type ReviewEvidenceJSONRequestBody = EvidenceReview
 
+// WithdrawEvidenceJSONRequestBody defines body for WithdrawEvidence for application/json ContentType.
+type WithdrawEvidenceJSONRequestBody = EvidenceWithdrawal
+
 // CreateImportMultipartRequestBody defines body for CreateImport for multipart/form-data ContentType.
 type CreateImportMultipartRequestBody CreateImportMultipartBody
 
@@ -2847,6 +3055,12 @@ type ChangePasswordJSONRequestBody = PasswordChange
 
 // CreateTokenJSONRequestBody defines body for CreateToken for application/json ContentType.
 type CreateTokenJSONRequestBody = TokenCreate
+
+// UpdateMilestoneJSONRequestBody defines body for UpdateMilestone for application/json ContentType.
+type UpdateMilestoneJSONRequestBody = MilestoneUpdate
+
+// CompleteMilestoneJSONRequestBody defines body for CompleteMilestone for application/json ContentType.
+type CompleteMilestoneJSONRequestBody = MilestoneComplete
 
 // CreateOrganisationJSONRequestBody defines body for CreateOrganisation for application/json ContentType.
 type CreateOrganisationJSONRequestBody = OrganisationCreate
@@ -2887,6 +3101,15 @@ type CreateReviewJSONRequestBody = ReviewCreate
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
 
+// CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
+type CreateThemeJSONRequestBody = ThemeCreate
+
+// UpdateThemeJSONRequestBody defines body for UpdateTheme for application/json ContentType.
+type UpdateThemeJSONRequestBody = ThemeUpdate
+
+// DeprecateThemeJSONRequestBody defines body for DeprecateTheme for application/json ContentType.
+type DeprecateThemeJSONRequestBody = ThemeDeprecate
+
 // CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserCreate
 
@@ -2919,6 +3142,12 @@ type ServerInterface interface {
 	// AddEvidence Attach a link (JSON) or upload a document (multipart/form-data, fields file, title, evidence_type)
 	// (POST /api/v1/actions/{id}/evidence)
 	AddEvidence(c *gin.Context, id ID)
+	// ListMilestones The action's milestones, by due date (undated last)
+	// (GET /api/v1/actions/{id}/milestones)
+	ListMilestones(c *gin.Context, id ID)
+	// CreateMilestone Add a milestone to an action (whoever writes the action; not on a closed recommendation)
+	// (POST /api/v1/actions/{id}/milestones)
+	CreateMilestone(c *gin.Context, id ID)
 	// ProgressAction Add a progress note to an action, moving its status on if asked
 	// (POST /api/v1/actions/{id}/progress)
 	ProgressAction(c *gin.Context, id ID, params ProgressActionParams)
@@ -2952,6 +3181,9 @@ type ServerInterface interface {
 	// ReviewEvidence Verify or reject evidence (oversight only; a rejection needs a note)
 	// (POST /api/v1/evidence/{id}/review)
 	ReviewEvidence(c *gin.Context, id ID)
+	// WithdrawEvidence Withdraw evidence uploaded by mistake (its uploader only, before it is reviewed, with a reason)
+	// (POST /api/v1/evidence/{id}/withdraw)
+	WithdrawEvidence(c *gin.Context, id ID)
 	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
 	// (POST /api/v1/imports)
 	CreateImport(c *gin.Context, params CreateImportParams)
@@ -2964,6 +3196,9 @@ type ServerInterface interface {
 
 	// (DELETE /api/v1/links/{id})
 	RemoveLink(c *gin.Context, id ID)
+	// GetLink One link between recommendations (readable by whoever may read the recommendation it starts from)
+	// (GET /api/v1/links/{id})
+	GetLink(c *gin.Context, id ID)
 	// GetMe Who the caller is, their memberships and what the interface may offer them
 	// (GET /api/v1/me)
 	GetMe(c *gin.Context)
@@ -2985,6 +3220,18 @@ type ServerInterface interface {
 
 	// (DELETE /api/v1/me/tokens/{id})
 	RevokeToken(c *gin.Context, id ID)
+	// DeleteMilestone Remove a milestone (its timeline entries and audit trail stay)
+	// (DELETE /api/v1/milestones/{id})
+	DeleteMilestone(c *gin.Context, id ID, params DeleteMilestoneParams)
+
+	// (GET /api/v1/milestones/{id})
+	GetMilestone(c *gin.Context, id ID)
+	// UpdateMilestone Change a milestone's title or dates (clearing done_date reopens it)
+	// (PATCH /api/v1/milestones/{id})
+	UpdateMilestone(c *gin.Context, id ID, params UpdateMilestoneParams)
+	// CompleteMilestone Mark a milestone done (today, or on done_date)
+	// (POST /api/v1/milestones/{id}/complete)
+	CompleteMilestone(c *gin.Context, id ID, params CompleteMilestoneParams)
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(c *gin.Context)
@@ -3033,6 +3280,9 @@ type ServerInterface interface {
 	// UpdateRecommendation Change fields; `addressees` and `themes`, when given, replace the whole set
 	// (PATCH /api/v1/recommendations/{id})
 	UpdateRecommendation(c *gin.Context, id ID, params UpdateRecommendationParams)
+	// ListRecommendationActions The action-plan lines of one recommendation (404 when the recommendation cannot be read)
+	// (GET /api/v1/recommendations/{id}/actions)
+	ListRecommendationActions(c *gin.Context, id ID, params ListRecommendationActionsParams)
 	// CreateAction Add an action-plan line, owned by one of the recommendation's addressees
 	// (POST /api/v1/recommendations/{id}/actions)
 	CreateAction(c *gin.Context, id ID)
@@ -3063,6 +3313,9 @@ type ServerInterface interface {
 	// GetTimeline Responses, progress, evidence, assessments and links in time order
 	// (GET /api/v1/recommendations/{id}/timeline)
 	GetTimeline(c *gin.Context, id ID)
+	// GetResponse One formal response (readable by whoever may read its recommendation)
+	// (GET /api/v1/responses/{id})
+	GetResponse(c *gin.Context, id ID)
 	// ListReviewTypes Review types with their default response windows
 	// (GET /api/v1/review-types)
 	ListReviewTypes(c *gin.Context)
@@ -3126,9 +3379,18 @@ type ServerInterface interface {
 	// ListThemes The theme taxonomy
 	// (GET /api/v1/themes)
 	ListThemes(c *gin.Context, params ListThemesParams)
+	// CreateTheme Add a theme (admins)
+	// (POST /api/v1/themes)
+	CreateTheme(c *gin.Context)
 
 	// (GET /api/v1/themes/{code})
 	GetTheme(c *gin.Context, code string)
+	// UpdateTheme Change a theme's label, definition, group or keywords (admins)
+	// (PATCH /api/v1/themes/{code})
+	UpdateTheme(c *gin.Context, code string, params UpdateThemeParams)
+	// DeprecateTheme Deprecate a theme (admins)
+	// (POST /api/v1/themes/{code}/deprecate)
+	DeprecateTheme(c *gin.Context, code string, params DeprecateThemeParams)
 
 	// (GET /api/v1/users)
 	ListUsers(c *gin.Context, params ListUsersParams)
@@ -3458,6 +3720,56 @@ func (siw *ServerInterfaceWrapper) AddEvidence(c *gin.Context) {
 	siw.Handler.AddEvidence(c, id)
 }
 
+// ListMilestones operation middleware
+func (siw *ServerInterfaceWrapper) ListMilestones(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListMilestones(c, id)
+}
+
+// CreateMilestone operation middleware
+func (siw *ServerInterfaceWrapper) CreateMilestone(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateMilestone(c, id)
+}
+
 // ProgressAction operation middleware
 func (siw *ServerInterfaceWrapper) ProgressAction(c *gin.Context) {
 
@@ -3751,6 +4063,31 @@ func (siw *ServerInterfaceWrapper) ReviewEvidence(c *gin.Context) {
 	siw.Handler.ReviewEvidence(c, id)
 }
 
+// WithdrawEvidence operation middleware
+func (siw *ServerInterfaceWrapper) WithdrawEvidence(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.WithdrawEvidence(c, id)
+}
+
 // CreateImport operation middleware
 func (siw *ServerInterfaceWrapper) CreateImport(c *gin.Context) {
 
@@ -3839,6 +4176,31 @@ func (siw *ServerInterfaceWrapper) RemoveLink(c *gin.Context) {
 	}
 
 	siw.Handler.RemoveLink(c, id)
+}
+
+// GetLink operation middleware
+func (siw *ServerInterfaceWrapper) GetLink(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetLink(c, id)
 }
 
 // GetMe operation middleware
@@ -3942,6 +4304,178 @@ func (siw *ServerInterfaceWrapper) RevokeToken(c *gin.Context) {
 	}
 
 	siw.Handler.RevokeToken(c, id)
+}
+
+// DeleteMilestone operation middleware
+func (siw *ServerInterfaceWrapper) DeleteMilestone(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteMilestoneParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteMilestone(c, id, params)
+}
+
+// GetMilestone operation middleware
+func (siw *ServerInterfaceWrapper) GetMilestone(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetMilestone(c, id)
+}
+
+// UpdateMilestone operation middleware
+func (siw *ServerInterfaceWrapper) UpdateMilestone(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateMilestoneParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UpdateMilestone(c, id, params)
+}
+
+// CompleteMilestone operation middleware
+func (siw *ServerInterfaceWrapper) CompleteMilestone(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CompleteMilestoneParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CompleteMilestone(c, id, params)
 }
 
 // GetOpenAPISpec operation middleware
@@ -4649,6 +5183,58 @@ func (siw *ServerInterfaceWrapper) UpdateRecommendation(c *gin.Context) {
 	siw.Handler.UpdateRecommendation(c, id, params)
 }
 
+// ListRecommendationActions operation middleware
+func (siw *ServerInterfaceWrapper) ListRecommendationActions(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListRecommendationActionsParams
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "cursor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "cursor", c.Request.URL.Query(), &params.Cursor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter cursor: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListRecommendationActions(c, id, params)
+}
+
 // CreateAction operation middleware
 func (siw *ServerInterfaceWrapper) CreateAction(c *gin.Context) {
 
@@ -4982,6 +5568,31 @@ func (siw *ServerInterfaceWrapper) GetTimeline(c *gin.Context) {
 	}
 
 	siw.Handler.GetTimeline(c, id)
+}
+
+// GetResponse operation middleware
+func (siw *ServerInterfaceWrapper) GetResponse(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetResponse(c, id)
 }
 
 // ListReviewTypes operation middleware
@@ -7175,6 +7786,19 @@ func (siw *ServerInterfaceWrapper) ListThemes(c *gin.Context) {
 	siw.Handler.ListThemes(c, params)
 }
 
+// CreateTheme operation middleware
+func (siw *ServerInterfaceWrapper) CreateTheme(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateTheme(c)
+}
+
 // GetTheme operation middleware
 func (siw *ServerInterfaceWrapper) GetTheme(c *gin.Context) {
 
@@ -7198,6 +7822,104 @@ func (siw *ServerInterfaceWrapper) GetTheme(c *gin.Context) {
 	}
 
 	siw.Handler.GetTheme(c, code)
+}
+
+// UpdateTheme operation middleware
+func (siw *ServerInterfaceWrapper) UpdateTheme(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", c.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter code: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateThemeParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UpdateTheme(c, code, params)
+}
+
+// DeprecateTheme operation middleware
+func (siw *ServerInterfaceWrapper) DeprecateTheme(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "code" -------------
+	var code string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "code", c.Param("code"), &code, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter code: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeprecateThemeParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeprecateTheme(c, code, params)
 }
 
 // ListUsers operation middleware
@@ -7517,7 +8239,10 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/review-types/:code", wrapper.GetReviewType)
 	router.GET(options.BaseURL+"/api/v1/intervention-types", wrapper.ListInterventionTypes)
 	router.GET(options.BaseURL+"/api/v1/themes", wrapper.ListThemes)
+	router.POST(options.BaseURL+"/api/v1/themes", wrapper.CreateTheme)
 	router.GET(options.BaseURL+"/api/v1/themes/:code", wrapper.GetTheme)
+	router.PATCH(options.BaseURL+"/api/v1/themes/:code", wrapper.UpdateTheme)
+	router.POST(options.BaseURL+"/api/v1/themes/:code/deprecate", wrapper.DeprecateTheme)
 	router.GET(options.BaseURL+"/api/v1/partnerships", wrapper.ListPartnerships)
 	router.POST(options.BaseURL+"/api/v1/partnerships", wrapper.CreatePartnership)
 	router.DELETE(options.BaseURL+"/api/v1/partnerships/:id", wrapper.DeletePartnership)
@@ -7542,11 +8267,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.DELETE(options.BaseURL+"/api/v1/recommendations/:id", wrapper.DeleteRecommendation)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id", wrapper.GetRecommendation)
 	router.PATCH(options.BaseURL+"/api/v1/recommendations/:id", wrapper.UpdateRecommendation)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/actions", wrapper.ListRecommendationActions)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/actions", wrapper.CreateAction)
 	router.GET(options.BaseURL+"/api/v1/actions", wrapper.ListActions)
 	router.DELETE(options.BaseURL+"/api/v1/actions/:id", wrapper.DeleteAction)
 	router.GET(options.BaseURL+"/api/v1/actions/:id", wrapper.GetAction)
 	router.PATCH(options.BaseURL+"/api/v1/actions/:id", wrapper.UpdateAction)
+	router.GET(options.BaseURL+"/api/v1/actions/:id/milestones", wrapper.ListMilestones)
+	router.POST(options.BaseURL+"/api/v1/actions/:id/milestones", wrapper.CreateMilestone)
+	router.DELETE(options.BaseURL+"/api/v1/milestones/:id", wrapper.DeleteMilestone)
+	router.GET(options.BaseURL+"/api/v1/milestones/:id", wrapper.GetMilestone)
+	router.PATCH(options.BaseURL+"/api/v1/milestones/:id", wrapper.UpdateMilestone)
+	router.POST(options.BaseURL+"/api/v1/milestones/:id/complete", wrapper.CompleteMilestone)
 	router.POST(options.BaseURL+"/api/v1/auth/login", wrapper.Login)
 	router.POST(options.BaseURL+"/api/v1/auth/mfa", wrapper.VerifyMFA)
 	router.POST(options.BaseURL+"/api/v1/auth/logout", wrapper.Logout)
@@ -7570,6 +8302,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/audit/checkpoints", wrapper.GetAuditCheckpoints)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.ListResponses)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/responses", wrapper.RecordResponse)
+	router.GET(options.BaseURL+"/api/v1/responses/:id", wrapper.GetResponse)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/timeline", wrapper.GetTimeline)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/similar", wrapper.GetSimilarRecommendations)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/assessments", wrapper.AssessRecommendation)
@@ -7578,12 +8311,14 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/theme-suggestions/:code/accept", wrapper.AcceptThemeSuggestion)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/theme-suggestions/:code/reject", wrapper.RejectThemeSuggestion)
 	router.DELETE(options.BaseURL+"/api/v1/links/:id", wrapper.RemoveLink)
+	router.GET(options.BaseURL+"/api/v1/links/:id", wrapper.GetLink)
 	router.POST(options.BaseURL+"/api/v1/actions/:id/progress", wrapper.ProgressAction)
 	router.GET(options.BaseURL+"/api/v1/actions/:id/evidence", wrapper.ListEvidence)
 	router.POST(options.BaseURL+"/api/v1/actions/:id/evidence", wrapper.AddEvidence)
 	router.GET(options.BaseURL+"/api/v1/evidence/:id", wrapper.GetEvidence)
 	router.GET(options.BaseURL+"/api/v1/evidence/:id/content", wrapper.GetEvidenceContent)
 	router.POST(options.BaseURL+"/api/v1/evidence/:id/review", wrapper.ReviewEvidence)
+	router.POST(options.BaseURL+"/api/v1/evidence/:id/withdraw", wrapper.WithdrawEvidence)
 	router.GET(options.BaseURL+"/api/v1/work", wrapper.GetWork)
 	router.GET(options.BaseURL+"/api/v1/search", wrapper.SearchRecommendations)
 	router.GET(options.BaseURL+"/api/v1/summaries/crosstab", wrapper.SummaryCrossTab)
@@ -7901,15 +8636,25 @@ type AddEvidenceResponseObject interface {
 	VisitAddEvidenceResponse(w http.ResponseWriter) error
 }
 
-type AddEvidence201JSONResponse Evidence
+type AddEvidence201ResponseHeaders struct {
+	Location *string
+}
+
+type AddEvidence201JSONResponse struct {
+	Body    Evidence
+	Headers AddEvidence201ResponseHeaders
+}
 
 func (response AddEvidence201JSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -7976,6 +8721,167 @@ func (response AddEvidence413ApplicationProblemPlusJSONResponse) VisitAddEvidenc
 type AddEvidence422ApplicationProblemPlusJSONResponse Problem
 
 func (response AddEvidence422ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMilestonesRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListMilestonesResponseObject interface {
+	VisitListMilestonesResponse(w http.ResponseWriter) error
+}
+
+type ListMilestones200JSONResponse MilestoneList
+
+func (response ListMilestones200JSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMilestones404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones404ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestoneRequestObject struct {
+	Id   ID `json:"id"`
+	Body *CreateMilestoneJSONRequestBody
+}
+
+type CreateMilestoneResponseObject interface {
+	VisitCreateMilestoneResponse(w http.ResponseWriter) error
+}
+
+type CreateMilestone201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateMilestone201JSONResponse struct {
+	Body    Milestone
+	Headers CreateMilestone201ResponseHeaders
+}
+
+func (response CreateMilestone201JSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone400ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateMilestone401ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateMilestone403ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateMilestone404ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone409ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateMilestone409ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateMilestone422ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -8795,6 +9701,95 @@ func (response ReviewEvidence422ApplicationProblemPlusJSONResponse) VisitReviewE
 	return err
 }
 
+type WithdrawEvidenceRequestObject struct {
+	Id   ID `json:"id"`
+	Body *WithdrawEvidenceJSONRequestBody
+}
+
+type WithdrawEvidenceResponseObject interface {
+	VisitWithdrawEvidenceResponse(w http.ResponseWriter) error
+}
+
+type WithdrawEvidence204Response struct {
+}
+
+func (response WithdrawEvidence204Response) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type WithdrawEvidence401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence401ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence403ApplicationProblemPlusJSONResponse Problem
+
+func (response WithdrawEvidence403ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence404ApplicationProblemPlusJSONResponse Problem
+
+func (response WithdrawEvidence404ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence409ApplicationProblemPlusJSONResponse Problem
+
+func (response WithdrawEvidence409ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence422ApplicationProblemPlusJSONResponse Problem
+
+func (response WithdrawEvidence422ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateImportRequestObject struct {
 	Params CreateImportParams
 	Body   *multipart.Reader
@@ -9008,6 +10003,44 @@ func (response RemoveLink403ApplicationProblemPlusJSONResponse) VisitRemoveLinkR
 type RemoveLink404ApplicationProblemPlusJSONResponse Problem
 
 func (response RemoveLink404ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLinkRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetLinkResponseObject interface {
+	VisitGetLinkResponse(w http.ResponseWriter) error
+}
+
+type GetLink200JSONResponse RecommendationLink
+
+func (response GetLink200JSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLink404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink404ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -9306,15 +10339,25 @@ type CreateTokenResponseObject interface {
 	VisitCreateTokenResponse(w http.ResponseWriter) error
 }
 
-type CreateToken201JSONResponse NewToken
+type CreateToken201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateToken201JSONResponse struct {
+	Body    NewToken
+	Headers CreateToken201ResponseHeaders
+}
 
 func (response CreateToken201JSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -9406,6 +10449,453 @@ func (response RevokeToken404ApplicationProblemPlusJSONResponse) VisitRevokeToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMilestoneRequestObject struct {
+	Id     ID `json:"id"`
+	Params DeleteMilestoneParams
+}
+
+type DeleteMilestoneResponseObject interface {
+	VisitDeleteMilestoneResponse(w http.ResponseWriter) error
+}
+
+type DeleteMilestone204Response struct {
+}
+
+func (response DeleteMilestone204Response) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteMilestone401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMilestone401ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMilestone403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteMilestone403ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMilestone404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteMilestone404ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMilestone409ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteMilestone409ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMilestone412ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteMilestone412ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMilestone428ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteMilestone428ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMilestoneRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetMilestoneResponseObject interface {
+	VisitGetMilestoneResponse(w http.ResponseWriter) error
+}
+
+type GetMilestone200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetMilestone200JSONResponse struct {
+	Body    Milestone
+	Headers GetMilestone200ResponseHeaders
+}
+
+func (response GetMilestone200JSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMilestone404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone404ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestoneRequestObject struct {
+	Id     ID `json:"id"`
+	Params UpdateMilestoneParams
+	Body   *UpdateMilestoneJSONRequestBody
+}
+
+type UpdateMilestoneResponseObject interface {
+	VisitUpdateMilestoneResponse(w http.ResponseWriter) error
+}
+
+type UpdateMilestone200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateMilestone200JSONResponse struct {
+	Body    Milestone
+	Headers UpdateMilestone200ResponseHeaders
+}
+
+func (response UpdateMilestone200JSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone400ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateMilestone401ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateMilestone403ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateMilestone404ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone409ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateMilestone409ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateMilestone412ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateMilestone422ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone428ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateMilestone428ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestoneRequestObject struct {
+	Id     ID `json:"id"`
+	Params CompleteMilestoneParams
+	Body   *CompleteMilestoneJSONRequestBody
+}
+
+type CompleteMilestoneResponseObject interface {
+	VisitCompleteMilestoneResponse(w http.ResponseWriter) error
+}
+
+type CompleteMilestone200ResponseHeaders struct {
+	ETag *string
+}
+
+type CompleteMilestone200JSONResponse struct {
+	Body    Milestone
+	Headers CompleteMilestone200ResponseHeaders
+}
+
+func (response CompleteMilestone200JSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone400ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone401ApplicationProblemPlusJSONResponse Problem
+
+func (response CompleteMilestone401ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone403ApplicationProblemPlusJSONResponse Problem
+
+func (response CompleteMilestone403ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone404ApplicationProblemPlusJSONResponse Problem
+
+func (response CompleteMilestone404ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone409ApplicationProblemPlusJSONResponse Problem
+
+func (response CompleteMilestone409ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone412ApplicationProblemPlusJSONResponse Problem
+
+func (response CompleteMilestone412ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone422ApplicationProblemPlusJSONResponse Problem
+
+func (response CompleteMilestone422ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone428ApplicationProblemPlusJSONResponse Problem
+
+func (response CompleteMilestone428ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10521,6 +12011,59 @@ func (response UpdateRecommendation428ApplicationProblemPlusJSONResponse) VisitU
 	return err
 }
 
+type ListRecommendationActionsRequestObject struct {
+	Id     ID `json:"id"`
+	Params ListRecommendationActionsParams
+}
+
+type ListRecommendationActionsResponseObject interface {
+	VisitListRecommendationActionsResponse(w http.ResponseWriter) error
+}
+
+type ListRecommendationActions200JSONResponse ActionPage
+
+func (response ListRecommendationActions200JSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendationActions400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendationActions400ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendationActions404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListRecommendationActions404ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateActionRequestObject struct {
 	Id   ID `json:"id"`
 	Body *CreateActionJSONRequestBody
@@ -10731,15 +12274,25 @@ type AddLinkResponseObject interface {
 	VisitAddLinkResponse(w http.ResponseWriter) error
 }
 
-type AddLink201JSONResponse RecommendationLink
+type AddLink201ResponseHeaders struct {
+	Location *string
+}
+
+type AddLink201JSONResponse struct {
+	Body    RecommendationLink
+	Headers AddLink201ResponseHeaders
+}
 
 func (response AddLink201JSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10864,15 +12417,25 @@ type RecordResponseResponseObject interface {
 	VisitRecordResponseResponse(w http.ResponseWriter) error
 }
 
-type RecordResponse201JSONResponse Response
+type RecordResponse201ResponseHeaders struct {
+	Location *string
+}
+
+type RecordResponse201JSONResponse struct {
+	Body    Response
+	Headers RecordResponse201ResponseHeaders
+}
 
 func (response RecordResponse201JSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11199,15 +12762,25 @@ type RejectThemeSuggestionResponseObject interface {
 	VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error
 }
 
-type RejectThemeSuggestion201JSONResponse SuggestionRejection
+type RejectThemeSuggestion201ResponseHeaders struct {
+	Location *string
+}
+
+type RejectThemeSuggestion201JSONResponse struct {
+	Body    SuggestionRejection
+	Headers RejectThemeSuggestion201ResponseHeaders
+}
 
 func (response RejectThemeSuggestion201JSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11312,6 +12885,44 @@ type GetTimeline404ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetTimeline404ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetResponseRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetResponseResponseObject interface {
+	VisitGetResponseResponse(w http.ResponseWriter) error
+}
+
+type GetResponse200JSONResponse Response
+
+func (response GetResponse200JSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetResponse404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse404ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -12613,6 +14224,100 @@ func (response ListThemes400ApplicationProblemPlusJSONResponse) VisitListThemesR
 	return err
 }
 
+type CreateThemeRequestObject struct {
+	Body *CreateThemeJSONRequestBody
+}
+
+type CreateThemeResponseObject interface {
+	VisitCreateThemeResponse(w http.ResponseWriter) error
+}
+
+type CreateTheme201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateTheme201JSONResponse struct {
+	Body    Theme
+	Headers CreateTheme201ResponseHeaders
+}
+
+func (response CreateTheme201JSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme400ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateTheme403ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme409ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateTheme409ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateTheme422ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetThemeRequestObject struct {
 	Code string `json:"code"`
 }
@@ -12621,15 +14326,25 @@ type GetThemeResponseObject interface {
 	VisitGetThemeResponse(w http.ResponseWriter) error
 }
 
-type GetTheme200JSONResponse Theme
+type GetTheme200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetTheme200JSONResponse struct {
+	Body    Theme
+	Headers GetTheme200ResponseHeaders
+}
 
 func (response GetTheme200JSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12647,6 +14362,274 @@ func (response GetTheme404ApplicationProblemPlusJSONResponse) VisitGetThemeRespo
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateThemeRequestObject struct {
+	Code   string `json:"code"`
+	Params UpdateThemeParams
+	Body   *UpdateThemeJSONRequestBody
+}
+
+type UpdateThemeResponseObject interface {
+	VisitUpdateThemeResponse(w http.ResponseWriter) error
+}
+
+type UpdateTheme200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateTheme200JSONResponse struct {
+	Body    Theme
+	Headers UpdateTheme200ResponseHeaders
+}
+
+func (response UpdateTheme200JSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme400ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateTheme403ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateTheme404ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme409ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateTheme409ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateTheme412ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateTheme422ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme428ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateTheme428ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateThemeRequestObject struct {
+	Code   string `json:"code"`
+	Params DeprecateThemeParams
+	Body   *DeprecateThemeJSONRequestBody
+}
+
+type DeprecateThemeResponseObject interface {
+	VisitDeprecateThemeResponse(w http.ResponseWriter) error
+}
+
+type DeprecateTheme200ResponseHeaders struct {
+	ETag *string
+}
+
+type DeprecateTheme200JSONResponse struct {
+	Body    Theme
+	Headers DeprecateTheme200ResponseHeaders
+}
+
+func (response DeprecateTheme200JSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme400ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeprecateTheme403ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeprecateTheme404ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme409ApplicationProblemPlusJSONResponse Problem
+
+func (response DeprecateTheme409ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme412ApplicationProblemPlusJSONResponse Problem
+
+func (response DeprecateTheme412ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme422ApplicationProblemPlusJSONResponse Problem
+
+func (response DeprecateTheme422ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme428ApplicationProblemPlusJSONResponse Problem
+
+func (response DeprecateTheme428ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13002,15 +14985,25 @@ type AddMembershipResponseObject interface {
 	VisitAddMembershipResponse(w http.ResponseWriter) error
 }
 
-type AddMembership201JSONResponse User
+type AddMembership201ResponseHeaders struct {
+	Location *string
+}
+
+type AddMembership201JSONResponse struct {
+	Body    User
+	Headers AddMembership201ResponseHeaders
+}
 
 func (response AddMembership201JSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -13364,6 +15357,12 @@ type StrictServerInterface interface {
 	// AddEvidence Attach a link (JSON) or upload a document (multipart/form-data, fields file, title, evidence_type)
 	// (POST /api/v1/actions/{id}/evidence)
 	AddEvidence(ctx context.Context, request AddEvidenceRequestObject) (AddEvidenceResponseObject, error)
+	// ListMilestones The action's milestones, by due date (undated last)
+	// (GET /api/v1/actions/{id}/milestones)
+	ListMilestones(ctx context.Context, request ListMilestonesRequestObject) (ListMilestonesResponseObject, error)
+	// CreateMilestone Add a milestone to an action (whoever writes the action; not on a closed recommendation)
+	// (POST /api/v1/actions/{id}/milestones)
+	CreateMilestone(ctx context.Context, request CreateMilestoneRequestObject) (CreateMilestoneResponseObject, error)
 	// ProgressAction Add a progress note to an action, moving its status on if asked
 	// (POST /api/v1/actions/{id}/progress)
 	ProgressAction(ctx context.Context, request ProgressActionRequestObject) (ProgressActionResponseObject, error)
@@ -13397,6 +15396,9 @@ type StrictServerInterface interface {
 	// ReviewEvidence Verify or reject evidence (oversight only; a rejection needs a note)
 	// (POST /api/v1/evidence/{id}/review)
 	ReviewEvidence(ctx context.Context, request ReviewEvidenceRequestObject) (ReviewEvidenceResponseObject, error)
+	// WithdrawEvidence Withdraw evidence uploaded by mistake (its uploader only, before it is reviewed, with a reason)
+	// (POST /api/v1/evidence/{id}/withdraw)
+	WithdrawEvidence(ctx context.Context, request WithdrawEvidenceRequestObject) (WithdrawEvidenceResponseObject, error)
 	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
 	// (POST /api/v1/imports)
 	CreateImport(ctx context.Context, request CreateImportRequestObject) (CreateImportResponseObject, error)
@@ -13409,6 +15411,9 @@ type StrictServerInterface interface {
 
 	// (DELETE /api/v1/links/{id})
 	RemoveLink(ctx context.Context, request RemoveLinkRequestObject) (RemoveLinkResponseObject, error)
+	// GetLink One link between recommendations (readable by whoever may read the recommendation it starts from)
+	// (GET /api/v1/links/{id})
+	GetLink(ctx context.Context, request GetLinkRequestObject) (GetLinkResponseObject, error)
 	// GetMe Who the caller is, their memberships and what the interface may offer them
 	// (GET /api/v1/me)
 	GetMe(ctx context.Context, request GetMeRequestObject) (GetMeResponseObject, error)
@@ -13430,6 +15435,18 @@ type StrictServerInterface interface {
 
 	// (DELETE /api/v1/me/tokens/{id})
 	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
+	// DeleteMilestone Remove a milestone (its timeline entries and audit trail stay)
+	// (DELETE /api/v1/milestones/{id})
+	DeleteMilestone(ctx context.Context, request DeleteMilestoneRequestObject) (DeleteMilestoneResponseObject, error)
+
+	// (GET /api/v1/milestones/{id})
+	GetMilestone(ctx context.Context, request GetMilestoneRequestObject) (GetMilestoneResponseObject, error)
+	// UpdateMilestone Change a milestone's title or dates (clearing done_date reopens it)
+	// (PATCH /api/v1/milestones/{id})
+	UpdateMilestone(ctx context.Context, request UpdateMilestoneRequestObject) (UpdateMilestoneResponseObject, error)
+	// CompleteMilestone Mark a milestone done (today, or on done_date)
+	// (POST /api/v1/milestones/{id}/complete)
+	CompleteMilestone(ctx context.Context, request CompleteMilestoneRequestObject) (CompleteMilestoneResponseObject, error)
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(ctx context.Context, request GetOpenAPISpecRequestObject) (GetOpenAPISpecResponseObject, error)
@@ -13478,6 +15495,9 @@ type StrictServerInterface interface {
 	// UpdateRecommendation Change fields; `addressees` and `themes`, when given, replace the whole set
 	// (PATCH /api/v1/recommendations/{id})
 	UpdateRecommendation(ctx context.Context, request UpdateRecommendationRequestObject) (UpdateRecommendationResponseObject, error)
+	// ListRecommendationActions The action-plan lines of one recommendation (404 when the recommendation cannot be read)
+	// (GET /api/v1/recommendations/{id}/actions)
+	ListRecommendationActions(ctx context.Context, request ListRecommendationActionsRequestObject) (ListRecommendationActionsResponseObject, error)
 	// CreateAction Add an action-plan line, owned by one of the recommendation's addressees
 	// (POST /api/v1/recommendations/{id}/actions)
 	CreateAction(ctx context.Context, request CreateActionRequestObject) (CreateActionResponseObject, error)
@@ -13508,6 +15528,9 @@ type StrictServerInterface interface {
 	// GetTimeline Responses, progress, evidence, assessments and links in time order
 	// (GET /api/v1/recommendations/{id}/timeline)
 	GetTimeline(ctx context.Context, request GetTimelineRequestObject) (GetTimelineResponseObject, error)
+	// GetResponse One formal response (readable by whoever may read its recommendation)
+	// (GET /api/v1/responses/{id})
+	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
 	// ListReviewTypes Review types with their default response windows
 	// (GET /api/v1/review-types)
 	ListReviewTypes(ctx context.Context, request ListReviewTypesRequestObject) (ListReviewTypesResponseObject, error)
@@ -13571,9 +15594,18 @@ type StrictServerInterface interface {
 	// ListThemes The theme taxonomy
 	// (GET /api/v1/themes)
 	ListThemes(ctx context.Context, request ListThemesRequestObject) (ListThemesResponseObject, error)
+	// CreateTheme Add a theme (admins)
+	// (POST /api/v1/themes)
+	CreateTheme(ctx context.Context, request CreateThemeRequestObject) (CreateThemeResponseObject, error)
 
 	// (GET /api/v1/themes/{code})
 	GetTheme(ctx context.Context, request GetThemeRequestObject) (GetThemeResponseObject, error)
+	// UpdateTheme Change a theme's label, definition, group or keywords (admins)
+	// (PATCH /api/v1/themes/{code})
+	UpdateTheme(ctx context.Context, request UpdateThemeRequestObject) (UpdateThemeResponseObject, error)
+	// DeprecateTheme Deprecate a theme (admins)
+	// (POST /api/v1/themes/{code}/deprecate)
+	DeprecateTheme(ctx context.Context, request DeprecateThemeRequestObject) (DeprecateThemeResponseObject, error)
 
 	// (GET /api/v1/users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
@@ -13861,6 +15893,76 @@ func (sh *strictHandler) AddEvidence(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(AddEvidenceResponseObject); ok {
 		if err := validResponse.VisitAddEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListMilestones operation middleware
+func (sh *strictHandler) ListMilestones(ctx *gin.Context, id ID) {
+	var request ListMilestonesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListMilestones(ctx, request.(ListMilestonesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListMilestones")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListMilestonesResponseObject); ok {
+		if err := validResponse.VisitListMilestonesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateMilestone operation middleware
+func (sh *strictHandler) CreateMilestone(ctx *gin.Context, id ID) {
+	var request CreateMilestoneRequestObject
+
+	request.Id = id
+
+	var body CreateMilestoneJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateMilestone(ctx, request.(CreateMilestoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateMilestone")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateMilestoneResponseObject); ok {
+		if err := validResponse.VisitCreateMilestoneResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -14240,6 +16342,50 @@ func (sh *strictHandler) ReviewEvidence(ctx *gin.Context, id ID) {
 	}
 }
 
+// WithdrawEvidence operation middleware
+func (sh *strictHandler) WithdrawEvidence(ctx *gin.Context, id ID) {
+	var request WithdrawEvidenceRequestObject
+
+	request.Id = id
+
+	var body WithdrawEvidenceJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.WithdrawEvidence(ctx, request.(WithdrawEvidenceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "WithdrawEvidence")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(WithdrawEvidenceResponseObject); ok {
+		if err := validResponse.VisitWithdrawEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // CreateImport operation middleware
 func (sh *strictHandler) CreateImport(ctx *gin.Context, params CreateImportParams) {
 	var request CreateImportRequestObject
@@ -14342,6 +16488,32 @@ func (sh *strictHandler) RemoveLink(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(RemoveLinkResponseObject); ok {
 		if err := validResponse.VisitRemoveLinkResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetLink operation middleware
+func (sh *strictHandler) GetLink(ctx *gin.Context, id ID) {
+	var request GetLinkRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLink(ctx, request.(GetLinkRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLink")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetLinkResponseObject); ok {
+		if err := validResponse.VisitGetLinkResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -14566,6 +16738,152 @@ func (sh *strictHandler) RevokeToken(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(RevokeTokenResponseObject); ok {
 		if err := validResponse.VisitRevokeTokenResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteMilestone operation middleware
+func (sh *strictHandler) DeleteMilestone(ctx *gin.Context, id ID, params DeleteMilestoneParams) {
+	var request DeleteMilestoneRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMilestone(ctx, request.(DeleteMilestoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMilestone")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteMilestoneResponseObject); ok {
+		if err := validResponse.VisitDeleteMilestoneResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetMilestone operation middleware
+func (sh *strictHandler) GetMilestone(ctx *gin.Context, id ID) {
+	var request GetMilestoneRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMilestone(ctx, request.(GetMilestoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMilestone")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetMilestoneResponseObject); ok {
+		if err := validResponse.VisitGetMilestoneResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateMilestone operation middleware
+func (sh *strictHandler) UpdateMilestone(ctx *gin.Context, id ID, params UpdateMilestoneParams) {
+	var request UpdateMilestoneRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body UpdateMilestoneJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMilestone(ctx, request.(UpdateMilestoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMilestone")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UpdateMilestoneResponseObject); ok {
+		if err := validResponse.VisitUpdateMilestoneResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CompleteMilestone operation middleware
+func (sh *strictHandler) CompleteMilestone(ctx *gin.Context, id ID, params CompleteMilestoneParams) {
+	var request CompleteMilestoneRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	var body CompleteMilestoneJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(ctx, err)
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CompleteMilestone(ctx, request.(CompleteMilestoneRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CompleteMilestone")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CompleteMilestoneResponseObject); ok {
+		if err := validResponse.VisitCompleteMilestoneResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -15096,6 +17414,33 @@ func (sh *strictHandler) UpdateRecommendation(ctx *gin.Context, id ID, params Up
 	}
 }
 
+// ListRecommendationActions operation middleware
+func (sh *strictHandler) ListRecommendationActions(ctx *gin.Context, id ID, params ListRecommendationActionsParams) {
+	var request ListRecommendationActionsRequestObject
+
+	request.Id = id
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListRecommendationActions(ctx, request.(ListRecommendationActionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListRecommendationActions")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListRecommendationActionsResponseObject); ok {
+		if err := validResponse.VisitListRecommendationActionsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // CreateAction operation middleware
 func (sh *strictHandler) CreateAction(ctx *gin.Context, id ID) {
 	var request CreateActionRequestObject
@@ -15447,6 +17792,32 @@ func (sh *strictHandler) GetTimeline(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(GetTimelineResponseObject); ok {
 		if err := validResponse.VisitGetTimelineResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetResponse operation middleware
+func (sh *strictHandler) GetResponse(ctx *gin.Context, id ID) {
+	var request GetResponseRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetResponse(ctx, request.(GetResponseRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetResponse")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetResponseResponseObject); ok {
+		if err := validResponse.VisitGetResponseResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -16034,6 +18405,48 @@ func (sh *strictHandler) ListThemes(ctx *gin.Context, params ListThemesParams) {
 	}
 }
 
+// CreateTheme operation middleware
+func (sh *strictHandler) CreateTheme(ctx *gin.Context) {
+	var request CreateThemeRequestObject
+
+	var body CreateThemeJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateTheme(ctx, request.(CreateThemeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateTheme")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateThemeResponseObject); ok {
+		if err := validResponse.VisitCreateThemeResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetTheme operation middleware
 func (sh *strictHandler) GetTheme(ctx *gin.Context, code string) {
 	var request GetThemeRequestObject
@@ -16053,6 +18466,99 @@ func (sh *strictHandler) GetTheme(ctx *gin.Context, code string) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(GetThemeResponseObject); ok {
 		if err := validResponse.VisitGetThemeResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateTheme operation middleware
+func (sh *strictHandler) UpdateTheme(ctx *gin.Context, code string, params UpdateThemeParams) {
+	var request UpdateThemeRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body UpdateThemeJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateTheme(ctx, request.(UpdateThemeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateTheme")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UpdateThemeResponseObject); ok {
+		if err := validResponse.VisitUpdateThemeResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeprecateTheme operation middleware
+func (sh *strictHandler) DeprecateTheme(ctx *gin.Context, code string, params DeprecateThemeParams) {
+	var request DeprecateThemeRequestObject
+
+	request.Code = code
+	request.Params = params
+
+	var body DeprecateThemeJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(ctx, err)
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeprecateTheme(ctx, request.(DeprecateThemeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeprecateTheme")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeprecateThemeResponseObject); ok {
+		if err := validResponse.VisitDeprecateThemeResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -16393,284 +18899,319 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts4tjD6KiidUxX7fPQl6fT37bHr++FJ0tOZ3T3Jdjw9s6vdJUHkkoQxCbAB0Iqmq6v20+wH209y",
-	"CgsgCVKgRMqS4+7xrzgUicvCumFdfxnFIssFB67V6OKX0QJoAhL/fHdD5+bfBFQsWa6Z4KOL0c0CiIRY",
-	"yOSFIvcgFRP8dBSNVLyAjJr39SqH0cVIacn4fPTrr9HoOxFT+3l7tL8tQALRCyAclm5ckrJ7UJvH/DUa",
-	"5VTSDLRb7JX6MFsf/o3I8kIDSUCye0jILKVzRagiYkb0gimSUA3kKIEZLVJNtEjo6tjMzMzXPxcgV6No",
-	"xGlmJqdqLGaNVc2EzKgeXYzMMKMosPM3hVRChqE44fBZj2N8Y2JXBCSXcM9EoUhO59C1EvvNFqC/f2ue",
-	"4+c51Yv6a5aMopGEnwsmIRldaFlAcFNFgW+2Ro5Gn0/m4mTt6fvZ91THi/BWDSqVO3Q4Q6bA+JzEC8rn",
-	"kJySa7egS0K5WoKEhLx+9W9kuQBO6FQB1xU0LI7WG3o/O7Fzb8FCljG9vr6PdA5EsX9CRF4SLcir8/Ma",
-	"I74+70SHFIfzp8zoZ5YV2eji1fl5NMoYt/97WcGQcQ1zkLiaT0WWUbl6y1ScClVIWF/ZxLwvOU0n5MhA",
-	"rlzUTEii2JxDcsI4iWmaglTHRC3EUhG4B7kisSi4viQTtaAS6DSFCTmi6ZKuFCkUJLfcjOG+JMuFIFQC",
-	"4UK7cQnj5Xg4kiIzKTILH72QoBYiTU5eGkqa3Bbn51/FX08I5QlZsATULZ8VUi9AkhjSVJGjyY/xT5Nj",
-	"oszHVBMuzHsJcDs4ianBBrIU8g4SIgptZzNb1kLTVJ2SmwXc8mpmwhR5c/Xp3fW7H96/+9v409s345tv",
-	"r999+vbDd2+9szs+veUdh5fUYPdPELg5sB9HJeDNjyUERz+FCNwd4zdpiFd+4OkKmVqWAU+QBSoSUylX",
-	"BvUtA/I4k2NMJZ8Jrdu8tgXN3YreZ3kKGXBdcV74nKcigZLiQ8Oz5kf+RExDpgIzVkChUtJVYwUGiPfA",
-	"h8zvf/Kw2T/IOeVMdcid94kFdZJIUMpgnfe6GkV9Fut/8tDFIlOcL3RPOInq/YfN+5FKzUGqBctDjLH6",
-	"kbCkJ1Byb8SHre0/1lf0H2YuouGzjgytGB52RnN2dv/yTAGV8eISmUZmhIGhsDbpGSaHLAeSDvr6uR9x",
-	"XYPKBVfQ87hk+frDIPIpFnnfKRW++8D5INYh5cU+R/rhHSTUD1mUneBhq7xZQAZBtSMzp52AIkZepsVc",
-	"kaMP18f9lqZx1D2s7E9SFAHiuorIH8263gxYzniOYz1wUas8AK1ruGewJOYjC7Oey1o9GMn+E2gAxcxT",
-	"RZhSBSQDTm1lBnv4er6RIgvIDLsaxs250ZkGaUW4m7RrPWOjzITYSkAbNJPfiC1TT2Em8NLUY24tNs/8",
-	"a1QxJwTTRymmKeDmY8E1cJRINM9TZq9wZ7l943/9Q1m5Wg/+/0qYjS5G/89ZfaM8s7+qs3JcnLFFCZxc",
-	"f/OG/OH11/+HuMFPESbuW7zdxaUYz6XIQWpml2tmSsH8NsYrWIBVaTJdEUrilLLMsKymikOOPn74dEPO",
-	"KE6gzn5hya9mi3PD044jglqylAwSHIabz4U0Yrd99+NFmqKa6NBzDeG8tSpRyBi6bsOtTZGYZoAa8YXb",
-	"BV4GxJKDfKHso4gsmV4Y1TkWGaAmDvcsAR5DhGKyUhiMBn8Pks1Wx2ZzdjvkiJIFU1pIFtsrMSrg1XYh",
-	"IXlK+QUpOH7LIIkINzeNUpwacVz+hLTqFGlcnUFQC7af+sBJAtWQjKleu2KfaJZB6EraAGOA2FnS62bb",
-	"xI2x0lQXYe7hy7pxz9Hd6Zh3twIBTzfApkUK5tg00MzepcSSK1R6LAaH5m1qQX1Xq6mcg67IajC6F3ky",
-	"+BidaaCDR9Ymix9LG0Z7Y+sH08SNErBdR10voYGHjd3U10Ax/QfE2izc8qc3+AUyzCRh5glNP3r8akZT",
-	"BdFQFnYNM3NlJ0evX72y1D4uIXF8YThbNYAlXYNjighz9USmsCPvC7C45nl1GYJatJjRz98Bn+vF6OLr",
-	"8/PzaA+01DWzR2DdBDUU0ftM3ULOzTjYjT8f6RzWZVylwlR/bBK0TlKuKTjRyLM29mJBaHppQIRx/b9f",
-	"j6KttInrLAfYsF2HavsmmA8V6luqrtEeknEOPGF8PrbCyuo0F9bKWHNRsqSqpCtDeU378M6Uwc1ZaHbf",
-	"gaE19q4bUEvJbnaEWyFHJciNRLcUXkPmOCwHqArZQq69geiU8kTwiEgQOaC6qYAnZErju9CYtYhsjvm9",
-	"uAcfoGg3ZMqdyCURGbN2TEq40IDsKmhA78Cdv+bJAVjt93RlGecUzLY1KbizT4e4LxF6AXLJFDyMDw9W",
-	"Jnty3kdhtP01mf1qGJ2MeB1hnIEiwFppfMfFMoVkDsnYAm2wnsOFRq131+930iT9b+x1LwBfSZdjDZ91",
-	"mKOUdhswqnsuGWrxzHJBCe6SE+Ah9rI47iL8G0Pl1dgvFEmpBoW0ntGUeJaw9bFFClvFWzmy0YR7CN51",
-	"SLl5PPCs7+qnTWj0nueFHsh5eiBaTxGyGdt6ku+++ICPYZ3HOVRXwu82nsC1G7m8ZKZAzYeqyA3a2gXP",
-	"hBwzbrfV1LrqFV4pBUoZPryb5p5SpSolIgiDmUhTsRwX+bjD+Y2SMV5AfGevc0ZIoFuKLKgiC0iTrdrG",
-	"r9EoZfwOknHwotec8hshcQZIxqrIQSpIzOWdJ+XTpLCmHvDn7eJDklpQwWalAoc2qoRVKoJy3seJFmCD",
-	"uFAkTL8xcMsF44PJccCddEHVIni2d7ByIF7XiuDnXopzNFJszql23t/1cdg8LDxbADPzuZVW64pGeHF1",
-	"Q/gzdcLz3b2z97WZVyd+01gL2S2B7M8BdrNVKtovCwWy9xczbUEVxgP7VccoNRysbfXBw8QpA67H1qu2",
-	"tlTgmulO5HG/amen74+QIo4LKQeaXHIJ9+POIQ2SgdIPxfMguvrLbWBSNKpsWT4sfLg1VuZvwoGnE8X3",
-	"csWuaeWJX7PNQn/wLrrrO59KcQe8jTHlCjoW7/EvFF2Q9OR2ccWwA5rjt2JJMspXZQiK9zIqpfGCMncz",
-	"t5MSOqeMKx2cqubO66rvHay8EYEnihQ8AXlJIMv1iiwXLAXCNGHmhztYQVD64Q/WuxOcZsak0gQMopSx",
-	"T/iJm/fo2++v3tiJ8TcF8h6keeX4kgCVKQNpv7aO6zw1X3369urk1df/25fO/U8rpUqP+wsncedR/VSI",
-	"FCi3PKNyEm1B77aydzeqUWYzxq6uLYEP1cmaGNafnj1dIuQcbKgn3hyhTbyhOZ2ylJVraq0QVc1xM94k",
-	"CGZImB474+xYBKIb/RAXF6HR198ZjTLK6bzXOtybXmTH5hcl+pLDS16PKRm8YqMUdCxAAk3GNE3LJWx6",
-	"yxx66PfWYTcmDcMiCp9pB4gb8weWHALjOi4E8U4ksCPVoFt9zXfKPpOEzVkZ/YfmvEIvjBiOqRYS3aMU",
-	"o2xc0GEC25V781Jw+VIotaTp3TrNcLSajstlrushcRkDskVPjl1Uhz9gaC3vnPO0Sxnua6gpnbDd2tyM",
-	"pVDqz1t1hZ6z3jGeNO7HjBvGa6YK3oMzSBitlrh1Fbv5Ey06j7nQfWcx72/WZvsPMl2Ne0NZLaiRsL1e",
-	"Zf+E8XSlLW7sIJFrM1p5WM5BYV2RaOtBLmEwsyE0vUUU04zpob7W+isPNus8mOk0/Esh0+EKgL2Xxp6x",
-	"J+DCRfQtp27TUAWy0A5asNhE2d8ZmhjGJdeIuckuc5GyeDVORFxkwHVEtKSMMz4f27SGiCDPH0tQRaoj",
-	"kjFeaFARSaimY/isJY214ajoVgi65LcdxmbglwA1L28GjdIPvSNVDHSbMmVH27QcG5o28KwSiFkZSlBS",
-	"Vl96KlnUZmhWM4TW/g2NQYfkWAeZ3dO0gP7QxeF/MN9sha+jCzdB51rtYIH4qoLrUDiGuUtMIe3ezHYA",
-	"2tfKgSI3V3CFDNLknZT2Rt1HdSnniQjj9zRlSWQuclws+RinjYgWYpwKPo8IF3o8EwVPIlIZP+vXZ2bu",
-	"//mv/w7RI/62PvmfP334C8mpXpS3PnwvInA6P61dI+rHlz+dOldEQCIr5SwVm4FolxCNnOpVfheC4rdA",
-	"U71Yh6BhP1OqwoiZgKYs7Va66NiL2elj7+wKqWprat2OmPcYSoYRkYPV3LTIwoZM70obcGQsA/G71iih",
-	"cqPAqwWAJrzIpiAVYfqSnKNz27yxXIjUoIB/0D5AwLAlvfIZFSCqR6MllUZ+hIW+mTJ8LsV8DqrDZNsG",
-	"M45itxiV8PEWVQOm+yT+LKZDz2GXCD/Bg16GZoB/LiGnEhKiBJlRGYR4IldjWfCOO3fJZYKKereeNGOc",
-	"qcUDtdUd1XurT+UpNUeHYbk/BVVh9On2FTE+lQXu4laJ6TfItX03qO3+XEBhJXLBuVV7VRHHAAk+nVGW",
-	"dkjpym7aJ1LQqZT1GdZo4CmUiGPlyBXEoooeGxGB/ol3E8d1BadB3mJ7z3fzheVv+VIVorLlNRvAGH7J",
-	"jqCGBMxvoaNW5s3mrbRf3rKltdc3bc1dO1kycHel9WXLwu1LWxfsXtu00DomfAvLtu/5CNxe6/qMoaV2",
-	"H1I3iDedVbSGt+vYF0LbGv0apxWkKS89sMxjCauDg2OjutTZkPWq1lm3xXW2F7yPq9UaEHa/YplL8E6h",
-	"Dx1XpCqmq2+MefAiXWnhYzGLiIQcqFYRUSxjKaa0RKSKXVBRHUyHeV6x4FrShMVabTVFOoNCveYgjMSc",
-	"8d3MqpB16c45VWopZLId4ewY3hehNX4fogTKt2FSw1FhxICSs7EWd8BDiTQckzz+fvLm0/U3JzfmLSI4",
-	"KbiiMyDOHatIRhOw8Y7Wp6Uw1z8W4o6FbzozilFXIYOKtYRd2AhUiuZlogU5o4VenGUzekmAS5GaFzQp",
-	"csxG9O3ThGpyloF59UwLnVuPnJedUtvacKBaBTB3wuoUQtpHoWywwSbw/lUF1BH80N92hCcVPlW8T7jc",
-	"3BbL2CFQMPzNVq3U83XsOoRsBWzRJGOYjOGlMeeUI0ulc+DxagwJs6mhaMCV4eT79YyQrtixGpY78btd",
-	"gjS3w23HkLnOTf4Fljcl9bbNYeYav1W02K9RuQ4zgYVYGqqPoSRKRa4KvRCS/dNF0v8RqARJbFEIHAb/",
-	"3O4XslNG1VJDG2zn9LfU5pRRNVSL3eUu2vM0Oy+L5orK9a7EpKqs7E1H6XK3HycRqwzbcQcQ1Yndu6VT",
-	"+ee8E73uhArleXkZS6+CCUsbz69f5KzqSK2/Ip9K0G0ml9LfYd/eBsQP9yCTotudKerfA2Eg68xv14j0",
-	"trdn8KXMxWlvWO9uIeHtgaM2ZIKL3wb2fUSbNXje044385e6U4LOg8h2M5k2ycxAiUjIxD1YO659NxDz",
-	"vFsmTk3ePRJUWkVYWiCRQMe2IsNTkWul/XFjvn+9p383r286p8cTUM4M6MF0Vwnl7W83AbXjsZawb0uN",
-	"Nrw3qCNbxFtYzuC8WwDx7y27tGGXBWd6NTZXRL0at2oD0RnMCyoxHTNesDSRwDe9Q5Mi1Wo8FVRaqxFL",
-	"k3ECVC+QS6PlqLxFxEIKDnJs4Gx4PrrUQxc5b/374NY+LT9tZu2tdDde/UAMfgB+BvZijSNv0JA41BtV",
-	"SJQTG2wy5uCW4/5Gm7UhWwP8tGEP16BgqKHJX1mLM2iSAlWavHxF4gWVNNYgFSb8cKFt1momOPFWunlr",
-	"m/dQe1FD989wuoOUQg4IfahjAQLIxbjSlMewUzJD2zXtqcDdkTcdgX0dlkYXgbPBu930aAb0gSp+oH98",
-	"c5UAG9ITbNrXjsmrLllt3EgE20tFF6zUuo7PbwOFXLFeYiBJvz9PaqfpDYbD3uvL+IUQ+0dm2npZvXJD",
-	"y2wAc825NzJ6x52njN/1R8UmdmMMXkhKYiBFMObCJSpfkJcR+YpG5Pp10OxZ2hU3gbi687mL5OCt+wOM",
-	"4XOesjhUXxY59gXeMpICbG0AZm8dZTavfZinhXLp11UxtheKLBlPMDwj5GVdy8buirvtiaGqLDG40baE",
-	"L5mDC2aX/wBySjWWfVqnvAVkA1gXVtC7UorNedaRb7UhKPIxKhCVwK2wtubyLrm8rMTYPqzuGkRr6Bv5",
-	"bL8CYkl8JbP06b8LO0Mse9c7UJOYd7sGPUCa2Tz8oBIQ4J3rGl3FZBoKZzScUfTMle9Ph51WhZI418nK",
-	"EWJTdw4aLx9GgZ1Ar8jQW8JX26+XYQLyCWc75pWh3A8PMiu/ma7CQV5SZH0ZaV8fQacjXQx1ovdwjzk1",
-	"tNxHOYtbRmP/DVaw/Qz2cXduqb5P+/rcXOxuN+hHY37bi9hUzHDPatLurOzRGVcPO8O1y3R7U5o9mgda",
-	"JsINN4usccXGQGH8qytQt9AKHbLdTpjd6mvW6RS7u0M3Vj/bwcNuC5p1qb0xmJti38vQjkUyWQbaYn8v",
-	"Bty3YqWDtg80f7J6682NRo3D78HCLQ7tpLr5KNFOvnAco1xaRGgcQ679v8bM2nq9JzTFpgtmt0RIzMso",
-	"f3t0fOooZlPwFJSqlkwYJ7MiTTsQahACDkClDRiz6Zj3EXxYsZ3dgw7rfK616nwZw3CxB9ijDuf1Yjxm",
-	"CXA9XrmC5duTO3eIAMqLaWrDyneEQIvDbEjgkjADCd3G0lxIPe6X5ekbTzdjjzn6T/ZdTFXBquebM09b",
-	"hTXMY8MecgVFIvgqu3SVqCmRQFPiWF9fNXnvZoJodM8Uw7DK1TZ4/FC/uUlfb+GRf3RrNuXG9B3osPuF",
-	"3xzfrlWOtxF3P8VxjQwfTnZdU22jxb73fo/MvMvxy/PzaBvZ9S63+tbZvn0wh5O+exDclht8V9j2lW+3",
-	"7KgF0SaO8C4kmPfjoNwPO1Z6UEg3Qu/n7opC7anfWT3223LUe1hjNLOyNLOfUT8TcvwzHXmEMYpGS6YX",
-	"iaTLcNKZnXFwqgaiwbi+edJVh1/u8FkdXcvphu++8jw82D1U2dq1WvLD9LHeLHz/mtSuLH23DR1Ik9qN",
-	"e/dXfJqsuIf5o+4/VRaWEbHLlJwjTrnKOvhniB18wiZd37IAbSzYfJGy+UJvKAc/KDuxGbjOWZ6DViQH",
-	"adPxyZFtI4ZwO47Itzfff3cCKqY5JAQ+m/sd+uJsIHtG5Z2NYydUioIntscYeDlGNZjkmgt/mNVTxUIG",
-	"c51TuKfY0QWLirc7OGZ0ZTTgxHWAbK6CHFVOpYhg+oU6dl0VcTpSKFBEg8ywRDtTmsWqrF9gU9gZT+Bz",
-	"5AnntfZqjMdpkUAS3XIlsH0k43PCsOcM5SvBgUCqgCxFkSYkBYRwRlKgkpPlgsULshQyUc05MG+RLESa",
-	"2HaODt7OZBkynXngjHzECjFIi5J1mm4TK2c0Bj2wLkfQKjuI89dksgd9wnaFChYoxJ8IddUPlRYirDRu",
-	"7FaEVcGwY6vfqMgmf5ltlHgjZOQKK1Ls9YuPCVOuTKLtBjtjaQrJLT/CDDIuiEgTYvAGMQgnMeMfR4S6",
-	"eohl9QqSGpzl8wvzlaxJpT5+c2m05xndcsoTR0UsxYgorL5sVu3GIa6atLJIVzcGTeCzUQrKohnh1HRx",
-	"N27wqRJZH6Deld29yuz0Ut1zKFrPGsbyMh65Sn0TKUPtmC/UWMsC8+JYPB1Fo3k+ikY0mxYptQp0Sqv4",
-	"TDVWIO9ZbN3P1MZk+s8WolBWVuZSTEsizCVz5kpIirh8GufK3EglLl/lEDNqoD9OaDmiWY1hXGjCHydg",
-	"9IDMBmpLmBcptakS3eGdn2zSaBd975EuDe9UYTpLEKViNGzia056GBSMSCaUJhrS1BKAIYYjqix9QHJB",
-	"lIYsgyQiqbBEpmBIdFP7woTLjDaojJ+q+iHXWCUpGIZW9xLZW3k4W5FpkBmm+mga4HB/VSAJSy4JBvuX",
-	"5VjUysCzjyXNtlzsuKVslDrOt1p/X/Veae6zJ/R3MrjUB9SKCegVUFuv4kay+RwChZeAdxQyuINVOBbV",
-	"kIKmnwUX2Yq4t7CEJNOKqBUXfJVF5pBWJX10dJyRgaCjP640EDGbKaiK7VpdwrW0cDEFgdDOzg4Z9nuq",
-	"7JJongOVdYcM/8BfqNb4XdYK+1IJoXIzEQIzjA2o8T+shcnDmkgctkVJnwC2HftIbGr90aPfhwP9m9KA",
-	"3lEYbaO8cL3B2byQ0KiM1uMrV96to2had7G0ct1SKHVDp4GlQ5oGBNWPUix/+jEW6U+jwfpqe59rsrEd",
-	"dCzSse3svr85zJgDy+g1IR0cMoySGWjac/DvzavrRWsGb1eK5d5BZsbcM8ikWHYoJaXeO2DF7VLMBpRu",
-	"Cnc4jT00cCByeN6AXAPz/EJPzbPZQFZvXXXPgAEDaJIy3pe8vy1fXwsLH3oWlkM9/NJZdjb3YXENs2Al",
-	"7uH4v1ZnfMii/MTSaxE0swu/g/5ewCe9CJu9DGgVwpwyORgAGMz0kTI5LAJaS+DJ8MnMVx1g1rLgcauI",
-	"VWfpdEuvpYOyIpDI74e/1grPrwnSrpzu9tMEZX0Vrhe3gYIdcwm4r1CmYje00kp8Sib4cEKYInSKLQGx",
-	"VaTtDaGKPLe9709HUf/KqQlTeUo7bDL4XUQm1u749YQcUaIymqb2F2zaPPkx/mlCjhYsSWwDqVwKDbEm",
-	"gsNx2O1XLrRhApAMzcmYrix4Yv7eWmalXPwGCH/rccK2surCeYZKLt8lNfTbNc4z7Ou60sAwef1QeY8k",
-	"kuwAK6/3wTDl1JVHHtuUsIfJ6vb262WtU3W91WjkBXw13ZDt1dUnswETv3dyqoWFZWuKrRefhCmXLhFk",
-	"r1tNq+a+17SvRpZ//Ix9bObsHng4S0aCWoi04xKN/ACUdhxLYVUeHLdeMPKnBZXgAga3WBep6zPh7dhf",
-	"xgYY/6V0+DzUuNYc7h3XcrUn3WMHoTVIpDTXvPGK3lGksxEJvq3i5e6a3DZfSWOljWVt2H1bOdsf1y/n",
-	"H/6lw2E1zoCaPzrg/hCxcgerrR15Its/OVzQx/Xd4BhPMNZivM5qardB61VfN22pMZ6WwoVeMD5HXlMC",
-	"ghwJSbQQJGVap+hYQTZxvO5Z21CyY3epuLtUszvedqSdlVf2LODM8deFrypEPaQ0+9BWZFqt3MKBATtx",
-	"4R4XrsF8OMxoMdVokzPCrqerftVciiIfvj073J/Mxwfcm1vc9n3ZhexHgLoh32vIgvfkA9lydzLH9j13",
-	"3EygccFKba5cBiqmaZfg359YjUaKueifLSrlNgFsx4maW/P3sQFW6wvbR/GINQ9EqHxCWauhf3jOgEoI",
-	"w2saFHlXT/khiW89iwjs5uwcklF8kER/9/a20DV8qdvAVL7QFWK2Iblum/vUzwxeW2xz5kDufTATfpfE",
-	"e4vbG8iuNs2tk9tQa/p06Ae7uaFSNtObNUddWqKaZq6t0Vco0fu4pyqoqT2JvY0W0i/gr0HfQm3s3XL9",
-	"Ll0ba1aTRlC3G24TWEvT7brXbxedt6SjR7YlRaOu5I4W2PC1apFlMaOAfr0NZOpLA2w3nN9gqN8B5fd6",
-	"P2rZUR50RB3NydwNfNegf3uDsy+HJr/5cPPxHZciDfv7hM5poRfjQrKO3uixDHZoWmuGju9FjQGD6yl7",
-	"nK5X8G3kwHoKbmeKRVz2Wu2Pc3V71mC09Yxx1pmGMS/vN6Ee2hhmM0x77O49p9Ji3tGYwgYejftX+HGh",
-	"WzhkuQc/SaTasreNBmij8nAC03eesFftqH/KTCz4jMmsCp9rNV2WgKJdcGyRUCYv143CMBTWL347qG1V",
-	"PXkoDK/f5DZiuFAgMZa9TrDW5CgQv3c8dF3VtXVHyGydrBvFu5G1dMAFabcTk+tw7NKRl1Fe2ECGwqaC",
-	"2uUHW1dsxPESt0tc9zyEdtIeWGsLbeyj/zQObLt+CEncEgcCsSN03UKsqhl4HBEDOpymgt3Ojaxx3fvI",
-	"ALMcP+SFH87MKkWyNyP61Ogj2JMR7UIGHfku50QL8vKCLMSSKC0Fn6erKpST2P77xAXta9fXe82C3S0P",
-	"bFzrEJ2rHRK7LdR6M23ZXXsL6XEQe0Mq72x3zy28YRmE/fwDV+TG6XD5DV5PpxvOM9Fs5eeHqKJTNZDu",
-	"uYaO/rLfCEkgYZoA15KBuqibzBLXVM0ITUMCLr8tIjbZDasuRWStRhRmdVUWqchrUhtZ0lLHl0SkiTOL",
-	"2PLBsCz/qxfAMUELF2L+dS+QKhjvUL0vvUgie75ew3DzTClQymWMuDb4BnThvs8bC8rU+w1bCyvo9C1H",
-	"s0PndFe/3pursa5muaBBpYA6+gbthOWfcyZBPUYnVGvtVQ9su9rdQELCjH0Ox2DYRB2vpLZLOsA2RpER",
-	"XRrS1P5XEZrbOP+QAVXcPWj9G9oduPX3O/ydskx6nHVfcIf6DnQudi+CsGp2tZu4+asKpcXsVF2NKXPA",
-	"HV4qF3HXLYq62wwuqApVrfcGH0JoqZgz/iBKy6oubP2PyeuCFzJzzegY+AboPUIR4LJFY+OgvFNtrrJ1",
-	"Kk2g7FqZx+DiblXcdkeu7qYDH3I7+6VRz/fbfiAI6y6I7KOwi23i+KTLupgl7lTh40B8J5RQ+EOj1oSn",
-	"vdWFfjAMKSnLy8RBFe1vQt6FeX//oE66pEwzPh8PDvDfXqA2KWCsxIAcju1DVpcGLcZoM1/1HvxdqQh3",
-	"5Es47/OeFupGHE9XY9Hq0zi40VkZ77MhLQPj4Kx+v7dNdATF1oEY1fmG0Ci8tuAJdkNrncCtL6GQTK8+",
-	"xVUN3Cn22bwJ9+m84uTq43urfGLBBPLxw6cbckZzdnb/8iyDM6eXCkkmMVVQVu7CD6zgmZyikcI6Hdx0",
-	"NTkttM6tlwMrBL2x/X0DXYM1ma6as2P3XtQlTslf292DC6UJTZWw7UW9FsIvmq2HTzGkbnQxqjoLWzY1",
-	"qnczdl/Wi6Y5+3cwx4yhnzMRSgLJilSzE9uElkjIhWJayJVR783QJw5SLU/tBUlEBkqzmCxExmKWlF0c",
-	"VESwdsIt93tZkdyIQhZXb6FIVCCZKBRO1PqcYJ+r+mFjMNsY65b7Y7kGWOoFySW4u77ZxKzQhQQ7nCK2",
-	"NpE6veW3/I3g7j11cctPyJ8/ffgLYRxHE4W+JAW/42LJraUBE6tpeXJkKpIVodIs2+a3X5pHDBQ+TFnG",
-	"XLlUxf4Jp2Z47OFjf77+5g35w+uv/w+Z0Ny2/maCn+W2mdD/+ocSfHJJ7mnKXC0b2zKIxFTKFaGcTOyD",
-	"CdbuwEoet5xgIUhFgMYLImYz2+nZrh3nN2JEEU3vgExwfRPcKeVE5PTnAsjESvdJRCToQnIyQR4zicgE",
-	"ZbF9f+IpApPIDiHBzC9kAhLQDmIghBdGnPkaKNa4wUHN8t/d0Pnkklgdzx5fAimYv5EgkBaYJlMa3xkY",
-	"Tt7PTr6nOl5MyNHrl6+8lCQzr9I0hYi8fvVvfq4SlvLi82MLe1chyHIrBKQ5qsnfT1yj85P3yQSR4iqO",
-	"QakLoticm6mxLksHOWOqUqPh92W5dEUmdXPxCaHqlk98cp4EWokfu+hpeyg1P6OKTMJNh//nv/7brPpv",
-	"TC9EoQkwvQDpqiVZpYJkVINkNCUx5WQKWDDplFwhPUvLcGxNJSynZHRUBWV9G3XLX5+/vrSeIh16NxHo",
-	"SSpHYxqn8UYgr8+/sgVlUhaD0z0c5zLqmmSgqfSz+jyGZmDg3RAuRi9Pz0/PUfTmwGnORhejr07PT7/C",
-	"goh6gXKiOqa4imOZW7e00Z4Qfu+T0cXIkMNVXIad5FTSDDTax3/8xXLasgCNW24oZsvK2aBKGB5kPUx0",
-	"8BBdsVyDB9JUzkGPjbhsfL5VoQwWhds4hxYHm8FoPYZ1BGHpJb20JV+z3a2hvFLXwWo0ZZut41Lutqad",
-	"pXS+DeitS+KSQ2KUA8Nx/bQJNKQxVedNhOarfhx8zM3AwY2fh1TJmjLOrtSH2ajHe98Z6dLnxTf2Ovnr",
-	"T54maZb26vzcOt24dmEBvpz8h6vzUm9lYweJuGrXgXpQW//J6RzwtC0vODXo99rOHxq2WudZ2fsPr38Y",
-	"D/zjqGQ6P5mHLU509gtLfrUamMHXdY70Fp9flVb9FkvaAsr3MxSQIVi+DhWeRZJxm309YLPR6PXLV8Pe",
-	"f/VvDwVmFGbhfwJdQevA+BPCnZsFOKw5ddnezr1q1JuuYd1rZ/gODjoM/h3wGYgsbxFPcsSYNbBa08pe",
-	"8BAVmz+KZLXn43DWn1+bF1gtC/j1i6CCXU/yQDw4H0ZXB6fbR6fzDqZ5Vjk4Nylz72ov6MEwoJwDTXIb",
-	"WcILRcpV78BlPehoSeM7I6F3J3OhAiC7SpIGxPZPqjWw+B1uCU0NOZX6zCiAJwm1Ebv1aC1fW2VG6sq2",
-	"mLG0mU4yZdyGb+2amIEjdldQ78NvXu4dgEHFRWsaLyoR/nIg6/jqwKzmqwOyGr8wtIMDoSRl/I4c/fnT",
-	"h79gyZAiTwVNCCWJK2BEjgLoF5W2HXPuVexIA/EwT3idFrtYlZ9evUdq/eiGfdJSuVzk05HLNT8mVBGm",
-	"CRdLwtQD5fRTI7YnJtc94kwMBZYkQbjQrrCxO5SIZOLelsxWxMVWCU6YuXvf2YjUzZRXJLa0ereFB9/o",
-	"Zd+h5oI9LhTIL2fbAa6ZXvW6q2/4fLe5q3CywV9utiB1RB10WozETkP1NkkEbUjWDrFp6wc1URgk3W6h",
-	"QK/GLgaKR+BZuwtwZNEGAERLytKo4T7wqvhbT4Mt5O8xBssC1rnCWbyA+M4GTXscomWS42C9Pla/s1qE",
-	"a10eLygzWrwRAORIGaHJYyA2zBQXs6BqcUyo+czgZYQ+A0jQZXDLKSfvkldff/3yD+QOViQp+/hLkTk3",
-	"n7wHaX47Jf8OkJNY5AwUWVZF5suS6y8UEUuOlbA5F/qW25hXDFS1DhjrZCV0ThlXrslAyHFh4OLeFfKW",
-	"+55QewTux5MTD3rkm/ffvZtYI/66/cV89sYD9SAy+XzCk3VS2arNh+V8vWTU5p6gYtzA+7diyVFFdbZf",
-	"gw0vVIlDPvxdoKU9IURLcjSAEOoYiqCU/AF/LuXkYXkczuW+7zpGiZXryZG4w14JFPtnVCnauHumyFSK",
-	"O+DHj3DIjUNDTHf9RvDCETgbQ5DWzezC1LHbA66XCA6BI6uV/nYwgQsJ8LHhiCqSONwp+cmf3rWp3PsC",
-	"vYrIXGruc8tTMT92DkOjGiMXNMzPTBCgULxTUUV+uR15Q9+OLsiPp6enP/16St6Zaxh6b6dwyx0aT1ct",
-	"9Das8MhltuWG9YjCPkwKiZ59IoV1bB1feieO4y5Emtxy89BwXuvoto5HFbkIO58JZNScEZAprEQFR8vT",
-	"gSchfuaRwpVlpW3OdoCbU0UXK+eKRpTbziUDPPERb1yHoGb0wTFF5xKMHDTyi3oHevx703wsM2mxD4vJ",
-	"uGtzXy1FekAs3EGuiSi0YklTX9gmFMrwBTRRBBmPDZegWkOWYzAFlrcw9Awz4bSTMoIVfzbLguSUfENZ",
-	"WkhQJIGUrsiskJbB2JHULT+6Bi1XJ1czDfIYm1PR2JWh1XgvtIk4UfMnnkRkRiXJzOQpcAZcpyv3kv3i",
-	"8pZj2AOC0353QvUJ5SfuBVfeIxXxnTJgOyWf2Jzj5ZMTYfuppuy+ir8yTEK52Br36JRgBCjWxtW2jcmr",
-	"r1+343wrwJTvvIzOX70m05U2zPX1q1cEu7csmYLjy1v+9flXFtc9yDgSEYJklK/w8E8Yt7FDtm+Qg7iZ",
-	"Q/AYQtzsOzzjw3AtHLvmV4/Ke74PXpM+WQIxupElnmxGMTYCLgkltt4vmeEdHyWD0ixNyRSIWELySKxl",
-	"sOHlD4Pe/3qwXuOiLEcXP/7kM6ZPfuyTRXkfsS+JAq38WEVSBSWWjAf7HZqhg7xH2ITpsKnzO/t7Hze2",
-	"O3QM1rMVfMwykCOlQOVO1vFfe20im9HuHVhx/v03VweivjcigSdFfDceKqC0sCE5O2rnf3hCVNUQ2H/C",
-	"fla4V5+dHBm5VeiFQZaYatS2bQq/DYxDYWoeHW8lkNLzUMWKdMU9PKazs+vEn4Z/swt6Zx4MtkHxjXt1",
-	"EDBFrEGfKC2BZnsxYHhWi4dbFSh3LjBIPBcYVahkoc/MPOlwbu33IKyFac8OMdvn95E82GWz68fltZvo",
-	"z67oqbp/D8rCG/j+Q2nNdHH4FVPyLcfmYnCJzNg1mCMcIFGEokdqu4OXZZg00H1fKqnXCD8Xtg+J6yKL",
-	"9p9LMknkaiwL/n8N1kyI0iJHFUoC6lZGqvxDTF+UGQpE0ZUiS7x92O6xC5rnwE/Jh/LygN/Ypdk2+FoR",
-	"mqYGFq4O9im5hhP7hrOtWFtvGXfPNGH8lucpNfC6g5W12Hi9p50xy1WhtHfT6VqrXWsTPw5dQmyO5ntc",
-	"w7obrgnFHxzkfAuaPbqlZBrKXXUEyDr4bo4C3uj+HhieYrOGxmvdNpqbMsdNtHA5RiQFw5vnwGMGrgcr",
-	"tv7D1q9+WlT0oGiXsmpEKOQ5TymvCgFhmak3n35AmP/9u09/R0PfP1R4Betdybc2HN+tDusBmnuvRfns",
-	"Ft3zam/s3RLFn8U06PVzlbkuS85AZMGr3o5TGt/NsS13K5LhOxFvLO1cRjNU7+0YeXhgefN44UP2EOqI",
-	"BGKpw1CEkDVBTIv0rsoPa57AJclFmlbHxLRLdFK+su8ESEiqbFX1K+Z5MEVjIybe2I09VDG94qWssmKu",
-	"DAqJrF3Oms68lDfL/4MwfKh26lcDwiSTzUlC773Xb/DtQx5Fa7KuQNOrNG1UNSK4j9PGzapmsQ28Sxm/",
-	"256McA2ZuLehm30sMfb15Gk6XQ9ww8lgE8l+f9B7ebcNxmbn7Wb0qkn1bwvh5/oxWxOLSeIV7kByXZYt",
-	"5BETZ0aLzOgKk0/Rw5dttXdkcJbN6JkWOu82p33SVOqbDzcfDwnUZvHbThtXLEEbdQ7MjitPpqtkS/56",
-	"/d72lxFLYq7a5D+ureHnESxhjSNEkBEFGhX/IidrJiqa50NO58zVFu0+pTf2heqcfldmz2tnxjNLUEH3",
-	"w5KVDe5PyY3rl10Z/qznxrYtQ3+4qM1mL5/q1dodqHNQ+riDfgFz3XQ1wUQCl6XWQwS3YXotCPRBNr/A",
-	"TgeSYeTTx7p4ziHwrBzeTtYP1QIi0X7uNHjLS18o6/srjeUYiWAD26wKyWSd961ceQGsl0aOMHSDOkfw",
-	"CeOVwd1WE35duhH91PHj06fnAn8Ev9ZWRLPw3aj13dhXDilxqrpuG6X5C+WjxBGHeytcmXTiSB3vzcvV",
-	"FYj0gacr0omAy4VQXjyA7QDn+UeWtIoQKK9PKVX6lr/8mmSMF+gXL+stYMCD7yFv1kKwIZClNaUEyuvz",
-	"rzZYn2zNmMPwCr+S4CNnB/0Flq6i3zr62BUlp089AsYeY+OEZwZ/cCvqsnS2GaWLlRVEUMjGMOpN5z3u",
-	"OobH1miy/bKDPHlH6L7eB5k+6PLiqmecrmiWbrrGfMiBX318/ymHeBgjLAfeGK22zvDcfJW/6nQtVJwp",
-	"onKI67CzGj7V6ltmljX7bCfL/9Bq09sjZ2T3qgw5lcB1j1SNVv1+o9e7oFMzkuG2Yobqfcqo6rCN//zA",
-	"wg9PqqCDf0zbkyYax/+w4g5NTPKlZUjqfGha8w8hfPwpvowMamxykxzaMd8uejSL9oGvVV041MWoehYL",
-	"aSHZky0ZMhS8Lx8tRdFua60mT9lJGG2oimBSWjcf6BSgbR7wCCyxS7j6q/4y9UoC/HPvVUv2SBCH5ddf",
-	"poLJNkT5TdQxOTgzeaS6Jxtkgedo36yzfvRf7KWyupYKD9A5/xWUTA+u23VM/7QepmI2zn2bhumt8WCW",
-	"0GqGL6Nf+lt8Vi8H408HR+mpXDbx61m33Fm3bETUYczXgirCRVndeLSBAXSplm3iPzwf7FIsvSV/Gb1y",
-	"nWnuXa3cHykclEl/GaVyC44865SPqFN2C4BAf+9OrfJ6rS13r/rIdf/6Qxap7bCm+oGpg9TbK9f7LcEe",
-	"Vuidb14i91Drpznj35hekNYIF7ZqN3MBAlKkXXp21atu7F4aMHOww2iwCo/rLzn4JLDj3k5lrds9+nZD",
-	"I9fVb/eq2Hsrr13lHzxgjKSAw9bnNhPsqTh3E9Oqk3AFtiPSLLgdVeW2Iyzgn0ISkQVTWkgWj7kYu5Ly",
-	"QpKZSFOxHBf52PYk2U857gbZH7Ak9++xpnZTPmy/ILdkz8PuyG1Btu2a3OqBcxglrDnJl7kst5v9PN+X",
-	"d8Clbo2p5615Dd2eL867X5xbiWb+3ZlWvTs2MYau6/MDT8ly7cdjsd3ldRrwqQIz637GZXZhBurL3M6D",
-	"7HrvF/S9Ut2hxcOXuaZvx6jnm/qjVse1AcKuAvUlmdRE6zptWbKdRLYc0JzdA4+IBJuvqxfgMowV6NED",
-	"RJrfKWmPCfpW1/D6cxyq6vSXUba6a07/dpSs149WpD1J6hTLE0yxTBmHCOuaYka54FC6GJs4+sIXZqMt",
-	"TSPC6F21xN83il/hyE9c9FxV2x9CKF9YkUEVb0nilCrFZuzBMum5YntfmWQhvopInAoFtrCGyIGvK+Ot",
-	"Ahvby2gEqROzUfdNl0lSJa4eoPYd43dP4YLv2qqskZN5DsmlSzcTnEyFXnSYYP5l68YYIDlLe+uKKQjl",
-	"mH5yQW6L8/OvYvMW/gXlg1UOzQfY5NA+2o0KGiizwS1TvnVQfm0H7spMsrVB0Uic1h1VtQjI7oiINKlb",
-	"wT7JNkjXaGa+9ltaH+L6Z4f/UmzDbS5YR8ps/6nWkdqdvu2+vIqyAC/UGtYeSaBKcEXKwyAFT0EpQl35",
-	"FcI4mRVpuqNwUyxjKZWd/QduQuquhs8u2ykpYuueYFrZUrIJU5rxWLN7IEshE0WOZoiwXJulMh0RSSVg",
-	"WSdLj2U/70syBw6Sxe47VcQLo2bdmv0wzvj8dhSR21EuUhavbkd4A711flnzXzPqnAsJyXFUGpVueWvb",
-	"RC0o1vFWcA+Spk6nz2wqK+VYJDi4ayOrXHkqpkgKM6xtfMvdgUwUzWBsX7AltE4JZiVWNQi8zsQSKJYl",
-	"VkAl9sgiNnkfEiJmZs053tBOWqw/AW3Lg13Y2u449EoUZMZ4Utajntiv1QRbybsDHmsxwW86uiR8sq/t",
-	"5FbHVt0NJ5Mr3TS6eHkejTL6mWVFNrr42vyHcfufl5XbjnENc5AhD9h7HqeFqx294Ty6vF/1gYRXh8W+",
-	"o44aXAcSXhWglVlCx10DKcmdXFsviuyvNGV30BBbT+luvUup3wZn9CkW94vbdZUJICJlBm7VrP/odmRr",
-	"b5fv3Y58lmgJbQ+ZiUEuimawE1XM56DasSst04vI8kL7XVbiQkrDHJGp6oUUxXzhskrNkgnjCXx+ocg7",
-	"Pk+ZWhDKabpSICOiBLmDlWWWWKLtlkOl+mDOHXJSAxpMEpE0vR3ZN0GR8iEkt6NjZJfVYGJWcUdvdGwR",
-	"ny8kVaCQX2WgCE0NK1sRcyfDSse1Md8VMzR7xSIk65osxVrplo+e3vJPNfyISyKnc0L5ChNdLpzI8ysp",
-	"0nhh0CFYW5wpjWv0Rj1ornxzrk1Z8x6eRERpKfj8ISrog2jNHaPuFPNusSqqMVbTz4KLbGWbZSCGjPbu",
-	"TRlMcme/xCKBX88slux2X98UjXR0df6H4zImiRwpTVOjY1Xd13OqF37P96RU1WsVekv3rg5TAe6nhV77",
-	"dNo+BY8gohXCumQk/+LmtH97LAZwhfAmtCR0cOybHClRyBjIpPphErlmNkZ9Xi4EcRWXzCWkUad5uIOn",
-	"k5otp//9UPM17medmg9xp68nuC7LCtfX+0Ne5wMT/85v9g/Wd2ViQ0fW6TARgH1JyYzpSyyIbP9bv9ep",
-	"Xs0p4w8jS5ZByvjGSoI35TuHVK7KOTpESrnOh5YArcyXkVf9s6zXHRHPT4d6LnoGMCCaYZ2LBORhqtXb",
-	"S06PSqC26PrBa4DW02yq/umMJV7dTx/S9W+VCsAkKYs+VwawJeOJWDYVzGDRUB9GTnpsQtt6Cx1GjodL",
-	"gEcAf7eOVYH3YUbtjcDug4s9bUiPk1YRtBLtHPru1fPeKRGghOwu265qmB809r6e5iAR+H7aNtZTt3f7",
-	"Gi6/+yRuSyN9wtORlh4alm4Jcns4ujOZHsbRZAb/Um6muknKc9h5T1xZ5/q9w8wdGj2Hlz8kvNwK8kZK",
-	"dttHEyLwzXrP4ZXDzZrJlwr09hjgAQK894Dvh2K4XyqguwsVngO5HzHleiszP/PiXk9jdb/p4mTDij+m",
-	"lL9R99v5iIbP+swN+eD+c28+/WB7Gdbt4R565a950gvV6LDi6gC//faaaMjylGq0ANg1lE47e3lwOSzY",
-	"sur4IA1BOg/rc6o+9zutv5s3B9H6PU9ORQ78c5ba81InYjZjMVTVT1UugSZqAaCz9BT/3cs5L4W8mwpx",
-	"98UPm3pLeewzdy7rLk/y39AzSyVgZfYqPOgIHeCULGFaepCBzxmH40syuR3BZxpr4ry4t6PJJZmcwOc4",
-	"LbDYu/nvh+vJ5S23xV8XoEBd2vwPomKRMz4nRzbr46K0mU8iMsF+YauL29E7qnQGEshHkbIYbkfmV3Pm",
-	"F2+/vZ5Et3xiwXdRxi+Z31dA5cWr85d/OD19df7qlXlkM5cvMNYH8EEscrjgiJk0NU9mKZ1ftJO4J7f8",
-	"iKIHe0LVWMwmxxH5n//6b7N5vFj+fxOSS5ixz2D7cQPRq1yQmZCYvII9hUsf+IzdA0lBY99sYXt7XxI6",
-	"nRoUcrEJBgf+KJlmanF2lYFkMeW3XOWQpozPlY1sXdKVIkdvrz59G5Hvr66v3kTk/dsfriIyhQW9Z6KQ",
-	"Z+4viYs9JTY8RNmKC+gKZy4UxjbcC4QTXRItNE3tkmY0Bl32LTIYsWQq6Cb/hCiyNexnnUTxVn5JIMv1",
-	"qoopwPCDTS3wft61GIQiRx+uDZ3B5zwVCZQGuH6VIZiGTG1o1jaiUtKVXUHfCcZzKYr8oNO0bWJDxm+V",
-	"x/dLBzD01/dYQKvKyME2GihTsO8Z1mp+7HkCvzbIIeeRdRjw4fbSqC9yyJmq/IxDTmKkyyHHzxuVt/ZC",
-	"rYbrt+NWYyrlyshfdPUlINk9JMQIQWIFHsq7um2mFgldHe+tGMkbkWX0RIERDOh0RAljhlP1nDRNjy8J",
-	"itUZNnm1r3UVfa9+HG60t5336u+AF5m96qRwT631mMMSlHnNxvh77TQ3VRKdA1HsnxCRl0QL8vL8vN7e",
-	"q/Pj046trMfAVmGvL897xL2GxoytAXof1VsOGtHqVIiugFbfio1azW7xqo/nj7cbWiNAGkuhnI7jO9hC",
-	"Uaa+Go/jMlBn+L2m006V/oropThZ0hXRdJpCXSwho3LOuDolWJfL6t82vNtTRSb2wpKwDDh2vaHt4Hc7",
-	"YBna6aI0nZJY8AQkRlRiYKmbkdAkweZsGCVUeb5v+aQFnYltB70QS5JRvqrSANagaAMIze6w95Y6JW/s",
-	"Aoyqe8u7guVPyfdCAtELysmr8/NzEkOKuq5aGu389atXRHAyiUWqJkE9157uG3MEN3S6TcNF2ETEg25E",
-	"vAJwETFCxWUgJmP7nxKtItIUoBGpxFyElyh0c7UUhqCst37v/j7nLj4i0sHjbOEqDpz/Mer/LuryQ9//",
-	"E+rYAz5Cn3jv15vFxnt/9snqqwM+QPWz//t+j9UBn9VpVP1naup6A0BXqW79v/lPo4kNe/0bKbKBn9yI",
-	"AR80KoP2/uqblM4HvP6WKcMpCtnrZB5BYreYYVdUlWHTT11Yo/RYkzLTFTFSSC9Fmd8FkS+zLQNHU4m1",
-	"R5GUrhrRW5XY7pLmpRG0U5p/CzRJmVGF2byQYHvUltNNJdC7RCx5VP6MNSY8fhSZB07MiBMRx4U07Blt",
-	"P1ldNYmkTOlQBTubUUYxgtCulJj5UkETZTSFyWms7icRmaANeXLLzYC5ZNxK58npQmfpJln6tgTANmuR",
-	"jeywYR7VWur2/mVawYylZoSuK4ttuP8stp7F1rPY+pcWWxXf6RBbXm++Jy25rlAuUc1i4h6i0YS6uG/z",
-	"J1+RkgsOlkstP24rbMZJAsbnGHJup8coE3cflGD4KqbvlSmWLsJcJnWXVFokTBMtKUtPt8kJ6y5+FhXP",
-	"ouJZVDyLij6iYu+xIzOWOr++H1bw1AXFjUuObIiKMhJFcOw/bEMZMGV6avZYG+rNVYhMU8rvsKLd8U6y",
-	"xNwFnpQw+dYs6FmaPEuTZ2nyLE0GSJOSkQ3s+53TOfxWxQT1rDroiTvC/xMtyMe339RscCrFUoHcTUC0",
-	"4hC/vIBw4Y7PAuJZQDwLiGcBMdQy9eVjn38/9xTKybvPMaReLDXeWgzI6jvLILlTxgF3hr47RPlL+d7Q",
-	"YOxnfjyIHz/z198Hf300I35FmJ1pgnOmNMhggd4nzQHLlRu9smRTJzbsZy2izLpwmSQ0vuNimUIyB9sG",
-	"YAAvbDZp74wtK5vJlYFKifmzqiJ75MrIYmXFHPPypfWiE2qUX7OTezhuxzZhGde6VIqNh0JPdlV5nSpy",
-	"DxJL5NtIqKQAcmQ9HVWVD3R2uIycyMaz3vI6g6P0dWeQMMpJQlfKaudcaDZziGguNIgl9bCYCmHeY0oV",
-	"QLS45eVaiFMgNji4PzQAu+Uu8dZdGnp05pyugqGr7Wh7y4PDQavP0uv5NvEs7X7ffu4m+wnIyQ8ciBRL",
-	"VKGbvUGlawta1gquGon+JqToN3VAVL3y9ganq7r1aX9RacVPp5BsVx4uxVVLWh3ZYGkjkRrClyjN0pSI",
-	"JeNzwvSxbQ1rRNstd9mm3qf2iS1kDbKSctjTpJKe/yiSORZ9t5IajXhHoGKaUg1JdMvr8VKgideJ6NjJ",
-	"0TIRcpOgc2B5viQ9i5lnMfPbvVSVdNxxp8I8BvVbuEOVfNdwRMfsDPNMmdKR3Ya7ZTTiZf2b4hCpYIvP",
-	"5pTJ7uvTN0K6zB+9FC51JgqUzfby9KZCLyIvTHemL+r8GM0yULccS9aLmQZ0cKwIhvkSLeaAxe0x3YXN",
-	"7G9LwLYZCeTAE3RUvCT/139wvIHFIx/9iFvccpH53mgMCAwiQReSm9th6RL5+vzY6RRVU48S3AOz4l6d",
-	"90mLexZAzwLoWQD9vu85Hmvq9L4z+VuQW7aTAtUtNh7ZvEvn6raFg2fDJJQEnqhtzo4b+9azFv/MRJ+Z",
-	"6L8aE7W0v8VKtAIqnzofbdtg0HSfVL4Fwz7LP33PgkuW285Vre6+sXK1ZeXbFOWriPyRCEnedCi/6/WB",
-	"HrNGOO5hQxcivL8wbrthYOn63YoLr7v/6wZB24u228PoUa79xtV02ngibx6ns8dhz6wzG9f8eJBi7oUC",
-	"uZkg/opvbIG+X83bmSE7KAMyytKdaqaLdKdy6QlTdJpCsD583fbvN1Y73BzK9srheLiP0GHFQzOWGG1H",
-	"r7YWGjc7OFCZcTP0lykyjpt6UiXGD91Y55FKknto1WZeVUXyLvFRYdoBabGLcZsVPnI3s9f7INy9F8h2",
-	"h/C0ymObRX2Z4thdOLOf0ti/8b75T62UtldwZEH5HAhFun6hSlXHaJxG24jMH07fsI2lj5BFYaVe29XU",
-	"tk1IGlWDt/C2swyyqb3aqt2a4XX3l0yS76vBDySN6wmelky+ShJILlFjNbA2N0p0tXCxNOf1NBvTPRV5",
-	"6+Pk2S/1f95vbg5yDZm4hxbKPTKLtWv4zZ38Hk4y2q2PZuDm7B/4xht0lQdRFNiha+1GHcaunCq1FDJ5",
-	"MLtbd+QqkYHggD1MZ0LOhXZhuOWcWKBPkVTEd5Bgd2ryDp2/CpQtrcgTcvXxPdHiDjgGq1aYBDxRtdt3",
-	"RlkKCaFaQ5ZrV23RPJhTxpV2gUD4FCWEXY4GHvLlXoMC/bGEy2FYdTk8zvVUVCJczO+dWr3KMJzQJGOc",
-	"KNCKUMJhWaOmjUUrVKNaWZhXL4W823Qr+pv5fShHOLxJ2yxrU/90sy2MBdnh3NcslrbO6AtVj3phQTwH",
-	"HjNQWHDfMIM6FFHbAJA6mh1DIC7xszpyD7+jS8rMEVaNQ8P9Qc2ZLYCmevHPTef1rXvlgLC3U3Q6YqWI",
-	"ja5rwJGye2h39fyO3QO3dr9yl9UmSjO8BJqs/rm5NSe+8UV2iXObE1Yg7y1jcb6MA0/8F6Gx0O1qvVMq",
-	"TZgBKjlKqKZTqsC8GC/whmHkTMbmWOrjuBPsv2I6QSENhzAk7sTYGyHuGIwufvzJyPgpUAnyxkg098hQ",
-	"OcLBcYZCpqOL0RlSv5vol/V2lmas9dLoyn/eTFnxfig7FTUeNXtTeD/ZCNrmyPW+vacVe/Q/LhJnyy3T",
-	"uEt69J65gs7+k8qr5I/vmr78+tOv/38AAAD//w==",
+	"7L3rcts4tjD6KiidUxX7fPQl6fT37bHr++HJZTqzO5NsJ9Mzu9pdEkQuSRiTABsArWi6umo/zX6w/SSn",
+	"sADwJpCiZMlx9/hXHIrEZWHdsK6/jGKR5YID12p08ctoATQBiX+++Uzn5t8EVCxZrpngo4vR5wUQCbGQ",
+	"yTNF7kAqJvjpKBqpeAEZNe/rVQ6ji5HSkvH56Ndfo9H3Iqb28/Zof1uABKIXQDgs3bgkZXeg+sf8NRrl",
+	"VNIMtFvslfowWx/+lcjyQgNJQLI7SMgspXNFqCJiRvSCKZJQDeQogRktUk20SOjq2MzMzNc/FyBXo2jE",
+	"aWYmp2osZo1VzYTMqB5djMwwoyiw81eFVEKGoTjh8EWPY3xjYlcEJJdwx0ShSE7n0LUS+80GoL97bZ7j",
+	"5znVi+prloyikYSfCyYhGV1oWUBwU0WBb7ZGjkZfTubiZO3pu9l7quNFeKsGlfwOHc6QKTA+J/GC8jkk",
+	"p+TaLeiSUK6WICEhL1/8G1kugBM6VcB1CQ2Lo9WG3s1O7NwbsJBlTK+v7yOdA1HsnxCR50QL8uL8vMKI",
+	"b8870SHF4epTZvQLy4psdPHi/DwaZYzb/z0vYci4hjlIXM2nIsuoXL1mKk6FKiSsr2xi3pecphNyZCDn",
+	"FzUTkig255CcME5imqYg1TFRC7FUBO5ArkgsCq4vyUQtqAQ6TWFCjmi6pCtFCgXJDTdjuC/JciEIlUC4",
+	"0G5cwrgfD0dSZCZFZuGjFxLUQqTJyXNDSZOb4vz8m/jbCaE8IQuWgLrhs0LqBUgSQ5oqcjT5Mf5pckyU",
+	"+ZhqwoV5LwFuBycxNdhAlkLeQkJEoe1sZstaaJqqU/J5ATe8nJkwRV5dfXpz/eaHd2/+Nv70+tX483fX",
+	"bz599+H717WzOz694R2Hl1Rgr58gcHNgP4484M2PHoKjn0IE7o7xbRrilR94ukKmlmXAE2SBisRUypVB",
+	"fcuAapzJMSbPZ0LrNq9tQHO3ondZnkIGXJecF77kqUjAU3xoeNb8qD4R05CpwIwlUKiUdNVYgQHiHfBt",
+	"5q9/cr/ZP8g55Ux1yJ13iQV1kkhQymBd7XU1ioYstv7JfReLTHG+0APhJMr37zfvRyo1B6kWLA8xxvJH",
+	"wpKBQMlrI95vbf+xvqL/MHMRDV90ZGjF8LAzmrOzu+dnCqiMF5fINDIjDAyFtUnPMDlkOZB00NfPw4jr",
+	"GlQuuIKBxyX96/eDyKdY5EOnVPjuPeeDWIeUF/sc6Yd3kNAwZFF2gvut8vMCMgiqHZk57QQUMfIyLeaK",
+	"HH24Ph62NI2j7mFlf5KiCBDXVUT+aNb1aovljOc41j0XtcoD0LqGOwZLYj6yMBu4rNW9kew/gQZQzDxV",
+	"hClVQLLFqa3MYPdfz1spsoDMsKth3JwbnWmQVoS7SbvWMzbKTIitBLRBM/lnsWHqKcwEXpoGzK1F/8y/",
+	"RiVzQjB9lGKaAm4+FlwDR4lE8zxl9gp3lts3/tc/lJWr1eD/r4TZ6GL0/5xVN8oz+6s68+PijC1K4OT6",
+	"7Svyh5ff/h/iBj9FmLhv8XYXezGeS5GD1Mwu18yUgvltjFewAKvSZLoilMQpZZlhWU0Vhxx9/PDpMzmj",
+	"OIE6+4Ulv5otzg1PO44IaslSMkhwGG4+F9KI3fbdjxdpimqiQ881hKutVYlCxtB1G25tisQ0A9SIL9wu",
+	"8DIglhzkM2UfRWTJ9MKozrHIADVxuGMJ8BgiFJOlwmA0+DuQbLY6Npuz2yFHlCyY0kKy2F6JUQEvtwsJ",
+	"yVPKL0jB8VsGSUS4uWl4cWrEsf8JadUp0rg6g6AWbD8NgZMEqiEZU712xT7RLIPQlbQBxgCxs2TQzbaJ",
+	"G2OlqS7C3KMu68YDR3enY97dCAQ83QCbFimYY9NAM3uXEkuuUOmxGByat6kFDV2tpnIOuiSrrdG9yJOt",
+	"j9GZBjp4ZGWy+NHbMNobWz+YJm54wHYddbWEBh42dlNdA8X0HxBrs3DLn17hF8gwk4SZJzT9WONXM5oq",
+	"iLZlYdcwM1d2cvTyxQtL7WMPieMLw9nKASzpGhxTRJirJzKFHXlfgMU1z6vLENSixYx++R74XC9GF9+e",
+	"n59He6ClrplrBNZNUNsi+pCpW8jZj4Pd+PORzmFdxpUqTPlHn6B1knJNwYlGNWvjIBaEppcGRBjX//vl",
+	"KNpIm7hOP0DPdh2q7ZtgPpSob6m6QntIxjnwhPH52Aorq9NcWCtjxUXJkipPV4bymvbhnSmDm7PQ7K4D",
+	"QyvsXTegesludoRbIUce5EaiWwqvIHMclgNUhWwh17WB6JTyRPCISBA5oLqpgCdkSuPb0JiViGyO+V7c",
+	"QR2gaDdkyp3IJREZs3ZMSrjQgOwqaEDvwJ2/5skBWO17urKMcwpm25oU3NmnQ9yXCL0AuWQK7seHt1Ym",
+	"B3LeB2G0wzWZ/WoYnYx4HWGcgSLAWml8y8UyhWQOydgCbWs9hwuNWu+u3++kSda/sde9AHwlXY41fNFh",
+	"juLtNmBU91wy1OKZ5YIS3CUnwEPsZXHcRfifDZWXYz9TJKUaFNJ6RlNSs4Stjy1S2Cje/MhGEx4geNch",
+	"5eapgWd9Vz/1odE7nhd6S84zANEGipB+bBtIvvviA3UM6zzObXUl/K73BK7dyP6SmQI1H6oiN2hrFzwT",
+	"csy43VZT66pWeKUUKGX48G6ae0qVKpWIIAxmIk3Fclzk4w7nN0rGeAHxrb3OGSGBbimyoIosIE02ahu/",
+	"RqOU8VtIxsGLXnPKt0LiDJCMVZGDVJCYyztP/NOksKYeqM/bxYcktaCCfqUChzaqhFUqgnK+jhMtwAZx",
+	"oUiYfmXglgvGtybHLe6kC6oWwbO9hZUD8bpWBD8PUpyjkWJzTrXz/q6Pw+Zh4dkCmJnPrbRcVzTCi6sb",
+	"oj5TJzzf3Dl7X5t5deI3jbWQ3RLI/hxgNxulov2yUCAHfzHTFlRhPLBfdYxSwcHaVu89TJwy4HpsvWpr",
+	"SwWume5EHverdnb64Qgp4riQckuTSy7hbtw5pEEyUPq+eB5E1/pyG5gUjUpbVh0Wdbg1VlbfhANPJ4rv",
+	"5Ypd0cojv2abhf5Qu+iu73wqxS3wNsb4FXQsvsa/UHRBMpDbxSXDDmiO34klyShf+RCU2suolMYLytzN",
+	"3E5K6JwyrnRwqoo7r6u+t7CqjQg8UaTgCchLAlmuV2S5YCkQpgkzP9zCCoLSD3+w3p3gNDMmlSZgEMXH",
+	"PuEnbt6j795fvbIT428K5B1I88rxJQEqUwbSfm0d13lqvvr03dXJi2//d106Dz+tlCo9Hi6cxG2N6qdC",
+	"pEC55Rmlk2gDereVvdtRhTL9GLu6tgS+rU7WxLDh9FzTJULOwYZ6UpsjtIlXNKdTljK/ptYKUdUcN+NN",
+	"gmCGhOmxM86ORSC6sR7i4iI0hvo7o1FGOZ0PWod7sxbZ0f+iRF9yeMnrMSVbr9goBR0LkECTMU1Tv4S+",
+	"t8yhh35vHXZj0jAsovCZdoC4MX9gySEwruNCEO9EAjtSDbrV13yn7AtJ2Jz56D805xV6YcRwTLWQ6B6l",
+	"GGXjgg4T2Kzcm5eCy5dCqSVNb9dphqPVdOyXua6HxD4GZIOeHLuojvqAobW8cc7TLmV4qKHGO2G7tbkZ",
+	"S8Hrzxt1hYGz3jKeNO7HjBvGa6YK3oMzSBgtl7hxFbv5Ey06j7nQQ2cx7/drs8MHma7Gg6GsFtRI2EGv",
+	"sn/CeLrSFjd2kMiVGc0flnNQWFck2nqQSxjMbAjN2iKKacb0tr7W6qsabNZ5MNNp+JdCptsrAPZeGteM",
+	"PQEXLqKvn7pNQyXIQjtowaKPsr83NLEdl1wj5ia7zEXK4tU4EXGRAdcR0ZIyzvh8bNMaIoI8fyxBFamO",
+	"SMZ4oUFFJKGajuGLljTWhqOiWyHokt90GP3A9wA1L/eDRun73pFKBrpJmbKj9S3HhqZteVYJxMyHEnjK",
+	"GkpPnkX1Q7OcoW/tf2N6kUi6tDe8Ldbf5av728JeXTwumivK0k3CI1LkRAvy7fm5uWMYfLJaS/9O3Fyh",
+	"fbylMeiQPO5gF3c0LWA4luDwP5hvNuKJo283Qeda7WCBOLGC61BYibkTTSHt3sxmRLCv+YEiN1dwhQzS",
+	"5I2U1jIwRAXz80SE8TuasiQyF1IulnyM00ZECzFOBZ9HhAs9nomCJxEpjbjV6zMz9//813+H+Ar+tj75",
+	"nz99+AvJqV742yu+FxE4nZ9WLh714/OfTp1LJaBZKOUsLv1AtEuIRk6F9N+FoPgd0FQv1iFo2OiUqjBi",
+	"JqApS7uVRzquxR4Nsdt2hYa1Nc5uh9I7DInDyM6t1fW0yMIG2drVPOCQWQbikK1xReXmIqIWAJrwIpuC",
+	"VITpS3KOTnrzxnIhUoMC9YOuAwQMe9WrOsMFRPVotKTSyMGw8mKmDJ9LMZ+D6jA9t8GMo9gtRh4+tUVV",
+	"gOk+iT+L6bbnsEukouBBb0kzUSGXkFMJCVGCzKgMQjyRq7EseIftwHOZ4IWjW9+bMc7U4p5a947XFKsX",
+	"5ik1R/cP1eG0c77poSKmTmUBm4JVxoYNcm3fDWrtPxdQWM2i4Nyq76qIY4AEn84oSzu0jdL+OyTi0anG",
+	"1RlWaFBTjBHH/MglxKKSHhuRjfUT7yaO6xJOW3m9rb3CzReWv/6lMtRmw2s2EDP8kh1BbRP4v4GOWhlE",
+	"/Vtpv7xhS2uv923NXZ9ZsuXuvBVpw8LtSxsX7F7rW2gV276BZdv36gjcXuv6jKGldh9SN4j7zipaw9t1",
+	"7AuhbYV+jdMK0lQtzdHn44TVwa1jvLrU2ZAVrtJZN8Wnthe8jyviGhB2vyqay/xOIRwdV70yNm1orHzQ",
+	"IFBq4WMxi4iEHKhWEVEsYymm5kSkjMFQURUUiPlqseBa0oTFevMFzhlGqjUHYSTmjO9mHoasS3fOqVJL",
+	"IZPNCGfHqH0RWuP7ECVQvgmTGg4XIwaUnI21uAUeSgjimKzy95NXn67fnnw2bxHBScEVnQFxbmVFMpqA",
+	"jdu0vjmFNQtiIW5Z+KYzoxg9FjIMWYvehY2kpWgmN9f0M1roxVk2o5cEuBSpeUGbKzzlTTs7oZqcZWBe",
+	"PdNC59azWMuyqWyGOFClApg7YXkKIe2jUDZoog+8f1UBdQQ/rG87wpMKnyreJ1yOcYtl7BDwGP5mo1Za",
+	"89nsOoRsBZ7RJGOYVFJLx84pR5ZK58Dj1RgSZlNc0RAtw0UE1jNbumLgKljuxO92CTbdDLcdQ/+6N8lS",
+	"UNpdlO7jftnlgua/6bOKG+rayqWAH+ycSpUU0JXqkAMnmQcXljQouNfoXey9K+FBGHcPxgZdk8KmCZqx",
+	"lRAcE+qtBMHwdUUSsUuW42Bv0C4+pA4Ge2Xr+YiErmpM0YUa+g06Mk3QVofs8aftTOyHz2fb5BjxBvyS",
+	"4bZQddfstZLeXrmUl22N7XXsbh7N63rmzCVWmHEx5rNC2+orOyZc9exiF87Ys4e36OUuqYzQVAJNVkQC",
+	"jReQ7G9XTUrfbYQSgds5UUBShjpBMyEvGuQ06sWafVwGKpa/+y2gHGOn5KAeBDBMz8UuK0KJebNCh/1l",
+	"7xSw11yYGi5sPvI1YP4Flp+9Bt12rWnK0o0nar9GA1dYEV+IpdG8Y/CKsSJXhV4Iyf7psvL+CFSCJLbA",
+	"FA6Df26OMbFTRuVSQ9jSrg/U0jNSRtW2lqRd1I2Bkq9TFcmpxEjj3RRaVVZ46TtKVwfmYYSgDwF2BxBV",
+	"RWJ2E271c95JMuyECv68apT3Ipj83Ht+w8hcdZTpuSKfPOj6ycXHTti3NwHxg9OiunRzUf0eCCldv4Ds",
+	"mt3WVpC2Noy6nK+e9e6WXtYeOGpDJrj4TWDfR+R6g+c97tj1+lJ3kuf3Itt+Mg1qB5m4A+tLte8G8qd2",
+	"k+IVeQ8Q262Cbi2QSKBjW93pscg17wPsrR1U7enfzet957RnAeXNNmqsAMYSzEexc32s5fJhxUuHAH7B",
+	"zxRxI5jrQkKYNn/4YYjzZpyStwaFyXTla3xeBN7CLADvjm/OgUanqFblx1zt0TqFdXQ3xDjX5a7zMNZQ",
+	"pRMGu0rk2nnuJpB3RGOPa20p2cavHvVrozjvQxc82HJPzVV8D3o31Nl8uvWD3XAc/97yyBshVXCmV2NF",
+	"Z6BX41Z1RzqDeUElFtSIFyxNJPC+d2hSpFqNp4JK6y9jaTJOgOoFykb0mXn7aSyk4CDH5rSNpMWgyJDJ",
+	"prb+fcjIOgd93CKyttLdJOQ96egwVHJAqghA0DqjXqHjdtvon0KiTtDjAzPoshwPd5KtDdka4KeePVyD",
+	"gm0de/WVtbiiJilQpcnzF7VQUhQrXGhb7SQTnNRW2r+1/j1UUWshW0M4TVZKIbcINa1iLwMozbjSlMew",
+	"UxJsOxSwpj10m5M7EkI6PLs1w29HNGEzgiyg+5XxmsPz4srCKSGd0JYL2LHoiStyMG4UENiL+wYr/Ifs",
+	"0OsNALDOdqC403BO2C7vcChvyfC6hPUC2sMzemyd1UE1RXwWqbnS3hnNYMedp4zfDkfFJnZj7kZINmPg",
+	"atA/5ArcXJDnEfmGRuT6ZdDN7PXnPhCX93tnNNh66/UBxvAlT1kc6kuAHPsC5V9SgK0pxewN01eBsQ/z",
+	"tFCubE9ZxPeZIkvGEwyHDUW1rVXx6crXGuqZ86Wpe+2I+JI5uGBVoh9ATqnGcqHrlLeAbAvWhZWXr5Ri",
+	"c5515Ol/VU9fBdwSaysu74oS+Qre7cPqrl25hr5Rne2XQPTE55llnf67sDPEsne9/zWJebcr4D2kma3f",
+	"FFQCArxzXaMrmUxDzY22ZxQDaywNp8NOC5InznWycoTY1NiDOvv9KLAT6CEf1Teb3ZJhAqoTzmbM8ymA",
+	"9w/qrxzx4aB6KbKhjHSoP6gzcFFsG7Q4IBzJqaF+H34Wt4zG/husYPMZ7OPG3lJ9H/elvbnY3e7tD8b8",
+	"Nhc/LJnhntWk3VnZgzOuAVb5a1ch4ZU3trSTPe3P2xtj1rhiY6Aw/lWdS1pohc73bofbbnXZqzTc3V3f",
+	"vVVzd4hotAmvXWpvDOamOPQytGNxdZaBttg/iAEPrXTuoF0HWn2yauvNjUaNwx/Awi0O7RZoVUOJdrKr",
+	"4xh+aRGhcQy5rv81ZtbCXHtCU2zWZXZLhMQ8WP/bg+NTRxHEgqegVLlkwjiZFWnagVBbIeAWqNSDMX3H",
+	"vI/4rpLt7B7eVdUBWKvqnDEMz7+HPepwHk7GY5YA1+OVa3SzuSjIDhHXeTFNbRrfjhBocZiehHkJM5DQ",
+	"bSzNhdTjYdVB6sbTfuwxR//Jvoupwdgtp79iSasgm3ls2EOuoEgEX2WXroMJJRJoShzrG6omH8TVrBim",
+	"saw2weOH6s0+fb2FR/WjW7MpN6bvQIfdL/zm+HbtjrGJuIcpjmtkeH+y65pqEy0OvffXyKx2OX5+fh5t",
+	"IrvBZfp9eHYdzOFiQQMIbsMNvitN7qput+yoIdYmjvAuGrEJgxwrAyikG6H3c3dFofbY76w19tsKD6hh",
+	"jdHMfEuPeiWmmZDjn+moRhijaFQWrQn69O2MW6fGIhqMq5snXXX45Q6fRdu1nG747iuvtga7+ypbu3bZ",
+	"uJ8+NpiF71+T2pWl77ahA2lSu3Hv4YpPkxUPMH9UfUt9QUIRu8oUc8QpV5ER/wyxg0/Y3PU7FqCNBZsv",
+	"UjZf6J42QltVg2gmKXCW56AVyUHa8kfkyLafRbgdR+S7z++/PwEV0xwSAl/M/Q59cTZpIaPy1uYsECpF",
+	"wRPbmxZqASoVmOSaC387q6eKhQzWlknhjmInQGxG0+78ndGVDaWxncObqyBHpVMpcgGFx64bN05HCgWK",
+	"aJAZtvZhSrNY+XpRtmQQ4wl8iZpBOs1qN4zHaZFAEt1wJbDtOONzwrBXIeUrwYFAqoAsRZEmJLVBQRlJ",
+	"gUpOlgsWL8hSyCQUCEQWIk1sG3AHb2eyDJnOauCM6ogVYpAWJauyKE2snNEY9JZ10IJW2a04f0Ume9An",
+	"bDfRYGFr/IlQVzVbaSHCSmNvl0usJoud/usNLm2yvdmGxxshI1eQmxIOS/uYMOXKa0/B4MqMpSkkN/wI",
+	"M/a5ICJNiMEbxCCcxIx/HBHq6mj7amEkNTjL5xfmK1mRSnX85tJozzO64ZQnjopYihFR2LXDrNqNQ1wX",
+	"EmWRrmoon8AXoxT4ImXhUkDidtzgUx5Z76He+a6wvhqQV/ccilazhrHcx56XpQZEylA75gs11rLAOgQs",
+	"no6i0TwfRSOaTYuUWgU6pWVUqBorkHcstu5naiNB688WolBWVuZSTD0R5pI5cyUkReyfxrkyN1KJy1c5",
+	"xIwa6I8T6kc0qzGMC0344wSMHpDZoHwJ8yKlNi2mO6j0ky3S0UXfe6RLwztVmM4SRKkYDZv4mpMeBgUj",
+	"kgmliYY0tQRgiOGIKksfkFwQpSHLIIlIKiyRKdgmuql9YcJlRj0q46eyXts1VtcMhqFVdS33VlbYVvLc",
+	"ygxTfjQNcLi/KpCEJZcEEzt8vL1aGXgOsaTZVt0dt5ReqeN8q9X3Zc++5j4HQn8ng0t1QK2YgEFZo9Uq",
+	"Pks2n0Og0CXwjsJRt7AKx6IaUtD0i+AiWxH3FpYeZ1oRteKCr7LIHNLK00dH7QAZCDr640oDEbOZgrJJ",
+	"g9UlXEK3iykIhHZ2dlaz31Nll0TzHKisOqvVD/yZao3fZa2wL3kI+c1ECMwwNqDGf7/Wd/drPnbY1nZD",
+	"Ath27D/W1zJuQJ84B/pX3oDeUYi2V17YId6yeSGhUYl2wFeunG5Hkdru4rR+3VIo9ZlOA0uHNA0Iqh+l",
+	"WP70YyzSn0Zb66vtfa7JxnbQsUjHqMfscQ4z5pZli5uQDg4ZRskMNB04+Hvz6nqRwK23K8Vy7yAzY+4Z",
+	"ZFIsO5QSr/duseJ2Cw8DSjeFO5zGHho4EDk8b0CugXn1wprNs+khq9euKnzAgAE0wcocw/b4nX99LSx8",
+	"27OwHOr+l047WtMccQ2zYAeX7fF/rT/NNouqJxFfi6CZvSrdtS/wyVqEzV4GtAphTpncGgAYzPSRMrld",
+	"BLSWwJPtJzNfdYBZy4LHraKhnS13LL16B2VJIDXQruF+swZbu+OO208TlNVVuFpcDwU75hJwX9nyWlSR",
+	"0kp8Sib4cEKYInSKraSxxbjtKaaKPEe9LDkdRcMr1SdM5SntsMngdxGZWLvjtxNyRInKaJraX46Nvjz5",
+	"Mf5pQo4WLEls49FcCg2xJoLDcdjt5xfaMAFIhuZkTE0XPDF/byxr5xffA+Hvapywray6cJ5tJVfdJbXt",
+	"t2ucZ7uvq6oS28nr+8p7JJFkB1jVemZtp5y6thpjmxJ2P1nd3n61rHWqrrYajWoBX003ZHt11cn0YOJ7",
+	"J6daWOhbmm28+CRMuXSJIHvdaFo1972mfTWy/ONn7H84Z3ehLrqGvUlQC5F2XKKRH4DSjmMprMCE41YL",
+	"Rv60oBJcwOAG6yJ1/clqO64vowfGf/EOn/sa15rDveFarvake+wgtLYSKc01917RO4qiNyLBN1UY312T",
+	"2+Qraay0saye3beVs/1xfT//9l86HFbjDKj5owPu9xErt7Da2MkRrVuqo3iT69fGMZ5grMV4ndVUboPW",
+	"q3XdtKXG1LQULvSC8TnyGg8IciQk0UKQlGmdomMF2cTxumetpzzL7lJxd6lmd7zpSDur7OxZwJnjr4qc",
+	"lYh6SGn2oa3ItFoAhwMDduLCAy5cW/PhMKPFVKM+Z4RdT1etsrkURb799uxwfzIfH3BvbnGb92UXsh8B",
+	"6oZ8pyEL3pMPZMvdyRw79NxxM4FGUSvVX6UOVEzTLsG/P7EajRRz0T8bVMpNAtiOEzW3Vt9HD6zWF7aP",
+	"4hFrHohQ+QRfq2F4eM4WlRC2r2lQ5MNq7/Ynvg0sIrCbs3ObjOKDJPq7tzeFruFL3QYm/0JXiFlPct0m",
+	"92k9M3htsc2ZA7n3wUz4XRLvLW73kF1lmlsnt22t6dNtP9jNDZWyme7XHLW3RDXNXBujr1CiD3FPlVBT",
+	"exJ7vRbSr+CvQd9CZezdcP32ro01q0kjqNsN1wdWb7pd9/rtovN6OnpgW1I06kruaIENXysX6YsZBfTr",
+	"TSBTXxtgu+F8j6F+B5Tf6/2oZUe51xF1NIN1N/Bdg/7tDc6+HJr884fPH99wKdKwv0/onBZ6MS4kCwdr",
+	"QyyDHTHb/dPse1FjwOB6fG/89WrNd6FuB1iJVPAYSAK5BLRi4e0/kSLPISHTlQ3FBFmF5cxYWjcF1JTl",
+	"znSN2Pf7H46/r/wn4cjtGeOsM6Wj2sy9elvO/ZVrvZStjc7ZUqHtbj8sJJuzQJq0AbUNlIVsCkkCSXUM",
+	"VoO1rVsxWvsCm0mZvwjFV4UkrmEdYfUWUq6xq+1o1NF3M6VxR8wchmgZPCNakEIBYVxpoAmWWavjkWtL",
+	"tTGZIS3mHX3Z7E7r7Xp7osXcWzZK1+j45ea1X/ElhpG9+Uznm63dLigPV+dRoZ7+UyJgDRsaiB55sgvs",
+	"pDzxTiKuFbQanhUVCz5jMivRvgmtjxJQexMcEcXnp1e9dzHaud3jYjC1VJOHsGbY5BbXCwUS0xWqHHpN",
+	"jgIhmsfbrqu0TOwImc3tm0r07yMcpggXJBV8DhgtWChETaI0XSmCIfPTQpOYci40mYLhwOmKUMSJuopd",
+	"473dzKqb7XjvbtDy0UmXVay/ZygZ5YWNkilsnrEFXLAPXS+ZefLy5FYDZ1T3RdsVDCAeW9Jl26S2UHt2",
+	"HNj28xOSuPVuCdGOJAkLvrI65XFEDBxxmhKQg+DYCZAd87E74EDweEgKWoPEOrF6KUjC5gx7XhbxAhu8",
+	"PP9DuExMXXTXAo9fhmuRDRPCrawTG5XLE5IvJMWsJSMUHDQrebBVAdCSjDaWPPaU01zUe5rYzBebQmJG",
+	"sxdpGzQyGkgpPZKo8/hfezLaOkC8Rw94VSMFH05NXQJDQD0YDQoqx+XuIzPWasKh6KSAVjE0a7r9aSfA",
+	"PzX62Q+U3rtw8I48wHMD/OcXZCGWRGkp+DxdlSHuJBeMa0VokxLWPHvdipmN99/mLtpOFdiUgtIvFuyu",
+	"awsZcBB7Q6ra2e6ec40j7da7rP/qswu7vLZkrmqJnCmzyV73vtsEiZxlEA7+2vI43DgdcSDDD6MxTn8f",
+	"0o0a4CFKq8EdS4DHMHQNmL0cbm4ICdMEuJYMlNW2baqzvysdWfp3Sc8RsRnQWIovImuFAzHVt3RTRKRy",
+	"HkWWr6jjSyLSxNnKbU15WPr/aiP+FiK1VzTzr3uB2AjtU2KWXHVjLNeN99uIxK6HZRK5pjw2miKwK7cb",
+	"33cvImULwOM91u6+bfXUqMWwWiQaVWdpnikFSrlcxZTxW8x9xKt61XIwdD8vfx2KEP110KoTCRsnyvMb",
+	"WkVtw3pCZYxcL5raXI11NavcbVXBrqO14U50+CVnEtS9jEoDUck6KdU9LVjdPa4kzNiXsHZv80trnSCc",
+	"coedFiOjWWhIU/tfRWhu09NCfj9xe6/197Qucusfdvg73X4GnPVQcIea9HQudi96StmPczeB+FcVyubc",
+	"qSgoU+aAO4IrXKB4t7CErKslyIKqULOV2uDbEFoq5ozfi9Kysln7Fo1wq2b5Ie/MjI6B90DvAWrXW/i3",
+	"Dqp2qs1Vtk6lCZRdC8oZXNyt+OjuyNXdK+dDbme/NLen/XbNCcK6CyL7qEeGVP64q5GZJe52SzoM3wnd",
+	"Zn5olEiqqX5VfTqMnk18VbQ4qNP9TcjbMO8fnotAl5RpxufjrfPSNtdVL3vr72/I8lqjxRhdvavBg7/x",
+	"WnRHmp8LmtrTQt2I4+lqLFqtpLfuxerDVHuyCTF8214O9raJjlyOKn6wPN8QGoXXFjzBbmitE7h1gReS",
+	"6dWnuCzdPsVW4J/DrcSvOLn6+M4qn9aa+vHDp8/kjObs7O75WQZnTi8VkkxiqsAXnMQPrOCZnKINyfrK",
+	"3XQVOS20zq1zHgvbvRLilgVMbJ9Ak+mqObu5l5yhLnFK/soVnQFxDcUUyQqlCU2VsB3QbfEjnOGZIn8/",
+	"efXp+u0J7vkUI8FHF6PYzuzVylG1m7H7slo0zdm/gzlmzFiYiVDuYlakmp3QOfB4RSTkQjEt5Mqo92bo",
+	"EwepVoDRBUlEBkqzmCxExmKW+OZDKiJY8ueG1xs/ktyIQhZD1cqUJ0SBZKJQOFHrc4JNIauHjcFsF8kb",
+	"Xh/LdYtUz0guwVkjzCZmhS4k2OEUsSX11OkNv+GvBHfvqYsbfkL+/OnDXwjjOJoo9CUp+C0XS26tBlgP",
+	"hPqTI1ORrLAdqy/LcmkeMbA9WlOWMVflW7F/wqkZHlvP2Z+v374if3j57f8hE5rnKbNljc5y2wPvf/1D",
+	"CT65JHc0Za4Em+10R2Iq5YpQTib2wQQNcujFuOEE6xcrAjReEDGbAU9sWSDA8mcnxIgRRTS9BTLB9U1s",
+	"j1hORE5/LoBMrHSfRESCLiQnE+Qxk4hMUBbb9yc1RWAS2SEkmPmFTEACWmoMhPDCiDNfA8XSbDioWf6b",
+	"z3Q+uSxjFcwYCaRg/kaCQFpgmkxpfGtgOHk3O3lPdbyYkKOXz19EBIt86QVO61omulGjRpqtpilckpcv",
+	"/q3+FGtT8vnxKY77F8HBD+6H9WOa4c2oroKYIt+cvzwlb7BK3p/efLaE63/77s3Va9zuFS8xxybz5VTS",
+	"DKxXzL778vzcHJcrckcd5ZcuZsFB4VBWxVW+gtmL8+d2jZRMvhcWbSZ+IGwL5ihV2iN/4+r5WSaN+GMw",
+	"dPL3k2uLxifvkgnSwlUcg1IXRLE5NxDHWTq4GCYWW1ZDLDe69CemyCRWcjZGvjohVN3wSZ2LTYgwwGnw",
+	"wGOX62RxsWLjVJHJFZp02D9xpxfkj8iUyf/813+bVf+N6YUoNAGmFyBdbUOrS5GMapCMpiSmnEwByxue",
+	"kisHHHvGWAERix8a1VyBr0anbvjL85eX1umvQ+8mAoMC/GgMnfL1EcjL829s+beUxeBULsewjZYqGWgq",
+	"6zn4NT5uYFC7GF2Mnp+en56jxpEDpzkbXYy+OT0//QbLF+sFisfymOIy6nRug8iM0ojwe5eMLkaGC1zF",
+	"Pki0xEw1uvjxFytgfLk4t9xQhLVVL4KacHiQ9aSOrYfoirzeeiBN5Rz02GgJjc836tHBEq69c2hxsBlK",
+	"I3cIBLUU1bbAd24Lp40ZyvMqHtaO800xj7260Zp2lmKUVC/QW3fjJXcRg5zU0cDaDw2T9lmOofnKH7c+",
+	"5maYf+/nIQ26ooyzK/VhNhrw3vdGqA558ZW9Rf/6U02BNkt7cX5uXcFcuwivunrwD1eVrdpKb7+nuGyu",
+	"hepfW+3L6RzwtC0vODXo99LOHxq2XOeZ79SLt17M3vlx5JnOT+ZhixOd/cKSX63iafB1nSO9xudX3hPS",
+	"YkkbQPluhqI7BMuXoTLxSDJusy+32Gw0evn8xXbvv/i3+wIzCrPwP4EuoXVg/AnhzmcX0SHwTrIAmjin",
+	"P0ZQdgzrXjvDd3DQ7eDfAZ8tkeU14kmOGLMGVmtR2gseomLzR5Gs9nwczuj1a/PermUBv34VVLDrSe6J",
+	"B+fb0dXB6fbB6byDaZ6VTuE+Ze5N5Tk+GAb4OdAS2csSniniV70Dl61BR0sa3xoJvTuZCxUA2VWSNCC2",
+	"f1KtgMVvcUtoYcmp1GdGATxJqM2vqUZruRhL61lXbiRG6tf1ySnjNgR21zRKF/vf1e9kCL95vncABhUX",
+	"rWm8WGM5/jK8ie2U7znW83xL1vPNgVnVNwdkVfU2EA6OhJKU8Vty9OdPH/6CBcKKPBU0IZQkrlwhOQqg",
+	"b+RNYgZvyqCgBuJiKtA6LXexujJ2pf/m+r567YDsrpylj99VK96N0VVn0eCe1bCRuTSVfd+PCo6yFnNY",
+	"6sC9vzoU5JPW8lRC4kC8shzf+XIfmNNU2wscsl3S7spNtDNX2lYhemRc7PwPD8bFEsOqqkhA7PXgaIkc",
+	"LRcC2/stJdMujNX+dIlGPLTg2RTSlncjTF5drKteB2qPBPjRDfuoLyR+kY/nSlIxU0IVYZpwsSRM3fOK",
+	"8tj0hEd2pWlTpCcJQ2dNqoxIJu6s2wPdM7pQhhDZjFB1axOa+pWGIrE9oLqN24WNlR1g2qaxFnJcKJBf",
+	"z6wNXDO9GmSm7Pl8t7nL6OOtv+w3nnfEmXUay8VOQw22xgbN59YE27f1g1pnDZJuNs6iH3sX2+wD8Kzd",
+	"pTayaAMAoiVladRwGNfajVnfsu04VpfISODrXOEsXkB8a7OYahyi5Y3gYP389mprL0AumT5eUGZUcCMA",
+	"yJEyQpPHQGzqAy5mQdXimFDzmcHLiNjMW/SW3nDKyZvkxbffPv8DuYUVSUCyO0iq5D4F0qgjt7A6Jf8O",
+	"kJNY5AwUWZbdsHxvqGeKiCXHlj2cC33DbcYCJk9Yl7sNqyF0ThlXrhtayGdr4OLeFfKG12Nf7BG4H09O",
+	"atAjb999/2Zi/Zfrpmfz2asaqLciky8nPFknlY2GjLCcr5aMF9HTx6cNN/D+tVhyvF07t5fBhmfK41Ad",
+	"/j5vEk8I0ZIcbUEIVdRcUEr+gD97OXlYHodzsfr1Zv0YJbbYIkfiFpu6YfWRqpYU7p4pMpXiFvjxAxxy",
+	"49AQ011jRLSVBM7GEKQNLHJJRtiWDtfryl20j6xS+tvhYy4UpI4NR1SRxOGO5yd/etOm8toXGFCBzKXi",
+	"Pjc8FfNjFythVGPkgob5mQkCFIrmIKrILzej2tA3owvy4+np6U+/npI3NF7YeJ0p3HCHxtNVC70NKzxy",
+	"6Ve5YT2isA+TQmIsF5HC+vSPL2snjuMuRJrccPPQcF4b2mRjLlTkYqrrTCCj5oyATGElSjhang48CfGz",
+	"GilcWVba5mwHuDmVdLFyUTiIcpu5ZIAnPuCN6xDUjOEHTNG5BCMHbWRTdaDHvzfNxzKTFvuwmIy7xmAw",
+	"J9IDYuEWck1EoRVLmvrCJqHgI7fQRBFkPDZSjGoNWY5BcliHz9AzzITTTnzOAv5slgXJKXlLWVpIUCSB",
+	"lK7IrJCWwdiR1A0/ugYtVydXMw3yGLvo0tj1y9C2NBEmh0bNn3gSkRmVJDOTp8AZcJ2u3Ev2i8sbjhFf",
+	"LnLOfHdC9QnlJ+4FV4cwFfGtMmA7JZ/YnOPlkxOjZaL2d1dG3BomoVw0pXt0SjDmH5t4aNtv8cW3L9uZ",
+	"HSVg/DvPo/MXL8l0pQ1zffniBcE2k0um4Pjyhn97/o3F9RpkHIkIQTLKV3j4J4zbaFHb4NRB3MwheAwh",
+	"bvY9nvFhuBaOXfGrB+U974PXpE+WQIxuZIknm1EMC4NLQoltTEJmeMdHyaA0S1MyBSKWkDwQa9na8LKd",
+	"6fTbrfUaF1c/uvjxpzpj+lQP+7QoX0fsS6JAq3p0OinD0D3jwcbsZugg7xG23k7Y1Pm9/X1IBI87dAzP",
+	"tqVGzTKQI6VAZRnb83w3r3PPJrIZ7d6BFefv314diPpeiQQeFfF9rqECSgsbjbijdv6HR0RVDYH9J1e3",
+	"psVOjozcKvTCIEtMNWrbtuyNjQlGYWoeHW8kEO80LcPkukK+HjLOo+vEH0doRxf0zmow2ATFV+7VrYAp",
+	"Yg36RGkJNNuLAaNmtbi/VYFy572HpOa9pwqVLHT3mycdfvn9HoS1MO3ZIXaNgz5Q8I6d7KF5bR/92RXt",
+	"JOB+Vz7fH7w102VelUypbjk2F4NLZMauEzbhAIkiFD1Sm2NTmuhstKJE0vsj9DoHYBoyI0Dxauc6RPtb",
+	"XZUXVDeW+4frfaRdvaIb7kwkWCzTrh2WhGmXGmUGWC5Wl6VpiKMHDm99jGMJSqZ0ZG9PCmtrckHilLLs",
+	"huNVtSxAWbNKHb08f3l8Sq5hVihnEScvz7+xzr+V4LZ2JV4jQSrBcXElv2L6hh8tFywF38Xb6+s0SaoT",
+	"1qLmxT+2sHAz/aEyMpSvL6giUwB+w33J6KhM1zMI5M+VE5pKoMkqqgZpgtcqmEK5UkJVMpm1TmFd2XJa",
+	"rHiL8DJ/NvNWiM+itYZ3xybIkdkmTmvQ94aXY6Et8fiUWMsKVXYpniNFpMgNUL49P6/fSc2V8zh0Qfyb",
+	"2/ADMVE/HU2HMdKAvu+H4P/qbM8DokKzknimK5IxhYmdR0wr/4NELhh5C44lcOmkSOStbRapNnNElmHi",
+	"bLcFyeszZhaXumr4ANaNQyy+JJNErsay4P/XHP+EKC1yvFTKitX9Q0yf+SxdoujKMDGqb/hSFGlCFjTP",
+	"gZ+SD96cgt/YpWFlDbN9mqYEeRa2MDMs6cS+4azN1vtV1ckmjN9wLHVHjm5hZQGaU6m5LVLizPuugYhl",
+	"OtNVm0FYL2GQ6mwg2Ttcw3pgQhOKPzjI1X0KVphhFJPfVUe2lINvf0pYb0DQlrHKNnN+vNYotbkpc9yG",
+	"Tdm3SQpGW50Dj5mvwZpRHS+MmGmUBojuFfrsy66F8t/ylPKysi6KuFeffkCY//37T39H1weyvFAt3woz",
+	"XF2z9Vd8F+BxRznGQS10epozdwWG3zWKjgwI+d4t1PvF3iSFJYo/i2kwDsKlQ196zkBkwZXXkqY0vp1L",
+	"UfB9xYI/Mi/Dw8WC20OoRU5a6jAUIWRFENMivS1rJDRP4JLkIk3LY2LaJfuruvnDCZCQVNlo/CiZ58Gu",
+	"Xr2Y+Nlu7L5X9SvuZZUVcz5MrtS1MbKjKvtg+X8Qhve9r9drdmLGcX/c/bva65/x7UMeRWuyrij8qzRt",
+	"1B4luI/Thq2pYrENvEsZv92cmXqN1UO/tyU4N+uq9vXkcYahBG0+XeQW3vL+TrhZlsglSgWpzhzUfcnu",
+	"A7fjkCnoJQBv17IhR+byR6cpGL3OR42bK6h5HrwNYlMGaW7HUmQHMqll0McR3x/UENxt9LeVMHbzstRu",
+	"MwtRr6vBbGFgJkmtNqAzVLh65EjoM6Okm4MRsxlgSEm20cCewVk2o2da6Lzbf/PJnObnD58/HhKozbZQ",
+	"nU6VWII22jKYHZehM67HE/nr9TvbeVksCVWEkv+4tp6GB3C9NI4QQUYUaLxXFTlZ84nQPN/mdM5cS5bu",
+	"U3plXyjP6XflZ7t2fiOzBBX0dy+ZjhdYHcjbg2qeJhsqYBv6YwCWqPw0zx+rUcMdqDNy1nEHrRPmNu/K",
+	"DosELr1SSQS3ceEtCAxBtnoNzw4kw1Dbj1V9zkPgmR/eTrazdcx+7i5Ilpc+UzbYxHtnMfTNRlJbDZ3J",
+	"qsaSchXMsCQzOUKDMHWRRyeMlx5e24TppY9bqZdpOj59fDFXDxBIsRHRLHx7lerP9pVDSpyydHSvNH+m",
+	"6ihxxFH/sahixZE63ltYRZcz5ANPV6QTAZcLoWoBaFgvrO6QX9IyJM3fTlOq9A1//i3JGC8wEMvXNsMI",
+	"u3pIVrPumHNvOGOVB8rL8296jHu2LOVheEW9WPkD58f+BZauaPjQ9NhHmoh/DxFl0aCBITODfwgKdemj",
+	"Q4zSxnyRQxTSMYwG84kBV1HDoys023wXRZ6+I3N+uQ8yv9/lp0yDH1g/qp6p/nAlpH7j7qjnD5YXam0j",
+	"jWRt9FV5p7Vv4mI1lcrfjc0Pu8oddN6NG1ULDl0kYmOBiN9jmax9kdsBS0p8nWJZvWjxdepl/asxqQdj",
+	"avb6VWdqGIajbZdO618+wrhkxudVbykiQeRGqWR6Y6WJlhw884G2e46te+WG/Q2QtV+qoYZfHwV/t23D",
+	"noj690HU76m8begpCSorWiR0hcFfgjfbxPXSr6vYfLqiWdpnzv+QA7/6+O5TDvF2SosfuDdNcB153Xxl",
+	"oPDpWo4+U0TlEFf5ftVOy9W3N9sOA+k0fXxovDmoWMfulYBzKoHrATUyWu2/qdQ+29eMhGc/QzN3yqjq",
+	"CMH5+Z7Fhh9VEeH6MW2uVtE4/vsVFG5iUt1qFLK+fGgGDR1C/NSn+Dq2mMYmf9Plyg7sXujCoS5GNdDA",
+	"0EKyR1um+vHaAOy21urAu5BGG2KpCFYD6uYDnQK0zQMegCV2Cdf6qr/O5T/AP/duAtgjQRyWX38dQ8Am",
+	"RPlN1M7+rav1A2RBLZ63X2f9WH9xkMrquhffQ+f8V1Aya3DdrGPWT+t+Kmbj3DdpmLU1HiwioJzh6+iX",
+	"9S0+qZdb408HRxmoXDbx60m33Fm3bCTuYGrJgirChW8kOOphAF2qZZv4D88HuxTL2pK/jl65zjT3rlbu",
+	"jxQOyqS/jlK5AUeedMoH1Cm7BUArvrxXq7xuvTuwJx/mj+1W9XeLxmgd1tR6/ttW6u2VLcwFic3kZqqd",
+	"77eHIsvr+cOkNcKF7RTJXKCsFGmXnu0KiQGM3UtbzPx5ARmUdWFUWnQlbWrsOLzDSahY7HaE9aSZnfHA",
+	"E8c9OjHuraVjWfjhHmMkBRy2J6SZYE8NIZuYVp6Ea+oYkWaTx6hs8RhhR9wUkogsmNJCsnjMxdi1MRWS",
+	"zESaiuW4yMe2/fd+WkA2yP6AbSB/j30cm/Jh8wW5JXvud0duC7JN1+RWu/nDKGHNSb7OZbndV//pvrwD",
+	"LnVrTANvzWvo9nRx3v3i3EpxrN+dadkvuo8xdF2f73lKlms/HIvtrmvcgE+ZoFTqiMoXMclAfZ3beZBd",
+	"7/2CvleqO7R4+DrX9M0Y9XRT/xqRmrZr4SWZVEQ7QaqdWLKduAJgc3YHPCISbFkgvQBXyEiBHt1DpA3q",
+	"zt9Ens5e/f/KTcuD9e9272S+p+6NJ1g3xbZUEDMi+JrQOHp5/rKzxFxVVk8CTR6sxWOtlfihusR9HR29",
+	"u0fcb0c3f/mgnRT5GiJH2IcI650ZdO4kvZKdboqHDXNFpUCpDFzjpn12e8aRH7nGclVufxtC+cr6L94M",
+	"liROqVJYWvOpw+IDqTIW4qvIFiS1hXBFDnz9DtcqiLu5yGOQOrFW0r7pMknKGkMH6FXB+O1jsAt1FTYy",
+	"zyG5dNU6BCdToRfrlrvfY4fzh6stYoDsHDwty4YglGP2/wW5Kc7Pv4nNW/gX+AerHJoPqJyDto92o6IG",
+	"yvXo/v6tg/J7O3BXYQjbCwh9Eynxq/C1l5ubi4hIk7J349dtC9BdNz4WMvGbPphR2g7/tdiO21ywbrzZ",
+	"/m+lUMPDabwWLrUOVADP1BrWH9n6yFXJbVLwFJS5bdripIRxMivSdEfhqljGUio7+5V+DlZ6hy+u2ERS",
+	"xNarxrSyracSpjTjsWZ3QJZYBf5ohgjPsb480xGRVAIWPbb0nAvFtJCrSzIHDpLF7jtVxAuj5t2Y/TDO",
+	"+PxmFJGbUS5SFq9uRmg4uXHhBOa/ZtQ5FxKS47JMvS1GXy+2pxY2HVbBHUiaujtFZisRUY5NxYK7NrLS",
+	"FW9miqQww15oN9wdyETRDMb2BVtg+pRgUZmyhJwrNlcW9kOnI5Xxwk+pABIiZmbNOd4QT1qiIwFt2wlc",
+	"2IKCOPRKFGTGfCV6Sib2azUxqtnEHfBYi4ktZhjuqvrJvrZTNEiKJpy6b9QVNh5dPD+PRhn9wrIiG118",
+	"a/7DuP3P89LbzLiGOciQ4/Ydj9PC9ZrrOY8up211IOHVYXPAqKNC9YGEXwloZZbQldorsAEfvtnWyyL7",
+	"K03ZLTTE3mO62+/SGqzBGesUi/vF7brCchARX0DJx1WSo5uR7dXn37sZ1VmiJbQ9FIYJclG03p6oYj4H",
+	"1Tawtkw/IssLXe/KHBdSGuaITFUvpCjmC1fUxyyZMJ7Al2eKvOHzlKkFoZymKwUyIkqQW1hZZokFzG84",
+	"lKqT7QKB1aqObmwZWknTm5F9ExTxDyG5GR0juywHE7OSO9ZGJ1Td8HwhqQKF/CoD5RtXEHMnxM5olQ+q",
+	"anUxwxqS65owxd6Klo+e3vBPFfyIqwFG54TyFeZnXTiRV++8QuOFQYdgL0KmNK6xNupBS5015+orelbD",
+	"k4goLQWf30eFvRetuWPUnWLeLVZFFcZq+kVwka1sc13EkNHenYBbk9zZL7FI4NcziyW72Qv6guiOrs7/",
+	"cOxD6ciR0jQ1OtaxFz451Ytaf3+ReFW/UsE3dPvvMFXgflrotc9Yg8fgyEa0Qlh7RvIvbs77t4diAFcI",
+	"b0I9oYNj3+RIiULGQCblD5PINb826vNyIYgrmIv9k47v5ZfspGbL6X8/1HyN+1mn5kPYBKoJrn0bsso8",
+	"cEhzQGDiJ8vAYfVlmdiIqXU6TgQowoXRL/Sl68Jk/lu916mezSnj9yNrV12vr/LMZ//OIZUzP0eHSPLr",
+	"vG+l/9J8GtV6a/iGWRGp+RlRT0bPBuYBMCzvkoA8TCn/at2bGp00zJQHtv/2dPDH3/fRdyFkT+tutcB0",
+	"mwiOD3Ug5tY6oPGJ7bp58JYn1TR9zU6c9avW5qSO+tVvpU7HJPE9rsoTWDKeiGXzxhDskVKHkVMH+jHX",
+	"b6HDanV/kf4A4O+miRK89/Ny9AJ7CC4ONAo+THpX0Oy3cwpOrX3ZTglJHrK7bLts2XbQHKBqmoNkAtXL",
+	"R5R1KOtw+d0Xk7A0MiRNBmnpvukxliA3p8U4G/hhPI9m8K/ld6y6ZD+lvwzElXWuPzjdxaHRU5rLfdJc",
+	"rCBvlIZoO91CBN6v9xxeOezXTL5WwkmNAR4g0WQP+H4ohvu1Eku6UOEpoeQBSz9sZOZntUDq01jd9V2c",
+	"XNJDSvkrdbeZj2j4os/ckAH9sasfcph5vPr0AzminFCtabzIgOvj0z3kQ1hQlDkZtqGs68vz+rtroiHL",
+	"U6rRJGPX4L2w9vLgcumwgvrxQfqfdh7Wl1R9GXZafzdvbkXrdzw5FTnwL1lqz0udiNmMxVBWYVa5BJqo",
+	"BYDO0lP8dy/nvBTydirE7Vc/bFpbykOfuYtB6AoN+Bu62qkE7JRWxnsdYUQDJUuY+pAA4HPG4fiSTG5G",
+	"8IXGmji3/M1ockkmJ/AlTgtsvmb+++F6cnnDbRHqBShQlzYPjahY5IzPyZHNPrvwTpBJRCbYHn11cTN6",
+	"Q5XOQAL5KFIWw83I/GrO/OL1d9eT6IZPLPgufECa+X0FVF68OH/+h9PTF+cvXphHtoLCBQZvAT6IRQ4X",
+	"HDGTpubJLKXzi3YxickNP6IYkjChaixmk+OI/M9//bfZPF4s/78JySXM2BdQlzdccCB6lQsyExKT6Awi",
+	"lEENM3YHJAVtTsfcTDMh4ZLQ6dSgkAs2MTjwR8k0U4uzqwwkiym/4SqHNGV8rmyo9JKuFDl6ffXpu4i8",
+	"v7q+ehWRd69/uIrIFBb0jolCnrm/JC72lNh4H2Urv6DRkbnYpuWCahsK14oPuyRaaJraJc1oDNq3aTYY",
+	"sWQqGPfwCVFkYxzXOonirfySQJbrVRkkgvEkfR3/f961KI0iRx+uDZ3BlzwVCXgD3LAKNUxDpnp604+o",
+	"lHRlVzB0gvFciiI/6DRtm9g247fa1dVLmDAMwBiwgFa1o4NtNFAuZd8zrNUe2vME9RpFh5xHVg6Xw+2l",
+	"UefokDOVCT+HnMRIl0OOnzcqAO6FWg3Xbwcix1TKlZG/6HtNQLI7SIgRgsQKPJR35Mh7ULADyPHeiiK9",
+	"EllGTxQYwYBeYJQwZjhVzUnT9PiSoFidCUm4sK91NZ8of9zeaC9kE2eAF5m96qRwR631mMMSlHnNJn2M",
+	"foqGVDSeA1HsnxCR50QL8vz8vNrei/Pj046trAc1l3HMz88HBDKHxoytAXofVaQOGqLsVIiuCOW6FRu1",
+	"mt0CkB8uQMJuaI0AaSyFcjpO3cEWChuuq/E4LgN1ht9rOu1U6a+IXoqTJV0RjT7nsmhLRuWccXVKsD6g",
+	"1b9tvH5NFZnYC0vCMuDYhZa2sxnsgD5W14XdOiWx4AlIDJHFSGE3I6FJgs3SMeyrDEW44ZMWdCZEGSV3",
+	"IZYko3xV5nWsQdFGhJrdYS9sdUpe2QUYVfeGd2U/nJL3QgLRC8rJi/PzcxJDirquWhrt/OWLF0RwMolF",
+	"qiZBPdee7itzBJ/pdJOGi7CJSA26EakVooyIESoupTUZ2/94tIpIU4BGpBRzEV6i0M3VUhiCst76vYf7",
+	"nLv4iEi3HmcDV3Hg/I/R8HdRl9/2/T+hjr3FR+gTH/x6s+nB4M8+WX11iw9Q/Rz+/rs6cgz/rIqUGT5T",
+	"U9fbAnSl6jb8m/80mth2r7+VItvyk89iiw8aFYoHf/U2pfMtXn/NlOEUhRx0Mg8gsVvMsCvMzbDpxy6s",
+	"UXqsSZnpihgppJfCJ+xBVJfZloGjqcTao0hKV41wulJsd0lzbwTtlObfAU2wV/CMzQsJKrJpOna6qQR6",
+	"m4glj/zPWLSkxo8i88CJGXEi4riQhj2j7SerqreRlCkdqqRpUwQphnTalRIzXypoooymMDmN1d0kIhO0",
+	"IU9uuBkwl4xb6Tw5Xegs7ZOlrz0ANlmLbGSHDfMo11Iq1WWeyIylZoSuKwsGiIyexNaT2HoSW//SYqvk",
+	"Ox1iq9Yj9FFLriuUS1SzmLiHaDShLhDf/MlXxHPBreVSy4/bCptxkoDxOeYA2OkxysTdByUYvor5mD5n",
+	"1oX8y8SWETA8u9b6/nSTnLDu4idR8SQqnkTFk6gYIir2HjsyY6nz69fDCh67oPjssl0bosJHoggO2IsA",
+	"QxkwB35q9lgZ6s1ViExTym+xROLxTrLE3AUelTD5zizoSZo8SZMnafIkTbaQJp6RdRNzRye7OfxWxQSt",
+	"WXXQE3eE/ydakI+v31ZscCrFUoHcTUC04hC/voBw4Y5PAuJJQDwJiCcBsa1l6uvHPv9+7imUkzdfYkhr",
+	"sdR4azEgq+4sW8kdHwfcGfruEOUv/r1tg7Gf+PFW/PiJv/4++OuDGfFLwuxME5wzpUEGKzY/ag7oV270",
+	"Ss+mTmzYz1pEmXXhMklofMvFMoVkDravxBa8sO407q4kWTa19IFKifmzLAt85OoCY6nMHPPypfWiE2qU",
+	"X7OTOzhuxzZhXd6qdo2Nh0JPdlnKnypyBxJ7LthIqKQAcmQ9HWWVD3R2uIycyMaz3vAqg8P7ujNIGOUk",
+	"oStltXMuNJs5RDQXGsSSalhMhTDvMaUKIFrccL8W4hSIHgf3hwZgN9wlXrtLw4AOwdNVMHS1HW1veXA4",
+	"aPVJej3dJp6k3e/bz91kPwE5+YEDkWKJKnSzR7F07Yl98eeyofFvQoq+rQKiqpW3NzhdVS2Yh4tKK346",
+	"hWS7lLQXVy1pdWSDpY1EaghfojRLUyKWjM8J08e2RbURbTfcZZvWPrVPbGVykKWUwyY5pfT8R5HMsYq/",
+	"ldRoxDsCFdOUakiiG16NlwJNaq2tjp0c9YmQfYLOgeXpkvQkZp7EzG/3UuXpuONOhXkM6rdwh/J813BE",
+	"x+wM80yZ0pHdhrtlNOJl6zfFbaSCrSacUya7r09vhXSZP3opXOpMFKiDXsvTmwq9iGphujN9UeXHaJaB",
+	"uuHYg0DMtG2xuSIY5ku0mAN2K8B0Fzazvy0B+6AkkANP0FHxnPzf+oPjHhaPfPQjbnHDRea90RgQGESC",
+	"LiQ3t0PvEvn2/NjpFGWXFg/uLbPiXpwPSYt7EkBPAuhJAP2+7zk11tTpfWfytyC3bGsMqltsPLJ5l87V",
+	"bSs5z7aTUBJ4ojY5Oz7bt560+Ccm+sRE/9WYqKX9DVaiFVD52Plo2waDpvuk9C0Y9un/rHsWXLLcZq5q",
+	"dffeytWWlW9SlK8i8kciJHnVofyu1wd6yBrhuIeetlJ4f2HctjfBXgK7FRded/9XHZ86irZX1Ydb1jfK",
+	"FKhGzyiCnElwPHambASYuZDgRKexLdt7bJMd7eQx5WRaNQaKyqaJ7qOLmxHTiqR0CqlvZVZrboHeIl21",
+	"qiJGnPMY1gPObM3gz67Y1CFKd+LYX6dUspPwv+VKyd881lbPV0lSZnkd0SRjXB1v7m9g+daAzgYVRh6S",
+	"tXQmjSNhkndaEXPghmgNOXmCHjuC/loFgBtcqI+7v3qgtk++ovB9WWFhC+pGZAozIa3pjM40yONT4gra",
+	"zESaiqVjffgCiigSLyifgyKCl8VtGlVjapWn3Ple1psSkkLZlqsclutsk1x5voyzJGSBZiysZJ0KPgdJ",
+	"3NJtpgqHJUgC2RSSBJJq9zOWBniwLSPsMf5xFV7GVX2dusudFPp1yi5/81SmeWAxC6QRLxyeOVKNSAIz",
+	"xpm1cluaFbIitR1lyFkCuYSY2gr+j4IZBtXCSrVTmq6QTYXs7jadwLAqwjQ5Ugux5OaKUO4yOY5QOawY",
+	"T01NJEeuhFTJ49SP7KdT1I6x/G1kNeWbUTWe1x4bzKxUJU/J9ky8ttZ1Xvfa//iI2V25xnDPwAfgcOUK",
+	"npjcI2Vy5QntoAQXCmT/3f2v+MYG5a7eeMhFTHRc4iGjLN2pvZNId+rslDBFpykEW1lVLed/Y22OzKFs",
+	"bnKEh+usEIfszlm7ELAEuGZ6tbEnktnBgW75Zuivc8nHTT2qO/7z3/YdP4BWbea1saVmiWkHpMWuy7tZ",
+	"4QN30n65D8Ldey8fdwiPS8Myi/o698kunNnPdfL5k6Z14Oukoetnyqs65g5ntI3I/OH0DdTEyBGyKGwq",
+	"wrHrhO3wljQanGzgbWcZZFPrhVO7NWLv7IZ+lSTvy8EPJI2rCR6XTL5KEkguUWM1sDY3W4wK42Jpzuv3",
+	"2RT9scjrOk6f/VL9511/H8RryMQdtFD2gVm0XUMv5vzm2+HvTy+Igs2f6wfea9MqU76LApsRr9m4wtiV",
+	"U6WWQib3ZpfrMatKZCA4kOXCNjkS2mUc+jmxFrkiqYhvISGi0KfkDToBFKjSUnX18R3R4hY45uWVmAQ8",
+	"UVWE64yyFBJCtYYs166wvHkwp4wr7XIe8ClKGLscDTwUtnoNCvRHD5fDsHo/PM71WFQqXMzvnVprvlBO",
+	"0PhDFGhl3T8Vatq0m0I1CjOHefVSyNu+W9XfzO/bcoTDR++YZfUEaWDFBAx73+Hc14IzbEuFZ6oa9cKC",
+	"eA48ZqCwtxhapcusK21j3avEXYz2vsTPqiQl/I4uKTNHqAzjcHWh/ZlpSeNbwwLtmS2Apnrxz77z+s69",
+	"ckDY2yk6Y06liI2ubMCRsjtDeA2Afs/ugFu7od9luQkfcSSBJqvebV7bN77KLnFuc8IK5J1lLC5s68AT",
+	"/0Vo7OmxOl0L/aIJM0AlRwnVdEoVmBfjBd5QjJzJ2ByrGh53gv1XzJwupOEQhsSdGHslxC2D0cWPPxkZ",
+	"PwUqQX42Es09MlSOcHCcoZDp6GJ0htTvJvplvXO/GWu9C5SqP29m59d+8E1ZG4+abfhqP9lkwebI1b5r",
+	"T0v2WP+4SJwt2Fes8vRYe+Z619SflAF09fFdf8tff/r1/w8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -204,11 +204,15 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 			if (e.Before != nil) != wantBefore || (e.After != nil) != wantAfter {
 				t.Errorf("%s %s: before %v after %v, want shape %q", method, path, e.Before, e.After, shape)
 			}
-			if wantAfter && shape != "a" && e.After["ID"] != entity(m) {
-				t.Errorf("%s %s: after describes %v, not %s", method, path, e.After["ID"], entity(m))
+			key := "ID"
+			if typ == "theme" {
+				key = "Code" // a theme is known by its code
 			}
-			if wantBefore && e.Before["ID"] != entity(m) {
-				t.Errorf("%s %s: before describes %v, not %s", method, path, e.Before["ID"], entity(m))
+			if wantAfter && shape != "a" && e.After[key] != entity(m) {
+				t.Errorf("%s %s: after describes %v, not %s", method, path, e.After[key], entity(m))
+			}
+			if wantBefore && e.Before[key] != entity(m) {
+				t.Errorf("%s %s: before describes %v, not %s", method, path, e.Before[key], entity(m))
 			}
 			return m
 		}
@@ -300,6 +304,19 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		reject(404, "POST", "/api/v1/recommendations/"+unknownID+"/actions", map[string]any{"organisation_id": O, "description": "x"})
 		write(200, "PATCH", "/api/v1/actions/"+A, map[string]any{"owner": "L&D"}, "action.updated", "action", id, "u", system, ifMatch(1)...)
 		reject(412, "PATCH", "/api/v1/actions/"+A, map[string]any{"owner": "Stale"}, ifMatch(1)...)
+		// Milestones of the action (issue 13 §4).
+		watch = []string{"/api/v1/recommendations/" + REC + "/timeline"}
+		MS := id(write(201, "POST", "/api/v1/actions/"+A+"/milestones", map[string]any{"title": "Course written", "due_date": "2030-01-31"},
+			"milestone.created", "milestone", id, "c", system))
+		reject(422, "POST", "/api/v1/actions/"+A+"/milestones", map[string]any{"title": ""})
+		reject(404, "POST", "/api/v1/actions/"+unknownID+"/milestones", map[string]any{"title": "x"})
+		write(200, "PATCH", "/api/v1/milestones/"+MS, map[string]any{"due_date": "2030-02-28"}, "milestone.updated", "milestone", id, "u", system, ifMatch(1)...)
+		reject(412, "PATCH", "/api/v1/milestones/"+MS, map[string]any{"title": "Stale"}, ifMatch(1)...)
+		write(200, "POST", "/api/v1/milestones/"+MS+"/complete", nil, "milestone.completed", "milestone", id, "u", system, ifMatch(2)...)
+		reject(409, "POST", "/api/v1/milestones/"+MS+"/complete", nil, ifMatch(3)...)
+		reject(412, "DELETE", "/api/v1/milestones/"+MS, nil, ifMatch(1)...)
+		write(204, "DELETE", "/api/v1/milestones/"+MS, nil, "milestone.deleted", "milestone", is(MS), "d", system, ifMatch(3)...)
+		watch = nil
 		reject(412, "DELETE", "/api/v1/actions/"+A, nil, ifMatch(1)...)
 		write(204, "DELETE", "/api/v1/actions/"+A, nil, "action.deleted", "action", is(A), "d", system, ifMatch(2)...)
 		reject(404, "DELETE", "/api/v1/actions/"+A, nil, ifMatch(2)...)
@@ -349,6 +366,19 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		n, _ = auNewest(t, s) // the token itself was audited
 		reject(403, "POST", "/api/v1/users", map[string]any{"email": "x@example.org", "display_name": "X"}, auBearer(viewerTok)...)
 		reject(403, "POST", "/api/v1/partnerships", map[string]any{"name": "Viewer's CSP", "kind": "other"}, auBearer(viewerTok)...)
+
+		// The taxonomy, administered: each change recorded old -> new against the theme's code;
+		// a viewer is refused and a duplicate or stale write records nothing.
+		reject(403, "POST", "/api/v1/themes", map[string]any{"code": "A41", "group": "A", "label": "Cyber-flashing", "definition": "d"}, auBearer(viewerTok)...)
+		write(201, "POST", "/api/v1/themes", map[string]any{"code": "A41", "group": "A", "label": "Cyber-flashing", "definition": "Sending sexual images without consent."},
+			"theme.created", "theme", is("A41"), "c", system)
+		reject(409, "POST", "/api/v1/themes", map[string]any{"code": "A41", "group": "A", "label": "Other", "definition": "d"})
+		reject(428, "PATCH", "/api/v1/themes/A41", map[string]any{"label": "Image-based abuse"})
+		write(200, "PATCH", "/api/v1/themes/A41", map[string]any{"label": "Image-based abuse"}, "theme.updated", "theme", is("A41"), "u", system,
+			"If-Match", etagOf(t, s, "/api/v1/themes/A41"))
+		write(200, "POST", "/api/v1/themes/A41/deprecate", nil, "theme.deprecated", "theme", is("A41"), "u", system,
+			"If-Match", etagOf(t, s, "/api/v1/themes/A41"))
+		reject(409, "POST", "/api/v1/themes/A41/deprecate", nil, "If-Match", etagOf(t, s, "/api/v1/themes/A41"))
 
 		// Tracking to closure (responses, progress, evidence, assessments, links), each write by
 		// the role whose work it is, on a shared review so an agency editor sees it. A refusal
@@ -471,6 +501,21 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		write(200, "POST", "/api/v1/evidence/"+EV2+"/review", map[string]any{"decision": "rejected", "note": "Illegible."}, "evidence.reviewed", "evidence", id, "u", asOtto, ov...)
 		e = newest()
 		check("evidence.rejected before→after", []any{e.Before["Status"], e.After["Status"], e.After["ReviewNote"]}, []any{"pending", "rejected", "Illegible."})
+
+		// Withdrawing evidence: its uploader alone, with a reason, once; the event keeps the reason.
+		EV3 := id(write(201, "POST", evPath, map[string]any{"title": "Wrong minutes", "url": "https://example.org/wrong"}, "evidence.added", "evidence", id, "c", asEddie, ed...))
+		watch = append(watch, "/api/v1/actions/"+AT+"/evidence")
+		withdraw := "/api/v1/evidence/" + EV3 + "/withdraw"
+		reject(403, "POST", withdraw, map[string]any{"reason": "Wrong meeting."}, ov...)
+		reject(422, "POST", withdraw, map[string]any{}, ed...)
+		reject(409, "POST", "/api/v1/evidence/"+EV1+"/withdraw", map[string]any{"reason": "Wrong meeting."}, ed...)
+		reject(404, "POST", "/api/v1/evidence/"+unknownID+"/withdraw", map[string]any{"reason": "Wrong meeting."}, ed...)
+		watch = watch[:len(watch)-1]
+		write(204, "POST", withdraw, map[string]any{"reason": "Wrong meeting."}, "evidence.withdrawn", "evidence", is(EV3), "u", asEddie, ed...)
+		e = newest()
+		check("evidence.withdrawn before→after", []any{e.Before["WithdrawnAt"], e.After["WithdrawalReason"], e.After["WithdrawnByName"], e.After["Status"]},
+			[]any{nil, "Wrong meeting.", "Eddie Editor", "pending"})
+		reject(409, "POST", withdraw, map[string]any{"reason": "Again."}, ed...)
 
 		// Assessments: oversight classifies, closes (with a rationale) and reopens (with one).
 		assess := "/api/v1/recommendations/" + RT1 + "/assessments"
@@ -715,12 +760,15 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 	})
 }
 
+var auThemeCode = regexp.MustCompile(`^/api/v1/themes/[A-Z][0-9]{2}`)
+
 var auUUID = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
 
 // auTemplate turns a request path into its operation in openapi.yaml: the first id is {id}, a
 // second one (only memberships have one) {membershipId}.
 func auTemplate(method, path string) string {
 	i := 0
+	path = auThemeCode.ReplaceAllString(path, "/api/v1/themes/{code}")
 	return method + " " + auUUID.ReplaceAllStringFunc(path, func(string) string {
 		i++
 		if i == 1 {

@@ -189,12 +189,13 @@ func TestMethodNotAllowed(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := apitest.Start(t, dialect, apitest.Options{})
 		for _, rq := range []struct{ method, path, allow string }{
-			{"DELETE", "/api/v1/partnerships", "GET, POST"},
-			{"PUT", "/api/v1/reviews/" + unknownID, "DELETE, GET, PATCH"},
-			{"PATCH", "/api/v1/recommendations", "GET, POST"},
-			{"GET", "/api/v1/recommendations/" + unknownID + "/actions", "POST"},
-			{"DELETE", "/api/v1/themes", "GET"},
-			{"PUT", "/healthz", "GET"},
+			{"DELETE", "/api/v1/partnerships", "GET, HEAD, POST"},
+			{"PUT", "/api/v1/reviews/" + unknownID, "DELETE, GET, HEAD, PATCH"},
+			{"PATCH", "/api/v1/recommendations", "GET, HEAD, POST"},
+			{"DELETE", "/api/v1/recommendations/" + unknownID + "/actions", "GET, HEAD, POST"},
+			{"GET", "/api/v1/recommendations/" + unknownID + "/assessments", "POST"},
+			{"DELETE", "/api/v1/themes", "GET, HEAD, POST"},
+			{"PUT", "/healthz", "GET, HEAD"},
 		} {
 			var body any
 			if rq.method != "GET" && rq.method != "DELETE" {

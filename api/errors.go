@@ -73,6 +73,9 @@ func writeProblem(c *gin.Context, err error) {
 	if de.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(de.RetryAfter.Seconds()))))
 	}
+	if de.Code == casereview.CodePreconditionFailed && de.CurrentVersion > 0 {
+		c.Header("ETag", etag(de.CurrentVersion))
+	}
 	if status == http.StatusUnauthorized {
 		c.Header("WWW-Authenticate", `Bearer realm="casereview"`)
 	}

@@ -179,7 +179,8 @@ func (s *Server) CreateToken(ctx context.Context, req CreateTokenRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	return CreateToken201JSONResponse{Token: secret, Details: tokenOut(t)}, nil
+	loc := "/api/v1/me/tokens" // tokens are read in the caller's list
+	return CreateToken201JSONResponse{Body: NewToken{Token: secret, Details: tokenOut(t)}, Headers: CreateToken201ResponseHeaders{Location: &loc}}, nil
 }
 
 func (s *Server) RevokeToken(ctx context.Context, req RevokeTokenRequestObject) (RevokeTokenResponseObject, error) {

@@ -127,7 +127,7 @@ func TestImportActionPlanThroughTheAPI(t *testing.T) {
 		}
 		// Then it commits.
 		done := imWait(t, s, imPost(t, s, "", "plan.csv", plan, "partnership_id", p.ID))
-		if done.Status != "succeeded" || done.Result.RecommendationsCreated != 5 || done.Result.ActionsCreated != 8 || count() != 5 {
+		if done.Status != "succeeded" || done.Result.RecommendationsCreated != 5 || done.Result.ActionsCreated != 9 || count() != 5 {
 			t.Fatalf("commit job %+v", done)
 		}
 		rid := done.Result.ReviewIDs[0]
@@ -220,7 +220,7 @@ func TestImportReadmeExample(t *testing.T) {
 		t.Fatalf("partnerships %+v", parts.Items)
 	}
 	j := imWait(t, s, imPost(t, s, "?dry_run=true", "example_plan.csv", plan, "partnership_id", parts.Items[0].ID))
-	if j.Status != "succeeded" || j.Result.RecommendationsCreated != 3 || j.Result.ActionsCreated != 4 || len(j.Report) != 1 || j.Report[0].Row != 10 {
+	if j.Status != "succeeded" || j.Result.RecommendationsCreated != 3 || j.Result.ActionsCreated != 5 || len(j.Report) != 1 || j.Report[0].Row != 10 {
 		t.Fatalf("job %+v", j)
 	}
 }

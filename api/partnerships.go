@@ -8,12 +8,13 @@ import (
 
 func partnershipOut(p casereview.Partnership) Partnership {
 	return Partnership{Id: p.ID, Name: p.Name, Kind: PartnershipKind(p.Kind), AreaCodes: append([]string{}, p.AreaCodes...),
-		Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		ViewersSeeRestricted: p.ViewersSeeRestricted, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
 func (s *Server) CreatePartnership(ctx context.Context, req CreatePartnershipRequestObject) (CreatePartnershipResponseObject, error) {
 	b := req.Body
-	p, err := s.svc.CreatePartnership(ctxOf(ctx), casereview.PartnershipDraft{Name: b.Name, Kind: casereview.PartnershipKind(b.Kind), AreaCodes: derefSlice(b.AreaCodes)})
+	p, err := s.svc.CreatePartnership(ctxOf(ctx), casereview.PartnershipDraft{Name: b.Name, Kind: casereview.PartnershipKind(b.Kind),
+		AreaCodes: derefSlice(b.AreaCodes), ViewersSeeRestricted: deref(b.ViewersSeeRestricted)})
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +56,9 @@ func (s *Server) UpdatePartnership(ctx context.Context, req UpdatePartnershipReq
 	patchString(&d.Kind, b.Kind)
 	if b.AreaCodes != nil {
 		d.AreaCodes = *b.AreaCodes
+	}
+	if b.ViewersSeeRestricted != nil {
+		d.ViewersSeeRestricted = *b.ViewersSeeRestricted
 	}
 	p, err := s.svc.UpdatePartnership(c, cur.ID, version, d)
 	if err != nil {

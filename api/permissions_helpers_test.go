@@ -18,10 +18,12 @@ import (
 )
 
 // The world the permission matrix runs in (DESIGN §1, §7, §9): two partnerships, two
-// organisations, four reviews (P1 restricted, shared and public; P2 restricted), each with one
-// recommendation addressed to both organisations and one action owned by each, and a user per
-// role signed in with an API token. Everything is set up as the system, through the store of a
-// server whose callers without credentials are anonymous, as in a deployment.
+// organisations, five reviews (P1 restricted, shared and public; P2 restricted and shared), each
+// with one recommendation addressed to both organisations and one action owned by each, and a
+// user per role signed in with an API token. P2 lets its viewers read its restricted reviews
+// (viewers_see_restricted); P1 keeps the default, so the two partnership viewers cover the
+// setting off and on. Everything is set up as the system, through the store of a server whose
+// callers without credentials are anonymous, as in a deployment.
 
 // The roles of the matrix. Anonymous sends no credentials.
 const (
@@ -30,10 +32,13 @@ const (
 	pmOversight = "oversight"
 	pmPanel     = "panel-P1"
 	pmEditor    = "editor-O1"
-	pmViewer    = "viewer"
+	pmViewer    = "viewer"    // system-wide
+	pmViewerP1  = "viewer-P1" // P1 keeps its restricted reviews from its viewers (the default)
+	pmViewerP2  = "viewer-P2" // P2 lets its viewers read its restricted reviews
+	pmMulti     = "panel-P1+editor-O2"
 )
 
-var pmRoles = []string{pmAnon, pmAdmin, pmOversight, pmPanel, pmEditor, pmViewer}
+var pmRoles = []string{pmAnon, pmAdmin, pmOversight, pmPanel, pmEditor, pmViewer, pmViewerP1, pmViewerP2, pmMulti}
 
 // pmPassword is every matrix user's password. Hashing costs tens of milliseconds, so it is
 // hashed once per test binary and the hash reused for every user.
@@ -76,6 +81,7 @@ var pmReviewConfigs = []struct {
 	{"P1-shared", "P1", casereview.VisibilityShared},
 	{"P1-public", "P1", casereview.VisibilityPublic},
 	{"P2-restricted", "P2", casereview.VisibilityRestricted},
+	{"P2-shared", "P2", casereview.VisibilityShared},
 }
 
 type pmWorld struct {
@@ -89,6 +95,10 @@ type pmWorld struct {
 	tokens  map[string]string          // bearer token by role
 	files   map[string]string          // an uploaded file's evidence id by review key, made on first use
 	seq     int
+	// Fresh records handed on between refused rows (fresh), and the state query (state).
+	depth        int
+	replay, made [][]string
+	stateSQL     [2]string
 }
 
 func pmStart(t *testing.T, dialect string) *pmWorld {
@@ -98,7 +108,8 @@ func pmStart(t *testing.T, dialect string) *pmWorld {
 		p: map[string]string{}, o: map[string]string{}, byKey: map[string]*pmReview{},
 		users: map[string]casereview.User{}, tokens: map[string]string{}, files: map[string]string{}}
 	for _, k := range []string{"P1", "P2"} {
-		p, err := w.st.CreatePartnership(w.ctx, casereview.PartnershipDraft{Name: "Matrix partnership " + k, Kind: "community_safety_partnership"})
+		p, err := w.st.CreatePartnership(w.ctx, casereview.PartnershipDraft{Name: "Matrix partnership " + k, Kind: "community_safety_partnership",
+			ViewersSeeRestricted: k == "P2"})
 		pmOK(t, err, "create partnership")
 		w.p[k] = p.ID
 	}
@@ -117,21 +128,26 @@ func pmStart(t *testing.T, dialect string) *pmWorld {
 		w.reviews = append(w.reviews, r)
 		w.byKey[c.key] = r
 	}
-	memberships := map[string]casereview.MembershipDraft{
-		pmAdmin:     {Role: casereview.RoleAdmin},
-		pmOversight: {Role: casereview.RoleOversight},
-		pmPanel:     {Role: casereview.RolePanel, PartnershipID: w.p["P1"]},
-		pmEditor:    {Role: casereview.RoleAgencyEditor, OrganisationID: w.o["O1"]},
-		pmViewer:    {Role: casereview.RoleViewer},
-		"bystander": {Role: casereview.RoleViewer},
+	memberships := map[string][]casereview.MembershipDraft{
+		pmAdmin:     {{Role: casereview.RoleAdmin}},
+		pmOversight: {{Role: casereview.RoleOversight}},
+		pmPanel:     {{Role: casereview.RolePanel, PartnershipID: w.p["P1"]}},
+		pmEditor:    {{Role: casereview.RoleAgencyEditor, OrganisationID: w.o["O1"]}},
+		pmViewer:    {{Role: casereview.RoleViewer}},
+		pmViewerP1:  {{Role: casereview.RoleViewer, PartnershipID: w.p["P1"]}},
+		pmViewerP2:  {{Role: casereview.RoleViewer, PartnershipID: w.p["P2"]}},
+		pmMulti:     {{Role: casereview.RolePanel, PartnershipID: w.p["P1"]}, {Role: casereview.RoleAgencyEditor, OrganisationID: w.o["O2"]}},
+		"bystander": {{Role: casereview.RoleViewer}},
 	}
 	hash := pmPasswordHash(t, s)
-	for role, m := range memberships {
-		u, err := w.st.CreateUser(w.ctx, casereview.UserDraft{Email: strings.ToLower(role) + "@matrix.example.org",
-			DisplayName: "Matrix " + role}, hash)
+	for role, ms := range memberships {
+		email := strings.NewReplacer("+", "-").Replace(strings.ToLower(role)) + "@matrix.example.org"
+		u, err := w.st.CreateUser(w.ctx, casereview.UserDraft{Email: email, DisplayName: "Matrix " + role}, hash)
 		pmOK(t, err, "create user "+role)
-		u, err = w.st.AddMembership(w.ctx, u.ID, m)
-		pmOK(t, err, "add membership to "+role)
+		for _, m := range ms {
+			u, err = w.st.AddMembership(w.ctx, u.ID, m)
+			pmOK(t, err, "add membership to "+role)
+		}
 		w.users[role] = u
 		if role != "bystander" {
 			tok, _ := w.freshToken(t, role)
@@ -151,30 +167,59 @@ func pmOK(t *testing.T, err error, what string) {
 func (w *pmWorld) next() int { w.seq++; return w.seq }
 
 // Fresh records, made as the system, for rows whose act would otherwise change the world.
+//
+// A refused write changes nothing (checkWrite proves it), so the records one refused row was
+// given are as good as new for the next refused row of the same operation and target: the
+// matrix records what each refused row made and hands it on (replay), rather than making more.
+// Only the outermost fresh call counts, so a record made inside another is not handed out alone.
+func (w *pmWorld) fresh(make func() []string) []string {
+	w.depth++
+	defer func() { w.depth-- }()
+	if w.depth == 1 && len(w.replay) > 0 {
+		v := w.replay[0]
+		w.replay = w.replay[1:]
+		return v
+	}
+	v := make()
+	if w.depth == 1 {
+		w.made = append(w.made, v)
+	}
+	return v
+}
+
+func (w *pmWorld) fresh1(make func() string) string {
+	return w.fresh(func() []string { return []string{make()} })[0]
+}
 
 func (w *pmWorld) freshPartnership(t *testing.T) string {
-	p, err := w.st.CreatePartnership(w.ctx, casereview.PartnershipDraft{Name: fmt.Sprintf("Fresh partnership %d", w.next()), Kind: "other"})
-	pmOK(t, err, "create fresh partnership")
-	return p.ID
+	return w.fresh1(func() string {
+		p, err := w.st.CreatePartnership(w.ctx, casereview.PartnershipDraft{Name: fmt.Sprintf("Fresh partnership %d", w.next()), Kind: "other"})
+		pmOK(t, err, "create fresh partnership")
+		return p.ID
+	})
 }
 
 func (w *pmWorld) freshOrganisation(t *testing.T) string {
-	o, err := w.st.CreateOrganisation(w.ctx, casereview.OrganisationDraft{Name: fmt.Sprintf("Fresh organisation %d", w.next()), Sector: "other"})
-	pmOK(t, err, "create fresh organisation")
-	return o.ID
+	return w.fresh1(func() string {
+		o, err := w.st.CreateOrganisation(w.ctx, casereview.OrganisationDraft{Name: fmt.Sprintf("Fresh organisation %d", w.next()), Sector: "other"})
+		pmOK(t, err, "create fresh organisation")
+		return o.ID
+	})
 }
 
 func (w *pmWorld) freshReview(t *testing.T, partnership string, vis casereview.Visibility) string {
-	n := w.next()
-	d := casereview.ReviewDraft{Type: "DHR", PartnershipID: w.p[partnership], Reference: fmt.Sprintf("MX-%s-%d", partnership, n),
-		Title: fmt.Sprintf("Adult %d", n), Status: casereview.ReviewCommissioned, Visibility: vis}
-	if vis == casereview.VisibilityPublic {
-		published := casereview.MustDate("2025-06-01")
-		d.Status, d.PublishedOn = casereview.ReviewPublished, &published
-	}
-	r, err := w.st.CreateReview(w.ctx, d)
-	pmOK(t, err, "create review")
-	return r.ID
+	return w.fresh1(func() string {
+		n := w.next()
+		d := casereview.ReviewDraft{Type: "DHR", PartnershipID: w.p[partnership], Reference: fmt.Sprintf("MX-%s-%d", partnership, n),
+			Title: fmt.Sprintf("Adult %d", n), Status: casereview.ReviewCommissioned, Visibility: vis}
+		if vis == casereview.VisibilityPublic {
+			published := casereview.MustDate("2025-06-01")
+			d.Status, d.PublishedOn = casereview.ReviewPublished, &published
+		}
+		r, err := w.st.CreateReview(w.ctx, d)
+		pmOK(t, err, "create review")
+		return r.ID
+	})
 }
 
 func (w *pmWorld) freshRecommendation(t *testing.T, reviewID string) string {
@@ -184,21 +229,25 @@ func (w *pmWorld) freshRecommendation(t *testing.T, reviewID string) string {
 // freshRecommendationTo returns a new recommendation of the review addressed to orgs alone, each
 // as lead.
 func (w *pmWorld) freshRecommendationTo(t *testing.T, reviewID string, orgs ...string) string {
-	var as []casereview.AddresseeDraft
-	for _, org := range orgs {
-		as = append(as, casereview.AddresseeDraft{OrganisationID: w.o[org], Role: casereview.RoleLead})
-	}
-	r, err := w.st.CreateRecommendation(w.ctx, casereview.RecommendationDraft{ReviewID: reviewID, Number: strconv.Itoa(w.next()),
-		Title: "Referral pathway", Text: "Review the referral pathway between the agencies.", Scope: "local", Addressees: as})
-	pmOK(t, err, "create recommendation")
-	return r.ID
+	return w.fresh1(func() string {
+		var as []casereview.AddresseeDraft
+		for _, org := range orgs {
+			as = append(as, casereview.AddresseeDraft{OrganisationID: w.o[org], Role: casereview.RoleLead})
+		}
+		r, err := w.st.CreateRecommendation(w.ctx, casereview.RecommendationDraft{ReviewID: reviewID, Number: strconv.Itoa(w.next()),
+			Title: "Referral pathway", Text: "Review the referral pathway between the agencies.", Scope: "local", Addressees: as})
+		pmOK(t, err, "create recommendation")
+		return r.ID
+	})
 }
 
 func (w *pmWorld) freshAction(t *testing.T, recID, org string) string {
-	a, err := w.st.CreateAction(w.ctx, casereview.ActionDraft{RecommendationID: recID, OrganisationID: w.o[org],
-		Description: "Action owned by " + org, Owner: "Safeguarding lead"})
-	pmOK(t, err, "create action")
-	return a.ID
+	return w.fresh1(func() string {
+		a, err := w.st.CreateAction(w.ctx, casereview.ActionDraft{RecommendationID: recID, OrganisationID: w.o[org],
+			Description: "Action owned by " + org, Owner: "Safeguarding lead"})
+		pmOK(t, err, "create action")
+		return a.ID
+	})
 }
 
 // pmEvidenceFile is the document the matrix uploads as evidence.
@@ -206,18 +255,55 @@ var pmEvidenceFile = []byte("Minutes of the multi-agency safeguarding meeting.\n
 
 // freshEvidence attaches a new uploaded file, awaiting review, to the action.
 func (w *pmWorld) freshEvidence(t *testing.T, actionID string) string {
-	e, err := w.st.AddEvidence(w.ctx, actionID, casereview.EvidenceDraft{Title: fmt.Sprintf("Minutes %d", w.next()),
-		EvidenceType: "minutes", Filename: "minutes.txt", Content: pmEvidenceFile})
-	pmOK(t, err, "add evidence")
-	return e.ID
+	return w.fresh1(func() string {
+		e, err := w.st.AddEvidence(w.ctx, actionID, casereview.EvidenceDraft{Title: fmt.Sprintf("Minutes %d", w.next()),
+			EvidenceType: "minutes", Filename: "minutes.txt", Content: pmEvidenceFile})
+		pmOK(t, err, "add evidence")
+		return e.ID
+	})
 }
 
 // freshVerifiedEvidence is freshEvidence already verified, so that a further review conflicts.
 func (w *pmWorld) freshVerifiedEvidence(t *testing.T, actionID string) string {
-	id := w.freshEvidence(t, actionID)
+	return w.fresh1(func() string {
+		id := w.freshEvidence(t, actionID)
+		_, err := w.st.ReviewEvidence(w.ctx, id, casereview.EvidenceVerified, "")
+		pmOK(t, err, "verify evidence")
+		return id
+	})
+}
+
+// freshEvidenceBy attaches a new uploaded file, awaiting review, to the action as the user of
+// role, who may then withdraw it.
+func (w *pmWorld) freshEvidenceBy(t *testing.T, role, actionID string) string {
+	u := w.users[role]
+	ctx := casereview.WithActor(context.Background(), casereview.Actor{UserID: u.ID, Name: u.DisplayName, Memberships: u.Memberships})
+	e, err := w.st.AddEvidence(ctx, actionID, casereview.EvidenceDraft{Title: fmt.Sprintf("Minutes %d", w.next()),
+		EvidenceType: "minutes", Filename: "minutes.txt", Content: pmEvidenceFile})
+	pmOK(t, err, "add evidence as "+role)
+	return e.ID
+}
+
+// freshVerifiedEvidenceBy is freshEvidenceBy already verified, so that a withdrawal conflicts.
+func (w *pmWorld) freshVerifiedEvidenceBy(t *testing.T, role, actionID string) string {
+	id := w.freshEvidenceBy(t, role, actionID)
 	_, err := w.st.ReviewEvidence(w.ctx, id, casereview.EvidenceVerified, "")
 	pmOK(t, err, "verify evidence")
 	return id
+}
+
+// withdrawnOf returns an uploaded file of review r's O1 action that its uploader (the O1 editor)
+// withdrew, made on first use.
+func (w *pmWorld) withdrawnOf(t *testing.T, r *pmReview) string {
+	key := r.key + " withdrawn"
+	if w.files[key] == "" {
+		id := w.freshEvidenceBy(t, pmEditor, w.freshAction(t, r.rec, "O1"))
+		u := w.users[pmEditor]
+		ctx := casereview.WithActor(context.Background(), casereview.Actor{UserID: u.ID, Name: u.DisplayName, Memberships: u.Memberships})
+		pmOK(t, w.st.WithdrawEvidence(ctx, id, "Uploaded the wrong file."), "withdraw evidence")
+		w.files[key] = id
+	}
+	return w.files[key]
 }
 
 // fileOf returns the uploaded file of review r's O1 action, attached on first use, so that the
@@ -231,24 +317,28 @@ func (w *pmWorld) fileOf(t *testing.T, r *pmReview) string {
 
 // freshLink links two recommendations ("from similar_to to") and returns the link's id.
 func (w *pmWorld) freshLink(t *testing.T, from, to string) string {
-	l, err := w.st.AddLink(w.ctx, from, casereview.LinkDraft{Type: "similar_to", TargetID: to, Note: "Made by the matrix"})
-	pmOK(t, err, "add link")
-	return l.ID
+	return w.fresh1(func() string {
+		l, err := w.st.AddLink(w.ctx, from, casereview.LinkDraft{Type: "similar_to", TargetID: to, Note: "Made by the matrix"})
+		pmOK(t, err, "add link")
+		return l.ID
+	})
 }
 
 // freshClaim returns a new action of org, with evidence and an outcome, claimed as implemented
 // and awaiting oversight's verification.
 func (w *pmWorld) freshClaim(t *testing.T, recID, org string) string {
-	outcome := "Training delivered to every duty officer"
-	a, err := w.st.CreateAction(w.ctx, casereview.ActionDraft{RecommendationID: recID, OrganisationID: w.o[org],
-		Description: "Action claimed by " + org, Owner: "Safeguarding lead", Outcome: &outcome})
-	pmOK(t, err, "create action")
-	w.freshEvidence(t, a.ID)
-	for _, s := range []casereview.ImplementationStatus{casereview.ImplInProgress, casereview.ImplPending} {
-		a, err = w.st.ProgressAction(w.ctx, a.ID, a.Version, casereview.ActionProgress{Status: s, Narrative: "Moved on by the matrix"})
-		pmOK(t, err, "move action to "+string(s))
-	}
-	return a.ID
+	return w.fresh1(func() string {
+		outcome := "Training delivered to every duty officer"
+		a, err := w.st.CreateAction(w.ctx, casereview.ActionDraft{RecommendationID: recID, OrganisationID: w.o[org],
+			Description: "Action claimed by " + org, Owner: "Safeguarding lead", Outcome: &outcome})
+		pmOK(t, err, "create action")
+		w.freshEvidence(t, a.ID)
+		for _, s := range []casereview.ImplementationStatus{casereview.ImplInProgress, casereview.ImplPending} {
+			a, err = w.st.ProgressAction(w.ctx, a.ID, a.Version, casereview.ActionProgress{Status: s, Narrative: "Moved on by the matrix"})
+			pmOK(t, err, "move action to "+string(s))
+		}
+		return a.ID
+	})
 }
 
 // freshOverdue returns a new recommendation of the review, addressed to O1 alone, whose response
@@ -268,19 +358,24 @@ func (w *pmWorld) freshOverdue(t *testing.T, reviewID string) string {
 
 // freshUser returns a new user with one viewer membership, and that membership's id.
 func (w *pmWorld) freshUser(t *testing.T) (string, string) {
-	u, err := w.st.CreateUser(w.ctx, casereview.UserDraft{Email: fmt.Sprintf("fresh%d@matrix.example.org", w.next()), DisplayName: "Fresh user"}, "")
-	pmOK(t, err, "create fresh user")
-	u, err = w.st.AddMembership(w.ctx, u.ID, casereview.MembershipDraft{Role: casereview.RoleViewer, PartnershipID: w.p["P2"]})
-	pmOK(t, err, "add fresh membership")
-	return u.ID, u.Memberships[0].ID
+	v := w.fresh(func() []string {
+		u, err := w.st.CreateUser(w.ctx, casereview.UserDraft{Email: fmt.Sprintf("fresh%d@matrix.example.org", w.next()), DisplayName: "Fresh user"}, "")
+		pmOK(t, err, "create fresh user")
+		u, err = w.st.AddMembership(w.ctx, u.ID, casereview.MembershipDraft{Role: casereview.RoleViewer, PartnershipID: w.p["P2"]})
+		pmOK(t, err, "add fresh membership")
+		return []string{u.ID, u.Memberships[0].ID}
+	})
+	return v[0], v[1]
 }
 
 // freshToken makes an API token for the user of role and returns the secret and its id.
 func (w *pmWorld) freshToken(t *testing.T, role string) (string, string) {
-	u := w.users[role]
-	secret, tok, err := w.s.IssueToken(context.Background(), u, fmt.Sprintf("matrix %d", w.next()))
-	pmOK(t, err, "create token for "+role)
-	return secret, tok.ID
+	v := w.fresh(func() []string {
+		secret, tok, err := w.s.IssueToken(context.Background(), w.users[role], fmt.Sprintf("matrix %d", w.next()))
+		pmOK(t, err, "create token for "+role)
+		return []string{secret, tok.ID}
+	})
+	return v[0], v[1]
 }
 
 // pmTag is the ETag of version v.

@@ -23,19 +23,26 @@ import (
 // here independently of internal/casereview/policy.go:
 //
 //   - public reviews are readable by anyone, shared ones by every signed-in user, restricted ones
-//     by admins, oversight and the panel of the owning partnership; a recommendation of a
-//     restricted review also by the editors of the organisations it is addressed to (not its
-//     review, nor its siblings);
-//   - the panel of P1 manages P1's reviews and recommendations, and nothing of P2;
+//     by admins, oversight and the panel of the owning partnership, and by the partnership's
+//     viewers only when it lets them (P2 does, P1 does not); a recommendation of a restricted
+//     review also by the editors of the organisations it is addressed to (not its review, nor its
+//     siblings);
+//   - the panel of P1 manages P1's reviews and recommendations, and nothing of P2, shared or not;
 //   - the agency editor of O1 writes only O1-owned actions, on recommendations it can see;
+//   - a user with several memberships (panel of P1 and editor of O2) has the union of what each
+//     gives, each in its own scope: P1's reviews as the panel, O2's actions as the editor, and
+//     neither O1's actions outside P1 nor anything of P2's reviews;
 //   - admins manage users, partnerships and organisations but not review content; panel members
 //     may also add organisations;
 //   - oversight reads everything, and with admins reads the audit trail; viewers only read;
 //   - an anonymous caller gets 401 on every write and on /me, /me/*, /users* and /audit*;
 //   - a record the caller may not see answers 404, never 403.
 //
-// Everything beneath a review inherits its visibility. Writes send a correct If-Match, and each
-// row acts on a fresh record, or leaves its target as it was, so rows do not depend on each other.
+// Everything beneath a review inherits its visibility. Writes send a correct If-Match and a real
+// change (a new title, description, area code…), and each row acts on a fresh record, or
+// changes only its target, so rows do not depend on each other. Around every write the matrix
+// compares the database (checkWrite): a refused write changes nothing at all, and a successful
+// one really changes its target and nothing else.
 
 // pmRow is one cell of the matrix.
 type pmRow struct {
@@ -68,20 +75,44 @@ func pmReads(role string, r *pmReview) bool {
 	case casereview.VisibilityShared:
 		return role != pmAnon
 	}
-	return role == pmAdmin || role == pmOversight || (role == pmPanel && r.partnership == "P1")
+	return role == pmAdmin || role == pmOversight || pmManages(role, r) ||
+		(role == pmViewerP2 && r.partnership == "P2") // P2 lets its viewers read its restricted reviews; P1 does not
+}
+
+// pmPanelOf and pmEditorOf name the partnership a role sits on the panel of and the
+// organisation it edits for ("" for none).
+func pmPanelOf(role string) string {
+	if role == pmPanel || role == pmMulti {
+		return "P1"
+	}
+	return ""
+}
+
+func pmEditorOf(role string) string {
+	switch role {
+	case pmEditor:
+		return "O1"
+	case pmMulti:
+		return "O2"
+	}
+	return ""
 }
 
 // pmReadsRec: a recommendation (and what lies beneath it) is read by whoever reads its review,
 // and on a restricted review by the editors of its addressees (issue 13 §10). Every fixture
-// recommendation is addressed to O1 unless a row says otherwise.
-func pmReadsRec(role string, r *pmReview) bool {
-	return pmReads(role, r) || (role == pmEditor && r.vis == casereview.VisibilityRestricted)
+// recommendation is addressed to O1 and O2 unless a row says otherwise (pmReadsRecTo).
+func pmReadsRec(role string, r *pmReview) bool { return pmReadsRecTo(role, r, "O1", "O2") }
+
+func pmReadsRecTo(role string, r *pmReview, addressees ...string) bool {
+	return pmReads(role, r) || (r.vis == casereview.VisibilityRestricted && slices.Contains(addressees, pmEditorOf(role)))
 }
 
-func pmManages(role string, r *pmReview) bool { return role == pmPanel && r.partnership == "P1" }
+func pmManages(role string, r *pmReview) bool {
+	return pmPanelOf(role) != "" && pmPanelOf(role) == r.partnership
+}
 
 func pmWritesAction(role string, r *pmReview, org string) bool {
-	return pmManages(role, r) || (role == pmEditor && org == "O1")
+	return pmManages(role, r) || pmEditorOf(role) == org
 }
 
 // pmWrite is the status of a write beneath a review: 401 for an anonymous caller, 404 when the
@@ -100,7 +131,7 @@ func pmWrite(role string, visible, allowed bool, ok int) int {
 
 // pmResponds: the editors of an addressee give its response; the panel may record it.
 func pmResponds(role string, r *pmReview, org string) bool {
-	return pmManages(role, r) || (role == pmEditor && org == "O1")
+	return pmManages(role, r) || pmEditorOf(role) == org
 }
 
 // pmLinks: the panel of the recommendation's partnership and oversight link recommendations.
@@ -159,6 +190,31 @@ func pmRows(w *pmWorld) []pmRow {
 	b.add("GET", "/api/v1/intervention-types", "all", pmEveryone(ok), pmFixed("/api/v1/intervention-types"))
 	b.add("GET", "/api/v1/themes", "all", pmEveryone(ok), pmFixed("/api/v1/themes"))
 	b.add("GET", "/api/v1/themes/{code}", "A01", pmEveryone(ok), pmFixed("/api/v1/themes/A01"))
+	// The taxonomy: managed by admins only.
+	themes := 0 // theme codes are few: count them apart from w.next
+	freshTheme := func(t *testing.T) casereview.Theme {
+		themes++
+		n := themes
+		th, err := w.st.CreateTheme(w.ctx, casereview.NewTheme{Code: fmt.Sprintf("C%02d", 50+n), Group: "C",
+			Label: fmt.Sprintf("Matrix theme %d", n), Definition: "A theme for the permission matrix."})
+		pmOK(t, err, "create theme")
+		return th
+	}
+	b.add("POST", "/api/v1/themes", "new", pmOnly(created, pmAdmin), func(t *testing.T, role string) pmReq {
+		themes++
+		n := themes
+		return pmReq{path: "/api/v1/themes", body: map[string]any{"code": fmt.Sprintf("B%02d", 50+n), "group": "B",
+			"label": fmt.Sprintf("New theme %d", n), "definition": "A new theme.", "keywords": []string{"matrix"}}}
+	})
+	b.add("PATCH", "/api/v1/themes/{code}", "A01", pmOnly(ok, pmAdmin), func(t *testing.T, role string) pmReq {
+		th, err := w.st.GetTheme(w.ctx, "A01")
+		pmOK(t, err, "get theme")
+		return pmReq{path: "/api/v1/themes/A01", body: map[string]any{"label": th.Label}, ifMatch: pmTag(th.TaxonomyVersion)}
+	})
+	b.add("POST", "/api/v1/themes/{code}/deprecate", "fresh", pmOnly(ok, pmAdmin), func(t *testing.T, role string) pmReq {
+		th := freshTheme(t)
+		return pmReq{path: "/api/v1/themes/" + th.Code + "/deprecate", body: map[string]any{}, ifMatch: pmTag(th.TaxonomyVersion)}
+	})
 
 	// Partnerships: read by everyone, managed by admins.
 	b.add("GET", "/api/v1/partnerships", "all", pmEveryone(ok), pmFixed("/api/v1/partnerships"))
@@ -171,7 +227,7 @@ func pmRows(w *pmWorld) []pmRow {
 		b.add("PATCH", "/api/v1/partnerships/{id}", k, pmOnly(ok, pmAdmin), func(t *testing.T, role string) pmReq {
 			p, err := w.st.GetPartnership(w.ctx, id)
 			pmOK(t, err, "get partnership")
-			return pmReq{path: "/api/v1/partnerships/" + id, body: map[string]any{"name": p.Name}, ifMatch: pmTag(p.Version)}
+			return pmReq{path: "/api/v1/partnerships/" + id, body: map[string]any{"area_codes": []string{fmt.Sprintf("LA:%d", w.next())}}, ifMatch: pmTag(p.Version)}
 		})
 	}
 	b.add("DELETE", "/api/v1/partnerships/{id}", "P1 (has reviews)", pmOnly(conflict, pmAdmin), func(t *testing.T, role string) pmReq {
@@ -185,7 +241,7 @@ func pmRows(w *pmWorld) []pmRow {
 
 	// Organisations: read by everyone, added by admins and panel members, changed by admins.
 	b.add("GET", "/api/v1/organisations", "all", pmEveryone(ok), pmFixed("/api/v1/organisations"))
-	b.add("POST", "/api/v1/organisations", "new", pmOnly(created, pmAdmin, pmPanel), func(t *testing.T, role string) pmReq {
+	b.add("POST", "/api/v1/organisations", "new", pmOnly(created, pmAdmin, pmPanel, pmMulti), func(t *testing.T, role string) pmReq {
 		return pmReq{path: "/api/v1/organisations", body: map[string]any{"name": fmt.Sprintf("New organisation %d", w.next()), "sector": "housing"}}
 	})
 	for _, k := range []string{"O1", "O2"} {
@@ -194,7 +250,7 @@ func pmRows(w *pmWorld) []pmRow {
 		b.add("PATCH", "/api/v1/organisations/{id}", k, pmOnly(ok, pmAdmin), func(t *testing.T, role string) pmReq {
 			o, err := w.st.GetOrganisation(w.ctx, id)
 			pmOK(t, err, "get organisation")
-			return pmReq{path: "/api/v1/organisations/" + id, body: map[string]any{"name": o.Name}, ifMatch: pmTag(o.Version)}
+			return pmReq{path: "/api/v1/organisations/" + id, body: map[string]any{"aliases": []string{fmt.Sprintf("Alias %d", w.next())}}, ifMatch: pmTag(o.Version)}
 		})
 	}
 	b.add("DELETE", "/api/v1/organisations/{id}", "O1 (addressed)", pmOnly(conflict, pmAdmin), func(t *testing.T, role string) pmReq {
@@ -229,7 +285,7 @@ func pmRows(w *pmWorld) []pmRow {
 			return pmWrite(role, pmReads(role, r), pmManages(role, r), ok)
 		}, func(t *testing.T, role string) pmReq {
 			tag, cur := w.reviewTag(t, r.id)
-			return pmReq{path: "/api/v1/reviews/" + r.id, body: map[string]any{"title": cur.Title}, ifMatch: tag}
+			return pmReq{path: "/api/v1/reviews/" + r.id, body: map[string]any{"title": fmt.Sprintf("%s, revised %d", cur.Title, w.next())}, ifMatch: tag}
 		})
 		b.add("DELETE", "/api/v1/reviews/{id}", r.key+" (has recommendations)", func(role string) int {
 			return pmWrite(role, pmReads(role, r), pmManages(role, r), conflict)
@@ -269,8 +325,8 @@ func pmRows(w *pmWorld) []pmRow {
 		b.add("PATCH", "/api/v1/recommendations/{id}", r.key, func(role string) int {
 			return pmWrite(role, pmReadsRec(role, r), pmManages(role, r), ok)
 		}, func(t *testing.T, role string) pmReq {
-			tag, cur := w.recommendationTag(t, r.rec)
-			return pmReq{path: "/api/v1/recommendations/" + r.rec, body: map[string]any{"title": cur.Title}, ifMatch: tag}
+			tag, _ := w.recommendationTag(t, r.rec)
+			return pmReq{path: "/api/v1/recommendations/" + r.rec, body: map[string]any{"title": fmt.Sprintf("Referral pathway, revised %d", w.next())}, ifMatch: tag}
 		})
 		b.add("DELETE", "/api/v1/recommendations/{id}", r.key+" (has actions)", func(role string) int {
 			return pmWrite(role, pmReadsRec(role, r), pmManages(role, r), conflict)
@@ -307,7 +363,7 @@ func pmRows(w *pmWorld) []pmRow {
 				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org), ok)
 			}, func(t *testing.T, role string) pmReq {
 				tag, cur := w.actionTag(t, r.actions[org])
-				return pmReq{path: "/api/v1/actions/" + cur.ID, body: map[string]any{"description": cur.Description}, ifMatch: tag}
+				return pmReq{path: "/api/v1/actions/" + cur.ID, body: map[string]any{"description": fmt.Sprintf("Action owned by %s, revised %d", org, w.next())}, ifMatch: tag}
 			})
 			b.add("DELETE", "/api/v1/actions/{id}", target+" (fresh)", func(role string) int {
 				return pmWrite(role, pmReadsRec(role, r), pmWritesAction(role, r, org), noContent)
@@ -350,6 +406,7 @@ func pmRows(w *pmWorld) []pmRow {
 		b.add("GET", "/api/v1/recommendations/{id}/responses", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/responses"))
 		b.add("GET", "/api/v1/recommendations/{id}/timeline", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/timeline"))
 		b.add("GET", "/api/v1/recommendations/{id}/similar", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/similar"))
+		b.add("GET", "/api/v1/recommendations/{id}/actions", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/actions"))
 		// Theme suggestions are read with the recommendation, and accepted or rejected by whoever
 		// may change its themes: the panel of its partnership. A fresh recommendation's text
 		// ("the referral pathway") suggests C05.
@@ -384,7 +441,7 @@ func pmRows(w *pmWorld) []pmRow {
 		}
 		// Only an addressee responds: 422 (not_addressee) for those who may respond for O1.
 		b.add("POST", "/api/v1/recommendations/{id}/responses", r.key+" from O1, addressed to O2 alone (fresh)", func(role string) int {
-			return pmWrite(role, pmReads(role, r), pmResponds(role, r, "O1"), invalid)
+			return pmWrite(role, pmReadsRecTo(role, r, "O2"), pmResponds(role, r, "O1"), invalid)
 		}, func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendationTo(t, r.id, "O2") + "/responses",
 				body: map[string]any{"organisation_id": w.o["O1"], "decision": "response_received"}}
@@ -438,6 +495,38 @@ func pmRows(w *pmWorld) []pmRow {
 			return pmWrite(role, pmReadsRec(role, r), role == pmOversight, conflict)
 		}, reviewEvidence(map[string]any{"decision": "rejected", "note": "Second thoughts."}, w.freshVerifiedEvidence))
 
+		// Withdrawal (issue 13 item 10): the uploader alone, while the evidence is pending, with a
+		// reason; withdrawn evidence is then missing for everyone.
+		withdraw := func(uploader string, fresh func(*testing.T, string, string) string, body map[string]any) func(*testing.T, string) pmReq {
+			return func(t *testing.T, role string) pmReq {
+				return pmReq{path: "/api/v1/evidence/" + fresh(t, uploader, w.freshAction(t, r.rec, "O1")) + "/withdraw", body: body}
+			}
+		}
+		because := map[string]any{"reason": "Uploaded the wrong file."}
+		b.add("POST", "/api/v1/evidence/{id}/withdraw", r.key+" uploaded by the O1 editor (fresh)", func(role string) int {
+			return pmWrite(role, pmReadsRec(role, r), role == pmEditor, noContent)
+		}, withdraw(pmEditor, w.freshEvidenceBy, because))
+		b.add("POST", "/api/v1/evidence/{id}/withdraw", r.key+" uploaded by the O1 editor, without a reason (fresh)", func(role string) int {
+			return pmWrite(role, pmReadsRec(role, r), role == pmEditor, invalid)
+		}, withdraw(pmEditor, w.freshEvidenceBy, map[string]any{}))
+		b.add("POST", "/api/v1/evidence/{id}/withdraw", r.key+" uploaded by the O1 editor, already verified (fresh)", func(role string) int {
+			return pmWrite(role, pmReadsRec(role, r), role == pmEditor, conflict)
+		}, withdraw(pmEditor, w.freshVerifiedEvidenceBy, because))
+		if pmManages(pmPanel, r) {
+			b.add("POST", "/api/v1/evidence/{id}/withdraw", r.key+" uploaded by the panel (fresh)", func(role string) int {
+				return pmWrite(role, pmReadsRec(role, r), role == pmPanel, noContent)
+			}, withdraw(pmPanel, w.freshEvidenceBy, because))
+		}
+		b.add("POST", "/api/v1/evidence/{id}/withdraw", r.key+" uploaded by the system (fresh)", func(role string) int {
+			return pmWrite(role, pmReadsRec(role, r), false, noContent)
+		}, withdraw("", func(t *testing.T, _ string, action string) string { return w.freshEvidence(t, action) }, because))
+		for _, p := range []string{"/api/v1/evidence/{id}", "/api/v1/evidence/{id}/content"} {
+			p := p
+			b.add("GET", p, r.key+" withdrawn", pmEveryone(notFound), func(t *testing.T, role string) pmReq {
+				return pmReq{path: strings.Replace(p, "{id}", w.withdrawnOf(t, r), 1)}
+			})
+		}
+
 		for _, org := range []string{"O1", "O2"} {
 			org, target := org, r.key+" owned by "+org
 			b.add("GET", "/api/v1/actions/{id}/evidence", target, read, pmFixed("/api/v1/actions/"+r.actions[org]+"/evidence"))
@@ -484,15 +573,14 @@ func pmRows(w *pmWorld) []pmRow {
 		}
 	}
 	// A link to a recommendation the caller may not see is refused as if the target did not
-	// exist (422), after the right to link the source is checked.
+	// exist (422), after the right to link the source is checked. (The editor of O2 reads the
+	// target, addressed to O2, so the panel-and-editor user may link to it.)
 	b.add("POST", "/api/v1/recommendations/{id}/links", "P1-shared to P2-restricted (fresh)", func(role string) int {
-		switch {
-		case role == pmOversight:
-			return created
-		case role == pmPanel:
+		src, dst := w.byKey["P1-shared"], w.byKey["P2-restricted"]
+		if role != pmAnon && pmLinks(role, src) && !pmReadsRec(role, dst) {
 			return invalid
 		}
-		return pmWrite(role, true, false, created)
+		return pmWrite(role, pmReadsRec(role, src), pmLinks(role, src), created)
 	}, func(t *testing.T, role string) pmReq {
 		return pmReq{path: "/api/v1/recommendations/" + w.freshRecommendation(t, w.byKey["P1-shared"].id) + "/links",
 			body: map[string]any{"type": "similar_to", "target_id": w.freshRecommendation(t, w.byKey["P2-restricted"].id)}}
@@ -502,7 +590,8 @@ func pmRows(w *pmWorld) []pmRow {
 	// Tracking records that do not exist answer exactly as hidden ones do.
 	missing := func(path string) string { return strings.Replace(path, "{id}", unknownID, 1) }
 	for _, path := range []string{"/api/v1/recommendations/{id}/responses", "/api/v1/recommendations/{id}/timeline",
-		"/api/v1/recommendations/{id}/similar", "/api/v1/recommendations/{id}/theme-suggestions", "/api/v1/actions/{id}/evidence", "/api/v1/evidence/{id}", "/api/v1/evidence/{id}/content"} {
+		"/api/v1/recommendations/{id}/similar", "/api/v1/recommendations/{id}/theme-suggestions", "/api/v1/actions/{id}/evidence", "/api/v1/evidence/{id}", "/api/v1/evidence/{id}/content",
+		"/api/v1/responses/{id}", "/api/v1/links/{id}", "/api/v1/recommendations/{id}/actions"} {
 		b.add("GET", path, "missing", pmEveryone(notFound), pmFixed(missing(path)))
 	}
 	for _, c := range []struct {
@@ -517,6 +606,7 @@ func pmRows(w *pmWorld) []pmRow {
 		{"POST", "/api/v1/actions/{id}/progress", map[string]any{"narrative": "A note."}, pmTag(1)},
 		{"POST", "/api/v1/actions/{id}/evidence", map[string]any{"title": "Minutes", "url": "https://intranet.example.org/minutes"}, ""},
 		{"POST", "/api/v1/evidence/{id}/review", map[string]any{"decision": "verified"}, ""},
+		{"POST", "/api/v1/evidence/{id}/withdraw", map[string]any{"reason": "Wrong file."}, ""},
 		{"POST", "/api/v1/recommendations/{id}/theme-suggestions/{code}/accept", nil, pmTag(1)},
 		{"POST", "/api/v1/recommendations/{id}/theme-suggestions/{code}/reject", map[string]any{"reason": "No."}, ""},
 	} {
@@ -611,7 +701,7 @@ func pmRows(w *pmWorld) []pmRow {
 		}, func(t *testing.T, role string) pmReq {
 			u, err := w.st.GetUser(w.ctx, userTarget(role, target))
 			pmOK(t, err, "get user")
-			return pmReq{path: "/api/v1/users/" + u.ID, body: map[string]any{"display_name": u.DisplayName}, ifMatch: pmTag(u.Version)}
+			return pmReq{path: "/api/v1/users/" + u.ID, body: map[string]any{"display_name": fmt.Sprintf("Matrix user %d", w.next())}, ifMatch: pmTag(u.Version)}
 		}, roles...)
 	}
 	b.add("GET", "/api/v1/users/{id}", "missing", pmSignedIn(notFound), pmFixed("/api/v1/users/"+unknownID))
@@ -693,7 +783,7 @@ func pmRows(w *pmWorld) []pmRow {
 			}, pmFixed("/api/v1/reviews/"+r.id+"/action-plan."+ext))
 		}
 	}
-	b.add("POST", "/api/v1/imports", "P1 action plan (dry run)", pmOnly(http.StatusAccepted, pmPanel), func(t *testing.T, role string) pmReq {
+	b.add("POST", "/api/v1/imports", "P1 action plan (dry run)", pmOnly(http.StatusAccepted, pmPanel, pmMulti), func(t *testing.T, role string) pmReq {
 		return pmReq{path: "/api/v1/imports?dry_run=true", body: pmImportBody(t, w.p["P1"], fmt.Sprintf("IMP-%d", w.next()))}
 	})
 	b.add("GET", "/api/v1/imports/{id}", "the panel member's job", func(role string) int {
@@ -705,6 +795,7 @@ func pmRows(w *pmWorld) []pmRow {
 	}, func(t *testing.T, role string) pmReq {
 		return pmReq{path: "/api/v1/imports/" + w.panelJob(t)}
 	})
+	pmMilestoneRows(b, w)
 	return b.rows
 }
 
@@ -774,16 +865,34 @@ func TestPermissionMatrix(t *testing.T) {
 
 		rows := pmRows(w)
 		pmCheckCoverage(t, rows)
+		spare := map[string][][]string{} // fresh records of refused rows, by operation and target
 		for _, r := range rows {
+			write := r.method != "GET" && r.path != "/api/v1/audit/verify"
+			key := r.method + " " + r.path + " " + r.target
+			w.replay, w.made = nil, nil
+			if write && r.want >= 400 {
+				w.replay = slices.Clone(spare[key])
+			}
 			q := r.req(t, r.role)
+			if write && r.want >= 400 && len(w.made) > 0 {
+				spare[key] = w.made
+			}
+			w.replay, w.made = nil, nil
 			if !pmMatches(r.path, q.path) {
 				t.Fatalf("row %s %s (%s): request path %s is not an instance of the operation", r.method, r.path, r.target, q.path)
+			}
+			var before pmState
+			if write {
+				before = w.state(t)
 			}
 			res := w.send(r.role, r.method, q.path, q.body, q.ifMatch)
 			where := fmt.Sprintf("%s %s as %s on %s", r.method, r.path, r.role, r.target)
 			if res.Status != r.want {
 				t.Errorf("%s: status %d, want %d: %s", where, res.Status, r.want, res.Body)
 				continue
+			}
+			if write {
+				w.checkWrite(t, where, r, q, pmResponse{location: res.Header.Get("Location"), body: res.Body}, before)
 			}
 			if r.want >= 400 {
 				if ct := res.Header.Get("Content-Type"); ct != problemType {
@@ -813,35 +922,42 @@ func TestPermissionMatrix(t *testing.T) {
 // pmCheckLists asserts that each role's lists hold exactly the records of the reviews it may
 // read, with totals to match.
 func pmCheckLists(t *testing.T, w *pmWorld) {
-	all := []string{"P1-restricted", "P1-shared", "P1-public", "P2-restricted"}
+	all := []string{"P1-restricted", "P1-shared", "P1-public", "P2-restricted", "P2-shared"}
 	want := map[string][]string{
 		pmAnon:      {"P1-public"},
 		pmAdmin:     all,
 		pmOversight: all,
-		pmPanel:     {"P1-restricted", "P1-shared", "P1-public"},
-		pmEditor:    {"P1-shared", "P1-public"},
-		pmViewer:    {"P1-shared", "P1-public"},
+		pmPanel:     {"P1-restricted", "P1-shared", "P1-public", "P2-shared"},
+		pmEditor:    {"P1-shared", "P1-public", "P2-shared"},
+		pmViewer:    {"P1-shared", "P1-public", "P2-shared"},
+		pmViewerP1:  {"P1-shared", "P1-public", "P2-shared"}, // P1 keeps its restricted review from its viewers
+		pmViewerP2:  {"P1-shared", "P1-public", "P2-restricted", "P2-shared"},
+		pmMulti:     {"P1-restricted", "P1-shared", "P1-public", "P2-shared"},
 	}
-	// The editor of O1 also reads the restricted reviews' recommendations, all addressed to O1.
-	wantRecs := map[string][]string{pmEditor: all}
+	// The editors of O1 and O2 also read the restricted reviews' recommendations, all addressed
+	// to both.
+	wantRecs := map[string][]string{pmEditor: all, pmMulti: all}
 	for _, role := range pmRoles {
 		var reviews, recs, actions []string
-		for _, k := range want[role] {
-			r := w.byKey[k]
-			if !pmReads(role, r) {
-				t.Fatalf("the matrix's rules disagree with the list table for %s on %s", role, k)
+		for _, r := range w.reviews {
+			if pmReads(role, r) != slices.Contains(want[role], r.key) {
+				t.Fatalf("the matrix's rules disagree with the list table for %s on %s", role, r.key)
 			}
-			reviews = append(reviews, r.id)
+		}
+		for _, k := range want[role] {
+			reviews = append(reviews, w.byKey[k].id)
 		}
 		readsRecs := want[role]
 		if l, ok := wantRecs[role]; ok {
 			readsRecs = l
 		}
+		for _, r := range w.reviews {
+			if pmReadsRec(role, r) != slices.Contains(readsRecs, r.key) {
+				t.Fatalf("the matrix's rules disagree with the list table for %s on %s's recommendation", role, r.key)
+			}
+		}
 		for _, k := range readsRecs {
 			r := w.byKey[k]
-			if !pmReadsRec(role, r) {
-				t.Fatalf("the matrix's rules disagree with the list table for %s on %s's recommendation", role, k)
-			}
 			recs = append(recs, r.rec)
 			actions = append(actions, r.actions["O1"], r.actions["O2"])
 		}
@@ -853,7 +969,7 @@ func pmCheckLists(t *testing.T, w *pmWorld) {
 			{"/api/v1/recommendations?limit=200", recs},
 			{"/api/v1/actions?limit=200", actions},
 			// Filters never widen what a caller sees.
-			{"/api/v1/recommendations?partnership_id=" + w.p["P2"], pmIf(slices.Contains(readsRecs, "P2-restricted"), w.byKey["P2-restricted"].rec)},
+			{"/api/v1/recommendations?partnership_id=" + w.p["P2"], pmRecsOf(w, readsRecs, "P2")},
 			{"/api/v1/actions?organisation_id=" + w.o["O2"], pmActionsOf(w, readsRecs, "O2")},
 			{"/api/v1/reviews?visibility=restricted", pmReviewsRestricted(w, want[role])},
 		} {
@@ -875,9 +991,8 @@ func pmCheckLists(t *testing.T, w *pmWorld) {
 // counts the others.
 func pmCheckSearch(t *testing.T, w *pmWorld) {
 	w.awaitIndex(t)
-	p2 := w.byKey["P2-restricted"]
 	for _, role := range pmRoles {
-		var visible, restricted []string
+		var visible, restricted, ofP2 []string
 		counts := map[string]map[string]int{"type": {}, "organisation": {}, "sector": {}, "partnership": {}, "year": {}, "scope": {},
 			"theme": {}, "theme_group": {}}
 		for _, r := range w.reviews {
@@ -885,6 +1000,9 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 				continue
 			}
 			visible = append(visible, r.rec)
+			if r.partnership == "P2" {
+				ofP2 = append(ofP2, r.rec)
+			}
 			if r.vis == casereview.VisibilityRestricted {
 				restricted = append(restricted, r.rec)
 			}
@@ -902,7 +1020,7 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 				counts["year"][strconv.Itoa(apitest.Fixed.Year())]++
 			}
 		}
-		visible, restricted = pmSorted(visible), pmSorted(restricted)
+		visible, restricted, ofP2 = pmSorted(visible), pmSorted(restricted), pmSorted(ofP2)
 		for _, q := range []string{"", "pathway", "PATHWAY agencies", "referred", `"referral pathway"`, "pathway OR zebra", "pathway -zebra"} {
 			for _, sortBy := range []string{"relevance", "newest"} {
 				path := "/api/v1/search?" + url.Values{"q": {q}, "sort": {sortBy}, "limit": {"100"}}.Encode()
@@ -933,8 +1051,8 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 			path string
 			ids  []string
 		}{
-			{"/api/v1/search?partnership=" + w.p["P2"], pmIf(pmReadsRec(role, p2), p2.rec)},
-			{"/api/v1/search?q=" + url.QueryEscape("pathway partnership:"+w.p["P2"]), pmIf(pmReadsRec(role, p2), p2.rec)},
+			{"/api/v1/search?partnership=" + w.p["P2"], ofP2},
+			{"/api/v1/search?q=" + url.QueryEscape("pathway partnership:"+w.p["P2"]), ofP2},
 			{"/api/v1/search?q=visibility:restricted", restricted},
 			{"/api/v1/search?q=" + url.QueryEscape("pathway visibility:restricted") + "&type=DHR&sector=police", restricted},
 		} {
@@ -1030,10 +1148,18 @@ func pmCheckWork(t *testing.T, w *pmWorld) {
 			if want := pmSorted([]string{traps["P1-restricted"], traps["P1-shared"], traps["P2-restricted"]}); !slices.Equal(overdue, want) {
 				t.Errorf("GET /api/v1/work as %s: overdue %v, want %v", role, overdue, want)
 			}
-			want := pmSorted([]string{traps["P1-restricted"], traps["P1-shared"], traps["P2-restricted"], w.byKey["P1-restricted"].rec,
-				w.byKey["P1-shared"].rec, w.byKey["P1-public"].rec, w.byKey["P2-restricted"].rec})
-			if got := pmSorted(sections["awaiting_response"]); !slices.Equal(got, want) {
-				t.Errorf("GET /api/v1/work as %s: awaiting_response %v, want %v", role, got, want)
+			want := []string{traps["P1-restricted"], traps["P1-shared"], traps["P2-restricted"]}
+			for _, r := range w.reviews {
+				want = append(want, r.rec)
+			}
+			if got := pmSorted(sections["awaiting_response"]); !slices.Equal(got, pmSorted(want)) {
+				t.Errorf("GET /api/v1/work as %s: awaiting_response %v, want %v", role, got, pmSorted(want))
+			}
+		case pmMulti:
+			// As P1's panel it is shown P1's overdue work; as O2's editor nothing more, for the
+			// traps are addressed to O1 alone, and P2's restricted one it may not read at all.
+			if want := pmSorted([]string{traps["P1-restricted"], traps["P1-shared"]}); !slices.Equal(overdue, want) {
+				t.Errorf("GET /api/v1/work as %s: overdue %v, want %v", role, overdue, want)
 			}
 		case pmOversight:
 			// The traps are really overdue, so the editor's list is a real test.
@@ -1046,11 +1172,15 @@ func pmCheckWork(t *testing.T, w *pmWorld) {
 	}
 }
 
-func pmIf(cond bool, id string) []string {
-	if cond {
-		return []string{id}
+// pmRecsOf returns the recommendations of the reviews named by keys that partnership owns.
+func pmRecsOf(w *pmWorld, keys []string, partnership string) []string {
+	var out []string
+	for _, k := range keys {
+		if r := w.byKey[k]; r.partnership == partnership {
+			out = append(out, r.rec)
+		}
 	}
-	return nil
+	return out
 }
 
 func pmActionsOf(w *pmWorld, keys []string, org string) []string {
@@ -1246,7 +1376,7 @@ func TestPermissionMatrixSession(t *testing.T) {
 		check("GET /me", send("GET", "/api/v1/me", nil), http.StatusOK)
 		check("GET /users", send("GET", "/api/v1/users", nil), http.StatusForbidden)
 		ids, total := pmListWith(t, w, "/api/v1/reviews", "Cookie", "casereview_session="+cookie)
-		if want := []string{shared.id, w.byKey["P1-public"].id}; !slices.Equal(ids, pmSorted(want)) || total != 2 {
+		if want := []string{shared.id, w.byKey["P1-public"].id, w.byKey["P2-shared"].id}; !slices.Equal(ids, pmSorted(want)) || total != 3 {
 			t.Errorf("GET /api/v1/reviews with a session: %v (total %d), want %v", ids, total, want)
 		}
 

@@ -31,7 +31,7 @@ func recommendationOut(r casereview.Recommendation) Recommendation {
 		out.Links[i] = linkOut(l)
 	}
 	for i, t := range r.Themes {
-		out.Themes[i] = ThemeAssignment{Code: t.Code, Slug: t.Slug, Label: t.Label, Group: t.Group, Primary: t.Primary,
+		out.Themes[i] = ThemeAssignment{Code: t.Code, Slug: t.Slug, Label: t.Label, Group: t.Group, Deprecated: t.Deprecated, Primary: t.Primary,
 			Source: ThemeAssignmentSource(t.Source)}
 		if t.ConfirmedAt != nil { // only an accepted suggestion names who confirmed it
 			out.Themes[i].ConfirmedBy, out.Themes[i].ConfirmedAt = nullID(t.ConfirmedBy), nullTime(t.ConfirmedAt)

@@ -3,6 +3,8 @@ package api
 import (
 	"context"
 
+	"github.com/oapi-codegen/nullable"
+
 	"github.com/casereview/casereview/internal/casereview"
 )
 
@@ -59,7 +61,55 @@ func (s *Server) GetTheme(ctx context.Context, req GetThemeRequestObject) (GetTh
 	if err != nil {
 		return nil, err
 	}
-	return GetTheme200JSONResponse(themeOut(t)), nil
+	tag := etag(t.TaxonomyVersion)
+	return GetTheme200JSONResponse{Body: themeOut(t), Headers: GetTheme200ResponseHeaders{ETag: &tag}}, nil
+}
+
+// Admins manage the taxonomy: the store checks who may (casereview.CanManageTaxonomy). A
+// theme's ETag is the taxonomy version that last changed it.
+
+func (s *Server) CreateTheme(ctx context.Context, req CreateThemeRequestObject) (CreateThemeResponseObject, error) {
+	b := req.Body
+	t, err := s.svc.CreateTheme(ctxOf(ctx), casereview.NewTheme{Code: b.Code, Slug: deref(b.Slug), Group: b.Group, Label: b.Label,
+		Definition: b.Definition, Keywords: derefSlice(b.Keywords)})
+	if err != nil {
+		return nil, err
+	}
+	loc, tag := "/api/v1/themes/"+t.Code, etag(t.TaxonomyVersion)
+	return CreateTheme201JSONResponse{Body: themeOut(t), Headers: CreateTheme201ResponseHeaders{ETag: &tag, Location: &loc}}, nil
+}
+
+func (s *Server) UpdateTheme(ctx context.Context, req UpdateThemeRequestObject) (UpdateThemeResponseObject, error) {
+	c := ctxOf(ctx)
+	cur, version, err := current(c, s.svc.GetTheme, req.Code, req.Params.IfMatch, "theme", func(x casereview.Theme) int { return x.TaxonomyVersion })
+	if err != nil {
+		return nil, err
+	}
+	b := req.Body
+	t, err := s.svc.UpdateTheme(c, cur.Code, version, casereview.ThemeChange{Label: b.Label, Definition: b.Definition, Group: b.Group, Keywords: b.Keywords})
+	if err != nil {
+		return nil, err
+	}
+	tag := etag(t.TaxonomyVersion)
+	return UpdateTheme200JSONResponse{Body: themeOut(t), Headers: UpdateTheme200ResponseHeaders{ETag: &tag}}, nil
+}
+
+func (s *Server) DeprecateTheme(ctx context.Context, req DeprecateThemeRequestObject) (DeprecateThemeResponseObject, error) {
+	c := ctxOf(ctx)
+	cur, version, err := current(c, s.svc.GetTheme, req.Code, req.Params.IfMatch, "theme", func(x casereview.Theme) int { return x.TaxonomyVersion })
+	if err != nil {
+		return nil, err
+	}
+	var replacedBy string
+	if req.Body != nil {
+		replacedBy = deref(req.Body.ReplacedBy)
+	}
+	t, err := s.svc.DeprecateTheme(c, cur.Code, version, replacedBy)
+	if err != nil {
+		return nil, err
+	}
+	tag := etag(t.TaxonomyVersion)
+	return DeprecateTheme200JSONResponse{Body: themeOut(t), Headers: DeprecateTheme200ResponseHeaders{ETag: &tag}}, nil
 }
 
 func themeOut(t casereview.Theme) Theme {
@@ -67,6 +117,14 @@ func themeOut(t casereview.Theme) Theme {
 	for i, x := range t.Crosswalks {
 		xs[i] = Crosswalk{Scheme: x.Scheme, NativeCode: x.NativeCode}
 	}
-	return Theme{Code: t.Code, Slug: t.Slug, Group: t.Group, Label: t.Label, Definition: t.Definition,
-		Keywords: append([]string{}, t.Keywords...), Crosswalks: xs, Active: t.Active, TaxonomyVersion: t.TaxonomyVersion}
+	out := Theme{Code: t.Code, Slug: t.Slug, Group: t.Group, Label: t.Label, Definition: t.Definition,
+		Keywords: append([]string{}, t.Keywords...), Crosswalks: xs, Active: t.Active, TaxonomyVersion: t.TaxonomyVersion,
+		Origin: ThemeOrigin(t.Origin)}
+	if t.DeprecatedAt != nil {
+		out.DeprecatedAt = nullable.NewNullableWithValue(*t.DeprecatedAt)
+	}
+	if t.ReplacedBy != "" {
+		out.ReplacedBy = nullable.NewNullableWithValue(t.ReplacedBy)
+	}
+	return out
 }

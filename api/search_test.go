@@ -56,7 +56,7 @@ type srWorld struct {
 	reviews      map[string]string // "2019", "2021", "2023" -> review id
 	rec          map[string]string // "a".."f" -> recommendation id
 	key          map[string]string // recommendation id -> "a".."f"
-	viewerToken  string            // a viewer of Northvale: public and shared, and Northvale's restricted
+	viewerToken  string            // a viewer of Northvale: public and shared (Northvale keeps its restricted reviews from viewers)
 	viewerHeader []string
 }
 

@@ -96,8 +96,12 @@ func NewRouter(o Options) *gin.Engine {
 	if o.CookieSecure == "" {
 		o.CookieSecure = CookieSecureAuto
 	}
+	declared, err := declaredQueryParams()
+	if err != nil { // the embedded specification is part of the build: it cannot fail to load
+		panic("api: the embedded OpenAPI specification does not load: " + err.Error())
+	}
 	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes), refuseControlInQuery(),
-		authenticate(o.Auth, fallback, o.CookieSecure))
+		refuseUnknownQuery(declared), notModified(), authenticate(o.Auth, fallback, o.CookieSecure))
 	r.NoRoute(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusNotFound, "no such endpoint; see /api/v1/openapi.yaml")
 	})
@@ -126,6 +130,7 @@ func NewRouter(o Options) *gin.Engine {
 		ResponseErrorHandlerFunc: writeProblem,
 	})
 	RegisterHandlersWithOptions(r, h, GinServerOptions{ErrorHandler: paramError})
+	serveHead(r)
 	return r
 }
 

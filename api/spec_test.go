@@ -83,13 +83,27 @@ func TestRoutesMatchTheSpec(t *testing.T) {
 		if !ok {
 			t.Fatalf("app.APIHandler() is %T, not *gin.Engine", s.App.APIHandler())
 		}
-		routed := map[string]bool{}
-		for _, r := range engine.Routes() {
-			routed[r.Method+" "+r.Path] = true
-		}
 		spec := specRoutes(t)
 		if len(spec) < 30 {
 			t.Fatalf("the spec has only %d operations; did it load?", len(spec))
+		}
+		// HEAD mirrors every GET (HTTP's rule, stated in docs/api.md) and the spec, as is usual,
+		// leaves it implied: a HEAD route is documented by its GET, and every GET has one.
+		routed, heads := map[string]bool{}, map[string]bool{}
+		for _, r := range engine.Routes() {
+			if r.Method == http.MethodHead {
+				heads[r.Path] = true
+				if !spec["GET "+r.Path] {
+					t.Errorf("HEAD %s has no GET in openapi.yaml", r.Path)
+				}
+				continue
+			}
+			routed[r.Method+" "+r.Path] = true
+		}
+		for r := range spec {
+			if path, ok := strings.CutPrefix(r, "GET "); ok && !heads[path] {
+				t.Errorf("GET %s does not answer HEAD", path)
+			}
 		}
 		var missing, undocumented []string
 		for r := range spec {
@@ -143,4 +157,21 @@ func TestServedSpecIsTheEmbeddedSpec(t *testing.T) {
 			t.Errorf("Cache-Control %q, want no-store", cc)
 		}
 	})
+}
+
+// Every create answers 201 with a Location naming what it made (issue 19 item 3: six
+// sub-resource creates had none).
+func TestSpecCreatesDeclareLocation(t *testing.T) {
+	doc := loadSpec(t)
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			ref := op.Responses.Value("201")
+			if ref == nil || ref.Value == nil {
+				continue
+			}
+			if ref.Value.Headers["Location"] == nil {
+				t.Errorf("%s %s answers 201 without declaring a Location header", method, path)
+			}
+		}
+	}
 }

@@ -61,6 +61,8 @@ func (s *Server) RejectThemeSuggestion(ctx context.Context, req RejectThemeSugge
 	if err != nil {
 		return nil, err
 	}
-	return RejectThemeSuggestion201JSONResponse{RecommendationId: r.RecommendationID, ThemeCode: r.ThemeCode, Reason: r.Reason,
-		RejectedBy: nullID(r.RejectedBy), RejectedAt: r.RejectedAt}, nil
+	// A rejection has no address of its own: it lives in the recommendation's suggestions.
+	loc := "/api/v1/recommendations/" + r.RecommendationID + "/theme-suggestions"
+	return RejectThemeSuggestion201JSONResponse{Body: SuggestionRejection{RecommendationId: r.RecommendationID, ThemeCode: r.ThemeCode, Reason: r.Reason,
+		RejectedBy: nullID(r.RejectedBy), RejectedAt: r.RejectedAt}, Headers: RejectThemeSuggestion201ResponseHeaders{Location: &loc}}, nil
 }

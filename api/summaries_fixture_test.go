@@ -50,7 +50,7 @@ type smWorld struct {
 	orgName  map[string]string
 	reviews  []*smReview
 	recs     []*smRec
-	viewerP1 []string // Authorization header of a viewer of P1
+	viewerP1 []string // Authorization header of a viewer of P1, which lets its viewers read its restricted reviews
 }
 
 var smThemes = []string{"A09", "B01", "C01", "C03", "A02"}
@@ -67,7 +67,9 @@ func smBuild(t *testing.T, dialect string) *smWorld {
 	t.Helper()
 	s := apitest.Start(t, dialect, apitest.Options{})
 	w := &smWorld{s: s, sector: map[string]string{}, orgName: map[string]string{}}
-	w.p1 = idOf(create(t, s, "partnerships", map[string]any{"name": "Eastfold Community Safety Partnership", "kind": "community_safety_partnership"}))
+	// Eastfold lets its viewers read its restricted reviews, so its viewer's figures include them.
+	w.p1 = idOf(create(t, s, "partnerships", map[string]any{"name": "Eastfold Community Safety Partnership", "kind": "community_safety_partnership",
+		"viewers_see_restricted": true}))
 	w.p2 = idOf(create(t, s, "partnerships", map[string]any{"name": "Northmere Safeguarding Partnership", "kind": "other"}))
 	for _, o := range []struct{ name, sector string }{{"Eastfold Police", "police"}, {"Eastfold NHS Trust", "nhs_trust"},
 		{"Northmere Housing", "housing"}, {"Northmere Constabulary", "police"}} {
@@ -242,7 +244,7 @@ func (w *smWorld) readBack(t *testing.T) {
 }
 
 // visibleTo keeps the recommendations a caller may read: everything (the system), or a viewer
-// of P1 (public, shared, and P1's restricted review).
+// of P1 (public, shared, and P1's restricted review, P1 being open to its viewers).
 func (w *smWorld) visibleTo(viewerP1 bool) []*smRec {
 	var out []*smRec
 	for _, r := range w.recs {

@@ -38,7 +38,8 @@ func (s *Server) RecordResponse(ctx context.Context, req RecordResponseRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return RecordResponse201JSONResponse(responseOut(r)), nil
+	loc := "/api/v1/responses/" + r.ID
+	return RecordResponse201JSONResponse{Body: responseOut(r), Headers: RecordResponse201ResponseHeaders{Location: &loc}}, nil
 }
 
 func (s *Server) ListResponses(ctx context.Context, req ListResponsesRequestObject) (ListResponsesResponseObject, error) {
@@ -53,6 +54,22 @@ func (s *Server) ListResponses(ctx context.Context, req ListResponsesRequestObje
 	return out, nil
 }
 
+func (s *Server) GetResponse(ctx context.Context, req GetResponseRequestObject) (GetResponseResponseObject, error) {
+	r, err := s.svc.GetResponse(ctxOf(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return GetResponse200JSONResponse(responseOut(r)), nil
+}
+
+func (s *Server) GetLink(ctx context.Context, req GetLinkRequestObject) (GetLinkResponseObject, error) {
+	l, err := s.svc.GetLink(ctxOf(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return GetLink200JSONResponse(linkOut(l)), nil
+}
+
 func (s *Server) GetTimeline(ctx context.Context, req GetTimelineRequestObject) (GetTimelineResponseObject, error) {
 	ps, err := s.svc.Timeline(ctxOf(ctx), req.Id)
 	if err != nil {
@@ -60,7 +77,7 @@ func (s *Server) GetTimeline(ctx context.Context, req GetTimelineRequestObject) 
 	}
 	out := GetTimeline200JSONResponse{Items: make([]TimelineEntry, len(ps))}
 	for i, p := range ps {
-		out.Items[i] = TimelineEntry{Id: p.ID, Kind: TimelineEntryKind(p.Kind), Field: nullString(nonEmpty(p.Field)), ActionId: nullString(nonEmpty(p.ActionID)),
+		out.Items[i] = TimelineEntry{Id: p.ID, Kind: TimelineEntryKind(p.Kind), Field: nullString(nonEmpty(p.Field)), ActionId: nullString(nonEmpty(p.ActionID)), MilestoneId: nullString(nonEmpty(p.MilestoneID)),
 			EvidenceId: nullString(nonEmpty(p.EvidenceID)), OrganisationId: nullString(nonEmpty(p.OrganisationID)), OldStatus: p.OldStatus,
 			NewStatus: p.NewStatus, Narrative: p.Narrative, AuthorName: p.AuthorName, CreatedAt: p.CreatedAt}
 	}
@@ -98,7 +115,8 @@ func (s *Server) AddLink(ctx context.Context, req AddLinkRequestObject) (AddLink
 	if err != nil {
 		return nil, err
 	}
-	return AddLink201JSONResponse(linkOut(l)), nil
+	loc := "/api/v1/links/" + l.ID
+	return AddLink201JSONResponse{Body: linkOut(l), Headers: AddLink201ResponseHeaders{Location: &loc}}, nil
 }
 
 func (s *Server) RemoveLink(ctx context.Context, req RemoveLinkRequestObject) (RemoveLinkResponseObject, error) {
@@ -161,7 +179,8 @@ func (s *Server) AddEvidence(ctx context.Context, req AddEvidenceRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	return AddEvidence201JSONResponse(evidenceOut(e)), nil
+	loc := "/api/v1/evidence/" + e.ID
+	return AddEvidence201JSONResponse{Body: evidenceOut(e), Headers: AddEvidence201ResponseHeaders{Location: &loc}}, nil
 }
 
 // readEvidenceForm reads the fields of an upload: file, title and evidence_type. The request
@@ -247,6 +266,14 @@ func (s *Server) ReviewEvidence(ctx context.Context, req ReviewEvidenceRequestOb
 		return nil, err
 	}
 	return ReviewEvidence200JSONResponse(evidenceOut(e)), nil
+}
+
+// WithdrawEvidence withdraws evidence its uploader added by mistake; the item then answers 404.
+func (s *Server) WithdrawEvidence(ctx context.Context, req WithdrawEvidenceRequestObject) (WithdrawEvidenceResponseObject, error) {
+	if err := s.svc.WithdrawEvidence(ctxOf(ctx), req.Id, req.Body.Reason); err != nil {
+		return nil, err
+	}
+	return WithdrawEvidence204Response{}, nil
 }
 
 func (s *Server) GetWork(ctx context.Context, req GetWorkRequestObject) (GetWorkResponseObject, error) {

@@ -88,7 +88,9 @@ func (s *Server) AddMembership(ctx context.Context, req AddMembershipRequestObje
 	if err != nil {
 		return nil, err
 	}
-	return AddMembership201JSONResponse(userOut(u)), nil
+	// A membership is read as part of its user.
+	loc := "/api/v1/users/" + u.ID
+	return AddMembership201JSONResponse{Body: userOut(u), Headers: AddMembership201ResponseHeaders{Location: &loc}}, nil
 }
 
 func (s *Server) RemoveMembership(ctx context.Context, req RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error) {

@@ -23,7 +23,8 @@ func TestWalkthrough(t *testing.T) {
 			"kind": "community_safety_partnership", "area_codes": []string{"LA:Westmarch"}})
 		P := idOf(p)
 		same(t, "partnership", p, map[string]any{"id": P, "name": "Westmarch Community Safety Partnership",
-			"kind": "community_safety_partnership", "area_codes": []string{"LA:Westmarch"}, "version": 1, "created_at": at, "updated_at": at})
+			"kind": "community_safety_partnership", "area_codes": []string{"LA:Westmarch"}, "viewers_see_restricted": false, "version": 1,
+			"created_at": at, "updated_at": at})
 		o := create(t, s, "organisations", map[string]any{"name": "Westmarch Police", "sector": "police",
 			"aliases": []string{"WMP", "Westmarch Constabulary"}})
 		O := idOf(o)
@@ -62,8 +63,8 @@ func TestWalkthrough(t *testing.T) {
 				{"organisation_id": H, "organisation_name": "Westmarch NHS Trust", "role": "supporting", "raw_text": "", "notified_on": nil, "acknowledged_on": nil,
 					"response_status": "awaiting_response"}},
 			"themes": []map[string]any{
-				{"code": "C01", "slug": "risk-assessment", "label": "Risk identification and assessment", "group": "C", "primary": true, "source": "manual"},
-				{"code": "A09", "slug": "stalking", "label": "Stalking", "group": "A", "primary": false, "source": "manual"}},
+				{"code": "C01", "slug": "risk-assessment", "label": "Risk identification and assessment", "group": "C", "primary": true, "source": "manual", "deprecated": false},
+				{"code": "A09", "slug": "stalking", "label": "Stalking", "group": "A", "primary": false, "source": "manual", "deprecated": false}},
 			"version": 1, "created_at": at, "updated_at": at}
 		same(t, "recommendation", rec, recWant)
 		same(t, "GET recommendation", decode(t, do(t, s, 200, "GET", "/api/v1/recommendations/"+REC, nil)), recWant)
@@ -171,8 +172,8 @@ func TestWalkthrough(t *testing.T) {
 		up = do(t, s, 200, "PATCH", path, map[string]any{"themes": []map[string]any{{"code": "stalking"}, {"code": "A01", "primary": true}}}, "If-Match", `"4"`)
 		recWant["version"] = 5
 		recWant["themes"] = []map[string]any{
-			{"code": "A09", "slug": "stalking", "label": "Stalking", "group": "A", "primary": false, "source": "manual"},
-			{"code": "A01", "slug": "intimate-partner-abuse", "label": themeLabel(t, s, "A01"), "group": "A", "primary": true, "source": "manual"}}
+			{"code": "A09", "slug": "stalking", "label": "Stalking", "group": "A", "primary": false, "source": "manual", "deprecated": false},
+			{"code": "A01", "slug": "intimate-partner-abuse", "label": themeLabel(t, s, "A01"), "group": "A", "primary": true, "source": "manual", "deprecated": false}}
 		same(t, "PATCH themes", decode(t, up), recWant)
 		if n := total(t, s, "/api/v1/recommendations?theme=risk-assessment&review_id="+R); n != 0 {
 			t.Errorf("the replaced theme still matches: total %d", n)

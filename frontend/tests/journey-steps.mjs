@@ -355,6 +355,28 @@ export async function agencyDoesTheWork (page, visit, { js = true, errors = fals
   assert.match(await withEvidence.textContent(), new RegExp(escapeRe(story.evidenceTitle)))
   assert.match(await withEvidence.textContent(), /Pending/i)
 
+  // A link added by mistake, withdrawn by its uploader with a reason (issue 13 item 10).
+  const wrongTitle = 'Screening audit, wrong quarter'
+  await follow(page, /^Add evidence/, { within: withEvidence })
+  await page.getByLabel('Describe the evidence').fill(wrongTitle)
+  await page.getByLabel('Give a link').check()
+  await page.getByLabel('Web address').fill('https://intranet.example.org/audits/2026-q4')
+  await press(page, 'Add evidence')
+  await expectBanner(page, /Evidence added/)
+  await follow(page, `Withdraw evidence: ${wrongTitle}`, { within: page.locator('.app-action', { hasText: story.action }) })
+  assert.match(new URL(page.url()).pathname, /^\/evidence\/[0-9a-f-]{36}\/withdraw$/)
+  await visit(page, 'withdraw evidence form')
+  if (errors) {
+    await press(page, 'Withdraw evidence')
+    assert.deepEqual(await expectErrors(page, { js }), ['Enter why you are withdrawing this evidence'])
+    await visit(page, 'withdraw evidence form with errors')
+  }
+  await page.getByLabel('Why are you withdrawing it?').fill('The link is to last year\u2019s audit.')
+  await press(page, 'Withdraw evidence')
+  await expectBanner(page, new RegExp(`Evidence withdrawn: ${escapeRe(wrongTitle)}`))
+  assert.doesNotMatch(await page.locator('.app-action', { hasText: story.action }).textContent(), new RegExp(escapeRe(wrongTitle)))
+  assert.match(await page.locator('#timeline').textContent(), /Evidence withdrawn/)
+
   // Progress: started, then claimed as implemented with its outcome.
   await follow(page, /^Update progress/, { within: withEvidence })
   assert.match(new URL(page.url()).pathname, /^\/actions\/[0-9a-f-]{36}\/progress$/)

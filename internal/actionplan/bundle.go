@@ -8,10 +8,6 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 )
 
-// MilestonesLabel joins an action's milestones to its description (the domain has no field of
-// its own for them); the writer splits them out again.
-const MilestonesLabel = "\n\nKey milestones: "
-
 // Unmatched is a lead-agency name no organisation answers to.
 type Unmatched struct {
 	Text        string   `json:"text"`
@@ -23,27 +19,11 @@ type Unmatched struct {
 // that match nothing are returned (and reported as errors with the closest suggestions) so the
 // caller can create them on confirmation and build again.
 func Build(p Plan, review casereview.ReviewDraft, ix *OrgIndex, today casereview.Date, rep *Report) (casereview.ReviewBundle, []Unmatched) {
-	b := casereview.ReviewBundle{Review: review}
+	b := casereview.ReviewBundle{Review: review, Uncarried: uncarried(p)}
 	unmatched := map[string]*Unmatched{}
 	var order []string
-	resolve := func(raw string, row int) []string {
-		if id, _ := ix.Find(raw); id != "" {
-			return []string{id}
-		}
-		parts := SplitAgencies(raw)
-		var ids, missing []string
-		if len(parts) > 1 {
-			for _, part := range parts {
-				if id, _ := ix.Find(part); id != "" {
-					ids = append(ids, id)
-				} else {
-					missing = append(missing, part)
-				}
-			}
-		}
-		if len(ids) == 0 {
-			missing = []string{raw}
-		}
+	resolve := func(raw string, row int) []agency {
+		found, missing := ix.resolveCell(raw)
 		for _, m := range missing {
 			key := exactKey(m)
 			u, ok := unmatched[key]
@@ -55,7 +35,7 @@ func Build(p Plan, review casereview.ReviewDraft, ix *OrgIndex, today casereview
 			}
 			u.Rows = append(u.Rows, row)
 		}
-		return ids
+		return found
 	}
 	for _, r := range p.Recommendations {
 		rb := casereview.RecommendationBundle{Draft: casereview.RecommendationDraft{Number: r.Number, Text: r.Text, Scope: r.Scope}}
@@ -68,26 +48,32 @@ func Build(p Plan, review casereview.ReviewDraft, ix *OrgIndex, today casereview
 			rb.Draft.Addressees = append(rb.Draft.Addressees, casereview.AddresseeDraft{OrganisationID: id, Role: casereview.RoleLead, RawText: clip(raw, 500)})
 		}
 		if r.Lead != "" {
-			for _, id := range resolve(r.Lead, r.Row) {
-				addAddressee(id, r.Lead)
+			for _, ag := range resolve(r.Lead, r.Row) {
+				addAddressee(ag.id, ag.raw)
 			}
 		}
 		for _, a := range r.Actions {
-			ids := resolve(a.Lead, a.Row)
-			for _, id := range ids {
-				addAddressee(id, a.Lead)
+			if a.Lead == "" {
+				continue // reported by the reader
 			}
-			if len(ids) == 0 {
+			agencies := resolve(a.Lead, a.Row)
+			if len(agencies) == 0 {
 				continue // reported as unmatched
 			}
-			d := casereview.ActionDraft{OrganisationID: ids[0], Description: a.Description, Owner: clip(a.Owner, 200), TargetDate: a.Target}
-			if a.Milestones != "" {
-				d.Description += MilestonesLabel + a.Milestones
+			d := casereview.ActionDraft{Description: a.Description, Owner: clip(a.Owner, 200), TargetDate: a.Target}
+			ms, bad := ParseMilestones(a.Milestones)
+			for _, line := range bad {
+				rep.Errorf(p.Sheet, a.Row, string(ColMilestones), "write it as dd/mm/yyyy (done dd/mm/yyyy) – title, one milestone a line",
+					"the milestone %q has a done date that cannot be read", line)
 			}
 			c := a.Completion
 			if c.Date != nil && today.Before(*c.Date) {
 				rep.Errorf(p.Sheet, a.Row, string(ColCompletion), "if it is when the action is due, move it to the Target date column",
 					"the completion date %s is in the future", FormatUKDate(*c.Date))
+			}
+			if casereview.EarlyTarget(a.Target, review.PublishedOn) {
+				rep.Warnf(p.Sheet, a.Row, string(ColTarget), "check the date; plans often start before the report is published",
+					"the target date %s is before the review was published (%s)", FormatUKDate(*a.Target), FormatUKDate(*review.PublishedOn))
 			}
 			d.CompletionDate = c.Date
 			if c.Note != "" {
@@ -98,8 +84,14 @@ func Build(p Plan, review casereview.ReviewDraft, ix *OrgIndex, today casereview
 				rep.Warnf(p.Sheet, a.Row, string(ColCompletion), "start the cell with Completed, In progress, Planned, Not started or Not implemented",
 					"the note does not say one status clearly; the action is imported with no status recorded (historic_no_record) and the note kept as its outcome")
 			}
-			rb.Actions = append(rb.Actions, d)
-			rb.ActionStatuses = append(rb.ActionStatuses, c.Status)
+			// A joint lead ("Eastmere MASH / EVP") gives the action to each agency it names.
+			for _, ag := range agencies {
+				addAddressee(ag.id, ag.raw)
+				d.OrganisationID = ag.id
+				rb.Actions = append(rb.Actions, d)
+				rb.ActionStatuses = append(rb.ActionStatuses, c.Status)
+				rb.ActionMilestones = append(rb.ActionMilestones, ms)
+			}
 		}
 		if len(rb.Draft.Addressees) == 0 && r.Lead == "" && len(r.Actions) == 0 {
 			rep.Warnf(p.Sheet, r.Row, string(ColLead), "name the lead agency", "recommendation %s has no actions and no lead agency", r.Number)

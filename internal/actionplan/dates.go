@@ -36,9 +36,17 @@ var noDate = map[string]bool{"": true, "ongoing": true, "tbc": true, "tbd": true
 
 // ParseUKDate reads a date as UK action plans write them: dd/mm/yyyy (or with dots or dashes,
 // two-digit years meaning 20yy), d Month yyyy, Month yyyy (the last day of that month, as a
-// target "by March 2024" means), ISO yyyy-mm-dd and Excel serial day numbers.
+// target "by March 2024" means), ISO yyyy-mm-dd and Excel serial day numbers; and the ways of
+// naming a period that plans use (see parsePlanDate). Anything else is unreadable, not guessed.
 func ParseUKDate(s string) (casereview.Date, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
+	if d, ok, known := parsePlanDate(s); known {
+		return d, ok
+	}
+	return parseDate(s)
+}
+
+func parseDate(s string) (casereview.Date, bool) {
 	if m := reISO.FindStringSubmatch(s); m != nil {
 		return mkDate(atoi(m[1]), atoi(m[2]), atoi(m[3]))
 	}

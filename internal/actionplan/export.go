@@ -13,6 +13,7 @@ type ExportServices interface {
 	ListRecommendations(ctx context.Context, f casereview.RecommendationFilter, page casereview.PageRequest) (casereview.Page[casereview.Recommendation], error)
 	ListActions(ctx context.Context, f casereview.ActionFilter, page casereview.PageRequest) (casereview.Page[casereview.Action], error)
 	AllOrganisations(ctx context.Context) ([]casereview.Organisation, error)
+	MilestonesOfRecommendation(ctx context.Context, recommendationID string) (map[string][]casereview.Milestone, error)
 }
 
 // LoadExport reads one review's plan: its recommendations in number order as printed (the
@@ -38,8 +39,15 @@ func LoadExport(ctx context.Context, svc ExportServices, reviewID string) (Expor
 		recs[i], recs[j] = recs[j], recs[i]
 	}
 	e.Recommendations = recs
-	e.Actions = map[string][]casereview.Action{}
+	e.Actions, e.Milestones = map[string][]casereview.Action{}, map[string][]casereview.Milestone{}
 	for _, r := range recs {
+		ms, err := svc.MilestonesOfRecommendation(ctx, r.ID)
+		if err != nil {
+			return e, err
+		}
+		for id, list := range ms {
+			e.Milestones[id] = list
+		}
 		acts, err := pageAll(func(pr casereview.PageRequest) (casereview.Page[casereview.Action], error) {
 			return svc.ListActions(ctx, casereview.ActionFilter{RecommendationID: r.ID}, pr)
 		}, func(a casereview.Action) string { return a.ID })

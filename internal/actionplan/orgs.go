@@ -170,16 +170,82 @@ func dice(a, b string) float64 {
 	return 2 * float64(common) / float64(total)
 }
 
-var reAgencySplit = regexp.MustCompile(`\s*(?:/|;|,|\n|\s&\s|\s+and\s+|\s+with\s+|\s+supported by\s+)\s*`)
+// Agency names are split first at the separators no name contains (/ ; and line breaks), and
+// only a part that names no organisation is split again at those a name may contain (commas,
+// "&", "and", "with", "supported by"): "Health and Care Trust / Police" is two agencies.
+var (
+	reAgencySplit = regexp.MustCompile(`\s*(?:/|;|\n)\s*`)
+	reAgencyWords = regexp.MustCompile(`\s*(?:,|\s&\s|\s+and\s+|\s+with\s+|\s+supported by\s+)\s*`)
+)
 
 // SplitAgencies splits a lead-agency cell that names several agencies ("Police / Children's
-// Services"). The whole text is tried first by the caller; this is the fallback.
+// Services") at every separator. The whole text is tried first by the caller; this is the
+// fallback.
 func SplitAgencies(raw string) []string {
 	var out []string
-	for _, p := range reAgencySplit.Split(raw, -1) {
+	for _, p := range splitOn(reAgencySplit, raw) {
+		out = append(out, splitOn(reAgencyWords, p)...)
+	}
+	return out
+}
+
+func splitOn(re *regexp.Regexp, s string) []string {
+	var out []string
+	for _, p := range re.Split(s, -1) {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// agency is one organisation a lead-agency cell names, with the text to keep as the
+// addressee's raw text: the organisation's name where the cell names it exactly (as an export
+// writes it), the whole cell otherwise.
+type agency struct{ id, raw string }
+
+// resolveCell matches a lead-agency cell: whole, then part by part (see reAgencySplit), and
+// returns the agencies found, each once, and the parts that match nothing (the whole cell when
+// nothing matches at all).
+func (ix *OrgIndex) resolveCell(raw string) (found []agency, missing []string) {
+	if id, _ := ix.Find(raw); id != "" {
+		return []agency{{id, raw}}, nil
+	}
+	seen := map[string]bool{}
+	add := func(id, part string) {
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		text := raw
+		if exactKey(part) == exactKey(ix.Name(id)) {
+			text = ix.Name(id)
+		}
+		found = append(found, agency{id, text})
+	}
+	for _, part := range splitOn(reAgencySplit, raw) {
+		if id, _ := ix.Find(part); id != "" {
+			add(id, part)
+			continue
+		}
+		words := splitOn(reAgencyWords, part)
+		hit := false
+		var miss []string
+		for _, w := range words {
+			if id, _ := ix.Find(w); id != "" && len(words) > 1 {
+				add(id, w)
+				hit = true
+			} else {
+				miss = append(miss, w)
+			}
+		}
+		if !hit {
+			miss = []string{part}
+		}
+		missing = append(missing, miss...)
+	}
+	if len(found) == 0 {
+		return nil, []string{raw}
+	}
+	return found, missing
 }

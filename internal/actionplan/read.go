@@ -17,6 +17,7 @@ import (
 type Plan struct {
 	Sheet           string
 	Meta            map[string]string // review details: reference, title, type, partnership, published, ...
+	Columns         map[Column]int    // the columns the header row names, by index
 	Recommendations []Recommendation
 }
 
@@ -58,6 +59,8 @@ func Read(name string, data []byte, lim Limits) (Plan, Report) {
 		rep.Errorf(sheet, 0, "", "open it in Excel and save it as .xlsx or .csv", "this is an old binary Excel (.xls) or Word file, which cannot be read")
 	case bytes.HasPrefix(data, []byte("%PDF")):
 		rep.Errorf(sheet, 0, "", "copy the action plan table into a spreadsheet and save it as .xlsx or .csv", "this is a PDF, not a spreadsheet")
+	case utf16Order(data) != nil:
+		return readCSV(sheet, data, lim)
 	case bytes.IndexByte(data, 0) >= 0:
 		rep.Errorf(sheet, 0, "", "upload a CSV or XLSX action plan", "this is not a CSV or XLSX file (it holds binary data)")
 	default:
@@ -68,11 +71,14 @@ func Read(name string, data []byte, lim Limits) (Plan, Report) {
 
 func readCSV(sheet string, data []byte, lim Limits) (Plan, Report) {
 	var rep Report
-	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
-	if !utf8.Valid(data) {
+	data, enc := decodeText(data)
+	if enc != "" && enc != "UTF-16" {
 		// Excel on Windows saves CSV as Windows-1252; read it as that rather than refuse.
-		data = fromWindows1252(data)
-		rep.Warnf(sheet, 0, "", "save as \"CSV UTF-8\" next time", "the file is not UTF-8; it was read as Windows-1252")
+		rep.Warnf(sheet, 0, "", "save as \"CSV UTF-8\" next time", "the file is not UTF-8; it was read as %s", enc)
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		rep.Errorf(sheet, 0, "", "upload a CSV or XLSX action plan", "this is not a CSV or XLSX file (it holds binary data)")
+		return Plan{Sheet: sheet}, rep
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -117,20 +123,6 @@ func sniffDelimiter(data []byte) rune {
 	return best
 }
 
-var cp1252 = map[byte]rune{0x80: '€', 0x82: '‚', 0x84: '„', 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—', 0x99: '™'}
-
-func fromWindows1252(b []byte) []byte {
-	var out strings.Builder
-	for _, c := range b {
-		if r, ok := cp1252[c]; ok {
-			out.WriteRune(r)
-		} else {
-			out.WriteRune(rune(c))
-		}
-	}
-	return []byte(out.String())
-}
-
 var reLeadingNumber = regexp.MustCompile(`^\s*(?:(?i:recommendation|rec)\.?\s*)?(?:no\.?\s*)?([A-Za-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)(?:[.):\-–]\s*|\s+)(\S[\s\S]*)$`)
 
 var reOnlyNumber = regexp.MustCompile(`^\s*(?:(?i:recommendation|rec)\.?\s*)?(?:no\.?\s*)?([A-Za-z]?\d{1,3}(?:\.\d{1,3})*[a-z]?)[.):]?\s*$`)
@@ -153,8 +145,8 @@ func cleanCell(s string) string {
 	s = strings.ReplaceAll(s, "_x000D_", "")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.TrimSpace(s)
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@", rune(s[1])) {
-		s = s[1:]
+	if len(s) > 1 && s[0] == '\'' && reFormulaStart.MatchString(s[1:]) {
+		s = strings.TrimSpace(s[1:])
 	}
 	return s
 }
@@ -181,10 +173,8 @@ func parseGrid(sheet string, rows [][]string, lines []int, lim Limits, rep *Repo
 		}
 		return p
 	}
-	missing := false
 	for _, c := range required {
 		if _, ok := cols[c]; !ok {
-			missing = true
 			rep.Errorf(sheet, lines[hdr], string(c), fmt.Sprintf("add a column headed %q, or rename the column that holds it", string(c)),
 				"the required column %q is missing", string(c))
 		}
@@ -194,10 +184,16 @@ func parseGrid(sheet string, rows [][]string, lines []int, lim Limits, rep *Repo
 			rep.Warnf(sheet, lines[hdr], string(c), "", "there is no %q column; it is left empty", string(c))
 		}
 	}
-	if missing {
-		return p
+	if !has(cols, ColRecommendation) {
+		return p // the rows cannot be told apart: nothing more to read
 	}
+	// With another required column missing the rows are still read, so that their own
+	// problems are reported in the same pass; the plan is not imported.
+	p.Columns = cols
 	readMeta(rows[:hdr], p.Meta)
+	if t := titleRow(rows[:hdr]); t != "" {
+		p.Meta["title_row"] = t
+	}
 
 	cell := func(row []string, c Column) string {
 		if i, ok := cols[c]; ok && i < len(row) {
@@ -209,12 +205,22 @@ func parseGrid(sheet string, rows [][]string, lines []int, lim Limits, rep *Repo
 	var cur *Recommendation
 	auto := 0
 	var autoRows []int
+	footer := false
 	for i := hdr + 1; i < len(rows); i++ {
 		row, line := rows[i], lines[i]
 		if allEmpty([][]string{row}) {
 			continue
 		}
 		recText, num := cell(row, ColRecommendation), cell(row, ColNumber)
+		planRow := cell(row, ColAction) != "" && cell(row, ColLead) != "" // an action with its lead is never a footer
+		if cur != nil && (footer || footerStart(row) && !planRow) {
+			if n, _ := splitNumber(recText); !footer || (num == "" && n == "") || cell(row, ColAction) == "" {
+				footer = true
+				rep.Warnf(sheet, line, "", "", "skipped: the row is part of the key, notes or sign-off below the plan, not a recommendation")
+				continue
+			}
+			footer = false // a numbered recommendation with an action: the plan goes on
+		}
 		if recText != "" || num != "" {
 			n, text := strings.TrimRight(num, ".):"), recText
 			if n == "" {
@@ -263,27 +269,27 @@ func parseGrid(sheet string, rows [][]string, lines []int, lim Limits, rep *Repo
 			if lead != "" && len(cur.Actions) == 0 {
 				cur.Lead = lead
 			}
-			if cell(row, ColTarget) != "" || cell(row, ColCompletion) != "" || cell(row, ColMilestones) != "" {
+			if has(cols, ColAction) && (cell(row, ColTarget) != "" || cell(row, ColCompletion) != "" || cell(row, ColMilestones) != "") {
 				rep.Errorf(sheet, line, string(ColAction), "describe the action, or clear the row", "the row has dates or milestones but no action")
 			}
 			continue
 		}
 		a := Action{Row: line, Description: desc, Lead: lead, Owner: cell(row, ColOwner), Milestones: cell(row, ColMilestones)}
-		if lead == "" {
+		if lead == "" && has(cols, ColLead) {
 			rep.Errorf(sheet, line, string(ColLead), "name the agency that leads this action", "the action has no lead agency")
 		}
 		if t := cell(row, ColTarget); t != "" {
 			if d, ok := ParseUKDate(t); ok {
 				a.Target = &d
 			} else if !IsNoDate(t) {
-				rep.Errorf(sheet, line, string(ColTarget), "write the date as dd/mm/yyyy, e.g. 31/03/2025", "target date %q cannot be read", t)
+				rep.Errorf(sheet, line, string(ColTarget), "write the date as dd/mm/yyyy, e.g. 31/03/2025", "target date %q cannot be read (cell %s)", t, cellRef(cols[ColTarget], line))
 			}
 		}
 		comp := cell(row, ColCompletion)
 		if cd := cell(row, ColCompletionDate); cd != "" {
 			comp = strings.TrimSpace(cd + " " + cell(row, ColOutcome))
 			if _, ok := ParseUKDate(cd); !ok && !IsNoDate(cd) {
-				rep.Errorf(sheet, line, string(ColCompletionDate), "write the date as dd/mm/yyyy", "completion date %q cannot be read", cd)
+				rep.Errorf(sheet, line, string(ColCompletionDate), "write the date as dd/mm/yyyy", "completion date %q cannot be read (cell %s)", cd, cellRef(cols[ColCompletionDate], line))
 			}
 		} else if o := cell(row, ColOutcome); o != "" {
 			comp = strings.TrimSpace(comp + "\n" + o)

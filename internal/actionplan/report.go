@@ -57,6 +57,16 @@ func (r Report) Errors() int {
 	return n
 }
 
+// hasError reports whether an error is already recorded against row and column.
+func (r Report) hasError(row int, col string) bool {
+	for _, i := range r.Issues {
+		if i.Severity == SeverityError && i.Row == row && i.Column == col {
+			return true
+		}
+	}
+	return false
+}
+
 // OK reports whether nothing stops the import.
 func (r Report) OK() bool { return r.Errors() == 0 }
 

@@ -3,6 +3,7 @@ package actionplan_test
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -33,6 +34,9 @@ func planContent(t *testing.T, w world, reviewID string) []string {
 		for _, a := range e.Actions[r.ID] {
 			out = append(out, fmt.Sprintf("  act %s|%s|%s|%v|%v|%v|%s", e.OrgNames[a.OrganisationID], a.Description, a.Owner,
 				a.TargetDate, a.CompletionDate, deref(a.Outcome), a.ImplementationStatus))
+			for _, m := range e.Milestones[a.ID] {
+				out = append(out, fmt.Sprintf("    milestone %q|%v|%v", m.Title, m.DueDate, m.DoneDate))
+			}
 		}
 	}
 	return out
@@ -43,6 +47,84 @@ func deref(s *string) string {
 		return "<nil>"
 	}
 	return *s
+}
+
+// TestMilestonesRoundTrip: milestones added in the application, with titles that look like
+// dates, dashes, separators and done markers, survive export and re-import in both formats:
+// import(export(x)) leaves every milestone as it was (same id, same version), and a copy has the
+// same milestones.
+func TestMilestonesRoundTrip(t *testing.T) {
+	data, err := os.ReadFile("testdata/messy_plan.csv")
+	must(t, err)
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		w := setup(t, dialect)
+		first := w.importFile(t, "messy_plan.csv", data, false, "")
+		if first.Result == nil {
+			t.Fatalf("import: %v", first.Report.Issues)
+		}
+		id := first.Result.ReviewIDs[0]
+		acts, err := w.s.ListActions(w.ctx, casereview.ActionFilter{ReviewType: "DHR"}, casereview.PageRequest{Limit: 50})
+		must(t, err)
+		day := func(s string) *casereview.Date { d := casereview.MustDate(s); return &d }
+		titles := []casereview.MilestoneDraft{
+			{Title: "Course written", DueDate: day("2024-04-30")},
+			{Title: "31/03/2024 - not a date prefix, a title", DueDate: nil},
+			{Title: "Pilot – in two teams: north; south", DueDate: day("2024-06-30"), DoneDate: day("2024-06-20")},
+			{Title: "Review (done 01/01/2024)", DueDate: day("2024-07-31")},
+			{Title: "TBC – decided later"},
+			{Title: "=SUM(A1) looks like a formula", DueDate: day("2024-05-01")},
+			{Title: "Course written", DueDate: day("2024-05-31")}, // the same title twice
+		}
+		for i, a := range acts.Items {
+			if i >= 2 {
+				break
+			}
+			for _, d := range titles {
+				_, err := w.s.CreateMilestone(w.ctx, a.ID, d)
+				must(t, err)
+			}
+		}
+		snapshot := func() map[string]int {
+			out := map[string]int{}
+			for _, a := range acts.Items {
+				ms, err := w.s.ListMilestones(w.ctx, a.ID)
+				must(t, err)
+				for _, m := range ms {
+					out[m.ID] = m.Version
+				}
+			}
+			return out
+		}
+		before := snapshot()
+		if len(before) < 2*len(titles) {
+			t.Fatalf("%d milestones set up", len(before))
+		}
+		x := planContent(t, w, id)
+		e, err := actionplan.LoadExport(w.ctx, w.s, id)
+		must(t, err)
+		for _, format := range []string{"xlsx", "csv"} {
+			var buf bytes.Buffer
+			if format == "xlsx" {
+				must(t, actionplan.WriteXLSX(&buf, e))
+			} else {
+				must(t, actionplan.WriteCSV(&buf, e))
+			}
+			same := w.importFile(t, "export."+format, buf.Bytes(), false, "")
+			if same.Result == nil || len(same.Result.Changes) != 0 || same.Result.ActionsUpdated != 0 {
+				t.Fatalf("%s export re-imported: %+v %v", format, same.Result, same.Report.Issues)
+			}
+			if after := snapshot(); !maps.Equal(before, after) {
+				t.Fatalf("%s re-import touched milestones: %v -> %v", format, before, after)
+			}
+			copied := w.importFile(t, "export."+format, buf.Bytes(), false, "MS-COPY-"+format)
+			if copied.Result == nil {
+				t.Fatalf("%s copy: %v", format, copied.Report.Issues)
+			}
+			if y := planContent(t, w, copied.Result.ReviewIDs[0]); !slices.Equal(x, y) {
+				t.Fatalf("%s round trip differs:\n x %s\n y %s", format, strings.Join(x, "\n   "), strings.Join(y, "\n   "))
+			}
+		}
+	})
 }
 
 func TestRoundTrip(t *testing.T) {

@@ -30,7 +30,9 @@ var statusPrefixes = []struct {
 }
 
 var (
-	reSep = regexp.MustCompile(`^[\s:;.,\-–—]*`)
+	// reSep is the separator after a status opening: one mark at most, so that an outcome
+	// written after "In progress: " keeps a mark of its own ("- see minutes").
+	reSep = regexp.MustCompile(`^\s*[:;.,\-–—]?\s*`)
 	// Words that say a status when they appear anywhere; each note must hit exactly one group.
 	statusWords = []struct {
 		status casereview.ImplementationStatus
@@ -57,7 +59,8 @@ func ParseCompletion(cell string) Completion {
 		c.Note = ""
 		return c
 	}
-	if d, ok := ParseUKDate(text); ok {
+	// A date on its own, but not a period ("by end of March 2026" there is a target).
+	if d, ok := parseDate(strings.ToLower(text)); ok {
 		c.Status, c.Date, c.Note = casereview.ImplPending, &d, ""
 		return c
 	}

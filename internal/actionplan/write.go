@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -16,7 +17,8 @@ type Export struct {
 	Review          casereview.Review
 	PartnershipName string
 	Recommendations []casereview.Recommendation
-	Actions         map[string][]casereview.Action // by recommendation id, oldest first
+	Actions         map[string][]casereview.Action    // by recommendation id, oldest first
+	Milestones      map[string][]casereview.Milestone // by action id, by due date
 	OrgNames        map[string]string
 }
 
@@ -33,11 +35,25 @@ func colNames(cs []Column) []string {
 
 // Neutralise stops a spreadsheet program treating text as a formula: a cell that starts with
 // = + - @ (or a tab or carriage return) gets an apostrophe in front, which the reader removes.
+// So does one that starts with apostrophes before such a character, so that text typed with
+// its own apostrophe ("'=x") reads back as it was.
 func Neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if reFormulaStart.MatchString(s) {
 		return "'" + s
 	}
 	return s
+}
+
+var reFormulaStart = regexp.MustCompile(`^'*[=+\-@\t\r]`)
+
+// numberedText is a recommendation's text as the plan's Recommendation cell holds it. A text
+// that opens with what the reader would take for its number ("3 agencies …" for number 3)
+// gets the number in front, so that the reader takes off only that.
+func numberedText(number, text string) string {
+	if n, _ := splitNumber(text); n != "" && n == number {
+		return number + ". " + text
+	}
+	return text
 }
 
 // metaRows are the review details written above the plan (CSV) or on their own sheet (XLSX).
@@ -62,19 +78,18 @@ func (e Export) planRows() ([][]string, []int) {
 			for _, a := range r.Addressees {
 				leads = append(leads, e.orgName(a.OrganisationID))
 			}
-			rows = append(rows, []string{r.Number, r.Text, string(r.Scope), "", strings.Join(leads, " / "), "", "", ""})
+			rows = append(rows, []string{r.Number, numberedText(r.Number, r.Text), string(r.Scope), "", strings.Join(leads, " / "), "", "", ""})
 			spans = append(spans, 1)
 			continue
 		}
 		for i, a := range acts {
-			desc, milestones, _ := strings.Cut(a.Description, MilestonesLabel)
 			target := ""
 			if a.TargetDate != nil {
 				target = FormatUKDate(*a.TargetDate)
 			}
-			row := []string{"", "", "", desc, e.orgName(a.OrganisationID), milestones, target, completionCell(a)}
+			row := []string{"", "", "", a.Description, e.orgName(a.OrganisationID), FormatMilestones(e.Milestones[a.ID]), target, completionCell(a)}
 			if i == 0 {
-				row[0], row[1], row[2] = r.Number, r.Text, string(r.Scope)
+				row[0], row[1], row[2] = r.Number, numberedText(r.Number, r.Text), string(r.Scope)
 			}
 			rows = append(rows, row)
 		}

@@ -55,6 +55,11 @@ func readXLSX(name string, data []byte, lim Limits) (Plan, Report) {
 		if metaSheetNames[normHeader(sh)] {
 			rows, _, err := sheetRows(f, sh, lim)
 			if err == nil {
+				for _, r := range rows {
+					for j := range r {
+						r[j] = cleanCell(r[j])
+					}
+				}
 				readMeta(rows, meta)
 			}
 			continue

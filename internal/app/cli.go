@@ -55,7 +55,7 @@ func readPassword(file string, stdin *os.File, stderr io.Writer) (string, error)
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-// runAdmin runs `user create`, `token create` and `audit verify`.
+// runAdmin runs `user create`, `token create`, `audit verify` and `taxonomy …`.
 func runAdmin(ctx context.Context, cfg config.Config, args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	log := NewLogger(cfg, stderr)
 	a, err := New(ctx, cfg, log, Options{NoSearch: true})
@@ -68,6 +68,9 @@ func runAdmin(ctx context.Context, cfg config.Config, args []string, stdin *os.F
 	fail := func(err error) int {
 		fmt.Fprintln(stderr, "error:", describe(err))
 		return 1
+	}
+	if args[0] == "taxonomy" {
+		return runTaxonomy(ctx, a, args, stdout, stderr)
 	}
 	switch strings.Join(args[:2], " ") {
 	case "user create":

@@ -67,6 +67,11 @@ func runImport(ctx context.Context, cfg config.Config, args []string, stdin io.R
 		printResult(stdout, res.Result, time.Since(start))
 		fmt.Fprintf(stdout, "reports read %d, joined to the tracker %d, concern items %d, organisations created %d, partnerships created %d\n",
 			res.Reports, res.Joined, res.Items, res.OrganisationsCreated, res.PartnershipsCreated)
+		f := res.Figures
+		fmt.Fprintf(stdout, "addressees per recommendation %.2f, recommendations without an addressee %d (of which the source names a recipient %d), organisations addressed %d, aliases recorded %d\n",
+			f.PerRecommendation(res.Items), f.WithoutAddressee, f.WithoutAddresseeNamed, f.Organisations, f.AliasesRecorded)
+		fmt.Fprintf(stdout, "tracker statuses %v, responses recorded %v, unmapped %d; recommendations with suggested themes %d, unthemed %d\n",
+			f.Statuses, f.Responses, f.UnmappedStatuses, f.SuggestedThemes, f.Unthemed)
 		return 0
 	case "import json":
 		fs := flag.NewFlagSet("import json", flag.ContinueOnError)

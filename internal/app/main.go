@@ -28,7 +28,7 @@ Usage:
   casereview token create --email E --name N [--days D]   print a new API token for scripts
   casereview audit verify [--checkpoints FILE] check the audit chain (and against signed checkpoints);
                                               exit 1 at the first broken link
-
+` + taxonomyUsage + `
 ` + importUsage + `
 Configuration comes from CASEREVIEW_* environment variables; see README.md.
 `
@@ -47,7 +47,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "serve", "migrate", "health", "reindex":
-	case "user", "token", "audit", "import", "export":
+	case "user", "token", "audit", "taxonomy", "import", "export":
 		if len(args) < 3 {
 			fmt.Fprintf(stderr, "%s needs a subcommand\n\n%s", cmd, usage)
 			return 2
@@ -67,7 +67,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	log := NewLogger(cfg, stderr)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if cmd == "user" || cmd == "token" || cmd == "audit" {
+	if cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "taxonomy" {
 		return runAdmin(ctx, cfg, args[1:], os.Stdin, stdout, stderr)
 	}
 	if cmd == "import" || cmd == "export" {

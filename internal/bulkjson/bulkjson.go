@@ -89,6 +89,15 @@ type Action struct {
 	CompletionDate       *casereview.Date `json:"completion_date,omitempty"`
 	Outcome              *string          `json:"outcome,omitempty"`
 	ImplementationStatus string           `json:"implementation_status,omitempty"`
+	// Milestones, when present, are the action's milestones after the import (an empty list
+	// removes them all); absent, the action's milestones are left as they are.
+	Milestones *[]Milestone `json:"milestones,omitempty"`
+}
+
+type Milestone struct {
+	Title    string           `json:"title"`
+	DueDate  *casereview.Date `json:"due_date,omitempty"`
+	DoneDate *casereview.Date `json:"done_date,omitempty"`
 }
 
 // Services are what import and export need from the store.
@@ -156,6 +165,14 @@ func Import(ctx context.Context, svc Services, f File, dryRun bool) (casereview.
 				rb.Actions = append(rb.Actions, casereview.ActionDraft{OrganisationID: id(orgIDs, a.OrganisationID), Description: a.Description,
 					Owner: a.Owner, TargetDate: a.TargetDate, CompletionDate: a.CompletionDate, Outcome: a.Outcome})
 				rb.ActionStatuses = append(rb.ActionStatuses, casereview.ImplementationStatus(a.ImplementationStatus))
+				var ms []casereview.MilestoneDraft
+				if a.Milestones != nil {
+					ms = []casereview.MilestoneDraft{}
+					for _, m := range *a.Milestones {
+						ms = append(ms, casereview.MilestoneDraft{Title: m.Title, DueDate: m.DueDate, DoneDate: m.DoneDate})
+					}
+				}
+				rb.ActionMilestones = append(rb.ActionMilestones, ms)
 			}
 			b.Recommendations = append(b.Recommendations, rb)
 		}
@@ -302,8 +319,12 @@ func Export(ctx context.Context, svc Services, ids []string, w io.Writer) error 
 				if a.ImplementationStatus == casereview.ImplVerified {
 					status = string(casereview.ImplPending) // verification belongs to the instance that verified it
 				}
+				ms := []Milestone{}
+				for _, m := range e.Milestones[a.ID] {
+					ms = append(ms, Milestone{Title: m.Title, DueDate: m.DueDate, DoneDate: m.DoneDate})
+				}
 				rc.Actions = append(rc.Actions, Action{OrganisationID: a.OrganisationID, Description: a.Description, Owner: a.Owner,
-					TargetDate: a.TargetDate, CompletionDate: a.CompletionDate, Outcome: a.Outcome, ImplementationStatus: status})
+					TargetDate: a.TargetDate, CompletionDate: a.CompletionDate, Outcome: a.Outcome, ImplementationStatus: status, Milestones: &ms})
 			}
 			out.Recommendations = append(out.Recommendations, rc)
 		}

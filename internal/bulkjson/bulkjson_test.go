@@ -46,6 +46,9 @@ func content(t *testing.T, s *store.Store, id string) []string {
 				o = *a.Outcome
 			}
 			out = append(out, fmt.Sprintf("act %s|%s|%v|%v|%s|%s", e.OrgNames[a.OrganisationID], a.Description, a.TargetDate, a.CompletionDate, o, a.ImplementationStatus))
+			for _, m := range e.Milestones[a.ID] {
+				out = append(out, fmt.Sprintf("  milestone %s|%v|%v", m.Title, m.DueDate, m.DoneDate))
+			}
 		}
 	}
 	return out
@@ -73,6 +76,14 @@ func TestExportImportBetweenInstances(t *testing.T) {
 			t.Fatalf("import: %v", out.Report.Issues)
 		}
 		id := out.Result.ReviewIDs[0]
+		acts, err := a.ListActions(sys, casereview.ActionFilter{}, casereview.PageRequest{Limit: 1})
+		must(t, err)
+		day := func(s string) *casereview.Date { d := casereview.MustDate(s); return &d }
+		for _, d := range []casereview.MilestoneDraft{{Title: "Course written", DueDate: day("2024-05-31"), DoneDate: day("2024-05-20")},
+			{Title: "All officers trained", DueDate: day("2024-12-31")}, {Title: "Undated step"}} {
+			_, err := a.CreateMilestone(sys, acts.Items[0].ID, d)
+			must(t, err)
+		}
 		var doc bytes.Buffer
 		must(t, bulkjson.Export(sys, a, []string{id}, &doc))
 
@@ -90,7 +101,7 @@ func TestExportImportBetweenInstances(t *testing.T) {
 		}
 		res, err := bulkjson.Import(sys, b, f, false)
 		must(t, err)
-		if res.ReviewsCreated != 1 || res.RecommendationsCreated != 5 || res.ActionsCreated != 8 {
+		if res.ReviewsCreated != 1 || res.RecommendationsCreated != 5 || res.ActionsCreated != 9 {
 			t.Fatalf("import into the second instance: %+v", res)
 		}
 		x, y := content(t, a, id), content(t, b, res.ReviewIDs[0])
@@ -99,8 +110,43 @@ func TestExportImportBetweenInstances(t *testing.T) {
 		}
 		again, err := bulkjson.Import(sys, b, f, false)
 		must(t, err)
-		if again.RecommendationsUnchanged != 5 || again.ActionsUnchanged != 8 || len(again.Changes) != 0 {
+		if again.RecommendationsUnchanged != 5 || again.ActionsUnchanged != 9 || len(again.Changes) != 0 {
 			t.Fatalf("second import: %+v", again)
+		}
+		if !strings.Contains(strings.Join(y, "\n"), "milestone Course written|2024-05-31|2024-05-20") {
+			t.Fatalf("milestones did not travel:\n %s", strings.Join(y, "\n   "))
+		}
+
+		// A document's milestones list is the action's milestones after the import; absent, they
+		// are left as they are.
+		var act *bulkjson.Action
+		for i := range f.Reviews[0].Recommendations {
+			for j := range f.Reviews[0].Recommendations[i].Actions {
+				if x := &f.Reviews[0].Recommendations[i].Actions[j]; x.Milestones != nil && len(*x.Milestones) == 3 {
+					act = x
+				}
+			}
+		}
+		if act == nil {
+			t.Fatal("no exported action carries the three milestones")
+		}
+		ms := *act.Milestones
+		ms[1].DueDate = day("2025-01-31")
+		*act.Milestones = ms[:2]
+		changed, err := bulkjson.Import(sys, b, f, false)
+		must(t, err)
+		if changed.ActionsUpdated != 1 || len(changed.Changes) != 1 || !strings.Contains(changed.Changes[0], "1 changed, 1 removed") {
+			t.Fatalf("changed milestones: %+v", changed)
+		}
+		z := strings.Join(content(t, b, res.ReviewIDs[0]), "\n")
+		if !strings.Contains(z, "milestone All officers trained|2025-01-31|<nil>") || strings.Contains(z, "Undated step") {
+			t.Fatalf("after the change:\n %s", z)
+		}
+		act.Milestones = nil
+		absent, err := bulkjson.Import(sys, b, f, false)
+		must(t, err)
+		if len(absent.Changes) != 0 || strings.Join(content(t, b, res.ReviewIDs[0]), "\n") != z {
+			t.Fatalf("no milestones list changed something: %+v", absent)
 		}
 	})
 }

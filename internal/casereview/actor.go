@@ -26,6 +26,11 @@ type Membership struct {
 	Role           Role
 	OrganisationID string
 	PartnershipID  string
+	// ViewerSeesRestricted is, for a viewer's membership of a partnership, that partnership's
+	// Partnership.ViewersSeeRestricted, loaded with the membership on every request so that a
+	// change of the setting holds from the caller's next request. It is not part of the
+	// membership itself (an admin sets it on the partnership), so it is never audited with one.
+	ViewerSeesRestricted bool `json:"-"`
 }
 
 // Actor is who is acting: a signed-in user (by session or API token), an anonymous caller, or
@@ -75,11 +80,14 @@ func (a Actor) EditorOf(o string) bool {
 }
 
 // Partnerships lists the partnerships whose restricted reviews a may read: those it sits on the
-// panel of or views.
+// panel of, and those it views that let their viewers read them (issue 3: a restricted review is
+// for its partnership's panel, oversight and admins; an admin may open it to the partnership's
+// viewers with Partnership.ViewersSeeRestricted).
 func (a Actor) Partnerships() []string {
 	var out []string
 	for _, m := range a.Memberships {
-		if (m.Role == RolePanel || m.Role == RoleViewer) && m.PartnershipID != "" && !slices.Contains(out, m.PartnershipID) {
+		reads := m.Role == RolePanel || (m.Role == RoleViewer && m.ViewerSeesRestricted)
+		if reads && m.PartnershipID != "" && !slices.Contains(out, m.PartnershipID) {
 			out = append(out, m.PartnershipID)
 		}
 	}

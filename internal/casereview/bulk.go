@@ -14,6 +14,8 @@ import (
 type ReviewBundle struct {
 	Review          ReviewDraft
 	Recommendations []RecommendationBundle
+	// Uncarried says what the source does not hold, which an update leaves as recorded.
+	Uncarried Uncarried
 }
 
 // RecommendationBundle is one recommendation with its action-plan lines.
@@ -23,6 +25,11 @@ type RecommendationBundle struct {
 	// ActionStatuses, when given, runs parallel to Actions: the implementation status the source
 	// records for each action ("" leaves a new action not_started and an existing one as it is).
 	ActionStatuses []ImplementationStatus
+	// ActionMilestones, when given, runs parallel to Actions: each action's milestones as the
+	// source lists them. A nil entry leaves the action's milestones as they are (a plan without
+	// a milestones column, or a blank cell); a list, even an empty one, is the action's milestones
+	// after the import (matched by title, so re-importing an export changes nothing).
+	ActionMilestones [][]MilestoneDraft
 	// ResponseStatus, when set, is the response the source records for every addressee (a PFD
 	// tracker's completed/partial/overdue/pending, translated); "" keeps what is there.
 	ResponseStatus ResponseStatus
@@ -115,6 +122,12 @@ func ValidateBundles(bundles []ReviewBundle, today Date) error {
 			if len(r.ActionStatuses) > 0 && len(r.ActionStatuses) != len(r.Actions) {
 				p.Add(rp+".action_statuses", FieldInvalid, "%d action statuses for %d actions", len(r.ActionStatuses), len(r.Actions))
 			}
+			if len(r.ActionMilestones) > 0 && len(r.ActionMilestones) != len(r.Actions) {
+				p.Add(rp+".action_milestones", FieldInvalid, "%d milestone lists for %d actions", len(r.ActionMilestones), len(r.Actions))
+			}
+			for k := range r.ActionMilestones {
+				validateImportedMilestones(&p, fmt.Sprintf("%s.actions[%d].milestones", rp, k), r.ActionMilestones[k], b.Review, today)
+			}
 			owners := map[string]bool{}
 			for _, a := range r.Draft.Addressees {
 				owners[a.OrganisationID] = true
@@ -125,9 +138,8 @@ func ValidateBundles(bundles []ReviewBundle, today Date) error {
 				a.RecommendationID = placeholderID
 				prefixed(&p, ap+".", a.Validate(today))
 				a.RecommendationID = ""
-				if pub := b.Review.PublishedOn; pub != nil && a.TargetDate != nil && a.TargetDate.Before(*pub) {
-					p.Add(ap+".target_date", FieldOrder, "target_date (%s) is before the review was published (%s)", a.TargetDate, pub)
-				}
+				// A target before publication is common in real plans, which start before the
+				// review is published: importers warn of it (EarlyTarget), they do not refuse it.
 				if com := b.Review.CommissionedOn; com != nil && a.CompletionDate != nil && a.CompletionDate.Before(*com) {
 					p.Add(ap+".completion_date", FieldOrder, "completion_date (%s) is before the review was commissioned (%s)", a.CompletionDate, com)
 				}
@@ -145,6 +157,25 @@ func ValidateBundles(bundles []ReviewBundle, today Date) error {
 		}
 	}
 	return p.Err()
+}
+
+// validateImportedMilestones checks one action's imported milestones: each as a draft, their
+// dates against the review's, and their number.
+func validateImportedMilestones(p *Problems, path string, ms []MilestoneDraft, rv ReviewDraft, today Date) {
+	if len(ms) > MaxMilestonesPerAction {
+		p.Add(path, FieldTooLong, "%d milestones; an action has at most %d", len(ms), MaxMilestonesPerAction)
+	}
+	for m := range ms {
+		d := &ms[m]
+		mp := fmt.Sprintf("%s[%d]", path, m)
+		prefixed(p, mp+".", d.Validate(today))
+		if pub := rv.PublishedOn; pub != nil && d.DueDate != nil && d.DueDate.Before(*pub) {
+			p.Add(mp+".due_date", FieldOrder, "due_date (%s) is before the review was published (%s)", d.DueDate, pub)
+		}
+		if com := rv.CommissionedOn; com != nil && d.DoneDate != nil && d.DoneDate.Before(*com) {
+			p.Add(mp+".done_date", FieldOrder, "done_date (%s) is before the review was commissioned (%s)", d.DoneDate, com)
+		}
+	}
 }
 
 // prefixed adds the field errors of err (a validation error) to p under prefix.
@@ -231,6 +262,12 @@ type ImportService interface {
 	GetImportJob(ctx context.Context, id string) (ImportJob, error)
 	// Audit records an event that changes no data, such as an export.
 	Audit(ctx context.Context, action AuditAction, typ, id string, detail any) error
+}
+
+// EarlyTarget reports whether an action's target date falls before its review's publication:
+// worth a warning on import, since a plan often starts before the report is published.
+func EarlyTarget(target, published *Date) bool {
+	return target != nil && published != nil && target.Before(*published)
 }
 
 // ImportAdvances reports whether an import may move an existing action from one implementation

@@ -41,6 +41,9 @@ type Error struct {
 	Err     error // the cause, for logs; never shown to callers
 	// RetryAfter, for rate_limited, is how long the caller must wait.
 	RetryAfter time.Duration
+	// CurrentVersion, for precondition_failed, is the record's version now, so the answer can
+	// carry the current ETag and the caller can retry without another read.
+	CurrentVersion int
 }
 
 func (e *Error) Error() string {
@@ -85,7 +88,7 @@ func Conflict(msg string, fields ...FieldError) *Error {
 
 // Stale reports an If-Match that no longer matches.
 func Stale(kind string, current int) *Error {
-	return &Error{Code: CodePreconditionFailed,
+	return &Error{Code: CodePreconditionFailed, CurrentVersion: current,
 		Message: fmt.Sprintf("%s has changed since you read it (current version %d); reload and try again", kind, current)}
 }
 
@@ -129,4 +132,5 @@ const (
 	FieldOrder        = "out_of_order"
 	FieldUnknownField = "unknown_field"
 	FieldWrongType    = "wrong_type"
+	FieldDeprecated   = "deprecated" // a theme an admin deprecated: kept where assigned, not newly assignable
 )

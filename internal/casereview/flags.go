@@ -9,8 +9,8 @@ type Flag string
 
 const (
 	FlagResponseOverdue  Flag = "response_overdue"   // the response due date passed while awaiting a response
-	FlagActionOverdue    Flag = "action_overdue"     // an action's target date passed before it was done
-	FlagDueSoon          Flag = "due_soon"           // a response or an action falls due within DueSoonDays
+	FlagActionOverdue    Flag = "action_overdue"     // an action's target date, or an open milestone's due date, passed before it was done
+	FlagDueSoon          Flag = "due_soon"           // a response, an action or an open milestone falls due within DueSoonDays
 	FlagStalled          Flag = "stalled"            // nothing recorded for StalledDays
 	FlagHistoricNoRecord Flag = "historic_no_record" // issued over two years ago and nothing recorded: neutral, not non-compliance
 	FlagFollowUpDue      Flag = "follow_up_due"      // closed, and the date to check the closure held has come
@@ -29,6 +29,22 @@ type ActionDates struct {
 	TargetDate *Date
 	Status     ImplementationStatus
 	Completed  bool // a completion date is recorded (as legacy action plans record it)
+	// Milestones are the due dates of the action's open milestones (done ones and those without
+	// a due date are left out): each counts like a target date while the action is unfinished.
+	Milestones []Date
+}
+
+// Dues returns the dates the action must still meet: its target date and its open milestones'
+// due dates, or none once it is finished.
+func (a ActionDates) Dues() []Date {
+	if a.Finished() {
+		return nil
+	}
+	out := make([]Date, 0, len(a.Milestones)+1)
+	if a.TargetDate != nil {
+		out = append(out, *a.TargetDate)
+	}
+	return append(out, a.Milestones...)
 }
 
 // Finished reports whether an action no longer has a target to meet.
@@ -60,11 +76,10 @@ func ComputeFlags(in FlagInput, asOf Date) []Flag {
 	}
 	actionOverdue, actionSoon := false, false
 	for _, a := range in.Actions {
-		if a.Finished() || a.TargetDate == nil {
-			continue
+		for _, d := range a.Dues() {
+			actionOverdue = actionOverdue || d.Before(asOf)
+			actionSoon = actionSoon || within(&d)
 		}
-		actionOverdue = actionOverdue || a.TargetDate.Before(asOf)
-		actionSoon = actionSoon || within(a.TargetDate)
 	}
 	if !closed && actionOverdue && !historic {
 		out = append(out, FlagActionOverdue)

@@ -13,16 +13,20 @@ type Partnership struct {
 	Name      string
 	Kind      PartnershipKind
 	AreaCodes []string // local authority, police force area, ICB…
-	Version   int
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// ViewersSeeRestricted lets the partnership's viewers read its restricted reviews. Off by
+	// default: restricted reviews are for the partnership's panel, oversight and admins (issue 3).
+	ViewersSeeRestricted bool
+	Version              int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
 }
 
 // PartnershipDraft holds the fields a caller writes.
 type PartnershipDraft struct {
-	Name      string
-	Kind      PartnershipKind
-	AreaCodes []string
+	Name                 string
+	Kind                 PartnershipKind
+	AreaCodes            []string
+	ViewersSeeRestricted bool
 }
 
 // Validate checks d and cleans its lists.
@@ -39,7 +43,8 @@ func (d *PartnershipDraft) Validate() error {
 
 // Draft returns the writable fields of x.
 func (x Partnership) Draft() PartnershipDraft {
-	return PartnershipDraft{Name: x.Name, Kind: x.Kind, AreaCodes: append([]string(nil), x.AreaCodes...)}
+	return PartnershipDraft{Name: x.Name, Kind: x.Kind, AreaCodes: append([]string(nil), x.AreaCodes...),
+		ViewersSeeRestricted: x.ViewersSeeRestricted}
 }
 
 type PartnershipFilter struct {

@@ -15,7 +15,8 @@ type ReviewRef struct {
 }
 
 // CanReadReview: public reviews are open to all, shared ones to every signed-in user, restricted
-// ones to the owning partnership's panel and viewers, oversight, admins and the system.
+// ones to the owning partnership's panel, oversight, admins and the system, and to the
+// partnership's viewers only where the partnership lets them (Actor.Partnerships).
 func CanReadReview(a Actor, r ReviewRef) bool {
 	switch r.Visibility {
 	case VisibilityPublic:

@@ -33,6 +33,14 @@ func policyMember(role cr.Role, org, partnership string) cr.Membership {
 	return cr.Membership{ID: string(role) + org + partnership, Role: role, OrganisationID: org, PartnershipID: partnership}
 }
 
+// policyViewerOpen is a viewer's membership of a partnership that lets its viewers read its
+// restricted reviews.
+func policyViewerOpen(partnership string) cr.Membership {
+	m := policyMember(cr.RoleViewer, "", partnership)
+	m.ViewerSeesRestricted = true
+	return m
+}
+
 // policyCase is one actor and everything it may do. The lists name the partnerships and
 // organisations an actor reaches; allScopes stands for "every one, including ones it never met".
 type policyCase struct {
@@ -71,14 +79,25 @@ func policyCases() []policyCase {
 		{name: "editor O2", actor: policyUser("editor2", policyMember(cr.RoleAgencyEditor, oTwo, "")), signedIn: true,
 			editorOf: []string{oTwo}},
 		{name: "viewer system-wide", actor: policyUser("viewer", policyMember(cr.RoleViewer, "", "")), signedIn: true},
-		{name: "viewer of P1", actor: policyUser("viewerP1", policyMember(cr.RoleViewer, "", pOne)), signedIn: true,
+		// A partnership's viewers read its restricted reviews only where the partnership lets
+		// them (issue 3; Partnership.ViewersSeeRestricted, loaded with the membership).
+		{name: "viewer of P1", actor: policyUser("viewerP1", policyMember(cr.RoleViewer, "", pOne)), signedIn: true},
+		{name: "viewer of P1, open to its viewers", actor: policyUser("viewerP1open", policyViewerOpen(pOne)), signedIn: true,
 			readRestricted: []string{pOne}},
 		{name: "viewer of O1", actor: policyUser("viewerO1", policyMember(cr.RoleViewer, oOne, "")), signedIn: true},
 		{name: "no memberships", actor: policyUser("nobody"), signedIn: true},
 		{name: "panel P1 + editor O2", actor: policyUser("multi", policyMember(cr.RolePanel, "", pOne), policyMember(cr.RoleAgencyEditor, oTwo, "")),
 			signedIn: true, readRestricted: []string{pOne}, manageReview: []string{pOne}, editorOf: []string{oTwo}, createOrg: true},
 		{name: "editor O1 + viewer of P2", actor: policyUser("multi2", policyMember(cr.RoleAgencyEditor, oOne, ""), policyMember(cr.RoleViewer, "", pTwo)),
+			signedIn: true, editorOf: []string{oOne}},
+		{name: "editor O1 + viewer of P2, open to its viewers", actor: policyUser("multi3", policyMember(cr.RoleAgencyEditor, oOne, ""), policyViewerOpen(pTwo)),
 			signedIn: true, readRestricted: []string{pTwo}, editorOf: []string{oOne}},
+		// The setting is the viewer's alone: a panel membership reads regardless, and an agency
+		// editor's membership never carries it.
+		{name: "viewer of P1 (closed) + panel P2", actor: policyUser("multi4", policyMember(cr.RoleViewer, "", pOne), policyMember(cr.RolePanel, "", pTwo)),
+			signedIn: true, readRestricted: []string{pTwo}, manageReview: []string{pTwo}, createOrg: true},
+		{name: "editor O1 flagged as if open", actor: policyUser("editorflag", cr.Membership{Role: cr.RoleAgencyEditor, OrganisationID: oOne,
+			PartnershipID: "", ViewerSeesRestricted: true}), signedIn: true, editorOf: []string{oOne}},
 	}
 }
 
@@ -148,6 +167,14 @@ func TestPolicyNamedRules(t *testing.T) {
 		{"panel P2", "a panel reads another partnership's restricted review", func(a cr.Actor) bool { return cr.CanReadReview(a, restrictedP1) }},
 		{"editor O1", "an agency editor reads a restricted review", func(a cr.Actor) bool { return cr.CanReadReview(a, restrictedP1) }},
 		{"viewer system-wide", "a system-wide viewer reads a restricted review", func(a cr.Actor) bool { return cr.CanReadReview(a, restrictedP1) }},
+		{"viewer of P1", "a partnership's viewer reads its restricted review when the partnership has not opened them to viewers",
+			func(a cr.Actor) bool { return cr.CanReadReview(a, restrictedP1) }},
+		{"viewer of P1", "a partnership's viewer reads its restricted recommendation when the partnership has not opened them to viewers",
+			func(a cr.Actor) bool {
+				return cr.CanReadRecommendation(a, cr.ReviewRef{PartnershipID: pOne, Visibility: cr.VisibilityRestricted, Addressees: []string{oOne}})
+			}},
+		{"viewer of P1, open to its viewers", "an opened viewer writes an action", func(a cr.Actor) bool { return cr.CanWriteAction(a, pOne, oOne) }},
+		{"viewer of P1, open to its viewers", "an opened viewer manages a review", func(a cr.Actor) bool { return cr.CanManageReview(a, pOne) }},
 		{"anonymous", "an anonymous caller reads a shared review", func(a cr.Actor) bool {
 			return cr.CanReadReview(a, cr.ReviewRef{PartnershipID: pOne, Visibility: cr.VisibilityShared})
 		}},
@@ -213,6 +240,8 @@ func TestScopeOfShapes(t *testing.T) {
 		{"editor", policyUser("e", policyMember(cr.RoleAgencyEditor, oOne, "")), cr.ReadScope{Visibilities: open, Organisations: []string{oOne}}},
 		{"panel and viewer of the same partnership, listed once", policyUser("pv", policyMember(cr.RolePanel, "", pOne),
 			policyMember(cr.RoleViewer, "", pOne), policyMember(cr.RolePanel, "", pTwo)), cr.ReadScope{Visibilities: open, Partnerships: []string{pOne, pTwo}}},
+		{"viewer of a partnership closed to its viewers", policyUser("vc", policyMember(cr.RoleViewer, "", pOne)), cr.ReadScope{Visibilities: open}},
+		{"viewer of a partnership open to its viewers", policyUser("vo", policyViewerOpen(pOne)), cr.ReadScope{Visibilities: open, Partnerships: []string{pOne}}},
 	}
 	for _, c := range cases {
 		if got := cr.ScopeOf(c.actor); !reflect.DeepEqual(got, c.want) {

@@ -48,18 +48,26 @@ type Addressee struct {
 
 // ThemeAssignment tags a recommendation with a theme; exactly one is primary.
 type ThemeAssignment struct {
-	Code    string
-	Slug    string
-	Label   string
-	Group   string
-	Primary bool
-	Source  ThemeSource
+	Code  string
+	Slug  string
+	Label string
+	Group string
+	// Deprecated: the theme is no longer in use (an admin deprecated it or the taxonomy dropped
+	// it); it stays on the recommendations that carry it, and cannot be newly assigned.
+	Deprecated bool
+	Primary    bool
+	Source     ThemeSource
 	// Who accepted the suggestion that became this assignment, and when (see suggestion.go);
 	// empty for themes a person set directly.
 	ConfirmedBy     string // user id; empty for the system
 	ConfirmedByName string
 	ConfirmedAt     *time.Time
 }
+
+// Confirmed: a theme a person set, or a suggestion a person accepted. An assignment with source
+// "suggested" that nobody confirmed (an import's crosswalk suggestion, say) awaits confirmation:
+// it is shown as suggested and counts in no theme filter, facet or summary.
+func (a ThemeAssignment) Confirmed() bool { return a.Source != "suggested" || a.ConfirmedAt != nil }
 
 type RecommendationDraft struct {
 	ReviewID         string

@@ -1,6 +1,9 @@
 package casereview
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Reference data comes from the embedded taxonomy file and is seeded into the database at start.
 
@@ -25,8 +28,12 @@ type Theme struct {
 	Definition      string
 	Keywords        []string
 	Crosswalks      []Crosswalk
-	Active          bool // false once a newer taxonomy drops it; existing assignments stay
-	TaxonomyVersion int
+	Active          bool // false once a newer taxonomy drops it or an admin deprecates it; existing assignments stay
+	TaxonomyVersion int  // the taxonomy version that last changed it: the theme's version for If-Match
+	// Set when an admin deprecated the theme (see theme_admin.go).
+	DeprecatedAt *time.Time
+	ReplacedBy   string // the theme to use instead; may be empty
+	Origin       string // "file" (the embedded taxonomy updates it) or "admin" (an admin added or changed it)
 }
 
 // Crosswalk maps a native code of another system (a PFD report category, a CDOP category) to a theme.
@@ -41,6 +48,7 @@ type ReferenceService interface {
 	ListInterventionTypes(ctx context.Context) ([]InterventionType, error)
 	ListThemes(ctx context.Context, group string) ([]Theme, int, error)
 	GetTheme(ctx context.Context, codeOrSlug string) (Theme, error)
+	TaxonomyAdminService
 }
 
 // Health is what readiness reports.
@@ -57,6 +65,7 @@ type Service interface {
 	ReviewService
 	RecommendationService
 	ActionService
+	MilestoneService
 	UserService
 	AuditService
 	TrackingService

@@ -54,7 +54,7 @@ type ProgressKind string
 const (
 	ProgressResponse   ProgressKind = "response"
 	ProgressAction     ProgressKind = "action"     // an action's status change or note
-	ProgressEvidence   ProgressKind = "evidence"   // evidence added, verified or rejected
+	ProgressEvidence   ProgressKind = "evidence"   // evidence added, verified, rejected or withdrawn
 	ProgressAssessment ProgressKind = "assessment" // an oversight classification
 	ProgressLink       ProgressKind = "link"
 	ProgressEdit       ProgressKind = "edit" // a field of the recommendation changed: Field, OldStatus → NewStatus
@@ -67,6 +67,7 @@ type ProgressUpdate struct {
 	ActionID         string
 	EvidenceID       string
 	RelatedID        string // for link entries, the recommendation at the other end
+	MilestoneID      string // for milestone entries
 	Field            string // for edit entries: text, title, response_due, addressees or themes
 	Kind             ProgressKind
 	OldStatus        string
@@ -114,6 +115,9 @@ const (
 	EvidencePending  EvidenceStatus = "pending"
 	EvidenceVerified EvidenceStatus = "verified"
 	EvidenceRejected EvidenceStatus = "rejected"
+	// EvidenceWithdrawn names a withdrawal in the timeline (a progress entry's new status). The
+	// evidence itself keeps the status it had, pending, and records the withdrawal beside it.
+	EvidenceWithdrawn EvidenceStatus = "withdrawn"
 )
 
 // Evidence supports a claim that an action is done.
@@ -136,6 +140,10 @@ type Evidence struct {
 	ReviewedByName   string
 	ReviewedAt       *time.Time
 	ReviewNote       string
+	// A withdrawal by its uploader (withdrawal.go): the item is then hidden from the record.
+	WithdrawnAt      *time.Time
+	WithdrawnByName  string
+	WithdrawalReason string
 }
 
 var EvidenceTypes = []string{"policy_document", "training_record", "audit_result", "minutes", "data_extract", "other"}
@@ -165,12 +173,17 @@ type Assessment struct {
 type TrackingService interface {
 	RecordResponse(ctx context.Context, recommendationID string, d ResponseDraft) (Response, error)
 	ListResponses(ctx context.Context, recommendationID string) ([]Response, error)
+	// GetResponse and GetLink read one record, for whoever may read its recommendation.
+	GetResponse(ctx context.Context, id string) (Response, error)
+	GetLink(ctx context.Context, id string) (Link, error)
 	ProgressAction(ctx context.Context, actionID string, version int, d ActionProgress) (Action, error)
 	AddEvidence(ctx context.Context, actionID string, d EvidenceDraft) (Evidence, error)
 	GetEvidence(ctx context.Context, id string) (Evidence, error)
 	EvidenceContent(ctx context.Context, id string) (Evidence, []byte, error)
 	ReviewEvidence(ctx context.Context, id string, status EvidenceStatus, note string) (Evidence, error)
 	ListEvidence(ctx context.Context, actionID string) ([]Evidence, error)
+	// WithdrawEvidence withdraws evidence its uploader added by mistake (CheckWithdrawal).
+	WithdrawEvidence(ctx context.Context, id, reason string) error
 	Assess(ctx context.Context, recommendationID string, version int, d AssessmentDraft) (Recommendation, error)
 	AddLink(ctx context.Context, recommendationID string, d LinkDraft) (Link, error)
 	RemoveLink(ctx context.Context, id string) error

@@ -5,6 +5,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // User is a person who signs in. Users are never deleted, only disabled, so that everything
@@ -34,8 +36,12 @@ type UserDraft struct {
 	Disabled    bool
 }
 
-// NormaliseEmail lower-cases and trims an address: sign-in must not depend on how it is typed.
-func NormaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// NormaliseEmail lower-cases (Unicode, in Go, so both databases store and find the same
+// address), composes (NFC) and trims an address: sign-in must not depend on how it is typed.
+// It lower-cases rather than folds: folding would make "straße@" and "strasse@" one address.
+func NormaliseEmail(s string) string {
+	return norm.NFC.String(strings.ToLower(norm.NFC.String(strings.TrimSpace(s))))
+}
 
 func (d *UserDraft) Validate() error {
 	var p Problems

@@ -15,6 +15,8 @@ func TestUserDraftEmailNormalised(t *testing.T) {
 		{"  pat@example.org\t\n", "pat@example.org"},
 		{" PAT+DHR@Northshire.Police.UK ", "pat+dhr@northshire.police.uk"},
 		{"o'brien@example.gov.uk", "o'brien@example.gov.uk"},
+		{"Élodie.Ŵyn@Example.ORG", "élodie.ŵyn@example.org"},
+		{"E\u0301lodie@example.org", "élodie@example.org"}, // decomposed É: one address, however typed
 	}
 	for _, c := range cases {
 		d := cr.UserDraft{Email: c.in, DisplayName: "Pat"}

@@ -438,6 +438,7 @@ func TestEveryWritePathBecomesSearchable(t *testing.T) {
 		inStep(t, s, e.idx)
 		expectHits(t, e.idx, "theme:stalking")
 		expectHits(t, e.idx, "theme:stalking-harassment", rec1.ID, rec2.ID)
+		expectHits(t, e.idx, `theme:"relabelled theme"`, rec1.ID, rec2.ID) // the new label's words
 		expectHits(t, e.idx, "theme:A09", rec1.ID, rec2.ID)
 		if got := hits(t, e.idx, "", map[string][]string{search.FacetThemeGroup: {"B"}}); !got[rec1.ID] || !got[rec2.ID] {
 			t.Fatalf("theme group B after the move: %v", sorted(got))
@@ -468,7 +469,8 @@ func relabelled(t *testing.T, code, slug, group string) *taxonomy.Taxonomy {
 	found := false
 	for i := range tax.Themes {
 		if tax.Themes[i].Code == code {
-			tax.Themes[i].Slug, tax.Themes[i].Group, tax.Themes[i].Label = slug, group, "Relabelled "+tax.Themes[i].Label
+			// A label sharing no word with the old one, so the old slug's word finds nothing.
+			tax.Themes[i].Slug, tax.Themes[i].Group, tax.Themes[i].Label = slug, group, "Relabelled theme "+code
 			found = true
 		}
 	}

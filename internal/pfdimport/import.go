@@ -29,7 +29,7 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// Result counts what the run read and did.
+// Result counts what the run read and did (or, in a dry run, would do).
 type Result struct {
 	Result               casereview.ImportResult
 	Reports              int // reports imported
@@ -38,24 +38,54 @@ type Result struct {
 	Items                int // concern items, that is recommendations
 	OrganisationsCreated int
 	PartnershipsCreated  int
+	Figures              Figures
+}
+
+// Figures describe how faithfully the import took the corpus in.
+type Figures struct {
+	Addressees            int                               // addressees over all recommendations
+	WithoutAddressee      int                               // recommendations with none
+	WithoutAddresseeNamed int                               // … of which the source names a recipient (target: 0)
+	RecipientsFromTracker int                               // reports whose recipients come from the tracker's "Sent to"
+	Organisations         int                               // distinct organisations addressed
+	AliasesRecorded       int                               // other spellings kept as aliases of the organisations created
+	SuggestedThemes       int                               // recommendations with themes suggested from the tracker's categories
+	Unthemed              int                               // recommendations no category suggests a theme for (road, rail, product …, or none)
+	Statuses              map[string]int                    // tracker status -> reports
+	UnmappedStatuses      int                               // reports whose status maps to no response
+	Responses             map[casereview.ResponseStatus]int // recommendations by the response recorded
+}
+
+// PerRecommendation is the mean number of addressees of a recommendation.
+func (f Figures) PerRecommendation(items int) float64 {
+	if items == 0 {
+		return 0
+	}
+	return float64(f.Addressees) / float64(items)
 }
 
 // AreaName is the partnership a coroner area becomes.
 func AreaName(area string) string {
+	area = strings.Join(strings.Fields(area), " ") // the CSV wraps some names over lines
 	if area == "" {
 		area = "Unknown"
 	}
 	return area + " (coroner area)"
 }
 
+// pendingPrefix marks the id of an organisation a dry run would create.
+const pendingPrefix = "pending-"
+
 // Import reads the corpus in o.Dir and imports it: each report a restricted PFD review of its
-// coroner area, each matter of concern a recommendation addressed to every recipient (matched
-// to organisations through their aliases, created with a guessed sector otherwise), the
-// tracker's response status and its categories' themes (as suggestions) where it joins.
-// Partnerships and organisations are created first; the reviews are then written all or
-// nothing (or in batches of o.Batch).
+// coroner area, each matter of concern a recommendation addressed to every recipient (the
+// tracker's "Sent to" where the report joins it, else the report's receivers split into
+// organisations; each mapped to one canonical organisation, matched through names and aliases
+// or created with its other spellings as aliases), the tracker's status on the response layer
+// and its categories' themes as unconfirmed suggestions. A dry run works all of it out and
+// reports what a real run would create, writing nothing.
 func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 	var res Result
+	res.Figures.Statuses, res.Figures.Responses = map[string]int{}, map[casereview.ResponseStatus]int{}
 	reports, err := ReadCorpus(o.Dir)
 	if err != nil {
 		return res, err
@@ -76,21 +106,39 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 		return res, err
 	}
 	ix := actionplan.NewOrgIndex(orgs)
-	// Recipients no organisation answers to are created together, first; names that normalise
-	// alike ("Children's" and "Childrens") become one organisation.
-	pending := actionplan.NewOrgIndex(nil)
+	recipients := make([][]string, len(reports))
+	fromTracker := make([]bool, len(reports))
+	var spellings []string
+	for i, r := range reports {
+		recipients[i], fromTracker[i] = r.recipients()
+		spellings = append(spellings, recipients[i]...)
+	}
+	groups, groupOf := GroupRecipients(spellings)
+	// Each group is an existing organisation (by its name or any spelling) or a new one, all
+	// created together, first.
+	groupID := make([]string, len(groups))
 	var drafts []casereview.OrganisationDraft
-	for _, r := range reports {
-		for _, rec := range SplitReceivers(r.Receiver) {
-			if id, _ := ix.Find(rec); id != "" {
-				continue
+	var draftGroup []int
+	for g, grp := range groups {
+		for _, n := range append([]string{grp.Name}, grp.Spelling...) {
+			if id, _ := ix.Find(n); id != "" {
+				groupID[g] = id
+				break
 			}
-			if id, _ := pending.Find(rec); id != "" {
-				continue
-			}
-			pending.Add(casereview.Organisation{ID: fmt.Sprint("pending-", len(drafts)), Name: rec})
-			drafts = append(drafts, casereview.OrganisationDraft{Name: rec, Sector: GuessSector(rec)})
 		}
+		if groupID[g] != "" {
+			continue
+		}
+		d := casereview.OrganisationDraft{Name: clip(grp.Name, 200), Sector: grp.Sector}
+		for _, a := range grp.Spelling {
+			if len(d.Aliases) < 50 && len([]rune(a)) <= 200 && !strings.EqualFold(a, d.Name) {
+				d.Aliases = append(d.Aliases, a)
+			}
+		}
+		res.Figures.AliasesRecorded += len(d.Aliases)
+		groupID[g] = fmt.Sprint(pendingPrefix, len(drafts))
+		drafts = append(drafts, d)
+		draftGroup = append(draftGroup, g)
 	}
 	res.OrganisationsCreated = len(drafts)
 	if !o.DryRun && len(drafts) > 0 {
@@ -98,13 +146,14 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 		if err != nil {
 			return res, fmt.Errorf("create organisations: %w", err)
 		}
-		for _, org := range created {
-			ix.Add(org)
+		for k, org := range created {
+			groupID[draftGroup[k]] = org.ID
 		}
 	}
+	addressed := map[string]bool{}
 	seen := map[string]bool{}
 	var bundles []casereview.ReviewBundle
-	for _, r := range reports {
+	for i, r := range reports {
 		items := SplitConcerns(r.Concerns)
 		area := r.Area
 		if area == "" {
@@ -118,15 +167,18 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 		seen[key] = true
 		var addressees []casereview.AddresseeDraft
 		date := parseDate(r.Date, r.TrackerDate)
-		for _, rec := range SplitReceivers(r.Receiver) {
-			id, _ := ix.Find(rec)
-			if id == "" {
-				continue // a dry run: it would be created
-			}
+		national := false
+		for _, rec := range recipients[i] {
+			id := groupID[groupOf[rec]]
 			if slicesContainsOrg(addressees, id) {
 				continue
 			}
-			addressees = append(addressees, casereview.AddresseeDraft{OrganisationID: id, Role: casereview.RoleLead, RawText: rec, NotifiedOn: date})
+			// National in scope when sent to a department, a regulator or NHS England (judged by
+			// the recipient's name, so that a second run judges alike).
+			g := groups[groupOf[rec]]
+			national = national || g.Sector == "government_department" || g.Sector == "regulator" || g.Name == "NHS England"
+			addressees = append(addressees, casereview.AddresseeDraft{OrganisationID: id, Role: casereview.RoleLead, RawText: clip(rec, 500), NotifiedOn: date})
+			addressed[id] = true
 		}
 		var themes []casereview.ThemeDraft
 		have := map[string]bool{}
@@ -138,9 +190,16 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 				}
 			}
 		}
-		response := casereview.ResponseStatus("")
-		if r.Status == "completed" && len(addressees) > 0 {
-			response = casereview.ResponseReceived
+		response, ok := ResponseFor(r.Status)
+		if !ok {
+			res.Figures.UnmappedStatuses++
+		}
+		if len(addressees) == 0 {
+			response = ""
+		}
+		scope := casereview.Scope("local")
+		if national {
+			scope = "national"
 		}
 		d := casereview.ReviewDraft{Type: "PFD", PartnershipID: parts[AreaName(area)], Reference: clip(r.Reference(), 100),
 			Title: "PFD report " + clip(r.Reference(), 100), Visibility: casereview.VisibilityRestricted, Status: casereview.ReviewPublished, PublishedOn: date}
@@ -153,29 +212,69 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 		}
 		b := casereview.ReviewBundle{Review: d}
 		for _, it := range items {
-			if strings.TrimSpace(it.Text) == "" {
-				continue
-			}
 			b.Recommendations = append(b.Recommendations, casereview.RecommendationBundle{
-				Draft: casereview.RecommendationDraft{Number: it.Number, Text: clip(it.Text, 20000), Scope: scopeOf(addressees, ix),
+				Draft: casereview.RecommendationDraft{Number: clip(it.Number, 20), Text: clip(it.Text, 20000), Scope: scope,
 					Addressees: addressees, Themes: themes},
 				ResponseStatus: response})
 		}
-		if len(b.Recommendations) == 0 {
-			res.Skipped++
-			continue
-		}
-		if d.PartnershipID == "" { // a dry run that would create the area
-			continue
-		}
+		n := len(b.Recommendations)
+		res.Reports++
+		res.Items += n
 		if r.Joined {
 			res.Joined++
+			res.Figures.Statuses[r.Status]++
 		}
-		res.Reports++
-		res.Items += len(b.Recommendations)
+		if fromTracker[i] {
+			res.Figures.RecipientsFromTracker++
+		}
+		res.Figures.Addressees += n * len(addressees)
+		if len(addressees) == 0 {
+			res.Figures.WithoutAddressee += n
+			if r.namesRecipient() {
+				res.Figures.WithoutAddresseeNamed += n
+			}
+		}
+		if len(themes) > 0 {
+			res.Figures.SuggestedThemes += n
+		} else {
+			res.Figures.Unthemed += n
+		}
+		if response != "" {
+			res.Figures.Responses[response] += n
+		}
 		bundles = append(bundles, b)
 	}
+	res.Figures.Organisations = len(addressed)
+	return res, write(ctx, svc, o, bundles, &res)
+}
+
+// write hands the bundles to the store: all in one transaction, or in batches of o.Batch. A dry
+// run asks the store about the reviews it can judge (those of existing areas, without the
+// organisations still to be created) and counts the others, whose areas do not exist yet, as
+// created.
+func write(ctx context.Context, svc Services, o Options, bundles []casereview.ReviewBundle, res *Result) error {
 	res.Result = casereview.ImportResult{Source: "pfd", DryRun: o.DryRun}
+	if o.DryRun {
+		var judged []casereview.ReviewBundle
+		for _, b := range bundles {
+			if b.Review.PartnershipID == "" {
+				res.Result.ReviewsCreated++
+				res.Result.RecommendationsCreated += len(b.Recommendations)
+				continue
+			}
+			for k, rb := range b.Recommendations {
+				var keep []casereview.AddresseeDraft
+				for _, a := range rb.Draft.Addressees {
+					if !strings.HasPrefix(a.OrganisationID, pendingPrefix) {
+						keep = append(keep, a)
+					}
+				}
+				b.Recommendations[k].Draft.Addressees = keep
+			}
+			judged = append(judged, b)
+		}
+		bundles = judged
+	}
 	batch := o.Batch
 	if batch <= 0 {
 		batch = len(bundles)
@@ -194,12 +293,12 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 			}
 		}})
 		if err != nil {
-			return res, err
+			return err
 		}
 		done += n
 		merge(&res.Result, r)
 	}
-	return res, nil
+	return nil
 }
 
 func slicesContainsOrg(as []casereview.AddresseeDraft, id string) bool {
@@ -209,17 +308,6 @@ func slicesContainsOrg(as []casereview.AddresseeDraft, id string) bool {
 		}
 	}
 	return false
-}
-
-// scopeOf: a report to a national body (a government department, a regulator, NHS England) is
-// national in scope; otherwise local.
-func scopeOf(as []casereview.AddresseeDraft, ix *actionplan.OrgIndex) casereview.Scope {
-	for _, a := range as {
-		if s := GuessSector(ix.Name(a.OrganisationID)); s == "government_department" || s == "regulator" || strings.Contains(ix.Name(a.OrganisationID), "NHS England") {
-			return "national"
-		}
-	}
-	return "local"
 }
 
 func merge(into *casereview.ImportResult, r casereview.ImportResult) {
@@ -241,6 +329,7 @@ func merge(into *casereview.ImportResult, r casereview.ImportResult) {
 // partnerships finds or creates the coroner area of every report.
 func partnerships(ctx context.Context, svc Services, reports []Report, dry bool, res *Result) (map[string]string, error) {
 	out := map[string]string{}
+	first := map[string]string{} // name key (casereview.NameKey) -> the spelling met first
 	for _, r := range reports {
 		area := r.Area
 		if area == "" {
@@ -250,13 +339,18 @@ func partnerships(ctx context.Context, svc Services, reports []Report, dry bool,
 		if _, ok := out[name]; ok {
 			continue
 		}
+		if f, ok := first[casereview.NameKey(name)]; ok {
+			out[name] = out[f] // another spelling of an area already met: the store holds one name per key
+			continue
+		}
+		first[casereview.NameKey(name)] = name
 		page, err := svc.ListPartnerships(ctx, casereview.PartnershipFilter{Name: name}, casereview.PageRequest{Limit: casereview.MaxPageSize})
 		if err != nil {
 			return nil, err
 		}
 		out[name] = ""
 		for _, p := range page.Items {
-			if strings.EqualFold(p.Name, name) {
+			if casereview.NameKey(p.Name) == casereview.NameKey(name) {
 				out[name] = p.ID
 			}
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -34,69 +33,56 @@ func corpusDir(t *testing.T) string {
 	return dir
 }
 
-// expected counts reviews and concern items straight from the CSV, without the importer's
-// splitter: a report's items are 1 … n where "k." or "k)" opens a line for every k up to n.
-func expected(t *testing.T, dir string) (reviews, items int) {
-	f, err := os.Open(filepath.Join(dir, pfdimport.ReportsFile))
+// corpusRows reads a CSV of the corpus into header-keyed rows, without the importer's reader.
+func corpusRows(t *testing.T, path string) []map[string]string {
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
 	r.LazyQuotes = true
+	r.FieldsPerRecord = -1
 	rows, err := r.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
-	seen := map[string]bool{}
+	var out []map[string]string
 	for _, row := range rows[1:] {
-		concerns := strings.TrimSpace(row[col["concerns"]])
-		key := row[col["area"]] + "|" + row[col["id"]]
-		if row[col["id"]] == "" {
-			key += row[col["url"]]
-		}
-		if concerns == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
-		reviews++
-		lines := strings.Split(concerns, "\n")
-		n := 0
-		for _, l := range lines {
-			l = strings.TrimLeft(l, " \t(")
-			next := fmt.Sprint(n + 1)
-			if strings.HasPrefix(l, next+". ") || strings.HasPrefix(l, next+") ") || strings.HasPrefix(l, next+".\t") || strings.HasPrefix(l, next+")\t") {
-				n++
+		m := map[string]string{}
+		for i, h := range rows[0] {
+			if i < len(row) {
+				m[strings.TrimPrefix(h, "\ufeff")] = row[i]
 			}
 		}
-		if n < 2 {
-			n = 1
-		}
-		items += n
+		out = append(out, m)
 	}
-	return reviews, items
+	return out
 }
 
+var (
+	reListName   = regexp.MustCompile(`(^|\s)\(?1[.)]\s.*\s\(?2[.)]\s`)
+	reFooter     = regexp.MustCompile(`Regulation 28\s*[–-]\s*After Inquest Document Template\s+Updated\s+\d{1,2}/\d{1,2}/\d{4}`)
+	reTextWord   = regexp.MustCompile(`\p{L}{3,}`)
+	reRoman      = regexp.MustCompile(`^[ivx]+$`)
+	nationalSeen = []string{"NHS England", "Department of Health", "Department for Transport", "Home Office", "Care Quality Commission", "Ministry of Justice"}
+)
+
+// TestImportPFDCorpus imports the real corpus and checks it against the CSV files read here
+// independently: no organisation is a list, no named recipient and no word of the concerns is
+// lost, and every tracker state maps to a response.
 func TestImportPFDCorpus(t *testing.T) {
 	dir := corpusDir(t)
 	if testing.Short() {
 		t.Skip("imports the whole corpus")
 	}
-	wantReviews, wantItems := expected(t, dir)
 	srv := apitest.Start(t, "sqlite", apitest.Options{Now: time.Now})
 	ctx := casereview.WithActor(context.Background(), casereview.System)
 	s := srv.App.Store()
 
-	dry, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir, DryRun: true, Limit: 50})
+	dry, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if dry.Result.RecommendationsCreated != 0 || dry.PartnershipsCreated == 0 {
-		t.Fatalf("dry run over an empty database: %+v", dry)
 	}
 	start := time.Now()
 	res, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir})
@@ -104,27 +90,136 @@ func TestImportPFDCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("imported %d reports, %d recommendations, %d organisations created in %s", res.Reports, res.Items, res.OrganisationsCreated, time.Since(start))
-	if res.Result.ReviewsCreated != wantReviews || res.Result.RecommendationsCreated != wantItems {
-		t.Fatalf("imported %d reviews and %d recommendations; the CSV has %d reports with concerns and %d items",
-			res.Result.ReviewsCreated, res.Result.RecommendationsCreated, wantReviews, wantItems)
+	if dry.Reports != res.Reports || dry.Items != res.Items || dry.OrganisationsCreated != res.OrganisationsCreated || dry.PartnershipsCreated != res.PartnershipsCreated ||
+		dry.Result.RecommendationsCreated != res.Result.RecommendationsCreated || res.Result.RecommendationsCreated != res.Items {
+		t.Fatalf("the dry run on an empty database said %d reports, %d recommendations, %d organisations; the import made %d, %d (%d), %d",
+			dry.Reports, dry.Items, dry.OrganisationsCreated, res.Reports, res.Items, res.Result.RecommendationsCreated, res.OrganisationsCreated)
 	}
-	if res.Joined < wantReviews*9/10 {
-		t.Fatalf("only %d of %d reports joined the tracker", res.Joined, wantReviews)
+	reports := corpusRows(t, filepath.Join(dir, pfdimport.ReportsFile))
+	tracker := corpusRows(t, filepath.Join(dir, pfdimport.TrackerFile))
+	if res.Joined < len(reports)*9/10 {
+		t.Fatalf("only %d of %d reports joined the tracker", res.Joined, len(reports))
 	}
-	// Every review is a restricted PFD review.
-	page, err := s.ListReviews(ctx, casereview.ReviewFilter{Type: "PFD", Visibility: casereview.VisibilityRestricted}, casereview.PageRequest{Limit: 1})
-	if err != nil || page.Total != int64(wantReviews) {
-		t.Fatalf("restricted PFD reviews: %d (%v); want %d", page.Total, err, wantReviews)
+
+	// No organisation is a list, a redaction or cut short.
+	orgs, err := s.AllOrganisations(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
+	for _, o := range orgs {
+		n := 0
+		for _, b := range nationalSeen {
+			if strings.Contains(o.Name, b) {
+				n++
+			}
+		}
+		if reListName.MatchString(o.Name) || n > 1 || strings.Contains(strings.ToUpper(o.Name), "REDACTED") || len([]rune(o.Name)) >= 200 {
+			t.Errorf("organisation %q is a list, a redaction or cut short", o.Name)
+		}
+	}
+
+	// Every recommendation, by review reference.
+	reviews := map[string]string{} // id -> reference
+	for page := (casereview.PageRequest{Limit: casereview.MaxPageSize}); ; {
+		p, err := s.ListReviews(ctx, casereview.ReviewFilter{Type: "PFD"}, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Items {
+			reviews[r.ID] = r.Reference
+		}
+		if p.NextCursor == "" {
+			break
+		}
+		page.After = p.Items[len(p.Items)-1].ID
+	}
+	recs := map[string][]casereview.Recommendation{}
+	for page := (casereview.PageRequest{Limit: casereview.MaxPageSize}); ; {
+		p, err := s.ListRecommendations(ctx, casereview.RecommendationFilter{ReviewType: "PFD"}, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Items {
+			recs[reviews[r.ReviewID]] = append(recs[reviews[r.ReviewID]], r)
+		}
+		if p.NextCursor == "" {
+			break
+		}
+		page.After = p.Items[len(p.Items)-1].ID
+	}
+	sentTo := map[string]string{}
+	for _, tr := range tracker {
+		if ref := strings.TrimSpace(tr["Ref"]); ref != "" {
+			if _, ok := sentTo[ref]; !ok {
+				sentTo[ref] = tr["Sent to"]
+			}
+		}
+	}
+	lostRecipients, lostWords := 0, 0
+	first := map[string]bool{}
+	for _, r := range reports {
+		ref := strings.TrimSpace(r["id"])
+		rs, ok := recs[ref]
+		// A second row with the reference of one in the same area repeats that report.
+		if strings.TrimSpace(r["concerns"]) == "" || ref == "" || !ok || first[r["area"]+"|"+ref] {
+			continue
+		}
+		first[r["area"]+"|"+ref] = true
+		// A recipient the source names (in the tracker, or the receiver field when the tracker
+		// names none) is an addressee of every recommendation.
+		named := false
+		for _, e := range strings.Split(sentTo[ref], "|") {
+			named = named || reTextWord.MatchString(strings.ReplaceAll(strings.ToUpper(e), "REDACTED", ""))
+		}
+		if !named {
+			named = regexp.MustCompile(`\p{Lu}\p{Ll}{2,}`).MatchString(strings.ReplaceAll(r["receiver"], "REDACTED", ""))
+		}
+		for _, rec := range rs {
+			if named && len(rec.Addressees) == 0 {
+				lostRecipients++
+				t.Errorf("report %s names recipients (%q) but recommendation %s has none", ref, clipped(sentTo[ref]+" / "+r["receiver"]), rec.Number)
+			}
+		}
+		// Every word of the concerns is in one of its recommendations.
+		var all strings.Builder
+		for _, rec := range rs {
+			all.WriteString(rec.Text + " ")
+		}
+		have := map[string]bool{}
+		for _, w := range reTextWord.FindAllString(all.String(), -1) {
+			have[strings.ToLower(w)] = true
+		}
+		for _, w := range reTextWord.FindAllString(reFooter.ReplaceAllString(r["concerns"], " "), -1) {
+			if !have[strings.ToLower(w)] && !reRoman.MatchString(w) { // a list's label is its number
+				lostWords++
+				t.Errorf("report %s: the word %q of its concerns is in no recommendation", ref, w)
+				break
+			}
+		}
+	}
+	if lostRecipients+lostWords > 0 {
+		t.Fatalf("%d recommendations lost their recipients; %d reports lost words", lostRecipients, lostWords)
+	}
+	// Every tracker state maps to the response layer.
+	for _, tr := range tracker {
+		state := strings.TrimSpace(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(tr["Status"], ""))
+		if _, ok := pfdimport.ResponseFor(state); !ok {
+			t.Errorf("tracker state %q maps to no response", state)
+		}
+	}
+	if res.Figures.UnmappedStatuses != 0 || res.Figures.WithoutAddresseeNamed != 0 {
+		t.Errorf("figures: %+v", res.Figures)
+	}
+
 	// Themes from the tracker's categories are suggestions, never confirmed assignments.
-	recs, err := s.ListRecommendations(ctx, casereview.RecommendationFilter{Theme: "B04"}, casereview.PageRequest{Limit: 200})
-	if err != nil || recs.Total == 0 {
-		t.Fatalf("no recommendation carries the suicide theme from the crosswalk (%v)", err)
+	sug, err := s.ListRecommendations(ctx, casereview.RecommendationFilter{ReviewType: "PFD"}, casereview.PageRequest{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, r := range recs.Items {
+	for _, r := range sug.Items {
 		for _, th := range r.Themes {
-			if th.Source != "suggested" {
-				t.Fatalf("recommendation %s has theme %s from %s; want suggested", r.ID, th.Code, th.Source)
+			if th.Source != "suggested" || th.ConfirmedAt != nil {
+				t.Fatalf("recommendation %s has theme %s from %s (confirmed %v); want an unconfirmed suggestion", r.ID, th.Code, th.Source, th.ConfirmedAt)
 			}
 		}
 	}
@@ -133,13 +228,13 @@ func TestImportPFDCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Result.RecommendationsUnchanged != wantItems || again.Result.RecommendationsCreated+again.Result.RecommendationsUpdated != 0 || again.OrganisationsCreated != 0 {
-		t.Fatalf("re-import: %+v", again)
+	if again.Result.RecommendationsUnchanged != res.Items || again.Result.RecommendationsCreated+again.Result.RecommendationsUpdated != 0 || again.OrganisationsCreated != 0 {
+		t.Fatalf("re-import: %+v", again.Result.Changes[:min(10, len(again.Result.Changes))])
 	}
 
 	start = time.Now()
 	// It becomes searchable: the index holds every recommendation, and a word from one finds it.
-	word := longestWord(recs.Items[0].Text)
+	word := longestWord(sug.Items[0].Text)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		r := srv.Do("GET", "/api/v1/search?facets=none&limit=1", nil)
@@ -148,7 +243,7 @@ func TestImportPFDCorpus(t *testing.T) {
 			Source string `json:"source"`
 		}
 		_ = json.Unmarshal(r.Body, &body)
-		if body.Source == "index" && body.Total == wantItems {
+		if body.Source == "index" && body.Total == res.Items {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -159,14 +254,40 @@ func TestImportPFDCorpus(t *testing.T) {
 	t.Logf("indexed in %s", time.Since(start))
 	r := srv.Must(200, "GET", "/api/v1/search?facets=none&limit=100&q="+url.QueryEscape(word), nil)
 	var hits struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
 		Total int `json:"total"`
 	}
 	r.JSON(t, &hits)
 	if hits.Total == 0 {
 		t.Fatalf("searching for %q found nothing", word)
+	}
+}
+
+// clipped shortens a corpus value for a failure message (it names real organisations only).
+func clipped(s string) string {
+	if len(s) > 120 {
+		return s[:120] + "…"
+	}
+	return s
+}
+
+// TestPFDFigures measures the import on the real corpus (dry run, nothing written) and prints
+// the figures the README and docs/imports-and-exports.md report.
+func TestPFDFigures(t *testing.T) {
+	dir := corpusDir(t)
+	srv := apitest.Start(t, "sqlite", apitest.Options{Now: time.Now})
+	ctx := casereview.WithActor(context.Background(), casereview.System)
+	res, err := pfdimport.Import(ctx, srv.App.Store(), pfdimport.Options{Dir: dir, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Figures
+	t.Logf("| Reports | Recommendations | Addressees per recommendation | Organisations created | Without an addressee (source names one) |")
+	t.Logf("| %d | %d | %.2f | %d | %d (%d) |", res.Reports, res.Items, f.PerRecommendation(res.Items), res.OrganisationsCreated, f.WithoutAddressee, f.WithoutAddresseeNamed)
+	t.Logf("joined to the tracker %d; recipients from its Sent to %d; organisations addressed %d; aliases recorded %d", res.Joined, f.RecipientsFromTracker, f.Organisations, f.AliasesRecorded)
+	t.Logf("statuses %v -> responses %v; unmapped %d", f.Statuses, f.Responses, f.UnmappedStatuses)
+	t.Logf("recommendations with suggested themes %d, unthemed %d", f.SuggestedThemes, f.Unthemed)
+	if res.Reports == 0 || f.WithoutAddresseeNamed != 0 {
+		t.Errorf("figures: %+v", res)
 	}
 }
 
@@ -180,28 +301,6 @@ func longestWord(s string) string {
 		}
 	}
 	return strings.ToLower(best)
-}
-
-func TestSplitConcerns(t *testing.T) {
-	cases := []struct {
-		in   string
-		want []string
-	}{
-		{"Staff were not trained.", []string{"1:Staff were not trained."}},
-		{"1. First concern.\n2. Second concern,\nwhich runs on.\n3) Third.", []string{"1:First concern.", "2:Second concern,\nwhich runs on.", "3:Third."}},
-		{"The matters are:\n\n1. A.\n\n2. B, citing paragraph 4. of the guidance.", []string{"1:A.", "2:B, citing paragraph 4. of the guidance."}},
-		{"1. Only one numbered item.", []string{"1:1. Only one numbered item."}},
-		{"(1) A.\n(2) B.\n5. not a next number", []string{"1:A.", "2:B.\n5. not a next number"}},
-	}
-	for _, c := range cases {
-		var got []string
-		for _, it := range pfdimport.SplitConcerns(c.in) {
-			got = append(got, it.Number+":"+it.Text)
-		}
-		if strings.Join(got, "|") != strings.Join(c.want, "|") {
-			t.Errorf("SplitConcerns(%q) = %q; want %q", c.in, got, c.want)
-		}
-	}
 }
 
 func TestGuessSector(t *testing.T) {

@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -28,10 +27,11 @@ type Report struct {
 	URL, ID, Date, Area, Receiver, Concerns string
 	// From the tracker, when joined.
 	Joined      bool
-	Status      string   // completed, partial, overdue or pending
+	Status      string   // completed, partial, overdue or pending (see ResponseFor)
 	Categories  []string // judiciary category labels
 	TrackerDate string   // "Date of report", dd/mm/yyyy
 	TrackerArea string
+	SentTo      []string // the tracker's recipients, one organisation each
 }
 
 // Reference is the report's judiciary reference, or (for the few rows without one) a stable
@@ -80,8 +80,6 @@ func readCSV(path string) ([]map[string]string, error) {
 	}
 }
 
-var reStatus = regexp.MustCompile(`(?i)\b(completed|partial|overdue|pending)\b`)
-
 // ReadCorpus reads the reports and joins the tracker on reference, or failing that on address.
 // A missing tracker file is not an error: the reports import without statuses or categories.
 func ReadCorpus(dir string) ([]Report, error) {
@@ -116,15 +114,18 @@ func ReadCorpus(dir string) ([]Report, error) {
 		}
 		if ok {
 			rep.Joined = true
-			if m := reStatus.FindStringSubmatch(t["Status"]); m != nil {
-				rep.Status = strings.ToLower(m[1])
-			}
+			rep.Status = statusText(t["Status"])
 			for _, c := range strings.Split(t["Category"], "|") {
 				if c = strings.TrimSpace(c); c != "" {
 					rep.Categories = append(rep.Categories, c)
 				}
 			}
 			rep.TrackerDate, rep.TrackerArea = strings.TrimSpace(t["Date of report"]), strings.TrimSpace(t["Coroner area"])
+			for _, s := range strings.Split(t["Sent to"], "|") {
+				if s = strings.TrimSpace(s); s != "" {
+					rep.SentTo = append(rep.SentTo, s)
+				}
+			}
 		}
 		out = append(out, rep)
 	}
@@ -135,77 +136,20 @@ func normURL(u string) string {
 	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(u)), "/")
 }
 
-// reItem finds the openings of numbered items: "1.", "2)", "(3)" at the start of a line.
-var reItem = regexp.MustCompile(`(?m)^[ \t]*\(?(\d{1,2})[.)][ \t]+`)
-
-// Item is one numbered matter of concern.
-type Item struct {
-	Number string
-	Text   string
-}
-
-// SplitConcerns splits a report's matters of concern into its numbered items, taking the
-// numbers 1, 2, 3 … in order at the starts of lines; text before item 1 that is more than a
-// heading stays with item 1. Unnumbered concerns (or a single number) are one item, the whole
-// text.
-func SplitConcerns(text string) []Item {
-	text = strings.TrimSpace(CleanText(strings.ReplaceAll(text, "\r\n", "\n")))
-	if text == "" {
-		return nil
-	}
-	type mark struct{ start, body, n int }
-	var marks []mark
-	want := 1
-	for _, m := range reItem.FindAllStringSubmatchIndex(text, -1) {
-		n := 0
-		fmt.Sscan(text[m[2]:m[3]], &n)
-		if n == want {
-			marks = append(marks, mark{m[0], m[1], n})
-			want++
-		}
-	}
-	if len(marks) < 2 {
-		return []Item{{Number: "1", Text: text}}
-	}
-	items := make([]Item, len(marks))
-	for i, m := range marks {
-		end := len(text)
-		if i+1 < len(marks) {
-			end = marks[i+1].start
-		}
-		items[i] = Item{Number: fmt.Sprint(m.n), Text: strings.TrimSpace(text[m.body:end])}
-	}
-	if pre := strings.TrimSpace(text[:marks[0].start]); len(pre) > 300 {
-		items[0].Text = pre + "\n\n" + items[0].Text
-	}
-	return items
-}
-
-// SplitReceivers splits the receiver field on semicolons, dropping redacted names.
-func SplitReceivers(s string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, p := range strings.Split(s, ";") {
-		p = strings.Join(strings.Fields(p), " ")
-		if p == "" || strings.Contains(strings.ToUpper(p), "REDACTED") || seen[strings.ToLower(p)] {
-			continue
-		}
-		seen[strings.ToLower(p)] = true
-		if len([]rune(p)) > 200 {
-			p = string([]rune(p)[:200])
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
 // CleanText turns the control characters that PDF extraction leaves behind into what they
-// stood for (vertical tab and form feed into line breaks) or removes them.
+// stood for (vertical tab and form feed into line breaks, the Symbol font's bullet into a
+// bullet, a no-break space into a space) or removes them.
 func CleanText(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\v' || r == '\f':
 			return '\n'
+		case r == '\u00ad': // a soft hyphen, invisible
+			return -1
+		case r == '\u00a0':
+			return ' '
+		case r == '\uf0b7': // the bullet of the Symbol font
+			return '•'
 		case r == '\n' || r == '\r' || r == '\t':
 			return r
 		case unicode.IsControl(r):

@@ -37,6 +37,7 @@ type Document struct {
 	ThemeCodes           []string
 	ThemeSlugs           []string
 	ThemeGroups          []string
+	ThemeLabels          []string // searched by theme:"label words"; admins may change them
 	InterventionType     string
 	Scope                string
 	ResponseStatus       string
@@ -47,7 +48,7 @@ type Document struct {
 	ResponseDue       *time.Time
 	LastActivityOn    *time.Time
 	FollowUpOn        *time.Time
-	UnfinishedTargets []time.Time // target dates of actions neither finished nor completed
+	UnfinishedTargets []time.Time // target dates, and open milestones' due dates, of actions neither finished nor completed
 }
 
 // Facets that can be requested and filtered on, by name.

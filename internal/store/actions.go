@@ -190,20 +190,23 @@ func (s *Store) ListActions(ctx context.Context, f casereview.ActionFilter, page
 		}
 		if f.Flag != "" {
 			// The same rule as the recommendation flags, for one action: unfinished, and past its
-			// target (overdue) or within DueSoonDays of it (due soon), on an open recommendation.
+			// target or an open milestone's due date (overdue) or within DueSoonDays of one (due
+			// soon), on an open recommendation.
 			asOf := s.asOf(ctx)
 			soon := asOf.AddDays(casereview.DueSoonDays)
 			historic := asOf.AddDays(-365 * casereview.HistoricYears)
 			q = q.Where("actions.implementation_status NOT IN ('implemented_pending_verification', 'implemented_verified', 'not_implemented')"+
-				" AND actions.completion_date IS NULL AND actions.target_date IS NOT NULL"+
+				" AND actions.completion_date IS NULL"+
 				" AND recommendations.oversight_status NOT LIKE 'closed\\_%' ESCAPE '\\'"+
 				// as for the recommendation flag, legacy records with nothing recorded are historic, not overdue
 				" AND NOT (recommendations.response_status = 'awaiting_response' AND recommendations.last_activity_on IS NULL"+
 				" AND recommendations.issued_on < ?)", dateOf(&historic))
+			const milestone = "EXISTS (SELECT 1 FROM milestones m WHERE m.action_id = actions.id AND m.done_date IS NULL AND "
 			if f.Flag == casereview.FlagActionOverdue {
-				q = q.Where("actions.target_date < ?", dateOf(&asOf))
+				q = q.Where("(actions.target_date < ? OR "+milestone+"m.due_date < ?))", dateOf(&asOf), dateOf(&asOf))
 			} else {
-				q = q.Where("actions.target_date >= ? AND actions.target_date <= ?", dateOf(&asOf), dateOf(&soon))
+				q = q.Where("((actions.target_date >= ? AND actions.target_date <= ?) OR "+milestone+"m.due_date >= ? AND m.due_date <= ?))",
+					dateOf(&asOf), dateOf(&soon), dateOf(&asOf), dateOf(&soon))
 			}
 		}
 		if f.Completed != nil {
@@ -296,6 +299,9 @@ func (s *Store) DeleteAction(ctx context.Context, id string, version int) error 
 			return err
 		}
 		if err := checkOpen(t, row.RecommendationID); err != nil {
+			return err
+		}
+		if err := deleteActionMilestones(t, row.ID); err != nil {
 			return err
 		}
 		t.touch(journalAction, row.ID)

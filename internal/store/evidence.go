@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gabriel-vasile/mimetype"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -59,6 +60,10 @@ type evidenceRow struct {
 	ReviewedByName   *string    `gorm:"column:reviewed_by_name"`
 	ReviewedAt       *time.Time `gorm:"column:reviewed_at"`
 	ReviewNote       *string    `gorm:"column:review_note"`
+	WithdrawnAt      *time.Time `gorm:"column:withdrawn_at"`
+	WithdrawnByID    *string    `gorm:"column:withdrawn_by_id"`
+	WithdrawnByName  *string    `gorm:"column:withdrawn_by_name"`
+	WithdrawalReason *string    `gorm:"column:withdrawal_reason"`
 }
 
 func (evidenceRow) TableName() string { return "evidence" }
@@ -68,17 +73,25 @@ func (r evidenceRow) domain() casereview.Evidence {
 	if r.SizeBytes != nil {
 		size = *r.SizeBytes
 	}
-	var reviewed *time.Time
+	var reviewed, withdrawn *time.Time
 	if r.ReviewedAt != nil {
 		t := r.ReviewedAt.UTC()
 		reviewed = &t
+	}
+	if r.WithdrawnAt != nil {
+		t := r.WithdrawnAt.UTC()
+		withdrawn = &t
 	}
 	return casereview.Evidence{ID: r.ID, ActionID: r.ActionID, RecommendationID: r.RecommendationID, Kind: casereview.EvidenceKind(r.Kind),
 		Title: r.Title, EvidenceType: r.EvidenceType, URL: deref(r.URL), Filename: deref(r.Filename), MediaType: deref(r.MediaType),
 		SizeBytes: size, SHA256: deref(r.BlobSHA256), Status: casereview.EvidenceStatus(r.Status), SubmittedByID: deref(r.SubmittedByID),
 		SubmittedByName: r.SubmittedByName, SubmittedAt: r.SubmittedAt.UTC(), ReviewedByName: deref(r.ReviewedByName), ReviewedAt: reviewed,
-		ReviewNote: deref(r.ReviewNote)}
+		ReviewNote: deref(r.ReviewNote), WithdrawnAt: withdrawn, WithdrawnByName: deref(r.WithdrawnByName), WithdrawalReason: deref(r.WithdrawalReason)}
 }
+
+// notWithdrawn limits a query of the evidence table to the items still on the record: a
+// withdrawn item is kept for the audit trail and shown nowhere else (withdrawal.go).
+const notWithdrawn = "evidence.withdrawn_at IS NULL"
 
 type blobRow struct {
 	SHA256    string    `gorm:"column:sha256;primaryKey"`
@@ -184,14 +197,14 @@ func (s *Store) AddEvidence(ctx context.Context, actionID string, d casereview.E
 	return out, err
 }
 
-// evidenceVisible loads an item of evidence the caller may see, with its review.
-func (s *Store) evidenceVisible(ctx context.Context, id string) (evidenceRow, casereview.ReviewRef, error) {
+// evidenceReadable loads an item of evidence on a recommendation the caller may read, with its
+// review, withdrawn or not, from db (the read pool, or a transaction).
+func evidenceReadable(ctx context.Context, db *gorm.DB, id string) (evidenceRow, casereview.ReviewRef, error) {
 	var row evidenceRow
 	n, ok := casereview.NormaliseID(id)
 	if !ok {
 		return row, casereview.ReviewRef{}, casereview.NotFound("evidence")
 	}
-	db := s.read.WithContext(ctx)
 	if err := db.Where("id = ?", n).Take(&row).Error; err != nil {
 		return row, casereview.ReviewRef{}, notFoundAs(err, "evidence")
 	}
@@ -200,6 +213,16 @@ func (s *Store) evidenceVisible(ctx context.Context, id string) (evidenceRow, ca
 		return row, ref, err
 	}
 	return row, ref, readable(ctx, ref, "evidence")
+}
+
+// evidenceVisible loads an item of evidence the caller may see, with its review. Withdrawn
+// evidence is seen by nobody: it is not found, like evidence that never was.
+func (s *Store) evidenceVisible(ctx context.Context, id string) (evidenceRow, casereview.ReviewRef, error) {
+	row, ref, err := evidenceReadable(ctx, s.read.WithContext(ctx), id)
+	if err == nil && row.WithdrawnAt != nil {
+		return evidenceRow{}, casereview.ReviewRef{}, casereview.NotFound("evidence")
+	}
+	return row, ref, err
 }
 
 func (s *Store) GetEvidence(ctx context.Context, id string) (casereview.Evidence, error) {
@@ -235,7 +258,7 @@ func (s *Store) ListEvidence(ctx context.Context, actionID string) ([]casereview
 		return nil, err
 	}
 	var rows []evidenceRow
-	if err := s.read.WithContext(ctx).Where("action_id = ?", act.ID).Order("submitted_at, id").Find(&rows).Error; err != nil {
+	if err := s.read.WithContext(ctx).Where("action_id = ?", act.ID).Where(notWithdrawn).Order("submitted_at, id").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]casereview.Evidence, len(rows))
@@ -250,7 +273,7 @@ func (s *Store) ListEvidence(ctx context.Context, actionID string) ([]casereview
 func (s *Store) ReviewEvidence(ctx context.Context, id string, status casereview.EvidenceStatus, note string) (casereview.Evidence, error) {
 	var out casereview.Evidence
 	err := s.inTx(ctx, func(t *tx) error {
-		row, _, err := s.evidenceVisible(ctx, id)
+		row, _, err := evidenceReadable(ctx, t.db, id)
 		if err != nil {
 			return err
 		}
@@ -269,18 +292,21 @@ func (s *Store) ReviewEvidence(ctx context.Context, id string, status casereview
 		if err := checkOpen(t, row.RecommendationID); err != nil {
 			return err
 		}
+		if row.WithdrawnAt != nil {
+			return casereview.Conflict("the evidence was withdrawn by " + deref(row.WithdrawnByName) + ", who uploaded it, before it was reviewed")
+		}
 		if row.Status != string(casereview.EvidencePending) {
 			return casereview.Conflict("the evidence has already been " + row.Status)
 		}
 		before := row.domain()
 		row.Status, row.ReviewedByID, row.ReviewedByName, row.ReviewedAt, row.ReviewNote = string(status), optional(a.UserID), &a.Name, &t.now, optional(note)
-		res := t.db.Model(&evidenceRow{}).Where("id = ? AND status = ?", row.ID, casereview.EvidencePending).Updates(map[string]any{
+		res := t.db.Model(&evidenceRow{}).Where("id = ? AND status = ?", row.ID, casereview.EvidencePending).Where(notWithdrawn).Updates(map[string]any{
 			"status": row.Status, "reviewed_by_id": row.ReviewedByID, "reviewed_by_name": a.Name, "reviewed_at": t.now, "review_note": row.ReviewNote})
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return casereview.Conflict("the evidence was reviewed by someone else a moment ago")
+			return casereview.Conflict("the evidence was reviewed, or withdrawn, by someone else a moment ago")
 		}
 		out = row.domain()
 		if err := progress(t, casereview.ProgressUpdate{RecommendationID: row.RecommendationID, ActionID: row.ActionID, EvidenceID: row.ID,

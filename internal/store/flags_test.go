@@ -30,7 +30,10 @@ func flDate(n *int) any {
 type flActSpec struct {
 	target, completed *int // days from flBase; nil: none
 	status            casereview.ImplementationStatus
+	milestones        []flMsSpec
 }
+
+type flMsSpec struct{ due, done *int } // days from flBase; nil: none
 
 type flRecSpec struct {
 	name                        string
@@ -89,6 +92,28 @@ func flSpecs() []flRecSpec {
 			actions: []flActSpec{{target: flOff(-9), status: "implemented_pending_verification"}, {target: flOff(9), status: "in_progress"}}, want: []casereview.Flag{ds}},
 		{name: "holding reply, stale", response: casereview.ResponseReceived, due: flOff(-10), last: flOff(-95), want: []casereview.Flag{st}},
 		{name: "nothing at all"},
+
+		// Milestones (issue 13 §4): an open milestone of an unfinished action counts as a target.
+		{name: "milestone late, target far off", response: acc, actions: []flActSpec{{target: flOff(200), status: "in_progress",
+			milestones: []flMsSpec{{due: flOff(-1)}}}}, want: []casereview.Flag{ao}},
+		{name: "milestone late, no target", response: acc, actions: []flActSpec{{status: "planned",
+			milestones: []flMsSpec{{due: flOff(-20)}, {due: flOff(60)}}}}, want: []casereview.Flag{ao}},
+		{name: "milestone due today", response: acc, actions: []flActSpec{{status: "in_progress", milestones: []flMsSpec{{due: flOff(0)}}}},
+			want: []casereview.Flag{ds}},
+		{name: "milestone due in 28 days", response: acc, actions: []flActSpec{{status: "in_progress", milestones: []flMsSpec{{due: flOff(28)}}}},
+			want: []casereview.Flag{ds}},
+		{name: "milestone due in 29 days", response: acc, actions: []flActSpec{{status: "in_progress", milestones: []flMsSpec{{due: flOff(29)}}}}},
+		{name: "late milestone done", response: acc, actions: []flActSpec{{status: "in_progress",
+			milestones: []flMsSpec{{due: flOff(-10), done: flOff(-12)}, {due: flOff(5), done: flOff(-1)}}}}},
+		{name: "milestone without a due date", response: acc, actions: []flActSpec{{status: "in_progress", milestones: []flMsSpec{{}}}}},
+		{name: "late milestone of a claimed action", response: acc, actions: []flActSpec{{status: "implemented_pending_verification",
+			milestones: []flMsSpec{{due: flOff(-3)}}}}},
+		{name: "late milestone of a completed action", response: acc, actions: []flActSpec{{completed: flOff(-1), status: "in_progress",
+			milestones: []flMsSpec{{due: flOff(-3)}}}}},
+		{name: "late and soon milestones", response: acc, actions: []flActSpec{{status: "in_progress",
+			milestones: []flMsSpec{{due: flOff(-3)}, {due: flOff(3)}}}}, want: []casereview.Flag{ao, ds}},
+		{name: "closed, milestone late", oversight: "closed_no_longer_applicable", response: acc, actions: []flActSpec{{status: "in_progress",
+			milestones: []flMsSpec{{due: flOff(-3)}}}}},
 	}
 }
 
@@ -115,6 +140,17 @@ func TestFlagsSQLAgreesWithGo(t *testing.T) {
 				act, err := s.CreateAction(ctx, casereview.ActionDraft{RecommendationID: r.ID, OrganisationID: f.police.ID,
 					Description: "Do the thing", TargetDate: target, CompletionDate: completed})
 				must(t, err)
+				for _, m := range a.milestones {
+					d := casereview.MilestoneDraft{Title: "Step"}
+					if m.due != nil {
+						d.DueDate = ptr(flBase.AddDays(*m.due))
+					}
+					if m.done != nil {
+						d.DoneDate = ptr(flBase.AddDays(*m.done))
+					}
+					_, err := s.CreateMilestone(ctx, act.ID, d)
+					must(t, err)
+				}
 				must(t, execSQL(s, "UPDATE actions SET implementation_status = ? WHERE id = ?", string(a.status), act.ID))
 			}
 			resp, ov := sp.response, sp.oversight

@@ -89,6 +89,8 @@ type importPlan struct {
 	t        *tx
 	res      casereview.ImportResult
 	progress func(done, total int)
+	// uncarried is what the bundle being diffed does not carry (casereview.Uncarried).
+	uncarried casereview.Uncarried
 
 	windows      map[string]int    // review type -> response window in days
 	partnerships map[string]bool   // partnership id -> exists
@@ -115,6 +117,7 @@ type importPlan struct {
 	newActs      []actionRow
 	updActs      []actionUpdate
 	recAfter     []recAudit
+	ms           importMilestones
 }
 
 type reviewUpdate struct {
@@ -244,8 +247,12 @@ func (p *importPlan) resolve(bundles []casereview.ReviewBundle) error {
 					code = c
 				}
 				row, ok := p.themes[code]
-				if !ok || !row.Active {
+				if !ok {
 					probs.Add(f, casereview.FieldUnknownValue, "%q is not a theme code or slug (see /api/v1/themes)", th.Code)
+					continue
+				}
+				if !row.Active {
+					probs.Add(f, casereview.FieldDeprecated, "theme %s is deprecated and cannot be newly assigned", row.Code)
 					continue
 				}
 				if dup, ok := seen[code]; ok {

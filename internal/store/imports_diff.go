@@ -51,7 +51,7 @@ func (p *importPlan) loadExisting(bundles []casereview.ReviewBundle) error {
 	}); err != nil {
 		return err
 	}
-	return chunked(recIDs, func(ids []string) error {
+	if err := chunked(recIDs, func(ids []string) error {
 		var as []addresseeRow
 		if err := db.Table("addressees").Select("addressees.*, organisations.name AS organisation_name").
 			Joins("JOIN organisations ON organisations.id = addressees.organisation_id").
@@ -76,7 +76,10 @@ func (p *importPlan) loadExisting(bundles []casereview.ReviewBundle) error {
 			p.acts[a.RecommendationID] = append(p.acts[a.RecommendationID], a)
 		}
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	return p.loadMilestones(recIDs)
 }
 
 // diff works out the rows to insert and update, and fills in the result.
@@ -90,6 +93,7 @@ func (p *importPlan) diff(bundles []casereview.ReviewBundle) error {
 	done := 0
 	for i := range bundles {
 		b := &bundles[i]
+		p.uncarried = b.Uncarried
 		key := b.Review.PartnershipID + "\x00" + b.Review.Reference
 		rv, exists := p.reviews[key]
 		if !exists {
@@ -147,6 +151,7 @@ func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb
 	}
 	var changes []string
 	if exists {
+		keepRecommendation(p.uncarried, old, &d)
 		if a, b := (recommendationRow{Number: old.Number, Title: old.Title, Text: old.Text, Scope: old.Scope, InterventionType: old.InterventionType,
 			ResponseDue: old.ResponseDue, ResponseDueExplicit: old.ResponseDueExplicit}), newRecFields(d); !sameRecFields(a, b, d.ResponseDue) {
 			changes = append(changes, changedRecFields(a, b, d.ResponseDue)...)
@@ -178,7 +183,8 @@ func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb
 		if idx, ok := byOrg[a.OrganisationID]; ok {
 			h := have[idx]
 			want.CreatedAt, want.Position = h.CreatedAt, h.Position
-			if h.RawText != "" && want.RawText == want.OrganisationName {
+			keepAddressee(p.uncarried, h, &want)
+			if want.RawText == want.OrganisationName {
 				want.RawText = h.RawText // an export names the organisation; the text as printed stays
 			}
 			if h.ResponseStatus != string(casereview.ResponseAwaiting) || rb.ResponseStatus == "" {

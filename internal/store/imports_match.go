@@ -19,7 +19,7 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 	for k, a := range rb.Actions {
 		match[k] = -1
 		for h, x := range have {
-			if !used[h] && x.OrganisationID == a.OrganisationID && x.Description == a.Description {
+			if !used[h] && x.OrganisationID == a.OrganisationID && sameDescription(p.uncarried, x.Description, a.Description) {
 				match[k], used[h] = h, true
 				break
 			}
@@ -45,6 +45,10 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 		if k < len(rb.ActionStatuses) {
 			status = rb.ActionStatuses[k]
 		}
+		var milestones []casereview.MilestoneDraft
+		if k < len(rb.ActionMilestones) {
+			milestones = rb.ActionMilestones[k]
+		}
 		if match[k] < 0 {
 			row := actionRow{ID: newID(), Version: 1, ImplementationStatus: string(casereview.ImplNotStarted), CreatedAt: now, UpdatedAt: now}
 			row.apply(a)
@@ -52,6 +56,7 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 				row.ImplementationStatus = string(status)
 			}
 			p.newActs = append(p.newActs, row)
+			p.diffMilestones(rec, row, milestones, label, k)
 			after = append(after, row)
 			p.res.ActionsCreated++
 			if exists {
@@ -60,13 +65,14 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 			continue
 		}
 		old := have[match[k]]
+		keepAction(p.uncarried, old, &a)
 		row := old
 		row.apply(a)
 		if status == "" && a.CompletionDate == nil && a.Outcome == nil {
 			// The file says nothing about completion: what the application records stands.
 			row.CompletionDate, row.CompletionSource, row.Outcome = old.CompletionDate, old.CompletionSource, old.Outcome
 		}
-		if status != "" && status != casereview.ImplementationStatus(old.ImplementationStatus) {
+		if status != "" && !casereview.ImportAgrees(casereview.ImplementationStatus(old.ImplementationStatus), status) {
 			if casereview.ImportAdvances(casereview.ImplementationStatus(old.ImplementationStatus), status) {
 				row.ImplementationStatus = string(status)
 			} else {
@@ -82,6 +88,13 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 			after[match[k]] = row
 			p.res.ActionsUpdated++
 			changes = append(changes, fmt.Sprintf("action %d", k+1))
+			if c := p.diffMilestones(rec, row, milestones, label, k); c != "" {
+				changes = append(changes, c)
+			}
+		} else if c := p.diffMilestones(rec, row, milestones, label, k); c != "" {
+			// The action's line is as it was; its milestones are not.
+			p.res.ActionsUpdated++
+			changes = append(changes, c)
 		} else {
 			p.res.ActionsUnchanged++
 		}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
 
@@ -35,7 +34,7 @@ func (s *Store) CreateOrganisations(ctx context.Context, ds []casereview.Organis
 		if ds[i].ParentID != nil {
 			p.Add(fmt.Sprintf("organisations[%d].parent_id", i), casereview.FieldInvalid, "set parents one by one, after creating")
 		}
-		k := strings.ToLower(ds[i].Name)
+		k := casereview.NameKey(ds[i].Name)
 		if j, dup := names[k]; dup {
 			p.Add(fmt.Sprintf("organisations[%d].name", i), casereview.FieldDuplicate, "the same name as organisations[%d]", j)
 		}
@@ -56,13 +55,13 @@ func (s *Store) CreateOrganisations(ctx context.Context, ds []casereview.Organis
 			lower = append(lower, k)
 		}
 		if err := chunked(lower, func(ks []string) error {
-			var taken []string
-			if err := t.db.Table("organisations").Where("lower(name) IN ?", ks).Pluck("name", &taken).Error; err != nil {
+			var taken []nameKeyRow
+			if err := t.db.Table("organisations").Select("name, name_key").Where("name_key IN ?", ks).Find(&taken).Error; err != nil {
 				return err
 			}
 			for _, n := range taken {
-				i := names[strings.ToLower(n)]
-				p.Add(fmt.Sprintf("organisations[%d].name", i), casereview.FieldDuplicate, "an organisation called %q already exists", n)
+				i := names[*n.NameKey]
+				p.Add(fmt.Sprintf("organisations[%d].name", i), casereview.FieldDuplicate, "an organisation called %q already exists", n.Name)
 			}
 			return nil
 		}); err != nil {
@@ -73,7 +72,7 @@ func (s *Store) CreateOrganisations(ctx context.Context, ds []casereview.Organis
 		}
 		var aliases []aliasRow
 		for _, d := range ds {
-			row := organisationRow{ID: newID(), Name: d.Name, Sector: string(d.Sector), Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
+			row := organisationRow{ID: newID(), Name: d.Name, NameKey: casereview.NameKey(d.Name), Sector: string(d.Sector), Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
 			rows = append(rows, row)
 			seen := map[string]bool{}
 			for i, a := range d.Aliases {

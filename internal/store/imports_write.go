@@ -90,6 +90,9 @@ func (p *importPlan) write() error {
 			return err
 		}
 	}
+	if err := p.writeMilestones(); err != nil {
+		return err
+	}
 	for _, r := range p.newReviews {
 		t.touch(journalReview, r.ID)
 		t.audit(casereview.AuditReviewCreated, "review", r.ID, nil, r.domain())
@@ -138,7 +141,7 @@ func (p *importPlan) recDomain(ra recAudit) casereview.Recommendation {
 	}
 	for _, th := range ra.themes {
 		def := p.themes[th.ThemeCode]
-		x.Themes = append(x.Themes, casereview.ThemeAssignment{Code: th.ThemeCode, Slug: def.Slug, Label: def.Label, Group: def.GroupCode,
+		x.Themes = append(x.Themes, casereview.ThemeAssignment{Code: th.ThemeCode, Slug: def.Slug, Label: def.Label, Group: def.GroupCode, Deprecated: !def.Active,
 			Primary: th.IsPrimary, Source: casereview.ThemeSource(th.Source)})
 	}
 	return x

@@ -118,6 +118,25 @@ func (s *Store) ListResponses(ctx context.Context, recommendationID string) ([]c
 	return out, nil
 }
 
+// GetResponse reads one response; whoever may not read its recommendation is told it does not exist.
+func (s *Store) GetResponse(ctx context.Context, id string) (casereview.Response, error) {
+	n, ok := casereview.NormaliseID(id)
+	if !ok {
+		return casereview.Response{}, casereview.NotFound("response")
+	}
+	var row responseRow
+	if err := s.read.WithContext(ctx).Where("id = ?", n).Take(&row).Error; err != nil {
+		return casereview.Response{}, notFoundAs(err, "response")
+	}
+	if _, err := s.GetRecommendation(ctx, row.RecommendationID); err != nil {
+		if casereview.IsCode(err, casereview.CodeNotFound) {
+			return casereview.Response{}, casereview.NotFound("response")
+		}
+		return casereview.Response{}, err
+	}
+	return row.domain(), nil
+}
+
 // ProgressAction records an owner's update on an action: a note, a status change, or both.
 func (s *Store) ProgressAction(ctx context.Context, actionID string, version int, d casereview.ActionProgress) (casereview.Action, error) {
 	if err := d.Validate(); err != nil {
@@ -152,7 +171,7 @@ func (s *Store) ProgressAction(ctx context.Context, actionID string, version int
 			}
 		} else {
 			var n int64
-			if err := t.db.Table("evidence").Where("action_id = ? AND status <> ?", row.ID, casereview.EvidenceRejected).Count(&n).Error; err != nil {
+			if err := t.db.Table("evidence").Where("action_id = ? AND status <> ?", row.ID, casereview.EvidenceRejected).Where(notWithdrawn).Count(&n).Error; err != nil {
 				return err
 			}
 			if err := casereview.CheckActionMove(actorOf(ctx), ref.PartnershipID, row.OrganisationID, casereview.ActionMove{From: from, To: d.Status,
@@ -379,13 +398,17 @@ func loadLinks(db *gorm.DB, ids []string) (map[string][]casereview.Link, error) 
 // loadActionDates returns what the flags need of each recommendation's actions.
 func loadActionDates(db *gorm.DB, ids []string) (map[string][]casereview.ActionDates, error) {
 	var rows []actionRow
-	if err := db.Select("recommendation_id, target_date, completion_date, implementation_status").Where("recommendation_id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := db.Select("id, recommendation_id, target_date, completion_date, implementation_status").Where("recommendation_id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, translate(err)
+	}
+	dues, err := openMilestoneDues(db, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := map[string][]casereview.ActionDates{}
 	for _, r := range rows {
 		out[r.RecommendationID] = append(out[r.RecommendationID], casereview.ActionDates{TargetDate: r.TargetDate.ptr(),
-			Status: casereview.ImplementationStatus(r.ImplementationStatus), Completed: r.CompletionDate.Valid})
+			Status: casereview.ImplementationStatus(r.ImplementationStatus), Completed: r.CompletionDate.Valid, Milestones: dues[r.ID]})
 	}
 	return out, nil
 }
@@ -437,6 +460,26 @@ func (s *Store) AddLink(ctx context.Context, recommendationID string, d caserevi
 		return nil
 	})
 	return out, err
+}
+
+// GetLink reads one link, for whoever may read the recommendation it starts from.
+func (s *Store) GetLink(ctx context.Context, id string) (casereview.Link, error) {
+	n, ok := casereview.NormaliseID(id)
+	if !ok {
+		return casereview.Link{}, casereview.NotFound("link")
+	}
+	var row linkRow
+	if err := s.read.WithContext(ctx).Where("id = ?", n).Take(&row).Error; err != nil {
+		return casereview.Link{}, notFoundAs(err, "link")
+	}
+	ref, found, err := reviewRefOfRecommendation(s.read.WithContext(ctx), row.FromID)
+	if err != nil {
+		return casereview.Link{}, err
+	}
+	if !found || !casereview.CanReadRecommendation(actorOf(ctx), ref) {
+		return casereview.Link{}, casereview.NotFound("link")
+	}
+	return row.domain(), nil
 }
 
 // RemoveLink deletes a link (made in error); the timeline keeps the entry that it was made.

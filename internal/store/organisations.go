@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -13,6 +12,7 @@ import (
 type organisationRow struct {
 	ID        string    `gorm:"column:id;primaryKey"`
 	Name      string    `gorm:"column:name"`
+	NameKey   string    `gorm:"column:name_key"` // casereview.NameKey(Name): names are unique by it
 	Sector    string    `gorm:"column:sector"`
 	ParentID  *string   `gorm:"column:parent_id"`
 	Version   int       `gorm:"column:version"`
@@ -32,8 +32,8 @@ type aliasRow struct {
 
 func (aliasRow) TableName() string { return "organisation_aliases" }
 
-// AliasKey is the form aliases are matched in: lower case with runs of spaces folded.
-func AliasKey(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+// AliasKey is the form aliases are matched in, the same as names (see casereview.NameKey).
+func AliasKey(s string) string { return casereview.NameKey(s) }
 
 func (s *Store) organisations(db *gorm.DB, rows []organisationRow) ([]casereview.Organisation, error) {
 	ids := make([]string, len(rows))
@@ -67,7 +67,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, d casereview.Organisatio
 	}
 	var row organisationRow
 	err := s.inTx(ctx, func(t *tx) error {
-		row = organisationRow{ID: newID(), Name: d.Name, Sector: string(d.Sector), ParentID: d.ParentID, Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
+		row = organisationRow{ID: newID(), Name: d.Name, NameKey: casereview.NameKey(d.Name), Sector: string(d.Sector), ParentID: d.ParentID, Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
 		if err := checkOrganisation(t, row); err != nil {
 			return err
 		}
@@ -181,9 +181,9 @@ func (s *Store) ListOrganisations(ctx context.Context, f casereview.Organisation
 			q = q.Where("parent_id = ?", f.ParentID)
 		}
 		if f.Name != "" {
-			pat := likePattern(strings.ToLower(f.Name))
-			q = q.Where(`lower(organisations.name) LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM organisation_aliases a
-				WHERE a.organisation_id = organisations.id AND a.alias_key LIKE ? ESCAPE '\')`, pat, likePattern(AliasKey(f.Name)))
+			pat := likePattern(casereview.NameKey(f.Name))
+			q = q.Where(`organisations.name_key LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM organisation_aliases a
+				WHERE a.organisation_id = organisations.id AND a.alias_key LIKE ? ESCAPE '\')`, pat, pat)
 		}
 		return q
 	}
@@ -211,7 +211,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id string, version int, 
 		if err != nil {
 			return err
 		}
-		row.Name, row.Sector, row.ParentID = d.Name, string(d.Sector), d.ParentID
+		row.Name, row.NameKey, row.Sector, row.ParentID = d.Name, casereview.NameKey(d.Name), string(d.Sector), d.ParentID
 		if err := checkOrganisation(t, row); err != nil {
 			return err
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -11,13 +10,16 @@ import (
 )
 
 type partnershipRow struct {
-	ID        string    `gorm:"column:id;primaryKey"`
-	Name      string    `gorm:"column:name"`
-	Kind      string    `gorm:"column:kind"`
-	AreaCodes jsonList  `gorm:"column:area_codes"`
-	Version   int       `gorm:"column:version"`
-	CreatedAt time.Time `gorm:"column:created_at"`
-	UpdatedAt time.Time `gorm:"column:updated_at"`
+	ID        string   `gorm:"column:id;primaryKey"`
+	Name      string   `gorm:"column:name"`
+	NameKey   string   `gorm:"column:name_key"` // casereview.NameKey(Name): names are unique by it
+	Kind      string   `gorm:"column:kind"`
+	AreaCodes jsonList `gorm:"column:area_codes"`
+	// ViewersSee is Partnership.ViewersSeeRestricted.
+	ViewersSee bool      `gorm:"column:viewers_see_restricted"`
+	Version    int       `gorm:"column:version"`
+	CreatedAt  time.Time `gorm:"column:created_at"`
+	UpdatedAt  time.Time `gorm:"column:updated_at"`
 }
 
 func (partnershipRow) TableName() string { return "partnerships" }
@@ -25,7 +27,7 @@ func (r partnershipRow) rowID() string   { return r.ID }
 
 func (r partnershipRow) domain() casereview.Partnership {
 	return casereview.Partnership{ID: r.ID, Name: r.Name, Kind: casereview.PartnershipKind(r.Kind),
-		AreaCodes: append([]string{}, r.AreaCodes...), Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		AreaCodes: append([]string{}, r.AreaCodes...), ViewersSeeRestricted: r.ViewersSee, Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func requirePartnershipAdmin(ctx context.Context) error {
@@ -47,7 +49,8 @@ func (s *Store) CreatePartnership(ctx context.Context, d casereview.PartnershipD
 		if err := uniqueName(t, "partnerships", d.Name, ""); err != nil {
 			return err
 		}
-		row = partnershipRow{ID: newID(), Name: d.Name, Kind: string(d.Kind), AreaCodes: d.AreaCodes, Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
+		row = partnershipRow{ID: newID(), Name: d.Name, NameKey: casereview.NameKey(d.Name), Kind: string(d.Kind), AreaCodes: d.AreaCodes,
+			ViewersSee: d.ViewersSeeRestricted, Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
 		t.touch(journalPartnership, row.ID)
 		t.audit(casereview.AuditPartnershipCreated, "partnership", row.ID, nil, row.domain())
 		return t.db.Create(&row).Error
@@ -77,7 +80,7 @@ func (s *Store) ListPartnerships(ctx context.Context, f casereview.PartnershipFi
 			q = q.Where("kind = ?", f.Kind)
 		}
 		if f.Name != "" {
-			q = q.Where(`lower(name) LIKE ? ESCAPE '\'`, likePattern(strings.ToLower(f.Name)))
+			q = q.Where(`name_key LIKE ? ESCAPE '\'`, likePattern(casereview.NameKey(f.Name)))
 		}
 		return q
 	}
@@ -105,9 +108,13 @@ func (s *Store) UpdatePartnership(ctx context.Context, id string, version int, d
 			return err
 		}
 		before := row.domain()
-		row.Name, row.Kind, row.AreaCodes = d.Name, string(d.Kind), d.AreaCodes
+		row.Name, row.NameKey, row.Kind, row.AreaCodes, row.ViewersSee = d.Name, casereview.NameKey(d.Name), string(d.Kind), d.AreaCodes, d.ViewersSeeRestricted
 		row.Version++
 		row.UpdatedAt = t.now
+		// The journal entry refreshes the partnership's name in the index. Whether its viewers
+		// read its restricted reviews is not in the index: every search builds its filter from
+		// the caller's memberships, loaded with this setting at the start of the request
+		// (casereview.ScopeOf), so search follows the change at once, with nothing to re-index.
 		t.touch(journalPartnership, row.ID)
 		t.audit(casereview.AuditPartnershipUpdated, "partnership", row.ID, before, row.domain())
 		return t.db.Save(&row).Error
@@ -137,10 +144,11 @@ func (s *Store) DeletePartnership(ctx context.Context, id string, version int) e
 	})
 }
 
-// uniqueName checks that no other row of table (other than except) has name, ignoring case.
+// uniqueName checks that no other row of table (other than except) has name, ignoring case
+// (Unicode case, the same on both databases: see casereview.NameKey).
 func uniqueName(t *tx, table, name, except string) error {
 	var n int64
-	q := t.db.Table(table).Where("lower(name) = ?", strings.ToLower(name))
+	q := t.db.Table(table).Where("name_key = ?", casereview.NameKey(name))
 	if except != "" {
 		q = q.Where("id <> ?", except)
 	}

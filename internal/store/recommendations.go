@@ -65,9 +65,16 @@ type themeAssignmentRow struct {
 	Slug             string     `gorm:"column:slug;->"`
 	Label            string     `gorm:"column:label;->"`
 	GroupCode        string     `gorm:"column:group_code;->"`
+	Active           bool       `gorm:"column:active;->"`
 }
 
 func (themeAssignmentRow) TableName() string { return "theme_assignments" }
+
+// confirmedTheme is the SQL for casereview.ThemeAssignment.Confirmed on the assignments aliased
+// alias: only confirmed themes count in filters, facets and summaries.
+func confirmedTheme(alias string) string {
+	return "(" + alias + ".source <> 'suggested' OR " + alias + ".confirmed_at IS NOT NULL)"
+}
 
 func (r *recommendationRow) apply(d casereview.RecommendationDraft) {
 	r.ReviewID, r.Number, r.Title, r.Text = d.ReviewID, d.Number, d.Title, d.Text
@@ -113,17 +120,28 @@ func checkRecommendation(t *tx, id string, d *casereview.RecommendationDraft) er
 		th := &d.Themes[i]
 		// A theme a newer taxonomy dropped stays on the recommendations that already carry it,
 		// but cannot be newly assigned.
-		var code string
-		err := t.db.Table("themes").Where("(code = ? OR slug = ?) AND (active OR EXISTS (SELECT 1 FROM theme_assignments ta WHERE ta.theme_code = themes.code AND ta.recommendation_id = ?))",
-			strings.ToUpper(th.Code), strings.ToLower(th.Code), id).Limit(1).Pluck("code", &code).Error
+		var found []struct {
+			Code       string
+			Usable     bool
+			ReplacedBy *string
+		}
+		err := t.db.Table("themes").Select("code, replaced_by, (active OR EXISTS (SELECT 1 FROM theme_assignments ta WHERE ta.theme_code = themes.code AND ta.recommendation_id = ?)) AS usable", id).
+			Where("code = ? OR slug = ?", strings.ToUpper(th.Code), strings.ToLower(th.Code)).Limit(1).Find(&found).Error
 		if err != nil {
 			return err
 		}
 		f := fmt.Sprintf("themes[%d].code", i)
 		switch {
-		case code == "":
+		case len(found) == 0:
 			p.Add(f, casereview.FieldUnknownValue, "%q is not a theme code or slug (see /api/v1/themes)", th.Code)
+		case !found[0].Usable:
+			msg := "theme " + found[0].Code + " is deprecated: it stays where it was assigned but cannot be newly assigned"
+			if found[0].ReplacedBy != nil {
+				msg += "; use " + *found[0].ReplacedBy
+			}
+			p.Add(f, casereview.FieldDeprecated, "%s", msg)
 		default:
+			code := found[0].Code
 			if j, dup := seen[code]; dup {
 				p.Add(f, casereview.FieldDuplicate, "theme %s is already themes[%d]", code, j)
 			}
@@ -283,7 +301,7 @@ func writeThemes(t *tx, rec string, want []casereview.ThemeDraft) error {
 				row.ConfirmedBy, row.ConfirmedByName, row.ConfirmedAt = h.ConfirmedBy, h.ConfirmedByName, h.ConfirmedAt
 			}
 		}
-		if err := t.db.Omit("slug", "label", "group_code").Create(&row).Error; err != nil {
+		if err := t.db.Omit("slug", "label", "group_code", "active").Create(&row).Error; err != nil {
 			return err
 		}
 	}
@@ -328,7 +346,7 @@ func (s *Store) recommendations(db *gorm.DB, rows []recommendationRow, asOf case
 		return nil, translate(err)
 	}
 	var ts []themeAssignmentRow
-	if err := db.Table("theme_assignments").Select("theme_assignments.*, themes.slug, themes.label, themes.group_code").
+	if err := db.Table("theme_assignments").Select("theme_assignments.*, themes.slug, themes.label, themes.group_code, themes.active").
 		Joins("JOIN themes ON themes.code = theme_assignments.theme_code").
 		Where("theme_assignments.recommendation_id IN ?", ids).Order("theme_assignments.position").Find(&ts).Error; err != nil {
 		return nil, translate(err)
@@ -342,7 +360,7 @@ func (s *Store) recommendations(db *gorm.DB, rows []recommendationRow, asOf case
 	themes := map[string][]casereview.ThemeAssignment{}
 	for _, t := range ts {
 		themes[t.RecommendationID] = append(themes[t.RecommendationID], casereview.ThemeAssignment{Code: t.ThemeCode, Slug: t.Slug,
-			Label: t.Label, Group: t.GroupCode, Primary: t.IsPrimary, Source: casereview.ThemeSource(t.Source),
+			Label: t.Label, Group: t.GroupCode, Deprecated: !t.Active, Primary: t.IsPrimary, Source: casereview.ThemeSource(t.Source),
 			ConfirmedBy: deref(t.ConfirmedBy), ConfirmedByName: deref(t.ConfirmedByName), ConfirmedAt: utcPtr(t.ConfirmedAt)})
 	}
 	links, err := loadLinks(db, ids)
@@ -416,7 +434,7 @@ func (s *Store) ListRecommendations(ctx context.Context, f casereview.Recommenda
 		}
 		if themeCode != "" {
 			q = q.Where("EXISTS (?)", db.Table("theme_assignments ta").Select("1").
-				Where("ta.recommendation_id = recommendations.id AND ta.theme_code = ?", themeCode))
+				Where("ta.recommendation_id = recommendations.id AND ta.theme_code = ? AND "+confirmedTheme("ta"), themeCode))
 		}
 		if f.DueFrom != nil {
 			q = q.Where("recommendations.response_due >= ?", dateOf(f.DueFrom))

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -51,6 +53,11 @@ type themeRow struct {
 	Active          bool     `gorm:"column:active"`
 	TaxonomyVersion int      `gorm:"column:taxonomy_version"`
 	SortOrder       int      `gorm:"column:sort_order"`
+	// Origin is "file" while the embedded taxonomy owns the theme (seeding updates it) and
+	// "admin" once an admin added or changed it (seeding leaves it alone).
+	Origin       string     `gorm:"column:origin"`
+	ReplacedBy   *string    `gorm:"column:replaced_by"`
+	DeprecatedAt *time.Time `gorm:"column:deprecated_at"`
 }
 
 func (themeRow) TableName() string { return "themes" }
@@ -70,30 +77,62 @@ type referenceStateRow struct {
 
 func (referenceStateRow) TableName() string { return "reference_state" }
 
+// Two versions live in reference_state: "taxonomy_file", the version of the embedded file last
+// seeded, and "taxonomy", the version of the taxonomy as a whole, which every seed and every
+// admin change raises (see taxonomy_admin.go).
+const (
+	stateTaxonomy     = "taxonomy"
+	stateTaxonomyFile = "taxonomy_file"
+)
+
 // SeedTaxonomy loads the reference data of tx into the database when the database holds an
-// older version (or none). It updates labels, definitions, keywords and crosswalks in place and
-// marks themes the new version drops as inactive; it never touches theme assignments, so
-// recommendations keep their tags across versions. It reports whether anything changed.
+// older version of the file (or none). It updates labels, definitions, keywords and crosswalks
+// of the themes the file owns in place and marks the file's themes its new version drops as
+// inactive; themes an admin added or changed are left as they are. It never touches theme
+// assignments, so recommendations keep their tags across versions. It reports whether anything
+// changed.
 func (s *Store) SeedTaxonomy(ctx context.Context, tax *taxonomy.Taxonomy) (bool, error) {
 	changed := false
 	err := s.inTx(ctx, func(t *tx) error {
-		var state referenceStateRow
-		err := t.db.Where("name = ?", "taxonomy").Take(&state).Error
-		if err == nil && state.Version >= tax.Version {
-			return nil
-		}
-		if err != nil && err != gorm.ErrRecordNotFound {
+		file, err := stateVersion(t.db, stateTaxonomyFile)
+		if err != nil || file >= tax.Version {
 			return err
 		}
+		current, err := stateVersion(t.db, stateTaxonomy)
+		if err != nil {
+			return err
+		}
+		version := max(current+1, tax.Version)
 		changed = true
-		t.audit(casereview.AuditTaxonomySeeded, "taxonomy", "taxonomy", map[string]int{"version": state.Version},
-			map[string]int{"version": tax.Version, "themes": len(tax.Themes)})
-		return seed(t, tax)
+		t.audit(casereview.AuditTaxonomySeeded, "taxonomy", "taxonomy", map[string]int{"version": current, "file_version": file},
+			map[string]int{"version": version, "file_version": tax.Version, "themes": len(tax.Themes)})
+		if err := seed(t, tax, version); err != nil {
+			return err
+		}
+		if err := setStateVersion(t.db, stateTaxonomyFile, tax.Version); err != nil {
+			return err
+		}
+		return setStateVersion(t.db, stateTaxonomy, version)
 	})
 	return changed, err
 }
 
-func seed(t *tx, tax *taxonomy.Taxonomy) error {
+// stateVersion reads a version from reference_state (0 when it has none).
+func stateVersion(db *gorm.DB, name string) (int, error) {
+	var rows []referenceStateRow
+	if err := db.Where("name = ?", name).Limit(1).Find(&rows).Error; err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	return rows[0].Version, nil
+}
+
+func setStateVersion(db *gorm.DB, name string, version int) error {
+	return db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}},
+		DoUpdates: clause.AssignmentColumns([]string{"version"})}).
+		Create(&referenceStateRow{Name: name, Version: version}).Error
+}
+
+func seed(t *tx, tax *taxonomy.Taxonomy, version int) error {
 	upsert := func(rows any, cols ...string) error {
 		return t.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "code"}},
 			DoUpdates: clause.AssignmentColumns(cols)}).Create(rows).Error
@@ -121,23 +160,36 @@ func seed(t *tx, tax *taxonomy.Taxonomy) error {
 	}
 	var ths []themeRow
 	codes := make([]string, 0, len(tax.Themes))
-	for i, th := range tax.Themes {
-		ths = append(ths, themeRow{th.Code, th.Slug, th.Group, th.Label, th.Definition, th.Keywords, true, tax.Version, i})
-		codes = append(codes, th.Code)
-		t.touch(journalTheme, th.Code)
+	var admin []string
+	if err := t.db.Model(&themeRow{}).Where("origin = ?", originAdmin).Pluck("code", &admin).Error; err != nil {
+		return err
 	}
-	if err := upsert(&ths, "slug", "group_code", "label", "definition", "keywords", "active", "taxonomy_version", "sort_order"); err != nil {
+	for i, th := range tax.Themes {
+		ths = append(ths, themeRow{Code: th.Code, Slug: th.Slug, GroupCode: th.Group, Label: th.Label, Definition: th.Definition,
+			Keywords: th.Keywords, Active: true, TaxonomyVersion: version, SortOrder: i, Origin: originFile})
+		codes = append(codes, th.Code)
+		if !slices.Contains(admin, th.Code) {
+			t.touch(journalTheme, th.Code)
+		}
+	}
+	// A theme an admin added or changed is theirs: the file no longer updates it.
+	onlyFile := clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: "themes.origin = ?", Vars: []any{originFile}}}}
+	if err := t.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "code"}}, Where: onlyFile,
+		DoUpdates: clause.AssignmentColumns([]string{"slug", "group_code", "label", "definition", "keywords", "active", "taxonomy_version", "sort_order"})}).
+		Create(&ths).Error; err != nil {
 		return fmt.Errorf("seed themes: %w", err)
 	}
 	var dropped []string
-	if err := t.db.Model(&themeRow{}).Where("active AND code NOT IN ?", codes).Pluck("code", &dropped).Error; err != nil {
+	if err := t.db.Model(&themeRow{}).Where("active AND origin = ? AND code NOT IN ?", originFile, codes).Pluck("code", &dropped).Error; err != nil {
 		return err
 	}
 	for _, c := range dropped {
 		t.touch(journalTheme, c)
 	}
-	if err := t.db.Model(&themeRow{}).Where("code NOT IN ?", codes).Update("active", false).Error; err != nil {
-		return err
+	if len(dropped) > 0 {
+		if err := t.db.Model(&themeRow{}).Where("code IN ?", dropped).Update("active", false).Error; err != nil {
+			return err
+		}
 	}
 	if err := t.db.Where("1 = 1").Delete(&crosswalkRow{}).Error; err != nil {
 		return err
@@ -153,9 +205,7 @@ func seed(t *tx, tax *taxonomy.Taxonomy) error {
 			return fmt.Errorf("seed crosswalks: %w", err)
 		}
 	}
-	return t.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "name"}},
-		DoUpdates: clause.AssignmentColumns([]string{"version"})}).
-		Create(&referenceStateRow{Name: "taxonomy", Version: tax.Version}).Error
+	return nil
 }
 
 func (s *Store) ListReviewTypes(ctx context.Context) ([]casereview.ReviewType, error) {
@@ -216,13 +266,15 @@ func (s *Store) ListThemes(ctx context.Context, group string) ([]casereview.Them
 	for _, c := range cws {
 		byTheme[c.ThemeCode] = append(byTheme[c.ThemeCode], casereview.Crosswalk{Scheme: c.Scheme, NativeCode: c.NativeCode})
 	}
-	var state referenceStateRow
-	db.Where("name = ?", "taxonomy").Take(&state)
+	version, err := stateVersion(db, stateTaxonomy)
+	if err != nil {
+		return nil, 0, translate(err)
+	}
 	out := make([]casereview.Theme, len(rows))
 	for i, r := range rows {
 		out[i] = themeFromRow(r, byTheme[r.Code])
 	}
-	return out, state.Version, nil
+	return out, version, nil
 }
 
 func (s *Store) GetTheme(ctx context.Context, codeOrSlug string) (casereview.Theme, error) {
@@ -249,7 +301,7 @@ func themeFromRow(r themeRow, xs []casereview.Crosswalk) casereview.Theme {
 	sort.SliceStable(xs, func(i, j int) bool { return xs[i].Scheme < xs[j].Scheme })
 	return casereview.Theme{Code: r.Code, Slug: r.Slug, Group: r.GroupCode, Label: r.Label, Definition: r.Definition,
 		Keywords: append([]string{}, r.Keywords...), Crosswalks: append([]casereview.Crosswalk{}, xs...), Active: r.Active,
-		TaxonomyVersion: r.TaxonomyVersion}
+		TaxonomyVersion: r.TaxonomyVersion, DeprecatedAt: utcPtr(r.DeprecatedAt), ReplacedBy: deref(r.ReplacedBy), Origin: r.Origin}
 }
 
 // codeLike reports whether s could be a code or slug at all. PostgreSQL refuses NUL bytes and

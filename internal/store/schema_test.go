@@ -24,6 +24,8 @@ func TestSchemaRefusesBadRows(t *testing.T) {
 		must(t, err)
 		health, err := s.CreateOrganisation(ctx, casereview.OrganisationDraft{Name: "Northfold NHS Trust", Sector: "nhs_trust"})
 		must(t, err)
+		_, err = s.CreateOrganisation(ctx, casereview.OrganisationDraft{Name: "Ärzteverband Öst", Sector: "other"})
+		must(t, err)
 		spare, err := s.CreateRecommendation(ctx, casereview.RecommendationDraft{ReviewID: f.review.ID, Number: "2", Text: "x", Scope: "local",
 			Addressees: []casereview.AddresseeDraft{{OrganisationID: f.la.ID, Role: "lead"}}})
 		must(t, err)
@@ -67,12 +69,12 @@ func TestSchemaRefusesBadRows(t *testing.T) {
 			if self {
 				parent = oid
 			}
-			return `INSERT INTO organisations (id, name, sector, parent_id, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ` + ts + `, ` + ts + `)`,
-				[]any{oid, name, sector, parent}
+			return `INSERT INTO organisations (id, name, name_key, sector, parent_id, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ` + ts + `, ` + ts + `)`,
+				[]any{oid, name, casereview.NameKey(name), sector, parent}
 		}
 		partnership := func(name, kind string) (string, []any) {
-			return `INSERT INTO partnerships (id, name, kind, area_codes, version, created_at, updated_at) VALUES (?, ?, ?, '[]', 1, ` + ts + `, ` + ts + `)`,
-				[]any{id(), name, kind}
+			return `INSERT INTO partnerships (id, name, name_key, kind, area_codes, version, created_at, updated_at) VALUES (?, ?, ?, ?, '[]', 1, ` + ts + `, ` + ts + `)`,
+				[]any{id(), name, casereview.NameKey(name), kind}
 		}
 		stmt := func(q string, args ...any) func() (string, []any) { return func() (string, []any) { return q, args } }
 		type build = func() (string, []any)
@@ -248,6 +250,18 @@ func TestSchemaRefusesBadRows(t *testing.T) {
 			{"organisation with a name taken in another case",
 				func() (string, []any) { return organisation("NORTHFOLD POLICE", "police", false) },
 				func() (string, []any) { return organisation("Northfold Police Federation", "police", false) }},
+			{"organisation with a name taken in another (non-ASCII) case",
+				func() (string, []any) { return organisation("ärzteverband öst", "other", false) },
+				func() (string, []any) { return organisation("Ärzteverband Öst Süd", "other", false) }},
+			{"organisation without a name key",
+				stmt(`INSERT INTO organisations (id, name, sector, version, created_at, updated_at) VALUES (?, 'Unkeyed', 'other', 1, `+ts+`, `+ts+`)`, id()),
+				stmt(`INSERT INTO organisations (id, name, name_key, sector, version, created_at, updated_at) VALUES (?, 'Unkeyed', 'unkeyed', 'other', 1, `+ts+`, `+ts+`)`, id())},
+			{"organisation's name key removed",
+				stmt(`UPDATE organisations SET name_key = NULL WHERE id = ?`, f.police.ID),
+				stmt(`UPDATE organisations SET name_key = name_key WHERE id = ?`, f.police.ID)},
+			{"partnership without a name key",
+				stmt(`INSERT INTO partnerships (id, name, kind, area_codes, version, created_at, updated_at) VALUES (?, 'Unkeyed', 'other', '[]', 1, `+ts+`, `+ts+`)`, id()),
+				stmt(`INSERT INTO partnerships (id, name, name_key, kind, area_codes, version, created_at, updated_at) VALUES (?, 'Unkeyed', 'unkeyed', 'other', '[]', 1, `+ts+`, `+ts+`)`, id())},
 			{"organisation with an empty name",
 				func() (string, []any) { return organisation("", "police", false) },
 				func() (string, []any) { return organisation("N", "police", false) }},

@@ -89,8 +89,8 @@ func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Doc
 		}
 		d.ResponseDue, d.LastActivityOn, d.FollowUpOn = at(r.ResponseDue), at(r.LastActivityOn), at(r.FollowUpOn)
 		for _, a := range actionDates[r.ID] {
-			if !a.Finished() && a.TargetDate != nil {
-				d.UnfinishedTargets = append(d.UnfinishedTargets, a.TargetDate.Time())
+			for _, due := range a.Dues() { // targets and open milestones of unfinished actions
+				d.UnfinishedTargets = append(d.UnfinishedTargets, due.Time())
 			}
 		}
 		seenSector := map[string]bool{}
@@ -104,8 +104,12 @@ func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Doc
 		}
 		seenGroup := map[string]bool{}
 		for _, t := range r.Themes {
+			if !t.Confirmed() {
+				continue // a suggestion awaiting confirmation is no theme to search by
+			}
 			d.ThemeCodes = append(d.ThemeCodes, t.Code)
 			d.ThemeSlugs = append(d.ThemeSlugs, t.Slug)
+			d.ThemeLabels = append(d.ThemeLabels, t.Label)
 			if !seenGroup[t.Group] {
 				seenGroup[t.Group] = true
 				d.ThemeGroups = append(d.ThemeGroups, t.Group)

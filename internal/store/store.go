@@ -195,6 +195,9 @@ func (s *Store) Migrate(ctx context.Context) (int64, error) {
 	if _, err := p.Up(ctx); err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
 	}
+	if err := s.fillNameKeys(ctx); err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
 	return p.GetDBVersion(ctx)
 }
 

@@ -63,16 +63,28 @@ func (s *Store) suggestionsFor(db *gorm.DB, row recommendationRow) ([]casereview
 	for i, r := range themeRows {
 		themes[i] = themeFromRow(r, nil)
 	}
-	var skip []string
-	if err := db.Table("theme_assignments").Where("recommendation_id = ?", row.ID).Pluck("theme_code", &skip).Error; err != nil {
+	var assigned []themeAssignmentRow
+	if err := db.Where("recommendation_id = ?", row.ID).Order("position").Find(&assigned).Error; err != nil {
 		return nil, err
 	}
 	var rejected []string
 	if err := db.Table("theme_suggestion_rejections").Where("recommendation_id = ?", row.ID).Pluck("theme_code", &rejected).Error; err != nil {
 		return nil, err
 	}
-	skip = append(skip, rejected...)
+	skip := append([]string{}, rejected...)
 	out := []casereview.ThemeSuggestion{}
+	// A theme assigned as a suggestion nobody confirmed (an import's crosswalk suggestion) is
+	// suggested first, to be accepted or rejected like the others.
+	for _, a := range assigned {
+		skip = append(skip, a.ThemeCode)
+		if a.Source == "suggested" && a.ConfirmedAt == nil && !slices.Contains(rejected, a.ThemeCode) {
+			for _, th := range themes {
+				if th.Code == a.ThemeCode {
+					out = append(out, casereview.ThemeSuggestion{Code: th.Code, Slug: th.Slug, Label: th.Label, Group: th.Group, Score: 1})
+				}
+			}
+		}
+	}
 	for _, sg := range s.suggester.Suggest(row.Text, themes) {
 		if !slices.Contains(skip, sg.Code) {
 			out = append(out, sg)
@@ -115,11 +127,19 @@ func (s *Store) AcceptThemeSuggestion(ctx context.Context, id string, version in
 		themes := prev[0].Themes
 		a := actorOf(ctx)
 		at := t.now
-		assignment := themeAssignmentRow{RecommendationID: row.ID, ThemeCode: sg.Code, IsPrimary: len(themes) == 0,
-			Source: "suggested", Position: len(themes), AssignedAt: t.now, ConfirmedBy: nonEmpty(a.UserID),
-			ConfirmedByName: &a.Name, ConfirmedAt: &at}
-		if err := t.db.Omit("slug", "label", "group_code").Create(&assignment).Error; err != nil {
-			return err
+		if slices.ContainsFunc(themes, func(th casereview.ThemeAssignment) bool { return th.Code == sg.Code }) {
+			// Assigned unconfirmed: the acceptance confirms it where it stands.
+			if err := t.db.Model(&themeAssignmentRow{}).Where("recommendation_id = ? AND theme_code = ?", row.ID, sg.Code).
+				Updates(map[string]any{"confirmed_by": nonEmpty(a.UserID), "confirmed_by_name": a.Name, "confirmed_at": at}).Error; err != nil {
+				return err
+			}
+		} else {
+			assignment := themeAssignmentRow{RecommendationID: row.ID, ThemeCode: sg.Code, IsPrimary: len(themes) == 0,
+				Source: "suggested", Position: len(themes), AssignedAt: t.now, ConfirmedBy: nonEmpty(a.UserID),
+				ConfirmedByName: &a.Name, ConfirmedAt: &at}
+			if err := t.db.Omit("slug", "label", "group_code", "active").Create(&assignment).Error; err != nil {
+				return err
+			}
 		}
 		row.Version++
 		row.UpdatedAt = t.now
@@ -164,6 +184,35 @@ func (s *Store) RejectThemeSuggestion(ctx context.Context, id, code, reason stri
 			RejectedByName: a.Name, RejectedAt: t.now}
 		if err := t.db.Create(&rej).Error; err != nil {
 			return err
+		}
+		// An unconfirmed assignment of the theme goes; if it was primary, the next theme is.
+		var gone themeAssignmentRow
+		if err := t.db.Where("recommendation_id = ? AND theme_code = ? AND source = 'suggested' AND confirmed_at IS NULL", row.ID, sg.Code).
+			Limit(1).Find(&gone).Error; err != nil {
+			return err
+		}
+		if gone.ThemeCode != "" {
+			if err := t.db.Where("recommendation_id = ? AND theme_code = ?", row.ID, sg.Code).Delete(&themeAssignmentRow{}).Error; err != nil {
+				return err
+			}
+			if gone.IsPrimary {
+				var next themeAssignmentRow
+				if err := t.db.Where("recommendation_id = ?", row.ID).Order("position").Limit(1).Find(&next).Error; err != nil {
+					return err
+				}
+				if next.ThemeCode != "" {
+					if err := t.db.Model(&themeAssignmentRow{}).Where("recommendation_id = ? AND theme_code = ?", row.ID, next.ThemeCode).
+						Update("is_primary", true).Error; err != nil {
+						return err
+					}
+				}
+			}
+			row.Version++
+			row.UpdatedAt = t.now
+			if err := t.db.Save(&row).Error; err != nil {
+				return err
+			}
+			t.touch(journalRecommendation, row.ID)
 		}
 		t.audit(casereview.AuditSuggestionRejected, "recommendation", row.ID, nil, struct {
 			Rejection  casereview.SuggestionRejection

@@ -82,11 +82,11 @@ func (sc *summaryScope) recs() *gorm.DB {
 	q := visible(sc.ctx, db.Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id"))
 	if len(sc.themes) > 0 {
 		q = q.Where("EXISTS (?)", db.Table("theme_assignments fta").Select("1").
-			Where("fta.recommendation_id = recommendations.id AND fta.theme_code IN ?", sc.themes))
+			Where("fta.recommendation_id = recommendations.id AND fta.theme_code IN ? AND "+confirmedTheme("fta"), sc.themes))
 	}
 	if len(f.ThemeGroups) > 0 {
 		q = q.Where("EXISTS (?)", db.Table("theme_assignments fga").Select("1").Joins("JOIN themes fgt ON fgt.code = fga.theme_code").
-			Where("fga.recommendation_id = recommendations.id AND fgt.group_code IN ?", f.ThemeGroups))
+			Where("fga.recommendation_id = recommendations.id AND fgt.group_code IN ? AND "+confirmedTheme("fga"), f.ThemeGroups))
 	}
 	if len(f.ReviewTypes) > 0 {
 		q = q.Where("reviews.type IN ?", f.ReviewTypes)
@@ -181,9 +181,9 @@ func (sc *summaryScope) dimension(d casereview.Dimension, n string) (expr string
 	case casereview.DimTheme:
 		// Filtering by theme also narrows the theme dimension to the themes asked for.
 		return "ta" + n + ".theme_code", []string{"JOIN theme_assignments ta" + n + " ON ta" + n + ".recommendation_id = recommendations.id" +
-			sc.inList("ta"+n+".theme_code", sc.themes)}
+			" AND " + confirmedTheme("ta"+n) + sc.inList("ta"+n+".theme_code", sc.themes)}
 	case casereview.DimThemeGroup:
-		return "tg" + n + ".group_code", []string{"JOIN theme_assignments tga" + n + " ON tga" + n + ".recommendation_id = recommendations.id",
+		return "tg" + n + ".group_code", []string{"JOIN theme_assignments tga" + n + " ON tga" + n + ".recommendation_id = recommendations.id AND " + confirmedTheme("tga"+n),
 			"JOIN themes tg" + n + " ON tg" + n + ".code = tga" + n + ".theme_code" + sc.inList("tg"+n+".group_code", sc.f.ThemeGroups)}
 	case casereview.DimReviewType:
 		return "reviews.type", nil

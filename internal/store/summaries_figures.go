@@ -217,8 +217,8 @@ func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, error) {
 		A, B string
 		N    int
 	}
-	if err := sc.db.Table("theme_assignments pa").Joins("JOIN theme_assignments pb ON pb.recommendation_id = pa.recommendation_id AND pa.theme_code <= pb.theme_code").
-		Where("pa.recommendation_id IN (?)", sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n").
+	if err := sc.db.Table("theme_assignments pa").Joins("JOIN theme_assignments pb ON pb.recommendation_id = pa.recommendation_id AND pa.theme_code <= pb.theme_code AND "+confirmedTheme("pb")).
+		Where("pa.recommendation_id IN (?) AND "+confirmedTheme("pa"), sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n").
 		Group("pa.theme_code, pb.theme_code").Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}

@@ -99,23 +99,30 @@ func (s *Store) SummaryOverdue(ctx context.Context, f casereview.SummaryFilter) 
 	var acts []actionRow
 	for chunk := range slices.Chunk(ids, 1000) {
 		var part []actionRow
-		if err := sc.db.Select("recommendation_id, organisation_id, target_date, completion_date, implementation_status").
+		if err := sc.db.Select("id, recommendation_id, organisation_id, target_date, completion_date, implementation_status").
 			Where("recommendation_id IN ?", chunk).Find(&part).Error; err != nil {
 			return nil, translate(err)
 		}
 		acts = append(acts, part...)
 	}
-	late := map[string]map[string]casereview.Date{} // recommendation -> owner -> earliest late target
+	dues, err := openMilestoneDues(sc.db, ids)
+	if err != nil {
+		return nil, err
+	}
+	late := map[string]map[string]casereview.Date{} // recommendation -> owner -> earliest late target or milestone
 	for _, a := range acts {
-		d := casereview.ActionDates{TargetDate: a.TargetDate.ptr(), Status: casereview.ImplementationStatus(a.ImplementationStatus), Completed: a.CompletionDate.Valid}
-		if d.Finished() || d.TargetDate == nil || !d.TargetDate.Before(sc.asOf) {
-			continue
-		}
-		if late[a.RecommendationID] == nil {
-			late[a.RecommendationID] = map[string]casereview.Date{}
-		}
-		if prev, ok := late[a.RecommendationID][a.OrganisationID]; !ok || d.TargetDate.Before(prev) {
-			late[a.RecommendationID][a.OrganisationID] = *d.TargetDate
+		d := casereview.ActionDates{TargetDate: a.TargetDate.ptr(), Status: casereview.ImplementationStatus(a.ImplementationStatus),
+			Completed: a.CompletionDate.Valid, Milestones: dues[a.ID]}
+		for _, due := range d.Dues() {
+			if !due.Before(sc.asOf) {
+				continue
+			}
+			if late[a.RecommendationID] == nil {
+				late[a.RecommendationID] = map[string]casereview.Date{}
+			}
+			if prev, ok := late[a.RecommendationID][a.OrganisationID]; !ok || due.Before(prev) {
+				late[a.RecommendationID][a.OrganisationID] = due
+			}
 		}
 	}
 	groups := map[string]*casereview.OverdueGroup{}

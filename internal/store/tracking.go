@@ -150,8 +150,15 @@ func (s *Store) Timeline(ctx context.Context, recommendationID string) ([]casere
 	if err := s.read.WithContext(ctx).Where("recommendation_id = ?", id).Order("created_at, id").Find(&edits).Error; err != nil {
 		return nil, translate(err)
 	}
-	out := make([]casereview.ProgressUpdate, 0, len(rows)+len(edits))
+	var mevents []milestoneEventRow
+	if err := s.read.WithContext(ctx).Where("recommendation_id = ?", id).Order("created_at, id").Find(&mevents).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]casereview.ProgressUpdate, 0, len(rows)+len(edits)+len(mevents))
 	for _, e := range edits {
+		out = append(out, e.domain())
+	}
+	for _, e := range mevents {
 		out = append(out, e.domain())
 	}
 	for _, r := range rows {

@@ -39,6 +39,16 @@ type membershipRow struct {
 
 func (membershipRow) TableName() string { return "memberships" }
 
+// membershipWithSetting is a membership with its partnership's setting for viewers.
+type membershipWithSetting struct {
+	ID             string  `gorm:"column:id"`
+	UserID         string  `gorm:"column:user_id"`
+	Role           string  `gorm:"column:role"`
+	OrganisationID *string `gorm:"column:organisation_id"`
+	PartnershipID  *string `gorm:"column:partnership_id"`
+	ViewersSee     *bool   `gorm:"column:viewers_see_restricted"`
+}
+
 // users loads the memberships of rows and returns domain users (never their secrets).
 func users(db *gorm.DB, rows []userRow) ([]casereview.User, error) {
 	ids := make([]string, len(rows))
@@ -47,13 +57,21 @@ func users(db *gorm.DB, rows []userRow) ([]casereview.User, error) {
 	}
 	byUser := map[string][]casereview.Membership{}
 	if len(ids) > 0 {
-		var ms []membershipRow
-		if err := db.Where("user_id IN ?", ids).Order("created_at, id").Find(&ms).Error; err != nil {
+		// Each membership comes with its partnership's setting for viewers, read in the same
+		// query, so the actor built from it reads exactly what the partnership now allows.
+		var ms []membershipWithSetting
+		err := db.Table("memberships").Select("memberships.id, memberships.user_id, memberships.role, memberships.organisation_id, "+
+			"memberships.partnership_id, partnerships.viewers_see_restricted").
+			Joins("LEFT JOIN partnerships ON partnerships.id = memberships.partnership_id").
+			Where("memberships.user_id IN ?", ids).Order("memberships.created_at, memberships.id").Find(&ms).Error
+		if err != nil {
 			return nil, translate(err)
 		}
 		for _, m := range ms {
-			byUser[m.UserID] = append(byUser[m.UserID], casereview.Membership{ID: m.ID, Role: casereview.Role(m.Role),
-				OrganisationID: deref(m.OrganisationID), PartnershipID: deref(m.PartnershipID)})
+			role := casereview.Role(m.Role)
+			byUser[m.UserID] = append(byUser[m.UserID], casereview.Membership{ID: m.ID, Role: role,
+				OrganisationID: deref(m.OrganisationID), PartnershipID: deref(m.PartnershipID),
+				ViewerSeesRestricted: role == casereview.RoleViewer && m.ViewersSee != nil && *m.ViewersSee})
 		}
 	}
 	out := make([]casereview.User, len(rows))

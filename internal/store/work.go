@@ -89,7 +89,7 @@ func (s *Store) Work(ctx context.Context) (WorkList, error) {
 			add("assess", &w.ResponsesToAssess, items)
 		}
 		var rows []evidenceRow
-		if err := s.read.WithContext(ctx).Where("status = ?", casereview.EvidencePending).Order("submitted_at, id").Limit(workLimit).Find(&rows).Error; err != nil {
+		if err := s.read.WithContext(ctx).Where("status = ?", casereview.EvidencePending).Where(notWithdrawn).Order("submitted_at, id").Limit(workLimit).Find(&rows).Error; err != nil {
 			return w, translate(err)
 		}
 		for _, r := range rows {

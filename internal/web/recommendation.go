@@ -51,8 +51,13 @@ type actionView struct {
 	casereview.Action
 	OrganisationName string
 	Evidence         []casereview.Evidence
-	CanWrite         bool // edit the action, add evidence
+	Milestones       []milestoneView
+	CanWrite         bool // edit the action, add evidence, add milestones and mark them done
 	CanProgress      bool // add a note or move it on
+	// Withdraw: the items of evidence the viewer may withdraw (their own uploads, pending), by
+	// id; WithdrawLater: why an item the viewer uploaded cannot be withdrawn just now.
+	Withdraw      map[string]bool
+	WithdrawLater map[string]string
 }
 
 // similarView is the "similar recommendations in other reviews" section; Shown is false where
@@ -130,6 +135,11 @@ func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recom
 	if err != nil {
 		return nil, err
 	}
+	milestones, err := h.svc.MilestonesOfRecommendation(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	today := casereview.DateOf(h.now())
 	for i := len(acts.Items) - 1; i >= 0; i-- { // the plan in the order it was written
 		x := acts.Items[i]
 		ev, err := h.svc.ListEvidence(ctx, x.ID)
@@ -137,8 +147,11 @@ func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recom
 			return nil, err
 		}
 		canWrite := casereview.CanWriteAction(a, rv.PartnershipID, x.OrganisationID)
-		v.Actions = append(v.Actions, actionView{Action: x, OrganisationName: orgNames[x.OrganisationID], Evidence: ev,
-			CanWrite: canWrite && v.Settled == "", CanProgress: v.Settled == "" && (canWrite || len(actionMoves(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus)) > 0)})
+		av := actionView{Action: x, OrganisationName: orgNames[x.OrganisationID], Evidence: ev,
+			Milestones: milestoneViews(milestones[x.ID], today),
+			CanWrite:   canWrite && v.Settled == "", CanProgress: v.Settled == "" && (canWrite || len(actionMoves(a, rv.PartnershipID, x.OrganisationID, x.ImplementationStatus)) > 0)}
+		av.Withdraw, av.WithdrawLater = withdrawable(a, rec, rv, x, ev)
+		v.Actions = append(v.Actions, av)
 	}
 
 	if v.Links, err = h.linkViews(ctx, rec); err != nil {

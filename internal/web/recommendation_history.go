@@ -150,6 +150,8 @@ func (h *Handler) timelineEntries(ctx context.Context, rec casereview.Recommenda
 				e.Title = "Evidence verified"
 			case casereview.EvidenceRejected:
 				e.Title = "Evidence rejected"
+			case casereview.EvidenceWithdrawn:
+				e.Title = "Evidence withdrawn"
 			default:
 				e.Title = "Evidence added"
 			}
@@ -169,6 +171,8 @@ func (h *Handler) timelineEntries(ctx context.Context, rec casereview.Recommenda
 			if r, ok := related[p.RelatedID]; ok {
 				e.Related = &r
 			}
+		case casereview.ProgressMilestone:
+			milestoneEntry(&e, p)
 		default:
 			e.Title = label(p.Kind)
 		}

@@ -25,7 +25,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/search", h.search)
 
 	// A recommendation and everything done to it (recommendation.go, respond.go, actions.go,
-	// evidence.go, oversight.go, links.go, suggestions.go).
+	// evidence.go, evidence_withdraw.go, oversight.go, links.go, suggestions.go).
 	r.GET("/recommendations/:id", h.recommendation)
 	r.GET("/recommendations/:id/respond", h.respondForm)
 	r.POST("/recommendations/:id/respond", h.respond)
@@ -35,11 +35,17 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.POST("/actions/:id/edit", h.editAction)
 	r.GET("/actions/:id/progress", h.progressForm)
 	r.POST("/actions/:id/progress", h.progress)
+	r.GET("/actions/:id/milestones/new", h.newMilestoneForm)
+	r.POST("/actions/:id/milestones/new", h.newMilestone)
+	r.GET("/milestones/:id/complete", h.completeMilestoneForm)
+	r.POST("/milestones/:id/complete", h.completeMilestone)
 	r.GET("/actions/:id/evidence/new", h.evidenceForm)
 	r.POST("/actions/:id/evidence/new", h.addEvidence)
 	r.GET("/evidence/:id/file", h.evidenceFile)
 	r.GET("/evidence/:id/review", h.reviewEvidenceForm)
 	r.POST("/evidence/:id/review", h.reviewEvidence)
+	r.GET("/evidence/:id/withdraw", h.withdrawEvidenceForm)
+	r.POST("/evidence/:id/withdraw", h.withdrawEvidence)
 	r.GET("/recommendations/:id/assess", h.assessForm)
 	r.POST("/recommendations/:id/assess", h.assess)
 	r.GET("/recommendations/:id/links/new", h.linkForm)

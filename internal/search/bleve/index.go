@@ -97,6 +97,7 @@ type body struct {
 	ThemeCodes       []string    `json:"theme_codes"`
 	ThemeSlugs       []string    `json:"theme_slugs"`
 	ThemeGroups      []string    `json:"theme_groups"`
+	ThemeText        string      `json:"theme_text"`
 	InterventionType string      `json:"intervention_type"`
 	Scope            string      `json:"scope"`
 	ResponseStatus   string      `json:"response_status"`
@@ -126,7 +127,7 @@ func bodyFields(d search.Document) body {
 		ReviewID: d.ReviewID, ReviewType: d.ReviewType, ReviewReference: d.ReviewReference, PartnershipID: d.PartnershipID,
 		AreaCodes: d.AreaCodes, Year: float64(d.Year), YearKeyword: strconv.Itoa(d.Year), IssuedOn: d.IssuedOn,
 		Visibility: d.Visibility, OrganisationIDs: d.OrganisationIDs, Sectors: d.Sectors, ThemeCodes: d.ThemeCodes,
-		ThemeSlugs: d.ThemeSlugs, ThemeGroups: d.ThemeGroups, InterventionType: d.InterventionType, Scope: d.Scope,
+		ThemeSlugs: d.ThemeSlugs, ThemeGroups: d.ThemeGroups, ThemeText: strings.Join(d.ThemeLabels, " ; "), InterventionType: d.InterventionType, Scope: d.Scope,
 		ResponseStatus: d.ResponseStatus, Implementation: d.ImplementationStatus, OversightStatus: d.OversightStatus}
 }
 

@@ -14,7 +14,7 @@ import (
 
 // MappingVersion changes whenever the mapping below changes; an index built with another
 // version is rebuilt.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // TextAnalyzer analyses the text fields. Theme suggestions (internal/suggest) analyse keywords
 // and recommendation text with it too, so a keyword matches what a search for it would.
@@ -50,6 +50,7 @@ const (
 	fThemeCodes        = "theme_codes"
 	fThemeSlugs        = "theme_slugs"
 	fThemeGroups       = "theme_groups"
+	fThemeText         = "theme_text" // the labels of the themes, for theme:"label words"
 	fIntervention      = "intervention_type"
 	fScope             = "scope"
 	fResponse          = "response_status"
@@ -90,6 +91,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fReviewTitle, text(false))
 	doc.AddFieldMappingsAt(fOrganisationText, text(false))
 	doc.AddFieldMappingsAt(fPartnershipText, text(false))
+	doc.AddFieldMappingsAt(fThemeText, text(false))
 	plain := bleve.NewTextFieldMapping()
 	plain.Analyzer = standard.Name // lower case, no stemming: edit distance is counted on real words
 	plain.Store, plain.IncludeTermVectors, plain.IncludeInAll = false, false, false

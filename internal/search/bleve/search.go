@@ -423,7 +423,8 @@ func fieldQuery(field, v string, phrase bool) (bq.Query, error) {
 	}
 	switch strings.ToLower(field) {
 	case "theme":
-		return bq.NewDisjunctionQuery([]bq.Query{term(fThemeSlugs, lower), term(fThemeCodes, upper)}), nil
+		// A code, a slug, or words of a label: theme:A09, theme:stalking, theme:"coercive control".
+		return bq.NewDisjunctionQuery([]bq.Query{term(fThemeSlugs, lower), term(fThemeCodes, upper), match(fThemeText)}), nil
 	case "agency":
 		return match(fOrganisationText), nil
 	case "org":
