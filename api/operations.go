@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 
 	"github.com/casereview/casereview/internal/casereview"
 )
@@ -27,7 +28,7 @@ func (s *Server) GetReadyz(ctx context.Context, _ GetReadyzRequestObject) (GetRe
 	db, v := h.Dialect, h.SchemaVersion
 	if err != nil {
 		detail := err.Error()
-		if de, ok := err.(*casereview.Error); ok {
+		if de := (*casereview.Error)(nil); errors.As(err, &de) {
 			detail = de.Message // the cause may name hosts; keep it for the logs
 		}
 		return GetReadyz503JSONResponse{Status: "unavailable", Database: &db, SchemaVersion: &v, Detail: &detail}, nil

@@ -16,7 +16,10 @@ func TestDatabaseOutageAnswers503(t *testing.T) {
 		if err := s.App.Store().Close(); err != nil { // every pool of the store, as an outage leaves it
 			t.Fatal(err)
 		}
-		for _, path := range []string{"/api/v1/users", "/api/v1/partnerships", "/api/v1/audit"} {
+		// Filters that look a code up first: a failed lookup is the database's failure, never
+		// "not a theme code" (422) for a theme or review type that exists.
+		for _, path := range []string{"/api/v1/users", "/api/v1/partnerships", "/api/v1/audit",
+			"/api/v1/recommendations?theme=stalking", "/api/v1/recommendations?review_type=DHR", "/api/v1/reviews?type=DHR"} {
 			r := s.Do("GET", path, nil)
 			checkProblem(t, r, path, problemWant{Status: 503, Type: "unavailable"})
 			if r.Header.Get("Retry-After") == "" {

@@ -2,6 +2,7 @@ package casereview
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -183,8 +184,8 @@ func prefixed(p *Problems, prefix string, err error) {
 	if err == nil {
 		return
 	}
-	e, ok := err.(*Error)
-	if !ok || len(e.Fields) == 0 {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
 		p.Add(strings.TrimSuffix(prefix, "."), FieldInvalid, "%v", err)
 		return
 	}

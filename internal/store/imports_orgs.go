@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -24,7 +25,7 @@ func (s *Store) CreateOrganisations(ctx context.Context, ds []casereview.Organis
 	names := map[string]int{}
 	for i := range ds {
 		if err := ds[i].Validate(); err != nil {
-			if de, ok := err.(*casereview.Error); ok {
+			if de := (*casereview.Error)(nil); errors.As(err, &de) {
 				for _, f := range de.Fields {
 					f.Field = fmt.Sprintf("organisations[%d].%s", i, f.Field)
 					p.Extend(f)

@@ -103,7 +103,9 @@ func checkRecommendation(t *tx, id string, d *casereview.RecommendationDraft) er
 		}
 		if n == 0 {
 			var codes []string
-			t.db.Table("intervention_types").Order("sort_order").Pluck("code", &codes)
+			if err := t.db.Table("intervention_types").Order("sort_order").Pluck("code", &codes).Error; err != nil {
+				return err
+			}
 			p.Add("intervention_type", casereview.FieldUnknownValue, "%q is not one of: %s", *d.InterventionType, strings.Join(codes, ", "))
 		}
 	}
@@ -404,7 +406,10 @@ func (s *Store) ListRecommendations(ctx context.Context, f casereview.Recommenda
 	asOf := s.asOf(ctx)
 	themeCode := ""
 	if f.Theme != "" {
-		db.Table("themes").Where("code = ? OR slug = ?", strings.ToUpper(f.Theme), strings.ToLower(f.Theme)).Limit(1).Pluck("code", &themeCode)
+		// A failed lookup is the database's failure, not the caller's bad theme.
+		if err := db.Table("themes").Where("code = ? OR slug = ?", strings.ToUpper(f.Theme), strings.ToLower(f.Theme)).Limit(1).Pluck("code", &themeCode).Error; err != nil {
+			return empty, translate(err)
+		}
 		if themeCode == "" {
 			return empty, casereview.Invalid("theme", casereview.FieldUnknownValue, "%q is not a theme code or slug", f.Theme)
 		}

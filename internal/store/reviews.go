@@ -58,7 +58,9 @@ func knownReviewType(db *gorm.DB, field, code string) error {
 	}
 	if n == 0 {
 		var codes []string
-		db.Table("review_types").Order("sort_order").Pluck("code", &codes)
+		if err := db.Table("review_types").Order("sort_order").Pluck("code", &codes).Error; err != nil {
+			return translate(err)
+		}
 		return casereview.Invalid(field, casereview.FieldUnknownValue, "%q is not one of: %s", code, strings.Join(codes, ", "))
 	}
 	return nil
@@ -93,7 +95,9 @@ func checkReview(t *tx, r reviewRow) error {
 	}
 	if n == 0 {
 		var codes []string
-		t.db.Table("review_types").Order("sort_order").Pluck("code", &codes)
+		if err := t.db.Table("review_types").Order("sort_order").Pluck("code", &codes).Error; err != nil {
+			return err
+		}
 		p.Add("type", casereview.FieldUnknownValue, "%q is not one of: %s", r.Type, strings.Join(codes, ", "))
 	}
 	if err := t.db.Table("partnerships").Where("id = ?", r.PartnershipID).Count(&n).Error; err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -52,7 +53,7 @@ func (s *Store) summaryScope(ctx context.Context, f casereview.SummaryFilter) (*
 	}
 	for i, rt := range f.ReviewTypes {
 		if err := knownReviewType(db, fmt.Sprintf("type[%d]", i), rt); err != nil {
-			if e, ok := err.(*casereview.Error); ok && e.Code == casereview.CodeInvalid {
+			if e := (*casereview.Error)(nil); errors.As(err, &e) && e.Code == casereview.CodeInvalid {
 				p.Extend(e.Fields...)
 				continue
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"database/sql"
+	"fmt"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -36,7 +37,11 @@ func (sc *summaryScope) plain(part func(*summaryScope) error) error {
 // planner no longer computes the flag over the whole table, once per parallel worker.
 func (sc *summaryScope) flagCond(flag casereview.Flag) clause.Expression {
 	q := flagWhere(sc.db.Session(&gorm.Session{NewDB: true}).Table("recommendations"), flag, sc.asOf)
-	w, _ := q.Statement.Clauses["WHERE"].Expression.(clause.Where)
+	w, ok := q.Statement.Clauses["WHERE"].Expression.(clause.Where)
+	if !ok || len(w.Exprs) == 0 {
+		// flagWhere always adds a condition; without one the summary would count every row.
+		panic(fmt.Sprintf("store: flagWhere(%s) built no WHERE clause", flag))
+	}
 	return joined{exprs: w.Exprs, sep: " AND "}
 }
 

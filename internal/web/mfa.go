@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -48,7 +49,9 @@ func (h *Handler) code(c *gin.Context) {
 			p.Errors = []FieldProblem{{"code", "The code is not correct or has expired: enter the code your app shows now"}}
 			h.render(c, http.StatusUnauthorized, "sign-in-code", p)
 		case casereview.CodeRateLimited:
-			p.Errors = []FieldProblem{{"code", "There have been too many attempts. " + sentence(err.(*casereview.Error).Message)}}
+			var de *casereview.Error
+			errors.As(err, &de) // ErrorCode said so: it is one
+			p.Errors = []FieldProblem{{"code", "There have been too many attempts. " + sentence(de.Message)}}
 			h.render(c, http.StatusTooManyRequests, "sign-in-code", p)
 		default:
 			h.fail(c, err)

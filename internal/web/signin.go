@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -59,7 +60,8 @@ func (h *Handler) signIn(c *gin.Context) {
 			p.Errors = []FieldProblem{{"email", "Enter a correct email address and password"}}
 			h.render(c, http.StatusUnauthorized, "sign-in", p)
 		case casereview.CodeRateLimited:
-			var de = err.(*casereview.Error)
+			var de *casereview.Error
+			errors.As(err, &de) // ErrorCode said so: it is one
 			p.Errors = []FieldProblem{{"email", "There have been too many attempts to sign in. " + sentence(de.Message)}}
 			c.Header("Retry-After", itoa(int(de.RetryAfter/time.Second)+1))
 			h.render(c, http.StatusTooManyRequests, "sign-in", p)
