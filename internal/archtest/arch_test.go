@@ -109,3 +109,29 @@ func paths(graph map[string][]string, from string, forbidden []string) [][]strin
 	}
 	return out
 }
+
+// archived lists modules that are no longer maintained, with what replaces each. None of our
+// packages may import them directly (a dependency of a dependency may, until it moves).
+var archived = map[string]string{
+	"gopkg.in/yaml.v3": "go.yaml.in/yaml/v3",
+}
+
+func TestNoArchivedModules(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not on PATH")
+	}
+	cmd := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}} {{join .TestImports \" \"}} {{join .XTestImports \" \"}}", "./...")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list ./...: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		for _, imp := range fields[1:] {
+			if repl, ok := archived[imp]; ok {
+				t.Errorf("%s imports the archived %s: use %s", fields[0], imp, repl)
+			}
+		}
+	}
+}

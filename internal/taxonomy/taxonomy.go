@@ -18,7 +18,7 @@ import (
 	"strings"
 	"sync"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // PFDResponseDays is fixed in law (reg. 29 Coroners (Investigations)
