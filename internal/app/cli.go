@@ -4,17 +4,17 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/config"
 )
 
 // The administrative subcommands act as the system: whoever can run them can already read the
@@ -55,143 +55,205 @@ func readPassword(file string, stdin *os.File, stderr io.Writer) (string, error)
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-// runAdmin runs `user create`, `token create`, `audit verify` and `taxonomy …`.
-func runAdmin(ctx context.Context, cfg config.Config, args []string, stdin *os.File, stdout, stderr io.Writer) int {
-	log := NewLogger(cfg, stderr)
-	a, err := New(ctx, cfg, log, Options{NoSearch: true})
+// withApp opens the application (no search) for an administrative command, runs fn as the
+// system and closes it.
+func (c *cli) withApp(ctx context.Context, fn func(a *App, sys context.Context) error) error {
+	cfg, err := loadConfig()
 	if err != nil {
-		fmt.Fprintln(stderr, "error:", err)
-		return 1
+		return err
+	}
+	a, err := New(ctx, cfg, commandLogger(cfg, c.stderr), Options{NoSearch: true})
+	if err != nil {
+		return failed(err, nil)
 	}
 	defer a.Close()
-	sys := casereview.WithActor(ctx, casereview.System)
-	fail := func(err error) int {
-		fmt.Fprintln(stderr, "error:", describe(err))
-		return 1
+	return fn(a, casereview.WithActor(ctx, casereview.System))
+}
+
+// roles are the values of --role.
+var roles = []string{string(casereview.RoleAdmin), string(casereview.RoleOversight), string(casereview.RolePanel),
+	string(casereview.RoleAgencyEditor), string(casereview.RoleViewer)}
+
+// oneOf checks a flag's value against its choices, in command-line words.
+func oneOf(flag, value string, choices ...string) error {
+	if value == "" || slices.Contains(choices, value) {
+		return nil
 	}
-	if args[0] == "taxonomy" {
-		return runTaxonomy(ctx, a, args, stdout, stderr)
+	return fmt.Errorf("--%s %q is not one of: %s", flag, value, strings.Join(choices, ", "))
+}
+
+func (c *cli) userCommand() *cobra.Command {
+	var email, name, role, org, partnership, pwFile string
+	var admin bool
+	create := &cobra.Command{
+		Use:   "create --email E [--name N] [--admin | --role R [--organisation ID | --partnership ID]]",
+		Short: "Create a user (the password from a prompt, --password-file or CASEREVIEW_PASSWORD_FILE)",
+		Args:  cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error {
+			if admin && role != "" && role != string(casereview.RoleAdmin) {
+				return fmt.Errorf("--admin and --role %s contradict each other", role)
+			}
+			return oneOf("role", role, roles...)
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if admin {
+				role = string(casereview.RoleAdmin)
+			}
+			if name == "" {
+				name = email
+			}
+			flags := map[string]string{"email": "--email", "display_name": "--name", "role": "--role",
+				"organisation_id": "--organisation", "partnership_id": "--partnership", "password": "the password"}
+			return c.withApp(cmd.Context(), func(a *App, sys context.Context) error {
+				pw, err := readPassword(pwFile, c.stdin, c.stderr)
+				if err != nil {
+					return failed(err, nil)
+				}
+				hash, err := a.auth.NewPasswordHash(pw, email, name)
+				if err != nil {
+					return failed(err, flags)
+				}
+				u, err := a.store.CreateUser(sys, casereview.UserDraft{Email: email, DisplayName: name}, hash)
+				if err != nil {
+					return failed(err, flags)
+				}
+				if role != "" {
+					d := casereview.MembershipDraft{Role: casereview.Role(role), OrganisationID: org, PartnershipID: partnership}
+					if u, err = a.store.AddMembership(sys, u.ID, d); err != nil {
+						return failed(fmt.Errorf("user %s was created, without a role: %w", u.Email, err), flags)
+					}
+				}
+				fmt.Fprintf(c.stdout, "created user %s (%s)", u.Email, u.ID)
+				for _, m := range u.Memberships {
+					fmt.Fprintf(c.stdout, " role=%s", m.Role)
+				}
+				fmt.Fprintln(c.stdout)
+				return nil
+			})
+		},
 	}
-	switch strings.Join(args[:2], " ") {
-	case "user create":
-		fs := flag.NewFlagSet("user create", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		email := fs.String("email", "", "the user's email address (required)")
-		name := fs.String("name", "", "display name (defaults to the address)")
-		admin := fs.Bool("admin", false, "make the user an admin")
-		role := fs.String("role", "", "a role to grant: admin, oversight, panel, agency_editor or viewer")
-		org := fs.String("organisation", "", "organisation id, for agency_editor")
-		partnership := fs.String("partnership", "", "partnership id, for panel")
-		pwFile := fs.String("password-file", "", "read the password from this file instead of a prompt")
-		if err := fs.Parse(args[2:]); err != nil {
-			return 2
-		}
-		if *admin {
-			*role = string(casereview.RoleAdmin)
-		}
-		if *name == "" {
-			*name = *email
-		}
-		pw, err := readPassword(*pwFile, stdin, stderr)
-		if err != nil {
-			return fail(err)
-		}
-		hash, err := a.auth.NewPasswordHash(pw, *email, *name)
-		if err != nil {
-			return fail(err)
-		}
-		u, err := a.store.CreateUser(sys, casereview.UserDraft{Email: *email, DisplayName: *name}, hash)
-		if err != nil {
-			return fail(err)
-		}
-		if *role != "" {
-			if u, err = a.store.AddMembership(sys, u.ID, casereview.MembershipDraft{Role: casereview.Role(*role), OrganisationID: *org, PartnershipID: *partnership}); err != nil {
-				return fail(err)
+	f := create.Flags()
+	f.StringVar(&email, "email", "", "the user's email address (required)")
+	f.StringVar(&name, "name", "", "display name (defaults to the address)")
+	f.BoolVar(&admin, "admin", false, "make the user an admin")
+	f.StringVar(&role, "role", "", "a role to grant: "+strings.Join(roles, ", "))
+	f.StringVar(&org, "organisation", "", "organisation id, for agency_editor")
+	f.StringVar(&partnership, "partnership", "", "partnership id, for panel")
+	f.StringVar(&pwFile, "password-file", "", "read the password from this file instead of a prompt")
+	_ = create.MarkFlagRequired("email")
+	_ = create.RegisterFlagCompletionFunc("role", cobra.FixedCompletions(roles, cobra.ShellCompDirectiveNoFileComp))
+	return group("user", "Manage users", create)
+}
+
+func (c *cli) tokenCommand() *cobra.Command {
+	var email, name string
+	var days int
+	create := &cobra.Command{
+		Use:   "create --email E --name N [--days D]",
+		Short: "Print a new API token for scripts",
+		Args:  cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error {
+			if days < 0 {
+				return fmt.Errorf("--days %d: give a number of days, or leave it out for a token that does not expire", days)
 			}
-		}
-		fmt.Fprintf(stdout, "created user %s (%s)", u.Email, u.ID)
-		for _, m := range u.Memberships {
-			fmt.Fprintf(stdout, " role=%s", m.Role)
-		}
-		fmt.Fprintln(stdout)
-		return 0
-	case "token create":
-		fs := flag.NewFlagSet("token create", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		email := fs.String("email", "", "whose token (required)")
-		name := fs.String("name", "", "what the token is for (required)")
-		days := fs.Int("days", 0, "expire after this many days (default: never)")
-		if err := fs.Parse(args[2:]); err != nil {
-			return 2
-		}
-		c, err := a.store.CredentialsByEmail(ctx, *email)
-		if err != nil {
-			return fail(err)
-		}
-		var expires *time.Time
-		if *days > 0 {
-			t := time.Now().Add(time.Duration(*days) * 24 * time.Hour)
-			expires = &t
-		}
-		tok, _, err := a.auth.IssueToken(ctx, c.User, *name, expires)
-		if err != nil {
-			return fail(err)
-		}
-		fmt.Fprintln(stdout, tok)
-		return 0
-	case "audit verify":
-		fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		file := fs.String("checkpoints", "", "a file of signed checkpoints (JSON lines, as downloaded or from the log) to check the chain against; - reads standard input")
-		if err := fs.Parse(args[2:]); err != nil {
-			return 2
-		}
-		var cps []casereview.Checkpoint
-		if *file != "" {
-			var b []byte
-			if *file == "-" {
-				b, err = io.ReadAll(stdin)
-			} else {
-				b, err = os.ReadFile(*file)
-			}
-			if err != nil {
-				return fail(err)
-			}
-			if cps, err = casereview.ParseCheckpoints(b); err != nil {
-				return fail(err)
-			}
-			if len(cps) == 0 {
-				return fail(fmt.Errorf("%s holds no checkpoints", *file))
-			}
-		}
-		r, err := a.store.VerifyAudit(sys, cps)
-		if err != nil {
-			return fail(err)
-		}
-		if !r.OK {
-			fmt.Fprintf(stdout, "BROKEN at event %d: %s (%d events verified before it)\n", r.BrokenAt, r.Problem, r.Checked)
-			return 1
-		}
-		keyed := "never keyed"
-		if r.KeyedFrom > 0 {
-			keyed = fmt.Sprintf("keyed from event %d", r.KeyedFrom)
-		}
-		fmt.Fprintf(stdout, "ok: %d events, chain intact up to event %d (%s), %d checkpoints agree\n", r.Checked, r.LastSeq, keyed, r.Anchored)
-		return 0
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			flags := map[string]string{"email": "--email", "name": "--name", "expires_at": "--days"}
+			return c.withApp(cmd.Context(), func(a *App, sys context.Context) error {
+				cr, err := a.store.CredentialsByEmail(cmd.Context(), email)
+				if casereview.ErrorCode(err) == casereview.CodeNotFound {
+					return failed(fmt.Errorf("--email: no user has the address %s", email), nil)
+				} else if err != nil {
+					return failed(err, nil)
+				}
+				var expires *time.Time
+				if days > 0 {
+					t := time.Now().Add(time.Duration(days) * 24 * time.Hour)
+					expires = &t
+				}
+				tok, _, err := a.auth.IssueToken(cmd.Context(), cr.User, name, expires)
+				if err != nil {
+					return failed(err, flags)
+				}
+				fmt.Fprintln(c.stdout, tok)
+				return nil
+			})
+		},
 	}
-	fmt.Fprintf(stderr, "unknown command %q\n\n%s", strings.Join(args, " "), usage)
-	return 2
+	create.Flags().StringVar(&email, "email", "", "whose token (required)")
+	create.Flags().StringVar(&name, "name", "", "what the token is for (required)")
+	create.Flags().IntVar(&days, "days", 0, "expire after this many days (default: never)")
+	_ = create.MarkFlagRequired("email")
+	_ = create.MarkFlagRequired("name")
+	return group("token", "Manage API tokens", create)
+}
+
+func (c *cli) auditCommand() *cobra.Command {
+	var file string
+	verify := &cobra.Command{
+		Use:   "verify [--checkpoints FILE]",
+		Short: "Check the audit chain (and against signed checkpoints); exit 1 at the first broken link",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var cps []casereview.Checkpoint
+			if file != "" {
+				var b []byte
+				var err error
+				if file == "-" {
+					b, err = io.ReadAll(c.stdin)
+				} else {
+					b, err = os.ReadFile(file)
+				}
+				if err != nil {
+					return failed(err, nil)
+				}
+				if cps, err = casereview.ParseCheckpoints(b); err != nil {
+					return failed(fmt.Errorf("--checkpoints %s: %w", file, err), nil)
+				}
+				if len(cps) == 0 {
+					return failed(fmt.Errorf("--checkpoints %s holds no checkpoints", file), nil)
+				}
+			}
+			return c.withApp(cmd.Context(), func(a *App, sys context.Context) error {
+				r, err := a.store.VerifyAudit(sys, cps)
+				if err != nil {
+					return failed(err, nil)
+				}
+				if !r.OK {
+					fmt.Fprintf(c.stdout, "BROKEN at event %d: %s (%d events verified before it)\n", r.BrokenAt, r.Problem, r.Checked)
+					return exit(1)
+				}
+				keyed := "never keyed"
+				if r.KeyedFrom > 0 {
+					keyed = fmt.Sprintf("keyed from event %d", r.KeyedFrom)
+				}
+				fmt.Fprintf(c.stdout, "ok: %d events, chain intact up to event %d (%s), %d checkpoints agree\n", r.Checked, r.LastSeq, keyed, r.Anchored)
+				return nil
+			})
+		},
+	}
+	verify.Flags().StringVar(&file, "checkpoints", "", "a file of signed checkpoints (JSON lines, as downloaded or from the log) to check the chain against; - reads standard input")
+	return group("audit", "Check the audit trail", verify)
 }
 
 // describe renders a domain error with its field problems for a terminal.
-func describe(err error) string {
+func describe(err error) string { return describeFlags(err, nil) }
+
+// describeFlags renders a domain error for a terminal, naming each field by the flag that sets
+// it where there is one ("--email: enter an email address" rather than "email: …").
+func describeFlags(err error, flags map[string]string) string {
 	var de *casereview.Error
 	if !errors.As(err, &de) {
 		return err.Error()
 	}
 	msg := de.Message
 	for _, f := range de.Fields {
-		msg += fmt.Sprintf("\n  %s: %s", f.Field, f.Message)
+		name := f.Field
+		if fl, ok := flags[name]; ok {
+			name = fl
+		}
+		msg += fmt.Sprintf("\n  %s: %s", name, f.Message)
 	}
 	return msg
 }

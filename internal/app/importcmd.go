@@ -4,232 +4,242 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/casereview/casereview/internal/actionplan"
 	"github.com/casereview/casereview/internal/bulkjson"
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/pfdimport"
 	"github.com/casereview/casereview/internal/store"
 )
 
-const importUsage = `  casereview import actionplan FILE --review-ref REF --partnership NAME|ID [--type DHR] [--title T]
-                       [--published dd/mm/yyyy] [--visibility restricted|shared|public]
-                       [--create-organisations] [--dry-run] [--json]
-                                              import a CSV or XLSX action plan into one review
-  casereview import pfd DIR [--limit N] [--batch N] [--dry-run]   import the coroners' PFD corpus
-  casereview import json FILE [--dry-run]     import bulk JSON written by export json
-  casereview export actionplan --review-id ID [--format xlsx|csv] [-o FILE]
-  casereview export json --review-id ID[,ID...] [-o FILE]
-`
-
-// runImport runs `import …` and `export …` as the system.
-func runImport(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	log := NewLogger(cfg, stderr)
-	s, err := openMigrated(ctx, cfg, log, nil)
+// withStore opens the migrated database for an import or export, runs fn as the system and
+// closes it.
+func (c *cli) withStore(ctx context.Context, fn func(s *store.Store, sys context.Context) error) error {
+	cfg, err := loadConfig()
 	if err != nil {
-		fmt.Fprintln(stderr, "error:", err)
-		return 1
+		return err
+	}
+	s, err := openMigrated(ctx, cfg, commandLogger(cfg, c.stderr), nil)
+	if err != nil {
+		return failed(err, nil)
 	}
 	defer s.Close()
-	sys := casereview.WithActor(ctx, casereview.System)
-	fail := func(err error) int {
-		fmt.Fprintln(stderr, "error:", describe(err))
-		return 1
-	}
-	switch strings.Join(args[:2], " ") {
-	case "import actionplan":
-		return importActionPlan(sys, s, args[2:], stdin, stdout, stderr)
-	case "import pfd":
-		fs := flag.NewFlagSet("import pfd", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		dry := fs.Bool("dry-run", false, "validate and count, write nothing")
-		limit := fs.Int("limit", 0, "import only the first N reports")
-		batch := fs.Int("batch", 200, "reports per transaction")
-		dir, rest := positional(args[2:])
-		if err := fs.Parse(rest); err != nil || dir == "" {
-			fmt.Fprint(stderr, "usage:\n", importUsage)
-			return 2
-		}
-		start := time.Now()
-		res, err := pfdimport.Import(sys, s, pfdimport.Options{Dir: dir, DryRun: *dry, Limit: *limit, Batch: *batch,
-			Progress: func(done, total int) { fmt.Fprint(stderr, progressLine(done, int64(total), time.Since(start))) }})
-		fmt.Fprintln(stderr)
-		if err != nil {
-			return fail(err)
-		}
-		printResult(stdout, res.Result, time.Since(start))
-		fmt.Fprintf(stdout, "reports read %d, joined to the tracker %d, concern items %d, organisations created %d, partnerships created %d\n",
-			res.Reports, res.Joined, res.Items, res.OrganisationsCreated, res.PartnershipsCreated)
-		f := res.Figures
-		fmt.Fprintf(stdout, "addressees per recommendation %.2f, recommendations without an addressee %d (of which the source names a recipient %d), organisations addressed %d, aliases recorded %d\n",
-			f.PerRecommendation(res.Items), f.WithoutAddressee, f.WithoutAddresseeNamed, f.Organisations, f.AliasesRecorded)
-		fmt.Fprintf(stdout, "tracker statuses %v, responses recorded %v, unmapped %d; recommendations with suggested themes %d, unthemed %d\n",
-			f.Statuses, f.Responses, f.UnmappedStatuses, f.SuggestedThemes, f.Unthemed)
-		return 0
-	case "import json":
-		fs := flag.NewFlagSet("import json", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		dry := fs.Bool("dry-run", false, "validate, write nothing")
-		file, rest := positional(args[2:])
-		if err := fs.Parse(rest); err != nil || file == "" {
-			fmt.Fprint(stderr, "usage:\n", importUsage)
-			return 2
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return fail(err)
-		}
-		start := time.Now()
-		res, err := ImportJSON(sys, s, data, *dry)
-		if err != nil {
-			return fail(err)
-		}
-		printResult(stdout, res, time.Since(start))
-		return 0
-	case "export actionplan", "export json":
-		fs := flag.NewFlagSet("export", flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		id := fs.String("review-id", "", "the review (required; for json, a comma-separated list)")
-		format := fs.String("format", "xlsx", "xlsx or csv")
-		outFile := fs.String("o", "", "write to this file (default: standard output)")
-		if err := fs.Parse(args[2:]); err != nil || *id == "" {
-			fmt.Fprint(stderr, "usage:\n", importUsage)
-			return 2
-		}
-		w := stdout
-		if *outFile != "" {
-			f, err := os.Create(*outFile)
+	return fn(s, casereview.WithActor(ctx, casereview.System))
+}
+
+func (c *cli) importCommand() *cobra.Command {
+	var dry bool
+	var limit, batch int
+	pfd := &cobra.Command{Use: "pfd DIR [--limit N] [--batch N] [--dry-run]", Short: "Import the coroners' prevention of future deaths corpus",
+		Args: cobra.ExactArgs(1),
+		PreRunE: func(*cobra.Command, []string) error {
+			if limit < 0 || batch < 0 {
+				return fmt.Errorf("--limit and --batch take a number of reports, 0 or more")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return c.withStore(cmd.Context(), func(s *store.Store, sys context.Context) error {
+				start := time.Now()
+				bar := newProgress(c.stderr, "reports")
+				res, err := pfdimport.Import(sys, s, pfdimport.Options{Dir: args[0], DryRun: dry, Limit: limit, Batch: batch, Progress: bar.set})
+				bar.done()
+				if err != nil {
+					return failed(err, nil)
+				}
+				printResult(c.stdout, res.Result, time.Since(start))
+				fmt.Fprintf(c.stdout, "reports read %d, joined to the tracker %d, concern items %d, organisations created %d, partnerships created %d\n",
+					res.Reports, res.Joined, res.Items, res.OrganisationsCreated, res.PartnershipsCreated)
+				f := res.Figures
+				fmt.Fprintf(c.stdout, "addressees per recommendation %.2f, recommendations without an addressee %d (of which the source names a recipient %d), organisations addressed %d, aliases recorded %d\n",
+					f.PerRecommendation(res.Items), f.WithoutAddressee, f.WithoutAddresseeNamed, f.Organisations, f.AliasesRecorded)
+				fmt.Fprintf(c.stdout, "tracker statuses %v, responses recorded %v, unmapped %d; recommendations with suggested themes %d, unthemed %d\n",
+					f.Statuses, f.Responses, f.UnmappedStatuses, f.SuggestedThemes, f.Unthemed)
+				return nil
+			})
+		}}
+	pfd.Flags().BoolVar(&dry, "dry-run", false, "work out and count everything, write nothing")
+	pfd.Flags().IntVar(&limit, "limit", 0, "import only the first N reports")
+	pfd.Flags().IntVar(&batch, "batch", 200, "reports per transaction (0: all in one)")
+
+	var jsonDry bool
+	bulk := &cobra.Command{Use: "json FILE [--dry-run]", Short: "Import bulk JSON written by `export json`", Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
 			if err != nil {
-				return fail(err)
+				return failed(err, nil)
 			}
-			defer f.Close()
-			w = f
+			return c.withStore(cmd.Context(), func(s *store.Store, sys context.Context) error {
+				start := time.Now()
+				res, err := ImportJSON(sys, s, data, jsonDry)
+				if err != nil {
+					return failed(err, nil)
+				}
+				printResult(c.stdout, res, time.Since(start))
+				return nil
+			})
+		}}
+	bulk.Flags().BoolVar(&jsonDry, "dry-run", false, "validate and report, write nothing")
+	return group("import", "Import action plans, bulk JSON or the PFD corpus", c.importActionPlanCommand(), pfd, bulk)
+}
+
+func (c *cli) exportCommand() *cobra.Command {
+	var id, format, outFile string
+	// output opens -o FILE (or standard output) and runs fn on it.
+	output := func(outFile string, fn func(w io.Writer) error) error {
+		if outFile == "" {
+			return fn(c.stdout)
 		}
-		if args[1] == "json" {
-			if err := ExportJSON(sys, s, strings.Split(*id, ","), w); err != nil {
-				return fail(err)
-			}
-			return 0
-		}
-		e, err := actionplan.LoadExport(sys, s, *id)
+		f, err := os.Create(outFile)
 		if err != nil {
-			return fail(err)
+			return failed(err, nil)
 		}
-		if *format == "csv" {
-			err = actionplan.WriteCSV(w, e)
+		if err := fn(f); err != nil {
+			f.Close()
+			os.Remove(outFile) // never leave half a file behind
+			return err
+		}
+		return f.Close()
+	}
+	plan := &cobra.Command{Use: "actionplan --review-id ID [--format xlsx|csv] [-o FILE]", Short: "Export a review's action plan", Args: cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error { return oneOf("format", format, "xlsx", "csv") },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.withStore(cmd.Context(), func(s *store.Store, sys context.Context) error {
+				e, err := actionplan.LoadExport(sys, s, id)
+				if err != nil {
+					return failed(err, map[string]string{"id": "--review-id"})
+				}
+				return output(outFile, func(w io.Writer) error {
+					if format == "csv" {
+						err = actionplan.WriteCSV(w, e)
+					} else {
+						err = actionplan.WriteXLSX(w, e)
+					}
+					if err != nil {
+						return failed(err, nil)
+					}
+					return nil
+				})
+			})
+		}}
+	plan.Flags().StringVar(&id, "review-id", "", "the review (required)")
+	plan.Flags().StringVar(&format, "format", "xlsx", "xlsx or csv")
+	plan.Flags().StringVarP(&outFile, "output", "o", "", "write to this file (default: standard output)")
+	_ = plan.MarkFlagRequired("review-id")
+	_ = plan.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"xlsx", "csv"}, cobra.ShellCompDirectiveNoFileComp))
+
+	var ids, jsonOut string
+	bulk := &cobra.Command{Use: "json --review-id ID[,ID...] [-o FILE]", Short: "Export reviews as bulk JSON", Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.withStore(cmd.Context(), func(s *store.Store, sys context.Context) error {
+				return output(jsonOut, func(w io.Writer) error {
+					if err := ExportJSON(sys, s, strings.Split(ids, ","), w); err != nil {
+						return failed(err, nil)
+					}
+					return nil
+				})
+			})
+		}}
+	bulk.Flags().StringVar(&ids, "review-id", "", "the reviews, separated by commas (required)")
+	bulk.Flags().StringVarP(&jsonOut, "output", "o", "", "write to this file (default: standard output)")
+	_ = bulk.MarkFlagRequired("review-id")
+	return group("export", "Export action plans or bulk JSON", plan, bulk)
+}
+
+func (c *cli) importActionPlanCommand() *cobra.Command {
+	var ref, part, typ, title, published, visibility string
+	var create, yes, dry, asJSON bool
+	cmd := &cobra.Command{
+		Use: "actionplan FILE --review-ref REF --partnership NAME|ID [--type DHR] [--title T] [--published dd/mm/yyyy]\n" +
+			"    [--visibility restricted|shared|public] [--create-organisations] [--dry-run] [--json]",
+		Short: "Import a CSV or XLSX action plan into one review",
+		Args:  cobra.ExactArgs(1),
+		PreRunE: func(*cobra.Command, []string) error {
+			if published != "" {
+				if _, ok := actionplan.ParseUKDate(published); !ok {
+					return fmt.Errorf("--published %q is not a date (write it as dd/mm/yyyy)", published)
+				}
+			}
+			return oneOf("visibility", visibility, "restricted", "shared", "public")
+		},
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		file := args[0]
+		data, err := readLimited(file, actionplan.DefaultLimits.MaxBytes)
+		if err != nil {
+			return failed(err, nil)
+		}
+		req := actionplan.Request{FileName: file, Data: data, DryRun: dry, CreateOrganisations: create, Today: casereview.DateOf(time.Now()),
+			Review: casereview.ReviewDraft{Reference: ref, Type: typ, Title: title, Visibility: casereview.Visibility(visibility)}}
+		if published != "" {
+			d, _ := actionplan.ParseUKDate(published)
+			req.Review.PublishedOn = &d
+		}
+		if id, ok := casereview.NormaliseID(part); ok {
+			req.Review.PartnershipID = id
 		} else {
-			err = actionplan.WriteXLSX(w, e)
+			req.PartnershipName = part
 		}
-		if err != nil {
-			return fail(err)
-		}
-		return 0
+		flags := map[string]string{"reference": "--review-ref", "partnership_id": "--partnership", "partnership": "--partnership",
+			"type": "--type", "title": "--title", "published_on": "--published", "visibility": "--visibility"}
+		return c.withStore(cmd.Context(), func(s *store.Store, sys context.Context) error {
+			start := time.Now()
+			bar := newProgress(c.stderr, "rows")
+			req.Progress = bar.set
+			out, err := actionplan.Import(sys, s, req)
+			bar.done()
+			if err != nil {
+				return failed(err, flags)
+			}
+			// Unmatched agencies: offer to create them, then run again.
+			if len(out.Unmatched) > 0 && !dry && !create && onlyUnmatched(out) && confirm(c.stdin, c.stderr, yes, out.Unmatched) {
+				req.CreateOrganisations = true
+				if out, err = actionplan.Import(sys, s, req); err != nil {
+					return failed(err, flags)
+				}
+			}
+			if asJSON {
+				enc := json.NewEncoder(c.stdout)
+				enc.SetIndent("", "  ")
+				_ = enc.Encode(out)
+			} else {
+				for _, is := range out.Report.Issues {
+					fmt.Fprintln(c.stdout, is.String())
+				}
+				for _, o := range out.CreatedOrganisations {
+					fmt.Fprintf(c.stdout, "created organisation %q (sector other; set its sector in the application)\n", o)
+				}
+				if out.Result != nil {
+					printResult(c.stdout, *out.Result, time.Since(start))
+				}
+			}
+			if out.Result == nil {
+				fmt.Fprintf(c.stderr, "nothing written: %d problem(s) to fix\n", out.Report.Errors())
+				return exit(1)
+			}
+			return nil
+		})
 	}
-	fmt.Fprintf(stderr, "unknown command %q\n\n%s", strings.Join(args, " "), importUsage)
-	return 2
-}
-
-// positional takes the first argument that is not a flag (Go's flag package stops at it).
-func positional(args []string) (string, []string) {
-	for i, a := range args {
-		if !strings.HasPrefix(a, "-") && (i == 0 || !strings.HasPrefix(args[i-1], "-") || strings.Contains(args[i-1], "=") || isBoolFlag(args[i-1])) {
-			return a, append(append([]string{}, args[:i]...), args[i+1:]...)
-		}
-	}
-	return "", args
-}
-
-func isBoolFlag(a string) bool {
-	switch strings.TrimLeft(a, "-") {
-	case "dry-run", "create-organisations", "json", "yes":
-		return true
-	}
-	return false
-}
-
-func importActionPlan(ctx context.Context, s *store.Store, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("import actionplan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	ref := fs.String("review-ref", "", "the review's reference (or a \"Review reference\" line in the file)")
-	part := fs.String("partnership", "", "the partnership, by name or id (or a \"Partnership\" line in the file)")
-	typ := fs.String("type", "", "review type for a new review, e.g. DHR")
-	title := fs.String("title", "", "title or pseudonym for a new review")
-	published := fs.String("published", "", "publication date")
-	visibility := fs.String("visibility", "", "restricted (default), shared or public")
-	create := fs.Bool("create-organisations", false, "create lead agencies that match no organisation, without asking")
-	yes := fs.Bool("yes", false, "answer yes to questions")
-	dry := fs.Bool("dry-run", false, "validate and report, write nothing")
-	asJSON := fs.Bool("json", false, "print the report and result as JSON")
-	file, rest := positional(args)
-	if err := fs.Parse(rest); err != nil || file == "" {
-		fmt.Fprint(stderr, "usage:\n", importUsage)
-		return 2
-	}
-	data, err := readLimited(file, actionplan.DefaultLimits.MaxBytes)
-	if err != nil {
-		fmt.Fprintln(stderr, "error:", err)
-		return 1
-	}
-	req := actionplan.Request{FileName: file, Data: data, DryRun: *dry, CreateOrganisations: *create, Today: casereview.DateOf(time.Now()),
-		Review: casereview.ReviewDraft{Reference: *ref, Type: *typ, Title: *title, Visibility: casereview.Visibility(*visibility)}}
-	if *published != "" {
-		d, ok := actionplan.ParseUKDate(*published)
-		if !ok {
-			fmt.Fprintf(stderr, "error: --published %q is not a date\n", *published)
-			return 2
-		}
-		req.Review.PublishedOn = &d
-	}
-	if id, ok := casereview.NormaliseID(*part); ok {
-		req.Review.PartnershipID = id
-	} else {
-		req.PartnershipName = *part
-	}
-	start := time.Now()
-	req.Progress = func(done, total int) { fmt.Fprint(stderr, progressLine(done, int64(total), time.Since(start))) }
-	out, err := actionplan.Import(ctx, s, req)
-	if err != nil {
-		fmt.Fprintln(stderr, "\nerror:", describe(err))
-		return 1
-	}
-	// Unmatched agencies: offer to create them, then run again.
-	if len(out.Unmatched) > 0 && !*dry && !*create && onlyUnmatched(out) && confirm(stdin, stderr, *yes, out.Unmatched) {
-		req.CreateOrganisations = true
-		if out, err = actionplan.Import(ctx, s, req); err != nil {
-			fmt.Fprintln(stderr, "\nerror:", describe(err))
-			return 1
-		}
-	}
-	if out.Result != nil {
-		fmt.Fprintln(stderr)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(out)
-	} else {
-		for _, is := range out.Report.Issues {
-			fmt.Fprintln(stdout, is.String())
-		}
-		for _, o := range out.CreatedOrganisations {
-			fmt.Fprintf(stdout, "created organisation %q (sector other; set its sector in the application)\n", o)
-		}
-		if out.Result != nil {
-			printResult(stdout, *out.Result, time.Since(start))
-		}
-	}
-	if out.Result == nil {
-		fmt.Fprintf(stderr, "nothing written: %d problem(s) to fix\n", out.Report.Errors())
-		return 1
-	}
-	return 0
+	f := cmd.Flags()
+	f.StringVar(&ref, "review-ref", "", "the review's reference (or a \"Review reference\" line in the file)")
+	f.StringVar(&part, "partnership", "", "the partnership, by name or id (or a \"Partnership\" line in the file)")
+	f.StringVar(&typ, "type", "", "review type for a new review, e.g. DHR")
+	f.StringVar(&title, "title", "", "title or pseudonym for a new review")
+	f.StringVar(&published, "published", "", "publication date, dd/mm/yyyy")
+	f.StringVar(&visibility, "visibility", "", "restricted (default), shared or public")
+	f.BoolVar(&create, "create-organisations", false, "create lead agencies that match no organisation, without asking")
+	f.BoolVar(&yes, "yes", false, "answer yes to questions")
+	f.BoolVar(&dry, "dry-run", false, "validate and report, write nothing")
+	f.BoolVar(&asJSON, "json", false, "print the report and result as JSON")
+	_ = cmd.RegisterFlagCompletionFunc("visibility", cobra.FixedCompletions([]string{"restricted", "shared", "public"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
 }
 
 // onlyUnmatched reports whether unmatched agencies are the only errors, so creating them is

@@ -17,7 +17,7 @@ import (
 // a half-built index is never the one in use. The server must be stopped: each process owns its
 // index folder (a running server rebuilds its own index by itself when it needs to).
 func reindex(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) int {
-	log := NewLogger(cfg, stderr)
+	log := commandLogger(cfg, stderr)
 	s, err := openMigrated(ctx, cfg, log, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
@@ -42,8 +42,9 @@ func reindex(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) i
 		return 1
 	}
 	start := time.Now()
-	err = indexer.Rebuild(ctx, s, idx, func(done int) { fmt.Fprint(stderr, progressLine(done, total, time.Since(start))) })
-	fmt.Fprintln(stderr)
+	bar := newProgress(stderr, "recommendations")
+	err = indexer.Rebuild(ctx, s, idx, func(done int) { bar.set(done, int(total)) })
+	bar.done()
 	idx.Close()
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
@@ -63,26 +64,4 @@ func reindex(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) i
 	}
 	fmt.Fprintf(stdout, "reindexed %d recommendations in %s\n", total, time.Since(start).Round(time.Millisecond))
 	return 0
-}
-
-// progressLine draws a one-line progress bar with the rate and the time left.
-func progressLine(done int, total int64, elapsed time.Duration) string {
-	const width = 30
-	frac := 1.0
-	if total > 0 {
-		frac = min(float64(done)/float64(total), 1)
-	}
-	bar := make([]byte, width)
-	for i := range bar {
-		bar[i] = ' '
-		if i < int(frac*width) {
-			bar[i] = '='
-		}
-	}
-	rate := float64(done) / max(elapsed.Seconds(), 0.001)
-	eta := time.Duration(0)
-	if rate > 0 && total > int64(done) {
-		eta = time.Duration(float64(total-int64(done)) / rate * float64(time.Second))
-	}
-	return fmt.Sprintf("\r[%s] %d/%d  %.0f/s  ETA %s ", bar, done, total, rate, eta.Round(time.Second))
 }
