@@ -1,11 +1,12 @@
 // The warning before a session ends for lack of use (frontend/src/timeout.mjs), against a server
-// whose sessions end after 16 idle seconds, so the warning comes after 8. The journeys only wait,
+// whose sessions end after 24 idle seconds, so the warning comes after 12 (12 s of margin for the
+// axe check and the click on a loaded machine; 16 s once proved too tight). The journeys only wait,
 // so each test runs two of them side by side, in separate browser contexts.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { checkAxe, harness, newContext, setup } from './harness.mjs'
 
-const IDLE = 16
+const IDLE = 24
 setup({ env: { CASEREVIEW_SESSION_IDLE_TIMEOUT: `${IDLE}s` } })
 
 const dialogOpen = (page) => page.evaluate(() => !!document.querySelector('dialog.app-timeout-dialog')?.open)
