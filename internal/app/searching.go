@@ -337,5 +337,18 @@ func (a *App) pruneEvery(ctx context.Context, retention time.Duration) {
 	}
 }
 
+// TuneSearch sets the tuning of the live search index (the benchmark compares the paths).
+func (a *App) TuneSearch(t bleveindex.Tuning) {
+	if a.search == nil {
+		return
+	}
+	a.search.live.Replace(func(cur search.Index) search.Index {
+		if b, ok := cur.(*bleveindex.Index); ok {
+			b.Tune(t)
+		}
+		return cur
+	})
+}
+
 // SearchReady reports whether searches are answered from an index (true when search is off).
 func (a *App) SearchReady() bool { return a.search == nil || a.search.Ready() }

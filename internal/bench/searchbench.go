@@ -133,8 +133,8 @@ func facetComparison(e *Env) error {
 	}
 	reps := 5
 	run := func(builtin bool) (*Sample, int64, map[string]searchAnswer, error) {
-		bleveindex.UseBleveOnly(builtin)
-		defer bleveindex.UseBleveOnly(false)
+		e.App.TuneSearch(bleveindex.Tuning{BleveOnly: builtin})
+		defer e.App.TuneSearch(bleveindex.Tuning{})
 		s := &Sample{}
 		var hits int64
 		answers := map[string]searchAnswer{}

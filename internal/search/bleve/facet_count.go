@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -19,13 +18,27 @@ import (
 // facetSize is how many values of each facet a search returns, most frequent first.
 const facetSize = 50
 
-var bleveOnly atomic.Bool
+// Tuning switches an index between the fast paths and bleve's own, which give the same results;
+// the benchmark sets it to print both, and tests compare them. The zero value is the default.
+type Tuning struct {
+	// BleveOnly uses bleve's own facet counting and permission query instead of the column paths:
+	// facet counts from columns (this file) and the permission filter from columns
+	// (facet_scope.go).
+	BleveOnly bool
+	// HighlightInOnePass highlights while collecting, as bleve does by default, instead of
+	// highlighting the page's hits afterwards.
+	HighlightInOnePass bool
+}
 
-// UseBleveOnly switches every index in the process between bleve's own facet counting and
-// permission query (on) and the column paths (off, the default): facet counts from columns
-// (this file) and the permission filter from columns (facet_scope.go). Results are the same
-// either way; the benchmark uses it to print both, and a test compares them.
-func UseBleveOnly(on bool) { bleveOnly.Store(on) }
+// Tune sets this index's tuning (and no other's); searches already running keep the old one.
+func (x *Index) Tune(t Tuning) { x.tuning.Store(&t) }
+
+func (x *Index) tuned() Tuning {
+	if t := x.tuning.Load(); t != nil {
+		return *t
+	}
+	return Tuning{}
+}
 
 // facetCounter notes the internal ids of a search's matches while bleve collects them.
 type facetCounter struct {

@@ -33,7 +33,7 @@ type scopeFilter struct {
 
 func (x *Index) scopeFilter(sc casereview.ReadScope) bq.Query {
 	orig := scopeQuery(sc)
-	if x.facets == nil || bleveOnly.Load() {
+	if x.facets == nil || x.tuned().BleveOnly {
 		return orig
 	}
 	return &scopeFilter{table: x.facets, scope: sc, orig: orig}

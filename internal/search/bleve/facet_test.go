@@ -102,9 +102,9 @@ func TestColumnFacetsMatchBleveFacets(t *testing.T) {
 				}
 				for page := 0; page < 2; page++ {
 					name := fmt.Sprintf("%s/%q/filter%d/page%d", scopeName, q, fi, page)
-					bleveindex.UseBleveOnly(true)
+					idx.Tune(bleveindex.Tuning{BleveOnly: true})
 					want, err := idx.Search(t.Context(), r)
-					bleveindex.UseBleveOnly(false)
+					idx.Tune(bleveindex.Tuning{})
 					if err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}

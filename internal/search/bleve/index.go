@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -19,6 +20,7 @@ import (
 type Index struct {
 	idx    bleve.Index
 	facets *facetTable // columns for counting facets (facet.go)
+	tuning atomic.Pointer[Tuning]
 }
 
 var _ search.Index = (*Index)(nil)

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -100,7 +99,8 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	}
 	// No highlighting here: asking for it makes every term searcher decode word positions for
 	// every candidate, thousands on a broad query. The page's hits are highlighted afterwards.
-	if highlightInOnePass.Load() { // the old way, kept for the benchmark's comparison
+	tuning := x.tuned()
+	if tuning.HighlightInOnePass { // the old way, kept for the benchmark's comparison
 		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 		req.Highlight.AddField(fText)
 		req.Highlight.AddField(fTitle)
@@ -110,7 +110,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		if !ok {
 			return search.Result{}, &search.QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
 		}
-		if x.facets == nil || bleveOnly.Load() {
+		if x.facets == nil || tuning.BleveOnly {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
 		}
 	}
@@ -140,7 +140,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if !highlightInOnePass.Load() {
+	if !tuning.HighlightInOnePass {
 		if err := x.highlight(baseCtx, musts, out.Hits); err != nil {
 			return search.Result{}, err
 		}
@@ -159,13 +159,6 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	}
 	return out, nil
 }
-
-// highlightInOnePass makes Search highlight while it collects, as bleve does by default; only
-// benchmarks set it (HighlightInOnePass), to compare.
-var highlightInOnePass atomic.Bool
-
-// HighlightInOnePass switches to highlighting while collecting, for benchmarks' comparisons.
-func HighlightInOnePass(on bool) { highlightInOnePass.Store(on) }
 
 // highlight adds snippets to a page of hits: the same query again, restricted to the page's
 // ids, so word positions are read for those documents only.

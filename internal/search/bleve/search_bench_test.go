@@ -39,8 +39,8 @@ func BenchmarkBroadSearch(b *testing.B) {
 		onePass bool
 	}{{"highlight while collecting", true}, {"highlight the page afterwards", false}} {
 		b.Run(c.name, func(b *testing.B) {
-			bleveindex.HighlightInOnePass(c.onePass)
-			defer bleveindex.HighlightInOnePass(false)
+			idx.Tune(bleveindex.Tuning{HighlightInOnePass: c.onePass})
+			defer idx.Tune(bleveindex.Tuning{})
 			var total uint64
 			for b.Loop() {
 				res, err := idx.Search(context.Background(), req)
