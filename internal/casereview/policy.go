@@ -100,6 +100,12 @@ func CanWriteAction(a Actor, partnershipID, organisationID string) bool {
 	return a.IsSystem() || a.EditorOf(organisationID) || a.PanelOf(partnershipID)
 }
 
+// CanNoteAction: notes on an action (progress without a change of status) come from whoever
+// may write it, and from oversight, who record what they found when checking.
+func CanNoteAction(a Actor, partnershipID, organisationID string) bool {
+	return CanWriteAction(a, partnershipID, organisationID) || a.IsOversight()
+}
+
 // CanManagePartnerships: admins only.
 func CanManagePartnerships(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
 
@@ -124,6 +130,24 @@ func CanDownloadCheckpoints(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
 // CanManageTaxonomy: admins (and the system) add themes, change their keywords and deprecate
 // them (DESIGN §1).
 func CanManageTaxonomy(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
+
+// CanOversee: oversight officers (and the system) verify or reject evidence and classify,
+// close and reopen recommendations (DESIGN §4). Admins do not: they run the system.
+func CanOversee(a Actor) bool { return a.IsSystem() || a.IsOversight() }
+
+// CanStartImport: panel members import reviews (each review is then checked against
+// CanImportInto for its partnership).
+func CanStartImport(a Actor) bool { return a.IsSystem() || a.HasRole(RolePanel) }
+
+// CanReadImportJob: an import's report is its starter's, and oversight's and admins', who
+// answer for the data; anyone else is told it does not exist.
+func CanReadImportJob(a Actor, createdBy string) bool {
+	return a.IsSystem() || a.IsAdmin() || a.IsOversight() || (a.UserID != "" && createdBy == a.UserID)
+}
+
+// CanSeeAllWork: oversight and admins (and the system) have the whole service's work list;
+// others see the work of their organisations and partnerships.
+func CanSeeAllWork(a Actor) bool { return a.IsSystem() || a.IsAdmin() || a.IsOversight() }
 
 // Forbidden is the error for an act the caller may not do on a record it can see.
 func Forbidden(msg string) *Error { return &Error{Code: CodeForbidden, Message: msg} }

@@ -53,6 +53,7 @@ type policyCase struct {
 	editorOf       []string // organisations whose actions it writes (besides the panel rule)
 
 	partnerships, createOrg, organisations, users, audit bool
+	oversee, importer, allWork                           bool // CanOversee, CanStartImport, CanSeeAllWork
 }
 
 var allScopes = []string{"*"}
@@ -65,15 +66,16 @@ func policyCases() []policyCase {
 	return []policyCase{
 		{name: "anonymous", actor: cr.Anonymous},
 		{name: "system", actor: cr.System, signedIn: true, readRestricted: allScopes, manageReview: allScopes,
-			editorOf: allScopes, partnerships: true, createOrg: true, organisations: true, users: true, audit: true},
+			editorOf: allScopes, partnerships: true, createOrg: true, organisations: true, users: true, audit: true,
+			oversee: true, importer: true, allWork: true},
 		{name: "admin", actor: policyUser("admin", policyMember(cr.RoleAdmin, "", "")), signedIn: true, readRestricted: allScopes,
-			partnerships: true, createOrg: true, organisations: true, users: true, audit: true},
+			partnerships: true, createOrg: true, organisations: true, users: true, audit: true, allWork: true},
 		{name: "oversight", actor: policyUser("oversight", policyMember(cr.RoleOversight, "", "")), signedIn: true,
-			readRestricted: allScopes, audit: true},
+			readRestricted: allScopes, audit: true, oversee: true, allWork: true},
 		{name: "panel P1", actor: policyUser("panel1", policyMember(cr.RolePanel, "", pOne)), signedIn: true,
-			readRestricted: []string{pOne}, manageReview: []string{pOne}, createOrg: true},
+			readRestricted: []string{pOne}, manageReview: []string{pOne}, createOrg: true, importer: true},
 		{name: "panel P2", actor: policyUser("panel2", policyMember(cr.RolePanel, "", pTwo)), signedIn: true,
-			readRestricted: []string{pTwo}, manageReview: []string{pTwo}, createOrg: true},
+			readRestricted: []string{pTwo}, manageReview: []string{pTwo}, createOrg: true, importer: true},
 		{name: "editor O1", actor: policyUser("editor1", policyMember(cr.RoleAgencyEditor, oOne, "")), signedIn: true,
 			editorOf: []string{oOne}},
 		{name: "editor O2", actor: policyUser("editor2", policyMember(cr.RoleAgencyEditor, oTwo, "")), signedIn: true,
@@ -87,7 +89,7 @@ func policyCases() []policyCase {
 		{name: "viewer of O1", actor: policyUser("viewerO1", policyMember(cr.RoleViewer, oOne, "")), signedIn: true},
 		{name: "no memberships", actor: policyUser("nobody"), signedIn: true},
 		{name: "panel P1 + editor O2", actor: policyUser("multi", policyMember(cr.RolePanel, "", pOne), policyMember(cr.RoleAgencyEditor, oTwo, "")),
-			signedIn: true, readRestricted: []string{pOne}, manageReview: []string{pOne}, editorOf: []string{oTwo}, createOrg: true},
+			signedIn: true, readRestricted: []string{pOne}, manageReview: []string{pOne}, editorOf: []string{oTwo}, createOrg: true, importer: true},
 		{name: "editor O1 + viewer of P2", actor: policyUser("multi2", policyMember(cr.RoleAgencyEditor, oOne, ""), policyMember(cr.RoleViewer, "", pTwo)),
 			signedIn: true, editorOf: []string{oOne}},
 		{name: "editor O1 + viewer of P2, open to its viewers", actor: policyUser("multi3", policyMember(cr.RoleAgencyEditor, oOne, ""), policyViewerOpen(pTwo)),
@@ -95,7 +97,7 @@ func policyCases() []policyCase {
 		// The setting is the viewer's alone: a panel membership reads regardless, and an agency
 		// editor's membership never carries it.
 		{name: "viewer of P1 (closed) + panel P2", actor: policyUser("multi4", policyMember(cr.RoleViewer, "", pOne), policyMember(cr.RolePanel, "", pTwo)),
-			signedIn: true, readRestricted: []string{pTwo}, manageReview: []string{pTwo}, createOrg: true},
+			signedIn: true, readRestricted: []string{pTwo}, manageReview: []string{pTwo}, createOrg: true, importer: true},
 		{name: "editor O1 flagged as if open", actor: policyUser("editorflag", cr.Membership{Role: cr.RoleAgencyEditor, OrganisationID: oOne,
 			PartnershipID: "", ViewerSeesRestricted: true}), signedIn: true, editorOf: []string{oOne}},
 	}
@@ -128,6 +130,9 @@ func TestPolicyMatrix(t *testing.T) {
 					if got := cr.CanWriteAction(a, p, o); got != want {
 						t.Errorf("CanWriteAction(partnership %q, organisation %q) = %v, want %v", p, o, got, want)
 					}
+					if got, want := cr.CanNoteAction(a, p, o), want || c.oversee; got != want {
+						t.Errorf("CanNoteAction(partnership %q, organisation %q) = %v, want %v", p, o, got, want)
+					}
 				}
 			}
 			checks := []struct {
@@ -142,6 +147,14 @@ func TestPolicyMatrix(t *testing.T) {
 				{"CanDownloadCheckpoints", cr.CanDownloadCheckpoints(a), c.users},
 				{"CanManageTaxonomy", cr.CanManageTaxonomy(a), c.users},
 				{"SignedIn", a.SignedIn(), c.signedIn},
+				{"CanOversee", cr.CanOversee(a), c.oversee},
+				{"CanStartImport", cr.CanStartImport(a), c.importer},
+				{"CanSeeAllWork", cr.CanSeeAllWork(a), c.allWork},
+				// An import's report: its starter's (any signed-in user who started one), and
+				// oversight's and admins'; nobody else's, and never through an empty id.
+				{"CanReadImportJob(own)", cr.CanReadImportJob(a, a.UserID), c.signedIn},
+				{"CanReadImportJob(another's)", cr.CanReadImportJob(a, "someone-else"), c.audit},
+				{"CanReadImportJob(no starter)", cr.CanReadImportJob(a, ""), c.audit},
 			}
 			for _, ch := range checks {
 				if ch.got != ch.want {

@@ -278,7 +278,7 @@ func (s *Store) ReviewEvidence(ctx context.Context, id string, status casereview
 			return err
 		}
 		a := actorOf(ctx)
-		if !(a.IsSystem() || a.IsOversight()) {
+		if !casereview.CanOversee(a) {
 			return deny(ctx, "only oversight officers verify or reject evidence")
 		}
 		var p casereview.Problems

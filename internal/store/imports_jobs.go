@@ -52,7 +52,7 @@ func (s *Store) CreateImportJob(ctx context.Context, kind, fileName string, dryR
 	if !a.SignedIn() {
 		return casereview.ImportJob{}, casereview.Unauthenticated()
 	}
-	if !a.IsSystem() && !a.HasRole(casereview.RolePanel) {
+	if !casereview.CanStartImport(a) {
 		return casereview.ImportJob{}, deny(ctx, "only panel members import reviews")
 	}
 	var p casereview.Problems
@@ -108,7 +108,7 @@ func (s *Store) GetImportJob(ctx context.Context, id string) (casereview.ImportJ
 		return casereview.ImportJob{}, notFoundAs(err, "import")
 	}
 	a := actorOf(ctx)
-	if !(a.IsSystem() || a.IsAdmin() || a.IsOversight() || (a.UserID != "" && deref(row.CreatedBy) == a.UserID)) {
+	if !casereview.CanReadImportJob(a, deref(row.CreatedBy)) {
 		return casereview.ImportJob{}, casereview.NotFound("import")
 	}
 	return row.domain(), nil

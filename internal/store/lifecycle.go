@@ -166,7 +166,7 @@ func (s *Store) ProgressAction(ctx context.Context, actionID string, version int
 		}
 		from := casereview.ImplementationStatus(row.ImplementationStatus)
 		if d.Status == "" || d.Status == from {
-			if !casereview.CanWriteAction(actorOf(ctx), ref.PartnershipID, row.OrganisationID) && !actorOf(ctx).IsOversight() {
+			if !casereview.CanNoteAction(actorOf(ctx), ref.PartnershipID, row.OrganisationID) {
 				return deny(ctx, "only the organisation that owns the action, the review panel or oversight add notes to it")
 			}
 		} else {
@@ -284,7 +284,7 @@ func (s *Store) Assess(ctx context.Context, recommendationID string, version int
 		if err != nil {
 			return err
 		}
-		if !(actorOf(ctx).IsSystem() || actorOf(ctx).IsOversight()) {
+		if !casereview.CanOversee(actorOf(ctx)) {
 			return deny(ctx, "only oversight officers classify recommendations")
 		}
 		if rec.Version != version {

@@ -39,7 +39,7 @@ func (s *Store) Work(ctx context.Context) (WorkList, error) {
 			scopes = append(scopes, casereview.RecommendationFilter{PartnershipID: m.PartnershipID})
 		}
 	}
-	if a.IsOversight() || a.IsAdmin() || a.IsSystem() {
+	if casereview.CanSeeAllWork(a) {
 		scopes = append(scopes, casereview.RecommendationFilter{})
 	}
 	seen := map[string]map[string]bool{}
@@ -79,7 +79,7 @@ func (s *Store) Work(ctx context.Context) (WorkList, error) {
 		}
 		add("awaiting", &w.AwaitingResponse, items)
 	}
-	if a.IsOversight() || a.IsSystem() {
+	if casereview.CanOversee(a) {
 		for _, rs := range []casereview.ResponseStatus{casereview.ResponseReceived, casereview.ResponseAccepted, casereview.ResponseInPart,
 			casereview.ResponseAlternative, casereview.ResponseNotAccepted} {
 			items, err := list(casereview.RecommendationFilter{ResponseStatus: rs, OversightStatus: casereview.OversightUnassessed})
