@@ -52,7 +52,7 @@ type Options struct {
 // Start builds the application on a fresh database of dialect.
 func Start(t testing.TB, dialect string, o Options) *Server {
 	t.Helper()
-	dbURL, dir := dbtest.URL(t, dialect)
+	dbURL, dir := dbtest.Migrated(t, dialect)
 	cfg, err := config.Load(func(string) string { return "" }, nil)
 	if err != nil {
 		t.Fatal(err)

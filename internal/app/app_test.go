@@ -36,7 +36,7 @@ const testSecretKey = "dGVzdCBrZXkgZm9yIGNhc2VyZXZpZXcgdGVzdHMgMzI="
 // Run serves until its context ends, then shuts down cleanly; a second start on the same
 // database finds the schema migrated and the demo data already there, and adds nothing.
 func TestRunServesAndShutsDownGracefully(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, dialect string) {
+	dbtest.EachSerial(t, func(t *testing.T, dialect string) {
 		cfg := testConfig(t, dialect)
 		cfg.Demo = true
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))

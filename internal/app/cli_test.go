@@ -60,7 +60,7 @@ func cliAuBypass(t *testing.T, s *store.Store, fn func()) {
 // `casereview audit verify`, configured through the environment like a deployment, exits 0 on
 // an honest trail and 1, naming the first broken event, after each kind of tampering.
 func TestAuditVerifyCommand(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, dialect string) {
+	dbtest.EachSerial(t, func(t *testing.T, dialect string) {
 		cfg := testConfig(t, dialect)
 		t.Setenv("CASEREVIEW_DATA_DIR", cfg.DataDir)
 		t.Setenv("CASEREVIEW_DATABASE_URL", cfg.DatabaseURL)

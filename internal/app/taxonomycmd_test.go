@@ -14,7 +14,7 @@ import (
 
 // `casereview taxonomy list|add|edit|deprecate` change the taxonomy as the system, audited.
 func TestTaxonomyCommand(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, dialect string) {
+	dbtest.EachSerial(t, func(t *testing.T, dialect string) {
 		cfg := testConfig(t, dialect)
 		t.Setenv("CASEREVIEW_DATA_DIR", cfg.DataDir)
 		t.Setenv("CASEREVIEW_DATABASE_URL", cfg.DatabaseURL)
