@@ -48,7 +48,6 @@ func TestTwoReplicasConverge(t *testing.T) {
 					time.Sleep(20 * time.Millisecond)
 				}
 			}
-			time.Sleep(300 * time.Millisecond) // let both listeners connect
 			ctx := casereview.WithActor(context.Background(), casereview.System)
 			find := func(x *App, word string) uint64 {
 				n, _ := query.Parse(word)
@@ -78,18 +77,16 @@ func TestTwoReplicasConverge(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				// Polling is a minute away, so catching up well within that shows the notification
+				// (or the look a listener takes when it connects) did it. How fast is the
+				// benchmark's business ("write to searchable" in make bench), not this test's.
 				began := time.Now()
-				for reader.search.indexer.Load().Applied() < head && time.Since(began) < 5*time.Second {
-					time.Sleep(10 * time.Millisecond)
-				}
+				reader.search.indexer.Load().WaitFor(ctx, head, 30*time.Second)
 				took := time.Since(began)
 				// The writer's own index follows asynchronously too (its API writes wait for it).
 				writer.search.indexer.Load().WaitFor(ctx, head, 5*time.Second)
 				if reader.search.indexer.Load().Applied() < head || find(reader, word) != 1 || find(writer, word) != 1 {
 					t.Fatalf("write %d: the other replica did not converge (applied %d of %d after %s)", i+1, reader.search.indexer.Load().Applied(), head, took)
-				}
-				if took > 2*time.Second {
-					t.Errorf("write %d: the other replica took %s to hear of it", i+1, took)
 				}
 			}
 		})

@@ -43,6 +43,7 @@ func (s *Store) listen(ctx context.Context, wake func()) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+JournalChannel); err != nil {
 		return err
 	}
+	wake() // commits made before the LISTEN took effect notified nobody: look now
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err
