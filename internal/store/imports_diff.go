@@ -149,6 +149,20 @@ func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb
 			ImplementationStatus: string(casereview.ImplNotStarted), OversightStatus: string(casereview.OversightUnassessed),
 			CreatedAt: now, UpdatedAt: now, IssuedOn: nullDate{D: issued, Valid: true}}
 	}
+	if exists && casereview.OversightStatus(old.OversightStatus).IsClosed() {
+		// A closed recommendation is settled (issue 13): its text, addressees, themes, actions
+		// and milestones change only after oversight reopens it. Work out what the file would
+		// change, then apply none of it and say so.
+		snap := p.snapshot()
+		defer func() {
+			if p.res.RecommendationsUpdated > snap.res.RecommendationsUpdated {
+				p.restore(snap)
+				p.res.RecommendationsUnchanged++
+				p.res.ActionsUnchanged += len(p.acts[old.ID])
+				p.res.Changed("%s: closed (%s), so the file's changes were not applied; oversight must reopen it first", label, old.OversightStatus)
+			}
+		}()
+	}
 	var changes []string
 	if exists {
 		keepRecommendation(p.uncarried, old, &d)
@@ -281,4 +295,28 @@ func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb
 	default:
 		p.res.RecommendationsUnchanged++
 	}
+}
+
+// planSnapshot is how far an import plan had got, so a recommendation's planned changes can be
+// taken back (see diffRecommendation).
+type planSnapshot struct {
+	res                                                      casereview.ImportResult
+	changes                                                  int
+	recs, newAddrs, updAddrs, themeRepl, newThemes, newActs  int
+	updActs, recAfter, msCreated, msUpdated, msDeleted, msEv int
+}
+
+func (p *importPlan) snapshot() planSnapshot {
+	return planSnapshot{res: p.res, changes: len(p.res.Changes), recs: len(p.updRecs), newAddrs: len(p.newAddrs), updAddrs: len(p.updAddrs),
+		themeRepl: len(p.themeReplace), newThemes: len(p.newThemes), newActs: len(p.newActs), updActs: len(p.updActs),
+		recAfter: len(p.recAfter), msCreated: len(p.ms.created), msUpdated: len(p.ms.updated), msDeleted: len(p.ms.deleted), msEv: len(p.ms.events)}
+}
+
+func (p *importPlan) restore(s planSnapshot) {
+	p.res = s.res
+	p.res.Changes = p.res.Changes[:s.changes]
+	p.updRecs, p.newAddrs, p.updAddrs = p.updRecs[:s.recs], p.newAddrs[:s.newAddrs], p.updAddrs[:s.updAddrs]
+	p.themeReplace, p.newThemes, p.newActs, p.updActs = p.themeReplace[:s.themeRepl], p.newThemes[:s.newThemes], p.newActs[:s.newActs], p.updActs[:s.updActs]
+	p.recAfter = p.recAfter[:s.recAfter]
+	p.ms.created, p.ms.updated, p.ms.deleted, p.ms.events = p.ms.created[:s.msCreated], p.ms.updated[:s.msUpdated], p.ms.deleted[:s.msDeleted], p.ms.events[:s.msEv]
 }
