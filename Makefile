@@ -61,8 +61,8 @@ check-generated: ## fail when api/api.gen.go is out of date with api/openapi.yam
 fuzz: ## run each fuzz target for a short while
 	$(GO) test -run=^$$ -fuzz=FuzzRecommendationDraftValidate -fuzztime=30s ./internal/casereview/
 	$(GO) test -run=^$$ -fuzz=FuzzCreateRecommendation -fuzztime=30s ./api/
-	$(GO) test -run=^$$ -fuzz=FuzzActionPlanCSV -fuzztime=30s ./internal/actionplan/
-	$(GO) test -run=^$$ -fuzz=FuzzActionPlanXLSX -fuzztime=30s ./internal/actionplan/
+	$(GO) test -run=^$$ -fuzz=FuzzActionPlanCSV -fuzztime=30s ./internal/importer/actionplan/
+	$(GO) test -run=^$$ -fuzz=FuzzActionPlanXLSX -fuzztime=30s ./internal/importer/actionplan/
 
 # Not part of `make test`: loads BENCH_SCALE (default 100000) amplified recommendations built from
 # ../shared/corpus/pfd into a fresh PostgreSQL database (BENCH_DATABASE_URL, or casereview_bench on

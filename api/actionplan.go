@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/casereview/casereview/internal/actionplan"
+	"github.com/casereview/casereview/internal/importer/actionplan"
 )
 
 // exportPlan writes a review's plan in format through actionplan.Download (which the web pages

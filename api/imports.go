@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/casereview/casereview/internal/actionplan"
-	"github.com/casereview/casereview/internal/bulkjson"
+	"github.com/casereview/casereview/internal/importer/actionplan"
+	"github.com/casereview/casereview/internal/importer/bulkjson"
 	"github.com/casereview/casereview/internal/casereview"
 )
 

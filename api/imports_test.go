@@ -91,7 +91,7 @@ func imPost(t *testing.T, s *apitest.Server, query string, file string, content 
 }
 
 func TestImportActionPlanThroughTheAPI(t *testing.T) {
-	plan, err := os.ReadFile("../internal/actionplan/testdata/messy_plan.csv")
+	plan, err := os.ReadFile("../internal/importer/actionplan/testdata/messy_plan.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func must(t *testing.T, err error) {
 
 // The README's example plan imports cleanly into the demo data, as the README shows.
 func TestImportReadmeExample(t *testing.T) {
-	plan, err := os.ReadFile("../internal/actionplan/testdata/example_plan.csv")
+	plan, err := os.ReadFile("../internal/importer/actionplan/testdata/example_plan.csv")
 	must(t, err)
 	s := apitest.Start(t, "sqlite", apitest.Options{Demo: true, Now: time.Now})
 	var parts struct {

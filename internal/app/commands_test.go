@@ -95,7 +95,7 @@ func TestCompletionAndQuietCommands(t *testing.T) {
 	if code != 0 || errb != "" || !strings.HasPrefix(out, "taxonomy version ") {
 		t.Fatalf("taxonomy list: exit %d, stdout starts %q, stderr %q", code, out[:min(len(out), 40)], errb)
 	}
-	plan := filepath.Join("..", "actionplan", "testdata", "messy_plan.csv")
+	plan := filepath.Join("..", "importer", "actionplan", "testdata", "messy_plan.csv")
 	code, out, errb = cliRun(t, dir, "import", "actionplan", plan, "--partnership", "Nowhere CSP", "--dry-run")
 	if strings.ContainsAny(out+errb, "\r") {
 		t.Fatalf("a progress bar was drawn on a pipe (exit %d): %q", code, errb)

@@ -12,10 +12,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/casereview/casereview/internal/actionplan"
-	"github.com/casereview/casereview/internal/bulkjson"
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/pfdimport"
+	"github.com/casereview/casereview/internal/importer/actionplan"
+	"github.com/casereview/casereview/internal/importer/bulkjson"
+	"github.com/casereview/casereview/internal/importer/pfdimport"
 	"github.com/casereview/casereview/internal/store"
 )
 

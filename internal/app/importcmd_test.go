@@ -39,7 +39,7 @@ func TestImportCommands(t *testing.T) {
 	if out := run(0, "import", "json", jsonFile); !strings.Contains(out, "recommendations 1 created") || !strings.Contains(out, "actions 1 created") {
 		t.Fatalf("import json: %s", out)
 	}
-	plan := filepath.Join("..", "actionplan", "testdata", "messy_plan.csv")
+	plan := filepath.Join("..", "importer", "actionplan", "testdata", "messy_plan.csv")
 	if out := run(0, "import", "actionplan", plan, "--partnership", "Northfold CSP", "--dry-run"); !strings.Contains(out, "dry run, nothing written") ||
 		!strings.Contains(out, "recommendations 5 created") {
 		t.Fatalf("dry run: %s", out)

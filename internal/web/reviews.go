@@ -12,8 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/casereview/casereview/internal/actionplan"
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/importer/actionplan"
 )
 
 // reviewsPageSize is how many reviews the list shows at a time.

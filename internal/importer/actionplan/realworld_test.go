@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casereview/casereview/internal/actionplan"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/importer/actionplan"
 )
 
 // Action plans as they really are (issue 14 §4). Every fixture is fictional: the agencies are

@@ -14,7 +14,7 @@ import (
 	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
-	"github.com/casereview/casereview/internal/pfdimport"
+	"github.com/casereview/casereview/internal/importer/pfdimport"
 )
 
 // fictionalCorpus writes a small corpus in the shapes of the real one (its columns, its messy

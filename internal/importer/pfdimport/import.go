@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/casereview/casereview/internal/actionplan"
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/importer/actionplan"
 	"github.com/casereview/casereview/internal/taxonomy"
 )
 

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casereview/casereview/internal/actionplan"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/importer/actionplan"
 	"github.com/casereview/casereview/internal/store"
 )
 

@@ -12,8 +12,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/casereview/casereview/internal/actionplan"
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/importer/actionplan"
 )
 
 // FormatV1 names this document format.

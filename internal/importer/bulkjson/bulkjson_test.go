@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casereview/casereview/internal/actionplan"
-	"github.com/casereview/casereview/internal/bulkjson"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/importer/actionplan"
+	"github.com/casereview/casereview/internal/importer/bulkjson"
 	"github.com/casereview/casereview/internal/store"
 )
 

@@ -12,9 +12,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/casereview/casereview/internal/actionplan"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/importer/actionplan"
 )
 
 // planContent is what an action plan says about a review, in a form two reviews can be

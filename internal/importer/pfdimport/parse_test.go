@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/pfdimport"
+	"github.com/casereview/casereview/internal/importer/pfdimport"
 )
 
 func items(text string) []string {

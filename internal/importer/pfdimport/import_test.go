@@ -14,7 +14,7 @@ import (
 
 	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/pfdimport"
+	"github.com/casereview/casereview/internal/importer/pfdimport"
 )
 
 // corpusDir is the real PFD corpus kept beside the repository. It names real people, so tests
@@ -22,7 +22,7 @@ import (
 func corpusDir(t *testing.T) string {
 	dir := os.Getenv("CASEREVIEW_PFD_CORPUS")
 	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "corpus", "pfd")
+		dir = filepath.Join("..", "..", "..", "..", "shared", "corpus", "pfd")
 		if _, err := os.Stat("/work/shared/corpus/pfd"); err == nil {
 			dir = "/work/shared/corpus/pfd"
 		}
