@@ -11,9 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/importer/actionplan"
 	"github.com/casereview/casereview/internal/importer/bulkjson"
-	"github.com/casereview/casereview/internal/casereview"
 )
 
 func importJobOut(j casereview.ImportJob) ImportJob {

@@ -46,3 +46,22 @@ func (a *App) checkpointEvery(ctx context.Context, every time.Duration) {
 		}
 	}
 }
+
+// forgetThrottlesEvery deletes sign-in throttle rows that no longer matter, hourly, until ctx
+// ends (auth.Service.ForgetQuiet).
+func (a *App) forgetThrottlesEvery(ctx context.Context) {
+	for {
+		n, err := a.auth.ForgetQuiet(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("pruning sign-in throttles failed", "error", err)
+		case n > 0:
+			a.log.Debug("pruned sign-in throttles", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}

@@ -147,6 +147,7 @@ func (a *App) Start(ctx context.Context) {
 	a.checkpointOnce.Do(func() {
 		a.checkpointDone = make(chan struct{})
 		go a.checkpointEvery(ctx, a.cfg.Checkpoints)
+		go a.forgetThrottlesEvery(ctx)
 	})
 	s := a.search
 	if s == nil {

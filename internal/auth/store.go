@@ -55,6 +55,10 @@ type Store interface {
 	// Succeeded settles a successful attempt: clear keys forget their failures and remember the
 	// success; refund keys give back the one attempt this success had reserved.
 	Succeeded(ctx context.Context, clear, refund []string) error
+	// PruneThrottles deletes the rows that no longer change any decision: not locked at now, no
+	// failure since quietBefore, and (for keys starting knownPrefix, whose successes make an
+	// address known) no success since knownBefore. It returns how many went.
+	PruneThrottles(ctx context.Context, now, quietBefore, knownBefore time.Time, knownPrefix string) (int64, error)
 }
 
 // Credentials is what sign-in needs to know about a user. It never leaves the auth package and

@@ -103,6 +103,15 @@ func (s *Service) decide(now time.Time, ts []Throttle) ([]Throttle, time.Duratio
 	return next, wait
 }
 
+// ForgetQuiet deletes the throttle rows that decide would treat as absent: failures long enough
+// ago that the count starts again (LockFor), not locked, and no sign-in that keeps the address
+// known (KnownAddressFor). Without it every address and every mistyped or invented email that
+// ever failed a sign-in keeps a row for ever. It returns how many rows went.
+func (s *Service) ForgetQuiet(ctx context.Context) (int64, error) {
+	now := s.now()
+	return s.store.PruneThrottles(ctx, now, now.Add(-s.cfg.LockFor), now.Add(-KnownAddressFor), keyPair)
+}
+
 // reserve counts an attempt against keys, or says how long to wait.
 func (s *Service) reserve(ctx context.Context, keys []string) ([]Throttle, error) {
 	ts, wait, err := s.store.ReserveAttempt(ctx, s.decide, keys...)

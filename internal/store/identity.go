@@ -421,6 +421,14 @@ func (s *Store) ReserveAttempt(ctx context.Context, decide func(now time.Time, t
 	return out, wait, err
 }
 
+// PruneThrottles deletes throttle rows that no longer change any decision (see auth.ForgetQuiet).
+func (s *Store) PruneThrottles(ctx context.Context, now, quietBefore, knownBefore time.Time, knownPrefix string) (int64, error) {
+	res := s.write.WithContext(ctx).Where("last_failure_at < ? AND (locked_until IS NULL OR locked_until <= ?) AND "+
+		"(last_success_at IS NULL OR last_success_at < ? OR substr(key, 1, ?) <> ?)",
+		quietBefore, now, knownBefore, len(knownPrefix), knownPrefix).Delete(&throttleRow{})
+	return res.RowsAffected, res.Error
+}
+
 // RecordFailure audits a failed attempt, and the lockout it caused.
 func (s *Store) RecordFailure(ctx context.Context, action casereview.AuditAction, subject string, detail any, locked bool) error {
 	return s.inTx(ctx, func(t *tx) error {
