@@ -18,6 +18,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/search"
 )
 
 // Fixed is the clock API tests run at unless they choose another.
@@ -47,6 +48,8 @@ type Options struct {
 	// TrustedProxies makes the router believe X-Forwarded-For from these addresses (requests
 	// come from 192.0.2.1), so tests can sign in from several client addresses.
 	TrustedProxies []string
+	// SearchGate replaces the admission control of searches.
+	SearchGate *search.Gate
 }
 
 // Start builds the application on a fresh database of dialect.
@@ -71,7 +74,7 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 	if now == nil {
 		now = func() time.Time { return Fixed }
 	}
-	opts := app.Options{Now: now}
+	opts := app.Options{Now: now, SearchGate: o.SearchGate}
 	if !o.Anonymous {
 		opts.Unauthenticated = &casereview.System
 	}

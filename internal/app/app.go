@@ -54,6 +54,8 @@ type Options struct {
 	// NoSearch leaves the search index closed: the administrative commands need only the
 	// database, and must not wait for the index a running server holds locked.
 	NoSearch bool
+	// SearchGate replaces the admission control of searches (search.DefaultGate).
+	SearchGate *search.Gate
 }
 
 // AuthConfig turns the configuration into sign-in rules.
@@ -115,6 +117,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	// One search for both front ends: the API's GET /api/v1/search and the search page.
 	opts.Finder = search.NewFinder(s, opts.Search, opts.Indexer, o.Now)
+	if o.SearchGate != nil {
+		opts.Finder.Admit(o.SearchGate)
+	}
 	pages, err := a.webHandler(opts.Finder)
 	if err != nil {
 		a.Close()

@@ -25,6 +25,7 @@ type Finder struct {
 	index   Index
 	ready   Readiness
 	now     func() time.Time
+	gate    *Gate // admission control: how many index searches run at once
 }
 
 // Records is what Finder reads from the database, as the caller; casereview.Service has it.
@@ -52,8 +53,11 @@ func NewFinder(records Records, index Index, ready Readiness, now func() time.Ti
 	if now == nil {
 		now = time.Now
 	}
-	return &Finder{records: records, index: index, ready: ready, now: now}
+	return &Finder{records: records, index: index, ready: ready, now: now, gate: DefaultGate()}
 }
+
+// Admit replaces the admission control (DefaultGate) of f's index searches.
+func (f *Finder) Admit(g *Gate) { f.gate = g }
 
 // Deadline bounds one index search.
 const Deadline = 2 * time.Second
@@ -222,7 +226,12 @@ func (f *Finder) Find(ctx context.Context, p Params) (Found, error) {
 	if r.Unreadable, err = f.unreadable(c, r.Scope); err != nil {
 		return Found{}, err
 	}
-	sctx, cancel := context.WithTimeout(c, Deadline)
+	leave, err := f.gate.Enter(c)
+	if err != nil {
+		return Found{}, err
+	}
+	defer leave()
+	sctx, cancel := context.WithTimeout(c, Deadline) // from admission: the wait is not the search's
 	defer cancel()
 	start := time.Now()
 	res, err := f.index.Search(sctx, r)
@@ -475,6 +484,11 @@ func (f *Finder) Similar(ctx context.Context, id string, p SimilarParams) (Simil
 	if r.Unreadable, err = f.unreadable(ctx, r.Scope); err != nil {
 		return SimilarFound{}, err
 	}
+	leave, err := f.gate.Enter(ctx)
+	if err != nil {
+		return SimilarFound{}, err
+	}
+	defer leave()
 	sctx, cancel := context.WithTimeout(ctx, Deadline)
 	defer cancel()
 	res, err := f.index.Similar(sctx, r)
