@@ -2116,6 +2116,30 @@ type SummaryYearFrom = int
 // SummaryYearTo defines model for SummaryYearTo.
 type SummaryYearTo = int
 
+// BadRequest defines model for BadRequest.
+type BadRequest = Problem
+
+// Conflict defines model for Conflict.
+type Conflict = Problem
+
+// ContentTooLarge defines model for ContentTooLarge.
+type ContentTooLarge = Problem
+
+// Forbidden defines model for Forbidden.
+type Forbidden = Problem
+
+// InternalError defines model for InternalError.
+type InternalError = Problem
+
+// ServiceUnavailable defines model for ServiceUnavailable.
+type ServiceUnavailable = Problem
+
+// Unauthorized defines model for Unauthorized.
+type Unauthorized = Problem
+
+// UnsupportedMediaType defines model for UnsupportedMediaType.
+type UnsupportedMediaType = Problem
+
 // ListActionsParams defines parameters for ListActions.
 type ListActionsParams struct {
 	RecommendationId     *string `form:"recommendation_id,omitempty" json:"recommendation_id,omitempty"`
@@ -3124,19 +3148,19 @@ type ResetPasswordJSONRequestBody = PasswordReset
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
-
+	// ListActions List actions
 	// (GET /api/v1/actions)
 	ListActions(c *gin.Context, params ListActionsParams)
-
+	// DeleteAction Delete an action
 	// (DELETE /api/v1/actions/{id})
 	DeleteAction(c *gin.Context, id ID, params DeleteActionParams)
-
+	// GetAction One action
 	// (GET /api/v1/actions/{id})
 	GetAction(c *gin.Context, id ID)
-
+	// UpdateAction Change an action (its owner's editors or the panel)
 	// (PATCH /api/v1/actions/{id})
 	UpdateAction(c *gin.Context, id ID, params UpdateActionParams)
-
+	// ListEvidence The evidence attached to an action
 	// (GET /api/v1/actions/{id}/evidence)
 	ListEvidence(c *gin.Context, id ID)
 	// AddEvidence Attach a link (JSON) or upload a document (multipart/form-data, fields file, title, evidence_type)
@@ -3166,13 +3190,13 @@ type ServerInterface interface {
 	// Login Sign in with email and password; sets the session cookie
 	// (POST /api/v1/auth/login)
 	Login(c *gin.Context)
-
+	// Logout Sign out
 	// (POST /api/v1/auth/logout)
 	Logout(c *gin.Context)
 	// VerifyMFA Give the second factor (an authenticator code or a recovery code)
 	// (POST /api/v1/auth/mfa)
 	VerifyMFA(c *gin.Context)
-
+	// GetEvidence One piece of evidence
 	// (GET /api/v1/evidence/{id})
 	GetEvidence(c *gin.Context, id ID)
 	// GetEvidenceContent Download an uploaded document (as an attachment)
@@ -3190,10 +3214,10 @@ type ServerInterface interface {
 	// GetImport An import job's progress, counts and validation report
 	// (GET /api/v1/imports/{id})
 	GetImport(c *gin.Context, id ID)
-
+	// ListInterventionTypes Intervention types
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(c *gin.Context)
-
+	// RemoveLink Remove a link between recommendations
 	// (DELETE /api/v1/links/{id})
 	RemoveLink(c *gin.Context, id ID)
 	// GetLink One link between recommendations (readable by whoever may read the recommendation it starts from)
@@ -3208,22 +3232,22 @@ type ServerInterface interface {
 	// ConfirmTOTP Confirm the authenticator with its first code; returns one-time recovery codes
 	// (POST /api/v1/me/mfa/totp/confirm)
 	ConfirmTOTP(c *gin.Context)
-
+	// ChangePassword Change the caller's password
 	// (POST /api/v1/me/password)
 	ChangePassword(c *gin.Context)
-
+	// ListTokens The caller's API tokens
 	// (GET /api/v1/me/tokens)
 	ListTokens(c *gin.Context)
 	// CreateToken Create an API token for scripts; the secret is returned once
 	// (POST /api/v1/me/tokens)
 	CreateToken(c *gin.Context)
-
+	// RevokeToken Revoke one of the caller's API tokens
 	// (DELETE /api/v1/me/tokens/{id})
 	RevokeToken(c *gin.Context, id ID)
 	// DeleteMilestone Remove a milestone (its timeline entries and audit trail stay)
 	// (DELETE /api/v1/milestones/{id})
 	DeleteMilestone(c *gin.Context, id ID, params DeleteMilestoneParams)
-
+	// GetMilestone One milestone
 	// (GET /api/v1/milestones/{id})
 	GetMilestone(c *gin.Context, id ID)
 	// UpdateMilestone Change a milestone's title or dates (clearing done_date reopens it)
@@ -3235,46 +3259,46 @@ type ServerInterface interface {
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(c *gin.Context)
-
+	// ListOrganisations List organisations
 	// (GET /api/v1/organisations)
 	ListOrganisations(c *gin.Context, params ListOrganisationsParams)
-
+	// CreateOrganisation Add an organisation (admins and panel members)
 	// (POST /api/v1/organisations)
 	CreateOrganisation(c *gin.Context)
 	// DeleteOrganisation Delete an organisation nothing refers to
 	// (DELETE /api/v1/organisations/{id})
 	DeleteOrganisation(c *gin.Context, id ID, params DeleteOrganisationParams)
-
+	// GetOrganisation One organisation
 	// (GET /api/v1/organisations/{id})
 	GetOrganisation(c *gin.Context, id ID)
-
+	// UpdateOrganisation Change an organisation (admins)
 	// (PATCH /api/v1/organisations/{id})
 	UpdateOrganisation(c *gin.Context, id ID, params UpdateOrganisationParams)
-
+	// ListPartnerships List partnerships
 	// (GET /api/v1/partnerships)
 	ListPartnerships(c *gin.Context, params ListPartnershipsParams)
-
+	// CreatePartnership Add a partnership (admins)
 	// (POST /api/v1/partnerships)
 	CreatePartnership(c *gin.Context)
 	// DeletePartnership Delete a partnership that has no reviews
 	// (DELETE /api/v1/partnerships/{id})
 	DeletePartnership(c *gin.Context, id ID, params DeletePartnershipParams)
-
+	// GetPartnership One partnership
 	// (GET /api/v1/partnerships/{id})
 	GetPartnership(c *gin.Context, id ID)
-
+	// UpdatePartnership Change a partnership (admins)
 	// (PATCH /api/v1/partnerships/{id})
 	UpdatePartnership(c *gin.Context, id ID, params UpdatePartnershipParams)
-
+	// ListRecommendations List recommendations
 	// (GET /api/v1/recommendations)
 	ListRecommendations(c *gin.Context, params ListRecommendationsParams)
-
+	// CreateRecommendation Add a recommendation to a review (the review's panel)
 	// (POST /api/v1/recommendations)
 	CreateRecommendation(c *gin.Context)
 	// DeleteRecommendation Delete a recommendation that has no actions
 	// (DELETE /api/v1/recommendations/{id})
 	DeleteRecommendation(c *gin.Context, id ID, params DeleteRecommendationParams)
-
+	// GetRecommendation One recommendation
 	// (GET /api/v1/recommendations/{id})
 	GetRecommendation(c *gin.Context, id ID, params GetRecommendationParams)
 	// UpdateRecommendation Change fields; `addressees` and `themes`, when given, replace the whole set
@@ -3292,7 +3316,7 @@ type ServerInterface interface {
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(c *gin.Context, id ID)
-
+	// ListResponses An addressee's formal responses to a recommendation
 	// (GET /api/v1/recommendations/{id}/responses)
 	ListResponses(c *gin.Context, id ID)
 	// RecordResponse Record an addressee's formal response (reasons required unless accepted in full)
@@ -3319,22 +3343,22 @@ type ServerInterface interface {
 	// ListReviewTypes Review types with their default response windows
 	// (GET /api/v1/review-types)
 	ListReviewTypes(c *gin.Context)
-
+	// GetReviewType One review type
 	// (GET /api/v1/review-types/{code})
 	GetReviewType(c *gin.Context, code string)
-
+	// ListReviews List reviews
 	// (GET /api/v1/reviews)
 	ListReviews(c *gin.Context, params ListReviewsParams)
-
+	// CreateReview Record a review (the partnership's panel)
 	// (POST /api/v1/reviews)
 	CreateReview(c *gin.Context)
 	// DeleteReview Delete a review that has no recommendations
 	// (DELETE /api/v1/reviews/{id})
 	DeleteReview(c *gin.Context, id ID, params DeleteReviewParams)
-
+	// GetReview One review
 	// (GET /api/v1/reviews/{id})
 	GetReview(c *gin.Context, id ID)
-
+	// UpdateReview Change a review (the partnership's panel)
 	// (PATCH /api/v1/reviews/{id})
 	UpdateReview(c *gin.Context, id ID, params UpdateReviewParams)
 	// GetActionPlanCsv The review's action plan in the DHR template, as CSV (current statuses and dates)
@@ -3382,7 +3406,7 @@ type ServerInterface interface {
 	// CreateTheme Add a theme (admins)
 	// (POST /api/v1/themes)
 	CreateTheme(c *gin.Context)
-
+	// GetTheme One theme
 	// (GET /api/v1/themes/{code})
 	GetTheme(c *gin.Context, code string)
 	// UpdateTheme Change a theme's label, definition, group or keywords (admins)
@@ -3391,22 +3415,22 @@ type ServerInterface interface {
 	// DeprecateTheme Deprecate a theme (admins)
 	// (POST /api/v1/themes/{code}/deprecate)
 	DeprecateTheme(c *gin.Context, code string, params DeprecateThemeParams)
-
+	// ListUsers List users (admins)
 	// (GET /api/v1/users)
 	ListUsers(c *gin.Context, params ListUsersParams)
-
+	// CreateUser Add a user (admins)
 	// (POST /api/v1/users)
 	CreateUser(c *gin.Context)
-
+	// GetUser One user (admins, or the user themselves)
 	// (GET /api/v1/users/{id})
 	GetUser(c *gin.Context, id ID)
 	// UpdateUser Change a user's address or name, or disable them (users are never deleted)
 	// (PATCH /api/v1/users/{id})
 	UpdateUser(c *gin.Context, id ID, params UpdateUserParams)
-
+	// AddMembership Give a user a role
 	// (POST /api/v1/users/{id}/memberships)
 	AddMembership(c *gin.Context, id ID)
-
+	// RemoveMembership Take a role away from a user
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(c *gin.Context, id ID, membershipId string)
 	// ResetPassword An admin sets a new password for a user
@@ -8333,7 +8357,44 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/summaries/document.html", wrapper.SummaryDocumentHtml)
 }
 
+type BadRequestApplicationProblemPlusJSONResponse Problem
+
+type ConflictApplicationProblemPlusJSONResponse Problem
+
+type ContentTooLargeApplicationProblemPlusJSONResponse Problem
+
+type ForbiddenApplicationProblemPlusJSONResponse Problem
+
+type InternalErrorApplicationProblemPlusJSONResponse Problem
+
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ServiceUnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type ServiceUnavailableApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers ServiceUnavailableResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers UnauthorizedResponseHeaders
+}
+
+type UnsupportedMediaTypeResponseHeaders struct {
+	Accept *string
+}
+type UnsupportedMediaTypeApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers UnsupportedMediaTypeResponseHeaders
+}
 
 type ListActionsRequestObject struct {
 	Params ListActionsParams
@@ -8373,6 +8434,60 @@ func (response ListActions400ApplicationProblemPlusJSONResponse) VisitListAction
 	return err
 }
 
+type ListActions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListActions401ApplicationProblemPlusJSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActions500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListActions500ApplicationProblemPlusJSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActions503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListActions503ApplicationProblemPlusJSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteActionRequestObject struct {
 	Id     ID `json:"id"`
 	Params DeleteActionParams
@@ -8390,6 +8505,57 @@ func (response DeleteAction204Response) VisitDeleteActionResponse(w http.Respons
 	return nil
 }
 
+type DeleteAction400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction400ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction401ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction403ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteAction404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -8402,6 +8568,22 @@ func (response DeleteAction404ApplicationProblemPlusJSONResponse) VisitDeleteAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction409ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8430,6 +8612,41 @@ func (response DeleteAction428ApplicationProblemPlusJSONResponse) VisitDeleteAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction500ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction503ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8466,6 +8683,41 @@ func (response GetAction200JSONResponse) VisitGetActionResponse(w http.ResponseW
 	return err
 }
 
+type GetAction400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAction400ApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAction401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAction401ApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAction404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -8478,6 +8730,41 @@ func (response GetAction404ApplicationProblemPlusJSONResponse) VisitGetActionRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetAction500ApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAction503ApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8532,6 +8819,41 @@ func (response UpdateAction400ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	return err
 }
 
+type UpdateAction401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction401ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction403ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateAction404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateAction404ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
@@ -8546,6 +8868,22 @@ func (response UpdateAction404ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	return err
 }
 
+type UpdateAction409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction409ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateAction412ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateAction412ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
@@ -8556,6 +8894,41 @@ func (response UpdateAction412ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction413ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction415ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8588,6 +8961,41 @@ func (response UpdateAction428ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	return err
 }
 
+type UpdateAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction500ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction503ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListEvidenceRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -8610,6 +9018,41 @@ func (response ListEvidence200JSONResponse) VisitListEvidenceResponse(w http.Res
 	return err
 }
 
+type ListEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence400ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvidence401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence401ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListEvidence404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -8622,6 +9065,41 @@ func (response ListEvidence404ApplicationProblemPlusJSONResponse) VisitListEvide
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence500ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence503ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8656,6 +9134,22 @@ func (response AddEvidence201JSONResponse) VisitAddEvidenceResponse(w http.Respo
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence400ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8718,6 +9212,25 @@ func (response AddEvidence413ApplicationProblemPlusJSONResponse) VisitAddEvidenc
 	return err
 }
 
+type AddEvidence415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence415ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddEvidence422ApplicationProblemPlusJSONResponse Problem
 
 func (response AddEvidence422ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
@@ -8728,6 +9241,41 @@ func (response AddEvidence422ApplicationProblemPlusJSONResponse) VisitAddEvidenc
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence500ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence503ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8754,6 +9302,41 @@ func (response ListMilestones200JSONResponse) VisitListMilestonesResponse(w http
 	return err
 }
 
+type ListMilestones400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones400ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMilestones401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones401ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMilestones404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -8766,6 +9349,41 @@ func (response ListMilestones404ApplicationProblemPlusJSONResponse) VisitListMil
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMilestones500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones500ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMilestones503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones503ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8879,6 +9497,41 @@ func (response CreateMilestone409ApplicationProblemPlusJSONResponse) VisitCreate
 	return err
 }
 
+type CreateMilestone413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone413ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone415ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateMilestone422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateMilestone422ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
@@ -8889,6 +9542,41 @@ func (response CreateMilestone422ApplicationProblemPlusJSONResponse) VisitCreate
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone500ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone503ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8923,6 +9611,22 @@ func (response ProgressAction200JSONResponse) VisitProgressActionResponse(w http
 		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
 	}
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction400ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8971,6 +9675,22 @@ func (response ProgressAction404ApplicationProblemPlusJSONResponse) VisitProgres
 	return err
 }
 
+type ProgressAction409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction409ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ProgressAction412ApplicationProblemPlusJSONResponse Problem
 
 func (response ProgressAction412ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
@@ -8981,6 +9701,41 @@ func (response ProgressAction412ApplicationProblemPlusJSONResponse) VisitProgres
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction413ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction415ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9009,6 +9764,41 @@ func (response ProgressAction428ApplicationProblemPlusJSONResponse) VisitProgres
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction500ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction503ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9093,6 +9883,41 @@ func (response ListAudit422ApplicationProblemPlusJSONResponse) VisitListAuditRes
 	return err
 }
 
+type ListAudit500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListAudit500ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListAudit503ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAuditCheckpointsRequestObject struct {
 }
 
@@ -9143,6 +9968,22 @@ func (response GetAuditCheckpoints200ApplicationxNdjsonResponse) VisitGetAuditCh
 	}
 }
 
+type GetAuditCheckpoints400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditCheckpoints400ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAuditCheckpoints401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9187,6 +10028,41 @@ func (response GetAuditCheckpoints404ApplicationProblemPlusJSONResponse) VisitGe
 	return err
 }
 
+type GetAuditCheckpoints500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditCheckpoints500ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditCheckpoints503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditCheckpoints503ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyAuditRequestObject struct {
 }
 
@@ -9204,6 +10080,22 @@ func (response VerifyAudit200JSONResponse) VisitVerifyAuditResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAudit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAudit400ApplicationProblemPlusJSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9234,6 +10126,41 @@ func (response VerifyAudit403ApplicationProblemPlusJSONResponse) VisitVerifyAudi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAudit500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAudit500ApplicationProblemPlusJSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAudit503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAudit503ApplicationProblemPlusJSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9305,6 +10232,41 @@ func (response VerifyAuditAgainstCheckpoints403ApplicationProblemPlusJSONRespons
 	return err
 }
 
+type VerifyAuditAgainstCheckpoints413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints413ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints415ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONResponse Problem
 
 func (response VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
@@ -9315,6 +10277,41 @@ func (response VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints500ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints503ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9371,6 +10368,57 @@ func (response Login401ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 	return err
 }
 
+type Login403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response Login403ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response Login413ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response Login415ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type Login422ApplicationProblemPlusJSONResponse Problem
 
 func (response Login422ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -9395,6 +10443,22 @@ func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response Login500ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9428,6 +10492,22 @@ func (response Logout204Response) VisitLogoutResponse(w http.ResponseWriter) err
 	return nil
 }
 
+type Logout400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response Logout400ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type Logout401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9440,6 +10520,92 @@ func (response Logout401ApplicationProblemPlusJSONResponse) VisitLogoutResponse(
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response Logout403ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response Logout413ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response Logout415ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response Logout500ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response Logout503ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9466,6 +10632,22 @@ func (response VerifyMFA200JSONResponse) VisitVerifyMFAResponse(w http.ResponseW
 	return err
 }
 
+type VerifyMFA400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA400ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyMFA401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9482,6 +10664,22 @@ func (response VerifyMFA401ApplicationProblemPlusJSONResponse) VisitVerifyMFARes
 	return err
 }
 
+type VerifyMFA403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA403ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyMFA409ApplicationProblemPlusJSONResponse Problem
 
 func (response VerifyMFA409ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
@@ -9492,6 +10690,41 @@ func (response VerifyMFA409ApplicationProblemPlusJSONResponse) VisitVerifyMFARes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA413ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA415ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9524,6 +10757,41 @@ func (response VerifyMFA429ApplicationProblemPlusJSONResponse) VisitVerifyMFARes
 	return err
 }
 
+type VerifyMFA500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA500ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA503ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetEvidenceRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -9546,6 +10814,41 @@ func (response GetEvidence200JSONResponse) VisitGetEvidenceResponse(w http.Respo
 	return err
 }
 
+type GetEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence400ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidence401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence401ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetEvidence404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9558,6 +10861,41 @@ func (response GetEvidence404ApplicationProblemPlusJSONResponse) VisitGetEvidenc
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence500ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence503ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9590,6 +10928,41 @@ func (response GetEvidenceContent200ApplicationoctetStreamResponse) VisitGetEvid
 	return err
 }
 
+type GetEvidenceContent400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent400ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidenceContent401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent401ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetEvidenceContent404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9602,6 +10975,41 @@ func (response GetEvidenceContent404ApplicationProblemPlusJSONResponse) VisitGet
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidenceContent500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent500ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidenceContent503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent503ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9625,6 +11033,22 @@ func (response ReviewEvidence200JSONResponse) VisitReviewEvidenceResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence400ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9687,6 +11111,41 @@ func (response ReviewEvidence409ApplicationProblemPlusJSONResponse) VisitReviewE
 	return err
 }
 
+type ReviewEvidence413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence413ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence415ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReviewEvidence422ApplicationProblemPlusJSONResponse Problem
 
 func (response ReviewEvidence422ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
@@ -9697,6 +11156,41 @@ func (response ReviewEvidence422ApplicationProblemPlusJSONResponse) VisitReviewE
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence500ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence503ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9716,6 +11210,22 @@ type WithdrawEvidence204Response struct {
 func (response WithdrawEvidence204Response) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type WithdrawEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence400ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type WithdrawEvidence401ApplicationProblemPlusJSONResponse struct {
@@ -9776,6 +11286,41 @@ func (response WithdrawEvidence409ApplicationProblemPlusJSONResponse) VisitWithd
 	return err
 }
 
+type WithdrawEvidence413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence413ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence415ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WithdrawEvidence422ApplicationProblemPlusJSONResponse Problem
 
 func (response WithdrawEvidence422ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
@@ -9786,6 +11331,41 @@ func (response WithdrawEvidence422ApplicationProblemPlusJSONResponse) VisitWithd
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence500ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence503ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9881,6 +11461,25 @@ func (response CreateImport413ApplicationProblemPlusJSONResponse) VisitCreateImp
 	return err
 }
 
+type CreateImport415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateImport415ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateImport422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateImport422ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
@@ -9891,6 +11490,41 @@ func (response CreateImport422ApplicationProblemPlusJSONResponse) VisitCreateImp
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateImport500ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateImport503ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9917,6 +11551,41 @@ func (response GetImport200JSONResponse) VisitGetImportResponse(w http.ResponseW
 	return err
 }
 
+type GetImport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport400ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetImport401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport401ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetImport404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9929,6 +11598,41 @@ func (response GetImport404ApplicationProblemPlusJSONResponse) VisitGetImportRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetImport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport500ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetImport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport503ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9954,6 +11658,76 @@ func (response ListInterventionTypes200JSONResponse) VisitListInterventionTypesR
 	return err
 }
 
+type ListInterventionTypes400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListInterventionTypes400ApplicationProblemPlusJSONResponse) VisitListInterventionTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInterventionTypes401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListInterventionTypes401ApplicationProblemPlusJSONResponse) VisitListInterventionTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInterventionTypes500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListInterventionTypes500ApplicationProblemPlusJSONResponse) VisitListInterventionTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInterventionTypes503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListInterventionTypes503ApplicationProblemPlusJSONResponse) VisitListInterventionTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RemoveLinkRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -9968,6 +11742,22 @@ type RemoveLink204Response struct {
 func (response RemoveLink204Response) VisitRemoveLinkResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type RemoveLink400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveLink400ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type RemoveLink401ApplicationProblemPlusJSONResponse struct {
@@ -10014,6 +11804,41 @@ func (response RemoveLink404ApplicationProblemPlusJSONResponse) VisitRemoveLinkR
 	return err
 }
 
+type RemoveLink500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveLink500ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveLink503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveLink503ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetLinkRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -10036,6 +11861,41 @@ func (response GetLink200JSONResponse) VisitGetLinkResponse(w http.ResponseWrite
 	return err
 }
 
+type GetLink400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink400ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLink401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink401ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetLink404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10048,6 +11908,41 @@ func (response GetLink404ApplicationProblemPlusJSONResponse) VisitGetLinkRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLink500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink500ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLink503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink503ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10073,6 +11968,22 @@ func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) e
 	return err
 }
 
+type GetMe400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe400ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMe401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10085,6 +11996,41 @@ func (response GetMe401ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe500ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe503ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10110,6 +12056,22 @@ func (response StartTOTP200JSONResponse) VisitStartTOTPResponse(w http.ResponseW
 	return err
 }
 
+type StartTOTP400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP400ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StartTOTP401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10126,6 +12088,22 @@ func (response StartTOTP401ApplicationProblemPlusJSONResponse) VisitStartTOTPRes
 	return err
 }
 
+type StartTOTP403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP403ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StartTOTP409ApplicationProblemPlusJSONResponse Problem
 
 func (response StartTOTP409ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
@@ -10136,6 +12114,76 @@ func (response StartTOTP409ApplicationProblemPlusJSONResponse) VisitStartTOTPRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP413ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP415ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP500ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP503ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10162,6 +12210,22 @@ func (response ConfirmTOTP200JSONResponse) VisitConfirmTOTPResponse(w http.Respo
 	return err
 }
 
+type ConfirmTOTP400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP400ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ConfirmTOTP401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10174,6 +12238,22 @@ func (response ConfirmTOTP401ApplicationProblemPlusJSONResponse) VisitConfirmTOT
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP403ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10192,6 +12272,41 @@ func (response ConfirmTOTP409ApplicationProblemPlusJSONResponse) VisitConfirmTOT
 	return err
 }
 
+type ConfirmTOTP413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP413ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP415ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ConfirmTOTP422ApplicationProblemPlusJSONResponse Problem
 
 func (response ConfirmTOTP422ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
@@ -10202,6 +12317,41 @@ func (response ConfirmTOTP422ApplicationProblemPlusJSONResponse) VisitConfirmTOT
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP500ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP503ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10220,6 +12370,22 @@ type ChangePassword204Response struct {
 func (response ChangePassword204Response) VisitChangePasswordResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type ChangePassword400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword400ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ChangePassword401ApplicationProblemPlusJSONResponse struct {
@@ -10252,6 +12418,41 @@ func (response ChangePassword403ApplicationProblemPlusJSONResponse) VisitChangeP
 	return err
 }
 
+type ChangePassword413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword413ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePassword415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword415ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChangePassword422ApplicationProblemPlusJSONResponse Problem
 
 func (response ChangePassword422ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
@@ -10276,6 +12477,22 @@ func (response ChangePassword429ApplicationProblemPlusJSONResponse) VisitChangeP
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePassword500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword500ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10315,6 +12532,22 @@ func (response ListTokens200JSONResponse) VisitListTokensResponse(w http.Respons
 	return err
 }
 
+type ListTokens400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListTokens400ApplicationProblemPlusJSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListTokens401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10327,6 +12560,41 @@ func (response ListTokens401ApplicationProblemPlusJSONResponse) VisitListTokensR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokens500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListTokens500ApplicationProblemPlusJSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokens503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListTokens503ApplicationProblemPlusJSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10363,6 +12631,22 @@ func (response CreateToken201JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type CreateToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken400ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10393,6 +12677,41 @@ func (response CreateToken403ApplicationProblemPlusJSONResponse) VisitCreateToke
 	return err
 }
 
+type CreateToken413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken413ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken415ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateToken422ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
@@ -10403,6 +12722,41 @@ func (response CreateToken422ApplicationProblemPlusJSONResponse) VisitCreateToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken500ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken503ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10423,6 +12777,22 @@ func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseW
 	return nil
 }
 
+type RevokeToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken400ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeToken401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10439,6 +12809,22 @@ func (response RevokeToken401ApplicationProblemPlusJSONResponse) VisitRevokeToke
 	return err
 }
 
+type RevokeToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken403ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeToken404ApplicationProblemPlusJSONResponse Problem
 
 func (response RevokeToken404ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
@@ -10449,6 +12835,41 @@ func (response RevokeToken404ApplicationProblemPlusJSONResponse) VisitRevokeToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken500ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken503ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10468,6 +12889,22 @@ type DeleteMilestone204Response struct {
 func (response DeleteMilestone204Response) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteMilestone400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMilestone400ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteMilestone401ApplicationProblemPlusJSONResponse struct {
@@ -10556,6 +12993,41 @@ func (response DeleteMilestone428ApplicationProblemPlusJSONResponse) VisitDelete
 	return err
 }
 
+type DeleteMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMilestone500ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMilestone503ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMilestoneRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -10588,6 +13060,41 @@ func (response GetMilestone200JSONResponse) VisitGetMilestoneResponse(w http.Res
 	return err
 }
 
+type GetMilestone400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone400ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMilestone401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone401ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMilestone404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10600,6 +13107,41 @@ func (response GetMilestone404ApplicationProblemPlusJSONResponse) VisitGetMilest
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone500ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone503ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10724,6 +13266,41 @@ func (response UpdateMilestone412ApplicationProblemPlusJSONResponse) VisitUpdate
 	return err
 }
 
+type UpdateMilestone413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone413ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone415ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateMilestone422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateMilestone422ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
@@ -10748,6 +13325,41 @@ func (response UpdateMilestone428ApplicationProblemPlusJSONResponse) VisitUpdate
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone500ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone503ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10872,6 +13484,41 @@ func (response CompleteMilestone412ApplicationProblemPlusJSONResponse) VisitComp
 	return err
 }
 
+type CompleteMilestone413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone413ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone415ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CompleteMilestone422ApplicationProblemPlusJSONResponse Problem
 
 func (response CompleteMilestone422ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
@@ -10900,6 +13547,41 @@ func (response CompleteMilestone428ApplicationProblemPlusJSONResponse) VisitComp
 	return err
 }
 
+type CompleteMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone500ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone503ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOpenAPISpecRequestObject struct {
 }
 
@@ -10924,6 +13606,76 @@ func (response GetOpenAPISpec200ApplicationyamlResponse) VisitGetOpenAPISpecResp
 		defer closer.Close()
 	}
 	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOpenAPISpec400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpec400ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPISpec401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpec401ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPISpec500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpec500ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPISpec503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpec503ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
 	return err
 }
 
@@ -10961,6 +13713,60 @@ func (response ListOrganisations400ApplicationProblemPlusJSONResponse) VisitList
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisations401ApplicationProblemPlusJSONResponse) VisitListOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisations500ApplicationProblemPlusJSONResponse) VisitListOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisations503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisations503ApplicationProblemPlusJSONResponse) VisitListOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11017,6 +13823,41 @@ func (response CreateOrganisation400ApplicationProblemPlusJSONResponse) VisitCre
 	return err
 }
 
+type CreateOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation401ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganisation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation403ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateOrganisation409ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateOrganisation409ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
@@ -11031,6 +13872,41 @@ func (response CreateOrganisation409ApplicationProblemPlusJSONResponse) VisitCre
 	return err
 }
 
+type CreateOrganisation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation413ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganisation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation415ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateOrganisation422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateOrganisation422ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
@@ -11041,6 +13917,41 @@ func (response CreateOrganisation422ApplicationProblemPlusJSONResponse) VisitCre
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation500ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation503ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11060,6 +13971,57 @@ type DeleteOrganisation204Response struct {
 func (response DeleteOrganisation204Response) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteOrganisation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation400ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation401ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganisation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation403ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteOrganisation404ApplicationProblemPlusJSONResponse struct {
@@ -11120,6 +14082,41 @@ func (response DeleteOrganisation428ApplicationProblemPlusJSONResponse) VisitDel
 	return err
 }
 
+type DeleteOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation500ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation503ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOrganisationRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -11152,6 +14149,41 @@ func (response GetOrganisation200JSONResponse) VisitGetOrganisationResponse(w ht
 	return err
 }
 
+type GetOrganisation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetOrganisation400ApplicationProblemPlusJSONResponse) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetOrganisation401ApplicationProblemPlusJSONResponse) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOrganisation404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -11164,6 +14196,41 @@ func (response GetOrganisation404ApplicationProblemPlusJSONResponse) VisitGetOrg
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetOrganisation500ApplicationProblemPlusJSONResponse) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetOrganisation503ApplicationProblemPlusJSONResponse) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11218,6 +14285,41 @@ func (response UpdateOrganisation400ApplicationProblemPlusJSONResponse) VisitUpd
 	return err
 }
 
+type UpdateOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation401ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganisation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation403ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateOrganisation404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateOrganisation404ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
@@ -11260,6 +14362,41 @@ func (response UpdateOrganisation412ApplicationProblemPlusJSONResponse) VisitUpd
 	return err
 }
 
+type UpdateOrganisation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation413ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganisation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation415ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateOrganisation422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateOrganisation422ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
@@ -11284,6 +14421,41 @@ func (response UpdateOrganisation428ApplicationProblemPlusJSONResponse) VisitUpd
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation500ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation503ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11322,6 +14494,60 @@ func (response ListPartnerships400ApplicationProblemPlusJSONResponse) VisitListP
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPartnerships401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPartnerships401ApplicationProblemPlusJSONResponse) VisitListPartnershipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPartnerships500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListPartnerships500ApplicationProblemPlusJSONResponse) VisitListPartnershipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPartnerships503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListPartnerships503ApplicationProblemPlusJSONResponse) VisitListPartnershipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11378,6 +14604,41 @@ func (response CreatePartnership400ApplicationProblemPlusJSONResponse) VisitCrea
 	return err
 }
 
+type CreatePartnership401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership401ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePartnership403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership403ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreatePartnership409ApplicationProblemPlusJSONResponse Problem
 
 func (response CreatePartnership409ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
@@ -11392,6 +14653,41 @@ func (response CreatePartnership409ApplicationProblemPlusJSONResponse) VisitCrea
 	return err
 }
 
+type CreatePartnership413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership413ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePartnership415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership415ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreatePartnership422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreatePartnership422ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
@@ -11402,6 +14698,41 @@ func (response CreatePartnership422ApplicationProblemPlusJSONResponse) VisitCrea
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePartnership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership500ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePartnership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership503ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11421,6 +14752,57 @@ type DeletePartnership204Response struct {
 func (response DeletePartnership204Response) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeletePartnership400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership400ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePartnership401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership401ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePartnership403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership403ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeletePartnership404ApplicationProblemPlusJSONResponse struct {
@@ -11481,6 +14863,41 @@ func (response DeletePartnership428ApplicationProblemPlusJSONResponse) VisitDele
 	return err
 }
 
+type DeletePartnership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership500ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePartnership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership503ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPartnershipRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -11513,6 +14930,41 @@ func (response GetPartnership200JSONResponse) VisitGetPartnershipResponse(w http
 	return err
 }
 
+type GetPartnership400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPartnership400ApplicationProblemPlusJSONResponse) VisitGetPartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPartnership401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPartnership401ApplicationProblemPlusJSONResponse) VisitGetPartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPartnership404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -11525,6 +14977,41 @@ func (response GetPartnership404ApplicationProblemPlusJSONResponse) VisitGetPart
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPartnership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetPartnership500ApplicationProblemPlusJSONResponse) VisitGetPartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPartnership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetPartnership503ApplicationProblemPlusJSONResponse) VisitGetPartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11579,6 +15066,41 @@ func (response UpdatePartnership400ApplicationProblemPlusJSONResponse) VisitUpda
 	return err
 }
 
+type UpdatePartnership401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership401ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePartnership403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership403ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdatePartnership404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdatePartnership404ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
@@ -11621,6 +15143,41 @@ func (response UpdatePartnership412ApplicationProblemPlusJSONResponse) VisitUpda
 	return err
 }
 
+type UpdatePartnership413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership413ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePartnership415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership415ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdatePartnership422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdatePartnership422ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
@@ -11645,6 +15202,41 @@ func (response UpdatePartnership428ApplicationProblemPlusJSONResponse) VisitUpda
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePartnership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership500ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePartnership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership503ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11683,6 +15275,60 @@ func (response ListRecommendations400ApplicationProblemPlusJSONResponse) VisitLi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendations401ApplicationProblemPlusJSONResponse) VisitListRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendations500ApplicationProblemPlusJSONResponse) VisitListRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendations503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendations503ApplicationProblemPlusJSONResponse) VisitListRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11739,6 +15385,41 @@ func (response CreateRecommendation400ApplicationProblemPlusJSONResponse) VisitC
 	return err
 }
 
+type CreateRecommendation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation401ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRecommendation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation403ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateRecommendation409ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateRecommendation409ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
@@ -11753,6 +15434,41 @@ func (response CreateRecommendation409ApplicationProblemPlusJSONResponse) VisitC
 	return err
 }
 
+type CreateRecommendation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation413ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRecommendation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation415ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateRecommendation422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateRecommendation422ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
@@ -11763,6 +15479,41 @@ func (response CreateRecommendation422ApplicationProblemPlusJSONResponse) VisitC
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation500ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation503ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11782,6 +15533,57 @@ type DeleteRecommendation204Response struct {
 func (response DeleteRecommendation204Response) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteRecommendation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation400ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRecommendation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation401ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRecommendation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation403ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteRecommendation404ApplicationProblemPlusJSONResponse struct {
@@ -11842,6 +15644,41 @@ func (response DeleteRecommendation428ApplicationProblemPlusJSONResponse) VisitD
 	return err
 }
 
+type DeleteRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation500ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation503ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetRecommendationRequestObject struct {
 	Id     ID `json:"id"`
 	Params GetRecommendationParams
@@ -11875,6 +15712,41 @@ func (response GetRecommendation200JSONResponse) VisitGetRecommendationResponse(
 	return err
 }
 
+type GetRecommendation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendation400ApplicationProblemPlusJSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendation401ApplicationProblemPlusJSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetRecommendation404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -11887,6 +15759,41 @@ func (response GetRecommendation404ApplicationProblemPlusJSONResponse) VisitGetR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendation500ApplicationProblemPlusJSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendation503ApplicationProblemPlusJSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11941,6 +15848,41 @@ func (response UpdateRecommendation400ApplicationProblemPlusJSONResponse) VisitU
 	return err
 }
 
+type UpdateRecommendation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation401ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRecommendation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation403ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateRecommendation404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateRecommendation404ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
@@ -11983,6 +15925,41 @@ func (response UpdateRecommendation412ApplicationProblemPlusJSONResponse) VisitU
 	return err
 }
 
+type UpdateRecommendation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation413ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRecommendation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation415ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateRecommendation422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateRecommendation422ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
@@ -12007,6 +15984,41 @@ func (response UpdateRecommendation428ApplicationProblemPlusJSONResponse) VisitU
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation500ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation503ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12050,6 +16062,25 @@ func (response ListRecommendationActions400ApplicationProblemPlusJSONResponse) V
 	return err
 }
 
+type ListRecommendationActions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendationActions401ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListRecommendationActions404ApplicationProblemPlusJSONResponse Problem
 
 func (response ListRecommendationActions404ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
@@ -12060,6 +16091,41 @@ func (response ListRecommendationActions404ApplicationProblemPlusJSONResponse) V
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendationActions500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendationActions500ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendationActions503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendationActions503ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12117,6 +16183,41 @@ func (response CreateAction400ApplicationProblemPlusJSONResponse) VisitCreateAct
 	return err
 }
 
+type CreateAction401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction401ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction403ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateAction404ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateAction404ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
@@ -12131,6 +16232,41 @@ func (response CreateAction404ApplicationProblemPlusJSONResponse) VisitCreateAct
 	return err
 }
 
+type CreateAction413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction413ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction415ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateAction422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateAction422ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
@@ -12141,6 +16277,41 @@ func (response CreateAction422ApplicationProblemPlusJSONResponse) VisitCreateAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction500ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction503ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12175,6 +16346,22 @@ func (response AssessRecommendation200JSONResponse) VisitAssessRecommendationRes
 		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
 	}
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation400ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12223,6 +16410,22 @@ func (response AssessRecommendation404ApplicationProblemPlusJSONResponse) VisitA
 	return err
 }
 
+type AssessRecommendation409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation409ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AssessRecommendation412ApplicationProblemPlusJSONResponse Problem
 
 func (response AssessRecommendation412ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
@@ -12233,6 +16436,41 @@ func (response AssessRecommendation412ApplicationProblemPlusJSONResponse) VisitA
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation413ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation415ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12261,6 +16499,41 @@ func (response AssessRecommendation428ApplicationProblemPlusJSONResponse) VisitA
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation500ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation503ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12294,6 +16567,22 @@ func (response AddLink201JSONResponse) VisitAddLinkResponse(w http.ResponseWrite
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink400ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12356,6 +16645,41 @@ func (response AddLink409ApplicationProblemPlusJSONResponse) VisitAddLinkRespons
 	return err
 }
 
+type AddLink413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink413ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink415ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddLink422ApplicationProblemPlusJSONResponse Problem
 
 func (response AddLink422ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
@@ -12366,6 +16690,41 @@ func (response AddLink422ApplicationProblemPlusJSONResponse) VisitAddLinkRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink500ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink503ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12392,6 +16751,41 @@ func (response ListResponses200JSONResponse) VisitListResponsesResponse(w http.R
 	return err
 }
 
+type ListResponses400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses400ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResponses401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses401ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListResponses404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12404,6 +16798,41 @@ func (response ListResponses404ApplicationProblemPlusJSONResponse) VisitListResp
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResponses500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses500ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResponses503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses503ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12437,6 +16866,22 @@ func (response RecordResponse201JSONResponse) VisitRecordResponseResponse(w http
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse400ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12485,6 +16930,41 @@ func (response RecordResponse404ApplicationProblemPlusJSONResponse) VisitRecordR
 	return err
 }
 
+type RecordResponse413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse413ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse415ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RecordResponse422ApplicationProblemPlusJSONResponse Problem
 
 func (response RecordResponse422ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
@@ -12495,6 +16975,41 @@ func (response RecordResponse422ApplicationProblemPlusJSONResponse) VisitRecordR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse500ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse503ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12538,6 +17053,25 @@ func (response GetSimilarRecommendations400ApplicationProblemPlusJSONResponse) V
 	return err
 }
 
+type GetSimilarRecommendations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetSimilarRecommendations401ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSimilarRecommendations404ApplicationProblemPlusJSONResponse Problem
 
 func (response GetSimilarRecommendations404ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
@@ -12562,6 +17096,22 @@ func (response GetSimilarRecommendations422ApplicationProblemPlusJSONResponse) V
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSimilarRecommendations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetSimilarRecommendations500ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12602,6 +17152,41 @@ func (response ListThemeSuggestions200JSONResponse) VisitListThemeSuggestionsRes
 	return err
 }
 
+type ListThemeSuggestions400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemeSuggestions400ApplicationProblemPlusJSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemeSuggestions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemeSuggestions401ApplicationProblemPlusJSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListThemeSuggestions404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12614,6 +17199,22 @@ func (response ListThemeSuggestions404ApplicationProblemPlusJSONResponse) VisitL
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemeSuggestions500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemeSuggestions500ApplicationProblemPlusJSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12666,6 +17267,22 @@ func (response AcceptThemeSuggestion200JSONResponse) VisitAcceptThemeSuggestionR
 	return err
 }
 
+type AcceptThemeSuggestion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion400ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AcceptThemeSuggestion401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12710,6 +17327,22 @@ func (response AcceptThemeSuggestion404ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type AcceptThemeSuggestion409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion409ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AcceptThemeSuggestion412ApplicationProblemPlusJSONResponse Problem
 
 func (response AcceptThemeSuggestion412ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
@@ -12724,6 +17357,41 @@ func (response AcceptThemeSuggestion412ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type AcceptThemeSuggestion413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion413ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion415ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AcceptThemeSuggestion428ApplicationProblemPlusJSONResponse Problem
 
 func (response AcceptThemeSuggestion428ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
@@ -12734,6 +17402,22 @@ func (response AcceptThemeSuggestion428ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion500ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12786,6 +17470,22 @@ func (response RejectThemeSuggestion201JSONResponse) VisitRejectThemeSuggestionR
 	return err
 }
 
+type RejectThemeSuggestion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion400ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RejectThemeSuggestion401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12830,6 +17530,41 @@ func (response RejectThemeSuggestion404ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type RejectThemeSuggestion413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion413ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion415ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RejectThemeSuggestion422ApplicationProblemPlusJSONResponse Problem
 
 func (response RejectThemeSuggestion422ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
@@ -12840,6 +17575,22 @@ func (response RejectThemeSuggestion422ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion500ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12880,6 +17631,41 @@ func (response GetTimeline200JSONResponse) VisitGetTimelineResponse(w http.Respo
 	return err
 }
 
+type GetTimeline400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline400ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTimeline401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline401ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTimeline404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12892,6 +17678,41 @@ func (response GetTimeline404ApplicationProblemPlusJSONResponse) VisitGetTimelin
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTimeline500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline500ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTimeline503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline503ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12918,6 +17739,41 @@ func (response GetResponse200JSONResponse) VisitGetResponseResponse(w http.Respo
 	return err
 }
 
+type GetResponse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse400ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetResponse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse401ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponse404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12930,6 +17786,41 @@ func (response GetResponse404ApplicationProblemPlusJSONResponse) VisitGetRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetResponse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse500ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetResponse503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse503ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12951,6 +17842,76 @@ func (response ListReviewTypes200JSONResponse) VisitListReviewTypesResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviewTypes400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviewTypes400ApplicationProblemPlusJSONResponse) VisitListReviewTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviewTypes401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviewTypes401ApplicationProblemPlusJSONResponse) VisitListReviewTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviewTypes500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviewTypes500ApplicationProblemPlusJSONResponse) VisitListReviewTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviewTypes503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviewTypes503ApplicationProblemPlusJSONResponse) VisitListReviewTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12977,6 +17938,41 @@ func (response GetReviewType200JSONResponse) VisitGetReviewTypeResponse(w http.R
 	return err
 }
 
+type GetReviewType400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewType400ApplicationProblemPlusJSONResponse) VisitGetReviewTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewType401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewType401ApplicationProblemPlusJSONResponse) VisitGetReviewTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReviewType404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12989,6 +17985,41 @@ func (response GetReviewType404ApplicationProblemPlusJSONResponse) VisitGetRevie
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewType500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewType500ApplicationProblemPlusJSONResponse) VisitGetReviewTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewType503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewType503ApplicationProblemPlusJSONResponse) VisitGetReviewTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13027,6 +18058,60 @@ func (response ListReviews400ApplicationProblemPlusJSONResponse) VisitListReview
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviews401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviews401ApplicationProblemPlusJSONResponse) VisitListReviewsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviews500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviews500ApplicationProblemPlusJSONResponse) VisitListReviewsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviews503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviews503ApplicationProblemPlusJSONResponse) VisitListReviewsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13083,6 +18168,41 @@ func (response CreateReview400ApplicationProblemPlusJSONResponse) VisitCreateRev
 	return err
 }
 
+type CreateReview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview401ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReview403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview403ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateReview409ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateReview409ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
@@ -13097,6 +18217,41 @@ func (response CreateReview409ApplicationProblemPlusJSONResponse) VisitCreateRev
 	return err
 }
 
+type CreateReview413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview413ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReview415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview415ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateReview422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateReview422ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
@@ -13107,6 +18262,41 @@ func (response CreateReview422ApplicationProblemPlusJSONResponse) VisitCreateRev
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview500ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview503ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13126,6 +18316,57 @@ type DeleteReview204Response struct {
 func (response DeleteReview204Response) VisitDeleteReviewResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteReview400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview400ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview401ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReview403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview403ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteReview404ApplicationProblemPlusJSONResponse struct {
@@ -13186,6 +18427,41 @@ func (response DeleteReview428ApplicationProblemPlusJSONResponse) VisitDeleteRev
 	return err
 }
 
+type DeleteReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview500ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview503ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReviewRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -13218,6 +18494,41 @@ func (response GetReview200JSONResponse) VisitGetReviewResponse(w http.ResponseW
 	return err
 }
 
+type GetReview400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReview400ApplicationProblemPlusJSONResponse) VisitGetReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReview401ApplicationProblemPlusJSONResponse) VisitGetReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReview404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -13230,6 +18541,41 @@ func (response GetReview404ApplicationProblemPlusJSONResponse) VisitGetReviewRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReview500ApplicationProblemPlusJSONResponse) VisitGetReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReview503ApplicationProblemPlusJSONResponse) VisitGetReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13284,6 +18630,41 @@ func (response UpdateReview400ApplicationProblemPlusJSONResponse) VisitUpdateRev
 	return err
 }
 
+type UpdateReview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview401ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReview403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview403ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateReview404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateReview404ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
@@ -13326,6 +18707,41 @@ func (response UpdateReview412ApplicationProblemPlusJSONResponse) VisitUpdateRev
 	return err
 }
 
+type UpdateReview413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview413ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReview415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview415ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateReview422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateReview422ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
@@ -13350,6 +18766,41 @@ func (response UpdateReview428ApplicationProblemPlusJSONResponse) VisitUpdateRev
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview500ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview503ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13382,6 +18833,41 @@ func (response GetActionPlanCsv200TextcsvResponse) VisitGetActionPlanCsvResponse
 	return err
 }
 
+type GetActionPlanCsv400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv400ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanCsv401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv401ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetActionPlanCsv404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -13394,6 +18880,41 @@ func (response GetActionPlanCsv404ApplicationProblemPlusJSONResponse) VisitGetAc
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv500ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanCsv503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv503ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13426,6 +18947,41 @@ func (response GetActionPlanXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpr
 	return err
 }
 
+type GetActionPlanXlsx400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx400ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanXlsx401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx401ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetActionPlanXlsx404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -13438,6 +18994,41 @@ func (response GetActionPlanXlsx404ApplicationProblemPlusJSONResponse) VisitGetA
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx500ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanXlsx503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx503ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13480,6 +19071,25 @@ func (response SearchRecommendations400ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type SearchRecommendations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SearchRecommendations401ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SearchRecommendations422ApplicationProblemPlusJSONResponse Problem
 
 func (response SearchRecommendations422ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
@@ -13490,6 +19100,22 @@ func (response SearchRecommendations422ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchRecommendations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SearchRecommendations500ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13546,6 +19172,25 @@ func (response SummaryCrossTab400ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryCrossTab401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryCrossTab401ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryCrossTab422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryCrossTab422ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
@@ -13556,6 +19201,22 @@ func (response SummaryCrossTab422ApplicationProblemPlusJSONResponse) VisitSummar
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryCrossTab500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryCrossTab500ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13612,6 +19273,25 @@ func (response SummaryDocument400ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryDocument401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocument401ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocument422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocument422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
@@ -13622,6 +19302,22 @@ func (response SummaryDocument422ApplicationProblemPlusJSONResponse) VisitSummar
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocument500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocument500ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13684,6 +19380,25 @@ func (response SummaryDocumentCsv400ApplicationProblemPlusJSONResponse) VisitSum
 	return err
 }
 
+type SummaryDocumentCsv401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentCsv401ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocumentCsv422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentCsv422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
@@ -13694,6 +19409,22 @@ func (response SummaryDocumentCsv422ApplicationProblemPlusJSONResponse) VisitSum
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentCsv500ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13756,6 +19487,25 @@ func (response SummaryDocumentHtml400ApplicationProblemPlusJSONResponse) VisitSu
 	return err
 }
 
+type SummaryDocumentHtml401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentHtml401ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocumentHtml422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentHtml422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
@@ -13766,6 +19516,22 @@ func (response SummaryDocumentHtml422ApplicationProblemPlusJSONResponse) VisitSu
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentHtml500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentHtml500ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13828,6 +19594,25 @@ func (response SummaryDocumentXlsx400ApplicationProblemPlusJSONResponse) VisitSu
 	return err
 }
 
+type SummaryDocumentXlsx401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocumentXlsx422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentXlsx422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
@@ -13838,6 +19623,22 @@ func (response SummaryDocumentXlsx422ApplicationProblemPlusJSONResponse) VisitSu
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13894,6 +19695,25 @@ func (response SummaryNational400ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryNational401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryNational401ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryNational422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryNational422ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
@@ -13904,6 +19724,22 @@ func (response SummaryNational422ApplicationProblemPlusJSONResponse) VisitSummar
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryNational500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryNational500ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13960,6 +19796,25 @@ func (response SummaryOrganisations400ApplicationProblemPlusJSONResponse) VisitS
 	return err
 }
 
+type SummaryOrganisations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOrganisations401ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryOrganisations422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryOrganisations422ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
@@ -13970,6 +19825,22 @@ func (response SummaryOrganisations422ApplicationProblemPlusJSONResponse) VisitS
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOrganisations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOrganisations500ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14026,6 +19897,25 @@ func (response SummaryOverdue400ApplicationProblemPlusJSONResponse) VisitSummary
 	return err
 }
 
+type SummaryOverdue401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOverdue401ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryOverdue422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryOverdue422ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
@@ -14036,6 +19926,22 @@ func (response SummaryOverdue422ApplicationProblemPlusJSONResponse) VisitSummary
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOverdue500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOverdue500ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14092,6 +19998,25 @@ func (response SummaryThemePairs400ApplicationProblemPlusJSONResponse) VisitSumm
 	return err
 }
 
+type SummaryThemePairs401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryThemePairs401ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryThemePairs422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryThemePairs422ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
@@ -14102,6 +20027,22 @@ func (response SummaryThemePairs422ApplicationProblemPlusJSONResponse) VisitSumm
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryThemePairs500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryThemePairs500ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14158,6 +20099,25 @@ func (response SummaryTrends400ApplicationProblemPlusJSONResponse) VisitSummaryT
 	return err
 }
 
+type SummaryTrends401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryTrends401ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryTrends422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryTrends422ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
@@ -14168,6 +20128,22 @@ func (response SummaryTrends422ApplicationProblemPlusJSONResponse) VisitSummaryT
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryTrends500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryTrends500ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14224,6 +20200,60 @@ func (response ListThemes400ApplicationProblemPlusJSONResponse) VisitListThemesR
 	return err
 }
 
+type ListThemes401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemes401ApplicationProblemPlusJSONResponse) VisitListThemesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemes500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemes500ApplicationProblemPlusJSONResponse) VisitListThemesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemes503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemes503ApplicationProblemPlusJSONResponse) VisitListThemesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateThemeRequestObject struct {
 	Body *CreateThemeJSONRequestBody
 }
@@ -14276,6 +20306,25 @@ func (response CreateTheme400ApplicationProblemPlusJSONResponse) VisitCreateThem
 	return err
 }
 
+type CreateTheme401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme401ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTheme403ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateTheme403ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
@@ -14304,6 +20353,41 @@ func (response CreateTheme409ApplicationProblemPlusJSONResponse) VisitCreateThem
 	return err
 }
 
+type CreateTheme413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme413ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme415ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTheme422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateTheme422ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
@@ -14314,6 +20398,41 @@ func (response CreateTheme422ApplicationProblemPlusJSONResponse) VisitCreateThem
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme500ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme503ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14350,6 +20469,41 @@ func (response GetTheme200JSONResponse) VisitGetThemeResponse(w http.ResponseWri
 	return err
 }
 
+type GetTheme400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetTheme400ApplicationProblemPlusJSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTheme401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetTheme401ApplicationProblemPlusJSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTheme404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -14362,6 +20516,41 @@ func (response GetTheme404ApplicationProblemPlusJSONResponse) VisitGetThemeRespo
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTheme500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetTheme500ApplicationProblemPlusJSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTheme503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTheme503ApplicationProblemPlusJSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14412,6 +20601,25 @@ func (response UpdateTheme400ApplicationProblemPlusJSONResponse) VisitUpdateThem
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme401ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14472,6 +20680,41 @@ func (response UpdateTheme412ApplicationProblemPlusJSONResponse) VisitUpdateThem
 	return err
 }
 
+type UpdateTheme413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme413ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme415ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateTheme422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateTheme422ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
@@ -14496,6 +20739,41 @@ func (response UpdateTheme428ApplicationProblemPlusJSONResponse) VisitUpdateThem
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme500ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme503ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14546,6 +20824,25 @@ func (response DeprecateTheme400ApplicationProblemPlusJSONResponse) VisitDepreca
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme401ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14606,6 +20903,41 @@ func (response DeprecateTheme412ApplicationProblemPlusJSONResponse) VisitDepreca
 	return err
 }
 
+type DeprecateTheme413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme413ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme415ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeprecateTheme422ApplicationProblemPlusJSONResponse Problem
 
 func (response DeprecateTheme422ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
@@ -14634,6 +20966,41 @@ func (response DeprecateTheme428ApplicationProblemPlusJSONResponse) VisitDepreca
 	return err
 }
 
+type DeprecateTheme500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme500ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme503ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUsersRequestObject struct {
 	Params ListUsersParams
 }
@@ -14652,6 +21019,22 @@ func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers400ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14682,6 +21065,41 @@ func (response ListUsers403ApplicationProblemPlusJSONResponse) VisitListUsersRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers500ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers503ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14718,6 +21136,22 @@ func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.Respons
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser400ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14766,6 +21200,41 @@ func (response CreateUser409ApplicationProblemPlusJSONResponse) VisitCreateUserR
 	return err
 }
 
+type CreateUser413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser413ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser415ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateUser422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateUser422ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
@@ -14776,6 +21245,41 @@ func (response CreateUser422ApplicationProblemPlusJSONResponse) VisitCreateUserR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser500ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser503ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14812,6 +21316,22 @@ func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWrite
 	return err
 }
 
+type GetUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser400ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUser401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -14838,6 +21358,41 @@ func (response GetUser404ApplicationProblemPlusJSONResponse) VisitGetUserRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser500ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser503ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14872,6 +21427,22 @@ func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.Respons
 		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
 	}
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser400ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14948,6 +21519,41 @@ func (response UpdateUser412ApplicationProblemPlusJSONResponse) VisitUpdateUserR
 	return err
 }
 
+type UpdateUser413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser413ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser415ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateUser422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateUser422ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
@@ -14972,6 +21578,41 @@ func (response UpdateUser428ApplicationProblemPlusJSONResponse) VisitUpdateUserR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser500ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser503ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15005,6 +21646,22 @@ func (response AddMembership201JSONResponse) VisitAddMembershipResponse(w http.R
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership400ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15067,6 +21724,41 @@ func (response AddMembership409ApplicationProblemPlusJSONResponse) VisitAddMembe
 	return err
 }
 
+type AddMembership413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership413ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership415ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddMembership422ApplicationProblemPlusJSONResponse Problem
 
 func (response AddMembership422ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
@@ -15077,6 +21769,41 @@ func (response AddMembership422ApplicationProblemPlusJSONResponse) VisitAddMembe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership500ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership503ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15100,6 +21827,22 @@ func (response RemoveMembership200JSONResponse) VisitRemoveMembershipResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembership400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMembership400ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15162,6 +21905,41 @@ func (response RemoveMembership422ApplicationProblemPlusJSONResponse) VisitRemov
 	return err
 }
 
+type RemoveMembership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMembership500ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMembership503ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ResetPasswordRequestObject struct {
 	Id   ID `json:"id"`
 	Body *ResetPasswordJSONRequestBody
@@ -15181,6 +21959,22 @@ func (response ResetPassword200JSONResponse) VisitResetPasswordResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword400ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15229,6 +22023,41 @@ func (response ResetPassword404ApplicationProblemPlusJSONResponse) VisitResetPas
 	return err
 }
 
+type ResetPassword413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword413ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword415ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ResetPassword422ApplicationProblemPlusJSONResponse Problem
 
 func (response ResetPassword422ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
@@ -15239,6 +22068,41 @@ func (response ResetPassword422ApplicationProblemPlusJSONResponse) VisitResetPas
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword500ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword503ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15265,6 +22129,22 @@ func (response GetWork200JSONResponse) VisitGetWorkResponse(w http.ResponseWrite
 	return err
 }
 
+type GetWork400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetWork400ApplicationProblemPlusJSONResponse) VisitGetWorkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetWork401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -15277,6 +22157,41 @@ func (response GetWork401ApplicationProblemPlusJSONResponse) VisitGetWorkRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWork500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetWork500ApplicationProblemPlusJSONResponse) VisitGetWorkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWork503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetWork503ApplicationProblemPlusJSONResponse) VisitGetWorkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15302,6 +22217,76 @@ func (response GetHealthz200JSONResponse) VisitGetHealthzResponse(w http.Respons
 	return err
 }
 
+type GetHealthz400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthz400ApplicationProblemPlusJSONResponse) VisitGetHealthzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthz401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthz401ApplicationProblemPlusJSONResponse) VisitGetHealthzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthz500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthz500ApplicationProblemPlusJSONResponse) VisitGetHealthzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthz503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthz503ApplicationProblemPlusJSONResponse) VisitGetHealthzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReadyzRequestObject struct {
 }
 
@@ -15323,6 +22308,57 @@ func (response GetReadyz200JSONResponse) VisitGetReadyzResponse(w http.ResponseW
 	return err
 }
 
+type GetReadyz400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReadyz400ApplicationProblemPlusJSONResponse) VisitGetReadyzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReadyz401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReadyz401ApplicationProblemPlusJSONResponse) VisitGetReadyzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReadyz500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReadyz500ApplicationProblemPlusJSONResponse) VisitGetReadyzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReadyz503JSONResponse Health
 
 func (response GetReadyz503JSONResponse) VisitGetReadyzResponse(w http.ResponseWriter) error {
@@ -15339,19 +22375,19 @@ func (response GetReadyz503JSONResponse) VisitGetReadyzResponse(w http.ResponseW
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
-
+	// ListActions List actions
 	// (GET /api/v1/actions)
 	ListActions(ctx context.Context, request ListActionsRequestObject) (ListActionsResponseObject, error)
-
+	// DeleteAction Delete an action
 	// (DELETE /api/v1/actions/{id})
 	DeleteAction(ctx context.Context, request DeleteActionRequestObject) (DeleteActionResponseObject, error)
-
+	// GetAction One action
 	// (GET /api/v1/actions/{id})
 	GetAction(ctx context.Context, request GetActionRequestObject) (GetActionResponseObject, error)
-
+	// UpdateAction Change an action (its owner's editors or the panel)
 	// (PATCH /api/v1/actions/{id})
 	UpdateAction(ctx context.Context, request UpdateActionRequestObject) (UpdateActionResponseObject, error)
-
+	// ListEvidence The evidence attached to an action
 	// (GET /api/v1/actions/{id}/evidence)
 	ListEvidence(ctx context.Context, request ListEvidenceRequestObject) (ListEvidenceResponseObject, error)
 	// AddEvidence Attach a link (JSON) or upload a document (multipart/form-data, fields file, title, evidence_type)
@@ -15381,13 +22417,13 @@ type StrictServerInterface interface {
 	// Login Sign in with email and password; sets the session cookie
 	// (POST /api/v1/auth/login)
 	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
-
+	// Logout Sign out
 	// (POST /api/v1/auth/logout)
 	Logout(ctx context.Context, request LogoutRequestObject) (LogoutResponseObject, error)
 	// VerifyMFA Give the second factor (an authenticator code or a recovery code)
 	// (POST /api/v1/auth/mfa)
 	VerifyMFA(ctx context.Context, request VerifyMFARequestObject) (VerifyMFAResponseObject, error)
-
+	// GetEvidence One piece of evidence
 	// (GET /api/v1/evidence/{id})
 	GetEvidence(ctx context.Context, request GetEvidenceRequestObject) (GetEvidenceResponseObject, error)
 	// GetEvidenceContent Download an uploaded document (as an attachment)
@@ -15405,10 +22441,10 @@ type StrictServerInterface interface {
 	// GetImport An import job's progress, counts and validation report
 	// (GET /api/v1/imports/{id})
 	GetImport(ctx context.Context, request GetImportRequestObject) (GetImportResponseObject, error)
-
+	// ListInterventionTypes Intervention types
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(ctx context.Context, request ListInterventionTypesRequestObject) (ListInterventionTypesResponseObject, error)
-
+	// RemoveLink Remove a link between recommendations
 	// (DELETE /api/v1/links/{id})
 	RemoveLink(ctx context.Context, request RemoveLinkRequestObject) (RemoveLinkResponseObject, error)
 	// GetLink One link between recommendations (readable by whoever may read the recommendation it starts from)
@@ -15423,22 +22459,22 @@ type StrictServerInterface interface {
 	// ConfirmTOTP Confirm the authenticator with its first code; returns one-time recovery codes
 	// (POST /api/v1/me/mfa/totp/confirm)
 	ConfirmTOTP(ctx context.Context, request ConfirmTOTPRequestObject) (ConfirmTOTPResponseObject, error)
-
+	// ChangePassword Change the caller's password
 	// (POST /api/v1/me/password)
 	ChangePassword(ctx context.Context, request ChangePasswordRequestObject) (ChangePasswordResponseObject, error)
-
+	// ListTokens The caller's API tokens
 	// (GET /api/v1/me/tokens)
 	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
 	// CreateToken Create an API token for scripts; the secret is returned once
 	// (POST /api/v1/me/tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
-
+	// RevokeToken Revoke one of the caller's API tokens
 	// (DELETE /api/v1/me/tokens/{id})
 	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
 	// DeleteMilestone Remove a milestone (its timeline entries and audit trail stay)
 	// (DELETE /api/v1/milestones/{id})
 	DeleteMilestone(ctx context.Context, request DeleteMilestoneRequestObject) (DeleteMilestoneResponseObject, error)
-
+	// GetMilestone One milestone
 	// (GET /api/v1/milestones/{id})
 	GetMilestone(ctx context.Context, request GetMilestoneRequestObject) (GetMilestoneResponseObject, error)
 	// UpdateMilestone Change a milestone's title or dates (clearing done_date reopens it)
@@ -15450,46 +22486,46 @@ type StrictServerInterface interface {
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(ctx context.Context, request GetOpenAPISpecRequestObject) (GetOpenAPISpecResponseObject, error)
-
+	// ListOrganisations List organisations
 	// (GET /api/v1/organisations)
 	ListOrganisations(ctx context.Context, request ListOrganisationsRequestObject) (ListOrganisationsResponseObject, error)
-
+	// CreateOrganisation Add an organisation (admins and panel members)
 	// (POST /api/v1/organisations)
 	CreateOrganisation(ctx context.Context, request CreateOrganisationRequestObject) (CreateOrganisationResponseObject, error)
 	// DeleteOrganisation Delete an organisation nothing refers to
 	// (DELETE /api/v1/organisations/{id})
 	DeleteOrganisation(ctx context.Context, request DeleteOrganisationRequestObject) (DeleteOrganisationResponseObject, error)
-
+	// GetOrganisation One organisation
 	// (GET /api/v1/organisations/{id})
 	GetOrganisation(ctx context.Context, request GetOrganisationRequestObject) (GetOrganisationResponseObject, error)
-
+	// UpdateOrganisation Change an organisation (admins)
 	// (PATCH /api/v1/organisations/{id})
 	UpdateOrganisation(ctx context.Context, request UpdateOrganisationRequestObject) (UpdateOrganisationResponseObject, error)
-
+	// ListPartnerships List partnerships
 	// (GET /api/v1/partnerships)
 	ListPartnerships(ctx context.Context, request ListPartnershipsRequestObject) (ListPartnershipsResponseObject, error)
-
+	// CreatePartnership Add a partnership (admins)
 	// (POST /api/v1/partnerships)
 	CreatePartnership(ctx context.Context, request CreatePartnershipRequestObject) (CreatePartnershipResponseObject, error)
 	// DeletePartnership Delete a partnership that has no reviews
 	// (DELETE /api/v1/partnerships/{id})
 	DeletePartnership(ctx context.Context, request DeletePartnershipRequestObject) (DeletePartnershipResponseObject, error)
-
+	// GetPartnership One partnership
 	// (GET /api/v1/partnerships/{id})
 	GetPartnership(ctx context.Context, request GetPartnershipRequestObject) (GetPartnershipResponseObject, error)
-
+	// UpdatePartnership Change a partnership (admins)
 	// (PATCH /api/v1/partnerships/{id})
 	UpdatePartnership(ctx context.Context, request UpdatePartnershipRequestObject) (UpdatePartnershipResponseObject, error)
-
+	// ListRecommendations List recommendations
 	// (GET /api/v1/recommendations)
 	ListRecommendations(ctx context.Context, request ListRecommendationsRequestObject) (ListRecommendationsResponseObject, error)
-
+	// CreateRecommendation Add a recommendation to a review (the review's panel)
 	// (POST /api/v1/recommendations)
 	CreateRecommendation(ctx context.Context, request CreateRecommendationRequestObject) (CreateRecommendationResponseObject, error)
 	// DeleteRecommendation Delete a recommendation that has no actions
 	// (DELETE /api/v1/recommendations/{id})
 	DeleteRecommendation(ctx context.Context, request DeleteRecommendationRequestObject) (DeleteRecommendationResponseObject, error)
-
+	// GetRecommendation One recommendation
 	// (GET /api/v1/recommendations/{id})
 	GetRecommendation(ctx context.Context, request GetRecommendationRequestObject) (GetRecommendationResponseObject, error)
 	// UpdateRecommendation Change fields; `addressees` and `themes`, when given, replace the whole set
@@ -15507,7 +22543,7 @@ type StrictServerInterface interface {
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(ctx context.Context, request AddLinkRequestObject) (AddLinkResponseObject, error)
-
+	// ListResponses An addressee's formal responses to a recommendation
 	// (GET /api/v1/recommendations/{id}/responses)
 	ListResponses(ctx context.Context, request ListResponsesRequestObject) (ListResponsesResponseObject, error)
 	// RecordResponse Record an addressee's formal response (reasons required unless accepted in full)
@@ -15534,22 +22570,22 @@ type StrictServerInterface interface {
 	// ListReviewTypes Review types with their default response windows
 	// (GET /api/v1/review-types)
 	ListReviewTypes(ctx context.Context, request ListReviewTypesRequestObject) (ListReviewTypesResponseObject, error)
-
+	// GetReviewType One review type
 	// (GET /api/v1/review-types/{code})
 	GetReviewType(ctx context.Context, request GetReviewTypeRequestObject) (GetReviewTypeResponseObject, error)
-
+	// ListReviews List reviews
 	// (GET /api/v1/reviews)
 	ListReviews(ctx context.Context, request ListReviewsRequestObject) (ListReviewsResponseObject, error)
-
+	// CreateReview Record a review (the partnership's panel)
 	// (POST /api/v1/reviews)
 	CreateReview(ctx context.Context, request CreateReviewRequestObject) (CreateReviewResponseObject, error)
 	// DeleteReview Delete a review that has no recommendations
 	// (DELETE /api/v1/reviews/{id})
 	DeleteReview(ctx context.Context, request DeleteReviewRequestObject) (DeleteReviewResponseObject, error)
-
+	// GetReview One review
 	// (GET /api/v1/reviews/{id})
 	GetReview(ctx context.Context, request GetReviewRequestObject) (GetReviewResponseObject, error)
-
+	// UpdateReview Change a review (the partnership's panel)
 	// (PATCH /api/v1/reviews/{id})
 	UpdateReview(ctx context.Context, request UpdateReviewRequestObject) (UpdateReviewResponseObject, error)
 	// GetActionPlanCsv The review's action plan in the DHR template, as CSV (current statuses and dates)
@@ -15597,7 +22633,7 @@ type StrictServerInterface interface {
 	// CreateTheme Add a theme (admins)
 	// (POST /api/v1/themes)
 	CreateTheme(ctx context.Context, request CreateThemeRequestObject) (CreateThemeResponseObject, error)
-
+	// GetTheme One theme
 	// (GET /api/v1/themes/{code})
 	GetTheme(ctx context.Context, request GetThemeRequestObject) (GetThemeResponseObject, error)
 	// UpdateTheme Change a theme's label, definition, group or keywords (admins)
@@ -15606,22 +22642,22 @@ type StrictServerInterface interface {
 	// DeprecateTheme Deprecate a theme (admins)
 	// (POST /api/v1/themes/{code}/deprecate)
 	DeprecateTheme(ctx context.Context, request DeprecateThemeRequestObject) (DeprecateThemeResponseObject, error)
-
+	// ListUsers List users (admins)
 	// (GET /api/v1/users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
-
+	// CreateUser Add a user (admins)
 	// (POST /api/v1/users)
 	CreateUser(ctx context.Context, request CreateUserRequestObject) (CreateUserResponseObject, error)
-
+	// GetUser One user (admins, or the user themselves)
 	// (GET /api/v1/users/{id})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
 	// UpdateUser Change a user's address or name, or disable them (users are never deleted)
 	// (PATCH /api/v1/users/{id})
 	UpdateUser(ctx context.Context, request UpdateUserRequestObject) (UpdateUserResponseObject, error)
-
+	// AddMembership Give a user a role
 	// (POST /api/v1/users/{id}/memberships)
 	AddMembership(ctx context.Context, request AddMembershipRequestObject) (AddMembershipResponseObject, error)
-
+	// RemoveMembership Take a role away from a user
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(ctx context.Context, request RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error)
 	// ResetPassword An admin sets a new password for a user
@@ -18899,319 +25935,396 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts4tjD6KiidUxX7fPQl6fT37bHr++HJZTqzO5NsJ9Mzu9pdEkQuSRiTABsArWi6umo/zX6w/SSn",
-	"sADwJpCiZMlx9/hXHIrEZWHdsK6/jGKR5YID12p08ctoATQBiX+++Uzn5t8EVCxZrpngo4vR5wUQCbGQ",
-	"yTNF7kAqJvjpKBqpeAEZNe/rVQ6ji5HSkvH56Ndfo9H3Iqb28/Zof1uABKIXQDgs3bgkZXeg+sf8NRrl",
-	"VNIMtFvslfowWx/+lcjyQgNJQLI7SMgspXNFqCJiRvSCKZJQDeQogRktUk20SOjq2MzMzNc/FyBXo2jE",
-	"aWYmp2osZo1VzYTMqB5djMwwoyiw81eFVEKGoTjh8EWPY3xjYlcEJJdwx0ShSE7n0LUS+80GoL97bZ7j",
-	"5znVi+prloyikYSfCyYhGV1oWUBwU0WBb7ZGjkZfTubiZO3pu9l7quNFeKsGlfwOHc6QKTA+J/GC8jkk",
-	"p+TaLeiSUK6WICEhL1/8G1kugBM6VcB1CQ2Lo9WG3s1O7NwbsJBlTK+v7yOdA1HsnxCR50QL8uL8vMKI",
-	"b8870SHF4epTZvQLy4psdPHi/DwaZYzb/z0vYci4hjlIXM2nIsuoXL1mKk6FKiSsr2xi3pecphNyZCDn",
-	"FzUTkig255CcME5imqYg1TFRC7FUBO5ArkgsCq4vyUQtqAQ6TWFCjmi6pCtFCgXJDTdjuC/JciEIlUC4",
-	"0G5cwrgfD0dSZCZFZuGjFxLUQqTJyXNDSZOb4vz8m/jbCaE8IQuWgLrhs0LqBUgSQ5oqcjT5Mf5pckyU",
-	"+ZhqwoV5LwFuBycxNdhAlkLeQkJEoe1sZstaaJqqU/J5ATe8nJkwRV5dfXpz/eaHd2/+Nv70+tX483fX",
-	"bz599+H717WzOz694R2Hl1Rgr58gcHNgP4484M2PHoKjn0IE7o7xbRrilR94ukKmlmXAE2SBisRUypVB",
-	"fcuAapzJMSbPZ0LrNq9tQHO3ondZnkIGXJecF77kqUjAU3xoeNb8qD4R05CpwIwlUKiUdNVYgQHiHfBt",
-	"5q9/cr/ZP8g55Ux1yJ13iQV1kkhQymBd7XU1ioYstv7JfReLTHG+0APhJMr37zfvRyo1B6kWLA8xxvJH",
-	"wpKBQMlrI95vbf+xvqL/MHMRDV90ZGjF8LAzmrOzu+dnCqiMF5fINDIjDAyFtUnPMDlkOZB00NfPw4jr",
-	"GlQuuIKBxyX96/eDyKdY5EOnVPjuPeeDWIeUF/sc6Yd3kNAwZFF2gvut8vMCMgiqHZk57QQUMfIyLeaK",
-	"HH24Ph62NI2j7mFlf5KiCBDXVUT+aNb1aovljOc41j0XtcoD0LqGOwZLYj6yMBu4rNW9kew/gQZQzDxV",
-	"hClVQLLFqa3MYPdfz1spsoDMsKth3JwbnWmQVoS7SbvWMzbKTIitBLRBM/lnsWHqKcwEXpoGzK1F/8y/",
-	"RiVzQjB9lGKaAm4+FlwDR4lE8zxl9gp3lts3/tc/lJWr1eD/r4TZ6GL0/5xVN8oz+6s68+PijC1K4OT6",
-	"7Svyh5ff/h/iBj9FmLhv8XYXezGeS5GD1Mwu18yUgvltjFewAKvSZLoilMQpZZlhWU0Vhxx9/PDpMzmj",
-	"OIE6+4Ulv5otzg1PO44IaslSMkhwGG4+F9KI3fbdjxdpimqiQ881hKutVYlCxtB1G25tisQ0A9SIL9wu",
-	"8DIglhzkM2UfRWTJ9MKozrHIADVxuGMJ8BgiFJOlwmA0+DuQbLY6Npuz2yFHlCyY0kKy2F6JUQEvtwsJ",
-	"yVPKL0jB8VsGSUS4uWl4cWrEsf8JadUp0rg6g6AWbD8NgZMEqiEZU712xT7RLIPQlbQBxgCxs2TQzbaJ",
-	"G2OlqS7C3KMu68YDR3enY97dCAQ83QCbFimYY9NAM3uXEkuuUOmxGByat6kFDV2tpnIOuiSrrdG9yJOt",
-	"j9GZBjp4ZGWy+NHbMNobWz+YJm54wHYddbWEBh42dlNdA8X0HxBrs3DLn17hF8gwk4SZJzT9WONXM5oq",
-	"iLZlYdcwM1d2cvTyxQtL7WMPieMLw9nKASzpGhxTRJirJzKFHXlfgMU1z6vLENSixYx++R74XC9GF9+e",
-	"n59He6ClrplrBNZNUNsi+pCpW8jZj4Pd+PORzmFdxpUqTPlHn6B1knJNwYlGNWvjIBaEppcGRBjX//vl",
-	"KNpIm7hOP0DPdh2q7ZtgPpSob6m6QntIxjnwhPH52Aorq9NcWCtjxUXJkipPV4bymvbhnSmDm7PQ7K4D",
-	"QyvsXTegesludoRbIUce5EaiWwqvIHMclgNUhWwh17WB6JTyRPCISBA5oLqpgCdkSuPb0JiViGyO+V7c",
-	"QR2gaDdkyp3IJREZs3ZMSrjQgOwqaEDvwJ2/5skBWO17urKMcwpm25oU3NmnQ9yXCL0AuWQK7seHt1Ym",
-	"B3LeB2G0wzWZ/WoYnYx4HWGcgSLAWml8y8UyhWQOydgCbWs9hwuNWu+u3++kSda/sde9AHwlXY41fNFh",
-	"juLtNmBU91wy1OKZ5YIS3CUnwEPsZXHcRfifDZWXYz9TJKUaFNJ6RlNSs4Stjy1S2Cje/MhGEx4geNch",
-	"5eapgWd9Vz/1odE7nhd6S84zANEGipB+bBtIvvviA3UM6zzObXUl/K73BK7dyP6SmQI1H6oiN2hrFzwT",
-	"csy43VZT66pWeKUUKGX48G6ae0qVKpWIIAxmIk3Fclzk4w7nN0rGeAHxrb3OGSGBbimyoIosIE02ahu/",
-	"RqOU8VtIxsGLXnPKt0LiDJCMVZGDVJCYyztP/NOksKYeqM/bxYcktaCCfqUChzaqhFUqgnK+jhMtwAZx",
-	"oUiYfmXglgvGtybHLe6kC6oWwbO9hZUD8bpWBD8PUpyjkWJzTrXz/q6Pw+Zh4dkCmJnPrbRcVzTCi6sb",
-	"oj5TJzzf3Dl7X5t5deI3jbWQ3RLI/hxgNxulov2yUCAHfzHTFlRhPLBfdYxSwcHaVu89TJwy4HpsvWpr",
-	"SwWume5EHverdnb64Qgp4riQckuTSy7hbtw5pEEyUPq+eB5E1/pyG5gUjUpbVh0Wdbg1VlbfhANPJ4rv",
-	"5Ypd0cojv2abhf5Qu+iu73wqxS3wNsb4FXQsvsa/UHRBMpDbxSXDDmiO34klyShf+RCU2suolMYLytzN",
-	"3E5K6JwyrnRwqoo7r6u+t7CqjQg8UaTgCchLAlmuV2S5YCkQpgkzP9zCCoLSD3+w3p3gNDMmlSZgEMXH",
-	"PuEnbt6j795fvbIT428K5B1I88rxJQEqUwbSfm0d13lqvvr03dXJi2//d106Dz+tlCo9Hi6cxG2N6qdC",
-	"pEC55Rmlk2gDereVvdtRhTL9GLu6tgS+rU7WxLDh9FzTJULOwYZ6UpsjtIlXNKdTljK/ptYKUdUcN+NN",
-	"gmCGhOmxM86ORSC6sR7i4iI0hvo7o1FGOZ0PWod7sxbZ0f+iRF9yeMnrMSVbr9goBR0LkECTMU1Tv4S+",
-	"t8yhh35vHXZj0jAsovCZdoC4MX9gySEwruNCEO9EAjtSDbrV13yn7AtJ2Jz56D805xV6YcRwTLWQ6B6l",
-	"GGXjgg4T2Kzcm5eCy5dCqSVNb9dphqPVdOyXua6HxD4GZIOeHLuojvqAobW8cc7TLmV4qKHGO2G7tbkZ",
-	"S8Hrzxt1hYGz3jKeNO7HjBvGa6YK3oMzSBgtl7hxFbv5Ey06j7nQQ2cx7/drs8MHma7Gg6GsFtRI2EGv",
-	"sn/CeLrSFjd2kMiVGc0flnNQWFck2nqQSxjMbAjN2iKKacb0tr7W6qsabNZ5MNNp+JdCptsrAPZeGteM",
-	"PQEXLqKvn7pNQyXIQjtowaKPsr83NLEdl1wj5ia7zEXK4tU4EXGRAdcR0ZIyzvh8bNMaIoI8fyxBFamO",
-	"SMZ4oUFFJKGajuGLljTWhqOiWyHokt90GP3A9wA1L/eDRun73pFKBrpJmbKj9S3HhqZteVYJxMyHEnjK",
-	"GkpPnkX1Q7OcoW/tf2N6kUi6tDe8Ldbf5av728JeXTwumivK0k3CI1LkRAvy7fm5uWMYfLJaS/9O3Fyh",
-	"fbylMeiQPO5gF3c0LWA4luDwP5hvNuKJo283Qeda7WCBOLGC61BYibkTTSHt3sxmRLCv+YEiN1dwhQzS",
-	"5I2U1jIwRAXz80SE8TuasiQyF1IulnyM00ZECzFOBZ9HhAs9nomCJxEpjbjV6zMz9//813+H+Ar+tj75",
-	"nz99+AvJqV742yu+FxE4nZ9WLh714/OfTp1LJaBZKOUsLv1AtEuIRk6F9N+FoPgd0FQv1iFo2OiUqjBi",
-	"JqApS7uVRzquxR4Nsdt2hYa1Nc5uh9I7DInDyM6t1fW0yMIG2drVPOCQWQbikK1xReXmIqIWAJrwIpuC",
-	"VITpS3KOTnrzxnIhUoMC9YOuAwQMe9WrOsMFRPVotKTSyMGw8mKmDJ9LMZ+D6jA9t8GMo9gtRh4+tUVV",
-	"gOk+iT+L6bbnsEukouBBb0kzUSGXkFMJCVGCzKgMQjyRq7EseIftwHOZ4IWjW9+bMc7U4p5a947XFKsX",
-	"5ik1R/cP1eG0c77poSKmTmUBm4JVxoYNcm3fDWrtPxdQWM2i4Nyq76qIY4AEn84oSzu0jdL+OyTi0anG",
-	"1RlWaFBTjBHH/MglxKKSHhuRjfUT7yaO6xJOW3m9rb3CzReWv/6lMtRmw2s2EDP8kh1BbRP4v4GOWhlE",
-	"/Vtpv7xhS2uv923NXZ9ZsuXuvBVpw8LtSxsX7F7rW2gV276BZdv36gjcXuv6jKGldh9SN4j7zipaw9t1",
-	"7AuhbYV+jdMK0lQtzdHn44TVwa1jvLrU2ZAVrtJZN8Wnthe8jyviGhB2vyqay/xOIRwdV70yNm1orHzQ",
-	"IFBq4WMxi4iEHKhWEVEsYymm5kSkjMFQURUUiPlqseBa0oTFevMFzhlGqjUHYSTmjO9mHoasS3fOqVJL",
-	"IZPNCGfHqH0RWuP7ECVQvgmTGg4XIwaUnI21uAUeSgjimKzy95NXn67fnnw2bxHBScEVnQFxbmVFMpqA",
-	"jdu0vjmFNQtiIW5Z+KYzoxg9FjIMWYvehY2kpWgmN9f0M1roxVk2o5cEuBSpeUGbKzzlTTs7oZqcZWBe",
-	"PdNC59azWMuyqWyGOFClApg7YXkKIe2jUDZoog+8f1UBdQQ/rG87wpMKnyreJ1yOcYtl7BDwGP5mo1Za",
-	"89nsOoRsBZ7RJGOYVFJLx84pR5ZK58Dj1RgSZlNc0RAtw0UE1jNbumLgKljuxO92CTbdDLcdQ/+6N8lS",
-	"UNpdlO7jftnlgua/6bOKG+rayqWAH+ycSpUU0JXqkAMnmQcXljQouNfoXey9K+FBGHcPxgZdk8KmCZqx",
-	"lRAcE+qtBMHwdUUSsUuW42Bv0C4+pA4Ge2Xr+YiErmpM0YUa+g06Mk3QVofs8aftTOyHz2fb5BjxBvyS",
-	"4bZQddfstZLeXrmUl22N7XXsbh7N63rmzCVWmHEx5rNC2+orOyZc9exiF87Ys4e36OUuqYzQVAJNVkQC",
-	"jReQ7G9XTUrfbYQSgds5UUBShjpBMyEvGuQ06sWafVwGKpa/+y2gHGOn5KAeBDBMz8UuK0KJebNCh/1l",
-	"7xSw11yYGi5sPvI1YP4Flp+9Bt12rWnK0o0nar9GA1dYEV+IpdG8Y/CKsSJXhV4Iyf7psvL+CFSCJLbA",
-	"FA6Df26OMbFTRuVSQ9jSrg/U0jNSRtW2lqRd1I2Bkq9TFcmpxEjj3RRaVVZ46TtKVwfmYYSgDwF2BxBV",
-	"RWJ2E271c95JMuyECv68apT3Ipj83Ht+w8hcdZTpuSKfPOj6ycXHTti3NwHxg9OiunRzUf0eCCldv4Ds",
-	"mt3WVpC2Noy6nK+e9e6WXtYeOGpDJrj4TWDfR+R6g+c97tj1+lJ3kuf3Itt+Mg1qB5m4A+tLte8G8qd2",
-	"k+IVeQ8Q262Cbi2QSKBjW93pscg17wPsrR1U7enfzet957RnAeXNNmqsAMYSzEexc32s5fJhxUuHAH7B",
-	"zxRxI5jrQkKYNn/4YYjzZpyStwaFyXTla3xeBN7CLADvjm/OgUanqFblx1zt0TqFdXQ3xDjX5a7zMNZQ",
-	"pRMGu0rk2nnuJpB3RGOPa20p2cavHvVrozjvQxc82HJPzVV8D3o31Nl8uvWD3XAc/97yyBshVXCmV2NF",
-	"Z6BX41Z1RzqDeUElFtSIFyxNJPC+d2hSpFqNp4JK6y9jaTJOgOoFykb0mXn7aSyk4CDH5rSNpMWgyJDJ",
-	"prb+fcjIOgd93CKyttLdJOQ96egwVHJAqghA0DqjXqHjdtvon0KiTtDjAzPoshwPd5KtDdka4KeePVyD",
-	"gm0de/WVtbiiJilQpcnzF7VQUhQrXGhb7SQTnNRW2r+1/j1UUWshW0M4TVZKIbcINa1iLwMozbjSlMew",
-	"UxJsOxSwpj10m5M7EkI6PLs1w29HNGEzgiyg+5XxmsPz4srCKSGd0JYL2LHoiStyMG4UENiL+wYr/Ifs",
-	"0OsNALDOdqC403BO2C7vcChvyfC6hPUC2sMzemyd1UE1RXwWqbnS3hnNYMedp4zfDkfFJnZj7kZINmPg",
-	"atA/5ArcXJDnEfmGRuT6ZdDN7PXnPhCX93tnNNh66/UBxvAlT1kc6kuAHPsC5V9SgK0pxewN01eBsQ/z",
-	"tFCubE9ZxPeZIkvGEwyHDUW1rVXx6crXGuqZ86Wpe+2I+JI5uGBVoh9ATqnGcqHrlLeAbAvWhZWXr5Ri",
-	"c5515Ol/VU9fBdwSaysu74oS+Qre7cPqrl25hr5Rne2XQPTE55llnf67sDPEsne9/zWJebcr4D2kma3f",
-	"FFQCArxzXaMrmUxDzY22ZxQDaywNp8NOC5InznWycoTY1NiDOvv9KLAT6CEf1Teb3ZJhAqoTzmbM8ymA",
-	"9w/qrxzx4aB6KbKhjHSoP6gzcFFsG7Q4IBzJqaF+H34Wt4zG/husYPMZ7OPG3lJ9H/elvbnY3e7tD8b8",
-	"Nhc/LJnhntWk3VnZgzOuAVb5a1ch4ZU3trSTPe3P2xtj1rhiY6Aw/lWdS1pohc73bofbbnXZqzTc3V3f",
-	"vVVzd4hotAmvXWpvDOamOPQytGNxdZaBttg/iAEPrXTuoF0HWn2yauvNjUaNwx/Awi0O7RZoVUOJdrKr",
-	"4xh+aRGhcQy5rv81ZtbCXHtCU2zWZXZLhMQ8WP/bg+NTRxHEgqegVLlkwjiZFWnagVBbIeAWqNSDMX3H",
-	"vI/4rpLt7B7eVdUBWKvqnDEMz7+HPepwHk7GY5YA1+OVa3SzuSjIDhHXeTFNbRrfjhBocZiehHkJM5DQ",
-	"bSzNhdTjYdVB6sbTfuwxR//Jvoupwdgtp79iSasgm3ls2EOuoEgEX2WXroMJJRJoShzrG6omH8TVrBim",
-	"saw2weOH6s0+fb2FR/WjW7MpN6bvQIfdL/zm+HbtjrGJuIcpjmtkeH+y65pqEy0OvffXyKx2OX5+fh5t",
-	"IrvBZfp9eHYdzOFiQQMIbsMNvitN7qput+yoIdYmjvAuGrEJgxwrAyikG6H3c3dFofbY76w19tsKD6hh",
-	"jdHMfEuPeiWmmZDjn+moRhijaFQWrQn69O2MW6fGIhqMq5snXXX45Q6fRdu1nG747iuvtga7+ypbu3bZ",
-	"uJ8+NpiF71+T2pWl77ahA2lSu3Hv4YpPkxUPMH9UfUt9QUIRu8oUc8QpV5ER/wyxg0/Y3PU7FqCNBZsv",
-	"UjZf6J42QltVg2gmKXCW56AVyUHa8kfkyLafRbgdR+S7z++/PwEV0xwSAl/M/Q59cTZpIaPy1uYsECpF",
-	"wRPbmxZqASoVmOSaC387q6eKhQzWlknhjmInQGxG0+78ndGVDaWxncObqyBHpVMpcgGFx64bN05HCgWK",
-	"aJAZtvZhSrNY+XpRtmQQ4wl8iZpBOs1qN4zHaZFAEt1wJbDtOONzwrBXIeUrwYFAqoAsRZEmJLVBQRlJ",
-	"gUpOlgsWL8hSyCQUCEQWIk1sG3AHb2eyDJnOauCM6ogVYpAWJauyKE2snNEY9JZ10IJW2a04f0Ume9An",
-	"bDfRYGFr/IlQVzVbaSHCSmNvl0usJoud/usNLm2yvdmGxxshI1eQmxIOS/uYMOXKa0/B4MqMpSkkN/wI",
-	"M/a5ICJNiMEbxCCcxIx/HBHq6mj7amEkNTjL5xfmK1mRSnX85tJozzO64ZQnjopYihFR2LXDrNqNQ1wX",
-	"EmWRrmoon8AXoxT4ImXhUkDidtzgUx5Z76He+a6wvhqQV/ccilazhrHcx56XpQZEylA75gs11rLAOgQs",
-	"no6i0TwfRSOaTYuUWgU6pWVUqBorkHcstu5naiNB688WolBWVuZSTD0R5pI5cyUkReyfxrkyN1KJy1c5",
-	"xIwa6I8T6kc0qzGMC0344wSMHpDZoHwJ8yKlNi2mO6j0ky3S0UXfe6RLwztVmM4SRKkYDZv4mpMeBgUj",
-	"kgmliYY0tQRgiOGIKksfkFwQpSHLIIlIKiyRKdgmuql9YcJlRj0q46eyXts1VtcMhqFVdS33VlbYVvLc",
-	"ygxTfjQNcLi/KpCEJZcEEzt8vL1aGXgOsaTZVt0dt5ReqeN8q9X3Zc++5j4HQn8ng0t1QK2YgEFZo9Uq",
-	"Pks2n0Og0CXwjsJRt7AKx6IaUtD0i+AiWxH3FpYeZ1oRteKCr7LIHNLK00dH7QAZCDr640oDEbOZgrJJ",
-	"g9UlXEK3iykIhHZ2dlaz31Nll0TzHKisOqvVD/yZao3fZa2wL3kI+c1ECMwwNqDGf7/Wd/drPnbY1nZD",
-	"Ath27D/W1zJuQJ84B/pX3oDeUYi2V17YId6yeSGhUYl2wFeunG5Hkdru4rR+3VIo9ZlOA0uHNA0Iqh+l",
-	"WP70YyzSn0Zb66vtfa7JxnbQsUjHqMfscQ4z5pZli5uQDg4ZRskMNB04+Hvz6nqRwK23K8Vy7yAzY+4Z",
-	"ZFIsO5QSr/duseJ2Cw8DSjeFO5zGHho4EDk8b0CugXn1wprNs+khq9euKnzAgAE0wcocw/b4nX99LSx8",
-	"27OwHOr+l047WtMccQ2zYAeX7fF/rT/NNouqJxFfi6CZvSrdtS/wyVqEzV4GtAphTpncGgAYzPSRMrld",
-	"BLSWwJPtJzNfdYBZy4LHraKhnS13LL16B2VJIDXQruF+swZbu+OO208TlNVVuFpcDwU75hJwX9nyWlSR",
-	"0kp8Sib4cEKYInSKraSxxbjtKaaKPEe9LDkdRcMr1SdM5SntsMngdxGZWLvjtxNyRInKaJraX46Nvjz5",
-	"Mf5pQo4WLEls49FcCg2xJoLDcdjt5xfaMAFIhuZkTE0XPDF/byxr5xffA+Hvapywray6cJ5tJVfdJbXt",
-	"t2ucZ7uvq6oS28nr+8p7JJFkB1jVemZtp5y6thpjmxJ2P1nd3n61rHWqrrYajWoBX003ZHt11cn0YOJ7",
-	"J6daWOhbmm28+CRMuXSJIHvdaFo1972mfTWy/ONn7H84Z3ehLrqGvUlQC5F2XKKRH4DSjmMprMCE41YL",
-	"Rv60oBJcwOAG6yJ1/clqO64vowfGf/EOn/sa15rDveFarvake+wgtLYSKc01917RO4qiNyLBN1UY312T",
-	"2+Qraay0saye3beVs/1xfT//9l86HFbjDKj5owPu9xErt7Da2MkRrVuqo3iT69fGMZ5grMV4ndVUboPW",
-	"q3XdtKXG1LQULvSC8TnyGg8IciQk0UKQlGmdomMF2cTxumetpzzL7lJxd6lmd7zpSDur7OxZwJnjr4qc",
-	"lYh6SGn2oa3ItFoAhwMDduLCAy5cW/PhMKPFVKM+Z4RdT1etsrkURb799uxwfzIfH3BvbnGb92UXsh8B",
-	"6oZ8pyEL3pMPZMvdyRw79NxxM4FGUSvVX6UOVEzTLsG/P7EajRRz0T8bVMpNAtiOEzW3Vt9HD6zWF7aP",
-	"4hFrHohQ+QRfq2F4eM4WlRC2r2lQ5MNq7/Ynvg0sIrCbs3ObjOKDJPq7tzeFruFL3QYm/0JXiFlPct0m",
-	"92k9M3htsc2ZA7n3wUz4XRLvLW73kF1lmlsnt22t6dNtP9jNDZWyme7XHLW3RDXNXBujr1CiD3FPlVBT",
-	"exJ7vRbSr+CvQd9CZezdcP32ro01q0kjqNsN1wdWb7pd9/rtovN6OnpgW1I06kruaIENXysX6YsZBfTr",
-	"TSBTXxtgu+F8j6F+B5Tf6/2oZUe51xF1NIN1N/Bdg/7tDc6+HJr884fPH99wKdKwv0/onBZ6MS4kCwdr",
-	"QyyDHTHb/dPse1FjwOB6fG/89WrNd6FuB1iJVPAYSAK5BLRi4e0/kSLPISHTlQ3FBFmF5cxYWjcF1JTl",
-	"znSN2Pf7H46/r/wn4cjtGeOsM6Wj2sy9elvO/ZVrvZStjc7ZUqHtbj8sJJuzQJq0AbUNlIVsCkkCSXUM",
-	"VoO1rVsxWvsCm0mZvwjFV4UkrmEdYfUWUq6xq+1o1NF3M6VxR8wchmgZPCNakEIBYVxpoAmWWavjkWtL",
-	"tTGZIS3mHX3Z7E7r7Xp7osXcWzZK1+j45ea1X/ElhpG9+Uznm63dLigPV+dRoZ7+UyJgDRsaiB55sgvs",
-	"pDzxTiKuFbQanhUVCz5jMivRvgmtjxJQexMcEcXnp1e9dzHaud3jYjC1VJOHsGbY5BbXCwUS0xWqHHpN",
-	"jgIhmsfbrqu0TOwImc3tm0r07yMcpggXJBV8DhgtWChETaI0XSmCIfPTQpOYci40mYLhwOmKUMSJuopd",
-	"473dzKqb7XjvbtDy0UmXVay/ZygZ5YWNkilsnrEFXLAPXS+ZefLy5FYDZ1T3RdsVDCAeW9Jl26S2UHt2",
-	"HNj28xOSuPVuCdGOJAkLvrI65XFEDBxxmhKQg+DYCZAd87E74EDweEgKWoPEOrF6KUjC5gx7XhbxAhu8",
-	"PP9DuExMXXTXAo9fhmuRDRPCrawTG5XLE5IvJMWsJSMUHDQrebBVAdCSjDaWPPaU01zUe5rYzBebQmJG",
-	"sxdpGzQyGkgpPZKo8/hfezLaOkC8Rw94VSMFH05NXQJDQD0YDQoqx+XuIzPWasKh6KSAVjE0a7r9aSfA",
-	"PzX62Q+U3rtw8I48wHMD/OcXZCGWRGkp+DxdlSHuJBeMa0VokxLWPHvdipmN99/mLtpOFdiUgtIvFuyu",
-	"awsZcBB7Q6ra2e6ec40j7da7rP/qswu7vLZkrmqJnCmzyV73vtsEiZxlEA7+2vI43DgdcSDDD6MxTn8f",
-	"0o0a4CFKq8EdS4DHMHQNmL0cbm4ICdMEuJYMlNW2baqzvysdWfp3Sc8RsRnQWIovImuFAzHVt3RTRKRy",
-	"HkWWr6jjSyLSxNnKbU15WPr/aiP+FiK1VzTzr3uB2AjtU2KWXHVjLNeN99uIxK6HZRK5pjw2miKwK7cb",
-	"33cvImULwOM91u6+bfXUqMWwWiQaVWdpnikFSrlcxZTxW8x9xKt61XIwdD8vfx2KEP110KoTCRsnyvMb",
-	"WkVtw3pCZYxcL5raXI11NavcbVXBrqO14U50+CVnEtS9jEoDUck6KdU9LVjdPa4kzNiXsHZv80trnSCc",
-	"coedFiOjWWhIU/tfRWhu09NCfj9xe6/197Qucusfdvg73X4GnPVQcIea9HQudi96StmPczeB+FcVyubc",
-	"qSgoU+aAO4IrXKB4t7CErKslyIKqULOV2uDbEFoq5ozfi9Kysln7Fo1wq2b5Ie/MjI6B90DvAWrXW/i3",
-	"Dqp2qs1Vtk6lCZRdC8oZXNyt+OjuyNXdK+dDbme/NLen/XbNCcK6CyL7qEeGVP64q5GZJe52SzoM3wnd",
-	"Zn5olEiqqX5VfTqMnk18VbQ4qNP9TcjbMO8fnotAl5RpxufjrfPSNtdVL3vr72/I8lqjxRhdvavBg7/x",
-	"WnRHmp8LmtrTQt2I4+lqLFqtpLfuxerDVHuyCTF8214O9raJjlyOKn6wPN8QGoXXFjzBbmitE7h1gReS",
-	"6dWnuCzdPsVW4J/DrcSvOLn6+M4qn9aa+vHDp8/kjObs7O75WQZnTi8VkkxiqsAXnMQPrOCZnKINyfrK",
-	"3XQVOS20zq1zHgvbvRLilgVMbJ9Ak+mqObu5l5yhLnFK/soVnQFxDcUUyQqlCU2VsB3QbfEjnOGZIn8/",
-	"efXp+u0J7vkUI8FHF6PYzuzVylG1m7H7slo0zdm/gzlmzFiYiVDuYlakmp3QOfB4RSTkQjEt5Mqo92bo",
-	"EwepVoDRBUlEBkqzmCxExmKW+OZDKiJY8ueG1xs/ktyIQhZD1cqUJ0SBZKJQOFHrc4JNIauHjcFsF8kb",
-	"Xh/LdYtUz0guwVkjzCZmhS4k2OEUsSX11OkNv+GvBHfvqYsbfkL+/OnDXwjjOJoo9CUp+C0XS26tBlgP",
-	"hPqTI1ORrLAdqy/LcmkeMbA9WlOWMVflW7F/wqkZHlvP2Z+v374if3j57f8hE5rnKbNljc5y2wPvf/1D",
-	"CT65JHc0Za4Em+10R2Iq5YpQTib2wQQNcujFuOEE6xcrAjReEDGbAU9sWSDA8mcnxIgRRTS9BTLB9U1s",
-	"j1hORE5/LoBMrHSfRESCLiQnE+Qxk4hMUBbb9yc1RWAS2SEkmPmFTEACWmoMhPDCiDNfA8XSbDioWf6b",
-	"z3Q+uSxjFcwYCaRg/kaCQFpgmkxpfGtgOHk3O3lPdbyYkKOXz19EBIt86QVO61omulGjRpqtpilckpcv",
-	"/q3+FGtT8vnxKY77F8HBD+6H9WOa4c2oroKYIt+cvzwlb7BK3p/efLaE63/77s3Va9zuFS8xxybz5VTS",
-	"DKxXzL778vzcHJcrckcd5ZcuZsFB4VBWxVW+gtmL8+d2jZRMvhcWbSZ+IGwL5ihV2iN/4+r5WSaN+GMw",
-	"dPL3k2uLxifvkgnSwlUcg1IXRLE5NxDHWTq4GCYWW1ZDLDe69CemyCRWcjZGvjohVN3wSZ2LTYgwwGnw",
-	"wGOX62RxsWLjVJHJFZp02D9xpxfkj8iUyf/813+bVf+N6YUoNAGmFyBdbUOrS5GMapCMpiSmnEwByxue",
-	"kisHHHvGWAERix8a1VyBr0anbvjL85eX1umvQ+8mAoMC/GgMnfL1EcjL829s+beUxeBULsewjZYqGWgq",
-	"6zn4NT5uYFC7GF2Mnp+en56jxpEDpzkbXYy+OT0//QbLF+sFisfymOIy6nRug8iM0ojwe5eMLkaGC1zF",
-	"Pki0xEw1uvjxFytgfLk4t9xQhLVVL4KacHiQ9aSOrYfoirzeeiBN5Rz02GgJjc836tHBEq69c2hxsBlK",
-	"I3cIBLUU1bbAd24Lp40ZyvMqHtaO800xj7260Zp2lmKUVC/QW3fjJXcRg5zU0cDaDw2T9lmOofnKH7c+",
-	"5maYf+/nIQ26ooyzK/VhNhrw3vdGqA558ZW9Rf/6U02BNkt7cX5uXcFcuwivunrwD1eVrdpKb7+nuGyu",
-	"hepfW+3L6RzwtC0vODXo99LOHxq2XOeZ79SLt17M3vlx5JnOT+ZhixOd/cKSX63iafB1nSO9xudX3hPS",
-	"YkkbQPluhqI7BMuXoTLxSDJusy+32Gw0evn8xXbvv/i3+wIzCrPwP4EuoXVg/AnhzmcX0SHwTrIAmjin",
-	"P0ZQdgzrXjvDd3DQ7eDfAZ8tkeU14kmOGLMGVmtR2gseomLzR5Gs9nwczuj1a/PermUBv34VVLDrSe6J",
-	"B+fb0dXB6fbB6byDaZ6VTuE+Ze5N5Tk+GAb4OdAS2csSniniV70Dl61BR0sa3xoJvTuZCxUA2VWSNCC2",
-	"f1KtgMVvcUtoYcmp1GdGATxJqM2vqUZruRhL61lXbiRG6tf1ySnjNgR21zRKF/vf1e9kCL95vncABhUX",
-	"rWm8WGM5/jK8ie2U7znW83xL1vPNgVnVNwdkVfU2EA6OhJKU8Vty9OdPH/6CBcKKPBU0IZQkrlwhOQqg",
-	"b+RNYgZvyqCgBuJiKtA6LXexujJ2pf/m+r567YDsrpylj99VK96N0VVn0eCe1bCRuTSVfd+PCo6yFnNY",
-	"6sC9vzoU5JPW8lRC4kC8shzf+XIfmNNU2wscsl3S7spNtDNX2lYhemRc7PwPD8bFEsOqqkhA7PXgaIkc",
-	"LRcC2/stJdMujNX+dIlGPLTg2RTSlncjTF5drKteB2qPBPjRDfuoLyR+kY/nSlIxU0IVYZpwsSRM3fOK",
-	"8tj0hEd2pWlTpCcJQ2dNqoxIJu6s2wPdM7pQhhDZjFB1axOa+pWGIrE9oLqN24WNlR1g2qaxFnJcKJBf",
-	"z6wNXDO9GmSm7Pl8t7nL6OOtv+w3nnfEmXUay8VOQw22xgbN59YE27f1g1pnDZJuNs6iH3sX2+wD8Kzd",
-	"pTayaAMAoiVladRwGNfajVnfsu04VpfISODrXOEsXkB8a7OYahyi5Y3gYP389mprL0AumT5eUGZUcCMA",
-	"yJEyQpPHQGzqAy5mQdXimFDzmcHLiNjMW/SW3nDKyZvkxbffPv8DuYUVSUCyO0iq5D4F0qgjt7A6Jf8O",
-	"kJNY5AwUWZbdsHxvqGeKiCXHlj2cC33DbcYCJk9Yl7sNqyF0ThlXrhtayGdr4OLeFfKG12Nf7BG4H09O",
-	"atAjb999/2Zi/Zfrpmfz2asaqLciky8nPFknlY2GjLCcr5aMF9HTx6cNN/D+tVhyvF07t5fBhmfK41Ad",
-	"/j5vEk8I0ZIcbUEIVdRcUEr+gD97OXlYHodzsfr1Zv0YJbbYIkfiFpu6YfWRqpYU7p4pMpXiFvjxAxxy",
-	"49AQ011jRLSVBM7GEKQNLHJJRtiWDtfryl20j6xS+tvhYy4UpI4NR1SRxOGO5yd/etOm8toXGFCBzKXi",
-	"Pjc8FfNjFythVGPkgob5mQkCFIrmIKrILzej2tA3owvy4+np6U+/npI3NF7YeJ0p3HCHxtNVC70NKzxy",
-	"6Ve5YT2isA+TQmIsF5HC+vSPL2snjuMuRJrccPPQcF4b2mRjLlTkYqrrTCCj5oyATGElSjhang48CfGz",
-	"GilcWVba5mwHuDmVdLFyUTiIcpu5ZIAnPuCN6xDUjOEHTNG5BCMHbWRTdaDHvzfNxzKTFvuwmIy7xmAw",
-	"J9IDYuEWck1EoRVLmvrCJqHgI7fQRBFkPDZSjGoNWY5BcliHz9AzzITTTnzOAv5slgXJKXlLWVpIUCSB",
-	"lK7IrJCWwdiR1A0/ugYtVydXMw3yGLvo0tj1y9C2NBEmh0bNn3gSkRmVJDOTp8AZcJ2u3Ev2i8sbjhFf",
-	"LnLOfHdC9QnlJ+4FV4cwFfGtMmA7JZ/YnOPlkxOjZaL2d1dG3BomoVw0pXt0SjDmH5t4aNtv8cW3L9uZ",
-	"HSVg/DvPo/MXL8l0pQ1zffniBcE2k0um4Pjyhn97/o3F9RpkHIkIQTLKV3j4J4zbaFHb4NRB3MwheAwh",
-	"bvY9nvFhuBaOXfGrB+U974PXpE+WQIxuZIknm1EMC4NLQoltTEJmeMdHyaA0S1MyBSKWkDwQa9na8LKd",
-	"6fTbrfUaF1c/uvjxpzpj+lQP+7QoX0fsS6JAq3p0OinD0D3jwcbsZugg7xG23k7Y1Pm9/X1IBI87dAzP",
-	"tqVGzTKQI6VAZRnb83w3r3PPJrIZ7d6BFefv314diPpeiQQeFfF9rqECSgsbjbijdv6HR0RVDYH9J1e3",
-	"psVOjozcKvTCIEtMNWrbtuyNjQlGYWoeHW8kEO80LcPkukK+HjLOo+vEH0doRxf0zmow2ATFV+7VrYAp",
-	"Yg36RGkJNNuLAaNmtbi/VYFy572HpOa9pwqVLHT3mycdfvn9HoS1MO3ZIXaNgz5Q8I6d7KF5bR/92RXt",
-	"JOB+Vz7fH7w102VelUypbjk2F4NLZMauEzbhAIkiFD1Sm2NTmuhstKJE0vsj9DoHYBoyI0Dxauc6RPtb",
-	"XZUXVDeW+4frfaRdvaIb7kwkWCzTrh2WhGmXGmUGWC5Wl6VpiKMHDm99jGMJSqZ0ZG9PCmtrckHilLLs",
-	"huNVtSxAWbNKHb08f3l8Sq5hVihnEScvz7+xzr+V4LZ2JV4jQSrBcXElv2L6hh8tFywF38Xb6+s0SaoT",
-	"1qLmxT+2sHAz/aEyMpSvL6giUwB+w33J6KhM1zMI5M+VE5pKoMkqqgZpgtcqmEK5UkJVMpm1TmFd2XJa",
-	"rHiL8DJ/NvNWiM+itYZ3xybIkdkmTmvQ94aXY6Et8fiUWMsKVXYpniNFpMgNUL49P6/fSc2V8zh0Qfyb",
-	"2/ADMVE/HU2HMdKAvu+H4P/qbM8DokKzknimK5IxhYmdR0wr/4NELhh5C44lcOmkSOStbRapNnNElmHi",
-	"bLcFyeszZhaXumr4ANaNQyy+JJNErsay4P/XHP+EKC1yvFTKitX9Q0yf+SxdoujKMDGqb/hSFGlCFjTP",
-	"gZ+SD96cgt/YpWFlDbN9mqYEeRa2MDMs6cS+4azN1vtV1ckmjN9wLHVHjm5hZQGaU6m5LVLizPuugYhl",
-	"OtNVm0FYL2GQ6mwg2Ttcw3pgQhOKPzjI1X0KVphhFJPfVUe2lINvf0pYb0DQlrHKNnN+vNYotbkpc9yG",
-	"Tdm3SQpGW50Dj5mvwZpRHS+MmGmUBojuFfrsy66F8t/ylPKysi6KuFeffkCY//37T39H1weyvFAt3woz",
-	"XF2z9Vd8F+BxRznGQS10epozdwWG3zWKjgwI+d4t1PvF3iSFJYo/i2kwDsKlQ196zkBkwZXXkqY0vp1L",
-	"UfB9xYI/Mi/Dw8WC20OoRU5a6jAUIWRFENMivS1rJDRP4JLkIk3LY2LaJfuruvnDCZCQVNlo/CiZ58Gu",
-	"Xr2Y+Nlu7L5X9SvuZZUVcz5MrtS1MbKjKvtg+X8Qhve9r9drdmLGcX/c/bva65/x7UMeRWuyrij8qzRt",
-	"1B4luI/Thq2pYrENvEsZv92cmXqN1UO/tyU4N+uq9vXkcYahBG0+XeQW3vL+TrhZlsglSgWpzhzUfcnu",
-	"A7fjkCnoJQBv17IhR+byR6cpGL3OR42bK6h5HrwNYlMGaW7HUmQHMqll0McR3x/UENxt9LeVMHbzstRu",
-	"MwtRr6vBbGFgJkmtNqAzVLh65EjoM6Okm4MRsxlgSEm20cCewVk2o2da6Lzbf/PJnObnD58/HhKozbZQ",
-	"nU6VWII22jKYHZehM67HE/nr9TvbeVksCVWEkv+4tp6GB3C9NI4QQUYUaLxXFTlZ84nQPN/mdM5cS5bu",
-	"U3plXyjP6XflZ7t2fiOzBBX0dy+ZjhdYHcjbg2qeJhsqYBv6YwCWqPw0zx+rUcMdqDNy1nEHrRPmNu/K",
-	"DosELr1SSQS3ceEtCAxBtnoNzw4kw1Dbj1V9zkPgmR/eTrazdcx+7i5Ilpc+UzbYxHtnMfTNRlJbDZ3J",
-	"qsaSchXMsCQzOUKDMHWRRyeMlx5e24TppY9bqZdpOj59fDFXDxBIsRHRLHx7lerP9pVDSpyydHSvNH+m",
-	"6ihxxFH/sahixZE63ltYRZcz5ANPV6QTAZcLoWoBaFgvrO6QX9IyJM3fTlOq9A1//i3JGC8wEMvXNsMI",
-	"u3pIVrPumHNvOGOVB8rL8296jHu2LOVheEW9WPkD58f+BZauaPjQ9NhHmoh/DxFl0aCBITODfwgKdemj",
-	"Q4zSxnyRQxTSMYwG84kBV1HDoys023wXRZ6+I3N+uQ8yv9/lp0yDH1g/qp6p/nAlpH7j7qjnD5YXam0j",
-	"jWRt9FV5p7Vv4mI1lcrfjc0Pu8oddN6NG1ULDl0kYmOBiN9jmax9kdsBS0p8nWJZvWjxdepl/asxqQdj",
-	"avb6VWdqGIajbZdO618+wrhkxudVbykiQeRGqWR6Y6WJlhw884G2e46te+WG/Q2QtV+qoYZfHwV/t23D",
-	"noj690HU76m8begpCSorWiR0hcFfgjfbxPXSr6vYfLqiWdpnzv+QA7/6+O5TDvF2SosfuDdNcB153Xxl",
-	"oPDpWo4+U0TlEFf5ftVOy9W3N9sOA+k0fXxovDmoWMfulYBzKoHrATUyWu2/qdQ+29eMhGc/QzN3yqjq",
-	"CMH5+Z7Fhh9VEeH6MW2uVtE4/vsVFG5iUt1qFLK+fGgGDR1C/NSn+Dq2mMYmf9Plyg7sXujCoS5GNdDA",
-	"0EKyR1um+vHaAOy21urAu5BGG2KpCFYD6uYDnQK0zQMegCV2Cdf6qr/O5T/AP/duAtgjQRyWX38dQ8Am",
-	"RPlN1M7+rav1A2RBLZ63X2f9WH9xkMrquhffQ+f8V1Aya3DdrGPWT+t+Kmbj3DdpmLU1HiwioJzh6+iX",
-	"9S0+qZdb408HRxmoXDbx60m33Fm3bCTuYGrJgirChW8kOOphAF2qZZv4D88HuxTL2pK/jl65zjT3rlbu",
-	"jxQOyqS/jlK5AUeedMoH1Cm7BUArvrxXq7xuvTuwJx/mj+1W9XeLxmgd1tR6/ttW6u2VLcwFic3kZqqd",
-	"77eHIsvr+cOkNcKF7RTJXKCsFGmXnu0KiQGM3UtbzPx5ARmUdWFUWnQlbWrsOLzDSahY7HaE9aSZnfHA",
-	"E8c9OjHuraVjWfjhHmMkBRy2J6SZYE8NIZuYVp6Ea+oYkWaTx6hs8RhhR9wUkogsmNJCsnjMxdi1MRWS",
-	"zESaiuW4yMe2/fd+WkA2yP6AbSB/j30cm/Jh8wW5JXvud0duC7JN1+RWu/nDKGHNSb7OZbndV//pvrwD",
-	"LnVrTANvzWvo9nRx3v3i3EpxrN+dadkvuo8xdF2f73lKlms/HIvtrmvcgE+ZoFTqiMoXMclAfZ3beZBd",
-	"7/2CvleqO7R4+DrX9M0Y9XRT/xqRmrZr4SWZVEQ7QaqdWLKduAJgc3YHPCISbFkgvQBXyEiBHt1DpA3q",
-	"zt9Ens5e/f/KTcuD9e9272S+p+6NJ1g3xbZUEDMi+JrQOHp5/rKzxFxVVk8CTR6sxWOtlfihusR9HR29",
-	"u0fcb0c3f/mgnRT5GiJH2IcI650ZdO4kvZKdboqHDXNFpUCpDFzjpn12e8aRH7nGclVufxtC+cr6L94M",
-	"liROqVJYWvOpw+IDqTIW4qvIFiS1hXBFDnz9DtcqiLu5yGOQOrFW0r7pMknKGkMH6FXB+O1jsAt1FTYy",
-	"zyG5dNU6BCdToRfrlrvfY4fzh6stYoDsHDwty4YglGP2/wW5Kc7Pv4nNW/gX+AerHJoPqJyDto92o6IG",
-	"yvXo/v6tg/J7O3BXYQjbCwh9Eynxq/C1l5ubi4hIk7J349dtC9BdNz4WMvGbPphR2g7/tdiO21ywbrzZ",
-	"/m+lUMPDabwWLrUOVADP1BrWH9n6yFXJbVLwFJS5bdripIRxMivSdEfhqljGUio7+5V+DlZ6hy+u2ERS",
-	"xNarxrSyracSpjTjsWZ3QJZYBf5ohgjPsb480xGRVAIWPbb0nAvFtJCrSzIHDpLF7jtVxAuj5t2Y/TDO",
-	"+PxmFJGbUS5SFq9uRmg4uXHhBOa/ZtQ5FxKS47JMvS1GXy+2pxY2HVbBHUiaujtFZisRUY5NxYK7NrLS",
-	"FW9miqQww15oN9wdyETRDMb2BVtg+pRgUZmyhJwrNlcW9kOnI5Xxwk+pABIiZmbNOd4QT1qiIwFt2wlc",
-	"2IKCOPRKFGTGfCV6Sib2azUxqtnEHfBYi4ktZhjuqvrJvrZTNEiKJpy6b9QVNh5dPD+PRhn9wrIiG118",
-	"a/7DuP3P89LbzLiGOciQ4/Ydj9PC9ZrrOY8up211IOHVYXPAqKNC9YGEXwloZZbQldorsAEfvtnWyyL7",
-	"K03ZLTTE3mO62+/SGqzBGesUi/vF7brCchARX0DJx1WSo5uR7dXn37sZ1VmiJbQ9FIYJclG03p6oYj4H",
-	"1Tawtkw/IssLXe/KHBdSGuaITFUvpCjmC1fUxyyZMJ7Al2eKvOHzlKkFoZymKwUyIkqQW1hZZokFzG84",
-	"lKqT7QKB1aqObmwZWknTm5F9ExTxDyG5GR0juywHE7OSO9ZGJ1Td8HwhqQKF/CoD5RtXEHMnxM5olQ+q",
-	"anUxwxqS65owxd6Klo+e3vBPFfyIqwFG54TyFeZnXTiRV++8QuOFQYdgL0KmNK6xNupBS5015+orelbD",
-	"k4goLQWf30eFvRetuWPUnWLeLVZFFcZq+kVwka1sc13EkNHenYBbk9zZL7FI4NcziyW72Qv6guiOrs7/",
-	"cOxD6ciR0jQ1OtaxFz451Ytaf3+ReFW/UsE3dPvvMFXgflrotc9Yg8fgyEa0Qlh7RvIvbs77t4diAFcI",
-	"b0I9oYNj3+RIiULGQCblD5PINb826vNyIYgrmIv9k47v5ZfspGbL6X8/1HyN+1mn5kPYBKoJrn0bsso8",
-	"cEhzQGDiJ8vAYfVlmdiIqXU6TgQowoXRL/Sl68Jk/lu916mezSnj9yNrV12vr/LMZ//OIZUzP0eHSPLr",
-	"vG+l/9J8GtV6a/iGWRGp+RlRT0bPBuYBMCzvkoA8TCn/at2bGp00zJQHtv/2dPDH3/fRdyFkT+tutcB0",
-	"mwiOD3Ug5tY6oPGJ7bp58JYn1TR9zU6c9avW5qSO+tVvpU7HJPE9rsoTWDKeiGXzxhDskVKHkVMH+jHX",
-	"b6HDanV/kf4A4O+miRK89/Ny9AJ7CC4ONAo+THpX0Oy3cwpOrX3ZTglJHrK7bLts2XbQHKBqmoNkAtXL",
-	"R5R1KOtw+d0Xk7A0MiRNBmnpvukxliA3p8U4G/hhPI9m8K/ld6y6ZD+lvwzElXWuPzjdxaHRU5rLfdJc",
-	"rCBvlIZoO91CBN6v9xxeOezXTL5WwkmNAR4g0WQP+H4ohvu1Eku6UOEpoeQBSz9sZOZntUDq01jd9V2c",
-	"XNJDSvkrdbeZj2j4os/ckAH9sasfcph5vPr0AzminFCtabzIgOvj0z3kQ1hQlDkZtqGs68vz+rtroiHL",
-	"U6rRJGPX4L2w9vLgcumwgvrxQfqfdh7Wl1R9GXZafzdvbkXrdzw5FTnwL1lqz0udiNmMxVBWYVa5BJqo",
-	"BYDO0lP8dy/nvBTydirE7Vc/bFpbykOfuYtB6AoN+Bu62qkE7JRWxnsdYUQDJUuY+pAA4HPG4fiSTG5G",
-	"8IXGmji3/M1ockkmJ/AlTgtsvmb+++F6cnnDbRHqBShQlzYPjahY5IzPyZHNPrvwTpBJRCbYHn11cTN6",
-	"Q5XOQAL5KFIWw83I/GrO/OL1d9eT6IZPLPgufECa+X0FVF68OH/+h9PTF+cvXphHtoLCBQZvAT6IRQ4X",
-	"HDGTpubJLKXzi3YxickNP6IYkjChaixmk+OI/M9//bfZPF4s/78JySXM2BdQlzdccCB6lQsyExKT6Awi",
-	"lEENM3YHJAVtTsfcTDMh4ZLQ6dSgkAs2MTjwR8k0U4uzqwwkiym/4SqHNGV8rmyo9JKuFDl6ffXpu4i8",
-	"v7q+ehWRd69/uIrIFBb0jolCnrm/JC72lNh4H2Urv6DRkbnYpuWCahsK14oPuyRaaJraJc1oDNq3aTYY",
-	"sWQqGPfwCVFkYxzXOonirfySQJbrVRkkgvEkfR3/f961KI0iRx+uDZ3BlzwVCXgD3LAKNUxDpnp604+o",
-	"lHRlVzB0gvFciiI/6DRtm9g247fa1dVLmDAMwBiwgFa1o4NtNFAuZd8zrNUe2vME9RpFh5xHVg6Xw+2l",
-	"UefokDOVCT+HnMRIl0OOnzcqAO6FWg3Xbwcix1TKlZG/6HtNQLI7SIgRgsQKPJR35Mh7ULADyPHeiiK9",
-	"EllGTxQYwYBeYJQwZjhVzUnT9PiSoFidCUm4sK91NZ8of9zeaC9kE2eAF5m96qRwR631mMMSlHnNJn2M",
-	"foqGVDSeA1HsnxCR50QL8vz8vNrei/Pj046trAc1l3HMz88HBDKHxoytAXofVaQOGqLsVIiuCOW6FRu1",
-	"mt0CkB8uQMJuaI0AaSyFcjpO3cEWChuuq/E4LgN1ht9rOu1U6a+IXoqTJV0RjT7nsmhLRuWccXVKsD6g",
-	"1b9tvH5NFZnYC0vCMuDYhZa2sxnsgD5W14XdOiWx4AlIDJHFSGE3I6FJgs3SMeyrDEW44ZMWdCZEGSV3",
-	"IZYko3xV5nWsQdFGhJrdYS9sdUpe2QUYVfeGd2U/nJL3QgLRC8rJi/PzcxJDirquWhrt/OWLF0RwMolF",
-	"qiZBPdee7itzBJ/pdJOGi7CJSA26EakVooyIESoupTUZ2/94tIpIU4BGpBRzEV6i0M3VUhiCst76vYf7",
-	"nLv4iEi3HmcDV3Hg/I/R8HdRl9/2/T+hjr3FR+gTH/x6s+nB4M8+WX11iw9Q/Rz+/rs6cgz/rIqUGT5T",
-	"U9fbAnSl6jb8m/80mth2r7+VItvyk89iiw8aFYoHf/U2pfMtXn/NlOEUhRx0Mg8gsVvMsCvMzbDpxy6s",
-	"UXqsSZnpihgppJfCJ+xBVJfZloGjqcTao0hKV41wulJsd0lzbwTtlObfAU2wV/CMzQsJKrJpOna6qQR6",
-	"m4glj/zPWLSkxo8i88CJGXEi4riQhj2j7SerqreRlCkdqqRpUwQphnTalRIzXypoooymMDmN1d0kIhO0",
-	"IU9uuBkwl4xb6Tw5Xegs7ZOlrz0ANlmLbGSHDfMo11Iq1WWeyIylZoSuKwsGiIyexNaT2HoSW//SYqvk",
-	"Ox1iq9Yj9FFLriuUS1SzmLiHaDShLhDf/MlXxHPBreVSy4/bCptxkoDxOeYA2OkxysTdByUYvor5mD5n",
-	"1oX8y8SWETA8u9b6/nSTnLDu4idR8SQqnkTFk6gYIir2HjsyY6nz69fDCh67oPjssl0bosJHoggO2IsA",
-	"QxkwB35q9lgZ6s1ViExTym+xROLxTrLE3AUelTD5zizoSZo8SZMnafIkTbaQJp6RdRNzRye7OfxWxQSt",
-	"WXXQE3eE/ydakI+v31ZscCrFUoHcTUC04hC/voBw4Y5PAuJJQDwJiCcBsa1l6uvHPv9+7imUkzdfYkhr",
-	"sdR4azEgq+4sW8kdHwfcGfruEOUv/r1tg7Gf+PFW/PiJv/4++OuDGfFLwuxME5wzpUEGKzY/ag7oV270",
-	"Ss+mTmzYz1pEmXXhMklofMvFMoVkDravxBa8sO407q4kWTa19IFKifmzLAt85OoCY6nMHPPypfWiE2qU",
-	"X7OTOzhuxzZhXd6qdo2Nh0JPdlnKnypyBxJ7LthIqKQAcmQ9HWWVD3R2uIycyMaz3vAqg8P7ujNIGOUk",
-	"oStltXMuNJs5RDQXGsSSalhMhTDvMaUKIFrccL8W4hSIHgf3hwZgN9wlXrtLw4AOwdNVMHS1HW1veXA4",
-	"aPVJej3dJp6k3e/bz91kPwE5+YEDkWKJKnSzR7F07Yl98eeyofFvQoq+rQKiqpW3NzhdVS2Yh4tKK346",
-	"hWS7lLQXVy1pdWSDpY1EaghfojRLUyKWjM8J08e2RbURbTfcZZvWPrVPbGVykKWUwyY5pfT8R5HMsYq/",
-	"ldRoxDsCFdOUakiiG16NlwJNaq2tjp0c9YmQfYLOgeXpkvQkZp7EzG/3UuXpuONOhXkM6rdwh/J813BE",
-	"x+wM80yZ0pHdhrtlNOJl6zfFbaSCrSacUya7r09vhXSZP3opXOpMFKiDXsvTmwq9iGphujN9UeXHaJaB",
-	"uuHYg0DMtG2xuSIY5ku0mAN2K8B0Fzazvy0B+6AkkANP0FHxnPzf+oPjHhaPfPQjbnHDRea90RgQGESC",
-	"LiQ3t0PvEvn2/NjpFGWXFg/uLbPiXpwPSYt7EkBPAuhJAP2+7zk11tTpfWfytyC3bGsMqltsPLJ5l87V",
-	"bSs5z7aTUBJ4ojY5Oz7bt560+Ccm+sRE/9WYqKX9DVaiFVD52Plo2waDpvuk9C0Y9un/rHsWXLLcZq5q",
-	"dffeytWWlW9SlK8i8kciJHnVofyu1wd6yBrhuIeetlJ4f2HctjfBXgK7FRded/9XHZ86irZX1Ydb1jfK",
-	"FKhGzyiCnElwPHambASYuZDgRKexLdt7bJMd7eQx5WRaNQaKyqaJ7qOLmxHTiqR0CqlvZVZrboHeIl21",
-	"qiJGnPMY1gPObM3gz67Y1CFKd+LYX6dUspPwv+VKyd881lbPV0lSZnkd0SRjXB1v7m9g+daAzgYVRh6S",
-	"tXQmjSNhkndaEXPghmgNOXmCHjuC/loFgBtcqI+7v3qgtk++ovB9WWFhC+pGZAozIa3pjM40yONT4gra",
-	"zESaiqVjffgCiigSLyifgyKCl8VtGlVjapWn3Ple1psSkkLZlqsclutsk1x5voyzJGSBZiysZJ0KPgdJ",
-	"3NJtpgqHJUgC2RSSBJJq9zOWBniwLSPsMf5xFV7GVX2dusudFPp1yi5/81SmeWAxC6QRLxyeOVKNSAIz",
-	"xpm1cluaFbIitR1lyFkCuYSY2gr+j4IZBtXCSrVTmq6QTYXs7jadwLAqwjQ5Ugux5OaKUO4yOY5QOawY",
-	"T01NJEeuhFTJ49SP7KdT1I6x/G1kNeWbUTWe1x4bzKxUJU/J9ky8ttZ1Xvfa//iI2V25xnDPwAfgcOUK",
-	"npjcI2Vy5QntoAQXCmT/3f2v+MYG5a7eeMhFTHRc4iGjLN2pvZNId+rslDBFpykEW1lVLed/Y22OzKFs",
-	"bnKEh+usEIfszlm7ELAEuGZ6tbEnktnBgW75Zuivc8nHTT2qO/7z3/YdP4BWbea1saVmiWkHpMWuy7tZ",
-	"4QN30n65D8Ldey8fdwiPS8Myi/o698kunNnPdfL5k6Z14Oukoetnyqs65g5ntI3I/OH0DdTEyBGyKGwq",
-	"wrHrhO3wljQanGzgbWcZZFPrhVO7NWLv7IZ+lSTvy8EPJI2rCR6XTL5KEkguUWM1sDY3W4wK42Jpzuv3",
-	"2RT9scjrOk6f/VL9511/H8RryMQdtFD2gVm0XUMv5vzm2+HvTy+Igs2f6wfea9MqU76LApsRr9m4wtiV",
-	"U6WWQib3ZpfrMatKZCA4kOXCNjkS2mUc+jmxFrkiqYhvISGi0KfkDToBFKjSUnX18R3R4hY45uWVmAQ8",
-	"UVWE64yyFBJCtYYs166wvHkwp4wr7XIe8ClKGLscDTwUtnoNCvRHD5fDsHo/PM71WFQqXMzvnVprvlBO",
-	"0PhDFGhl3T8Vatq0m0I1CjOHefVSyNu+W9XfzO/bcoTDR++YZfUEaWDFBAx73+Hc14IzbEuFZ6oa9cKC",
-	"eA48ZqCwtxhapcusK21j3avEXYz2vsTPqiQl/I4uKTNHqAzjcHWh/ZlpSeNbwwLtmS2Apnrxz77z+s69",
-	"ckDY2yk6Y06liI2ubMCRsjtDeA2Afs/ugFu7od9luQkfcSSBJqvebV7bN77KLnFuc8IK5J1lLC5s68AT",
-	"/0Vo7OmxOl0L/aIJM0AlRwnVdEoVmBfjBd5QjJzJ2ByrGh53gv1XzJwupOEQhsSdGHslxC2D0cWPPxkZ",
-	"PwUqQX42Es09MlSOcHCcoZDp6GJ0htTvJvplvXO/GWu9C5SqP29m59d+8E1ZG4+abfhqP9lkwebI1b5r",
-	"T0v2WP+4SJwt2Fes8vRYe+Z619SflAF09fFdf8tff/r1/w8AAP//",
+	"7P3rchs3mjAA3wqK31dl6XtbBzvO+26k2h+KDxPPxrFXUpLZilIU2P2QxKgJcAC0aM5UqvZq9sL2Sr7C",
+	"A6Ab3USTTYqUZYe/LLO7cXzOx3/1UjGZCg5cq97Zv3pjoBlI/PMiTWGqzV8ZqFSyqWaC985612MgE8gY",
+	"JXo+BaLHQIBnU8G4JhS/Uce9pKfSMUyo+dy81jvrKS0ZH/X++CPpvbmmo/jAElIhs2eK3INUTPBVI/0o",
+	"Umo/b4726xikXR2HmRuX5OweVq7uErScXww1yMVRryAVPFNECzKjTJMBDIWZRs4ZHxE6oiy+ZMY1jEDi",
+	"+L/++utFocfANUuphsVJvgcqQRIJNJ/8+00vpQok3DOY3fSWr/2PpDelkk5A+ztUH4aL478Sk2mhgWQg",
+	"2T1kZJjTkSJUETEkeswUyagGcpDBkBa5JlpkdH5oZmbm638UIOe9pMfpxExOVV8Ma6saCjmhunfWM8P0",
+	"ksgJvyqkEjIOAbccPul+im/c2hUBmZr9i0KRKR1B20rsNysu991r8zt+PqV6XH3Nsl7Sk/CPgknIemda",
+	"FhDdVFHgm42Rk96no5E4Wvj13fA91ek4vlWDBn6HDt7JAAwgpWPKR5Adk0u3oHNCuZqBhIy8fPFvZDYG",
+	"TuhAAdflaVjUrTb0bnhk516BQWzCIlj+kY6AKPZPSMhzA+0vTk8riPj2tBUcchwunHJCP7FJMemdvTg9",
+	"TXoTxu3/nicx3LgqJhMq56+ZSnOhChnBjlvzvuQ0vyUH5uT8ooZCEsVGHLIjxklK8xykOiRqLGaKwD3I",
+	"OUlFwfU5uVVjKoEOcrglBzSf0bkihYLshpsx3JdkNhaESiBcaDcuYdyPhyMpMpRiYs9HjyWoscizo+cG",
+	"k25vitPTb9JvbwnlGRmzDNQNHxZSj0GSFPJckYPb39Lfbw+JMh9TTbgw72XA7eAkpQYayEzIO8iIKLSd",
+	"zWxZC01zdUyux3DDy5kJU+TVxdWbyze/vHvza//q9av+9Q+Xb65++PDj6+DuDo9veMvlZdWxhzcI3FzY",
+	"bz1/8OahP8He7zEEd9f4No/R+Q88nyNBnkyAZ0i+FUmptDTUEqCAMjnC5OlMbN3mtRVg7lb0bjLNYQJc",
+	"l1wDPk1zkYHH+NjwrP5ROBHTMFGRGctDoVLSeW0F5hDvDfHvPn/4ycNm/yBHlDPVwjPfZfaos0yCUgbq",
+	"gtdVL+my2PCThy4WieJorDuekyjff9i8H6nUHKQas2mMMJYPCcs6Hso0GPFha/vPxRX9p5mLaPikE4Mr",
+	"hoad0Ck7uX9+ooDKdHyORGNimIHBsCbqGSKHJAeyFvz6RzfkugQ1FVxBx+uS/vWHnchVKqZdp1T47gPn",
+	"g1SLuGiohUT84S0o1A1YlJ3gYau8HsMEomLHxNx2BooYfpkXI0UOPlwedluaxlG3sLK/SFFEkOsiId+b",
+	"db1aYzn9EY71wEXNp5HTukSp2+o5eGYdlzV/MJD9F9AIiJlfFWFKFZCtcWtzM9jD1/NWikmEZ9jVMG7u",
+	"jRqtybJwN2nbevpGmFmlKQWTX4sVU3tNrMvcWiyf+Y+kJE54TN/TzAjioJATpYJr4PgnnU5zZjXQk6kU",
+	"gxwm/+fvyrLWavz/r4Rh76z3/zmpdO0T+1SdfLRf2Ulj+jBOa+hznqEoOjA/0uzMUJmC33Ex4wT3SErV",
+	"z8rFbj3EbFwRplESNQ+skm5IEwd1mBAafOm0kZkUfESszmNeMFuWIjd6iaSpeZFxfBFnTvDqyUBkcyvK",
+	"MoVLFRzIPc1ZRv569eEnIgZ/h1Sbd8dUEUqGDPKsbj/IBNhP7RqPDUi+EnyYs/TRj97qYCQVeW7EdzJj",
+	"eoyrTQspgWuiNNVwRijJCrsUMEflLA14DsKI+0aanQI3x+0OSmmY4kjuXXdcjOMzo3sPhfR7N/u9FuJH",
+	"Kkfw2EeAN8oUyc3kBq8pDzWM9xd/63//4fV/9b//r+s3V+SgmOaCZoqM6T1aXpgkYsYT/zmqhoe4r7dC",
+	"DlDXefRLReXumSJS5EYkmuPJZwLphruemWQa7HVTokChXp4KccfM9xP7yOhj5grd82eK/O3o1dXl26Nr",
+	"cQccN/nOqUtvpLTywmNt9EpMQKOoNzNwapFZcLdeeQ/SSoQZaMpyIow+RtWdFR11RXX6LDOq7cCgudCQ",
+	"4a78vI+4nwtOLt++It+9/Pb/eaqGS7kCec9S+JnTe8py1EYfGZwyqumAKiAH7uSswE0Yz+ATghNSYqrU",
+	"zCB6Oob0DuSh0e3RrGAuIzxxwsXsnKAB8ggtkETRubLmHi2IlvPKxhiYaoMP2jbk3j4JjJu4p585LfRY",
+	"SPZPyB7z9H4KrSpmgxLw/wZqGUeSCJBBZkjqgBoxmsCnKZOQkYuP74g2WJYYHnjhlo/rJHabNS504+2p",
+	"1iSDX+KfcNPzBNkhOX6mNMtzImbINBVRaPElQ2qE8sa5//rrr0dNU+6yw29aft0NqGI6FVJD9h4yRr0o",
+	"+jkIvQVKro0eiTz7wHGgI7OqMxIuxCzgMCHcnKAikyLXzKi5J0ZqOELMcNdqBBXkDGYGL3w0TrJyNiw7",
+	"P/fWH7gLtzX7tbdnTKWYgtTMym1miBzMs34WtbRfgSaDuRFwcsomRvqp23rIwccPV9fkhOIE6uRfLPvD",
+	"3MDIKHeHCD0plZJBhsNw87mQupcsGMF5kTsKZeX0Bck7WKsShUyhzaXR2JRlSUaaPnO7QOlPzDjyOfwp",
+	"sdxMFDoVE0BBEO5ZBjyFBIl+aTkxVOYeJBvOD83m7HbIASVjprSQLLW+AbREltuFjExzys9IwfFbZtCW",
+	"wz1Ib1cwEOIfodLiLIq4OiOp22P7vcs5SaAasj7VC76GI80mELPN144xovWwrJOJvw4bfSOqFXE1KlT6",
+	"+x1Hd7dj3l15CHi7EX3VCDWG6QCdOAl0xpUT+p0BYmGsujmo62q1kel0iVZrg3sxzda+RucjaVEWK9/N",
+	"b96Z09zY4sXUYcMfbNtVV0uowWFtN5U93Oo7ZuGWPr3CL5CeZxkzv9D8Y0CvhjRXkKxLwi5hWCjIyMHL",
+	"Fy8stvf9SRyeoermB7Coa2BMWZnPibgb0b4IiavfV5tHrIGLE/rpR+AjPe6dfXt6eppsAZfaZg4QrB2h",
+	"1gX0LlM3gHM5DLbDz0dqNcA6gJS2nPKPZXKA45QLlp6kF7hdO5Eg9EHVToRx/X9f9pKVuInr9AMs2a4D",
+	"tW0jzIcS9C1WV2APWd8o6oyP+pZZWUnnzMnfJRUlM6o8XhnMqzvKN8YMbu5Cs/sWCK2gd1F+85wdrQdm",
+	"K+TAH7nh6BbDq5M5jPMBqmJOoctgIDqgPBM8IRLEFNDupoBnZEDTu9iYFYusj/leOL3HHai2Cri7kXMi",
+	"Jsw6dKkRSQHJVTSSoAV2fp5mOyC17+ncEs4BWCm54M5RH6O+1vozYwoeRofXFiY7Ut5HIbTdJZntShit",
+	"hHgRYJynJkJaaXrHxSyHbARZ3x7a2nIOFxql3k2/30iSDL+xdu/I+Uo662v41BLh5R1YYET3qWQoxTuj",
+	"rwSn5ERoiLWa99sQ/9pgeTn2M0VyqkFpa2rOSeASXBxb5LCSvfmRjSTcgfEunpSbJziexV39vgyM3vFp",
+	"odekPB0ArSMLWQ5tHdF3W3QghLDW61xXVsLvlt7ApRvZK5k5UPOhs7LYBQ+F7DNut1WXuqoVXigFShk6",
+	"vJnknlOlSiEiegZDkedi1i+m/ZYIRuSMaDW06pxhEhifgy6UMeTZSmnjj6SXM34HWT+q6NWnfCskzgBZ",
+	"XxVTkAoyo7zzzP9aujrCedvokKT2qGC5UIFDG1HCChVRPh/CRONgo7BQZEy/MueGfqV10XENnXRM1Th6",
+	"t3cwd0e8KBXBPzoJzklPsRGn2oXBLY7DRnHm2TgwM59babmupIeKqxsinKn1PN/cO3Nkk3i1wjfaTNs5",
+	"kH0cITcruaL9slAgO3/hjeNxOLBftYxSnYN1Mj94mDRnwHXfhhctLBW4ZroVeNxT7azE3QFSpOi4XM/k",
+	"MpVw328dsvITPQjOo+AaLrcGSUmvtGWFZxGeW21l4Sbc8bSC+FZU7ApXnriabRb6S6DoLu58IMUd8CbE",
+	"+BW0LD6gX9bhlXWkdmlJsCOS4w9iRiaUz73XKHjZeuXHlDnN3E5qPWVKR6eqqPOi6HsH82BE4JkiBc9A",
+	"nhOYTPWczMYsB8LQwVTwO5hDlPvhAxvmEp1myKTSBAyg+LAL/MTNe/DD+4tXduLAcWteOTwnQGXOQNqv",
+	"bQTfNDdfXf1wcfTi2/8bcufut5VTpfvdmZO4C7B+IEQOlFuaUXqIV4B3U9i761Ugsxxi50E8zjoyWR3C",
+	"uuNzIEvEoqRq4kkwR2wTr+iUDljO/JoaK0RRs18PvI0eM2RM951xti8iaR5hrK8LVe0a+JX0JpTTUad1",
+	"uDeDENflL9pUlviSF4Nr116xEQpaFiCBZn2a534Jy94ylx573rjs2qTxs0jid9pyxLX5I0uOHeMiLETh",
+	"TmSwIdZgfOGC75R9IhkbMZ8Ggea8yrstpHOuG7XDZV9ksFq4Ny9Fly+FUjOa3y3iDEerad8vc1EOSX0w",
+	"7Ao5OXXhreGAsbW8cc7TNmG4q6HGO2Hbpbkhy8HLzytlhY6z3jGe1fRjxg3hNVNF9WBM9iuXuHIVm/kT",
+	"LTj3udBdZzHvL5dmuw8ymPc7n7IaU8NhO73K/gn9wVxb2NiAI1dmNH9ZzkFhXZFo60EqYSCzxjSDRRSD",
+	"CdPr+lqrr4KzWaTBTOfxJ4XM1xcArF6aBsaeiAsXwddP3cSh8shiO2icxTLM/tHgxHpUcgGZ6+RyKnKW",
+	"zvuZSIsJcJ0QLSnjjI/6Ngo0IUjz+xJUkeuETBgvNKgEI2n68ElLaoNn0a0Qdcmvuozlh+8P1Ly8/GiU",
+	"fqiOVBLQVcKUHW3ZcmyM/pp3lUHKfCiBx6yu+ORJ1PLTLGdYtvZfmR5nks6shrfG+tt8db+OreriYdGo",
+	"KDM3CU9IMSVakG9PT6tAbrWSI7u5Yvt4S1PQMX7cQi7uaV5AdyjB4X8x36yEE4ffboLWtdrBInFiBdex",
+	"sBKjEw0gb9/MakCwr/mBEjdXdIUM8qwMFu4igvl5EsI4BtonPiWgj9MmRAvRzwUfJYQL3R+KgmdJGK/u",
+	"X8dY/P/97/+J0RV8tjg5xgdOqR577RXfSwgcj44rF4/67fnvx86lEpEslHIWl+WHaJeQ9JwI6b+LneIP",
+	"QHM9XjxBH6obvUsbCd0uPNJ+EHvUxW7bFhrWlDjbHUrvMCQOU1zWFtfzYhI3yAaqecQhM4skZFnjipoa",
+	"RUSNATThxWQAUhGmz8lpGTI+G4vcgEB40eGBgCGveh4SXEBQT3ozKg0fjAsvZsr4vRSjEagW03PzmHEU",
+	"u8XEn0+wqOpg2m/ir2Kw7j1sEqkoeNRbUs/YnEqYUgkZUYIMqYyeeCbnfVnwFtuBpzJRhaNd3hsyztT4",
+	"gVL3hmqKlQunOTVX93fV4rRzvumuLCbEsohNwQpj3Qa5tO9GpfZ/FFBYyaLg3IrvqkhTjHA3qhdleYu0",
+	"Udp/u0Q8OtG4usMKDALBGGHMj1yeWFLiYy2yMbzxduS4LM9pLa+3tVe4+eL8179UhtqseM0GYsZfsiOo",
+	"dTIgV+BRI5V6+VaaL6/Y0sLry7bm1GeWrbk7b0VasXD70soFu9eWLbSKbV9Bsu17IQA317o4Y2yp7ZfU",
+	"fsTL7ipZgNtF6IuBbQV+tduK4lRQ78Fng8TFwbVjvNrE2ZgVrpJZV8WnNhe8DRVx4RA2VxWNMr9RCEeL",
+	"qlfGpnWNlY8aBEopvC+GCZEwBapVQhSbsBxzlBNSxmCopAoKxMR9TMilGUv1agXOGUaqNUfPSIwY38w8",
+	"DJM22dknvq0GODtG8EVsje9jmED5KkiqOVwMG1By2Mc0sFhCEMdklTCZkwhOCq7osEzTU2RCM6gygutJ",
+	"olFNZ0gxeixmGLIWvTMbSUvRTG7U9BNa6PHJZEjPCXApcvOCNio85XU7O6GanEzAvHqihZ5az2KQZVPZ",
+	"DHGgSgQwOmF5CzHpo1DtGYX+eH9WEXEEPwy3neBNxW8V9QlXbKVBMjYIeIx/s1IqDXw2mw4hG4FnNJsw",
+	"TCoJ6tJMKUeSSkfA03kfMmZrfaAhWsarKS1mtrTFwFVnuRG92yTYdPW5bRj6175JloPSTlF6iPtlEwXN",
+	"f7PMKm6way2XAn6wcSpVVkBbqsMUOJn448LaTgX3Er2LvXe1zLD6gD09A65ZYdMEzdhKCI6VhSwHwfB1",
+	"RTKxSZZjZ2/QJj6kFgJ7YQsbiozOA6LoQg39Bh2aZmirQ/L4+3om9t3ns61yjHgDfklwG6C6afZaiW+v",
+	"XMrLusb2ELrrV/M6zJw591Uw0JhYaFuGbsOEqyW72IQyLtnDW/Ryl1hGaC6BZnMigaZjyLa3qzqmbzZC",
+	"CcDNnCggOUOZoJ6Ql3RyGi2Fmm0oAxXJ31wLKMfYKDloCQAYoudilxWhxLxZgcP2sncK2GouTAALq698",
+	"4TB/gtm1l6CbrjVNWb7yRu3XaOCKC+JjMTOSdwpeMFb1Ug9npK2sw2qFCKdMyqXGoKVZKLEhZ+SMqnUt",
+	"SZuIGx05X6soMqUSI403E2hVWepu2VW6gniPwwR9CLC7gKSqlrcZcwvveSPOsBEo+PsKMO9FNPl56f11",
+	"Q3PVUq/wglz5o1uOLj52wr696hA/OCmqTTYX1fNISOmiArJpdltTQFrbMOpyvpasd7P0subASfNkootf",
+	"dezbiFyv0bynHbseLnUjfv4gtF2OplHpYCLuQblqUObdSP7UZly8Qu8ObLtR2bZxJBJo35a5fCp8zfsA",
+	"l5Y2qvb0H+b1Zfe0ZQblzTaqrwD6EsxHqXN9LOTyYelvBwB+wc8UcSNgUUcsOFUNQ5w345i8NSBMBnNf",
+	"7Pws8hZmAQxFbA40OiVBlR+j2qN1CpshrIhxDvmu8zAGoNJ6Bpty5OA+N2PIG4Kxh7Uml2zC1xLxayU7",
+	"XwYueLHlnuqr+BH0ZqCz+nbDi11xHf/R8MgbJlVwpud9RYeg5/1GmWs6hFFBJRbUSMcszyTwZe/QrMi1",
+	"6g8EldZfxvKsnwHVY+SN6DPz9tNUSMFB9s1tG06LQZExk02w/m3wyJCCPm0WGax0Mw75QDzaDZbsECsi",
+	"J2idUa/Qcbtu9I+tEttf4gMz4DLrd3eSLQzZGOD3JXu4BAXrOvbClTWooiY5UKXJ8xdBKCmyFazeSwxp",
+	"EJwEK12+teV7qKLWYraGeJqslEKuEWpaxV5GQJpxpSlPYaMk2GYoYCA9tJuTWxJCWjy7geG3JZqwHkEW",
+	"kf3KeM3ueXFl4ZSYTGjLBWxY9MQVOejXCghsxX2DrY5idujFTkjYcCRS3Kk7JWyWd9iVt6R7XcKwk0j3",
+	"jB5bcL5TTRGfRWpU2nsjGWy485zxu+6gWIduzN2I8WYMXI36h1yBmzPyPCHf0IRcvoy6mb38vOyIS/3e",
+	"GQ3W3no4QB8+TXOWxho0IcU+s3WcC7A1pZjVMH0VGPvjNC+UK9tTdjN4psiM8QzDYWNRbQtVfNrytbp6",
+	"5nyPjqV2RHzJXFy0KtEvIAdUY7nQRcwbw2QN0oUtKC6UYiM+acnT/6yevupwS6itqLwrSuRbmTQvq712",
+	"5QL4JiHZLw/RI58nliH+t0FnjGRvqv/VkXkzFfAB3MzWb4oKARHauSjRlUSmJuYm6xOKjjWWuuNhqwXJ",
+	"I+ciWjlErEvsUZn9YRjYeugxH9U3q92ScQQKEWc15PkUwIcH9VeO+HhQvRSTroS0qz+oNXBRrBu02CEc",
+	"yYmhfh9+FreM2v5rpGD1HWxDY2+Ivk9baa8vdjO9/dGI3+rihyUx3LKYtDkpe3TC1cEqf+kqJLzyxpZm",
+	"sqd9vL4xZoEq1gaKw1/Vwq0BVuh8b3e4bVaXvUrD3dz1vbRq7gYRjTbhtU3sTcFoil2VoQ2Lq7MJaN/P",
+	"pEs8aMdK5+60w0MLJ6u2Xt9oUrv8DiTcwtBmgVYBSDSTXR3F8EtLymYS1V99Zi3MwS80xzY8ZrdESMyD",
+	"9c8eHZ5aiiAWPAdV9cYgjJNhkectALUWAK4BSksgZtk1byO+qyQ7m4d3VXUAFqo6TxiG5z/AHrU7Dyfj",
+	"KcuA6/7cdfxbXRRkg4jraTHIbRrfhifQoDBLEuYlDEFCu7F0KqTud6sOEhpPl0OPufor+y6mBmPbwOUV",
+	"SxoF2czPhjxMFRSZ4PPJuetgQrEPO3Gkr6uYvBNXs2KYxjJfdR6/VG8uk9cbcBRe3YJNuTZ9CzhsrvCb",
+	"69u0O8Yq5O4mOC6g4cPRrm2qVbjYVe8P0CxQjp+fniar0K5zmX4fnh0ec7xYUAeEW6HBt6XJXYR2y5Ya",
+	"Yk3kiO+iFpvQybHSAUPaAXo7uisytaeuswbktxEeEECNkcx8S4+wEtNQyP4/aC9AjF7SK4vWRH36dsa1",
+	"U2MRDPqV5knnLX653WfRti2n/Xy3lVcbnN1Dha1Nu2w8TB7rTMK3L0ltStI329COJKnNqHd3wadOijuY",
+	"P6oG7r4goUhdZYoRwpSryIh/xsjBFTbd/IFFcGPMRuOcjcZ6SRuhtapB1JMUOJtOQSsyBenaGR/YPvx4",
+	"bocJ+eH6/Y9HoFI6hYzAJ6PfoS/OJi1MqLyzOQuESlHwzDbphyBApTomueDCX8/qqVJXuryphOZwT7ET",
+	"IDajGWJPwzwHqchsLLBHLobSABbxrK+CHJROpcQFFB4ek+sx3HCcjhQKFNEgJ9jahynNUlU2mcaSQa5V",
+	"ai1Ip17thvE0LzLIkhuuBFFjMcMmodirkPK54EAgV0Bm2CM7t0FBE5IDlZzMxiwdk5mQWSwQiIxFnh3f",
+	"BD0HnMkyZjoLjjMJAStGIC1IVmVR6lA5pCnoNeugRa2ya1H+Ck22IE/YturRwta2Gzl1VbOVFiIuNC7t",
+	"conVZLmagQwbXMZa7CauIDclHGb2Z8KUK689AAMrQ5bnkN3wA8zY54KIHLufWwjCScz4thc61tEuG/vm",
+	"Bmb56Mx8JStUqa7fKI32PpMbTrHNt8EilmNEFHbtMKt24xDXhURZoPMUD1dthAJfpCxeCkjc9Wt0ygPr",
+	"A8Q73x7fVwPy4p4D0WrWOJT72POy1IDIGUrHfKz6WhZYh4Clg17SG017SY9OBkVOrQCd0zIqVPWV7eWs",
+	"7O8YCRr+NhaFsrxyKsXAI+FUMmeuhKxI/a/pVBmNVOLy1RRSRs3p9zPqRzSrMYQLTfj9DIwcMLFB+RJG",
+	"RU5tWkx7UOmVLdLRht9bxEtDO1UczzIEqRQNm/ia4x620/xEKE005LlFAIMMB1RZ/IDsjCgNkwlkCcmF",
+	"RTIF60Q3NRUmXGayRGS8Kuu1XWJ1zWgYWlXXcmtlhW0lz7XMMOVHgwiF+1mBJCw7J5jY4ePt1dycZxdL",
+	"Gvqb2mpVL+U6zrdafV/27Kvvs+Ppb2RwqS6oERPQKWu0WsW1ZKMRRApdAm8pHHUH83gsqkEFTT8JLiZz",
+	"4t7C0uPYvXvOBZ9PEnNJc48fLbUDZCTo6Pu5BiKGQwVlkwYrS7iEbhdTEAntbO2sZr+nyi6JTqdAZdVZ",
+	"LbzwZ6oxfpu1wr7kT8hvJsHDjEMDSvwPa333sOZju21t1yWAbcP+Y8taxnXoE+eO/pU3oLcUol3KL+wQ",
+	"b9mokFCrRNvhK1dOt6VIbXtxWr9uKZS6poPI0iHPI4zqNylmv/+Wivz33tryanOfC7yxGXQs8j7KMVuc",
+	"w4y5Ztni+klHh4yD5AQ07Tj4e/PqYpHAtbcrxWzrR2bG3PKRSTFrEUq83LvGipstPMxRuinc5dT2UIOB",
+	"xMF57eRqkBcW1qzfzRK0eu2qwkcMGEAzrMzRbY8/+NcXwsLXvQtLoR6udNrR6uaISxhGO7isD/8L/WnW",
+	"WVSYRHwpomb2qnTXto5PBhE2WxnQCoRTyuTaB4DBTB8pk+tFQGsJPFt/MvNVyzFrWfC0UTS0teWOxVfv",
+	"oCwRJDjaBdiv12Brdtxx+6kfZaUKV4tbgsGOuETcV7a8FlWktBIfk1v88ZYwRegAW0lji3HbU0wV0ynK",
+	"ZdlxL+leqT5japrTFpsMfpeQW2t3/PaWHFCiJjTP7ZNDIy/f/pb+fksOxizLbOPRqRQaUk0Eh8O4288v",
+	"tGYCkAzNyZiaLnhm/l5Z1s4vfskJ/xBQwqaw6sJ51uVcoUtq3W8XKM96X1dVJdbj1w/l94gi2QZnFfTM",
+	"Wk84dW01+jYl7GG8urn9almLWF1tNekFAV91N2RzddXNLIHE945PNaDQtzRbqfhkTLl0iSh5XWlaNfpe",
+	"3b6aWPrxD+x/OGL3sS66hrxJUGORtyjRSA9AaUexFFZgwnGrBSN9GlMJLmBwhXWRuv5kwY7DZSw545+8",
+	"w+ehxrX6cG+4lvMtyR4bMK21WEp9zUtV9Jai6LVI8FUVxjeX5Fb5SmorrS1rye6bwtn2qL6ff/0vHQyr",
+	"/gSo+aPl3B/CVu5gvrKTI1q3VEvxJtevjWM8QV+L/iKpqdwGjVdD2bQhxgRSChd6zPgIaY0/CHIgJNFC",
+	"kJxpnaNjBcnE4aJnbUl5ls254uZcze541ZW2VtnZMoMz118VOSsBdZfc7ENTkGm0AI4HBmxEhTsoXGvT",
+	"4TihxVSjZc4Iu562WmUjKYrp+tuzw/3FfLzDvbnFrd6XXch2GKgb8p2GSVRP3pEtdyNzbNd7x81EGkXN",
+	"1fIqdaBSmrcx/u2x1aSnmIv+WSFSrmLAdpykvrVwH0vOanFh2ygeseCBiJVP8LUauofnrFEJYf2aBsW0",
+	"W+3d5YlvHYsIbObsXCejeCeJ/u7tVaFr+FK7gcm/0BZitiS5bpX7NMwMXlhsfeZI7n00E36TxHsL20vQ",
+	"rjLNLaLbutb0wbofbOaGytlQL5cctbdE1c1cK6OvkKN3cU+Vp6a2xPaWWkg/g78GfQuVsXeF+u1dGwtW",
+	"k1pQtxtu2bF60+2i128Tmdfj0SPbkpJeW3JH49jwtXKRvphRRL5edWTqcx/YZjC/xFC/AchvVT9q2FEe",
+	"dEUtzWCdBr5p0L/V4OzLscmvP1x/fMOlyOP+PqGntNDjfiFZPFgbUhntiNnsn2bfS2oDRtfje+MvVmu+",
+	"j3U7wEqkgqdAMphKQCsWav+ZFNMpZGQwt6GYIKuwnCHLQ1NAICy3pmukvt9/d/h95T+JR24PGWetKR3V",
+	"Zh7U23LkVa7FUrY2OmdNgba9/bCQbMQiadLmqG2gLEwGkGWQVddgJVjbuhWjtc+wmZT5i1B8VUjiGtYR",
+	"FraQco1dbUejlr6bOU1bYuYwRMvAGdGCFAoI40oDzbDMWghHri3VymSGvBi19GWzOw3b9S6JFnNv2Shd",
+	"I+OXm9d+xecYRvbmmo5WW7tdUB6uzoNCmP5TAmAADTVATzzaRXZS3ngrEgcFrbpnRaWCD5mclGBfP62P",
+	"ElB6ExwBxeenV713Mdq52eOiM7ZUk8egptvkFtYLBRLTFaocek0OIiGah+uuq7RMbHgyq9s3leC/DHGY",
+	"IlyQXPARYLRgoRA0idJ0rgiGzA8KTVLKudBkAIYC53NCESZCETugve3Eqp3seO9u1PLRipdVrL8nKBPK",
+	"CxslU9g8Y3tw0T50S9HMo5dHt+A4k9AXbVfQAXlsSZd1k9pi7dlxYNvPT0ji1rvmibYkSdjjK6tTHibE",
+	"nCNOUx5kp3NsPZAN87FbzoHg9ZActAaJdWL1TJCMjRj2vCzSMTZ4ef5dvExMyLqDwOOX8Vpk3ZhwI+vE",
+	"RuXyjEzHkmLWkmEK7jQrfrBWAdASjVaWPPaYU1/Ue5rZzBebQmJGs4q0DRrpdcSUJZyo9fpfezRaO0B8",
+	"iRzwKkAFH05NXQJDRDzodQoqx+VuIzPWSsKx6KSIVNE1a7r5aeuBX9X62Xfk3ptQ8JY8wFNz+M/PyFjM",
+	"iNJS8FE+L0PcyVQwrhWhdUxY8Oy1C2Y23n8dXbSZKrAqBWU5W7C7DhbS4SK2BlTB3W6ec40jbda7bLnq",
+	"swm5vLRoroJEzpzZZK8H6zZRJGcTiAd/rXkdbpyWOJDul1EbZ3kf0pUS4C5Kq8E9y4Cn0HUNmL0cb24I",
+	"GdMEuJYMlJW2baqz15UOLP67pOeE2AxoLMWXkIXCgZjqW7opElI5jxJLV9ThORF55mzltqY8zPx/tWF/",
+	"Y5FbFc38614gNkL7mJglV90Yy3WjfpuQ1PWwzBLXlMdGU0R25Xbj++4lpGwBeLjF2t13jZ4aQQyrBaJe",
+	"dZfmN6VAKZermDN+h7mPqKpXLQdj+nn5tCtALK+DVt1I3DhR3l/XKmor1hMrY+R60QRz1dZVr3K3VgW7",
+	"ltaGG+HhpymToB5kVOoIStZJqR5owWrvcSVhyD7FpXubXxp0gnDCHXZaTIxkoSHP7X8VoVObnhbz+4m7",
+	"B61/Sesit/5ul7+R9tPhrrsed6xJT+tityKnlP04N2OIP6tYNudGRUGZMhfcElzhAsXbmSVM2lqCjKmK",
+	"NVsJBl8H0XIxYvxBmDYpm7Wv0Qi3apYf884MaR/4ktN7hNr19vwbFxXcan2VjVupH8qmBeUMLG5WfHRz",
+	"4GrvlfNhamc/N9rTdrvmRM+67US2UY8MsfxpVyMzS9xMS9oN3YlpM7/USiQFol9Vnw6jZzNfFS2NynS/",
+	"CnkXp/3dcxHojDLN+Ki/dl7a6rrqZW/97Q1ZqjVa9NHVO+88+BsvRbek+bmgqS0t1I3YH8z7otFKeu1e",
+	"rD5MdUk2IYZvW+Vga5toyeWo4gfL+42BUXxt0RtsP61FBLcu8EIyPb9Ky9LtA2wFfh1vJX7BycXHd1b4",
+	"tNbUjx+urskJnbKT++cnEzhxcqmQ5DalCnzBSfzAMp7bY7QhWV+5m65Cp7HWU+ucx8J2r4S4YxET2xVo",
+	"MpjXZzd6yQnKEsfkZ67oEIhrKKbIpFCa0FwJ2wHdFj/CGZ4p8rejV1eXb49wz8cYCd4766V2Zi9W9qrd",
+	"9N2X1aLplP0HmGvGjIWhiOUuTopcsyM6Ap7OiYSpUEwLOTfivRn6yJ1UI8DojGRiAkqzlIzFhKUs882H",
+	"VEKw5M8NDxs/kqlhhSyFqpUpz4gCyUShcKLG5wSbQlY/1gazXSRveDiW6xapnpGpBGeNMJsYFrqQYIdT",
+	"xJbUU8c3/Ia/Ety9p85u+BH569WHnwjjOJoo9Dkp+B0XM26tBlgPhPqbIwORzbEdqy/Lcm5+YmB7tOZs",
+	"wlyVb8X+CcdmeGw9Zx9fvn1Fvnv57f8jt3Q6zZkta3QytT3w/s/fleC35+Se5syVYLOd7khKpZwTysmt",
+	"/eEWDXLoxbjhBOsXKwI0HRMxHALPbFkgwPJnR8SwEUU0vQNyi+u7tT1iORFT+o8CyK3l7rcJkaALyckt",
+	"0pjbhNwiL7bv3waCwG1ih5Bg5hcyAwloqTEnhAojznwJFEuz4aBm+W+u6ej2vIxVMGNkkIP5GxECcYFp",
+	"MqDpnTnD23fDo/dUp+NbcvDy+YuEYJEvPcZpXctEN2pSS7PVNIdz8vLFv4W/Ym1KPjo8xnF/Ehz84H5Y",
+	"P6YZ3ozqKogp8s3py2PyBqvk/eXNtUVc/+yHNxevcbsXvIQcm8w3pZJOwHrF7LsvT0/Ndbkid9Rhfuli",
+	"FhwUDmVFXOUrmL04fW7XSMntj8KCza0fCNuCOUyV9srfuHp+lkgj/BgIvf3b0aUF46N32S3iwkWaglJn",
+	"RLERNyeOs7RQMUwstqSGWGp07m9MkdtUyWEf6eotoeqG34ZU7JYIczg1Gnjocp0sLFZknCpye4EmHfZP",
+	"3OkZ+R6JMvnf//4fs+pfmR6LQhNgegzS1Ta0shSZUA2S0ZyklJMBYHnDY3LhDsfeMVZAxOKHRjRX4KvR",
+	"qRv+8vTluXX669i7mcCgAD8aQ6d8OAJ5efqNLf+WsxScyOUItpFSJQNNZZiDH9BxcwaBYnTWe358enyK",
+	"EscUOJ2y3lnvm+PT42+wfLEeI3ssrykto05HEIvVJVM6gtAzJwxb5AslGRvbNgeYuJp3NgKs/kFCxIwb",
+	"MAyZe1miCVOrEmLNdgnRVI5AY+86Vdpr3fvDnI6SOg3p4c5t27F3We+sZ0jZReojXUv0Ur2z3/5luaSv",
+	"eefOPBYmbmWkqDgfH2QxM2XtIdrCx9ceyJ5g34g6tc9XKgPROrRL59BiZzOUlvrYEQR5tk0gdr4XJ1Ia",
+	"qPFyKhbA8509D73M1JjWgNiqQ28o+DPuwh55A8ANHjFVpWrG5isfrn3N9VyFpZ/H1IAKM04u1Idhr8N7",
+	"PxrJoMuLr6wp4I/fAy3ALO3F6an1Z3PtwtRCGefvrrRctZWlTavSskMYyrBtpMyRsWMDfi/t/LFhy3We",
+	"+HbD+P7z1e//zKnjRJCZj77tMsk7jl1p8rLn8Len36z+6srWr/yZ03vKrInlj7CCMxI/v2MMPxgp1N3c",
+	"L7+btxvc4ORfLPvD8gKDbotc4SeATBEvZR2TC6sOQGZ0gdLUH6PwXnaxkPpMEezejrz4mFwUGYrBB3Yd",
+	"x3b67HCRor/GJxfeHdYg6StA8d0Qlx2DxZexXgG4iO7A8j3NnLi0Mby87HLzb4UcYGEW+8XLNcH4u9Xv",
+	"vxJ8mDNroHr5/MV6E7z4t7Xe/5woYq/YCXBOI15AkyQuIF2XYpEVgn1s8DF5pwnjY5DmF9t0vlHJsSqL",
+	"fmZLDy9KjlhmuxISXy5iwl9Al2iwY8IaI6rV9o9d5SUX0oPx0S3DutdO8B0c9PEQ6+UXA5UfOCyHxzWp",
+	"3mskeFMkfYtxeBjjoKxSVIY+GEGF63PCd0vvSz3aTTqAoZBgbQVDDXIR6q05fyv0HwHqe5HNt4wtzuPw",
+	"R91oqmUBf3wWTLXryXaPpg8Vlr4G5vf8m04TmPu+FuJHoznZ777tcl6uYjxk7yFj1Dduefni6+XQljxV",
+	"HJocGI4qZhzkM1XRIRu1hSTmcB1Z96SMp2qzg/zI+J21PBbTXNAMMpK5Cp2qpF9M+s5URlOHY7Rkmt0Y",
+	"VXA2Ftg9ruyeoWusc9Fi8aaK8doZufBzoM9wKXs3x+xefmRR+Mvh2Oa0/CERqjXF0vvYUWKRk2tJ0zuj",
+	"jm/OyoXSsWYZFZzNJNMQAhr5GaFXkTG1EfZMGixCr4P1QpCDl8+/OQx0sfLWMVwyootdZFkNVLfPUCso",
+	"5Xd45OiEmlKpT4ZCTo4yalOQq9EaUVilg7GtfAQmM4bWqgHjNkto00oTLj2yrSVcF6ng+dYPMGoWcXDa",
+	"EAy8v2CVcFC+t1M5vsa8v1nz/Zfb59219x+RZ39O6mYBhVCSM35HDv569eEnLBJrGSKhJUMkBxH8TLxw",
+	"bxCjDAyvYeZhnDq28ewyfrnde/Eg/vu+Gn+HHLicZRkLrra6571LeG8pqVTnlZirzwpA5xE5KDgqQZjZ",
+	"fbhVtTrKi0smWi7o2EUtRviodd6W8LAjXlqO78IhH5kTVduLgLpd0uYqarJLrrWuWvuYLKuLPvulqaef",
+	"ldVlhp9VKUOhCE8OPCdB6VoFfOQcbbbo6re1Zho23/V00rBg7BZp0rZ9N+ekLGaGvJVmGLsMVi0WBUYx",
+	"W/VdDJ1Lf9HV4zcbpYwf3cMnbe/zi3w6Fr/ANUEVYZpwMSNMPUlD/VOjlnvr35Mjx55EIHWpkeSETMS9",
+	"DY5TjsIYKsyGhKo7W/ZiuVphiFGrEvEWg5gwmsOGJYVEMSHANdPzxGOakESzCRyTC+x9a6NDSwKJ7pWD",
+	"l6ffEOwkOWMKDs9tXpykLDcbgHwY1Gypqg9JUYysl+Ti47uWGKfC5n12iHDCrfQLBfLzRTfZk+sUrbLk",
+	"883mLs1xa3+5PIaqJWeqNWZKbDRU56CcaBSVjcRZtvWdBukYIF0do4Mx2TsM0XkIw/mCJFmUAcyJWwJT",
+	"j5QMenVbZ6tt1x1KqUhRFonlSTqG9M6WAGklnB842CB5a/S0liNXiS4dU2Y0dSNhkANlpAWeArF1A3Ax",
+	"Y6rGh4SazwwiJMSWrUKp8oZTTt5kL7799vl35A7mJAPJ7iGrKuMokEZEv4P5MfkPgClJxZQZmbRsJe0b",
+	"Kz9zfiRHdG+4E1b1GCY2Xt3mpBA6oowr10o8FvBszsW9K+QNDxNH7BW4h0dHwemRt+9+fHNrg38XIzvM",
+	"Z6+Co14LLz8d8WwRN1eauOOCZLVktODt1A71iMLgZw07EjOOplMXEmog9pnycB7CiA+/RihC1CEHayBr",
+	"lRYXxdNfaX5n1ViDc258A/gu+8WFZhiCgVSZzMZCuZczASiQ2Ua6S6SeRYnlF1yVl1l2y29wLhbafBYh",
+	"XGLrbnIg7rBZPFY1rWpU46EwRQZS3AE/fKrw/3md9JDeGRCRc+sjiIBtBVYBVNkzdaU+m9DcZse48glw",
+	"IaIcUEUyh1aeHfzlTZNIB19gMgnyhop53PBcjA5dnohRnZGJGd5lJogQWHSDUEX+ddMLhr7pnZHfjo+P",
+	"f//jmLyh6djmKg3ghjsMH8wbmG842YEPYjCcQxT2x6yQmMdGpLCpAE5psGeK445Fnt3wEokxrcvmm6jE",
+	"5ZOHNHxCzR0BGcBclOdoWTLwLMaOAnS9sJywyZh2YFkpcXde4tAfSQcmF2Fpj2iR2QXFwawFpuhIgjOt",
+	"oV3N38Dh05SU94bmLiSzQSQtvuLdYrqfkzsjcsEdTDURhVYsqwu1q6QCn5uHtuUoebW5gFRrmEwxDRI7",
+	"LRiqZYMzbaCVrUqBj82yIDsmbynLCwmKZJDTORkW0pJRO5K64QeXoOX86GKoQR6SqXmWuo6o2hafxvJf",
+	"Sf0RzxIypJJMzOQ5cAZc53P3kv3i/IaX4avuuyOqjyg/ci+4ThO5SO+UObZjcsVGaOdmHMUVVFHuy5xq",
+	"QwqVy5d1Px0TrOqAbVo1mQilyYtvXzZrd5QH4995npy+eEkGc21YyMsXL0Lzzw3/9vQbi9HByThCIASZ",
+	"UD7Hyz9CyUoaom3W7E7czCF4CjGa/SPe8W5oM45dUeVHpbDvo8aDK4sgRji2yDMZUsyZg3NCiW09S4Zo",
+	"+UL+pzTLczIAImbodngqBLQe2/plGJO/eyokt5wlKAvRO/vt95DqXoVZyxafQ6w9Jwqc1lPPWw6oKsus",
+	"+TFOWIUtF91CWS1R8bkeRuNzsyDZz4FK9xwnDXxlngbZGSKOsh/t1F3SmhyyYOGCajKk5GYFO054+vJQ",
+	"4nNKCQiv9mI7wN9kSNuB763RVEqAw4LWYgbKp11XFPKY/CqF4TIiA884AwtYyZhzdgdkhq96/EEW990C",
+	"Rzs8j87se4dWWU7f+cx7FEGwWPpMSMOyMfg4rpi8f3uxI0b3SmTwpPjcdUCYUDCzWdFPGGG/xviUJ8Tz",
+	"VhKQv7h66g0h6MBI24UeG1KSUo2WEFuOndbx73Al5fGBnGXqcNTS+E4rMgFNjZriTEFVusS5swjl4N2g",
+	"Vsg+caj0gHSKv8CjZlO0Ie0+gaJDyuOUQeo8gOWNbStnog1gT4Lrj5dByWd0rlA7xSjoCXCdEI4QKIFj",
+	"IaPEW2UU5dlAfDJMzRGpoysniR59FDlL59sBZTf4ehAtUg36SGkJdLIVx9DOvUFfMkCXLh7KFxPH0Fpd",
+	"A6nDx4B1S3O3HFX4YWmISyydyC4jGu93iY8eKanITvbYkt0yVnHpTuZr8bHuw5O3TFV+8UEGrppglXR4",
+	"UHe6nqMgZ14xuoLN4qcYP7c616ZONAxryyTdNtkwDIRpmBhRD43ZjNfs2FWtuzCGpQpEblTU0K4Hxw13",
+	"ri9sAGfXDjPCtCv3ZwaYjefnpcuPY7wg2rkZx7ZqTOnEqr0K+8VxQdKcsskNRytNGaAXeBsPXp6+PDSs",
+	"fVgoX9XA0EEMVZwLbvuxoeEcpBIcF1dyBaZv+MFsbMRfPYZ5YKGkWVbdsBaBeHBoz8LN9F3lPCpfH1NF",
+	"BgD8hvs2qElZgtIAkL9XTmhuZI95Ug1SP15rGhLKtceoCiRaryP2SiynxS6OeF7mz3oZM+Irw9p4GEc/",
+	"yYHZJk5rwPeGl2Ohj/jwmFiPGVV2KZ5UJ6SYmkP59vQ0tMIfvHzx4jBmEv/VbfiRuIufjubdOEzEUueH",
+	"4Ht+sOcHUX7gIaTCv5KqDOZkwhRWccWSCe6BRPaQeGeepXxeIisVGYttq1kFm2CcULvV8bpU7JWvU2sI",
+	"JDaJQvQ+J7eZnPdlwf/d4MUtUVpM0QouKx7wdzF45kvyEmX0sRm65maiyDMyptMp8GPywUud+I1dGpbR",
+	"N9uneU6QmKPN0dDqI/uGC6+w5oiqKS5h/IZjXytycAdze6BTKjW3HQmcEWMI0hy7pcYLtS5dVGOUHNmU",
+	"t3e4hsXI7fop/uJOLgyisVze5vm7XbVUFXTnu7x04tIMmTWz7m2mY616d6RtmLluQ7/t2yTHglcj4Cnz",
+	"DRcxsszw31od8ORBSfy+x1KsTuQ0p7xso4m8/9XVL3jmf/vx6m8Y64O8INa4s4IM18Ro8ZVikDM1hqzf",
+	"0nvN1XAsgSreOK2lCIFfU+TBfa3DQIfiBZsVLXixNRZqkeKvYhANFHe1j889ZSCy4MqLjwOa3o2kKPgj",
+	"VjV4amE1f8YSBRZkglxNi8sGf4Ws0HdQ5Hdl+fY6vJyTqcjzEqiYdnXIw9KZnt3FeOBy+/dHOzZTtq5Z",
+	"PYDcjUAKrlm1AiPADxlHklE3G9aaXCtNzc35zxIXy18PxD23JhlFRqBbqwmWvGhnto+liH1tN7C3KLbl",
+	"wnEv01hxyGfFlcoqZixUvQCsnBCF3oeaFcNGjljBuT0VBPX84HWCrzs3UyApufLraU6VQm3VAPqBbwbR",
+	"10Lk5H//+38O65hgtet4Tty7YNZrXOMuIbsxWVtNj4s8jxzHo8L8ZyXTC1sP4LMSfGr0NWf8bnVh4rD4",
+	"FYagx+wY2lJLZa0/B7Y2a5jSjgaOkmqG1msz5rHrEho1XJsnP9omnKs1e/t6ts+leThI2aP0xYkGoGcA",
+	"C00K2rwrLZ0PSgDapChvHAi2R2rqrZpcZbQoN0WY3bPTdo/zMpAhB3KVp3YpedmRR2/SXqnyogTM50Ey",
+	"gYVgI0xi8xIfKXtMLspQImtsFrMykX4hYBa3zDR2b82BSu6ayHwyW4ZpFA/e7zTioj1Ayu74sUjrZ7X+",
+	"jUV4x8x2zWaSBI0zncfDNetH0WNIU8BbFcMhYM7RZGWUzwROJkN6ooWethv7Lq3CRCi2F1KQSrBmlIVo",
+	"IzqdnvvWSzOmsVqm4NaDbP00vo2wyICkgg+ZnCjC9HHd2+FiEZ/Z4g9QJSXSPBcz8/4CZF4ZFL3+cP1x",
+	"l9Bpxn/DpcixO3drJB8ekBYEzLWUCWBCT81pkZ8v35mHaixmhJpT/c9LG5O1j/f7cgN6DfQRBRrtzsU0",
+	"ihrrYOOJQ452rLywSIQW1XrSbiXKvHhxXkMsiQZ7biDTATFaau1UgVRcKJDHtoevFHker25nvypR7quK",
+	"0710wZJmCSqamlKRN+/IDMIrbVaPwXBurUNi10GC+3DeJ5UFaHHDBTqEZKBsKVLxwXNvkSSC2xoxDWDq",
+	"QjfC3tSt6dXaKsjUiYtHjJeyYrPzYRn7X6YNNH63IK7HUmidQ2bTBsqktoOXL747rOI6jNwgONjEZjNC",
+	"PdtQFjl4D/8incHqHR+rftm7IDV+eDvZxp59+7nzYZTZQGij9SeN6di2OIs1SzNZ9TxUrqPovbgzZLj1",
+	"toxAdYahKNaxG7RNfLKFDPY5AA/Ie2v2TajBV9hLfhWdsGDWqmtiWQN855nCfrK2N6vt02ijo50mKQFj",
+	"r1g6RmkfWR3K+QL95qUob3t5MkUmNGux6F7bNe1SbjczLKvHXJ5lgIoHdr8WRe2O1eGfQf9sOZA4eLXG",
+	"DxtYaGc3WHCmZADY/zU0TsxomYDuXXo5VfqGP/+WTBgvMO3a96rFLLZa/b1aH1kX2ufiEfzlvjz9Zkn8",
+	"hm0zvhteg2N/nmLNP8HM7qxzreavp2vAXmZdIbNa/KihztAgJsKIOvfpZhJcbJmRWVEBSqE751np8Lku",
+	"eYaNGJsJeYexXK4oArngVp4yOuoz5XtFB8b7So3FZ8dOnIqnJYi7ANdXu3dwpKesyH1JDh5zmKgWuLJS",
+	"6/Cchxnby24CazdGXdaMZ1W1cMN0vgudj1UTgVWNUcMmAl96b9QnHZj89dZcLh2qVRV89JT7FAsCXEsG",
+	"1rMQZGcQpen8cN0OqtUktSaq52Sp9w0jetvzJOutNHbdv2Vl75Z9g9Qd+G4nwR3vukfqIxF3G30eI+62",
+	"hee2iPsOe8t8nt6nS1HxybY//Zr4277xwW7anlZkDpMcdY5FOmySygHWazI6TyY49DFBRIKYAleE6ZUt",
+	"ZxrC7YmvJrPjrjM7op1+9XEPpH32BdBPv1RDdv54EsJLgtC1p5576vnlUM/3VN7VFJgMtRgtMjq3Ib68",
+	"opkrCaWhqHTKjud0ki+Nc4fJALIMMmI+DL+ywRdBdwKmyAi4oVGu+nSCJULRjmb+OCbvNGaiK1dVuyRo",
+	"Ceo+FWkqXae2+43NXUypt3RF1aMPU+AXH99dTSFdT0HyJ7C03PLiubj5yvInf5pw92ss8j2FtCoIXcFa",
+	"eS1NcGumTbYEKft+KRgyFn6zEMlKJfhKudiVOiFD7GxkkywU2OZGU4p+eyExzdUm8qNnT0hCc0ZVvYVI",
+	"90SMD7UNdWpSZNe0SZMeu4sOvYEa+VluyxiE4DZtToDbrbdk1v5j1SSd2/WsePGV7dyz0/Y84TWt7tJT",
+	"g7jdVdB9SthsYLm+7xCba7+3uzuDNhmYceJjdbHWRx2NsZSS4QjWjyFFDsoIvyQr7B1Do3Sml4rDYVa2",
+	"nf1Qz63ehXQbTvF5/Jm1TX7t/WcXLXv7OL+n0MeQ15uqHtAWUnC4hKy0yQkr/VON2kTfEVtwiPK5LcKL",
+	"yXeKaIFB9o5K2RoTvNk3NkpnVnmmGnTmS3dObQPJ9j6qjasr4g0voJSvKF0C81IG3arH1cYs3VIoCDq3",
+	"l6H63QRgo241OewjCHBtqlgNZfduqe27pZqlatrFwy36p6y12NJrV0sZ8kwRBVyfk1sHubcu2lJhCVsJ",
+	"WN3IRljbgkw5U11pfxkG7mZy5aTQJTzUMbuDdcNskQvsVk79PI6sVSj8ZH1ZXyE73Btld+PSiovBHYXe",
+	"oM5WV9tY+Ik1xGJNOBtfbMs/qLpF7I7xLLSDeaPQpgawj+GiO9m/sErZgwxYfwaLVXCuqw1WIRj8iexV",
+	"0zrseRSr/bwiON/pqRPKzVHW0Gmx2vdK41Tw/UrbVHDBO8vnKmf4PJapcIt7w9TeMPU5DFO1uqYRftwg",
+	"Fi3s+AEmKF9+dQC54CPlS12HpKJFLSFNm1T4zSqTVJ287C1Se4vUwy1SNVxCadOW3vGS5jIe3GqQCses",
+	"hUl3tkE1OenuJbI2C1SIoHsD1A66KNVuul3eezTzk6XVYckAc4mE8dCsVBH3h9uYtkfWdypvfh4L0woM",
+	"3RuY9gamLz5memNxtlk1spuBqRlu1SgcKYFmgX1JcBfSx3gGnyAjqciLie1MI1wPHJDsHjIyzOlIYa8w",
+	"MSS3VPXF8PawaYS64KTgd9xWEAIbueTEaT2fQljjKW6dulwoldnBQOVq1a8Os1ryMb69WYhXWGt/LTPZ",
+	"RRAG5you1T0SsQnDV9ae8VfDxRojnFlWyVzRJynyNnudD9uDvntpjZmvERx8Y0+VF20NIhBuNrkJlYrN",
+	"rjAsgbwxHHjS0Lehrxuto9af6AEDlTWDHzBGVkB/KMWk9m3Z0gKFhUjniU9HI3HU/LV9AvSJP3z4OqSV",
+	"N2GOISsgcfkc1f/N1EoInhClDWnMEjJmSgvJ0j4Xfdu0y4DpUOS5mPWLaT8r2pDC0MUHoH3TA4FknClS",
+	"Bp1uHpG6Qrq8UB+GvS/Nyl7nD6sN7Q12+CeytbcXnW4+WRYf6gh+Gdk/wS7sEyCM54y7Zsm2sRBhihSc",
+	"/aOw2dPMd29D7u9ypazOzSGvxJWy4nklJtU1r4P6eks7PS5pQjMgCqhMx+Yg2mz3dbDZkfm+PsnnseA3",
+	"Nro34u+N+J/FiN9IlTSMriQFDbznkB8upU7tOtGmVv5IvfQx9UUc1DpkaklAaoNsrbL/L5CovQtg7wLY",
+	"ggugiYmBF8AnGC4XDVodAY2Rq9jUUmpInMiQuIRAktO5TxNcYVcwr1SOhXeaMD4GaX6pNUqp2smdYVGm",
+	"TftkPBD7rCz9eIJvmz9j9ZUEgtze47EDj4dsAtJSqXuHZWHWErV5BSGWQogZL/lh0Gba9Rw6Jld1fJbY",
+	"9pOktpIwGYOEM1tI1TUbIcCzqWBcK4IFnQwEPty5slWeuWuF4PO4WFbTjb2XZe9l+cK9LJZsnJPbis/d",
+	"IvW4tZzOJxuM2D3wMtsgSDZQoB+igpx4Saqbj8bTVTFEmaU+YsOl0sFLcpG2+Eq+RgOg3exqw9+iives",
+	"UvB6j0eyXn5RBbTtAR1hv9qccWiBUXLw8vRlVS19sXtmKS7Q7HCrJfFa+7qLGTcyf6Fw4qA+6yIQVLLw",
+	"wcsXL+oRwyPg6ZxAxrSQqixoMeNGhKnZ6X2lk7ohA5UOTJ7nEJgCXHXIVRHGFrZ3ZJ20g38eq6Tb2N4a",
+	"uXWBZW+N7JTr3qRrCdILzK/pRipWlWWKSwVKgVITs+Yt17F7L+5dsmTp63UmlmPSVAQ/lG+gn38xS6LF",
+	"YGlXD5mN4ag9soX9opTsAr964orZRXkx69DDz2zMQZvdLGhK/STtN0+tEt4rwYc5S/VeXXsK6pqF3Xli",
+	"K2paymJIyaKd+kDUyFZLA9tVFBjbdW+Z9l4vSn0YLleuFxv5NgMPGs27aZbFyWeWlS2bt0/3zNBPwS/d",
+	"1ifa/A7ZedmYiQyEHi/GcHylvV52bqzay4orwmaw0TpTMe+17d9yRm6K09NvUvMW/gX+h/kU6j+Y49P2",
+	"p81oVw0Xo1aly/V6grfZkvw0OxV47MBt3czeYBAyxv/lxK/CZ9417WMizwL72N4XFVd8ApfOM9U8WuUj",
+	"MlqcVQ/tEd8aULZgX6E8qAYaWliwNG7EwmKjM9EeY+1SgG5kwcmUTkEek0o3WtDnSsjyulKg+9gnx3b4",
+	"lsZL5pEH5Z0FkdnhPxebdpuL4OilO5k9/93z0469ezCOmi6lRAb1qLKFgi2Uk4LnoBShaQpTbVspDos8",
+	"31AFUGzCciqX1speIBQaPrl+cVmR2kBthq5rpUnGlGY81eweiO0pfDBESsC1WSrTCZFUAmH8hlsqNBXK",
+	"0Lv5ua2zzVL3nSrSsVHrb8x+GGd8dNNLyE1vKnKWzm96qFfcuAwV818z6ogLCVnVpviGN1N+1Ng2YlBG",
+	"IKDe/z+xXXqpkbCr5t+1XRuh2wXpMUVyGGoiCn3D3YXcKjqBvn3h3w0luj0mWJNj5guKNxKNsMcqxub6",
+	"KRUYUj00a56i4feoIWploAHta2dWjcKh56IgQ8ZdnAAlt/ZrdWtYxK274L4Wt/hNrD/mX0Bf2dc2SjDK",
+	"0QMWhttnMKRFrntnz0+T3oR+YpNi0jv71vyHcfuf52UCA+MaRiBjuQDveJoXGcTZVXUfbXkA1YXEVzek",
+	"uYJyHQMhcqCGAu/SQ1cetDJLaOvoYDDJ3VxTwUvsU4rNudeU8h7bYfeE6HG89XID3u3R4sm6Fv+QEN+H",
+	"1pcFIAc3vYmQUL130wupr8XpLbQ0jBJsdNkfqWI0ArXcq/5KTKaFb1pQS+pG+q3HUhSjsWt1YJZs0xyf",
+	"KfKGj3KmxoRyms8VyIQoQe5gbunyhOp0fMOhVEps/Xls+ntg6PEQpKT5Tc++CYr4HyG76dnEhHIwMSwJ",
+	"cTA6oeqGT8eSKrDxxhNQhOaGas4JVbb3cJh0IeHvkOJeUSxeVFINdfck+/iGX1Xn51pgazoqK+yeOe5q",
+	"LXBmZAI0HaPbMkI+sd+1WUcw6k47X9fnWtYDO4CThCgtBR/96ZXDOCVwQKZb5R13lCqp8EnTT4KLyfyZ",
+	"KgF6+yGNaxOEk3+lIoM/TiwMb2beXZagenBx+t2hT1MlB0rT3Aibh54LT6keV0zYfNJrKmnLUvM6d6eK",
+	"WJobqVF4NP3qaI690BwzLeOjBmptM8/gKQQ7I9DiTXoiuveSfZ1esn972tT2AsGPUE9VwXFycqBEIVMg",
+	"t+WD2yQwas3GgqSCD5mcGNVXPyg1qp10Wqb/9ZDODUill6iilj7zaJFU7sLgV01gZ60Fae3S1heZeG/2",
+	"25v9NlczZWZzRxZpXiZAYYLIkOlzwtC0Zv5bvdeq1Ywo4w8jga5TeKsWib4n26qhTI4b0ykGOMVdUEQx",
+	"noLZx4wqwpQqIKu7pRJCVReXHMEwVKajOWnXfuW71LT8HC0ylj+9vZ+t1cjtXk3IVIqRBKUSAvcsA56C",
+	"AYMyBBC1eQxIwVo7DKsjZSC36Har4YLfgs+RbklMqLytG6dOBg6xHfuP21UB577bg2l7amLM89IeP2DT",
+	"bENidbgrSDViG5b1UcuJdK2UWKnulfuZMZ6JmSHLI3YPtUD/wZw4m3j3QvmXONk1LmunoO2naTNzXeR5",
+	"uHP1p+lYehlsurxvJv1VNm++bpoagjQkuCkhVLDmVKFWkLPZvBXADeaIE+ajpMqsblnLsSGXKNXQqiSe",
+	"+bSFhHoYaPFHPVxtegT4bSfO5SHu6fPS1PHynLpCcveqkNaxs7wa5GCOkydhhrgv3ZAEpRYSUi4qIdNi",
+	"4CGHZFSDajYr0UznsFgoUvD5RBTKLUcZSdiNVa4WNfgltLmj9/ZxSjtG/bMbl9+rDnuzYoQeZjbZtrkE",
+	"NYZst/X/qml2UgXwYxMCraurOpevviGNxZEuJfIQl/5UpfGa1e/9L+2l8BbKabik0LCYhrXihhVqIk1p",
+	"LEd0cBivmVcrGfzy9DsX7IPpW5SUiOMZRko5GZTE8+Dlixf1rC7z0src00sfRbKboEYz+OcKacSN7XNP",
+	"95XwPlP8Y63wXYDb8ep3nhAtynoPq3aHSxhTtZiZ1IW0rax1h0RmdY07R2T2te32te22UtvOaky1zjbt",
+	"ZW8rHr8kEhhHbPS1uahmWmkjRdN/oPQLbv0fSxT/3ZuXlqvm+0JwO9Pm22TMx+u3zIs8vyVpDlQqQon5",
+	"L1o/8a3FagFdmcE2irdtgRnsSlb9XMXa2pB1X6RtX6Tti2+Fs005+CQo6XKcqvul+T2KToBIMVOGN2PV",
+	"NyHvBkLcIbN+dfXLMfk17qzHBZvfMjHjuUC/WJSTu7pkOeWv1P1qhq7hkz5xy46YvgaMUzRMNW1QUS7+",
+	"6uoXckA5oVrTdDwBrg/3hvYlVc7KQDELQwTLAjnby+sfLomGyTSnGjx0kAOfV2ANuq6KLlq7Q6BlE4PZ",
+	"ams+0Qikf8rVp+UeKzEjU5Bua0nFndu3kJCcsoyIQnv0MIcQlkzyB7JNNPmb2clavPSeZ8diCvzTJLeI",
+	"oo7EcMhSyERaGKg/VlOzJjUG0JP8GP/dCoJ5crHHsl1hGQ3O+LGRzaUztWHVr2jTpUakRUe8y1I9wOQo",
+	"SmYw8NlFwEeMw+E5ub3pwSeaauIyfG56t+fk9gg+pXmhjFpq/vvh8vb8hk+p2esYFKhzK0ETlYqpEbkP",
+	"bPXSMx9Ee5uQW4oJ9Gc3vTdU6QlIIB9FzlK46ZmnBpjPXv9weZvc8Ft7fGc+I8A8nwOVZy9On393fPzi",
+	"9MUL85NtJXSGKaeAP6RiCmccUY7m5pdhTkdnza5Ktzd8oWb7//73/5jNo3X7/3dLphKG7BOo8xuOpdnn",
+	"U0GGQmIRVgMIZX7UkN0DyUGb2yFCkomQcE7oYGBAyOWtGRj4XjLN1PjkYgKSpZTfcDWFPGd8pGylmBmd",
+	"K3Lw+uLqh4S8v7i8eJWQd69/uUjIAMb0nolCnri/JC72mNgsRac8IWVjLiNzNqbaJvA2HKbnRAtNc7uk",
+	"IU1Bk1QUXCtMl5sxFU2hukIQWZl9ukh70EV1TmAy1fMy3wzKmMVNPVltEdyKHHy4NHgGn6a5yMAHF3Rr",
+	"1cY0TFRkxpLOUinp3K6g6wT9kRTFdKfTNB3E64zfYMFhjVCG2VIdFtBo+7ezjUb6hm17hoUmfFueIGzW",
+	"t8t5ZBXVuLu91Br+7XKmsjjZLicx3GWX49ebSW8FWw3Vb5ZPSKmUcxsNzlStTQmxDA/5HTnwkV9aZHR+",
+	"uLXugK/EZEKPFBjGgJHxyGHMcKqak+b54TlBtjoUknBhX1Ntq/AP149gEbIOM8CLiVXQc7inNpTChvYY",
+	"loch8L3fk9Xb/EhHQBT7JyTkOdGCPD89rbb34hRdSN1KMZTVF56fdii/EBsztdEY22inuNPCCk6EaKur",
+	"EIZ0oFTziGUTnnp+ij27BVynqRTKiVMt8XdlsYNQY8BxGagT/F7TwZI4PD0TRzM6JxrN7qVnaULliHF1",
+	"TLAnrxX1bUGTQOq5tbpRxibAFebDNMu92AF9hYGyQyPKowXPQGJiP9Y3cDNiffJi6hJky9SEG37bOJ1b",
+	"oow8PRZGtefzsvBNtMe03V2KjOaYvLILMFL1DW8rD3NM3guJ/WY4eXF6ekpSyFGsLntEE8HJbSpydRsV",
+	"qe3tvjJXcE0Hq4RpPBvXkcqebkKC5s8JMfzLVSbN+vY/HqwSUufVSVXuM0F9DcPLGrJJVKywYcrdQ3fb",
+	"SJbI1x5nBQFzx/mfve7votqw7vt/QXF+jY+sibzr66EEvsZnV1Y0XuMDlHS7v/8uBI7un1WZL91nqouV",
+	"axxdKSV2/+a/jNC33utvpZis+cm1WOODj4Gc2P2rtzkdrfH6a6YMpShkp5t5BOGgQQzb8vlsl9y9XOB9",
+	"U4ZRLTA0mxlkOLcvngZJKB5YXoEGoLCxYSg1eAmhTXDwNutWweEHoFnOjIDPRoV0vRT9dAMJ9C4TM574",
+	"x9jKoFY+czD3HE0ciTQtpOEEaNGaVG0ASc6UjjXKJqXfzK+0tO2jF+32OFX3twm5RZfE7Q03A04l41YQ",
+	"uD0e60m+jG2/9gewygZmg7dtMEK5llJVKEvV2CwG1aaIYQx4b88h9xxyzyH/1ByypDstHLJ0Ju6ZZFnL",
+	"Blkg1Swl7keb2eiqO2CS45x4grs2C1wavvHaMR3GR1hYwk6PEZ9Oy5VgSDjWxvNJF66OhMxs9VjsuVdk",
+	"TBMtKcuPV7EkG8Gx50p7rrTnSnuu1IUrbT2ca8hy8JHkVcDJnifVIkwWuJIP1xIciAIXdoKlTwfmOCun",
+	"ilHwyCCn/A7bwR1uxLaMhvOk+NYPZkF7xrVnXHvGtWdcazAuT8jakTnKp6Z0tDclruZINDCLoYP2AP9P",
+	"tCAfX7+tKO5AipkCuRkvWhoX/Dl4kQvv3fOiPS/a86I9L1rXtPf5Y/332tcmvI6TN59SyINoftTFzO1U",
+	"mthaLM5Hoi/pgtiI6SnbyWlB/NdkIDIGyuXDzMaA/U6w58WYKjIA4ISmd1zMcshGkJUhLEOR52LW2uKo",
+	"lQ/+5Je9bnbCnhOtxYn2nOXr4CyP5v8pEbO1JMKIKQ1y0z6jfwra7w/JCO+exB7ZOLiFEEsbaMBkSF8x",
+	"6nAdLhCGNiwpeuhJv4/cy8yfZSPBA9dJEDte2RKF0sZ6EJrjAWl2D4fNYD/s5FcVd7YBghhvUbb8porc",
+	"g8Su/DY0MCuAHFgnWVkZ1BYD9YmZGEt+w6vsKR+RMYGMUU4yOldWBeJCs6EvsaiFBchqWExDMu9hIXKi",
+	"xQ33ayFOSlsShvGhdrArFLbXTjNr5KvElLLBPBo23sx0seQ+HjC+Z5R7lW3PWL/uaIw6+Ymw5DCnPSQe",
+	"2GMGccC3iyzF/j3DrjPst1WEYLzVtmODZXZgd65sOV1n1cxzxgZjPLCJClhtKIQHojTLcyJmjI8I09hX",
+	"yJbUvuEuqTz41P5i26aCLBmqMJy3ZNR/L4x2RwpuhQI0yh6ASmlONWTJDa/Gy7GwV1lD/tCxbJ/vvIyn",
+	"umPZq357jrbnaF+uqujxuEVTxByifZJdXTP0JN4QX0dXDZ3OmdKJPTGnO9Vi1UNVex0GZPvbTSmT7Urh",
+	"WyFdgp+eCZchl0R6MQWZvwOhx0kQIj/UZ1UanGYTUDccGySLoQb0jc0JhtgTLUbWtIhZbWxon80A+8Fn",
+	"MAWeoY/rOfn38IfDJdwESfZH3OIK9ey9kYPwMIgEXUhudF7vTfv29NBJSmW3en/ca+bZvjjtkmi753V7",
+	"XrfndV+39haQptYYESb3LDLShJvqBsdwrikXkGF7xQ3XY4YSeNbOB6/pnWv/jWldLqjCl3zDFgWkHOzc",
+	"L2RT/9e1XcxeBdqzhT1b+LOxBYv7K6x5c6Byzxlq3SJCZcS3lXXuJsMQ/J+hs8ll+a7mE1bxWdFg0SV0",
+	"ubZJ9JPgYjKvapbY3ncqL0YJyekAcqfS4eruYI4V/dC7hs3Asb3pObl1pUw4lViDVwssio+/dm/HaDnn",
+	"KhXoIiHfEyHJqxa1ZrGW3GP2ysM9tLV5vHaaae30/hxdmXw4UQVzLQ3w2rozXVKmQNWhFvmI4AibTNng",
+	"1bIRfNUPiVSTu0ZKtjCOQS5b+6f86OymZ7AAIf+md2jz/6sW1uiD1apEBGJkPJ5CW8ula1c+cRdV7HHs",
+	"z9Nwyclj+35LW65iv++2tJSGXGRZmZF8QLMJ4+pwdRtNyxW7tIK1Iw/mljgfXJx+h/4owwzJgS/Re3hM",
+	"3rmuMYbmxOhRQmZjlo7Jx4vrVz/Y0sYwlZBSbd69A0P/y3Yc0bbwJdnYJZdqLSCD1LO2S0Pz/C77bpf7",
+	"ljI7aCnj6+22cMZlctGrZUDrZaWHdxluaVGzPnsubL+TZKGbzOExcbX8rGXCsWN8wcqiadkPp6zrVyuY",
+	"F9T3dEd67rk4Ct6F64XPYbbIysmFlxVwloyM0bSPradywUcgiVu6zTHlMANJYDKALIOs2v2Q5dDWGMcj",
+	"+NPqi4Or+jxtcVoJ0tfVFac2yb4nzp+jJw5Sk2fKq9MZDBln1ilqyZmQFRXaUK45KSUMs/InwSdae+xa",
+	"6qo0nSMFj7lpbeKioeKEaXKgxmLGCVWVHJUdJqjLVTQ50OqwQa4f2h7Tb+z3Y5TqsP9CYiW8m141nlf2",
+	"anS+1PyOyfr8LVhrrFmme/iEOUG5RkNFPwvxL1ewp/97+v/ltTD1Ot/6OmuhYEm4S1UF3LxHaGodeYlz",
+	"+FnBFCaU5QmRwvbFz5gya8wSYku5uxBacoFLss1Rmo3Mo0ban3FpK3SRsDW/i69ssdbiMjcpW282tsl3",
+	"/iBi3w6EyIHyTtEtP2L0TIcXX9nS8zu1OptL+UhHsLxmPELVThta1ejVN18Mqhq4tqcTw1GWAddMz5cY",
+	"pwMs8v1VlTICXUJmY+AEGyIlZFJg9JaycoR/h8giB2W7+p8Tyi3qEsZRT636Dn8XdOM2i13Z8N9AxY6M",
+	"z2boz2N7xk19aabnx0WlveF5J4ZnZLbL6UOThZf9/Fv7ljrmHTSNgMnABhXYECHfnhxnjzQnVxDSiJdR",
+	"e3JJCHbIftqsyUipnqKp+AGy+Oe2EoeQmBjpTruDRkFTQX4PSzjYFhuTN1uL1/hgnVmV5l78n5fCzOLx",
+	"B+D4/8ONe407GH9aerRZ1OcxqLah5KPZUx+b5e216T+HNdVQi2dlCRhDP4xilwQ6LhJBS3VsU1eOXT8z",
+	"yMFIy2tw7pOAGUfsqh1JZ4vGkClCA25/Rigq667ZEJa2oWEPdbPDWkrnDB1TaD41Sj5HWiw4tJHhaq5j",
+	"mmVRveEiy96Xb+1IdagmeFoKxIU5k/OKldqoaSNkzQwUNSjmV6QsvNwrF5+Tsv2F3Xu65kjAhhTq5F/V",
+	"f95ZtcPSvBX2ihiBkDAR91EScYlPGlTikYUYu4alyPqVINsXBMfXFJulIy+iMzq30ZIWsLeni3irbt1B",
+	"GQL+UkdlWTGwKFgWqRf4exzLvKluy0LAWyGJEhMQHMhsbFunC+1qKZXmQSEJUyQX6Z3Rlwp9TGwktwJV",
+	"uh8vPr4jWtwBx4pDJVoAz1SV5TqkzKhcVGuYTLXrIWl+GFHGlXYlFqw9wshNdjkaeCx19RIU6I/+XHYj",
+	"Kvjhca6nokHhYv4EpGfPt1cYBTlBCwxRoJWNA6tw1pY/aSd9AZmZCXnXaiK8si0OVKR/mzWJpEHAhNEA",
+	"AhPhmSHDTNuS0FWbU5e+n5CsAKKEIyBKm2+yY3KFIRRHjLtRnJQQMyv+ala+LhHffYqSWdaSDAwsXIrV",
+	"Ch4LVT933oW9yGeq2vmZBdAR8JSBsqmfrFFX1WjRVaU7dBef42dVqR38DoFMEaoMP3Lt/jzEa0nTO8NZ",
+	"LcSPgeZ6/M92x7azY784PSWzMbOqPJlKkRpVXxZcnROmSSZAoe0bXbu2tDjVdEAVEKYV5ENshsw0UQVm",
+	"c7B74GaEqRQDUMfkR3YHPnJUFBrwVSxEJGFYKDDoPKAZGQCVIB1jPXh5+vwwigc/uG3tEKbtFK0p2O6E",
+	"zBWaze4UsJ9SVtGP7mYDkCtvxyfHSaDZvCvM2VIfATgpIoGmY7QrYcEThJoJG9lJgtLC5m6xFiXPyLen",
+	"35CD0pJtL48MRDY/rOIrLA6a1bEAOPHz25QqcM1ILc7cRgHv0m7ts8Adzm3ohAL5JUHcjo/lJ6HxTufH",
+	"C8mf/qIPSuiqg5YFqrqFsg7Nf2A5zUIaGcKwWqcBvBLijkHv7LffjXpkida1oVnuJ8Nt8ZYchy5k3jvr",
+	"nSAXdhMtlnUrO+FivmKVU25/K3WKek7fGe69yvNM6gGTPqIey9RNGFfHQTxPGQllNtEMWZ1MCs70nCg6",
+	"BD23EgsdwqigEnteBHZS5dNvjLTErIrkOl4E04UfRGa88KzRzGQLi1sZa0EIk1Bjm0npwGLSEGOq3CC2",
+	"9F64hHrB28iuLYjYXh0Hr3+4TMirq4+XCbm6MH++vkzIx7evyf/+9/8cJrbOuZhxn5UQGo6xb28xyFma",
+	"EDWm0rrdqoYgtVvA6WIn4pbyTDXPoL7lsppeUhZiChsoK5cPJdk9ZGSY01EdCGojx5aBAu/RNKcc+3qp",
+	"MyeF8GpqMjOsPBOEDkShUfgNh7UkGn3tLAelBYdwDU6kjsxtsT4JaLbFAqaImkJaVvC1lD2g51qIvHbz",
+	"FVYvzmIEcKyGaAVzUWjXFxpSwTMypLYipg4FOwyP9pp7aA5w2r/zhZR1mqXIa3suNZPF5diW4pMpyCO4",
+	"x/fCJjFGL7EscSaZhgSP1aauu2rGmNU+hvRuKhjXtYM2w0Rm9KUoVEKqksx27hQ75nlB09dQ4Xe1iPHm",
+	"fRsm5askBy1lvGi6uIC3RZ4fafhkz3JIU9CQuUxhlH4XMUCxCcupbCuNHRHBg6XYkaN0z1aKSaVQC2hH",
+	"DvDnI00HRe7XYQvEBEoepjn5Dgm+pvdhuS7f8BuZkO/yUPXHrZZYVhxYXOW7idHkUc10/fhy6rY+KPI7",
+	"8terDz/5/kIDmt6NpCi4E5TgU/ltRV+CYUIYxWlU74/f//j/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
