@@ -10,7 +10,7 @@
 //   bodyMethod       POST, PUT, PATCH: limitBody reads any body these carry
 //   ifMatch          the operation takes an If-Match header
 //   requestBody      the operation declares a request body
-//   operations       by operationId, for what only some handlers do (throttling)
+//   operations       by operationId, for what only some handlers do (throttling, logout)
 
 const unsafeMethods = new Set(['post', 'put', 'patch', 'delete']);
 const bodyMethods = new Set(['post', 'put', 'patch']);
