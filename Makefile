@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/casereview/casereview/internal/app.Version=$(VERSION)
 export CASEREVIEW_DATA_DIR ?= ./data
 
-.PHONY: run test test-go test-browser chromium screenshots build generate check-generated vet fuzz bench clean help assets
+.PHONY: run test test-go test-browser chromium screenshots build generate check-generated lint-api vet fuzz bench clean help assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -25,7 +25,8 @@ run: assets ## start the app at http://localhost:8080 on embedded SQLite with fi
 	CASEREVIEW_DEMO=$${CASEREVIEW_DEMO:-true} CASEREVIEW_MFA_REQUIRED_ROLES=$${CASEREVIEW_MFA_REQUIRED_ROLES:-none} \
 		$(GO) run -ldflags "$(LDFLAGS)" . serve
 
-test: ## run every test: the Go tests, then the browser tests
+test: ## run every test: the API lint, the Go tests, then the browser tests
+	$(MAKE) lint-api
 	$(MAKE) test-go
 	$(MAKE) test-browser
 
@@ -52,6 +53,15 @@ build: assets ## build ./bin/casereview
 
 generate: ## regenerate the API server and models from api/openapi.yaml
 	$(GO) generate ./api
+
+# The OpenAPI lint (redocly.yaml): Redocly CLI, pinned by tools/apilint/package-lock.json, with
+# casereview's own rule in tools/apilint/casereview-plugin.js. Any error or warning fails.
+tools/apilint/node_modules/.package-lock.json: tools/apilint/package-lock.json
+	cd tools/apilint && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+lint-api: tools/apilint/node_modules/.package-lock.json ## lint api/openapi.yaml against redocly.yaml (summaries, descriptions, tags, error answers)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true tools/apilint/node_modules/.bin/redocly lint \
+		--config redocly.yaml --max-problems 500 api/openapi.yaml
 
 check-generated: ## fail when api/api.gen.go is out of date with api/openapi.yaml
 	@tmp=$$(mktemp -d) && cp api/api.gen.go $$tmp/ && $(GO) generate ./api && \

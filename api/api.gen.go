@@ -2116,6 +2116,30 @@ type SummaryYearFrom = int
 // SummaryYearTo defines model for SummaryYearTo.
 type SummaryYearTo = int
 
+// BadRequest defines model for BadRequest.
+type BadRequest = Problem
+
+// Conflict defines model for Conflict.
+type Conflict = Problem
+
+// ContentTooLarge defines model for ContentTooLarge.
+type ContentTooLarge = Problem
+
+// Forbidden defines model for Forbidden.
+type Forbidden = Problem
+
+// InternalError defines model for InternalError.
+type InternalError = Problem
+
+// ServiceUnavailable defines model for ServiceUnavailable.
+type ServiceUnavailable = Problem
+
+// Unauthorized defines model for Unauthorized.
+type Unauthorized = Problem
+
+// UnsupportedMediaType defines model for UnsupportedMediaType.
+type UnsupportedMediaType = Problem
+
 // ListActionsParams defines parameters for ListActions.
 type ListActionsParams struct {
 	RecommendationId     *string `form:"recommendation_id,omitempty" json:"recommendation_id,omitempty"`
@@ -3124,19 +3148,19 @@ type ResetPasswordJSONRequestBody = PasswordReset
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
-
+	// ListActions List actions
 	// (GET /api/v1/actions)
 	ListActions(c *gin.Context, params ListActionsParams)
-
+	// DeleteAction Delete an action
 	// (DELETE /api/v1/actions/{id})
 	DeleteAction(c *gin.Context, id ID, params DeleteActionParams)
-
+	// GetAction One action
 	// (GET /api/v1/actions/{id})
 	GetAction(c *gin.Context, id ID)
-
+	// UpdateAction Change an action (its owner's editors or the panel)
 	// (PATCH /api/v1/actions/{id})
 	UpdateAction(c *gin.Context, id ID, params UpdateActionParams)
-
+	// ListEvidence The evidence attached to an action
 	// (GET /api/v1/actions/{id}/evidence)
 	ListEvidence(c *gin.Context, id ID)
 	// AddEvidence Attach a link (JSON) or upload a document (multipart/form-data, fields file, title, evidence_type)
@@ -3166,13 +3190,13 @@ type ServerInterface interface {
 	// Login Sign in with email and password; sets the session cookie
 	// (POST /api/v1/auth/login)
 	Login(c *gin.Context)
-
+	// Logout Sign out
 	// (POST /api/v1/auth/logout)
 	Logout(c *gin.Context)
 	// VerifyMFA Give the second factor (an authenticator code or a recovery code)
 	// (POST /api/v1/auth/mfa)
 	VerifyMFA(c *gin.Context)
-
+	// GetEvidence One piece of evidence
 	// (GET /api/v1/evidence/{id})
 	GetEvidence(c *gin.Context, id ID)
 	// GetEvidenceContent Download an uploaded document (as an attachment)
@@ -3190,10 +3214,10 @@ type ServerInterface interface {
 	// GetImport An import job's progress, counts and validation report
 	// (GET /api/v1/imports/{id})
 	GetImport(c *gin.Context, id ID)
-
+	// ListInterventionTypes Intervention types
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(c *gin.Context)
-
+	// RemoveLink Remove a link between recommendations
 	// (DELETE /api/v1/links/{id})
 	RemoveLink(c *gin.Context, id ID)
 	// GetLink One link between recommendations (readable by whoever may read the recommendation it starts from)
@@ -3208,22 +3232,22 @@ type ServerInterface interface {
 	// ConfirmTOTP Confirm the authenticator with its first code; returns one-time recovery codes
 	// (POST /api/v1/me/mfa/totp/confirm)
 	ConfirmTOTP(c *gin.Context)
-
+	// ChangePassword Change the caller's password
 	// (POST /api/v1/me/password)
 	ChangePassword(c *gin.Context)
-
+	// ListTokens The caller's API tokens
 	// (GET /api/v1/me/tokens)
 	ListTokens(c *gin.Context)
 	// CreateToken Create an API token for scripts; the secret is returned once
 	// (POST /api/v1/me/tokens)
 	CreateToken(c *gin.Context)
-
+	// RevokeToken Revoke one of the caller's API tokens
 	// (DELETE /api/v1/me/tokens/{id})
 	RevokeToken(c *gin.Context, id ID)
 	// DeleteMilestone Remove a milestone (its timeline entries and audit trail stay)
 	// (DELETE /api/v1/milestones/{id})
 	DeleteMilestone(c *gin.Context, id ID, params DeleteMilestoneParams)
-
+	// GetMilestone One milestone
 	// (GET /api/v1/milestones/{id})
 	GetMilestone(c *gin.Context, id ID)
 	// UpdateMilestone Change a milestone's title or dates (clearing done_date reopens it)
@@ -3235,46 +3259,46 @@ type ServerInterface interface {
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(c *gin.Context)
-
+	// ListOrganisations List organisations
 	// (GET /api/v1/organisations)
 	ListOrganisations(c *gin.Context, params ListOrganisationsParams)
-
+	// CreateOrganisation Add an organisation (admins and panel members)
 	// (POST /api/v1/organisations)
 	CreateOrganisation(c *gin.Context)
 	// DeleteOrganisation Delete an organisation nothing refers to
 	// (DELETE /api/v1/organisations/{id})
 	DeleteOrganisation(c *gin.Context, id ID, params DeleteOrganisationParams)
-
+	// GetOrganisation One organisation
 	// (GET /api/v1/organisations/{id})
 	GetOrganisation(c *gin.Context, id ID)
-
+	// UpdateOrganisation Change an organisation (admins)
 	// (PATCH /api/v1/organisations/{id})
 	UpdateOrganisation(c *gin.Context, id ID, params UpdateOrganisationParams)
-
+	// ListPartnerships List partnerships
 	// (GET /api/v1/partnerships)
 	ListPartnerships(c *gin.Context, params ListPartnershipsParams)
-
+	// CreatePartnership Add a partnership (admins)
 	// (POST /api/v1/partnerships)
 	CreatePartnership(c *gin.Context)
 	// DeletePartnership Delete a partnership that has no reviews
 	// (DELETE /api/v1/partnerships/{id})
 	DeletePartnership(c *gin.Context, id ID, params DeletePartnershipParams)
-
+	// GetPartnership One partnership
 	// (GET /api/v1/partnerships/{id})
 	GetPartnership(c *gin.Context, id ID)
-
+	// UpdatePartnership Change a partnership (admins)
 	// (PATCH /api/v1/partnerships/{id})
 	UpdatePartnership(c *gin.Context, id ID, params UpdatePartnershipParams)
-
+	// ListRecommendations List recommendations
 	// (GET /api/v1/recommendations)
 	ListRecommendations(c *gin.Context, params ListRecommendationsParams)
-
+	// CreateRecommendation Add a recommendation to a review (the review's panel)
 	// (POST /api/v1/recommendations)
 	CreateRecommendation(c *gin.Context)
 	// DeleteRecommendation Delete a recommendation that has no actions
 	// (DELETE /api/v1/recommendations/{id})
 	DeleteRecommendation(c *gin.Context, id ID, params DeleteRecommendationParams)
-
+	// GetRecommendation One recommendation
 	// (GET /api/v1/recommendations/{id})
 	GetRecommendation(c *gin.Context, id ID, params GetRecommendationParams)
 	// UpdateRecommendation Change fields; `addressees` and `themes`, when given, replace the whole set
@@ -3292,7 +3316,7 @@ type ServerInterface interface {
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(c *gin.Context, id ID)
-
+	// ListResponses An addressee's formal responses to a recommendation
 	// (GET /api/v1/recommendations/{id}/responses)
 	ListResponses(c *gin.Context, id ID)
 	// RecordResponse Record an addressee's formal response (reasons required unless accepted in full)
@@ -3319,22 +3343,22 @@ type ServerInterface interface {
 	// ListReviewTypes Review types with their default response windows
 	// (GET /api/v1/review-types)
 	ListReviewTypes(c *gin.Context)
-
+	// GetReviewType One review type
 	// (GET /api/v1/review-types/{code})
 	GetReviewType(c *gin.Context, code string)
-
+	// ListReviews List reviews
 	// (GET /api/v1/reviews)
 	ListReviews(c *gin.Context, params ListReviewsParams)
-
+	// CreateReview Record a review (the partnership's panel)
 	// (POST /api/v1/reviews)
 	CreateReview(c *gin.Context)
 	// DeleteReview Delete a review that has no recommendations
 	// (DELETE /api/v1/reviews/{id})
 	DeleteReview(c *gin.Context, id ID, params DeleteReviewParams)
-
+	// GetReview One review
 	// (GET /api/v1/reviews/{id})
 	GetReview(c *gin.Context, id ID)
-
+	// UpdateReview Change a review (the partnership's panel)
 	// (PATCH /api/v1/reviews/{id})
 	UpdateReview(c *gin.Context, id ID, params UpdateReviewParams)
 	// GetActionPlanCsv The review's action plan in the DHR template, as CSV (current statuses and dates)
@@ -3382,7 +3406,7 @@ type ServerInterface interface {
 	// CreateTheme Add a theme (admins)
 	// (POST /api/v1/themes)
 	CreateTheme(c *gin.Context)
-
+	// GetTheme One theme
 	// (GET /api/v1/themes/{code})
 	GetTheme(c *gin.Context, code string)
 	// UpdateTheme Change a theme's label, definition, group or keywords (admins)
@@ -3391,22 +3415,22 @@ type ServerInterface interface {
 	// DeprecateTheme Deprecate a theme (admins)
 	// (POST /api/v1/themes/{code}/deprecate)
 	DeprecateTheme(c *gin.Context, code string, params DeprecateThemeParams)
-
+	// ListUsers List users (admins)
 	// (GET /api/v1/users)
 	ListUsers(c *gin.Context, params ListUsersParams)
-
+	// CreateUser Add a user (admins)
 	// (POST /api/v1/users)
 	CreateUser(c *gin.Context)
-
+	// GetUser One user (admins, or the user themselves)
 	// (GET /api/v1/users/{id})
 	GetUser(c *gin.Context, id ID)
 	// UpdateUser Change a user's address or name, or disable them (users are never deleted)
 	// (PATCH /api/v1/users/{id})
 	UpdateUser(c *gin.Context, id ID, params UpdateUserParams)
-
+	// AddMembership Give a user a role
 	// (POST /api/v1/users/{id}/memberships)
 	AddMembership(c *gin.Context, id ID)
-
+	// RemoveMembership Take a role away from a user
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(c *gin.Context, id ID, membershipId string)
 	// ResetPassword An admin sets a new password for a user
@@ -8333,7 +8357,44 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/summaries/document.html", wrapper.SummaryDocumentHtml)
 }
 
+type BadRequestApplicationProblemPlusJSONResponse Problem
+
+type ConflictApplicationProblemPlusJSONResponse Problem
+
+type ContentTooLargeApplicationProblemPlusJSONResponse Problem
+
+type ForbiddenApplicationProblemPlusJSONResponse Problem
+
+type InternalErrorApplicationProblemPlusJSONResponse Problem
+
 type ProblemApplicationProblemPlusJSONResponse Problem
+
+type ServiceUnavailableResponseHeaders struct {
+	RetryAfter *int
+}
+type ServiceUnavailableApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers ServiceUnavailableResponseHeaders
+}
+
+type UnauthorizedResponseHeaders struct {
+	WWWAuthenticate *string
+}
+type UnauthorizedApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers UnauthorizedResponseHeaders
+}
+
+type UnsupportedMediaTypeResponseHeaders struct {
+	Accept *string
+}
+type UnsupportedMediaTypeApplicationProblemPlusJSONResponse struct {
+	Body Problem
+
+	Headers UnsupportedMediaTypeResponseHeaders
+}
 
 type ListActionsRequestObject struct {
 	Params ListActionsParams
@@ -8373,6 +8434,60 @@ func (response ListActions400ApplicationProblemPlusJSONResponse) VisitListAction
 	return err
 }
 
+type ListActions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListActions401ApplicationProblemPlusJSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActions500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListActions500ApplicationProblemPlusJSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListActions503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListActions503ApplicationProblemPlusJSONResponse) VisitListActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteActionRequestObject struct {
 	Id     ID `json:"id"`
 	Params DeleteActionParams
@@ -8390,6 +8505,57 @@ func (response DeleteAction204Response) VisitDeleteActionResponse(w http.Respons
 	return nil
 }
 
+type DeleteAction400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction400ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction401ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction403ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteAction404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -8402,6 +8568,22 @@ func (response DeleteAction404ApplicationProblemPlusJSONResponse) VisitDeleteAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction409ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8430,6 +8612,41 @@ func (response DeleteAction428ApplicationProblemPlusJSONResponse) VisitDeleteAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction500ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteAction503ApplicationProblemPlusJSONResponse) VisitDeleteActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8466,6 +8683,41 @@ func (response GetAction200JSONResponse) VisitGetActionResponse(w http.ResponseW
 	return err
 }
 
+type GetAction400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAction400ApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAction401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetAction401ApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAction404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -8478,6 +8730,41 @@ func (response GetAction404ApplicationProblemPlusJSONResponse) VisitGetActionRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetAction500ApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAction503ApplicationProblemPlusJSONResponse) VisitGetActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8532,6 +8819,41 @@ func (response UpdateAction400ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	return err
 }
 
+type UpdateAction401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction401ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction403ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateAction404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateAction404ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
@@ -8546,6 +8868,22 @@ func (response UpdateAction404ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	return err
 }
 
+type UpdateAction409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction409ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateAction412ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateAction412ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
@@ -8556,6 +8894,41 @@ func (response UpdateAction412ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction413ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction415ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8588,6 +8961,41 @@ func (response UpdateAction428ApplicationProblemPlusJSONResponse) VisitUpdateAct
 	return err
 }
 
+type UpdateAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction500ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateAction503ApplicationProblemPlusJSONResponse) VisitUpdateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListEvidenceRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -8610,6 +9018,41 @@ func (response ListEvidence200JSONResponse) VisitListEvidenceResponse(w http.Res
 	return err
 }
 
+type ListEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence400ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvidence401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence401ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListEvidence404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -8622,6 +9065,41 @@ func (response ListEvidence404ApplicationProblemPlusJSONResponse) VisitListEvide
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence500ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListEvidence503ApplicationProblemPlusJSONResponse) VisitListEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8656,6 +9134,22 @@ func (response AddEvidence201JSONResponse) VisitAddEvidenceResponse(w http.Respo
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence400ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8718,6 +9212,25 @@ func (response AddEvidence413ApplicationProblemPlusJSONResponse) VisitAddEvidenc
 	return err
 }
 
+type AddEvidence415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence415ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddEvidence422ApplicationProblemPlusJSONResponse Problem
 
 func (response AddEvidence422ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
@@ -8728,6 +9241,41 @@ func (response AddEvidence422ApplicationProblemPlusJSONResponse) VisitAddEvidenc
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence500ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AddEvidence503ApplicationProblemPlusJSONResponse) VisitAddEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8754,6 +9302,41 @@ func (response ListMilestones200JSONResponse) VisitListMilestonesResponse(w http
 	return err
 }
 
+type ListMilestones400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones400ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMilestones401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones401ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListMilestones404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -8766,6 +9349,41 @@ func (response ListMilestones404ApplicationProblemPlusJSONResponse) VisitListMil
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMilestones500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones500ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListMilestones503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListMilestones503ApplicationProblemPlusJSONResponse) VisitListMilestonesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8879,6 +9497,41 @@ func (response CreateMilestone409ApplicationProblemPlusJSONResponse) VisitCreate
 	return err
 }
 
+type CreateMilestone413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone413ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone415ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateMilestone422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateMilestone422ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
@@ -8889,6 +9542,41 @@ func (response CreateMilestone422ApplicationProblemPlusJSONResponse) VisitCreate
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone500ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateMilestone503ApplicationProblemPlusJSONResponse) VisitCreateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8923,6 +9611,22 @@ func (response ProgressAction200JSONResponse) VisitProgressActionResponse(w http
 		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
 	}
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction400ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -8971,6 +9675,22 @@ func (response ProgressAction404ApplicationProblemPlusJSONResponse) VisitProgres
 	return err
 }
 
+type ProgressAction409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction409ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ProgressAction412ApplicationProblemPlusJSONResponse Problem
 
 func (response ProgressAction412ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
@@ -8981,6 +9701,41 @@ func (response ProgressAction412ApplicationProblemPlusJSONResponse) VisitProgres
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction413ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction415ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9009,6 +9764,41 @@ func (response ProgressAction428ApplicationProblemPlusJSONResponse) VisitProgres
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction500ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ProgressAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ProgressAction503ApplicationProblemPlusJSONResponse) VisitProgressActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9093,6 +9883,41 @@ func (response ListAudit422ApplicationProblemPlusJSONResponse) VisitListAuditRes
 	return err
 }
 
+type ListAudit500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListAudit500ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListAudit503ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAuditCheckpointsRequestObject struct {
 }
 
@@ -9143,6 +9968,22 @@ func (response GetAuditCheckpoints200ApplicationxNdjsonResponse) VisitGetAuditCh
 	}
 }
 
+type GetAuditCheckpoints400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditCheckpoints400ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetAuditCheckpoints401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9187,6 +10028,41 @@ func (response GetAuditCheckpoints404ApplicationProblemPlusJSONResponse) VisitGe
 	return err
 }
 
+type GetAuditCheckpoints500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditCheckpoints500ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAuditCheckpoints503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAuditCheckpoints503ApplicationProblemPlusJSONResponse) VisitGetAuditCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyAuditRequestObject struct {
 }
 
@@ -9204,6 +10080,22 @@ func (response VerifyAudit200JSONResponse) VisitVerifyAuditResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAudit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAudit400ApplicationProblemPlusJSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9234,6 +10126,41 @@ func (response VerifyAudit403ApplicationProblemPlusJSONResponse) VisitVerifyAudi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAudit500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAudit500ApplicationProblemPlusJSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAudit503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAudit503ApplicationProblemPlusJSONResponse) VisitVerifyAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9305,6 +10232,41 @@ func (response VerifyAuditAgainstCheckpoints403ApplicationProblemPlusJSONRespons
 	return err
 }
 
+type VerifyAuditAgainstCheckpoints413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints413ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints415ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONResponse Problem
 
 func (response VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
@@ -9315,6 +10277,41 @@ func (response VerifyAuditAgainstCheckpoints422ApplicationProblemPlusJSONRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints500ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyAuditAgainstCheckpoints503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyAuditAgainstCheckpoints503ApplicationProblemPlusJSONResponse) VisitVerifyAuditAgainstCheckpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9371,6 +10368,57 @@ func (response Login401ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 	return err
 }
 
+type Login403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response Login403ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response Login413ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response Login415ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type Login422ApplicationProblemPlusJSONResponse Problem
 
 func (response Login422ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
@@ -9395,6 +10443,22 @@ func (response Login429ApplicationProblemPlusJSONResponse) VisitLoginResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Login500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response Login500ApplicationProblemPlusJSONResponse) VisitLoginResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9428,6 +10492,22 @@ func (response Logout204Response) VisitLogoutResponse(w http.ResponseWriter) err
 	return nil
 }
 
+type Logout400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response Logout400ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type Logout401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9440,6 +10520,108 @@ func (response Logout401ApplicationProblemPlusJSONResponse) VisitLogoutResponse(
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response Logout403ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response Logout409ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response Logout413ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response Logout415ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response Logout500ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type Logout503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response Logout503ApplicationProblemPlusJSONResponse) VisitLogoutResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9466,6 +10648,22 @@ func (response VerifyMFA200JSONResponse) VisitVerifyMFAResponse(w http.ResponseW
 	return err
 }
 
+type VerifyMFA400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA400ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyMFA401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9482,6 +10680,22 @@ func (response VerifyMFA401ApplicationProblemPlusJSONResponse) VisitVerifyMFARes
 	return err
 }
 
+type VerifyMFA403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA403ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type VerifyMFA409ApplicationProblemPlusJSONResponse Problem
 
 func (response VerifyMFA409ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
@@ -9492,6 +10706,41 @@ func (response VerifyMFA409ApplicationProblemPlusJSONResponse) VisitVerifyMFARes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA413ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA415ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9524,6 +10773,41 @@ func (response VerifyMFA429ApplicationProblemPlusJSONResponse) VisitVerifyMFARes
 	return err
 }
 
+type VerifyMFA500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA500ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type VerifyMFA503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response VerifyMFA503ApplicationProblemPlusJSONResponse) VisitVerifyMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetEvidenceRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -9546,6 +10830,41 @@ func (response GetEvidence200JSONResponse) VisitGetEvidenceResponse(w http.Respo
 	return err
 }
 
+type GetEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence400ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidence401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence401ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetEvidence404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9558,6 +10877,41 @@ func (response GetEvidence404ApplicationProblemPlusJSONResponse) VisitGetEvidenc
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence500ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidence503ApplicationProblemPlusJSONResponse) VisitGetEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9590,6 +10944,41 @@ func (response GetEvidenceContent200ApplicationoctetStreamResponse) VisitGetEvid
 	return err
 }
 
+type GetEvidenceContent400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent400ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidenceContent401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent401ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetEvidenceContent404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9602,6 +10991,41 @@ func (response GetEvidenceContent404ApplicationProblemPlusJSONResponse) VisitGet
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidenceContent500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent500ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvidenceContent503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetEvidenceContent503ApplicationProblemPlusJSONResponse) VisitGetEvidenceContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9625,6 +11049,22 @@ func (response ReviewEvidence200JSONResponse) VisitReviewEvidenceResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence400ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9687,6 +11127,41 @@ func (response ReviewEvidence409ApplicationProblemPlusJSONResponse) VisitReviewE
 	return err
 }
 
+type ReviewEvidence413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence413ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence415ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReviewEvidence422ApplicationProblemPlusJSONResponse Problem
 
 func (response ReviewEvidence422ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
@@ -9697,6 +11172,41 @@ func (response ReviewEvidence422ApplicationProblemPlusJSONResponse) VisitReviewE
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence500ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReviewEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReviewEvidence503ApplicationProblemPlusJSONResponse) VisitReviewEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9716,6 +11226,22 @@ type WithdrawEvidence204Response struct {
 func (response WithdrawEvidence204Response) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type WithdrawEvidence400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence400ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type WithdrawEvidence401ApplicationProblemPlusJSONResponse struct {
@@ -9776,6 +11302,41 @@ func (response WithdrawEvidence409ApplicationProblemPlusJSONResponse) VisitWithd
 	return err
 }
 
+type WithdrawEvidence413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence413ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence415ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type WithdrawEvidence422ApplicationProblemPlusJSONResponse Problem
 
 func (response WithdrawEvidence422ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
@@ -9786,6 +11347,41 @@ func (response WithdrawEvidence422ApplicationProblemPlusJSONResponse) VisitWithd
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence500ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawEvidence503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawEvidence503ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9881,6 +11477,25 @@ func (response CreateImport413ApplicationProblemPlusJSONResponse) VisitCreateImp
 	return err
 }
 
+type CreateImport415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateImport415ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateImport422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateImport422ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
@@ -9891,6 +11506,41 @@ func (response CreateImport422ApplicationProblemPlusJSONResponse) VisitCreateImp
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateImport500ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateImport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateImport503ApplicationProblemPlusJSONResponse) VisitCreateImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9917,6 +11567,41 @@ func (response GetImport200JSONResponse) VisitGetImportResponse(w http.ResponseW
 	return err
 }
 
+type GetImport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport400ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetImport401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport401ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetImport404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -9929,6 +11614,41 @@ func (response GetImport404ApplicationProblemPlusJSONResponse) VisitGetImportRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetImport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport500ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetImport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetImport503ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9954,6 +11674,76 @@ func (response ListInterventionTypes200JSONResponse) VisitListInterventionTypesR
 	return err
 }
 
+type ListInterventionTypes400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListInterventionTypes400ApplicationProblemPlusJSONResponse) VisitListInterventionTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInterventionTypes401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListInterventionTypes401ApplicationProblemPlusJSONResponse) VisitListInterventionTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInterventionTypes500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListInterventionTypes500ApplicationProblemPlusJSONResponse) VisitListInterventionTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListInterventionTypes503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListInterventionTypes503ApplicationProblemPlusJSONResponse) VisitListInterventionTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RemoveLinkRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -9968,6 +11758,22 @@ type RemoveLink204Response struct {
 func (response RemoveLink204Response) VisitRemoveLinkResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type RemoveLink400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveLink400ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type RemoveLink401ApplicationProblemPlusJSONResponse struct {
@@ -10014,6 +11820,41 @@ func (response RemoveLink404ApplicationProblemPlusJSONResponse) VisitRemoveLinkR
 	return err
 }
 
+type RemoveLink500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveLink500ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveLink503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveLink503ApplicationProblemPlusJSONResponse) VisitRemoveLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetLinkRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -10036,6 +11877,41 @@ func (response GetLink200JSONResponse) VisitGetLinkResponse(w http.ResponseWrite
 	return err
 }
 
+type GetLink400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink400ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLink401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink401ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetLink404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10048,6 +11924,41 @@ func (response GetLink404ApplicationProblemPlusJSONResponse) VisitGetLinkRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLink500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink500ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLink503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetLink503ApplicationProblemPlusJSONResponse) VisitGetLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10073,6 +11984,22 @@ func (response GetMe200JSONResponse) VisitGetMeResponse(w http.ResponseWriter) e
 	return err
 }
 
+type GetMe400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe400ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMe401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10085,6 +12012,41 @@ func (response GetMe401ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe500ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMe503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetMe503ApplicationProblemPlusJSONResponse) VisitGetMeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10110,6 +12072,22 @@ func (response StartTOTP200JSONResponse) VisitStartTOTPResponse(w http.ResponseW
 	return err
 }
 
+type StartTOTP400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP400ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StartTOTP401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10126,6 +12104,22 @@ func (response StartTOTP401ApplicationProblemPlusJSONResponse) VisitStartTOTPRes
 	return err
 }
 
+type StartTOTP403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP403ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StartTOTP409ApplicationProblemPlusJSONResponse Problem
 
 func (response StartTOTP409ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
@@ -10136,6 +12130,76 @@ func (response StartTOTP409ApplicationProblemPlusJSONResponse) VisitStartTOTPRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP413ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP415ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP500ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StartTOTP503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response StartTOTP503ApplicationProblemPlusJSONResponse) VisitStartTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10162,6 +12226,22 @@ func (response ConfirmTOTP200JSONResponse) VisitConfirmTOTPResponse(w http.Respo
 	return err
 }
 
+type ConfirmTOTP400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP400ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ConfirmTOTP401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10174,6 +12254,22 @@ func (response ConfirmTOTP401ApplicationProblemPlusJSONResponse) VisitConfirmTOT
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP403ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10192,6 +12288,41 @@ func (response ConfirmTOTP409ApplicationProblemPlusJSONResponse) VisitConfirmTOT
 	return err
 }
 
+type ConfirmTOTP413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP413ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP415ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ConfirmTOTP422ApplicationProblemPlusJSONResponse Problem
 
 func (response ConfirmTOTP422ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
@@ -10202,6 +12333,41 @@ func (response ConfirmTOTP422ApplicationProblemPlusJSONResponse) VisitConfirmTOT
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP500ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmTOTP503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmTOTP503ApplicationProblemPlusJSONResponse) VisitConfirmTOTPResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10220,6 +12386,22 @@ type ChangePassword204Response struct {
 func (response ChangePassword204Response) VisitChangePasswordResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type ChangePassword400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword400ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type ChangePassword401ApplicationProblemPlusJSONResponse struct {
@@ -10252,6 +12434,41 @@ func (response ChangePassword403ApplicationProblemPlusJSONResponse) VisitChangeP
 	return err
 }
 
+type ChangePassword413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword413ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePassword415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword415ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ChangePassword422ApplicationProblemPlusJSONResponse Problem
 
 func (response ChangePassword422ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
@@ -10276,6 +12493,22 @@ func (response ChangePassword429ApplicationProblemPlusJSONResponse) VisitChangeP
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ChangePassword500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ChangePassword500ApplicationProblemPlusJSONResponse) VisitChangePasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10315,6 +12548,22 @@ func (response ListTokens200JSONResponse) VisitListTokensResponse(w http.Respons
 	return err
 }
 
+type ListTokens400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListTokens400ApplicationProblemPlusJSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListTokens401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10327,6 +12576,41 @@ func (response ListTokens401ApplicationProblemPlusJSONResponse) VisitListTokensR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokens500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListTokens500ApplicationProblemPlusJSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListTokens503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListTokens503ApplicationProblemPlusJSONResponse) VisitListTokensResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10363,6 +12647,22 @@ func (response CreateToken201JSONResponse) VisitCreateTokenResponse(w http.Respo
 	return err
 }
 
+type CreateToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken400ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10393,6 +12693,41 @@ func (response CreateToken403ApplicationProblemPlusJSONResponse) VisitCreateToke
 	return err
 }
 
+type CreateToken413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken413ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken415ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateToken422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateToken422ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
@@ -10403,6 +12738,41 @@ func (response CreateToken422ApplicationProblemPlusJSONResponse) VisitCreateToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken500ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateToken503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateToken503ApplicationProblemPlusJSONResponse) VisitCreateTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10423,6 +12793,22 @@ func (response RevokeToken204Response) VisitRevokeTokenResponse(w http.ResponseW
 	return nil
 }
 
+type RevokeToken400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken400ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeToken401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10439,6 +12825,22 @@ func (response RevokeToken401ApplicationProblemPlusJSONResponse) VisitRevokeToke
 	return err
 }
 
+type RevokeToken403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken403ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RevokeToken404ApplicationProblemPlusJSONResponse Problem
 
 func (response RevokeToken404ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
@@ -10449,6 +12851,41 @@ func (response RevokeToken404ApplicationProblemPlusJSONResponse) VisitRevokeToke
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken500ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeToken503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeToken503ApplicationProblemPlusJSONResponse) VisitRevokeTokenResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10468,6 +12905,22 @@ type DeleteMilestone204Response struct {
 func (response DeleteMilestone204Response) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteMilestone400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMilestone400ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteMilestone401ApplicationProblemPlusJSONResponse struct {
@@ -10556,6 +13009,41 @@ func (response DeleteMilestone428ApplicationProblemPlusJSONResponse) VisitDelete
 	return err
 }
 
+type DeleteMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMilestone500ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteMilestone503ApplicationProblemPlusJSONResponse) VisitDeleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMilestoneRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -10588,6 +13076,41 @@ func (response GetMilestone200JSONResponse) VisitGetMilestoneResponse(w http.Res
 	return err
 }
 
+type GetMilestone400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone400ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMilestone401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone401ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetMilestone404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -10600,6 +13123,41 @@ func (response GetMilestone404ApplicationProblemPlusJSONResponse) VisitGetMilest
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone500ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetMilestone503ApplicationProblemPlusJSONResponse) VisitGetMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10724,6 +13282,41 @@ func (response UpdateMilestone412ApplicationProblemPlusJSONResponse) VisitUpdate
 	return err
 }
 
+type UpdateMilestone413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone413ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone415ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateMilestone422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateMilestone422ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
@@ -10748,6 +13341,41 @@ func (response UpdateMilestone428ApplicationProblemPlusJSONResponse) VisitUpdate
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone500ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateMilestone503ApplicationProblemPlusJSONResponse) VisitUpdateMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10872,6 +13500,41 @@ func (response CompleteMilestone412ApplicationProblemPlusJSONResponse) VisitComp
 	return err
 }
 
+type CompleteMilestone413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone413ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone415ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CompleteMilestone422ApplicationProblemPlusJSONResponse Problem
 
 func (response CompleteMilestone422ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
@@ -10900,6 +13563,41 @@ func (response CompleteMilestone428ApplicationProblemPlusJSONResponse) VisitComp
 	return err
 }
 
+type CompleteMilestone500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone500ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CompleteMilestone503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CompleteMilestone503ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOpenAPISpecRequestObject struct {
 }
 
@@ -10924,6 +13622,76 @@ func (response GetOpenAPISpec200ApplicationyamlResponse) VisitGetOpenAPISpecResp
 		defer closer.Close()
 	}
 	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetOpenAPISpec400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpec400ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPISpec401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpec401ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPISpec500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpec500ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOpenAPISpec503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetOpenAPISpec503ApplicationProblemPlusJSONResponse) VisitGetOpenAPISpecResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
 	return err
 }
 
@@ -10961,6 +13729,60 @@ func (response ListOrganisations400ApplicationProblemPlusJSONResponse) VisitList
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisations401ApplicationProblemPlusJSONResponse) VisitListOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisations500ApplicationProblemPlusJSONResponse) VisitListOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisations503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisations503ApplicationProblemPlusJSONResponse) VisitListOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11017,6 +13839,41 @@ func (response CreateOrganisation400ApplicationProblemPlusJSONResponse) VisitCre
 	return err
 }
 
+type CreateOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation401ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganisation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation403ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateOrganisation409ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateOrganisation409ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
@@ -11031,6 +13888,41 @@ func (response CreateOrganisation409ApplicationProblemPlusJSONResponse) VisitCre
 	return err
 }
 
+type CreateOrganisation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation413ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganisation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation415ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateOrganisation422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateOrganisation422ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
@@ -11041,6 +13933,41 @@ func (response CreateOrganisation422ApplicationProblemPlusJSONResponse) VisitCre
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation500ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateOrganisation503ApplicationProblemPlusJSONResponse) VisitCreateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11060,6 +13987,57 @@ type DeleteOrganisation204Response struct {
 func (response DeleteOrganisation204Response) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteOrganisation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation400ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation401ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganisation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation403ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteOrganisation404ApplicationProblemPlusJSONResponse struct {
@@ -11120,6 +14098,41 @@ func (response DeleteOrganisation428ApplicationProblemPlusJSONResponse) VisitDel
 	return err
 }
 
+type DeleteOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation500ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteOrganisation503ApplicationProblemPlusJSONResponse) VisitDeleteOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOrganisationRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -11152,6 +14165,41 @@ func (response GetOrganisation200JSONResponse) VisitGetOrganisationResponse(w ht
 	return err
 }
 
+type GetOrganisation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetOrganisation400ApplicationProblemPlusJSONResponse) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetOrganisation401ApplicationProblemPlusJSONResponse) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetOrganisation404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -11164,6 +14212,41 @@ func (response GetOrganisation404ApplicationProblemPlusJSONResponse) VisitGetOrg
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetOrganisation500ApplicationProblemPlusJSONResponse) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetOrganisation503ApplicationProblemPlusJSONResponse) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11218,6 +14301,41 @@ func (response UpdateOrganisation400ApplicationProblemPlusJSONResponse) VisitUpd
 	return err
 }
 
+type UpdateOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation401ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganisation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation403ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateOrganisation404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateOrganisation404ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
@@ -11260,6 +14378,41 @@ func (response UpdateOrganisation412ApplicationProblemPlusJSONResponse) VisitUpd
 	return err
 }
 
+type UpdateOrganisation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation413ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganisation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation415ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateOrganisation422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateOrganisation422ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
@@ -11284,6 +14437,41 @@ func (response UpdateOrganisation428ApplicationProblemPlusJSONResponse) VisitUpd
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation500ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateOrganisation503ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11322,6 +14510,60 @@ func (response ListPartnerships400ApplicationProblemPlusJSONResponse) VisitListP
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPartnerships401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListPartnerships401ApplicationProblemPlusJSONResponse) VisitListPartnershipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPartnerships500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListPartnerships500ApplicationProblemPlusJSONResponse) VisitListPartnershipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPartnerships503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListPartnerships503ApplicationProblemPlusJSONResponse) VisitListPartnershipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11378,6 +14620,41 @@ func (response CreatePartnership400ApplicationProblemPlusJSONResponse) VisitCrea
 	return err
 }
 
+type CreatePartnership401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership401ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePartnership403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership403ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreatePartnership409ApplicationProblemPlusJSONResponse Problem
 
 func (response CreatePartnership409ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
@@ -11392,6 +14669,41 @@ func (response CreatePartnership409ApplicationProblemPlusJSONResponse) VisitCrea
 	return err
 }
 
+type CreatePartnership413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership413ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePartnership415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership415ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreatePartnership422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreatePartnership422ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
@@ -11402,6 +14714,41 @@ func (response CreatePartnership422ApplicationProblemPlusJSONResponse) VisitCrea
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePartnership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership500ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreatePartnership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreatePartnership503ApplicationProblemPlusJSONResponse) VisitCreatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11421,6 +14768,57 @@ type DeletePartnership204Response struct {
 func (response DeletePartnership204Response) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeletePartnership400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership400ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePartnership401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership401ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePartnership403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership403ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeletePartnership404ApplicationProblemPlusJSONResponse struct {
@@ -11481,6 +14879,41 @@ func (response DeletePartnership428ApplicationProblemPlusJSONResponse) VisitDele
 	return err
 }
 
+type DeletePartnership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership500ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePartnership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeletePartnership503ApplicationProblemPlusJSONResponse) VisitDeletePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPartnershipRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -11513,6 +14946,41 @@ func (response GetPartnership200JSONResponse) VisitGetPartnershipResponse(w http
 	return err
 }
 
+type GetPartnership400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetPartnership400ApplicationProblemPlusJSONResponse) VisitGetPartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPartnership401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetPartnership401ApplicationProblemPlusJSONResponse) VisitGetPartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetPartnership404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -11525,6 +14993,41 @@ func (response GetPartnership404ApplicationProblemPlusJSONResponse) VisitGetPart
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPartnership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetPartnership500ApplicationProblemPlusJSONResponse) VisitGetPartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPartnership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetPartnership503ApplicationProblemPlusJSONResponse) VisitGetPartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11579,6 +15082,41 @@ func (response UpdatePartnership400ApplicationProblemPlusJSONResponse) VisitUpda
 	return err
 }
 
+type UpdatePartnership401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership401ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePartnership403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership403ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdatePartnership404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdatePartnership404ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
@@ -11621,6 +15159,41 @@ func (response UpdatePartnership412ApplicationProblemPlusJSONResponse) VisitUpda
 	return err
 }
 
+type UpdatePartnership413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership413ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePartnership415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership415ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdatePartnership422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdatePartnership422ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
@@ -11645,6 +15218,41 @@ func (response UpdatePartnership428ApplicationProblemPlusJSONResponse) VisitUpda
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePartnership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership500ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdatePartnership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdatePartnership503ApplicationProblemPlusJSONResponse) VisitUpdatePartnershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11683,6 +15291,60 @@ func (response ListRecommendations400ApplicationProblemPlusJSONResponse) VisitLi
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendations401ApplicationProblemPlusJSONResponse) VisitListRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendations500ApplicationProblemPlusJSONResponse) VisitListRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendations503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendations503ApplicationProblemPlusJSONResponse) VisitListRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11739,6 +15401,41 @@ func (response CreateRecommendation400ApplicationProblemPlusJSONResponse) VisitC
 	return err
 }
 
+type CreateRecommendation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation401ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRecommendation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation403ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateRecommendation409ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateRecommendation409ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
@@ -11753,6 +15450,41 @@ func (response CreateRecommendation409ApplicationProblemPlusJSONResponse) VisitC
 	return err
 }
 
+type CreateRecommendation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation413ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRecommendation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation415ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateRecommendation422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateRecommendation422ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
@@ -11763,6 +15495,41 @@ func (response CreateRecommendation422ApplicationProblemPlusJSONResponse) VisitC
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation500ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateRecommendation503ApplicationProblemPlusJSONResponse) VisitCreateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11782,6 +15549,57 @@ type DeleteRecommendation204Response struct {
 func (response DeleteRecommendation204Response) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteRecommendation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation400ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRecommendation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation401ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRecommendation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation403ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteRecommendation404ApplicationProblemPlusJSONResponse struct {
@@ -11842,6 +15660,41 @@ func (response DeleteRecommendation428ApplicationProblemPlusJSONResponse) VisitD
 	return err
 }
 
+type DeleteRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation500ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteRecommendation503ApplicationProblemPlusJSONResponse) VisitDeleteRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetRecommendationRequestObject struct {
 	Id     ID `json:"id"`
 	Params GetRecommendationParams
@@ -11875,6 +15728,41 @@ func (response GetRecommendation200JSONResponse) VisitGetRecommendationResponse(
 	return err
 }
 
+type GetRecommendation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendation400ApplicationProblemPlusJSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendation401ApplicationProblemPlusJSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetRecommendation404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -11887,6 +15775,41 @@ func (response GetRecommendation404ApplicationProblemPlusJSONResponse) VisitGetR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendation500ApplicationProblemPlusJSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendation503ApplicationProblemPlusJSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11941,6 +15864,41 @@ func (response UpdateRecommendation400ApplicationProblemPlusJSONResponse) VisitU
 	return err
 }
 
+type UpdateRecommendation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation401ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRecommendation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation403ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateRecommendation404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateRecommendation404ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
@@ -11983,6 +15941,41 @@ func (response UpdateRecommendation412ApplicationProblemPlusJSONResponse) VisitU
 	return err
 }
 
+type UpdateRecommendation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation413ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRecommendation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation415ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateRecommendation422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateRecommendation422ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
@@ -12007,6 +16000,41 @@ func (response UpdateRecommendation428ApplicationProblemPlusJSONResponse) VisitU
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation500ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateRecommendation503ApplicationProblemPlusJSONResponse) VisitUpdateRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12050,6 +16078,25 @@ func (response ListRecommendationActions400ApplicationProblemPlusJSONResponse) V
 	return err
 }
 
+type ListRecommendationActions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendationActions401ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListRecommendationActions404ApplicationProblemPlusJSONResponse Problem
 
 func (response ListRecommendationActions404ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
@@ -12060,6 +16107,41 @@ func (response ListRecommendationActions404ApplicationProblemPlusJSONResponse) V
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendationActions500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendationActions500ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListRecommendationActions503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListRecommendationActions503ApplicationProblemPlusJSONResponse) VisitListRecommendationActionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12117,6 +16199,41 @@ func (response CreateAction400ApplicationProblemPlusJSONResponse) VisitCreateAct
 	return err
 }
 
+type CreateAction401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction401ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction403ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateAction404ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateAction404ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
@@ -12131,6 +16248,41 @@ func (response CreateAction404ApplicationProblemPlusJSONResponse) VisitCreateAct
 	return err
 }
 
+type CreateAction413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction413ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction415ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateAction422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateAction422ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
@@ -12141,6 +16293,41 @@ func (response CreateAction422ApplicationProblemPlusJSONResponse) VisitCreateAct
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction500ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateAction503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateAction503ApplicationProblemPlusJSONResponse) VisitCreateActionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12175,6 +16362,22 @@ func (response AssessRecommendation200JSONResponse) VisitAssessRecommendationRes
 		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
 	}
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation400ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12223,6 +16426,22 @@ func (response AssessRecommendation404ApplicationProblemPlusJSONResponse) VisitA
 	return err
 }
 
+type AssessRecommendation409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation409ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AssessRecommendation412ApplicationProblemPlusJSONResponse Problem
 
 func (response AssessRecommendation412ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
@@ -12233,6 +16452,41 @@ func (response AssessRecommendation412ApplicationProblemPlusJSONResponse) VisitA
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation413ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation415ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12261,6 +16515,41 @@ func (response AssessRecommendation428ApplicationProblemPlusJSONResponse) VisitA
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation500ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AssessRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AssessRecommendation503ApplicationProblemPlusJSONResponse) VisitAssessRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12294,6 +16583,22 @@ func (response AddLink201JSONResponse) VisitAddLinkResponse(w http.ResponseWrite
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink400ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12356,6 +16661,41 @@ func (response AddLink409ApplicationProblemPlusJSONResponse) VisitAddLinkRespons
 	return err
 }
 
+type AddLink413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink413ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink415ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddLink422ApplicationProblemPlusJSONResponse Problem
 
 func (response AddLink422ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
@@ -12366,6 +16706,41 @@ func (response AddLink422ApplicationProblemPlusJSONResponse) VisitAddLinkRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink500ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddLink503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AddLink503ApplicationProblemPlusJSONResponse) VisitAddLinkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12392,6 +16767,41 @@ func (response ListResponses200JSONResponse) VisitListResponsesResponse(w http.R
 	return err
 }
 
+type ListResponses400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses400ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResponses401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses401ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListResponses404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12404,6 +16814,41 @@ func (response ListResponses404ApplicationProblemPlusJSONResponse) VisitListResp
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResponses500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses500ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListResponses503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListResponses503ApplicationProblemPlusJSONResponse) VisitListResponsesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12437,6 +16882,22 @@ func (response RecordResponse201JSONResponse) VisitRecordResponseResponse(w http
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse400ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12485,6 +16946,41 @@ func (response RecordResponse404ApplicationProblemPlusJSONResponse) VisitRecordR
 	return err
 }
 
+type RecordResponse413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse413ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse415ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RecordResponse422ApplicationProblemPlusJSONResponse Problem
 
 func (response RecordResponse422ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
@@ -12495,6 +16991,41 @@ func (response RecordResponse422ApplicationProblemPlusJSONResponse) VisitRecordR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse500ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordResponse503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RecordResponse503ApplicationProblemPlusJSONResponse) VisitRecordResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12538,6 +17069,25 @@ func (response GetSimilarRecommendations400ApplicationProblemPlusJSONResponse) V
 	return err
 }
 
+type GetSimilarRecommendations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetSimilarRecommendations401ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetSimilarRecommendations404ApplicationProblemPlusJSONResponse Problem
 
 func (response GetSimilarRecommendations404ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
@@ -12562,6 +17112,22 @@ func (response GetSimilarRecommendations422ApplicationProblemPlusJSONResponse) V
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSimilarRecommendations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetSimilarRecommendations500ApplicationProblemPlusJSONResponse) VisitGetSimilarRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12602,6 +17168,41 @@ func (response ListThemeSuggestions200JSONResponse) VisitListThemeSuggestionsRes
 	return err
 }
 
+type ListThemeSuggestions400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemeSuggestions400ApplicationProblemPlusJSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemeSuggestions401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemeSuggestions401ApplicationProblemPlusJSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListThemeSuggestions404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12614,6 +17215,22 @@ func (response ListThemeSuggestions404ApplicationProblemPlusJSONResponse) VisitL
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemeSuggestions500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemeSuggestions500ApplicationProblemPlusJSONResponse) VisitListThemeSuggestionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12666,6 +17283,22 @@ func (response AcceptThemeSuggestion200JSONResponse) VisitAcceptThemeSuggestionR
 	return err
 }
 
+type AcceptThemeSuggestion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion400ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AcceptThemeSuggestion401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12710,6 +17343,22 @@ func (response AcceptThemeSuggestion404ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type AcceptThemeSuggestion409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion409ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AcceptThemeSuggestion412ApplicationProblemPlusJSONResponse Problem
 
 func (response AcceptThemeSuggestion412ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
@@ -12724,6 +17373,41 @@ func (response AcceptThemeSuggestion412ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type AcceptThemeSuggestion413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion413ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion415ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AcceptThemeSuggestion428ApplicationProblemPlusJSONResponse Problem
 
 func (response AcceptThemeSuggestion428ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
@@ -12734,6 +17418,22 @@ func (response AcceptThemeSuggestion428ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AcceptThemeSuggestion500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AcceptThemeSuggestion500ApplicationProblemPlusJSONResponse) VisitAcceptThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12786,6 +17486,22 @@ func (response RejectThemeSuggestion201JSONResponse) VisitRejectThemeSuggestionR
 	return err
 }
 
+type RejectThemeSuggestion400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion400ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RejectThemeSuggestion401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12830,6 +17546,41 @@ func (response RejectThemeSuggestion404ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type RejectThemeSuggestion413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion413ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion415ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type RejectThemeSuggestion422ApplicationProblemPlusJSONResponse Problem
 
 func (response RejectThemeSuggestion422ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
@@ -12840,6 +17591,22 @@ func (response RejectThemeSuggestion422ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RejectThemeSuggestion500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RejectThemeSuggestion500ApplicationProblemPlusJSONResponse) VisitRejectThemeSuggestionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12880,6 +17647,41 @@ func (response GetTimeline200JSONResponse) VisitGetTimelineResponse(w http.Respo
 	return err
 }
 
+type GetTimeline400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline400ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTimeline401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline401ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTimeline404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12892,6 +17694,41 @@ func (response GetTimeline404ApplicationProblemPlusJSONResponse) VisitGetTimelin
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTimeline500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline500ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTimeline503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTimeline503ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12918,6 +17755,41 @@ func (response GetResponse200JSONResponse) VisitGetResponseResponse(w http.Respo
 	return err
 }
 
+type GetResponse400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse400ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetResponse401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse401ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponse404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12930,6 +17802,41 @@ func (response GetResponse404ApplicationProblemPlusJSONResponse) VisitGetRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetResponse500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse500ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetResponse503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetResponse503ApplicationProblemPlusJSONResponse) VisitGetResponseResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12951,6 +17858,76 @@ func (response ListReviewTypes200JSONResponse) VisitListReviewTypesResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviewTypes400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviewTypes400ApplicationProblemPlusJSONResponse) VisitListReviewTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviewTypes401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviewTypes401ApplicationProblemPlusJSONResponse) VisitListReviewTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviewTypes500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviewTypes500ApplicationProblemPlusJSONResponse) VisitListReviewTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviewTypes503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviewTypes503ApplicationProblemPlusJSONResponse) VisitListReviewTypesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12977,6 +17954,41 @@ func (response GetReviewType200JSONResponse) VisitGetReviewTypeResponse(w http.R
 	return err
 }
 
+type GetReviewType400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewType400ApplicationProblemPlusJSONResponse) VisitGetReviewTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewType401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewType401ApplicationProblemPlusJSONResponse) VisitGetReviewTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReviewType404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -12989,6 +18001,41 @@ func (response GetReviewType404ApplicationProblemPlusJSONResponse) VisitGetRevie
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewType500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewType500ApplicationProblemPlusJSONResponse) VisitGetReviewTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewType503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewType503ApplicationProblemPlusJSONResponse) VisitGetReviewTypeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13027,6 +18074,60 @@ func (response ListReviews400ApplicationProblemPlusJSONResponse) VisitListReview
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviews401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviews401ApplicationProblemPlusJSONResponse) VisitListReviewsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviews500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviews500ApplicationProblemPlusJSONResponse) VisitListReviewsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReviews503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReviews503ApplicationProblemPlusJSONResponse) VisitListReviewsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13083,6 +18184,41 @@ func (response CreateReview400ApplicationProblemPlusJSONResponse) VisitCreateRev
 	return err
 }
 
+type CreateReview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview401ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReview403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview403ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateReview409ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateReview409ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
@@ -13097,6 +18233,41 @@ func (response CreateReview409ApplicationProblemPlusJSONResponse) VisitCreateRev
 	return err
 }
 
+type CreateReview413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview413ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReview415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview415ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateReview422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateReview422ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
@@ -13107,6 +18278,41 @@ func (response CreateReview422ApplicationProblemPlusJSONResponse) VisitCreateRev
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview500ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReview503ApplicationProblemPlusJSONResponse) VisitCreateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13126,6 +18332,57 @@ type DeleteReview204Response struct {
 func (response DeleteReview204Response) VisitDeleteReviewResponse(w http.ResponseWriter) error {
 	w.WriteHeader(204)
 	return nil
+}
+
+type DeleteReview400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview400ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview401ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReview403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview403ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
 }
 
 type DeleteReview404ApplicationProblemPlusJSONResponse struct {
@@ -13186,6 +18443,41 @@ func (response DeleteReview428ApplicationProblemPlusJSONResponse) VisitDeleteRev
 	return err
 }
 
+type DeleteReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview500ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReview503ApplicationProblemPlusJSONResponse) VisitDeleteReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReviewRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -13218,6 +18510,41 @@ func (response GetReview200JSONResponse) VisitGetReviewResponse(w http.ResponseW
 	return err
 }
 
+type GetReview400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReview400ApplicationProblemPlusJSONResponse) VisitGetReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReview401ApplicationProblemPlusJSONResponse) VisitGetReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReview404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -13230,6 +18557,41 @@ func (response GetReview404ApplicationProblemPlusJSONResponse) VisitGetReviewRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReview500ApplicationProblemPlusJSONResponse) VisitGetReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReview503ApplicationProblemPlusJSONResponse) VisitGetReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13284,6 +18646,41 @@ func (response UpdateReview400ApplicationProblemPlusJSONResponse) VisitUpdateRev
 	return err
 }
 
+type UpdateReview401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview401ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReview403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview403ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateReview404ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateReview404ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
@@ -13326,6 +18723,41 @@ func (response UpdateReview412ApplicationProblemPlusJSONResponse) VisitUpdateRev
 	return err
 }
 
+type UpdateReview413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview413ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReview415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview415ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateReview422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateReview422ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
@@ -13350,6 +18782,41 @@ func (response UpdateReview428ApplicationProblemPlusJSONResponse) VisitUpdateRev
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview500ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateReview503ApplicationProblemPlusJSONResponse) VisitUpdateReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13382,6 +18849,41 @@ func (response GetActionPlanCsv200TextcsvResponse) VisitGetActionPlanCsvResponse
 	return err
 }
 
+type GetActionPlanCsv400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv400ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanCsv401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv401ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetActionPlanCsv404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -13394,6 +18896,41 @@ func (response GetActionPlanCsv404ApplicationProblemPlusJSONResponse) VisitGetAc
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv500ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanCsv503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanCsv503ApplicationProblemPlusJSONResponse) VisitGetActionPlanCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13426,6 +18963,41 @@ func (response GetActionPlanXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpr
 	return err
 }
 
+type GetActionPlanXlsx400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx400ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanXlsx401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx401ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetActionPlanXlsx404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -13438,6 +19010,41 @@ func (response GetActionPlanXlsx404ApplicationProblemPlusJSONResponse) VisitGetA
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx500ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetActionPlanXlsx503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetActionPlanXlsx503ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13480,6 +19087,25 @@ func (response SearchRecommendations400ApplicationProblemPlusJSONResponse) Visit
 	return err
 }
 
+type SearchRecommendations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SearchRecommendations401ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SearchRecommendations422ApplicationProblemPlusJSONResponse Problem
 
 func (response SearchRecommendations422ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
@@ -13490,6 +19116,22 @@ func (response SearchRecommendations422ApplicationProblemPlusJSONResponse) Visit
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SearchRecommendations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SearchRecommendations500ApplicationProblemPlusJSONResponse) VisitSearchRecommendationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13546,6 +19188,25 @@ func (response SummaryCrossTab400ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryCrossTab401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryCrossTab401ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryCrossTab422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryCrossTab422ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
@@ -13556,6 +19217,22 @@ func (response SummaryCrossTab422ApplicationProblemPlusJSONResponse) VisitSummar
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryCrossTab500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryCrossTab500ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13612,6 +19289,25 @@ func (response SummaryDocument400ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryDocument401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocument401ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocument422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocument422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
@@ -13622,6 +19318,22 @@ func (response SummaryDocument422ApplicationProblemPlusJSONResponse) VisitSummar
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocument500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocument500ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13684,6 +19396,25 @@ func (response SummaryDocumentCsv400ApplicationProblemPlusJSONResponse) VisitSum
 	return err
 }
 
+type SummaryDocumentCsv401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentCsv401ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocumentCsv422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentCsv422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
@@ -13694,6 +19425,22 @@ func (response SummaryDocumentCsv422ApplicationProblemPlusJSONResponse) VisitSum
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentCsv500ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13756,6 +19503,25 @@ func (response SummaryDocumentHtml400ApplicationProblemPlusJSONResponse) VisitSu
 	return err
 }
 
+type SummaryDocumentHtml401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentHtml401ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocumentHtml422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentHtml422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
@@ -13766,6 +19532,22 @@ func (response SummaryDocumentHtml422ApplicationProblemPlusJSONResponse) VisitSu
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentHtml500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentHtml500ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13828,6 +19610,25 @@ func (response SummaryDocumentXlsx400ApplicationProblemPlusJSONResponse) VisitSu
 	return err
 }
 
+type SummaryDocumentXlsx401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocumentXlsx422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentXlsx422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
@@ -13838,6 +19639,22 @@ func (response SummaryDocumentXlsx422ApplicationProblemPlusJSONResponse) VisitSu
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13894,6 +19711,25 @@ func (response SummaryNational400ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryNational401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryNational401ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryNational422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryNational422ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
@@ -13904,6 +19740,22 @@ func (response SummaryNational422ApplicationProblemPlusJSONResponse) VisitSummar
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryNational500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryNational500ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13960,6 +19812,25 @@ func (response SummaryOrganisations400ApplicationProblemPlusJSONResponse) VisitS
 	return err
 }
 
+type SummaryOrganisations401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOrganisations401ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryOrganisations422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryOrganisations422ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
@@ -13970,6 +19841,22 @@ func (response SummaryOrganisations422ApplicationProblemPlusJSONResponse) VisitS
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOrganisations500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOrganisations500ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14026,6 +19913,25 @@ func (response SummaryOverdue400ApplicationProblemPlusJSONResponse) VisitSummary
 	return err
 }
 
+type SummaryOverdue401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOverdue401ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryOverdue422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryOverdue422ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
@@ -14036,6 +19942,22 @@ func (response SummaryOverdue422ApplicationProblemPlusJSONResponse) VisitSummary
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOverdue500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryOverdue500ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14092,6 +20014,25 @@ func (response SummaryThemePairs400ApplicationProblemPlusJSONResponse) VisitSumm
 	return err
 }
 
+type SummaryThemePairs401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryThemePairs401ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryThemePairs422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryThemePairs422ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
@@ -14102,6 +20043,22 @@ func (response SummaryThemePairs422ApplicationProblemPlusJSONResponse) VisitSumm
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryThemePairs500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryThemePairs500ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14158,6 +20115,25 @@ func (response SummaryTrends400ApplicationProblemPlusJSONResponse) VisitSummaryT
 	return err
 }
 
+type SummaryTrends401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryTrends401ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryTrends422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryTrends422ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
@@ -14168,6 +20144,22 @@ func (response SummaryTrends422ApplicationProblemPlusJSONResponse) VisitSummaryT
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryTrends500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryTrends500ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14224,6 +20216,60 @@ func (response ListThemes400ApplicationProblemPlusJSONResponse) VisitListThemesR
 	return err
 }
 
+type ListThemes401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemes401ApplicationProblemPlusJSONResponse) VisitListThemesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemes500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemes500ApplicationProblemPlusJSONResponse) VisitListThemesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListThemes503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListThemes503ApplicationProblemPlusJSONResponse) VisitListThemesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateThemeRequestObject struct {
 	Body *CreateThemeJSONRequestBody
 }
@@ -14276,6 +20322,25 @@ func (response CreateTheme400ApplicationProblemPlusJSONResponse) VisitCreateThem
 	return err
 }
 
+type CreateTheme401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme401ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTheme403ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateTheme403ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
@@ -14304,6 +20369,41 @@ func (response CreateTheme409ApplicationProblemPlusJSONResponse) VisitCreateThem
 	return err
 }
 
+type CreateTheme413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme413ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme415ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTheme422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateTheme422ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
@@ -14314,6 +20414,41 @@ func (response CreateTheme422ApplicationProblemPlusJSONResponse) VisitCreateThem
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme500ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTheme503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateTheme503ApplicationProblemPlusJSONResponse) VisitCreateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14350,6 +20485,41 @@ func (response GetTheme200JSONResponse) VisitGetThemeResponse(w http.ResponseWri
 	return err
 }
 
+type GetTheme400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetTheme400ApplicationProblemPlusJSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTheme401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetTheme401ApplicationProblemPlusJSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetTheme404ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -14362,6 +20532,41 @@ func (response GetTheme404ApplicationProblemPlusJSONResponse) VisitGetThemeRespo
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTheme500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetTheme500ApplicationProblemPlusJSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTheme503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTheme503ApplicationProblemPlusJSONResponse) VisitGetThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14412,6 +20617,25 @@ func (response UpdateTheme400ApplicationProblemPlusJSONResponse) VisitUpdateThem
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme401ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14472,6 +20696,41 @@ func (response UpdateTheme412ApplicationProblemPlusJSONResponse) VisitUpdateThem
 	return err
 }
 
+type UpdateTheme413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme413ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme415ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateTheme422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateTheme422ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
@@ -14496,6 +20755,41 @@ func (response UpdateTheme428ApplicationProblemPlusJSONResponse) VisitUpdateThem
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme500ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateTheme503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateTheme503ApplicationProblemPlusJSONResponse) VisitUpdateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14546,6 +20840,25 @@ func (response DeprecateTheme400ApplicationProblemPlusJSONResponse) VisitDepreca
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme401ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14606,6 +20919,41 @@ func (response DeprecateTheme412ApplicationProblemPlusJSONResponse) VisitDepreca
 	return err
 }
 
+type DeprecateTheme413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme413ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme415ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeprecateTheme422ApplicationProblemPlusJSONResponse Problem
 
 func (response DeprecateTheme422ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
@@ -14634,6 +20982,41 @@ func (response DeprecateTheme428ApplicationProblemPlusJSONResponse) VisitDepreca
 	return err
 }
 
+type DeprecateTheme500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme500ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeprecateTheme503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeprecateTheme503ApplicationProblemPlusJSONResponse) VisitDeprecateThemeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListUsersRequestObject struct {
 	Params ListUsersParams
 }
@@ -14652,6 +21035,22 @@ func (response ListUsers200JSONResponse) VisitListUsersResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers400ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14682,6 +21081,41 @@ func (response ListUsers403ApplicationProblemPlusJSONResponse) VisitListUsersRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers500ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListUsers503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListUsers503ApplicationProblemPlusJSONResponse) VisitListUsersResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14718,6 +21152,22 @@ func (response CreateUser201JSONResponse) VisitCreateUserResponse(w http.Respons
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser400ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14766,6 +21216,41 @@ func (response CreateUser409ApplicationProblemPlusJSONResponse) VisitCreateUserR
 	return err
 }
 
+type CreateUser413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser413ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser415ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateUser422ApplicationProblemPlusJSONResponse Problem
 
 func (response CreateUser422ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
@@ -14776,6 +21261,41 @@ func (response CreateUser422ApplicationProblemPlusJSONResponse) VisitCreateUserR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser500ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateUser503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateUser503ApplicationProblemPlusJSONResponse) VisitCreateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14812,6 +21332,22 @@ func (response GetUser200JSONResponse) VisitGetUserResponse(w http.ResponseWrite
 	return err
 }
 
+type GetUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser400ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetUser401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -14838,6 +21374,41 @@ func (response GetUser404ApplicationProblemPlusJSONResponse) VisitGetUserRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser500ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUser503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetUser503ApplicationProblemPlusJSONResponse) VisitGetUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14872,6 +21443,22 @@ func (response UpdateUser200JSONResponse) VisitUpdateUserResponse(w http.Respons
 		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
 	}
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser400ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14948,6 +21535,41 @@ func (response UpdateUser412ApplicationProblemPlusJSONResponse) VisitUpdateUserR
 	return err
 }
 
+type UpdateUser413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser413ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser415ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateUser422ApplicationProblemPlusJSONResponse Problem
 
 func (response UpdateUser422ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
@@ -14972,6 +21594,41 @@ func (response UpdateUser428ApplicationProblemPlusJSONResponse) VisitUpdateUserR
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser500ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateUser503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateUser503ApplicationProblemPlusJSONResponse) VisitUpdateUserResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15005,6 +21662,22 @@ func (response AddMembership201JSONResponse) VisitAddMembershipResponse(w http.R
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
 	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership400ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15067,6 +21740,41 @@ func (response AddMembership409ApplicationProblemPlusJSONResponse) VisitAddMembe
 	return err
 }
 
+type AddMembership413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership413ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership415ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddMembership422ApplicationProblemPlusJSONResponse Problem
 
 func (response AddMembership422ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
@@ -15077,6 +21785,41 @@ func (response AddMembership422ApplicationProblemPlusJSONResponse) VisitAddMembe
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership500ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMembership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response AddMembership503ApplicationProblemPlusJSONResponse) VisitAddMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15100,6 +21843,22 @@ func (response RemoveMembership200JSONResponse) VisitRemoveMembershipResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembership400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMembership400ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15162,6 +21921,41 @@ func (response RemoveMembership422ApplicationProblemPlusJSONResponse) VisitRemov
 	return err
 }
 
+type RemoveMembership500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMembership500ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RemoveMembership503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RemoveMembership503ApplicationProblemPlusJSONResponse) VisitRemoveMembershipResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ResetPasswordRequestObject struct {
 	Id   ID `json:"id"`
 	Body *ResetPasswordJSONRequestBody
@@ -15181,6 +21975,22 @@ func (response ResetPassword200JSONResponse) VisitResetPasswordResponse(w http.R
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword400ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15229,6 +22039,41 @@ func (response ResetPassword404ApplicationProblemPlusJSONResponse) VisitResetPas
 	return err
 }
 
+type ResetPassword413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword413ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword415ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ResetPassword422ApplicationProblemPlusJSONResponse Problem
 
 func (response ResetPassword422ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
@@ -15239,6 +22084,41 @@ func (response ResetPassword422ApplicationProblemPlusJSONResponse) VisitResetPas
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword500ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetPassword503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResetPassword503ApplicationProblemPlusJSONResponse) VisitResetPasswordResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15265,6 +22145,22 @@ func (response GetWork200JSONResponse) VisitGetWorkResponse(w http.ResponseWrite
 	return err
 }
 
+type GetWork400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetWork400ApplicationProblemPlusJSONResponse) VisitGetWorkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetWork401ApplicationProblemPlusJSONResponse struct {
 	ProblemApplicationProblemPlusJSONResponse
 }
@@ -15277,6 +22173,41 @@ func (response GetWork401ApplicationProblemPlusJSONResponse) VisitGetWorkRespons
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWork500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetWork500ApplicationProblemPlusJSONResponse) VisitGetWorkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWork503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetWork503ApplicationProblemPlusJSONResponse) VisitGetWorkResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15302,6 +22233,76 @@ func (response GetHealthz200JSONResponse) VisitGetHealthzResponse(w http.Respons
 	return err
 }
 
+type GetHealthz400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthz400ApplicationProblemPlusJSONResponse) VisitGetHealthzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthz401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthz401ApplicationProblemPlusJSONResponse) VisitGetHealthzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthz500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthz500ApplicationProblemPlusJSONResponse) VisitGetHealthzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetHealthz503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetHealthz503ApplicationProblemPlusJSONResponse) VisitGetHealthzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReadyzRequestObject struct {
 }
 
@@ -15323,6 +22324,57 @@ func (response GetReadyz200JSONResponse) VisitGetReadyzResponse(w http.ResponseW
 	return err
 }
 
+type GetReadyz400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReadyz400ApplicationProblemPlusJSONResponse) VisitGetReadyzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReadyz401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReadyz401ApplicationProblemPlusJSONResponse) VisitGetReadyzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReadyz500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReadyz500ApplicationProblemPlusJSONResponse) VisitGetReadyzResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReadyz503JSONResponse Health
 
 func (response GetReadyz503JSONResponse) VisitGetReadyzResponse(w http.ResponseWriter) error {
@@ -15339,19 +22391,19 @@ func (response GetReadyz503JSONResponse) VisitGetReadyzResponse(w http.ResponseW
 
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
-
+	// ListActions List actions
 	// (GET /api/v1/actions)
 	ListActions(ctx context.Context, request ListActionsRequestObject) (ListActionsResponseObject, error)
-
+	// DeleteAction Delete an action
 	// (DELETE /api/v1/actions/{id})
 	DeleteAction(ctx context.Context, request DeleteActionRequestObject) (DeleteActionResponseObject, error)
-
+	// GetAction One action
 	// (GET /api/v1/actions/{id})
 	GetAction(ctx context.Context, request GetActionRequestObject) (GetActionResponseObject, error)
-
+	// UpdateAction Change an action (its owner's editors or the panel)
 	// (PATCH /api/v1/actions/{id})
 	UpdateAction(ctx context.Context, request UpdateActionRequestObject) (UpdateActionResponseObject, error)
-
+	// ListEvidence The evidence attached to an action
 	// (GET /api/v1/actions/{id}/evidence)
 	ListEvidence(ctx context.Context, request ListEvidenceRequestObject) (ListEvidenceResponseObject, error)
 	// AddEvidence Attach a link (JSON) or upload a document (multipart/form-data, fields file, title, evidence_type)
@@ -15381,13 +22433,13 @@ type StrictServerInterface interface {
 	// Login Sign in with email and password; sets the session cookie
 	// (POST /api/v1/auth/login)
 	Login(ctx context.Context, request LoginRequestObject) (LoginResponseObject, error)
-
+	// Logout Sign out
 	// (POST /api/v1/auth/logout)
 	Logout(ctx context.Context, request LogoutRequestObject) (LogoutResponseObject, error)
 	// VerifyMFA Give the second factor (an authenticator code or a recovery code)
 	// (POST /api/v1/auth/mfa)
 	VerifyMFA(ctx context.Context, request VerifyMFARequestObject) (VerifyMFAResponseObject, error)
-
+	// GetEvidence One piece of evidence
 	// (GET /api/v1/evidence/{id})
 	GetEvidence(ctx context.Context, request GetEvidenceRequestObject) (GetEvidenceResponseObject, error)
 	// GetEvidenceContent Download an uploaded document (as an attachment)
@@ -15405,10 +22457,10 @@ type StrictServerInterface interface {
 	// GetImport An import job's progress, counts and validation report
 	// (GET /api/v1/imports/{id})
 	GetImport(ctx context.Context, request GetImportRequestObject) (GetImportResponseObject, error)
-
+	// ListInterventionTypes Intervention types
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(ctx context.Context, request ListInterventionTypesRequestObject) (ListInterventionTypesResponseObject, error)
-
+	// RemoveLink Remove a link between recommendations
 	// (DELETE /api/v1/links/{id})
 	RemoveLink(ctx context.Context, request RemoveLinkRequestObject) (RemoveLinkResponseObject, error)
 	// GetLink One link between recommendations (readable by whoever may read the recommendation it starts from)
@@ -15423,22 +22475,22 @@ type StrictServerInterface interface {
 	// ConfirmTOTP Confirm the authenticator with its first code; returns one-time recovery codes
 	// (POST /api/v1/me/mfa/totp/confirm)
 	ConfirmTOTP(ctx context.Context, request ConfirmTOTPRequestObject) (ConfirmTOTPResponseObject, error)
-
+	// ChangePassword Change the caller's password
 	// (POST /api/v1/me/password)
 	ChangePassword(ctx context.Context, request ChangePasswordRequestObject) (ChangePasswordResponseObject, error)
-
+	// ListTokens The caller's API tokens
 	// (GET /api/v1/me/tokens)
 	ListTokens(ctx context.Context, request ListTokensRequestObject) (ListTokensResponseObject, error)
 	// CreateToken Create an API token for scripts; the secret is returned once
 	// (POST /api/v1/me/tokens)
 	CreateToken(ctx context.Context, request CreateTokenRequestObject) (CreateTokenResponseObject, error)
-
+	// RevokeToken Revoke one of the caller's API tokens
 	// (DELETE /api/v1/me/tokens/{id})
 	RevokeToken(ctx context.Context, request RevokeTokenRequestObject) (RevokeTokenResponseObject, error)
 	// DeleteMilestone Remove a milestone (its timeline entries and audit trail stay)
 	// (DELETE /api/v1/milestones/{id})
 	DeleteMilestone(ctx context.Context, request DeleteMilestoneRequestObject) (DeleteMilestoneResponseObject, error)
-
+	// GetMilestone One milestone
 	// (GET /api/v1/milestones/{id})
 	GetMilestone(ctx context.Context, request GetMilestoneRequestObject) (GetMilestoneResponseObject, error)
 	// UpdateMilestone Change a milestone's title or dates (clearing done_date reopens it)
@@ -15450,46 +22502,46 @@ type StrictServerInterface interface {
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(ctx context.Context, request GetOpenAPISpecRequestObject) (GetOpenAPISpecResponseObject, error)
-
+	// ListOrganisations List organisations
 	// (GET /api/v1/organisations)
 	ListOrganisations(ctx context.Context, request ListOrganisationsRequestObject) (ListOrganisationsResponseObject, error)
-
+	// CreateOrganisation Add an organisation (admins and panel members)
 	// (POST /api/v1/organisations)
 	CreateOrganisation(ctx context.Context, request CreateOrganisationRequestObject) (CreateOrganisationResponseObject, error)
 	// DeleteOrganisation Delete an organisation nothing refers to
 	// (DELETE /api/v1/organisations/{id})
 	DeleteOrganisation(ctx context.Context, request DeleteOrganisationRequestObject) (DeleteOrganisationResponseObject, error)
-
+	// GetOrganisation One organisation
 	// (GET /api/v1/organisations/{id})
 	GetOrganisation(ctx context.Context, request GetOrganisationRequestObject) (GetOrganisationResponseObject, error)
-
+	// UpdateOrganisation Change an organisation (admins)
 	// (PATCH /api/v1/organisations/{id})
 	UpdateOrganisation(ctx context.Context, request UpdateOrganisationRequestObject) (UpdateOrganisationResponseObject, error)
-
+	// ListPartnerships List partnerships
 	// (GET /api/v1/partnerships)
 	ListPartnerships(ctx context.Context, request ListPartnershipsRequestObject) (ListPartnershipsResponseObject, error)
-
+	// CreatePartnership Add a partnership (admins)
 	// (POST /api/v1/partnerships)
 	CreatePartnership(ctx context.Context, request CreatePartnershipRequestObject) (CreatePartnershipResponseObject, error)
 	// DeletePartnership Delete a partnership that has no reviews
 	// (DELETE /api/v1/partnerships/{id})
 	DeletePartnership(ctx context.Context, request DeletePartnershipRequestObject) (DeletePartnershipResponseObject, error)
-
+	// GetPartnership One partnership
 	// (GET /api/v1/partnerships/{id})
 	GetPartnership(ctx context.Context, request GetPartnershipRequestObject) (GetPartnershipResponseObject, error)
-
+	// UpdatePartnership Change a partnership (admins)
 	// (PATCH /api/v1/partnerships/{id})
 	UpdatePartnership(ctx context.Context, request UpdatePartnershipRequestObject) (UpdatePartnershipResponseObject, error)
-
+	// ListRecommendations List recommendations
 	// (GET /api/v1/recommendations)
 	ListRecommendations(ctx context.Context, request ListRecommendationsRequestObject) (ListRecommendationsResponseObject, error)
-
+	// CreateRecommendation Add a recommendation to a review (the review's panel)
 	// (POST /api/v1/recommendations)
 	CreateRecommendation(ctx context.Context, request CreateRecommendationRequestObject) (CreateRecommendationResponseObject, error)
 	// DeleteRecommendation Delete a recommendation that has no actions
 	// (DELETE /api/v1/recommendations/{id})
 	DeleteRecommendation(ctx context.Context, request DeleteRecommendationRequestObject) (DeleteRecommendationResponseObject, error)
-
+	// GetRecommendation One recommendation
 	// (GET /api/v1/recommendations/{id})
 	GetRecommendation(ctx context.Context, request GetRecommendationRequestObject) (GetRecommendationResponseObject, error)
 	// UpdateRecommendation Change fields; `addressees` and `themes`, when given, replace the whole set
@@ -15507,7 +22559,7 @@ type StrictServerInterface interface {
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(ctx context.Context, request AddLinkRequestObject) (AddLinkResponseObject, error)
-
+	// ListResponses An addressee's formal responses to a recommendation
 	// (GET /api/v1/recommendations/{id}/responses)
 	ListResponses(ctx context.Context, request ListResponsesRequestObject) (ListResponsesResponseObject, error)
 	// RecordResponse Record an addressee's formal response (reasons required unless accepted in full)
@@ -15534,22 +22586,22 @@ type StrictServerInterface interface {
 	// ListReviewTypes Review types with their default response windows
 	// (GET /api/v1/review-types)
 	ListReviewTypes(ctx context.Context, request ListReviewTypesRequestObject) (ListReviewTypesResponseObject, error)
-
+	// GetReviewType One review type
 	// (GET /api/v1/review-types/{code})
 	GetReviewType(ctx context.Context, request GetReviewTypeRequestObject) (GetReviewTypeResponseObject, error)
-
+	// ListReviews List reviews
 	// (GET /api/v1/reviews)
 	ListReviews(ctx context.Context, request ListReviewsRequestObject) (ListReviewsResponseObject, error)
-
+	// CreateReview Record a review (the partnership's panel)
 	// (POST /api/v1/reviews)
 	CreateReview(ctx context.Context, request CreateReviewRequestObject) (CreateReviewResponseObject, error)
 	// DeleteReview Delete a review that has no recommendations
 	// (DELETE /api/v1/reviews/{id})
 	DeleteReview(ctx context.Context, request DeleteReviewRequestObject) (DeleteReviewResponseObject, error)
-
+	// GetReview One review
 	// (GET /api/v1/reviews/{id})
 	GetReview(ctx context.Context, request GetReviewRequestObject) (GetReviewResponseObject, error)
-
+	// UpdateReview Change a review (the partnership's panel)
 	// (PATCH /api/v1/reviews/{id})
 	UpdateReview(ctx context.Context, request UpdateReviewRequestObject) (UpdateReviewResponseObject, error)
 	// GetActionPlanCsv The review's action plan in the DHR template, as CSV (current statuses and dates)
@@ -15597,7 +22649,7 @@ type StrictServerInterface interface {
 	// CreateTheme Add a theme (admins)
 	// (POST /api/v1/themes)
 	CreateTheme(ctx context.Context, request CreateThemeRequestObject) (CreateThemeResponseObject, error)
-
+	// GetTheme One theme
 	// (GET /api/v1/themes/{code})
 	GetTheme(ctx context.Context, request GetThemeRequestObject) (GetThemeResponseObject, error)
 	// UpdateTheme Change a theme's label, definition, group or keywords (admins)
@@ -15606,22 +22658,22 @@ type StrictServerInterface interface {
 	// DeprecateTheme Deprecate a theme (admins)
 	// (POST /api/v1/themes/{code}/deprecate)
 	DeprecateTheme(ctx context.Context, request DeprecateThemeRequestObject) (DeprecateThemeResponseObject, error)
-
+	// ListUsers List users (admins)
 	// (GET /api/v1/users)
 	ListUsers(ctx context.Context, request ListUsersRequestObject) (ListUsersResponseObject, error)
-
+	// CreateUser Add a user (admins)
 	// (POST /api/v1/users)
 	CreateUser(ctx context.Context, request CreateUserRequestObject) (CreateUserResponseObject, error)
-
+	// GetUser One user (admins, or the user themselves)
 	// (GET /api/v1/users/{id})
 	GetUser(ctx context.Context, request GetUserRequestObject) (GetUserResponseObject, error)
 	// UpdateUser Change a user's address or name, or disable them (users are never deleted)
 	// (PATCH /api/v1/users/{id})
 	UpdateUser(ctx context.Context, request UpdateUserRequestObject) (UpdateUserResponseObject, error)
-
+	// AddMembership Give a user a role
 	// (POST /api/v1/users/{id}/memberships)
 	AddMembership(ctx context.Context, request AddMembershipRequestObject) (AddMembershipResponseObject, error)
-
+	// RemoveMembership Take a role away from a user
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(ctx context.Context, request RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error)
 	// ResetPassword An admin sets a new password for a user
@@ -18899,319 +25951,397 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts4tjD6KiidUxX7fPQl6fT37bHr++HJZTqzO5NsJ9Mzu9pdEkQuSRiTABsArWi6umo/zX6w/SSn",
-	"sADwJpCiZMlx9/hXHIrEZWHdsK6/jGKR5YID12p08ctoATQBiX+++Uzn5t8EVCxZrpngo4vR5wUQCbGQ",
-	"yTNF7kAqJvjpKBqpeAEZNe/rVQ6ji5HSkvH56Ndfo9H3Iqb28/Zof1uABKIXQDgs3bgkZXeg+sf8NRrl",
-	"VNIMtFvslfowWx/+lcjyQgNJQLI7SMgspXNFqCJiRvSCKZJQDeQogRktUk20SOjq2MzMzNc/FyBXo2jE",
-	"aWYmp2osZo1VzYTMqB5djMwwoyiw81eFVEKGoTjh8EWPY3xjYlcEJJdwx0ShSE7n0LUS+80GoL97bZ7j",
-	"5znVi+prloyikYSfCyYhGV1oWUBwU0WBb7ZGjkZfTubiZO3pu9l7quNFeKsGlfwOHc6QKTA+J/GC8jkk",
-	"p+TaLeiSUK6WICEhL1/8G1kugBM6VcB1CQ2Lo9WG3s1O7NwbsJBlTK+v7yOdA1HsnxCR50QL8uL8vMKI",
-	"b8870SHF4epTZvQLy4psdPHi/DwaZYzb/z0vYci4hjlIXM2nIsuoXL1mKk6FKiSsr2xi3pecphNyZCDn",
-	"FzUTkig255CcME5imqYg1TFRC7FUBO5ArkgsCq4vyUQtqAQ6TWFCjmi6pCtFCgXJDTdjuC/JciEIlUC4",
-	"0G5cwrgfD0dSZCZFZuGjFxLUQqTJyXNDSZOb4vz8m/jbCaE8IQuWgLrhs0LqBUgSQ5oqcjT5Mf5pckyU",
-	"+ZhqwoV5LwFuBycxNdhAlkLeQkJEoe1sZstaaJqqU/J5ATe8nJkwRV5dfXpz/eaHd2/+Nv70+tX483fX",
-	"bz599+H717WzOz694R2Hl1Rgr58gcHNgP4484M2PHoKjn0IE7o7xbRrilR94ukKmlmXAE2SBisRUypVB",
-	"fcuAapzJMSbPZ0LrNq9tQHO3ondZnkIGXJecF77kqUjAU3xoeNb8qD4R05CpwIwlUKiUdNVYgQHiHfBt",
-	"5q9/cr/ZP8g55Ux1yJ13iQV1kkhQymBd7XU1ioYstv7JfReLTHG+0APhJMr37zfvRyo1B6kWLA8xxvJH",
-	"wpKBQMlrI95vbf+xvqL/MHMRDV90ZGjF8LAzmrOzu+dnCqiMF5fINDIjDAyFtUnPMDlkOZB00NfPw4jr",
-	"GlQuuIKBxyX96/eDyKdY5EOnVPjuPeeDWIeUF/sc6Yd3kNAwZFF2gvut8vMCMgiqHZk57QQUMfIyLeaK",
-	"HH24Ph62NI2j7mFlf5KiCBDXVUT+aNb1aovljOc41j0XtcoD0LqGOwZLYj6yMBu4rNW9kew/gQZQzDxV",
-	"hClVQLLFqa3MYPdfz1spsoDMsKth3JwbnWmQVoS7SbvWMzbKTIitBLRBM/lnsWHqKcwEXpoGzK1F/8y/",
-	"RiVzQjB9lGKaAm4+FlwDR4lE8zxl9gp3lts3/tc/lJWr1eD/r4TZ6GL0/5xVN8oz+6s68+PijC1K4OT6",
-	"7Svyh5ff/h/iBj9FmLhv8XYXezGeS5GD1Mwu18yUgvltjFewAKvSZLoilMQpZZlhWU0Vhxx9/PDpMzmj",
-	"OIE6+4Ulv5otzg1PO44IaslSMkhwGG4+F9KI3fbdjxdpimqiQ881hKutVYlCxtB1G25tisQ0A9SIL9wu",
-	"8DIglhzkM2UfRWTJ9MKozrHIADVxuGMJ8BgiFJOlwmA0+DuQbLY6Npuz2yFHlCyY0kKy2F6JUQEvtwsJ",
-	"yVPKL0jB8VsGSUS4uWl4cWrEsf8JadUp0rg6g6AWbD8NgZMEqiEZU712xT7RLIPQlbQBxgCxs2TQzbaJ",
-	"G2OlqS7C3KMu68YDR3enY97dCAQ83QCbFimYY9NAM3uXEkuuUOmxGByat6kFDV2tpnIOuiSrrdG9yJOt",
-	"j9GZBjp4ZGWy+NHbMNobWz+YJm54wHYddbWEBh42dlNdA8X0HxBrs3DLn17hF8gwk4SZJzT9WONXM5oq",
-	"iLZlYdcwM1d2cvTyxQtL7WMPieMLw9nKASzpGhxTRJirJzKFHXlfgMU1z6vLENSixYx++R74XC9GF9+e",
-	"n59He6ClrplrBNZNUNsi+pCpW8jZj4Pd+PORzmFdxpUqTPlHn6B1knJNwYlGNWvjIBaEppcGRBjX//vl",
-	"KNpIm7hOP0DPdh2q7ZtgPpSob6m6QntIxjnwhPH52Aorq9NcWCtjxUXJkipPV4bymvbhnSmDm7PQ7K4D",
-	"QyvsXTegesludoRbIUce5EaiWwqvIHMclgNUhWwh17WB6JTyRPCISBA5oLqpgCdkSuPb0JiViGyO+V7c",
-	"QR2gaDdkyp3IJREZs3ZMSrjQgOwqaEDvwJ2/5skBWO17urKMcwpm25oU3NmnQ9yXCL0AuWQK7seHt1Ym",
-	"B3LeB2G0wzWZ/WoYnYx4HWGcgSLAWml8y8UyhWQOydgCbWs9hwuNWu+u3++kSda/sde9AHwlXY41fNFh",
-	"juLtNmBU91wy1OKZ5YIS3CUnwEPsZXHcRfifDZWXYz9TJKUaFNJ6RlNSs4Stjy1S2Cje/MhGEx4geNch",
-	"5eapgWd9Vz/1odE7nhd6S84zANEGipB+bBtIvvviA3UM6zzObXUl/K73BK7dyP6SmQI1H6oiN2hrFzwT",
-	"csy43VZT66pWeKUUKGX48G6ae0qVKpWIIAxmIk3Fclzk4w7nN0rGeAHxrb3OGSGBbimyoIosIE02ahu/",
-	"RqOU8VtIxsGLXnPKt0LiDJCMVZGDVJCYyztP/NOksKYeqM/bxYcktaCCfqUChzaqhFUqgnK+jhMtwAZx",
-	"oUiYfmXglgvGtybHLe6kC6oWwbO9hZUD8bpWBD8PUpyjkWJzTrXz/q6Pw+Zh4dkCmJnPrbRcVzTCi6sb",
-	"oj5TJzzf3Dl7X5t5deI3jbWQ3RLI/hxgNxulov2yUCAHfzHTFlRhPLBfdYxSwcHaVu89TJwy4HpsvWpr",
-	"SwWume5EHverdnb64Qgp4riQckuTSy7hbtw5pEEyUPq+eB5E1/pyG5gUjUpbVh0Wdbg1VlbfhANPJ4rv",
-	"5Ypd0cojv2abhf5Qu+iu73wqxS3wNsb4FXQsvsa/UHRBMpDbxSXDDmiO34klyShf+RCU2suolMYLytzN",
-	"3E5K6JwyrnRwqoo7r6u+t7CqjQg8UaTgCchLAlmuV2S5YCkQpgkzP9zCCoLSD3+w3p3gNDMmlSZgEMXH",
-	"PuEnbt6j795fvbIT428K5B1I88rxJQEqUwbSfm0d13lqvvr03dXJi2//d106Dz+tlCo9Hi6cxG2N6qdC",
-	"pEC55Rmlk2gDereVvdtRhTL9GLu6tgS+rU7WxLDh9FzTJULOwYZ6UpsjtIlXNKdTljK/ptYKUdUcN+NN",
-	"gmCGhOmxM86ORSC6sR7i4iI0hvo7o1FGOZ0PWod7sxbZ0f+iRF9yeMnrMSVbr9goBR0LkECTMU1Tv4S+",
-	"t8yhh35vHXZj0jAsovCZdoC4MX9gySEwruNCEO9EAjtSDbrV13yn7AtJ2Jz56D805xV6YcRwTLWQ6B6l",
-	"GGXjgg4T2Kzcm5eCy5dCqSVNb9dphqPVdOyXua6HxD4GZIOeHLuojvqAobW8cc7TLmV4qKHGO2G7tbkZ",
-	"S8Hrzxt1hYGz3jKeNO7HjBvGa6YK3oMzSBgtl7hxFbv5Ey06j7nQQ2cx7/drs8MHma7Gg6GsFtRI2EGv",
-	"sn/CeLrSFjd2kMiVGc0flnNQWFck2nqQSxjMbAjN2iKKacb0tr7W6qsabNZ5MNNp+JdCptsrAPZeGteM",
-	"PQEXLqKvn7pNQyXIQjtowaKPsr83NLEdl1wj5ia7zEXK4tU4EXGRAdcR0ZIyzvh8bNMaIoI8fyxBFamO",
-	"SMZ4oUFFJKGajuGLljTWhqOiWyHokt90GP3A9wA1L/eDRun73pFKBrpJmbKj9S3HhqZteVYJxMyHEnjK",
-	"GkpPnkX1Q7OcoW/tf2N6kUi6tDe8Ldbf5av728JeXTwumivK0k3CI1LkRAvy7fm5uWMYfLJaS/9O3Fyh",
-	"fbylMeiQPO5gF3c0LWA4luDwP5hvNuKJo283Qeda7WCBOLGC61BYibkTTSHt3sxmRLCv+YEiN1dwhQzS",
-	"5I2U1jIwRAXz80SE8TuasiQyF1IulnyM00ZECzFOBZ9HhAs9nomCJxEpjbjV6zMz9//813+H+Ar+tj75",
-	"nz99+AvJqV742yu+FxE4nZ9WLh714/OfTp1LJaBZKOUsLv1AtEuIRk6F9N+FoPgd0FQv1iFo2OiUqjBi",
-	"JqApS7uVRzquxR4Nsdt2hYa1Nc5uh9I7DInDyM6t1fW0yMIG2drVPOCQWQbikK1xReXmIqIWAJrwIpuC",
-	"VITpS3KOTnrzxnIhUoMC9YOuAwQMe9WrOsMFRPVotKTSyMGw8mKmDJ9LMZ+D6jA9t8GMo9gtRh4+tUVV",
-	"gOk+iT+L6bbnsEukouBBb0kzUSGXkFMJCVGCzKgMQjyRq7EseIftwHOZ4IWjW9+bMc7U4p5a947XFKsX",
-	"5ik1R/cP1eG0c77poSKmTmUBm4JVxoYNcm3fDWrtPxdQWM2i4Nyq76qIY4AEn84oSzu0jdL+OyTi0anG",
-	"1RlWaFBTjBHH/MglxKKSHhuRjfUT7yaO6xJOW3m9rb3CzReWv/6lMtRmw2s2EDP8kh1BbRP4v4GOWhlE",
-	"/Vtpv7xhS2uv923NXZ9ZsuXuvBVpw8LtSxsX7F7rW2gV276BZdv36gjcXuv6jKGldh9SN4j7zipaw9t1",
-	"7AuhbYV+jdMK0lQtzdHn44TVwa1jvLrU2ZAVrtJZN8Wnthe8jyviGhB2vyqay/xOIRwdV70yNm1orHzQ",
-	"IFBq4WMxi4iEHKhWEVEsYymm5kSkjMFQURUUiPlqseBa0oTFevMFzhlGqjUHYSTmjO9mHoasS3fOqVJL",
-	"IZPNCGfHqH0RWuP7ECVQvgmTGg4XIwaUnI21uAUeSgjimKzy95NXn67fnnw2bxHBScEVnQFxbmVFMpqA",
-	"jdu0vjmFNQtiIW5Z+KYzoxg9FjIMWYvehY2kpWgmN9f0M1roxVk2o5cEuBSpeUGbKzzlTTs7oZqcZWBe",
-	"PdNC59azWMuyqWyGOFClApg7YXkKIe2jUDZoog+8f1UBdQQ/rG87wpMKnyreJ1yOcYtl7BDwGP5mo1Za",
-	"89nsOoRsBZ7RJGOYVFJLx84pR5ZK58Dj1RgSZlNc0RAtw0UE1jNbumLgKljuxO92CTbdDLcdQ/+6N8lS",
-	"UNpdlO7jftnlgua/6bOKG+rayqWAH+ycSpUU0JXqkAMnmQcXljQouNfoXey9K+FBGHcPxgZdk8KmCZqx",
-	"lRAcE+qtBMHwdUUSsUuW42Bv0C4+pA4Ge2Xr+YiErmpM0YUa+g06Mk3QVofs8aftTOyHz2fb5BjxBvyS",
-	"4bZQddfstZLeXrmUl22N7XXsbh7N63rmzCVWmHEx5rNC2+orOyZc9exiF87Ys4e36OUuqYzQVAJNVkQC",
-	"jReQ7G9XTUrfbYQSgds5UUBShjpBMyEvGuQ06sWafVwGKpa/+y2gHGOn5KAeBDBMz8UuK0KJebNCh/1l",
-	"7xSw11yYGi5sPvI1YP4Flp+9Bt12rWnK0o0nar9GA1dYEV+IpdG8Y/CKsSJXhV4Iyf7psvL+CFSCJLbA",
-	"FA6Df26OMbFTRuVSQ9jSrg/U0jNSRtW2lqRd1I2Bkq9TFcmpxEjj3RRaVVZ46TtKVwfmYYSgDwF2BxBV",
-	"RWJ2E271c95JMuyECv68apT3Ipj83Ht+w8hcdZTpuSKfPOj6ycXHTti3NwHxg9OiunRzUf0eCCldv4Ds",
-	"mt3WVpC2Noy6nK+e9e6WXtYeOGpDJrj4TWDfR+R6g+c97tj1+lJ3kuf3Itt+Mg1qB5m4A+tLte8G8qd2",
-	"k+IVeQ8Q262Cbi2QSKBjW93pscg17wPsrR1U7enfzet957RnAeXNNmqsAMYSzEexc32s5fJhxUuHAH7B",
-	"zxRxI5jrQkKYNn/4YYjzZpyStwaFyXTla3xeBN7CLADvjm/OgUanqFblx1zt0TqFdXQ3xDjX5a7zMNZQ",
-	"pRMGu0rk2nnuJpB3RGOPa20p2cavHvVrozjvQxc82HJPzVV8D3o31Nl8uvWD3XAc/97yyBshVXCmV2NF",
-	"Z6BX41Z1RzqDeUElFtSIFyxNJPC+d2hSpFqNp4JK6y9jaTJOgOoFykb0mXn7aSyk4CDH5rSNpMWgyJDJ",
-	"prb+fcjIOgd93CKyttLdJOQ96egwVHJAqghA0DqjXqHjdtvon0KiTtDjAzPoshwPd5KtDdka4KeePVyD",
-	"gm0de/WVtbiiJilQpcnzF7VQUhQrXGhb7SQTnNRW2r+1/j1UUWshW0M4TVZKIbcINa1iLwMozbjSlMew",
-	"UxJsOxSwpj10m5M7EkI6PLs1w29HNGEzgiyg+5XxmsPz4srCKSGd0JYL2LHoiStyMG4UENiL+wYr/Ifs",
-	"0OsNALDOdqC403BO2C7vcChvyfC6hPUC2sMzemyd1UE1RXwWqbnS3hnNYMedp4zfDkfFJnZj7kZINmPg",
-	"atA/5ArcXJDnEfmGRuT6ZdDN7PXnPhCX93tnNNh66/UBxvAlT1kc6kuAHPsC5V9SgK0pxewN01eBsQ/z",
-	"tFCubE9ZxPeZIkvGEwyHDUW1rVXx6crXGuqZ86Wpe+2I+JI5uGBVoh9ATqnGcqHrlLeAbAvWhZWXr5Ri",
-	"c5515Ol/VU9fBdwSaysu74oS+Qre7cPqrl25hr5Rne2XQPTE55llnf67sDPEsne9/zWJebcr4D2kma3f",
-	"FFQCArxzXaMrmUxDzY22ZxQDaywNp8NOC5InznWycoTY1NiDOvv9KLAT6CEf1Teb3ZJhAqoTzmbM8ymA",
-	"9w/qrxzx4aB6KbKhjHSoP6gzcFFsG7Q4IBzJqaF+H34Wt4zG/husYPMZ7OPG3lJ9H/elvbnY3e7tD8b8",
-	"Nhc/LJnhntWk3VnZgzOuAVb5a1ch4ZU3trSTPe3P2xtj1rhiY6Aw/lWdS1pohc73bofbbnXZqzTc3V3f",
-	"vVVzd4hotAmvXWpvDOamOPQytGNxdZaBttg/iAEPrXTuoF0HWn2yauvNjUaNwx/Awi0O7RZoVUOJdrKr",
-	"4xh+aRGhcQy5rv81ZtbCXHtCU2zWZXZLhMQ8WP/bg+NTRxHEgqegVLlkwjiZFWnagVBbIeAWqNSDMX3H",
-	"vI/4rpLt7B7eVdUBWKvqnDEMz7+HPepwHk7GY5YA1+OVa3SzuSjIDhHXeTFNbRrfjhBocZiehHkJM5DQ",
-	"bSzNhdTjYdVB6sbTfuwxR//Jvoupwdgtp79iSasgm3ls2EOuoEgEX2WXroMJJRJoShzrG6omH8TVrBim",
-	"saw2weOH6s0+fb2FR/WjW7MpN6bvQIfdL/zm+HbtjrGJuIcpjmtkeH+y65pqEy0OvffXyKx2OX5+fh5t",
-	"IrvBZfp9eHYdzOFiQQMIbsMNvitN7qput+yoIdYmjvAuGrEJgxwrAyikG6H3c3dFofbY76w19tsKD6hh",
-	"jdHMfEuPeiWmmZDjn+moRhijaFQWrQn69O2MW6fGIhqMq5snXXX45Q6fRdu1nG747iuvtga7+ypbu3bZ",
-	"uJ8+NpiF71+T2pWl77ahA2lSu3Hv4YpPkxUPMH9UfUt9QUIRu8oUc8QpV5ER/wyxg0/Y3PU7FqCNBZsv",
-	"UjZf6J42QltVg2gmKXCW56AVyUHa8kfkyLafRbgdR+S7z++/PwEV0xwSAl/M/Q59cTZpIaPy1uYsECpF",
-	"wRPbmxZqASoVmOSaC387q6eKhQzWlknhjmInQGxG0+78ndGVDaWxncObqyBHpVMpcgGFx64bN05HCgWK",
-	"aJAZtvZhSrNY+XpRtmQQ4wl8iZpBOs1qN4zHaZFAEt1wJbDtOONzwrBXIeUrwYFAqoAsRZEmJLVBQRlJ",
-	"gUpOlgsWL8hSyCQUCEQWIk1sG3AHb2eyDJnOauCM6ogVYpAWJauyKE2snNEY9JZ10IJW2a04f0Ume9An",
-	"bDfRYGFr/IlQVzVbaSHCSmNvl0usJoud/usNLm2yvdmGxxshI1eQmxIOS/uYMOXKa0/B4MqMpSkkN/wI",
-	"M/a5ICJNiMEbxCCcxIx/HBHq6mj7amEkNTjL5xfmK1mRSnX85tJozzO64ZQnjopYihFR2LXDrNqNQ1wX",
-	"EmWRrmoon8AXoxT4ImXhUkDidtzgUx5Z76He+a6wvhqQV/ccilazhrHcx56XpQZEylA75gs11rLAOgQs",
-	"no6i0TwfRSOaTYuUWgU6pWVUqBorkHcstu5naiNB688WolBWVuZSTD0R5pI5cyUkReyfxrkyN1KJy1c5",
-	"xIwa6I8T6kc0qzGMC0344wSMHpDZoHwJ8yKlNi2mO6j0ky3S0UXfe6RLwztVmM4SRKkYDZv4mpMeBgUj",
-	"kgmliYY0tQRgiOGIKksfkFwQpSHLIIlIKiyRKdgmuql9YcJlRj0q46eyXts1VtcMhqFVdS33VlbYVvLc",
-	"ygxTfjQNcLi/KpCEJZcEEzt8vL1aGXgOsaTZVt0dt5ReqeN8q9X3Zc++5j4HQn8ng0t1QK2YgEFZo9Uq",
-	"Pks2n0Og0CXwjsJRt7AKx6IaUtD0i+AiWxH3FpYeZ1oRteKCr7LIHNLK00dH7QAZCDr640oDEbOZgrJJ",
-	"g9UlXEK3iykIhHZ2dlaz31Nll0TzHKisOqvVD/yZao3fZa2wL3kI+c1ECMwwNqDGf7/Wd/drPnbY1nZD",
-	"Ath27D/W1zJuQJ84B/pX3oDeUYi2V17YId6yeSGhUYl2wFeunG5Hkdru4rR+3VIo9ZlOA0uHNA0Iqh+l",
-	"WP70YyzSn0Zb66vtfa7JxnbQsUjHqMfscQ4z5pZli5uQDg4ZRskMNB04+Hvz6nqRwK23K8Vy7yAzY+4Z",
-	"ZFIsO5QSr/duseJ2Cw8DSjeFO5zGHho4EDk8b0CugXn1wprNs+khq9euKnzAgAE0wcocw/b4nX99LSx8",
-	"27OwHOr+l047WtMccQ2zYAeX7fF/rT/NNouqJxFfi6CZvSrdtS/wyVqEzV4GtAphTpncGgAYzPSRMrld",
-	"BLSWwJPtJzNfdYBZy4LHraKhnS13LL16B2VJIDXQruF+swZbu+OO208TlNVVuFpcDwU75hJwX9nyWlSR",
-	"0kp8Sib4cEKYInSKraSxxbjtKaaKPEe9LDkdRcMr1SdM5SntsMngdxGZWLvjtxNyRInKaJraX46Nvjz5",
-	"Mf5pQo4WLEls49FcCg2xJoLDcdjt5xfaMAFIhuZkTE0XPDF/byxr5xffA+Hvapywray6cJ5tJVfdJbXt",
-	"t2ucZ7uvq6oS28nr+8p7JJFkB1jVemZtp5y6thpjmxJ2P1nd3n61rHWqrrYajWoBX003ZHt11cn0YOJ7",
-	"J6daWOhbmm28+CRMuXSJIHvdaFo1972mfTWy/ONn7H84Z3ehLrqGvUlQC5F2XKKRH4DSjmMprMCE41YL",
-	"Rv60oBJcwOAG6yJ1/clqO64vowfGf/EOn/sa15rDveFarvake+wgtLYSKc01917RO4qiNyLBN1UY312T",
-	"2+Qraay0saye3beVs/1xfT//9l86HFbjDKj5owPu9xErt7Da2MkRrVuqo3iT69fGMZ5grMV4ndVUboPW",
-	"q3XdtKXG1LQULvSC8TnyGg8IciQk0UKQlGmdomMF2cTxumetpzzL7lJxd6lmd7zpSDur7OxZwJnjr4qc",
-	"lYh6SGn2oa3ItFoAhwMDduLCAy5cW/PhMKPFVKM+Z4RdT1etsrkURb799uxwfzIfH3BvbnGb92UXsh8B",
-	"6oZ8pyEL3pMPZMvdyRw79NxxM4FGUSvVX6UOVEzTLsG/P7EajRRz0T8bVMpNAtiOEzW3Vt9HD6zWF7aP",
-	"4hFrHohQ+QRfq2F4eM4WlRC2r2lQ5MNq7/Ynvg0sIrCbs3ObjOKDJPq7tzeFruFL3QYm/0JXiFlPct0m",
-	"92k9M3htsc2ZA7n3wUz4XRLvLW73kF1lmlsnt22t6dNtP9jNDZWyme7XHLW3RDXNXBujr1CiD3FPlVBT",
-	"exJ7vRbSr+CvQd9CZezdcP32ro01q0kjqNsN1wdWb7pd9/rtovN6OnpgW1I06kruaIENXysX6YsZBfTr",
-	"TSBTXxtgu+F8j6F+B5Tf6/2oZUe51xF1NIN1N/Bdg/7tDc6+HJr884fPH99wKdKwv0/onBZ6MS4kCwdr",
-	"QyyDHTHb/dPse1FjwOB6fG/89WrNd6FuB1iJVPAYSAK5BLRi4e0/kSLPISHTlQ3FBFmF5cxYWjcF1JTl",
-	"znSN2Pf7H46/r/wn4cjtGeOsM6Wj2sy9elvO/ZVrvZStjc7ZUqHtbj8sJJuzQJq0AbUNlIVsCkkCSXUM",
-	"VoO1rVsxWvsCm0mZvwjFV4UkrmEdYfUWUq6xq+1o1NF3M6VxR8wchmgZPCNakEIBYVxpoAmWWavjkWtL",
-	"tTGZIS3mHX3Z7E7r7Xp7osXcWzZK1+j45ea1X/ElhpG9+Uznm63dLigPV+dRoZ7+UyJgDRsaiB55sgvs",
-	"pDzxTiKuFbQanhUVCz5jMivRvgmtjxJQexMcEcXnp1e9dzHaud3jYjC1VJOHsGbY5BbXCwUS0xWqHHpN",
-	"jgIhmsfbrqu0TOwImc3tm0r07yMcpggXJBV8DhgtWChETaI0XSmCIfPTQpOYci40mYLhwOmKUMSJuopd",
-	"473dzKqb7XjvbtDy0UmXVay/ZygZ5YWNkilsnrEFXLAPXS+ZefLy5FYDZ1T3RdsVDCAeW9Jl26S2UHt2",
-	"HNj28xOSuPVuCdGOJAkLvrI65XFEDBxxmhKQg+DYCZAd87E74EDweEgKWoPEOrF6KUjC5gx7XhbxAhu8",
-	"PP9DuExMXXTXAo9fhmuRDRPCrawTG5XLE5IvJMWsJSMUHDQrebBVAdCSjDaWPPaU01zUe5rYzBebQmJG",
-	"sxdpGzQyGkgpPZKo8/hfezLaOkC8Rw94VSMFH05NXQJDQD0YDQoqx+XuIzPWasKh6KSAVjE0a7r9aSfA",
-	"PzX62Q+U3rtw8I48wHMD/OcXZCGWRGkp+DxdlSHuJBeMa0VokxLWPHvdipmN99/mLtpOFdiUgtIvFuyu",
-	"awsZcBB7Q6ra2e6ec40j7da7rP/qswu7vLZkrmqJnCmzyV73vtsEiZxlEA7+2vI43DgdcSDDD6MxTn8f",
-	"0o0a4CFKq8EdS4DHMHQNmL0cbm4ICdMEuJYMlNW2baqzvysdWfp3Sc8RsRnQWIovImuFAzHVt3RTRKRy",
-	"HkWWr6jjSyLSxNnKbU15WPr/aiP+FiK1VzTzr3uB2AjtU2KWXHVjLNeN99uIxK6HZRK5pjw2miKwK7cb",
-	"33cvImULwOM91u6+bfXUqMWwWiQaVWdpnikFSrlcxZTxW8x9xKt61XIwdD8vfx2KEP110KoTCRsnyvMb",
-	"WkVtw3pCZYxcL5raXI11NavcbVXBrqO14U50+CVnEtS9jEoDUck6KdU9LVjdPa4kzNiXsHZv80trnSCc",
-	"coedFiOjWWhIU/tfRWhu09NCfj9xe6/197Qucusfdvg73X4GnPVQcIea9HQudi96StmPczeB+FcVyubc",
-	"qSgoU+aAO4IrXKB4t7CErKslyIKqULOV2uDbEFoq5ozfi9Kysln7Fo1wq2b5Ie/MjI6B90DvAWrXW/i3",
-	"Dqp2qs1Vtk6lCZRdC8oZXNyt+OjuyNXdK+dDbme/NLen/XbNCcK6CyL7qEeGVP64q5GZJe52SzoM3wnd",
-	"Zn5olEiqqX5VfTqMnk18VbQ4qNP9TcjbMO8fnotAl5RpxufjrfPSNtdVL3vr72/I8lqjxRhdvavBg7/x",
-	"WnRHmp8LmtrTQt2I4+lqLFqtpLfuxerDVHuyCTF8214O9raJjlyOKn6wPN8QGoXXFjzBbmitE7h1gReS",
-	"6dWnuCzdPsVW4J/DrcSvOLn6+M4qn9aa+vHDp8/kjObs7O75WQZnTi8VkkxiqsAXnMQPrOCZnKINyfrK",
-	"3XQVOS20zq1zHgvbvRLilgVMbJ9Ak+mqObu5l5yhLnFK/soVnQFxDcUUyQqlCU2VsB3QbfEjnOGZIn8/",
-	"efXp+u0J7vkUI8FHF6PYzuzVylG1m7H7slo0zdm/gzlmzFiYiVDuYlakmp3QOfB4RSTkQjEt5Mqo92bo",
-	"EwepVoDRBUlEBkqzmCxExmKW+OZDKiJY8ueG1xs/ktyIQhZD1cqUJ0SBZKJQOFHrc4JNIauHjcFsF8kb",
-	"Xh/LdYtUz0guwVkjzCZmhS4k2OEUsSX11OkNv+GvBHfvqYsbfkL+/OnDXwjjOJoo9CUp+C0XS26tBlgP",
-	"hPqTI1ORrLAdqy/LcmkeMbA9WlOWMVflW7F/wqkZHlvP2Z+v374if3j57f8hE5rnKbNljc5y2wPvf/1D",
-	"CT65JHc0Za4Em+10R2Iq5YpQTib2wQQNcujFuOEE6xcrAjReEDGbAU9sWSDA8mcnxIgRRTS9BTLB9U1s",
-	"j1hORE5/LoBMrHSfRESCLiQnE+Qxk4hMUBbb9yc1RWAS2SEkmPmFTEACWmoMhPDCiDNfA8XSbDioWf6b",
-	"z3Q+uSxjFcwYCaRg/kaCQFpgmkxpfGtgOHk3O3lPdbyYkKOXz19EBIt86QVO61omulGjRpqtpilckpcv",
-	"/q3+FGtT8vnxKY77F8HBD+6H9WOa4c2oroKYIt+cvzwlb7BK3p/efLaE63/77s3Va9zuFS8xxybz5VTS",
-	"DKxXzL778vzcHJcrckcd5ZcuZsFB4VBWxVW+gtmL8+d2jZRMvhcWbSZ+IGwL5ihV2iN/4+r5WSaN+GMw",
-	"dPL3k2uLxifvkgnSwlUcg1IXRLE5NxDHWTq4GCYWW1ZDLDe69CemyCRWcjZGvjohVN3wSZ2LTYgwwGnw",
-	"wGOX62RxsWLjVJHJFZp02D9xpxfkj8iUyf/813+bVf+N6YUoNAGmFyBdbUOrS5GMapCMpiSmnEwByxue",
-	"kisHHHvGWAERix8a1VyBr0anbvjL85eX1umvQ+8mAoMC/GgMnfL1EcjL829s+beUxeBULsewjZYqGWgq",
-	"6zn4NT5uYFC7GF2Mnp+en56jxpEDpzkbXYy+OT0//QbLF+sFisfymOIy6nRug8iM0ojwe5eMLkaGC1zF",
-	"Pki0xEw1uvjxFytgfLk4t9xQhLVVL4KacHiQ9aSOrYfoirzeeiBN5Rz02GgJjc836tHBEq69c2hxsBlK",
-	"I3cIBLUU1bbAd24Lp40ZyvMqHtaO800xj7260Zp2lmKUVC/QW3fjJXcRg5zU0cDaDw2T9lmOofnKH7c+",
-	"5maYf+/nIQ26ooyzK/VhNhrw3vdGqA558ZW9Rf/6U02BNkt7cX5uXcFcuwivunrwD1eVrdpKb7+nuGyu",
-	"hepfW+3L6RzwtC0vODXo99LOHxq2XOeZ79SLt17M3vlx5JnOT+ZhixOd/cKSX63iafB1nSO9xudX3hPS",
-	"YkkbQPluhqI7BMuXoTLxSDJusy+32Gw0evn8xXbvv/i3+wIzCrPwP4EuoXVg/AnhzmcX0SHwTrIAmjin",
-	"P0ZQdgzrXjvDd3DQ7eDfAZ8tkeU14kmOGLMGVmtR2gseomLzR5Gs9nwczuj1a/PermUBv34VVLDrSe6J",
-	"B+fb0dXB6fbB6byDaZ6VTuE+Ze5N5Tk+GAb4OdAS2csSniniV70Dl61BR0sa3xoJvTuZCxUA2VWSNCC2",
-	"f1KtgMVvcUtoYcmp1GdGATxJqM2vqUZruRhL61lXbiRG6tf1ySnjNgR21zRKF/vf1e9kCL95vncABhUX",
-	"rWm8WGM5/jK8ie2U7znW83xL1vPNgVnVNwdkVfU2EA6OhJKU8Vty9OdPH/6CBcKKPBU0IZQkrlwhOQqg",
-	"b+RNYgZvyqCgBuJiKtA6LXexujJ2pf/m+r567YDsrpylj99VK96N0VVn0eCe1bCRuTSVfd+PCo6yFnNY",
-	"6sC9vzoU5JPW8lRC4kC8shzf+XIfmNNU2wscsl3S7spNtDNX2lYhemRc7PwPD8bFEsOqqkhA7PXgaIkc",
-	"LRcC2/stJdMujNX+dIlGPLTg2RTSlncjTF5drKteB2qPBPjRDfuoLyR+kY/nSlIxU0IVYZpwsSRM3fOK",
-	"8tj0hEd2pWlTpCcJQ2dNqoxIJu6s2wPdM7pQhhDZjFB1axOa+pWGIrE9oLqN24WNlR1g2qaxFnJcKJBf",
-	"z6wNXDO9GmSm7Pl8t7nL6OOtv+w3nnfEmXUay8VOQw22xgbN59YE27f1g1pnDZJuNs6iH3sX2+wD8Kzd",
-	"pTayaAMAoiVladRwGNfajVnfsu04VpfISODrXOEsXkB8a7OYahyi5Y3gYP389mprL0AumT5eUGZUcCMA",
-	"yJEyQpPHQGzqAy5mQdXimFDzmcHLiNjMW/SW3nDKyZvkxbffPv8DuYUVSUCyO0iq5D4F0qgjt7A6Jf8O",
-	"kJNY5AwUWZbdsHxvqGeKiCXHlj2cC33DbcYCJk9Yl7sNqyF0ThlXrhtayGdr4OLeFfKG12Nf7BG4H09O",
-	"atAjb999/2Zi/Zfrpmfz2asaqLciky8nPFknlY2GjLCcr5aMF9HTx6cNN/D+tVhyvF07t5fBhmfK41Ad",
-	"/j5vEk8I0ZIcbUEIVdRcUEr+gD97OXlYHodzsfr1Zv0YJbbYIkfiFpu6YfWRqpYU7p4pMpXiFvjxAxxy",
-	"49AQ011jRLSVBM7GEKQNLHJJRtiWDtfryl20j6xS+tvhYy4UpI4NR1SRxOGO5yd/etOm8toXGFCBzKXi",
-	"Pjc8FfNjFythVGPkgob5mQkCFIrmIKrILzej2tA3owvy4+np6U+/npI3NF7YeJ0p3HCHxtNVC70NKzxy",
-	"6Ve5YT2isA+TQmIsF5HC+vSPL2snjuMuRJrccPPQcF4b2mRjLlTkYqrrTCCj5oyATGElSjhang48CfGz",
-	"GilcWVba5mwHuDmVdLFyUTiIcpu5ZIAnPuCN6xDUjOEHTNG5BCMHbWRTdaDHvzfNxzKTFvuwmIy7xmAw",
-	"J9IDYuEWck1EoRVLmvrCJqHgI7fQRBFkPDZSjGoNWY5BcliHz9AzzITTTnzOAv5slgXJKXlLWVpIUCSB",
-	"lK7IrJCWwdiR1A0/ugYtVydXMw3yGLvo0tj1y9C2NBEmh0bNn3gSkRmVJDOTp8AZcJ2u3Ev2i8sbjhFf",
-	"LnLOfHdC9QnlJ+4FV4cwFfGtMmA7JZ/YnOPlkxOjZaL2d1dG3BomoVw0pXt0SjDmH5t4aNtv8cW3L9uZ",
-	"HSVg/DvPo/MXL8l0pQ1zffniBcE2k0um4Pjyhn97/o3F9RpkHIkIQTLKV3j4J4zbaFHb4NRB3MwheAwh",
-	"bvY9nvFhuBaOXfGrB+U974PXpE+WQIxuZIknm1EMC4NLQoltTEJmeMdHyaA0S1MyBSKWkDwQa9na8LKd",
-	"6fTbrfUaF1c/uvjxpzpj+lQP+7QoX0fsS6JAq3p0OinD0D3jwcbsZugg7xG23k7Y1Pm9/X1IBI87dAzP",
-	"tqVGzTKQI6VAZRnb83w3r3PPJrIZ7d6BFefv314diPpeiQQeFfF9rqECSgsbjbijdv6HR0RVDYH9J1e3",
-	"psVOjozcKvTCIEtMNWrbtuyNjQlGYWoeHW8kEO80LcPkukK+HjLOo+vEH0doRxf0zmow2ATFV+7VrYAp",
-	"Yg36RGkJNNuLAaNmtbi/VYFy572HpOa9pwqVLHT3mycdfvn9HoS1MO3ZIXaNgz5Q8I6d7KF5bR/92RXt",
-	"JOB+Vz7fH7w102VelUypbjk2F4NLZMauEzbhAIkiFD1Sm2NTmuhstKJE0vsj9DoHYBoyI0Dxauc6RPtb",
-	"XZUXVDeW+4frfaRdvaIb7kwkWCzTrh2WhGmXGmUGWC5Wl6VpiKMHDm99jGMJSqZ0ZG9PCmtrckHilLLs",
-	"huNVtSxAWbNKHb08f3l8Sq5hVihnEScvz7+xzr+V4LZ2JV4jQSrBcXElv2L6hh8tFywF38Xb6+s0SaoT",
-	"1qLmxT+2sHAz/aEyMpSvL6giUwB+w33J6KhM1zMI5M+VE5pKoMkqqgZpgtcqmEK5UkJVMpm1TmFd2XJa",
-	"rHiL8DJ/NvNWiM+itYZ3xybIkdkmTmvQ94aXY6Et8fiUWMsKVXYpniNFpMgNUL49P6/fSc2V8zh0Qfyb",
-	"2/ADMVE/HU2HMdKAvu+H4P/qbM8DokKzknimK5IxhYmdR0wr/4NELhh5C44lcOmkSOStbRapNnNElmHi",
-	"bLcFyeszZhaXumr4ANaNQyy+JJNErsay4P/XHP+EKC1yvFTKitX9Q0yf+SxdoujKMDGqb/hSFGlCFjTP",
-	"gZ+SD96cgt/YpWFlDbN9mqYEeRa2MDMs6cS+4azN1vtV1ckmjN9wLHVHjm5hZQGaU6m5LVLizPuugYhl",
-	"OtNVm0FYL2GQ6mwg2Ttcw3pgQhOKPzjI1X0KVphhFJPfVUe2lINvf0pYb0DQlrHKNnN+vNYotbkpc9yG",
-	"Tdm3SQpGW50Dj5mvwZpRHS+MmGmUBojuFfrsy66F8t/ylPKysi6KuFeffkCY//37T39H1weyvFAt3woz",
-	"XF2z9Vd8F+BxRznGQS10epozdwWG3zWKjgwI+d4t1PvF3iSFJYo/i2kwDsKlQ196zkBkwZXXkqY0vp1L",
-	"UfB9xYI/Mi/Dw8WC20OoRU5a6jAUIWRFENMivS1rJDRP4JLkIk3LY2LaJfuruvnDCZCQVNlo/CiZ58Gu",
-	"Xr2Y+Nlu7L5X9SvuZZUVcz5MrtS1MbKjKvtg+X8Qhve9r9drdmLGcX/c/bva65/x7UMeRWuyrij8qzRt",
-	"1B4luI/Thq2pYrENvEsZv92cmXqN1UO/tyU4N+uq9vXkcYahBG0+XeQW3vL+TrhZlsglSgWpzhzUfcnu",
-	"A7fjkCnoJQBv17IhR+byR6cpGL3OR42bK6h5HrwNYlMGaW7HUmQHMqll0McR3x/UENxt9LeVMHbzstRu",
-	"MwtRr6vBbGFgJkmtNqAzVLh65EjoM6Okm4MRsxlgSEm20cCewVk2o2da6Lzbf/PJnObnD58/HhKozbZQ",
-	"nU6VWII22jKYHZehM67HE/nr9TvbeVksCVWEkv+4tp6GB3C9NI4QQUYUaLxXFTlZ84nQPN/mdM5cS5bu",
-	"U3plXyjP6XflZ7t2fiOzBBX0dy+ZjhdYHcjbg2qeJhsqYBv6YwCWqPw0zx+rUcMdqDNy1nEHrRPmNu/K",
-	"DosELr1SSQS3ceEtCAxBtnoNzw4kw1Dbj1V9zkPgmR/eTrazdcx+7i5Ilpc+UzbYxHtnMfTNRlJbDZ3J",
-	"qsaSchXMsCQzOUKDMHWRRyeMlx5e24TppY9bqZdpOj59fDFXDxBIsRHRLHx7lerP9pVDSpyydHSvNH+m",
-	"6ihxxFH/sahixZE63ltYRZcz5ANPV6QTAZcLoWoBaFgvrO6QX9IyJM3fTlOq9A1//i3JGC8wEMvXNsMI",
-	"u3pIVrPumHNvOGOVB8rL8296jHu2LOVheEW9WPkD58f+BZauaPjQ9NhHmoh/DxFl0aCBITODfwgKdemj",
-	"Q4zSxnyRQxTSMYwG84kBV1HDoys023wXRZ6+I3N+uQ8yv9/lp0yDH1g/qp6p/nAlpH7j7qjnD5YXam0j",
-	"jWRt9FV5p7Vv4mI1lcrfjc0Pu8oddN6NG1ULDl0kYmOBiN9jmax9kdsBS0p8nWJZvWjxdepl/asxqQdj",
-	"avb6VWdqGIajbZdO618+wrhkxudVbykiQeRGqWR6Y6WJlhw884G2e46te+WG/Q2QtV+qoYZfHwV/t23D",
-	"noj690HU76m8begpCSorWiR0hcFfgjfbxPXSr6vYfLqiWdpnzv+QA7/6+O5TDvF2SosfuDdNcB153Xxl",
-	"oPDpWo4+U0TlEFf5ftVOy9W3N9sOA+k0fXxovDmoWMfulYBzKoHrATUyWu2/qdQ+29eMhGc/QzN3yqjq",
-	"CMH5+Z7Fhh9VEeH6MW2uVtE4/vsVFG5iUt1qFLK+fGgGDR1C/NSn+Dq2mMYmf9Plyg7sXujCoS5GNdDA",
-	"0EKyR1um+vHaAOy21urAu5BGG2KpCFYD6uYDnQK0zQMegCV2Cdf6qr/O5T/AP/duAtgjQRyWX38dQ8Am",
-	"RPlN1M7+rav1A2RBLZ63X2f9WH9xkMrquhffQ+f8V1Aya3DdrGPWT+t+Kmbj3DdpmLU1HiwioJzh6+iX",
-	"9S0+qZdb408HRxmoXDbx60m33Fm3bCTuYGrJgirChW8kOOphAF2qZZv4D88HuxTL2pK/jl65zjT3rlbu",
-	"jxQOyqS/jlK5AUeedMoH1Cm7BUArvrxXq7xuvTuwJx/mj+1W9XeLxmgd1tR6/ttW6u2VLcwFic3kZqqd",
-	"77eHIsvr+cOkNcKF7RTJXKCsFGmXnu0KiQGM3UtbzPx5ARmUdWFUWnQlbWrsOLzDSahY7HaE9aSZnfHA",
-	"E8c9OjHuraVjWfjhHmMkBRy2J6SZYE8NIZuYVp6Ea+oYkWaTx6hs8RhhR9wUkogsmNJCsnjMxdi1MRWS",
-	"zESaiuW4yMe2/fd+WkA2yP6AbSB/j30cm/Jh8wW5JXvud0duC7JN1+RWu/nDKGHNSb7OZbndV//pvrwD",
-	"LnVrTANvzWvo9nRx3v3i3EpxrN+dadkvuo8xdF2f73lKlms/HIvtrmvcgE+ZoFTqiMoXMclAfZ3beZBd",
-	"7/2CvleqO7R4+DrX9M0Y9XRT/xqRmrZr4SWZVEQ7QaqdWLKduAJgc3YHPCISbFkgvQBXyEiBHt1DpA3q",
-	"zt9Ens5e/f/KTcuD9e9272S+p+6NJ1g3xbZUEDMi+JrQOHp5/rKzxFxVVk8CTR6sxWOtlfihusR9HR29",
-	"u0fcb0c3f/mgnRT5GiJH2IcI650ZdO4kvZKdboqHDXNFpUCpDFzjpn12e8aRH7nGclVufxtC+cr6L94M",
-	"liROqVJYWvOpw+IDqTIW4qvIFiS1hXBFDnz9DtcqiLu5yGOQOrFW0r7pMknKGkMH6FXB+O1jsAt1FTYy",
-	"zyG5dNU6BCdToRfrlrvfY4fzh6stYoDsHDwty4YglGP2/wW5Kc7Pv4nNW/gX+AerHJoPqJyDto92o6IG",
-	"yvXo/v6tg/J7O3BXYQjbCwh9Eynxq/C1l5ubi4hIk7J349dtC9BdNz4WMvGbPphR2g7/tdiO21ywbrzZ",
-	"/m+lUMPDabwWLrUOVADP1BrWH9n6yFXJbVLwFJS5bdripIRxMivSdEfhqljGUio7+5V+DlZ6hy+u2ERS",
-	"xNarxrSyracSpjTjsWZ3QJZYBf5ohgjPsb480xGRVAIWPbb0nAvFtJCrSzIHDpLF7jtVxAuj5t2Y/TDO",
-	"+PxmFJGbUS5SFq9uRmg4uXHhBOa/ZtQ5FxKS47JMvS1GXy+2pxY2HVbBHUiaujtFZisRUY5NxYK7NrLS",
-	"FW9miqQww15oN9wdyETRDMb2BVtg+pRgUZmyhJwrNlcW9kOnI5Xxwk+pABIiZmbNOd4QT1qiIwFt2wlc",
-	"2IKCOPRKFGTGfCV6Sib2azUxqtnEHfBYi4ktZhjuqvrJvrZTNEiKJpy6b9QVNh5dPD+PRhn9wrIiG118",
-	"a/7DuP3P89LbzLiGOciQ4/Ydj9PC9ZrrOY8up211IOHVYXPAqKNC9YGEXwloZZbQldorsAEfvtnWyyL7",
-	"K03ZLTTE3mO62+/SGqzBGesUi/vF7brCchARX0DJx1WSo5uR7dXn37sZ1VmiJbQ9FIYJclG03p6oYj4H",
-	"1Tawtkw/IssLXe/KHBdSGuaITFUvpCjmC1fUxyyZMJ7Al2eKvOHzlKkFoZymKwUyIkqQW1hZZokFzG84",
-	"lKqT7QKB1aqObmwZWknTm5F9ExTxDyG5GR0juywHE7OSO9ZGJ1Td8HwhqQKF/CoD5RtXEHMnxM5olQ+q",
-	"anUxwxqS65owxd6Klo+e3vBPFfyIqwFG54TyFeZnXTiRV++8QuOFQYdgL0KmNK6xNupBS5015+orelbD",
-	"k4goLQWf30eFvRetuWPUnWLeLVZFFcZq+kVwka1sc13EkNHenYBbk9zZL7FI4NcziyW72Qv6guiOrs7/",
-	"cOxD6ciR0jQ1OtaxFz451Ytaf3+ReFW/UsE3dPvvMFXgflrotc9Yg8fgyEa0Qlh7RvIvbs77t4diAFcI",
-	"b0I9oYNj3+RIiULGQCblD5PINb826vNyIYgrmIv9k47v5ZfspGbL6X8/1HyN+1mn5kPYBKoJrn0bsso8",
-	"cEhzQGDiJ8vAYfVlmdiIqXU6TgQowoXRL/Sl68Jk/lu916mezSnj9yNrV12vr/LMZ//OIZUzP0eHSPLr",
-	"vG+l/9J8GtV6a/iGWRGp+RlRT0bPBuYBMCzvkoA8TCn/at2bGp00zJQHtv/2dPDH3/fRdyFkT+tutcB0",
-	"mwiOD3Ug5tY6oPGJ7bp58JYn1TR9zU6c9avW5qSO+tVvpU7HJPE9rsoTWDKeiGXzxhDskVKHkVMH+jHX",
-	"b6HDanV/kf4A4O+miRK89/Ny9AJ7CC4ONAo+THpX0Oy3cwpOrX3ZTglJHrK7bLts2XbQHKBqmoNkAtXL",
-	"R5R1KOtw+d0Xk7A0MiRNBmnpvukxliA3p8U4G/hhPI9m8K/ld6y6ZD+lvwzElXWuPzjdxaHRU5rLfdJc",
-	"rCBvlIZoO91CBN6v9xxeOezXTL5WwkmNAR4g0WQP+H4ohvu1Eku6UOEpoeQBSz9sZOZntUDq01jd9V2c",
-	"XNJDSvkrdbeZj2j4os/ckAH9sasfcph5vPr0AzminFCtabzIgOvj0z3kQ1hQlDkZtqGs68vz+rtroiHL",
-	"U6rRJGPX4L2w9vLgcumwgvrxQfqfdh7Wl1R9GXZafzdvbkXrdzw5FTnwL1lqz0udiNmMxVBWYVa5BJqo",
-	"BYDO0lP8dy/nvBTydirE7Vc/bFpbykOfuYtB6AoN+Bu62qkE7JRWxnsdYUQDJUuY+pAA4HPG4fiSTG5G",
-	"8IXGmji3/M1ockkmJ/AlTgtsvmb+++F6cnnDbRHqBShQlzYPjahY5IzPyZHNPrvwTpBJRCbYHn11cTN6",
-	"Q5XOQAL5KFIWw83I/GrO/OL1d9eT6IZPLPgufECa+X0FVF68OH/+h9PTF+cvXphHtoLCBQZvAT6IRQ4X",
-	"HDGTpubJLKXzi3YxickNP6IYkjChaixmk+OI/M9//bfZPF4s/78JySXM2BdQlzdccCB6lQsyExKT6Awi",
-	"lEENM3YHJAVtTsfcTDMh4ZLQ6dSgkAs2MTjwR8k0U4uzqwwkiym/4SqHNGV8rmyo9JKuFDl6ffXpu4i8",
-	"v7q+ehWRd69/uIrIFBb0jolCnrm/JC72lNh4H2Urv6DRkbnYpuWCahsK14oPuyRaaJraJc1oDNq3aTYY",
-	"sWQqGPfwCVFkYxzXOonirfySQJbrVRkkgvEkfR3/f961KI0iRx+uDZ3BlzwVCXgD3LAKNUxDpnp604+o",
-	"lHRlVzB0gvFciiI/6DRtm9g247fa1dVLmDAMwBiwgFa1o4NtNFAuZd8zrNUe2vME9RpFh5xHVg6Xw+2l",
-	"UefokDOVCT+HnMRIl0OOnzcqAO6FWg3Xbwcix1TKlZG/6HtNQLI7SIgRgsQKPJR35Mh7ULADyPHeiiK9",
-	"EllGTxQYwYBeYJQwZjhVzUnT9PiSoFidCUm4sK91NZ8of9zeaC9kE2eAF5m96qRwR631mMMSlHnNJn2M",
-	"foqGVDSeA1HsnxCR50QL8vz8vNrei/Pj046trAc1l3HMz88HBDKHxoytAXofVaQOGqLsVIiuCOW6FRu1",
-	"mt0CkB8uQMJuaI0AaSyFcjpO3cEWChuuq/E4LgN1ht9rOu1U6a+IXoqTJV0RjT7nsmhLRuWccXVKsD6g",
-	"1b9tvH5NFZnYC0vCMuDYhZa2sxnsgD5W14XdOiWx4AlIDJHFSGE3I6FJgs3SMeyrDEW44ZMWdCZEGSV3",
-	"IZYko3xV5nWsQdFGhJrdYS9sdUpe2QUYVfeGd2U/nJL3QgLRC8rJi/PzcxJDirquWhrt/OWLF0RwMolF",
-	"qiZBPdee7itzBJ/pdJOGi7CJSA26EakVooyIESoupTUZ2/94tIpIU4BGpBRzEV6i0M3VUhiCst76vYf7",
-	"nLv4iEi3HmcDV3Hg/I/R8HdRl9/2/T+hjr3FR+gTH/x6s+nB4M8+WX11iw9Q/Rz+/rs6cgz/rIqUGT5T",
-	"U9fbAnSl6jb8m/80mth2r7+VItvyk89iiw8aFYoHf/U2pfMtXn/NlOEUhRx0Mg8gsVvMsCvMzbDpxy6s",
-	"UXqsSZnpihgppJfCJ+xBVJfZloGjqcTao0hKV41wulJsd0lzbwTtlObfAU2wV/CMzQsJKrJpOna6qQR6",
-	"m4glj/zPWLSkxo8i88CJGXEi4riQhj2j7SerqreRlCkdqqRpUwQphnTalRIzXypoooymMDmN1d0kIhO0",
-	"IU9uuBkwl4xb6Tw5Xegs7ZOlrz0ANlmLbGSHDfMo11Iq1WWeyIylZoSuKwsGiIyexNaT2HoSW//SYqvk",
-	"Ox1iq9Yj9FFLriuUS1SzmLiHaDShLhDf/MlXxHPBreVSy4/bCptxkoDxOeYA2OkxysTdByUYvor5mD5n",
-	"1oX8y8SWETA8u9b6/nSTnLDu4idR8SQqnkTFk6gYIir2HjsyY6nz69fDCh67oPjssl0bosJHoggO2IsA",
-	"QxkwB35q9lgZ6s1ViExTym+xROLxTrLE3AUelTD5zizoSZo8SZMnafIkTbaQJp6RdRNzRye7OfxWxQSt",
-	"WXXQE3eE/ydakI+v31ZscCrFUoHcTUC04hC/voBw4Y5PAuJJQDwJiCcBsa1l6uvHPv9+7imUkzdfYkhr",
-	"sdR4azEgq+4sW8kdHwfcGfruEOUv/r1tg7Gf+PFW/PiJv/4++OuDGfFLwuxME5wzpUEGKzY/ag7oV270",
-	"Ss+mTmzYz1pEmXXhMklofMvFMoVkDravxBa8sO407q4kWTa19IFKifmzLAt85OoCY6nMHPPypfWiE2qU",
-	"X7OTOzhuxzZhXd6qdo2Nh0JPdlnKnypyBxJ7LthIqKQAcmQ9HWWVD3R2uIycyMaz3vAqg8P7ujNIGOUk",
-	"oStltXMuNJs5RDQXGsSSalhMhTDvMaUKIFrccL8W4hSIHgf3hwZgN9wlXrtLw4AOwdNVMHS1HW1veXA4",
-	"aPVJej3dJp6k3e/bz91kPwE5+YEDkWKJKnSzR7F07Yl98eeyofFvQoq+rQKiqpW3NzhdVS2Yh4tKK346",
-	"hWS7lLQXVy1pdWSDpY1EaghfojRLUyKWjM8J08e2RbURbTfcZZvWPrVPbGVykKWUwyY5pfT8R5HMsYq/",
-	"ldRoxDsCFdOUakiiG16NlwJNaq2tjp0c9YmQfYLOgeXpkvQkZp7EzG/3UuXpuONOhXkM6rdwh/J813BE",
-	"x+wM80yZ0pHdhrtlNOJl6zfFbaSCrSacUya7r09vhXSZP3opXOpMFKiDXsvTmwq9iGphujN9UeXHaJaB",
-	"uuHYg0DMtG2xuSIY5ku0mAN2K8B0Fzazvy0B+6AkkANP0FHxnPzf+oPjHhaPfPQjbnHDRea90RgQGESC",
-	"LiQ3t0PvEvn2/NjpFGWXFg/uLbPiXpwPSYt7EkBPAuhJAP2+7zk11tTpfWfytyC3bGsMqltsPLJ5l87V",
-	"bSs5z7aTUBJ4ojY5Oz7bt560+Ccm+sRE/9WYqKX9DVaiFVD52Plo2waDpvuk9C0Y9un/rHsWXLLcZq5q",
-	"dffeytWWlW9SlK8i8kciJHnVofyu1wd6yBrhuIeetlJ4f2HctjfBXgK7FRded/9XHZ86irZX1Ydb1jfK",
-	"FKhGzyiCnElwPHambASYuZDgRKexLdt7bJMd7eQx5WRaNQaKyqaJ7qOLmxHTiqR0CqlvZVZrboHeIl21",
-	"qiJGnPMY1gPObM3gz67Y1CFKd+LYX6dUspPwv+VKyd881lbPV0lSZnkd0SRjXB1v7m9g+daAzgYVRh6S",
-	"tXQmjSNhkndaEXPghmgNOXmCHjuC/loFgBtcqI+7v3qgtk++ovB9WWFhC+pGZAozIa3pjM40yONT4gra",
-	"zESaiqVjffgCiigSLyifgyKCl8VtGlVjapWn3Ple1psSkkLZlqsclutsk1x5voyzJGSBZiysZJ0KPgdJ",
-	"3NJtpgqHJUgC2RSSBJJq9zOWBniwLSPsMf5xFV7GVX2dusudFPp1yi5/81SmeWAxC6QRLxyeOVKNSAIz",
-	"xpm1cluaFbIitR1lyFkCuYSY2gr+j4IZBtXCSrVTmq6QTYXs7jadwLAqwjQ5Ugux5OaKUO4yOY5QOawY",
-	"T01NJEeuhFTJ49SP7KdT1I6x/G1kNeWbUTWe1x4bzKxUJU/J9ky8ttZ1Xvfa//iI2V25xnDPwAfgcOUK",
-	"npjcI2Vy5QntoAQXCmT/3f2v+MYG5a7eeMhFTHRc4iGjLN2pvZNId+rslDBFpykEW1lVLed/Y22OzKFs",
-	"bnKEh+usEIfszlm7ELAEuGZ6tbEnktnBgW75Zuivc8nHTT2qO/7z3/YdP4BWbea1saVmiWkHpMWuy7tZ",
-	"4QN30n65D8Ldey8fdwiPS8Myi/o698kunNnPdfL5k6Z14Oukoetnyqs65g5ntI3I/OH0DdTEyBGyKGwq",
-	"wrHrhO3wljQanGzgbWcZZFPrhVO7NWLv7IZ+lSTvy8EPJI2rCR6XTL5KEkguUWM1sDY3W4wK42Jpzuv3",
-	"2RT9scjrOk6f/VL9511/H8RryMQdtFD2gVm0XUMv5vzm2+HvTy+Igs2f6wfea9MqU76LApsRr9m4wtiV",
-	"U6WWQib3ZpfrMatKZCA4kOXCNjkS2mUc+jmxFrkiqYhvISGi0KfkDToBFKjSUnX18R3R4hY45uWVmAQ8",
-	"UVWE64yyFBJCtYYs166wvHkwp4wr7XIe8ClKGLscDTwUtnoNCvRHD5fDsHo/PM71WFQqXMzvnVprvlBO",
-	"0PhDFGhl3T8Vatq0m0I1CjOHefVSyNu+W9XfzO/bcoTDR++YZfUEaWDFBAx73+Hc14IzbEuFZ6oa9cKC",
-	"eA48ZqCwtxhapcusK21j3avEXYz2vsTPqiQl/I4uKTNHqAzjcHWh/ZlpSeNbwwLtmS2Apnrxz77z+s69",
-	"ckDY2yk6Y06liI2ubMCRsjtDeA2Afs/ugFu7od9luQkfcSSBJqvebV7bN77KLnFuc8IK5J1lLC5s68AT",
-	"/0Vo7OmxOl0L/aIJM0AlRwnVdEoVmBfjBd5QjJzJ2ByrGh53gv1XzJwupOEQhsSdGHslxC2D0cWPPxkZ",
-	"PwUqQX42Es09MlSOcHCcoZDp6GJ0htTvJvplvXO/GWu9C5SqP29m59d+8E1ZG4+abfhqP9lkwebI1b5r",
-	"T0v2WP+4SJwt2Fes8vRYe+Z619SflAF09fFdf8tff/r1/w8AAP//",
+	"7L37chs3mjj6KiieU2Xp/FoXO85vN1LtH4ovE8/GsVdSktmKUhTY/ZHEqAkwAFo0ZypV+zT7YPMkp/AB",
+	"6EY30WSTImU54V+W2d24fvfrP3upmEwFB65V7+yfvTHQDCT+eZGmMNXmrwxUKtlUM8F7Z73rMZAJZIwS",
+	"PZ8C0WMgwLOpYFwTit+o417SU+kYJtR8bl7rnfWUloyPer//nvTeXNNRfGAJqZDZM0XuQSom+KqRvhcp",
+	"tZ83R/t5DNKujsPMjUtydg8rV3cJWs4vhhrk4qhXkAqeKaIFmVGmyQCGwkwj54yPCB1RFl8y4xpGIHH8",
+	"n3/++aLQY+CapVTD4iTfApUgiQSaT/7jppdSBRLuGcxuesvX/nvSm1JJJ6D9HaoPw8XxX4nJtNBAMpDs",
+	"HjIyzOlIEaqIGBI9ZopkVAM5yGBIi1wTLTI6PzQzM/P1bwXIeS/pcToxk1PVF8PaqoZCTqjunfXMML0k",
+	"csKvCqmEjEPALYdPup/iG7d2RUCmZv+iUGRKR9C2EvvNist999r8jp9PqR5XX7Osl/Qk/FYwCVnvTMsC",
+	"opsqCnyzMXLS+3Q0EkcLv74bvqc6Hce3atDA79DBOxmAAaR0TPkIsmNy6RZ0TihXM5CQkZcv/p3MxsAJ",
+	"HSjgujwNi7rVht4Nj+zcKzCITVgEyz/SERDF/gEJeW6g/cXpaQURX5+2gkOOw4VTTugnNikmvbMXp6dJ",
+	"b8K4/d/zJIYbV8VkQuX8NVNpLlQhI9hxa96XnOa35MCcnF/UUEii2IhDdsQ4SWmeg1SHRI3FTBG4Bzkn",
+	"qSi4Pie3akwl0EEOt+SA5jM6V6RQkN1wM4b7kszGglAJhAvtxiWM+/FwJEWGUkzs+eixBDUWeXb03GDS",
+	"7U1xevpV+vUtoTwjY5aBuuHDQuoxSJJCnitycPtL+uvtIVHmY6oJF+a9DLgdnKTUQAOZCXkHGRGFtrOZ",
+	"LWuhaa6OyfUYbng5M2GKvLq4enP55qd3b37uX71+1b/+7vLN1Xcfvn8d3N3h8Q1vubysOvbwBoGbC/ul",
+	"5w/ePPQn2Ps1huDuGt/mMTr/gedzJMiTCfAMybciKZWWhloCFFAmR5g8nYmt27y2Aszdit5NpjlMgOuS",
+	"a8CnaS4y8BgfG57VPwonYhomKjJjeShUSjqvrcAc4r0h/t3nDz952Owf5Ihyplp45rvMHnWWSVDKQF3w",
+	"uuolXRYbfvLQxSJRHI11x3MS5fsPm/cjlZqDVGM2jRHG8iFhWcdDmQYjPmxt/7W4ov8ycxENn3RicMXQ",
+	"sBM6ZSf3z08UUJmOz5FoTAwzMBjWRD1D5JDkQNaCX791Q65LUFPBFXS8Lulff9iJXKVi2nVKhe8+cD5I",
+	"tYiLhlpIxB/egkLdgEXZCR62yusxTCAqdkzMbWegiOGXeTFS5ODD5WG3pWkcdQsr+4sURQS5LhLyrVnX",
+	"qzWW0x/hWA9c1HwaOa1LlLqtnoNn1nFZ8wcD2X8DjYCY+VURplQB2Rq3NjeDPXw9b6WYRHiGXQ3j5t6o",
+	"0ZosC3eTtq2nb4SZVZpSMPm1WDG118S6zK3F8pl/T0rihMf0Lc2MIA4KOVEquAaOf9LpNGdWAz2ZSjHI",
+	"YfJ//q4sa63G/38lDHtnvf/npNK1T+xTdfLRfmUnjenDOK2hz3mGoujA/EizM0NlCn7HxYwT3CMpVT8r",
+	"F7v1ELNxRZhGSdQ8sEq6IU0c1GFCaPCl00ZmUvARsTqPecFsWYrc6CWSpuZFxvFFnDnBqycDkc2tKMsU",
+	"LlVwIPc0Zxn569WHH4gY/B1Sbd4dU0UoGTLIs7r9IBNgP7VrPDYg+UrwYc7SRz96q4ORVOS5Ed/JjOkx",
+	"rjYtpASuidJUwxmhJCvsUsAclbM04DkII+4baXYK3By3OyilYYojuXfdcTGOz4zuPRTS793s91qI76kc",
+	"wWMfAd4oUyQ3kxu8pjzUMN5f/K3/7YfX/93/9r+v31yRg2KaC5opMqb3aHlhkogZT/znqBoe4r7eCjlA",
+	"XefRLxWVu2eKSJEbkWiOJ58JpBvuemaSabDXTYkChXp5KsQdM99P7COjj5krdM+fKfK3o1dXl2+PrsUd",
+	"cNzkO6cuvZHSyguPtdErMQGNot7MwKlFZsHdeuU9SCsRZqApy4kw+hhVd1Z01BXV6bPMqLYDg+ZCQ4a7",
+	"8vM+4n4uOLl8+4p88/Lrf/NUDZdyBfKepfAjp/eU5aiNPjI4ZVTTAVVADtzJWYGbMJ7BJwQnpMRUqZlB",
+	"9HQM6R3IQ6Pbo1nBXEZ44oSL2TlBA+QRWiCJonNlzT1aEC3nlY0xMNUGH7RtyL19Ehg3cU8/clrosZDs",
+	"H5A95un9EFpVzAYl4P8N1DKOJBEgg8yQ1AE1YjSBT1MmISMXH98RbbAsMTzwwi0f10nsNmtc6MbbU61J",
+	"Br/EP+Gm5wmyQ3L8TGmW50TMkGkqotDiS4bUCOWNc//555+PmqbcZYfftPy6G1DFdCqkhuw9ZIx6UfRz",
+	"EHoLlFwbPRJ59oHjQEdmVWckXIhZwGFCuDlBRSZFrplRc0+M1HCEmOGu1QgqyBnMDF74aJxk5WxYdn7u",
+	"rd9xF25r9mtvz5hKMQWpmZXbzBA5mGf9LGppvwJNBnMj4OSUTYz0U7f1kIOPH66uyQnFCdTJP1n2u7mB",
+	"kVHuDhF6UiolgwyH4eZzIXUvWTCC8yJ3FMrK6QuSd7BWJQqZQptLo7Epy5KMNH3mdoHSn5hx5HP4U2K5",
+	"mSh0KiaAgiDcswx4CgkS/dJyYqjMPUg2nB+azdntkANKxkxpIVlqfQNoiSy3CxmZ5pSfkYLjt8ygLYd7",
+	"kN6uYCDEP0KlxVkUcXVGUrfH9muXc5JANWR9qhd8DUeaTSBmm68dY0TrYVknE38dNvpGVCvialSo9Pc7",
+	"ju5ux7y78hDwdiP6qhFqDNMBOnES6IwrJ/Q7A8TCWHVzUNfVaiPT6RKt1gb3YpqtfY3OR9KiLFa+m1+8",
+	"M6e5scWLqcOGP9i2q66WUIPD2m4qe7jVd8zCLX16hV8gPc8yZn6h+ceAXg1priBZl4RdwrBQkJGDly9e",
+	"WGzv+5M4PEPVzQ9gUdfAmLIynxNxN6J9ERJXv682j1gDFyf00/fAR3rcO/v69PQ02QIutc0cIFg7Qq0L",
+	"6F2mbgDnchhsh5+P1GqAdQApbTnlH8vkAMcpFyw9SS9wu3YiQeiDqp0I4/r/vuwlK3ET1+kHWLJdB2rb",
+	"RpgPJehbrK7AHrK+UdQZH/Uts7KSzpmTv0sqSmZUebwymFd3lG+MGdzchWb3LRBaQe+i/OY5O1oPzFbI",
+	"gT9yw9EthlcncxjnA1TFnEKXwUB0QHkmeEIkiCmg3U0Bz8iApnexMSsWWR/zvXB6jztQbRVwdyPnREyY",
+	"dehSI5ICkqtoJEEL7Pw4zXZAat/TuSWcA7BScsGdoz5Gfa31Z8YUPIwOry1MdqS8j0Jou0sy25UwWgnx",
+	"IsA4T02EtNL0jotZDtkIsr49tLXlHC40Sr2bfr+RJBl+Y+3ekfOVdNbX8Kklwss7sMCI7lPJUIp3Rl8J",
+	"TsmJ0BBrNe+3If61wfJy7GeK5FSD0tbUnJPAJbg4tshhJXvzIxtJuAPjXTwpN09wPIu7+nUZGL3j00Kv",
+	"SXk6AFpHFrIc2jqi77boQAhhrde5rqyE3y29gUs3slcyc6DmQ2dlsQseCtln3G6rLnVVK7xQCpQydHgz",
+	"yT2nSpVCRPQMhiLPxaxfTPstEYzIGdFqaNU5wyQwPgddKGPIs5XSxu9JL2f8DrJ+VNGrT/lWSJwBsr4q",
+	"piAVZEZ555n/tXR1hPO20SFJ7VHBcqEChzaihBUqonw+hInGwUZhociYfmXODf1K66LjGjrpmKpx9G7v",
+	"YO6OeFEqgt86Cc5JT7ERp9qFwS2Ow0Zx5tk4MDOfW2m5rqSHiqsbIpyp9Tzf3DtzZJN4tcI32kzbOZB9",
+	"HCE3K7mi/bJQIDt/4Y3jcTiwX7WMUp2DdTI/eJg0Z8B134YXLSwVuGa6FXjcU+2sxN0BUqTouFzP5DKV",
+	"cN9vHbLyEz0IzqPgGi63BklJr7RlhWcRnlttZeEm3PG0gvhWVOwKV564mm0W+lOg6C7ufCDFHfAmxPgV",
+	"tCw+oF/W4ZV1pHZpSbAjkuN3YkYmlM+91yh42Xrlx5Q5zdxOaj1lSkenqqjzouh7B/NgROCZIgXPQJ4T",
+	"mEz1nMzGLAfC0MFU8DuYQ5T74QMb5hKdZsik0gQMoPiwC/zEzXvw3fuLV3biwHFrXjk8J0BlzkDar20E",
+	"3zQ3X119d3H04uv/G3Ln7reVU6X73ZmTuAuwfiBEDpRbmlF6iFeAd1PYu+tVILMcYudBPM46Mlkdwrrj",
+	"cyBLxKKkauJJMEdsE6/olA5YzvyaGitEUbNfD7yNHjNkTPedcbYvImkeYayvC1XtGviV9CaU01Gndbg3",
+	"gxDX5S/aVJb4kheDa9desREKWhYggWZ9mud+CcveMpcee9647Nqk8bNI4nfacsS1+SNLjh3jIixE4U5k",
+	"sCHWYHzhgu+UfSIZGzGfBoHmvMq7LaRzrhu1w2VfZLBauDcvRZcvhVIzmt8t4gxHq2nfL3NRDkl9MOwK",
+	"OTl14a3hgLG1vHHO0zZhuKuhxjth26W5IcvBy88rZYWOs94xntX0Y8YN4TVTRfVgTPYrl7hyFZv5Ey04",
+	"97nQXWcx7y+XZrsPMpj3O5+yGlPDYTu9yv4B/cFcW9jYgCNXZjR/Wc5BYV2RaOtBKmEgs8Y0g0UUgwnT",
+	"6/paq6+Cs1mkwUzn8SeFzNcXAKxemgbGnogLF8HXT93EofLIYjtonMUyzP7e4MR6VHIBmevkcipyls77",
+	"mUiLCXCdEC0p44yP+jYKNCFI8/sSVJHrhEwYLzSoBCNp+vBJS2qDZ9GtEHXJr7qM5YfvD9S8vPxolH6o",
+	"jlQS0FXClB1t2XJsjP6ad5VBynwogcesrvjkSdTy0yxnWLb2n5keZ5LOrIa3xvrbfHU/j63q4mHRqCgz",
+	"NwlPSDElWpCvT0+rQG61kiO7uWL7eEtT0DF+3EIu7mleQHcoweF/Mt+shBOH326C1rXawSJxYgXXsbAS",
+	"oxMNIG/fzGpAsK/5gRI3V3SFDPKsDBbuIoL5eRLCOAbaJz4loI/TJkQL0c8FHyWEC90fioJnSRiv7l/H",
+	"WPx//c//xugKPlucHOMDp1SPvfaK7yUEjkfHlYtH/fL812PnUolIFko5i8vyQ7RLSHpOhPTfxU7xO6C5",
+	"Hi+eoA/Vjd6ljYRuFx5pP4g96mK3bQsNa0qc7Q6ldxgShykua4vreTGJG2QD1TzikJlFErKscUVNjSKi",
+	"xgCa8GIyAKkI0+fktAwZn41FbkAgvOjwQMCQVz0PCS4gqCe9GZWGD8aFFzNl/F6K0QhUi+m5ecw4it1i",
+	"4s8nWFR1MO038VcxWPceNolUFDzqLalnbE4lTKmEjChBhlRGTzyT874seIvtwFOZqMLRLu8NGWdq/ECp",
+	"e0M1xcqF05yaq/u7anHaOd90VxYTYlnEpmCFsW6DXNp3o1L7bwUUVrIoOLfiuyrSFCPcjepFWd4ibZT2",
+	"3y4Rj040ru6wAoNAMEYY8yOXJ5aU+FiLbAxvvB05LstzWsvrbe0Vbr44//UvlaE2K16zgZjxl+wIap0M",
+	"yBV41EilXr6V5ssrtrTw+rKtOfWZZWvuzluRVizcvrRywe61ZQutYttXkGz7XgjAzbUuzhhbavsltR/x",
+	"srtKFuB2EfpiYFuBX+22ojgV1Hvw2SBxcXDtGK82cTZmhatk1lXxqc0Fb0NFXDiEzVVFo8xvFMLRouqV",
+	"sWldY+WjBoFSCu+LYUIkTIFqlRDFJizHHOWElDEYKqmCAjFxHxNyacZSvVqBc4aRas3RMxIjxjczD8Ok",
+	"TXb2iW+rAc6OEXwRW+P7GCZQvgqSag4XwwaUHPYxDSyWEMQxWSVM5iSCk4IrOizT9BSZ0AyqjOB6kmhU",
+	"0xlSjB6LGYasRe/MRtJSNJMbNf2EFnp8MhnScwJcity8oI0KT3ndzk6oJicTMK+eaKGn1rMYZNlUNkMc",
+	"qBIBjE5Y3kJM+ihUe0ahP94fVUQcwQ/DbSd4U/FbRX3CFVtpkIwNAh7j36yUSgOfzaZDyEbgGc0mDJNK",
+	"gro0U8qRpNIR8HTeh4zZWh9oiJbxakqLmS1tMXDVWW5E7zYJNl19bhuG/rVvkuWgtFOUHuJ+2URB898s",
+	"s4ob7FrLpYAfbJxKlRXQluowBU4m/riwtlPBvUTvYu9dLTOsPmBPz4BrVtg0QTO2EoJjZSHLQTB8XZFM",
+	"bJLl2NkbtIkPqYXAXtjChiKj84AoulBDv0GHphna6pA8/rqeiX33+WyrHCPegF8S3Aaobpq9VuLbK5fy",
+	"sq6xPYTu+tW8DjNnzn0VDDQmFtqWodsw4WrJLjahjEv28Ba93CWWEZpLoNmcSKDpGLLt7aqO6ZuNUAJw",
+	"MycKSM5QJqgn5CWdnEZLoWYbykBF8jfXAsoxNkoOWgIAhui52GVFKDFvVuCwveydAraaCxPAwuorXzjM",
+	"H2B27SXopmtNU5avvFH7NRq44oL4WMyM5J2CF4xVvdTDGWkr67BaIcIpk3KpMWhpFkpsyBk5o2pdS9Im",
+	"4kZHztcqikypxEjjzQRaVZa6W3aVriDe4zBBHwLsLiCpquVtxtzCe96IM2wECv6+Asx7EU1+Xnp/3dBc",
+	"tdQrvCBX/uiWo4uPnbBvrzrED06KapPNRfU8ElK6qIBsmt3WFJDWNoy6nK8l690svaw5cNI8mejiVx37",
+	"NiLXazTvaceuh0vdiJ8/CG2Xo2lUOpiIe1CuGpR5N5I/tRkXr9C7A9tuVLZtHIkE2rdlLp8KX/M+wKWl",
+	"jao9/ad5fdk9bZlBebON6iuAvgTzUepcHwu5fFj62wGAX/AzRdwIWNQRC05VwxDnzTgmbw0Ik8HcFzs/",
+	"i7yFWQBDEZsDjU5JUOXHqPZoncJmCCtinEO+6zyMAai0nsGmHDm4z80Y8oZg7GGtySWb8LVE/FrJzpeB",
+	"C15suaf6Kr4HvRnorL7d8GJXXMd/NjzyhkkVnOl5X9Eh6Hm/UeaaDmFUUIkFNdIxyzMJfNk7NCtyrfoD",
+	"QaX1l7E862dA9Rh5I/rMvP00FVJwkH1z24bTYlBkzGQTrH8bPDKkoE+bRQYr3YxDPhCPdoMlO8SKyAla",
+	"Z9QrdNyuG/1jq8T2l/jADLjM+t2dZAtDNgb4dckeLkHBuo69cGUNqqhJDlRp8vxFEEqKbAWr9xJDGgQn",
+	"wUqXb235HqqotZitIZ4mK6WQa4SaVrGXEZBmXGnKU9goCbYZChhID+3m5JaEkBbPbmD4bYkmrEeQRWS/",
+	"Ml6ze15cWTglJhPacgEbFj1xRQ76tQICW3HfYKujmB16sRMSNhyJFHfqTgmb5R125S3pXpcw7CTSPaPH",
+	"FpzvVFPEZ5EalfbeSAYb7jxn/K47KNahG3M3YrwZA1ej/iFX4OaMPE/IVzQhly+jbmYvPy874lK/d0aD",
+	"tbceDtCHT9OcpbEGTUixz2wd5wJsTSlmNUxfBcb+OM0L5cr2lN0MnikyYzzDcNhYVNtCFZ+2fK2unjnf",
+	"o2OpHRFfMhcXrUr0E8gB1VgudBHzxjBZg3RhC4oLpdiIT1ry9D+rp6863BJqKyrvihL5VibNy2qvXbkA",
+	"vklI9stD9MjniWWI/23QGSPZm+p/dWTeTAV8ADez9ZuiQkCEdi5KdCWRqYm5yfqEomONpe542GpB8si5",
+	"iFYOEesSe1RmfxgGth56zEf11Wq3ZByBQsRZDXk+BfDhQf2VIz4eVC/FpCsh7eoPag1cFOsGLXYIR3Ji",
+	"qN+Hn8Uto7b/GilYfQfb0Ngbou/TVtrri91Mb3804re6+GFJDLcsJm1Oyh6dcHWwyl+6CgmvvLGlmexp",
+	"H69vjFmgirWB4vBXtXBrgBU639sdbpvVZa/ScDd3fS+tmrtBRKNNeG0Te1MwmmJXZWjD4upsAtr3M+kS",
+	"D9qx0rk77fDQwsmqrdc3mtQuvwMJtzC0WaBVABLNZFdHMfzSkrKZRPVXn1kLc/ALzbENj9ktERLzYP2z",
+	"R4enliKIBc9BVb0xCONkWOR5C0CtBYBrgNISiFl2zduI7yrJzubhXVUdgIWqzhOG4fkPsEftzsPJeMoy",
+	"4Lo/dx3/VhcF2SDieloMcpvGt+EJNCjMkoR5CUOQ0G4snQqp+92qg4TG0+XQY67+yr6LqcHYNnB5xZJG",
+	"QTbzsyEPUwVFJvh8cu46mFDsw04c6esqJu/E1awYprHMV53HT9Wby+T1BhyFV7dgU65N3wIOmyv85vo2",
+	"7Y6xCrm7CY4LaPhwtGubahUudtX7AzQLlOPnp6fJKrTrXKbfh2eHxxwvFtQB4VZo8G1pcheh3bKlhlgT",
+	"OeK7qMUmdHKsdMCQdoDeju6KTO2p66wB+W2EBwRQYyQz39IjrMQ0FLL/G+0FiNFLemXRmqhP3864dmos",
+	"gkG/0jzpvMUvt/ss2rbltJ/vtvJqg7N7qLC1aZeNh8ljnUn49iWpTUn6ZhvakSS1GfXuLvjUSXEH80fV",
+	"wN0XJBSpq0wxQphyFRnxzxg5uMKmm9+xCG6M2Wics9FYL2kjtFY1iHqSAmfTKWhFpiBdO+MD24cfz+0w",
+	"Id9dv//+CFRKp5AR+GT0O/TF2aSFCZV3NmeBUCkKntkm/RAEqFTHJBdc+OtZPVXqSpc3ldAc7il2AsRm",
+	"NEPsaZjnIBWZjQX2yMVQGsAinvVVkIPSqZS4gMLDY3I9hhuO05FCgSIa5ARb+zClWarKJtNYMsi1Sq0F",
+	"6dSr3TCe5kUGWXLDlSBqLGbYJBR7FVI+FxwI5ArIDHtk5zYoaEJyoJKT2ZilYzITMosFApGxyLPjm6Dn",
+	"gDNZxkxnwXEmIWDFCKQFyaosSh0qhzQFvWYdtKhVdi3KX6HJFuQJ21Y9WtjadiOnrmq20kLEhcalXS6x",
+	"mixXM5Bhg8tYi93EFeSmhMPM/kyYcuW1B2BgZcjyHLIbfoAZ+1wQkWP3cwtBOIkZ3/ZCxzraZWPf3MAs",
+	"H52Zr2SFKtX1G6XR3mdywym2+TZYxHKMiMKuHWbVbhziupAoC3Se4uGqjVDgi5TFSwGJu36NTnlgfYB4",
+	"59vj+2pAXtxzIFrNGodyH3telhoQOUPpmI9VX8sC6xCwdNBLeqNpL+nRyaDIqRWgc1pGhaq+sr2clf0d",
+	"I0HD38aiUJZXTqUYeCScSubMlZAVqf81nSqjkUpcvppCyqg5/X5G/YhmNYZwoQm/n4GRAyY2KF/CqMip",
+	"TYtpDyq9skU62vB7i3hpaKeK41mGIJWiYRNfc9zDdpqfCKWJhjy3CGCQ4YAqix+QnRGlYTKBLCG5sEim",
+	"YJ3opqbChMtMloiMV2W9tkusrhkNQ6vqWm6trLCt5LmWGab8aBChcD8qkIRl5wQTO3y8vZqb8+xiSUN/",
+	"U1ut6qVcx/lWq+/Lnn31fXY8/Y0MLtUFNWICOmWNVqu4lmw0gkihS+AthaPuYB6PRTWooOknwcVkTtxb",
+	"WHocu3fPueDzSWIuae7xo6V2gIwEHX0710DEcKigbNJgZQmX0O1iCiKhna2d1ez3VNkl0ekUqKw6q4UX",
+	"/kw1xm+zVtiX/An5zSR4mHFoQIn/Ya3vHtZ8bLet7boEsG3Yf2xZy7gOfeLc0b/yBvSWQrRL+YUd4i0b",
+	"FRJqlWg7fOXK6bYUqW0vTuvXLYVS13QQWTrkeYRR/SLF7NdfUpH/2ltbXm3uc4E3NoOORd5HOWaLc5gx",
+	"1yxbXD/p6JBxkJyAph0Hf29eXSwSuPZ2pZht/cjMmFs+MilmLUKJl3vXWHGzhYc5SjeFu5zaHmowkDg4",
+	"r51cDfLCwpr1u1mCVq9dVfiIAQNohpU5uu3xO//6Qlj4undhKdTDlU47Wt0ccQnDaAeX9eF/oT/NOosK",
+	"k4gvRdTMXpXu2tbxySDCZisDWoFwSplc+wAwmOkjZXK9CGgtgWfrT2a+ajlmLQueNoqGtrbcsfjqHZQl",
+	"ggRHuwD79RpszY47bj/1o6xU4WpxSzDYEZeI+8qW16KKlFbiY3KLP94SpggdYCtpbDFue4qpYjpFuSw7",
+	"7iXdK9VnTE1z2mKTwe8Scmvtjl/fkgNK1ITmuX1yaOTl21/SX2/JwZhlmW08OpVCQ6qJ4HAYd/v5hdZM",
+	"AJKhORlT0wXPzN8ry9r5xS854e8CStgUVl04z7qcK3RJrfvtAuVZ7+uqqsR6/Pqh/B5RJNvgrIKeWesJ",
+	"p66tRt+mhD2MVze3Xy1rEaurrSa9IOCr7oZsrq66mSWQ+N7xqQYU+pZmKxWfjCmXLhElrytNq0bfq9tX",
+	"E0s/fsP+hyN2H+uia8ibBDUWeYsSjfQAlHYUS2EFJhy3WjDSpzGV4AIGV1gXqetPFuw4XMaSM/7BO3we",
+	"alyrD/eGaznfkuyxAdNai6XU17xURW8pil6LBF9VYXxzSW6Vr6S20tqyluy+KZxtj+r7+df/0sGw6k+A",
+	"mj9azv0hbOUO5is7OaJ1S7UUb3L92jjGE/S16C+Smspt0Hg1lE0bYkwgpXChx4yPkNb4gyAHQhItBMmZ",
+	"1jk6VpBMHC561paUZ9mcK27O1eyOV11pa5WdLTM4c/1VkbMSUHfJzT40BZlGC+B4YMBGVLiDwrU2HY4T",
+	"Wkw1WuaMsOtpq1U2kqKYrr89O9xfzMc73Jtb3Op92YVsh4G6Id9pmET15B3Zcjcyx3a9d9xMpFHUXC2v",
+	"UgcqpXkb498eW016irnonxUi5SoGbMdJ6lsL97HkrBYXto3iEQseiFj5BF+roXt4zhqVENavaVBMu9Xe",
+	"XZ741rGIwGbOznUyineS6O/eXhW6hi+1G5j8C20hZkuS61a5T8PM4IXF1meO5N5HM+E3Sby3sL0E7SrT",
+	"3CK6rWtNH6z7wWZuqJwN9XLJUXtLVN3MtTL6Cjl6F/dUeWpqS2xvqYX0M/hr0LdQGXtXqN/etbFgNakF",
+	"dbvhlh2rN90uev02kXk9Hj2yLSnptSV3NI4NXysX6YsZReTrVUemPveBbQbzSwz1G4D8VvWjhh3lQVfU",
+	"0gzWaeCbBv1bDc6+HJv8+sP1xzdcijzu7xN6Sgs97heSxYO1IZXRjpjN/mn2vaQ2YHQ9vjf+YrXm+1i3",
+	"A6xEKngKJIOpBLRiofafSTGdQkYGcxuKCbIKyxmyPDQFBMJya7pG6vv9d4ffV/6TeOT2kHHWmtJRbeZB",
+	"vS1HXuVaLGVro3PWFGjb2w8LyUYskiZtjtoGysJkAFkGWXUNVoK1rVsxWvsMm0mZvwjFV4UkrmEdYWEL",
+	"KdfY1XY0aum7mdO0JWYOQ7QMnBEtSKGAMK400AzLrIVw5NpSrUxmyItRS182u9OwXe+SaDH3lo3SNTJ+",
+	"uXntV3yOYWRvrulotbXbBeXh6jwohOk/JQAG0FAD9MSjXWQn5Y23InFQ0Kp7VlQq+JDJSQn29dP6KAGl",
+	"N8ERUHx+etV7F6Odmz0uOmNLNXkMarpNbmG9UCAxXaHKodfkIBKiebjuukrLxIYns7p9Uwn+yxCHKcIF",
+	"yQUfAUYLFgpBkyhN54pgyPyg0CSlnAtNBmAocD4nFGEiFLED2ttOrNrJjvfuRi0frXhZxfp7gjKhvLBR",
+	"MoXNM7YHF+1DtxTNPHp5dAuOMwl90XYFHZDHlnRZN6kt1p4dB7b9/IQkbr1rnmhLkoQ9vrI65WFCzDni",
+	"NOVBdjrH1gPZMB+75RwIXg/JQWuQWCdWzwTJ2Ihhz8siHWODl+ffxMvEhKw7CDx+Ga9F1o0JN7JObFQu",
+	"z8h0LClmLRmm4E6z4gdrFQAt0WhlyWOPOfVFvaeZzXyxKSRmNKtI26CRXkdMWcKJWq//tUejtQPEl8gB",
+	"rwJU8OHU1CUwRMSDXqegclzuNjJjrSQci06KSBVds6abn7Ye+FWtn31H7r0JBW/JAzw1h//8jIzFjCgt",
+	"BR/l8zLEnUwF41oRWseEBc9eu2Bm4/3X0UWbqQKrUlCWswW762AhHS5ia0AV3O3mOdc40ma9y5arPpuQ",
+	"y0uL5ipI5MyZTfZ6sG4TRXI2gXjw15rX4cZpiQPpfhm1cZb3IV0pAe6itBrcswx4Cl3XgNnL8eaGkDFN",
+	"gGvJQFlp26Y6e13pwOK/S3pOiM2AxlJ8CVkoHIipvqWbIiGV8yixdEUdnhORZ85WbmvKw8z/Vxv2Nxa5",
+	"VdHMv+4FYiO0j4lZctWNsVw36rcJSV0PyyxxTXlsNEVkV243vu9eQsoWgIdbrN191+ipEcSwWiDqVXdp",
+	"flMKlHK5ijnjd5j7iKp61XIwpp+XT7sCxPI6aNWNxI0T5f11raK2Yj2xMkauF00wV21d9Sp3a1Wwa2lt",
+	"uBEefpoyCepBRqWOoGSdlOqBFqz2HlcShuxTXLq3+aVBJwgn3GGnxcRIFhry3P5XETq16Wkxv5+4e9D6",
+	"l7QucuvvdvkbaT8d7rrrccea9LQudityStmPczOG+KOKZXNuVBSUKXPBLcEVLlC8nVnCpK0lyJiqWLOV",
+	"YPB1EC0XI8YfhGmTsln7Go1wq2b5Me/MkPaBLzm9R6hdb8+/cVHBrdZX2biV+qFsWlDOwOJmxUc3B672",
+	"Xjkfpnb2c6M9bbdrTvSs205kG/XIEMufdjUys8TNtKTd0J2YNvNTrURSIPpV9ekwejbzVdHSqEz3s5B3",
+	"cdrfPReBzijTjI/6a+elra6rXvbW396QpVqjRR9dvfPOg7/xUnRLmp8LmtrSQt2I/cG8LxqtpNfuxerD",
+	"VJdkE2L4tlUOtraJllyOKn6wvN8YGMXXFr3B9tNaRHDrAi8k0/OrtCzdPsBW4NfxVuIXnFx8fGeFT2tN",
+	"/fjh6pqc0Ck7uX9+MoETJ5cKSW5TqsAXnMQPLOO5PUYbkvWVu+kqdBprPbXOeSxs90qIOxYxsV2BJoN5",
+	"fXajl5ygLHFMfuSKDoG4hmKKTAqlCc2VsB3QbfEjnOGZIn87enV1+fYI93yMkeC9s15qZ/ZiZa/aTd99",
+	"WS2aTtl/grlmzFgYilju4qTINTuiI+DpnEiYCsW0kHMj3puhj9xJNQKMzkgmJqA0S8lYTFjKMt98SCUE",
+	"S/7c8LDxI5kaVshSqFqZ8owokEwUCidqfE6wKWT1Y20w20XyhodjuW6R6hmZSnDWCLOJYaELCXY4RWxJ",
+	"PXV8w2/4K8Hde+rshh+Rv159+IEwjqOJQp+Tgt9xMePWaoD1QKi/OTIQ2RzbsfqyLOfmJwa2R2vOJsxV",
+	"+VbsH3BshsfWc/bx5dtX5JuXX/8buaXTac5sWaOTqe2B93/+rgS/PSf3NGeuBJvtdEdSKuWcUE5u7Q+3",
+	"aJBDL8YNJ1i/WBGg6ZiI4RB4ZssCAZY/OyKGjSii6R2QW1zfre0Ry4mY0t8KILeWu98mRIIuJCe3SGNu",
+	"E3KLvNi+fxsIAreJHUKCmV/IDCSgpcacECqMOPMlUCzNhoOa5b+5pqPb8zJWwYyRQQ7mb0QIxAWmyYCm",
+	"d+YMb98Nj95TnY5vycHL5y8SgkW+9BindS0T3ahJLc1W0xzOycsX/x7+irUp+ejwGMf9QXDwg/th/Zhm",
+	"eDOqqyCmyFenL4/JG6yS95c31xZx/bPv3ly8xu1e8BJybDLflEo6AesVs+++PD011+WK3FGH+aWLWXBQ",
+	"OJQVcZWvYPbi9LldIyW33wsLNrd+IGwL5jBV2it/4+r5WSKN8GMg9PZvR5cWjI/eZbeICxdpCkqdEcVG",
+	"3Jw4ztJCxTCx2JIaYqnRub8xRW5TJYd9pKu3hKobfhtSsVsizOHUaOChy3WysFiRcarI7QWadNg/cKdn",
+	"5FskyuRf//O/ZtU/Mz0WhSbA9Bikq21oZSkyoRokozlJKScDwPKGx+TCHY69Y6yAiMUPjWiuwFejUzf8",
+	"5enLc+v017F3M4FBAX40hk75cATy8vQrW/4tZyk4kcsRbCOlSgaayjAHP6Dj5gwCxeis9/z49PgUJY4p",
+	"cDplvbPeV8enx19h+WI9RvZYXlNaRp2OIBarS6Z0BKFnThi2yBdKMja2bQ4wcTXvbARY/YOEiBk3YBgy",
+	"97JEE6ZWJcSa7RKiqRyBxt51qrTXuveHOR0ldRrSw53btmPvst5Zz5Cyi9RHupbopXpnv/zTcklf886d",
+	"eSxM3MpIUXE+PshiZsraQ7SFj689kD3BvhF1ap+vVAaidWiXzqHFzmYoLfWxIwjybJtA7HwvTqQ0UOPl",
+	"VCyA5zt7HnqZqTGtAbFVh95Q8GfchT3yBoAbPGKqStWMzVc+XPua67kKSz+PqQEVZpxcqA/DXof3vjeS",
+	"QZcXX1lTwO+/BlqAWdqL01Prz+bahamFMs7fXWm5aitLm1alZYcwlGHbSJkjY8cG/F7a+WPDlus88e2G",
+	"8f3nq9//kVPHiSAzH33dZZJ3HLvS5GXP4a9Pv1r91ZWtX/kjp/eUWRPL72EFZyR+fscYfjBSqLu5X341",
+	"bze4wck/Wfa75QUG3Ra5wg8AmSJeyjomF1YdgMzoAqWpP0bhvexiIfWZIti9HXnxMbkoMhSDD+w6ju30",
+	"2eEiRX+NTy68O6xB0leA4rshLjsGiy9jvQJwEd2B5VuaOXFpY3h52eXm3wo5wMIs9ouXa4LxN6vffyX4",
+	"MGfWQPXy+Yv1Jnjx72u9/zlRxF6xE+CcRryAJklcQLouxSIrBPvY4GPyThPGxyDNL7bpfKOSY1UW/cyW",
+	"Hl6UHLHMdiUkvlzEhL+ALtFgx4Q1RlSr7R+7yksupAfjo1uGda+d4Ds46OMh1ssvBio/cFgOj2tSvddI",
+	"8KZI+hbj8DDGQVmlqAx9MIIK1+eE75bel3q0m3QAQyHB2gqGGuQi1Ftz/lboPwLUtyKbbxlbnMfh97rR",
+	"VMsCfv8smGrXk+0eTR8qLP0RmN/zrzpNYO77WojvjeZkv/u6y3m5ivGQvYeMUd+45eWLPy6HtuSp4tDk",
+	"wHBUMeMgn6mKDtmoLSQxh+vIuidlPFWbHeR7xu+s5bGY5oJmkJHMVehUJf1i0nemMpo6HKMl0+zGqIKz",
+	"scDucWX3DF1jnYsWizdVjNfOyIWfA32GS9m7OWb38iOLwl8Oxzan5Q+JUK0plt7HjhKLnFxLmt4ZdXxz",
+	"Vi6UjjXLqOBsJpmGENDIjwi9ioypjbBn0mAReh2sF4IcvHz+1WGgi5W3juGSEV3sIstqoLp9hlpBKb/D",
+	"I0cn1JRKfTIUcnKUUZuCXI3WiMIqHYxt5SMwmTG0Vg0Yt1lCm1aacOmRbS3hukgFz7d+gFGziIPThmDg",
+	"/QWrhIPyvZ3K8TXm/dWa77/cPu+uvf+IPPtzUjcLKISSnPE7cvDXqw8/YJFYyxAJLRkiOYjgZ+KFe4MY",
+	"ZWB4DTMP49SxjWeX8cvt3osH8d/31fg75MDlLMtYcLXVPe9dwntLSaU6r8RcfVYAOo/IQcFRCcLM7sOt",
+	"qtVRXlwy0XJBxy5qMcJHrfO2hIcd8dJyfBcO+cicqNpeBNTtkjZXUZNdcq111drHZFld9NkvTT39rKwu",
+	"M/ysShkKRXhy4DkJStcq4CPnaLNFV7+tNdOw+a6nk4YFY7dIk7btuzknZTEz5K00w9hlsGqxKDCK2arv",
+	"Yuhc+ouuHr/ZKGX86B4+aXufX+TTsfgFrgmqCNOEixlh6kka6p8atdxb/54cOfYkAqlLjSQnZCLubXCc",
+	"chTGUGE2JFTd2bIXy9UKQ4xalYi3GMSE0Rw2LCkkigkBrpmeJx7ThCSaTeCYXGDvWxsdWhJIdK8cvDz9",
+	"imAnyRlTcHhu8+IkZbnZAOTDoGZLVX1IimJkvSQXH9+1xDgVNu+zQ4QTbqVfKJCfL7rJnlynaJUln282",
+	"d2mOW/vL5TFULTlTrTFTYqOhOgflRKOobCTOsq3vNEjHAOnqGB2Myd5hiM5DGM4XJMmiDGBO3BKYeqRk",
+	"0KvbOlttu+5QSkWKskgsT9IxpHe2BEgr4fzAwQbJW6OntRy5SnTpmDKjqRsJgxwoIy3wFIitG4CLGVM1",
+	"PiTUfGYQISG2bBVKlTeccvIme/H118+/IXcwJxlIdg9ZVRlHgTQi+h3Mj8l/AkxJKqbMyKRlK2nfWPmZ",
+	"8yM5onvDnbCqxzCx8eo2J4XQEWVcuVbisYBncy7uXSFveJg4Yq/APTw6Ck6PvH33/ZtbG/y7GNlhPnsV",
+	"HPVaePnpiGeLuLnSxB0XJKslowVvp3aoRxQGP2vYkZhxNJ26kFADsc+Uh/MQRnz4NUIRog45WANZq7S4",
+	"KJ7+TPM7q8YanHPjG8B32S8uNMMQDKTKZDYWyr2cCUCBzDbSXSL1LEosP+GqvMyyW36Dc7HQ5rMI4RJb",
+	"d5MDcYfN4rGqaVWjGg+FKTKQ4g744VOF/8/rpIf0zoCInFsfQQRsK7AKoMqeqSv12YTmNjvGlU+ACxHl",
+	"gCqSObTy7OAvb5pEOvgCk0mQN1TM44bnYnTo8kSM6oxMzPAuM0GEwKIbhCryz5teMPRN74z8cnx8/Ovv",
+	"x+QNTcc2V2kAN9xh+GDewHzDyQ58EIPhHKKwP2aFxDw2IoVNBXBKgz1THHcs8uyGl0iMaV0230QlLp88",
+	"pOETau4IyADmojxHy5KBZzF2FKDrheWETca0A8tKibvzEod+TzowuQhLe0SLzC4oDmYtMEVHEpxpDe1q",
+	"/gYOn6akvDc0dyGZDSJp8RXvFtP9nNwZkQvuYKqJKLRiWV2oXSUV+Nw8tC1HyavNBaRaw2SKaZDYacFQ",
+	"LRucaQOtbFUKfGyWBdkxeUtZXkhQJIOczsmwkJaM2pHUDT+4BC3nRxdDDfKQTM2z1HVE1bb4NJb/SuqP",
+	"eJaQIZVkYibPgTPgOp+7l+wX5ze8DF913x1RfUT5kXvBdZrIRXqnzLEdkys2Qjs34yiuoIpyX+ZUG1Ko",
+	"XL6s++mYYFUHbNOqyUQoTV58/bJZu6M8GP/O8+T0xUsymGvDQl6+eBGaf27416dfWYwOTsYRAiHIhPI5",
+	"Xv4RSlbSEG2zZnfiZg7BU4jR7O/xjndDm3Hsiio/KoV9HzUeXFkEMcKxRZ7JkGLOHJwTSmzrWTJEyxfy",
+	"P6VZnpMBEDFDt8NTIaD12NYvw5j8zVMhueUsQVmI3tkvv4ZU9yrMWrb4HGLtOVHgtJ563nJAVVlmzY9x",
+	"wipsuegWymqJis/1MBqfmwXJfg5Uuuc46TGpVasYUyz77T/RwhCpM5sW7tNEviEHtm4aoe4r3OnrN9+/",
+	"uX6zWOUC3Y1hyJ+ndXYnEYfc93aLXdKnHFJigYRqU8gxzE53nFj1MNRb31H0GXD1c4oviEgWEjogxmRI",
+	"27HirVGhKrAeG642A+XzwSvSfUx+lsKwP5GB5+iBaa6UGHJ2B2SGr3rERt77zQKrPTyPzuybmgZ45UsC",
+	"oGyEVdxnQhpZAqOi4xrT+7cXO+LAr0QGT4oBXwcUEyVGm679hWP4l+fZ/eaL0X/+4gq9N6SzA6MGFHps",
+	"SElKNZpobJ14Wse/w5WUx0eYljnNURPoO63IBDQ1+pOzUVV5HOfOVJWD989a6f/EodID8jz+Ao+a5tGG",
+	"tPvMjg65mFMGqXNNlje2rWSONoA9Ca4/Xp8ln9G5QrUZw7MnwHVCOEKgBI4VlhJvLlKUZwPxyTA1R6SO",
+	"rpyIfPRR5CydbweU3eDrQbRINegjpSXQyVY8Vjt3U33JAF36nihfzGhDM3oNpA4fA9Ytzd1yuOOHpbE3",
+	"sTwnu4xoIOIlPnqkbCc72WNLdstYxaU7mT+K83cfN71lqvKTj35wZQ6rbMiDujf4HAU584rRFWx5AYqB",
+	"fauTgOpEw7C2TNJtkw3DQJiGiRH10MrOeM3AXhXhC4NrqgjpRqkP7ZqD3HDnk8POdHbtMCNMuzqEZoDZ",
+	"eH5e+iI5BjKiAZ5x7PfGlE6s2quwkR0XJM0pm9xwNB+VkYOBG/Tg5enLQ8Pah4Xy5RYMHcQYyrngtlEc",
+	"WvRBKsFxcSVXYPqGH8zGRvzVY5gHplOaZdUNaxGIB4f2LNxM31RerfL1MVVkAMBvuO/PmpS1MQ0A+Xvl",
+	"hOZG9pgn1SD147W2JKFc346qcqN1h2ITx3JabC+J52X+rNdXI75krQ3UcfSTHJht4rQGfG94ORY6rw+P",
+	"iXXlUWWX4kl1QoqpOZSvT09D98DByxcvDmO2+p/dhh+Ju/jpaN6Nw0RMe34IvucHe34Q5QceQir8K6nK",
+	"YE4mTGF5Wazl4B5IZA+J9zJayuclslKRsdi2mlWwCQYwtVsdr0vFXvkCuoZAYvcqRO9zcpvJeV8W/D8M",
+	"XtwSpcUUzfOy4gF/F4NnvlYwUUYfm6HPcCaKPCNjOp0CPyYfvNSJ39ilYX1/s32a5wSJOdocDa0+sm+4",
+	"uA9rjqi69RLGbzg23CIHdzC3BzqlUnPbKsEZMYYgzbFbarxQhNOFW0bJkc3Fe4drWAwpr5/iT+7kwuge",
+	"y+VtAQK3q5Zyh+58l9d0XJq6s2Y5AJuCWSsrHulnZq7b0G/7NsmxEtcIeMp8J0gMeTP8t1agPHlQdQHf",
+	"/ClWwHKaU17290Te/+rqJzzzv31/9TcMQkJeEOsoWkGG6660+EoxyJkaQ9ZvaQrnikuWQBXv6NZSHcGv",
+	"KfLgvtb6oENVhc2qKbzYGgu1SPFXMYhGsLuizOeeMhBZcOXFxwFN70ZSFPwRyy08tXifP2PtBAsyQRKp",
+	"xWWDv0JW6Dso8ruyrnwdXs7JVOR5CVRMuwLpYU1Pz+5iPHC5/fujHZspW3CtHtnuRiAF16xagRHgh4wj",
+	"yaibDWvdt5Wm5ub8Z4lLMqhHCJ9bk4wiI9CtZQ5LXrQz28dSxL62G9hbFNuS9LiXaaw45NP1SmUVUymq",
+	"JgVWTohC70PNimGHSSwt3Z6jgnp+8DrB152bKZCUXF34NKdKobZqAP3Ad6noayFy8q//+d/DOiZY7Tqe",
+	"rPcumPUa17hLyG5M1lZs5CLPI8fxqDD/Wcn0wtYD+KwEnxp9zRm/W10xOazKhbHxMTuGttRSWevPgS0a",
+	"G+bao4GjpJqh9dqMeezal0YN1+bJ97Y76GrN3r6e7ZN8Hg5S9ih91aQB6BnAQveENu9KS0uGEoA2qRYc",
+	"B4LtkZp6DylXsi3KTRFm9+y03eO8DGTIgVzlqV1KXnbk0Zu0l9C8KAHzeZDlYCHYRjWWMe6MH5OLMpTI",
+	"GpvFrMzwX4jkxS0zjW1lc6CSu+42n8yWYRrFg/c7jbhoD5CyO34s0vpZrX9jEd4xs+28mSRBR0/n8aDW",
+	"/YCix5CmgLcqhkPAZKjJyiifCZxMhvRECz1tN/ZdWoWJUOx7pCCVYM0oC9FGdDo99z2hZkxjGU/BrQfZ",
+	"+ml8f2ORAUkFHzI5UYTp47q3w8UiPrNVKaDKlqR5Lmbm/QXIvDIoev3h+uMuodOM/4ZLkWPb8NZIPjwg",
+	"jDA2OqHPTBN6ak6L/Hj5zjxUYzEj1Jzqf13amKx9vN+XG9BroI8o0Gh3LqZR1FgHG08ccrRj5YVFIrSo",
+	"1rOJK1HmxYvzGmJJNNhzA5kOiNFSa6cKpOJCgTy2zYWlyPN42T37VYlyf6g43UsXLGmWoKI5MxV5847M",
+	"ILzSphsZDOfWOiR2HSS4D+d9UumJFjdcoENIBspeJxUfPPcWSSK4LV7TAKYudCNsmt2a962tgkyduHjE",
+	"eCkrNlsylrH/ZdpA43cL4noshdY5ZDZtoMy2O3j54pvDKq7DyA2Cg824NiPU0yBlkYP38C/SGSwr8rFq",
+	"5L0LUuOHt5Nt7Nm3nzsfRpmmhDZaf9KYJ26rxlizNJNVlpJyrU7vxZ0hw623ZQSqMwxFsY7dINHpyVZY",
+	"2OcAPCAhr9nQoQZfYZP7VXTCglmrron1FvCdZwob3dqmsbaBpI2OdpqkBIy9YukYpX1kdSjnC/Sbl6K8",
+	"zaNjikxo1mLRvbZr2qXcbmZYVii6PMsAFQ/sfi2K2h2rwz+D/tlyIHHwao0fNrDQzm6wEk7JALAxbWic",
+	"mNEyM9679HKq9A1//jWZMF5gPrhvootZbLXCgLUGty60z8Uj+Mt9efrVkvgN2/98N7wGx/48VaR/gJnd",
+	"Weci0n+cdgZ7mXWFzGrxo4Y6Q4OYCCPq3KebSXCxZUZmRQUohe6cZ6XD57rkGTZibCbkHcZyuWoN5IJb",
+	"ecroqM+Ub2IdGO8rNRafHTtxKp6WIO4CXF/t3sGRnrIi9yU5eDDT3qgFrt7VOjznYcb2ss3B2h1bl3UJ",
+	"WlXG3DCdb0LnY9XdYFXH1rC7wZfetPVJByb/cYtBlw7Vqjw/esp9igUBriUD61kIsjOI0nR+uG5r12qS",
+	"WnfXc7LU+4YRve15kvUeH7tuLLOyqcy+c+sOfLeT4I533bz1kYi7jT6PEXfbW3RbxH2HTW8+T1PWpaj4",
+	"ZPuy/pH4274jw276sVZkDpMcdY5FOmySygEWeDI6TyY49DFBRIKYAleE6ZW9cBrC7YmvJrPjdjg7op1+",
+	"9XEPpH32BdBPv1RDdn5/EsJLgtC1p5576vnlUM/3VN7VFJgMtRgtMjq3Ib68opkrCaWhqHTKjud0ki+N",
+	"c4fJALIMMmI+DL+ywRdB2wSmyAi4oVGuLHaCtUvRjmb+OCbvNGaiK1fuuyRoCeo+FWkqXae2LY/NXUyp",
+	"t3RF1aMPU+AXH99dTSFdT0HyJ7C0DvTiubj5yvInf5pw92usPj6FtKpUXcFaeS1NcGumTbYEKftGLhgy",
+	"Fn6zEMlKJfgSvtguOyFDbLlkkywU2K5LU4p+eyExzdUm8qNnT0hCc0ZVvbdJ90SMD7UNdeqeZNe0Sfcg",
+	"u4sOTYsa+VluyxiE4DZtToDbrbdk1v62apLOfYRWvPjKthTaad+g8JpWtw+qQdzuSvs+JWw2sFzfd4jN",
+	"td/b3Z1B/w7MOPGxuljro47GWErJcATrx5AiB2WEX5IV9o6hUTrTS8XhMCv74X6o51bvQroNp/g8/sza",
+	"Jv/ojXEXLXv7OL+n0GCR17u9HtAWUnC4hKy0yQkr/VON2kTfEFtwiPK5LcKLyXeKaIFB9o5K2RoTvNnQ",
+	"NkpnVnmmGnTmS3dObQPJ9j6qjasr4g0voJSvKF0C81IG3arH1cYs3VIoCDq3l6H63QRgo241OewjCHBt",
+	"qlgNZfduqe27pZqlatrFwy36p6y12NJrV0sZ8kwRBVyfk1sHubcu2lJhCVsJWN3IRljbgkw5U11pfxkG",
+	"7mZy5aTQJTzUMbuDdcNskQvsVk79PI6sVSj8ZH1Zf0B2uDfK7salFReDOwq9QZ2trrax8BNriMWacDa+",
+	"2JZ/UHWL2B3jWWgH80ahTQ1gH8NFd7J/YZWyBxmw/gwWq+BcVxusQjD4E9mrpnXY8yhW+3lFcL7TUyeU",
+	"m6OsodNite+Vxqng+5W2qeCCd5bPVc7weSxT4Rb3hqm9YepzGKZqdU0j/LhBLFrY8QNMUL786gBywUfK",
+	"l7oOSUWLWkKaNqnwm1UmqTp52Vuk9haph1ukariE0qZrKOgkzWU8uNUgFY5ZC5PubINqctLdS2RtFqgQ",
+	"QfcGqB10UarddLu892jmJ0urw5IB5hIJ46FZqSLuD7cxbY+s71Te/DwWphUYujcw7Q1MX3zM9MbibLNq",
+	"ZDcDUzPcqlE4UgLNAvuS4C6kj/EMPkFGUpEXE9uZRrgeOCDZPWRkmNORwl5hYkhuqeqL4e1h0wh1wUnB",
+	"77itIAQ2csmJ03o+hbDGU9w6dblQKrODgcrVql8dZrXkY3x7sxCvsNb+WmayiyAMzlVcqnskYhOGr6w9",
+	"48+GizVGOLOskrmiT1LkbfY6H7YHfffSGjNfIzj4xp4qL9oaRCDcbHITKhWbXWFYAnljOPCkoW9DXzda",
+	"R60/0QMGKmsGP2CMrID+UIpJ7duypQUKC5HOE5+ORuKo+Wv7BOgTf/jwdUgrb8IcQ1ZA4vI5qv+bqZUQ",
+	"PCFKG9KYJWTMlBaSpX0u+rZplwHTochzMesX035WtCGFoYsPQPumBwLJOFOkDDrdPCJ1hXR5oT4Me1+a",
+	"lb3OH1Yb2hvs8E9ka28vOt18siw+1BH8MrJ/gl3YJ0AYzxl3zZJtYyHCFCk4+62w2dPMd29D7u9ypazO",
+	"zSGvxJWy4nklJtU1r4P6eks7PS5pQjMgCqhMx+Yg2mz3dbDZkfm+PsnnseA3Nro34u+N+J/FiN9IlTSM",
+	"riQFDbznkB8upU7tOtGmVv5IvfQx9UUc1DpkaklAaoNsrbL/L5CovQtg7wLYggugiYmBF8AnGC4XDVod",
+	"AY2Rq9jUUmpInMiQuIRAktO5TxNcYVcwr1SOhXeaMD4GaX6pNUqp2smdYVGmTftkPBD7rCz9eIJvmz9j",
+	"9ZUEgtze47EDj4dsAtJSqXuHZWHWErV5BSGWQogZL/lh0Gba9Rw6Jld1fJbY9pOktpIwGYOEM1tI1TUb",
+	"IcCzqWBcK4IFnQwEPty5slWeuWuF4PO4WFbTjb2XZe9l+cK9LJZsnJPbis/dIvW4tZzOJxuM2D3wMtsg",
+	"SDZQoB+igpx4Saqbj8bTVTFEmaU+YsOl0sFLcpG2+Er+iAZAu9nVhr9FFe9ZpeD1Ho9kvfyiCmjbAzrC",
+	"frU549ACo+Tg5enLqlr6YvfMUlyg2eFWS+K19nUXM25k/kLhxEF91kUgqGThg5cvXtQjhkfA0zmBjGkh",
+	"VVnQYsaNCFOz0/tKJ3VDBiodmDzPITAFuOqQqyKMLWzvyDppB/88Vkm3sb01cusCy94a2SnXvUnXEqQX",
+	"mF/TjVSsKssUlwqUAqUmZs1brmP3Xty7ZMnS1+tMLMekqQh+KN9AP/9ilkSLwdKuHjIbw1F7ZAv7RSnZ",
+	"BX71xBWzi/Ji1qGHn9mYgza7WdCU+knab55aJbxXgg9zluq9uvYU1DULu/PEVtS0lMWQkkU79YGoka2W",
+	"BrarKDC2694y7b1elPowXK5cLzbybQYeNJp30yyLk88sK1s2b5/umaGfgl+6rU+0+R2y87IxExkIPV6M",
+	"4fiD9nrZubFqLyuuCJvBRutMxbzXtn/LGbkpTk+/Ss1b+Bf4H+ZTqP9gjk/bnzajXTVcjFqVLtfrCd5m",
+	"S/LT7FTgsQO3dTN7g0HIGP+XE78Kn3nXtI+JPAvsY3tfVFzxCVw6z1TzaJWPyGhxVj20R3xrQNmCfYXy",
+	"oBpoaGHB0rgRC4uNzkR7jLVLAbqRBSdTOgV5TCrdaEGfKyHL60qB7mOfHNvhWxovmUcelHcWRGaH/1xs",
+	"2m0ugqOX7mT2/HfPTzv27sE4arqUEhnUo8oWCrZQTgqeg1KEpilMtW2lOCzyfEMVQLEJy6lcWit7gVBo",
+	"+OT6xWVFagO1GbqulSYZU5rxVLN7ILan8MEQKQHXZqlMJ0RSCYTxG26p0FQoQ+/m57bONkvdd6pIx0at",
+	"vzH7YZzx0U0vITe9qchZOr/poV5x4zJUzH/NqCMuJGRVm+Ib3kz5UWPbiEEZgYB6///EdumlRsKumn/X",
+	"dm2EbhekxxTJYaiJKPQNdxdyq+gE+vaF/zCU6PaYYE2OmS8o3kg0wh6rGJvrp1RgSPXQrHmKht+jhqiV",
+	"gQa0r51ZNQqHnouCDBl3cQKU3Nqv1a1hEbfugvta3OI3sf6YfwF9ZV/bKMEoRw9YGG6fwZAWue6dPT9N",
+	"ehP6iU2KSe/sa/Mfxu1/npcJDIxrGIGM5QK842leZBBnV9V9tOUBVBcSX92Q5grKdQyEyIEaCrxLD115",
+	"0Mosoa2jg8Ekd3NNBS+xTyk2515Tyntsh90Tosfx1ssNeLdHiyfrWvxDQnwfWl8WgBzc9CZCQvXeTS+k",
+	"vhant9DSMEqw0WV/pIrRCNRyr/orMZkWvmlBLakb6bceS1GMxq7VgVmyTXN8psgbPsqZGhPKaT5XIBOi",
+	"BLmDuaXLE6rT8Q2HUimx9eex6e+BocdDkJLmNz37Jijif4TspmcTE8rBxLAkxMHohKobPh1LqsDGG09A",
+	"EZobqjknVNnew2HShYS/Q4p7RbF4UUk11N2T7OMbflWdn2uBremorLB75rirtcCZkQnQdIxuywj5xH7X",
+	"Zh3BqDvtfF2fa1kP7ABOEqK0FHz0p1cO45TAAZlulXfcUaqkwidNPwkuJvNnqgTo7Yc0rk0QTv6Zigx+",
+	"P7EwvJl5d1mC6sHF6TeHPk2VHChNcyNsHnouPKV6XDFh80mvqaQtS83r3J0qYmlupEbh0fSrozn2QnPM",
+	"tIyPGqi1zTyDpxDsjECLN+mJ6N5L9sf0kv3706a2Fwh+hHqqCo6TkwMlCpkCuS0f3CaBUWs2FiQVfMjk",
+	"xKi++kGpUe2k0zL9Pw7p3IBUeokqaukzjxZJ5S4MftUEdtZakNYubX2Rifdmv73Zb3M1U2Y2d2SR5mUC",
+	"FCaIDJk+JwxNa+a/1XutWs2IMv4wEug6hbdqkeh7sq0ayuS4MZ1igFPcBUUU4ymYfcyoIkypArK6Wyoh",
+	"VHVxyREMQ2U6mpN27Ve+S03Lz9EiY/nT2/vZWo3c7tWETKUYSVAqIXDPMuApGDAoQwBRm8eAFKy1w7A6",
+	"UgZyi263Gi74Lfgc6ZbEhMrbunHqZOAQ27H/uF0VcO67PZi2pybGPC/t8QM2zTYkVoe7glQjtmFZH7Wc",
+	"SNdKiZXqXrmfGeOZmBmyPGL3UAv0H8yJs4l3L5R/iZNd47J2Ctp+mjYz10WehztXf5qOpZfBpsv7ZtJf",
+	"ZfPm66apIUhDgpsSQgVrThVqBTmbzVsB3GCOOGE+SqrM6pa1HBtyiVINrUrimU9bSKiHgRZ/1MPVpkeA",
+	"33biXB7inj4vTR0vz6krJHevCmkdO8urQQ7mOHkSZoj70g1JUGohIeWiEjItBh5ySEY1qGazEs10DouF",
+	"IgWfT0Sh3HKUkYTdWOVqUYNfQps7em8fp7Rj1D+7cfm96rA3K0boYWaTbZtLUGPIdlv/r5pmJ1UAPzYh",
+	"0Lq6qnP5wzeksTjSpUQe4tKfqjRes/q9/6W9FN5COQ2XFBoW07BW3LBCTaQpjeWIDg7jNfNqJYNfnn7j",
+	"gn0wfYuSEnE8w0gpJ4OSeB68fPGintVlXlqZe3rpo0h2E9RoBv9cIY24sX3u6b4S3meKf6wVvgtwO179",
+	"zhOiRVnvYdXucAljqhYzk7qQtpW17pDIrK5x54jMvrbdvrbdVmrbWY2p1tmmvextxeOXRALjiI2+NhfV",
+	"TCttpGj6D5R+wa3/Y4niv3vz0nLVfF8IbmfafJuM+Xj9lnmR57ckzYFKRSgx/0XrJ761WC2gKzPYRvG2",
+	"LTCDXcmqn6tYWxuy7ou07Yu0ffGtcLYpB58EJV2OU3W/NL9H0QkQKWbK8Gas+ibk3UCIO2TWr65+OiY/",
+	"x531uGDzWyZmPBfoF4tycleXLKf8lbpfzdA1fNInbtkR09eAcYqGqaYNKsrFX139RA4oJ1Rrmo4nwPXh",
+	"3tC+pMpZGShmYYhgWSBne3n93SXRMJnmVIOHDnLg8wqsQddV0UVrdwi0bGIwW23NJxqB9E+5+rTcYyVm",
+	"ZArSbS2puHP7FhKSU5YRUWiPHuYQwpJJ/kC2iSZ/MztZi5fe8+xYTIF/muQWUdSRGA5ZCplICwP1x2pq",
+	"1qTGAHqSH+O/W0EwTy72WLYrLKPBGT82srl0pjas+hltutSItOiId1mqB5gcRckMBj67CPiIcTg8J7c3",
+	"PfhEU01chs9N7/ac3B7BpzQvlFFLzX8/XN6e3/ApNXsdgwJ1biVoolIxNSL3ga1eeuaDaG8Tcksxgf7s",
+	"pveGKj0BCeSjyFkKNz3z1ADz2evvLm+TG35rj+/MZwSY53Og8uzF6fNvjo9fnL54YX6yrYTOMOUU8IdU",
+	"TOGMI8rR3PwyzOnorNlV6faGL9Rs/9f//K/ZPFq3/79bMpUwZJ9And9wLM0+nwoyFBKLsBpAKPOjhuwe",
+	"SA7a3A4RkkyEhHNCBwMDQi5vzcDAt5JppsYnFxOQLKX8hqsp5DnjI2UrxczoXJGD1xdX3yXk/cXlxauE",
+	"vHv900VCBjCm90wU8sT9JXGxx8RmKTrlCSkbcxmZszHVNoG34TA9J1pomtslDWkKmqSi4FphutyMqWgK",
+	"1RWCyMrs00Xagy6qcwKTqZ6X+WZQxixu6slqi+BW5ODDpcEz+DTNRQY+uKBbqzamYaIiM5Z0lkpJ53YF",
+	"XSfoj6QopjudpukgXmf8BgsOa4QyzJbqsIBG27+dbTTSN2zbMyw04dvyBGGzvl3OI6uoxt3tpdbwb5cz",
+	"lcXJdjmJ4S67HL/eTHor2GqofrN8QkqlnNtocKZqbUqIZXjI78iBj/zSIqPzw611B3wlJhN6pMAwBoyM",
+	"Rw5jhlPVnDTPD88JstWhkIQL+5pqW4V/uH4Ei5B1mAFeTKyCnsM9taEUNrTHsDwMge/9mqze5kc6AqLY",
+	"PyAhz4kW5PnpabW9F6foQupWiqGsvvD8tEP5hdiYqY3G2EY7xZ0WVnAiRFtdhTCkA6WaRyyb8NTzU+zZ",
+	"LeA6TaVQTpxqib8rix2EGgOOy0Cd4PeaDpbE4emZOJrROdFodi89SxMqR4yrY4I9ea2obwuaBFLPrdWN",
+	"MjYBrjAfplnuxQ7oKwyUHRpRHi14BhIT+7G+gZsR65MXU5cgW6Ym3PDbxuncEmXk6bEwqj2fl4Vvoj2m",
+	"7e5SZDTH5JVdgJGqb3hbeZhj8l5I7DfDyYvT01OSQo5iddkjmghOblORq9uoSG1v95W5gms6WCVM49m4",
+	"jlT2dBMSNH9OiOFfrjJp1rf/8WCVkDqvTqpynwnqaxhe1pBNomKFDVPuHrrbRrJEvvY4KwiYO87/6nV/",
+	"F9WGdd//C4rza3xkTeRdXw8l8DU+u7Ki8RofoKTb/f13IXB0/6zKfOk+U12sXOPoSimx+zf/bYS+9V5/",
+	"K8VkzU+uxRoffAzkxO5fvc3paI3XXzNlKEUhO93MIwgHDWLYls9nu+Tu5QLvmzKMaoGh2cwgw7l98TRI",
+	"QvHA8go0AIWNDUOpwUsIbYKDt1m3Cg7fAc1yZgR8Niqk66XopxtIoHeZmPHEP8ZWBrXymYO552jiSKRp",
+	"IQ0nQIvWpGoDSHKmdKxRNin9Zn6lpW0fvWi3x6m6v03ILbokbm+4GXAqGbeCwO3xWE/yZWz7tT+AVTYw",
+	"G7xtgxHKtZSqQlmqxmYxqDZFDGPAe3sOueeQew75p+aQJd1p4ZClM3HPJMtaNsgCqWYpcT/azEZX3QGT",
+	"HOfEE9y1WeDS8I3XjukwPsLCEnZ6jPh0Wq4EQ8KxNp5PunB1JGRmq8diz70iY5poSVl+vIol2QiOPVfa",
+	"c6U9V9pzpS5caevhXEOWg48krwJO9jypFmGywJV8uJbgQBS4sBMsfTowx1k5VYyCRwY55XfYDu5wI7Zl",
+	"NJwnxbe+MwvaM64949ozrj3jWoNxeULWjsxRPjWlo70pcTVHooFZDB20B/h/ogX5+PptRXEHUswUyM14",
+	"0dK44M/Bi1x4754X7XnRnhftedG6pr3PH+u/17424XWcvPmUQh5E86MuZm6n0sTWYnE+En1JF8RGTE/Z",
+	"Tk4L4r8mA5ExUC4fZjYG7HeCPS/GVJEBACc0veNilkM2gqwMYRmKPBez1hZHrXzwB7/sdbMT9pxoLU60",
+	"5yx/DM7yaP6fEjFbSyKMmNIgN+0z+qeg/f6QjPDuSeyRjYNbCLG0gQZMhvQVow7X4QJhaMOSooee9PvI",
+	"vcz8WTYSPHCdBLHjlS1RKG2sB6E5HpBm93DYDPbDTn5VcWcbIIjxFmXLb6rIPUjsym9DA7MCyIF1kpWV",
+	"QW0xUJ+YibHkN7zKnvIRGRPIGOUko3NlVSAuNBv6EotaWICshsU0JPMeFiInWtxwvxbipLQlYRgfage7",
+	"QmF77TSzRr5KTCkbzKNh481MF0vu4wHje0a5V9n2jPWPHY1RJz8RlhzmtIfEA3vMIA74dpGl2L9n2HWG",
+	"/baKEIy32nZssMwO7M6VLafrrJp5zthgjAc2UQGrDYXwQJRmeU7EjPERYRr7CtmS2jfcJZUHn9pfbNtU",
+	"kCVDFYbzloz674XR7kjBrVCARtkDUCnNqYYsueHVeDkW9ipryB86lu3znZfxVHcse9Vvz9H2HO3LVRU9",
+	"HrdoiphDtE+yq2uGnsQb4uvoqqHTOVM6sSfmdKdarHqoaq/DgGx/uyllsl0pfCukS/DTM+Ey5JJIL6Yg",
+	"83cg9DgJQuSH+qxKg9NsAuqGY4NkMdSAvrE5wRB7osXImhYxq40N7bMZYD/4DKbAM/RxPSf/Ef5wuISb",
+	"IMn+iFtcoZ69N3IQHgaRoAvJjc7rvWlfnx46SansVu+Pe8082xenXRJt97xuz+v2vO6Prb0FpKk1RoTJ",
+	"PYuMNOGmusExnGvKBWTYXnHD9ZihBJ6188Freufaf2Nalwuq8CXfsEUBKQc79wvZ1P91bRezV4H2bGHP",
+	"Fv5sbMHi/gpr3hyo3HOGWreIUBnxbWWdu8kwBP9n6GxyWb6r+YRVfFY0WHQJXa5tEv0kuJjMq5oltved",
+	"yotRQnI6gNypdLi6O5hjRT/0rmEzcGxvek5uXSkTTiXW4NUCi+Ljr93bMVrOuUoFukjIt0RI8qpFrVms",
+	"JfeYvfJwD21tHq+dZlo7vT9HVyYfTlTBXEsDvLbuTJeUKVB1qEU+IjjCJlM2eLVsBF/1QyLV5K6Rki2M",
+	"Y5DL1v4pPzq76RksQMi/6R3a/P+qhTX6YLUqEYEYGY+n0NZy6dqVT9xFFXsc+/M0XHLy2L7f0par2O+7",
+	"LS2lIRdZVmYkH9Bswrg6XN1G03LFLq1g7ciDuSXOBxen36A/yjBDcuBL9B4ek3eua4yhOTF6lJDZmKVj",
+	"8vHi+tV3trQxTCWkVJt378DQ/7IdR7QtfEk2dsmlWgvIIPWs7dLQPL/LvtvlvqXMDlrK+Hq7LZxxmVz0",
+	"ahnQelnp4V2GW1rUrM+eC9vvJFnoJnN4TFwtP2uZcOwYX7CyaFr2wynr+tUK5gX1Pd2RnnsujoJ34Xrh",
+	"c5gtsnJy4WUFnCUjYzTtY+upXPARSOKWbnNMOcxAEpgMIMsgq3Y/ZDm0NcbxCP60+uLgqj5PW5xWgvTH",
+	"6opTm2TfE+fP0RMHqckz5dXpDIaMM+sUteRMyIoKbSjXnJQShln5k+ATrT12LXVVms6RgsfctDZx0VBx",
+	"wjQ5UGMx44SqSo7KDhPU5SqaHGh12CDXD22P6Rf26zFKddh/IbES3k2vGs8rezU6X2p+x2R9/hasNdYs",
+	"0z18wpygXKOhop+F+Jcr2NP/Pf3/8lqYep1vfZ21ULAk3KWqAm7eIzS1jrzEOfysYAoTyvKESGH74mdM",
+	"mTVmCbGl3F0ILbnAJdnmKM1G5lEj7Y+4tBW6SNia38VXtlhrcZmblK03G9vkO38QsW8HQuRAeafolu8x",
+	"eqbDi69s6fmdWp3NpXykI1heMx6haqcNrWr06qsvBlUNXNvTieEoy4BrpudLjNMBFvn+qkoZgS4hszFw",
+	"gg2REjIpMHpLWTnCv0NkkYOyXf3PCeUWdQnjqKdWfYe/Cbpxm8WubPhvoGJHxmcz9OexPeOmvjTT8+Oi",
+	"0t7wvBPDMzLb5fShycLLfv6tfUsd8w6aRsBkYIMKbIiQb0+Os0eakysIacTLqD25JAQ7ZD9t1mSkVE/R",
+	"VPwAWfxzW4lDSEyMdKfdQaOgqSC/hyUcbIuNyZutxWt8sM6sSnMv/s9LYWbx+ANw/P/hxr3GHYw/LT3a",
+	"LOrzGFTbUPLR7KmPzfL22vSfw5pqqMWzsgSMoR9GsUsCHReJoKU6tqkrx66fGeRgpOU1OPdJwIwjdtWO",
+	"pLNFY8gUoQG3PyMUlXXXbAhL29Cwh7rZYS2lc4aOKTSfGiWfIy0WHNrIcDXXMc2yqN5wkWXvy7d2pDpU",
+	"EzwtBeLCnMl5xUpt1LQRsmYGihoU8w+kLLzcKxefk7L9hd17uuZIwIYU6uSf1X/eWbXD0rwV9ooYgZAw",
+	"EfdREnGJTxpU4pGFGLuGpcj6B0G2LwiOryk2S0deRGd0bqMlLWBvTxfxVt26gzIE/KWOyrJiYFGwLFIv",
+	"8Nc4lnlT3ZaFgLdCEiUmIDiQ2di2Thfa1VIqzYNCEqZILtI7oy8V+pjYSG4FqnQ/Xnx8R7S4A44Vh0q0",
+	"AJ6pKst1SJlRuajWMJlq10PS/DCijCvtSixYe4SRm+xyNPBY6uolKNAf/bnsRlTww+NcT0WDwsX8CUjP",
+	"nm+vMApyghYYokArGwdW4awtf9JO+gIyMxPyrtVEeGVbHKhI/zZrEkmDgAmjAQQmwjNDhpm2JaGrNqcu",
+	"fT8hWQFECUdAlDbfZMfkCkMojhh3ozgpIWZW/NmsfF0ivvsUJbOsJRkYWLgUqxU8Fqp+7rwLe5HPVLXz",
+	"MwugI+ApA2VTP1mjrqrRoqtKd+guPsfPqlI7+B0CmSJUGX7k2v15iNeSpneGs1qIHwPN9fgf7Y5tZ8d+",
+	"cXpKZmNmVXkylSI1qr4suDonTJNMgELbN7p2bWlxqumAKiBMK8iH2AyZaaIKzOZg98DNCFMpBqCOyffs",
+	"DnzkqCg04KtYiEjCsFBg0HlAMzIAKkE6xnrw8vT5YRQPvnPb2iFM2ylaU7DdCZkrNJvdKWA/payi793N",
+	"BiBX3o5PjpNAs3lXmLOlPgJwUkQCTcdoV8KCJwg1EzaykwSlhc3dYi1KnpGvT78iB6Ul214eGYhsfljF",
+	"V1gcNKtjAXDi57cpVeCakVqcuY0C3qXd2meBO5zb0AkF8kuCuB0fyw9C453OjxeSP/1FH5TQVQctC1R1",
+	"C2Udmn/HcpqFNDKEYbVOA3glxB2D3tkvvxr1yBKta0Oz3E+G2+ItOQ5dyLx31jtBLuwmWizrVnbCxXzF",
+	"Kqfc/lbqFPWcvjPce5XnmdQDJn1EPZapmzCujoN4njISymyiGbI6mRSc6TlRdAh6biUWOoRRQSX2vAjs",
+	"pMqn3xhpiVkVyXW8CKYLP4jMeOFZo5nJFha3MtaCECahxjaT0oHFpCHGVLlBbOm9cAn1greRXVsQsb06",
+	"Dl5/d5mQV1cfLxNydWH+fH2ZkI9vX5N//c//Hia2zrmYcZ+VEBqOsW9vMchZmhA1ptK63aqGILVbwOli",
+	"J+KW8kw1z6C+5bKaXlIWYgobKCuXDyXZPWRkmNNRHQhqI8eWgQLv0TSnHPt6qTMnhfBqajIzrDwThA5E",
+	"oVH4DYe1JBp97SwHpQWHcA1OpI7MbbE+CWi2xQKmiJpCWlbwtZQ9oOdaiLx28xVWL85iBHCshmgFc1Fo",
+	"1xcaUsEzMqS2IqYOBTsMj/aae2gOcNq/84WUdZqlyGt7LjWTxeXYluKTKcgjuMf3wiYxRi+xLHEmmYYE",
+	"j9WmrrtqxpjVPob0bioY17WDNsNEZvSlKFRCqpLMdu4UO+Z5QdPXUOF3tYjx5n0bJuWrJActZbxouriA",
+	"t0WeH2n4ZM9ySFPQkLlMYZR+FzFAsQnLqWwrjR0RwYOl2JGjdM9WikmlUAtoRw7w5yNNB0Xu12ELxARK",
+	"HqY5+Q4Jvqb3Ybku3/AbmZDv8lD1x62WWFYcWFzlu4nR5FHNdP34cuq2PijyO/LXqw8/+P5CA5rejaQo",
+	"uBOU4FP5bUVfgmFCGMVpVO/3X3///wMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
