@@ -56,13 +56,13 @@ func (h *Handler) securityHeaders() gin.HandlerFunc {
 // openPaths are reachable without signing in; everything else sends an anonymous visitor to the
 // sign-in page and back afterwards.
 func openPath(p string) bool {
-	return p == "/sign-in" || p == "/signed-out" || strings.HasPrefix(p, "/assets/")
+	return p == "/sign-in" || p == "/signed-out" || strings.HasPrefix(p, "/assets/") || publicPath(p)
 }
 
 // unfinishedPaths are all a session that still owes its second factor may use.
 func unfinishedPath(p string) bool {
 	return p == "/sign-in" || p == "/sign-in/code" || p == "/account/authenticator" || p == "/sign-out" ||
-		p == "/signed-out" || strings.HasPrefix(p, "/assets/")
+		p == "/signed-out" || strings.HasPrefix(p, "/assets/") || publicPath(p)
 }
 
 // identify works out who is asking from the session cookie and puts the actor in the request

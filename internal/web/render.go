@@ -23,7 +23,8 @@ type Page struct {
 	Title    string // the page's <title> (the service name is added) and, usually, its h1
 	Nonce    string
 	CSRF     string
-	Viewer   *Viewer // nil before sign-in
+	Viewer   *Viewer // nil before sign-in, and on the public pages
+	Public   bool    // a page of the public transparency view
 	Nav      string  // the navigation item this page belongs to
 	Flash    string  // a success message from the previous post (notification banner)
 	Errors   []FieldProblem
@@ -154,7 +155,9 @@ func (h *Handler) page(c *gin.Context, title string, data any) *Page {
 	if v, ok := c.Get(keyNonce); ok {
 		p.Nonce, _ = v.(string)
 	}
-	if id, ok := identityOf(c); ok && id.Complete() {
+	if isPublic(c) {
+		p.Public = true // anonymous, whoever is signed in: no identity bar, no names
+	} else if id, ok := identityOf(c); ok && id.Complete() {
 		p.Viewer = h.viewer(c, id.User)
 	}
 	p.Flash = h.takeFlash(c)

@@ -18,6 +18,10 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/signed-out", h.signedOut)
 	r.GET("/session/extend", h.extendSession)
 
+	// The public transparency view, open to anyone and always anonymous (public.go,
+	// public_figures.go).
+	h.publicRoutes(r)
+
 	// Home: the caller's work list (work.go).
 	r.GET("/", h.work)
 

@@ -58,10 +58,19 @@ type searchHit struct {
 }
 
 func (h *Handler) search(c *gin.Context) {
+	p, status, ok := h.runSearch(c, h.page(c, "Search recommendations", nil))
+	if !ok {
+		return
+	}
+	p.Nav = "search"
+	h.render(c, status, "search", p)
+}
+
+// runSearch runs the search the address asks for, as the actor in the context, and fills p with
+// the results. ok is false when it has already answered (with the error page).
+func (h *Handler) runSearch(c *gin.Context, p *Page) (_ *Page, status int, ok bool) {
 	ctx := c.Request.Context()
 	form := readSearchForm(c.Request.URL.Query())
-	p := h.page(c, "Search recommendations", nil)
-	p.Nav = "search"
 	d := &searchPage{Q: form.Q, Sort: form.effectiveSort(), SortChosen: form.Sort, Flag: form.Flag, ClearHref: searchHref(url.Values{"q": {form.Q}}),
 		Browse: strings.TrimSpace(form.Q) == "" && !form.hasFilters()}
 	if form.Q == "" {
@@ -75,7 +84,7 @@ func (h *Handler) search(c *gin.Context) {
 			d.Keep = append(d.Keep, searchPair{name, v})
 		}
 	}
-	status := http.StatusOK
+	status = http.StatusOK
 
 	var found search.Found
 	var err error
@@ -100,7 +109,7 @@ func (h *Handler) search(c *gin.Context) {
 		problems := problemsOf(err)
 		if problems == nil {
 			h.fail(c, err)
-			return
+			return p, 0, false
 		}
 		status = http.StatusUnprocessableEntity
 		for _, pr := range problems {
@@ -117,7 +126,7 @@ func (h *Handler) search(c *gin.Context) {
 	names, err := h.searchValueLabels(ctx, form, found.Facets)
 	if err != nil {
 		h.fail(c, err)
-		return
+		return p, 0, false
 	}
 	d.Facets = facetGroups(form, found.Facets, names)
 	d.Selected = selectedGroups(form, names)
@@ -133,7 +142,7 @@ func (h *Handler) search(c *gin.Context) {
 	if d.Searched {
 		if err := h.searchResults(ctx, d, form, found); err != nil {
 			h.fail(c, err)
-			return
+			return p, 0, false
 		}
 	}
 	switch {
@@ -142,7 +151,7 @@ func (h *Handler) search(c *gin.Context) {
 	case d.Searched && form.Q != "":
 		p.Title = "Search: " + form.Q + " (" + plural(d.Total, "result", "results") + ")"
 	}
-	h.render(c, status, "search", p)
+	return p, status, true
 }
 
 // searchResults fills the results and the paging of d from found.

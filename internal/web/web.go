@@ -46,6 +46,13 @@ type Options struct {
 	// Similar answers "more like this" for the recommendation page (search.Finder, as the API
 	// uses); nil where no search index runs, and the page then leaves the section out.
 	Similar SimilarFinder
+	// SDCThreshold is the smallest count the public figures show (default
+	// casereview.DefaultSDCThreshold), as for the summaries API's shareable output.
+	SDCThreshold int
+	// PublicRate and PublicBurst limit each client address on the public pages: PublicBurst
+	// pages at once, then PublicRate a second (defaults DefaultPublicRate, DefaultPublicBurst).
+	PublicRate  float64
+	PublicBurst int
 }
 
 // Searcher runs one search as the actor in the context: search.Finder, shared with the API.
@@ -68,6 +75,7 @@ type Handler struct {
 	now      func() time.Time
 	pages    map[string]*template.Template
 	assetVer string
+	limit    *limiter // the public pages' rate limit per client
 }
 
 // New builds the web UI's router. It fails when a template does not parse.
@@ -84,7 +92,8 @@ func New(o Options) (http.Handler, error) {
 	if o.SessionIdle <= 0 {
 		o.SessionIdle = 30 * time.Minute
 	}
-	h := &Handler{o: o, svc: o.Service, auth: o.Auth, log: o.Logger, now: o.Now}
+	h := &Handler{o: o, svc: o.Service, auth: o.Auth, log: o.Logger, now: o.Now,
+		limit: newLimiter(o.PublicRate, o.PublicBurst, time.Now)} // real time: a test clock that stands still must not starve it
 	if err := h.loadTemplates(); err != nil {
 		return nil, err
 	}
