@@ -138,7 +138,7 @@ func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger, now 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	s, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), Now: now, Logger: log})
+	s, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DatabasePassword: cfg.DatabasePassword, SQLitePath: cfg.SQLitePath(), Now: now, Logger: log})
 	if err != nil {
 		return nil, err
 	}
