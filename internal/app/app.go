@@ -33,6 +33,7 @@ var Version = "dev"
 type App struct {
 	cfg     config.Config
 	log     *slog.Logger
+	lock    *folderLock // the data folder's, held while the search index is open
 	store   *store.Store
 	auth    *auth.Service
 	search  *searcher
@@ -74,11 +75,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if err != nil {
 		return nil, err
 	}
+	var lock *folderLock
+	if !o.NoSearch {
+		// Before anything else touches the folder: a second server fails here, at once.
+		if lock, err = lockFolder(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
 	s, err := openMigrated(ctx, cfg, log, o.Now)
 	if err != nil {
+		lock.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now}
+	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now, lock: lock}
+	started := false
+	defer func() {
+		if !started { // New failed after this point and closed the store
+			lock.Close()
+		}
+	}()
 	a.auth.UseSecretBox(box)
 	if n, err := a.auth.SealSecrets(ctx); err != nil {
 		s.Close()
@@ -122,6 +137,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	a.api = api.NewRouter(opts)
 	a.handler = splitHandler(a.api, pages)
+	started = true
 	return a, nil
 }
 
@@ -264,7 +280,7 @@ func (a *App) Close() error {
 			a.log.Warn("the shutdown audit checkpoint was not written in time")
 		}
 	}
-	return errors.Join(a.closeSearch(), a.store.Close())
+	return errors.Join(a.closeSearch(), a.store.Close(), a.lock.Close())
 }
 
 // NewLogger builds the process logger from the configuration.
