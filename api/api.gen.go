@@ -336,6 +336,36 @@ func (e Scope) Valid() bool {
 	}
 }
 
+// Defines values for SearchIndexStatusState.
+const (
+	CatchingUp SearchIndexStatusState = "catching_up"
+	Filling    SearchIndexStatusState = "filling"
+	Following  SearchIndexStatusState = "following"
+	Rebuilding SearchIndexStatusState = "rebuilding"
+	Stalled    SearchIndexStatusState = "stalled"
+	Stopped    SearchIndexStatusState = "stopped"
+)
+
+// Valid indicates whether the value is a known member of the SearchIndexStatusState enum.
+func (e SearchIndexStatusState) Valid() bool {
+	switch e {
+	case CatchingUp:
+		return true
+	case Filling:
+		return true
+	case Following:
+		return true
+	case Rebuilding:
+		return true
+	case Stalled:
+		return true
+	case Stopped:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SearchResultSource.
 const (
 	Database SearchResultSource = "database"
@@ -1003,10 +1033,11 @@ type FieldError struct {
 
 // Health defines model for Health.
 type Health struct {
-	Database      *string `json:"database,omitempty"`
-	Detail        *string `json:"detail,omitempty"`
-	SchemaVersion *int64  `json:"schema_version,omitempty"`
-	Status        string  `json:"status"`
+	Database      *string            `json:"database,omitempty"`
+	Detail        *string            `json:"detail,omitempty"`
+	SchemaVersion *int64             `json:"schema_version,omitempty"`
+	Search        *SearchIndexStatus `json:"search,omitempty"`
+	Status        string             `json:"status"`
 }
 
 // ImportIssue defines model for ImportIssue.
@@ -1513,6 +1544,32 @@ type SearchHit struct {
 	// so showing it to anyone else would let them learn which words restricted reviews hold.
 	Score *float32 `json:"score,omitempty"`
 }
+
+// SearchIndexStatus defines model for SearchIndexStatus.
+type SearchIndexStatus struct {
+	// AppliedSeq The last journal sequence the index holds
+	AppliedSeq int64 `json:"applied_seq"`
+
+	// JournalHead The journal's last committed sequence
+	JournalHead int64 `json:"journal_head"`
+
+	// Lag journal_head - applied_seq: changes not yet searchable here
+	Lag int64 `json:"lag"`
+
+	// State filling: a new index is filled from empty (searches answer from the database);
+	// rebuilding: a new index is built beside the one answering; catching_up: following the
+	// journal, not yet at its head since start; following: at the head and following;
+	// stalled: the latest attempt to apply the journal failed and is retried; stopped:
+	// nothing follows the journal (ask for a rebuild).
+	State SearchIndexStatusState `json:"state"`
+}
+
+// SearchIndexStatusState filling: a new index is filled from empty (searches answer from the database);
+// rebuilding: a new index is built beside the one answering; catching_up: following the
+// journal, not yet at its head since start; following: at the head and following;
+// stalled: the latest attempt to apply the journal failed and is retried; stopped:
+// nothing follows the journal (ask for a rebuild).
+type SearchIndexStatusState string
 
 // SearchResult defines model for SearchResult.
 type SearchResult struct {
@@ -3151,6 +3208,9 @@ type ServerInterface interface {
 	// ProgressAction Add a progress note to an action, moving its status on if asked
 	// (POST /api/v1/actions/{id}/progress)
 	ProgressAction(c *gin.Context, id ID, params ProgressActionParams)
+	// RebuildSearchIndex Rebuild this server's search index from the database, beside the live one (admins)
+	// (POST /api/v1/admin/search/rebuild)
+	RebuildSearchIndex(c *gin.Context)
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(c *gin.Context, params ListAuditParams)
@@ -3418,7 +3478,7 @@ type ServerInterface interface {
 	// GetHealthz Liveness
 	// (GET /healthz)
 	GetHealthz(c *gin.Context)
-	// GetReadyz Readiness (database reachable and migrated)
+	// GetReadyz Readiness (database reachable and migrated, search index following the journal)
 	// (GET /readyz)
 	GetReadyz(c *gin.Context)
 }
@@ -3817,6 +3877,19 @@ func (siw *ServerInterfaceWrapper) ProgressAction(c *gin.Context) {
 	}
 
 	siw.Handler.ProgressAction(c, id, params)
+}
+
+// RebuildSearchIndex operation middleware
+func (siw *ServerInterfaceWrapper) RebuildSearchIndex(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RebuildSearchIndex(c)
 }
 
 // ListAudit operation middleware
@@ -8234,6 +8307,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 
 	router.GET(options.BaseURL+"/healthz", wrapper.GetHealthz)
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadyz)
+	router.POST(options.BaseURL+"/api/v1/admin/search/rebuild", wrapper.RebuildSearchIndex)
 	router.GET(options.BaseURL+"/api/v1/openapi.yaml", wrapper.GetOpenAPISpec)
 	router.GET(options.BaseURL+"/api/v1/review-types", wrapper.ListReviewTypes)
 	router.GET(options.BaseURL+"/api/v1/review-types/:code", wrapper.GetReviewType)
@@ -9009,6 +9083,85 @@ func (response ProgressAction428ApplicationProblemPlusJSONResponse) VisitProgres
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndexRequestObject struct {
+}
+
+type RebuildSearchIndexResponseObject interface {
+	VisitRebuildSearchIndexResponse(w http.ResponseWriter) error
+}
+
+type RebuildSearchIndex202JSONResponse SearchIndexStatus
+
+func (response RebuildSearchIndex202JSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RebuildSearchIndex401ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex403ApplicationProblemPlusJSONResponse Problem
+
+func (response RebuildSearchIndex403ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex409ApplicationProblemPlusJSONResponse Problem
+
+func (response RebuildSearchIndex409ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex503ApplicationProblemPlusJSONResponse Problem
+
+func (response RebuildSearchIndex503ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15366,6 +15519,9 @@ type StrictServerInterface interface {
 	// ProgressAction Add a progress note to an action, moving its status on if asked
 	// (POST /api/v1/actions/{id}/progress)
 	ProgressAction(ctx context.Context, request ProgressActionRequestObject) (ProgressActionResponseObject, error)
+	// RebuildSearchIndex Rebuild this server's search index from the database, beside the live one (admins)
+	// (POST /api/v1/admin/search/rebuild)
+	RebuildSearchIndex(ctx context.Context, request RebuildSearchIndexRequestObject) (RebuildSearchIndexResponseObject, error)
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
@@ -15633,7 +15789,7 @@ type StrictServerInterface interface {
 	// GetHealthz Liveness
 	// (GET /healthz)
 	GetHealthz(ctx context.Context, request GetHealthzRequestObject) (GetHealthzResponseObject, error)
-	// GetReadyz Readiness (database reachable and migrated)
+	// GetReadyz Readiness (database reachable and migrated, search index following the journal)
 	// (GET /readyz)
 	GetReadyz(ctx context.Context, request GetReadyzRequestObject) (GetReadyzResponseObject, error)
 }
@@ -16008,6 +16164,30 @@ func (sh *strictHandler) ProgressAction(ctx *gin.Context, id ID, params Progress
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(ProgressActionResponseObject); ok {
 		if err := validResponse.VisitProgressActionResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RebuildSearchIndex operation middleware
+func (sh *strictHandler) RebuildSearchIndex(ctx *gin.Context) {
+	var request RebuildSearchIndexRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RebuildSearchIndex(ctx, request.(RebuildSearchIndexRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RebuildSearchIndex")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RebuildSearchIndexResponseObject); ok {
+		if err := validResponse.VisitRebuildSearchIndexResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -18899,319 +19079,333 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts4tjD6KiidUxX7fPQl6fT37bHr++HJZTqzO5NsJ9Mzu9pdEkQuSRiTABsArWi6umo/zX6w/SSn",
-	"sADwJpCiZMlx9/hXHIrEZWHdsK6/jGKR5YID12p08ctoATQBiX+++Uzn5t8EVCxZrpngo4vR5wUQCbGQ",
-	"yTNF7kAqJvjpKBqpeAEZNe/rVQ6ji5HSkvH56Ndfo9H3Iqb28/Zof1uABKIXQDgs3bgkZXeg+sf8NRrl",
-	"VNIMtFvslfowWx/+lcjyQgNJQLI7SMgspXNFqCJiRvSCKZJQDeQogRktUk20SOjq2MzMzNc/FyBXo2jE",
-	"aWYmp2osZo1VzYTMqB5djMwwoyiw81eFVEKGoTjh8EWPY3xjYlcEJJdwx0ShSE7n0LUS+80GoL97bZ7j",
-	"5znVi+prloyikYSfCyYhGV1oWUBwU0WBb7ZGjkZfTubiZO3pu9l7quNFeKsGlfwOHc6QKTA+J/GC8jkk",
-	"p+TaLeiSUK6WICEhL1/8G1kugBM6VcB1CQ2Lo9WG3s1O7NwbsJBlTK+v7yOdA1HsnxCR50QL8uL8vMKI",
-	"b8870SHF4epTZvQLy4psdPHi/DwaZYzb/z0vYci4hjlIXM2nIsuoXL1mKk6FKiSsr2xi3pecphNyZCDn",
-	"FzUTkig255CcME5imqYg1TFRC7FUBO5ArkgsCq4vyUQtqAQ6TWFCjmi6pCtFCgXJDTdjuC/JciEIlUC4",
-	"0G5cwrgfD0dSZCZFZuGjFxLUQqTJyXNDSZOb4vz8m/jbCaE8IQuWgLrhs0LqBUgSQ5oqcjT5Mf5pckyU",
-	"+ZhqwoV5LwFuBycxNdhAlkLeQkJEoe1sZstaaJqqU/J5ATe8nJkwRV5dfXpz/eaHd2/+Nv70+tX483fX",
-	"bz599+H717WzOz694R2Hl1Rgr58gcHNgP4484M2PHoKjn0IE7o7xbRrilR94ukKmlmXAE2SBisRUypVB",
-	"fcuAapzJMSbPZ0LrNq9tQHO3ondZnkIGXJecF77kqUjAU3xoeNb8qD4R05CpwIwlUKiUdNVYgQHiHfBt",
-	"5q9/cr/ZP8g55Ux1yJ13iQV1kkhQymBd7XU1ioYstv7JfReLTHG+0APhJMr37zfvRyo1B6kWLA8xxvJH",
-	"wpKBQMlrI95vbf+xvqL/MHMRDV90ZGjF8LAzmrOzu+dnCqiMF5fINDIjDAyFtUnPMDlkOZB00NfPw4jr",
-	"GlQuuIKBxyX96/eDyKdY5EOnVPjuPeeDWIeUF/sc6Yd3kNAwZFF2gvut8vMCMgiqHZk57QQUMfIyLeaK",
-	"HH24Ph62NI2j7mFlf5KiCBDXVUT+aNb1aovljOc41j0XtcoD0LqGOwZLYj6yMBu4rNW9kew/gQZQzDxV",
-	"hClVQLLFqa3MYPdfz1spsoDMsKth3JwbnWmQVoS7SbvWMzbKTIitBLRBM/lnsWHqKcwEXpoGzK1F/8y/",
-	"RiVzQjB9lGKaAm4+FlwDR4lE8zxl9gp3lts3/tc/lJWr1eD/r4TZ6GL0/5xVN8oz+6s68+PijC1K4OT6",
-	"7Svyh5ff/h/iBj9FmLhv8XYXezGeS5GD1Mwu18yUgvltjFewAKvSZLoilMQpZZlhWU0Vhxx9/PDpMzmj",
-	"OIE6+4Ulv5otzg1PO44IaslSMkhwGG4+F9KI3fbdjxdpimqiQ881hKutVYlCxtB1G25tisQ0A9SIL9wu",
-	"8DIglhzkM2UfRWTJ9MKozrHIADVxuGMJ8BgiFJOlwmA0+DuQbLY6Npuz2yFHlCyY0kKy2F6JUQEvtwsJ",
-	"yVPKL0jB8VsGSUS4uWl4cWrEsf8JadUp0rg6g6AWbD8NgZMEqiEZU712xT7RLIPQlbQBxgCxs2TQzbaJ",
-	"G2OlqS7C3KMu68YDR3enY97dCAQ83QCbFimYY9NAM3uXEkuuUOmxGByat6kFDV2tpnIOuiSrrdG9yJOt",
-	"j9GZBjp4ZGWy+NHbMNobWz+YJm54wHYddbWEBh42dlNdA8X0HxBrs3DLn17hF8gwk4SZJzT9WONXM5oq",
-	"iLZlYdcwM1d2cvTyxQtL7WMPieMLw9nKASzpGhxTRJirJzKFHXlfgMU1z6vLENSixYx++R74XC9GF9+e",
-	"n59He6ClrplrBNZNUNsi+pCpW8jZj4Pd+PORzmFdxpUqTPlHn6B1knJNwYlGNWvjIBaEppcGRBjX//vl",
-	"KNpIm7hOP0DPdh2q7ZtgPpSob6m6QntIxjnwhPH52Aorq9NcWCtjxUXJkipPV4bymvbhnSmDm7PQ7K4D",
-	"QyvsXTegesludoRbIUce5EaiWwqvIHMclgNUhWwh17WB6JTyRPCISBA5oLqpgCdkSuPb0JiViGyO+V7c",
-	"QR2gaDdkyp3IJREZs3ZMSrjQgOwqaEDvwJ2/5skBWO17urKMcwpm25oU3NmnQ9yXCL0AuWQK7seHt1Ym",
-	"B3LeB2G0wzWZ/WoYnYx4HWGcgSLAWml8y8UyhWQOydgCbWs9hwuNWu+u3++kSda/sde9AHwlXY41fNFh",
-	"juLtNmBU91wy1OKZ5YIS3CUnwEPsZXHcRfifDZWXYz9TJKUaFNJ6RlNSs4Stjy1S2Cje/MhGEx4geNch",
-	"5eapgWd9Vz/1odE7nhd6S84zANEGipB+bBtIvvviA3UM6zzObXUl/K73BK7dyP6SmQI1H6oiN2hrFzwT",
-	"csy43VZT66pWeKUUKGX48G6ae0qVKpWIIAxmIk3Fclzk4w7nN0rGeAHxrb3OGSGBbimyoIosIE02ahu/",
-	"RqOU8VtIxsGLXnPKt0LiDJCMVZGDVJCYyztP/NOksKYeqM/bxYcktaCCfqUChzaqhFUqgnK+jhMtwAZx",
-	"oUiYfmXglgvGtybHLe6kC6oWwbO9hZUD8bpWBD8PUpyjkWJzTrXz/q6Pw+Zh4dkCmJnPrbRcVzTCi6sb",
-	"oj5TJzzf3Dl7X5t5deI3jbWQ3RLI/hxgNxulov2yUCAHfzHTFlRhPLBfdYxSwcHaVu89TJwy4HpsvWpr",
-	"SwWume5EHverdnb64Qgp4riQckuTSy7hbtw5pEEyUPq+eB5E1/pyG5gUjUpbVh0Wdbg1VlbfhANPJ4rv",
-	"5Ypd0cojv2abhf5Qu+iu73wqxS3wNsb4FXQsvsa/UHRBMpDbxSXDDmiO34klyShf+RCU2suolMYLytzN",
-	"3E5K6JwyrnRwqoo7r6u+t7CqjQg8UaTgCchLAlmuV2S5YCkQpgkzP9zCCoLSD3+w3p3gNDMmlSZgEMXH",
-	"PuEnbt6j795fvbIT428K5B1I88rxJQEqUwbSfm0d13lqvvr03dXJi2//d106Dz+tlCo9Hi6cxG2N6qdC",
-	"pEC55Rmlk2gDereVvdtRhTL9GLu6tgS+rU7WxLDh9FzTJULOwYZ6UpsjtIlXNKdTljK/ptYKUdUcN+NN",
-	"gmCGhOmxM86ORSC6sR7i4iI0hvo7o1FGOZ0PWod7sxbZ0f+iRF9yeMnrMSVbr9goBR0LkECTMU1Tv4S+",
-	"t8yhh35vHXZj0jAsovCZdoC4MX9gySEwruNCEO9EAjtSDbrV13yn7AtJ2Jz56D805xV6YcRwTLWQ6B6l",
-	"GGXjgg4T2Kzcm5eCy5dCqSVNb9dphqPVdOyXua6HxD4GZIOeHLuojvqAobW8cc7TLmV4qKHGO2G7tbkZ",
-	"S8Hrzxt1hYGz3jKeNO7HjBvGa6YK3oMzSBgtl7hxFbv5Ey06j7nQQ2cx7/drs8MHma7Gg6GsFtRI2EGv",
-	"sn/CeLrSFjd2kMiVGc0flnNQWFck2nqQSxjMbAjN2iKKacb0tr7W6qsabNZ5MNNp+JdCptsrAPZeGteM",
-	"PQEXLqKvn7pNQyXIQjtowaKPsr83NLEdl1wj5ia7zEXK4tU4EXGRAdcR0ZIyzvh8bNMaIoI8fyxBFamO",
-	"SMZ4oUFFJKGajuGLljTWhqOiWyHokt90GP3A9wA1L/eDRun73pFKBrpJmbKj9S3HhqZteVYJxMyHEnjK",
-	"GkpPnkX1Q7OcoW/tf2N6kUi6tDe8Ldbf5av728JeXTwumivK0k3CI1LkRAvy7fm5uWMYfLJaS/9O3Fyh",
-	"fbylMeiQPO5gF3c0LWA4luDwP5hvNuKJo283Qeda7WCBOLGC61BYibkTTSHt3sxmRLCv+YEiN1dwhQzS",
-	"5I2U1jIwRAXz80SE8TuasiQyF1IulnyM00ZECzFOBZ9HhAs9nomCJxEpjbjV6zMz9//813+H+Ar+tj75",
-	"nz99+AvJqV742yu+FxE4nZ9WLh714/OfTp1LJaBZKOUsLv1AtEuIRk6F9N+FoPgd0FQv1iFo2OiUqjBi",
-	"JqApS7uVRzquxR4Nsdt2hYa1Nc5uh9I7DInDyM6t1fW0yMIG2drVPOCQWQbikK1xReXmIqIWAJrwIpuC",
-	"VITpS3KOTnrzxnIhUoMC9YOuAwQMe9WrOsMFRPVotKTSyMGw8mKmDJ9LMZ+D6jA9t8GMo9gtRh4+tUVV",
-	"gOk+iT+L6bbnsEukouBBb0kzUSGXkFMJCVGCzKgMQjyRq7EseIftwHOZ4IWjW9+bMc7U4p5a947XFKsX",
-	"5ik1R/cP1eG0c77poSKmTmUBm4JVxoYNcm3fDWrtPxdQWM2i4Nyq76qIY4AEn84oSzu0jdL+OyTi0anG",
-	"1RlWaFBTjBHH/MglxKKSHhuRjfUT7yaO6xJOW3m9rb3CzReWv/6lMtRmw2s2EDP8kh1BbRP4v4GOWhlE",
-	"/Vtpv7xhS2uv923NXZ9ZsuXuvBVpw8LtSxsX7F7rW2gV276BZdv36gjcXuv6jKGldh9SN4j7zipaw9t1",
-	"7AuhbYV+jdMK0lQtzdHn44TVwa1jvLrU2ZAVrtJZN8Wnthe8jyviGhB2vyqay/xOIRwdV70yNm1orHzQ",
-	"IFBq4WMxi4iEHKhWEVEsYymm5kSkjMFQURUUiPlqseBa0oTFevMFzhlGqjUHYSTmjO9mHoasS3fOqVJL",
-	"IZPNCGfHqH0RWuP7ECVQvgmTGg4XIwaUnI21uAUeSgjimKzy95NXn67fnnw2bxHBScEVnQFxbmVFMpqA",
-	"jdu0vjmFNQtiIW5Z+KYzoxg9FjIMWYvehY2kpWgmN9f0M1roxVk2o5cEuBSpeUGbKzzlTTs7oZqcZWBe",
-	"PdNC59azWMuyqWyGOFClApg7YXkKIe2jUDZoog+8f1UBdQQ/rG87wpMKnyreJ1yOcYtl7BDwGP5mo1Za",
-	"89nsOoRsBZ7RJGOYVFJLx84pR5ZK58Dj1RgSZlNc0RAtw0UE1jNbumLgKljuxO92CTbdDLcdQ/+6N8lS",
-	"UNpdlO7jftnlgua/6bOKG+rayqWAH+ycSpUU0JXqkAMnmQcXljQouNfoXey9K+FBGHcPxgZdk8KmCZqx",
-	"lRAcE+qtBMHwdUUSsUuW42Bv0C4+pA4Ge2Xr+YiErmpM0YUa+g06Mk3QVofs8aftTOyHz2fb5BjxBvyS",
-	"4bZQddfstZLeXrmUl22N7XXsbh7N63rmzCVWmHEx5rNC2+orOyZc9exiF87Ys4e36OUuqYzQVAJNVkQC",
-	"jReQ7G9XTUrfbYQSgds5UUBShjpBMyEvGuQ06sWafVwGKpa/+y2gHGOn5KAeBDBMz8UuK0KJebNCh/1l",
-	"7xSw11yYGi5sPvI1YP4Flp+9Bt12rWnK0o0nar9GA1dYEV+IpdG8Y/CKsSJXhV4Iyf7psvL+CFSCJLbA",
-	"FA6Df26OMbFTRuVSQ9jSrg/U0jNSRtW2lqRd1I2Bkq9TFcmpxEjj3RRaVVZ46TtKVwfmYYSgDwF2BxBV",
-	"RWJ2E271c95JMuyECv68apT3Ipj83Ht+w8hcdZTpuSKfPOj6ycXHTti3NwHxg9OiunRzUf0eCCldv4Ds",
-	"mt3WVpC2Noy6nK+e9e6WXtYeOGpDJrj4TWDfR+R6g+c97tj1+lJ3kuf3Itt+Mg1qB5m4A+tLte8G8qd2",
-	"k+IVeQ8Q262Cbi2QSKBjW93pscg17wPsrR1U7enfzet957RnAeXNNmqsAMYSzEexc32s5fJhxUuHAH7B",
-	"zxRxI5jrQkKYNn/4YYjzZpyStwaFyXTla3xeBN7CLADvjm/OgUanqFblx1zt0TqFdXQ3xDjX5a7zMNZQ",
-	"pRMGu0rk2nnuJpB3RGOPa20p2cavHvVrozjvQxc82HJPzVV8D3o31Nl8uvWD3XAc/97yyBshVXCmV2NF",
-	"Z6BX41Z1RzqDeUElFtSIFyxNJPC+d2hSpFqNp4JK6y9jaTJOgOoFykb0mXn7aSyk4CDH5rSNpMWgyJDJ",
-	"prb+fcjIOgd93CKyttLdJOQ96egwVHJAqghA0DqjXqHjdtvon0KiTtDjAzPoshwPd5KtDdka4KeePVyD",
-	"gm0de/WVtbiiJilQpcnzF7VQUhQrXGhb7SQTnNRW2r+1/j1UUWshW0M4TVZKIbcINa1iLwMozbjSlMew",
-	"UxJsOxSwpj10m5M7EkI6PLs1w29HNGEzgiyg+5XxmsPz4srCKSGd0JYL2LHoiStyMG4UENiL+wYr/Ifs",
-	"0OsNALDOdqC403BO2C7vcChvyfC6hPUC2sMzemyd1UE1RXwWqbnS3hnNYMedp4zfDkfFJnZj7kZINmPg",
-	"atA/5ArcXJDnEfmGRuT6ZdDN7PXnPhCX93tnNNh66/UBxvAlT1kc6kuAHPsC5V9SgK0pxewN01eBsQ/z",
-	"tFCubE9ZxPeZIkvGEwyHDUW1rVXx6crXGuqZ86Wpe+2I+JI5uGBVoh9ATqnGcqHrlLeAbAvWhZWXr5Ri",
-	"c5515Ol/VU9fBdwSaysu74oS+Qre7cPqrl25hr5Rne2XQPTE55llnf67sDPEsne9/zWJebcr4D2kma3f",
-	"FFQCArxzXaMrmUxDzY22ZxQDaywNp8NOC5InznWycoTY1NiDOvv9KLAT6CEf1Teb3ZJhAqoTzmbM8ymA",
-	"9w/qrxzx4aB6KbKhjHSoP6gzcFFsG7Q4IBzJqaF+H34Wt4zG/husYPMZ7OPG3lJ9H/elvbnY3e7tD8b8",
-	"Nhc/LJnhntWk3VnZgzOuAVb5a1ch4ZU3trSTPe3P2xtj1rhiY6Aw/lWdS1pohc73bofbbnXZqzTc3V3f",
-	"vVVzd4hotAmvXWpvDOamOPQytGNxdZaBttg/iAEPrXTuoF0HWn2yauvNjUaNwx/Awi0O7RZoVUOJdrKr",
-	"4xh+aRGhcQy5rv81ZtbCXHtCU2zWZXZLhMQ8WP/bg+NTRxHEgqegVLlkwjiZFWnagVBbIeAWqNSDMX3H",
-	"vI/4rpLt7B7eVdUBWKvqnDEMz7+HPepwHk7GY5YA1+OVa3SzuSjIDhHXeTFNbRrfjhBocZiehHkJM5DQ",
-	"bSzNhdTjYdVB6sbTfuwxR//Jvoupwdgtp79iSasgm3ls2EOuoEgEX2WXroMJJRJoShzrG6omH8TVrBim",
-	"saw2weOH6s0+fb2FR/WjW7MpN6bvQIfdL/zm+HbtjrGJuIcpjmtkeH+y65pqEy0OvffXyKx2OX5+fh5t",
-	"IrvBZfp9eHYdzOFiQQMIbsMNvitN7qput+yoIdYmjvAuGrEJgxwrAyikG6H3c3dFofbY76w19tsKD6hh",
-	"jdHMfEuPeiWmmZDjn+moRhijaFQWrQn69O2MW6fGIhqMq5snXXX45Q6fRdu1nG747iuvtga7+ypbu3bZ",
-	"uJ8+NpiF71+T2pWl77ahA2lSu3Hv4YpPkxUPMH9UfUt9QUIRu8oUc8QpV5ER/wyxg0/Y3PU7FqCNBZsv",
-	"UjZf6J42QltVg2gmKXCW56AVyUHa8kfkyLafRbgdR+S7z++/PwEV0xwSAl/M/Q59cTZpIaPy1uYsECpF",
-	"wRPbmxZqASoVmOSaC387q6eKhQzWlknhjmInQGxG0+78ndGVDaWxncObqyBHpVMpcgGFx64bN05HCgWK",
-	"aJAZtvZhSrNY+XpRtmQQ4wl8iZpBOs1qN4zHaZFAEt1wJbDtOONzwrBXIeUrwYFAqoAsRZEmJLVBQRlJ",
-	"gUpOlgsWL8hSyCQUCEQWIk1sG3AHb2eyDJnOauCM6ogVYpAWJauyKE2snNEY9JZ10IJW2a04f0Ume9An",
-	"bDfRYGFr/IlQVzVbaSHCSmNvl0usJoud/usNLm2yvdmGxxshI1eQmxIOS/uYMOXKa0/B4MqMpSkkN/wI",
-	"M/a5ICJNiMEbxCCcxIx/HBHq6mj7amEkNTjL5xfmK1mRSnX85tJozzO64ZQnjopYihFR2LXDrNqNQ1wX",
-	"EmWRrmoon8AXoxT4ImXhUkDidtzgUx5Z76He+a6wvhqQV/ccilazhrHcx56XpQZEylA75gs11rLAOgQs",
-	"no6i0TwfRSOaTYuUWgU6pWVUqBorkHcstu5naiNB688WolBWVuZSTD0R5pI5cyUkReyfxrkyN1KJy1c5",
-	"xIwa6I8T6kc0qzGMC0344wSMHpDZoHwJ8yKlNi2mO6j0ky3S0UXfe6RLwztVmM4SRKkYDZv4mpMeBgUj",
-	"kgmliYY0tQRgiOGIKksfkFwQpSHLIIlIKiyRKdgmuql9YcJlRj0q46eyXts1VtcMhqFVdS33VlbYVvLc",
-	"ygxTfjQNcLi/KpCEJZcEEzt8vL1aGXgOsaTZVt0dt5ReqeN8q9X3Zc++5j4HQn8ng0t1QK2YgEFZo9Uq",
-	"Pks2n0Og0CXwjsJRt7AKx6IaUtD0i+AiWxH3FpYeZ1oRteKCr7LIHNLK00dH7QAZCDr640oDEbOZgrJJ",
-	"g9UlXEK3iykIhHZ2dlaz31Nll0TzHKisOqvVD/yZao3fZa2wL3kI+c1ECMwwNqDGf7/Wd/drPnbY1nZD",
-	"Ath27D/W1zJuQJ84B/pX3oDeUYi2V17YId6yeSGhUYl2wFeunG5Hkdru4rR+3VIo9ZlOA0uHNA0Iqh+l",
-	"WP70YyzSn0Zb66vtfa7JxnbQsUjHqMfscQ4z5pZli5uQDg4ZRskMNB04+Hvz6nqRwK23K8Vy7yAzY+4Z",
-	"ZFIsO5QSr/duseJ2Cw8DSjeFO5zGHho4EDk8b0CugXn1wprNs+khq9euKnzAgAE0wcocw/b4nX99LSx8",
-	"27OwHOr+l047WtMccQ2zYAeX7fF/rT/NNouqJxFfi6CZvSrdtS/wyVqEzV4GtAphTpncGgAYzPSRMrld",
-	"BLSWwJPtJzNfdYBZy4LHraKhnS13LL16B2VJIDXQruF+swZbu+OO208TlNVVuFpcDwU75hJwX9nyWlSR",
-	"0kp8Sib4cEKYInSKraSxxbjtKaaKPEe9LDkdRcMr1SdM5SntsMngdxGZWLvjtxNyRInKaJraX46Nvjz5",
-	"Mf5pQo4WLEls49FcCg2xJoLDcdjt5xfaMAFIhuZkTE0XPDF/byxr5xffA+Hvapywray6cJ5tJVfdJbXt",
-	"t2ucZ7uvq6oS28nr+8p7JJFkB1jVemZtp5y6thpjmxJ2P1nd3n61rHWqrrYajWoBX003ZHt11cn0YOJ7",
-	"J6daWOhbmm28+CRMuXSJIHvdaFo1972mfTWy/ONn7H84Z3ehLrqGvUlQC5F2XKKRH4DSjmMprMCE41YL",
-	"Rv60oBJcwOAG6yJ1/clqO64vowfGf/EOn/sa15rDveFarvake+wgtLYSKc01917RO4qiNyLBN1UY312T",
-	"2+Qraay0saye3beVs/1xfT//9l86HFbjDKj5owPu9xErt7Da2MkRrVuqo3iT69fGMZ5grMV4ndVUboPW",
-	"q3XdtKXG1LQULvSC8TnyGg8IciQk0UKQlGmdomMF2cTxumetpzzL7lJxd6lmd7zpSDur7OxZwJnjr4qc",
-	"lYh6SGn2oa3ItFoAhwMDduLCAy5cW/PhMKPFVKM+Z4RdT1etsrkURb799uxwfzIfH3BvbnGb92UXsh8B",
-	"6oZ8pyEL3pMPZMvdyRw79NxxM4FGUSvVX6UOVEzTLsG/P7EajRRz0T8bVMpNAtiOEzW3Vt9HD6zWF7aP",
-	"4hFrHohQ+QRfq2F4eM4WlRC2r2lQ5MNq7/Ynvg0sIrCbs3ObjOKDJPq7tzeFruFL3QYm/0JXiFlPct0m",
-	"92k9M3htsc2ZA7n3wUz4XRLvLW73kF1lmlsnt22t6dNtP9jNDZWyme7XHLW3RDXNXBujr1CiD3FPlVBT",
-	"exJ7vRbSr+CvQd9CZezdcP32ro01q0kjqNsN1wdWb7pd9/rtovN6OnpgW1I06kruaIENXysX6YsZBfTr",
-	"TSBTXxtgu+F8j6F+B5Tf6/2oZUe51xF1NIN1N/Bdg/7tDc6+HJr884fPH99wKdKwv0/onBZ6MS4kCwdr",
-	"QyyDHTHb/dPse1FjwOB6fG/89WrNd6FuB1iJVPAYSAK5BLRi4e0/kSLPISHTlQ3FBFmF5cxYWjcF1JTl",
-	"znSN2Pf7H46/r/wn4cjtGeOsM6Wj2sy9elvO/ZVrvZStjc7ZUqHtbj8sJJuzQJq0AbUNlIVsCkkCSXUM",
-	"VoO1rVsxWvsCm0mZvwjFV4UkrmEdYfUWUq6xq+1o1NF3M6VxR8wchmgZPCNakEIBYVxpoAmWWavjkWtL",
-	"tTGZIS3mHX3Z7E7r7Xp7osXcWzZK1+j45ea1X/ElhpG9+Uznm63dLigPV+dRoZ7+UyJgDRsaiB55sgvs",
-	"pDzxTiKuFbQanhUVCz5jMivRvgmtjxJQexMcEcXnp1e9dzHaud3jYjC1VJOHsGbY5BbXCwUS0xWqHHpN",
-	"jgIhmsfbrqu0TOwImc3tm0r07yMcpggXJBV8DhgtWChETaI0XSmCIfPTQpOYci40mYLhwOmKUMSJuopd",
-	"473dzKqb7XjvbtDy0UmXVay/ZygZ5YWNkilsnrEFXLAPXS+ZefLy5FYDZ1T3RdsVDCAeW9Jl26S2UHt2",
-	"HNj28xOSuPVuCdGOJAkLvrI65XFEDBxxmhKQg+DYCZAd87E74EDweEgKWoPEOrF6KUjC5gx7XhbxAhu8",
-	"PP9DuExMXXTXAo9fhmuRDRPCrawTG5XLE5IvJMWsJSMUHDQrebBVAdCSjDaWPPaU01zUe5rYzBebQmJG",
-	"sxdpGzQyGkgpPZKo8/hfezLaOkC8Rw94VSMFH05NXQJDQD0YDQoqx+XuIzPWasKh6KSAVjE0a7r9aSfA",
-	"PzX62Q+U3rtw8I48wHMD/OcXZCGWRGkp+DxdlSHuJBeMa0VokxLWPHvdipmN99/mLtpOFdiUgtIvFuyu",
-	"awsZcBB7Q6ra2e6ec40j7da7rP/qswu7vLZkrmqJnCmzyV73vtsEiZxlEA7+2vI43DgdcSDDD6MxTn8f",
-	"0o0a4CFKq8EdS4DHMHQNmL0cbm4ICdMEuJYMlNW2baqzvysdWfp3Sc8RsRnQWIovImuFAzHVt3RTRKRy",
-	"HkWWr6jjSyLSxNnKbU15WPr/aiP+FiK1VzTzr3uB2AjtU2KWXHVjLNeN99uIxK6HZRK5pjw2miKwK7cb",
-	"33cvImULwOM91u6+bfXUqMWwWiQaVWdpnikFSrlcxZTxW8x9xKt61XIwdD8vfx2KEP110KoTCRsnyvMb",
-	"WkVtw3pCZYxcL5raXI11NavcbVXBrqO14U50+CVnEtS9jEoDUck6KdU9LVjdPa4kzNiXsHZv80trnSCc",
-	"coedFiOjWWhIU/tfRWhu09NCfj9xe6/197Qucusfdvg73X4GnPVQcIea9HQudi96StmPczeB+FcVyubc",
-	"qSgoU+aAO4IrXKB4t7CErKslyIKqULOV2uDbEFoq5ozfi9Kysln7Fo1wq2b5Ie/MjI6B90DvAWrXW/i3",
-	"Dqp2qs1Vtk6lCZRdC8oZXNyt+OjuyNXdK+dDbme/NLen/XbNCcK6CyL7qEeGVP64q5GZJe52SzoM3wnd",
-	"Zn5olEiqqX5VfTqMnk18VbQ4qNP9TcjbMO8fnotAl5RpxufjrfPSNtdVL3vr72/I8lqjxRhdvavBg7/x",
-	"WnRHmp8LmtrTQt2I4+lqLFqtpLfuxerDVHuyCTF8214O9raJjlyOKn6wPN8QGoXXFjzBbmitE7h1gReS",
-	"6dWnuCzdPsVW4J/DrcSvOLn6+M4qn9aa+vHDp8/kjObs7O75WQZnTi8VkkxiqsAXnMQPrOCZnKINyfrK",
-	"3XQVOS20zq1zHgvbvRLilgVMbJ9Ak+mqObu5l5yhLnFK/soVnQFxDcUUyQqlCU2VsB3QbfEjnOGZIn8/",
-	"efXp+u0J7vkUI8FHF6PYzuzVylG1m7H7slo0zdm/gzlmzFiYiVDuYlakmp3QOfB4RSTkQjEt5Mqo92bo",
-	"EwepVoDRBUlEBkqzmCxExmKW+OZDKiJY8ueG1xs/ktyIQhZD1cqUJ0SBZKJQOFHrc4JNIauHjcFsF8kb",
-	"Xh/LdYtUz0guwVkjzCZmhS4k2OEUsSX11OkNv+GvBHfvqYsbfkL+/OnDXwjjOJoo9CUp+C0XS26tBlgP",
-	"hPqTI1ORrLAdqy/LcmkeMbA9WlOWMVflW7F/wqkZHlvP2Z+v374if3j57f8hE5rnKbNljc5y2wPvf/1D",
-	"CT65JHc0Za4Em+10R2Iq5YpQTib2wQQNcujFuOEE6xcrAjReEDGbAU9sWSDA8mcnxIgRRTS9BTLB9U1s",
-	"j1hORE5/LoBMrHSfRESCLiQnE+Qxk4hMUBbb9yc1RWAS2SEkmPmFTEACWmoMhPDCiDNfA8XSbDioWf6b",
-	"z3Q+uSxjFcwYCaRg/kaCQFpgmkxpfGtgOHk3O3lPdbyYkKOXz19EBIt86QVO61omulGjRpqtpilckpcv",
-	"/q3+FGtT8vnxKY77F8HBD+6H9WOa4c2oroKYIt+cvzwlb7BK3p/efLaE63/77s3Va9zuFS8xxybz5VTS",
-	"DKxXzL778vzcHJcrckcd5ZcuZsFB4VBWxVW+gtmL8+d2jZRMvhcWbSZ+IGwL5ihV2iN/4+r5WSaN+GMw",
-	"dPL3k2uLxifvkgnSwlUcg1IXRLE5NxDHWTq4GCYWW1ZDLDe69CemyCRWcjZGvjohVN3wSZ2LTYgwwGnw",
-	"wGOX62RxsWLjVJHJFZp02D9xpxfkj8iUyf/813+bVf+N6YUoNAGmFyBdbUOrS5GMapCMpiSmnEwByxue",
-	"kisHHHvGWAERix8a1VyBr0anbvjL85eX1umvQ+8mAoMC/GgMnfL1EcjL829s+beUxeBULsewjZYqGWgq",
-	"6zn4NT5uYFC7GF2Mnp+en56jxpEDpzkbXYy+OT0//QbLF+sFisfymOIy6nRug8iM0ojwe5eMLkaGC1zF",
-	"Pki0xEw1uvjxFytgfLk4t9xQhLVVL4KacHiQ9aSOrYfoirzeeiBN5Rz02GgJjc836tHBEq69c2hxsBlK",
-	"I3cIBLUU1bbAd24Lp40ZyvMqHtaO800xj7260Zp2lmKUVC/QW3fjJXcRg5zU0cDaDw2T9lmOofnKH7c+",
-	"5maYf+/nIQ26ooyzK/VhNhrw3vdGqA558ZW9Rf/6U02BNkt7cX5uXcFcuwivunrwD1eVrdpKb7+nuGyu",
-	"hepfW+3L6RzwtC0vODXo99LOHxq2XOeZ79SLt17M3vlx5JnOT+ZhixOd/cKSX63iafB1nSO9xudX3hPS",
-	"YkkbQPluhqI7BMuXoTLxSDJusy+32Gw0evn8xXbvv/i3+wIzCrPwP4EuoXVg/AnhzmcX0SHwTrIAmjin",
-	"P0ZQdgzrXjvDd3DQ7eDfAZ8tkeU14kmOGLMGVmtR2gseomLzR5Gs9nwczuj1a/PermUBv34VVLDrSe6J",
-	"B+fb0dXB6fbB6byDaZ6VTuE+Ze5N5Tk+GAb4OdAS2csSniniV70Dl61BR0sa3xoJvTuZCxUA2VWSNCC2",
-	"f1KtgMVvcUtoYcmp1GdGATxJqM2vqUZruRhL61lXbiRG6tf1ySnjNgR21zRKF/vf1e9kCL95vncABhUX",
-	"rWm8WGM5/jK8ie2U7znW83xL1vPNgVnVNwdkVfU2EA6OhJKU8Vty9OdPH/6CBcKKPBU0IZQkrlwhOQqg",
-	"b+RNYgZvyqCgBuJiKtA6LXexujJ2pf/m+r567YDsrpylj99VK96N0VVn0eCe1bCRuTSVfd+PCo6yFnNY",
-	"6sC9vzoU5JPW8lRC4kC8shzf+XIfmNNU2wscsl3S7spNtDNX2lYhemRc7PwPD8bFEsOqqkhA7PXgaIkc",
-	"LRcC2/stJdMujNX+dIlGPLTg2RTSlncjTF5drKteB2qPBPjRDfuoLyR+kY/nSlIxU0IVYZpwsSRM3fOK",
-	"8tj0hEd2pWlTpCcJQ2dNqoxIJu6s2wPdM7pQhhDZjFB1axOa+pWGIrE9oLqN24WNlR1g2qaxFnJcKJBf",
-	"z6wNXDO9GmSm7Pl8t7nL6OOtv+w3nnfEmXUay8VOQw22xgbN59YE27f1g1pnDZJuNs6iH3sX2+wD8Kzd",
-	"pTayaAMAoiVladRwGNfajVnfsu04VpfISODrXOEsXkB8a7OYahyi5Y3gYP389mprL0AumT5eUGZUcCMA",
-	"yJEyQpPHQGzqAy5mQdXimFDzmcHLiNjMW/SW3nDKyZvkxbffPv8DuYUVSUCyO0iq5D4F0qgjt7A6Jf8O",
-	"kJNY5AwUWZbdsHxvqGeKiCXHlj2cC33DbcYCJk9Yl7sNqyF0ThlXrhtayGdr4OLeFfKG12Nf7BG4H09O",
-	"atAjb999/2Zi/Zfrpmfz2asaqLciky8nPFknlY2GjLCcr5aMF9HTx6cNN/D+tVhyvF07t5fBhmfK41Ad",
-	"/j5vEk8I0ZIcbUEIVdRcUEr+gD97OXlYHodzsfr1Zv0YJbbYIkfiFpu6YfWRqpYU7p4pMpXiFvjxAxxy",
-	"49AQ011jRLSVBM7GEKQNLHJJRtiWDtfryl20j6xS+tvhYy4UpI4NR1SRxOGO5yd/etOm8toXGFCBzKXi",
-	"Pjc8FfNjFythVGPkgob5mQkCFIrmIKrILzej2tA3owvy4+np6U+/npI3NF7YeJ0p3HCHxtNVC70NKzxy",
-	"6Ve5YT2isA+TQmIsF5HC+vSPL2snjuMuRJrccPPQcF4b2mRjLlTkYqrrTCCj5oyATGElSjhang48CfGz",
-	"GilcWVba5mwHuDmVdLFyUTiIcpu5ZIAnPuCN6xDUjOEHTNG5BCMHbWRTdaDHvzfNxzKTFvuwmIy7xmAw",
-	"J9IDYuEWck1EoRVLmvrCJqHgI7fQRBFkPDZSjGoNWY5BcliHz9AzzITTTnzOAv5slgXJKXlLWVpIUCSB",
-	"lK7IrJCWwdiR1A0/ugYtVydXMw3yGLvo0tj1y9C2NBEmh0bNn3gSkRmVJDOTp8AZcJ2u3Ev2i8sbjhFf",
-	"LnLOfHdC9QnlJ+4FV4cwFfGtMmA7JZ/YnOPlkxOjZaL2d1dG3BomoVw0pXt0SjDmH5t4aNtv8cW3L9uZ",
-	"HSVg/DvPo/MXL8l0pQ1zffniBcE2k0um4Pjyhn97/o3F9RpkHIkIQTLKV3j4J4zbaFHb4NRB3MwheAwh",
-	"bvY9nvFhuBaOXfGrB+U974PXpE+WQIxuZIknm1EMC4NLQoltTEJmeMdHyaA0S1MyBSKWkDwQa9na8LKd",
-	"6fTbrfUaF1c/uvjxpzpj+lQP+7QoX0fsS6JAq3p0OinD0D3jwcbsZugg7xG23k7Y1Pm9/X1IBI87dAzP",
-	"tqVGzTKQI6VAZRnb83w3r3PPJrIZ7d6BFefv314diPpeiQQeFfF9rqECSgsbjbijdv6HR0RVDYH9J1e3",
-	"psVOjozcKvTCIEtMNWrbtuyNjQlGYWoeHW8kEO80LcPkukK+HjLOo+vEH0doRxf0zmow2ATFV+7VrYAp",
-	"Yg36RGkJNNuLAaNmtbi/VYFy572HpOa9pwqVLHT3mycdfvn9HoS1MO3ZIXaNgz5Q8I6d7KF5bR/92RXt",
-	"JOB+Vz7fH7w102VelUypbjk2F4NLZMauEzbhAIkiFD1Sm2NTmuhstKJE0vsj9DoHYBoyI0Dxauc6RPtb",
-	"XZUXVDeW+4frfaRdvaIb7kwkWCzTrh2WhGmXGmUGWC5Wl6VpiKMHDm99jGMJSqZ0ZG9PCmtrckHilLLs",
-	"huNVtSxAWbNKHb08f3l8Sq5hVihnEScvz7+xzr+V4LZ2JV4jQSrBcXElv2L6hh8tFywF38Xb6+s0SaoT",
-	"1qLmxT+2sHAz/aEyMpSvL6giUwB+w33J6KhM1zMI5M+VE5pKoMkqqgZpgtcqmEK5UkJVMpm1TmFd2XJa",
-	"rHiL8DJ/NvNWiM+itYZ3xybIkdkmTmvQ94aXY6Et8fiUWMsKVXYpniNFpMgNUL49P6/fSc2V8zh0Qfyb",
-	"2/ADMVE/HU2HMdKAvu+H4P/qbM8DokKzknimK5IxhYmdR0wr/4NELhh5C44lcOmkSOStbRapNnNElmHi",
-	"bLcFyeszZhaXumr4ANaNQyy+JJNErsay4P/XHP+EKC1yvFTKitX9Q0yf+SxdoujKMDGqb/hSFGlCFjTP",
-	"gZ+SD96cgt/YpWFlDbN9mqYEeRa2MDMs6cS+4azN1vtV1ckmjN9wLHVHjm5hZQGaU6m5LVLizPuugYhl",
-	"OtNVm0FYL2GQ6mwg2Ttcw3pgQhOKPzjI1X0KVphhFJPfVUe2lINvf0pYb0DQlrHKNnN+vNYotbkpc9yG",
-	"Tdm3SQpGW50Dj5mvwZpRHS+MmGmUBojuFfrsy66F8t/ylPKysi6KuFeffkCY//37T39H1weyvFAt3woz",
-	"XF2z9Vd8F+BxRznGQS10epozdwWG3zWKjgwI+d4t1PvF3iSFJYo/i2kwDsKlQ196zkBkwZXXkqY0vp1L",
-	"UfB9xYI/Mi/Dw8WC20OoRU5a6jAUIWRFENMivS1rJDRP4JLkIk3LY2LaJfuruvnDCZCQVNlo/CiZ58Gu",
-	"Xr2Y+Nlu7L5X9SvuZZUVcz5MrtS1MbKjKvtg+X8Qhve9r9drdmLGcX/c/bva65/x7UMeRWuyrij8qzRt",
-	"1B4luI/Thq2pYrENvEsZv92cmXqN1UO/tyU4N+uq9vXkcYahBG0+XeQW3vL+TrhZlsglSgWpzhzUfcnu",
-	"A7fjkCnoJQBv17IhR+byR6cpGL3OR42bK6h5HrwNYlMGaW7HUmQHMqll0McR3x/UENxt9LeVMHbzstRu",
-	"MwtRr6vBbGFgJkmtNqAzVLh65EjoM6Okm4MRsxlgSEm20cCewVk2o2da6Lzbf/PJnObnD58/HhKozbZQ",
-	"nU6VWII22jKYHZehM67HE/nr9TvbeVksCVWEkv+4tp6GB3C9NI4QQUYUaLxXFTlZ84nQPN/mdM5cS5bu",
-	"U3plXyjP6XflZ7t2fiOzBBX0dy+ZjhdYHcjbg2qeJhsqYBv6YwCWqPw0zx+rUcMdqDNy1nEHrRPmNu/K",
-	"DosELr1SSQS3ceEtCAxBtnoNzw4kw1Dbj1V9zkPgmR/eTrazdcx+7i5Ilpc+UzbYxHtnMfTNRlJbDZ3J",
-	"qsaSchXMsCQzOUKDMHWRRyeMlx5e24TppY9bqZdpOj59fDFXDxBIsRHRLHx7lerP9pVDSpyydHSvNH+m",
-	"6ihxxFH/sahixZE63ltYRZcz5ANPV6QTAZcLoWoBaFgvrO6QX9IyJM3fTlOq9A1//i3JGC8wEMvXNsMI",
-	"u3pIVrPumHNvOGOVB8rL8296jHu2LOVheEW9WPkD58f+BZauaPjQ9NhHmoh/DxFl0aCBITODfwgKdemj",
-	"Q4zSxnyRQxTSMYwG84kBV1HDoys023wXRZ6+I3N+uQ8yv9/lp0yDH1g/qp6p/nAlpH7j7qjnD5YXam0j",
-	"jWRt9FV5p7Vv4mI1lcrfjc0Pu8oddN6NG1ULDl0kYmOBiN9jmax9kdsBS0p8nWJZvWjxdepl/asxqQdj",
-	"avb6VWdqGIajbZdO618+wrhkxudVbykiQeRGqWR6Y6WJlhw884G2e46te+WG/Q2QtV+qoYZfHwV/t23D",
-	"noj690HU76m8begpCSorWiR0hcFfgjfbxPXSr6vYfLqiWdpnzv+QA7/6+O5TDvF2SosfuDdNcB153Xxl",
-	"oPDpWo4+U0TlEFf5ftVOy9W3N9sOA+k0fXxovDmoWMfulYBzKoHrATUyWu2/qdQ+29eMhGc/QzN3yqjq",
-	"CMH5+Z7Fhh9VEeH6MW2uVtE4/vsVFG5iUt1qFLK+fGgGDR1C/NSn+Dq2mMYmf9Plyg7sXujCoS5GNdDA",
-	"0EKyR1um+vHaAOy21urAu5BGG2KpCFYD6uYDnQK0zQMegCV2Cdf6qr/O5T/AP/duAtgjQRyWX38dQ8Am",
-	"RPlN1M7+rav1A2RBLZ63X2f9WH9xkMrquhffQ+f8V1Aya3DdrGPWT+t+Kmbj3DdpmLU1HiwioJzh6+iX",
-	"9S0+qZdb408HRxmoXDbx60m33Fm3bCTuYGrJgirChW8kOOphAF2qZZv4D88HuxTL2pK/jl65zjT3rlbu",
-	"jxQOyqS/jlK5AUeedMoH1Cm7BUArvrxXq7xuvTuwJx/mj+1W9XeLxmgd1tR6/ttW6u2VLcwFic3kZqqd",
-	"77eHIsvr+cOkNcKF7RTJXKCsFGmXnu0KiQGM3UtbzPx5ARmUdWFUWnQlbWrsOLzDSahY7HaE9aSZnfHA",
-	"E8c9OjHuraVjWfjhHmMkBRy2J6SZYE8NIZuYVp6Ea+oYkWaTx6hs8RhhR9wUkogsmNJCsnjMxdi1MRWS",
-	"zESaiuW4yMe2/fd+WkA2yP6AbSB/j30cm/Jh8wW5JXvud0duC7JN1+RWu/nDKGHNSb7OZbndV//pvrwD",
-	"LnVrTANvzWvo9nRx3v3i3EpxrN+dadkvuo8xdF2f73lKlms/HIvtrmvcgE+ZoFTqiMoXMclAfZ3beZBd",
-	"7/2CvleqO7R4+DrX9M0Y9XRT/xqRmrZr4SWZVEQ7QaqdWLKduAJgc3YHPCISbFkgvQBXyEiBHt1DpA3q",
-	"zt9Ens5e/f/KTcuD9e9272S+p+6NJ1g3xbZUEDMi+JrQOHp5/rKzxFxVVk8CTR6sxWOtlfihusR9HR29",
-	"u0fcb0c3f/mgnRT5GiJH2IcI650ZdO4kvZKdboqHDXNFpUCpDFzjpn12e8aRH7nGclVufxtC+cr6L94M",
-	"liROqVJYWvOpw+IDqTIW4qvIFiS1hXBFDnz9DtcqiLu5yGOQOrFW0r7pMknKGkMH6FXB+O1jsAt1FTYy",
-	"zyG5dNU6BCdToRfrlrvfY4fzh6stYoDsHDwty4YglGP2/wW5Kc7Pv4nNW/gX+AerHJoPqJyDto92o6IG",
-	"yvXo/v6tg/J7O3BXYQjbCwh9Eynxq/C1l5ubi4hIk7J349dtC9BdNz4WMvGbPphR2g7/tdiO21ywbrzZ",
-	"/m+lUMPDabwWLrUOVADP1BrWH9n6yFXJbVLwFJS5bdripIRxMivSdEfhqljGUio7+5V+DlZ6hy+u2ERS",
-	"xNarxrSyracSpjTjsWZ3QJZYBf5ohgjPsb480xGRVAIWPbb0nAvFtJCrSzIHDpLF7jtVxAuj5t2Y/TDO",
-	"+PxmFJGbUS5SFq9uRmg4uXHhBOa/ZtQ5FxKS47JMvS1GXy+2pxY2HVbBHUiaujtFZisRUY5NxYK7NrLS",
-	"FW9miqQww15oN9wdyETRDMb2BVtg+pRgUZmyhJwrNlcW9kOnI5Xxwk+pABIiZmbNOd4QT1qiIwFt2wlc",
-	"2IKCOPRKFGTGfCV6Sib2azUxqtnEHfBYi4ktZhjuqvrJvrZTNEiKJpy6b9QVNh5dPD+PRhn9wrIiG118",
-	"a/7DuP3P89LbzLiGOciQ4/Ydj9PC9ZrrOY8up211IOHVYXPAqKNC9YGEXwloZZbQldorsAEfvtnWyyL7",
-	"K03ZLTTE3mO62+/SGqzBGesUi/vF7brCchARX0DJx1WSo5uR7dXn37sZ1VmiJbQ9FIYJclG03p6oYj4H",
-	"1Tawtkw/IssLXe/KHBdSGuaITFUvpCjmC1fUxyyZMJ7Al2eKvOHzlKkFoZymKwUyIkqQW1hZZokFzG84",
-	"lKqT7QKB1aqObmwZWknTm5F9ExTxDyG5GR0juywHE7OSO9ZGJ1Td8HwhqQKF/CoD5RtXEHMnxM5olQ+q",
-	"anUxwxqS65owxd6Klo+e3vBPFfyIqwFG54TyFeZnXTiRV++8QuOFQYdgL0KmNK6xNupBS5015+orelbD",
-	"k4goLQWf30eFvRetuWPUnWLeLVZFFcZq+kVwka1sc13EkNHenYBbk9zZL7FI4NcziyW72Qv6guiOrs7/",
-	"cOxD6ciR0jQ1OtaxFz451Ytaf3+ReFW/UsE3dPvvMFXgflrotc9Yg8fgyEa0Qlh7RvIvbs77t4diAFcI",
-	"b0I9oYNj3+RIiULGQCblD5PINb826vNyIYgrmIv9k47v5ZfspGbL6X8/1HyN+1mn5kPYBKoJrn0bsso8",
-	"cEhzQGDiJ8vAYfVlmdiIqXU6TgQowoXRL/Sl68Jk/lu916mezSnj9yNrV12vr/LMZ//OIZUzP0eHSPLr",
-	"vG+l/9J8GtV6a/iGWRGp+RlRT0bPBuYBMCzvkoA8TCn/at2bGp00zJQHtv/2dPDH3/fRdyFkT+tutcB0",
-	"mwiOD3Ug5tY6oPGJ7bp58JYn1TR9zU6c9avW5qSO+tVvpU7HJPE9rsoTWDKeiGXzxhDskVKHkVMH+jHX",
-	"b6HDanV/kf4A4O+miRK89/Ny9AJ7CC4ONAo+THpX0Oy3cwpOrX3ZTglJHrK7bLts2XbQHKBqmoNkAtXL",
-	"R5R1KOtw+d0Xk7A0MiRNBmnpvukxliA3p8U4G/hhPI9m8K/ld6y6ZD+lvwzElXWuPzjdxaHRU5rLfdJc",
-	"rCBvlIZoO91CBN6v9xxeOezXTL5WwkmNAR4g0WQP+H4ohvu1Eku6UOEpoeQBSz9sZOZntUDq01jd9V2c",
-	"XNJDSvkrdbeZj2j4os/ckAH9sasfcph5vPr0AzminFCtabzIgOvj0z3kQ1hQlDkZtqGs68vz+rtroiHL",
-	"U6rRJGPX4L2w9vLgcumwgvrxQfqfdh7Wl1R9GXZafzdvbkXrdzw5FTnwL1lqz0udiNmMxVBWYVa5BJqo",
-	"BYDO0lP8dy/nvBTydirE7Vc/bFpbykOfuYtB6AoN+Bu62qkE7JRWxnsdYUQDJUuY+pAA4HPG4fiSTG5G",
-	"8IXGmji3/M1ockkmJ/AlTgtsvmb+++F6cnnDbRHqBShQlzYPjahY5IzPyZHNPrvwTpBJRCbYHn11cTN6",
-	"Q5XOQAL5KFIWw83I/GrO/OL1d9eT6IZPLPgufECa+X0FVF68OH/+h9PTF+cvXphHtoLCBQZvAT6IRQ4X",
-	"HDGTpubJLKXzi3YxickNP6IYkjChaixmk+OI/M9//bfZPF4s/78JySXM2BdQlzdccCB6lQsyExKT6Awi",
-	"lEENM3YHJAVtTsfcTDMh4ZLQ6dSgkAs2MTjwR8k0U4uzqwwkiym/4SqHNGV8rmyo9JKuFDl6ffXpu4i8",
-	"v7q+ehWRd69/uIrIFBb0jolCnrm/JC72lNh4H2Urv6DRkbnYpuWCahsK14oPuyRaaJraJc1oDNq3aTYY",
-	"sWQqGPfwCVFkYxzXOonirfySQJbrVRkkgvEkfR3/f961KI0iRx+uDZ3BlzwVCXgD3LAKNUxDpnp604+o",
-	"lHRlVzB0gvFciiI/6DRtm9g247fa1dVLmDAMwBiwgFa1o4NtNFAuZd8zrNUe2vME9RpFh5xHVg6Xw+2l",
-	"UefokDOVCT+HnMRIl0OOnzcqAO6FWg3Xbwcix1TKlZG/6HtNQLI7SIgRgsQKPJR35Mh7ULADyPHeiiK9",
-	"EllGTxQYwYBeYJQwZjhVzUnT9PiSoFidCUm4sK91NZ8of9zeaC9kE2eAF5m96qRwR631mMMSlHnNJn2M",
-	"foqGVDSeA1HsnxCR50QL8vz8vNrei/Pj046trAc1l3HMz88HBDKHxoytAXofVaQOGqLsVIiuCOW6FRu1",
-	"mt0CkB8uQMJuaI0AaSyFcjpO3cEWChuuq/E4LgN1ht9rOu1U6a+IXoqTJV0RjT7nsmhLRuWccXVKsD6g",
-	"1b9tvH5NFZnYC0vCMuDYhZa2sxnsgD5W14XdOiWx4AlIDJHFSGE3I6FJgs3SMeyrDEW44ZMWdCZEGSV3",
-	"IZYko3xV5nWsQdFGhJrdYS9sdUpe2QUYVfeGd2U/nJL3QgLRC8rJi/PzcxJDirquWhrt/OWLF0RwMolF",
-	"qiZBPdee7itzBJ/pdJOGi7CJSA26EakVooyIESoupTUZ2/94tIpIU4BGpBRzEV6i0M3VUhiCst76vYf7",
-	"nLv4iEi3HmcDV3Hg/I/R8HdRl9/2/T+hjr3FR+gTH/x6s+nB4M8+WX11iw9Q/Rz+/rs6cgz/rIqUGT5T",
-	"U9fbAnSl6jb8m/80mth2r7+VItvyk89iiw8aFYoHf/U2pfMtXn/NlOEUhRx0Mg8gsVvMsCvMzbDpxy6s",
-	"UXqsSZnpihgppJfCJ+xBVJfZloGjqcTao0hKV41wulJsd0lzbwTtlObfAU2wV/CMzQsJKrJpOna6qQR6",
-	"m4glj/zPWLSkxo8i88CJGXEi4riQhj2j7SerqreRlCkdqqRpUwQphnTalRIzXypoooymMDmN1d0kIhO0",
-	"IU9uuBkwl4xb6Tw5Xegs7ZOlrz0ANlmLbGSHDfMo11Iq1WWeyIylZoSuKwsGiIyexNaT2HoSW//SYqvk",
-	"Ox1iq9Yj9FFLriuUS1SzmLiHaDShLhDf/MlXxHPBreVSy4/bCptxkoDxOeYA2OkxysTdByUYvor5mD5n",
-	"1oX8y8SWETA8u9b6/nSTnLDu4idR8SQqnkTFk6gYIir2HjsyY6nz69fDCh67oPjssl0bosJHoggO2IsA",
-	"QxkwB35q9lgZ6s1ViExTym+xROLxTrLE3AUelTD5zizoSZo8SZMnafIkTbaQJp6RdRNzRye7OfxWxQSt",
-	"WXXQE3eE/ydakI+v31ZscCrFUoHcTUC04hC/voBw4Y5PAuJJQDwJiCcBsa1l6uvHPv9+7imUkzdfYkhr",
-	"sdR4azEgq+4sW8kdHwfcGfruEOUv/r1tg7Gf+PFW/PiJv/4++OuDGfFLwuxME5wzpUEGKzY/ag7oV270",
-	"Ss+mTmzYz1pEmXXhMklofMvFMoVkDravxBa8sO407q4kWTa19IFKifmzLAt85OoCY6nMHPPypfWiE2qU",
-	"X7OTOzhuxzZhXd6qdo2Nh0JPdlnKnypyBxJ7LthIqKQAcmQ9HWWVD3R2uIycyMaz3vAqg8P7ujNIGOUk",
-	"oStltXMuNJs5RDQXGsSSalhMhTDvMaUKIFrccL8W4hSIHgf3hwZgN9wlXrtLw4AOwdNVMHS1HW1veXA4",
-	"aPVJej3dJp6k3e/bz91kPwE5+YEDkWKJKnSzR7F07Yl98eeyofFvQoq+rQKiqpW3NzhdVS2Yh4tKK346",
-	"hWS7lLQXVy1pdWSDpY1EaghfojRLUyKWjM8J08e2RbURbTfcZZvWPrVPbGVykKWUwyY5pfT8R5HMsYq/",
-	"ldRoxDsCFdOUakiiG16NlwJNaq2tjp0c9YmQfYLOgeXpkvQkZp7EzG/3UuXpuONOhXkM6rdwh/J813BE",
-	"x+wM80yZ0pHdhrtlNOJl6zfFbaSCrSacUya7r09vhXSZP3opXOpMFKiDXsvTmwq9iGphujN9UeXHaJaB",
-	"uuHYg0DMtG2xuSIY5ku0mAN2K8B0Fzazvy0B+6AkkANP0FHxnPzf+oPjHhaPfPQjbnHDRea90RgQGESC",
-	"LiQ3t0PvEvn2/NjpFGWXFg/uLbPiXpwPSYt7EkBPAuhJAP2+7zk11tTpfWfytyC3bGsMqltsPLJ5l87V",
-	"bSs5z7aTUBJ4ojY5Oz7bt560+Ccm+sRE/9WYqKX9DVaiFVD52Plo2waDpvuk9C0Y9un/rHsWXLLcZq5q",
-	"dffeytWWlW9SlK8i8kciJHnVofyu1wd6yBrhuIeetlJ4f2HctjfBXgK7FRded/9XHZ86irZX1Ydb1jfK",
-	"FKhGzyiCnElwPHambASYuZDgRKexLdt7bJMd7eQx5WRaNQaKyqaJ7qOLmxHTiqR0CqlvZVZrboHeIl21",
-	"qiJGnPMY1gPObM3gz67Y1CFKd+LYX6dUspPwv+VKyd881lbPV0lSZnkd0SRjXB1v7m9g+daAzgYVRh6S",
-	"tXQmjSNhkndaEXPghmgNOXmCHjuC/loFgBtcqI+7v3qgtk++ovB9WWFhC+pGZAozIa3pjM40yONT4gra",
-	"zESaiqVjffgCiigSLyifgyKCl8VtGlVjapWn3Ple1psSkkLZlqsclutsk1x5voyzJGSBZiysZJ0KPgdJ",
-	"3NJtpgqHJUgC2RSSBJJq9zOWBniwLSPsMf5xFV7GVX2dusudFPp1yi5/81SmeWAxC6QRLxyeOVKNSAIz",
-	"xpm1cluaFbIitR1lyFkCuYSY2gr+j4IZBtXCSrVTmq6QTYXs7jadwLAqwjQ5Ugux5OaKUO4yOY5QOawY",
-	"T01NJEeuhFTJ49SP7KdT1I6x/G1kNeWbUTWe1x4bzKxUJU/J9ky8ttZ1Xvfa//iI2V25xnDPwAfgcOUK",
-	"npjcI2Vy5QntoAQXCmT/3f2v+MYG5a7eeMhFTHRc4iGjLN2pvZNId+rslDBFpykEW1lVLed/Y22OzKFs",
-	"bnKEh+usEIfszlm7ELAEuGZ6tbEnktnBgW75Zuivc8nHTT2qO/7z3/YdP4BWbea1saVmiWkHpMWuy7tZ",
-	"4QN30n65D8Ldey8fdwiPS8Myi/o698kunNnPdfL5k6Z14Oukoetnyqs65g5ntI3I/OH0DdTEyBGyKGwq",
-	"wrHrhO3wljQanGzgbWcZZFPrhVO7NWLv7IZ+lSTvy8EPJI2rCR6XTL5KEkguUWM1sDY3W4wK42Jpzuv3",
-	"2RT9scjrOk6f/VL9511/H8RryMQdtFD2gVm0XUMv5vzm2+HvTy+Igs2f6wfea9MqU76LApsRr9m4wtiV",
-	"U6WWQib3ZpfrMatKZCA4kOXCNjkS2mUc+jmxFrkiqYhvISGi0KfkDToBFKjSUnX18R3R4hY45uWVmAQ8",
-	"UVWE64yyFBJCtYYs166wvHkwp4wr7XIe8ClKGLscDTwUtnoNCvRHD5fDsHo/PM71WFQqXMzvnVprvlBO",
-	"0PhDFGhl3T8Vatq0m0I1CjOHefVSyNu+W9XfzO/bcoTDR++YZfUEaWDFBAx73+Hc14IzbEuFZ6oa9cKC",
-	"eA48ZqCwtxhapcusK21j3avEXYz2vsTPqiQl/I4uKTNHqAzjcHWh/ZlpSeNbwwLtmS2Apnrxz77z+s69",
-	"ckDY2yk6Y06liI2ubMCRsjtDeA2Afs/ugFu7od9luQkfcSSBJqvebV7bN77KLnFuc8IK5J1lLC5s68AT",
-	"/0Vo7OmxOl0L/aIJM0AlRwnVdEoVmBfjBd5QjJzJ2ByrGh53gv1XzJwupOEQhsSdGHslxC2D0cWPPxkZ",
-	"PwUqQX42Es09MlSOcHCcoZDp6GJ0htTvJvplvXO/GWu9C5SqP29m59d+8E1ZG4+abfhqP9lkwebI1b5r",
-	"T0v2WP+4SJwt2Fes8vRYe+Z619SflAF09fFdf8tff/r1/w8AAP//",
+	"7L3rchs3tjD6KiieU2XpfK2LHef79kj1/dDI9sSz47G37ElmV+giwe5FElE30AHQojmpVO2n2Q+2n+QU",
+	"FoC+EU02KVJWMvpludmNy8K6YV1/HcQiywUHrtXg4tfBHGgCEv98/YnOzL8JqFiyXDPBBxeDT3MgEmIh",
+	"k2eK3IFUTPDTQTRQ8Rwyat7XyxwGFwOlJeOzwW+/RYPvRUzt5+3RfpyDBKLnQDgs3LgkZXeg1o/5WzTI",
+	"qaQZaLfYK/V+ujr8tcjyQgNJQLI7SMg0pTNFqCJiSvScKZJQDeQogSktUk20SOjy2MzMzNe/FCCXg2jA",
+	"aWYmp2okpo1VTYXMqB5cDMwwgyiw8+tCKiHDUBxz+KJHMb4xtisCkku4Y6JQJKcz6FqJ/WYD0N++Ms/x",
+	"85zqefU1SwbRQMIvBZOQDC60LCC4qaLAN1sjR4MvJzNxsvL07fQd1fE8vFWDSn6HDmfIBBifkXhO+QyS",
+	"U3LjFnRJKFcLkJCQly/+jSzmwAmdKOC6hIbF0WpDb6cndu4NWMgyplfX94HOgCj2T4jIc6IFeXF+XmHE",
+	"t+ed6JDicPUpM/qFZUU2uHhxfh4NMsbt/56XMGRcwwwkruZjkWVULl8xFadCFRJWVzY270tO0zE5MpDz",
+	"i5oKSRSbcUhOGCcxTVOQ6piouVgoAncglyQWBdeXZKzmVAKdpDAmRzRd0KUihYJkyM0Y7kuymAtCJRAu",
+	"tBuXMO7Hw5EUmUqRWfjouQQ1F2ly8txQ0nhYnJ9/E387JpQnZM4SUEM+LaSegyQxpKkiR+Of4s/jY6LM",
+	"x1QTLsx7CXA7OImpwQayEPIWEiIKbWczW9ZC01Sdkk9zGPJyZsIUub76+Prm9Q9vX/84+vjqevTpu5vX",
+	"H797//2r2tkdnw55x+ElFdjrJwjcHNhPAw9486OH4OBziMDdMb5JQ7zyPU+XyNSyDHiCLFCRmEq5NKhv",
+	"GVCNMznG5PlMaN3mtQ1o7lb0NstTyIDrkvPClzwVCXiKDw3Pmh/VJ2IaMhWYsQQKlZIuGyswQLwDvs38",
+	"9U/uN/t7OaOcqQ658zaxoE4SCUoZrKu9rgZRn8XWP7nvYpEpzua6J5xE+f795v1ApeYg1ZzlIcZY/khY",
+	"0hMoeW3E+63tP1ZX9B9mLqLhi44MrRgedkZzdnb3/EwBlfH8EplGZoSBobA26RkmhywHkg76+qUfcd2A",
+	"ygVX0PO4pH/9fhD5GIu875QK373nfBDrkPJinyP98A4S6ocsyk5wv1V+mkMGQbUjM6edgCJGXqbFTJGj",
+	"9zfH/ZamcdQ9rOwvUhQB4rqKyJ/Nuq63WM5ohmPdc1HLPACtG7hjsCDmIwuznsta3hvJ/hNoAMXMU0WY",
+	"UgUkW5za0gx2//W8kSILyAy7GsbNudGpBmlFuJu0az0jo8yE2EpAGzSTfxIbpp7AVOClqcfcWqyf+beo",
+	"ZE4Ipg9STFLAzceCa+AokWiep8xe4c5y+8b/+llZuVoN/v9KmA4uBv/PWXWjPLO/qjM/Ls7YogRObt5c",
+	"kz+9/Pb/EDf4KcLEfYu3u9iL8VyKHKRmdrlmphTMbyO8ggVYlSaTJaEkTinLDMtqqjjk6MP7j5/IGcUJ",
+	"1NmvLPnNbHFmeNpxRFBLlpJBgsNw87mQRuy27368SFNUEx16riBcba1KFDKGrttwa1MkphmgRnzhdoGX",
+	"AbHgIJ8p+ygiC6bnRnWORQaoicMdS4DHEKGYLBUGo8HfgWTT5bHZnN0OOaJkzpQWksX2SowKeLldSEie",
+	"Un5BCo7fMkgiws1Nw4tTI479T0irTpHG1RkEtWD73AdOEqiGZET1yhX7RLMMQlfSBhgDxM6SXjfbJm6M",
+	"lKa6CHOPuqwb9RzdnY55dyMQ8HQDbFqkYI5NA83sXUosuEKlx2JwaN6mFtR3tZrKGeiSrLZG9yJPtj5G",
+	"Zxro4JGVyeInb8Nob2z1YJq44QHbddTVEhp42NhNdQ0Uk58h1mbhlj9d4xfIMJOEmSc0/VDjV1OaKoi2",
+	"ZWE3MDVXdnL08sULS+0jD4njC8PZygEs6RocU0SYqycyhR15X4DFNc+ryxDUosWMfvke+EzPBxffnp+f",
+	"R3ugpa6ZawTWTVDbInqfqVvIuR4Hu/HnA53BqowrVZjyj3WC1knKFQUnGtSsjb1YEJpeGhBhXP/vl4No",
+	"I23iOv0Aa7brUG3fBPO+RH1L1RXaQzLKgSeMz0ZWWFmd5sJaGSsuShZUeboylNe0D+9MGdychWZ3HRha",
+	"Ye+qAdVLdrMj3Ao58iA3Et1SeAWZ47AcoCpkC7mpDUQnlCeCR0SCyAHVTQU8IRMa34bGrERkc8x34g7q",
+	"AEW7IVPuRC6JyJi1Y1LChQZkV0EDegfu/D1PDsBq39GlZZwTMNvWpODOPh3ivkToOcgFU3A/Pry1MtmT",
+	"8z4Io+2vyexXw+hkxKsI4wwUAdZK41suFikkM0hGFmhb6zlcaNR6d/1+J02y/o297gXgK+lipOGLDnMU",
+	"b7cBo7rnkqEWzywXlOAuOQEeYi+Loy7C/2SovBz7mSIp1aCQ1jOakpolbHVskcJG8eZHNppwD8G7Cik3",
+	"Tw08q7v6vA6N3vK80Ftynh6I1lOErMe2nuS7Lz5Qx7DO49xWV8Lv1p7AjRvZXzJToOZDVeQGbe2Cp0KO",
+	"GLfbampd1QqvlAKlDB/eTXNPqVKlEhGEwVSkqViMinzU4fxGyRjPIb611zkjJNAtReZUkTmkyUZt47do",
+	"kDJ+C8koeNFrTvlGSJwBkpEqcpAKEnN554l/mhTW1AP1ebv4kKQWVLBeqcChjSphlYqgnK/jRAuwQVwo",
+	"EqavDdxywfjW5LjFnXRO1Tx4trewdCBe1Yrgl16KczRQbMapdt7f1XHYLCw8WwAz87mVluuKBnhxdUPU",
+	"Z+qE5+s7Z+9rM69O/KaxFrJbAtmfA+xmo1S0XxYKZO8vptqCKowH9quOUSo4WNvqvYeJUwZcj6xXbWWp",
+	"wDXTncjjftXOTt8fIUUcF1JuaXLJJdyNOoc0SAZK3xfPg+haX24Dk6JBacuqw6IOt8bK6ptw4OlE8b1c",
+	"sStaeeTXbLPQH2oX3dWdT6S4Bd7GGL+CjsXX+BeKLkh6cru4ZNgBzfE7sSAZ5UsfglJ7GZXSeE6Zu5nb",
+	"SQmdUcaVDk5VcedV1fcWlrURgSeKFDwBeUkgy/WSLOYsBcI0YeaHW1hCUPrhD9a7E5xmyqTSBAyi+Ngn",
+	"/MTNe/Tdu6trOzH+pkDegTSvHF8SoDJlIO3X1nGdp+arj99dnbz49n/XpXP/00qp0qP+wknc1qh+IkQK",
+	"lFueUTqJNqB3W9m7HVQosx5jlzeWwLfVyZoY1p+ea7pEyDnYUE9qc4Q2cU1zOmEp82tqrRBVzVEz3iQI",
+	"ZkiYHjnj7EgEohvrIS4uQqOvvzMaZJTTWa91uDdrkR3rX5ToSw4veTWmZOsVG6WgYwESaDKiaeqXsO4t",
+	"c+ih31uH3Zg0DIsofKYdIG7MH1hyCIyruBDEO5HAjlSDbvUV3yn7QhI2Yz76D815hZ4bMRxTLSS6RylG",
+	"2bigwwQ2K/fmpeDypVBqQdPbVZrhaDUd+WWu6iGxjwHZoCfHLqqjPmBoLa+d87RLGe5rqPFO2G5tbspS",
+	"8PrzRl2h56y3jCeN+zHjhvGaqYL34AwSRsslblzFbv5Ei84jLnTfWcz767XZ/oNMlqPeUFZzaiRsr1fZ",
+	"P2E0WWqLGztI5MqM5g/LOSisKxJtPcglDGY2hGZtEcUkY3pbX2v1VQ02qzyY6TT8SyHT7RUAey+Na8ae",
+	"gAsX0ddP3aahEmShHbRgsY6yvzc0sR2XXCHmJrvMRcri5SgRcZEB1xHRkjLO+Gxk0xoigjx/JEEVqY5I",
+	"xnihQUUkoZqO4IuWNNaGo6JbIeiS33QY64HvAWpeXg8ape97RyoZ6CZlyo62bjk2NG3Ls0ogZj6UwFNW",
+	"X3ryLGo9NMsZ1q39R6bniaQLe8PbYv1dvrof5/bq4nHRXFEWbhIekSInWpBvz8/NHcPgk9Va1u/EzRXa",
+	"xxsagw7J4w52cUfTAvpjCQ7/g/lmI544+nYTdK7VDhaIEyu4DoWVmDvRBNLuzWxGBPuaHyhycwVXyCBN",
+	"XktpLQN9VDA/T0QYv6MpSyJzIeViwUc4bUS0EKNU8FlEuNCjqSh4EpHSiFu9PjVz/89//XeIr+Bvq5P/",
+	"9eP7v5Gc6rm/veJ7EYHT2Wnl4lE/Pf986lwqAc1CKWdxWQ9Eu4Ro4FRI/10Iit8BTfV8FYKGjU6oCiNm",
+	"ApqytFt5pKNa7FEfuy2Gm2/C74/41luewJePVmo1RP4GZbXbF/UWo+kwKHRrTT8tsrAtt3arD/hyFoEQ",
+	"ZmuXUbm5w6g5gCa8yCYgFWH6kpyjf9+8sZiL1GBPHUcasDScWS/rvBqQSqLBgkojQsN6j5kyfKTFbAaq",
+	"w2rdBjOOYrcYefjUFlUBpvsk/iom257DLkGOggcdLc0ch1xCTiUkRAkypTII8UQuR7LgHWYHz6CCd5Vu",
+	"VXHKOFPzeyrsO95wrEqZp9Qc3c+qw9/n3Np9pVOdygLmCKvH9Rvkxr4bVPh/KaCwSknBudX8VRHHAAk+",
+	"nVKWdigqpem4T7Ck06qrM6zQoKZTI475kUuIRSU9NoIi6yfeTRw3JZy2cphbU4ebLyy6/UtllM6G12wM",
+	"Z/glO4LaJmdgAx21ko/Wb6X98oYtrby+bmvu5s2SLXfnDVAbFm5f2rhg99q6hVZh8RtYtn2vjsDtta7O",
+	"GFpq9yF1g3jdWUUreLuKfSG0rdCvcVpBmqplSPpUnrAmuXV4WJcmHDLgVeruptDW9oL3cbtcAcLut8zv",
+	"Gb/dKfqj45ZYhrX1DbMP2hJKBX4kphGRkAPVKiKKZSzFrJ6IlOEbKqriCTHVLRZcS5qwWG+++zmbSrXm",
+	"IIzEjPHdLMuQdandOVVqIWSyGeHsGLUvQmt8F6IEyjdhUsNXY8SAktORFrfAQ7lEHPNc/nFy/fHmzckn",
+	"8xYRnBRc0SkQ55FWJKMJ2JBP69ZTWO4gFuKWhS9JU4qBZyGbkjUGXtggXIoWdnPDP6OFnp9lU3pJgEuR",
+	"mhe0uf1T3jTRE6rJWQbm1TMtdG6dkrUEncrciANVKoC5TpanENI+CmXjLdaB9+8qoI7gh/VtR3hS4VPF",
+	"+4RLT26xjB1iJcPfbNRKa+6eXYeQrZg1mmQM81Fqmdw55chS6Qx4vBxBwmx2LNqwZbj+wGpSTFf4XAXL",
+	"nfjdLnGqm+G2Y9Rg9yZZCkq7i9J9PDe7XND8N+sM6oa6tvJG4Ac7Z2ElBXRlSeTASebBhdUQCu41ehe2",
+	"76p/EMbdg5FB16SwGYZmbCUEx1x8K0Ew8l2RROySINnbkbSL+6mDwV7ZUkAiocsaU3RRin6DjkwTNPMh",
+	"e/y8nXX+8Klwm3wq3vZfMtwWqu6a+FbS27XLltnWTl/H7ubRvKon3VxicRoXnj4ttC3csmOu1ppd7MIZ",
+	"1+zhDTrISyojNJVAkyWRQOM5JPvbVZPSdxuhROB2OhWQlKFO0Mzli3r5m9ZizT4uAxXL3/0WUI6xU17R",
+	"GgQwTM+FPStCiXmzQof9Jf4UsNc0mhoubD7yFWD+DRafvAbd9sppytKNJ2q/RgNXWBGfi4XRvGPwirEi",
+	"V4WeC8n+6RL6/gxUgiS2NhUOg39uDk+xU0blUkPY0i4t1NIzUkbVtpakXdSNnpKvUxXJqcQg5d0UWlUW",
+	"h1nvAcG3HkYI+uhhdwBRVV9mN+FWP+edJMNOqODPq0Z5L4J502vPrx+Zq44KP1fkowfdenLxYRf27U1A",
+	"fO+0qC7dXFS/B6JRVy8guybGtRWkrQ2jLl1szXp3y0xrDxy1IRNc/Caw7yPovcHzHnfYe32pO8nze5Ht",
+	"ejINageZuAPrS7XvBlKvdpPiFXn3ENutWnAtkEigI1sY6rHINe8DXFt2qNrTv5vX153TngWUN9uokQIY",
+	"STAfxc71sZIGiMUyHQL4BT9TxI1grgsJYdr84YchzptxSt4YFCaTpS8PehF4CxMIvDu+OQcanaJagSBz",
+	"tUfrFJbg3RAeXZe7zsNYQ5VOGOwqkWvnuZtA3hGNPa61pWQbv9aoXxvF+Tp0wYMt99Rcxfegd0Odzadb",
+	"P9gNx/HvLY+8EVIFZ3o5UnQKejlqFYakU5gVVGItjnjO0kQCX/cOTYpUq9FEUGn9ZSxNRglQPUfZiD4z",
+	"bz+NhRQc5MictpG0GE8ZMtnU1r8PGVnnoI9bRNZWupuEvCcdHYZKDkgVAQhaZ9Q1Om63jf4pJOoEa3xg",
+	"Bl0Wo/5OspUhWwN8XrOHG1CwrWOvvrIWV9QkBao0ef6iFoWKYoULbQulZIKT2krXb239HqqotZCtIZxh",
+	"K6WQW0SpVmGbAZRmXGnKY9gpf7YdCljTHrrNyR25JB2e3ZrhtyOasBlBFtD9ylDP/il1Zc2VkE5oKw3s",
+	"WC/F1UcYNWoP7MV9g80BQnbo1d4BWKI7UBeqPydsV4Y4lLekf0nDeu3t/slAtkRrr3IkPgHVXGnvjGaw",
+	"485Txm/7o2ITuzHtIySbMXA16B9ytXEuyPOIfEMjcvMy6Gb2+vM6EJf3e2c02Hrr9QFG8CVPWRxqaYAc",
+	"+wLlX1KALUfF7A3TF5CxD/O0UK7iT1n/95kiC8YTDIcNRbWtFADqSvXq65nzVa3X2hHxJXNwwYJGP4Cc",
+	"UI2VRlcpbw7ZFqwLizZfKcVmPOtI8f+qnr4KuCXWVlze1TPyxb/bh9Vd9nIFfaM62y+B6InPM8s6/Xdh",
+	"Z4hl73r/axLzblfAe0gzW/opqAQEeOeqRlcymYaaG23PKHqWZ+pPh50WJE+cq2TlCLGpsQd19vtRYCfQ",
+	"Qz6qbza7JcMEVCeczZjnswfvH9RfOeLDQfVSZH0ZaV9/UGfgotg2aLFHOJJTQ/0+/CxuGY39N1jB5jPY",
+	"x429pfo+7kt7c7G73dsfjPltrptYMsM9q0m7s7IHZ1w9rPI3rrjCtTe2tPNE7c/bG2NWuGJjoDD+VU1P",
+	"WmiFzvduh9tuJd2rDN7dXd9rC+7uENFoc2W71N4YzE2x72Vox7rsLANtsb8XA+5bJN1Buw60+mTV1psb",
+	"jRqH34OFWxzaLdCqhhLtPFnHMfzSIkLjGHJd/2vErIW59oSm2OfL7JYIiSm0/rcHx6eO+okFT0GpcsmE",
+	"cTIt0rQDobZCwC1QaQ3GrDvmfcR3lWxn9/CuqoTASkHojGF4/j3sUYfzcDIeswS4Hi1dj5zN9UR2iLjO",
+	"i0lq0/h2hECLw6zJtZcwBQndxtJcSD3qV1ikbjxdjz3m6GvZ17bRzvpiJ61abuaxYQ+5giIRfJlduuYn",
+	"lEigKXGsr6+afBBXs2KYxrLcBI8fqjfX6estPKof3YpNuTF9BzrsfuE3x7drY41NxN1PcVwhw/uTXddU",
+	"m2ix772/Rma1y/Hz8/NoE9n1rvDvw7PrYA7XGepBcBtu8F1pcld1u2VH+bE2cYR30YhN6OVY6UEh3Qi9",
+	"n7srCrXHfmetsd9WeEANa4xm5ruB1Is4TYUc/UIHNcIYRIOy3k3Qp29n3Do1FtFgVN086bLDL3f4LNqu",
+	"5XTDd195tTXY3VfZ2rVBx/30sd4sfP+a1K4sfbcNHUiT2o1791d8mqy4h/mjannqaxmK2FWmmCFOuWKO",
+	"+GeIHdgSPN+xAG3M2Wyestlcr+lAtFU1iGaSAmd5DlqRHKStnESObOdahNtxRL779O77E1AxzSEh8MXc",
+	"79AXZ5MWMipvbc4CoVIUPLFtbaEWoFKBSa648LezeqpYyGBtmRTuKDYRxD427abhGV3aUBrbdLy5CnJU",
+	"OpUiF1B47Bp543SkUKCIBplhVyCmNIuVLzVlSwYxnsCXqBmk06x2w3icFgkk0ZArgR3LGZ8Rhm0OKV8K",
+	"DgRSBWQhijQhqQ0KykgKVHKymLN4ThZCJqFAIDIXaWI7iDt4O5NlyHRWA2dUR6wQg1ytCrVqUMvzlEHi",
+	"azWv1pZOqdLkZ1FITlOi4JcCi8EZyCHMcO0qVCR6ldG5UUZzoB31st0b2MxFOY3PiOdy4n4TBVuk12cn",
+	"J6S28QviimJg2NASNLFFtwwrI3OQPWftSPycsjTFzHpKOCwc1Jgi5jkktuCtrQZ+ZKcFRShXC0PMvhiu",
+	"rzh2fDnkEiYFS5PQkOYHTSagWGKPCDMBcSzGZ5ckdu2qR0V+QWxciG0PD0PuwBOVMKAa49YQXIqZQ1ea",
+	"Sn1ZfXhh3jHT4DuUJ9VPl0OutKHfxAYHuN48VGuzVaSZPE9thUGPXLb+EI7DDJloySC5JEqLPIfkYsi5",
+	"0Nhs286iGh8fUXXr2nw5ALme/J6du2NAhu4BiPUASpAMfKyMK41k149/4Qo2p8X7nNc6UbXQ3iJnN7FW",
+	"NYyadDqlMegt6x0GXShbqWmVTNuD8m+7BgfpHn8i1FXHV1qI8A1vbTdbrBptCafWyNZWxjDb8ExeyMgV",
+	"3l+hSKkM+SCOIXUO+RGW1+CCiDRBckJ2X1LncUSoq5fvaZSkRsAY6uCCyEquVbyaCEnseUZDbtDdijyW",
+	"YvgidudBmrHjENdtSDXxGVdtNHhfjDBct0vcjhpKhZcs97iL+e7PvnSXv5s5FK1mDWO5TxQp64KIlCFj",
+	"53M10rLAoiEsngyiwczQJM0mRUot709pGcKtRgrkHYttrAi1Ydv1Z3NRKEvJuRQTLzFzyZxvAZIi9k/j",
+	"XI1iUUhcvsohZtRAf5RQP6JZjdEy0N82SsAo7ZnNoJEwK1Jqc9i6I8A/2oo6XfS9R7o0io4K01mCKBWj",
+	"FwJfc6qeQcGIZEJpogH5pCOGI6osfRhGrjRkGSQRSYUlMgXbhCK2rRu4zGjN/e5jWVzxBqvoBmNGq/q1",
+	"eysfbiv2bmUzLT+aBDjc3xVIwpJLgllYPjlGLQ08+5i9bUv+DpPCWhXRBUJU35e9OZv77An9nayj1QG1",
+	"Anh6pXhXq/gk2WwGgYK2wDuqvN3CMhw4bkhB0y+Ci2xJ3FvYYsAoPGrJBV9mkTmkpaePjkIfMhAh+Oel",
+	"BiKmUwVlMxar+LvqCy4AKBCH3dlB0X5PlV0SzXOgsuqgWD/wZ6o1fpdp0b7kIeQ3EyEww9iA1/P7tbi8",
+	"X5PBw7aw7BNtumOfwXWtIXv0g3Sgv/bero6C02vlhR3iDZsVEhoVp3t85cpmdxSj7i5C7dcthVKf6CSw",
+	"dEjTgKD6SYrF559ikX4ebK2vtve5IhvbGQIiHaEes8c5zJhblidvQjo4ZBglM9C05+DvzKurFT233q4U",
+	"i72DzIy5Z5BJsehQSrzeu8WK2616DCjdFO5wGnto4EDk8LwBuQbm1avgNs9mDVm9ct0fAtZGoAmW0em3",
+	"x+/86ys5HNueheVQ97902tGatsMbmAY7NW2P/yt9qLZZVD3j/0YEfWJVnb19gU/WwuH2MqBVCHPK5NYA",
+	"wMjDD5TJ7dIVtASebD+Z+aoDzFoWPG5V+O1srWXp1UcTlARSA+0K7jcLJrY7a7n9NEFZXYWrxa2hYMdc",
+	"Ar5mWwuPKlK6dE7JGB+OCVOETrBl/GIO3PUOVEWeo16WnA6i/h0pEqbylHbYZPC7iIytk+DbMTmiRGU0",
+	"Te0vx0ZfHv8Ufx6TozlLEttgOJdCQ6yJ4Hg1DHh5/EIbJgDJ0PeDdSQET8zfG41tfvFrIPxdjRO2lVUX",
+	"e7et5Kr7j7f9doXzbPd1VQJmO3l9X3mPJJLsAKtab7ztlFPXPmdk8zfvJ6vb26+WtUrV1VajQS06sxkz",
+	"0F5ddTJrMPGdk1MtLPStCzdefBKmXG5TkL1uNK2a+17TvhpZ/vEL9jmdsbtQt2zD3iSouUg7LtHIDwA9",
+	"NYZjKSyXhuNWC0b+NKcSXHTvBusidX0IazuuL2MNjP/mvbP3Na41h3vNtVzuSffYQWhtJVKaa157Re/o",
+	"YNBI29jUDmB3TW6TY7Ox0say1uy+rZztj+v7+bf/0uGwGmVAzR8dcL+PWLmF5caOrWjdUh2V1lxfRo7B",
+	"PyMtRquspnIbtF6t66YtNaampXjPneE1HhDkSEiihSAp0zpFxwqyieNVN/iaWkq7S8XdpZrd8aYj7SyJ",
+	"tWcBZ46/qkhYIuohpdn7tiLTavUdjuLZiQv3uHBtzYfDjBbzAtc5I+x6ugoLzqQo8u23Z4f7i/n4gHtz",
+	"i9u8L7uQ/QhQN+RbDVnwnnwgW+5O5ti+546bCTSEW6r1JSVBxTTtEvz7E6vRACM1eqiUmwSwHSdqbq2+",
+	"jzWwWl3YPiq9rHggQrVOfGGV/rF0W5Qt2b4ASZH3K5S9Pku1Z8WP3Zyd26T/H6Qqh3t7U5wpvtRtYPIv",
+	"dMWDrsmE3eQ+rafxryy2OXOgUEawbMUuVTIsbq8hu8o0t0pu21rTJ9t+sJsbKmVTvV5z1N4S1TRzbQyV",
+	"RInexz1VQk3tSeyttZB+BX8N+hYqY++G67d3baxYTRoZGG64dWD1pttVr98uOq+nowe2JUWDrkysFtjw",
+	"tXKRvvJYQL/eBDL1tQG2G86vMdTvgPJ7vR+17Cj3OqKOps/uBr5rho69wdmXQ5N/ev/pw2suRRr29wmd",
+	"00LPR4Vk4cwKiGWwfW07etW+FzUGDK7HcLhwafW7UGsSLBsseAwkgVwCWrHw9p9IDKwlk6UNxQRZheVM",
+	"WVo3BdSU5c7cqlgKpRY03aJm27X/JJxmMWWcdeZfVZu5VyPamb9yrdadttE5Wyq03W3GhWQzxoMR6q6G",
+	"G2QTSBJIqmOwGqzts4ypFRfY+c38RSi+KqQLn08I082Aa2uRyFhnk9yUxh0xcxiiZfCMaEEKBYRxpYEm",
+	"WBOxjkeuh9zGzKO0mHU0UbQ7rbflXhMt5t6yUbo2ScFtXvsVX2IY2etPdLbZ2u2C8nB1HhXquXolAtaw",
+	"oYHokSe7wE7KE+8k4lr1uf4pjLHgUyazEu2b0PogAbU3wRFRfDGJqlE2Rju3G9L0ppZq8hDW9Jvc4nqh",
+	"QGJuUVXwQpOjQIjm8bbrKi0TO0Jmc6+1Ev3XEQ5ThAuSCj4DjBYsFKImUZouFea1kEmhSUw5F5pMwHDg",
+	"dEko4kRdxa7x3m5m1c12vHc3aPnopMsq1t8zlIzywkbJFLYogAVcn8SMJpl58vLkVgNnVPdF2xX0IB5b",
+	"f2nbDNQEgqeX2fxyNNjb9W4J0Y4kCQu+spTscUQMHHGaEpC94NgJkB2LJ3TAgeDxkBS0BolZQXohSMJm",
+	"DBvUFvEcuzE9/1O4plNddNcCj1+GCwf2E8KtrBMblcsTks8lxRRDIxQcNCt5sFW13pKMNtYn95TTXNQ7",
+	"mkCVN4aj2Yu0DRoZ9KSUNZKo8/hfeTLaOkB8jR5wXSMFH05NXQJDQD0Y9Aoqx+XuI43dasKh6KSAVtG3",
+	"xEH7006AV7HxW0jvXTh4R9LuuQH+8wsyFwuitBR85jL6MNogF4xr5VMEPSWsePa6FTMb77/NXbSdKrAp",
+	"BWW9WLC7ri2kx0HsDalqZ7t7gQQcabdGg+uvPruwyxtL5qqWdZ0ym+x177tNkMhZBuHgry2Pw43TEQfS",
+	"/zAa46xvGrxRAzxEHUS4YwnwGPquAUsNhDuRQsI0Aa4lA2W1bVuXwN+Vjiz9uwoFEbHlCrBuZkRWqnxi",
+	"Xn7ppohI5TyKLF9Rx5dEpImzldsGELDw/9VG/M1Faq9o5l/3ArER2qfELLlqnVquG++3EYldw9kkch20",
+	"bDRFYFduN75JZkTKfp3Heyy0f9tqgFOLYbVINKjO0jxTCpRyuYop47eY+4hX9ao/aOh+Xv7aFyHWFy2s",
+	"TiRsnCjPr2/Jww3rCdUcc42janM11tUsSblVucmOPqQ70eGXnElQ9zIq9UQl66RU97RgdTekkzBlX8La",
+	"vc0vrbVtccodtkWNjGahIU3tfxWhuU1PC/n9xO291r+mz5hbf7/D3+n20+Os+4I71FGrc7F70VPK5rm7",
+	"CcS/q1A2504VfJkyB9wRXOECxbuFJWRd/XvmVIU6I9UG34bQUjFj/F6UloERm2rOtog0eld+E/TOTOkI",
+	"+BroPUCjCQv/1kHVTrW5ytapNIGya/VHg4u7VQreHbm6G1u9z+3sl+b2tN8WV0FYd0FkH8UDkcofd+lA",
+	"s8TdbkmH4Tuh28wPjXpmNdWvKiaJ0bOJL2EYB3W6H4W8DfP+/rkIdEGZZnw22jovbXMTBKM6K7FF6uHm",
+	"IctrjRYjdPUuew/+2mvRHWl+LmhqTwt1I44my5Fo9X3funGyD1Ndk02I4dv2crC3TXTkclTxg+X5htAo",
+	"vLbgCXZDa5XArQu8kEwvP8Zln4UJ9u3/FO77f8XJ1Ye3Vvm01tQP7z9+Imc0Z2d3z88yOHN6qZBkHFMF",
+	"vjosfmAFz/gUbUjWV+6mq8hprnVunfNYhfJaiFsWMLF9BE0my+bs5l5yhrrEKfk7V3QKxHX/UyQrlCY0",
+	"VYIo4IkrfoQzPFPkHyfXH2/enOCeTzESfHAxiO3MXq0cVLsZuS+rRdOc/TuYY8aMhakI5S5mRarZCZ0B",
+	"j5dEQi4U00IujXpvhj5xkGoFGF2QRGSgNIvJXGQsZonvFKYigiV/hrzepZXkRhSyGKq+wzwhCiQThcKJ",
+	"Wp8T7OBaPWwMZlu+Dnl9LNfaVT0juQRnjTCbmBa6kGCHU8TWv1SnQz7k14K799TFkJ+Qv358/zfCOI4m",
+	"Cn1JCn7LxYJbqwHWA6H+5MhEJEvsnezLslyaRwxsQ+WUZcyV5Ffsn3Bqhsc+kfbnmzfX5E8vv/0/ZIyV",
+	"x2xZo7PcNqz8Xz8rwceX5I6mzNVLtG0pSUylXBLKydg+GKNBDr0YQ06w2LgiQOM5EdMp8MSWBQKsVXhC",
+	"jBhRRNNbIGNc39g2dOZE5PSXAsjYSvdxRCToQnIyRh4zjsgYZbF9f1xTBMaRHUKCmV/IBCSgpcZACC+M",
+	"OPMNUKyjiIOa5b/+RGfjyzJWwYyRQArmbyQIpAWmyYTGtwaG47fTk3dUx/MxOXr5/EVEsMgXlsEjxPU3",
+	"daNGjTRbTVO4JC9f/Fv9KRaS5bPjUxz3b4KDH9wP68c0w5tRXQUxRb45f3lKXmNJy7+8/mQJ1//23eur",
+	"V7jdK15ijk3my6mkGVivmH335fm5OS5XkZI6yi9dzIKDwqGsilvWF3xx/tyukZLx98KizdgPhD38HKVK",
+	"e+SvXfFNy6QRfwyGjv9xcmPR+ORtMkZauIpjUOqCKDbjBuI4SwcXw8Riy2qI5UaX/sQUGcdKTkfIV8eE",
+	"qiEf17nYmAgDnAYPPHa5ThYXKzZOFRlfoUmH/RN3ekH+jEyZ/M9//bdZ9Y9Mz0WhCTA9B+kKkVpdimRU",
+	"g2Q0JTHlZAJYi/SUXDng2DPGcqVYqdSo5gp8NTo15C/PX15ap78OvZsIDArwozF0ytdHIC/Pv7Hl31IW",
+	"g1O5HMM2WqpkoKms5+DX+LiBQe1idDF4fnp+eo4aRw6c5mxwMfjm9Pz0G6w1rucoHstjisuo05kNIjNK",
+	"I8LvbTK4GBgucBX7INESM9Xg4qdfrYDx5eLcckMR1la9CGrC4UFWkzq2HqIr8nrrgTSVM9AjoyU0Pt+o",
+	"RwfrLa+dQ4uDzVAauUMgqKWotgW+c1s4bcxQnlfxsHac72B77NWN1rTTFKOk1gK9dTdecBcxyEkdDaz9",
+	"0DBpn+UYmq/8cetjbob5r/08pEFXlHF2pd5PBz3e+94I1T4vXttb9G+fawq0WdqL83PrCubaRXjV1YOf",
+	"XVW2aitrm7PFZSc8VP/aal9OZ4CnbXnBqUG/l3b+0LDlOs98W2289WL2zk8Dz3Q+m4ctTnT2K0t+s4qn",
+	"wddVjvQKn195T0iLJW0A5dspiu4QLF+GejogybjNvtxis9Hg5fMX273/4t/uC8wozML/ArqE1oHxJ4Q7",
+	"n1xEh8A7yRxo4pz+GEHZMax77QzfwUG3g38HfLZElleIJzlizApYrUVpL3iIis2fRbLc83E4o9dvzXu7",
+	"lgX89lVQwa4nuScenG9HVwen2wen8w6meVY6hdcpc68rz/HBMMDPgZbItSzhmSJ+1Ttw2Rp0tKTxrZHQ",
+	"u5O5UAGQXSVJA2L7J9UKWPwWt4QWlpxKfWYUwJOE2vyaarSWi7G0nnXlRmKkfl2fnDBuQ2B3TaN0sf9d",
+	"zYn68JvnewdgUHHRmsbzFZbjL8Ob2E75nmM9z7dkPd8cmFV9c0BWVe/Z4uBIKEkZvyVHf/34/m9YIKzI",
+	"U0ETQkniyhWSowD6Rt4kZvCmDApqIC6mAq3ScherK2NX1t9c31WvHZDdlbOs43fVindjdNVZNLhnNWxk",
+	"Lk3mjmZkLDkqOMpazGGpA/f+6lCQT1rLUwmJA/HKcnzny31gTlNtL3DIdkm7KzfRzlxpW4XokXGx8z89",
+	"GBdLDKuqIgGx14OjJXK0mAvsxbmQTLswVvvTJRrx0IJnU0hb3o0weXWxrnodqD0S4Ac37KO+kPhFPp4r",
+	"ScVMCVWEacLFgjB1zyvKY9MTHtmVpk2RniQMnTWpMiKZuLNuD3TP6EIZQmRTQtWtTWharzQkGeNntj/M",
+	"mWsMhITnaKjljdVUalW1GPI1+Cc0vp3Z1mnWBWaN9lRj1jO2Igv2fmLc7GXIpyJNQNYbN6XYJ5xD5FqH",
+	"3QLkqmrlRGqdopJmJyffEelyyIXv1FXNPaeKxLSYzTUpcu/VWlDMwmbcrJQp82wuFgbOfp9Vuy8xNQuW",
+	"Bed2GdJwxKO6D1wCvjkmEqbYeM332nEv22ZsrqkVsVs/xn3MxWLIcdZYYNNj7ibFvKozCTRZ/tO7XA05",
+	"usZMp+S1UT4lIPnjHg06iIX7/sK69ryr1W1KWQdPY2u2oYIdBid1jc7NgKfkR8MBK2RkfMjdok7JVZGg",
+	"h9asCs/m1E0zctOC6/DW5Mo39qVao7ZVRfTF3tjcaj+40JXIeQ0vHTQsBsiCq1V0P30YhWE7BeDbrcZv",
+	"sJubEt/RkWDw9ZlqtI9a7ckWheiWHLk+hDUOVJ58W/ob1FnvYCtsvH4P9xqNtZCjQoH8eq414JrpZS9X",
+	"yZrPd5u7zIDY+sv1DryOWNdOh53YaajeHqGgC8+6gdZt/aAeIoOkmx1EGEuzi3/oARjN7jcHVBMNAIiW",
+	"lKVRI2il1p/U6gcrrMGygFWucBbPIb61mZQ1DtHyiHKwsUbWvGaNMK6gRzynjD9zXRyPyvadNv3KCl2q",
+	"5sdGVaHE4GVEbPY/RmwMOeXkdfLi22+f/4ncwpIkINmdb1ppg8tQpt/C8pT8O0BOYpEzlPm+I59nk89Q",
+	"IGPbMM6FHnKbNYUJXDbsx4b2ETqjjCvXPjUUN2Lg4t4Vcsjruoc9AvfjyUkNeuTN2+9fj0Mi+C9g+et1",
+	"DdRbkcmXE56skspGY2r4rlEtGY1hp4/vRt7A+1diwdHC15KYFofq8Pe523hCiJYhGdlJCFXkblBK/oA/",
+	"ezl5WB6Hc7G6iWX1GCW2+SNH4hbVfayAVNWzw90zRSZS3AI/foBDbhwaYrrrpIz22sDZGIK0mrZLdMTW",
+	"mLheV3KnfWRR16XJB6LWseGIKpI43PH85C+v21Re+wKDupC5VNxnyFMxO3bxWkbzRi5omJ+ZIEChaJKm",
+	"ivw6HNSGHg4uyE+np6eff3MXCYwZnMCQOzSeLFvobVjhkUsBzQ3rEYV9mBR4O6NEChtXdHxZO3Ecdy7S",
+	"ZMixay5VcxteaeO+VOTyOupMIKPmjIBMYClKOFqeDjx4paiRwpVlpW3OdgDrTUkXSxcJiCi3mUsGeOID",
+	"Wn0OQc0YAsUUnUkwctBGV1YHevxH03wsM2mxD4vJuGsMSHUiPSAWbiHXRBS6vEGV/Ww3CAUfPdptrbHR",
+	"qr7lNFO2jqihZ5gKp534vCn82SwLklPyhrK0kKBIAildkmkhLYOxI6khP7oBLZcnV1MN8hjb7tPY9ezR",
+	"tjwaJqhHzZ94EpEplSQzk6fAGXCdLt1L9gs02jijhPvuhOoTyk/cC64WairiW2XAdko+shmaYhgn1mhi",
+	"76A+oBZ4olxEt3t0SjDvCBsJadvz9cW3L9vZZSVg/DvPo/MXL8lkqQ1zffniBcFWtwtmm5J/e/6NxfUa",
+	"ZByJCEEyypd4+CeM24h122TZQbw0lAW42fd4xofhWjh2xa8elPe8C16TPloCMbqRJZ5sSjE0FS7RgBYb",
+	"GTDFOz5KBqVZmpIJELGA5IFYy9bG30Nbb1xuz+Dip891xvSxHnpuUb6O2JdEgVb1DBlSpsJ4xsMSa4sI",
+	"8x5ha36F3S3f29/7RBG6Q8cUEVvu2CwDOVIKVMIuVrbfem0im9LuHVhx/u7N1YGo71ok8KiI71MNFVBa",
+	"2IjoHbXzPz0iqmoI7L+42lktdnJk5Fah5wZZYqpR27alt6g3yC/x0fFGAvGBG2WoblfY6UPGmnWd+OMI",
+	"L+uC3lkNBpugeO1e3QqYItagT5SWQLO9GDBqVov7WxUodxFEkNQiiKhCJQtDjsyTjtig/R6EtTDt2Sl/",
+	"g4M+UAChneyhee06+rMrguT0Xzzu5AdvzXTZnyVTqluOzcXgEpmx68ZPOECiCEWv+Ob4uCY6G60okfT+",
+	"CL3KAZiGzAhQvNo5l6G/1VW5iXVjuX+42sve1UwbcmciwYK9du2wIEy79EwzwGK+vCxNQxyjAPDWxziW",
+	"wWVKR/b2pLC+LxckTinLhhyvqmUR3JpV6ujl+cvjU3KDfmxrEScvz7+xAQhLwW39XLxGglSC4+JKfsX0",
+	"kB9Z3ze27a/0dZok1QlrUYskOrawcDP9qTIylK/PqSITAD7kvmx9VKYMGwTy58oJTdE3HVWDNMFrFUyh",
+	"XDmzKqHVWqewtnU5LVbdRniZP5u5c8Rn8lvDu2MT5MhsE6c16Dvk5VhoSzy2URESqLJL8RwpIkVugPLt",
+	"+Xn9TmqunMehC+KPbsMPxET9dDTtx0gD+r4fgv+rsz0PiArNSuKZLEnGFCaXHzGt/A8SuWDkLTiWwKWT",
+	"IpG3tlmk2swRWYaRJN0WJK/PmFlc+rzhA1i7ErH4kowTuRzJgv9fc/xjjEjBS6WsWN3PYvLMVwogii4N",
+	"E6N6yBeiSBMyp3kO/JS89+YUG5GCS8PqPmb7NE0J8ixso2hY0ol9w1mbrferqtWPsSlYbpMc3cLSAjSn",
+	"UnNbKMmZ910TI8t0Jss2g7BewiDV2WDWt7iG1cCEJhR/cJCr+xSsMMNISr+rjoxNB9/1aalrgxK3zJew",
+	"1TtGK82am5syx23YlH2bpGC01RnwmPk60BlGC3HRyFIdRPdKv/ClH0M5uHlKeVndG0Xc9ccfEOb/+P7j",
+	"P9D1gSwvVE+8wgxXW3H1Fd+JfNRRErZXG681DeK7klPuGoWPeqSd7JZusr8gK0sUfxWTzcFVP4tJZ2DV",
+	"XvJRHpmX4eHyUewh1KK3LXUYihCyIohJkd6WdVqaJ3BJcpGm5TEx7QqOqLr5wwmQkFTZaPwomefBrl5r",
+	"MfGT3dh9r+pX3MsqK+Z8dGSpa2NkR1V6xvL/IAzve1+v1w3Gqgfrc3/e1l7/hG8f8ihak3VlAl2laaP+",
+	"McF9nDZsTRWLbeBdyvjt5uz4G6xg/L0tA7xZV7WvJ48zDCVo8+kit/CW93fCzdJoLlkzSHXmoO5Ldu+5",
+	"HYdMQC8AeLueFjkylz86ScHodT5zxVxBzfPgbRAbw0hzO5YiO5BJLYN1HPHdQQ3B3UZ/W41nNy9L7TYz",
+	"F/XaPswWJ2eS1OqTOkOF64mAhD41Sro5GDGdAoaUZBsN7BmcZVN6poXOu/03mKzw6f2nD4cEarM1XadT",
+	"JZagjbYMZsdl6IzrM0f+fvPWdn8XC0IVoeQ/bqyn4QFcL40jRJARBRrvVUVOVnwiNM+3OZ0z1xaq+5Su",
+	"7QvlOf2h/Gw3zm9klhDMNfi4YDqeY4Uybw+qeZpsqIBBC24DsETlp3n+WI0a7kCdkbOOO2idMLd5V/pc",
+	"JHDplUoiuI0Lb0GgD7LV6wh3IBmG2n6oagQfAs/88Hayna1j9nN3QbK89JmywSbeO4uhbzaS2mroTFZ1",
+	"3pSroohl4ckRGoSpizw6Ybz08NpGcC993Eq9VNzx6eOLuXqAQIqNiGbhu1ap/mRfOaTEKcvXr5Xmz1Qd",
+	"JY446j8WVaw4Usd7C6vocoa85+mSdCLgYi5ULQANaxbWHfILWoak+dtpSpUe8uffkozxAgOxfH1FjLCr",
+	"h2Q1ax8694YzVnmgvDz/Zo1xz5bGPQyvqDdMeOAc/b/BwjUu6Jui/0iLgdxDRFk0aGDI1OAfgkJd+ugQ",
+	"o7QxX2gVhXQMg958osdV1PDoCs0230WRp+/InF/ug8zvd/kpS3H0rGFXr5bxcGXsfufuqOcPlptubSON",
+	"ghHoq/JOa99Iymoqlb8bG7B2lVzpvBs3KqcculDNxiI1f8RSffsitwOWtfk6BfvWosXXqdn3r8akHoyp",
+	"2etXnalhGI62nYKtf/kI45IZn1X97YgEkRulkumN1W5acvDMB9ruObbu2g37OyBrv1RDDb89Cv5uWxc+",
+	"EfUfg6jfUXnb0FMSVFa0SOgSg78Eb7aqXEu/rmr86ZJm6Tpz/vsc+NWHtx9ziLdTWvzAa9MEV5HXzVcG",
+	"Cp+u5OgzRVQOcZXvt7k4x0oYSKfp433jzV7FOnavRp5TCVz3qJHRBNMHKrXP9jUj4dlP0cydMqo6QnB+",
+	"uWfB80dVyLx+TJurVTSO/35FzZuYVLcahawv75tBQ4cQP/Upvo4tprHJ33XJxAO7F7pwqItR9TQwtJDs",
+	"0ZbKf7w2ALutlV4ULqTRhlgqgtWAuvlApwBt84AHYIldwrW+6q9z+Q/wz72bAPZIEIfl11/HELAJUX4X",
+	"9ft/72p9D1lQi+ddr7N+qL/YS2V1HdTvoXP+KyiZNbhu1jHrp3U/FbNx7ps0zNoaDxYRUM7wdfTL+haf",
+	"1Mut8aeDo/RULpv49aRb7qxbNhJ3MLVkThXhwjczHaxhAF2qZZv4D88HuxTL2pK/jl65yjT3rlbujxQO",
+	"yqS/jlK5AUeedMoH1Cm7BUArvnytVnnTerdnX1DMH9ut6u8WzRk7rKn1/Let1NsrW5gLEpvJzVQ7328P",
+	"RZZX84dJa4QLW8ycuUBZKdIuPdsVEgMYuZe2mPnTHDIo68KotOhK2tTY9XyHk1Cx2O0I60kzO+OBJ457",
+	"dIPdW1vZsvDDPcZICjhsX1ozwZ6a0jYxrTwJ11g2Is1Gs1HZZjbCrtwpJBGZM6WFZPGIi5FrpSyk644w",
+	"KvJRUsDe2tA2yP6ArWj/iL1km/Jh8wW5JXvud0duC7JN1+TmYg90U25O8nUuy62NPt2Xd8Glbo2p5615",
+	"Bd2eLs67X5xbKY71uzMte9avYwxd1+d7npLl2g/HYrvrGjfgUyYolTqi8kVMMlBf53YeZNd7v6DvleoO",
+	"LR6+zjV9M0Y93dS/RqSm7Zx6ScYV0Y6RaseWbMeuANiM3QGPsLsVdW3BbCEjBXpwD5HmmxduYRG4ijvs",
+	"An9EZdc1Ntyo5Abr3znY7ljYeQ8dZE+wboptqSCm2NmqJTSOXp6/7CwxV5XVk0CTB2szW/a4PFynyq+j",
+	"o3f3qfz96OYvH7SbK19B5Aj7EGG9M4POnaRXstNN8bBhrqgUKJWBa9y0z47zOPIj11iuyu1vQyhfWf/F",
+	"m8GCxClVCktrPnV5fSBVxkJ8GdmCpLYQrsiBr97hWgVxNxd5DFIn1kraN10mSVlj6AC9Khi/fQx2oa7C",
+	"RuY5JJeuWofgZCL0fNVy93tIrH68BVMNkJ2Dp2XZEIRyzP6/IMPi/Pyb2LyFf4F/sMyh+YDKGWj7aDcq",
+	"aqDcGt3fv3VQfm8H7ioMYXsBoW8iJX4VvvZyc3MREWlS9m78um0BuuvGx0ImftMHM0rb4b8W23GbC9aN",
+	"N9v/vRRqeDiN18Kl1oEK4JlawfojWx+5KrlNCp6CMrdNW5yUME6mRZruKFwVy1hKZWe/0k/BSu/wxRWb",
+	"SIrYetWYVrb1VMKUZjzW7A7IAqvAH00R4TnWl2c6IpJKwKLHroO3UEwLubwkM+AgWey+U0U8N2re0OyH",
+	"ccZnw0FEhoNcpCxeDgdoOBm6cALzXzPqjAsJyXFZpt4Wo68X21Nz6rqy34GkqbtTZLYSEeXYVCy4ayMr",
+	"XfFmpkgKU+yFNuTuQMaKZjCyL9gC06cEi8qUJeRcsbmysB/z3ar9lAogIWJq1pzjDfGkJToS0LadwIUt",
+	"KIhDL0VBpsxXoqdkbL9WY6Oajd0Bj7QY22KG4a6qH+1rO0WDpGjCqftGXWHjwcXz82iQ0S8sK7LBxbfm",
+	"P4zb/zwvvc2Ma5iBDDlu3/I4LVyvuTXn0eW0rQ4kvDpsDhh1VKg+kPArAa3MErpSewU24MM323pZZH+l",
+	"KbuFhth7THf7ezZ2b1Is7he36wrLQUR8ASUfV0mOhgPbq8+/NxzUWaIltD0UhglyUbTenqhiNgPVNrC2",
+	"TD8iywtd78ocF1Ia5ohMVc+lKGZzV9Sn6mT/TJHXfJYyNSeU03SpQEZECXILS8sssYD5kEOpOtkuEFit",
+	"6mhoy9BKmg4H9k1QxD+EZDg4RnZZDiamJXesjU6oGvJ8LqkChfwqA+UbVxBzJ8TOaJUPqmp1McUakqua",
+	"MMXeipaPng75xwp+xNUAozNC+RLzsy6cyKt3XqHx3KBDsBchUxrXWBv1oKXOmnOtK3pWw5OIKC0Fn91H",
+	"hb0Xrblj1J1i3i1WRRXGavpFcJEtbXNdxJDB3p2AW5Pc2a+xSOC3M4slu9kL1gXRHV2d/+nYh9KRI6Vp",
+	"anSsYy98cqrntf7+IvGqfqWCb+j232GqwP200GufsQaPwZGNaIWw9ozkX9yc928PxQCuEN6EekIHx77J",
+	"kRKFjIGMyx/GkWt+bdTnxVwQVzAX+ycd38sv2UnNltP/caj5BvezSs2HsAlUE9z4NmSVeeCQ5oDAxE+W",
+	"gcPqyzKxEVOrdJwIUIQLo1/oS9eFyfy3eq9TPZtRxu9H1q663rrKM5/8O4dUzvwcHSLJr/O+lf5L82lU",
+	"663hG2ZFpOZnRD0ZPRuYB8CwvEsC8jCl/Kt1b2p00jBTHtj+u6aDP/6+j74LIXtad6sFpttEcHyoAzG3",
+	"1h6NT2zXzYO3PKmmWdfsxFm/am1O6qhf/VbqdEwS3+OqPIEF44lYNG8MwR4pdRg5dWA95votdFit7i/S",
+	"HwD83TRRgvd+Xo61wO6Diz2Ngg+T3hU0++2cglNrX7ZTQpKH7C7bLlu2HTQHqJrmIJlA9fIRZR3KOlz+",
+	"8MUkLI30SZNBWrpveowlyM1pMc4GfhjPoxn8a/kdqy7ZT+kvPXFllev3TndxaPSU5nKfNBcryBulIdpO",
+	"txCBr9d7Dq8crtdMvlbCSY0BHiDRZA/4fiiG+7USS7pQ4Smh5AFLP2xk5me1QOrTWN2tuzi5pIeU8mt1",
+	"t5mPaPiiz9yQAf2xqx9ymHlcf/yBHFFOqNY0nmfA9fHpHvIhLCjKnAzbUNb15Xn13Q3RkOUp1WiSsWvw",
+	"Xlh7eXC5dFhB/fgg/U87D+tLqr70O61/mDe3ovU7npyKHPiXLLXnpU7EdMpiKKswq1wCTdQcQGfpKf67",
+	"l3NeCHk7EeL2qx82rS3loc/cxSB0hQb8iK52KgE7pZXxXkcY0UDJAiY+JAD4jHE4viTj4QC+0FgT55Yf",
+	"DsaXZHwCX+K0wOZr5r/vb8aXQ26LUM9Bgbq0eWhExSJnfEaObPbZhXeCjCMyxvboy4vh4DVVOgMJ5INI",
+	"WQzDgfnVnPnFq+9uxtGQjy34LnxAmvl9CVRevDh//qfT0xfnL16YR7aCwgUGbwE+iEUOFxwxk6bmyTSl",
+	"s4t2MYnxkB9RDEkYUzUS0/FxRP7nv/7bbB4vlv/fmOQSpuwLqMshFxyIXuaCTIXEJDqDCGVQw5TdAUlB",
+	"m9MxN9NMSLgkdDIxKOSCTQwO/FkyzdT87CoDyWLKh1zlkKaMz5QNlV7QpSJHr64+fheRd1c3V9cRefvq",
+	"h6uITGBO75go5Jn7S+JiT4mN91G28gsaHZmLbVrMqbahcK34sEuihaapXdKUxqB9m2aDEQumgnEPHxFF",
+	"NsZxrZIo3sovCWS5XpZBIhhPsq7j/y+7FqVR5Oj9jaEz+JKnIgFvgOtXoYZpyNSa3vQDKiVd2hX0nWA0",
+	"k6LIDzpN2ya2zfitdnX1EiYMAzB6LKBV7ehgGw2US9n3DCu1h/Y8Qb1G0SHnkZXD5XB7adQ5OuRMZcLP",
+	"IScx0uWQ4+eNCoB7oVbD9duByDGVcmnkL/peE5DsDhJihCCxAg/lHTnyHhTsAHK8t6JI1yLL6IkCIxjQ",
+	"C4wSxgynqjlpmh5fEhSrUyEJF/a1ruYT5Y/bG+2FbOIM8CKzV50U7qi1HnNYgDKv2aSPweeoT0XjGRDF",
+	"/gkReU60IM/Pz6vtvTg/Pu3YympQcxnH/Py8RyBzaMzYGqD3UUXqoCHKToXoilCuW7FRq9ktAPnhAiTs",
+	"hlYIkMZSKKfj1B1sobDhuhqP4zJQZ/i9ppNOlf6K6IU4WdAl0ehzLou2ZFTOGFenBOsDWv3bxuvXVJGx",
+	"vbAkLAOOXWhpO5vBDuhjdV3YrVMSC56AxBBZjBR2MxKaJNgsHcO+ylCEIR+3oDMmyii5c7EgGeXLMq9j",
+	"BYo2ItTsDnthq1NybRdgVN0h78p+OCXvhASi55STF+fn5ySGFHVdtTDa+csXL4jgZByLVI2Deq493Wtz",
+	"BJ/oZJOGi7CJSA26EakVooyIESoupTUZ2f94tIpIU4BGpBRzEV6i0M3VUhiCst76vfv7nLv4iEi3HmcD",
+	"V3Hg/I9B/3dRl9/2/b+gjr3FR+gT7/16s+lB788+Wn11iw9Q/ez//ts6cvT/rIqU6T9TU9fbAnSl6tb/",
+	"m/80mth2r7+RItvyk09iiw8aFYp7f/UmpbMtXn/FlOEUhex1Mg8gsVvMsCvMzbDpxy6sUXqsSJnJkhgp",
+	"pBfCJ+xBVJfZloGjqcTao0hKl41wulJsd0lzbwTtlObfAU2wV/CUzQoJKrJpOna6iQR6m4gFj/zPWLSk",
+	"xo8i88CJGXEi4riQhj2j7SerqreRlCkdqqRpUwQphnTalRIzXypoooymMD6N1d04ImO0IY+H3AyYS8at",
+	"dB6fznWWrpOlrzwANlmLbGSHDfMo11Iq1WWeyJSlZoSuKwsGiAyexNaT2HoSW//SYqvkOx1iq9Yj9FFL",
+	"riuUS1SzmLiHaDShLhDf/MmXxHPBreVSy4/bCptxkoDxGeYA2OkxysTdByUYvor5mD5n1oX8y8SWETA8",
+	"u9b6/nSTnLDu4idR8SQqnkTFk6joIyr2HjsyZanz69fDCh67oPjksl0bosJHoggO2IsAQxkwB35i9lgZ",
+	"6s1ViExSym+xROLxTrLE3AUelTD5zizoSZo8SZMnafIkTbaQJp6RdRNzRye7GfxexQStWXXQE3eE/yda",
+	"kA+v3lRscCLFQoHcTUC04hC/voBw4Y5PAuJJQDwJiCcBsa1l6uvHPv9x7imUk9dfYkhrsdR4azEgq+4s",
+	"W8kdHwfcGfruEOVv/r1tg7Gf+PFW/PiJv/4x+OuDGfFLwuxME5wxpUEGKzY/ag7oV270Ss+mTmzYz0pE",
+	"mXXhMklofMvFIoVkBravxBa8sO407q4kWTa19IFKifmzLAt85OoCY6nMHPPypfWiE2qUX7OTOzhuxzZh",
+	"Xd6qdo2Nh0JPdlnKnypyBxJ7LthIqKQAcmQ9HWWVD3R2uIycyMazDnmVweF93RkkjHKS0KWy2jkXmk0d",
+	"IpoLDWJJNSymQpj3mFIFEC2G3K+FOAVijYP7fQOwG+4Sr9yloUeH4MkyGLrajra3PDgctPokvZ5uE0/S",
+	"7o/t526yn4CcfM+BSLFAFbrZo1i69sS++HPZ0Ph3IUXfVAFR1crbG5wsqxbM/UWlFT+dQrJdStqLq5a0",
+	"OrLB0kYiNYQvUZqlKRELxmeE6WPbotqItiF32aa1T+0TW5kcZCnlsElOKT1/LpIZVvG3khqNeEegYppS",
+	"DUk05NV4KdCk1trq2MlRnwi5TtA5sDxdkp7EzJOY+f1eqjwdd9ypMI9B/R7uUJ7vGo7omJ1hnilTOrLb",
+	"cLeMRrxs/aa4jVSw1YRzymT39emNkC7zRy+ES52JAnXQa3l6E6HnUS1Md6ovqvwYzTJQQ449CMRU2xab",
+	"S4JhvkSLGWC3Akx3YVP72wKwD0oCOfAEHRXPyf+tPzhew+KRj37ALW64yLwzGgMCg0jQheTmduhdIt+e",
+	"HzudouzS4sG9ZVbci/M+aXFPAuhJAD0JoD/2PafGmjq970z+HuSWbY1BdYuNRzbv0rm6bSXn6XYSSgJP",
+	"1CZnxyf71pMW/8REn5jovxoTtbS/wUq0BCofOx9t22DQdJ+UvgXDPv2fdc+CS5bbzFWt7r62crVl5ZsU",
+	"5auI/JkISa47lN/V+kAPWSMc97CmrRTeXxi37U2wl8BuxYVX3f9Vx6eOou1V9eGW9Y0yBarRM4ogZxIc",
+	"j50pGwFmLiQ40Wlsy/Ye22RHO3lMOZlUjYGismmi++hiOGBakZROIPWtzGrNLdBbpKtWVcSIcx7DasCZ",
+	"rRn8yRWbOkTpThz765RKdhL+91wp+ZvH2ur5KknKLK8jmmSMq+PN/Q0s3+rR2aDCyEOyls6kcSRM8lYr",
+	"Yg7cEK0hJ0/QI0fQX6sAcIMLrePu1w/U9slXFL4vKyxsQd2ITGAqpDWd0akGeXxKXEGbqUhTsXCsD19A",
+	"EUXiOeUzUETwsrhNo2pMrfKUO9/LelNCUijbcpXDYpVtkivPl3GWhMzRjIWVrFPBZyCJW7rNVOGwAEkg",
+	"m0CSQFLtfsrSAA+2ZYQ9xj+uwsu4qq9Td7mTQr9O2eVvnso09yxmgTTihcMzR6oRSWDKOLNWbkuzQlak",
+	"tqMMOUsglxBTW8H/UTDDoFpYqXZK0yWyqZDd3aYTGFZFmCZHai4W3FwRyl0mxxEqhxXjqamJ5MiVkCp5",
+	"nPqJfT5F7RjL30ZWUx4OqvG89thgZqUqeUq2Z+K1ta7yulf+x0fM7so1hnsGPgCHK1fwxOQeKZMrT2gH",
+	"JbhQINff3f+Ob2xQ7uqNh1zERMclHjLK0p3aO4l0p85OCVN0kkKwlVXVcv531ubIHMrmJkd4uM4Kccju",
+	"nLULAUuAa6aXG3simR0c6JZvhv46l3zc1KO64z//fd/xA2jVZl4bW2qWmHZAWuy6vJsVPnAn7Zf7INy9",
+	"9/Jxh/C4NCyzqK9zn+zCmf1cJ58/aVoHvk4aun6mvKpj7nBG24jMH07fQE2MHCGLwqYiHLtO2A5vSaPB",
+	"yQbedpZBNrFeOLVbI/bObuhXSfKuHPxA0ria4HHJ5KskgeQSNVYDa3OzxagwLhbmvP6YTdEfi7yu4/TZ",
+	"r9V/3q7vg3gDmbiDFso+MIu2a1iLOb/7dvj70wuiYPPn+oGvtWmVKd9Fgc2IV2xcYezKqVILIZN7s8vV",
+	"mFUlMhAcyGJumxwJ7TIO/ZxYi1yRVMS3kBBR6FPyGp0AClRpqbr68JZocQsc8/JKTAKeqCrCdUpZCgmh",
+	"WkOWa1dY3jyYUcaVdjkP+BQljF2OBh4KW70BBfqDh8thWL0fHud6LCoVLuaPTq01XygnaPwhCrSy7p8K",
+	"NW3aTaEahZnDvHoh5O26W9WP5vdtOcLho3fMstYEaWDFBAx73+HcV4IzbEuFZ6oa9cKCeAY8ZqCwtxha",
+	"pcusK21j3avEXYz2vsTPqiQl/I4uKDNHqAzjcHWh/ZlpSeNbwwLtmc2Bpnr+z3Xn9Z175YCwt1N0xpxK",
+	"ERtd2YAjZXeG8BoA/Z7dAbd2Q7/LchM+4kgCTZb/7Mwp+Pb8G7KY29B/klBNJ1QBSQQowoV2vS0cfzYP",
+	"pkWaLknGZtJ6eoX0nzPl1/tMDblr+8d4Al/Mt0qbg0/IkY170aC059LmgA0El7iGn0UhOU0dJ7e+Hi3y",
+	"HJIhP+ICG7uVXuTaB1YGuDgb35SjKp/kt3Z8Ssb2JdctpOplV641EVgkiifELnZ2Ua7K6KwkY7ywc6dU",
+	"aaIwCSEGwjTug0FySn6csxQw6a4cdsoQAtheflKw1Eojf8bWr4SndbF5G0TIIS+fijRxq8+A8oWZOiTP",
+	"sPMyYsNXwWic2xy2AnlnhYgL0TvwxH8T2gL2dCXMjybMEBA5KgErgcZzvI0aBKgQvYHQFv98OIJDjuNO",
+	"MvwNM+kLaSSGYflOrbkW4pbB4OKnz0bnmwCVID8ZDcc9MlwfYeUkRSHTwcXgDKWBm+jXqieb91WYsVa7",
+	"gqn682a1htoPvklv41GzLWPtJ5s82hy52nftaSku6x8XifMN+Apmnj/XnrleRvUnZUBlfXzX7/S3z7/9",
+	"/wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

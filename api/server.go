@@ -44,6 +44,9 @@ type Options struct {
 	// deployment. Tests of the data rules set casereview.System here; nothing in the
 	// configuration can.
 	Unauthenticated *casereview.Actor
+	// SearchControl reports the search index's state in /readyz and rebuilds it for admins;
+	// without it /readyz says nothing of search and a rebuild answers 503.
+	SearchControl SearchControl
 	// SDCThreshold is the smallest count shown in summaries marked for sharing (default 5).
 	SDCThreshold int
 }
@@ -58,6 +61,7 @@ type Server struct {
 	cookieSecure CookieSecure
 	sessionMax   time.Duration
 	sdcThreshold int
+	searchCtl    SearchControl
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -116,7 +120,7 @@ func NewRouter(o Options) *gin.Engine {
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}
-	s.sdcThreshold = o.SDCThreshold
+	s.sdcThreshold, s.searchCtl = o.SDCThreshold, o.SearchControl
 	if s.sdcThreshold < 2 {
 		s.sdcThreshold = casereview.DefaultSDCThreshold
 	}

@@ -126,7 +126,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
 		Heads: s, SDCThreshold: cfg.SDCThreshold}
 	if a.search != nil {
-		opts.Search, opts.Indexer = a.search.live, a.search
+		opts.Search, opts.Indexer, opts.SearchControl = a.search.live, a.search, a
 	}
 	// One search for both front ends: the API's GET /api/v1/search and the search page.
 	opts.Finder = search.NewFinder(s, opts.Search, opts.Indexer, o.Now)

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -147,6 +150,18 @@ func TestFailedReplacementIsReportedAndRecovers(t *testing.T) {
 		if a.search.Ready() {
 			t.Fatal("a stale index nothing follows still answers searches")
 		}
+		readyz := func() (int, string) {
+			rec := httptest.NewRecorder()
+			a.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+			var body struct {
+				Search struct{ State string } `json:"search"`
+			}
+			_ = json.Unmarshal(rec.Body.Bytes(), &body)
+			return rec.Code, body.Search.State
+		}
+		if code, state := readyz(); code != http.StatusServiceUnavailable || state != "stopped" {
+			t.Fatalf("/readyz with a stopped index: %d, search %q; want 503, stopped", code, state)
+		}
 		a.search.beforeSwap = nil
 		_, err = a.RebuildSearch(casereview.WithActor(context.Background(), casereview.System))
 		mustOK(t, err)
@@ -154,6 +169,9 @@ func TestFailedReplacementIsReportedAndRecovers(t *testing.T) {
 		caughtUp(t, a)
 		if st := status(t, a); st.State != search.StateFollowing || !st.Healthy() {
 			t.Fatalf("after the admin's rebuild: %+v", st)
+		}
+		if code, state := readyz(); code != http.StatusOK || state != "following" {
+			t.Fatalf("/readyz after the rebuild: %d, search %q; want 200, following", code, state)
 		}
 		if got := dashHits(t, a); got != 3 {
 			t.Fatalf("after the rebuild dash finds %d; want 3", got)
