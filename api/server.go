@@ -44,6 +44,8 @@ type Options struct {
 	// deployment. Tests of the data rules set casereview.System here; nothing in the
 	// configuration can.
 	Unauthenticated *casereview.Actor
+	// Observe, when set, hears each request's route, method, status and duration (the metrics).
+	Observe func(route, method string, status int, took time.Duration)
 	// SearchControl reports the search index's state in /readyz and rebuilds it for admins;
 	// without it /readyz says nothing of search and a rebuild answers 503.
 	SearchControl SearchControl
@@ -104,7 +106,7 @@ func NewRouter(o Options) *gin.Engine {
 	if err != nil { // the embedded specification is part of the build: it cannot fail to load
 		panic("api: the embedded OpenAPI specification does not load: " + err.Error())
 	}
-	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes), refuseControlInQuery(),
+	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), httplog.Observe(o.Observe), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes), refuseControlInQuery(),
 		refuseUnknownQuery(declared), notModified(), authenticate(o.Auth, fallback, o.CookieSecure))
 	r.NoRoute(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusNotFound, "no such endpoint; see /api/v1/openapi.yaml")

@@ -34,6 +34,7 @@ type App struct {
 	cfg     config.Config
 	log     *slog.Logger
 	lock    *folderLock // the data folder's, held while the search index is open
+	metrics *metrics
 	store   *store.Store
 	auth    *auth.Service
 	search  *searcher
@@ -95,6 +96,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		}
 	}()
 	a.auth.UseSecretBox(box)
+	a.metrics = newMetrics(a)
+	a.auth.OnFailure(a.metrics.observeLoginFailure)
 	if n, err := a.auth.SealSecrets(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("second-factor secrets: %w", err)
@@ -124,12 +127,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	opts := api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
-		Heads: s, SDCThreshold: cfg.SDCThreshold}
+		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest}
 	if a.search != nil {
 		opts.Search, opts.Indexer, opts.SearchControl = a.search.live, a.search, a
 	}
 	// One search for both front ends: the API's GET /api/v1/search and the search page.
 	opts.Finder = search.NewFinder(s, opts.Search, opts.Indexer, o.Now)
+	opts.Finder.Observe(a.metrics.observeSearch)
 	pages, err := a.webHandler(opts.Finder)
 	if err != nil {
 		a.Close()
@@ -237,6 +241,14 @@ func (a *App) Run(ctx context.Context, ready chan<- string) error {
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	if a.cfg.MetricsAddr != "" {
+		addr, err := a.serveMetrics(ctx)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		a.log.Info("serving metrics", "url", "http://"+addr+"/metrics", "token_required", a.cfg.MetricsToken != "")
 	}
 	a.Start(ctx)
 	srv := &http.Server{

@@ -39,6 +39,11 @@ type Config struct {
 	SDCThreshold     int           // CASEREVIEW_SDC_THRESHOLD: smallest count shown in shareable summaries
 	JournalRetention time.Duration // CASEREVIEW_JOURNAL_RETENTION
 	Checkpoints      time.Duration // CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL
+	// MetricsAddr is where Prometheus's /metrics is served (CASEREVIEW_METRICS_ADDR); empty
+	// serves none. Never the public address: the counts describe the service's use.
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token /metrics requires (CASEREVIEW_METRICS_TOKEN or _FILE).
+	MetricsToken string
 	// SecretKey seals second-factor secrets at rest (CASEREVIEW_SECRET_KEY or _FILE); empty is
 	// refused at start unless Demo, which keeps a generated key in the data folder.
 	SecretKey string
@@ -75,6 +80,8 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL", Default: "1h", Help: "how often the server signs the audit chain's head into checkpoints.jsonl in the data folder and the log (also at start and shutdown)"},
 	{Name: "CASEREVIEW_SECRET_KEY", Default: "", Secret: true, Help: "32 random bytes as base64 (openssl rand -base64 32) that encrypt second-factor secrets at rest; required unless CASEREVIEW_DEMO=true"},
 	{Name: "CASEREVIEW_SECRET_KEY_OLD", Default: "", Secret: true, Help: "the previous CASEREVIEW_SECRET_KEY while rotating it: secrets are re-encrypted under the new key at start"},
+	{Name: "CASEREVIEW_METRICS_ADDR", Default: "", Help: "host:port of a separate listener serving Prometheus metrics at /metrics (e.g. :9090 on a private network); empty serves none"},
+	{Name: "CASEREVIEW_METRICS_TOKEN", Default: "", Secret: true, Help: "when set, /metrics requires Authorization: Bearer <token>"},
 	{Name: "CASEREVIEW_TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 }
 
@@ -109,9 +116,17 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	}
 	c := Config{SecretKey: get("CASEREVIEW_SECRET_KEY"), SecretKeyOld: get("CASEREVIEW_SECRET_KEY_OLD"), Addr: get("CASEREVIEW_ADDR"), DataDir: get("CASEREVIEW_DATA_DIR"), DatabaseURL: get("CASEREVIEW_DATABASE_URL"),
 		DatabasePassword: get("CASEREVIEW_DATABASE_PASSWORD"),
-		LogFormat:        get("CASEREVIEW_LOG_FORMAT")}
+		MetricsAddr:      get("CASEREVIEW_METRICS_ADDR"), MetricsToken: get("CASEREVIEW_METRICS_TOKEN"),
+		LogFormat: get("CASEREVIEW_LOG_FORMAT")}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		errs = append(errs, fmt.Errorf("CASEREVIEW_ADDR %q is not host:port (for example localhost:8080 or :8080)", c.Addr))
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			errs = append(errs, fmt.Errorf("CASEREVIEW_METRICS_ADDR %q is not host:port (for example :9090)", c.MetricsAddr))
+		} else if c.MetricsAddr == c.Addr {
+			errs = append(errs, errors.New("CASEREVIEW_METRICS_ADDR must differ from CASEREVIEW_ADDR: metrics are not for the public address"))
+		}
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("CASEREVIEW_DATA_DIR must not be empty"))

@@ -105,3 +105,19 @@ func TestDatabasePasswordApartFromTheURL(t *testing.T) {
 		t.Error("the password and its file both set: want an error")
 	}
 }
+
+func TestMetricsAddress(t *testing.T) {
+	c, err := load(nil, nil)
+	if err != nil || c.MetricsAddr != "" {
+		t.Fatalf("metrics are off by default: %q %v", c.MetricsAddr, err)
+	}
+	c, err = load(map[string]string{"CASEREVIEW_METRICS_ADDR": ":9090", "CASEREVIEW_METRICS_TOKEN_FILE": "/t"}, map[string]string{"/t": "tok\n"})
+	if err != nil || c.MetricsAddr != ":9090" || c.MetricsToken != "tok" {
+		t.Fatalf("metrics: %q %q %v", c.MetricsAddr, c.MetricsToken, err)
+	}
+	for _, addr := range []string{"9090", "localhost:8080"} {
+		if _, err := load(map[string]string{"CASEREVIEW_METRICS_ADDR": addr}, nil); err == nil || !strings.Contains(err.Error(), "CASEREVIEW_METRICS_ADDR") {
+			t.Errorf("CASEREVIEW_METRICS_ADDR=%s: want an error, got %v", addr, err)
+		}
+	}
+}

@@ -46,6 +46,8 @@ type Options struct {
 	// Similar answers "more like this" for the recommendation page (search.Finder, as the API
 	// uses); nil where no search index runs, and the page then leaves the section out.
 	Similar SimilarFinder
+	// Observe, when set, hears each request's route, method, status and duration (the metrics).
+	Observe func(route, method string, status int, took time.Duration)
 }
 
 // Searcher runs one search as the actor in the context: search.Finder, shared with the API.
@@ -96,7 +98,7 @@ func New(o Options) (http.Handler, error) {
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
-	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), h.recover(), h.securityHeaders(), h.identify(), h.checkCSRF())
+	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), httplog.Observe(o.Observe), h.recover(), h.securityHeaders(), h.identify(), h.checkCSRF())
 	h.routes(r)
 	r.NoRoute(func(c *gin.Context) { h.fail(c, casereview.NotFound("page")) })
 	r.NoMethod(func(c *gin.Context) { h.fail(c, casereview.NotFound("page")) })
