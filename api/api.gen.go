@@ -336,6 +336,36 @@ func (e Scope) Valid() bool {
 	}
 }
 
+// Defines values for SearchIndexStatusState.
+const (
+	CatchingUp SearchIndexStatusState = "catching_up"
+	Filling    SearchIndexStatusState = "filling"
+	Following  SearchIndexStatusState = "following"
+	Rebuilding SearchIndexStatusState = "rebuilding"
+	Stalled    SearchIndexStatusState = "stalled"
+	Stopped    SearchIndexStatusState = "stopped"
+)
+
+// Valid indicates whether the value is a known member of the SearchIndexStatusState enum.
+func (e SearchIndexStatusState) Valid() bool {
+	switch e {
+	case CatchingUp:
+		return true
+	case Filling:
+		return true
+	case Following:
+		return true
+	case Rebuilding:
+		return true
+	case Stalled:
+		return true
+	case Stopped:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SearchResultSource.
 const (
 	Database SearchResultSource = "database"
@@ -1003,10 +1033,11 @@ type FieldError struct {
 
 // Health defines model for Health.
 type Health struct {
-	Database      *string `json:"database,omitempty"`
-	Detail        *string `json:"detail,omitempty"`
-	SchemaVersion *int64  `json:"schema_version,omitempty"`
-	Status        string  `json:"status"`
+	Database      *string            `json:"database,omitempty"`
+	Detail        *string            `json:"detail,omitempty"`
+	SchemaVersion *int64             `json:"schema_version,omitempty"`
+	Search        *SearchIndexStatus `json:"search,omitempty"`
+	Status        string             `json:"status"`
 }
 
 // ImportIssue defines model for ImportIssue.
@@ -1513,6 +1544,32 @@ type SearchHit struct {
 	// so showing it to anyone else would let them learn which words restricted reviews hold.
 	Score *float32 `json:"score,omitempty"`
 }
+
+// SearchIndexStatus defines model for SearchIndexStatus.
+type SearchIndexStatus struct {
+	// AppliedSeq The last journal sequence the index holds
+	AppliedSeq int64 `json:"applied_seq"`
+
+	// JournalHead The journal's last committed sequence
+	JournalHead int64 `json:"journal_head"`
+
+	// Lag journal_head - applied_seq: changes not yet searchable here
+	Lag int64 `json:"lag"`
+
+	// State filling: a new index is filled from empty (searches answer from the database);
+	// rebuilding: a new index is built beside the one answering; catching_up: following the
+	// journal, not yet at its head since start; following: at the head and following;
+	// stalled: the latest attempt to apply the journal failed and is retried; stopped:
+	// nothing follows the journal (ask for a rebuild).
+	State SearchIndexStatusState `json:"state"`
+}
+
+// SearchIndexStatusState filling: a new index is filled from empty (searches answer from the database);
+// rebuilding: a new index is built beside the one answering; catching_up: following the
+// journal, not yet at its head since start; following: at the head and following;
+// stalled: the latest attempt to apply the journal failed and is retried; stopped:
+// nothing follows the journal (ask for a rebuild).
+type SearchIndexStatusState string
 
 // SearchResult defines model for SearchResult.
 type SearchResult struct {
@@ -3175,6 +3232,9 @@ type ServerInterface interface {
 	// ProgressAction Add a progress note to an action, moving its status on if asked
 	// (POST /api/v1/actions/{id}/progress)
 	ProgressAction(c *gin.Context, id ID, params ProgressActionParams)
+	// RebuildSearchIndex Rebuild this server's search index from the database, beside the live one (admins)
+	// (POST /api/v1/admin/search/rebuild)
+	RebuildSearchIndex(c *gin.Context)
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(c *gin.Context, params ListAuditParams)
@@ -3442,7 +3502,7 @@ type ServerInterface interface {
 	// GetHealthz Liveness
 	// (GET /healthz)
 	GetHealthz(c *gin.Context)
-	// GetReadyz Readiness (database reachable and migrated)
+	// GetReadyz Readiness (database reachable and migrated, search index following the journal)
 	// (GET /readyz)
 	GetReadyz(c *gin.Context)
 }
@@ -3841,6 +3901,19 @@ func (siw *ServerInterfaceWrapper) ProgressAction(c *gin.Context) {
 	}
 
 	siw.Handler.ProgressAction(c, id, params)
+}
+
+// RebuildSearchIndex operation middleware
+func (siw *ServerInterfaceWrapper) RebuildSearchIndex(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RebuildSearchIndex(c)
 }
 
 // ListAudit operation middleware
@@ -8258,6 +8331,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 
 	router.GET(options.BaseURL+"/healthz", wrapper.GetHealthz)
 	router.GET(options.BaseURL+"/readyz", wrapper.GetReadyz)
+	router.POST(options.BaseURL+"/api/v1/admin/search/rebuild", wrapper.RebuildSearchIndex)
 	router.GET(options.BaseURL+"/api/v1/openapi.yaml", wrapper.GetOpenAPISpec)
 	router.GET(options.BaseURL+"/api/v1/review-types", wrapper.ListReviewTypes)
 	router.GET(options.BaseURL+"/api/v1/review-types/:code", wrapper.GetReviewType)
@@ -9798,6 +9872,152 @@ func (response ProgressAction503ApplicationProblemPlusJSONResponse) VisitProgres
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndexRequestObject struct {
+}
+
+type RebuildSearchIndexResponseObject interface {
+	VisitRebuildSearchIndexResponse(w http.ResponseWriter) error
+}
+
+type RebuildSearchIndex202JSONResponse SearchIndexStatus
+
+func (response RebuildSearchIndex202JSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response RebuildSearchIndex400ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RebuildSearchIndex401ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex403ApplicationProblemPlusJSONResponse Problem
+
+func (response RebuildSearchIndex403ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex409ApplicationProblemPlusJSONResponse Problem
+
+func (response RebuildSearchIndex409ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response RebuildSearchIndex413ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response RebuildSearchIndex415ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RebuildSearchIndex500ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RebuildSearchIndex503ApplicationProblemPlusJSONResponse Problem
+
+func (response RebuildSearchIndex503ApplicationProblemPlusJSONResponse) VisitRebuildSearchIndexResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -22418,6 +22638,9 @@ type StrictServerInterface interface {
 	// ProgressAction Add a progress note to an action, moving its status on if asked
 	// (POST /api/v1/actions/{id}/progress)
 	ProgressAction(ctx context.Context, request ProgressActionRequestObject) (ProgressActionResponseObject, error)
+	// RebuildSearchIndex Rebuild this server's search index from the database, beside the live one (admins)
+	// (POST /api/v1/admin/search/rebuild)
+	RebuildSearchIndex(ctx context.Context, request RebuildSearchIndexRequestObject) (RebuildSearchIndexResponseObject, error)
 	// ListAudit The audit trail, newest first (oversight and admins)
 	// (GET /api/v1/audit)
 	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
@@ -22685,7 +22908,7 @@ type StrictServerInterface interface {
 	// GetHealthz Liveness
 	// (GET /healthz)
 	GetHealthz(ctx context.Context, request GetHealthzRequestObject) (GetHealthzResponseObject, error)
-	// GetReadyz Readiness (database reachable and migrated)
+	// GetReadyz Readiness (database reachable and migrated, search index following the journal)
 	// (GET /readyz)
 	GetReadyz(ctx context.Context, request GetReadyzRequestObject) (GetReadyzResponseObject, error)
 }
@@ -23060,6 +23283,30 @@ func (sh *strictHandler) ProgressAction(ctx *gin.Context, id ID, params Progress
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(ProgressActionResponseObject); ok {
 		if err := validResponse.VisitProgressActionResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RebuildSearchIndex operation middleware
+func (sh *strictHandler) RebuildSearchIndex(ctx *gin.Context) {
+	var request RebuildSearchIndexRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RebuildSearchIndex(ctx, request.(RebuildSearchIndexRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RebuildSearchIndex")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RebuildSearchIndexResponseObject); ok {
+		if err := validResponse.VisitRebuildSearchIndexResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -25951,397 +26198,410 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs3mjj6KiieU2Xp/FoXO85vN1LtH4ovE8/GsVdSktmKUhTY/ZHEqAkwAFo0ZypV+zT7YPMkp/AB",
-	"6EY30WSTImU54V+W2d24fvfrP3upmEwFB65V7+yfvTHQDCT+eZGmMNXmrwxUKtlUM8F7Z73rMZAJZIwS",
-	"PZ8C0WMgwLOpYFwTit+o417SU+kYJtR8bl7rnfWUloyPer//nvTeXNNRfGAJqZDZM0XuQSom+KqRvhcp",
-	"tZ83R/t5DNKujsPMjUtydg8rV3cJWs4vhhrk4qhXkAqeKaIFmVGmyQCGwkwj54yPCB1RFl8y4xpGIHH8",
-	"n3/++aLQY+CapVTD4iTfApUgiQSaT/7jppdSBRLuGcxuesvX/nvSm1JJJ6D9HaoPw8XxX4nJtNBAMpDs",
-	"HjIyzOlIEaqIGBI9ZopkVAM5yGBIi1wTLTI6PzQzM/P1bwXIeS/pcToxk1PVF8PaqoZCTqjunfXMML0k",
-	"csKvCqmEjEPALYdPup/iG7d2RUCmZv+iUGRKR9C2EvvNist999r8jp9PqR5XX7Osl/Qk/FYwCVnvTMsC",
-	"opsqCnyzMXLS+3Q0EkcLv74bvqc6Hce3atDA79DBOxmAAaR0TPkIsmNy6RZ0TihXM5CQkZcv/p3MxsAJ",
-	"HSjgujwNi7rVht4Nj+zcKzCITVgEyz/SERDF/gEJeW6g/cXpaQURX5+2gkOOw4VTTugnNikmvbMXp6dJ",
-	"b8K4/d/zJIYbV8VkQuX8NVNpLlQhI9hxa96XnOa35MCcnF/UUEii2IhDdsQ4SWmeg1SHRI3FTBG4Bzkn",
-	"qSi4Pie3akwl0EEOt+SA5jM6V6RQkN1wM4b7kszGglAJhAvtxiWM+/FwJEWGUkzs+eixBDUWeXb03GDS",
-	"7U1xevpV+vUtoTwjY5aBuuHDQuoxSJJCnitycPtL+uvtIVHmY6oJF+a9DLgdnKTUQAOZCXkHGRGFtrOZ",
-	"LWuhaa6OyfUYbng5M2GKvLq4enP55qd3b37uX71+1b/+7vLN1Xcfvn8d3N3h8Q1vubysOvbwBoGbC/ul",
-	"5w/ePPQn2Ps1huDuGt/mMTr/gedzJMiTCfAMybciKZWWhloCFFAmR5g8nYmt27y2Aszdit5NpjlMgOuS",
-	"a8CnaS4y8BgfG57VPwonYhomKjJjeShUSjqvrcAc4r0h/t3nDz952Owf5Ihyplp45rvMHnWWSVDKQF3w",
-	"uuolXRYbfvLQxSJRHI11x3MS5fsPm/cjlZqDVGM2jRHG8iFhWcdDmQYjPmxt/7W4ov8ycxENn3RicMXQ",
-	"sBM6ZSf3z08UUJmOz5FoTAwzMBjWRD1D5JDkQNaCX791Q65LUFPBFXS8Lulff9iJXKVi2nVKhe8+cD5I",
-	"tYiLhlpIxB/egkLdgEXZCR62yusxTCAqdkzMbWegiOGXeTFS5ODD5WG3pWkcdQsr+4sURQS5LhLyrVnX",
-	"qzWW0x/hWA9c1HwaOa1LlLqtnoNn1nFZ8wcD2X8DjYCY+VURplQB2Rq3NjeDPXw9b6WYRHiGXQ3j5t6o",
-	"0ZosC3eTtq2nb4SZVZpSMPm1WDG118S6zK3F8pl/T0rihMf0Lc2MIA4KOVEquAaOf9LpNGdWAz2ZSjHI",
-	"YfJ//q4sa63G/38lDHtnvf/npNK1T+xTdfLRfmUnjenDOK2hz3mGoujA/EizM0NlCn7HxYwT3CMpVT8r",
-	"F7v1ELNxRZhGSdQ8sEq6IU0c1GFCaPCl00ZmUvARsTqPecFsWYrc6CWSpuZFxvFFnDnBqycDkc2tKMsU",
-	"LlVwIPc0Zxn569WHH4gY/B1Sbd4dU0UoGTLIs7r9IBNgP7VrPDYg+UrwYc7SRz96q4ORVOS5Ed/JjOkx",
-	"rjYtpASuidJUwxmhJCvsUsAclbM04DkII+4baXYK3By3OyilYYojuXfdcTGOz4zuPRTS793s91qI76kc",
-	"wWMfAd4oUyQ3kxu8pjzUMN5f/K3/7YfX/93/9r+v31yRg2KaC5opMqb3aHlhkogZT/znqBoe4r7eCjlA",
-	"XefRLxWVu2eKSJEbkWiOJ58JpBvuemaSabDXTYkChXp5KsQdM99P7COjj5krdM+fKfK3o1dXl2+PrsUd",
-	"cNzkO6cuvZHSyguPtdErMQGNot7MwKlFZsHdeuU9SCsRZqApy4kw+hhVd1Z01BXV6bPMqLYDg+ZCQ4a7",
-	"8vM+4n4uOLl8+4p88/Lrf/NUDZdyBfKepfAjp/eU5aiNPjI4ZVTTAVVADtzJWYGbMJ7BJwQnpMRUqZlB",
-	"9HQM6R3IQ6Pbo1nBXEZ44oSL2TlBA+QRWiCJonNlzT1aEC3nlY0xMNUGH7RtyL19Ehg3cU8/clrosZDs",
-	"H5A95un9EFpVzAYl4P8N1DKOJBEgg8yQ1AE1YjSBT1MmISMXH98RbbAsMTzwwi0f10nsNmtc6MbbU61J",
-	"Br/EP+Gm5wmyQ3L8TGmW50TMkGkqotDiS4bUCOWNc//555+PmqbcZYfftPy6G1DFdCqkhuw9ZIx6UfRz",
-	"EHoLlFwbPRJ59oHjQEdmVWckXIhZwGFCuDlBRSZFrplRc0+M1HCEmOGu1QgqyBnMDF74aJxk5WxYdn7u",
-	"rd9xF25r9mtvz5hKMQWpmZXbzBA5mGf9LGppvwJNBnMj4OSUTYz0U7f1kIOPH66uyQnFCdTJP1n2u7mB",
-	"kVHuDhF6UiolgwyH4eZzIXUvWTCC8yJ3FMrK6QuSd7BWJQqZQptLo7Epy5KMNH3mdoHSn5hx5HP4U2K5",
-	"mSh0KiaAgiDcswx4CgkS/dJyYqjMPUg2nB+azdntkANKxkxpIVlqfQNoiSy3CxmZ5pSfkYLjt8ygLYd7",
-	"kN6uYCDEP0KlxVkUcXVGUrfH9muXc5JANWR9qhd8DUeaTSBmm68dY0TrYVknE38dNvpGVCvialSo9Pc7",
-	"ju5ux7y78hDwdiP6qhFqDNMBOnES6IwrJ/Q7A8TCWHVzUNfVaiPT6RKt1gb3YpqtfY3OR9KiLFa+m1+8",
-	"M6e5scWLqcOGP9i2q66WUIPD2m4qe7jVd8zCLX16hV8gPc8yZn6h+ceAXg1priBZl4RdwrBQkJGDly9e",
-	"WGzv+5M4PEPVzQ9gUdfAmLIynxNxN6J9ERJXv682j1gDFyf00/fAR3rcO/v69PQ02QIutc0cIFg7Qq0L",
-	"6F2mbgDnchhsh5+P1GqAdQApbTnlH8vkAMcpFyw9SS9wu3YiQeiDqp0I4/r/vuwlK3ET1+kHWLJdB2rb",
-	"RpgPJehbrK7AHrK+UdQZH/Uts7KSzpmTv0sqSmZUebwymFd3lG+MGdzchWb3LRBaQe+i/OY5O1oPzFbI",
-	"gT9yw9EthlcncxjnA1TFnEKXwUB0QHkmeEIkiCmg3U0Bz8iApnexMSsWWR/zvXB6jztQbRVwdyPnREyY",
-	"dehSI5ICkqtoJEEL7Pw4zXZAat/TuSWcA7BScsGdoz5Gfa31Z8YUPIwOry1MdqS8j0Jou0sy25UwWgnx",
-	"IsA4T02EtNL0jotZDtkIsr49tLXlHC40Sr2bfr+RJBl+Y+3ekfOVdNbX8Kklwss7sMCI7lPJUIp3Rl8J",
-	"TsmJ0BBrNe+3If61wfJy7GeK5FSD0tbUnJPAJbg4tshhJXvzIxtJuAPjXTwpN09wPIu7+nUZGL3j00Kv",
-	"SXk6AFpHFrIc2jqi77boQAhhrde5rqyE3y29gUs3slcyc6DmQ2dlsQseCtln3G6rLnVVK7xQCpQydHgz",
-	"yT2nSpVCRPQMhiLPxaxfTPstEYzIGdFqaNU5wyQwPgddKGPIs5XSxu9JL2f8DrJ+VNGrT/lWSJwBsr4q",
-	"piAVZEZ555n/tXR1hPO20SFJ7VHBcqEChzaihBUqonw+hInGwUZhociYfmXODf1K66LjGjrpmKpx9G7v",
-	"YO6OeFEqgt86Cc5JT7ERp9qFwS2Ow0Zx5tk4MDOfW2m5rqSHiqsbIpyp9Tzf3DtzZJN4tcI32kzbOZB9",
-	"HCE3K7mi/bJQIDt/4Y3jcTiwX7WMUp2DdTI/eJg0Z8B134YXLSwVuGa6FXjcU+2sxN0BUqTouFzP5DKV",
-	"cN9vHbLyEz0IzqPgGi63BklJr7RlhWcRnlttZeEm3PG0gvhWVOwKV564mm0W+lOg6C7ufCDFHfAmxPgV",
-	"tCw+oF/W4ZV1pHZpSbAjkuN3YkYmlM+91yh42Xrlx5Q5zdxOaj1lSkenqqjzouh7B/NgROCZIgXPQJ4T",
-	"mEz1nMzGLAfC0MFU8DuYQ5T74QMb5hKdZsik0gQMoPiwC/zEzXvw3fuLV3biwHFrXjk8J0BlzkDar20E",
-	"3zQ3X119d3H04uv/G3Ln7reVU6X73ZmTuAuwfiBEDpRbmlF6iFeAd1PYu+tVILMcYudBPM46Mlkdwrrj",
-	"cyBLxKKkauJJMEdsE6/olA5YzvyaGitEUbNfD7yNHjNkTPedcbYvImkeYayvC1XtGviV9CaU01Gndbg3",
-	"gxDX5S/aVJb4kheDa9desREKWhYggWZ9mud+CcveMpcee9647Nqk8bNI4nfacsS1+SNLjh3jIixE4U5k",
-	"sCHWYHzhgu+UfSIZGzGfBoHmvMq7LaRzrhu1w2VfZLBauDcvRZcvhVIzmt8t4gxHq2nfL3NRDkl9MOwK",
-	"OTl14a3hgLG1vHHO0zZhuKuhxjth26W5IcvBy88rZYWOs94xntX0Y8YN4TVTRfVgTPYrl7hyFZv5Ey04",
-	"97nQXWcx7y+XZrsPMpj3O5+yGlPDYTu9yv4B/cFcW9jYgCNXZjR/Wc5BYV2RaOtBKmEgs8Y0g0UUgwnT",
-	"6/paq6+Cs1mkwUzn8SeFzNcXAKxemgbGnogLF8HXT93EofLIYjtonMUyzP7e4MR6VHIBmevkcipyls77",
-	"mUiLCXCdEC0p44yP+jYKNCFI8/sSVJHrhEwYLzSoBCNp+vBJS2qDZ9GtEHXJr7qM5YfvD9S8vPxolH6o",
-	"jlQS0FXClB1t2XJsjP6ad5VBynwogcesrvjkSdTy0yxnWLb2n5keZ5LOrIa3xvrbfHU/j63q4mHRqCgz",
-	"NwlPSDElWpCvT0+rQG61kiO7uWL7eEtT0DF+3EIu7mleQHcoweF/Mt+shBOH326C1rXawSJxYgXXsbAS",
-	"oxMNIG/fzGpAsK/5gRI3V3SFDPKsDBbuIoL5eRLCOAbaJz4loI/TJkQL0c8FHyWEC90fioJnSRiv7l/H",
-	"WPx//c//xugKPlucHOMDp1SPvfaK7yUEjkfHlYtH/fL812PnUolIFko5i8vyQ7RLSHpOhPTfxU7xO6C5",
-	"Hi+eoA/Vjd6ljYRuFx5pP4g96mK3bQsNa0qc7Q6ldxgShykua4vreTGJG2QD1TzikJlFErKscUVNjSKi",
-	"xgCa8GIyAKkI0+fktAwZn41FbkAgvOjwQMCQVz0PCS4gqCe9GZWGD8aFFzNl/F6K0QhUi+m5ecw4it1i",
-	"4s8nWFR1MO038VcxWPceNolUFDzqLalnbE4lTKmEjChBhlRGTzyT874seIvtwFOZqMLRLu8NGWdq/ECp",
-	"e0M1xcqF05yaq/u7anHaOd90VxYTYlnEpmCFsW6DXNp3o1L7bwUUVrIoOLfiuyrSFCPcjepFWd4ibZT2",
-	"3y4Rj040ru6wAoNAMEYY8yOXJ5aU+FiLbAxvvB05LstzWsvrbe0Vbr44//UvlaE2K16zgZjxl+wIap0M",
-	"yBV41EilXr6V5ssrtrTw+rKtOfWZZWvuzluRVizcvrRywe61ZQutYttXkGz7XgjAzbUuzhhbavsltR/x",
-	"srtKFuB2EfpiYFuBX+22ojgV1Hvw2SBxcXDtGK82cTZmhatk1lXxqc0Fb0NFXDiEzVVFo8xvFMLRouqV",
-	"sWldY+WjBoFSCu+LYUIkTIFqlRDFJizHHOWElDEYKqmCAjFxHxNyacZSvVqBc4aRas3RMxIjxjczD8Ok",
-	"TXb2iW+rAc6OEXwRW+P7GCZQvgqSag4XwwaUHPYxDSyWEMQxWSVM5iSCk4IrOizT9BSZ0AyqjOB6kmhU",
-	"0xlSjB6LGYasRe/MRtJSNJMbNf2EFnp8MhnScwJcity8oI0KT3ndzk6oJicTMK+eaKGn1rMYZNlUNkMc",
-	"qBIBjE5Y3kJM+ihUe0ahP94fVUQcwQ/DbSd4U/FbRX3CFVtpkIwNAh7j36yUSgOfzaZDyEbgGc0mDJNK",
-	"gro0U8qRpNIR8HTeh4zZWh9oiJbxakqLmS1tMXDVWW5E7zYJNl19bhuG/rVvkuWgtFOUHuJ+2URB898s",
-	"s4ob7FrLpYAfbJxKlRXQluowBU4m/riwtlPBvUTvYu9dLTOsPmBPz4BrVtg0QTO2EoJjZSHLQTB8XZFM",
-	"bJLl2NkbtIkPqYXAXtjChiKj84AoulBDv0GHphna6pA8/rqeiX33+WyrHCPegF8S3Aaobpq9VuLbK5fy",
-	"sq6xPYTu+tW8DjNnzn0VDDQmFtqWodsw4WrJLjahjEv28Ba93CWWEZpLoNmcSKDpGLLt7aqO6ZuNUAJw",
-	"MycKSM5QJqgn5CWdnEZLoWYbykBF8jfXAsoxNkoOWgIAhui52GVFKDFvVuCwveydAraaCxPAwuorXzjM",
-	"H2B27SXopmtNU5avvFH7NRq44oL4WMyM5J2CF4xVvdTDGWkr67BaIcIpk3KpMWhpFkpsyBk5o2pdS9Im",
-	"4kZHztcqikypxEjjzQRaVZa6W3aVriDe4zBBHwLsLiCpquVtxtzCe96IM2wECv6+Asx7EU1+Xnp/3dBc",
-	"tdQrvCBX/uiWo4uPnbBvrzrED06KapPNRfU8ElK6qIBsmt3WFJDWNoy6nK8l690svaw5cNI8mejiVx37",
-	"NiLXazTvaceuh0vdiJ8/CG2Xo2lUOpiIe1CuGpR5N5I/tRkXr9C7A9tuVLZtHIkE2rdlLp8KX/M+wKWl",
-	"jao9/ad5fdk9bZlBebON6iuAvgTzUepcHwu5fFj62wGAX/AzRdwIWNQRC05VwxDnzTgmbw0Ik8HcFzs/",
-	"i7yFWQBDEZsDjU5JUOXHqPZoncJmCCtinEO+6zyMAai0nsGmHDm4z80Y8oZg7GGtySWb8LVE/FrJzpeB",
-	"C15suaf6Kr4HvRnorL7d8GJXXMd/NjzyhkkVnOl5X9Eh6Hm/UeaaDmFUUIkFNdIxyzMJfNk7NCtyrfoD",
-	"QaX1l7E862dA9Rh5I/rMvP00FVJwkH1z24bTYlBkzGQTrH8bPDKkoE+bRQYr3YxDPhCPdoMlO8SKyAla",
-	"Z9QrdNyuG/1jq8T2l/jADLjM+t2dZAtDNgb4dckeLkHBuo69cGUNqqhJDlRp8vxFEEqKbAWr9xJDGgQn",
-	"wUqXb235HqqotZitIZ4mK6WQa4SaVrGXEZBmXGnKU9goCbYZChhID+3m5JaEkBbPbmD4bYkmrEeQRWS/",
-	"Ml6ze15cWTglJhPacgEbFj1xRQ76tQICW3HfYKujmB16sRMSNhyJFHfqTgmb5R125S3pXpcw7CTSPaPH",
-	"FpzvVFPEZ5EalfbeSAYb7jxn/K47KNahG3M3YrwZA1ej/iFX4OaMPE/IVzQhly+jbmYvPy874lK/d0aD",
-	"tbceDtCHT9OcpbEGTUixz2wd5wJsTSlmNUxfBcb+OM0L5cr2lN0MnikyYzzDcNhYVNtCFZ+2fK2unjnf",
-	"o2OpHRFfMhcXrUr0E8gB1VgudBHzxjBZg3RhC4oLpdiIT1ry9D+rp6863BJqKyrvihL5VibNy2qvXbkA",
-	"vklI9stD9MjniWWI/23QGSPZm+p/dWTeTAV8ADez9ZuiQkCEdi5KdCWRqYm5yfqEomONpe542GpB8si5",
-	"iFYOEesSe1RmfxgGth56zEf11Wq3ZByBQsRZDXk+BfDhQf2VIz4eVC/FpCsh7eoPag1cFOsGLXYIR3Ji",
-	"qN+Hn8Uto7b/GilYfQfb0Ngbou/TVtrri91Mb3804re6+GFJDLcsJm1Oyh6dcHWwyl+6CgmvvLGlmexp",
-	"H69vjFmgirWB4vBXtXBrgBU639sdbpvVZa/ScDd3fS+tmrtBRKNNeG0Te1MwmmJXZWjD4upsAtr3M+kS",
-	"D9qx0rk77fDQwsmqrdc3mtQuvwMJtzC0WaBVABLNZFdHMfzSkrKZRPVXn1kLc/ALzbENj9ktERLzYP2z",
-	"R4enliKIBc9BVb0xCONkWOR5C0CtBYBrgNISiFl2zduI7yrJzubhXVUdgIWqzhOG4fkPsEftzsPJeMoy",
-	"4Lo/dx3/VhcF2SDieloMcpvGt+EJNCjMkoR5CUOQ0G4snQqp+92qg4TG0+XQY67+yr6LqcHYNnB5xZJG",
-	"QTbzsyEPUwVFJvh8cu46mFDsw04c6esqJu/E1awYprHMV53HT9Wby+T1BhyFV7dgU65N3wIOmyv85vo2",
-	"7Y6xCrm7CY4LaPhwtGubahUudtX7AzQLlOPnp6fJKrTrXKbfh2eHxxwvFtQB4VZo8G1pcheh3bKlhlgT",
-	"OeK7qMUmdHKsdMCQdoDeju6KTO2p66wB+W2EBwRQYyQz39IjrMQ0FLL/G+0FiNFLemXRmqhP3864dmos",
-	"gkG/0jzpvMUvt/ss2rbltJ/vtvJqg7N7qLC1aZeNh8ljnUn49iWpTUn6ZhvakSS1GfXuLvjUSXEH80fV",
-	"wN0XJBSpq0wxQphyFRnxzxg5uMKmm9+xCG6M2Wics9FYL2kjtFY1iHqSAmfTKWhFpiBdO+MD24cfz+0w",
-	"Id9dv//+CFRKp5AR+GT0O/TF2aSFCZV3NmeBUCkKntkm/RAEqFTHJBdc+OtZPVXqSpc3ldAc7il2AsRm",
-	"NEPsaZjnIBWZjQX2yMVQGsAinvVVkIPSqZS4gMLDY3I9hhuO05FCgSIa5ARb+zClWarKJtNYMsi1Sq0F",
-	"6dSr3TCe5kUGWXLDlSBqLGbYJBR7FVI+FxwI5ArIDHtk5zYoaEJyoJKT2ZilYzITMosFApGxyLPjm6Dn",
-	"gDNZxkxnwXEmIWDFCKQFyaosSh0qhzQFvWYdtKhVdi3KX6HJFuQJ21Y9WtjadiOnrmq20kLEhcalXS6x",
-	"mixXM5Bhg8tYi93EFeSmhMPM/kyYcuW1B2BgZcjyHLIbfoAZ+1wQkWP3cwtBOIkZ3/ZCxzraZWPf3MAs",
-	"H52Zr2SFKtX1G6XR3mdywym2+TZYxHKMiMKuHWbVbhziupAoC3Se4uGqjVDgi5TFSwGJu36NTnlgfYB4",
-	"59vj+2pAXtxzIFrNGodyH3telhoQOUPpmI9VX8sC6xCwdNBLeqNpL+nRyaDIqRWgc1pGhaq+sr2clf0d",
-	"I0HD38aiUJZXTqUYeCScSubMlZAVqf81nSqjkUpcvppCyqg5/X5G/YhmNYZwoQm/n4GRAyY2KF/CqMip",
-	"TYtpDyq9skU62vB7i3hpaKeK41mGIJWiYRNfc9zDdpqfCKWJhjy3CGCQ4YAqix+QnRGlYTKBLCG5sEim",
-	"YJ3opqbChMtMloiMV2W9tkusrhkNQ6vqWm6trLCt5LmWGab8aBChcD8qkIRl5wQTO3y8vZqb8+xiSUN/",
-	"U1ut6qVcx/lWq+/Lnn31fXY8/Y0MLtUFNWICOmWNVqu4lmw0gkihS+AthaPuYB6PRTWooOknwcVkTtxb",
-	"WHocu3fPueDzSWIuae7xo6V2gIwEHX0710DEcKigbNJgZQmX0O1iCiKhna2d1ez3VNkl0ekUqKw6q4UX",
-	"/kw1xm+zVtiX/An5zSR4mHFoQIn/Ya3vHtZ8bLet7boEsG3Yf2xZy7gOfeLc0b/yBvSWQrRL+YUd4i0b",
-	"FRJqlWg7fOXK6bYUqW0vTuvXLYVS13QQWTrkeYRR/SLF7NdfUpH/2ltbXm3uc4E3NoOORd5HOWaLc5gx",
-	"1yxbXD/p6JBxkJyAph0Hf29eXSwSuPZ2pZht/cjMmFs+MilmLUKJl3vXWHGzhYc5SjeFu5zaHmowkDg4",
-	"r51cDfLCwpr1u1mCVq9dVfiIAQNohpU5uu3xO//6Qlj4undhKdTDlU47Wt0ccQnDaAeX9eF/oT/NOosK",
-	"k4gvRdTMXpXu2tbxySDCZisDWoFwSplc+wAwmOkjZXK9CGgtgWfrT2a+ajlmLQueNoqGtrbcsfjqHZQl",
-	"ggRHuwD79RpszY47bj/1o6xU4WpxSzDYEZeI+8qW16KKlFbiY3KLP94SpggdYCtpbDFue4qpYjpFuSw7",
-	"7iXdK9VnTE1z2mKTwe8Scmvtjl/fkgNK1ITmuX1yaOTl21/SX2/JwZhlmW08OpVCQ6qJ4HAYd/v5hdZM",
-	"AJKhORlT0wXPzN8ry9r5xS854e8CStgUVl04z7qcK3RJrfvtAuVZ7+uqqsR6/Pqh/B5RJNvgrIKeWesJ",
-	"p66tRt+mhD2MVze3Xy1rEaurrSa9IOCr7oZsrq66mSWQ+N7xqQYU+pZmKxWfjCmXLhElrytNq0bfq9tX",
-	"E0s/fsP+hyN2H+uia8ibBDUWeYsSjfQAlHYUS2EFJhy3WjDSpzGV4AIGV1gXqetPFuw4XMaSM/7BO3we",
-	"alyrD/eGaznfkuyxAdNai6XU17xURW8pil6LBF9VYXxzSW6Vr6S20tqyluy+KZxtj+r7+df/0sGw6k+A",
-	"mj9azv0hbOUO5is7OaJ1S7UUb3L92jjGE/S16C+Smspt0Hg1lE0bYkwgpXChx4yPkNb4gyAHQhItBMmZ",
-	"1jk6VpBMHC561paUZ9mcK27O1eyOV11pa5WdLTM4c/1VkbMSUHfJzT40BZlGC+B4YMBGVLiDwrU2HY4T",
-	"Wkw1WuaMsOtpq1U2kqKYrr89O9xfzMc73Jtb3Op92YVsh4G6Id9pmET15B3Zcjcyx3a9d9xMpFHUXC2v",
-	"UgcqpXkb498eW016irnonxUi5SoGbMdJ6lsL97HkrBYXto3iEQseiFj5BF+roXt4zhqVENavaVBMu9Xe",
-	"XZ741rGIwGbOznUyineS6O/eXhW6hi+1G5j8C20hZkuS61a5T8PM4IXF1meO5N5HM+E3Sby3sL0E7SrT",
-	"3CK6rWtNH6z7wWZuqJwN9XLJUXtLVN3MtTL6Cjl6F/dUeWpqS2xvqYX0M/hr0LdQGXtXqN/etbFgNakF",
-	"dbvhlh2rN90uev02kXk9Hj2yLSnptSV3NI4NXysX6YsZReTrVUemPveBbQbzSwz1G4D8VvWjhh3lQVfU",
-	"0gzWaeCbBv1bDc6+HJv8+sP1xzdcijzu7xN6Sgs97heSxYO1IZXRjpjN/mn2vaQ2YHQ9vjf+YrXm+1i3",
-	"A6xEKngKJIOpBLRiofafSTGdQkYGcxuKCbIKyxmyPDQFBMJya7pG6vv9d4ffV/6TeOT2kHHWmtJRbeZB",
-	"vS1HXuVaLGVro3PWFGjb2w8LyUYskiZtjtoGysJkAFkGWXUNVoK1rVsxWvsMm0mZvwjFV4UkrmEdYWEL",
-	"KdfY1XY0aum7mdO0JWYOQ7QMnBEtSKGAMK400AzLrIVw5NpSrUxmyItRS182u9OwXe+SaDH3lo3SNTJ+",
-	"uXntV3yOYWRvrulotbXbBeXh6jwohOk/JQAG0FAD9MSjXWQn5Y23InFQ0Kp7VlQq+JDJSQn29dP6KAGl",
-	"N8ERUHx+etV7F6Odmz0uOmNLNXkMarpNbmG9UCAxXaHKodfkIBKiebjuukrLxIYns7p9Uwn+yxCHKcIF",
-	"yQUfAUYLFgpBkyhN54pgyPyg0CSlnAtNBmAocD4nFGEiFLED2ttOrNrJjvfuRi0frXhZxfp7gjKhvLBR",
-	"MoXNM7YHF+1DtxTNPHp5dAuOMwl90XYFHZDHlnRZN6kt1p4dB7b9/IQkbr1rnmhLkoQ9vrI65WFCzDni",
-	"NOVBdjrH1gPZMB+75RwIXg/JQWuQWCdWzwTJ2Ihhz8siHWODl+ffxMvEhKw7CDx+Ga9F1o0JN7JObFQu",
-	"z8h0LClmLRmm4E6z4gdrFQAt0WhlyWOPOfVFvaeZzXyxKSRmNKtI26CRXkdMWcKJWq//tUejtQPEl8gB",
-	"rwJU8OHU1CUwRMSDXqegclzuNjJjrSQci06KSBVds6abn7Ye+FWtn31H7r0JBW/JAzw1h//8jIzFjCgt",
-	"BR/l8zLEnUwF41oRWseEBc9eu2Bm4/3X0UWbqQKrUlCWswW762AhHS5ia0AV3O3mOdc40ma9y5arPpuQ",
-	"y0uL5ipI5MyZTfZ6sG4TRXI2gXjw15rX4cZpiQPpfhm1cZb3IV0pAe6itBrcswx4Cl3XgNnL8eaGkDFN",
-	"gGvJQFlp26Y6e13pwOK/S3pOiM2AxlJ8CVkoHIipvqWbIiGV8yixdEUdnhORZ85WbmvKw8z/Vxv2Nxa5",
-	"VdHMv+4FYiO0j4lZctWNsVw36rcJSV0PyyxxTXlsNEVkV243vu9eQsoWgIdbrN191+ipEcSwWiDqVXdp",
-	"flMKlHK5ijnjd5j7iKp61XIwpp+XT7sCxPI6aNWNxI0T5f11raK2Yj2xMkauF00wV21d9Sp3a1Wwa2lt",
-	"uBEefpoyCepBRqWOoGSdlOqBFqz2HlcShuxTXLq3+aVBJwgn3GGnxcRIFhry3P5XETq16Wkxv5+4e9D6",
-	"l7QucuvvdvkbaT8d7rrrccea9LQudityStmPczOG+KOKZXNuVBSUKXPBLcEVLlC8nVnCpK0lyJiqWLOV",
-	"YPB1EC0XI8YfhGmTsln7Go1wq2b5Me/MkPaBLzm9R6hdb8+/cVHBrdZX2biV+qFsWlDOwOJmxUc3B672",
-	"Xjkfpnb2c6M9bbdrTvSs205kG/XIEMufdjUys8TNtKTd0J2YNvNTrURSIPpV9ekwejbzVdHSqEz3s5B3",
-	"cdrfPReBzijTjI/6a+elra6rXvbW396QpVqjRR9dvfPOg7/xUnRLmp8LmtrSQt2I/cG8LxqtpNfuxerD",
-	"VJdkE2L4tlUOtraJllyOKn6wvN8YGMXXFr3B9tNaRHDrAi8k0/OrtCzdPsBW4NfxVuIXnFx8fGeFT2tN",
-	"/fjh6pqc0Ck7uX9+MoETJ5cKSW5TqsAXnMQPLOO5PUYbkvWVu+kqdBprPbXOeSxs90qIOxYxsV2BJoN5",
-	"fXajl5ygLHFMfuSKDoG4hmKKTAqlCc2VsB3QbfEjnOGZIn87enV1+fYI93yMkeC9s15qZ/ZiZa/aTd99",
-	"WS2aTtl/grlmzFgYilju4qTINTuiI+DpnEiYCsW0kHMj3puhj9xJNQKMzkgmJqA0S8lYTFjKMt98SCUE",
-	"S/7c8LDxI5kaVshSqFqZ8owokEwUCidqfE6wKWT1Y20w20XyhodjuW6R6hmZSnDWCLOJYaELCXY4RWxJ",
-	"PXV8w2/4K8Hde+rshh+Rv159+IEwjqOJQp+Tgt9xMePWaoD1QKi/OTIQ2RzbsfqyLOfmJwa2R2vOJsxV",
-	"+VbsH3BshsfWc/bx5dtX5JuXX/8buaXTac5sWaOTqe2B93/+rgS/PSf3NGeuBJvtdEdSKuWcUE5u7Q+3",
-	"aJBDL8YNJ1i/WBGg6ZiI4RB4ZssCAZY/OyKGjSii6R2QW1zfre0Ry4mY0t8KILeWu98mRIIuJCe3SGNu",
-	"E3KLvNi+fxsIAreJHUKCmV/IDCSgpcacECqMOPMlUCzNhoOa5b+5pqPb8zJWwYyRQQ7mb0QIxAWmyYCm",
-	"d+YMb98Nj95TnY5vycHL5y8SgkW+9BindS0T3ahJLc1W0xzOycsX/x7+irUp+ejwGMf9QXDwg/th/Zhm",
-	"eDOqqyCmyFenL4/JG6yS95c31xZx/bPv3ly8xu1e8BJybDLflEo6AesVs+++PD011+WK3FGH+aWLWXBQ",
-	"OJQVcZWvYPbi9LldIyW33wsLNrd+IGwL5jBV2it/4+r5WSKN8GMg9PZvR5cWjI/eZbeICxdpCkqdEcVG",
-	"3Jw4ztJCxTCx2JIaYqnRub8xRW5TJYd9pKu3hKobfhtSsVsizOHUaOChy3WysFiRcarI7QWadNg/cKdn",
-	"5FskyuRf//O/ZtU/Mz0WhSbA9Bikq21oZSkyoRokozlJKScDwPKGx+TCHY69Y6yAiMUPjWiuwFejUzf8",
-	"5enLc+v017F3M4FBAX40hk75cATy8vQrW/4tZyk4kcsRbCOlSgaayjAHP6Dj5gwCxeis9/z49PgUJY4p",
-	"cDplvbPeV8enx19h+WI9RvZYXlNaRp2OIBarS6Z0BKFnThi2yBdKMja2bQ4wcTXvbARY/YOEiBk3YBgy",
-	"97JEE6ZWJcSa7RKiqRyBxt51qrTXuveHOR0ldRrSw53btmPvst5Zz5Cyi9RHupbopXpnv/zTcklf886d",
-	"eSxM3MpIUXE+PshiZsraQ7SFj689kD3BvhF1ap+vVAaidWiXzqHFzmYoLfWxIwjybJtA7HwvTqQ0UOPl",
-	"VCyA5zt7HnqZqTGtAbFVh95Q8GfchT3yBoAbPGKqStWMzVc+XPua67kKSz+PqQEVZpxcqA/DXof3vjeS",
-	"QZcXX1lTwO+/BlqAWdqL01Prz+bahamFMs7fXWm5aitLm1alZYcwlGHbSJkjY8cG/F7a+WPDlus88e2G",
-	"8f3nq9//kVPHiSAzH33dZZJ3HLvS5GXP4a9Pv1r91ZWtX/kjp/eUWRPL72EFZyR+fscYfjBSqLu5X341",
-	"bze4wck/Wfa75QUG3Ra5wg8AmSJeyjomF1YdgMzoAqWpP0bhvexiIfWZIti9HXnxMbkoMhSDD+w6ju30",
-	"2eEiRX+NTy68O6xB0leA4rshLjsGiy9jvQJwEd2B5VuaOXFpY3h52eXm3wo5wMIs9ouXa4LxN6vffyX4",
-	"MGfWQPXy+Yv1Jnjx72u9/zlRxF6xE+CcRryAJklcQLouxSIrBPvY4GPyThPGxyDNL7bpfKOSY1UW/cyW",
-	"Hl6UHLHMdiUkvlzEhL+ALtFgx4Q1RlSr7R+7yksupAfjo1uGda+d4Ds46OMh1ssvBio/cFgOj2tSvddI",
-	"8KZI+hbj8DDGQVmlqAx9MIIK1+eE75bel3q0m3QAQyHB2gqGGuQi1Ftz/lboPwLUtyKbbxlbnMfh97rR",
-	"VMsCfv8smGrXk+0eTR8qLP0RmN/zrzpNYO77WojvjeZkv/u6y3m5ivGQvYeMUd+45eWLPy6HtuSp4tDk",
-	"wHBUMeMgn6mKDtmoLSQxh+vIuidlPFWbHeR7xu+s5bGY5oJmkJHMVehUJf1i0nemMpo6HKMl0+zGqIKz",
-	"scDucWX3DF1jnYsWizdVjNfOyIWfA32GS9m7OWb38iOLwl8Oxzan5Q+JUK0plt7HjhKLnFxLmt4ZdXxz",
-	"Vi6UjjXLqOBsJpmGENDIjwi9ioypjbBn0mAReh2sF4IcvHz+1WGgi5W3juGSEV3sIstqoLp9hlpBKb/D",
-	"I0cn1JRKfTIUcnKUUZuCXI3WiMIqHYxt5SMwmTG0Vg0Yt1lCm1aacOmRbS3hukgFz7d+gFGziIPThmDg",
-	"/QWrhIPyvZ3K8TXm/dWa77/cPu+uvf+IPPtzUjcLKISSnPE7cvDXqw8/YJFYyxAJLRkiOYjgZ+KFe4MY",
-	"ZWB4DTMP49SxjWeX8cvt3osH8d/31fg75MDlLMtYcLXVPe9dwntLSaU6r8RcfVYAOo/IQcFRCcLM7sOt",
-	"qtVRXlwy0XJBxy5qMcJHrfO2hIcd8dJyfBcO+cicqNpeBNTtkjZXUZNdcq111drHZFld9NkvTT39rKwu",
-	"M/ysShkKRXhy4DkJStcq4CPnaLNFV7+tNdOw+a6nk4YFY7dIk7btuzknZTEz5K00w9hlsGqxKDCK2arv",
-	"Yuhc+ouuHr/ZKGX86B4+aXufX+TTsfgFrgmqCNOEixlh6kka6p8atdxb/54cOfYkAqlLjSQnZCLubXCc",
-	"chTGUGE2JFTd2bIXy9UKQ4xalYi3GMSE0Rw2LCkkigkBrpmeJx7ThCSaTeCYXGDvWxsdWhJIdK8cvDz9",
-	"imAnyRlTcHhu8+IkZbnZAOTDoGZLVX1IimJkvSQXH9+1xDgVNu+zQ4QTbqVfKJCfL7rJnlynaJUln282",
-	"d2mOW/vL5TFULTlTrTFTYqOhOgflRKOobCTOsq3vNEjHAOnqGB2Myd5hiM5DGM4XJMmiDGBO3BKYeqRk",
-	"0KvbOlttu+5QSkWKskgsT9IxpHe2BEgr4fzAwQbJW6OntRy5SnTpmDKjqRsJgxwoIy3wFIitG4CLGVM1",
-	"PiTUfGYQISG2bBVKlTeccvIme/H118+/IXcwJxlIdg9ZVRlHgTQi+h3Mj8l/AkxJKqbMyKRlK2nfWPmZ",
-	"8yM5onvDnbCqxzCx8eo2J4XQEWVcuVbisYBncy7uXSFveJg4Yq/APTw6Ck6PvH33/ZtbG/y7GNlhPnsV",
-	"HPVaePnpiGeLuLnSxB0XJKslowVvp3aoRxQGP2vYkZhxNJ26kFADsc+Uh/MQRnz4NUIRog45WANZq7S4",
-	"KJ7+TPM7q8YanHPjG8B32S8uNMMQDKTKZDYWyr2cCUCBzDbSXSL1LEosP+GqvMyyW36Dc7HQ5rMI4RJb",
-	"d5MDcYfN4rGqaVWjGg+FKTKQ4g744VOF/8/rpIf0zoCInFsfQQRsK7AKoMqeqSv12YTmNjvGlU+ACxHl",
-	"gCqSObTy7OAvb5pEOvgCk0mQN1TM44bnYnTo8kSM6oxMzPAuM0GEwKIbhCryz5teMPRN74z8cnx8/Ovv",
-	"x+QNTcc2V2kAN9xh+GDewHzDyQ58EIPhHKKwP2aFxDw2IoVNBXBKgz1THHcs8uyGl0iMaV0230QlLp88",
-	"pOETau4IyADmojxHy5KBZzF2FKDrheWETca0A8tKibvzEod+TzowuQhLe0SLzC4oDmYtMEVHEpxpDe1q",
-	"/gYOn6akvDc0dyGZDSJp8RXvFtP9nNwZkQvuYKqJKLRiWV2oXSUV+Nw8tC1HyavNBaRaw2SKaZDYacFQ",
-	"LRucaQOtbFUKfGyWBdkxeUtZXkhQJIOczsmwkJaM2pHUDT+4BC3nRxdDDfKQTM2z1HVE1bb4NJb/SuqP",
-	"eJaQIZVkYibPgTPgOp+7l+wX5ze8DF913x1RfUT5kXvBdZrIRXqnzLEdkys2Qjs34yiuoIpyX+ZUG1Ko",
-	"XL6s++mYYFUHbNOqyUQoTV58/bJZu6M8GP/O8+T0xUsymGvDQl6+eBGaf27416dfWYwOTsYRAiHIhPI5",
-	"Xv4RSlbSEG2zZnfiZg7BU4jR7O/xjndDm3Hsiio/KoV9HzUeXFkEMcKxRZ7JkGLOHJwTSmzrWTJEyxfy",
-	"P6VZnpMBEDFDt8NTIaD12NYvw5j8zVMhueUsQVmI3tkvv4ZU9yrMWrb4HGLtOVHgtJ563nJAVVlmzY9x",
-	"wipsuegWymqJis/1MBqfmwXJfg5Uuuc46TGpVasYUyz77T/RwhCpM5sW7tNEviEHtm4aoe4r3OnrN9+/",
-	"uX6zWOUC3Y1hyJ+ndXYnEYfc93aLXdKnHFJigYRqU8gxzE53nFj1MNRb31H0GXD1c4oviEgWEjogxmRI",
-	"27HirVGhKrAeG642A+XzwSvSfUx+lsKwP5GB5+iBaa6UGHJ2B2SGr3rERt77zQKrPTyPzuybmgZ45UsC",
-	"oGyEVdxnQhpZAqOi4xrT+7cXO+LAr0QGT4oBXwcUEyVGm679hWP4l+fZ/eaL0X/+4gq9N6SzA6MGFHps",
-	"SElKNZpobJ14Wse/w5WUx0eYljnNURPoO63IBDQ1+pOzUVV5HOfOVJWD989a6f/EodID8jz+Ao+a5tGG",
-	"tPvMjg65mFMGqXNNlje2rWSONoA9Ca4/Xp8ln9G5QrUZw7MnwHVCOEKgBI4VlhJvLlKUZwPxyTA1R6SO",
-	"rpyIfPRR5CydbweU3eDrQbRINegjpSXQyVY8Vjt3U33JAF36nihfzGhDM3oNpA4fA9Ytzd1yuOOHpbE3",
-	"sTwnu4xoIOIlPnqkbCc72WNLdstYxaU7mT+K83cfN71lqvKTj35wZQ6rbMiDujf4HAU584rRFWx5AYqB",
-	"fauTgOpEw7C2TNJtkw3DQJiGiRH10MrOeM3AXhXhC4NrqgjpRqkP7ZqD3HDnk8POdHbtMCNMuzqEZoDZ",
-	"eH5e+iI5BjKiAZ5x7PfGlE6s2quwkR0XJM0pm9xwNB+VkYOBG/Tg5enLQ8Pah4Xy5RYMHcQYyrngtlEc",
-	"WvRBKsFxcSVXYPqGH8zGRvzVY5gHplOaZdUNaxGIB4f2LNxM31RerfL1MVVkAMBvuO/PmpS1MQ0A+Xvl",
-	"hOZG9pgn1SD147W2JKFc346qcqN1h2ITx3JabC+J52X+rNdXI75krQ3UcfSTHJht4rQGfG94ORY6rw+P",
-	"iXXlUWWX4kl1QoqpOZSvT09D98DByxcvDmO2+p/dhh+Ju/jpaN6Nw0RMe34IvucHe34Q5QceQir8K6nK",
-	"YE4mTGF5Wazl4B5IZA+J9zJayuclslKRsdi2mlWwCQYwtVsdr0vFXvkCuoZAYvcqRO9zcpvJeV8W/D8M",
-	"XtwSpcUUzfOy4gF/F4NnvlYwUUYfm6HPcCaKPCNjOp0CPyYfvNSJ39ilYX1/s32a5wSJOdocDa0+sm+4",
-	"uA9rjqi69RLGbzg23CIHdzC3BzqlUnPbKsEZMYYgzbFbarxQhNOFW0bJkc3Fe4drWAwpr5/iT+7kwuge",
-	"y+VtAQK3q5Zyh+58l9d0XJq6s2Y5AJuCWSsrHulnZq7b0G/7NsmxEtcIeMp8J0gMeTP8t1agPHlQdQHf",
-	"/ClWwHKaU17290Te/+rqJzzzv31/9TcMQkJeEOsoWkGG6660+EoxyJkaQ9ZvaQrnikuWQBXv6NZSHcGv",
-	"KfLgvtb6oENVhc2qKbzYGgu1SPFXMYhGsLuizOeeMhBZcOXFxwFN70ZSFPwRyy08tXifP2PtBAsyQRKp",
-	"xWWDv0JW6Dso8ruyrnwdXs7JVOR5CVRMuwLpYU1Pz+5iPHC5/fujHZspW3CtHtnuRiAF16xagRHgh4wj",
-	"yaibDWvdt5Wm5ub8Z4lLMqhHCJ9bk4wiI9CtZQ5LXrQz28dSxL62G9hbFNuS9LiXaaw45NP1SmUVUymq",
-	"JgVWTohC70PNimGHSSwt3Z6jgnp+8DrB152bKZCUXF34NKdKobZqAP3Ad6noayFy8q//+d/DOiZY7Tqe",
-	"rPcumPUa17hLyG5M1lZs5CLPI8fxqDD/Wcn0wtYD+KwEnxp9zRm/W10xOazKhbHxMTuGttRSWevPgS0a",
-	"G+bao4GjpJqh9dqMeezal0YN1+bJ97Y76GrN3r6e7ZN8Hg5S9ih91aQB6BnAQveENu9KS0uGEoA2qRYc",
-	"B4LtkZp6DylXsi3KTRFm9+y03eO8DGTIgVzlqV1KXnbk0Zu0l9C8KAHzeZDlYCHYRjWWMe6MH5OLMpTI",
-	"GpvFrMzwX4jkxS0zjW1lc6CSu+42n8yWYRrFg/c7jbhoD5CyO34s0vpZrX9jEd4xs+28mSRBR0/n8aDW",
-	"/YCix5CmgLcqhkPAZKjJyiifCZxMhvRECz1tN/ZdWoWJUOx7pCCVYM0oC9FGdDo99z2hZkxjGU/BrQfZ",
-	"+ml8f2ORAUkFHzI5UYTp47q3w8UiPrNVKaDKlqR5Lmbm/QXIvDIoev3h+uMuodOM/4ZLkWPb8NZIPjwg",
-	"jDA2OqHPTBN6ak6L/Hj5zjxUYzEj1Jzqf13amKx9vN+XG9BroI8o0Gh3LqZR1FgHG08ccrRj5YVFIrSo",
-	"1rOJK1HmxYvzGmJJNNhzA5kOiNFSa6cKpOJCgTy2zYWlyPN42T37VYlyf6g43UsXLGmWoKI5MxV5847M",
-	"ILzSphsZDOfWOiR2HSS4D+d9UumJFjdcoENIBspeJxUfPPcWSSK4LV7TAKYudCNsmt2a962tgkyduHjE",
-	"eCkrNlsylrH/ZdpA43cL4noshdY5ZDZtoMy2O3j54pvDKq7DyA2Cg824NiPU0yBlkYP38C/SGSwr8rFq",
-	"5L0LUuOHt5Nt7Nm3nzsfRpmmhDZaf9KYJ26rxlizNJNVlpJyrU7vxZ0hw623ZQSqMwxFsY7dINHpyVZY",
-	"2OcAPCAhr9nQoQZfYZP7VXTCglmrron1FvCdZwob3dqmsbaBpI2OdpqkBIy9YukYpX1kdSjnC/Sbl6K8",
-	"zaNjikxo1mLRvbZr2qXcbmZYVii6PMsAFQ/sfi2K2h2rwz+D/tlyIHHwao0fNrDQzm6wEk7JALAxbWic",
-	"mNEyM9679HKq9A1//jWZMF5gPrhvootZbLXCgLUGty60z8Uj+Mt9efrVkvgN2/98N7wGx/48VaR/gJnd",
-	"Weci0n+cdgZ7mXWFzGrxo4Y6Q4OYCCPq3KebSXCxZUZmRQUohe6cZ6XD57rkGTZibCbkHcZyuWoN5IJb",
-	"ecroqM+Ub2IdGO8rNRafHTtxKp6WIO4CXF/t3sGRnrIi9yU5eDDT3qgFrt7VOjznYcb2ss3B2h1bl3UJ",
-	"WlXG3DCdb0LnY9XdYFXH1rC7wZfetPVJByb/cYtBlw7Vqjw/esp9igUBriUD61kIsjOI0nR+uG5r12qS",
-	"WnfXc7LU+4YRve15kvUeH7tuLLOyqcy+c+sOfLeT4I533bz1kYi7jT6PEXfbW3RbxH2HTW8+T1PWpaj4",
-	"ZPuy/pH4274jw276sVZkDpMcdY5FOmySygEWeDI6TyY49DFBRIKYAleE6ZW9cBrC7YmvJrPjdjg7op1+",
-	"9XEPpH32BdBPv1RDdn5/EsJLgtC1p5576vnlUM/3VN7VFJgMtRgtMjq3Ib68opkrCaWhqHTKjud0ki+N",
-	"c4fJALIMMmI+DL+ywRdB2wSmyAi4oVGuLHaCtUvRjmb+OCbvNGaiK1fuuyRoCeo+FWkqXae2LY/NXUyp",
-	"t3RF1aMPU+AXH99dTSFdT0HyJ7C0DvTiubj5yvInf5pw92usPj6FtKpUXcFaeS1NcGumTbYEKftGLhgy",
-	"Fn6zEMlKJfgSvtguOyFDbLlkkywU2K5LU4p+eyExzdUm8qNnT0hCc0ZVvbdJ90SMD7UNdeqeZNe0Sfcg",
-	"u4sOTYsa+VluyxiE4DZtToDbrbdk1v62apLOfYRWvPjKthTaad+g8JpWtw+qQdzuSvs+JWw2sFzfd4jN",
-	"td/b3Z1B/w7MOPGxuljro47GWErJcATrx5AiB2WEX5IV9o6hUTrTS8XhMCv74X6o51bvQroNp/g8/sza",
-	"Jv/ojXEXLXv7OL+n0GCR17u9HtAWUnC4hKy0yQkr/VON2kTfEFtwiPK5LcKLyXeKaIFB9o5K2RoTvNnQ",
-	"NkpnVnmmGnTmS3dObQPJ9j6qjasr4g0voJSvKF0C81IG3arH1cYs3VIoCDq3l6H63QRgo241OewjCHBt",
-	"qlgNZfduqe27pZqlatrFwy36p6y12NJrV0sZ8kwRBVyfk1sHubcu2lJhCVsJWN3IRljbgkw5U11pfxkG",
-	"7mZy5aTQJTzUMbuDdcNskQvsVk79PI6sVSj8ZH1Zf0B2uDfK7salFReDOwq9QZ2trrax8BNriMWacDa+",
-	"2JZ/UHWL2B3jWWgH80ahTQ1gH8NFd7J/YZWyBxmw/gwWq+BcVxusQjD4E9mrpnXY8yhW+3lFcL7TUyeU",
-	"m6OsodNite+Vxqng+5W2qeCCd5bPVc7weSxT4Rb3hqm9YepzGKZqdU0j/LhBLFrY8QNMUL786gBywUfK",
-	"l7oOSUWLWkKaNqnwm1UmqTp52Vuk9haph1ukariE0qZrKOgkzWU8uNUgFY5ZC5PubINqctLdS2RtFqgQ",
-	"QfcGqB10UarddLu892jmJ0urw5IB5hIJ46FZqSLuD7cxbY+s71Te/DwWphUYujcw7Q1MX3zM9MbibLNq",
-	"ZDcDUzPcqlE4UgLNAvuS4C6kj/EMPkFGUpEXE9uZRrgeOCDZPWRkmNORwl5hYkhuqeqL4e1h0wh1wUnB",
-	"77itIAQ2csmJ03o+hbDGU9w6dblQKrODgcrVql8dZrXkY3x7sxCvsNb+WmayiyAMzlVcqnskYhOGr6w9",
-	"48+GizVGOLOskrmiT1LkbfY6H7YHfffSGjNfIzj4xp4qL9oaRCDcbHITKhWbXWFYAnljOPCkoW9DXzda",
-	"R60/0QMGKmsGP2CMrID+UIpJ7duypQUKC5HOE5+ORuKo+Wv7BOgTf/jwdUgrb8IcQ1ZA4vI5qv+bqZUQ",
-	"PCFKG9KYJWTMlBaSpX0u+rZplwHTochzMesX035WtCGFoYsPQPumBwLJOFOkDDrdPCJ1hXR5oT4Me1+a",
-	"lb3OH1Yb2hvs8E9ka28vOt18siw+1BH8MrJ/gl3YJ0AYzxl3zZJtYyHCFCk4+62w2dPMd29D7u9ypazO",
-	"zSGvxJWy4nklJtU1r4P6eks7PS5pQjMgCqhMx+Yg2mz3dbDZkfm+PsnnseA3Nro34u+N+J/FiN9IlTSM",
-	"riQFDbznkB8upU7tOtGmVv5IvfQx9UUc1DpkaklAaoNsrbL/L5CovQtg7wLYggugiYmBF8AnGC4XDVod",
-	"AY2Rq9jUUmpInMiQuIRAktO5TxNcYVcwr1SOhXeaMD4GaX6pNUqp2smdYVGmTftkPBD7rCz9eIJvmz9j",
-	"9ZUEgtze47EDj4dsAtJSqXuHZWHWErV5BSGWQogZL/lh0Gba9Rw6Jld1fJbY9pOktpIwGYOEM1tI1TUb",
-	"IcCzqWBcK4IFnQwEPty5slWeuWuF4PO4WFbTjb2XZe9l+cK9LJZsnJPbis/dIvW4tZzOJxuM2D3wMtsg",
-	"SDZQoB+igpx4Saqbj8bTVTFEmaU+YsOl0sFLcpG2+Er+iAZAu9nVhr9FFe9ZpeD1Ho9kvfyiCmjbAzrC",
-	"frU549ACo+Tg5enLqlr6YvfMUlyg2eFWS+K19nUXM25k/kLhxEF91kUgqGThg5cvXtQjhkfA0zmBjGkh",
-	"VVnQYsaNCFOz0/tKJ3VDBiodmDzPITAFuOqQqyKMLWzvyDppB/88Vkm3sb01cusCy94a2SnXvUnXEqQX",
-	"mF/TjVSsKssUlwqUAqUmZs1brmP3Xty7ZMnS1+tMLMekqQh+KN9AP/9ilkSLwdKuHjIbw1F7ZAv7RSnZ",
-	"BX71xBWzi/Ji1qGHn9mYgza7WdCU+knab55aJbxXgg9zluq9uvYU1DULu/PEVtS0lMWQkkU79YGoka2W",
-	"BrarKDC2694y7b1elPowXK5cLzbybQYeNJp30yyLk88sK1s2b5/umaGfgl+6rU+0+R2y87IxExkIPV6M",
-	"4fiD9nrZubFqLyuuCJvBRutMxbzXtn/LGbkpTk+/Ss1b+Bf4H+ZTqP9gjk/bnzajXTVcjFqVLtfrCd5m",
-	"S/LT7FTgsQO3dTN7g0HIGP+XE78Kn3nXtI+JPAvsY3tfVFzxCVw6z1TzaJWPyGhxVj20R3xrQNmCfYXy",
-	"oBpoaGHB0rgRC4uNzkR7jLVLAbqRBSdTOgV5TCrdaEGfKyHL60qB7mOfHNvhWxovmUcelHcWRGaH/1xs",
-	"2m0ugqOX7mT2/HfPTzv27sE4arqUEhnUo8oWCrZQTgqeg1KEpilMtW2lOCzyfEMVQLEJy6lcWit7gVBo",
-	"+OT6xWVFagO1GbqulSYZU5rxVLN7ILan8MEQKQHXZqlMJ0RSCYTxG26p0FQoQ+/m57bONkvdd6pIx0at",
-	"vzH7YZzx0U0vITe9qchZOr/poV5x4zJUzH/NqCMuJGRVm+Ib3kz5UWPbiEEZgYB6///EdumlRsKumn/X",
-	"dm2EbhekxxTJYaiJKPQNdxdyq+gE+vaF/zCU6PaYYE2OmS8o3kg0wh6rGJvrp1RgSPXQrHmKht+jhqiV",
-	"gQa0r51ZNQqHnouCDBl3cQKU3Nqv1a1hEbfugvta3OI3sf6YfwF9ZV/bKMEoRw9YGG6fwZAWue6dPT9N",
-	"ehP6iU2KSe/sa/Mfxu1/npcJDIxrGIGM5QK842leZBBnV9V9tOUBVBcSX92Q5grKdQyEyIEaCrxLD115",
-	"0Mosoa2jg8Ekd3NNBS+xTyk2515Tyntsh90Tosfx1ssNeLdHiyfrWvxDQnwfWl8WgBzc9CZCQvXeTS+k",
-	"vhant9DSMEqw0WV/pIrRCNRyr/orMZkWvmlBLakb6bceS1GMxq7VgVmyTXN8psgbPsqZGhPKaT5XIBOi",
-	"BLmDuaXLE6rT8Q2HUimx9eex6e+BocdDkJLmNz37Jijif4TspmcTE8rBxLAkxMHohKobPh1LqsDGG09A",
-	"EZobqjknVNnew2HShYS/Q4p7RbF4UUk11N2T7OMbflWdn2uBremorLB75rirtcCZkQnQdIxuywj5xH7X",
-	"Zh3BqDvtfF2fa1kP7ABOEqK0FHz0p1cO45TAAZlulXfcUaqkwidNPwkuJvNnqgTo7Yc0rk0QTv6Zigx+",
-	"P7EwvJl5d1mC6sHF6TeHPk2VHChNcyNsHnouPKV6XDFh80mvqaQtS83r3J0qYmlupEbh0fSrozn2QnPM",
-	"tIyPGqi1zTyDpxDsjECLN+mJ6N5L9sf0kv3706a2Fwh+hHqqCo6TkwMlCpkCuS0f3CaBUWs2FiQVfMjk",
-	"xKi++kGpUe2k0zL9Pw7p3IBUeokqaukzjxZJ5S4MftUEdtZakNYubX2Rifdmv73Zb3M1U2Y2d2SR5mUC",
-	"FCaIDJk+JwxNa+a/1XutWs2IMv4wEug6hbdqkeh7sq0ayuS4MZ1igFPcBUUU4ymYfcyoIkypArK6Wyoh",
-	"VHVxyREMQ2U6mpN27Ve+S03Lz9EiY/nT2/vZWo3c7tWETKUYSVAqIXDPMuApGDAoQwBRm8eAFKy1w7A6",
-	"UgZyi263Gi74Lfgc6ZbEhMrbunHqZOAQ27H/uF0VcO67PZi2pybGPC/t8QM2zTYkVoe7glQjtmFZH7Wc",
-	"SNdKiZXqXrmfGeOZmBmyPGL3UAv0H8yJs4l3L5R/iZNd47J2Ctp+mjYz10WehztXf5qOpZfBpsv7ZtJf",
-	"ZfPm66apIUhDgpsSQgVrThVqBTmbzVsB3GCOOGE+SqrM6pa1HBtyiVINrUrimU9bSKiHgRZ/1MPVpkeA",
-	"33biXB7inj4vTR0vz6krJHevCmkdO8urQQ7mOHkSZoj70g1JUGohIeWiEjItBh5ySEY1qGazEs10DouF",
-	"IgWfT0Sh3HKUkYTdWOVqUYNfQps7em8fp7Rj1D+7cfm96rA3K0boYWaTbZtLUGPIdlv/r5pmJ1UAPzYh",
-	"0Lq6qnP5wzeksTjSpUQe4tKfqjRes/q9/6W9FN5COQ2XFBoW07BW3LBCTaQpjeWIDg7jNfNqJYNfnn7j",
-	"gn0wfYuSEnE8w0gpJ4OSeB68fPGintVlXlqZe3rpo0h2E9RoBv9cIY24sX3u6b4S3meKf6wVvgtwO179",
-	"zhOiRVnvYdXucAljqhYzk7qQtpW17pDIrK5x54jMvrbdvrbdVmrbWY2p1tmmvextxeOXRALjiI2+NhfV",
-	"TCttpGj6D5R+wa3/Y4niv3vz0nLVfF8IbmfafJuM+Xj9lnmR57ckzYFKRSgx/0XrJ761WC2gKzPYRvG2",
-	"LTCDXcmqn6tYWxuy7ou07Yu0ffGtcLYpB58EJV2OU3W/NL9H0QkQKWbK8Gas+ibk3UCIO2TWr65+OiY/",
-	"x531uGDzWyZmPBfoF4tycleXLKf8lbpfzdA1fNInbtkR09eAcYqGqaYNKsrFX139RA4oJ1Rrmo4nwPXh",
-	"3tC+pMpZGShmYYhgWSBne3n93SXRMJnmVIOHDnLg8wqsQddV0UVrdwi0bGIwW23NJxqB9E+5+rTcYyVm",
-	"ZArSbS2puHP7FhKSU5YRUWiPHuYQwpJJ/kC2iSZ/MztZi5fe8+xYTIF/muQWUdSRGA5ZCplICwP1x2pq",
-	"1qTGAHqSH+O/W0EwTy72WLYrLKPBGT82srl0pjas+hltutSItOiId1mqB5gcRckMBj67CPiIcTg8J7c3",
-	"PfhEU01chs9N7/ac3B7BpzQvlFFLzX8/XN6e3/ApNXsdgwJ1biVoolIxNSL3ga1eeuaDaG8Tcksxgf7s",
-	"pveGKj0BCeSjyFkKNz3z1ADz2evvLm+TG35rj+/MZwSY53Og8uzF6fNvjo9fnL54YX6yrYTOMOUU8IdU",
-	"TOGMI8rR3PwyzOnorNlV6faGL9Rs/9f//K/ZPFq3/79bMpUwZJ9And9wLM0+nwoyFBKLsBpAKPOjhuwe",
-	"SA7a3A4RkkyEhHNCBwMDQi5vzcDAt5JppsYnFxOQLKX8hqsp5DnjI2UrxczoXJGD1xdX3yXk/cXlxauE",
-	"vHv900VCBjCm90wU8sT9JXGxx8RmKTrlCSkbcxmZszHVNoG34TA9J1pomtslDWkKmqSi4FphutyMqWgK",
-	"1RWCyMrs00Xagy6qcwKTqZ6X+WZQxixu6slqi+BW5ODDpcEz+DTNRQY+uKBbqzamYaIiM5Z0lkpJ53YF",
-	"XSfoj6QopjudpukgXmf8BgsOa4QyzJbqsIBG27+dbTTSN2zbMyw04dvyBGGzvl3OI6uoxt3tpdbwb5cz",
-	"lcXJdjmJ4S67HL/eTHor2GqofrN8QkqlnNtocKZqbUqIZXjI78iBj/zSIqPzw611B3wlJhN6pMAwBoyM",
-	"Rw5jhlPVnDTPD88JstWhkIQL+5pqW4V/uH4Ei5B1mAFeTKyCnsM9taEUNrTHsDwMge/9mqze5kc6AqLY",
-	"PyAhz4kW5PnpabW9F6foQupWiqGsvvD8tEP5hdiYqY3G2EY7xZ0WVnAiRFtdhTCkA6WaRyyb8NTzU+zZ",
-	"LeA6TaVQTpxqib8rix2EGgOOy0Cd4PeaDpbE4emZOJrROdFodi89SxMqR4yrY4I9ea2obwuaBFLPrdWN",
-	"MjYBrjAfplnuxQ7oKwyUHRpRHi14BhIT+7G+gZsR65MXU5cgW6Ym3PDbxuncEmXk6bEwqj2fl4Vvoj2m",
-	"7e5SZDTH5JVdgJGqb3hbeZhj8l5I7DfDyYvT01OSQo5iddkjmghOblORq9uoSG1v95W5gms6WCVM49m4",
-	"jlT2dBMSNH9OiOFfrjJp1rf/8WCVkDqvTqpynwnqaxhe1pBNomKFDVPuHrrbRrJEvvY4KwiYO87/6nV/",
-	"F9WGdd//C4rza3xkTeRdXw8l8DU+u7Ki8RofoKTb/f13IXB0/6zKfOk+U12sXOPoSimx+zf/bYS+9V5/",
-	"K8VkzU+uxRoffAzkxO5fvc3paI3XXzNlKEUhO93MIwgHDWLYls9nu+Tu5QLvmzKMaoGh2cwgw7l98TRI",
-	"QvHA8go0AIWNDUOpwUsIbYKDt1m3Cg7fAc1yZgR8Niqk66XopxtIoHeZmPHEP8ZWBrXymYO552jiSKRp",
-	"IQ0nQIvWpGoDSHKmdKxRNin9Zn6lpW0fvWi3x6m6v03ILbokbm+4GXAqGbeCwO3xWE/yZWz7tT+AVTYw",
-	"G7xtgxHKtZSqQlmqxmYxqDZFDGPAe3sOueeQew75p+aQJd1p4ZClM3HPJMtaNsgCqWYpcT/azEZX3QGT",
-	"HOfEE9y1WeDS8I3XjukwPsLCEnZ6jPh0Wq4EQ8KxNp5PunB1JGRmq8diz70iY5poSVl+vIol2QiOPVfa",
-	"c6U9V9pzpS5caevhXEOWg48krwJO9jypFmGywJV8uJbgQBS4sBMsfTowx1k5VYyCRwY55XfYDu5wI7Zl",
-	"NJwnxbe+MwvaM64949ozrj3jWoNxeULWjsxRPjWlo70pcTVHooFZDB20B/h/ogX5+PptRXEHUswUyM14",
-	"0dK44M/Bi1x4754X7XnRnhftedG6pr3PH+u/17424XWcvPmUQh5E86MuZm6n0sTWYnE+En1JF8RGTE/Z",
-	"Tk4L4r8mA5ExUC4fZjYG7HeCPS/GVJEBACc0veNilkM2gqwMYRmKPBez1hZHrXzwB7/sdbMT9pxoLU60",
-	"5yx/DM7yaP6fEjFbSyKMmNIgN+0z+qeg/f6QjPDuSeyRjYNbCLG0gQZMhvQVow7X4QJhaMOSooee9PvI",
-	"vcz8WTYSPHCdBLHjlS1RKG2sB6E5HpBm93DYDPbDTn5VcWcbIIjxFmXLb6rIPUjsym9DA7MCyIF1kpWV",
-	"QW0xUJ+YibHkN7zKnvIRGRPIGOUko3NlVSAuNBv6EotaWICshsU0JPMeFiInWtxwvxbipLQlYRgfage7",
-	"QmF77TSzRr5KTCkbzKNh481MF0vu4wHje0a5V9n2jPWPHY1RJz8RlhzmtIfEA3vMIA74dpGl2L9n2HWG",
-	"/baKEIy32nZssMwO7M6VLafrrJp5zthgjAc2UQGrDYXwQJRmeU7EjPERYRr7CtmS2jfcJZUHn9pfbNtU",
-	"kCVDFYbzloz674XR7kjBrVCARtkDUCnNqYYsueHVeDkW9ipryB86lu3znZfxVHcse9Vvz9H2HO3LVRU9",
-	"HrdoiphDtE+yq2uGnsQb4uvoqqHTOVM6sSfmdKdarHqoaq/DgGx/uyllsl0pfCukS/DTM+Ey5JJIL6Yg",
-	"83cg9DgJQuSH+qxKg9NsAuqGY4NkMdSAvrE5wRB7osXImhYxq40N7bMZYD/4DKbAM/RxPSf/Ef5wuISb",
-	"IMn+iFtcoZ69N3IQHgaRoAvJjc7rvWlfnx46SansVu+Pe8082xenXRJt97xuz+v2vO6Prb0FpKk1RoTJ",
-	"PYuMNOGmusExnGvKBWTYXnHD9ZihBJ6188Freufaf2Nalwuq8CXfsEUBKQc79wvZ1P91bRezV4H2bGHP",
-	"Fv5sbMHi/gpr3hyo3HOGWreIUBnxbWWdu8kwBP9n6GxyWb6r+YRVfFY0WHQJXa5tEv0kuJjMq5oltved",
-	"yotRQnI6gNypdLi6O5hjRT/0rmEzcGxvek5uXSkTTiXW4NUCi+Ljr93bMVrOuUoFukjIt0RI8qpFrVms",
-	"JfeYvfJwD21tHq+dZlo7vT9HVyYfTlTBXEsDvLbuTJeUKVB1qEU+IjjCJlM2eLVsBF/1QyLV5K6Rki2M",
-	"Y5DL1v4pPzq76RksQMi/6R3a/P+qhTX6YLUqEYEYGY+n0NZy6dqVT9xFFXsc+/M0XHLy2L7f0par2O+7",
-	"LS2lIRdZVmYkH9Bswrg6XN1G03LFLq1g7ciDuSXOBxen36A/yjBDcuBL9B4ek3eua4yhOTF6lJDZmKVj",
-	"8vHi+tV3trQxTCWkVJt378DQ/7IdR7QtfEk2dsmlWgvIIPWs7dLQPL/LvtvlvqXMDlrK+Hq7LZxxmVz0",
-	"ahnQelnp4V2GW1rUrM+eC9vvJFnoJnN4TFwtP2uZcOwYX7CyaFr2wynr+tUK5gX1Pd2RnnsujoJ34Xrh",
-	"c5gtsnJy4WUFnCUjYzTtY+upXPARSOKWbnNMOcxAEpgMIMsgq3Y/ZDm0NcbxCP60+uLgqj5PW5xWgvTH",
-	"6opTm2TfE+fP0RMHqckz5dXpDIaMM+sUteRMyIoKbSjXnJQShln5k+ATrT12LXVVms6RgsfctDZx0VBx",
-	"wjQ5UGMx44SqSo7KDhPU5SqaHGh12CDXD22P6Rf26zFKddh/IbES3k2vGs8rezU6X2p+x2R9/hasNdYs",
-	"0z18wpygXKOhop+F+Jcr2NP/Pf3/8lqYep1vfZ21ULAk3KWqAm7eIzS1jrzEOfysYAoTyvKESGH74mdM",
-	"mTVmCbGl3F0ILbnAJdnmKM1G5lEj7Y+4tBW6SNia38VXtlhrcZmblK03G9vkO38QsW8HQuRAeafolu8x",
-	"eqbDi69s6fmdWp3NpXykI1heMx6haqcNrWr06qsvBlUNXNvTieEoy4BrpudLjNMBFvn+qkoZgS4hszFw",
-	"gg2REjIpMHpLWTnCv0NkkYOyXf3PCeUWdQnjqKdWfYe/Cbpxm8WubPhvoGJHxmcz9OexPeOmvjTT8+Oi",
-	"0t7wvBPDMzLb5fShycLLfv6tfUsd8w6aRsBkYIMKbIiQb0+Os0eakysIacTLqD25JAQ7ZD9t1mSkVE/R",
-	"VPwAWfxzW4lDSEyMdKfdQaOgqSC/hyUcbIuNyZutxWt8sM6sSnMv/s9LYWbx+ANw/P/hxr3GHYw/LT3a",
-	"LOrzGFTbUPLR7KmPzfL22vSfw5pqqMWzsgSMoR9GsUsCHReJoKU6tqkrx66fGeRgpOU1OPdJwIwjdtWO",
-	"pLNFY8gUoQG3PyMUlXXXbAhL29Cwh7rZYS2lc4aOKTSfGiWfIy0WHNrIcDXXMc2yqN5wkWXvy7d2pDpU",
-	"EzwtBeLCnMl5xUpt1LQRsmYGihoU8w+kLLzcKxefk7L9hd17uuZIwIYU6uSf1X/eWbXD0rwV9ooYgZAw",
-	"EfdREnGJTxpU4pGFGLuGpcj6B0G2LwiOryk2S0deRGd0bqMlLWBvTxfxVt26gzIE/KWOyrJiYFGwLFIv",
-	"8Nc4lnlT3ZaFgLdCEiUmIDiQ2di2Thfa1VIqzYNCEqZILtI7oy8V+pjYSG4FqnQ/Xnx8R7S4A44Vh0q0",
-	"AJ6pKst1SJlRuajWMJlq10PS/DCijCvtSixYe4SRm+xyNPBY6uolKNAf/bnsRlTww+NcT0WDwsX8CUjP",
-	"nm+vMApyghYYokArGwdW4awtf9JO+gIyMxPyrtVEeGVbHKhI/zZrEkmDgAmjAQQmwjNDhpm2JaGrNqcu",
-	"fT8hWQFECUdAlDbfZMfkCkMojhh3ozgpIWZW/NmsfF0ivvsUJbOsJRkYWLgUqxU8Fqp+7rwLe5HPVLXz",
-	"MwugI+ApA2VTP1mjrqrRoqtKd+guPsfPqlI7+B0CmSJUGX7k2v15iNeSpneGs1qIHwPN9fgf7Y5tZ8d+",
-	"cXpKZmNmVXkylSI1qr4suDonTJNMgELbN7p2bWlxqumAKiBMK8iH2AyZaaIKzOZg98DNCFMpBqCOyffs",
-	"DnzkqCg04KtYiEjCsFBg0HlAMzIAKkE6xnrw8vT5YRQPvnPb2iFM2ylaU7DdCZkrNJvdKWA/payi793N",
-	"BiBX3o5PjpNAs3lXmLOlPgJwUkQCTcdoV8KCJwg1EzaykwSlhc3dYi1KnpGvT78iB6Ul214eGYhsfljF",
-	"V1gcNKtjAXDi57cpVeCakVqcuY0C3qXd2meBO5zb0AkF8kuCuB0fyw9C453OjxeSP/1FH5TQVQctC1R1",
-	"C2Udmn/HcpqFNDKEYbVOA3glxB2D3tkvvxr1yBKta0Oz3E+G2+ItOQ5dyLx31jtBLuwmWizrVnbCxXzF",
-	"Kqfc/lbqFPWcvjPce5XnmdQDJn1EPZapmzCujoN4njISymyiGbI6mRSc6TlRdAh6biUWOoRRQSX2vAjs",
-	"pMqn3xhpiVkVyXW8CKYLP4jMeOFZo5nJFha3MtaCECahxjaT0oHFpCHGVLlBbOm9cAn1greRXVsQsb06",
-	"Dl5/d5mQV1cfLxNydWH+fH2ZkI9vX5N//c//Hia2zrmYcZ+VEBqOsW9vMchZmhA1ptK63aqGILVbwOli",
-	"J+KW8kw1z6C+5bKaXlIWYgobKCuXDyXZPWRkmNNRHQhqI8eWgQLv0TSnHPt6qTMnhfBqajIzrDwThA5E",
-	"oVH4DYe1JBp97SwHpQWHcA1OpI7MbbE+CWi2xQKmiJpCWlbwtZQ9oOdaiLx28xVWL85iBHCshmgFc1Fo",
-	"1xcaUsEzMqS2IqYOBTsMj/aae2gOcNq/84WUdZqlyGt7LjWTxeXYluKTKcgjuMf3wiYxRi+xLHEmmYYE",
-	"j9WmrrtqxpjVPob0bioY17WDNsNEZvSlKFRCqpLMdu4UO+Z5QdPXUOF3tYjx5n0bJuWrJActZbxouriA",
-	"t0WeH2n4ZM9ySFPQkLlMYZR+FzFAsQnLqWwrjR0RwYOl2JGjdM9WikmlUAtoRw7w5yNNB0Xu12ELxARK",
-	"HqY5+Q4Jvqb3Ybku3/AbmZDv8lD1x62WWFYcWFzlu4nR5FHNdP34cuq2PijyO/LXqw8/+P5CA5rejaQo",
-	"uBOU4FP5bUVfgmFCGMVpVO/3X3///wMAAP//",
+	"7P3pchtHljCAvkoG7o0Qeb/iIln+vjEZ84Otpa0eu6Uh1XZPNB1gouoAyGYhE52ZRQjd4Yh5mnmweZIb",
+	"eU5mLUAWUAABSrLxw2EKVZXr2dd/9VI1mSoJ0prexb96Y+AZaPzzKk1hat1fGZhUi6kVSvYueh/HwCaQ",
+	"Cc7sfArMjoGBzKZKSMs4fmNOe0nPpGOYcPe5e6130TNWCznq/fpr0nvzkY/iA2tIlc6eGfYA2ggl1430",
+	"g0o5fb442s9j0LQ6CTM/LsvFA6xd3TVYPb8aWtDLo95AqmRmmFVsxoVlAxgqN42eCzlifMRFfMlCWhiB",
+	"xvF//vnnq8KOQVqRcgvLk/wBuAbNNPB88u+3vZQb0PAgYHbbW732X5PelGs+ARvu0LwfLo//Sk2mhQWW",
+	"gRYPkLFhzkeGccPUkNmxMCzjFthRBkNe5JZZlfH5sZtZuK//UYCe95Ke5BM3OTd9NWysaqj0hNveRc8N",
+	"00siJ/yq0EbpOATcSfhk+ym+cUcrAjZ1+1eFYVM+graV0DdrLvfda/c7fj7ldlx9LbJe0tPwj0JoyHoX",
+	"VhcQ3VRR4JsLIye9TycjdbL067vhj9ym4/hWHRqEHXp4ZwNwgJSOuRxBdsqu/YIuGZdmBhoy9vLFv7HZ",
+	"GCTjAwPSlqdBqFtt6N3whOZeg0FiIiJY/oGPgBnxT0jYcwftL87PK4j49rwVHHIcrj7lhH8Sk2LSu3hx",
+	"fp70JkLSv54nMdy4KSYTruevhUlzZQodwY47976WPL9jR+7kwqKGSjMjRhKyEyFZyvMctDlmZqxmhsED",
+	"6DlLVSHtJbszY66BD3K4Y0c8n/G5YYWB7Fa6MfyXbDZWjGtgUlk/LhMyjIcjGTbUakLnY8cazFjl2clz",
+	"h0l3t8X5+Tfpt3eMy4yNRQbmVg4LbcegWQp5btjR3d/SX+6OmXEfc8ukcu9lIGlwlnIHDWym9D1kTBWW",
+	"ZnNbtsry3Jyyj2O4leXMTBj26urmzfWbn969+bl/8/pV/+P3129uvn//w+va3R2f3sqWy8uqY6/fIEh3",
+	"YX/rhYN3D8MJ9n6JIbi/xrd5jM6/l/kcCfJkAjJD8m1YyjXRUCJANcrkCVOgM7F1u9fWgLlf0bvJNIcJ",
+	"SFtyDfg0zVUGAeNjw4vmR/WJhIWJicxYHgrXms8bK3CH+OCIf/f56588bvb3esSlMC08811GR51lGoxx",
+	"UFd73fSSLoutf/LYxSJRHI1tx3NS5fuPm/cD11aCNmMxjRHG8iETWcdDmdZGfNza/nN5Rf/p5mIWPtnE",
+	"4YqjYWd8Ks4enp8Z4DodXyLRmDhm4DBsEfUckUOSA1kLfv2jG3Jdg5kqaaDjdenw+uNO5CZV065TGnz3",
+	"kfNBalVcNLRKI/7IFhTqBiyGJnjcKj+OYQJRsWPibjsDwxy/zIuRYUfvr4+7Lc3iqDtY2R+1KiLIdZWw",
+	"P7h1vdpgOf0RjvXIRc2nkdO6Rqmb9Bw8s47Lmj8ayP4LeATE3K+GCWMKyDa4tbkb7PHreavVJMIzaDVC",
+	"unvjTmsiFu4nbVtP3wkz6zSl2uQf1ZqpgybWZW6rVs/8a1ISJzymP/DMCeJgkBOlSlqQ+CefTnNBGujZ",
+	"VKtBDpP/83dDrLUa//+rYdi76P1/zipd+4yemrMP9BVNGtOHcVpHn/MMRdGB+5FnF47KFPJeqplkuEdW",
+	"qn4kF/v1MLdxw4RFSdQ9ICXdkSYJ5jhhvPal10ZmWskRI53HveC2rFXu9BLNU/eikPgizpzg1bOByuYk",
+	"ygqDS1US2APPRcb+dPP+z0wN/g6pde+OuWGcDQXkWdN+kCmgT2mNpw4kXyk5zEX65EdPOhhLVZ478Z3N",
+	"hB3jatNCa5CWGcstXDDOsoKWAu6ovKUBz0E5cd9Js1OQ7rj9QRkLUxzJv+uPS0h85nTvodJh726/H5X6",
+	"gesRPPUR4I0Kw3I3ucNrLusaxo9Xf+3/4f3r/+r/4b8+vrlhR8U0VzwzbMwf0PIiNFMzmYTPUTU8xn29",
+	"VXqAus6TXyoqd88M0yp3ItEcTz5TSDf89cy0sEDXzZkBg3p5qtS9cN9P6JHTx9wV+ufPDPvryaub67cn",
+	"H9U9SNzkO68uvdGa5IWn2uiNmoBFUW/m4JSQWUm/Xv0AmiTCDCwXOVNOH+PmnkRHW1GdvsicajtwaK4s",
+	"ZLirMO8T7udKsuu3r9h3L7/9f4Gq4VJuQD+IFP4i+QMXOWqjTwxOGbd8wA2wI39yJHAzITP4hOCElJgb",
+	"M3OIno4hvQd97HR7NCu4y6ifOJNqdsnQAHmCFkhm+NyQuccqZvW8sjHWTLW1D9o25N8+qxk3cU9/kbyw",
+	"Y6XFPyF7ytP7c92q4jaoAf/toFZIJIkAGWSOpA64E6MZfJoKDRm7+vCOWYdlieOBV375uE5G22xwodtg",
+	"TyWTDH6Jf8JtLxBkj+T4mbEiz5maIdM0zKDFlw25E8oXzv3nn38+WTTlrjr8RcuvvwFTTKdKW8h+hEzw",
+	"IIp+DkJPQCmt0yORZx95DnTiVnXB6gtxCzhOmHQnaNikyK1wau6ZkxpOEDP8tTpBBTmDmyEIHwsnWTkb",
+	"Vp2ff+tX3IXfGn0d7BlTraagrSC5zQ2Rg3vWz6KW9huwbDB3Ak7OxcRJP01bDzv68P7mIzvjOIE5+5fI",
+	"fnU3MHLK3TFCT8q1FpDhMNJ9rrTtJUtGcFnknkKRnL4kedfWalShU2hzaSxsiliSk6Yv/C5Q+lMziXwO",
+	"f0qIm6nCpmoCKAjCg8hAppAg0S8tJ47KPIAWw/mx2xxthx1xNhbGKi1S8g2gJbLcLmRsmnN5wQqJ3wqH",
+	"thIeQAe7goOQ8AiVFm9RxNU5SZ2O7Zcu56SBW8j63C75Gk6smEDMNt84xojWI7JOJv4mbPSdqFbE1ai6",
+	"0t/vOLq/Hffu2kPA243oq06ocUwH+MRLoDNpvNDvDRBLYzXNQV1Xa51MZ0u02hjci2m28TV6H0mLslj5",
+	"bv4WnDmLG1u+mCZshINtu+pqCQ04bOymsoeTvuMWTvTpFX6B9DzLhPuF5x9q9GrIcwPJpiTsGoaFgYwd",
+	"vXzxgrC9H07i+AJVtzAAoa6DMUMynxdxt6J9ERLXvK82j9gCLk74px9Ajuy4d/Ht+fl5sgNcapu5hmDt",
+	"CLUpoHeZegE4V8NgO/x84KQBNgGktOWUf6ySAzynXLL0JL2a27UTCUIfVONEhLT/92UvWYubuM4wwIrt",
+	"elDbNcK8L0GfsLoCe8j6TlEXctQnZkWSzoWXv0sqymbcBLxymNd0lG+NGdLdhRUPLRBaQe+y/BY4O1oP",
+	"3FbYUThyx9EJw6uTOY7zAW5iTqHr2kB8wGWmZMI0qCmg3c2AzNiAp/exMSsW2RzzR+X1Hn+glhRwfyOX",
+	"TE0EOXS5E0kByVU0kqAFdv4yzfZAan/kcyKcAyApuZDeUR+jvmT9mQkDj6PDGwuTHSnvkxDa7pLMbiWM",
+	"VkK8DDDeUxMhrTy9l2qWQzaCrE+HtrGcI5VFqXfb77eSJOvfkN07cr6az/oWPrVEeAUHFjjRfaoFSvHe",
+	"6KvBKzkRGkJW834b4n90WF6O/cywnFswlkzNOau5BJfHVjmsZW9hZCcJd2C8yyfl56kdz/KuflkFRu/k",
+	"tLAbUp4OgNaRhayGto7ouys6UIew1uvcVFbC71bewLUfOSiZOXD3obey0IKHSveFpG01pa5qhVfGgDGO",
+	"Dm8nuefcmFKIiJ7BUOW5mvWLab8lghE5I1oNSZ1zTALjc9CFMoY8Wytt/Jr0ciHvIetHFb3mlG+Vxhkg",
+	"65tiCtpA5pR3mYVfS1dHfd42OqQ5HRWsFipwaCdKkFAR5fN1mFg42CgsFJmwr9y5oV9pU3TcQCcdczOO",
+	"3u09zP0RL0tF8I9OgnPSM2IkufVhcMvjiFGceS4cmJvPr7RcV9JDxdUPUZ+p9TzfPHhz5CLxaoVvtJm2",
+	"cyB6HCE3a7kifVkY0J2/CMbxOBzQVy2jVOdATuZHD5PmAqTtU3jR0lJBWmFbgcc/td5K3B0gVYqOy81M",
+	"LlMND/3WISs/0aPgPAqu9eU2ICnplbas+lnUz62xsvom/PG0gvhOVOwKV75wNdst9Keaoru884FW9yAX",
+	"ISasoGXxNfpFDq+sI7VLS4IdkRy/VzM24XIevEa1l8krP+bCa+Y0KXnKjI1OVVHnZdH3Hua1EUFmhhUy",
+	"A33JYDK1czYbixyYQAdTIe9hDlHuhw8ozCU6zVBoYxk4QAlhF/iJn/fo+x+vXtHENcete+X4kgHXuQBN",
+	"X1ME3zR3X918f3Xy4tv/W+fO3W8r58b2uzMndV/D+oFSOXBJNKP0EK8B70Vh775XgcxqiJ3X4nE2kcma",
+	"ENYdn2uyRCxKqiGe1OaIbeIVn/KByEVY08IKUdTsNwNvo8cMmbB9b5ztq0iaRz3W14eqdg38SnoTLvmo",
+	"0zr8m7UQ19UvUipLfMnLwbUbr9gJBS0L0MCzPs/zsIRVb7lLjz1fuOzGpPGzSOJ32nLEjfkjS44d4zIs",
+	"ROFOZbAl1mB84ZLvVHximRiJkAaB5rzKu620d647tcNnX2SwXrh3L0WXr5UxM57fL+OMRKtpPyxzWQ5J",
+	"QzDsGjk59eGt9QFja3njnadtwnBXQ01wwrZLc0ORQ5Cf18oKHWe9FzJr6MdCOsLrporqwZjsVy5x7Sq2",
+	"8ycSOPelsl1nce+vlma7DzKY9zufshlzx2E7vSr+Cf3B3BJsbMGRKzNauCzvoCBXJNp6kEo4yGwwzdoi",
+	"isFE2E19rdVXtbNZpsHC5vEnhc43FwBIL01rxp6ICxfBN0y9iEPlkcV2sHAWqzD7B4cTm1HJJWRuksup",
+	"ykU672cqLSYgbcKs5kIKOepTFGjCkOb3NZgitwmbCFlYMAlG0vThk9WcgmfRrRB1ya+7jNWHHw7Uvbz6",
+	"aIx9rI5UEtB1whSNtmo5FKO/4V1lkIoQShAwqys+BRK1+jTLGVat/Wdhx5nmM9LwNlh/m6/u5zGpLgEW",
+	"nYoy85PIhBVTZhX79vy8CuQ2azmynyu2j7c8BRvjxy3k4oHnBXSHEhz+J/fNWjjx+O0naF0rDRaJEyuk",
+	"jYWVOJ1oAHn7ZtYDAr0WBkr8XNEVCsizMli4iwgW5kmYkBhon4SUgD5OmzCrVD9XcpQwqWx/qAqZJfV4",
+	"9fA6xuL/73//T4yu4LPlyTE+cMrtOGiv+F7C4HR0Wrl4zN+e/3LqXSoRycIYb3FZfYi0hKTnRcjwXewU",
+	"vwee2/HyCYZQ3ehdUiR0u/DI+7XYoy52WwwDXgffN/jWO5nBpxviWg2Wv0ZYbfdFvcNoOsyO2VjSz4tJ",
+	"3JZb0+ojvpxZJJeL7DJm6nQYMwawTBaTAWjDhL1k52W0+Wyscgc9dRhpnKWjzHZep9WAWJL0Zlw7FhqX",
+	"e9yU8SstRiMwLVbrxWPGUWiLSTif2qKqg2m/iT+pwab3sE2Qo5JRR0sz2XOqYco1ZMwoNuQ6euKZnvd1",
+	"IVvMDoFARXWVdlFxKKQw40cK7FtqOCRSTnPuru7vpsXf593aXblTHcsi5giS47oNck3vRgX+fxRQkFBS",
+	"SEmSvynSFIPjndbGRd4iqJSm4y7Bkl6qru6wAoOaTI0wFkYuTywp8bERFFm/8XbkuC7PaSOHOZk6/Hxx",
+	"1h1eKqN01rxGMZzxl2gEs0ny5Bo8WsjCXr2VxZfXbGnp9VVb85q3yDbcXTBArVk4vbR2wf61VQutwuLX",
+	"kGx6rw7Ai2tdnjG21PZLaj/iVXeVLMHtMvTFwLYCv8ZtRXGqVioiJJLEJcmNw8PaJOGYAa8Sd9eFti4u",
+	"eBfa5dIhbK9l/iDk/VbRHy1aYhnW1jXMPmpLKAX4vhomTMMUuDUJM2IickxvTlgZvmGSKp4Qc/4xl5dn",
+	"IrXrdT9vU6nWHD0jNRJyO8syTNrE7pAztx7gaIzaF7E1/hjDBC7XQVLDV+PYgNHDPmaQxXKJJOa51PNA",
+	"mZKskIYPyww/wyY8gyqZuJlfGlWShhwDz2I2JTIGXlAQLkcLu9Pwz3hhx2eTIb9kILXK3QvWaf9cNk30",
+	"jFt2NgH36plVdkpOyVqCTmVuxIEqEcCpk+UtxKSPwrQnI4bj/YuJiCP4YX3bCd5U/FZRn/B1WhZIxhax",
+	"kvFv1kqlNXfPtkPohZg1nk0E5qPUStpMuUSSykcg03kfMkFlQtCGreOFmJaTYtrC56qz3IrebROnuv7c",
+	"towabN+kyMFYryg9xnOzjYIWvlllUHfYtZE3Aj/YOgsrK6AtS2IKkk3CcWFZqEIGid6H7fsyaFi4gE7P",
+	"gWtWUIahG9soJbEoEXEQjHw3LFPbJEh2diRt435qIbBXVBNRZXxeI4o+SjFs0KNphmY+JI+/bGad338q",
+	"3DqfSrD9lwR3AVS3TXwr8e2Vz5bZ1E5fh+7m1byuJ91chgIaaIcsLFWw2zJXa8UutqGMK/bwFh3kJZYx",
+	"nmvg2Zxp4OkYst3tqonp241QAvBiOhWwXKBM0MzlSzr5m1ZCzS6UgYrkb68FlGNslVe0AgAc0fNhz4Zx",
+	"5t6swGF3iT8F7DSNpgYL66986TD/DLOPQYJe9MpZLvK1N0pfo4ErLoiP1cxJ3ikEwdg0q0RcsLaKEOsV",
+	"IpwyKZcag5bFGosLckYuuNnUkrSNuNGR87WKIlOuMUh5O4HWlFXyVntA8K2nYYIhethfQFIV2tuOudXv",
+	"eSvOsBUohPuqYd6LaN70yvvrhuampdThFbsJR7caXULYBb297hDfeymqTTZX1fNINOqyArJtYtyigLSx",
+	"YdSni61Y73aZaYsDJ4snE138umPfRdB7g+Z92WHv9aVuxc8fhbar0TQqHUzUAxhfSMq9G0m92o6LV+jd",
+	"gW0vFMVdOBINvE8VMr8UvhZ8gCurIlV7+g/3+qp72jGDCmYb0zcAfQ3uo9S7PpbSALFquAeAsOBnhvkR",
+	"sB4k1qqqhmHem3HK3joQZoN5qJN+EXkLEwiGKjYHGp2SWoEgp9qjdQr7KKwJj67zXe9hrIFK6xlsy5Fr",
+	"97kdQ94SjAOsLXLJRfhaIX6tZeerwAUvttxTcxU/gN0OdNbfbv1i11zHfyx45B2TKqSw877hQ7Dz/kKF",
+	"bD6EUcE11uJIxyLPNMhV7/CsyK3pDxTX5C8TedbPgNsx8kb0mQX7aaq0kqD77rYdp8V4ypjJprb+XfDI",
+	"OgX9sllkbaXbcchH4tF+sGSPWBE5QXJGvULH7abRP1Rgtr/CB+bAZdbv7iRbGnJhgF9W7OEaDGzq2Kuv",
+	"bIEqWpYDN5Y9f1GLQkW2goV/mSMNSrLaSldvbfUeqqi1mK0hnmGrtdIbRKlWYZsRkBbSWC5T2Cp/djEU",
+	"sCY9tJuTW3JJWjy7NcNvSzRhM4IsIvuVoZ7dU+rKmisxmZAqDWxZL8XXR+g3ag/sxH2DXZJidujlJkrY",
+	"qyRSF6o7JVysDLEvb0n3kob1JiTdk4GoVn2nciQhAdWptA9OMthy57mQ991BsQndmPYR480YuBr1D/na",
+	"OBfsecK+4Qm7fhl1Mwf5edURl/q9NxpsvPX6AH34NM1FGuvthBT7gkpAF0DlqARpmKGADP04zQvjK/6U",
+	"jRCeGTYTMsNw2FhU21IBoLZUr66eudDeY6UdEV9yFxctaPQT6AG3WGl0GfPGMNmAdGH3iitjxEhOWlL8",
+	"P6unrzrcEmorKu/rGYUuKIuX1V72cgl8kzrZLw8xIF8glnX8b4POGMneVv9rIvN2KuAjuBmVfooKARHa",
+	"uSzRlUSmIeYmmxOKjuWZuuNhqwUpIOcyWnlEbErsUZn9cRjYeugxH9U3692ScQSqI856yAvZg48P6q8c",
+	"8fGgeq0mXQlpV39Qa+Ci2jRosUM4khdDwz7CLH4Zjf03SMH6O9iFxr4g+n7ZSntzsdvp7U9G/NbXTSyJ",
+	"4Y7FpO1J2ZMTrg5W+WtfXOFVMLYs5onS482NMUtUsTFQHP6q7m8LYIXO93aH23Yl3asM3u1d3ysL7m4R",
+	"0Ui5sm1ibwpOU+yqDG1Zl11MwIZWKF3iQTsWSfenXT+0+mTV1psbTRqX34GEEwxtF2hVA4nFPFlPMcLS",
+	"krIPRfVXX5CFufYLz7GDj9stUxpTaMOzJ4enlvqJhczBVG01mJBsWOR5C0BtBIAbgNIKiFl1zbuI7yrJ",
+	"zvbhXVUJgaWC0BOB4fmPsEftz8MpZCoykLY/980C19cT2SLieloMckrj2/IEFijMilx7DUPQ0G4snSpt",
+	"+90Ki9SNp6uhx119LfuaOg6uLnayUMvN/ezIw9RAkSk5n1z65iccW7gzT/q6isl7cTUbgWks83Xn8VP1",
+	"5ip5fQGO6le3ZFNuTN8CDtsr/O76tm2ssQ65uwmOS2j4eLRrm2odLnbV+2toVlOOn5+fJ+vQrnOF/xCe",
+	"XT/meJ2hDgi3RoNvS5O7qtstW8qPLSJHfBeN2IROjpUOGNIO0LvRXZGpfek6a438LoQH1KDGSWahG0i9",
+	"iNNQ6f4/eK+GGL2kV9a7ifr0acaNU2MRDPqV5snnLX65/WfRti2n/Xx3lVdbO7vHClvbNuh4nDzWmYTv",
+	"XpLalqRvt6E9SVLbUe/ugk+TFHcwf1S930MtQ5X6yhQjhClfzBH/jJEDKsHzvYjgxliMxrkYje2KDkQb",
+	"VYNoJilIMZ2CNWwK2ndCPqIW/nhuxwn7/uOPP5yASfkUMgafnH6HvjhKWphwfU85C4xrVciM+vtDLUCl",
+	"Oia95MLfzOppUl/1fFEJzeGBYxNB7GMzxHaIeQ7asNlYYXtdDKUBrP/ZXAU7Kp1KiQ8oPD5lH8dwK3E6",
+	"VhgwzIKeYFcgYaxITdmfGksG+S6rjSCdZrUbIdO8yCBLbqVRzIzVDPuLYptDLudKAoPcAJthe+2cgoIm",
+	"LAeuJZuNRTpmM6WzWCAQG6s8O72ttSvwJsuY6ax2nEkdsGIEcrkq1LJBbTrNBWShVvNybemcG8v+rgot",
+	"ec4M/KPAYnDu5PDMcO0mViR6mdD5Ufpj4C31sv0b2MzFeInPsedy4m4T5Xy0PH59dnbCahu/8A26qWnp",
+	"HKzvvetIGRuD7jhrS+LnUOQ5ZtZzJmHmT00Y5n6HjAreUjXwI5oWDOPSzBwyh2K4oeLY8eWt1DAoRJ7F",
+	"hnQPLBuAERldEWYC4lhCji5Z6vBayFG/mF4wigtxQGwdpvjjScoz4Bbj1vC4jHCXbizX9rL68MK946bB",
+	"d7jMqkeXt9JYh78ZBQf43jzcWrdVxJnpNKcKgwG4qP4QjiMcmlgtILtkxqrpFLKLWykVtaKmWUzj4yNu",
+	"7n2bL39Ax4RRgZz7a0CCHg4Q6wGUR9ILsTK+NBKtH//CFaxPiw85r3WkWgB7As52ZK1qGDXxdMhTsBvW",
+	"O4y6UDYS0yqetgPhHxv8x/EeHzHuq+Mbq1Rcw1vZzRarRhPi1BrZxlppJ77w/hJGauPQB2EMsfNWHmF5",
+	"DamYyjNEJyT3JXYeJ4z7evllA+/cMRiHHVIxXfG1ilYzpRndZ3IrObbzdyxP5Bi+iN15EGdoHOa7DZkm",
+	"POOqnQQfihHG63ap+35DqAic5RG6GN1jVbor6GYeRKtZ41AeEkXKuiAqF0jY5dj0rS6waIhIB72kN3I4",
+	"ySeDIudE+3NehnCbvqGe7YZ+x7Dt+m9jVRjC5KlWg8Axp1p43wJkRRp+Taemn6pC4/LNFFLB3en3Mx5G",
+	"dKtxUgb62/oZOKF9Qhk0GkZFzimHrT0C/IYq6rTh9w7x0gk6Jo5nGYJUil4IfM2Leg4EEzZRxjILSCc9",
+	"MhxxQ/jhCLmxMJlAlrBcEZIZ2CQUcdG6gctMVuh3N2VxxWusohuNGa3q1+6sfDhV7N3IZlp+NIhQuL8Y",
+	"0ExklwyzsEJyjJm78+xi9kbncFtN+pUiog+EqL4ve3M299nx9LeyjlYXtBDA0ynFu1rFRy1GI4gUtAXZ",
+	"UuXtHubxwHGHCpZ/UlJN5sy/hS0GsEv/XCo5nyTukuYBP1oKfehIhOAf5haYGg4NlM1YSPD31Rd8AFAk",
+	"Dru1gyJ9zw0tiU+nwHXVQbF+4c/MwvhtpkV6KZxQ2EyChxmHBlTPH9fi8nFNBvfbwrJLtOmWfQZXtYbs",
+	"0A/SH/2r4O1qKTi9kl/QEG/FqNDQqDjd4StfNrulGHV7Eeqwbq2M+cgHkaVDnkcY1d+0mv3yt1Tlv/Q2",
+	"llcX97nEGxczBFTeRzlmh3O4MTcsT9486eiQcZCcgOUdB//Rvbpc0XPj7Wo12/mRuTF3fGRazVqEkiD3",
+	"brDixVY97ij9FP5yGntowEDi4bxxcg3Iq1fBbd7NCrR67bs/RKyNwDMso9Ntj9+H15dyODa9C6JQj1c6",
+	"abSm7fAahtFOTZvD/1Ifqk0WVc/4v1ZRn1hVZ29Xx6dr4XA7GZAEwikXeuMDwMjDD1zozdIVrAaZbT6Z",
+	"+6rlmK0uZLpQ4be1tRbha4gmKBGkdrRLsN8smLjYWcvvp3mUlSpcLW4FBnviEvE1Uy08bljp0jlld/jj",
+	"HROG8QG2jJ+NQfregaaYTlEuy057SfeOFJkw05y32GTwu4TdkZPg2zt2xJmZ8DynJ8dOXr77W/rLHTsa",
+	"iyyjBsNTrSyklimJqmHEyxMW2jABaIG+H6wjoWTm/l5rbAuLX3HC39co4aKw6mPvNuVcdf/xpt8uUZ7N",
+	"vq5KwGzGrx/L7xFFsi3OqtYbbzPh1LfP6VP+5uN49eL2q2UtY3W11aRXi85sxgwsrq66mRWQ+KPnUwtQ",
+	"GFoXrlV8MmF8blOUvK41rTp9r2lfTYh+/AP7nI7EQ6xbtiNvGsxY5S1KNNIDQE+No1gGy6XhuNWCkT6N",
+	"uQYf3bvGush9H8LajuvLWHHGfw7e2cca15rDvZFWz3cke2zBtDZiKc01r1TRWzoYNNI21rUD2F6SW+fY",
+	"bKy0sawVu18UznZH9cP8m3/pYdj0J8DdHy3n/hi2cg/ztR1b0bplWiqt+b6MEoN/+lb1l0lN5TZYeLUu",
+	"my6IMTUpJXjuHK0JB8GOlGZWKZYLa3N0rCCZOF52g6+opbQ9V9yeq9GO111pa0msHTM4d/1VRcISUPfJ",
+	"zd4vCjILrb7jUTxbUeEOCtfGdDhOaDEvcJUzgtbTVlhwpFUx3Xx7NNwf3cd73Jtf3Pp90UJ2w0D9kO8s",
+	"TKJ68p5suVuZY7veO24m0hBublaXlAST8ryN8e+OrSY9jNToIFKuY8A0TtLcWn0fK85qeWG7qPSy5IGI",
+	"1ToJhVW6x9JtULZk8wIkxbRboezVWaodK35s5+zcJP1/L1U5/Nvr4kzxpXYDU3ihLR50RSbsOvdpPY1/",
+	"abHNmSOFMqJlK7apkkGwvQLtKtPcMrptak0fbPrBdm6oXAztasnRBktU08y1NlQSOXoX91R5amZHbG+l",
+	"hfQz+GvQt1AZe9eo38G1sWQ1aWRg+OFWHWsw3S57/baReQMePbEtKem1ZWItHBu+Vi4yVB6LyNfrjsx8",
+	"7gPbDuZXGOq3APmd6kcLdpRHXVFL02evgW+boUMaHL0cm/zj+48f3kit8ri/T9kpL+y4X2gRz6yAVEfb",
+	"1y5Gr9J7SWPA6HochYuXVn+ItSbBssFKpsAymGpAKxZq/5nGwFo2mFMoJugqLGco8ropoCYst+ZWpVoZ",
+	"M+P5BjXbXoVP4mkWQyFFa/5VtZlHNaIdBZVrue40RedsKNC2txlXWoyEjEao+xpuMBlAlkFWXQNJsNRn",
+	"GVMrLrDzm/uLcXxVaR8+nzFhmwHXZJGYiNYmuTlPW2LmMETLwRmzihUGmJDGAs+wJmIdjnwPubWZR3kx",
+	"ammiSDutt+VeES3m36IoXUpS8Ju3YcWXGEb25iMfrbd2+6A8XF0AhXquXgmANWhoAHoS0C6yk/LGW5G4",
+	"Vn2uewpjquRQ6EkJ9s3T+qABpTclEVBCMYmqUTZGOy82pOmMLdXkMajpNjnBemFAY25RVfDCsqNIiObx",
+	"pusqLRNbnsz6Xmsl+K9CHGGYVCxXcgQYLVgYBE1mLJ8bzGthg8KylEupLBuAo8D5nHGEibqIXaO97cSq",
+	"newE727U8tGKl1WsfyAoEy4LipIpqCgAHVyXxIwmmgX0CuhWO86k7oumFXRAHqq/tGkGagbR25tQfjka",
+	"7Gm9G55oS5IEHV9ZSvY4Ye4ccZryIDudY+uBbFk8oeUcGF4Py8Fa0JgVZGeKZWIksEFtkY6xG9Pz7+I1",
+	"neqsuxZ4/DJeOLAbE17IOqGoXJmx6VhzTDF0TMGfZsUPNqrWW6LR2vrkAXOai/qRZ1DljeFopEhT0Eiv",
+	"I6as4ESt1/86oNHGAeIr5IBXNVQI4dTcJzBExINep6ByXO4u0thJEo5FJ0Wkiq4lDhY/bT3wKjZ+A+69",
+	"DQVvSdo9d4f//IKN1YwZq5Uc+Yw+jDaYKiGtCSmCAROWPHvtghnF+2+iiy6mCqxLQVnNFmjXtYV0uIid",
+	"AVXtbrcvkIAjbddocLXqsw25vCY0N7Ws61xQstejdZsokosJxIO/NrwOP05LHEj3y2iMs7pp8FoJcB91",
+	"EOFBZCBT6LoGLDUQ70QKmbAMpNUCDEnbVJcg6EpHhP++QkHCqFwB1s1M2FKVT8zLL90UCaucRwnRFXN8",
+	"yVSeeVs5NYCAWfindexvrHJS0dz//QuMIrRPmVty1Tq1XDfqtwlLfcPZLPEdtCiaIrIrv5vQJDNhZb/O",
+	"4x0W2r9faIBTi2ElIOpVd+l+MwaM8bmKuZD3mPuIqnrVHzSmn5dPuwLE6qKF1Y3EjRPl/XUtebhmPbGa",
+	"Y75xVG2uxrqaJSk3KjfZ0od0Kzz8NBUazKOMSh1BiZyU5pEWrPaGdBqG4lNcuqf80lrbFi/cYVvUxEkW",
+	"FvKc/mkYn1J6Wszvp+4ftf4Vfcb8+rtd/lbaT4e77nrcsY5arYvdiZxSNs/djiH+xcSyObeq4CuMu+CW",
+	"4AofKN7OLGHS1r9nzE2sM1Jt8E0QLVcjIR+FaRNwbNOMxQaRRj+W30S9M0PeB7ni9J6g0QSd/8JF1W61",
+	"ucqFW2keyrbVHx0sblcpeHvgam9s9X5Ks1867Wm3La6iZ912IrsoHohY/mWXDnRL3E5L2g/diWkzPzXq",
+	"mdVEv6qYJEbPZqGEYRqV6X5W+j5O+7vnIvAZF1bIUX/jvLT1TRCc6GzUBqmH64cs1Rqr+ujqnXce/E2Q",
+	"olvS/HzQ1I4W6kfsD+Z9tdD3fePGySFMdUU2IYZvk3Kws0205HJU8YPl/cbAKL626A22n9YygpMLvNDC",
+	"zm/Sss/CAPv2f4z3/b+S7OrDOxI+yZr64f3NR3bGp+Ls4fnZBM68XKo0u0u5gVAdFj8gxnN3ijYk8pX7",
+	"6Sp0Gls7Jec8VqF8pdS9iJjYbsCywbw5u9NLzlCWOGV/kYYPgfnuf4ZNCmMZz41iBmTmix/hDM8M++vJ",
+	"q5vrtye451OMBO9d9FKaOYiVvWo3ff9ltWg+Ff8B7poxY2GoYrmLkyK34oSPQKZzpmGqjLBKz51474Y+",
+	"8Se1EGB0wTI1AWNFysZqIlKRhU5hJmFY8udW1ru0sqljhSKFqu+wzJgBLVRhcKKFzxl2cK1+bAxGLV9v",
+	"ZX0s39rVPGNTDd4a4TYxLGyhgYYzjOpfmtNbeStfKenfMxe38oT96eb9n5mQOJoq7CUr5L1UM0lWA6wH",
+	"wsPNsYHK5tg7OZRluXQ/CaCGyrmYCF+S34h/wqkbHvtE0uPrt6/Ydy+//X/sDiuPUVmjsyk1rPw/fzdK",
+	"3l2yB54LXy+R2lKylGs9Z1yyO/rhDg1y6MW4lQyLjRsGPB0zNRyCzKgsEGCtwhPm2Ihhlt8Du8P13VFD",
+	"Z8nUlP+jAHZH3P0uYRpsoSW7Qxpzl7A75MX0/l1NELhLaAgNbn6lM9CAlhp3Qqgw4szXwLGOIg7qlv/m",
+	"Ix/dXZaxCm6MDHJwfyNCIC4IywY8vXdnePduePIjt+n4jh29fP4iYVjkC8vgMeb7m/pRk0aareU5XLKX",
+	"L/6t/isWkpWj41Mc989KQhg8DBvGdMO7UX0FMcO+OX95yt5gScs/vvlIiBueff/m6jVu90qWkEPJfFOu",
+	"+QTIK0bvvjw/d9flK1Jyj/mli1lJMDgUibhlfcEX589pjZzd/aAIbO7CQNjDz2Oqpit/44tvEpFG+HEQ",
+	"evfXk2sC45N32R3iwlWagjEXzIiRdCeOs7RQMUwsJlLDiBpdhhsz7C41ethHunrHuLmVd3UqdseUO5wG",
+	"DTz2uU4EixUZ54bdXaFJR/wTd3rB/oBEmf3vf/+PW/XPwo5VYRkIOwbtC5GSLMUm3IIWPGcpl2wAWIv0",
+	"lF35w6E7xnKlWKnUieYGQjU6cytfnr+8JKe/jb2bKQwKCKMJdMrXR2Avz7+h8m+5SMGLXJ5gOylVC7Bc",
+	"13Pwa3TcnUFNMbroPT89Pz1HiWMKkk9F76L3zen56TdYa9yOkT2W15SWUacjiMXqsikfQd0zpxxblEv1",
+	"Uxe27Q4w8TXvKAKs+UHC1Ew6MKwz97JEE6ZWJYzMdgmzXI/AYqNJU9pr/fvDnI+SJg3p4c6pR+C7rHfR",
+	"c6TsKg2RriV6md7F3/5FXDLUvPNnHgsTJxkpKs7HB1nOTNl4iLbw8Y0HohPsO1Gn8flaZSBaNHrlHFbt",
+	"bYbSUh87glqe7SIQe9+LFykd1AQ5FQvghTa8x0FmWpjWgdi6Q19Q8GfShz3KBQB3eCRMlaoZm698uPE1",
+	"N3MVVn4eUwMqzDi7Mu+HvQ7v/eAkgy4vviJTwK+/1LQAt7QX5+fkz5bWh6nVZZy/+9Jy1VZWdphLy3Z+",
+	"KMO2kTJPxk4d+L2k+WPDlus8C73B8f3n69//i+SeE0HmPvq2yyTvJLaQyssG4d+ef7P+qxuqX/kXyR+4",
+	"IBPLr/Vy60j8wo4x/GBkUHfzv/zi3l7gBmf/EtmvxAscui1zhT8DZIYFKeuUXZE6AJnTBUpTf4zCB9mF",
+	"IPWZYVMuIUdefMquigzF4CNaxylNnx0vU/TX+OQquMMWSPoaUHw3xGXHYPFlrLEHLqI7sPyBZ15c2hpe",
+	"Xna5+bdKD7AwC33xckMw/m79+6+UHOaCDFQvn7/YbIIX/7bR+58TReiKvQDnNeIlNEniAtLHUiwiITjE",
+	"Bp+yd5YJOQbtfnH/LVVyrHoYXFDp4WXJUVPl7SAkvlzGhD+CLdFgz4Q1RlSr7Z/6yks+pAfjo1uG9a+d",
+	"4Ts46NMh1suvBirfS1gNjxtSvddI8KZI+pbj8HyFfFSKytAHJ6hIe8nkful9qUf7SQcwVBrIVjC0oJeh",
+	"nsz5O6H/CFB/UNl8x9jiPQ6/No2mVhfw62fBVFpPtn80fayw9Ftgfs+/6TSBu++PSv3gNCf67tsu5+Ur",
+	"xkP2I2SChy5LL1/8djk0kaeKQ7Mjx1HVTIJ+Zio6RFFbSGKON5F1z8p4qjY7yA9C3pPlsZjmimeQscxX",
+	"6DQl/RI6tJHDThGnaMnELiODOZuNFbZ6LFvd2AbrXLZYvKlivPZGLsIc6DNcyd7dMfuXn1gU/no4tjut",
+	"cEiMW8ux9D52lFjm5Fbz9N6p49uzcmVsrFlGBWczLSzUAY39BaHXsDGnCHuhHRah14G8EOzo5fNvjmu6",
+	"WHnrGC4Z0cWusqwBqrtnqBWUyns8cnRCTbm2Z0OlJycZpxTkarSFKKzSwdhWPgKTGevWqoGQlCW0baUJ",
+	"nx7Z1r+xi1TwfOcHGDWLeDhdEAyCv2CdcFC+t1c5vsG8v9nw/Ze7592N95+QZ39O6kaAwjjLhbxnR3+6",
+	"ef9nLBJLDJHxkiGyowh+JkG4d4hRBoY3MPM4Th3beHYZv9zuvXgU//2xGn+PHLicZRULrrZ64L0reG8p",
+	"qVTnlbirzwpssQbsqJCoBGFm9/FO1eooLy6ZaLmgUx+1GOGj5Lwt4WFPvLQc34dDPjEnqrYXAXVa0vYq",
+	"arJPrrWpWvuULKuLPvu1qaefldVljp9VKUN1EZ4dBU6C0rWp8ZFLtNmiq59qzSzYfDfTSesFY3dIk3bt",
+	"u7lkZTEz5K08w9hlILVYFRjFTOq7GnqX/rKrJ2w2Shk/+IdftL0vLPLLsfjVXBPcMGGZVDMmzBdpqP/S",
+	"qOXB+vfFkeNAIpC6NEhywibqgYLjjKcwjgqLIePmnsperFYrsomQZ9RF9My3j0WqGyWgN5Zra6pGtKFT",
+	"24Cn9yNqsE2BkuS14xZrY2HD6miHYCHdXm7lUOUZ6Hp731w8YI/fxDeYvgeYmqrhL6v1E86a/X5D39zL",
+	"W6lCP+dq7jE3LOWFo9jFNMQ+zjjW6hLSrVQY99tYzdw5h31WTaHV0C1YF1LSMrRjh0f1SGkN+OYd0zDE",
+	"9tyhI6t/mVp2+9bHjLZ+jPsYq9mtxFlTx1jcLdOkWH3jzKlu83+GwFxH2Hz73lP2xqmnGpCQ4h69jZi+",
+	"v6AA0BCQ6zdV83iVWyMeR8PgpBpSEA9YJeuU/ex4SQWMQt5Kv6iKq7lV4d2c+mn6flrwfcCb/O2aXqq1",
+	"817WOF/sjGEsdw2PWYV8bOmlPw2CAF1Iswzue9VJH8UYvgKxeI90tdxag5hel9iMcWgOG5+ZRgvl5b7k",
+	"SYwqsSPfi79GX0u4XhRsHWK0mmneYpgoxstR4Gdd7EwYSCvsPAmyjNLMigmcsiucnuLvSxEU0fno5fk3",
+	"DHv1zoSBYwJiq7nIHU2AfFirilXVd9OqGJEf+urDu5Yo0oIy6zvEkOJW+oUB/fniR+nkOsUDrvh8u7lL",
+	"h8fGX66OUm3JSm2NSlVbDdU57DEap0qxjqu2vtcwSAek66MgMetlj0GQj6HcX5GtALUsd+JEYJqx6Oyo",
+	"okwoFC5RTKKMy8TyLB1Dek9FlloJ53sJlIZEbiWyzftan+mYC/nMMKfDsSPj2K6TBKkyC0la3IyPnXzK",
+	"kaAmjAoDot5+K7lkb7IX3377/Dt2D3OWgRYPkFW8wQty9zA/Zf8BMGWpmgoU9EKz/sA9nnlPvSe6t9Kb",
+	"A+wYJpQRRFl/jI+4kFRabRJNKXHn4t9V+lbWBU66Av/w5KR2euztux/e3MXkrj8CEfRXtaPeCC8/nchs",
+	"GTfXOhHjqnq1ZPSRfLlS1dfjFHitZhKdUwvCDsF5HUZCggtCEaJOTLxpRdYq8TiKpz/z/J7UHYdzfnwH",
+	"+EGNsWXFFKTKbDZWxr+cKUCVl1qVr5B6liWWn3BVQWbZL7/BuUTdqr4M4RpMkTuaeI/qL9aNrroA4KEI",
+	"wwZa3YM8/lLh//OGQUF670BEz8kLGwHbCqxqUEVn6ospL0Jzm6X4JqQY1xHliBuWebQK7OCPbxaJdO0L",
+	"TNdD3lAxj1uZq9Gxz8Rz2jIyMce73AQRAouOZm7Yv257taFvexfsb6enp7/86pV/zAYdwK30GD6YL2C+",
+	"42RHIUzMcQ5V0I9ZgRYVzrSiZCuvNNCZ4rhjlWe3skRiIGtDqnRmEl+xo07DJ9zdEbABzFV5jsSSQUbN",
+	"ADV0vSJOuMiY9mC7LnF3XuLQr0kHJhdhaU9o894HxcG8MGH4SIN3XqDnItzA8ZcpKR9ceV1I5gKRJHzF",
+	"u8WEai93RuSCe5hapgpbWj+CULtOKgjZz+12ZMq25tbCZIomWOxl46gWhb9TKCvV/cHHblmQnbK3XOSF",
+	"BsMyyPmcDQtNZJRGMrfy6Bqsnp9cDS3oYzZ1z1Lfc9pSeX8ssJg0H8ksYUOu2cRNnoMUIG0+9y/RF2hO",
+	"9uZS/90JtydcnvgXfC+fXKX3xh3bKbsRIzQSC8nInEv2o5AQDjIzviKB/+mUYd0cbIRt2UQZy158+3Kx",
+	"OlJ5MOGd58n5i5dsMLeOhbx88aJu/rmV355/QxhdOxlPCJRiEy7nePknKFlpR7Tdmv2Jlyb8CM3+Ae94",
+	"P7QZx66o8pNS2B+jxoMbQhAnHBPyTIYcs5LhEk37qeN0Q7R8If8zVuQ5GwBTM3TsfikEtJk98HW46777",
+	"Ukhuw6zsC+/0Lv72S53q3tTrQhA+17H2khnwWk+zMkSNqoqMzI9xwqqoIH8LZSWiErLp0LxNsyDZz4Fr",
+	"/xwnPWWNekBjjo0VwidWOSJ1QYU3QiLed+yIKlMy7r/Cnb5+88Obj2+W6whhQEc9qDrQOtpJJOThB9pi",
+	"lwRVj5RYgqbaFHIMt1P4svwzC4k7G7vif1sumrXiCyISQUIHxJgMeTtWvHUqVAXWY8fVZmBCxY2KdJ+y",
+	"n7Vy7E9lEDh6zTRXSgy5uAc2w1cDYiPv/W6J1R5fRmcObaNreBWKrqBshH0yZko7WQLzTuIa049vr/bE",
+	"gV+pDL4oBvyxRjFRYqSCGF85hn99sTPffTX6zx99K40F6ezIqQGFHTtSknKLJhrqxMGb+He8lvKEGP6y",
+	"akTUBPrOGjYByzHeg2xUVabcpTdV5RD8syT9n3lUekQm3R/hSRPp2pD2kDvXIdt9KiD1rsnyxnaVLtcG",
+	"sGe1649XwMpnfG5QbcYEmAlImzCJEKhBYg27JJiLDJfZQH1yTM0TqZMbLyKffFC5SOe7AWU/+GYQrVIL",
+	"9sRYDXyyE4/V3t1UXzNAl74nLpdzhtGM3gCp46eAdaK5Ow4of78y9iaWSUrLiIZ6X+OjJ8onpcmeWrJb",
+	"xSqu/cn8Vpy/h8yUHVOVn0L0gy8kW+WbHzW9wZcoyLlXnK5ABVw4hk6vT7NsEg3H2jLNd002HAMRFiZO",
+	"1EMru48rDQb2qsxpPbimykFZKKZkffulW+l9ctj7k9YOMyasr/TqBpiN55elL1JiqDga4IXEjprC2ITU",
+	"XoOtQqViac7F5Fai+aiMHKy5QY9enr88dqx9WJhQ0MbRQYxSnytJrTjRog/aKImLK7mCsLfyiAKk7Rjm",
+	"NdMpz7Lqhq2qiQfHdBZ+pu8qr1b5+pgbNgCQtzJ0wE7K6sMOgMK9SsZzDGBOqkGax0u2JGV8Z6SqNi65",
+	"Q7FNbjktNvDF83J/NitYslAUnAJ1PP1kR26bOK0D31tZjoXO62MKndfADS0lkOqEFVN3KN+en9fdA0cv",
+	"X7w4jtnqf/YbfiLuEqbjeTcOEzHthSHkgR8c+EGUHwQIqfCvpCqDOZsIgwW8sVqOf6CRPSTBy0iUL0hk",
+	"pSJD2LaeVYgJBjC1Wx0/loq9CSXKHYHE/oCI3pfsLtPzvi7kvzu8uMN8DjTP64oH/F0NnoVq7Mw4fWyG",
+	"PsOZKvKMjfl0CvKUvQ9SJ+Vz4NKwg4rbPs9zhsQcbY6OVp/QGz7ug8wRVT90zOzAlobs6B7mdKBTrq2k",
+	"ZjTeiDEE7Y6dqPFSmWMfbhklR5Tt/A7XsBxS3jzFn/zJ1aN7iMtTiRe/q5aCsv58V1fNXZkcuWHBFUpy",
+	"bzRuiHSMdNft6De9zXKsdTgCmYrQaxdD3hz/bbSASB5VvyW014uVCJ7mXJYdlJH3v7r5Cc/8rz/c/BWD",
+	"kJAXxHo2V5Dh+9ctv1IMcmHGkPVb2m768r0lUMV7ZrbUnwlrijx4aDSX6VC3Zrt6NbtLUSKk+JMarE9N",
+	"+rsatKYlPVVBmy8t3uf3WJ2GQKaWpk+47PBX6Qp9B0V+X3buaMLLJZuqPC+BSljfgqJeNTmwuxgPXG3/",
+	"/kBjC0MlLZuR7X4EVkgrqhU4AX4oJJKMptnQvVEYDGFRzFjubi58lvgkg2aE8CWZZAwbgW0tJFvyor3Z",
+	"PlYi9kfawMGi2JYGLYNMQ+JQyEEtlVVMpajawJCcEIXex5oV6z18sXh/e44K6vm11xm+7t1MNUnJd95I",
+	"c24MaqsO0I9CH6C+VSpn//vf/3PcxATSruPJeu9qs37ENe4TshcmayvndJXnkeN4Upj/rGR6aes1+KwE",
+	"nwZ9zYW8X1+Tvl73EGPjY3YMS9TSkPXniMpy16uZoIGjpJp167Ub89Q3iI4art2TH6j/8nrNnl7PDkk+",
+	"jwcpOspQl24Adgaw1J+mzbvS0vSmBKBt6rHHgWB3pKbZpc8XxYxyU4TZAztt9zivAhl2pNd5aleSlz15",
+	"9CbtRYqvSsB8XstyIAimqMYyxl3IU3ZVhhKRsZmqhyyFg1VbFhYbd+fAtfQlRT65LcM0igc/7jXioj1A",
+	"inb8VKT1s1r/xqp+x8IkvqZvrWey93hw64ucWNBDngLeqhoOAZOhJmujfCZwNhnyM6vstN3Yd00KE+NY",
+	"bMZAqoHMKEvRRnw6vSwrzwiLhZKVJA8y+WlCB3mVAUuVHAo9oQIsDW+Hj0V8RnV/oMqW5HmuZu79JcjE",
+	"+j0f33/8sE/odOO/kVrlEzdUayQfHhBGGDudMGSmKTt1p8X+cv3OPTRjNWPcnep/XlNM1iHe7+sN6HXQ",
+	"xwxYtDsX0yhqbIKNZx452rHyipAILarNbOJKlHnx4rKBWBoN9tJBpgditNTSVDWpuDCgT6l9u1Z5Hi9s",
+	"Sl+VKPebitO99sGSbgnRSko3FXkLjsxaeCWlGzkMl2QdUvsOEjyE835R6YmEGz7QoU4Gym5SFR+8DBZJ",
+	"piQVr1kApi50I4Tqryhw57AdFWTuxcUTIUtZcbHpbRn7X6YNLPxOIG7HWlmbQ0ZpA2W23dHLF98dV3Ed",
+	"Tm5QEijj2o3QTIPURQ7Bw79MZ7CsyIewv/2QmjA8Tba1Z58+9z6MMk0JbbThpDFPnKrGkFla6CpLyfhm",
+	"0g/q3pHh1ttyAtUFhqKQY7eW6PTFVlg45ADsos7bq7LITgVf0wo31tIJArNWXRPrLeA7zwy2Eqe23NSi",
+	"l6KjvSapwYYClk7aR1aHcr5Cv3kpylMenTBswrMWi+5HWtM+5XY3w6pS/OVZ1lDxiPZLKEo7Nse/B/2z",
+	"5UDi4NUaP+xgoZ3dYCWckgFg6++6cWLGy8z44NLLubG38vm3bCJkgfngoU05ZrE1CgM2Woj70D4fjxAu",
+	"9+X5NyviNxBg9sRrcOzPU6f/zzCjnXUu0//baRhzkFnXyKyEHw3UGTrERBgxlyHdTIOPLXMyKypAKXTn",
+	"PGsdPh9LnkERYzOl7zGWKxRcvpIkTzkd9Znx79aN95Uai89OvTgVT0tQ9zVcX+/ewZG+ZEXua3LwYKa9",
+	"Uwt8vatNeM7jjO1lI5mNe2Kv6sO2rlGEYzrf1Z2PVf+YdT2x6/1jvva22F90YPJvt9x+6VCtGqCgpzyk",
+	"WDCQVgtfdr6WncGM5fPjTZtnV5M0+mdfspXeN4zobc+TbHZR2nfrrrVtuw69sffgu53U7njf7bGfiLhT",
+	"9HmMuFP35l0R9z22Ffs8ba9XouIX2/n6t8TfDj1v9tPxuiJzmORocyzSQUkqR1jgyek8mZLQxwQRDWoK",
+	"0jBh13YbWxBuz0I1mT03HNsT7Qyrj3sg6dlXQD/DUh3Z+fWLEF4ShK4D9TxQz6+Hev7I9X1DgclQi7Eq",
+	"43MK8ZUVzVxLKB1F5VNxOueTfGWcO0wGkGWQMfdh/SsKvqi1TRCGjUA6GuXLYidYuxTtaO6PU/bOYia6",
+	"8eW+S4KWoO5TkabSdUqNzyh3MeXB0hVVj95PQV59eHczhXQzBSmcwMo60Mvn4ucry5/8bsLdsZOamUJa",
+	"Vape3yxpKW2yJUg5NHLBkLH6N0uRrFxDKOELGbMqYUNsuURJFgao69KUo99eaUxzpUR+9OwpzXguuGn2",
+	"NumeiPG+saFO3ZNoTdt0D6JddGhatJCf5beMQQh+0+4EJG29JbP2H+sm6dxHaM2Lr6il0F77BtWvaX37",
+	"oAbE7a+075eEzQ6Wm/uuY3Pj93Z3Z61/B2achFhdrPXRRGMspeQ4AvkxtMrBOOGXZQXdMSyUzgxScX2Y",
+	"tR3H3zdzq/ch3dan+Dz+zMYmf+utx5cte4c4vy+hha1s9tM+4i2k4HgFWWmTE9b6pxZqE30XOrLKORXh",
+	"xeQ7w6zCIHtPpajGhFxsGR6lM+s8Uwt05mt3Tu0CyQ4+qq2rK+INL6FUqChdAvNKBt2qxzXGLN1SKAh6",
+	"t5ej+t0EYKduLXLYJxDg2lSxBsoe3FK7d0stlqppFw936J8ia3GtmfVQQJ4ZZkDaS3bnIffOR1saLGGr",
+	"AasbUYQ1FWTKhelK+8swcD+TLyeFLuGhjdkdyA2zQy6wXzn18ziy1qHwF+vL+g2yw4NRdj8urbgY3FHo",
+	"rdXZ6mobq39ChlisCUfxxVT+wTQtYvdCZnU7WDAKbWsA+1BfdCf7F1Ype5QB6/dgsaqd63qDVR0Mfkf2",
+	"qmkT9gKKNX5eE5zv9dQJl+4oG+i0XO17rXGq9v1a21TtgveWz1XO8HksU/UtHgxTB8PU5zBMNeqaRvjx",
+	"ArFoYcePMEGF8qsDyJUcmVDquk4qWtQStmiTqn+zziTVJC8Hi9TBIvV4i1QDl1Da9A0FvaS5ige3GqTq",
+	"YzbCpDvboBY56f4lsjYLVB1BDwaoPXRRatx0u7z3ZOYnotX1kgHuEpmQdbNSRdwfb2PaHVnfq7z5eSxM",
+	"azD0YGA6GJi++pjprcXZxaqR3QxMi+FWC4UjNfCsZl9S0of0CZnBJ8hYqvJiQp1plO+BA1o8QMaGOR8Z",
+	"7BWmhuyOm74a3h0vGqGuJCvkvaQKQkCRS16ctvMp1Gs8xa1T10ulMjsYqHyt+vVhVis+xre3C/Gq19rf",
+	"yEx2VQuD8xWXmh6J2IT1Vzae8WfHxRZGuCBWKXzRJ63yNntdCNuDvn9pg5k/IjiExp4mL9oaRCDcbHMT",
+	"JlXbXWG9BPLWcBBIQ59CX7daR6M/0SMGKmsGP2KMrID+UKtJ49uypQUKC5HOE59ORupk8df2CdAn/vjh",
+	"m5BW3oQ7hqyAxOdzVP92UxulZMKMdaQxS9hYGKu0SPtS9alplwPTocpzNesX035WtCGFo4uPQPtFDwSS",
+	"cWFYGXS6fUTqGunyyrwf9r42K3uTP6w3tC+ww9+Rrb296PTik1XxoZ7gl5H9E+zCPgEmZC6kb5ZMjYWY",
+	"MKyQ4h8FZU+L0L0Nub/PlSKdW0JeiStlxfNKTGpqXkfN9ZZ2elzShGfADHCdjt1BtNnum2CzJ/N9c5LP",
+	"Y8Ff2OjBiH8w4n8WI/5CqqRjdCUpWMB7CfnxSurUrhNta+WP1Esf81DEwWxCplYEpC6QrXX2/yUSdXAB",
+	"HFwAO3ABLGJizQsQEgxXiwatjoCFkavY1FJqSLzIkPiEQJbzeUgTXGNXcK9UjoV3lgk5Bu1+aTRKqdrJ",
+	"XWBRpm37ZDwS+0iWfjrBt82fsf5KaoLcweOxB4+HXgSklVL3HsvCbCRqywpCiEKomSz5Ya3NtO85dMpu",
+	"mvisse0nS6mSMBuDhgsqpOqbjTCQ2VQJaQ3Dgk4OAh/vXNkpz9y3QvB5XCzr6cbBy3LwsnzlXhYiG5fs",
+	"ruJzd0g97ojThWSDkXgAWWYb1JINDNjHqCBnQZLq5qMJdFUNUWZpjrjgUungJblKW3wlv0UDIG12veFv",
+	"WcV7Vil4vacjWS+/qgLadEAn2K82FxJaYJQdvTx/WVVLX+6eWYoLPDveaUm81r7uaiadzF8YnLhWn3UZ",
+	"CCpZ+OjlixfNiOERyHTOIBNWaVMWtJhJJ8I07PSh0knTkIFKBybPS6iZAnx1yHURxgTbe7JO0uCfxyrp",
+	"N3awRu5cYDlYIzvlui/StQTpBebXdCMV68oyxaUCY8CYiVvzjuvY/agefLJk6ev1JpZTtqgIvi/fQD//",
+	"cpZEi8GSVg8ZxXA0HlFhvyglu8KvvnDF7Kq8mE3o4Wc25qDNblZrSv1F2m++tEp4r5Qc5iK1B3XtS1DX",
+	"CHbnCVXUJMriSMmynfpINchWSwPbdRQY23XvmPZ+XJb6MFyuXC828l0MPFho3s2zLE4+s6xs2bx7uueG",
+	"/hL80m19ot3vkF2WjZnYQNnxcgzHb7TXy96NVQdZcU3YDDZaFybmvab+LRfstjg//yZ1b+FfEH6YT6H5",
+	"gzs+Sz9tR7sauBi1Kl1v1hO8zZYUptmrwEMDt3Uze4NByBj/l7OwipB5t2gfU3lWs48dfFFxxafm0nlm",
+	"Fo/WhIiMFmfVY3vEtwaULdlXuKxVA61bWLA0bsTCQtGZaI8huxSgG1lJNuVT0Kes0o2W9LkSsoKuVNN9",
+	"6MkpDd/SeMk9CqC8tyAyGv5zsWm/uQiOXvuTOfDfAz/t2LsH46j5SkrkUI8bKhRMUM4KmYMxjKcpTC21",
+	"UhwWeb6lCmDERORcr6yVvUQoLHzy/eKyIqVAbYGua2NZJowVMrXiARj1FD4aIiWQ1i1V2IRproEJeSuJ",
+	"Ck2VcfRufkl1tkXqvzNFOnZq/a3bj5BCjm57CbvtTVUu0vltD/WKW5+h4v7pRh1JpSGr2hTfysWUHzOm",
+	"RgzGCQQ8+P8n1KWXOwm7av7d2LUTun2QnjAsh6FlqrC30l/IneET6NML/+4o0d0pw5ocs1BQfCHRCHus",
+	"YmxumNKAI9VDt+YpGn5PFkStDCygfe2C1Cgceq4KNhTSxwlwdkdfmzvHIu78BfetusNvYv0x/wj2hl7b",
+	"KsEoRw9YPdw+gyEvctu7eH6e9Cb8k5gUk97Ft+4fQtI/npcJDEJaGIGO5QK8k2leZBBnV9V9tOUBVBcS",
+	"X92Q5wbKdQyUyoE7CrxPD1150MYtoa2jg8Mkf3OLCl5CTzk2595Qyntqh90XRI/jrZcX4J2OFk/Wt/iH",
+	"hIU+tKEsADu67U2Uhuq9216d+hJO76ClYZRgo8v+xBSjEZjVXvVXajItQtOCRlI30m871qoYjX2rA7dk",
+	"SnN8ZtgbOcqFGTMueT43oBNmFLuHOdHlCbfp+FZCqZRQ/Xls+nvk6PEQtOb5bY/eBMPCj5Dd9igxoRxM",
+	"DUtCXBudcXMrp2PNDVC88QQM47mjmnPGDfUeriddaPg7pLhXFIuXlVRH3QPJPr2VN9X5+RbYlo/KCrsX",
+	"nruSBc6NzICnY3RbRsgn9rt266iNutfO1825VvXArsFJwozVSo5+98phnBJ4ILOt8o4/SpNU+GT5JyXV",
+	"ZP7MlAC9+5DGjQnC2b9SlcGvZwTD25l3VyWoHl2df3cc0lTZkbE8d8LmceDCU27HFRN2n/QWlbRVqXmd",
+	"u1NFLM0LqVF4NP3qaE6D0BwzLeOjBdTaZZ7BlxDsjECLNxmI6MFL9tv0kv3bl01trxD8GA9UFTwnZ0dG",
+	"FToFdlc+uEtqRq3ZWLFUyaHQE6f62kelRrWTTmL6vx3SuQWpDBJV1NLnHi2Tyn0Y/KoJaNZGkNY+bX2R",
+	"iQ9mv4PZb3s1U2eUO7JM8zIFBhNEhsJeMoGmNffP6r1WrWbEhXwcCfSdwlu1SPQ9UauGMjluzKcY4BR3",
+	"QTEjZApuHzNumDCmgKzplkoYN11ccgzDUIWN5qR9DCvfp6YV5miRscLpHfxsrUZu/2rCplqNNBiTMHgQ",
+	"GcgUHBiUIYCozWNACtbaEVgdKQO9Q7dbAxfCFkKOdEtiQuVt3Tp1suYQ27P/uF0V8O67A5i2pybGPC/t",
+	"8QOUZlsnVsf7glQntmFZH7OaSDdKiZXqXrmfmZCZmjmyPBIP0Aj0H8yZt4l3L5R/jZN9xGXtFbTDNG1m",
+	"rqs8r+/c/G46ll7XNl3et9DhKhdvvmmaGoJ2JHhRQqhgzatCrSBH2bwVwA3miBPuo6TKrG5Zy6kjlyjV",
+	"8Koknvu0hYQGGGjxRz1ebXoC+G0nzuUhHujzytTx8py6QnL3qpDk2FldDXIwx8mTeoZ4KN2Q1EotJKxc",
+	"VMKmxSBADsu4BbPYrMQKm8NyoUgl5xNVGL8c4yRhP1a5WtTgV9Dmjt7bpyntGPXPbl1+rzrs7YoRBpjZ",
+	"ZtvuEswYsv3W/6um2UsVwA+LEEiurupcfvMNaQhHupTIQ1z6XZXGW6x+H35pL4W3VE7DJ4XWi2mQFbde",
+	"oSbSlIY4oofDeM28Rsngl+ff+WAfTN/irEScwDBSLtmgJJ5HL1+8aGZ1uZfW5p5ehyiS/QQ1usE/V0gj",
+	"buyQe3qohPeZ4h8bhe9quB2vfhcI0bKs97hqd7iEMTfLmUldSNvaWndIZNbXuPNE5lDb7lDbbie17Uhj",
+	"anS2aS97W/H4FZHAOOJCX5uraqa1NlI0/deUfiXJ/7FC8d+/eWm1an4oBLc3bb5Nxny6fsuyyPM7lubA",
+	"tWGcuX+i9RPfWq4W0JUZ7KJ42w6Ywb5k1c9VrK0NWQ9F2g5F2r76Vji7lIPPaiVdTlPzsDK/x/AJMK1m",
+	"xvFmrPqm9P1AqXtk1q9ufjplP8ed9bhg91umZjJX6BeLcnJflyzn8pV5WM/QLXyyZ37ZEdPXQEiOhqlF",
+	"G1SUi7+6+Ykdccm4tTwdT0Da44OhfUWVszJQjGCIYVkgb3t5/f01szCZ5txCgA52FPIKyKDrq+iitbsO",
+	"tGLiMNvszCcagfRPufm02mOlZmwK2m8tqbhz+xYSlnORMVXYgB7uEOolk8KB7BJN/up2shEvfZDZqZqC",
+	"/DTJCVHMiRoORQqZSgsH9adm6tZkxgB2kp/i/3eCYIFcHLBsX1jGa2f81Mjm05nasOpntOlyJ9KiI95n",
+	"qR5hchRnMxiE7CKQIyHh+JLd3fbgE08t8xk+t727S3Z3Ap/SvDBOLXX/fH99d3krp9ztdQwGzCVJ0Myk",
+	"aupE7iOqXnoRgmjvEnbHMYH+4rb3hhs7AQ3sg8pFCrc999QB88Xr76/vklt5R8d3ETIC3PM5cH3x4vz5",
+	"d6enL85fvHA/USuhC0w5BfwhVVO4kIhyPHe/DHM+uljsqnR3K5dqtv/vf/+P2zxat/9/d2yqYSg+gbm8",
+	"lViafT5VbKg0FmF1gFDmRw3FA7AcrLsdpjSbKA2XjA8GDoR83pqDgT9oYYUZn11NQIuUy1tpppDnQo4M",
+	"VYqZ8blhR6+vbr5P2I9X11evEvbu9U9XCRvAmD8IVegz/5fGxZ4yylL0yhNSNuEzMmdjbimBd8Fhesms",
+	"sjynJQ15CpalqpDWYLrcTJhoCtUNgsja7NNl2oMuqksGk6mdl/lmUMYsbuvJaovgNuzo/bXDM/g0zVUG",
+	"IbigW6s2YWFiIjOWdJZrzee0gq4T9EdaFdO9TrPoIN5k/AUWXK8RKjBbqsMCFtr+7W2jkb5hu55hqQnf",
+	"jieoN+vb5zy6imrc314aDf/2OVNZnGyfkzjuss/xm82kd4Ktjuovlk9IudZzigYXptGmhBHDQ37HjkLk",
+	"l1UZnx/vrDvgKzWZ8BMDjjFgZDxyGDecqebkeX58yZCtDpVmUtFrpm0V4eHmESxKN2EGZDEhBT2HB06h",
+	"FBTa41gehsD3fknWb/MDHwEz4p+QsOfMKvb8/Lza3otzdCF1K8VQVl94ft6h/EJszJSiMXbRTnGvhRW8",
+	"CNFWV6Ee0oFSzROWTfjS81Po7JZwnadaGS9OtcTflcUO6hoDjivAnOH3lg9WxOHZmTqZ8TmzaHYvPUsT",
+	"rkdCmlOGPXlJ1KeCJjWp5450o0xMQBrMh1ks90IDhgoDZYdGlEcLmYHGxH6sb+BnxPrkxdQnyJapCbfy",
+	"buF07phx8vRYOdVezsvCN9Ee07S7FBnNKXtFC3BS9a1sKw9zyn5UGvvNSPbi/PycpZCjWF32iGZKsrtU",
+	"5eYuKlLT7b5yV/CRD9YJ03g2viMVnW7Cas2fE+b4l69MmvXpHwGsEtbk1UlV7jNBfQ3DyxZkk6hYQWHK",
+	"3UN320iWyjceZw0B88f5n73u76LasOn7f0RxfoOPyETe9fW6BL7BZzckGm/wAUq63d9/VweO7p9VmS/d",
+	"Z2qKlRscXSkldv/mv5zQt9nrb7WabPjJR7XBBx9qcmL3r97mfLTB66+FcZSi0J1u5gmEgwVi2JbPR11y",
+	"D3JB8E05RrXE0CgzyHHuUDwNkrp4QLwCDUD1xoZ1qSFICG2CQ7BZtwoO3wPPcuEEfDEqtO+lGKYbaOD3",
+	"mZrJJDzGVgaN8pmDeeBo6kSlaaEdJ0CL1qRqA8hyYWysUTYr/WZhpaVtH71od6epebhL2B26JO5upRtw",
+	"qoUkQeDudGwn+Sq2/TocwDobGAVvUzBCuZZSVShL1VAWg2lTxDAGvHfgkAcOeeCQv2sOWdKdFg5ZOhMP",
+	"TLKsZYMskFuRMv8jZTb66g6Y5DhngeBuzAJXhm+89kxHyBEWlqDpMeLTa7kaHAnH2ngh6cLXkdAZVY/F",
+	"nntFJiyzmov8dB1LogiOA1c6cKUDVzpwpS5caefhXEORQ4gkrwJODjypEWGyxJVCuJaSwAz4sBMsfTpw",
+	"x1k5VZyCxwY5l/fYDu54K7blNJwvim997xZ0YFwHxnVgXAfGtQHjCoSsHZmjfGrKRwdT4nqOxGtmMXTQ",
+	"HuG/mVXsw+u3FcUdaDUzoLfjRSvjgj8HL/LhvQdedOBFB1504EWbmvY+f6z/QfvahtdJ9uZTCnktmh91",
+	"MXc7lSa2EYsLkegruiAuxPSU7eSsYuFrNlCZAOPzYWZjwH4n2PNizA0bAEjG03upZjlkI8jKEJahynM1",
+	"a21x1MoH/xyWvWl2woETbcSJDpzlt8FZnsz/UyJma0mEkTAW9LZ9Rn8XtD8ckhPeA4k9oTi4pRBLCjQQ",
+	"uk5fMepwEy5QD21YUfQwkP4QuZe5P8tGgke+kyB2vKIShZpiPRjP8YCseIDjxWA/7ORXFXemAEGMtyhb",
+	"fnPDHkBjV34KDcwKYEfkJCsrg1Ix0JCYibHkt7LKngoRGRPIBJcs43NDKpBUVgxDiUWrCCCrYTENyb2H",
+	"hciZVbcyrIV5KW1FGMb7xsGuUdhee81sIV8lppQN5tGw8cVMFyL38YDxA6M8qGwHxvrbjsZokp8IS67n",
+	"tNeJB/aYQRwI7SJLsf/AsJsM+20VIRhvte3ZYJkd2J0rE6frrJoFzrjAGI8oUQGrDdXhgRkr8pypmZAj",
+	"Jiz2FaKS2rfSJ5XXPqVfqG0q6JKhKsd5S0b998Jpd6yQJBSgUfYITMpzbiFLbmU1Xo6Fvcoa8seeZYd8",
+	"51U81R/LQfU7cLQDR/t6VcWAxy2aIuYQHZLsmpphIPGO+Hq66uh0LoxN6MS87tSIVa+r2pswIOpvN+VC",
+	"tyuFb5X2CX52pnyGXBLpxVTL/B0oO05qIfJDe1GlwVkxAXMrsUGyGlpA39icYYg9s2pEpkXMahNDejYD",
+	"7AefwRRkhj6u5+zf6z8cr+AmSLI/4BbXqGc/OjkID4NpsIWWTucN3rRvz4+9pFR2qw/HvWGe7YvzLom2",
+	"B1534HUHXvfb1t5qpKk1RkToA4uMNOHmdoFjeNeUD8igXnHDzZihBpm188GP/N63/8a0Lh9UEUq+YYsC",
+	"Vg52GRayrf/rIy3moAId2MKBLfze2ALh/hpr3hy4PnCGRreIujIS2sp6d5NjCOHPurPJZ/mu5xOk+Kxp",
+	"sOgTunzbJP5JSTWZVzVLqPedyYtRwnI+gNyrdLi6e5hjRT/0rmEzcGxvesnufCkTyTXW4LUKi+Ljr93b",
+	"MRLnXKcCXSXsD0xp9qpFrVmuJfeUvfJwD21tHj96zbRxer+PrkwhnKiCuZYGeG3dma65MGCaUIt8REmE",
+	"TWEoeLVsBF/1Q2LV5L6REhXGcchFtX/Kjy5uew4LEPJve8eU/1+1sEYfrDUlIjAn48kU2louffTlE/dR",
+	"xR7H/jwNl7w8dui3tOMq9oduSytpyFWWlRnJRzybCGmO17fRJK7YpRUsjTyYE3E+ujr/Dv1Rjhmyo1Ci",
+	"9/iUvfNdYxzNidGjhM3GIh2zD1cfX31PpY1hqiHl1r17D47+l+04om3hS7KxTy7VWkAGqWdjl47mhV32",
+	"/S4PLWX20FIm1Ntt4Yyr5KJXq4A2yEqP7zLc0qJmc/ZcUL+TZKmbzPEp87X8yDLh2TG+QLJoWvbDKev6",
+	"NQrm1ep7+iO9DFwcBe/C98KXMFtm5ewqyAo4S8bGaNrH1lO5kiPQzC+dckwlzEAzmAwgyyCrdj8UObQ1",
+	"xgkI/mX1xcFVfZ62OK0E6bfVFacxyaEnzu+jJw5Sk2cmqNMZDIUU5BQlcqZ0RYW2lGvOSgnDrfyL4BOt",
+	"PXaJuhrL50jBY25aSlx0VJwJy47MWM0k46aSo7LjBHW5iibXtDpskBuGpmP6m/jlFKU67L+QkIR326vG",
+	"C8peg86Xmt8p25y/1dYaa5bpH37BnKBco6Oin4X4lys40P8D/f/6WpgGnW9znbUwsCLcpaoC7t5jPCVH",
+	"XuIdfiSYwoSLPGFaUV/8TBi3xixhVMrdh9CyK1wSNUdZbGQeNdL+BZe2Rhept+b38ZUt1lpc5jZl693G",
+	"tvkuHETs24FSOXDZKbrlB4ye6fDiKyo9v1ers7uUD3wEq2vGI1TttaFVg15989WgqoNrOp0YjooMpBV2",
+	"vsI4XcOi0F/VGCfQJWw2BsmwIVLCJgVGbxmSI8I7TBc5GOrqf8m4JNRlQqKeWvUd/q7Wjdstdm3DfwcV",
+	"ezI+u6E/j+0ZN/W1mZ6fFpUOhue9GJ6R2a6mD4ssvOzn39q31DPvWtMImAwoqIBChEJ7cpw90pzcQJ1G",
+	"vIzak0tCsEf202ZNRkr1JZqKHyGLf24rcR0SEyfdWX/QKGgayB9gBQfbYWPyxdbiDT7YZFaluRf/FaQw",
+	"t3j8AST++3jrXuMexr8sPdot6vMYVNtQ8snsqU/N8g7a9O/DmuqoxbOyBIyjH06xS2o6LhJBojrU1FVi",
+	"188McnDS8gac+6zGjCN21Y6ks0VjyAzjNW5/wTgq677ZEJa24fUe6m6HjZTOGTqm0HzqlHyJtFhJaCPD",
+	"1VynPMuiesNVlv1YvrUn1aGa4MtSIK7cmVxWrJSipp2QNXNQtEAxf0PKwsuDcvE5KdsfxUOga54EbEmh",
+	"zv5V/eMdqR1E89bYK2IEQsNEPURJxDU+WaASTyzE0BpWIutvBNm+Ijj+yLFZOvIiPuNzipYkwN6dLhKs",
+	"uk0HZR3wVzoqy4qBRSGySL3AX+JYFkx1OxYC3irNjJqAksBmY2qdrqyvpVSaB5VmwrBcpfdOXyrsKaNI",
+	"bgOmdD9efXjHrLoHiRWHSrQAmZkqy3XIhVO5uLUwmVrfQ9L9MOJCGutLLJA9wslNtBwLMpa6eg0G7Idw",
+	"LvsRFcLwONeXokHhYn4HpOfAt9cYBSVDCwwzYA3FgVU4S+VP2klfjczMlL5vNRHeUIsDE+nfRiaRtBYw",
+	"4TSAmonwwpFhYakkdNXm1KfvJywrgBnlCYix7pvslN1gCMWJkH4ULyXEzIo/u5VvSsT3n6LklrUiAwML",
+	"l2K1gqdC1c+dd0EX+cxUO78gAB2BTAUYSv0UC3VVnRZdVbpDd/ElflaV2sHvEMgM48bxI9/uL0C81Ty9",
+	"d5yVIH4MPLfjf7Y7tr0d+8X5OZuNBanybKpV6lR9XUhzyYRlmQKDtm907VJpcW75gBtgwhrIh9gMWVhm",
+	"CszmEA8g3QhTrQZgTtkP4h5C5KgqLOCrWIhIw7Aw4NB5wDM2AK5Be8Z69PL8+XEUD77329ojTNMUrSnY",
+	"/oTcFbrN7hWwv6Ssoh/8zdZArrydkByngWfzdpj79vwb8tE2wKgEMXKteBnM/TAs8nzOJmKkyZytdPhc",
+	"mHARz8ytpMQirADyyX3rCSw7ovwiC8YGSQxNPdNpTqD8d1W4k/LSGgXpWTWdQnYrj6SyY0fQQ2R07QOS",
+	"83w+U+ixXVXYD1s7PmV39JJv/u2QmETGcq2ZQqYhM0aLHV2UqxoDz9hEyILmzrmxzGCxkRTRCEHc8ZGf",
+	"EX+5vJXlsEORe5O/hkEhcttAbwoIxNu6WL8NpvStLH9VeeZXPwEukXTEZNY/gr0maPgsqIpzu8s2oL8m",
+	"JN3zsfxZWbr206V8WZ4JJNxH5bVr4OkYrbwOPCs0bKAbYUdIAPCge9xKJH7FKqWFdqKZk2C8YvVKqXsB",
+	"vYu//eK0TuIFHx0r8D85IQZv0gs+hc57F70zFG78RMvV8soGw5gGWqXq02+lqtZMlbzA86nSZ5NmHGpI",
+	"VMDqfxMhzWktTKoMMHObWIwEnkwKKeycGT4EOycCwocwKrjGViI187MJWU1OCBWkefpGIrXp6h9EZrwK",
+	"Eoebieq1k+i6JNtqaEgjSekXFNrxOG78IFTRsL6EZh3hyK4JjKgFytHr768T9urmw3XCbq7cn6+vE/bh",
+	"7Wv2v//9P8cJlY9XMxmSPer2eGyHXAxykSbMjLkOpC30WWncAk4XOxG/lGdm8QyaWy6LFCZlfat6X2rj",
+	"08y0eICMDXM+agJBY+TYMlCPOJnmXGK7NHPhhTtZTc1mTkLKFOMDVVjUKerDJiXDmIgcjFUS6mvwmkpk",
+	"bqIMCcI4oTthgWOaU0jLwsgktJIMR68olTduvsLq5VmcXoNFJknfUYX17bYhVTJjQ06FRm1dXsao82AQ",
+	"qVtZvFHFu5jK8tda5Y09lwrf8nKoU/tkCvoEHvC9eu8dp+6RfDrTwkKCx0oVAXyRaCwWMIb0fqqEtI2D",
+	"dsNEZgwVPkzCqkrXNHeKjQiD/B5K08j7RiD+4n07RhaKT9c69QSJf3kBb4s8P7Hwic5yyFOwEAQWVCqW",
+	"McCIici5bqs4HtFsakuhkaN0jwrwpFqZJbRjR/jzieWDIg/roLo7Nd0Zs8dC44lQKv24XFfoo46MKjTP",
+	"qNoOV0ssCzksr/LdZKo0ae++zWHO/dYHRX7P/nTz/s+hbdOAp/cjrQqZEWDCp/Lbir7UhqnDKE5jer/+",
+	"8uv/PwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -627,6 +627,24 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		reject(422, "POST", "/api/v1/imports", noFile, "Content-Type", noFileType)
 		walked["POST /api/v1/imports"] = true
 
+		// A search index rebuild (issue 19 item 1) changes no record; only admins ask for one, and
+		// a second request while it runs is refused and records nothing.
+		reject(403, "POST", "/api/v1/admin/search/rebuild", nil, auBearer(viewerTok)...)
+		rb := write(202, "POST", "/api/v1/admin/search/rebuild", nil, "search.rebuild_requested", "search_index", func(map[string]any) string { return "index" },
+			"a", asAdmin, auBearer(adminTok)...)
+		if rb["state"] != "rebuilding" {
+			t.Errorf("the rebuild answered state %v, want rebuilding", rb["state"])
+		}
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if st, _ := decode(t, do(t, s, 200, "GET", "/readyz", nil))["search"].(map[string]any); st["state"] == "following" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the search index did not come back to following after the rebuild")
+			}
+		}
+		data.same(t, s, "search index rebuild")
+
 		// Sign-in and out, and a password change, by a user without a second factor.
 		signIn := func(email, pw string, actor func() (string, *string), userID string) []string {
 			t.Helper()

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -370,9 +371,20 @@ func TestHealth(t *testing.T) {
 			t.Errorf("GET /healthz: Content-Type %q", ct)
 		}
 		r = do(t, s, 200, "GET", "/readyz", nil)
+		got := decode(t, r)
+		// The search index reports its state and lag against the journal head (issue 19 item 1).
+		search, _ := got["search"].(map[string]any)
+		delete(got, "search")
 		want := map[string]any{"status": "ready", "database": dialect, "schema_version": schemaVersion(t, dialect)}
-		if got := decode(t, r); jsonString(got) != jsonString(want) {
-			t.Errorf("GET /readyz: %s, want %s", r.Body, jsonString(want))
+		if jsonString(got) != jsonString(want) {
+			t.Errorf("GET /readyz: %s, want %s and search", r.Body, jsonString(want))
+		}
+		head, _ := s.App.Store().JournalHead(context.Background())
+		if st := search["state"]; st != "following" && st != "catching_up" {
+			t.Errorf("GET /readyz: search state %v, want following or catching_up", st)
+		}
+		if search["journal_head"] != float64(head) || search["lag"] != search["journal_head"].(float64)-search["applied_seq"].(float64) {
+			t.Errorf("GET /readyz: search %v, journal head %d", search, head)
 		}
 		if ct := r.Header.Get("Content-Type"); ct != jsonType {
 			t.Errorf("GET /readyz: Content-Type %q", ct)

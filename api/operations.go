@@ -33,5 +33,18 @@ func (s *Server) GetReadyz(ctx context.Context, _ GetReadyzRequestObject) (GetRe
 		}
 		return GetReadyz503JSONResponse{Status: "unavailable", Database: &db, SchemaVersion: &v, Detail: &detail}, nil
 	}
-	return GetReadyz200JSONResponse{Status: "ready", Database: &db, SchemaVersion: &v}, nil
+	if s.searchCtl == nil {
+		return GetReadyz200JSONResponse{Status: "ready", Database: &db, SchemaVersion: &v}, nil
+	}
+	st, err := s.searchCtl.SearchStatus(ctxOf(ctx))
+	out := statusOut(st)
+	switch {
+	case err != nil:
+		detail := "the search index's state is unknown: the journal head could not be read"
+		return GetReadyz503JSONResponse{Status: "unavailable", Database: &db, SchemaVersion: &v, Detail: &detail, Search: &out}, nil
+	case !st.Healthy():
+		detail := "the search index is " + string(st.State) + ": it is not following the change journal"
+		return GetReadyz503JSONResponse{Status: "unavailable", Database: &db, SchemaVersion: &v, Detail: &detail, Search: &out}, nil
+	}
+	return GetReadyz200JSONResponse{Status: "ready", Database: &db, SchemaVersion: &v, Search: &out}, nil
 }

@@ -769,6 +769,8 @@ func pmRows(w *pmWorld) []pmRow {
 		pmOK(t, err, "sign the audit head")
 		return pmReq{path: "/api/v1/audit/verify", body: map[string]any{"checkpoints": []any{cp}}}
 	})
+	// Operations: admins ask this server to rebuild its search index (issue 19 item 1).
+	b.add("POST", "/api/v1/admin/search/rebuild", "this server's index", pmOnly(http.StatusAccepted, pmAdmin), pmFixed("/api/v1/admin/search/rebuild"))
 	// Imports and exports (issue 6): anyone who can read a review can export its plan; panel
 	// members start imports (each import's writes are then checked as theirs); a job is seen by
 	// the user who started it, oversight and admins.

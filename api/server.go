@@ -44,6 +44,11 @@ type Options struct {
 	// deployment. Tests of the data rules set casereview.System here; nothing in the
 	// configuration can.
 	Unauthenticated *casereview.Actor
+	// Observe, when set, hears each request's route, method, status and duration (the metrics).
+	Observe func(route, method string, status int, took time.Duration)
+	// SearchControl reports the search index's state in /readyz and rebuilds it for admins;
+	// without it /readyz says nothing of search and a rebuild answers 503.
+	SearchControl SearchControl
 	// SDCThreshold is the smallest count shown in summaries marked for sharing (default 5).
 	SDCThreshold int
 }
@@ -58,6 +63,7 @@ type Server struct {
 	cookieSecure CookieSecure
 	sessionMax   time.Duration
 	sdcThreshold int
+	searchCtl    SearchControl
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -100,7 +106,7 @@ func NewRouter(o Options) *gin.Engine {
 	if err != nil { // the embedded specification is part of the build: it cannot fail to load
 		panic("api: the embedded OpenAPI specification does not load: " + err.Error())
 	}
-	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes), refuseControlInQuery(),
+	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), httplog.Observe(o.Observe), recoverProblem(), securityHeaders(), limitBody(o.MaxBodyBytes), refuseControlInQuery(),
 		refuseUnknownQuery(declared), notModified(), authenticate(o.Auth, fallback, o.CookieSecure))
 	r.NoRoute(func(c *gin.Context) {
 		writeProblemStatus(c, http.StatusNotFound, "no such endpoint; see /api/v1/openapi.yaml")
@@ -116,7 +122,7 @@ func NewRouter(o Options) *gin.Engine {
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}
-	s.sdcThreshold = o.SDCThreshold
+	s.sdcThreshold, s.searchCtl = o.SDCThreshold, o.SearchControl
 	if s.sdcThreshold < 2 {
 		s.sdcThreshold = casereview.DefaultSDCThreshold
 	}

@@ -55,6 +55,20 @@ func TestComposeFileIsValid(t *testing.T) {
 	}
 	if url := app.Environment["CASEREVIEW_DATABASE_URL"]; url == nil || !strings.Contains(*url, "@db:5432/") {
 		t.Errorf("app database URL %v", url)
+	} else if _, rest, _ := strings.Cut(*url, "://"); strings.Contains(rest[:strings.Index(rest, "@")], ":") {
+		t.Error("the database URL carries the password; it goes in CASEREVIEW_DATABASE_PASSWORD")
+	}
+	if pw := app.Environment["CASEREVIEW_DATABASE_PASSWORD"]; pw == nil || *pw == "" {
+		t.Error("the app gets no CASEREVIEW_DATABASE_PASSWORD")
+	}
+	// Metrics on the compose network, never published (docs/operations.md#metrics).
+	if m := app.Environment["CASEREVIEW_METRICS_ADDR"]; m == nil || *m != ":9090" {
+		t.Errorf("CASEREVIEW_METRICS_ADDR %v, want :9090", m)
+	}
+	for _, port := range app.Ports {
+		if port.Target == 9090 {
+			t.Errorf("the metrics port is published: %+v", port)
+		}
 	}
 	checkLocalPorts(t, p)
 	if v := dataVolume(app); v == "" {

@@ -33,6 +33,8 @@ var Version = "dev"
 type App struct {
 	cfg     config.Config
 	log     *slog.Logger
+	lock    *folderLock // the data folder's, held while the search index is open
+	metrics *metrics
 	store   *store.Store
 	auth    *auth.Service
 	search  *searcher
@@ -76,12 +78,28 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if err != nil {
 		return nil, err
 	}
+	var lock *folderLock
+	if !o.NoSearch {
+		// Before anything else touches the folder: a second server fails here, at once.
+		if lock, err = lockFolder(cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
 	s, err := openMigrated(ctx, cfg, log, o.Now)
 	if err != nil {
+		lock.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now}
+	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now, lock: lock}
+	started := false
+	defer func() {
+		if !started { // New failed after this point and closed the store
+			lock.Close()
+		}
+	}()
 	a.auth.UseSecretBox(box)
+	a.metrics = newMetrics(a)
+	a.auth.OnFailure(a.metrics.observeLoginFailure)
 	if n, err := a.auth.SealSecrets(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("second-factor secrets: %w", err)
@@ -111,15 +129,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	opts := api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
-		Heads: s, SDCThreshold: cfg.SDCThreshold}
+		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest}
 	if a.search != nil {
-		opts.Search, opts.Indexer = a.search.live, a.search
+		opts.Search, opts.Indexer, opts.SearchControl = a.search.live, a.search, a
 	}
 	// One search for both front ends: the API's GET /api/v1/search and the search page.
 	opts.Finder = search.NewFinder(s, opts.Search, opts.Indexer, o.Now)
 	if o.SearchGate != nil {
 		opts.Finder.Admit(o.SearchGate)
 	}
+	opts.Finder.Observe(a.metrics.observeSearch)
 	pages, err := a.webHandler(opts.Finder)
 	if err != nil {
 		a.Close()
@@ -127,6 +146,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	a.api = api.NewRouter(opts)
 	a.handler = splitHandler(a.api, pages)
+	started = true
 	return a, nil
 }
 
@@ -143,7 +163,7 @@ func openMigrated(ctx context.Context, cfg config.Config, log *slog.Logger, now 
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	s, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.SQLitePath(), Now: now, Logger: log})
+	s, err := store.Open(ctx, store.Options{DatabaseURL: cfg.DatabaseURL, DatabasePassword: cfg.DatabasePassword, SQLitePath: cfg.SQLitePath(), Now: now, Logger: log})
 	if err != nil {
 		return nil, err
 	}
@@ -227,6 +247,14 @@ func (a *App) Run(ctx context.Context, ready chan<- string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
 	}
+	if a.cfg.MetricsAddr != "" {
+		addr, err := a.serveMetrics(ctx)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		a.log.Info("serving metrics", "url", "http://"+addr+"/metrics", "token_required", a.cfg.MetricsToken != "")
+	}
 	a.Start(ctx)
 	srv := &http.Server{
 		Handler:           a.handler,
@@ -269,7 +297,7 @@ func (a *App) Close() error {
 			a.log.Warn("the shutdown audit checkpoint was not written in time")
 		}
 	}
-	return errors.Join(a.closeSearch(), a.store.Close())
+	return errors.Join(a.closeSearch(), a.store.Close(), a.lock.Close())
 }
 
 // NewLogger builds the process logger from the configuration.

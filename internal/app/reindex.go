@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,10 +15,20 @@ import (
 )
 
 // reindex rebuilds the search index from the database into a new folder and swaps it in, so
-// a half-built index is never the one in use. The server must be stopped: each process owns its
-// index folder (a running server rebuilds its own index by itself when it needs to).
+// a half-built index is never the one in use. It refuses while a server uses the data folder:
+// each process owns its index folder, and a running server is asked to rebuild its own with
+// POST /api/v1/admin/search/rebuild.
 func reindex(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) int {
 	log := commandLogger(cfg, stderr)
+	lock, err := lockFolder(cfg.DataDir)
+	if errors.Is(err, errFolderInUse) {
+		fmt.Fprintf(stderr, "error: %v\nA running server rebuilds its own index: ask it with POST /api/v1/admin/search/rebuild (as an admin), or stop it and run reindex again.\n", err)
+		return 1
+	} else if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 1
+	}
+	defer lock.Close()
 	s, err := openMigrated(ctx, cfg, log, nil)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
@@ -53,7 +64,7 @@ func reindex(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) i
 	if _, err := os.Stat(dir); err == nil {
 		old := fmt.Sprintf("%s.old-%s", dir, time.Now().UTC().Format("20060102T150405"))
 		if err := os.Rename(dir, old); err != nil {
-			fmt.Fprintln(stderr, "error: is the server still running? ", err)
+			fmt.Fprintln(stderr, "error:", err)
 			return 1
 		}
 		defer os.RemoveAll(old)

@@ -13,6 +13,7 @@ import (
 	"github.com/casereview/casereview/internal/indexer"
 	"github.com/casereview/casereview/internal/search"
 	bleveindex "github.com/casereview/casereview/internal/search/bleve"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // searcher owns this process's search index and the indexer that keeps it in step. The API
@@ -21,6 +22,7 @@ import (
 // swapped in.
 type searcher struct {
 	dir     string
+	src     *store.Store
 	live    *search.Live
 	indexer atomic.Pointer[indexer.Indexer] // follows the journal into live; nil while replacing
 	filling atomic.Bool                     // live is being filled from empty: nothing to answer from yet
@@ -28,6 +30,11 @@ type searcher struct {
 	// backup) and holds documents the database does not: it must not answer, not even counts,
 	// until its replacement is in place; searches fall back to the database meanwhile.
 	foreign atomic.Bool
+	// rebuilding: a new index is being built beside live (at start, or asked for by an admin).
+	rebuilding atomic.Bool
+	// stopped: nothing follows the journal (a rebuild or swap failed): live, if it still holds
+	// an index, is stale, so searches answer from the database until an admin rebuilds it.
+	stopped atomic.Bool
 
 	mode startMode
 	next *bleveindex.Index // replace: the new index being built in dir+".new"
@@ -35,8 +42,10 @@ type searcher struct {
 	// swapped in, while the old index still answers.
 	beforeSwap func()
 	once       sync.Once
+	ctx        context.Context // Start's: the background work's lifetime
+	following  sync.Once       // starts the journal follower and its companions
 	started    bool
-	done       chan struct{}
+	bg         sync.WaitGroup // the background work closeSearch waits for
 }
 
 type startMode int
@@ -49,7 +58,9 @@ const (
 
 // Ready reports whether searches can be answered from an index (perhaps a stale one while a
 // new one is built).
-func (s *searcher) Ready() bool { return s.live.Has() && !s.filling.Load() && !s.foreign.Load() }
+func (s *searcher) Ready() bool {
+	return s.live.Has() && !s.filling.Load() && !s.foreign.Load() && !s.stopped.Load()
+}
 
 // WaitFor waits for this process's index to apply seq, so a writer then sees the write in its
 // searches. While the index is being filled or replaced it does not wait.
@@ -67,7 +78,7 @@ func (s *searcher) WaitFor(ctx context.Context, seq int64, max time.Duration) bo
 // keeps answering while its replacement is built. Never a crash loop.
 func (a *App) openSearch(ctx context.Context) error {
 	dir := filepath.Join(a.cfg.DataDir, "index")
-	s := &searcher{dir: dir, done: make(chan struct{})}
+	s := &searcher{dir: dir, src: a.store}
 	_, statErr := os.Stat(dir)
 	fresh := errors.Is(statErr, os.ErrNotExist)
 	idx, err := bleveindex.Open(dir)
@@ -114,6 +125,7 @@ func (a *App) openSearch(ctx context.Context) error {
 			idx.Close()
 			return err
 		}
+		s.rebuilding.Store(true)
 	default:
 		ix, err := indexer.New(a.store, s.live, a.log)
 		if err != nil {
@@ -154,9 +166,10 @@ func (a *App) Start(ctx context.Context) {
 		return
 	}
 	s.once.Do(func() {
-		s.started = true
+		s.started, s.ctx = true, ctx
+		s.bg.Add(1)
 		go func() {
-			defer close(s.done)
+			defer s.bg.Done()
 			switch s.mode {
 			case modeFill:
 				start := time.Now()
@@ -168,19 +181,41 @@ func (a *App) Start(ctx context.Context) {
 				}
 				s.filling.Store(false)
 			case modeReplace:
-				if err := a.replaceIndex(ctx, s); err != nil {
+				err := a.replaceIndex(ctx, s)
+				s.rebuilding.Store(false)
+				if err != nil {
 					if ctx.Err() == nil {
-						a.log.Error("search index replacement failed; stopping search follow-up", "error", err)
+						s.stopped.Store(true)
+						a.log.Error("search index replacement failed; nothing follows the journal until an admin rebuilds the index", "error", err)
 					}
 					return
 				}
 			}
-			ix := s.indexer.Load()
-			go a.reconcileEvery(ctx, a.cfg.Reconcile)
-			go a.pruneEvery(ctx, a.cfg.JournalRetention)
-			go a.store.FollowJournal(ctx, ix.Wake)
-			if err := ix.Run(ctx); err != nil {
+			a.startFollowing(s)
+		}()
+	})
+}
+
+// startFollowing starts, once, the journal follower and its companions (reconciliation, journal
+// pruning, the PostgreSQL listener) over s's current indexer.
+func (a *App) startFollowing(s *searcher) {
+	s.following.Do(func() {
+		ctx := s.ctx
+		go a.reconcileEvery(ctx, a.cfg.Reconcile)
+		go a.pruneEvery(ctx, a.cfg.JournalRetention)
+		go a.store.FollowJournal(ctx, func() {
+			if ix := s.indexer.Load(); ix != nil {
+				ix.Wake()
+			}
+		})
+		s.bg.Add(1)
+		go func() {
+			defer s.bg.Done()
+			if err := s.indexer.Load().Run(ctx); err != nil {
 				a.log.Error("search indexer stopped", "error", err)
+			}
+			if ctx.Err() == nil {
+				s.stopped.Store(true)
 			}
 		}()
 	})
@@ -214,29 +249,8 @@ func (a *App) replaceIndex(ctx context.Context, s *searcher) error {
 	if err != nil {
 		return err
 	}
-	next := s.dir + ".new"
-	var swapErr error
-	s.live.Replace(func(old search.Index) search.Index {
-		// Searches wait on the swap for the few milliseconds it takes to close, rename and reopen.
-		aside := fmt.Sprintf("%s.old-%s", s.dir, time.Now().UTC().Format("20060102T150405.000000000"))
-		old.Close()
-		if swapErr = os.Rename(s.dir, aside); swapErr != nil {
-			return nil
-		}
-		if swapErr = os.Rename(next, s.dir); swapErr != nil {
-			return nil
-		}
-		idx, err := bleveindex.Open(s.dir)
-		if swapErr = err; err != nil {
-			return nil
-		}
-		if err := os.RemoveAll(aside); err != nil {
-			a.log.Warn("could not remove the replaced search index", "dir", aside, "error", err)
-		}
-		return idx
-	})
-	if swapErr != nil {
-		return fmt.Errorf("swap in the new search index: %w", swapErr)
+	if err := a.swapIn(s); err != nil {
+		return err
 	}
 	ix, err := indexer.New(a.store, s.live, a.log)
 	if err != nil {
@@ -257,8 +271,10 @@ func (a *App) closeSearch() error {
 		return nil
 	}
 	if s.started {
+		done := make(chan struct{})
+		go func() { s.bg.Wait(); close(done) }()
 		select {
-		case <-s.done:
+		case <-done:
 		case <-time.After(10 * time.Second):
 			a.log.Warn("the search indexer did not stop in time")
 		}
@@ -276,8 +292,7 @@ func (a *App) reconcileEvery(ctx context.Context, interval time.Duration) {
 	if interval <= 0 {
 		return
 	}
-	ix := a.search.indexer.Load()
-	for !ix.Ready() {
+	for ix := a.search.indexer.Load(); !ix.Ready(); ix = a.search.indexer.Load() {
 		select {
 		case <-ctx.Done():
 			return
@@ -286,7 +301,7 @@ func (a *App) reconcileEvery(ctx context.Context, interval time.Duration) {
 	}
 	for {
 		start := time.Now()
-		n, err := ix.Reconcile(ctx, a.store)
+		n, err := a.search.indexer.Load().Reconcile(ctx, a.store)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			a.log.Error("search reconciliation failed", "error", err)

@@ -44,7 +44,13 @@ type Service struct {
 	now   func() time.Time
 	slots *hashSlots
 	box   *SecretBox
+	// onFailure, when set, hears every failed sign-in step (for the metrics).
+	onFailure func(action casereview.AuditAction, locked bool)
 }
+
+// OnFailure makes the service report each failed password or second-factor check, and whether
+// it locked the account or address out.
+func (s *Service) OnFailure(fn func(action casereview.AuditAction, locked bool)) { s.onFailure = fn }
 
 // NewService returns the sign-in service over s. Call UseSecretBox before any second factor is
 // set up or checked.

@@ -141,6 +141,9 @@ func (s *Service) fail(ctx context.Context, action casereview.AuditAction, subje
 	if err := s.store.RecordFailure(ctx, action, subject, detail, locked); err != nil {
 		return err
 	}
+	if s.onFailure != nil {
+		s.onFailure(action, locked)
+	}
 	if locked {
 		return rateLimited(s.cfg.LockFor)
 	}

@@ -65,6 +65,7 @@ const (
 	AuditSuggestionAccepted     AuditAction = "theme_suggestion.accepted"
 	AuditSuggestionRejected     AuditAction = "theme_suggestion.rejected"
 	AuditSummaryExported        AuditAction = "summary.exported" // a summary or report counting restricted reviews was downloaded
+	AuditSearchRebuildRequested AuditAction = "search.rebuild_requested"
 	// AuditChainKeyed marks where the chain starts to be keyed (or changes key): it and every
 	// later event are HMACs under the key its after-JSON names (see auditkeys.go).
 	AuditChainKeyed AuditAction = "audit.chain_keyed"

@@ -127,6 +127,10 @@ func CanReadAudit(a Actor) bool { return a.IsSystem() || a.IsAdmin() || a.IsOver
 // hand them to whoever checks the chain, download them.
 func CanDownloadCheckpoints(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
 
+// CanRebuildSearch: admins (and the system) ask a running server to rebuild its search index:
+// they run the system, and a rebuild costs the server work without changing any record.
+func CanRebuildSearch(a Actor) bool { return a.IsSystem() || a.IsAdmin() }
+
 // CanManageTaxonomy: admins (and the system) add themes, change their keywords and deprecate
 // them (DESIGN §1).
 func CanManageTaxonomy(a Actor) bool { return a.IsSystem() || a.IsAdmin() }

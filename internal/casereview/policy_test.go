@@ -146,6 +146,7 @@ func TestPolicyMatrix(t *testing.T) {
 				{"CanReadAudit", cr.CanReadAudit(a), c.audit},
 				{"CanDownloadCheckpoints", cr.CanDownloadCheckpoints(a), c.users},
 				{"CanManageTaxonomy", cr.CanManageTaxonomy(a), c.users},
+				{"CanRebuildSearch", cr.CanRebuildSearch(a), c.users},
 				{"SignedIn", a.SignedIn(), c.signedIn},
 				{"CanOversee", cr.CanOversee(a), c.oversee},
 				{"CanStartImport", cr.CanStartImport(a), c.importer},

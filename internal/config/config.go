@@ -16,14 +16,17 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	Addr            string        // CASEREVIEW_ADDR
-	DataDir         string        // CASEREVIEW_DATA_DIR
-	DatabaseURL     string        // CASEREVIEW_DATABASE_URL (or _FILE); empty = embedded SQLite
-	LogLevel        slog.Level    // CASEREVIEW_LOG_LEVEL
-	LogFormat       string        // CASEREVIEW_LOG_FORMAT: text or json
-	Demo            bool          // CASEREVIEW_DEMO: load the fictional demo data into an empty database
-	MaxBodyBytes    int64         // CASEREVIEW_MAX_BODY_BYTES
-	ShutdownTimeout time.Duration // CASEREVIEW_SHUTDOWN_TIMEOUT
+	Addr        string // CASEREVIEW_ADDR
+	DataDir     string // CASEREVIEW_DATA_DIR
+	DatabaseURL string // CASEREVIEW_DATABASE_URL (or _FILE); empty = embedded SQLite
+	// DatabasePassword is CASEREVIEW_DATABASE_PASSWORD (or _FILE): the PostgreSQL password kept
+	// out of the URL, where @, / and % break it and from where it leaks into messages.
+	DatabasePassword string
+	LogLevel         slog.Level    // CASEREVIEW_LOG_LEVEL
+	LogFormat        string        // CASEREVIEW_LOG_FORMAT: text or json
+	Demo             bool          // CASEREVIEW_DEMO: load the fictional demo data into an empty database
+	MaxBodyBytes     int64         // CASEREVIEW_MAX_BODY_BYTES
+	ShutdownTimeout  time.Duration // CASEREVIEW_SHUTDOWN_TIMEOUT
 
 	SessionIdle      time.Duration // CASEREVIEW_SESSION_IDLE_TIMEOUT
 	SessionMax       time.Duration // CASEREVIEW_SESSION_MAX_AGE
@@ -36,6 +39,11 @@ type Config struct {
 	SDCThreshold     int           // CASEREVIEW_SDC_THRESHOLD: smallest count shown in shareable summaries
 	JournalRetention time.Duration // CASEREVIEW_JOURNAL_RETENTION
 	Checkpoints      time.Duration // CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL
+	// MetricsAddr is where Prometheus's /metrics is served (CASEREVIEW_METRICS_ADDR); empty
+	// serves none. Never the public address: the counts describe the service's use.
+	MetricsAddr string
+	// MetricsToken, when set, is the bearer token /metrics requires (CASEREVIEW_METRICS_TOKEN or _FILE).
+	MetricsToken string
 	// SecretKey seals second-factor secrets at rest (CASEREVIEW_SECRET_KEY or _FILE); empty is
 	// refused at start unless Demo, which keeps a generated key in the data folder.
 	SecretKey string
@@ -54,6 +62,7 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_ADDR", Default: "localhost:8080", Help: "address to listen on (host:port)"},
 	{Name: "CASEREVIEW_DATA_DIR", Default: "./data", Help: "folder for the embedded SQLite database and the search index (index/)"},
 	{Name: "CASEREVIEW_DATABASE_URL", Default: "", Help: "postgres://… selects PostgreSQL; empty uses embedded SQLite in the data folder", Secret: true},
+	{Name: "CASEREVIEW_DATABASE_PASSWORD", Default: "", Help: "the PostgreSQL password, given apart from the URL (any characters; the URL then carries none)", Secret: true},
 	{Name: "CASEREVIEW_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
 	{Name: "CASEREVIEW_LOG_FORMAT", Default: "text", Help: "text or json"},
 	{Name: "CASEREVIEW_DEMO", Default: "false", Help: "load the fictional demo dataset when the database holds no reviews"},
@@ -71,6 +80,8 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL", Default: "1h", Help: "how often the server signs the audit chain's head into checkpoints.jsonl in the data folder and the log (also at start and shutdown)"},
 	{Name: "CASEREVIEW_SECRET_KEY", Default: "", Secret: true, Help: "32 random bytes as base64 (openssl rand -base64 32) that encrypt second-factor secrets at rest; required unless CASEREVIEW_DEMO=true"},
 	{Name: "CASEREVIEW_SECRET_KEY_OLD", Default: "", Secret: true, Help: "the previous CASEREVIEW_SECRET_KEY while rotating it: secrets are re-encrypted under the new key at start"},
+	{Name: "CASEREVIEW_METRICS_ADDR", Default: "", Help: "host:port of a separate listener serving Prometheus metrics at /metrics (e.g. :9090 on a private network); empty serves none"},
+	{Name: "CASEREVIEW_METRICS_TOKEN", Default: "", Secret: true, Help: "when set, /metrics requires Authorization: Bearer <token>"},
 	{Name: "CASEREVIEW_TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"},
 }
 
@@ -104,15 +115,32 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 		panic("config: undeclared variable " + name)
 	}
 	c := Config{SecretKey: get("CASEREVIEW_SECRET_KEY"), SecretKeyOld: get("CASEREVIEW_SECRET_KEY_OLD"), Addr: get("CASEREVIEW_ADDR"), DataDir: get("CASEREVIEW_DATA_DIR"), DatabaseURL: get("CASEREVIEW_DATABASE_URL"),
+		DatabasePassword: get("CASEREVIEW_DATABASE_PASSWORD"),
+		MetricsAddr:      get("CASEREVIEW_METRICS_ADDR"), MetricsToken: get("CASEREVIEW_METRICS_TOKEN"),
 		LogFormat: get("CASEREVIEW_LOG_FORMAT")}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		errs = append(errs, fmt.Errorf("CASEREVIEW_ADDR %q is not host:port (for example localhost:8080 or :8080)", c.Addr))
+	}
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			errs = append(errs, fmt.Errorf("CASEREVIEW_METRICS_ADDR %q is not host:port (for example :9090)", c.MetricsAddr))
+		} else if c.MetricsAddr == c.Addr {
+			errs = append(errs, errors.New("CASEREVIEW_METRICS_ADDR must differ from CASEREVIEW_ADDR: metrics are not for the public address"))
+		}
 	}
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("CASEREVIEW_DATA_DIR must not be empty"))
 	}
 	if u := c.DatabaseURL; u != "" && !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 		errs = append(errs, errors.New("CASEREVIEW_DATABASE_URL must start with postgres:// (leave it empty for embedded SQLite)"))
+	}
+	if c.DatabasePassword != "" {
+		switch {
+		case c.DatabaseURL == "":
+			errs = append(errs, errors.New("CASEREVIEW_DATABASE_PASSWORD is set but CASEREVIEW_DATABASE_URL is not (the embedded SQLite takes no password)"))
+		case urlHasPassword(c.DatabaseURL):
+			errs = append(errs, errors.New("CASEREVIEW_DATABASE_URL holds a password and CASEREVIEW_DATABASE_PASSWORD is set; give the password in one place"))
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("CASEREVIEW_LOG_LEVEL"))); err != nil {
 		errs = append(errs, fmt.Errorf("CASEREVIEW_LOG_LEVEL: want debug, info, warn or error"))
@@ -179,6 +207,27 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 		c.TrustedProxies = append(c.TrustedProxies, p)
 	}
 	return c, errors.Join(errs...)
+}
+
+// urlHasPassword reports whether a postgres:// URL carries a password in its user information
+// (user:password@host) or its query (?password=…), without ever quoting it.
+func urlHasPassword(u string) bool {
+	rest := u[strings.Index(u, "://")+3:]
+	host := rest
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		host = rest[:i]
+	}
+	if at := strings.LastIndex(host, "@"); at >= 0 && strings.Contains(host[:at], ":") {
+		return true
+	}
+	if i := strings.Index(rest, "?"); i >= 0 {
+		for _, kv := range strings.Split(rest[i+1:], "&") {
+			if strings.HasPrefix(kv, "password=") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // FromEnvironment loads the configuration of this process.

@@ -68,3 +68,56 @@ func TestSecretSetTwiceOrUnreadable(t *testing.T) {
 		t.Fatalf("want unreadable-file error, got %v", err)
 	}
 }
+
+func TestDatabasePasswordApartFromTheURL(t *testing.T) {
+	const pw = "p@ss/w%rd:#?"
+	c, err := load(map[string]string{"CASEREVIEW_DATABASE_URL": "postgres://app@db:5432/casereview", "CASEREVIEW_DATABASE_PASSWORD": pw}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabasePassword != pw || c.DatabaseURL != "postgres://app@db:5432/casereview" {
+		t.Fatalf("from the variable: password %q, url %q", c.DatabasePassword, c.DatabaseURL)
+	}
+	c, err = load(map[string]string{"CASEREVIEW_DATABASE_URL": "postgres://app@db/casereview", "CASEREVIEW_DATABASE_PASSWORD_FILE": "/run/secrets/pw"},
+		map[string]string{"/run/secrets/pw": pw + "\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabasePassword != pw {
+		t.Fatalf("from the file: password %q", c.DatabasePassword)
+	}
+	// A password in both places, or one without PostgreSQL, is refused without being quoted.
+	for _, env := range []map[string]string{
+		{"CASEREVIEW_DATABASE_URL": "postgres://app:other-secret@db/casereview", "CASEREVIEW_DATABASE_PASSWORD": pw},
+		{"CASEREVIEW_DATABASE_URL": "postgres://app@db/casereview?password=other-secret", "CASEREVIEW_DATABASE_PASSWORD": pw},
+		{"CASEREVIEW_DATABASE_PASSWORD": pw},
+	} {
+		_, err := load(env, nil)
+		if err == nil || !strings.Contains(err.Error(), "CASEREVIEW_DATABASE_PASSWORD") {
+			t.Errorf("%v: want an error naming CASEREVIEW_DATABASE_PASSWORD, got %v", env, err)
+			continue
+		}
+		if strings.Contains(err.Error(), pw) || strings.Contains(err.Error(), "other-secret") {
+			t.Errorf("the error quotes a password: %v", err)
+		}
+	}
+	if _, err := load(map[string]string{"CASEREVIEW_DATABASE_PASSWORD": pw, "CASEREVIEW_DATABASE_PASSWORD_FILE": "/x"}, map[string]string{"/x": pw}); err == nil {
+		t.Error("the password and its file both set: want an error")
+	}
+}
+
+func TestMetricsAddress(t *testing.T) {
+	c, err := load(nil, nil)
+	if err != nil || c.MetricsAddr != "" {
+		t.Fatalf("metrics are off by default: %q %v", c.MetricsAddr, err)
+	}
+	c, err = load(map[string]string{"CASEREVIEW_METRICS_ADDR": ":9090", "CASEREVIEW_METRICS_TOKEN_FILE": "/t"}, map[string]string{"/t": "tok\n"})
+	if err != nil || c.MetricsAddr != ":9090" || c.MetricsToken != "tok" {
+		t.Fatalf("metrics: %q %q %v", c.MetricsAddr, c.MetricsToken, err)
+	}
+	for _, addr := range []string{"9090", "localhost:8080"} {
+		if _, err := load(map[string]string{"CASEREVIEW_METRICS_ADDR": addr}, nil); err == nil || !strings.Contains(err.Error(), "CASEREVIEW_METRICS_ADDR") {
+			t.Errorf("CASEREVIEW_METRICS_ADDR=%s: want an error, got %v", addr, err)
+		}
+	}
+}

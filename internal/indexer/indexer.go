@@ -48,6 +48,7 @@ type Indexer struct {
 	applied int64
 	changed chan struct{} // closed and replaced whenever applied moves on
 	ready   bool
+	lastErr error // of the latest step; nil once a step succeeds again
 }
 
 // New returns an indexer over idx, which must already be open.
@@ -74,11 +75,42 @@ func (x *Indexer) Applied() int64 {
 	return x.applied
 }
 
-// Ready reports whether the index has caught up at least once since start.
+// Ready reports whether the index has caught up at least once since start (a step that failed
+// is not catching up).
 func (x *Indexer) Ready() bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return x.ready
+}
+
+// Err returns the error of the latest step Run took, or nil when it succeeded: an indexer whose
+// steps fail is not following the journal, however long ago it caught up.
+func (x *Indexer) Err() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.lastErr
+}
+
+// Exclusive runs fn while no step or reconciliation writes the index, then takes the index's
+// applied sequence as its own: fn swaps a rebuilt index in under a running indexer.
+func (x *Indexer) Exclusive(fn func() error) error {
+	x.step.Lock()
+	defer x.step.Unlock()
+	if err := fn(); err != nil {
+		return err
+	}
+	seq, err := x.idx.AppliedSeq()
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if seq != x.applied {
+		x.applied = seq
+		close(x.changed)
+		x.changed = make(chan struct{})
+	}
+	return nil
 }
 
 func (x *Indexer) advance(seq int64) {
@@ -135,12 +167,15 @@ func (x *Indexer) Run(ctx context.Context) error {
 			}
 			x.log.Error("search indexer", "error", err)
 		}
-		if n == batchSize {
+		x.mu.Lock()
+		x.lastErr = err
+		if err == nil && n < batchSize {
+			x.ready = true // caught up: nothing more was waiting
+		}
+		x.mu.Unlock()
+		if err == nil && n == batchSize {
 			continue // more is waiting
 		}
-		x.mu.Lock()
-		x.ready = true
-		x.mu.Unlock()
 		select {
 		case <-ctx.Done():
 			return nil

@@ -26,7 +26,12 @@ type Finder struct {
 	ready   Readiness
 	now     func() time.Time
 	gate    *Gate // admission control: how many index searches run at once
+	// observe, when set, hears how long each search took and where it was answered from.
+	observe func(source string, took time.Duration, err error)
 }
+
+// Observe makes the finder report each search's duration and source (for the metrics).
+func (f *Finder) Observe(fn func(source string, took time.Duration, err error)) { f.observe = fn }
 
 // Records is what Finder reads from the database, as the caller; casereview.Service has it.
 type Records interface {
@@ -147,6 +152,16 @@ type FacetValue struct {
 
 // Find runs one search as the actor in ctx.
 func (f *Finder) Find(ctx context.Context, p Params) (Found, error) {
+	if f == nil || f.observe == nil {
+		return f.find(ctx, p)
+	}
+	start := time.Now()
+	found, err := f.find(ctx, p)
+	f.observe(found.Source, time.Since(start), err)
+	return found, err
+}
+
+func (f *Finder) find(ctx context.Context, p Params) (Found, error) {
 	if f == nil || f.index == nil || f.ready == nil {
 		return Found{}, &casereview.Error{Code: casereview.CodeUnavailable, Message: "search is not running in this process", RetryAfter: 30 * time.Second}
 	}

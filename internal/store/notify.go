@@ -17,7 +17,7 @@ const JournalChannel = "casereview_journal"
 // database goes away; polling remains the fallback meanwhile. On SQLite, where only this process
 // writes, it returns at once.
 func (s *Store) FollowJournal(ctx context.Context, wake func()) {
-	if s.url == "" {
+	if s.pgConfig == nil {
 		return
 	}
 	pause := time.Second
@@ -35,7 +35,7 @@ func (s *Store) FollowJournal(ctx context.Context, wake func()) {
 }
 
 func (s *Store) listen(ctx context.Context, wake func()) error {
-	conn, err := pgx.Connect(ctx, s.url)
+	conn, err := pgx.ConnectConfig(ctx, s.pgConfig.Copy())
 	if err != nil {
 		return err
 	}

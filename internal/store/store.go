@@ -17,7 +17,10 @@ import (
 
 	"github.com/glebarez/sqlite"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -31,7 +34,10 @@ type Options struct {
 	// DatabaseURL selects PostgreSQL when it starts with postgres:// or postgresql://; when empty
 	// the store uses SQLite at SQLitePath.
 	DatabaseURL string
-	SQLitePath  string
+	// DatabasePassword, when set, is the PostgreSQL password, kept out of the URL: a password
+	// holding @, / or % breaks a URL, and a URL ends up in error messages.
+	DatabasePassword string
+	SQLitePath       string
 	// Now is the clock; tests fix it. Defaults to time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -46,7 +52,7 @@ type Store struct {
 	log     *slog.Logger
 	// onCommit hears the journal head after each write that journaled something.
 	onCommit func(seq int64)
-	url      string // for the PostgreSQL journal listener
+	pgConfig *pgx.ConnConfig // for the PostgreSQL journal listener
 	// suggester proposes themes from a recommendation's text (see suggestions.go).
 	suggester casereview.ThemeSuggester
 	// auditKeys key the audit chain and sign its checkpoints (audit_anchor.go); nil leaves
@@ -77,8 +83,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	var err error
 	switch {
 	case IsPostgresURL(o.DatabaseURL):
-		s.dialect, s.url = migrations.Postgres, o.DatabaseURL
-		s.write, err = gorm.Open(postgres.Open(o.DatabaseURL), cfg)
+		s.dialect = migrations.Postgres
+		if s.pgConfig, err = PostgresConfig(o.DatabaseURL, o.DatabasePassword); err != nil {
+			return nil, err
+		}
+		s.write, err = gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*s.pgConfig.Copy())}), cfg)
 		if err == nil {
 			s.read = s.write
 			err = setPool(s.write, 20)
@@ -97,6 +106,20 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", s.dialect, err)
 	}
 	return s, nil
+}
+
+// PostgresConfig parses a PostgreSQL URL and sets password, when given, as its password. Its
+// errors never quote the URL: pgx's own would, with the password masked only on a best-effort
+// basis when the URL is malformed.
+func PostgresConfig(url, password string) (*pgx.ConnConfig, error) {
+	c, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, errors.New("the PostgreSQL URL does not parse (a password holding @, / or % must be percent-encoded, or given separately in CASEREVIEW_DATABASE_PASSWORD)")
+	}
+	if password != "" {
+		c.Password = password
+	}
+	return c, nil
 }
 
 // IsPostgresURL reports whether url selects PostgreSQL.
@@ -181,8 +204,19 @@ func (s *Store) provider() (*goose.Provider, error) {
 	if s.dialect == migrations.SQLite {
 		d = goose.DialectSQLite3
 	}
+	var opts []goose.ProviderOption
+	if s.dialect == migrations.Postgres {
+		// Replicas starting together each migrate: PostgreSQL's session advisory lock lets one
+		// apply the migrations while the others wait, then find nothing left to do. Checked
+		// every second for up to ten minutes.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 600))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
 	// Never Close the provider: it would close the store's connection pool.
-	return goose.NewProvider(d, sqlDB, fsys)
+	return goose.NewProvider(d, sqlDB, fsys, opts...)
 }
 
 // Migrate applies every pending migration, each in its own transaction, and returns the schema

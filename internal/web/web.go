@@ -53,6 +53,8 @@ type Options struct {
 	// pages at once, then PublicRate a second (defaults DefaultPublicRate, DefaultPublicBurst).
 	PublicRate  float64
 	PublicBurst int
+	// Observe, when set, hears each request's route, method, status and duration (the metrics).
+	Observe func(route, method string, status int, took time.Duration)
 }
 
 // Searcher runs one search as the actor in the context: search.Finder, shared with the API.
@@ -105,7 +107,7 @@ func New(o Options) (http.Handler, error) {
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = true
 	r.RedirectTrailingSlash = false
-	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), h.recover(), h.securityHeaders(), h.identify(), h.checkCSRF())
+	r.Use(httplog.RequestID(), httplog.AccessLog(o.Logger), httplog.Observe(o.Observe), h.recover(), h.securityHeaders(), h.identify(), h.checkCSRF())
 	h.routes(r)
 	r.NoRoute(func(c *gin.Context) { h.fail(c, casereview.NotFound("page")) })
 	r.NoMethod(func(c *gin.Context) { h.fail(c, casereview.NotFound("page")) })
