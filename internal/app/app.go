@@ -39,6 +39,8 @@ type App struct {
 	auth    *auth.Service
 	search  *searcher
 	handler http.Handler
+	// indexPoll is how often the index follower polls the journal (Options.IndexPoll).
+	indexPoll time.Duration
 	api     http.Handler // the JSON API alone (inside handler)
 	now     func() time.Time
 	// checkpointOnce starts the audit checkpoints with the first Start; checkpointDone
@@ -58,6 +60,9 @@ type Options struct {
 	NoSearch bool
 	// SearchGate replaces the admission control of searches (search.DefaultGate).
 	SearchGate *search.Gate
+	// IndexPoll replaces how often the index follower polls the journal when nothing wakes it
+	// (indexer.DefaultPollInterval).
+	IndexPoll time.Duration
 }
 
 // AuthConfig turns the configuration into sign-in rules.
@@ -90,7 +95,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		lock.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now, lock: lock}
+	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll}
 	started := false
 	defer func() {
 		if !started { // New failed after this point and closed the store

@@ -10,7 +10,6 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
-	"github.com/casereview/casereview/internal/indexer"
 	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/search/query"
 )
@@ -24,15 +23,12 @@ func TestTwoReplicasConverge(t *testing.T) {
 		}
 		t.Run(d, func(t *testing.T) {
 			// With polling all but off, only the notification can bring the other replica up to date.
-			saved := indexer.PollInterval
-			indexer.PollInterval = time.Minute
-			t.Cleanup(func() { indexer.PollInterval = saved })
 			url, _ := dbtest.URL(t, d)
 			log := slog.New(slog.NewTextHandler(io.Discard, nil))
 			start := func(name string) *App {
 				cfg := testConfig(t, d)
 				cfg.DatabaseURL, cfg.DataDir = url, filepath.Join(t.TempDir(), name)
-				a, err := New(context.Background(), cfg, log, Options{})
+				a, err := New(context.Background(), cfg, log, Options{IndexPoll: time.Minute})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -211,7 +211,9 @@ func (a *App) startFollowing(s *searcher) {
 		s.bg.Add(1)
 		go func() {
 			defer s.bg.Done()
-			if err := s.indexer.Load().Run(ctx); err != nil {
+			ix := s.indexer.Load()
+			ix.SetPollInterval(a.indexPoll)
+			if err := ix.Run(ctx); err != nil {
 				a.log.Error("search indexer stopped", "error", err)
 			}
 			if ctx.Err() == nil {

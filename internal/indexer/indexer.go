@@ -32,12 +32,13 @@ type Source interface {
 // small ones, so a step takes in a good many.
 const batchSize = 2000
 
-// PollInterval is how often the indexer looks at the journal when nothing wakes it: the
-// fallback for other processes' writes when LISTEN/NOTIFY is not available.
-var PollInterval = 2 * time.Second
+// DefaultPollInterval is how often an indexer looks at the journal when nothing wakes it: the
+// fallback for other processes' writes when LISTEN/NOTIFY is not available (SetPollInterval).
+const DefaultPollInterval = 2 * time.Second
 
 // Indexer follows the journal into an index.
 type Indexer struct {
+	poll time.Duration // see DefaultPollInterval
 	src  Source
 	idx  search.Index
 	log  *slog.Logger
@@ -57,7 +58,14 @@ func New(src Source, idx search.Index, log *slog.Logger) (*Indexer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Indexer{src: src, idx: idx, log: log, wake: make(chan struct{}, 1), applied: seq, changed: make(chan struct{})}, nil
+	return &Indexer{poll: DefaultPollInterval, src: src, idx: idx, log: log, wake: make(chan struct{}, 1), applied: seq, changed: make(chan struct{})}, nil
+}
+
+// SetPollInterval sets how often x looks at the journal when nothing wakes it; call it before Run.
+func (x *Indexer) SetPollInterval(d time.Duration) {
+	if d > 0 {
+		x.poll = d
+	}
 }
 
 // Wake asks the indexer to look at the journal now rather than at its next poll.
@@ -180,7 +188,7 @@ func (x *Indexer) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-x.wake:
-		case <-time.After(PollInterval):
+		case <-time.After(x.poll):
 		}
 	}
 }
