@@ -41,8 +41,8 @@ type App struct {
 	handler http.Handler
 	// indexPoll is how often the index follower polls the journal (Options.IndexPoll).
 	indexPoll time.Duration
-	api     http.Handler // the JSON API alone (inside handler)
-	now     func() time.Time
+	api       http.Handler // the JSON API alone (inside handler)
+	now       func() time.Time
 	// checkpointOnce starts the audit checkpoints with the first Start; checkpointDone
 	// closes when the last one (at shutdown) is written.
 	checkpointOnce sync.Once
