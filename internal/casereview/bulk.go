@@ -288,6 +288,8 @@ type ImportService interface {
 	// UpdateImportJob records a job's progress or its end; only the job's own runner calls it.
 	UpdateImportJob(ctx context.Context, j ImportJob) error
 	GetImportJob(ctx context.Context, id string) (ImportJob, error)
+	// ClaimImportJob marks a job as run by this process until release (see the store).
+	ClaimImportJob(ctx context.Context, id string) (release func(), err error)
 	// ExportState reads an instance's case data (or some partnerships'), for bulk JSON /2.
 	ExportState(ctx context.Context, sc StateScope) (StateDump, error)
 	// ImportState writes a dump read from bulk JSON /2, all or nothing.
