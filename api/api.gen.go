@@ -1050,19 +1050,22 @@ type ImportJobStatus string
 
 // ImportResult defines model for ImportResult.
 type ImportResult struct {
-	ActionsCreated           int      `json:"actions_created"`
-	ActionsUnchanged         int      `json:"actions_unchanged"`
-	ActionsUpdated           int      `json:"actions_updated"`
-	Changes                  []string `json:"changes"`
-	DryRun                   bool     `json:"dry_run"`
-	RecommendationsCreated   int      `json:"recommendations_created"`
-	RecommendationsUnchanged int      `json:"recommendations_unchanged"`
-	RecommendationsUpdated   int      `json:"recommendations_updated"`
-	ReviewIds                []string `json:"review_ids"`
-	ReviewsCreated           int      `json:"reviews_created"`
-	ReviewsUnchanged         int      `json:"reviews_unchanged"`
-	ReviewsUpdated           int      `json:"reviews_updated"`
-	Source                   string   `json:"source"`
+	ActionsCreated   int      `json:"actions_created"`
+	ActionsUnchanged int      `json:"actions_unchanged"`
+	ActionsUpdated   int      `json:"actions_updated"`
+	Changes          []string `json:"changes"`
+
+	// Created What was (or would be) created, by table, when the import creates partnerships, organisations or a whole state
+	Created                  *map[string]int `json:"created,omitempty"`
+	DryRun                   bool            `json:"dry_run"`
+	RecommendationsCreated   int             `json:"recommendations_created"`
+	RecommendationsUnchanged int             `json:"recommendations_unchanged"`
+	RecommendationsUpdated   int             `json:"recommendations_updated"`
+	ReviewIds                []string        `json:"review_ids"`
+	ReviewsCreated           int             `json:"reviews_created"`
+	ReviewsUnchanged         int             `json:"reviews_unchanged"`
+	ReviewsUpdated           int             `json:"reviews_updated"`
+	Source                   string          `json:"source"`
 }
 
 // InterventionType defines model for InterventionType.
@@ -2204,6 +2207,23 @@ type CreateImportParams struct {
 	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
 }
 
+// ExportInstanceParams defines parameters for ExportInstance.
+type ExportInstanceParams struct {
+	// PartnershipId Only these partnerships' data (repeat the parameter); absent: the whole instance
+	PartnershipId *[]string `form:"partnership_id,omitempty" json:"partnership_id,omitempty"`
+}
+
+// CreateInstanceImportMultipartBody defines parameters for CreateInstanceImport.
+type CreateInstanceImportMultipartBody struct {
+	File openapi_types.File `json:"file"`
+}
+
+// CreateInstanceImportParams defines parameters for CreateInstanceImport.
+type CreateInstanceImportParams struct {
+	// DryRun Do everything, then roll back; write nothing
+	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+}
+
 // DeleteMilestoneParams defines parameters for DeleteMilestone.
 type DeleteMilestoneParams struct {
 	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
@@ -3047,6 +3067,9 @@ type WithdrawEvidenceJSONRequestBody = EvidenceWithdrawal
 // CreateImportMultipartRequestBody defines body for CreateImport for multipart/form-data ContentType.
 type CreateImportMultipartRequestBody CreateImportMultipartBody
 
+// CreateInstanceImportMultipartRequestBody defines body for CreateInstanceImport for multipart/form-data ContentType.
+type CreateInstanceImportMultipartRequestBody CreateInstanceImportMultipartBody
+
 // ConfirmTOTPJSONRequestBody defines body for ConfirmTOTP for application/json ContentType.
 type ConfirmTOTPJSONRequestBody = CodeRequest
 
@@ -3190,6 +3213,12 @@ type ServerInterface interface {
 	// GetImport An import job's progress, counts and validation report
 	// (GET /api/v1/imports/{id})
 	GetImport(c *gin.Context, id ID)
+	// ExportInstance The instance's case data, or some partnerships', as bulk JSON casereview-bulk/2 (admins)
+	// (GET /api/v1/instance-export)
+	ExportInstance(c *gin.Context, params ExportInstanceParams)
+	// CreateInstanceImport Import a bulk JSON casereview-bulk/2 file (a whole state) in the background; poll the job it returns (admins)
+	// (POST /api/v1/instance-imports)
+	CreateInstanceImport(c *gin.Context, params CreateInstanceImportParams)
 
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(c *gin.Context)
@@ -4138,6 +4167,60 @@ func (siw *ServerInterfaceWrapper) GetImport(c *gin.Context) {
 	}
 
 	siw.Handler.GetImport(c, id)
+}
+
+// ExportInstance operation middleware
+func (siw *ServerInterfaceWrapper) ExportInstance(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportInstanceParams
+
+	// ------------- Optional query parameter "partnership_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership_id", c.Request.URL.Query(), &params.PartnershipId, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ExportInstance(c, params)
+}
+
+// CreateInstanceImport operation middleware
+func (siw *ServerInterfaceWrapper) CreateInstanceImport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateInstanceImportParams
+
+	// ------------- Optional query parameter "dry_run" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dry_run", c.Request.URL.Query(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter dry_run: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateInstanceImport(c, params)
 }
 
 // ListInterventionTypes operation middleware
@@ -8262,6 +8345,8 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/reviews/:id/action-plan.csv", wrapper.GetActionPlanCsv)
 	router.POST(options.BaseURL+"/api/v1/imports", wrapper.CreateImport)
 	router.GET(options.BaseURL+"/api/v1/imports/:id", wrapper.GetImport)
+	router.GET(options.BaseURL+"/api/v1/instance-export", wrapper.ExportInstance)
+	router.POST(options.BaseURL+"/api/v1/instance-imports", wrapper.CreateInstanceImport)
 	router.GET(options.BaseURL+"/api/v1/recommendations", wrapper.ListRecommendations)
 	router.POST(options.BaseURL+"/api/v1/recommendations", wrapper.CreateRecommendation)
 	router.DELETE(options.BaseURL+"/api/v1/recommendations/:id", wrapper.DeleteRecommendation)
@@ -9929,6 +10014,191 @@ func (response GetImport404ApplicationProblemPlusJSONResponse) VisitGetImportRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstanceRequestObject struct {
+	Params ExportInstanceParams
+}
+
+type ExportInstanceResponseObject interface {
+	VisitExportInstanceResponse(w http.ResponseWriter) error
+}
+
+type ExportInstance200JSONResponse openapi_types.File
+
+func (response ExportInstance200JSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ExportInstance400ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance401ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportInstance401ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance403ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportInstance403ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance422ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportInstance422ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImportRequestObject struct {
+	Params CreateInstanceImportParams
+	Body   *multipart.Reader
+}
+
+type CreateInstanceImportResponseObject interface {
+	VisitCreateInstanceImportResponse(w http.ResponseWriter) error
+}
+
+type CreateInstanceImport202ResponseHeaders struct {
+	Location *string
+}
+
+type CreateInstanceImport202JSONResponse struct {
+	Body    ImportJob
+	Headers CreateInstanceImport202ResponseHeaders
+}
+
+func (response CreateInstanceImport202JSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInstanceImport400ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateInstanceImport401ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateInstanceImport403ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateInstanceImport413ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateInstanceImport422ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -15405,6 +15675,12 @@ type StrictServerInterface interface {
 	// GetImport An import job's progress, counts and validation report
 	// (GET /api/v1/imports/{id})
 	GetImport(ctx context.Context, request GetImportRequestObject) (GetImportResponseObject, error)
+	// ExportInstance The instance's case data, or some partnerships', as bulk JSON casereview-bulk/2 (admins)
+	// (GET /api/v1/instance-export)
+	ExportInstance(ctx context.Context, request ExportInstanceRequestObject) (ExportInstanceResponseObject, error)
+	// CreateInstanceImport Import a bulk JSON casereview-bulk/2 file (a whole state) in the background; poll the job it returns (admins)
+	// (POST /api/v1/instance-imports)
+	CreateInstanceImport(ctx context.Context, request CreateInstanceImportRequestObject) (CreateInstanceImportResponseObject, error)
 
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(ctx context.Context, request ListInterventionTypesRequestObject) (ListInterventionTypesResponseObject, error)
@@ -16438,6 +16714,65 @@ func (sh *strictHandler) GetImport(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(GetImportResponseObject); ok {
 		if err := validResponse.VisitGetImportResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ExportInstance operation middleware
+func (sh *strictHandler) ExportInstance(ctx *gin.Context, params ExportInstanceParams) {
+	var request ExportInstanceRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportInstance(ctx, request.(ExportInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportInstance")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ExportInstanceResponseObject); ok {
+		if err := validResponse.VisitExportInstanceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateInstanceImport operation middleware
+func (sh *strictHandler) CreateInstanceImport(ctx *gin.Context, params CreateInstanceImportParams) {
+	var request CreateInstanceImportRequestObject
+
+	request.Params = params
+
+	if reader, err := ctx.Request.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateInstanceImport(ctx, request.(CreateInstanceImportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateInstanceImport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateInstanceImportResponseObject); ok {
+		if err := validResponse.VisitCreateInstanceImportResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -18899,319 +19234,328 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcts4tjD6KiidUxX7fPQl6fT37bHr++HJZTqzO5NsJ9Mzu9pdEkQuSRiTABsArWi6umo/zX6w/SSn",
-	"sADwJpCiZMlx9/hXHIrEZWHdsK6/jGKR5YID12p08ctoATQBiX+++Uzn5t8EVCxZrpngo4vR5wUQCbGQ",
-	"yTNF7kAqJvjpKBqpeAEZNe/rVQ6ji5HSkvH56Ndfo9H3Iqb28/Zof1uABKIXQDgs3bgkZXeg+sf8NRrl",
-	"VNIMtFvslfowWx/+lcjyQgNJQLI7SMgspXNFqCJiRvSCKZJQDeQogRktUk20SOjq2MzMzNc/FyBXo2jE",
-	"aWYmp2osZo1VzYTMqB5djMwwoyiw81eFVEKGoTjh8EWPY3xjYlcEJJdwx0ShSE7n0LUS+80GoL97bZ7j",
-	"5znVi+prloyikYSfCyYhGV1oWUBwU0WBb7ZGjkZfTubiZO3pu9l7quNFeKsGlfwOHc6QKTA+J/GC8jkk",
-	"p+TaLeiSUK6WICEhL1/8G1kugBM6VcB1CQ2Lo9WG3s1O7NwbsJBlTK+v7yOdA1HsnxCR50QL8uL8vMKI",
-	"b8870SHF4epTZvQLy4psdPHi/DwaZYzb/z0vYci4hjlIXM2nIsuoXL1mKk6FKiSsr2xi3pecphNyZCDn",
-	"FzUTkig255CcME5imqYg1TFRC7FUBO5ArkgsCq4vyUQtqAQ6TWFCjmi6pCtFCgXJDTdjuC/JciEIlUC4",
-	"0G5cwrgfD0dSZCZFZuGjFxLUQqTJyXNDSZOb4vz8m/jbCaE8IQuWgLrhs0LqBUgSQ5oqcjT5Mf5pckyU",
-	"+ZhqwoV5LwFuBycxNdhAlkLeQkJEoe1sZstaaJqqU/J5ATe8nJkwRV5dfXpz/eaHd2/+Nv70+tX483fX",
-	"bz599+H717WzOz694R2Hl1Rgr58gcHNgP4484M2PHoKjn0IE7o7xbRrilR94ukKmlmXAE2SBisRUypVB",
-	"fcuAapzJMSbPZ0LrNq9tQHO3ondZnkIGXJecF77kqUjAU3xoeNb8qD4R05CpwIwlUKiUdNVYgQHiHfBt",
-	"5q9/cr/ZP8g55Ux1yJ13iQV1kkhQymBd7XU1ioYstv7JfReLTHG+0APhJMr37zfvRyo1B6kWLA8xxvJH",
-	"wpKBQMlrI95vbf+xvqL/MHMRDV90ZGjF8LAzmrOzu+dnCqiMF5fINDIjDAyFtUnPMDlkOZB00NfPw4jr",
-	"GlQuuIKBxyX96/eDyKdY5EOnVPjuPeeDWIeUF/sc6Yd3kNAwZFF2gvut8vMCMgiqHZk57QQUMfIyLeaK",
-	"HH24Ph62NI2j7mFlf5KiCBDXVUT+aNb1aovljOc41j0XtcoD0LqGOwZLYj6yMBu4rNW9kew/gQZQzDxV",
-	"hClVQLLFqa3MYPdfz1spsoDMsKth3JwbnWmQVoS7SbvWMzbKTIitBLRBM/lnsWHqKcwEXpoGzK1F/8y/",
-	"RiVzQjB9lGKaAm4+FlwDR4lE8zxl9gp3lts3/tc/lJWr1eD/r4TZ6GL0/5xVN8oz+6s68+PijC1K4OT6",
-	"7Svyh5ff/h/iBj9FmLhv8XYXezGeS5GD1Mwu18yUgvltjFewAKvSZLoilMQpZZlhWU0Vhxx9/PDpMzmj",
-	"OIE6+4Ulv5otzg1PO44IaslSMkhwGG4+F9KI3fbdjxdpimqiQ881hKutVYlCxtB1G25tisQ0A9SIL9wu",
-	"8DIglhzkM2UfRWTJ9MKozrHIADVxuGMJ8BgiFJOlwmA0+DuQbLY6Npuz2yFHlCyY0kKy2F6JUQEvtwsJ",
-	"yVPKL0jB8VsGSUS4uWl4cWrEsf8JadUp0rg6g6AWbD8NgZMEqiEZU712xT7RLIPQlbQBxgCxs2TQzbaJ",
-	"G2OlqS7C3KMu68YDR3enY97dCAQ83QCbFimYY9NAM3uXEkuuUOmxGByat6kFDV2tpnIOuiSrrdG9yJOt",
-	"j9GZBjp4ZGWy+NHbMNobWz+YJm54wHYddbWEBh42dlNdA8X0HxBrs3DLn17hF8gwk4SZJzT9WONXM5oq",
-	"iLZlYdcwM1d2cvTyxQtL7WMPieMLw9nKASzpGhxTRJirJzKFHXlfgMU1z6vLENSixYx++R74XC9GF9+e",
-	"n59He6ClrplrBNZNUNsi+pCpW8jZj4Pd+PORzmFdxpUqTPlHn6B1knJNwYlGNWvjIBaEppcGRBjX//vl",
-	"KNpIm7hOP0DPdh2q7ZtgPpSob6m6QntIxjnwhPH52Aorq9NcWCtjxUXJkipPV4bymvbhnSmDm7PQ7K4D",
-	"QyvsXTegesludoRbIUce5EaiWwqvIHMclgNUhWwh17WB6JTyRPCISBA5oLqpgCdkSuPb0JiViGyO+V7c",
-	"QR2gaDdkyp3IJREZs3ZMSrjQgOwqaEDvwJ2/5skBWO17urKMcwpm25oU3NmnQ9yXCL0AuWQK7seHt1Ym",
-	"B3LeB2G0wzWZ/WoYnYx4HWGcgSLAWml8y8UyhWQOydgCbWs9hwuNWu+u3++kSda/sde9AHwlXY41fNFh",
-	"juLtNmBU91wy1OKZ5YIS3CUnwEPsZXHcRfifDZWXYz9TJKUaFNJ6RlNSs4Stjy1S2Cje/MhGEx4geNch",
-	"5eapgWd9Vz/1odE7nhd6S84zANEGipB+bBtIvvviA3UM6zzObXUl/K73BK7dyP6SmQI1H6oiN2hrFzwT",
-	"csy43VZT66pWeKUUKGX48G6ae0qVKpWIIAxmIk3Fclzk4w7nN0rGeAHxrb3OGSGBbimyoIosIE02ahu/",
-	"RqOU8VtIxsGLXnPKt0LiDJCMVZGDVJCYyztP/NOksKYeqM/bxYcktaCCfqUChzaqhFUqgnK+jhMtwAZx",
-	"oUiYfmXglgvGtybHLe6kC6oWwbO9hZUD8bpWBD8PUpyjkWJzTrXz/q6Pw+Zh4dkCmJnPrbRcVzTCi6sb",
-	"oj5TJzzf3Dl7X5t5deI3jbWQ3RLI/hxgNxulov2yUCAHfzHTFlRhPLBfdYxSwcHaVu89TJwy4HpsvWpr",
-	"SwWume5EHverdnb64Qgp4riQckuTSy7hbtw5pEEyUPq+eB5E1/pyG5gUjUpbVh0Wdbg1VlbfhANPJ4rv",
-	"5Ypd0cojv2abhf5Qu+iu73wqxS3wNsb4FXQsvsa/UHRBMpDbxSXDDmiO34klyShf+RCU2suolMYLytzN",
-	"3E5K6JwyrnRwqoo7r6u+t7CqjQg8UaTgCchLAlmuV2S5YCkQpgkzP9zCCoLSD3+w3p3gNDMmlSZgEMXH",
-	"PuEnbt6j795fvbIT428K5B1I88rxJQEqUwbSfm0d13lqvvr03dXJi2//d106Dz+tlCo9Hi6cxG2N6qdC",
-	"pEC55Rmlk2gDereVvdtRhTL9GLu6tgS+rU7WxLDh9FzTJULOwYZ6UpsjtIlXNKdTljK/ptYKUdUcN+NN",
-	"gmCGhOmxM86ORSC6sR7i4iI0hvo7o1FGOZ0PWod7sxbZ0f+iRF9yeMnrMSVbr9goBR0LkECTMU1Tv4S+",
-	"t8yhh35vHXZj0jAsovCZdoC4MX9gySEwruNCEO9EAjtSDbrV13yn7AtJ2Jz56D805xV6YcRwTLWQ6B6l",
-	"GGXjgg4T2Kzcm5eCy5dCqSVNb9dphqPVdOyXua6HxD4GZIOeHLuojvqAobW8cc7TLmV4qKHGO2G7tbkZ",
-	"S8Hrzxt1hYGz3jKeNO7HjBvGa6YK3oMzSBgtl7hxFbv5Ey06j7nQQ2cx7/drs8MHma7Gg6GsFtRI2EGv",
-	"sn/CeLrSFjd2kMiVGc0flnNQWFck2nqQSxjMbAjN2iKKacb0tr7W6qsabNZ5MNNp+JdCptsrAPZeGteM",
-	"PQEXLqKvn7pNQyXIQjtowaKPsr83NLEdl1wj5ia7zEXK4tU4EXGRAdcR0ZIyzvh8bNMaIoI8fyxBFamO",
-	"SMZ4oUFFJKGajuGLljTWhqOiWyHokt90GP3A9wA1L/eDRun73pFKBrpJmbKj9S3HhqZteVYJxMyHEnjK",
-	"GkpPnkX1Q7OcoW/tf2N6kUi6tDe8Ldbf5av728JeXTwumivK0k3CI1LkRAvy7fm5uWMYfLJaS/9O3Fyh",
-	"fbylMeiQPO5gF3c0LWA4luDwP5hvNuKJo283Qeda7WCBOLGC61BYibkTTSHt3sxmRLCv+YEiN1dwhQzS",
-	"5I2U1jIwRAXz80SE8TuasiQyF1IulnyM00ZECzFOBZ9HhAs9nomCJxEpjbjV6zMz9//813+H+Ar+tj75",
-	"nz99+AvJqV742yu+FxE4nZ9WLh714/OfTp1LJaBZKOUsLv1AtEuIRk6F9N+FoPgd0FQv1iFo2OiUqjBi",
-	"JqApS7uVRzquxR4Nsdt2hYa1Nc5uh9I7DInDyM6t1fW0yMIG2drVPOCQWQbikK1xReXmIqIWAJrwIpuC",
-	"VITpS3KOTnrzxnIhUoMC9YOuAwQMe9WrOsMFRPVotKTSyMGw8mKmDJ9LMZ+D6jA9t8GMo9gtRh4+tUVV",
-	"gOk+iT+L6bbnsEukouBBb0kzUSGXkFMJCVGCzKgMQjyRq7EseIftwHOZ4IWjW9+bMc7U4p5a947XFKsX",
-	"5ik1R/cP1eG0c77poSKmTmUBm4JVxoYNcm3fDWrtPxdQWM2i4Nyq76qIY4AEn84oSzu0jdL+OyTi0anG",
-	"1RlWaFBTjBHH/MglxKKSHhuRjfUT7yaO6xJOW3m9rb3CzReWv/6lMtRmw2s2EDP8kh1BbRP4v4GOWhlE",
-	"/Vtpv7xhS2uv923NXZ9ZsuXuvBVpw8LtSxsX7F7rW2gV276BZdv36gjcXuv6jKGldh9SN4j7zipaw9t1",
-	"7AuhbYV+jdMK0lQtzdHn44TVwa1jvLrU2ZAVrtJZN8Wnthe8jyviGhB2vyqay/xOIRwdV70yNm1orHzQ",
-	"IFBq4WMxi4iEHKhWEVEsYymm5kSkjMFQURUUiPlqseBa0oTFevMFzhlGqjUHYSTmjO9mHoasS3fOqVJL",
-	"IZPNCGfHqH0RWuP7ECVQvgmTGg4XIwaUnI21uAUeSgjimKzy95NXn67fnnw2bxHBScEVnQFxbmVFMpqA",
-	"jdu0vjmFNQtiIW5Z+KYzoxg9FjIMWYvehY2kpWgmN9f0M1roxVk2o5cEuBSpeUGbKzzlTTs7oZqcZWBe",
-	"PdNC59azWMuyqWyGOFClApg7YXkKIe2jUDZoog+8f1UBdQQ/rG87wpMKnyreJ1yOcYtl7BDwGP5mo1Za",
-	"89nsOoRsBZ7RJGOYVFJLx84pR5ZK58Dj1RgSZlNc0RAtw0UE1jNbumLgKljuxO92CTbdDLcdQ/+6N8lS",
-	"UNpdlO7jftnlgua/6bOKG+rayqWAH+ycSpUU0JXqkAMnmQcXljQouNfoXey9K+FBGHcPxgZdk8KmCZqx",
-	"lRAcE+qtBMHwdUUSsUuW42Bv0C4+pA4Ge2Xr+YiErmpM0YUa+g06Mk3QVofs8aftTOyHz2fb5BjxBvyS",
-	"4bZQddfstZLeXrmUl22N7XXsbh7N63rmzCVWmHEx5rNC2+orOyZc9exiF87Ys4e36OUuqYzQVAJNVkQC",
-	"jReQ7G9XTUrfbYQSgds5UUBShjpBMyEvGuQ06sWafVwGKpa/+y2gHGOn5KAeBDBMz8UuK0KJebNCh/1l",
-	"7xSw11yYGi5sPvI1YP4Flp+9Bt12rWnK0o0nar9GA1dYEV+IpdG8Y/CKsSJXhV4Iyf7psvL+CFSCJLbA",
-	"FA6Df26OMbFTRuVSQ9jSrg/U0jNSRtW2lqRd1I2Bkq9TFcmpxEjj3RRaVVZ46TtKVwfmYYSgDwF2BxBV",
-	"RWJ2E271c95JMuyECv68apT3Ipj83Ht+w8hcdZTpuSKfPOj6ycXHTti3NwHxg9OiunRzUf0eCCldv4Ds",
-	"mt3WVpC2Noy6nK+e9e6WXtYeOGpDJrj4TWDfR+R6g+c97tj1+lJ3kuf3Itt+Mg1qB5m4A+tLte8G8qd2",
-	"k+IVeQ8Q262Cbi2QSKBjW93pscg17wPsrR1U7enfzet957RnAeXNNmqsAMYSzEexc32s5fJhxUuHAH7B",
-	"zxRxI5jrQkKYNn/4YYjzZpyStwaFyXTla3xeBN7CLADvjm/OgUanqFblx1zt0TqFdXQ3xDjX5a7zMNZQ",
-	"pRMGu0rk2nnuJpB3RGOPa20p2cavHvVrozjvQxc82HJPzVV8D3o31Nl8uvWD3XAc/97yyBshVXCmV2NF",
-	"Z6BX41Z1RzqDeUElFtSIFyxNJPC+d2hSpFqNp4JK6y9jaTJOgOoFykb0mXn7aSyk4CDH5rSNpMWgyJDJ",
-	"prb+fcjIOgd93CKyttLdJOQ96egwVHJAqghA0DqjXqHjdtvon0KiTtDjAzPoshwPd5KtDdka4KeePVyD",
-	"gm0de/WVtbiiJilQpcnzF7VQUhQrXGhb7SQTnNRW2r+1/j1UUWshW0M4TVZKIbcINa1iLwMozbjSlMew",
-	"UxJsOxSwpj10m5M7EkI6PLs1w29HNGEzgiyg+5XxmsPz4srCKSGd0JYL2LHoiStyMG4UENiL+wYr/Ifs",
-	"0OsNALDOdqC403BO2C7vcChvyfC6hPUC2sMzemyd1UE1RXwWqbnS3hnNYMedp4zfDkfFJnZj7kZINmPg",
-	"atA/5ArcXJDnEfmGRuT6ZdDN7PXnPhCX93tnNNh66/UBxvAlT1kc6kuAHPsC5V9SgK0pxewN01eBsQ/z",
-	"tFCubE9ZxPeZIkvGEwyHDUW1rVXx6crXGuqZ86Wpe+2I+JI5uGBVoh9ATqnGcqHrlLeAbAvWhZWXr5Ri",
-	"c5515Ol/VU9fBdwSaysu74oS+Qre7cPqrl25hr5Rne2XQPTE55llnf67sDPEsne9/zWJebcr4D2kma3f",
-	"FFQCArxzXaMrmUxDzY22ZxQDaywNp8NOC5InznWycoTY1NiDOvv9KLAT6CEf1Teb3ZJhAqoTzmbM8ymA",
-	"9w/qrxzx4aB6KbKhjHSoP6gzcFFsG7Q4IBzJqaF+H34Wt4zG/husYPMZ7OPG3lJ9H/elvbnY3e7tD8b8",
-	"Nhc/LJnhntWk3VnZgzOuAVb5a1ch4ZU3trSTPe3P2xtj1rhiY6Aw/lWdS1pohc73bofbbnXZqzTc3V3f",
-	"vVVzd4hotAmvXWpvDOamOPQytGNxdZaBttg/iAEPrXTuoF0HWn2yauvNjUaNwx/Awi0O7RZoVUOJdrKr",
-	"4xh+aRGhcQy5rv81ZtbCXHtCU2zWZXZLhMQ8WP/bg+NTRxHEgqegVLlkwjiZFWnagVBbIeAWqNSDMX3H",
-	"vI/4rpLt7B7eVdUBWKvqnDEMz7+HPepwHk7GY5YA1+OVa3SzuSjIDhHXeTFNbRrfjhBocZiehHkJM5DQ",
-	"bSzNhdTjYdVB6sbTfuwxR//Jvoupwdgtp79iSasgm3ls2EOuoEgEX2WXroMJJRJoShzrG6omH8TVrBim",
-	"saw2weOH6s0+fb2FR/WjW7MpN6bvQIfdL/zm+HbtjrGJuIcpjmtkeH+y65pqEy0OvffXyKx2OX5+fh5t",
-	"IrvBZfp9eHYdzOFiQQMIbsMNvitN7qput+yoIdYmjvAuGrEJgxwrAyikG6H3c3dFofbY76w19tsKD6hh",
-	"jdHMfEuPeiWmmZDjn+moRhijaFQWrQn69O2MW6fGIhqMq5snXXX45Q6fRdu1nG747iuvtga7+ypbu3bZ",
-	"uJ8+NpiF71+T2pWl77ahA2lSu3Hv4YpPkxUPMH9UfUt9QUIRu8oUc8QpV5ER/wyxg0/Y3PU7FqCNBZsv",
-	"UjZf6J42QltVg2gmKXCW56AVyUHa8kfkyLafRbgdR+S7z++/PwEV0xwSAl/M/Q59cTZpIaPy1uYsECpF",
-	"wRPbmxZqASoVmOSaC387q6eKhQzWlknhjmInQGxG0+78ndGVDaWxncObqyBHpVMpcgGFx64bN05HCgWK",
-	"aJAZtvZhSrNY+XpRtmQQ4wl8iZpBOs1qN4zHaZFAEt1wJbDtOONzwrBXIeUrwYFAqoAsRZEmJLVBQRlJ",
-	"gUpOlgsWL8hSyCQUCEQWIk1sG3AHb2eyDJnOauCM6ogVYpAWJauyKE2snNEY9JZ10IJW2a04f0Ume9An",
-	"bDfRYGFr/IlQVzVbaSHCSmNvl0usJoud/usNLm2yvdmGxxshI1eQmxIOS/uYMOXKa0/B4MqMpSkkN/wI",
-	"M/a5ICJNiMEbxCCcxIx/HBHq6mj7amEkNTjL5xfmK1mRSnX85tJozzO64ZQnjopYihFR2LXDrNqNQ1wX",
-	"EmWRrmoon8AXoxT4ImXhUkDidtzgUx5Z76He+a6wvhqQV/ccilazhrHcx56XpQZEylA75gs11rLAOgQs",
-	"no6i0TwfRSOaTYuUWgU6pWVUqBorkHcstu5naiNB688WolBWVuZSTD0R5pI5cyUkReyfxrkyN1KJy1c5",
-	"xIwa6I8T6kc0qzGMC0344wSMHpDZoHwJ8yKlNi2mO6j0ky3S0UXfe6RLwztVmM4SRKkYDZv4mpMeBgUj",
-	"kgmliYY0tQRgiOGIKksfkFwQpSHLIIlIKiyRKdgmuql9YcJlRj0q46eyXts1VtcMhqFVdS33VlbYVvLc",
-	"ygxTfjQNcLi/KpCEJZcEEzt8vL1aGXgOsaTZVt0dt5ReqeN8q9X3Zc++5j4HQn8ng0t1QK2YgEFZo9Uq",
-	"Pks2n0Og0CXwjsJRt7AKx6IaUtD0i+AiWxH3FpYeZ1oRteKCr7LIHNLK00dH7QAZCDr640oDEbOZgrJJ",
-	"g9UlXEK3iykIhHZ2dlaz31Nll0TzHKisOqvVD/yZao3fZa2wL3kI+c1ECMwwNqDGf7/Wd/drPnbY1nZD",
-	"Ath27D/W1zJuQJ84B/pX3oDeUYi2V17YId6yeSGhUYl2wFeunG5Hkdru4rR+3VIo9ZlOA0uHNA0Iqh+l",
-	"WP70YyzSn0Zb66vtfa7JxnbQsUjHqMfscQ4z5pZli5uQDg4ZRskMNB04+Hvz6nqRwK23K8Vy7yAzY+4Z",
-	"ZFIsO5QSr/duseJ2Cw8DSjeFO5zGHho4EDk8b0CugXn1wprNs+khq9euKnzAgAE0wcocw/b4nX99LSx8",
-	"27OwHOr+l047WtMccQ2zYAeX7fF/rT/NNouqJxFfi6CZvSrdtS/wyVqEzV4GtAphTpncGgAYzPSRMrld",
-	"BLSWwJPtJzNfdYBZy4LHraKhnS13LL16B2VJIDXQruF+swZbu+OO208TlNVVuFpcDwU75hJwX9nyWlSR",
-	"0kp8Sib4cEKYInSKraSxxbjtKaaKPEe9LDkdRcMr1SdM5SntsMngdxGZWLvjtxNyRInKaJraX46Nvjz5",
-	"Mf5pQo4WLEls49FcCg2xJoLDcdjt5xfaMAFIhuZkTE0XPDF/byxr5xffA+Hvapywray6cJ5tJVfdJbXt",
-	"t2ucZ7uvq6oS28nr+8p7JJFkB1jVemZtp5y6thpjmxJ2P1nd3n61rHWqrrYajWoBX003ZHt11cn0YOJ7",
-	"J6daWOhbmm28+CRMuXSJIHvdaFo1972mfTWy/ONn7H84Z3ehLrqGvUlQC5F2XKKRH4DSjmMprMCE41YL",
-	"Rv60oBJcwOAG6yJ1/clqO64vowfGf/EOn/sa15rDveFarvake+wgtLYSKc01917RO4qiNyLBN1UY312T",
-	"2+Qraay0saye3beVs/1xfT//9l86HFbjDKj5owPu9xErt7Da2MkRrVuqo3iT69fGMZ5grMV4ndVUboPW",
-	"q3XdtKXG1LQULvSC8TnyGg8IciQk0UKQlGmdomMF2cTxumetpzzL7lJxd6lmd7zpSDur7OxZwJnjr4qc",
-	"lYh6SGn2oa3ItFoAhwMDduLCAy5cW/PhMKPFVKM+Z4RdT1etsrkURb799uxwfzIfH3BvbnGb92UXsh8B",
-	"6oZ8pyEL3pMPZMvdyRw79NxxM4FGUSvVX6UOVEzTLsG/P7EajRRz0T8bVMpNAtiOEzW3Vt9HD6zWF7aP",
-	"4hFrHohQ+QRfq2F4eM4WlRC2r2lQ5MNq7/Ynvg0sIrCbs3ObjOKDJPq7tzeFruFL3QYm/0JXiFlPct0m",
-	"92k9M3htsc2ZA7n3wUz4XRLvLW73kF1lmlsnt22t6dNtP9jNDZWyme7XHLW3RDXNXBujr1CiD3FPlVBT",
-	"exJ7vRbSr+CvQd9CZezdcP32ro01q0kjqNsN1wdWb7pd9/rtovN6OnpgW1I06kruaIENXysX6YsZBfTr",
-	"TSBTXxtgu+F8j6F+B5Tf6/2oZUe51xF1NIN1N/Bdg/7tDc6+HJr884fPH99wKdKwv0/onBZ6MS4kCwdr",
-	"QyyDHTHb/dPse1FjwOB6fG/89WrNd6FuB1iJVPAYSAK5BLRi4e0/kSLPISHTlQ3FBFmF5cxYWjcF1JTl",
-	"znSN2Pf7H46/r/wn4cjtGeOsM6Wj2sy9elvO/ZVrvZStjc7ZUqHtbj8sJJuzQJq0AbUNlIVsCkkCSXUM",
-	"VoO1rVsxWvsCm0mZvwjFV4UkrmEdYfUWUq6xq+1o1NF3M6VxR8wchmgZPCNakEIBYVxpoAmWWavjkWtL",
-	"tTGZIS3mHX3Z7E7r7Xp7osXcWzZK1+j45ea1X/ElhpG9+Uznm63dLigPV+dRoZ7+UyJgDRsaiB55sgvs",
-	"pDzxTiKuFbQanhUVCz5jMivRvgmtjxJQexMcEcXnp1e9dzHaud3jYjC1VJOHsGbY5BbXCwUS0xWqHHpN",
-	"jgIhmsfbrqu0TOwImc3tm0r07yMcpggXJBV8DhgtWChETaI0XSmCIfPTQpOYci40mYLhwOmKUMSJuopd",
-	"473dzKqb7XjvbtDy0UmXVay/ZygZ5YWNkilsnrEFXLAPXS+ZefLy5FYDZ1T3RdsVDCAeW9Jl26S2UHt2",
-	"HNj28xOSuPVuCdGOJAkLvrI65XFEDBxxmhKQg+DYCZAd87E74EDweEgKWoPEOrF6KUjC5gx7XhbxAhu8",
-	"PP9DuExMXXTXAo9fhmuRDRPCrawTG5XLE5IvJMWsJSMUHDQrebBVAdCSjDaWPPaU01zUe5rYzBebQmJG",
-	"sxdpGzQyGkgpPZKo8/hfezLaOkC8Rw94VSMFH05NXQJDQD0YDQoqx+XuIzPWasKh6KSAVjE0a7r9aSfA",
-	"PzX62Q+U3rtw8I48wHMD/OcXZCGWRGkp+DxdlSHuJBeMa0VokxLWPHvdipmN99/mLtpOFdiUgtIvFuyu",
-	"awsZcBB7Q6ra2e6ec40j7da7rP/qswu7vLZkrmqJnCmzyV73vtsEiZxlEA7+2vI43DgdcSDDD6MxTn8f",
-	"0o0a4CFKq8EdS4DHMHQNmL0cbm4ICdMEuJYMlNW2baqzvysdWfp3Sc8RsRnQWIovImuFAzHVt3RTRKRy",
-	"HkWWr6jjSyLSxNnKbU15WPr/aiP+FiK1VzTzr3uB2AjtU2KWXHVjLNeN99uIxK6HZRK5pjw2miKwK7cb",
-	"33cvImULwOM91u6+bfXUqMWwWiQaVWdpnikFSrlcxZTxW8x9xKt61XIwdD8vfx2KEP110KoTCRsnyvMb",
-	"WkVtw3pCZYxcL5raXI11NavcbVXBrqO14U50+CVnEtS9jEoDUck6KdU9LVjdPa4kzNiXsHZv80trnSCc",
-	"coedFiOjWWhIU/tfRWhu09NCfj9xe6/197Qucusfdvg73X4GnPVQcIea9HQudi96StmPczeB+FcVyubc",
-	"qSgoU+aAO4IrXKB4t7CErKslyIKqULOV2uDbEFoq5ozfi9Kysln7Fo1wq2b5Ie/MjI6B90DvAWrXW/i3",
-	"Dqp2qs1Vtk6lCZRdC8oZXNyt+OjuyNXdK+dDbme/NLen/XbNCcK6CyL7qEeGVP64q5GZJe52SzoM3wnd",
-	"Zn5olEiqqX5VfTqMnk18VbQ4qNP9TcjbMO8fnotAl5RpxufjrfPSNtdVL3vr72/I8lqjxRhdvavBg7/x",
-	"WnRHmp8LmtrTQt2I4+lqLFqtpLfuxerDVHuyCTF8214O9raJjlyOKn6wPN8QGoXXFjzBbmitE7h1gReS",
-	"6dWnuCzdPsVW4J/DrcSvOLn6+M4qn9aa+vHDp8/kjObs7O75WQZnTi8VkkxiqsAXnMQPrOCZnKINyfrK",
-	"3XQVOS20zq1zHgvbvRLilgVMbJ9Ak+mqObu5l5yhLnFK/soVnQFxDcUUyQqlCU2VsB3QbfEjnOGZIn8/",
-	"efXp+u0J7vkUI8FHF6PYzuzVylG1m7H7slo0zdm/gzlmzFiYiVDuYlakmp3QOfB4RSTkQjEt5Mqo92bo",
-	"EwepVoDRBUlEBkqzmCxExmKW+OZDKiJY8ueG1xs/ktyIQhZD1cqUJ0SBZKJQOFHrc4JNIauHjcFsF8kb",
-	"Xh/LdYtUz0guwVkjzCZmhS4k2OEUsSX11OkNv+GvBHfvqYsbfkL+/OnDXwjjOJoo9CUp+C0XS26tBlgP",
-	"hPqTI1ORrLAdqy/LcmkeMbA9WlOWMVflW7F/wqkZHlvP2Z+v374if3j57f8hE5rnKbNljc5y2wPvf/1D",
-	"CT65JHc0Za4Em+10R2Iq5YpQTib2wQQNcujFuOEE6xcrAjReEDGbAU9sWSDA8mcnxIgRRTS9BTLB9U1s",
-	"j1hORE5/LoBMrHSfRESCLiQnE+Qxk4hMUBbb9yc1RWAS2SEkmPmFTEACWmoMhPDCiDNfA8XSbDioWf6b",
-	"z3Q+uSxjFcwYCaRg/kaCQFpgmkxpfGtgOHk3O3lPdbyYkKOXz19EBIt86QVO61omulGjRpqtpilckpcv",
-	"/q3+FGtT8vnxKY77F8HBD+6H9WOa4c2oroKYIt+cvzwlb7BK3p/efLaE63/77s3Va9zuFS8xxybz5VTS",
-	"DKxXzL778vzcHJcrckcd5ZcuZsFB4VBWxVW+gtmL8+d2jZRMvhcWbSZ+IGwL5ihV2iN/4+r5WSaN+GMw",
-	"dPL3k2uLxifvkgnSwlUcg1IXRLE5NxDHWTq4GCYWW1ZDLDe69CemyCRWcjZGvjohVN3wSZ2LTYgwwGnw",
-	"wGOX62RxsWLjVJHJFZp02D9xpxfkj8iUyf/813+bVf+N6YUoNAGmFyBdbUOrS5GMapCMpiSmnEwByxue",
-	"kisHHHvGWAERix8a1VyBr0anbvjL85eX1umvQ+8mAoMC/GgMnfL1EcjL829s+beUxeBULsewjZYqGWgq",
-	"6zn4NT5uYFC7GF2Mnp+en56jxpEDpzkbXYy+OT0//QbLF+sFisfymOIy6nRug8iM0ojwe5eMLkaGC1zF",
-	"Pki0xEw1uvjxFytgfLk4t9xQhLVVL4KacHiQ9aSOrYfoirzeeiBN5Rz02GgJjc836tHBEq69c2hxsBlK",
-	"I3cIBLUU1bbAd24Lp40ZyvMqHtaO800xj7260Zp2lmKUVC/QW3fjJXcRg5zU0cDaDw2T9lmOofnKH7c+",
-	"5maYf+/nIQ26ooyzK/VhNhrw3vdGqA558ZW9Rf/6U02BNkt7cX5uXcFcuwivunrwD1eVrdpKb7+nuGyu",
-	"hepfW+3L6RzwtC0vODXo99LOHxq2XOeZ79SLt17M3vlx5JnOT+ZhixOd/cKSX63iafB1nSO9xudX3hPS",
-	"YkkbQPluhqI7BMuXoTLxSDJusy+32Gw0evn8xXbvv/i3+wIzCrPwP4EuoXVg/AnhzmcX0SHwTrIAmjin",
-	"P0ZQdgzrXjvDd3DQ7eDfAZ8tkeU14kmOGLMGVmtR2gseomLzR5Gs9nwczuj1a/PermUBv34VVLDrSe6J",
-	"B+fb0dXB6fbB6byDaZ6VTuE+Ze5N5Tk+GAb4OdAS2csSniniV70Dl61BR0sa3xoJvTuZCxUA2VWSNCC2",
-	"f1KtgMVvcUtoYcmp1GdGATxJqM2vqUZruRhL61lXbiRG6tf1ySnjNgR21zRKF/vf1e9kCL95vncABhUX",
-	"rWm8WGM5/jK8ie2U7znW83xL1vPNgVnVNwdkVfU2EA6OhJKU8Vty9OdPH/6CBcKKPBU0IZQkrlwhOQqg",
-	"b+RNYgZvyqCgBuJiKtA6LXexujJ2pf/m+r567YDsrpylj99VK96N0VVn0eCe1bCRuTSVfd+PCo6yFnNY",
-	"6sC9vzoU5JPW8lRC4kC8shzf+XIfmNNU2wscsl3S7spNtDNX2lYhemRc7PwPD8bFEsOqqkhA7PXgaIkc",
-	"LRcC2/stJdMujNX+dIlGPLTg2RTSlncjTF5drKteB2qPBPjRDfuoLyR+kY/nSlIxU0IVYZpwsSRM3fOK",
-	"8tj0hEd2pWlTpCcJQ2dNqoxIJu6s2wPdM7pQhhDZjFB1axOa+pWGIrE9oLqN24WNlR1g2qaxFnJcKJBf",
-	"z6wNXDO9GmSm7Pl8t7nL6OOtv+w3nnfEmXUay8VOQw22xgbN59YE27f1g1pnDZJuNs6iH3sX2+wD8Kzd",
-	"pTayaAMAoiVladRwGNfajVnfsu04VpfISODrXOEsXkB8a7OYahyi5Y3gYP389mprL0AumT5eUGZUcCMA",
-	"yJEyQpPHQGzqAy5mQdXimFDzmcHLiNjMW/SW3nDKyZvkxbffPv8DuYUVSUCyO0iq5D4F0qgjt7A6Jf8O",
-	"kJNY5AwUWZbdsHxvqGeKiCXHlj2cC33DbcYCJk9Yl7sNqyF0ThlXrhtayGdr4OLeFfKG12Nf7BG4H09O",
-	"atAjb999/2Zi/Zfrpmfz2asaqLciky8nPFknlY2GjLCcr5aMF9HTx6cNN/D+tVhyvF07t5fBhmfK41Ad",
-	"/j5vEk8I0ZIcbUEIVdRcUEr+gD97OXlYHodzsfr1Zv0YJbbYIkfiFpu6YfWRqpYU7p4pMpXiFvjxAxxy",
-	"49AQ011jRLSVBM7GEKQNLHJJRtiWDtfryl20j6xS+tvhYy4UpI4NR1SRxOGO5yd/etOm8toXGFCBzKXi",
-	"Pjc8FfNjFythVGPkgob5mQkCFIrmIKrILzej2tA3owvy4+np6U+/npI3NF7YeJ0p3HCHxtNVC70NKzxy",
-	"6Ve5YT2isA+TQmIsF5HC+vSPL2snjuMuRJrccPPQcF4b2mRjLlTkYqrrTCCj5oyATGElSjhang48CfGz",
-	"GilcWVba5mwHuDmVdLFyUTiIcpu5ZIAnPuCN6xDUjOEHTNG5BCMHbWRTdaDHvzfNxzKTFvuwmIy7xmAw",
-	"J9IDYuEWck1EoRVLmvrCJqHgI7fQRBFkPDZSjGoNWY5BcliHz9AzzITTTnzOAv5slgXJKXlLWVpIUCSB",
-	"lK7IrJCWwdiR1A0/ugYtVydXMw3yGLvo0tj1y9C2NBEmh0bNn3gSkRmVJDOTp8AZcJ2u3Ev2i8sbjhFf",
-	"LnLOfHdC9QnlJ+4FV4cwFfGtMmA7JZ/YnOPlkxOjZaL2d1dG3BomoVw0pXt0SjDmH5t4aNtv8cW3L9uZ",
-	"HSVg/DvPo/MXL8l0pQ1zffniBcE2k0um4Pjyhn97/o3F9RpkHIkIQTLKV3j4J4zbaFHb4NRB3MwheAwh",
-	"bvY9nvFhuBaOXfGrB+U974PXpE+WQIxuZIknm1EMC4NLQoltTEJmeMdHyaA0S1MyBSKWkDwQa9na8LKd",
-	"6fTbrfUaF1c/uvjxpzpj+lQP+7QoX0fsS6JAq3p0OinD0D3jwcbsZugg7xG23k7Y1Pm9/X1IBI87dAzP",
-	"tqVGzTKQI6VAZRnb83w3r3PPJrIZ7d6BFefv314diPpeiQQeFfF9rqECSgsbjbijdv6HR0RVDYH9J1e3",
-	"psVOjozcKvTCIEtMNWrbtuyNjQlGYWoeHW8kEO80LcPkukK+HjLOo+vEH0doRxf0zmow2ATFV+7VrYAp",
-	"Yg36RGkJNNuLAaNmtbi/VYFy572HpOa9pwqVLHT3mycdfvn9HoS1MO3ZIXaNgz5Q8I6d7KF5bR/92RXt",
-	"JOB+Vz7fH7w102VelUypbjk2F4NLZMauEzbhAIkiFD1Sm2NTmuhstKJE0vsj9DoHYBoyI0Dxauc6RPtb",
-	"XZUXVDeW+4frfaRdvaIb7kwkWCzTrh2WhGmXGmUGWC5Wl6VpiKMHDm99jGMJSqZ0ZG9PCmtrckHilLLs",
-	"huNVtSxAWbNKHb08f3l8Sq5hVihnEScvz7+xzr+V4LZ2JV4jQSrBcXElv2L6hh8tFywF38Xb6+s0SaoT",
-	"1qLmxT+2sHAz/aEyMpSvL6giUwB+w33J6KhM1zMI5M+VE5pKoMkqqgZpgtcqmEK5UkJVMpm1TmFd2XJa",
-	"rHiL8DJ/NvNWiM+itYZ3xybIkdkmTmvQ94aXY6Et8fiUWMsKVXYpniNFpMgNUL49P6/fSc2V8zh0Qfyb",
-	"2/ADMVE/HU2HMdKAvu+H4P/qbM8DokKzknimK5IxhYmdR0wr/4NELhh5C44lcOmkSOStbRapNnNElmHi",
-	"bLcFyeszZhaXumr4ANaNQyy+JJNErsay4P/XHP+EKC1yvFTKitX9Q0yf+SxdoujKMDGqb/hSFGlCFjTP",
-	"gZ+SD96cgt/YpWFlDbN9mqYEeRa2MDMs6cS+4azN1vtV1ckmjN9wLHVHjm5hZQGaU6m5LVLizPuugYhl",
-	"OtNVm0FYL2GQ6mwg2Ttcw3pgQhOKPzjI1X0KVphhFJPfVUe2lINvf0pYb0DQlrHKNnN+vNYotbkpc9yG",
-	"Tdm3SQpGW50Dj5mvwZpRHS+MmGmUBojuFfrsy66F8t/ylPKysi6KuFeffkCY//37T39H1weyvFAt3woz",
-	"XF2z9Vd8F+BxRznGQS10epozdwWG3zWKjgwI+d4t1PvF3iSFJYo/i2kwDsKlQ196zkBkwZXXkqY0vp1L",
-	"UfB9xYI/Mi/Dw8WC20OoRU5a6jAUIWRFENMivS1rJDRP4JLkIk3LY2LaJfuruvnDCZCQVNlo/CiZ58Gu",
-	"Xr2Y+Nlu7L5X9SvuZZUVcz5MrtS1MbKjKvtg+X8Qhve9r9drdmLGcX/c/bva65/x7UMeRWuyrij8qzRt",
-	"1B4luI/Thq2pYrENvEsZv92cmXqN1UO/tyU4N+uq9vXkcYahBG0+XeQW3vL+TrhZlsglSgWpzhzUfcnu",
-	"A7fjkCnoJQBv17IhR+byR6cpGL3OR42bK6h5HrwNYlMGaW7HUmQHMqll0McR3x/UENxt9LeVMHbzstRu",
-	"MwtRr6vBbGFgJkmtNqAzVLh65EjoM6Okm4MRsxlgSEm20cCewVk2o2da6Lzbf/PJnObnD58/HhKozbZQ",
-	"nU6VWII22jKYHZehM67HE/nr9TvbeVksCVWEkv+4tp6GB3C9NI4QQUYUaLxXFTlZ84nQPN/mdM5cS5bu",
-	"U3plXyjP6XflZ7t2fiOzBBX0dy+ZjhdYHcjbg2qeJhsqYBv6YwCWqPw0zx+rUcMdqDNy1nEHrRPmNu/K",
-	"DosELr1SSQS3ceEtCAxBtnoNzw4kw1Dbj1V9zkPgmR/eTrazdcx+7i5Ilpc+UzbYxHtnMfTNRlJbDZ3J",
-	"qsaSchXMsCQzOUKDMHWRRyeMlx5e24TppY9bqZdpOj59fDFXDxBIsRHRLHx7lerP9pVDSpyydHSvNH+m",
-	"6ihxxFH/sahixZE63ltYRZcz5ANPV6QTAZcLoWoBaFgvrO6QX9IyJM3fTlOq9A1//i3JGC8wEMvXNsMI",
-	"u3pIVrPumHNvOGOVB8rL8296jHu2LOVheEW9WPkD58f+BZauaPjQ9NhHmoh/DxFl0aCBITODfwgKdemj",
-	"Q4zSxnyRQxTSMYwG84kBV1HDoys023wXRZ6+I3N+uQ8yv9/lp0yDH1g/qp6p/nAlpH7j7qjnD5YXam0j",
-	"jWRt9FV5p7Vv4mI1lcrfjc0Pu8oddN6NG1ULDl0kYmOBiN9jmax9kdsBS0p8nWJZvWjxdepl/asxqQdj",
-	"avb6VWdqGIajbZdO618+wrhkxudVbykiQeRGqWR6Y6WJlhw884G2e46te+WG/Q2QtV+qoYZfHwV/t23D",
-	"noj690HU76m8begpCSorWiR0hcFfgjfbxPXSr6vYfLqiWdpnzv+QA7/6+O5TDvF2SosfuDdNcB153Xxl",
-	"oPDpWo4+U0TlEFf5ftVOy9W3N9sOA+k0fXxovDmoWMfulYBzKoHrATUyWu2/qdQ+29eMhGc/QzN3yqjq",
-	"CMH5+Z7Fhh9VEeH6MW2uVtE4/vsVFG5iUt1qFLK+fGgGDR1C/NSn+Dq2mMYmf9Plyg7sXujCoS5GNdDA",
-	"0EKyR1um+vHaAOy21urAu5BGG2KpCFYD6uYDnQK0zQMegCV2Cdf6qr/O5T/AP/duAtgjQRyWX38dQ8Am",
-	"RPlN1M7+rav1A2RBLZ63X2f9WH9xkMrquhffQ+f8V1Aya3DdrGPWT+t+Kmbj3DdpmLU1HiwioJzh6+iX",
-	"9S0+qZdb408HRxmoXDbx60m33Fm3bCTuYGrJgirChW8kOOphAF2qZZv4D88HuxTL2pK/jl65zjT3rlbu",
-	"jxQOyqS/jlK5AUeedMoH1Cm7BUArvrxXq7xuvTuwJx/mj+1W9XeLxmgd1tR6/ttW6u2VLcwFic3kZqqd",
-	"77eHIsvr+cOkNcKF7RTJXKCsFGmXnu0KiQGM3UtbzPx5ARmUdWFUWnQlbWrsOLzDSahY7HaE9aSZnfHA",
-	"E8c9OjHuraVjWfjhHmMkBRy2J6SZYE8NIZuYVp6Ea+oYkWaTx6hs8RhhR9wUkogsmNJCsnjMxdi1MRWS",
-	"zESaiuW4yMe2/fd+WkA2yP6AbSB/j30cm/Jh8wW5JXvud0duC7JN1+RWu/nDKGHNSb7OZbndV//pvrwD",
-	"LnVrTANvzWvo9nRx3v3i3EpxrN+dadkvuo8xdF2f73lKlms/HIvtrmvcgE+ZoFTqiMoXMclAfZ3beZBd",
-	"7/2CvleqO7R4+DrX9M0Y9XRT/xqRmrZr4SWZVEQ7QaqdWLKduAJgc3YHPCISbFkgvQBXyEiBHt1DpA3q",
-	"zt9Ens5e/f/KTcuD9e9272S+p+6NJ1g3xbZUEDMi+JrQOHp5/rKzxFxVVk8CTR6sxWOtlfihusR9HR29",
-	"u0fcb0c3f/mgnRT5GiJH2IcI650ZdO4kvZKdboqHDXNFpUCpDFzjpn12e8aRH7nGclVufxtC+cr6L94M",
-	"liROqVJYWvOpw+IDqTIW4qvIFiS1hXBFDnz9DtcqiLu5yGOQOrFW0r7pMknKGkMH6FXB+O1jsAt1FTYy",
-	"zyG5dNU6BCdToRfrlrvfY4fzh6stYoDsHDwty4YglGP2/wW5Kc7Pv4nNW/gX+AerHJoPqJyDto92o6IG",
-	"yvXo/v6tg/J7O3BXYQjbCwh9Eynxq/C1l5ubi4hIk7J349dtC9BdNz4WMvGbPphR2g7/tdiO21ywbrzZ",
-	"/m+lUMPDabwWLrUOVADP1BrWH9n6yFXJbVLwFJS5bdripIRxMivSdEfhqljGUio7+5V+DlZ6hy+u2ERS",
-	"xNarxrSyracSpjTjsWZ3QJZYBf5ohgjPsb480xGRVAIWPbb0nAvFtJCrSzIHDpLF7jtVxAuj5t2Y/TDO",
-	"+PxmFJGbUS5SFq9uRmg4uXHhBOa/ZtQ5FxKS47JMvS1GXy+2pxY2HVbBHUiaujtFZisRUY5NxYK7NrLS",
-	"FW9miqQww15oN9wdyETRDMb2BVtg+pRgUZmyhJwrNlcW9kOnI5Xxwk+pABIiZmbNOd4QT1qiIwFt2wlc",
-	"2IKCOPRKFGTGfCV6Sib2azUxqtnEHfBYi4ktZhjuqvrJvrZTNEiKJpy6b9QVNh5dPD+PRhn9wrIiG118",
-	"a/7DuP3P89LbzLiGOciQ4/Ydj9PC9ZrrOY8up211IOHVYXPAqKNC9YGEXwloZZbQldorsAEfvtnWyyL7",
-	"K03ZLTTE3mO62+/SGqzBGesUi/vF7brCchARX0DJx1WSo5uR7dXn37sZ1VmiJbQ9FIYJclG03p6oYj4H",
-	"1Tawtkw/IssLXe/KHBdSGuaITFUvpCjmC1fUxyyZMJ7Al2eKvOHzlKkFoZymKwUyIkqQW1hZZokFzG84",
-	"lKqT7QKB1aqObmwZWknTm5F9ExTxDyG5GR0juywHE7OSO9ZGJ1Td8HwhqQKF/CoD5RtXEHMnxM5olQ+q",
-	"anUxwxqS65owxd6Klo+e3vBPFfyIqwFG54TyFeZnXTiRV++8QuOFQYdgL0KmNK6xNupBS5015+orelbD",
-	"k4goLQWf30eFvRetuWPUnWLeLVZFFcZq+kVwka1sc13EkNHenYBbk9zZL7FI4NcziyW72Qv6guiOrs7/",
-	"cOxD6ciR0jQ1OtaxFz451Ytaf3+ReFW/UsE3dPvvMFXgflrotc9Yg8fgyEa0Qlh7RvIvbs77t4diAFcI",
-	"b0I9oYNj3+RIiULGQCblD5PINb826vNyIYgrmIv9k47v5ZfspGbL6X8/1HyN+1mn5kPYBKoJrn0bsso8",
-	"cEhzQGDiJ8vAYfVlmdiIqXU6TgQowoXRL/Sl68Jk/lu916mezSnj9yNrV12vr/LMZ//OIZUzP0eHSPLr",
-	"vG+l/9J8GtV6a/iGWRGp+RlRT0bPBuYBMCzvkoA8TCn/at2bGp00zJQHtv/2dPDH3/fRdyFkT+tutcB0",
-	"mwiOD3Ug5tY6oPGJ7bp58JYn1TR9zU6c9avW5qSO+tVvpU7HJPE9rsoTWDKeiGXzxhDskVKHkVMH+jHX",
-	"b6HDanV/kf4A4O+miRK89/Ny9AJ7CC4ONAo+THpX0Oy3cwpOrX3ZTglJHrK7bLts2XbQHKBqmoNkAtXL",
-	"R5R1KOtw+d0Xk7A0MiRNBmnpvukxliA3p8U4G/hhPI9m8K/ld6y6ZD+lvwzElXWuPzjdxaHRU5rLfdJc",
-	"rCBvlIZoO91CBN6v9xxeOezXTL5WwkmNAR4g0WQP+H4ohvu1Eku6UOEpoeQBSz9sZOZntUDq01jd9V2c",
-	"XNJDSvkrdbeZj2j4os/ckAH9sasfcph5vPr0AzminFCtabzIgOvj0z3kQ1hQlDkZtqGs68vz+rtroiHL",
-	"U6rRJGPX4L2w9vLgcumwgvrxQfqfdh7Wl1R9GXZafzdvbkXrdzw5FTnwL1lqz0udiNmMxVBWYVa5BJqo",
-	"BYDO0lP8dy/nvBTydirE7Vc/bFpbykOfuYtB6AoN+Bu62qkE7JRWxnsdYUQDJUuY+pAA4HPG4fiSTG5G",
-	"8IXGmji3/M1ockkmJ/AlTgtsvmb+++F6cnnDbRHqBShQlzYPjahY5IzPyZHNPrvwTpBJRCbYHn11cTN6",
-	"Q5XOQAL5KFIWw83I/GrO/OL1d9eT6IZPLPgufECa+X0FVF68OH/+h9PTF+cvXphHtoLCBQZvAT6IRQ4X",
-	"HDGTpubJLKXzi3YxickNP6IYkjChaixmk+OI/M9//bfZPF4s/78JySXM2BdQlzdccCB6lQsyExKT6Awi",
-	"lEENM3YHJAVtTsfcTDMh4ZLQ6dSgkAs2MTjwR8k0U4uzqwwkiym/4SqHNGV8rmyo9JKuFDl6ffXpu4i8",
-	"v7q+ehWRd69/uIrIFBb0jolCnrm/JC72lNh4H2Urv6DRkbnYpuWCahsK14oPuyRaaJraJc1oDNq3aTYY",
-	"sWQqGPfwCVFkYxzXOonirfySQJbrVRkkgvEkfR3/f961KI0iRx+uDZ3BlzwVCXgD3LAKNUxDpnp604+o",
-	"lHRlVzB0gvFciiI/6DRtm9g247fa1dVLmDAMwBiwgFa1o4NtNFAuZd8zrNUe2vME9RpFh5xHVg6Xw+2l",
-	"UefokDOVCT+HnMRIl0OOnzcqAO6FWg3Xbwcix1TKlZG/6HtNQLI7SIgRgsQKPJR35Mh7ULADyPHeiiK9",
-	"EllGTxQYwYBeYJQwZjhVzUnT9PiSoFidCUm4sK91NZ8of9zeaC9kE2eAF5m96qRwR631mMMSlHnNJn2M",
-	"foqGVDSeA1HsnxCR50QL8vz8vNrei/Pj046trAc1l3HMz88HBDKHxoytAXofVaQOGqLsVIiuCOW6FRu1",
-	"mt0CkB8uQMJuaI0AaSyFcjpO3cEWChuuq/E4LgN1ht9rOu1U6a+IXoqTJV0RjT7nsmhLRuWccXVKsD6g",
-	"1b9tvH5NFZnYC0vCMuDYhZa2sxnsgD5W14XdOiWx4AlIDJHFSGE3I6FJgs3SMeyrDEW44ZMWdCZEGSV3",
-	"IZYko3xV5nWsQdFGhJrdYS9sdUpe2QUYVfeGd2U/nJL3QgLRC8rJi/PzcxJDirquWhrt/OWLF0RwMolF",
-	"qiZBPdee7itzBJ/pdJOGi7CJSA26EakVooyIESoupTUZ2/94tIpIU4BGpBRzEV6i0M3VUhiCst76vYf7",
-	"nLv4iEi3HmcDV3Hg/I/R8HdRl9/2/T+hjr3FR+gTH/x6s+nB4M8+WX11iw9Q/Rz+/rs6cgz/rIqUGT5T",
-	"U9fbAnSl6jb8m/80mth2r7+VItvyk89iiw8aFYoHf/U2pfMtXn/NlOEUhRx0Mg8gsVvMsCvMzbDpxy6s",
-	"UXqsSZnpihgppJfCJ+xBVJfZloGjqcTao0hKV41wulJsd0lzbwTtlObfAU2wV/CMzQsJKrJpOna6qQR6",
-	"m4glj/zPWLSkxo8i88CJGXEi4riQhj2j7SerqreRlCkdqqRpUwQphnTalRIzXypoooymMDmN1d0kIhO0",
-	"IU9uuBkwl4xb6Tw5Xegs7ZOlrz0ANlmLbGSHDfMo11Iq1WWeyIylZoSuKwsGiIyexNaT2HoSW//SYqvk",
-	"Ox1iq9Yj9FFLriuUS1SzmLiHaDShLhDf/MlXxHPBreVSy4/bCptxkoDxOeYA2OkxysTdByUYvor5mD5n",
-	"1oX8y8SWETA8u9b6/nSTnLDu4idR8SQqnkTFk6gYIir2HjsyY6nz69fDCh67oPjssl0bosJHoggO2IsA",
-	"QxkwB35q9lgZ6s1ViExTym+xROLxTrLE3AUelTD5zizoSZo8SZMnafIkTbaQJp6RdRNzRye7OfxWxQSt",
-	"WXXQE3eE/ydakI+v31ZscCrFUoHcTUC04hC/voBw4Y5PAuJJQDwJiCcBsa1l6uvHPv9+7imUkzdfYkhr",
-	"sdR4azEgq+4sW8kdHwfcGfruEOUv/r1tg7Gf+PFW/PiJv/4++OuDGfFLwuxME5wzpUEGKzY/ag7oV270",
-	"Ss+mTmzYz1pEmXXhMklofMvFMoVkDravxBa8sO407q4kWTa19IFKifmzLAt85OoCY6nMHPPypfWiE2qU",
-	"X7OTOzhuxzZhXd6qdo2Nh0JPdlnKnypyBxJ7LthIqKQAcmQ9HWWVD3R2uIycyMaz3vAqg8P7ujNIGOUk",
-	"oStltXMuNJs5RDQXGsSSalhMhTDvMaUKIFrccL8W4hSIHgf3hwZgN9wlXrtLw4AOwdNVMHS1HW1veXA4",
-	"aPVJej3dJp6k3e/bz91kPwE5+YEDkWKJKnSzR7F07Yl98eeyofFvQoq+rQKiqpW3NzhdVS2Yh4tKK346",
-	"hWS7lLQXVy1pdWSDpY1EaghfojRLUyKWjM8J08e2RbURbTfcZZvWPrVPbGVykKWUwyY5pfT8R5HMsYq/",
-	"ldRoxDsCFdOUakiiG16NlwJNaq2tjp0c9YmQfYLOgeXpkvQkZp7EzG/3UuXpuONOhXkM6rdwh/J813BE",
-	"x+wM80yZ0pHdhrtlNOJl6zfFbaSCrSacUya7r09vhXSZP3opXOpMFKiDXsvTmwq9iGphujN9UeXHaJaB",
-	"uuHYg0DMtG2xuSIY5ku0mAN2K8B0Fzazvy0B+6AkkANP0FHxnPzf+oPjHhaPfPQjbnHDRea90RgQGESC",
-	"LiQ3t0PvEvn2/NjpFGWXFg/uLbPiXpwPSYt7EkBPAuhJAP2+7zk11tTpfWfytyC3bGsMqltsPLJ5l87V",
-	"bSs5z7aTUBJ4ojY5Oz7bt560+Ccm+sRE/9WYqKX9DVaiFVD52Plo2waDpvuk9C0Y9un/rHsWXLLcZq5q",
-	"dffeytWWlW9SlK8i8kciJHnVofyu1wd6yBrhuIeetlJ4f2HctjfBXgK7FRded/9XHZ86irZX1Ydb1jfK",
-	"FKhGzyiCnElwPHambASYuZDgRKexLdt7bJMd7eQx5WRaNQaKyqaJ7qOLmxHTiqR0CqlvZVZrboHeIl21",
-	"qiJGnPMY1gPObM3gz67Y1CFKd+LYX6dUspPwv+VKyd881lbPV0lSZnkd0SRjXB1v7m9g+daAzgYVRh6S",
-	"tXQmjSNhkndaEXPghmgNOXmCHjuC/loFgBtcqI+7v3qgtk++ovB9WWFhC+pGZAozIa3pjM40yONT4gra",
-	"zESaiqVjffgCiigSLyifgyKCl8VtGlVjapWn3Ple1psSkkLZlqsclutsk1x5voyzJGSBZiysZJ0KPgdJ",
-	"3NJtpgqHJUgC2RSSBJJq9zOWBniwLSPsMf5xFV7GVX2dusudFPp1yi5/81SmeWAxC6QRLxyeOVKNSAIz",
-	"xpm1cluaFbIitR1lyFkCuYSY2gr+j4IZBtXCSrVTmq6QTYXs7jadwLAqwjQ5Ugux5OaKUO4yOY5QOawY",
-	"T01NJEeuhFTJ49SP7KdT1I6x/G1kNeWbUTWe1x4bzKxUJU/J9ky8ttZ1Xvfa//iI2V25xnDPwAfgcOUK",
-	"npjcI2Vy5QntoAQXCmT/3f2v+MYG5a7eeMhFTHRc4iGjLN2pvZNId+rslDBFpykEW1lVLed/Y22OzKFs",
-	"bnKEh+usEIfszlm7ELAEuGZ6tbEnktnBgW75Zuivc8nHTT2qO/7z3/YdP4BWbea1saVmiWkHpMWuy7tZ",
-	"4QN30n65D8Ldey8fdwiPS8Myi/o698kunNnPdfL5k6Z14Oukoetnyqs65g5ntI3I/OH0DdTEyBGyKGwq",
-	"wrHrhO3wljQanGzgbWcZZFPrhVO7NWLv7IZ+lSTvy8EPJI2rCR6XTL5KEkguUWM1sDY3W4wK42Jpzuv3",
-	"2RT9scjrOk6f/VL9511/H8RryMQdtFD2gVm0XUMv5vzm2+HvTy+Igs2f6wfea9MqU76LApsRr9m4wtiV",
-	"U6WWQib3ZpfrMatKZCA4kOXCNjkS2mUc+jmxFrkiqYhvISGi0KfkDToBFKjSUnX18R3R4hY45uWVmAQ8",
-	"UVWE64yyFBJCtYYs166wvHkwp4wr7XIe8ClKGLscDTwUtnoNCvRHD5fDsHo/PM71WFQqXMzvnVprvlBO",
-	"0PhDFGhl3T8Vatq0m0I1CjOHefVSyNu+W9XfzO/bcoTDR++YZfUEaWDFBAx73+Hc14IzbEuFZ6oa9cKC",
-	"eA48ZqCwtxhapcusK21j3avEXYz2vsTPqiQl/I4uKTNHqAzjcHWh/ZlpSeNbwwLtmS2Apnrxz77z+s69",
-	"ckDY2yk6Y06liI2ubMCRsjtDeA2Afs/ugFu7od9luQkfcSSBJqvebV7bN77KLnFuc8IK5J1lLC5s68AT",
-	"/0Vo7OmxOl0L/aIJM0AlRwnVdEoVmBfjBd5QjJzJ2ByrGh53gv1XzJwupOEQhsSdGHslxC2D0cWPPxkZ",
-	"PwUqQX42Es09MlSOcHCcoZDp6GJ0htTvJvplvXO/GWu9C5SqP29m59d+8E1ZG4+abfhqP9lkwebI1b5r",
-	"T0v2WP+4SJwt2Fes8vRYe+Z619SflAF09fFdf8tff/r1/w8AAP//",
+	"7L3pchs5ljD6KgjeG2HpfqnFLtf3TUvx/VB76XJPue2R3VU9UawgwcxDEq0kkA0gRbMrKmKeZh5snuQG",
+	"DoDciEwmN1lVrV+Wk5lYDs6Os/wyiMUiExy4VoOrXwZzoAlI/PPNZzoz/yagYskyzQQfXA0+z4FIiIVM",
+	"nilyD1Ixwc8H0UDFc1hQ875eZTC4GigtGZ8Nfv01GnwvYmo/b4724xwkED0HwmHpxiUpuwfVPeav0SCj",
+	"ki5Au8XeqA/T9eFfiUWWayAJSHYPCZmmdKYIVURMiZ4zRRKqgZwkMKV5qokWCV2dmpmZ+fofOcjVIBpw",
+	"ujCTUzUS09qqpkIuqB5cDcwwgyiw81e5VEKGoTjm8EWPYnxjbFcEJJNwz0SuSEZn0LYS+80GoL97bZ7j",
+	"5xnV8/JrlgyigYR/5ExCMrjSMofgpvIc32yMHA2+nM3E2drTd9P3VMfz8FYNKvkdOpwhE2B8RuI55TNI",
+	"zsmtW9A1oVwtQUJCXr74N7KcAyd0ooDrAhoWR8sNvZue2bk3YCFbML2+vo90BkSxf0JEnhMtyIvLyxIj",
+	"vr1sRYcUh6tOuaBf2CJfDK5eXF5GgwXj9n/PCxgyrmEGElfzKV8sqFy9ZipOhcolrK9sbN6XnKZjcmIg",
+	"5xc1FZIoNuOQnDFOYpqmINUpUXOxVATuQa5ILHKur8lYzakEOklhTE5ouqQrRXIFyZCbMdyXZDkXhEog",
+	"XGg3LmHcj4cjKTKVYmHho+cS1FykydlzQ0njYX55+U387ZhQnpA5S0AN+TSXeg6SxJCmipyMf4p/Hp8S",
+	"ZT6mmnBh3kuA28FJTA02kKWQd5AQkWs7m9myFpqm6px8nsOQFzMTpsirm09vbt/88O7Nj6NPr1+NPn93",
+	"++bTdx++f105u9PzIW85vKQEe/UEgZsD+2ngAW9+9BAc/BwicHeMb9MQr/zA0xUytcUCeIIsUJGYSrky",
+	"qG8ZUIUzOcbk+Uxo3ea1DWjuVvRukaWwAK4LzgtfslQk4Ck+NDyrf1SdiGlYqMCMBVColHRVW4EB4j3w",
+	"beavfrLf7B/kjHKmWuTOu8SCOkkkKGWwrvK6GkR9Flv9ZN/FIlOczXVPOIni/f3m/Uil5iDVnGUhxlj8",
+	"SFjSEyhZZcT91vYf6yv6DzMX0fBFR4ZWDA+7oBm7uH9+oYDKeH6NTGNhhIGhsCbpGSaHLAeSFvr6Rz/i",
+	"ugWVCa6g53FJ//p+EPkUi6zvlArf3XM+iHVIebHPkX54Cwn1QxZlJ9hvlZ/nsICg2rEwp52AIkZepvlM",
+	"kZMPt6f9lqZx1AOs7E9S5AHiuonIH826Xm2xnNEMx9pzUassAK1buGewJOYjC7Oey1rtjWT/CTSAYuap",
+	"IkypHJItTm1lBtt/PW+lWARkhl0N4+bc6FSDtCLcTdq2npFRZkJsJaANmsk/iw1TT2Aq0GjqMbcW3TP/",
+	"GhXMCcH0UYpJCrj5WHANHCUSzbKUWRPuIrNv/K+/KytXy8H/XwnTwdXg/7koLcoL+6u68OPijA1K4OT2",
+	"7Svyh5ff/h/iBj9HmLhv0bqLvRjPpMhAamaXa2ZKwfw2QhMswKo0mawIJXFK2cKwrLqKQ04+fvj0mVxQ",
+	"nEBd/MKSX80WZ4annUYEtWQpGSQ4DDefC2nEbtP243maopro0HMN4SprVSKXMbRZw41NkZguADXiK7cL",
+	"NAbEkoN8puyjiCyZnhvVORYLQE0c7lkCPIYIxWShMBgN/h4km65OzebsdsgJJXOmtJAstiYxKuDFdiEh",
+	"WUr5Fck5fssgiQg3loYXp0Yc+5+QVp0ijaszCGrB9nMfOEmgGpIR1Wsm9plmCwiZpDUwBoidJb0s2zpu",
+	"jJSmOg9zj6qsG/Uc3Z2OeXcjEPB0A2xapGCOTQNdWFtKLLlCpcdicGjeuhbUd7Wayhnogqy2Rvc8S7Y+",
+	"RucaaOGRpcviJ+/DaG5s/WDquOEB23bU5RJqeFjbTWkGisnfIdZm4ZY/vcIvkGEmCTNPaPqxwq+mNFUQ",
+	"bcvCbmFqTHZy8vLFC0vtIw+J0yvD2YoBLOkaHFNEGNMTmcKOvC/A4urn1eYIatDign75HvhMzwdX315e",
+	"XkYHoKW2mSsE1k5Q2yJ6n6kbyNmNg+3485HOYF3GFSpM8UeXoHWSck3BiQYVb2MvFoSulxpEGNf/++Ug",
+	"2kibuE4/QMd2HaodmmA+FKhvqbpEe0hGGfCE8dnICiur01xZL2PJRcmSKk9XhvLq/uGdKYObs9DsvgVD",
+	"S+xdd6B6yW52hFshJx7kRqJbCi8hcxqWA1SFfCG3lYHohPJE8IhIEBmguqmAJ2RC47vQmKWIrI/5XtxD",
+	"FaDoN2TKncg1EQtm/ZiUcKEB2VXQgd6CO3/NkiOw2vd0ZRnnBMy2Ncm580+HuC8Reg5yyRTsx4e3ViZ7",
+	"ct4HYbT9NZnDahitjHgdYZyDIsBaaXzHxTKFZAbJyAJtaz2HC41a767f76RJVr+x5l4AvpIuRxq+6DBH",
+	"8X4bMKp7Jhlq8cxyQQnOyAnwEGssjtoI/7Oh8mLsZ4qkVINCWl/QlFQ8YetjixQ2ijc/stGEewjedUi5",
+	"eSrgWd/Vz11o9I5nud6S8/RAtJ4ipBvbepLvofhAFcNaj3NbXQm/6zyBWzeyNzJToOZDlWcGbe2Cp0KO",
+	"GLfbqmtd5QpvlAKlDB/eTXNPqVKFEhGEwVSkqViO8mzUcvmNkjGeQ3xnzTkjJPBaisypInNIk43axq/R",
+	"IGX8DpJR0NCrT/lWSJwBkpHKM5AKEmO888Q/TXLr6oHqvG18SFILKuhWKnBoo0pYpSIo56s40QBsEBfy",
+	"hOlXBm6ZYHxrctzCJp1TNQ+e7R2sHIjXtSL4Ry/FORooNuNUu9vf9XHYLCw8GwAz87mVFuuKBmi4uiGq",
+	"M7XC88298/c1mVcrftNYC9kugezPAXazUSraL3MFsvcXU21BFcYD+1XLKCUcrG9172HilAHXI3urtrZU",
+	"4JrpVuRxv2rnp++PkCKOcym3dLlkEu5HrUMaJAOl98XzILpWl1vDpGhQ+LKqsKjCrbay6iYceFpR/CAm",
+	"dkkrj9zMNgv9oWLoru98IsUd8CbG+BW0LL7Cv1B0QdKT28UFww5ojt+JJVlQvvIhKJWXUSmN55Q5y9xO",
+	"SuiMMq50cKqSO6+rvnewqowIPFEk5wnIawKLTK/Ics5SIEwTZn64gxUEpR/+YG93gtNMmVSagEEUH/uE",
+	"n7h5T757f/PKToy/KZD3IM0rp9cEqEwZSPu1vbjOUvPVp+9uzl58+7+r0rn/aaVU6VF/4STuKlQ/ESIF",
+	"yi3PKC6JNqB3U9m7G5Qo042xq1tL4NvqZHUM60/PFV0idDlYU08qc4Q28YpmdMJS5tfUWCGqmqN6vEkQ",
+	"zJAwPXLO2ZEIRDdWQ1xchEbf+85osKCcznqtw71ZiezoflHiXXJ4yesxJVuv2CgFLQuQQJMRTVO/hK63",
+	"zKGHfm8cdm3SMCyi8Jm2gLg2f2DJITCu40IQ70QCO1INXquv3Z2yLyRhM+aj/9Cdl+u5EcMx1ULi9SjF",
+	"KBsXdJjAZuXevBRcvhRKLWl6t04zHL2mI7/MdT0k9jEgG/Tk2EV1VAcMreWNuzxtU4b7Omr8JWy7Njdl",
+	"KXj9eaOu0HPWO8aTmn3MuGG8ZqqgHbyAhNFiiRtXsdt9okXnERe67yzm/W5ttv8gk9WoN5TVnBoJ2+tV",
+	"9k8YTVba4sYOErl0o/nDchcU9ioSfT3IJQxm1oRmZRH5ZMH0tnet5VcV2KzzYKbT8C+5TLdXAKxdGlec",
+	"PYErXERfP3WThgqQhXbQgEUXZX9vaGI7LrlGzHV2mYmUxatRIuJ8AVxHREvKOOOzkU1riAjy/JEElac6",
+	"IgvGcw0qIgnVdARftKSxNhwVrxWCV/KbDqMb+B6g5uVu0Ci9r41UMNBNypQdrWs5NjRty7NKIGY+lMBT",
+	"Vl968iyqG5rFDF1r/5HpeSLp0lp4W6y/7a7ux7k1XTwuGhNl6SbhEckzogX59vLS2BgGn6zW0r0TN1do",
+	"H29pDDokj1vYxT1Nc+iPJTj8D+abjXji6NtN0LpWO1ggTiznOhRWYmyiCaTtm9mMCPY1P1Dk5gqukEGa",
+	"vJHSegb6qGB+nogwfk9TlkTGIOViyUc4bUS0EKNU8FlEuNCjqch5EpHCiVu+PjVz/89//XeIr+Bv65P/",
+	"+dOHv5CM6rm3XvG9iMD57Ly84lE/Pf/53F2pBDQLpZzHpRuIdgnRwKmQ/rsQFL8Dmur5OgQNG51QFUbM",
+	"BDRlabvySEeV2KM+ftu20LCmxtl+ofQOQ+IwsnNrdT3NF2GHbMU0D1zILANxyNa5ojJjiKg5gCY8X0xA",
+	"KsL0NbnES3rzxnIuUoMC1YOuAgQMe9WrKsMFRPVosKTSyMGw8mKmDJ9LPpuBanE9N8GMo9gtRh4+lUWV",
+	"gGk/iT+LybbnsEukouDB25J6okImIaMSEqIEmVIZhHgiVyOZ8xbfgecyQYOjXd+bMs7UfE+te0czxeqF",
+	"WUrN0f1dtVzaubvpviKmSmUBn4JVxvoNcmvfDWrt/8ght5pFzrlV31UexwAJPp1SlrZoG4X/t0/Eo1ON",
+	"yzMs0aCiGCOO+ZELiEUFPdYiG6sn3k4ctwWctrr1tv4KN19Y/vqXilCbDa/ZQMzwS3YEtU3gfwGN9r2F",
+	"ZmpqZVSjZ/pESLIUeZqQCZwSN3JEJiuiDcVEZaCZC7y2ryhSdShF9WQ062Sx7BfDvwaBU+pkBo00qO7z",
+	"aL684VzWXu86H+cDYMmWR+RdYRsWbl/auGD3WtdCywD9DXLHvlelwuZa12cMLbX9kNpB3HVW0RrxrZNQ",
+	"iPZKGqqdVpAxVHI1fVJRWKfdOlCtTScPuRJLxXtTkG1zwYewc9eAsLu9+z3jdzvFobTYq0WAXd+A/6BX",
+	"ozAlRmIaEQkZUK0iotiCpZhfFJEikERFZWQjsq1YcC1pwmK92Qp13p1yzUEYiRnju/m4YdFmAGRUqaWQ",
+	"yWaEs2NUvgit8X2IEijfhEm1WyMjlpScjrS4Ax7KauKYcfO3s1efbt+efTZvEcFJzhWdAnF344osaAI2",
+	"+NReMCosvBALccfC5tqUjqyIWfduWbfklQ0HpujrJ1qQC5rr+cViSq8JcClS84ImeYapodXLAkI1uViA",
+	"efVCC53Z69FKqlDp+MSBSj3GGLbFKYRUqFzZyI8u8P5VBXQq/LC67QhPKnyqaBS5ROkGy9ghajP8zUbV",
+	"uqIn7DqEbETP0WTBMDOmklOeUY4slc6Ax6sRJMzm6aI3XYYrIayn57QF8pWw3Inf7RIxuxluO8Yvtm+S",
+	"paC0s/b2uUPaxcr033S59g11bXUvgh/snA+W5NCWr5EBJwsPLqzLkHNvlrgEAleHhDDuHowMuia5zXU0",
+	"YyshOFYFsBIEY/AVScQuqZq9r7R2uQhrYbA3tiiRSOiqwhRdvKTfoCPTBB2OyB5/3u6e4PhJeZtud/wt",
+	"RMFwG6i6awpeQW+vXN7OtjcGVeyuH83ravrPNZbJcYHy01zbEjI7Zo117GIXztixh7doRRZURmgqgSYr",
+	"IoHGc0gOt6s6pe82QoHAzcQuIClDnaCeVRj1uvnqxJpDGAMly9/dCijG2CnDqQMBDNNzAdiKUGLeLNHh",
+	"cClIORw0oaeCC5uPfA2Yf4HlZ69BN+8HNWXpxhO1X6OXLqyIz8XSaN4xeMVYkZtcz4Vk/3SphX8EKkES",
+	"WyULh8E/NwfK2CmjYqkhbGkWOWroGSmjakd32FYioqfka1VFMioxXHo3hVYVZWq6jtIVs3kYIejjmN0B",
+	"RGWlm92EW/Wcd5IMO6GCP68K5b0IZnB3nl8/MlcttYZuyCcPum5y8QEg9u1NQPzgtKg23VyUvwfiYtcN",
+	"kF1T9JoK0taOUZe41rHe3XLkmgNHTcgEF78J7IcIv6/xvMcdgF9d6k7yfC+y7SbToHawEPdgL4Ttu4Ek",
+	"sN2keEnePcR2oypdAyQS6MiWqHoscs1fZHYWQCr39O/m9a5zOrCA8m4bNVIAIwnmo9hdfawlJGLZTocA",
+	"fsHPFHEjGHMhIUybP/wwxN1mnJO3BoXJZOULlV4F3sJUBh9TUJ8DnU5RpVSRMe3RO4XFgDcEalflrrsm",
+	"raBKKwx2lciV89xNIO+Ixh7XmlKyiV8d6tdGcd6FLniwxZ7qq/ge9G6os/l0qwe74Tj+vRFWYIRUzple",
+	"jRSdgl6NGiUq6RRmOZVYFSSeszSRwLveoUmeajWaCCrtfRlLk1ECVM9RNuKdmfefxkIKDnJkTttIWozs",
+	"DLlsKus/hIysctDHLSIrK91NQu5JR8ehkiNSRQCC9jLqFV7cbhvClEvUCTruwAy6LEf9L8nWhmwM8HPH",
+	"Hm5BwbYXe9WVNbiiJilQpcnzF5V4WBQrXGhbsmUhOKmstHtr3XsoQ+9CvoZwrq+UQm4RL1sGkAZQmnGl",
+	"KY9hp0zeZjxjRXtodye3ZLW03OxWHL8tIZH1MLiA7lcEnfZP7iuqv4R0QlvzYMfKLa5Sw6hWBeEg1zfY",
+	"piDkh17vYoDFwgMVqvpzwmaNimPdlvQvrlitAt4/LckWi+1VGMWnwhqT9t5oBjvuPGX8rj8q1rEbE1BC",
+	"shmjb4P3Q65KzxV5HpFvaERuXwavmb3+3AXiwr53ToOtt14dYARfspTFoeYKyLGvUP4lOdjCWMxamL6U",
+	"jX2YpblytYeKSsTPFFkynmBMbyiqba0UUVvSWd+bOV9fu9OPiC+ZgwuWVvoB5IRqrHm6TnlzWGzBurB8",
+	"9I1SbMYXLcUGvupNXwncAmtLLu8qK/ky5M3Dai/AuYa+UZXtF0D0xOeZZZX+27AzxLJ3tf/qxLybCbiH",
+	"NLNFqIJKQIB3rmt0BZOpqbnR9oyiZ6Go/nTY6kHyxLlOVo4Q6xp7UGffjwJbgR66o/pm87VkmICqhLMZ",
+	"83we4/6ZCeVFfDgzQIpFX0ba9z6oNXBRbBu02CMcyamhfh9+FreM2v5rrGDzGRzCYm+ovo/baK8vdje7",
+	"/cGY3+YKjgUzPLCatDsre3DG1cMrf+vKPLzyzpZmxqr9eXtnzBpXrA0Uxr+y/UoDrfDyvf3Cbbfi8mUu",
+	"8e5X352lf3eIaLRZu21qbwzGUuxrDO1YIZ4tQFvs78WA+5Zrd9CuAq06Wbn1+kaj2uH3YOEWh3YLtKqg",
+	"RDNj13EMv7SI0DiGTFf/GjHrYa48oSl2HDO7JUJiMq//7cHxqaWSY85TUKpYMmGcTPM0bUGorRBwC1Tq",
+	"wJiuYz5EfFfBdnYP7yqLGayVpl4wDM/fwx91vBtOxmOWANejlevWs7myyQ4R11k+SW0u4o4QaHCYjqx/",
+	"CVOQ0O4szYTUo34lTqrO027sMUf/yb6L+c3Y8qe77Eqjqpx5bNhDpiBPBF8trl0bFkok0JQ41tdXTT7K",
+	"VbNimMay2gSPH8o3u/T1Bh5Vj27Np1ybvgUddjf4zfHt2uJjE3H3UxzXyHB/smubahMt9rX7K2RWMY6f",
+	"X15Gm8iud68BH55dBXO44lEPgttgwbelyd1U/ZYthdCaxBHeRS02odfFSg8KaUfow9iuKNQeu81aYb+N",
+	"8IAK1hjNzPclqZaTmgo5+gcdVAhjEA2KyjvBO30749apsYgGo9LypKs+OehHyaJtW047fA+VV1uB3b7K",
+	"1q6tQvbTx3qz8MNrUruy9N02dCRNajfu3V/xqbPiHu6Psvmqr6ooYldeY4Y45cpK4p8hdvAJO9R+xwK0",
+	"MWezecpmc626qlD0v9JtJClwlmWgFclA2hpO5MT20EW4nUbku8/vvz8DFdMMEgJfjH2Hd3E2aWFB5Z3N",
+	"WSBUipwntsEuqFAhCrl2hb+d11PFQgYL5KRwT7GdIXbUabYvX9CVDaWx7c/rqyAnxaVS5AIKT11LcZyO",
+	"5AoU0SAXWGCDKc1i5Yte2cIbjCfwJaoH6dRL9jAep3kCSTTkSmDvdMZnhGHDRcpXggOBVIErD5LaoKAF",
+	"SYFKTpZzFs/JUsgkFAhE5iJNbC9zB2/nsgy5zirgjKqIFWKQFiXL2i51rJzSGPSWxdyCXtmtOH9JJgfQ",
+	"J2xL1GB1bvyJUFf6W2khwkpjZ6tOLInL1RJktUunTbY32/B4I2TkqopTwmFpHxOmXI3wCRhcmbI0hWTI",
+	"TzBjnwsi0oQYvEEMwknM+KcRoa4YuC95RlKDs3x2Zb6SJamUx2+MRnue0ZBTnjgqYilGRGHrEbNqNw5x",
+	"rVSURbqyK34CX4xS4CuthesZibtRjU95ZN1DvfOtbX1JI6/uORQtZw1juY89L0oNiJShdsznaqRljnUI",
+	"WDwZRINZNogGdDHJU2oV6JQWUaFqpEDes9heP1MbCVp9Nhe5srIyk2LiiTCTzLkrIclj/zTOlLFIJS5f",
+	"ZRAzaqA/Sqgf0azGMC504Y8SMHrAwgblS5jlKbVpMe1BpZ9skY42+j4gXRreqcJ0liBKxejYxNec9DAo",
+	"GJGFUJpoSFNLAIYYTqiy9AHJFVEaFgtIIpIKS2QKtoluahpMuMyoQ2X8VBSdu8USocEwtLI458FqI9ty",
+	"pFu5YYqPJgEO91cFkrDkmmBih4+3VysDzz6eNNtvvMVK6ZQ67m61/L5oPFjfZ0/o7+RwKQ+oERPQK2u0",
+	"XMVnyWYzCFTrBN5SOOoOVuFYVEMKmn4RXCxWxL2F9dOZVkStuOCrRWQOaeXpo6V2gAwEHf1xpYGI6VRB",
+	"0WnC6hIuodvFFARCO1vbw9nvqbJLolkGVJbt4aoH/kw1xm/zVtiXPIT8ZiIEZhgbUOPfr3/ffh3Ujtuf",
+	"r08A245N1Lr63vVodudA/8o70Fuq6XbKCzvEWzbLJdTK6fb4ytUEbqm0215h169bCqU+00lg6ZCmAUH1",
+	"kxTLn3+KRfrzYGt9tbnPNdnYDDoW6Qj1mAPOYcbcsvZyHdLBIcMouQBNew7+3ry6XiRw6+1KsTw4yMyY",
+	"BwaZFMsWpcTrvVusuNmHxIDSTeEOp7aHGg5EDs9rkKthXrU6aP1sOsjqtSttH3BgAE2wMke/PX7nX18L",
+	"C9/2LCyH2t/otKPV3RG3MA22odke/9ea7GyzqGoS8a0IutnL0l2HAp+sRNgcZECrEGaUya0BgMFMHymT",
+	"20VAawk82X4y81ULmLXMedwoGtraN8jSq7+gLAikAto13K/XYGu2DXL7qYOyNIXLxXVQsGMugesrW16L",
+	"KlJ4ic/JGB+OCVOETrAfNpavtY3RVJ5lqJcl54Oof7n9hKkspS0+GfwuImPrd/x2TE4oUQuapvaXU6Mv",
+	"j3+Kfx6TkzlLEts9NZNCQ6yJ4HAavvbzC625ACRDdzKmpguemL83lrXzi++A8HcVTthUVl04z7aSq3ol",
+	"te23a5xnu6/LqhLbyet95T2SSLIDrCqNv7ZTTl1vkJFNCdtPVje3Xy5rnarLrUaDSsBX/RqyubryZDow",
+	"8b2TUw0s9H3ZNho+CVMuXSLIXje6Vo29V/evuvLX/8BS2TN2H2oFbNibBDUXaYsRjfwAlHYcS2EFJhy3",
+	"XDDypzmV4AIGN3gXqWuyVtlxdRkdMP6Lv/DZ17lWH+4N13J1IN1jB6G1lUipr7nTRG+p7F6LBN9UYXx3",
+	"TW7TXUltpbVldey+qZwdjuv7+bf/0uGwGi2Amj9a4L6PWLmD1cZ2lOjdUi3Fm1zTOY7xBCMtRuusprw2",
+	"aLxa1U0bakxFS+FCzxmfIa/xgMD6/FoIkjKtU7xYQTZxun6z1lGeZXepuLtUszvedKStVXYOLODM8ZdF",
+	"zgpEPaY0+9BUZBp9jMOBATtx4R4G19Z8OMxoMdWo6zLCrqetVtlMijzbfnt2uD+Zj4+4N7e4zfuyCzmM",
+	"AHVDvtOwCNrJR/Ll7uSO7XvuuJlAt6uV6q5SByqmaZvgP5xYjQaKueifDSrlJgFsx4nqW6vuowNW6ws7",
+	"RPGItRuIUPkEX6uhf3jOFpUQtq9pkGf9au92J771LCKw22XnNhnFR0n0d29vCl3Dl9odTP6FthCzjuS6",
+	"Tden1czgtcXWZw7k3gcz4XdJvLe43UF2pWtundy29aZPtv1gt2uolE11t+aovSeq7ubaGH2FEr3P9VQB",
+	"NXUgsdfpIf0K9zV4t1A6ezeY3/5qY81rUgvqdsN1gdW7btdv/XbReT0dPbAvKRq0JXc0wIavFYv0xYwC",
+	"+vUmkKmvDbDdcL7DUb8Dyh/UPmr4UfY6opaOts4C3zXo31pw9uXQ5J8/fP74hkuRhu/7hM5oruejXLJw",
+	"sDbEMtjWs9k/zb4X1QYMrsc3+F+v1nwf6naAlUgFj4EkkElALxZa/4kUWQYJmaxsKCbIMixnytKqK6Ci",
+	"LLema8RSKLWk6RZloF75T8KR21PGWWtKR7mZvRp0zrzJtV7K1kbnbKnQtvdQFpLNWCBN2oDaBsrCYgJJ",
+	"Akl5DFaDtf1nMVr7CptJmb8IxVeFJK5hHWHVFlKuO63taNTSPDSlcUvMHIZoGTwjWpBcAWFcaaAJllmr",
+	"4pFrS7UxmSHNZy192exOqz2HO6LF3Fs2Stfo+MXmtV/xNYaRvflMZ5u93S4oD1fnUaGa/lMgYAUbaoge",
+	"ebIL7KQ48VYirhS06p8VFQs+ZXJRoH0dWh8loPYmOCKKz08vGwhjtHOzx0VvaiknD2FNv8ktrucKJKYr",
+	"lDn0mpwEQjRPt11X4ZnYETKb2zcV6N9FOEwRLkgq+AwwWjBXiJpEabpSBEPmJ7kmMeVcaDIBw4HTFaGI",
+	"E1UVu8J725lVO9vxt7tBz0crXZax/p6hLCjPbZRMbvOMLeCCfeg6ycyTlye3Cjij6l20XUEP4rElXbZN",
+	"agv1mMeBbT8/IYlb75YQbUmSsOArqlOeRsTAEacpANkLjq0A2TEfuwUOBI+HpKA1SKwTq5eCJGzGsOdl",
+	"Hs+xwcvzP4TLxFRFdyXw+GW4Flk/IdzIOrFRuTwh2VxSzFoyQsFBs5QHWxUALchoY8ljTzn1Rb2nic18",
+	"sSkkZjRrSNugkUFPSumQRK3H/9qT0dYB4h16wKsKKfhwauoSGALqwaBXUDku9xCZsVYTDkUnBbSKvlnT",
+	"zU9bAf6p1pS/p/TehYO35AFeGuA/vyJzsSRKS8Fn6aoIcSeZYFwrQuuUsHaz166Y2Xj/bWzRZqrAphSU",
+	"brFgd11ZSI+DOBhSVc5295xrHGm33mXdps8u7PLWkrmqJHKmzCZ77W3bBImcLSAc/LXlcbhxWuJA+h9G",
+	"bZzuPqQbNcBjlFaDe5YAj6HvGjB7OdzcEBKmCXAtGSirbdtUZ28rnVj6d0nPEbEZ0FiKLyJrhQMx1be4",
+	"pohIeXkUWb6iTq+JSBPnK7c15WHp/6uN+JuL1Jpo5l/3ArER2ufELLnsxlisG+3biMSuh2USuaY8Npoi",
+	"sCu3G993LyJFC8DTA9buvmv01KjEsFokGpRnaZ4pBUq5XMWU8TvMfURTvWw5GLLPi1/7IkR3HbTyRMLO",
+	"ieL8+lZR27CeUBkj14umMldtXfUqd1tVsGtpbbgTHX7JmAS1l1OpJyrZS0q1pwervceVhCn7EtbubX5p",
+	"pROEU+6w02JkNAsNaWr/qwjNbHpa6N5P3O21/o7WRW79/Q5/J+unx1n3BXeoSU/rYg+ipxT9OHcTiH9V",
+	"oWzOnYqCMmUOuCW4wgWKtwtLWLS1BJlTFWq2Uhl8G0JLxYzxvShtUTRr36IRbtksP3Q7M6Uj4B3Qe4Da",
+	"9Rb+jYOqnGp9lY1TqQNl14JyBhd3Kz66O3K198r5kNnZr431dNiuOUFYt0HkEPXIkMofdzUys8TdrKTj",
+	"8J2QNfNDrURSRfUr69Nh9Gziq6LFQZ3uRyHvwry/fy4CXVKmGZ+Nts5L21xXveitf7ghC7NGixFe9a56",
+	"D/7Ga9EtaX4uaOpAC3UjjiarkWi0kt66F6sPU+3IJsTwbWscHGwTLbkcZfxgcb4hNAqvLXiC7dBaJ3B7",
+	"BZ5Lplef4qJ0+wRbgX8OtxK/4eTm4zurfFpv6scPnz6TC5qxi/vnFwu4cHqpkGQcUwW+4CR+YAXP+Bx9",
+	"SPau3E1XktNc68xezmNhu1dC3LGAi+0TaDJZ1Wc3dskF6hLn5K9c0SkQ11BMkUWuNKGpErYDui1+hDM8",
+	"U+RvZ68+3b49wz2fYyT44GoQ25m9WjkodzNyX5aLphn7dzDHjBkLUxHKXVzkqWZndAY8XhEJmVBMC7ky",
+	"6r0Z+sxBqhFgdEUSsQClWUzmYsFilvjmQyoiWPJnyKuNH0lmRCGLoWxlyhOiQDKRK5yo8TnBppDlw9pg",
+	"tovkkFfHct0i1TOSSXDeCLOJaa5zCXY4RWxJPXU+5EP+SnD3nroa8jPy508f/kIYx9FErq9Jzu+4WHLr",
+	"NcB6INSfHJmIZIXtWH1ZlmvziIHt0ZqyBXNVvhX7J5yb4bH1nP359u0r8oeX3/4fMqZZljJb1ugisz3w",
+	"/tffleDja3JPU+ZKsNlOdySmUq4I5WRsH4zRIYe3GENOsH6xIkDjORHTKfDElgUCLH92RowYUUTTOyBj",
+	"XN/Y9ojlRGT0HzmQsZXu44hI0LnkZIw8ZhyRMcpi+/64ogiMIzuEBDO/kAlIQE+NgRAajDjzLVAszYaD",
+	"muW/+Uxn4+siVsGMkUAK5m8kCKQFpsmExncGhuN307P3VMfzMTl5+fxFRLDIl57jtK5lohs1qqXZaprC",
+	"NXn54t+qT7E2JZ+dnuO4fxEc/OB+WD+mGd6M6iqIKfLN5ctz8gar5P3pzWdLuP63797cvMbt3vACc2wy",
+	"X0YlXYC9FbPvvry8NMflitxRR/nFFbPgoHAoq+IqX8HsxeVzu0ZKxt8LizZjPxC2BXOUKu2Rv3H1/CyT",
+	"RvwxGDr+29mtReOzd8kYaeEmjkGpK6LYjBuI4ywtXAwTiy2rIZYbXfsTU2QcKzkdIV8dE6qGfFzlYmMi",
+	"DHBqPPDU5TpZXCzZOFVkfIMuHfZP3OkV+SMyZfI///XfZtU/Mj0XuSbA9Bykq21odSmyoBokoymJKScT",
+	"wPKG5+TGAceeMVZAxOKHRjVX4KvRqSF/efny2l7669C7icCgAD8aw0v56gjk5eU3tvxbymJwKpdj2EZL",
+	"lQw0ldUc/AofNzCoGEZXg+fnl+eXqHFkwGnGBleDb84vz7/B8sV6juKxOKa4iDqd2SAyozQi/N4lg6uB",
+	"4QI3sQ8SLTBTDa5++sUKGF8uzi03FGFt1YugJhweZD2pY+sh2iKvtx5IUzkDPTJaQu3zjXp0sIRr5xxa",
+	"HG2GwskdAkElRbUp8N21hdPGDOV5FQ9rx/mmmKde3WhMO00xSqoT6A3beMldxCAnVTSw/kPDpH2WY2i+",
+	"4setj7ke5t/5eUiDLinj4kZ9mA56vPe9Eap9Xnxlrehff64o0GZpLy4v7VUw1y7Cq6oe/N1VZSu30tnv",
+	"KS6aa6H611T7MjoDPG3LC84N+r2084eGLdZ54Tv1otWL2Ts/DTzT+dk8bHCii19Y8qtVPA2+rnOk1/j8",
+	"xt+ENFjSBlC+m6LoDsHyZahMPJKM2+zLLTYbDV4+f7Hd+y/+bV9gRmEW/ifQBbSOjD8h3PnsIjoE2iRz",
+	"oIm79McIypZh3WsX+A4Ouh38W+CzJbK8RjzJEGPWwGo9SgfBQ1Rs/iiS1YGPwzm9fq3b7Vrm8OtXQQW7",
+	"nmRPPLjcjq6OTrcPTuctTPOiuBTuUubelDfHR8MAPwd6IjtZwjNF/Kp34LIV6GhJ4zsjoXcnc6ECILtJ",
+	"khrEDk+qJbD4HW4JPSwZlfrCKIBnCbX5NeVojSvGwnvWlhuJkfpVfXLCuA2B3TWN0sX+t/U76cNvnh8c",
+	"gEHFRWsaz9dYjjeGN7Gd4j3Hep5vyXq+OTKr+uaIrKraBsLBkVCSMn5HTv786cNfsEBYnqWCJoSSxJUr",
+	"JCcB9I28S8zgTREUVENcTAVap+U2VlfErnRbru/L147I7opZuvhdueLdGF15FjXuWQ4bGaOp6Pt+knOU",
+	"tZjDUgXu/upQkE9az1MBiSPxymJ8d5f7wJym3F7gkO2Sdlduop250rYK0SPjYpd/eDAulhhWVUYCYq8H",
+	"R0vkZDkX2N5vKZl2Yaz2p2t04qEHz6aQNm43wuTVxrqqdaAOSIAf3bCP2iDxi3w8JknJTAlVhGnCxZIw",
+	"taeJ8tj0hEdm0jQp0pOEobM6VUZkIe7ttQdez+hcGUJkU0LVnU1o6lYa8sT2gGp3buc2VraHa5vGWshR",
+	"rkB+Pbc2cM30qpebsuPz3eYuoo+3/rLbed4SZ9bqLBc7DdXbGxt0n1sXbNfWj+qdNUi62TmL99i7+GYf",
+	"gGftLrWRRRsAEC0pS6PahXGl3Zi9W7Ydx6oSGQl8nStcxHOI72wWU4VDNG4jONh7fmvaWgPIJdPHc8qM",
+	"Cm4EADlRRmjyGIhNfcDFzKmanxJqPjN4GRGbeYu3pUNOOXmTvPj22+d/IHewIglIdg9JmdynQBp15A5W",
+	"5+TfATISi4yBIsuiG5bvDfVMEbHk2LKHc6GH3GYsYPKEvXK3YTWEzijjynVDC93ZGri4d4Uc8mrsiz0C",
+	"9+PZWQV65O2779+M7f3luuvZfPaqAuqtyOTLGU/WSWWjIyMs58sloyF6/vi04RrevxZLjta1u/Yy2PBM",
+	"eRyqwt/nTeIJIVqSky0IoYyaC0rJH/BnLyePy+NwLlY1b9aPUWKLLXIi7rCpG1YfKWtJ4e6ZIhMp7oCf",
+	"PsAh1w4NMd01RkRfSeBsDEHawCKXZIRt6XC9rtxF88hKpb8ZPuZCQarYcEIVSRzueH7ypzdNKq98gQEV",
+	"yFxK7jPkqZidulgJoxojFzTMz0wQoFB0B1FFfhkOKkMPB1fkp/Pz859/PSdvaDy38ToTGHKHxpNVA70N",
+	"Kzxx6VeZYT0itw+TXGIsF5HC3umfXldOHMedizQZcvPQcF4b2mRjLlTkYqqrTGBBzRkBmcBKFHC0PB14",
+	"EuJnFVK4say0ydmOYDkVdLFyUTiIcpu5ZIAnPqDFdQxqxvADpuhMgpGDNrKpPNDT35vmY5lJg31YTMZd",
+	"YzCYE+kBsXAHmSYi14oldX1hk1DwkVvooggyHhspRrWGRYZBcliHz9AzTIXTTnzOAv5slgXJOXlLWZpL",
+	"UCSBlK7INJeWwdiR1JCf3IKWq7ObqQZ5il10aez6ZWhbmgiTQ6P6TzyJyJRKsjCTp8AZcJ2u3Ev2i+sh",
+	"x4gvFzlnvjuj+ozyM/eCq0OYivhOGbCdk09sxtH45MRomaj93RcRt4ZJKBdN6R6dE4z5xyYe2vZbfPHt",
+	"y2ZmRwEY/87z6PLFSzJZacNcX754QbDN5JIpOL0e8m8vv7G4XoGMIxEhyILyFR7+GeM2WtQ2OHUQN3MI",
+	"HkOIm32PZ3wcroVjl/zqQXnP+6CZ9MkSiNGNLPEsphTDwuCaUGIbk5Ap2vgoGZRmaUomQMQSkgdiLVs7",
+	"XrZznX67tV7j4uoHVz/9XGVMn6phnxblq4h9TRRoVY1OJ0UYumc82JjdDB3kPcLW2wm7Or+3v/eJ4HGH",
+	"juHZttSoWQZypBSoLGJ7nu9269yxicWUtu/AivP3b2+ORH2vRAKPivg+V1ABpYWNRtxRO//DI6KqmsD+",
+	"k6tb02AnJ0Zu5XpukCWmGrVtW/bGxgSjMDWPTjcSiL80LcLk2kK+HjLOo+3EH0doRxv0Liow2ATFV+7V",
+	"rYApYg36TGkJdHEQB0bFa7G/V4Fyd3sPSeX2nipUsvC63zxpuZc/7EFYD9OBL8RucdAHCt6xkz00r+2i",
+	"P7uinQTc7+rO9wfvzXSZVwVTqnqOjWFwjczYdcImHCBRhOKN1ObYlDo6G60okXR/hF7nAEzDwghQNO1c",
+	"h2hv1ZV5QVVnuX+43kfa1SsacuciwWKZdu2wJEy71CgzwHK+ui5cQxxv4NDqYxxLUDKlI2s9KaytyQWJ",
+	"U8oWQ46malGAsuKVOnl5+fL0nNzCNFfOI05eXn5jL/9WgtvalWhGglSC4+IKfsX0kJ8s5ywF38Xb6+s0",
+	"ScoT1qJyi39qYeFm+kPpZChen1NFJgB8yH3J6KhI1zMI5M+VE5pKoMkqKgepg9cqmEK5UkJlMpn1TmFd",
+	"2WJarHiL8DJ/1vNWiM+itY53xybIidkmTmvQd8iLsdCXeHpOrGeFKrsUz5EikmcGKN9eXlZtUmNynoYM",
+	"xB/dhh+IifrpaNqPkQb0fT8E/1dnex4QJZoVxDNZkQVTmNh5wrTyP0jkgpH34FgCl06KRN7bZpFqM0dk",
+	"C0ycbfcgeX3GzOJSVw0fwLpxiMXXZJzI1Ujm/P+a4x8TpUWGRqUsWd3fxeSZz9Iliq4ME6N6yJciTxMy",
+	"p1kG/Jx88O4U/MYuDStrmO3TNCXIs7CFmWFJZ/YN5222t19lnWzC+JBjqTtycgcrC9CMSs1tkRLn3ncN",
+	"RCzTmayaDMLeEgapzgaSvcM1rAcm1KH4g4Nc9U7BCjOMYvK7asmWcvDtTgnrDAjaMlbZZs6P1hql1jdl",
+	"jtuwKfs2ScFoqzPgMfM1WBdUx3MjZmqlAaK9Qp992bVQ/luWUl5U1kUR9+rTDwjzv33/6W949YEsL1TL",
+	"t8QMV9ds/RXfBXjUUo6xVwudjubMbYHh97WiIz1CvncL9X5xMElhieLPYhKMg3Dp0NeeMxCZc+W1pAmN",
+	"72ZS5PxQseCP7Jbh4WLB7SFUIictdRiKELIkiEme3hU1EuoncE0ykabFMTHtkv1V1f3hBEhIqmx0fhTM",
+	"82imVycmfrYb29dUv+FeVlkx58PkCl0bIzvKsg+W/wdhuK+9zrjSlMdwBl9wjrZ4GbwXsr1AKVmIexfN",
+	"h/cZxA9ijaurslhHo1hIqALokKMCYqyAohS/j2+J3VcFPKMyonDOlBZyVWYbWEXGCH7D0VQ05NUQ+rKY",
+	"porw/t4CGRIsSo4XysX3ViE4UQBDnohYeew8ozxxcFLni+T0nNxgLIa3Mo11BgmhOAI9t296Gwidh7HI",
+	"UKIPuT3oc+JoTnulaT12pzght4qQZvEGp3rn3tykW3xwt2UKquqNeobLJicSMnDFn4thTq9dHfKrShVg",
+	"Vs4HX7IUC1fbImAhnaQhL6uqSf86wkqvsEiCEfv7503v6K0rGeDFi6qHreZe+z0G6/kDf+Yq9dgUICGJ",
+	"EosGLhmKqwCqDDc7Mw8vXoTimMKSoYH+7YbHj2V4vyElNB+s/6NuCUTkDiBzlVKYJCxR17XF28I/VVV2",
+	"yJ1jwHbfoBK7kCS+eH2EPUnsJS1qsNZ2wPszVxnHmxvVcYZcopekWlkbPcHOyrcFhpgqOMuJhcG5+wkS",
+	"FynjhInfruCGcRkWZH+AxAaQ4qV5pVSJrSkTVevGOMDZVhTnTUMtEYZfQ0UUGONEpKlCHSAiStSMNwwA",
+	"cSLNmG/EWm8TcHMnHVaSO/Z+1tJrQcpVRdaXZdaFy3qkJlNvC+ZJX3/S1zv19U4+i1rFCXXsBcMiTrdQ",
+	"3Lfg02Xxdyxd053A+a7y+md8+5g6fWOytnTOmzStFbEnuI/z2qVlaavXto8q5cYSJ7dYhv57W8t9s9PT",
+	"vp48znjm4OVhm90W3vLhTrhe39Jl3AeVN3NQ+9pvH7gdh0xAL8HImrqdY3RomtBJCkYN8OmHC7rC8mPB",
+	"awXs7iWN8SLF4kh3swvoMq3fHzWioD16xJZU2y1cp+IWn4tqgTZm7UsmSaXItLvxcrYNEvqUxoAHI6ZT",
+	"wNjkxcZIjQVcLKb0QgudtQcCfTKn+fnD54/HBGq9v2hrdE4sQRtzHcyOixhs1yyU/PX2nflRzcXS6OyU",
+	"/MetDVl5gBie2hEiyIgCjQ76PCNrwTU0y7Y5nQvnUGg/pVf2heKcflcBW7cuAMksQQUDJ5fM2iqCe5Oj",
+	"ErJkzRmDFtxG8osy4Of5Y70dcwfqbsuruFPxDmH/CpHAdaHkCG4TDBsQ6INs1WLwLUiGOVsfy0Lvx8Az",
+	"P7ydbOdrVvu509wtL32mbNSyD/PDHApr1FqNkcmyWKdypXCxtwc5wcgC6kLYzxgvQgVtN8+XPgC6Wu/z",
+	"9PzxeUIeICJ3I6JZ+HYq1Z/tK8eUOEUPkk5p/kxVUeIEXQYOVaw4UqcHi89ti6pBL2crAi7nQlUyGbDw",
+	"bDWyc0mL3AZvLaVU6SF//i1ZMJ5bD7GLlsZUjWpsf72ArYuTcbeeHigvL7/puCW29c2PwyuqXW8euNDK",
+	"X2Dpus/0rbPySCs67SGiLBrUMGRq8A9Boa59mLFR2pivlo1COoZBbz7RwxQ1PLpEs822KPL0HZnzy0OQ",
+	"+X7GT3EZ1LMQabXk0cPVIv2NxzU9f7ACI9Y3Uqv6g0FPPvrRdwO0mkoZOIldtNvqZrXaxrXyV8euNrax",
+	"0tjvsd7qocjtiLXJvk7V1U60+DqFV//VmNSDMTVrflWZGsZza9vu3cUlYIIb47OySSmRIDKjVDK9sWRZ",
+	"Qw5e+IytAydpvHLD/gbI2i/VUMOvj4K/2/6zT0T9+yDq91Te1fSUBJUVLRK6wugJwev9hjvp17X+OF/R",
+	"Rdrlzv+QAb/5+O5TBvF2SosfuLPexDryuvmKeJjztfgRpojKIC4LR5Q7LVbf3GwznrjV9fGh9mavqm+7",
+	"t5TIqASuexRbq4PpI5Xal40xI+HZT9HNnTKqWgIT/rFn14pH1Y2iekyby57Vjn+/zhR1TKp6jULelw/1",
+	"6PNjiJ/qFF/HF1Pb5G+67u2RrxfacKiNUfV0MDSQ7NH2O3m8PgC7rbWGQi7Qy+bqKIJlJdv5QKsAbfKA",
+	"B2CJbcK1uuqvY/wH+OfBXQAHJIjj8uuv4wjYhCi/iSYsv3W1vocsqIYSd+qsH6sv9lJZMZVtL53zX0HJ",
+	"rMB1s45ZPa39VMzauW/SMCtrPFpEQDHD19Evq1t8Ui+3xp8WjtJTuazj15NuubNuWcsAxxzlOVWEC5/k",
+	"NuhgAG2qZZP4j88H2xTLypK/jl65zjQPrlYejhSOyqS/jlK5AUeedMoH1CnbBUAjvrxTq7xtvNuzuTMW",
+	"ItitfcQWHXa3TAzdqN7euHzixJYEYqpZOOIA3TrWC9GQxghXtuU4c4GyUqRtenaR/zxyL20x8+c5LKAo",
+	"MKjSvC2VDROrdzkJzE/eqSd3JWlmZzzwxLFHS++D9QYvKojtMUaSw3Gbi5sJDtRZvI5pxUm47uA+Fb/8",
+	"v+8VHhGlaZpCErmEfBaPuBi5JFMhyVSkqViO8myU5HCwXuI1sj9iP/HfY0PwunzYbCA3ZM9+NnJTkG0y",
+	"k+uLPZKlXJ/k6xjLjY0+2cu74FK7xtTTal5DtyfDeXfDuZHiWLWdfWRDN2NoM5/3PCXLtR+OxbY3yKjB",
+	"p0hQKmvk+Gp4C1BfxzoPsuuDG+gHpbpji4evY6ZvxqgnS/1rRGra9tfXZFwS7RipdmzJduwqyc7YPfCI",
+	"SLD1Jct6Lwr0YA+R5jvQbuERuIlb/AK/R2XXdafdqOQGCyk72O5YyekAbcDPsACf7c0lpkTwNaFx8vLy",
+	"ZWut4rI+swSaPFiv8KJR8fHaDX8dHb292fBvRzd/+aAtufkaIkfY0BLLYxl0biW9gp1uiocNc8Wy2t+B",
+	"49pvcORHrrHcFNvfhlC+sv6LlsGSxClVCmu0P7XqfiBVxkJ8FdnK9rajgsiAr9twjc4Km6uFB6kTayUd",
+	"mi6TpKgxdISmZ4zfPQa/UFthI/MckmtXrUNwMhF6vu65+y0kVj/eyvsGyO6Cp+HZKCrhXpFhfnn5TWze",
+	"wr/AP1hlUH9A5Qy0fbQbFdVQrkP3928dld/bgdsKQ9imkng3kRbFfH0Tj/rmIiLSpGgC/nX7S7U3IIqF",
+	"TPymj+aUtsN/LbbjNhdsQGS2/1sp1PBwGq+FS6WVKcAztYb1J7bRRtm7heQ8BWWsTVs1kzBOpnma7ihc",
+	"FVuwlMrWQt6fgy2D4IsrNpHksb1VY1rZHqYJU5rxWLN7IEusL3syRYTn2KiI6YhIKgG7Z1h6zoRiWsjV",
+	"NZkBB8li953K47lR84ZmP4wzPhsOIjIcZCJl8Wo4QMfJ0IUTmP+aUWdcSEhOi35HtqtRtdiemtt0WAX3",
+	"IGnqbIqFrUREOXanDe7ayEpXlpcpksIUm+oOuTuQsaILGNkXbAHcc4JFZYoScq7YXFHYDy8dqYznfkoF",
+	"kBAxNWvO0EI8a4iOBLTtS3VlCwri0CuRkynzLY0oGduv1dioZmN3wCMtxraYYbg9/yf72k7RICm6cKp3",
+	"o65DxuDq+WU0WNAvbJEvBlffmv8wbv/zvLhtZlzDDGTo4vYdj9PcNS3uOI+2S9vyQMKrwy7TUUvd3iMJ",
+	"vwLQyiyhLbVXYCdnfHO9Kj7+SlN2BzWx95hs+116zNY4Y5Vicb+4XVdYDiLiCyj5uEpyMhzYps/+veGg",
+	"yhItoR2gMEyQi6L39kzlsxmopoO14foRiyzXlQb7JM6lNMwRmaqeS5HPXPl/XDJhPIEvzxR5w2cpU3NC",
+	"OU1XCiSWz76DlWWWWEfcFdtGIWLbiWG1qpOhLUMraTocuIrjiviHkAwHp8gui8HEtOCOldEJVUOezSVV",
+	"oJBfLUAVBcqNTYgtdss7qLJn2hRrSK5rwhSbdFs+ej7kn0r4EVcDjM4I5bZO95UTedUWfjSeG3QINrVm",
+	"SuMaK6MetdRZfa6uomcVPImI0lLw2T4q7F605o5Rt4p5t1gVlRir6RfBxWL1TBUoMzj4JeDWJHfxSywS",
+	"+PXCYslu/oKuILqTm8s/nPpQOnKiNE2NjnXqhU9G9byUPeaTQVMF7wofandV4H4a6HXIWIPHcJGNaIWw",
+	"9ozkX9yd928PxQBuEN6EekJ37XSAnNiuDmRc/DCOXDsIoz7XO/DUK8lsfy/ZSs2W0/9+qPkW97NOzcfw",
+	"CZQT3Pp+tqV74JjugMDET56B4+rLMrERU+t0nAhQhAujX+hr187T/Ld8r1U9m1HG9yNrV12vq/LMZ//O",
+	"MZUzP0eLSPLr3LfS/+1657Gy41itqxjqybaxGOM4PzG0II9Tyr9c96aOeTU35ZH9v+0Kgv39EH0XQv60",
+	"9lYLTDeJ4PRYB4JNVzY3PrHt24/e8qScpqvZifN+VdqcVFG//K3Q6ZgkvllqcQJLxhOxrFsMwR4pVRg5",
+	"daAbc/0WWrxW+4v0BwB/O00U4N3vlqMT2H1wsadT8GHSu4Juv51TcCp9cHdKSPKQ3WXbRe/fo+YAldMc",
+	"JROoWj6iqENZhcvvvpiEpZE+aTJIS/umx1iC3JwW43zgx7l5NIN/rXtH3NhT+ss2uLLO9Xunuzg0ekpz",
+	"2SfNxQryWmmI5qVbiMC79Z7jK4fdmsnXSjipMMAjJJocAN+PxXC/VmJJGyo8JZQ8YOmHjcz8ohJIfR6r",
+	"+y7DySU9pJS/Uveb+YiGL/rCDbl3b+xXn35o6YS9Vz6EBUWRk0Ewntz15Xn93S3RsMhSqtElY9fgb2Gt",
+	"8eBy6bCC+ulRGum3HtaXVH3pd1p/M29uRev3PDkXGfAvi9SelzoT0ymLoajCrDIJNFFzAL1Iz/Hfg5zz",
+	"Usi7iRB3X/2waWUpD33mLgahLTTgR9t8XAJ2SivivU4wooGSJUx8SADwGeNwek3GwwF8obEm7lp+OBhf",
+	"k/EZfInTHJuvmf9+uB1fD7ktQj0HBera5qERFQvsa35is8+u/CXIOCJjOgMer66GgzdU6QVIIB9FymIY",
+	"Dsyv5syvXn93O46GfGzBd+UD0szvK6Dy6sXl8z+cn7+4fPHCPLIVFK4weAvwQSwyuOKImTQ1T6YpnV01",
+	"i0mMh/yEYkjCmKqRmI5PI/I///XfZvNoWP5/Y5JJmLIvoK6HXHAgepUJMhUSk+gMIhRBDVN2DyQFbU7H",
+	"WKYLIeGa0MnEoJALNjE48EfJNFPzi5sFSBZTPuQqgzRlfKZsqPSSrhQ5eX3z6buIvL+5vXkVkXevf7iJ",
+	"yATm9J6JXF64vyQu9pzYeB9lK7+g05G52KblnGobCteID7smWmia2iVNaQxFc3SDEUumgnEPnxBFNsZx",
+	"rZMoWuXXBBaZXhVBImWb9F2N97YbOEVOPtwaOoMvWSoS8A64fhVqmIaFCsxYsCMqJV3ZFfSdYDSTIs+O",
+	"Ok3TJ7bN+I12ddUSJgwDMHosoFHt6GgbDZRLOfQMa7WHDjxBtUbRMeeR5YXL8fZSq3N0zJmKhJ9jTmKk",
+	"yzHHz2oVAA9CrYbrNwORYyrlyshfvHtNQLJ7SIgRgsQKPJR35MTfoGAHkNODFUV6JRYLeqbACAa8BUYJ",
+	"Y4ZT5Zw0TU+vCYrVqZCEC/taW/OJ4sftnfZC1nEGeL6wpk4K99R6jzksQZnXbNLH4OeoT0XjGRDF/gkR",
+	"eU60IM8vL8vtvbg8PW/ZynpQcxHH/PyyRyBzaMzYOqAPUUXqqCHKToVoi1CuerFRq9ktAPnhAiTshtYI",
+	"kMZSKKfjVC/YQmHDVTUex2WgLvB7TSetKv0N0UtxtqQrovHOuSjasqByxrg6J1gf0OrfNl6/ooqMrcGS",
+	"sAVw7EJLm9kMdkAfq+vCbp2SmPMEJIbIYqSwm5HQJMFm6Rj2VYQiDPm4AZ0xUUbJnYslWVC+KvI61qBo",
+	"I0LN7rAXtjonr+wCjKo75G3ZD+fkvZBA9Jxy8uLy8pLEkKKuq5ZGO3/54gURnIxjkapxUM+1p/vKHMFn",
+	"Otmk4SJsIlKBbkQqhSgjYoSKS2lNRvY/Hq0iUhegESnEXIRGFF5zNRSGoKy3997975zb+IhItx5nA1dx",
+	"4PyPQf93UZff9v0/oY69xUd4J9779XrTg96ffbL66hYfoPrZ//13VeTo/1kZKdN/prqutwXoCtWt/zf/",
+	"aTSx7V5/K8Viy08+iy0+qFUo7v3V25TOtnj9NVOGU+Sy18k8gMRuMMO2MDfDph+7sEbpsSZlJitipJBe",
+	"Cp+wB1FVZlsGjq4S648iKV3VwukKsd0mzb0TtFWafwc0wV7BUzbLJajIpunY6SYS6F0iljzyP2PRkgo/",
+	"iswDJ2bEmYjjXBr2jL6fRVm9jaRM6VAlTZsiSDGk066UmPlSQRNlNIXxeazuxxEZow95PORmwEwybqXz",
+	"+HyuF2mXLH3tAbDJW2QjO2yYR7GWQqku8kSmLDUjtJksGCAyeBJbT2LrSWz9S4utgu+0iK1Kj9BHLblu",
+	"UC5RzWLiHqLThLpAfPMnXxHPBbeWS4173EbYjJMEjM8wB8BOj1Emzh6UYPgq5mP6nFkX8i8TW0bA8OxK",
+	"6/vzTXLCXhc/iYonUfEkKp5ERR9RcfDYkSlL3b1+NazgsQuKzy7btSYqfCSK4IC9CDCUAXPgJ2aPpaPe",
+	"mEJkklJ+hyUST3eSJcYWeFTC5DuzoCdp8iRNnqTJkzTZQpp4RtZOzC2d7GbwWxUTtOLVwZu4E/w/0YJ8",
+	"fP22ZIMTKZYK5G4CohGH+PUFhAt3fBIQTwLiSUA8CYhtPVNfP/b592OnUE7efIkhrcRSo9ViQFbaLFvJ",
+	"HR8H3Br67hDlL/69bYOxn/jxVvz4ib/+PvjrgznxC8JsTROcMaVBBis2P2oO6Fdu9ErPps5s2M9aRJm9",
+	"wmWS0PiOi2UKyQxsX4kteGH10ri9kmTR1NIHKiXmz6Is8ImrC4ylMjPMy5f2Fp1Qo/yandzDaTO2Cevy",
+	"lrVrbDwU3mQXpfypIvcgseeCjYRKciAn9qajqPKBlx0uIyey8axDXmZw+LvuBSSMcpLQlbLaOReaTR0i",
+	"GoMGsaQcFlMhzHtMqRyIFkPu10KcAtFxwf2hBtgNtsRrZzT06BA8WQVDV5vR9pYHh4NWn6TXkzXxJO1+",
+	"3/fcdfYTkJMfOBAplqhC13sUS9ee2Bd/Lhoa/yak6NsyIKpceXODk1XZgrm/qLTip1VINktJe3HVkFYn",
+	"NljaSKSa8CVKszQlYsn4jDB9altUG9E25C7btPKpfWIrk4MspBw2ySmk59/zZIZV/K2kRifeCaiYplRD",
+	"Eg15OV4KNKm0tjp1ctQnQnYJOgeWJyPpScw8iZnfrlHl6bjFpsI8BvVbsKE83zUc0TE7wzxTpnRkt+Gs",
+	"jFq8bNVS3EYq2GrCGWWy3Xx6K6TL/NFL4VJnokAd9Eqe3kToeVQJ053qqzI/RrMFqCHHHgRiqm2LzRXB",
+	"MF+ixQywWwGmu7Cp/W0J2AclgQx4ghcVz8n/rT447WDxyEc/4hY3GDLvjcaAwCASdC65sQ79lci3l6dO",
+	"pyi6tHhwb5kV9+KyT1rckwB6EkBPAuj3bedUWFPr7TuTvwW5ZVtjUN1g45HNu3RX3baS83Q7CSWBJ2rT",
+	"Zcdn+9aTFv/ERJ+Y6L8aE7W0v8FLtAIqHzsfbfpg0HWfFHcLhn36P6s3Cy5ZbjNXtbp7Z+Vqy8o3Kco3",
+	"EfkjEZK8alF+1+sDPWSNcNxDR1sptF8Yt+1NsJfAbsWF16//y45PLUXby+rDDe8bZQpUrWcUQc4kOB47",
+	"UzYCzBgkONF5bMv2ntpkRzt5TDmZlI2BoqJpovvoajhgWpGUTiD1rcwqzS3wtkiXraqIEec8hvWAM1sz",
+	"+LMrNnWM0p049tcplewk/G+5UvI3j7XV802SFFleJzRZMK5ON/c3sHyrR2eDEiOPyVpak8aRMMk7rYg5",
+	"cEO0hpw8QY8cQX+tAsA1LtTF3V89UNsnX1F4X1aY24K6EZnAVEjrOqNTDfL0nLiCNlORpmLpWB++gCKK",
+	"xHPKZ6CI4EVxm1rVmErlKXe+19WmhCRXtuUqh+U62yQ3ni/jLAmZoxsLK1mngs9AErd0m6nCYQmSwGIC",
+	"SQJJufspSwM82JYR9hj/uAov46q+Tt3lVgr9OmWXv3kq09yzmAXSiBcOzxypRiSBKePMerktzQpZktqO",
+	"MuQigUxCTG0F/0fBDINqYanaKU1XyKZCfnebTmBYFWGanKi5WHJjIhS7TE4jVA5LxlNRE8mJKyFV8Dj1",
+	"E/v5HLVjLH8bWU15OCjH89pjjZkVquQ52Z6JV9a6zute+x8fMbsr1hjuGfgAHK5YwROTe6RMrjihHZTg",
+	"XIHstt3/im9sUO6qjYdcxESLEQ8LytKd2juJdKfOTglTdJJCsJVV2XL+N9bmyBzK5iZHeLjOC3HM7pwV",
+	"g4AlwDXTq409kcwOjmTlm6G/jpGPm3pUNv7z37aNH0CrJvPa2FKzwLQj0mKb8W5W+MCdtF8egnAP3svH",
+	"HcLj0rDMor6OPdmGM4cxJ58/aVpHNicNXT9TXtUxNpzRNiLzh9M3UBMjJ8iisKkIx64TtsNbUmtwsoG3",
+	"XSxgMbG3cGq3Ruyt3dBvkuR9MfiRpHE5weOSyTdJAsk1aqwG1sayxagwLpbmvH6fTdEfi7yu4vTFL+V/",
+	"3nX3QbyFhbiHBso+MIu2a+jEnN98O/zD6QVRsPlz9cA7fVpFyneeYzPiNR9XGLsyqtRSyGRvdrkes6rE",
+	"AgQHspzbJkdCu4xDPyfWIlckFfEdJETk+py8wUsABarwVN18fEe0uAOOeXkFJgFPVBnhOqUshYRQrWGR",
+	"aVdY3jyYUcaVdjkP+BQljF2OBh4KW70FBfqjh8txWL0fHud6LCoVLub3Tq2Vu1BO0PlDFGhlr39K1LRp",
+	"N7mqFWYO8+qlkHddVtWP5vdtOcLxo3fMsjqCNLBiAoa973Dua8EZtqXCM1WOemVBPAMeM1DYWwy90kXW",
+	"lbax7mXiLkZ7X+NnZZISfkeXlJkjVIZxuLrQ/sy0pPGdYYH2zOZAUz3/Z9d5fedeOSLs7RStMadSxEZX",
+	"NuBI2b0hvBpAv2f3wK3f0O+y2ISPOJJAk1XnNm/tG19llzi3OWEF8t4yFhe2deSJ/yI09vRYna+FftGE",
+	"GaCSk4RqOqEKzIvxHC0UI2cWbIZVDU9bwf4rZk7n0nAIQ+JOjL0S4o7B4Oqnn42MnwCVID8bieYeGSpH",
+	"ODjOkMt0cDW4QOp3E/2y3rnfjLXeBUpVn9ez8ys/+KastUf1NnyVn2yyYH3kct+VpwV7rH6cJ84X7CtW",
+	"eXqsPHO9a6pPigC66viuv+WvP//6/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -37,6 +37,13 @@ func importJobOut(j casereview.ImportJob) ImportJob {
 			ReviewsUnchanged: r.ReviewsUnchanged, RecommendationsCreated: r.RecommendationsCreated, RecommendationsUpdated: r.RecommendationsUpdated,
 			RecommendationsUnchanged: r.RecommendationsUnchanged, ActionsCreated: r.ActionsCreated, ActionsUpdated: r.ActionsUpdated,
 			ActionsUnchanged: r.ActionsUnchanged, Changes: append([]string{}, r.Changes...), ReviewIds: append([]string{}, r.ReviewIDs...)}
+		if len(r.Created) > 0 {
+			created := make(map[string]int, len(r.Created))
+			for k, v := range r.Created {
+				created[k] = v
+			}
+			out.Result.Created = &created
+		}
 	}
 	return out
 }

@@ -473,5 +473,6 @@ var pmEffects = func() map[string]pmEffect {
 		"DELETE /api/v1/users/{id}/memberships/{membershipId}": {audit: one("membership.removed"), rows: map[string]int64{"memberships": -1}},
 		"DELETE /api/v1/me/tokens/{id}":                        {audit: one("token.revoked"), rows: map[string]int64{"api_tokens revoked": 1}},
 		"POST /api/v1/imports":                                 {audit: one("import.requested"), rows: map[string]int64{"import_jobs": 1}},
+		"POST /api/v1/instance-imports":                        {audit: one("import.requested"), rows: map[string]int64{"import_jobs": 1}},
 	}
 }()
