@@ -1081,19 +1081,22 @@ type ImportJobStatus string
 
 // ImportResult defines model for ImportResult.
 type ImportResult struct {
-	ActionsCreated           int      `json:"actions_created"`
-	ActionsUnchanged         int      `json:"actions_unchanged"`
-	ActionsUpdated           int      `json:"actions_updated"`
-	Changes                  []string `json:"changes"`
-	DryRun                   bool     `json:"dry_run"`
-	RecommendationsCreated   int      `json:"recommendations_created"`
-	RecommendationsUnchanged int      `json:"recommendations_unchanged"`
-	RecommendationsUpdated   int      `json:"recommendations_updated"`
-	ReviewIds                []string `json:"review_ids"`
-	ReviewsCreated           int      `json:"reviews_created"`
-	ReviewsUnchanged         int      `json:"reviews_unchanged"`
-	ReviewsUpdated           int      `json:"reviews_updated"`
-	Source                   string   `json:"source"`
+	ActionsCreated   int      `json:"actions_created"`
+	ActionsUnchanged int      `json:"actions_unchanged"`
+	ActionsUpdated   int      `json:"actions_updated"`
+	Changes          []string `json:"changes"`
+
+	// Created What was (or would be) created, by table, when the import creates partnerships, organisations or a whole state
+	Created                  *map[string]int `json:"created,omitempty"`
+	DryRun                   bool            `json:"dry_run"`
+	RecommendationsCreated   int             `json:"recommendations_created"`
+	RecommendationsUnchanged int             `json:"recommendations_unchanged"`
+	RecommendationsUpdated   int             `json:"recommendations_updated"`
+	ReviewIds                []string        `json:"review_ids"`
+	ReviewsCreated           int             `json:"reviews_created"`
+	ReviewsUnchanged         int             `json:"reviews_unchanged"`
+	ReviewsUpdated           int             `json:"reviews_updated"`
+	Source                   string          `json:"source"`
 }
 
 // InterventionType defines model for InterventionType.
@@ -2285,6 +2288,23 @@ type CreateImportParams struct {
 	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
 }
 
+// ExportInstanceParams defines parameters for ExportInstance.
+type ExportInstanceParams struct {
+	// PartnershipId Only these partnerships' data (repeat the parameter); absent: the whole instance
+	PartnershipId *[]string `form:"partnership_id,omitempty" json:"partnership_id,omitempty"`
+}
+
+// CreateInstanceImportMultipartBody defines parameters for CreateInstanceImport.
+type CreateInstanceImportMultipartBody struct {
+	File openapi_types.File `json:"file"`
+}
+
+// CreateInstanceImportParams defines parameters for CreateInstanceImport.
+type CreateInstanceImportParams struct {
+	// DryRun Do everything, then roll back; write nothing
+	DryRun *bool `form:"dry_run,omitempty" json:"dry_run,omitempty"`
+}
+
 // DeleteMilestoneParams defines parameters for DeleteMilestone.
 type DeleteMilestoneParams struct {
 	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
@@ -3128,6 +3148,9 @@ type WithdrawEvidenceJSONRequestBody = EvidenceWithdrawal
 // CreateImportMultipartRequestBody defines body for CreateImport for multipart/form-data ContentType.
 type CreateImportMultipartRequestBody CreateImportMultipartBody
 
+// CreateInstanceImportMultipartRequestBody defines body for CreateInstanceImport for multipart/form-data ContentType.
+type CreateInstanceImportMultipartRequestBody CreateInstanceImportMultipartBody
+
 // ConfirmTOTPJSONRequestBody defines body for ConfirmTOTP for application/json ContentType.
 type ConfirmTOTPJSONRequestBody = CodeRequest
 
@@ -3274,6 +3297,12 @@ type ServerInterface interface {
 	// GetImport An import job's progress, counts and validation report
 	// (GET /api/v1/imports/{id})
 	GetImport(c *gin.Context, id ID)
+	// ExportInstance The instance's case data, or some partnerships', as bulk JSON casereview-bulk/2 (admins)
+	// (GET /api/v1/instance-export)
+	ExportInstance(c *gin.Context, params ExportInstanceParams)
+	// CreateInstanceImport Import a bulk JSON casereview-bulk/2 file (a whole state) in the background; poll the job it returns (admins)
+	// (POST /api/v1/instance-imports)
+	CreateInstanceImport(c *gin.Context, params CreateInstanceImportParams)
 	// ListInterventionTypes Intervention types
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(c *gin.Context)
@@ -4235,6 +4264,60 @@ func (siw *ServerInterfaceWrapper) GetImport(c *gin.Context) {
 	}
 
 	siw.Handler.GetImport(c, id)
+}
+
+// ExportInstance operation middleware
+func (siw *ServerInterfaceWrapper) ExportInstance(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportInstanceParams
+
+	// ------------- Optional query parameter "partnership_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership_id", c.Request.URL.Query(), &params.PartnershipId, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ExportInstance(c, params)
+}
+
+// CreateInstanceImport operation middleware
+func (siw *ServerInterfaceWrapper) CreateInstanceImport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateInstanceImportParams
+
+	// ------------- Optional query parameter "dry_run" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "dry_run", c.Request.URL.Query(), &params.DryRun, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter dry_run: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateInstanceImport(c, params)
 }
 
 // ListInterventionTypes operation middleware
@@ -8360,6 +8443,8 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/reviews/:id/action-plan.csv", wrapper.GetActionPlanCsv)
 	router.POST(options.BaseURL+"/api/v1/imports", wrapper.CreateImport)
 	router.GET(options.BaseURL+"/api/v1/imports/:id", wrapper.GetImport)
+	router.GET(options.BaseURL+"/api/v1/instance-export", wrapper.ExportInstance)
+	router.POST(options.BaseURL+"/api/v1/instance-imports", wrapper.CreateInstanceImport)
 	router.GET(options.BaseURL+"/api/v1/recommendations", wrapper.ListRecommendations)
 	router.POST(options.BaseURL+"/api/v1/recommendations", wrapper.CreateRecommendation)
 	router.DELETE(options.BaseURL+"/api/v1/recommendations/:id", wrapper.DeleteRecommendation)
@@ -11859,6 +11944,280 @@ type GetImport503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetImport503ApplicationProblemPlusJSONResponse) VisitGetImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstanceRequestObject struct {
+	Params ExportInstanceParams
+}
+
+type ExportInstanceResponseObject interface {
+	VisitExportInstanceResponse(w http.ResponseWriter) error
+}
+
+type ExportInstance200JSONResponse openapi_types.File
+
+func (response ExportInstance200JSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ExportInstance400ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance401ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportInstance401ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance403ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportInstance403ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance422ApplicationProblemPlusJSONResponse Problem
+
+func (response ExportInstance422ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ExportInstance500ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportInstance503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ExportInstance503ApplicationProblemPlusJSONResponse) VisitExportInstanceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImportRequestObject struct {
+	Params CreateInstanceImportParams
+	Body   *multipart.Reader
+}
+
+type CreateInstanceImportResponseObject interface {
+	VisitCreateInstanceImportResponse(w http.ResponseWriter) error
+}
+
+type CreateInstanceImport202ResponseHeaders struct {
+	Location *string
+}
+
+type CreateInstanceImport202JSONResponse struct {
+	Body    ImportJob
+	Headers CreateInstanceImport202ResponseHeaders
+}
+
+func (response CreateInstanceImport202JSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInstanceImport400ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateInstanceImport401ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateInstanceImport403ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateInstanceImport413ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInstanceImport415ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateInstanceImport422ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInstanceImport500ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateInstanceImport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateInstanceImport503ApplicationProblemPlusJSONResponse) VisitCreateInstanceImportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -22680,6 +23039,12 @@ type StrictServerInterface interface {
 	// GetImport An import job's progress, counts and validation report
 	// (GET /api/v1/imports/{id})
 	GetImport(ctx context.Context, request GetImportRequestObject) (GetImportResponseObject, error)
+	// ExportInstance The instance's case data, or some partnerships', as bulk JSON casereview-bulk/2 (admins)
+	// (GET /api/v1/instance-export)
+	ExportInstance(ctx context.Context, request ExportInstanceRequestObject) (ExportInstanceResponseObject, error)
+	// CreateInstanceImport Import a bulk JSON casereview-bulk/2 file (a whole state) in the background; poll the job it returns (admins)
+	// (POST /api/v1/instance-imports)
+	CreateInstanceImport(ctx context.Context, request CreateInstanceImportRequestObject) (CreateInstanceImportResponseObject, error)
 	// ListInterventionTypes Intervention types
 	// (GET /api/v1/intervention-types)
 	ListInterventionTypes(ctx context.Context, request ListInterventionTypesRequestObject) (ListInterventionTypesResponseObject, error)
@@ -23737,6 +24102,65 @@ func (sh *strictHandler) GetImport(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(GetImportResponseObject); ok {
 		if err := validResponse.VisitGetImportResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ExportInstance operation middleware
+func (sh *strictHandler) ExportInstance(ctx *gin.Context, params ExportInstanceParams) {
+	var request ExportInstanceRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportInstance(ctx, request.(ExportInstanceRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportInstance")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ExportInstanceResponseObject); ok {
+		if err := validResponse.VisitExportInstanceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateInstanceImport operation middleware
+func (sh *strictHandler) CreateInstanceImport(ctx *gin.Context, params CreateInstanceImportParams) {
+	var request CreateInstanceImportRequestObject
+
+	request.Params = params
+
+	if reader, err := ctx.Request.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateInstanceImport(ctx, request.(CreateInstanceImportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateInstanceImport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateInstanceImportResponseObject); ok {
+		if err := validResponse.VisitCreateInstanceImportResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -26198,410 +26622,420 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3pchtHljCAvkoG7o0Qeb/iIln+vjEZ84Otpa0eu6Uh1XZPNB1gouoAyGYhE52ZRQjd4Yh5mnmweZIb",
-	"eU5mLUAWUAABSrLxw2EKVZXr2dd/9VI1mSoJ0prexb96Y+AZaPzzKk1hat1fGZhUi6kVSvYueh/HwCaQ",
-	"Cc7sfArMjoGBzKZKSMs4fmNOe0nPpGOYcPe5e6130TNWCznq/fpr0nvzkY/iA2tIlc6eGfYA2ggl1430",
-	"g0o5fb442s9j0LQ6CTM/LsvFA6xd3TVYPb8aWtDLo95AqmRmmFVsxoVlAxgqN42eCzlifMRFfMlCWhiB",
-	"xvF//vnnq8KOQVqRcgvLk/wBuAbNNPB88u+3vZQb0PAgYHbbW732X5PelGs+ARvu0LwfLo//Sk2mhQWW",
-	"gRYPkLFhzkeGccPUkNmxMCzjFthRBkNe5JZZlfH5sZtZuK//UYCe95Ke5BM3OTd9NWysaqj0hNveRc8N",
-	"00siJ/yq0EbpOATcSfhk+ym+cUcrAjZ1+1eFYVM+graV0DdrLvfda/c7fj7ldlx9LbJe0tPwj0JoyHoX",
-	"VhcQ3VRR4JsLIye9TycjdbL067vhj9ym4/hWHRqEHXp4ZwNwgJSOuRxBdsqu/YIuGZdmBhoy9vLFv7HZ",
-	"GCTjAwPSlqdBqFtt6N3whOZeg0FiIiJY/oGPgBnxT0jYcwftL87PK4j49rwVHHIcrj7lhH8Sk2LSu3hx",
-	"fp70JkLSv54nMdy4KSYTruevhUlzZQodwY47976WPL9jR+7kwqKGSjMjRhKyEyFZyvMctDlmZqxmhsED",
-	"6DlLVSHtJbszY66BD3K4Y0c8n/G5YYWB7Fa6MfyXbDZWjGtgUlk/LhMyjIcjGTbUakLnY8cazFjl2clz",
-	"h0l3t8X5+Tfpt3eMy4yNRQbmVg4LbcegWQp5btjR3d/SX+6OmXEfc8ukcu9lIGlwlnIHDWym9D1kTBWW",
-	"ZnNbtsry3Jyyj2O4leXMTBj26urmzfWbn969+bl/8/pV/+P3129uvn//w+va3R2f3sqWy8uqY6/fIEh3",
-	"YX/rhYN3D8MJ9n6JIbi/xrd5jM6/l/kcCfJkAjJD8m1YyjXRUCJANcrkCVOgM7F1u9fWgLlf0bvJNIcJ",
-	"SFtyDfg0zVUGAeNjw4vmR/WJhIWJicxYHgrXms8bK3CH+OCIf/f56588bvb3esSlMC08811GR51lGoxx",
-	"UFd73fSSLoutf/LYxSJRHI1tx3NS5fuPm/cD11aCNmMxjRHG8iETWcdDmdZGfNza/nN5Rf/p5mIWPtnE",
-	"4YqjYWd8Ks4enp8Z4DodXyLRmDhm4DBsEfUckUOSA1kLfv2jG3Jdg5kqaaDjdenw+uNO5CZV065TGnz3",
-	"kfNBalVcNLRKI/7IFhTqBiyGJnjcKj+OYQJRsWPibjsDwxy/zIuRYUfvr4+7Lc3iqDtY2R+1KiLIdZWw",
-	"P7h1vdpgOf0RjvXIRc2nkdO6Rqmb9Bw8s47Lmj8ayP4LeATE3K+GCWMKyDa4tbkb7PHreavVJMIzaDVC",
-	"unvjTmsiFu4nbVtP3wkz6zSl2uQf1ZqpgybWZW6rVs/8a1ISJzymP/DMCeJgkBOlSlqQ+CefTnNBGujZ",
-	"VKtBDpP/83dDrLUa//+rYdi76P1/zipd+4yemrMP9BVNGtOHcVpHn/MMRdGB+5FnF47KFPJeqplkuEdW",
-	"qn4kF/v1MLdxw4RFSdQ9ICXdkSYJ5jhhvPal10ZmWskRI53HveC2rFXu9BLNU/eikPgizpzg1bOByuYk",
-	"ygqDS1US2APPRcb+dPP+z0wN/g6pde+OuWGcDQXkWdN+kCmgT2mNpw4kXyk5zEX65EdPOhhLVZ478Z3N",
-	"hB3jatNCa5CWGcstXDDOsoKWAu6ovKUBz0E5cd9Js1OQ7rj9QRkLUxzJv+uPS0h85nTvodJh726/H5X6",
-	"gesRPPUR4I0Kw3I3ucNrLusaxo9Xf+3/4f3r/+r/4b8+vrlhR8U0VzwzbMwf0PIiNFMzmYTPUTU8xn29",
-	"VXqAus6TXyoqd88M0yp3ItEcTz5TSDf89cy0sEDXzZkBg3p5qtS9cN9P6JHTx9wV+ufPDPvryaub67cn",
-	"H9U9SNzkO68uvdGa5IWn2uiNmoBFUW/m4JSQWUm/Xv0AmiTCDCwXOVNOH+PmnkRHW1GdvsicajtwaK4s",
-	"ZLirMO8T7udKsuu3r9h3L7/9f4Gq4VJuQD+IFP4i+QMXOWqjTwxOGbd8wA2wI39yJHAzITP4hOCElJgb",
-	"M3OIno4hvQd97HR7NCu4y6ifOJNqdsnQAHmCFkhm+NyQuccqZvW8sjHWTLW1D9o25N8+qxk3cU9/kbyw",
-	"Y6XFPyF7ytP7c92q4jaoAf/toFZIJIkAGWSOpA64E6MZfJoKDRm7+vCOWYdlieOBV375uE5G22xwodtg",
-	"TyWTDH6Jf8JtLxBkj+T4mbEiz5maIdM0zKDFlw25E8oXzv3nn38+WTTlrjr8RcuvvwFTTKdKW8h+hEzw",
-	"IIp+DkJPQCmt0yORZx95DnTiVnXB6gtxCzhOmHQnaNikyK1wau6ZkxpOEDP8tTpBBTmDmyEIHwsnWTkb",
-	"Vp2ff+tX3IXfGn0d7BlTraagrSC5zQ2Rg3vWz6KW9huwbDB3Ak7OxcRJP01bDzv68P7mIzvjOIE5+5fI",
-	"fnU3MHLK3TFCT8q1FpDhMNJ9rrTtJUtGcFnknkKRnL4kedfWalShU2hzaSxsiliSk6Yv/C5Q+lMziXwO",
-	"f0qIm6nCpmoCKAjCg8hAppAg0S8tJ47KPIAWw/mx2xxthx1xNhbGKi1S8g2gJbLcLmRsmnN5wQqJ3wqH",
-	"thIeQAe7goOQ8AiVFm9RxNU5SZ2O7Zcu56SBW8j63C75Gk6smEDMNt84xojWI7JOJv4mbPSdqFbE1ai6",
-	"0t/vOLq/Hffu2kPA243oq06ocUwH+MRLoDNpvNDvDRBLYzXNQV1Xa51MZ0u02hjci2m28TV6H0mLslj5",
-	"bv4WnDmLG1u+mCZshINtu+pqCQ04bOymsoeTvuMWTvTpFX6B9DzLhPuF5x9q9GrIcwPJpiTsGoaFgYwd",
-	"vXzxgrC9H07i+AJVtzAAoa6DMUMynxdxt6J9ERLXvK82j9gCLk74px9Ajuy4d/Ht+fl5sgNcapu5hmDt",
-	"CLUpoHeZegE4V8NgO/x84KQBNgGktOWUf6ySAzynXLL0JL2a27UTCUIfVONEhLT/92UvWYubuM4wwIrt",
-	"elDbNcK8L0GfsLoCe8j6TlEXctQnZkWSzoWXv0sqymbcBLxymNd0lG+NGdLdhRUPLRBaQe+y/BY4O1oP",
-	"3FbYUThyx9EJw6uTOY7zAW5iTqHr2kB8wGWmZMI0qCmg3c2AzNiAp/exMSsW2RzzR+X1Hn+glhRwfyOX",
-	"TE0EOXS5E0kByVU0kqAFdv4yzfZAan/kcyKcAyApuZDeUR+jvmT9mQkDj6PDGwuTHSnvkxDa7pLMbiWM",
-	"VkK8DDDeUxMhrTy9l2qWQzaCrE+HtrGcI5VFqXfb77eSJOvfkN07cr6az/oWPrVEeAUHFjjRfaoFSvHe",
-	"6KvBKzkRGkJW834b4n90WF6O/cywnFswlkzNOau5BJfHVjmsZW9hZCcJd2C8yyfl56kdz/KuflkFRu/k",
-	"tLAbUp4OgNaRhayGto7ouys6UIew1uvcVFbC71bewLUfOSiZOXD3obey0IKHSveFpG01pa5qhVfGgDGO",
-	"Dm8nuefcmFKIiJ7BUOW5mvWLab8lghE5I1oNSZ1zTALjc9CFMoY8Wytt/Jr0ciHvIetHFb3mlG+Vxhkg",
-	"65tiCtpA5pR3mYVfS1dHfd42OqQ5HRWsFipwaCdKkFAR5fN1mFg42CgsFJmwr9y5oV9pU3TcQCcdczOO",
-	"3u09zP0RL0tF8I9OgnPSM2IkufVhcMvjiFGceS4cmJvPr7RcV9JDxdUPUZ+p9TzfPHhz5CLxaoVvtJm2",
-	"cyB6HCE3a7kifVkY0J2/CMbxOBzQVy2jVOdATuZHD5PmAqTtU3jR0lJBWmFbgcc/td5K3B0gVYqOy81M",
-	"LlMND/3WISs/0aPgPAqu9eU2ICnplbas+lnUz62xsvom/PG0gvhOVOwKV75wNdst9Keaoru884FW9yAX",
-	"ISasoGXxNfpFDq+sI7VLS4IdkRy/VzM24XIevEa1l8krP+bCa+Y0KXnKjI1OVVHnZdH3Hua1EUFmhhUy",
-	"A33JYDK1czYbixyYQAdTIe9hDlHuhw8ozCU6zVBoYxk4QAlhF/iJn/fo+x+vXtHENcete+X4kgHXuQBN",
-	"X1ME3zR3X918f3Xy4tv/W+fO3W8r58b2uzMndV/D+oFSOXBJNKP0EK8B70Vh775XgcxqiJ3X4nE2kcma",
-	"ENYdn2uyRCxKqiGe1OaIbeIVn/KByEVY08IKUdTsNwNvo8cMmbB9b5ztq0iaRz3W14eqdg38SnoTLvmo",
-	"0zr8m7UQ19UvUipLfMnLwbUbr9gJBS0L0MCzPs/zsIRVb7lLjz1fuOzGpPGzSOJ32nLEjfkjS44d4zIs",
-	"ROFOZbAl1mB84ZLvVHximRiJkAaB5rzKu620d647tcNnX2SwXrh3L0WXr5UxM57fL+OMRKtpPyxzWQ5J",
-	"QzDsGjk59eGt9QFja3njnadtwnBXQ01wwrZLc0ORQ5Cf18oKHWe9FzJr6MdCOsLrporqwZjsVy5x7Sq2",
-	"8ycSOPelsl1nce+vlma7DzKY9zufshlzx2E7vSr+Cf3B3BJsbMGRKzNauCzvoCBXJNp6kEo4yGwwzdoi",
-	"isFE2E19rdVXtbNZpsHC5vEnhc43FwBIL01rxp6ICxfBN0y9iEPlkcV2sHAWqzD7B4cTm1HJJWRuksup",
-	"ykU672cqLSYgbcKs5kIKOepTFGjCkOb3NZgitwmbCFlYMAlG0vThk9WcgmfRrRB1ya+7jNWHHw7Uvbz6",
-	"aIx9rI5UEtB1whSNtmo5FKO/4V1lkIoQShAwqys+BRK1+jTLGVat/Wdhx5nmM9LwNlh/m6/u5zGpLgEW",
-	"nYoy85PIhBVTZhX79vy8CuQ2azmynyu2j7c8BRvjxy3k4oHnBXSHEhz+J/fNWjjx+O0naF0rDRaJEyuk",
-	"jYWVOJ1oAHn7ZtYDAr0WBkr8XNEVCsizMli4iwgW5kmYkBhon4SUgD5OmzCrVD9XcpQwqWx/qAqZJfV4",
-	"9fA6xuL/73//T4yu4LPlyTE+cMrtOGiv+F7C4HR0Wrl4zN+e/3LqXSoRycIYb3FZfYi0hKTnRcjwXewU",
-	"vwee2/HyCYZQ3ehdUiR0u/DI+7XYoy52WwwDXgffN/jWO5nBpxviWg2Wv0ZYbfdFvcNoOsyO2VjSz4tJ",
-	"3JZb0+ojvpxZJJeL7DJm6nQYMwawTBaTAWjDhL1k52W0+Wyscgc9dRhpnKWjzHZep9WAWJL0Zlw7FhqX",
-	"e9yU8SstRiMwLVbrxWPGUWiLSTif2qKqg2m/iT+pwab3sE2Qo5JRR0sz2XOqYco1ZMwoNuQ6euKZnvd1",
-	"IVvMDoFARXWVdlFxKKQw40cK7FtqOCRSTnPuru7vpsXf593aXblTHcsi5giS47oNck3vRgX+fxRQkFBS",
-	"SEmSvynSFIPjndbGRd4iqJSm4y7Bkl6qru6wAoOaTI0wFkYuTywp8bERFFm/8XbkuC7PaSOHOZk6/Hxx",
-	"1h1eKqN01rxGMZzxl2gEs0ny5Bo8WsjCXr2VxZfXbGnp9VVb85q3yDbcXTBArVk4vbR2wf61VQutwuLX",
-	"kGx6rw7Ai2tdnjG21PZLaj/iVXeVLMHtMvTFwLYCv8ZtRXGqVioiJJLEJcmNw8PaJOGYAa8Sd9eFti4u",
-	"eBfa5dIhbK9l/iDk/VbRHy1aYhnW1jXMPmpLKAX4vhomTMMUuDUJM2IickxvTlgZvmGSKp4Qc/4xl5dn",
-	"IrXrdT9vU6nWHD0jNRJyO8syTNrE7pAztx7gaIzaF7E1/hjDBC7XQVLDV+PYgNHDPmaQxXKJJOa51PNA",
-	"mZKskIYPyww/wyY8gyqZuJlfGlWShhwDz2I2JTIGXlAQLkcLu9Pwz3hhx2eTIb9kILXK3QvWaf9cNk30",
-	"jFt2NgH36plVdkpOyVqCTmVuxIEqEcCpk+UtxKSPwrQnI4bj/YuJiCP4YX3bCd5U/FZRn/B1WhZIxhax",
-	"kvFv1kqlNXfPtkPohZg1nk0E5qPUStpMuUSSykcg03kfMkFlQtCGreOFmJaTYtrC56qz3IrebROnuv7c",
-	"towabN+kyMFYryg9xnOzjYIWvlllUHfYtZE3Aj/YOgsrK6AtS2IKkk3CcWFZqEIGid6H7fsyaFi4gE7P",
-	"gWtWUIahG9soJbEoEXEQjHw3LFPbJEh2diRt435qIbBXVBNRZXxeI4o+SjFs0KNphmY+JI+/bGad338q",
-	"3DqfSrD9lwR3AVS3TXwr8e2Vz5bZ1E5fh+7m1byuJ91chgIaaIcsLFWw2zJXa8UutqGMK/bwFh3kJZYx",
-	"nmvg2Zxp4OkYst3tqonp241QAvBiOhWwXKBM0MzlSzr5m1ZCzS6UgYrkb68FlGNslVe0AgAc0fNhz4Zx",
-	"5t6swGF3iT8F7DSNpgYL66986TD/DLOPQYJe9MpZLvK1N0pfo4ErLoiP1cxJ3ikEwdg0q0RcsLaKEOsV",
-	"IpwyKZcag5bFGosLckYuuNnUkrSNuNGR87WKIlOuMUh5O4HWlFXyVntA8K2nYYIhethfQFIV2tuOudXv",
-	"eSvOsBUohPuqYd6LaN70yvvrhuampdThFbsJR7caXULYBb297hDfeymqTTZX1fNINOqyArJtYtyigLSx",
-	"YdSni61Y73aZaYsDJ4snE138umPfRdB7g+Z92WHv9aVuxc8fhbar0TQqHUzUAxhfSMq9G0m92o6LV+jd",
-	"gW0vFMVdOBINvE8VMr8UvhZ8gCurIlV7+g/3+qp72jGDCmYb0zcAfQ3uo9S7PpbSALFquAeAsOBnhvkR",
-	"sB4k1qqqhmHem3HK3joQZoN5qJN+EXkLEwiGKjYHGp2SWoEgp9qjdQr7KKwJj67zXe9hrIFK6xlsy5Fr",
-	"97kdQ94SjAOsLXLJRfhaIX6tZeerwAUvttxTcxU/gN0OdNbfbv1i11zHfyx45B2TKqSw877hQ7Dz/kKF",
-	"bD6EUcE11uJIxyLPNMhV7/CsyK3pDxTX5C8TedbPgNsx8kb0mQX7aaq0kqD77rYdp8V4ypjJprb+XfDI",
-	"OgX9sllkbaXbcchH4tF+sGSPWBE5QXJGvULH7abRP1Rgtr/CB+bAZdbv7iRbGnJhgF9W7OEaDGzq2Kuv",
-	"bIEqWpYDN5Y9f1GLQkW2goV/mSMNSrLaSldvbfUeqqi1mK0hnmGrtdIbRKlWYZsRkBbSWC5T2Cp/djEU",
-	"sCY9tJuTW3JJWjy7NcNvSzRhM4IsIvuVoZ7dU+rKmisxmZAqDWxZL8XXR+g3ag/sxH2DXZJidujlJkrY",
-	"qyRSF6o7JVysDLEvb0n3kob1JiTdk4GoVn2nciQhAdWptA9OMthy57mQ991BsQndmPYR480YuBr1D/na",
-	"OBfsecK+4Qm7fhl1Mwf5edURl/q9NxpsvPX6AH34NM1FGuvthBT7gkpAF0DlqARpmKGADP04zQvjK/6U",
-	"jRCeGTYTMsNw2FhU21IBoLZUr66eudDeY6UdEV9yFxctaPQT6AG3WGl0GfPGMNmAdGH3iitjxEhOWlL8",
-	"P6unrzrcEmorKu/rGYUuKIuX1V72cgl8kzrZLw8xIF8glnX8b4POGMneVv9rIvN2KuAjuBmVfooKARHa",
-	"uSzRlUSmIeYmmxOKjuWZuuNhqwUpIOcyWnlEbErsUZn9cRjYeugxH9U3692ScQSqI856yAvZg48P6q8c",
-	"8fGgeq0mXQlpV39Qa+Ci2jRosUM4khdDwz7CLH4Zjf03SMH6O9iFxr4g+n7ZSntzsdvp7U9G/NbXTSyJ",
-	"4Y7FpO1J2ZMTrg5W+WtfXOFVMLYs5onS482NMUtUsTFQHP6q7m8LYIXO93aH23Yl3asM3u1d3ysL7m4R",
-	"0Ui5sm1ibwpOU+yqDG1Zl11MwIZWKF3iQTsWSfenXT+0+mTV1psbTRqX34GEEwxtF2hVA4nFPFlPMcLS",
-	"krIPRfVXX5CFufYLz7GDj9stUxpTaMOzJ4enlvqJhczBVG01mJBsWOR5C0BtBIAbgNIKiFl1zbuI7yrJ",
-	"zvbhXVUJgaWC0BOB4fmPsEftz8MpZCoykLY/980C19cT2SLieloMckrj2/IEFijMilx7DUPQ0G4snSpt",
-	"+90Ki9SNp6uhx119LfuaOg6uLnayUMvN/ezIw9RAkSk5n1z65iccW7gzT/q6isl7cTUbgWks83Xn8VP1",
-	"5ip5fQGO6le3ZFNuTN8CDtsr/O76tm2ssQ65uwmOS2j4eLRrm2odLnbV+2toVlOOn5+fJ+vQrnOF/xCe",
-	"XT/meJ2hDgi3RoNvS5O7qtstW8qPLSJHfBeN2IROjpUOGNIO0LvRXZGpfek6a438LoQH1KDGSWahG0i9",
-	"iNNQ6f4/eK+GGL2kV9a7ifr0acaNU2MRDPqV5snnLX65/WfRti2n/Xx3lVdbO7vHClvbNuh4nDzWmYTv",
-	"XpLalqRvt6E9SVLbUe/ugk+TFHcwf1S930MtQ5X6yhQjhClfzBH/jJEDKsHzvYjgxliMxrkYje2KDkQb",
-	"VYNoJilIMZ2CNWwK2ndCPqIW/nhuxwn7/uOPP5yASfkUMgafnH6HvjhKWphwfU85C4xrVciM+vtDLUCl",
-	"Oia95MLfzOppUl/1fFEJzeGBYxNB7GMzxHaIeQ7asNlYYXtdDKUBrP/ZXAU7Kp1KiQ8oPD5lH8dwK3E6",
-	"VhgwzIKeYFcgYaxITdmfGksG+S6rjSCdZrUbIdO8yCBLbqVRzIzVDPuLYptDLudKAoPcAJthe+2cgoIm",
-	"LAeuJZuNRTpmM6WzWCAQG6s8O72ttSvwJsuY6ax2nEkdsGIEcrkq1LJBbTrNBWShVvNybemcG8v+rgot",
-	"ec4M/KPAYnDu5PDMcO0mViR6mdD5Ufpj4C31sv0b2MzFeInPsedy4m4T5Xy0PH59dnbCahu/8A26qWnp",
-	"HKzvvetIGRuD7jhrS+LnUOQ5ZtZzJmHmT00Y5n6HjAreUjXwI5oWDOPSzBwyh2K4oeLY8eWt1DAoRJ7F",
-	"hnQPLBuAERldEWYC4lhCji5Z6vBayFG/mF4wigtxQGwdpvjjScoz4Bbj1vC4jHCXbizX9rL68MK946bB",
-	"d7jMqkeXt9JYh78ZBQf43jzcWrdVxJnpNKcKgwG4qP4QjiMcmlgtILtkxqrpFLKLWykVtaKmWUzj4yNu",
-	"7n2bL39Ax4RRgZz7a0CCHg4Q6wGUR9ILsTK+NBKtH//CFaxPiw85r3WkWgB7As52ZK1qGDXxdMhTsBvW",
-	"O4y6UDYS0yqetgPhHxv8x/EeHzHuq+Mbq1Rcw1vZzRarRhPi1BrZxlppJ77w/hJGauPQB2EMsfNWHmF5",
-	"DamYyjNEJyT3JXYeJ4z7evllA+/cMRiHHVIxXfG1ilYzpRndZ3IrObbzdyxP5Bi+iN15EGdoHOa7DZkm",
-	"POOqnQQfihHG63ap+35DqAic5RG6GN1jVbor6GYeRKtZ41AeEkXKuiAqF0jY5dj0rS6waIhIB72kN3I4",
-	"ySeDIudE+3NehnCbvqGe7YZ+x7Dt+m9jVRjC5KlWg8Axp1p43wJkRRp+Taemn6pC4/LNFFLB3en3Mx5G",
-	"dKtxUgb62/oZOKF9Qhk0GkZFzimHrT0C/IYq6rTh9w7x0gk6Jo5nGYJUil4IfM2Leg4EEzZRxjILSCc9",
-	"MhxxQ/jhCLmxMJlAlrBcEZIZ2CQUcdG6gctMVuh3N2VxxWusohuNGa3q1+6sfDhV7N3IZlp+NIhQuL8Y",
-	"0ExklwyzsEJyjJm78+xi9kbncFtN+pUiog+EqL4ve3M299nx9LeyjlYXtBDA0ynFu1rFRy1GI4gUtAXZ",
-	"UuXtHubxwHGHCpZ/UlJN5sy/hS0GsEv/XCo5nyTukuYBP1oKfehIhOAf5haYGg4NlM1YSPD31Rd8AFAk",
-	"Dru1gyJ9zw0tiU+nwHXVQbF+4c/MwvhtpkV6KZxQ2EyChxmHBlTPH9fi8nFNBvfbwrJLtOmWfQZXtYbs",
-	"0A/SH/2r4O1qKTi9kl/QEG/FqNDQqDjd4StfNrulGHV7Eeqwbq2M+cgHkaVDnkcY1d+0mv3yt1Tlv/Q2",
-	"llcX97nEGxczBFTeRzlmh3O4MTcsT9486eiQcZCcgOUdB//Rvbpc0XPj7Wo12/mRuTF3fGRazVqEkiD3",
-	"brDixVY97ij9FP5yGntowEDi4bxxcg3Iq1fBbd7NCrR67bs/RKyNwDMso9Ntj9+H15dyODa9C6JQj1c6",
-	"abSm7fAahtFOTZvD/1Ifqk0WVc/4v1ZRn1hVZ29Xx6dr4XA7GZAEwikXeuMDwMjDD1zozdIVrAaZbT6Z",
-	"+6rlmK0uZLpQ4be1tRbha4gmKBGkdrRLsN8smLjYWcvvp3mUlSpcLW4FBnviEvE1Uy08bljp0jlld/jj",
-	"HROG8QG2jJ+NQfregaaYTlEuy057SfeOFJkw05y32GTwu4TdkZPg2zt2xJmZ8DynJ8dOXr77W/rLHTsa",
-	"iyyjBsNTrSyklimJqmHEyxMW2jABaIG+H6wjoWTm/l5rbAuLX3HC39co4aKw6mPvNuVcdf/xpt8uUZ7N",
-	"vq5KwGzGrx/L7xFFsi3OqtYbbzPh1LfP6VP+5uN49eL2q2UtY3W11aRXi85sxgwsrq66mRWQ+KPnUwtQ",
-	"GFoXrlV8MmF8blOUvK41rTp9r2lfTYh+/AP7nI7EQ6xbtiNvGsxY5S1KNNIDQE+No1gGy6XhuNWCkT6N",
-	"uQYf3bvGush9H8LajuvLWHHGfw7e2cca15rDvZFWz3cke2zBtDZiKc01r1TRWzoYNNI21rUD2F6SW+fY",
-	"bKy0sawVu18UznZH9cP8m3/pYdj0J8DdHy3n/hi2cg/ztR1b0bplWiqt+b6MEoN/+lb1l0lN5TZYeLUu",
-	"my6IMTUpJXjuHK0JB8GOlGZWKZYLa3N0rCCZOF52g6+opbQ9V9yeq9GO111pa0msHTM4d/1VRcISUPfJ",
-	"zd4vCjILrb7jUTxbUeEOCtfGdDhOaDEvcJUzgtbTVlhwpFUx3Xx7NNwf3cd73Jtf3Pp90UJ2w0D9kO8s",
-	"TKJ68p5suVuZY7veO24m0hBublaXlAST8ryN8e+OrSY9jNToIFKuY8A0TtLcWn0fK85qeWG7qPSy5IGI",
-	"1ToJhVW6x9JtULZk8wIkxbRboezVWaodK35s5+zcJP1/L1U5/Nvr4kzxpXYDU3ihLR50RSbsOvdpPY1/",
-	"abHNmSOFMqJlK7apkkGwvQLtKtPcMrptak0fbPrBdm6oXAztasnRBktU08y1NlQSOXoX91R5amZHbG+l",
-	"hfQz+GvQt1AZe9eo38G1sWQ1aWRg+OFWHWsw3S57/baReQMePbEtKem1ZWItHBu+Vi4yVB6LyNfrjsx8",
-	"7gPbDuZXGOq3APmd6kcLdpRHXVFL02evgW+boUMaHL0cm/zj+48f3kit8ri/T9kpL+y4X2gRz6yAVEfb",
-	"1y5Gr9J7SWPA6HochYuXVn+ItSbBssFKpsAymGpAKxZq/5nGwFo2mFMoJugqLGco8ropoCYst+ZWpVoZ",
-	"M+P5BjXbXoVP4mkWQyFFa/5VtZlHNaIdBZVrue40RedsKNC2txlXWoyEjEao+xpuMBlAlkFWXQNJsNRn",
-	"GVMrLrDzm/uLcXxVaR8+nzFhmwHXZJGYiNYmuTlPW2LmMETLwRmzihUGmJDGAs+wJmIdjnwPubWZR3kx",
-	"ammiSDutt+VeES3m36IoXUpS8Ju3YcWXGEb25iMfrbd2+6A8XF0AhXquXgmANWhoAHoS0C6yk/LGW5G4",
-	"Vn2uewpjquRQ6EkJ9s3T+qABpTclEVBCMYmqUTZGOy82pOmMLdXkMajpNjnBemFAY25RVfDCsqNIiObx",
-	"pusqLRNbnsz6Xmsl+K9CHGGYVCxXcgQYLVgYBE1mLJ8bzGthg8KylEupLBuAo8D5nHGEibqIXaO97cSq",
-	"newE727U8tGKl1WsfyAoEy4LipIpqCgAHVyXxIwmmgX0CuhWO86k7oumFXRAHqq/tGkGagbR25tQfjka",
-	"7Gm9G55oS5IEHV9ZSvY4Ye4ccZryIDudY+uBbFk8oeUcGF4Py8Fa0JgVZGeKZWIksEFtkY6xG9Pz7+I1",
-	"neqsuxZ4/DJeOLAbE17IOqGoXJmx6VhzTDF0TMGfZsUPNqrWW6LR2vrkAXOai/qRZ1DljeFopEhT0Eiv",
-	"I6as4ESt1/86oNHGAeIr5IBXNVQI4dTcJzBExINep6ByXO4u0thJEo5FJ0Wkiq4lDhY/bT3wKjZ+A+69",
-	"DQVvSdo9d4f//IKN1YwZq5Uc+Yw+jDaYKiGtCSmCAROWPHvtghnF+2+iiy6mCqxLQVnNFmjXtYV0uIid",
-	"AVXtbrcvkIAjbddocLXqsw25vCY0N7Ws61xQstejdZsokosJxIO/NrwOP05LHEj3y2iMs7pp8FoJcB91",
-	"EOFBZCBT6LoGLDUQ70QKmbAMpNUCDEnbVJcg6EpHhP++QkHCqFwB1s1M2FKVT8zLL90UCaucRwnRFXN8",
-	"yVSeeVs5NYCAWfindexvrHJS0dz//QuMIrRPmVty1Tq1XDfqtwlLfcPZLPEdtCiaIrIrv5vQJDNhZb/O",
-	"4x0W2r9faIBTi2ElIOpVd+l+MwaM8bmKuZD3mPuIqnrVHzSmn5dPuwLE6qKF1Y3EjRPl/XUtebhmPbGa",
-	"Y75xVG2uxrqaJSk3KjfZ0od0Kzz8NBUazKOMSh1BiZyU5pEWrPaGdBqG4lNcuqf80lrbFi/cYVvUxEkW",
-	"FvKc/mkYn1J6Wszvp+4ftf4Vfcb8+rtd/lbaT4e77nrcsY5arYvdiZxSNs/djiH+xcSyObeq4CuMu+CW",
-	"4AofKN7OLGHS1r9nzE2sM1Jt8E0QLVcjIR+FaRNwbNOMxQaRRj+W30S9M0PeB7ni9J6g0QSd/8JF1W61",
-	"ucqFW2keyrbVHx0sblcpeHvgam9s9X5Ks1867Wm3La6iZ912IrsoHohY/mWXDnRL3E5L2g/diWkzPzXq",
-	"mdVEv6qYJEbPZqGEYRqV6X5W+j5O+7vnIvAZF1bIUX/jvLT1TRCc6GzUBqmH64cs1Rqr+ujqnXce/E2Q",
-	"olvS/HzQ1I4W6kfsD+Z9tdD3fePGySFMdUU2IYZvk3Kws0205HJU8YPl/cbAKL626A22n9YygpMLvNDC",
-	"zm/Sss/CAPv2f4z3/b+S7OrDOxI+yZr64f3NR3bGp+Ls4fnZBM68XKo0u0u5gVAdFj8gxnN3ijYk8pX7",
-	"6Sp0Gls7Jec8VqF8pdS9iJjYbsCywbw5u9NLzlCWOGV/kYYPgfnuf4ZNCmMZz41iBmTmix/hDM8M++vJ",
-	"q5vrtye451OMBO9d9FKaOYiVvWo3ff9ltWg+Ff8B7poxY2GoYrmLkyK34oSPQKZzpmGqjLBKz51474Y+",
-	"8Se1EGB0wTI1AWNFysZqIlKRhU5hJmFY8udW1ru0sqljhSKFqu+wzJgBLVRhcKKFzxl2cK1+bAxGLV9v",
-	"ZX0s39rVPGNTDd4a4TYxLGyhgYYzjOpfmtNbeStfKenfMxe38oT96eb9n5mQOJoq7CUr5L1UM0lWA6wH",
-	"wsPNsYHK5tg7OZRluXQ/CaCGyrmYCF+S34h/wqkbHvtE0uPrt6/Ydy+//X/sDiuPUVmjsyk1rPw/fzdK",
-	"3l2yB54LXy+R2lKylGs9Z1yyO/rhDg1y6MW4lQyLjRsGPB0zNRyCzKgsEGCtwhPm2Ihhlt8Du8P13VFD",
-	"Z8nUlP+jAHZH3P0uYRpsoSW7Qxpzl7A75MX0/l1NELhLaAgNbn6lM9CAlhp3Qqgw4szXwLGOIg7qlv/m",
-	"Ix/dXZaxCm6MDHJwfyNCIC4IywY8vXdnePduePIjt+n4jh29fP4iYVjkC8vgMeb7m/pRk0aareU5XLKX",
-	"L/6t/isWkpWj41Mc989KQhg8DBvGdMO7UX0FMcO+OX95yt5gScs/vvlIiBueff/m6jVu90qWkEPJfFOu",
-	"+QTIK0bvvjw/d9flK1Jyj/mli1lJMDgUibhlfcEX589pjZzd/aAIbO7CQNjDz2Oqpit/44tvEpFG+HEQ",
-	"evfXk2sC45N32R3iwlWagjEXzIiRdCeOs7RQMUwsJlLDiBpdhhsz7C41ethHunrHuLmVd3UqdseUO5wG",
-	"DTz2uU4EixUZ54bdXaFJR/wTd3rB/oBEmf3vf/+PW/XPwo5VYRkIOwbtC5GSLMUm3IIWPGcpl2wAWIv0",
-	"lF35w6E7xnKlWKnUieYGQjU6cytfnr+8JKe/jb2bKQwKCKMJdMrXR2Avz7+h8m+5SMGLXJ5gOylVC7Bc",
-	"13Pwa3TcnUFNMbroPT89Pz1HiWMKkk9F76L3zen56TdYa9yOkT2W15SWUacjiMXqsikfQd0zpxxblEv1",
-	"Uxe27Q4w8TXvKAKs+UHC1Ew6MKwz97JEE6ZWJYzMdgmzXI/AYqNJU9pr/fvDnI+SJg3p4c6pR+C7rHfR",
-	"c6TsKg2RriV6md7F3/5FXDLUvPNnHgsTJxkpKs7HB1nOTNl4iLbw8Y0HohPsO1Gn8flaZSBaNHrlHFbt",
-	"bYbSUh87glqe7SIQe9+LFykd1AQ5FQvghTa8x0FmWpjWgdi6Q19Q8GfShz3KBQB3eCRMlaoZm698uPE1",
-	"N3MVVn4eUwMqzDi7Mu+HvQ7v/eAkgy4vviJTwK+/1LQAt7QX5+fkz5bWh6nVZZy/+9Jy1VZWdphLy3Z+",
-	"KMO2kTJPxk4d+L2k+WPDlus8C73B8f3n69//i+SeE0HmPvq2yyTvJLaQyssG4d+ef7P+qxuqX/kXyR+4",
-	"IBPLr/Vy60j8wo4x/GBkUHfzv/zi3l7gBmf/EtmvxAscui1zhT8DZIYFKeuUXZE6AJnTBUpTf4zCB9mF",
-	"IPWZYVMuIUdefMquigzF4CNaxylNnx0vU/TX+OQquMMWSPoaUHw3xGXHYPFlrLEHLqI7sPyBZ15c2hpe",
-	"Xna5+bdKD7AwC33xckMw/m79+6+UHOaCDFQvn7/YbIIX/7bR+58TReiKvQDnNeIlNEniAtLHUiwiITjE",
-	"Bp+yd5YJOQbtfnH/LVVyrHoYXFDp4WXJUVPl7SAkvlzGhD+CLdFgz4Q1RlSr7Z/6yks+pAfjo1uG9a+d",
-	"4Ts46NMh1suvBirfS1gNjxtSvddI8KZI+pbj8HyFfFSKytAHJ6hIe8nkful9qUf7SQcwVBrIVjC0oJeh",
-	"nsz5O6H/CFB/UNl8x9jiPQ6/No2mVhfw62fBVFpPtn80fayw9Ftgfs+/6TSBu++PSv3gNCf67tsu5+Ur",
-	"xkP2I2SChy5LL1/8djk0kaeKQ7Mjx1HVTIJ+Zio6RFFbSGKON5F1z8p4qjY7yA9C3pPlsZjmimeQscxX",
-	"6DQl/RI6tJHDThGnaMnELiODOZuNFbZ6LFvd2AbrXLZYvKlivPZGLsIc6DNcyd7dMfuXn1gU/no4tjut",
-	"cEiMW8ux9D52lFjm5Fbz9N6p49uzcmVsrFlGBWczLSzUAY39BaHXsDGnCHuhHRah14G8EOzo5fNvjmu6",
-	"WHnrGC4Z0cWusqwBqrtnqBWUyns8cnRCTbm2Z0OlJycZpxTkarSFKKzSwdhWPgKTGevWqoGQlCW0baUJ",
-	"nx7Z1r+xi1TwfOcHGDWLeDhdEAyCv2CdcFC+t1c5vsG8v9nw/Ze7592N95+QZ39O6kaAwjjLhbxnR3+6",
-	"ef9nLBJLDJHxkiGyowh+JkG4d4hRBoY3MPM4Th3beHYZv9zuvXgU//2xGn+PHLicZRULrrZ64L0reG8p",
-	"qVTnlbirzwpssQbsqJCoBGFm9/FO1eooLy6ZaLmgUx+1GOGj5Lwt4WFPvLQc34dDPjEnqrYXAXVa0vYq",
-	"arJPrrWpWvuULKuLPvu1qaefldVljp9VKUN1EZ4dBU6C0rWp8ZFLtNmiq59qzSzYfDfTSesFY3dIk3bt",
-	"u7lkZTEz5K08w9hlILVYFRjFTOq7GnqX/rKrJ2w2Shk/+IdftL0vLPLLsfjVXBPcMGGZVDMmzBdpqP/S",
-	"qOXB+vfFkeNAIpC6NEhywibqgYLjjKcwjgqLIePmnsperFYrsomQZ9RF9My3j0WqGyWgN5Zra6pGtKFT",
-	"24Cn9yNqsE2BkuS14xZrY2HD6miHYCHdXm7lUOUZ6Hp731w8YI/fxDeYvgeYmqrhL6v1E86a/X5D39zL",
-	"W6lCP+dq7jE3LOWFo9jFNMQ+zjjW6hLSrVQY99tYzdw5h31WTaHV0C1YF1LSMrRjh0f1SGkN+OYd0zDE",
-	"9tyhI6t/mVp2+9bHjLZ+jPsYq9mtxFlTx1jcLdOkWH3jzKlu83+GwFxH2Hz73lP2xqmnGpCQ4h69jZi+",
-	"v6AA0BCQ6zdV83iVWyMeR8PgpBpSEA9YJeuU/ex4SQWMQt5Kv6iKq7lV4d2c+mn6flrwfcCb/O2aXqq1",
-	"817WOF/sjGEsdw2PWYV8bOmlPw2CAF1Iswzue9VJH8UYvgKxeI90tdxag5hel9iMcWgOG5+ZRgvl5b7k",
-	"SYwqsSPfi79GX0u4XhRsHWK0mmneYpgoxstR4Gdd7EwYSCvsPAmyjNLMigmcsiucnuLvSxEU0fno5fk3",
-	"DHv1zoSBYwJiq7nIHU2AfFirilXVd9OqGJEf+urDu5Yo0oIy6zvEkOJW+oUB/fniR+nkOsUDrvh8u7lL",
-	"h8fGX66OUm3JSm2NSlVbDdU57DEap0qxjqu2vtcwSAek66MgMetlj0GQj6HcX5GtALUsd+JEYJqx6Oyo",
-	"okwoFC5RTKKMy8TyLB1Dek9FlloJ53sJlIZEbiWyzftan+mYC/nMMKfDsSPj2K6TBKkyC0la3IyPnXzK",
-	"kaAmjAoDot5+K7lkb7IX3377/Dt2D3OWgRYPkFW8wQty9zA/Zf8BMGWpmgoU9EKz/sA9nnlPvSe6t9Kb",
-	"A+wYJpQRRFl/jI+4kFRabRJNKXHn4t9V+lbWBU66Av/w5KR2euztux/e3MXkrj8CEfRXtaPeCC8/nchs",
-	"GTfXOhHjqnq1ZPSRfLlS1dfjFHitZhKdUwvCDsF5HUZCggtCEaJOTLxpRdYq8TiKpz/z/J7UHYdzfnwH",
-	"+EGNsWXFFKTKbDZWxr+cKUCVl1qVr5B6liWWn3BVQWbZL7/BuUTdqr4M4RpMkTuaeI/qL9aNrroA4KEI",
-	"wwZa3YM8/lLh//OGQUF670BEz8kLGwHbCqxqUEVn6ospL0Jzm6X4JqQY1xHliBuWebQK7OCPbxaJdO0L",
-	"TNdD3lAxj1uZq9Gxz8Rz2jIyMce73AQRAouOZm7Yv257taFvexfsb6enp7/86pV/zAYdwK30GD6YL2C+",
-	"42RHIUzMcQ5V0I9ZgRYVzrSiZCuvNNCZ4rhjlWe3skRiIGtDqnRmEl+xo07DJ9zdEbABzFV5jsSSQUbN",
-	"ADV0vSJOuMiY9mC7LnF3XuLQr0kHJhdhaU9o894HxcG8MGH4SIN3XqDnItzA8ZcpKR9ceV1I5gKRJHzF",
-	"u8WEai93RuSCe5hapgpbWj+CULtOKgjZz+12ZMq25tbCZIomWOxl46gWhb9TKCvV/cHHblmQnbK3XOSF",
-	"BsMyyPmcDQtNZJRGMrfy6Bqsnp9cDS3oYzZ1z1Lfc9pSeX8ssJg0H8ksYUOu2cRNnoMUIG0+9y/RF2hO",
-	"9uZS/90JtydcnvgXfC+fXKX3xh3bKbsRIzQSC8nInEv2o5AQDjIzviKB/+mUYd0cbIRt2UQZy158+3Kx",
-	"OlJ5MOGd58n5i5dsMLeOhbx88aJu/rmV355/QxhdOxlPCJRiEy7nePknKFlpR7Tdmv2Jlyb8CM3+Ae94",
-	"P7QZx66o8pNS2B+jxoMbQhAnHBPyTIYcs5LhEk37qeN0Q7R8If8zVuQ5GwBTM3TsfikEtJk98HW46777",
-	"Ukhuw6zsC+/0Lv72S53q3tTrQhA+17H2khnwWk+zMkSNqoqMzI9xwqqoIH8LZSWiErLp0LxNsyDZz4Fr",
-	"/xwnPWWNekBjjo0VwidWOSJ1QYU3QiLed+yIKlMy7r/Cnb5+88Obj2+W6whhQEc9qDrQOtpJJOThB9pi",
-	"lwRVj5RYgqbaFHIMt1P4svwzC4k7G7vif1sumrXiCyISQUIHxJgMeTtWvHUqVAXWY8fVZmBCxY2KdJ+y",
-	"n7Vy7E9lEDh6zTRXSgy5uAc2w1cDYiPv/W6J1R5fRmcObaNreBWKrqBshH0yZko7WQLzTuIa049vr/bE",
-	"gV+pDL4oBvyxRjFRYqSCGF85hn99sTPffTX6zx99K40F6ezIqQGFHTtSknKLJhrqxMGb+He8lvKEGP6y",
-	"akTUBPrOGjYByzHeg2xUVabcpTdV5RD8syT9n3lUekQm3R/hSRPp2pD2kDvXIdt9KiD1rsnyxnaVLtcG",
-	"sGe1649XwMpnfG5QbcYEmAlImzCJEKhBYg27JJiLDJfZQH1yTM0TqZMbLyKffFC5SOe7AWU/+GYQrVIL",
-	"9sRYDXyyE4/V3t1UXzNAl74nLpdzhtGM3gCp46eAdaK5Ow4of78y9iaWSUrLiIZ6X+OjJ8onpcmeWrJb",
-	"xSqu/cn8Vpy/h8yUHVOVn0L0gy8kW+WbHzW9wZcoyLlXnK5ABVw4hk6vT7NsEg3H2jLNd002HAMRFiZO",
-	"1EMru48rDQb2qsxpPbimykFZKKZkffulW+l9ctj7k9YOMyasr/TqBpiN55elL1JiqDga4IXEjprC2ITU",
-	"XoOtQqViac7F5Fai+aiMHKy5QY9enr88dqx9WJhQ0MbRQYxSnytJrTjRog/aKImLK7mCsLfyiAKk7Rjm",
-	"NdMpz7Lqhq2qiQfHdBZ+pu8qr1b5+pgbNgCQtzJ0wE7K6sMOgMK9SsZzDGBOqkGax0u2JGV8Z6SqNi65",
-	"Q7FNbjktNvDF83J/NitYslAUnAJ1PP1kR26bOK0D31tZjoXO62MKndfADS0lkOqEFVN3KN+en9fdA0cv",
-	"X7w4jtnqf/YbfiLuEqbjeTcOEzHthSHkgR8c+EGUHwQIqfCvpCqDOZsIgwW8sVqOf6CRPSTBy0iUL0hk",
-	"pSJD2LaeVYgJBjC1Wx0/loq9CSXKHYHE/oCI3pfsLtPzvi7kvzu8uMN8DjTP64oH/F0NnoVq7Mw4fWyG",
-	"PsOZKvKMjfl0CvKUvQ9SJ+Vz4NKwg4rbPs9zhsQcbY6OVp/QGz7ug8wRVT90zOzAlobs6B7mdKBTrq2k",
-	"ZjTeiDEE7Y6dqPFSmWMfbhklR5Tt/A7XsBxS3jzFn/zJ1aN7iMtTiRe/q5aCsv58V1fNXZkcuWHBFUpy",
-	"bzRuiHSMdNft6De9zXKsdTgCmYrQaxdD3hz/bbSASB5VvyW014uVCJ7mXJYdlJH3v7r5Cc/8rz/c/BWD",
-	"kJAXxHo2V5Dh+9ctv1IMcmHGkPVb2m768r0lUMV7ZrbUnwlrijx4aDSX6VC3Zrt6NbtLUSKk+JMarE9N",
-	"+rsatKYlPVVBmy8t3uf3WJ2GQKaWpk+47PBX6Qp9B0V+X3buaMLLJZuqPC+BSljfgqJeNTmwuxgPXG3/",
-	"/kBjC0MlLZuR7X4EVkgrqhU4AX4oJJKMptnQvVEYDGFRzFjubi58lvgkg2aE8CWZZAwbgW0tJFvyor3Z",
-	"PlYi9kfawMGi2JYGLYNMQ+JQyEEtlVVMpajawJCcEIXex5oV6z18sXh/e44K6vm11xm+7t1MNUnJd95I",
-	"c24MaqsO0I9CH6C+VSpn//vf/3PcxATSruPJeu9qs37ENe4TshcmayvndJXnkeN4Upj/rGR6aes1+KwE",
-	"nwZ9zYW8X1+Tvl73EGPjY3YMS9TSkPXniMpy16uZoIGjpJp167Ub89Q3iI4art2TH6j/8nrNnl7PDkk+",
-	"jwcpOspQl24Adgaw1J+mzbvS0vSmBKBt6rHHgWB3pKbZpc8XxYxyU4TZAztt9zivAhl2pNd5aleSlz15",
-	"9CbtRYqvSsB8XstyIAimqMYyxl3IU3ZVhhKRsZmqhyyFg1VbFhYbd+fAtfQlRT65LcM0igc/7jXioj1A",
-	"inb8VKT1s1r/xqp+x8IkvqZvrWey93hw64ucWNBDngLeqhoOAZOhJmujfCZwNhnyM6vstN3Yd00KE+NY",
-	"bMZAqoHMKEvRRnw6vSwrzwiLhZKVJA8y+WlCB3mVAUuVHAo9oQIsDW+Hj0V8RnV/oMqW5HmuZu79JcjE",
-	"+j0f33/8sE/odOO/kVrlEzdUayQfHhBGGDudMGSmKTt1p8X+cv3OPTRjNWPcnep/XlNM1iHe7+sN6HXQ",
-	"xwxYtDsX0yhqbIKNZx452rHyipAILarNbOJKlHnx4rKBWBoN9tJBpgditNTSVDWpuDCgT6l9u1Z5Hi9s",
-	"Sl+VKPebitO99sGSbgnRSko3FXkLjsxaeCWlGzkMl2QdUvsOEjyE835R6YmEGz7QoU4Gym5SFR+8DBZJ",
-	"piQVr1kApi50I4Tqryhw57AdFWTuxcUTIUtZcbHpbRn7X6YNLPxOIG7HWlmbQ0ZpA2W23dHLF98dV3Ed",
-	"Tm5QEijj2o3QTIPURQ7Bw79MZ7CsyIewv/2QmjA8Tba1Z58+9z6MMk0JbbThpDFPnKrGkFla6CpLyfhm",
-	"0g/q3pHh1ttyAtUFhqKQY7eW6PTFVlg45ADsos7bq7LITgVf0wo31tIJArNWXRPrLeA7zwy2Eqe23NSi",
-	"l6KjvSapwYYClk7aR1aHcr5Cv3kpylMenTBswrMWi+5HWtM+5XY3w6pS/OVZ1lDxiPZLKEo7Nse/B/2z",
-	"5UDi4NUaP+xgoZ3dYCWckgFg6++6cWLGy8z44NLLubG38vm3bCJkgfngoU05ZrE1CgM2Woj70D4fjxAu",
-	"9+X5NyviNxBg9sRrcOzPU6f/zzCjnXUu0//baRhzkFnXyKyEHw3UGTrERBgxlyHdTIOPLXMyKypAKXTn",
-	"PGsdPh9LnkERYzOl7zGWKxRcvpIkTzkd9Znx79aN95Uai89OvTgVT0tQ9zVcX+/ewZG+ZEXua3LwYKa9",
-	"Uwt8vatNeM7jjO1lI5mNe2Kv6sO2rlGEYzrf1Z2PVf+YdT2x6/1jvva22F90YPJvt9x+6VCtGqCgpzyk",
-	"WDCQVgtfdr6WncGM5fPjTZtnV5M0+mdfspXeN4zobc+TbHZR2nfrrrVtuw69sffgu53U7njf7bGfiLhT",
-	"9HmMuFP35l0R9z22Ffs8ba9XouIX2/n6t8TfDj1v9tPxuiJzmORocyzSQUkqR1jgyek8mZLQxwQRDWoK",
-	"0jBh13YbWxBuz0I1mT03HNsT7Qyrj3sg6dlXQD/DUh3Z+fWLEF4ShK4D9TxQz6+Hev7I9X1DgclQi7Eq",
-	"43MK8ZUVzVxLKB1F5VNxOueTfGWcO0wGkGWQMfdh/SsKvqi1TRCGjUA6GuXLYidYuxTtaO6PU/bOYia6",
-	"8eW+S4KWoO5TkabSdUqNzyh3MeXB0hVVj95PQV59eHczhXQzBSmcwMo60Mvn4ucry5/8bsLdsZOamUJa",
-	"Vape3yxpKW2yJUg5NHLBkLH6N0uRrFxDKOELGbMqYUNsuURJFgao69KUo99eaUxzpUR+9OwpzXguuGn2",
-	"NumeiPG+saFO3ZNoTdt0D6JddGhatJCf5beMQQh+0+4EJG29JbP2H+sm6dxHaM2Lr6il0F77BtWvaX37",
-	"oAbE7a+075eEzQ6Wm/uuY3Pj93Z3Z61/B2achFhdrPXRRGMspeQ4AvkxtMrBOOGXZQXdMSyUzgxScX2Y",
-	"tR3H3zdzq/ch3dan+Dz+zMYmf+utx5cte4c4vy+hha1s9tM+4i2k4HgFWWmTE9b6pxZqE30XOrLKORXh",
-	"xeQ7w6zCIHtPpajGhFxsGR6lM+s8Uwt05mt3Tu0CyQ4+qq2rK+INL6FUqChdAvNKBt2qxzXGLN1SKAh6",
-	"t5ej+t0EYKduLXLYJxDg2lSxBsoe3FK7d0stlqppFw936J8ia3GtmfVQQJ4ZZkDaS3bnIffOR1saLGGr",
-	"AasbUYQ1FWTKhelK+8swcD+TLyeFLuGhjdkdyA2zQy6wXzn18ziy1qHwF+vL+g2yw4NRdj8urbgY3FHo",
-	"rdXZ6mobq39ChlisCUfxxVT+wTQtYvdCZnU7WDAKbWsA+1BfdCf7F1Ype5QB6/dgsaqd63qDVR0Mfkf2",
-	"qmkT9gKKNX5eE5zv9dQJl+4oG+i0XO17rXGq9v1a21TtgveWz1XO8HksU/UtHgxTB8PU5zBMNeqaRvjx",
-	"ArFoYcePMEGF8qsDyJUcmVDquk4qWtQStmiTqn+zziTVJC8Hi9TBIvV4i1QDl1Da9A0FvaS5ige3GqTq",
-	"YzbCpDvboBY56f4lsjYLVB1BDwaoPXRRatx0u7z3ZOYnotX1kgHuEpmQdbNSRdwfb2PaHVnfq7z5eSxM",
-	"azD0YGA6GJi++pjprcXZxaqR3QxMi+FWC4UjNfCsZl9S0of0CZnBJ8hYqvJiQp1plO+BA1o8QMaGOR8Z",
-	"7BWmhuyOm74a3h0vGqGuJCvkvaQKQkCRS16ctvMp1Gs8xa1T10ulMjsYqHyt+vVhVis+xre3C/Gq19rf",
-	"yEx2VQuD8xWXmh6J2IT1Vzae8WfHxRZGuCBWKXzRJ63yNntdCNuDvn9pg5k/IjiExp4mL9oaRCDcbHMT",
-	"JlXbXWG9BPLWcBBIQ59CX7daR6M/0SMGKmsGP2KMrID+UKtJ49uypQUKC5HOE59ORupk8df2CdAn/vjh",
-	"m5BW3oQ7hqyAxOdzVP92UxulZMKMdaQxS9hYGKu0SPtS9alplwPTocpzNesX035WtCGFo4uPQPtFDwSS",
-	"cWFYGXS6fUTqGunyyrwf9r42K3uTP6w3tC+ww9+Rrb296PTik1XxoZ7gl5H9E+zCPgEmZC6kb5ZMjYWY",
-	"MKyQ4h8FZU+L0L0Nub/PlSKdW0JeiStlxfNKTGpqXkfN9ZZ2elzShGfADHCdjt1BtNnum2CzJ/N9c5LP",
-	"Y8Ff2OjBiH8w4n8WI/5CqqRjdCUpWMB7CfnxSurUrhNta+WP1Esf81DEwWxCplYEpC6QrXX2/yUSdXAB",
-	"HFwAO3ABLGJizQsQEgxXiwatjoCFkavY1FJqSLzIkPiEQJbzeUgTXGNXcK9UjoV3lgk5Bu1+aTRKqdrJ",
-	"XWBRpm37ZDwS+0iWfjrBt82fsf5KaoLcweOxB4+HXgSklVL3HsvCbCRqywpCiEKomSz5Ya3NtO85dMpu",
-	"mvisse0nS6mSMBuDhgsqpOqbjTCQ2VQJaQ3Dgk4OAh/vXNkpz9y3QvB5XCzr6cbBy3LwsnzlXhYiG5fs",
-	"ruJzd0g97ojThWSDkXgAWWYb1JINDNjHqCBnQZLq5qMJdFUNUWZpjrjgUungJblKW3wlv0UDIG12veFv",
-	"WcV7Vil4vacjWS+/qgLadEAn2K82FxJaYJQdvTx/WVVLX+6eWYoLPDveaUm81r7uaiadzF8YnLhWn3UZ",
-	"CCpZ+OjlixfNiOERyHTOIBNWaVMWtJhJJ8I07PSh0knTkIFKBybPS6iZAnx1yHURxgTbe7JO0uCfxyrp",
-	"N3awRu5cYDlYIzvlui/StQTpBebXdCMV68oyxaUCY8CYiVvzjuvY/agefLJk6ev1JpZTtqgIvi/fQD//",
-	"cpZEi8GSVg8ZxXA0HlFhvyglu8KvvnDF7Kq8mE3o4Wc25qDNblZrSv1F2m++tEp4r5Qc5iK1B3XtS1DX",
-	"CHbnCVXUJMriSMmynfpINchWSwPbdRQY23XvmPZ+XJb6MFyuXC828l0MPFho3s2zLE4+s6xs2bx7uueG",
-	"/hL80m19ot3vkF2WjZnYQNnxcgzHb7TXy96NVQdZcU3YDDZaFybmvab+LRfstjg//yZ1b+FfEH6YT6H5",
-	"gzs+Sz9tR7sauBi1Kl1v1hO8zZYUptmrwEMDt3Uze4NByBj/l7OwipB5t2gfU3lWs48dfFFxxafm0nlm",
-	"Fo/WhIiMFmfVY3vEtwaULdlXuKxVA61bWLA0bsTCQtGZaI8huxSgG1lJNuVT0Kes0o2W9LkSsoKuVNN9",
-	"6MkpDd/SeMk9CqC8tyAyGv5zsWm/uQiOXvuTOfDfAz/t2LsH46j5SkrkUI8bKhRMUM4KmYMxjKcpTC21",
-	"UhwWeb6lCmDERORcr6yVvUQoLHzy/eKyIqVAbYGua2NZJowVMrXiARj1FD4aIiWQ1i1V2IRproEJeSuJ",
-	"Ck2VcfRufkl1tkXqvzNFOnZq/a3bj5BCjm57CbvtTVUu0vltD/WKW5+h4v7pRh1JpSGr2hTfysWUHzOm",
-	"RgzGCQQ8+P8n1KWXOwm7av7d2LUTun2QnjAsh6FlqrC30l/IneET6NML/+4o0d0pw5ocs1BQfCHRCHus",
-	"YmxumNKAI9VDt+YpGn5PFkStDCygfe2C1Cgceq4KNhTSxwlwdkdfmzvHIu78BfetusNvYv0x/wj2hl7b",
-	"KsEoRw9YPdw+gyEvctu7eH6e9Cb8k5gUk97Ft+4fQtI/npcJDEJaGIGO5QK8k2leZBBnV9V9tOUBVBcS",
-	"X92Q5wbKdQyUyoE7CrxPD1150MYtoa2jg8Mkf3OLCl5CTzk2595Qyntqh90XRI/jrZcX4J2OFk/Wt/iH",
-	"hIU+tKEsADu67U2Uhuq9216d+hJO76ClYZRgo8v+xBSjEZjVXvVXajItQtOCRlI30m871qoYjX2rA7dk",
-	"SnN8ZtgbOcqFGTMueT43oBNmFLuHOdHlCbfp+FZCqZRQ/Xls+nvk6PEQtOb5bY/eBMPCj5Dd9igxoRxM",
-	"DUtCXBudcXMrp2PNDVC88QQM47mjmnPGDfUeriddaPg7pLhXFIuXlVRH3QPJPr2VN9X5+RbYlo/KCrsX",
-	"nruSBc6NzICnY3RbRsgn9rt266iNutfO1825VvXArsFJwozVSo5+98phnBJ4ILOt8o4/SpNU+GT5JyXV",
-	"ZP7MlAC9+5DGjQnC2b9SlcGvZwTD25l3VyWoHl2df3cc0lTZkbE8d8LmceDCU27HFRN2n/QWlbRVqXmd",
-	"u1NFLM0LqVF4NP3qaE6D0BwzLeOjBdTaZZ7BlxDsjECLNxmI6MFL9tv0kv3bl01trxD8GA9UFTwnZ0dG",
-	"FToFdlc+uEtqRq3ZWLFUyaHQE6f62kelRrWTTmL6vx3SuQWpDBJV1NLnHi2Tyn0Y/KoJaNZGkNY+bX2R",
-	"iQ9mv4PZb3s1U2eUO7JM8zIFBhNEhsJeMoGmNffP6r1WrWbEhXwcCfSdwlu1SPQ9UauGMjluzKcY4BR3",
-	"QTEjZApuHzNumDCmgKzplkoYN11ccgzDUIWN5qR9DCvfp6YV5miRscLpHfxsrUZu/2rCplqNNBiTMHgQ",
-	"GcgUHBiUIYCozWNACtbaEVgdKQO9Q7dbAxfCFkKOdEtiQuVt3Tp1suYQ27P/uF0V8O67A5i2pybGPC/t",
-	"8QOUZlsnVsf7glQntmFZH7OaSDdKiZXqXrmfmZCZmjmyPBIP0Aj0H8yZt4l3L5R/jZN9xGXtFbTDNG1m",
-	"rqs8r+/c/G46ll7XNl3et9DhKhdvvmmaGoJ2JHhRQqhgzatCrSBH2bwVwA3miBPuo6TKrG5Zy6kjlyjV",
-	"8Koknvu0hYQGGGjxRz1ebXoC+G0nzuUhHujzytTx8py6QnL3qpDk2FldDXIwx8mTeoZ4KN2Q1EotJKxc",
-	"VMKmxSBADsu4BbPYrMQKm8NyoUgl5xNVGL8c4yRhP1a5WtTgV9Dmjt7bpyntGPXPbl1+rzrs7YoRBpjZ",
-	"ZtvuEswYsv3W/6um2UsVwA+LEEiurupcfvMNaQhHupTIQ1z6XZXGW6x+H35pL4W3VE7DJ4XWi2mQFbde",
-	"oSbSlIY4oofDeM28Rsngl+ff+WAfTN/irEScwDBSLtmgJJ5HL1+8aGZ1uZfW5p5ehyiS/QQ1usE/V0gj",
-	"buyQe3qohPeZ4h8bhe9quB2vfhcI0bKs97hqd7iEMTfLmUldSNvaWndIZNbXuPNE5lDb7lDbbie17Uhj",
-	"anS2aS97W/H4FZHAOOJCX5uraqa1NlI0/deUfiXJ/7FC8d+/eWm1an4oBLc3bb5Nxny6fsuyyPM7lubA",
-	"tWGcuX+i9RPfWq4W0JUZ7KJ42w6Ywb5k1c9VrK0NWQ9F2g5F2r76Vji7lIPPaiVdTlPzsDK/x/AJMK1m",
-	"xvFmrPqm9P1AqXtk1q9ufjplP8ed9bhg91umZjJX6BeLcnJflyzn8pV5WM/QLXyyZ37ZEdPXQEiOhqlF",
-	"G1SUi7+6+Ykdccm4tTwdT0Da44OhfUWVszJQjGCIYVkgb3t5/f01szCZ5txCgA52FPIKyKDrq+iitbsO",
-	"tGLiMNvszCcagfRPufm02mOlZmwK2m8tqbhz+xYSlnORMVXYgB7uEOolk8KB7BJN/up2shEvfZDZqZqC",
-	"/DTJCVHMiRoORQqZSgsH9adm6tZkxgB2kp/i/3eCYIFcHLBsX1jGa2f81Mjm05nasOpntOlyJ9KiI95n",
-	"qR5hchRnMxiE7CKQIyHh+JLd3fbgE08t8xk+t727S3Z3Ap/SvDBOLXX/fH99d3krp9ztdQwGzCVJ0Myk",
-	"aupE7iOqXnoRgmjvEnbHMYH+4rb3hhs7AQ3sg8pFCrc999QB88Xr76/vklt5R8d3ETIC3PM5cH3x4vz5",
-	"d6enL85fvHA/USuhC0w5BfwhVVO4kIhyPHe/DHM+uljsqnR3K5dqtv/vf/+P2zxat/9/d2yqYSg+gbm8",
-	"lViafT5VbKg0FmF1gFDmRw3FA7AcrLsdpjSbKA2XjA8GDoR83pqDgT9oYYUZn11NQIuUy1tpppDnQo4M",
-	"VYqZ8blhR6+vbr5P2I9X11evEvbu9U9XCRvAmD8IVegz/5fGxZ4yylL0yhNSNuEzMmdjbimBd8Fhesms",
-	"sjynJQ15CpalqpDWYLrcTJhoCtUNgsja7NNl2oMuqksGk6mdl/lmUMYsbuvJaovgNuzo/bXDM/g0zVUG",
-	"IbigW6s2YWFiIjOWdJZrzee0gq4T9EdaFdO9TrPoIN5k/AUWXK8RKjBbqsMCFtr+7W2jkb5hu55hqQnf",
-	"jieoN+vb5zy6imrc314aDf/2OVNZnGyfkzjuss/xm82kd4Ktjuovlk9IudZzigYXptGmhBHDQ37HjkLk",
-	"l1UZnx/vrDvgKzWZ8BMDjjFgZDxyGDecqebkeX58yZCtDpVmUtFrpm0V4eHmESxKN2EGZDEhBT2HB06h",
-	"FBTa41gehsD3fknWb/MDHwEz4p+QsOfMKvb8/Lza3otzdCF1K8VQVl94ft6h/EJszJSiMXbRTnGvhRW8",
-	"CNFWV6Ee0oFSzROWTfjS81Po7JZwnadaGS9OtcTflcUO6hoDjivAnOH3lg9WxOHZmTqZ8TmzaHYvPUsT",
-	"rkdCmlOGPXlJ1KeCJjWp5450o0xMQBrMh1ks90IDhgoDZYdGlEcLmYHGxH6sb+BnxPrkxdQnyJapCbfy",
-	"buF07phx8vRYOdVezsvCN9Ee07S7FBnNKXtFC3BS9a1sKw9zyn5UGvvNSPbi/PycpZCjWF32iGZKsrtU",
-	"5eYuKlLT7b5yV/CRD9YJ03g2viMVnW7Cas2fE+b4l69MmvXpHwGsEtbk1UlV7jNBfQ3DyxZkk6hYQWHK",
-	"3UN320iWyjceZw0B88f5n73u76LasOn7f0RxfoOPyETe9fW6BL7BZzckGm/wAUq63d9/VweO7p9VmS/d",
-	"Z2qKlRscXSkldv/mv5zQt9nrb7WabPjJR7XBBx9qcmL3r97mfLTB66+FcZSi0J1u5gmEgwVi2JbPR11y",
-	"D3JB8E05RrXE0CgzyHHuUDwNkrp4QLwCDUD1xoZ1qSFICG2CQ7BZtwoO3wPPcuEEfDEqtO+lGKYbaOD3",
-	"mZrJJDzGVgaN8pmDeeBo6kSlaaEdJ0CL1qRqA8hyYWysUTYr/WZhpaVtH71od6epebhL2B26JO5upRtw",
-	"qoUkQeDudGwn+Sq2/TocwDobGAVvUzBCuZZSVShL1VAWg2lTxDAGvHfgkAcOeeCQv2sOWdKdFg5ZOhMP",
-	"TLKsZYMskFuRMv8jZTb66g6Y5DhngeBuzAJXhm+89kxHyBEWlqDpMeLTa7kaHAnH2ngh6cLXkdAZVY/F",
-	"nntFJiyzmov8dB1LogiOA1c6cKUDVzpwpS5caefhXEORQ4gkrwJODjypEWGyxJVCuJaSwAz4sBMsfTpw",
-	"x1k5VZyCxwY5l/fYDu54K7blNJwvim997xZ0YFwHxnVgXAfGtQHjCoSsHZmjfGrKRwdT4nqOxGtmMXTQ",
-	"HuG/mVXsw+u3FcUdaDUzoLfjRSvjgj8HL/LhvQdedOBFB1504EWbmvY+f6z/QfvahtdJ9uZTCnktmh91",
-	"MXc7lSa2EYsLkegruiAuxPSU7eSsYuFrNlCZAOPzYWZjwH4n2PNizA0bAEjG03upZjlkI8jKEJahynM1",
-	"a21x1MoH/xyWvWl2woETbcSJDpzlt8FZnsz/UyJma0mEkTAW9LZ9Rn8XtD8ckhPeA4k9oTi4pRBLCjQQ",
-	"uk5fMepwEy5QD21YUfQwkP4QuZe5P8tGgke+kyB2vKIShZpiPRjP8YCseIDjxWA/7ORXFXemAEGMtyhb",
-	"fnPDHkBjV34KDcwKYEfkJCsrg1Ix0JCYibHkt7LKngoRGRPIBJcs43NDKpBUVgxDiUWrCCCrYTENyb2H",
-	"hciZVbcyrIV5KW1FGMb7xsGuUdhee81sIV8lppQN5tGw8cVMFyL38YDxA6M8qGwHxvrbjsZokp8IS67n",
-	"tNeJB/aYQRwI7SJLsf/AsJsM+20VIRhvte3ZYJkd2J0rE6frrJoFzrjAGI8oUQGrDdXhgRkr8pypmZAj",
-	"Jiz2FaKS2rfSJ5XXPqVfqG0q6JKhKsd5S0b998Jpd6yQJBSgUfYITMpzbiFLbmU1Xo6Fvcoa8seeZYd8",
-	"51U81R/LQfU7cLQDR/t6VcWAxy2aIuYQHZLsmpphIPGO+Hq66uh0LoxN6MS87tSIVa+r2pswIOpvN+VC",
-	"tyuFb5X2CX52pnyGXBLpxVTL/B0oO05qIfJDe1GlwVkxAXMrsUGyGlpA39icYYg9s2pEpkXMahNDejYD",
-	"7AefwRRkhj6u5+zf6z8cr+AmSLI/4BbXqGc/OjkID4NpsIWWTucN3rRvz4+9pFR2qw/HvWGe7YvzLom2",
-	"B1534HUHXvfb1t5qpKk1RkToA4uMNOHmdoFjeNeUD8igXnHDzZihBpm188GP/N63/8a0Lh9UEUq+YYsC",
-	"Vg52GRayrf/rIy3moAId2MKBLfze2ALh/hpr3hy4PnCGRreIujIS2sp6d5NjCOHPurPJZ/mu5xOk+Kxp",
-	"sOgTunzbJP5JSTWZVzVLqPedyYtRwnI+gNyrdLi6e5hjRT/0rmEzcGxvesnufCkTyTXW4LUKi+Ljr93b",
-	"MRLnXKcCXSXsD0xp9qpFrVmuJfeUvfJwD21tHj96zbRxer+PrkwhnKiCuZYGeG3dma65MGCaUIt8REmE",
-	"TWEoeLVsBF/1Q2LV5L6REhXGcchFtX/Kjy5uew4LEPJve8eU/1+1sEYfrDUlIjAn48kU2louffTlE/dR",
-	"xR7H/jwNl7w8dui3tOMq9oduSytpyFWWlRnJRzybCGmO17fRJK7YpRUsjTyYE3E+ujr/Dv1Rjhmyo1Ci",
-	"9/iUvfNdYxzNidGjhM3GIh2zD1cfX31PpY1hqiHl1r17D47+l+04om3hS7KxTy7VWkAGqWdjl47mhV32",
-	"/S4PLWX20FIm1Ntt4Yyr5KJXq4A2yEqP7zLc0qJmc/ZcUL+TZKmbzPEp87X8yDLh2TG+QLJoWvbDKev6",
-	"NQrm1ep7+iO9DFwcBe/C98KXMFtm5ewqyAo4S8bGaNrH1lO5kiPQzC+dckwlzEAzmAwgyyCrdj8UObQ1",
-	"xgkI/mX1xcFVfZ62OK0E6bfVFacxyaEnzu+jJw5Sk2cmqNMZDIUU5BQlcqZ0RYW2lGvOSgnDrfyL4BOt",
-	"PXaJuhrL50jBY25aSlx0VJwJy47MWM0k46aSo7LjBHW5iibXtDpskBuGpmP6m/jlFKU67L+QkIR326vG",
-	"C8peg86Xmt8p25y/1dYaa5bpH37BnKBco6Oin4X4lys40P8D/f/6WpgGnW9znbUwsCLcpaoC7t5jPCVH",
-	"XuIdfiSYwoSLPGFaUV/8TBi3xixhVMrdh9CyK1wSNUdZbGQeNdL+BZe2Rhept+b38ZUt1lpc5jZl693G",
-	"tvkuHETs24FSOXDZKbrlB4ye6fDiKyo9v1ers7uUD3wEq2vGI1TttaFVg15989WgqoNrOp0YjooMpBV2",
-	"vsI4XcOi0F/VGCfQJWw2BsmwIVLCJgVGbxmSI8I7TBc5GOrqf8m4JNRlQqKeWvUd/q7Wjdstdm3DfwcV",
-	"ezI+u6E/j+0ZN/W1mZ6fFpUOhue9GJ6R2a6mD4ssvOzn39q31DPvWtMImAwoqIBChEJ7cpw90pzcQJ1G",
-	"vIzak0tCsEf202ZNRkr1JZqKHyGLf24rcR0SEyfdWX/QKGgayB9gBQfbYWPyxdbiDT7YZFaluRf/FaQw",
-	"t3j8AST++3jrXuMexr8sPdot6vMYVNtQ8snsqU/N8g7a9O/DmuqoxbOyBIyjH06xS2o6LhJBojrU1FVi",
-	"188McnDS8gac+6zGjCN21Y6ks0VjyAzjNW5/wTgq677ZEJa24fUe6m6HjZTOGTqm0HzqlHyJtFhJaCPD",
-	"1VynPMuiesNVlv1YvrUn1aGa4MtSIK7cmVxWrJSipp2QNXNQtEAxf0PKwsuDcvE5KdsfxUOga54EbEmh",
-	"zv5V/eMdqR1E89bYK2IEQsNEPURJxDU+WaASTyzE0BpWIutvBNm+Ijj+yLFZOvIiPuNzipYkwN6dLhKs",
-	"uk0HZR3wVzoqy4qBRSGySL3AX+JYFkx1OxYC3irNjJqAksBmY2qdrqyvpVSaB5VmwrBcpfdOXyrsKaNI",
-	"bgOmdD9efXjHrLoHiRWHSrQAmZkqy3XIhVO5uLUwmVrfQ9L9MOJCGutLLJA9wslNtBwLMpa6eg0G7Idw",
-	"LvsRFcLwONeXokHhYn4HpOfAt9cYBSVDCwwzYA3FgVU4S+VP2klfjczMlL5vNRHeUIsDE+nfRiaRtBYw",
-	"4TSAmonwwpFhYakkdNXm1KfvJywrgBnlCYix7pvslN1gCMWJkH4ULyXEzIo/u5VvSsT3n6LklrUiAwML",
-	"l2K1gqdC1c+dd0EX+cxUO78gAB2BTAUYSv0UC3VVnRZdVbpDd/ElflaV2sHvEMgM48bxI9/uL0C81Ty9",
-	"d5yVIH4MPLfjf7Y7tr0d+8X5OZuNBanybKpV6lR9XUhzyYRlmQKDtm907VJpcW75gBtgwhrIh9gMWVhm",
-	"CszmEA8g3QhTrQZgTtkP4h5C5KgqLOCrWIhIw7Aw4NB5wDM2AK5Be8Z69PL8+XEUD77329ojTNMUrSnY",
-	"/oTcFbrN7hWwv6Ssoh/8zdZArrydkByngWfzdpj79vwb8tE2wKgEMXKteBnM/TAs8nzOJmKkyZytdPhc",
-	"mHARz8ytpMQirADyyX3rCSw7ovwiC8YGSQxNPdNpTqD8d1W4k/LSGgXpWTWdQnYrj6SyY0fQQ2R07QOS",
-	"83w+U+ixXVXYD1s7PmV39JJv/u2QmETGcq2ZQqYhM0aLHV2UqxoDz9hEyILmzrmxzGCxkRTRCEHc8ZGf",
-	"EX+5vJXlsEORe5O/hkEhcttAbwoIxNu6WL8NpvStLH9VeeZXPwEukXTEZNY/gr0maPgsqIpzu8s2oL8m",
-	"JN3zsfxZWbr206V8WZ4JJNxH5bVr4OkYrbwOPCs0bKAbYUdIAPCge9xKJH7FKqWFdqKZk2C8YvVKqXsB",
-	"vYu//eK0TuIFHx0r8D85IQZv0gs+hc57F70zFG78RMvV8soGw5gGWqXq02+lqtZMlbzA86nSZ5NmHGpI",
-	"VMDqfxMhzWktTKoMMHObWIwEnkwKKeycGT4EOycCwocwKrjGViI187MJWU1OCBWkefpGIrXp6h9EZrwK",
-	"Eoebieq1k+i6JNtqaEgjSekXFNrxOG78IFTRsL6EZh3hyK4JjKgFytHr768T9urmw3XCbq7cn6+vE/bh",
-	"7Wv2v//9P8cJlY9XMxmSPer2eGyHXAxykSbMjLkOpC30WWncAk4XOxG/lGdm8QyaWy6LFCZlfat6X2rj",
-	"08y0eICMDXM+agJBY+TYMlCPOJnmXGK7NHPhhTtZTc1mTkLKFOMDVVjUKerDJiXDmIgcjFUS6mvwmkpk",
-	"bqIMCcI4oTthgWOaU0jLwsgktJIMR68olTduvsLq5VmcXoNFJknfUYX17bYhVTJjQ06FRm1dXsao82AQ",
-	"qVtZvFHFu5jK8tda5Y09lwrf8nKoU/tkCvoEHvC9eu8dp+6RfDrTwkKCx0oVAXyRaCwWMIb0fqqEtI2D",
-	"dsNEZgwVPkzCqkrXNHeKjQiD/B5K08j7RiD+4n07RhaKT9c69QSJf3kBb4s8P7Hwic5yyFOwEAQWVCqW",
-	"McCIici5bqs4HtFsakuhkaN0jwrwpFqZJbRjR/jzieWDIg/roLo7Nd0Zs8dC44lQKv24XFfoo46MKjTP",
-	"qNoOV0ssCzksr/LdZKo0ae++zWHO/dYHRX7P/nTz/s+hbdOAp/cjrQqZEWDCp/Lbir7UhqnDKE5jer/+",
-	"8uv/PwAA//8=",
+	"7P3pchtHljCAvkoG7o0Qeb/iIln+vjEZ84Otpa0eq6UhZbsnmg4wUXUAZLOQCWdmEUJ3OGKeZh5snuRG",
+	"npNZC5AFFEBAi40fDlOoqlzPvv6rl6rJVEmQ1vQu/tUbA89A459XaQpT6/7KwKRaTK1QsnfR+zAGNoFM",
+	"cGbnU2B2DAxkNlVCWsbxG3PaS3omHcOEu8/da72LnrFayFHvt9+S3qsPfBQfWEOqdPbEsAfQRii5bqQf",
+	"VMrp88XRfh6DptVJmPlxWS4eYO3qrsHq+dXQgl4e9QZSJTPDrGIzLiwbwFC5afRcyBHjIy7iSxbSwgg0",
+	"jv/zzz9fFXYM0oqUW1ie5E/ANWimgeeTf7/tpdyAhgcBs9ve6rX/lvSmXPMJ2HCH5t1wefwXajItLLAM",
+	"tHiAjA1zPjKMG6aGzI6FYRm3wI4yGPIit8yqjM+P3czCff1rAXreS3qST9zk3PTVsLGqodITbnsXPTdM",
+	"L4mc8ItCG6XjEHAn4aPtp/jGHa0I2NTtXxWGTfkI2lZC36y53Dcv3e/4+ZTbcfW1yHpJT8OvhdCQ9S6s",
+	"LiC6qaLANxdGTnofT0bqZOnXN8O33Kbj+FYdGoQdenhnA3CAlI65HEF2yq79gi4Zl2YGGjL2/Nm/sdkY",
+	"JOMDA9KWp0GoW23ozfCE5l6DQWIiIlj+no+AGfFPSNhTB+3Pzs8riPj2vBUcchyuPuWEfxSTYtK7eHZ+",
+	"nvQmQtK/niYx3LgpJhOu5y+FSXNlCh3Bjjv3vpY8v2NH7uTCooZKMyNGErITIVnK8xy0OWZmrGaGwQPo",
+	"OUtVIe0luzNjroEPcrhjRzyf8blhhYHsVrox/JdsNlaMa2BSWT8uEzKMhyMZNtRqQudjxxrMWOXZyVOH",
+	"SXe3xfn5N+m3d4zLjI1FBuZWDgttx6BZCnlu2NHd39Nf7o6ZcR9zy6Ry72UgaXCWcgcNbKb0PWRMFZZm",
+	"c1u2yvLcnLIPY7iV5cxMGPbi6ubV9auf3rz6uX/z8kX/w/fXr26+f/fDy9rdHZ/eypbLy6pjr98gSHdh",
+	"f++Fg3cPwwn2fokhuL/G13mMzr+T+RwJ8mQCMkPybVjKNdFQIkA1yuQJU6AzsXW719aAuV/Rm8k0hwlI",
+	"W3IN+DjNVQYB42PDi+ZH9YmEhYmJzFgeCteazxsrcIf44Ih/9/nrnzxu9nd6xKUwLTzzTUZHnWUajHFQ",
+	"V3vd9JIui61/8tjFIlEcjW3Hc1Ll+4+b9z3XVoI2YzGNEcbyIRNZx0OZ1kZ83Nr+c3lF/+nmYhY+2sTh",
+	"iqNhZ3wqzh6enhngOh1fItGYOGbgMGwR9RyRQ5IDWQt+/doNua7BTJU00PG6dHj9cSdyk6pp1ykNvvvI",
+	"+SC1Ki4aWqURf2QLCnUDFkMTPG6VH8YwgajYMXG3nYFhjl/mxciwo3fXx92WZnHUHazsz1oVEeS6Stif",
+	"3LpebLCc/gjHeuSi5tPIaV2j1E16Dp5Zx2XNHw1k/wU8AmLuV8OEMQVkG9za3A32+PW81moS4Rm0GiHd",
+	"vXGnNREL95O2rafvhJl1mlJt8g9qzdRBE+syt1WrZ/4tKYkTHtOfeOYEcTDIiVIlLUj8k0+nuSAN9Gyq",
+	"1SCHyf/5hyHWWo3//9Uw7F30/j9nla59Rk/N2Xv6iiaN6cM4raPPeYai6MD9yLMLR2UKeS/VTDLcIytV",
+	"P5KL/XqY27hhwqIk6h6Qku5IkwRznDBe+9JrIzOt5IiRzuNecFvWKnd6ieape1FIfBFnTvDq2UBlcxJl",
+	"hcGlKgnsgeciY3+5efdXpgb/gNS6d8fcMM6GAvKsaT/IFNCntMZTB5IvlBzmIv3kR086GEtVnjvxnc2E",
+	"HeNq00JrkJYZyy1cMM6ygpYC7qi8pQHPQTlx30mzU5DuuP1BGQtTHMm/649LSHzmdO+h0mHvbr8flPqB",
+	"6xF86iPAGxWG5W5yh9dc1jWMt1d/6//p3cv/6v/pvz68umFHxTRXPDNszB/Q8iI0UzOZhM9RNTzGfb1W",
+	"eoC6zie/VFTunhimVe5EojmefKaQbvjrmWlhga6bMwMG9fJUqXvhvp/QI6ePuSv0z58Y9reTFzfXr08+",
+	"qHuQuMk3Xl16pTXJC59qozdqAhZFvZmDU0JmJf169QNokggzsFzkTDl9jJt7Eh1tRXX6InOq7cChubKQ",
+	"4a7CvJ9wP1eSXb9+wb57/u3/C1QNl3ID+kGk8KPkD1zkqI1+YnDKuOUDboAd+ZMjgZsJmcFHBCekxNyY",
+	"mUP0dAzpPehjp9ujWcFdRv3EmVSzS4YGyBO0QDLD54bMPVYxq+eVjbFmqq190LYh//ZZzbiJe/pR8sKO",
+	"lRb/hOxTnt5f61YVt0EN+G8HtUIiSQTIIHMkdcCdGM3g41RoyNjV+zfMOixLHA+88svHdTLaZoML3QZ7",
+	"Kplk8Ev8E257gSB7JMfPjBV5ztQMmaZhBi2+bMidUL5w7j///PPJoil31eEvWn79DZhiOlXaQvYWMsGD",
+	"KPo5CD0BpbROj0SefeQ50Ilb1QWrL8Qt4Dhh0p2gYZMit8KpuWdOajhBzPDX6gQV5AxuhiB8LJxk5WxY",
+	"dX7+rd9wF35r9HWwZ0y1moK2guQ2N0QO7lk/i1rab8CywdwJODkXEyf9NG097Oj9u5sP7IzjBObsXyL7",
+	"zd3AyCl3xwg9KddaQIbDSPe50raXLBnBZZF7CkVy+pLkXVurUYVOoc2lsbApYklOmr7wu0DpT80k8jn8",
+	"KSFupgqbqgmgIAgPIgOZQoJEv7ScOCrzAFoM58duc7QddsTZWBirtEjJN4CWyHK7kLFpzuUFKyR+Kxza",
+	"SngAHewKDkLCI1RavEURV+ckdTq2X7qckwZuIetzu+RrOLFiAjHbfOMYI1qPyDqZ+Juw0XeiWhFXo+pK",
+	"f7/j6P523LtrDwFvN6KvOqHGMR3gEy+BzqTxQr83QCyN1TQHdV2tdTKdLdFqY3AvptnG1+h9JC3KYuW7",
+	"+Xtw5ixubPlimrARDrbtqqslNOCwsZvKHk76jls40acX+AXS8ywT7heev6/RqyHPDSSbkrBrGBYGMnb0",
+	"/NkzwvZ+OInjC1TdwgCEug7GDMl8XsTdivZFSFzzvto8Ygu4OOEffwA5suPexbfn5+fJDnCpbeYagrUj",
+	"1KaA3mXqBeBcDYPt8POekwbYBJDSllP+sUoO8JxyydKT9Gpu104kCH1QjRMR0v7f571kLW7iOsMAK7br",
+	"QW3XCPOuBH3C6grsIes7RV3IUZ+YFUk6F17+Lqkom3ET8MphXtNRvjVmSHcXVjy0QGgFvcvyW+DsaD1w",
+	"W2FH4cgdRycMr07mOM4HuIk5ha5rA/EBl5mSCdOgpoB2NwMyYwOe3sfGrFhkc8y3yus9/kAtKeD+Ri6Z",
+	"mghy6HInkgKSq2gkQQvs/DjN9kBq3/I5Ec4BkJRcSO+oj1Ffsv7MhIHH0eGNhcmOlPeTENruksxuJYxW",
+	"QrwMMN5TEyGtPL2XapZDNoKsT4e2sZwjlUWpd9vvt5Ik69+Q3TtyvprP+hY+tkR4BQcWONF9qgVK8d7o",
+	"q8ErOREaQlbzfhvif3BYXo79xLCcWzCWTM05q7kEl8dWOaxlb2FkJwl3YLzLJ+XnqR3P8q5+WQVGb+S0",
+	"sBtSng6A1pGFrIa2jui7KzpQh7DW69xUVsLvVt7AtR85KJk5cPeht7LQgodK94WkbTWlrmqFV8aAMY4O",
+	"bye559yYUoiInsFQ5bma9YtpvyWCETkjWg1JnXNMAuNz0IUyhjxbK238lvRyIe8h60cVveaUr5XGGSDr",
+	"m2IK2kDmlHeZhV9LV0d93jY6pDkdFawWKnBoJ0qQUBHl83WYWDjYKCwUmbAv3LmhX2lTdNxAJx1zM47e",
+	"7T3M/REvS0XwayfBOekZMZLc+jC45XHEKM48Fw7MzedXWq4r6aHi6oeoz9R6nq8evDlykXi1wjfaTNs5",
+	"ED2OkJu1XJG+LAzozl8E43gcDuirllGqcyAn86OHSXMB0vYpvGhpqSCtsK3A459abyXuDpAqRcflZiaX",
+	"qYaHfuuQlZ/oUXAeBdf6chuQlPRKW1b9LOrn1lhZfRP+eFpBfCcqdoUrX7ia7Rb6U03RXd75QKt7kIsQ",
+	"E1bQsvga/SKHV9aR2qUlwY5Ijt+rGZtwOQ9eo9rL5JUfc+E1c5qUPGXGRqeqqPOy6HsP89qIIDPDCpmB",
+	"vmQwmdo5m41FDkygg6mQ9zCHKPfDBxTmEp1mKLSxDByghLAL/MTPe/T926sXNHHNceteOb5kwHUuQNPX",
+	"FME3zd1XN99fnTz79v/WuXP328q5sf3uzEnd17B+oFQOXBLNKD3Ea8B7Udi771Ugsxpi57V4nE1ksiaE",
+	"dcfnmiwRi5JqiCe1OWKbeMGnfCByEda0sEIUNfvNwNvoMUMmbN8bZ/sqkuZRj/X1oapdA7+S3oRLPuq0",
+	"Dv9mLcR19YuUyhJf8nJw7cYrdkJBywI08KzP8zwsYdVb7tJjzxcuuzFp/CyS+J22HHFj/siSY8e4DAtR",
+	"uFMZbIk1GF+45DsVH1kmRiKkQaA5r/JuK+2d607t8NkXGawX7t1L0eVrZcyM5/fLOCPRatoPy1yWQ9IQ",
+	"DLtGTk59eGt9wNhaXnnnaZsw3NVQE5yw7dLcUOQQ5Oe1skLHWe+FzBr6sZCO8LqponowJvuVS1y7iu38",
+	"iQTOfals11nc+6ul2e6DDOb9zqdsxtxx2E6vin9CfzC3BBtbcOTKjBYuyzsoyBWJth6kEg4yG0yztohi",
+	"MBF2U19r9VXtbJZpsLB5/Emh880FANJL05qxJ+LCRfANUy/iUHlksR0snMUqzP7B4cRmVHIJmZvkcqpy",
+	"kc77mUqLCUibMKu5kEKO+hQFmjCk+X0NpshtwiZCFhZMgpE0ffhoNafgWXQrRF3y6y5j9eGHA3Uvrz4a",
+	"Yx+rI5UEdJ0wRaOtWg7F6G94VxmkIoQSBMzqik+BRK0+zXKGVWv/WdhxpvmMNLwN1t/mq/t5TKpLgEWn",
+	"osz8JDJhxZRZxb49P68Cuc1ajuzniu3jNU/BxvhxC7l44HkB3aEEh//JfbMWTjx++wla10qDReLECmlj",
+	"YSVOJxpA3r6Z9YBAr4WBEj9XdIUC8qwMFu4igoV5EiYkBtonISWgj9MmzCrVz5UcJUwq2x+qQmZJPV49",
+	"vI6x+P/73/8Toyv4bHlyjA+ccjsO2iu+lzA4HZ1WLh7z96e/nHqXSkSyMMZbXFYfIi0h6XkRMnwXO8Xv",
+	"ged2vHyCIVQ3epcUCd0uPPJ+Lfaoi90Ww4DXwfcNvvVGZvDxhrhWg+WvEVbbfVFvMJoOs2M2lvTzYhK3",
+	"5da0+ogvZxbJ5SK7jJk6HcaMASyTxWQA2jBhL9l5GW0+G6vcQU8dRhpn6SiznddpNSCWJL0Z146FxuUe",
+	"N2X8SovRCEyL1XrxmHEU2mISzqe2qOpg2m/iL2qw6T1sE+SoZNTR0kz2nGqYcg0ZM4oNuY6eeKbnfV3I",
+	"FrNDIFBRXaVdVBwKKcz4kQL7lhoOiZTTnLur+4dp8fd5t3ZX7lTHsog5guS4boNc07tRgf/XAgoSSgop",
+	"SfI3RZpicLzT2rjIWwSV0nTcJVjSS9XVHVZgUJOpEcbCyOWJJSU+NoIi6zfejhzX5Tlt5DAnU4efL866",
+	"w0tllM6a1yiGM/4SjWA2SZ4sT6N9b7GZFgU6btGofaQ0m2ES4ACOmR85YYM5sw5jkipGzcds0yuG1W1R",
+	"STOh36c7IfnFyLFe5JZWEoOFVPLV97H48pp7WXp91f1484HINryiYEVbs3B6ae2C/WurFlrF9q/hO/Re",
+	"HQsX17o8Y2yp7ZfUfsSr7ipZQr5lFIrhXoVDjduKEoZavYuQDRMXhzeOcWsT52NWyEpmXxefu7jgXajI",
+	"S4ewvar8g5D3W4WwtKi6ZWxe11yBqEGk1EL6apgwDVPg1iTMiInIMUc7YWUMikmqoEgkW5iQzDOR2vUK",
+	"rDcMVWuOnpEaCbmdeRwmbbpDSPxbD3A0Ru2L2BrfxjCBy3WQ1HA4ObZk9LCPaXCxhCiJyTr1ZFamJCuk",
+	"4cMyTdGwCc+gyohuJslGNb0h7xOLWTaMkUXzgiKJOboJmFXsjBd2fDYZ8ksGUqvcvWBZMcXyGnU/A+OW",
+	"nU3AvXpmlZ2SZ7WWZVTZTHGgSo5xOnF5CzERqjDtGZXheH80EZkKP6xvO8Gbit8qKkW+2MwCydgi4DP+",
+	"zVrRuiYnbDuEXgi849lEYFJNrS7PlEskqXwEMp33IRNU6wQN8TpeTWo5s6ctBrA6y63o3TbBtuvPbcvQ",
+	"x/ZNihyM9dreY9xP22iZ4ZtVXgGHXRu5VPCDrVPJsgLaUj2mINkkHBfWtipkUEt87oGv5YbVF+j0HLhm",
+	"BaVJurGNUhIrKxEHwfB9wzK1TZZnZ2/YNj60FgJ7RYUdVcbnNaLoQy3DBj2aZmirRPL4y2Yuhv3n861z",
+	"DAUHRklwF0B12+y9Et9e+JSfTZ0NdehuXs3LeubQZagCgsbUwlIZvi0TzlbsYhvKuGIPr1GLLLGM8VwD",
+	"z+ZMA0/HkO1uV01M326EEoAXc8KA5QJlgmZCYtLJabYSanahDFQkf3stoBxjq+SoFQDgiJ6P3TaMM/dm",
+	"BQ67y14qYKe5QDVYWH/lS4f5V5h9CBL0omvRcpGvvVH6Gq10cUF8rGZO8k4hCMamWerigrWVtVivEOGU",
+	"SbnUGLQsFopckDNywc2W5rCNWERHztcqiky5xkjr7QRaU5b6W+3Gwbc+DRMMIdD+ApKqWuB2zK1+z1tx",
+	"hq1AIdxXDfOeRZO/V95fNzQ3LfUar9hNOLrV6BJiR+jtdYf4zktRbbK5qp5HQmqXFZBts/sWBaSNDaM+",
+	"523FerdLr1scOFk8meji1x37LiL3GzTvy47dry91K37+KLRdjaZR6WCiHsD4alju3Uj+2HZcvELvDmx7",
+	"obLvwpFo4H0q8/ml8LXgyFxZ2qna03+411fd044ZVDDbmL4B6GtwH6Xe9bGUy4ilzz0AhAU/McyPgEUt",
+	"seBWNQzz3oxT9tqBMBvMQ7H3i8hbmAUxVLE50OiU1KocOdUerVPYDGJNjHed73o3aQ1UWs9gW45cu8/t",
+	"GPKWYBxgbZFLLsLXCvFrLTtfBS54seWemqv4Aex2oLP+dusXu+Y6/mMhrMAxqUIKO+8bPgQ77y+U+eZD",
+	"GBVcY0GRdCzyTINc9Q7Pitya/kBxTf4ykWf9DLgdI29En1mwn6ZKKwm6727bcVoMCo2ZbGrr3wWPrFPQ",
+	"L5tF1la6HYd8JB7tB0v2iBWREyRn1At03G4awkRVcvsrfGAOXGb97k6ypSEXBvhlxR6uwcCmjr36yhao",
+	"omU5cGPZ02e1UFpkK1i9mDnSoCSrrXT11lbvoQq9i9ka4mnCWiu9QahtFXsaAWkhjeUyha2SgBfjGWvS",
+	"Q7s5uSUhpsWzWzP8toRENsPgIrJfGa/aPS+wLBwTkwmpXMKWRV98kYd+o4DCTtw32OopZode7gSFDVci",
+	"xa26U8LF8hb78pZ0r8tY76TSPaOJCu53qqkSsmidSvvgJIMtd54Led8dFJvQjbkrMd6M0bdR/5Av8HPB",
+	"nibsG56w6+dRN3OQn1cdcanfe6PBxluvD9CHj9NcpLEGVUixL6iOdQFUU0uQhhmq4NCP07wwvmxR2c3h",
+	"iWEzITOM6Y1FtS1VMWrLV+vqmQs9SlbaEfEld3HRqkw/gR5wi+VSlzFvDJMNSBe24LgyRozkpKVOwWf1",
+	"9FWHW0JtReV9UabQymXxstprdy6Bb1In++UhBuQLxLKO/23QGSPZ2+p/TWTeTgV8BDej+lVRISBCO5cl",
+	"upLINMTcZHNC0bHGVHc8bLUgBeRcRiuPiE2JPSqzPw4DWw895qP6Zr1bMo5AdcRZD3khBfLxmQmVIz6e",
+	"GaDVpCsh7eoPag1cVJsGLXYIR/JiaNhHmMUvo7H/BilYfwe70NgXRN8vW2lvLnY7vf2TEb/1xR9LYrhj",
+	"MWl7UvbJCVcHq/y1rxDxIhhbFpNd6fHmxpglqtgYKA5/VQu7BbBC53u7w227uvRVGvL2ru+VVYO3iGik",
+	"hN82sTcFpyl2VYa2LC4vJmBDP5cu8aAdK737064fWn2yauvNjSaNy+9AwgmGtgu0qoHEYrKvpxhhaUnZ",
+	"TKP6qy/Iwlz7hefYhsjtlimNecDh2SeHp5YikIXMwVS9QZiQbFjkeQtAbQSAG4DSCohZdc27iO8qyc72",
+	"4V1VHYSlqtYTgeH5j7BH7c/DKWQqMpC2P/cdD9cXRdki4npaDHLKRdzyBBYozIqCARqGoKHdWDpV2va7",
+	"VUepG09XQ4+7+loKObVNXF2xZaEgnfvZkYepgSJTcj659B1cOPahZ570dRWT9+JqNgLTWObrzuOn6s1V",
+	"8voCHNWvbsmm3Ji+BRy2V/jd9W3bHWQdcncTHJfQ8PFo1zbVOlzsqvfX0KymHD89P0/WoV3nNgUhPLt+",
+	"zPFiSR0Qbo0G35Ymd1W3W7bUUFtEjvguGrEJnRwrHTCkHaB3o7siU/vSddYa+V0ID6hBjZPMQkuTeiWq",
+	"odL9X3mvhhi9pFcW7Yn69GnGjVNjEQz6lebJ511y0PeSRdu2nPbz3VVebe3sHitsbdtl5HHyWGcSvntJ",
+	"aluSvt2G9iRJbUe9uws+TVLcwfxRNbAPBRlV6strjBCmfEVK/DNGDqiO0PcightjMRrnYjS2ZlUViu4u",
+	"3YUkBSmmU7CGTUH7ds5HFj7ahOG5HSfs+w9vfzgBk/IpZAw+Ov0OfXGUtDDh+p5yFhjXqpAZm3CbjsHE",
+	"ClHoJRf+ZlZPk/rS7YtKaA4PHDshYjOeIfZ0zHPQhs3GCnsEYygNYBHT5irYUelUSnxA4fEp+zCGW4nT",
+	"scKAYRb0BAtsCGNFasom21h4w7eKbQTpNEv2CJnmRQZZciuNYmasZtgkFXs1cjlXEhjkBnx5kJyCgiYs",
+	"B64lm41FOmYzpbNYIBAbqzw7va31XPAmy5jprHacSR2wYgRyubTVskFtOs0FZKHg9HKB7Jwby/6hCi15",
+	"zgz8WmBFOyxx4sbFtZtYpetlQudH6Y+BtxT99m9gRxrjJT7HnsuJu02U89Hy+PXZ2QmrbfzCdxmnzqtz",
+	"sL6BsCNlbAy646wtiZ9DkeeYWc+ZhJk/NWGY+x0yqtpLJc2PaFowjEszc8gcKvqGsmnHl7dSw6AQeRYb",
+	"0j2wbABGZHRFmAmIYwk5umSpw2shR/1iesEoLsQBsXWY4o8nKc+AW4xbw+Mywl26sVzby+rDC/eOmwbf",
+	"4TKrHl3eSmMd/mYUHOAbDHFr3VYRZ6bTnMokBuCiIko4jnBoYrWA7JIZq6ZTyC5upVTUT5tmMY2Pj7i5",
+	"973K/AEdE0YFcu6vAQl6OECsB1AeSS/Eyvj6TrR+/AtXsD4tPuS81pFqAewJONuRtSrE1MTTIU/Bbli0",
+	"MepC2UhMq3jaDoT/XwvQ8zje4yPGfYl/Y5WKa3grW/Ji6WtCnFo33lg/8MR3D1jCSG0c+iCMIXbeyiMs",
+	"ryEVU3mG6ITkvsTO44RxX/S/7EKeOwbjsEMqpiu+VtFqpjSj+0xupQN3Ynkix/BFbDGEOEPjMN8yyTTh",
+	"GVftJPhQUTFefEzd9xtCReAsj9DF6B6r+mNBN/MgWs0ah/KQKFLWBVG5QMIux6ZvdYFFQ0Q66CW9kcNJ",
+	"PhkUOSfan/MyhNv0DTWeN/Q7hm3XfxurwhAmT7UaBI451cL7FiAr0vBrOjX9VBUal2+mkAruTr+f8TCi",
+	"W42TMtDf1s/ACe0TyqDRMCpyTjls7RHgN1RRpw2/d4iXTtAxcTzLEKRS9ELga17UcyCYsIkylllAOumR",
+	"4Ygbwg9HyI2FyQSyhOWKkMzAJqGIi9YNXGayQr+7KStEXmMp4GjMaFWEd2c10Kns8EY20/KjQYTC/WhA",
+	"M5FdMszCCskxZu7Os4vZG53DbYX1V4qIPhCi+r5sMNrcZ8fT38o6Wl3QQgBPpxTvahUftBiNIFKVF2RL",
+	"lbd7mMcDxx0qWP5RSTWZM/8W9klwAo+ZSyXnk8Rd0jzgR0uhDx2JEPzT3AJTw6GBsqMMCf6++oIPAIrE",
+	"Ybe2gaTvuaEl8ekUuK7aQNYv/IlZGL/NtEgvhRMKm0nwMOPQgOr54/p0Pq5T4n77cHaJNt2yWeKq/pYd",
+	"mlr6o38RvF0tVbNX8gsa4rUYFRoaZbM7fOVrf7dU1G6vpB3WrZUxH/ggsnTI8wij+rtWs1/+nqr8l97G",
+	"8uriPpd442KGgMr7KMfscA435oY11psnHR0yDpITsLzj4G/dq8sVPTferlaznR+ZG3PHR6bVrEUoCXLv",
+	"Bite7DfkjtJP4S+nsYcGDCQezhsn14C8einf5t2sQKuXvoVFxNoIPMMyOt32+H14fSmHY9O7IAr1eKWT",
+	"RmvaDq9hGG03tTn8LzXT2mRR9Yz/axX1iVV19nZ1fLoWDreTAUkgnHKhNz4AjDx8z4XeLF3BapDZ5pO5",
+	"r1qO2epCpgsVflv7gxG+hmiCEkFqR7sE+82CiYvtwfx+mkdZqcLV4lZgsCcuEV8z1cLjhpUunVN2hz/e",
+	"MWEYH2Dfe6w1TQ0QTTGdolyWnfaS7m01MmGmOW+xyeB3CbsjJ8G3d+yIMzPheU5Pjp28fPf39Jc7djQW",
+	"WUZdkqdaWUgtUxJVw4iXJyy0YQLQAn0/WEdCycz9vdbYFha/4oS/r1HCRWHVx95tyrnq/uNNv12iPJt9",
+	"XZWA2YxfP5bfI4pkW5xVrcHfZsKp7wHUp/zNx/Hqxe1Xy1rG6mqrSa8WndmMGVhcXXUzKyDxredTC1AY",
+	"+i+uVXwyYXxuU5S8rjWtOn2vaV/1tep/xbr2I/EQa/ntyJsGM1Z5ixKN9ADQU+MolsFyaThutWCkT2Ou",
+	"wUf3rrEuct9Msbbj+jJWnPFfg3f2sca15nCvpNXzHckeWzCtjVhKc80rVfSWNgyNtI117QC2l+TWOTYb",
+	"K20sa8XuF4Wz3VH9MP/mX3oYNv0JcPdHy7k/hq3cw3xt21m0bpmWSmu+uaTE4J++Vf1lUlO5DRZercum",
+	"C2JMTUoJnjtHa8JBYDMNqxTLhbU5OlaQTBwvu8FX1FLanituz9Vox+uutLUk1o4ZnLv+qiJhCaj75Gbv",
+	"FgWZhX7l8SierahwB4VrYzocJ7SYF7jKGUHraSssONKqmG6+PRruz+7jPe7NL279vmghu2Ggfsg3FiZR",
+	"PXlPttytzLFd7x03E+lqNzerS0qCSXnexvh3x1aTHkZqdBAp1zFgGidpbq2+jxVntbywXVR6WfJAxGqd",
+	"hMIq3WPpNihbsnkBkmLarVD26izVjhU/tnN2bpL+v5eqHP7tdXGm+FK7gSm80BYPuiITdp37tJ7Gv7TY",
+	"5syRQhnRshXbVMkg2F6BdpVpbhndNrWmDzb9YDs3VC6GdrXkaIMlqmnmWhsqiRy9i3uqPDWzI7a30kL6",
+	"Gfw16FuojL1r1O/g2liymjQyMPxwq441mG6XvX7byLwBjz6xLSnptWViLRwbvlYuMlQei8jX647MfO4D",
+	"2w7mVxjqtwD5nepHC3aUR11RS+dqr4Fvm6FDGhy9HJv8w7sP719JrfK4v0/ZKS/suF9oEc+sgFRHe/Au",
+	"Rq/Se0ljwOh6HIWLl1Z/iLUmwbLBSqbAMphqQCsWav+ZxsBaNphTKCboKixnKPK6KaAmLLfmVqVaGTPj",
+	"+QY1216ET+JpFkMhRWv+VbWZR3XTHQWVa7nuNEXnbCjQtvdKV1qMhIxGqPsabjAZQJZBVl0DSbDULBpT",
+	"Ky6w85v7i3F8VWkfPp8xYZsB12SRmIjWTr85T1ti5jBEy8EZs4oVBpiQxgLPsCZiHY58D7m1mUd5MWpp",
+	"okg7rfcWXxEt5t+iKF1KUvCbt2HFlxhG9uoDH623dvugPFxdAIV6rl4JgDVoaAB6EtAuspPyxluRuFZ9",
+	"rnsKY6rkUOhJCfbN03qvAaU3JRFQQjGJqts3RjsvNqTpjC3V5DGo6TY5wXphQGNuUVXwwrKjSIjm8abr",
+	"Ki0TW57M+l5rJfivQhxhmFQsV3IEGC1YGARNZiyfG8xrYYPCspRLqSwbgKPA+ZxxhIm6iF2jve3Eqp3s",
+	"BO9u1PLRipdVrH8gKBMuC4qSKagoAB1cl8SMJpoF9AroVjvOpO6LphV0QB6qv7RpBmoG0dubUH45Guxp",
+	"vRueaEuSBB1fWUr2OGHuHHGa8iA7nWPrgWxZPKHlHBheD8vBWtCYFWRnimViJLBBbZGOsRvT0+/iNZ3q",
+	"rLsWePw8XjiwGxNeyDqhqFyZselYc0wxdEzBn2bFDzaq1lui0dr65AFzmot6yzOo8sZwNFKkKWik1xFT",
+	"VnCi1ut/GdBo4wDxFXLAixoqhHBq7hMYIuJBr1NQOS53F2nsJAnHopMiUkXXEgeLn7YeeBUbvwH33oaC",
+	"tyTtnrvDf3rBxmrGjNVKjnxGH0YbTJWQ1oQUwYAJS569dsGM4v030UUXUwXWpaCsZgu069pCOlzEzoCq",
+	"drfbF0jAkbZrNLha9dmGXF4Tmpta1nUuKNnr0bpNFMnFBOLBXxtehx+nJQ6k+2U0xlndNHitBLiPOojw",
+	"IDKQKXRdA5YaiHcihUxYBtJqAYakbapLEHSlI8J/X6EgYVSuAOtmJmypyifm5ZduioRVzqOE6Io5vmQq",
+	"z7ytnBpAwCz80zr2N1Y5qWju//4FRhHap8wtuWqdWq4b9duEpb7hbJb4DloUTRHZld9NaJKZsLJf5/EO",
+	"C+3fLzTAqcWwEhD1qrt0vxkDxvhcxVzIe8x9RFW96g8a08/Lp10BYnXRwupG4saJ8v66ljxcs55YzTHf",
+	"OKo2V2NdzZKUG5WbbOlDuhUefpwKDeZRRqWOoEROSvNIC1Z7QzoNQ/ExLt1TfmmtbYsX7rAtauIkCwt5",
+	"Tv80jE8pPS3m91P3j1r/ij5jfv3dLn8r7afDXXc97lhHrdbF7kROKZvnbscQfzSxbM6tKvgK4y64JbjC",
+	"B4q3M0uYtPXvGXMT64xUG3wTRMvVSMhHYdoEHNs0Y7FBpNHb8puod2bI+yBXnN4naDRB579wUbVbba5y",
+	"4Vaah7Jt9UcHi9tVCt4euNobW72b0uyXTnvabYur6Fm3ncguigciln/ZpQPdErfTkvZDd2LazE+NemY1",
+	"0a8qJonRs1koYZhGZbqflb6P0/7uuQh8xoUVctTfOC9tfRMEJzobtUHq4fohS7XGqj66euedB38VpOiW",
+	"ND8fNLWjhfoR+4N5Xy30fd+4cXIIU12RTYjh26Qc7GwTLbkcVfxgeb8xMIqvLXqD7ae1jODkAi+0sPOb",
+	"tOyzMMC+/R/iff+vJLt6/4aET7Kmvn9384Gd8ak4e3h6NoEzL5cqze5SbiBUh8UPiPHcnaINiXzlfroK",
+	"ncbWTsk5j1UoXyh1LyImthuwbDBvzu70kjOUJU7Zj9LwITDf/c+wSWEs47lRzIDMfPEjnOGJYX87eXFz",
+	"/foE93yKkeC9i15KMwexslftpu+/rBbNp+I/wF0zZiwMVSx3cVLkVpzwEch0zjRMlRFW6bkT793QJ/6k",
+	"FgKMLlimJmCsSNlYTUQqstApzCQMS/7cynqXVjZ1rFCkUPUdlhkzoIUqDE608DnDDq7Vj43BqOXrrayP",
+	"5Vu7midsqsFbI9wmhoUtNNBwhlH9S3N6K2/lCyX9e+biVp6wv9y8+ysTEkdThb1khbyXaibJaoD1QHi4",
+	"OTZQ2Rx7J4eyLJfuJwHUUDkXE+FL8hvxTzh1w2OfSHp8/foF++75t/+P3WHlMSprdDalhpX/5x9GybtL",
+	"9sBz4eslUltKlnKt54xLdkc/3KFBDr0Yt5JhsXHDgKdjpoZDkBmVBQKsVXjCHBsxzPJ7YHe4vjtq6CyZ",
+	"mvJfC2B3xN3vEqbBFlqyO6Qxdwm7Q15M79/VBIG7hIbQ4OZXOgMNaKlxJ4QKI858DRzrKOKgbvmvPvDR",
+	"3WUZq+DGyCAH9zciBOKCsGzA03t3hndvhidvuU3Hd+zo+dNnCcMiX1gGjzHf39SPmjTSbC3P4ZI9f/Zv",
+	"9V+xkKwcHZ/iuH9VEsLgYdgwphvejeoriBn2zfnzU/YKS1r++dUHQtzw7PtXVy9xu1eyhBxK5ptyzSdA",
+	"XjF69/n5ubsuX5GSe8wvXcxKgsGhSMQt6ws+O39Ka+Ts7gdFYHMXBsIefh5TNV35K198k4g0wo+D0Lu/",
+	"nVwTGJ+8ye4QF67SFIy5YEaMpDtxnKWFimFiMZEaRtToMtyYYXep0cM+0tU7xs2tvKtTsTum3OE0aOCx",
+	"z3UiWKzIODfs7gpNOuKfuNML9ickyux///t/3Kp/FnasCstA2DFoX4iUZCk24Ra04DlLuWQDwFqkp+zK",
+	"Hw7dMZYrxUqlTjQ3EKrRmVv5/Pz5JTn9bezdTGFQQBhNoFO+PgJ7fv4NlX/LRQpe5PIE20mpWoDlup6D",
+	"X6Pj7gxqitFF7+np+ek5ShxTkHwqehe9b07PT7/BWuN2jOyxvKa0jDodQSxWl035COqeOeXYolyqn7qw",
+	"bXeAia95RxFgzQ8SpmbSgWGduZclmjC1KmFktkuY5XoEFhtNmtJe698f5nyUNGlID3dOPQLfZL2LniNl",
+	"V2mIdC3Ry/Qu/v4v4pKh5p0/81iYOMlIUXE+PshyZsrGQ7SFj288EJ1g34k6jc/XKgPRotEr57BqbzOU",
+	"lvrYEdTybBeB2PtevEjpoCbIqVgAL7ThPQ4y08K0DsTWHfqCgj+TPuxRLgC4wyNhqlTN2Hzlw42vuZmr",
+	"sPLzmBpQYcbZlXk37HV47wcnGXR58QWZAn77paYFuKU9Oz8nf7a0PkytLuP8w5eWq7ayssNcWrbzQxm2",
+	"jZR5MnbqwO85zR8btlznWegNju8/Xf/+j5J7TgSZ++jbLpO8kdhCKi8bhH97/s36r26ofuWPkj9wQSaW",
+	"3+rl1pH4hR1j+MHIoO7mf/nFvb3ADc7+JbLfiBc4dFvmCn8FyAwLUtYpuyJ1ADKnC5Sm/hiFD7ILQeoT",
+	"w6ZcQo68+JRdFRmKwUe0jlOaPjtepugv8clVcIctkPQ1oPhmiMuOweLzWGMPXER3YPkTz7y4tDW8PO9y",
+	"86+VHmBhFvri+YZg/N36918oOcwFGaieP3222QTP/m2j9z8nitAVewHOa8RLaJLEBaQPpVhEQnCIDT5l",
+	"bywTcgza/eL+W6rkWPUwuKDSw8uSo6bK20FIfL6MCX8GW6LBnglrjKhW2z/1lZd8SA/GR7cM6187w3dw",
+	"0E+HWM+/Gqh8J2E1PG5I9V4iwZsi6VuOw/MV8lEpKkMfnKAi7SWT+6X3pR7tJx3AUGkgW8HQgl6GejLn",
+	"74T+I0D9SWXzHWOL9zj81jSaWl3Ab58FU2k92f7R9LHC0u+B+T39ptME7r4/KPWD05zou2+7nJevGA/Z",
+	"W8gED12Wnj/7/XJoIk8Vh2ZHjqOqmQT9xFR0iKK2kMQcbyLrnpXxVG12kB+EvCfLYzHNFc8gY5mv0GlK",
+	"+iV0aCOHnSJO0ZKJXUYGczYbK2z1WLa6sQ3WuWyxeFXFeO2NXIQ50Ge4kr27Y/Yvf2JR+Ovh2O60wiEx",
+	"bi3H0vvYUWKZk1vN03unjm/PypWxsWYZFZzNtLBQBzT2I0KvYWNOEfZCOyxCrwN5IdjR86ffHNd0sfLW",
+	"MVwyootdZVkDVHfPUCsolfd45OiEmnJtz4ZKT04yTinI1WgLUVilg7GtfAQmM9atVQMhKUto20oTPj2y",
+	"rX9jF6ng6c4PMGoW8XC6IBgEf8E64aB8b69yfIN5f7Ph+893z7sb739Cnv05qRsBCuMsF/KeHf3l5t1f",
+	"sUgsMUTGS4bIjiL4mQTh3iFGGRjewMzjOHVs49ll/HK79+JR/PdtNf4eOXA5yyoWXG31wHtX8N5SUqnO",
+	"K3FXnxXYYg3YUSFRCcLM7uOdqtVRXlwy0XJBpz5qMcJHyXlbwsOeeGk5vg+H/MScqNpeBNRpSdurqMk+",
+	"udamau2nZFld9NmvTT39rKwuc/ysShmqi/DsKHASlK5NjY9cos0WXf1Ua2bB5ruZTlovGLtDmrRr380l",
+	"K4uZIW/lGcYuA6nFqsAoZlLf1dC79JddPWGzUcr43j/8ou19YZFfjsWv5prghgnLpJoxYb5IQ/2XRi0P",
+	"1r8vjhwHEoHUpUGSEzZRDxQcZzyFcVRYDBk391T2YrVakU2EPKMuome+fSxS3SgBvbFcW1M1og2d2gY8",
+	"vR9Rg20KlCSvHbdYGwsbVkc7BAvp9nIrhyrPQNfb++biAXv8Jr7B9D3A1FQNf1mtn3DW7Pcb+uZe3koV",
+	"+jlXc4+5YSkvHMUupiH2ccaxVpeQbqXCuN/GaubOOeyzagqthm7BupCSlqEdOzyqR0prwDfvmIYhtucO",
+	"HVn9y9Sy27c+ZrT1Y9zHWM1uJc6aOsbibpkmxeobZ051m/8zBOY6wubb956yV0491YCEFPfobcT0/QUF",
+	"gIaAXL+pmser3BrxOBoGJ9WQgnjAKlmn7GfHSypgFPJW+kVVXM2tCu/m1E/T99OC7wPe5G/X9FKtnfey",
+	"xvlsZwxjuWt4zCrkY0sv/WkQBOhCmmVw36tO+ijG8BWIxXukq+XWGsT0usRmjENz2PjENFooL/clT2JU",
+	"iR35Xvw1+lrC9aJg6xCj1UzzGsNEMV6OAj/rYmfCQFph50mQZZRmVkzglF3h9BR/X4qgiM5Hz8+/Ydir",
+	"dyYMHBMQW81F7mgC5MNaVayqvptWxYj80Ffv37REkRaUWd8hhhS30i8M6M8XP0on1ykecMXn281dOjw2",
+	"/nJ1lGpLVmprVKraaqjOYY/ROFWKdVy19b2GQTogXR8FiVkvewyCfAzl/opsBahluRMnAtOMRWdHFWVC",
+	"oXCJYhJlXCaWZ+kY0nsqstRKON9JoDQkciuRbd7X+kzHXMgnhjkdjh0Zx3adJEiVWUjS4mZ87ORTjgQ1",
+	"YVQYEPX2W8kle5U9+/bbp9+xe5izDLR4gKziDV6Qu4f5KfsPgClL1VSgoBea9Qfu8cR76j3RvZXeHGDH",
+	"MKGMIMr6Y3zEhaTSapNoSok7F/+u0reyLnDSFfiHJye102Ov3/zw6i4md/0ZiKC/qB31Rnj58URmy7i5",
+	"1okYV9WrJaOP5MuVqr4ep8BLNZPonFoQdgjO6zASElwQihB1YuJNK7JWicdRPP2Z5/ek7jic8+M7wA9q",
+	"jC0rpiBVZrOxMv7lTAGqvNSqfIXUsyyx/ISrCjLLfvkNziXqVvVlCNdgitzRxHtUf7FudNUFAA9FGDbQ",
+	"6h7k8ZcK/583DArSewciek5e2AjYVmBVgyo6U19MeRGa2yzFNyHFuI4oR9ywzKNVYAd/frVIpGtfYLoe",
+	"8oaKedzKXI2OfSae05aRiTne5SaIEFh0NHPD/nXbqw1927tgfz89Pf3lN6/8YzboAG6lx/DBfAHzHSc7",
+	"CmFijnOogn7MCrSocKYVJVt5pYHOFMcdqzy7lSUSA1kbUqUzk/iKHXUaPuHujoANYK7KcySWDDJqBqih",
+	"6xVxwkXGtAfbdYm78xKHfks6MLkIS/uENu99UBzMCxOGjzR45wV6LsINHH+ZkvLBldeFZC4QScJXvFtM",
+	"qPZyZ0QuuIepZaqwpfUjCLXrpIKQ/dxuR6Zsa24tTKZogsVeNo5qUfg7hbJS3R987JYF2Sl7zUVeaDAs",
+	"g5zP2bDQREZpJHMrj67B6vnJ1dCCPmZT9yz1PactlffHAotJ85HMEjbkmk3c5DlIAdLmc/8SfYHmZG8u",
+	"9d+dcHvC5Yl/wffyyVV6b9yxnbIbMUIjsZCMzLlkPwoJ4SAz4ysS+J9OGdbNwUbYlk2UsezZt88XqyOV",
+	"BxPeeZqcP3vOBnPrWMjzZ8/q5p9b+e35N4TRtZPxhEApNuFyjpd/gpKVdkTbrdmfeGnCj9DsH/CO90Ob",
+	"ceyKKn9SCvs2ajy4IQRxwjEhz2TIMSsZLtG0nzpON0TLF/I/Y0WeswEwNUPH7pdCQJvZA1+Hu+67L4Xk",
+	"NszKvvBO7+Lvv9Sp7k29LgThcx1rL5kBr/U0K0PUqKrIyPwYJ6yKCvK3UFYiKiGbDs3bNAuS/Ry49s9x",
+	"0lPWqAc05thYIXxilSNSF1R4IyTifceOqDIl4/4r3OnLVz+8+vBquY4QBnTUg6oDraOdREIefqAtdklQ",
+	"9UiJJWiqTSHHcDuFL8s/s5C4s7Er/vflolkrviAiESR0QIzJkLdjxWunQlVgPXZcbQYmVNyoSPcp+1kr",
+	"x/5UBoGj10xzpcSQi3tgM3w1IDby3u+WWO3xZXTm0Da6hleh6ArKRtgnY6a0kyUw7ySuMb19fbUnDvxC",
+	"ZfBFMeAPNYqJEiMVxPjKMfzri5357qvRf/7sW2ksSGdHTg0o7NiRkpRbNNFQJw7exL/jtZQnxPCXVSOi",
+	"JtA31rAJWI7xHmSjqjLlLr2pKofgnyXp/8yj0iMy6f4MnzSRrg1pD7lzHbLdpwJS75osb2xX6XJtAHtW",
+	"u/54Bax8xucG1WZMgJmAtAmTCIEaJNawS4K5yHCZDdRHx9Q8kTq58SLyyXuVi3S+G1D2g28G0Sq1YE+M",
+	"1cAnO/FY7d1N9TUDdOl74nI5ZxjN6A2QOv4UsE40d8cB5e9Wxt7EMklpGdFQ72t89InySWmyTy3ZrWIV",
+	"1/5kfi/O30Nmyo6pyk8h+sEXkq3yzY+a3uBLFOTcK05XoAIuHEOn16dZNomGY22Z5rsmG46BCAsTJ+qh",
+	"ld3HlQYDe1XmtB5cU+WgLBRTsr790q30Pjns/UlrhxkT1ld6dQPMxvPL0hcpMVQcDfBCYkdNYWxCaq/B",
+	"VqFSsTTnYnIr0XxURg7W3KBHz8+fHzvWPixMKGjj6CBGqc+VpFacaNEHbZTExZVcQdhbeUQB0nYM85rp",
+	"lGdZdcNW1cSDYzoLP9N3lVerfH3MDRsAyFsZOmAnZfVhB0DhXiXjOQYwJ9UgzeMlW5IyvjNSVRuX3KHY",
+	"JrecFhv44nm5P5sVLFkoCk6BOp5+siO3TZzWge+tLMdC5/Uxhc5r4IaWEkh1woqpO5Rvz8/r7oGj58+e",
+	"Hcds9T/7DX8i7hKm43k3DhMx7YUh5IEfHPhBlB8ECKnwr6QqgzmbCIMFvLFajn+gkT0kwctIlC9IZKUi",
+	"Q9i2nlWICQYwtVsdP5SKvQklyh2BxP6AiN6X7C7T874u5L87vLjDfA40z+uKB/xDDZ6EauzMOH1shj7D",
+	"mSryjI35dArylL0LUiflc+DSsIOK2z7Pc4bEHG2Ojlaf0Bs+7oPMEVU/dMzswJaG7Oge5nSgU66tpGY0",
+	"3ogxBO2OnajxUpljH24ZJUeU7fwG17AcUt48xZ/8ydWje4jLU4kXv6uWgrL+fFdXzV2ZHLlhwRVKcm80",
+	"boh0jHTX7eg3vc1yrHU4ApmK0GsXQ94c/220gEgeVb8ltNeLlQie5lyWHZSR97+4+QnP/G8/3PwNg5CQ",
+	"F8R6NleQ4fvXLb9SDHJhxpD1W9pu+vK9JVDFe2a21J8Ja4o8eGg0l+lQt2a7ejW7S1EipPiLGqxPTfqH",
+	"GrSmJX2qgjZfWrzPH7E6DYFMLU2fcNnhr9IV+g6K/L7s3NGEl0s2VXleApWwvgVFvWpyYHcxHrja/v2e",
+	"xhaGSlo2I9v9CKyQVlQrcAL8UEgkGU2zoXujMBjCopix3N1c+CzxSQbNCOFLMskYNgLbWki25EV7s32s",
+	"ROwPtIGDRbEtDVoGmYbEoZCDWiqrmEpRtYEhOSEKvY81KwppLJcpnMBHnKMN6jHGzTt52UQ9+LxthEUW",
+	"BiHrxEXVvGeht0SsI/CtREHVwX+q5FDoCWHAJKQJmqqrsEmqdN2xMFbpeVV5qqra7DifSW5lvXhQ1VzX",
+	"JBhxTYcMmXA/YAhw+T0JjkcG4FZmKjUBq0+4zPw5mdNJdlyG8HszTZUz7MSqU3qzXhUX+ya7eW8lXfQp",
+	"89Su9JotJ8uUN+RXEZNAX+FUb/yb62TQdz7yz0BdDDZPKIX7SMMUfDP4cpjjS8YHBqS9qHUFF9V88HGa",
+	"YyN7agoYk10X5Kq6CNu9r7ixc2ya4sTDx7cg2NJbUrGes2d1R0DDC3BIx9tBOl6AsCe+VRjVn1OaGTVZ",
+	"AF6H4rWbqRLKTtyPZ89iWUBxIWAB39o14p+rskEOd5+YkEWwoKImWO/BF3QQmonMXDYWTxy+rmPdSm/K",
+	"Y6Q9axQTMjwQbMjjhAaKcEXVipRajM/zrbmCHlwf51aGIg4VEqPrz9vlqKCCk2yCp4fO4LQseuCTKTz3",
+	"CttV0lFKR/PoAWQ++2mKrtWyVxI1tUrqjav8wRlV6BROFy0ImXIMAmq8x2nNKs8NinsJM6phVcAcAc9D",
+	"Z07vJLPCAPzc2Qr13V97NzX+pWLVqhKyPrt14bK+UF2+s2p9UCQPiuTvSJFcyRVQ6DrinhhiDNPxBhrl",
+	"BlzFgvZdJ7FJVnsuODG+6nWGr/twrppF0ne4S3NuDHqFHAs4Cv02+1apnP3vf//PcVPjJC9WvCjGm9qs",
+	"H3CN+9QgFyZrK5t6leeR4/ikuuVnheKlrddArTIwNoAN9Zu1vZ/q9cUxBzXmL7RklTDkZT2i9jf1qoEo",
+	"jpXWiXqUiBvzVINTFuMBIu4JVgLv4kGj17NDMv3jQYqOMtR/HoCdASz1gWyLYmppLlkC0DZ9j+JAsDtS",
+	"0+yG7YvPR1U7hNmD2ao9snMVyLAjvS4iciV52VPk3KS9GchVCZhPa9nEBMGUPVTmkgp5yq7KkH0K6qAq",
+	"fUtpF9WWhU2YVSwHrqUv3ffRbRmmUTx4u9fI5vZEBNrxpyKtn9XLPlb1OxZkhhSaTWAyqGvjqD3aIIkN",
+	"eQp4q2o4BCw6MFkbTT+Bs8mQn1llp+0mhGsvRnIs6mgg1UDuyqWofj6dXpYVHgWp/EpSpCbFQ/kKERj+",
+	"702pVOiwEVXkc36eUH1NqKqS8DxXM/f+EmRincwP7z683yd0uvFfSa3yiRuqNWMGDwgz+SzosgKEslN3",
+	"WuzH6zfuoRmrGePuVP/zmnIfDnk1X2/inIM+ZsBifEcxjaLGJth45pGjHSuvCIkwcqFZtacSZZ49u2wg",
+	"lsbAGOkg0wMxRkTQVDWpuDCgTydD3sf38ngDAfqqRLnfVT7ctU9KckuIViy9qchbMEzW0pjI6OkwXJIX",
+	"Vu07GeeQNvdFlQEh3PABxXUyUPP/BT54WdpplKQikQvA1IVuhJTYFYWkHbajgsy9uHgiZCkrlu6/tNAa",
+	"reJ+wDI9d+F3AnE71sraHDJKzy2rWhw9f/bdcRU/7eQGJYEqG7kRmuVGdJFDiKRdpjNYvu992N9+SE0Y",
+	"nibbOoKWPvcm3rIcAPmf/UljPSbyfpCxTuiqGgAdKuX6Z+yo9bacQHWBId8UQFkrKPDFVjI75Nruop7y",
+	"i7KYZQVf0wo31tIJArP2CAqejgmOnhgm+YRCQDPvEUNV2WuSGmwoFO+kfWR1KOcrjE8tRXmqVyEMm/Cs",
+	"xaL7gda0T7ndzbCq5VV5ljVUPKL9EorSjs3xH0H/bDmQOHi15uk5WGhnN1hxsmQASi8YJ2a8rEAVHB05",
+	"N/ZWPv2WTYQsKPbFl33BahGNAtx1ghhSaHzcb7jc5+ffrIiTRoDZE6/BsT9PP6y/wox21rkd1u+nMeNB",
+	"Zl0jsxJ+NFBn6BATYcRchrIOGnwOh5NZUQFKoTvnWevw+VDyDMrMmCl9j0EVobHJlY/nczrqE+PfrRvv",
+	"KzUWn516cSqe/qvua7i+3r2DI33JitzX5ODBilZOLfB1ZTfhOY8ztpcxl2vBcbF/2ap+x+sasjmm813d",
+	"+Vj1aaTpYzD6Ep/U+zQ+ph3ZOgin2f7ACeG/37ZWpUO1ajSInvKQysxAWi18e6daFjQzls/bupe2xoZU",
+	"k5QWj1cf+OiSrfS+YeZcez2SZrfSfbfIXdse94tsbfe1+24ntTveXb9cJIGfi7hTlmeMuP+IT3ZF3PfY",
+	"vpcW+smr0q1CRVpStn8k/F214j30lvzM9cHRfFdjwlhMxOZYDM/n9GAhVafzZEpCHxOxNagpSMOEXdvV",
+	"d0G4PQtVG/fc2HdPtDOsPu6BpGdfAf0MS3Vk57cvQnhJELoO1PNAPb8e6vmW6/uGApOhFmNVxucU4isr",
+	"mrmWUDqKyqfidM4n+co4d5gMIMsgY+7D+lcUfFFrTyYMG4F0NMq3n0mwRwDa0dwfp+yNxYpPxrfVKQla",
+	"grpPRZpK1yk1GKYaISkPlq6oevRuCvLq/ZubKaSbKUjhBFb2W1k+Fz9fmV34hwl3x47FZgpp1RFmfVPS",
+	"pfIkLUHKoWEihozVv1mKZOUaylzljFmVsCG2NqUkCwPU3XTK0W+vNGbzUcEs9OwpzXguuGn2EOyeiPGu",
+	"saFOXUppTdt06aRddGgOulAHwW8ZgxD8pt0JSNp6S9bbr+sm6dyvc82LL6h15177c9avaX2bzgbE7S89",
+	"+EvCZgfLzX3Xsbnxe7u7s9YnDzNOQqwu1tRrojGWLHUcgfwYWuVgnPDLsoLuGBZK1AepuD7Mqc8VjYnF",
+	"+ORds4bRPqTb+hSfx5/Z2GRnn2Z3KTf5ktIvly17hzi/z10jJcOCy3XEDMmWy6TgeAVZaZMT1vqnFmqA",
+	"fseosCeXPhcdk+8MswqD7BulQOSCBh+nM+s8Uwt05mt3Tu0CyQ4+qq2rmOMNL6FU6NxSAvNKBt2qxzXG",
+	"LN1SKAh6t5ej+t0EYKduLXLYTyDAtaliDZQ9uKV275ZaLAnZLh7u0D9F1mKi174QCeSZYQakvWR3HnLv",
+	"fLSlwVYRGrCKaL16Si5MV9pfhoH7mXzZVnQJD23M7kBumB1ygf3KqZ/HkbUOhb9YX9bvkB0ejLL7cWnF",
+	"xeCOQm+90FRH21ijNhUaYrH2MsUXl8X96haxe4EVrEo7WDAKbWsAe19fdCf7F1YDfpQB649gsaqd63qD",
+	"VR0M/kD2qmkT9gKKNX5eE5zv9dQJl+4oG+i03FVnrXGq9v1a21TtgveWz1XO8HksU/UtHgxTB8PU5zBM",
+	"NfoHRPjxArFoYcePMEGF8o4DyJUcmdBSpk4qWtQStmiTqn+zziTVJC8Hi9TBIvV4i1QDl1Da9I27vaS5",
+	"ige3GqTqYzbCpDvboBY56f4lsjYLVB1BDwaoPXQrbdx0u7z3ycxPRKvrJQPcJTIh62alirg/3sa0O7K+",
+	"V3nz81iY1mDowcB0MDB99THTW4uzi1UjuxmYFsOtFgpHaixxXtqXlPQhfUJm8BEylqq8mFAHSOV7TYIW",
+	"D5CxYc5HBnvyqiG746avhnfHi0aoK8kKeS+pghBQ5JIXp+18CvUaT3Hr1PVSqcwOBirfE2p9mNWKj/Ht",
+	"7UK82novrDWTXdXC4HzFpaZHIjZh/ZWNZ/zZcbGFES6IVQpf9EmrvM1eV7YY6fuXNpj5A4JDaKBv8qKt",
+	"eDvCzTY3gS1AtvmwXgJ5azgIpKFPoa9braPRB/QRA5U1gx8xRlZAf6jVpPFtWd8ehYVIh7ePJyN1svhr",
+	"+wToE3/88E1IK2/CHUNWQOh2U/3bTW2Ukgkz1pHGLPE9b0Tal6rv2yoozYYqz9WsX0z7WdGGFI4uPgLt",
+	"Fz0QSMaFYWXQ6fYRqWukyyvzbtj72qzsTf6w3tC+wA7/QLb29qLTi09WxYeGnlIhsn8ChqVqAkzIXEig",
+	"+hrUwJMJwwopfi0oe1qELsnI/X2uFOncEvJKXCkrnldiUlPzOmqut7TT45ImPANmgOt07A6izXbfBJs9",
+	"me+bk3weC/7CRg9G/IMR/7MY8RdSJR2jK0nBAt5LyI9XUqd2nWhbK3+kXvqYhyIOZhMytSIgdYFsrbP/",
+	"L5Gogwvg4ALYgQtgERNrXoCQYLhaNGh1BCyMXMWmLnWiTHxCIMv5PKQJrrEruFcqx8Iby4Qcg3a/NBql",
+	"VG2bL7Ao07Z9Mh6JfSRLfzrBt82fsf5KaoLcweOxB4+HXgSklVL3HsvCbCRqywpCiEKomSz5YahFOXBj",
+	"UKsgdtPEZ40t+VhKlYSxIyK1Mw3NRhjIbKqEtMa3uB3D5PHOlZ3yzH0rBJ/HxbKebhy8LAcvy1fuZSGy",
+	"ccnuKj53h9TjjjhdSDYYiQeQZbZBLdnAgH2MCnIWJKluPppAV9UQZZbmiAsulQ5ekqu0xVfyezQA0mbX",
+	"G/6WVbwnlYLX+3Qk6/lXVUCbDuhkmnPJciGhBUbZ0fPz51W19OXumaW4wLPjnZbEi5opMZdsJp3MXxic",
+	"uFafdRkIKln46PmzZ82I4RHIdI6965U2ZUGLmXQiTMNOHyqdNA0ZqHRg8ryEminAV4dcF2FMsL0n6yQN",
+	"/nmskn5jB2vkzgWWgzWyU677Il1LkF5gfk03UrGuLFNcKjAGjJm4Ne+4jt1b9eCTJUtfrzexnLJFRfBd",
+	"+Qb6+ZezJFoMlrR6yCiGo/GICvtFKdkVfvWFK2ZX5cVsQg8/szEHbXazWlPqL9J+86VVwnuh5DAXqT2o",
+	"a1+CukawO0+ooiZRFkdKlu3UR6pBtloa2K6jwNiue8e098Oy1IfhcuV6sZHvYuDBQvNunmVx8pllZcvm",
+	"3dM9N/SX4Jdu6xPtfofssmzMxAbKjpdjOH6nvV72bqw6yIprwmaw0bowMe819W+5YLfF+fk3qXsL/4Lw",
+	"w3wKzR/c8Vn6aTva1cDFqFXperOe4G22pDDNXgUeGritm9krDELG+L+chVWEzLtF+5jKs5p97OCLiis+",
+	"NZfOE7N4tCZEZLQ4qx7bI741oGzJvsJlrRpo3cKCpXEjFhaKzkR7DNmlAN3ISrIpn4I+ZZVutKTPlZAV",
+	"dKWa7kNPTmn4lsZL7lEA5b0FkdHwn4tN+81FcPTan8yB/x74acfePRhHzVdSIod63FChYIJyVsgcjGE8",
+	"TWFqqZXisMjzLVUAIyYi53plrewlQmHho+8XlxUpBWoLdF0byzJhrJCpFQ/AqKfw0RApgbRuqcImTHMN",
+	"TMhbSVRoqoyjd/NLqrMtUv+dKdKxU+tv3X6EFHJ020vYbW+qcpHOb3uoV9z6DBX3TzfqSCoNWdWm+FYu",
+	"pvyYMTViME4g4MH/P6EuvdxJ2FXz78aundDtg/SEYTkMLVOFvZX+Qu4Mn0CfXvh3R4nuThnW5JiFguIL",
+	"iUbYYxVjc8OUBhypHro1T9Hwe7IgamVgAe1rF6RG4dBzVbChkD5OgLM7+trcORZx5y+4b9UdfhPrj/ln",
+	"sDf02lYJRjl6wOrh9hkMeZHb3sXT86Q34R/FpJj0Lr51/xCS/vG0TGAQ0sIIdCwX4I1M8yKDOLuq7qMt",
+	"D6C6kPjqhjw3UK5joFQO3FHgfXroyoM2bgltHR0cJvmbW1TwEnrKsTn3hlLep3bYfUH0ON56eQHe6Wjx",
+	"ZH2Lf0hY6EMbygKwo9veRGmo3rvt1akv4fQOWhpGCTa67E9MMRqBWe1Vf6Em0yI0LWgkdSP9tmOtitHY",
+	"tzpwS6Y0xyeGvZKjXJgx45LncwM6YUaxe5gTXZ5wm45vJZRKCdWfx6a/R44eD0Frnt/26E0wLPwI2W2P",
+	"EhPKwdSwJMS10Rk3t3I61twAxRtPwDCeO6o5Z9xQ7+F60oWGf0CKe0WxeFlJddQ9kOzTW3lTnZ9vgW35",
+	"qKywe+G5K1ng3MgMeDpGt2WEfGK/a7eO2qh77XzdnGtVD+wanCTMWK3k6A+vHMYpgQcy2yrv+KM0SYVP",
+	"ln9UUk3mT0wJ0LsPadyYIJz9K1UZ/HZGMLydeXdVgurR1fl3xyFNlR0Zy3MnbB4HLjzldlwxYfdJb1FJ",
+	"W5Wa17k7VcTSvJAahUfTr47mNAjNMdMyPlpArV3mGXwJwc4ItHiTgYgevGS/Ty/Zv33Z1PYKwY/xQFXB",
+	"c3J2ZFShU2B35YO7pGbUmo0VS5UcCj1xqq99VGpUO+kkpv/7IZ1bkMogUUUtfe7RMqnch8GvmoBmbQRp",
+	"7dPWF5n4YPY7mP22VzN1RrkjyzQvU2AwQWQo7CUTaFpz/6zea9VqRlzIx5FA3ym8VYtE3xO1aiiT48Z8",
+	"igFOcRcUM0Km4PYx44YJYwrImm6phHHTxSXHMAxV2GhO2oew8n1qWmGOFhkrnN7Bz9Zq5PavJmyq1UiD",
+	"MQmDB5GBTMGBQRkCiNo8BqRgrR2B1ZEy0Dt0uzVwIWwh5Ei3JCZU3tatUydrDrE9+4/bVQHvvjuAaXtq",
+	"Yszz0h4/QGm2dWJ1vC9IdWIblvUxq4l0o5RYqe6V+5kJmamZI8sj8QCNQP/BnHmbePdC+dc42Qdc1l5B",
+	"O0zTZua6yvP6zs0fpmPpdW3T5X0LHa5y8eabpqkhaEeCFyWECta8KtQKcpTNWwHcYI444T5KqszqlrWc",
+	"OnKJUg2vSuK5T1tIaICBFn/U49WmTwC/7cS5PMQDfV6ZOl6eU1dI7l4Vkhw7q6tBDuY4eVLPEA+lG5Ja",
+	"qYWElYtK2LQYBMhhGbdgFpuVWGFzWC4UqeR8ogrjl2OcJOzHKleLGvwK2tzRe/tpSjtG/bNbl9+rDnu7",
+	"YoQBZrbZtrsEM4Zsv/X/qmn2UgXw/SIEkqurOpfffUMawpEuJfIQl/5QpfEWq9+HX9pL4S2V0/BJofVi",
+	"GmTFrVeoiTSlIY7o4TBeM69RMvj5+Xc+2AfTtzgrEScwjJRLNiiJ59HzZ8+aWV3upbW5p9chimQ/QY1u",
+	"8M8V0ogbO+SeHirhfab4x0bhuxpux6vfBUK0LOs9rtodLmHMzXJmUhfStrbWHRKZ9TXuPJE51LY71Lbb",
+	"SW070pganW3ay95WPH5FJDCOuNDX5qqaaa2NFE3/NaVfSfJ/rFD8929eWq2aHwrB7U2bb5MxP12/ZVnk",
+	"+R1Lc+DaMM7cP9H6iW8tVwvoygx2UbxtB8xgX7Lq5yrW1oashyJthyJtX30rnF3KwWe1ki6nqXlYmd9j",
+	"+ASYVjPjeDNWfVP6fqDUPTLrFzc/nbKf4856XLD7LVMzmSv0i0U5ua9LlnP5wjysZ+gWPtozv+yI6Wsg",
+	"JEfD1KINKsrFX9z8xI64ZNxano4nIO3xwdC+ospZGShGMMSwLJC3vbz8/ppZmExzbiFABzsKeQVk0PVV",
+	"dNHaXQdaMXGYbXbmE41A+sfcfFztsVIzNgXtt5ZU3Ll9CwnLuciYKmxAD3cI9ZJJ4UB2iSZ/czvZiJc+",
+	"yOxUTUF+nOSEKOZEDYcihUylhYP6UzN1azJjADvJT/H/O0GwQC4OWLYvLOO1M/7UyObTmdqw6me06XIn",
+	"0qIj3mepHmFyFGczGITsIpAjIeH4kt3d9uAjTy3zGT63vbtLdncCH9O8ME4tdf98d313eSun3O11DAbM",
+	"JUnQzKRq6kTuI6peehGCaO8Sdscxgf7itveKGzsBDey9ykUKtz331AHzxcvvr++SW3lHx3cRMgLc8zlw",
+	"ffHs/Ol3p6fPzp89cz9RK6ELTDkF/CFVU7iQiHI8d78Mcz66WOyqdHcrl2q2/+9//4/bPFq3/393bKph",
+	"KD6CubyVWJp9PlVsqDQWYXWAUOZHDcUDsBysux2mNJsoDZeMDwYOhHzemoOBP2lhhRmfXU1Ai5TLW2mm",
+	"kOdCjgxVipnxuWFHL69uvk/Y26vrqxcJe/Pyp6uEDWDMH4Qq9Jn/S+NiTxllKXrlCSmb8BmZszG3lMC7",
+	"4DC9ZFZZntOShjwFy1JVSGswXW4mTDSF6gZBZG326TLtQRfVJYPJ1M7LfDMoYxa39WS1RXAbdvTu2uEZ",
+	"fJzmKoMQXNCtVZuwMDGRGUs6y7Xmc1pB1wn6I62K6V6nWXQQbzL+Aguu1wgVmC3VYQELbf/2ttFI37Bd",
+	"z7DUhG/HE9Sb9e1zHl1FNe5vL42Gf/ucqSxOts9JHHfZ5/jNZtI7wVZH9RfLJ6Rc6zlFgwvTaFPCiOEh",
+	"v2NHIfLLqozPj3fWHfCFmkz4iQHHGDAyHjmMG85Uc/I8P75kyFaHSjOp6DXTtorwcPMIFqWbMAOymJCC",
+	"nsMDp1AKCu1xLA9D4Hu/JOu3+Z6PgBnxT0jYU2YVe3p+Xm3v2Tm6kLqVYiirLzw971B+ITZmStEYu2in",
+	"uNfCCl6EaKurUA/pQKnmE5ZN+NLzU+jslnCdp1oZL061xN+VxQ7qGgOOK8Cc4feWD1bE4dmZOpnxObNo",
+	"di89SxOuR0KaU4Y9eUnUp4ImNannjnSjTExAGsyHWSz3QgOGCgNlh0aURwuZgcbEfqxv4GfE+uTF1CfI",
+	"lqkJt/Ju4XTumHHy9Fg51V7Oy8I30R7TtLsUGc0pe0ELcFL1rWwrD3PK3iqN/WYke3Z+fs5SyFGsLntE",
+	"MyXZXapycxcVqel2X7gr+MAH64RpPBvfkYpON2G15s8Jc/zLVybN+vSPAFYJa/LqpCr3maC+huFlC7JJ",
+	"VKygMOXuobttJEvlG4+zhoD54/zPXvd3UW3Y9P0/ozi/wUdkIu/6el0C3+CzGxKNN/gAJd3u77+pA0f3",
+	"z6rMl+4zNcXKDY6ulBK7f/NfTujb7PXXWk02/OSD2uCD9zU5sftXr3M+2uD1l8I4SlHoTjfzCYSDBWLY",
+	"ls9HXXIPckHwTTlGtcTQKDPIce5QPA2SunhAvAINQPXGhnWpIUgIbYJDsFm3Cg7fA89y4QR8MSq076UY",
+	"phto4PeZmskkPMZWBo3ymYN54GjqRKVpoR0nQIvWpGoDyHJhbKxRNiv9ZmGlpW0fvWh3p6l5uEvYHbok",
+	"7m6lG3CqhSRB4O50bCf5Krb9MhzAOhsYBW9TMEK5llJVKEvVUBaDaVPEMAa8d+CQBw554JB/aA5Z0p0W",
+	"Dlk6Ew9MsqxlgyyQW5Ey/yNlNvrqDpjkOGeB4G7MAleGb7z0TEfIERaWoOkx4tNruRocCcfaeCHpwteR",
+	"0BlVj8Wee0UmLLOai/x0HUuiCI4DVzpwpQNXOnClLlxp5+FcQ5FDiCSvAk4OPKkRYbLElUK4lpLADPiw",
+	"Eyx9OnDHWTlVnILHBjmX99gO7ngrtuU0nC+Kb33vFnRgXAfGdWBcB8a1AeMKhKwdmaN8aspHB1Pieo7E",
+	"a2YxdNAe4b+ZVez9y9cVxR1oNTOgt+NFK+OCPwcv8uG9B1504EUHXnTgRZua9j5/rP9B+9qG10n26mMK",
+	"eS2aH3UxdzuVJrYRiwuR6Cu6IC7E9JTt5Kxi4Ws2UJkA4/NhZmPAfifY82LMDRsASMbTe6lmOWQjyMoQ",
+	"lqHKczVrbXHUygf/Gpa9aXbCgRNtxIkOnOX3wVk+mf+nRMzWkggjYSzobfuM/iFofzgkJ7wHEntCcXBL",
+	"IZYUaCB0nb5i1OEmXKAe2rCi6GEg/SFyL3N/lo0Ej3wnQex4RSUKNcV6MJ7jAVnxAMeLwX7Yya8q7kwB",
+	"ghhvUbb85oY9gMau/BQamBXAjshJVlYGpWKgITETY8lvZZU9FSIyJpAJLlnG54ZUIKmsGIYSi1YRQFbD",
+	"YhqSew8LkTOrbmVYC/NS2oowjHeNg12jsL30mtlCvkpMKRvMo2Hji5kuRO7jAeMHRnlQ2Q6M9fcdjdEk",
+	"PxGWXM9prxMP7DGDOBDaRZZi/4FhNxn26ypCMN5q27PBMjuwO1cmTtdZNQuccYExHlGiAlYbqsMDM1bk",
+	"OVMzIUdMWOwrRCW1b6VPKq99Sr9Q21TQJUNVjvOWjPofhdPuWCFJKECj7BGYlOfcQpbcymq8HAt7lTXk",
+	"jz3LDvnOq3iqP5aD6nfgaAeO9vWqigGPWzRFzCE6JNk1NcNA4h3x9XTV0elcGJvQiXndqRGrXle1N2FA",
+	"1N9uyoVuVwpfK+0T/OxM+Qy5JNKLqZb5O1B2nNRC5If2okqDs2IC5lZig2Q1tIC+sTnDEHtm1YhMi5jV",
+	"Job0bAbYDz6DKcgMfVxP2b/XfzhewU2QZL/HLa5Rz946OQgPg2mwhZZO5w3etG/Pj72kVHarD8e9YZ7t",
+	"s/MuibYHXnfgdQde9/vW3mqkqTVGROgDi4w04eZ2gWN415QPyKBeccPNmKEGmbXzwQ/83rf/xrQuH1QR",
+	"Sr5hiwJWDnYZFrKt/+sDLeagAh3YwoEt/NHYAuH+GmveHLg+cIZGt4i6MhLaynp3k2MI4c+6s8ln+a7n",
+	"E6T4rGmw6BO6fNsk/lFJNZlXNUuo953Ji1HCcj6A3Kt0uLp7mGNFP/SuYTNwbG96ye58KRPJNdbgtQqL",
+	"4uOv3dsxEudcpwJdJexPTGn2okWtWa4l9yl75eEe2to8fvCaaeP0/hhdmUI4UQVzLQ3w2rozXXNhwDSh",
+	"FvmIkgibwlDwatkIvuqHxKrJfSMlKozjkItq/5QfXdz2HBYg5N/2jin/v2phjT5Ya0pEYE7Gkym0tVz6",
+	"4Msn7qOKPY79eRoueXns0G9px1XsD92WVtKQqywrM5KPeDYR0hyvb6NJXLFLK1gaeTAn4nx0df4d+qMc",
+	"M2RHoUTv8Sl747vGOJoTo0cJm41FOmbvrz68+J5KG8NUQ8qte/ceHP0v23FE28KXZGOfXKq1gAxSz8Yu",
+	"Hc0Lu+z7XR5ayuyhpUyot9vCGVfJRS9WAW2QlR7fZbilRc3m7LmgfifJUjeZ41Pma/mRZcKzY3yBZNG0",
+	"7IdT1vVrFMyr1ff0R3oZuDgK3oXvhS9htszK2VWQFXCWjI3RtI+tp3IlR6CZXzrlmEqYgWYwGUCWQVbt",
+	"fihyaGuMExD8y+qLg6v6PG1xWgnS76srTmOSQ0+cP0ZPHKQmT0xQpzMYCinIKUrkTOmKCm0p15yVEoZb",
+	"+RfBJ1p77BJ1NZbPkYLH3LSUuOioOBOWHZmxmknGTSVHZccJ6nIVTa5pddggNwxNx/R38cspSnXYfyEh",
+	"Ce+2V40XlL0GnS81v1O2OX+rrTXWLNM//II5QblGR0U/C/EvV3Cg/wf6//W1MA063+Y6a2FgRbhLVQXc",
+	"vcd4So68xDv8SDCFCRd5wrSivviZMG6NWcKolLsPoWVXuCRqjrLYyDxqpP0Rl7ZGF6m35vfxlS3WWlzm",
+	"NmXr3ca2+S4cROzbgVI5cNkpuuUHjJ7p8OILKj2/V6uzu5T3fASra8YjVO21oVWDXn3z1aCqg2s6nRiO",
+	"igykFXa+wjhdw6LQX9UYJ9AlbDYGybAhUsImBUZvGZIjwjtMFzkY6up/ybgk1GVCop5a9R3+rtaN2y12",
+	"bcN/BxV7Mj67oT+P7Rk39bWZnj8tKh0Mz3sxPCOzXU0fFll42c+/tW+pZ961phEwGVBQAYUIhfbkOHuk",
+	"ObmBOo14HrUnl4Rgj+ynzZqMlOpLNBU/Qhb/3FbiOiQmTrqz/qBR0DSQP8AKDrbDxuSLrcUbfLDJrEpz",
+	"L/4rSGFu8fgDSPz38da9xj2Mf1l6tFvU5zGotqHkJ7OnfmqWd9Cm/xjWVEctnpQlYBz9cIpdUtNxkQgS",
+	"1aGmrhK7fmaQg5OWN+DcZzVmHLGrdiSdLRpDZhivcfsLxlFZ982GsLQNr/dQdztspHTO0DGF5lOn5Euk",
+	"xUpCGxmu5jrlWRbVG66y7G351p5Uh2qCL0uBuHJnclmxUoqadkLWzEHRAsX8HSkLzw/KxeekbH8WD4Gu",
+	"eRKwJYU6+1f1jzekdhDNW2OviBEIDRP1ECUR1/hkgUp8YiGG1rASWX8nyPYVwfEHjs3SkRfxGZ9TtCQB",
+	"9u50kWDVbToo64C/0lFZVgwsCpFF6gX+EseyYKrbsRDwWmlm1ASUBDYbU+t0ZX0tpdI8qDQThuUqvXf6",
+	"UmFPGUVyGzCl+/Hq/Rtm1T1IrDhUogXIzFRZrkMunMrFrYXJ1Poeku6HERfSWF9igewRTm6i5ViQsdTV",
+	"azBg34dz2Y+oEIbHub4UDQoX8wcgPQe+vcYoKBlaYJgBaygOrMJZKn/STvpqZGam9H2rifCGWhyYSP82",
+	"MomktYAJpwHUTIQXjgwLSyWhqzanPn0/YVkBzChPQIx132Sn7AZDKE6E9KN4KSFmVvzZrXxTIr7/FCW3",
+	"rBUZGFi4FKsVfCpU/dx5F3SRT0y18wsC0BHIVICh1E+xUFfVadFVpTt0F1/iZ1WpHfwOgcwwbhw/8u3+",
+	"AsRbzdN7x1kJ4sfAczv+Z7tj29uxn52fs9lYkCrPplqlTtXXhTSXTFiWKTBo+0bXLpUW55YPuAEmrIF8",
+	"iM2QhWWmwGwO8QDSjTDVagDmlP0g7iFEjqrCAr6KhYg0DAsDDp0HPGMD4Bq0Z6xHz8+fHkfx4Hu/rT3C",
+	"NE3RmoLtT8hdodvsXgH7S8oq+sHfbA3kytsJyXEaeDZvh7lvz78hH20DjEoQI9eKl8HcD8Miz+dsIkaa",
+	"zNlKh8+FCRfxxNxKSizCCiAf3beewLIjyi+yYGyQxNDUM53mBMr/UIU7KS+tUZCeVdMpZLfySCo7dgQ9",
+	"REbXPiA5z+czhR7bVYX9sLXjU3ZHL/nm3w6JSWQs15opZBoyY7TY0UW5qjHwjE2ELGjunBvLDBYbSRGN",
+	"EMQdH/kZ8ZfLW1kOOxS5N/lrGBQitw30poBAvK2L9dtgSt/K8leVZ371E+ASSUdMZv0z2GuChs+Cqji3",
+	"u2wD+mtC0j0fy1+VpWs/XcqX5ZlAwn1UXrsGno7RyuvAs0LDBroRdoQEAA+6x61E4jesUlpoJ5o5CcYr",
+	"Vi+UuhfQu/j7L07rJF7wwbEC/5MTYvAmveBT6Lx30TtD4cZPtFwtr2wwjGmgVao+/Vaqas1UyQs8nyp9",
+	"NmnGoYZEBaz+NxHSnNbCpMoAM7eJxUjgyaSQws6Z4UOwcyIgfAijgmtsJVIzP5uQ1eSEUEGap28kUpuu",
+	"/kFkxqsgcbiZqF47ia5Lsq2GhjSSlH5BoR2P48YPQhUN60to1hGO7JrAiFqgHL38/jphL27eXyfs5sr9",
+	"+fI6Ye9fv2T/+9//c5xQ+Xg1kyHZo26Px3bIxSAXacLMmOtA2kKflcYt4HSxE/FLeWIWz6C55bJIYVLW",
+	"t6r3pTY+zUyLB8jYMOejJhA0Ro4tA/WIk2nOJbZLMxdeuJPV1GzmJKRMMT5QhUWdoj5sUjKMicjBWCWh",
+	"vgavqUTmJsqQIIwTuhMWOKY5hbQsjExCK8lw9IpSeePmK6xensXpNVhkkvQdVVjfbhtSJTM25FRo1Nbl",
+	"ZYw6DwaRupXFG1W8i6ksf61V3thzqfAtL4c6tU+moE/gAd+r995x6h7JpzMtLCR4rFQRwBeJxmIBY0jv",
+	"p0pI2zhoN0xkxlDhwySsqnRNc6fYiDDI76E0jbxvBOIv3rdjZKH4dK1TT5D4lxfwusjzEwsf6SyHPAUL",
+	"QWBBpWIZA4yYiJzrtorjEc2mthQaOUr3qABPqpVZQjt2hD+fWD4o8rAOqrtT050xeyw0ngil0o/LdYU+",
+	"6sioQvOMqu1wtcSykMPyKt9MpkqT9u7bHObcb31Q5PfsLzfv/hraNg14ej/SqpAZASZ8LL/9/wtRviAZ",
+	"g5xGwdYUK9XG1gICAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

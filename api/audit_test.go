@@ -644,6 +644,28 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 			}
 		}
 		data.same(t, s, "search index rebuild")
+		// A whole state (issue 14): the export is audited with its source; an import of it is
+		// audited as requested (here a dry run, refused whole since its reviews are already here:
+		// it records nothing more); a viewer may do neither.
+		exp := do(t, s, http.StatusOK, "GET", "/api/v1/instance-export", nil)
+		got, e := auNewest(t, s)
+		if got != n+1 || e.Action != "data.exported" || e.EntityType != "state" {
+			t.Errorf("GET /api/v1/instance-export: %d new events, newest %s %s", got-n, e.Action, e.EntityType)
+		}
+		n = got
+		reject(403, "GET", "/api/v1/instance-export", nil, vw...)
+		stBody, stType := lcMultipart(t, "state.json", exp.Body)
+		st := write(202, "POST", "/api/v1/instance-imports?dry_run=true", stBody, "import.requested", "import", id, "a", system, "Content-Type", stType)
+		if j := imWait(t, s, "/api/v1/imports/"+id(st)); j.Status != "failed" {
+			t.Errorf("a dry run of the instance's own state into itself: %+v", j)
+		}
+		if got, e := auNewest(t, s); got != n {
+			t.Errorf("a refused state import recorded %d more events (newest %s)", got-n, e.Action)
+		}
+		vwBody, vwType := lcMultipart(t, "state.json", exp.Body)
+		reject(403, "POST", "/api/v1/instance-imports", vwBody, append([]string{"Content-Type", vwType}, vw...)...)
+		noState, noStateType := lcMultipart(t, "", nil)
+		reject(422, "POST", "/api/v1/instance-imports", noState, "Content-Type", noStateType)
 
 		// Sign-in and out, and a password change, by a user without a second factor.
 		signIn := func(email, pw string, actor func() (string, *string), userID string) []string {

@@ -37,6 +37,13 @@ func importJobOut(j casereview.ImportJob) ImportJob {
 			ReviewsUnchanged: r.ReviewsUnchanged, RecommendationsCreated: r.RecommendationsCreated, RecommendationsUpdated: r.RecommendationsUpdated,
 			RecommendationsUnchanged: r.RecommendationsUnchanged, ActionsCreated: r.ActionsCreated, ActionsUpdated: r.ActionsUpdated,
 			ActionsUnchanged: r.ActionsUnchanged, Changes: append([]string{}, r.Changes...), ReviewIds: append([]string{}, r.ReviewIDs...)}
+		if len(r.Created) > 0 {
+			created := make(map[string]int, len(r.Created))
+			for k, v := range r.Created {
+				created[k] = v
+			}
+			out.Result.Created = &created
+		}
 	}
 	return out
 }
@@ -148,6 +155,12 @@ func (s *Server) GetImport(ctx context.Context, req GetImportRequestObject) (Get
 // inside the import's transaction (on SQLite that would wait for the transaction's own lock).
 func (s *Server) runImport(ctx context.Context, job casereview.ImportJob, f importForm) {
 	var mu sync.Mutex
+	// The claim tells a process starting meanwhile that this job is not orphaned.
+	release, err := s.svc.ClaimImportJob(ctx, job.ID)
+	if err != nil {
+		release = func() {} // the job still runs; only a restart meanwhile could misjudge it
+	}
+	defer release()
 	job.Status = casereview.JobRunning
 	_ = s.svc.UpdateImportJob(ctx, job)
 	progress := func(done, total int) {
@@ -204,12 +217,20 @@ func (s *Server) runImport(ctx context.Context, job casereview.ImportJob, f impo
 	}
 	switch job.Kind {
 	case "json":
-		doc, err := bulkjson.Decode(f.data)
+		doc, err := bulkjson.Read(f.data)
 		if err != nil {
 			finish(nil, nil, err)
 			return
 		}
-		res, err := bulkjson.Import(ctx, s.svc, doc, job.DryRun)
+		if f.kind != "state" && doc.V2 != nil {
+			finish(nil, nil, casereview.Invalid("file", casereview.FieldInvalid, "a whole-state file (%s) is imported with POST /api/v1/instance-imports", bulkjson.FormatV2))
+			return
+		}
+		if f.kind == "state" && doc.V2 == nil {
+			finish(nil, nil, casereview.Invalid("file", casereview.FieldInvalid, "POST /api/v1/instance-imports takes a whole-state file (%s)", bulkjson.FormatV2))
+			return
+		}
+		res, err := bulkjson.ImportDocument(ctx, s.svc, doc, bulkjson.Options{DryRun: job.DryRun, Progress: progress})
 		if err != nil {
 			finish(nil, nil, err)
 			return

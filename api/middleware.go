@@ -59,7 +59,7 @@ func limitBody(max int64) gin.HandlerFunc {
 			return
 		}
 		mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
-		if err == nil && mt == "multipart/form-data" && (c.FullPath() == "/api/v1/actions/:id/evidence" || c.FullPath() == "/api/v1/imports") {
+		if err == nil && mt == "multipart/form-data" && (c.FullPath() == "/api/v1/actions/:id/evidence" || c.FullPath() == "/api/v1/imports" || c.FullPath() == "/api/v1/instance-imports") {
 			// Uploads stream to the handler under their own, larger limit.
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxEvidenceUpload)
 			c.Next()

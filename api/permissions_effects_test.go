@@ -475,5 +475,6 @@ var pmEffects = func() map[string]pmEffect {
 		"POST /api/v1/imports":                                 {audit: one("import.requested"), rows: map[string]int64{"import_jobs": 1}},
 		// A rebuild of this server's search index changes no record: it is only audited.
 		"POST /api/v1/admin/search/rebuild": {audit: one("search.rebuild_requested")},
+		"POST /api/v1/instance-imports":     {audit: one("import.requested"), rows: map[string]int64{"import_jobs": 1}},
 	}
 }()

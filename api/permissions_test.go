@@ -797,6 +797,12 @@ func pmRows(w *pmWorld) []pmRow {
 	}, func(t *testing.T, role string) pmReq {
 		return pmReq{path: "/api/v1/imports/" + w.panelJob(t)}
 	})
+	// A whole state (issue 14): admins only, since it holds every partnership's records.
+	b.add("GET", "/api/v1/instance-export", "the whole instance", pmOnly(ok, pmAdmin), pmFixed("/api/v1/instance-export"))
+	b.add("POST", "/api/v1/instance-imports", "an empty state (dry run)", pmOnly(http.StatusAccepted, pmAdmin), func(t *testing.T, role string) pmReq {
+		data, ctype := lcMultipart(t, "state.json", []byte(`{"format":"casereview-bulk/2","source":{"instance":"matrix","export_id":"x","exported_at":"2026-01-01T00:00:00Z"},"users":[],"tables":[]}`))
+		return pmReq{path: "/api/v1/instance-imports?dry_run=true", body: pmMultipart{data: data, ctype: ctype}}
+	})
 	pmMilestoneRows(b, w)
 	return b.rows
 }

@@ -114,6 +114,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if a.now == nil {
 		a.now = time.Now
 	}
+	// Import jobs whose process died (a crash, kill -9) would show "running" for ever; what
+	// they wrote was rolled back with their transaction.
+	if n, err := s.FailOrphanedImportJobs(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("orphaned import jobs: %w", err)
+	} else if n > 0 {
+		log.Warn("marked import jobs failed: their process stopped before they finished", "count", n)
+	}
 	suggester, err := suggest.Default()
 	if err != nil {
 		s.Close()

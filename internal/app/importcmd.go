@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ func (c *cli) importCommand() *cobra.Command {
 	pfd.Flags().IntVar(&batch, "batch", 200, "reports per transaction (0: all in one)")
 
 	var jsonDry bool
-	bulk := &cobra.Command{Use: "json FILE [--dry-run]", Short: "Import bulk JSON written by `export json`", Args: cobra.ExactArgs(1),
+	bulk := &cobra.Command{Use: "json FILE [--dry-run]", Short: "Import bulk JSON written by `export json` (format /1 or /2)", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			data, err := os.ReadFile(args[0])
 			if err != nil {
@@ -78,7 +79,9 @@ func (c *cli) importCommand() *cobra.Command {
 			}
 			return c.withStore(cmd.Context(), func(s *store.Store, sys context.Context) error {
 				start := time.Now()
-				res, err := ImportJSON(sys, s, data, jsonDry)
+				bar := newProgress(c.stderr, "records")
+				res, err := ImportJSON(sys, s, data, bulkjson.Options{DryRun: jsonDry, Progress: bar.set})
+				bar.done()
 				if err != nil {
 					return failed(err, nil)
 				}
@@ -135,21 +138,46 @@ func (c *cli) exportCommand() *cobra.Command {
 	_ = plan.MarkFlagRequired("review-id")
 	_ = plan.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"xlsx", "csv"}, cobra.ShellCompDirectiveNoFileComp))
 
-	var ids, jsonOut string
-	bulk := &cobra.Command{Use: "json --review-id ID[,ID...] [-o FILE]", Short: "Export reviews as bulk JSON", Args: cobra.NoArgs,
+	var ids, parts, jsonOut string
+	var all bool
+	bulk := &cobra.Command{Use: "json (--all | --partnership ID[,ID...] | --review-id ID[,ID...]) [-o FILE]",
+		Short: "Export bulk JSON: the whole state (--all, --partnership; format /2) or reviews' plans (--review-id; format /1)", Args: cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error {
+			n := 0
+			for _, set := range []bool{all, parts != "", ids != ""} {
+				if set {
+					n++
+				}
+			}
+			if n != 1 {
+				return fmt.Errorf("give one of --all, --partnership and --review-id")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return c.withStore(cmd.Context(), func(s *store.Store, sys context.Context) error {
 				return output(jsonOut, func(w io.Writer) error {
-					if err := ExportJSON(sys, s, strings.Split(ids, ","), w); err != nil {
-						return failed(err, nil)
+					var err error
+					if ids != "" {
+						err = ExportJSON(sys, s, strings.Split(ids, ","), w)
+					} else {
+						sc := casereview.StateScope{Instance: instanceName()}
+						if parts != "" {
+							sc.PartnershipIDs = strings.Split(parts, ",")
+						}
+						err = bulkjson.ExportState(sys, s, sc, w)
+					}
+					if err != nil {
+						return failed(err, map[string]string{"partnership_id": "--partnership"})
 					}
 					return nil
 				})
 			})
 		}}
-	bulk.Flags().StringVar(&ids, "review-id", "", "the reviews, separated by commas (required)")
+	bulk.Flags().BoolVar(&all, "all", false, "the whole instance's case data, tracking included (format /2)")
+	bulk.Flags().StringVar(&parts, "partnership", "", "these partnerships' case data, tracking included (format /2), separated by commas")
+	bulk.Flags().StringVar(&ids, "review-id", "", "the reviews' plans (format /1), separated by commas")
 	bulk.Flags().StringVarP(&jsonOut, "output", "o", "", "write to this file (default: standard output)")
-	_ = bulk.MarkFlagRequired("review-id")
 	return group("export", "Export action plans or bulk JSON", plan, bulk)
 }
 
@@ -286,6 +314,22 @@ func printResult(w io.Writer, r casereview.ImportResult, took time.Duration) {
 	fmt.Fprintf(w, "%s: reviews %d created, %d updated, %d unchanged; recommendations %d created, %d updated, %d unchanged; actions %d created, %d updated, %d unchanged\n",
 		verb, r.ReviewsCreated, r.ReviewsUpdated, r.ReviewsUnchanged, r.RecommendationsCreated, r.RecommendationsUpdated, r.RecommendationsUnchanged,
 		r.ActionsCreated, r.ActionsUpdated, r.ActionsUnchanged)
+	if len(r.Created) > 0 {
+		names := make([]string, 0, len(r.Created))
+		for k := range r.Created {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		var parts []string
+		for _, k := range names {
+			parts = append(parts, fmt.Sprintf("%s %d", k, r.Created[k]))
+		}
+		label := "created"
+		if r.DryRun {
+			label = "would create"
+		}
+		fmt.Fprintf(w, "%s: %s\n", label, strings.Join(parts, ", "))
+	}
 	for i, c := range r.Changes {
 		if i == 20 {
 			fmt.Fprintf(w, "  … and %d more changes\n", len(r.Changes)-20)
@@ -301,13 +345,19 @@ func printResult(w io.Writer, r casereview.ImportResult, took time.Duration) {
 	}
 }
 
-// ImportJSON imports a bulk JSON document.
-func ImportJSON(ctx context.Context, s *store.Store, data []byte, dry bool) (casereview.ImportResult, error) {
-	f, err := bulkjson.Decode(data)
+// ImportJSON imports a bulk JSON document of either format.
+func ImportJSON(ctx context.Context, s *store.Store, data []byte, o bulkjson.Options) (casereview.ImportResult, error) {
+	d, err := bulkjson.Read(data)
 	if err != nil {
 		return casereview.ImportResult{}, err
 	}
-	return bulkjson.Import(ctx, s, f, dry)
+	return bulkjson.ImportDocument(ctx, s, d, o)
+}
+
+// instanceName is how an export names this instance in its source: the host's name.
+func instanceName() string {
+	h, _ := os.Hostname()
+	return h
 }
 
 // ExportJSON writes reviews as a bulk JSON document.

@@ -63,6 +63,20 @@ func TestImportCommands(t *testing.T) {
 	if !strings.Contains(csv, "Agree a protocol,Northfold Police,,,Planned") {
 		t.Fatalf("export csv: %s", csv)
 	}
+
+	// The whole state (format /2) into a fresh instance: a dry run says what it would create,
+	// then the import creates it.
+	state := filepath.Join(dir, "state.json")
+	run(0, "export", "json", "--all", "-o", state)
+	run(2, "export", "json", "--all", "--review-id", "x")
+	t.Setenv("CASEREVIEW_DATA_DIR", t.TempDir())
+	if out := run(0, "import", "json", state, "--dry-run"); !strings.Contains(out, "would create: ") || !strings.Contains(out, "reviews 2") ||
+		!strings.Contains(out, "recommendations 6") || !strings.Contains(out, "organisations 2") {
+		t.Fatalf("dry run of the state: %s", out)
+	}
+	if out := run(0, "import", "json", state); !strings.Contains(out, "created: ") || !strings.Contains(out, "actions 10") {
+		t.Fatalf("import of the state: %s", out)
+	}
 }
 
 // reviewID finds the id of NF-DHR-1: a dry run of the same JSON names the review it would update.

@@ -42,6 +42,30 @@ type ImportOptions struct {
 	Source string // e.g. "actionplan:file.xlsx", "pfd", "json"
 	// Progress, when set, is told how many recommendations of the whole have been prepared.
 	Progress func(done, total int) `json:"-"`
+	// Create lists the partnerships and organisations the bundles name that do not exist yet:
+	// the store creates them in the import's own transaction (so a failed import leaves none
+	// behind) and writes the bundles with their new ids in place of the keys used here.
+	Create ImportCreates `json:"-"`
+}
+
+// ImportCreates are partnerships and organisations an import creates.
+type ImportCreates struct {
+	Partnerships  []NewPartnership
+	Organisations []NewOrganisation
+}
+
+// NewPartnership is a partnership an import creates: Key is the id the bundles use for it
+// (another instance's id, say; compared case-insensitively) and Field where in the source
+// a problem with it is reported ("partnerships[2]").
+type NewPartnership struct {
+	Key, Field string
+	Draft      PartnershipDraft
+}
+
+// NewOrganisation is an organisation an import creates (see NewPartnership).
+type NewOrganisation struct {
+	Key, Field string
+	Draft      OrganisationDraft
 }
 
 // ImportResult counts what an import created, changed and left alone, and lists the changes.
@@ -60,6 +84,9 @@ type ImportResult struct {
 	Changes                  []string `json:"changes"`
 	// ReviewIDs lists the reviews written (or that would be), in bundle order.
 	ReviewIDs []string `json:"review_ids"`
+	// Created counts, by kind of record, what an import created (or would): the partnerships
+	// and organisations it added and, for a whole-state import, every table's rows.
+	Created map[string]int `json:"created,omitempty"`
 }
 
 // MaxChangesListed bounds ImportResult.Changes; the counts stay exact beyond it.
@@ -261,6 +288,12 @@ type ImportService interface {
 	// UpdateImportJob records a job's progress or its end; only the job's own runner calls it.
 	UpdateImportJob(ctx context.Context, j ImportJob) error
 	GetImportJob(ctx context.Context, id string) (ImportJob, error)
+	// ClaimImportJob marks a job as run by this process until release (see the store).
+	ClaimImportJob(ctx context.Context, id string) (release func(), err error)
+	// ExportState reads an instance's case data (or some partnerships'), for bulk JSON /2.
+	ExportState(ctx context.Context, sc StateScope) (StateDump, error)
+	// ImportState writes a dump read from bulk JSON /2, all or nothing.
+	ImportState(ctx context.Context, d StateDump, o StateImportOptions) (ImportResult, error)
 	// Audit records an event that changes no data, such as an export.
 	Audit(ctx context.Context, action AuditAction, typ, id string, detail any) error
 }
@@ -277,3 +310,6 @@ func EarlyTarget(target, published *Date) bool {
 func ImportAdvances(from, to ImplementationStatus) bool {
 	return to != ImplVerified && from != ImplVerified && implRank[to] > implRank[from]
 }
+
+// ExtendProblems adds err's field problems to p, each under prefix ("organisations[2].").
+func ExtendProblems(p *Problems, prefix string, err error) { prefixed(p, prefix, err) }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -31,6 +32,10 @@ const idChunk = 5000
 // journal and the audit trail get one entry per entity plus one import event with the counts.
 func (s *Store) ImportBundles(ctx context.Context, bundles []casereview.ReviewBundle, o casereview.ImportOptions) (casereview.ImportResult, error) {
 	res := casereview.ImportResult{Source: o.Source, DryRun: o.DryRun, Changes: []string{}, ReviewIDs: []string{}}
+	creates, err := s.planCreates(ctx, o.Create, bundles)
+	if err != nil {
+		return res, err
+	}
 	if err := casereview.ValidateBundles(bundles, s.today()); err != nil {
 		return res, err
 	}
@@ -41,7 +46,12 @@ func (s *Store) ImportBundles(ctx context.Context, bundles []casereview.ReviewBu
 		}
 	}
 	var out casereview.ImportResult
-	err := s.inTx(ctx, func(t *tx) error {
+	err = s.inTx(ctx, func(t *tx) error {
+		// What the import creates is created first, in this same transaction: a dry run
+		// creates it too and rolls back, so it checks the bundles against it.
+		if err := creates.write(s, t, &res); err != nil {
+			return err
+		}
 		batch := importBatch
 		if s.dialect != migrations.Postgres {
 			batch = importBatchSQLite
@@ -59,7 +69,7 @@ func (s *Store) ImportBundles(ctx context.Context, bundles []casereview.ReviewBu
 		}
 		out = p.res
 		if o.DryRun {
-			return nil
+			return errStateDryRun
 		}
 		if err := p.write(); err != nil {
 			return err
@@ -67,6 +77,9 @@ func (s *Store) ImportBundles(ctx context.Context, bundles []casereview.ReviewBu
 		t.audit(casereview.AuditImported, "import", newID(), nil, importSummary(p.res))
 		return nil
 	})
+	if o.DryRun && errors.Is(err, errStateDryRun) {
+		return out, nil
+	}
 	if err != nil {
 		return res, err
 	}

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"hash/fnv"
 	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/migrations"
 )
 
 type importJobRow struct {
@@ -52,7 +54,13 @@ func (s *Store) CreateImportJob(ctx context.Context, kind, fileName string, dryR
 	if !a.SignedIn() {
 		return casereview.ImportJob{}, casereview.Unauthenticated()
 	}
-	if !casereview.CanStartImport(a) {
+	if kind == "state" {
+		// A whole-state import (bulk JSON /2): admins only. The job is a json job.
+		if !casereview.CanMoveState(a) {
+			return casereview.ImportJob{}, deny(ctx, "only admins import an instance's state")
+		}
+		kind = "json"
+	} else if !casereview.CanStartImport(a) {
 		return casereview.ImportJob{}, deny(ctx, "only panel members import reviews")
 	}
 	var p casereview.Problems
@@ -112,4 +120,95 @@ func (s *Store) GetImportJob(ctx context.Context, id string) (casereview.ImportJ
 		return casereview.ImportJob{}, casereview.NotFound("import")
 	}
 	return row.domain(), nil
+}
+
+// orphanMessage is what a job whose runner died says.
+const orphanMessage = "the process running this import stopped before it finished; nothing of it was written"
+
+// ClaimImportJob marks a job as run by this process until release is called. On PostgreSQL,
+// where several processes share the jobs, it holds a session advisory lock on the job on a
+// connection of its own: the lock ends with the process, however it ends, so a starting
+// process can tell a job whose runner died from one another process is running. On SQLite one
+// process owns the file, and a claim is only a note.
+func (s *Store) ClaimImportJob(ctx context.Context, id string) (release func(), err error) {
+	if s.dialect != migrations.Postgres {
+		return func() {}, nil
+	}
+	db, err := s.write.DB()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", jobLockKey(id)); err != nil {
+		conn.Close()
+		return nil, translate(err)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", jobLockKey(id))
+		conn.Close()
+	}, nil
+}
+
+func jobLockKey(id string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("import_job:" + id))
+	return int64(h.Sum64())
+}
+
+// FailOrphanedImportJobs marks failed the jobs whose runner died (a crash, kill -9, a restart
+// mid-import), so that none stays running for ever; what such a job wrote was rolled back
+// with its transaction. It runs when the application starts. A running job is orphaned when no
+// process holds its claim (on SQLite: always, at start); a queued one when it has waited over
+// a minute for a runner that never claimed it.
+func (s *Store) FailOrphanedImportJobs(ctx context.Context) (int, error) {
+	var rows []importJobRow
+	now := s.now().UTC()
+	err := s.write.WithContext(ctx).Where("status = ? OR (status = ? AND created_at < ?)", casereview.JobRunning, casereview.JobQueued,
+		now.Add(-time.Minute)).Find(&rows).Error
+	if err != nil {
+		return 0, translate(err)
+	}
+	var orphans []string
+	for _, r := range rows {
+		if s.dialect == migrations.Postgres && r.Status == casereview.JobRunning {
+			held, err := s.claimHeld(ctx, r.ID)
+			if err != nil {
+				return 0, err
+			}
+			if held {
+				continue
+			}
+		}
+		orphans = append(orphans, r.ID)
+	}
+	if len(orphans) == 0 {
+		return 0, nil
+	}
+	err = s.write.WithContext(ctx).Model(&importJobRow{}).Where("id IN ? AND status IN ?", orphans, []string{casereview.JobQueued, casereview.JobRunning}).
+		Updates(map[string]any{"status": casereview.JobFailed, "error": orphanMessage, "finished_at": now}).Error
+	return len(orphans), translate(err)
+}
+
+// claimHeld reports whether some process holds a job's claim.
+func (s *Store) claimHeld(ctx context.Context, id string) (bool, error) {
+	db, err := s.write.DB()
+	if err != nil {
+		return false, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return false, translate(err)
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", jobLockKey(id)).Scan(&got); err != nil {
+		return false, translate(err)
+	}
+	if got {
+		_, _ = conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", jobLockKey(id))
+	}
+	return !got, nil
 }

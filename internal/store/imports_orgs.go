@@ -46,57 +46,9 @@ func (s *Store) CreateOrganisations(ctx context.Context, ds []casereview.Organis
 	}
 	var rows []organisationRow
 	err := s.inTx(ctx, func(t *tx) error {
-		batch := importBatch
-		if s.dialect != migrations.Postgres {
-			batch = importBatchSQLite
-		}
-		t.db = t.db.Session(&gorm.Session{CreateBatchSize: batch})
-		lower := make([]string, 0, len(names))
-		for k := range names {
-			lower = append(lower, k)
-		}
-		if err := chunked(lower, func(ks []string) error {
-			var taken []nameKeyRow
-			if err := t.db.Table("organisations").Select("name, name_key").Where("name_key IN ?", ks).Find(&taken).Error; err != nil {
-				return err
-			}
-			for _, n := range taken {
-				i := names[*n.NameKey]
-				p.Add(fmt.Sprintf("organisations[%d].name", i), casereview.FieldDuplicate, "an organisation called %q already exists", n.Name)
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		if err := p.Err(); err != nil {
-			return err
-		}
-		var aliases []aliasRow
-		for _, d := range ds {
-			row := organisationRow{ID: newID(), Name: d.Name, NameKey: casereview.NameKey(d.Name), Sector: string(d.Sector), Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
-			rows = append(rows, row)
-			seen := map[string]bool{}
-			for i, a := range d.Aliases {
-				if k := AliasKey(a); !seen[k] {
-					seen[k] = true
-					aliases = append(aliases, aliasRow{OrganisationID: row.ID, Alias: a, AliasKey: k, Position: i})
-				}
-			}
-		}
-		if err := t.db.Create(&rows).Error; err != nil {
-			return err
-		}
-		if len(aliases) > 0 {
-			if err := t.db.Create(&aliases).Error; err != nil {
-				return err
-			}
-		}
-		for i, r := range rows {
-			t.touch(journalOrganisation, r.ID)
-			t.audit(casereview.AuditOrganisationCreated, "organisation", r.ID, nil, casereview.Organisation{ID: r.ID, Name: r.Name,
-				Aliases: append([]string{}, ds[i].Aliases...), Sector: ds[i].Sector, Version: 1, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
-		}
-		return nil
+		var err error
+		rows, err = s.createOrganisationsTx(t, ds, nil, names, func(i int) string { return fmt.Sprintf("organisations[%d]", i) })
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -107,4 +59,68 @@ func (s *Store) CreateOrganisations(ctx context.Context, ds []casereview.Organis
 			Version: 1, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	}
 	return out, nil
+}
+
+// createOrganisationsTx creates validated organisations in t (with ids[i] when given) and
+// audits each. names maps each name key to its index in ds; field names where a problem with
+// ds[i] is reported ("organisations[i]").
+func (s *Store) createOrganisationsTx(t *tx, ds []casereview.OrganisationDraft, ids []string, names map[string]int, field func(i int) string) ([]organisationRow, error) {
+	var p casereview.Problems
+	var rows []organisationRow
+	db := t.db
+	defer func() { t.db = db }()
+	batch := importBatch
+	if s.dialect != migrations.Postgres {
+		batch = importBatchSQLite
+	}
+	t.db = t.db.Session(&gorm.Session{CreateBatchSize: batch})
+	lower := make([]string, 0, len(names))
+	for k := range names {
+		lower = append(lower, k)
+	}
+	if err := chunked(lower, func(ks []string) error {
+		var taken []nameKeyRow
+		if err := t.db.Table("organisations").Select("name, name_key").Where("name_key IN ?", ks).Find(&taken).Error; err != nil {
+			return err
+		}
+		for _, n := range taken {
+			p.Add(field(names[*n.NameKey])+".name", casereview.FieldDuplicate, "an organisation called %q already exists", n.Name)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	var aliases []aliasRow
+	for i, d := range ds {
+		id := newID()
+		if ids != nil {
+			id = ids[i]
+		}
+		row := organisationRow{ID: id, Name: d.Name, NameKey: casereview.NameKey(d.Name), Sector: string(d.Sector), Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
+		rows = append(rows, row)
+		seen := map[string]bool{}
+		for i, a := range d.Aliases {
+			if k := AliasKey(a); !seen[k] {
+				seen[k] = true
+				aliases = append(aliases, aliasRow{OrganisationID: row.ID, Alias: a, AliasKey: k, Position: i})
+			}
+		}
+	}
+	if err := t.db.Create(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(aliases) > 0 {
+		if err := t.db.Create(&aliases).Error; err != nil {
+			return nil, err
+		}
+	}
+	for i, r := range rows {
+		t.touch(journalOrganisation, r.ID)
+		t.audit(casereview.AuditOrganisationCreated, "organisation", r.ID, nil, casereview.Organisation{ID: r.ID, Name: r.Name,
+			Aliases: append([]string{}, ds[i].Aliases...), Sector: ds[i].Sector, Version: 1, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+	}
+	return rows, nil
 }

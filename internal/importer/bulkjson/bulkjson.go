@@ -104,9 +104,9 @@ type Milestone struct {
 type Services interface {
 	actionplan.ExportServices
 	ListPartnerships(ctx context.Context, f casereview.PartnershipFilter, page casereview.PageRequest) (casereview.Page[casereview.Partnership], error)
-	CreatePartnership(ctx context.Context, d casereview.PartnershipDraft) (casereview.Partnership, error)
-	CreateOrganisation(ctx context.Context, d casereview.OrganisationDraft) (casereview.Organisation, error)
 	ImportBundles(ctx context.Context, bundles []casereview.ReviewBundle, o casereview.ImportOptions) (casereview.ImportResult, error)
+	ExportState(ctx context.Context, sc casereview.StateScope) (casereview.StateDump, error)
+	ImportState(ctx context.Context, d casereview.StateDump, o casereview.StateImportOptions) (casereview.ImportResult, error)
 }
 
 // Decode reads a document strictly: unknown fields are refused and named.
@@ -123,22 +123,31 @@ func Decode(data []byte) (File, error) {
 	return f, nil
 }
 
-// Import writes a document: partnerships and organisations it names are found by id, then by
-// name (organisations also by alias), and otherwise created (not in a dry run); the reviews are
-// then written all or nothing. Field problems are reported against the document's own paths
-// (reviews[2].recommendations[0].text).
+// Options say how Import writes a document.
+type Options struct {
+	DryRun bool
+	// Progress, when set, is told how much of the whole has been prepared or written.
+	Progress func(done, total int)
+}
+
+// Import writes a /1 document: partnerships and organisations it names are found by id, then
+// by name (organisations also by alias), and otherwise created in the same transaction as the
+// reviews, so that the import, whatever happens to it, writes all or nothing. Field problems
+// are reported against the document's own paths (reviews[2].recommendations[0].text).
 func Import(ctx context.Context, svc Services, f File, dryRun bool) (casereview.ImportResult, error) {
-	var pending casereview.Problems // what a dry run cannot check because it would be created first
-	partIDs, err := mapPartnerships(ctx, svc, f.Partnerships, dryRun, &pending)
+	return ImportWith(ctx, svc, f, Options{DryRun: dryRun})
+}
+
+// ImportWith is Import with options.
+func ImportWith(ctx context.Context, svc Services, f File, o Options) (casereview.ImportResult, error) {
+	var creates casereview.ImportCreates
+	partIDs, err := mapPartnerships(ctx, svc, f.Partnerships, &creates)
 	if err != nil {
 		return casereview.ImportResult{}, err
 	}
-	orgIDs, err := mapOrganisations(ctx, svc, f.Organisations, dryRun, &pending)
+	orgIDs, err := mapOrganisations(ctx, svc, f.Organisations, &creates)
 	if err != nil {
 		return casereview.ImportResult{}, err
-	}
-	if err := pending.Err(); err != nil {
-		return casereview.ImportResult{Source: "json", DryRun: true}, err
 	}
 	id := func(m map[string]string, v string) string {
 		if n, ok := m[strings.ToLower(v)]; ok {
@@ -178,7 +187,7 @@ func Import(ctx context.Context, svc Services, f File, dryRun bool) (casereview.
 		}
 		bundles[i] = b
 	}
-	res, err := svc.ImportBundles(ctx, bundles, casereview.ImportOptions{DryRun: dryRun, Source: "json"})
+	res, err := svc.ImportBundles(ctx, bundles, casereview.ImportOptions{DryRun: o.DryRun, Source: "json", Progress: o.Progress, Create: creates})
 	var de *casereview.Error
 	if errors.As(err, &de) {
 		for i := range de.Fields {
@@ -190,7 +199,9 @@ func Import(ctx context.Context, svc Services, f File, dryRun bool) (casereview.
 	return res, err
 }
 
-func mapPartnerships(ctx context.Context, svc Services, ps []Partnership, dry bool, pending *casereview.Problems) (map[string]string, error) {
+// mapPartnerships finds the document's partnerships here, by id and then by name, and lists
+// those it does not find for the import to create.
+func mapPartnerships(ctx context.Context, svc Services, ps []Partnership, c *casereview.ImportCreates) (map[string]string, error) {
 	out := map[string]string{}
 	for i, p := range ps {
 		if p.ID != "" {
@@ -208,23 +219,19 @@ func mapPartnerships(ctx context.Context, svc Services, ps []Partnership, dry bo
 				found = x.ID
 			}
 		}
-		if found == "" && !dry {
-			x, err := svc.CreatePartnership(ctx, casereview.PartnershipDraft{Name: p.Name, Kind: casereview.PartnershipKind(p.Kind), AreaCodes: p.AreaCodes})
-			if err != nil {
-				return nil, prefixErr(err, fmt.Sprintf("partnerships[%d].", i))
-			}
-			found = x.ID
-		}
 		if found != "" {
 			out[strings.ToLower(p.ID)] = found
-		} else {
-			pending.Add(fmt.Sprintf("partnerships[%d]", i), "would_create", "partnership %q does not exist here; importing for real creates it", p.Name)
+			continue
 		}
+		c.Partnerships = append(c.Partnerships, casereview.NewPartnership{Key: p.ID, Field: fmt.Sprintf("partnerships[%d]", i),
+			Draft: casereview.PartnershipDraft{Name: p.Name, Kind: casereview.PartnershipKind(p.Kind), AreaCodes: p.AreaCodes}})
 	}
 	return out, nil
 }
 
-func mapOrganisations(ctx context.Context, svc Services, os []Organisation, dry bool, pending *casereview.Problems) (map[string]string, error) {
+// mapOrganisations finds the document's organisations here, by id, name or alias, and lists
+// those it does not find for the import to create.
+func mapOrganisations(ctx context.Context, svc Services, os []Organisation, c *casereview.ImportCreates) (map[string]string, error) {
 	all, err := svc.AllOrganisations(ctx)
 	if err != nil {
 		return nil, err
@@ -239,20 +246,12 @@ func mapOrganisations(ctx context.Context, svc Services, os []Organisation, dry 
 		if byID[strings.ToLower(o.ID)] {
 			continue
 		}
-		found, _ := ix.Find(o.Name)
-		if found == "" && !dry {
-			x, err := svc.CreateOrganisation(ctx, casereview.OrganisationDraft{Name: o.Name, Sector: casereview.Sector(o.Sector), Aliases: o.Aliases})
-			if err != nil {
-				return nil, prefixErr(err, fmt.Sprintf("organisations[%d].", i))
-			}
-			ix.Add(x)
-			found = x.ID
-		}
-		if found != "" {
+		if found, _ := ix.Find(o.Name); found != "" {
 			out[strings.ToLower(o.ID)] = found
-		} else {
-			pending.Add(fmt.Sprintf("organisations[%d]", i), "would_create", "organisation %q does not exist here; importing for real creates it", o.Name)
+			continue
 		}
+		c.Organisations = append(c.Organisations, casereview.NewOrganisation{Key: o.ID, Field: fmt.Sprintf("organisations[%d]", i),
+			Draft: casereview.OrganisationDraft{Name: o.Name, Sector: casereview.Sector(o.Sector), Aliases: o.Aliases}})
 	}
 	return out, nil
 }

@@ -90,15 +90,39 @@ func TestExportImportBetweenInstances(t *testing.T) {
 		f, err := bulkjson.Decode(doc.Bytes())
 		must(t, err)
 		// A dry run into an instance without the partnership and organisations says they would be
-		// created, and writes nothing.
-		_, err = bulkjson.Import(sys, b, f, true)
+		// created, with everything else, and writes nothing.
+		dry, err := bulkjson.Import(sys, b, f, true)
+		must(t, err)
+		if dry.Created["partnerships"] != 1 || dry.Created["organisations"] != 2 || dry.ReviewsCreated != 1 || dry.RecommendationsCreated != 5 {
+			t.Fatalf("dry run into an empty instance: %+v", dry)
+		}
+		nothingHere := func(when string) {
+			t.Helper()
+			if page, _ := b.ListReviews(sys, casereview.ReviewFilter{}, casereview.PageRequest{Limit: 1}); page.Total != 0 {
+				t.Fatalf("%s wrote %d reviews", when, page.Total)
+			}
+			if orgs, _ := b.AllOrganisations(sys); len(orgs) != 0 {
+				t.Fatalf("%s left %d organisations behind", when, len(orgs))
+			}
+			if ps, _ := b.ListPartnerships(sys, casereview.PartnershipFilter{}, casereview.PageRequest{Limit: 1}); ps.Total != 0 {
+				t.Fatalf("%s left %d partnerships behind", when, ps.Total)
+			}
+		}
+		nothingHere("a dry run")
+
+		// An import that fails creates no partnership or organisation either: they are created
+		// in the import's own transaction, which an unknown theme (found only inside it, after
+		// they are created) rolls back.
+		bad := f
+		bad.Reviews = slices.Clone(f.Reviews)
+		bad.Reviews[0].Recommendations = slices.Clone(f.Reviews[0].Recommendations)
+		bad.Reviews[0].Recommendations[1].Themes = []bulkjson.Theme{{Code: "ZZ99"}}
+		_, err = bulkjson.Import(sys, b, bad, false)
 		var de *casereview.Error
-		if !errors.As(err, &de) || len(de.Fields) != 3 || de.Fields[0].Code != "would_create" || de.Fields[0].Field != "partnerships[0]" {
-			t.Fatalf("dry run into an empty instance: %v", err)
+		if !errors.As(err, &de) || len(de.Fields) == 0 || de.Fields[0].Field != "reviews[0].recommendations[1].themes[0].code" {
+			t.Fatalf("an import with an unknown theme: %v", err)
 		}
-		if page, _ := b.ListReviews(sys, casereview.ReviewFilter{}, casereview.PageRequest{Limit: 1}); page.Total != 0 {
-			t.Fatalf("a dry run wrote %d reviews", page.Total)
-		}
+		nothingHere("a failed import")
 		res, err := bulkjson.Import(sys, b, f, false)
 		must(t, err)
 		if res.ReviewsCreated != 1 || res.RecommendationsCreated != 5 || res.ActionsCreated != 9 {
