@@ -163,7 +163,7 @@ func parseGrid(sheet string, rows [][]string, lines []int, lim Limits, rep *Repo
 			rows[i][j] = cleanCell(rows[i][j])
 		}
 	}
-	hdr, cols := findHeader(rows, 30)
+	hdr, cols := findHeader(rows, headerScan)
 	if hdr < 0 {
 		if allEmpty(rows) {
 			rep.Errorf(sheet, 0, "", "upload a filled-in action plan", "the sheet has no data")

@@ -70,14 +70,23 @@ func (r Report) hasError(row int, col string) bool {
 // OK reports whether nothing stops the import.
 func (r Report) OK() bool { return r.Errors() == 0 }
 
-// Limits bound what the reader accepts, against huge files and zip bombs.
+// Limits bound what the reader accepts, against huge files, zip bombs and spreadsheets that
+// unpack to far more than they weigh. A zero field is no limit. docs/imports-and-exports.md
+// lists the defaults; `make bench` measures the largest file they accept.
 type Limits struct {
 	MaxBytes        int64 // the file as uploaded
 	MaxUncompressed int64 // an XLSX's parts, unpacked, together
 	MaxRatio        int64 // the most an XLSX part may expand relative to its compressed size
+	MaxInMemory     int64 // an XLSX's parts held in memory while it is read (all but large sheets and shared strings), unpacked
 	MaxRows         int
+	MaxColumns      int   // an XLSX cell with a value further right than this is refused
+	MaxCells        int   // an XLSX sheet's cells with a value (and its shared strings), together
+	MaxText         int64 // bytes of cell text an XLSX sheet keeps (cells up to its header's last column)
 	MaxCellChars    int
 }
 
-// DefaultLimits suit any real action plan (the largest have a few hundred rows).
-var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxUncompressed: 100 << 20, MaxRatio: 200, MaxRows: 20000, MaxCellChars: 32767}
+// DefaultLimits suit any real action plan (the largest have a few hundred rows of a dozen
+// columns) with room to spare, and keep the reader's peak memory bounded: see
+// docs/performance.md for the largest accepted file's figure.
+var DefaultLimits = Limits{MaxBytes: 10 << 20, MaxUncompressed: 100 << 20, MaxRatio: 200, MaxInMemory: 16 << 20, MaxRows: 20000,
+	MaxColumns: 64, MaxCells: 250000, MaxText: 16 << 20, MaxCellChars: 32767}

@@ -9,51 +9,87 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// xmlInMemory is the size above which a worksheet or the shared strings are unpacked to a
+// temporary file and read from there as a stream, not held in memory (excelize's
+// UnzipXMLSizeLimit). Every other part is held in memory, within Limits.MaxInMemory.
+const xmlInMemory = 1 << 20
+
+// streamedPart reports whether excelize unpacks a part of this name and size to a temporary
+// file: the same test as its ReadZipReader.
+func streamedPart(name string, size uint64) bool {
+	n := strings.ToLower(strings.ReplaceAll(name, "\\", "/"))
+	return size > xmlInMemory && (n == "xl/sharedstrings.xml" || strings.HasPrefix(n, "xl/worksheets/sheet"))
+}
+
 // checkZip refuses an XLSX whose parts would unpack to more than the limits allow (a zip bomb),
-// before the spreadsheet library opens it.
-func checkZip(data []byte, lim Limits) error {
+// would hold more in memory than a spreadsheet needs, or has more shared strings than cells are
+// allowed, before the spreadsheet library opens it.
+func checkZip(data []byte, lim Limits) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return fmt.Errorf("the file looks like an XLSX but is not a readable zip archive: %v", err)
+		return nil, fmt.Errorf("the file looks like an XLSX but is not a readable zip archive: %v", err)
 	}
 	if len(zr.File) > 2000 {
-		return fmt.Errorf("the archive holds %d parts; a spreadsheet has far fewer", len(zr.File))
+		return nil, fmt.Errorf("the archive holds %d parts; a spreadsheet has far fewer", len(zr.File))
 	}
-	var total uint64
+	var total, inMemory uint64
 	for _, f := range zr.File {
 		total += f.UncompressedSize64
 		if lim.MaxUncompressed > 0 && total > uint64(lim.MaxUncompressed) {
-			return fmt.Errorf("the spreadsheet unpacks to more than %d bytes", lim.MaxUncompressed)
+			return nil, fmt.Errorf("the spreadsheet unpacks to more than %d bytes (the limit)", lim.MaxUncompressed)
 		}
 		if lim.MaxRatio > 0 && f.UncompressedSize64 > 1<<20 && f.UncompressedSize64 > uint64(lim.MaxRatio)*max(f.CompressedSize64, 1) {
-			return fmt.Errorf("part %s expands %d times on unpacking, which only a zip bomb does", f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1))
+			return nil, fmt.Errorf("part %s expands %d times on unpacking, which only a zip bomb does", f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1))
+		}
+		if !streamedPart(f.Name, f.UncompressedSize64) {
+			inMemory += f.UncompressedSize64
+			if lim.MaxInMemory > 0 && inMemory > uint64(lim.MaxInMemory) {
+				return nil, fmt.Errorf("the spreadsheet's images, styles and other parts unpack to more than %d bytes (the limit)", lim.MaxInMemory)
+			}
+		}
+		if strings.EqualFold(f.Name, "xl/sharedStrings.xml") && lim.MaxCells > 0 {
+			n, err := countSharedStrings(f, lim.MaxCells)
+			if err != nil {
+				return nil, fmt.Errorf("the spreadsheet's shared strings cannot be read: %v", err)
+			}
+			if n > lim.MaxCells {
+				return nil, fmt.Errorf("the spreadsheet holds more than %d different texts; the limit is %d cells", lim.MaxCells, lim.MaxCells)
+			}
 		}
 	}
 	if _, err := zr.Open("[Content_Types].xml"); err != nil {
-		return fmt.Errorf("the zip archive is not a spreadsheet (no [Content_Types].xml)")
+		return nil, fmt.Errorf("the zip archive is not a spreadsheet (no [Content_Types].xml)")
 	}
-	return nil
+	return zr, nil
 }
 
 var metaSheetNames = map[string]bool{"review": true, "metadata": true, "about": true, "details": true, "review details": true, "cover": true, "info": true}
 
+// readXLSX reads the plan from the first sheet that has one. Sheets are read as streams
+// (excelize's row iterator), never as a whole document: see sheetRows.
 func readXLSX(name string, data []byte, lim Limits) (Plan, Report) {
 	var rep Report
-	if err := checkZip(data, lim); err != nil {
-		rep.Errorf(name, 0, "", "save the plan again from Excel as .xlsx", "%v", err)
+	zr, err := checkZip(data, lim)
+	if err != nil {
+		rep.Errorf(name, 0, "", "save the plan again from Excel as .xlsx, without images or other sheets", "%v", err)
 		return Plan{Sheet: name}, rep
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: lim.MaxUncompressed, UnzipXMLSizeLimit: lim.MaxUncompressed})
+	uncompressed := lim.MaxUncompressed
+	if uncompressed <= 0 {
+		uncompressed = 1 << 40
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: uncompressed, UnzipXMLSizeLimit: xmlInMemory})
 	if err != nil {
 		rep.Errorf(name, 0, "", "save the plan again from Excel as .xlsx", "the spreadsheet cannot be opened: %v", err)
 		return Plan{Sheet: name}, rep
 	}
-	defer f.Close()
+	defer f.Close() // removes the temporary files
+	parts := sheetParts(zr)
 	meta := map[string]string{}
 	var planSheets []string
 	for _, sh := range f.GetSheetList() {
 		if metaSheetNames[normHeader(sh)] {
-			rows, _, err := sheetRows(f, sh, lim)
+			rows, _, err := sheetRows(f, zr, parts[sh], sh, lim)
 			if err == nil {
 				for _, r := range rows {
 					for j := range r {
@@ -68,13 +104,18 @@ func readXLSX(name string, data []byte, lim Limits) (Plan, Report) {
 	}
 	var firstRep *Report
 	for _, sh := range planSheets {
-		rows, lines, err := sheetRows(f, sh, lim)
+		rows, lines, err := sheetRows(f, zr, parts[sh], sh, lim)
 		var srep Report
 		if err != nil {
-			srep.Errorf(sh, 0, "", "split the plan into one file per review", "%v", err)
+			row, suggestion := 0, "split the plan into one file per review"
+			var le *limitError
+			if asLimit(err, &le) {
+				row, suggestion = le.row, le.suggestion
+			}
+			srep.Errorf(sh, row, "", suggestion, "%v", err)
 			return Plan{Sheet: sh}, srep
 		}
-		if hdr, _ := findHeader(rows, 30); hdr < 0 {
+		if hdr, _ := findHeader(rows, headerScan); hdr < 0 {
 			if firstRep == nil {
 				// Keep the first sheet's reasons, in case no sheet has a plan.
 				parseGrid(sh, rows, lines, lim, &srep)
@@ -96,62 +137,4 @@ func readXLSX(name string, data []byte, lim Limits) (Plan, Report) {
 	}
 	rep.Errorf(name, 0, "", "put the action plan on the first sheet", "the workbook has no sheet with an action plan")
 	return Plan{Sheet: name, Meta: meta}, rep
-}
-
-// sheetRows returns a sheet's cells as text (dates as Excel serial numbers, which the date
-// reader understands) with every merged range filled with its value, so a recommendation
-// merged across several action rows reads on each of them.
-func sheetRows(f *excelize.File, sheet string, lim Limits) ([][]string, []int, error) {
-	it, err := f.Rows(sheet)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer it.Close()
-	var rows [][]string
-	for it.Next() {
-		if lim.MaxRows > 0 && len(rows) >= lim.MaxRows {
-			return nil, nil, fmt.Errorf("the sheet has more than %d rows", lim.MaxRows)
-		}
-		cols, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(cols) > 200 {
-			cols = cols[:200]
-		}
-		rows = append(rows, cols)
-	}
-	merged, err := f.GetMergeCells(sheet)
-	if err == nil {
-		budget := 1 << 20 // cells filled from merged ranges; a real plan needs a few hundred
-		for _, m := range merged {
-			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
-			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
-			if err1 != nil || err2 != nil || r2-r1 > 1000 || c2-c1 > 200 {
-				continue
-			}
-			v := m.GetCellValue()
-			if raw, err := f.GetCellValue(sheet, m.GetStartAxis(), excelize.Options{RawCellValue: true}); err == nil {
-				v = raw
-			}
-			if budget -= (r2 - r1 + 1) * (c2 - c1 + 1); budget < 0 {
-				return nil, nil, fmt.Errorf("the sheet merges more cells than an action plan does")
-			}
-			for r := r1; r <= r2 && r <= len(rows); r++ {
-				for c := c1; c <= c2; c++ {
-					for len(rows[r-1]) < c {
-						rows[r-1] = append(rows[r-1], "")
-					}
-					if strings.TrimSpace(rows[r-1][c-1]) == "" {
-						rows[r-1][c-1] = v
-					}
-				}
-			}
-		}
-	}
-	lines := make([]int, len(rows))
-	for i := range lines {
-		lines[i] = i + 1
-	}
-	return rows, lines, nil
 }
