@@ -34,6 +34,19 @@ async function eachPage (role, options, check) {
   await h.continueAfterCodes(page)
   await h.expectSignedIn(page, role)
   await at('home')
+  // The person's own account: the summary, the password form and the API tokens, each with errors.
+  await page.goto('/account')
+  await at('account')
+  await page.goto('/account/password')
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Change password' }).click()])
+  await at('change password with errors')
+  await page.goto('/account/tokens')
+  await at('API tokens')
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create token' }).click()])
+  await at('API tokens with an error')
+  await page.locator('#name').fill('Axe check')
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create token' }).click()])
+  await at('new API token')
   await page.goto('/no-such-page')
   await at('404')
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()])
@@ -49,7 +62,7 @@ async function eachPage (role, options, check) {
   return seen
 }
 
-test('no axe-core violations on the sign-in pages, home, 404 and signed-out', async () => {
+test('no axe-core violations on the sign-in pages, home, the account pages, 404 and signed-out', async () => {
   const seen = await eachPage('admin', {}, async (page, name) => {
     try {
       await checkAxe(page)
@@ -58,7 +71,7 @@ test('no axe-core violations on the sign-in pages, home, 404 and signed-out', as
       throw e
     }
   })
-  assert.equal(seen.length, 11)
+  assert.equal(seen.length, 16)
 })
 
 test('no sideways scrolling at 320 px wide, and still no axe-core violations', async () => {

@@ -22,6 +22,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	// public_figures.go).
 	h.publicRoutes(r)
 
+	// The person's own account: password, authenticator app, API tokens (account.go).
+	h.accountRoutes(r)
+
 	// Home: the caller's work list (work.go).
 	r.GET("/", h.work)
 
