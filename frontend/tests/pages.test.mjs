@@ -47,6 +47,16 @@ async function eachPage (role, options, check) {
   await page.locator('#name').fill('Axe check')
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Create token' }).click()])
   await at('new API token')
+  // The audit trail (oversight and admins): the list, a filter refused, an event, and the check.
+  await page.goto('/audit')
+  await at('audit trail')
+  await page.goto('/audit?from-day=2&from-month=1&from-year=2026&to-day=1&to-month=1&to-year=2026')
+  await at('audit trail with an error')
+  await page.goto('/audit/events/1')
+  await at('audit event')
+  await page.goto('/audit')
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verify the chain' }).click()])
+  await at('audit chain verified')
   await page.goto('/no-such-page')
   await at('404')
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()])
@@ -62,7 +72,7 @@ async function eachPage (role, options, check) {
   return seen
 }
 
-test('no axe-core violations on the sign-in pages, home, the account pages, 404 and signed-out', async () => {
+test('no axe-core violations on the sign-in pages, home, the account pages, the audit trail, 404 and signed-out', async () => {
   const seen = await eachPage('admin', {}, async (page, name) => {
     try {
       await checkAxe(page)
@@ -71,7 +81,7 @@ test('no axe-core violations on the sign-in pages, home, the account pages, 404 
       throw e
     }
   })
-  assert.equal(seen.length, 16)
+  assert.equal(seen.length, 20)
 })
 
 test('no sideways scrolling at 320 px wide, and still no axe-core violations', async () => {

@@ -112,12 +112,20 @@ var ukTime = func() *time.Location {
 	return time.UTC
 }()
 
-// plural: plural 1 "recommendation" "recommendations" -> "1 recommendation".
-func plural(n int, one, many string) string {
-	if n == 1 {
+// plural: plural 1 "recommendation" "recommendations" -> "1 recommendation". n is an int or
+// an int64 (the counts the audit trail and the store give).
+func plural(n any, one, many string) string {
+	var c int64
+	switch x := n.(type) {
+	case int:
+		c = int64(x)
+	case int64:
+		c = x
+	}
+	if c == 1 {
 		return "1 " + one
 	}
-	return strconv.Itoa(n) + " " + many
+	return strconv.FormatInt(c, 10) + " " + many
 }
 
 // dict builds a map for passing several values to a partial: dict "Name" .X "Page" $.

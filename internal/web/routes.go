@@ -25,6 +25,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	// The person's own account: password, authenticator app, API tokens (account.go).
 	h.accountRoutes(r)
 
+	// The audit trail, for oversight and admins (audit.go).
+	h.auditRoutes(r)
+
 	// Home: the caller's work list (work.go).
 	r.GET("/", h.work)
 
