@@ -105,7 +105,9 @@ type Viewer struct {
 }
 
 // ReadsAudit reports whether the viewer may read the audit trail (casereview.CanReadAudit).
-func (v *Viewer) ReadsAudit() bool { return v.Has(casereview.RoleOversight) || v.Has(casereview.RoleAdmin) }
+func (v *Viewer) ReadsAudit() bool {
+	return v.Has(casereview.RoleOversight) || v.Has(casereview.RoleAdmin)
+}
 
 // Has reports whether the viewer holds role anywhere.
 func (v *Viewer) Has(role casereview.Role) bool {
