@@ -57,6 +57,11 @@ async function eachPage (role, options, check) {
   await page.goto('/audit')
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verify the chain' }).click()])
   await at('audit chain verified')
+  // The theme taxonomy, read-only.
+  await page.goto('/themes')
+  await at('themes')
+  await page.goto('/themes/B04')
+  await at('a theme')
   await page.goto('/no-such-page')
   await at('404')
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()])
@@ -72,7 +77,7 @@ async function eachPage (role, options, check) {
   return seen
 }
 
-test('no axe-core violations on the sign-in pages, home, the account pages, the audit trail, 404 and signed-out', async () => {
+test('no axe-core violations on the sign-in pages, home, the account pages, the audit trail, the themes, 404 and signed-out', async () => {
   const seen = await eachPage('admin', {}, async (page, name) => {
     try {
       await checkAxe(page)
@@ -81,7 +86,7 @@ test('no axe-core violations on the sign-in pages, home, the account pages, the 
       throw e
     }
   })
-  assert.equal(seen.length, 20)
+  assert.equal(seen.length, 22)
 })
 
 test('no sideways scrolling at 320 px wide, and still no axe-core violations', async () => {

@@ -9,6 +9,8 @@ import (
 // labels names the domain's codes for people. A code not listed here is shown humanised
 // ("open_unassessed" -> "Open unassessed").
 var labels = map[string]string{
+	// crosswalk schemes
+	"pfd_category": "Prevention of future deaths report category",
 	// review types and scopes
 	"DHR": "Domestic homicide review", "CSPR": "Child safeguarding practice review", "SCR": "Serious case review",
 	"CDR": "Child death review", "SAR": "Safeguarding adults review", "SUSR": "Single unified safeguarding review",

@@ -28,6 +28,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	// The audit trail, for oversight and admins (audit.go).
 	h.auditRoutes(r)
 
+	// The theme taxonomy, read-only (themes.go).
+	h.themeRoutes(r)
+
 	// Home: the caller's work list (work.go).
 	r.GET("/", h.work)
 
