@@ -62,6 +62,16 @@ async function eachPage (role, options, check) {
   await at('themes')
   await page.goto('/themes/B04')
   await at('a theme')
+  if (role === 'admin') {
+    // Administration: the hub, the partnerships, the form with its errors.
+    await page.goto('/admin')
+    await at('administration')
+    await page.goto('/admin/partnerships')
+    await at('partnerships')
+    await page.goto('/admin/partnerships/new')
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add partnership' }).click()])
+    await at('add a partnership with errors')
+  }
   await page.goto('/no-such-page')
   await at('404')
   await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()])
@@ -77,7 +87,7 @@ async function eachPage (role, options, check) {
   return seen
 }
 
-test('no axe-core violations on the sign-in pages, home, the account pages, the audit trail, the themes, 404 and signed-out', async () => {
+test('no axe-core violations on the sign-in pages, home, the account pages, the audit trail, the themes, administration, 404 and signed-out', async () => {
   const seen = await eachPage('admin', {}, async (page, name) => {
     try {
       await checkAxe(page)
@@ -86,7 +96,7 @@ test('no axe-core violations on the sign-in pages, home, the account pages, the 
       throw e
     }
   })
-  assert.equal(seen.length, 22)
+  assert.equal(seen.length, 25)
 })
 
 test('no sideways scrolling at 320 px wide, and still no axe-core violations', async () => {

@@ -104,6 +104,9 @@ type Viewer struct {
 	Scope       string // "Eastmere Police", "all partnerships" …
 }
 
+// IsAdmin reports whether the viewer is an admin (the Administration pages).
+func (v *Viewer) IsAdmin() bool { return v.Has(casereview.RoleAdmin) }
+
 // ReadsAudit reports whether the viewer may read the audit trail (casereview.CanReadAudit).
 func (v *Viewer) ReadsAudit() bool {
 	return v.Has(casereview.RoleOversight) || v.Has(casereview.RoleAdmin)

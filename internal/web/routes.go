@@ -31,6 +31,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	// The theme taxonomy, read-only (themes.go).
 	h.themeRoutes(r)
 
+	// Administration: the hub and the registers admins keep (admin.go, admin_partnerships.go).
+	h.adminRoutes(r)
+
 	// Home: the caller's work list (work.go).
 	r.GET("/", h.work)
 
