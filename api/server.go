@@ -51,11 +51,14 @@ type Options struct {
 	SearchControl SearchControl
 	// SDCThreshold is the smallest count shown in summaries marked for sharing (default 5).
 	SDCThreshold int
+	// Summaries serves the /summaries endpoints (internal/store/summaries).
+	Summaries casereview.SummaryService
 }
 
 // Server implements the generated StrictServerInterface.
 type Server struct {
 	svc          casereview.Service
+	sums         casereview.SummaryService
 	finder       *search.Finder
 	auth         *auth.Service
 	version      string
@@ -118,7 +121,7 @@ func NewRouter(o Options) *gin.Engine {
 	if finder == nil {
 		finder = search.NewFinder(o.Service, o.Search, o.Indexer, o.Now)
 	}
-	s := &Server{svc: o.Service, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
+	s := &Server{svc: o.Service, sums: o.Summaries, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}

@@ -124,7 +124,7 @@ func (s *Server) SummaryCrossTab(ctx context.Context, req SummaryCrossTabRequest
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.svc.SummaryCrossTab(r.ctx, r.filter, casereview.CrossTabRequest{Rows: casereview.Dimension(req.Params.Rows), Cols: casereview.Dimension(req.Params.Cols)})
+	t, err := s.sums.SummaryCrossTab(r.ctx, r.filter, casereview.CrossTabRequest{Rows: casereview.Dimension(req.Params.Rows), Cols: casereview.Dimension(req.Params.Cols)})
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Server) SummaryOrganisations(ctx context.Context, req SummaryOrganisati
 			return nil, casereview.Invalid("by", casereview.FieldUnknownValue, "%q is not one of: organisation, sector", by)
 		}
 	}
-	rows, err := s.svc.SummaryOrganisations(r.ctx, r.filter, by == "sector")
+	rows, err := s.sums.SummaryOrganisations(r.ctx, r.filter, by == "sector")
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (s *Server) SummaryThemePairs(ctx context.Context, req SummaryThemePairsReq
 		}
 		limit = *req.Params.Limit
 	}
-	pairs, n, err := s.svc.SummaryThemePairs(r.ctx, r.filter)
+	pairs, n, err := s.sums.SummaryThemePairs(r.ctx, r.filter)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +183,7 @@ func (s *Server) SummaryTrends(ctx context.Context, req SummaryTrendsRequestObje
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.svc.SummaryTrends(r.ctx, r.filter)
+	rows, err := s.sums.SummaryTrends(r.ctx, r.filter)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +199,7 @@ func (s *Server) SummaryOverdue(ctx context.Context, req SummaryOverdueRequestOb
 	if err != nil {
 		return nil, err
 	}
-	groups, err := s.svc.SummaryOverdue(r.ctx, r.filter)
+	groups, err := s.sums.SummaryOverdue(r.ctx, r.filter)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (s *Server) SummaryNational(ctx context.Context, req SummaryNationalRequest
 	if err != nil {
 		return nil, err
 	}
-	entries, cut, err := s.svc.SummaryNational(r.ctx, r.filter)
+	entries, cut, err := s.sums.SummaryNational(r.ctx, r.filter)
 	if err != nil {
 		return nil, err
 	}

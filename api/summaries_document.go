@@ -24,7 +24,7 @@ func (s *Server) document(ctx context.Context, generated any) (SummaryDocument, 
 	if err != nil {
 		return SummaryDocument{}, nil, casereview.ThematicSummary{}, err
 	}
-	d, err := s.svc.SummaryDocument(r.ctx, r.filter)
+	d, err := s.sums.SummaryDocument(r.ctx, r.filter)
 	if err != nil {
 		return SummaryDocument{}, nil, d, err
 	}
@@ -169,7 +169,7 @@ func (s *Server) download(ctx context.Context, generated any, format string) (*b
 	if d.RestrictedCount > 0 {
 		detail := map[string]any{"format": format, "disclosure": out.Meta.Disclosure, "as_of": out.Meta.AsOf, "title": out.Title,
 			"recommendations": d.Headline.Recommendations, "restricted": d.RestrictedCount, "filters": r.params}
-		if err := s.svc.AuditSummaryExport(r.ctx, "thematic."+format, detail); err != nil {
+		if err := s.sums.AuditSummaryExport(r.ctx, "thematic."+format, detail); err != nil {
 			return nil, out, err
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/casereview/casereview/internal/demo"
 	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/summaries"
 	"github.com/casereview/casereview/internal/suggest"
 	"github.com/casereview/casereview/internal/taxonomy"
 )
@@ -47,6 +48,9 @@ type App struct {
 	// closes when the last one (at shutdown) is written.
 	checkpointOnce sync.Once
 	checkpointDone chan struct{}
+
+	// summaries are the store's summaries (casereview.SummaryService), for both front ends.
+	summaries *summaries.Service
 }
 
 // Options adjust New for tests.
@@ -95,7 +99,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		lock.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: s, auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll}
+	a := &App{cfg: cfg, log: log, store: s, summaries: summaries.New(s), auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll}
 	started := false
 	defer func() {
 		if !started { // New failed after this point and closed the store
@@ -140,7 +144,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 			return nil, fmt.Errorf("search index: %w", err)
 		}
 	}
-	opts := api.Options{Service: s, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
+	opts := api.Options{Service: s, Summaries: a.summaries, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
 		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest}
 	if a.search != nil {

@@ -16,7 +16,7 @@ func (a *App) webHandler(finder *search.Finder) (http.Handler, error) {
 	if !frontend.Built() {
 		a.log.Warn("the web UI's assets were not built into this binary: pages will be unstyled (run make build)")
 	}
-	o := web.Options{Service: a.store, Auth: a.auth, Logger: a.log, Now: a.now, Version: Version,
+	o := web.Options{Service: a.store, Summaries: a.summaries, Auth: a.auth, Logger: a.log, Now: a.now, Version: Version,
 		CookieSecure: a.cfg.CookieSecure, TrustedProxies: a.cfg.TrustedProxies, SessionIdle: a.cfg.SessionIdle,
 		Templates: frontend.Templates(), Assets: frontend.Assets(), Search: finder, Observe: a.metrics.observeRequest,
 		SDCThreshold: a.cfg.SDCThreshold}

@@ -57,7 +57,8 @@ type Health struct {
 	Dialect       string
 }
 
-// Service is everything the API needs from storage.
+// Service is everything the API needs from storage but the summaries, which a SummaryService of
+// their own serves (internal/store/summaries).
 type Service interface {
 	ReferenceService
 	PartnershipService
@@ -69,7 +70,6 @@ type Service interface {
 	UserService
 	AuditService
 	TrackingService
-	SummaryService
 	ThemeSuggestionService
 	ImportService
 	Ready(ctx context.Context) (Health, error)

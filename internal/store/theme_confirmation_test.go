@@ -5,6 +5,7 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/summaries"
 )
 
 // noKeywords suggests nothing from the text, so that only stored suggestions are offered.
@@ -20,6 +21,7 @@ func TestUnconfirmedSuggestedThemesDoNotCount(t *testing.T) {
 		s := open(t, dialect)
 		s.UseThemeSuggester(noKeywords{})
 		f := newFixture(t, s)
+		sums := summaries.New(s)
 		ctx := sysCtx()
 		create := func(number string, themes ...casereview.ThemeDraft) casereview.Recommendation {
 			d := f.recDraft(number)
@@ -35,16 +37,16 @@ func TestUnconfirmedSuggestedThemesDoNotCount(t *testing.T) {
 			t.Helper()
 			l, err := s.ListRecommendations(ctx, casereview.RecommendationFilter{Theme: "B04"}, casereview.PageRequest{Limit: 10})
 			must(t, err)
-			ct, err := s.SummaryCrossTab(ctx, casereview.SummaryFilter{Themes: []string{"B04"}}, casereview.CrossTabRequest{Rows: "review_type", Cols: "scope"})
+			ct, err := sums.SummaryCrossTab(ctx, casereview.SummaryFilter{Themes: []string{"B04"}}, casereview.CrossTabRequest{Rows: "review_type", Cols: "scope"})
 			must(t, err)
-			byTheme, err := s.SummaryCrossTab(ctx, casereview.SummaryFilter{}, casereview.CrossTabRequest{Rows: "theme", Cols: "review_type"})
+			byTheme, err := sums.SummaryCrossTab(ctx, casereview.SummaryFilter{}, casereview.CrossTabRequest{Rows: "theme", Cols: "review_type"})
 			must(t, err)
 			for i, v := range byTheme.RowValues {
 				if v.Key == "B04" {
 					crossB04 = byTheme.RowTotals[i]
 				}
 			}
-			ps, _, err := s.SummaryThemePairs(ctx, casereview.SummaryFilter{})
+			ps, _, err := sums.SummaryThemePairs(ctx, casereview.SummaryFilter{})
 			must(t, err)
 			for _, p := range ps {
 				if p.A.Key == "B04" || p.B.Key == "B04" {

@@ -91,7 +91,7 @@ func (h *Handler) fillFigures(ctx context.Context, v *figuresView, dim caserevie
 	seen := map[string]bool{}
 	labels := map[string]string{}
 	for _, pt := range parts {
-		t, err := h.svc.SummaryCrossTab(ctx, casereview.SummaryFilter{Partnerships: []string{pt.ID}},
+		t, err := h.sums.SummaryCrossTab(ctx, casereview.SummaryFilter{Partnerships: []string{pt.ID}},
 			casereview.CrossTabRequest{Rows: dim, Cols: other})
 		if err != nil {
 			return err

@@ -55,6 +55,8 @@ type Options struct {
 	PublicBurst int
 	// Observe, when set, hears each request's route, method, status and duration (the metrics).
 	Observe func(route, method string, status int, took time.Duration)
+	// Summaries serves the public figures (internal/store/summaries).
+	Summaries casereview.SummaryService
 }
 
 // Searcher runs one search as the actor in the context: search.Finder, shared with the API.
@@ -72,6 +74,7 @@ type SimilarFinder interface {
 type Handler struct {
 	o        Options
 	svc      casereview.Service
+	sums     casereview.SummaryService
 	auth     *auth.Service
 	log      *slog.Logger
 	now      func() time.Time
@@ -94,7 +97,7 @@ func New(o Options) (http.Handler, error) {
 	if o.SessionIdle <= 0 {
 		o.SessionIdle = 30 * time.Minute
 	}
-	h := &Handler{o: o, svc: o.Service, auth: o.Auth, log: o.Logger, now: o.Now,
+	h := &Handler{o: o, svc: o.Service, sums: o.Summaries, auth: o.Auth, log: o.Logger, now: o.Now,
 		limit: newLimiter(o.PublicRate, o.PublicBurst, time.Now)} // real time: a test clock that stands still must not starve it
 	if err := h.loadTemplates(); err != nil {
 		return nil, err

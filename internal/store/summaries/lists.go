@@ -1,4 +1,4 @@
-package store
+package summaries
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 )
 
 type reviewInfo struct {
@@ -18,28 +19,8 @@ func (sc *summaryScope) loadRecs(ids []string) ([]casereview.Recommendation, map
 	if len(ids) == 0 {
 		return nil, map[string]reviewInfo{}, nil
 	}
-	var rows []recommendationRow
-	for chunk := range slices.Chunk(ids, 1000) {
-		var part []recommendationRow
-		if err := sc.db.Where("id IN ?", chunk).Find(&part).Error; err != nil {
-			return nil, nil, translate(err)
-		}
-		rows = append(rows, part...)
-	}
-	pos := map[string]int{}
-	for i, id := range ids {
-		pos[id] = i
-	}
-	slices.SortFunc(rows, func(a, b recommendationRow) int { return pos[a.ID] - pos[b.ID] })
-	var recs []casereview.Recommendation
-	for chunk := range slices.Chunk(rows, 1000) {
-		part, err := sc.s.recommendations(sc.db, chunk, sc.asOf)
-		if err != nil {
-			return nil, nil, err
-		}
-		recs = append(recs, part...)
-	}
-	if err := hideLinks(sc.ctx, sc.db, recs); err != nil {
+	recs, err := sc.q.Recommendations(ids, sc.asOf)
+	if err != nil {
 		return nil, nil, err
 	}
 	reviews := map[string]reviewInfo{}
@@ -53,7 +34,7 @@ func (sc *summaryScope) loadRecs(ids []string) ([]casereview.Recommendation, map
 	for chunk := range slices.Chunk(rids, 1000) {
 		var part []reviewInfo
 		if err := sc.db.Table("reviews").Select("id, reference, type, title, visibility").Where("id IN ?", chunk).Scan(&part).Error; err != nil {
-			return nil, nil, translate(err)
+			return nil, nil, err
 		}
 		for _, r := range part {
 			reviews[r.ID] = r
@@ -63,57 +44,49 @@ func (sc *summaryScope) loadRecs(ids []string) ([]casereview.Recommendation, map
 }
 
 // pluckIDs returns the ids of the filtered set narrowed by extra, in order, at most limit+1 of
-// them (so the caller can tell the list was cut).
+// them (so the caller can tell the list was cut). Call it inside plain.
 func (sc *summaryScope) pluckIDs(order string, limit int, where string, args ...any) ([]string, error) {
 	var ids []string
-	err := sc.plain(func(c *summaryScope) error {
-		q := c.recs()
-		if where != "" {
-			q = q.Where(where, args...)
-		}
-		return translate(q.Order(order).Limit(limit+1).Pluck("recommendations.id", &ids).Error)
-	})
+	q := sc.recs()
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	err := q.Order(order).Limit(limit+1).Pluck("recommendations.id", &ids).Error
 	return ids, err
 }
 
 // SummaryOverdue lists the recommendations overdue for a response or an action, and those whose
 // response oversight judged unacceptable (escalations), grouped by the organisations that owe
 // something, oldest first.
-func (s *Store) SummaryOverdue(ctx context.Context, f casereview.SummaryFilter) ([]casereview.OverdueGroup, error) {
-	sc, err := s.summaryScope(ctx, f)
+func (s *Service) SummaryOverdue(ctx context.Context, f casereview.SummaryFilter) ([]casereview.OverdueGroup, error) {
+	sc, err := s.open(ctx, f, false)
 	if err != nil {
 		return nil, err
 	}
-	ids, err := sc.pluckIDs("recommendations.issued_on, recommendations.id", casereview.MaxSummaryList,
-		"(? OR recommendations.oversight_status = 'open_unacceptable')", sc.overdueCond())
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) > casereview.MaxSummaryList {
-		ids = ids[:casereview.MaxSummaryList]
-	}
-	recs, reviews, err := sc.loadRecs(ids)
-	if err != nil {
-		return nil, err
-	}
-	var acts []actionRow
-	for chunk := range slices.Chunk(ids, 1000) {
-		var part []actionRow
-		if err := sc.db.Select("id, recommendation_id, organisation_id, target_date, completion_date, implementation_status").
-			Where("recommendation_id IN ?", chunk).Find(&part).Error; err != nil {
-			return nil, translate(err)
+	var recs []casereview.Recommendation
+	var reviews map[string]reviewInfo
+	var acts []store.ActionDue
+	err = sc.plain(func(c *summaryScope) error {
+		ids, err := c.pluckIDs("recommendations.issued_on, recommendations.id", casereview.MaxSummaryList,
+			"(? OR recommendations.oversight_status = 'open_unacceptable')", c.overdueCond())
+		if err != nil {
+			return err
 		}
-		acts = append(acts, part...)
-	}
-	dues, err := openMilestoneDues(sc.db, ids)
+		if len(ids) > casereview.MaxSummaryList {
+			ids = ids[:casereview.MaxSummaryList]
+		}
+		if recs, reviews, err = c.loadRecs(ids); err != nil {
+			return err
+		}
+		acts, err = c.q.ActionDues(ids)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	late := map[string]map[string]casereview.Date{} // recommendation -> owner -> earliest late target or milestone
 	for _, a := range acts {
-		d := casereview.ActionDates{TargetDate: a.TargetDate.ptr(), Status: casereview.ImplementationStatus(a.ImplementationStatus),
-			Completed: a.CompletionDate.Valid, Milestones: dues[a.ID]}
-		for _, due := range d.Dues() {
+		for _, due := range a.Dates.Dues() {
 			if !due.Before(sc.asOf) {
 				continue
 			}
@@ -184,7 +157,7 @@ func (s *Store) SummaryOverdue(ctx context.Context, f casereview.SummaryFilter) 
 			return strings.Compare(a.Recommendation.ID, b.Recommendation.ID)
 		})
 		if g.OrganisationName == "" {
-			n, err := sc.s.Names(sc.ctx, "organisation", []string{g.OrganisationID})
+			n, err := s.st.Names(ctx, "organisation", []string{g.OrganisationID})
 			if err != nil {
 				return nil, err
 			}
@@ -203,20 +176,25 @@ func (s *Store) SummaryOverdue(ctx context.Context, f casereview.SummaryFilter) 
 
 // SummaryNational is the register of national-scope recommendations, oldest first, with how
 // many addressees acknowledged each. It reports whether the list was cut at MaxSummaryList.
-func (s *Store) SummaryNational(ctx context.Context, f casereview.SummaryFilter) ([]casereview.NationalEntry, bool, error) {
-	sc, err := s.summaryScope(ctx, f)
+func (s *Service) SummaryNational(ctx context.Context, f casereview.SummaryFilter) ([]casereview.NationalEntry, bool, error) {
+	sc, err := s.open(ctx, f, false)
 	if err != nil {
 		return nil, false, err
 	}
-	ids, err := sc.pluckIDs("recommendations.issued_on, recommendations.id", casereview.MaxSummaryList, "recommendations.scope = 'national'")
-	if err != nil {
-		return nil, false, err
-	}
-	cut := len(ids) > casereview.MaxSummaryList
-	if cut {
-		ids = ids[:casereview.MaxSummaryList]
-	}
-	recs, reviews, err := sc.loadRecs(ids)
+	var recs []casereview.Recommendation
+	var reviews map[string]reviewInfo
+	cut := false
+	err = sc.plain(func(c *summaryScope) error {
+		ids, err := c.pluckIDs("recommendations.issued_on, recommendations.id", casereview.MaxSummaryList, "recommendations.scope = 'national'")
+		if err != nil {
+			return err
+		}
+		if cut = len(ids) > casereview.MaxSummaryList; cut {
+			ids = ids[:casereview.MaxSummaryList]
+		}
+		recs, reviews, err = c.loadRecs(ids)
+		return err
+	})
 	if err != nil {
 		return nil, false, err
 	}

@@ -1,4 +1,4 @@
-package store
+package summaries
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/migrations"
 )
 
@@ -43,8 +44,8 @@ func inProgressStatuses() []casereview.ImplementationStatus {
 // SummaryOrganisations gives each addressed organisation's figures, or each sector's when
 // bySector. A recommendation counts once per organisation (or sector) it is addressed to, in any
 // role; "responded" and "accepted" read that addressee's own response.
-func (s *Store) SummaryOrganisations(ctx context.Context, f casereview.SummaryFilter, bySector bool) ([]casereview.OrganisationFigures, error) {
-	sc, err := s.summaryScope(ctx, f)
+func (s *Service) SummaryOrganisations(ctx context.Context, f casereview.SummaryFilter, bySector bool) ([]casereview.OrganisationFigures, error) {
+	sc, err := s.open(ctx, f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 	perRec := sc.recs().Select("recommendations.id, recommendations.implementation_status, recommendations.oversight_status, "+
 		"CASE WHEN ? THEN 1 ELSE 0 END AS overdue", sc.overdueCond())
 	keepApart := " OFFSET 0"
-	if sc.s.dialect != migrations.Postgres {
+	if sc.q.Dialect() != migrations.Postgres {
 		keepApart = " LIMIT -1 OFFSET 0"
 	}
 	sel := key + " AS k, " + name + " AS name, MIN(o.sector) AS sector, " + addressed + " AS addressed, " +
@@ -101,30 +102,30 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 	if err := sc.db.Table("(?"+keepApart+") AS recommendations", perRec).
 		Joins("JOIN addressees a ON a.recommendation_id = recommendations.id").Joins("JOIN organisations o ON o.id = a.organisation_id").
 		Select(sel).Group(key).Scan(&rows).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	// Days to the first response of each addressee, from when it was notified (or the
 	// recommendation was issued).
 	var resp []struct {
 		K               string
-		First, Notified nullDate
-		Issued          nullDate
+		First, Notified store.NullDate
+		Issued          store.NullDate
 		Rec, Org        string
 	}
 	if err := base().Joins("JOIN responses r ON r.recommendation_id = a.recommendation_id AND r.organisation_id = a.organisation_id").
 		Select(key + " AS k, a.organisation_id AS org, recommendations.id AS rec, MIN(r.received_on) AS first, a.notified_on AS notified, recommendations.issued_on AS issued").
 		Group(key + ", a.organisation_id, recommendations.id, a.notified_on, recommendations.issued_on").Scan(&resp).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	var closed []struct {
 		K              string
 		Rec            string
-		Issued, Closed nullDate
+		Issued, Closed store.NullDate
 	}
 	if err := base().Where("recommendations.oversight_status IN ? AND recommendations.closed_on IS NOT NULL", strs(casereview.VerifiedClosures())).
 		Select(key + " AS k, recommendations.id AS rec, recommendations.issued_on AS issued, recommendations.closed_on AS closed").
 		Group(key + ", recommendations.id, recommendations.issued_on, recommendations.closed_on").Scan(&closed).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	by := map[string]*casereview.OrganisationFigures{}
 	out := make([]casereview.OrganisationFigures, 0, len(rows))
@@ -169,8 +170,8 @@ func days(from, to casereview.Date) int { return int(to.Time().Sub(from.Time()).
 
 // SummaryThemePairs counts, for every two themes, the recommendations carrying both, with the
 // lift; it also returns how many recommendations were counted.
-func (s *Store) SummaryThemePairs(ctx context.Context, f casereview.SummaryFilter) ([]casereview.ThemePair, int, error) {
-	sc, err := s.summaryScope(ctx, f)
+func (s *Service) SummaryThemePairs(ctx context.Context, f casereview.SummaryFilter) ([]casereview.ThemePair, int, error) {
+	sc, err := s.open(ctx, f, true) // the labels before the parts: each copies the scope
 	if err != nil {
 		return nil, 0, err
 	}
@@ -178,9 +179,6 @@ func (s *Store) SummaryThemePairs(ctx context.Context, f casereview.SummaryFilte
 }
 
 func (sc *summaryScope) pairs() ([]casereview.ThemePair, int, error) {
-	if err := sc.loadLabels(); err != nil { // before the parts: each copies the scope
-		return nil, 0, err
-	}
 	var out []casereview.ThemePair
 	n := 0
 	err := parallel(
@@ -217,10 +215,10 @@ func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, error) {
 		A, B string
 		N    int
 	}
-	if err := sc.db.Table("theme_assignments pa").Joins("JOIN theme_assignments pb ON pb.recommendation_id = pa.recommendation_id AND pa.theme_code <= pb.theme_code AND "+confirmedTheme("pb")).
-		Where("pa.recommendation_id IN (?) AND "+confirmedTheme("pa"), sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n").
+	if err := sc.db.Table("theme_assignments pa").Joins("JOIN theme_assignments pb ON pb.recommendation_id = pa.recommendation_id AND pa.theme_code <= pb.theme_code AND "+store.ConfirmedTheme("pb")).
+		Where("pa.recommendation_id IN (?) AND "+store.ConfirmedTheme("pa"), sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n").
 		Group("pa.theme_code, pb.theme_code").Scan(&rows).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	single := map[string]int{}
 	for _, r := range rows {
@@ -241,8 +239,8 @@ func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, error) {
 
 // SummaryTrends counts recommendations by the year they were issued and the year they were
 // closed.
-func (s *Store) SummaryTrends(ctx context.Context, f casereview.SummaryFilter) ([]casereview.TrendRow, error) {
-	sc, err := s.summaryScope(ctx, f)
+func (s *Service) SummaryTrends(ctx context.Context, f casereview.SummaryFilter) ([]casereview.TrendRow, error) {
+	sc, err := s.open(ctx, f, false)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +274,7 @@ func (sc *summaryScope) trends() ([]casereview.TrendRow, error) {
 	verifiedE := "CASE WHEN recommendations.oversight_status IN (" + quoted(casereview.VerifiedClosures()) + ") THEN 1 ELSE 0 END"
 	if err := sc.recs().Select(issuedY + " AS y, " + closedE + " AS cy, " + verifiedE + " AS v, COUNT(*) AS n").
 		Group(issuedY + ", " + closedE + ", " + verifiedE).Scan(&rows).Error; err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	for _, r := range rows {
 		get(r.Y).Issued += r.N

@@ -1,34 +1,34 @@
-package store
+package summaries
 
 import (
-	"database/sql"
 	"fmt"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/migrations"
 )
 
 // How the summaries' statements run, and the derived flags as SQL expressions.
 
-// plain runs part with a copy of the scope whose statements, on PostgreSQL, run in a read-only
-// transaction with JIT compilation off. A summary statement's estimated cost (a flag's EXISTS is
-// costed once per row) easily passes jit_above_cost, and compiling then takes longer (half a
-// second at 100k) than running the statement; the plans themselves are unchanged.
+// plain runs part with a copy of the scope whose statements run in a read of their own
+// (store.Read) and, on PostgreSQL, with JIT compilation off. A summary statement's estimated cost
+// (a flag's EXISTS is costed once per row) easily passes jit_above_cost, and compiling then takes
+// longer (half a second at 100k) than running the statement; the plans themselves are unchanged.
+// part must not call plain again: each read holds a connection of the pool.
 func (sc *summaryScope) plain(part func(*summaryScope) error) error {
-	if sc.s.dialect != migrations.Postgres {
-		return part(sc)
-	}
-	return sc.db.Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec("SET LOCAL jit = off").Error; err != nil {
-			return translate(err)
+	return sc.s.st.Read(sc.ctx, func(q store.Query) error {
+		if q.Dialect() == migrations.Postgres {
+			if err := q.DB().Exec("SET LOCAL jit = off").Error; err != nil {
+				return err
+			}
 		}
 		c := *sc
-		c.db = tx
+		c.q, c.db = q, q.DB()
 		return part(&c)
-	}, &sql.TxOptions{ReadOnly: true})
+	})
 }
 
 // flagCond is flagWhere's condition for flag as an expression on the current row of
@@ -36,11 +36,11 @@ func (sc *summaryScope) plain(part func(*summaryScope) error) error {
 // "id IN (every recommendation with the flag)") keeps the flags to the filtered set: the
 // planner no longer computes the flag over the whole table, once per parallel worker.
 func (sc *summaryScope) flagCond(flag casereview.Flag) clause.Expression {
-	q := flagWhere(sc.db.Session(&gorm.Session{NewDB: true}).Table("recommendations"), flag, sc.asOf)
+	q := sc.q.FlagWhere(sc.db.Session(&gorm.Session{NewDB: true}).Table("recommendations"), flag, sc.asOf)
 	w, ok := q.Statement.Clauses["WHERE"].Expression.(clause.Where)
 	if !ok || len(w.Exprs) == 0 {
 		// flagWhere always adds a condition; without one the summary would count every row.
-		panic(fmt.Sprintf("store: flagWhere(%s) built no WHERE clause", flag))
+		panic(fmt.Sprintf("summaries: FlagWhere(%s) built no WHERE clause", flag))
 	}
 	return joined{exprs: w.Exprs, sep: " AND "}
 }

@@ -1,4 +1,4 @@
-package store_test
+package summaries_test
 
 import (
 	"context"
@@ -6,15 +6,16 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/summaries"
 )
 
-// Store-level checks of the summaries: the filter is checked against the reference tables with
+// Database-level checks of the summaries: the filter is checked against the reference tables with
 // every problem named at once, the ids a query text matched narrow the count without ever
 // widening what the caller may read, and the counts obey visible().
 
 func TestSummaryFilterNamesEveryUnknownValue(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
-		s := open(t, dialect)
+		s := summaries.New(open(t, dialect))
 		ctx := sysCtx()
 		_, err := s.SummaryTrends(ctx, casereview.SummaryFilter{Themes: []string{"stalking", "no-such-theme"}, ReviewTypes: []string{"DHR", "XYZ"},
 			Interventions: []string{"prayer"}})
@@ -30,6 +31,7 @@ func TestSummaryFilterNamesEveryUnknownValue(t *testing.T) {
 func TestSummaryCountsOnlyWhatTheCallerReads(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
+		sums := summaries.New(s)
 		f := newFixture(t, s) // a shared review of partnership f.p
 		ctx := sysCtx()
 		other, err := s.CreatePartnership(ctx, casereview.PartnershipDraft{Name: "Southmere SAB", Kind: "safeguarding_adults_board"})
@@ -48,7 +50,7 @@ func TestSummaryCountsOnlyWhatTheCallerReads(t *testing.T) {
 			Memberships: []casereview.Membership{{Role: casereview.RoleViewer, PartnershipID: f.p.ID}}})
 		count := func(ctx context.Context, f casereview.SummaryFilter) int {
 			t.Helper()
-			ct, err := s.SummaryCrossTab(ctx, f, casereview.CrossTabRequest{Rows: "review_type", Cols: "scope"})
+			ct, err := sums.SummaryCrossTab(ctx, f, casereview.CrossTabRequest{Rows: "review_type", Cols: "scope"})
 			must(t, err)
 			return ct.Recommendations
 		}
@@ -78,12 +80,12 @@ func TestSummaryCountsOnlyWhatTheCallerReads(t *testing.T) {
 				t.Errorf("%s: %d, want %d", c.name, got, c.want)
 			}
 		}
-		doc, err := s.SummaryDocument(viewer, casereview.SummaryFilter{})
+		doc, err := sums.SummaryDocument(viewer, casereview.SummaryFilter{})
 		must(t, err)
 		if doc.RestrictedCount != 0 || doc.Headline.Recommendations != 1 || len(doc.Items) != 1 || doc.Items[0].Recommendation.ID != shared.ID {
 			t.Fatalf("viewer's document: %+v", doc.Headline)
 		}
-		doc, err = s.SummaryDocument(ctx, casereview.SummaryFilter{})
+		doc, err = sums.SummaryDocument(ctx, casereview.SummaryFilter{})
 		must(t, err)
 		if doc.RestrictedCount != 1 || doc.Headline.Recommendations != 2 {
 			t.Fatalf("system's document: restricted %d, headline %+v", doc.RestrictedCount, doc.Headline)

@@ -1,4 +1,17 @@
-package store
+// Package summaries aggregates recommendations for oversight reporting (casereview.SummaryService)
+// in SQL over the recommendations the caller may read, narrowed by the same filters as search.
+//
+// It sits beside the store and runs its statements only through the store's small transaction
+// API: Store.Read gives a read-only transaction as a store.Query, which also carries the caller's
+// visibility (Query.Visible, the filter the store's lists apply), the date flags are computed
+// against (Query.AsOf) and the flags' SQL (Query.FlagWhere, the twin of
+// casereview.ComputeFlags). Every query starts from summaryScope.recs, which applies Visible, so
+// no count includes a restricted review the caller may not see. A summary's independent parts
+// each run in a read of their own, at once (parallel). The one write, AuditSummaryExport, goes
+// through the store's audited write.
+//
+// The domain does not import this package, and it imports neither api nor web (archtest).
+package summaries
 
 import (
 	"context"
@@ -10,40 +23,62 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/migrations"
 )
 
-// Summaries aggregate in SQL over the recommendations the caller may read, narrowed by the same
-// filters as search. Every query starts from summaryScope.recs, which applies visible() exactly as
-// the lists do, so no count includes a restricted review the caller may not see. Derived flags
-// are filtered with flagWhere, the SQL twin of casereview.ComputeFlags.
+// Service implements casereview.SummaryService over a store.
+type Service struct{ st *store.Store }
+
+// New returns the summaries of st.
+func New(st *store.Store) *Service { return &Service{st: st} }
+
+var _ casereview.SummaryService = (*Service)(nil)
 
 type summaryScope struct {
-	s      *Store
+	s      *Service
 	ctx    context.Context
-	db     *gorm.DB
+	q      store.Query // the read the scope's statements run in (see plain)
+	db     *gorm.DB    // q.DB()
 	f      casereview.SummaryFilter
 	themes []string // resolved theme codes
 	asOf   casereview.Date
 	labels map[casereview.Dimension]map[string]string
 }
 
+// open validates f and, when labels, loads the labels, in one read, and returns the scope every
+// summary query is built on. Its statements run later, each part in a read of its own (plain).
+func (s *Service) open(ctx context.Context, f casereview.SummaryFilter, labels bool) (*summaryScope, error) {
+	var sc *summaryScope
+	err := s.st.Read(ctx, func(q store.Query) error {
+		var err error
+		if sc, err = s.summaryScope(ctx, q, f); err != nil {
+			return err
+		}
+		if labels {
+			return sc.loadLabels()
+		}
+		return nil
+	})
+	return sc, err
+}
+
 // summaryScope validates f against the domain rules and the reference tables and returns the scope
 // every summary query is built on.
-func (s *Store) summaryScope(ctx context.Context, f casereview.SummaryFilter) (*summaryScope, error) {
+func (s *Service) summaryScope(ctx context.Context, q store.Query, f casereview.SummaryFilter) (*summaryScope, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	db := s.read.WithContext(ctx)
-	sc := &summaryScope{s: s, ctx: ctx, db: db, f: f, asOf: f.AsOf}
+	db := q.DB()
+	sc := &summaryScope{s: s, ctx: ctx, q: q, db: db, f: f, asOf: f.AsOf}
 	if sc.asOf == (casereview.Date{}) {
-		sc.asOf = s.asOf(ctx)
+		sc.asOf = q.AsOf()
 	}
 	var p casereview.Problems
 	for i, t := range f.Themes {
 		var code string
 		if err := db.Table("themes").Where("code = ? OR slug = ?", strings.ToUpper(t), strings.ToLower(t)).Limit(1).Pluck("code", &code).Error; err != nil {
-			return nil, translate(err)
+			return nil, err
 		}
 		if code == "" {
 			p.Add(fmt.Sprintf("theme[%d]", i), casereview.FieldUnknownValue, "%q is not a theme code or slug (see /api/v1/themes)", t)
@@ -52,7 +87,7 @@ func (s *Store) summaryScope(ctx context.Context, f casereview.SummaryFilter) (*
 		sc.themes = append(sc.themes, code)
 	}
 	for i, rt := range f.ReviewTypes {
-		if err := knownReviewType(db, fmt.Sprintf("type[%d]", i), rt); err != nil {
+		if err := q.KnownReviewType(fmt.Sprintf("type[%d]", i), rt); err != nil {
 			if e := (*casereview.Error)(nil); errors.As(err, &e) && e.Code == casereview.CodeInvalid {
 				p.Extend(e.Fields...)
 				continue
@@ -63,7 +98,7 @@ func (s *Store) summaryScope(ctx context.Context, f casereview.SummaryFilter) (*
 	for i, it := range f.Interventions {
 		var n int64
 		if err := db.Table("intervention_types").Where("code = ?", strings.ToLower(it)).Count(&n).Error; err != nil {
-			return nil, translate(err)
+			return nil, err
 		}
 		if n == 0 {
 			p.Add(fmt.Sprintf("intervention[%d]", i), casereview.FieldUnknownValue, "%q is not an intervention type (see /api/v1/intervention-types)", it)
@@ -80,14 +115,14 @@ func (s *Store) summaryScope(ctx context.Context, f casereview.SummaryFilter) (*
 // every call.
 func (sc *summaryScope) recs() *gorm.DB {
 	db, f := sc.db, sc.f
-	q := visible(sc.ctx, db.Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id"))
+	q := sc.q.Visible(db.Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id"))
 	if len(sc.themes) > 0 {
 		q = q.Where("EXISTS (?)", db.Table("theme_assignments fta").Select("1").
-			Where("fta.recommendation_id = recommendations.id AND fta.theme_code IN ? AND "+confirmedTheme("fta"), sc.themes))
+			Where("fta.recommendation_id = recommendations.id AND fta.theme_code IN ? AND "+store.ConfirmedTheme("fta"), sc.themes))
 	}
 	if len(f.ThemeGroups) > 0 {
 		q = q.Where("EXISTS (?)", db.Table("theme_assignments fga").Select("1").Joins("JOIN themes fgt ON fgt.code = fga.theme_code").
-			Where("fga.recommendation_id = recommendations.id AND fgt.group_code IN ? AND "+confirmedTheme("fga"), f.ThemeGroups))
+			Where("fga.recommendation_id = recommendations.id AND fgt.group_code IN ? AND "+store.ConfirmedTheme("fga"), f.ThemeGroups))
 	}
 	if len(f.ReviewTypes) > 0 {
 		q = q.Where("reviews.type IN ?", f.ReviewTypes)
@@ -119,20 +154,20 @@ func (sc *summaryScope) recs() *gorm.DB {
 		for _, y := range f.Years {
 			from, to := yearStart(y), yearStart(y+1)
 			conds = append(conds, "(recommendations.issued_on >= ? AND recommendations.issued_on < ?)")
-			args = append(args, dateOf(&from), dateOf(&to))
+			args = append(args, store.NullDate{D: from, Valid: true}, store.NullDate{D: to, Valid: true})
 		}
 		q = q.Where("("+strings.Join(conds, " OR ")+")", args...)
 	}
 	if f.YearFrom != nil {
 		d := yearStart(*f.YearFrom)
-		q = q.Where("recommendations.issued_on >= ?", dateOf(&d))
+		q = q.Where("recommendations.issued_on >= ?", store.NullDate{D: d, Valid: true})
 	}
 	if f.YearTo != nil {
 		d := yearStart(*f.YearTo + 1)
-		q = q.Where("recommendations.issued_on < ?", dateOf(&d))
+		q = q.Where("recommendations.issued_on < ?", store.NullDate{D: d, Valid: true})
 	}
 	if f.Flag != "" {
-		q = flagWhere(q, f.Flag, sc.asOf)
+		q = sc.q.FlagWhere(q, f.Flag, sc.asOf)
 	}
 	if f.IDs != nil {
 		q = sc.onlyIDs(q, f.IDs)
@@ -147,7 +182,7 @@ func (sc *summaryScope) onlyIDs(q *gorm.DB, ids []string) *gorm.DB {
 		return q.Where("1 = 0")
 	}
 	raw, _ := json.Marshal(ids)
-	if sc.s.dialect == migrations.Postgres {
+	if sc.q.Dialect() == migrations.Postgres {
 		return q.Where("recommendations.id IN (SELECT CAST(v AS uuid) FROM json_array_elements_text(CAST(? AS json)) AS v)", string(raw))
 	}
 	return q.Where("recommendations.id IN (SELECT value FROM json_each(?))", string(raw))
@@ -168,7 +203,7 @@ func strs[T ~string](vs []T) []string {
 
 // yearOf is the SQL for the year of a date column, as text, on this database.
 func (sc *summaryScope) yearOf(col string) string {
-	if sc.s.dialect == migrations.Postgres {
+	if sc.q.Dialect() == migrations.Postgres {
 		return "to_char(" + col + ", 'YYYY')"
 	}
 	return "substr(" + col + ", 1, 4)"
@@ -182,9 +217,9 @@ func (sc *summaryScope) dimension(d casereview.Dimension, n string) (expr string
 	case casereview.DimTheme:
 		// Filtering by theme also narrows the theme dimension to the themes asked for.
 		return "ta" + n + ".theme_code", []string{"JOIN theme_assignments ta" + n + " ON ta" + n + ".recommendation_id = recommendations.id" +
-			" AND " + confirmedTheme("ta"+n) + sc.inList("ta"+n+".theme_code", sc.themes)}
+			" AND " + store.ConfirmedTheme("ta"+n) + sc.inList("ta"+n+".theme_code", sc.themes)}
 	case casereview.DimThemeGroup:
-		return "tg" + n + ".group_code", []string{"JOIN theme_assignments tga" + n + " ON tga" + n + ".recommendation_id = recommendations.id AND " + confirmedTheme("tga"+n),
+		return "tg" + n + ".group_code", []string{"JOIN theme_assignments tga" + n + " ON tga" + n + ".recommendation_id = recommendations.id AND " + store.ConfirmedTheme("tga"+n),
 			"JOIN themes tg" + n + " ON tg" + n + ".code = tga" + n + ".theme_code" + sc.inList("tg"+n+".group_code", sc.f.ThemeGroups)}
 	case casereview.DimReviewType:
 		return "reviews.type", nil
@@ -225,7 +260,7 @@ func (sc *summaryScope) loadLabels() error {
 	load := func(d casereview.Dimension, table, key, label string) error {
 		var rows []kv
 		if err := sc.db.Table(table).Select(key + " AS k, " + label + " AS v").Scan(&rows).Error; err != nil {
-			return translate(err)
+			return err
 		}
 		m := map[string]string{}
 		for _, r := range rows {
@@ -267,25 +302,26 @@ func (sc *summaryScope) label(d casereview.Dimension, k string) string {
 func (sc *summaryScope) count() (int, error) {
 	var n int64
 	if err := sc.recs().Count(&n).Error; err != nil {
-		return 0, translate(err)
+		return 0, err
 	}
 	return int(n), nil
 }
 
 // SummaryCrossTab counts recommendations by two dimensions.
-func (s *Store) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilter, r casereview.CrossTabRequest) (casereview.CrossTab, error) {
-	sc, err := s.summaryScope(ctx, f)
+func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilter, r casereview.CrossTabRequest) (casereview.CrossTab, error) {
+	sc, err := s.open(ctx, f, true) // the labels before the parts: each copies the scope
 	if err != nil {
 		return casereview.CrossTab{}, err
 	}
-	themes, err := sc.themeCount()
-	if err != nil {
+	var themes int
+	if err := sc.plain(func(c *summaryScope) error {
+		var err error
+		themes, err = c.themeCount()
+		return err
+	}); err != nil {
 		return casereview.CrossTab{}, err
 	}
 	if err := r.Check(f, themes); err != nil {
-		return casereview.CrossTab{}, err
-	}
-	if err := sc.loadLabels(); err != nil { // before the parts: each copies the scope
 		return casereview.CrossTab{}, err
 	}
 	re, rj := sc.dimension(r.Rows, "r")
@@ -312,7 +348,7 @@ func (s *Store) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilter,
 				for _, j := range append(rj, cj...) {
 					q = q.Joins(j)
 				}
-				return translate(q.Select(re + " AS r, " + ce + " AS c, " + count + " AS n").Group(re + ", " + ce).Scan(&rows).Error)
+				return q.Select(re + " AS r, " + ce + " AS c, " + count + " AS n").Group(re + ", " + ce).Scan(&rows).Error
 			})
 		},
 		func() error {
@@ -348,12 +384,12 @@ func (s *Store) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilter,
 func (sc *summaryScope) themeCount() (int, error) {
 	var n int64
 	if err := sc.db.Table("themes").Count(&n).Error; err != nil {
-		return 0, translate(err)
+		return 0, err
 	}
 	return int(n), nil
 }
 
 // AuditSummaryExport records that a summary counting restricted material left the system.
-func (s *Store) AuditSummaryExport(ctx context.Context, kind string, detail any) error {
-	return s.Audit(ctx, casereview.AuditSummaryExported, "summary", kind, detail)
+func (s *Service) AuditSummaryExport(ctx context.Context, kind string, detail any) error {
+	return s.st.Audit(ctx, casereview.AuditSummaryExported, "summary", kind, detail)
 }

@@ -1,4 +1,4 @@
-package store
+package summaries
 
 import (
 	"context"
@@ -31,13 +31,10 @@ func parallel(parts ...func() error) error {
 }
 
 // SummaryDocument gathers everything a thematic summary shows.
-func (s *Store) SummaryDocument(ctx context.Context, f casereview.SummaryFilter) (casereview.ThematicSummary, error) {
+func (s *Service) SummaryDocument(ctx context.Context, f casereview.SummaryFilter) (casereview.ThematicSummary, error) {
 	var doc casereview.ThematicSummary
-	sc, err := s.summaryScope(ctx, f)
+	sc, err := s.open(ctx, f, true) // the labels before the parts: they share them
 	if err != nil {
-		return doc, err
-	}
-	if err := sc.loadLabels(); err != nil { // before the parts: they share the labels
 		return doc, err
 	}
 	err = parallel(
@@ -63,7 +60,7 @@ func (s *Store) SummaryDocument(ctx context.Context, f casereview.SummaryFilter)
 				return err
 			})
 		},
-		func() error { return sc.documentItems(&doc) },
+		func() error { return sc.plain(func(c *summaryScope) error { return c.documentItems(&doc) }) },
 	)
 	if err != nil {
 		return doc, err
@@ -107,7 +104,7 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary) error {
 	layer(&doc.Oversight, "recommendations.oversight_status", strs(casereview.OversightStatuses))
 	rows, err := sc.recs().Select(strings.Join(exprs, ", "), sc.overdueCond()).Rows()
 	if err != nil {
-		return translate(err)
+		return err
 	}
 	defer rows.Close()
 	vals := make([]sql.NullInt64, len(dsts))
@@ -117,11 +114,11 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary) error {
 	}
 	if rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return translate(err)
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return translate(err)
+		return err
 	}
 	for i, v := range vals {
 		*dsts[i] = int(v.Int64) // a sum over no rows is NULL: zero
