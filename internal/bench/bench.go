@@ -143,6 +143,9 @@ func (s *Sample) Summary() string {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
+// Selected reports whether a section is to run under BENCH_SECTIONS.
+func (c Config) Selected(name string) bool { return c.selected(name) }
+
 // selected reports whether a section is to run under BENCH_SECTIONS.
 func (c Config) selected(name string) bool {
 	if strings.TrimSpace(c.Only) == "" {
