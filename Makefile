@@ -76,8 +76,9 @@ fuzz: ## run each fuzz target for a short while
 
 # Not part of `make test`: loads BENCH_SCALE (default 100000) amplified recommendations built from
 # ../shared/corpus/pfd into a fresh PostgreSQL database (BENCH_DATABASE_URL, or casereview_bench on
-# the local server) and prints the DESIGN §8 figures. Skips cleanly when the corpus is absent.
-bench: ## run the search benchmark (BENCH_SCALE=1000000 for the stress size)
+# the local server) and prints the DESIGN §8 figures. Skips cleanly when the corpus is absent; the
+# XLSX import memory part (peak RSS of the largest accepted action plan) runs first, without either.
+bench: ## run the benchmark (BENCH_SCALE=1000000 for the stress size; BENCH_SECTIONS=xlsx for XLSX memory alone)
 	$(GO) run ./internal/bench/cmd/bench
 
 clean: ## remove build output and the local data folder

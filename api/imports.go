@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/importer/actionplan"
 	"github.com/casereview/casereview/internal/importer/bulkjson"
 )
@@ -126,21 +127,37 @@ func (s *Server) CreateImport(ctx context.Context, req CreateImportRequestObject
 	if req.Body == nil {
 		return nil, &casereview.Error{Code: casereview.CodeMalformed, Message: "send the file as multipart/form-data"}
 	}
+	// A place for the job first: an upload that would wait beyond the queue is refused before
+	// its body is read or anything of it recorded.
+	ticket, err := s.imports.Admit()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { ticket.Done() }() // unless the job took it over (and set ticket to nil)
 	f, err := readImportForm(req.Body)
 	if err != nil {
 		return nil, err
 	}
 	dry := req.Params.DryRun != nil && *req.Params.DryRun
-	c := ctxOf(ctx)
-	job, err := s.svc.CreateImportJob(c, f.kind, f.fileName, dry)
+	job, err := s.startImport(ctxOf(ctx), &ticket, f.kind, f, dry)
 	if err != nil {
 		return nil, err
 	}
-	// The job outlives the request but keeps its caller: every write it makes is checked and
-	// audited as that user's.
-	go s.runImport(context.WithoutCancel(c), job, f)
 	loc := "/api/v1/imports/" + job.ID
 	return CreateImport202JSONResponse{Body: importJobOut(job), Headers: CreateImport202ResponseHeaders{Location: &loc}}, nil
+}
+
+// startImport records the job and starts it in the background; it takes over *ticket, its
+// place in the gate, leaving nil there. The job outlives the request but keeps its caller:
+// every write it makes is checked and audited as that user's.
+func (s *Server) startImport(c context.Context, ticket **importer.Ticket, kind string, f importForm, dry bool) (casereview.ImportJob, error) {
+	job, err := s.svc.CreateImportJob(c, kind, f.fileName, dry)
+	if err != nil {
+		return job, err
+	}
+	go s.runImport(context.WithoutCancel(c), *ticket, job, f)
+	*ticket = nil
+	return job, nil
 }
 
 func (s *Server) GetImport(ctx context.Context, req GetImportRequestObject) (GetImportResponseObject, error) {
@@ -151,9 +168,11 @@ func (s *Server) GetImport(ctx context.Context, req GetImportRequestObject) (Get
 	return GetImport200JSONResponse(importJobOut(j)), nil
 }
 
-// runImport runs one job to its end. Progress is recorded by a ticker of its own, never from
-// inside the import's transaction (on SQLite that would wait for the transaction's own lock).
-func (s *Server) runImport(ctx context.Context, job casereview.ImportJob, f importForm) {
+// runImport runs one job to its end, in its turn. Progress is recorded by a ticker of its own,
+// never from inside the import's transaction (on SQLite that would wait for the transaction's
+// own lock).
+func (s *Server) runImport(ctx context.Context, ticket *importer.Ticket, job casereview.ImportJob, f importForm) {
+	defer ticket.Done()
 	var mu sync.Mutex
 	// The claim tells a process starting meanwhile that this job is not orphaned.
 	release, err := s.svc.ClaimImportJob(ctx, job.ID)
@@ -161,6 +180,7 @@ func (s *Server) runImport(ctx context.Context, job casereview.ImportJob, f impo
 		release = func() {} // the job still runs; only a restart meanwhile could misjudge it
 	}
 	defer release()
+	_ = ticket.Wait(ctx) // ctx is never cancelled: the job waits for as long as its turn takes
 	job.Status = casereview.JobRunning
 	_ = s.svc.UpdateImportJob(ctx, job)
 	progress := func(done, total int) {
@@ -213,6 +233,9 @@ func (s *Server) runImport(ctx context.Context, job casereview.ImportJob, f impo
 		if res != nil {
 			job.Done, job.Total = res.Recommendations(), res.Recommendations()
 		}
+		// The next job's turn comes before this one is recorded as finished: whoever sees it
+		// finished may upload again at once.
+		ticket.Done()
 		_ = s.svc.UpdateImportJob(ctx, job)
 	}
 	switch job.Kind {

@@ -44,6 +44,11 @@ func (s *Server) CreateInstanceImport(ctx context.Context, req CreateInstanceImp
 	if req.Body == nil {
 		return nil, &casereview.Error{Code: casereview.CodeMalformed, Message: "send the file as multipart/form-data"}
 	}
+	ticket, err := s.imports.Admit() // before the body is read: see CreateImport
+	if err != nil {
+		return nil, err
+	}
+	defer func() { ticket.Done() }() // unless the job took it over (and set ticket to nil)
 	f, err := readImportForm(req.Body)
 	if err != nil {
 		return nil, err
@@ -53,12 +58,10 @@ func (s *Server) CreateInstanceImport(ctx context.Context, req CreateInstanceImp
 	}
 	f.kind = "state"
 	dry := req.Params.DryRun != nil && *req.Params.DryRun
-	c := ctxOf(ctx)
-	job, err := s.svc.CreateImportJob(c, "state", f.fileName, dry)
+	job, err := s.startImport(ctxOf(ctx), &ticket, "state", f, dry)
 	if err != nil {
 		return nil, err
 	}
-	go s.runImport(context.WithoutCancel(c), job, f)
 	loc := "/api/v1/imports/" + job.ID
 	return CreateInstanceImport202JSONResponse{Body: importJobOut(job), Headers: CreateInstanceImport202ResponseHeaders{Location: &loc}}, nil
 }

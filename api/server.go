@@ -15,6 +15,7 @@ import (
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/httplog"
+	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/search"
 )
 
@@ -53,6 +54,9 @@ type Options struct {
 	SDCThreshold int
 	// Summaries serves the /summaries endpoints (internal/store/summaries).
 	Summaries casereview.SummaryService
+	// ImportGate bounds the import jobs running and waiting at once; without it,
+	// importer.NewGate(importer.DefaultRunning, importer.DefaultQueue).
+	ImportGate *importer.Gate
 }
 
 // Server implements the generated StrictServerInterface.
@@ -67,6 +71,7 @@ type Server struct {
 	sessionMax   time.Duration
 	sdcThreshold int
 	searchCtl    SearchControl
+	imports      *importer.Gate
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -125,7 +130,10 @@ func NewRouter(o Options) *gin.Engine {
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}
-	s.sdcThreshold, s.searchCtl = o.SDCThreshold, o.SearchControl
+	s.sdcThreshold, s.searchCtl, s.imports = o.SDCThreshold, o.SearchControl, o.ImportGate
+	if s.imports == nil {
+		s.imports = importer.NewGate(importer.DefaultRunning, importer.DefaultQueue)
+	}
 	if s.sdcThreshold < 2 {
 		s.sdcThreshold = casereview.DefaultSDCThreshold
 	}

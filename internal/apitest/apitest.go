@@ -18,6 +18,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/search"
 )
 
@@ -50,6 +51,8 @@ type Options struct {
 	TrustedProxies []string
 	// SearchGate replaces the admission control of searches.
 	SearchGate *search.Gate
+	// ImportGate replaces the bound on import jobs (CASEREVIEW_IMPORT_CONCURRENCY and _QUEUE).
+	ImportGate *importer.Gate
 }
 
 // Start builds the application on a fresh database of dialect.
@@ -74,7 +77,7 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 	if now == nil {
 		now = func() time.Time { return Fixed }
 	}
-	opts := app.Options{Now: now, SearchGate: o.SearchGate}
+	opts := app.Options{Now: now, SearchGate: o.SearchGate, ImportGate: o.ImportGate}
 	if !o.Anonymous {
 		opts.Unauthenticated = &casereview.System
 	}

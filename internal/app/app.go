@@ -20,6 +20,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/demo"
+	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/internal/store/summaries"
@@ -64,6 +65,9 @@ type Options struct {
 	NoSearch bool
 	// SearchGate replaces the admission control of searches (search.DefaultGate).
 	SearchGate *search.Gate
+	// ImportGate replaces the bound on import jobs the configuration sets
+	// (CASEREVIEW_IMPORT_CONCURRENCY and CASEREVIEW_IMPORT_QUEUE).
+	ImportGate *importer.Gate
 	// IndexPoll replaces how often the index follower polls the journal when nothing wakes it
 	// (indexer.DefaultPollInterval).
 	IndexPoll time.Duration
@@ -146,7 +150,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	opts := api.Options{Service: s, Summaries: a.summaries, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
-		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest}
+		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest, ImportGate: o.ImportGate}
+	if opts.ImportGate == nil {
+		opts.ImportGate = importer.NewGate(cfg.ImportConcurrency, cfg.ImportQueue)
+	}
 	if a.search != nil {
 		opts.Search, opts.Indexer, opts.SearchControl = a.search.live, a.search, a
 	}

@@ -37,8 +37,11 @@ type Config struct {
 	TrustedProxies   []string      // CASEREVIEW_TRUSTED_PROXIES
 	Reconcile        time.Duration // CASEREVIEW_RECONCILE_INTERVAL
 	SDCThreshold     int           // CASEREVIEW_SDC_THRESHOLD: smallest count shown in shareable summaries
-	JournalRetention time.Duration // CASEREVIEW_JOURNAL_RETENTION
-	Checkpoints      time.Duration // CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL
+	// ImportConcurrency is how many import jobs run at once (CASEREVIEW_IMPORT_CONCURRENCY);
+	// ImportQueue how many more may wait (CASEREVIEW_IMPORT_QUEUE). Uploads beyond get 503.
+	ImportConcurrency, ImportQueue int
+	JournalRetention               time.Duration // CASEREVIEW_JOURNAL_RETENTION
+	Checkpoints                    time.Duration // CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL
 	// MetricsAddr is where Prometheus's /metrics is served (CASEREVIEW_METRICS_ADDR); empty
 	// serves none. Never the public address: the counts describe the service's use.
 	MetricsAddr string
@@ -76,6 +79,8 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_LOCKOUT_DURATION", Default: "15m", Help: "how long a lockout lasts"},
 	{Name: "CASEREVIEW_RECONCILE_INTERVAL", Default: "15m", Help: "how often the search index is compared with the database and repaired"},
 	{Name: "CASEREVIEW_SDC_THRESHOLD", Default: "5", Help: "smallest count shown in summaries marked for sharing; smaller ones show as <5 (2 to 100)"},
+	{Name: "CASEREVIEW_IMPORT_CONCURRENCY", Default: "2", Help: "import jobs that run at once (1 to 64); each holds its file in memory while it runs"},
+	{Name: "CASEREVIEW_IMPORT_QUEUE", Default: "8", Help: "import jobs that may wait for their turn (0 to 1000); uploads beyond are refused with 503 and Retry-After"},
 	{Name: "CASEREVIEW_JOURNAL_RETENTION", Default: "168h", Help: "change-journal rows older than this are pruned; an index further behind is rebuilt"},
 	{Name: "CASEREVIEW_AUDIT_CHECKPOINT_INTERVAL", Default: "1h", Help: "how often the server signs the audit chain's head into checkpoints.jsonl in the data folder and the log (also at start and shutdown)"},
 	{Name: "CASEREVIEW_SECRET_KEY", Default: "", Secret: true, Help: "32 random bytes as base64 (openssl rand -base64 32) that encrypt second-factor secrets at rest; required unless CASEREVIEW_DEMO=true"},
@@ -193,6 +198,12 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	}
 	if c.SDCThreshold, err = strconv.Atoi(get("CASEREVIEW_SDC_THRESHOLD")); err != nil || c.SDCThreshold < 2 || c.SDCThreshold > 100 {
 		errs = append(errs, errors.New("CASEREVIEW_SDC_THRESHOLD: want a whole number from 2 to 100"))
+	}
+	if c.ImportConcurrency, err = strconv.Atoi(get("CASEREVIEW_IMPORT_CONCURRENCY")); err != nil || c.ImportConcurrency < 1 || c.ImportConcurrency > 64 {
+		errs = append(errs, errors.New("CASEREVIEW_IMPORT_CONCURRENCY: want a whole number from 1 to 64"))
+	}
+	if c.ImportQueue, err = strconv.Atoi(get("CASEREVIEW_IMPORT_QUEUE")); err != nil || c.ImportQueue < 0 || c.ImportQueue > 1000 {
+		errs = append(errs, errors.New("CASEREVIEW_IMPORT_QUEUE: want a whole number from 0 to 1000"))
 	}
 	for _, p := range strings.Split(get("CASEREVIEW_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p == "" {

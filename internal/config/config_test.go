@@ -121,3 +121,19 @@ func TestMetricsAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestImportBounds(t *testing.T) {
+	c, err := load(nil, nil)
+	if err != nil || c.ImportConcurrency != 2 || c.ImportQueue != 8 {
+		t.Fatalf("defaults: %d running, %d waiting (%v)", c.ImportConcurrency, c.ImportQueue, err)
+	}
+	if c, err = load(map[string]string{"CASEREVIEW_IMPORT_CONCURRENCY": "1", "CASEREVIEW_IMPORT_QUEUE": "0"}, nil); err != nil || c.ImportConcurrency != 1 || c.ImportQueue != 0 {
+		t.Fatalf("1 and 0: %d running, %d waiting (%v)", c.ImportConcurrency, c.ImportQueue, err)
+	}
+	_, err = load(map[string]string{"CASEREVIEW_IMPORT_CONCURRENCY": "0", "CASEREVIEW_IMPORT_QUEUE": "-1"}, nil)
+	for _, name := range []string{"CASEREVIEW_IMPORT_CONCURRENCY", "CASEREVIEW_IMPORT_QUEUE"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+}

@@ -14,9 +14,7 @@ import (
 // Services are what the import needs from the store.
 type Services interface {
 	AllOrganisations(ctx context.Context) ([]casereview.Organisation, error)
-	CreateOrganisations(ctx context.Context, ds []casereview.OrganisationDraft) ([]casereview.Organisation, error)
 	ListPartnerships(ctx context.Context, f casereview.PartnershipFilter, page casereview.PageRequest) (casereview.Page[casereview.Partnership], error)
-	CreatePartnership(ctx context.Context, d casereview.PartnershipDraft) (casereview.Partnership, error)
 	ImportBundles(ctx context.Context, bundles []casereview.ReviewBundle, o casereview.ImportOptions) (casereview.ImportResult, error)
 }
 
@@ -73,7 +71,8 @@ func AreaName(area string) string {
 	return area + " (coroner area)"
 }
 
-// pendingPrefix marks the id of an organisation a dry run would create.
+// pendingPrefix marks the key standing for the id of a partnership or an organisation still to
+// be created (with its reviews, in their transaction: see write).
 const pendingPrefix = "pending-"
 
 // Import reads the corpus in o.Dir and imports it: each report a restricted PFD review of its
@@ -97,7 +96,7 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	parts, err := partnerships(ctx, svc, reports, o.DryRun, &res)
+	parts, newParts, err := partnerships(ctx, svc, reports, &res)
 	if err != nil {
 		return res, err
 	}
@@ -114,11 +113,10 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 		spellings = append(spellings, recipients[i]...)
 	}
 	groups, groupOf := GroupRecipients(spellings)
-	// Each group is an existing organisation (by its name or any spelling) or a new one, all
-	// created together, first.
+	// Each group is an existing organisation (by its name or any spelling) or a new one, created
+	// with the first reviews that name it.
 	groupID := make([]string, len(groups))
-	var drafts []casereview.OrganisationDraft
-	var draftGroup []int
+	var newOrgs []casereview.NewOrganisation
 	for g, grp := range groups {
 		for _, n := range append([]string{grp.Name}, grp.Spelling...) {
 			if id, _ := ix.Find(n); id != "" {
@@ -136,20 +134,10 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 			}
 		}
 		res.Figures.AliasesRecorded += len(d.Aliases)
-		groupID[g] = fmt.Sprint(pendingPrefix, len(drafts))
-		drafts = append(drafts, d)
-		draftGroup = append(draftGroup, g)
+		groupID[g] = fmt.Sprint(pendingPrefix, len(newOrgs))
+		newOrgs = append(newOrgs, casereview.NewOrganisation{Key: groupID[g], Field: fmt.Sprintf("organisation %q", d.Name), Draft: d})
 	}
-	res.OrganisationsCreated = len(drafts)
-	if !o.DryRun && len(drafts) > 0 {
-		created, err := svc.CreateOrganisations(ctx, drafts)
-		if err != nil {
-			return res, fmt.Errorf("create organisations: %w", err)
-		}
-		for k, org := range created {
-			groupID[draftGroup[k]] = org.ID
-		}
-	}
+	res.OrganisationsCreated = len(newOrgs)
 	addressed := map[string]bool{}
 	seen := map[string]bool{}
 	var bundles []casereview.ReviewBundle
@@ -245,60 +233,7 @@ func Import(ctx context.Context, svc Services, o Options) (Result, error) {
 		bundles = append(bundles, b)
 	}
 	res.Figures.Organisations = len(addressed)
-	return res, write(ctx, svc, o, bundles, &res)
-}
-
-// write hands the bundles to the store: all in one transaction, or in batches of o.Batch. A dry
-// run asks the store about the reviews it can judge (those of existing areas, without the
-// organisations still to be created) and counts the others, whose areas do not exist yet, as
-// created.
-func write(ctx context.Context, svc Services, o Options, bundles []casereview.ReviewBundle, res *Result) error {
-	res.Result = casereview.ImportResult{Source: "pfd", DryRun: o.DryRun}
-	if o.DryRun {
-		var judged []casereview.ReviewBundle
-		for _, b := range bundles {
-			if b.Review.PartnershipID == "" {
-				res.Result.ReviewsCreated++
-				res.Result.RecommendationsCreated += len(b.Recommendations)
-				continue
-			}
-			for k, rb := range b.Recommendations {
-				var keep []casereview.AddresseeDraft
-				for _, a := range rb.Draft.Addressees {
-					if !strings.HasPrefix(a.OrganisationID, pendingPrefix) {
-						keep = append(keep, a)
-					}
-				}
-				b.Recommendations[k].Draft.Addressees = keep
-			}
-			judged = append(judged, b)
-		}
-		bundles = judged
-	}
-	batch := o.Batch
-	if batch <= 0 {
-		batch = len(bundles)
-	}
-	total, done := res.Items, 0
-	for i := 0; i < len(bundles); i += batch {
-		part := bundles[i:min(i+batch, len(bundles))]
-		n := 0
-		for _, b := range part {
-			n += len(b.Recommendations)
-		}
-		base := done
-		r, err := svc.ImportBundles(ctx, part, casereview.ImportOptions{DryRun: o.DryRun, Source: "pfd", Progress: func(d, _ int) {
-			if o.Progress != nil {
-				o.Progress(base+d, total)
-			}
-		}})
-		if err != nil {
-			return err
-		}
-		done += n
-		merge(&res.Result, r)
-	}
-	return nil
+	return res, write(ctx, svc, o, bundles, casereview.ImportCreates{Partnerships: newParts, Organisations: newOrgs}, &res)
 }
 
 func slicesContainsOrg(as []casereview.AddresseeDraft, id string) bool {
@@ -310,25 +245,11 @@ func slicesContainsOrg(as []casereview.AddresseeDraft, id string) bool {
 	return false
 }
 
-func merge(into *casereview.ImportResult, r casereview.ImportResult) {
-	into.ReviewsCreated += r.ReviewsCreated
-	into.ReviewsUpdated += r.ReviewsUpdated
-	into.ReviewsUnchanged += r.ReviewsUnchanged
-	into.RecommendationsCreated += r.RecommendationsCreated
-	into.RecommendationsUpdated += r.RecommendationsUpdated
-	into.RecommendationsUnchanged += r.RecommendationsUnchanged
-	into.ActionsCreated += r.ActionsCreated
-	into.ActionsUpdated += r.ActionsUpdated
-	into.ActionsUnchanged += r.ActionsUnchanged
-	into.ReviewIDs = append(into.ReviewIDs, r.ReviewIDs...)
-	for _, c := range r.Changes {
-		into.Changed("%s", c)
-	}
-}
-
-// partnerships finds or creates the coroner area of every report.
-func partnerships(ctx context.Context, svc Services, reports []Report, dry bool, res *Result) (map[string]string, error) {
+// partnerships finds the coroner area of every report, or gives it a pending key and the
+// partnership to create.
+func partnerships(ctx context.Context, svc Services, reports []Report, res *Result) (map[string]string, []casereview.NewPartnership, error) {
 	out := map[string]string{}
+	var create []casereview.NewPartnership
 	first := map[string]string{} // name key (casereview.NameKey) -> the spelling met first
 	for _, r := range reports {
 		area := r.Area
@@ -346,7 +267,7 @@ func partnerships(ctx context.Context, svc Services, reports []Report, dry bool,
 		first[casereview.NameKey(name)] = name
 		page, err := svc.ListPartnerships(ctx, casereview.PartnershipFilter{Name: name}, casereview.PageRequest{Limit: casereview.MaxPageSize})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out[name] = ""
 		for _, p := range page.Items {
@@ -354,18 +275,14 @@ func partnerships(ctx context.Context, svc Services, reports []Report, dry bool,
 				out[name] = p.ID
 			}
 		}
-		if out[name] == "" && !dry {
-			p, err := svc.CreatePartnership(ctx, casereview.PartnershipDraft{Name: clip(name, 200), Kind: "coroner_area"})
-			if err != nil {
-				return nil, fmt.Errorf("create partnership %q: %w", name, err)
-			}
-			out[name] = p.ID
+		if out[name] == "" {
+			out[name] = fmt.Sprint(pendingPrefix, "area-", len(create))
+			create = append(create, casereview.NewPartnership{Key: out[name], Field: fmt.Sprintf("area %q", name),
+				Draft: casereview.PartnershipDraft{Name: clip(name, 200), Kind: "coroner_area"}})
 			res.PartnershipsCreated++
-		} else if out[name] == "" {
-			res.PartnershipsCreated++ // would be created
 		}
 	}
-	return out, nil
+	return out, create, nil
 }
 
 func parseDate(iso, uk string) *casereview.Date {
