@@ -68,7 +68,7 @@ func (c *cli) importCommand() *cobra.Command {
 		}}
 	pfd.Flags().BoolVar(&dry, "dry-run", false, "work out and count everything, write nothing")
 	pfd.Flags().IntVar(&limit, "limit", 0, "import only the first N reports")
-	pfd.Flags().IntVar(&batch, "batch", 200, "reports per transaction (0: all in one)")
+	pfd.Flags().IntVar(&batch, "batch", 0, "reports per transaction (0, the default: all in one, so the import is all or nothing)")
 
 	var jsonDry bool
 	bulk := &cobra.Command{Use: "json FILE [--dry-run]", Short: "Import bulk JSON written by `export json` (format /1 or /2)", Args: cobra.ExactArgs(1),
