@@ -180,6 +180,9 @@ func nonEmptyValues(q url.Values) url.Values {
 func init() {
 	extraFuncs["auditWords"] = auditWords
 	extraFuncs["shortID"] = shortID
+	// The day and the time of an event on two lines, both in UK time (as dateTime shows them).
+	extraFuncs["ukDay"] = func(t time.Time) string { return t.In(ukTime).Format("2 Jan 2006") }
+	extraFuncs["clock"] = func(t time.Time) string { return t.In(ukTime).Format("3:04:05pm") }
 }
 
 // auditActionOptions offers the catalogue, grouped, labelled for people.
@@ -197,12 +200,14 @@ func auditActionOptions() []optionGroup {
 
 // auditWords turns "session.login_failed" into "Session login failed".
 func auditWords(code string) string {
-	return sentence(strings.NewReplacer(".", " ", "_", " ").Replace(code))
+	return sentence(strings.NewReplacer(".", " ", "_", " ", "mfa", "MFA").Replace(code))
 }
 
+// shortID is the end of an id: ids are UUIDv7, whose first characters are a timestamp shared by
+// records made together, so only the random end tells them apart at a glance.
 func shortID(id string) string {
 	if len(id) > 8 {
-		return id[:8]
+		return "…" + id[len(id)-8:]
 	}
 	return id
 }
