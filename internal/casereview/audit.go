@@ -19,6 +19,7 @@ const (
 	AuditOrganisationCreated    AuditAction = "organisation.created"
 	AuditOrganisationUpdated    AuditAction = "organisation.updated"
 	AuditOrganisationDeleted    AuditAction = "organisation.deleted"
+	AuditOrganisationMerged     AuditAction = "organisation.merged" // the merged one is gone, its records moved to the survivor
 	AuditReviewCreated          AuditAction = "review.created"
 	AuditReviewUpdated          AuditAction = "review.updated"
 	AuditReviewDeleted          AuditAction = "review.deleted"
