@@ -258,6 +258,27 @@ func (e MilestoneState) Valid() bool {
 	}
 }
 
+// Defines values for OrganisationDuplicateReason.
+const (
+	Alias    OrganisationDuplicateReason = "alias"
+	SameName OrganisationDuplicateReason = "same_name"
+	Similar  OrganisationDuplicateReason = "similar"
+)
+
+// Valid indicates whether the value is a known member of the OrganisationDuplicateReason enum.
+func (e OrganisationDuplicateReason) Valid() bool {
+	switch e {
+	case Alias:
+		return true
+	case SameName:
+		return true
+	case Similar:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PartnershipKind.
 const (
 	PartnershipKindChildDeathOverviewPanel         PartnershipKind = "child_death_overview_panel"
@@ -1241,6 +1262,59 @@ type OrganisationCreate struct {
 	Sector string `json:"sector"`
 }
 
+// OrganisationDuplicate defines model for OrganisationDuplicate.
+type OrganisationDuplicate struct {
+	A      OrganisationRef             `json:"a"`
+	B      OrganisationRef             `json:"b"`
+	Reason OrganisationDuplicateReason `json:"reason"`
+	Score  float32                     `json:"score"`
+}
+
+// OrganisationDuplicateReason defines model for OrganisationDuplicate.Reason.
+type OrganisationDuplicateReason string
+
+// OrganisationDuplicates defines model for OrganisationDuplicates.
+type OrganisationDuplicates struct {
+	Items []OrganisationDuplicate `json:"items"`
+}
+
+// OrganisationMergeRequest defines model for OrganisationMergeRequest.
+type OrganisationMergeRequest struct {
+	// Merge The duplicate: merged into this organisation, then deleted.
+	Merge string `json:"merge"`
+
+	// MergeVersion The duplicate's current version.
+	MergeVersion int `json:"merge_version"`
+
+	// Version This organisation's (the survivor's) current version.
+	Version int `json:"version"`
+}
+
+// OrganisationMergeResult defines model for OrganisationMergeResult.
+type OrganisationMergeResult struct {
+	MergedId   string `json:"merged_id"`
+	MergedName string `json:"merged_name"`
+
+	// Moved How many rows moved to the survivor.
+	Moved struct {
+		Actions    int `json:"actions"`
+		Addressees int `json:"addressees"`
+
+		// Aliases Aliases the survivor gained (the merged name among them).
+		Aliases  int `json:"aliases"`
+		Children int `json:"children"`
+
+		// Combined Addressees of recommendations addressed to both, folded into the survivor's.
+		Combined    int `json:"combined"`
+		Memberships int `json:"memberships"`
+
+		// Recommendations Recommendations re-indexed.
+		Recommendations int `json:"recommendations"`
+		Responses       int `json:"responses"`
+	} `json:"moved"`
+	Survivor Organisation `json:"survivor"`
+}
+
 // OrganisationOverdue defines model for OrganisationOverdue.
 type OrganisationOverdue struct {
 	ActionOverdue     int      `json:"action_overdue"`
@@ -1255,6 +1329,12 @@ type OrganisationPage struct {
 	Items      []Organisation            `json:"items"`
 	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
 	Total      int64                     `json:"total"`
+}
+
+// OrganisationRef defines model for OrganisationRef.
+type OrganisationRef struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // OrganisationUpdate defines model for OrganisationUpdate.
@@ -3172,6 +3252,9 @@ type CreateOrganisationJSONRequestBody = OrganisationCreate
 // UpdateOrganisationJSONRequestBody defines body for UpdateOrganisation for application/json ContentType.
 type UpdateOrganisationJSONRequestBody = OrganisationUpdate
 
+// MergeOrganisationJSONRequestBody defines body for MergeOrganisation for application/json ContentType.
+type MergeOrganisationJSONRequestBody = OrganisationMergeRequest
+
 // CreatePartnershipJSONRequestBody defines body for CreatePartnership for application/json ContentType.
 type CreatePartnershipJSONRequestBody = PartnershipCreate
 
@@ -3354,6 +3437,9 @@ type ServerInterface interface {
 	// CreateOrganisation Add an organisation (admins and panel members)
 	// (POST /api/v1/organisations)
 	CreateOrganisation(c *gin.Context)
+	// ListOrganisationDuplicates Likely duplicate organisations (admins)
+	// (GET /api/v1/organisations/duplicates)
+	ListOrganisationDuplicates(c *gin.Context)
 	// DeleteOrganisation Delete an organisation nothing refers to
 	// (DELETE /api/v1/organisations/{id})
 	DeleteOrganisation(c *gin.Context, id ID, params DeleteOrganisationParams)
@@ -3363,6 +3449,9 @@ type ServerInterface interface {
 	// UpdateOrganisation Change an organisation (admins)
 	// (PATCH /api/v1/organisations/{id})
 	UpdateOrganisation(c *gin.Context, id ID, params UpdateOrganisationParams)
+	// MergeOrganisation Merge a duplicate into this organisation (admins)
+	// (POST /api/v1/organisations/{id}/merge)
+	MergeOrganisation(c *gin.Context, id ID)
 	// ListPartnerships List partnerships
 	// (GET /api/v1/partnerships)
 	ListPartnerships(c *gin.Context, params ListPartnershipsParams)
@@ -4743,6 +4832,19 @@ func (siw *ServerInterfaceWrapper) CreateOrganisation(c *gin.Context) {
 	siw.Handler.CreateOrganisation(c)
 }
 
+// ListOrganisationDuplicates operation middleware
+func (siw *ServerInterfaceWrapper) ListOrganisationDuplicates(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListOrganisationDuplicates(c)
+}
+
 // DeleteOrganisation operation middleware
 func (siw *ServerInterfaceWrapper) DeleteOrganisation(c *gin.Context) {
 
@@ -4864,6 +4966,31 @@ func (siw *ServerInterfaceWrapper) UpdateOrganisation(c *gin.Context) {
 	}
 
 	siw.Handler.UpdateOrganisation(c, id, params)
+}
+
+// MergeOrganisation operation middleware
+func (siw *ServerInterfaceWrapper) MergeOrganisation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.MergeOrganisation(c, id)
 }
 
 // ListPartnerships operation middleware
@@ -8431,6 +8558,8 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.PATCH(options.BaseURL+"/api/v1/partnerships/:id", wrapper.UpdatePartnership)
 	router.GET(options.BaseURL+"/api/v1/organisations", wrapper.ListOrganisations)
 	router.POST(options.BaseURL+"/api/v1/organisations", wrapper.CreateOrganisation)
+	router.GET(options.BaseURL+"/api/v1/organisations/duplicates", wrapper.ListOrganisationDuplicates)
+	router.POST(options.BaseURL+"/api/v1/organisations/:id/merge", wrapper.MergeOrganisation)
 	router.DELETE(options.BaseURL+"/api/v1/organisations/:id", wrapper.DeleteOrganisation)
 	router.GET(options.BaseURL+"/api/v1/organisations/:id", wrapper.GetOrganisation)
 	router.PATCH(options.BaseURL+"/api/v1/organisations/:id", wrapper.UpdateOrganisation)
@@ -14551,6 +14680,113 @@ func (response CreateOrganisation503ApplicationProblemPlusJSONResponse) VisitCre
 	return err
 }
 
+type ListOrganisationDuplicatesRequestObject struct {
+}
+
+type ListOrganisationDuplicatesResponseObject interface {
+	VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error
+}
+
+type ListOrganisationDuplicates200JSONResponse OrganisationDuplicates
+
+func (response ListOrganisationDuplicates200JSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates400ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates401ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates403ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates500ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates503ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteOrganisationRequestObject struct {
 	Id     ID `json:"id"`
 	Params DeleteOrganisationParams
@@ -14742,6 +14978,22 @@ func (response GetOrganisation200JSONResponse) VisitGetOrganisationResponse(w ht
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type GetOrganisation308ResponseHeaders struct {
+	Location *string
+}
+
+type GetOrganisation308Response struct {
+	Headers GetOrganisation308ResponseHeaders
+}
+
+func (response GetOrganisation308Response) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(308)
+	return nil
 }
 
 type GetOrganisation400ApplicationProblemPlusJSONResponse struct {
@@ -15041,6 +15293,216 @@ type UpdateOrganisation503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateOrganisation503ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisationRequestObject struct {
+	Id   ID `json:"id"`
+	Body *MergeOrganisationJSONRequestBody
+}
+
+type MergeOrganisationResponseObject interface {
+	VisitMergeOrganisationResponse(w http.ResponseWriter) error
+}
+
+type MergeOrganisation200ResponseHeaders struct {
+	ETag *string
+}
+
+type MergeOrganisation200JSONResponse struct {
+	Body    OrganisationMergeResult
+	Headers MergeOrganisation200ResponseHeaders
+}
+
+func (response MergeOrganisation200JSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation400ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation401ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation403ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation404ApplicationProblemPlusJSONResponse Problem
+
+func (response MergeOrganisation404ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation409ApplicationProblemPlusJSONResponse Problem
+
+func (response MergeOrganisation409ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation412ApplicationProblemPlusJSONResponse Problem
+
+func (response MergeOrganisation412ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation413ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation415ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation422ApplicationProblemPlusJSONResponse Problem
+
+func (response MergeOrganisation422ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation500ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation503ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -23096,6 +23558,9 @@ type StrictServerInterface interface {
 	// CreateOrganisation Add an organisation (admins and panel members)
 	// (POST /api/v1/organisations)
 	CreateOrganisation(ctx context.Context, request CreateOrganisationRequestObject) (CreateOrganisationResponseObject, error)
+	// ListOrganisationDuplicates Likely duplicate organisations (admins)
+	// (GET /api/v1/organisations/duplicates)
+	ListOrganisationDuplicates(ctx context.Context, request ListOrganisationDuplicatesRequestObject) (ListOrganisationDuplicatesResponseObject, error)
 	// DeleteOrganisation Delete an organisation nothing refers to
 	// (DELETE /api/v1/organisations/{id})
 	DeleteOrganisation(ctx context.Context, request DeleteOrganisationRequestObject) (DeleteOrganisationResponseObject, error)
@@ -23105,6 +23570,9 @@ type StrictServerInterface interface {
 	// UpdateOrganisation Change an organisation (admins)
 	// (PATCH /api/v1/organisations/{id})
 	UpdateOrganisation(ctx context.Context, request UpdateOrganisationRequestObject) (UpdateOrganisationResponseObject, error)
+	// MergeOrganisation Merge a duplicate into this organisation (admins)
+	// (POST /api/v1/organisations/{id}/merge)
+	MergeOrganisation(ctx context.Context, request MergeOrganisationRequestObject) (MergeOrganisationResponseObject, error)
 	// ListPartnerships List partnerships
 	// (GET /api/v1/partnerships)
 	ListPartnerships(ctx context.Context, request ListPartnershipsRequestObject) (ListPartnershipsResponseObject, error)
@@ -24706,6 +25174,30 @@ func (sh *strictHandler) CreateOrganisation(ctx *gin.Context) {
 	}
 }
 
+// ListOrganisationDuplicates operation middleware
+func (sh *strictHandler) ListOrganisationDuplicates(ctx *gin.Context) {
+	var request ListOrganisationDuplicatesRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOrganisationDuplicates(ctx, request.(ListOrganisationDuplicatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOrganisationDuplicates")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListOrganisationDuplicatesResponseObject); ok {
+		if err := validResponse.VisitListOrganisationDuplicatesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // DeleteOrganisation operation middleware
 func (sh *strictHandler) DeleteOrganisation(ctx *gin.Context, id ID, params DeleteOrganisationParams) {
 	var request DeleteOrganisationRequestObject
@@ -24797,6 +25289,50 @@ func (sh *strictHandler) UpdateOrganisation(ctx *gin.Context, id ID, params Upda
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(UpdateOrganisationResponseObject); ok {
 		if err := validResponse.VisitUpdateOrganisationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MergeOrganisation operation middleware
+func (sh *strictHandler) MergeOrganisation(ctx *gin.Context, id ID) {
+	var request MergeOrganisationRequestObject
+
+	request.Id = id
+
+	var body MergeOrganisationJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MergeOrganisation(ctx, request.(MergeOrganisationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MergeOrganisation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(MergeOrganisationResponseObject); ok {
+		if err := validResponse.VisitMergeOrganisationResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -26622,420 +27158,436 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3pchtHljCAvkoG7o0Qeb/iIln+vjEZ84Otpa0eq6UhZbsnmg4wUXUAZLOQCWdmEUJ3OGKeZh5snuRG",
-	"npNZC5AFFEBAi40fDlOoqlzPvv6rl6rJVEmQ1vQu/tUbA89A459XaQpT6/7KwKRaTK1QsnfR+zAGNoFM",
-	"cGbnU2B2DAxkNlVCWsbxG3PaS3omHcOEu8/da72LnrFayFHvt9+S3qsPfBQfWEOqdPbEsAfQRii5bqQf",
-	"VMrp88XRfh6DptVJmPlxWS4eYO3qrsHq+dXQgl4e9QZSJTPDrGIzLiwbwFC5afRcyBHjIy7iSxbSwgg0",
-	"jv/zzz9fFXYM0oqUW1ie5E/ANWimgeeTf7/tpdyAhgcBs9ve6rX/lvSmXPMJ2HCH5t1wefwXajItLLAM",
-	"tHiAjA1zPjKMG6aGzI6FYRm3wI4yGPIit8yqjM+P3czCff1rAXreS3qST9zk3PTVsLGqodITbnsXPTdM",
-	"L4mc8ItCG6XjEHAn4aPtp/jGHa0I2NTtXxWGTfkI2lZC36y53Dcv3e/4+ZTbcfW1yHpJT8OvhdCQ9S6s",
-	"LiC6qaLANxdGTnofT0bqZOnXN8O33Kbj+FYdGoQdenhnA3CAlI65HEF2yq79gi4Zl2YGGjL2/Nm/sdkY",
-	"JOMDA9KWp0GoW23ozfCE5l6DQWIiIlj+no+AGfFPSNhTB+3Pzs8riPj2vBUcchyuPuWEfxSTYtK7eHZ+",
-	"nvQmQtK/niYx3LgpJhOu5y+FSXNlCh3Bjjv3vpY8v2NH7uTCooZKMyNGErITIVnK8xy0OWZmrGaGwQPo",
-	"OUtVIe0luzNjroEPcrhjRzyf8blhhYHsVrox/JdsNlaMa2BSWT8uEzKMhyMZNtRqQudjxxrMWOXZyVOH",
-	"SXe3xfn5N+m3d4zLjI1FBuZWDgttx6BZCnlu2NHd39Nf7o6ZcR9zy6Ry72UgaXCWcgcNbKb0PWRMFZZm",
-	"c1u2yvLcnLIPY7iV5cxMGPbi6ubV9auf3rz6uX/z8kX/w/fXr26+f/fDy9rdHZ/eypbLy6pjr98gSHdh",
-	"f++Fg3cPwwn2fokhuL/G13mMzr+T+RwJ8mQCMkPybVjKNdFQIkA1yuQJU6AzsXW719aAuV/Rm8k0hwlI",
-	"W3IN+DjNVQYB42PDi+ZH9YmEhYmJzFgeCteazxsrcIf44Ih/9/nrnzxu9nd6xKUwLTzzTUZHnWUajHFQ",
-	"V3vd9JIui61/8tjFIlEcjW3Hc1Ll+4+b9z3XVoI2YzGNEcbyIRNZx0OZ1kZ83Nr+c3lF/+nmYhY+2sTh",
-	"iqNhZ3wqzh6enhngOh1fItGYOGbgMGwR9RyRQ5IDWQt+/doNua7BTJU00PG6dHj9cSdyk6pp1ykNvvvI",
-	"+SC1Ki4aWqURf2QLCnUDFkMTPG6VH8YwgajYMXG3nYFhjl/mxciwo3fXx92WZnHUHazsz1oVEeS6Stif",
-	"3LpebLCc/gjHeuSi5tPIaV2j1E16Dp5Zx2XNHw1k/wU8AmLuV8OEMQVkG9za3A32+PW81moS4Rm0GiHd",
-	"vXGnNREL95O2rafvhJl1mlJt8g9qzdRBE+syt1WrZ/4tKYkTHtOfeOYEcTDIiVIlLUj8k0+nuSAN9Gyq",
-	"1SCHyf/5hyHWWo3//9Uw7F30/j9nla59Rk/N2Xv6iiaN6cM4raPPeYai6MD9yLMLR2UKeS/VTDLcIytV",
-	"P5KL/XqY27hhwqIk6h6Qku5IkwRznDBe+9JrIzOt5IiRzuNecFvWKnd6ieape1FIfBFnTvDq2UBlcxJl",
-	"hcGlKgnsgeciY3+5efdXpgb/gNS6d8fcMM6GAvKsaT/IFNCntMZTB5IvlBzmIv3kR086GEtVnjvxnc2E",
-	"HeNq00JrkJYZyy1cMM6ygpYC7qi8pQHPQTlx30mzU5DuuP1BGQtTHMm/649LSHzmdO+h0mHvbr8flPqB",
-	"6xF86iPAGxWG5W5yh9dc1jWMt1d/6//p3cv/6v/pvz68umFHxTRXPDNszB/Q8iI0UzOZhM9RNTzGfb1W",
-	"eoC6zie/VFTunhimVe5EojmefKaQbvjrmWlhga6bMwMG9fJUqXvhvp/QI6ePuSv0z58Y9reTFzfXr08+",
-	"qHuQuMk3Xl16pTXJC59qozdqAhZFvZmDU0JmJf169QNokggzsFzkTDl9jJt7Eh1tRXX6InOq7cChubKQ",
-	"4a7CvJ9wP1eSXb9+wb57/u3/C1QNl3ID+kGk8KPkD1zkqI1+YnDKuOUDboAd+ZMjgZsJmcFHBCekxNyY",
-	"mUP0dAzpPehjp9ujWcFdRv3EmVSzS4YGyBO0QDLD54bMPVYxq+eVjbFmqq190LYh//ZZzbiJe/pR8sKO",
-	"lRb/hOxTnt5f61YVt0EN+G8HtUIiSQTIIHMkdcCdGM3g41RoyNjV+zfMOixLHA+88svHdTLaZoML3QZ7",
-	"Kplk8Ev8E257gSB7JMfPjBV5ztQMmaZhBi2+bMidUL5w7j///PPJoil31eEvWn79DZhiOlXaQvYWMsGD",
-	"KPo5CD0BpbROj0SefeQ50Ilb1QWrL8Qt4Dhh0p2gYZMit8KpuWdOajhBzPDX6gQV5AxuhiB8LJxk5WxY",
-	"dX7+rd9wF35r9HWwZ0y1moK2guQ2N0QO7lk/i1rab8CywdwJODkXEyf9NG097Oj9u5sP7IzjBObsXyL7",
-	"zd3AyCl3xwg9KddaQIbDSPe50raXLBnBZZF7CkVy+pLkXVurUYVOoc2lsbApYklOmr7wu0DpT80k8jn8",
-	"KSFupgqbqgmgIAgPIgOZQoJEv7ScOCrzAFoM58duc7QddsTZWBirtEjJN4CWyHK7kLFpzuUFKyR+Kxza",
-	"SngAHewKDkLCI1RavEURV+ckdTq2X7qckwZuIetzu+RrOLFiAjHbfOMYI1qPyDqZ+Juw0XeiWhFXo+pK",
-	"f7/j6P523LtrDwFvN6KvOqHGMR3gEy+BzqTxQr83QCyN1TQHdV2tdTKdLdFqY3AvptnG1+h9JC3KYuW7",
-	"+Xtw5ixubPlimrARDrbtqqslNOCwsZvKHk76jls40acX+AXS8ywT7heev6/RqyHPDSSbkrBrGBYGMnb0",
-	"/NkzwvZ+OInjC1TdwgCEug7GDMl8XsTdivZFSFzzvto8Ygu4OOEffwA5suPexbfn5+fJDnCpbeYagrUj",
-	"1KaA3mXqBeBcDYPt8POekwbYBJDSllP+sUoO8JxyydKT9Gpu104kCH1QjRMR0v7f571kLW7iOsMAK7br",
-	"QW3XCPOuBH3C6grsIes7RV3IUZ+YFUk6F17+Lqkom3ET8MphXtNRvjVmSHcXVjy0QGgFvcvyW+DsaD1w",
-	"W2FH4cgdRycMr07mOM4HuIk5ha5rA/EBl5mSCdOgpoB2NwMyYwOe3sfGrFhkc8y3yus9/kAtKeD+Ri6Z",
-	"mghy6HInkgKSq2gkQQvs/DjN9kBq3/I5Ec4BkJRcSO+oj1Ffsv7MhIHH0eGNhcmOlPeTENruksxuJYxW",
-	"QrwMMN5TEyGtPL2XapZDNoKsT4e2sZwjlUWpd9vvt5Ik69+Q3TtyvprP+hY+tkR4BQcWONF9qgVK8d7o",
-	"q8ErOREaQlbzfhvif3BYXo79xLCcWzCWTM05q7kEl8dWOaxlb2FkJwl3YLzLJ+XnqR3P8q5+WQVGb+S0",
-	"sBtSng6A1pGFrIa2jui7KzpQh7DW69xUVsLvVt7AtR85KJk5cPeht7LQgodK94WkbTWlrmqFV8aAMY4O",
-	"bye559yYUoiInsFQ5bma9YtpvyWCETkjWg1JnXNMAuNz0IUyhjxbK238lvRyIe8h60cVveaUr5XGGSDr",
-	"m2IK2kDmlHeZhV9LV0d93jY6pDkdFawWKnBoJ0qQUBHl83WYWDjYKCwUmbAv3LmhX2lTdNxAJx1zM47e",
-	"7T3M/REvS0XwayfBOekZMZLc+jC45XHEKM48Fw7MzedXWq4r6aHi6oeoz9R6nq8evDlykXi1wjfaTNs5",
-	"ED2OkJu1XJG+LAzozl8E43gcDuirllGqcyAn86OHSXMB0vYpvGhpqSCtsK3A459abyXuDpAqRcflZiaX",
-	"qYaHfuuQlZ/oUXAeBdf6chuQlPRKW1b9LOrn1lhZfRP+eFpBfCcqdoUrX7ia7Rb6U03RXd75QKt7kIsQ",
-	"E1bQsvga/SKHV9aR2qUlwY5Ijt+rGZtwOQ9eo9rL5JUfc+E1c5qUPGXGRqeqqPOy6HsP89qIIDPDCpmB",
-	"vmQwmdo5m41FDkygg6mQ9zCHKPfDBxTmEp1mKLSxDByghLAL/MTPe/T926sXNHHNceteOb5kwHUuQNPX",
-	"FME3zd1XN99fnTz79v/WuXP328q5sf3uzEnd17B+oFQOXBLNKD3Ea8B7Udi771Ugsxpi57V4nE1ksiaE",
-	"dcfnmiwRi5JqiCe1OWKbeMGnfCByEda0sEIUNfvNwNvoMUMmbN8bZ/sqkuZRj/X1oapdA7+S3oRLPuq0",
-	"Dv9mLcR19YuUyhJf8nJw7cYrdkJBywI08KzP8zwsYdVb7tJjzxcuuzFp/CyS+J22HHFj/siSY8e4DAtR",
-	"uFMZbIk1GF+45DsVH1kmRiKkQaA5r/JuK+2d607t8NkXGawX7t1L0eVrZcyM5/fLOCPRatoPy1yWQ9IQ",
-	"DLtGTk59eGt9wNhaXnnnaZsw3NVQE5yw7dLcUOQQ5Oe1skLHWe+FzBr6sZCO8LqponowJvuVS1y7iu38",
-	"iQTOfals11nc+6ul2e6DDOb9zqdsxtxx2E6vin9CfzC3BBtbcOTKjBYuyzsoyBWJth6kEg4yG0yztohi",
-	"MBF2U19r9VXtbJZpsLB5/Emh880FANJL05qxJ+LCRfANUy/iUHlksR0snMUqzP7B4cRmVHIJmZvkcqpy",
-	"kc77mUqLCUibMKu5kEKO+hQFmjCk+X0NpshtwiZCFhZMgpE0ffhoNafgWXQrRF3y6y5j9eGHA3Uvrz4a",
-	"Yx+rI5UEdJ0wRaOtWg7F6G94VxmkIoQSBMzqik+BRK0+zXKGVWv/WdhxpvmMNLwN1t/mq/t5TKpLgEWn",
-	"osz8JDJhxZRZxb49P68Cuc1ajuzniu3jNU/BxvhxC7l44HkB3aEEh//JfbMWTjx++wla10qDReLECmlj",
-	"YSVOJxpA3r6Z9YBAr4WBEj9XdIUC8qwMFu4igoV5EiYkBtonISWgj9MmzCrVz5UcJUwq2x+qQmZJPV49",
-	"vI6x+P/73/8Toyv4bHlyjA+ccjsO2iu+lzA4HZ1WLh7z96e/nHqXSkSyMMZbXFYfIi0h6XkRMnwXO8Xv",
-	"ged2vHyCIVQ3epcUCd0uPPJ+Lfaoi90Ww4DXwfcNvvVGZvDxhrhWg+WvEVbbfVFvMJoOs2M2lvTzYhK3",
-	"5da0+ogvZxbJ5SK7jJk6HcaMASyTxWQA2jBhL9l5GW0+G6vcQU8dRhpn6SiznddpNSCWJL0Z146FxuUe",
-	"N2X8SovRCEyL1XrxmHEU2mISzqe2qOpg2m/iL2qw6T1sE+SoZNTR0kz2nGqYcg0ZM4oNuY6eeKbnfV3I",
-	"FrNDIFBRXaVdVBwKKcz4kQL7lhoOiZTTnLur+4dp8fd5t3ZX7lTHsog5guS4boNc07tRgf/XAgoSSgop",
-	"SfI3RZpicLzT2rjIWwSV0nTcJVjSS9XVHVZgUJOpEcbCyOWJJSU+NoIi6zfejhzX5Tlt5DAnU4efL866",
-	"w0tllM6a1yiGM/4SjWA2SZ4sT6N9b7GZFgU6btGofaQ0m2ES4ACOmR85YYM5sw5jkipGzcds0yuG1W1R",
-	"STOh36c7IfnFyLFe5JZWEoOFVPLV97H48pp7WXp91f1484HINryiYEVbs3B6ae2C/WurFlrF9q/hO/Re",
-	"HQsX17o8Y2yp7ZfUfsSr7ipZQr5lFIrhXoVDjduKEoZavYuQDRMXhzeOcWsT52NWyEpmXxefu7jgXajI",
-	"S4ewvar8g5D3W4WwtKi6ZWxe11yBqEGk1EL6apgwDVPg1iTMiInIMUc7YWUMikmqoEgkW5iQzDOR2vUK",
-	"rDcMVWuOnpEaCbmdeRwmbbpDSPxbD3A0Ru2L2BrfxjCBy3WQ1HA4ObZk9LCPaXCxhCiJyTr1ZFamJCuk",
-	"4cMyTdGwCc+gyohuJslGNb0h7xOLWTaMkUXzgiKJOboJmFXsjBd2fDYZ8ksGUqvcvWBZMcXyGnU/A+OW",
-	"nU3AvXpmlZ2SZ7WWZVTZTHGgSo5xOnF5CzERqjDtGZXheH80EZkKP6xvO8Gbit8qKkW+2MwCydgi4DP+",
-	"zVrRuiYnbDuEXgi849lEYFJNrS7PlEskqXwEMp33IRNU6wQN8TpeTWo5s6ctBrA6y63o3TbBtuvPbcvQ",
-	"x/ZNihyM9dreY9xP22iZ4ZtVXgGHXRu5VPCDrVPJsgLaUj2mINkkHBfWtipkUEt87oGv5YbVF+j0HLhm",
-	"BaVJurGNUhIrKxEHwfB9wzK1TZZnZ2/YNj60FgJ7RYUdVcbnNaLoQy3DBj2aZmirRPL4y2Yuhv3n861z",
-	"DAUHRklwF0B12+y9Et9e+JSfTZ0NdehuXs3LeubQZagCgsbUwlIZvi0TzlbsYhvKuGIPr1GLLLGM8VwD",
-	"z+ZMA0/HkO1uV01M326EEoAXc8KA5QJlgmZCYtLJabYSanahDFQkf3stoBxjq+SoFQDgiJ6P3TaMM/dm",
-	"BQ67y14qYKe5QDVYWH/lS4f5V5h9CBL0omvRcpGvvVH6Gq10cUF8rGZO8k4hCMamWerigrWVtVivEOGU",
-	"SbnUGLQsFopckDNywc2W5rCNWERHztcqiky5xkjr7QRaU5b6W+3Gwbc+DRMMIdD+ApKqWuB2zK1+z1tx",
-	"hq1AIdxXDfOeRZO/V95fNzQ3LfUar9hNOLrV6BJiR+jtdYf4zktRbbK5qp5HQmqXFZBts/sWBaSNDaM+",
-	"523FerdLr1scOFk8meji1x37LiL3GzTvy47dry91K37+KLRdjaZR6WCiHsD4alju3Uj+2HZcvELvDmx7",
-	"obLvwpFo4H0q8/ml8LXgyFxZ2qna03+411fd044ZVDDbmL4B6GtwH6Xe9bGUy4ilzz0AhAU/McyPgEUt",
-	"seBWNQzz3oxT9tqBMBvMQ7H3i8hbmAUxVLE50OiU1KocOdUerVPYDGJNjHed73o3aQ1UWs9gW45cu8/t",
-	"GPKWYBxgbZFLLsLXCvFrLTtfBS54seWemqv4Aex2oLP+dusXu+Y6/mMhrMAxqUIKO+8bPgQ77y+U+eZD",
-	"GBVcY0GRdCzyTINc9Q7Pitya/kBxTf4ykWf9DLgdI29En1mwn6ZKKwm6727bcVoMCo2ZbGrr3wWPrFPQ",
-	"L5tF1la6HYd8JB7tB0v2iBWREyRn1At03G4awkRVcvsrfGAOXGb97k6ypSEXBvhlxR6uwcCmjr36yhao",
-	"omU5cGPZ02e1UFpkK1i9mDnSoCSrrXT11lbvoQq9i9ka4mnCWiu9QahtFXsaAWkhjeUyha2SgBfjGWvS",
-	"Q7s5uSUhpsWzWzP8toRENsPgIrJfGa/aPS+wLBwTkwmpXMKWRV98kYd+o4DCTtw32OopZode7gSFDVci",
-	"xa26U8LF8hb78pZ0r8tY76TSPaOJCu53qqkSsmidSvvgJIMtd54Led8dFJvQjbkrMd6M0bdR/5Av8HPB",
-	"nibsG56w6+dRN3OQn1cdcanfe6PBxluvD9CHj9NcpLEGVUixL6iOdQFUU0uQhhmq4NCP07wwvmxR2c3h",
-	"iWEzITOM6Y1FtS1VMWrLV+vqmQs9SlbaEfEld3HRqkw/gR5wi+VSlzFvDJMNSBe24LgyRozkpKVOwWf1",
-	"9FWHW0JtReV9UabQymXxstprdy6Bb1In++UhBuQLxLKO/23QGSPZ2+p/TWTeTgV8BDej+lVRISBCO5cl",
-	"upLINMTcZHNC0bHGVHc8bLUgBeRcRiuPiE2JPSqzPw4DWw895qP6Zr1bMo5AdcRZD3khBfLxmQmVIz6e",
-	"GaDVpCsh7eoPag1cVJsGLXYIR/JiaNhHmMUvo7H/BilYfwe70NgXRN8vW2lvLnY7vf2TEb/1xR9LYrhj",
-	"MWl7UvbJCVcHq/y1rxDxIhhbFpNd6fHmxpglqtgYKA5/VQu7BbBC53u7w227uvRVGvL2ru+VVYO3iGik",
-	"hN82sTcFpyl2VYa2LC4vJmBDP5cu8aAdK737064fWn2yauvNjSaNy+9AwgmGtgu0qoHEYrKvpxhhaUnZ",
-	"TKP6qy/Iwlz7hefYhsjtlimNecDh2SeHp5YikIXMwVS9QZiQbFjkeQtAbQSAG4DSCohZdc27iO8qyc72",
-	"4V1VHYSlqtYTgeH5j7BH7c/DKWQqMpC2P/cdD9cXRdki4npaDHLKRdzyBBYozIqCARqGoKHdWDpV2va7",
-	"VUepG09XQ4+7+loKObVNXF2xZaEgnfvZkYepgSJTcj659B1cOPahZ570dRWT9+JqNgLTWObrzuOn6s1V",
-	"8voCHNWvbsmm3Ji+BRy2V/jd9W3bHWQdcncTHJfQ8PFo1zbVOlzsqvfX0KymHD89P0/WoV3nNgUhPLt+",
-	"zPFiSR0Qbo0G35Ymd1W3W7bUUFtEjvguGrEJnRwrHTCkHaB3o7siU/vSddYa+V0ID6hBjZPMQkuTeiWq",
-	"odL9X3mvhhi9pFcW7Yn69GnGjVNjEQz6lebJ511y0PeSRdu2nPbz3VVebe3sHitsbdtl5HHyWGcSvntJ",
-	"aluSvt2G9iRJbUe9uws+TVLcwfxRNbAPBRlV6strjBCmfEVK/DNGDqiO0PcightjMRrnYjS2ZlUViu4u",
-	"3YUkBSmmU7CGTUH7ds5HFj7ahOG5HSfs+w9vfzgBk/IpZAw+Ov0OfXGUtDDh+p5yFhjXqpAZm3CbjsHE",
-	"ClHoJRf+ZlZPk/rS7YtKaA4PHDshYjOeIfZ0zHPQhs3GCnsEYygNYBHT5irYUelUSnxA4fEp+zCGW4nT",
-	"scKAYRb0BAtsCGNFasom21h4w7eKbQTpNEv2CJnmRQZZciuNYmasZtgkFXs1cjlXEhjkBnx5kJyCgiYs",
-	"B64lm41FOmYzpbNYIBAbqzw7va31XPAmy5jprHacSR2wYgRyubTVskFtOs0FZKHg9HKB7Jwby/6hCi15",
-	"zgz8WmBFOyxx4sbFtZtYpetlQudH6Y+BtxT99m9gRxrjJT7HnsuJu02U89Hy+PXZ2QmrbfzCdxmnzqtz",
-	"sL6BsCNlbAy646wtiZ9DkeeYWc+ZhJk/NWGY+x0yqtpLJc2PaFowjEszc8gcKvqGsmnHl7dSw6AQeRYb",
-	"0j2wbABGZHRFmAmIYwk5umSpw2shR/1iesEoLsQBsXWY4o8nKc+AW4xbw+Mywl26sVzby+rDC/eOmwbf",
-	"4TKrHl3eSmMd/mYUHOAbDHFr3VYRZ6bTnMokBuCiIko4jnBoYrWA7JIZq6ZTyC5upVTUT5tmMY2Pj7i5",
-	"973K/AEdE0YFcu6vAQl6OECsB1AeSS/Eyvj6TrR+/AtXsD4tPuS81pFqAewJONuRtSrE1MTTIU/Bbli0",
-	"MepC2UhMq3jaDoT/XwvQ8zje4yPGfYl/Y5WKa3grW/Ji6WtCnFo33lg/8MR3D1jCSG0c+iCMIXbeyiMs",
-	"ryEVU3mG6ITkvsTO44RxX/S/7EKeOwbjsEMqpiu+VtFqpjSj+0xupQN3Ynkix/BFbDGEOEPjMN8yyTTh",
-	"GVftJPhQUTFefEzd9xtCReAsj9DF6B6r+mNBN/MgWs0ah/KQKFLWBVG5QMIux6ZvdYFFQ0Q66CW9kcNJ",
-	"PhkUOSfan/MyhNv0DTWeN/Q7hm3XfxurwhAmT7UaBI451cL7FiAr0vBrOjX9VBUal2+mkAruTr+f8TCi",
-	"W42TMtDf1s/ACe0TyqDRMCpyTjls7RHgN1RRpw2/d4iXTtAxcTzLEKRS9ELga17UcyCYsIkylllAOumR",
-	"4Ygbwg9HyI2FyQSyhOWKkMzAJqGIi9YNXGayQr+7KStEXmMp4GjMaFWEd2c10Kns8EY20/KjQYTC/WhA",
-	"M5FdMszCCskxZu7Os4vZG53DbYX1V4qIPhCi+r5sMNrcZ8fT38o6Wl3QQgBPpxTvahUftBiNIFKVF2RL",
-	"lbd7mMcDxx0qWP5RSTWZM/8W9klwAo+ZSyXnk8Rd0jzgR0uhDx2JEPzT3AJTw6GBsqMMCf6++oIPAIrE",
-	"Ybe2gaTvuaEl8ekUuK7aQNYv/IlZGL/NtEgvhRMKm0nwMOPQgOr54/p0Pq5T4n77cHaJNt2yWeKq/pYd",
-	"mlr6o38RvF0tVbNX8gsa4rUYFRoaZbM7fOVrf7dU1G6vpB3WrZUxH/ggsnTI8wij+rtWs1/+nqr8l97G",
-	"8uriPpd442KGgMr7KMfscA435oY11psnHR0yDpITsLzj4G/dq8sVPTferlaznR+ZG3PHR6bVrEUoCXLv",
-	"Bite7DfkjtJP4S+nsYcGDCQezhsn14C8einf5t2sQKuXvoVFxNoIPMMyOt32+H14fSmHY9O7IAr1eKWT",
-	"RmvaDq9hGG03tTn8LzXT2mRR9Yz/axX1iVV19nZ1fLoWDreTAUkgnHKhNz4AjDx8z4XeLF3BapDZ5pO5",
-	"r1qO2epCpgsVflv7gxG+hmiCEkFqR7sE+82CiYvtwfx+mkdZqcLV4lZgsCcuEV8z1cLjhpUunVN2hz/e",
-	"MWEYH2Dfe6w1TQ0QTTGdolyWnfaS7m01MmGmOW+xyeB3CbsjJ8G3d+yIMzPheU5Pjp28fPf39Jc7djQW",
-	"WUZdkqdaWUgtUxJVw4iXJyy0YQLQAn0/WEdCycz9vdbYFha/4oS/r1HCRWHVx95tyrnq/uNNv12iPJt9",
-	"XZWA2YxfP5bfI4pkW5xVrcHfZsKp7wHUp/zNx/Hqxe1Xy1rG6mqrSa8WndmMGVhcXXUzKyDxredTC1AY",
-	"+i+uVXwyYXxuU5S8rjWtOn2vaV/1tep/xbr2I/EQa/ntyJsGM1Z5ixKN9ADQU+MolsFyaThutWCkT2Ou",
-	"wUf3rrEuct9Msbbj+jJWnPFfg3f2sca15nCvpNXzHckeWzCtjVhKc80rVfSWNgyNtI117QC2l+TWOTYb",
-	"K20sa8XuF4Wz3VH9MP/mX3oYNv0JcPdHy7k/hq3cw3xt21m0bpmWSmu+uaTE4J++Vf1lUlO5DRZercum",
-	"C2JMTUoJnjtHa8JBYDMNqxTLhbU5OlaQTBwvu8FX1FLanituz9Vox+uutLUk1o4ZnLv+qiJhCaj75Gbv",
-	"FgWZhX7l8SierahwB4VrYzocJ7SYF7jKGUHraSssONKqmG6+PRruz+7jPe7NL279vmghu2Ggfsg3FiZR",
-	"PXlPttytzLFd7x03E+lqNzerS0qCSXnexvh3x1aTHkZqdBAp1zFgGidpbq2+jxVntbywXVR6WfJAxGqd",
-	"hMIq3WPpNihbsnkBkmLarVD26izVjhU/tnN2bpL+v5eqHP7tdXGm+FK7gSm80BYPuiITdp37tJ7Gv7TY",
-	"5syRQhnRshXbVMkg2F6BdpVpbhndNrWmDzb9YDs3VC6GdrXkaIMlqmnmWhsqiRy9i3uqPDWzI7a30kL6",
-	"Gfw16FuojL1r1O/g2liymjQyMPxwq441mG6XvX7byLwBjz6xLSnptWViLRwbvlYuMlQei8jX647MfO4D",
-	"2w7mVxjqtwD5nepHC3aUR11RS+dqr4Fvm6FDGhy9HJv8w7sP719JrfK4v0/ZKS/suF9oEc+sgFRHe/Au",
-	"Rq/Se0ljwOh6HIWLl1Z/iLUmwbLBSqbAMphqQCsWav+ZxsBaNphTKCboKixnKPK6KaAmLLfmVqVaGTPj",
-	"+QY1216ET+JpFkMhRWv+VbWZR3XTHQWVa7nuNEXnbCjQtvdKV1qMhIxGqPsabjAZQJZBVl0DSbDULBpT",
-	"Ky6w85v7i3F8VWkfPp8xYZsB12SRmIjWTr85T1ti5jBEy8EZs4oVBpiQxgLPsCZiHY58D7m1mUd5MWpp",
-	"okg7rfcWXxEt5t+iKF1KUvCbt2HFlxhG9uoDH623dvugPFxdAIV6rl4JgDVoaAB6EtAuspPyxluRuFZ9",
-	"rnsKY6rkUOhJCfbN03qvAaU3JRFQQjGJqts3RjsvNqTpjC3V5DGo6TY5wXphQGNuUVXwwrKjSIjm8abr",
-	"Ki0TW57M+l5rJfivQhxhmFQsV3IEGC1YGARNZiyfG8xrYYPCspRLqSwbgKPA+ZxxhIm6iF2jve3Eqp3s",
-	"BO9u1PLRipdVrH8gKBMuC4qSKagoAB1cl8SMJpoF9AroVjvOpO6LphV0QB6qv7RpBmoG0dubUH45Guxp",
-	"vRueaEuSBB1fWUr2OGHuHHGa8iA7nWPrgWxZPKHlHBheD8vBWtCYFWRnimViJLBBbZGOsRvT0+/iNZ3q",
-	"rLsWePw8XjiwGxNeyDqhqFyZselYc0wxdEzBn2bFDzaq1lui0dr65AFzmot6yzOo8sZwNFKkKWik1xFT",
-	"VnCi1ut/GdBo4wDxFXLAixoqhHBq7hMYIuJBr1NQOS53F2nsJAnHopMiUkXXEgeLn7YeeBUbvwH33oaC",
-	"tyTtnrvDf3rBxmrGjNVKjnxGH0YbTJWQ1oQUwYAJS569dsGM4v030UUXUwXWpaCsZgu069pCOlzEzoCq",
-	"drfbF0jAkbZrNLha9dmGXF4Tmpta1nUuKNnr0bpNFMnFBOLBXxtehx+nJQ6k+2U0xlndNHitBLiPOojw",
-	"IDKQKXRdA5YaiHcihUxYBtJqAYakbapLEHSlI8J/X6EgYVSuAOtmJmypyifm5ZduioRVzqOE6Io5vmQq",
-	"z7ytnBpAwCz80zr2N1Y5qWju//4FRhHap8wtuWqdWq4b9duEpb7hbJb4DloUTRHZld9NaJKZsLJf5/EO",
-	"C+3fLzTAqcWwEhD1qrt0vxkDxvhcxVzIe8x9RFW96g8a08/Lp10BYnXRwupG4saJ8v66ljxcs55YzTHf",
-	"OKo2V2NdzZKUG5WbbOlDuhUefpwKDeZRRqWOoEROSvNIC1Z7QzoNQ/ExLt1TfmmtbYsX7rAtauIkCwt5",
-	"Tv80jE8pPS3m91P3j1r/ij5jfv3dLn8r7afDXXc97lhHrdbF7kROKZvnbscQfzSxbM6tKvgK4y64JbjC",
-	"B4q3M0uYtPXvGXMT64xUG3wTRMvVSMhHYdoEHNs0Y7FBpNHb8puod2bI+yBXnN4naDRB579wUbVbba5y",
-	"4Vaah7Jt9UcHi9tVCt4euNobW72b0uyXTnvabYur6Fm3ncguigciln/ZpQPdErfTkvZDd2LazE+NemY1",
-	"0a8qJonRs1koYZhGZbqflb6P0/7uuQh8xoUVctTfOC9tfRMEJzobtUHq4fohS7XGqj66euedB38VpOiW",
-	"ND8fNLWjhfoR+4N5Xy30fd+4cXIIU12RTYjh26Qc7GwTLbkcVfxgeb8xMIqvLXqD7ae1jODkAi+0sPOb",
-	"tOyzMMC+/R/iff+vJLt6/4aET7Kmvn9384Gd8ak4e3h6NoEzL5cqze5SbiBUh8UPiPHcnaINiXzlfroK",
-	"ncbWTsk5j1UoXyh1LyImthuwbDBvzu70kjOUJU7Zj9LwITDf/c+wSWEs47lRzIDMfPEjnOGJYX87eXFz",
-	"/foE93yKkeC9i15KMwexslftpu+/rBbNp+I/wF0zZiwMVSx3cVLkVpzwEch0zjRMlRFW6bkT793QJ/6k",
-	"FgKMLlimJmCsSNlYTUQqstApzCQMS/7cynqXVjZ1rFCkUPUdlhkzoIUqDE608DnDDq7Vj43BqOXrrayP",
-	"5Vu7midsqsFbI9wmhoUtNNBwhlH9S3N6K2/lCyX9e+biVp6wv9y8+ysTEkdThb1khbyXaibJaoD1QHi4",
-	"OTZQ2Rx7J4eyLJfuJwHUUDkXE+FL8hvxTzh1w2OfSHp8/foF++75t/+P3WHlMSprdDalhpX/5x9GybtL",
-	"9sBz4eslUltKlnKt54xLdkc/3KFBDr0Yt5JhsXHDgKdjpoZDkBmVBQKsVXjCHBsxzPJ7YHe4vjtq6CyZ",
-	"mvJfC2B3xN3vEqbBFlqyO6Qxdwm7Q15M79/VBIG7hIbQ4OZXOgMNaKlxJ4QKI858DRzrKOKgbvmvPvDR",
-	"3WUZq+DGyCAH9zciBOKCsGzA03t3hndvhidvuU3Hd+zo+dNnCcMiX1gGjzHf39SPmjTSbC3P4ZI9f/Zv",
-	"9V+xkKwcHZ/iuH9VEsLgYdgwphvejeoriBn2zfnzU/YKS1r++dUHQtzw7PtXVy9xu1eyhBxK5ptyzSdA",
-	"XjF69/n5ubsuX5GSe8wvXcxKgsGhSMQt6ws+O39Ka+Ts7gdFYHMXBsIefh5TNV35K198k4g0wo+D0Lu/",
-	"nVwTGJ+8ye4QF67SFIy5YEaMpDtxnKWFimFiMZEaRtToMtyYYXep0cM+0tU7xs2tvKtTsTum3OE0aOCx",
-	"z3UiWKzIODfs7gpNOuKfuNML9ickyux///t/3Kp/FnasCstA2DFoX4iUZCk24Ra04DlLuWQDwFqkp+zK",
-	"Hw7dMZYrxUqlTjQ3EKrRmVv5/Pz5JTn9bezdTGFQQBhNoFO+PgJ7fv4NlX/LRQpe5PIE20mpWoDlup6D",
-	"X6Pj7gxqitFF7+np+ek5ShxTkHwqehe9b07PT7/BWuN2jOyxvKa0jDodQSxWl035COqeOeXYolyqn7qw",
-	"bXeAia95RxFgzQ8SpmbSgWGduZclmjC1KmFktkuY5XoEFhtNmtJe698f5nyUNGlID3dOPQLfZL2LniNl",
-	"V2mIdC3Ry/Qu/v4v4pKh5p0/81iYOMlIUXE+PshyZsrGQ7SFj288EJ1g34k6jc/XKgPRotEr57BqbzOU",
-	"lvrYEdTybBeB2PtevEjpoCbIqVgAL7ThPQ4y08K0DsTWHfqCgj+TPuxRLgC4wyNhqlTN2Hzlw42vuZmr",
-	"sPLzmBpQYcbZlXk37HV47wcnGXR58QWZAn77paYFuKU9Oz8nf7a0PkytLuP8w5eWq7ayssNcWrbzQxm2",
-	"jZR5MnbqwO85zR8btlznWegNju8/Xf/+j5J7TgSZ++jbLpO8kdhCKi8bhH97/s36r26ofuWPkj9wQSaW",
-	"3+rl1pH4hR1j+MHIoO7mf/nFvb3ADc7+JbLfiBc4dFvmCn8FyAwLUtYpuyJ1ADKnC5Sm/hiFD7ILQeoT",
-	"w6ZcQo68+JRdFRmKwUe0jlOaPjtepugv8clVcIctkPQ1oPhmiMuOweLzWGMPXER3YPkTz7y4tDW8PO9y",
-	"86+VHmBhFvri+YZg/N36918oOcwFGaieP3222QTP/m2j9z8nitAVewHOa8RLaJLEBaQPpVhEQnCIDT5l",
-	"bywTcgza/eL+W6rkWPUwuKDSw8uSo6bK20FIfL6MCX8GW6LBnglrjKhW2z/1lZd8SA/GR7cM6187w3dw",
-	"0E+HWM+/Gqh8J2E1PG5I9V4iwZsi6VuOw/MV8lEpKkMfnKAi7SWT+6X3pR7tJx3AUGkgW8HQgl6GejLn",
-	"74T+I0D9SWXzHWOL9zj81jSaWl3Ab58FU2k92f7R9LHC0u+B+T39ptME7r4/KPWD05zou2+7nJevGA/Z",
-	"W8gED12Wnj/7/XJoIk8Vh2ZHjqOqmQT9xFR0iKK2kMQcbyLrnpXxVG12kB+EvCfLYzHNFc8gY5mv0GlK",
-	"+iV0aCOHnSJO0ZKJXUYGczYbK2z1WLa6sQ3WuWyxeFXFeO2NXIQ50Ge4kr27Y/Yvf2JR+Ovh2O60wiEx",
-	"bi3H0vvYUWKZk1vN03unjm/PypWxsWYZFZzNtLBQBzT2I0KvYWNOEfZCOyxCrwN5IdjR86ffHNd0sfLW",
-	"MVwyootdZVkDVHfPUCsolfd45OiEmnJtz4ZKT04yTinI1WgLUVilg7GtfAQmM9atVQMhKUto20oTPj2y",
-	"rX9jF6ng6c4PMGoW8XC6IBgEf8E64aB8b69yfIN5f7Ph+893z7sb739Cnv05qRsBCuMsF/KeHf3l5t1f",
-	"sUgsMUTGS4bIjiL4mQTh3iFGGRjewMzjOHVs49ll/HK79+JR/PdtNf4eOXA5yyoWXG31wHtX8N5SUqnO",
-	"K3FXnxXYYg3YUSFRCcLM7uOdqtVRXlwy0XJBpz5qMcJHyXlbwsOeeGk5vg+H/MScqNpeBNRpSdurqMk+",
-	"udamau2nZFld9NmvTT39rKwuc/ysShmqi/DsKHASlK5NjY9cos0WXf1Ua2bB5ruZTlovGLtDmrRr380l",
-	"K4uZIW/lGcYuA6nFqsAoZlLf1dC79JddPWGzUcr43j/8ou19YZFfjsWv5prghgnLpJoxYb5IQ/2XRi0P",
-	"1r8vjhwHEoHUpUGSEzZRDxQcZzyFcVRYDBk391T2YrVakU2EPKMuome+fSxS3SgBvbFcW1M1og2d2gY8",
-	"vR9Rg20KlCSvHbdYGwsbVkc7BAvp9nIrhyrPQNfb++biAXv8Jr7B9D3A1FQNf1mtn3DW7Pcb+uZe3koV",
-	"+jlXc4+5YSkvHMUupiH2ccaxVpeQbqXCuN/GaubOOeyzagqthm7BupCSlqEdOzyqR0prwDfvmIYhtucO",
-	"HVn9y9Sy27c+ZrT1Y9zHWM1uJc6aOsbibpkmxeobZ051m/8zBOY6wubb956yV0491YCEFPfobcT0/QUF",
-	"gIaAXL+pmser3BrxOBoGJ9WQgnjAKlmn7GfHSypgFPJW+kVVXM2tCu/m1E/T99OC7wPe5G/X9FKtnfey",
-	"xvlsZwxjuWt4zCrkY0sv/WkQBOhCmmVw36tO+ijG8BWIxXukq+XWGsT0usRmjENz2PjENFooL/clT2JU",
-	"iR35Xvw1+lrC9aJg6xCj1UzzGsNEMV6OAj/rYmfCQFph50mQZZRmVkzglF3h9BR/X4qgiM5Hz8+/Ydir",
-	"dyYMHBMQW81F7mgC5MNaVayqvptWxYj80Ffv37REkRaUWd8hhhS30i8M6M8XP0on1ykecMXn281dOjw2",
-	"/nJ1lGpLVmprVKraaqjOYY/ROFWKdVy19b2GQTogXR8FiVkvewyCfAzl/opsBahluRMnAtOMRWdHFWVC",
-	"oXCJYhJlXCaWZ+kY0nsqstRKON9JoDQkciuRbd7X+kzHXMgnhjkdjh0Zx3adJEiVWUjS4mZ87ORTjgQ1",
-	"YVQYEPX2W8kle5U9+/bbp9+xe5izDLR4gKziDV6Qu4f5KfsPgClL1VSgoBea9Qfu8cR76j3RvZXeHGDH",
-	"MKGMIMr6Y3zEhaTSapNoSok7F/+u0reyLnDSFfiHJye102Ov3/zw6i4md/0ZiKC/qB31Rnj58URmy7i5",
-	"1okYV9WrJaOP5MuVqr4ep8BLNZPonFoQdgjO6zASElwQihB1YuJNK7JWicdRPP2Z5/ek7jic8+M7wA9q",
-	"jC0rpiBVZrOxMv7lTAGqvNSqfIXUsyyx/ISrCjLLfvkNziXqVvVlCNdgitzRxHtUf7FudNUFAA9FGDbQ",
-	"6h7k8ZcK/583DArSewciek5e2AjYVmBVgyo6U19MeRGa2yzFNyHFuI4oR9ywzKNVYAd/frVIpGtfYLoe",
-	"8oaKedzKXI2OfSae05aRiTne5SaIEFh0NHPD/nXbqw1927tgfz89Pf3lN6/8YzboAG6lx/DBfAHzHSc7",
-	"CmFijnOogn7MCrSocKYVJVt5pYHOFMcdqzy7lSUSA1kbUqUzk/iKHXUaPuHujoANYK7KcySWDDJqBqih",
-	"6xVxwkXGtAfbdYm78xKHfks6MLkIS/uENu99UBzMCxOGjzR45wV6LsINHH+ZkvLBldeFZC4QScJXvFtM",
-	"qPZyZ0QuuIepZaqwpfUjCLXrpIKQ/dxuR6Zsa24tTKZogsVeNo5qUfg7hbJS3R987JYF2Sl7zUVeaDAs",
-	"g5zP2bDQREZpJHMrj67B6vnJ1dCCPmZT9yz1PactlffHAotJ85HMEjbkmk3c5DlIAdLmc/8SfYHmZG8u",
-	"9d+dcHvC5Yl/wffyyVV6b9yxnbIbMUIjsZCMzLlkPwoJ4SAz4ysS+J9OGdbNwUbYlk2UsezZt88XqyOV",
-	"BxPeeZqcP3vOBnPrWMjzZ8/q5p9b+e35N4TRtZPxhEApNuFyjpd/gpKVdkTbrdmfeGnCj9DsH/CO90Ob",
-	"ceyKKn9SCvs2ajy4IQRxwjEhz2TIMSsZLtG0nzpON0TLF/I/Y0WeswEwNUPH7pdCQJvZA1+Hu+67L4Xk",
-	"NszKvvBO7+Lvv9Sp7k29LgThcx1rL5kBr/U0K0PUqKrIyPwYJ6yKCvK3UFYiKiGbDs3bNAuS/Ry49s9x",
-	"0lPWqAc05thYIXxilSNSF1R4IyTifceOqDIl4/4r3OnLVz+8+vBquY4QBnTUg6oDraOdREIefqAtdklQ",
-	"9UiJJWiqTSHHcDuFL8s/s5C4s7Er/vflolkrviAiESR0QIzJkLdjxWunQlVgPXZcbQYmVNyoSPcp+1kr",
-	"x/5UBoGj10xzpcSQi3tgM3w1IDby3u+WWO3xZXTm0Da6hleh6ArKRtgnY6a0kyUw7ySuMb19fbUnDvxC",
-	"ZfBFMeAPNYqJEiMVxPjKMfzri5357qvRf/7sW2ksSGdHTg0o7NiRkpRbNNFQJw7exL/jtZQnxPCXVSOi",
-	"JtA31rAJWI7xHmSjqjLlLr2pKofgnyXp/8yj0iMy6f4MnzSRrg1pD7lzHbLdpwJS75osb2xX6XJtAHtW",
-	"u/54Bax8xucG1WZMgJmAtAmTCIEaJNawS4K5yHCZDdRHx9Q8kTq58SLyyXuVi3S+G1D2g28G0Sq1YE+M",
-	"1cAnO/FY7d1N9TUDdOl74nI5ZxjN6A2QOv4UsE40d8cB5e9Wxt7EMklpGdFQ72t89InySWmyTy3ZrWIV",
-	"1/5kfi/O30Nmyo6pyk8h+sEXkq3yzY+a3uBLFOTcK05XoAIuHEOn16dZNomGY22Z5rsmG46BCAsTJ+qh",
-	"ld3HlQYDe1XmtB5cU+WgLBRTsr790q30Pjns/UlrhxkT1ld6dQPMxvPL0hcpMVQcDfBCYkdNYWxCaq/B",
-	"VqFSsTTnYnIr0XxURg7W3KBHz8+fHzvWPixMKGjj6CBGqc+VpFacaNEHbZTExZVcQdhbeUQB0nYM85rp",
-	"lGdZdcNW1cSDYzoLP9N3lVerfH3MDRsAyFsZOmAnZfVhB0DhXiXjOQYwJ9UgzeMlW5IyvjNSVRuX3KHY",
-	"JrecFhv44nm5P5sVLFkoCk6BOp5+siO3TZzWge+tLMdC5/Uxhc5r4IaWEkh1woqpO5Rvz8/r7oGj58+e",
-	"Hcds9T/7DX8i7hKm43k3DhMx7YUh5IEfHPhBlB8ECKnwr6QqgzmbCIMFvLFajn+gkT0kwctIlC9IZKUi",
-	"Q9i2nlWICQYwtVsdP5SKvQklyh2BxP6AiN6X7C7T874u5L87vLjDfA40z+uKB/xDDZ6EauzMOH1shj7D",
-	"mSryjI35dArylL0LUiflc+DSsIOK2z7Pc4bEHG2Ojlaf0Bs+7oPMEVU/dMzswJaG7Oge5nSgU66tpGY0",
-	"3ogxBO2OnajxUpljH24ZJUeU7fwG17AcUt48xZ/8ydWje4jLU4kXv6uWgrL+fFdXzV2ZHLlhwRVKcm80",
-	"boh0jHTX7eg3vc1yrHU4ApmK0GsXQ94c/220gEgeVb8ltNeLlQie5lyWHZSR97+4+QnP/G8/3PwNg5CQ",
-	"F8R6NleQ4fvXLb9SDHJhxpD1W9pu+vK9JVDFe2a21J8Ja4o8eGg0l+lQt2a7ejW7S1EipPiLGqxPTfqH",
-	"GrSmJX2qgjZfWrzPH7E6DYFMLU2fcNnhr9IV+g6K/L7s3NGEl0s2VXleApWwvgVFvWpyYHcxHrja/v2e",
-	"xhaGSlo2I9v9CKyQVlQrcAL8UEgkGU2zoXujMBjCopix3N1c+CzxSQbNCOFLMskYNgLbWki25EV7s32s",
-	"ROwPtIGDRbEtDVoGmYbEoZCDWiqrmEpRtYEhOSEKvY81KwppLJcpnMBHnKMN6jHGzTt52UQ9+LxthEUW",
-	"BiHrxEXVvGeht0SsI/CtREHVwX+q5FDoCWHAJKQJmqqrsEmqdN2xMFbpeVV5qqra7DifSW5lvXhQ1VzX",
-	"JBhxTYcMmXA/YAhw+T0JjkcG4FZmKjUBq0+4zPw5mdNJdlyG8HszTZUz7MSqU3qzXhUX+ya7eW8lXfQp",
-	"89Su9JotJ8uUN+RXEZNAX+FUb/yb62TQdz7yz0BdDDZPKIX7SMMUfDP4cpjjS8YHBqS9qHUFF9V88HGa",
-	"YyN7agoYk10X5Kq6CNu9r7ixc2ya4sTDx7cg2NJbUrGes2d1R0DDC3BIx9tBOl6AsCe+VRjVn1OaGTVZ",
-	"AF6H4rWbqRLKTtyPZ89iWUBxIWAB39o14p+rskEOd5+YkEWwoKImWO/BF3QQmonMXDYWTxy+rmPdSm/K",
-	"Y6Q9axQTMjwQbMjjhAaKcEXVipRajM/zrbmCHlwf51aGIg4VEqPrz9vlqKCCk2yCp4fO4LQseuCTKTz3",
-	"CttV0lFKR/PoAWQ++2mKrtWyVxI1tUrqjav8wRlV6BROFy0ImXIMAmq8x2nNKs8NinsJM6phVcAcAc9D",
-	"Z07vJLPCAPzc2Qr13V97NzX+pWLVqhKyPrt14bK+UF2+s2p9UCQPiuTvSJFcyRVQ6DrinhhiDNPxBhrl",
-	"BlzFgvZdJ7FJVnsuODG+6nWGr/twrppF0ne4S3NuDHqFHAs4Cv02+1apnP3vf//PcVPjJC9WvCjGm9qs",
-	"H3CN+9QgFyZrK5t6leeR4/ikuuVnheKlrddArTIwNoAN9Zu1vZ/q9cUxBzXmL7RklTDkZT2i9jf1qoEo",
-	"jpXWiXqUiBvzVINTFuMBIu4JVgLv4kGj17NDMv3jQYqOMtR/HoCdASz1gWyLYmppLlkC0DZ9j+JAsDtS",
-	"0+yG7YvPR1U7hNmD2ao9snMVyLAjvS4iciV52VPk3KS9GchVCZhPa9nEBMGUPVTmkgp5yq7KkH0K6qAq",
-	"fUtpF9WWhU2YVSwHrqUv3ffRbRmmUTx4u9fI5vZEBNrxpyKtn9XLPlb1OxZkhhSaTWAyqGvjqD3aIIkN",
-	"eQp4q2o4BCw6MFkbTT+Bs8mQn1llp+0mhGsvRnIs6mgg1UDuyqWofj6dXpYVHgWp/EpSpCbFQ/kKERj+",
-	"702pVOiwEVXkc36eUH1NqKqS8DxXM/f+EmRincwP7z683yd0uvFfSa3yiRuqNWMGDwgz+SzosgKEslN3",
-	"WuzH6zfuoRmrGePuVP/zmnIfDnk1X2/inIM+ZsBifEcxjaLGJth45pGjHSuvCIkwcqFZtacSZZ49u2wg",
-	"lsbAGOkg0wMxRkTQVDWpuDCgTydD3sf38ngDAfqqRLnfVT7ctU9KckuIViy9qchbMEzW0pjI6OkwXJIX",
-	"Vu07GeeQNvdFlQEh3PABxXUyUPP/BT54WdpplKQikQvA1IVuhJTYFYWkHbajgsy9uHgiZCkrlu6/tNAa",
-	"reJ+wDI9d+F3AnE71sraHDJKzy2rWhw9f/bdcRU/7eQGJYEqG7kRmuVGdJFDiKRdpjNYvu992N9+SE0Y",
-	"nibbOoKWPvcm3rIcAPmf/UljPSbyfpCxTuiqGgAdKuX6Z+yo9bacQHWBId8UQFkrKPDFVjI75Nruop7y",
-	"i7KYZQVf0wo31tIJArP2CAqejgmOnhgm+YRCQDPvEUNV2WuSGmwoFO+kfWR1KOcrjE8tRXmqVyEMm/Cs",
-	"xaL7gda0T7ndzbCq5VV5ljVUPKL9EorSjs3xH0H/bDmQOHi15uk5WGhnN1hxsmQASi8YJ2a8rEAVHB05",
-	"N/ZWPv2WTYQsKPbFl33BahGNAtx1ghhSaHzcb7jc5+ffrIiTRoDZE6/BsT9PP6y/wox21rkd1u+nMeNB",
-	"Zl0jsxJ+NFBn6BATYcRchrIOGnwOh5NZUQFKoTvnWevw+VDyDMrMmCl9j0EVobHJlY/nczrqE+PfrRvv",
-	"KzUWn516cSqe/qvua7i+3r2DI33JitzX5ODBilZOLfB1ZTfhOY8ztpcxl2vBcbF/2ap+x+sasjmm813d",
-	"+Vj1aaTpYzD6Ep/U+zQ+ph3ZOgin2f7ACeG/37ZWpUO1ajSInvKQysxAWi18e6daFjQzls/bupe2xoZU",
-	"k5QWj1cf+OiSrfS+YeZcez2SZrfSfbfIXdse94tsbfe1+24ntTveXb9cJIGfi7hTlmeMuP+IT3ZF3PfY",
-	"vpcW+smr0q1CRVpStn8k/F214j30lvzM9cHRfFdjwlhMxOZYDM/n9GAhVafzZEpCHxOxNagpSMOEXdvV",
-	"d0G4PQtVG/fc2HdPtDOsPu6BpGdfAf0MS3Vk57cvQnhJELoO1PNAPb8e6vmW6/uGApOhFmNVxucU4isr",
-	"mrmWUDqKyqfidM4n+co4d5gMIMsgY+7D+lcUfFFrTyYMG4F0NMq3n0mwRwDa0dwfp+yNxYpPxrfVKQla",
-	"grpPRZpK1yk1GKYaISkPlq6oevRuCvLq/ZubKaSbKUjhBFb2W1k+Fz9fmV34hwl3x47FZgpp1RFmfVPS",
-	"pfIkLUHKoWEihozVv1mKZOUaylzljFmVsCG2NqUkCwPU3XTK0W+vNGbzUcEs9OwpzXguuGn2EOyeiPGu",
-	"saFOXUppTdt06aRddGgOulAHwW8ZgxD8pt0JSNp6S9bbr+sm6dyvc82LL6h15177c9avaX2bzgbE7S89",
-	"+EvCZgfLzX3Xsbnxe7u7s9YnDzNOQqwu1tRrojGWLHUcgfwYWuVgnPDLsoLuGBZK1AepuD7Mqc8VjYnF",
-	"+ORds4bRPqTb+hSfx5/Z2GRnn2Z3KTf5ktIvly17hzi/z10jJcOCy3XEDMmWy6TgeAVZaZMT1vqnFmqA",
-	"fseosCeXPhcdk+8MswqD7BulQOSCBh+nM+s8Uwt05mt3Tu0CyQ4+qq2rmOMNL6FU6NxSAvNKBt2qxzXG",
-	"LN1SKAh6t5ej+t0EYKduLXLYTyDAtaliDZQ9uKV275ZaLAnZLh7u0D9F1mKi174QCeSZYQakvWR3HnLv",
-	"fLSlwVYRGrCKaL16Si5MV9pfhoH7mXzZVnQJD23M7kBumB1ygf3KqZ/HkbUOhb9YX9bvkB0ejLL7cWnF",
-	"xeCOQm+90FRH21ijNhUaYrH2MsUXl8X96haxe4EVrEo7WDAKbWsAe19fdCf7F1YDfpQB649gsaqd63qD",
-	"VR0M/kD2qmkT9gKKNX5eE5zv9dQJl+4oG+i03FVnrXGq9v1a21TtgveWz1XO8HksU/UtHgxTB8PU5zBM",
-	"NfoHRPjxArFoYcePMEGF8o4DyJUcmdBSpk4qWtQStmiTqn+zziTVJC8Hi9TBIvV4i1QDl1Da9I27vaS5",
-	"ige3GqTqYzbCpDvboBY56f4lsjYLVB1BDwaoPXQrbdx0u7z3ycxPRKvrJQPcJTIh62alirg/3sa0O7K+",
-	"V3nz81iY1mDowcB0MDB99THTW4uzi1UjuxmYFsOtFgpHaixxXtqXlPQhfUJm8BEylqq8mFAHSOV7TYIW",
-	"D5CxYc5HBnvyqiG746avhnfHi0aoK8kKeS+pghBQ5JIXp+18CvUaT3Hr1PVSqcwOBirfE2p9mNWKj/Ht",
-	"7UK82novrDWTXdXC4HzFpaZHIjZh/ZWNZ/zZcbGFES6IVQpf9EmrvM1eV7YY6fuXNpj5A4JDaKBv8qKt",
-	"eDvCzTY3gS1AtvmwXgJ5azgIpKFPoa9braPRB/QRA5U1gx8xRlZAf6jVpPFtWd8ehYVIh7ePJyN1svhr",
-	"+wToE3/88E1IK2/CHUNWQOh2U/3bTW2Ukgkz1pHGLPE9b0Tal6rv2yoozYYqz9WsX0z7WdGGFI4uPgLt",
-	"Fz0QSMaFYWXQ6fYRqWukyyvzbtj72qzsTf6w3tC+wA7/QLb29qLTi09WxYeGnlIhsn8ChqVqAkzIXEig",
-	"+hrUwJMJwwopfi0oe1qELsnI/X2uFOncEvJKXCkrnldiUlPzOmqut7TT45ImPANmgOt07A6izXbfBJs9",
-	"me+bk3weC/7CRg9G/IMR/7MY8RdSJR2jK0nBAt5LyI9XUqd2nWhbK3+kXvqYhyIOZhMytSIgdYFsrbP/",
-	"L5Gogwvg4ALYgQtgERNrXoCQYLhaNGh1BCyMXMWmLnWiTHxCIMv5PKQJrrEruFcqx8Iby4Qcg3a/NBql",
-	"VG2bL7Ao07Z9Mh6JfSRLfzrBt82fsf5KaoLcweOxB4+HXgSklVL3HsvCbCRqywpCiEKomSz5YahFOXBj",
-	"UKsgdtPEZ40t+VhKlYSxIyK1Mw3NRhjIbKqEtMa3uB3D5PHOlZ3yzH0rBJ/HxbKebhy8LAcvy1fuZSGy",
-	"ccnuKj53h9TjjjhdSDYYiQeQZbZBLdnAgH2MCnIWJKluPppAV9UQZZbmiAsulQ5ekqu0xVfyezQA0mbX",
-	"G/6WVbwnlYLX+3Qk6/lXVUCbDuhkmnPJciGhBUbZ0fPz51W19OXumaW4wLPjnZbEi5opMZdsJp3MXxic",
-	"uFafdRkIKln46PmzZ82I4RHIdI6965U2ZUGLmXQiTMNOHyqdNA0ZqHRg8ryEminAV4dcF2FMsL0n6yQN",
-	"/nmskn5jB2vkzgWWgzWyU677Il1LkF5gfk03UrGuLFNcKjAGjJm4Ne+4jt1b9eCTJUtfrzexnLJFRfBd",
-	"+Qb6+ZezJFoMlrR6yCiGo/GICvtFKdkVfvWFK2ZX5cVsQg8/szEHbXazWlPqL9J+86VVwnuh5DAXqT2o",
-	"a1+CukawO0+ooiZRFkdKlu3UR6pBtloa2K6jwNiue8e098Oy1IfhcuV6sZHvYuDBQvNunmVx8pllZcvm",
-	"3dM9N/SX4Jdu6xPtfofssmzMxAbKjpdjOH6nvV72bqw6yIprwmaw0bowMe819W+5YLfF+fk3qXsL/4Lw",
-	"w3wKzR/c8Vn6aTva1cDFqFXperOe4G22pDDNXgUeGritm9krDELG+L+chVWEzLtF+5jKs5p97OCLiis+",
-	"NZfOE7N4tCZEZLQ4qx7bI741oGzJvsJlrRpo3cKCpXEjFhaKzkR7DNmlAN3ISrIpn4I+ZZVutKTPlZAV",
-	"dKWa7kNPTmn4lsZL7lEA5b0FkdHwn4tN+81FcPTan8yB/x74acfePRhHzVdSIod63FChYIJyVsgcjGE8",
-	"TWFqqZXisMjzLVUAIyYi53plrewlQmHho+8XlxUpBWoLdF0byzJhrJCpFQ/AqKfw0RApgbRuqcImTHMN",
-	"TMhbSVRoqoyjd/NLqrMtUv+dKdKxU+tv3X6EFHJ020vYbW+qcpHOb3uoV9z6DBX3TzfqSCoNWdWm+FYu",
-	"pvyYMTViME4g4MH/P6EuvdxJ2FXz78aundDtg/SEYTkMLVOFvZX+Qu4Mn0CfXvh3R4nuThnW5JiFguIL",
-	"iUbYYxVjc8OUBhypHro1T9Hwe7IgamVgAe1rF6RG4dBzVbChkD5OgLM7+trcORZx5y+4b9UdfhPrj/ln",
-	"sDf02lYJRjl6wOrh9hkMeZHb3sXT86Q34R/FpJj0Lr51/xCS/vG0TGAQ0sIIdCwX4I1M8yKDOLuq7qMt",
-	"D6C6kPjqhjw3UK5joFQO3FHgfXroyoM2bgltHR0cJvmbW1TwEnrKsTn3hlLep3bYfUH0ON56eQHe6Wjx",
-	"ZH2Lf0hY6EMbygKwo9veRGmo3rvt1akv4fQOWhpGCTa67E9MMRqBWe1Vf6Em0yI0LWgkdSP9tmOtitHY",
-	"tzpwS6Y0xyeGvZKjXJgx45LncwM6YUaxe5gTXZ5wm45vJZRKCdWfx6a/R44eD0Frnt/26E0wLPwI2W2P",
-	"EhPKwdSwJMS10Rk3t3I61twAxRtPwDCeO6o5Z9xQ7+F60oWGf0CKe0WxeFlJddQ9kOzTW3lTnZ9vgW35",
-	"qKywe+G5K1ng3MgMeDpGt2WEfGK/a7eO2qh77XzdnGtVD+wanCTMWK3k6A+vHMYpgQcy2yrv+KM0SYVP",
-	"ln9UUk3mT0wJ0LsPadyYIJz9K1UZ/HZGMLydeXdVgurR1fl3xyFNlR0Zy3MnbB4HLjzldlwxYfdJb1FJ",
-	"W5Wa17k7VcTSvJAahUfTr47mNAjNMdMyPlpArV3mGXwJwc4ItHiTgYgevGS/Ty/Zv33Z1PYKwY/xQFXB",
-	"c3J2ZFShU2B35YO7pGbUmo0VS5UcCj1xqq99VGpUO+kkpv/7IZ1bkMogUUUtfe7RMqnch8GvmoBmbQRp",
-	"7dPWF5n4YPY7mP22VzN1RrkjyzQvU2AwQWQo7CUTaFpz/6zea9VqRlzIx5FA3ym8VYtE3xO1aiiT48Z8",
-	"igFOcRcUM0Km4PYx44YJYwrImm6phHHTxSXHMAxV2GhO2oew8n1qWmGOFhkrnN7Bz9Zq5PavJmyq1UiD",
-	"MQmDB5GBTMGBQRkCiNo8BqRgrR2B1ZEy0Dt0uzVwIWwh5Ei3JCZU3tatUydrDrE9+4/bVQHvvjuAaXtq",
-	"Yszz0h4/QGm2dWJ1vC9IdWIblvUxq4l0o5RYqe6V+5kJmamZI8sj8QCNQP/BnHmbePdC+dc42Qdc1l5B",
-	"O0zTZua6yvP6zs0fpmPpdW3T5X0LHa5y8eabpqkhaEeCFyWECta8KtQKcpTNWwHcYI444T5KqszqlrWc",
-	"OnKJUg2vSuK5T1tIaICBFn/U49WmTwC/7cS5PMQDfV6ZOl6eU1dI7l4Vkhw7q6tBDuY4eVLPEA+lG5Ja",
-	"qYWElYtK2LQYBMhhGbdgFpuVWGFzWC4UqeR8ogrjl2OcJOzHKleLGvwK2tzRe/tpSjtG/bNbl9+rDnu7",
-	"YoQBZrbZtrsEM4Zsv/X/qmn2UgXw/SIEkqurOpfffUMawpEuJfIQl/5QpfEWq9+HX9pL4S2V0/BJofVi",
-	"GmTFrVeoiTSlIY7o4TBeM69RMvj5+Xc+2AfTtzgrEScwjJRLNiiJ59HzZ8+aWV3upbW5p9chimQ/QY1u",
-	"8M8V0ogbO+SeHirhfab4x0bhuxpux6vfBUK0LOs9rtodLmHMzXJmUhfStrbWHRKZ9TXuPJE51LY71Lbb",
-	"SW070pganW3ay95WPH5FJDCOuNDX5qqaaa2NFE3/NaVfSfJ/rFD8929eWq2aHwrB7U2bb5MxP12/ZVnk",
-	"+R1Lc+DaMM7cP9H6iW8tVwvoygx2UbxtB8xgX7Lq5yrW1oashyJthyJtX30rnF3KwWe1ki6nqXlYmd9j",
-	"+ASYVjPjeDNWfVP6fqDUPTLrFzc/nbKf4856XLD7LVMzmSv0i0U5ua9LlnP5wjysZ+gWPtozv+yI6Wsg",
-	"JEfD1KINKsrFX9z8xI64ZNxano4nIO3xwdC+ospZGShGMMSwLJC3vbz8/ppZmExzbiFABzsKeQVk0PVV",
-	"dNHaXQdaMXGYbXbmE41A+sfcfFztsVIzNgXtt5ZU3Ll9CwnLuciYKmxAD3cI9ZJJ4UB2iSZ/czvZiJc+",
-	"yOxUTUF+nOSEKOZEDYcihUylhYP6UzN1azJjADvJT/H/O0GwQC4OWLYvLOO1M/7UyObTmdqw6me06XIn",
-	"0qIj3mepHmFyFGczGITsIpAjIeH4kt3d9uAjTy3zGT63vbtLdncCH9O8ME4tdf98d313eSun3O11DAbM",
-	"JUnQzKRq6kTuI6peehGCaO8Sdscxgf7itveKGzsBDey9ykUKtz331AHzxcvvr++SW3lHx3cRMgLc8zlw",
-	"ffHs/Ol3p6fPzp89cz9RK6ELTDkF/CFVU7iQiHI8d78Mcz66WOyqdHcrl2q2/+9//4/bPFq3/393bKph",
-	"KD6CubyVWJp9PlVsqDQWYXWAUOZHDcUDsBysux2mNJsoDZeMDwYOhHzemoOBP2lhhRmfXU1Ai5TLW2mm",
-	"kOdCjgxVipnxuWFHL69uvk/Y26vrqxcJe/Pyp6uEDWDMH4Qq9Jn/S+NiTxllKXrlCSmb8BmZszG3lMC7",
-	"4DC9ZFZZntOShjwFy1JVSGswXW4mTDSF6gZBZG326TLtQRfVJYPJ1M7LfDMoYxa39WS1RXAbdvTu2uEZ",
-	"fJzmKoMQXNCtVZuwMDGRGUs6y7Xmc1pB1wn6I62K6V6nWXQQbzL+Aguu1wgVmC3VYQELbf/2ttFI37Bd",
-	"z7DUhG/HE9Sb9e1zHl1FNe5vL42Gf/ucqSxOts9JHHfZ5/jNZtI7wVZH9RfLJ6Rc6zlFgwvTaFPCiOEh",
-	"v2NHIfLLqozPj3fWHfCFmkz4iQHHGDAyHjmMG85Uc/I8P75kyFaHSjOp6DXTtorwcPMIFqWbMAOymJCC",
-	"nsMDp1AKCu1xLA9D4Hu/JOu3+Z6PgBnxT0jYU2YVe3p+Xm3v2Tm6kLqVYiirLzw971B+ITZmStEYu2in",
-	"uNfCCl6EaKurUA/pQKnmE5ZN+NLzU+jslnCdp1oZL061xN+VxQ7qGgOOK8Cc4feWD1bE4dmZOpnxObNo",
-	"di89SxOuR0KaU4Y9eUnUp4ImNannjnSjTExAGsyHWSz3QgOGCgNlh0aURwuZgcbEfqxv4GfE+uTF1CfI",
-	"lqkJt/Ju4XTumHHy9Fg51V7Oy8I30R7TtLsUGc0pe0ELcFL1rWwrD3PK3iqN/WYke3Z+fs5SyFGsLntE",
-	"MyXZXapycxcVqel2X7gr+MAH64RpPBvfkYpON2G15s8Jc/zLVybN+vSPAFYJa/LqpCr3maC+huFlC7JJ",
-	"VKygMOXuobttJEvlG4+zhoD54/zPXvd3UW3Y9P0/ozi/wUdkIu/6el0C3+CzGxKNN/gAJd3u77+pA0f3",
-	"z6rMl+4zNcXKDY6ulBK7f/NfTujb7PXXWk02/OSD2uCD9zU5sftXr3M+2uD1l8I4SlHoTjfzCYSDBWLY",
-	"ls9HXXIPckHwTTlGtcTQKDPIce5QPA2SunhAvAINQPXGhnWpIUgIbYJDsFm3Cg7fA89y4QR8MSq076UY",
-	"phto4PeZmskkPMZWBo3ymYN54GjqRKVpoR0nQIvWpGoDyHJhbKxRNiv9ZmGlpW0fvWh3p6l5uEvYHbok",
-	"7m6lG3CqhSRB4O50bCf5Krb9MhzAOhsYBW9TMEK5llJVKEvVUBaDaVPEMAa8d+CQBw554JB/aA5Z0p0W",
-	"Dlk6Ew9MsqxlgyyQW5Ey/yNlNvrqDpjkOGeB4G7MAleGb7z0TEfIERaWoOkx4tNruRocCcfaeCHpwteR",
-	"0BlVj8Wee0UmLLOai/x0HUuiCI4DVzpwpQNXOnClLlxp5+FcQ5FDiCSvAk4OPKkRYbLElUK4lpLADPiw",
-	"Eyx9OnDHWTlVnILHBjmX99gO7ngrtuU0nC+Kb33vFnRgXAfGdWBcB8a1AeMKhKwdmaN8aspHB1Pieo7E",
-	"a2YxdNAe4b+ZVez9y9cVxR1oNTOgt+NFK+OCPwcv8uG9B1504EUHXnTgRZua9j5/rP9B+9qG10n26mMK",
-	"eS2aH3UxdzuVJrYRiwuR6Cu6IC7E9JTt5Kxi4Ws2UJkA4/NhZmPAfifY82LMDRsASMbTe6lmOWQjyMoQ",
-	"lqHKczVrbXHUygf/Gpa9aXbCgRNtxIkOnOX3wVk+mf+nRMzWkggjYSzobfuM/iFofzgkJ7wHEntCcXBL",
-	"IZYUaCB0nb5i1OEmXKAe2rCi6GEg/SFyL3N/lo0Ej3wnQex4RSUKNcV6MJ7jAVnxAMeLwX7Yya8q7kwB",
-	"ghhvUbb85oY9gMau/BQamBXAjshJVlYGpWKgITETY8lvZZU9FSIyJpAJLlnG54ZUIKmsGIYSi1YRQFbD",
-	"YhqSew8LkTOrbmVYC/NS2oowjHeNg12jsL30mtlCvkpMKRvMo2Hji5kuRO7jAeMHRnlQ2Q6M9fcdjdEk",
-	"PxGWXM9prxMP7DGDOBDaRZZi/4FhNxn26ypCMN5q27PBMjuwO1cmTtdZNQuccYExHlGiAlYbqsMDM1bk",
-	"OVMzIUdMWOwrRCW1b6VPKq99Sr9Q21TQJUNVjvOWjPofhdPuWCFJKECj7BGYlOfcQpbcymq8HAt7lTXk",
-	"jz3LDvnOq3iqP5aD6nfgaAeO9vWqigGPWzRFzCE6JNk1NcNA4h3x9XTV0elcGJvQiXndqRGrXle1N2FA",
-	"1N9uyoVuVwpfK+0T/OxM+Qy5JNKLqZb5O1B2nNRC5If2okqDs2IC5lZig2Q1tIC+sTnDEHtm1YhMi5jV",
-	"Job0bAbYDz6DKcgMfVxP2b/XfzhewU2QZL/HLa5Rz946OQgPg2mwhZZO5w3etG/Pj72kVHarD8e9YZ7t",
-	"s/MuibYHXnfgdQde9/vW3mqkqTVGROgDi4w04eZ2gWN415QPyKBeccPNmKEGmbXzwQ/83rf/xrQuH1QR",
-	"Sr5hiwJWDnYZFrKt/+sDLeagAh3YwoEt/NHYAuH+GmveHLg+cIZGt4i6MhLaynp3k2MI4c+6s8ln+a7n",
-	"E6T4rGmw6BO6fNsk/lFJNZlXNUuo953Ji1HCcj6A3Kt0uLp7mGNFP/SuYTNwbG96ye58KRPJNdbgtQqL",
-	"4uOv3dsxEudcpwJdJexPTGn2okWtWa4l9yl75eEe2to8fvCaaeP0/hhdmUI4UQVzLQ3w2rozXXNhwDSh",
-	"FvmIkgibwlDwatkIvuqHxKrJfSMlKozjkItq/5QfXdz2HBYg5N/2jin/v2phjT5Ya0pEYE7Gkym0tVz6",
-	"4Msn7qOKPY79eRoueXns0G9px1XsD92WVtKQqywrM5KPeDYR0hyvb6NJXLFLK1gaeTAn4nx0df4d+qMc",
-	"M2RHoUTv8Sl747vGOJoTo0cJm41FOmbvrz68+J5KG8NUQ8qte/ceHP0v23FE28KXZGOfXKq1gAxSz8Yu",
-	"Hc0Lu+z7XR5ayuyhpUyot9vCGVfJRS9WAW2QlR7fZbilRc3m7LmgfifJUjeZ41Pma/mRZcKzY3yBZNG0",
-	"7IdT1vVrFMyr1ff0R3oZuDgK3oXvhS9htszK2VWQFXCWjI3RtI+tp3IlR6CZXzrlmEqYgWYwGUCWQVbt",
-	"fihyaGuMExD8y+qLg6v6PG1xWgnS76srTmOSQ0+cP0ZPHKQmT0xQpzMYCinIKUrkTOmKCm0p15yVEoZb",
-	"+RfBJ1p77BJ1NZbPkYLH3LSUuOioOBOWHZmxmknGTSVHZccJ6nIVTa5pddggNwxNx/R38cspSnXYfyEh",
-	"Ce+2V40XlL0GnS81v1O2OX+rrTXWLNM//II5QblGR0U/C/EvV3Cg/wf6//W1MA063+Y6a2FgRbhLVQXc",
-	"vcd4So68xDv8SDCFCRd5wrSivviZMG6NWcKolLsPoWVXuCRqjrLYyDxqpP0Rl7ZGF6m35vfxlS3WWlzm",
-	"NmXr3ca2+S4cROzbgVI5cNkpuuUHjJ7p8OILKj2/V6uzu5T3fASra8YjVO21oVWDXn3z1aCqg2s6nRiO",
-	"igykFXa+wjhdw6LQX9UYJ9AlbDYGybAhUsImBUZvGZIjwjtMFzkY6up/ybgk1GVCop5a9R3+rtaN2y12",
-	"bcN/BxV7Mj67oT+P7Rk39bWZnj8tKh0Mz3sxPCOzXU0fFll42c+/tW+pZ961phEwGVBQAYUIhfbkOHuk",
-	"ObmBOo14HrUnl4Rgj+ynzZqMlOpLNBU/Qhb/3FbiOiQmTrqz/qBR0DSQP8AKDrbDxuSLrcUbfLDJrEpz",
-	"L/4rSGFu8fgDSPz38da9xj2Mf1l6tFvU5zGotqHkJ7OnfmqWd9Cm/xjWVEctnpQlYBz9cIpdUtNxkQgS",
-	"1aGmrhK7fmaQg5OWN+DcZzVmHLGrdiSdLRpDZhivcfsLxlFZ982GsLQNr/dQdztspHTO0DGF5lOn5Euk",
-	"xUpCGxmu5jrlWRbVG66y7G351p5Uh2qCL0uBuHJnclmxUoqadkLWzEHRAsX8HSkLzw/KxeekbH8WD4Gu",
-	"eRKwJYU6+1f1jzekdhDNW2OviBEIDRP1ECUR1/hkgUp8YiGG1rASWX8nyPYVwfEHjs3SkRfxGZ9TtCQB",
-	"9u50kWDVbToo64C/0lFZVgwsCpFF6gX+EseyYKrbsRDwWmlm1ASUBDYbU+t0ZX0tpdI8qDQThuUqvXf6",
-	"UmFPGUVyGzCl+/Hq/Rtm1T1IrDhUogXIzFRZrkMunMrFrYXJ1Poeku6HERfSWF9igewRTm6i5ViQsdTV",
-	"azBg34dz2Y+oEIbHub4UDQoX8wcgPQe+vcYoKBlaYJgBaygOrMJZKn/STvpqZGam9H2rifCGWhyYSP82",
-	"MomktYAJpwHUTIQXjgwLSyWhqzanPn0/YVkBzChPQIx132Sn7AZDKE6E9KN4KSFmVvzZrXxTIr7/FCW3",
-	"rBUZGFi4FKsVfCpU/dx5F3SRT0y18wsC0BHIVICh1E+xUFfVadFVpTt0F1/iZ1WpHfwOgcwwbhw/8u3+",
-	"AsRbzdN7x1kJ4sfAczv+Z7tj29uxn52fs9lYkCrPplqlTtXXhTSXTFiWKTBo+0bXLpUW55YPuAEmrIF8",
-	"iM2QhWWmwGwO8QDSjTDVagDmlP0g7iFEjqrCAr6KhYg0DAsDDp0HPGMD4Bq0Z6xHz8+fHkfx4Hu/rT3C",
-	"NE3RmoLtT8hdodvsXgH7S8oq+sHfbA3kytsJyXEaeDZvh7lvz78hH20DjEoQI9eKl8HcD8Miz+dsIkaa",
-	"zNlKh8+FCRfxxNxKSizCCiAf3beewLIjyi+yYGyQxNDUM53mBMr/UIU7KS+tUZCeVdMpZLfySCo7dgQ9",
-	"REbXPiA5z+czhR7bVYX9sLXjU3ZHL/nm3w6JSWQs15opZBoyY7TY0UW5qjHwjE2ELGjunBvLDBYbSRGN",
-	"EMQdH/kZ8ZfLW1kOOxS5N/lrGBQitw30poBAvK2L9dtgSt/K8leVZ371E+ASSUdMZv0z2GuChs+Cqji3",
-	"u2wD+mtC0j0fy1+VpWs/XcqX5ZlAwn1UXrsGno7RyuvAs0LDBroRdoQEAA+6x61E4jesUlpoJ5o5CcYr",
-	"Vi+UuhfQu/j7L07rJF7wwbEC/5MTYvAmveBT6Lx30TtD4cZPtFwtr2wwjGmgVao+/Vaqas1UyQs8nyp9",
-	"NmnGoYZEBaz+NxHSnNbCpMoAM7eJxUjgyaSQws6Z4UOwcyIgfAijgmtsJVIzP5uQ1eSEUEGap28kUpuu",
-	"/kFkxqsgcbiZqF47ia5Lsq2GhjSSlH5BoR2P48YPQhUN60to1hGO7JrAiFqgHL38/jphL27eXyfs5sr9",
-	"+fI6Ye9fv2T/+9//c5xQ+Xg1kyHZo26Px3bIxSAXacLMmOtA2kKflcYt4HSxE/FLeWIWz6C55bJIYVLW",
-	"t6r3pTY+zUyLB8jYMOejJhA0Ro4tA/WIk2nOJbZLMxdeuJPV1GzmJKRMMT5QhUWdoj5sUjKMicjBWCWh",
-	"vgavqUTmJsqQIIwTuhMWOKY5hbQsjExCK8lw9IpSeePmK6xensXpNVhkkvQdVVjfbhtSJTM25FRo1Nbl",
-	"ZYw6DwaRupXFG1W8i6ksf61V3thzqfAtL4c6tU+moE/gAd+r995x6h7JpzMtLCR4rFQRwBeJxmIBY0jv",
-	"p0pI2zhoN0xkxlDhwySsqnRNc6fYiDDI76E0jbxvBOIv3rdjZKH4dK1TT5D4lxfwusjzEwsf6SyHPAUL",
-	"QWBBpWIZA4yYiJzrtorjEc2mthQaOUr3qABPqpVZQjt2hD+fWD4o8rAOqrtT050xeyw0ngil0o/LdYU+",
-	"6sioQvOMqu1wtcSykMPyKt9MpkqT9u7bHObcb31Q5PfsLzfv/hraNg14ej/SqpAZASZ8LL/9/wtRviAZ",
-	"g5xGwdYUK9XG1gICAAD//w==",
+	"7P3rchs3mjAA3wqK31dl6XtblOw47zuRan9ofJh4Nx57JSWZrVGKArsfkhg1AQZAi+ZMpWqvZi9sr+Qr",
+	"PAC60U002aRI2U74IxWZ3Y3jcz7+q5eK6Uxw4Fr1zv/VmwDNQOKfl2kKM23+ykClks00E7x33ruZAJlC",
+	"xijRixkQPQECPJsJxjWh+I3q95KeSicwpeZz81rvvKe0ZHzc++23pPfmho7jA0tIhcyeKfIAUjHB1430",
+	"g0ip/bw52s8TkHZ1HOZuXJKzB1i7uivQcnE50iCXR72GVPBMES3InDJNhjASZhq5YHxM6Jiy+JIZ1zAG",
+	"ieP//PPPl4WeANcspRqWJ/kzUAmSSKD59N9ueylVIOGBwfy2t3rtvyW9GZV0CtrfofowWh7/lZjOCg0k",
+	"A8keICOjnI4VoYqIEdETpkhGNZCjDEa0yDXRIqOLYzMzM1//WoBc9JIep1MzOVUDMaqtaiTklOreec8M",
+	"00siJ/yqkErIOATccfikBym+cWdXBGRm9i8KRWZ0DG0rsd+sudx3r83v+PmM6kn1Nct6SU/CrwWTkPXO",
+	"tSwguqmiwDcbIye9TydjcbL067vRe6rTSXyrBg38Dh28kyEYQEonlI8h65Mrt6ALQrmag4SMvHzxJzKf",
+	"ACd0qIDr8jQs6lYbejc6sXOvwSA2ZREs/0jHQBT7JyTkuYH2F2dnFUR8e9YKDjkOF045pZ/YtJj2zl+c",
+	"nSW9KeP2X8+TGG5cF9MplYvXTKW5UIWMYMedeV9ymt+RI3NyflEjIYliYw7ZCeMkpXkOUh0TNRFzReAB",
+	"5IKkouD6gtypCZVAhznckSOaz+lCkUJBdsvNGO5LMp8IQiUQLrQblzDux8ORFBlJMbXnoycS1ETk2clz",
+	"g0l3t8XZ2Tfpt3eE8oxMWAbqlo8KqScgSQp5rsjR3d/TX+6OiTIfU024MO9lwO3gJKUGGshcyHvIiCi0",
+	"nc1sWQtNc9UnNxO45eXMhCny6vL6zdWbn969+Xlw/frV4Ob7qzfX33/44XVwd8f9W95yeVl17OENAjcX",
+	"9veeP3jz0J9g75cYgrtrfJvH6PwHni+QIE+nwDMk34qkVFoaaglQQJkcYfJ0JrZu89oaMHcrejed5TAF",
+	"rkuuAZ9mucjAY3xseFb/KJyIaZiqyIzloVAp6aK2AnOID4b4d58//ORxs3+QY8qZauGZ7zJ71FkmQSkD",
+	"dcHrqpd0WWz4yWMXi0RxPNEdz0mU7z9u3o9Uag5STdgsRhjLh4RlHQ9lFoz4uLX95/KK/tPMRTR80onB",
+	"FUPDTumMnT48P1VAZTq5QKIxNczAYFgT9QyRQ5IDWQt+/doNua5AzQRX0PG6pH/9cSdynYpZ1ykVvvvI",
+	"+SDVIi4aaiERf3gLCnUDFmUneNwqbyYwhajYMTW3nYEihl/mxViRow9Xx92WpnHUHazsL1IUEeS6TMif",
+	"zbpebbCcwRjHeuSiFrPIaV2h1G31HDyzjstaPBrI/gtoBMTMr4owpQrINri1hRns8et5K8U0wjPsahg3",
+	"90aN1mRZuJu0bT0DI8ys05SCyW/Emqm9JtZlbi1Wz/xbUhInPKY/08wI4qCQE6WCa+D4J53NcmY10NOZ",
+	"FMMcpv/nH8qy1mr8/6+EUe+89/85rXTtU/tUnX60X9lJY/owTmvoc56hKDo0P9Ls3FCZgt9zMecE90hK",
+	"1c/KxW49xGxcEaZREjUPrJJuSBMHdZwQGnzptJG5FHxMrM5jXjBbliI3eomkqXmRcXwRZ07w6slQZAsr",
+	"yjKFSxUcyAPNWUb+/frDX4kY/gNSbd6dUEUoGTHIs7r9IBNgP7Vr7BuQfCX4KGfpkx+91cFIKvLciO9k",
+	"zvQEV5sWUgLXRGmq4ZxQkhV2KWCOylka8ByEEfeNNDsDbo7bHZTSMMOR3LvuuBjHZ0b3Hgnp9272eyPE",
+	"D1SO4amPAG+UKZKbyQ1eUx5qGO8v/zb484fX/zX483/dvLkmR8UsFzRTZEIf0PLCJBFznvjPUTU8xn29",
+	"FXKIus6TXyoqd88UkSI3ItECTz4TSDfc9cwl02CvmxIFCvXyVIh7Zr6f2kdGHzNX6J4/U+RvJ6+ur96e",
+	"3Ih74LjJd05deiOllReeaqPXYgoaRb25gVOLzIK79coHkFYizEBTlhNh9DGq7q3oqCuqM2CZUW2HBs2F",
+	"hgx35ed9wv1ccnL19hX57uW3/89TNVzKNcgHlsKPnD5QlqM2+sTglFFNh1QBOXInZwVuwngGnxCckBJT",
+	"peYG0dMJpPcgj41uj2YFcxnhiRMu5hcEDZAnaIEkii6UNfdoQbRcVDbGwFQbfNC2Iff2aWDcxD39yGmh",
+	"J0Kyf0L2lKf319CqYjYoAf9toJZxJIkAGWSGpA6pEaMJfJoxCRm5/PiOaINlieGBl275uE5it1njQrfe",
+	"nmpNMvgl/gm3PU+QHZLjZ0qzPCdijkxTEYUWXzKiRihvnPvPP/980jTlrjr8puXX3YAqZjMhNWTvIWPU",
+	"i6Kfg9BboOTa6JHIs48cBzoxqzon4ULMAo4Tws0JKjItcs2MmntqpIYTxAx3rUZQQc5gZvDCR+MkK2fD",
+	"qvNzb/2Gu3Bbs197e8ZMihlIzazcZobIwTwbZFFL+zVoMlwYASenbGqkn7qthxx9/HB9Q04pTqBO/8Wy",
+	"38wNjI1yd4zQk1IpGWQ4DDefC6l7yZIRnBe5o1BWTl+SvIO1KlHIFNpcGo1NWZZkpOlztwuU/sScI5/D",
+	"nxLLzUShUzEFFAThgWXAU0iQ6JeWE0NlHkCy0eLYbM5uhxxRMmFKC8lS6xtAS2S5XcjILKf8nBQcv2UG",
+	"bTk8gPR2BQMh/hEqLc6iiKszkro9tl+6nJMEqiEbUL3kazjRbAox23ztGCNaD8s6mfjrsDEwoloRV6NC",
+	"pX/QcXR3O+bdtYeAtxvRV41QY5gO0KmTQOdcOaHfGSCWxqqbg7quVhuZTpdotTG4F7Ns42t0PpIWZbHy",
+	"3fzdO3OaG1u+mDps+INtu+pqCTU4rO2msodbfccs3NKnV/gF0vMsY+YXmn8M6NWI5gqSTUnYFYwKBRk5",
+	"evnihcX2gT+J43NU3fwAFnUNjCkr8zkRdyvaFyFx9ftq84g1cHFKP/0AfKwnvfNvz87Okh3gUtvMAYK1",
+	"I9SmgN5l6gZwrobBdvj5SK0GWAeQ0pZT/rFKDnCccsnSk/QCt2snEoQ+qNqJMK7/78teshY3cZ1+gBXb",
+	"daC2a4T5UIK+xeoK7CEbGEWd8fHAMisr6Zw7+bukomROlccrg3l1R/nWmMHNXWj20AKhFfQuy2+es6P1",
+	"wGyFHPkjNxzdYnh1MsdxPkBVzCl0FQxEh5RngidEgpgB2t0U8IwMaXofG7NikfUx3wun97gD1VYBdzdy",
+	"QcSUWYcuNSIpILmKRhK0wM6Ps2wPpPY9XVjCOQQrJRfcOepj1Ndaf+ZMwePo8MbCZEfK+ySEtrsks1sJ",
+	"o5UQLwOM89RESCtN77mY55CNIRvYQ9tYzuFCo9S77fdbSZLhN9buHTlfSecDDZ9aIry8AwuM6D6TDKV4",
+	"Z/SV4JScCA2xVvNBG+LfGCwvx36mSE41KG1NzTkJXILLY4sc1rI3P7KRhDsw3uWTcvMEx7O8q19WgdE7",
+	"Piv0hpSnA6B1ZCGroa0j+u6KDoQQ1nqdm8pK+N3KG7hyI3slMwdqPnRWFrvgkZADxu226lJXtcJLpUAp",
+	"Q4e3k9xzqlQpRETPYCTyXMwHxWzQEsGInBGthladM0wC43PQhTKBPFsrbfyW9HLG7yEbRBW9+pRvhcQZ",
+	"IBuoYgZSQWaUd575X0tXRzhvGx2S1B4VrBYqcGgjSlihIsrnQ5hoHGwUFoqM6Vfm3NCvtCk6bqCTTqia",
+	"RO/2HhbuiJelIvi1k+Cc9BQbc6pdGNzyOGwcZ56NAzPzuZWW60p6qLi6IcKZWs/zzYMzRzaJVyt8o820",
+	"nQPZxxFys5Yr2i8LBbLzF944HocD+1XLKNU5WCfzo4dJcwZcD2x40dJSgWumW4HHPdXOStwdIEWKjsvN",
+	"TC4zCQ+D1iErP9Gj4DwKruFya5CU9EpbVngW4bnVVhZuwh1PK4jvRMWucOULV7PNQn8KFN3lnQ+luAfe",
+	"hBi/gpbFB/TLOryyjtQuLQl2RHL8XszJlPKF9xoFL1uv/IQyp5nbSa2nTOnoVBV1XhZ972ERjAg8U6Tg",
+	"GcgLAtOZXpD5hOVAGDqYCn4PC4hyP3xgw1yi04yYVJqAARQfdoGfuHmPvn9/+cpOHDhuzSvHFwSozBlI",
+	"+7WN4Jvl5qvr7y9PXnz7f0Pu3P22cqr0oDtzEvcB1g+FyIFySzNKD/Ea8G4Ke/e9CmRWQ+wiiMfZRCar",
+	"Q1h3fA5kiViUVE08CeaIbeIVndEhy5lfU2OFKGoO6oG30WOGjOmBM84ORCTNI4z1daGqXQO/kt6Ucjru",
+	"tA73ZhDiuvpFm8oSX/JycO3GKzZCQcsCJNBsQPPcL2HVW+bSY88bl12bNH4WSfxOW464Nn9kybFjXIaF",
+	"KNyJDLbEGowvXPKdsk8kY2Pm0yDQnFd5t4V0znWjdrjsiwzWC/fmpejypVBqTvP7ZZzhaDUd+GUuyyGp",
+	"D4ZdIyenLrw1HDC2ljfOedomDHc11HgnbLs0N2I5ePl5razQcdZ7xrOafsy4IbxmqqgejMl+5RLXrmI7",
+	"f6IF5wEXuuss5v3V0mz3QYaLQedTVhNqOGynV9k/YTBcaAsbW3DkyozmL8s5KKwrEm09SCUMZNaYZrCI",
+	"YjhlelNfa/VVcDbLNJjpPP6kkPnmAoDVS9PA2BNx4SL4+qmbOFQeWWwHjbNYhdk/GJzYjEouIXOdXM5E",
+	"ztLFIBNpMQWuE6IlZZzx8cBGgSYEaf5AgipynZAp44UGlWAkzQA+aUlt8Cy6FaIu+XWXsfrw/YGal1cf",
+	"jdKP1ZFKArpOmLKjrVqOjdHf8K4ySJkPJfCY1RWfPIlafZrlDKvW/jPTk0zSudXwNlh/m6/u54lVXTws",
+	"GhVl7ibhCSlmRAvy7dlZFcit1nJkN1dsH29pCjrGj1vIxQPNC+gOJTj8T+abtXDi8NtN0LpWO1gkTqzg",
+	"OhZWYnSiIeTtm1kPCPY1P1Di5oqukEGelcHCXUQwP09CGMdA+8SnBAxw2oRoIQa54OOEcKEHI1HwLAnj",
+	"1f3rGIv/v//9PzG6gs+WJ8f4wBnVE6+94nsJgf64X7l41N+f/9J3LpWIZKGUs7isPkS7hKTnREj/XewU",
+	"vwea68nyCfpQ3ehd2kjoduGRDoLYoy52WwwDXgff1/jWO57Bp2vLtWosf42w2u6LeofRdJgds7GknxfT",
+	"uC030Oojvpx5JJfL2mXUzOgwagKgCS+mQ5CKMH1Bzspo8/lE5AZ6QhipnaWhzHoR0mpALEl6cyoNC43L",
+	"PWbK+JUW4zGoFqt185hxFLvFxJ9PsKjqYNpv4t/FcNN72CbIUfCoo6We7DmTMKMSMqIEGVEZPfFMLgay",
+	"4C1mB0+gorpKu6g4YpypySMF9i01HCtSznJqru4fqsXf59zaXblTiGURc4SV47oNcmXfjQr8vxZQWKGk",
+	"4NxK/qpIUwyON1obZXmLoFKajrsESzqpurrDCgwCmRphzI9cnlhS4mMtKDK88XbkuCrPaSOHuTV1uPni",
+	"rNu/VEbprHnNxnDGX7IjqE2SJ8vTaN9bbKamQEc1GrWPhCRzTAIcwjFxIydkuCDaYExSxai5mG37iiKh",
+	"LSqpJ/S7dCckvxg51ovc0kpi0EglX30fzZfX3MvS66vux5kPWLbhFXkr2pqF25fWLti9tmqhVWz/Gr5j",
+	"3wuxsLnW5RljS22/pPYjXnVXyRLyLaNQDPcqHKrdVpQwBPUufDZMXBzeOMatTZyPWSErmX1dfG5zwbtQ",
+	"kZcOYXtV+QfG77cKYWlRdcvYvK65AlGDSKmFDMQoIRJmQLVKiGJTlmOOdkLKGBSVVEGRSLYwIZlmLNXr",
+	"FVhnGKrWHD0jMWZ8O/M4TNt0B5/4tx7g7BjBF7E1vo9hAuXrIKnmcDJsScnRANPgYglRHJN1wmRWIjgp",
+	"uKKjMk1RkSnNoMqIrifJRjW9ER1YFrNsGLMWzXMbSUzRTUC0IKe00JPT6YheEOBS5OYFTYoZltcI/QyE",
+	"anI6BfPqqRZ6Zj2rQZZRZTPFgSo5xujE5S3ERKhCtWdU+uP9UUVkKvww3HaCNxW/VVSKXLGZBsnYIuAz",
+	"/s1a0TqQE7YdQjYC72g2ZZhUE9TlmVGOJJWOgaeLAWTM1jpBQ7yMV5NazuxpiwGsznIrerdNsO36c9sy",
+	"9LF9kywHpZ229xj30zZapv9mlVfAYNdGLhX8YOtUsqyAtlSPGXAy9ceFta0K7tUSl3vgarlh9QV7egZc",
+	"s8KmSZqxlRAcKytZDoLh+4pkYpssz87esG18aC0E9tIWdhQZXQRE0YVa+g06NM3QVonk8ZfNXAz7z+db",
+	"5xjyDoyS4DZAddvsvRLfXrmUn02dDSF016/mdZg5dOGrgKAxtdC2DN+WCWcrdrENZVyxh7eoRZZYRmgu",
+	"gWYLIoGmE8h2t6s6pm83QgnAzZwwIDlDmaCekJh0cpqthJpdKAMVyd9eCyjH2Co5agUAGKLnYrcVocS8",
+	"WYHD7rKXCthpLlAAC+uvfOkw/wrzGy9BN12LmrJ87Y3ar9FKFxfEJ2JuJO8UvGCs6qUuzklbWYv1ChFO",
+	"mZRLjUFLs1BkQ87IGVVbmsM2YhEdOV+rKDKjEiOttxNoVVnqb7UbB996GiboQ6DdBSRVtcDtmFt4z1tx",
+	"hq1Awd9XgHkvosnfK++vG5qrlnqNl+TaH91qdPGxI/btdYf4usyQWcaadZAUjnMFI8w42OKbKjrAC3uK",
+	"TkuzPl4YZnygoSXuO0tFLefEOu6WTob2zALLCf13nY9IPZYvxg9+ex4Zjvce5HjLgMkpuGJtkYpRfpXn",
+	"BN/KCOM++zlUPxMjL3GSAeaY97ukW+F4oaN6xezPVFnGLqi0v2yuXjFaY8HPlC08owr5wB6EfKaOu0zR",
+	"jKfFkwuJWX1XHS/Nu5Qi15J11abc262sZSoeIFuRpyDFXBF8yaa3V0fT77X4s1ocVGUsRcvzigI3KJx9",
+	"UJubjCnjkNm7chBotkjoVGD1bZge91uyM1ieSeAtDjIxHZqBI6sol2/U0KXiw2WhXC3IUOhJQkYizyq8",
+	"CCEqvrBpafRRnTxJ653kEk6wgptFvNiAQXHQNRAd3F5wSqWHpBeOVt9LyOXLw1/eTQwl/JFtQj+XXVB+",
+	"kCTAnDpeeCxYh5YfnGmhzWAlqueRPJNlq9y2Ke9Nq8HG3kKXCL5ivdvlnDcHTponE138umPfRTpbHUS+",
+	"6IS2pii0rTm9BX5axfF1a9lK4X6UXL1ajo6q7waRlStXad6NSBzbqdmV/N1Br26U3m8ciQQ6sHW4vxTF",
+	"00caray9WO3pP8zrq+5pxxqk96uogQIYSDAfpTrGpX+eAPYmcQDgF/xMETcCVp3GipjVMMSFG/TJWwPC",
+	"ZLjw3VjOI29hmuJIxOZAr1ASlCGkPCPoPgp5flsSVqgYuzimAFRaz2BblTm4z+005i3B2MNaU41twtcK",
+	"irZW314FLnix5Z7qq/gB9Hags/52w4tdcx3/0Yj7Mwyz4EwvBoqOQC8GjT4cdATjgkqs+OUlrFXv0KzI",
+	"tRoMBZWZF8oGGVA9QT6NQS3ewZkKKTjIgbltw/UxayOmawfr3wW/Dinol82ug5VuxyEfiUf7wZI9YkXk",
+	"BG20yCuMrNo0xtgq54MVQSoGXOaD7lEsS0M2BvhlxR6uQMGmdpZwZQ2qqEkOVGny/EWQ64JsBdsLEEMa",
+	"BCfBSldvbfUeqtj4mDMgXsdDSiE3yIWpkkMiIM240pSnsFWVjmbCQSA9tPt7WzJWW0KvAs9sS85CXQWP",
+	"yH41I0i3xP2ysltMJrT1jLasyuaqMA1qFY52El+BvRhjjuLlVo3YES1SfbI7JWzWn9pXOEP3wslhq7Pu",
+	"Kce2I06nome+zIVRrx+MZLDlznPG77uDYh26Mbk0xputlT0WwOEq8J2T5wn5hibk6mU0DszLz6uOuLQ1",
+	"OAPGxlsPBxjAp1nO0lgHSaTY57bRRAG26CWzGqYvU2d/nOWFcnUFy3ZLzxSZM55h0k0s7HypzGBbQnnX",
+	"0BnfRGylow9fMhcXLZv4E8gh1VjPfBnzJjDdgHRhj6xLpdiYT1sKCX3WUJzqcEuorai8q5roe601L6u9",
+	"uPYS+CZ166k7RI98nliG+N8GnTGSva3+V0fm7VTAR3AzW2AyKgREaOeyRFcSmZqYm2xOKDoWgeyOh60W",
+	"JI+cy2jlELEusUdl9sdhYOuhx4JIvlkfNxRHoBBx1kOer1Hw+NTBKlIunronxbQrIe1qYm3NLBCbZhV0",
+	"sNI6MdTvw8/illHbf40UrL+DXWjsDdH3y1ba64vdTm9/MuK3vjpzSQx3LCZtT8qenHB1sMpfuRJOr7yx",
+	"pVmNwj7e3BizRBVrA8Xhr+ox2wArjI5rd/5t1zimqhOyfWzayrL+W6Qc2HCbNrE3BaMpdlWGtuz+wqag",
+	"fcO1LgkbHVuxuNMODy2crNp6faNJ7fI7kHALQ9tFQgcg0azG4SiGX1pSdruq/howa2EOfqE59gk0uyVC",
+	"YqEO/+zJ4amlSnPBc1BV8y7COBkVed4CUBsB4AagtAJiVl3zLgKwS7KzfWxZVahoqe3ElGH+3CPsUfvz",
+	"cDKesgy4HixcS+L1Vcu2SImaFcPcFgvY8gQaFGZFRR8JI5DQbiydCakH3cqXhcbT1dBjrj6o8WL7Gq8u",
+	"qdaItzM/G/IwU1Bkgi+mF67FGiUSaE4c6esqJu/F1awY5pku1p3HT9Wbq+T1BhyFV7dkU65N3wIO2yv8",
+	"5vq2bd+1Drm7CY5LaPh4tGubah0udtX7AzQLlOPnZ2fJOrTr3EfI50+FxxyvZtgB4dZo8G157Jeh3bKl",
+	"yGkTOeK7qMUmdHKsdMCQdoDeje6KTO1L11kD8tsIDwigxkhmvudYWCpyJOTgV9oLEKOX9MqqelGfvp1x",
+	"49oVCAaDSvOkiy5FYvZS5qJtOe3nu6vCF8HZPVbY2rYN2OPksc4kfPeS1LYkfbsN7UmS2o56dxd86qS4",
+	"g/nj2httyorJInX1r8YIU65kNP4ZIwe20N/3LIIbEzae5Gw80WpVmajuLt1GFiFnsxloRWYgbX1GcqTh",
+	"k04InttxQr6/ef/DCaiUziAj8Mnod+iLs1mFUyrvbVIhoVIUPCNTqtMJqFilKLnkwt/M6lkmHTWV0Bwe",
+	"KLYqxm55I2y6nOcgFZlPBDbxx1AawCrj9VWQo9KplLiAwuM+uZnALcfpSIEJEiCnWAGLKc1S5Qta2spY",
+	"rpd7LUinni7AeJoXGWTJLVeCqImYYxdzbKZM+UJwIJArcPW7chsUNCU5UMnJfMLSCZkLmcUCgchE5Fn/",
+	"NmiK1JKK1Tj8JASsGIFcrj25bFCbzXIGme8IsZxNlFOlyT9EITnNiYJfCyw5izXIzLi4dhVrRbFM6Nwo",
+	"gwnQlq4c7g1sGaecxGfYczlxt4lyOl4eP5ydnJBg4+fEVa3CsKEFaNfh35AyMgHZcdaWygwjludY+oYS",
+	"DnN3akwR8ztktqy+7TlyZKcFRShXc4PMvuS+r2t6fHHLJQwLlmexIc0DTYagWGavCFP1cSzGxxckNXjN",
+	"+HhQzM6JjQthNh/olrvjScozoBrj1vC4FDOXrjSV+qL68Ny8Y6bBdyjPqkcXt1xpg7+ZDQ5wHQCp1mar",
+	"iDOzWW7rGHvgslUOcRxm0ERLBtkFUVrMZpCd33IutFm9m0XVPj6i6t41E3UHdGwxypNzdw1I0P0BYsGe",
+	"8kh6PlbGFWC068e/cAXr69b4ohQhUjXA3gJnO7K2pbWNaAp6w6rKURfKRmJaxdN2IPz/WoBcxPEeHxHq",
+	"evAoLURcw1vZMx97U1jECdrl29JVZhueyAuZuPY+SxgplUEfhDHEzlt+hPWvuCAizxCdkNyX2HmcEOq6",
+	"8ngcJblhMAY7uCCy4msVrSZCEnufyS034G5ZHssxfBF7ACLO2HGI62mo6vCMqzYSvC95HK8OKu4HNaHC",
+	"c5ZH6GL2HqsCoV43cyBazRqHcp8oUhbuEjlDws4naqBlgVW9WDrsJb2xwUk6HRY5tbQ/p2UItxookA8s",
+	"tbEi1IZth79NRKEsJs+kGHqOOZPM+RYgK1L/azpTg1QUEpevZpAyak5/kFE/olmNkTLQ3zbIwAjtU5tB",
+	"I2Fc5NQmmbdHgF/bTOw2/N4hXhpBR7WkBiNIpeiFwNecqGdAMCFToTTRgHTSIcMRVcRlSZ4TpWE6hSwh",
+	"ubBIpmCTUMSmdQOXmazQ767LEs5XWKs/GjNa5cHvrEmJ7Quwkc20/GgYoXA/KpCEZRcEs7B8coxamPPs",
+	"YvZG53Bb55uVIqILhKi+D9L4w312PP2trKPVBTUCeDrVYKlWcSPZeAyRsvnAW8qw3sMiHjhuUEHTT4KL",
+	"6YK4t7CRkRF41IILvphibv7C40dLJS4ZiRD880IDEaORgrLlmxX8XXkkFwAUicNu7dNsv6fKLonOZkBl",
+	"1ac5vPBnqjF+m2nRvuRPyG8mwcOMQwOq549rpP24Vsb7bZTdJdp0y27GqxpQd+g67Y7+lfd2tbS1WMkv",
+	"7BBv2biQUOtr0eEr15yjpeVFe6sLv24plLqhw8jSIc8jjOrvUsx/+Xsq8l96G8urzX0u8cZmhoDIByjH",
+	"7HAOM+aGTVDqJx0dMg6SU9C04+DvzavxQgkbbVeK+c6PzIy54yOTYt4ilHi5d4MVLxUw0bTnpnCXU9tD",
+	"DQYSB+e1k6tBXlhrf33ZB7e0167HVMTaCDTDOnfd9vi9f30ph2PTu7AU6vFKpx2tbjt0VY+W+kFuDv9L",
+	"3S43WVSt+oCI+sSqQri7Oj4ZhMPtZEArEM4okxsfAEYefqRMbpauoCXwbPPJzFctx6xlwdNGCf7WBp4W",
+	"X300QYkgwdEuwX69onGzf6fbT/0oK1W4WtwKDHbEJeJrtsVqqSKlS6dP7vDHO8IUoUMFXNtmELZDsSpm",
+	"M1thZ7ns0IoomYypWU5bbDL4XULurJPg2ztyRIma0jy3T46NvHz39/SXO3I0YVkGnGhBZlJoSDURHFXD",
+	"iJfHL7RmApAMfT9YR0LwzPy91tjmF7/ihL8PKGFTWHWxd5tyrtB/vOm3S5Rns6+rcjSb8evH8ntEkWyL",
+	"swo68G4mnLomfQObv/k4Xt3cfrWsZayutpr0gujMesxAc3XVzayAxPeOTzWg0DdIXqv4ZEy53KYoeV1r",
+	"WjX6Xt2+6prJ/IqNZ8bsAXg8pU2Cmoi8RYlGegDoqTEUS2E9Uxy3WjDSpwmV4KJ715XSct2Ogx2Hy1hx",
+	"xn/13tnHGtfqw73hWi52JHtswbQ2Yin1Na9U0bcrQ7eZ+7ddklvn2KyttLasFbtvCme7o/plAbuNv3Qw",
+	"rAZToOaPlnN/DFu5h8XavvBo3VItpVBd92eOwT8DLQbLpKZyGzReDWXThhgTSCnec2dojT8I7HalhSA5",
+	"0zpHxwqSieNlN/iKWkrbc8XtuZqr5LfmSltLYu2YwZnrr0oGl4C6T272oSnI1NGsJcNwKyrcQeHamA7H",
+	"CS3mBa5yRtj1tBU5HEtRzDbfnh3uL+bjPe7NLW79vuxCdsNA3ZDvNEyjevKebLlbmWO73jtuJtJ2dqFW",
+	"l7cEldK8jfHvjq0mPYzU6CBSrmPAdpykvrVwHyvOanlhu6j0suSBiNU68YVVusfSbVC2ZPMCJMWsWyeL",
+	"1VmqHSt+bOfs3CT9fy9VOdzb6+JM8aV2A5N/oS0edEUm7Dr3aZjGv7TY+syRQhnRshXbVMmwsL0C7SrT",
+	"3OZF6ZvW9OGmH2znhsrZSK+WHLW3RNXNXGtDJX3V+rXuqfLU1I7Y3koL6Wfw16BvoTL2rq3Nbl0bS1aT",
+	"WgaGG27VsXrT7bLXbxuZ1+PRE9uSkl5bJlbj2PC1cpG+8lhEvl53ZOpzH9h2ML/CUL8FyO9UP2rYUR51",
+	"RT95t3n9hpwGvm2GjtXg7MuxyW8+3Hx8w6XI4/4+oWe00JNBIVk8swJSGW2S34xete8ltQGj6zEULl7m",
+	"/SHWOwzLBgueAslgJgGtWKj9ZxIDa8lwYUMxQVZhOSOWh6aAQFhuza1KpVBqTvMNara98p/E0yxGjLPW",
+	"/KtqM49qdz/2Ktdy3WkbnbOhQNsGdEbxYWPGoxHqroYbTIeQZZBV12AlWEWYvrCpFefYmtX8RSi+KqQL",
+	"n88I0/WAa2uRmLLWVvw5TVti5jBEy8AZ0YIUCgjjSgPNsCZiCEeuyevazKO8GLd0ObY7Xd1TpTwP95aN",
+	"0rVJCm7z2q/4AsPI3tzQ8XprtwvKw9V5UAhz9UoADKChBuiJR7vITsobb0XioPpc9xTGVPARk9MS7Oun",
+	"9VECSm+CI6D4YhKqjOPDaOdmx7jO2FJNHoOabpNbWC8USMwtqgpeaHIUCdE83nRdpWViy5NZ3wy1BP9V",
+	"iMMU4YLkgo8BowULhaBJlKYLhXktZFhoklLOhSZDMBQ4XxCKMBGK2AHtbSdW7WTHe3ejlo9WvKxi/T1B",
+	"mVJe2CiZwhYFsAfXJTGjjmYevTy6BceZhL5ou4IOyGPrL22agZrFu0dNbX45Guztejc80ZYkCXt8ZSnZ",
+	"44SYc8RpyoPsdI6tB7Jl8YSWcyB4PSQHrUFiVpCeC5KxMcMO8kU6wXaJz7+L13QKWXcQePwyXjiwGxNu",
+	"ZJ3YqFyekdlEuh5MVPvTrPjBRtV6SzRaW5/cY059Ue9pBlXeGI5mFWkbNNLriCkrOFHr9b/2aLRxgPgK",
+	"OeBVgAo+nJq6BIaIeNDrFFSOy91FGruVhGPRSRGpomuJg+anrQdexcZvwL23oeAtSbtn5vCfn5OJmBOl",
+	"peBjl9GH0QYzwbhWPkXQY8KSZ69dMLPx/pvoos1UgXUpKKvZgt11sJAOF7EzoArudvsCCTjSdp2AV6s+",
+	"25DLK4vmKsi6zplN9nq0bhNFcjaFePDXhtfhxmmJA+l+GbVxVnf1XysB7qMOIjywDHgKXdeApQbircIh",
+	"Y5oA15KBstK2rUvgdaUji/+uQkFCbLkCrJuZkKUqn5iXX7opElI5jxJLV9TxBRF55mzltgEEzP0/scfm",
+	"RORWRTP/dy8QG6HdJ2bJVW/zct2o3yYkdR3hs8R10LLRFJFdud34LtYJKRtqH++w0P59owFOEMNqgahX",
+	"3aX5TSlQyuUq5ozfY+4jqupVA++Yfl4+7QoQq4sWVjcSN06U99e15OGa9cRqjrnGUcFctXXVS1JuVG6y",
+	"pVH4Vnj4acYkqEcZlTqCknVSqkdasNob0kkYsU9x6d7mlwZtW5xwh33LE+ymCnlu/6kIndn0tJjfT9w/",
+	"av0r+oy59Xe7/K20nw53vWXnwtamhbjYncgpZXf77RjijyqWzblVBV+mzAW3BFe4QPF2ZgnTtv49E6pi",
+	"nZGCwTdBtFyMGX8UpjW64Ha6pvflN1HvzIgOgK84vSdoNGHPv3FRwa3WV9m4lWY73e2qPxpY3K5S8PbA",
+	"1d7Y6sPMzn5htKfdtriKnnXbieyieCBi+ZddOtAscTstaT90J6bN/FSrZxaIflUxSYyezXwJwzQq0/0s",
+	"5H2c9nfPRaBzyjTj48HGeWnrmyAY0VmJDVIP1w9ZqjVaDNDVu+g8+BsvRbek+bmgqR0t1I04GC4GobS7",
+	"VRNnH6a6IpsQw7etcrCzTbTkclTxg+X9xsAovrboDbaf1jKCWxd4IZleXKdln4UhUAmyFNsbEUicXH58",
+	"Z4VPa039+OH6hpzSGTt9eH46hVMnlwpJ7lKqwFeHxQ8s47nrow3J+srddBU6TbSeWec8VqF8JcQ9i5jY",
+	"rkGT4aI+u9FLTlGW6JMfuaIjIK77nyLTQmlCcyWIAp654kc4wzNF/nby6vrq7QnuuY+R4L3zXmpn9mJl",
+	"r9rNwH1ZLZrO2H+AuWbMWBiJWO7itMg1O6Fj4OmCSJgJxbSQCyPem6FP3Ek1AozOSSamoDRLyURMWcoy",
+	"3ylMJQRL/tzysEsrmRlWyFKo+g7zjCiQTBQKJ2p8TrCDa/VjbTDb8vWWh2O51q7qGZlJcNYIs4lRoQsJ",
+	"djhFbP1L1b/lt/yV4O49dX7LT8i/X3/4K2EcRxOFviAFv+dizq3VAOuBUH9zZCiyBfZO9mVZLsxPDGxD",
+	"5ZxNmSvJr9g/oW+Gxz6R9vHV21fku5ff/j9yh5XHbFmj05ltWPl//qEEv7sgDzRnrl6ibUtJUirlglBO",
+	"7uwPd2iQQy/GLSdYbFwRoOmEiNEIeGbLAgHWKjwhho0oouk9kDtc351t6MyJmNFfCyB3lrvfJUSCLiQn",
+	"d0hj7hJyh7zYvn8XCAJ3iR1CgplfyAwkoKXGnBAqjDjzFVCso4iDmuW/uaHju4syVsGMkUEO5m9ECMQF",
+	"psmQpvfmDO/ejU7eU51O7sjRy+cvEoJFvrAMHiGuv6kbNaml2WqawwV5+eJP4a9YSJaPj/s47l8FBz+4",
+	"H9aPaYY3o7oKYop8c/ayT95gScu/vLmxiOufff/m8jVu95KXkGOT+WZU0ilYr5h99+XZmbkuV5GSOswv",
+	"XcyCg8KhrIhb1hd8cfbcrpGSux+EBZs7PxD28HOYKu2Vv3HFNy2RRvgxEHr3t5MrC8Yn77I7xIXLNAWl",
+	"zoliY25OHGdpoWKYWGxJDbHU6MLfmCJ3qZKjAdLVO0LVLb8LqdgdEeZwajTw2OU6WVisyDhV5O4STTrs",
+	"n7jTc/JnJMrkf//7f8yqf2Z6IgpNgOkJSFeI1MpSZEo1SEZzklJOhoC1SPvk0h2OvWMsV4qVSo1orsBX",
+	"o1O3/OXZywvr9NexdzOBQQF+NIZO+XAE8vLsG1v+LWcpOJHLEWwjpUoGmsowBz+g4+YMAsXovPe8f9Y/",
+	"Q4ljBpzOWO+8903/rP8N1hrXE2SP5TWlZdTpGGKxumRGxxB65oRhi3ypfmpj2+YAE1fzzkaA1T9IiJhz",
+	"A4Yhcy9LNGFqVUKs2S4hmsoxaGw0qUp7rXt/lNNxUqchPdy57RH4Luud9wwpu0x9pGuJXqp3/vd/WS7p",
+	"a965M4+FiVsZKSrOxwdZzkzZeIi28PGNB7InODCiTu3ztcpAtGj0yjm02NsMpaU+dgRBnm0TiJ3vxYmU",
+	"Bmq8nIoF8Hwb3mMvMzWmNSC27tAbCv6cu7BH3gBwg0dMVamasfnKhxtfcz1XYeXnMTWgwozTS/Vh1Ovw",
+	"3g9GMujy4itrCvjtl0ALMEt7cXZm/dlcuzC1UMb5hystV21lZYe5tGznhzJsGylzZKxvwO+lnT82bLnO",
+	"U98bHN9/vv79Hzl1nAgy89G3XSZ5x7GFVF42CP/27Jv1X13b+pU/cvpAmTWx/BaWW0fi53eM4Qdjhbqb",
+	"++UX83aDG5z+i2W/WV5g0G2ZK/wVIFPES1l9cmnVAciMLlCa+mMU3ssuFlKfKTKjHHLkxX1yWWQoBh/Z",
+	"dfTt9NnxMkV/jU8uvTusQdLXgOK7ES47BosvY409cBHdgeXPNHPi0tbw8rLLzb8VcoiFWewXLzcE4+/W",
+	"v/9K8FHOrIHq5fMXm03w4k8bvf85UcResRPgnEa8hCZJXEC6KcUiKwT72OA+eacJ4xOQ5hfz31Ilx6qH",
+	"wbktPbwsOUpbedsLiS+XMeEvoEs02DNhjRHVavt9V3nJhfRgfHTLsO61U3wHB306xHr51UDlBw6r4XFD",
+	"qvcaCd4MSd9yHJ6rkI9KURn6YAQVri8I3y+9L/VoN+kQRkKCtRWMNMhlqLfm/J3QfwSoP4tssWNscR6H",
+	"3+pGUy0L+O2zYKpdT7Z/NH2ssPR7YH7Pv+k0gbnvGyF+MJqT/e7bLuflKsZD9h4yRn2XpZcvfr8c2pKn",
+	"ikOTI8NRxZyDfKYqOmSjtpDEHG8i656W8VRtdpAfGL+3lsdilguaQUYyV6FTlfSLSd9GDjtF9NGSiV1G",
+	"hgsynwhs9Vi2utE11rlssXhTxXjtjVz4OdBnuJK9m2N2Lz+xKPz1cGxzWv6QCNWaYul97CixzMm1pOm9",
+	"Uce3Z+VC6VizjArO5pJpCAGN/IjQq8iE2gh7Jg0WodfBeiHI0cvn3xwHulh56xguGdHFLrOsBqq7Z6gV",
+	"lPJ7PHJ0Qs2o1KcjIacnGbUpyNVojSis0sHYVj4CkxlDa9WQcZsltG2lCZce2da/sYtU8HznBxg1izg4",
+	"bQgG3l+wTjgo39urHF9j3t9s+P7L3fPu2vtPyLM/J3WzgEIoyRm/J0f/fv3hr1gk1jJEQkuGSI4i+Jl4",
+	"4d4gRhkYXsPM4zh1bOPZZfxyu/fiUfz3fTX+HjlwOcsqFlxt9cB7V/DeUlKpzisxV58V2GINyFHBUQnC",
+	"zO7jnarVUV5cMtFyQX0XtRjho9Z5W8LDnnhpOb4Lh3xiTlRtLwLqdknbq6jJPrnWpmrtU7KsLvrs16ae",
+	"flZWlxl+VqUMhSI8OfKcBKVrFfCRC7TZoqvf1ppp2Hw300nDgrE7pEm79t1ckLKYGfJWmmHsMli1WBQY",
+	"xWzVdzFyLv1lV4/fbJQyfnQPv2h7n1/kl2PxC1wTVBGmCRdzwtQXaaj/0qjlwfr3xZFjTyKQutRIckKm",
+	"4sEGxylHYQwVZiNC1b0te7FarcimjJ/aLqKnrn0sUt0oAb3WVGpVNaL1ndqGNL0f2wbbNlDSeu2oxtpY",
+	"2LA62iGYcbOXWz4SeQYybO+bswfs8Zu4BtP3ADNVNfwlQT/hrN7v1/fNvbjlwvdzruaeUEVSWhiKXcx8",
+	"7OOcYq0uxs1KmTK/TcTcnLPfZ9UUWozMgmXBuV2GNOzwKIyUloBv3hEJI2zP7Tuyupdty27X+pjYrR/j",
+	"PiZifstx1tQwFnPLdlKsvnFqVLfFP31griFsrn1vn7wx6qkEJKS4R2cjtt+f2wBQH5DrNhV4vMqtWR5n",
+	"h8FJJaTAHrBKVp/8bHhJBYyM33K3qIqrmVXh3fTdNAM3Lbg+4HX+dmVfCtp5L2ucL3bGMJa7hsesQi62",
+	"9MKdhoUAWXC1DO571UkfxRi+ArF4j3S13FqNmF6V2IxxaAYbn6laC+XlvuRJjCqRI9eLP6CvJVw3BVuD",
+	"GK1mmrcYJorxcjbwMxQ7EwJcM71IvCwjJNFsCn1yidPb+PtSBEV0Pnp59g3BXr1zpuDYArGWlOWGJkA+",
+	"CqpiVfXdpCjG1g99+fFdSxRpYTPrO8SQ4lYGhQL5+eJH7cl1igdc8fl2c5cOj42/XB2l2pKV2hqVKrYa",
+	"qnPYYzRO1cY6rtr6XsMgDZCuj4LErJc9BkE+hnJ/RbYC1LLMiVsCU49FJ0cVZUKhcIliWsq4TCxP0wmk",
+	"97bIUivh/MDBpiFZt5K1zbtan+mEMv5MEaPDkSNl2K6RBG1lFitpUTU5NvIpRYKaEFsYEPX2W045eZO9",
+	"+Pbb59+Re1iQDCR7gKziDU6Qu4dFn/wHwIykYsZQ0PPN+j33eOY89Y7o3nJnDtATmNqMIJv1R+iYMm5L",
+	"q02jKSXmXNy7Qt7yUOC0V+AenpwEp0fevvvhzV1M7voLWIL+KjjqjfDy0wnPlnFzrRMxrqpXS0YfyZcr",
+	"VX09ToHXYs7ROdUQdiychzDiE1wQihB1YuJNK7JWicdRPP2Z5vdW3TE458Y3gO/VGF1WTEGqTOYTodzL",
+	"mQBUeW2r8hVSz7LE8hOuysss++U3OBcLrerLEC5BFbmhifeo/mLd6KoLAB4KU2QoxT3w4y8V/j9vGBSk",
+	"9wZE5MJ6YSNgW4FVAFX2TF0x5SY0t1mKr32KcYgoR1SRzKGVZwd/edMk0sEXmK6HvKFiHrc8F+Njl4ln",
+	"tGVkYoZ3mQkiBBYdzVSRf932gqFve+fk7/1+/5ffnPKP2aBDuOUOw4eLBuYbTnbkw8QM5xCF/TEr0KJC",
+	"iRQ22copDfZMcdyJyLNbXiIxWGtDKmSmElexI6ThU2ruCMgQFqI8R8uSgUfNAAG6XlpO2GRMe7Bdl7i7",
+	"KHHot6QDk4uwtCe0ee+D4mBeGFN0LME5L9Bz4W/g+MuUlA+uvC4ks0EkLb7i3WJCtZM7I3LBPcw0EYUu",
+	"rR9eqF0nFfjs53Y7ss22plrDdIYmWOxlY6iWDX+3oay27g8+NsuCrE/eUpYXEhTJIKcLMiqkJaN2JHXL",
+	"j65Ay8XJ5UiDPCYz8yx1Pae1Le+PBRaT+iOeJWREJZmayXPgDLjOF+4l+wWak5251H13QvUJ5SfuBdfL",
+	"JxfpvTLH1ifXbIxGYsaJNeda+5FPCAeeKVeRwP3UJ1g3BxthazIVSpMX375sVkcqD8a/8zw5e/GSDBfa",
+	"sJCXL16E5p9b/u3ZNxajg5NxhEAIMqV8gZd/gpKVNETbrNmdeGnCj9DsH/CO90ObceyKKj8phX0fNR5c",
+	"WwQxwrFFnumIYlYyXKBpPzWcboSWL+R/SrM8J0MgYo6O3S+FgNazB74Od913XwrJrZmVXeGd3vnffwmp",
+	"7nVYF8Lic4i1F0SB03rqlSECqsoya36ME1ZhC/K3UFZLVHw2HZq37SxI9nOg0j3HSfukVg9oQrGxgv9E",
+	"C0Okzm3hDZ+I9x05spUpCXVf4U5fv/nhzc2b5TpCGNARBlV7Wmd3Egl5+MFusUuCqkNKLEFTbQo5htkp",
+	"fFn+mUbizsau+N+Xi2at+IKIZCGhA2JMR7QdK94aFaoC64nhanNQvuJGRbr75GcpDPsTGXiOHpjmSokh",
+	"Z/dA5viqR2zkvd8tsdrji+jMvm10gFe+6ArKRtgnYy6kkSUw7ySuMb1/e7knDvxKZPBFMeCbgGKixGgL",
+	"YnzlGP71xc5899XoP39xrTQa0tmRUQMKPTGkJKUaTTS2Ewet49/xWsrjY/jLqhFRE+g7rcgUNMV4D2uj",
+	"qjLlLpypKgfvn7XS/6lDpUdk0v0FnjSRrg1pD7lzHbLdZwxS55osb2xX6XJtAHsaXH+8AlY+pwuFajMm",
+	"wEyB64RwhEAJHGvYJd5cpCjPhuKTYWqOSJ1cOxH55KPIWbrYDSi7wTeDaJFq0CdKS6DTnXis9u6m+poB",
+	"uvQ9Ub6cM4xm9BpIHT8FrFuau+OA8g8rY29imaR2GdFQ7yt89ET5pHayp5bsVrGKK3cyvxfn7yEzZcdU",
+	"5Scf/eAKyVb55kd1b/AFCnLmFaMr2AIuFEOn16dZ1omGYW2ZpLsmG4aBMA1TI+qhld3FlXoDe1XmNAyu",
+	"qXJQGsWUtGu/dMudTw57f9q1w5ww7Sq9mgHmk8VF6YvkGCqOBnjGsaMmUzqxaq/CVqFckDSnbHrL0XxU",
+	"Rg4GbtCjl2cvjw1rHxXKF7QxdBCj1BeC21acaNEHqQTHxZVcgelbfmQDpPUEFoHplGZZdcNaBOLBsT0L",
+	"N9N3lVerfH1CFRkC8FvuO2AnZfVhA0D+XjmhOQYwJ9Ug9eO1tiShXGekqjaudYdim9xyWmzgi+dl/qxX",
+	"sCS+KLgN1HH0kxyZbeK0BnxveTkWOq+Pbei8BKrsUjypTkgxM4fy7dlZ6B44evnixXHMVv+z2/ATcRc/",
+	"Hc27cZiIac8PwQ/84MAPovzAQ0iFfyVVGS7IlCks4I3VctwDiewh8V5GS/m8RFYqMhbb1rMKNsUApnar",
+	"402p2CtfotwQSOwPiOh9Qe4yuRjIgv+bwYs7zOdA87yseMA/xPCZr8ZOlNHH5ugznIsiz8iEzmbA++SD",
+	"lzptPgcuDTuomO3TPCdIzNHmaGj1iX3DxX1Yc0TVDx0zO7ClITm6h4U90BmVmttmNM6IMQJpjt1S46Uy",
+	"xy7cMkqObLbzO1zDckh5/RR/cicXRvdYLm9LvLhdtRSUdee7umruyuTIDQuu2CT3WuOGSMdIc92Gftu3",
+	"SY61DsfAU+Z77WLIm+G/tRYQyaPqt/j2erESwbOc8rKDMvL+V9c/4Zn/7Yfrv2EQEvKCWM/mCjJc/7rl",
+	"V4phztQEskFL201XvrcEqnjPzJb6M35NkQcPteYyHerWbFevZncpShYp/l0M16cm/UMMW9OSnqqgzZcW",
+	"7/NHrE5jQSZI07e4bPBXyAp9h0V+X3buqMPLBZmJPC+BimnXgiKsmuzZXYwHrrZ/f7RjM2VLWtYj290I",
+	"pOCaVSswAvyIcSQZdbOheaNQGMIiiNLU3Jz/LHFJBvUI4QtrklFkDLq1kGzJi/Zm+1iJ2Dd2AweLYlsa",
+	"NPcyjRWHfA5qqaxiKkXVBsbKCVHofaxZkXGlKU/hBD7hHG1QjzFuzslLpuLB5W0jLBI/iLVOnFfNexq9",
+	"JWIdgW85CqoG/lPBR0xOLQZMfZqgqroKq6RK150wpYVcVJWnqqrNhvOp5JaHxYOq5roqwYhre8iQMfMD",
+	"hgCX31vB8UgB3PJMpMpj9QnlmTsn1Z9mx2UIvzPTVDnDRqzq2zfDqrjYN9nMe8vtRfeJo3al12w5Waa8",
+	"IbeKmAT6Bqd6595cJ4N+cJF/CkIxWD2zKdxHEmbgmsGXwxxfEDpUwPV50BWcVfPBp1mOjextU8CY7NqQ",
+	"q0IRtntfcaUX2DTFiIePb0GwpbekYj2nL0JHQM0LcEjH20E6noewZ65VmK0/JyRRYtoAXoPiwc1UCWUn",
+	"5sfTF7EsoLgQ0MC3do3456pskMHdZ8pnETRU1ATrPbiCDkwSlqmL2uIthw91rFvuTHnEas8SxYQMDwQb",
+	"8hihwUa4ompllVqMz3OtubweHI5zy30RhwqJ0fXn7HK2oIKRbLynx55Bvyx64JIpHPfy2xXcUEpD8+wD",
+	"yFz20wxdq2WvJNvUKgkbV7mDU6KQKfSbFoRMGAYBAe8xWrPIc4XiXkKUqFkVMEfA8dC50TutWWEIbu5s",
+	"hfrurr2bGv9akGpVibU+m3Xhsr5QXb6zan1QJA+K5O9IkVzJFVDoOqKOGGIM0/EGGuUGXEWDdF0nsUlW",
+	"ey64ZXzV6wRfd+FcgUXSdbhLc6oUeoUMCzjy/TYHWoic/O9//89xXeO0Xqx4UYx3waw3uMZ9apCNydrK",
+	"pl7meeQ4nlS3/KxQvLT1ANQqA2MN2FC/Wdv7KawvjjmoMX+htlYJZb2sR7b9TVg1EMWx0joRRomYMfsS",
+	"jLIYDxAxT7ASeBcPmn09OyTTPx6k7FH6+s9D0HOApT6QbVFMLc0lSwDapu9RHAh2R2rq3bBd8fmoaocw",
+	"ezBbtUd2rgIZciTXRUSuJC97ipybtjcDuSwB83mQTWwh2GYPlbmkjPfJZRmyb4M6bJW+pbSLastMJ0QL",
+	"kgOV3JXu+2S2DLMoHrzfa2RzeyKC3fFTkdbP6mWfiPCOmTVDMkmmMB2G2jhqj9pLYiOaAt6qGI0Aiw5M",
+	"10bTT+F0OqKnWuhZuwnhyomRFIs6KkglWHflUlQ/nc0uygqPzKr8gttITRsP5SpEYPi/M6XaQoe1qCKX",
+	"8/PM1teEqioJzXMxN+8vQSbWybz5cPNxn9Bpxn/DpcinZqjWjBk8IMzk0yDLChBCz8xpkR+v3pmHaiLm",
+	"hJpT/c8rm/twyKv5ehPnDPQRBRrjO4pZFDU2wcZThxztWHlpkQgjF+pVeypR5sWLixpiSQyM4QYyHRBj",
+	"RISdKpCKCwWyPx3RAb6XxxsI2K9KlPtd5cNduaQks4RoxdLrirx5w2SQxmSNngbDufXCin0n4xzS5r6o",
+	"MiAWN1xAcUgGAv+f54MXpZ1GcFsksgFMXeiGT4ldUUjaYDsqyNSJiyeMl7Ji6f5LCynRKu4GLNNzG79b",
+	"ENcTKbTOIbPpuWVVi6OXL747ruKnjdwgONjKRmaEerkRWeTgI2mX6QyW7/vo97cfUuOHt5NtHUFrP3cm",
+	"3rIcgPU/u5PGekzW+2GNdUxW1QDsodpc/4wctd6WEajOMeTbBlAGBQW+2Epmh1zbXdRTflUWs6zga1bh",
+	"xlo6YcGsPYKCphMLR88U4XRqQ0Az5xFDVdlpkhK0LxRvpH1kdSjnC4xPLUV5W6+CKTKlWYtF98auaZ9y",
+	"u5lhVcur8iwDVDyy+7Uoanesjv8I+mfLgcTBqzVPz8BCO7vBipMlAxCyYZyY07IClXd05FTpW/78WzJl",
+	"vLCxL67sC1aLqBXgDgmiT6Fxcb/+cl+efbMiThoBZk+8Bsf+PP2w/gpzu7PO7bB+P40ZDzLrGpnV4kcN",
+	"dUYGMRFG1IUv6yDB5XAYmRUVoBS6c561Dp+bkmfYzIy5kPcYVOEbm1y6eD6joz5T7t3QeF+psfis78Sp",
+	"ePqvuA9wfb17B0f6khW5r8nBgxWtjFrg6spuwnMeZ2wvYy7XgmOzf9mqfsfrGrIZpvNd6Hys+jTa6WMw",
+	"+hqfhH0aH9OObB2E29n+wAnhv9+2VqVDtWo0iJ5yn8pMgGvJXHunIAuaKE0Xbd1LW2NDqklKi8ebGzq+",
+	"ICu9b5g5116PpN6tdN8tcte2x/0iW9t97b7baXDHu+uXiyTwcxF3m+UZI+4/4pNdEfc9tu+1C33yqnSr",
+	"UNEuKds/Ev6uWvEeekt+5vrgaL4LmDAWE9E5FsNzOT1YSNXoPJngMMBEbAliBlwRptd29W0It6e+auOe",
+	"G/vuiXb61cc9kPbZV0A//VIN2fntixBeEoSuA/U8UM+vh3q+p/K+psBkqMVokdGFDfHlFc1cSygNRaUz",
+	"1l/Qab4yzh2mQ8gyyIj5MPzKBl8E7cmYImPghka59jMJ9ghAO5r5o0/eaaz4pFxbnZKgJaj7VKSpdJ3a",
+	"BsO2RkhKvaUrqh59mAG//PjuegbpZgqSP4GV/VaWz8XNV2YX/mHC3bFjsZpBWnWEWd+UdKk8SUuQsm+Y",
+	"iCFj4TdLkaxUQpmrnBEtEjLC1qY2yUKB7W46o+i3FxKz+WzBLPTsCUlozqiq9xDsnojxobahTl1K7Zq2",
+	"6dJpd9GhOWijDoLbMgYhuE2bE+B26y1Zb7+um6Rzv841L76yrTv32p8zvKb1bTprELe/9OAvCZsNLNf3",
+	"HWJz7fd2d2fQJw8zTnysLtbUq6Mxliw1HMH6MaTIQRnhl2SFvWNolKj3UnE4TN/lisbEYnzyoV7DaB/S",
+	"bTjF5/Fn1jbZ2afZXcpNvqT0y2XL3iHO73PXSMmw4HKImD7ZcpkUHK8gK21ywmlJE9pFho+USbVEu61s",
+	"akSEnN0DxuVAQlQhS05/jhzRvTgSuREh0B2HbQtVKiSQ58dJU1yw7zNVMtFSWEFydnTW/+5bF/pnx/cf",
+	"+qnUxEYOAsMOeJrxVLMHbL2RKUxzBTaeYE0SITOi2JTlVDK9QM6tSQ5UaXLW/9OF+0QV6YRQRW57f/3+",
+	"+raXkNvejSyUtn++EgVPWX7bwyXd9rAwOtz27DQkZ1rngEn6t703VOkpSCDlS/abn2Hpdwk28aYYj23R",
+	"gVqhlfUS0+vqYp+I+QcztmUu2M1sxvp34qPYlJJ9XnkB8ani1g32vpxs3Rnb13mjGxV/vyO2jC/lrvIE",
+	"ptoqg8dMNwr/8Ia9Li5VrPNDN6SKr90VvQuWevBIb92zAG94iYH6Pk0lMK8Ux1utNrUxSye050SGrhsZ",
+	"L6ruYkIHy5ymWBtoCnKMMYlBZTEvrX9z9qegjFYhH9iDkM+U19EJ48SLiXH7TVNkfwKm0MYKalThMUbi",
+	"b87+1OV+qKodLcoTHAy7D4/siw1M/Nq97s2Kt+3a7w7d79YZZhmUq7MEuZHngOsLcudQ9c4FkyvshCMB",
+	"iySHxaFyproyuxI73UyuKjVGvIx0zKxqvcw7ZHv7VcM/j59+HUH5Yl31v0P+f/A57cdjH9fyt5byT5Hb",
+	"7dgn/148gApqvll922v5EKgsR3c4/92xbfPBVG13SU2CSbCbNgeiJeXKutLOrTBVFkotKSuTVSFUS1dT",
+	"pxbNMf14KPSEzKHmuRiicaLh3khsc5Kh+dHJAn62QMjSUvCxM6IeWx+as7bYf6QTljftr2ZVgSh4UT8a",
+	"n/dkJ66sHFYorE6QYUN0o6Ek5Ygsq8mCTo7x51jrAdMnfzYngSWJzKIwM3JYpV8evXz+otbX6j3IsS0u",
+	"WAdEFJeqNoaY8m1+Q3+odUE2P0GoMBKX+8wLXt7eHJgxWtRE+0VSlxJdmFsSlKkgqWXxriIjHY1sP5iY",
+	"J0vCCeMZfAo6oC9xY3MIT23Zxjk/Uxp6ZB2qyKNZbPjYZZ6WEFcWCXFlqQ7898B/P3cMh4FTQkNKymM8",
+	"aEMOG1aq7ehcrxW3RZqIzVtsgmJZHTx0qd8zLIFbOtK9V3lbD/rHcNGdHOjYTuRRHvA/gss7ONf1Hu8Q",
+	"DP5ADu9ZHfY8itV+XpPd6xxdU8rNUdbQabkt51rvdvD9Wud2cMF7KwhRzvB5XNvhFg+e7YNn+3N4tmsN",
+	"yCL8uEEsWtjxI7xavj78EHLBx8prVCGpaDH8kaabK/xmnZerTl4OTq6Dk+vxTq4aLqG0aWt3eklzFQ9u",
+	"9XGFY9byLLvJoH8B3eSk+5fI2jxOIYIeEit37+KZ1W66Xd57MgePpdVhzTFziYTx0HETs0Vt68XZHVnf",
+	"q7z5eXw4azD04MI5mJC++qTLrcXZZtn5bgamppW7UXleYo+k0r4kuMsJ8lbwVOTF1LaQF65ZPUj2ABkZ",
+	"5XSsyJENvbyjaiBGd8dNI9QlJwW/57YEKdgATidO68UMwiKxcevU1VKt/Q4GKtdUdn2exoqP8e3tckTa",
+	"mretNZNdBnk0y8bIFqNZ+MrGM/5suFhjhHPLKpmrGitF3mavK51hA/fSBjPfIDhg9WAhicqLtu5PCDfb",
+	"3AT2ENzmw7CHytZw4EnDwObObbWO6SyHKXBtb2b7gcqmI48YIytgMJJiWvu2bJCFwkKkRfSnk7E4af7a",
+	"PgGG2T1++DqklTdhjiErwLfLrP5tplZC8IQobUhjlrimmSwdcDFwfdmEJCOR52I+KGaDrGhDCkMXH4H2",
+	"TT8pknGmSJm1tn1K2xrp8lJ9GPW+Nit7nT+sN7Q32OEfyNbe3rWm+WRVglkZa+FSg6egCAZHMJ4zDtb1",
+	"y4vp0CYiF5z9WthYCVdB03F/V2zB6twc8kpcKVsmVWJSIwqgvt7STo9LmtIMiAIq04k5iDbbfR1s9mS+",
+	"r0/yeSz4jY0ejPgHI/5nMeI3aq0YRleSggbec8iPV1Kndp1oWyt/pOHShPoqcGoTMrUix6VBttbZ/5dI",
+	"1MEFcHAB7MAF0MTEwAvgK5SsFg1aHQGNkat0l6VW9omrKEJyuvB1RtbYFXx4o3UsvNOE8QlIDHgMOy0+",
+	"MMWGLGd6cW7DRbdstPdI7LOy9NMJvm3+jPVXEghyB4/HHjwesglIK6XuPdaV3EjU5kGgM1IIMeclP/TF",
+	"7IdmDBvUSa7r+OwSk23kbYYt1c9tJwbXrZAAz2aCca0wLBQh8PHOlZ3yzH0rBJ/HxbKebhy8LAcvy1fu",
+	"ZbFk44LcVXzuDqnHneV0Pp1vzB6Al/l8QTqfAv0YFeTUS1LdfDSeropRNAel5lLp4CW5TFt8Jb9HA6Dd",
+	"7HrD37KK96xS8HpPR7JeflUdeOwBncxyyknOOLTAKDl6efayare03H6/FBdodrzTmtpRMyVmds+5kfld",
+	"RlPQ4GEZCCpZ+Ojli3rC0+UYeLogkDEtZFVkZs6NCFOz0/tSiXVDBiodWH2LQ2AKcOXl10UYW9jek3XS",
+	"Dv55rJJuYwdr5M4FloM1slOxrCZdS5BelFmg60nFurqucalAKVBqata8l6RbpE3e1+tMLH3SVAQ/lG+g",
+	"n385S6LFYGlXD5mN4ag9spXBo5TsEr/6whWzy/JiNqGHn9mYgza7OUlzqhQbsafQ2H4HjXZeCT7KWaoP",
+	"6tqXoK5Z2F0ktiS/pSyGlCzbqY9EjWyFUqS3KXWgwDnj97umvTfLUh+Gy5XrNZMuBR5UZNY87tMsi5PP",
+	"LPuB8fs9yYBm6C/BL41bjFA98ztkF2VnV1u5YSmG43faLHLvxqqDrLgmbIbfuxjIZe+1Lbt2Tm6Ls7Nv",
+	"UvMW/gX+h8UM6j+Y49P2p+1oVw0Xo1alq1VtzZYF2jZbkp9mrwKPHbitHfIbDELG+L+8rOXiM++a9jGR",
+	"Z4F97OCLiis+gUvnmWoerfIRGS3OqgBMd2qpWbavUB4U5anXAxIyZmGx0Zloj7F2KUA3suBkRmcg+6TS",
+	"jZb0uRKyvK4U6D72Sd8O39K51TzyoLy3IDI7/Odi025zERy9cidz4L8Hftqx+SfGUdOVlMigHlW204iF",
+	"clLwHJQiNE1hpm0v9lGR51uqAK6U98pmO0uEQsMn13A6K1IbqI1lvoTSsfLhI6QEXJulMp0QSSUQxm+5",
+	"pUIzoQy9W1zYRj0sXaohriVlnPGxrR4+EzlLF2UhcEsAXf1vNuZCQuYiZPQEbnkz5UdNbCc3ZQQC6v3/",
+	"U1vwihoJ20YHLO3aCN0uSI8pksNIE1HoW+4u5E7RKQzsC/9mKNFdn2BNjrnvSNRINCIYx05lOvFTKjCk",
+	"emTWPEPD70lD1MpAgyv2hmoUDr0QBRkx7uIEKLmzX6s7wyLu3AUPtLjDb2IN9v8C+tq+tlWCUY4esDDc",
+	"PoMRLXLdO39+lvSm9BObFtPe+bfmH4zbfzwvExgY1zAGGcsFeMfTvMggzq6q+2jLA6guJL66Ec0VlOsY",
+	"CpEDNRR4nx668qDbqoZhSziDSe7mmgpeYp/SnN3DplLeUzvsviB6XM6yRIRD4oBHiydrE8442FKLti2M",
+	"LQtAjm57U+G6OOB7t72Q+lqc3kFP9CjBRpf9SdAWoJV0vxLTWeG7ntWSupF+64kUxdgVbcQl2zTHZ4q8",
+	"4eOcqQmhnOYLBRJbMdzDwtLlKdXp5JZDqZTYBlbYGeLI0OMRSEnz2559ExTxP0J227OJCeVgYlQS4mB0",
+	"QtUtn00kVWDjjbHsY26o5oJQpdiYQxYmXUj4hy1jOEKxeFlJxa4bjmT3b/l1dX4Ed0I0HZdF+88dd7UW",
+	"ODMyAZpO0G0ZIZ9GbcM1BqPuU11szNWmNTbaRyS+NOcfXTmMUwIHZLpV3nFHqZIKnzT9JLiYLp6pEqB3",
+	"H9K4MUE4/VcqMvjt1MLwdubdVQmqR5dn3x37NFVypDTNjbB57LnwjOpJxYTNJ72mkrYqNa9ze9uIpbmR",
+	"GoVHM6iOpu+F5phpGR81UGuXeQZfQrAzAi3epCeiBy/Z79NL9qcvm9peIvgRWjVrcnB5pEQhUyB35YO7",
+	"JDBqzSeCpIKPmJwa1Vc/KjWqnXRapv/7IZ1bkEovUUUtfebRMqnch8GvmsDOWgvS2qetLzLxwex3MPtt",
+	"r2bKzPX/W6J5mQCFCSIjpi8IQ9NarZFdu1Yzpow/jgSyKeSMQ6sW+abRumBCFZnQGQY4xV1QRDGegtkH",
+	"FrRXqsC69IFbKiFUdXHJEQxDZTqak3bjV75PTcvP0SJj+dM7+Nlajdzu1YTMpBhLUCoh8MAy4CkYMChD",
+	"AFGbx4AUrLXDsDpSBnKHbrcaLvgt+BzplsSEytu6depk4BDbs/+4XRVw7rsDmLanJsY8L+3xAzbNNiRW",
+	"x/uCVCO2YVkftZpI10qJlepeuZ8545mYG7I8Zg9QC/QfLoiziXcvlH+Fk93gsvYK2n6aNjPXZZ6HO3/a",
+	"Nqmfl7ZWmw6b/birbN583TQ1AmlIcFNCqGDNqUKtIGezeSuAGy5sdx+RQVJlVrespW/IJUo1tCqJZz5t",
+	"IaEeBlr8UY9Xm54AftuJc3mIB/q8MnW8PKeukNy9KqR17KyuBjlc4ORJmCHuSzckQamFhJSLSsisGHrI",
+	"IRnVtvd22KxEM+x13SwUKfhiKgrllqOMJOzGKlfb3tT6qqxf3cF7+zSlHaP+2a3L71WHvV0xQg8z22zb",
+	"XIKaQLbf+n/VNHupAvixCYHW1VWdy+++IY3FkS4l8hCX/lCl8ZrV7/0v7aXwlsppuKTQsJiGteKGFWoi",
+	"TWksR3RwGK+ZVysZ/PLsOxfsg+lblJSI4xlGSjkZlsTz6OWLF/WsLvPS2tzTKx9Fsp+gRjP45wppxI0d",
+	"ck8PlfA+U/xjrfBdgNvx6neeEC3Leo+rdodLmFC1nJnUhbStrXWHRGZ9jTtHZA617Q617XZS285qTLXO",
+	"Nu1lbysevyISGEds9LW5rGZaayNF03+g9Atu/R8rFP/9m5dWq+aHQnB70+bbZMwna3hzx4s8vyNpDlQq",
+	"Qon5J1o/8a3lagFdmcEuirftgBnsS1b9XMXa2pD1UKTtUKTtq2+Fs0s5+DQo6dJP1cPK/B5Fp0CkmCvD",
+	"m7Hqm5D3QyHukVm/uv6pT36OO+txwea3TMx5LtAvFuXkri5ZTvkr9bCeoWv4pE/dsiOmryHjFA1TTRtU",
+	"lIu/uv6JHFFOqNY0nUyB6+ODoX1FlbMyUMzCEMGyQM728vr7K6JhOsupBg8d5MjnFViDrquii9buEGjZ",
+	"1GC22plPNALpn3L1abXHSszJDKTbWlJx5/YtJCSnLCOi0B49zCGEJZP8gewSTf5mdrIRL33gWV/MgH+a",
+	"5hZR1IkYjVgKmUgLA/V9NTNrUhMAPc37+P+dIJgnFwcs2xeW0eCMnxrZXDpTG1b9jDZdakRadMS7LNUj",
+	"TI6iZA5Dn10EfMw4HF+Qu9sefKKpJi7D57Z3d0HuTuBTmhfKqKXmnx+u7i5u+YyavU5AgbqwEjRRqZgZ",
+	"kfvIVi8990G0dwm5o5hAf37be0OVnoIE8lHkLIXbnnlqgPn89fdXd8ktv7PHd+4zAszzBVB5/uLs+Xf9",
+	"/ouzFy/MT7aV0DmmnAL+kIoZnHNEOZqbX0Y5HZ83uyrd3fKlmu3/+9//YzaP1u3/3x2ZSRixT6AubjmW",
+	"Zl/MBBkJiUVYDSCU+VEj9gAkB21uhwhJpkLCBaHDoQEhl7dmYODPkmmmJqeXU5AspfyWqxnkOeNjZSvF",
+	"zOlCkaPXl9ffJ+T95dXlq4S8e/3TZUKGMKEPTBTy1P0lcbF9YrMUnfKElI25jMz5hGqbwNtwmF4QLTTN",
+	"7ZJGNAVNUlFwrTBdbs5UNIXqGkFkbfbpMu1BF9UFgelML8p8MyhjFrf1ZLVFcCty9OHK4Bl8muUiAx9c",
+	"0K1VG9MwVZEZSzpLpaQLu4KuEwzGUhSzvU7TdBBvMn6DBYc1QhlmS3VYQKPt3942GukbtusZlprw7XiC",
+	"sFnfPueRVVTj/vZSa/i3z5nK4mT7nMRwl32OX28mvRNsNVS/WT4hpVIubDQ4U7U2JcQyPOR35MhHfmmR",
+	"0cXxzroDvhLTKT1RYBgDRsYjhzHDqWpOmufHFwTZ6khIwoV9TbWtwj/cPIJFyDrMAC+mVkHP4YHaUAob",
+	"2mNYHobA935J1m/zIx0DUeyfkJDnRAvy/Oys2t6LM3QhdSvFUFZfeH7WofxCbMzURmPsop3iXgsrOBGi",
+	"ra5CGNKBUs0Tlk340vNT7Nkt4TpNpVBOnGqJvyuLHYQaA47LQJ3i95oOV8Th6bk4mdMF0Wh2Lz1LUyrH",
+	"jKs+wZ68VtS3BU0CqefO6kYZmwJXmA/TLPdiB/QVBsoOjSiPFjwDiYn9WN/AzYj1yYuZS5AtUxNu+V3j",
+	"dO6IMvL0RBjVni/KwjfRHtN2dykymj55ZRdgpOpb3lYepk/eC4n9Zjh5cXZ2RlLIUawue0QTwcldKnJ1",
+	"FxWp7e2+MldwQ4frhGk8G9eRyp5uQoLmzwkx/MtVJs0G9h8erBJS59VJVe4zQX0Nw8sasklUrLBhyt1D",
+	"d9tIlsg3HmcNAXPH+Z+97u+i2rDp+39BcX6Dj6yJvOvroQS+wWfXVjTe4AOUdLu//y4Eju6fVZkv3Weq",
+	"i5UbHF0pJXb/5r+M0LfZ62+lmG74yY3Y4IOPgZzY/au3OR1v8PprpgylKGSnm3kC4aBBDNvy+WyX3INc",
+	"4H1ThlEtMTSbGWQ4ty+eBkkoHlhegQagsLFhKDV4CaFNcPA261bB4XugWc6MgM/GhXS9FP10Qwn0PhNz",
+	"nvjH2MqgVj5zuPAcTZyINC2k4QRo0ZpWbQBJzpSONcompd/Mr7S07aMX7a6fqoe7hNyhS+LulpsBZ5Jx",
+	"Kwjc9Sd6mq9i26/9AayzgdngbRuMUK6lVBXKUjU2i0G1KWIYA947cMgDhzxwyD80hyzpTguHLJ2JByZZ",
+	"1rJBFkg1S4n70WY2uuoOmOS4IJ7gbswCV4ZvvHZMh/ExFpaw02PEp9NyJRgSjrXxfNKFqyMhM1s9Fnvu",
+	"FRnTREvK8v46lmQjOA5c6cCVDlzpwJW6cKWdh3ONWA4+krwKODnwpFqEyRJX8uFaggNR4MJOsPTp0Bxn",
+	"5VQxCh4Z5pTfYzu4463YltFwvii+9b1Z0IFxHRjXgXEdGNcGjMsTsnZkjvKpGR0fTInrORINzGLooD3C",
+	"fxMtyMfXbyuKO5RirkBux4tWxgV/Dl7kwnsPvOjAiw686MCLNjXtff5Y/4P2tQ2v4+TNpxTyIJofdTFz",
+	"O5UmthGL85HoK7ogNmJ6ynZyWhD/NRmKjIFy+TDzCWC/E+x5MaGKDAE4oek9F/McsjFkZQjLSOS5mLe2",
+	"OGrlg3/1y940O+HAiTbiRAfO8vvgLE/m/ykRs7UkwpgpDXLbPqN/CNrvD8kI757Entg4uKUQSxtowGRI",
+	"XzHqcBMuEIY2rCh66Em/j9zLzJ9lI8Ej10kQO17ZEoXSxnoQmuMBafYAx81gP+zkVxV3tgGCGG9Rtvym",
+	"ijyAxK78NjQwK4AcWSdZWRnUFgP1iZkYS37Lq+wpH5ExhYxRTjK6UFYF4kKzkS+xqIUFyGpYTEMy72Eh",
+	"cqLFLfdrIU5KWxGG8aF2sGsUttdOM2vkq8SUsuEiGjbezHSx5D4eMH5glAeV7cBYf9/RGHXyE2HJYU57",
+	"SDywxwzigG8XWYr9B4ZdZ9hvqwjBeKttxwbL7MDuXNlyus6qmeeMDcZ4ZBMVsNpQCA9EaZbnRMwZHxOm",
+	"sa+QLal9y11SefCp/cW2TQVZMlRhOG/JqP9RGO2OFNwKBWiUPQKV0pxqyJJbXo2XY2Gvsob8sWPZPt95",
+	"FU91x3JQ/Q4c7cDRvl5V0eNxi6aIOUSHJLu6ZuhJvCG+jq4aOp0zpRN7Yk53qsWqh6r2JgzI9rebUSbb",
+	"lcK3QroEPz0XLkMuifRiCjJ/h0JPkiBEfqTPqzQ4zaagbjk2SBYjDegbWxAMsSdajK1pEbPa2Mg+mwP2",
+	"g89gBjxDH9dz8m/hD8cruAmS7I+4xTXq2XsjB+FhEAm6kNzovN6b9u3ZsZOUym71/rg3zLN9cdYl0fbA",
+	"6w687sDrft/aW0CaWmNEmDywyEgTbqobHMO5plxAhu0VN9qMGUrgWTsfvKH3rv03pnW5oApf8g1bFJBy",
+	"sAu/kG39Xzd2MQcV6MAWDmzhj8YWLO6vseYtgMoDZ6h1iwiVEd9W1rmbDEPwf4bOJpflu55PWMVnTYNF",
+	"l9Dl2ibRT4KL6aKqWWJ736m8GCckp0PInUqHq7uHBVb0Q+8aNgPH9qYX5M6VMuFUYg1eLbAoPv7avR2j",
+	"5ZzrVKDLhPyZCEletag1y7XknrJXHu6hrc3jjdNMa6f3x+jK5MOJKphraYDX1p3pijIFqg61yEcER9hk",
+	"ygavlo3gq35IpJrcNVKyhXEMctnaP+VH57c9gwUI+be9Y5v/X7WwRh+sViUiECPj8RTaWi7duPKJ+6hi",
+	"j2N/noZLTh479FvacRX7Q7ellTTkMsvKjOQjmk0ZV8fr22hartilFawdebiwxPno8uw79EcZZkiOfIne",
+	"4z5557rGGJoTo0cJmU9YOiEfL29efW9LG8NMQkq1efceDP0v23FE28KXZGOfXKq1gAxSz9ouDc3zuxy4",
+	"XR5ayuyhpYyvt9vCGVfJRa9WAa2XlR7fZbilRc3m7Lmw/U6SpW4yx33iavlZy4Rjx/iClUXTsh9OWdev",
+	"VjAvqO/pjvTCc3EUvAvXC5/DfJmVk0svK+AsGZmgaR9bT+WCj0ESt3SbY8phDpLAdAhZBlm1+xHLoa0x",
+	"jkfwL6svDq7q87TFaSVIv6+uOLVJDj1x/hg9cZCaPFNenc5gxDizTlFLzoSsqNCWcs1pKWGYlX8RfKK1",
+	"x66lrkrTBVLwmJvWJi4aKk6YJkdqIuacUFXJUdlxgrpcRZMDrQ4b5Pqh7TH9nf3SR6kO+y8kVsK77VXj",
+	"eWWvRudLza9PNudvwVpjzTLdwy+YE5RrNFT0sxD/cgUH+n+g/19fC1Ov822usxYKVoS7VFXAzXuEptaR",
+	"lziHnxVMYUpZnhApbF/8jCmzxiwhtpS7C6Ell7gk2xyl2cg8aqT9EZe2RhcJW/O7+MoWay0uc5uy9WZj",
+	"23znDyL27VCIHCjvFN3yA0bPdHjxlS09v1ers7mUj3QMq2vGI1TttaFVjV5989WgqoFrezoxHGUZcM30",
+	"YoVxOsAi319VKSPQJWQ+AU6wIVJCpgVGbykrR/h3iCxyULar/wWh3KIuYRz11Krv8HdBN26z2LUN/w1U",
+	"7Mn4bIb+PLZn3NTXZnp+WlQ6GJ73YnhGZruaPjRZeNnPv7VvqWPeQdMImA5tUIENEfLtyXH2SHNyBSGN",
+	"eBm1J5eEYI/sp82ajJTqSzQVP0IW/9xW4hASEyPdaXfQKGgqyB9gBQfbYWPyZmvxGh+sM6vS3Iv/8lKY",
+	"WTz+ABz/fbx1r3EH41+WHm0W9XkMqm0o+WT21KdmeQdt+o9hTTXU4llZAsbQD6PYJYGOi0TQUh3b1JVj",
+	"188McjDS8gac+zRgxhG7akfS2aIxZIrQgNufE4rKums2hKVtaNhD3eywltI5R8cUmk+Nks+RFgsObWS4",
+	"mqtPsyyqN1xm2fvyrT2pDtUEX5YCcWnO5KJipTZq2ghZcwNFDYr5O1IWXh6Ui89J2f7CHjxdcyRgSwp1",
+	"+q/qH++s2mFp3hp7RYxASJiKhyiJuMInDSrxxEKMXcNKZP2dINtXBMc3FJulIy+ic7qw0ZIWsHeni3ir",
+	"bt1BGQL+SkdlWTGwKFgWqRf4SxzLvKlux0LAWyGJElMQHMh8YlunC+1qKZXmQSEJUyQX6b3RlwrdJzaS",
+	"W4Eq3Y+XH98RLe6BY8WhEi2AZ6rKch1RZlQuqjVMZ9r1kDQ/jCnjSrsSC9YeYeQmuxwNPJa6egUK9Ed/",
+	"LvsRFfzwONeXokHhYv4ApOfAt9cYBTlBCwxRoJWNA6tw1pY/aSd9AZmZC3nfaiK8ti0OVKR/mzWJpEHA",
+	"hNEAAhPhuSHDTNuS0FWbU5e+n5CsAKKEIyBKm2+yPrnGEIoTxt0oTkqImRV/NivflIjvP0XJLGtFBgYW",
+	"LsVqBU+Fqp8778Je5DNV7fzcAugYeMpA2dRP1qirarToqtIduosv8LOq1A5+h0CmCFWGH7l2fx7itaTp",
+	"veGsFuInQHM9+We7Y9vZsV+cnZH5hFlVnsykSI2qLwuuLgjTJBOg0PaNrl1bWpxqOqQKCNMK8hE2Q2aa",
+	"qAKzOdgDcDPCTIohqD75gd2DjxwVhQZ8FQsRSRgVCgw6D2lGhkAlSMdYj16ePT+O4sH3blt7hGk7RWsK",
+	"tjshc4Vms3sF7C8pq+gHd7MByJW345PjJNDs/0/d1ey2EQLhV0G+xJbWaaWqF9+iROnPIY2cSj3UkYp3",
+	"WZuahRU/SXyI1Kfpg/VJKmaAhexaPVVVb9bKywwwA9+wzDfH0zb39vUb/EZbmFEyMfy0EjCYf9A6IY6k",
+	"4zuNx9lKx9e5iRNxZjYSE4uAAeTJvxsWWDLH/CLLjI1IDI56+l6gKX9Xzo9UQGt4Sc+qvmfNRs6lsnu/",
+	"oMeb0dkLiPNCPlOssT0w7MeuLc7JN/xTKP7tnRghY9K1UbBpyIagsrtV0mrPaEM6Lh3KFtRYYoBspAY3",
+	"AhP3+8gX8F8qNzI123IRjvw12zoubOHeeCEQZmv1524QpTcyPVWiCdp3jEpYOqYw6ztm12gN/8RVQbaf",
+	"bMP0/+Skf3lYbpTFaT8f5cvShsPCPU/Trhmt93DK681zcMPC3dA7YgJAMN3FyUXiGVhKnfbQzCOYEFhd",
+	"KnXgbLb6eu+jTtwLPvutIDzyIAZmMgAfp8VsNXsF4CYIGrPlpQLDkAY6pOrjsxSqlamSKxifIX22Ku+h",
+	"xkQFYP/ruDTn2TWpdMHMd+LlTeCuc5LbIzG0ZfaICwht2c5RDaVEsuNnE7OaPAjlGHmGQiKZuPyFCYkX",
+	"EXF4ScjXjtB1hG01K9BIlb4Lcu33OGpCI8homKtQ8ghP9BrNCEugzK/erytyeXe7rsjdhf95ta7I7fUV",
+	"+fXj56JC+nj1KGOyR34eD+WQ3VbwuiJmT3Vc2mKdlWIWQNzUiARVzszLMSi7nEgKq8RvldelNiHNTPMH",
+	"1pBW0F1pBEXLU2pAHLHsBZVQLs2sAriTg2jy6BFSowjdKmchpsibrdKG0XHBjFWS5TqESGVCNq4MFdg4",
+	"ujt6gd80e1YnYmQErYjh8C9KiWLmB68eS/FxDZBMYryjnA3ltlmtZENaikSjNsfLcOs8HojkpyzhUCV8",
+	"Ykr011qJos8p4Burg5Xau57pJXuA/+W1d3y4h/j0UXPLKhhWZAQIJNFAFrBn9aFXXNpioH0zExIjw4ep",
+	"yMB0jbJrKEQY8XukppGH4iL+y/n2G1kkn84q9UTEP1bg2gmxtOwJx7KlNbMsAhYIKsYeYHjHBdWnGMcn",
+	"IptMFWx5ct1DAp5aKzNyOzKHx0tLt05EPZB3J4udIXssFp6IVOmLpFesow4bVSyeMZQdHlRMRA5jLT90",
+	"vdIYvYcyh4KGrm+dOJCPd59uYtmmLa0PO62cbNAw2VN6d1hfsmZyGwUxZvZ8//w7AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -428,6 +428,9 @@ var pmEffects = func() map[string]pmEffect {
 		// The matrix gives each organisation one alias, where it had none.
 		"PATCH /api/v1/organisations/{id}":          {audit: one("organisation.updated"), rows: journal(1, "organisation_aliases", 1)},
 		"DELETE /api/v1/organisations/{id}":         {audit: one("organisation.deleted"), rows: journal(1)},
+		// Two fresh organisations: the merged one goes, its name becomes the survivor's alias.
+		"POST /api/v1/organisations/{id}/merge": {audit: one("organisation.merged"),
+			rows: journal(2, "organisations", -1, "organisation_aliases", 1, "organisation_redirects", 1)},
 		"POST /api/v1/reviews":                      {audit: one("review.created"), rows: journal(1)},
 		"PATCH /api/v1/reviews/{id}":                {audit: one("review.updated"), rows: journal(1)},
 		"DELETE /api/v1/reviews/{id}":               {audit: one("review.deleted"), rows: journal(1)},

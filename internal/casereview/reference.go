@@ -62,6 +62,7 @@ type Service interface {
 	ReferenceService
 	PartnershipService
 	OrganisationService
+	OrganisationMergeService
 	ReviewService
 	RecommendationService
 	ActionService

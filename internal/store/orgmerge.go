@@ -165,12 +165,15 @@ func (s *Store) MergeOrganisations(ctx context.Context, survivorID, mergedID str
 		}
 		t.touch(journalOrganisation, surv.ID)
 		t.touch(journalOrganisation, merged.ID)
-		if err := auditOrganisation(s, t, casereview.AuditOrganisationUpdated, &prev[0], surv); err != nil {
+		after, err := s.organisations(t.db, []organisationRow{surv})
+		if err != nil {
 			return err
 		}
-		t.audit(casereview.AuditOrganisationMerged, "organisation", merged.ID, prev[1], mergeRecord{SurvivorID: surv.ID,
-			Addressees: out.Addressees, Combined: out.Combined, Actions: out.Actions, Responses: out.Responses,
-			Memberships: out.Memberships, Aliases: out.Aliases, Children: out.Children, Recommendations: out.Recommendations})
+		// One event on the survivor: as it was, and as it is with the merged organisation (as it
+		// was) and the counts of what moved.
+		t.audit(casereview.AuditOrganisationMerged, "organisation", surv.ID, prev[0], mergeRecord{Organisation: after[0], Merged: prev[1],
+			Moved: mergeCounts{Addressees: out.Addressees, Combined: out.Combined, Actions: out.Actions, Responses: out.Responses,
+				Memberships: out.Memberships, Aliases: out.Aliases, Children: out.Children, Recommendations: out.Recommendations}})
 		return s.step("done")
 	})
 	if err != nil {
@@ -180,17 +183,23 @@ func (s *Store) MergeOrganisations(ctx context.Context, survivorID, mergedID str
 	return out, err
 }
 
-// mergeRecord is the after-image of an organisation.merged event.
+// mergeRecord is the after-image of an organisation.merged event: the survivor, the merged
+// organisation as it was, and what moved.
 type mergeRecord struct {
-	SurvivorID      string `json:"survivor_id"`
-	Addressees      int    `json:"addressees"`
-	Combined        int    `json:"combined"`
-	Actions         int    `json:"actions"`
-	Responses       int    `json:"responses"`
-	Memberships     int    `json:"memberships"`
-	Aliases         int    `json:"aliases"`
-	Children        int    `json:"children"`
-	Recommendations int    `json:"recommendations"`
+	casereview.Organisation
+	Merged casereview.Organisation
+	Moved  mergeCounts
+}
+
+type mergeCounts struct {
+	Addressees      int `json:"addressees"`
+	Combined        int `json:"combined"`
+	Actions         int `json:"actions"`
+	Responses       int `json:"responses"`
+	Memberships     int `json:"memberships"`
+	Aliases         int `json:"aliases"`
+	Children        int `json:"children"`
+	Recommendations int `json:"recommendations"`
 }
 
 // mergeAddressees moves the merged organisation's addressees, and the responses and actions

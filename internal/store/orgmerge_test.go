@@ -112,12 +112,12 @@ func TestMergeOrganisationsMovesEverything(t *testing.T) {
 		actions := map[casereview.AuditAction]int{}
 		for _, e := range auAll(t, s) {
 			actions[e.Action]++
-			if e.Action == casereview.AuditOrganisationMerged && e.EntityID != m.dup.ID {
-				t.Errorf("organisation.merged names %s, want the merged one", e.EntityID)
+			if e.Action == casereview.AuditOrganisationMerged && e.EntityID != m.police.ID {
+				t.Errorf("organisation.merged names %s, want the survivor", e.EntityID)
 			}
 		}
-		if actions[casereview.AuditOrganisationMerged] != 1 || actions[casereview.AuditOrganisationUpdated] != 2 || actions[casereview.AuditMembershipRemoved] != 2 {
-			t.Errorf("audit %v: want one merged, two updated (survivor, child), two memberships removed", actions)
+		if actions[casereview.AuditOrganisationMerged] != 1 || actions[casereview.AuditOrganisationUpdated] != 1 || actions[casereview.AuditMembershipRemoved] != 2 {
+			t.Errorf("audit %v: want one merged, one updated (the child), two memberships removed", actions)
 		}
 		// The survivor cannot absorb a merged organisation again, nor be merged into one.
 		_, err = s.MergeOrganisations(ctx, m.police.ID, m.dup.ID, surv.Version, 1)
