@@ -258,6 +258,27 @@ func (e MilestoneState) Valid() bool {
 	}
 }
 
+// Defines values for OrganisationDuplicateReason.
+const (
+	Alias    OrganisationDuplicateReason = "alias"
+	SameName OrganisationDuplicateReason = "same_name"
+	Similar  OrganisationDuplicateReason = "similar"
+)
+
+// Valid indicates whether the value is a known member of the OrganisationDuplicateReason enum.
+func (e OrganisationDuplicateReason) Valid() bool {
+	switch e {
+	case Alias:
+		return true
+	case SameName:
+		return true
+	case Similar:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PartnershipKind.
 const (
 	PartnershipKindChildDeathOverviewPanel         PartnershipKind = "child_death_overview_panel"
@@ -1241,6 +1262,59 @@ type OrganisationCreate struct {
 	Sector string `json:"sector"`
 }
 
+// OrganisationDuplicate defines model for OrganisationDuplicate.
+type OrganisationDuplicate struct {
+	A      OrganisationRef             `json:"a"`
+	B      OrganisationRef             `json:"b"`
+	Reason OrganisationDuplicateReason `json:"reason"`
+	Score  float32                     `json:"score"`
+}
+
+// OrganisationDuplicateReason defines model for OrganisationDuplicate.Reason.
+type OrganisationDuplicateReason string
+
+// OrganisationDuplicates defines model for OrganisationDuplicates.
+type OrganisationDuplicates struct {
+	Items []OrganisationDuplicate `json:"items"`
+}
+
+// OrganisationMergeRequest defines model for OrganisationMergeRequest.
+type OrganisationMergeRequest struct {
+	// Merge The duplicate: merged into this organisation, then deleted.
+	Merge string `json:"merge"`
+
+	// MergeVersion The duplicate's current version.
+	MergeVersion int `json:"merge_version"`
+
+	// Version This organisation's (the survivor's) current version.
+	Version int `json:"version"`
+}
+
+// OrganisationMergeResult defines model for OrganisationMergeResult.
+type OrganisationMergeResult struct {
+	MergedId   string `json:"merged_id"`
+	MergedName string `json:"merged_name"`
+
+	// Moved How many rows moved to the survivor.
+	Moved struct {
+		Actions    int `json:"actions"`
+		Addressees int `json:"addressees"`
+
+		// Aliases Aliases the survivor gained (the merged name among them).
+		Aliases  int `json:"aliases"`
+		Children int `json:"children"`
+
+		// Combined Addressees of recommendations addressed to both, folded into the survivor's.
+		Combined    int `json:"combined"`
+		Memberships int `json:"memberships"`
+
+		// Recommendations Recommendations re-indexed.
+		Recommendations int `json:"recommendations"`
+		Responses       int `json:"responses"`
+	} `json:"moved"`
+	Survivor Organisation `json:"survivor"`
+}
+
 // OrganisationOverdue defines model for OrganisationOverdue.
 type OrganisationOverdue struct {
 	ActionOverdue     int      `json:"action_overdue"`
@@ -1255,6 +1329,12 @@ type OrganisationPage struct {
 	Items      []Organisation            `json:"items"`
 	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
 	Total      int64                     `json:"total"`
+}
+
+// OrganisationRef defines model for OrganisationRef.
+type OrganisationRef struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // OrganisationUpdate defines model for OrganisationUpdate.
@@ -3172,6 +3252,9 @@ type CreateOrganisationJSONRequestBody = OrganisationCreate
 // UpdateOrganisationJSONRequestBody defines body for UpdateOrganisation for application/json ContentType.
 type UpdateOrganisationJSONRequestBody = OrganisationUpdate
 
+// MergeOrganisationJSONRequestBody defines body for MergeOrganisation for application/json ContentType.
+type MergeOrganisationJSONRequestBody = OrganisationMergeRequest
+
 // CreatePartnershipJSONRequestBody defines body for CreatePartnership for application/json ContentType.
 type CreatePartnershipJSONRequestBody = PartnershipCreate
 
@@ -3354,6 +3437,9 @@ type ServerInterface interface {
 	// CreateOrganisation Add an organisation (admins and panel members)
 	// (POST /api/v1/organisations)
 	CreateOrganisation(c *gin.Context)
+	// ListOrganisationDuplicates Likely duplicate organisations (admins)
+	// (GET /api/v1/organisations/duplicates)
+	ListOrganisationDuplicates(c *gin.Context)
 	// DeleteOrganisation Delete an organisation nothing refers to
 	// (DELETE /api/v1/organisations/{id})
 	DeleteOrganisation(c *gin.Context, id ID, params DeleteOrganisationParams)
@@ -3363,6 +3449,9 @@ type ServerInterface interface {
 	// UpdateOrganisation Change an organisation (admins)
 	// (PATCH /api/v1/organisations/{id})
 	UpdateOrganisation(c *gin.Context, id ID, params UpdateOrganisationParams)
+	// MergeOrganisation Merge a duplicate into this organisation (admins)
+	// (POST /api/v1/organisations/{id}/merge)
+	MergeOrganisation(c *gin.Context, id ID)
 	// ListPartnerships List partnerships
 	// (GET /api/v1/partnerships)
 	ListPartnerships(c *gin.Context, params ListPartnershipsParams)
@@ -4743,6 +4832,19 @@ func (siw *ServerInterfaceWrapper) CreateOrganisation(c *gin.Context) {
 	siw.Handler.CreateOrganisation(c)
 }
 
+// ListOrganisationDuplicates operation middleware
+func (siw *ServerInterfaceWrapper) ListOrganisationDuplicates(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListOrganisationDuplicates(c)
+}
+
 // DeleteOrganisation operation middleware
 func (siw *ServerInterfaceWrapper) DeleteOrganisation(c *gin.Context) {
 
@@ -4864,6 +4966,31 @@ func (siw *ServerInterfaceWrapper) UpdateOrganisation(c *gin.Context) {
 	}
 
 	siw.Handler.UpdateOrganisation(c, id, params)
+}
+
+// MergeOrganisation operation middleware
+func (siw *ServerInterfaceWrapper) MergeOrganisation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.MergeOrganisation(c, id)
 }
 
 // ListPartnerships operation middleware
@@ -8431,6 +8558,8 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.PATCH(options.BaseURL+"/api/v1/partnerships/:id", wrapper.UpdatePartnership)
 	router.GET(options.BaseURL+"/api/v1/organisations", wrapper.ListOrganisations)
 	router.POST(options.BaseURL+"/api/v1/organisations", wrapper.CreateOrganisation)
+	router.GET(options.BaseURL+"/api/v1/organisations/duplicates", wrapper.ListOrganisationDuplicates)
+	router.POST(options.BaseURL+"/api/v1/organisations/:id/merge", wrapper.MergeOrganisation)
 	router.DELETE(options.BaseURL+"/api/v1/organisations/:id", wrapper.DeleteOrganisation)
 	router.GET(options.BaseURL+"/api/v1/organisations/:id", wrapper.GetOrganisation)
 	router.PATCH(options.BaseURL+"/api/v1/organisations/:id", wrapper.UpdateOrganisation)
@@ -14551,6 +14680,113 @@ func (response CreateOrganisation503ApplicationProblemPlusJSONResponse) VisitCre
 	return err
 }
 
+type ListOrganisationDuplicatesRequestObject struct {
+}
+
+type ListOrganisationDuplicatesResponseObject interface {
+	VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error
+}
+
+type ListOrganisationDuplicates200JSONResponse OrganisationDuplicates
+
+func (response ListOrganisationDuplicates200JSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates400ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates401ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates403ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates500ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListOrganisationDuplicates503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListOrganisationDuplicates503ApplicationProblemPlusJSONResponse) VisitListOrganisationDuplicatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type DeleteOrganisationRequestObject struct {
 	Id     ID `json:"id"`
 	Params DeleteOrganisationParams
@@ -14742,6 +14978,22 @@ func (response GetOrganisation200JSONResponse) VisitGetOrganisationResponse(w ht
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
+}
+
+type GetOrganisation308ResponseHeaders struct {
+	Location *string
+}
+
+type GetOrganisation308Response struct {
+	Headers GetOrganisation308ResponseHeaders
+}
+
+func (response GetOrganisation308Response) VisitGetOrganisationResponse(w http.ResponseWriter) error {
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(308)
+	return nil
 }
 
 type GetOrganisation400ApplicationProblemPlusJSONResponse struct {
@@ -15041,6 +15293,216 @@ type UpdateOrganisation503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateOrganisation503ApplicationProblemPlusJSONResponse) VisitUpdateOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisationRequestObject struct {
+	Id   ID `json:"id"`
+	Body *MergeOrganisationJSONRequestBody
+}
+
+type MergeOrganisationResponseObject interface {
+	VisitMergeOrganisationResponse(w http.ResponseWriter) error
+}
+
+type MergeOrganisation200ResponseHeaders struct {
+	ETag *string
+}
+
+type MergeOrganisation200JSONResponse struct {
+	Body    OrganisationMergeResult
+	Headers MergeOrganisation200ResponseHeaders
+}
+
+func (response MergeOrganisation200JSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation400ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation401ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation403ApplicationProblemPlusJSONResponse struct {
+	ForbiddenApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation403ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation404ApplicationProblemPlusJSONResponse Problem
+
+func (response MergeOrganisation404ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation409ApplicationProblemPlusJSONResponse Problem
+
+func (response MergeOrganisation409ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation412ApplicationProblemPlusJSONResponse Problem
+
+func (response MergeOrganisation412ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation413ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation415ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation422ApplicationProblemPlusJSONResponse Problem
+
+func (response MergeOrganisation422ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation500ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MergeOrganisation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response MergeOrganisation503ApplicationProblemPlusJSONResponse) VisitMergeOrganisationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -23096,6 +23558,9 @@ type StrictServerInterface interface {
 	// CreateOrganisation Add an organisation (admins and panel members)
 	// (POST /api/v1/organisations)
 	CreateOrganisation(ctx context.Context, request CreateOrganisationRequestObject) (CreateOrganisationResponseObject, error)
+	// ListOrganisationDuplicates Likely duplicate organisations (admins)
+	// (GET /api/v1/organisations/duplicates)
+	ListOrganisationDuplicates(ctx context.Context, request ListOrganisationDuplicatesRequestObject) (ListOrganisationDuplicatesResponseObject, error)
 	// DeleteOrganisation Delete an organisation nothing refers to
 	// (DELETE /api/v1/organisations/{id})
 	DeleteOrganisation(ctx context.Context, request DeleteOrganisationRequestObject) (DeleteOrganisationResponseObject, error)
@@ -23105,6 +23570,9 @@ type StrictServerInterface interface {
 	// UpdateOrganisation Change an organisation (admins)
 	// (PATCH /api/v1/organisations/{id})
 	UpdateOrganisation(ctx context.Context, request UpdateOrganisationRequestObject) (UpdateOrganisationResponseObject, error)
+	// MergeOrganisation Merge a duplicate into this organisation (admins)
+	// (POST /api/v1/organisations/{id}/merge)
+	MergeOrganisation(ctx context.Context, request MergeOrganisationRequestObject) (MergeOrganisationResponseObject, error)
 	// ListPartnerships List partnerships
 	// (GET /api/v1/partnerships)
 	ListPartnerships(ctx context.Context, request ListPartnershipsRequestObject) (ListPartnershipsResponseObject, error)
@@ -24706,6 +25174,30 @@ func (sh *strictHandler) CreateOrganisation(ctx *gin.Context) {
 	}
 }
 
+// ListOrganisationDuplicates operation middleware
+func (sh *strictHandler) ListOrganisationDuplicates(ctx *gin.Context) {
+	var request ListOrganisationDuplicatesRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListOrganisationDuplicates(ctx, request.(ListOrganisationDuplicatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListOrganisationDuplicates")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListOrganisationDuplicatesResponseObject); ok {
+		if err := validResponse.VisitListOrganisationDuplicatesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // DeleteOrganisation operation middleware
 func (sh *strictHandler) DeleteOrganisation(ctx *gin.Context, id ID, params DeleteOrganisationParams) {
 	var request DeleteOrganisationRequestObject
@@ -24797,6 +25289,50 @@ func (sh *strictHandler) UpdateOrganisation(ctx *gin.Context, id ID, params Upda
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(UpdateOrganisationResponseObject); ok {
 		if err := validResponse.VisitUpdateOrganisationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MergeOrganisation operation middleware
+func (sh *strictHandler) MergeOrganisation(ctx *gin.Context, id ID) {
+	var request MergeOrganisationRequestObject
+
+	request.Id = id
+
+	var body MergeOrganisationJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MergeOrganisation(ctx, request.(MergeOrganisationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MergeOrganisation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(MergeOrganisationResponseObject); ok {
+		if err := validResponse.VisitMergeOrganisationResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -26622,422 +27158,438 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3pchtHljD6Khm4N0Lk/YqLZPmbMRnzg62lrRnL0lC03RNNB5ioOgCyWchEZ2YRQnc4Yp5mHmye5Eae",
-	"k1kLkAUUQECLjR8OU6iqXM++/rOXqslUSZDW9C7+2RsDz0Djn1dpClPr/srApFpMrVCyd9G7GQObQCY4",
-	"s/MpMDsGBjKbKiEt4/iNOe0lPZOOYcLd5+613kXPWC3kqPfbb0nv1Q0fxQfWkCqdPTHsAbQRSq4b6QeV",
-	"cvp8cbRfxqBpdRJmflyWiwdYu7prsHp+NbSgl0f9AKmSmWFWsRkXlg1gqNw0ei7kiPERF/ElC2lhBBrH",
-	"/+WXX64KOwZpRcotLE/yJ+AaNNPA88m/3fZSbkDDg4DZbW/12n9LelOu+QRsuEPzbrg8/gs1mRYWWAZa",
-	"PEDGhjkfGcYNU0Nmx8KwjFtgRxkMeZFbZlXG58duZuG+/nsBet5LepJP3OTc9NWwsaqh0hNuexc9N0wv",
-	"iZzwi0IbpeMQcCfho+2n+MYdrQjY1O1fFYZN+QjaVkLfrLncNy/d7/j5lNtx9bXIeklPw98LoSHrXVhd",
-	"QHRTRYFvLoyc9D6ejNTJ0q9vhm+5TcfxrTo0CDv08M4G4AApHXM5guyUXfsFXTIuzQw0ZOz5s39lszFI",
-	"xgcGpC1Pg1C32tCb4QnNvQaDxEREsPw9HwEz4h+QsKcO2p+dn1cQ8e15KzjkOFx9ygn/KCbFpHfx7Pw8",
-	"6U2EpH89TWK48aGYTLievxQmzZUpdAQ77tz7WvL8jh25kwuLGirNjBhJyE6EZCnPc9DmmJmxmhkGD6Dn",
-	"LFWFtJfszoy5Bj7I4Y4d8XzG54YVBrJb6cbwX7LZWDGugUll/bhMyDAejmTYUKsJnY8dazBjlWcnTx0m",
-	"3d0W5+ffpN/eMS4zNhYZmFs5LLQdg2Yp5LlhR3d/TX+9O2bGfcwtk8q9l4GkwVnKHTSwmdL3kDFVWJrN",
-	"bdkqy3Nzym7GcCvLmZkw7MXVh1fXr35+8+qX/oeXL/o331+/+vD9ux9e1u7u+PRWtlxeVh17/QZBugv7",
-	"ay8cvHsYTrD3awzB/TW+zmN0/p3M50iQJxOQGZJvw1KuiYYSAapRJk+YAp2Jrdu9tgbM/YreTKY5TEDa",
-	"kmvAx2muMggYHxteND+qTyQsTExkxvJQuNZ83liBO8QHR/y7z1//5HGzv9MjLoVp4ZlvMjrqLNNgjIO6",
-	"2uuml3RZbP2Txy4WieJobDuekyrff9y877m2ErQZi2mMMJYPmcg6Hsq0NuLj1vafyyv6TzcXs/DRJg5X",
-	"HA0741Nx9vD0zADX6fgSicbEMQOHYYuo54gckhzIWvDr792Q6xrMVEkDHa9Lh9cfdyIfUjXtOqXBdx85",
-	"H6RWxUVDqzTij2xBoW7AYmiCx63yZgwTiIodE3fbGRjm+GVejAw7end93G1pFkfdwcr+rFURQa6rhP3J",
-	"revFBsvpj3CsRy5qPo2c1jVK3aTn4Jl1XNb80UD2X8AjIOZ+NUwYU0C2wa3N3WCPX89rrSYRnkGrEdLd",
-	"G3daE7FwP2nbevpOmFmnKdUmv1Frpg6aWJe5rVo9829JSZzwmP7EMyeIg0FOlCppQeKffDrNBWmgZ1Ot",
-	"BjlM/s/fDLHWavz/V8Owd9H7f84qXfuMnpqz9/QVTRrTh3FaR5/zDEXRgfuRZxeOyhTyXqqZZLhHVqp+",
-	"JBf79TC3ccOERUnUPSAl3ZEmCeY4Ybz2pddGZlrJESOdx73gtqxV7vQSzVP3opD4Is6c4NWzgcrmJMoK",
-	"g0tVEtgDz0XG/v3Dux+ZGvwNUuveHXPDOBsKyLOm/SBTQJ/SGk8dSL5QcpiL9JMfPelgLFV57sR3NhN2",
-	"jKtNC61BWmYst3DBOMsKWgq4o/KWBjwH5cR9J81OQbrj9gdlLExxJP+uPy4h8ZnTvYdKh727/d4o9QPX",
-	"I/jUR4A3KgzL3eQOr7msaxhvr/7S/9O7l//V/9N/3bz6wI6Kaa54ZtiYP6DlRWimZjIJn6NqeIz7eq30",
-	"AHWdT36pqNw9MUyr3IlEczz5TCHd8Ncz08ICXTdnBgzq5alS98J9P6FHTh9zV+ifPzHsLycvPly/PrlR",
-	"9yBxk2+8uvRKa5IXPtVGP6gJWBT1Zg5OCZmV9OvVD6BJIszAcpEz5fQxbu5JdLQV1emLzKm2A4fmykKG",
-	"uwrzfsL9XEl2/foF++75t/8SqBou5QPoB5HCT5I/cJGjNvqJwSnjlg+4AXbkT44EbiZkBh8TMl1xY2YO",
-	"y9MxpPegEcjcAzGZKm0dBS3g2Gn7aGhw11O/AybV7JKhSfIEbZLM8LkhA5BVzOp5ZXWsGW9rH7Rt0b99",
-	"VjN34i5/krywY6XFPyD7lOf5Y93O4jaoAf/t4FhIJJIAGWSOyA64E6wZfJwKDRm7ev+GWYd3ieOKV375",
-	"uE5G22zwpdtgYSUjDX6Jf8JtL5Boj/b4mbEiz5maIRs1zKANmA25E9MXzv2XX345WTTurjr8RVuwvwFT",
-	"TB1wQPYWMsGDcPo5SD8BpbROs0QufuR50olb1QWrL8Qt4Dhh0p2gYZMit8IpvmdOjjhBXPHX6kQX5BVu",
-	"hiCOLJxk5X5YdX7+rd9wF35r9HWwcEy1moK2giQ5N0QO7lk/i9reP4Blg7kTeXIuJk4ealp/2NH7dx9u",
-	"2BnHCczZP0X2m7uBkVP3jhF6Uq61gAyHkR7Ne8mSWVwWuadZJLkvyeK1tRpV6BTanBwLmyIm5eTrC78L",
-	"lAfVTCLnw58S4m+qsKmaAIqG8CAykCkkyAZKW4qjMg+gxXB+7DbnqdYRZ2NhrNIiJW8B2ibL7ULGpjmX",
-	"F6yQ+K1waCvhAXSwNDgICY9QjfE2Rlydk93p2H7tck4auIWsz+2S9+HEignErPWNY4zoQSLrZPRvwkbf",
-	"CW9FXLGqmwH6HUf3t+PeXXsIeLsRDdaJOY7hAJ94mXQmjVcDvEliaaymgajraq2T8myJVhuDezHNNr5G",
-	"7zVpUR8rb85fg3tncWPLF9OEjXCwbVddLaEBh43dVBZy0oDcwok+vcAvkJ5nmXC/8Px9jV4NeW4g2ZSE",
-	"XcOwMJCxo+fPnhG298NJHF+gMhcGINR1MGZICvRC71a0L0LimvfV5iNbwMUJ//gDyJEd9y6+PT8/T3aA",
-	"S20z1xCsHaE2BfQuUy8A52oYbIef95x0wiaAlNad8o9VcoDnlEu2n6RXc8R2IkHolWqciJD2/z7vJWtx",
-	"E9cZBlixXQ9qu0aYdyXoE1ZXYA9Z36nuQo76xKxI0rnw8ndJRdmMm4BXDvOarvOtMUO6u7DioQVCK+hd",
-	"lt8CZ0d7gtsKOwpH7jg6YXh1MsdxPsBNzE10XRuID7jMlEyYBjUFtMQZkBkb8PQ+NmbFIptjvlVe7/EH",
-	"akkl9zdyydREkIuXO5EUkFxFYwtaYOenabYHUvuWz4lwDoCk5EJ6132M+pI9aCYMPI4ObyxMdqS8n4TQ",
-	"dpdkdithtBLiZYDxvpsIaeXpvVSzHLIRZH06tI3lHKksSr3bfr+VJFn/hizhkfPVfNa38LEl5iu4tMCJ",
-	"7lMtUIr3ZmANXsmJ0BCyo/fbEP/GYXk59hPDcm7BWDI+56zmJFweW+Wwlr2FkZ0k3IHxLp+Un6d2PMu7",
-	"+nUVGL2R08JuSHk6AFpHFrIa2jqi767oQB3CWq9zU1kJv1t5A9d+5KBk5sDdh97KQgseKt0XkrbVlLqq",
-	"FV4ZA8Y4Oryd5J5zY0ohInoGQ5XnatYvpv2WmEbkjGhKJHXOMQmM2EGnyhjybK208VvSy4W8h6wfVfSa",
-	"U75WGmeArG+KKWgDmVPeZRZ+LZ0f9Xnb6JDmdFSwWqjAoZ0oQUJFlM/XYWLhYKOwUGTCvnDnhp6mTdFx",
-	"A510zM04erf3MPdHvCwVwd87Cc5Jz4iR5NYHxi2PI0Zx5rlwYG4+v9JyXUkPFVc/RH2m1vN89eDNkYvE",
-	"qxW+0WbazoHocYTcrOWK9GVhQHf+IhjH43BAX7WMUp0DuZ0fPUyaC5C2TwFHS0sFaYVtBR7/1HorcXeA",
-	"VCm6MjczuUw1PPRbh6w8R4+C8yi41pfbgKSkV9qy6mdRP7fGyuqb8MfTCuI7UbErXPnC1Wy30J9riu7y",
-	"zgda3YNchJiwgpbF1+gXecGyjtQuLQl2RHL8Xs3YhMt58BrVXiY//ZgLr5nTpOQpMzY6VUWdl0Xfe5jX",
-	"RgSZGVbIDPQlg8nUztlsLHJgAh1MhbyHOUS5Hz6gwJfoNEOhjWXgACUEYuAnft6j799evaCJa65c98rx",
-	"JQOucwGavqaYvmnuvvrw/dXJs2//b507d7+tnBvb786c1H0N6wdK5cAl0YzSZ7wGvBeFvfteBTKrIXZe",
-	"i9DZRCZrQlh3fK7JErG4qYZ4UpsjtokXfMoHIhdhTQsrRFGz3wzFjR4zZML2vXG2ryKJH/XoXx+82jUU",
-	"LOlNuOSjTuvwb9aCXle/SMkt8SUvh9tuvGInFLQsQAPP+jzPwxJWveUuPfZ84bIbk8bPIonfacsRN+aP",
-	"LDl2jMuwEIU7lcGWWIMRh0u+U/GRZWIkQmIEmvMq77bS3rnu1A6fj5HBeuHevRRdvlbGzHh+v4wzEq2m",
-	"/bDMZTkkDeGxa+Tk1Ae81geMreWVd562CcNdDTXBCdsuzQ1FDkF+XisrdJz1XsisoR8L6QivmyqqB2P6",
-	"X7nEtavYzp9I4NyXynadxb2/WprtPshg3u98ymbMHYft9Kr4B/QHc0uwsQVHrsxo4bK8g4JckWjrQSrh",
-	"ILPBNGuLKAYTYTf1tVZf1c5mmQYLm8efFDrfXAAgvTStGXsiLlwE3zD1Ig6VRxbbwcJZrMLsHxxObEYl",
-	"l5C5SS6nKhfpvJ+ptJiAtAmzmgsp5KhPcaEJQ5rf12CK3CZsImRhwSQYSdOHj1ZzCqdFt0LUJb/uMlYf",
-	"fjhQ9/LqozH2sTpSSUDXCVM02qrlUNT+hneVQSpCKEHArK74FEjU6tMsZ1i19l+EHWeaz0jD22D9bb66",
-	"X8akugRYdCrKzE8iE1ZMmVXs2/PzKrTbrOXIfq7YPl7zFGyMH7eQiweeF9AdSnD4n903a+HE47efoHWt",
-	"NFgkTqyQNhZW4nSiAeTtm1kPCPRaGCjxc0VXKCDPyvDhLiJYmCdhQmLofRKSBPo4bcKsUv1cyVHCpLL9",
-	"oSpkltQj2MPrGJ3/v//9PzG6gs+WJ8f4wCm346C94nsJg9PRaeXiMX99+uupd6lEJAtjvMVl9SHSEpKe",
-	"FyHDd7FT/B54bsfLJxiCd6N3SbHR7cIj79dij7rYbTEweB18f8C33sgMPn4grtVg+WuE1XZf1BuMpsN8",
-	"mY0l/byYxG25Na0+4suZRbK7yC5jpk6HMWMAy2QxGYA2TNhLdl7Gn8/GKnfQU4eRxlk6ymzndVoNiCVJ",
-	"b8a1Y6FxucdNGb/SYjQC02K1XjxmHIW2mITzqS2qOpj2m/h3Ndj0HrYJclQy6mhppn9ONUy5howZxYZc",
-	"R0880/O+LmSL2SEQqKiu0i4qDoUUZvxIgX1LDYdEymnO3dX9zbT4+7xbuyt3qmNZxBxBcly3Qa7p3ajA",
-	"jxkDKJQUUpLkb4o0xeB4p7VxkbcIKqXpuEuwpJeqqzuswKAmUyOMhZHLE0tKfGwERdZvvB05rstz2shh",
-	"TqYOP1+cdYeXyiidNa9RDGf8JRrBbJJOWZ5G+95iMy0KdNyiUftIaTbDtMABHDM/csIGc2YdxiRVjJqP",
-	"2aZXDKvbopJmir9PgELyi5FjvcgtrSQGC8nlq+9j8eU197L0+qr78eYDkW14RcGKtmbh9NLaBfvXVi20",
-	"iu1fw3fovToWLq51ecbYUtsvqf2IV91VsoR8yygUw70Khxq3FSUMtQoYIRsmLg5vHOPWJs7HrJCVzL4u",
-	"PndxwbtQkZcOYXtV+Qch77cKYWlRdcvYvK65AlGDSKmF9NUwYRqmwK1JmBETkWPWdsLKGBSTVEGRSLYw",
-	"RZlnIrXrFVhvGKrWHD0jNRJyO/M4TNp0h5ANuB7gaIzaF7E1vo1hApfrIKnhcHJsyehhH9PgYglREpN1",
-	"6umtTElWSMOHZZqiYROeQZUj3UybjWp6Q94nFrNsGCOL5gVFEnN0EzCr2Bkv7PhsMuSXDKRWuXvBsmKK",
-	"BTfqfgbGLTubgHv1zCo7Jc9qLcuospniQJUc43Ti8hZiIlRh2jMqw/H+ZCIyFX5Y33aCNxW/VVSKfPmZ",
-	"BZKxRcBn/Ju1onVNTth2CL0QeMezicCkmlqlnimXSFL5CGQ670MmqPoJGuJ1vL7UcmZPWwxgdZZb0btt",
-	"gm3Xn9uWoY/tmxQ5GOu1vce4n7bRMsM3q7wCDrs2cqngB1unkmUFtKV6TEGySTgurHZVyKCW+NwDX90N",
-	"6zHQ6TlwzQpKk3RjG6Uk1loiDoLh+4Zlapssz87esG18aC0E9opKPaqMz2tE0Ydahg16NM3QVonk8dfN",
-	"XAz7z+db5xgKDoyS4C6A6rbZeyW+vfApP5s6G+rQ3byal/XMoctQFwSNqYWlwnxbJpyt2MU2lHHFHl6j",
-	"FlliGeO5Bp7NmQaejiHb3a6amL7dCCUAL+aEAcsFygTNhMSkk9NsJdTsQhmoSP72WkA5xlbJUSsAwBE9",
-	"H7ttGGfuzQocdpe9VMBOc4FqsLD+ypcO80eY3QQJetG1aLnI194ofY1WurggPlYzJ3mnEARj0yx1ccHa",
-	"ylqsV4hwyqRcagxaFktHLsgZueBmS3PYRiyiI+drFUWmXGOk9XYCrSmL/6124+Bbn4YJhhBofwFJVT9w",
-	"O+ZWv+etOMNWoBDuq4Z5z6LJ3yvvrxuam5YKjlfsQzi61egSYkfo7XWH+M5LUW2yuaqeR0JqlxWQbbP7",
-	"FgWkjQ2jPudtxXq3S69bHDhZPJno4tcd+y4i9xs078uO3a8vdSt+/ii0XY2mUelgoh7A+BJZ7t1I/th2",
-	"XLxC7w5se6HW78KRaOB9Kvz5pfC14MhcWdqp2tN/uNdX3dOOGVQw25i+AehrcB+l3vWxlMuIxdA9AIQF",
-	"PzHMj4BlLrHgVjUM896MU/bagTAbzEP594vIW5gFEWIKmnOg0SmpVTlyqj1ap7A9xJoY7zrf9W7SGqi0",
-	"nsG2HLl2n9sx5C3BOMDaIpdchK8V4tdadr4KXPBiyz01V/ED2O1AZ/3t1i92zXX8x0JYgWNShRR23jd8",
-	"CHbeXyj8zYcwKrjGgiLpWOSZBrnqHZ4VuTX9geKa/GUiz/oZcDtG3og+s2A/TZVWEnTf3bbjtBgUGjPZ",
-	"1Na/Cx5Zp6BfNousrXQ7DvlIPNoPluwRKyInSM6oF+i43TSEierm9lf4wBy4zPrdnWRLQy4M8OuKPVyD",
-	"gU0de/WVLVBFy3LgxrKnz2qhtMhWsJ4xc6RBSVZb6eqtrd5DFXoXszXE04S1VnqDUNsq9jQC0kIay2UK",
-	"WyUBL8Yz1qSHdnNyS0JMi2e3ZvhtCYlshsFFZL8yXrV7XmBZOCYmE1K5hC2LvvgiD/1GAYWduG+w+VPM",
-	"Dr3cGwpbsESKW3WnhIvlLfblLelel7HeW6V7RhOV4O9UUyVk0TqV9sFJBlvuPBfyvjsoNqEbc1divBmj",
-	"b6P+IV/g54I9Tdg3PGHXz6Nu5iA/rzriUr/3RoONt14foA8fp7lIYy2rkGJfUGXrAqimliANM1TBoR+n",
-	"eWF82aKyv8MTw2ZCZhjTG4tqW6pi1Jav1tUzF7qWrLQj4kvu4qJVmX4GPeAWy6UuY94YJhuQLmzKcWWM",
-	"GMlJS52Cz+rpqw63hNqKyvuiTKG5y+JltdfuXALfpE72y0MMyBeIZR3/26AzRrK31f+ayLydCvgIbkb1",
-	"q6JCQIR2Lkt0JZFpiLnJ5oSiY42p7njYakEKyLmMVh4RmxJ7VGZ/HAa2HnrMR/XNerdkHIHqiLMe8kIK",
-	"5OMzEypHfDwzQKtJV0La1R/UGrioNg1a7BCO5MXQsI8wi19GY/8NUrD+DnahsS+Ivl+20t5c7HZ6+ycj",
-	"fuuLP5bEcMdi0vak7JMTrg5W+WtfIeJFMLYsJrvS482NMUtUsTFQHP6qpnYLYIXO93aH23Z16as05O1d",
-	"3yurBm8R0UgJv21ibwpOU+yqDG1ZXF5MwIYOL13iQTtWevenXT+0+mTV1psbTRqX34GEEwxtF2hVA4nF",
-	"ZF9PMcLSkrKZRvVXX5CFufYLz7ExkdstUxrzgMOzTw5PLUUgC5mDqXqDMCHZsMjzFoDaCAA3AKUVELPq",
-	"mncR31WSne3Du6o6CEtVrScCw/MfYY/an4dTyFRkIG1/7nsgri+KskXE9bQY5JSLuOUJLFCYFQUDNAxB",
-	"Q7uxdKq07XerjlI3nq6GHnf1tRRyaqS4umLLQkE697MjD1MDRabkfHLpO7hw7EzPPOnrKibvxdVsBKax",
-	"zNedx8/Vm6vk9QU4ql/dkk25MX0LOGyv8Lvr27Y7yDrk7iY4LqHh49Gubap1uNhV76+hWU05fnp+nqxD",
-	"u85tCkJ4dv2Y48WSOiDcGg2+LU3uqm63bKmhtogc8V00YhM6OVY6YEg7QO9Gd0Wm9qXrrDXyuxAeUIMa",
-	"J5mFlib1SlRDpft/570aYvSSXlm0J+rTpxk3To1FMOhXmiefd8lB30sWbdty2s93V3m1tbN7rLC1bZeR",
-	"x8ljnUn47iWpbUn6dhvakyS1HfXuLvg0SXEH80fV0j4UZFSpL68xQpjyFSnxzxg5oDpC34sIbozFaJyL",
-	"0diaVVUourt0F5IUpJhOwRo2Be0bPB9Z+GgThud2nLDvb97+cAIm5VPIGHx0+h364ihpYcL1PeUsMK5V",
-	"ITM24TYdg4kVotBLLvzNrJ4m9aXbF5XQHB44dkLEZjxD7OmY56ANm40Vdg3GUBrAIqbNVbCj0qmU+IDC",
-	"41N2M4ZbidOxwoBhFvQEC2wIY0VqyrbbWHjDN49tBOk0S/YImeZFBllyK41iZqxm2CQVezVyOVcSGOQG",
-	"fHmQnIKCJiwHriWbjUU6ZjOls1ggEBurPDu9rfVc8CbLmOmsdpxJHbBiBHK5tNWyQW06zQVkoeD0coHs",
-	"nBvL/qYKLXnODPy9wIp2WOLEjYtrN7FK18uEzo/SHwNvKfrt38CONMZLfI49lxN3myjno+Xx67OzE1bb",
-	"+IXvO06dV+dgfUthR8rYGHTHWVsSP4cizzGznjMJM39qwjD3O2RUtZdKmh/RtGAYl2bmkDlU9A1l044v",
-	"b6WGQSHyLDake2DZAIzI6IowExDHEnJ0yVKH10KO+sX0glFciANi6zDFH09SngG3GLeGx2WEu3RjubaX",
-	"1YcX7h03Db7DZVY9uryVxjr8zSg4wDcY4ta6rSLOTKc5lUkMwEVFlHAc4dDEagHZJTNWTaeQXdxKqajD",
-	"Ns1iGh8fcXPve5X5AzomjArk3F8DEvRwgFgPoDySXoiV8fWdaP34F65gfVp8yHmtI9UC2BNwtiNrVYip",
-	"iadDnoLdsGhj1IWykZhW8bQdCP9/L0DP43iPjxj3Jf6NVSqu4a1syYulrwlxat14lzuEK5347gFLGKmN",
-	"Qx+EMcTOW3mE5TWkYirPEJ2Q3JfYeZww7ov+l33Jc8dgHHZIxXTF1ypazZRmdJ/JrXTgTixP5Bi+iC2G",
-	"EGdoHOZbJpkmPOOqnQQfKirGi4+p+35DqAic5RG6GN1jVX8s6GYeRKtZ41AeEkXKuiAqF0jY5dj0rS6w",
-	"aIhIB72kN3I4ySeDIudE+3NehnCbvqFW9IZ+x7Dt+m9jVRjC5KlWg8Axp1p43wJkRRp+Taemn6pC4/LN",
-	"FFLB3en3Mx5GdKtxUgb62/oZOKF9Qhk0GkZFzimHrT0C/ANV1GnD7x3ipRN0TBzPMgSpFL0Q+JoX9RwI",
-	"JmyijGUWkE56ZDjihvDDEXJjYTKBLGG5IiQzsEko4qJ1A5eZrNDvPpQVIq+xFHA0ZrQqwruzGuhUdngj",
-	"m2n50SBC4X4yoJnILhlmYYXkGDN359nF7I3O4bbC+itFRB8IUX1fNhht7rPj6W9lHa0uaCGAp1OKd7WK",
-	"Gy1GI4hU5QXZUuXtHubxwHGHCpZ/VFJN5sy/hX0SnMBj5lLJ+SRxlzQP+NFS6ENHIgT/NLfA1HBooOwo",
-	"Q4K/r77gA4AicditbSDpe25oSXw6Ba6rNpD1C39iFsZvMy3SS+GEwmYSPMw4NKB6/rg+nY/rlLjfPpxd",
-	"ok23bJa4qr9lh6aW/uhfBG9XS9XslfyChngtRoWGRtnsDl/52t8tFbXbK2mHdWtlzA0fRJYOeR5hVH/V",
-	"avbrX1OV/9rbWF5d3OcSb1zMEFB5H+WYHc7hxtywxnrzpKNDxkFyApZ3HPyte3W5oufG29VqtvMjc2Pu",
-	"+Mi0mrUIJUHu3WDFi/2G3FH6KfzlNPbQgIHEw3nj5BqQVy/l27ybFWj10rewiFgbgWdYRqfbHr8Pry/l",
-	"cGx6F0ShHq900mhN2+E1DKPtpjaH/6VmWpssqp7xf62iPrGqzt6ujk/XwuF2MiAJhFMu9MYHgJGH77nQ",
-	"m6UrWA0y23wy91XLMVtdyHShwm9rfzDC1xBNUCJI7WiXYL9ZMHGxPZjfT/MoK1W4WtwKDPbEJeJrplp4",
-	"3LDSpXPK7vDHOyYM4wPse4+1pqkBoimmU5TLstNe0r2tRibMNOctNhn8LmF35CT49o4dcWYmPM/pybGT",
-	"l+/+mv56x47GIsuoS/JUKwupZUqiahjx8oSFNkwAWqDvB+tIKJm5v9ca28LiV5zw9zVKuCis+ti7TTlX",
-	"3X+86bdLlGezr6sSMJvx68fye0SRbIuzqjX420w49T2A+pS/+Thevbj9alnLWF1tNenVojObMQOLq6tu",
-	"ZgUkvvV8agEKQ//FtYpPJozPbYqS17WmVafvNe2rvlb937Gu/Ug8xFp+O/KmwYxV3qJEIz0A9NQ4imWw",
-	"XBqOWy0Y6dOYa/DRvWusi9w3U6ztuL6MFWf8Y/DOPta41hzulbR6viPZYwumtRFLaa55pYre0oahkbax",
-	"rh3A9pLcOsdmY6WNZa3Y/aJwtjuqH+bf/EsPw6Y/Ae7+aDn3x7CVe5ivbTuL1i3TUmnNN5eUGPzTt6q/",
-	"TGoqt8HCq3XZdEGMqUkpwXPnaE04CGymYZViubA2R8cKkonjZTf4ilpK23PF7bka7XjdlbaWxNoxg3PX",
-	"X1UkLAF1n9zs3aIgs9CvPB7FsxUV7qBwbUyH44QW8wJXOSNoPW2FBUdaFdPNt0fD/dl9vMe9+cWt3xct",
-	"ZDcM1A/5xsIkqifvyZa7lTm2673jZiJd7eZmdUlJMCnP2xj/7thq0sNIjQ4i5ToGTOMkza3V97HirJYX",
-	"totKL0seiFitk1BYpXss3QZlSzYvQFJMuxXKXp2l2rHix3bOzk3S//dSlcO/vS7OFF9qNzCFF9riQVdk",
-	"wq5zn9bT+JcW25w5UigjWrZimyoZBNsr0K4yzS2j26bW9MGmH2znhsrF0K6WHG2wRDXNXGtDJZGjd3FP",
-	"ladmdsT2VlpIP4O/Bn0LlbF3jfodXBtLVpNGBoYfbtWxBtPtstdvG5k34NEntiUlvbZMrIVjw9fKRYbK",
-	"YxH5et2Rmc99YNvB/ApD/RYgv1P9aMGO8qgraulc7TXwbTN0SIOjl2OT37y7ef9KapXH/X3KTnlhx/1C",
-	"i3hmBaQ62oN3MXqV3ksaA0bX4yhcvLT6Q6w1CZYNVjIFlsFUA1qxUPvPNAbWssGcQjFBV2E5Q5HXTQE1",
-	"Ybk1tyrVypgZzzeo2fYifBJPsxgKKVrzr6rNPKqb7iioXMt1pyk6Z0OBtr1XutJiJGQ0Qt3XcIPJALIM",
-	"suoaSIKlZtGYWnGBnd/cX4zjq0r78PmMCdsMuCaLxES0dvrNedoSM4chWg7OmFWsMMCENBZ4hjUR63Dk",
-	"e8itzTzKi1FLE0Xaab23+IpoMf8WRelSkoLfvA0rvsQwslc3fLTe2u2D8nB1ARTquXolANagoQHoSUC7",
-	"yE7KG29F4lr1ue4pjKmSQ6EnJdg3T+u9BpTelERACcUkqm7fGO282JCmM7ZUk8egptvkBOuFAY25RVXB",
-	"C8uOIiGax5uuq7RMbHky63utleC/CnGEYVKxXMkRYLRgYRA0mbF8bjCvhQ0Ky1IupbJsAI4C53PGESbq",
-	"InaN9rYTq3ayE7y7UctHK15Wsf6BoEy4LChKpqCiAHRwXRIzmmgW0CugW+04k7ovmlbQAXmo/tKmGagZ",
-	"RG9vQvnlaLCn9W54oi1JEnR8ZSnZ44S5c8RpyoPsdI6tB7Jl8YSWc2B4PSwHa0FjVpCdKZaJkcAGtUU6",
-	"xm5MT7+L13Sqs+5a4PHzeOHAbkx4IeuEonJlxqZjzTHF0DEFf5oVP9ioWm+JRmvrkwfMaS7qLc+gyhvD",
-	"0UiRpqCRXkdMWcGJWq//ZUCjjQPEV8gBL2qoEMKpuU9giIgHvU5B5bjcXaSxkyQci06KSBVdSxwsftp6",
-	"4FVs/AbcexsK3pK0e+4O/+kFG6sZM1YrOfIZfRhtMFVCWhNSBAMmLHn22gUzivffRBddTBVYl4Kymi3Q",
-	"rmsL6XAROwOq2t1uXyABR9qu0eBq1WcbcnlNaG5qWde5oGSvR+s2USQXE4gHf214HX6cljiQ7pfRGGd1",
-	"0+C1EuA+6iDCg8hAptB1DVhqIN6JFDJhGUirBRiStqkuQdCVjgj/fYWChFG5AqybmbClKp+Yl1+6KRJW",
-	"OY8Soivm+JKpPPO2cmoAAbPwT+vY31jlpKK5//sXGEVonzK35Kp1arlu1G8TlvqGs1niO2hRNEVkV343",
-	"oUlmwsp+ncc7LLR/v9AApxbDSkDUq+7S/WYMGONzFXMh7zH3EVX1qj9oTD8vn3YFiNVFC6sbiRsnyvvr",
-	"WvJwzXpiNcd846jaXI11NUtSblRusqUP6VZ4+HEqNJhHGZU6ghI5Kc0jLVjtDek0DMXHuHRP+aW1ti1e",
-	"uMO2qImTLCzkOf3TMD6l9LSY30/dP2r9K/qM+fV3u/yttJ8Od931uGMdtVoXuxM5pWyeux1D/MnEsjm3",
-	"quArjLvgluAKHyjezixh0ta/Z8xNrDNSbfBNEC1XIyEfhWkTcGzTjMUGkUZvy2+i3pkh74NccXqfoNEE",
-	"nf/CRdVutbnKhVtpHsq21R8dLG5XKXh74GpvbPVuSrNfOu1pty2uomfddiK7KB6IWP5llw50S9xOS9oP",
-	"3YlpMz836pnVRL+qmCRGz2ahhGEalel+Ufo+Tvu75yLwGRdWyFF/47y09U0QnOhs1Aaph+uHLNUaq/ro",
-	"6p13HvxVkKJb0vx80NSOFupH7A/mfbXQ933jxskhTHVFNiGGb5NysLNNtORyVPGD5f3GwCi+tugNtp/W",
-	"MoKTC7zQws4/pGWfhQH27b+J9/2/kuzq/RsSPsma+v7dhxt2xqfi7OHp2QTOvFyqNLtLuYFQHRY/IMZz",
-	"d4o2JPKV++kqdBpbOyXnPFahfKHUvYiY2D6AZYN5c3anl5yhLHHKfpKGD4H57n+GTQpjGc+NYgZk5osf",
-	"4QxPDPvLyYsP169PcM+nGAneu+ilNHMQK3vVbvr+y2rRfCr+A9w1Y8bCUMVyFydFbsUJH4FM50zDVBlh",
-	"lZ478d4NfeJPaiHA6IJlagLGipSN1USkIgudwkzCsOTPrax3aWVTxwpFClXfYZkxA1qowuBEC58z7OBa",
-	"/dgYjFq+3sr6WL61q3nCphq8NcJtYljYQgMNZxjVvzSnt/JWvlDSv2cubuUJ+/cP735kQuJoqrCXrJD3",
-	"Us0kWQ2wHggPN8cGKptj7+RQluXS/SSAGirnYiJ8SX4j/gGnbnjsE0mPr1+/YN89//Zf2B1WHqOyRmdT",
-	"alj5f/5mlLy7ZA88F75eIrWlZCnXes64ZHf0wx0a5NCLcSsZFhs3DHg6Zmo4BJlRWSDAWoUnzLERwyy/",
-	"B3aH67ujhs6SqSn/ewHsjrj7XcI02EJLdoc05i5hd8iL6f27miBwl9AQGtz8SmegAS017oRQYcSZr4Fj",
-	"HUUc1C3/1Q0f3V2WsQpujAxycH8jQiAuCMsGPL13Z3j3Znjyltt0fMeOnj99ljAs8oVl8Bjz/U39qEkj",
-	"zdbyHC7Z82f/Wv8VC8nK0fEpjvujkhAGD8OGMd3wblRfQcywb86fn7JXWNLyz69uCHHDs+9fXb3E7V7J",
-	"EnIomW/KNZ8AecXo3efn5+66fEVK7jG/dDErCQaHIhG3rC/47PwprZGzux8Ugc1dGAh7+HlM1XTlr3zx",
-	"TSLSCD8OQu/+cnJNYHzyJrtDXLhKUzDmghkxku7EcZYWKoaJxURqGFGjy3Bjht2lRg/7SFfvGDe38q5O",
-	"xe6YcofToIHHPteJYLEi49ywuys06Yh/4E4v2J+QKLP//e//cav+RdixKiwDYcegfSFSkqXYhFvQgucs",
-	"5ZINAGuRnrIrfzh0x1iuFCuVOtHcQKhGZ27l8/Pnl+T0t7F3M4VBAWE0gU75+gjs+fk3VP4tFyl4kcsT",
-	"bCelagGW63oOfo2OuzOoKUYXvaen56fnKHFMQfKp6F30vjk9P/0Ga43bMbLH8prSMup0BLFYXTblI6h7",
-	"5pRji3KpfurCtt0BJr7mHUWANT9ImJpJB4Z15l6WaMLUqoSR2S5hlusRWGw0aUp7rX9/mPNR0qQhPdw5",
-	"9Qh8k/Uueo6UXaUh0rVEL9O7+Os/iUuGmnf+zGNh4iQjRcX5+CDLmSkbD9EWPr7xQHSCfSfqND5fqwxE",
-	"i0avnMOqvc1QWupjR1DLs10EYu978SKlg5ogp2IBvNCG9zjITAvTOhBbd+gLCv5M+rBHuQDgDo+EqVI1",
-	"Y/OVDze+5mauwsrPY2pAhRlnV+bdsNfhvR+cZNDlxRdkCvjt15oW4Jb27Pyc/NnS+jC1uozzN19artrK",
-	"yg5zadnOD2XYNlLmydipA7/nNH9s2HKdZ6E3OL7/dP37P0nuORFk7qNvu0zyRmILqbxsEP7t+Tfrv/pA",
-	"9St/kvyBCzKx/FYvt47EL+wYww9GBnU3/8uv7u0FbnD2T5H9RrzAodsyV/gRIDMsSFmn7IrUAcicLlCa",
-	"+mMUPsguBKlPDJtyCTny4lN2VWQoBh/ROk5p+ux4maK/xCdXwR22QNLXgOKbIS47BovPY409cBHdgeVP",
-	"PPPi0tbw8rzLzb9WeoCFWeiL5xuC8Xfr33+h5DAXZKB6/vTZZhM8+9eN3v+cKEJX7AU4rxEvoUkSF5Bu",
-	"SrGIhOAQG3zK3lgm5Bi0+8X9t1TJsephcEGlh5clR02Vt4OQ+HwZE/4MtkSDPRPWGFGttn/qKy/5kB6M",
-	"j24Z1r92hu/goJ8OsZ5/NVD5TsJqeNyQ6r1EgjdF0rcch+cr5KNSVIY+OEFF2ksm90vvSz3aTzqAodJA",
-	"toKhBb0M9WTO3wn9R4D6k8rmO8YW73H4rWk0tbqA3z4LptJ6sv2j6WOFpd8D83v6TacJ3H3fKPWD05zo",
-	"u2+7nJevGA/ZW8gED12Wnj/7/XJoIk8Vh2ZHjqOqmQT9xFR0iKK2kMQcbyLrnpXxVG12kB+EvCfLYzHN",
-	"Fc8gY5mv0GlK+iV0aCOHnSJO0ZKJXUYGczYbK2z1WLa6sQ3WuWyxeFXFeO2NXIQ50Ge4kr27Y/Yvf2JR",
-	"+Ovh2O60wiExbi3H0vvYUWKZk1vN03unjm/PypWxsWYZFZzNtLBQBzT2E0KvYWNOEfZCOyxCrwN5IdjR",
-	"86ffHNd0sfLWMVwyootdZVkDVHfPUCsolfd45OiEmnJtz4ZKT04yTinI1WgLUVilg7GtfAQmM9atVQMh",
-	"KUto20oTPj2yrX9jF6ng6c4PMGoW8XC6IBgEf8E64aB8b69yfIN5f7Ph+893z7sb739Cnv05qRsBCuMs",
-	"F/KeHf37h3c/YpFYYoiMlwyRHUXwMwnCvUOMMjC8gZnHcerYxrPL+OV278Wj+O/bavw9cuByllUsuNrq",
-	"gfeu4L2lpFKdV+KuPiuwxRqwo0KiEoSZ3cc7VaujvLhkouWCTn3UYoSPkvO2hIc98dJyfB8O+Yk5UbW9",
-	"CKjTkrZXUZN9cq1N1dpPybK66LNfm3r6WVld5vhZlTJUF+HZUeAkKF2bGh+5RJstuvqp1syCzXcznbRe",
-	"MHaHNGnXvptLVhYzQ97KM4xdBlKLVYFRzKS+q6F36S+7esJmo5TxvX/4Rdv7wiK/HItfzTXBDROWSTVj",
-	"wnyRhvovjVoerH9fHDkOJAKpS4MkJ2yiHig4zngK46iwGDJu7qnsxWq1IpsIeUZdRM98+1ikulEC+sFy",
-	"bU3ViDZ0ahvw9H5EDbYpUJK8dtxibSxsWB3tECyk28utHKo8A11v75uLB+zxm/gG0/cAU1M1/GW1fsJZ",
-	"s99v6Jt7eStV6OdczT3mhqW8cBS7mIbYxxnHWl1CupUK434bq5k757DPqim0GroF60JKWoZ27PCoHimt",
-	"Ad+8YxqG2J47dGT1L1PLbt/6mNHWj3EfYzW7lThr6hiLu2WaFKtvnDnVbf6PEJjrCJtv33vKXjn1VAMS",
-	"UtyjtxHT9xcUABoCcv2mah6vcmvE42gYnFRDCuIBq2Sdsl8cL6mAUchb6RdVcTW3KrybUz9N308Lvg94",
-	"k79d00u1dt7LGueznTGM5a7hMauQjy299KdBEKALaZbBfa866aMYw1cgFu+RrpZbaxDT6xKbMQ7NYeMT",
-	"02ihvNyXPIlRJXbke/HX6GsJ14uCrUOMVjPNawwTxXg5Cvysi50JA2mFnSdBllGaWTGBU3aF01P8fSmC",
-	"IjofPT//hmGv3pkwcExAbDUXuaMJkA9rVbGq+m5aFSPyQ1+9f9MSRVpQZn2HGFLcSr8woD9f/CidXKd4",
-	"wBWfbzd36fDY+MvVUaotWamtUalqq6E6hz1G41Qp1nHV1vcaBumAdH0UJGa97DEI8jGU+yuyFaCW5U6c",
-	"CEwzFp0dVZQJhcIlikmUcZlYnqVjSO+pyFIr4XwngdKQyK1Etnlf6zMdcyGfGOZ0OHZkHNt1kiBVZiFJ",
-	"i5vxsZNPORLUhFFhQNTbbyWX7FX27Ntvn37H7mHOMtDiAbKKN3hB7h7mp+w/AKYsVVOBgl5o1h+4xxPv",
-	"qfdE91Z6c4Adw4Qygijrj/ERF5JKq02iKSXuXPy7St/KusBJV+AfnpzUTo+9fvPDq7uY3PVnIIL+onbU",
-	"G+HlxxOZLePmWidiXFWvlow+ki9Xqvp6nAIv1Uyic2pB2CE4r8NISHBBKELUiYk3rchaJR5H8fQXnt+T",
-	"uuNwzo/vAD+oMbasmIJUmc3GyviXMwWo8lKr8hVSz7LE8jOuKsgs++U3OJeoW9WXIVyDKXJHE+9R/cW6",
-	"0VUXADwUYdhAq3uQx18q/H/eMChI7x2I6Dl5YSNgW4FVDaroTH0x5UVobrMUfwgpxnVEOeKGZR6tAjv4",
-	"86tFIl37AtP1kDdUzONW5mp07DPxnLaMTMzxLjdBhMCio5kb9s/bXm3o294F++vp6emvv3nlH7NBB3Ar",
-	"PYYP5guY7zjZUQgTc5xDFfRjVqBFhTOtKNnKKw10pjjuWOXZrSyRGMjakCqdmcRX7KjT8Al3dwRsAHNV",
-	"niOxZJBRM0ANXa+IEy4ypj3YrkvcnZc49FvSgclFWNontHnvg+JgXpgwfKTBOy/QcxFu4PjLlJQPrrwu",
-	"JHOBSBK+4t1iQrWXOyNywT1MLVOFLa0fQahdJxWE7Od2OzJlW3NrYTJFEyz2snFUi8LfKZSV6v7gY7cs",
-	"yE7Zay7yQoNhGeR8zoaFJjJKI5lbeXQNVs9ProYW9DGbumep7zltqbw/FlhMmo9klrAh12ziJs9BCpA2",
-	"n/uX6As0J3tzqf/uhNsTLk/8C76XT67Se+OO7ZR9ECM0EgvJyJxL9qOQEA4yM74igf/plGHdHGyEbdlE",
-	"Gcuefft8sTpSeTDhnafJ+bPnbDC3joU8f/asbv65ld+ef0MYXTsZTwiUYhMu53j5JyhZaUe03Zr9iZcm",
-	"/AjN/gHveD+0GceuqPInpbBvo8aDD4QgTjgm5JkMOWYlwyWa9lPH6YZo+UL+Z6zIczYApmbo2P1SCGgz",
-	"e+DrcNd996WQ3IZZ2Rfe6V389dc61f1QrwtB+FzH2ktmwGs9zcoQNaoqMjI/xgmrooL8LZSViErIpkPz",
-	"Ns2CZD8Hrv1znPSUNeoBjTk2VgifWOWI1AUV3giJeN+xI6pMybj/Cnf68tUPr25eLdcRwoCOelB1oHW0",
-	"k0jIww+0xS4Jqh4psQRNtSnkGG6n8GX5ZxYSdzZ2xf++XDRrxRdEJIKEDogxGfJ2rHjtVKgKrMeOq83A",
-	"hIobFek+Zb9o5difyiBw9JpprpQYcnEPbIavBsRG3vvdEqs9vozOHNpG1/AqFF1B2Qj7ZMyUdrIE5p3E",
-	"Naa3r6/2xIFfqAy+KAZ8U6OYKDFSQYyvHMO/vtiZ774a/efPvpXGgnR25NSAwo4dKUm5RRMNdeLgTfw7",
-	"Xkt5Qgx/WTUiagJ9Yw2bgOUY70E2qipT7tKbqnII/lmS/s88Kj0ik+7P8EkT6dqQ9pA71yHbfSog9a7J",
-	"8sZ2lS7XBrBnteuPV8DKZ3xuUG3GBJgJSJswiRCoQWINuySYiwyX2UB9dEzNE6mTD15EPnmvcpHOdwPK",
-	"fvDNIFqlFuyJsRr4ZCceq727qb5mgC59T1wu5wyjGb0BUsefAtaJ5u44oPzdytibWCYpLSMa6n2Njz5R",
-	"PilN9qklu1Ws4tqfzO/F+XvITNkxVfk5RD/4QrJVvvlR0xt8iYKce8XpClTAhWPo9Po0yybRcKwt03zX",
-	"ZMMxEGFh4kQ9tLL7uNJgYK/KnNaDa6oclIViSta3X7qV3ieHvT9p7TBjwvpKr26A2Xh+WfoiJYaKowFe",
-	"SOyoKYxNSO012CpUKpbmXExuJZqPysjBmhv06Pn582PH2oeFCQVtHB3EKPW5ktSKEy36oI2SuLiSKwh7",
-	"K48oQNqOYV4znfIsq27Yqpp4cExn4Wf6rvJqla+PuWEDAHkrQwfspKw+7AAo3KtkPMcA5qQapHm8ZEtS",
-	"xndGqmrjkjsU2+SW02IDXzwv92ezgiULRcEpUMfTT3bktonTOvC9leVY6Lw+ptB5DdzQUgKpTlgxdYfy",
-	"7fl53T1w9PzZs+OYrf4Xv+FPxF3CdDzvxmEipr0whDzwgwM/iPKDACEV/pVUZTBnE2GwgDdWy/EPNLKH",
-	"JHgZifIFiaxUZAjb1rMKMcEApnar45X3z724+vDq+tXPb1790n/z9v2765v+i3c/vvjp+vrVjy/+i/1N",
-	"DQzThQyuNqRty5/850+vfnpFDkpHSC4xStHXH6jiLCa0oxop/vb8GxyxZpJMfOyGI0beDnl6K29KM4QJ",
-	"BdXdGNjNEInRJbvL9LyvC/lvDovvMPsEnQm64lh/U4MnoXY8M057nKGHc6aKPGNjPp2CPGXvgoxM2Sd4",
-	"kNjvxV0Wz3OGrIdWxq7hhN7wUSpkPKm6t2MeCjZgZEf3MKfrn3JtJbXO8SaXIWgHJMQ7looy++DQKPGk",
-	"3Ow3uIblAPjmnf/sT64ei0QyCRWk8btqKX/rz3d1jd+VqZwbloehlPxGm4lIf0t33Y7b0Nssx8qMI5Cp",
-	"CJ2BMUDPSQuNhhXJo6rNhGaAsYLG05zLst8zSiovPvyMZ/6XHz78BUOmkHPFOkxXkOG77S2/UgxyYcaQ",
-	"9VuahPpiwyVQxTt8tlTLCWuKPHhotMLpUGVnu+o6u0uoIqT4dzVYn0j1NzVoTaL6VOV3vrTopD9iLR0C",
-	"mVpRAcJlh79KV+g7KPL7ss9IE14u2VTleQlUwvqGGfUaz4E5xzj2amv9expbGCrA2YzD9yOwQlpRrcCp",
-	"G0MhkWQ0jZzujcJgwI1ixnJ3c+GzxKdENOOZL8mAZNgIbGvZ25IX7c1SsxKxb2gDB/tnW9K2DDINiUMh",
-	"Y7ZUrTHxo2paQ3JCFHofawQV0lguUziBjzhHG9RjRJ53SbOJevBZ5giLLAxCtpSLqtXQQieMWP/iW4li",
-	"qIP/VMmh0BPCgElIajRVD2STVMnFY2Gs0vOqTlZVY9pxPpPcynqpo6oVsEkwPpwOGTLhfsCA5fJ7EhyP",
-	"DMCtzFRqAlafcJn5czKnk+y4TDjwRqUqw9mJVaf0Zr2GL3Z5dvPeSrroU+apXenjW07tKW/IryImgb7C",
-	"qd74N9fJoO98nKKBuhhsnlDC+ZGGKfjW9eUwx5eMDwxIe1HrYS6q+eDjNMe2+9TCMCa7LshVdRG2exd0",
-	"Y+fY4sWJh49vmLClb6diPWfP6m6Lhs/ikDy4g+TBAGFPfGMzqpanNDNqsgC8DsVrN1Olv524H8+exXKW",
-	"4kLAAr616++/VEWOHO4+MSHnYUFFTbA6hS8/ITQTmblsLJ44fF3HupXe8MhIe9YoJmR4INg+yAkNFI+L",
-	"qhUptRhN6BuJBT24Ps6tDCUnKiRGR6W3IlL5ByfZBL8UncFpWaLBp3547hW2q6SjlI7m0QPIfK7WFB3B",
-	"ZWcnasGV1Nts+YMzqtApnC5aEDLlGATUeI/TmlWeGxT3EmZUw6qAGQ2eh86c3klmhQH4ubMV6ru/9m5q",
-	"/EvFqlUlZCt368JlfaG6fGfV+qBIHhTJ35EiuZIroNB1xD0xxIir4w00yg24igXte2RiS6/2zHVifNXr",
-	"DF/3wWc1i6Tvx5fm3Bj0YTkWcBS6g/atUjn73//+n+Omxkk+t3gJjze1WW9wjfvUIBcmayvyepXnkeP4",
-	"pLrlZ4Xipa3XQK0yMDaADfWbtZ2q6tXQMWM25t20ZJUw5BM+omY99RqHKI6V1ol6TIsb81SDUxbj4Szu",
-	"CdYt7+Lvo9ezQ+r/40GKjjJUqx6AnQEsda1si7lqaYVZAtA2XZriQLA7UtPs3e1L5UdVO4TZg9mqPQ51",
-	"FciwI70ufnMledlTnN+kvXXJVQmYT2u5zwTBlOtUZr4KecquygQDCkGhmoJLSSLVloVNmFUsB66lLzT4",
-	"0W0ZplE8eLvXOOz2tAna8acirZ81JmCs6ncsyAwpNJvAZFDXxlF7tEESG/IU8FbVcAhYImGyNvZ/AmeT",
-	"IT+zyk7bTQjXXozkWILSQKqB3JVLOQh8Or0s61EKUvmVpLhSit7y9SwwWcGbUqksYyMGymcoPaFqoFDV",
-	"UOF5rmbu/SXIxKqeN+9u3u8TOt34r6RW+cQN1ZrfgweEeYcWdFmvQtmpOy320/Ub99CM1Yxxd6r/eU2Z",
-	"GocsoK83zc9BHzNgMb6jmEZRYxNsPPPIsSIwh5AIIxeaNYYqUebZs8sGYmkMjJEOMj0QY0QETVWTigsD",
-	"+nQy5H18L4+3O6CvSpT7XWXvXfsUKreEaH3VDxV5C4bJWtIVGT0dhkvywqp9pw4dkvy+qKIlhBs+/LlO",
-	"Bmr+v8AHL0s7jZJU0nIBmLrQjZDAu6LstcN2VJC5FxdPhCxlxdL9lxZao1XcD1gmEy/8TiBux1pZm0NG",
-	"ycRlDY6j58++O66ivZ3coCRQHSY3QrM4ii5yCHG/y3QGiw2+D/vbD6kJw9NkW8f70ufexFsWLyD/sz9p",
-	"rB5F3g8y1gld1S6gQ6XKBBk7ar0tJ1BdYIA6hXvWyh98sXXXDpnBu6j+/KIsvVnB17TCjbV0gsCsPYKC",
-	"p2OCoyeGST6hENDMe8RQVfaapAYbyto7aR9ZHcr5CuNTS1GeqmsIwyY8a7Ho3tCa9im3uxlWNegqz7KG",
-	"ike0X0JR2rE5/iPony0HEgev1qxCBwvt7AbrY5YMQOkF48SMl/WygqMj58beyqffsomQBcW++CI1WNui",
-	"US68ThBDwo+P+w2X+/z8mxVx0ggwe+I1OPbn6d71I8xoZ52bd/1+2kgeZNY1MivhRwN1hg4xEUbMZShC",
-	"ocFnnDiZFRWgFLpznrUOn5uSZ1BmxkzpewyqCG1Yrnw8n9NRnxj/bt14X6mx+OzUi1PxZGV1X8P19e4d",
-	"HOlLVuS+JgcP1t9yaoGvgrsJz3mcsb2MuVwLjovd1lZ1Z17XPs4xne/qzseqqyRNH4PRl/ik3lXyMc3T",
-	"1kE4zfYHTl///TbhKh2qVVtE9JSHxGsG0mrhm1HVcraZsXze1mu1NTakmqS0eLy64aNLttL7hplz7dVT",
-	"mr1V993Qd20z3y+yEd/X7rud1O54d919kQR+LuJOWZ4x4v4TPtkVcd9js2Fa6CevobcKFWlJ2f6R8HfV",
-	"OPjQCfMzVzNH812NCWPpE5tj6T6f04NlX53OkykJfUzE1qCmIA0Tdm0P4gXh9izUmNxzG+I90c6w+rgH",
-	"kp59BfQzLNWRnd++COElQeg6UM8D9fx6qOdbru8bCkyGWoxVGZ9TiK+saOZaQukoKp+K0zmf5Cvj3GEy",
-	"gCyDjLkP619R8EWtmZowbATS0SjfLCfBjgZoR3N/nLI3FutTGd8EqCRoCeo+FWkqXafUDplqhKQ8WLqi",
-	"6tG7Kcir928+TCHdTEEKJ7CyO8zyufj5yuzCP0y4O/ZXNlNIq/4161uoLpUnaQlSDu0dMWSs/s1SJCvX",
-	"UOYqZ8yqhA2xESslWRigXqxTjn57pTGbj8p7oWdPacZzwU2z42H3RIx3jQ116qlKa9qmpyjtokMr04U6",
-	"CH7LGITgN+1OQNLWW7Le/r5uks7dRde8+IIaje61m2j9mtY3FW1A3P7Sg78kbHaw3Nx3HZsbv7e7O2td",
-	"/TDjJMTqYgXAJhpjgVXHEciPoVUOxgm/LCvojmGhoH6QiuvDnPpc0ZhYjE/eNWsY7UO6rU/xefyZjU12",
-	"9ml2l3KTLyn9ctmyd4jz+9w1UjIsD11HzJBsuUwKjleQlTY5Ya1/aqFi6XeMypBy6XPRMfnOMKswyL5R",
-	"CkQuaPBxOrPOM7VAZ75259QukOzgo9q65jre8BJKhT4zJTCvZNCtelxjzNIthYKgd3s5qt9NAHbq1iKH",
-	"/QQCXJsq1kDZg1tq926pxZKQ7eLhDv1TZC0meu0LkUCeGWZA2kt25yH3zkdbGmxsoQGriNarp+TCdKX9",
-	"ZRi4n8kXmUWX8NDG7A7khtkhF9ivnPp5HFnrUPiL9WX9DtnhwSi7H5dWXAzuKPTWC011tI01alOhIRZr",
-	"L1N8cVncr24RuxdYwaq0gwWj0LYGsPf1RXeyf2E14EcZsP4IFqvaua43WNXB4A9kr5o2YS+gWOPnNcH5",
-	"Xk+dcOmOsoFOyz2A1hqnat+vtU3VLnhv+VzlDJ/HMlXf4sEwdTBMfQ7DVKN/QIQfLxCLFnb8CBNUKO84",
-	"gFzJkQkNcOqkokUtYYs2qfo360xSTfJysEgdLFKPt0g1cAmlTd9m3Euaq3hwq0GqPmYjTLqzDWqRk+5f",
-	"ImuzQNUR9GCA2kNv1cZNt8t7n8z8RLS6XjLAXSITsm5Wqoj7421MuyPre5U3P4+FaQ2GHgxMBwPTVx8z",
-	"vbU4u1g1spuBaTHcaqFwpMYS56V9SUkf0idkBh8hY6nKiwn1q1S+MyZo8QAZG+Z8ZLCDsBqyO276anh3",
-	"vGiEupKskPeSKggBRS55cdrOp1Cv8RS3Tl0vlcrsYKDyPaHWh1mt+Bjf3i7Eq633wloz2VUtDM5XXGp6",
-	"JGIT1l/ZeMZfHBdbGOGCWKXwRZ+0ytvsdWWLkb5/aYOZbxAcQrt/kxdtxdsRbra5CWwBss2H9RLIW8NB",
-	"IA19Cn3dah2NrqWPGKisGfyIMbIC+kOtJo1vy/r2KCxEOrx9PBmpk8Vf2ydAn/jjh29CWnkT7hiyAkK3",
-	"m+rfbmqjlEyYsY40ZonveSPSvlR931ZBaTZUea5m/WLaz4o2pHB08RFov+iBQDIuDCuDTrePSF0jXV6Z",
-	"d8Pe12Zlb/KH9Yb2BXb4B7K1txedXnyyKj409JQKkf0TMCxVE2BC5kIC1degBp5MGFZI8feCsqdF6OmM",
-	"3N/nSpHOLSGvxJWy4nklJjU1r6Pmeks7PS5pwjNgBrhOx+4g2mz3TbDZk/m+OcnnseAvbPRgxD8Y8T+L",
-	"EX8hVdIxupIULOC9hPx4JXVq14m2tfJH6qWPeSjiYDYhUysCUhfI1jr7/xKJOrgADi6AHbgAFjGx5gUI",
-	"CYarRYNWR8DCyFVs6lInysQnBLKcz0Oa4Bq7gnulciy8sUzIMWj3S6NRStW2+QKLMm3bJ+OR2Eey9KcT",
-	"fNv8GeuvpCbIHTwee/B46EVAWil177EszEaitqwghCiEmsmSH4ZalAM3BrUKYh+a+KyxJR9LqZIwdkSk",
-	"dqah2QgDmU2VkNb4FrdjmDzeubJTnrlvheDzuFjW042Dl+XgZfnKvSxENi7ZXcXn7pB63BGnC8kGI/EA",
-	"ssw2qCUbGLCPUUHOgiTVzUcT6KoaoszSHHHBpdLBS3KVtvhKfo8GQNrsesPfsor3pFLwep+OZD3/qgpo",
-	"0wGdTHMuWS4ktMAoO3p+/ryqlr7cPbMUF3h2vNOSeFEzJeaSzaST+QuDE9fqsy4DQSULHz1/9qwZMTwC",
-	"mc6xd73SpixoMZNOhGnY6UOlk6YhA5UOTJ6XUDMF+OqQ6yKMCbb3ZJ2kwT+PVdJv7GCN3LnAcrBGdsp1",
-	"X6RrCdILzK/pRirWlWWKSwXGgDETt+Yd17F7qx58smTp6/UmllO2qAi+K99AP/9ylkSLwZJWDxnFcDQe",
-	"UWG/KCW7wq++cMXsqryYTejhZzbmoM1uVmtK/UXab760SngvlBzmIrUHde1LUNcIducJVdQkyuJIybKd",
-	"+kg1yFZLA9t1FBjbde+Y9t4sS30YLleuFxv5LgYeLDTv5lkWJ59ZVrZs3j3dc0N/CX7ptj7R7nfILsvG",
-	"TGyg7Hg5huN32utl78aqg6y4JmwGG60LE/NeU/+WC3ZbnJ9/k7q38C8IP8yn0PzBHZ+ln7ajXQ1cjFqV",
-	"rjfrCd5mSwrT7FXgoYHbupm9wiBkjP/LWVhFyLxbtI+pPKvZxw6+qLjiU3PpPDGLR2tCREaLs+qxPeJb",
-	"A8qW7Ctc1qqB1i0sWBo3YmGh6Ey0x5BdCtCNrCSb8inoU1bpRkv6XAlZQVeq6T705JSGb2m85B4FUN5b",
-	"EBkN/7nYtN9cBEev/ckc+O+Bn3bs3YNx1HwlJXKoxw0VCiYoZ4XMwRjG0xSmllopDos831IFMGIicq5X",
-	"1speIhQWPvp+cVmRUqC2QNe1sSwTxgqZWvEAjHoKHw2REkjrlipswjTXwIS8lUSFpso4eje/pDrbIvXf",
-	"mSIdO7X+1u1HSCFHt72E3famKhfp/LaHesWtz1Bx/3SjjqTSkFVtim/lYsqPGVMjBuMEAh78/xPq0sud",
-	"hF01/27s2gndPkhPGJbD0DJV2FvpL+TO8An06YV/c5To7pRhTY5ZKCi+kGiEPVYxNjdMacCR6qFb8xQN",
-	"vycLolYGFtC+dkFqFA49VwUbCunjBDi7o6/NnWMRd/6C+1bd4Tex/ph/BvuBXtsqwShHD1g93D6DIS9y",
-	"27t4ep70JvyjmBST3sW37h9C0j+elgkMQloYgY7lAryRaV5kEGdX1X205QFUFxJf3ZDnBsp1DJTKgTsK",
-	"vE8PXXnQxi2hraODwyR/c4sKXkJPOTbn3lDK+9QOuy+IHsdbLy/AOx0tnqxv8Q8JC31oQ1kAdnTbmygN",
-	"1Xu3vTr1JZzeQUvDKMFGl/2JKUYjMKu96i/UZFqEpgWNpG6k33asVTEa+1YHbsmU5vjEsFdylAszZlzy",
-	"fG5AJ8wodg9zossTbtPxrYRSKaH689j098jR4yFozfPbHr0JhoUfIbvtUWJCOZgaloS4Njrj5lZOx5ob",
-	"oHjjCRjGc0c154wb6j1cT7rQ8DdIca8oFi8rqY66B5J9eis/VOfnW2BbPior7F547koWODcyA56O0W0Z",
-	"IZ/Y79qtozbqXjtfN+da1QO7BicJM1YrOfrDK4dxSuCBzLbKO/4oTVLhk+UflVST+RNTAvTuQxo3Jghn",
-	"/0xVBr+dEQxvZ95dlaB6dHX+3XFIU2VHxvLcCZvHgQtPuR1XTNh90ltU0lal5nXuThWxNC+kRuHR9Kuj",
-	"OQ1Cc8y0jI8WUGuXeQZfQrAzAi3eZCCiBy/Z79NL9q9fNrW9QvBjPFBV8JycHRlV6BTYXfngLqkZtWZj",
-	"xVIlh0JPnOprH5Ua1U46ien/fkjnFqQySFRRS597tEwq92HwqyagWRtBWvu09UUmPpj9Dma/7dVMnVHu",
-	"yDLNyxQYTBAZCnvJBJrW3D+r91q1mhEX8nEk0HcKb9Ui0fdErRrK5Lgxn2KAU9wFxYyQKbh9zLhhwpgC",
-	"sqZbKmHcdHHJMQxDFTaak3YTVr5PTSvM0SJjhdM7+Nlajdz+1YRNtRppMCZh8CAykCk4MChDAFGbx4AU",
-	"rLUjsDpSBnqHbrcGLoQthBzplsSEytu6depkzSG2Z/9xuyrg3XcHMG1PTYx5XtrjByjNtk6sjvcFqU5s",
-	"w7I+ZjWRbpQSK9W9cj8zITM1c2R5JB6gEeg/mDNvE+9eKP8aJ7vBZe0VtMM0bWauqzyv79z8YTqWXtc2",
-	"Xd630OEqF2++aZoagnYkeFFCqGDNq0KtIEfZvBXADeaIE+6jpMqsblnLqSOXKNXwqiSe+7SFhAYYaPFH",
-	"PV5t+gTw206cy0M80OeVqePlOXWF5O5VIcmxs7oa5GCOkyf1DPFQuiGplVpIWLmohE2LQYAclnELZrFZ",
-	"iRU2h+VCkUrOJ6owfjnGScJ+rHK1qMGvoM0dvbefprRj1D+7dfm96rC3K0YYYGabbbtLMGPI9lv/r5pm",
-	"L1UA3y9CILm6qnP53TekIRzpUiIPcekPVRpvsfp9+KW9FN5SOQ2fFFovpkFW3HqFmkhTGuKIHg7jNfMa",
-	"JYOfn3/ng30wfYuzEnECw0i5ZIOSeB49f/asmdXlXlqbe3odokj2E9ToBv9cIY24sUPu6aES3meKf2wU",
-	"vqvhdrz6XSBEy7Le46rd4RLG3CxnJnUhbWtr3SGRWV/jzhOZQ227Q227ndS2I42p0dmmvextxeNXRALj",
-	"iAt9ba6qmdbaSNH0X1P6lST/xwrFf//mpdWq+aEQ3N60+TYZ89P1W5ZFnt+xNAeuDePM/ROtn/jWcrWA",
-	"rsxgF8XbdsAM9iWrfq5ibW3IeijSdijS9tW3wtmlHHxWK+lympqHlfk9hk+AaTUzjjdj1Tel7wdK3SOz",
-	"fvHh51P2S9xZjwt2v2VqJnOFfrEoJ/d1yXIuX5iH9Qzdwkd75pcdMX0NhORomFq0QUW5+IsPP7MjLhm3",
-	"lqfjCUh7fDC0r6hyVgaKEQwxLAvkbS8vv79mFibTnFsI0MGOQl4BGXR9FV20dteBVkwcZpud+UQjkP4x",
-	"Nx9Xe6zUjE1B+60lFXdu30LCci4ypgob0MMdQr1kUjiQXaLJX9xONuKlDzI7VVOQHyc5IYo5UcOhSCFT",
-	"aeGg/tRM3ZrMGMBO8lP8/04QLJCLA5btC8t47Yw/NbL5dKY2rPoFbbrcibToiPdZqkeYHMXZDAYhuwjk",
-	"SEg4vmR3tz34yFPLfIbPbe/ukt2dwMc0L4xTS90/313fXd7KKXd7HYMBc0kSNDOpmjqR+4iql16EINq7",
-	"hN1xTKC/uO294sZOQAN7r3KRwm3PPXXAfPHy++u75Fbe0fFdhIwA93wOXF88O3/63enps/Nnz9xP1Ero",
-	"AlNOAX9I1RQuJKIcz90vw5yPLha7Kt3dyqWa7f/73//jNo/W7f/vjk01DMVHMJe3Ekuzz6eKDZXGIqwO",
-	"EMr8qKF4AJaDdbfDlGYTpeGS8cHAgZDPW3Mw8CctrDDjs6sJaJFyeSvNFPJcyJGhSjEzPjfs6OXVh+8T",
-	"9vbq+upFwt68/PkqYQMY8wehCn3m/9K42FNGWYpeeULKJnxG5mzMLSXwLjhML5lVlue0pCFPwbJUFdIa",
-	"TJebCRNNofqAILI2+3SZ9qCL6pLBZGrnZb4ZlDGL23qy2iK4DTt6d+3wDD5Oc5VBCC7o1qpNWJiYyIwl",
-	"neVa8zmtoOsE/ZFWxXSv0yw6iDcZf4EF12uECsyW6rCAhbZ/e9topG/YrmdYasK34wnqzfr2OY+uohr3",
-	"t5dGw799zlQWJ9vnJI677HP8ZjPpnWCro/qL5RNSrvWcosGFabQpYcTwkN+xoxD5ZVXG58c76w74Qk0m",
-	"/MSAYwwYGY8cxg1nqjl5nh9fMmSrQ6WZVPSaaVtFeLh5BIvSTZgBWUxIQc/hgVMoBYX2OJaHIfC9X5P1",
-	"23zPR8CM+Ack7Cmzij09P6+29+wcXUjdSjGU1ReenncovxAbM6VojF20U9xrYQUvQrTVVaiHdKBU8wnL",
-	"Jnzp+Sl0dku4zlOtjBenWuLvymIHdY0BxxVgzvB7ywcr4vDsTJ3M+JxZNLuXnqUJ1yMhzSnDnrwk6lNB",
-	"k5rUc0e6USYmIA3mwyyWe6EBQ4WBskMjyqOFzEBjYj/WN/AzYn3yYuoTZMvUhFt5t3A6d8w4eXqsnGov",
-	"52Xhm2iPadpdiozmlL2gBTip+la2lYc5ZW+Vxn4zkj07Pz9nKeQoVpc9opmS7C5VubmLitR0uy/cFdzw",
-	"wTphGs/Gd6Si001Yrflzwhz/8pVJsz79I4BVwpq8OqnKfSaor2F42YJsEhUrKEy5e+huG8lS+cbjrCFg",
-	"/jj/s9f9XVQbNn3/zyjOb/ARmci7vl6XwDf47AOJxht8gJJu9/ff1IGj+2dV5kv3mZpi5QZHV0qJ3b/5",
-	"Lyf0bfb6a60mG35yozb44H1NTuz+1eucjzZ4/aUwjlIUutPNfALhYIEYtuXzUZfcg1wQfFOOUS0xNMoM",
-	"cpw7FE+DpC4eEK9AA1C9sWFdaggSQpvgEGzWrYLD98CzXDgBX4wK7XsphukGGvh9pmYyCY+xlUGjfOZg",
-	"HjiaOlFpWmjHCdCiNanaALJcGBtrlM1Kv1lYaWnbRy/a3WlqHu4Sdocuibtb6QacaiFJELg7HdtJvopt",
-	"vwwHsM4GRsHbFIxQrqVUFcpSNZTFYNoUMYwB7x045IFDHjjkH5pDlnSnhUOWzsQDkyxr2SAL5FakzP9I",
-	"mY2+ugMmOc5ZILgbs8CV4RsvPdMRcoSFJWh6jPj0Wq4GR8KxNl5IuvB1JHRG1WOx516RCcus5iI/XceS",
-	"KILjwJUOXOnAlQ5cqQtX2nk411DkECLJq4CTA09qRJgscaUQrqUkMAM+7ARLnw7ccVZOFafgsUHO5T22",
-	"gzveim05DeeL4lvfuwUdGNeBcR0Y14FxbcC4AiFrR+Yon5ry0cGUuJ4j8ZpZDB20R/hvZhV7//J1RXEH",
-	"Ws0M6O140cq44M/Bi3x474EXHXjRgRcdeNGmpr3PH+t/0L624XWSvfqYQl6L5kddzN1OpYltxOJCJPqK",
-	"LogLMT1lOzmrWPiaDVQmwPh8mNkYsN8J9rwYc8MGAJLx9F6qWQ7ZCLIyhGWo8lzNWlsctfLBH8OyN81O",
-	"OHCijTjRgbP8PjjLJ/P/lIjZWhJhJIwFvW2f0T8E7Q+H5IT3QGJPKA5uKcSSAg2ErtNXjDrchAvUQxtW",
-	"FD0MpD9E7mXuz7KR4JHvJIgdr6hEoaZYD8ZzPCArHuB4MdgPO/lVxZ0pQBDjLcqW39ywB9DYlZ9CA7MC",
-	"2BE5ycrKoFQMNCRmYiz5rayyp0JExgQywSXL+NyQCiSVFcNQYtEqAshqWExDcu9hIXJm1a0Ma2FeSlsR",
-	"hvGucbBrFLaXXjNbyFeJKWWDeTRsfDHThch9PGD8wCgPKtuBsf6+ozGa5CfCkus57XXigT1mEAdCu8hS",
-	"7D8w7CbDfl1FCMZbbXs2WGYHdufKxOk6q2aBMy4wxiNKVMBqQ3V4YMaKPGdqJuSICYt9haik9q30SeW1",
-	"T+kXapsKumSoynHeklH/rXDaHSskCQVolD0Ck/KcW8iSW1mNl2Nhr7KG/LFn2SHfeRVP9cdyUP0OHO3A",
-	"0b5eVTHgcYumiDlEhyS7pmYYSLwjvp6uOjqdC2MTOjGvOzVi1euq9iYMiPrbTbnQ7Urha6V9gp+dKZ8h",
-	"l0R6MdUyfwfKjpNaiPzQXlRpcFZMwNxKbJCshhbQNzZnGGLPrBqRaRGz2sSQns0A+8FnMAWZoY/rKfu3",
-	"+g/HK7gJkuz3uMU16tlbJwfhYTANttDS6bzBm/bt+bGXlMpu9eG4N8yzfXbeJdH2wOsOvO7A637f2luN",
-	"NLXGiAh9YJGRJtzcLnAM75ryARnUK264GTPUILN2PnjD7337b0zr8kEVoeQbtihg5WCXYSHb+r9uaDEH",
-	"FejAFg5s4Y/GFgj311jz5sD1gTM0ukXUlZHQVta7mxxDCH/WnU0+y3c9nyDFZ02DRZ/Q5dsm8Y9Kqsm8",
-	"qllCve9MXowSlvMB5F6lw9Xdwxwr+qF3DZuBY3vTS3bnS5lIrrEGr1VYFB9/7d6OkTjnOhXoKmF/Ykqz",
-	"Fy1qzXItuU/ZKw/30Nbm8cZrpo3T+2N0ZQrhRBXMtTTAa+vOdM2FAdOEWuQjSiJsCkPBq2Uj+KofEqsm",
-	"942UqDCOQy6q/VN+dHHbc1iAkH/bO6b8/6qFNfpgrSkRgTkZT6bQ1nLpxpdP3EcVexz78zRc8vLYod/S",
-	"jqvYH7otraQhV1lWZiQf8WwipDle30aTuGKXVrA08mBOxPno6vw79Ec5ZsiOQone41P2xneNcTQnRo8S",
-	"NhuLdMzeX928+J5KG8NUQ8qte/ceHP0v23FE28KXZGOfXKq1gAxSz8YuHc0Lu+z7XR5ayuyhpUyot9vC",
-	"GVfJRS9WAW2QlR7fZbilRc3m7LmgfifJUjeZ41Pma/mRZcKzY3yBZNG07IdT1vVrFMyr1ff0R3oZuDgK",
-	"3oXvhS9htszK2VWQFXCWjI3RtI+tp3IlR6CZXzrlmEqYgWYwGUCWQVbtfihyaGuMExD8y+qLg6v6PG1x",
-	"WgnS76srTmOSQ0+cP0ZPHKQmT0xQpzMYCinIKUrkTOmKCm0p15yVEoZb+RfBJ1p77BJ1NZbPkYLH3LSU",
-	"uOioOBOWHZmxmknGTSVHZccJ6nIVTa5pddggNwxNx/RX8espSnXYfyEhCe+2V40XlL0GnS81v1O2OX+r",
-	"rTXWLNM//II5QblGR0U/C/EvV3Cg/wf6//W1MA063+Y6a2FgRbhLVQXcvcd4So68xDv8SDCFCRd5wrSi",
-	"vviZMG6NWcKolLsPoWVXuCRqjrLYyDxqpP0Jl7ZGF6m35vfxlS3WWlzmNmXr3ca2+S4cROzbgVI5cNkp",
-	"uuUHjJ7p8OILKj2/V6uzu5T3fASra8YjVO21oVWDXn3z1aCqg2s6nRiOigykFXa+wjhdw6LQX9UYJ9Al",
-	"bDYGybAhUsImBUZvGZIjwjtMFzkY6up/ybgk1GVCop5a9R3+rtaN2y12bcN/BxV7Mj67oT+P7Rk39bWZ",
-	"nj8tKh0Mz3sxPCOzXU0fFll42c+/tW+pZ961phEwGVBQAYUIhfbkOHukObmBOo14HrUnl4Rgj+ynzZqM",
-	"lOpLNBU/Qhb/3FbiOiQmTrqz/qBR0DSQP8AKDrbDxuSLrcUbfLDJrEpzL/4rSGFu8fgDSPz38da9xj2M",
-	"f1l6tFvU5zGotqHkJ7OnfmqWd9Cm/xjWVEctnpQlYBz9cIpdUtNxkQgS1aGmrhK7fmaQg5OWN+DcZzVm",
-	"HLGrdiSdLRpDZhivcfsLxlFZ982GsLQNr/dQdztspHTO0DGF5lOn5EukxUpCGxmu5jrlWRbVG66y7G35",
-	"1p5Uh2qCL0uBuHJnclmxUoqadkLWzEHRAsX8HSkLzw/KxeekbH8WD4GueRKwJYU6+2f1jzekdhDNW2Ov",
-	"iBEIDRP1ECUR1/hkgUp8YiGG1rASWX8nyPYVwfENx2bpyIv4jM8pWpIAe3e6SLDqNh2UdcBf6agsKwYW",
-	"hcgi9QJ/jWNZMNXtWAh4rTQzagJKApuNqXW6sr6WUmkeVJoJw3KV3jt9qbCnjCK5DZjS/Xj1/g2z6h4k",
-	"Vhwq0QJkZqos1yEXTuXi1sJkan0PSffDiAtprC+xQPYIJzfRcizIWOrqNRiw78O57EdUCMPjXF+KBoWL",
-	"+QOQngPfXmMUlAwtMMyANRQHVuEslT9pJ301MjNT+r7VRPiBWhyYSP82MomktYAJpwHUTIQXjgwLSyWh",
-	"qzanPn0/YVkBzChPQIx132Sn7AOGUJwI6UfxUkLMrPiLW/mmRHz/KUpuWSsyMLBwKVYr+FSo+rnzLugi",
-	"n5hq5xcEoCOQqQBDqZ9ioa6q06KrSnfoLr7Ez6pSO/gdAplh3Dh+5Nv9BYi3mqf3jrMSxI+B53b8j3bH",
-	"trdjPzs/Z7OxIFWeTbVKnaqvC2kumbAsU2DQ9o2uXSotzi0fcANMWAP5EJshC8tMgdkc4gGkG2Gq1QDM",
-	"KftB3EOIHFWFBXwVCxFpGBYGHDoPeMYGwDVoz1iPnp8/PY7iwfd+W3uEaZqiNQXbn5C7QrfZvQL2l5RV",
-	"9IO/2RrIlbcTkuM08GzeDnPfnn9DPtoGGJUgRq4VL4O5H4ZFns/ZRIw0mbOVDp8LEy7iibmVlFiEFUA+",
-	"um89gWVHlF9kwdggiaGpZzrNCZT/pgp3Ul5aoyA9q6ZTyG7lkVR27Ah6iIyufUByns9nCj22qwr7YWvH",
-	"p+yOXvLNvx0Sk8hYrjVTyDRkxmixo4tyVWPgGZsIWdDcOTeWGSw2kiIaIYg7PvIL4i+Xt7Icdihyb/LX",
-	"MChEbhvoTQGBeFsX67fBlL6V5a8qz/zqJ8Alko6YzPpnsNcEDZ8FVXFud9kG9NeEpHs+lh+VpWs/XcqX",
-	"5ZlAwn1UXrsGno7RyuvAs0LDBroRdoQEAA+6x61E4jesUlpoJ5o5CcYrVi+UuhfQu/jrr07rJF5w41iB",
-	"/8kJMXiTXvApdN676J2hcOMnWq6WVzYYxjTQKlWffitVtWaq5AWeT5U+mzTjUEOiAlb/mwhpTmthUmWA",
-	"mdvEYiTwZFJIYefM8CHYOREQPoRRwTW2EqmZn03IanJCqCDN0zcSqU1X/yAy41WQONxMVK+dRNcl2VZD",
-	"QxpJSr+g0I7HceMHoYqG9SU06whHdk1gRC1Qjl5+f52wFx/eXyfsw5X78+V1wt6/fsn+97//5zih8vFq",
-	"JkOyR90ej+2Qi0Eu0oSZMdeBtIU+K41bwOliJ+KX8sQsnkFzy2WRwqSsb1XvS218mpkWD5CxYc5HTSBo",
-	"jBxbBuoRJ9OcS2yXZi68cCerqdnMSUiZYnygCos6RX3YpGQYE5GDsUpCfQ1eU4nMTZQhQRgndCcscExz",
-	"CmlZGJmEVpLh6BWl8sbNV1i9PIvTa7DIJOk7qrC+3TakSmZsyKnQqK3Lyxh1HgwidSuLN6p4F1NZ/lqr",
-	"vLHnUuFbXg51ap9MQZ/AA75X773j1D2ST2daWEjwWKkigC8SjcUCxpDeT5WQtnHQbpjIjKHCh0lYVema",
-	"5k6xEWGQ30NpGnnfCMRfvG/HyELx6VqnniDxLy/gdZHnJxY+0lkOeQoWgsCCSsUyBhgxEf+/chKLcJ04",
-	"jqVng+QUiMlYyz3IATzJRfnFGNlOQQMsrFuSmFSaA3MH5NwdpL4zePcY7OIJ2FHpmnB3we5RB1dUsMsz",
-	"ENcOI5wIP8gB05WeuQX5RZDeO/Saw5xEqNeTSnOyFbyC/f1g1zYlJSZnpxfll+alQBJmagVcL6J8QTIG",
-	"OY2CrSlWqo2tBQQAAP//",
+	"7P3tchs3mjCA3gqK51RZOm+Lkh3nfSdS7Q+N7Uy8G8deSYlna5SiwO6HJEZNgAOgRXOmUrVXsxe2V3IK",
+	"D4BudBNNNilSthP+SEVmd+Pz+f78Vy8V05ngwLXqnf+rNwGagcQ/L9MUZtr8lYFKJZtpJnjvvHczATKF",
+	"jFGiFzMgegIEeDYTjGtC8RvV7yU9lU5gSs3n5rXeeU9pyfi499tvSe/NDR3HB5aQCpk9U+QBpGKCrxvp",
+	"R5FS+3lztI8TkHZ1HOZuXJKzB1i7uivQcnE50iCXR72GVPBMES3InDJNhjASZhq5YHxM6Jiy+JIZ1zAG",
+	"ieN//PjxstAT4JqlVMPyJH8GKkESCTSf/tttL6UKJDwwmN/2Vq/9t6Q3o5JOQfs7VO9Hy+O/EtNZoYFk",
+	"INkDZGSU07EiVBExInrCFMmoBnKUwYgWuSZaZHRxbGZm5ut/FCAXvaTH6dRMTtVAjGqrGgk5pbp33jPD",
+	"9JLICb8qpBIyDgF3HD7pQYpv3NkVAZmZ/YtCkRkdQ9tK7DdrLvfta/M7fj6jelJ9zbJe0pPwj4JJyHrn",
+	"WhYQ3VRR4JuNkZPep5OxOFn69e3oHdXpJL5VgwZ+hw7eyRAMIKUTyseQ9cmVW9AFoVzNQUJGXr74E5lP",
+	"gBM6VMB1eRoWdasNvR2d2LnXYBCbsgiWf6BjIIr9ExLy3ED7i7OzCiK+PWsFhxyHC6ec0k9sWkx75y/O",
+	"zpLelHH7r+dJDDeui+mUysVrptJcqEJGsOPOvC85ze/IkTk5v6iRkESxMYfshHGS0jwHqY6Jmoi5IvAA",
+	"ckFSUXB9Qe7UhEqgwxzuyBHN53ShSKEgu+VmDPclmU8EoRIIF9qNSxj34+FIioykmNrz0RMJaiLy7OS5",
+	"waS72+Ls7Jv02ztCeUYmLAN1y0eF1BOQJIU8V+To7m/pr3fHRJmPqSZcmPcy4HZwklIDDWQu5D1kRBTa",
+	"zma2rIWmueqTmwnc8nJmwhR5dXn95urNL2/ffBxcv341uPnh6s31D+9/fB3c3XH/lrdcXlYde3iDwM2F",
+	"/a3nD9489CfY+zWG4O4av89jdP49zxdIkKdT4BmSb0VSKi0NtQQooEyOMHk6E1u3eW0NmLsVvZ3OcpgC",
+	"1yXXgE+zXGTgMT42PKt/FE7ENExVZMbyUKiUdFFbgTnEB0P8u88ffvK42d/LMeVMtfDMt5k96iyToJSB",
+	"uuB11Uu6LDb85LGLRaI4nuiO5yTK9x837wcqNQepJmwWI4zlQ8KyjocyC0Z83Nr+c3lF/2nmIho+6cTg",
+	"iqFhp3TGTh+enyqgMp1cINGYGmZgMKyJeobIIcmBrAW//tENua5AzQRX0PG6pH/9cSdynYpZ1ykVvvvI",
+	"+SDVIi4aaiERf3gLCnUDFmUneNwqbyYwhajYMTW3nYEihl/mxViRo/dXx92WpnHUHazsL1IUEeS6TMif",
+	"zbpebbCcwRjHeuSiFrPIaV2h1G31HDyzjstaPBrI/gtoBMTMr4owpQrINri1hRns8ev5XopphGfY1TBu",
+	"7o0arcmycDdp23oGRphZpykFk9+INVN7TazL3Fqsnvm3pCROeEx/ppkRxEEhJ0oF18DxTzqb5cxqoKcz",
+	"KYY5TP/P35VlrdX4/18Jo9557/9zWunap/apOv1gv7KTxvRhnNbQ5zxDUXRofqTZuaEyBb/nYs4J7pGU",
+	"qp+Vi916iNm4IkyjJGoeWCXdkCYO6jghNPjSaSNzKfiYWJ3HvGC2LEVu9BJJU/Mi4/gizpzg1ZOhyBZW",
+	"lGUKlyo4kAeas4z8+/X7n4gY/h1Sbd6dUEUoGTHIs7r9IBNgP7Vr7BuQfCX4KGfpkx+91cFIKvLciO9k",
+	"zvQEV5sWUgLXRGmq4ZxQkhV2KWCOylka8ByEEfeNNDsDbo7bHZTSMMOR3LvuuBjHZ0b3Hgnp9272eyPE",
+	"j1SO4amPAG+UKZKbyQ1eUx5qGO8u/zr48/vX/zX483/dvLkmR8UsFzRTZEIf0PLCJBFznvjPUTU8xn19",
+	"L+QQdZ0nv1RU7p4pIkVuRKIFnnwmkG6465lLpsFeNyUKFOrlqRD3zHw/tY+MPmau0D1/pshfT15dX31/",
+	"ciPugeMm3zp16Y2UVl54qo1eiyloFPXmBk4tMgvu1isfQFqJMANNWU6E0ceoureio66ozoBlRrUdGjQX",
+	"GjLclZ/3CfdzycnV96/Idy+//X+equFSrkE+sBR+5vSBshy10ScGp4xqOqQKyJE7OStwE8Yz+JRY0xVV",
+	"am6wPJ1Aeg8Sgcw8YNOZkNpQ0AKOjbaPhgZzPeEdEC7mFwRNkidokySKLpQ1AGlBtFxUVsfAeBt80LZF",
+	"9/ZpYO7EXf7MaaEnQrJ/QvaU5/lTaGcxG5SA/zZwzDgSSYAMMkNkh9QI1gQ+zZiEjFx+eEu0wbvEcMVL",
+	"t3xcJ7HbrPGlW29htUYa/BL/hNueJ9EO7fEzpVmeEzFHNqqIQhswGVEjpjfO/ePHjydN4+6qw2/agt0N",
+	"qGJmgAOyd5Ax6oXTz0H6LVBybTRL5OJHjiedmFWdk3AhZgHHCeHmBBWZFrlmRvE9NXLECeKKu1YjuiCv",
+	"MDN4caRxkpX7YdX5ubd+w124rdmvvYVjJsUMpGZWkjND5GCeDbKo7f0aNBkujMiTUzY18lDd+kOOPry/",
+	"viGnFCdQp/9i2W/mBsZG3TtG6EmplAwyHIY7NO8lS2ZxXuSOZlnJfUkWD9aqRCFTaHNyNDZlmZSRr8/d",
+	"LlAeFHOOnA9/Six/E4VOxRRQNIQHlgFPIUE2UNpSDJV5AMlGi2OzOUe1jiiZMKWFZKn1FqBtstwuZGSW",
+	"U35OCo7fMoO2HB5AekuDgRD/CNUYZ2PE1RnZ3R7br13OSQLVkA2oXvI+nGg2hZi1vnaMET2IZZ2M/nXY",
+	"GBjhrYgrVqEZYNBxdHc75t21h4C3G9FgjZhjGA7QqZNJ51w5NcCZJJbGqhuIuq5WGylPl2i1MbgXs2zj",
+	"a3Rekxb1sfLm/M27d5obW76YOmz4g2276moJNTis7aaykFsNyCzc0qdX+AXS8yxj5heafwjo1YjmCpJN",
+	"SdgVjAoFGTl6+eKFxfaBP4njc1Tm/AAWdQ2MKSsFOqF3K9oXIXH1+2rzkTVwcUo//Qh8rCe982/Pzs6S",
+	"HeBS28wBgrUj1KaA3mXqBnCuhsF2+PlArU5YB5DSulP+sUoOcJxyyfaT9AJHbCcShF6p2okwrv/vy16y",
+	"FjdxnX6AFdt1oLZrhHlfgr7F6grsIRsY1Z3x8cAyKyvpnDv5u6SiZE6VxyuDeXXX+daYwc1daPbQAqEV",
+	"9C7Lb56zoz3BbIUc+SM3HN1ieHUyx3E+QFXMTXQVDESHlGeCJ0SCmAFa4hTwjAxpeh8bs2KR9THfCaf3",
+	"uAPVViV3N3JBxJRZFy81IikguYrGFrTAzs+zbA+k9h1dWMI5BCslF9y57mPU19qD5kzB4+jwxsJkR8r7",
+	"JIS2uySzWwmjlRAvA4zz3URIK03vuZjnkI0hG9hD21jO4UKj1Lvt91tJkuE31hIeOV9J5wMNn1pivrxL",
+	"C4zoPpMMpXhnBpbglJwIDbF29EEb4t8YLC/HfqZITjUobY3POQmchMtjixzWsjc/spGEOzDe5ZNy8wTH",
+	"s7yrX1eB0Vs+K/SGlKcDoHVkIauhrSP67ooOhBDWep2bykr43cobuHIjeyUzB2o+dFYWu+CRkAPG7bbq",
+	"Ule1wkulQClDh7eT3HOqVClERM9gJPJczAfFbNAS04icEU2JVp0zTAIjdtCpMoE8Wytt/Jb0csbvIRtE",
+	"Fb36lN8LiTNANlDFDKSCzCjvPPO/ls6PcN42OiSpPSpYLVTg0EaUsEJFlM+HMNE42CgsFBnTr8y5oadp",
+	"U3TcQCedUDWJ3u09LNwRL0tF8I9OgnPSU2zMqXaBccvjsHGceTYOzMznVlquK+mh4uqGCGdqPc83D84c",
+	"2SRerfCNNtN2DmQfR8jNWq5ovywUyM5feON4HA7sVy2jVOdg3c6PHibNGXA9sAFHS0sFrpluBR73VDsr",
+	"cXeAFCm6MjczucwkPAxah6w8R4+C8yi4hsutQVLSK21Z4VmE51ZbWbgJdzytIL4TFbvClS9czTYL/SVQ",
+	"dJd3PpTiHngTYvwKWhYf0C/rBcs6Uru0JNgRyfEHMSdTyhfeaxS8bP30E8qcZm4ntZ4ypaNTVdR5WfS9",
+	"h0UwIvBMkYJnIC8ITGd6QeYTlgNh6GAq+D0sIMr98IENfIlOM2JSaQIGUHwgBn7i5j364d3lKztx4Mo1",
+	"rxxfEKAyZyDt1zamb5abr65/uDx58e3/Dblz99vKqdKD7sxJ3AdYPxQiB8otzSh9xmvAuyns3fcqkFkN",
+	"sYsgQmcTmawOYd3xOZAlYnFTNfEkmCO2iVd0RocsZ35NjRWiqDmoh+JGjxkypgfOODsQkcSPMPrXBa92",
+	"DQVLelPK6bjTOtybQdDr6hdtckt8ycvhthuv2AgFLQuQQLMBzXO/hFVvmUuPPW9cdm3S+Fkk8TttOeLa",
+	"/JElx45xGRaicCcy2BJrMOJwyXfKPpGMjZlPjEBzXuXdFtI5143a4fIxMlgv3JuXosuXQqk5ze+XcYaj",
+	"1XTgl7ksh6Q+PHaNnJy6gNdwwNha3jjnaZsw3NVQ452w7dLciOXg5ee1skLHWe8Zz2r6MeOG8Jqponow",
+	"pv+VS1y7iu38iRacB1zorrOY91dLs90HGS4GnU9ZTajhsJ1eZf+EwXChLWxswZErM5q/LOegsK5ItPUg",
+	"lTCQWWOawSKK4ZTpTX2t1VfB2SzTYKbz+JNC5psLAFYvTQNjT8SFi+Drp27iUHlksR00zmIVZv9ocGIz",
+	"KrmEzHVyORM5SxeDTKTFFLhOiJaUccbHAxsXmhCk+QMJqsh1QqaMFxpUgpE0A/ikJbXhtOhWiLrk113G",
+	"6sP3B2peXn00Sj9WRyoJ6Dphyo62ajk2an/Du8ogZT6UwGNWV3zyJGr1aZYzrFr7R6YnmaRzq+FtsP42",
+	"X93HiVVdPCwaFWXuJuEJKWZEC/Lt2VkV2q3WcmQ3V2wf39MUdIwft5CLB5oX0B1KcPhfzDdr4cTht5ug",
+	"da12sEicWMF1LKzE6ERDyNs3sx4Q7Gt+oMTNFV0hgzwrw4e7iGB+noQwjqH3iU8SGOC0CdFCDHLBxwnh",
+	"Qg9GouBZEkaw+9cxOv9///t/YnQFny1PjvGBM6onXnvF9xIC/XG/cvGovz3/te9cKhHJQilncVl9iHYJ",
+	"Sc+JkP672Cn+ADTXk+UT9MG70bu0sdHtwiMdBLFHXey2GBi8Dr6v8a23PINP15Zr1Vj+GmG13Rf1FqPp",
+	"MF9mY0k/L6ZxW26g1Ud8OfNIdpe1y6iZ0WHUBEATXkyHIBVh+oKclfHn84nIDfSEMFI7S0OZ9SKk1YBY",
+	"kvTmVBoWGpd7zJTxKy3GY1AtVuvmMeModouJP59gUdXBtN/Ev4vhpvewTZCj4FFHSz39cyZhRiVkRAky",
+	"ojJ64plcDGTBW8wOnkBFdZV2UXHEOFOTRwrsW2o4VqSc5dRc3d9Vi7/PubW7cqcQyyLmCCvHdRvkyr4b",
+	"FfgxYwCFkoJzK/mrIk0xON5obZTlLYJKaTruEizppOrqDiswCGRqhDE/cnliSYmPtaDI8MbbkeOqPKeN",
+	"HObW1OHmi7Nu/1IZpbPmNRvDGX/JjqA2SacsT6N9b7GZmgId1WjUPhKSzDEtcAjHxI2ckOGCaIMxSRWj",
+	"5mK27SuKhLaopJ7i7xKgkPxi5FgvcksriUEjuXz1fTRfXnMvS6+vuh9nPmDZhlfkrWhrFm5fWrtg99qq",
+	"hVax/Wv4jn0vxMLmWpdnjC21/ZLaj3jVXSVLyLeMQjHcq3CodltRwhBUwPDZMHFxeOMYtzZxPmaFrGT2",
+	"dfG5zQXvQkVeOoTtVeUfGb/fKoSlRdUtY/O65gpEDSKlFjIQo4RImAHVKiGKTVmOWdsJKWNQVFIFRSLZ",
+	"whRlmrFUr1dgnWGoWnP0jMSY8e3M4zBt0x18NuB6gLNjBF/E1vguhgmUr4OkmsPJsCUlRwNMg4slRHFM",
+	"1gnTW4ngpOCKjso0RUWmNIMqR7qeNhvV9EZ0YFnMsmHMWjTPbSQxRTcB0YKc0kJPTqcjekGAS5GbFzQp",
+	"ZlhwI/QzEKrJ6RTMq6da6Jn1rAZZRpXNFAeq5BijE5e3EBOhCtWeUemP92cVkanww3DbCd5U/FZRKXLl",
+	"ZxokY4uAz/g3a0XrQE7YdgjZCLyj2ZRhUk1QqWdGOZJUOgaeLgaQMVv9BA3xMl5fajmzpy0GsDrLrejd",
+	"NsG2689ty9DH9k2yHJR22t5j3E/baJn+m1VeAYNdG7lU8IOtU8myAtpSPWbAydQfF1a7KrhXS1zugavu",
+	"hvUY7OkZcM0KmyZpxlZCcKy1ZDkIhu8rkoltsjw7e8O28aG1ENhLW+pRZHQREEUXauk36NA0Q1slksdf",
+	"N3Mx7D+fb51jyDswSoLbANVts/dKfHvlUn42dTaE0F2/mtdh5tCFrwuCxtRC28J8WyacrdjFNpRxxR6+",
+	"Ry2yxDJCcwk0WxAJNJ1Atrtd1TF9uxFKAG7mhAHJGcoE9YTEpJPTbCXU7EIZqEj+9lpAOcZWyVErAMAQ",
+	"PRe7rQgl5s0KHHaXvVTATnOBAlhYf+VLh/kTzG+8BN10LWrK8rU3ar9GK11cEJ+IuZG8U/CCsaqXujgn",
+	"bWUt1itEOGVSLjUGLc3SkQ05I2dUbWkO24hFdOR8raLIjEqMtN5OoFVl8b/Vbhx862mYoA+BdheQVPUD",
+	"t2Nu4T1vxRm2AgV/XwHmvYgmf6+8v25orloqOF6Sa390q9HFx47Yt9cd4usyQ2YZa9ZBUjjOFYww42CL",
+	"b6roAC/sKTotzfp4YZjxgYaWuO8sFbWcE+u4WzoZ2jMLLCf033U+IvVYvhg/+O15ZDjeO5DjLQMmp+DK",
+	"t0VqSPlVnhN8KyOM++znUP3EclKcZIA55v0u6VY4XuioXjH7M1UWtgtq7y+bq1eM1ljwM2ULz6hCPrAH",
+	"IZ+p4y5TNONp8eRCYlbfVcdL8y6lyLVkXbUp93Yra5mKB8hW5ClIMVcEX7Lp7dXR9Hst/qwWB1UZS9Hy",
+	"vKLADQpnH9TmJmPKOGT2rhwEmi0SOhVYjxumx/2W7AyWZxJ4i4NMTIdm4MgqyuUbNXSpHHFZOlcLMhR6",
+	"kpCRyLMKL0KIii9sWhp9VCdP0nonuYQTrOlmES82YFAudA1EB7cXnFLpIemFo9X3EnL58vCXdxNDCX9k",
+	"m9DPZReUHyQJMKeOFx4L1qHle2daaDNYiep5JM9k2Sq3bcp702qwsbfQJYKvWO92OefNgZPmyUQXv+7Y",
+	"d5HOVgeRLzqhrSkKbWtOb4GfVnF83Vq2UrgfJVevlqOj6rtBZOVqWJp3IxLHdmp2JX930KsbxfgbRyKB",
+	"Dmxl7i9F8fSRRitrL1Z7+g/z+qp72rEG6f0qaqAABhLMR6mOcemPE8BuJQ4A/IKfKeJGwDrUWBGzGoa4",
+	"cIM++d6AMBkufH+W88hbmKbog/7qc6BXKAnKEFKeEXQfhTy/LQkrVIxdHFMAKq1nsK3KHNzndhrzlmDs",
+	"Ya2pxjbhawVFW6tvrwIXvNhyT/VV/Ah6O9BZf7vhxa65jv9oxP0ZhllwphcDRUegF4NGZw46gnFBJVb8",
+	"8hLWqndoVuRaDYaCyswLZYMMqJ4gn8agFu/gTIUUHOTA3Lbh+pi1EdO1g/Xvgl+HFPTLZtfBSrfjkI/E",
+	"o/1gyR6xInKCNlrkFUZWbRpjbJXzwYogFQMu80H3KJalIRsD/LpiD1egYFM7S7iyBlXUJAeqNHn+Ish1",
+	"QbaCDQeIIQ2Ck2Clq7e2eg9VbHzMGRCv4yGlkBvkwlTJIRGQZlxpylPYqkpHM+EgkB7a/b0tGastoVeB",
+	"Z7YlZ6Gugkdkv5oRpFviflnZLSYT2npGW1Zlc1WYBrUKRzuJr8DujDFH8XLzRuyRFqk+2Z0SNutP7Suc",
+	"oXvh5LD5WfeUY9sjp1PRM1/mwqjXD0Yy2HLnOeP33UGxDt2YXBrjzdbKHgvgcBX4zsnzhHxDE3L1MhoH",
+	"5uXnVUdc2hqcAWPjrYcDDODTLGdprKckUuxz23qiAFv0klkN05epsz/O8kK5uoJlA6ZniswZzzDpJhZ2",
+	"vlRmsC2hvGvojG8rttLRhy+Zi4uWTfwF5JBqrGe+jHkTmG5AurBr1qVSbMynLYWEPmsoTnW4JdRWVN5V",
+	"TfTd15qX1V5cewl8k7r11B2iRz5PLEP8b4POGMneVv+rI/N2KuAjuJktMBkVAiK0c1miK4lMTcxNNicU",
+	"HYtAdsfDVguSR85ltHKIWJfYozL74zCw9dBjQSTfrI8biiNQiDjrIc/XKHh86mAVKRdP3ZNi2pWQdjWx",
+	"tmYWiE2zCjpYaZ0Y6vfhZ3HLqO2/RgrW38EuNPaG6PtlK+31xW6ntz8Z8VtfnbkkhjsWk7YnZU9OuDpY",
+	"5a9cCadX3tjSrEZhH29ujFmiirWB4vBXdZ1tgBVGx7U7/7ZrHFPVCdk+Nm1lWf8tUg5suE2b2JuC0RS7",
+	"KkNbdn9hU9C+BVuXhI2OrVjcaYeHFk5Wbb2+0aR2+R1IuIWh7SKhA5BoVuNwFMMvLSm7XVV/DZi1MAe/",
+	"0Bw7B5rdEiGxUId/9uTw1FKlueA5qKp5F2GcjIo8bwGojQBwA1BaATGrrnkXAdgl2dk+tqwqVLTUdmLK",
+	"MH/uEfao/Xk4GU9ZBlwPFq5J8fqqZVukRM2KYW6LBWx5Ag0Ks6Kij4QRSGg3ls6E1INu5ctC4+lq6DFX",
+	"H9R4sZ2OV5dUa8TbmZ8NeZgpKDLBF9ML12KNEgk0J470dRWT9+JqVgzzTBfrzuOX6s1V8noDjsKrW7Ip",
+	"16ZvAYftFX5zfdu271qH3N0ExyU0fDzatU21Dhe76v0BmgXK8fOzs2Qd2nXuI+Tzp8Jjjlcz7IBwazT4",
+	"tjz2y9Bu2VLktIkc8V3UYhM6OVY6YEg7QO9Gd0Wm9qXrrAH5bYQHBFBjJDPfcywsFTkScvAP2gsQo5f0",
+	"yqp6UZ++nXHj2hUIBoNK86SLLkVi9lLmom057ee7q8IXwdk9Vtjatg3Y4+SxziR895LUtiR9uw3tSZLa",
+	"jnp3F3zqpLiD+ePaG23KiskidfWvxghTrmQ0/hkjB7bQ3w8sghsTNp7kbDzRalWZqO4u3UYWIWezGWhF",
+	"ZiBtfUZypOGTTgie23FCfrh59+MJqJTOICPwyeh36IuzWYVTKu9tUiGhUhQ8I1Oq0wmoWKUoueTC38zq",
+	"WSYdNZXQHB4otirGbnkjbLqc5yAVmU8EtvXHUBrAKuP1VZCj0qmUuIDC4z65mcAtx+lIgQkSIKdYAYsp",
+	"zVLlC1rayliuu3stSKeeLsB4mhcZZMktV4KoiZhjF3Nspkz5QnAgkCtw9btyGxQ0JTlQycl8wtIJmQuZ",
+	"xQKByETkWf82aIrUkorVOPwkBKwYgVyuPblsUJvNcgaZ7wixnE2UU6XJ30UhOc2Jgn8UWHIWa5CZcXHt",
+	"KtaKYpnQuVEGE6AtXTncG9gyTjmJz7DncuJuE+V0vDx+ODs5IcHGz4mrWoVhQwvQrue/IWVkArLjrC2V",
+	"GUYsz7H0DSUc5u7UmCLmd8hsWX3bc+TITguKUK7mBpl9yX1f1/T44pZLGBYsz2JDmgeaDEGxzF4Rpurj",
+	"WIyPL0hq8Jrx8aCYnRMbF8JsPtAtd8eTlGdANcat4XEpZi5daSr1RfXhuXnHTIPvUJ5Vjy5uudIGfzMb",
+	"HOA6AFKtzVYRZ2az3NYx9sBlqxziOMygiZYMsguitJjNIDu/5Vxos3o3i6p9fETVvWsm6g7o2GKUJ+fu",
+	"GpCg+wPEgj3lkfR8rIwrwGjXj3/hCtbXrfFFKUKkaoC9Bc52ZG1LaxvRFPSGVZWjLpSNxLSKp+1A+P9H",
+	"AXIRx3t8RKjrwaO0EHENb2XPfOxNYREnaJdvS1eZbXgiL2Ti2vssYaRUBn0QxhA7b/kR1r/igog8Q3RC",
+	"cl9i53FCqOvK43GU5IbBGOzggsiKr1W0mghJ7H0mt9yAu2V5LMfwRewBiDhjxyGup6GqwzOu2kjwvuRx",
+	"vDqouB/UhArPWR6hi9l7rAqEet3MgWg1axzKfaJIWbhL5AwJO5+ogZYFVvVi6bCX9MYGJ+l0WOTU0v6c",
+	"liHcaqBAPrDUxopQG7Yd/jYRhbKYPJNi6DnmTDLnW4CsSP2v6UwNUlFIXL6aQcqoOf1BRv2IZjVGykB/",
+	"2yADI7RPbQaNhHGRU5tk3h4Bfm0zsdvwe4d4aQQd1ZIajCCVohcCX3OingHBhEyF0kQD0kmHDEdUEZcl",
+	"eU6UhukUsoTkwiKZgk1CEZvWDVxmskK/uy5LOF9hrf5ozGiVB7+zJiW2L8BGNtPyo2GEwv2sQBKWXRDM",
+	"wvLJMWphzrOL2Rudw22db1aKiC4Qovo+SOMP99nx9LeyjlYX1Ajg6VSDpVrFjWTjMUTK5gNvKcN6D4t4",
+	"4LhBBU0/CS6mC+LewkZGRuBRCy74Yoq5+QuPHy2VuGQkQvDPCw1EjEYKypZvVvB35ZFcAFAkDru1T7P9",
+	"niq7JDqbAZVVn+bwwp+pxvhtpkX7kj8hv5kEDzMODaieP66R9uNaGe+3UXaXaNMtuxmvakDdoeu0O/pX",
+	"3tvV0tZiJb+wQ3zPxoWEWl+LDl+55hwtLS/aW134dUuh1A0dRpYOeR5hVH+TYv7r31KR/9rbWF5t7nOJ",
+	"NzYzBEQ+QDlmh3OYMTdsglI/6eiQcZCcgqYdB39nXo0XSthou1LMd35kZswdH5kU8xahxMu9G6x4qYCJ",
+	"pj03hbuc2h5qMJA4OK+dXA3ywlr768s+uKW9dj2mItZGoBnWueu2xx/860s5HJvehaVQj1c67Wh126Gr",
+	"erTUD3Jz+F/qdrnJomrVB0TUJ1YVwt3V8ckgHG4nA1qBcEaZ3PgAMPLwA2Vys3QFLYFnm09mvmo5Zi0L",
+	"njZK8Lc28LT46qMJSgQJjnYJ9usVjZv9O91+6kdZqcLV4lZgsCMuEV+zLVZLFSldOn1yhz/eEaYIHSrg",
+	"2jaDsB2KVTGb2Qo7y2WHVkTJZEzNctpik8HvEnJnnQTf3pEjStSU5rl9cmzk5bu/pb/ekaMJyzLgRAsy",
+	"k0JDqongqBpGvDx+oTUTgGTo+8E6EoJn5u+1xja/+BUn/ENACZvCqou925Rzhf7jTb9dojybfV2Vo9mM",
+	"Xz+W3yOKZFucVdCBdzPh1DXpG9j8zcfx6ub2q2UtY3W11aQXRGfWYwaaq6tuZgUkvnN8qgGFvkHyWsUn",
+	"Y8rlNkXJ61rTqtH36vZV10zmH9h4ZswegMdT2iSoichblGikB4CeGkOxFNYzxXGrBSN9mlAJLrp3XSkt",
+	"1+042HG4jBVn/JP3zj7WuFYf7g3XcrEj2WMLprURS6mveaWKvl0Zus3cv+2S3DrHZm2ltWWt2H1TONsd",
+	"1S8L2G38pYNhNZgCNX+0nPtj2Mo9LNb2hUfrlmopheq6P3MM/hloMVgmNZXboPFqKJs2xJhASvGeO0Nr",
+	"/EFgtystBMmZ1jk6VpBMHC+7wVfUUtqeK27P1VwlvzVX2loSa8cMzlx/VTK4BNR9crP3TUGmjmYtGYZb",
+	"UeEOCtfGdDhOaDEvcJUzwq6nrcjhWIpitvn27HB/MR/vcW9ucev3ZReyGwbqhnyrYRrVk/dky93KHNv1",
+	"3nEzkbazC7W6vCWolOZtjH93bDXpYaRGB5FyHQO24yT1rYX7WHFWywvbRaWXJQ9ErNaJL6zSPZZug7Il",
+	"mxcgKWbdOlmszlLtWPFjO2fnJun/e6nK4d5eF2eKL7UbmPwLbfGgKzJh17lPwzT+pcXWZ44UyoiWrdim",
+	"SoaF7RVoV5nmNi9K37SmDzf9YDs3VM5GerXkqL0lqm7mWhsq6avWr3VPlaemdsT2VlpIP4O/Bn0LlbF3",
+	"bW1269pYsprUMjDccKuO1Ztul71+28i8Ho+e2JaU9NoysRrHhq+Vi/SVxyLy9bojU5/7wLaD+RWG+i1A",
+	"fqf6UcOO8qgr+sW7zes35DTwbTN0rAZnX45NfvP+5sMbLkUe9/cJPaOFngwKyeKZFZDKaJP8ZvSqfS+p",
+	"DRhdj6Fw8TLvD7HeYVg2WPAUSAYzCWjFQu0/kxhYS4YLG4oJsgrLGbE8NAUEwnJrblUqhVJzmm9Qs+2V",
+	"/ySeZjFinLXmX1WbeVS7+7FXuZbrTtvonA0F2jagM4oPGzMejVB3NdxgOoQsg6y6BivBKsL0hU2tOMfW",
+	"rOYvQvFVIV34fEaYrgdcW4vElLW24s9p2hIzhyFaBs6IFqRQQBhXGmiGNRFDOHJNXtdmHuXFuKXLsd3p",
+	"6p4q5Xm4t2yUrk1ScJvXfsUXGEb25oaO11u7XVAers6DQpirVwJgAA01QE882kV2Ut54KxIH1ee6pzCm",
+	"go+YnJZgXz+tDxJQehMcAcUXk1BlHB9GOzc7xnXGlmryGNR0m9zCeqFAYm5RVfBCk6NIiObxpusqLRNb",
+	"nsz6Zqgl+K9CHKYIFyQXfAwYLVgoBE2iNF0ozGshw0KTlHIuNBmCocD5glCEiVDEDmhvO7FqJzveuxu1",
+	"fLTiZRXr7wnKlPLCRskUtiiAPbguiRl1NPPo5dEtOM4k9EXbFXRAHlt/adMM1CzePWpq88vRYG/Xu+GJ",
+	"tiRJ2OMrS8keJ8ScI05THmSnc2w9kC2LJ7ScA8HrITloDRKzgvRckIyNGXaQL9IJtkt8/l28plPIuoPA",
+	"45fxwoHdmHAj68RG5fKMzCbS9WCi2p9mxQ82qtZbotHa+uQec+qLekczqPLGcDSrSNugkV5HTFnBiVqv",
+	"/7VHo40DxFfIAa8CVPDh1NQlMETEg16noHJc7i7S2K0kHItOikgVXUscND9tPfAqNn4D7r0NBW9J2j0z",
+	"h//8nEzEnCgtBR+7jD6MNpgJxrXyKYIeE5Y8e+2CmY3330QXbaYKrEtBWc0W7K6DhXS4iJ0BVXC32xdI",
+	"wJG26wS8WvXZhlxeWTRXQdZ1zmyy16N1myiSsynEg782vA43TkscSPfLqI2zuqv/WglwH3UQ4YFlwFPo",
+	"ugYsNRBvFQ4Z0wS4lgyUlbZtXQKvKx1Z/HcVChJiyxVg3cyELFX5xLz80k2RkMp5lFi6oo4viMgzZyu3",
+	"DSBg7v+JPTYnIrcqmvm/e4HYCO0+MUuuepuX60b9NiGp6wifJa6Dlo2miOzK7cZ3sU5I2VD7eIeF9u8b",
+	"DXCCGFYLRL3qLs1vSoFSLlcxZ/wecx9RVa8aeMf08/JpV4BYXbSwupG4caK8v64lD9esJ1ZzzDWOCuaq",
+	"rateknKjcpMtjcK3wsNPMyZBPcqo1BGUrJNSPdKC1d6QTsKIfYpL9za/NGjb4oQ77FueYDdVyHP7T0Xo",
+	"zKanxfx+4v5R61/RZ8ytv9vlb6X9dLjrLTsXtjYtxMXuRE4pu9tvxxB/VrFszq0q+DJlLrgluMIFircz",
+	"S5i29e+ZUBXrjBQMvgmi5WLM+KMwrdEFt9M1vSu/iXpnRnQAfMXpPUGjCXv+jYsKbrW+ysatNNvpblf9",
+	"0cDidpWCtweu9sZW72d29gujPe22xVX0rNtOZBfFAxHLv+zSgWaJ22lJ+6E7MW3ml1o9s0D0q4pJYvRs",
+	"5ksYplGZ7qOQ93Ha3z0Xgc4p04yPBxvnpa1vgmBEZyU2SD1cP2Sp1mgxQFfvovPgb7wU3ZLm54KmdrRQ",
+	"N+JguBiE0u5WTZx9mOqKbEIM37bKwc420ZLLUcUPlvcbA6P42qI32H5aywhuXeCFZHpxnZZ9FoZAJchS",
+	"bG9EIHFy+eGtFT6tNfXD++sbckpn7PTh+ekUTp1cKiS5S6kCXx0WP7CM566PNiTrK3fTVeg00XpmnfNY",
+	"hfKVEPcsYmK7Bk2Gi/rsRi85RVmiT37mio6AuO5/ikwLpQnNlSAKeOaKH+EMzxT568mr66vvT3DPfYwE",
+	"7533UjuzFyt71W4G7stq0XTG/gPMNWPGwkjEchenRa7ZCR0DTxdEwkwopoVcGPHeDH3iTqoRYHROMjEF",
+	"pVlKJmLKUpb5TmEqIVjy55aHXVrJzLBClkLVd5hnRIFkolA4UeNzgh1cqx9rg9mWr7c8HMu1dlXPyEyC",
+	"s0aYTYwKXUiwwyli61+q/i2/5a8Ed++p81t+Qv79+v1PhHEcTRT6ghT8nos5t1YDrAdC/c2RocgW2DvZ",
+	"l2W5MD8xsA2VczZlriS/Yv+Evhke+0Tax1ffvyLfvfz2/5E7rDxmyxqdzmzDyv/zdyX43QV5oDlz9RJt",
+	"W0qSUikXhHJyZ3+4Q4McejFuOcFi44oATSdEjEbAM1sWCLBW4QkxbEQRTe+B3OH67mxDZ07EjP6jAHJn",
+	"uftdQiToQnJyhzTmLiF3yIvt+3eBIHCX2CEkmPmFzEACWmrMCaHCiDNfAcU6ijioWf6bGzq+uyhjFcwY",
+	"GeRg/kaEQFxgmgxpem/O8O7t6OQd1enkjhy9fP4iIVjkC8vgEeL6m7pRk1qaraY5XJCXL/4U/oqFZPn4",
+	"uI/j/iQ4+MH9sH5MM7wZ1VUQU+Sbs5d98gZLWv7lzY1FXP/shzeXr3G7l7yEHJvMN6OSTsF6xey7L8/O",
+	"zHW5ipTUYX7pYhYcFA5lRdyyvuCLs+d2jZTc/Sgs2Nz5gbCHn8NUaa/8jSu+aYk0wo+B0Lu/nlxZMD55",
+	"m90hLlymKSh1ThQbc3PiOEsLFcPEYktqiKVGF/7GFLlLlRwNkK7eEapu+V1Ixe6IMIdTo4HHLtfJwmJF",
+	"xqkid5do0mH/xJ2ekz8jUSb/+9//Y1b9kemJKDQBpicgXSFSK0uRKdUgGc1JSjkZAtYi7ZNLdzj2jrFc",
+	"KVYqNaK5Al+NTt3yl2cvL6zTX8fezQQGBfjRGDrlwxHIy7NvbPm3nKXgRC5HsI2UKhloKsMc/ICOmzMI",
+	"FKPz3vP+Wf8MJY4ZcDpjvfPeN/2z/jdYa1xPkD2W15SWUadjiMXqkhkdQ+iZE4Yt8qX6qY1tmwNMXM07",
+	"GwFW/yAhYs4NGIbMvSzRhKlVCbFmu4RoKsegsdGkKu217v1RTsdJnYb0cOe2R+DbrHfeM6TsMvWRriV6",
+	"qd753/5luaSveefOPBYmbmWkqDgfH2Q5M2XjIdrCxzceyJ7gwIg6tc/XKgPRotEr59BibzOUlvrYEQR5",
+	"tk0gdr4XJ1IaqPFyKhbA8214j73M1JjWgNi6Q28o+HPuwh55A8ANHjFVpWrG5isfbnzN9VyFlZ/H1IAK",
+	"M04v1ftRr8N7PxrJoMuLr6wp4LdfAy3ALO3F2Zn1Z3PtwtRCGefvrrRctZWVHebSsp0fyrBtpMyRsb4B",
+	"v5d2/tiw5TpPfW9wfP/5+vd/5tRxIsjMR992meQtxxZSedkg/Nuzb9Z/dW3rV/7M6QNl1sTyW1huHYmf",
+	"3zGGH4wV6m7ul1/N2w1ucPovlv1meYFBt2Wu8BNApoiXsvrk0qoDkBldoDT1xyi8l10spD5TZEY55MiL",
+	"++SyyFAMPrLr6Nvps+Nliv4an1x6d1iDpK8BxbcjXHYMFl/GGnvgIroDy59p5sSlreHlZZeb/17IIRZm",
+	"sV+83BCMv1v//ivBRzmzBqqXz19sNsGLP230/udEEXvFToBzGvESmiRxAemmFIusEOxjg/vkrSaMT0Ca",
+	"X8x/S5Ucqx4G57b08LLkKG3lbS8kvlzGhL+ALtFgz4Q1RlSr7fdd5SUX0oPx0S3DutdO8R0c9OkQ6+VX",
+	"A5XvOayGxw2p3mskeDMkfctxeK5CPipFZeiDEVS4viB8v/S+1KPdpEMYCQnWVjDSIJeh3przd0L/EaD+",
+	"LLLFjrHFeRx+qxtNtSzgt8+CqXY92f7R9LHC0u+B+T3/ptME5r5vhPjRaE72u2+7nJerGA/ZO8gY9V2W",
+	"Xr74/XJoS54qDk2ODEcVcw7ymarokI3aQhJzvImse1rGU7XZQX5k/N5aHotZLmgGGclchU5V0i8mfRs5",
+	"7BTRR0smdhkZLsh8IrDVY9nqRtdY57LF4k0V47U3cuHnQJ/hSvZujtm9/MSi8NfDsc1p+UMiVGuKpfex",
+	"o8QyJ9eSpvdGHd+elQulY80yKjibS6YhBDTyM0KvIhNqI+yZNFiEXgfrhSBHL59/cxzoYuWtY7hkRBe7",
+	"zLIaqO6eoVZQyu/xyNEJNaNSn46EnJ5k1KYgV6M1orBKB2Nb+QhMZgytVUPGbZbQtpUmXHpkW//GLlLB",
+	"850fYNQs4uC0IRh4f8E64aB8b69yfI15f7Ph+y93z7tr7z8hz/6c1M0CCqEkZ/yeHP379fufsEisZYiE",
+	"lgyRHEXwM/HCvUGMMjC8hpnHcerYxrPL+OV278Wj+O+7avw9cuByllUsuNrqgfeu4L2lpFKdV2KuPiuw",
+	"xRqQo4KjEoSZ3cc7VaujvLhkouWC+i5qMcJHrfO2hIc98dJyfBcO+cScqNpeBNTtkrZXUZN9cq1N1dqn",
+	"ZFld9NmvTT39rKwuM/ysShkKRXhy5DkJStcq4CMXaLNFV7+tNdOw+W6mk4YFY3dIk3btu7kgZTEz5K00",
+	"w9hlsGqxKDCK2arvYuRc+suuHr/ZKGX84B5+0fY+v8gvx+IXuCaoIkwTLuaEqS/SUP+lUcuD9e+LI8ee",
+	"RCB1qZHkhEzFgw2OU47CGCrMRoSqe1v2YrVakU0ZP7VdRE9d+1ikulECeq2p1KpqROs7tQ1pej+2DbZt",
+	"oKT12lGNtbGwYXW0QzDjZi+3fCTyDGTY3jdnD9jjN3ENpu8BZqpq+EuCfsJZvd+v75t7ccuF7+dczT2h",
+	"iqS0MBS7mPnYxznFWl2Mm5UyZX6biLk5Z7/Pqim0GJkFy4Jzuwxp2OFRGCktAd+8IxJG2J7bd2R1L9uW",
+	"3a71MbFbP8Z9TMT8luOsqWEs5pbtpFh949Sobot/+sBcQ9hc+94+eWPUUwlISHGPzkZsvz+3AaA+INdt",
+	"KvB4lVuzPM4Og5NKSIE9YJWsPvloeEkFjIzfcreoiquZVeHd9N00AzctuD7gdf52ZV8K2nkva5wvdsYw",
+	"lruGx6xCLrb0wp2GhQBZcLUM7nvVSR/FGL4CsXiPdLXcWo2YXpXYjHFoBhufqVoL5eW+5EmMKpEj14s/",
+	"oK8lXDcFW4MYrWaa7zFMFOPlbOBnKHYmBLhmepF4WUZIotkU+uQSp7fx96UIiuh89PLsG4K9eudMwbEF",
+	"Yi0pyw1NgHwUVMWq6rtJUYytH/ryw9uWKNLCZtZ3iCHFrQwKBfLzxY/ak+sUD7ji8+3mLh0eG3+5Okq1",
+	"JSu1NSpVbDVU57DHaJyqjXVctfW9hkEaIF0fBYlZL3sMgnwM5f6KbAWoZZkTtwSmHotOjirKhELhEsW0",
+	"lHGZWJ6mE0jvbZGlVsL5noNNQ7JuJWubd7U+0wll/JkiRocjR8qwXSMJ2sosVtKianJs5FOKBDUhtjAg",
+	"6u23nHLyJnvx7bfPvyP3sCAZSPYAWcUbnCB3D4s++Q+AGUnFjKGg55v1e+7xzHnqHdG95c4coCcwtRlB",
+	"NuuP0DFl3JZWm0ZTSsy5uHeFvOWhwGmvwD08OQlOj3z/9sc3dzG56y9gCfqr4Kg3wstPJzxbxs21TsS4",
+	"ql4tGX0kX65U9fU4BV6LOUfnVEPYsXAewohPcEEoQtSJiTetyFolHkfx9CPN7626Y3DOjW8A36sxuqyY",
+	"glSZzCdCuZczAajy2lblK6SeZYnlF1yVl1n2y29wLhZa1ZchXIIqckMT71H9xbrRVRcAPBSmyFCKe+DH",
+	"Xyr8f94wKEjvDYjIhfXCRsC2AqsAquyZumLKTWhusxRf+xTjEFGOqCKZQyvPDv7ypkmkgy8wXQ95Q8U8",
+	"bnkuxscuE89oy8jEDO8yE0QILDqaqSL/uu0FQ9/2zsnf+v3+r7855R+zQYdwyx2GDxcNzDec7MiHiRnO",
+	"IQr7Y1agRYUSKWyylVMa7JniuBORZ7e8RGKw1oZUyEwlrmJHSMOn1NwRkCEsRHmOliUDj5oBAnS9tJyw",
+	"yZj2YLsucXdR4tBvSQcmF2FpT2jz3gfFwbwwpuhYgnNeoOfC38DxlykpH1x5XUhmg0hafMW7xYRqJ3dG",
+	"5IJ7mGkiCl1aP7xQu04q8NnP7XZkm21NtYbpDE2w2MvGUC0b/m5DWW3dH3xslgVZn3xPWV5IUCSDnC7I",
+	"qJCWjNqR1C0/ugItFyeXIw3ymMzMs9T1nNa2vD8WWEzqj3iWkBGVZGomz4Ez4DpfuJfsF2hOduZS990J",
+	"1SeUn7gXXC+fXKT3yhxbn1yzMRqJGSfWnGvtRz4hHHimXEUC91OfYN0cbIStyVQoTV58+7JZHak8GP/O",
+	"8+TsxUsyXGjDQl6+eBGaf275t2ffWIwOTsYRAiHIlPIFXv4JSlbSEG2zZnfipQk/QrN/xDveD23GsSuq",
+	"/KQU9l3UeHBtEcQIxxZ5piOKWclwgab91HC6EVq+kP8pzfKcDIGIOTp2vxQCWs8e+Drcdd99KSS3ZlZ2",
+	"hXd653/7NaS612FdCIvPIdZeEAVO66lXhgioKsus+TFOWIUtyN9CWS1R8dl0aN62syDZz4FK9xwn7ZNa",
+	"PaAJxcYK/hMtDJE6t4U3fCLed+TIVqYk1H2FO3395sc3N2+W6whhQEcYVO1pnd1JJOThR7vFLgmqDimx",
+	"BE21KeQYZqfwZflnGok7G7vif18umrXiCyKShYQOiDEd0Xas+N6oUBVYTwxXm4PyFTcq0t0nH6Uw7E9k",
+	"4Dl6YJorJYac3QOZ46sesZH3frfEao8vojP7ttEBXvmiKygbYZ+MuZBGlsC8k7jG9O77yz1x4Fcigy+K",
+	"Ad8EFBMlRlsQ4yvH8K8vdua7r0b/+YtrpdGQzo6MGlDoiSElKdVoorGdOGgd/47XUh4fw19WjYiaQN9q",
+	"RaagKcZ7WBtVlSl34UxVOXj/rJX+Tx0qPSKT7i/wpIl0bUh7yJ3rkO0+Y5A612R5Y7tKl2sD2NPg+uMV",
+	"sPI5XShUmzEBZgpcJ4QjBErgWMMu8eYiRXk2FJ8MU3NE6uTaicgnH0TO0sVuQNkNvhlEi1SDPlFaAp3u",
+	"xGO1dzfV1wzQpe+J8uWcYTSj10Dq+Clg3dLcHQeUv18ZexPLJLXLiIZ6X+GjJ8ontZM9tWS3ilVcuZP5",
+	"vTh/D5kpO6Yqv/joB1dItso3P6p7gy9QkDOvGF3BFnChGDq9Ps2yTjQMa8sk3TXZMAyEaZgaUQ+t7C6u",
+	"1BvYqzKnYXBNlYPSKKakXfulW+58ctj7064d5oRpV+nVDDCfLC5KXyTHUHE0wDOOHTWZ0olVexW2CuWC",
+	"pDll01uO5qMycjBwgx69PHt5bFj7qFC+oI2hgxilvhDctuJEiz5IJTguruQKTN/yIxsgrSewCEynNMuq",
+	"G9YiEA+O7Vm4mb6rvFrl6xOqyBCA33LfATspqw8bAPL3ygnNMYA5qQapH6+1JQnlOiNVtXGtOxTb5JbT",
+	"YgNfPC/zZ72CJfFFwW2gjqOf5MhsE6c14HvLy7HQeX1sQ+clUGWX4kl1QoqZOZRvz85C98DRyxcvjmO2",
+	"+o9uw0/EXfx0NO/GYSKmPT8EP/CDAz+I8gMPIRX+lVRluCBTprCAN1bLcQ8ksofEexkt5fMSWanIWGxb",
+	"zyrYFAOY2q2Ol84/9+ry+s3Vm1/evvk4ePvuw/urm8Gr9z+9+vnq6s1Pr/6L/F0MFZEF9642pG3Ln/zn",
+	"z29+fmMdlIaQXGCUoqs/UMVZTO2OAlL87dk3OGJgkkxc7IYhRs4O2b/lN6UZQvmC6mYM7GaIxOiC3GVy",
+	"MZAF/zeDxXeYfYLOBFlxrL+L4TNfO54ooz3O0cM5F0WekQmdzYD3yXsvI9vsEzxI7PdiLovmOUHWY1dG",
+	"ruDEvuGiVKzxpOrejnko2ICRHN3Dwl7/jErNbescZ3IZgTRAYnnHUlFmFxwaJZ42N/strmE5AL5+57+4",
+	"kwtjkaxMYgvSuF21lL9157u6xu/KVM4Ny8PYlPxam4lIf0tz3Ybb2LdJjpUZx8BT5jsDY4CekRZqDSuS",
+	"R1Wb8c0AYwWNZznlZb9nlFReXf+CZ/7XH6//iiFTyLliHaYryHDd9pZfKYY5UxPIBi1NQl2x4RKo4h0+",
+	"W6rl+DVFHjzUWuF0qLKzXXWd3SVUWaT4dzFcn0j1dzFsTaJ6qvI7X1p00h+xlo4FmaCogMVlg79CVug7",
+	"LPL7ss9IHV4uyEzkeQlUTLuGGWGNZ8+cYxx7tbX+gx2bKVuAsx6H70YgBdesWoFRN0aMI8moGznNG4XC",
+	"gBtBlKbm5vxniUuJqMczX1gDkiJj0K1lb0tetDdLzUrEvrEbONg/25K2uZdprDjkM2ZL1RoTP6qmNVZO",
+	"iELvY42gjCtNeQon8AnnaIN6jMhzLmkyFQ8uyxxhkfhBrC3lvGo11OiEEetffMtRDDXwnwo+YnJqMWDq",
+	"kxpV1QNZJVVy8YQpLeSiqpNV1Zg2nE8ltzwsdVS1AlYJxofbQ4aMmR8wYLn83gqORwrglmciVR6rTyjP",
+	"3Dmp/jQ7LhMOnFGpynA2YlXfvhnW8MUuz2beW24vuk8ctSt9fMupPeUNuVXEJNA3ONVb9+Y6GfS9i1NU",
+	"EIrB6plNOD+SMAPXur4c5viC0KECrs+DHuasmg8+zXJsu29bGMZk14ZcFYqw3bugK73AFi9GPHx8w4Qt",
+	"fTsV6zl9Ebotaj6LQ/LgDpIHPYQ9c43NbLU8IYkS0wbwGhQPbqZKfzsxP56+iOUsxYWABr616+8fqyJH",
+	"BnefKZ/z0FBRE6xO4cpPMElYpi5qi7ccPtSxbrkzPBKrPUsUEzI8EGwfZIQGG4+LqpVVajGa0DUS83pw",
+	"OM4t9yUnKiRGR6WzItryD0ay8X4pewb9skSDS/1w3MtvV3BDKQ3Nsw8gc7laM3QEl52dbAuuJGyz5Q5O",
+	"iUKm0G9aEDJhGAQEvMdozSLPFYp7CVGiZlXAjAbHQ+dG77RmhSG4ubMV6ru79m5q/GtBqlUl1lZu1oXL",
+	"+kJ1+c6q9UGRPCiSvyNFciVXQKHriDpiiBFXxxtolBtwFQ3S9cjEll7tmeuW8VWvE3zdBZ8FFknXjy/N",
+	"qVLowzIs4Mh3Bx1oIXLyv//9P8d1jdP63OIlPN4Gs97gGvepQTYmayvyepnnkeN4Ut3ys0Lx0tYDUKsM",
+	"jDVgQ/1mbaeqsBo6ZszGvJvaWiWU9Qkf2WY9YY1DFMdK60QY02LG7EswymI8nMU8wbrlXfx99vXskPr/",
+	"eJCyR+mrVQ9BzwGWula2xVy1tMIsAWibLk1xINgdqan37nal8qOqHcLswWzVHoe6CmTIkVwXv7mSvOwp",
+	"zm/a3rrksgTM50Hus4Vgm+tUZr4y3ieXZYKBDUGxNQWXkkSqLTOdEC1IDlRyV2jwk9kyzKJ48G6vcdjt",
+	"aRN2x09FWj9rTMBEhHfMrBmSSTKF6TDUxlF71F4SG9EU8FbFaARYImG6NvZ/CqfTET3VQs/aTQhXToyk",
+	"WIJSQSrBuiuXchDobHZR1qNkVuUX3MaV2ugtV88CkxWcKdWWZazFQLkMpWe2GihUNVRonou5eX8JMrGq",
+	"5837mw/7hE4z/hsuRT41Q7Xm9+ABYd6hBlnWqxB6Zk6L/Hz11jxUEzEn1Jzqf17ZTI1DFtDXm+ZnoI8o",
+	"0BjfUcyiqLEJNp465FgRmGORCCMX6jWGKlHmxYuLGmJJDIzhBjIdEGNEhJ0qkIoLBbI/HdEBvpfH2x3Y",
+	"r0qU+11l7125FCqzhGh91euKvHnDZJB0ZY2eBsO59cKKfacOHZL8vqiiJRY3XPhzSAYC/5/ngxelnUZw",
+	"W9KyAUxd6IZP4F1R9tpgOyrI1ImLJ4yXsmLp/ksLKdEq7gYsk4kbv1sQ1xMptM4hs8nEZQ2Oo5cvvjuu",
+	"or2N3CA42DpMZoR6cRRZ5ODjfpfpDBYb/OD3tx9S44e3k20d72s/dybesniB9T+7k8bqUdb7YY11TFa1",
+	"C+yh2soEGTlqvS0jUJ1jgLoN9wzKH3yxddcOmcG7qP78qiy9WcHXrMKNtXTCgll7BAVNJxaOninC6dSG",
+	"gGbOI4aqstMkJWhf1t5I+8jqUM4XGJ9aivK2ugZTZEqzFovujV3TPuV2M8OqBl3lWQaoeGT3a1HU7lgd",
+	"/xH0z5YDiYNXa1ahgYV2doP1MUsGIGTDODGnZb0s7+jIqdK3/Pm3ZMp4YWNfXJEarG1RKxceEkSf8OPi",
+	"fv3lvjz7ZkWcNALMnngNjv15unf9BHO7s87Nu34/bSQPMusamdXiRw11RgYxEUbUhS9CIcFlnBiZFRWg",
+	"FLpznrUOn5uSZ9jMjLmQ9xhU4duwXLp4PqOjPlPu3dB4X6mx+KzvxKl4srK4D3B9vXsHR/qSFbmvycGD",
+	"9beMWuCq4G7Ccx5nbC9jLteCY7Pb2qruzOvaxxmm813ofKy6StrpYzD6Gp+EXSUf0zxtHYTb2f7A6eu/",
+	"3yZcpUO1aouInnKfeE2Aa8lcM6ogZ5soTRdtvVZbY0OqSUqLx5sbOr4gK71vmDnXXj2l3lt13w191zbz",
+	"/SIb8X3tvttpcMe76+6LJPBzEXeb5Rkj7j/jk10R9z02G7YLffIaeqtQ0S4p2z8S/q4aBx86YX7mauZo",
+	"vguYMJY+0TmW7nM5PVj21eg8meAwwERsCWIGXBGm1/Ygbgi3p77G5J7bEO+JdvrVxz2Q9tlXQD/9Ug3Z",
+	"+e2LEF4ShK4D9TxQz6+Her6j8r6mwGSoxWiR0YUN8eUVzVxLKA1FpTPWX9BpvjLOHaZDyDLIiPkw/MoG",
+	"XwTN1JgiY+CGRrlmOQl2NEA7mvmjT95qrE+lXBOgkqAlqPtUpKl0ndp2yLZGSEq9pSuqHr2fAb/88PZ6",
+	"BulmCpI/gZXdYZbPxc1XZhf+YcLdsb+ymkFa9a9Z30J1qTxJS5Cyb++IIWPhN0uRrFRCmaucES0SMsJG",
+	"rDbJQoHtxTqj6LcXErP5bHkv9OwJSWjOqKp3POyeiPG+tqFOPVXtmrbpKWp30aGVaaMOgtsyBiG4TZsT",
+	"4HbrLVlv/1g3SefuomtefGUbje61m2h4TeubitYgbn/pwV8SNhtYru87xOba7+3uzqCrH2ac+FhdrABY",
+	"R2MssGo4gvVjSJGDMsIvyQp7x9AoqO+l4nCYvssVjYnF+OR9vYbRPqTbcIrP48+sbbKzT7O7lJt8SemX",
+	"y5a9Q5zf566RkmF56BAxfbLlMik4XkFW2uSE05ImtIsMHyiTaol2W9nUiAg5uweMy4GEqEKWnP4cOaJ7",
+	"cSRyI0KgOw6bLKpUSCDPj5OmuGDfZ6pkoqWwguTs6Kz/3bcu9M+O7z/0U6mJjRwEhv36NOOpZg/YKCRT",
+	"mOYKbDzBmiRCZkSxKcupZHqBnFuTHKjS5Kz/pwv3iSrSCaGK3PZ++uH6tpeQ296NLJS2f74SBU9ZftvD",
+	"Jd32sIw73PbsNCRnWueASfq3vTdU6SlIIOVL9puPsPS7BJt4U4zHtuhArdDKeonpdXWxT8T8gxnbMhfs",
+	"ZjZj/TvxUWxKyT6vvID4VHHrBntfTrbujO3rvNGN+sTfEVt0mHJXeQJTbZXBY6YbhX94w14XlyrW+aEb",
+	"UsXX7oreBUs9eKS37rCAN7zEQH1XqRKYV4rjrVab2pilE9pzIkPXjYwXVXcxoYNlTlOsDTQFOcaYxKCy",
+	"mJfWvzn7U1BGq5AP7EHIZ8rr6IRx4sXEuP2mKbI/AVNoYwU1qvAYI/E3Z3/qcj9U1Y4W5QkOht2HR/bF",
+	"BiZ+7V73ZsXbdu13h+536wyzDMrVWYLcyHPA9QW5c6h654LJFfbtkYBFksPiUDlTXZldiZ1uJldDGyNe",
+	"RjpmVrVe5h2yvf2q4Z/HT7+OoHyxrvrfIf8/+Jz247GPa/lbS/mnyO127JN/Jx5ABTXfrL7ttXwIVJaj",
+	"O5z/7tg2JWGqtrukJsEk2PubA9GScmVdaedWmCoLpZaUlcmqEKqlq6lTi+aYfjwUekLmUPNcDNE40XBv",
+	"JLaVytD86GQBP1sgZGkp+NgZUY+tD81ZW+w/0gnLm/ZXs6pAFLyoH43Pe7ITV1YOKxRWJ8iwfbvRUJJy",
+	"RJbVZEEnx/hzrHWs6ZM/m5PAkkRmUZgZOazSL49ePn9R68L1DuTYFhesAyKKS1XTRUz5Nr+hP9S6IJuf",
+	"IFQYict95gUvb28OzBgtaqL9IqlLiS7MLQnKVJDUsnhXkZGORrZ7TcyTJeGE8Qw+Bf3al7ixOYSntmzj",
+	"nJ8pDT2yDlXk0Sw2fOwyT0uIK4uEuLJUB/574L+fO4bDwCmhISXlMR60IYcNK9V2dK7XitsiTcTmLTZB",
+	"sawOHrrU7xmWwC0d6d6rvK0H/UO46E4OdGwn8igP+B/B5R2c63qPdwgGfyCH96wOex7Faj+vye51jq4p",
+	"5eYoa+i03ER0rXc7+H6tczu44L0VhChn+Dyu7XCLB8/2wbP9OTzbtQZkEX7cIBYt7PgRXi1fH34IueBj",
+	"5TWqkFS0GP5I080VfrPOy1UnLwcn18HJ9XgnVw2XUNq0tTu9pLmKB7f6uMIxa3mW3WTQv4BuctL9S2Rt",
+	"HqcQQQ+Jlbt38cxqN90u7z2Zg8fS6rDmmLlEwnjouInZorb14uyOrO9V3vw8Ppw1GHpw4RxMSF990uXW",
+	"4myz7Hw3A1PTyt2oPC+xR1JpXxLc5QR5K3gq8mJqG94L11ofJHuAjIxyOlbkyIZe3lE1EKO746YR6pKT",
+	"gt9zW4IUbACnE6f1YgZhkdi4depqqdZ+BwOVayq7Pk9jxcf49nY5Im3N29aayS6DPJplY2SL0Sx8ZeMZ",
+	"Pxou1hjh3LJK5qrGSpG32etKZ9jAvbTBzDcIDlg9WEii8qKt+xPCzTY3gT0Et/kw7KGyNRx40jCwuXNb",
+	"rWM6y2EKXNub2X6gsunII8bIChiMpJjWvi0bZKGwEGkR/elkLE6av7ZPgGF2jx++DmnlTZhjyArw7TKr",
+	"f5uplRA8IUob0pglrmkmSwdcDFxfNiHJSOS5mA+K2SAr2pDC0MVHoH3TT4pknClSZq1tn9K2Rrq8VO9H",
+	"va/Nyl7nD+sN7Q12+Aeytbd3rWk+WZVgVsZauNTgKSiCwRGM54yDdf3yYjq0icgFZ/8obKyEq6DpuL8r",
+	"tmB1bg55Ja6ULZMqMakRBVBfb2mnxyVNaQZEAZXpxBxEm+2+DjZ7Mt/XJ/k8FvzGRg9G/IMR/7MY8Ru1",
+	"VgyjK0lBA+855McrqVO7TrStlT/ScGlCfRU4tQmZWpHj0iBb6+z/SyTq4AI4uAB24AJoYmLgBfAVSlaL",
+	"Bq2OgMbIVbrLUiv7xFUUITld+Doja+wKPrzROhbeasL4BCQGPIadFh+YYkOWM704t+GiWzbaeyT2WVn6",
+	"6QTfNn/G+isJBLmDx2MPHg/ZBKSVUvce60puJGrzINAZKYSY85If+mL2QzOGDeok13V8donJNvI2w5bq",
+	"57YTg+tWSIBnM8G4VhgWihD4eOfKTnnmvhWCz+NiWU83Dl6Wg5flK/eyWLJxQe4qPneH1OPOcjqfzjdm",
+	"D8DLfL4gnU+BfowKcuolqW4+Gk9XxSiag1JzqXTwklymLb6S36MB0G52veFvWcV7Vil4vacjWS+/qg48",
+	"9oBOZjnlJGccWmCUHL08e1m1W1puv1+KCzQ73mlN7aiZEjO759zI/C6jKWjwsAwElSx89PJFPeHpcgw8",
+	"XRDImBayKjIz50aEqdnpfanEuiEDlQ6svsUhMAW48vLrIowtbO/JOmkH/zxWSbexgzVy5wLLwRrZqVhW",
+	"k64lSC/KLND1pGJdXde4VKAUKDU1a95L0i3SJu/rdSaWPmkqgu/LN9DPv5wl0WKwtKuHzMZw1B7ZyuBR",
+	"SnaJX33hitlleTGb0MPPbMxBm92cpDlVio3YU2hsv4NGO68EH+Us1Qd17UtQ1yzsLhJbkt9SFkNKlu3U",
+	"R6JGtkIp0tuUOlDgnPH7XdPem2WpD8PlyvWaSZcCDyoyax73aZbFyWeW/cj4/Z5kQDP0l+CXxi1GqJ75",
+	"HbKLsrOrrdywFMPxO20WuXdj1UFWXBM2w+9dDOSy99qWXTsnt8XZ2TepeQv/Av/DYgb1H8zxafvTdrSr",
+	"hotRq9LVqrZmywJtmy3JT7NXgccO3NYO+Q0GIWP8X17WcvGZd037mMizwD528EXFFZ/ApfNMNY9W+YiM",
+	"FmdVAKY7tdQs21coD4ry1OsBCRmzsNjoTLTHWLsUoBtZcDKjM5B9UulGS/pcCVleVwp0H/ukb4dv6dxq",
+	"HnlQ3lsQmR3+c7Fpt7kIjl65kznw3wM/7dj8E+Oo6UpKZFCPKttpxEI5KXgOShGapjDTthf7qMjzLVUA",
+	"V8p7ZbOdJUKh4ZNrOJ0VqQ3UxjJfQulY+fARUgKuzVKZToikEgjjt9xSoZlQht4tLmyjHpYu1RDXkjLO",
+	"+NhWD5+JnKWLshC4JYCu/jcbcyEhcxEyegK3vJnyoya2k5syAgH1/v+pLXhFjYRtowOWdm2EbhekxxTJ",
+	"YaSJKPQtdxdyp+gUBvaFfzOU6K5PsCbH3HckaiQaEYxjpzKd+CkVGFI9MmueoeH3pCFqZaDBFXtDNQqH",
+	"XoiCjBh3cQKU3Nmv1Z1hEXfuggda3OE3sQb7fwF9bV/bKsEoRw9YGG6fwYgWue6dPz9LelP6iU2Lae/8",
+	"W/MPxu0/npcJDIxrGIOM5QK85WleZBBnV9V9tOUBVBcSX92I5grKdQyFyIEaCrxPD1150G1Vw7AlnMEk",
+	"d3NNBS+xT2nO7mFTKe+pHXZfED0uZ1kiwiFxwKPFk7UJZxxsqUXbFsaWBSBHt72pcF0c8L3bXkh9LU7v",
+	"oCd6lGCjy/4kaAvQSrpfiems8F3PakndSL/1RIpi7Io24pJtmuMzRd7wcc7UhFBO84UCia0Y7mFh6fKU",
+	"6nRyy6FUSmwDK+wMcWTo8QikpPltz74JivgfIbvt2cSEcjAxKglxMDqh6pbPJpIqsPHGWPYxN1RzQahS",
+	"bMwhC5MuJPzdljEcoVi8rKRi1w1Hsvu3/Lo6P4I7IZqOy6L95467WgucGZkATSfotoyQT6O24RqDUfep",
+	"LjbmatMaG+0jEl+a84+uHMYpgQMy3SrvuKNUSYVPmn4SXEwXz1QJ0LsPadyYIJz+KxUZ/HZqYXg78+6q",
+	"BNWjy7Pvjn2aKjlSmuZG2Dz2XHhG9aRiwuaTXlNJW5Wa17m9bcTS3EiNwqMZVEfT90JzzLSMjxqotcs8",
+	"gy8h2BmBFm/SE9GDl+z36SX705dNbS8R/AitmjU5uDxSopApkLvywV0SGLXmE0FSwUdMTo3qqx+VGtVO",
+	"Oi3T//2Qzi1IpZeoopY+82iZVO7D4FdNYGetBWnt09YXmfhg9juY/bZXM2Xm+v8t0bxMgMIEkRHTF4Sh",
+	"aa3WyK5dqxlTxh9HAtkUcsahVYt802hdMKGKTOgMA5ziLiiiGE/B7AML2itVYF36wC2VEKq6uOQIhqEy",
+	"Hc1Ju/Er36em5edokbH86R38bK1GbvdqQmZSjCUolRB4YBnwFAwYlCGAqM1jQArW2mFYHSkDuUO3Ww0X",
+	"/BZ8jnRLYkLlbd06dTJwiO3Zf9yuCjj33QFM21MTY56X9vgBm2YbEqvjfUGqEduwrI9aTaRrpcRKda/c",
+	"z5zxTMwNWR6zB6gF+g8XxNnEuxfKv8LJbnBZewVtP02bmesyz8OdP22b1M9LW6tNh81+3FU2b75umhqB",
+	"NCS4KSFUsOZUoVaQs9m8FcANF7a7j8ggqTKrW9bSN+QSpRpalcQzn7aQUA8DLf6ox6tNTwC/7cS5PMQD",
+	"fV6ZOl6eU1dI7l4V0jp2VleDHC5w8iTMEPelG5Kg1EJCykUlZFYMPeSQjGrbeztsVqIZ9rpuFooUfDEV",
+	"hXLLUUYSdmOVq21van1V1q/u4L19mtKOUf/s1uX3qsPerhihh5lttm0uQU0g22/9v2qavVQB/NCEQOvq",
+	"qs7ld9+QxuJIlxJ5iEt/qNJ4zer3/pf2UnhL5TRcUmhYTMNaccMKNZGmNJYjOjiM18yrlQx+efadC/bB",
+	"9C1KSsTxDCOlnAxL4nn08sWLelaXeWlt7umVjyLZT1CjGfxzhTTixg65p4dKeJ8p/rFW+C7A7Xj1O0+I",
+	"lmW9x1W7wyVMqFrOTOpC2tbWukMis77GnSMyh9p2h9p2O6ltZzWmWmeb9rK3FY9fEQmMIzb62lxWM621",
+	"kaLpP1D6Bbf+jxWK//7NS6tV80MhuL1p820y5pM1vLnjRZ7fkTQHKhWhxPwTrZ/41nK1gK7MYBfF23bA",
+	"DPYlq36uYm1tyHoo0nYo0vbVt8LZpRx8GpR06afqYWV+j6JTIFLMleHNWPVNyPuhEPfIrF9d/9InH+PO",
+	"elyw+S0Tc54L9ItFObmrS5ZT/ko9rGfoGj7pU7fsiOlryDhFw1TTBhXl4q+ufyFHlBOqNU0nU+D6+GBo",
+	"X1HlrAwUszBEsCyQs728/uGKaJjOcqrBQwc58nkF1qDrquiitTsEWjY1mK125hONQPqnXH1a7bESczID",
+	"6baWVNy5fQsJySnLiCi0Rw9zCGHJJH8gu0STv5qdbMRLH3jWFzPgn6a5RRR1IkYjlkIm0sJAfV/NzJrU",
+	"BEBP8z7+fycI5snFAcv2hWU0OOOnRjaXztSGVR/RpkuNSIuOeJeleoTJUZTMYeizi4CPGYfjC3J324NP",
+	"NNXEZfjc9u4uyN0JfErzQhm11Pzz/dXdxS2fUbPXCShQF1aCJioVMyNyH9nqpec+iPYuIXcUE+jPb3tv",
+	"qNJTkEA+iJylcNszTw0wn7/+4eouueV39vjOfUaAeb4AKs9fnD3/rt9/cfbihfnJthI6x5RTwB9SMYNz",
+	"jihHc/PLKKfj82ZXpbtbvlSz/X//+3/M5tG6/f+7IzMJI/YJ1MUtx9Lsi5kgIyGxCKsBhDI/asQegOSg",
+	"ze0QIclUSLggdDg0IOTy1gwM/FkyzdTk9HIKkqWU33I1gzxnfKxspZg5XShy9Pry+oeEvLu8unyVkLev",
+	"f7lMyBAm9IGJQp66vyQutk9slqJTnpCyMZeROZ9QbRN4Gw7TC6KFprld0oimoEkqCq4VpsvNmYqmUF0j",
+	"iKzNPl2mPeiiuiAwnelFmW8GZczitp6stghuRY7eXxk8g0+zXGTggwu6tWpjGqYqMmNJZ6mUdGFX0HWC",
+	"wViKYrbXaZoO4k3Gb7DgsEYow2ypDgtotP3b20YjfcN2PcNSE74dTxA269vnPLKKatzfXmoN//Y5U1mc",
+	"bJ+TGO6yz/HrzaR3gq2G6jfLJ6RUyoWNBmeq1qaEWIaH/I4c+cgvLTK6ON5Zd8BXYjqlJwoMY8DIeOQw",
+	"ZjhVzUnz/PiCIFsdCUm4sK+ptlX4h5tHsAhZhxngxdQq6Dk8UBtKYUN7DMvDEPjer8n6bX6gYyCK/RMS",
+	"8pxoQZ6fnVXbe3GGLqRupRjK6gvPzzqUX4iNmdpojF20U9xrYQUnQrTVVQhDOlCqecKyCV96foo9uyVc",
+	"p6kUyolTLfF3ZbGDUGPAcRmoU/xe0+GKODw9FydzuiAaze6lZ2lK5Zhx1SfYk9eK+ragSSD13FndKGNT",
+	"4ArzYZrlXuyAvsJA2aER5dGCZyAxsR/rG7gZsT55MXMJsmVqwi2/a5zOHVFGnp4Io9rzRVn4Jtpj2u4u",
+	"RUbTJ6/sAoxUfcvbysP0yTshsd8MJy/Ozs5ICjmK1WWPaCI4uUtFru6iIrW93VfmCm7ocJ0wjWfjOlLZ",
+	"001I0Pw5IYZ/ucqk2cD+w4NVQuq8OqnKfSaor2F4WUM2iYoVNky5e+huG8kS+cbjrCFg7jj/s9f9XVQb",
+	"Nn3/LyjOb/CRNZF3fT2UwDf47NqKxht8gJJu9/ffhsDR/bMq86X7THWxcoOjK6XE7t/8lxH6Nnv9eymm",
+	"G35yIzb44EMgJ3b/6vucjjd4/TVThlIUstPNPIFw0CCGbfl8tkvuQS7wvinDqJYYms0MMpzbF0+DJBQP",
+	"LK9AA1DY2DCUGryE0CY4eJt1q+DwA9AsZ0bAZ+NCul6KfrqhBHqfiTlP/GNsZVArnzlceI4mTkSaFtJw",
+	"ArRoTas2gCRnSscaZZPSb+ZXWtr20Yt210/Vw11C7tAlcXfLzYAzybgVBO76Ez3NV7Ht1/4A1tnAbPC2",
+	"DUYo11KqCmWpGpvFoNoUMYwB7x045IFDHjjkH5pDlnSnhUOWzsQDkyxr2SALpJqlxP1oMxtddQdMclwQ",
+	"T3A3ZoErwzdeO6bD+BgLS9jpMeLTabkSDAnH2ng+6cLVkZCZrR6LPfeKjGmiJWV5fx1LshEcB6504EoH",
+	"rnTgSl240s7DuUYsBx9JXgWcHHhSLcJkiSv5cC3BgShwYSdY+nRojrNyqhgFjwxzyu+xHdzxVmzLaDhf",
+	"FN/6wSzowLgOjOvAuA6MawPG5QlZOzJH+dSMjg+mxPUciQZmMXTQHuG/iRbkw+vvK4o7lGKuQG7Hi1bG",
+	"BX8OXuTCew+86MCLDrzowIs2Ne19/lj/g/a1Da/j5M2nFPIgmh91MXM7lSa2EYvzkegruiA2YnrKdnJa",
+	"EP81GYqMgXL5MPMJYL8T7HkxoYoMATih6T0X8xyyMWRlCMtI5LmYt7Y4auWDP/llb5qdcOBEG3GiA2f5",
+	"fXCWJ/P/lIjZWhJhzJQGuW2f0T8E7feHZIR3T2JPbBzcUoilDTRgMqSvGHW4CRcIQxtWFD30pN9H7mXm",
+	"z7KR4JHrJIgdr2yJQmljPQjN8YA0e4DjZrAfdvKrijvbAEGMtyhbflNFHkBiV34bGpgVQI6sk6ysDGqL",
+	"gfrETIwlv+VV9pSPyJhCxignGV0oqwJxodnIl1jUwgJkNSymIZn3sBA50eKW+7UQJ6WtCMN4XzvYNQrb",
+	"a6eZNfJVYkrZcBENG29mulhyHw8YPzDKg8p2YKy/72iMOvmJsOQwpz0kHthjBnHAt4ssxf4Dw64z7O+r",
+	"CMF4q23HBsvswO5c2XK6zqqZ54wNxnhkExWw2lAID0RpludEzBkfE6axr5AtqX3LXVJ58Kn9xbZNBVky",
+	"VGE4b8mo/14Y7Y4U3AoFaJQ9ApXSnGrIkltejZdjYa+yhvyxY9k+33kVT3XHclD9DhztwNG+XlXR43GL",
+	"pog5RIcku7pm6Em8Ib6Orho6nTOlE3tiTneqxaqHqvYmDMj2t5tRJtuVwu+FdAl+ei5chlwS6cUUZP4O",
+	"hZ4kQYj8SJ9XaXCaTUHdcmyQLEYa0De2IBhiT7QYW9MiZrWxkX02B+wHn8EMeIY+rufk38IfjldwEyTZ",
+	"H3CLa9Szd0YOwsMgEnQhudF5vTft27NjJymV3er9cW+YZ/virEui7YHXHXjdgdf9vrW3gDS1xogweWCR",
+	"kSbcVDc4hnNNuYAM2ytutBkzlMCzdj54Q+9d+29M63JBFb7kG7YoIOVgF34h2/q/buxiDirQgS0c2MIf",
+	"jS1Y3F9jzVsAlQfOUOsWESojvq2sczcZhuD/DJ1NLst3PZ+wis+aBosuocu1TaKfBBfTRVWzxPa+U3kx",
+	"TkhOh5A7lQ5Xdw8LrOiH3jVsBo7tTS/InStlwqnEGrxaYFF8/LV7O0bLOdepQJcJ+TMRkrxqUWuWa8k9",
+	"Za883ENbm8cbp5nWTu+P0ZXJhxNVMNfSAK+tO9MVZQpUHWqRjwiOsMmUDV4tG8FX/ZBINblrpGQL4xjk",
+	"srV/yo/Ob3sGCxDyb3vHNv+/amGNPlitSkQgRsbjKbS1XLpx5RP3UcUex/48DZecPHbot7TjKvaHbksr",
+	"achllpUZyUc0mzKujte30bRcsUsrWDvycGGJ89Hl2XfojzLMkBz5Er3HffLWdY0xNCdGjxIyn7B0Qj5c",
+	"3rz6wZY2hpmElGrz7j0Y+l+244i2hS/Jxj65VGsBGaSetV0amud3OXC7PLSU2UNLGV9vt4UzrpKLXq0C",
+	"Wi8rPb7LcEuLms3Zc2H7nSRL3WSO+8TV8rOWCceO8QUri6ZlP5yyrl+tYF5Q39Md6YXn4ih4F64XPof5",
+	"Misnl15WwFkyMkHTPraeygUfgyRu6TbHlMMcJIHpELIMsmr3I5ZDW2Mcj+BfVl8cXNXnaYvTSpB+X11x",
+	"apMceuL8MXriIDV5prw6ncGIcWadopacCVlRoS3lmtNSwjAr/yL4RGuPXUtdlaYLpOAxN61NXDRUnDBN",
+	"jtREzDmhqpKjsuMEdbmKJgdaHTbI9UPbY/ob+7WPUh32X0ishHfbq8bzyl6NzpeaX59szt+CtcaaZbqH",
+	"XzAnKNdoqOhnIf7lCg70/0D/v74Wpl7n21xnLRSsCHepqoCb9whNrSMvcQ4/K5jClLI8IVLYvvgZU2aN",
+	"WUJsKXcXQksucUm2OUqzkXnUSPszLm2NLhK25nfxlS3WWlzmNmXrzca2+c4fROzboRA5UN4puuVHjJ7p",
+	"8OIrW3p+r1Zncykf6BhW14xHqNprQ6savfrmq0FVA9f2dGI4yjLgmunFCuN0gEW+v6pSRqBLyHwCnGBD",
+	"pIRMC4zeUlaO8O8QWeSgbFf/C0K5RV3COOqpVd/h74Ju3Gaxaxv+G6jYk/HZDP15bM+4qa/N9Py0qHQw",
+	"PO/F8IzMdjV9aLLwsp9/a99Sx7yDphEwHdqgAhsi5NuT4+yR5uQKQhrxMmpPLgnBHtlPmzUZKdWXaCp+",
+	"hCz+ua3EISQmRrrT7qBR0FSQP8AKDrbDxuTN1uI1PlhnVqW5F//lpTCzePwBOP77eOte4w7Gvyw92izq",
+	"8xhU21DyyeypT83yDtr0H8OaaqjFs7IEjKEfRrFLAh0XiaClOrapK8eunxnkYKTlDTj3acCMI3bVjqSz",
+	"RWPIFKEBtz8nFJV112wIS9vQsIe62WEtpXOOjik0nxolnyMtFhzayHA1V59mWVRvuMyyd+Vbe1Idqgm+",
+	"LAXi0pzJRcVKbdS0EbLmBooaFPN3pCy8PCgXn5Oy/YU9eLrmSMCWFOr0X9U/3lq1w9K8NfaKGIGQMBUP",
+	"URJxhU8aVOKJhRi7hpXI+jtBtq8Ijm8oNktHXkTndGGjJS1g704X8VbduoMyBPyVjsqyYmBRsCxSL/DX",
+	"OJZ5U92OhYDvhSRKTEFwIPOJbZ0utKulVJoHhSRMkVyk90ZfKnSf2EhuBap0P15+eEu0uAeOFYdKtACe",
+	"qSrLdUSZUbmo1jCdaddD0vwwpowr7UosWHuEkZvscjTwWOrqFSjQH/y57EdU8MPjXF+KBoWL+QOQngPf",
+	"XmMU5AQtMESBVjYOrMJZW/6knfQFZGYu5H2rifDatjhQkf5t1iSSBgETRgMITITnhgwzbUtCV21OXfp+",
+	"QrICiBKOgChtvsn65BpDKE4Yd6M4KSFmVvxoVr4pEd9/ipJZ1ooMDCxcitUKngpVP3fehb3IZ6ra+bkF",
+	"0DHwlIGyqZ+sUVfVaNFVpTt0F1/gZ1WpHfwOgUwRqgw/cu3+PMRrSdN7w1ktxE+A5nryz3bHtrNjvzg7",
+	"I/MJs6o8mUmRGlVfFlxdEKZJJkCh7Rtdu7a0ONV0SBUQphXkI2yGzDRR/3/qrma3cRsIvwqRy9qA7G7R",
+	"9uLbYoPttlhsF06BHuoApaSRzZoiBf4k8SFAn6YP1icpOENSVCSjp6DtzRAszpCcIb+hON94zOYQD6BC",
+	"C4PRNdgt+yTOkG6Oau8A/4pERAY6byG4c81bVgM3YOLGuvr27dfrRT/4GLv1ijZNIq6mYMcRClMYOvuq",
+	"hv1fyir6FGe2MLk8Oyk5zgBvL9dt7ru339A32okZZROjTysRg4UHnZfywnpxNHScrU16Xdg0EW/sQVFi",
+	"ETKAPIV34wLLVpRf5MC6hMTwqGcYJJny79qHkYpojS7pOT0M0B7USml3Cgt6uhldvEA4L+YzpRrbI8N+",
+	"6tp6y36jP8Xi38GJCTJmXVuNm4ZqGSl73GWtTsBb1gvlSbbk1jGLZCMNuhGaeNhHfkH/5eqgcrOdkPHI",
+	"30DthXQT96YLgThbu3/uBtPmoPJTLduofQ9c4dKxhFm/B7cna/hXXBVlh8m2YP5PTvrKw/JZO5r27Sxf",
+	"lrcCF+5VnnYDvDnhKW8wz9ENJ+5G3pESAKLprq8uEs/IUupNgGYBwcTA6r3WZwE3u1/vQ9RJe8HPYSuI",
+	"jwKIwZmMwMcbebO7+QrBTRQ0Z8vLBYYxDXRM1adnOVSbpkrucHzG9Nlqeg81JSog+18vlN0W16TyBbPQ",
+	"iZc3gfveK+EuzPIO3IUWEN7B0XODpUSK42ebspoCCBUUecZCIoW48oUFie8S4giSiK+doOsM2xqYoJEq",
+	"fxcUJuxx3MZGiNGwVGHKI7zQazIjKoGyuv24r9j7uy/7it29Cz9v9xX78uGW/fXHn+uK6OP1o0rJHuV5",
+	"PJZD9rUUTcXsiZu0tKU6K5NZQHFLIxJVeWNfjsG0y5mksMr8VmVdahvTzIx4gJZ1kh+nRjBpeUkNjCM2",
+	"g+QKy6XZXQR3ahTNHgNCajXjtfYOY4qy2SpvGL2QYJ1WUOoQI5UF2bQyVGjj5O7kBWHTHKDJxMgEWgnD",
+	"0V+0lpOZH716LiXENUgySfGO9i6W24ZGq5Z1nIhGXYmX8dZ5OhApT1nioUr8xJTpr42Wkz7ngG+uDlVq",
+	"7wcwG3jA/5W1d0K4R/j00QgHFQ4rMQJEkmgkCzhBcx60UG4y0KGZBYmJ4cNWbGS6JtkNFiJM+D1R06jz",
+	"5CL+y/kOG1kiny4q9STEP1fgg5dy4+CJxrLjDThIgAWDirkHWNELyc01xvGFyKZQhVpeXPeIgKcx2s7c",
+	"jq3w8cbx2sukB/HuFLEzZo+lwhOJKn2d9Up11HGjSsUzxrLDo4qZyGGu5Q/9oA1F77HMoeSx67WXZ/bj",
+	"3U+fU9mmmjfno9FetWSY8JTfHdeXopnSRlGMvXm+f/47AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -325,6 +325,12 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		write(204, "DELETE", "/api/v1/recommendations/"+REC2, nil, "recommendation.deleted", "recommendation", is(REC2), "d", system, ifMatch(1)...)
 		write(204, "DELETE", "/api/v1/reviews/"+R2, nil, "review.deleted", "review", is(R2), "d", system, ifMatch(1)...)
 		write(204, "DELETE", "/api/v1/organisations/"+O2, nil, "organisation.deleted", "organisation", is(O2), "d", system, ifMatch(1)...)
+		O3 := id(write(201, "POST", "/api/v1/organisations", map[string]any{"name": "Westmarch Police Service", "sector": "police"},
+			"organisation.created", "organisation", id, "c", system))
+		reject(412, "POST", "/api/v1/organisations/"+O+"/merge", map[string]any{"merge": O3, "version": 99, "merge_version": 1})
+		reject(422, "POST", "/api/v1/organisations/"+O+"/merge", map[string]any{"merge": O, "version": 1, "merge_version": 1})
+		write(200, "POST", "/api/v1/organisations/"+O+"/merge", map[string]any{"merge": O3, "version": decode(t, do(t, s, 200, "GET", "/api/v1/organisations/"+O, nil))["version"], "merge_version": 1},
+			"organisation.merged", "organisation", is(O), "u", system)
 		write(204, "DELETE", "/api/v1/partnerships/"+P2, nil, "partnership.deleted", "partnership", is(P2), "d", system, ifMatch(1)...)
 		reject(404, "DELETE", "/api/v1/partnerships/"+P2, nil, ifMatch(1)...)
 

@@ -24,6 +24,11 @@ func (s *Server) CreateOrganisation(ctx context.Context, req CreateOrganisationR
 
 func (s *Server) GetOrganisation(ctx context.Context, req GetOrganisationRequestObject) (GetOrganisationResponseObject, error) {
 	o, err := s.svc.GetOrganisation(ctxOf(ctx), req.Id)
+	if casereview.IsCode(err, casereview.CodeNotFound) {
+		if moved, ok, rerr := s.organisationRedirect(ctx, req.Id); rerr != nil || ok {
+			return moved, rerr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -426,8 +426,12 @@ var pmEffects = func() map[string]pmEffect {
 		"DELETE /api/v1/partnerships/{id}": {audit: one("partnership.deleted"), rows: journal(1)},
 		"POST /api/v1/organisations":       {audit: one("organisation.created"), rows: journal(1)},
 		// The matrix gives each organisation one alias, where it had none.
-		"PATCH /api/v1/organisations/{id}":          {audit: one("organisation.updated"), rows: journal(1, "organisation_aliases", 1)},
-		"DELETE /api/v1/organisations/{id}":         {audit: one("organisation.deleted"), rows: journal(1)},
+		"PATCH /api/v1/organisations/{id}":  {audit: one("organisation.updated"), rows: journal(1, "organisation_aliases", 1)},
+		"DELETE /api/v1/organisations/{id}": {audit: one("organisation.deleted"), rows: journal(1)},
+		// Two fresh organisations: the merged one goes (its record is in the survivor's
+		// organisation.merged event), its name becomes the survivor's alias.
+		"POST /api/v1/organisations/{id}/merge": {audit: one("organisation.merged"), also: map[string]int{"organisations": 1},
+			rows: journal(2, "organisations", -1, "organisation_aliases", 1, "organisation_redirects", 1)},
 		"POST /api/v1/reviews":                      {audit: one("review.created"), rows: journal(1)},
 		"PATCH /api/v1/reviews/{id}":                {audit: one("review.updated"), rows: journal(1)},
 		"DELETE /api/v1/reviews/{id}":               {audit: one("review.deleted"), rows: journal(1)},

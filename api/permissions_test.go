@@ -262,6 +262,18 @@ func pmRows(w *pmWorld) []pmRow {
 		return pmReq{path: "/api/v1/organisations/" + w.freshOrganisation(t), ifMatch: pmTag(1)}
 	})
 
+	// Merging duplicates: admins only.
+	b.add("GET", "/api/v1/organisations/duplicates", "all", pmOnly(ok, pmAdmin), pmFixed("/api/v1/organisations/duplicates"))
+	b.add("POST", "/api/v1/organisations/{id}/merge", "fresh pair", pmOnly(ok, pmAdmin), func(t *testing.T, role string) pmReq {
+		var ids [2]string
+		for i := range ids {
+			o, err := w.st.CreateOrganisation(w.ctx, casereview.OrganisationDraft{Name: fmt.Sprintf("Merge candidate %d", w.next()), Sector: "other"})
+			pmOK(t, err, "create organisation to merge")
+			ids[i] = o.ID
+		}
+		return pmReq{path: "/api/v1/organisations/" + ids[0] + "/merge", body: map[string]any{"merge": ids[1], "version": 1, "merge_version": 1}}
+	})
+
 	// Reviews.
 	b.add("GET", "/api/v1/reviews", "visible", pmEveryone(ok), pmFixed("/api/v1/reviews"))
 	for _, k := range []string{"P1", "P2"} {

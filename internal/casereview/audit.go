@@ -19,6 +19,7 @@ const (
 	AuditOrganisationCreated    AuditAction = "organisation.created"
 	AuditOrganisationUpdated    AuditAction = "organisation.updated"
 	AuditOrganisationDeleted    AuditAction = "organisation.deleted"
+	AuditOrganisationMerged     AuditAction = "organisation.merged" // the merged one is gone, its records moved to the survivor
 	AuditReviewCreated          AuditAction = "review.created"
 	AuditReviewUpdated          AuditAction = "review.updated"
 	AuditReviewDeleted          AuditAction = "review.deleted"
@@ -313,7 +314,7 @@ var AuditActionGroups = []struct {
 		AuditActionProgressed, AuditMilestoneCreated, AuditMilestoneUpdated, AuditMilestoneCompleted, AuditMilestoneDeleted,
 		AuditEvidenceAdded, AuditEvidenceReviewed, AuditEvidenceWithdrawn}},
 	{"Reference data", []AuditAction{AuditPartnershipCreated, AuditPartnershipUpdated, AuditPartnershipDeleted,
-		AuditOrganisationCreated, AuditOrganisationUpdated, AuditOrganisationDeleted,
+		AuditOrganisationCreated, AuditOrganisationUpdated, AuditOrganisationDeleted, AuditOrganisationMerged,
 		AuditTaxonomySeeded, AuditThemeCreated, AuditThemeUpdated, AuditThemeDeprecated}},
 	{"People and access", []AuditAction{AuditUserCreated, AuditUserUpdated, AuditUserDisabled, AuditUserEnabled,
 		AuditPasswordChanged, AuditPasswordReset, AuditMembershipAdded, AuditMembershipRemoved,

@@ -63,6 +63,7 @@ type Service interface {
 	ReferenceService
 	PartnershipService
 	OrganisationService
+	OrganisationMergeService
 	ReviewService
 	RecommendationService
 	ActionService

@@ -33,6 +33,7 @@ type Document struct {
 	Visibility           string
 	OrganisationIDs      []string
 	OrganisationNames    []string
+	OrganisationAliases  []string // the addressees' aliases, merged organisations' names among them
 	Sectors              []string
 	ThemeCodes           []string
 	ThemeSlugs           []string

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // MigrateTo runs the migrations up to version only, without what Migrate does after them, so
 // a test can hold rows that an older release wrote.
@@ -11,4 +14,15 @@ func (s *Store) MigrateTo(ctx context.Context, version int64) error {
 	}
 	_, err = p.UpTo(ctx, version)
 	return err
+}
+
+// FailMergeAt makes MergeOrganisations fail after its step named step ("addressees",
+// "memberships", "aliases", "done").
+func (s *Store) FailMergeAt(step string) {
+	s.mergeStep = func(name string) error {
+		if name == step {
+			return errors.New("failed on purpose after " + name)
+		}
+		return nil
+	}
 }

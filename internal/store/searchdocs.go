@@ -68,6 +68,14 @@ func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Doc
 	for _, o := range orgs {
 		sectors[o.ID] = o.Sector
 	}
+	var aliasRows []aliasRow
+	if err := db.Where("organisation_id IN ?", keys(orgIDs)).Order("organisation_id, position").Find(&aliasRows).Error; err != nil {
+		return nil, translate(err)
+	}
+	aliases := map[string][]string{}
+	for _, a := range aliasRows {
+		aliases[a.OrganisationID] = append(aliases[a.OrganisationID], a.Alias)
+	}
 	out := make([]search.Document, 0, len(recs))
 	for _, r := range recs {
 		rv := reviews[r.ReviewID]
@@ -97,6 +105,7 @@ func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Doc
 		for _, a := range r.Addressees {
 			d.OrganisationIDs = append(d.OrganisationIDs, a.OrganisationID)
 			d.OrganisationNames = append(d.OrganisationNames, a.OrganisationName)
+			d.OrganisationAliases = append(d.OrganisationAliases, aliases[a.OrganisationID]...)
 			if sec := sectors[a.OrganisationID]; sec != "" && !seenSector[sec] {
 				seenSector[sec] = true
 				d.Sectors = append(d.Sectors, sec)

@@ -67,6 +67,9 @@ var stateTables = []stateTable{
 		sc("version", colInt), sc("created_at", colTime), sc("updated_at", colTime)}},
 	{name: "organisation_aliases", order: "organisation_id, position", cols: []stateColumn{
 		rc("organisation_id", colText, refOrganisation), sc("alias", colText), sc("position", colInt)}},
+	// Where merged organisations' ids lead (migration 00014): those leading to the dump's organisations.
+	{name: "organisation_redirects", order: "from_id", scope: "to_id IN (SELECT organisation_id FROM addressees WHERE recommendation_id IN (" + scopeRecs + "))", cols: []stateColumn{
+		sc("from_id", colText), rc("to_id", colText, refOrganisation), sc("merged_at", colTime)}},
 	{name: "reviews", entity: "review", key: "id", order: "id", scope: "partnership_id IN @p", cols: []stateColumn{
 		sc("id", colText), sc("type", colText), rc("partnership_id", colText, refPartnership), sc("reference", colText), sc("title", colText),
 		sc("status", colText), sc("incident_year", colInt), sc("commissioned_on", colDate), sc("published_on", colDate), sc("report_url", colText),

@@ -50,6 +50,8 @@ type Store struct {
 	dialect string
 	now     func() time.Time
 	log     *slog.Logger
+	// mergeStep, when set (by tests), runs after each step of MergeOrganisations and may fail it.
+	mergeStep func(step string) error
 	// onCommit hears the journal head after each write that journaled something.
 	onCommit func(seq int64)
 	pgConfig *pgx.ConnConfig // for the PostgreSQL journal listener

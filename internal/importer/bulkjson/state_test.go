@@ -166,6 +166,13 @@ func lifecycle(t *testing.T, s *store.Store) []string {
 	must(t, err)
 	_, err = s.CompleteMilestone(sys, m1.ID, m1.Version, nil)
 	must(t, err)
+	// A duplicate of the action's organisation, merged into it: a redirect, and an alias.
+	owner, err := s.GetOrganisation(sys, act.OrganisationID)
+	must(t, err)
+	dup, err := s.CreateOrganisation(sys, casereview.OrganisationDraft{Name: owner.Name + " (duplicate)", Sector: owner.Sector})
+	must(t, err)
+	_, err = s.MergeOrganisations(sys, owner.ID, dup.ID, owner.Version, dup.Version)
+	must(t, err)
 	ed, err := s.CreateUser(sys, casereview.UserDraft{Email: "editor@test.invalid", DisplayName: "Action Editor"}, "not-a-real-hash")
 	must(t, err)
 	ed, err = s.AddMembership(sys, ed.ID, casereview.MembershipDraft{Role: casereview.RoleAgencyEditor, OrganisationID: act.OrganisationID})

@@ -125,7 +125,7 @@ func bodyOf(d search.Document) body {
 
 func bodyFields(d search.Document) body {
 	return body{Version: float64(d.Version), Text: d.Text, Plain: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
-		OrganisationText: strings.Join(d.OrganisationNames, " ; "), PartnershipText: d.PartnershipName, Number: d.Number,
+		OrganisationText: strings.Join(append(append([]string{}, d.OrganisationNames...), d.OrganisationAliases...), " ; "), PartnershipText: d.PartnershipName, Number: d.Number,
 		ReviewID: d.ReviewID, ReviewType: d.ReviewType, ReviewReference: d.ReviewReference, PartnershipID: d.PartnershipID,
 		AreaCodes: d.AreaCodes, Year: float64(d.Year), YearKeyword: strconv.Itoa(d.Year), IssuedOn: d.IssuedOn,
 		Visibility: d.Visibility, OrganisationIDs: d.OrganisationIDs, Sectors: d.Sectors, ThemeCodes: d.ThemeCodes,
