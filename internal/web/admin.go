@@ -15,6 +15,7 @@ import (
 func (h *Handler) adminRoutes(r gin.IRoutes) {
 	r.GET("/admin", h.adminHub)
 	h.adminPartnershipRoutes(r)
+	h.adminOrganisationRoutes(r)
 }
 
 type adminLink struct{ Href, Title, Text string }
@@ -27,6 +28,7 @@ func (h *Handler) adminHub(c *gin.Context) {
 	}
 	links := []adminLink{
 		{"/admin/users", "Users", "Add people, give them roles, disable accounts, and reset passwords and authenticator apps."},
+		{"/admin/organisations", "Organisations", "The agencies recommendations are addressed to: their names, aliases and sectors, and merging duplicates."},
 		{"/admin/partnerships", "Partnerships", "The partnerships, boards and coroner areas that commission reviews, and their areas."},
 		{"/audit", "Audit trail", "Everything done in the service, by whom and when, and a check that none of it was altered."},
 		{"/themes", "Themes", "The theme taxonomy recommendations are tagged with."},
