@@ -10,7 +10,7 @@ test('an admin merges two organisations and search finds the moved recommendatio
   const page = await (await contextAs('admin')).newPage()
   await page.goto('/admin')
   // The set-up goes through the API with the session's cookie and its CSRF token, as the pages' own
-  // scripts would: two organisations, one recommendation addressed to the duplicate.
+  // scripts would: a near-duplicate of a demo agency that addresses recommendations.
   const csrf = await page.locator('input[name="csrf_token"]').first().getAttribute('value')
   const api = async (method, path, data) => {
     const r = await page.request.fetch(path, { method, data, headers: { 'X-CSRF-Token': csrf } })
