@@ -33,6 +33,8 @@ type Site struct {
 	API   *apitest.Server
 	Clock *Clock
 	h     http.Handler
+	// secrets are the authenticator keys of the users who enrolled here, by email.
+	secrets sync.Map
 }
 
 // Clock is the site's time, which tests may move on.
@@ -228,7 +230,7 @@ func (b *Browser) SignIn(email string) *Page {
 		if secret == "" {
 			b.T.Fatalf("the authenticator page shows no key:\n%s", p.Body)
 		}
-		b.secrets()[email] = secret
+		b.setSecret(email, secret)
 		code, err := auth.TOTPCode(secret, b.site.API.App.Now())
 		if err != nil {
 			b.T.Fatal(err)
@@ -239,7 +241,7 @@ func (b *Browser) SignIn(email string) *Page {
 		}
 		p = b.Get("/")
 	} else if strings.HasPrefix(p.URL, "/sign-in/code") {
-		secret := b.secrets()[email]
+		secret := b.secret(email)
 		b.site.Clock.Advance(31 * time.Second) // a code is accepted once: wait for the next
 		code, err := auth.TOTPCode(secret, b.site.API.App.Now())
 		if err != nil {
@@ -253,15 +255,14 @@ func (b *Browser) SignIn(email string) *Page {
 	return p
 }
 
-var (
-	secretsMu sync.Mutex
-	secretMap = map[string]string{}
-)
+// The authenticator secrets are the site's own: tests run in parallel, on both databases, and
+// enrol the same addresses, so one process-wide map let one site's sign-in use another's secret.
+func (b *Browser) setSecret(email, secret string) { b.site.secrets.Store(email, secret) }
 
-func (b *Browser) secrets() map[string]string {
-	secretsMu.Lock()
-	defer secretsMu.Unlock()
-	return secretMap
+func (b *Browser) secret(email string) string {
+	v, _ := b.site.secrets.Load(email)
+	s, _ := v.(string)
+	return s
 }
 
 // CSRF is the csrf_token of the page's first form.
