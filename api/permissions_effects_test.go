@@ -56,8 +56,8 @@ type pmEffect struct {
 	rows  map[string]int64 // the change in each counted table (the journal too); every other stays as it was
 }
 
-// pmSQL is the state query, made once per database.
-func pmSQL(w *pmWorld) (string, string) {
+// pmSQL is the state query, prepared once per database (prepareState).
+func pmSQL(w *pmWorld) [2]string {
 	var vs, cs []string
 	for _, t := range pmVersioned {
 		vs = append(vs, fmt.Sprintf("SELECT '%s', id, version FROM %s", t, t))
@@ -65,18 +65,25 @@ func pmSQL(w *pmWorld) (string, string) {
 	for _, name := range slices.Sorted(maps.Keys(pmCounted)) {
 		cs = append(cs, fmt.Sprintf("SELECT '%s', %s", name, pmCounted[name]))
 	}
-	return strings.Join(vs, " UNION ALL "), strings.Join(cs, " UNION ALL ") + " UNION ALL SELECT 'seq', coalesce(max(seq), 0) FROM audit_events"
+	return [2]string{strings.Join(vs, " UNION ALL "), strings.Join(cs, " UNION ALL ") + " UNION ALL SELECT 'seq', coalesce(max(seq), 0) FROM audit_events"}
+}
+
+// prepareState prepares the state queries for the life of t: parsing the long unions cost more
+// than running them.
+func (w *pmWorld) prepareState(t *testing.T) {
+	db, err := w.st.SQLDB()
+	pmOK(t, err, "sql db")
+	for i, q := range pmSQL(w) {
+		w.stateSQL[i], err = db.PrepareContext(w.ctx, q)
+		pmOK(t, err, "prepare the state query")
+		t.Cleanup(func() { _ = w.stateSQL[i].Close() })
+	}
 }
 
 func (w *pmWorld) state(t *testing.T) pmState {
 	t.Helper()
-	db, err := w.st.SQLDB()
-	pmOK(t, err, "sql db")
-	if w.stateSQL[0] == "" {
-		w.stateSQL[0], w.stateSQL[1] = pmSQL(w)
-	}
 	s := pmState{versions: map[string]int{}, counts: map[string]int64{}}
-	rows, err := db.QueryContext(w.ctx, w.stateSQL[0])
+	rows, err := w.stateSQL[0].QueryContext(w.ctx)
 	pmOK(t, err, "read versions")
 	for rows.Next() {
 		var table, id string
@@ -85,7 +92,7 @@ func (w *pmWorld) state(t *testing.T) pmState {
 		s.versions[table+"/"+id] = v
 	}
 	pmOK(t, rows.Close(), "versions")
-	rows, err = db.QueryContext(w.ctx, w.stateSQL[1])
+	rows, err = w.stateSQL[1].QueryContext(w.ctx)
 	pmOK(t, err, "read counts")
 	for rows.Next() {
 		var name string

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -98,7 +99,7 @@ type pmWorld struct {
 	// Fresh records handed on between refused rows (fresh), and the state query (state).
 	depth        int
 	replay, made [][]string
-	stateSQL     [2]string
+	stateSQL     [2]*sql.Stmt
 }
 
 func pmStart(t *testing.T, dialect string) *pmWorld {
@@ -154,6 +155,7 @@ func pmStart(t *testing.T, dialect string) *pmWorld {
 			w.tokens[role] = tok
 		}
 	}
+	w.prepareState(t)
 	return w
 }
 
@@ -533,4 +535,58 @@ func (w *pmWorld) awaitIndex(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// pmPending is a read row whose request is built, waiting to be sent.
+type pmPending struct {
+	r pmRow
+	q pmReq
+}
+
+func (r pmRow) where() string {
+	return fmt.Sprintf("%s %s as %s on %s", r.method, r.path, r.role, r.target)
+}
+
+// pmCheckResponse checks a row's status and the headers of its refusal; it reports whether the
+// status was the one wanted.
+func pmCheckResponse(t *testing.T, where string, r pmRow, res apitest.Response) bool {
+	if res.Status != r.want {
+		t.Errorf("%s: status %d, want %d: %s", where, res.Status, r.want, res.Body)
+		return false
+	}
+	if r.want >= 400 {
+		if ct := res.Header.Get("Content-Type"); ct != problemType {
+			t.Errorf("%s: Content-Type %q, want %q", where, ct, problemType)
+		}
+	}
+	if r.want == http.StatusUnauthorized && res.Header.Get("WWW-Authenticate") == "" {
+		t.Errorf("%s: 401 without WWW-Authenticate", where)
+	}
+	return true
+}
+
+// pmReadWorkers is how many read rows are in flight at once: they mostly wait on the database,
+// so more than the cores.
+const pmReadWorkers = 8
+
+// pmSendReads sends the read rows side by side, after every write, and checks each as the
+// writes are checked (pmCheckResponse). Nothing here changes the world: reads only read it.
+func pmSendReads(t *testing.T, w *pmWorld, reads []pmPending) {
+	next := make(chan pmPending)
+	var wg sync.WaitGroup
+	for range pmReadWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range next {
+				res := w.send(p.r.role, p.r.method, p.q.path, p.q.body, p.q.ifMatch)
+				pmCheckResponse(t, p.r.where(), p.r, res)
+			}
+		}()
+	}
+	for _, p := range reads {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
 }

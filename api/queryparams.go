@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
@@ -24,8 +25,12 @@ type queryParamsByRoute map[string][]string
 
 var specPathParam = regexp.MustCompile(`\{([^}]+)\}`)
 
-// declaredQueryParams reads the embedded specification once.
-func declaredQueryParams() (queryParamsByRoute, error) {
+// declaredQueryParams reads the embedded specification once per process: parsing it costs tens
+// of milliseconds, which every router (every test application) used to pay again. The map is
+// only ever read.
+var declaredQueryParams = sync.OnceValues(readDeclaredQueryParams)
+
+func readDeclaredQueryParams() (queryParamsByRoute, error) {
 	spec, err := GetSwagger()
 	if err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 // The warning before a session ends for lack of use (frontend/src/timeout.mjs), against a server
 // whose sessions end after 24 idle seconds, so the warning comes after 12 (12 s of margin for the
 // axe check and the click on a loaded machine; 16 s once proved too tight). The journeys only wait,
-// so each test runs two of them side by side, in separate browser contexts.
+// so all four run side by side, in separate browser contexts: the file waits on the clock about
+// 30 s rather than twice that.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { checkAxe, harness, newContext, setup } from './harness.mjs'
@@ -81,8 +82,8 @@ async function withoutJavaScript () {
   assert.equal(new URL(page.url()).pathname, '/sign-in')
 }
 
-test('the warning comes before the timeout: "Stay signed in" (or Escape) renews the session, "Sign out" signs out', () =>
-  Promise.all([stayThroughTheWarning(), escapeThenSignOut()]))
-
-test('at the timeout the page goes to the signed-out page; without JavaScript the server alone ends the session', () =>
-  Promise.all([timeOut(), withoutJavaScript()]))
+// One test, because the harness closes every browser context after each test: two tests side by
+// side would close each other's pages.
+test('the warning comes before the timeout: "Stay signed in" (or Escape) renews the session, "Sign out" signs out; ' +
+  'at the timeout the page goes to the signed-out page; without JavaScript the server alone ends the session', () =>
+  Promise.all([stayThroughTheWarning(), escapeThenSignOut(), timeOut(), withoutJavaScript()]))

@@ -29,6 +29,14 @@ var Fixed = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 // CASEREVIEW_SECRET_KEY).
 const SecretKey = "dGVzdCBrZXkgZm9yIGNhc2VyZXZpZXcgdGVzdHMgMzI="
 
+// CheapPasswords are the argon2id parameters test applications hash passwords with: the
+// cheapest auth accepts (8 KiB, one pass), so that a sign-in costs microseconds rather than the
+// tens of milliseconds and 19 MiB of auth.DefaultParams. Deployments keep auth.DefaultParams
+// (internal/app's TestPasswordParams); hashes record their parameters, so each verifies alike.
+func CheapPasswords() auth.Params {
+	return auth.Params{Memory: 8, Iterations: 1, Parallelism: 1, SaltLen: 16, KeyLen: 32}
+}
+
 // Server is a running application behind the real router.
 type Server struct {
 	T   testing.TB
@@ -77,7 +85,8 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 	if now == nil {
 		now = func() time.Time { return Fixed }
 	}
-	opts := app.Options{Now: now, SearchGate: o.SearchGate, ImportGate: o.ImportGate}
+	params := CheapPasswords()
+	opts := app.Options{Now: now, SearchGate: o.SearchGate, ImportGate: o.ImportGate, PasswordParams: &params}
 	if !o.Anonymous {
 		opts.Unauthenticated = &casereview.System
 	}

@@ -71,6 +71,10 @@ type Options struct {
 	// IndexPoll replaces how often the index follower polls the journal when nothing wakes it
 	// (indexer.DefaultPollInterval).
 	IndexPoll time.Duration
+	// PasswordParams replaces the argon2id parameters new password hashes are made with
+	// (auth.DefaultParams). Only test harnesses lower them, so that signing in costs
+	// microseconds; hashes record their parameters, so each still verifies with its own.
+	PasswordParams *auth.Params
 }
 
 // AuthConfig turns the configuration into sign-in rules.
@@ -103,7 +107,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		lock.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, store: s, summaries: summaries.New(s), auth: auth.NewService(s, AuthConfig(cfg), o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll}
+	ac := AuthConfig(cfg)
+	if o.PasswordParams != nil {
+		ac.Params = *o.PasswordParams
+	}
+	a := &App{cfg: cfg, log: log, store: s, summaries: summaries.New(s), auth: auth.NewService(s, ac, o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll}
 	started := false
 	defer func() {
 		if !started { // New failed after this point and closed the store

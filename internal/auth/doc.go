@@ -24,8 +24,8 @@
 // the password is correct but the stored hash was made with parameters other
 // than want. The login handler then stores HashPassword(pw, want), so raising
 // DefaultParams upgrades each account the next time its owner signs in,
-// without a reset. Logins for unknown users call DummyVerify, which performs
-// the same work, so response time does not reveal which accounts exist.
+// without a reset. Logins for unknown users call DummyVerify with the
+// service's parameters, which performs the same work, so response time does not reveal which accounts exist.
 //
 // CheckPassword enforces NCSC-style rules on new passwords: length over
 // complexity (12 to 256 characters, no composition rules), not on the embedded

@@ -139,13 +139,12 @@ func dummyHash(p Params) string {
 }
 
 // DummyVerify performs a full verification (parse, argon2id derivation with
-// DefaultParams, constant-time compare) against a fixed hash and discards the
-// result. Call it when a login names an unknown (or disabled) user, so the
-// response takes as long as for a real user and timing does not reveal which
-// accounts exist. Callers whose stored hashes use other parameters should
-// keep DefaultParams equal to the parameters they hash with.
-func DummyVerify(pw string) {
-	_, _, _ = VerifyPassword(pw, dummyHash(DefaultParams), DefaultParams)
+// p, constant-time compare) against a fixed hash and discards the result.
+// Call it when a login names an unknown (or disabled) user, with the
+// parameters real users' hashes are made with, so the response takes as long
+// as for a real user and timing does not reveal which accounts exist.
+func DummyVerify(pw string, p Params) {
+	_, _, _ = VerifyPassword(pw, dummyHash(p), p)
 }
 
 func malformed(format string, a ...any) error {

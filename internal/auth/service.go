@@ -162,7 +162,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP, userAgen
 		return LoginResult{}, errBadLogin
 	}
 	if err != nil || c.PasswordHash == "" || c.User.Disabled {
-		DummyVerify(password)
+		DummyVerify(password, s.cfg.Params)
 		return failed()
 	}
 	ok, rehash, err := VerifyPassword(password, c.PasswordHash, s.cfg.Params)
