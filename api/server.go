@@ -53,12 +53,15 @@ type Options struct {
 	SDCThreshold int
 	// Summaries serves the /summaries endpoints (internal/store/summaries).
 	Summaries casereview.SummaryService
+	// State exports and imports an instance's state (internal/store/state).
+	State casereview.StateService
 }
 
 // Server implements the generated StrictServerInterface.
 type Server struct {
 	svc          casereview.Service
 	sums         casereview.SummaryService
+	state        casereview.StateService
 	finder       *search.Finder
 	auth         *auth.Service
 	version      string
@@ -121,7 +124,7 @@ func NewRouter(o Options) *gin.Engine {
 	if finder == nil {
 		finder = search.NewFinder(o.Service, o.Search, o.Indexer, o.Now)
 	}
-	s := &Server{svc: o.Service, sums: o.Summaries, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
+	s := &Server{svc: o.Service, sums: o.Summaries, state: o.State, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}
