@@ -253,7 +253,7 @@ func (s *Server) runImport(ctx context.Context, ticket *importer.Ticket, job cas
 			finish(nil, nil, casereview.Invalid("file", casereview.FieldInvalid, "POST /api/v1/instance-imports takes a whole-state file (%s)", bulkjson.FormatV2))
 			return
 		}
-		res, err := bulkjson.ImportDocument(ctx, s.svc, doc, bulkjson.Options{DryRun: job.DryRun, Progress: progress})
+		res, err := bulkjson.ImportDocument(ctx, s.svc, s.state, doc, bulkjson.Options{DryRun: job.DryRun, Progress: progress})
 		if err != nil {
 			finish(nil, nil, err)
 			return

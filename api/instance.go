@@ -34,7 +34,7 @@ func (s *Server) ExportInstance(ctx context.Context, req ExportInstanceRequestOb
 		sc.PartnershipIDs = *req.Params.PartnershipId
 	}
 	var buf bytes.Buffer
-	if err := bulkjson.ExportState(c, s.svc, sc, &buf); err != nil {
+	if err := bulkjson.ExportState(c, s.state, sc, &buf); err != nil {
 		return nil, err
 	}
 	return instanceExport{body: &buf}, nil

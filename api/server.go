@@ -57,12 +57,15 @@ type Options struct {
 	// ImportGate bounds the import jobs running and waiting at once; without it,
 	// importer.NewGate(importer.DefaultRunning, importer.DefaultQueue).
 	ImportGate *importer.Gate
+	// State exports and imports an instance's state (internal/store/state).
+	State casereview.StateService
 }
 
 // Server implements the generated StrictServerInterface.
 type Server struct {
 	svc          casereview.Service
 	sums         casereview.SummaryService
+	state        casereview.StateService
 	finder       *search.Finder
 	auth         *auth.Service
 	version      string
@@ -126,7 +129,7 @@ func NewRouter(o Options) *gin.Engine {
 	if finder == nil {
 		finder = search.NewFinder(o.Service, o.Search, o.Indexer, o.Now)
 	}
-	s := &Server{svc: o.Service, sums: o.Summaries, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
+	s := &Server{svc: o.Service, sums: o.Summaries, state: o.State, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/state"
 	"github.com/casereview/casereview/internal/store/summaries"
 	"github.com/casereview/casereview/internal/suggest"
 	"github.com/casereview/casereview/internal/taxonomy"
@@ -156,7 +157,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 			return nil, fmt.Errorf("search index: %w", err)
 		}
 	}
-	opts := api.Options{Service: s, Summaries: a.summaries, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
+	opts := api.Options{Service: s, Summaries: a.summaries, State: state.New(s), Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
 		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest, ImportGate: o.ImportGate}
 	if opts.ImportGate == nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/casereview/casereview/internal/importer/bulkjson"
 	"github.com/casereview/casereview/internal/importer/pfdimport"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/state"
 )
 
 // withStore opens the migrated database for an import or export, runs fn as the system and
@@ -165,7 +166,7 @@ func (c *cli) exportCommand() *cobra.Command {
 						if parts != "" {
 							sc.PartnershipIDs = strings.Split(parts, ",")
 						}
-						err = bulkjson.ExportState(sys, s, sc, w)
+						err = bulkjson.ExportState(sys, state.New(s), sc, w)
 					}
 					if err != nil {
 						return failed(err, map[string]string{"partnership_id": "--partnership"})
@@ -351,7 +352,7 @@ func ImportJSON(ctx context.Context, s *store.Store, data []byte, o bulkjson.Opt
 	if err != nil {
 		return casereview.ImportResult{}, err
 	}
-	return bulkjson.ImportDocument(ctx, s, d, o)
+	return bulkjson.ImportDocument(ctx, s, state.New(s), d, o)
 }
 
 // instanceName is how an export names this instance in its source: the host's name.

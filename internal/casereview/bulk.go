@@ -290,12 +290,16 @@ type ImportService interface {
 	GetImportJob(ctx context.Context, id string) (ImportJob, error)
 	// ClaimImportJob marks a job as run by this process until release (see the store).
 	ClaimImportJob(ctx context.Context, id string) (release func(), err error)
+	// Audit records an event that changes no data, such as an export.
+	Audit(ctx context.Context, action AuditAction, typ, id string, detail any) error
+}
+
+// StateService moves an instance's case data (bulk JSON /2); internal/store/state serves it.
+type StateService interface {
 	// ExportState reads an instance's case data (or some partnerships'), for bulk JSON /2.
 	ExportState(ctx context.Context, sc StateScope) (StateDump, error)
 	// ImportState writes a dump read from bulk JSON /2, all or nothing.
 	ImportState(ctx context.Context, d StateDump, o StateImportOptions) (ImportResult, error)
-	// Audit records an event that changes no data, such as an export.
-	Audit(ctx context.Context, action AuditAction, typ, id string, detail any) error
 }
 
 // EarlyTarget reports whether an action's target date falls before its review's publication:

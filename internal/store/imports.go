@@ -24,6 +24,9 @@ const (
 // idChunk bounds the ids in one IN (...) list.
 const idChunk = 5000
 
+// errStateDryRun rolls a dry run's transaction back once everything has been written in it.
+var errStateDryRun = &casereview.Error{Code: casereview.CodeConflict, Message: "dry run"}
+
 // ImportBundles writes bundles all or nothing. It validates every bundle first (problems are
 // reported against paths such as bundles[3].recommendations[2].text and nothing is written),
 // checks that the caller may manage every partnership named, then creates or updates reviews

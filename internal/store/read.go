@@ -11,8 +11,9 @@ import (
 	"github.com/casereview/casereview/migrations"
 )
 
-// The transaction API for the packages beside the store (internal/store/summaries): they run SQL
-// of their own, but only through Read, and see the caller's visibility and the derived flags
+// The transaction API for the packages beside the store (internal/store/summaries,
+// internal/store/state): they run SQL of their own, but only through Read and Write (write.go),
+// and see the caller's visibility and the derived flags
 // only through Query, so no count they make can include what the caller may not read and no
 // rule is written twice. Everything else of the store stays unexported.
 
@@ -24,14 +25,15 @@ type Query struct {
 	db  *gorm.DB
 }
 
-// Read runs fn in one read-only transaction: on PostgreSQL a READ ONLY transaction, on SQLite a
-// deferred one on the read pool (WAL gives it a snapshot). The error fn returns comes back
-// translated into a domain error, as every store error does. fn must not call Read or another
-// store method: each would wait for a connection of its own while fn holds one.
+// Read runs fn in one read-only transaction that sees one snapshot: on PostgreSQL a READ ONLY,
+// REPEATABLE READ transaction, on SQLite a deferred one on the read pool (WAL gives it a
+// snapshot). The error fn returns comes back translated into a domain error, as every store
+// error does. fn must not call Read or another store method: each would wait for a connection of
+// its own while fn holds one.
 func (s *Store) Read(ctx context.Context, fn func(q Query) error) error {
 	var opts []*sql.TxOptions
 	if s.dialect == migrations.Postgres {
-		opts = append(opts, &sql.TxOptions{ReadOnly: true})
+		opts = append(opts, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	}
 	return translate(s.read.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		return fn(Query{s: s, ctx: ctx, db: db})

@@ -105,8 +105,6 @@ type Services interface {
 	actionplan.ExportServices
 	ListPartnerships(ctx context.Context, f casereview.PartnershipFilter, page casereview.PageRequest) (casereview.Page[casereview.Partnership], error)
 	ImportBundles(ctx context.Context, bundles []casereview.ReviewBundle, o casereview.ImportOptions) (casereview.ImportResult, error)
-	ExportState(ctx context.Context, sc casereview.StateScope) (casereview.StateDump, error)
-	ImportState(ctx context.Context, d casereview.StateDump, o casereview.StateImportOptions) (casereview.ImportResult, error)
 }
 
 // Decode reads a document strictly: unknown fields are refused and named.

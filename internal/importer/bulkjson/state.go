@@ -54,10 +54,10 @@ func Read(data []byte) (Document, error) {
 }
 
 // ImportDocument writes a document of either format: /1 as reviews and plans (ImportWith), /2
-// as the whole state it carries (the store's ImportState; admins only).
-func ImportDocument(ctx context.Context, svc Services, d Document, o Options) (casereview.ImportResult, error) {
+// as the whole state it carries (states.ImportState, internal/store/state; admins only).
+func ImportDocument(ctx context.Context, svc Services, states casereview.StateService, d Document, o Options) (casereview.ImportResult, error) {
 	if d.V2 != nil {
-		return svc.ImportState(ctx, *d.V2, casereview.StateImportOptions{DryRun: o.DryRun, Progress: o.Progress})
+		return states.ImportState(ctx, *d.V2, casereview.StateImportOptions{DryRun: o.DryRun, Progress: o.Progress})
 	}
 	if d.V1 == nil {
 		return casereview.ImportResult{}, &casereview.Error{Code: casereview.CodeMalformed, Message: "no document"}
@@ -67,7 +67,7 @@ func ImportDocument(ctx context.Context, svc Services, d Document, o Options) (c
 
 // ExportState writes the case data of the whole instance, or of the partnerships sc names, as
 // a /2 document.
-func ExportState(ctx context.Context, svc Services, sc casereview.StateScope, w io.Writer) error {
+func ExportState(ctx context.Context, svc casereview.StateService, sc casereview.StateScope, w io.Writer) error {
 	d, err := svc.ExportState(ctx, sc)
 	if err != nil {
 		return err

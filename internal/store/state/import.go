@@ -1,4 +1,4 @@
-package store
+package state
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // errStateDryRun rolls a dry run's transaction back once everything has been written in it.
@@ -24,25 +25,25 @@ var errStateDryRun = &casereview.Error{Code: casereview.CodeConflict, Message: "
 // does not merge. The audit trail gets one data.imported event per record created, naming the
 // dump's source, and one for the import as a whole. A dry run does all of it and rolls back,
 // so it reports exactly what would be created.
-func (s *Store) ImportState(ctx context.Context, d casereview.StateDump, o casereview.StateImportOptions) (casereview.ImportResult, error) {
+func (s *Service) ImportState(ctx context.Context, d casereview.StateDump, o casereview.StateImportOptions) (casereview.ImportResult, error) {
 	res := casereview.ImportResult{Source: "json:" + d.Source.Instance, DryRun: o.DryRun, Changes: []string{}, ReviewIDs: []string{}, Created: map[string]int{}}
-	if !casereview.CanMoveState(actorOf(ctx)) {
-		return res, deny(ctx, "only admins import an instance's state")
+	if !casereview.CanMoveState(casereview.ActorFrom(ctx)) {
+		return res, casereview.Deny(casereview.ActorFrom(ctx), "only admins import an instance's state")
 	}
 	tables, err := parseDump(d)
 	if err != nil {
 		return res, err
 	}
 	var out casereview.ImportResult
-	err = s.inTx(ctx, func(t *tx) error {
-		w := &stateWriter{s: s, t: t, src: d.Source, res: res, tables: tables, progress: o.Progress}
+	err = s.st.Write(ctx, func(t store.Tx) error {
+		w := &stateWriter{t: t, src: d.Source, res: res, tables: tables, progress: o.Progress}
 		for _, tb := range tables {
 			w.total += len(tb.rows)
 		}
 		if err := w.write(d.Users); err != nil {
 			return err
 		}
-		t.audit(casereview.AuditImported, "import", newID(), nil, map[string]any{"source": d.Source, "created": w.res.Created, "dry_run": o.DryRun})
+		t.Audit(casereview.AuditImported, "import", store.NewID(), nil, map[string]any{"source": d.Source, "created": w.res.Created, "dry_run": o.DryRun})
 		out = w.res
 		if o.DryRun {
 			return errStateDryRun

@@ -1,4 +1,9 @@
-package store
+package state
+
+import (
+	"maps"
+	"slices"
+)
 
 // The tables a state dump (bulk JSON casereview-bulk/2) carries, in the order they are written
 // (every reference points to a table before it), with the kind of each column. The list is the
@@ -147,3 +152,15 @@ func (t stateTable) columnNames() []string {
 	}
 	return out
 }
+
+// chunked calls fn with ids in slices short enough for one IN (...) list.
+func chunked(ids []string, fn func([]string) error) error {
+	for c := range slices.Chunk(ids, 5000) {
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func keys(m map[string]bool) []string { return slices.Collect(maps.Keys(m)) }

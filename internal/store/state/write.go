@@ -1,4 +1,4 @@
-package store
+package state
 
 import (
 	"errors"
@@ -6,13 +6,13 @@ import (
 	"strings"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/migrations"
 )
 
 // stateWriter writes one dump inside ImportState's transaction.
 type stateWriter struct {
-	s        *Store
-	t        *tx
+	t        store.Tx
 	src      casereview.StateSource
 	res      casereview.ImportResult
 	tables   []dumpTable
@@ -27,8 +27,8 @@ type stateWriter struct {
 	newOrgs map[string]bool    // organisations this import creates (their aliases come too)
 }
 
-var stateJournal = map[string]string{"partnerships": journalPartnership, "organisations": journalOrganisation,
-	"reviews": journalReview, "recommendations": journalRecommendation, "actions": journalAction}
+var stateJournal = map[string]string{"partnerships": store.JournalPartnership, "organisations": store.JournalOrganisation,
+	"reviews": store.JournalReview, "recommendations": store.JournalRecommendation, "actions": store.JournalAction}
 
 func colIndex(t stateTable, name string) int {
 	for i, c := range t.cols {
@@ -36,7 +36,7 @@ func colIndex(t stateTable, name string) int {
 			return i
 		}
 	}
-	panic("store: no column " + name + " in " + t.name)
+	panic("state: no column " + name + " in " + t.name)
 }
 
 func (w *stateWriter) write(users []casereview.StateUser) error {
@@ -96,7 +96,7 @@ func (w *stateWriter) matchUsers(users []casereview.StateUser) error {
 			ID    string `gorm:"column:id"`
 			Email string `gorm:"column:email"`
 		}
-		if err := w.t.db.Table("users").Select("id, email").Where("email IN ?", es).Find(&found).Error; err != nil {
+		if err := w.t.DB().Table("users").Select("id, email").Where("email IN ?", es).Find(&found).Error; err != nil {
 			return err
 		}
 		for _, f := range found {
@@ -113,7 +113,7 @@ func (w *stateWriter) checkCodes() error {
 	var p casereview.Problems
 	check := func(table, column, ref string) error {
 		var have []string
-		if err := w.t.db.Table(ref).Pluck("code", &have).Error; err != nil {
+		if err := w.t.DB().Table(ref).Pluck("code", &have).Error; err != nil {
 			return err
 		}
 		known := map[string]bool{}
@@ -157,7 +157,7 @@ func (w *stateWriter) prepare(tb dumpTable) ([][]any, map[string]func(row []any)
 		for _, r := range tb.rows {
 			id, name := r[0].(string), r[1].(string)
 			var found []string
-			if err := w.t.db.Table(tb.spec.name).Where("id = ? OR name_key = ?", id, casereview.NameKey(name)).Order("id").Pluck("id", &found).Error; err != nil {
+			if err := w.t.DB().Table(tb.spec.name).Where("id = ? OR name_key = ?", id, casereview.NameKey(name)).Order("id").Pluck("id", &found).Error; err != nil {
 				return nil, nil, err
 			}
 			if len(found) > 0 {
@@ -186,20 +186,20 @@ func (w *stateWriter) prepare(tb dumpTable) ([][]any, map[string]func(row []any)
 		var rows [][]any
 		seen := map[string]bool{}
 		for _, r := range tb.rows {
-			k := r[0].(string) + "\x00" + AliasKey(r[1].(string))
+			k := r[0].(string) + "\x00" + store.AliasKey(r[1].(string))
 			if w.newOrgs[r[0].(string)] && !seen[k] {
 				seen[k] = true
 				rows = append(rows, r)
 			}
 		}
-		return rows, map[string]func([]any) any{"alias_key": func(r []any) any { return AliasKey(r[1].(string)) }}, nil
+		return rows, map[string]func([]any) any{"alias_key": func(r []any) any { return store.AliasKey(r[1].(string)) }}, nil
 	case "reviews":
 		return tb.rows, nil, w.refuseExisting(tb)
 	case "blobs":
 		var rows [][]any
 		for _, r := range tb.rows {
 			var n int64
-			if err := w.t.db.Table("blobs").Where("sha256 = ?", r[0]).Count(&n).Error; err != nil {
+			if err := w.t.DB().Table("blobs").Where("sha256 = ?", r[0]).Count(&n).Error; err != nil {
 				return nil, nil, err
 			}
 			if n == 0 {
@@ -221,7 +221,7 @@ func (w *stateWriter) refuseExisting(tb dumpTable) error {
 			part = m
 		}
 		var n int64
-		if err := w.t.db.Table("reviews").Where("id = ? OR (partnership_id = ? AND reference = ?)", r[0], part, r[ri]).Count(&n).Error; err != nil {
+		if err := w.t.DB().Table("reviews").Where("id = ? OR (partnership_id = ? AND reference = ?)", r[0], part, r[ri]).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
@@ -287,7 +287,7 @@ func (w *stateWriter) remap(t stateTable, rows [][]any) error {
 	}
 	if err := chunked(missing, func(ids []string) error {
 		var found []string
-		if err := w.t.db.Table("recommendations").Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
+		if err := w.t.DB().Table("recommendations").Where("id IN ?", ids).Pluck("id", &found).Error; err != nil {
 			return err
 		}
 		for _, id := range found {
@@ -359,7 +359,7 @@ func (w *stateWriter) insert(t stateTable, rows [][]any, extra map[string]func([
 		}
 	}
 	per := 400 / len(cols)
-	if w.s.dialect == migrations.Postgres {
+	if w.t.Dialect() == migrations.Postgres {
 		per = 4000 / len(cols)
 	}
 	per = max(per, 1)
@@ -379,7 +379,7 @@ func (w *stateWriter) insert(t stateTable, rows [][]any, extra map[string]func([
 			}
 		}
 		q := "INSERT INTO " + t.name + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(place+",", len(chunk)), ",")
-		if err := w.t.db.Exec(q, args...).Error; err != nil {
+		if err := w.t.DB().Exec(q, args...).Error; err != nil {
 			return err
 		}
 		w.done += len(chunk)
@@ -388,7 +388,7 @@ func (w *stateWriter) insert(t stateTable, rows [][]any, extra map[string]func([
 		}
 	}
 	for _, l := range later {
-		if err := w.t.db.Exec("UPDATE evidence SET "+strings.Join(withdrawal, " = ?, ")+" = ? WHERE id = ?", l...).Error; err != nil {
+		if err := w.t.DB().Exec("UPDATE evidence SET "+strings.Join(withdrawal, " = ?, ")+" = ? WHERE id = ?", l...).Error; err != nil {
 			return err
 		}
 	}
@@ -409,7 +409,7 @@ func isWithdrawal(name string) bool {
 func (w *stateWriter) record(t stateTable, rows [][]any) {
 	if j, ok := stateJournal[t.name]; ok {
 		for _, r := range rows {
-			w.t.touch(j, r[0].(string))
+			w.t.Touch(j, r[0].(string))
 		}
 	}
 	if t.entity == "" {
@@ -423,6 +423,6 @@ func (w *stateWriter) record(t stateTable, rows [][]any) {
 				rec[col.name] = r[i]
 			}
 		}
-		w.t.audit(casereview.AuditImported, t.entity, r[k].(string), nil, map[string]any{"source": w.src, "record": rec})
+		w.t.Audit(casereview.AuditImported, t.entity, r[k].(string), nil, map[string]any{"source": w.src, "record": rec})
 	}
 }

@@ -1,4 +1,10 @@
-package store
+// Package state moves the case data of a whole instance, or of some partnerships, between
+// instances (bulk JSON casereview-bulk/2; casereview.StateService): ExportState reads it as one
+// snapshot, ImportState writes it all or nothing. It sits beside the store and runs its SQL only
+// through the store's transaction API: store.Read for the export's snapshot, store.Write for the
+// import, whose Tx journals each record created (Touch) and audits it (Audit), as the store's
+// own writes do. The domain does not import this package, and it imports neither api nor web.
+package state
 
 import (
 	"context"
@@ -12,15 +18,23 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/migrations"
+	"github.com/casereview/casereview/internal/store"
 )
+
+// Service implements casereview.StateService over a store.
+type Service struct{ st *store.Store }
+
+// New returns the state moves of st.
+func New(st *store.Store) *Service { return &Service{st: st} }
+
+var _ casereview.StateService = (*Service)(nil)
 
 // ExportState reads the case data of the whole instance, or of the partnerships sc names, as
 // one consistent snapshot (see stateTables for what moves). Admins only; the export itself is
 // audited, with its scope and counts, since the dump holds restricted records.
-func (s *Store) ExportState(ctx context.Context, sc casereview.StateScope) (casereview.StateDump, error) {
-	if !casereview.CanMoveState(actorOf(ctx)) {
-		return casereview.StateDump{}, deny(ctx, "only admins export an instance's state")
+func (s *Service) ExportState(ctx context.Context, sc casereview.StateScope) (casereview.StateDump, error) {
+	if !casereview.CanMoveState(casereview.ActorFrom(ctx)) {
+		return casereview.StateDump{}, casereview.Deny(casereview.ActorFrom(ctx), "only admins export an instance's state")
 	}
 	var parts []string
 	for i, id := range sc.PartnershipIDs {
@@ -30,7 +44,7 @@ func (s *Store) ExportState(ctx context.Context, sc casereview.StateScope) (case
 		}
 		parts = append(parts, n)
 	}
-	dump := casereview.StateDump{Source: casereview.StateSource{Instance: sc.Instance, ExportID: newID(), ExportedAt: s.now().UTC().Truncate(time.Microsecond),
+	dump := casereview.StateDump{Source: casereview.StateSource{Instance: sc.Instance, ExportID: store.NewID(),
 		Partnerships: parts}, Users: []casereview.StateUser{}}
 	read := func(db *gorm.DB) error {
 		for i, id := range parts {
@@ -60,21 +74,17 @@ func (s *Store) ExportState(ctx context.Context, sc casereview.StateScope) (case
 		}
 		return stateUsers(db, &dump)
 	}
-	var err error
-	if s.dialect == migrations.Postgres {
-		err = s.read.WithContext(ctx).Transaction(read, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	} else {
-		err = s.read.WithContext(ctx).Transaction(read)
-	}
+	err := s.st.Read(ctx, func(q store.Query) error { return read(q.DB()) })
 	if err != nil {
-		return casereview.StateDump{}, translate(err)
+		return casereview.StateDump{}, err
 	}
 	counts := map[string]int{}
 	for _, t := range dump.Tables {
 		counts[t.Name] = len(t.Rows)
 	}
-	err = s.inTx(ctx, func(t *tx) error {
-		t.audit(casereview.AuditExport, "state", dump.Source.ExportID, nil, map[string]any{"source": dump.Source, "rows": counts})
+	err = s.st.Write(ctx, func(t store.Tx) error {
+		dump.Source.ExportedAt = t.Now() // the store's clock, as the audit event's
+		t.Audit(casereview.AuditExport, "state", dump.Source.ExportID, nil, map[string]any{"source": dump.Source, "rows": counts})
 		return nil
 	})
 	return dump, err
@@ -200,7 +210,7 @@ func dumpValue(k colKind, v any) (any, error) {
 			return x == "1" || strings.EqualFold(x, "true") || x == "t", nil
 		}
 	case colDate:
-		var d nullDate
+		var d store.NullDate
 		if err := d.Scan(v); err != nil {
 			return nil, err
 		}
