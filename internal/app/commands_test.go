@@ -64,6 +64,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{[]string{"import", "actionplan", "plan.csv", "--published", "last Tuesday"}, `--published "last Tuesday" is not a date`},
 		{[]string{"taxonomy", "edit", "--code", "A09"}, "nothing to change"},
 		{[]string{"taxonomy"}, "taxonomy needs a subcommand: add, deprecate, edit, list"},
+		{[]string{"org"}, "org needs a subcommand: duplicates, merge"},
 		{[]string{"serve", "now"}, `unknown command "now"`},
 		{[]string{"reindex", "--fast"}, "unknown flag: --fast"},
 	} {

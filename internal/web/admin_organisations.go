@@ -262,7 +262,15 @@ func (h *Handler) editOrganisationForm(c *gin.Context) {
 	if !h.requireOrgAdmin(c) {
 		return
 	}
-	o, err := h.svc.GetOrganisation(c.Request.Context(), c.Param("id"))
+	ctx := c.Request.Context()
+	o, err := h.svc.GetOrganisation(ctx, c.Param("id"))
+	if casereview.IsCode(err, casereview.CodeNotFound) {
+		// A merged organisation's address leads to the one it was merged into, as the API's does.
+		if to, ok, rerr := h.svc.OrganisationRedirect(ctx, c.Param("id")); rerr == nil && ok {
+			c.Redirect(http.StatusMovedPermanently, "/admin/organisations/"+to+"/edit")
+			return
+		}
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -98,6 +98,11 @@ func TestAdminMergesDuplicateOrganisations(t *testing.T) {
 			t.Error("merged twice")
 		}
 
+		// The duplicate's page now leads to the survivor's.
+		if p := b.Get("/admin/organisations/" + dup.ID + "/edit").Must(http.StatusOK); p.URL != "/admin/organisations/"+survivor.ID+"/edit" {
+			t.Errorf("the merged organisation's page is %s", p.URL)
+		}
+
 		// Search follows at once: by the survivor, and by the old name and alias.
 		for _, q := range []string{"organisation=" + survivor.ID, "q=" + url.QueryEscape(`"Quendale Constabulary"`), "q=Ravensholt"} {
 			p = b.Get("/search?" + q).Must(http.StatusOK)
