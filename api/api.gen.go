@@ -2149,8 +2149,11 @@ type User struct {
 	LastLoginAt nullable.Nullable[time.Time] `json:"last_login_at,omitempty"`
 	Memberships []Membership                 `json:"memberships"`
 	MfaEnabled  bool                         `json:"mfa_enabled"`
-	UpdatedAt   time.Time                    `json:"updated_at"`
-	Version     int                          `json:"version"`
+
+	// MustChangePassword Set when an admin reset the password; until the user changes it (POST /api/v1/me/password) every request but /api/v1/me, /api/v1/me/password and sign-out answers 403.
+	MustChangePassword bool      `json:"must_change_password"`
+	UpdatedAt          time.Time `json:"updated_at"`
+	Version            int       `json:"version"`
 }
 
 // UserCreate defines model for UserCreate.
@@ -3611,6 +3614,9 @@ type ServerInterface interface {
 	// RemoveMembership Take a role away from a user
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(c *gin.Context, id ID, membershipId string)
+	// ResetMFA An admin clears a user's second factor
+	// (POST /api/v1/users/{id}/mfa/reset)
+	ResetMFA(c *gin.Context, id ID)
 	// ResetPassword An admin sets a new password for a user
 	// (POST /api/v1/users/{id}/password)
 	ResetPassword(c *gin.Context, id ID)
@@ -8434,6 +8440,31 @@ func (siw *ServerInterfaceWrapper) RemoveMembership(c *gin.Context) {
 	siw.Handler.RemoveMembership(c, id, membershipId)
 }
 
+// ResetMFA operation middleware
+func (siw *ServerInterfaceWrapper) ResetMFA(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ResetMFA(c, id)
+}
+
 // ResetPassword operation middleware
 func (siw *ServerInterfaceWrapper) ResetPassword(c *gin.Context) {
 
@@ -8607,6 +8638,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.PATCH(options.BaseURL+"/api/v1/users/:id", wrapper.UpdateUser)
 	router.POST(options.BaseURL+"/api/v1/users/:id/memberships", wrapper.AddMembership)
 	router.POST(options.BaseURL+"/api/v1/users/:id/password", wrapper.ResetPassword)
+	router.POST(options.BaseURL+"/api/v1/users/:id/mfa/reset", wrapper.ResetMFA)
 	router.DELETE(options.BaseURL+"/api/v1/users/:id/memberships/:membershipId", wrapper.RemoveMembership)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
@@ -22997,6 +23029,158 @@ func (response RemoveMembership503ApplicationProblemPlusJSONResponse) VisitRemov
 	return err
 }
 
+type ResetMFARequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ResetMFAResponseObject interface {
+	VisitResetMFAResponse(w http.ResponseWriter) error
+}
+
+type ResetMFA200JSONResponse User
+
+func (response ResetMFA200JSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetMFA400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ResetMFA400ApplicationProblemPlusJSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetMFA401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ResetMFA401ApplicationProblemPlusJSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetMFA403ApplicationProblemPlusJSONResponse Problem
+
+func (response ResetMFA403ApplicationProblemPlusJSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetMFA404ApplicationProblemPlusJSONResponse Problem
+
+func (response ResetMFA404ApplicationProblemPlusJSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetMFA413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ResetMFA413ApplicationProblemPlusJSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetMFA415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ResetMFA415ApplicationProblemPlusJSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetMFA500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResetMFA500ApplicationProblemPlusJSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResetMFA503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResetMFA503ApplicationProblemPlusJSONResponse) VisitResetMFAResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ResetPasswordRequestObject struct {
 	Id   ID `json:"id"`
 	Body *ResetPasswordJSONRequestBody
@@ -23732,6 +23916,9 @@ type StrictServerInterface interface {
 	// RemoveMembership Take a role away from a user
 	// (DELETE /api/v1/users/{id}/memberships/{membershipId})
 	RemoveMembership(ctx context.Context, request RemoveMembershipRequestObject) (RemoveMembershipResponseObject, error)
+	// ResetMFA An admin clears a user's second factor
+	// (POST /api/v1/users/{id}/mfa/reset)
+	ResetMFA(ctx context.Context, request ResetMFARequestObject) (ResetMFAResponseObject, error)
 	// ResetPassword An admin sets a new password for a user
 	// (POST /api/v1/users/{id}/password)
 	ResetPassword(ctx context.Context, request ResetPasswordRequestObject) (ResetPasswordResponseObject, error)
@@ -27035,6 +27222,32 @@ func (sh *strictHandler) RemoveMembership(ctx *gin.Context, id ID, membershipId 
 	}
 }
 
+// ResetMFA operation middleware
+func (sh *strictHandler) ResetMFA(ctx *gin.Context, id ID) {
+	var request ResetMFARequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResetMFA(ctx, request.(ResetMFARequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResetMFA")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ResetMFAResponseObject); ok {
+		if err := validResponse.VisitResetMFAResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ResetPassword operation middleware
 func (sh *strictHandler) ResetPassword(ctx *gin.Context, id ID) {
 	var request ResetPasswordRequestObject
@@ -27158,438 +27371,442 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3tchs3mjCA3gqK51RZOm+Lkh3nfSdS7Q+N7Uy8G8deSYlna5SiwO6HJEZNgAOgRXOmUrVXsxe2V3IK",
-	"D4BudBNNNilSthP+SEVmd+Pz+f78Vy8V05ngwLXqnf+rNwGagcQ/L9MUZtr8lYFKJZtpJnjvvHczATKF",
-	"jFGiFzMgegIEeDYTjGtC8RvV7yU9lU5gSs3n5rXeeU9pyfi499tvSe/NDR3HB5aQCpk9U+QBpGKCrxvp",
-	"R5FS+3lztI8TkHZ1HOZuXJKzB1i7uivQcnE50iCXR72GVPBMES3InDJNhjASZhq5YHxM6Jiy+JIZ1zAG",
-	"ieN//PjxstAT4JqlVMPyJH8GKkESCTSf/tttL6UKJDwwmN/2Vq/9t6Q3o5JOQfs7VO9Hy+O/EtNZoYFk",
-	"INkDZGSU07EiVBExInrCFMmoBnKUwYgWuSZaZHRxbGZm5ut/FCAXvaTH6dRMTtVAjGqrGgk5pbp33jPD",
-	"9JLICb8qpBIyDgF3HD7pQYpv3NkVAZmZ/YtCkRkdQ9tK7DdrLvfta/M7fj6jelJ9zbJe0pPwj4JJyHrn",
-	"WhYQ3VRR4JuNkZPep5OxOFn69e3oHdXpJL5VgwZ+hw7eyRAMIKUTyseQ9cmVW9AFoVzNQUJGXr74E5lP",
-	"gBM6VMB1eRoWdasNvR2d2LnXYBCbsgiWf6BjIIr9ExLy3ED7i7OzCiK+PWsFhxyHC6ec0k9sWkx75y/O",
-	"zpLelHH7r+dJDDeui+mUysVrptJcqEJGsOPOvC85ze/IkTk5v6iRkESxMYfshHGS0jwHqY6Jmoi5IvAA",
-	"ckFSUXB9Qe7UhEqgwxzuyBHN53ShSKEgu+VmDPclmU8EoRIIF9qNSxj34+FIioykmNrz0RMJaiLy7OS5",
-	"waS72+Ls7Jv02ztCeUYmLAN1y0eF1BOQJIU8V+To7m/pr3fHRJmPqSZcmPcy4HZwklIDDWQu5D1kRBTa",
-	"zma2rIWmueqTmwnc8nJmwhR5dXn95urNL2/ffBxcv341uPnh6s31D+9/fB3c3XH/lrdcXlYde3iDwM2F",
-	"/a3nD9489CfY+zWG4O4av89jdP49zxdIkKdT4BmSb0VSKi0NtQQooEyOMHk6E1u3eW0NmLsVvZ3OcpgC",
-	"1yXXgE+zXGTgMT42PKt/FE7ENExVZMbyUKiUdFFbgTnEB0P8u88ffvK42d/LMeVMtfDMt5k96iyToJSB",
-	"uuB11Uu6LDb85LGLRaI4nuiO5yTK9x837wcqNQepJmwWI4zlQ8KyjocyC0Z83Nr+c3lF/2nmIho+6cTg",
-	"iqFhp3TGTh+enyqgMp1cINGYGmZgMKyJeobIIcmBrAW//tENua5AzQRX0PG6pH/9cSdynYpZ1ykVvvvI",
-	"+SDVIi4aaiERf3gLCnUDFmUneNwqbyYwhajYMTW3nYEihl/mxViRo/dXx92WpnHUHazsL1IUEeS6TMif",
-	"zbpebbCcwRjHeuSiFrPIaV2h1G31HDyzjstaPBrI/gtoBMTMr4owpQrINri1hRns8ev5XopphGfY1TBu",
-	"7o0arcmycDdp23oGRphZpykFk9+INVN7TazL3Fqsnvm3pCROeEx/ppkRxEEhJ0oF18DxTzqb5cxqoKcz",
-	"KYY5TP/P35VlrdX4/18Jo9557/9zWunap/apOv1gv7KTxvRhnNbQ5zxDUXRofqTZuaEyBb/nYs4J7pGU",
-	"qp+Vi916iNm4IkyjJGoeWCXdkCYO6jghNPjSaSNzKfiYWJ3HvGC2LEVu9BJJU/Mi4/gizpzg1ZOhyBZW",
-	"lGUKlyo4kAeas4z8+/X7n4gY/h1Sbd6dUEUoGTHIs7r9IBNgP7Vr7BuQfCX4KGfpkx+91cFIKvLciO9k",
-	"zvQEV5sWUgLXRGmq4ZxQkhV2KWCOylka8ByEEfeNNDsDbo7bHZTSMMOR3LvuuBjHZ0b3Hgnp9272eyPE",
-	"j1SO4amPAG+UKZKbyQ1eUx5qGO8u/zr48/vX/zX483/dvLkmR8UsFzRTZEIf0PLCJBFznvjPUTU8xn19",
-	"L+QQdZ0nv1RU7p4pIkVuRKIFnnwmkG6465lLpsFeNyUKFOrlqRD3zHw/tY+MPmau0D1/pshfT15dX31/",
-	"ciPugeMm3zp16Y2UVl54qo1eiyloFPXmBk4tMgvu1isfQFqJMANNWU6E0ceoureio66ozoBlRrUdGjQX",
-	"GjLclZ/3CfdzycnV96/Idy+//X+equFSrkE+sBR+5vSBshy10ScGp4xqOqQKyJE7OStwE8Yz+JRY0xVV",
-	"am6wPJ1Aeg8Sgcw8YNOZkNpQ0AKOjbaPhgZzPeEdEC7mFwRNkidokySKLpQ1AGlBtFxUVsfAeBt80LZF",
-	"9/ZpYO7EXf7MaaEnQrJ/QvaU5/lTaGcxG5SA/zZwzDgSSYAMMkNkh9QI1gQ+zZiEjFx+eEu0wbvEcMVL",
-	"t3xcJ7HbrPGlW29htUYa/BL/hNueJ9EO7fEzpVmeEzFHNqqIQhswGVEjpjfO/ePHjydN4+6qw2/agt0N",
-	"qGJmgAOyd5Ax6oXTz0H6LVBybTRL5OJHjiedmFWdk3AhZgHHCeHmBBWZFrlmRvE9NXLECeKKu1YjuiCv",
-	"MDN4caRxkpX7YdX5ubd+w124rdmvvYVjJsUMpGZWkjND5GCeDbKo7f0aNBkujMiTUzY18lDd+kOOPry/",
-	"viGnFCdQp/9i2W/mBsZG3TtG6EmplAwyHIY7NO8lS2ZxXuSOZlnJfUkWD9aqRCFTaHNyNDZlmZSRr8/d",
-	"LlAeFHOOnA9/Six/E4VOxRRQNIQHlgFPIUE2UNpSDJV5AMlGi2OzOUe1jiiZMKWFZKn1FqBtstwuZGSW",
-	"U35OCo7fMoO2HB5AekuDgRD/CNUYZ2PE1RnZ3R7br13OSQLVkA2oXvI+nGg2hZi1vnaMET2IZZ2M/nXY",
-	"GBjhrYgrVqEZYNBxdHc75t21h4C3G9FgjZhjGA7QqZNJ51w5NcCZJJbGqhuIuq5WGylPl2i1MbgXs2zj",
-	"a3Rekxb1sfLm/M27d5obW76YOmz4g2276moJNTis7aaykFsNyCzc0qdX+AXS8yxj5heafwjo1YjmCpJN",
-	"SdgVjAoFGTl6+eKFxfaBP4njc1Tm/AAWdQ2MKSsFOqF3K9oXIXH1+2rzkTVwcUo//Qh8rCe982/Pzs6S",
-	"HeBS28wBgrUj1KaA3mXqBnCuhsF2+PlArU5YB5DSulP+sUoOcJxyyfaT9AJHbCcShF6p2okwrv/vy16y",
-	"FjdxnX6AFdt1oLZrhHlfgr7F6grsIRsY1Z3x8cAyKyvpnDv5u6SiZE6VxyuDeXXX+daYwc1daPbQAqEV",
-	"9C7Lb56zoz3BbIUc+SM3HN1ieHUyx3E+QFXMTXQVDESHlGeCJ0SCmAFa4hTwjAxpeh8bs2KR9THfCaf3",
-	"uAPVViV3N3JBxJRZFy81IikguYrGFrTAzs+zbA+k9h1dWMI5BCslF9y57mPU19qD5kzB4+jwxsJkR8r7",
-	"JIS2uySzWwmjlRAvA4zz3URIK03vuZjnkI0hG9hD21jO4UKj1Lvt91tJkuE31hIeOV9J5wMNn1pivrxL",
-	"C4zoPpMMpXhnBpbglJwIDbF29EEb4t8YLC/HfqZITjUobY3POQmchMtjixzWsjc/spGEOzDe5ZNy8wTH",
-	"s7yrX1eB0Vs+K/SGlKcDoHVkIauhrSP67ooOhBDWep2bykr43cobuHIjeyUzB2o+dFYWu+CRkAPG7bbq",
-	"Ule1wkulQClDh7eT3HOqVClERM9gJPJczAfFbNAS04icEU2JVp0zTAIjdtCpMoE8Wytt/Jb0csbvIRtE",
-	"Fb36lN8LiTNANlDFDKSCzCjvPPO/ls6PcN42OiSpPSpYLVTg0EaUsEJFlM+HMNE42CgsFBnTr8y5oadp",
-	"U3TcQCedUDWJ3u09LNwRL0tF8I9OgnPSU2zMqXaBccvjsHGceTYOzMznVlquK+mh4uqGCGdqPc83D84c",
-	"2SRerfCNNtN2DmQfR8jNWq5ovywUyM5feON4HA7sVy2jVOdg3c6PHibNGXA9sAFHS0sFrpluBR73VDsr",
-	"cXeAFCm6MjczucwkPAxah6w8R4+C8yi4hsutQVLSK21Z4VmE51ZbWbgJdzytIL4TFbvClS9czTYL/SVQ",
-	"dJd3PpTiHngTYvwKWhYf0C/rBcs6Uru0JNgRyfEHMSdTyhfeaxS8bP30E8qcZm4ntZ4ypaNTVdR5WfS9",
-	"h0UwIvBMkYJnIC8ITGd6QeYTlgNh6GAq+D0sIMr98IENfIlOM2JSaQIGUHwgBn7i5j364d3lKztx4Mo1",
-	"rxxfEKAyZyDt1zamb5abr65/uDx58e3/Dblz99vKqdKD7sxJ3AdYPxQiB8otzSh9xmvAuyns3fcqkFkN",
-	"sYsgQmcTmawOYd3xOZAlYnFTNfEkmCO2iVd0RocsZ35NjRWiqDmoh+JGjxkypgfOODsQkcSPMPrXBa92",
-	"DQVLelPK6bjTOtybQdDr6hdtckt8ycvhthuv2AgFLQuQQLMBzXO/hFVvmUuPPW9cdm3S+Fkk8TttOeLa",
-	"/JElx45xGRaicCcy2BJrMOJwyXfKPpGMjZlPjEBzXuXdFtI5143a4fIxMlgv3JuXosuXQqk5ze+XcYaj",
-	"1XTgl7ksh6Q+PHaNnJy6gNdwwNha3jjnaZsw3NVQ452w7dLciOXg5ee1skLHWe8Zz2r6MeOG8Jqponow",
-	"pv+VS1y7iu38iRacB1zorrOY91dLs90HGS4GnU9ZTajhsJ1eZf+EwXChLWxswZErM5q/LOegsK5ItPUg",
-	"lTCQWWOawSKK4ZTpTX2t1VfB2SzTYKbz+JNC5psLAFYvTQNjT8SFi+Drp27iUHlksR00zmIVZv9ocGIz",
-	"KrmEzHVyORM5SxeDTKTFFLhOiJaUccbHAxsXmhCk+QMJqsh1QqaMFxpUgpE0A/ikJbXhtOhWiLrk113G",
-	"6sP3B2peXn00Sj9WRyoJ6Dphyo62ajk2an/Du8ogZT6UwGNWV3zyJGr1aZYzrFr7R6YnmaRzq+FtsP42",
-	"X93HiVVdPCwaFWXuJuEJKWZEC/Lt2VkV2q3WcmQ3V2wf39MUdIwft5CLB5oX0B1KcPhfzDdr4cTht5ug",
-	"da12sEicWMF1LKzE6ERDyNs3sx4Q7Gt+oMTNFV0hgzwrw4e7iGB+noQwjqH3iU8SGOC0CdFCDHLBxwnh",
-	"Qg9GouBZEkaw+9cxOv9///t/YnQFny1PjvGBM6onXnvF9xIC/XG/cvGovz3/te9cKhHJQilncVl9iHYJ",
-	"Sc+JkP672Cn+ADTXk+UT9MG70bu0sdHtwiMdBLFHXey2GBi8Dr6v8a23PINP15Zr1Vj+GmG13Rf1FqPp",
-	"MF9mY0k/L6ZxW26g1Ud8OfNIdpe1y6iZ0WHUBEATXkyHIBVh+oKclfHn84nIDfSEMFI7S0OZ9SKk1YBY",
-	"kvTmVBoWGpd7zJTxKy3GY1AtVuvmMeModouJP59gUdXBtN/Ev4vhpvewTZCj4FFHSz39cyZhRiVkRAky",
-	"ojJ64plcDGTBW8wOnkBFdZV2UXHEOFOTRwrsW2o4VqSc5dRc3d9Vi7/PubW7cqcQyyLmCCvHdRvkyr4b",
-	"FfgxYwCFkoJzK/mrIk0xON5obZTlLYJKaTruEizppOrqDiswCGRqhDE/cnliSYmPtaDI8MbbkeOqPKeN",
-	"HObW1OHmi7Nu/1IZpbPmNRvDGX/JjqA2SacsT6N9b7GZmgId1WjUPhKSzDEtcAjHxI2ckOGCaIMxSRWj",
-	"5mK27SuKhLaopJ7i7xKgkPxi5FgvcksriUEjuXz1fTRfXnMvS6+vuh9nPmDZhlfkrWhrFm5fWrtg99qq",
-	"hVax/Wv4jn0vxMLmWpdnjC21/ZLaj3jVXSVLyLeMQjHcq3CodltRwhBUwPDZMHFxeOMYtzZxPmaFrGT2",
-	"dfG5zQXvQkVeOoTtVeUfGb/fKoSlRdUtY/O65gpEDSKlFjIQo4RImAHVKiGKTVmOWdsJKWNQVFIFRSLZ",
-	"whRlmrFUr1dgnWGoWnP0jMSY8e3M4zBt0x18NuB6gLNjBF/E1vguhgmUr4OkmsPJsCUlRwNMg4slRHFM",
-	"1gnTW4ngpOCKjso0RUWmNIMqR7qeNhvV9EZ0YFnMsmHMWjTPbSQxRTcB0YKc0kJPTqcjekGAS5GbFzQp",
-	"ZlhwI/QzEKrJ6RTMq6da6Jn1rAZZRpXNFAeq5BijE5e3EBOhCtWeUemP92cVkanww3DbCd5U/FZRKXLl",
-	"ZxokY4uAz/g3a0XrQE7YdgjZCLyj2ZRhUk1QqWdGOZJUOgaeLgaQMVv9BA3xMl5fajmzpy0GsDrLrejd",
-	"NsG2689ty9DH9k2yHJR22t5j3E/baJn+m1VeAYNdG7lU8IOtU8myAtpSPWbAydQfF1a7KrhXS1zugavu",
-	"hvUY7OkZcM0KmyZpxlZCcKy1ZDkIhu8rkoltsjw7e8O28aG1ENhLW+pRZHQREEUXauk36NA0Q1slksdf",
-	"N3Mx7D+fb51jyDswSoLbANVts/dKfHvlUn42dTaE0F2/mtdh5tCFrwuCxtRC28J8WyacrdjFNpRxxR6+",
-	"Ry2yxDJCcwk0WxAJNJ1Atrtd1TF9uxFKAG7mhAHJGcoE9YTEpJPTbCXU7EIZqEj+9lpAOcZWyVErAMAQ",
-	"PRe7rQgl5s0KHHaXvVTATnOBAlhYf+VLh/kTzG+8BN10LWrK8rU3ar9GK11cEJ+IuZG8U/CCsaqXujgn",
-	"bWUt1itEOGVSLjUGLc3SkQ05I2dUbWkO24hFdOR8raLIjEqMtN5OoFVl8b/Vbhx862mYoA+BdheQVPUD",
-	"t2Nu4T1vxRm2AgV/XwHmvYgmf6+8v25orloqOF6Sa390q9HFx47Yt9cd4usyQ2YZa9ZBUjjOFYww42CL",
-	"b6roAC/sKTotzfp4YZjxgYaWuO8sFbWcE+u4WzoZ2jMLLCf033U+IvVYvhg/+O15ZDjeO5DjLQMmp+DK",
-	"t0VqSPlVnhN8KyOM++znUP3EclKcZIA55v0u6VY4XuioXjH7M1UWtgtq7y+bq1eM1ljwM2ULz6hCPrAH",
-	"IZ+p4y5TNONp8eRCYlbfVcdL8y6lyLVkXbUp93Yra5mKB8hW5ClIMVcEX7Lp7dXR9Hst/qwWB1UZS9Hy",
-	"vKLADQpnH9TmJmPKOGT2rhwEmi0SOhVYjxumx/2W7AyWZxJ4i4NMTIdm4MgqyuUbNXSpHHFZOlcLMhR6",
-	"kpCRyLMKL0KIii9sWhp9VCdP0nonuYQTrOlmES82YFAudA1EB7cXnFLpIemFo9X3EnL58vCXdxNDCX9k",
-	"m9DPZReUHyQJMKeOFx4L1qHle2daaDNYiep5JM9k2Sq3bcp702qwsbfQJYKvWO92OefNgZPmyUQXv+7Y",
-	"d5HOVgeRLzqhrSkKbWtOb4GfVnF83Vq2UrgfJVevlqOj6rtBZOVqWJp3IxLHdmp2JX930KsbxfgbRyKB",
-	"Dmxl7i9F8fSRRitrL1Z7+g/z+qp72rEG6f0qaqAABhLMR6mOcemPE8BuJQ4A/IKfKeJGwDrUWBGzGoa4",
-	"cIM++d6AMBkufH+W88hbmKbog/7qc6BXKAnKEFKeEXQfhTy/LQkrVIxdHFMAKq1nsK3KHNzndhrzlmDs",
-	"Ya2pxjbhawVFW6tvrwIXvNhyT/VV/Ah6O9BZf7vhxa65jv9oxP0ZhllwphcDRUegF4NGZw46gnFBJVb8",
-	"8hLWqndoVuRaDYaCyswLZYMMqJ4gn8agFu/gTIUUHOTA3Lbh+pi1EdO1g/Xvgl+HFPTLZtfBSrfjkI/E",
-	"o/1gyR6xInKCNlrkFUZWbRpjbJXzwYogFQMu80H3KJalIRsD/LpiD1egYFM7S7iyBlXUJAeqNHn+Ish1",
-	"QbaCDQeIIQ2Ck2Clq7e2eg9VbHzMGRCv4yGlkBvkwlTJIRGQZlxpylPYqkpHM+EgkB7a/b0tGastoVeB",
-	"Z7YlZ6Gugkdkv5oRpFviflnZLSYT2npGW1Zlc1WYBrUKRzuJr8DujDFH8XLzRuyRFqk+2Z0SNutP7Suc",
-	"oXvh5LD5WfeUY9sjp1PRM1/mwqjXD0Yy2HLnOeP33UGxDt2YXBrjzdbKHgvgcBX4zsnzhHxDE3L1MhoH",
-	"5uXnVUdc2hqcAWPjrYcDDODTLGdprKckUuxz23qiAFv0klkN05epsz/O8kK5uoJlA6ZniswZzzDpJhZ2",
-	"vlRmsC2hvGvojG8rttLRhy+Zi4uWTfwF5JBqrGe+jHkTmG5AurBr1qVSbMynLYWEPmsoTnW4JdRWVN5V",
-	"TfTd15qX1V5cewl8k7r11B2iRz5PLEP8b4POGMneVv+rI/N2KuAjuJktMBkVAiK0c1miK4lMTcxNNicU",
-	"HYtAdsfDVguSR85ltHKIWJfYozL74zCw9dBjQSTfrI8biiNQiDjrIc/XKHh86mAVKRdP3ZNi2pWQdjWx",
-	"tmYWiE2zCjpYaZ0Y6vfhZ3HLqO2/RgrW38EuNPaG6PtlK+31xW6ntz8Z8VtfnbkkhjsWk7YnZU9OuDpY",
-	"5a9cCadX3tjSrEZhH29ujFmiirWB4vBXdZ1tgBVGx7U7/7ZrHFPVCdk+Nm1lWf8tUg5suE2b2JuC0RS7",
-	"KkNbdn9hU9C+BVuXhI2OrVjcaYeHFk5Wbb2+0aR2+R1IuIWh7SKhA5BoVuNwFMMvLSm7XVV/DZi1MAe/",
-	"0Bw7B5rdEiGxUId/9uTw1FKlueA5qKp5F2GcjIo8bwGojQBwA1BaATGrrnkXAdgl2dk+tqwqVLTUdmLK",
-	"MH/uEfao/Xk4GU9ZBlwPFq5J8fqqZVukRM2KYW6LBWx5Ag0Ks6Kij4QRSGg3ls6E1INu5ctC4+lq6DFX",
-	"H9R4sZ2OV5dUa8TbmZ8NeZgpKDLBF9ML12KNEgk0J470dRWT9+JqVgzzTBfrzuOX6s1V8noDjsKrW7Ip",
-	"16ZvAYftFX5zfdu271qH3N0ExyU0fDzatU21Dhe76v0BmgXK8fOzs2Qd2nXuI+Tzp8Jjjlcz7IBwazT4",
-	"tjz2y9Bu2VLktIkc8V3UYhM6OVY6YEg7QO9Gd0Wm9qXrrAH5bYQHBFBjJDPfcywsFTkScvAP2gsQo5f0",
-	"yqp6UZ++nXHj2hUIBoNK86SLLkVi9lLmom057ee7q8IXwdk9Vtjatg3Y4+SxziR895LUtiR9uw3tSZLa",
-	"jnp3F3zqpLiD+ePaG23KiskidfWvxghTrmQ0/hkjB7bQ3w8sghsTNp7kbDzRalWZqO4u3UYWIWezGWhF",
-	"ZiBtfUZypOGTTgie23FCfrh59+MJqJTOICPwyeh36IuzWYVTKu9tUiGhUhQ8I1Oq0wmoWKUoueTC38zq",
-	"WSYdNZXQHB4otirGbnkjbLqc5yAVmU8EtvXHUBrAKuP1VZCj0qmUuIDC4z65mcAtx+lIgQkSIKdYAYsp",
-	"zVLlC1rayliuu3stSKeeLsB4mhcZZMktV4KoiZhjF3Nspkz5QnAgkCtw9btyGxQ0JTlQycl8wtIJmQuZ",
-	"xQKByETkWf82aIrUkorVOPwkBKwYgVyuPblsUJvNcgaZ7wixnE2UU6XJ30UhOc2Jgn8UWHIWa5CZcXHt",
-	"KtaKYpnQuVEGE6AtXTncG9gyTjmJz7DncuJuE+V0vDx+ODs5IcHGz4mrWoVhQwvQrue/IWVkArLjrC2V",
-	"GUYsz7H0DSUc5u7UmCLmd8hsWX3bc+TITguKUK7mBpl9yX1f1/T44pZLGBYsz2JDmgeaDEGxzF4Rpurj",
-	"WIyPL0hq8Jrx8aCYnRMbF8JsPtAtd8eTlGdANcat4XEpZi5daSr1RfXhuXnHTIPvUJ5Vjy5uudIGfzMb",
-	"HOA6AFKtzVYRZ2az3NYx9sBlqxziOMygiZYMsguitJjNIDu/5Vxos3o3i6p9fETVvWsm6g7o2GKUJ+fu",
-	"GpCg+wPEgj3lkfR8rIwrwGjXj3/hCtbXrfFFKUKkaoC9Bc52ZG1LaxvRFPSGVZWjLpSNxLSKp+1A+P9H",
-	"AXIRx3t8RKjrwaO0EHENb2XPfOxNYREnaJdvS1eZbXgiL2Ti2vssYaRUBn0QxhA7b/kR1r/igog8Q3RC",
-	"cl9i53FCqOvK43GU5IbBGOzggsiKr1W0mghJ7H0mt9yAu2V5LMfwRewBiDhjxyGup6GqwzOu2kjwvuRx",
-	"vDqouB/UhArPWR6hi9l7rAqEet3MgWg1axzKfaJIWbhL5AwJO5+ogZYFVvVi6bCX9MYGJ+l0WOTU0v6c",
-	"liHcaqBAPrDUxopQG7Yd/jYRhbKYPJNi6DnmTDLnW4CsSP2v6UwNUlFIXL6aQcqoOf1BRv2IZjVGykB/",
-	"2yADI7RPbQaNhHGRU5tk3h4Bfm0zsdvwe4d4aQQd1ZIajCCVohcCX3OingHBhEyF0kQD0kmHDEdUEZcl",
-	"eU6UhukUsoTkwiKZgk1CEZvWDVxmskK/uy5LOF9hrf5ozGiVB7+zJiW2L8BGNtPyo2GEwv2sQBKWXRDM",
-	"wvLJMWphzrOL2Rudw22db1aKiC4Qovo+SOMP99nx9LeyjlYX1Ajg6VSDpVrFjWTjMUTK5gNvKcN6D4t4",
-	"4LhBBU0/CS6mC+LewkZGRuBRCy74Yoq5+QuPHy2VuGQkQvDPCw1EjEYKypZvVvB35ZFcAFAkDru1T7P9",
-	"niq7JDqbAZVVn+bwwp+pxvhtpkX7kj8hv5kEDzMODaieP66R9uNaGe+3UXaXaNMtuxmvakDdoeu0O/pX",
-	"3tvV0tZiJb+wQ3zPxoWEWl+LDl+55hwtLS/aW134dUuh1A0dRpYOeR5hVH+TYv7r31KR/9rbWF5t7nOJ",
-	"NzYzBEQ+QDlmh3OYMTdsglI/6eiQcZCcgqYdB39nXo0XSthou1LMd35kZswdH5kU8xahxMu9G6x4qYCJ",
-	"pj03hbuc2h5qMJA4OK+dXA3ywlr768s+uKW9dj2mItZGoBnWueu2xx/860s5HJvehaVQj1c67Wh126Gr",
-	"erTUD3Jz+F/qdrnJomrVB0TUJ1YVwt3V8ckgHG4nA1qBcEaZ3PgAMPLwA2Vys3QFLYFnm09mvmo5Zi0L",
-	"njZK8Lc28LT46qMJSgQJjnYJ9usVjZv9O91+6kdZqcLV4lZgsCMuEV+zLVZLFSldOn1yhz/eEaYIHSrg",
-	"2jaDsB2KVTGb2Qo7y2WHVkTJZEzNctpik8HvEnJnnQTf3pEjStSU5rl9cmzk5bu/pb/ekaMJyzLgRAsy",
-	"k0JDqongqBpGvDx+oTUTgGTo+8E6EoJn5u+1xja/+BUn/ENACZvCqou925Rzhf7jTb9dojybfV2Vo9mM",
-	"Xz+W3yOKZFucVdCBdzPh1DXpG9j8zcfx6ub2q2UtY3W11aQXRGfWYwaaq6tuZgUkvnN8qgGFvkHyWsUn",
-	"Y8rlNkXJ61rTqtH36vZV10zmH9h4ZswegMdT2iSoichblGikB4CeGkOxFNYzxXGrBSN9mlAJLrp3XSkt",
-	"1+042HG4jBVn/JP3zj7WuFYf7g3XcrEj2WMLprURS6mveaWKvl0Zus3cv+2S3DrHZm2ltWWt2H1TONsd",
-	"1S8L2G38pYNhNZgCNX+0nPtj2Mo9LNb2hUfrlmopheq6P3MM/hloMVgmNZXboPFqKJs2xJhASvGeO0Nr",
-	"/EFgtystBMmZ1jk6VpBMHC+7wVfUUtqeK27P1VwlvzVX2loSa8cMzlx/VTK4BNR9crP3TUGmjmYtGYZb",
-	"UeEOCtfGdDhOaDEvcJUzwq6nrcjhWIpitvn27HB/MR/vcW9ucev3ZReyGwbqhnyrYRrVk/dky93KHNv1",
-	"3nEzkbazC7W6vCWolOZtjH93bDXpYaRGB5FyHQO24yT1rYX7WHFWywvbRaWXJQ9ErNaJL6zSPZZug7Il",
-	"mxcgKWbdOlmszlLtWPFjO2fnJun/e6nK4d5eF2eKL7UbmPwLbfGgKzJh17lPwzT+pcXWZ44UyoiWrdim",
-	"SoaF7RVoV5nmNi9K37SmDzf9YDs3VM5GerXkqL0lqm7mWhsq6avWr3VPlaemdsT2VlpIP4O/Bn0LlbF3",
-	"bW1269pYsprUMjDccKuO1Ztul71+28i8Ho+e2JaU9NoysRrHhq+Vi/SVxyLy9bojU5/7wLaD+RWG+i1A",
-	"fqf6UcOO8qgr+sW7zes35DTwbTN0rAZnX45NfvP+5sMbLkUe9/cJPaOFngwKyeKZFZDKaJP8ZvSqfS+p",
-	"DRhdj6Fw8TLvD7HeYVg2WPAUSAYzCWjFQu0/kxhYS4YLG4oJsgrLGbE8NAUEwnJrblUqhVJzmm9Qs+2V",
-	"/ySeZjFinLXmX1WbeVS7+7FXuZbrTtvonA0F2jagM4oPGzMejVB3NdxgOoQsg6y6BivBKsL0hU2tOMfW",
-	"rOYvQvFVIV34fEaYrgdcW4vElLW24s9p2hIzhyFaBs6IFqRQQBhXGmiGNRFDOHJNXtdmHuXFuKXLsd3p",
-	"6p4q5Xm4t2yUrk1ScJvXfsUXGEb25oaO11u7XVAers6DQpirVwJgAA01QE882kV2Ut54KxIH1ee6pzCm",
-	"go+YnJZgXz+tDxJQehMcAcUXk1BlHB9GOzc7xnXGlmryGNR0m9zCeqFAYm5RVfBCk6NIiObxpusqLRNb",
-	"nsz6Zqgl+K9CHKYIFyQXfAwYLVgoBE2iNF0ozGshw0KTlHIuNBmCocD5glCEiVDEDmhvO7FqJzveuxu1",
-	"fLTiZRXr7wnKlPLCRskUtiiAPbguiRl1NPPo5dEtOM4k9EXbFXRAHlt/adMM1CzePWpq88vRYG/Xu+GJ",
-	"tiRJ2OMrS8keJ8ScI05THmSnc2w9kC2LJ7ScA8HrITloDRKzgvRckIyNGXaQL9IJtkt8/l28plPIuoPA",
-	"45fxwoHdmHAj68RG5fKMzCbS9WCi2p9mxQ82qtZbotHa+uQec+qLekczqPLGcDSrSNugkV5HTFnBiVqv",
-	"/7VHo40DxFfIAa8CVPDh1NQlMETEg16noHJc7i7S2K0kHItOikgVXUscND9tPfAqNn4D7r0NBW9J2j0z",
-	"h//8nEzEnCgtBR+7jD6MNpgJxrXyKYIeE5Y8e+2CmY3330QXbaYKrEtBWc0W7K6DhXS4iJ0BVXC32xdI",
-	"wJG26wS8WvXZhlxeWTRXQdZ1zmyy16N1myiSsynEg782vA43TkscSPfLqI2zuqv/WglwH3UQ4YFlwFPo",
-	"ugYsNRBvFQ4Z0wS4lgyUlbZtXQKvKx1Z/HcVChJiyxVg3cyELFX5xLz80k2RkMp5lFi6oo4viMgzZyu3",
-	"DSBg7v+JPTYnIrcqmvm/e4HYCO0+MUuuepuX60b9NiGp6wifJa6Dlo2miOzK7cZ3sU5I2VD7eIeF9u8b",
-	"DXCCGFYLRL3qLs1vSoFSLlcxZ/wecx9RVa8aeMf08/JpV4BYXbSwupG4caK8v64lD9esJ1ZzzDWOCuaq",
-	"rateknKjcpMtjcK3wsNPMyZBPcqo1BGUrJNSPdKC1d6QTsKIfYpL9za/NGjb4oQ77FueYDdVyHP7T0Xo",
-	"zKanxfx+4v5R61/RZ8ytv9vlb6X9dLjrLTsXtjYtxMXuRE4pu9tvxxB/VrFszq0q+DJlLrgluMIFircz",
-	"S5i29e+ZUBXrjBQMvgmi5WLM+KMwrdEFt9M1vSu/iXpnRnQAfMXpPUGjCXv+jYsKbrW+ysatNNvpblf9",
-	"0cDidpWCtweu9sZW72d29gujPe22xVX0rNtOZBfFAxHLv+zSgWaJ22lJ+6E7MW3ml1o9s0D0q4pJYvRs",
-	"5ksYplGZ7qOQ93Ha3z0Xgc4p04yPBxvnpa1vgmBEZyU2SD1cP2Sp1mgxQFfvovPgb7wU3ZLm54KmdrRQ",
-	"N+JguBiE0u5WTZx9mOqKbEIM37bKwc420ZLLUcUPlvcbA6P42qI32H5aywhuXeCFZHpxnZZ9FoZAJchS",
-	"bG9EIHFy+eGtFT6tNfXD++sbckpn7PTh+ekUTp1cKiS5S6kCXx0WP7CM566PNiTrK3fTVeg00XpmnfNY",
-	"hfKVEPcsYmK7Bk2Gi/rsRi85RVmiT37mio6AuO5/ikwLpQnNlSAKeOaKH+EMzxT568mr66vvT3DPfYwE",
-	"7533UjuzFyt71W4G7stq0XTG/gPMNWPGwkjEchenRa7ZCR0DTxdEwkwopoVcGPHeDH3iTqoRYHROMjEF",
-	"pVlKJmLKUpb5TmEqIVjy55aHXVrJzLBClkLVd5hnRIFkolA4UeNzgh1cqx9rg9mWr7c8HMu1dlXPyEyC",
-	"s0aYTYwKXUiwwyli61+q/i2/5a8Ed++p81t+Qv79+v1PhHEcTRT6ghT8nos5t1YDrAdC/c2RocgW2DvZ",
-	"l2W5MD8xsA2VczZlriS/Yv+Evhke+0Tax1ffvyLfvfz2/5E7rDxmyxqdzmzDyv/zdyX43QV5oDlz9RJt",
-	"W0qSUikXhHJyZ3+4Q4McejFuOcFi44oATSdEjEbAM1sWCLBW4QkxbEQRTe+B3OH67mxDZ07EjP6jAHJn",
-	"uftdQiToQnJyhzTmLiF3yIvt+3eBIHCX2CEkmPmFzEACWmrMCaHCiDNfAcU6ijioWf6bGzq+uyhjFcwY",
-	"GeRg/kaEQFxgmgxpem/O8O7t6OQd1enkjhy9fP4iIVjkC8vgEeL6m7pRk1qaraY5XJCXL/4U/oqFZPn4",
-	"uI/j/iQ4+MH9sH5MM7wZ1VUQU+Sbs5d98gZLWv7lzY1FXP/shzeXr3G7l7yEHJvMN6OSTsF6xey7L8/O",
-	"zHW5ipTUYX7pYhYcFA5lRdyyvuCLs+d2jZTc/Sgs2Nz5gbCHn8NUaa/8jSu+aYk0wo+B0Lu/nlxZMD55",
-	"m90hLlymKSh1ThQbc3PiOEsLFcPEYktqiKVGF/7GFLlLlRwNkK7eEapu+V1Ixe6IMIdTo4HHLtfJwmJF",
-	"xqkid5do0mH/xJ2ekz8jUSb/+9//Y1b9kemJKDQBpicgXSFSK0uRKdUgGc1JSjkZAtYi7ZNLdzj2jrFc",
-	"KVYqNaK5Al+NTt3yl2cvL6zTX8fezQQGBfjRGDrlwxHIy7NvbPm3nKXgRC5HsI2UKhloKsMc/ICOmzMI",
-	"FKPz3vP+Wf8MJY4ZcDpjvfPeN/2z/jdYa1xPkD2W15SWUadjiMXqkhkdQ+iZE4Yt8qX6qY1tmwNMXM07",
-	"GwFW/yAhYs4NGIbMvSzRhKlVCbFmu4RoKsegsdGkKu217v1RTsdJnYb0cOe2R+DbrHfeM6TsMvWRriV6",
-	"qd753/5luaSveefOPBYmbmWkqDgfH2Q5M2XjIdrCxzceyJ7gwIg6tc/XKgPRotEr59BibzOUlvrYEQR5",
-	"tk0gdr4XJ1IaqPFyKhbA8214j73M1JjWgNi6Q28o+HPuwh55A8ANHjFVpWrG5isfbnzN9VyFlZ/H1IAK",
-	"M04v1ftRr8N7PxrJoMuLr6wp4LdfAy3ALO3F2Zn1Z3PtwtRCGefvrrRctZWVHebSsp0fyrBtpMyRsb4B",
-	"v5d2/tiw5TpPfW9wfP/5+vd/5tRxIsjMR992meQtxxZSedkg/Nuzb9Z/dW3rV/7M6QNl1sTyW1huHYmf",
-	"3zGGH4wV6m7ul1/N2w1ucPovlv1meYFBt2Wu8BNApoiXsvrk0qoDkBldoDT1xyi8l10spD5TZEY55MiL",
-	"++SyyFAMPrLr6Nvps+Nliv4an1x6d1iDpK8BxbcjXHYMFl/GGnvgIroDy59p5sSlreHlZZeb/17IIRZm",
-	"sV+83BCMv1v//ivBRzmzBqqXz19sNsGLP230/udEEXvFToBzGvESmiRxAemmFIusEOxjg/vkrSaMT0Ca",
-	"X8x/S5Ucqx4G57b08LLkKG3lbS8kvlzGhL+ALtFgz4Q1RlSr7fdd5SUX0oPx0S3DutdO8R0c9OkQ6+VX",
-	"A5XvOayGxw2p3mskeDMkfctxeK5CPipFZeiDEVS4viB8v/S+1KPdpEMYCQnWVjDSIJeh3przd0L/EaD+",
-	"LLLFjrHFeRx+qxtNtSzgt8+CqXY92f7R9LHC0u+B+T3/ptME5r5vhPjRaE72u2+7nJerGA/ZO8gY9V2W",
-	"Xr74/XJoS54qDk2ODEcVcw7ymarokI3aQhJzvImse1rGU7XZQX5k/N5aHotZLmgGGclchU5V0i8mfRs5",
-	"7BTRR0smdhkZLsh8IrDVY9nqRtdY57LF4k0V47U3cuHnQJ/hSvZujtm9/MSi8NfDsc1p+UMiVGuKpfex",
-	"o8QyJ9eSpvdGHd+elQulY80yKjibS6YhBDTyM0KvIhNqI+yZNFiEXgfrhSBHL59/cxzoYuWtY7hkRBe7",
-	"zLIaqO6eoVZQyu/xyNEJNaNSn46EnJ5k1KYgV6M1orBKB2Nb+QhMZgytVUPGbZbQtpUmXHpkW//GLlLB",
-	"850fYNQs4uC0IRh4f8E64aB8b69yfI15f7Ph+y93z7tr7z8hz/6c1M0CCqEkZ/yeHP379fufsEisZYiE",
-	"lgyRHEXwM/HCvUGMMjC8hpnHcerYxrPL+OV278Wj+O+7avw9cuByllUsuNrqgfeu4L2lpFKdV2KuPiuw",
-	"xRqQo4KjEoSZ3cc7VaujvLhkouWC+i5qMcJHrfO2hIc98dJyfBcO+cScqNpeBNTtkrZXUZN9cq1N1dqn",
-	"ZFld9NmvTT39rKwuM/ysShkKRXhy5DkJStcq4CMXaLNFV7+tNdOw+W6mk4YFY3dIk3btu7kgZTEz5K00",
-	"w9hlsGqxKDCK2arvYuRc+suuHr/ZKGX84B5+0fY+v8gvx+IXuCaoIkwTLuaEqS/SUP+lUcuD9e+LI8ee",
-	"RCB1qZHkhEzFgw2OU47CGCrMRoSqe1v2YrVakU0ZP7VdRE9d+1ikulECeq2p1KpqROs7tQ1pej+2DbZt",
-	"oKT12lGNtbGwYXW0QzDjZi+3fCTyDGTY3jdnD9jjN3ENpu8BZqpq+EuCfsJZvd+v75t7ccuF7+dczT2h",
-	"iqS0MBS7mPnYxznFWl2Mm5UyZX6biLk5Z7/Pqim0GJkFy4Jzuwxp2OFRGCktAd+8IxJG2J7bd2R1L9uW",
-	"3a71MbFbP8Z9TMT8luOsqWEs5pbtpFh949Sobot/+sBcQ9hc+94+eWPUUwlISHGPzkZsvz+3AaA+INdt",
-	"KvB4lVuzPM4Og5NKSIE9YJWsPvloeEkFjIzfcreoiquZVeHd9N00AzctuD7gdf52ZV8K2nkva5wvdsYw",
-	"lruGx6xCLrb0wp2GhQBZcLUM7nvVSR/FGL4CsXiPdLXcWo2YXpXYjHFoBhufqVoL5eW+5EmMKpEj14s/",
-	"oK8lXDcFW4MYrWaa7zFMFOPlbOBnKHYmBLhmepF4WUZIotkU+uQSp7fx96UIiuh89PLsG4K9eudMwbEF",
-	"Yi0pyw1NgHwUVMWq6rtJUYytH/ryw9uWKNLCZtZ3iCHFrQwKBfLzxY/ak+sUD7ji8+3mLh0eG3+5Okq1",
-	"JSu1NSpVbDVU57DHaJyqjXVctfW9hkEaIF0fBYlZL3sMgnwM5f6KbAWoZZkTtwSmHotOjirKhELhEsW0",
-	"lHGZWJ6mE0jvbZGlVsL5noNNQ7JuJWubd7U+0wll/JkiRocjR8qwXSMJ2sosVtKianJs5FOKBDUhtjAg",
-	"6u23nHLyJnvx7bfPvyP3sCAZSPYAWcUbnCB3D4s++Q+AGUnFjKGg55v1e+7xzHnqHdG95c4coCcwtRlB",
-	"NuuP0DFl3JZWm0ZTSsy5uHeFvOWhwGmvwD08OQlOj3z/9sc3dzG56y9gCfqr4Kg3wstPJzxbxs21TsS4",
-	"ql4tGX0kX65U9fU4BV6LOUfnVEPYsXAewohPcEEoQtSJiTetyFolHkfx9CPN7626Y3DOjW8A36sxuqyY",
-	"glSZzCdCuZczAajy2lblK6SeZYnlF1yVl1n2y29wLhZa1ZchXIIqckMT71H9xbrRVRcAPBSmyFCKe+DH",
-	"Xyr8f94wKEjvDYjIhfXCRsC2AqsAquyZumLKTWhusxRf+xTjEFGOqCKZQyvPDv7ypkmkgy8wXQ95Q8U8",
-	"bnkuxscuE89oy8jEDO8yE0QILDqaqSL/uu0FQ9/2zsnf+v3+r7855R+zQYdwyx2GDxcNzDec7MiHiRnO",
-	"IQr7Y1agRYUSKWyylVMa7JniuBORZ7e8RGKw1oZUyEwlrmJHSMOn1NwRkCEsRHmOliUDj5oBAnS9tJyw",
-	"yZj2YLsucXdR4tBvSQcmF2FpT2jz3gfFwbwwpuhYgnNeoOfC38DxlykpH1x5XUhmg0hafMW7xYRqJ3dG",
-	"5IJ7mGkiCl1aP7xQu04q8NnP7XZkm21NtYbpDE2w2MvGUC0b/m5DWW3dH3xslgVZn3xPWV5IUCSDnC7I",
-	"qJCWjNqR1C0/ugItFyeXIw3ymMzMs9T1nNa2vD8WWEzqj3iWkBGVZGomz4Ez4DpfuJfsF2hOduZS990J",
-	"1SeUn7gXXC+fXKT3yhxbn1yzMRqJGSfWnGvtRz4hHHimXEUC91OfYN0cbIStyVQoTV58+7JZHak8GP/O",
-	"8+TsxUsyXGjDQl6+eBGaf275t2ffWIwOTsYRAiHIlPIFXv4JSlbSEG2zZnfipQk/QrN/xDveD23GsSuq",
-	"/KQU9l3UeHBtEcQIxxZ5piOKWclwgab91HC6EVq+kP8pzfKcDIGIOTp2vxQCWs8e+Drcdd99KSS3ZlZ2",
-	"hXd653/7NaS612FdCIvPIdZeEAVO66lXhgioKsus+TFOWIUtyN9CWS1R8dl0aN62syDZz4FK9xwn7ZNa",
-	"PaAJxcYK/hMtDJE6t4U3fCLed+TIVqYk1H2FO3395sc3N2+W6whhQEcYVO1pnd1JJOThR7vFLgmqDimx",
-	"BE21KeQYZqfwZflnGok7G7vif18umrXiCyKShYQOiDEd0Xas+N6oUBVYTwxXm4PyFTcq0t0nH6Uw7E9k",
-	"4Dl6YJorJYac3QOZ46sesZH3frfEao8vojP7ttEBXvmiKygbYZ+MuZBGlsC8k7jG9O77yz1x4Fcigy+K",
-	"Ad8EFBMlRlsQ4yvH8K8vdua7r0b/+YtrpdGQzo6MGlDoiSElKdVoorGdOGgd/47XUh4fw19WjYiaQN9q",
-	"RaagKcZ7WBtVlSl34UxVOXj/rJX+Tx0qPSKT7i/wpIl0bUh7yJ3rkO0+Y5A612R5Y7tKl2sD2NPg+uMV",
-	"sPI5XShUmzEBZgpcJ4QjBErgWMMu8eYiRXk2FJ8MU3NE6uTaicgnH0TO0sVuQNkNvhlEi1SDPlFaAp3u",
-	"xGO1dzfV1wzQpe+J8uWcYTSj10Dq+Clg3dLcHQeUv18ZexPLJLXLiIZ6X+GjJ8ontZM9tWS3ilVcuZP5",
-	"vTh/D5kpO6Yqv/joB1dItso3P6p7gy9QkDOvGF3BFnChGDq9Ps2yTjQMa8sk3TXZMAyEaZgaUQ+t7C6u",
-	"1BvYqzKnYXBNlYPSKKakXfulW+58ctj7064d5oRpV+nVDDCfLC5KXyTHUHE0wDOOHTWZ0olVexW2CuWC",
-	"pDll01uO5qMycjBwgx69PHt5bFj7qFC+oI2hgxilvhDctuJEiz5IJTguruQKTN/yIxsgrSewCEynNMuq",
-	"G9YiEA+O7Vm4mb6rvFrl6xOqyBCA33LfATspqw8bAPL3ygnNMYA5qQapH6+1JQnlOiNVtXGtOxTb5JbT",
-	"YgNfPC/zZ72CJfFFwW2gjqOf5MhsE6c14HvLy7HQeX1sQ+clUGWX4kl1QoqZOZRvz85C98DRyxcvjmO2",
-	"+o9uw0/EXfx0NO/GYSKmPT8EP/CDAz+I8gMPIRX+lVRluCBTprCAN1bLcQ8ksofEexkt5fMSWanIWGxb",
-	"zyrYFAOY2q2Ol84/9+ry+s3Vm1/evvk4ePvuw/urm8Gr9z+9+vnq6s1Pr/6L/F0MFZEF9642pG3Ln/zn",
-	"z29+fmMdlIaQXGCUoqs/UMVZTO2OAlL87dk3OGJgkkxc7IYhRs4O2b/lN6UZQvmC6mYM7GaIxOiC3GVy",
-	"MZAF/zeDxXeYfYLOBFlxrL+L4TNfO54ooz3O0cM5F0WekQmdzYD3yXsvI9vsEzxI7PdiLovmOUHWY1dG",
-	"ruDEvuGiVKzxpOrejnko2ICRHN3Dwl7/jErNbescZ3IZgTRAYnnHUlFmFxwaJZ42N/strmE5AL5+57+4",
-	"kwtjkaxMYgvSuF21lL9157u6xu/KVM4Ny8PYlPxam4lIf0tz3Ybb2LdJjpUZx8BT5jsDY4CekRZqDSuS",
-	"R1Wb8c0AYwWNZznlZb9nlFReXf+CZ/7XH6//iiFTyLliHaYryHDd9pZfKYY5UxPIBi1NQl2x4RKo4h0+",
-	"W6rl+DVFHjzUWuF0qLKzXXWd3SVUWaT4dzFcn0j1dzFsTaJ6qvI7X1p00h+xlo4FmaCogMVlg79CVug7",
-	"LPL7ss9IHV4uyEzkeQlUTLuGGWGNZ8+cYxx7tbX+gx2bKVuAsx6H70YgBdesWoFRN0aMI8moGznNG4XC",
-	"gBtBlKbm5vxniUuJqMczX1gDkiJj0K1lb0tetDdLzUrEvrEbONg/25K2uZdprDjkM2ZL1RoTP6qmNVZO",
-	"iELvY42gjCtNeQon8AnnaIN6jMhzLmkyFQ8uyxxhkfhBrC3lvGo11OiEEetffMtRDDXwnwo+YnJqMWDq",
-	"kxpV1QNZJVVy8YQpLeSiqpNV1Zg2nE8ltzwsdVS1AlYJxofbQ4aMmR8wYLn83gqORwrglmciVR6rTyjP",
-	"3Dmp/jQ7LhMOnFGpynA2YlXfvhnW8MUuz2beW24vuk8ctSt9fMupPeUNuVXEJNA3ONVb9+Y6GfS9i1NU",
-	"EIrB6plNOD+SMAPXur4c5viC0KECrs+DHuasmg8+zXJsu29bGMZk14ZcFYqw3bugK73AFi9GPHx8w4Qt",
-	"fTsV6zl9Ebotaj6LQ/LgDpIHPYQ9c43NbLU8IYkS0wbwGhQPbqZKfzsxP56+iOUsxYWABr616+8fqyJH",
-	"BnefKZ/z0FBRE6xO4cpPMElYpi5qi7ccPtSxbrkzPBKrPUsUEzI8EGwfZIQGG4+LqpVVajGa0DUS83pw",
-	"OM4t9yUnKiRGR6WzItryD0ay8X4pewb9skSDS/1w3MtvV3BDKQ3Nsw8gc7laM3QEl52dbAuuJGyz5Q5O",
-	"iUKm0G9aEDJhGAQEvMdozSLPFYp7CVGiZlXAjAbHQ+dG77RmhSG4ubMV6ru79m5q/GtBqlUl1lZu1oXL",
-	"+kJ1+c6q9UGRPCiSvyNFciVXQKHriDpiiBFXxxtolBtwFQ3S9cjEll7tmeuW8VWvE3zdBZ8FFknXjy/N",
-	"qVLowzIs4Mh3Bx1oIXLyv//9P8d1jdP63OIlPN4Gs97gGvepQTYmayvyepnnkeN4Ut3ys0Lx0tYDUKsM",
-	"jDVgQ/1mbaeqsBo6ZszGvJvaWiWU9Qkf2WY9YY1DFMdK60QY02LG7EswymI8nMU8wbrlXfx99vXskPr/",
-	"eJCyR+mrVQ9BzwGWula2xVy1tMIsAWibLk1xINgdqan37nal8qOqHcLswWzVHoe6CmTIkVwXv7mSvOwp",
-	"zm/a3rrksgTM50Hus4Vgm+tUZr4y3ieXZYKBDUGxNQWXkkSqLTOdEC1IDlRyV2jwk9kyzKJ48G6vcdjt",
-	"aRN2x09FWj9rTMBEhHfMrBmSSTKF6TDUxlF71F4SG9EU8FbFaARYImG6NvZ/CqfTET3VQs/aTQhXToyk",
-	"WIJSQSrBuiuXchDobHZR1qNkVuUX3MaV2ugtV88CkxWcKdWWZazFQLkMpWe2GihUNVRonou5eX8JMrGq",
-	"5837mw/7hE4z/hsuRT41Q7Xm9+ABYd6hBlnWqxB6Zk6L/Hz11jxUEzEn1Jzqf17ZTI1DFtDXm+ZnoI8o",
-	"0BjfUcyiqLEJNp465FgRmGORCCMX6jWGKlHmxYuLGmJJDIzhBjIdEGNEhJ0qkIoLBbI/HdEBvpfH2x3Y",
-	"r0qU+11l7125FCqzhGh91euKvHnDZJB0ZY2eBsO59cKKfacOHZL8vqiiJRY3XPhzSAYC/5/ngxelnUZw",
-	"W9KyAUxd6IZP4F1R9tpgOyrI1ImLJ4yXsmLp/ksLKdEq7gYsk4kbv1sQ1xMptM4hs8nEZQ2Oo5cvvjuu",
-	"or2N3CA42DpMZoR6cRRZ5ODjfpfpDBYb/OD3tx9S44e3k20d72s/dybesniB9T+7k8bqUdb7YY11TFa1",
-	"C+yh2soEGTlqvS0jUJ1jgLoN9wzKH3yxddcOmcG7qP78qiy9WcHXrMKNtXTCgll7BAVNJxaOninC6dSG",
-	"gGbOI4aqstMkJWhf1t5I+8jqUM4XGJ9aivK2ugZTZEqzFovujV3TPuV2M8OqBl3lWQaoeGT3a1HU7lgd",
-	"/xH0z5YDiYNXa1ahgYV2doP1MUsGIGTDODGnZb0s7+jIqdK3/Pm3ZMp4YWNfXJEarG1RKxceEkSf8OPi",
-	"fv3lvjz7ZkWcNALMnngNjv15unf9BHO7s87Nu34/bSQPMusamdXiRw11RgYxEUbUhS9CIcFlnBiZFRWg",
-	"FLpznrUOn5uSZ9jMjLmQ9xhU4duwXLp4PqOjPlPu3dB4X6mx+KzvxKl4srK4D3B9vXsHR/qSFbmvycGD",
-	"9beMWuCq4G7Ccx5nbC9jLteCY7Pb2qruzOvaxxmm813ofKy6StrpYzD6Gp+EXSUf0zxtHYTb2f7A6eu/",
-	"3yZcpUO1aouInnKfeE2Aa8lcM6ogZ5soTRdtvVZbY0OqSUqLx5sbOr4gK71vmDnXXj2l3lt13w191zbz",
-	"/SIb8X3tvttpcMe76+6LJPBzEXeb5Rkj7j/jk10R9z02G7YLffIaeqtQ0S4p2z8S/q4aBx86YX7mauZo",
-	"vguYMJY+0TmW7nM5PVj21eg8meAwwERsCWIGXBGm1/Ygbgi3p77G5J7bEO+JdvrVxz2Q9tlXQD/9Ug3Z",
-	"+e2LEF4ShK4D9TxQz6+Her6j8r6mwGSoxWiR0YUN8eUVzVxLKA1FpTPWX9BpvjLOHaZDyDLIiPkw/MoG",
-	"XwTN1JgiY+CGRrlmOQl2NEA7mvmjT95qrE+lXBOgkqAlqPtUpKl0ndp2yLZGSEq9pSuqHr2fAb/88PZ6",
-	"BulmCpI/gZXdYZbPxc1XZhf+YcLdsb+ymkFa9a9Z30J1qTxJS5Cyb++IIWPhN0uRrFRCmaucES0SMsJG",
-	"rDbJQoHtxTqj6LcXErP5bHkv9OwJSWjOqKp3POyeiPG+tqFOPVXtmrbpKWp30aGVaaMOgtsyBiG4TZsT",
-	"4HbrLVlv/1g3SefuomtefGUbje61m2h4TeubitYgbn/pwV8SNhtYru87xOba7+3uzqCrH2ac+FhdrABY",
-	"R2MssGo4gvVjSJGDMsIvyQp7x9AoqO+l4nCYvssVjYnF+OR9vYbRPqTbcIrP48+sbbKzT7O7lJt8SemX",
-	"y5a9Q5zf566RkmF56BAxfbLlMik4XkFW2uSE05ImtIsMHyiTaol2W9nUiAg5uweMy4GEqEKWnP4cOaJ7",
-	"cSRyI0KgOw6bLKpUSCDPj5OmuGDfZ6pkoqWwguTs6Kz/3bcu9M+O7z/0U6mJjRwEhv36NOOpZg/YKCRT",
-	"mOYKbDzBmiRCZkSxKcupZHqBnFuTHKjS5Kz/pwv3iSrSCaGK3PZ++uH6tpeQ296NLJS2f74SBU9ZftvD",
-	"Jd32sIw73PbsNCRnWueASfq3vTdU6SlIIOVL9puPsPS7BJt4U4zHtuhArdDKeonpdXWxT8T8gxnbMhfs",
-	"ZjZj/TvxUWxKyT6vvID4VHHrBntfTrbujO3rvNGN+sTfEVt0mHJXeQJTbZXBY6YbhX94w14XlyrW+aEb",
-	"UsXX7oreBUs9eKS37rCAN7zEQH1XqRKYV4rjrVab2pilE9pzIkPXjYwXVXcxoYNlTlOsDTQFOcaYxKCy",
-	"mJfWvzn7U1BGq5AP7EHIZ8rr6IRx4sXEuP2mKbI/AVNoYwU1qvAYI/E3Z3/qcj9U1Y4W5QkOht2HR/bF",
-	"BiZ+7V73ZsXbdu13h+536wyzDMrVWYLcyHPA9QW5c6h654LJFfbtkYBFksPiUDlTXZldiZ1uJldDGyNe",
-	"RjpmVrVe5h2yvf2q4Z/HT7+OoHyxrvrfIf8/+Jz247GPa/lbS/mnyO127JN/Jx5ABTXfrL7ttXwIVJaj",
-	"O5z/7tg2JWGqtrukJsEk2PubA9GScmVdaedWmCoLpZaUlcmqEKqlq6lTi+aYfjwUekLmUPNcDNE40XBv",
-	"JLaVytD86GQBP1sgZGkp+NgZUY+tD81ZW+w/0gnLm/ZXs6pAFLyoH43Pe7ITV1YOKxRWJ8iwfbvRUJJy",
-	"RJbVZEEnx/hzrHWs6ZM/m5PAkkRmUZgZOazSL49ePn9R68L1DuTYFhesAyKKS1XTRUz5Nr+hP9S6IJuf",
-	"IFQYict95gUvb28OzBgtaqL9IqlLiS7MLQnKVJDUsnhXkZGORrZ7TcyTJeGE8Qw+Bf3al7ixOYSntmzj",
-	"nJ8pDT2yDlXk0Sw2fOwyT0uIK4uEuLJUB/574L+fO4bDwCmhISXlMR60IYcNK9V2dK7XitsiTcTmLTZB",
-	"sawOHrrU7xmWwC0d6d6rvK0H/UO46E4OdGwn8igP+B/B5R2c63qPdwgGfyCH96wOex7Faj+vye51jq4p",
-	"5eYoa+i03ER0rXc7+H6tczu44L0VhChn+Dyu7XCLB8/2wbP9OTzbtQZkEX7cIBYt7PgRXi1fH34IueBj",
-	"5TWqkFS0GP5I080VfrPOy1UnLwcn18HJ9XgnVw2XUNq0tTu9pLmKB7f6uMIxa3mW3WTQv4BuctL9S2Rt",
-	"HqcQQQ+Jlbt38cxqN90u7z2Zg8fS6rDmmLlEwnjouInZorb14uyOrO9V3vw8Ppw1GHpw4RxMSF990uXW",
-	"4myz7Hw3A1PTyt2oPC+xR1JpXxLc5QR5K3gq8mJqG94L11ofJHuAjIxyOlbkyIZe3lE1EKO746YR6pKT",
-	"gt9zW4IUbACnE6f1YgZhkdi4depqqdZ+BwOVayq7Pk9jxcf49nY5Im3N29aayS6DPJplY2SL0Sx8ZeMZ",
-	"Pxou1hjh3LJK5qrGSpG32etKZ9jAvbTBzDcIDlg9WEii8qKt+xPCzTY3gT0Et/kw7KGyNRx40jCwuXNb",
-	"rWM6y2EKXNub2X6gsunII8bIChiMpJjWvi0bZKGwEGkR/elkLE6av7ZPgGF2jx++DmnlTZhjyArw7TKr",
-	"f5uplRA8IUob0pglrmkmSwdcDFxfNiHJSOS5mA+K2SAr2pDC0MVHoH3TT4pknClSZq1tn9K2Rrq8VO9H",
-	"va/Nyl7nD+sN7Q12+Aeytbd3rWk+WZVgVsZauNTgKSiCwRGM54yDdf3yYjq0icgFZ/8obKyEq6DpuL8r",
-	"tmB1bg55Ja6ULZMqMakRBVBfb2mnxyVNaQZEAZXpxBxEm+2+DjZ7Mt/XJ/k8FvzGRg9G/IMR/7MY8Ru1",
-	"VgyjK0lBA+855McrqVO7TrStlT/ScGlCfRU4tQmZWpHj0iBb6+z/SyTq4AI4uAB24AJoYmLgBfAVSlaL",
-	"Bq2OgMbIVbrLUiv7xFUUITld+Doja+wKPrzROhbeasL4BCQGPIadFh+YYkOWM704t+GiWzbaeyT2WVn6",
-	"6QTfNn/G+isJBLmDx2MPHg/ZBKSVUvce60puJGrzINAZKYSY85If+mL2QzOGDeok13V8donJNvI2w5bq",
-	"57YTg+tWSIBnM8G4VhgWihD4eOfKTnnmvhWCz+NiWU83Dl6Wg5flK/eyWLJxQe4qPneH1OPOcjqfzjdm",
-	"D8DLfL4gnU+BfowKcuolqW4+Gk9XxSiag1JzqXTwklymLb6S36MB0G52veFvWcV7Vil4vacjWS+/qg48",
-	"9oBOZjnlJGccWmCUHL08e1m1W1puv1+KCzQ73mlN7aiZEjO759zI/C6jKWjwsAwElSx89PJFPeHpcgw8",
-	"XRDImBayKjIz50aEqdnpfanEuiEDlQ6svsUhMAW48vLrIowtbO/JOmkH/zxWSbexgzVy5wLLwRrZqVhW",
-	"k64lSC/KLND1pGJdXde4VKAUKDU1a95L0i3SJu/rdSaWPmkqgu/LN9DPv5wl0WKwtKuHzMZw1B7ZyuBR",
-	"SnaJX33hitlleTGb0MPPbMxBm92cpDlVio3YU2hsv4NGO68EH+Us1Qd17UtQ1yzsLhJbkt9SFkNKlu3U",
-	"R6JGtkIp0tuUOlDgnPH7XdPem2WpD8PlyvWaSZcCDyoyax73aZbFyWeW/cj4/Z5kQDP0l+CXxi1GqJ75",
-	"HbKLsrOrrdywFMPxO20WuXdj1UFWXBM2w+9dDOSy99qWXTsnt8XZ2TepeQv/Av/DYgb1H8zxafvTdrSr",
-	"hotRq9LVqrZmywJtmy3JT7NXgccO3NYO+Q0GIWP8X17WcvGZd037mMizwD528EXFFZ/ApfNMNY9W+YiM",
-	"FmdVAKY7tdQs21coD4ry1OsBCRmzsNjoTLTHWLsUoBtZcDKjM5B9UulGS/pcCVleVwp0H/ukb4dv6dxq",
-	"HnlQ3lsQmR3+c7Fpt7kIjl65kznw3wM/7dj8E+Oo6UpKZFCPKttpxEI5KXgOShGapjDTthf7qMjzLVUA",
-	"V8p7ZbOdJUKh4ZNrOJ0VqQ3UxjJfQulY+fARUgKuzVKZToikEgjjt9xSoZlQht4tLmyjHpYu1RDXkjLO",
-	"+NhWD5+JnKWLshC4JYCu/jcbcyEhcxEyegK3vJnyoya2k5syAgH1/v+pLXhFjYRtowOWdm2EbhekxxTJ",
-	"YaSJKPQtdxdyp+gUBvaFfzOU6K5PsCbH3HckaiQaEYxjpzKd+CkVGFI9MmueoeH3pCFqZaDBFXtDNQqH",
-	"XoiCjBh3cQKU3Nmv1Z1hEXfuggda3OE3sQb7fwF9bV/bKsEoRw9YGG6fwYgWue6dPz9LelP6iU2Lae/8",
-	"W/MPxu0/npcJDIxrGIOM5QK85WleZBBnV9V9tOUBVBcSX92I5grKdQyFyIEaCrxPD1150G1Vw7AlnMEk",
-	"d3NNBS+xT2nO7mFTKe+pHXZfED0uZ1kiwiFxwKPFk7UJZxxsqUXbFsaWBSBHt72pcF0c8L3bXkh9LU7v",
-	"oCd6lGCjy/4kaAvQSrpfiems8F3PakndSL/1RIpi7Io24pJtmuMzRd7wcc7UhFBO84UCia0Y7mFh6fKU",
-	"6nRyy6FUSmwDK+wMcWTo8QikpPltz74JivgfIbvt2cSEcjAxKglxMDqh6pbPJpIqsPHGWPYxN1RzQahS",
-	"bMwhC5MuJPzdljEcoVi8rKRi1w1Hsvu3/Lo6P4I7IZqOy6L95467WgucGZkATSfotoyQT6O24RqDUfep",
-	"LjbmatMaG+0jEl+a84+uHMYpgQMy3SrvuKNUSYVPmn4SXEwXz1QJ0LsPadyYIJz+KxUZ/HZqYXg78+6q",
-	"BNWjy7Pvjn2aKjlSmuZG2Dz2XHhG9aRiwuaTXlNJW5Wa17m9bcTS3EiNwqMZVEfT90JzzLSMjxqotcs8",
-	"gy8h2BmBFm/SE9GDl+z36SX705dNbS8R/AitmjU5uDxSopApkLvywV0SGLXmE0FSwUdMTo3qqx+VGtVO",
-	"Oi3T//2Qzi1IpZeoopY+82iZVO7D4FdNYGetBWnt09YXmfhg9juY/bZXM2Xm+v8t0bxMgMIEkRHTF4Sh",
-	"aa3WyK5dqxlTxh9HAtkUcsahVYt802hdMKGKTOgMA5ziLiiiGE/B7AML2itVYF36wC2VEKq6uOQIhqEy",
-	"Hc1Ju/Er36em5edokbH86R38bK1GbvdqQmZSjCUolRB4YBnwFAwYlCGAqM1jQArW2mFYHSkDuUO3Ww0X",
-	"/BZ8jnRLYkLlbd06dTJwiO3Zf9yuCjj33QFM21MTY56X9vgBm2YbEqvjfUGqEduwrI9aTaRrpcRKda/c",
-	"z5zxTMwNWR6zB6gF+g8XxNnEuxfKv8LJbnBZewVtP02bmesyz8OdP22b1M9LW6tNh81+3FU2b75umhqB",
-	"NCS4KSFUsOZUoVaQs9m8FcANF7a7j8ggqTKrW9bSN+QSpRpalcQzn7aQUA8DLf6ox6tNTwC/7cS5PMQD",
-	"fV6ZOl6eU1dI7l4V0jp2VleDHC5w8iTMEPelG5Kg1EJCykUlZFYMPeSQjGrbeztsVqIZ9rpuFooUfDEV",
-	"hXLLUUYSdmOVq21van1V1q/u4L19mtKOUf/s1uX3qsPerhihh5lttm0uQU0g22/9v2qavVQB/NCEQOvq",
-	"qs7ld9+QxuJIlxJ5iEt/qNJ4zer3/pf2UnhL5TRcUmhYTMNaccMKNZGmNJYjOjiM18yrlQx+efadC/bB",
-	"9C1KSsTxDCOlnAxL4nn08sWLelaXeWlt7umVjyLZT1CjGfxzhTTixg65p4dKeJ8p/rFW+C7A7Xj1O0+I",
-	"lmW9x1W7wyVMqFrOTOpC2tbWukMis77GnSMyh9p2h9p2O6ltZzWmWmeb9rK3FY9fEQmMIzb62lxWM621",
-	"kaLpP1D6Bbf+jxWK//7NS6tV80MhuL1p820y5pM1vLnjRZ7fkTQHKhWhxPwTrZ/41nK1gK7MYBfF23bA",
-	"DPYlq36uYm1tyHoo0nYo0vbVt8LZpRx8GpR06afqYWV+j6JTIFLMleHNWPVNyPuhEPfIrF9d/9InH+PO",
-	"elyw+S0Tc54L9ItFObmrS5ZT/ko9rGfoGj7pU7fsiOlryDhFw1TTBhXl4q+ufyFHlBOqNU0nU+D6+GBo",
-	"X1HlrAwUszBEsCyQs728/uGKaJjOcqrBQwc58nkF1qDrquiitTsEWjY1mK125hONQPqnXH1a7bESczID",
-	"6baWVNy5fQsJySnLiCi0Rw9zCGHJJH8gu0STv5qdbMRLH3jWFzPgn6a5RRR1IkYjlkIm0sJAfV/NzJrU",
-	"BEBP8z7+fycI5snFAcv2hWU0OOOnRjaXztSGVR/RpkuNSIuOeJeleoTJUZTMYeizi4CPGYfjC3J324NP",
-	"NNXEZfjc9u4uyN0JfErzQhm11Pzz/dXdxS2fUbPXCShQF1aCJioVMyNyH9nqpec+iPYuIXcUE+jPb3tv",
-	"qNJTkEA+iJylcNszTw0wn7/+4eouueV39vjOfUaAeb4AKs9fnD3/rt9/cfbihfnJthI6x5RTwB9SMYNz",
-	"jihHc/PLKKfj82ZXpbtbvlSz/X//+3/M5tG6/f+7IzMJI/YJ1MUtx9Lsi5kgIyGxCKsBhDI/asQegOSg",
-	"ze0QIclUSLggdDg0IOTy1gwM/FkyzdTk9HIKkqWU33I1gzxnfKxspZg5XShy9Pry+oeEvLu8unyVkLev",
-	"f7lMyBAm9IGJQp66vyQutk9slqJTnpCyMZeROZ9QbRN4Gw7TC6KFprld0oimoEkqCq4VpsvNmYqmUF0j",
-	"iKzNPl2mPeiiuiAwnelFmW8GZczitp6stghuRY7eXxk8g0+zXGTggwu6tWpjGqYqMmNJZ6mUdGFX0HWC",
-	"wViKYrbXaZoO4k3Gb7DgsEYow2ypDgtotP3b20YjfcN2PcNSE74dTxA269vnPLKKatzfXmoN//Y5U1mc",
-	"bJ+TGO6yz/HrzaR3gq2G6jfLJ6RUyoWNBmeq1qaEWIaH/I4c+cgvLTK6ON5Zd8BXYjqlJwoMY8DIeOQw",
-	"ZjhVzUnz/PiCIFsdCUm4sK+ptlX4h5tHsAhZhxngxdQq6Dk8UBtKYUN7DMvDEPjer8n6bX6gYyCK/RMS",
-	"8pxoQZ6fnVXbe3GGLqRupRjK6gvPzzqUX4iNmdpojF20U9xrYQUnQrTVVQhDOlCqecKyCV96foo9uyVc",
-	"p6kUyolTLfF3ZbGDUGPAcRmoU/xe0+GKODw9FydzuiAaze6lZ2lK5Zhx1SfYk9eK+ragSSD13FndKGNT",
-	"4ArzYZrlXuyAvsJA2aER5dGCZyAxsR/rG7gZsT55MXMJsmVqwi2/a5zOHVFGnp4Io9rzRVn4Jtpj2u4u",
-	"RUbTJ6/sAoxUfcvbysP0yTshsd8MJy/Ozs5ICjmK1WWPaCI4uUtFru6iIrW93VfmCm7ocJ0wjWfjOlLZ",
-	"001I0Pw5IYZ/ucqk2cD+w4NVQuq8OqnKfSaor2F4WUM2iYoVNky5e+huG8kS+cbjrCFg7jj/s9f9XVQb",
-	"Nn3/LyjOb/CRNZF3fT2UwDf47NqKxht8gJJu9/ffhsDR/bMq86X7THWxcoOjK6XE7t/8lxH6Nnv9eymm",
-	"G35yIzb44EMgJ3b/6vucjjd4/TVThlIUstPNPIFw0CCGbfl8tkvuQS7wvinDqJYYms0MMpzbF0+DJBQP",
-	"LK9AA1DY2DCUGryE0CY4eJt1q+DwA9AsZ0bAZ+NCul6KfrqhBHqfiTlP/GNsZVArnzlceI4mTkSaFtJw",
-	"ArRoTas2gCRnSscaZZPSb+ZXWtr20Yt210/Vw11C7tAlcXfLzYAzybgVBO76Ez3NV7Ht1/4A1tnAbPC2",
-	"DUYo11KqCmWpGpvFoNoUMYwB7x045IFDHjjkH5pDlnSnhUOWzsQDkyxr2SALpJqlxP1oMxtddQdMclwQ",
-	"T3A3ZoErwzdeO6bD+BgLS9jpMeLTabkSDAnH2ng+6cLVkZCZrR6LPfeKjGmiJWV5fx1LshEcB6504EoH",
-	"rnTgSl240s7DuUYsBx9JXgWcHHhSLcJkiSv5cC3BgShwYSdY+nRojrNyqhgFjwxzyu+xHdzxVmzLaDhf",
-	"FN/6wSzowLgOjOvAuA6MawPG5QlZOzJH+dSMjg+mxPUciQZmMXTQHuG/iRbkw+vvK4o7lGKuQG7Hi1bG",
-	"BX8OXuTCew+86MCLDrzowIs2Ne19/lj/g/a1Da/j5M2nFPIgmh91MXM7lSa2EYvzkegruiA2YnrKdnJa",
-	"EP81GYqMgXL5MPMJYL8T7HkxoYoMATih6T0X8xyyMWRlCMtI5LmYt7Y4auWDP/llb5qdcOBEG3GiA2f5",
-	"fXCWJ/P/lIjZWhJhzJQGuW2f0T8E7feHZIR3T2JPbBzcUoilDTRgMqSvGHW4CRcIQxtWFD30pN9H7mXm",
-	"z7KR4JHrJIgdr2yJQmljPQjN8YA0e4DjZrAfdvKrijvbAEGMtyhbflNFHkBiV34bGpgVQI6sk6ysDGqL",
-	"gfrETIwlv+VV9pSPyJhCxignGV0oqwJxodnIl1jUwgJkNSymIZn3sBA50eKW+7UQJ6WtCMN4XzvYNQrb",
-	"a6eZNfJVYkrZcBENG29mulhyHw8YPzDKg8p2YKy/72iMOvmJsOQwpz0kHthjBnHAt4ssxf4Dw64z7O+r",
-	"CMF4q23HBsvswO5c2XK6zqqZ54wNxnhkExWw2lAID0RpludEzBkfE6axr5AtqX3LXVJ58Kn9xbZNBVky",
-	"VGE4b8mo/14Y7Y4U3AoFaJQ9ApXSnGrIkltejZdjYa+yhvyxY9k+33kVT3XHclD9DhztwNG+XlXR43GL",
-	"pog5RIcku7pm6Em8Ib6Orho6nTOlE3tiTneqxaqHqvYmDMj2t5tRJtuVwu+FdAl+ei5chlwS6cUUZP4O",
-	"hZ4kQYj8SJ9XaXCaTUHdcmyQLEYa0De2IBhiT7QYW9MiZrWxkX02B+wHn8EMeIY+rufk38IfjldwEyTZ",
-	"H3CLa9Szd0YOwsMgEnQhudF5vTft27NjJymV3er9cW+YZ/virEui7YHXHXjdgdf9vrW3gDS1xogweWCR",
-	"kSbcVDc4hnNNuYAM2ytutBkzlMCzdj54Q+9d+29M63JBFb7kG7YoIOVgF34h2/q/buxiDirQgS0c2MIf",
-	"jS1Y3F9jzVsAlQfOUOsWESojvq2sczcZhuD/DJ1NLst3PZ+wis+aBosuocu1TaKfBBfTRVWzxPa+U3kx",
-	"TkhOh5A7lQ5Xdw8LrOiH3jVsBo7tTS/InStlwqnEGrxaYFF8/LV7O0bLOdepQJcJ+TMRkrxqUWuWa8k9",
-	"Za883ENbm8cbp5nWTu+P0ZXJhxNVMNfSAK+tO9MVZQpUHWqRjwiOsMmUDV4tG8FX/ZBINblrpGQL4xjk",
-	"srV/yo/Ob3sGCxDyb3vHNv+/amGNPlitSkQgRsbjKbS1XLpx5RP3UcUex/48DZecPHbot7TjKvaHbksr",
-	"achllpUZyUc0mzKujte30bRcsUsrWDvycGGJ89Hl2XfojzLMkBz5Er3HffLWdY0xNCdGjxIyn7B0Qj5c",
-	"3rz6wZY2hpmElGrz7j0Y+l+244i2hS/Jxj65VGsBGaSetV0amud3OXC7PLSU2UNLGV9vt4UzrpKLXq0C",
-	"Wi8rPb7LcEuLms3Zc2H7nSRL3WSO+8TV8rOWCceO8QUri6ZlP5yyrl+tYF5Q39Md6YXn4ih4F64XPof5",
-	"Misnl15WwFkyMkHTPraeygUfgyRu6TbHlMMcJIHpELIMsmr3I5ZDW2Mcj+BfVl8cXNXnaYvTSpB+X11x",
-	"apMceuL8MXriIDV5prw6ncGIcWadopacCVlRoS3lmtNSwjAr/yL4RGuPXUtdlaYLpOAxN61NXDRUnDBN",
-	"jtREzDmhqpKjsuMEdbmKJgdaHTbI9UPbY/ob+7WPUh32X0ishHfbq8bzyl6NzpeaX59szt+CtcaaZbqH",
-	"XzAnKNdoqOhnIf7lCg70/0D/v74Wpl7n21xnLRSsCHepqoCb9whNrSMvcQ4/K5jClLI8IVLYvvgZU2aN",
-	"WUJsKXcXQksucUm2OUqzkXnUSPszLm2NLhK25nfxlS3WWlzmNmXrzca2+c4fROzboRA5UN4puuVHjJ7p",
-	"8OIrW3p+r1Zncykf6BhW14xHqNprQ6savfrmq0FVA9f2dGI4yjLgmunFCuN0gEW+v6pSRqBLyHwCnGBD",
-	"pIRMC4zeUlaO8O8QWeSgbFf/C0K5RV3COOqpVd/h74Ju3Gaxaxv+G6jYk/HZDP15bM+4qa/N9Py0qHQw",
-	"PO/F8IzMdjV9aLLwsp9/a99Sx7yDphEwHdqgAhsi5NuT4+yR5uQKQhrxMmpPLgnBHtlPmzUZKdWXaCp+",
-	"hCz+ua3EISQmRrrT7qBR0FSQP8AKDrbDxuTN1uI1PlhnVqW5F//lpTCzePwBOP77eOte4w7Gvyw92izq",
-	"8xhU21DyyeypT83yDtr0H8OaaqjFs7IEjKEfRrFLAh0XiaClOrapK8eunxnkYKTlDTj3acCMI3bVjqSz",
-	"RWPIFKEBtz8nFJV112wIS9vQsIe62WEtpXOOjik0nxolnyMtFhzayHA1V59mWVRvuMyyd+Vbe1Idqgm+",
-	"LAXi0pzJRcVKbdS0EbLmBooaFPN3pCy8PCgXn5Oy/YU9eLrmSMCWFOr0X9U/3lq1w9K8NfaKGIGQMBUP",
-	"URJxhU8aVOKJhRi7hpXI+jtBtq8Ijm8oNktHXkTndGGjJS1g704X8VbduoMyBPyVjsqyYmBRsCxSL/DX",
-	"OJZ5U92OhYDvhSRKTEFwIPOJbZ0utKulVJoHhSRMkVyk90ZfKnSf2EhuBap0P15+eEu0uAeOFYdKtACe",
-	"qSrLdUSZUbmo1jCdaddD0vwwpowr7UosWHuEkZvscjTwWOrqFSjQH/y57EdU8MPjXF+KBoWL+QOQngPf",
-	"XmMU5AQtMESBVjYOrMJZW/6knfQFZGYu5H2rifDatjhQkf5t1iSSBgETRgMITITnhgwzbUtCV21OXfp+",
-	"QrICiBKOgChtvsn65BpDKE4Yd6M4KSFmVvxoVr4pEd9/ipJZ1ooMDCxcitUKngpVP3fehb3IZ6ra+bkF",
-	"0DHwlIGyqZ+sUVfVaNFVpTt0F1/gZ1WpHfwOgUwRqgw/cu3+PMRrSdN7w1ktxE+A5nryz3bHtrNjvzg7",
-	"I/MJs6o8mUmRGlVfFlxdEKZJJkCh7Rtdu7a0ONV0SBUQphXkI2yGzDRR/3/qrma3cRsIvwqRy9qA7G7R",
-	"9uLbYoPttlhsF06BHuoApaSRzZoiBf4k8SFAn6YP1icpOENSVCSjp6DtzRAszpCcIb+hON94zOYQD6BC",
-	"C4PRNdgt+yTOkG6Oau8A/4pERAY6byG4c81bVgM3YOLGuvr27dfrRT/4GLv1ijZNIq6mYMcRClMYOvuq",
-	"hv1fyir6FGe2MLk8Oyk5zgBvL9dt7ru339A32okZZROjTysRg4UHnZfywnpxNHScrU16Xdg0EW/sQVFi",
-	"ETKAPIV34wLLVpRf5MC6hMTwqGcYJJny79qHkYpojS7pOT0M0B7USml3Cgt6uhldvEA4L+YzpRrbI8N+",
-	"6tp6y36jP8Xi38GJCTJmXVuNm4ZqGSl73GWtTsBb1gvlSbbk1jGLZCMNuhGaeNhHfkH/5eqgcrOdkPHI",
-	"30DthXQT96YLgThbu3/uBtPmoPJTLduofQ9c4dKxhFm/B7cna/hXXBVlh8m2YP5PTvrKw/JZO5r27Sxf",
-	"lrcCF+5VnnYDvDnhKW8wz9ENJ+5G3pESAKLprq8uEs/IUupNgGYBwcTA6r3WZwE3u1/vQ9RJe8HPYSuI",
-	"jwKIwZmMwMcbebO7+QrBTRQ0Z8vLBYYxDXRM1adnOVSbpkrucHzG9Nlqeg81JSog+18vlN0W16TyBbPQ",
-	"iZc3gfveK+EuzPIO3IUWEN7B0XODpUSK42ebspoCCBUUecZCIoW48oUFie8S4giSiK+doOsM2xqYoJEq",
-	"fxcUJuxx3MZGiNGwVGHKI7zQazIjKoGyuv24r9j7uy/7it29Cz9v9xX78uGW/fXHn+uK6OP1o0rJHuV5",
-	"PJZD9rUUTcXsiZu0tKU6K5NZQHFLIxJVeWNfjsG0y5mksMr8VmVdahvTzIx4gJZ1kh+nRjBpeUkNjCM2",
-	"g+QKy6XZXQR3ahTNHgNCajXjtfYOY4qy2SpvGL2QYJ1WUOoQI5UF2bQyVGjj5O7kBWHTHKDJxMgEWgnD",
-	"0V+0lpOZH716LiXENUgySfGO9i6W24ZGq5Z1nIhGXYmX8dZ5OhApT1nioUr8xJTpr42Wkz7ngG+uDlVq",
-	"7wcwG3jA/5W1d0K4R/j00QgHFQ4rMQJEkmgkCzhBcx60UG4y0KGZBYmJ4cNWbGS6JtkNFiJM+D1R06jz",
-	"5CL+y/kOG1kiny4q9STEP1fgg5dy4+CJxrLjDThIgAWDirkHWNELyc01xvGFyKZQhVpeXPeIgKcx2s7c",
-	"jq3w8cbx2sukB/HuFLEzZo+lwhOJKn2d9Up11HGjSsUzxrLDo4qZyGGu5Q/9oA1F77HMoeSx67WXZ/bj",
-	"3U+fU9mmmjfno9FetWSY8JTfHdeXopnSRlGMvXm+f/47AAD//w==",
+	"7P3rchs3mjAA3wqK31dl6XtblOw47zuRan9ofJh4N469spPM1jBFgd0PSYyaAAdAi+ZMpWqvZi9sr+Qr",
+	"PAC60U002aRI2U74IxWZ3Y3jcz7+q5eK2Vxw4Fr1Lv/VmwLNQOKf12kKc23+ykClks01E7x32fs4BTKD",
+	"jFGil3MgegoEeDYXjGtC8RvV7yU9lU5hRs3n5rXeZU9pyfik99tvSe/VRzqJDywhFTJ7osg9SMUE3zTS",
+	"DyKl9vPmaL9MQdrVcVi4cUnO7mHj6m5Ay+X1WINcHfUDpIJnimhBFpRpMoKxMNPIJeMTQieUxZfMuIYJ",
+	"SBz/l19+uS70FLhmKdWwOsmfgUqQRALNZ/826KVUgYR7BotBb/3af0t6cyrpDLS/Q/VuvDr+CzGbFxpI",
+	"BpLdQ0bGOZ0oQhURY6KnTJGMaiAnGYxpkWuiRUaXp2ZmZr7+RwFy2Ut6nM7M5FQNxbi2qrGQM6p7lz0z",
+	"TC+JnPCLQioh4xBwy+GTHqb4xq1dEZC52b8oFJnTCbStxH6z4XLfvDS/4+dzqqfV1yzrJT0J/yiYhKx3",
+	"qWUB0U0VBb7ZGDnpfTqbiLOVX9+M31KdTuNbNWjgd+jgnYzAAFI6pXwCWZ/cuAVdEcrVAiRk5PmzP5HF",
+	"FDihIwVcl6dhUbfa0JvxmZ17AwaxGYtg+Xs6AaLYPyEhTw20P7u4qCDi24tWcMhxuHDKGf3EZsWsd/ns",
+	"4iLpzRi3/3qaxHDjQzGbUbl8yVSaC1XICHbcmvclp/ktOTEn5xc1FpIoNuGQnTFOUprnINUpUVOxUATu",
+	"QS5JKgqur8itmlIJdJTDLTmh+YIuFSkUZANuxnBfksVUECqBcKHduIRxPx6OpMhYipk9Hz2VoKYiz86e",
+	"Gky6HRQXF9+k394SyjMyZRmoAR8XUk9BkhTyXJGT27+lv96eEmU+pppwYd7LgNvBSUoNNJCFkHeQEVFo",
+	"O5vZshaa5qpPPk5hwMuZCVPkxfWHVzevfn7z6pfhh5cvhh+/v3n14ft3P7wM7u60P+Atl5dVxx7eIHBz",
+	"YX/r+YM3D/0J9n6NIbi7xtd5jM6/4/kSCfJsBjxD8q1ISqWloZYABZTJESZPZ2LrNq9tAHO3ojezeQ4z",
+	"4LrkGvBpnosMPMbHhmf1j8KJmIaZisxYHgqVki5rKzCHeG+If/f5w08eNvs7OaGcqRae+SazR51lEpQy",
+	"UBe8rnpJl8WGnzx0sUgUJ1Pd8ZxE+f7D5n1PpeYg1ZTNY4SxfEhY1vFQ5sGID1vbf66u6D/NXETDJ50Y",
+	"XDE07JzO2fn903MFVKbTKyQaM8MMDIY1Uc8QOSQ5kLXg1z+6IdcNqLngCjpel/SvP+xEPqRi3nVKhe8+",
+	"cD5ItYiLhlpIxB/egkLdgEXZCR62yo9TmEFU7JiZ285AEcMv82KiyMm7m9NuS9M46h5W9hcpighyXSfk",
+	"z2ZdL7ZYznCCYz1wUct55LRuUOq2eg6eWcdlLR8MZP8FNAJi5ldFmFIFZFvc2tIM9vD1vJZiFuEZdjWM",
+	"m3ujRmuyLNxN2raeoRFmNmlKweQfxYapvSbWZW4t1s/8W1ISJzymP9PMCOKgkBOlgmvg+Cedz3NmNdDz",
+	"uRSjHGb/5+/KstZq/P+vhHHvsvf/Oa907XP7VJ2/t1/ZSWP6ME5r6HOeoSg6Mj/S7NJQmYLfcbHgBPdI",
+	"StXPysVuPcRsXBGmURI1D6ySbkgTB3WaEBp86bSRhRR8QqzOY14wW5YiN3qJpKl5kXF8EWdO8OrJSGRL",
+	"K8oyhUsVHMg9zVlG/v3Dux+JGP0dUm3enVJFKBkzyLO6/SATYD+1a+wbkHwh+Dhn6aMfvdXBSCry3Ijv",
+	"ZMH0FFebFlIC10RpquGSUJIVdilgjspZGvAchBH3jTQ7B26O2x2U0jDHkdy77rgYx2dG9x4L6fdu9vtR",
+	"iB+onMBjHwHeKFMkN5MbvKY81DDeXv91+Od3L/9r+Of/+vjqAzkp5rmgmSJTeo+WFyaJWPDEf46q4Snu",
+	"67WQI9R1Hv1SUbl7oogUuRGJlnjymUC64a5nIZkGe92UKFCol6dC3DHz/cw+MvqYuUL3/Ikifz178eHm",
+	"9dlHcQccN/nGqUuvpLTywmNt9IOYgUZRb2Hg1CKz4G698h6klQgz0JTlRBh9jKo7KzrqiuoMWWZU25FB",
+	"c6Ehw135eR9xP9ec3Lx+Qb57/u3/81QNl/IB5D1L4SdO7ynLURt9ZHDKqKYjqoCcuJOzAjdhPINPiTVd",
+	"UaUWBsvTKaR3IBHIzAM2mwupDQUt4NRo+2hoMNcT3gHhYnFF0CR5hjZJouhSWQOQFkTLZWV1DIy3wQdt",
+	"W3RvnwfmTtzlT5wWeiok+ydkj3meP4Z2FrNBCfhvA8eMI5EEyCAzRHZEjWBN4NOcScjI9fs3RBu8SwxX",
+	"vHbLx3USu80aXxp4C6s10uCX+CcMep5EO7THz5RmeU7EAtmoIgptwGRMjZjeOPdffvnlrGncXXf4TVuw",
+	"uwFVzA1wQPYWMka9cPo5SL8FSq6NZolc/MTxpDOzqksSLsQs4DQh3JygIrMi18wovudGjjhDXHHXakQX",
+	"5BVmBi+ONE6ycj+sOz/31m+4C7c1+7W3cMylmIPUzEpyZogczLNhFrW9fwBNRksj8uSUzYw8VLf+kJP3",
+	"7z58JOcUJ1Dn/2LZb+YGJkbdO0XoSamUDDIchjs07yUrZnFe5I5mWcl9RRYP1qpEIVNoc3I0NmWZlJGv",
+	"L90uUB4UC46cD39KLH8ThU7FDFA0hHuWAU8hQTZQ2lIMlbkHycbLU7M5R7VOKJkypYVkqfUWoG2y3C5k",
+	"ZJ5TfkkKjt8yg7Yc7kF6S4OBEP8I1RhnY8TVGdndHtuvXc5JAtWQDale8T6caTaDmLW+dowRPYhlnYz+",
+	"ddgYGuGtiCtWoRlg2HF0dzvm3Y2HgLcb0WCNmGMYDtCZk0kXXDk1wJkkVsaqG4i6rlYbKU+XaLU1uBfz",
+	"bOtrdF6TFvWx8ub8zbt3mhtbvZg6bPiDbbvqagk1OKztprKQWw3ILNzSpxf4BdLzLGPmF5q/D+jVmOYK",
+	"km1J2A2MCwUZOXn+7JnF9qE/idNLVOb8ABZ1DYwpKwU6oXcn2hchcfX7avORNXBxRj/9AHyip73Lby8u",
+	"LpI94FLbzAGCtSPUtoDeZeoGcK6HwXb4eU+tTlgHkNK6U/6xTg5wnHLF9pP0AkdsJxKEXqnaiTCu/+/z",
+	"XrIRN3GdfoA123Wgtm+EeVeCvsXqCuwhGxrVnfHJ0DIrK+lcOvm7pKJkQZXHK4N5ddf5zpjBzV1odt8C",
+	"oRX0rspvnrOjPcFshZz4Izcc3WJ4dTKncT5AVcxNdBMMREeUZ4InRIKYA1riFPCMjGh6FxuzYpH1Md8K",
+	"p/e4A9VWJXc3ckXEjFkXLzUiKSC5isYWtMDOT/PsAKT2LV1awjkCKyUX3LnuY9TX2oMWTMHD6PDWwmRH",
+	"yvsohLa7JLNfCaOVEK8CjPPdREgrTe+4WOSQTSAb2kPbWs7hQqPUu+v3O0mS4TfWEh45X0kXQw2fWmK+",
+	"vEsLjOg+lwyleGcGluCUnAgNsXb0YRvifzRYXo79RJGcalDaGp9zEjgJV8cWOWxkb35kIwl3YLyrJ+Xm",
+	"CY5ndVe/rgOjN3xe6C0pTwdA68hC1kNbR/TdFx0IIaz1OreVlfC7tTdw40b2SmYO1HzorCx2wWMhh4zb",
+	"bdWlrmqF10qBUoYO7ya551SpUoiInsFY5LlYDIv5sCWmETkjmhKtOmeYBEbsoFNlCnm2Udr4LenljN9B",
+	"NowqevUpXwuJM0A2VMUcpILMKO8887+Wzo9w3jY6JKk9KlgvVODQRpSwQkWUz4cw0TjYKCwUGdMvzLmh",
+	"p2lbdNxCJ51SNY3e7R0s3RGvSkXwj06Cc9JTbMKpdoFxq+OwSZx5Ng7MzOdWWq4r6aHi6oYIZ2o9z1f3",
+	"zhzZJF6t8I0203YOZB9HyM1Grmi/LBTIzl9443gcDuxXLaNU52Ddzg8eJs0ZcD20AUcrSwWumW4FHvdU",
+	"Oytxd4AUKboytzO5zCXcD1uHrDxHD4LzKLiGy61BUtIrbVnhWYTnVltZuAl3PK0gvhcVu8KVL1zNNgv9",
+	"OVB0V3c+kuIOeBNi/ApaFh/QL+sFyzpSu7Qk2BHJ8XuxIDPKl95rFLxs/fRTypxmbie1njKlo1NV1HlV",
+	"9L2DZTAi8EyRgmcgrwjM5npJFlOWA2HoYCr4HSwhyv3wgQ18iU4zZlJpAgZQfCAGfuLmPfn+7fULO3Hg",
+	"yjWvnF4RoDJnIO3XNqZvnpuvPnx/ffbs2/8bcufut5VTpYfdmZO4C7B+JEQOlFuaUfqMN4B3U9i761Ug",
+	"sx5il0GEzjYyWR3CuuNzIEvE4qZq4kkwR2wTL+icjljO/JoaK0RRc1gPxY0eM2RMD51xdigiiR9h9K8L",
+	"Xu0aCpb0ZpTTSad1uDeDoNf1L9rklviSV8Ntt16xEQpaFiCBZkOa534J694ylx573rjs2qTxs0jid9py",
+	"xLX5I0uOHeMqLEThTmSwI9ZgxOGK75R9IhmbMJ8Ygea8yrstpHOuG7XD5WNksFm4Ny9Fly+FUgua363i",
+	"DEer6dAvc1UOSX147AY5OXUBr+GAsbW8cs7TNmG4q6HGO2Hbpbkxy8HLzxtlhY6z3jGe1fRjxg3hNVNF",
+	"9WBM/yuXuHEVu/kTLTgPudBdZzHvr5dmuw8yWg47n7KaUsNhO73K/gnD0VJb2NiBI1dmNH9ZzkFhXZFo",
+	"60EqYSCzxjSDRRSjGdPb+lqrr4KzWaXBTOfxJ4XMtxcArF6aBsaeiAsXwddP3cSh8shiO2icxTrM/sHg",
+	"xHZUcgWZ6+RyLnKWLoeZSIsZcJ0QLSnjjE+GNi40IUjzhxJUkeuEzBgvNKgEI2mG8ElLasNp0a0Qdclv",
+	"uoz1h+8P1Ly8/miUfqiOVBLQTcKUHW3dcmzU/pZ3lUHKfCiBx6yu+ORJ1PrTLGdYt/ZfmJ5mki6shrfF",
+	"+tt8db9MreriYdGoKAs3CU9IMSdakG8vLqrQbrWRI7u5Yvt4TVPQMX7cQi7uaV5AdyjB4X8232yEE4ff",
+	"boLWtdrBInFiBdexsBKjE40gb9/MZkCwr/mBEjdXdIUM8qwMH+4igvl5EsI4ht4nPklgiNMmRAsxzAWf",
+	"JIQLPRyLgmdJGMHuX8fo/P/97/+J0RV8tjo5xgfOqZ567RXfSwj0J/3KxaP+9vTXvnOpRCQLpZzFZf0h",
+	"2iUkPSdC+u9ip/g90FxPV0/QB+9G79LGRrcLj3QYxB51sdtiYPAm+P6Ab73hGXz6YLlWjeVvEFbbfVFv",
+	"MJoO82W2lvTzYha35QZafcSXs4hkd1m7jJobHUZNATThxWwEUhGmr8hFGX++mIrcQE8II7WzNJRZL0Na",
+	"DYglSW9BpWGhcbnHTBm/0mIyAdVitW4eM45it5j48wkWVR1M+038uxhtew+7BDkKHnW01NM/5xLmVEJG",
+	"lCBjKqMnnsnlUBa8xezgCVRUV2kXFceMMzV9oMC+o4ZjRcp5Ts3V/V21+PucW7srdwqxLGKOsHJct0Fu",
+	"7LtRgR8zBlAoKTi3kr8q0hSD443WRlneIqiUpuMuwZJOqq7usAKDQKZGGPMjlyeWlPhYC4oMb7wdOW7K",
+	"c9rKYW5NHW6+OOv2L5VROhteszGc8ZfsCGqbdMryNNr3FpupKdBRjUbtEyHJAtMCR3BK3MgJGS2JNhiT",
+	"VDFqLmbbvqJIaItK6in+LgEKyS9GjvUit7SWGDSSy9ffR/PlDfey8vq6+3HmA5ZteUXeirZh4faljQt2",
+	"r61baBXbv4Hv2PdCLGyudXXG2FLbL6n9iNfdVbKCfKsoFMO9CodqtxUlDEEFDJ8NExeHt45xaxPnY1bI",
+	"SmbfFJ/bXPA+VOSVQ9hdVf6B8budQlhaVN0yNq9rrkDUIFJqIUMxToiEOVCtEqLYjOWYtZ2QMgZFJVVQ",
+	"JJItTFGmGUv1ZgXWGYaqNUfPSEwY3808DrM23cFnA24GODtG8EVsjW9jmED5JkiqOZwMW1JyPMQ0uFhC",
+	"FMdknTC9lQhOCq7ouExTVGRGM6hypOtps1FNb0yHlsWsGsasRfPSRhJTdBMQLcg5LfT0fDamVwS4FLl5",
+	"QZNijgU3Qj8DoZqcz8C8eq6FnlvPapBlVNlMcaBKjjE6cXkLMRGqUO0Zlf54f1IRmQo/DLed4E3FbxWV",
+	"Ild+pkEydgj4jH+zUbQO5IRdh5CNwDuazRgm1QSVeuaUI0mlE+DpcggZs9VP0BAv4/WlVjN72mIAq7Pc",
+	"id7tEmy7+dx2DH1s3yTLQWmn7T3E/bSLlum/WecVMNi1lUsFP9g5lSwroC3VYw6czPxxYbWrgnu1xOUe",
+	"uOpuWI/Bnp4B16ywaZJmbCUEx1pLloNg+L4imdgly7OzN2wXH1oLgb22pR5FRpcBUXShln6DDk0ztFUi",
+	"efx1OxfD4fP5NjmGvAOjJLgNUN01e6/Etxcu5WdbZ0MI3fWreRlmDl35uiBoTC20Lcy3Y8LZml3sQhnX",
+	"7OE1apEllhGaS6DZkkig6RSy/e2qjum7jVACcDMnDEjOUCaoJyQmnZxma6FmH8pARfJ31wLKMXZKjloD",
+	"AIboudhtRSgxb1bgsL/spQL2mgsUwMLmK185zB9h8dFL0E3XoqYs33ij9mu00sUF8alYGMk7BS8Yq3qp",
+	"i0vSVtZis0KEUyblUmPQ0iwd2ZAzckbVjuawrVhER87XKorMqcRI690EWlUW/1vvxsG3HocJ+hBodwFJ",
+	"VT9wN+YW3vNOnGEnUPD3FWDes2jy99r764bmqqWC4zX54I9uPbr42BH79qZDfFlmyKxizSZICse5gTFm",
+	"HOzwTRUd4IU9RWelWR8vDDM+0NAS952lopZzYh13KydDe2aB5YT+u85HpB7KF+MHvzuPDMd7C3KyY8Dk",
+	"DFz5tkgNKb/KS4JvZYRxn/0cqp9YToqTDDDHvN8l3QrHCx3Va2Z/osrCdkHt/VVz9ZrRGgt+omzhGVXI",
+	"e3Yv5BN12mWKZjwtnlxIzOq76nhp3qUUuZasqzbl3m5lLTNxD9maPAUpForgSza9vTqafq/Fn9XioCpj",
+	"KVqeVxS4QeHsg9rcZEIZh8zelYNAs0VCZwLrccPstN+SncHyTAJvcZCJ2cgMHFlFuXyjhq6UIy5L52pB",
+	"RkJPEzIWeVbhRQhR8YXNSqOP6uRJ2uwkl3CGNd0s4sUGDMqFboDo4PaCUyo9JL1wtPpeQi5fHv7qbmIo",
+	"4Y9sG/q56oLygyQB5tTxwmPBJrR850wLbQYrUT2P5JmsWuV2TXlvWg229ha6RPA1690t57w5cNI8meji",
+	"Nx37PtLZ6iDyRSe0NUWhXc3pLfDTKo5vWstOCveD5Or1cnRUfTeIrFwNS/NuROLYTc2u5O8OenWjGH/j",
+	"SCTQoa3M/aUonj7SaG3txWpP/2FeX3dPe9YgvV9FDRXAUIL5KNUxLv3LFLBbiQMAv+AnirgRsA41VsSs",
+	"hiEu3KBPXhsQJqOl789yGXkL0xR90F99DvQKJUEZQsozgu6jkOe3JWGFirGLYwpApfUMdlWZg/vcTWPe",
+	"EYw9rDXV2CZ8raFoG/XtdeCCF1vuqb6KH0DvBjqbbze82A3X8R+NuD/DMAvO9HKo6Bj0ctjozEHHMCmo",
+	"xIpfXsJa9w7Nilyr4UhQmXmhbJgB1VPk0xjU4h2cqZCCgxya2zZcH7M2Yrp2sP598OuQgn7Z7DpY6W4c",
+	"8oF4dBgsOSBWRE7QRou8wMiqbWOMrXI+XBOkYsBlMewexbIyZGOAX9fs4QYUbGtnCVfWoIqa5ECVJk+f",
+	"BbkuyFaw4QAxpEFwEqx0/dbW76GKjY85A+J1PKQUcotcmCo5JALSjCtNeQo7VeloJhwE0kO7v7clY7Ul",
+	"9CrwzLbkLNRV8IjsVzOCdEvcLyu7xWRCW89ox6psrgrTsFbhaC/xFdidMeYoXm3eiD3SItUnu1PCZv2p",
+	"Q4UzdC+cHDY/655ybHvkdCp65stcGPX63kgGO+48Z/yuOyjWoRuTS2O82VrZYwEcrgLfJXmakG9oQm6e",
+	"R+PAvPy87ohLW4MzYGy99XCAIXya5yyN9ZREin1pW08UYIteMqth+jJ19sd5XihXV7BswPREkQXjGSbd",
+	"xMLOV8oMtiWUdw2d8W3F1jr68CVzcdGyiT+DHFGN9cxXMW8Ksy1IF3bNulaKTfispZDQZw3FqQ63hNqK",
+	"yruqib77WvOy2otrr4BvUreeukP0yOeJZYj/bdAZI9m76n91ZN5NBXwAN7MFJqNCQIR2rkp0JZGpibnJ",
+	"9oSiYxHI7njYakHyyLmKVg4R6xJ7VGZ/GAa2HnosiOSbzXFDcQQKEWcz5PkaBQ9PHawi5eKpe1LMuhLS",
+	"ribW1swCsW1WQQcrrRND/T78LG4Ztf3XSMHmO9iHxt4Qfb9spb2+2N309kcjfpurM5fEcM9i0u6k7NEJ",
+	"Vwer/I0r4fTCG1ua1Sjs4+2NMStUsTZQHP6qrrMNsMLouHbn326NY6o6IbvHpq0t679DyoENt2kTe1Mw",
+	"mmJXZWjH7i9sBtq3YOuSsNGxFYs77fDQwsmqrdc3mtQuvwMJtzC0WyR0ABLNahyOYvilJWW3q+qvIbMW",
+	"5uAXmmPnQLNbIiQW6vDPHh2eWqo0FzwHVTXvIoyTcZHnLQC1FQBuAUprIGbdNe8jALskO7vHllWFilba",
+	"TswY5s89wB51OA8n4ynLgOvh0jUp3ly1bIeUqHkxym2xgB1PoEFh1lT0kTAGCe3G0rmQetitfFloPF0P",
+	"PebqgxovttPx+pJqjXg787MhD3MFRSb4cnblWqxRIoHmxJG+rmLyQVzNimGe6XLTefxcvblOXm/AUXh1",
+	"Kzbl2vQt4LC7wm+ub9f2XZuQu5vguIKGD0e7tqk24WJXvT9As0A5fnpxkWxCu859hHz+VHjM8WqGHRBu",
+	"gwbflsd+HdotW4qcNpEjvotabEInx0oHDGkH6P3orsjUvnSdNSC/jfCAAGqMZOZ7joWlIsdCDv9BewFi",
+	"9JJeWVUv6tO3M25duwLBYFhpnnTZpUjMQcpctC2n/Xz3VfgiOLuHClu7tgF7mDzWmYTvX5LalaTvtqED",
+	"SVK7Ue/ugk+dFHcwf3zwRpuyYrJIXf2rCcKUKxmNf8bIgS309z2L4MaUTaY5m0y1WlcmqrtLt5FFyNl8",
+	"DlqROUhbn5GcaPikE4LndpqQ7z++/eEMVErnkBH4ZPQ79MXZrMIZlXc2qZBQKQqekRnV6RRUrFKUXHHh",
+	"b2f1LJOOmkpoDvcUWxVjt7wxNl3Oc5CKLKYC2/pjKA1glfH6KshJ6VRKXEDhaZ98nMKA43SkwAQJkDOs",
+	"gMWUZqnyBS1tZSzX3b0WpFNPF2A8zYsMsmTAlSBqKhbYxRybKVO+FBwI5Apc/a7cBgXNSA5UcrKYsnRK",
+	"FkJmsUAgMhV51h8ETZFaUrEah5+EgBUjkKu1J1cNavN5ziDzHSFWs4lyqjT5uygkpzlR8I8CS85iDTIz",
+	"Lq5dxVpRrBI6N8pwCrSlK4d7A1vGKSfxGfZcTtxtopxOVscPZydnJNj4JXFVqzBsaAna9fw3pIxMQXac",
+	"taUyw5jlOZa+oYTDwp0aU8T8Dpktq297jpzYaUERytXCILMvue/rmp5eDbiEUcHyLDakeaDJCBTL7BVh",
+	"qj6OxfjkiqQGrxmfDIv5JbFxIczmAw24O56kPAOqMW4Nj0sxc+lKU6mvqg8vzTtmGnyH8qx6dDXgShv8",
+	"zWxwgOsASLU2W0Wcmc9zW8fYA5etcojjMIMmWjLIrojSYj6H7HLAudBm9W4WVfv4hKo710zUHdCpxShP",
+	"zt01IEH3B4gFe8oj6flYGVeA0a4f/8IVbK5b44tShEjVAHsLnO3I2pbWNqYp6C2rKkddKFuJaRVP24Pw",
+	"/48C5DKO9/iIUNeDR2kh4hre2p752JvCIk7QLt+WrjLb8EReyMS191nBSKkM+iCMIXYO+AnWv+KCiDxD",
+	"dEJyX2LnaUKo68rjcZTkhsEY7OCCyIqvVbSaCEnsfSYDbsDdsjyWY/gi9gBEnLHjENfTUNXhGVdtJHhf",
+	"8jheHVTcDWtChecsD9DF7D1WBUK9buZAtJo1DuU+UaQs3CVyhoSdT9VQywKrerF01Et6E4OTdDYqcmpp",
+	"f07LEG41VCDvWWpjRagN2w5/m4pCWUyeSzHyHHMumfMtQFak/td0roapKCQuX80hZdSc/jCjfkSzGiNl",
+	"oL9tmIER2mc2g0bCpMipTTJvjwD/YDOx2/B7j3hpBB3VkhqMIJWiFwJfc6KeAcGEzITSRAPSSYcMJ1QR",
+	"lyV5SZSG2QyyhOTCIpmCbUIRm9YNXGayRr/7UJZwvsFa/dGY0SoPfm9NSmxfgK1spuVHowiF+0mBJCy7",
+	"IpiF5ZNj1NKcZxezNzqH2zrfrBURXSBE9X2Qxh/us+Pp72QdrS6oEcDTqQZLtYqPkk0mECmbD7ylDOsd",
+	"LOOB4wYVNP0kuJgtiXsLGxkZgUctueDLGebmLz1+tFTikpEIwT8vNRAxHisoW75Zwd+VR3IBQJE47NY+",
+	"zfZ7quyS6HwOVFZ9msMLf6Ia47eZFu1L/oT8ZhI8zDg0oHr+sEbaD2tlfNhG2V2iTXfsZryuAXWHrtPu",
+	"6F94b1dLW4u1/MIO8ZpNCgm1vhYdvnLNOVpaXrS3uvDrlkKpj3QUWTrkeYRR/U2Kxa9/S0X+a29rebW5",
+	"zxXe2MwQEPkQ5Zg9zmHG3LIJSv2ko0PGQXIGmnYc/K15NV4oYavtSrHY+5GZMfd8ZFIsWoQSL/duseKV",
+	"Aiaa9twU7nJqe6jBQOLgvHZyNcgLa+1vLvvglvbS9ZiKWBuBZljnrtsev/evr+RwbHsXlkI9XOm0o9Vt",
+	"h67q0Uo/yO3hf6Xb5TaLqlUfEFGfWFUId1/HJ4NwuL0MaAXCOWVy6wPAyMP3lMnt0hW0BJ5tP5n5quWY",
+	"tSx42ijB39rA0+KrjyYoESQ42hXYr1c0bvbvdPupH2WlCleLW4PBjrhEfM22WC1VpHTp9Mkt/nhLmCJ0",
+	"pIBr2wzCdihWxXxuK+yslh1aEyWTMTXPaYtNBr9LyK11Enx7S04oUTOa5/bJqZGXb/+W/npLTqYsy4AT",
+	"LchcCg2pJoKjahjx8viF1kwAkqHvB+tICJ6Zvzca2/zi15zw9wElbAqrLvZuW84V+o+3/XaF8mz3dVWO",
+	"Zjt+/VB+jyiS7XBWQQfe7YRT16RvaPM3H8arm9uvlrWK1dVWk14QnVmPGWiurrqZNZD41vGpBhT6Bskb",
+	"FZ+MKZfbFCWvG02rRt+r21ddM5l/YOOZCbsHHk9pk6CmIm9RopEeAHpqDMVSWM8Ux60WjPRpSiW46N5N",
+	"pbRct+Ngx+Ey1pzxj947+1DjWn24V1zL5Z5kjx2Y1lYspb7mtSr6bmXotnP/tktymxybtZXWlrVm903h",
+	"bH9Uvyxgt/WXDobVcAbU/NFy7g9hK3ew3NgXHq1bqqUUquv+zDH4Z6jFcJXUVG6DxquhbNoQYwIpxXvu",
+	"DK3xB4HdrrQQJGda5+hYQTJxuuoGX1NLaXeuuDtXc5X8Nlxpa0msPTM4c/1VyeASUA/Jzd41BZk6mrVk",
+	"GO5EhTsoXFvT4TihxbzAdc4Iu562IocTKYr59tuzw/3FfHzAvbnFbd6XXch+GKgb8o2GWVRPPpAtdydz",
+	"bNd7x81E2s4u1frylqBSmrcx/v2x1aSHkRodRMpNDNiOk9S3Fu5jzVmtLmwflV5WPBCxWie+sEr3WLot",
+	"ypZsX4CkmHfrZLE+S7VjxY/dnJ3bpP8fpCqHe3tTnCm+1G5g8i+0xYOuyYTd5D4N0/hXFlufOVIoI1q2",
+	"YpcqGRa216BdZZrbvih905o+2vaD3dxQORvr9ZKj9paouplrY6ikr1q/0T1VnpraE9tbayH9DP4a9C1U",
+	"xt6Ntdmta2PFalLLwHDDrTtWb7pd9frtIvN6PHpkW1LSa8vEahwbvlYu0lcei8jXm45Mfe4D2w3m1xjq",
+	"dwD5vepHDTvKg67oZ+82r9+Q08B3zdCxGpx9OTb5x3cf37/iUuRxf5/Qc1ro6bCQLJ5ZAamMNslvRq/a",
+	"95LagNH1GAoXL/N+H+sdhmWDBU+BZDCXgFYs1P4ziYG1ZLS0oZggq7CcMctDU0AgLLfmVqVSKLWg+RY1",
+	"2174T+JpFmPGWWv+VbWZB7W7n3iVa7XutI3O2VKgbQM6o/iwCePRCHVXww1mI8gyyKprsBKsIkxf2dSK",
+	"S2zNav4iFF8V0oXPZ4TpesC1tUjMWGsr/pymLTFzGKJl4IxoQQoFhHGlgWZYEzGEI9fkdWPmUV5MWroc",
+	"252u76lSnod7y0bp2iQFt3ntV3yFYWSvPtLJZmu3C8rD1XlQCHP1SgAMoKEG6IlHu8hOyhtvReKg+lz3",
+	"FMZU8DGTsxLs66f1XgJKb4IjoPhiEqqM48No52bHuM7YUk0eg5puk1tYLxRIzC2qCl5ochIJ0Tzddl2l",
+	"ZWLHk9ncDLUE/3WIwxThguSCTwCjBQuFoEmUpkuFeS1kVGiSUs6FJiMwFDhfEoowEYrYAe1tJ1btZMd7",
+	"d6OWj1a8rGL9PUGZUV7YKJnCFgWwB9clMaOOZh69PLoFx5mEvmi7gg7IY+svbZuBmsW7R81sfjka7O16",
+	"tzzRliQJe3xlKdnThJhzxGnKg+x0jq0HsmPxhJZzIHg9JAetQWJWkF4IkrEJww7yRTrFdolPv4vXdApZ",
+	"dxB4/DxeOLAbE25kndioXJ6R+VS6HkxU+9Os+MFW1XpLNNpYn9xjTn1Rb2kGVd4YjmYVaRs00uuIKWs4",
+	"Uev1v/RotHWA+Bo54EWACj6cmroEhoh40OsUVI7L3Ucau5WEY9FJEamia4mD5qetB17Fxm/BvXeh4C1J",
+	"uxfm8J9ekqlYEKWl4BOX0YfRBnPBuFY+RdBjwopnr10ws/H+2+iizVSBTSko69mC3XWwkA4XsTegCu52",
+	"9wIJONJunYDXqz67kMsbi+YqyLrOmU32erBuE0VyNoN48NeW1+HGaYkD6X4ZtXHWd/XfKAEeog4i3LMM",
+	"eApd14ClBuKtwiFjmgDXkoGy0ratS+B1pROL/65CQUJsuQKsm5mQlSqfmJdfuikSUjmPEktX1OkVEXnm",
+	"bOW2AQQs/D+xx+ZU5FZFM/93LxAbod0nZslVb/Ny3ajfJiR1HeGzxHXQstEUkV253fgu1gkpG2qf7rHQ",
+	"/l2jAU4Qw2qBqFfdpflNKVDK5SrmjN9h7iOq6lUD75h+Xj7tChDrixZWNxI3TpT317Xk4Yb1xGqOucZR",
+	"wVy1ddVLUm5VbrKlUfhOePhpziSoBxmVOoKSdVKqB1qw2hvSSRizT3Hp3uaXBm1bnHCHfcsT7KYKeW7/",
+	"qQid2/S0mN9P3D1o/Wv6jLn1d7v8nbSfDne9Y+fC1qaFuNi9yClld/vdGOJPKpbNuVMFX6bMBbcEV7hA",
+	"8XZmCbO2/j1TqmKdkYLBt0G0XEwYfxCmNbrgdrqmt+U3Ue/MmA6Brzm9WaH00HK4YXsrpg/g/LWlcViC",
+	"Khtj2a+uSME1yyvjm6+6wjQ5ef/uw0dyTufs/P7p+QzO/UenZcUf7G+EFqvqtST2CbJ3xSb8TBTaFWtQ",
+	"5PnFN/2oSesROmlYAGtAYgC29WtogF3LFTTbCO9W9dLg4G4VkndHqnYoeje3s18ZrXG/rb2iV9B2Ivso",
+	"mojU7csumWiWuJt2eBh6G9Pifq7VcQtE3qqIJkYNZ750YxqVZX8R8i7O87rnYNAFZZrxyXDrfLzNzR+M",
+	"yqDEFimXm4cs1TkthujiXnYe/JXXHlrSG12w2J4W6kYcjpbDUMrfqXm1D89dk0WJYetWKdrbJlpyWKq4",
+	"yfJ+Y2AUX1v0BttPaxXBreu/kEwvP6Rlf4kRUAmyVFcakVecXL9/Y4Vua0Vu8mUnjwtJblOqwFfFxQ8s",
+	"47nto+3Mxgi46Sp0mmo9t0EJWH3zhRB3DOLyxGhZn93oY+coQ/XJT1zRMXipQBHDIgnNlSAKeOaKPuEM",
+	"TxT569mLDzevz3DPfYyA7132UjuzF6d71W6G7stq0XTO/gPMNWOmxljEcjZnRa7ZGZ0AT420MheKaSGX",
+	"Rq0xQ5+5k2oEVl2STMxAaZaSqZixlGW+Q5pKCJY6GvCwOy2ZG1bIUqj6LRthByQThcKJGp8T7Fxb/Vgb",
+	"zLa6HfBwLNfSVj0hcwnOCmM2MS50IcEOp4it+6n6Az7gLwR376nLAT8j//7h3Y+EcRxNFNqIfXdcLLi1",
+	"lmAdFFrJcyJbYs9oX47myvzEwDaSztmMuVYEiv0T+mZ47I9pH9+8fkG+e/7t/yO3WHHNlnM6n9tGnf/n",
+	"70rw2ytyT3Pm6kTadpwkpVIujaR6a3+4RUMkem8GnGCRdUWAplMixmPgmS2HBFij8YwYNqKIpndAbnF9",
+	"t7aRNSdiTv9RALm13P02IRJ0ITm5RRpzm5Bb5MX2/dtAELhN7BASzPxCZiABLVTmhFBRxplvgGL9SBzU",
+	"LP/VRzq5vSpjNMwYGeRg/kaEQFxgmoxoemfO8PbN+Owt1en0lpw8f/osIVjcDMv/EeL6urpRk1p6saY5",
+	"XJHnz/4U/ooFdPnktI/j/ig4+MH9sH5MM7wZtRTGv7l43ievULD/y6uPFnH9s+9fXb/E7V7zEnJsEuOc",
+	"SjoD6w30Qv2FuS5XiZM6zC9d64KDwqGsiFvWVXx28dSukZLbH4QFm1s/EPYudJgq7ZW/ciqIJdIIPwZC",
+	"b/96dmPB+OxNdou4cJ2moNQlqh/mxHGWFiqGCdWW1BBLja78jSlymyo5HiJdvSVUDfhtSMVuiTCHU6OB",
+	"py7Hy8JiRcapIrfXaMpi/8SdXpI/I1Em//vf/2NW/QvTU6MpAdNTkK4Aq5WlyIxqkIzmJKWcjABrsPbJ",
+	"tTsce8dYphUrtBrRXIGvwqcG/PnF8ysb7KBj72YCgyH8aAyDEcIRUGvDsnc5S8GJXI5gGylVMtBUhrUH",
+	"AjpuziBQjC57T/sX/QuUOObA6Zz1Lnvf9C/632CNdT1F9lheU1pG204gFqNM5nQCoUdSGLbIV+rGNrZt",
+	"DjBxtf5s5Fv9g4SIBTdgGDL3sjQVppQlxJorE6KpnIDGBpuqtFO798c5nSR1GtLDndveiG+y3mXPkLLr",
+	"1Ef4luilepd/+5flkr7WnzvzWHi8lZGi4nx8kNWMnK2HaAub33oge4JDI+rUPt+oDESLZa+dQ4uDzVB6",
+	"KGJHEOQXN4HY+ZycSGmgxsupWPjPtx8+9TJTY1oDYpsOvaHgL7gL9+QNADd4xFSVohqbr3y49TXXczTW",
+	"fh5TAyrMOL9W78a9Du/9YCSDLi++sKaA334NtACztGcXF9aPz7ULzwtlnL+7knrVVtZ21kvLNoYow7aR",
+	"MkfG+gb8ntv5Y8OW6zz3PdHx/aeb3/+JU8eJIDMffdtlkjccW2flZWP0by++2fzVB1u38ydO7ymzJpbf",
+	"wjLzSPz8jjHsYqJQd3O//GrebnCD83+x7DfLCwy6rXKFHwEyRbyU1SfXVh2AzOgCpYsjRuG97GIh9Yki",
+	"c8ohR17cJ9dFhmLwiV1H306fna5S9Jf45Nq7ARskfQMovhnjsmOw+DzW0AQX0R1Y/kwzJy7tDC/Pu9z8",
+	"ayFHWJDGfvF8SzD+bvP7LwQf58waqJ4/fbbdBM/+tNX7nxNF7BU7Ac5pxCtoksQFpI+lWGSFYB8T3Sdv",
+	"NGF8CtL8Yv5bqWBZ9W64tCWXVyVHaSuOeyHx+Som/AV0iQYHJqwxolptv+8qTrlQJowLbxnWvXaO7+Cg",
+	"j4dYz78aqHzHYT08bkn1XiLBmyPpW40/dD4qVIrKkA8jqHB9Rfhh6X2pR7tJRzAWEqytYKxBrkK9Nefv",
+	"hf4jQP1ZZMs9Y4vzOPxWN5pqWcBvnwVT7Xqyw6PpQ4Wl3wPze/pNpwnMfX8U4gejOdnvvu1yXq5SPmRv",
+	"IWPUd5d6/uz3y6Eteao4NDkxHFUsOMgnqqJD0jniOeSn28i652UcWZsd5AfG76zlsZjngmaQkcxVJlUl",
+	"/WLSt8/DDhl9tGRid5XRkiymAltcli1+dI11rlosXlWxbQcjF34O9BmuZe/mmN3LjywKfz0c25yWPyRC",
+	"tabYcgA7aaxyci1pemfU8d1ZuVA61iSkgrOFZBpCQCM/IfQqMqU2s4BJg0XodbBeCHLy/Ok3p4EuVt46",
+	"holGdLHrLKuB6v4ZagWl/A6PHJ1Qcyr1+VjI2VlGbep1NVoj+qx0MLaVzcAkztBaNWLcZkftWmHDpYW2",
+	"9a3sIhU83fsBRs0iDk4bgoH3F2wSDsr3DirH15j3N1u+/3z/vLv2/iPy7M9J3SygEEpyxu/Iyb9/ePcj",
+	"Fse1DJHQkiGSkwh+Jl64N4hRBsTXMPM0Th3beHYZt93uvXgQ/31bjX9ADlzOso4FV1s98t41vLeUVKrz",
+	"SszVZwW2lgNyUnBUgjCj/XSvanWUF5dMtFxQ30UtRviodd6W8HAgXlqO78IhH5kTVduLgLpd0u4qanJI",
+	"rrWtWvuYLKuLPvu1qaefldVlhp9VqVKhCE9OPCdB6VoFfOQKbbbo6rc1dho23+100rBQ7h5p0r59N1ek",
+	"LOKGvJVmGLsMVi3G0HQXAW/Gti7sVVeP32yUMr53D79oe59f5Jdj8QtcExSzD7hYEKa+SEP9l0Ytj9a/",
+	"L44cexKB1KVGkhMyE/c2OE45CmOoMBsTqu5suY/1akU2Y/zcdk89d21zkepGCegHTaVWVQNe36FuRNO7",
+	"iW0sbgMlrdeOaqwJho26o52RGTd7GfCxyDOQYVvjnN1jb+PENda+A5irqtExCfooZ/U+x75f8NWAC9/H",
+	"upp7ShVJaWEodjH3sY8LijXKGDcrZcr8NhULc85+n1UzbDE2C5YF53YZ0rDDkzBSWgK+eUskjLEtue9E",
+	"6162rcpdy2dit36K+5iKxYDjrKlhLOaW7aRYdeTcqG7Lf/rAXEPYXNviPnll1FMJSEhxj85GbL+/tAGg",
+	"PiDXbSrweJVbszzODoOTSkiB3WMGV5/8YnhJBYyMD7hbVMXVzKrwbvpumqGbFlz/8zp/u7EvBW3MVzXO",
+	"Z3tjGKvd0mNWIRdbeuVOw0KALLhaBfeD6qQPYgxfgVh8QLpabq1GTG9KbMY4NIONT1StdfRqP/YkRpXI",
+	"CdJNFUq1JVw3BVuDGK1mmtcYJorxcjbwMxQ7EwJcM71MvCwjJNFsBn1yjdPb+PtSBEV0Pnl+8Q3BHsUL",
+	"puDUArGWlOWGJkA+DqqBVXXtpCgm1g99/f5NSxRpYSsKdIghxa0MCwXy88WP2pPrFA+45vPd5i4dHlt/",
+	"uT5KtSVZtTUqVew0VOewx2icqo11XLf1g4ZBGiDdHAWJWS8HDIJ8COX+imwFqGWZE7cEph6LTk4qyoRC",
+	"4QrFtJRxlViep1NI72xxqVbC+Y6DTUOybiVrm3c1TtMpZfyJIkaHIyfKsF0jCdqKNFbSomp6auRTigQ1",
+	"IbYgIurtA045eZU9+/bbp9+RO1iSDCS7h6ziDU6Qu4Nln/wHwJykYs5Q0AMJNe7xxHnqHdEdcGcO0FOY",
+	"2Ywgm/VH6IQybkvKzaIpJeZc3LtCDngocNorcA/PzoLTI6/f/PDqNiZ3/QUsQX8RHPVWePnpjGeruLnR",
+	"iRhX1aslo4/ky5Wqvh6nwEux4Oicagg7Fs5DGPEJLghFiDox8aYVWavE4yie/kLzO6vuGJxz4xvA92qM",
+	"LivFIFUmi6lQ7uVMAKq8tkX7GqlnVWL5GVflZZbD8huci4VW9VUIl6CK3NDEO1R/sV521f0AD4UpMpLi",
+	"Dvjplwr/nzcMCtI7VykEvbARsK3AKoAqe6auiHQTmtssxR98inGIKCdUkcyhlWcHf3nVJNLBF5iuh7yh",
+	"Yh4DnovJqcvEM9oyMjHDu8wEEQKLjmaqyL8GvWDoQe+S/K3f7//6m1P+MRt0BAPuMHy0bGC+4WQnPkzM",
+	"cA5R2B+zAi0qlEhhk62c0mDPFMedijwb8BKJwVobUiEzlbiKHSENn1FzR0BGsBTlOVqWDDxqBgjQ9dpy",
+	"wiZjOoDtusTdZYlDvyUdmFyEpT2izfsQFAfzwpiiEwnOeYGeC38Dp1+mpHx05XUhmQ0iafEV7xYTqp3c",
+	"GZEL7mCuiSh0af3wQu0mqcBnP7fbkW22NdUaZnM0wWIPH0O1bPh7WFMKH5tlQdYnrynLCwmKZJDTJRkX",
+	"0pJRO5Ia8JMb0HJ5dj3WIE/J3DxLXa9tbStXYWHJpP6IZwkZU0lmZvIcOAOu86V7yX6B5mRnLnXfnVF9",
+	"RvmZe8H1MMpFeqfMsfXJBzZBIzHjxJpzrf3IJ4QDz5SrSOB+6hOsm4MNwDWZCaXJs2+fN6sjVUWw3DtP",
+	"k4tnz8loqQ0Lef7sWWj+GfBvL76xGB2cjCMEQpAZ5UtbSQslK2mItlmzO/HShB+h2T/gHR+GNuPYFVV+",
+	"VAr7Nmo8+GARxAjHFnlmY4pZyXCFpv3UcLoxWr6Q/ynN8pyMgIgFOna/FAJazx74Otx1330pJLdmVnaF",
+	"d3qXf/s1pLofwroQFp9DrL0iCpzWU68MEVBVllnzY5ywCtuIoIWyWqLis+nQvG1nQbKfA5XuOU7aJ7V6",
+	"QFOKDSX8J1oYInVpC2/4RLzvyImtyEmo+wp3+vLVD68+vlqtI4QBHWFQtad1dieRkIcf7Ba7JKg6pMQS",
+	"NNWmkGOYncKX5Z9pJO5s7Yr/fbloNooviEgWEjogxmxM27HitVGhKrCeGq62AOUrblSku09+kcKwP5GB",
+	"5+iBaa6UGHJ2B2SBr3rERt773QqrPb2KzuzbZQd45YuuoGyE/UEWQhpZAvNO4hrT29fXB+LAL0QGXxQD",
+	"/hhQTJQYbUGMrxzDv77Yme++Gv3nL66FSEM6OzFqQKGnhpSkVKOJxnYgoXX8O91IeXwMf1k1ImoCfaMV",
+	"mYGmGO9hbVRVptyVM1Xl4P2zVvo/d6j0gEy6v8CjJtK1Ie0xd65DtvucQepck+WN7Stdrg1gz4Prj1fA",
+	"yhd0qVBtxgSYGXCdEI4QKIFjDbvEm4sU5dlIfDJMzRGpsw9ORD57L3KWLvcDym7w7SBapBr0mdIS6Gwv",
+	"HquDu6m+ZoAufU+Ur+YMoxm9BlKnjwHrlubuOaD83drYm1gmqV1GNNT7Bh89Uj6pneyxJbt1rOLGnczv",
+	"xfl7zEzZM1X52Uc/uEKyVb75Sd0bfIWCnHnF6Aq2gAvF0OnNaZZ1omFYWybpvsmGYSBMw8yIemhld3Gl",
+	"3sBelTkNg2uqHJRGMSXt2k4NuPPJYc9Tu3ZYEKYT37ghI4vp8qr0RXIMFUcDPOPYSZQpnVi1V2GLVC5I",
+	"mlM2G3A0H5WRg4Eb9OT5xfNTw9rHhfIFbQwdxCj1peC2BSla9EEqwXFxJVdgesBPbIC0nsIyMJ3SLKtu",
+	"WItAPDi1Z+Fm+q7yapWvT6kiIwA+4L7zd1JWHzYA5O+VE5pjAHNSDVI/XmtLEsp1hKpq41p3KLYHLqfF",
+	"xsV4XubPegVL4ouC20AdRz/JidkmTmvAd8DLsdB5fWpD5yVQZZfiSXVCirk5lG8vLkL3wMnzZ89OY7b6",
+	"X9yGH4m7+Olo3o3DREx7fgh+5AdHfhDlBx5CKvwrqcpoSWZMYQFvrJbjHkhkD4n3MlrK5yWyUpGx2LaZ",
+	"VbAZBjC1Wx2vnX/uxfWHVzevfn7z6pfhm7fv3918HL549+OLn25uXv344r/I38VIEVlw72pD2rb6yX/+",
+	"9OqnV9ZBaQjJFUYpuvoDVZzFzO4oIMXfXnyDIwYmycTFbhhi5OyQ/QH/WJohlC+obsbALo5IjK7IbSaX",
+	"Q1nwfzNYfIvZJ+hMkBXH+rsYPfG144ky2uMCPZwLUeQZmdL5HHifvPMyss0+wYPEfi/msmieE2Q9dmXk",
+	"Bs7sGy5KxRpPqq71mIeCjSfJyR0s7fXPqdTcts5xJpcxSAMklnesFGV2waFR4mlzs9/gGlYD4Ot3/rM7",
+	"uTAWycoktiCN21VL+Vt3vutr/K5N5dyyPIxNya+1mYj09TTXbbiNfZvkWJlxAjxlviMyBugZaaHWsCJ5",
+	"ULUZ3wQxVtB4nlNe9rlGSeXFh5/xzP/6w4e/YsgUcq5YZ+0KMlyXwdVXilHO1BSyYUtzVFdsuASqeGfT",
+	"lmo5fk2RB/e1VjgdquzsVl1nfwlVFin+XYw2J1L9XYxak6geq/zOlxad9EespWNBJigqYHHZ4K+QFfqO",
+	"ivyu7DNSh5crMhd5XgIV065hRljj2TPnGMdeb61/b8dmyhbgrMfhuxGCNndmBUbdGDOOJKNu5Cwb4Rml",
+	"R2lqbs5/lriUiHo885U1ICkyAd1a9rbkRQez1KxF7I92A0f7Z1vSNvcyjRWHfMZsqVpj4kfVtMbKCVHo",
+	"fagRlHGlKU/hDD7hHG1QjxF5ziVNZuLeZZkjLBI/iLWlXFathhqdMGJ9mwccxVAD/6ngYyZnFgNmPqlR",
+	"Vb2fVVIlF0+Z0kIuqzpZVY1pw/lUMuBhqaOqBbJKMD7cHjJkzPyAAcvl91ZwPFEAA56JVHmsPqM8c+ek",
+	"+rPstEw4cEalKsPZiFV9+2ZYwxe7W5t5B9xedJ84alf6+FZTe8obcquISaCvcKo37s1NMug7F6eoIBSD",
+	"1RObcH4iYQ7U9+10w5xeETpSwPVl0LudVfPBp3kusrKFYUx2bchVoQjbvfu70kts8WLEw4c3TNjRt1Ox",
+	"nvNnodui5rM4Jg/uIXnQQ9gT19jMVssTkigxawCvQfHgZqr0tzPz4/mzWM5SXAho4Fu7/v5LVeTI4O4T",
+	"5XMeGipqgtUpXPkJJgnL1FVt8ZbDhzrWgDvDI7Has0QxIcMDwfZBRmiw8bioWlmlFqMJXSMxrweH4wy4",
+	"LzlRITE6Kp0V0ZZ/MJKN90vZM+iXJRpc6ofjXn67ghtKaWiefQCZy9WaoyO47OxkW3AlYZstd3BKFDKF",
+	"ftOCkAnDICDgPUZrFnmuUNxLiBI1qwJmNDgeujB6pzUrjMDNna1R3921d1PjXwpSrSqxtnKzLlzWF6rL",
+	"d1atj4rkUZH8HSmSa7kCCl0n1BFDjLg63UKj3IKraJCuRya29GrPXLeMr3qd4Osu+CywSLp+fGlOlUIf",
+	"lmEBJ7476FALkZP//e//Oa1rnNbnFi/h8SaY9SOu8ZAaZGOytiKv13keOY5H1S0/KxSvbD0AtcrAWAM2",
+	"1G82dqoKq6FjxmzMu6mtVUJZn/CJbdYT1jhEcay0ToQxLWbMvgSjLMbDWcwTrFvexd9nX8+Oqf8PByl7",
+	"lL5a9Qj0AmCla2VbzFVLK8wSgHbp0hQHgv2RmnrvblcqP6raIcwezVbtcajrQIacyE3xm2vJy4Hi/Gbt",
+	"rUuuS8B8GuQ+Wwi2uU5l5ivjfXJdJhjYEBRbU3AlSaTaMtMJ0YLkQCV3hQY/mS3DPIoHbw8ah92eNmF3",
+	"/Fik9bPGBExFeMfMmiGZJDOYjUJtHLVH7SWxMU0Bb1WMx4AlEmYbY/9ncD4b03Mt9LzdhHDjxEiKJSgV",
+	"pBKsu3IlB4HO51dlPUpmVX7BbVypjd5y9SwwWcGZUm1ZxloMlMtQemKrgUJVQ4XmuViY91cgE6t6fnz3",
+	"8f0hodOM/4pLkc/MUK35PXhAmHeoQZb1KoSem9MiP928MQ/VVCwINaf6nzc2U+OYBfT1pvkZ6CMKNMZ3",
+	"FPMoamyDjecOOdYE5lgkwsiFeo2hSpR59uyqhlgSA2O4gUwHxBgRYacKpOJCgezPxnSI7+Xxdgf2qxLl",
+	"flfZezcuhcosIVpf9UNF3rxhMki6skZPg+HcemHFoVOHjkl+X1TREosbLvw5JAOB/8/zwavSTiO4LWnZ",
+	"AKYudMMn8K4pe22wHRVk6sTFM8ZLWbF0/6WFlGgVdwOWycSN3y2I66kUWueQ2WTisgbHyfNn351W0d5G",
+	"bhAcbB0mM0K9OIoscvBxv6t0BosNvvf7Owyp8cPbyXaO97WfOxNvWbzA+p/dSWP1KOv9sMY6JqvaBfZQ",
+	"bWWCjJy03pYRqC4xQN2GewblD77YumvHzOB9VH9+UZberOBrXuHGRjphwaw9goKmUwtHTxThdGZDQDPn",
+	"EUNV2WmSErQva2+kfWR1KOcLjE8tRXlbXYMpMqNZi0X3o13TIeV2M8O6Bl3lWQaoeGL3a1HU7lid/hH0",
+	"z5YDiYNXa1ahgYV2doP1MUsGIGTDOLGgZb0s7+jIqdID/vRbMmO8sLEvrkgN1raolQsPCaJP+HFxv/5y",
+	"n198syZOGgHmQLwGx/483bt+hIXdWefmXb+fNpJHmXWDzGrxo4Y6Y4OYCCPqyhehkOAyTozMigpQCt05",
+	"z0aHz8eSZ9jMjIWQdxhU4duwXLt4PqOjPlHu3dB4X6mx+KzvxKl4srK4C3B9s3sHR/qSFbmvycGD9beM",
+	"WuCq4G7Dcx5mbC9jLjeCY7Pb2rruzJvaxxmm813ofKy6StrpYzD6Ep+EXSUf0jxtE4Tb2f7A6eu/3yZc",
+	"pUO1aouInnKfeE2Aa8lcM6ogZ5soTZdtvVZbY0OqSUqLx6uPdHJF1nrfMHOuvXpKvbfqoRv6bmzm+0U2",
+	"4vvafbez4I73190XSeDnIu42yzNG3H/CJ/si7gdsNmwX+ug19Nahol1Sdngk/F01Dj52wvzM1czRfBcw",
+	"YSx9onMs3edyerDsq9F5MsFhiInYEsQcuCJMb+xB3BBuz32NyQO3IT4Q7fSrj3sg7bOvgH76pRqy89sX",
+	"IbwkCF1H6nmknl8P9XxL5V1NgclQi9Eio0sb4ssrmrmRUBqKSuesv6SzfG2cO8xGkGWQEfNh+JUNvgia",
+	"qTFFJsANjXLNchLsaIB2NPNHn7zRWJ9KuSZAJUFLUPepSFPpOrXtkG2NkJR6S1dUPXo3B379/s2HOaTb",
+	"KUj+BNZ2h1k9FzdfmV34hwl3x/7Kag5p1b9mcwvVlfIkLUHKvr0jhoyF36xEslIJZa5yRrRIyBgbsdok",
+	"CwW2F+ucot9eSMzms+W90LMnJKE5o6re8bB7Isa72oY69VS1a9qlp6jdRYdWpo06CG7LGITgNm1OgNut",
+	"t2S9/WPTJJ27i2548YVtNHrQbqLhNW1uKlqDuMOlB39J2Gxgub7vEJtrv7e7O4Oufphx4mN1sQJgHY2x",
+	"wKrhCNaPIUUOygi/JCvsHUOjoL6XisNh+i5XNCYW45N39RpGh5Buwyk+jz+ztsnOPs3uUm7yJaVfrlr2",
+	"jnF+n7tGSobloUPE9MmWq6TgdA1ZaZMTzkua0C4yvKdMqhXabWVTIyLk7A4wLgcSogpZcvpL5IjuxbHI",
+	"jQiB7jhssqhSIYE8PU2a4oJ9n6mSiZbCCpKzk4v+d9+60D87vv/QT6WmNnIQGPbr04ynmt1jo5BMYZor",
+	"sMkUa5IImRHFZiynkuklcm5NcqBKk4v+n67cJ6pIp4QqMuj9+P2HQS8hg95HWSht/3whCp6yfNDDJQ16",
+	"WMYdBj07DcmZ1jlgkv6g94oqPQMJpHzJfvMLrPwuwSbeFJOJLTpQK7SyWWJ6WV3sIzH/YMa2zAW7me1Y",
+	"/158FNtSss8rLyA+Vdy6wd5Xk607Y/smb3SjPvF3xBYdptxVnsBUW2XwmOlG4R/esNfFpYpNfuiGVPG1",
+	"u6L3wVKPHumdOyzgDa8wUN9VqgTmteJ4q9WmNmbphPacyNB1I+NF1V1M6GCZ0xRrA81ATjAmMags5qX1",
+	"by7+FJTRKuQ9uxfyifI6OmGceDExbr9piuyPwBTaWEGNKjzESPzNxZ+63A9VtaNFeYKDYffhkX2xgYlf",
+	"u9e9WfG2Xfvdo/vdOsMsg3J1liA38hxwfUVuHareumByhX17JGCR5LA4VM5UV2ZXYqebydXQxoiXsY6Z",
+	"Va2XeY9s77Bq+Ofx028iKF+sq/53yP+PPqfDeOzjWv7OUv45crs9++TfintQQc03q297LR8CleXkFue/",
+	"PbVNSZiq7S6pSTAJ9v7mQLSkXFlX2qUVpspCqSVlZbIqhGrpaurUogWmH4+EnpIF1DwXIzRONNwbiW2l",
+	"MjI/OlnAzxYIWVoKPnFG1FPrQ3PWFvuPdMrypv3VrCoQBa/qR+PznuzElZXDCoXVCTJs3240lKQckWU1",
+	"WdDJMf4cax1r+uTP5iSwJJFZFGZGjqr0y5PnT5/VunC9BTmxxQXrgIjiUtV0EVO+zW/oD7UuyOYnCBVG",
+	"4nKfecHL25sDM0aLmmi/SOpSogtzS4IyFSS1LN5VZKTjse1eE/NkSThjPINPQb/2FW5sDuGxLds452dK",
+	"Q4+sQxV5NIsNH7vM0xLiyiIhrizVkf8e+e/njuEwcEpoSEl5jAdtyWHDSrUdneu14rZIE7F5i01QLKuD",
+	"hy71O4YlcEtHuvcq7+pBfx8uupMDHduJPMgD/kdweQfnutnjHYLBH8jhPa/Dnkex2s8bsnudo2tGuTnK",
+	"GjqtNhHd6N0Ovt/o3A4u+GAFIcoZPo9rO9zi0bN99Gx/Ds92rQFZhB83iEULO36AV8vXhx9BLvhEeY0q",
+	"JBUthj/SdHOF32zyctXJy9HJdXRyPdzJVcMllDZt7U4vaa7jwa0+rnDMWp5lNxn0L6CbnPTwElmbxylE",
+	"0GNi5f5dPPPaTbfLe4/m4LG0Oqw5Zi6RMB46bmK2qF29OPsj6weVNz+PD2cDhh5dOEcT0lefdLmzONss",
+	"O9/NwNS0cjcqz0vskVTalwR3OUHeCp6KvJjZhvfCtdYHye4hI+OcThQ5saGXt1QNxfj2tGmEuuak4Hfc",
+	"liAFG8DpxGm9nENYJDZunbpZqbXfwUDlmspuztNY8zG+vVuOSFvzto1msusgj2bVGNliNAtf2XrGXwwX",
+	"a4xwaVklc1Vjpcjb7HWlM2zoXtpi5o8IDlg9WEii8qKt+xPCzS43gT0Ed/kw7KGyMxx40jC0uXM7rWM2",
+	"z2EGXNub2X2gsunIA8bIChiOpZjVvi0bZKGwEGkR/elsIs6av7ZPgGF2Dx++DmnlTZhjyArw7TKrf5up",
+	"lRA8IUob0pglrmkmS4dcDF1fNiHJWOS5WAyL+TAr2pDC0MUHoH3TT4pknClSZq3tntK2Qbq8Vu/Gva/N",
+	"yl7nD5sN7Q12+Aeytbd3rWk+WZdgVsZauNTgGSiCwRGM54yDdf3yYjayicgFZ/8obKyEq6DpuL8rtmB1",
+	"bg55Ja6ULZMqMakRBVBfb2mnxyXNaAZEAZXp1BxEm+2+DjYHMt/XJ/k8FvzGRo9G/KMR/7MY8Ru1Vgyj",
+	"K0lBA+855KdrqVO7TrSrlT/ScGlKfRU4tQ2ZWpPj0iBbm+z/KyTq6AI4ugD24AJoYmLgBfAVStaLBq2O",
+	"gMbIVbrLSiv7xFUUITld+jojG+wKPrzROhbeaML4FCQGPIadFu+ZYiOWM728tOGiOzbaeyD2WVn68QTf",
+	"Nn/G5isJBLmjx+MAHg/ZBKS1UvcB60puJWrzINAZKYRY8JIf+mL2IzOGDeokH+r47BKTbeRthi3VL20n",
+	"BtetkADP5oJxrTAsFCHw4c6VvfLMQysEn8fFspluHL0sRy/LV+5lsWTjitxWfO4Wqcet5XQ+nW/C7oGX",
+	"+XxBOp8C/RAV5NxLUt18NJ6uinE0B6XmUungJblOW3wlv0cDoN3sZsPfqor3pFLweo9Hsp5/VR147AGd",
+	"zXPKSc44tMAoOXl+8bxqt7Tafr8UF2h2utea2lEzJWZ2L7iR+V1GU9DgYRUIKln45PmzesLT9QR4uiSQ",
+	"MS1kVWRmwY0IU7PT+1KJdUMGKh1YfYtDYApw5eU3RRhb2D6QddIO/nmskm5jR2vk3gWWozWyU7GsJl1L",
+	"kF6UWaCbScWmuq5xqUApUGpm1nyQpFukTd7X60wsfdJUBN+Vb6CffzVLosVgaVcPmY3hqD2ylcGjlOwa",
+	"v/rCFbPr8mK2oYef2ZiDNrsFSXOqFBuzx9DYfgeNdl4IPs5Zqo/q2pegrlnYXSa2JL+lLIaUrNqpT0SN",
+	"bIVSpLcpdaDAOeN3+6a9H1elPgyXK9drJl0JPKjIrHncp1kWJ59Z9gPjdweSAc3QX4JfGrcYoXrmd8iu",
+	"ys6utnLDSgzH77RZ5MGNVUdZcUPYDL9zMZCr3mtbdu2SDIqLi29S8xb+Bf6H5RzqP5jj0/an3WhXDRej",
+	"VqWbdW3NVgXaNluSn+agAo8duK0d8isMQsb4v7ys5eIz75r2MZFngX3s6IuKKz6BS+eJah6t8hEZLc6q",
+	"AEz3aqlZta9QHhTlqdcDEjJmYbHRmWiPsXYpQDey4GRO5yD7pNKNVvS5ErK8rhToPvZJ3w7f0rnVPPKg",
+	"fLAgMjv852LTbnMRHL1xJ3Pkv0d+2rH5J8ZR07WUyKAeVbbTiIVyUvAclCI0TWGubS/2cZHnO6oArpT3",
+	"2mY7K4RCwyfXcDorUhuojWW+hNKx8uFjpARcm6UynRBJJRDGB9xSoblQht4tr2yjHpau1BDXkjLO+MRW",
+	"D5+LnKXLshC4JYCu/jebcCEhcxEyegoD3kz5UVPbyU0ZgYB6///MFryiRsK20QEruzZCtwvSY4rkMNZE",
+	"FHrA3YXcKjqDoX3h3wwluu0TrMmx8B2JGolGBOPYqUynfkoFhlSPzZrnaPg9a4haGWhwxd5QjcKhl6Ig",
+	"Y8ZdnAAlt/ZrdWtYxK274KEWt/hNrMH+X0B/sK/tlGCUowcsDLfPYEyLXPcun14kvRn9xGbFrHf5rfkH",
+	"4/YfT8sEBsY1TEDGcgHe8DQvMoizq+o+2vIAqguJr25McwXlOkZC5EANBT6kh6486LaqYdgSzmCSu7mm",
+	"gpfYpzRnd7CtlPfYDrsviB6Xs6wQ4ZA44NHiydqEMw621KJtC2PLApCTQW8mXBcHfG/QC6mvxek99ESP",
+	"Emx02Z8FbQFaSfcLMZsXvutZLakb6beeSlFMXNFGXLJNc3yiyCs+yZmaEsppvlQgsRXDHSwtXZ5RnU4H",
+	"HEqlxDawws4QJ4Yej0FKmg969k1QxP8I2aBnExPKwcS4JMTB6ISqAZ9PJVVg442x7GNuqOaSUKXYhEMW",
+	"Jl1I+LstYzhGsXhVScWuG45k9wf8Q3V+BHdCNJ2URfsvHXe1FjgzMgGaTtFtGSGfRm3DNQajHlJdbMzV",
+	"pjU22kckvjTnH105jFMCB2S6Vd5xR6mSCp80/SS4mC2fqBKg9x/SuDVBOP9XKjL47dzC8G7m3XUJqifX",
+	"F9+d+jRVcqI0zY2weeq58JzqacWEzSe9ppK2LjWvc3vbiKW5kRqFRzOsjqbvheaYaRkfNVBrn3kGX0Kw",
+	"MwIt3qQnokcv2e/TS/anL5vaXiP4EVo1a3JweaJEIVMgt+WD2yQwai2mgqSCj5mcGdVXPyg1qp10Wqb/",
+	"+yGdO5BKL1FFLX3m0SqpPITBr5rAzloL0jqkrS8y8dHsdzT77a5mysz1/1uheZkAhQkiY6avCEPTWq2R",
+	"XbtWM6GMP4wEshnkjEOrFvmq0bpgShWZ0jkGOMVdUEQxnoLZBxa0V6rAuvSBWyohVHVxyREMQ2U6mpP2",
+	"0a/8kJqWn6NFxvKnd/SztRq53asJmUsxkaBUQuCeZcBTMGBQhgCiNo8BKVhrh2F1pAzkHt1uNVzwW/A5",
+	"0i2JCZW3defUycAhdmD/cbsq4Nx3RzBtT02MeV7a4wdsmm1IrE4PBalGbMOyPmo9ka6VEivVvXI/C8Yz",
+	"sTBkecLuoRboP1oSZxPvXij/Bif7iMs6KGj7adrMXNd5Hu78cdukfl7aWm06bPbjrrJ583XT1BikIcFN",
+	"CaGCNacKtYKczeatAG60tN19RAZJlVndspa+IZco1dCqJJ75tIWEehho8Uc9XG16BPhtJ87lIR7p89rU",
+	"8fKcukJy96qQ1rGzvhrkaImTJ2GGuC/dkASlFhJSLioh82LkIYdkVNve22GzEs2w13WzUKTgy5kolFuO",
+	"MpKwG6tcbXtT65uyfnUH7+3jlHaM+md3Lr9XHfZuxQg9zOyybXMJagrZYev/VdMcpArg+yYEWldXdS6/",
+	"+4Y0Fke6lMhDXPpDlcZrVr/3v7SXwlspp+GSQsNiGtaKG1aoiTSlsRzRwWG8Zl6tZPDzi+9csA+mb1FS",
+	"Io5nGCnlZFQSz5Pnz57Vs7rMSxtzT298FMlhghrN4J8rpBE3dsw9PVbC+0zxj7XCdwFux6vfeUK0Kus9",
+	"rNodLmFK1WpmUhfStrHWHRKZzTXuHJE51rY71rbbS207qzHVOtu0l72tePyaSGAcsdHX5rqaaaONFE3/",
+	"gdIvuPV/rFH8D29eWq+aHwvBHUybb5MxH63hzS0v8vyWpDlQqQgl5p9o/cS3VqsFdGUG+yjetgdmcChZ",
+	"9XMVa2tD1mORtmORtq++Fc4+5eDzoKRLP1X3a/N7FJ0BkWKhDG/Gqm9C3o2EuENm/eLDz33yS9xZjws2",
+	"v2ViwXOBfrEoJ3d1yXLKX6j7zQxdwyd97pYdMX2NGKdomGraoKJc/MWHn8kJ5YRqTdPpDLg+PRra11Q5",
+	"KwPFLAwRLAvkbC8vv78hGmbznGrw0EFOfF6BNei6Krpo7Q6Bls0MZqu9+UQjkP4pV5/We6zEgsxBuq0l",
+	"FXdu30JCcsoyIgrt0cMcQlgyyR/IPtHkr2YnW/HSe571xRz4p1luEUWdifGYpZCJtDBQ31dzsyY1BdCz",
+	"vI//3wuCeXJxxLJDYRkNzvixkc2lM7Vh1S9o06VGpEVHvMtSPcHkKEoWMPLZRcAnjMPpFbkd9OATTTVx",
+	"GT6D3u0VuT2DT2leKKOWmn++u7m9GvA5NXudggJ1ZSVoolIxNyL3ia1eeumDaG8Tcksxgf5y0HtFlZ6B",
+	"BPJe5CyFQc88NcB8+fL7m9tkwG/t8V36jADzfAlUXj67ePpdv//s4tkz85NtJXSJKaeAP6RiDpccUY7m",
+	"5pdxTieXza5KtwO+UrP9f//7f8zm0br9/7slcwlj9gnU1YBjafblXJCxkFiE1QBCmR81ZvdActDmdoiQ",
+	"ZCYkXBE6GhkQcnlrBgb+LJlmanp+PQPJUsoHXM0hzxmfKFspZkGXipy8vP7wfULeXt9cv0jIm5c/Xydk",
+	"BFN6z0Qhz91fEhfbJzZL0SlPSNmYy8hcTKm2CbwNh+kV0ULT3C5pTFPQJBUF1wrT5RZMRVOoPiCIbMw+",
+	"XaU96KK6IjCb62WZbwZlzOKunqy2CG5FTt7dGDyDT/NcZOCDC7q1amMaZioyY0lnqZR0aVfQdYLhRIpi",
+	"ftBpmg7ibcZvsOCwRijDbKkOC2i0/TvYRiN9w/Y9w0oTvj1PEDbrO+Q8sopqPNxeag3/DjlTWZzskJMY",
+	"7nLI8evNpPeCrYbqN8snpFTKpY0GZ6rWpoRYhof8jpz4yC8tMro83Vt3wBdiNqNnCgxjwMh45DBmOFXN",
+	"SfP89IogWx0LSbiwr6m2VfiH20ewCFmHGeDFzCroOdxTG0phQ3sMy8MQ+N6vyeZtvqcTIIr9ExLylGhB",
+	"nl5cVNt7doEupG6lGMrqC08vOpRfiI2Z2miMfbRTPGhhBSdCtNVVCEM6UKp5xLIJX3p+ij27FVynqRTK",
+	"iVMt8XdlsYNQY8BxGahz/F7T0Zo4PL0QZwu6JBrN7qVnaUblhHHVJ9iT14r6tqBJIPXcWt0oYzPgCvNh",
+	"muVe7IC+wkDZoRHl0YJnIDGxH+sbuBmxPnkxdwmyZWrCgN82TueWKCNPT4VR7fmyLHwT7TFtd5cio+mT",
+	"F3YBRqoe8LbyMH3yVkjsN8PJs4uLC5JCjmJ12SOaCE5uU5Gr26hIbW/3hbmCj3S0SZjGs3EdqezpJiRo",
+	"/pwQw79cZdJsaP/hwSohdV6dVOU+E9TXMLysIZtExQobptw9dLeNZIl863E2EDB3nP/Z6/4uqg3bvv8X",
+	"FOe3+MiayLu+HkrgW3z2wYrGW3yAkm7399+EwNH9syrzpftMdbFyi6MrpcTu3/yXEfq2e/21FLMtP/ko",
+	"tvjgfSAndv/qdU4nW7z+kilDKQrZ6WYeQThoEMO2fD7bJfcoF3jflGFUKwzNZgYZzu2Lp0ESigeWV6AB",
+	"KGxsGEoNXkJoExy8zbpVcPgeaJYzI+CzSSFdL0U/3UgCvcvEgif+MbYyqJXPHC09RxNnIk0LaTgBWrRm",
+	"VRtAkjOlY42ySek38ystbfvoRbvtp+r+NiG36JK4HXAz4FwybgWB2/5Uz/J1bPulP4BNNjAbvG2DEcq1",
+	"lKpCWarGZjGoNkUMY8B7Rw555JBHDvmH5pAl3WnhkKUz8cgky1o2yAKpZilxP9rMRlfdAZMcl8QT3K1Z",
+	"4NrwjZeO6TA+wcISdnqM+HRargRDwrE2nk+6cHUkZGarx2LPvSJjmmhJWd7fxJJsBMeRKx250pErHblS",
+	"F66093CuMcvBR5JXASdHnlSLMFnhSj5cS3AgClzYCZY+HZnjrJwqRsEjo5zyO2wHd7oT2zIazhfFt743",
+	"CzoyriPjOjKuI+PagnF5QtaOzFE+NaeToylxM0eigVkMHbQn+G+iBXn/8nVFcUdSLBTI3XjR2rjgz8GL",
+	"XHjvkRcdedGRFx150bamvc8f63/UvnbhdZy8+pRCHkTzoy5mbqfSxLZicT4SfU0XxEZMT9lOTgvivyYj",
+	"kTFQLh9mMQXsd4I9L6ZUkREAJzS942KRQzaBrAxhGYs8F4vWFketfPBHv+xtsxOOnGgrTnTkLL8PzvJo",
+	"/p8SMVtLIkyY0iB37TP6h6D9/pCM8O5J7JmNg1sJsbSBBkyG9BWjDrfhAmFow5qih570+8i9zPxZNhI8",
+	"cZ0EseOVLVEobawHoTkekGb3cNoM9sNOflVxZxsgiPEWZctvqsg9SOzKb0MDswLIiXWSlZVBbTFQn5iJ",
+	"seQDXmVP+YiMGWSMcpLRpbIqEBeajX2JRS0sQFbDYhqSeQ8LkRMtBtyvhTgpbU0YxrvawW5Q2F46zayR",
+	"rxJTykbLaNh4M9PFkvt4wPiRUR5VtiNj/X1HY9TJT4QlhzntIfHAHjOIA75dZCn2Hxl2nWG/riIE4622",
+	"HRssswO7c2XL6TqrZp4zNhjjiU1UwGpDITwQpVmeE7FgfEKYxr5CtqT2gLuk8uBT+4ttmwqyZKjCcN6S",
+	"Uf+9MNodKbgVCtAoewIqpTnVkCUDXo2XY2Gvsob8qWPZPt95HU91x3JU/Y4c7cjRvl5V0eNxi6aIOUTH",
+	"JLu6ZuhJvCG+jq4aOp0zpRN7Yk53qsWqh6r2NgzI9rebUybblcLXQroEP70QLkMuifRiCjJ/R0JPkyBE",
+	"fqwvqzQ4zWagBhwbJIuxBvSNLQmG2BMtJta0iFltbGyfLQD7wWcwB56hj+sp+bfwh9M13ARJ9nvc4gb1",
+	"7K2Rg/AwiARdSG50Xu9N+/bi1ElKZbd6f9xb5tk+u+iSaHvkdUded+R1v2/tLSBNrTEiTB5ZZKQJN9UN",
+	"juFcUy4gw/aKG2/HDCXwrJ0PfqR3rv03pnW5oApf8g1bFJBysCu/kF39Xx/tYo4q0JEtHNnCH40tWNzf",
+	"YM1bApVHzlDrFhEqI76trHM3GYbg/wydTS7LdzOfsIrPhgaLLqHLtU2inwQXs2VVs8T2vlN5MUlITkeQ",
+	"O5UOV3cHS6zoh941bAaO7U2vyK0rZcKpxBq8WmBRfPy1eztGyzk3qUDXCfkzEZK8aFFrVmvJPWavPNxD",
+	"W5vHj04zrZ3eH6Mrkw8nqmCupQFeW3emG8oUqDrUIh8RHGGTKRu8WjaCr/ohkWpy10jJFsYxyGVr/5Qf",
+	"XQ56BgsQ8ge9U5v/X7WwRh+sViUiECPj8RTaWi59dOUTD1HFHsf+PA2XnDx27Le05yr2x25La2nIdZaV",
+	"GcknNJsxrk43t9G0XLFLK1g78mhpifPJ9cV36I8yzJCc+BK9p33yxnWNMTQnRo8SspiydEreX3988b0t",
+	"bQxzCSnV5t07MPS/bMcRbQtfko1DcqnWAjJIPWu7NDTP73LodnlsKXOAljK+3m4LZ1wnF71YB7ReVnp4",
+	"l+GWFjXbs+fC9jtJVrrJnPaJq+VnLROOHeMLVhZNy344ZV2/WsG8oL6nO9Irz8VR8C5cL3wOi1VWTq69",
+	"rICzZGSKpn1sPZULPgFJ3NJtjimHBUgCsxFkGWTV7scsh7bGOB7Bv6y+OLiqz9MWp5Ug/b664tQmOfbE",
+	"+WP0xEFq8kR5dTqDMePMOkUtOROyokI7yjXnpYRhVv5F8InWHruWuipNl0jBY25am7hoqDhhmpyoqVhw",
+	"QlUlR2WnCepyFU0OtDpskOuHtsf0N/ZrH6U67L+QWAlv0KvG88pejc6Xml+fbM/fgrXGmmW6h18wJyjX",
+	"aKjoZyH+5QqO9P9I/7++FqZe59teZy0UrAl3qaqAm/cITa0jL3EOPyuYwoyyPCFS2L74GVNmjVlCbCl3",
+	"F0JLrnFJtjlKs5F51Ej7Ey5tgy4StuZ38ZUt1lpc5i5l683GdvnOH0Ts25EQOVDeKbrlB4ye6fDiC1t6",
+	"/qBWZ3Mp7+kE1teMR6g6aEOrGr365qtBVQPX9nRiOMoy4Jrp5RrjdIBFvr+qUkagS8hiCpxgQ6SEzAqM",
+	"3lJWjvDvEFnkoGxX/ytCuUVdwjjqqVXf4e+CbtxmsRsb/huoOJDx2Qz9eWzPuKmvzfT8uKh0NDwfxPCM",
+	"zHY9fWiy8LKff2vfUse8g6YRMBvZoAIbIuTbk+PskebkCkIa8TxqTy4JwQHZT5s1GSnVl2gqfoAs/rmt",
+	"xCEkJka60+6gUdBUkN/DGg62x8bkzdbiNT5YZ1aluRf/5aUws3j8ATj++3TnXuMOxr8sPdos6vMYVNtQ",
+	"8tHsqY/N8o7a9B/DmmqoxZOyBIyhH0axSwIdF4mgpTq2qSvHrp8Z5GCk5S0493nAjCN21Y6ks0VjyBSh",
+	"Abe/JBSVdddsCEvb0LCHutlhLaVzgY4pNJ8aJZ8jLRYc2shwNVefZllUb7jOsrflWwdSHaoJviwF4tqc",
+	"yVXFSm3UtBGyFgaKGhTzd6QsPD8qF5+Tsv2F3Xu65kjAjhTq/F/VP95YtcPSvA32ihiBkDAT91EScYNP",
+	"GlTikYUYu4a1yPo7QbavCI4/UmyWjryILujSRktawN6fLuKtunUHZQj4ax2VZcXAomBZpF7gry1YNqbm",
+	"KKwSv0cp4LWQRIkZCA5kMRUkF0r7UkqFnpqTSqkWktD5vMHWvW5tZKHw1QFXkErQqDFJwHaNS9f32whD",
+	"DrNt9i4+U6BKN+b1+zdEizvgznrPpCLAM3U14KW4waS9ZHfKRoxRkArbKh2rddiXOHzSRLEJP2McSy0o",
+	"K5lpQRRoDBAv5gNOJ5TxprY4G9MhHng0bfbGPHn7+vrz0B4F+g9AeT4H2/6sNj5O0KBC0hyoURw8dtVg",
+	"exvW7O37B6YZYyEnwlON0qcgJGGK5CK9g4yIQvfJq7XIjl3jLEQbfK9S48eU5YZcaA2zuXaNZ80PBm0t",
+	"tSqNmIa+2OVo4EiiBhyHRMdHOhVCgY2YqxZKdYxcnJgvhjYCb+jfPXXGoAHPBBa65ks9NX/8/9m7mt02",
+	"bif+KoQvloG1//7346KcghhpWgSpYRfIoQkQ7u5IYsUlF/ywrBYG+jR9sD5JwRmSy9WuGvSgJgVyExYi",
+	"OSRnyN+QnN+AtHC4gqRCH1tGbtMsncbbSdVjW5/LIdCXNeyL6zFa8yw4e2iYxOB0HL0Vi95Om+3RW457",
+	"ytJiZ1JQ0qluU7z5UgBtccuxDEhSOGK1HzI1RwaSirUemNVxObMulGmv2D2+AgvLCNUSIdPczcjbIPk/",
+	"xaGnj7IMYv1NEBlyLyPhyr9lqp86dIwm8twOPV+Sgq5BNQIsRa+LA2roADcHsk588fIMiw1sYVgOlcwy",
+	"bsPuGDOWJo13hjfb4ByQxm+AS7f59fjbnHgV99X1NdttBJ1Gst7oBqxlxiv7jAnHWg0Wr+/wdQplR+CO",
+	"19wCE86CXGE+d+GY9RiQJh5AhRp6o2uwV+y12EJ6/K69A/wrcqkZWHmLqLzmLauBGzBxm198c/3/i1k7",
+	"eBW7dUKdpiaOskjEEQpTGDp7UsX+nAIjX8eZLVQuz06K7zXA2/1xnfv2+mt6ZjJSo6xidDscEWH4sPJS",
+	"7lkn1oZu5LRJxYVNE3FugyOJURhCtfAYysYFli0oRNKBdQkX4ml130tS5V+0DyMVsSO9M3a676F9pxZK",
+	"E2hLwR1FAUKdMSTTJsFzkpDUtYsr9oH+9IFZvifjJwCbZU0IsWUk7HqZpdoAb1knlKe2JbeOWeRLatCM",
+	"UMXDPvIW7ZerdypXuxIy3loaqL2QbmTe9KYZZ2v58W6w4Kznr1q2UfoOuMKlYw6zfgfujrThk5gqtk0e",
+	"vPkvGemJh+WNdjTtV5OQf94KXLgXedoN8GaDF1VBPQczHJkbWUeKYYqqe3F0kXhComVvAjQLCCa6eS+0",
+	"3go4W/78/qn67Yz2gp/CVhA/BRCDMxmBjzfybHn2PwQ3saEp4WfOkY6R7APbCH3LjuM42nuJ4zMwAFTj",
+	"p/Qp1goJTDuh7FXx0jO/kQ2dOAxm6DqvhNszy1fg9rSA8BWsPTeYDam4QbMpMDOAUEF+cMyFVDRXFphp",
+	"8XlCHKElSjlB0HWCbQ2M0EiVnzYIE/Y4bmMlRMpaijCmQp/pNakRZXFa3Ly6q9iL+9u7it0/Dz9v7ip2",
+	"+/KG/fn7HxcVZcDQO5Xi1corRczo7mspmorZDTdpaUupokazgM3NjUgU5dwejsG4y5lntcoUfWVqfRsj",
+	"ZY14gJatJF+PlWBU85wY6Edc9pIrzPholxHcqaFptgsIqdWM19o79CnKaqu8YXRCgnVaQSlD9FRm2qaV",
+	"oUIdJ3MnKwibZg9N5nYn0EoYjv6itRzN/GDV01aCX4M8ueTvaO/IiqanrwNexsCZdDxTnvnEI554S54Z",
+	"/I2Woz5nh28qDsby8K4HcwkP+L8yfVhw9wif7oxwUOGwEqlJ5LlHvpMNNNteC+VGAx2qmWkxkRTZig1k",
+	"/dR2g7lUE35P7FpqO4olOpzvsJEl/vwi2VhC/FMBXnopLx080liueAMOEmBBp2JqAVZ0QnJzLGnCjGdT",
+	"iEI1z657xCHWGG0nZscW+PnS8drLJAdRhxW+MwbAptw5KdvDRZarjRnlcKNK+X+GzOmDiJmLZirl912v",
+	"DXnvMVOr5LHrtZdb9sP9j29S5rmaN9u10V61pJjwmMsO60tRTamj2Iw9e3r/9FcAAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

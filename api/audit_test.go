@@ -764,6 +764,8 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		write(204, "POST", "/api/v1/auth/logout", nil, "session.logout", "user", is(mo.ID), "-", asMo, session...)
 		session = signIn("mo@example.org", password, asMo, mo.ID)
 		write(200, "POST", "/api/v1/auth/mfa", map[string]string{"code": recovery}, "user.recovery_code_used", "user", is(mo.ID), "-", asMo, session...)
+		// An admin clears Mo's second factor (a lost phone).
+		write(200, "POST", "/api/v1/users/"+mo.ID+"/mfa/reset", nil, "user.mfa_reset", "user", is(mo.ID), "a", asAdmin, auBearer(adminTok)...)
 		data.same(t, s, "sign-in")
 
 		// Verifying against checkpoints is a POST that reads: it records nothing.

@@ -14,7 +14,7 @@ import (
 
 func userOut(u casereview.User) User {
 	out := User{Id: u.ID, Email: u.Email, DisplayName: u.DisplayName, Disabled: u.Disabled, MfaEnabled: u.MFAEnabled,
-		HasPassword: u.HasPassword, Memberships: make([]Membership, len(u.Memberships)), Version: u.Version,
+		HasPassword: u.HasPassword, MustChangePassword: u.MustChangePassword, Memberships: make([]Membership, len(u.Memberships)), Version: u.Version,
 		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, LastLoginAt: nullTime(u.LastLoginAt)}
 	for i, m := range u.Memberships {
 		out.Memberships[i] = Membership{Id: m.ID, Role: MembershipRole(m.Role), OrganisationId: nullString(nonEmpty(m.OrganisationID)),

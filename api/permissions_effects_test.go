@@ -480,6 +480,7 @@ var pmEffects = func() map[string]pmEffect {
 		"POST /api/v1/users":                                   {audit: one("user.created")},
 		"PATCH /api/v1/users/{id}":                             {audit: one("user.updated")},
 		"POST /api/v1/users/{id}/password":                     {audit: one("user.password_reset")},
+		"POST /api/v1/users/{id}/mfa/reset":                    {audit: one("user.mfa_reset")},
 		"POST /api/v1/users/{id}/memberships":                  {audit: one("membership.added"), rows: map[string]int64{"memberships": 1}},
 		"DELETE /api/v1/users/{id}/memberships/{membershipId}": {audit: one("membership.removed"), rows: map[string]int64{"memberships": -1}},
 		"DELETE /api/v1/me/tokens/{id}":                        {audit: one("token.revoked"), rows: map[string]int64{"api_tokens revoked": 1}},

@@ -645,6 +645,19 @@ func pmRows(w *pmWorld) []pmRow {
 		id, _ := w.freshUser(t)
 		return pmReq{path: "/api/v1/users/" + id + "/password", body: map[string]any{"password": "granite harbour violet sail"}}
 	})
+	// An admin clears a (fresh) user's second factor; others cannot see the user.
+	b.add("POST", "/api/v1/users/{id}/mfa/reset", "fresh user", func(role string) int {
+		switch role {
+		case pmAnon:
+			return http.StatusUnauthorized
+		case pmAdmin:
+			return ok
+		}
+		return notFound
+	}, func(t *testing.T, role string) pmReq {
+		id, _ := w.freshUser(t)
+		return pmReq{path: "/api/v1/users/" + id + "/mfa/reset"}
+	})
 	// The caller's own account.
 	b.add("GET", "/api/v1/me", "self", pmSignedIn(ok), pmFixed("/api/v1/me"))
 	// A password change revokes every token, so it is made from a signed-in session only.

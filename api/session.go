@@ -33,6 +33,11 @@ var unfinishedSignIn = map[string]bool{
 	"/api/v1/me/mfa/totp": true, "/api/v1/me/mfa/totp/confirm": true,
 }
 
+// routes open to someone whose password an admin reset, until they choose a new one.
+var passwordChangeRoutes = map[string]bool{
+	"/api/v1/auth/login": true, "/api/v1/auth/logout": true, "/api/v1/me": true, "/api/v1/me/password": true,
+}
+
 // authenticate works out who is calling: a bearer API token, a session cookie, or nobody. It
 // puts the actor in the request context, where the store reads it for every check, and
 // enforces CSRF protection for cookie-authenticated writes and the second factor for sessions.
@@ -56,6 +61,12 @@ func authenticate(svc *auth.Service, fallback casereview.Actor, mode CookieSecur
 						Message: "finish signing in first: " + nextStep(id.MFAState)})
 					return
 				}
+			}
+			// The second factor comes first; then the new password.
+			if id.Complete() && id.User.MustChangePassword && !passwordChangeRoutes[c.FullPath()] {
+				writeProblem(c, casereview.Forbidden("an admin reset your password: choose a new one first "+
+					"(POST /api/v1/me/password with your current password and a new one)"))
+				return
 			}
 		}
 		// An anonymous caller writes nothing but a sign-in. Refusing before any record is looked

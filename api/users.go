@@ -115,3 +115,15 @@ func (s *Server) ResetPassword(ctx context.Context, req ResetPasswordRequestObje
 	}
 	return ResetPassword200JSONResponse(userOut(u)), nil
 }
+
+func (s *Server) ResetMFA(ctx context.Context, req ResetMFARequestObject) (ResetMFAResponseObject, error) {
+	// As for UpdateUser: a user the caller may not see answers 404, not 403.
+	if _, err := s.svc.GetUser(ctxOf(ctx), req.Id); err != nil {
+		return nil, err
+	}
+	u, err := s.auth.ResetMFA(ctxOf(ctx), req.Id)
+	if err != nil {
+		return nil, err
+	}
+	return ResetMFA200JSONResponse(userOut(u)), nil
+}

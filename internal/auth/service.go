@@ -383,6 +383,25 @@ func (s *Service) ResetPassword(ctx context.Context, userID, password string) (c
 	return c.User, err
 }
 
+// ResetMFA is an admin clearing the second factor of someone who lost their authenticator: the
+// secret and recovery codes go and every session and API token of theirs ends. Where their role
+// requires a second factor, their next sign-in leads them to set one up again.
+func (s *Service) ResetMFA(ctx context.Context, userID string) (casereview.User, error) {
+	a := casereview.ActorFrom(ctx)
+	if !casereview.CanManageUsers(a) {
+		return casereview.User{}, casereview.Deny(a, "only admins reset a second factor")
+	}
+	c, err := s.store.CredentialsByID(ctx, userID)
+	if err != nil {
+		return casereview.User{}, err
+	}
+	if err := s.store.ResetMFA(ctx, c.User.ID); err != nil {
+		return casereview.User{}, err
+	}
+	c, err = s.store.CredentialsByID(ctx, c.User.ID)
+	return c.User, err
+}
+
 // NewPasswordHash checks a password against the rules and hashes it, for accounts created by an
 // admin or on the command line.
 func (s *Service) NewPasswordHash(password string, context ...string) (string, error) {

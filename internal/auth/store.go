@@ -37,6 +37,9 @@ type Store interface {
 	ReplaceTOTPSecret(ctx context.Context, userID, old, next string) error
 	ConfirmTOTP(ctx context.Context, userID, sessionHash string, step int64, recoveryHashes []string) error
 	UseRecoveryCode(ctx context.Context, userID, codeHash, sessionHash string) (bool, error)
+	// ResetMFA clears a user's second factor and recovery codes and ends every session and API
+	// token of theirs, audited, for an admin.
+	ResetMFA(ctx context.Context, userID string) error
 
 	CreateToken(ctx context.Context, userID, name, hash, prefix string, expires *time.Time) (casereview.APIToken, error)
 	TokenByHash(ctx context.Context, hash string) (casereview.APIToken, Credentials, error)

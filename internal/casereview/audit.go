@@ -48,6 +48,7 @@ const (
 	AuditMFAFailed              AuditAction = "session.mfa_failed"
 	AuditLogout                 AuditAction = "session.logout"
 	AuditMFAEnrolled            AuditAction = "user.mfa_enrolled"
+	AuditMFAReset               AuditAction = "user.mfa_reset" // an admin cleared a user's authenticator and recovery codes
 	AuditRecoveryCodeUsed       AuditAction = "user.recovery_code_used"
 	AuditTokenCreated           AuditAction = "token.created"
 	AuditTokenRevoked           AuditAction = "token.revoked"
@@ -318,7 +319,7 @@ var AuditActionGroups = []struct {
 		AuditTaxonomySeeded, AuditThemeCreated, AuditThemeUpdated, AuditThemeDeprecated}},
 	{"People and access", []AuditAction{AuditUserCreated, AuditUserUpdated, AuditUserDisabled, AuditUserEnabled,
 		AuditPasswordChanged, AuditPasswordReset, AuditMembershipAdded, AuditMembershipRemoved,
-		AuditMFAEnrolled, AuditRecoveryCodeUsed, AuditTokenCreated, AuditTokenRevoked}},
+		AuditMFAEnrolled, AuditMFAReset, AuditRecoveryCodeUsed, AuditTokenCreated, AuditTokenRevoked}},
 	{"Signing in", []AuditAction{AuditLogin, AuditLoginFailed, AuditLoginLocked, AuditMFAPassed, AuditMFAFailed, AuditLogout}},
 	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported}},
 	{"The service", []AuditAction{AuditSearchRebuildRequested, AuditChainKeyed}},

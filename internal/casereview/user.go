@@ -18,11 +18,14 @@ type User struct {
 	Disabled    bool
 	MFAEnabled  bool
 	HasPassword bool
-	Memberships []Membership
-	LastLoginAt *time.Time
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// MustChangePassword is set when an admin reset the password: until its owner chooses a new
+	// one, their session may do nothing else.
+	MustChangePassword bool
+	Memberships        []Membership
+	LastLoginAt        *time.Time
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Actor returns the actor u acts as.

@@ -71,11 +71,13 @@ func (s *Store) RevokeOtherSessions(ctx context.Context, userID, keepHash string
 // ReplacePassword stores a password chosen by its owner (keepSessionHash is the session they
 // used) or set by an admin (keepSessionHash empty), and in the same transaction ends every other
 // session, revokes every API token and forgets the account's failure counts: whoever held the
-// old password, or anything opened with it, is out.
+// old password, or anything opened with it, is out. An admin's reset (AuditPasswordReset) marks
+// the account as having to choose a new password; any other change clears that mark.
 func (s *Store) ReplacePassword(ctx context.Context, userID, hash, keepSessionHash string, action casereview.AuditAction, keyPrefixes ...string) error {
 	return s.inTx(ctx, func(t *tx) error {
 		res := t.db.Model(&userRow{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": hash,
-			"version": gorm.Expr("version + 1"), "updated_at": t.now})
+			"must_change_password": action == casereview.AuditPasswordReset,
+			"version":              gorm.Expr("version + 1"), "updated_at": t.now})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -242,6 +244,41 @@ func (s *Store) ConfirmTOTP(ctx context.Context, userID, sessionHash string, ste
 			return err
 		}
 		t.audit(casereview.AuditMFAEnrolled, "user", userID, nil, map[string]int{"recovery_codes": len(recoveryHashes)})
+		return nil
+	})
+}
+
+// ResetMFA is an admin clearing a user's second factor (a lost phone): the secret, the
+// enrolled flag and every recovery code go, and every session and API token of the user ends, in
+// one transaction. Where their role requires a second factor they enrol again at next sign-in.
+func (s *Store) ResetMFA(ctx context.Context, userID string) error {
+	if err := requireUserAdmin(ctx); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(t *tx) error {
+		before, err := loadUser(t.db, userID)
+		if err != nil {
+			return err
+		}
+		if err := t.db.Model(&userRow{}).Where("id = ?", before.ID).Updates(map[string]any{"totp_secret": nil, "totp_enabled": false,
+			"totp_last_step": 0, "version": gorm.Expr("version + 1"), "updated_at": t.now}).Error; err != nil {
+			return err
+		}
+		codes := t.db.Table("recovery_codes").Where("user_id = ?", before.ID).Delete(nil)
+		if codes.Error != nil {
+			return codes.Error
+		}
+		sessions := t.db.Table("sessions").Where("user_id = ? AND revoked_at IS NULL", before.ID).Update("revoked_at", t.now)
+		if sessions.Error != nil {
+			return sessions.Error
+		}
+		tokens := t.db.Table("api_tokens").Where("user_id = ? AND revoked_at IS NULL", before.ID).Update("revoked_at", t.now)
+		if tokens.Error != nil {
+			return tokens.Error
+		}
+		t.audit(casereview.AuditMFAReset, "user", before.ID, nil, map[string]any{"mfa_was_enabled": before.MFAEnabled,
+			"recovery_codes_removed": codes.RowsAffected,
+			"sessions_ended":         sessions.RowsAffected, "tokens_revoked": tokens.RowsAffected})
 		return nil
 	})
 }

@@ -19,6 +19,7 @@ type userRow struct {
 	TOTPSecret   *string    `gorm:"column:totp_secret"`
 	TOTPEnabled  bool       `gorm:"column:totp_enabled"`
 	TOTPLastStep int64      `gorm:"column:totp_last_step"`
+	MustChange   bool       `gorm:"column:must_change_password"`
 	LastLoginAt  *time.Time `gorm:"column:last_login_at"`
 	Version      int        `gorm:"column:version"`
 	CreatedAt    time.Time  `gorm:"column:created_at"`
@@ -82,7 +83,7 @@ func users(db *gorm.DB, rows []userRow) ([]casereview.User, error) {
 			last = &t
 		}
 		out[i] = casereview.User{ID: r.ID, Email: r.Email, DisplayName: r.DisplayName, Disabled: r.Disabled, MFAEnabled: r.TOTPEnabled,
-			HasPassword: r.PasswordHash != nil, Memberships: append([]casereview.Membership{}, byUser[r.ID]...), LastLoginAt: last,
+			HasPassword: r.PasswordHash != nil, MustChangePassword: r.MustChange, Memberships: append([]casereview.Membership{}, byUser[r.ID]...), LastLoginAt: last,
 			Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	}
 	return out, nil
