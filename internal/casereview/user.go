@@ -103,6 +103,7 @@ func (d *MembershipDraft) Validate() error {
 
 type UserFilter struct {
 	Email    string // part of the address
+	Text     string // part of the address or of the name (the web's search box)
 	Role     Role
 	Disabled *bool
 }

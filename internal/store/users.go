@@ -172,6 +172,10 @@ func (s *Store) ListUsers(ctx context.Context, f casereview.UserFilter, page cas
 		if f.Email != "" {
 			q = q.Where(`email LIKE ? ESCAPE '\'`, likePattern(strings.ToLower(f.Email)))
 		}
+		if f.Text != "" {
+			like := likePattern(strings.ToLower(f.Text))
+			q = q.Where(`(email LIKE ? ESCAPE '\' OR LOWER(display_name) LIKE ? ESCAPE '\')`, like, like)
+		}
 		if f.Role != "" {
 			q = q.Where("EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id AND m.role = ?)", f.Role)
 		}

@@ -30,7 +30,7 @@ type accountData struct {
 	Tokens      int // active API tokens
 }
 
-type membershipLine struct{ Role, Scope string }
+type membershipLine struct{ Role, Scope, ID string }
 
 func (h *Handler) account(c *gin.Context) {
 	id, ok := identityOf(c)
@@ -66,8 +66,16 @@ func (h *Handler) account(c *gin.Context) {
 	h.render(c, http.StatusOK, "account", p)
 }
 
+// passwordData says whether an admin's reset sent the person here.
+type passwordData struct{ MustChange bool }
+
+func mustChange(c *gin.Context) passwordData {
+	id, _ := identityOf(c)
+	return passwordData{MustChange: id.User.MustChangePassword}
+}
+
 func (h *Handler) passwordForm(c *gin.Context) {
-	p := h.page(c, "Change your password", nil)
+	p := h.page(c, "Change your password", mustChange(c))
 	p.Nav = "account"
 	h.render(c, http.StatusOK, "account-password", p)
 }
@@ -106,7 +114,7 @@ func (h *Handler) changePassword(c *gin.Context) {
 			return
 		}
 	}
-	p := h.page(c, "Change your password", nil)
+	p := h.page(c, "Change your password", mustChange(c))
 	p.Nav, p.Errors = "account", probs
 	h.render(c, status, "account-password", p)
 }

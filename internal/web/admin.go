@@ -15,6 +15,7 @@ import (
 func (h *Handler) adminRoutes(r gin.IRoutes) {
 	r.GET("/admin", h.adminHub)
 	h.adminPartnershipRoutes(r)
+	h.adminUserRoutes(r)
 	h.adminOrganisationRoutes(r)
 }
 

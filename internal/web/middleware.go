@@ -65,6 +65,12 @@ func unfinishedPath(p string) bool {
 		p == "/signed-out" || strings.HasPrefix(p, "/assets/") || publicPath(p)
 }
 
+// passwordChangePath is all someone whose password an admin reset may use until they change it.
+func passwordChangePath(p string) bool {
+	return p == "/account/password" || p == "/sign-out" || p == "/signed-out" || p == "/session/extend" ||
+		strings.HasPrefix(p, "/assets/") || publicPath(p)
+}
+
 // identify works out who is asking from the session cookie and puts the actor in the request
 // context, where every domain call reads it.
 func (h *Handler) identify() gin.HandlerFunc {
@@ -102,6 +108,11 @@ func (h *Handler) identify() gin.HandlerFunc {
 			return
 		case signedIn && !id.Complete() && !unfinishedPath(path):
 			c.Redirect(http.StatusSeeOther, nextSignInStep(id))
+			c.Abort()
+			return
+		case signedIn && id.Complete() && id.User.MustChangePassword && !passwordChangePath(path):
+			// An admin reset the password: the person chooses their own before anything else.
+			c.Redirect(http.StatusSeeOther, "/account/password")
 			c.Abort()
 			return
 		}
