@@ -29,6 +29,9 @@ type Request struct {
 	Review              casereview.ReviewDraft
 	PartnershipName     string // used when Review.PartnershipID is empty
 	CreateOrganisations bool   // create lead agencies that match no organisation (sector "other")
+	// Matches resolves lead-agency text that matches no organisation: text -> the name of the
+	// organisation meant (one of the report's suggestions, say), for this import only.
+	Matches map[string]string
 	DryRun              bool
 	Limits              Limits
 	Today               casereview.Date
@@ -105,6 +108,11 @@ func Import(ctx context.Context, svc Services, req Request) (Outcome, error) {
 		return out, err
 	}
 	ix := NewOrgIndex(orgs)
+	for text, name := range req.Matches {
+		if id, _ := ix.Find(name); id != "" {
+			ix.Alias(text, id)
+		}
+	}
 	before := out.Report.Errors()
 	buildRep := out.Report
 	bundle, unmatched := Build(plan, d, ix, req.Today, &buildRep)
