@@ -158,4 +158,3 @@ func (s *Server) GetImport(ctx context.Context, req GetImportRequestObject) (Get
 	}
 	return GetImport200JSONResponse(importJobOut(j)), nil
 }
-

@@ -31,11 +31,11 @@ type Request struct {
 	CreateOrganisations bool   // create lead agencies that match no organisation (sector "other")
 	// Matches resolves lead-agency text that matches no organisation: text -> the name of the
 	// organisation meant (one of the report's suggestions, say), for this import only.
-	Matches map[string]string
-	DryRun              bool
-	Limits              Limits
-	Today               casereview.Date
-	Progress            func(done, total int)
+	Matches  map[string]string
+	DryRun   bool
+	Limits   Limits
+	Today    casereview.Date
+	Progress func(done, total int)
 }
 
 // Outcome is the report and, when the import went ahead (or was a dry run that validated), the
