@@ -34,6 +34,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	// Administration: the hub and the registers admins keep (admin.go, admin_partnerships.go).
 	h.adminRoutes(r)
 
+	// Importing an action plan into a review (imports.go, imports_job.go).
+	h.importRoutes(r)
+
 	// Home: the caller's work list (work.go).
 	r.GET("/", h.work)
 

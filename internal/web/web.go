@@ -85,6 +85,7 @@ type Handler struct {
 	pages    map[string]*template.Template
 	assetVer string
 	limit    *limiter // the public pages' rate limit per client
+	uploads  uploads  // files checked and not yet imported (imports.go)
 }
 
 // New builds the web UI's router. It fails when a template does not parse.
