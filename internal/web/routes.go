@@ -42,6 +42,8 @@ func (h *Handler) routes(r *gin.Engine) {
 
 	// Search (search.go).
 	r.GET("/search", h.search)
+	r.GET("/search.csv", func(c *gin.Context) { h.searchDownload(c, "csv") })
+	r.GET("/search.xlsx", func(c *gin.Context) { h.searchDownload(c, "xlsx") })
 
 	// A recommendation and everything done to it (recommendation.go, respond.go, actions.go,
 	// evidence.go, evidence_withdraw.go, oversight.go, links.go, suggestions.go).

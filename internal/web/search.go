@@ -38,6 +38,9 @@ type searchPage struct {
 	NextHref, PrevHref, FirstHref string
 	PagingEnds                    bool // more results than the address can page through
 	CursorProblem                 bool
+	// DownloadQuery is the search's address for /search.csv and /search.xlsx ("" on the
+	// public pages, which offer no download).
+	DownloadQuery string
 }
 
 type searchPair struct{ Name, Value string }
@@ -63,6 +66,9 @@ func (h *Handler) search(c *gin.Context) {
 		return
 	}
 	p.Nav = "search"
+	if d, ok := p.Data.(*searchPage); ok && d.Searched {
+		d.DownloadQuery = "?" + readSearchForm(c.Request.URL.Query()).values().Encode()
+	}
 	h.render(c, status, "search", p)
 }
 

@@ -1,0 +1,93 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/webtest"
+)
+
+// A search's download holds the search's hits the caller may read, no more (row for row what
+// the API's search gives them): another partnership never gets a restricted review; each
+// download is audited.
+func TestSearchDownloadsHoldWhatTheCallerMayRead(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.API.WaitForIndex()
+		s.User("police@example.test", casereview.RoleAgencyEditor, "Eastmere and Vale Police")
+		s.User("eastmere@example.test", casereview.RolePanel, eastmereCSP)
+		s.User("hollowbrook@example.test", casereview.RolePanel, "Hollowbrook Safeguarding Children Partnership")
+		st := s.API.App.Store()
+		reviews, err := st.ListReviews(webtest.System(), casereview.ReviewFilter{Reference: "EM-DHR-2023-04"}, casereview.PageRequest{Limit: 1})
+		if err != nil || len(reviews.Items) != 1 {
+			t.Fatalf("the demo's restricted review: %v", err)
+		}
+		restricted, err := st.ListRecommendations(webtest.System(), casereview.RecommendationFilter{ReviewID: reviews.Items[0].ID}, casereview.PageRequest{Limit: 50})
+		if err != nil || len(restricted.Items) == 0 {
+			t.Fatalf("its recommendations: %v", err)
+		}
+
+		for _, who := range []string{"police@example.test", "hollowbrook@example.test", "eastmere@example.test"} {
+			b := s.Browser()
+			b.SignIn(who)
+			q := "sort=oldest"
+			page := b.Get("/search?" + q).Must(http.StatusOK)
+			if !page.Has(`#search-downloads a[href="/search.csv?` + q + `"]`) || !page.Has(`#search-downloads a[href="/search.xlsx?` + q + `"]`) {
+				t.Fatalf("%s: no download links", who)
+			}
+			apiIDs, total := apiSearch(t, b, q+"&limit=100")
+			c := b.Get("/search.csv?" + q).Must(http.StatusOK)
+			if !strings.HasPrefix(c.Header.Get("Content-Type"), "text/csv") || !strings.Contains(c.Header.Get("Content-Disposition"), "search-results.csv") {
+				t.Errorf("%s: csv headers %v", who, c.Header)
+			}
+			rows, err := csv.NewReader(strings.NewReader(c.Body)).ReadAll()
+			if err != nil || len(rows) != total+1 || rows[0][0] != "Review reference" {
+				t.Fatalf("%s: csv %d rows (want %d + header), %v", who, len(rows), total, err)
+			}
+			// Exactly the search's hits, as the API gives them to the same person.
+			for i, id := range apiIDs {
+				if i+1 >= len(rows) || !strings.HasSuffix(rows[i+1][len(rows[i+1])-1], "/recommendations/"+id) {
+					t.Errorf("%s: row %d is not hit %s", who, i+1, id)
+					break
+				}
+			}
+			sawRestricted := false
+			for _, r := range restricted.Items {
+				if strings.Contains(c.Body, r.ID) {
+					sawRestricted = true
+				}
+			}
+			// The police answer to it (an addressee reads it); another partnership's panel may not.
+			if want := who != "hollowbrook@example.test"; sawRestricted != want {
+				t.Errorf("%s: restricted review in the download = %v, want %v", who, sawRestricted, want)
+			}
+			x := b.Get("/search.xlsx?" + q).Must(http.StatusOK)
+			f, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			xrows, err := f.GetRows("Results")
+			if err != nil || len(xrows) != total+1 {
+				t.Errorf("%s: xlsx %d rows, want %d + header (%v)", who, len(xrows), total, err)
+			}
+		}
+		a, err := st.ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditExport), EntityType: "search"}, 10, 0)
+		if err != nil || len(a.Items) != 6 {
+			t.Errorf("audited search downloads: %d, %v", len(a.Items), err)
+		}
+		// A query the search refuses is refused for the download too.
+		b := s.Browser()
+		b.SignIn("police@example.test")
+		if st := b.Get("/search.csv?sort=" + url.QueryEscape("sideways")).Status; st == http.StatusOK {
+			t.Errorf("a bad sort downloads: %d", st)
+		}
+	})
+}
