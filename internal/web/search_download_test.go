@@ -40,7 +40,7 @@ func TestSearchDownloadsHoldWhatTheCallerMayRead(t *testing.T) {
 			b.SignIn(who)
 			q := "sort=oldest"
 			page := b.Get("/search?" + q).Must(http.StatusOK)
-			if !page.Has(`#search-downloads a[href="/search.csv?` + q + `"]`) || !page.Has(`#search-downloads a[href="/search.xlsx?` + q + `"]`) {
+			if !page.Has(`#search-downloads a[href="/search.csv?`+q+`"]`) || !page.Has(`#search-downloads a[href="/search.xlsx?`+q+`"]`) {
 				t.Fatalf("%s: no download links", who)
 			}
 			apiIDs, total := apiSearch(t, b, q+"&limit=100")
