@@ -43,6 +43,14 @@ func TestSearchDownloadsHoldWhatTheCallerMayRead(t *testing.T) {
 			if !page.Has(`#search-downloads a[href="/search.csv?`+q+`"]`) || !page.Has(`#search-downloads a[href="/search.xlsx?`+q+`"]`) {
 				t.Fatalf("%s: no download links", who)
 			}
+			// The summary of the same search, from the summaries API, in the same session.
+			href, ok := page.Doc.Find(`#search-summary a[href^="/api/v1/summaries/document.csv?"]`).Attr("href")
+			if !ok {
+				t.Fatalf("%s: no summary links", who)
+			}
+			if sum := b.Get(href); sum.Status != http.StatusOK || !strings.HasPrefix(sum.Header.Get("Content-Type"), "text/csv") {
+				t.Errorf("%s: summary %s: %d %s", who, href, sum.Status, sum.Header.Get("Content-Type"))
+			}
 			apiIDs, total := apiSearch(t, b, q+"&limit=100")
 			c := b.Get("/search.csv?" + q).Must(http.StatusOK)
 			if !strings.HasPrefix(c.Header.Get("Content-Type"), "text/csv") || !strings.Contains(c.Header.Get("Content-Disposition"), "search-results.csv") {
