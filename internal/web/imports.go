@@ -43,9 +43,12 @@ type upload struct {
 	outcome          *actionplan.Outcome // set when the job ends
 }
 
+// At most maxUploadsKept files and maxUploadBytesKept bytes are kept, each for uploadKeptFor;
+// the oldest go first.
 const (
-	maxUploadsKept = 32
-	uploadKeptFor  = time.Hour
+	maxUploadsKept     = 32
+	maxUploadBytesKept = 64 << 20
+	uploadKeptFor      = time.Hour
 )
 
 func (u *uploads) put(id string, up *upload, now time.Time) {
@@ -54,18 +57,25 @@ func (u *uploads) put(id string, up *upload, now time.Time) {
 	if u.m == nil {
 		u.m = map[string]*upload{}
 	}
-	var oldest string
 	for k, v := range u.m {
 		if now.Sub(v.at) > uploadKeptFor {
 			delete(u.m, k)
-		} else if oldest == "" || v.at.Before(u.m[oldest].at) {
-			oldest = k
 		}
 	}
-	if len(u.m) >= maxUploadsKept {
+	u.m[id] = up
+	for {
+		size, oldest := 0, ""
+		for k, v := range u.m {
+			size += len(v.data)
+			if k != id && (oldest == "" || v.at.Before(u.m[oldest].at)) { // never the one just kept
+				oldest = k
+			}
+		}
+		if len(u.m) <= 1 || (len(u.m) <= maxUploadsKept && size <= maxUploadBytesKept) {
+			return
+		}
 		delete(u.m, oldest)
 	}
-	u.m[id] = up
 }
 
 func (u *uploads) get(id, userID string) (upload, bool) {

@@ -142,3 +142,25 @@ func TestImportIsForTheReviewsPanel(t *testing.T) {
 		}
 	})
 }
+
+// A lead agency no organisation answers to, confirmed as new, is created with the import.
+func TestImportCreatesAConfirmedNewOrganisation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("panel@example.test", casereview.RolePanel, eastmereCSP)
+		rv := reviewByReference(t, s, "EM-DHR-2021-02")
+		b := s.Browser()
+		b.SignIn("panel@example.test")
+		plan := "Recommendation,Scope,Action to take,Lead agency,Key milestones,Target date,Date of completion and outcome\n" +
+			"9. Agencies should ask about pets at every risk assessment.,local,Add a question about pets,Quillmoor Animal Refuge,,31/12/2026,\n"
+		p := waitForJob(t, b, uploadPlan(t, b, rv.ID, "plan.csv", plan))
+		if !p.Has(`input[name="agency-0"][value="new"]`) {
+			t.Fatalf("no way to confirm a new organisation: %s", p.Doc.Find("main").Text())
+		}
+		p = waitForJob(t, b, b.Post(p.URL+"/run", url.Values{"csrf_token": {p.CSRF()}, "agency-0": {"new"}}).Must(http.StatusOK))
+		if !strings.Contains(p.Text("h1"), "Action plan imported") {
+			t.Fatalf("after import: %q %s", p.Text("h1"), p.Doc.Find("main").Text())
+		}
+		s.ScopeID("Quillmoor Animal Refuge") // fails the test when it was not created
+	})
+}

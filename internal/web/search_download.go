@@ -20,10 +20,9 @@ import (
 // its last row. Each download is audited as an export (data.exported), as action-plan
 // downloads are.
 
-const (
-	maxSearchDownload  = 1000
-	searchDownloadPage = 100
-)
+const searchDownloadPage = 100
+
+var maxSearchDownload = 1000 // a variable only so that a test can cut a short download
 
 var searchColumns = []string{"Review reference", "Review type", "Recommendation", "Title", "Text", "Scope", "Addressed to",
 	"Response", "Implementation", "Oversight", "Themes", "Flags", "Issued", "Link"}
@@ -89,8 +88,10 @@ func (h *Handler) searchDownload(c *gin.Context, format string) {
 			strings.Join(themes, "; "), strings.Join(flags, "; "), r.IssuedOn.String(), base + "/recommendations/" + r.ID})
 	}
 	if cut {
-		rows = append(rows, []string{"The download holds the first " + plural(maxSearchDownload, "result", "results") + " of " +
-			plural(total, "result", "results") + ": narrow the search to get the rest."})
+		note := make([]string, len(searchColumns)) // as wide as the rest, for programs that read it
+		note[0] = "The download holds the first " + plural(maxSearchDownload, "result", "results") + " of " +
+			plural(total, "result", "results") + ": narrow the search to get the rest."
+		rows = append(rows, note)
 	}
 	var buf bytes.Buffer
 	ctype, name := "text/csv; charset=utf-8", "search-results.csv"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/web"
 	"github.com/casereview/casereview/internal/webtest"
 )
 
@@ -90,6 +91,15 @@ func TestSearchDownloadsHoldWhatTheCallerMayRead(t *testing.T) {
 		a, err := st.ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditExport), EntityType: "search"}, 10, 0)
 		if err != nil || len(a.Items) != 6 {
 			t.Errorf("audited search downloads: %d, %v", len(a.Items), err)
+		}
+		// A download cut at the cap says so in its last row.
+		restore := web.SetMaxSearchDownload(2)
+		defer restore()
+		b0 := s.Browser()
+		b0.SignIn("eastmere@example.test")
+		cut, err := csv.NewReader(strings.NewReader(b0.Get("/search.csv?sort=oldest").Must(http.StatusOK).Body)).ReadAll()
+		if err != nil || len(cut) != 4 || !strings.Contains(cut[3][0], "first 2 results of") {
+			t.Errorf("a cut download: %q %v", cut, err)
 		}
 		// A query the search refuses is refused for the download too.
 		b := s.Browser()
