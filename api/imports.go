@@ -8,13 +8,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/importer/actionplan"
-	"github.com/casereview/casereview/internal/importer/bulkjson"
 )
 
 func importJobOut(j casereview.ImportJob) ImportJob {
@@ -129,7 +126,7 @@ func (s *Server) CreateImport(ctx context.Context, req CreateImportRequestObject
 	}
 	// A place for the job first: an upload that would wait beyond the queue is refused before
 	// its body is read or anything of it recorded.
-	ticket, err := s.imports.Admit()
+	ticket, err := s.jobs.Admit()
 	if err != nil {
 		return nil, err
 	}
@@ -147,17 +144,11 @@ func (s *Server) CreateImport(ctx context.Context, req CreateImportRequestObject
 	return CreateImport202JSONResponse{Body: importJobOut(job), Headers: CreateImport202ResponseHeaders{Location: &loc}}, nil
 }
 
-// startImport records the job and starts it in the background; it takes over *ticket, its
-// place in the gate, leaving nil there. The job outlives the request but keeps its caller:
-// every write it makes is checked and audited as that user's.
+// startImport records the job and starts it in the background (importer.Jobs); it takes over
+// *ticket, its place in the gate, leaving nil there.
 func (s *Server) startImport(c context.Context, ticket **importer.Ticket, kind string, f importForm, dry bool) (casereview.ImportJob, error) {
-	job, err := s.svc.CreateImportJob(c, kind, f.fileName, dry)
-	if err != nil {
-		return job, err
-	}
-	go s.runImport(context.WithoutCancel(c), *ticket, job, f)
-	*ticket = nil
-	return job, nil
+	return s.jobs.Start(c, ticket, importer.Upload{Kind: kind, FileName: f.fileName, Data: f.data, Review: f.review,
+		CreateOrganisations: f.create, DryRun: dry})
 }
 
 func (s *Server) GetImport(ctx context.Context, req GetImportRequestObject) (GetImportResponseObject, error) {
@@ -166,119 +157,4 @@ func (s *Server) GetImport(ctx context.Context, req GetImportRequestObject) (Get
 		return nil, err
 	}
 	return GetImport200JSONResponse(importJobOut(j)), nil
-}
-
-// runImport runs one job to its end, in its turn. Progress is recorded by a ticker of its own,
-// never from inside the import's transaction (on SQLite that would wait for the transaction's
-// own lock).
-func (s *Server) runImport(ctx context.Context, ticket *importer.Ticket, job casereview.ImportJob, f importForm) {
-	defer ticket.Done()
-	var mu sync.Mutex
-	// The claim tells a process starting meanwhile that this job is not orphaned.
-	release, err := s.svc.ClaimImportJob(ctx, job.ID)
-	if err != nil {
-		release = func() {} // the job still runs; only a restart meanwhile could misjudge it
-	}
-	defer release()
-	_ = ticket.Wait(ctx) // ctx is never cancelled: the job waits for as long as its turn takes
-	job.Status = casereview.JobRunning
-	_ = s.svc.UpdateImportJob(ctx, job)
-	progress := func(done, total int) {
-		mu.Lock()
-		job.Done, job.Total = done, total
-		mu.Unlock()
-	}
-	stop, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
-		seen := -1
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				mu.Lock()
-				cur := job
-				mu.Unlock()
-				if cur.Done != seen {
-					seen = cur.Done
-					_ = s.svc.UpdateImportJob(ctx, cur)
-				}
-			}
-		}
-	}()
-	finish := func(res *casereview.ImportResult, report []casereview.ImportIssue, err error) {
-		close(stop)
-		<-stopped
-		mu.Lock()
-		defer mu.Unlock()
-		now := s.now().UTC()
-		job.FinishedAt, job.Result, job.Report = &now, res, report
-		if job.Report == nil {
-			job.Report = []casereview.ImportIssue{}
-		}
-		job.Status = casereview.JobSucceeded
-		if res == nil || err != nil {
-			job.Status = casereview.JobFailed
-			job.Error = "the file has problems to fix (see the report); nothing was written"
-		}
-		if err != nil {
-			job.Error = errorMessage(err)
-			for _, fe := range fieldErrors(err) {
-				job.Report = append(job.Report, casereview.ImportIssue{Column: fe.Field, Severity: actionplan.SeverityError, Problem: fe.Message})
-			}
-		}
-		if res != nil {
-			job.Done, job.Total = res.Recommendations(), res.Recommendations()
-		}
-		// The next job's turn comes before this one is recorded as finished: whoever sees it
-		// finished may upload again at once.
-		ticket.Done()
-		_ = s.svc.UpdateImportJob(ctx, job)
-	}
-	switch job.Kind {
-	case "json":
-		doc, err := bulkjson.Read(f.data)
-		if err != nil {
-			finish(nil, nil, err)
-			return
-		}
-		if f.kind != "state" && doc.V2 != nil {
-			finish(nil, nil, casereview.Invalid("file", casereview.FieldInvalid, "a whole-state file (%s) is imported with POST /api/v1/instance-imports", bulkjson.FormatV2))
-			return
-		}
-		if f.kind == "state" && doc.V2 == nil {
-			finish(nil, nil, casereview.Invalid("file", casereview.FieldInvalid, "POST /api/v1/instance-imports takes a whole-state file (%s)", bulkjson.FormatV2))
-			return
-		}
-		res, err := bulkjson.ImportDocument(ctx, s.svc, s.state, doc, bulkjson.Options{DryRun: job.DryRun, Progress: progress})
-		if err != nil {
-			finish(nil, nil, err)
-			return
-		}
-		finish(&res, nil, nil)
-	default:
-		out, err := actionplan.Import(ctx, s.svc, actionplan.Request{FileName: f.fileName, Data: f.data, Review: f.review,
-			CreateOrganisations: f.create, DryRun: job.DryRun, Today: casereview.DateOf(s.now()), Progress: progress})
-		finish(out.Result, out.Report.Issues, err)
-	}
-}
-
-// errorMessage and fieldErrors describe a domain error for a job's record.
-func errorMessage(err error) string {
-	var de *casereview.Error
-	if errors.As(err, &de) {
-		return de.Message
-	}
-	return "internal error"
-}
-
-func fieldErrors(err error) []casereview.FieldError {
-	var de *casereview.Error
-	if errors.As(err, &de) {
-		return de.Fields
-	}
-	return nil
 }

@@ -44,7 +44,7 @@ func (s *Server) CreateInstanceImport(ctx context.Context, req CreateInstanceImp
 	if req.Body == nil {
 		return nil, &casereview.Error{Code: casereview.CodeMalformed, Message: "send the file as multipart/form-data"}
 	}
-	ticket, err := s.imports.Admit() // before the body is read: see CreateImport
+	ticket, err := s.jobs.Admit() // before the body is read: see CreateImport
 	if err != nil {
 		return nil, err
 	}

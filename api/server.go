@@ -59,6 +59,9 @@ type Options struct {
 	ImportGate *importer.Gate
 	// State exports and imports an instance's state (internal/store/state).
 	State casereview.StateService
+	// Imports runs import jobs, shared with the web UI; without it, jobs over Service, State
+	// and ImportGate.
+	Imports *importer.Jobs
 }
 
 // Server implements the generated StrictServerInterface.
@@ -74,7 +77,7 @@ type Server struct {
 	sessionMax   time.Duration
 	sdcThreshold int
 	searchCtl    SearchControl
-	imports      *importer.Gate
+	jobs         *importer.Jobs
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -133,9 +136,9 @@ func NewRouter(o Options) *gin.Engine {
 	if o.Auth != nil {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}
-	s.sdcThreshold, s.searchCtl, s.imports = o.SDCThreshold, o.SearchControl, o.ImportGate
-	if s.imports == nil {
-		s.imports = importer.NewGate(importer.DefaultRunning, importer.DefaultQueue)
+	s.sdcThreshold, s.searchCtl, s.jobs = o.SDCThreshold, o.SearchControl, o.Imports
+	if s.jobs == nil {
+		s.jobs = importer.NewJobs(o.Service, o.State, o.ImportGate, func() time.Time { return s.now() })
 	}
 	if s.sdcThreshold < 2 {
 		s.sdcThreshold = casereview.DefaultSDCThreshold

@@ -169,3 +169,43 @@ test('pages ask nothing of any other host (the harness fails on any such request
   assert.equal(probe.problems.length, 1, 'the foreign request was caught')
   probe.problems.length = 0 // expected here: do not fail the test for it
 })
+
+// The action-plan upload and its report are for a review's panel (neither admins nor
+// oversight may import), so the panel member walks them: the form, the form with its error, and
+// the report of a messy file, each at 1280 and at 320 px wide.
+test('the action-plan upload and its report: no axe-core violations, no sideways scrolling at 320 px', async () => {
+  const h = harness()
+  const messy = 'Recommendation,Scope,Action to take,Lead agency,Key milestones,Target date,Date of completion and outcome\n' +
+    '9. Agencies should record who else lives at the address and check it at every contact with the household.,local,Add a household field to the referral form,Eastmere Polise Service,,sometime soon,\n' +
+    ',,Audit twenty referrals,Eastmere and Vale Police,,31/12/2026,Completed maybe\n'
+  for (const options of [{}, narrow]) {
+    const page = await (await newContext(options)).newPage()
+    const check = async (name) => {
+      try {
+        if (options.viewport) await checkNoHorizontalScroll(page)
+        await checkAxe(page)
+      } catch (e) {
+        e.message = `${name} (${options.viewport ? 320 : 1280} px): ${e.message}`
+        throw e
+      }
+    }
+    await h.signIn(page, 'panel')
+    await page.goto('/reviews')
+    const hrefs = await page.locator('main a[href^="/reviews/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')).filter((x) => /^\/reviews\/[0-9a-f-]{36}$/.test(x)))
+    let found = false
+    for (const href of hrefs) {
+      await page.goto(href)
+      if (await page.locator('#upload-action-plan').count()) { found = true; break }
+    }
+    assert.ok(found, 'the panel member is offered an upload on one of their reviews')
+    await Promise.all([page.waitForNavigation(), page.locator('#upload-action-plan').click()])
+    await check('upload an action plan')
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Check the file' }).click()])
+    await check('upload an action plan with an error')
+    await page.locator('#file').setInputFiles({ name: 'plan.csv', mimeType: 'text/csv', buffer: Buffer.from(messy) })
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Check the file' }).click()])
+    await page.waitForSelector('#report', { timeout: 30000 }) // the page refreshes itself until the check ends
+    await page.waitForLoadState('load')
+    await check('import report')
+  }
+})

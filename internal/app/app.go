@@ -39,6 +39,7 @@ type App struct {
 	lock    *folderLock // the data folder's, held while the search index is open
 	metrics *metrics
 	store   *store.Store
+	imports *importer.Jobs // import jobs, run for the API and the web UI alike
 	auth    *auth.Service
 	search  *searcher
 	handler http.Handler
@@ -163,6 +164,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if opts.ImportGate == nil {
 		opts.ImportGate = importer.NewGate(cfg.ImportConcurrency, cfg.ImportQueue)
 	}
+	// One runner of import jobs for both front ends, so the gate bounds them together.
+	opts.Imports = importer.NewJobs(s, opts.State, opts.ImportGate, a.now)
+	a.imports = opts.Imports
 	if a.search != nil {
 		opts.Search, opts.Indexer, opts.SearchControl = a.search.live, a.search, a
 	}

@@ -34,11 +34,16 @@ func (h *Handler) routes(r *gin.Engine) {
 	// Administration: the hub and the registers admins keep (admin.go, admin_partnerships.go).
 	h.adminRoutes(r)
 
+	// Importing an action plan into a review (imports.go, imports_job.go).
+	h.importRoutes(r)
+
 	// Home: the caller's work list (work.go).
 	r.GET("/", h.work)
 
 	// Search (search.go).
 	r.GET("/search", h.search)
+	r.GET("/search.csv", func(c *gin.Context) { h.searchDownload(c, "csv") })
+	r.GET("/search.xlsx", func(c *gin.Context) { h.searchDownload(c, "xlsx") })
 
 	// A recommendation and everything done to it (recommendation.go, respond.go, actions.go,
 	// evidence.go, evidence_withdraw.go, oversight.go, links.go, suggestions.go).

@@ -38,6 +38,12 @@ type searchPage struct {
 	NextHref, PrevHref, FirstHref string
 	PagingEnds                    bool // more results than the address can page through
 	CursorProblem                 bool
+	// DownloadQuery is the search's address for /search.csv and /search.xlsx ("" on the
+	// public pages, which offer no download).
+	DownloadQuery string
+	// SummaryQuery is the same search for the summaries API's document (/api/v1/summaries/
+	// document.html, .csv, .xlsx), which takes the search's filters but no order.
+	SummaryQuery string
 }
 
 type searchPair struct{ Name, Value string }
@@ -63,6 +69,12 @@ func (h *Handler) search(c *gin.Context) {
 		return
 	}
 	p.Nav = "search"
+	if d, ok := p.Data.(*searchPage); ok && d.Searched {
+		v := readSearchForm(c.Request.URL.Query()).values()
+		d.DownloadQuery = "?" + v.Encode()
+		v.Del("sort")
+		d.SummaryQuery = "?" + v.Encode()
+	}
 	h.render(c, status, "search", p)
 }
 

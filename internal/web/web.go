@@ -19,6 +19,7 @@ import (
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/httplog"
+	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/search"
 )
 
@@ -57,6 +58,9 @@ type Options struct {
 	Observe func(route, method string, status int, took time.Duration)
 	// Summaries serves the public figures (internal/store/summaries).
 	Summaries casereview.SummaryService
+	// Imports runs import jobs (the same runner as POST /api/v1/imports); without it the
+	// upload pages say imports are unavailable.
+	Imports *importer.Jobs
 }
 
 // Searcher runs one search as the actor in the context: search.Finder, shared with the API.
@@ -81,6 +85,7 @@ type Handler struct {
 	pages    map[string]*template.Template
 	assetVer string
 	limit    *limiter // the public pages' rate limit per client
+	uploads  uploads  // files checked and not yet imported (imports.go)
 }
 
 // New builds the web UI's router. It fails when a template does not parse.

@@ -29,10 +29,13 @@ type Request struct {
 	Review              casereview.ReviewDraft
 	PartnershipName     string // used when Review.PartnershipID is empty
 	CreateOrganisations bool   // create lead agencies that match no organisation (sector "other")
-	DryRun              bool
-	Limits              Limits
-	Today               casereview.Date
-	Progress            func(done, total int)
+	// Matches resolves lead-agency text that matches no organisation: text -> the name of the
+	// organisation meant (one of the report's suggestions, say), for this import only.
+	Matches  map[string]string
+	DryRun   bool
+	Limits   Limits
+	Today    casereview.Date
+	Progress func(done, total int)
 }
 
 // Outcome is the report and, when the import went ahead (or was a dry run that validated), the
@@ -105,6 +108,11 @@ func Import(ctx context.Context, svc Services, req Request) (Outcome, error) {
 		return out, err
 	}
 	ix := NewOrgIndex(orgs)
+	for text, name := range req.Matches {
+		if id, _ := ix.Find(name); id != "" {
+			ix.Alias(text, id)
+		}
+	}
 	before := out.Report.Errors()
 	buildRep := out.Report
 	bundle, unmatched := Build(plan, d, ix, req.Today, &buildRep)

@@ -43,6 +43,13 @@ func (ix *OrgIndex) Add(o casereview.Organisation) {
 	}
 }
 
+// Alias makes text match the organisation id, for one import (the store is not changed).
+func (ix *OrgIndex) Alias(text, id string) {
+	if k := exactKey(text); k != "" {
+		ix.exact[k] = id
+	}
+}
+
 func exactKey(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
 
 var (
