@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +16,9 @@ import (
 
 // demoVersion changes when what the demo template holds changes in a way SourceHash cannot see.
 const demoVersion = 1
+
+// sourceHash is dbtest.SourceHash of the code that writes the demo data, once per process.
+var sourceHash = sync.OnceValues(func() (string, error) { return dbtest.SourceHash("internal", "api", "migrations") })
 
 // baseConfig is a test application's configuration: the test key, no background reconciliation
 // (a test that changes the database underneath the index calls App.Reconcile itself, and a pass
@@ -40,7 +44,7 @@ func baseConfig(dataDir, dbURL string) (config.Config, error) {
 // does: nothing is installed again, and the search index is built afresh in the test's folder.
 func demoDatabase(t testing.TB, dialect string, at time.Time) (dbURL, dataDir string) {
 	t.Helper()
-	src, err := dbtest.SourceHash("internal", "api", "migrations")
+	src, err := sourceHash()
 	if err != nil {
 		t.Fatalf("hash the source for the demo template: %v", err)
 	}
