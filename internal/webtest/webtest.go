@@ -62,7 +62,7 @@ func (c *Clock) Advance(d time.Duration) {
 func Start(t testing.TB, dialect string) *Site {
 	t.Helper()
 	clk := &Clock{t: Now}
-	s := apitest.Start(t, dialect, apitest.Options{Demo: true, Anonymous: true, Now: clk.Now})
+	s := apitest.Start(t, dialect, apitest.Options{Demo: true, DemoTemplate: true, Anonymous: true, Now: clk.Now})
 	return &Site{T: t, API: s, Clock: clk, h: s.App.Handler()}
 }
 
