@@ -168,3 +168,11 @@ func Deny(a Actor, msg string) *Error {
 	}
 	return Forbidden(msg)
 }
+
+// CanUseDashboard: oversight officers and admins, who report on everything they read, and
+// partnership panel members, for their own partnerships (the reporting pages, issue 12). The
+// summaries themselves are open to everyone and count only what the caller may read; the
+// pages are for those who report on many organisations, not for agency editors or viewers.
+func CanUseDashboard(a Actor) bool {
+	return a.IsSystem() || a.IsAdmin() || a.IsOversight() || a.HasRole(RolePanel)
+}

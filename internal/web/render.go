@@ -112,6 +112,12 @@ func (v *Viewer) ReadsAudit() bool {
 	return v.Has(casereview.RoleOversight) || v.Has(casereview.RoleAdmin)
 }
 
+// Reports reports whether the viewer may use the dashboard and the explorer
+// (casereview.CanUseDashboard).
+func (v *Viewer) Reports() bool {
+	return v.Has(casereview.RoleOversight) || v.Has(casereview.RoleAdmin) || v.Has(casereview.RolePanel)
+}
+
 // Has reports whether the viewer holds role anywhere.
 func (v *Viewer) Has(role casereview.Role) bool {
 	if v == nil {

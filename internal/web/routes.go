@@ -28,6 +28,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	// The audit trail, for oversight and admins (audit.go).
 	h.auditRoutes(r)
 
+	// Reporting for oversight: the dashboard and the explorer (dashboard.go, explore.go).
+	h.reportingRoutes(r)
+
 	// The theme taxonomy, read-only (themes.go).
 	h.themeRoutes(r)
 

@@ -215,10 +215,21 @@ const closedCond = "recommendations.oversight_status LIKE 'closed\\_%' ESCAPE '\
 func (sc *summaryScope) dimension(d casereview.Dimension, n string) (expr string, joins []string) {
 	switch d {
 	case casereview.DimTheme:
-		// Filtering by theme also narrows the theme dimension to the themes asked for.
+		// Filtering by theme also narrows the theme dimension to the themes asked for. Without
+		// that filter, recommendations with no confirmed theme count under NoneKey ("No theme"),
+		// not left out.
+		if len(sc.themes) == 0 {
+			return "COALESCE(ta" + n + ".theme_code, '" + casereview.NoneKey + "')", []string{"LEFT JOIN theme_assignments ta" + n +
+				" ON ta" + n + ".recommendation_id = recommendations.id AND " + store.ConfirmedTheme("ta"+n)}
+		}
 		return "ta" + n + ".theme_code", []string{"JOIN theme_assignments ta" + n + " ON ta" + n + ".recommendation_id = recommendations.id" +
 			" AND " + store.ConfirmedTheme("ta"+n) + sc.inList("ta"+n+".theme_code", sc.themes)}
 	case casereview.DimThemeGroup:
+		if len(sc.f.ThemeGroups) == 0 && len(sc.themes) == 0 {
+			return "COALESCE(tg" + n + ".group_code, '" + casereview.NoneKey + "')", []string{"LEFT JOIN theme_assignments tga" + n +
+				" ON tga" + n + ".recommendation_id = recommendations.id AND " + store.ConfirmedTheme("tga"+n),
+				"LEFT JOIN themes tg" + n + " ON tg" + n + ".code = tga" + n + ".theme_code"}
+		}
 		return "tg" + n + ".group_code", []string{"JOIN theme_assignments tga" + n + " ON tga" + n + ".recommendation_id = recommendations.id AND " + store.ConfirmedTheme("tga"+n),
 			"JOIN themes tg" + n + " ON tg" + n + ".code = tga" + n + ".theme_code" + sc.inList("tg"+n+".group_code", sc.f.ThemeGroups)}
 	case casereview.DimReviewType:
@@ -281,6 +292,8 @@ func (sc *summaryScope) loadLabels() error {
 	sc.labels[casereview.DimThemeGroup] = map[string]string{"A": "Forms of VAWG and domestic abuse", "B": "Risk and vulnerability context",
 		"C": "Practice and system themes"}
 	sc.labels[casereview.DimIntervention][casereview.NoneKey] = "No intervention type"
+	sc.labels[casereview.DimTheme][casereview.NoneKey] = "No theme"
+	sc.labels[casereview.DimThemeGroup][casereview.NoneKey] = "No theme"
 	return nil
 }
 

@@ -2,6 +2,7 @@ package summaries_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -89,6 +90,36 @@ func TestSummaryCountsOnlyWhatTheCallerReads(t *testing.T) {
 		must(t, err)
 		if doc.RestrictedCount != 1 || doc.Headline.Recommendations != 2 {
 			t.Fatalf("system's document: restricted %d, headline %+v", doc.RestrictedCount, doc.Headline)
+		}
+	})
+}
+
+// A recommendation with no confirmed theme counts under "No theme" in a table by theme or theme
+// group, rather than being left out; filtering by theme narrows the table to the themes asked for.
+func TestCrossTabShowsRecommendationsWithNoTheme(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		st := open(t, dialect)
+		f := newFixture(t, st)
+		ctx := sysCtx()
+		_, err := st.CreateRecommendation(ctx, f.recDraft("1"))
+		must(t, err)
+		bare := f.recDraft("2")
+		bare.Themes = nil
+		_, err = st.CreateRecommendation(ctx, bare)
+		must(t, err)
+		sums := summaries.New(st)
+		for _, d := range []casereview.Dimension{casereview.DimTheme, casereview.DimThemeGroup} {
+			tab, err := sums.SummaryCrossTab(ctx, casereview.SummaryFilter{}, casereview.CrossTabRequest{Rows: d, Cols: casereview.DimResponse})
+			must(t, err)
+			i := slices.IndexFunc(tab.RowValues, func(v casereview.Value) bool { return v.Key == casereview.NoneKey })
+			if i < 0 || tab.RowTotals[i] != 1 || tab.RowValues[i].Label != "No theme" || tab.Recommendations != 2 {
+				t.Errorf("by %s: rows %+v totals %v (%d recommendations), want a No theme row of 1", d, tab.RowValues, tab.RowTotals, tab.Recommendations)
+			}
+		}
+		tab, err := sums.SummaryCrossTab(ctx, casereview.SummaryFilter{Themes: []string{"A02"}}, casereview.CrossTabRequest{Rows: casereview.DimTheme, Cols: casereview.DimResponse})
+		must(t, err)
+		if len(tab.RowValues) != 1 || tab.RowValues[0].Key != "A02" {
+			t.Errorf("filtered by A02: rows %+v", tab.RowValues)
 		}
 	})
 }

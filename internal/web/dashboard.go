@@ -1,0 +1,167 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// The dashboard (issue 12 item 1): the headline figures for the caller's scope and filters, each
+// beside the same figure for the recommendations issued this year and last year; the overdue
+// list by organisation; and what was closed or reopened in the last 90 days. Everything comes
+// from the summaries (casereview.SummaryService), which count only what the caller may read.
+// Reopenings come from the audit trail, so only those who read it (casereview.CanReadAudit) see
+// them; closures come from the recommendations' closing dates.
+
+func (h *Handler) reportingRoutes(r gin.IRoutes) {
+	r.GET("/dashboard", h.dashboard)
+	r.GET("/explore", h.explore)
+}
+
+// recentDays is how far back "recent" closures and reopenings go.
+const recentDays = 90
+
+type dashboardData struct {
+	Form                 summaryForm
+	Year, LastYear       int
+	Figures              []headlineRow
+	Overdue              []casereview.OverdueGroup
+	OverdueItems         int
+	Closures             []casereview.SummaryListItem
+	ClosuresCut          bool // the document's list stopped at its limit
+	Reopenings           []casereview.AuditEvent
+	ReadsAudit           bool
+	OwnScope             bool // a panel member's dashboard, narrowed to their partnerships
+	ExploreHref, Explore string
+}
+
+// headlineRow is one headline figure: over every year, and for this year's and last year's issues.
+type headlineRow struct {
+	ID, Name        string
+	All, This, Last figure
+	Trend           string // "up 3", "down 1", "no change"
+}
+
+// reportingFilter reads the filter and refuses those who may not report; ok is false when the
+// page has been answered.
+func (h *Handler) reportingFilter(c *gin.Context) (summaryForm, []FieldProblem, bool) {
+	a := casereview.ActorFrom(c.Request.Context())
+	if !casereview.CanUseDashboard(a) {
+		h.fail(c, casereview.Deny(a, "only oversight officers, admins and partnership panels use the reporting pages"))
+		return summaryForm{}, nil, false
+	}
+	form, probs := readSummaryForm(c.Request.URL.Query(), casereview.DateOf(h.now()))
+	// A panel member reports on their own partnerships unless they chose others.
+	if !a.IsAdmin() && !a.IsOversight() && len(form.Filter.Partnerships) == 0 {
+		form.Filter.Partnerships = a.Partnerships()
+	}
+	return form, probs, true
+}
+
+func (h *Handler) dashboard(c *gin.Context) {
+	form, probs, ok := h.reportingFilter(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	a := casereview.ActorFrom(ctx)
+	year := h.now().Year()
+	d := &dashboardData{Form: form, Year: year, LastYear: year - 1, ReadsAudit: casereview.CanReadAudit(a),
+		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore")}
+	if len(probs) == 0 {
+		if err := h.fillDashboard(c, d); err != nil {
+			if probs = summaryProblems(err); probs == nil {
+				h.fail(c, err)
+				return
+			}
+		}
+	}
+	p := h.page(c, "Dashboard", d)
+	p.Nav, p.Errors, p.Form = "dashboard", probs, c.Request.URL.Query()
+	status := http.StatusOK
+	if len(probs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(c, status, "dashboard", p)
+}
+
+func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) error {
+	ctx := c.Request.Context()
+	f := d.Form.Filter
+	all, err := h.sums.SummaryDocument(ctx, f)
+	if err != nil {
+		return err
+	}
+	cohort := func(y int) (casereview.Headline, error) {
+		g := f
+		g.Years, g.YearFrom, g.YearTo = nil, &y, &y
+		doc, err := h.sums.SummaryDocument(ctx, g)
+		return doc.Headline, err
+	}
+	this, err := cohort(d.Year)
+	if err != nil {
+		return err
+	}
+	last, err := cohort(d.LastYear)
+	if err != nil {
+		return err
+	}
+	th := h.threshold()
+	for _, r := range []struct {
+		id, name string
+		pick     func(casereview.Headline) int
+	}{
+		{"issued", "Recommendations issued", func(x casereview.Headline) int { return x.Recommendations }},
+		{"responded", "Responded to", func(x casereview.Headline) int { return x.Responded }},
+		{"accepted", "Accepted", func(x casereview.Headline) int { return x.Accepted }},
+		{"verified", "Verified closed", func(x casereview.Headline) int { return x.VerifiedClosed }},
+		{"overdue", "Overdue", func(x casereview.Headline) int { return x.Overdue }},
+	} {
+		row := headlineRow{ID: r.id, Name: r.name, All: d.Form.eachFigure(r.pick(all.Headline), th),
+			This: d.Form.eachFigure(r.pick(this), th), Last: d.Form.eachFigure(r.pick(last), th)}
+		row.Trend = trendWords(row.This, row.Last)
+		d.Figures = append(d.Figures, row)
+	}
+	if d.Overdue, err = h.sums.SummaryOverdue(ctx, f); err != nil {
+		return err
+	}
+	for _, g := range d.Overdue {
+		d.OverdueItems += len(g.Items)
+	}
+	since := f.AsOf.AddDays(-recentDays)
+	for _, it := range all.Items {
+		if on := it.Recommendation.ClosedOn; on != nil && !on.Before(since) {
+			d.Closures = append(d.Closures, it)
+		}
+	}
+	slices.SortStableFunc(d.Closures, func(a, b casereview.SummaryListItem) int {
+		return b.Recommendation.ClosedOn.Time().Compare(a.Recommendation.ClosedOn.Time())
+	})
+	d.ClosuresCut = all.Truncated
+	if d.ReadsAudit {
+		from := since.Time()
+		res, err := h.svc.ListAudit(ctx, casereview.AuditFilter{Action: string(casereview.AuditRecommendationReopened), From: &from}, auditPageSize, 0)
+		if err != nil {
+			return err
+		}
+		d.Reopenings = res.Items
+	}
+	return nil
+}
+
+// trendWords compares this year's figure with last year's, unless either is hidden.
+func trendWords(this, last figure) string {
+	switch {
+	case this.Hidden || last.Hidden:
+		return "not shown"
+	case this.N > last.N:
+		return "up " + strconv.Itoa(this.N-last.N)
+	case this.N < last.N:
+		return "down " + strconv.Itoa(last.N-this.N)
+	}
+	return "no change"
+}

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/casereview/casereview/internal/casereview"
+)
+
+// The explorer (issue 12 item 1): a cross-tab of any two dimensions with the filters of search
+// (the address holds it all, so a search's filters carry over), the table first and a bar chart
+// of its row totals beside it; then theme pairs, trends by year, organisations or sectors, and
+// the national register, each a view of the same filters. In shareable output the counts are
+// published under disclosure control exactly as the summaries API publishes them.
+
+// exploreViews are the explorer's views, in the order of its tabs.
+var exploreViews = []struct{ Key, Name string }{
+	{"crosstab", "Cross-tab"}, {"pairs", "Theme pairs"}, {"trends", "Trends by year"},
+	{"organisations", "Organisations and sectors"}, {"national", "National register"},
+}
+
+// dimensionNames names the cross-tab dimensions for people.
+var dimensionNames = map[casereview.Dimension]string{
+	casereview.DimTheme: "Theme", casereview.DimThemeGroup: "Theme group", casereview.DimReviewType: "Review type",
+	casereview.DimYear: "Year issued", casereview.DimClosedYear: "Year closed", casereview.DimResponse: "Response",
+	casereview.DimImplementation: "Implementation", casereview.DimOversight: "Oversight", casereview.DimScope: "Scope",
+	casereview.DimIntervention: "Intervention type",
+}
+
+type exploreData struct {
+	Form       summaryForm
+	View       string
+	Tabs       []exploreTab
+	Rows, Cols casereview.Dimension
+	Dims       []searchOption // for the rows select; Cols uses ColDims
+	ColDims    []searchOption
+	Filters    filterOptions
+	Threshold  int
+	Table      *crossTable
+	Chart      *barChart
+	Pairs      *pairsView
+	Trends     *trendsView
+	Orgs       *orgsView
+	National   *nationalView
+}
+
+type exploreTab struct {
+	Key, Name, Href string
+	Current         bool
+}
+
+func (h *Handler) explore(c *gin.Context) {
+	form, probs, ok := h.reportingFilter(c)
+	if !ok {
+		return
+	}
+	q := c.Request.URL.Query()
+	d := &exploreData{Form: form, View: "crosstab", Rows: casereview.DimTheme, Cols: casereview.DimOversight, Threshold: h.threshold()}
+	for _, v := range exploreViews {
+		if q.Get("view") == v.Key {
+			d.View = v.Key
+		}
+	}
+	if r := casereview.Dimension(q.Get("rows")); r != "" {
+		d.Rows = r
+	}
+	if cl := casereview.Dimension(q.Get("cols")); cl != "" {
+		d.Cols = cl
+	}
+	for _, dim := range casereview.Dimensions {
+		d.Dims = append(d.Dims, searchOption{Value: string(dim), Label: dimensionNames[dim], Selected: dim == d.Rows})
+		d.ColDims = append(d.ColDims, searchOption{Value: string(dim), Label: dimensionNames[dim], Selected: dim == d.Cols})
+	}
+	// The tabs keep the filters and the view's own choices.
+	for _, v := range exploreViews {
+		d.Tabs = append(d.Tabs, exploreTab{Key: v.Key, Name: v.Name, Current: v.Key == d.View,
+			Href: form.href("/explore", "view", v.Key, "rows", q.Get("rows"), "cols", q.Get("cols"))})
+	}
+	ctx := c.Request.Context()
+	var err error
+	if d.Filters, err = h.filterOptions(ctx, form); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if len(probs) == 0 {
+		switch d.View {
+		case "pairs":
+			d.Pairs, err = h.pairsView(ctx, form, q, d.Threshold)
+		case "trends":
+			d.Trends, err = h.trendsView(ctx, form, d.Threshold)
+		case "organisations":
+			d.Orgs, err = h.orgsView(ctx, form, q.Get("by") == "sector", d.Threshold)
+		case "national":
+			d.National, err = h.nationalView(ctx, form)
+		default:
+			err = h.fillCrossTab(ctx, d)
+		}
+		if err != nil {
+			if probs = summaryProblems(err); probs == nil {
+				h.fail(c, err)
+				return
+			}
+		}
+	}
+	p := h.page(c, "Explore the figures", d)
+	p.Nav, p.Errors, p.Form = "explore", probs, q
+	status := http.StatusOK
+	if len(probs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(c, status, "explore", p)
+}
+
+// crossTable is a published cross-tab: each figure a count or its disclosure marker.
+type crossTable struct {
+	RowName, ColName string
+	Cols             []string
+	Rows             []crossRow
+	ColTotals        []figure
+	Total            figure
+	Recommendations  figure
+	Multi            bool // a recommendation can be counted in several rows or columns
+	Any              bool // something is hidden
+}
+
+type crossRow struct {
+	Label string
+	Cells []figure
+	Total figure
+}
+
+func (h *Handler) fillCrossTab(ctx context.Context, d *exploreData) error {
+	t, err := h.sums.SummaryCrossTab(ctx, d.Form.Filter, casereview.CrossTabRequest{Rows: d.Rows, Cols: d.Cols})
+	if err != nil {
+		return err
+	}
+	ct, err := publishCrossTab(t, d.Form.Shareable(), d.Threshold)
+	if err != nil {
+		return err
+	}
+	d.Table = ct
+	if len(ct.Rows) > 0 {
+		labels, figs := make([]string, len(ct.Rows)), make([]figure, len(ct.Rows))
+		for i, r := range ct.Rows {
+			labels[i], figs[i] = r.Label, r.Total
+		}
+		ch := newBarChart("crosstab-chart", "Recommendations by "+lower(ct.RowName), "“Recommendations by "+lower(ct.RowName)+" and "+lower(ct.ColName)+"”", labels, figs)
+		d.Chart = &ch
+	}
+	return nil
+}
+
+// publishCrossTab applies disclosure control as the summaries API does (api/summaries_out.go).
+func publishCrossTab(t casereview.CrossTab, shareable bool, threshold int) (*crossTable, error) {
+	sup := casereview.TableSuppression{Cells: make([][]casereview.Suppression, len(t.RowValues)),
+		RowTotals: make([]casereview.Suppression, len(t.RowValues)), ColTotals: make([]casereview.Suppression, len(t.ColValues))}
+	for i := range sup.Cells {
+		sup.Cells[i] = make([]casereview.Suppression, len(t.ColValues))
+	}
+	if shareable {
+		var err error
+		if sup, err = casereview.ProtectTable(t.Counts, t.RowTotals, t.ColTotals, t.Total, threshold); err != nil {
+			return nil, err
+		}
+	}
+	out := &crossTable{RowName: dimensionNames[t.Rows], ColName: dimensionNames[t.Cols], Total: publish(t.Total, sup.Total, threshold),
+		Multi: t.Rows.MultiValued() || t.Cols.MultiValued(), Any: sup.Any()}
+	for _, v := range t.ColValues {
+		out.Cols = append(out.Cols, v.Label)
+	}
+	for i, v := range t.RowValues {
+		r := crossRow{Label: v.Label, Total: publish(t.RowTotals[i], sup.RowTotals[i], threshold)}
+		for j := range t.ColValues {
+			r.Cells = append(r.Cells, publish(t.Counts[i][j], sup.Cells[i][j], threshold))
+		}
+		out.Rows = append(out.Rows, r)
+	}
+	for j := range t.ColValues {
+		out.ColTotals = append(out.ColTotals, publish(t.ColTotals[j], sup.ColTotals[j], threshold))
+	}
+	// With single-valued dimensions the distinct count is the grand total and shares its fate.
+	if out.Multi {
+		s := casereview.Shown
+		if shareable {
+			s = casereview.ProtectEach([]int{t.Recommendations}, threshold)[0]
+		}
+		out.Recommendations = publish(t.Recommendations, s, threshold)
+	} else {
+		out.Recommendations = publish(t.Recommendations, sup.Total, threshold)
+	}
+	return out, nil
+}
