@@ -3,7 +3,7 @@
 // (checked by the harness after each test), and the skip link first in the tab order.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { checkAxe, checkNoHorizontalScroll, harness, newContext, setup } from './harness.mjs'
+import { checkAxe, checkNoHorizontalScroll, contextAs, harness, newContext, setup } from './harness.mjs'
 
 setup()
 
@@ -94,6 +94,7 @@ async function eachPage (role, options, check) {
     await at('likely duplicates')
     await page.goto('/admin/organisations/merge')
     await at('merge: choose two')
+    await usersPages(page, at)
   }
   await page.goto('/no-such-page')
   await at('404')
@@ -110,6 +111,30 @@ async function eachPage (role, options, check) {
   return seen
 }
 
+// The users pages (admins only): the list, a filter refused, the add form with its errors, a
+// person's page, the password reset with its error, and the confirmations.
+async function usersPages (page, at) {
+  await page.goto('/admin/users')
+  await at('users')
+  await page.goto('/admin/users?role=king')
+  await at('users with an error')
+  await page.goto('/admin/users/new')
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add user' }).click()])
+  await at('add a user with errors')
+  await page.goto('/admin/users?q=' + encodeURIComponent('Demo Viewer'))
+  await Promise.all([page.waitForNavigation(), page.locator('#users tbody a').first().click()])
+  const userPath = new URL(page.url()).pathname
+  await at('a user')
+  await page.goto(userPath + '/password')
+  await page.locator('#how-type').check()
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Reset password' }).click()])
+  await at('reset a password with an error')
+  await page.goto(userPath + '/mfa-reset')
+  await at('reset an authenticator app: confirm')
+  await page.goto(userPath + '/disable')
+  await at('disable an account: confirm')
+}
+
 test('no axe-core violations on the sign-in pages, home, the account pages, the audit trail, the themes, administration, 404 and signed-out', async () => {
   const seen = await eachPage('admin', {}, async (page, name) => {
     try {
@@ -119,7 +144,7 @@ test('no axe-core violations on the sign-in pages, home, the account pages, the 
       throw e
     }
   })
-  assert.equal(seen.length, 36)
+  assert.equal(seen.length, 43)
 })
 
 test('no sideways scrolling at 320 px wide, and still no axe-core violations', async () => {
@@ -131,6 +156,19 @@ test('no sideways scrolling at 320 px wide, and still no axe-core violations', a
       await checkAxe(page)
     } catch (e) {
       e.message = `${name}: ${e.message}`
+      throw e
+    }
+  })
+})
+
+test('the users pages at 320 px wide: no sideways scrolling, no axe-core violations', async () => {
+  const page = await (await contextAs('admin', narrow)).newPage()
+  await usersPages(page, async (name) => {
+    try {
+      await checkNoHorizontalScroll(page)
+      await checkAxe(page)
+    } catch (e) {
+      e.message = `${name} at 320 px: ${e.message}`
       throw e
     }
   })
