@@ -56,11 +56,9 @@ func (j *Jobs) Admit() (*Ticket, error) { return j.Gate.Admit() }
 // Start records the job and starts it in the background; it takes over *ticket, its place in
 // the gate, leaving nil there. The job outlives the request but keeps its caller.
 func (j *Jobs) Start(c context.Context, ticket **Ticket, u Upload) (casereview.ImportJob, error) {
-	kind := u.Kind
-	if kind == "state" {
-		kind = "json"
-	}
-	job, err := j.Service.CreateImportJob(c, kind, u.FileName, u.DryRun)
+	// The kind goes to the store as it is: "state" is how the store knows to allow admins only
+	// (it records the job as a json job).
+	job, err := j.Service.CreateImportJob(c, u.Kind, u.FileName, u.DryRun)
 	if err != nil {
 		return job, err
 	}
