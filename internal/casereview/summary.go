@@ -27,15 +27,21 @@ const (
 	DimOversight      Dimension = "oversight"
 	DimScope          Dimension = "scope"
 	DimIntervention   Dimension = "intervention"
+	DimPartnership    Dimension = "partnership"  // the partnership (or coroner area) that ran the review
+	DimSector         Dimension = "sector"       // the sectors of the organisations addressed
+	DimOrganisation   Dimension = "organisation" // the organisations addressed
 )
 
 // Dimensions lists every dimension a cross-tab may use.
 var Dimensions = []Dimension{DimTheme, DimThemeGroup, DimReviewType, DimYear, DimClosedYear, DimResponse,
-	DimImplementation, DimOversight, DimScope, DimIntervention}
+	DimImplementation, DimOversight, DimScope, DimIntervention, DimPartnership, DimSector, DimOrganisation}
 
 // MultiValued reports whether one recommendation can fall under several values of d (it can carry
-// several themes), so that a table's cells add up to more than the recommendations counted.
-func (d Dimension) MultiValued() bool { return d == DimTheme || d == DimThemeGroup }
+// several themes, or be addressed to several organisations), so that a table's cells add up to
+// more than the recommendations counted.
+func (d Dimension) MultiValued() bool {
+	return d == DimTheme || d == DimThemeGroup || d == DimSector || d == DimOrganisation
+}
 
 const (
 	// MaxCrossTabCells bounds a cross-tab: beyond it a table is no longer something to read, and
@@ -223,6 +229,12 @@ func DimensionBound(d Dimension, f SummaryFilter, themes int) int {
 		return len(Scopes)
 	case DimIntervention:
 		return 12
+	case DimSector:
+		return len(Sectors) + 1 // and "no addressee"
+	case DimPartnership:
+		return max(len(f.Partnerships), 1) // unknown until counted: the store checks after counting
+	case DimOrganisation:
+		return max(len(f.Organisations), 1)
 	}
 	return 1
 }

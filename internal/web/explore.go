@@ -26,7 +26,8 @@ var dimensionNames = map[casereview.Dimension]string{
 	casereview.DimTheme: "Theme", casereview.DimThemeGroup: "Theme group", casereview.DimReviewType: "Review type",
 	casereview.DimYear: "Year issued", casereview.DimClosedYear: "Year closed", casereview.DimResponse: "Response",
 	casereview.DimImplementation: "Implementation", casereview.DimOversight: "Oversight", casereview.DimScope: "Scope",
-	casereview.DimIntervention: "Intervention type",
+	casereview.DimIntervention: "Intervention type", casereview.DimPartnership: "Partnership or area",
+	casereview.DimSector: "Sector addressed", casereview.DimOrganisation: "Organisation addressed",
 }
 
 type exploreData struct {

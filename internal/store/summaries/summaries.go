@@ -248,6 +248,15 @@ func (sc *summaryScope) dimension(d casereview.Dimension, n string) (expr string
 		return "recommendations.scope", nil
 	case casereview.DimIntervention:
 		return "COALESCE(recommendations.intervention_type, '" + casereview.NoneKey + "')", nil
+	case casereview.DimPartnership:
+		return "CAST(reviews.partnership_id AS text)", nil
+	case casereview.DimOrganisation:
+		// One row per addressee; a recommendation addressed to no one counts under NoneKey.
+		return "COALESCE(CAST(ao" + n + ".organisation_id AS text), '" + casereview.NoneKey + "')", []string{"LEFT JOIN addressees ao" + n +
+			" ON ao" + n + ".recommendation_id = recommendations.id"}
+	case casereview.DimSector:
+		return "COALESCE(so" + n + ".sector, '" + casereview.NoneKey + "')", []string{"LEFT JOIN addressees sa" + n +
+			" ON sa" + n + ".recommendation_id = recommendations.id", "LEFT JOIN organisations so" + n + " ON so" + n + ".id = sa" + n + ".organisation_id"}
 	}
 	return "''", nil
 }
@@ -308,6 +317,11 @@ func (sc *summaryScope) label(d casereview.Dimension, k string) string {
 		}
 	case casereview.DimResponse, casereview.DimImplementation, casereview.DimOversight, casereview.DimScope:
 		return casereview.StatusLabel(k)
+	case casereview.DimSector:
+		if k == casereview.NoneKey {
+			return "No addressee"
+		}
+		return casereview.StatusLabel(k)
 	}
 	return k
 }
@@ -347,7 +361,8 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 	// is involved: a recommendation with two themes of group A joins twice to A. Only then does
 	// the count need DISTINCT, which costs a sort.
 	count := "COUNT(*)"
-	if r.Rows == casereview.DimThemeGroup || r.Cols == casereview.DimThemeGroup {
+	if r.Rows == casereview.DimThemeGroup || r.Cols == casereview.DimThemeGroup || r.Rows == casereview.DimSector || r.Cols == casereview.DimSector {
+		// Likewise two addressees of one sector.
 		count = "COUNT(DISTINCT recommendations.id)"
 	}
 	multi := r.Rows.MultiValued() || r.Cols.MultiValued()
@@ -387,11 +402,56 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 	for i, x := range rows {
 		cells[i] = casereview.Cell{Row: x.R, Col: x.C, N: x.N}
 	}
+	if len(rows) > casereview.MaxCrossTabCells {
+		return casereview.CrossTab{}, casereview.TooManyCells(len(rows))
+	}
+	for _, d := range []casereview.Dimension{r.Rows, r.Cols} {
+		// In a read of its own: the labels map is shared by the scope's copies.
+		if err := sc.plain(func(c *summaryScope) error { return c.loadNames(d, rows, d == r.Rows) }); err != nil {
+			return casereview.CrossTab{}, err
+		}
+	}
 	t := casereview.BuildCrossTab(r.Rows, r.Cols, cells, sc.label, n)
 	if cellsN := len(t.RowValues) * len(t.ColValues); cellsN > casereview.MaxCrossTabCells {
 		return casereview.CrossTab{}, casereview.TooManyCells(cellsN)
 	}
 	return t, nil
+}
+
+// loadNames names the partnerships or organisations a table counts (only those: an instance can
+// hold thousands), from the keys in its rows (the row keys when row, else the column keys).
+func (sc *summaryScope) loadNames(d casereview.Dimension, rows []struct {
+	R, C string
+	N    int
+}, row bool) error {
+	table := map[casereview.Dimension]string{casereview.DimPartnership: "partnerships", casereview.DimOrganisation: "organisations"}[d]
+	if table == "" {
+		return nil
+	}
+	var ids []string
+	for _, x := range rows {
+		k := x.C
+		if row {
+			k = x.R
+		}
+		if k != casereview.NoneKey {
+			ids = append(ids, k)
+		}
+	}
+	m := map[string]string{casereview.NoneKey: "No addressee"}
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), 500)]
+		ids = ids[len(part):]
+		var got []struct{ ID, Name string }
+		if err := sc.db.Table(table).Select("CAST(id AS text) AS id, name").Where("id IN ?", part).Scan(&got).Error; err != nil {
+			return err
+		}
+		for _, g := range got {
+			m[g.ID] = g.Name
+		}
+	}
+	sc.labels[d] = m
+	return nil
 }
 
 func (sc *summaryScope) themeCount() (int, error) {

@@ -123,3 +123,58 @@ func TestCrossTabShowsRecommendationsWithNoTheme(t *testing.T) {
 		}
 	})
 }
+
+// Partnership, sector and organisation are dimensions too: named, not coded; a recommendation
+// addressed to two organisations of one sector counts once under that sector and once under each
+// organisation; one addressed to nobody counts under "No addressee".
+func TestCrossTabByPartnershipSectorAndOrganisation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		st := open(t, dialect)
+		f := newFixture(t, st)
+		ctx := sysCtx()
+		other, err := st.CreateOrganisation(ctx, casereview.OrganisationDraft{Name: "Northfold Transport Police", Sector: "police"})
+		must(t, err)
+		two := f.recDraft("1")
+		two.Addressees = append(two.Addressees, casereview.AddresseeDraft{OrganisationID: other.ID, Role: "supporting"})
+		_, err = st.CreateRecommendation(ctx, two)
+		must(t, err)
+		none := f.recDraft("2")
+		none.Addressees = nil
+		_, err = st.CreateRecommendation(ctx, none)
+		must(t, err)
+		sums := summaries.New(st)
+		row := func(tab casereview.CrossTab, key string) (string, int) {
+			i := slices.IndexFunc(tab.RowValues, func(v casereview.Value) bool { return v.Key == key })
+			if i < 0 {
+				return "", -1
+			}
+			return tab.RowValues[i].Label, tab.RowTotals[i]
+		}
+
+		tab, err := sums.SummaryCrossTab(ctx, casereview.SummaryFilter{}, casereview.CrossTabRequest{Rows: casereview.DimPartnership, Cols: casereview.DimReviewType})
+		must(t, err)
+		if l, n := row(tab, f.p.ID); l != "Northfold CSP" || n != 2 || len(tab.RowValues) != 1 {
+			t.Errorf("by partnership: %+v %v", tab.RowValues, tab.RowTotals)
+		}
+
+		tab, err = sums.SummaryCrossTab(ctx, casereview.SummaryFilter{}, casereview.CrossTabRequest{Rows: casereview.DimSector, Cols: casereview.DimResponse})
+		must(t, err)
+		if l, n := row(tab, "police"); l != "Police" || n != 1 {
+			t.Errorf("police row %q %d, want one recommendation", l, n)
+		}
+		if l, n := row(tab, casereview.NoneKey); l != "No addressee" || n != 1 || tab.Recommendations != 2 {
+			t.Errorf("no addressee row %q %d (%d recommendations)", l, n, tab.Recommendations)
+		}
+
+		tab, err = sums.SummaryCrossTab(ctx, casereview.SummaryFilter{}, casereview.CrossTabRequest{Rows: casereview.DimOrganisation, Cols: casereview.DimYear})
+		must(t, err)
+		for id, name := range map[string]string{f.police.ID: "Northfold Police", other.ID: "Northfold Transport Police", casereview.NoneKey: "No addressee"} {
+			if l, n := row(tab, id); l != name || n != 1 {
+				t.Errorf("organisation %s: %q %d", name, l, n)
+			}
+		}
+		if tab.Recommendations != 2 || tab.Total != 3 {
+			t.Errorf("by organisation: %d recommendations in %d assignments, want 2 in 3", tab.Recommendations, tab.Total)
+		}
+	})
+}
