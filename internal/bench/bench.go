@@ -99,6 +99,8 @@ type Env struct {
 	Corpus  *Corpus
 	Loaded  Loaded
 	User    *Session // the signed-in user searches run as
+
+	analysed bool // the summary tables have had their VACUUM (ANALYZE)
 }
 
 // Printf writes a line of the report.

@@ -143,23 +143,9 @@ func (e *Env) waitSearchable(max time.Duration) error {
 
 // signIn creates a panel member of one partnership and signs in through the API.
 func (e *Env) signIn(sys context.Context) error {
-	pw, err := auth.NewSessionID()
-	if err != nil {
-		return err
-	}
-	hash, err := e.App.Auth().NewPasswordHash(pw)
-	if err != nil {
-		return err
-	}
-	email := "bench-panel@bench.casereview.invalid"
-	u, err := e.Store.CreateUser(sys, casereview.UserDraft{Email: email, DisplayName: "Benchmark panel member"}, hash)
-	if err != nil {
-		return err
-	}
-	if _, err := e.Store.AddMembership(sys, u.ID, casereview.MembershipDraft{Role: casereview.RolePanel, PartnershipID: e.Loaded.PanelPartnership}); err != nil {
-		return err
-	}
-	e.User, err = Login(e.Loaded.Server.URL, email, pw)
+	var err error
+	e.User, err = e.signInAs(sys, "bench-panel@bench.casereview.invalid", "Benchmark panel member",
+		casereview.MembershipDraft{Role: casereview.RolePanel, PartnershipID: e.Loaded.PanelPartnership})
 	return err
 }
 

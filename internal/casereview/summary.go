@@ -391,6 +391,11 @@ type SummaryService interface {
 	SummaryOverdue(ctx context.Context, f SummaryFilter) ([]OverdueGroup, error)
 	SummaryNational(ctx context.Context, f SummaryFilter) ([]NationalEntry, bool, error)
 	SummaryDocument(ctx context.Context, f SummaryFilter) (ThematicSummary, error)
+	// SummaryHeadline is the document's headline alone (Organisations left at zero).
+	SummaryHeadline(ctx context.Context, f SummaryFilter) (Headline, error)
+	// SummaryClosures lists what was closed on or after since, latest first, up to
+	// MaxDocumentItems; the flag says the list stopped there.
+	SummaryClosures(ctx context.Context, f SummaryFilter, since Date) ([]SummaryListItem, bool, error)
 	// AuditSummaryExport records the export of a summary that counts restricted material.
 	AuditSummaryExport(ctx context.Context, kind string, detail any) error
 }

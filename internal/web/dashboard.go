@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -92,22 +93,34 @@ func (h *Handler) dashboard(c *gin.Context) {
 func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) error {
 	ctx := c.Request.Context()
 	f := d.Form.Filter
-	all, err := h.sums.SummaryDocument(ctx, f)
-	if err != nil {
-		return err
+	since := f.AsOf.AddDays(-recentDays)
+	// The parts are independent statements: they run at once, over the pool of read connections,
+	// so the page takes about as long as its slowest part (the overdue list).
+	var all, this, last casereview.Headline
+	cohort := func(y int, dst *casereview.Headline) func() error {
+		return func() error {
+			g := f
+			g.Years, g.YearFrom, g.YearTo = nil, &y, &y
+			var err error
+			*dst, err = h.sums.SummaryHeadline(ctx, g)
+			return err
+		}
 	}
-	cohort := func(y int) (casereview.Headline, error) {
-		g := f
-		g.Years, g.YearFrom, g.YearTo = nil, &y, &y
-		doc, err := h.sums.SummaryDocument(ctx, g)
-		return doc.Headline, err
+	parts := []func() error{
+		func() (err error) { all, err = h.sums.SummaryHeadline(ctx, f); return err },
+		cohort(d.Year, &this), cohort(d.LastYear, &last),
+		func() (err error) { d.Overdue, err = h.sums.SummaryOverdue(ctx, f); return err },
+		func() (err error) { d.Closures, d.ClosuresCut, err = h.sums.SummaryClosures(ctx, f, since); return err },
 	}
-	this, err := cohort(d.Year)
-	if err != nil {
-		return err
+	if d.ReadsAudit {
+		parts = append(parts, func() error {
+			from := since.Time()
+			res, err := h.svc.ListAudit(ctx, casereview.AuditFilter{Action: string(casereview.AuditRecommendationReopened), From: &from}, auditPageSize, 0)
+			d.Reopenings = res.Items
+			return err
+		})
 	}
-	last, err := cohort(d.LastYear)
-	if err != nil {
+	if err := inParallel(parts...); err != nil {
 		return err
 	}
 	th := h.threshold()
@@ -121,34 +134,37 @@ func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) error {
 		{"verified", "Verified closed", func(x casereview.Headline) int { return x.VerifiedClosed }},
 		{"overdue", "Overdue", func(x casereview.Headline) int { return x.Overdue }},
 	} {
-		row := headlineRow{ID: r.id, Name: r.name, All: d.Form.eachFigure(r.pick(all.Headline), th),
+		row := headlineRow{ID: r.id, Name: r.name, All: d.Form.eachFigure(r.pick(all), th),
 			This: d.Form.eachFigure(r.pick(this), th), Last: d.Form.eachFigure(r.pick(last), th)}
 		row.Trend = trendWords(row.This, row.Last)
 		d.Figures = append(d.Figures, row)
 	}
-	if d.Overdue, err = h.sums.SummaryOverdue(ctx, f); err != nil {
-		return err
-	}
 	for _, g := range d.Overdue {
 		d.OverdueItems += len(g.Items)
-	}
-	since := f.AsOf.AddDays(-recentDays)
-	for _, it := range all.Items {
-		if on := it.Recommendation.ClosedOn; on != nil && !on.Before(since) {
-			d.Closures = append(d.Closures, it)
-		}
 	}
 	slices.SortStableFunc(d.Closures, func(a, b casereview.SummaryListItem) int {
 		return b.Recommendation.ClosedOn.Time().Compare(a.Recommendation.ClosedOn.Time())
 	})
-	d.ClosuresCut = all.Truncated
-	if d.ReadsAudit {
-		from := since.Time()
-		res, err := h.svc.ListAudit(ctx, casereview.AuditFilter{Action: string(casereview.AuditRecommendationReopened), From: &from}, auditPageSize, 0)
+	return nil
+}
+
+// inParallel runs the parts at once and returns the first error in their order. Each part writes
+// only its own variables.
+func inParallel(parts ...func() error) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(parts))
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = p()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-		d.Reopenings = res.Items
 	}
 	return nil
 }

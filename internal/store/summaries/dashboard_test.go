@@ -1,0 +1,50 @@
+package summaries_test
+
+import (
+	"testing"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/summaries"
+)
+
+// The dashboard's headline is the thematic document's headline (but for the organisations, which
+// only the document counts), and its closures are what was closed on or after the date.
+func TestDashboardHeadlineAndClosures(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := open(t, dialect)
+		sums := summaries.New(s)
+		f := newFixture(t, s)
+		ctx := sysCtx()
+		_, err := s.CreateRecommendation(ctx, f.recDraft("1"))
+		must(t, err)
+		closing, err := s.CreateRecommendation(ctx, f.recDraft("2"))
+		must(t, err)
+		_, err = s.Assess(ctx, closing.ID, closing.Version, casereview.AssessmentDraft{Classification: "closed_no_longer_applicable", Rationale: "The service was decommissioned."})
+		must(t, err)
+		asOf := casereview.DateOf(fixedNow)
+		y := fixedNow.Year()
+		for _, filter := range []casereview.SummaryFilter{{AsOf: asOf}, {AsOf: asOf, YearFrom: &y, YearTo: &y}, {AsOf: asOf, ReviewTypes: []string{"SAR"}}} {
+			doc, err := sums.SummaryDocument(ctx, filter)
+			must(t, err)
+			h, err := sums.SummaryHeadline(ctx, filter)
+			must(t, err)
+			want := doc.Headline
+			want.Organisations = 0
+			if h != want {
+				t.Errorf("filter %+v: headline %+v, want %+v", filter, h, want)
+			}
+		}
+		got, cut, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf}, asOf.AddDays(-1))
+		must(t, err)
+		if cut || len(got) != 1 || got[0].Recommendation.ID != closing.ID || got[0].ReviewRef != "NF-DHR-01" {
+			t.Errorf("closures since yesterday = %+v (cut %v), want only %s", got, cut, closing.ID)
+		}
+		if got, _, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf}, asOf.AddDays(1)); err != nil || len(got) != 0 {
+			t.Errorf("closures since tomorrow = %d items, %v; want none", len(got), err)
+		}
+		if got, _, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf, ReviewTypes: []string{"SAR"}}, asOf.AddDays(-1)); err != nil || len(got) != 0 {
+			t.Errorf("SAR closures = %d items, %v; want none (the filter applies)", len(got), err)
+		}
+	})
+}
