@@ -4,9 +4,9 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/casereview/casereview/internal/casereview"
 )
@@ -120,7 +120,11 @@ func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) error {
 			return err
 		})
 	}
-	if err := inParallel(parts...); err != nil {
+	var g errgroup.Group // the parts are independent; each writes only its own variables
+	for _, part := range parts {
+		g.Go(part)
+	}
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	th := h.threshold()
@@ -145,27 +149,6 @@ func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) error {
 	slices.SortStableFunc(d.Closures, func(a, b casereview.SummaryListItem) int {
 		return b.Recommendation.ClosedOn.Time().Compare(a.Recommendation.ClosedOn.Time())
 	})
-	return nil
-}
-
-// inParallel runs the parts at once and returns the first error in their order. Each part writes
-// only its own variables.
-func inParallel(parts ...func() error) error {
-	var wg sync.WaitGroup
-	errs := make([]error, len(parts))
-	for i, p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = p()
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
 	return nil
 }
 

@@ -4,7 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"strings"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/casereview/casereview/internal/casereview"
 )
@@ -12,22 +13,11 @@ import (
 // parallel runs the parts of a summary at once, over the pool of read connections, and returns
 // the first error. Each part writes only its own fields.
 func parallel(parts ...func() error) error {
-	var wg sync.WaitGroup
-	errs := make([]error, len(parts))
-	for i, p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = p()
-		}()
+	var g errgroup.Group
+	for _, p := range parts {
+		g.Go(p)
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return g.Wait()
 }
 
 // SummaryDocument gathers everything a thematic summary shows.
