@@ -178,11 +178,52 @@ func TestSummaryBuilderIsForOversight(t *testing.T) {
 		s.User("police@example.test", casereview.RoleAgencyEditor, "Eastmere and Vale Police")
 		b := s.Browser()
 		b.SignIn("police@example.test")
-		for _, path := range []string{"/summaries/new", "/summaries/view?" + summaryQuery().Encode(),
+		for _, path := range []string{"/summaries", "/summaries/new", "/summaries/view?" + summaryQuery().Encode(),
 			"/summaries/download?" + summaryQuery("format", "csv").Encode()} {
 			if st := b.Get(path).Status; st != http.StatusForbidden {
 				t.Errorf("agency editor GET %s: %d", path, st)
 			}
+		}
+	})
+}
+
+// A saved summary is listed for its owner and runs again with the same definition; another
+// officer neither sees nor opens it; an admin may open it.
+func TestSavedSummaryRunsAgainForItsOwnerOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("oversight@example.test", casereview.RoleOversight, "")
+		s.User("other@example.test", casereview.RoleOversight, "")
+		s.User("admin@example.test", casereview.RoleAdmin, "")
+		b := s.Browser()
+		b.SignIn("oversight@example.test")
+		view := b.Get("/summaries/view?" + summaryQuery().Encode()).Must(http.StatusOK)
+		want := view.Text("#compare-recommendations")
+		def, _ := view.Doc.Find(`input[name="definition"]`).Attr("value")
+		list := b.Post("/summaries", url.Values{"definition": {def}}).Must(http.StatusOK)
+		link, ok := list.Doc.Find(`#saved-summaries a[href^="/summaries/saved/"]`).Attr("href")
+		if !ok || !strings.Contains(list.Text("#saved-summaries"), "Stalking since 2019") {
+			t.Fatalf("the saved summary is not listed: %s", list.Text("main"))
+		}
+		again := b.Get(link).Must(http.StatusOK)
+		if got := again.Text("#compare-recommendations"); got != want || again.Text("#summary-title") != "Stalking since 2019" ||
+			!strings.Contains(again.Text("#summary-findings"), "stalking training") {
+			t.Errorf("run again: %q, want %q", got, want)
+		}
+		o := s.Browser()
+		o.SignIn("other@example.test")
+		if o.Get("/summaries").Has(`a[href="` + link + `"]`) {
+			t.Error("another officer sees the saved summary")
+		}
+		if st := o.Get(link).Status; st != http.StatusNotFound {
+			t.Errorf("another officer opens it: %d", st)
+		}
+		a := s.Browser()
+		a.SignIn("admin@example.test")
+		a.Get(link).Must(http.StatusOK)
+		events, err := s.API.App.Store().ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditSummarySaved)}, 10, 0)
+		if err != nil || len(events.Items) != 1 {
+			t.Errorf("the save is not audited: %v %v", events.Items, err)
 		}
 	})
 }
