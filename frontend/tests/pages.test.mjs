@@ -79,6 +79,16 @@ async function eachPage (role, options, check) {
   await at('explore national register')
   await page.goto('/explore?year_from=2025&year_to=2020')
   await at('explore with an error')
+  // The thematic summary builder: the form, a summary compared with the year before (every
+  // section, the list's long texts too), the form with its errors, the saved summaries.
+  await page.goto('/summaries/new')
+  await at('summary builder')
+  await page.goto('/summaries/view?title=Stalking&fy=2022&compare=1&findings=Key+findings&section=headline&section=response&section=implementation&section=oversight&section=organisations&section=trends&section=pairs&section=list')
+  await at('thematic summary')
+  await page.goto('/summaries/view?title=&compare=1')
+  await at('summary builder with errors')
+  await page.goto('/summaries')
+  await at('saved summaries')
   if (role === 'admin') {
     // Administration: the hub, the partnerships, the form with its errors.
     await page.goto('/admin')
@@ -144,7 +154,7 @@ test('no axe-core violations on the sign-in pages, home, the account pages, the 
       throw e
     }
   })
-  assert.equal(seen.length, 43)
+  assert.equal(seen.length, 47)
 })
 
 test('no sideways scrolling at 320 px wide, and still no axe-core violations', async () => {

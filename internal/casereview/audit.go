@@ -67,6 +67,7 @@ const (
 	AuditSuggestionAccepted     AuditAction = "theme_suggestion.accepted"
 	AuditSuggestionRejected     AuditAction = "theme_suggestion.rejected"
 	AuditSummaryExported        AuditAction = "summary.exported" // a summary or report counting restricted reviews was downloaded
+	AuditSummarySaved           AuditAction = "summary.saved"    // an officer saved a thematic summary's definition to run again
 	AuditSearchRebuildRequested AuditAction = "search.rebuild_requested"
 	// AuditChainKeyed marks where the chain starts to be keyed (or changes key): it and every
 	// later event are HMACs under the key its after-JSON names (see auditkeys.go).
@@ -321,7 +322,7 @@ var AuditActionGroups = []struct {
 		AuditPasswordChanged, AuditPasswordReset, AuditMembershipAdded, AuditMembershipRemoved,
 		AuditMFAEnrolled, AuditMFAReset, AuditRecoveryCodeUsed, AuditTokenCreated, AuditTokenRevoked}},
 	{"Signing in", []AuditAction{AuditLogin, AuditLoginFailed, AuditLoginLocked, AuditMFAPassed, AuditMFAFailed, AuditLogout}},
-	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported}},
+	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummarySaved}},
 	{"The service", []AuditAction{AuditSearchRebuildRequested, AuditChainKeyed}},
 }
 

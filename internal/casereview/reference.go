@@ -73,6 +73,7 @@ type Service interface {
 	TrackingService
 	ThemeSuggestionService
 	ImportService
+	SavedSummaryService
 	Ready(ctx context.Context) (Health, error)
 	// Names returns the names of the organisations (kind "organisation") or partnerships (kind
 	// "partnership") with the given ids, in one query: search facets label their values with it.

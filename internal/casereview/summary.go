@@ -85,6 +85,8 @@ type SummaryFilter struct {
 	Years           []int // issued in one of these years
 	YearFrom        *int  // issued in or after this year
 	YearTo          *int  // issued in or before this year
+	IssuedFrom      *Date // issued on or after this day (a period: dates or a financial year)
+	IssuedTo        *Date // issued on or before this day
 	Partnerships    []string
 	Flag            Flag
 	AsOf            Date
@@ -135,6 +137,9 @@ func (f *SummaryFilter) Validate() error {
 	}
 	if f.YearFrom != nil && f.YearTo != nil && *f.YearFrom > *f.YearTo {
 		p.Add("year_to", FieldOrder, "year_to (%d) is before year_from (%d)", *f.YearTo, *f.YearFrom)
+	}
+	if f.IssuedFrom != nil && f.IssuedTo != nil && f.IssuedTo.Before(*f.IssuedFrom) {
+		p.Add("issued_to", FieldOrder, "issued_to (%s) is before issued_from (%s)", f.IssuedTo, f.IssuedFrom)
 	}
 	for i, id := range f.Organisations {
 		if _, ok := NormaliseID(id); !ok {

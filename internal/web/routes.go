@@ -30,6 +30,8 @@ func (h *Handler) routes(r *gin.Engine) {
 
 	// Reporting for oversight: the dashboard and the explorer (dashboard.go, explore.go).
 	h.reportingRoutes(r)
+	h.summaryRoutes(r) // the thematic summary builder (summaries.go, summaries_saved.go)
+	h.savedSummaryRoutes(r)
 
 	// The theme taxonomy, read-only (themes.go).
 	h.themeRoutes(r)

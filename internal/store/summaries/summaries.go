@@ -166,6 +166,12 @@ func (sc *summaryScope) recs() *gorm.DB {
 		d := yearStart(*f.YearTo + 1)
 		q = q.Where("recommendations.issued_on < ?", store.NullDate{D: d, Valid: true})
 	}
+	if f.IssuedFrom != nil {
+		q = q.Where("recommendations.issued_on >= ?", store.NullDate{D: *f.IssuedFrom, Valid: true})
+	}
+	if f.IssuedTo != nil {
+		q = q.Where("recommendations.issued_on <= ?", store.NullDate{D: *f.IssuedTo, Valid: true})
+	}
 	if f.Flag != "" {
 		q = sc.q.FlagWhere(q, f.Flag, sc.asOf)
 	}
