@@ -31,7 +31,9 @@ func (noKeywords) Suggest(string, []casereview.Theme) []casereview.ThemeSuggesti
 var instanceTables = map[string]bool{"users": true, "memberships": true, "recovery_codes": true, "sessions": true, "api_tokens": true,
 	"login_throttle": true, "audit_events": true, "change_journal": true, "journal_head": true, "import_jobs": true,
 	"reference_state": true, "review_types": true, "intervention_types": true, "theme_groups": true, "themes": true,
-	"theme_crosswalks": true, "goose_db_version": true}
+	"theme_crosswalks": true, "goose_db_version": true,
+	// A saved summary is its owner's, like their tokens: it stays with the people of the instance.
+	"saved_summaries": true}
 
 // userColumns hold user ids; the comparison reads them as the user's email.
 var userColumns = map[string]bool{"confirmed_by": true, "rejected_by": true, "author_user_id": true, "submitted_by_id": true,
