@@ -188,20 +188,11 @@ func derivedPostgres(t testing.TB, base, name string, build func(string, string)
 	files := filepath.Join(os.TempDir(), name+"-files")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	db, err := sql.Open("pgx", base)
+	conn, unlock, err := templateLock(ctx, base)
 	if err != nil {
 		return "", err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext('casereview dbtest template'))"); err != nil {
-		return "", err
-	}
-	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(hashtext('casereview dbtest template'))") //nolint:errcheck
+	defer unlock()
 	var n int
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_database WHERE datname = $1", name).Scan(&n); err != nil {
 		return "", err

@@ -187,20 +187,11 @@ func postgresTemplate(base string) (string, error) {
 	name := "casereview_tmpl_" + templateHash()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	db, err := sql.Open("pgx", base)
+	conn, unlock, err := templateLock(ctx, base)
 	if err != nil {
 		return "", err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext('casereview dbtest template'))"); err != nil {
-		return "", err
-	}
-	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(hashtext('casereview dbtest template'))") //nolint:errcheck
+	defer unlock()
 	var n int
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_database WHERE datname = $1", name).Scan(&n); err != nil {
 		return "", err
@@ -250,4 +241,29 @@ func copyFile(from, to string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// templateLock connects to the server of base and holds the advisory lock under which template
+// databases are built (several test processes may build the same one at once); unlock releases
+// it and closes the connection.
+func templateLock(ctx context.Context, base string) (*sql.Conn, func(), error) {
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(hashtext('casereview dbtest template'))"); err != nil {
+		conn.Close()
+		db.Close()
+		return nil, nil, err
+	}
+	return conn, func() {
+		conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(hashtext('casereview dbtest template'))") //nolint:errcheck
+		conn.Close()
+		db.Close()
+	}, nil
 }
