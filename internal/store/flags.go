@@ -30,8 +30,9 @@ func flagWhere(q *gorm.DB, flag casereview.Flag, asOf casereview.Date) *gorm.DB 
 	case casereview.FlagResponseOverdue:
 		return q.Where(open+" AND "+awaiting+" AND recommendations.response_due IS NOT NULL AND recommendations.response_due < @asof AND NOT "+historic, args)
 	case casereview.FlagActionOverdue:
-		return q.Where(open+" AND (EXISTS (SELECT 1 FROM actions a WHERE a.recommendation_id = recommendations.id AND "+unfinished+
-			" AND a.target_date < @asof) OR "+milestoneDue("m.due_date < @asof")+") AND NOT "+historic, args)
+		// action_due_on is the earliest target or open milestone of an unfinished action, kept by
+		// triggers on actions and milestones (migration 00019): overdue when it has passed.
+		return q.Where(open+" AND recommendations.action_due_on < @asof AND NOT "+historic, args)
 	case casereview.FlagDueSoon:
 		return q.Where(open+" AND (("+awaiting+" AND recommendations.response_due >= @asof AND recommendations.response_due <= @soon)"+
 			" OR EXISTS (SELECT 1 FROM actions a WHERE a.recommendation_id = recommendations.id AND "+unfinished+

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
@@ -254,5 +255,59 @@ func TestFlagsFollowTheClock(t *testing.T) {
 		}
 		_, err = s.ListRecommendations(ctx, casereview.RecommendationFilter{Flag: "late"}, casereview.PageRequest{Limit: 10})
 		wantErr(t, err, casereview.CodeInvalid, fe{"flag", casereview.FieldUnknownValue})
+	})
+}
+
+// action_due_on (the action_overdue flag's column, kept by triggers) follows every change to
+// actions and milestones, through the store and behind its back: the earliest target or open
+// milestone of an unfinished action, or nothing.
+func TestActionDueFollowsEveryChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := open(t, dialect)
+		f := newFixture(t, s)
+		ctx := sysCtx()
+		r, err := s.CreateRecommendation(ctx, f.recDraft("1"))
+		must(t, err)
+		day := func(n int) *casereview.Date { return ptr(flBase.AddDays(n)) }
+		check := func(step string, want *casereview.Date) {
+			t.Helper()
+			db, err := s.SQLDB()
+			must(t, err)
+			var got sql.NullString
+			must(t, db.QueryRow(rebind(s, "SELECT action_due_on FROM recommendations WHERE id = ?"), r.ID).Scan(&got))
+			switch {
+			case want == nil && got.Valid:
+				t.Errorf("%s: action_due_on = %s, want none", step, got.String)
+			case want != nil && (!got.Valid || !strings.HasPrefix(got.String, want.String())):
+				t.Errorf("%s: action_due_on = %v, want %s", step, got, want)
+			}
+		}
+		check("no actions", nil)
+		act, err := s.CreateAction(ctx, casereview.ActionDraft{RecommendationID: r.ID, OrganisationID: f.police.ID, Description: "Train staff", TargetDate: day(30)})
+		must(t, err)
+		check("an action", day(30))
+		m, err := s.CreateMilestone(ctx, act.ID, casereview.MilestoneDraft{Title: "Course booked", DueDate: day(10)})
+		must(t, err)
+		check("an earlier milestone", day(10))
+		m, err = s.CompleteMilestone(ctx, m.ID, m.Version, day(0))
+		must(t, err)
+		check("the milestone done", day(30))
+		act, err = s.UpdateAction(ctx, act.ID, act.Version, casereview.ActionDraft{RecommendationID: r.ID, OrganisationID: f.police.ID, Description: "Train staff", TargetDate: day(45)})
+		must(t, err)
+		check("a new target", day(45))
+		m2, err := s.CreateMilestone(ctx, act.ID, casereview.MilestoneDraft{Title: "Audit", DueDate: day(40)})
+		must(t, err)
+		check("a second milestone", day(40))
+		must(t, s.DeleteMilestone(ctx, m2.ID, m2.Version))
+		check("the milestone deleted", day(45))
+		must(t, execSQL(s, "UPDATE actions SET implementation_status = 'implemented_pending_verification' WHERE id = ?", act.ID))
+		check("the action implemented", nil)
+		must(t, execSQL(s, "UPDATE actions SET implementation_status = 'in_progress', completion_date = ?, completion_source = 'import' WHERE id = ?", flDate(ptr(0)), act.ID))
+		check("the action completed", nil)
+		must(t, execSQL(s, "UPDATE actions SET completion_date = NULL, completion_source = NULL WHERE id = ?", act.ID))
+		check("the completion taken back", day(45))
+		must(t, execSQL(s, "DELETE FROM milestones WHERE action_id = ?", act.ID))
+		must(t, execSQL(s, "DELETE FROM actions WHERE id = ?", act.ID))
+		check("the action deleted", nil)
 	})
 }
