@@ -336,6 +336,17 @@ type OverdueGroup struct {
 	Items            []OverdueItem
 }
 
+// OverdueTally is one organisation's line in the overdue list's summary: how many items it owes
+// (a recommendation counts once per organisation), how many of them are escalations, and how long
+// the oldest has been overdue.
+type OverdueTally struct {
+	OrganisationID   string
+	OrganisationName string
+	Items, Escalated int
+	OldestSince      Date
+	OldestDays       int
+}
+
 // NationalEntry is one national-scope recommendation on the register, with its addressees'
 // acknowledgements.
 type NationalEntry struct {
@@ -394,13 +405,19 @@ type SummaryService interface {
 	SummaryThemePairs(ctx context.Context, f SummaryFilter) ([]ThemePair, int, error)
 	SummaryTrends(ctx context.Context, f SummaryFilter) ([]TrendRow, error)
 	SummaryOverdue(ctx context.Context, f SummaryFilter) ([]OverdueGroup, error)
+	// SummaryOverdueByOrganisation counts each organisation's overdue items over the whole
+	// filtered set, most first: the overdue list without the list.
+	SummaryOverdueByOrganisation(ctx context.Context, f SummaryFilter) ([]OverdueTally, error)
+	// SummaryOverdueOf lists one organisation's overdue items over the whole filtered set,
+	// oldest first: limit of them from offset, and how many there are in all.
+	SummaryOverdueOf(ctx context.Context, f SummaryFilter, organisationID string, offset, limit int) (OverdueGroup, int, error)
 	SummaryNational(ctx context.Context, f SummaryFilter) ([]NationalEntry, bool, error)
 	SummaryDocument(ctx context.Context, f SummaryFilter) (ThematicSummary, error)
-	// SummaryHeadline is the document's headline alone (Organisations left at zero).
+	// SummaryHeadline is the document's headline alone (Organisations and Reviews left at zero).
 	SummaryHeadline(ctx context.Context, f SummaryFilter) (Headline, error)
-	// SummaryClosures lists what was closed on or after since, latest first, up to
-	// MaxDocumentItems; the flag says the list stopped there.
-	SummaryClosures(ctx context.Context, f SummaryFilter, since Date) ([]SummaryListItem, bool, error)
+	// SummaryClosures lists the latest limit of what was closed on or after since, latest
+	// first, and counts them all.
+	SummaryClosures(ctx context.Context, f SummaryFilter, since Date, limit int) ([]SummaryListItem, int, error)
 	// AuditSummaryExport records the export of a summary that counts restricted material.
 	AuditSummaryExport(ctx context.Context, kind string, detail any) error
 }

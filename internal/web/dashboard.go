@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -20,20 +19,29 @@ import (
 
 func (h *Handler) reportingRoutes(r gin.IRoutes) {
 	r.GET("/dashboard", h.dashboard)
+	r.GET("/dashboard/overdue", h.dashboardOverdue)
 	r.GET("/explore", h.explore)
 }
 
 // recentDays is how far back "recent" closures and reopenings go.
 const recentDays = 90
 
+// dashboardOrgs and dashboardClosures bound the dashboard's two lists; each links to the whole.
+const (
+	dashboardOrgs     = 15
+	dashboardClosures = 25
+)
+
 type dashboardData struct {
 	Form                 summaryForm
 	Year, LastYear       int
 	Figures              []headlineRow
-	Overdue              []casereview.OverdueGroup
+	Overdue              []overdueRow // the organisations owing most, at most dashboardOrgs
+	OverdueOrgs          int          // how many organisations owe something
 	OverdueItems         int
+	OverdueHref          string // the whole overdue list
 	Closures             []casereview.SummaryListItem
-	ClosuresCut          bool // the document's list stopped at its limit
+	ClosuresTotal        int // closures in the period, of which Closures are the latest
 	Reopenings           []casereview.AuditEvent
 	ReadsAudit           bool
 	OwnScope             bool // a panel member's dashboard, narrowed to their partnerships
@@ -72,7 +80,7 @@ func (h *Handler) dashboard(c *gin.Context) {
 	a := casereview.ActorFrom(ctx)
 	year := h.now().Year()
 	d := &dashboardData{Form: form, Year: year, LastYear: year - 1, ReadsAudit: casereview.CanReadAudit(a),
-		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore")}
+		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore"), OverdueHref: form.href("/dashboard/overdue")}
 	if len(probs) == 0 {
 		if err := h.fillDashboard(c, d); err != nil {
 			if probs = summaryProblems(err); probs == nil {
@@ -97,6 +105,7 @@ func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) error {
 	// The parts are independent statements: they run at once, over the pool of read connections,
 	// so the page takes about as long as its slowest part (the overdue list).
 	var all, this, last casereview.Headline
+	var owing []casereview.OverdueTally
 	cohort := func(y int, dst *casereview.Headline) func() error {
 		return func() error {
 			g := f
@@ -109,8 +118,11 @@ func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) error {
 	parts := []func() error{
 		func() (err error) { all, err = h.sums.SummaryHeadline(ctx, f); return err },
 		cohort(d.Year, &this), cohort(d.LastYear, &last),
-		func() (err error) { d.Overdue, err = h.sums.SummaryOverdue(ctx, f); return err },
-		func() (err error) { d.Closures, d.ClosuresCut, err = h.sums.SummaryClosures(ctx, f, since); return err },
+		func() (err error) { owing, err = h.sums.SummaryOverdueByOrganisation(ctx, f); return err },
+		func() (err error) {
+			d.Closures, d.ClosuresTotal, err = h.sums.SummaryClosures(ctx, f, since, dashboardClosures)
+			return err
+		},
 	}
 	if d.ReadsAudit {
 		parts = append(parts, func() error {
@@ -143,12 +155,12 @@ func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) error {
 		row.Trend = trendWords(row.This, row.Last)
 		d.Figures = append(d.Figures, row)
 	}
-	for _, g := range d.Overdue {
-		d.OverdueItems += len(g.Items)
+	d.OverdueOrgs = len(owing)
+	rows := overdueRows(d.Form, owing, th)
+	for _, o := range owing {
+		d.OverdueItems += o.Items
 	}
-	slices.SortStableFunc(d.Closures, func(a, b casereview.SummaryListItem) int {
-		return b.Recommendation.ClosedOn.Time().Compare(a.Recommendation.ClosedOn.Time())
-	})
+	d.Overdue = rows[:min(len(rows), dashboardOrgs)]
 	return nil
 }
 

@@ -92,17 +92,9 @@ func TestDashboardFiguresAreTheSummaries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := 0
-		for _, g := range groups {
-			n += len(g.Items)
-			for _, it := range g.Items {
-				if !p.Has(`#overdue a[href="/recommendations/` + it.Recommendation.ID + `"]`) {
-					t.Errorf("overdue %s is not linked", it.Recommendation.ID)
-				}
-			}
-		}
-		if got := p.Doc.Find("#overdue li").Length(); got != n {
-			t.Errorf("overdue list: %d items, want %d", got, n)
+		checkOverdueTable(t, p, groups, true)
+		if got := p.Doc.Find("#overdue tbody tr").Length(); got != min(len(groups), 15) {
+			t.Errorf("the dashboard's overdue table has %d organisations, want %d", got, min(len(groups), 15))
 		}
 		// The filter narrows the figures and carries over to the explorer.
 		p = b.Get("/dashboard?type=DHR").Must(http.StatusOK)
@@ -240,5 +232,80 @@ func TestExploreViews(t *testing.T) {
 		if p.Status != http.StatusUnprocessableEntity || !strings.Contains(strings.Join(p.Errors(), " "), "year to must be") {
 			t.Errorf("inverted years: %d %v", p.Status, p.Errors())
 		}
+	})
+}
+
+// checkOverdueTable checks an overdue table's rows against the overdue list's groups: each
+// organisation's items, escalations and oldest date; every row when all.
+func checkOverdueTable(t *testing.T, p *webtest.Page, groups []casereview.OverdueGroup, some bool) {
+	t.Helper()
+	if len(groups) == 0 {
+		t.Fatal("the demo data has nothing overdue")
+	}
+	for _, g := range groups {
+		row := `#overdue tr[data-organisation="` + g.OrganisationID + `"] `
+		if !p.Has(row) {
+			if !some {
+				t.Errorf("overdue: no row for %s", g.OrganisationName)
+			}
+			continue
+		}
+		esc := 0
+		for _, it := range g.Items {
+			if it.Escalated {
+				esc++
+			}
+		}
+		if got := p.Text(row + `td[data-figure="items"]`); got != strconv.Itoa(len(g.Items)) {
+			t.Errorf("overdue %s: %s items, want %d", g.OrganisationName, got, len(g.Items))
+		}
+		if got := p.Text(row + `td[data-figure="escalated"]`); got != strconv.Itoa(esc) {
+			t.Errorf("overdue %s: %s escalated, want %d", g.OrganisationName, got, esc)
+		}
+		if got, want := p.Text(row+`td[data-figure="oldest"]`), g.Items[0].Since.Time().Format("2 January 2006"); !strings.HasPrefix(got, want) {
+			t.Errorf("overdue %s: oldest %q, want %s", g.OrganisationName, got, want)
+		}
+	}
+}
+
+// The overdue list by organisation: every organisation owing something, and each one's items,
+// oldest first, linked; the filters carry through; an unknown organisation is not found.
+func TestDashboardOverdueList(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("oversight@example.test", casereview.RoleOversight, "")
+		b := s.Browser()
+		b.SignIn("oversight@example.test")
+		sums := summaries.New(s.API.App.Store())
+		ctx := oversightCtx(t, s)
+		asOf := casereview.DateOf(webtest.Now)
+		groups, err := sums.SummaryOverdue(ctx, casereview.SummaryFilter{AsOf: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := b.Get("/dashboard/overdue").Must(http.StatusOK)
+		checkOverdueTable(t, p, groups, false)
+		if got := p.Doc.Find("#overdue tbody tr").Length(); got != len(groups) {
+			t.Errorf("the overdue list has %d organisations, want %d", got, len(groups))
+		}
+		g := groups[0]
+		href, _ := p.Doc.Find(`#overdue tr[data-organisation="` + g.OrganisationID + `"] a`).Attr("href")
+		op := b.Get(href).Must(http.StatusOK)
+		if got := op.Doc.Find("#owing tbody tr").Length(); got != min(len(g.Items), 50) {
+			t.Errorf("%s: %d items listed, want %d", g.OrganisationName, got, len(g.Items))
+		}
+		op.Doc.Find("#owing tbody tr").Each(func(i int, row *goquery.Selection) {
+			if i >= len(g.Items) {
+				return
+			}
+			if h, _ := row.Find("a").Attr("href"); h != "/recommendations/"+g.Items[i].Recommendation.ID {
+				t.Errorf("%s item %d links %s, want %s (oldest first)", g.OrganisationName, i, h, g.Items[i].Recommendation.ID)
+			}
+		})
+		// A filter that leaves nothing overdue.
+		if p := b.Get("/dashboard/overdue?type=DHR&year=1999").Must(http.StatusOK); p.Has("#overdue tbody tr") {
+			t.Error("a filter with no recommendations still lists organisations")
+		}
+		b.Get("/dashboard/overdue?owed_by=not-an-organisation").Must(http.StatusNotFound)
 	})
 }

@@ -13,37 +13,37 @@ import (
 // show, three times over.
 
 // SummaryHeadline counts the headline figures of the filtered set, as SummaryDocument's headline
-// but for Organisations, which it leaves at zero (the document takes it from its organisation
-// figures).
+// but for Organisations and Reviews, which it leaves at zero (the document takes the first from
+// its organisation figures; the second costs a distinct count the dashboard does not show).
 func (s *Service) SummaryHeadline(ctx context.Context, f casereview.SummaryFilter) (casereview.Headline, error) {
 	sc, err := s.open(ctx, f, false)
 	if err != nil {
 		return casereview.Headline{}, err
 	}
 	var doc casereview.ThematicSummary
-	err = sc.plain(func(c *summaryScope) error { return c.headline(&doc) })
+	err = sc.plain(func(c *summaryScope) error { return c.headline(&doc, false) })
 	return doc.Headline, err
 }
 
-// SummaryClosures lists the filtered recommendations closed on or after since, the latest
-// closure first, up to MaxDocumentItems; the flag says the list stopped there.
-func (s *Service) SummaryClosures(ctx context.Context, f casereview.SummaryFilter, since casereview.Date) ([]casereview.SummaryListItem, bool, error) {
+// SummaryClosures lists the latest limit of the filtered recommendations closed on or after
+// since, the latest closure first, and counts them all.
+func (s *Service) SummaryClosures(ctx context.Context, f casereview.SummaryFilter, since casereview.Date, limit int) ([]casereview.SummaryListItem, int, error) {
 	sc, err := s.open(ctx, f, false)
 	if err != nil {
-		return nil, false, err
+		return nil, 0, err
 	}
 	var out []casereview.SummaryListItem
-	cut := false
+	var total int64
+	const closedSince = "recommendations.closed_on IS NOT NULL AND recommendations.closed_on >= ?"
 	err = sc.plain(func(c *summaryScope) error {
-		ids, err := c.pluckIDs("recommendations.closed_on DESC, recommendations.id", casereview.MaxDocumentItems,
-			"recommendations.closed_on IS NOT NULL AND recommendations.closed_on >= ?", store.NullDate{D: since, Valid: true})
+		if err := c.recs().Where(closedSince, store.NullDate{D: since, Valid: true}).Count(&total).Error; err != nil {
+			return err
+		}
+		ids, err := c.pluckIDs("recommendations.closed_on DESC, recommendations.id", limit, closedSince, store.NullDate{D: since, Valid: true})
 		if err != nil {
 			return err
 		}
-		if len(ids) > casereview.MaxDocumentItems {
-			ids, cut = ids[:casereview.MaxDocumentItems], true
-		}
-		recs, reviews, err := c.loadRecs(ids)
+		recs, reviews, err := c.loadRecs(ids[:min(len(ids), limit)])
 		if err != nil {
 			return err
 		}
@@ -53,5 +53,5 @@ func (s *Service) SummaryClosures(ctx context.Context, f casereview.SummaryFilte
 		}
 		return nil
 	})
-	return out, cut, err
+	return out, int(total), err
 }

@@ -30,20 +30,27 @@ func TestDashboardHeadlineAndClosures(t *testing.T) {
 			h, err := sums.SummaryHeadline(ctx, filter)
 			must(t, err)
 			want := doc.Headline
-			want.Organisations = 0
+			want.Organisations, want.Reviews = 0, 0
 			if h != want {
 				t.Errorf("filter %+v: headline %+v, want %+v", filter, h, want)
 			}
 		}
-		got, cut, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf}, asOf.AddDays(-1))
+		got, total, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf}, asOf.AddDays(-1), 10)
 		must(t, err)
-		if cut || len(got) != 1 || got[0].Recommendation.ID != closing.ID || got[0].ReviewRef != "NF-DHR-01" {
-			t.Errorf("closures since yesterday = %+v (cut %v), want only %s", got, cut, closing.ID)
+		if total != 1 || len(got) != 1 || got[0].Recommendation.ID != closing.ID || got[0].ReviewRef != "NF-DHR-01" {
+			t.Errorf("closures since yesterday = %+v (of %d), want only %s", got, total, closing.ID)
 		}
-		if got, _, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf}, asOf.AddDays(1)); err != nil || len(got) != 0 {
-			t.Errorf("closures since tomorrow = %d items, %v; want none", len(got), err)
+		second, err := s.CreateRecommendation(ctx, f.recDraft("3"))
+		must(t, err)
+		_, err = s.Assess(ctx, second.ID, second.Version, casereview.AssessmentDraft{Classification: "closed_no_longer_applicable", Rationale: "Superseded."})
+		must(t, err)
+		if got, total, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf}, asOf.AddDays(-1), 1); err != nil || len(got) != 1 || total != 2 {
+			t.Errorf("closures with a limit of 1 = %d items of %d, %v; want 1 of 2", len(got), total, err)
 		}
-		if got, _, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf, ReviewTypes: []string{"SAR"}}, asOf.AddDays(-1)); err != nil || len(got) != 0 {
+		if got, total, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf}, asOf.AddDays(1), 10); err != nil || len(got) != 0 || total != 0 {
+			t.Errorf("closures since tomorrow = %d items of %d, %v; want none", len(got), total, err)
+		}
+		if got, _, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf, ReviewTypes: []string{"SAR"}}, asOf.AddDays(-1), 10); err != nil || len(got) != 0 {
 			t.Errorf("SAR closures = %d items, %v; want none (the filter applies)", len(got), err)
 		}
 	})
