@@ -60,6 +60,13 @@ func (h *Handler) reportingFilter(c *gin.Context) (summaryForm, []FieldProblem, 
 	if !a.IsAdmin() && !a.IsOversight() && len(form.Filter.Partnerships) == 0 {
 		form.Filter.Partnerships = a.Partnerships()
 	}
+	if len(probs) == 0 {
+		var err error
+		if probs, err = h.matchWords(c.Request.Context(), &form); err != nil {
+			h.fail(c, err)
+			return form, nil, false
+		}
+	}
 	return form, probs, true
 }
 

@@ -236,6 +236,12 @@ func (h *Handler) buildSummary(c *gin.Context) (summaryDef, casereview.ThematicS
 	}
 	var err error
 	if len(probs) == 0 {
+		if probs, err = h.matchWords(c.Request.Context(), &def.Form); err != nil {
+			h.fail(c, err)
+			return def, doc, nil, false
+		}
+	}
+	if len(probs) == 0 {
 		if doc, err = h.sums.SummaryDocument(c.Request.Context(), def.Form.Filter); err != nil {
 			probs = summaryProblems(err)
 		}
