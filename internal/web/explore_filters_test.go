@@ -166,3 +166,43 @@ func contains(vs []string, v string) bool {
 	}
 	return false
 }
+
+// The summary builder takes the same filters as the explorer: several values of each, the flag
+// and the search words, which narrow the summary as they narrow the summaries API's figures.
+func TestSummaryBuilderTakesTheExplorersFilters(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("oversight@example.test", casereview.RoleOversight, "")
+		b := s.Browser()
+		b.SignIn("oversight@example.test")
+		q := url.Values{"title": {"Training"}, "theme": {"A01", "A02"}, "type": {"DHR", "CSPR"}, "scope": {"local"},
+			"flag": {"due_soon"}, "q": {"training"}, "section": {"headline"}}
+		p := b.Get("/summaries/new?" + q.Encode()).Must(http.StatusOK)
+		for _, name := range []string{"theme", "type", "scope"} {
+			for _, v := range q[name] {
+				if !p.Has(`input[type="checkbox"][name="` + name + `"][value="` + v + `"][checked]`) {
+					t.Errorf("%s=%s is not a ticked checkbox", name, v)
+				}
+			}
+		}
+		if v, _ := p.Doc.Find(`input[name="q"]`).Attr("value"); v != "training" {
+			t.Errorf("the search box shows %q", v)
+		}
+		if !p.Has(`input[name="flag"][value="due_soon"][checked]`) {
+			t.Error("the flag is not shown as chosen")
+		}
+		r := b.Get("/api/v1/summaries/crosstab?rows=theme&cols=oversight&q=stalking").Must(http.StatusOK)
+		var out struct {
+			Recommendations struct {
+				Count int `json:"count"`
+			} `json:"recommendations"`
+		}
+		if err := json.Unmarshal([]byte(r.Body), &out); err != nil {
+			t.Fatal(err)
+		}
+		v := b.Get("/summaries/view?" + url.Values{"title": {"Stalking"}, "q": {"stalking"}, "section": {"headline"}}.Encode()).Must(http.StatusOK)
+		if got := v.Text(`table[data-table="Headline"] tbody tr:first-child td`); got != strconv.Itoa(out.Recommendations.Count) {
+			t.Errorf("the summary of q=stalking counts %q recommendations, the API %d", got, out.Recommendations.Count)
+		}
+	})
+}
