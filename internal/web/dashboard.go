@@ -38,6 +38,7 @@ type dashboardData struct {
 	ReadsAudit           bool
 	OwnScope             bool // a panel member's dashboard, narrowed to their partnerships
 	ExploreHref, Explore string
+	Panel                filterPanel
 }
 
 // headlineRow is one headline figure: over every year, and for this year's and last year's issues.
@@ -80,6 +81,14 @@ func (h *Handler) dashboard(c *gin.Context) {
 	year := h.now().Year()
 	d := &dashboardData{Form: form, Year: year, LastYear: year - 1, ReadsAudit: casereview.CanReadAudit(a),
 		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore")}
+	opts, err := h.filterOptions(ctx, form)
+	if err == nil {
+		d.Panel, err = h.filterPanel(ctx, "/dashboard", form, opts, c.Request.URL.Query())
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	if len(probs) == 0 {
 		if err := h.fillDashboard(c, d); err != nil {
 			if probs = summaryProblems(err); probs == nil {

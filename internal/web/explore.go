@@ -86,7 +86,7 @@ func (h *Handler) explore(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if d.Panel, err = h.filterPanel(ctx, form, d.Filters, q); err != nil {
+	if d.Panel, err = h.filterPanel(ctx, "/explore", form, d.Filters, q); err != nil {
 		h.fail(c, err)
 		return
 	}

@@ -37,7 +37,8 @@ type addGroup struct {
 	Groups                []optionGroup // a list in groups
 }
 
-// explorePageParams are the explorer's own parameters, kept when a filter's tag removes it.
+// explorePageParams are the explorer's own parameters, kept when a filter's tag removes it (the
+// dashboard has none).
 var explorePageParams = []string{"view", "rows", "cols", "sort", "min", "by"}
 
 // exploreFacets are the panel's checkbox filters, in search's order (search.AllFacets) less the
@@ -45,7 +46,8 @@ var explorePageParams = []string{"view", "rows", "cols", "sort", "min", "by"}
 var exploreFacets = []string{search.FacetTheme, search.FacetThemeGroup, search.FacetReviewType, search.FacetSector, search.FacetScope,
 	search.FacetIntervention, search.FacetResponse, search.FacetImplementation, search.FacetOversight}
 
-func (h *Handler) filterPanel(ctx context.Context, form summaryForm, opts filterOptions, q url.Values) (filterPanel, error) {
+// filterPanel builds the panel of the page at path (its tags lead back there).
+func (h *Handler) filterPanel(ctx context.Context, path string, form summaryForm, opts filterOptions, q url.Values) (filterPanel, error) {
 	fp := filterPanel{Q: form.Q}
 	interventions, err := h.svc.ListInterventionTypes(ctx)
 	if err != nil {
@@ -136,7 +138,7 @@ func (h *Handler) filterPanel(ctx context.Context, form summaryForm, opts filter
 		for k, xs := range keep {
 			v[k] = xs
 		}
-		return "/explore?" + v.Encode()
+		return path + "?" + v.Encode()
 	}
 	tagNames := []struct{ name, label string }{{"q", "Search words"}}
 	for _, n := range search.AllFacets {
@@ -163,7 +165,7 @@ func (h *Handler) filterPanel(ctx context.Context, form summaryForm, opts filter
 		fp.Selected = append(fp.Selected, g)
 	}
 	if len(fp.Selected) > 0 {
-		fp.ClearHref = "/explore"
+		fp.ClearHref = path
 		if len(keep) > 0 {
 			fp.ClearHref += "?" + keep.Encode()
 		}

@@ -206,3 +206,28 @@ func TestSummaryBuilderTakesTheExplorersFilters(t *testing.T) {
 		}
 	})
 }
+
+// The dashboard has the explorer's filter panel, and its tags stay on the dashboard.
+func TestDashboardHasTheFilterPanel(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("oversight@example.test", casereview.RoleOversight, "")
+		b := s.Browser()
+		b.SignIn("oversight@example.test")
+		p := b.Get("/dashboard?theme=A01&theme=A02&q=training").Must(http.StatusOK)
+		for _, sel := range []string{`form[action="/dashboard"] input[type="checkbox"][name="theme"][value="A01"][checked]`,
+			`form[action="/dashboard"] input[type="checkbox"][name="theme"][value="A02"][checked]`,
+			`form[action="/dashboard"] input[name="q"][value="training"]`, `form[action="/dashboard"] input[name="flag"]`} {
+			if !p.Has(sel) {
+				t.Errorf("no %s", sel)
+			}
+		}
+		href, _ := p.Doc.Find(`.moj-filter__selected a.moj-filter__tag`).First().Attr("href")
+		if !strings.HasPrefix(href, "/dashboard?") {
+			t.Errorf("a tag leads to %q", href)
+		}
+		if href, _ := p.Doc.Find(`main a[href^="/explore?"]`).First().Attr("href"); !strings.Contains(href, "theme=A02") || !strings.Contains(href, "q=training") {
+			t.Errorf("the explorer link forgets the filters: %q", href)
+		}
+	})
+}

@@ -213,7 +213,7 @@ func (h *Handler) renderSummaryForm(c *gin.Context, status int, q url.Values, pr
 	}
 	opts, err := h.filterOptions(c.Request.Context(), form)
 	if err == nil {
-		d.Panel, err = h.filterPanel(c.Request.Context(), form, opts, q)
+		d.Panel, err = h.filterPanel(c.Request.Context(), "/summaries/new", form, opts, q)
 	}
 	if err != nil {
 		h.fail(c, err)
