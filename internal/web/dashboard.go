@@ -81,20 +81,27 @@ func (h *Handler) dashboard(c *gin.Context) {
 	year := h.now().Year()
 	d := &dashboardData{Form: form, Year: year, LastYear: year - 1, ReadsAudit: casereview.CanReadAudit(a),
 		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore")}
-	opts, err := h.filterOptions(ctx, form)
-	if err == nil {
-		d.Panel, err = h.filterPanel(ctx, "/dashboard", form, opts, c.Request.URL.Query())
+	// The filter panel's choices are read beside the figures, so the page waits for the slower.
+	panel := make(chan error, 1)
+	go func() {
+		opts, err := h.filterOptions(ctx, form)
+		if err == nil {
+			d.Panel, err = h.filterPanel(ctx, "/dashboard", form, opts, c.Request.URL.Query())
+		}
+		panel <- err
+	}()
+	var figures error
+	if len(probs) == 0 {
+		figures = h.fillDashboard(c, d)
 	}
-	if err != nil {
+	if err := <-panel; err != nil {
 		h.fail(c, err)
 		return
 	}
-	if len(probs) == 0 {
-		if err := h.fillDashboard(c, d); err != nil {
-			if probs = summaryProblems(err); probs == nil {
-				h.fail(c, err)
-				return
-			}
+	if figures != nil {
+		if probs = summaryProblems(figures); probs == nil {
+			h.fail(c, figures)
+			return
 		}
 	}
 	p := h.page(c, "Dashboard", d)
