@@ -68,6 +68,8 @@ const (
 	AuditSuggestionRejected     AuditAction = "theme_suggestion.rejected"
 	AuditSummaryExported        AuditAction = "summary.exported" // a summary or report counting restricted reviews was downloaded
 	AuditSummarySaved           AuditAction = "summary.saved"    // an officer saved a thematic summary's definition to run again
+	AuditSummaryRenamed         AuditAction = "summary.renamed"  // its owner renamed a saved summary
+	AuditSummaryDeleted         AuditAction = "summary.deleted"  // its owner deleted a saved summary
 	AuditSearchRebuildRequested AuditAction = "search.rebuild_requested"
 	// AuditChainKeyed marks where the chain starts to be keyed (or changes key): it and every
 	// later event are HMACs under the key its after-JSON names (see auditkeys.go).
@@ -322,7 +324,7 @@ var AuditActionGroups = []struct {
 		AuditPasswordChanged, AuditPasswordReset, AuditMembershipAdded, AuditMembershipRemoved,
 		AuditMFAEnrolled, AuditMFAReset, AuditRecoveryCodeUsed, AuditTokenCreated, AuditTokenRevoked}},
 	{"Signing in", []AuditAction{AuditLogin, AuditLoginFailed, AuditLoginLocked, AuditMFAPassed, AuditMFAFailed, AuditLogout}},
-	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummarySaved}},
+	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted}},
 	{"The service", []AuditAction{AuditSearchRebuildRequested, AuditChainKeyed}},
 }
 

@@ -32,6 +32,11 @@ type SavedSummaryService interface {
 	// GetSavedSummary returns one saved summary, if the caller owns it or is an admin (to anyone
 	// else it does not exist).
 	GetSavedSummary(ctx context.Context, id string) (SavedSummary, error)
+	// RenameSavedSummary gives the caller's own saved summary a new title. To anyone who may
+	// not read it, it does not exist; one who may read it but does not own it is refused.
+	RenameSavedSummary(ctx context.Context, id, title string) (SavedSummary, error)
+	// DeleteSavedSummary removes the caller's own saved summary (refused as RenameSavedSummary).
+	DeleteSavedSummary(ctx context.Context, id string) error
 }
 
 // ValidateSavedSummary checks a definition before it is kept.
@@ -55,4 +60,10 @@ func ValidateSavedSummary(title, definition string) error {
 // CanReadSavedSummary reports whether a may see s: its owner and admins.
 func CanReadSavedSummary(a Actor, s SavedSummary) bool {
 	return a.IsAdmin() || (a.UserID != "" && a.UserID == s.OwnerID)
+}
+
+// CanChangeSavedSummary reports whether a may rename or delete s: its owner alone (an admin may
+// read another person's summary, not change it).
+func CanChangeSavedSummary(a Actor, s SavedSummary) bool {
+	return a.UserID != "" && a.UserID == s.OwnerID
 }

@@ -74,3 +74,54 @@ func (s *Store) GetSavedSummary(ctx context.Context, id string) (casereview.Save
 	}
 	return row.domain(), nil
 }
+
+// changeableSummary loads a saved summary for its owner to change, inside t: to one who may not
+// read it, it does not exist; one who may read it but does not own it is refused.
+func changeableSummary(ctx context.Context, t *tx, id string) (savedSummaryRow, error) {
+	var row savedSummaryRow
+	id, ok := casereview.NormaliseID(id)
+	if !ok {
+		return row, casereview.NotFound("saved summary")
+	}
+	if err := t.db.Where("id = ?", id).Take(&row).Error; err != nil {
+		return row, notFoundAs(err, "saved summary")
+	}
+	a := actorOf(ctx)
+	if !casereview.CanReadSavedSummary(a, row.domain()) {
+		return row, casereview.NotFound("saved summary")
+	}
+	if !casereview.CanChangeSavedSummary(a, row.domain()) {
+		return row, deny(ctx, "only its owner renames or deletes a saved summary")
+	}
+	return row, nil
+}
+
+func (s *Store) RenameSavedSummary(ctx context.Context, id, title string) (casereview.SavedSummary, error) {
+	title = strings.TrimSpace(title)
+	var row savedSummaryRow
+	err := s.inTx(ctx, func(t *tx) error {
+		var err error
+		if row, err = changeableSummary(ctx, t, id); err != nil {
+			return err
+		}
+		if err := casereview.ValidateSavedSummary(title, row.Definition); err != nil {
+			return err
+		}
+		before := row.domain()
+		row.Title, row.UpdatedAt = title, t.now
+		t.audit(casereview.AuditSummaryRenamed, "saved_summary", row.ID, before, row.domain())
+		return t.db.Model(&row).Updates(map[string]any{"title": row.Title, "updated_at": row.UpdatedAt}).Error
+	})
+	return row.domain(), err
+}
+
+func (s *Store) DeleteSavedSummary(ctx context.Context, id string) error {
+	return s.inTx(ctx, func(t *tx) error {
+		row, err := changeableSummary(ctx, t, id)
+		if err != nil {
+			return err
+		}
+		t.audit(casereview.AuditSummaryDeleted, "saved_summary", row.ID, row.domain(), nil)
+		return t.db.Delete(&row).Error
+	})
+}

@@ -46,6 +46,7 @@ type dashboardData struct {
 	ReadsAudit           bool
 	OwnScope             bool // a panel member's dashboard, narrowed to their partnerships
 	ExploreHref, Explore string
+	Panel                filterPanel
 }
 
 // headlineRow is one headline figure: over every year, and for this year's and last year's issues.
@@ -68,6 +69,13 @@ func (h *Handler) reportingFilter(c *gin.Context) (summaryForm, []FieldProblem, 
 	if !a.IsAdmin() && !a.IsOversight() && len(form.Filter.Partnerships) == 0 {
 		form.Filter.Partnerships = a.Partnerships()
 	}
+	if len(probs) == 0 {
+		var err error
+		if probs, err = h.matchWords(c.Request.Context(), &form); err != nil {
+			h.fail(c, err)
+			return form, nil, false
+		}
+	}
 	return form, probs, true
 }
 
@@ -81,12 +89,27 @@ func (h *Handler) dashboard(c *gin.Context) {
 	year := h.now().Year()
 	d := &dashboardData{Form: form, Year: year, LastYear: year - 1, ReadsAudit: casereview.CanReadAudit(a),
 		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore"), OverdueHref: form.href("/dashboard/overdue")}
+	// The filter panel's choices are read beside the figures, so the page waits for the slower.
+	panel := make(chan error, 1)
+	go func() {
+		opts, err := h.filterOptions(ctx, form)
+		if err == nil {
+			d.Panel, err = h.filterPanel(ctx, "/dashboard", form, opts, c.Request.URL.Query())
+		}
+		panel <- err
+	}()
+	var figures error
 	if len(probs) == 0 {
-		if err := h.fillDashboard(c, d); err != nil {
-			if probs = summaryProblems(err); probs == nil {
-				h.fail(c, err)
-				return
-			}
+		figures = h.fillDashboard(c, d)
+	}
+	if err := <-panel; err != nil {
+		h.fail(c, err)
+		return
+	}
+	if figures != nil {
+		if probs = summaryProblems(figures); probs == nil {
+			h.fail(c, figures)
+			return
 		}
 	}
 	p := h.page(c, "Dashboard", d)

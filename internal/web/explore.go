@@ -38,6 +38,7 @@ type exploreData struct {
 	Dims       []searchOption // for the rows select; Cols uses ColDims
 	ColDims    []searchOption
 	Filters    filterOptions
+	Panel      filterPanel
 	Threshold  int
 	Table      *crossTable
 	Chart      *barChart
@@ -82,6 +83,10 @@ func (h *Handler) explore(c *gin.Context) {
 	ctx := c.Request.Context()
 	var err error
 	if d.Filters, err = h.filterOptions(ctx, form); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if d.Panel, err = h.filterPanel(ctx, "/explore", form, d.Filters, q); err != nil {
 		h.fail(c, err)
 		return
 	}

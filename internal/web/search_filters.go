@@ -24,6 +24,7 @@ type facetOption struct {
 	ID, Value, Label string
 	Count            int
 	Checked          bool
+	Uncounted        bool // a value listed without a count (the explorer's panel)
 }
 
 // selectedGroup is a facet's chosen values, each a link that removes it.

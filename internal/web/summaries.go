@@ -169,7 +169,7 @@ func readSummaryDef(q url.Values, asOf casereview.Date) (summaryDef, []FieldProb
 }
 
 type summaryNewData struct {
-	Filters  filterOptions
+	Panel    filterPanel
 	Years    []int
 	Sections []struct{ Key, Name string }
 	Form     summaryForm
@@ -211,8 +211,11 @@ func (h *Handler) renderSummaryForm(c *gin.Context, status int, q url.Values, pr
 	for y := h.now().Year(); y >= h.now().Year()-12; y-- {
 		d.Years = append(d.Years, y)
 	}
-	var err error
-	if d.Filters, err = h.filterOptions(c.Request.Context(), form); err != nil {
+	opts, err := h.filterOptions(c.Request.Context(), form)
+	if err == nil {
+		d.Panel, err = h.filterPanel(c.Request.Context(), "/summaries/new", form, opts, q)
+	}
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -235,6 +238,12 @@ func (h *Handler) buildSummary(c *gin.Context) (summaryDef, casereview.ThematicS
 		def.Form.Filter.Partnerships = a.Partnerships()
 	}
 	var err error
+	if len(probs) == 0 {
+		if probs, err = h.matchWords(c.Request.Context(), &def.Form); err != nil {
+			h.fail(c, err)
+			return def, doc, nil, false
+		}
+	}
 	if len(probs) == 0 {
 		if doc, err = h.sums.SummaryDocument(c.Request.Context(), def.Form.Filter); err != nil {
 			probs = summaryProblems(err)

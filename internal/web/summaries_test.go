@@ -227,3 +227,85 @@ func TestSavedSummaryRunsAgainForItsOwnerOnly(t *testing.T) {
 		}
 	})
 }
+
+// Its owner renames a saved summary (running it again shows the new title) and deletes it after
+// a confirmation page; both are audited. Another officer, and an admin, can do neither.
+func TestSavedSummaryRenameAndDeleteByItsOwner(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("oversight@example.test", casereview.RoleOversight, "")
+		s.User("other@example.test", casereview.RoleOversight, "")
+		s.User("admin@example.test", casereview.RoleAdmin, "")
+		b := s.Browser()
+		b.SignIn("oversight@example.test")
+		view := b.Get("/summaries/view?" + summaryQuery().Encode()).Must(http.StatusOK)
+		def, _ := view.Doc.Find(`input[name="definition"]`).Attr("value")
+		list := b.Post("/summaries", url.Values{"definition": {def}}).Must(http.StatusOK)
+		run, _ := list.Doc.Find(`#saved-summaries a[href^="/summaries/saved/"]`).Attr("href")
+		rename, ok := list.Doc.Find(`#saved-summaries a[href$="/rename"]`).Attr("href")
+		if !ok || rename != run+"/rename" {
+			t.Fatalf("no rename link beside %q: %q", run, rename)
+		}
+		remove, ok := list.Doc.Find(`#saved-summaries a[href$="/delete"]`).Attr("href")
+		if !ok || remove != run+"/delete" {
+			t.Fatalf("no delete link beside %q: %q", run, remove)
+		}
+
+		// Someone else can neither rename nor delete it: an officer does not see it, an admin
+		// (who may read it) is refused.
+		o := s.Browser()
+		o.SignIn("other@example.test")
+		a := s.Browser()
+		a.SignIn("admin@example.test")
+		for _, x := range []struct {
+			b    *webtest.Browser
+			want int
+		}{{o, http.StatusNotFound}, {a, http.StatusForbidden}} {
+			if st := x.b.Get(rename).Status; st != x.want {
+				t.Errorf("GET %s by another: %d, want %d", rename, st, x.want)
+			}
+			if st := x.b.Post(rename, url.Values{"title": {"Hijacked"}}).Status; st != x.want {
+				t.Errorf("POST %s by another: %d, want %d", rename, st, x.want)
+			}
+			if st := x.b.Post(remove, url.Values{}).Status; st != x.want {
+				t.Errorf("POST %s by another: %d, want %d", remove, st, x.want)
+			}
+		}
+
+		// A bad title is reported at its field, and nothing changes.
+		bad := b.Post(rename, url.Values{"title": {"  "}}).Must(http.StatusUnprocessableEntity)
+		if !strings.Contains(bad.Text("#title-error"), "Enter a title") {
+			t.Errorf("empty title: %q", bad.Text("main"))
+		}
+		form := b.Get(rename).Must(http.StatusOK)
+		if v, _ := form.Doc.Find(`input#title`).Attr("value"); v != "Stalking since 2019" {
+			t.Errorf("the rename form shows %q", v)
+		}
+		list = b.Post(rename, url.Values{"title": {"Stalking for the board"}}).Must(http.StatusOK)
+		if got := list.Text("#saved-summaries"); !strings.Contains(got, "Stalking for the board") || strings.Contains(got, "Stalking since 2019") {
+			t.Errorf("after renaming the list shows %q", got)
+		}
+		if got := b.Get(run).Must(http.StatusOK).Text("#summary-title"); got != "Stalking for the board" {
+			t.Errorf("run again after renaming: title %q", got)
+		}
+
+		// Delete: a confirmation page, then gone.
+		confirm := b.Get(remove).Must(http.StatusOK)
+		if action, _ := confirm.Doc.Find(`main form[method="post"]`).Attr("action"); action != remove || !strings.Contains(confirm.Text("main"), "Stalking for the board") {
+			t.Errorf("the confirmation posts to %q: %q", action, confirm.Text("main"))
+		}
+		list = b.Post(remove, url.Values{}).Must(http.StatusOK)
+		if strings.Contains(list.Text("main"), "Stalking for the board") && list.Has(`a[href="`+run+`"]`) {
+			t.Errorf("still listed after deleting: %q", list.Text("main"))
+		}
+		if st := b.Get(run).Status; st != http.StatusNotFound {
+			t.Errorf("the deleted summary still runs: %d", st)
+		}
+		for _, act := range []casereview.AuditAction{casereview.AuditSummaryRenamed, casereview.AuditSummaryDeleted} {
+			events, err := s.API.App.Store().ListAudit(webtest.System(), casereview.AuditFilter{Action: string(act)}, 10, 0)
+			if err != nil || len(events.Items) != 1 {
+				t.Errorf("%s is not audited once: %v %v", act, events.Items, err)
+			}
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strconv"
@@ -10,11 +11,12 @@ import (
 )
 
 // The filters of the reporting pages (dashboard.go, explore.go): the names search uses
-// (search_form.go), so a search's address carries its filters over, plus year_from and year_to
-// and the disclosure, as the summaries API takes them (api/summaries.go).
+// (search_form.go), so a search's address carries its filters over, the search words q among
+// them, plus year_from and year_to and the disclosure, as the summaries API takes them
+// (api/summaries.go).
 
 // summaryFilterNames are the address's filter parameters, in the order they are written.
-var summaryFilterNames = []string{"theme", "theme_group", "type", "organisation", "sector", "scope", "intervention",
+var summaryFilterNames = []string{"q", "theme", "theme_group", "type", "organisation", "sector", "scope", "intervention",
 	"response", "implementation", "oversight", "year", "year_from", "year_to", "partnership", "flag", "disclosure"}
 
 // summaryForm is a summary's filter as the address states it.
@@ -22,6 +24,7 @@ type summaryForm struct {
 	Filter     casereview.SummaryFilter
 	Disclosure casereview.Disclosure
 	Values     url.Values // the filter parameters in force (non-empty values only)
+	Q          string     // the search words; Filter.IDs holds what they match once applied (matchWords)
 }
 
 // Shareable reports whether the figures are published with disclosure control.
@@ -68,7 +71,7 @@ func readSummaryForm(q url.Values, asOf casereview.Date) (summaryForm, []FieldPr
 			*b.to = &n
 		}
 	}
-	form := summaryForm{Filter: f, Disclosure: casereview.DisclosureInternal, Values: v}
+	form := summaryForm{Filter: f, Disclosure: casereview.DisclosureInternal, Values: v, Q: v.Get("q")}
 	if d := v.Get("disclosure"); d != "" {
 		if !slices.Contains(casereview.Disclosures, casereview.Disclosure(d)) {
 			probs = append(probs, FieldProblem{"disclosure", "Choose who the figures are for"})
@@ -143,4 +146,34 @@ func (f summaryForm) eachFigure(n, threshold int) figure {
 		return publish(n, casereview.Shown, threshold)
 	}
 	return publish(n, casereview.ProtectEach([]int{n}, threshold)[0], threshold)
+}
+
+// TextMatcher finds the recommendations that search words match, under the caller's read scope
+// (search.Finder's MatchingIDs, as the summaries API uses it for its q parameter).
+type TextMatcher interface {
+	MatchingIDs(ctx context.Context, q string) (ids []string, understood string, err error)
+}
+
+// matchWords narrows the filter to what the search words match, as GET /api/v1/summaries/… do
+// with q. Words search cannot read are reported at the box; no search index, as an error.
+func (h *Handler) matchWords(ctx context.Context, form *summaryForm) ([]FieldProblem, error) {
+	if strings.TrimSpace(form.Q) == "" {
+		return nil, nil
+	}
+	m, ok := h.o.Search.(TextMatcher)
+	if !ok {
+		return []FieldProblem{{"q", "Search words cannot be used here: search is not available"}}, nil
+	}
+	ids, _, err := m.MatchingIDs(ctx, form.Q)
+	if err != nil {
+		if probs := summaryProblems(err); probs != nil {
+			for i := range probs {
+				probs[i].Field = "q"
+			}
+			return probs, nil
+		}
+		return nil, err
+	}
+	form.Filter.IDs = ids
+	return nil, nil
 }
