@@ -14,10 +14,10 @@ import (
 type NotificationKind string
 
 const (
-	NotifyDueSoon     NotificationKind = "due_soon"     // a response or an action falls due within a reminder step
-	NotifyOverdue     NotificationKind = "overdue"      // a response or an action is overdue (again each period)
-	NotifyEscalation  NotificationKind = "escalation"   // overdue past the escalation period: senior contact and oversight
-	NotifySentBack    NotificationKind = "sent_back"    // evidence rejected, a claim sent back, a response judged unacceptable
+	NotifyDueSoon     NotificationKind = "due_soon"      // a response or an action falls due within a reminder step
+	NotifyOverdue     NotificationKind = "overdue"       // a response or an action is overdue (again each period)
+	NotifyEscalation  NotificationKind = "escalation"    // overdue past the escalation period: senior contact and oversight
+	NotifySentBack    NotificationKind = "sent_back"     // evidence rejected, a claim sent back, a response judged unacceptable
 	NotifyFollowUpDue NotificationKind = "follow_up_due" // a closed recommendation's follow-up check has come
 )
 

@@ -11,18 +11,18 @@ import (
 // Organisation is anyone a recommendation is addressed to. Reports name agencies loosely, so
 // every organisation keeps the aliases its addressee text has been seen under.
 type Organisation struct {
-	ID        string
-	Name      string
-	Aliases   []string
-	Sector    Sector
-	ParentID  *string
+	ID       string
+	Name     string
+	Aliases  []string
+	Sector   Sector
+	ParentID *string
 	// SeniorContactName and SeniorContactEmail name who an escalation goes to (issue 18 §2).
 	// Only admins and oversight read them (CanReadSeniorContact); others get them empty.
 	SeniorContactName  string
 	SeniorContactEmail string
 	Version            int
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 type OrganisationDraft struct {

@@ -21,7 +21,7 @@ type Store interface {
 
 // The jobs' lease names.
 const (
-	JobDaily  = "daily-reminders"
+	JobDaily = "daily-reminders"
 )
 
 // Scheduler runs the daily evaluation (once a day, on one replica: a lease row says who runs it

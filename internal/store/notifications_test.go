@@ -176,4 +176,3 @@ func TestSentBackNotifiesAtOnce(t *testing.T) {
 		}
 	})
 }
-
