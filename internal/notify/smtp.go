@@ -103,7 +103,7 @@ func (s *SMTP) client() (*mail.Client, error) {
 
 // Send delivers one plain-text email.
 func (s *SMTP) Send(ctx context.Context, to, subject, body string) error {
-	m := mail.NewMsg()
+	m := mail.NewMsg(mail.WithEncoding(mail.NoEncoding)) // 8bit: links stay whole for people and screen readers
 	if err := m.From(s.From); err != nil {
 		return fmt.Errorf("from address: %w", err)
 	}
