@@ -76,7 +76,7 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, ids []string) (int, e
 		}
 		n = res.RowsAffected
 		if n > 0 {
-			t.audit(casereview.AuditNotificationsRead, "user", uid, nil, map[string]any{"read": n, "ids": ids})
+			t.audit(casereview.AuditNotificationsRead, "notifications", uid, nil, map[string]any{"read": n, "ids": ids})
 		}
 		return nil
 	})
@@ -132,7 +132,7 @@ func (s *Store) SetNotificationPreferences(ctx context.Context, prefs []caserevi
 		}
 		out = effective(after)
 		if !slices.Equal(effective(before), out) {
-			t.audit(casereview.AuditNotificationPrefs, "user", uid, effective(before), out)
+			t.audit(casereview.AuditNotificationPrefs, "notification_preferences", uid, effective(before), out)
 		}
 		return nil
 	})

@@ -107,8 +107,14 @@ type recipient struct {
 }
 
 // raise records ev once, with a notification for every recipient who has an account and an
-// outbox row for every email due at once. It reports whether ev was new.
-func raise(t *tx, ev event) (bool, error) {
+// outbox row for every email due at once, and audits it. It reports whether ev was new.
+func raise(t *tx, ev event) (bool, error) { return raiseAudited(t, ev, true) }
+
+// raiseWith records ev as part of another audited change (evidence rejected, a claim sent back,
+// an assessment): that change's event, in the same transaction, already records the write.
+func raiseWith(t *tx, ev event) (bool, error) { return raiseAudited(t, ev, false) }
+
+func raiseAudited(t *tx, ev event, audited bool) (bool, error) {
 	res := t.db.Clauses(clause.OnConflict{DoNothing: true}).Create(&notificationEventRow{Key: ev.key, Kind: string(ev.kind),
 		RecommendationID: optional(ev.recommendationID), OrganisationID: optional(ev.organisationID), Summary: ev.summary, CreatedAt: t.now})
 	if res.Error != nil {
@@ -143,6 +149,9 @@ func raise(t *tx, ev event) (bool, error) {
 				return false, err
 			}
 		}
+	}
+	if !audited {
+		return true, nil
 	}
 	action := casereview.AuditNotified
 	if ev.kind == casereview.NotifyEscalation {
@@ -285,7 +294,7 @@ func raiseSentBack(t *tx, key, recommendationID, actionID, what string) error {
 	if err != nil {
 		return err
 	}
-	_, err = raise(t, event{key: key, kind: casereview.NotifySentBack, recommendationID: recommendationID, organisationID: orgs[0],
+	_, err = raiseWith(t, event{key: key, kind: casereview.NotifySentBack, recommendationID: recommendationID, organisationID: orgs[0],
 		summary: fmt.Sprintf(what, name), link: "/recommendations/" + recommendationID})
 	return err
 }
@@ -303,7 +312,7 @@ func raiseUnacceptable(t *tx, assessmentID, recommendationID string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := raise(t, event{key: "unacceptable:" + assessmentID + ":" + org, kind: casereview.NotifySentBack, recommendationID: recommendationID,
+		if _, err := raiseWith(t, event{key: "unacceptable:" + assessmentID + ":" + org, kind: casereview.NotifySentBack, recommendationID: recommendationID,
 			organisationID: org, summary: "Oversight judged the response of " + name + " unacceptable", link: "/recommendations/" + recommendationID}); err != nil {
 			return err
 		}
