@@ -66,6 +66,30 @@ func (e AddresseeRole) Valid() bool {
 	}
 }
 
+// Defines values for Delivery.
+const (
+	Daily       Delivery = "daily"
+	Immediately Delivery = "immediately"
+	Off         Delivery = "off"
+	Weekly      Delivery = "weekly"
+)
+
+// Valid indicates whether the value is a known member of the Delivery enum.
+func (e Delivery) Valid() bool {
+	switch e {
+	case Daily:
+		return true
+	case Immediately:
+		return true
+	case Off:
+		return true
+	case Weekly:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EvidenceKind.
 const (
 	EvidenceKindFile EvidenceKind = "file"
@@ -252,6 +276,33 @@ func (e MilestoneState) Valid() bool {
 	case MilestoneStateOpen:
 		return true
 	case MilestoneStateOverdue:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for NotificationKind.
+const (
+	NotificationKindDueSoon     NotificationKind = "due_soon"
+	NotificationKindEscalation  NotificationKind = "escalation"
+	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
+	NotificationKindOverdue     NotificationKind = "overdue"
+	NotificationKindSentBack    NotificationKind = "sent_back"
+)
+
+// Valid indicates whether the value is a known member of the NotificationKind enum.
+func (e NotificationKind) Valid() bool {
+	switch e {
+	case NotificationKindDueSoon:
+		return true
+	case NotificationKindEscalation:
+		return true
+	case NotificationKindFollowUpDue:
+		return true
+	case NotificationKindOverdue:
+		return true
+	case NotificationKindSentBack:
 		return true
 	default:
 		return false
@@ -527,6 +578,7 @@ const (
 	TimelineEntryKindAction     TimelineEntryKind = "action"
 	TimelineEntryKindAssessment TimelineEntryKind = "assessment"
 	TimelineEntryKindEdit       TimelineEntryKind = "edit"
+	TimelineEntryKindEscalation TimelineEntryKind = "escalation"
 	TimelineEntryKindEvidence   TimelineEntryKind = "evidence"
 	TimelineEntryKindLink       TimelineEntryKind = "link"
 	TimelineEntryKindMilestone  TimelineEntryKind = "milestone"
@@ -541,6 +593,8 @@ func (e TimelineEntryKind) Valid() bool {
 	case TimelineEntryKindAssessment:
 		return true
 	case TimelineEntryKindEdit:
+		return true
+	case TimelineEntryKindEscalation:
 		return true
 	case TimelineEntryKindEvidence:
 		return true
@@ -974,6 +1028,9 @@ type Crosswalk struct {
 	Scheme     string `json:"scheme"`
 }
 
+// Delivery defines model for Delivery.
+type Delivery string
+
 // Evidence defines model for Evidence.
 type Evidence struct {
 	ActionId         string                       `json:"action_id"`
@@ -1240,6 +1297,55 @@ type NewToken struct {
 	Token string `json:"token"`
 }
 
+// Notification defines model for Notification.
+type Notification struct {
+	CreatedAt time.Time        `json:"created_at"`
+	Email     Delivery         `json:"email"`
+	Id        string           `json:"id"`
+	Kind      NotificationKind `json:"kind"`
+
+	// Link The path of the record, e.g. /recommendations/{id}
+	Link             string                       `json:"link"`
+	ReadAt           nullable.Nullable[time.Time] `json:"read_at,omitempty"`
+	RecommendationId nullable.Nullable[string]    `json:"recommendation_id,omitempty"`
+
+	// Summary One line; never more of the record than the recipient may read
+	Summary string `json:"summary"`
+}
+
+// NotificationKind defines model for NotificationKind.
+type NotificationKind string
+
+// NotificationList defines model for NotificationList.
+type NotificationList struct {
+	Items  []Notification `json:"items"`
+	Unread int            `json:"unread"`
+}
+
+// NotificationPreference defines model for NotificationPreference.
+type NotificationPreference struct {
+	// Delivery A Delivery
+	Delivery string `json:"delivery"`
+
+	// Kind A NotificationKind
+	Kind string `json:"kind"`
+}
+
+// NotificationPreferences defines model for NotificationPreferences.
+type NotificationPreferences struct {
+	Preferences []NotificationPreference `json:"preferences"`
+}
+
+// NotificationsMarked defines model for NotificationsMarked.
+type NotificationsMarked struct {
+	Read int `json:"read"`
+}
+
+// NotificationsRead defines model for NotificationsRead.
+type NotificationsRead struct {
+	Ids *[]string `json:"ids,omitempty"`
+}
+
 // Organisation defines model for Organisation.
 type Organisation struct {
 	Aliases   []string                  `json:"aliases"`
@@ -1248,8 +1354,14 @@ type Organisation struct {
 	Name      string                    `json:"name"`
 	ParentId  nullable.Nullable[string] `json:"parent_id,omitempty"`
 	Sector    Sector                    `json:"sector"`
-	UpdatedAt time.Time                 `json:"updated_at"`
-	Version   int                       `json:"version"`
+
+	// SeniorContactEmail Their address (admins and oversight see it; empty for others)
+	SeniorContactEmail *string `json:"senior_contact_email,omitempty"`
+
+	// SeniorContactName Who escalations go to (admins and oversight see it; empty for others)
+	SeniorContactName *string   `json:"senior_contact_name,omitempty"`
+	UpdatedAt         time.Time `json:"updated_at"`
+	Version           int       `json:"version"`
 }
 
 // OrganisationCreate defines model for OrganisationCreate.
@@ -1260,6 +1372,10 @@ type OrganisationCreate struct {
 
 	// Sector A Sector
 	Sector string `json:"sector"`
+
+	// SeniorContactEmail Escalations go here; required with a name
+	SeniorContactEmail *string `json:"senior_contact_email,omitempty"`
+	SeniorContactName  *string `json:"senior_contact_name,omitempty"`
 }
 
 // OrganisationDuplicate defines model for OrganisationDuplicate.
@@ -1343,8 +1459,12 @@ type OrganisationUpdate struct {
 	Name    *string   `json:"name,omitempty"`
 
 	// ParentId null removes the parent
-	ParentId nullable.Nullable[string] `json:"parent_id,omitempty"`
-	Sector   *string                   `json:"sector,omitempty"`
+	ParentId           nullable.Nullable[string] `json:"parent_id,omitempty"`
+	Sector             *string                   `json:"sector,omitempty"`
+	SeniorContactEmail *string                   `json:"senior_contact_email,omitempty"`
+
+	// SeniorContactName empty removes it (with the email)
+	SeniorContactName *string `json:"senior_contact_name,omitempty"`
 }
 
 // Partnership defines model for Partnership.
@@ -2406,6 +2526,15 @@ type CompleteMilestoneParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ListNotificationsParams defines parameters for ListNotifications.
+type ListNotificationsParams struct {
+	// Unread only the unread ones
+	Unread *bool `form:"unread,omitempty" json:"unread,omitempty"`
+
+	// Limit at most this many (1 to 200, default 50)
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListOrganisationsParams defines parameters for ListOrganisations.
 type ListOrganisationsParams struct {
 	Sector   *string `form:"sector,omitempty" json:"sector,omitempty"`
@@ -3249,6 +3378,12 @@ type UpdateMilestoneJSONRequestBody = MilestoneUpdate
 // CompleteMilestoneJSONRequestBody defines body for CompleteMilestone for application/json ContentType.
 type CompleteMilestoneJSONRequestBody = MilestoneComplete
 
+// SetNotificationPreferencesJSONRequestBody defines body for SetNotificationPreferences for application/json ContentType.
+type SetNotificationPreferencesJSONRequestBody = NotificationPreferences
+
+// MarkNotificationsReadJSONRequestBody defines body for MarkNotificationsRead for application/json ContentType.
+type MarkNotificationsReadJSONRequestBody = NotificationsRead
+
 // CreateOrganisationJSONRequestBody defines body for CreateOrganisation for application/json ContentType.
 type CreateOrganisationJSONRequestBody = OrganisationCreate
 
@@ -3431,6 +3566,18 @@ type ServerInterface interface {
 	// CompleteMilestone Mark a milestone done (today, or on done_date)
 	// (POST /api/v1/milestones/{id}/complete)
 	CompleteMilestone(c *gin.Context, id ID, params CompleteMilestoneParams)
+	// ListNotifications The caller's notifications, newest first
+	// (GET /api/v1/notifications)
+	ListNotifications(c *gin.Context, params ListNotificationsParams)
+	// GetNotificationPreferences How the caller gets each kind of notification by email
+	// (GET /api/v1/notifications/preferences)
+	GetNotificationPreferences(c *gin.Context)
+	// SetNotificationPreferences Choose how each kind comes by email
+	// (PUT /api/v1/notifications/preferences)
+	SetNotificationPreferences(c *gin.Context)
+	// MarkNotificationsRead Mark the caller's notifications read
+	// (POST /api/v1/notifications/read)
+	MarkNotificationsRead(c *gin.Context)
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(c *gin.Context)
@@ -4751,6 +4898,80 @@ func (siw *ServerInterfaceWrapper) CompleteMilestone(c *gin.Context) {
 	}
 
 	siw.Handler.CompleteMilestone(c, id, params)
+}
+
+// ListNotifications operation middleware
+func (siw *ServerInterfaceWrapper) ListNotifications(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListNotificationsParams
+
+	// ------------- Optional query parameter "unread" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "unread", c.Request.URL.Query(), &params.Unread, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter unread: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListNotifications(c, params)
+}
+
+// GetNotificationPreferences operation middleware
+func (siw *ServerInterfaceWrapper) GetNotificationPreferences(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetNotificationPreferences(c)
+}
+
+// SetNotificationPreferences operation middleware
+func (siw *ServerInterfaceWrapper) SetNotificationPreferences(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SetNotificationPreferences(c)
+}
+
+// MarkNotificationsRead operation middleware
+func (siw *ServerInterfaceWrapper) MarkNotificationsRead(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.MarkNotificationsRead(c)
 }
 
 // GetOpenAPISpec operation middleware
@@ -8640,6 +8861,10 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/users/:id/password", wrapper.ResetPassword)
 	router.POST(options.BaseURL+"/api/v1/users/:id/mfa/reset", wrapper.ResetMFA)
 	router.DELETE(options.BaseURL+"/api/v1/users/:id/memberships/:membershipId", wrapper.RemoveMembership)
+	router.GET(options.BaseURL+"/api/v1/notifications", wrapper.ListNotifications)
+	router.POST(options.BaseURL+"/api/v1/notifications/read", wrapper.MarkNotificationsRead)
+	router.GET(options.BaseURL+"/api/v1/notifications/preferences", wrapper.GetNotificationPreferences)
+	router.PUT(options.BaseURL+"/api/v1/notifications/preferences", wrapper.SetNotificationPreferences)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
@@ -14324,6 +14549,493 @@ type CompleteMilestone503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response CompleteMilestone503ApplicationProblemPlusJSONResponse) VisitCompleteMilestoneResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotificationsRequestObject struct {
+	Params ListNotificationsParams
+}
+
+type ListNotificationsResponseObject interface {
+	VisitListNotificationsResponse(w http.ResponseWriter) error
+}
+
+type ListNotifications200JSONResponse NotificationList
+
+func (response ListNotifications200JSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotifications400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListNotifications400ApplicationProblemPlusJSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotifications401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListNotifications401ApplicationProblemPlusJSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotifications403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListNotifications403ApplicationProblemPlusJSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotifications500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListNotifications500ApplicationProblemPlusJSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListNotifications503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListNotifications503ApplicationProblemPlusJSONResponse) VisitListNotificationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotificationPreferencesRequestObject struct {
+}
+
+type GetNotificationPreferencesResponseObject interface {
+	VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error
+}
+
+type GetNotificationPreferences200JSONResponse NotificationPreferences
+
+func (response GetNotificationPreferences200JSONResponse) VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotificationPreferences400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetNotificationPreferences400ApplicationProblemPlusJSONResponse) VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotificationPreferences401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetNotificationPreferences401ApplicationProblemPlusJSONResponse) VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotificationPreferences403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetNotificationPreferences403ApplicationProblemPlusJSONResponse) VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotificationPreferences500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetNotificationPreferences500ApplicationProblemPlusJSONResponse) VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetNotificationPreferences503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetNotificationPreferences503ApplicationProblemPlusJSONResponse) VisitGetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferencesRequestObject struct {
+	Body *SetNotificationPreferencesJSONRequestBody
+}
+
+type SetNotificationPreferencesResponseObject interface {
+	VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error
+}
+
+type SetNotificationPreferences200JSONResponse NotificationPreferences
+
+func (response SetNotificationPreferences200JSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferences400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SetNotificationPreferences400ApplicationProblemPlusJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferences401ApplicationProblemPlusJSONResponse Problem
+
+func (response SetNotificationPreferences401ApplicationProblemPlusJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferences403ApplicationProblemPlusJSONResponse Problem
+
+func (response SetNotificationPreferences403ApplicationProblemPlusJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferences413ApplicationProblemPlusJSONResponse Problem
+
+func (response SetNotificationPreferences413ApplicationProblemPlusJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferences415ApplicationProblemPlusJSONResponse Problem
+
+func (response SetNotificationPreferences415ApplicationProblemPlusJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferences422ApplicationProblemPlusJSONResponse Problem
+
+func (response SetNotificationPreferences422ApplicationProblemPlusJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferences500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SetNotificationPreferences500ApplicationProblemPlusJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetNotificationPreferences503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response SetNotificationPreferences503ApplicationProblemPlusJSONResponse) VisitSetNotificationPreferencesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsReadRequestObject struct {
+	Body *MarkNotificationsReadJSONRequestBody
+}
+
+type MarkNotificationsReadResponseObject interface {
+	VisitMarkNotificationsReadResponse(w http.ResponseWriter) error
+}
+
+type MarkNotificationsRead200JSONResponse NotificationsMarked
+
+func (response MarkNotificationsRead200JSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsRead400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response MarkNotificationsRead400ApplicationProblemPlusJSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsRead401ApplicationProblemPlusJSONResponse Problem
+
+func (response MarkNotificationsRead401ApplicationProblemPlusJSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsRead403ApplicationProblemPlusJSONResponse Problem
+
+func (response MarkNotificationsRead403ApplicationProblemPlusJSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsRead413ApplicationProblemPlusJSONResponse Problem
+
+func (response MarkNotificationsRead413ApplicationProblemPlusJSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsRead415ApplicationProblemPlusJSONResponse Problem
+
+func (response MarkNotificationsRead415ApplicationProblemPlusJSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsRead422ApplicationProblemPlusJSONResponse Problem
+
+func (response MarkNotificationsRead422ApplicationProblemPlusJSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsRead500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response MarkNotificationsRead500ApplicationProblemPlusJSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type MarkNotificationsRead503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response MarkNotificationsRead503ApplicationProblemPlusJSONResponse) VisitMarkNotificationsReadResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -23733,6 +24445,18 @@ type StrictServerInterface interface {
 	// CompleteMilestone Mark a milestone done (today, or on done_date)
 	// (POST /api/v1/milestones/{id}/complete)
 	CompleteMilestone(ctx context.Context, request CompleteMilestoneRequestObject) (CompleteMilestoneResponseObject, error)
+	// ListNotifications The caller's notifications, newest first
+	// (GET /api/v1/notifications)
+	ListNotifications(ctx context.Context, request ListNotificationsRequestObject) (ListNotificationsResponseObject, error)
+	// GetNotificationPreferences How the caller gets each kind of notification by email
+	// (GET /api/v1/notifications/preferences)
+	GetNotificationPreferences(ctx context.Context, request GetNotificationPreferencesRequestObject) (GetNotificationPreferencesResponseObject, error)
+	// SetNotificationPreferences Choose how each kind comes by email
+	// (PUT /api/v1/notifications/preferences)
+	SetNotificationPreferences(ctx context.Context, request SetNotificationPreferencesRequestObject) (SetNotificationPreferencesResponseObject, error)
+	// MarkNotificationsRead Mark the caller's notifications read
+	// (POST /api/v1/notifications/read)
+	MarkNotificationsRead(ctx context.Context, request MarkNotificationsReadRequestObject) (MarkNotificationsReadResponseObject, error)
 	// GetOpenAPISpec This specification
 	// (GET /api/v1/openapi.yaml)
 	GetOpenAPISpec(ctx context.Context, request GetOpenAPISpecRequestObject) (GetOpenAPISpecResponseObject, error)
@@ -25262,6 +25986,140 @@ func (sh *strictHandler) CompleteMilestone(ctx *gin.Context, id ID, params Compl
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(CompleteMilestoneResponseObject); ok {
 		if err := validResponse.VisitCompleteMilestoneResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListNotifications operation middleware
+func (sh *strictHandler) ListNotifications(ctx *gin.Context, params ListNotificationsParams) {
+	var request ListNotificationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListNotifications(ctx, request.(ListNotificationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListNotifications")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListNotificationsResponseObject); ok {
+		if err := validResponse.VisitListNotificationsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetNotificationPreferences operation middleware
+func (sh *strictHandler) GetNotificationPreferences(ctx *gin.Context) {
+	var request GetNotificationPreferencesRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetNotificationPreferences(ctx, request.(GetNotificationPreferencesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetNotificationPreferences")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetNotificationPreferencesResponseObject); ok {
+		if err := validResponse.VisitGetNotificationPreferencesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SetNotificationPreferences operation middleware
+func (sh *strictHandler) SetNotificationPreferences(ctx *gin.Context) {
+	var request SetNotificationPreferencesRequestObject
+
+	var body SetNotificationPreferencesJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetNotificationPreferences(ctx, request.(SetNotificationPreferencesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetNotificationPreferences")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SetNotificationPreferencesResponseObject); ok {
+		if err := validResponse.VisitSetNotificationPreferencesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// MarkNotificationsRead operation middleware
+func (sh *strictHandler) MarkNotificationsRead(ctx *gin.Context) {
+	var request MarkNotificationsReadRequestObject
+
+	var body MarkNotificationsReadJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.MarkNotificationsRead(ctx, request.(MarkNotificationsReadRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "MarkNotificationsRead")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(MarkNotificationsReadResponseObject); ok {
+		if err := validResponse.VisitMarkNotificationsReadResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -27371,443 +28229,460 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37chs3njCAvgqK51RZOl+Lkh3n+yZS7R8aXybejWOv7CSzNUxRYPePJEZNgAOgRXOmUrVPsw+2T3IK",
-	"PwDd6CaabFKkbCesmqnI7G5cf/frv3qpmM0FB65V7/JfvSnQDCT+eZ2mMNfmrwxUKtlcM8F7l72PUyAz",
-	"yBglejkHoqdAgGdzwbgmFL9R/V7SU+kUZtR8bl7rXfaUloxPer/9lvRefaST+MASUiGzJ4rcg1RM8E0j",
-	"/SBSaj9vjvbLFKRdHYeFG5fk7B42ru4GtFxejzXI1VE/QCp4pogWZEGZJiMYCzONXDI+IXRCWXzJjGuY",
-	"gMTxf/nll+tCT4FrllINq5P8GagESSTQfPZvg15KFUi4Z7AY9Nav/bekN6eSzkD7O1TvxqvjvxCzeaGB",
-	"ZCDZPWRknNOJIlQRMSZ6yhTJqAZyksGYFrkmWmR0eWpmZubrfxQgl72kx+nMTE7VUIxrqxoLOaO6d9kz",
-	"w/SSyAm/KKQSMg4Btxw+6WGKb9zaFQGZm/2LQpE5nUDbSuw3Gy73zUvzO34+p3pafc2yXtKT8I+CSch6",
-	"l1oWEN1UUeCbjZGT3qeziThb+fXN+C3V6TS+VYMGfocO3skIDCClU8onkPXJjVvQFaFcLUBCRp4/+xNZ",
-	"TIETOlLAdXkaFnWrDb0Zn9m5N2AQm7EIlr+nEyCK/RMS8tRA+7OLiwoivr1oBYcchwunnNFPbFbMepfP",
-	"Li6S3oxx+6+nSQw3PhSzGZXLl0yluVCFjGDHrXlfcprfkhNzcn5RYyGJYhMO2RnjJKV5DlKdEjUVC0Xg",
-	"HuSSpKLg+orcqimVQEc53JITmi/oUpFCQTbgZgz3JVlMBaESCBfajUsY9+PhSIqMpZjZ89FTCWoq8uzs",
-	"qcGk20FxcfFN+u0toTwjU5aBGvBxIfUUJEkhzxU5uf1b+uvtKVHmY6oJF+a9DLgdnKTUQANZCHkHGRGF",
-	"trOZLWuhaa765OMUBrycmTBFXlx/eHXz6uc3r34Zfnj5Yvjx+5tXH75/98PL4O5O+wPecnlZdezhDQI3",
-	"F/a3nj9489CfYO/XGIK7a3ydx+j8O54vkSDPZsAzJN+KpFRaGmoJUECZHGHydCa2bvPaBjB3K3ozm+cw",
-	"A65LrgGf5rnIwGN8bHhW/yiciGmYqciM5aFQKemytgJziPeG+HefP/zkYbO/kxPKmWrhmW8ye9RZJkEp",
-	"A3XB66qXdFls+MlDF4tEcTLVHc9JlO8/bN73VGoOUk3ZPEYYy4eEZR0PZR6M+LC1/efqiv7TzEU0fNKJ",
-	"wRVDw87pnJ3fPz1XQGU6vUKiMTPMwGBYE/UMkUOSA1kLfv2jG3LdgJoLrqDjdUn/+sNO5EMq5l2nVPju",
-	"A+eDVIu4aKiFRPzhLSjUDViUneBhq/w4hRlExY6Zue0MFDH8Mi8mipy8uznttjSNo+5hZX+Roogg13VC",
-	"/mzW9WKL5QwnONYDF7WcR07rBqVuq+fgmXVc1vLBQPZfQCMgZn5VhClVQLbFrS3NYA9fz2spZhGeYVfD",
-	"uLk3arQmy8LdpG3rGRphZpOmFEz+UWyY2mtiXebWYv3MvyUlccJj+jPNjCAOCjlRKrgGjn/S+TxnVgM9",
-	"n0sxymH2f/6uLGutxv//Shj3Lnv/n/NK1z63T9X5e/uVnTSmD+O0hj7nGYqiI/MjzS4NlSn4HRcLTnCP",
-	"pFT9rFzs1kPMxhVhGiVR88Aq6YY0cVCnCaHBl04bWUjBJ8TqPOYFs2UpcqOXSJqaFxnHF3HmBK+ejES2",
-	"tKIsU7hUwYHc05xl5N8/vPuRiNHfIdXm3SlVhJIxgzyr2w8yAfZTu8a+AckXgo9zlj760VsdjKQiz434",
-	"ThZMT3G1aSElcE2UphouCSVZYZcC5qicpQHPQRhx30izc+DmuN1BKQ1zHMm9646LcXxmdO+xkH7vZr8f",
-	"hfiBygk89hHgjTJFcjO5wWvKQw3j7fVfh39+9/K/hn/+r4+vPpCTYp4LmikypfdoeWGSiAVP/OeoGp7i",
-	"vl4LOUJd59EvFZW7J4pIkRuRaIknnwmkG+56FpJpsNdNiQKFenkqxB0z38/sI6OPmSt0z58o8tezFx9u",
-	"Xp99FHfAcZNvnLr0SkorLzzWRj+IGWgU9RYGTi0yC+7WK+9BWokwA01ZToTRx6i6s6KjrqjOkGVGtR0Z",
-	"NBcaMtyVn/cR93PNyc3rF+S759/+P0/VcCkfQN6zFH7i9J6yHLXRRwanjGo6ogrIiTs5K3ATxjP4lFjT",
-	"FVVqYbA8nUJ6BxKBzDxgs7mQ2lDQAk6Nto+GBnM94R0QLhZXBE2SZ2iTJIoulTUAaUG0XFZWx8B4G3zQ",
-	"tkX39nlg7sRd/sRpoadCsn9C9pjn+WNoZzEblID/NnDMOBJJgAwyQ2RH1AjWBD7NmYSMXL9/Q7TBu8Rw",
-	"xWu3fFwnsdus8aWBt7BaIw1+iX/CoOdJtEN7/ExpludELJCNKqLQBkzG1IjpjXP/5ZdfzprG3XWH37QF",
-	"uxtQxdwAB2RvIWPUC6efg/RboOTaaJbIxU8cTzozq7ok4ULMAk4Tws0JKjIrcs2M4ntu5IgzxBV3rUZ0",
-	"QV5hZvDiSOMkK/fDuvNzb/2Gu3Bbs197C8dcijlIzawkZ4bIwTwbZlHb+wfQZLQ0Ik9O2czIQ3XrDzl5",
-	"/+7DR3JOcQJ1/i+W/WZuYGLUvVOEnpRKySDDYbhD816yYhbnRe5olpXcV2TxYK1KFDKFNidHY1OWSRn5",
-	"+tLtAuVBseDI+fCnxPI3UehUzABFQ7hnGfAUEmQDpS3FUJl7kGy8PDWbc1TrhJIpU1pIllpvAdomy+1C",
-	"RuY55Zek4PgtM2jL4R6ktzQYCPGPUI1xNkZcnZHd7bH92uWcJFAN2ZDqFe/DmWYziFnra8cY0YNY1sno",
-	"X4eNoRHeirhiFZoBhh1Hd7dj3t14CHi7EQ3WiDmG4QCdOZl0wZVTA5xJYmWsuoGo62q1kfJ0iVZbg3sx",
-	"z7a+Ruc1aVEfK2/O37x7p7mx1Yupw4Y/2LarrpZQg8PabioLudWAzMItfXqBXyA9zzJmfqH5+4BejWmu",
-	"INmWhN3AuFCQkZPnz55ZbB/6kzi9RGXOD2BR18CYslKgE3p3on0REle/rzYfWQMXZ/TTD8Anetq7/Pbi",
-	"4iLZAy61zRwgWDtCbQvoXaZuAOd6GGyHn/fU6oR1ACmtO+Uf6+QAxylXbD9JL3DEdiJB6JWqnQjj+v8+",
-	"7yUbcRPX6QdYs10HavtGmHcl6FusrsAesqFR3RmfDC2zspLOpZO/SypKFlR5vDKYV3ed74wZ3NyFZvct",
-	"EFpB76r85jk72hPMVsiJP3LD0S2GVydzGucDVMXcRDfBQHREeSZ4QiSIOaAlTgHPyIimd7ExKxZZH/Ot",
-	"cHqPO1BtVXJ3I1dEzJh18VIjkgKSq2hsQQvs/DTPDkBq39KlJZwjsFJywZ3rPkZ9rT1owRQ8jA5vLUx2",
-	"pLyPQmi7SzL7lTBaCfEqwDjfTYS00vSOi0UO2QSyoT20reUcLjRKvbt+v5MkGX5jLeGR85V0MdTwqSXm",
-	"y7u0wIjuc8lQindmYAlOyYnQEGtHH7Yh/keD5eXYTxTJqQalrfE5J4GTcHVskcNG9uZHNpJwB8a7elJu",
-	"nuB4Vnf16zowesPnhd6S8nQAtI4sZD20dUTffdGBEMJar3NbWQm/W3sDN25kr2TmQM2HzspiFzwWcsi4",
-	"3VZd6qpWeK0UKGXo8G6Se06VKoWI6BmMRZ6LxbCYD1tiGpEzoinRqnOGSWDEDjpVppBnG6WN35Jezvgd",
-	"ZMOoolef8rWQOANkQ1XMQSrIjPLOM/9r6fwI522jQ5Lao4L1QgUObUQJK1RE+XwIE42DjcJCkTH9wpwb",
-	"epq2RcctdNIpVdPo3d7B0h3xqlQE/+gkOCc9xSacahcYtzoOm8SZZ+PAzHxupeW6kh4qrm6IcKbW83x1",
-	"78yRTeLVCt9oM23nQPZxhNxs5Ir2y0KB7PyFN47H4cB+1TJKdQ7W7fzgYdKcAddDG3C0slTgmulW4HFP",
-	"tbMSdwdIkaIrczuTy1zC/bB1yMpz9CA4j4JruNwaJCW90pYVnkV4brWVhZtwx9MK4ntRsStc+cLVbLPQ",
-	"nwNFd3XnIynugDchxq+gZfEB/bJesKwjtUtLgh2RHL8XCzKjfOm9RsHL1k8/pcxp5nZS6ylTOjpVRZ1X",
-	"Rd87WAYjAs8UKXgG8orAbK6XZDFlORCGDqaC38ESotwPH9jAl+g0YyaVJmAAxQdi4Cdu3pPv316/sBMH",
-	"rlzzyukVASpzBtJ+bWP65rn56sP312fPvv2/IXfufls5VXrYnTmJuwDrR0LkQLmlGaXPeAN4N4W9u14F",
-	"MushdhlE6Gwjk9UhrDs+B7JELG6qJp4Ec8Q28YLO6YjlzK+psUIUNYf1UNzoMUPG9NAZZ4cikvgRRv+6",
-	"4NWuoWBJb0Y5nXRah3szCHpd/6JNbokveTXcdusVG6GgZQESaDakee6XsO4tc+mx543Lrk0aP4skfqct",
-	"R1ybP7Lk2DGuwkIU7kQGO2INRhyu+E7ZJ5KxCfOJEWjOq7zbQjrnulE7XD5GBpuFe/NSdPlSKLWg+d0q",
-	"znC0mg79MlflkNSHx26Qk1MX8BoOGFvLK+c8bROGuxpqvBO2XZobsxy8/LxRVug46x3jWU0/ZtwQXjNV",
-	"VA/G9L9yiRtXsZs/0YLzkAvddRbz/npptvsgo+Ww8ymrKTUcttOr7J8wHC21hY0dOHJlRvOX5RwU1hWJ",
-	"th6kEgYya0wzWEQxmjG9ra+1+io4m1UazHQef1LIfHsBwOqlaWDsibhwEXz91E0cKo8stoPGWazD7B8M",
-	"TmxHJVeQuU4u5yJn6XKYibSYAdcJ0ZIyzvhkaONCE4I0fyhBFblOyIzxQoNKMJJmCJ+0pDacFt0KUZf8",
-	"pstYf/j+QM3L649G6YfqSCUB3SRM2dHWLcdG7W95VxmkzIcSeMzqik+eRK0/zXKGdWv/helpJunCanhb",
-	"rL/NV/fL1KouHhaNirJwk/CEFHOiBfn24qIK7VYbObKbK7aP1zQFHePHLeTinuYFdIcSHP5n881GOHH4",
-	"7SZoXasdLBInVnAdCysxOtEI8vbNbAYE+5ofKHFzRVfIIM/K8OEuIpifJyGMY+h94pMEhjhtQrQQw1zw",
-	"SUK40MOxKHiWhBHs/nWMzv/f//6fGF3BZ6uTY3zgnOqp117xvYRAf9KvXDzqb09/7TuXSkSyUMpZXNYf",
-	"ol1C0nMipP8udorfA831dPUEffBu9C5tbHS78EiHQexRF7stBgZvgu8P+NYbnsGnD5Zr1Vj+BmG13Rf1",
-	"BqPpMF9ma0k/L2ZxW26g1Ud8OYtIdpe1y6i50WHUFEATXsxGIBVh+opclPHni6nIDfSEMFI7S0OZ9TKk",
-	"1YBYkvQWVBoWGpd7zJTxKy0mE1AtVuvmMeModouJP59gUdXBtN/Ev4vRtvewS5Cj4FFHSz39cy5hTiVk",
-	"RAkypjJ64plcDmXBW8wOnkBFdZV2UXHMOFPTBwrsO2o4VqSc59Rc3d9Vi7/PubW7cqcQyyLmCCvHdRvk",
-	"xr4bFfgxYwCFkoJzK/mrIk0xON5obZTlLYJKaTruEizppOrqDiswCGRqhDE/cnliSYmPtaDI8MbbkeOm",
-	"PKetHObW1OHmi7Nu/1IZpbPhNRvDGX/JjqC2SacsT6N9b7GZmgId1WjUPhGSLDAtcASnxI2ckNGSaIMx",
-	"SRWj5mK27SuKhLaopJ7i7xKgkPxi5FgvcktriUEjuXz9fTRf3nAvK6+vux9nPmDZllfkrWgbFm5f2rhg",
-	"99q6hVax/Rv4jn0vxMLmWldnjC21/ZLaj3jdXSUryLeKQjHcq3CodltRwhBUwPDZMHFxeOsYtzZxPmaF",
-	"rGT2TfG5zQXvQ0VeOYTdVeUfGL/bKYSlRdUtY/O65gpEDSKlFjIU44RImAPVKiGKzViOWdsJKWNQVFIF",
-	"RSLZwhRlmrFUb1ZgnWGoWnP0jMSE8d3M4zBr0x18NuBmgLNjBF/E1vg2hgmUb4KkmsPJsCUlx0NMg4sl",
-	"RHFM1gnTW4ngpOCKjss0RUVmNIMqR7qeNhvV9MZ0aFnMqmHMWjQvbSQxRTcB0YKc00JPz2djekWAS5Gb",
-	"FzQp5lhwI/QzEKrJ+QzMq+da6Ln1rAZZRpXNFAeq5BijE5e3EBOhCtWeUemP9ycVkanww3DbCd5U/FZR",
-	"KXLlZxokY4eAz/g3G0XrQE7YdQjZCLyj2YxhUk1QqWdOOZJUOgGeLoeQMVv9BA3xMl5fajWzpy0GsDrL",
-	"nejdLsG2m89tx9DH9k2yHJR22t5D3E+7aJn+m3VeAYNdW7lU8IOdU8myAtpSPebAycwfF1a7KrhXS1zu",
-	"gavuhvUY7OkZcM0KmyZpxlZCcKy1ZDkIhu8rkoldsjw7e8N28aG1ENhrW+pRZHQZEEUXauk36NA0Q1sl",
-	"ksdft3MxHD6fb5NjyDswSoLbANVds/dKfHvhUn62dTaE0F2/mpdh5tCVrwuCxtRC28J8OyacrdnFLpRx",
-	"zR5eoxZZYhmhuQSaLYkEmk4h29+u6pi+2wglADdzwoDkDGWCekJi0slpthZq9qEMVCR/dy2gHGOn5Kg1",
-	"AGCInovdVoQS82YFDvvLXipgr7lAASxsvvKVw/wRFh+9BN10LWrK8o03ar9GK11cEJ+KhZG8U/CCsaqX",
-	"urgkbWUtNitEOGVSLjUGLc3SkQ05I2dU7WgO24pFdOR8raLInEqMtN5NoFVl8b/1bhx863GYoA+BdheQ",
-	"VPUDd2Nu4T3vxBl2AgV/XwHmPYsmf6+9v25orloqOF6TD/7o1qOLjx2xb286xJdlhswq1myCpHCcGxhj",
-	"xsEO31TRAV7YU3RWmvXxwjDjAw0tcd9ZKmo5J9Zxt3IytGcWWE7ov+t8ROqhfDF+8LvzyHC8tyAnOwZM",
-	"zsCVb4vUkPKrvCT4VkYY99nPofqJ5aQ4yQBzzPtd0q1wvNBRvWb2J6osbBfU3l81V68ZrbHgJ8oWnlGF",
-	"vGf3Qj5Rp12maMbT4smFxKy+q46X5l1KkWvJumpT7u1W1jIT95CtyVOQYqEIvmTT26uj6fda/FktDqoy",
-	"lqLleUWBGxTOPqjNTSaUccjsXTkINFskdCawHjfMTvst2RkszyTwFgeZmI3MwJFVlMs3auhKOeKydK4W",
-	"ZCT0NCFjkWcVXoQQFV/YrDT6qE6epM1OcglnWNPNIl5swKBc6AaIDm4vOKXSQ9ILR6vvJeTy5eGv7iaG",
-	"Ev7ItqGfqy4oP0gSYE4dLzwWbELLd8600GawEtXzSJ7JqlVu15T3ptVga2+hSwRfs97dcs6bAyfNk4ku",
-	"ftOx7yOdrQ4iX3RCW1MU2tWc3gI/reL4prXspHA/SK5eL0dH1XeDyMrVsDTvRiSO3dTsSv7uoFc3ivE3",
-	"jkQCHdrK3F+K4ukjjdbWXqz29B/m9XX3tGcN0vtV1FABDCWYj1Id49K/TAG7lTgA8At+oogbAetQY0XM",
-	"ahjiwg365LUBYTJa+v4sl5G3ME3RB/3V50CvUBKUIaQ8I+g+Cnl+WxJWqBi7OKYAVFrPYFeVObjP3TTm",
-	"HcHYw1pTjW3C1xqKtlHfXgcueLHlnuqr+AH0bqCz+XbDi91wHf/RiPszDLPgTC+Hio5BL4eNzhx0DJOC",
-	"Sqz45SWsde/QrMi1Go4ElZkXyoYZUD1FPo1BLd7BmQopOMihuW3D9TFrI6ZrB+vfB78OKeiXza6Dle7G",
-	"IR+IR4fBkgNiReQEbbTIC4ys2jbG2CrnwzVBKgZcFsPuUSwrQzYG+HXNHm5AwbZ2lnBlDaqoSQ5UafL0",
-	"WZDrgmwFGw4QQxoEJ8FK129t/R6q2PiYMyBex0NKIbfIhamSQyIgzbjSlKewU5WOZsJBID20+3tbMlZb",
-	"Qq8Cz2xLzkJdBY/IfjUjSLfE/bKyW0wmtPWMdqzK5qowDWsVjvYSX4HdGWOO4tXmjdgjLVJ9sjslbNaf",
-	"OlQ4Q/fCyWHzs+4px7ZHTqeiZ77MhVGv741ksOPOc8bvuoNiHboxuTTGm62VPRbA4SrwXZKnCfmGJuTm",
-	"eTQOzMvP6464tDU4A8bWWw8HGMKnec7SWE9JpNiXtvVEAbboJbMapi9TZ3+c54VydQXLBkxPFFkwnmHS",
-	"TSzsfKXMYFtCedfQGd9WbK2jD18yFxctm/gzyBHVWM98FfOmMNuCdGHXrGul2ITPWgoJfdZQnOpwS6it",
-	"qLyrmui7rzUvq7249gr4JnXrqTtEj3yeWIb43wadMZK9q/5XR+bdVMAHcDNbYDIqBERo56pEVxKZmpib",
-	"bE8oOhaB7I6HrRYkj5yraOUQsS6xR2X2h2Fg66HHgki+2Rw3FEegEHE2Q56vUfDw1MEqUi6euifFrCsh",
-	"7Wpibc0sENtmFXSw0jox1O/Dz+KWUdt/jRRsvoN9aOwN0ffLVtrri91Nb3804re5OnNJDPcsJu1Oyh6d",
-	"cHWwyt+4Ek4vvLGlWY3CPt7eGLNCFWsDxeGv6jrbACuMjmt3/u3WOKaqE7J7bNrasv47pBzYcJs2sTcF",
-	"oyl2VYZ27P7CZqB9C7YuCRsdW7G40w4PLZys2np9o0nt8juQcAtDu0VCByDRrMbhKIZfWlJ2u6r+GjJr",
-	"YQ5+oTl2DjS7JUJioQ7/7NHhqaVKc8FzUFXzLsI4GRd53gJQWwHgFqC0BmLWXfM+ArBLsrN7bFlVqGil",
-	"7cSMYf7cA+xRh/NwMp6yDLgeLl2T4s1Vy3ZIiZoXo9wWC9jxBBoUZk1FHwljkNBuLJ0LqYfdypeFxtP1",
-	"0GOuPqjxYjsdry+p1oi3Mz8b8jBXUGSCL2dXrsUaJRJoThzp6yomH8TVrBjmmS43ncfP1Zvr5PUGHIVX",
-	"t2JTrk3fAg67K/zm+nZt37UJubsJjito+HC0a5tqEy521fsDNAuU46cXF8kmtOvcR8jnT4XHHK9m2AHh",
-	"NmjwbXns16HdsqXIaRM54ruoxSZ0cqx0wJB2gN6P7opM7UvXWQPy2wgPCKDGSGa+51hYKnIs5PAftBcg",
-	"Ri/plVX1oj59O+PWtSsQDIaV5kmXXYrEHKTMRdty2s93X4UvgrN7qLC1axuwh8ljnUn4/iWpXUn6bhs6",
-	"kCS1G/XuLvjUSXEH88cHb7QpKyaL1NW/miBMuZLR+GeMHNhCf9+zCG5M2WSas8lUq3Vlorq7dBtZhJzN",
-	"56AVmYO09RnJiYZPOiF4bqcJ+f7j2x/OQKV0DhmBT0a/Q1+czSqcUXlnkwoJlaLgGZlRnU5BxSpFyRUX",
-	"/nZWzzLpqKmE5nBPsVUxdssbY9PlPAepyGIqsK0/htIAVhmvr4KclE6lxAUUnvbJxykMOE5HCkyQADnD",
-	"ClhMaZYqX9DSVsZy3d1rQTr1dAHG07zIIEsGXAmipmKBXcyxmTLlS8GBQK7A1e/KbVDQjORAJSeLKUun",
-	"ZCFkFgsEIlORZ/1B0BSpJRWrcfhJCFgxArlae3LVoDaf5wwy3xFiNZsop0qTv4tCcpoTBf8osOQs1iAz",
-	"4+LaVawVxSqhc6MMp0BbunK4N7BlnHISn2HP5cTdJsrpZHX8cHZyRoKNXxJXtQrDhpagXc9/Q8rIFGTH",
-	"WVsqM4xZnmPpG0o4LNypMUXM75DZsvq258iJnRYUoVwtDDL7kvu+runp1YBLGBUsz2JDmgeajECxzF4R",
-	"purjWIxPrkhq8JrxybCYXxIbF8JsPtCAu+NJyjOgGuPW8LgUM5euNJX6qvrw0rxjpsF3KM+qR1cDrrTB",
-	"38wGB7gOgFRrs1XEmfk8t3WMPXDZKoc4DjNooiWD7IooLeZzyC4HnAttVu9mUbWPT6i6c81E3QGdWozy",
-	"5NxdAxJ0f4BYsKc8kp6PlXEFGO368S9cwea6Nb4oRYhUDbC3wNmOrG1pbWOagt6yqnLUhbKVmFbxtD0I",
-	"//8oQC7jeI+PCHU9eJQWIq7hre2Zj70pLOIE7fJt6SqzDU/khUxce58VjJTKoA/CGGLngJ9g/SsuiMgz",
-	"RCck9yV2niaEuq48HkdJbhiMwQ4uiKz4WkWriZDE3mcy4AbcLctjOYYvYg9AxBk7DnE9DVUdnnHVRoL3",
-	"JY/j1UHF3bAmVHjO8gBdzN5jVSDU62YORKtZ41DuE0XKwl0iZ0jY+VQNtSywqhdLR72kNzE4SWejIqeW",
-	"9ue0DOFWQwXynqU2VoTasO3wt6kolMXkuRQjzzHnkjnfAmRF6n9N52qYikLi8tUcUkbN6Q8z6kc0qzFS",
-	"BvrbhhkYoX1mM2gkTIqc2iTz9gjwDzYTuw2/94iXRtBRLanBCFIpeiHwNSfqGRBMyEwoTTQgnXTIcEIV",
-	"cVmSl0RpmM0gS0guLJIp2CYUsWndwGUma/S7D2UJ5xus1R+NGa3y4PfWpMT2BdjKZlp+NIpQuJ8USMKy",
-	"K4JZWD45Ri3NeXYxe6NzuK3zzVoR0QVCVN8HafzhPjue/k7W0eqCGgE8nWqwVKv4KNlkApGy+cBbyrDe",
-	"wTIeOG5QQdNPgovZkri3sJGREXjUkgu+nGFu/tLjR0slLhmJEPzzUgMR47GCsuWbFfxdeSQXABSJw27t",
-	"02y/p8ouic7nQGXVpzm88CeqMX6badG+5E/IbybBw4xDA6rnD2uk/bBWxodtlN0l2nTHbsbrGlB36Drt",
-	"jv6F93a1tLVYyy/sEK/ZpJBQ62vR4SvXnKOl5UV7qwu/bimU+khHkaVDnkcY1d+kWPz6t1Tkv/a2lleb",
-	"+1zhjc0MAZEPUY7Z4xxmzC2boNRPOjpkHCRnoGnHwd+aV+OFErbarhSLvR+ZGXPPRybFokUo8XLvFite",
-	"KWCiac9N4S6ntocaDCQOzmsnV4O8sNb+5rIPbmkvXY+piLURaIZ17rrt8Xv/+koOx7Z3YSnUw5VOO1rd",
-	"duiqHq30g9we/le6XW6zqFr1ARH1iVWFcPd1fDIIh9vLgFYgnFMmtz4AjDx8T5ncLl1BS+DZ9pOZr1qO",
-	"WcuCp40S/K0NPC2++miCEkGCo12B/XpF42b/Tref+lFWqnC1uDUY7IhLxNdsi9VSRUqXTp/c4o+3hClC",
-	"Rwq4ts0gbIdiVczntsLOatmhNVEyGVPznLbYZPC7hNxaJ8G3t+SEEjWjeW6fnBp5+fZv6a+35GTKsgw4",
-	"0YLMpdCQaiI4qoYRL49faM0EIBn6frCOhOCZ+Xujsc0vfs0Jfx9Qwqaw6mLvtuVcof94229XKM92X1fl",
-	"aLbj1w/l94gi2Q5nFXTg3U44dU36hjZ/82G8urn9almrWF1tNekF0Zn1mIHm6qqbWQOJbx2fakChb5C8",
-	"UfHJmHK5TVHyutG0avS9un3VNZP5BzaembB74PGUNglqKvIWJRrpAaCnxlAshfVMcdxqwUifplSCi+7d",
-	"VErLdTsOdhwuY80Z/+i9sw81rtWHe8W1XO5J9tiBaW3FUuprXqui71aGbjv3b7skt8mxWVtpbVlrdt8U",
-	"zvZH9csCdlt/6WBYDWdAzR8t5/4QtnIHy4194dG6pVpKobruzxyDf4ZaDFdJTeU2aLwayqYNMSaQUrzn",
-	"ztAafxDY7UoLQXKmdY6OFSQTp6tu8DW1lHbnirtzNVfJb8OVtpbE2jODM9dflQwuAfWQ3OxdU5Cpo1lL",
-	"huFOVLiDwrU1HY4TWswLXOeMsOtpK3I4kaKYb789O9xfzMcH3Jtb3OZ92YXsh4G6Id9omEX15APZcncy",
-	"x3a9d9xMpO3sUq0vbwkqpXkb498fW016GKnRQaTcxIDtOEl9a+E+1pzV6sL2UellxQMRq3XiC6t0j6Xb",
-	"omzJ9gVIinm3Thbrs1Q7VvzYzdm5Tfr/QapyuLc3xZniS+0GJv9CWzzomkzYTe7TMI1/ZbH1mSOFMqJl",
-	"K3apkmFhew3aVaa57YvSN63po20/2M0NlbOxXi85am+Jqpu5NoZK+qr1G91T5ampPbG9tRbSz+CvQd9C",
-	"ZezdWJvdujZWrCa1DAw33Lpj9abbVa/fLjKvx6NHtiUlvbZMrMax4WvlIn3lsYh8venI1Oc+sN1gfo2h",
-	"fgeQ36t+1LCjPOiKfvZu8/oNOQ181wwdq8HZl2OTf3z38f0rLkUe9/cJPaeFng4LyeKZFZDKaJP8ZvSq",
-	"fS+pDRhdj6Fw8TLv97HeYVg2WPAUSAZzCWjFQu0/kxhYS0ZLG4oJsgrLGbM8NAUEwnJrblUqhVILmm9R",
-	"s+2F/ySeZjFmnLXmX1WbeVC7+4lXuVbrTtvonC0F2jagM4oPmzAejVB3NdxgNoIsg6y6BivBKsL0lU2t",
-	"uMTWrOYvQvFVIV34fEaYrgdcW4vEjLW24s9p2hIzhyFaBs6IFqRQQBhXGmiGNRFDOHJNXjdmHuXFpKXL",
-	"sd3p+p4q5Xm4t2yUrk1ScJvXfsVXGEb26iOdbLZ2u6A8XJ0HhTBXrwTAABpqgJ54tIvspLzxViQOqs91",
-	"T2FMBR8zOSvBvn5a7yWg9CY4AoovJqHKOD6Mdm52jOuMLdXkMajpNrmF9UKBxNyiquCFJieREM3TbddV",
-	"WiZ2PJnNzVBL8F+HOEwRLkgu+AQwWrBQCJpEabpUmNdCRoUmKeVcaDICQ4HzJaEIE6GIHdDedmLVTna8",
-	"dzdq+WjFyyrW3xOUGeWFjZIpbFEAe3BdEjPqaObRy6NbcJxJ6Iu2K+iAPLb+0rYZqFm8e9TM5pejwd6u",
-	"d8sTbUmSsMdXlpI9TYg5R5ymPMhO59h6IDsWT2g5B4LXQ3LQGiRmBemFIBmbMOwgX6RTbJf49Lt4TaeQ",
-	"dQeBx8/jhQO7MeFG1omNyuUZmU+l68FEtT/Nih9sVa23RKON9ck95tQX9ZZmUOWN4WhWkbZBI72OmLKG",
-	"E7Ve/0uPRlsHiK+RA14EqODDqalLYIiIB71OQeW43H2ksVtJOBadFJEqupY4aH7aeuBVbPwW3HsXCt6S",
-	"tHthDv/pJZmKBVFaCj5xGX0YbTAXjGvlUwQ9Jqx49toFMxvvv40u2kwV2JSCsp4t2F0HC+lwEXsDquBu",
-	"dy+QgCPt1gl4veqzC7m8sWiugqzrnNlkrwfrNlEkZzOIB39teR1unJY4kO6XURtnfVf/jRLgIeogwj3L",
-	"gKfQdQ1YaiDeKhwypglwLRkoK23bugReVzqx+O8qFCTElivAupkJWanyiXn5pZsiIZXzKLF0RZ1eEZFn",
-	"zlZuG0DAwv8Te2xORW5VNPNf9wKxEdp9YpZc9TYv1436bUJS1xE+S1wHLRtNEdmV243vYp2QsqH26R4L",
-	"7d81GuAEMawWiHrVXZrflAKlXK5izvgd5j6iql418I7p5+XTrgCxvmhhdSNx40R5f11LHm5YT6zmmGsc",
-	"FcxVW1e9JOVW5SZbGoXvhIef5kyCepBRqSMoWSeleqAFq70hnYQx+xSX7m1+adC2xQl32Lc8wW6qkOf2",
-	"n4rQuU1Pi/n9xN2D1r+mz5hbf7fL30n76XDXO3YubG1aiIvdi5xSdrffjSH+pGLZnDtV8GXKXHBLcIUL",
-	"FG9nljBr698zpSrWGSkYfBtEy8WE8QdhWqMLbqdrelt+E/XOjOkQ+JrTmxVKDy2HG7a3YvoAzl9bGocl",
-	"qLIxlv3qihRcs7wyvvmqK0yTk/fvPnwk53TOzu+fns/g3H90Wlb8wf5GaLGqXktinyB7V2zCz0ShXbEG",
-	"RZ5ffNOPmrQeoZOGBbAGJAZgW7+GBti1XEGzjfBuVS8NDu5WIXl3pGqHondzO/uV0Rr329oregVtJ7KP",
-	"oolI3b7skolmibtph4ehtzEt7udaHbdA5K2KaGLUcOZLN6ZRWfYXIe/iPK97DgZdUKYZnwy3zsfb3PzB",
-	"qAxKbJFyuXnIUp3TYogu7mXnwV957aElvdEFi+1poW7E4Wg5DKX8nZpX+/DcNVmUGLZulaK9baIlh6WK",
-	"myzvNwZG8bVFb7D9tFYR3Lr+C8n08kNa9pcYAZUgS3WlEXnFyfX7N1botlbkJl928riQ5DalCnxVXPzA",
-	"Mp7bPtrObIyAm65Cp6nWcxuUgNU3XwhxxyAuT4yW9dmNPnaOMlSf/MQVHYOXChQxLJLQXAmigGeu6BPO",
-	"8ESRv569+HDz+gz33McI+N5lL7Uze3G6V+1m6L6sFk3n7D/AXDNmaoxFLGdzVuSandEJ8NRIK3OhmBZy",
-	"adQaM/SZO6lGYNUlycQMlGYpmYoZS1nmO6SphGCpowEPu9OSuWGFLIWq37IRdkAyUSicqPE5wc611Y+1",
-	"wWyr2wEPx3ItbdUTMpfgrDBmE+NCFxLscIrYup+qP+AD/kJw9566HPAz8u8f3v1IGMfRRKGN2HfHxYJb",
-	"awnWQaGVPCeyJfaM9uVorsxPDGwj6ZzNmGtFoNg/oW+Gx/6Y9vHN6xfku+ff/j9yixXXbDmn87lt1Pl/",
-	"/q4Ev70i9zRnrk6kbcdJUirl0kiqt/aHWzREovdmwAkWWVcEaDolYjwGntlySIA1Gs+IYSOKaHoH5BbX",
-	"d2sbWXMi5vQfBZBby91vEyJBF5KTW6Qxtwm5RV5s378NBIHbxA4hwcwvZAYS0EJlTggVZZz5BijWj8RB",
-	"zfJffaST26syRsOMkUEO5m9ECMQFpsmIpnfmDG/fjM/eUp1Ob8nJ86fPEoLFzbD8HyGur6sbNamlF2ua",
-	"wxV5/uxP4a9YQJdPTvs47o+Cgx/cD+vHNMObUUth/JuL533yCgX7v7z6aBHXP/v+1fVL3O41LyHHJjHO",
-	"qaQzsN5AL9RfmOtylTipw/zStS44KBzKirhlXcVnF0/tGim5/UFYsLn1A2HvQoep0l75K6eCWCKN8GMg",
-	"9PavZzcWjM/eZLeIC9dpCkpdovphThxnaaFimFBtSQ2x1OjK35git6mS4yHS1VtC1YDfhlTslghzODUa",
-	"eOpyvCwsVmScKnJ7jaYs9k/c6SX5MxJl8r///T9m1b8wPTWaEjA9BekKsFpZisyoBsloTlLKyQiwBmuf",
-	"XLvDsXeMZVqxQqsRzRX4KnxqwJ9fPL+ywQ469m4mMBjCj8YwGCEcAbU2LHuXsxScyOUItpFSJQNNZVh7",
-	"IKDj5gwCxeiy97R/0b9AiWMOnM5Z77L3Tf+i/w3WWNdTZI/lNaVltO0EYjHKZE4nEHokhWGLfKVubGPb",
-	"5gATV+vPRr7VP0iIWHADhiFzL0tTYUpZQqy5MiGayglobLCpSju1e3+c00lSpyE93Lntjfgm6132DCm7",
-	"Tn2Eb4leqnf5t39ZLulr/bkzj4XHWxkpKs7HB1nNyNl6iLaw+a0Hsic4NKJO7fONykC0WPbaObQ42Ayl",
-	"hyJ2BEF+cROInc/JiZQGarycioX/fPvhUy8zNaY1ILbp0BsK/oK7cE/eAHCDR0xVKaqx+cqHW19zPUdj",
-	"7ecxNaDCjPNr9W7c6/DeD0Yy6PLiC2sK+O3XQAswS3t2cWH9+Fy78LxQxvm7K6lXbWVtZ720bGOIMmwb",
-	"KXNkrG/A77mdPzZsuc5z3xMd33+6+f2fOHWcCDLz0bddJnnDsXVWXjZG//bim81ffbB1O3/i9J4ya2L5",
-	"LSwzj8TP7xjDLiYKdTf3y6/m7QY3OP8Xy36zvMCg2ypX+BEgU8RLWX1ybdUByIwuULo4YhTeyy4WUp8o",
-	"MqcccuTFfXJdZCgGn9h19O302ekqRX+JT669G7BB0jeA4psxLjsGi89jDU1wEd2B5c80c+LSzvDyvMvN",
-	"vxZyhAVp7BfPtwTj7za//0Lwcc6sger502fbTfDsT1u9/zlRxF6xE+CcRryCJklcQPpYikVWCPYx0X3y",
-	"RhPGpyDNL+b/KxUsq94Nl7bk8qrkKG3FcS8kPl/FhL+ALtHgwIQ1RlSr7fddxSkXyoRx4S3DutfO8R0c",
-	"9PEQ6/lXA5XvOKyHxy2p3kskeHMkfavxh85HhUpRGfJhBBWurwg/LL0v9Wg36QjGQoK1FYw1yFWot+b8",
-	"vdB/BKg/i2y5Z2xxHoff6kZTLQv47bNgql1Pdng0faiw9Htgfk+/6TSBue+PQvxgNCf73bddzstVyofs",
-	"LWSM+u5Sz5/9fjm0JU8VhyYnhqOKBQf5RFV0SDpHPIf8dBtZ97yMI2uzg/zA+J21PBbzXNAMMpK5yqSq",
-	"pF9M+vZ52CGjj5ZM7K4yWpLFVGCLy7LFj66xzlWLxasqtu1g5MLPgT7DtezdHLN7+ZFF4a+HY5vT8odE",
-	"qNYUWw5gJ41VTq4lTe+MOr47KxdKx5qEVHC2kExDCGjkJ4ReRabUZhYwabAIvQ7WC0FOnj/95jTQxcpb",
-	"xzDRiC52nWU1UN0/Q62glN/hkaMTak6lPh8LOTvLqE29rkZrRJ+VDsa2shmYxBlaq0aM2+yoXStsuLTQ",
-	"tr6VXaSCp3s/wKhZxMFpQzDw/oJNwkH53kHl+Brz/mbL95/vn3fX3n9Env05qZsFFEJJzvgdOfn3D+9+",
-	"xOK4liESWjJEchLBz8QL9wYxyoD4GmaexqljG88u47bbvRcP4r9vq/EPyIHLWdax4GqrR967hveWkkp1",
-	"Xom5+qzA1nJATgqOShBmtJ/uVa2O8uKSiZYL6ruoxQgftc7bEh4OxEvL8V045CNzomp7EVC3S9pdRU0O",
-	"ybW2VWsfk2V10We/NvX0s7K6zPCzKlUqFOHJieckKF2rgI9coc0WXf22xk7D5rudThoWyt0jTdq37+aK",
-	"lEXckLfSDGOXwarFGJruIuDN2NaFverq8ZuNUsb37uEXbe/zi/xyLH6Ba4Ji9gEXC8LUF2mo/9Ko5dH6",
-	"98WRY08ikLrUSHJCZuLeBscpR2EMFWZjQtWdLfexXq3IZoyf2+6p565tLlLdKAH9oKnUqmrA6zvUjWh6",
-	"N7GNxW2gpPXaUY01wbBRd7QzMuNmLwM+FnkGMmxrnLN77G2cuMbadwBzVTU6JkEf5aze59j3C74acOH7",
-	"WFdzT6kiKS0MxS7mPvZxQbFGGeNmpUyZ36ZiYc7Z77Nqhi3GZsGy4NwuQxp2eBJGSkvAN2+JhDG2Jfed",
-	"aN3LtlW5a/lM7NZPcR9TsRhwnDU1jMXcsp0Uq46cG9Vt+U8fmGsIm2tb3CevjHoqAQkp7tHZiO33lzYA",
-	"1Afkuk0FHq9ya5bH2WFwUgkpsHvM4OqTXwwvqYCR8QF3i6q4mlkV3k3fTTN004Lrf17nbzf2paCN+arG",
-	"+WxvDGO1W3rMKuRiS6/caVgIkAVXq+B+UJ30QYzhKxCLD0hXy63ViOlNic0Yh2aw8YmqtY5e7ceexKgS",
-	"OUG6qUKptoTrpmBrEKPVTPMaw0QxXs4GfoZiZ0KAa6aXiZdlhCSazaBPrnF6G39fiqCIzifPL74h2KN4",
-	"wRScWiDWkrLc0ATIx0E1sKqunRTFxPqhr9+/aYkiLWxFgQ4xpLiVYaFAfr74UXtyneIB13y+29ylw2Pr",
-	"L9dHqbYkq7ZGpYqdhuoc9hiNU7Wxjuu2ftAwSAOkm6MgMevlgEGQD6HcX5GtALUsc+KWwNRj0clJRZlQ",
-	"KFyhmJYyrhLL83QK6Z0tLtVKON9xsGlI1q1kbfOuxmk6pYw/UcTocOREGbZrJEFbkcZKWlRNT418SpGg",
-	"JsQWRES9fcApJ6+yZ99++/Q7cgdLkoFk95BVvMEJcnew7JP/AJiTVMwZCnogocY9njhPvSO6A+7MAXoK",
-	"M5sRZLP+CJ1Qxm1JuVk0pcSci3tXyAEPBU57Be7h2VlweuT1mx9e3cbkrr+AJegvgqPeCi8/nfFsFTc3",
-	"OhHjqnq1ZPSRfLlS1dfjFHgpFhydUw1hx8J5CCM+wQWhCFEnJt60ImuVeBzF019ofmfVHYNzbnwD+F6N",
-	"0WWlGKTKZDEVyr2cCUCV17ZoXyP1rEosP+OqvMxyWH6Dc7HQqr4K4RJUkRuaeIfqL9bLrrof4KEwRUZS",
-	"3AE//VLh//OGQUF65yqFoBc2ArYVWAVQZc/UFZFuQnObpfiDTzEOEeWEKpI5tPLs4C+vmkQ6+ALT9ZA3",
-	"VMxjwHMxOXWZeEZbRiZmeJeZIEJg0dFMFfnXoBcMPehdkr/1+/1ff3PKP2aDjmDAHYaPlg3MN5zsxIeJ",
-	"Gc4hCvtjVqBFhRIpbLKVUxrsmeK4U5FnA14iMVhrQypkphJXsSOk4TNq7gjICJaiPEfLkoFHzQABul5b",
-	"TthkTAewXZe4uyxx6LekA5OLsLRHtHkfguJgXhhTdCLBOS/Qc+Fv4PTLlJSPrrwuJLNBJC2+4t1iQrWT",
-	"OyNywR3MNRGFLq0fXqjdJBX47Od2O7LNtqZaw2yOJljs4WOolg1/D2tK4WOzLMj65DVleSFBkQxyuiTj",
-	"QloyakdSA35yA1ouz67HGuQpmZtnqeu1rW3lKiwsmdQf8SwhYyrJzEyeA2fAdb50L9kv0JzszKXuuzOq",
-	"zyg/cy+4Hka5SO+UObY++cAmaCRmnFhzrrUf+YRw4JlyFQncT32CdXOwAbgmM6E0efbt82Z1pKoIlnvn",
-	"aXLx7DkZLbVhIc+fPQvNPwP+7cU3FqODk3GEQAgyo3xpK2mhZCUN0TZrdidemvAjNPsHvOPD0GYcu6LK",
-	"j0ph30aNBx8sghjh2CLPbEwxKxmu0LSfGk43RssX8j+lWZ6TERCxQMful0JA69kDX4e77rsvheTWzMqu",
-	"8E7v8m+/hlT3Q1gXwuJziLVXRIHTeuqVIQKqyjJrfowTVmEbEbRQVktUfDYdmrftLEj2c6DSPcdJ+6RW",
-	"D2hKsaGE/0QLQ6QubeENn4j3HTmxFTkJdV/hTl+++uHVx1erdYQwoCMMqva0zu4kEvLwg91ilwRVh5RY",
-	"gqbaFHIMs1P4svwzjcSdrV3xvy8XzUbxBRHJQkIHxJiNaTtWvDYqVAXWU8PVFqB8xY2KdPfJL1IY9icy",
-	"8Bw9MM2VEkPO7oAs8FWP2Mh7v1thtadX0Zl9u+wAr3zRFZSNsD/IQkgjS2DeSVxjevv6+kAc+IXI4Iti",
-	"wB8DiokSoy2I8ZVj+NcXO/PdV6P//MW1EGlIZydGDSj01JCSlGo00dgOJLSOf6cbKY+P4S+rRkRNoG+0",
-	"IjPQFOM9rI2qypS7cqaqHLx/1kr/5w6VHpBJ9xd41ES6NqQ95s51yHafM0ida7K8sX2ly7UB7Hlw/fEK",
-	"WPmCLhWqzZgAMwOuE8IRAiVwrGGXeHORojwbiU+GqTkidfbBichn70XO0uV+QNkNvh1Ei1SDPlNaAp3t",
-	"xWN1cDfV1wzQpe+J8tWcYTSj10Dq9DFg3dLcPQeUv1sbexPLJLXLiIZ63+CjR8ontZM9tmS3jlXcuJP5",
-	"vTh/j5kpe6YqP/voB1dItso3P6l7g69QkDOvGF3BFnChGDq9Oc2yTjQMa8sk3TfZMAyEaZgZUQ+t7C6u",
-	"1BvYqzKnYXBNlYPSKKakXdupAXc+Oex5atcOC8J04hs3ZGQxXV6VvkiOoeJogGccO4kypROr9ipskcoF",
-	"SXPKZgOO5qMycjBwg548v3h+alj7uFC+oI2hgxilvhTctiBFiz5IJTguruQKTA/4iQ2Q1lNYBqZTmmXV",
-	"DWsRiAen9izcTN9VXq3y9SlVZATAB9x3/k7K6sMGgPy9ckJzDGBOqkHqx2ttSUK5jlBVbVzrDsX2wOW0",
-	"2LgYz8v8Wa9gSXxRcBuo4+gnOTHbxGkN+A54ORY6r09t6LwEquxSPKlOSDE3h/LtxUXoHjh5/uzZacxW",
-	"/4vb8CNxFz8dzbtxmIhpzw/Bj/zgyA+i/MBDSIV/JVUZLcmMKSzgjdVy3AOJ7CHxXkZL+bxEVioyFts2",
-	"swo2wwCmdqvjtfPPvbj+8Orm1c9vXv0yfPP2/bubj8MX73588dPNzasfX/wX+bsYKSIL7l1tSNtWP/nP",
-	"n1799Mo6KA0hucIoRVd/oIqzmNkdBaT424tvcMTAJJm42A1DjJwdsj/gH0szhPIF1c0Y2MURidEVuc3k",
-	"cigL/m8Gi28x+wSdCbLiWH8Xoye+djxRRntcoIdzIYo8I1M6nwPvk3deRrbZJ3iQ2O/FXBbNc4Ksx66M",
-	"3MCZfcNFqVjjSdW1HvNQsPEkObmDpb3+OZWa29Y5zuQyBmmAxPKOlaLMLjg0SjxtbvYbXMNqAHz9zn92",
-	"JxfGIlmZxBakcbtqKX/rznd9jd+1qZxbloexKfm1NhORvp7mug23sW+THCszToCnzHdExgA9Iy3UGlYk",
-	"D6o245sgxgoaz3PKyz7XKKm8+PAznvlff/jwVwyZQs4V66xdQYbrMrj6SjHKmZpCNmxpjuqKDZdAFe9s",
-	"2lItx68p8uC+1gqnQ5Wd3arr7C+hyiLFv4vR5kSqv4tRaxLVY5Xf+dKik/6ItXQsyARFBSwuG/wVskLf",
-	"UZHflX1G6vByReYiz0ugYto1zAhrPHvmHOPY66317+3YTNkCnPU4fDdC0ObOrMCoG2PGkWTUjZxlIzyj",
-	"9ChNzc35zxKXElGPZ76yBiRFJqBby96WvOhglpq1iP3RbuBo/2xL2uZeprHikM+YLVVrTPyomtZYOSEK",
-	"vQ81gjKuNOUpnMEnnKMN6jEiz7mkyUzcuyxzhEXiB7G2lMuq1VCjE0asb/OAoxhq4D8VfMzkzGLAzCc1",
-	"qqr3s0qq5OIpU1rIZVUnq6oxbTifSgY8LHVUtUBWCcaH20OGjJkfMGC5/N4KjicKYMAzkSqP1WeUZ+6c",
-	"VH+WnZYJB86oVGU4G7Gqb98Ma/hid2sz74Dbi+4TR+1KH99qak95Q24VMQn0FU71xr25SQZ95+IUFYRi",
-	"sHpiE85PJMyB+r6dbpjTK0JHCri+DHq3s2o++DTPRVa2MIzJrg25KhRhu3d/V3qJLV6MePjwhgk7+nYq",
-	"1nP+LHRb1HwWx+TBPSQPegh74hqb2Wp5QhIlZg3gNSge3EyV/nZmfjx/FstZigsBDXxr199/qYocGdx9",
-	"onzOQ0NFTbA6hSs/wSRhmbqqLd5y+FDHGnBneCRWe5YoJmR4INg+yAgNNh4XVSur1GI0oWsk5vXgcJwB",
-	"9yUnKiRGR6WzItryD0ay8X4pewb9skSDS/1w3MtvV3BDKQ3Nsw8gc7lac3QEl52dbAuuJGyz5Q5OiUKm",
-	"0G9aEDJhGAQEvMdozSLPFYp7CVGiZlXAjAbHQxdG77RmhRG4ubM16ru79m5q/EtBqlUl1lZu1oXL+kJ1",
-	"+c6q9VGRPCqSvyNFci1XQKHrhDpiiBFXp1tolFtwFQ3S9cjEll7tmeuW8VWvE3zdBZ8FFknXjy/NqVLo",
-	"wzIs4MR3Bx1qIXLyv//9P6d1jdP63OIlPN4Es37ENR5Sg2xM1lbk9TrPI8fxqLrlZ4Xila0HoFYZGGvA",
-	"hvrNxk5VYTV0zJiNeTe1tUoo6xM+sc16whqHKI6V1okwpsWM2ZdglMV4OIt5gnXLu/j77OvZMfX/4SBl",
-	"j9JXqx6BXgCsdK1si7lqaYVZAtAuXZriQLA/UlPv3e1K5UdVO4TZo9mqPQ51HciQE7kpfnMteTlQnN+s",
-	"vXXJdQmYT4PcZwvBNtepzHxlvE+uywQDG4JiawquJIlUW2Y6IVqQHKjkrtDgJ7NlmEfx4O1B47Db0ybs",
-	"jh+LtH7WmICpCO+YWTMkk2QGs1GojaP2qL0kNqYp4K2K8RiwRMJsY+z/DM5nY3quhZ63mxBunBhJsQSl",
-	"glSCdVeu5CDQ+fyqrEfJrMovuI0rtdFbrp4FJis4U6oty1iLgXIZSk9sNVCoaqjQPBcL8/4KZGJVz4/v",
-	"Pr4/JHSa8V9xKfKZGao1vwcPCPMONciyXoXQc3Na5KebN+ahmooFoeZU//PGZmocs4C+3jQ/A31Egcb4",
-	"jmIeRY1tsPHcIceawByLRBi5UK8xVIkyz55d1RBLYmAMN5DpgBgjIuxUgVRcKJD92ZgO8b083u7AflWi",
-	"3O8qe+/GpVCZJUTrq36oyJs3TAZJV9boaTCcWy+sOHTq0DHJ74sqWmJxw4U/h2Qg8P95PnhV2mkEtyUt",
-	"G8DUhW74BN41Za8NtqOCTJ24eMZ4KSuW7r+0kBKt4m7AMpm48bsFcT2VQuscMptMXNbgOHn+7LvTKtrb",
-	"yA2Cg63DZEaoF0eRRQ4+7neVzmCxwfd+f4chNX54O9nO8b72c2fiLYsXWP+zO2msHmW9H9ZYx2RVu8Ae",
-	"qq1MkJGT1tsyAtUlBqjbcM+g/MEXW3ftmBm8j+rPL8rSmxV8zSvc2EgnLJi1R1DQdGrh6IkinM5sCGjm",
-	"PGKoKjtNUoL2Ze2NtI+sDuV8gfGppShvq2swRWY0a7HofrRrOqTcbmZY16CrPMsAFU/sfi2K2h2r0z+C",
-	"/tlyIHHwas0qNLDQzm6wPmbJAIRsGCcWtKyX5R0dOVV6wJ9+S2aMFzb2xRWpwdoWtXLhIUH0CT8u7tdf",
-	"7vOLb9bESSPAHIjX4Nifp3vXj7CwO+vcvOv300byKLNukFktftRQZ2wQE2FEXfkiFBJcxomRWVEBSqE7",
-	"59no8PlY8gybmbEQ8g6DKnwblmsXz2d01CfKvRsa7ys1Fp/1nTgVT1YWdwGub3bv4EhfsiL3NTl4sP6W",
-	"UQtcFdxteM7DjO1lzOVGcGx2W1vXnXlT+zjDdL4LnY9VV0k7fQxGX+KTsKvkQ5qnbYJwO9sfOH3999uE",
-	"q3SoVm0R0VPuE68JcC2Za0YV5GwTpemyrddqa2xINUlp8Xj1kU6uyFrvG2bOtVdPqfdWPXRD343NfL/I",
-	"Rnxfu+92Ftzx/rr7Ign8XMTdZnnGiPtP+GRfxP2AzYbtQh+9ht46VLRLyg6PhL+rxsHHTpifuZo5mu8C",
-	"JoylT3SOpftcTg+WfTU6TyY4DDERW4KYA1eE6Y09iBvC7bmvMXngNsQHop1+9XEPpH32FdBPv1RDdn77",
-	"IoSXBKHrSD2P1PProZ5vqbyrKTAZajFaZHRpQ3x5RTM3EkpDUemc9Zd0lq+Nc4fZCLIMMmI+DL+ywRdB",
-	"MzWmyAS4oVGuWU6CHQ3Qjmb+6JM3GutTKdcEqCRoCeo+FWkqXae2HbKtEZJSb+mKqkfv5sCv37/5MId0",
-	"OwXJn8Da7jCr5+LmK7ML/zDh7thfWc0hrfrXbG6hulKepCVI2bd3xJCx8JuVSFYqocxVzogWCRljI1ab",
-	"ZKHA9mKdU/TbC4nZfLa8F3r2hCQ0Z1TVOx52T8R4V9tQp56qdk279BS1u+jQyrRRB8FtGYMQ3KbNCXC7",
-	"9Zast39smqRzd9ENL76wjUYP2k00vKbNTUVrEHe49OAvCZsNLNf3HWJz7fd2d2fQ1Q8zTnysLlYArKMx",
-	"Flg1HMH6MaTIQRnhl2SFvWNoFNT3UnE4TN/lisbEYnzyrl7D6BDSbTjF5/Fn1jbZ2afZXcpNvqT0y1XL",
-	"3jHO73PXSMmwPHSImD7ZcpUUnK4hK21ywnlJE9pFhveUSbVCu61sakSEnN0BxuVAQlQhS05/iRzRvTgW",
-	"uREh0B2HTRZVKiSQp6dJU1yw7zNVMtFSWEFydnLR/+5bF/pnx/cf+qnU1EYOAsN+fZrxVLN7bBSSKUxz",
-	"BTaZYk0SITOi2IzlVDK9RM6tSQ5UaXLR/9OV+0QV6ZRQRQa9H7//MOglZND7KAul7Z8vRMFTlg96uKRB",
-	"D8u4w6BnpyE50zoHTNIf9F5RpWcggZQv2W9+gZXfJdjEm2IysUUHaoVWNktML6uLfSTmH8zYlrlgN7Md",
-	"69+Lj2JbSvZ55QXEp4pbN9j7arJ1Z2zf5I1u1Cf+jtiiw5S7yhOYaqsMHjPdKPzDG/a6uFSxyQ/dkCq+",
-	"dlf0Pljq0SO9c4cFvOEVBuq7SpXAvFYcb7Xa1MYsndCeExm6bmS8qLqLCR0sc5pibaAZyAnGJAaVxby0",
-	"/s3Fn4IyWoW8Z/dCPlFeRyeMEy8mxu03TZH9EZhCGyuoUYWHGIm/ufhTl/uhqna0KE9wMOw+PLIvNjDx",
-	"a/e6Nyvetmu/e3S/W2eYZVCuzhLkRp4Drq/IrUPVWxdMrrBvjwQskhwWh8qZ6srsSux0M7ka2hjxMtYx",
-	"s6r1Mu+R7R1WDf88fvpNBOWLddX/Dvn/0ed0GI99XMvfWco/R263Z5/8W3EPKqj5ZvVtr+VDoLKc3OL8",
-	"t6e2KQlTtd0lNQkmwd7fHIiWlCvrSru0wlRZKLWkrExWhVAtXU2dWrTA9OOR0FOygJrnYoTGiYZ7I7Gt",
-	"VEbmRycL+NkCIUtLwSfOiHpqfWjO2mL/kU5Z3rS/mlUFouBV/Wh83pOduLJyWKGwOkGG7duNhpKUI7Ks",
-	"Jgs6OcafY61jTZ/82ZwEliQyi8LMyFGVfnny/OmzWheutyAntrhgHRBRXKqaLmLKt/kN/aHWBdn8BKHC",
-	"SFzuMy94eXtzYMZoURPtF0ldSnRhbklQpoKklsW7iox0PLbda2KeLAlnjGfwKejXvsKNzSE8tmUb5/xM",
-	"aeiRdagij2ax4WOXeVpCXFkkxJWlOvLfI//93DEcBk4JDSkpj/GgLTlsWKm2o3O9VtwWaSI2b7EJimV1",
-	"8NClfsewBG7pSPde5V096O/DRXdyoGM7kQd5wP8ILu/gXDd7vEMw+AM5vOd12PMoVvt5Q3avc3TNKDdH",
-	"WUOn1SaiG73bwfcbndvBBR+sIEQ5w+dxbYdbPHq2j57tz+HZrjUgi/DjBrFoYccP8Gr5+vAjyAWfKK9R",
-	"haSixfBHmm6u8JtNXq46eTk6uY5Oroc7uWq4hNKmrd3pJc11PLjVxxWOWcuz7CaD/gV0k5MeXiJr8ziF",
-	"CHpMrNy/i2deu+l2ee/RHDyWVoc1x8wlEsZDx03MFrWrF2d/ZP2g8ubn8eFswNCjC+doQvrqky53Fmeb",
-	"Zee7GZiaVu5G5XmJPZJK+5LgLifIW8FTkRcz2/BeuNb6INk9ZGSc04kiJzb08paqoRjfnjaNUNecFPyO",
-	"2xKkYAM4nTitl3MIi8TGrVM3K7X2OxioXFPZzXkaaz7Gt3fLEWlr3rbRTHYd5NGsGiNbjGbhK1vP+Ivh",
-	"Yo0RLi2rZK5qrBR5m72udIYN3UtbzPwRwQGrBwtJVF60dX9CuNnlJrCH4C4fhj1UdoYDTxqGNndup3XM",
-	"5jnMgGt7M7sPVDYdecAYWQHDsRSz2rdlgywUFiItoj+dTcRZ89f2CTDM7uHD1yGtvAlzDFkBvl1m9W8z",
-	"tRKCJ0RpQxqzxDXNZOmQi6HryyYkGYs8F4thMR9mRRtSGLr4ALRv+kmRjDNFyqy13VPaNkiX1+rduPe1",
-	"Wdnr/GGzob3BDv9Atvb2rjXNJ+sSzMpYC5caPANFMDiC8ZxxsK5fXsxGNhG54OwfhY2VcBU0Hfd3xRas",
-	"zs0hr8SVsmVSJSY1ogDq6y3t9LikGc2AKKAynZqDaLPd18HmQOb7+iSfx4Lf2OjRiH804n8WI36j1oph",
-	"dCUpaOA9h/x0LXVq14l2tfJHGi5Nqa8Cp7YhU2tyXBpka5P9f4VEHV0ARxfAHlwATUwMvAC+Qsl60aDV",
-	"EdAYuUp3WWlln7iKIiSnS19nZINdwYc3WsfCG00Yn4LEgMew0+I9U2zEcqaXlzZcdMdGew/EPitLP57g",
-	"2+bP2HwlgSB39HgcwOMhm4C0Vuo+YF3JrURtHgQ6I4UQC17yQ1/MfmTGsEGd5EMdn11iso28zbCl+qXt",
-	"xOC6FRLg2VwwrhWGhSIEPty5sleeeWiF4PO4WDbTjaOX5ehl+cq9LJZsXJHbis/dIvW4tZzOp/NN2D3w",
-	"Mp8vSOdToB+igpx7Saqbj8bTVTGO5qDUXCodvCTXaYuv5PdoALSb3Wz4W1XxnlQKXu/xSNbzr6oDjz2g",
-	"s3lOOckZhxYYJSfPL55X7ZZW2++X4gLNTvdaUztqpsTM7gU3Mr/LaAoaPKwCQSULnzx/Vk94up4AT5cE",
-	"MqaFrIrMLLgRYWp2el8qsW7IQKUDq29xCEwBrrz8pghjC9sHsk7awT+PVdJt7GiN3LvAcrRGdiqW1aRr",
-	"CdKLMgt0M6nYVNc1LhUoBUrNzJoPknSLtMn7ep2JpU+aiuC78g30869mSbQYLO3qIbMxHLVHtjJ4lJJd",
-	"41dfuGJ2XV7MNvTwMxtz0Ga3IGlOlWJj9hga2++g0c4Lwcc5S/VRXfsS1DULu8vEluS3lMWQklU79Ymo",
-	"ka1QivQ2pQ4UOGf8bt+09+Oq1IfhcuV6zaQrgQcVmTWP+zTL4uQzy35g/O5AMqAZ+kvwS+MWI1TP/A7Z",
-	"VdnZ1VZuWInh+J02izy4seooK24Im+F3LgZy1Xtty65dkkFxcfFNat7Cv8D/sJxD/QdzfNr+tBvtquFi",
-	"1Kp0s66t2apA22ZL8tMcVOCxA7e1Q36FQcgY/5eXtVx85l3TPibyLLCPHX1RccUncOk8Uc2jVT4io8VZ",
-	"FYDpXi01q/YVyoOiPPV6QELGLCw2OhPtMdYuBehGFpzM6Rxkn1S60Yo+V0KW15UC3cc+6dvhWzq3mkce",
-	"lA8WRGaH/1xs2m0ugqM37mSO/PfITzs2/8Q4arqWEhnUo8p2GrFQTgqeg1KEpinMte3FPi7yfEcVwJXy",
-	"XttsZ4VQaPjkGk5nRWoDtbHMl1A6Vj58jJSAa7NUphMiqQTC+IBbKjQXytC75ZVt1MPSlRriWlLGGZ/Y",
-	"6uFzkbN0WRYCtwTQ1f9mEy4kZC5CRk9hwJspP2pqO7kpIxBQ7/+f2YJX1EjYNjpgZddG6HZBekyRHMaa",
-	"iEIPuLuQW0VnMLQv/JuhRLd9gjU5Fr4jUSPRiGAcO5Xp1E+pwJDqsVnzHA2/Zw1RKwMNrtgbqlE49FIU",
-	"ZMy4ixOg5NZ+rW4Ni7h1FzzU4ha/iTXY/wvoD/a1nRKMcvSAheH2GYxpkeve5dOLpDejn9ismPUuvzX/",
-	"YNz+42mZwMC4hgnIWC7AG57mRQZxdlXdR1seQHUh8dWNaa6gXMdIiByoocCH9NCVB91WNQxbwhlMcjfX",
-	"VPAS+5Tm7A62lfIe22H3BdHjcpYVIhwSBzxaPFmbcMbBllq0bWFsWQByMujNhOvigO8NeiH1tTi9h57o",
-	"UYKNLvuzoC1AK+l+IWbzwnc9qyV1I/3WUymKiSvaiEu2aY5PFHnFJzlTU0I5zZcKJLZiuIOlpcszqtPp",
-	"gEOplNgGVtgZ4sTQ4zFISfNBz74JivgfIRv0bGJCOZgYl4Q4GJ1QNeDzqaQKbLwxln3MDdVcEqoUm3DI",
-	"wqQLCX+3ZQzHKBavKqnYdcOR7P6Af6jOj+BOiKaTsmj/peOu1gJnRiZA0ym6LSPk06htuMZg1EOqi425",
-	"2rTGRvuIxJfm/KMrh3FK4IBMt8o77ihVUuGTpp8EF7PlE1UC9P5DGrcmCOf/SkUGv51bGN7NvLsuQfXk",
-	"+uK7U5+mSk6UprkRNk89F55TPa2YsPmk11TS1qXmdW5vG7E0N1Kj8GiG1dH0vdAcMy3jowZq7TPP4EsI",
-	"dkagxZv0RPToJft9esn+9GVT22sEP0KrZk0OLk+UKGQK5LZ8cJsERq3FVJBU8DGTM6P66gelRrWTTsv0",
-	"fz+kcwdS6SWqqKXPPFollYcw+FUT2FlrQVqHtPVFJj6a/Y5mv93VTJm5/n8rNC8ToDBBZMz0FWFoWqs1",
-	"smvXaiaU8YeRQDaDnHFo1SJfNVoXTKkiUzrHAKe4C4ooxlMw+8CC9koVWJc+cEslhKouLjmCYahMR3PS",
-	"PvqVH1LT8nO0yFj+9I5+tlYjt3s1IXMpJhKUSgjcswx4CgYMyhBA1OYxIAVr7TCsjpSB3KPbrYYLfgs+",
-	"R7olMaHytu6cOhk4xA7sP25XBZz77gim7amJMc9Le/yATbMNidXpoSDViG1Y1ketJ9K1UmKlulfuZ8F4",
-	"JhaGLE/YPdQC/UdL4mzi3Qvl3+BkH3FZBwVtP02bmes6z8OdP26b1M9LW6tNh81+3FU2b75umhqDNCS4",
-	"KSFUsOZUoVaQs9m8FcCNlra7j8ggqTKrW9bSN+QSpRpalcQzn7aQUA8DLf6oh6tNjwC/7cS5PMQjfV6b",
-	"Ol6eU1dI7l4V0jp21leDHC1x8iTMEPelG5Kg1EJCykUlZF6MPOSQjGrbeztsVqIZ9rpuFooUfDkThXLL",
-	"UUYSdmOVq21van1T1q/u4L19nNKOUf/szuX3qsPerRihh5ldtm0uQU0hO2z9v2qag1QBfN+EQOvqqs7l",
-	"d9+QxuJIlxJ5iEt/qNJ4zer3/pf2Ungr5TRcUmhYTMNaccMKNZGmNJYjOjiM18yrlQx+fvGdC/bB9C1K",
-	"SsTxDCOlnIxK4nny/NmzelaXeWlj7umNjyI5TFCjGfxzhTTixo65p8dKeJ8p/rFW+C7A7Xj1O0+IVmW9",
-	"h1W7wyVMqVrNTOpC2jbWukMis7nGnSMyx9p2x9p2e6ltZzWmWmeb9rK3FY9fEwmMIzb62lxXM220kaLp",
-	"P1D6Bbf+jzWK/+HNS+tV82MhuINp820y5qM1vLnlRZ7fkjQHKhWhxPwTrZ/41mq1gK7MYB/F2/bADA4l",
-	"q36uYm1tyHos0nYs0vbVt8LZpxx8HpR06afqfm1+j6IzIFIslOHNWPVNyLuREHfIrF98+LlPfok763HB",
-	"5rdMLHgu0C8W5eSuLllO+Qt1v5mha/ikz92yI6avEeMUDVNNG1SUi7/48DM5oZxQrWk6nQHXp0dD+5oq",
-	"Z2WgmIUhgmWBnO3l5fc3RMNsnlMNHjrIic8rsAZdV0UXrd0h0LKZwWy1N59oBNI/5erTeo+VWJA5SLe1",
-	"pOLO7VtISE5ZRkShPXqYQwhLJvkD2Sea/NXsZCtees+zvpgD/zTLLaKoMzEesxQykRYG6vtqbtakpgB6",
-	"lvfxv3tBME8ujlh2KCyjwRk/NrK5dKY2rPoFbbrUiLToiHdZqieYHEXJAkY+uwj4hHE4vSK3gx58oqkm",
-	"LsNn0Lu9Irdn8CnNC2XUUvPPdze3VwM+p2avU1CgrqwETVQq5kbkPrHVSy99EO1tQm4pJtBfDnqvqNIz",
-	"kEDei5ylMOiZpwaYL19+f3ObDPitPb5LnxFgni+BystnF0+/6/efXTx7Zn6yrYQuMeUU8IdUzOGSI8rR",
-	"3PwyzunkstlV6XbAV2q2/+9//4/ZPFq3/3+3ZC5hzD6BuhpwLM2+nAsyFhKLsBpAKPOjxuweSA7a3A4R",
-	"ksyEhCtCRyMDQi5vzcDAnyXTTE3Pr2cgWUr5gKs55DnjE2UrxSzoUpGTl9cfvk/I2+ub6xcJefPy5+uE",
-	"jGBK75ko5Ln7S+Ji+8RmKTrlCSkbcxmZiynVNoG34TC9IlpomtsljWkKmqSi4FphutyCqWgK1QcEkY3Z",
-	"p6u0B11UVwRmc70s882gjFnc1ZPVFsGtyMm7G4Nn8Gmeiwx8cEG3Vm1Mw0xFZizpLJWSLu0Kuk4wnEhR",
-	"zA86TdNBvM34DRYc1ghlmC3VYQGNtn8H22ikb9i+Z1hpwrfnCcJmfYecR1ZRjYfbS63h3yFnKouTHXIS",
-	"w10OOX69mfResNVQ/Wb5hJRKubTR4EzV2pQQy/CQ35ETH/mlRUaXp3vrDvhCzGb0TIFhDBgZjxzGDKeq",
-	"OWmen14RZKtjIQkX9jXVtgr/cPsIFiHrMAO8mFkFPYd7akMpbGiPYXkYAt/7Ndm8zfd0AkSxf0JCnhIt",
-	"yNOLi2p7zy7QhdStFENZfeHpRYfyC7ExUxuNsY92igctrOBEiLa6CmFIB0o1j1g24UvPT7Fnt4LrNJVC",
-	"OXGqJf6uLHYQagw4LgN1jt9rOloTh6cX4mxBl0Sj2b30LM2onDCu+gR78lpR3xY0CaSeW6sbZWwGXGE+",
-	"TLPcix3QVxgoOzSiPFrwDCQm9mN9Azcj1icv5i5BtkxNGPDbxuncEmXk6akwqj1floVvoj2m7e5SZDR9",
-	"8sIuwEjVA95WHqZP3gqJ/WY4eXZxcUFSyFGsLntEE8HJbSpydRsVqe3tvjBX8JGONgnTeDauI5U93YQE",
-	"zZ8TYviXq0yaDe0/PFglpM6rk6rcZ4L6GlbRqCSTZgglyl0E/xfIh2gIzanSBkbspa0WQq0usf6xzaKi",
-	"QS9ZGyVk30fWgAX6WdXuy8fDtzEraWOou8cVt9FTkW89zgbq6u76P3vd30WdZtv3/4K6xhYfWft919dD",
-	"9WCLzz5YuX2LD1AM7/7+m1Cq7v5ZlZbTfaa6zLvF0ZUibPdv/stIpNu9/lqK2ZaffBRbfPA+EGK7f/U6",
-	"p5MtXn/JlCFjhex0M48guTQodVuyoW3hexRavOMMOUKT29q0JWQZrrIbJKHsYhkZ8oKw62Io0njxpU2q",
-	"8Qb1Vqnme6BZzoz2wSaFdI0e/XQjCfQuEwue+MfYZ6FW23O09OxWnIk0LaThBGhum1U9CknOlI518Sal",
-	"U8+vtHQ8oIvvtp+q+9uE3KK/5HbAzYBzybiVUm77Uz3L18kUL/0BbDLQ2chyGylRrqXUY8o6OjbFQrUx",
-	"XgxQ7x055JFDHjnkH5pDlnSnhUOWns4jkywL7SALpJqlxP1o0y5d6QnMwFwST3C3ZoFrY0teOqbD+ASr",
-	"XtjpMRzVqeASDAnHwn0+I8QVuZCZLW2LDQGLjGmiJWV5fxNLsuElR6505EpHrnTkSl240t5jzcYsBx/m",
-	"XkXDHHlSLfxlhSv5WDLBAQ2CGBODdVlH5jgrj49R8Mgop/wOe9Wd7sS2jIbzRfGt782CjozryLiOjOvI",
-	"uLZgXJ6QtSNzlE/N6eRoStzMkWhgFkPv8Qn+m2hB3r98XVHckRQLBXI3XrQ2aPlz8CIXe3zkRUdedORF",
-	"R160rWnv8yciHLWvXXgdJ68+pZAHqQaoi5nbqTSxrVicD5Nf06KxEXAUxGsQ/zUZiYyBcsk6iylgMxYM",
-	"+ZhSRUYAnND0jotFDtkEsjK+ZizyXCxa+y+18sEf/bK3TZ04cqKtONGRs/w+OMuj+X9KxGyt1zBhSoPc",
-	"tQnqH4L2+0MywrsnsWcYpLca/2kDDZgM6SuGRG7DBcLQhjUVGT3p92GFmfmz7HJ44tocYjsuWz9R2lgP",
-	"QnM8IM3u4bQZiYhtBqvK0zZ6EeMtyn7kVJF7kGzMsEq5Td8iJ9ZJVpYttZVKfdYoBroPeJXa5SMyZpAx",
-	"yklGl8qqQFxoNvb1H7WwAFkNizlS5j2skk60GHC/FuKktDVhGO9qB7tBYXvpNLNGMk1MKRstozHtzTQc",
-	"S+7j0exHRnlU2Y6M9fcdjVEnPxGWHCbc14KzhXQx376XZSn2Hxl2nWG/riIE433AHRssUxe7c2XL6Tqr",
-	"Zp4zNhjjiQ2ox1JIITwQpVmeE7FgfEKYxqZHtt73gLuM9+BT+4vt6QqyZKjCcN6SUf+9MNodKbgVCtAo",
-	"ewIqpTnVkCUDXo2XY9WxssD9qWPZPhl7HU91x3JU/Y4c7cjRvl5V0eNxi6aICU7HDMC6ZuhJvCG+jq4a",
-	"Op0zpRN7Yk53qsWqh6r2NgzINt+bUybblcLXQrrsQ70QLn0viTSKCtKSR0JPkyBEfqwvqxw9zWagBhy7",
-	"N4uxBvSNLQmG2BMtJta0iCl3bGyfLQCb1WcwB56hj+sp+bfwh9M13ARJ9nvc4gb17K2Rg/AwiARdSG50",
-	"Xu9N+/bi1ElKZSt9f9xbJgE/u+iSBXzkdUded+R1v2/tLSBNrTEiTB5ZZKRDONUNjuFcUy4gwzayG2/H",
-	"DCXwrJ0PfqR3rjc5pnW5oApfjw77J5BysCu/kF39Xx/tYo4q0JEtHNnCH40tWNzfYM1bApVHzlBrZREq",
-	"I77nrXM3GYbg/wydTS7LdzOfsIrPhu6PLqHL9XSinwQXs2VVUMU25lN5MUlITkeQO5UOV3cHSyw3iN41",
-	"7FSOvVevyK2rs8KpxALBWmDFfvy1e69Iyzk3qUDXCfkzEZK8aFFrVgvdPWYjP9xDWw/Kj04zrZ3eH6Nl",
-	"lA8nqmCupTtfW+uoG8oUqDrUIh8RHGGTKRu8Wnapr5o1kWpy1+XJVu0xyGULE5UfXQ56BgsQ8ge9U5v/",
-	"X/XXRh+sViUiECPj8RTa+kF9dLUdD1FiH8f+PN2gnDx2bAa15xL7x1ZQa2nIdZaVGcknNJsxrk439/i0",
-	"XLFLn1o78mhpifPJ9cV36I8yzJCc+PrBp33yxrW0MTQnRo8SspiydEreX3988b2tuwxzCSnV5t07MPS/",
-	"7BUS7Vlfko1DcqnWAjJIPWu7NDTP73Lodnnsd3OAfje+GHALZ1wnF71YB7ReVnp4C+SW/jnbs+fCNmNJ",
-	"VlrdnPaJKzRoLROOHeMLVhZNy2Y9ZdHBWrW3oPioO9Irz8VR8C5co34Oi1VWTq69rICzZGSKpn0s/pYL",
-	"PgFJ3NJtjimHBUgCsxFkGWTV7scsh7auPR7Bv6ymPbiqz9Ozp5Ug/b5a9tQmOTbs+WM07EFq8kR5dTqD",
-	"MePMOkUtOROyokI7yjXnpYRhVv5F8InWBsCWuipNl0jBY25am7hoqDhhmpyoqVhwQlUlR2WnCepyFU0O",
-	"tDrs3uuHtsf0N/ZrH6U6bA6RWAlv0KvG88pejc6Xml+fbM/fgrXGOnm6h18wJyjXaKjoZyH+5QqO9P9I",
-	"/7++/qpe59teZy0UrAl3qUqUm/cITa0jL3EOPyuYwoyyPCFS2Kb9GVNmjVlCbJ15F0JLrnFJtnNLs8t6",
-	"1Ej7Ey5tgy7yHjMvrI3ZxVe2WGtxmbvU1Dcb2+U7fxCxb0dC5EB5p+iWHzB6psOLL2xd/INanc2lvKcT",
-	"WF/QHqHqoN22avTqm68GVQ1c29OJ4SjLgGuml2uM0wEW+eavShmBLrHlw7FbU0JmBUZvKStH+HeILHJQ",
-	"KLScXhHKLeoSxlFPrZoifxe0CjeLrQzcLdZnAxUHMj6boT+P7Rk39bWZnh8XlY6G54MYnpHZrqcPTRaO",
-	"rSfXNlV1zDvoaAGzkQ0qsCFCvnc6zh7pnK4gpBHPo/bkkhAckP20WZORUn2JpuIHyOKf20ocQmJipDvt",
-	"DhoFTQX5PazhYHvsmt7se17jg3VmVZp78V9eCjOLxx+A479Pd26E7mD8y9KjzaI+j0G1DSUfzZ762Czv",
-	"qE3/Mayphlo8KUvAGPphFLsk0HGRCFqqYzvOcmxJmkEORlregnOfB8w4YlftSDpbNIZMERpw+0tCUVl3",
-	"nZCwtA0NGyCtND5aoGMKzadGyedIiwWHNjJczdWnWRbVG66z7G351oFUh2qCL0uBuDZnclWxUhs1bYSs",
-	"hYGiBsX8HSkLz4/KxeekbH9h956uORKwI4U6/1f1jzdW7bA0b4O9IkYgJMzEfZRE3OCTBpV4ZCHGrmEt",
-	"sv5OkO0rguOPFDu5Iy+iC7q00ZIWsPeni3irbt1BGQL+WkdlWTGwKFgWqRf4awuWjak5CqvE71EKeC0k",
-	"UWIGts+gILlQ2pdSKvTUnFRKtZCEzucNtu51ayMLha8OuIJUgkaNSQL2kly6puRGGHKYbbN38ZkCVbox",
-	"r9+/IVrcAXfWeyYVAZ6pqwEvxQ0m7SW7UzZijIJU2D7uWK3DvsThkyaKTfgZ41hqQVnJTAuiQGOAeDEf",
-	"cDqhjDe1xdmYDvHAo2mzN+bJ29fXn4f2KNB/AMrzOdj2Z7XxcYIGFZLmQI3i4LGrBtvbsGZv3z8wzRgL",
-	"ORGeapQ+BSEJUyQX6R1kRBS6T16tRXbsGmch2uB7lRo/piw35EJrmM2164prfjBoa6lVacQ09MUuRwNH",
-	"EjXgOCQ6PtKpEApsxFy1UKpj5OLEfPH/Z+9qdtu4nfirEL5YAtb++9+Pi3IKYqRpEaSGXSCHOki4uyOJ",
-	"FZdc8MO2Whjo0/TB+iQFZ0guV7tq0IObFMhNEJbkkJwhf0NyfvOeXuC9T98u42HQrWo1El2rvduGHyAt",
-	"HK4gqdDHlpGrNEtP4+2k6rGtz+UQ6Msa9sX1GK15Fpw9NExicDqO3opF716b3dFbjhvK0mJnUlDSqW5T",
-	"vPlSAG1xy7EKSFI4YrUf0khHBpKKtR6Y1XE5sy6Uac/ZDb4CC8sI1RIh09zNyNsg+T/FoU8fZRnE+psg",
-	"MuReRsKVf8tUP3XoGE3kqR16viIF3YBqBFiKXj9I5Y1wcyDrxBcvz7DYwBaG5VDJLOM27I4xY2nSeGd4",
-	"swvOAWn8Frh021+Pv82JV3FfXVyw+62g00jWG92Atcx4ZZ8x4VirweL1Hb5OoewI3PGaW2DCWZBrTDYv",
-	"HLMeA9LEHahQQ290DfacvRY7SI/ftXeAnyKXmoG1t4jKa96yGrgBE7f5xTcX/1/O2sGr2K0n1Glq4iiL",
-	"RByhMIWhs0+q2J9TYOTrOLOFyuXZSfG9Bni7P65z3158Tc9MRmqUVYxuhyMiDH+svZR71omNoRs5bVJx",
-	"YdNEnNrgSGIUhlAtPISycYFlCwqRdGBdwoV4Wt33klT5F+3DSEXsSO+Mne57aG/VQmkCbSm4oyhAqDOG",
-	"ZNokeE4Skrq2PGcf6KMPzPI9GT8B2CxrQogtI2E3qyzVFnjLOqE8tS25dcwiX1KDZoQqHvaRt2i/XN2q",
-	"XO1ayHhraaD2QrqRedObZpyt1ce7wYKznv/Vso3Sd8AVLh1zmPU7cNekDZ/EVLFt8uDNf8lIn3hY3mhH",
-	"034+CfnnrcCFe5Gn3QBvtnhRFdRzMMORuZF1pBimqLrLo4vEIxItexOgWUAw0c17ofVOwMnq53eP1W8n",
-	"tBf8FLaC+FcAMTiTEfh4I09WJ/9DcBMbmhJ+5hzpGMk+sI3Qf9lxHEd7r3B8BgaAavyUPsVaIYFpJ5Q9",
-	"L1565jeyoROHwQxd55Vwe2b5GtyeFhC+ho3nBrMhFTdoNgVmBhAqyA+OuZCK5soCMy0+T4gjtEQpJwi6",
-	"TrCtgREaqfLTBmHCHsdtrIRIWUsRxlToM70mNaIsTovLV9cVe3FzdV2xm+fh5+V1xa5eXrI/f/9jWVEG",
-	"DH2vUrxaeaWIGd19LUVTMbvlJi1tKVXUaBawubkRiaKc2sMxGHc586xWmaKvTK1vY6SsEXfQsrXkm7ES",
-	"jGqeEwP9iLNecoUZH+0qgjs1NM3uA0JqNeO19g59irLaKm8YnZBgnVZQyhA9lZm2aWWoUMfJ3MkKwqbZ",
-	"Q5O53Qm0EoajT7SWo5kfrHraSvBrkCeX/B3tHVnR9PR1wMsYOJOOZ8ozn3jEE2/JM4O/0XLU5+zwTcXB",
-	"WB7e9WDO4A6/K9OHBXeP8Om9EQ4qHFYiNYk898h3soVm12uh3GigQzUzLSaSIluxgayf2m4wl2rC74ld",
-	"S+1GsUSH8x02ssSfXyQbS4h/KsBLL+WZgwcayzVvwEECLOhUTC3Aik5Ibo4lTZjxbApRqObZdY84xBqj",
-	"7cTs2AL/PnO89jLJQdRhhe+MAbApd07K9rDMcrUxoxxuVCn/z5A5fRAxc9FMpfy+67Uh7z1mapU8dr32",
-	"csd+uPnxTco8V/NmtzHaq5YUEx5y2WF9KaopdRSbsSeP7x7/CgAA//8=",
+	"7P37cts4njCAvgpK51TFPh99STr9fdN27R+eJD2d3U4na7s7szXukiHyJwljEtAAoBXNVFft0+yD7ZOc",
+	"wg8ACVKgRMmyk3SraqbaEUlcf/frvwapKGaCA9dqcPavwRRoBhL/vEhTmGnzVwYqlWymmeCDs8H1FEgB",
+	"GaNEL2ZA9BQI8GwmGNeE4jfqeJAMVDqFgprPzWuDs4HSkvHJ4LffksGbazqJDywhFTJ7psg9SMUEXzfS",
+	"jyKl9vP2aB+nIO3qOMzduCRn97B2dZeg5eJirEEuj3oFqeCZIlqQOWWajGAszDRywfiE0All8SUzrmEC",
+	"Esf/+PHjRamnwDVLqYblSf4MVIIkEmhe/NvNIKUKJNwzmN8MVq/9t2Qwo5IWoP0dqvfj5fFfiWJWaiAZ",
+	"SHYPGRnndKIIVUSMiZ4yRTKqgRxkMKZlrokWGV0cmpmZ+fofJcjFIBlwWpjJqRqKcWNVYyELqgdnAzPM",
+	"IImc8KtSKiHjEHDL4ZMepvjGrV0RkJnZvygVmdEJdK3EfrPmct++Nr/j5zOqp/XXLBskAwn/KJmEbHCm",
+	"ZQnRTZUlvtkaORl8OpqIo6Vf347fUZ1O41s1aOB36OCdjMAAUjqlfALZMbl0CzonlKs5SMjIyxd/IvMp",
+	"cEJHCriuTsOibr2ht+MjO/caDGIFi2D5BzoBotg/ISHPDbS/OD2tIeLb005wyHG4cMqCfmJFWQzOXpye",
+	"JoOCcfuv50kMN67KoqBy8ZqpNBeqlBHsuDXvS07zW3JgTs4vaiwkUWzCITtinKQ0z0GqQ6KmYq4I3INc",
+	"kFSUXJ+TWzWlEugoh1tyQPM5XShSKshuuBnDfUnmU0GoBMKFduMSxv14OJIiYykKez56KkFNRZ4dPTeY",
+	"dHtTnp5+k357SyjPyJRloG74uJR6CpKkkOeKHNz+Lf319pAo8zHVhAvzXgbcDk5SaqCBzIW8g4yIUtvZ",
+	"zJa10DRXx+R6Cje8mpkwRV5dXL25fPPL2zcfh1evXw2vf7h8c/XD+x9fB3d3eHzDOy4vq489vEHg5sL+",
+	"NvAHbx76Exz8GkNwd43f5zE6/57nCyTIRQE8Q/KtSEqlpaGWAAWUyREmT2di6zavrQFzt6K3xSyHAriu",
+	"uAZ8muUiA4/xseFZ86NwIqahUJEZq0OhUtJFYwXmEO8N8e8/f/jJw2Z/LyeUM9XBM99m9qizTIJSBuqC",
+	"19Ug6bPY8JOHLhaJ4mSqe56TqN5/2LwfqNQcpJqyWYwwVg8Jy3oeyiwY8WFr+8/lFf2nmYto+KQTgyuG",
+	"hp3QGTu5f36igMp0eo5EozDMwGBYG/UMkUOSA1kHfv2jH3JdgpoJrqDndUn/+sNO5CoVs75TKnz3gfNB",
+	"qkVcNNRCIv7wDhTqByzKTvCwVV5PoYCo2FGY285AEcMv83KiyMH7y8N+S9M46g5W9hcpyghyXSTkz2Zd",
+	"rzZYznCCYz1wUYtZ5LQuUeq2eg6eWc9lLR4MZP8FNAJi5ldFmFIlZBvc2sIM9vD1fC9FEeEZdjWMm3uj",
+	"RmuyLNxN2rWeoRFm1mlKweTXYs3UXhPrM7cWq2f+LamIEx7Tn2lmBHFQyIlSwTVw/JPOZjmzGujJTIpR",
+	"DsX/+buyrLUe//8rYTw4G/x/Tmpd+8Q+VScf7Fd20pg+jNMa+pxnKIqOzI80OzNUpuR3XMw5wT2SSvWz",
+	"crFbDzEbV4RplETNA6ukG9LEQR0mhAZfOm1kLgWfEKvzmBfMlqXIjV4iaWpeZBxfxJkTvHoyEtnCirJM",
+	"4VIFB3JPc5aRf796/xMRo79Dqs27U6oIJWMGeda0H2QC7Kd2jccGJF8JPs5Z+uRHb3Uwkoo8N+I7mTM9",
+	"xdWmpZTANVGaajgjlGSlXQqYo3KWBjwHYcR9I83OgJvjdgelNMxwJPeuOy7G8ZnRvcdC+r2b/V4L8SOV",
+	"E3jqI8AbZYrkZnKD15SHGsa7i78O//z+9X8N//xf12+uyEE5ywXNFJnSe7S8MEnEnCf+c1QND3Ff3ws5",
+	"Ql3nyS8VlbtnikiRG5FogSefCaQb7nrmkmmw102JAoV6eSrEHTPfF/aR0cfMFbrnzxT569Grq8vvj67F",
+	"HXDc5FunLr2R0soLT7XRK1GARlFvbuDUIrPgbr3yHqSVCDPQlOVEGH2MqjsrOuqa6gxZZlTbkUFzoSHD",
+	"Xfl5n3A/F5xcfv+KfPfy2//nqRou5QrkPUvhZ07vKctRG31icMqopiOqgBy4k7MCN2E8g0+JNV1RpeYG",
+	"y9MppHcgEcjMA1bMhNSGgpZwaLR9NDSY6wnvgHAxPydokjxCmyRRdKGsAUgLouWitjoGxtvgg64turdP",
+	"AnMn7vJnTks9FZL9E7KnPM+fQjuL2aAE/LeBY8aRSAJkkBkiO6JGsCbwacYkZOTiw1uiDd4lhiteuOXj",
+	"OondZoMv3XgLqzXS4Jf4J9wMPIl2aI+fKc3ynIg5slFFFNqAyZgaMb117h8/fjxqG3dXHX7bFuxuQJUz",
+	"AxyQvYOMUS+cfg7Sb4GSa6NZIhc/cDzpyKzqjIQLMQs4TAg3J6hIUeaaGcX3xMgRR4gr7lqN6IK8wszg",
+	"xZHWSdbuh1Xn5976DXfhtma/9haOmRQzkJpZSc4MkYN5Nsyitvcr0GS0MCJPTllh5KGm9YccfHh/dU1O",
+	"KE6gTv7Fst/MDUyMuneI0JNSKRlkOAx3aD5IlszivMwdzbKS+5IsHqxViVKm0OXkaG3KMikjX5+5XaA8",
+	"KOYcOR/+lFj+JkqdigJQNIR7lgFPIUE2UNlSDJW5B8nGi0OzOUe1DiiZMqWFZKn1FqBtstouZGSWU35G",
+	"So7fMoO2HO5BekuDgRD/CNUYZ2PE1RnZ3R7br33OSQLVkA2pXvI+HGlWQMxa3zjGiB7Esl5G/yZsDI3w",
+	"VsYVq9AMMOw5ursd8+7aQ8DbjWiwRswxDAdo4WTSOVdODXAmiaWxmgaivqvVRsrTFVptDO7lLNv4Gp3X",
+	"pEN9rL05f/PunfbGli+mCRv+YLuuul5CAw4bu6kt5FYDMgu39OkVfoH0PMuY+YXmHwJ6Naa5gmRTEnYJ",
+	"41JBRg5evnhhsX3oT+LwDJU5P4BFXQNjykqBTujdivZFSFzzvrp8ZC1cLOinH4FP9HRw9u3p6WmyA1zq",
+	"mjlAsG6E2hTQ+0zdAs7VMNgNPx+o1QmbAFJZd6o/VskBjlMu2X6SQeCI7UWC0CvVOBHG9f99OUjW4iau",
+	"0w+wYrsO1HaNMO8r0LdYXYM9ZEOjujM+GVpmZSWdMyd/V1SUzKnyeGUwr+k63xozuLkLze47ILSG3mX5",
+	"zXN2tCeYrZADf+SGo1sMr0/mMM4HqIq5iS6DgeiI8kzwhEgQM0BLnAKekRFN72Jj1iyyOeY74fQed6Da",
+	"quTuRs6JKJh18VIjkgKSq2hsQQfs/DzLHoHUvqMLSzhHYKXkkjvXfYz6WnvQnCl4GB3eWJjsSXmfhND2",
+	"l2R2K2F0EuJlgHG+mwhppekdF/McsglkQ3toG8s5XGiUerf9fitJMvzGWsIj5yvpfKjhU0fMl3dpgRHd",
+	"Z5KhFO/MwBKckhOhIdaOPuxC/GuD5dXYzxTJqQalrfE5J4GTcHlskcNa9uZHNpJwD8a7fFJunuB4lnf1",
+	"6yowestnpd6Q8vQAtJ4sZDW09UTfXdGBEMI6r3NTWQm/W3kDl25kr2TmQM2HzspiFzwWcsi43VZT6qpX",
+	"eKEUKGXo8HaSe06VqoSI6BmMRZ6L+bCcDTtiGpEzoinRqnOGSWDEDjpVppBna6WN35JBzvgdZMOootec",
+	"8nshcQbIhqqcgVSQGeWdZ/7XyvkRzttFhyS1RwWrhQoc2ogSVqiI8vkQJloHG4WFMmP6lTk39DRtio4b",
+	"6KRTqqbRu72DhTviZakI/tFLcE4Gik041S4wbnkcNokzz9aBmfncSqt1JQNUXN0Q4Uyd5/nm3pkj28Sr",
+	"E77RZtrNgezjCLlZyxXtl6UC2fsLbxyPw4H9qmOU+hys2/nBw6Q5A66HNuBoaanANdOdwOOeamcl7g+Q",
+	"IkVX5mYml5mE+2HnkLXn6EFwHgXXcLkNSEoGlS0rPIvw3BorCzfhjqcTxHeiYte48oWr2WahvwSK7vLO",
+	"R1LcAW9DjF9Bx+ID+mW9YFlPapdWBDsiOf4g5qSgfOG9RsHL1k8/pcxp5nZS6ylTOjpVTZ2XRd87WAQj",
+	"As8UKXkG8pxAMdMLMp+yHAhDB1PJ72ABUe6HD2zgS3SaMZNKEzCA4gMx8BM378EP7y5e2YkDV6555fCc",
+	"AJU5A2m/tjF9s9x8dfXDxdGLb/9vyJ3731ZOlR72Z07iLsD6kRA5UG5pRuUzXgPebWHvblCDzGqIXQQR",
+	"OpvIZE0I64/PgSwRi5tqiCfBHLFNvKIzOmI582tqrRBFzWEzFDd6zJAxPXTG2aGIJH6E0b8ueLVvKFgy",
+	"KCink17rcG8GQa+rX7TJLfElL4fbbrxiIxR0LEACzYY0z/0SVr1lLj32vHXZjUnjZ5HE77TjiBvzR5Yc",
+	"O8ZlWIjCnchgS6zBiMMl3yn7RDI2YT4xAs15tXdbSOdcN2qHy8fIYL1wb16KLl8KpeY0v1vGGY5W06Ff",
+	"5rIckvrw2DVycuoCXsMBY2t5DTkzW2qkSxSYJqcBLZUZZfjfOcAd/iHG46iS+cb5Ybvk6r42H+/P7RYM",
+	"xywHL4qvFTt6znrHeNZQtRk3NNxMFd0tHlG1xLWr2M41aTFjyIXuO4t5f7Vg3H+Q0WLY+5TVlBpm3etV",
+	"9k8YjhbawsYWzL22yPnLcr4O69VEsxESHAPkDf4bLKIcFUxv6ratvwrOZpmcM53Hn5Qy31yWsCpuGtiN",
+	"It5gBF8/dRuHqiOL7aB1FjEi4TH7R4MTmxHcJWRuUt6ZyFm6GGYiLQvgOiFaUsYZnwxtiGlCkH0MJagy",
+	"1wkpGC81qASDcobwSUtqI3PRQxH17q+7jNWH7w/UvLz6aJR+qLpVEdB1cpkdbdVybALAhneVQcp8VILH",
+	"rL745EnU6tOsZli19o9MTzNJ51ZZ3GD9XW6/j1OrBXlYNNrO3E3CE1LOiBbk29PTOkpcrWXubq7YPr6n",
+	"KegYa+8gF/c0L6E/lODwv5hv1sKJw283Qeda7WCRkLOS61iEilGvRpB3b2Y9INjX/ECJmyu6QgZ5VkUi",
+	"95Hm/DwJYRyj+BOfbzDEaROihRjmgk8SwoUejkXJsyQMhvevY6D///73/8ToCj5bnhxDDWdUT70ijO8l",
+	"BI4nx7W3SP3t+a/HzjsTkSyUcsab1Ydol5AMnDTqv4ud4g9Acz1dPkEfBxy9Sxtm3S2H0mEQxtTHBIwx",
+	"xuvg+wrfessz+HRluVaD5a+Re7vdWm8xMA9TbzZWGvKyiJuFAwNBxC00jySKWROPmhl1SE0BNOFlMQKp",
+	"CNPn5LQKZZ9PRW6gJ4SRxlkayqwbcjsgliSDOZWGhcblHjNl/ErLyQRUhwG8fcw4it1i4s8nWFR9MN03",
+	"8e9itOk9bBMvKXjUZ9PMJJ1JmFEJGVGCjKmMnngmF0NZ8g4LhidQUV2lW1QcM87U9IEC+5YajhUpZzk1",
+	"V/d31eE6dB7yvtwpxLKIZcPKcf0GubTvRgV+TD5AoaTk3Er+qkxTjLM3WhtleYegUlmh+8RdOqm6vsMa",
+	"DAKZGmHMj1ydWFLhYyO+MrzxbuS4rM5pI9+7tZq4+eKs279UBfysec2Gg8ZfsiOoTTIzq9Po3ltsprZA",
+	"RzXaxw+EJHPMMBzBIXEjJ2S0INpgTFKHu7nwb/uKIqFZK2lWC3C5VEh+MQhtELmllcSglae++j7aL6+5",
+	"l6XXV92PMx+wbMMr8ga5NQu3L61dsHtt1ULrNIE1fMe+F2Jhe63LM8aW2n1J3Ue86q6SJeRbRqEY7tU4",
+	"1LitKGEIimn4xJq4OLxxuFyXOB8zaNYy+7pQ3/aCd6EiLx3C9qryj4zfbRUN06HqVmF+fdMOogaRSgsZ",
+	"inFCJMyAapUQxQqWYwJ4QqpwFpXU8ZVItjDbmWYs1esVWGcYqtccPSMxYXw7SzsUXbqDTyxcD3B2jOCL",
+	"2BrfxTCB8nWQ1PBdGbak5HiIGXWx3CqOeT9hpiwRnJRc0XGV8ahIQTOo062bGbhRTW9Mh5bFLBvGrEXz",
+	"zAYlU/Q4EC3ICS319KQY03MCXIrcvKBJOcPaHaHLglBNTgowr55ooWfWSRskLNU2UxyolmOMTlzdQkyE",
+	"KlV3cqY/3p9VRKbCD8NtJ3hT8VtFpchVsmmRjC1iR+PfrBWtAzlh2yFkK4aPZgXD/Jyg6M+MciSpdAI8",
+	"XQwhY7aQChriZbxU1XKSUFc4YX2WW9G7beJ215/bllGU3ZtkOSjttL2HuJ+20TL9N6u8Aga7NnKp4Adb",
+	"Z6VlJXRljcyAk8IfFxbOKrlXS1wagysUh6Ud7OkZcM1Km3FpxlZCcCzbZDkIZgIokoltEkZ7e8O28aF1",
+	"ENgLWzVSZHQREEUXtek36NA0Q1slksdfN3MxPH5q4DrHkHdgVAS3BarbJgJW+PbKZQ9t6mwIobt5Na/D",
+	"JKRzX2IEjamltjX+tsxdW7GLbSjjij18j1pkhWWE5hJotiASaDqFbHe7amL6diNUANxOLwOSM5QJmrmN",
+	"SS+n2Uqo2YUyUJP87bWAaoyt8qxWAIAhei4MXBFKzJs1OOwuEaqEnaYVBbCw/sqXDvMnmF97CbrtWtSU",
+	"5Wtv1H6NVrq4ID4VcyN5p+AFY9WsmnFGuipkrFeIcMqkWmoMWn7CpJSuENNtJIdKTVp1LFWQzubG3lXD",
+	"hrv5D/O+S7CIB3mGTi3vnEev1knLLILp1R1pmQ+NTOkhAKyPP7HF2brp3bmr+FAICc0d20pS7t9sxoBr",
+	"rMUkbV5ODyHdWZT9GhIfZ+RV3QCG1gHgf7Ts+VGhBVRK86qmKXA9dAmudcKOeTEm1oRz7YJcN5AnYnUs",
+	"OR5jD7nHxYO7D9ad0wcJY5A+Mm2jeIg6Nq4lPJIKJVfgXvubpctbBzEOWKp19N/ppqnms+aXG99ncMYY",
+	"v/rprR3hxekazhxOvG576h2VLgR/KfCjD9z0ghZ16Qbb4PTWGtjrAwlZaX0iSytqlztuKbQ5o2pLv8tG",
+	"3Kkns+nUeWdUYnbQloS6Kli7Ol4A38L3ORNymAquaaqHFWtd4mVM+lAMcoDmGIVqbV06SAGgO95mSYx9",
+	"fJmKVhtoTesPo+2yEqSmxYpMBNFiF7M/gYrpc5Uc1CV1od/tVMcQuLfSu7aCf38vgVz7IlqlZSXQ9hOi",
+	"VUep5Qty5Y9uHRh1QO+bJgxNQcI5qeo0uPIL7sLCnX77sj/krjmheJCZ2/K6+35dZd0uU7V1mB6Ocwlj",
+	"zGLc4ps6TNBLTooWlX8fYQuzSNHjEg+iSUUjj9VG8CydDB2YBVYT+u96H5F6qMQVP/jtleVwvHcgJ1sm",
+	"YRTgSsJG6lL6VZ4RfCsjjPuKKqEdGktUcpIB1q057pPCjeOFEWsrZn+mqmK5QT+fZb/1itFaC36mbDE7",
+	"Vcp7di/kM3XYZ4p2jg6eXEh3m7vqeWk+tiRyLVlfs6p7u5P1F+IeshW5j1LMFcGXbMmc+miOBx2BLR2R",
+	"KlVQZcfzmlm0iLF90JibTCjjkNm7chBotkhoIbDHBxSHxx0ZnyzPJPCOSBlRjMzAkVVUyzeq5lKLg6oc",
+	"vxZkJPQ0IWORZzVehBAVX1hReX9Ur5CS9dFyEo6wTqxFvNiAQQnyNRAd3F5wSlWoxCAcrbmXUCCpDn95",
+	"NzGU8Ee2Cf1cjkXxgyQB5jTxwmPBOrR879T1Ls+VqJ9HcleX3XPbltFpm1c2DhtyxWVWrHe7OjbtgZP2",
+	"yUQXv+7Yd5Ei3wSRLzpJvi0KbetX74CfTs1h3Vq2srw/SAVYLfJH7fgGkZWri23ejUgc29nba1Wht0aw",
+	"rVzf3JjVLv3OmCYHVeQKznTY0iB6+gBaPYhatyaBDm1Dki/FdtHHUB7sydvJO0Fpx/q4jwFRQwUwlGA+",
+	"SnVMkPg4BWzS5mDUL/iZIm4EtFJjIfB6GOJCI4/J9wbLyGjh29KdRd7C6gw+QaE5B0awJIERg/KMWOtG",
+	"ICR05Z6HZgZn9AxApfMMtjVABPe5nf1hSzDuMgy34WsF0V1rvVgFLnix1Z6aq/gR9Hags/52w4tdcx1t",
+	"n4bh6SVnejFUdAx6MWw1JKNjmJRUYqFTLwSueodmZa7VcCSozLzcOMyA6imKEhiA64OxUiEFBzk0t20E",
+	"E8wwjZkDgvXvQqQIKeiXLVEEK92OiT8Qjx4HSx4RKyInaCNbX2EU+Kb5UNZ+MFwRUGvAZT7sH3G7NGRr",
+	"gF9X7OESFGxqCgpX1qKKmuRAlSbPXwR5uchWsM8SMaRBcBKsdPXWVu+hzuOLBS7Ey5dJKeQGebt1ImsE",
+	"pBlXmvIUtipO1k6ODKSH7ti0juoaHWHiQRRZR35l00oQkf0adpp+9YqqgrYxmdCWcdyyGK0rPjlsFHbc",
+	"SSwoNqWOBbUt96zG1rCRotv9KWG77OZjhV727xcR9nztXx7FtgbsVevVV/eiqWb3RjLYcuc543f9QbEJ",
+	"3VgII8abrSMgFmzqCg+fkecJ+YYm5PJlNGbdy8+rjrgyhzgby8ZbDwcYwqdZztJYK22k2Ge241YJttY3",
+	"s0qwr85rf5zlpXJRMVXfyWeKzBnPMEE4liK3VF25q/hN3zBf3011pa8YXzIXF60W/QvIEdXYxmUZ86ZQ",
+	"bEC6sFnohVJswouO+omfNWy4PtwKamsq74pF+6az7cvq7imyBL5J08DrDtEjnyeWIf53QWeMZG+r/zWR",
+	"eTsV8AHczNbVjgoBEdq5LNFVRKYh5iabE4qeta/742Gnkcsj5zJaOURsSuxRmf1hGNh56LGA12/Wu73j",
+	"CBQiznrI8/WUHh5GWkf1x8sMSFH0JaR9rcCdWZBi0wzIHoZkJ4b6ffhZ3DIa+18bQ9m8g11o7C3R98tW",
+	"2puL3U5vfzLit74pRUUMdywmbU/Knpxw9bDKX7rKla+8saUdQGkfb26MWaKKjYHi8Fc322+BFUbyd/sn",
+	"t+uXV9c02z68cWU3oy3SI21EUJfYm4LRFPsqQ1s2vWMFaN95tk9yac8OdO60w0MLJ6u33txo0rj8HiTc",
+	"wtB2WVsBSLQrhzmK4ZeWVE0+67+GzFqYg19ojg2TzW6JkFhUzD97cnjqaE5R8hxU3bOUME7GZZ53ANRG",
+	"ALgBKK2AmFXXvIvsg4rsbB/+VhdVXOq2VTDM9X+APerxPJyMpywDrocLoKukj8BquEX69qwc5baw0ZYn",
+	"0KIwK6oPNvI5OgpWDfuVWg2Np6uhx1x9UI+uziHqm015bX425GGmoMwEXxQ+z4gSCTT3Ubt9xeRHcTUr",
+	"hjUxFuvO45f6zVXyeguOwqtbsik3pu8Ah+0VfnN923YtXYfc/QTHJTR8ONp1TbUOF/vq/QGaBcrx89PT",
+	"ZB3a9W6f6HO9w2MerE7a65Wy+k3chBCtuXMR2i07aru3kSO+i0ZsQi/HSg8M6Qbo3eiuyNS+dJ01IL+t",
+	"8IAAaoxk5luthmWtx0IO/0EHAWIMkkFVATjq07czblxnC8FgWGuedNGnoN2jlOTqWk73+e6qSFdwdg8V",
+	"trbtfvoweaw3Cd+9JLUtSd9uQ48kSW1HvfsLPk1S3MP8ceWNNlV3B5G6Wp0ThCnXKQP/jJEDW5T4BxbB",
+	"jSmbTHM2mWq1qqRlf5duq+IBZ7MZaEVmIG0taXKg4ZNOCJ7bYUJ+uH734xGolM4gI/DJ6Hfoi7MVEAoq",
+	"72wBBEKlKHlGCqrTKahYVUu55MLfzOpZ5UW1ldAc7ilPIbFNgsdCkpTmOUhF5lNRZdATwOYqzVWQg8qp",
+	"lLiAwsNjcj2FG47TkRJzOEAWWK2TKc1S5bP2bRVPTFZImkE6zYwGxtO8zCBLbrgSRE3FnPEJYRobRfOF",
+	"4EAgV+BqjeY2KKggOVDJyXzK0imZC5nFAoHIVOTZ8U3QC7IjW6x1+EkIWDECuVwne9mgNpvlDDLfCGs5",
+	"4SmnSpO/i1JymhMF/yixPD7WSzXj4tpVrAPXMqFzowynLn16eTL3BnbKVU7iM+y5mrjfRDmdLI8fzk6O",
+	"SLDxM+IqbGLY0AI0sWXIDSnD9Ml+s3ZUkRqzPMcyfZRwmLtTY4qY3yGz3YRsoPWBnRYUoVzNDTL7TkO+",
+	"Bvvh+Q2XMCpZnsWGNA80GYFimb0iLCuEYzE+OSepwWvGJ8NydkZsXAizKUs33B1PUp0B1Ri3hselmLl0",
+	"panU5/WHZ+YdMw2+Q3lWPzq/4Uob/M1scIBrfEy1NltFnJnNcttzwQOXrciM4zCDJloyyM6J0mI2g+zs",
+	"hnOhzerdLKrx8QFVd66HujugQ4tRnpy7a0CC7g8QiwtWR1JVvHDFou368S9cwfoae76AVohULbC3wNmN",
+	"rF2Zd2Oagt6wA0TUhbKRmFbztB0I//8oo4UyDN7jI0Jd60GlhYhreFUN4KW4duk67FvESWkBiD1nrsym",
+	"2YYn8kImrqvhEkZKZdAHYQyx84bbjAcuiMgzRCck9xV2HiaEumaEHkdJbhiMwQ4uiKz5Wk2riZDE3mdy",
+	"wzGvH1keyzF8EVsfI87YcYhr5aya8Iyrxt5brj1DvJK5uBs2hArPWR6gi9l7rIuZe93MgWg9axzKfS5L",
+	"VWRU5AwJO5+qoZYlViBl6WiQDCYGJ2kxKnNqaX9OqxBuNVQg71lqY0WoDdsOf5uKUllMnkkx8hxzJpnz",
+	"LUBWpv7XdKaGqSglLl/NIGXUnP4wo35EsxojZaC/bZiBEdoLm+QjYVLm1Kbsd0eAX9lk8S783iFeGkFH",
+	"dWQvI0il6IXA15yoZ0AwIYVQmmhAOumQ4YAq4hI5z4jSUBSQJSQXFskUbBKK2LZu4DKTFfrdVdVu4hL7",
+	"CkVjRutU/Z01VLM9jDaymVYfjSIU7mcFkrDsnGCimE+OUQtznn3M3ugc7mr4t1JEdIEQ9fdBpYFwnz1P",
+	"fyvraH1BrQCeXrli9SquJZtMINLiB3hHyfg7WMQDxw0qaPpJcFEsiHsL+zcagUctuOCLAssHLDx+dFQN",
+	"lZEIwT8vNBAxHiuoOt1awd+VcnQBQJE47GjA4XX1PVV2SXQ2Ayr9cM0Lf6Za43eZFu1L/oT8ZhI8zDg0",
+	"oHpeh1tHEpHvuJjnkE36+wV9jGjf97dxfPZNbO4RbSq2c2BG85VFHoubXHH0r7y3q6MF10p+YYf4nk1K",
+	"CY0eXD2+co3EOtpzdbfl8uuWQqlrOoosHfI8wqj+JsX817+lIv91sLG82t7nEm9sZwiIfIhyzA7nMGNu",
+	"2LCtedLRITuqhoGmPQd/Z16N13LYaLtSzHd+ZGbMHR+ZFPMOocTLvRuseKnGiqYDN4W7nMYeGjCQODhv",
+	"nFwD8sK+QOsrU7ilvXb9MCPWRqAZ1uTtt8cf/OtLORyb3oWlUA9XOu1oTduhK8y01AZ7c/hfavK9yaIa",
+	"BRJE1CdWF+3f1fHJIBxuJwNagXBGmdz4ADDy8ANlcrN0BS2BZ5tPZr7qOGYtS5622gV19i23+OqjCSoE",
+	"CY52Cfab3RfabcvdfppHWavC9eJWYLAjLhFfsy2sTxWpXDrH5BZ/vCVMETpSwLVtXMW0+UWVs5ktArRc",
+	"GWlFlEzG1CynHTYZ/C4ht9ZJ8O0tOaBEFTTP7ZNDIy/f/i399ZYcTFmWASdakJkUGlJNBId4IcRqoQ0T",
+	"gGSu1K2CVPCMNgqZdjWKdYtfccI/BJSwLay62LtNOVfoP9702yXKs9nXdcWczfj1Q/k9oki2xVn5POeN",
+	"hVPXUHho8zcfxqvb26+XtYzV9VaTQRCd2YwZaK+uvpkVkPjO8akWFKqhGPdSfDKmXG5TlLyuNa0afa9p",
+	"X3WN7/6BTfIm7B54PKVNgpqKvEOJRnoA6KkxFEth7XUct14w0qcpleCie9dV+8Izaew4XMaKM/7Je2cf",
+	"alxrDveGa7nYkeyxBdPaiKU017xSRd+uUt5m7t9uSW6dY7Ox0sayVuy+LZztjupXNfY2/tLBsBoWQM0f",
+	"Hef+ELZyB7FC9cFZEGatW6qzsGwBGaMcg3+GWgyXSU3tNmi9GsqmLTEmkFK8587QGn8Q2JlTC0FypnWO",
+	"jhUkE4fLbvAVtZS254rbczVXbHDNla6o2rVTBmeuvy7AXAHqY3Kz921BpolmHRmGW1HhHgrXxnQ4Tmgx",
+	"L3CVM8Kup6sO40SKcrb59uxwfzEfP+Le3OLW78suZDcM1A35VkMR1ZMfyZa7lTm2773jZiIt8hdqdQVO",
+	"V9c9zvh3x1aTAUZq9BAp1zFgO07S3Fq4jxVntbywXVR6WfJAxGqd+MIq/WPpNihbsnkBknLWr+vW6izV",
+	"nhU/tnN2bpL+/yhVOdzb6+JM8aVuA5N/oSsedEUm7Dr3aZjGv7TY5syRQhnRshXbVMmwsL0C7WrT3OZ1",
+	"89vW9NGmH2znhsrZWK+WHLW3RDXNXGtDJX1h/bXuqerU1I7Y3koL6Wfw16BvoTb2ri0fb10bS1aTRgaG",
+	"G27VsXrT7bLXbxuZ1+PRE9uSkkFXJlbr2PC1apG+8lhEvl53ZOpzH9h2ML/CUL8FyO9UP2rZUR50Rb94",
+	"t3nzhpwGvm2GjtXg7Muxya/fX394w6XI4/4+oWe01NNhKVlHjehUgl6/DPde0hgwuh5D4eKV6O9jfU6x",
+	"bLDgKZAMZhLQioXafyYxsJaMFjYUE2QdljNmeWgKCITlztyqVAql5jTfoGbbK/9JPM1izDjrzL+qN/Og",
+	"joUTr3It15220TkbCrRdQGcUHzZhPBqh7mq4QTGCLIOsvgYrwSpsNoWpFWfYRt78RSi+KqQLn88I082A",
+	"a2uRKFg8f07CLKdpR8wchmgZOCNakFIBYVxpoBnWRAzhyDWkX5t5lJeT+PG5na5u+1Kdh3vLRunaJAW3",
+	"ee1XfI5hZG+u6WS9tdsF5eHqPCiEuXoVAAbQ0AD0xKNdZCfVjXcicVB9rn8KYyr4mMmiAvvmaX2QgNKb",
+	"4AgovpiEquL4MNq53d22N7bUk8egpt/kFtZLBRJzi+qCF5ocREI0DzddV0c1/d4ns75xewX+qxCHKcIF",
+	"yQWfAEYLlgpBkyhNFwrzWsio1CSlnAtNRmAocL4gFGEiFLED2ttNrLrJjvfuRi0fnXhZx/p7glJQXtoo",
+	"mdIWBbAH1ycxo4lmHr08ugXHmYS+aLuCHshj6y9tmoGaxRtcFTa/HA32dr0bnmhHkoQ9vqqU7GFCzDni",
+	"NNVB9jrHzgPZsnhCxzkQvB6Sg9YgMStIzwXJ2IRplRBVplNs7fz8u3hNp5B1B4HHL+OFA/sx4VbWiY3K",
+	"5RmZTaVrE0W1P82aH2xUrbdCo7X1yT3mNBf1jmZQ543haFaRtkEjg56YsoITdV7/a49GGweIr5ADXgWo",
+	"4MOpqUtgiIgHg15B5bjcXaSxW0k4Fp0UkSr6ljhof9p54HVs/AbcexsK3pG0e2oO//kZmYo5UVoKPnEZ",
+	"fRhtMBOMa+VTBD0mLHn2ugUzG++/iS7aThVYl4Kymi3YXQcL6XEROwOq4G63L5CAI21VH2GN6rMNuby0",
+	"aK6CrOuc2WSvB+s2USRnBcSDvza8DjdORxxI/8tojNPVx80azddKgI9RBxHuWQY8hb5rwFIDEXVfSAIZ",
+	"0wS4lgyUlbZtXQKvKx1Y/HcVChJiyxVg3cyELFX5xLz8yk2RkNp5lFi6og7PicgzZyu3DSBg7v+JbUCn",
+	"Ircqmvmve4HYCO1jYpZcsByUxjR+v27UbxNiYAJ7iCauFZaNpojsyu0mK2FoTjohmeD2z8MdFtq/azXA",
+	"CWJYLRAN6rs0vykFSrlcxZzxO8x9RFW92nPt2WsynCBCxL/aFzpWVzCsryduqagus2/9wzXriRUgc12k",
+	"grka62rWp9yo9uS1uAO+m6rN8GnGJKgHWZh6wpX1WKoHmrO6G+hJGLNPcVHfJpsGPVycpKfNQSbY/RXy",
+	"3P5TETqzuWoxJ6C4e9D6VzQdc+vvd/lbqUI97nrLToudTRZxsTsRWhDkt+eOP6tYaudW5XyZMhfcEWnh",
+	"osa7OWfVQnHpyZSqWJukYPBNEC0XE8YfhGmtrr29ruld9U3UVTOmQ+ArTq8olR5adjfs7st0Bc55W1mK",
+	"JaiqS5b96pyUXLO8tsT5EixMk4MP76+uyQmdsZP75ycFnPiPDqvyP9jsCM1X9WtJ7BPk9YpN+JEotavc",
+	"oMjL02+Oo/atJ2irYQGsBYkB2DavoQV2HVfQbnu8XQlMg4PblUveHqm6oej9zM5+blTI3fb5il5B14ns",
+	"ooIiUrcvu36iWeJ2quLj0NuYSvdLo6hbIP/WFTUxhDjzdRzTqCz7Uci7OM/rn5BB55RpxifDjZPz1neC",
+	"MPqDEhvkX64fstLttBiiv3vRe/A3XpXoyHV0kWM7WqgbcThaDEMpf6tm2z5Wd0VKJcawWw1pZ5voSGip",
+	"gyir+42BUXxt0RvsPq1lBLdxAKVkenGVVs0mRkAlyEpdaYVhcXLx4a0Vuq1Juc2XnTwuJLlNqQJfIhc/",
+	"sIzn9hgNaTZgwE1Xo9NU65mNUMBSnK+EuGMQlydGi+bsRh87QRnqmPzMFR2DlwoUMSyS0FwJooBnrgIU",
+	"zvBMkb8evbq6/P4I93yM4fCDs0FqZ/bi9KDezdB9WS+azth/gLlmTNsYi1gCZ1Hmmh3RCfDUSCszoZgW",
+	"cmHUGjP0kTupVpTVGclEAUqzlExFwVKW+XZpKiFY9+iGh61qycywQpZC3XzZCDsgmSgVTtT6nGAb2/rH",
+	"xmC27+0ND8dy/W3VMzKT4EwyZhPjUpcS7HCK2CKg6viG3/BXgrv31NkNPyL/fvX+J8I4jiZKbcS+Oy7m",
+	"3JpOsCgKreU5kS2wgbSvTXNufmJgu0rnrGCuL4Fi/4RjMzw2y7SPL79/Rb57+e3/I7dYfs3WdjqZ2a6d",
+	"/+fvSvDbc3JPc+aKRtrenCSlUi6MpHprf7hFqyS6cm44wYrrigBNp0SMx8AzWxsJsGDjETFsRBFN74Dc",
+	"4vpubVdrTsSM/qMEcmu5+21CJOhScnKLNOY2IbfIi+37t4EgcJvYISSY+YXMQAKaq8wJoaKMM18CxWKS",
+	"OKhZ/ptrOrk9rwI2zBgZ5GD+RoRAXGCajGh6Z87w9u346B3V6fSWHLx8/iIhvre7mdY1eXWjJo1cY01z",
+	"OCcvX/wp/BWr6fLJ4TGO+5Pg4AevWsa7Mc3wZtRKGP/m9OUxeYOC/V/eXFvE9c9+eHPxGrd7wSvIsRmN",
+	"MyppAdY16IX6U3NdriwndZhf+dkFB4VDWRG3KrL44vS5XSMltz8KCza3fiBsZOgwVdorf+NUEEukEX4M",
+	"hN7+9ejSgvHR2+wWceEiTUGpM1Q/zInjLB1UDLOrLakhlhqd+xtT5DZVcjxEunpLqLrhtyEVuyXCHE6D",
+	"Bh66hC8LizUZp4rcXqApi/0Td3pG/oxEmfzvf/+PWfVHpqdGUwKmpyBdNVYrS5GCapCM5iSlnIwAC7Ie",
+	"kwt3OPaOsWYrlms1orkCX5JP3fCXpy/PbeSDjr2bCYyM8KMxjEwIR0CtDWvg5SwFJ3I5gm2kVMlAUxkW",
+	"IgjouDmDQDE6Gzw/Pj0+RYljBpzO2OBs8M3x6fE3WHBdT5E9VteUVqG3E4gFLJMZnUDonhSGLfKlIrKt",
+	"bZsDTFzhPxsG1/wgIWLODRiGzL2qU4X5ZQmx5sqEaConoLHbpqqM1u79cU4nSZOGDHDntlHi22xwNjCk",
+	"7CL14b4VeqnB2d/+ZbmkL/znzjwWK29lpKg4Hx9kOT1n4yG6Yug3Hsie4NCIOo3P1yoD0crZK+fQ4tFm",
+	"qNwVsSMIko3bQOwcUE6kNFDj5VSsAuh7ER96mak1rQGxdYfeUvDn3MV+8haAGzxiqs5Xjc1XPdz4mpsJ",
+	"Gys/j6kBNWacXKj340GP9340kkGfF19ZU8BvvwZagFnai9NT69Tn2sXqhTLO3119vXorK9vspVVPQ5Rh",
+	"u0iZI2PHBvxe2vljw1brPPEN0vH95+vf/5lTx4kgMx9922eStxz7aOVVl/RvT79Z/9WVLeL5M6f3lFkT",
+	"y29hzXkkfn7HGIMxUai7uV9+NW+3uMHJv1j2m+UFBt2WucJPAJkiXso6JhdWHYDM6AKViyNG4b3sYiH1",
+	"mSIzyiFHXnxMLsoMxeADu45jO312uEzRX+OTC+8TbJH0NaD4dozLjsHiy1h3E1xEf2D5M82cuLQ1vLzs",
+	"c/PfCznC6jT2i5cbgvF3699/Jfg4Z9ZA9fL5i80mePGnjd7/nChir9gJcE4jXkKTJC4gXVdikRWCfYD0",
+	"MXmrCeNTkOYX8/+lcpZ1I4czW395WXKUtvy4FxJfLmPCX0BXaPDIhDVGVOvtH7vyUy6uCYPEO4Z1r53g",
+	"Ozjo0yHWy68GKt9zWA2PG1K910jwZkj6loMRnY8KlaIq/sMIKlyfE/649L7So92kIxgLCdZWMNYgl6He",
+	"mvN3Qv8RoP4sssWOscV5HH5rGk21LOG3z4Kpdj3Z46PpQ4Wl3wPze/5NrwnMfV8L8aPRnOx33/Y5L1c2",
+	"H7J3kDHqW029fPH75dCWPNUcmhwYjirmHOQzVdMh6RzxHPLDTWTdkyqorMsO8iPjd9byWM5yQTPISObK",
+	"lKqKfjHpe+lhu4xjtGRiq5XRgsynAvtdVv1+dIN1Llss3tSBbo9GLvwc6DNcyd7NMbuXn1gU/no4tjkt",
+	"f0iEak2x/wC21Vjm5FrS9M6o49uzcqF0rGNIDWdzyTSEgEZ+RuhVZEptmgGTBovQ62C9EOTg5fNvDgNd",
+	"rLp1jBmN6GIXWdYA1d0z1BpK+R0eOTqhZlTqk7GQxVFGbR52PVor+qxyMHbV0MCMztBaNWLcpkptW27D",
+	"5Yh2NbHsIxU83/kBRs0iDk5bgoH3F6wTDqr3HlWObzDvbzZ8/+XueXfj/Sfk2Z+TullAIZTkjN+Rg3+/",
+	"ev8TVsq1DJHQiiGSgwh+Jl64N4hRRcc3MPMwTh27eHYVt93tvXgQ/31Xj/+IHLiaZRULrre6570reG8l",
+	"qdTnlZirz0rsMwfkoOSoBGF6++FO1eooL66YaLWgYxe1GOGj1nn7LkhceAxeWo3vwiGfmBPV24uAul3S",
+	"9ipq8phca1O19ilZVh999mtTTz8rq8sMP6vzpkIRnhx4ToLStQr4yDnabNHVbwvutGy+m+mkYdXcHdKk",
+	"XftuzklV0Q15K80wdhmsWoyh6S4C3oxtXdjLrh6/2Shl/OAeftH2Pr/IL8fiF7gmKGYfcDEnTH2Rhvov",
+	"jVrurX9fHDn2JAKpS4MkJ6QQ9zY4TjkKY6gwGxOq7mztj9VqRVYwfmJbqZ64HrpIdaME9EpTqVXdjde3",
+	"qxvR9G5iu4zbQEnrtaMaC4Rh1+5om2TGzV5u+FjkGciwx3HO7rHRceK6bN8BzFTd9ZgETZWzZtNj3zz4",
+	"/IYL39S6nntKFUlpaSh2OfOxj3OKBcsYNytlyvw2FXNzzn6fdWdsMTYLliXndhnSsMODMFJaAr55SySM",
+	"sUe5b0vrXrZ9y13/Z2K3foj7mIr5DcdZU8NYzC3bSbEEyYlR3Rb/9IG5hrC5HsbH5I1RTyUgIcU9Ohux",
+	"/f7MBoD6gFy3qcDjVW3N8jg7DE4qIQV2jxlcx+Sj4SU1MDJ+w92iaq5mVoV3c+ymGbppwTVDb/K3S/tS",
+	"0NN8WeN8sTOGsdw6PWYVcrGl5+40LATIkqtlcH9UnfRBjOErEIsfka5WW2sQ08sKmzEOzWDjM9XoI73c",
+	"nD2JUSVygHRThVJtBddtwdYgRqeZ5nsME8V4ORv4GYqdCQGumV4kXpYRkmhWwDG5wOlt/H0lgiI6H7w8",
+	"/YZgw+I5U3BogVhLynJDEyAfB6XB6iJ3UpQT64e++PC2I4q0tOUFesSQ4laGpQL5+eJH7cn1igdc8fl2",
+	"c1cOj42/XB2l2pGs2hmVKrYaqnfYYzRO1cY6rtr6o4ZBGiBdHwWJWS+PGAT5EMr9FdkKUMsyJ24JTDMW",
+	"nRzUlAmFwiWKaSnjMrE8SaeQ3tlKU52E8z0Hm4Zk3UrWNu8KnqZTyvgzRYwORw6UYbtGErTlaaykRdX0",
+	"0MinFAlqQmx1RNTbbzjl5E324ttvn39H7mBBMpDsHrKaNzhB7g4Wx+Q/AGYkFTOGgh5IaHCPZ85T74ju",
+	"DXfmAD2FwmYE2aw/QieUcVtfroimlJhzce8KecNDgdNegXt4dBScHvn+7Y9vbmNy11/AEvRXwVFvhJef",
+	"jni2jJtrnYhxVb1eMvpIvlyp6utxCrwWc47OqZawY+E8hBGf4IJQhKgTE286kbVOPI7i6Uea31l1x+Cc",
+	"G98AvldjdFUpBqkymU+Fci9nAlDltf3aV0g9yxLLL7gqL7M8Lr/BuVhoVV+GcAmqzA1NvEP1F4tn160Q",
+	"8FCYIiMp7oAffqnw/3nDoCC9c5VC0AsbAdsarAKosmfqKkq3obnLUnzlU4xDRDmgimQOrTw7+MubNpEO",
+	"vsB0PeQNNfO44bmYHLpMPKMtIxMzvMtMECGw6GimivzrZhAMfTM4I387Pj7+9Ten/GM26AhuuMPw0aKF",
+	"+YaTHfgwMcM5RGl/zEq0qFAihU22ckqDPVMcdyry7IZXSAzW2pAKmanEVewIaXhBzR0BGcFCVOdoWTLw",
+	"qBkgQNcLywnbjOkRbNcV7i4qHPot6cHkIiztCW3ej0FxMC+MKTqR4JwX6LnwN3D4ZUrKe1deH5LZIpIW",
+	"X/FuMaHayZ0RueAOZpqIUlfWDy/UrpMKfPZztx3ZZltTraGYoQkWG/oYqmXD38OaUvjYLAuyY/I9ZXkp",
+	"QZEMcrog41JaMmpHUjf84BK0XBxdjDXIQzIzz1LXeFvbylVYZTJpPuJZQsZUksJMngNnwHW+cC/ZL9Cc",
+	"7Myl7rsjqo8oP3IvuIZGuUjvlDm2Y3LFJmgkZpxYc661H/mEcOCZchUJ3E/HBOvmYDdwTQqhNHnx7ct2",
+	"daS6CJZ753ly+uIlGS20YSEvX7wIzT83/NvTbyxGByfjCIEQpKB8YStpoWQlDdE2a3YnXpnwIzT7R7zj",
+	"x6HNOHZNlZ+Uwr6LGg+uLIIY4dgiTzGmmJUM52jaTw2nG6PlC/mf0izPyQiImKNj90shoM3sga/DXffd",
+	"l0JyG2ZlV3hncPa3X0OqexXWhbD4HGLtOVHgtJ5mZYiAqrLMmh/jhFXYrgQdlNUSFZ9Nh+ZtOwuS/Ryo",
+	"dM9x0mPSqAc0pdhdwn+ihSFSZ7bwhk/E+44c2IqchLqvcKev3/z45vrNch0hDOgIg6o9rbM7iYQ8/Gi3",
+	"2CdB1SEllqCpN4Ucw+wUviz/TCtxZ2NX/O/LRbNWfEFEspDQAzGKMe3Giu+NClWD9dRwtTkoX3GjJt3H",
+	"5KMUhv2JDDxHD0xzlcSQszsgc3zVIzby3u+WWO3heXRm3zs7wCtfdAVlI2wWMhfSyBKYdxLXmN59f/FI",
+	"HPiVyOCLYsDXAcVEidEWxPjKMfzri5357qvRf/7i+om0pLMDowaUempISUo1mmhsOxLaxL/DtZTHx/BX",
+	"VSOiJtC3WpECNMV4D2ujqjPlzp2pKgfvn7XS/4lDpQdk0v0FnjSRrgtp97lzPbLdZwxS55qsbmxX6XJd",
+	"AHsSXH+8AlY+pwuFajMmwBTAdUI4QqAEjjXsEm8uUpRnI/HJMDVHpI6unIh89EHkLF3sBpTd4JtBtEg1",
+	"6COlJdBiJx6rR3dTfc0AXfmeKF/OGUYzegOkDp8C1i3N3XFA+fuVsTexTFK7jGio9yU+eqJ8UjvZU0t2",
+	"q1jFpTuZ34vzd5+ZsmOq8ouPfnCFZOt884OmN/gcBTnzitEVbAEXiqHT69Msm0TDsLZM0l2TDcNAmIbC",
+	"iHpoZXdxpd7AXpc5DYNr6hyUVjEl7XpQ3XDnk8MGqHbtMCdMJ75xQ0bm08V55YvkGCqOBnjGsa0oUzqx",
+	"aq/CfqlckDSnrLjhaD6qIgcDN+jBy9OXh4a1j0vlC9oYOohR6gvBbT9StOiDVILj4iquwPQNP7AB0noK",
+	"i8B0SrOsvmEtAvHg0J6Fm+m72qtVvT6liowA+A33bcCTqvqwASB/r5zQHAOYk3qQ5vFaW5JQrj1UXRvX",
+	"ukOxV3A1LXYxxvMyfzYrWBJfFNwG6jj6SQ7MNnFaA743vBoLndeHNnReAlV2KZ5UJ6ScmUP59vQ0dA8c",
+	"vHzx4jBmq//oNvxE3MVPR/N+HCZi2vND8D0/2PODKD/wEFLjX0VVRgtSMIUFvLFajnsgkT0k3stoKZ+X",
+	"yCpFxmLbelbBCgxg6rY6Xjj/3KuLqzeXb355++bj8O27D+8vr4ev3v/06ufLyzc/vfov8ncxUkSW3Lva",
+	"kLYtf/KfP7/5+Y11UBpCco5Riq7+QB1nUdgdBaT429NvcMTAJJm42A1DjJwd8viGX1dmCOULqpsxsKUj",
+	"EqNzcpvJxVCW/N8MFt9i9gk6E2TNsf4uRs987XiijPY4Rw/nXJR5RqZ0NgN+TN57Gdlmn+BBYr8Xc1k0",
+	"zwmyHrsycglH9g0XpWKNJ3ULe8xDwS6U5OAOFvb6Z1RqblvnOJPLGKQBEss7looyu+DQKPG0udlvcQ3L",
+	"AfDNO//FnVwYi2RlEluQxu2qo/ytO9/VNX5XpnJuWB7GpuQ32kxEmnya6zbcxr5NcqzMOAGeMt8eGQP0",
+	"jLTQaFiRPKjajO+IGCtoPMspr5peo6Ty6uoXPPO//nj1VwyZQs4Va7NdQ4brMrj8SjnKmZpCNuzolOqK",
+	"DVdAFW9z2lEtx68p8uC+0QqnR5Wd7arr7C6hyiLFv4vR+kSqv4tRZxLVU5Xf+dKik/6ItXQsyARFBSwu",
+	"G/wVskbfUZnfVX1GmvByTmYizyugYto1zAhrPHvmHOPYq631H+zYTNkCnM04fDdC0ObOrMCoG2PGkWQ0",
+	"jZxVIzyj9ChNzc35zxKXEtGMZz63BiRFJqA7y95WvOjRLDUrEfvabmBv/+xK2uZeprHikM+YrVRrTPyo",
+	"m9ZYOSEKvQ81gjKuNOUpHMEnnKML6jEiz7mkSSHuXZY5wiLxg1hbylndaqjVCSPWxPmGoxhq4D8VfMxk",
+	"YTGg8EmNqm4ErZI6uXjKlBZyUdfJqmtMG86nkhseljqq+yGrBOPD7SFDxswPGLBcfW8FxwMFcMMzkSqP",
+	"1UeUZ+6c1HGRHVYJB86oVGc4G7Hq2L4Z1vDFVtdm3htuL/qYOGpX+fiWU3uqG3KriEmgb3Cqt+7NdTLo",
+	"exenqCAUg9Uzm3B+IGEG1PftdMMcnhM6UsD1WdDIndXzwadZLrKqhWFMdm3JVaEI278VvNILbPFixMOH",
+	"N0zY0rdTs56TF6HbouGz2CcP7iB50EPYM9fYzFbLE5IoUbSA16B4cDN1+tuR+fHkRSxnKS4EtPCtW3//",
+	"WBc5Mrj7TPmch5aKmmB1Cld+gknCMnXeWLzl8KGOdcOd4ZFY7VmimJDhgWD7ICM02HhcVK2sUovRhK6R",
+	"mNeDw3FuuC85USMxOiqdFdGWfzCSjfdL2TM4rko0uNQPx738dgU3lNLQPPsAMperNUNHcNXZybbgSsI2",
+	"W+7glChlCsdtC0ImDIOAgPcYrVnkuUJxLyFKNKwKmNHgeOjc6J3WrDACN3e2Qn13195PjX8tSL2qxNrK",
+	"zbpwWV+oLt9btd4rkntF8nekSK7kCih0HVBHDDHi6nADjXIDrqJBuh6Z2NKrO3PdMr76dYKvu+CzwCLp",
+	"+vGlOVUKfViGBRz47qBDLURO/ve//+ewqXFan1u8hMfbYNZrXONjapCtybqKvF7keeQ4nlS3/KxQvLT1",
+	"ANRqA2MD2FC/WdupKqyGjhmzMe+mtlYJZX3CB7ZZT1jjEMWxyjoRxrSYMY8lGGUxHs5inmDd8j7+Pvt6",
+	"tk/9fzhI2aP01apHoOcAS10ru2KuOlphVgC0TZemOBDsjtQ0e3e7UvlR1Q5hdm+26o5DXQUy5ECui99c",
+	"SV4eKc6v6G5dclEB5vMg99lCsM11qjJfGT8mF1WCgQ1BsTUFl5JE6i0znRAtSA5Ucldo8JPZMsyiePDu",
+	"UeOwu9Mm7I6firR+1piAqQjvmFkzJJOkgGIUauOoPWoviY1pCnirYjwGLJFQrI39L+CkGNMTLfSs24Rw",
+	"6cRIiiUoFaQSrLtyKQeBzmbnVT1KZlV+wW1cqY3ecvUsMFnBmVJtWcZGDJTLUHpmq4FCXUOF5rmYm/eX",
+	"IBOrel6/v/7wmNBpxn/DpcgLM1Rnfg8eEOYdapBVvQqhZ+a0yM+Xb81DNRVzQs2p/uelzdTYZwF9vWl+",
+	"BvqIAo3xHeUsihqbYOOJQ44VgTkWiTByoVljqBZlXrw4byCWxMAYbiDTATFGRNipAqm4VCCPizEd4nt5",
+	"vN2B/apCud9V9t6lS6EyS4jWV72qyZs3TAZJV9boaTCcWy+seOzUoX2S3xdVtMTihgt/DslA4P/zfPC8",
+	"stMIbktatoCpD93wCbwryl4bbEcFmTpx8YjxSlas3H9pKSVaxd2AVTJx63cL4noqhdY5ZDaZuKrBcfDy",
+	"xXeHdbS3kRsEB1uHyYzQLI4iyxx83O8yncFigx/8/h6H1Pjh7WRbx/vaz52JtypeYP3P7qSxepT1flhj",
+	"HZN17QJ7qLYyQUYOOm/LCFRnGKBuwz2D8gdfbN21fWbwLqo/v6pKb9bwNatxYy2dsGDWHUFB06mFo2eK",
+	"cFrYENDMecRQVXaapATty9obaR9ZHcr5AuNTK1HeVtdgihQ067DoXts1PabcbmZY1aCrOssAFQ/sfi2K",
+	"2h2rwz+C/tlxIHHw6swqNLDQzW6wPmbFAIRsGSfmtKqX5R0dOVX6hj//lhSMlzb2xRWpwdoWjXLhIUH0",
+	"CT8u7tdf7svTb1bESSPAPBKvwbE/T/eun2Bud9a7edfvp43kXmZdI7Na/GigztggJsKIOvdFKCS4jBMj",
+	"s6IClEJ/zrPW4XNd8QybmTEX8g6DKnwblgsXz2d01GfKvRsa72s1Fp8dO3Eqnqws7gJcX+/ewZG+ZEXu",
+	"a3LwYP0toxa4Krib8JyHGdurmMu14NjutraqO/O69nGG6XwXOh/rrpJ2+hiMvsYnYVfJhzRPWwfhdrY/",
+	"cPr677cJV+VQrdsioqfcJ14T4Foy14wqyNkmStNFV6/VztiQepLK4vHmmk7OyUrvG2bOdVdPafZWfeyG",
+	"vmub+X6Rjfi+dt9tEdzx7rr7Ign8XMTdZnnGiPvP+GRXxP0Rmw3bhT55Db1VqGiXlD0+Ev6uGgfvO2F+",
+	"5mrmaL4LmDCWPtE5lu5zOT1Y9tXoPJngMMREbAliBlwRptf2IG4Jtye+xuQjtyF+JNrpVx/3QNpnXwH9",
+	"9Es1ZOe3L0J4SRC69tRzTz2/Hur5jsq7hgKToRajRUYXNsSX1zRzLaHkQlcljLo9Ih99jJWyqyNauFa6",
+	"1lxxRiQUjBvU8CVZaJULivVYU1+CKSshwSjkrES7h0oIqJTmVd4pz9DcFfSFUsA1hvi7Bjk2KVQLYmOc",
+	"MWnpwHphWnGtNviPA2RkBrJgVTF0o2gd2r4O1iY/AzEz/CfagupHpvRPjYNak3RU9ZcoOap0Zp8dyUX2",
+	"jdW5RclS6QxXjwbDKrDxw8Fzs60Xp6cJ8bU0vj097Jgzx8aP4ZQF/cSKshicmREGBeP2X8+rXCLGNUxA",
+	"PnLTx/CQV3mqXHfCBvD6vsv2PDAPD4/2i0zv/GI8W40jbLZ9DEhHk0p0E5CTWZXnoFYnqJM7xn2hpobZ",
+	"M50KQ2BcuKCH5QNWFIbAa8gX/fH2L9BA2w/B4p4IiMMpI7BcH0WQ0w45Mz/v4bYFtz+IeUjfJ6CVLQeA",
+	"5yfGDViukmxXQHEymJUR+AxALSEZZfmCHFCSsQkofZiQOcBd4yfkuePxMXlT87GgwKL3EI3HLriH/Afj",
+	"mY1UnLB74Jhz7Dzs1eV7NSAS47saqHcvv6+E56ezg+wIrTD7XNGNEpS+9hzRr7SuwKupwAaiYh7geSoK",
+	"UH2wu5NHobzVGSFouKNFS5bZto+2U2UtybnSoZky4iwUM42VbG3RjRV4a+T2hhB5aeW+x0ZZO89nRFZl",
+	"dg5ZDFF/8OLaHLA+grzbo+XXoYDqTiGSOH2mB16KGXA6Y8cLWuQrk6yhGEGWQUbMh+FXNvI/6OTNFJkA",
+	"N3jnOrUm2E4PgzjMH8fkrcbiyMrhdYWkCbKJWq2r4naVphpLcTCNmdw2zCIqbb6fAb/48PZqBulmEqY/",
+	"gZWtSZfPxc1Xlbb5w+RaX2ND3BmkdfPUGuKqa2mDW7s2ZkeG7IxOqnCMxjdLaZRGy/SFsjKiRULGLNcg",
+	"bYa/glQLmRiYAq4Nk5hRqW1taQwrNWwjZ7Sld/WvAvC+saElm0RM9bdripkb6poi/+qqCgVctwtCRT5u",
+	"FeFzW8YIeLdpcwLcbr3DQvGPdZOssWn/iBaOHi++KqUygPmYVo3wmj7QSdQsXUNdA+Iejxl+SdhsYLm5",
+	"7xCbG793x9oGLeWx3IFPFMXy8000xu4ehiPYIDopclCHx+SCZKW9Y2h1c/MumXCYY1eoKOaTwSfvmwV0",
+	"H0POC6f4PMG0jU32Dqjt72JJvqTaP8thJfsks89doDPD3kQhYvpKP8uk4HAFWemSE04qmtAtMnygTKol",
+	"2m1lUyMi5OwOMCkEEqJKWXH6M+SI7sUxulQEapjY4V+lQgJ5fpi0xQX7PlMVE62EFSRnB6fH333r8s7s",
+	"+P5DP5Wa2rQ1tDgxpRlPNbvHLpWZwhpLwCZTLIgpZEYUK1hOJTOK7phQTXKgSpPT4z+du09UmU4JVeRm",
+	"8NMPVzeDhNwMrmWptP3zlSh5yvKbAS7pZoA9xOBmYKchOdM6B6wQdzN4Q5UujDJYvWS/+QhLv0uwVR/K",
+	"ycRWvGtU+VwvMb2uL/aJmH8wY1favN3MZqx/JwFym1KyzysvID7V3LrF3pcrffXG9nWh0K3mON8R2/GG",
+	"clf2EA2TzjnZqjrLW8EicaliXRB0S6r42uOgd8FS9+HQW7f3wxteYqC+pXEFzCvF8U6rTWPMyhDvOZGh",
+	"60bGi6q7WE2AZU5TbAxUgJxgQlxQ1tpL69+c/imo4VzKe3Yv5DPldXTCOPFiYtx+0xbZn4ApdLGCBlV4",
+	"SITSN6d/6nM/VDWOFuUJDobdh0f2xWbFfe0h3+12K93a7w5jv20kpmVQrsgv5EaeA67Pya1D1VuXyayw",
+	"aawE7NATVibOmerL7CrsdDP5aCGe2SYNXeHhO2R7j6uGf54g8XUE5YuNE/8d8v99wOPjhIvHtfytpfwT",
+	"5HY7Dgh/J+5BBQXHrb7ttXwIVJaDW5z/9tB2xGSqsbukIcEkRnAxzFhLypWNpTyzwlTVpaOirEzWXTgs",
+	"XU2dWjTH2lcjoafW31p7LkZonGi5NxLbx3NkfnSygJ8tELK0FHzijKiH1ofmrC32H+mU5W37q1lVIAqe",
+	"N4/GF92wE9dWDisU1ifIMKjDaChJNSLLGrKgk2P8OTbapR6TP5uTwChTsygsyzOqa/8cvHz+otEC+h3I",
+	"ia1s3wREFJfqjv9Yb8z8hsED1gXZ/gShwkhc7jMveHl7c2DG6FAT7RdJU0p0OVZJUCORpJbFu3YAdDy2",
+	"rVNjniwJR4xn8AmyKtF8OYrBzPvElm2c8zPVQIusQ5V5NDAVH7uyRxXEVRUqXU3kPf/d89/PHb9h4JTQ",
+	"kJLyGA/akMOGbVJ6OtcbnVWQJmLnUBulX7WmCl3qNtSzdqR7r/K2HvQP4aJ7OdCxl+WDPOB/BJd3cK7r",
+	"Pd4hGPyBHN6zJux5FGv8vKa0lHN0FZSbo2ygE/q4Q/FlvXc7+H6tczu44EerRljN8Hlc2+EW957tvWf7",
+	"c3i2G92vI/y4RSw62PEDvFq+OdkIcsEnymtUIanoMPyRtpsr/Gadl6tJXvZOrr2T6+FOrgYuobRpG0d4",
+	"SXMVD+70cYVjNor89JNB/wK6zUkfXyLr8jiFCLqv6rN7F8+scdPd8t6TOXgsrQ4LXptLJIyHjpuYLWpb",
+	"L87uyPqjypufx4ezBkP3Lpy9Cemrr/iztTjb7nnWz8DUtnK3ykNIbNBb2ZcEdzlB3gqeirwsuO35y10+",
+	"umT3kJFxTieKHNjQy1uqhmJ8e9g2Ql1wUvI7bvtfgA3gdOK0Xswg7FASt05dLjV662GgsjP0yNNY8TG+",
+	"vV2OSFfn8LVmsosgj2bZGNlhNAtf2XjGj4aLtUY4s6ySuZYlUuRd9rrKGTZ0L20w8zWCA7auEZKovOxq",
+	"PYxws81NYAP7bT4MG3huDQeeNAxt7txW6yhmORTAtb2Z7Qeq6sg8YIyshOFYiqLxbdWdGYWFZLkl/qej",
+	"iThq/9o9AYbZPXz4JqRVN+FK7iTOHVz/20ythOAJUdqQxiwhU6a0kCwdcjF09XWEJGOR52I+LGfDrOxC",
+	"CkMXH4D2bT8pknGmSJW1tn1K2xrp8kK9Hw++Nit7kz+sN7S32OEfyNbe3TK1/WRVglkVa+FSgwtQWI+A",
+	"MJ4zDtb1y8tiZBORS87+UdpYCde+wXF/V+nP6twc8lpcqfr11mJSKwqgud7KTo9LKmgGRAGV6dQcRJft",
+	"vgk2j2S+b07yeSz4rY3ujfh7I/5nMeK3Cn0aRleRghbec8gPV1Knbp1oWyt/pNvvlPoS5GoTMrUix6VF",
+	"ttbZ/5dI1N4FsHcB7MAF0MbEwAvgy2OuFg06HQGtket0l0pqSJzIkLiKIiSnC19nZI1dwYc3WsfCW00Y",
+	"n4LEgMewzf89U2zEcqYXZzZcdMsu7w/EPitLP53g2+XPWH8lgSC393g8gsdDtgFppdT9iE0NNhK1eRDo",
+	"jBRCzHnFD4PKfhJsUCe5auKzS0y2kbcZmYKEM9sG0LXKJ8CzmWBcKwwLRQh8uHNlpzzzsRWCz+NiWU83",
+	"9l6WvZflK/eyWLJxTm5rPneL1OPWcjqfzodVDqt8viCdT4F+iApy4iWpfj4aT1fFOJqD0nCp9PCSXKQd",
+	"vpLfowHQbna94W9ZxXtWK3iDpyNZL7+qItn2gI5mOeUkZxw6YJQcvDx9Wff6bT0MxQWaHe60oVNnAVMx",
+	"50bmdxlNQXfBZSCoZeGDly+aCU8XE+DpgkDGtJB1kZk5NyJMw07vSyU2DRmodGD1LQ6BKcD1NlsXYWxh",
+	"+5Gsk3bwz2OVdBvbWyN3LrDsrZG9imW16VqC9KLKAl1PKtY1FYlLBUqBUoVZ86Mk3SJtqnuGoEp2TNqK",
+	"4PvqDfTzL2dJdBgs7eohszEcjUe2LVWUkl3gV1+4YnZRXcwm9PAzG3PQZjcnaU6VYmP2FBrb76DL6yvB",
+	"xzlL9V5d+xLUNQu7i8T2g7OUxZCSZTv1gWiQrVCK9DalHhQY+ybtmPZeL0t9GC5XrddMuhR4UJNZ8/iY",
+	"ZlmcfGbZj4zfPZIMaIb+EvzSuMUI1TO/Q3ZO1FTMORHcVm5YiuH4gmsyfdFt7Pay4pqwGX7nYiCXvde2",
+	"7NoZuSlPT79JzVv4F/gfFjNo/mCOT9uftqNdDVyMWpUuV/XUXhZou2xJfppHFXjswF0dzmz7Goz/y+su",
+	"ei7zrm0fE3kW2Mf2vqi44hO4dJ6p9tEqH5HR4awKwHSnlppl+wrlQVGeZj0g1xCtxWttdCbaY6xdCtCN",
+	"LDiZ0RnIY1LrRkv6XAVZXlcKdB/75NgOH+XNl/jIg/KjBZHZ4T8Xm3abi+DopTuZPf/d89NeJMgCTIjh",
+	"EUpkUI8q22nEQjkpeQ5KEZqmMNNYnJOMyzzfUgVwpbxXNttZIhQaPmG5cQlZmdpAbSzzJZSOlQ8fIyXg",
+	"2iyV6YRIKoEwfsMtFZoJZejd4tw26mHpUg1xLSnjjE9s9fCZyFm6qAqBWwLo6n+zCRcSMhcho6dww9sp",
+	"P2pq24grIxBQ7/8vbMEraiRsGx2wtGsjdLsgPaZIDmNNRKlvuLuQW0ULGNoX/s1QottjgjU55r4jUSvR",
+	"iGAcO5Xp1E+pAPsCmjXP0PB71BK1MtDgir2hGoVDL0RJxlVrO0pu7dfq1rCIW3fBQy1u8ZvjGx6L8Lmy",
+	"r22VYLTcPdZ16RycPT9N6lay367rJLuUC/CWp3mZQZxd1ffRlQdQX0h8dWOaK0iW2+s+poeuOuiuqmHY",
+	"j9xgkru5toKX2Kc0Z3ewqZT31A67L4geV7MsEeGQOODR4snahDMOttSibQtjywKQg5tBIVwXB3zvZhBS",
+	"X4vT28qG6wg2uuyPgrYAnaT7lShmpe961kjqRvqtp1KUE1e0EZds0xyfKfKGT3KmpoRymi8USGzFcAcL",
+	"S5cLqtPpDYdKKbENrLAzxIGhx2OQkuY3A/smKOJ/hOxmYBMTqsHEuCLEweiEqhs+m0qqwMYbY9nH3FDN",
+	"BaFKYbffMOlCwt9tGcMxisXLSip23XAk+/iGX9XnR3AnRNNJVbT/zHFXa4EzI9t+k4JDjHwatQ3XGIz6",
+	"mOpia65VfbEDOEl8ac4/unIYpwQOyHSnvOOOUiU1Pmn6SXBRLJ6pCqB3H9K4MUE4+VcqMvjtxMLwdubd",
+	"VQmqBxen3x36NFVyoDTNjbBZ9ZafUT2tmbD5ZNBW0lal5nVqx7EQzpb220qNwqMZ1kdz7IXmmGkZH7VQ",
+	"a5d5Bl9CsDMCLd6kJ6J7L9nv00v2py+b2l4g+BFaN2tycHmgRClTILfVg9skMGrNp4Kkgo+ZLIzqqx+U",
+	"GtVNOi3T//2Qzi1IpZeoopY+82iZVD6Gwa+ewM7aCNJ6TFtfZOK92W9v9ttezZSZ6/+3RPMyAdgym4yZ",
+	"PicMTWuNRnbdWs2EMv4wEsgKyBmHTi3yTat1wZQqMqUzDHCKu6CIYjwFsw8saK9UiXXpA7dUQqjq45Ij",
+	"GIbKdDQn7dqv/DE1LT9Hh4zlT2/vZ+s0crtXEzKTYiJBqYTAPcuAp2DAoAoBRG0eA1Kw1g7D6kgZyB26",
+	"3Rq44Lfgc6Q7EhNqb+vWqZOBQ+yR/cfdqoBz3+3BtDs1MeZ56Y4fsGm2IbE6fCxINWIblvVRq4l0o5RY",
+	"pe5V+5kznom5IcsTdg+NQP/RgjibeP9C+Zc42TUu61FB20/TZea6yPNw50/bJvXz0tZ602GzH3eV7Ztv",
+	"mqbGIA0JbksINaw5VagT5Gw2bw1wo4Xt7iMySOrM6o61HBtyiVINrUvimU87SKiHgQ5/1MPVpieA327i",
+	"XB3inj6vTB2vzqkvJPevCmkdO6urQY4WOHkSZoj70g1JUGohIdWiEjIrRx5ySEa17b0dNivRDHtdtwtF",
+	"Cr4oRKnccpSRhN1Y1Wq7m1pfVvWre3hvn6a0Y9Q/u3X5vfqwtytG6GFmm22bS1BTyB63/l89zaNUAfzQ",
+	"hkDr6qrP5XffkMbiSJ8SeYhLf6jSeO3q9/6X7lJ4S+U0XFJoWEzDWnHDCjWRpjSWIzo4jNfMa5QMfnn6",
+	"nQv2wfQtSirE8QwjpZyMKuJ58PLFi2ZWl3lpbe7ppY8ieZygRjP45wppxI3tc0/3lfA+U/xjo/BdgNvx",
+	"6neeEC3Leg+rdodLmFK1nJnUh7StrXWHRGZ9jTtHZPa17fa17XZS285qTI3ONt1lb2sevyISGEds9bW5",
+	"qGdaayNF03+g9Atu/R8rFP/HNy+tVs33heAeTZvvkjGfrOHNLS/z/JakOVCpCCXmn2j9xLeWqwX0ZQa7",
+	"KN62A2bwWLLq5yrW1oWs+yJt+yJtX30rnF3KwSdBSZfjVN2vzO9RtAAixVwZ3oxV34S8Gwlxh8z61dUv",
+	"x+Rj3FmPCza/ZWLOc4F+sSgnd3XJcspfqfv1DF3DJ33ilh0xfY0Yp2iYatugolz81dUv5IByQrWm6bQA",
+	"rg/3hvYVVc6qQDELQwTLAjnby+sfLomGYpZTDR46yIHPK7AGXVdFF63dIdCywmC22plPNALpn3L1abXH",
+	"SszJDKTbWlJz5+4tJCSnLCOi1B49zCGEJZP8gewSTf5qdrIRL73n2bGYAf9U5BZR1JEYj1kKmUhLA/XH",
+	"ambWpKYAusiP8b87QTBPLvZY9lhYRoMzfmpkc+lMXVj1EW261Ii06Ih3WaoHmBxFyRxGPrsI+IRxODwn",
+	"tzcD+ERTTVyGz83g9pzcHsGnNC+VUUvNP99f3p7f8Bk1e52CAnVuJWiiUjEzIveBrV565oNobxNySzGB",
+	"/uxm8IYqXYAE8kHkLIWbgXlqgPns9Q+Xt8kNv7XHd+YzAszzBVB59uL0+XfHxy9OX7wwP9lWQmeYcgr4",
+	"QypmcMYR5WhufhnndHLW7qp0e8OXarb/73//j9k8Wrf/f7dkJmHMPoE6v+FYmn0xE2QsJBZhNYBQ5UeN",
+	"2T2QHLS5HSIkKYSEc0JHIwNCLm/NwMCfJdNMTU8uCpAspfyGqxnkOeMTZSvFzOlCkYPXF1c/JOTdxeXF",
+	"q4S8ff3LRUJGMKX3TJTyxP0lcbHHxGYpOuUJKRtzGZnzKdU2gbflMD0nWmia2yWNaQqapKLkWmG63Jyp",
+	"aArVFYLI2uzTZdqDLqpzAsVML6p8M6hiFrf1ZHVFcCty8P7S4Bl8muUiAx9c0K9VG9NQqMiMFZ2lUtKF",
+	"XUHfCYYTKcrZo07TdhBvMn6LBYc1QhlmS/VYQKvt36NtNNI3bNczLDXh2/EEYbO+x5xH1lGNj7eXRsO/",
+	"x5ypKk72mJMY7vKY4zebSe8EWw3Vb5dPSKmUCxsNzlSjTQmxDA/5HTnwkV9aZHRxuLPugK9EUdAjBYYx",
+	"YGQ8chgznKrnpHl+eE6QrY6FJFzY11TXKvzDzSNYhGzCDPCysAp6DvfUhlLY0B7D8jAEfvBrsn6bH+gE",
+	"iGL/hIQ8J1qQ56en9fZenKILqV8phqr6wvPTHuUXYmOmNhpjF+0UH7WwghMhuuoqhCEdKNU8YdmELz0/",
+	"xZ7dEq7TVArlxKmO+Luq2EGoMeC4DNQJfq/paEUcnp6LozldEI1m98qzVFA5YVwdE+zJa0V9W9AkkHpu",
+	"rW6UsQK4wnyYdrkXO6CvMFB1aER5tOQZSEzsx/oGbkasT17OXIJslZpww29bp3NLlJGnp8Ko9nxRFb6J",
+	"9pi2u0uR0RyTV3YBRqq+4V3lYY7JOyGx3wwnL05PT0kKOYrVVY9oIji5TUWubqMitb3dV+YKrulonTCN",
+	"Z+M6UtnTTUjQ/Dkhhn+5yqTZ0P7Dg1VCmrw6qct9JqivYRWNWjJph1Ci3EXwf4F8iIbQnCptYMRe2nIh",
+	"1PoSmx/bLCoa9JK1UUL2fWQNWKCf1e2+fDx8F7OSNoa6f1xxFz0V+cbjrKGu7q7/c9D/XdRpNn3/L6hr",
+	"bPCRtd/3fT1UDzb47MrK7Rt8gGJ4//ffhlJ1/8/qtJz+MzVl3g2OrhJh+3/zX0Yi3ez176UoNvzkWmzw",
+	"wYdAiO3/1fc5nWzw+mumDBkrZa+beQLJpUWpu5INbQvfvdDiHWfIEdrc1qYtIctwld0gCWUXy8iQF4Rd",
+	"F0ORxosvXVKNN6h3SjU/AM1yZrQPNimla/TopxtJoHeZmPPEP8Y+C43anqOFZ7fiSKRpKQ0nQHNbUfco",
+	"JDlTOtbFm1ROPb/SyvGALr7b41Td3ybkFv0ltzfcDDiTjFsp5fZ4qot8lUzx2h/AOgOdjSy3kRLVWio9",
+	"pqqjY1MsVBfjxQD1wZ5D7jnknkP+oTlkRXc6OGTl6dwzyarQDrJAqllK3I827dKVnsAMzAXxBHdjFrgy",
+	"tuS1YzqMT7DqhZ0ew1GdCi7BkHAs3OczQlyRC5nZ0rbYELDMmCZaUpYfr2NJNrxkz5X2XGnPlfZcqQ9X",
+	"2nms2Zjl4MPc62iYPU9qhL8scSUfSyY4oEEQY2KwLuvIHGft8TEKHhnllN9hr7rDrdiW0XC+KL71g1nQ",
+	"nnHtGdeece0Z1waMyxOybmSO8qkZnexNies5Eg3MYug9PsB/Ey3Ih9ff1xR3JMVcgdyOF60MWv4cvMjF",
+	"Hu950Z4X7XnRnhdtatr7/IkIe+1rG17HyZtPKeRBqgHqYuZ2ak1sIxbnw+RXtGhsBRwF8RrEf01GImOg",
+	"XLLOfArYjAVDPqZUkREAJzS942KeQzaBrIqvGYs8F/PO/kudfPAnv+xNUyf2nGgjTrTnLL8PzvJk/p8K",
+	"MTvrNUyY0iC3bYL6h6D9/pCM8O5J7BEG6S3Hf9pAAyZD+oohkZtwgTC0YUVFRk/6fVhhZv6suhweuDaH",
+	"2I7L1k+UNtaD0BwPSLN7OGxHImKbwbrytI1exHiLqh85VeQeJBszrFJu07fIgXWSVWVLbaVSnzWKge43",
+	"vE7t8hEZBWSMcpLRhbIqEBeajX39Ry0sQNbDYo6UeQ+rpBMtbrhfC3FS2oowjPeNg12jsL12mlkrmSam",
+	"lI0W0Zj2dhqOJffxaPY9o9yrbHvG+vuOxmiSnwhLDhPuG8HZQrqYb9/LshL79wy7ybC/ryME433AHRus",
+	"Uhf7c2XL6XqrZp4zthjjgQ2ox1JIITwQpVmeEzFnfEKYxqZHtt73DXcZ78Gn9hfb0xVkxVCF4bwVo/57",
+	"abQ7UnIrFKBR9gBUSnOqIUtueD1ejlXHqgL3h45l+2TsVTzVHcte9dtztD1H+3pVRY/HHZoiJjjtMwCb",
+	"mqEn8Yb4Orpq6HTOlE7siTndqRGrHqramzAg23xvRpnsVgq/F9JlH+q5cOl7SaRRVJCWPBJ6mgQh8mN9",
+	"VufoaVaAuuHYvVmMNaBvbEEwxJ5oMbGmRUy5Y2P7bA7YrD6DGfAMfVzPyb+FPxyu4CZIsj/gFteoZ++M",
+	"HISHQSToUnKj83pv2renh05Sqlrp++PeMAn4xWmfLOA9r9vzuj2v+31rbwFp6owRYXLPIiMdwqlucQzn",
+	"mnIBGbaR3XgzZiiBZ9188Jreud7kmNblgip8PTrsn0Cqwc79Qrb1f13bxexVoD1b2LOFPxpbsLi/xpq3",
+	"ACr3nKHRyiJURnzPW+duMgzB/xk6m1yW73o+YRWfNd0fXUKX6+lEPwkuikVdUMU25lN5OUlITkeQO5UO",
+	"V3cHCyw3iN417FSOvVfPya2rs8KpxALBWmDFfvy1f69IyznXqUAXCfkzEZK86lBrlgvdPWUjP9xDVw/K",
+	"a6eZNk7vj9EyyocT1TDX0Z2vq3XUJWUKVBNqkY8IjrDJlA1erbrU182aSD256/Jkq/YY5LKFiaqPzm4G",
+	"BgsQ8m8Ghzb/v+6vjT5YrSpEIEbG4yl09YO6drUdH6PEPo79ebpBOXls3wxqxyX2962gVtKQiyyrMpIP",
+	"aFYwrg7X9/i0XLFPn1o78mhhifPBxel36I8yzJAc+PrBh8fkrWtpY2hOjB4lZD5l6ZR8uLh+9YOtuwwz",
+	"CSnV5t07MPS/6hUS7VlfkY3H5FKdBWSQejZ2aWie3+XQ7XLf7+YR+t34YsAdnHGVXPRqFdB6WenhLZA7",
+	"+udszp5L24wlWWp1c3hMXKFBa5lw7BhfsLJoWjXrqYoONqq9BcVH3ZGeey6OgnfpGvVzmC+zcnLhZQWc",
+	"JSNTNO1j8bdc8AlI4pZuc0w5zEESKEaQZZDVux+zHLq69ngE/7Ka9uCqPk/Pnk6C9Ptq2dOYZN+w54/R",
+	"sAepyTPl1en/P3tX1Nw2boT/CsYvkWZoJe2lD5WfPElzl07u6rGvcw/nTA4iVxIqEtAAoBX1JjP9Nf1h",
+	"/SWd3QVIUKKU2BdZ9p3fbIoklsDuh90FsF8BU6UVL4oynBnbotAd/ZrnjYeBkj+IeWInATCjq/NyTQje",
+	"t0zLBxcRxYXyYuDmZqWFdK0fVQwziuVaTE6iOmLvja/mbvpZvR+RV0fkEBl7eNcn7ftisNfB+SbyG4nb",
+	"z2+JrH1MnuHHBzwTNDIiih4F/BsJnvD/Cf8fH79qjPluH7PWDvZsd2lLlON9Qua8kJeFBT92TKGSqsyE",
+	"NUzaXyiHMhaZ4DrzYQutOCeRmLllk2W9N0n7TxLtM7HIBZ284Bxz2F+5I1tLYt6lpj5+2F2eix3R9+zE",
+	"mBKk/qLdLe9o98wX3PiK6+IfNOuMg3IhZ7C/oD1p1UHZtjp49c2jMVXUa+6dPhtVBWiv/HpPcjqxokj+",
+	"6hw6dBmXDye2pkxUNe3ecuxHxHuErUtw5LQMz4TUbLpCaYpTW1LkvyZU4Shsm+DekX1GrThQ8hlffZzc",
+	"M33UY0s9368pPSWeD5J4psl2Pz5sTuFEPbmXVDVM3gmjBVQT3lTAW4Qidzq13sOc7iDFiJe9+eQGCA44",
+	"/ezKJhNSPcRU8W/wxY+dJU41MUPvzoeOJkfTQXkDe2awr8iavsl73pkHu5NVk+6l/6IXhsLTBdD0//DO",
+	"ROhBxx9WHI1CHSehussk7y2fet9T3lM0/cfIpiJaPGtKwCB+YGCXJTEugSCjDjPOaqIkLaAE9JZvMXM/",
+	"TybjnrzqF0LnjoihcEIms/1YSArWAxMSlbaRKQHSFvHRihamKH2KQb4mLDYadsFw29ZIFkVv3HBeFN83",
+	"dx0odGgbeFgBxDn2yVk7lfKuaXSyVqhFG4j5OwoWXj4FF8dEtm/VTcS1AAF3RKjnv7b/vOWwgzHvM/mK",
+	"PoCwUJmbXoi4pF82UOKenRiWYa+x/k6M7RHp8Y+SmNxpLpIruebdkqzYXy8WiVnd7gJlqvh7FyqbioF1",
+	"rYqeeoHvd1jZVGJXcBD/Fb2AN8YKZypgnkEjSuN8LKVU+zn2VC69sUIulxvTeoyt0RdKb73WDnILniIm",
+	"C8QluQ6k5OgMBcvm07v0mwPXLGOeX7wV3ixAh+y9sk6ALtzZtW7cDWV5kEMvoxvjIDfM407VOvgmDR+9",
+	"cGqmT5WmUguOPTNvhANPG8Tr5bWWM6n0ZrRYTeUH6vDeY7OX+Mv3b86Pgz0O/B8AeY4xbR81x6cFJVRE",
+	"XoLEwCFaV0e3bzM1x/z+gTFjauzMRNRo1hSMFcqJ0uQLKISp/Uj8ba+xE2scazTae3s0fipViXDhPVRL",
+	"H1hx8QKaLaNVk8REfGFxPGiCqGtNr6SFj3xujAPeMdcKKn0fXAzwiQ+8A+9DvHcYkkHXujBU6Fqv/Rz/",
+	"gNLBJoLEhz4HIxdxlA4T7cTXU1sPJQn0hGFPoUcH8xx4t2mYXMFpt/eWgN7K2MXOVY4rZmlxPRSUnNXN",
+	"kz1fGqBIVjnG6Ekqz1XtWxrpUIEkE0UNwpkAZ87jM8VIXNEuMIQRfktwmfpWRn5CyW/rhx7+lCWKtecQ",
+	"GdVepoIr92Wqxz46xgP5zLVfPmYFnYHOFTg+vb5B5U3uZlusk3a8nNFjbbUweo6UzAnpcHYMjKVR472V",
+	"+QKDA9b4OcjSz/+9e29OWIr784sXYjVXnI0US2tycE7YWrszobwoDDhavqPdKcyOIL2cSAdCeQfllMjm",
+	"lReupgNp6gY0vmFpzQTcSLxTC4ib303tgW6lWmoWprUjr3wiCzEBacGGaX7w8sWfhr128F34rAPqNDex",
+	"s4pE6CEcQvzYgyr2QzoY+S6MbKJyzejE870WZLHerXN/efENbzPpqFGjYrw6HDxCvDCty3ItKjWzvCJn",
+	"bHxcuTgQzxwGknQKQ+kCPuKzAWDFgI9IenA++oWUrV4uS1blf5kaeyr4jrzP2JvlEoprPdCGnbZ4uCN5",
+	"gL3OcCTTRcEbkpD4acOR+IVv+kU4uWbjZwe2kTV6iIVgYWfjRqo5yEJUStfcdimdF47qJeVkRqTiOI/8",
+	"RPYr9bVuXjtVZVi1tDCpVek75s17mmm0xp//DIHBenPVlEWQvgKpCTr6fNZvwV+yNhzFVKltjuDtYzLS",
+	"A3fLD8bzsI+2jvzLQhFwD5phtyDzOS1UoXq2ZtgxN7aOeIYpqO5wJ0h8okLLtUXXDD2YEOa9Mmah4GT8",
+	"8/tP2a8nPBf8iFNBuIRODI1kcHxqW56MT56TcxMa2i742XCk00n2ttoIX2sCx+5p7zH1T1sBIOtupY9n",
+	"raiAaaW0GyU7PZs9svgRm4cZqqrWyq+Fk1PwawYQOYVZLS2xISUraC4ezEQnVHEcHLiQkubSB3paPI8e",
+	"B7bElBPsum75thY63kjWbG1QFuc46cJLuChrKkK3FHrPV7MaMYvT4PV3l5l4dXVxmYmrc/zz9WUmLt68",
+	"Fv/7z3+HGTNgmJWO59XSJUVidK8npcoz4ebSRmiLVFGdUaDm+nokiPLMbfZB95ObOqtZU6IvpdZ34aSs",
+	"VTdQiGkpZ10l6Ly5TwyKI06XpdTE+OjGwbnTbdNihR5SYYScmNpTTJG+NmsmjEqV4LzRkMoQIpWethkZ",
+	"MtJxNne2Apw0l5A3td3ZaWUfjm8xpuyMfGvV261gXEN1cjneMbVnK9rOvrb+Mh2ciemZNOcTUjxhlbyp",
+	"4G9N2fnmJuDbFqfjl3cq2OegvQUxsFAhmlnXOuHKQ+WypG4kKgn69A60FxOZL/gcDhuqmeKEnJuKaxvT",
+	"xthEuLRRt0NCL6sl2FO4oS9JCc7w7exBr6zykNHAc9mV8B1UkWUO+WJplPYdVcDX9LQYyyi5TLR0Atx2",
+	"TmyvMcKI9b/0onPaaVMjcaqNFf4TOrQYk2wL8KYuy1MPH3m0pzIHD9GlokHYtlGnKlVKu4vWoSf2SkTh",
+	"N/ciM1c5y61xW8AgBnT51MtJ3agBFzdLons6ohvZfSIfxbCRqwicdzSVRoailtu9FbGplrMt5dtqaSzn",
+	"FwKXbCnDp0/qciH+fvWPHyI3HirnzJpaF2w68LF5tkXA5DWpFVEz7uTT+0//DwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -7,14 +7,19 @@ import (
 )
 
 func organisationOut(o casereview.Organisation) Organisation {
-	return Organisation{Id: o.ID, Name: o.Name, Aliases: append([]string{}, o.Aliases...), Sector: Sector(o.Sector),
+	out := Organisation{Id: o.ID, Name: o.Name, Aliases: append([]string{}, o.Aliases...), Sector: Sector(o.Sector),
 		ParentId: nullString(o.ParentID), Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+	// The store gives the senior contact only to those who may read it (CanReadSeniorContact).
+	if o.SeniorContactEmail != "" {
+		out.SeniorContactName, out.SeniorContactEmail = &o.SeniorContactName, &o.SeniorContactEmail
+	}
+	return out
 }
 
 func (s *Server) CreateOrganisation(ctx context.Context, req CreateOrganisationRequestObject) (CreateOrganisationResponseObject, error) {
 	b := req.Body
 	o, err := s.svc.CreateOrganisation(ctxOf(ctx), casereview.OrganisationDraft{Name: b.Name, Sector: casereview.Sector(b.Sector),
-		Aliases: derefSlice(b.Aliases), ParentID: b.ParentId})
+		Aliases: derefSlice(b.Aliases), ParentID: b.ParentId, SeniorContactName: deref(b.SeniorContactName), SeniorContactEmail: deref(b.SeniorContactEmail)})
 	if err != nil {
 		return nil, err
 	}
@@ -63,6 +68,8 @@ func (s *Server) UpdateOrganisation(ctx context.Context, req UpdateOrganisationR
 		d.Aliases = *b.Aliases
 	}
 	patchNullString(&d.ParentID, b.ParentId)
+	patchString(&d.SeniorContactName, b.SeniorContactName)
+	patchString(&d.SeniorContactEmail, b.SeniorContactEmail)
 	o, err := s.svc.UpdateOrganisation(c, cur.ID, version, d)
 	if err != nil {
 		return nil, err

@@ -483,8 +483,12 @@ var pmEffects = func() map[string]pmEffect {
 		"POST /api/v1/users/{id}/mfa/reset":                    {audit: one("user.mfa_reset")},
 		"POST /api/v1/users/{id}/memberships":                  {audit: one("membership.added"), rows: map[string]int64{"memberships": 1}},
 		"DELETE /api/v1/users/{id}/memberships/{membershipId}": {audit: one("membership.removed"), rows: map[string]int64{"memberships": -1}},
-		"DELETE /api/v1/me/tokens/{id}":                        {audit: one("token.revoked"), rows: map[string]int64{"api_tokens revoked": 1}},
-		"POST /api/v1/imports":                                 {audit: one("import.requested"), rows: map[string]int64{"import_jobs": 1}},
+		// Marking read a notification that is nobody's changes nothing.
+		"POST /api/v1/notifications/read": {},
+		"PUT /api/v1/notifications/preferences": {audit: one("user.notification_preferences"), keeps: true,
+			rows: map[string]int64{"notification_preferences": 0}},
+		"DELETE /api/v1/me/tokens/{id}": {audit: one("token.revoked"), rows: map[string]int64{"api_tokens revoked": 1}},
+		"POST /api/v1/imports":          {audit: one("import.requested"), rows: map[string]int64{"import_jobs": 1}},
 		// A rebuild of this server's search index changes no record: it is only audited.
 		"POST /api/v1/admin/search/rebuild": {audit: one("search.rebuild_requested")},
 		"POST /api/v1/instance-imports":     {audit: one("import.requested"), rows: map[string]int64{"import_jobs": 1}},

@@ -683,6 +683,19 @@ func pmRows(w *pmWorld) []pmRow {
 		return pmReq{path: "/api/v1/me/tokens/" + id}
 	})
 
+	// The caller's own notifications and email choices: anyone signed in, only their own.
+	b.add("GET", "/api/v1/notifications", "own", pmSignedIn(ok), pmFixed("/api/v1/notifications"))
+	b.add("POST", "/api/v1/notifications/read", "own", pmSignedIn(ok), func(*testing.T, string) pmReq {
+		// One that is nobody's: some roles have notifications (from the matrix's rejections),
+		// and a row must not depend on which ran before it.
+		return pmReq{path: "/api/v1/notifications/read", body: map[string]any{"ids": []string{"01a24950-0000-7000-8000-000000000000"}}}
+	})
+	b.add("GET", "/api/v1/notifications/preferences", "own", pmSignedIn(ok), pmFixed("/api/v1/notifications/preferences"))
+	b.add("PUT", "/api/v1/notifications/preferences", "own", pmSignedIn(ok), func(*testing.T, string) pmReq {
+		return pmReq{path: "/api/v1/notifications/preferences", body: map[string]any{"preferences": []map[string]any{
+			{"kind": "overdue", "delivery": []string{"daily", "weekly"}[w.next()%2]}}}}
+	})
+
 	// Users: admins manage them; anyone signed in may read themself; other users are hidden.
 	b.add("GET", "/api/v1/users", "all", pmOnly(ok, pmAdmin), pmFixed("/api/v1/users"))
 	b.add("POST", "/api/v1/users", "new", pmOnly(created, pmAdmin), func(*testing.T, string) pmReq {

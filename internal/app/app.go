@@ -21,6 +21,7 @@ import (
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/demo"
 	"github.com/casereview/casereview/internal/importer"
+	"github.com/casereview/casereview/internal/notify"
 	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/internal/store/state"
@@ -54,6 +55,8 @@ type App struct {
 
 	// summaries are the store's summaries (casereview.SummaryService), for both front ends.
 	summaries *summaries.Service
+	// notify runs the reminder ladder, the digests and the email sender (notifications.go).
+	notify *notify.Scheduler
 }
 
 // Options adjust New for tests.
@@ -146,6 +149,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		return nil, fmt.Errorf("theme suggestions: %w", err)
 	}
 	s.UseThemeSuggester(suggester)
+	if a.notify, err = a.newScheduler(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("notifications: %w", err)
+	}
 	if cfg.Demo {
 		if err := a.loadDemo(ctx); err != nil {
 			s.Close()

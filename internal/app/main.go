@@ -138,7 +138,7 @@ func (c *cli) root() *cobra.Command {
 			}},
 		&cobra.Command{Use: "version", Short: "Print the version", Args: cobra.NoArgs,
 			Run: func(*cobra.Command, []string) { fmt.Fprintln(c.stdout, "casereview", Version) }},
-		c.userCommand(), c.tokenCommand(), c.auditCommand(), c.taxonomyCommand(), c.orgCommand(), c.importCommand(), c.exportCommand(),
+		c.userCommand(), c.tokenCommand(), c.auditCommand(), c.taxonomyCommand(), c.orgCommand(), c.importCommand(), c.exportCommand(), c.notifyCommand(),
 	)
 	return root
 }

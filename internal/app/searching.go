@@ -160,6 +160,7 @@ func (a *App) Start(ctx context.Context) {
 		a.checkpointDone = make(chan struct{})
 		go a.checkpointEvery(ctx, a.cfg.Checkpoints)
 		go a.forgetThrottlesEvery(ctx)
+		a.startNotifications(ctx)
 	})
 	s := a.search
 	if s == nil {

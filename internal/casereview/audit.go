@@ -71,6 +71,14 @@ const (
 	AuditSummaryRenamed         AuditAction = "summary.renamed"  // its owner renamed a saved summary
 	AuditSummaryDeleted         AuditAction = "summary.deleted"  // its owner deleted a saved summary
 	AuditSearchRebuildRequested AuditAction = "search.rebuild_requested"
+	AuditNotified               AuditAction = "notification.created"     // a reminder or event reached people's notification centres and the outbox
+	AuditEscalated              AuditAction = "recommendation.escalated" // overdue past the escalation period: senior contact and oversight told
+	AuditNotificationsRead      AuditAction = "notification.read"
+	AuditNotificationPrefs      AuditAction = "user.notification_preferences"
+	AuditEmailDelivered         AuditAction = "email.delivered"
+	AuditEmailFailed            AuditAction = "email.failed"   // the last attempt failed: given up
+	AuditEmailWithheld          AuditAction = "email.withheld" // its recipient could no longer read what it was about
+	AuditDigestQueued           AuditAction = "notification.digest_queued"
 	// AuditChainKeyed marks where the chain starts to be keyed (or changes key): it and every
 	// later event are HMACs under the key its after-JSON names (see auditkeys.go).
 	AuditChainKeyed AuditAction = "audit.chain_keyed"
@@ -325,6 +333,8 @@ var AuditActionGroups = []struct {
 		AuditMFAEnrolled, AuditMFAReset, AuditRecoveryCodeUsed, AuditTokenCreated, AuditTokenRevoked}},
 	{"Signing in", []AuditAction{AuditLogin, AuditLoginFailed, AuditLoginLocked, AuditMFAPassed, AuditMFAFailed, AuditLogout}},
 	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted}},
+	{"Notifications", []AuditAction{AuditNotified, AuditEscalated, AuditNotificationsRead, AuditNotificationPrefs,
+		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld}},
 	{"The service", []AuditAction{AuditSearchRebuildRequested, AuditChainKeyed}},
 }
 

@@ -74,6 +74,7 @@ type Service interface {
 	ThemeSuggestionService
 	ImportService
 	SavedSummaryService
+	NotificationService
 	Ready(ctx context.Context) (Health, error)
 	// Names returns the names of the organisations (kind "organisation") or partnerships (kind
 	// "partnership") with the given ids, in one query: search facets label their values with it.

@@ -58,6 +58,9 @@ const (
 	ProgressAssessment ProgressKind = "assessment" // an oversight classification
 	ProgressLink       ProgressKind = "link"
 	ProgressEdit       ProgressKind = "edit" // a field of the recommendation changed: Field, OldStatus → NewStatus
+	// ProgressEscalation: overdue past the escalation period, the organisation's senior contact
+	// and oversight were told (issue 18 §2). Not progress: it does not count as activity.
+	ProgressEscalation ProgressKind = "escalation"
 )
 
 // ProgressUpdate is one append-only entry of a recommendation's timeline.

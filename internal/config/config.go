@@ -52,6 +52,15 @@ type Config struct {
 	SecretKey string
 	// SecretKeyOld is the previous key during a rotation (CASEREVIEW_SECRET_KEY_OLD or _FILE).
 	SecretKeyOld string
+
+	// Notifications (docs/notifications.md). SMTPURL empty keeps emails in the outbox.
+	SMTPURL, SMTPFrom string
+	PublicURL         string       // CASEREVIEW_PUBLIC_URL: the address links in emails start with
+	RemindBefore      []int        // CASEREVIEW_REMIND_BEFORE_DAYS
+	RemindEvery       int          // CASEREVIEW_REMIND_OVERDUE_EVERY_DAYS
+	EscalateAfter     int          // CASEREVIEW_ESCALATE_AFTER_DAYS
+	WeeklyDigestOn    time.Weekday // CASEREVIEW_WEEKLY_DIGEST_DAY
+	Notifications     bool         // CASEREVIEW_NOTIFICATIONS: run the scheduler in this process
 }
 
 // Var documents one environment variable; README's configuration table is written from these.
@@ -88,6 +97,14 @@ var Vars = []Var{
 	{Name: "CASEREVIEW_METRICS_ADDR", Default: "", Help: "host:port of a separate listener serving Prometheus metrics at /metrics (e.g. :9090 on a private network); empty serves none"},
 	{Name: "CASEREVIEW_METRICS_TOKEN", Default: "", Secret: true, Help: "when set, /metrics requires Authorization: Bearer <token>"},
 	{Name: "CASEREVIEW_TRUSTED_PROXIES", Default: "", Help: "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"},
+	{Name: "CASEREVIEW_SMTP_URL", Default: "", Secret: true, Help: "smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465 (TLS); empty keeps emails in the outbox (admin page Outbox)"},
+	{Name: "CASEREVIEW_SMTP_FROM", Default: "", Help: "the address emails come from (required with CASEREVIEW_SMTP_URL)"},
+	{Name: "CASEREVIEW_PUBLIC_URL", Default: "http://localhost:8080", Help: "the service's address as people reach it: links in emails start with it"},
+	{Name: "CASEREVIEW_REMIND_BEFORE_DAYS", Default: "28,7", Help: "remind the addressed organisation this many days before a response or action is due (comma-separated; none for no reminders)"},
+	{Name: "CASEREVIEW_REMIND_OVERDUE_EVERY_DAYS", Default: "7", Help: "remind again every this many days while a response or action is overdue (1 to 365)"},
+	{Name: "CASEREVIEW_ESCALATE_AFTER_DAYS", Default: "30", Help: "escalate to the organisation's senior contact and oversight when overdue this many days (1 to 3650)"},
+	{Name: "CASEREVIEW_WEEKLY_DIGEST_DAY", Default: "monday", Help: "the day weekly digests are sent"},
+	{Name: "CASEREVIEW_NOTIFICATIONS", Default: "true", Help: "run the daily reminder evaluation and the email sender in this server (replicas share them through the database)"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a map in tests) and
@@ -216,6 +233,41 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 			}
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	c.SMTPURL, c.SMTPFrom, c.PublicURL = get("CASEREVIEW_SMTP_URL"), get("CASEREVIEW_SMTP_FROM"), strings.TrimRight(get("CASEREVIEW_PUBLIC_URL"), "/")
+	if !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_PUBLIC_URL %q: want http://… or https://…", c.PublicURL))
+	}
+	if c.SMTPURL != "" && c.SMTPFrom == "" {
+		errs = append(errs, errors.New("CASEREVIEW_SMTP_FROM is required with CASEREVIEW_SMTP_URL: the address emails come from"))
+	}
+	if v := strings.TrimSpace(get("CASEREVIEW_REMIND_BEFORE_DAYS")); v != "none" {
+		for _, p := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil || n < 0 || n > 365 {
+				errs = append(errs, fmt.Errorf("CASEREVIEW_REMIND_BEFORE_DAYS: %q is not a number of days from 0 to 365", p))
+				continue
+			}
+			c.RemindBefore = append(c.RemindBefore, n)
+		}
+	}
+	if c.RemindEvery, err = strconv.Atoi(get("CASEREVIEW_REMIND_OVERDUE_EVERY_DAYS")); err != nil || c.RemindEvery < 1 || c.RemindEvery > 365 {
+		errs = append(errs, errors.New("CASEREVIEW_REMIND_OVERDUE_EVERY_DAYS: want a whole number from 1 to 365"))
+	}
+	if c.EscalateAfter, err = strconv.Atoi(get("CASEREVIEW_ESCALATE_AFTER_DAYS")); err != nil || c.EscalateAfter < 1 || c.EscalateAfter > 3650 {
+		errs = append(errs, errors.New("CASEREVIEW_ESCALATE_AFTER_DAYS: want a whole number from 1 to 3650"))
+	}
+	day, known := strings.ToLower(get("CASEREVIEW_WEEKLY_DIGEST_DAY")), false
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		if strings.ToLower(d.String()) == day {
+			c.WeeklyDigestOn, known = d, true
+		}
+	}
+	if !known {
+		errs = append(errs, fmt.Errorf("CASEREVIEW_WEEKLY_DIGEST_DAY %q: want a day of the week, such as monday", day))
+	}
+	if c.Notifications, err = strconv.ParseBool(get("CASEREVIEW_NOTIFICATIONS")); err != nil {
+		errs = append(errs, errors.New("CASEREVIEW_NOTIFICATIONS: want true or false"))
 	}
 	return c, errors.Join(errs...)
 }

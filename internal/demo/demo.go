@@ -66,6 +66,9 @@ type Organisation struct {
 	Aliases []string `json:"aliases"`
 	Sector  string   `json:"sector"`
 	Parent  *string  `json:"parent"`
+	// The senior contact escalations go to (fictional, on an .invalid domain).
+	SeniorContactName  string `json:"senior_contact_name,omitempty"`
+	SeniorContactEmail string `json:"senior_contact_email,omitempty"`
 }
 
 // Review is one case review with the recommendations it printed.

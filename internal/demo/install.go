@@ -53,7 +53,8 @@ func InstallWith(ctx context.Context, svc casereview.Service, ds *Dataset, opt O
 	for pending := ds.Organisations; len(pending) > 0; {
 		var later []Organisation
 		for _, o := range pending {
-			d := casereview.OrganisationDraft{Name: o.Name, Aliases: o.Aliases, Sector: casereview.Sector(o.Sector)}
+			d := casereview.OrganisationDraft{Name: o.Name, Aliases: o.Aliases, Sector: casereview.Sector(o.Sector),
+				SeniorContactName: o.SeniorContactName, SeniorContactEmail: o.SeniorContactEmail}
 			if o.Parent != nil {
 				id, ok := orgs[*o.Parent]
 				if !ok {

@@ -314,6 +314,11 @@ func (s *Store) ReviewEvidence(ctx context.Context, id string, status casereview
 			Narrative: joinNonEmpty("Evidence "+row.Status+": "+row.Title, note)}); err != nil {
 			return err
 		}
+		if status == casereview.EvidenceRejected {
+			if err := raiseSentBack(t, "evidence_rejected:"+row.ID, row.RecommendationID, row.ActionID, "Evidence for an action of %s was rejected"); err != nil {
+				return err
+			}
+		}
 		t.touch(journalRecommendation, row.RecommendationID)
 		t.audit(casereview.AuditEvidenceReviewed, "evidence", row.ID, before, out)
 		return nil

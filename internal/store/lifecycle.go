@@ -226,6 +226,11 @@ func (s *Store) ProgressAction(ctx context.Context, actionID string, version int
 		if err := settle(t, &rec); err != nil {
 			return err
 		}
+		if from == casereview.ImplPending && casereview.ImplementationStatus(newStatus) == casereview.ImplInProgress {
+			if err := raiseSentBack(t, "claim_sent_back:"+newID(), row.RecommendationID, row.ID, "The claim that an action of %s is implemented was sent back"); err != nil {
+				return err
+			}
+		}
 		t.touch(journalAction, row.ID)
 		t.touch(journalRecommendation, row.RecommendationID)
 		t.audit(casereview.AuditActionProgressed, "action", row.ID, before, row.domain())
@@ -342,6 +347,11 @@ func (s *Store) Assess(ctx context.Context, recommendationID string, version int
 		rec = recommendationRow{}
 		if err := t.db.Where("id = ?", id).Take(&rec).Error; err != nil {
 			return err
+		}
+		if d.Classification == casereview.OversightStatus("open_unacceptable") && c.Current != casereview.OversightStatus("open_unacceptable") {
+			if err := raiseUnacceptable(t, row.ID, rec.ID); err != nil {
+				return err
+			}
 		}
 		t.touch(journalRecommendation, rec.ID)
 		action := casereview.AuditRecommendationAssessed

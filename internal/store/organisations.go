@@ -10,14 +10,17 @@ import (
 )
 
 type organisationRow struct {
-	ID        string    `gorm:"column:id;primaryKey"`
-	Name      string    `gorm:"column:name"`
-	NameKey   string    `gorm:"column:name_key"` // casereview.NameKey(Name): names are unique by it
-	Sector    string    `gorm:"column:sector"`
-	ParentID  *string   `gorm:"column:parent_id"`
-	Version   int       `gorm:"column:version"`
-	CreatedAt time.Time `gorm:"column:created_at"`
-	UpdatedAt time.Time `gorm:"column:updated_at"`
+	ID       string  `gorm:"column:id;primaryKey"`
+	Name     string  `gorm:"column:name"`
+	NameKey  string  `gorm:"column:name_key"` // casereview.NameKey(Name): names are unique by it
+	Sector   string  `gorm:"column:sector"`
+	ParentID *string `gorm:"column:parent_id"`
+	// The senior contact escalations go to (issue 18 §2).
+	SeniorContactName  string    `gorm:"column:senior_contact_name"`
+	SeniorContactEmail string    `gorm:"column:senior_contact_email"`
+	Version            int       `gorm:"column:version"`
+	CreatedAt          time.Time `gorm:"column:created_at"`
+	UpdatedAt          time.Time `gorm:"column:updated_at"`
 }
 
 func (organisationRow) TableName() string { return "organisations" }
@@ -51,9 +54,14 @@ func (s *Store) organisations(db *gorm.DB, rows []organisationRow) ([]casereview
 		}
 	}
 	out := make([]casereview.Organisation, len(rows))
+	contact := db.Statement.Context != nil && casereview.CanReadSeniorContact(actorOf(db.Statement.Context))
 	for i, r := range rows {
+		if !contact {
+			r.SeniorContactName, r.SeniorContactEmail = "", ""
+		}
 		out[i] = casereview.Organisation{ID: r.ID, Name: r.Name, Sector: casereview.Sector(r.Sector), ParentID: r.ParentID,
-			Aliases: append([]string{}, aliases[r.ID]...), Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+			Aliases: append([]string{}, aliases[r.ID]...), Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+			SeniorContactName: r.SeniorContactName, SeniorContactEmail: r.SeniorContactEmail}
 	}
 	return out, nil
 }
@@ -67,7 +75,8 @@ func (s *Store) CreateOrganisation(ctx context.Context, d casereview.Organisatio
 	}
 	var row organisationRow
 	err := s.inTx(ctx, func(t *tx) error {
-		row = organisationRow{ID: newID(), Name: d.Name, NameKey: casereview.NameKey(d.Name), Sector: string(d.Sector), ParentID: d.ParentID, Version: 1, CreatedAt: t.now, UpdatedAt: t.now}
+		row = organisationRow{ID: newID(), Name: d.Name, NameKey: casereview.NameKey(d.Name), Sector: string(d.Sector), ParentID: d.ParentID, Version: 1, CreatedAt: t.now, UpdatedAt: t.now,
+			SeniorContactName: d.SeniorContactName, SeniorContactEmail: d.SeniorContactEmail}
 		if err := checkOrganisation(t, row); err != nil {
 			return err
 		}
@@ -212,6 +221,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, id string, version int, 
 			return err
 		}
 		row.Name, row.NameKey, row.Sector, row.ParentID = d.Name, casereview.NameKey(d.Name), string(d.Sector), d.ParentID
+		row.SeniorContactName, row.SeniorContactEmail = d.SeniorContactName, d.SeniorContactEmail
 		if err := checkOrganisation(t, row); err != nil {
 			return err
 		}

@@ -154,7 +154,15 @@ func (s *Store) Timeline(ctx context.Context, recommendationID string) ([]casere
 	if err := s.read.WithContext(ctx).Where("recommendation_id = ?", id).Order("created_at, id").Find(&mevents).Error; err != nil {
 		return nil, translate(err)
 	}
-	out := make([]casereview.ProgressUpdate, 0, len(rows)+len(edits)+len(mevents))
+	var escalations []notificationEventRow
+	if err := s.read.WithContext(ctx).Where("recommendation_id = ? AND kind = ?", id, casereview.NotifyEscalation).Order("created_at, key").Find(&escalations).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]casereview.ProgressUpdate, 0, len(rows)+len(edits)+len(mevents)+len(escalations))
+	for _, e := range escalations {
+		out = append(out, casereview.ProgressUpdate{ID: e.Key, RecommendationID: id, Kind: casereview.ProgressEscalation,
+			Narrative: e.Summary, AuthorName: "system", OrganisationID: deref(e.OrganisationID), CreatedAt: e.CreatedAt.UTC()})
+	}
 	for _, e := range edits {
 		out = append(out, e.domain())
 	}

@@ -27,24 +27,37 @@ func (h *Handler) accountRoutes(r gin.IRoutes) {
 type accountData struct {
 	MFAEnabled  bool
 	Memberships []membershipLine
-	Tokens      int // active API tokens
+	Tokens      int        // active API tokens
+	Emails      []prefLine // which emails they get, per kind of notification
 }
 
 type membershipLine struct{ Role, Scope, ID string }
 
-func (h *Handler) account(c *gin.Context) {
+func (h *Handler) account(c *gin.Context) { h.accountPage(c, http.StatusOK, nil, nil) }
+
+// accountPage renders the account page; typed, when set, are the email choices the person
+// just sent (shown again beside errs).
+func (h *Handler) accountPage(c *gin.Context, status int, errs []FieldProblem, typed []casereview.NotificationPreference) {
 	id, ok := identityOf(c)
 	if !ok {
 		c.Redirect(http.StatusSeeOther, "/sign-in")
 		return
 	}
 	ctx := c.Request.Context()
+	prefs := typed
+	if prefs == nil {
+		var err error
+		if prefs, err = h.svc.NotificationPreferences(ctx); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
 	toks, err := h.auth.ListTokens(ctx, id)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	d := accountData{MFAEnabled: id.User.MFAEnabled, Tokens: len(activeTokens(toks, h.now()))}
+	d := accountData{MFAEnabled: id.User.MFAEnabled, Tokens: len(activeTokens(toks, h.now())), Emails: prefLines(prefs)}
 	for _, m := range id.User.Memberships {
 		line := membershipLine{Role: label(m.Role), Scope: "All partnerships"}
 		kind, scopeID := "organisation", m.OrganisationID
@@ -62,8 +75,8 @@ func (h *Handler) account(c *gin.Context) {
 		d.Memberships = append(d.Memberships, line)
 	}
 	p := h.page(c, "Your account", d)
-	p.Nav = "account"
-	h.render(c, http.StatusOK, "account", p)
+	p.Nav, p.Errors = "account", errs
+	h.render(c, status, "account", p)
 }
 
 // passwordData says whether an admin's reset sent the person here.

@@ -17,6 +17,7 @@ func (h *Handler) adminRoutes(r gin.IRoutes) {
 	h.adminPartnershipRoutes(r)
 	h.adminUserRoutes(r)
 	h.adminOrganisationRoutes(r)
+	r.GET("/admin/outbox", h.outbox)
 }
 
 type adminLink struct{ Href, Title, Text string }
@@ -31,6 +32,7 @@ func (h *Handler) adminHub(c *gin.Context) {
 		{"/admin/users", "Users", "Add people, give them roles, disable accounts, and reset passwords and authenticator apps."},
 		{"/admin/organisations", "Organisations", "The agencies recommendations are addressed to: their names, aliases and sectors, and merging duplicates."},
 		{"/admin/partnerships", "Partnerships", "The partnerships, boards and coroner areas that commission reviews, and their areas."},
+		{"/admin/outbox", "Outbox", "The emails the service sends (reminders, escalations, digests): what waits, what was delivered, what failed."},
 		{"/audit", "Audit trail", "Everything done in the service, by whom and when, and a check that none of it was altered."},
 		{"/themes", "Themes", "The theme taxonomy recommendations are tagged with."},
 	}

@@ -236,6 +236,7 @@ type orgFormData struct {
 
 func orgValues(o casereview.Organisation) url.Values {
 	v := url.Values{"name": {o.Name}, "sector": {string(o.Sector)}, "aliases": {strings.Join(o.Aliases, "\n")},
+		"senior_contact_name": {o.SeniorContactName}, "senior_contact_email": {o.SeniorContactEmail},
 		"version": {strconv.Itoa(o.Version)}}
 	if o.ParentID != nil {
 		v.Set("parent_id", *o.ParentID)
@@ -290,7 +291,8 @@ func (h *Handler) editOrganisation(c *gin.Context) {
 	}
 	version, _ := strconv.Atoi(c.PostForm("version"))
 	d := casereview.OrganisationDraft{Name: strings.TrimSpace(c.PostForm("name")), Sector: casereview.Sector(c.PostForm("sector")),
-		Aliases: strings.FieldsFunc(c.PostForm("aliases"), func(r rune) bool { return r == '\n' || r == '\r' })}
+		Aliases:           strings.FieldsFunc(c.PostForm("aliases"), func(r rune) bool { return r == '\n' || r == '\r' }),
+		SeniorContactName: strings.TrimSpace(c.PostForm("senior_contact_name")), SeniorContactEmail: c.PostForm("senior_contact_email")}
 	if pid := c.PostForm("parent_id"); pid != "" {
 		d.ParentID = &pid
 	}

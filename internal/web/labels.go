@@ -69,7 +69,7 @@ var tagColours = map[string]string{
 	"closed_duplicate": "purple", "closed_no_longer_applicable": "purple", "closed_reconsidered": "purple",
 	"response_overdue": "red", "action_overdue": "red", "due_soon": "yellow", "stalled": "orange",
 	"historic_no_record": "grey", "follow_up_due": "orange",
-	"pending": "yellow", "verified": "green", "rejected": "red",
+	"pending": "yellow", "verified": "green", "rejected": "red", "sent": "green", "failed": "red", "withheld": "grey",
 }
 
 // tagClass is the govuk-tag class for a status or flag.

@@ -173,6 +173,8 @@ func (h *Handler) timelineEntries(ctx context.Context, rec casereview.Recommenda
 			}
 		case casereview.ProgressMilestone:
 			milestoneEntry(&e, p)
+		case casereview.ProgressEscalation:
+			e.Title, e.Author = "Escalated to the senior contact and oversight", "The service"
 		default:
 			e.Title = label(p.Kind)
 		}

@@ -102,6 +102,7 @@ type Viewer struct {
 	Roles       []casereview.Role
 	Memberships []casereview.Membership
 	Scope       string // "Eastmere Police", "all partnerships" …
+	Unread      int    // unread notifications, for the header's link
 }
 
 // IsAdmin reports whether the viewer is an admin (the Administration pages).

@@ -24,6 +24,7 @@ func (h *Handler) routes(r *gin.Engine) {
 
 	// The person's own account: password, authenticator app, API tokens (account.go).
 	h.accountRoutes(r)
+	h.notificationRoutes(r) // the notification centre and email choices (notifications.go)
 
 	// The audit trail, for oversight and admins (audit.go).
 	h.auditRoutes(r)

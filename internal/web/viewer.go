@@ -40,6 +40,9 @@ func (h *Handler) viewer(c *gin.Context, u casereview.User) *Viewer {
 			}
 		}
 	}
+	if n, err := h.svc.UnreadNotifications(c.Request.Context()); err == nil {
+		v.Unread = n // the header can do without the count
+	}
 	slices.Sort(names)
 	v.Scope = strings.Join(slices.Compact(names), ", ")
 	if v.Scope == "" && (v.Has(casereview.RoleOversight) || v.Has(casereview.RoleAdmin) || v.Has(casereview.RoleViewer)) {

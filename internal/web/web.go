@@ -50,6 +50,9 @@ type Options struct {
 	// SDCThreshold is the smallest count the public figures show (default
 	// casereview.DefaultSDCThreshold), as for the summaries API's shareable output.
 	SDCThreshold int
+	// EmailConfigured says an SMTP server is configured: the outbox page then says emails are
+	// sent, not kept.
+	EmailConfigured bool
 	// PublicRate and PublicBurst limit each client address on the public pages: PublicBurst
 	// pages at once, then PublicRate a second (defaults DefaultPublicRate, DefaultPublicBurst).
 	PublicRate  float64

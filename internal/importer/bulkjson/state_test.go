@@ -33,7 +33,10 @@ var instanceTables = map[string]bool{"users": true, "memberships": true, "recove
 	"reference_state": true, "review_types": true, "intervention_types": true, "theme_groups": true, "themes": true,
 	"theme_crosswalks": true, "goose_db_version": true,
 	// A saved summary is its owner's, like their tokens: it stays with the people of the instance.
-	"saved_summaries": true}
+	"saved_summaries": true,
+	// Notifications are their recipients', and the outbox and job leases the instance's own
+	// bookkeeping (migration 00017): none moves. An escalation's timeline entry stays behind.
+	"notification_events": true, "notifications": true, "notification_preferences": true, "outbox": true, "job_leases": true}
 
 // userColumns hold user ids; the comparison reads them as the user's email.
 var userColumns = map[string]bool{"confirmed_by": true, "rejected_by": true, "author_user_id": true, "submitted_by_id": true,

@@ -69,6 +69,7 @@ var stateTables = []stateTable{
 	// Organisations: those the partnerships' records name, with their parents (added in Go).
 	{name: "organisations", entity: "organisation", key: "id", order: "id", scope: "id IN (SELECT organisation_id FROM addressees WHERE recommendation_id IN (" + scopeRecs + "))", cols: []stateColumn{
 		sc("id", colText), sc("name", colText), sc("sector", colText), rc("parent_id", colText, refOrganisation),
+		sc("senior_contact_name", colText), sc("senior_contact_email", colText), // migration 00018
 		sc("version", colInt), sc("created_at", colTime), sc("updated_at", colTime)}},
 	{name: "organisation_aliases", order: "organisation_id, position", cols: []stateColumn{
 		rc("organisation_id", colText, refOrganisation), sc("alias", colText), sc("position", colInt)}},
