@@ -7,13 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -247,7 +242,7 @@ func translate(n query.Node) (bq.Query, error) {
 	case nil:
 		return bq.NewMatchAllQuery(), nil
 	case *query.And:
-		return combine(n.Children, false)
+		return andQuery(n.Children)
 	case *query.Or:
 		return combine(n.Children, true)
 	case *query.Not:
@@ -305,102 +300,6 @@ func combine(children []query.Node, or bool) (bq.Query, error) {
 	return bq.NewConjunctionQuery(qs), nil
 }
 
-// wordQuery searches the text fields for one word: stemmed, fuzzy (one edit) for words of five
-// letters or more, and expanded through the synonyms both ways.
-func wordQuery(word string) bq.Query {
-	var any []bq.Query
-	for _, alt := range Expand(word) {
-		if strings.Contains(alt, " ") {
-			for _, f := range textFields {
-				p := bq.NewMatchPhraseQuery(alt)
-				p.SetField(f.name)
-				p.SetBoost(f.boost)
-				any = append(any, p)
-			}
-			continue
-		}
-		for _, f := range textFields {
-			m := bq.NewMatchQuery(alt)
-			m.SetField(f.name)
-			m.SetBoost(f.boost)
-			any = append(any, m)
-		}
-		if utf8.RuneCountInString(alt) >= 5 && !strings.ContainsAny(alt, "0123456789") {
-			// One typo is forgiven in longer words, counted on the unstemmed words and scored
-			// below an exact match.
-			m := bq.NewMatchQuery(alt)
-			m.SetField(fPlain)
-			m.SetFuzziness(1)
-			m.SetPrefix(1)
-			m.SetBoost(0.3)
-			any = append(any, m)
-		}
-	}
-	return bq.NewDisjunctionQuery(any)
-}
-
-func phraseQuery(field, text string) (bq.Query, error) {
-	if field != "" {
-		return fieldQuery(field, text, true)
-	}
-	var any []bq.Query
-	for i, alt := range Expand(text) {
-		if i > 0 && !strings.Contains(alt, " ") {
-			// the phrase's abbreviation, as a word
-			for _, f := range textFields {
-				m := bq.NewMatchQuery(alt)
-				m.SetField(f.name)
-				m.SetBoost(f.boost)
-				any = append(any, m)
-			}
-			continue
-		}
-		for _, f := range textFields {
-			p := bq.NewMatchPhraseQuery(alt)
-			p.SetField(f.name)
-			p.SetBoost(f.boost)
-			any = append(any, p)
-		}
-	}
-	return bq.NewDisjunctionQuery(any), nil
-}
-
-func termQuery(t *query.Term) (bq.Query, error) {
-	if t.Field != "" {
-		return fieldQuery(t.Field, t.Text, false)
-	}
-	if t.Prefix {
-		var any []bq.Query
-		for _, f := range textFields {
-			p := bq.NewPrefixQuery(strings.ToLower(t.Text))
-			p.SetField(f.name)
-			any = append(any, p)
-		}
-		return bq.NewDisjunctionQuery(any), nil
-	}
-	if stopWord(t.Text) {
-		// The analyser drops it from the documents, so requiring it would match nothing: "victim
-		// of stalking" searches for victim and stalking.
-		return nil, nil
-	}
-	return wordQuery(t.Text), nil
-}
-
-var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
-	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
-	if err != nil {
-		return nil
-	}
-	return a
-})
-
-// stopWord reports whether the text fields' analyser leaves nothing of word (the, of, should…)
-// and it has no synonyms.
-func stopWord(word string) bool {
-	a := textAnalyzer()
-	return a != nil && len(Expand(word)) == 1 && len(a.Analyze([]byte(word))) == 0
-}
-
 // fieldQuery handles field:value.
 func fieldQuery(field, v string, phrase bool) (bq.Query, error) {
 	lower, upper := strings.ToLower(v), strings.ToUpper(v)
@@ -419,7 +318,7 @@ func fieldQuery(field, v string, phrase bool) (bq.Query, error) {
 		// A code, a slug, or words of a label: theme:A09, theme:stalking, theme:"coercive control".
 		return bq.NewDisjunctionQuery([]bq.Query{term(fThemeSlugs, lower), term(fThemeCodes, upper), match(fThemeText)}), nil
 	case "agency":
-		return match(fOrganisationText), nil
+		return agencyQuery(v), nil
 	case "org":
 		return term(fOrganisationIDs, lower), nil
 	case "sector":

@@ -9,7 +9,6 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -105,9 +104,9 @@ func minShared(n int) int {
 // distinctiveTerms analyses text as the text field is indexed and returns its most telling
 // terms, each weighted by (1 + log tf) x idf, heaviest first.
 func (x *Index) distinctiveTerms(text string) ([]string, []float64, error) {
-	an := x.idx.Mapping().AnalyzerNamed(en.AnalyzerName)
+	an := x.idx.Mapping().AnalyzerNamed(TextAnalyzer)
 	if an == nil {
-		return nil, nil, fmt.Errorf("the %s analyser is not registered", en.AnalyzerName)
+		return nil, nil, fmt.Errorf("the %s analyser is not registered", TextAnalyzer)
 	}
 	generic := map[string]bool{}
 	for _, w := range genericWords {
