@@ -125,7 +125,7 @@ func TestSynonymAndFuzzyMatchesRankBelowExactOnes(t *testing.T) {
 func TestTextOutranksAddresseeNames(t *testing.T) {
 	idx := relevanceIndex(t,
 		rec("c1", "The trust should review how discharge letters reach the GP.", "Care Quality Commission|CQC"),
-		rec("c2", "The CQC should inspect ward staffing at night.", "Department of Health and Social Care"),
+		rec("c2", "The CQC should inspect ward staffing at night, when the evidence heard at the inquest showed that a single nurse was left in charge of two wards, that handovers were verbal and unrecorded, and that the escalation policy had not been read by agency staff.", "Department of Health and Social Care"),
 		rec("c3", "Inspectors should check staffing at night.", "Eastvale Police|EVP"),
 	)
 	if got := ranked(t, idx, "CQC"); len(got) != 2 || got[0] != "c2" {
@@ -161,5 +161,15 @@ func TestAmpersandAbbreviationsAreNotALoneLetter(t *testing.T) {
 		if slices.Contains(got, "a2") || !slices.Equal(got, want) {
 			t.Errorf("%q found %v, want %v", q, got, want)
 		}
+	}
+}
+
+func TestNotIsAnOperator(t *testing.T) {
+	idx := relevanceIndex(t,
+		rec("n1", "Stalking should be reported to the police."),
+		rec("n2", "Stalking advocates should be funded."),
+	)
+	if got := found(t, idx, "stalking NOT police"); !slices.Equal(got, []string{"n2"}) {
+		t.Errorf("stalking NOT police found %v, want n2", got)
 	}
 }
