@@ -2,6 +2,7 @@ package bleve_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -155,7 +156,7 @@ func TestAmpersandAbbreviationsAreNotALoneLetter(t *testing.T) {
 		"ED":                       {"a1", "a3", "a4"},
 		`"accident & emergency"`:   {"a1", "a3", "a4"}, // the phrase finds its abbreviation too
 		`"accident and emergency"`: {"a1", "a3", "a4"},
-		"accident & emergency":     {"a3", "a4"}, // the lone & is dropped: accident and emergency, anywhere
+		"accident & emergency":     {"a1", "a3", "a4"},
 	} {
 		got := found(t, idx, q)
 		if slices.Contains(got, "a2") || !slices.Equal(got, want) {
@@ -171,5 +172,42 @@ func TestNotIsAnOperator(t *testing.T) {
 	)
 	if got := found(t, idx, "stalking NOT police"); !slices.Equal(got, []string{"n2"}) {
 		t.Errorf("stalking NOT police found %v, want n2", got)
+	}
+}
+
+// Each abbreviation finds its long form and the long form (typed without quotes, or quoted)
+// finds the abbreviation.
+func TestAbbreviationsBothWays(t *testing.T) {
+	pairs := [][2]string{
+		{"MHA", "Mental Health Act"}, {"s136", "section 136"}, {"CAMHS", "child and adolescent mental health services"},
+		{"NEWS2", "national early warning score"}, {"AMHP", "approved mental health professional"},
+		{"CRHTT", "crisis resolution and home treatment team"}, {"CRHTT", "crisis team"}, {"PICU", "psychiatric intensive care unit"},
+		{"CQC", "Care Quality Commission"}, {"NHSE", "NHS England"}, {"HMPPS", "His Majesty's Prison and Probation Service"},
+		{"DfT", "Department for Transport"}, {"DHSC", "Department of Health and Social Care"}, {"ICB", "integrated care board"},
+		{"MASH", "multi-agency safeguarding hub"}, {"IOPC", "Independent Office for Police Conduct"},
+		{"HMICFRS", "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"}, {"HMIC", "HM Inspectorate of Constabulary"},
+		{"Ofsted", "Office for Standards in Education"}, {"CPS", "Crown Prosecution Service"},
+	}
+	var docs []search.Document
+	for i, p := range pairs {
+		docs = append(docs,
+			rec(fmt.Sprintf("short%02d", i), "Ask the "+p[0]+" to write to every coroner."),
+			rec(fmt.Sprintf("long%02d", i), "Ask the "+p[1]+" to write to every coroner."))
+	}
+	docs = append(docs, rec("control", "Ask the new board to write to every coroner about news of the crisis in the department."))
+	idx := relevanceIndex(t, docs...)
+	for i, p := range pairs {
+		want := []string{fmt.Sprintf("long%02d", i), fmt.Sprintf("short%02d", i)}
+		for _, q := range []string{p[0], p[1], `"` + p[1] + `"`} {
+			got := found(t, idx, q)
+			if !slices.Contains(got, want[0]) || !slices.Contains(got, want[1]) || slices.Contains(got, "control") {
+				t.Errorf("%q found %v, want %v among them and not the control", q, got, want)
+			}
+		}
+	}
+	for _, q := range []string{"NEWS2", "NEWS 2", "news2"} {
+		if got := found(t, idx, q); slices.Contains(got, "control") || len(got) == 0 {
+			t.Errorf("%q found %v: NEWS is the score, not the word new", q, got)
+		}
 	}
 }

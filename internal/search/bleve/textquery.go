@@ -16,10 +16,10 @@ import (
 const (
 	synonymBoost   = 0.6
 	fuzzyBoost     = 0.3
-	phraseBoost    = 2 // all the query's words together, in order
-	pairBoost      = 1 // two neighbouring words of the query together
-	maxSynonymRun  = 6 // the longest run of unquoted words looked up as one synonym (crisis resolution and home treatment team)
-	maxProximityIn = 8 // longer queries get no proximity clauses: their cost grows with each pair
+	phraseBoost    = 2  // all the query's words together, in order
+	pairBoost      = 1  // two neighbouring words of the query together
+	maxSynonymRun  = 12 // the longest run of unquoted words looked up as one synonym (his majesty's inspectorate of constabulary and fire & rescue services)
+	maxProximityIn = 8  // longer queries get no proximity clauses: their cost grows with each pair
 )
 
 // analysed is the terms the text fields' analyser makes of s.
@@ -72,10 +72,7 @@ type alternative struct {
 // analyses to nothing useful is left out; so is the text itself when it analyses to nothing.
 func alternatives(text string) []alternative {
 	var out []alternative
-	for i, alt := range Expand(synonymKey(text)) {
-		if i == 0 {
-			alt = text
-		}
+	for i, alt := range synonyms(text) {
 		terms := analysed(alt)
 		if len(terms) == 0 || (i > 0 && meaningless(terms)) {
 			continue
@@ -273,7 +270,7 @@ func synonymRun(children []query.Node) (int, bq.Query) {
 	}
 	for n := len(words); n > 1; n-- {
 		text := strings.Join(words[:n], " ")
-		if len(Expand(synonymKey(text))) < 2 {
+		if len(synonyms(text)) < 2 {
 			continue
 		}
 		var each []bq.Query
