@@ -211,3 +211,34 @@ func TestAbbreviationsBothWays(t *testing.T) {
 		}
 	}
 }
+func TestEveryHitShowsWhyItMatched(t *testing.T) {
+	idx := relevanceIndex(t,
+		rec("w1", "Paramedics should ask about strangulation at every call.", "Ambulance Service"),
+		rec("w2", "Training on coercive and controlling behavior for housing officers."),
+		rec("w3", "The trust should review how discharge letters reach the GP.", "Care Quality Commission|CQC"),
+		func() search.Document {
+			d := rec("w4", "Alcohol services should take self-referrals.")
+			d.Title = ""
+			return d
+		}(),
+	)
+	for q, id := range map[string]string{"strangulaton": "w1", "behaviour": "w2", "CQC": "w3", "ambulance": "w1", "alcohol": "w4", "alco*": "w4"} {
+		hs := hits(t, idx, q)
+		if len(hs) != 1 || hs[0].ID != id {
+			t.Errorf("%q: hits %v, want %s", q, hs, id)
+			continue
+		}
+		marked := false
+		for field, frags := range hs[0].Fragments {
+			for _, f := range frags {
+				if strings.TrimSpace(f) == "" || (field == "title" && !strings.Contains(f, "<mark>")) {
+					t.Errorf("%q: an empty or unmarked %s snippet: %q", q, field, f)
+				}
+				marked = marked || strings.Contains(f, "<mark>")
+			}
+		}
+		if !marked {
+			t.Errorf("%q: no snippet of %s shows why it matched: %v", q, id, hs[0].Fragments)
+		}
+	}
+}

@@ -136,7 +136,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		out.Hits = append(out.Hits, hit)
 	}
 	if !tuning.HighlightInOnePass {
-		if err := x.highlight(baseCtx, musts, out.Hits); err != nil {
+		if err := x.highlight(baseCtx, parsed, musts, out.Hits); err != nil {
 			return search.Result{}, err
 		}
 	}
@@ -153,39 +153,6 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		out.Facets[name] = counts
 	}
 	return out, nil
-}
-
-// highlight adds snippets to a page of hits: the same query again, restricted to the page's
-// ids, so word positions are read for those documents only.
-func (x *Index) highlight(ctx context.Context, musts []bq.Query, hits []search.Hit) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery(append([]bq.Query{bq.NewDocIDQuery(ids)}, musts...)), len(ids), 0, false)
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.AddField(fText)
-	req.Highlight.AddField(fTitle)
-	res, err := x.idx.SearchInContext(ctx, req)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search took too long; narrow it down", Err: err}
-		}
-		return err
-	}
-	frags := make(map[string]map[string][]string, len(res.Hits))
-	for _, h := range res.Hits {
-		frags[h.ID] = h.Fragments
-	}
-	for i := range hits {
-		for f, fr := range frags[hits[i].ID] {
-			hits[i].Fragments[f] = fr
-		}
-	}
-	return nil
 }
 
 func term(field, v string) bq.Query {
