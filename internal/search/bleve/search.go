@@ -51,11 +51,13 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	if u := unreadableQuery(r.Unreadable); u != nil {
 		musts = append(musts, u)
 	}
+	flagAt := -1 // where the flag filter is in musts: the flag facet counts without it
 	if r.Flag != "" {
 		fq, err := flagQuery(r.Flag, r.AsOf)
 		if err != nil {
 			return search.Result{}, err
 		}
+		flagAt = len(musts)
 		musts = append(musts, fq)
 	}
 	names := make([]string, 0, len(r.Filters))
@@ -100,10 +102,17 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		req.Highlight.AddField(fText)
 		req.Highlight.AddField(fTitle)
 	}
+	var facets []string // counted from the index's fields; the flag facet is counted apart (flags.go)
+	flagFacet := false
 	for _, name := range r.Facets {
+		if name == search.FacetFlag {
+			flagFacet = true
+			continue
+		}
+		facets = append(facets, name)
 		field, ok := facetFields[name]
 		if !ok {
-			return search.Result{}, &search.QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
+			return search.Result{}, &search.QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.KnownFacets, ", "))}
 		}
 		if x.facets == nil || tuning.BleveOnly {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
@@ -111,7 +120,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	}
 	baseCtx := ctx
 	var fc *facetCounter // counts the facets from columns (facet_count.go) unless bleve does
-	if len(r.Facets) > 0 && len(req.Facets) == 0 {
+	if len(facets) > 0 && len(req.Facets) == 0 {
 		ctx, fc = x.facets.withFacetCounting(ctx)
 		defer fc.release()
 	}
@@ -141,7 +150,16 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		}
 	}
 	if fc != nil {
-		out.Facets = fc.counts(r.Facets)
+		out.Facets = fc.counts(facets)
+	}
+	if flagFacet {
+		without := append(append([]bq.Query{}, musts[:max(flagAt, 0)]...), musts[flagAt+1:]...)
+		if flagAt < 0 {
+			without = musts
+		}
+		if out.Facets[search.FacetFlag], err = x.flagCounts(baseCtx, without, r.AsOf); err != nil {
+			return search.Result{}, err
+		}
 	}
 	for name, f := range res.Facets {
 		var counts []search.FacetCount
