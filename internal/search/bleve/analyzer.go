@@ -1,6 +1,7 @@
 package bleve
 
 import (
+	"bytes"
 	"regexp"
 	"sync"
 
@@ -78,6 +79,55 @@ func init() {
 // textAnalyzer is TextAnalyzer, for analysing query words as the text fields were analysed.
 var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
 	a, err := registry.NewCache().AnalyzerNamed(TextAnalyzer)
+	if err != nil {
+		return nil
+	}
+	return a
+})
+
+// PairsAnalyzer analyses text as TextAnalyzer does, then gives each two neighbouring terms as
+// one term ("safeguard referr"): the index of which words stand together, so a search can favour
+// documents holding its words together with a term lookup instead of reading word positions.
+// Stop words between two terms are skipped ("victim of stalking" pairs victim with stalking);
+// punctuation that ends a clause (, ; : . ! ? and brackets) is not.
+const PairsAnalyzer = "casereview_en_pairs"
+
+type pairs struct{ text analysis.Analyzer }
+
+func (p pairs) Analyze(input []byte) analysis.TokenStream {
+	toks := p.text.Analyze(input)
+	if len(toks) < 2 {
+		return nil
+	}
+	out := make(analysis.TokenStream, 0, len(toks)-1)
+	for i := 1; i < len(toks); i++ {
+		a, b := toks[i-1], toks[i]
+		if a.End <= b.Start && b.Start <= len(input) && bytes.ContainsAny(input[a.End:b.Start], ",;:.!?()[]") {
+			continue
+		}
+		term := make([]byte, 0, len(a.Term)+1+len(b.Term))
+		term = append(append(append(term, a.Term...), ' '), b.Term...)
+		out = append(out, &analysis.Token{Term: term, Position: len(out) + 1, Start: a.Start, End: b.End, Type: analysis.AlphaNumeric})
+	}
+	return out
+}
+
+func pairsAnalyzerConstructor(config map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+	a, err := textAnalyzerConstructor(config, cache)
+	if err != nil {
+		return nil, err
+	}
+	return pairs{a}, nil
+}
+
+func init() {
+	if err := registry.RegisterAnalyzer(PairsAnalyzer, pairsAnalyzerConstructor); err != nil {
+		panic(err)
+	}
+}
+
+var pairsAnalyzer = sync.OnceValue(func() analysis.Analyzer {
+	a, err := registry.NewCache().AnalyzerNamed(PairsAnalyzer)
 	if err != nil {
 		return nil
 	}

@@ -15,7 +15,8 @@ import (
 // version is rebuilt. 6: organisation_text carries the addressees' aliases too, so a search for
 // a merged organisation's old name finds its recommendations. 7: the text analyser keeps "A&E"
 // and "news" whole and reads a lone "&" as "and" (analyzer.go); organisation_text is stored, so a
-// hit found by its addressee can say so.
+// hit found by its addressee can say so; "pairs" holds each two neighbouring words of the title
+// and text, so words found together can be favoured cheaply.
 const MappingVersion = 7
 
 // Field names in the index.
@@ -29,6 +30,7 @@ const (
 	fHasActivity       = "has_activity" // "yes" or "no"
 	fVersion           = "version"      // stored: reconciliation compares it with the database
 	fPlain             = "plain"        // text and title unstemmed, for typo tolerance
+	fPairs             = "pairs"        // title and text as pairs of neighbouring terms, for proximity
 	fTitle             = "title"
 	fReviewTitle       = "review_title"
 	fOrganisationText  = "organisation_text"
@@ -96,6 +98,10 @@ func newMapping() *mapping.IndexMappingImpl {
 	plain.Analyzer = standard.Name // lower case, no stemming: edit distance is counted on real words
 	plain.Store, plain.IncludeTermVectors, plain.IncludeInAll = false, false, false
 	doc.AddFieldMappingsAt(fPlain, plain)
+	pairs := bleve.NewTextFieldMapping()
+	pairs.Analyzer = PairsAnalyzer
+	pairs.Store, pairs.IncludeTermVectors, pairs.IncludeInAll = false, false, false
+	doc.AddFieldMappingsAt(fPairs, pairs)
 	for _, f := range []string{fNumber, fReviewID, fReviewType, fReviewReference, fPartnershipID, fAreaCodes, fYearKeyword, fVisibility,
 		fOrganisationIDs, fSectors, fThemeCodes, fThemeSlugs, fThemeGroups, fIntervention, fScope, fResponse, fImplementation, fOversight} {
 		doc.AddFieldMappingsAt(f, kw())

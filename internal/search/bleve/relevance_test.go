@@ -94,13 +94,24 @@ func TestHyphenatedWordsMatchAsAPhrase(t *testing.T) {
 	}
 }
 
+// filler is n recommendations about other things, so that term statistics are those of a
+// corpus rather than of three documents.
+func filler(n int) []search.Document {
+	var out []search.Document
+	subjects := []string{"falls in care homes", "ambulance handover delays", "medication at discharge", "level crossings", "prison healthcare"}
+	for i := range n {
+		out = append(out, rec(fmt.Sprintf("f%03d", i), fmt.Sprintf("The %d review of %s should be shared with the board.", i, subjects[i%len(subjects)])))
+	}
+	return out
+}
+
 func TestWordsTogetherRankAboveScatteredWords(t *testing.T) {
-	idx := relevanceIndex(t,
+	idx := relevanceIndex(t, append(filler(40),
 		rec("p1", "Safeguarding leads said the school referred the family on; agencies referred me to training on safeguarding, and referrals were slow."),
 		rec("p2", "A safeguarding referral should be made on the day the concern is raised."),
 		rec("p3", "Risk assessment training should be given to every call handler; the risk of harm was never written into an assessment of the family."),
 		rec("p4", "Staff should be trained in risk assessment."),
-	)
+	)...)
 	for q, first := range map[string]string{"safeguarding referral": "p2", "risk assessment": "p4"} {
 		if got := ranked(t, idx, q); len(got) < 2 || got[0] != first {
 			t.Errorf("%q ranked %v, want %s first (the words together)", q, got, first)

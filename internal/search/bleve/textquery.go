@@ -16,8 +16,7 @@ import (
 const (
 	synonymBoost   = 0.6
 	fuzzyBoost     = 0.3
-	phraseBoost    = 2  // all the query's words together, in order
-	pairBoost      = 1  // two neighbouring words of the query together
+	pairBoost      = 2  // two neighbouring words of the query side by side
 	maxSynonymRun  = 12 // the longest run of unquoted words looked up as one synonym (his majesty's inspectorate of constabulary and fire & rescue services)
 	maxProximityIn = 8  // longer queries get no proximity clauses: their cost grows with each pair
 )
@@ -288,34 +287,24 @@ func synonymRun(children []query.Node) (int, bq.Query) {
 	return 0, nil
 }
 
-// proximity scores the unquoted words found together: all of them as a phrase, and each two
-// neighbours as a phrase, in the text and the title. None for fewer than two words that mean
-// something, or for long queries.
+// proximity scores the unquoted words found together: each two neighbouring words of the query
+// (stop words skipped) found side by side in the title or text, looked up in the pairs field, so
+// the more of the query stands together in a document, up to the whole of it, the higher it
+// ranks. None for fewer than two words that mean something, or for long queries.
 func proximity(words []string) []bq.Query {
-	var kept []string
-	for _, w := range words {
-		if len(analysed(w)) > 0 {
-			kept = append(kept, w)
-		}
-	}
-	if len(kept) < 2 || len(kept) > maxProximityIn {
+	a := pairsAnalyzer()
+	if a == nil || len(words) < 2 || len(words) > maxProximityIn {
 		return nil
 	}
-	phrase := func(text string, boost float64) []bq.Query {
-		var out []bq.Query
-		for _, f := range textFields[:2] { // text and title
-			p := bq.NewMatchPhraseQuery(text)
-			p.SetField(f.name)
-			p.SetBoost(f.boost * boost)
-			out = append(out, p)
-		}
-		return out
-	}
-	// The words as typed, stop words included, so "victim of stalking" keeps its gap.
-	out := phrase(strings.Join(words, " "), phraseBoost)
-	if len(kept) > 2 {
-		for i := 0; i+1 < len(kept); i++ {
-			out = append(out, phrase(kept[i]+" "+kept[i+1], pairBoost)...)
+	var out []bq.Query
+	seen := map[string]bool{}
+	for _, t := range a.Analyze([]byte(strings.Join(words, " "))) {
+		if pair := string(t.Term); !seen[pair] {
+			seen[pair] = true
+			q := bq.NewTermQuery(pair)
+			q.SetField(fPairs)
+			q.SetBoost(pairBoost)
+			out = append(out, q)
 		}
 	}
 	return out
