@@ -41,40 +41,53 @@ func (x *Index) highlight(ctx context.Context, parsed query.Node, musts []bq.Que
 	req.Highlight = bleve.NewHighlightWithStyle(htmlhl.Name)
 	req.Highlight.AddField(fText)
 	req.Highlight.AddField(fTitle)
-	req.Fields = []string{fText, fTitle, fOrganisationText}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search took too long; narrow it down", Err: err}
-		}
-		return err
+		return deadline(err)
 	}
-	var m *marker
+	frags := make(map[string]map[string][]string, len(res.Hits))
 	for _, h := range res.Hits {
-		for i := range hits {
-			if hits[i].ID != h.ID {
-				continue
-			}
-			for f, fr := range h.Fragments {
-				hits[i].Fragments[f] = fr
-			}
-			tidy(hits[i].Fragments)
-			if marked(hits[i].Fragments) {
-				continue
-			}
-			if m == nil {
-				m = newMarker(parsed)
-			}
-			stored := func(f string) string { s, _ := h.Fields[f].(string); return s }
-			for _, f := range []string{fText, fTitle, fOrganisationText} {
-				if s, ok := m.mark(stored(f)); ok {
-					hits[i].Fragments[snippetField[f]] = []string{s}
-					break
-				}
+		frags[h.ID] = h.Fragments
+	}
+	var unmarked []string
+	at := map[string]int{}
+	for i := range hits {
+		for f, fr := range frags[hits[i].ID] {
+			hits[i].Fragments[f] = fr
+		}
+		tidy(hits[i].Fragments)
+		if !marked(hits[i].Fragments) {
+			unmarked = append(unmarked, hits[i].ID)
+			at[hits[i].ID] = i
+		}
+	}
+	if len(unmarked) == 0 || parsed == nil {
+		return nil
+	}
+	// Only the hits bleve marked nothing in are read again, with their stored text.
+	req = bleve.NewSearchRequestOptions(bq.NewDocIDQuery(unmarked), len(unmarked), 0, false)
+	req.Fields = []string{fText, fTitle, fOrganisationText}
+	if res, err = x.idx.SearchInContext(ctx, req); err != nil {
+		return deadline(err)
+	}
+	m := newMarker(parsed)
+	for _, h := range res.Hits {
+		stored := func(f string) string { s, _ := h.Fields[f].(string); return s }
+		for _, f := range []string{fText, fTitle, fOrganisationText} {
+			if s, ok := m.mark(stored(f), f == fOrganisationText); ok {
+				hits[at[h.ID]].Fragments[snippetField[f]] = []string{s}
+				break
 			}
 		}
 	}
 	return nil
+}
+
+func deadline(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search took too long; narrow it down", Err: err}
+	}
+	return err
 }
 
 // tidy drops empty snippets, and title snippets with nothing marked.
@@ -110,12 +123,13 @@ func marked(frags map[string][]string) bool {
 // words and their synonyms, prefixes, and words one typo away.
 type marker struct {
 	terms    map[string]bool
+	agency   map[string]bool // the terms of agency: values, marked in the addressees' names only
 	prefixes []string
 	fuzzy    []string // lower case, as typed
 }
 
 func newMarker(n query.Node) *marker {
-	m := &marker{terms: map[string]bool{}}
+	m := &marker{terms: map[string]bool{}, agency: map[string]bool{}}
 	var walk func(n query.Node)
 	walk = func(n query.Node) {
 		switch n := n.(type) {
@@ -131,15 +145,20 @@ func newMarker(n query.Node) *marker {
 			switch {
 			case n.Prefix:
 				m.prefixes = append(m.prefixes, strings.ToLower(n.Text))
-			case n.Field == "" || n.Field == "agency":
-				m.add(n.Text)
+			case n.Field == "agency":
+				m.add(m.agency, n.Text)
+			case n.Field == "":
+				m.add(m.terms, n.Text)
 				if utf8.RuneCountInString(n.Text) >= 5 && plainWord(n.Text) {
 					m.fuzzy = append(m.fuzzy, strings.ToLower(n.Text))
 				}
 			}
 		case *query.Phrase:
-			if n.Field == "" || n.Field == "agency" {
-				m.add(n.Text)
+			switch n.Field {
+			case "":
+				m.add(m.terms, n.Text)
+			case "agency":
+				m.add(m.agency, n.Text)
 			}
 		}
 	}
@@ -147,16 +166,16 @@ func newMarker(n query.Node) *marker {
 	return m
 }
 
-func (m *marker) add(text string) {
+func (m *marker) add(set map[string]bool, text string) {
 	for _, alt := range alternatives(text) {
 		for _, t := range alt.terms {
-			m.terms[t] = true
+			set[t] = true
 		}
 	}
 }
 
-func (m *marker) matches(term, word string) bool {
-	if m.terms[term] {
+func (m *marker) matches(term, word string, names bool) bool {
+	if m.terms[term] || (names && m.agency[term]) {
 		return true
 	}
 	lw := strings.ToLower(word)
@@ -174,15 +193,16 @@ func (m *marker) matches(term, word string) bool {
 }
 
 // mark returns a snippet of s, HTML-escaped, around its first matching word, with every
-// matching word in it marked; false when no word matches.
-func (m *marker) mark(s string) (string, bool) {
+// matching word in it marked; false when no word matches. names says s is the addressees'
+// names, where the words of agency: are marked too.
+func (m *marker) mark(s string, names bool) (string, bool) {
 	type span struct{ start, end int }
 	var spans []span
 	for _, t := range tokens(s) {
 		if t.Start < 0 || t.End > len(s) || t.Start >= t.End {
 			continue
 		}
-		if m.matches(string(t.Term), s[t.Start:t.End]) {
+		if m.matches(string(t.Term), s[t.Start:t.End], names) {
 			spans = append(spans, span{t.Start, t.End})
 		}
 	}

@@ -224,7 +224,7 @@ func TestAbbreviationsBothWays(t *testing.T) {
 }
 func TestEveryHitShowsWhyItMatched(t *testing.T) {
 	idx := relevanceIndex(t,
-		rec("w1", "Paramedics should ask about strangulation at every call.", "Ambulance Service"),
+		rec("w1", "Paramedics should ask about strangulation at every call; the ambulance crew should record it.", "Ambulance Service"),
 		rec("w2", "Training on coercive and controlling behavior for housing officers."),
 		rec("w3", "The trust should review how discharge letters reach the GP.", "Care Quality Commission|CQC"),
 		func() search.Document {
@@ -233,7 +233,8 @@ func TestEveryHitShowsWhyItMatched(t *testing.T) {
 			return d
 		}(),
 	)
-	for q, id := range map[string]string{"strangulaton": "w1", "behaviour": "w2", "CQC": "w3", "ambulance": "w1", "alcohol": "w4", "alco*": "w4"} {
+	for q, id := range map[string]string{"strangulaton": "w1", "behaviour": "w2", "CQC": "w3", "ambulance": "w1", "alcohol": "w4", "alco*": "w4",
+		"agency:ambulance": "w1"} {
 		hs := hits(t, idx, q)
 		if len(hs) != 1 || hs[0].ID != id {
 			t.Errorf("%q: hits %v, want %s", q, hs, id)
@@ -250,6 +251,9 @@ func TestEveryHitShowsWhyItMatched(t *testing.T) {
 		}
 		if !marked {
 			t.Errorf("%q: no snippet of %s shows why it matched: %v", q, id, hs[0].Fragments)
+		}
+		if strings.HasPrefix(q, "agency:") && strings.Contains(strings.ToLower(strings.Join(hs[0].Fragments["text"], "")), "<mark>ambulance") {
+			t.Errorf("%q: an agency: word is marked in the text: %v", q, hs[0].Fragments)
 		}
 	}
 }
