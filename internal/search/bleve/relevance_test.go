@@ -164,6 +164,7 @@ func TestAmpersandAbbreviationsAreNotALoneLetter(t *testing.T) {
 	)
 	for q, want := range map[string][]string{
 		"A&E":                      {"a1", "a3", "a4"},
+		"A & E":                    {"a1", "a3", "a4"},
 		"ED":                       {"a1", "a3", "a4"},
 		`"accident & emergency"`:   {"a1", "a3", "a4"}, // the phrase finds its abbreviation too
 		`"accident and emergency"`: {"a1", "a3", "a4"},

@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -45,9 +46,11 @@ func tokens(s string) analysis.TokenStream {
 
 // meaningless reports whether terms say nothing a search can use: nothing at all (stop words),
 // or letters on their own ("A&E" split by a plain tokenizer leaves "e", which is in "e-mail").
+// A lone digit means something ("NEWS 2").
 func meaningless(terms []string) bool {
 	for _, t := range terms {
-		if utf8.RuneCountInString(t) > 1 {
+		r, _ := utf8.DecodeRuneInString(t)
+		if utf8.RuneCountInString(t) > 1 || !unicode.IsLetter(r) {
 			return false
 		}
 	}
@@ -67,13 +70,16 @@ type alternative struct {
 	synonym bool
 }
 
-// alternatives returns text and its synonyms, each with its analysed terms. A synonym that
-// analyses to nothing useful is left out; so is the text itself when it analyses to nothing.
+// alternatives returns text and its synonyms, each with its analysed terms. One that analyses to
+// nothing useful (stop words, lone letters) is left out, the text itself included when it has
+// synonyms; without synonyms it is left out only when it analyses to nothing.
 func alternatives(text string) []alternative {
 	var out []alternative
-	for i, alt := range synonyms(text) {
+	alts := synonyms(text)
+	for i, alt := range alts {
 		terms := analysed(alt)
-		if len(terms) == 0 || (i > 0 && meaningless(terms)) {
+		// A lone letter is searched for only when typed alone with no synonym: "A & E" is A&E.
+		if len(terms) == 0 || ((i > 0 || len(alts) > 1) && meaningless(terms)) {
 			continue
 		}
 		out = append(out, alternative{text: alt, terms: terms, synonym: i > 0})
@@ -274,6 +280,9 @@ func synonymRun(children []query.Node) (int, bq.Query) {
 		}
 		var each []bq.Query
 		for _, w := range words[:n] {
+			if meaningless(analysed(w)) {
+				continue // "A & E" is A&E, not any lone "e"
+			}
 			if q := wordQuery(w); q != nil {
 				each = append(each, q)
 			}
