@@ -210,8 +210,8 @@ func (f *Finder) find(ctx context.Context, p Params) (Found, error) {
 			if name = strings.TrimSpace(name); name == "" || name == "none" {
 				continue
 			}
-			if !slices.Contains(AllFacets, name) {
-				problems.Add("facets", casereview.FieldUnknownValue, "%q is not a facet (use: %s)", name, strings.Join(AllFacets, ", "))
+			if !slices.Contains(KnownFacets, name) {
+				problems.Add("facets", casereview.FieldUnknownValue, "%q is not a facet (use: %s)", name, strings.Join(KnownFacets, ", "))
 			}
 			r.Facets = append(r.Facets, name)
 		}

@@ -68,9 +68,17 @@ const (
 	FacetPartnership    = "partnership"
 )
 
-// AllFacets lists every facet, in the order a results page shows them.
+// FacetFlag counts the derived flags (overdue, stalled…) of the matches. Flags are computed at
+// query time against the as-of date, one count per flag, so it is counted only when asked for
+// by name and is not among AllFacets.
+const FacetFlag = "flag"
+
+// AllFacets lists every facet counted by default, in the order a results page shows them.
 var AllFacets = []string{FacetTheme, FacetThemeGroup, FacetReviewType, FacetOrganisation, FacetSector, FacetScope,
 	FacetIntervention, FacetResponse, FacetImplementation, FacetOversight, FacetYear, FacetPartnership}
+
+// KnownFacets is every facet that may be asked for: AllFacets and the flag facet.
+var KnownFacets = append(append([]string{}, AllFacets...), FacetFlag)
 
 // Sort orders.
 const (

@@ -49,6 +49,16 @@ func (s *Synonyms) Phrases() []string {
 	return out
 }
 
+// Terms returns every term that has synonyms, sorted.
+func (s *Synonyms) Terms() []string {
+	out := make([]string, 0, len(s.groups))
+	for t := range s.groups {
+		out = append(out, t)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Len is the number of distinct terms that have synonyms.
 func (s *Synonyms) Len() int { return len(s.groups) }
 

@@ -60,6 +60,7 @@ type searchHit struct {
 	TitleHTML template.HTML   // the title with the matched words marked, when the title matched
 	Snippets  []template.HTML // the text's matching passages, matched words marked
 	Opening   string          // the start of the text, when no passage matched
+	MatchedOn template.HTML   // the addressee a hit was found by, when nothing in its text matched
 	Themes    []string
 }
 
@@ -192,6 +193,9 @@ func (h *Handler) searchResults(ctx context.Context, d *searchPage, form searchF
 		}
 		if len(hit.Snippets) == 0 {
 			hit.Opening = firstWords(m.Recommendation.Text, 40)
+		}
+		if o := m.Highlights["organisation"]; len(o) > 0 {
+			hit.MatchedOn = markHighlight(o[0])
 		}
 		for _, t := range m.Recommendation.Themes {
 			if t.Primary {

@@ -325,6 +325,12 @@ func TestSearchEscapesTextAndKeepsHighlights(t *testing.T) {
 		if hit.Find("h3 mark.app-hit").Length() != 1 {
 			t.Error("the title's match is not highlighted")
 		}
+		// A hit found by its addressee alone says so, with the name marked (issue 16 §2).
+		p = b.Get("/search?q=" + url.QueryEscape(`agency:"Eastmere and Vale Police"`)).Must(200)
+		matched := p.Doc.Find(".app-result .app-result__matched")
+		if matched.Length() == 0 || matched.First().Find("mark").Length() == 0 {
+			t.Errorf("no hit says it matched on the addressee: %d notes", matched.Length())
+		}
 	})
 }
 

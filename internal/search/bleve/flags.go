@@ -1,9 +1,12 @@
 package bleve
 
 import (
+	"context"
 	"fmt"
+	"sort"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -54,3 +57,27 @@ func flagQuery(flag casereview.Flag, asOf casereview.Date) (bq.Query, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// flagCounts is the flag facet: how many of what musts match carry each derived flag as of
+// asOf, one count per flag (flags are computed at query time, so there is no field to count).
+// It is asked for by name only, never among the default facets, as it costs a search per flag.
+func (x *Index) flagCounts(ctx context.Context, musts []bq.Query, asOf casereview.Date) ([]search.FacetCount, error) {
+	var out []search.FacetCount
+	for _, f := range casereview.Flags {
+		fq, err := flagQuery(f, asOf)
+		if err != nil {
+			return nil, err
+		}
+		req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery(append(append([]bq.Query{}, musts...), fq)), 0, 0, false)
+		req.Score = "none"
+		res, err := x.idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		if res.Total > 0 {
+			out = append(out, search.FacetCount{Value: string(f), Count: int(res.Total)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
+	return out, nil
+}

@@ -74,6 +74,7 @@ type body struct {
 	Version          float64     `json:"version"`
 	Text             string      `json:"text"`
 	Plain            string      `json:"plain"`
+	Pairs            string      `json:"pairs"`
 	Title            string      `json:"title"`
 	ReviewTitle      string      `json:"review_title"`
 	OrganisationText string      `json:"organisation_text"`
@@ -124,7 +125,7 @@ func bodyOf(d search.Document) body {
 }
 
 func bodyFields(d search.Document) body {
-	return body{Version: float64(d.Version), Text: d.Text, Plain: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
+	return body{Version: float64(d.Version), Text: d.Text, Plain: d.Title + " \n " + d.Text, Pairs: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
 		OrganisationText: strings.Join(append(append([]string{}, d.OrganisationNames...), d.OrganisationAliases...), " ; "), PartnershipText: d.PartnershipName, Number: d.Number,
 		ReviewID: d.ReviewID, ReviewType: d.ReviewType, ReviewReference: d.ReviewReference, PartnershipID: d.PartnershipID,
 		AreaCodes: d.AreaCodes, Year: float64(d.Year), YearKeyword: strconv.Itoa(d.Year), IssuedOn: d.IssuedOn,

@@ -8,18 +8,16 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // MappingVersion changes whenever the mapping below changes; an index built with another
 // version is rebuilt. 6: organisation_text carries the addressees' aliases too, so a search for
-// a merged organisation's old name finds its recommendations.
-const MappingVersion = 6
-
-// TextAnalyzer analyses the text fields. Theme suggestions (internal/suggest) analyse keywords
-// and recommendation text with it too, so a keyword matches what a search for it would.
-const TextAnalyzer = en.AnalyzerName
+// a merged organisation's old name finds its recommendations. 7: the text analyser keeps "A&E"
+// and "news" whole and reads a lone "&" as "and" (analyzer.go); organisation_text is stored, so a
+// hit found by its addressee can say so; "pairs" holds each two neighbouring words of the title
+// and text, so words found together can be favoured cheaply.
+const MappingVersion = 7
 
 // Field names in the index.
 const (
@@ -32,6 +30,7 @@ const (
 	fHasActivity       = "has_activity" // "yes" or "no"
 	fVersion           = "version"      // stored: reconciliation compares it with the database
 	fPlain             = "plain"        // text and title unstemmed, for typo tolerance
+	fPairs             = "pairs"        // title and text as pairs of neighbouring terms, for proximity
 	fTitle             = "title"
 	fReviewTitle       = "review_title"
 	fOrganisationText  = "organisation_text"
@@ -63,11 +62,13 @@ const (
 	highlightFragments = 3
 )
 
-// textFields are searched by bare words, with their boosts.
+// textFields are searched by bare words, with their boosts: what a recommendation says first,
+// its addressees' names last, so a recommendation that merely names the CQC as an addressee
+// ranks below those about the CQC (agency: searches the names alone).
 var textFields = []struct {
 	name  string
 	boost float64
-}{{fText, 1}, {fTitle, 2}, {fReviewTitle, 0.5}, {fOrganisationText, 0.5}}
+}{{fText, 1}, {fTitle, 2}, {fReviewTitle, 0.3}, {fOrganisationText, 0.1}}
 
 func newMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {
@@ -90,13 +91,17 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fText, text(true))
 	doc.AddFieldMappingsAt(fTitle, text(true))
 	doc.AddFieldMappingsAt(fReviewTitle, text(false))
-	doc.AddFieldMappingsAt(fOrganisationText, text(false))
+	doc.AddFieldMappingsAt(fOrganisationText, text(true))
 	doc.AddFieldMappingsAt(fPartnershipText, text(false))
 	doc.AddFieldMappingsAt(fThemeText, text(false))
 	plain := bleve.NewTextFieldMapping()
 	plain.Analyzer = standard.Name // lower case, no stemming: edit distance is counted on real words
 	plain.Store, plain.IncludeTermVectors, plain.IncludeInAll = false, false, false
 	doc.AddFieldMappingsAt(fPlain, plain)
+	pairs := bleve.NewTextFieldMapping()
+	pairs.Analyzer = PairsAnalyzer
+	pairs.Store, pairs.IncludeTermVectors, pairs.IncludeInAll = false, false, false
+	doc.AddFieldMappingsAt(fPairs, pairs)
 	for _, f := range []string{fNumber, fReviewID, fReviewType, fReviewReference, fPartnershipID, fAreaCodes, fYearKeyword, fVisibility,
 		fOrganisationIDs, fSectors, fThemeCodes, fThemeSlugs, fThemeGroups, fIntervention, fScope, fResponse, fImplementation, fOversight} {
 		doc.AddFieldMappingsAt(f, kw())
@@ -120,6 +125,6 @@ func newMapping() *mapping.IndexMappingImpl {
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
 	m.AddDocumentMapping(docType, doc)
 	m.TypeField = "_type"
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = TextAnalyzer
 	return m
 }

@@ -7,13 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -56,11 +51,13 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	if u := unreadableQuery(r.Unreadable); u != nil {
 		musts = append(musts, u)
 	}
+	flagAt := -1 // where the flag filter is in musts: the flag facet counts without it
 	if r.Flag != "" {
 		fq, err := flagQuery(r.Flag, r.AsOf)
 		if err != nil {
 			return search.Result{}, err
 		}
+		flagAt = len(musts)
 		musts = append(musts, fq)
 	}
 	names := make([]string, 0, len(r.Filters))
@@ -105,10 +102,17 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		req.Highlight.AddField(fText)
 		req.Highlight.AddField(fTitle)
 	}
+	var facets []string // counted from the index's fields; the flag facet is counted apart (flags.go)
+	flagFacet := false
 	for _, name := range r.Facets {
+		if name == search.FacetFlag {
+			flagFacet = true
+			continue
+		}
+		facets = append(facets, name)
 		field, ok := facetFields[name]
 		if !ok {
-			return search.Result{}, &search.QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.AllFacets, ", "))}
+			return search.Result{}, &search.QueryError{Msg: fmt.Sprintf("%s is not a facet (use one of: %s)", name, strings.Join(search.KnownFacets, ", "))}
 		}
 		if x.facets == nil || tuning.BleveOnly {
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
@@ -116,7 +120,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	}
 	baseCtx := ctx
 	var fc *facetCounter // counts the facets from columns (facet_count.go) unless bleve does
-	if len(r.Facets) > 0 && len(req.Facets) == 0 {
+	if len(facets) > 0 && len(req.Facets) == 0 {
 		ctx, fc = x.facets.withFacetCounting(ctx)
 		defer fc.release()
 	}
@@ -141,12 +145,21 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		out.Hits = append(out.Hits, hit)
 	}
 	if !tuning.HighlightInOnePass {
-		if err := x.highlight(baseCtx, musts, out.Hits); err != nil {
+		if err := x.highlight(baseCtx, parsed, musts, out.Hits); err != nil {
 			return search.Result{}, err
 		}
 	}
 	if fc != nil {
-		out.Facets = fc.counts(r.Facets)
+		out.Facets = fc.counts(facets)
+	}
+	if flagFacet {
+		without := append(append([]bq.Query{}, musts[:max(flagAt, 0)]...), musts[flagAt+1:]...)
+		if flagAt < 0 {
+			without = musts
+		}
+		if out.Facets[search.FacetFlag], err = x.flagCounts(baseCtx, without, r.AsOf); err != nil {
+			return search.Result{}, err
+		}
 	}
 	for name, f := range res.Facets {
 		var counts []search.FacetCount
@@ -158,39 +171,6 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		out.Facets[name] = counts
 	}
 	return out, nil
-}
-
-// highlight adds snippets to a page of hits: the same query again, restricted to the page's
-// ids, so word positions are read for those documents only.
-func (x *Index) highlight(ctx context.Context, musts []bq.Query, hits []search.Hit) error {
-	if len(hits) == 0 {
-		return nil
-	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery(append([]bq.Query{bq.NewDocIDQuery(ids)}, musts...)), len(ids), 0, false)
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.AddField(fText)
-	req.Highlight.AddField(fTitle)
-	res, err := x.idx.SearchInContext(ctx, req)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return &casereview.Error{Code: casereview.CodeUnavailable, Message: "the search took too long; narrow it down", Err: err}
-		}
-		return err
-	}
-	frags := make(map[string]map[string][]string, len(res.Hits))
-	for _, h := range res.Hits {
-		frags[h.ID] = h.Fragments
-	}
-	for i := range hits {
-		for f, fr := range frags[hits[i].ID] {
-			hits[i].Fragments[f] = fr
-		}
-	}
-	return nil
 }
 
 func term(field, v string) bq.Query {
@@ -247,7 +227,7 @@ func translate(n query.Node) (bq.Query, error) {
 	case nil:
 		return bq.NewMatchAllQuery(), nil
 	case *query.And:
-		return combine(n.Children, false)
+		return andQuery(n.Children)
 	case *query.Or:
 		return combine(n.Children, true)
 	case *query.Not:
@@ -305,102 +285,6 @@ func combine(children []query.Node, or bool) (bq.Query, error) {
 	return bq.NewConjunctionQuery(qs), nil
 }
 
-// wordQuery searches the text fields for one word: stemmed, fuzzy (one edit) for words of five
-// letters or more, and expanded through the synonyms both ways.
-func wordQuery(word string) bq.Query {
-	var any []bq.Query
-	for _, alt := range Expand(word) {
-		if strings.Contains(alt, " ") {
-			for _, f := range textFields {
-				p := bq.NewMatchPhraseQuery(alt)
-				p.SetField(f.name)
-				p.SetBoost(f.boost)
-				any = append(any, p)
-			}
-			continue
-		}
-		for _, f := range textFields {
-			m := bq.NewMatchQuery(alt)
-			m.SetField(f.name)
-			m.SetBoost(f.boost)
-			any = append(any, m)
-		}
-		if utf8.RuneCountInString(alt) >= 5 && !strings.ContainsAny(alt, "0123456789") {
-			// One typo is forgiven in longer words, counted on the unstemmed words and scored
-			// below an exact match.
-			m := bq.NewMatchQuery(alt)
-			m.SetField(fPlain)
-			m.SetFuzziness(1)
-			m.SetPrefix(1)
-			m.SetBoost(0.3)
-			any = append(any, m)
-		}
-	}
-	return bq.NewDisjunctionQuery(any)
-}
-
-func phraseQuery(field, text string) (bq.Query, error) {
-	if field != "" {
-		return fieldQuery(field, text, true)
-	}
-	var any []bq.Query
-	for i, alt := range Expand(text) {
-		if i > 0 && !strings.Contains(alt, " ") {
-			// the phrase's abbreviation, as a word
-			for _, f := range textFields {
-				m := bq.NewMatchQuery(alt)
-				m.SetField(f.name)
-				m.SetBoost(f.boost)
-				any = append(any, m)
-			}
-			continue
-		}
-		for _, f := range textFields {
-			p := bq.NewMatchPhraseQuery(alt)
-			p.SetField(f.name)
-			p.SetBoost(f.boost)
-			any = append(any, p)
-		}
-	}
-	return bq.NewDisjunctionQuery(any), nil
-}
-
-func termQuery(t *query.Term) (bq.Query, error) {
-	if t.Field != "" {
-		return fieldQuery(t.Field, t.Text, false)
-	}
-	if t.Prefix {
-		var any []bq.Query
-		for _, f := range textFields {
-			p := bq.NewPrefixQuery(strings.ToLower(t.Text))
-			p.SetField(f.name)
-			any = append(any, p)
-		}
-		return bq.NewDisjunctionQuery(any), nil
-	}
-	if stopWord(t.Text) {
-		// The analyser drops it from the documents, so requiring it would match nothing: "victim
-		// of stalking" searches for victim and stalking.
-		return nil, nil
-	}
-	return wordQuery(t.Text), nil
-}
-
-var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
-	a, err := registry.NewCache().AnalyzerNamed(en.AnalyzerName)
-	if err != nil {
-		return nil
-	}
-	return a
-})
-
-// stopWord reports whether the text fields' analyser leaves nothing of word (the, of, should…)
-// and it has no synonyms.
-func stopWord(word string) bool {
-	a := textAnalyzer()
-	return a != nil && len(Expand(word)) == 1 && len(a.Analyze([]byte(word))) == 0
-}
-
 // fieldQuery handles field:value.
 func fieldQuery(field, v string, phrase bool) (bq.Query, error) {
 	lower, upper := strings.ToLower(v), strings.ToUpper(v)
@@ -419,7 +303,7 @@ func fieldQuery(field, v string, phrase bool) (bq.Query, error) {
 		// A code, a slug, or words of a label: theme:A09, theme:stalking, theme:"coercive control".
 		return bq.NewDisjunctionQuery([]bq.Query{term(fThemeSlugs, lower), term(fThemeCodes, upper), match(fThemeText)}), nil
 	case "agency":
-		return match(fOrganisationText), nil
+		return agencyQuery(v), nil
 	case "org":
 		return term(fOrganisationIDs, lower), nil
 	case "sector":

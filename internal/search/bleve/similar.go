@@ -9,7 +9,6 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -18,7 +17,10 @@ import (
 
 // genericWords are words nearly every recommendation uses. They say nothing about what a
 // recommendation is about, so "more like this" ignores them: two recommendations that both ask
-// an agency to "review its training policy" are not alike for that.
+// an agency to "review its training policy" are not alike for that. The list serves only small
+// indexes: from learnStopTermsFrom documents on, the stop terms are learned from the index itself
+// (every term in more than learnedStopFrac of the documents), so a corpus's own boilerplate ("a
+// response has been received", "update") is left out whatever its words.
 var genericWords = strings.Fields(`training train trained trains policy policies procedure procedures review
 	reviews reviewed ensure ensures ensuring should must staff professional professionals practitioner
 	practitioners agency agencies organisation organisations organization organizations partner partners
@@ -32,8 +34,10 @@ var genericWords = strings.Fields(`training train trained trains policy policies
 // Limits for "more like this": how many distinctive terms a text is reduced to, and the share of
 // the index above which a term is too common to tell recommendations apart.
 const (
-	similarTerms      = 20
-	similarCommonFrac = 0.4
+	similarTerms       = 20
+	similarCommonFrac  = 0.4 // below learnStopTermsFrom documents, beside genericWords
+	learnStopTermsFrom = 200
+	learnedStopFrac    = 0.05
 )
 
 // Similar ranks the recommendations most like r.Text: the text is reduced to its most
@@ -105,15 +109,26 @@ func minShared(n int) int {
 // distinctiveTerms analyses text as the text field is indexed and returns its most telling
 // terms, each weighted by (1 + log tf) x idf, heaviest first.
 func (x *Index) distinctiveTerms(text string) ([]string, []float64, error) {
-	an := x.idx.Mapping().AnalyzerNamed(en.AnalyzerName)
+	an := x.idx.Mapping().AnalyzerNamed(TextAnalyzer)
 	if an == nil {
-		return nil, nil, fmt.Errorf("the %s analyser is not registered", en.AnalyzerName)
+		return nil, nil, fmt.Errorf("the %s analyser is not registered", TextAnalyzer)
 	}
+	n, err := x.idx.DocCount()
+	if err != nil {
+		return nil, nil, err
+	}
+	learned := n >= learnStopTermsFrom
 	generic := map[string]bool{}
-	for _, w := range genericWords {
-		for _, tok := range an.Analyze([]byte(w)) {
-			generic[string(tok.Term)] = true
+	if !learned {
+		for _, w := range genericWords {
+			for _, tok := range an.Analyze([]byte(w)) {
+				generic[string(tok.Term)] = true
+			}
 		}
+	}
+	common := similarCommonFrac
+	if learned {
+		common = learnedStopFrac
 	}
 	tf := map[string]int{}
 	for _, tok := range an.Analyze([]byte(text)) {
@@ -122,10 +137,6 @@ func (x *Index) distinctiveTerms(text string) ([]string, []float64, error) {
 			continue
 		}
 		tf[t]++
-	}
-	n, err := x.idx.DocCount()
-	if err != nil {
-		return nil, nil, err
 	}
 	type weighted struct {
 		term string
@@ -137,7 +148,7 @@ func (x *Index) distinctiveTerms(text string) ([]string, []float64, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if df == 0 || (n >= 20 && float64(df) > similarCommonFrac*float64(n)) {
+		if df == 0 || (n >= 20 && float64(df) > common*float64(n)) {
 			continue // in no other document, or in too many to tell them apart
 		}
 		idf := math.Log(1 + float64(n)/float64(df))

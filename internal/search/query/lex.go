@@ -82,11 +82,39 @@ func lex(s string) ([]token, error) {
 			if err != nil {
 				return nil, err
 			}
+			if len(ts) == 1 && ts[0].kind == tWord && ts[0].raw == "NOT" && operandFollows(s, next) {
+				// NOT in capitals before something to exclude is the "-" of other search boxes.
+				ts[0] = token{kind: tSign, pos: ts[0].pos, neg: true}
+			}
 			toks = append(toks, ts...)
 			i = next
 		}
 	}
 	return toks, nil
+}
+
+// operandFollows reports whether, after spaces, s[i:] starts with something a sign can apply to:
+// a word, a phrase, a field or an opening bracket (not a closing one, a sign, OR or the end).
+func operandFollows(s string, i int) bool {
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isSpace(r) {
+			break
+		}
+		i += size
+	}
+	if i == len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	if r == '(' || isQuote(r) {
+		return true
+	}
+	if r == ')' || r == '-' || r == '+' {
+		return false
+	}
+	ts, _, err := lexBare(s, i)
+	return err == nil && len(ts) > 0 && ts[0].kind != tOr
 }
 
 // lexPhrase reads the phrase whose opening quote is at s[i].

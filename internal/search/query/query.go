@@ -4,7 +4,7 @@
 //
 //	stalking training            both words are required
 //	"coercive control"           an exact phrase
-//	-training -"risk assessment" exclusions (also -theme:housing, -(a OR b))
+//	-training -"risk assessment" exclusions (also -theme:housing, -(a OR b), NOT training)
 //	marac OR idva                either; OR binds tighter than the implicit AND
 //	(marac OR idva) -training    brackets group
 //	theme:stalking               a field; agency:"Metropolitan Police" quotes a value
@@ -14,8 +14,10 @@
 //
 // Everything else is a literal word: letters and digits of any script, with apostrophes, hyphens
 // and ampersands inside a word kept (victim's, non-fatal, A&E). Punctuation at the edges of a word
-// is dropped, so "stalking, training." searches for two words. "AND" and "NOT" are literal words;
-// only upper-case "OR" is an operator.
+// is dropped, so "stalking, training." searches for two words. Upper-case "OR" is an operator, and
+// so is upper-case "NOT" before something to exclude: stalking NOT police is stalking -police.
+// "AND" is a literal word (a stop word, so the words around it are required anyway), as are
+// lower-case "or" and "not".
 //
 // The tree uses pointers (*Term, *Phrase, *YearRange, *Not, *And, *Or). The parser never produces
 // an And or Or with fewer than two children, an And directly inside an And, an Or directly inside
