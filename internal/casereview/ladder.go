@@ -89,6 +89,8 @@ type DueSubject string
 const (
 	DueResponse DueSubject = "response"
 	DueAction   DueSubject = "action"
+	// DueMilestone: an open milestone of an unfinished action, due like its target date.
+	DueMilestone DueSubject = "milestone"
 )
 
 // LadderEventKey names one step of one due date of one subject for one organisation.
@@ -101,8 +103,11 @@ func LadderEventKey(subject DueSubject, id, organisationID string, due Date, ste
 // account, and restricted records must not leak through it).
 func LadderSummary(subject DueSubject, organisationName string, step LadderStep) string {
 	what := "A response from " + organisationName
-	if subject == DueAction {
+	switch subject {
+	case DueAction:
 		what = "An action of " + organisationName
+	case DueMilestone:
+		what = "A milestone of an action of " + organisationName
 	}
 	switch step.Kind {
 	case NotifyDueSoon:

@@ -276,3 +276,43 @@ func subjectOf(data string) string {
 	}
 	return ""
 }
+
+// A sender that dies after claiming (its process killed mid-run) leaves its emails unsent, not
+// lost: once its lease lapses another sender delivers them, each once.
+func TestClaimsOfADeadSenderLapse(t *testing.T) {
+	for _, dialect := range dbtest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			c := newClock()
+			s := dbtest.Open(t, dialect, dbtest.Options{Now: c.now})
+			newWorld(t, s, 4, "shared")
+			_, err := s.EvaluateReminders(sys(), casereview.DateOf(day0), casereview.DefaultLadder)
+			must(t, err)
+			claimed, err := s.ClaimOutbox(sys(), "killed", 3, 5*time.Minute)
+			must(t, err)
+			if len(claimed) != 3 {
+				t.Fatalf("claimed %d", len(claimed))
+			}
+			srv := startSMTP(t, false)
+			live := &notify.Sender{Outbox: s, Mailer: mailer(t, srv, "smtp"), Owner: "live", Now: c.now}
+			n, err := live.SendDue(context.Background())
+			must(t, err)
+			if n != 3 || outbox(t, s)[casereview.OutboxPending] != 3 {
+				t.Fatalf("while the dead sender's lease holds: sent %d, outbox %v", n, outbox(t, s))
+			}
+			c.add(6 * time.Minute)
+			n, err = live.SendDue(context.Background())
+			must(t, err)
+			seen := map[string]int{}
+			for _, m := range srv.messages() {
+				seen[m.To[0]+"|"+subjectOf(m.Data)]++
+			}
+			if n != 3 || len(srv.messages()) != 6 || len(seen) != 6 || outbox(t, s)[casereview.OutboxSent] != 6 {
+				t.Fatalf("after the lease lapsed: sent %d, %d messages (%d distinct), outbox %v", n, len(srv.messages()), len(seen), outbox(t, s))
+			}
+			// The dead sender, were it to come back, cannot record what it no longer holds.
+			if err := s.FinishOutbox(sys(), "killed", claimed[0], casereview.OutboxSent, nil, time.Time{}); err == nil {
+				t.Fatal("a lapsed claim was recorded")
+			}
+		})
+	}
+}

@@ -176,3 +176,32 @@ func TestSentBackNotifiesAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// Actions' target dates and their open milestones' due dates are on the ladder too; a milestone
+// done, or an action claimed, leaves it.
+func TestReminderLadderCoversActionsAndMilestones(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := open(t, dialect)
+		f := newFixture(t, s)
+		_, edCtx := ntPerson(t, s, "editor@police.example", casereview.MembershipDraft{Role: casereview.RoleAgencyEditor, OrganisationID: f.police.ID})
+		asOf := casereview.DateOf(fixedNow)
+		rec, err := s.CreateRecommendation(sysCtx(), f.recDraft("1")) // no response due date
+		must(t, err)
+		target := asOf.AddDays(7)
+		a, err := s.CreateAction(edCtx, casereview.ActionDraft{RecommendationID: rec.ID, OrganisationID: f.police.ID, Description: "Train officers.", TargetDate: &target})
+		must(t, err)
+		_, err = s.CreateMilestone(edCtx, a.ID, casereview.MilestoneDraft{Title: "Book the trainers", DueDate: ptr(asOf.AddDays(-3))})
+		must(t, err)
+		run, err := s.EvaluateReminders(sysCtx(), asOf, casereview.DefaultLadder)
+		must(t, err)
+		var got []string
+		for _, n := range ntList(t, s, edCtx) {
+			got = append(got, n.Summary)
+		}
+		joined := strings.Join(got, "|")
+		if run.Events != 2 || !strings.Contains(joined, "An action of Northfold Police is due in 7 days") ||
+			!strings.Contains(joined, "A milestone of an action of Northfold Police is 3 days overdue") {
+			t.Fatalf("run %+v, notifications %q", run, got)
+		}
+	})
+}

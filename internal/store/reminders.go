@@ -55,14 +55,25 @@ func (s *Store) EvaluateReminders(ctx context.Context, asOf casereview.Date, l c
 		ORDER BY r.id, x.id`, args).Scan(&actions).Error; err != nil {
 		return run, translate(err)
 	}
-	for subject, cands := range map[casereview.DueSubject][]dueCandidate{casereview.DueResponse: responses, casereview.DueAction: actions} {
+	// An open milestone of an unfinished action counts as the action's target does (the flags say so).
+	var milestones []dueCandidate
+	if err := db.Raw(`SELECT r.id AS recommendation_id, m.id AS action_id, m.due_date AS due, x.organisation_id, o.name AS organisation_name
+		FROM milestones m JOIN actions x ON x.id = m.action_id JOIN recommendations r ON r.id = m.recommendation_id
+		JOIN organisations o ON o.id = x.organisation_id
+		WHERE `+ladderOpen+` AND x.implementation_status NOT IN ('implemented_pending_verification', 'implemented_verified', 'not_implemented')
+		AND x.completion_date IS NULL AND m.done_date IS NULL AND m.due_date IS NOT NULL AND m.due_date <= @horizon
+		ORDER BY r.id, m.id`, args).Scan(&milestones).Error; err != nil {
+		return run, translate(err)
+	}
+	for _, subject := range []casereview.DueSubject{casereview.DueResponse, casereview.DueAction, casereview.DueMilestone} {
+		cands := map[casereview.DueSubject][]dueCandidate{casereview.DueResponse: responses, casereview.DueAction: actions, casereview.DueMilestone: milestones}[subject]
 		for _, c := range cands {
 			if !c.Due.Valid {
 				continue
 			}
 			id := c.RecommendationID
-			if subject == casereview.DueAction {
-				id = c.ActionID
+			if subject != casereview.DueResponse {
+				id = c.ActionID // the action's or the milestone's id
 			}
 			for _, step := range l.Steps(c.Due.D, asOf) {
 				ev := event{key: casereview.LadderEventKey(subject, id, c.OrganisationID, c.Due.D, step), kind: step.Kind,
