@@ -157,6 +157,11 @@ func TestPolicyMatrix(t *testing.T) {
 				{"CanReadImportJob(own)", cr.CanReadImportJob(a, a.UserID), c.signedIn},
 				{"CanReadImportJob(another's)", cr.CanReadImportJob(a, "someone-else"), c.audit},
 				{"CanReadImportJob(no starter)", cr.CanReadImportJob(a, ""), c.audit},
+				// Its progress: recorded by its runner alone, as its starter; admins and
+				// oversight read it but never rewrite it.
+				{"CanUpdateImportJob(own)", cr.CanUpdateImportJob(a, a.UserID), c.signedIn},
+				{"CanUpdateImportJob(another's)", cr.CanUpdateImportJob(a, "someone-else"), false},
+				{"CanUpdateImportJob(no starter)", cr.CanUpdateImportJob(a, ""), c.name == "system"},
 			}
 			for _, ch := range checks {
 				if ch.got != ch.want {
@@ -194,6 +199,8 @@ func TestPolicyNamedRules(t *testing.T) {
 			return cr.CanReadReview(a, cr.ReviewRef{PartnershipID: pOne, Visibility: cr.VisibilityShared})
 		}},
 		{"admin", "an admin manages a review", func(a cr.Actor) bool { return cr.CanManageReview(a, pOne) }},
+		{"admin", "an admin rewrites the progress of another user's import", func(a cr.Actor) bool { return cr.CanUpdateImportJob(a, "someone-else") }},
+		{"anonymous", "an anonymous caller rewrites a job nobody started", func(a cr.Actor) bool { return cr.CanUpdateImportJob(a, "") }},
 		{"oversight", "oversight manages a review", func(a cr.Actor) bool { return cr.CanManageReview(a, pOne) }},
 		{"editor O1", "an agency editor writes another agency's action", func(a cr.Actor) bool { return cr.CanWriteAction(a, pTwo, oTwo) }},
 		{"viewer of P1", "a viewer writes an action", func(a cr.Actor) bool { return cr.CanWriteAction(a, pOne, oOne) }},

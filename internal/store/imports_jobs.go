@@ -87,7 +87,7 @@ func (s *Store) UpdateImportJob(ctx context.Context, j casereview.ImportJob) err
 	if err != nil {
 		return err
 	}
-	if cur.CreatedBy != actorOf(ctx).UserID {
+	if !casereview.CanUpdateImportJob(actorOf(ctx), cur.CreatedBy) {
 		return casereview.NotFound("import")
 	}
 	up := map[string]any{"status": j.Status, "done": j.Done, "total": j.Total, "error": j.Error}
