@@ -23,10 +23,11 @@ var rules = []struct {
 	{"./internal/auth", storage},
 	{"./internal/search", storage},
 	{"./internal/casereview", append([]string{"github.com/gin-gonic/", "net/http", module + "/internal/store"}, storage...)},
-	// The summaries and the state moves sit beside the store, behind its transaction API; the front ends call them,
-	// never the other way round.
+	// The summaries, the state moves and the bundle imports sit beside the store, behind its transaction API; the
+	// front ends call them, never the other way round.
 	{"./internal/store/summaries", []string{module + "/api", module + "/internal/web", module + "/internal/app"}},
 	{"./internal/store/state", []string{module + "/api", module + "/internal/web", module + "/internal/app"}},
+	{"./internal/store/imports", []string{module + "/api", module + "/internal/web", module + "/internal/app", module + "/internal/importer"}},
 }
 
 // module is this module's import path.
