@@ -4,6 +4,7 @@
 package archtest
 
 import (
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ func imports(t *testing.T, pkg string) map[string][]string {
 	out, err := cmd.Output()
 	if err != nil {
 		msg := err.Error()
-		if ee, ok := err.(*exec.ExitError); ok {
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 			msg += ": " + string(ee.Stderr)
 		}
 		t.Fatalf("go list %s: %s", pkg, msg)
