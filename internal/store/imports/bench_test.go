@@ -13,7 +13,7 @@ import (
 )
 
 // BenchmarkImportBundles measures the bulk path alone (no search index): go test -bench
-// ImportBundles -benchtime 1x ./internal/store with CASEREVIEW_TEST_DATABASE_URL for PostgreSQL.
+// ImportBundles -benchtime 1x ./internal/store/imports with CASEREVIEW_TEST_DATABASE_URL for PostgreSQL.
 func BenchmarkImportBundles(b *testing.B) {
 	dialect := "sqlite"
 	if os.Getenv("CASEREVIEW_TEST_DATABASE_URL") != "" {
