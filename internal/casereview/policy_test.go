@@ -424,4 +424,29 @@ func TestActorScopesIgnoreEmptyIDs(t *testing.T) {
 	if cr.CanReadReview(unscoped, cr.ReviewRef{Visibility: cr.VisibilityRestricted}) {
 		t.Error("an unscoped panel membership reads a restricted review with no partnership")
 	}
+	if got := unscoped.PanelPartnerships(); len(got) != 0 {
+		t.Errorf("an unscoped panel membership sits on the panels of %v (its work list would be the whole service's)", got)
+	}
+}
+
+// TestPanelPartnerships: the partnerships whose work a panel member's work list follows.
+func TestPanelPartnerships(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		actor cr.Actor
+		want  []string
+	}{
+		{"anonymous", cr.Anonymous, nil},
+		{"panel P1", policyUser("p1", policyMember(cr.RolePanel, "", pOne)), []string{pOne}},
+		{"panel P1 and P2", policyUser("p12", policyMember(cr.RolePanel, "", pOne), policyMember(cr.RolePanel, "", pTwo)), []string{pOne, pTwo}},
+		{"panel P1 twice", policyUser("p11", policyMember(cr.RolePanel, "", pOne), policyMember(cr.RolePanel, "", pOne)), []string{pOne}},
+		{"viewer of P1, open to its viewers", policyUser("v1", policyViewerOpen(pOne)), nil},
+		{"panel P1 + editor O2 + viewer of P2", policyUser("m", policyMember(cr.RolePanel, "", pOne), policyMember(cr.RoleAgencyEditor, oTwo, ""),
+			policyMember(cr.RoleViewer, "", pTwo)), []string{pOne}},
+		{"admin", policyUser("a", policyMember(cr.RoleAdmin, "", "")), nil},
+	} {
+		if got := c.actor.PanelPartnerships(); !slices.Equal(got, c.want) {
+			t.Errorf("%s: PanelPartnerships() = %v, want %v", c.name, got, c.want)
+		}
+	}
 }
