@@ -152,7 +152,7 @@ func (s *Server) startImport(c context.Context, ticket **importer.Ticket, kind s
 }
 
 func (s *Server) GetImport(ctx context.Context, req GetImportRequestObject) (GetImportResponseObject, error) {
-	j, err := s.svc.GetImportJob(ctxOf(ctx), req.Id)
+	j, err := s.jobs.Get(ctxOf(ctx), req.Id)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // pmMultipart is a request body sent as multipart/form-data by the permission matrix.
@@ -36,7 +37,7 @@ func (w *pmWorld) panelJob(t *testing.T) string {
 		return id
 	}
 	ctx := casereview.WithActor(context.Background(), w.users[pmPanel].Actor())
-	j, err := w.st.CreateImportJob(ctx, "actionplan", "plan.csv", true)
+	j, err := imports.New(w.st).CreateImportJob(ctx, "actionplan", "plan.csv", true)
 	pmOK(t, err, "create import job")
 	w.files["panel job"] = j.ID
 	return j.ID

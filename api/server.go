@@ -59,8 +59,8 @@ type Options struct {
 	ImportGate *importer.Gate
 	// State exports and imports an instance's state (internal/store/state).
 	State casereview.StateService
-	// Imports runs import jobs, shared with the web UI; without it, jobs over Service, State
-	// and ImportGate.
+	// Imports runs import jobs (over internal/store/imports), shared with the web UI; without
+	// it, imports answer 503.
 	Imports *importer.Jobs
 }
 
@@ -138,7 +138,7 @@ func NewRouter(o Options) *gin.Engine {
 	}
 	s.sdcThreshold, s.searchCtl, s.jobs = o.SDCThreshold, o.SearchControl, o.Imports
 	if s.jobs == nil {
-		s.jobs = importer.NewJobs(o.Service, o.State, o.ImportGate, func() time.Time { return s.now() })
+		s.jobs = importer.NewJobs(o.Service, nil, o.State, o.ImportGate, func() time.Time { return s.now() })
 	}
 	if s.sdcThreshold < 2 {
 		s.sdcThreshold = casereview.DefaultSDCThreshold

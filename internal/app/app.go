@@ -24,6 +24,7 @@ import (
 	"github.com/casereview/casereview/internal/notify"
 	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/imports"
 	"github.com/casereview/casereview/internal/store/state"
 	"github.com/casereview/casereview/internal/store/summaries"
 	"github.com/casereview/casereview/internal/suggest"
@@ -137,7 +138,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	// Import jobs whose process died (a crash, kill -9) would show "running" for ever; what
 	// they wrote was rolled back with their transaction.
-	if n, err := s.FailOrphanedImportJobs(ctx); err != nil {
+	imp := imports.New(s)
+	if n, err := imp.FailOrphanedImportJobs(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("orphaned import jobs: %w", err)
 	} else if n > 0 {
@@ -172,7 +174,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		opts.ImportGate = importer.NewGate(cfg.ImportConcurrency, cfg.ImportQueue)
 	}
 	// One runner of import jobs for both front ends, so the gate bounds them together.
-	opts.Imports = importer.NewJobs(s, opts.State, opts.ImportGate, a.now)
+	opts.Imports = importer.NewJobs(s, imp, opts.State, opts.ImportGate, a.now)
 	a.imports = opts.Imports
 	if a.search != nil {
 		opts.Search, opts.Indexer, opts.SearchControl = a.search.live, a.search, a

@@ -18,6 +18,7 @@ import (
 	"github.com/casereview/casereview/internal/importer/bulkjson"
 	"github.com/casereview/casereview/internal/importer/pfdimport"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/imports"
 	"github.com/casereview/casereview/internal/store/state"
 )
 
@@ -51,7 +52,7 @@ func (c *cli) importCommand() *cobra.Command {
 			return c.withStore(cmd.Context(), func(s *store.Store, sys context.Context) error {
 				start := time.Now()
 				bar := newProgress(c.stderr, "reports")
-				res, err := pfdimport.Import(sys, s, pfdimport.Options{Dir: args[0], DryRun: dry, Limit: limit, Batch: batch, Progress: bar.set})
+				res, err := pfdimport.Import(sys, imports.Over(s), pfdimport.Options{Dir: args[0], DryRun: dry, Limit: limit, Batch: batch, Progress: bar.set})
 				bar.done()
 				if err != nil {
 					return failed(err, nil)
@@ -222,7 +223,7 @@ func (c *cli) importActionPlanCommand() *cobra.Command {
 			start := time.Now()
 			bar := newProgress(c.stderr, "rows")
 			req.Progress = bar.set
-			out, err := actionplan.Import(sys, s, req)
+			out, err := actionplan.Import(sys, imports.Over(s), req)
 			bar.done()
 			if err != nil {
 				return failed(err, flags)
@@ -230,7 +231,7 @@ func (c *cli) importActionPlanCommand() *cobra.Command {
 			// Unmatched agencies: offer to create them, then run again.
 			if len(out.Unmatched) > 0 && !dry && !create && onlyUnmatched(out) && confirm(c.stdin, c.stderr, yes, out.Unmatched) {
 				req.CreateOrganisations = true
-				if out, err = actionplan.Import(sys, s, req); err != nil {
+				if out, err = actionplan.Import(sys, imports.Over(s), req); err != nil {
 					return failed(err, flags)
 				}
 			}
@@ -352,7 +353,7 @@ func ImportJSON(ctx context.Context, s *store.Store, data []byte, o bulkjson.Opt
 	if err != nil {
 		return casereview.ImportResult{}, err
 	}
-	return bulkjson.ImportDocument(ctx, s, state.New(s), d, o)
+	return bulkjson.ImportDocument(ctx, imports.Over(s), state.New(s), d, o)
 }
 
 // instanceName is how an export names this instance in its source: the host's name.

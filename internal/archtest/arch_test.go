@@ -4,6 +4,7 @@
 package archtest
 
 import (
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -23,10 +24,11 @@ var rules = []struct {
 	{"./internal/auth", storage},
 	{"./internal/search", storage},
 	{"./internal/casereview", append([]string{"github.com/gin-gonic/", "net/http", module + "/internal/store"}, storage...)},
-	// The summaries and the state moves sit beside the store, behind its transaction API; the front ends call them,
-	// never the other way round.
+	// The summaries, the state moves and the bundle imports sit beside the store, behind its transaction API; the
+	// front ends call them, never the other way round.
 	{"./internal/store/summaries", []string{module + "/api", module + "/internal/web", module + "/internal/app"}},
 	{"./internal/store/state", []string{module + "/api", module + "/internal/web", module + "/internal/app"}},
+	{"./internal/store/imports", []string{module + "/api", module + "/internal/web", module + "/internal/app", module + "/internal/importer"}},
 }
 
 // module is this module's import path.
@@ -67,7 +69,7 @@ func imports(t *testing.T, pkg string) map[string][]string {
 	out, err := cmd.Output()
 	if err != nil {
 		msg := err.Error()
-		if ee, ok := err.(*exec.ExitError); ok {
+		if ee := (*exec.ExitError)(nil); errors.As(err, &ee) {
 			msg += ": " + string(ee.Stderr)
 		}
 		t.Fatalf("go list %s: %s", pkg, msg)

@@ -13,6 +13,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/search"
 	bleveindex "github.com/casereview/casereview/internal/search/bleve"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // The import section measures issue 6's speed target (DESIGN §8): bulk import into PostgreSQL
@@ -112,7 +113,7 @@ func importThroughput(e *Env) error {
 	t0 := time.Now()
 	for _, bundles := range chunks {
 		c0 := time.Now()
-		r, err := e.Store.ImportBundles(sys, bundles, casereview.ImportOptions{Source: "bench-import"})
+		r, err := imports.New(e.Store).ImportBundles(sys, bundles, casereview.ImportOptions{Source: "bench-import"})
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 const (
@@ -77,7 +78,7 @@ func (e *Env) load(sys context.Context) error {
 	for left > 0 {
 		bundles := amp.Bundles(min(left, importChunk))
 		t0 := time.Now()
-		res, err := e.Store.ImportBundles(sys, bundles, casereview.ImportOptions{Source: "bench"})
+		res, err := imports.New(e.Store).ImportBundles(sys, bundles, casereview.ImportOptions{Source: "bench"})
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
 		}

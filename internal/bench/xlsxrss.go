@@ -21,6 +21,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/importer/actionplan"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // The XLSX memory part measures issue 14 item 5's bound: a dry-run import of the largest
@@ -226,7 +227,7 @@ func childImport(file string) error {
 			return err
 		}
 	}
-	out, err := actionplan.Import(ctx, st, actionplan.Request{FileName: filepath.Base(file), Data: data, DryRun: true, Today: casereview.DateOf(time.Now()),
+	out, err := actionplan.Import(ctx, imports.Over(st), actionplan.Request{FileName: filepath.Base(file), Data: data, DryRun: true, Today: casereview.DateOf(time.Now()),
 		Review: casereview.ReviewDraft{PartnershipID: p.ID, Reference: "BENCH-XLSX-1", Type: "DHR", Title: "Adult B"}})
 	if err != nil {
 		return err

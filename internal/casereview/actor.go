@@ -94,6 +94,19 @@ func (a Actor) Partnerships() []string {
 	return out
 }
 
+// PanelPartnerships lists the partnerships a sits on the panel of: the reviews whose work a
+// panel member follows. A panel membership without a partnership (the database forbids one)
+// names none.
+func (a Actor) PanelPartnerships() []string {
+	var out []string
+	for _, m := range a.Memberships {
+		if m.Role == RolePanel && m.PartnershipID != "" && !slices.Contains(out, m.PartnershipID) {
+			out = append(out, m.PartnershipID)
+		}
+	}
+	return out
+}
+
 // EditorOrganisations lists the organisations a edits for.
 func (a Actor) EditorOrganisations() []string {
 	var out []string

@@ -309,6 +309,8 @@ type AuditService interface {
 	VerifyAudit(ctx context.Context, checkpoints []Checkpoint) (ChainCheck, error)
 	// AuditCheckpoints returns this server's checkpoint file (JSON lines), for admins.
 	AuditCheckpoints(ctx context.Context) ([]byte, error)
+	// Audit records an event that changes no data, such as an export.
+	Audit(ctx context.Context, action AuditAction, typ, id string, detail any) error
 }
 
 // AuditActionGroups is the catalogue of actions by what they concern, in the order people look

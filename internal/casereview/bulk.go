@@ -279,19 +279,16 @@ type ImportJob struct {
 	FinishedAt *time.Time
 }
 
-// ImportService writes bundles all or nothing and keeps the API's import jobs.
+// ImportService writes bundles all or nothing and keeps the import jobs the front ends run them
+// in; internal/store/imports serves it.
 type ImportService interface {
 	ImportBundles(ctx context.Context, bundles []ReviewBundle, o ImportOptions) (ImportResult, error)
-	// AllOrganisations lists every organisation with its aliases, for matching addressee text.
-	AllOrganisations(ctx context.Context) ([]Organisation, error)
 	CreateImportJob(ctx context.Context, kind, fileName string, dryRun bool) (ImportJob, error)
 	// UpdateImportJob records a job's progress or its end; only the job's own runner calls it.
 	UpdateImportJob(ctx context.Context, j ImportJob) error
 	GetImportJob(ctx context.Context, id string) (ImportJob, error)
-	// ClaimImportJob marks a job as run by this process until release (see the store).
+	// ClaimImportJob marks a job as run by this process until release (see internal/store/imports).
 	ClaimImportJob(ctx context.Context, id string) (release func(), err error)
-	// Audit records an event that changes no data, such as an export.
-	Audit(ctx context.Context, action AuditAction, typ, id string, detail any) error
 }
 
 // StateService moves an instance's case data (bulk JSON /2); internal/store/state serves it.

@@ -111,6 +111,11 @@ func (p *Problems) Err() error {
 	if len(p.list) == 0 {
 		return nil
 	}
+	return p.invalid()
+}
+
+// invalid is the error for the problems recorded (at least one).
+func (p *Problems) invalid() *Error {
 	return &Error{Code: CodeInvalid, Message: "the request has invalid fields", Fields: p.list}
 }
 
@@ -118,7 +123,7 @@ func (p *Problems) Err() error {
 func Invalid(field, code, format string, args ...any) *Error {
 	var p Problems
 	p.Add(field, code, format, args...)
-	return p.Err().(*Error)
+	return p.invalid()
 }
 
 // Field error codes, so clients can branch on them.

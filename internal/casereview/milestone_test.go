@@ -1,6 +1,7 @@
 package casereview_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -103,8 +104,8 @@ func TestMilestoneDraftValidate(t *testing.T) {
 				}
 				return
 			}
-			e, ok := err.(*cr.Error)
-			if !ok || len(e.Fields) == 0 || e.Fields[0].Field != c.field || e.Fields[0].Code != c.code {
+			var e *cr.Error
+			if !errors.As(err, &e) || len(e.Fields) == 0 || e.Fields[0].Field != c.field || e.Fields[0].Code != c.code {
 				t.Fatalf("got %#v, want %s %s", err, c.field, c.code)
 			}
 		})

@@ -89,6 +89,8 @@ type OrganisationService interface {
 	ListOrganisations(ctx context.Context, f OrganisationFilter, page PageRequest) (Page[Organisation], error)
 	UpdateOrganisation(ctx context.Context, id string, version int, d OrganisationDraft) (Organisation, error)
 	DeleteOrganisation(ctx context.Context, id string, version int) error
+	// AllOrganisations lists every organisation with its aliases, for matching addressee text.
+	AllOrganisations(ctx context.Context) ([]Organisation, error)
 }
 
 // CanReadSeniorContact: an organisation's senior contact is a person's address, for escalations;

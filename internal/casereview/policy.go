@@ -149,6 +149,11 @@ func CanReadImportJob(a Actor, createdBy string) bool {
 	return a.IsSystem() || a.IsAdmin() || a.IsOversight() || (a.UserID != "" && createdBy == a.UserID)
 }
 
+// CanUpdateImportJob: a job's progress and end are recorded only by its own runner, which acts
+// as the user who started it (the system for a job the system started); nobody else, admins
+// included, may rewrite what an import reports. Others are told the job does not exist.
+func CanUpdateImportJob(a Actor, createdBy string) bool { return a.SignedIn() && createdBy == a.UserID }
+
 // CanSeeAllWork: oversight and admins (and the system) have the whole service's work list;
 // others see the work of their organisations and partnerships.
 func CanSeeAllWork(a Actor) bool { return a.IsSystem() || a.IsAdmin() || a.IsOversight() }

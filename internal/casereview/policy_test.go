@@ -157,6 +157,11 @@ func TestPolicyMatrix(t *testing.T) {
 				{"CanReadImportJob(own)", cr.CanReadImportJob(a, a.UserID), c.signedIn},
 				{"CanReadImportJob(another's)", cr.CanReadImportJob(a, "someone-else"), c.audit},
 				{"CanReadImportJob(no starter)", cr.CanReadImportJob(a, ""), c.audit},
+				// Its progress: recorded by its runner alone, as its starter; admins and
+				// oversight read it but never rewrite it.
+				{"CanUpdateImportJob(own)", cr.CanUpdateImportJob(a, a.UserID), c.signedIn},
+				{"CanUpdateImportJob(another's)", cr.CanUpdateImportJob(a, "someone-else"), false},
+				{"CanUpdateImportJob(no starter)", cr.CanUpdateImportJob(a, ""), c.name == "system"},
 			}
 			for _, ch := range checks {
 				if ch.got != ch.want {
@@ -194,6 +199,8 @@ func TestPolicyNamedRules(t *testing.T) {
 			return cr.CanReadReview(a, cr.ReviewRef{PartnershipID: pOne, Visibility: cr.VisibilityShared})
 		}},
 		{"admin", "an admin manages a review", func(a cr.Actor) bool { return cr.CanManageReview(a, pOne) }},
+		{"admin", "an admin rewrites the progress of another user's import", func(a cr.Actor) bool { return cr.CanUpdateImportJob(a, "someone-else") }},
+		{"anonymous", "an anonymous caller rewrites a job nobody started", func(a cr.Actor) bool { return cr.CanUpdateImportJob(a, "") }},
 		{"oversight", "oversight manages a review", func(a cr.Actor) bool { return cr.CanManageReview(a, pOne) }},
 		{"editor O1", "an agency editor writes another agency's action", func(a cr.Actor) bool { return cr.CanWriteAction(a, pTwo, oTwo) }},
 		{"viewer of P1", "a viewer writes an action", func(a cr.Actor) bool { return cr.CanWriteAction(a, pOne, oOne) }},
@@ -416,5 +423,30 @@ func TestActorScopesIgnoreEmptyIDs(t *testing.T) {
 	}
 	if cr.CanReadReview(unscoped, cr.ReviewRef{Visibility: cr.VisibilityRestricted}) {
 		t.Error("an unscoped panel membership reads a restricted review with no partnership")
+	}
+	if got := unscoped.PanelPartnerships(); len(got) != 0 {
+		t.Errorf("an unscoped panel membership sits on the panels of %v (its work list would be the whole service's)", got)
+	}
+}
+
+// TestPanelPartnerships: the partnerships whose work a panel member's work list follows.
+func TestPanelPartnerships(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		actor cr.Actor
+		want  []string
+	}{
+		{"anonymous", cr.Anonymous, nil},
+		{"panel P1", policyUser("p1", policyMember(cr.RolePanel, "", pOne)), []string{pOne}},
+		{"panel P1 and P2", policyUser("p12", policyMember(cr.RolePanel, "", pOne), policyMember(cr.RolePanel, "", pTwo)), []string{pOne, pTwo}},
+		{"panel P1 twice", policyUser("p11", policyMember(cr.RolePanel, "", pOne), policyMember(cr.RolePanel, "", pOne)), []string{pOne}},
+		{"viewer of P1, open to its viewers", policyUser("v1", policyViewerOpen(pOne)), nil},
+		{"panel P1 + editor O2 + viewer of P2", policyUser("m", policyMember(cr.RolePanel, "", pOne), policyMember(cr.RoleAgencyEditor, oTwo, ""),
+			policyMember(cr.RoleViewer, "", pTwo)), []string{pOne}},
+		{"admin", policyUser("a", policyMember(cr.RoleAdmin, "", "")), nil},
+	} {
+		if got := c.actor.PanelPartnerships(); !slices.Equal(got, c.want) {
+			t.Errorf("%s: PanelPartnerships() = %v, want %v", c.name, got, c.want)
+		}
 	}
 }

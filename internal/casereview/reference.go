@@ -57,8 +57,9 @@ type Health struct {
 	Dialect       string
 }
 
-// Service is everything the API needs from storage but the summaries, which a SummaryService of
-// their own serves (internal/store/summaries).
+// Service is everything the API needs from storage but the summaries, the bundle imports and the
+// whole-state moves, which a SummaryService, an ImportService and a StateService of their own
+// serve (internal/store/summaries, internal/store/imports, internal/store/state).
 type Service interface {
 	ReferenceService
 	PartnershipService
@@ -72,7 +73,6 @@ type Service interface {
 	AuditService
 	TrackingService
 	ThemeSuggestionService
-	ImportService
 	SavedSummaryService
 	NotificationService
 	Ready(ctx context.Context) (Health, error)

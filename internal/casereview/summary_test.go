@@ -1,6 +1,7 @@
 package casereview
 
 import (
+	"errors"
 	"math"
 	"testing"
 )
@@ -48,8 +49,8 @@ func TestSummaryFilterValidate(t *testing.T) {
 
 func assertField(t *testing.T, err error, field string) {
 	t.Helper()
-	e, ok := err.(*Error)
-	if !ok || e.Code != CodeInvalid {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeInvalid {
 		t.Fatalf("got %v, want an invalid error on %s", err, field)
 	}
 	for _, f := range e.Fields {
@@ -98,7 +99,7 @@ func TestCrossTabRequestCheck(t *testing.T) {
 				return
 			}
 			assertField(t, err, c.field)
-			if e := err.(*Error); e.Fields[0].Code != c.code {
+			if e := (*Error)(nil); !errors.As(err, &e) || e.Fields[0].Code != c.code {
 				t.Fatalf("code %s, want %s", e.Fields[0].Code, c.code)
 			}
 		})

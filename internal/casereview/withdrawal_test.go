@@ -1,6 +1,7 @@
 package casereview_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -86,8 +87,8 @@ func TestCheckWithdrawal(t *testing.T) {
 				t.Fatalf("code %q (%v), want %q", got, err, c.code)
 			}
 			if c.field != "" {
-				e := err.(*cr.Error)
-				if len(e.Fields) != 1 || e.Fields[0].Field != c.field {
+				var e *cr.Error
+				if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != c.field {
 					t.Errorf("fields %+v, want one on %s", e.Fields, c.field)
 				}
 			}

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -49,7 +50,5 @@ func TestGateAdmitsRunningPlusQueueAndFreesMemoryAfterEachJob(t *testing.T) {
 }
 
 func asError(err error, de **casereview.Error) bool {
-	e, ok := err.(*casereview.Error)
-	*de = e
-	return ok
+	return errors.As(err, de)
 }

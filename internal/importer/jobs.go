@@ -16,20 +16,39 @@ import (
 // background as the user who started it, every write checked and audited as theirs.
 type Jobs struct {
 	Service casereview.Service
+	Imports casereview.ImportService // writes the bundles and keeps the jobs (internal/store/imports)
 	State   casereview.StateService
 	Gate    *Gate
 	Now     func() time.Time
 }
 
-// NewJobs runs jobs over svc and states, bounded by gate.
-func NewJobs(svc casereview.Service, states casereview.StateService, gate *Gate, now func() time.Time) *Jobs {
+// NewJobs runs jobs over svc, imports and states, bounded by gate.
+func NewJobs(svc casereview.Service, imports casereview.ImportService, states casereview.StateService, gate *Gate, now func() time.Time) *Jobs {
 	if gate == nil {
 		gate = NewGate(DefaultRunning, DefaultQueue)
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Jobs{Service: svc, State: states, Gate: gate, Now: now}
+	return &Jobs{Service: svc, Imports: imports, State: states, Gate: gate, Now: now}
+}
+
+// Get returns a job to whoever may read it (casereview.CanReadImportJob); to anyone else it
+// does not exist.
+func (j *Jobs) Get(ctx context.Context, id string) (casereview.ImportJob, error) {
+	if j.Imports == nil {
+		return casereview.ImportJob{}, errNoImports
+	}
+	return j.Imports.GetImportJob(ctx, id)
+}
+
+// errNoImports answers for jobs built without an ImportService.
+var errNoImports = &casereview.Error{Code: casereview.CodeUnavailable, Message: "imports are not available on this service"}
+
+// services are what an importer needs: the store's reads and the bundle import.
+type services struct {
+	casereview.Service
+	casereview.ImportService
 }
 
 // Upload is one file to import and what came with it.
@@ -58,7 +77,10 @@ func (j *Jobs) Admit() (*Ticket, error) { return j.Gate.Admit() }
 func (j *Jobs) Start(c context.Context, ticket **Ticket, u Upload) (casereview.ImportJob, error) {
 	// The kind goes to the store as it is: "state" is how the store knows to allow admins only
 	// (it records the job as a json job).
-	job, err := j.Service.CreateImportJob(c, u.Kind, u.FileName, u.DryRun)
+	if j.Imports == nil {
+		return casereview.ImportJob{}, errNoImports
+	}
+	job, err := j.Imports.CreateImportJob(c, u.Kind, u.FileName, u.DryRun)
 	if err != nil {
 		return job, err
 	}
@@ -72,7 +94,7 @@ func (j *Jobs) Start(c context.Context, ticket **Ticket, u Upload) (casereview.I
 // lock).
 func (j *Jobs) run(ctx context.Context, ticket *Ticket, job casereview.ImportJob, f Upload) {
 	defer ticket.Done()
-	svc := j.Service
+	svc := services{j.Service, j.Imports}
 	var mu sync.Mutex
 	// The claim tells a process starting meanwhile that this job is not orphaned.
 	release, err := svc.ClaimImportJob(ctx, job.ID)

@@ -7,6 +7,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // Issue 13: a closed recommendation is settled; completion dates come only with a claim; edits
@@ -213,7 +214,7 @@ func TestImportedCompletionIsHistoricAndUnverified(t *testing.T) {
 					Addressees: []casereview.AddresseeDraft{{OrganisationID: f.police.ID, Role: "lead"}}},
 				Actions:        []casereview.ActionDraft{{OrganisationID: f.police.ID, Description: "Train.", CompletionDate: date("2024-06-01")}},
 				ActionStatuses: []casereview.ImplementationStatus{casereview.ImplPending}}}}
-		_, err := s.ImportBundles(sysCtx(), []casereview.ReviewBundle{b}, casereview.ImportOptions{Source: "json"})
+		_, err := imports.New(s).ImportBundles(sysCtx(), []casereview.ReviewBundle{b}, casereview.ImportOptions{Source: "json"})
 		must(t, err)
 		acts, err := s.ListActions(sysCtx(), casereview.ActionFilter{OrganisationID: f.police.ID}, casereview.PageRequest{Limit: 10})
 		must(t, err)

@@ -34,10 +34,8 @@ func (s *Store) Work(ctx context.Context) (WorkList, error) {
 	if orgs := a.EditorOrganisations(); len(orgs) > 0 {
 		scopes = append(scopes, casereview.RecommendationFilter{OrganisationIDs: orgs})
 	}
-	for _, m := range a.Memberships {
-		if m.Role == casereview.RolePanel {
-			scopes = append(scopes, casereview.RecommendationFilter{PartnershipID: m.PartnershipID})
-		}
+	for _, p := range a.PanelPartnerships() {
+		scopes = append(scopes, casereview.RecommendationFilter{PartnershipID: p})
 	}
 	if casereview.CanSeeAllWork(a) {
 		scopes = append(scopes, casereview.RecommendationFilter{})

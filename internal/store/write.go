@@ -58,3 +58,26 @@ func (w Tx) Audit(action casereview.AuditAction, typ, id string, before, after a
 
 // NewID returns a new record id (a UUIDv7, as every id the store makes).
 func NewID() string { return newID() }
+
+// Recommendations loads the recommendations with ids as they are in this transaction, in no
+// particular order, with everything the audit records of one (all links included: the caller
+// writes them, it does not show them). asOf dates their flags.
+func (w Tx) Recommendations(ids []string, asOf casereview.Date) ([]casereview.Recommendation, error) {
+	var rows []recommendationRow
+	if err := w.t.db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	return w.s.recommendations(w.t.db, rows, asOf)
+}
+
+// UniqueName refuses, as a conflict naming the field "name", a name that a record of table
+// ("partnerships", "organisations") other than the one with id except already has.
+func (w Tx) UniqueName(table, name, except string) error { return uniqueName(w.t, table, name, except) }
+
+// CreateOrganisations creates validated organisations without parents, with ids[i] when ids
+// is given, journaled and audited as created by hand. names maps each draft's name key to its
+// index in ds; field(i) names where a problem with ds[i] is reported.
+func (w Tx) CreateOrganisations(ds []casereview.OrganisationDraft, ids []string, names map[string]int, field func(i int) string) error {
+	_, err := w.s.createOrganisationsTx(w.t, ds, ids, names, field)
+	return err
+}

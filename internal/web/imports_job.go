@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -39,7 +40,7 @@ func (h *Handler) importJob(c *gin.Context) { h.renderImportJob(c, http.StatusOK
 
 func (h *Handler) renderImportJob(c *gin.Context, status int, probs []FieldProblem) {
 	ctx := c.Request.Context()
-	j, err := h.svc.GetImportJob(ctx, c.Param("id"))
+	j, err := h.getImportJob(ctx, c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -89,7 +90,7 @@ func (h *Handler) renderImportJob(c *gin.Context, status int, probs []FieldProbl
 // runImport imports a checked file, with the person's answers for its unknown agencies.
 func (h *Handler) runImport(c *gin.Context) {
 	ctx := c.Request.Context()
-	j, err := h.svc.GetImportJob(ctx, c.Param("id"))
+	j, err := h.getImportJob(ctx, c.Param("id"))
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -122,4 +123,12 @@ func (h *Handler) runImport(c *gin.Context) {
 		return
 	}
 	h.startImport(c, &up, r, false, matches, create)
+}
+
+// getImportJob returns the job with id to whoever may read it.
+func (h *Handler) getImportJob(ctx context.Context, id string) (casereview.ImportJob, error) {
+	if h.o.Imports == nil {
+		return casereview.ImportJob{}, &casereview.Error{Code: casereview.CodeUnavailable, Message: "Imports are not available on this service."}
+	}
+	return h.o.Imports.Get(ctx, id)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/importer/actionplan"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 type world struct {
@@ -51,7 +52,7 @@ func (w world) importFile(t *testing.T, name string, data []byte, dry bool, ref 
 		// Files without a details block: the details come with the request, as flags would.
 		review.Type, review.Title = "DHR", "Adult T"
 	}
-	out, err := actionplan.Import(w.ctx, w.s, actionplan.Request{FileName: name, Data: data, DryRun: dry,
+	out, err := actionplan.Import(w.ctx, imports.Over(w.s), actionplan.Request{FileName: name, Data: data, DryRun: dry,
 		Review: review, Today: casereview.DateOf(time.Now())})
 	must(t, err)
 	return out
@@ -190,7 +191,7 @@ func TestImportBadInputWritesNothing(t *testing.T) {
 			sameCounts(t, before, counts(t, w))
 		}
 		// Confirming creation makes the organisation and imports.
-		out, err := actionplan.Import(w.ctx, w.s, actionplan.Request{FileName: "new.csv", Data: []byte(header + "1. Do it,local,Act,Northfold Women's Aid,,,\n"),
+		out, err := actionplan.Import(w.ctx, imports.Over(w.s), actionplan.Request{FileName: "new.csv", Data: []byte(header + "1. Do it,local,Act,Northfold Women's Aid,,,\n"),
 			Review: casereview.ReviewDraft{PartnershipID: w.p.ID, Reference: "NEW-1", Title: "Adult N", Type: "DHR"}, CreateOrganisations: true,
 			Today: casereview.DateOf(time.Now())})
 		must(t, err)

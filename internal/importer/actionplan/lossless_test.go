@@ -13,6 +13,7 @@ import (
 	"github.com/casereview/casereview/internal/demo"
 	"github.com/casereview/casereview/internal/importer/actionplan"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // TestExportImportChangesNothing is the round-trip property of issue 14 §1 over reviews
@@ -77,7 +78,7 @@ func roundTripOnce(t *testing.T, s *store.Store, ctx context.Context, rv caserev
 	var lastSeq int64
 	must(t, db.QueryRow("SELECT COALESCE(MAX(seq), 0) FROM audit_events").Scan(&lastSeq))
 
-	out, err := actionplan.Import(ctx, s, actionplan.Request{FileName: "plan." + format, Data: buf.Bytes(), Today: casereview.DateOf(time.Now())})
+	out, err := actionplan.Import(ctx, imports.Over(s), actionplan.Request{FileName: "plan." + format, Data: buf.Bytes(), Today: casereview.DateOf(time.Now())})
 	must(t, err)
 	label := rv.Reference + " (" + format + ")"
 	if out.Result == nil || !out.Report.OK() {

@@ -9,6 +9,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/importer/actionplan"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // Action plans as they really are (issue 14 §4). Every fixture is fictional: the agencies are
@@ -131,7 +132,7 @@ func TestTitleRowSuppliesTypeAndTitle(t *testing.T) {
 		} {
 			csv := c.row + ",,,,,\n,,,,,\n" + planHeader + "1. Do it,local,Act,Northfold Police,31/03/2026,\n"
 			ref := "TITLE-ROW-" + string(rune('A'+i))
-			out, err := actionplan.Import(w.ctx, w.s, actionplan.Request{FileName: "title.csv", Data: []byte(csv),
+			out, err := actionplan.Import(w.ctx, imports.Over(w.s), actionplan.Request{FileName: "title.csv", Data: []byte(csv),
 				Review: casereview.ReviewDraft{PartnershipID: w.p.ID, Reference: ref}, Today: casereview.DateOf(time.Now())})
 			must(t, err)
 			if out.Result == nil {
@@ -145,7 +146,7 @@ func TestTitleRowSuppliesTypeAndTitle(t *testing.T) {
 		}
 		// A flag wins over the title row.
 		csv := "Domestic Homicide Review ‘Adult M’ – Action Plan\n" + planHeader + "1. Do it,local,Act,Northfold Police,31/03/2026,\n"
-		out, err := actionplan.Import(w.ctx, w.s, actionplan.Request{FileName: "title.csv", Data: []byte(csv),
+		out, err := actionplan.Import(w.ctx, imports.Over(w.s), actionplan.Request{FileName: "title.csv", Data: []byte(csv),
 			Review: casereview.ReviewDraft{PartnershipID: w.p.ID, Reference: "TITLE-ROW-FLAG", Type: "SAR", Title: "Given"}, Today: casereview.DateOf(time.Now())})
 		must(t, err)
 		if out.Result == nil {
@@ -166,7 +167,7 @@ func TestEveryProblemInOnePass(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		w := setup(t, dialect)
 		before := counts(t, w)
-		out, err := actionplan.Import(w.ctx, w.s, actionplan.Request{FileName: "bad.csv", Data: []byte(csv),
+		out, err := actionplan.Import(w.ctx, imports.Over(w.s), actionplan.Request{FileName: "bad.csv", Data: []byte(csv),
 			Review: casereview.ReviewDraft{PartnershipID: w.p.ID}, Today: casereview.DateOf(time.Now())})
 		must(t, err)
 		if out.Result != nil {
@@ -182,7 +183,7 @@ func TestEveryProblemInOnePass(t *testing.T) {
 
 		// A missing required column does not hide the rows' own problems.
 		noLead := "Recommendation,Scope,Action to take,Target date\n1. Do it,local,Act,sometime\n1. Again,local,Act,\n"
-		out, err = actionplan.Import(w.ctx, w.s, actionplan.Request{FileName: "nolead.csv", Data: []byte(noLead),
+		out, err = actionplan.Import(w.ctx, imports.Over(w.s), actionplan.Request{FileName: "nolead.csv", Data: []byte(noLead),
 			Review: casereview.ReviewDraft{PartnershipID: w.p.ID, Reference: "NOLEAD-1", Type: "DHR", Title: "T"}, Today: casereview.DateOf(time.Now())})
 		must(t, err)
 		for _, want := range []string{`"Lead agency" is missing`, `target date "sometime" cannot be read`, "already used on row 2"} {

@@ -265,7 +265,7 @@ func prefixErr(err error, prefix string) error {
 }
 
 // Export writes the reviews ids (those the caller may read) with everything they refer to.
-func Export(ctx context.Context, svc Services, ids []string, w io.Writer) error {
+func Export(ctx context.Context, svc actionplan.ExportServices, ids []string, w io.Writer) error {
 	f := File{Format: FormatV1, Partnerships: []Partnership{}, Organisations: []Organisation{}, Reviews: []Review{}}
 	parts, orgs := map[string]bool{}, map[string]bool{}
 	names := map[string]casereview.Organisation{}

@@ -17,6 +17,7 @@ import (
 	"github.com/casereview/casereview/internal/importer/actionplan"
 	"github.com/casereview/casereview/internal/importer/bulkjson"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 func must(t *testing.T, err error) {
@@ -69,7 +70,7 @@ func TestExportImportBetweenInstances(t *testing.T) {
 		must(t, err)
 		_, err = a.CreateOrganisation(sys, casereview.OrganisationDraft{Name: "Northfold Council Children's Services", Sector: "la_childrens_services"})
 		must(t, err)
-		out, err := actionplan.Import(sys, a, actionplan.Request{FileName: "plan.csv", Data: plan, Review: casereview.ReviewDraft{PartnershipID: p.ID},
+		out, err := actionplan.Import(sys, imports.Over(a), actionplan.Request{FileName: "plan.csv", Data: plan, Review: casereview.ReviewDraft{PartnershipID: p.ID},
 			Today: casereview.DateOf(time.Now())})
 		must(t, err)
 		if out.Result == nil {
@@ -91,7 +92,7 @@ func TestExportImportBetweenInstances(t *testing.T) {
 		must(t, err)
 		// A dry run into an instance without the partnership and organisations says they would be
 		// created, with everything else, and writes nothing.
-		dry, err := bulkjson.Import(sys, b, f, true)
+		dry, err := bulkjson.Import(sys, imports.Over(b), f, true)
 		must(t, err)
 		if dry.Created["partnerships"] != 1 || dry.Created["organisations"] != 2 || dry.ReviewsCreated != 1 || dry.RecommendationsCreated != 5 {
 			t.Fatalf("dry run into an empty instance: %+v", dry)
@@ -117,13 +118,13 @@ func TestExportImportBetweenInstances(t *testing.T) {
 		bad.Reviews = slices.Clone(f.Reviews)
 		bad.Reviews[0].Recommendations = slices.Clone(f.Reviews[0].Recommendations)
 		bad.Reviews[0].Recommendations[1].Themes = []bulkjson.Theme{{Code: "ZZ99"}}
-		_, err = bulkjson.Import(sys, b, bad, false)
+		_, err = bulkjson.Import(sys, imports.Over(b), bad, false)
 		var de *casereview.Error
 		if !errors.As(err, &de) || len(de.Fields) == 0 || de.Fields[0].Field != "reviews[0].recommendations[1].themes[0].code" {
 			t.Fatalf("an import with an unknown theme: %v", err)
 		}
 		nothingHere("a failed import")
-		res, err := bulkjson.Import(sys, b, f, false)
+		res, err := bulkjson.Import(sys, imports.Over(b), f, false)
 		must(t, err)
 		if res.ReviewsCreated != 1 || res.RecommendationsCreated != 5 || res.ActionsCreated != 9 {
 			t.Fatalf("import into the second instance: %+v", res)
@@ -132,7 +133,7 @@ func TestExportImportBetweenInstances(t *testing.T) {
 		if !slices.Equal(x, y) {
 			t.Fatalf("the plans differ:\n a %s\n b %s", strings.Join(x, "\n   "), strings.Join(y, "\n   "))
 		}
-		again, err := bulkjson.Import(sys, b, f, false)
+		again, err := bulkjson.Import(sys, imports.Over(b), f, false)
 		must(t, err)
 		if again.RecommendationsUnchanged != 5 || again.ActionsUnchanged != 9 || len(again.Changes) != 0 {
 			t.Fatalf("second import: %+v", again)
@@ -157,7 +158,7 @@ func TestExportImportBetweenInstances(t *testing.T) {
 		ms := *act.Milestones
 		ms[1].DueDate = day("2025-01-31")
 		*act.Milestones = ms[:2]
-		changed, err := bulkjson.Import(sys, b, f, false)
+		changed, err := bulkjson.Import(sys, imports.Over(b), f, false)
 		must(t, err)
 		if changed.ActionsUpdated != 1 || len(changed.Changes) != 1 || !strings.Contains(changed.Changes[0], "1 changed, 1 removed") {
 			t.Fatalf("changed milestones: %+v", changed)
@@ -167,7 +168,7 @@ func TestExportImportBetweenInstances(t *testing.T) {
 			t.Fatalf("after the change:\n %s", z)
 		}
 		act.Milestones = nil
-		absent, err := bulkjson.Import(sys, b, f, false)
+		absent, err := bulkjson.Import(sys, imports.Over(b), f, false)
 		must(t, err)
 		if len(absent.Changes) != 0 || strings.Join(content(t, b, res.ReviewIDs[0]), "\n") != z {
 			t.Fatalf("no milestones list changed something: %+v", absent)

@@ -18,6 +18,7 @@ import (
 	"github.com/casereview/casereview/internal/demo"
 	"github.com/casereview/casereview/internal/importer/bulkjson"
 	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/store/imports"
 	"github.com/casereview/casereview/internal/store/state"
 )
 
@@ -245,7 +246,7 @@ func TestMoveWholeInstance(t *testing.T) {
 			_, err := dst.CreateUser(sys, casereview.UserDraft{Email: e, DisplayName: "Here " + e}, "not-a-real-hash")
 			must(t, err)
 		}
-		dry, err := bulkjson.ImportDocument(sys, dst, state.New(dst), doc, bulkjson.Options{DryRun: true})
+		dry, err := bulkjson.ImportDocument(sys, imports.Over(dst), state.New(dst), doc, bulkjson.Options{DryRun: true})
 		must(t, err)
 		for name, n := range rows {
 			if dry.Created[name] != n {
@@ -259,7 +260,7 @@ func TestMoveWholeInstance(t *testing.T) {
 		}
 
 		var done, total int
-		res, err := bulkjson.ImportDocument(sys, dst, state.New(dst), doc, bulkjson.Options{Progress: func(d, n int) { done, total = d, n }})
+		res, err := bulkjson.ImportDocument(sys, imports.Over(dst), state.New(dst), doc, bulkjson.Options{Progress: func(d, n int) { done, total = d, n }})
 		must(t, err)
 		if done != total || total == 0 {
 			t.Errorf("progress ended at %d of %d", done, total)
@@ -328,7 +329,7 @@ func TestMoveWholeInstance(t *testing.T) {
 
 		// Importing the same file again is refused whole: records move, they do not merge.
 		before := contents(t, dst, "organisations")
-		_, err = bulkjson.ImportDocument(sys, dst, state.New(dst), doc, bulkjson.Options{})
+		_, err = bulkjson.ImportDocument(sys, imports.Over(dst), state.New(dst), doc, bulkjson.Options{})
 		var de *casereview.Error
 		if !errors.As(err, &de) || de.Code != casereview.CodeConflict {
 			t.Fatalf("second import: %v, want a conflict", err)

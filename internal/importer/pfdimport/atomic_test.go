@@ -9,6 +9,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/importer/pfdimport"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // An import stopped part-way (here its context is cancelled while the store prepares the
@@ -38,7 +39,7 @@ func TestImportPFDStoppedPartWayLeavesNothing(t *testing.T) {
 		}
 		for _, batch := range []int{0, 2} {
 			ctx, stop := context.WithCancel(sys)
-			_, err := pfdimport.Import(ctx, st, pfdimport.Options{Dir: fictionalCorpus(t), Batch: batch, Progress: func(done, total int) {
+			_, err := pfdimport.Import(ctx, imports.Over(st), pfdimport.Options{Dir: fictionalCorpus(t), Batch: batch, Progress: func(done, total int) {
 				if done > 0 {
 					stop() // the process dies while the first batch is being written
 				}
@@ -54,7 +55,7 @@ func TestImportPFDStoppedPartWayLeavesNothing(t *testing.T) {
 			}
 		}
 		// Run again in full, it creates everything.
-		res, err := pfdimport.Import(sys, st, pfdimport.Options{Dir: fictionalCorpus(t), Batch: 2})
+		res, err := pfdimport.Import(sys, imports.Over(st), pfdimport.Options{Dir: fictionalCorpus(t), Batch: 2})
 		if err != nil {
 			t.Fatal(err)
 		}

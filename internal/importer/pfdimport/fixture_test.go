@@ -15,6 +15,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/importer/pfdimport"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // fictionalCorpus writes a small corpus in the shapes of the real one (its columns, its messy
@@ -64,11 +65,11 @@ func TestImportFictionalCorpus(t *testing.T) {
 		ctx := casereview.WithActor(context.Background(), casereview.System)
 		s := srv.App.Store()
 
-		dry, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir, DryRun: true})
+		dry, err := pfdimport.Import(ctx, imports.Over(s), pfdimport.Options{Dir: dir, DryRun: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir})
+		res, err := pfdimport.Import(ctx, imports.Over(s), pfdimport.Options{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +149,7 @@ func TestImportFictionalCorpus(t *testing.T) {
 		}
 
 		// A second run changes nothing and creates nothing.
-		again, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir})
+		again, err := pfdimport.Import(ctx, imports.Over(s), pfdimport.Options{Dir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/importer/pfdimport"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // corpusDir is the real PFD corpus kept beside the repository. It names real people, so tests
@@ -80,12 +81,12 @@ func TestImportPFDCorpus(t *testing.T) {
 	ctx := casereview.WithActor(context.Background(), casereview.System)
 	s := srv.App.Store()
 
-	dry, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir, DryRun: true})
+	dry, err := pfdimport.Import(ctx, imports.Over(s), pfdimport.Options{Dir: dir, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	res, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir})
+	res, err := pfdimport.Import(ctx, imports.Over(s), pfdimport.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +225,7 @@ func TestImportPFDCorpus(t *testing.T) {
 		}
 	}
 	// Importing again changes nothing.
-	again, err := pfdimport.Import(ctx, s, pfdimport.Options{Dir: dir})
+	again, err := pfdimport.Import(ctx, imports.Over(s), pfdimport.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +277,7 @@ func TestPFDFigures(t *testing.T) {
 	dir := corpusDir(t)
 	srv := apitest.Start(t, "sqlite", apitest.Options{Now: time.Now})
 	ctx := casereview.WithActor(context.Background(), casereview.System)
-	res, err := pfdimport.Import(ctx, srv.App.Store(), pfdimport.Options{Dir: dir, DryRun: true})
+	res, err := pfdimport.Import(ctx, imports.Over(srv.App.Store()), pfdimport.Options{Dir: dir, DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}

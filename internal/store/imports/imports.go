@@ -1,16 +1,37 @@
-package store
+// Package imports writes review bundles into the store all or nothing
+// (casereview.ImportService.ImportBundles) and keeps the import jobs the front ends run them in.
+// The importers (internal/importer/…) turn files into bundles; this package matches them to what
+// exists, diffs them, and writes the difference.
+//
+// It sits beside the store and runs its SQL only through the store's transaction API: one
+// store.Write per import, whose Tx journals every entity it changes (Touch) and audits it
+// (Audit) as the store's own writes do, with the store's own row models (store.ReviewRow, …) so
+// the audit records an entity the same way whoever wrote it; store.Read for the jobs' reads, and
+// a connection of the store's (Store.Conn) for a job's claim on PostgreSQL. The domain does not
+// import this package, and it imports neither api nor web (archtest).
+package imports
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/migrations"
 )
+
+// Service implements casereview.ImportService over a store.
+type Service struct{ st *store.Store }
+
+// New returns the imports of st.
+func New(st *store.Store) *Service { return &Service{st: st} }
+
+var _ casereview.ImportService = (*Service)(nil)
 
 // importBatch is how many rows one INSERT carries: well under PostgreSQL's 65,535 parameters
 // for the widest row written (recommendations, 20 columns). The SQLite driver binds parameters
@@ -24,8 +45,8 @@ const (
 // idChunk bounds the ids in one IN (...) list.
 const idChunk = 5000
 
-// errStateDryRun rolls a dry run's transaction back once everything has been written in it.
-var errStateDryRun = &casereview.Error{Code: casereview.CodeConflict, Message: "dry run"}
+// errDryRun rolls a dry run's transaction back once everything has been written in it.
+var errDryRun = &casereview.Error{Code: casereview.CodeConflict, Message: "dry run"}
 
 // ImportBundles writes bundles all or nothing. It validates every bundle first (problems are
 // reported against paths such as bundles[3].recommendations[2].text and nothing is written),
@@ -33,34 +54,34 @@ var errStateDryRun = &casereview.Error{Code: casereview.CodeConflict, Message: "
 // keyed by (partnership, reference) and recommendations keyed by (review, number), so importing
 // the same data again changes only what differs. Rows are written in batches; the change
 // journal and the audit trail get one entry per entity plus one import event with the counts.
-func (s *Store) ImportBundles(ctx context.Context, bundles []casereview.ReviewBundle, o casereview.ImportOptions) (casereview.ImportResult, error) {
+func (s *Service) ImportBundles(ctx context.Context, bundles []casereview.ReviewBundle, o casereview.ImportOptions) (casereview.ImportResult, error) {
 	res := casereview.ImportResult{Source: o.Source, DryRun: o.DryRun, Changes: []string{}, ReviewIDs: []string{}}
 	creates, err := s.planCreates(ctx, o.Create, bundles)
 	if err != nil {
 		return res, err
 	}
-	if err := casereview.ValidateBundles(bundles, s.today()); err != nil {
+	if err := casereview.ValidateBundles(bundles, casereview.DateOf(s.st.Now())); err != nil {
 		return res, err
 	}
-	actor := actorOf(ctx)
+	actor := casereview.ActorFrom(ctx)
 	for i, b := range bundles {
 		if !casereview.CanImportInto(actor, b.Review.PartnershipID) {
-			return res, deny(ctx, fmt.Sprintf("only the panel of a partnership imports its reviews (bundles[%d])", i))
+			return res, casereview.Deny(actor, fmt.Sprintf("only the panel of a partnership imports its reviews (bundles[%d])", i))
 		}
 	}
 	var out casereview.ImportResult
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.st.Write(ctx, func(t store.Tx) error {
 		// What the import creates is created first, in this same transaction: a dry run
 		// creates it too and rolls back, so it checks the bundles against it.
-		if err := creates.write(s, t, &res); err != nil {
+		if err := creates.write(t, &res); err != nil {
 			return err
 		}
 		batch := importBatch
-		if s.dialect != migrations.Postgres {
+		if t.Dialect() != migrations.Postgres {
 			batch = importBatchSQLite
 		}
-		t.db = t.db.Session(&gorm.Session{CreateBatchSize: batch})
-		p := &importPlan{s: s, t: t, res: res, progress: o.Progress}
+		p := &importPlan{w: t, ctx: ctx, db: t.DB().Session(&gorm.Session{CreateBatchSize: batch}), now: t.Now(),
+			postgres: t.Dialect() == migrations.Postgres, res: res, progress: o.Progress}
 		if err := p.resolve(bundles); err != nil {
 			return err
 		}
@@ -72,15 +93,15 @@ func (s *Store) ImportBundles(ctx context.Context, bundles []casereview.ReviewBu
 		}
 		out = p.res
 		if o.DryRun {
-			return errStateDryRun
+			return errDryRun
 		}
 		if err := p.write(); err != nil {
 			return err
 		}
-		t.audit(casereview.AuditImported, "import", newID(), nil, importSummary(p.res))
+		t.Audit(casereview.AuditImported, "import", store.NewID(), nil, importSummary(p.res))
 		return nil
 	})
-	if o.DryRun && errors.Is(err, errStateDryRun) {
+	if o.DryRun && errors.Is(err, errDryRun) {
 		return out, nil
 	}
 	if err != nil {
@@ -101,8 +122,11 @@ func importSummary(r casereview.ImportResult) casereview.ImportResult {
 // importPlan is one import worked out in memory: the reference data it needs, what exists, and
 // the rows to insert and update.
 type importPlan struct {
-	s        *Store
-	t        *tx
+	w        store.Tx
+	ctx      context.Context
+	db       *gorm.DB // w's transaction, batching inserts
+	now      time.Time
+	postgres bool
 	res      casereview.ImportResult
 	progress func(done, total int)
 	// uncarried is what the bundle being diffed does not carry (casereview.Uncarried).
@@ -111,26 +135,26 @@ type importPlan struct {
 	windows      map[string]int    // review type -> response window in days
 	partnerships map[string]bool   // partnership id -> exists
 	orgNames     map[string]string // organisation id -> name
-	themes       map[string]themeRow
+	themes       map[string]store.ThemeRow
 	themeBySlug  map[string]string
 	intervention map[string]bool
 
-	reviews map[string]reviewRow                 // partnership \x00 reference -> existing review
-	recs    map[string]recommendationRow         // review id \x00 number -> existing recommendation
-	addrs   map[string][]addresseeRow            // recommendation id -> existing addressees
-	themeAs map[string][]themeAssignmentRow      // recommendation id -> existing themes
-	acts    map[string][]actionRow               // recommendation id -> existing actions (oldest first)
-	before  map[string]casereview.Recommendation // recommendation id -> as it was, for the audit
+	reviews map[string]store.ReviewRow            // partnership \x00 reference -> existing review
+	recs    map[string]store.RecommendationRow    // review id \x00 number -> existing recommendation
+	addrs   map[string][]store.AddresseeRow       // recommendation id -> existing addressees
+	themeAs map[string][]store.ThemeAssignmentRow // recommendation id -> existing themes
+	acts    map[string][]store.ActionRow          // recommendation id -> existing actions (oldest first)
+	before  map[string]casereview.Recommendation  // recommendation id -> as it was, for the audit
 
-	newReviews   []reviewRow
+	newReviews   []store.ReviewRow
 	updReviews   []reviewUpdate
-	newRecs      []recommendationRow
-	updRecs      []recommendationRow
-	newAddrs     []addresseeRow
-	updAddrs     []addresseeRow
+	newRecs      []store.RecommendationRow
+	updRecs      []store.RecommendationRow
+	newAddrs     []store.AddresseeRow
+	updAddrs     []store.AddresseeRow
 	themeReplace []string // recommendations whose theme set is rewritten
-	newThemes    []themeAssignmentRow
-	newActs      []actionRow
+	newThemes    []store.ThemeAssignmentRow
+	newActs      []store.ActionRow
 	updActs      []actionUpdate
 	recAfter     []recAudit
 	ms           importMilestones
@@ -138,20 +162,42 @@ type importPlan struct {
 
 type reviewUpdate struct {
 	before  casereview.Review
-	row     reviewRow
+	row     store.ReviewRow
 	reissue bool
 }
 
 type actionUpdate struct {
 	before casereview.Action
-	row    actionRow
+	row    store.ActionRow
 }
 
 type recAudit struct {
 	created bool
-	row     recommendationRow
-	addrs   []addresseeRow
-	themes  []themeAssignmentRow
+	row     store.RecommendationRow
+	addrs   []store.AddresseeRow
+	themes  []store.ThemeAssignmentRow
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func chunked(ids []string, fn func([]string) error) error {
@@ -166,8 +212,8 @@ func chunked(ids []string, fn func([]string) error) error {
 // resolve loads the reference data the bundles name and reports every unknown type,
 // partnership, organisation, intervention type and theme against its path.
 func (p *importPlan) resolve(bundles []casereview.ReviewBundle) error {
-	db := p.t.db
-	var types []reviewTypeRow
+	db := p.db
+	var types []store.ReviewTypeRow
 	if err := db.Find(&types).Error; err != nil {
 		return err
 	}
@@ -177,7 +223,7 @@ func (p *importPlan) resolve(bundles []casereview.ReviewBundle) error {
 		p.windows[rt.Code] = rt.DefaultResponseDays
 		typeCodes[i] = rt.Code
 	}
-	var its []interventionTypeRow
+	var its []store.InterventionTypeRow
 	if err := db.Find(&its).Error; err != nil {
 		return err
 	}
@@ -187,11 +233,11 @@ func (p *importPlan) resolve(bundles []casereview.ReviewBundle) error {
 		p.intervention[it.Code] = true
 		itCodes[i] = it.Code
 	}
-	var ths []themeRow
+	var ths []store.ThemeRow
 	if err := db.Find(&ths).Error; err != nil {
 		return err
 	}
-	p.themes, p.themeBySlug = map[string]themeRow{}, map[string]string{}
+	p.themes, p.themeBySlug = map[string]store.ThemeRow{}, map[string]string{}
 	for _, th := range ths {
 		p.themes[th.Code] = th
 		p.themeBySlug[th.Slug] = th.Code
@@ -220,7 +266,7 @@ func (p *importPlan) resolve(bundles []casereview.ReviewBundle) error {
 	}
 	p.orgNames = map[string]string{}
 	if err := chunked(keys(orgIDs), func(ids []string) error {
-		var rows []organisationRow
+		var rows []store.OrganisationRow
 		if err := db.Select("id, name").Where("id IN ?", ids).Find(&rows).Error; err != nil {
 			return err
 		}
@@ -282,12 +328,17 @@ func (p *importPlan) resolve(bundles []casereview.ReviewBundle) error {
 	return probs.Err()
 }
 
-// AllOrganisations returns every organisation with its aliases, for matching addressee text in
-// imports (two queries, however many there are).
-func (s *Store) AllOrganisations(ctx context.Context) ([]casereview.Organisation, error) {
-	var rows []organisationRow
-	if err := s.read.WithContext(ctx).Order("name").Find(&rows).Error; err != nil {
-		return nil, translate(err)
-	}
-	return s.organisations(s.read.WithContext(ctx), rows)
+// Services is a store with its bundle import, as the importers (internal/importer/…) take
+// them: they read through the store and write through ImportBundles.
+type Services interface {
+	casereview.Service
+	casereview.ImportService
+}
+
+// Over returns st with its imports.
+func Over(st *store.Store) Services {
+	return struct {
+		casereview.Service
+		casereview.ImportService
+	}{st, New(st)}
 }

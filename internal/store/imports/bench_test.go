@@ -1,4 +1,4 @@
-package store_test
+package imports_test
 
 import (
 	"context"
@@ -9,10 +9,11 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // BenchmarkImportBundles measures the bulk path alone (no search index): go test -bench
-// ImportBundles -benchtime 1x ./internal/store with CASEREVIEW_TEST_DATABASE_URL for PostgreSQL.
+// ImportBundles -benchtime 1x ./internal/store/imports with CASEREVIEW_TEST_DATABASE_URL for PostgreSQL.
 func BenchmarkImportBundles(b *testing.B) {
 	dialect := "sqlite"
 	if os.Getenv("CASEREVIEW_TEST_DATABASE_URL") != "" {
@@ -40,7 +41,7 @@ func BenchmarkImportBundles(b *testing.B) {
 				bundles[j].Recommendations[k].Draft.Themes = []casereview.ThemeDraft{{Code: "stalking", Source: "suggested"}}
 			}
 		}
-		res, err := s.ImportBundles(ctx, bundles, casereview.ImportOptions{Source: "bench"})
+		res, err := imports.New(s).ImportBundles(ctx, bundles, casereview.ImportOptions{Source: "bench"})
 		if err != nil {
 			b.Fatal(err)
 		}

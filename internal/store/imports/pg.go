@@ -1,4 +1,4 @@
-package store
+package imports
 
 import (
 	"context"
@@ -12,8 +12,6 @@ import (
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
-
-	"github.com/casereview/casereview/migrations"
 )
 
 // pgArray is a PostgreSQL text[] literal passed as one parameter (gorm would expand a slice).
@@ -52,8 +50,8 @@ func (p *importPlan) insertRows(rows any, omit ...string) error {
 	if v.Len() == 0 {
 		return nil
 	}
-	db := p.t.db
-	if p.s.dialect != migrations.Postgres {
+	db := p.db
+	if !p.postgres {
 		return db.Omit(omit...).Create(rows).Error
 	}
 	stmt := &gorm.Statement{DB: db}
@@ -116,7 +114,7 @@ func (p *importPlan) columnTypes(table string) (map[string]string, error) {
 		Name string `gorm:"column:column_name"`
 		Type string `gorm:"column:data_type"`
 	}
-	if err := p.t.db.Raw("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?", table).
+	if err := p.db.Raw("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?", table).
 		Scan(&cols).Error; err != nil {
 		return nil, err
 	}

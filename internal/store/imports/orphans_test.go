@@ -1,4 +1,4 @@
-package store_test
+package imports_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // TestOrphanedImportJobsFailAtStart: a job left running by a process that died (kill -9 during
@@ -16,6 +17,7 @@ func TestOrphanedImportJobsFailAtStart(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
 		ctx := sysCtx()
+		imp := imports.New(s)
 		ps, err := s.CreatePartnership(ctx, casereview.PartnershipDraft{Name: "Orphan CSP", Kind: "community_safety_partnership"})
 		must(t, err)
 		u, err := s.CreateUser(ctx, casereview.UserDraft{Email: "importer@test.invalid", DisplayName: "Importer"}, "not-a-real-hash")
@@ -24,24 +26,24 @@ func TestOrphanedImportJobsFailAtStart(t *testing.T) {
 		must(t, err)
 		as := casereview.WithActor(context.Background(), u.Actor())
 		start := func(name string) casereview.ImportJob {
-			j, err := s.CreateImportJob(as, "json", name, false)
+			j, err := imp.CreateImportJob(as, "json", name, false)
 			must(t, err)
 			j.Status = casereview.JobRunning
-			must(t, s.UpdateImportJob(as, j))
+			must(t, imp.UpdateImportJob(as, j))
 			return j
 		}
 		dead, live := start("dead.json"), start("live.json")
-		done, err := s.CreateImportJob(as, "json", "done.json", false)
+		done, err := imp.CreateImportJob(as, "json", "done.json", false)
 		must(t, err)
 		done.Status = casereview.JobSucceeded
-		must(t, s.UpdateImportJob(as, done))
-		release, err := s.ClaimImportJob(ctx, live.ID)
+		must(t, imp.UpdateImportJob(as, done))
+		release, err := imp.ClaimImportJob(ctx, live.ID)
 		must(t, err)
 
-		n, err := s.FailOrphanedImportJobs(ctx)
+		n, err := imp.FailOrphanedImportJobs(ctx)
 		must(t, err)
 		status := func(id string) casereview.ImportJob {
-			j, err := s.GetImportJob(as, id)
+			j, err := imp.GetImportJob(as, id)
 			must(t, err)
 			return j
 		}
@@ -60,7 +62,7 @@ func TestOrphanedImportJobsFailAtStart(t *testing.T) {
 		}
 		release()
 		if dialect == "postgres" {
-			n, err := s.FailOrphanedImportJobs(ctx)
+			n, err := imp.FailOrphanedImportJobs(ctx)
 			must(t, err)
 			if j := status(live.ID); j.Status != casereview.JobFailed || n != 1 {
 				t.Errorf("after its claim ended the job is %s (%d marked)", j.Status, n)

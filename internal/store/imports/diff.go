@@ -1,4 +1,4 @@
-package store
+package imports
 
 import (
 	"fmt"
@@ -6,14 +6,15 @@ import (
 	"slices"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // loadExisting reads, in a few batched queries, the reviews the bundles name and everything
 // under them that an import may update.
 func (p *importPlan) loadExisting(bundles []casereview.ReviewBundle) error {
-	db := p.t.db
-	p.reviews, p.recs = map[string]reviewRow{}, map[string]recommendationRow{}
-	p.addrs, p.themeAs, p.acts = map[string][]addresseeRow{}, map[string][]themeAssignmentRow{}, map[string][]actionRow{}
+	db := p.db
+	p.reviews, p.recs = map[string]store.ReviewRow{}, map[string]store.RecommendationRow{}
+	p.addrs, p.themeAs, p.acts = map[string][]store.AddresseeRow{}, map[string][]store.ThemeAssignmentRow{}, map[string][]store.ActionRow{}
 	p.before = map[string]casereview.Recommendation{}
 	byPart := map[string][]string{}
 	for _, b := range bundles {
@@ -22,7 +23,7 @@ func (p *importPlan) loadExisting(bundles []casereview.ReviewBundle) error {
 	var reviewIDs []string
 	for part, refs := range byPart {
 		if err := chunked(refs, func(refs []string) error {
-			var rows []reviewRow
+			var rows []store.ReviewRow
 			if err := db.Where("partnership_id = ? AND reference IN ?", part, refs).Find(&rows).Error; err != nil {
 				return err
 			}
@@ -36,9 +37,9 @@ func (p *importPlan) loadExisting(bundles []casereview.ReviewBundle) error {
 		}
 	}
 	var recIDs []string
-	var recRows []recommendationRow
+	var recRows []store.RecommendationRow
 	if err := chunked(reviewIDs, func(ids []string) error {
-		var rows []recommendationRow
+		var rows []store.RecommendationRow
 		if err := db.Where("review_id IN ?", ids).Find(&rows).Error; err != nil {
 			return err
 		}
@@ -52,7 +53,7 @@ func (p *importPlan) loadExisting(bundles []casereview.ReviewBundle) error {
 		return err
 	}
 	if err := chunked(recIDs, func(ids []string) error {
-		var as []addresseeRow
+		var as []store.AddresseeRow
 		if err := db.Table("addressees").Select("addressees.*, organisations.name AS organisation_name").
 			Joins("JOIN organisations ON organisations.id = addressees.organisation_id").
 			Where("addressees.recommendation_id IN ?", ids).Order("addressees.position").Find(&as).Error; err != nil {
@@ -61,14 +62,14 @@ func (p *importPlan) loadExisting(bundles []casereview.ReviewBundle) error {
 		for _, a := range as {
 			p.addrs[a.RecommendationID] = append(p.addrs[a.RecommendationID], a)
 		}
-		var ts []themeAssignmentRow
+		var ts []store.ThemeAssignmentRow
 		if err := db.Where("recommendation_id IN ?", ids).Order("position").Find(&ts).Error; err != nil {
 			return err
 		}
 		for _, th := range ts {
 			p.themeAs[th.RecommendationID] = append(p.themeAs[th.RecommendationID], th)
 		}
-		var acts []actionRow
+		var acts []store.ActionRow
 		if err := db.Where("recommendation_id IN ?", ids).Order("created_at, id").Find(&acts).Error; err != nil {
 			return err
 		}
@@ -84,7 +85,7 @@ func (p *importPlan) loadExisting(bundles []casereview.ReviewBundle) error {
 
 // diff works out the rows to insert and update, and fills in the result.
 func (p *importPlan) diff(bundles []casereview.ReviewBundle) error {
-	now := p.t.now
+	now := p.now
 	today := casereview.DateOf(now)
 	total := 0
 	for _, b := range bundles {
@@ -97,22 +98,22 @@ func (p *importPlan) diff(bundles []casereview.ReviewBundle) error {
 		key := b.Review.PartnershipID + "\x00" + b.Review.Reference
 		rv, exists := p.reviews[key]
 		if !exists {
-			rv = reviewRow{ID: newID(), Version: 1, CreatedAt: now, UpdatedAt: now}
-			rv.apply(b.Review)
+			rv = store.ReviewRow{ID: store.NewID(), Version: 1, CreatedAt: now, UpdatedAt: now}
+			rv.Apply(b.Review)
 			p.newReviews = append(p.newReviews, rv)
 			p.res.ReviewsCreated++
 			p.res.Changed("review %s: created", b.Review.Reference)
 		} else {
-			before := rv.domain()
+			before := rv.Domain()
 			next := rv
-			next.apply(b.Review)
-			if !reflect.DeepEqual(before.Draft(), next.domain().Draft()) {
+			next.Apply(b.Review)
+			if !reflect.DeepEqual(before.Draft(), next.Domain().Draft()) {
 				next.Version++
 				next.UpdatedAt = now
-				reissue := !reflect.DeepEqual(before.PublishedOn, next.PublishedOn.ptr())
+				reissue := !reflect.DeepEqual(before.PublishedOn, next.PublishedOn.Ptr())
 				p.updReviews = append(p.updReviews, reviewUpdate{before: before, row: next, reissue: reissue})
 				p.res.ReviewsUpdated++
-				p.res.Changed("review %s: updated %s", b.Review.Reference, changedFields(before.Draft(), next.domain().Draft()))
+				p.res.Changed("review %s: updated %s", b.Review.Reference, changedFields(before.Draft(), next.Domain().Draft()))
 				rv = next
 			} else {
 				p.res.ReviewsUnchanged++
@@ -137,17 +138,17 @@ func (p *importPlan) diff(bundles []casereview.ReviewBundle) error {
 }
 
 // diffRecommendation plans one recommendation, its addressees, themes and actions.
-func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb *casereview.RecommendationBundle, label string) {
-	now := p.t.now
+func (p *importPlan) diffRecommendation(rv store.ReviewRow, issued casereview.Date, rb *casereview.RecommendationBundle, label string) {
+	now := p.now
 	d := rb.Draft
 	old, exists := p.recs[rv.ID+"\x00"+d.Number]
-	var row recommendationRow
+	var row store.RecommendationRow
 	if exists {
 		row = old
 	} else {
-		row = recommendationRow{ID: newID(), Version: 1, ResponseStatus: string(casereview.ResponseAwaiting),
+		row = store.RecommendationRow{ID: store.NewID(), Version: 1, ResponseStatus: string(casereview.ResponseAwaiting),
 			ImplementationStatus: string(casereview.ImplNotStarted), OversightStatus: string(casereview.OversightUnassessed),
-			CreatedAt: now, UpdatedAt: now, IssuedOn: nullDate{D: issued, Valid: true}}
+			CreatedAt: now, UpdatedAt: now, IssuedOn: store.NullDate{D: issued, Valid: true}}
 	}
 	if exists && casereview.OversightStatus(old.OversightStatus).IsClosed() {
 		// A closed recommendation is settled (issue 13): its text, addressees, themes, actions
@@ -166,13 +167,13 @@ func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb
 	var changes []string
 	if exists {
 		keepRecommendation(p.uncarried, old, &d)
-		if a, b := (recommendationRow{Number: old.Number, Title: old.Title, Text: old.Text, Scope: old.Scope, InterventionType: old.InterventionType,
+		if a, b := (store.RecommendationRow{Number: old.Number, Title: old.Title, Text: old.Text, Scope: old.Scope, InterventionType: old.InterventionType,
 			ResponseDue: old.ResponseDue, ResponseDueExplicit: old.ResponseDueExplicit}), newRecFields(d); !sameRecFields(a, b, d.ResponseDue) {
 			changes = append(changes, changedRecFields(a, b, d.ResponseDue)...)
 		}
 	}
 	if !exists || len(changes) > 0 {
-		row.apply(d)
+		row.Apply(d)
 		if exists && d.ResponseDue == nil {
 			// A file that gives no due date keeps the one recorded in the application.
 			row.ResponseDue, row.ResponseDueExplicit = old.ResponseDue, old.ResponseDueExplicit
@@ -188,8 +189,8 @@ func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb
 	}
 	addrs := slices.Clone(have)
 	for k, a := range d.Addressees {
-		want := addresseeRow{RecommendationID: row.ID, OrganisationID: a.OrganisationID, Role: string(a.Role), RawText: a.RawText,
-			NotifiedOn: dateOf(a.NotifiedOn), AcknowledgedOn: dateOf(a.AcknowledgedOn), CreatedAt: now,
+		want := store.AddresseeRow{RecommendationID: row.ID, OrganisationID: a.OrganisationID, Role: string(a.Role), RawText: a.RawText,
+			NotifiedOn: store.DateOf(a.NotifiedOn), AcknowledgedOn: store.DateOf(a.AcknowledgedOn), CreatedAt: now,
 			ResponseStatus: string(casereview.ResponseAwaiting), OrganisationName: p.orgNames[a.OrganisationID]}
 		if rb.ResponseStatus != "" {
 			want.ResponseStatus = string(rb.ResponseStatus)
@@ -224,17 +225,17 @@ func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb
 	// Themes: the bundle's set replaces the old one when it names any; none keeps what is there.
 	themes := p.themeAs[row.ID]
 	if len(d.Themes) > 0 {
-		assigned := map[string]themeAssignmentRow{}
+		assigned := map[string]store.ThemeAssignmentRow{}
 		for _, h := range themes {
 			assigned[h.ThemeCode] = h
 		}
-		next := make([]themeAssignmentRow, len(d.Themes))
+		next := make([]store.ThemeAssignmentRow, len(d.Themes))
 		for k, th := range d.Themes {
 			at := now
 			if h, ok := assigned[th.Code]; ok {
 				at = h.AssignedAt
 			}
-			next[k] = themeAssignmentRow{RecommendationID: row.ID, ThemeCode: th.Code, IsPrimary: th.Primary, Source: string(th.Source), Position: k, AssignedAt: at}
+			next[k] = store.ThemeAssignmentRow{RecommendationID: row.ID, ThemeCode: th.Code, IsPrimary: th.Primary, Source: string(th.Source), Position: k, AssignedAt: at}
 		}
 		if !sameThemes(themes, next) {
 			if exists {
@@ -251,12 +252,12 @@ func (p *importPlan) diffRecommendation(rv reviewRow, issued casereview.Date, rb
 
 	// Settle the derived columns as settle() does, from the rows in memory.
 	if !row.ResponseDueExplicit {
-		row.ResponseDue = nullDate{}
+		row.ResponseDue = store.NullDate{}
 		for _, a := range addrs {
 			if a.NotifiedOn.Valid {
 				due := a.NotifiedOn.D.AddDays(p.windows[rv.Type])
 				if !row.ResponseDue.Valid || due.Before(row.ResponseDue.D) {
-					row.ResponseDue = nullDate{D: due, Valid: true}
+					row.ResponseDue = store.NullDate{D: due, Valid: true}
 				}
 			}
 		}

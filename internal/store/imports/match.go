@@ -1,4 +1,4 @@
-package store
+package imports
 
 import (
 	"fmt"
@@ -6,13 +6,14 @@ import (
 	"slices"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // diffActions matches the bundle's actions to the recommendation's existing ones: first by
 // owner and identical description, then the rest in order. Existing actions the bundle does not
 // mention are kept. It returns the change descriptions and the recommendation's actions after.
-func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *casereview.RecommendationBundle, label string) ([]string, []actionRow) {
-	now := p.t.now
+func (p *importPlan) diffActions(rec store.RecommendationRow, exists bool, rb *casereview.RecommendationBundle, label string) ([]string, []store.ActionRow) {
+	now := p.now
 	have := p.acts[rec.ID]
 	used := make([]bool, len(have))
 	match := make([]int, len(rb.Actions))
@@ -50,8 +51,8 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 			milestones = rb.ActionMilestones[k]
 		}
 		if match[k] < 0 {
-			row := actionRow{ID: newID(), Version: 1, ImplementationStatus: string(casereview.ImplNotStarted), CreatedAt: now, UpdatedAt: now}
-			row.apply(a)
+			row := store.ActionRow{ID: store.NewID(), Version: 1, ImplementationStatus: string(casereview.ImplNotStarted), CreatedAt: now, UpdatedAt: now}
+			row.Apply(a)
 			if status != "" {
 				row.ImplementationStatus = string(status)
 			}
@@ -67,7 +68,7 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 		old := have[match[k]]
 		keepAction(p.uncarried, old, &a)
 		row := old
-		row.apply(a)
+		row.Apply(a)
 		if status == "" && a.CompletionDate == nil && a.Outcome == nil {
 			// The file says nothing about completion: what the application records stands.
 			row.CompletionDate, row.CompletionSource, row.Outcome = old.CompletionDate, old.CompletionSource, old.Outcome
@@ -84,7 +85,7 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 			row.ImplementationStatus != old.ImplementationStatus {
 			row.Version++
 			row.UpdatedAt = now
-			p.updActs = append(p.updActs, actionUpdate{before: old.domain(), row: row})
+			p.updActs = append(p.updActs, actionUpdate{before: old.Domain(), row: row})
 			after[match[k]] = row
 			p.res.ActionsUpdated++
 			changes = append(changes, fmt.Sprintf("action %d", k+1))
@@ -102,17 +103,17 @@ func (p *importPlan) diffActions(rec recommendationRow, exists bool, rb *caserev
 	return changes, after
 }
 
-func newRecFields(d casereview.RecommendationDraft) recommendationRow {
-	var r recommendationRow
-	r.apply(d)
+func newRecFields(d casereview.RecommendationDraft) store.RecommendationRow {
+	var r store.RecommendationRow
+	r.Apply(d)
 	return r
 }
 
-func sameRecFields(a, b recommendationRow, due *casereview.Date) bool {
+func sameRecFields(a, b store.RecommendationRow, due *casereview.Date) bool {
 	return len(changedRecFields(a, b, due)) == 0
 }
 
-func changedRecFields(a, b recommendationRow, due *casereview.Date) []string {
+func changedRecFields(a, b store.RecommendationRow, due *casereview.Date) []string {
 	var out []string
 	if a.Title != b.Title {
 		out = append(out, "title")
@@ -132,7 +133,7 @@ func changedRecFields(a, b recommendationRow, due *casereview.Date) []string {
 	return out
 }
 
-func sameThemes(a, b []themeAssignmentRow) bool {
+func sameThemes(a, b []store.ThemeAssignmentRow) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -1,4 +1,4 @@
-package store
+package imports
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/migrations"
 )
 
@@ -49,19 +50,19 @@ func (r importJobRow) domain() casereview.ImportJob {
 
 // CreateImportJob records a queued import for the caller, who must be signed in; the request
 // is audited. What the import writes is checked and audited when it runs.
-func (s *Store) CreateImportJob(ctx context.Context, kind, fileName string, dryRun bool) (casereview.ImportJob, error) {
-	a := actorOf(ctx)
+func (s *Service) CreateImportJob(ctx context.Context, kind, fileName string, dryRun bool) (casereview.ImportJob, error) {
+	a := casereview.ActorFrom(ctx)
 	if !a.SignedIn() {
 		return casereview.ImportJob{}, casereview.Unauthenticated()
 	}
 	if kind == "state" {
 		// A whole-state import (bulk JSON /2): admins only. The job is a json job.
 		if !casereview.CanMoveState(a) {
-			return casereview.ImportJob{}, deny(ctx, "only admins import an instance's state")
+			return casereview.ImportJob{}, casereview.Deny(a, "only admins import an instance's state")
 		}
 		kind = "json"
 	} else if !casereview.CanStartImport(a) {
-		return casereview.ImportJob{}, deny(ctx, "only panel members import reviews")
+		return casereview.ImportJob{}, casereview.Deny(a, "only panel members import reviews")
 	}
 	var p casereview.Problems
 	if kind != "actionplan" && kind != "json" {
@@ -71,23 +72,23 @@ func (s *Store) CreateImportJob(ctx context.Context, kind, fileName string, dryR
 	if err := p.Err(); err != nil {
 		return casereview.ImportJob{}, err
 	}
-	row := importJobRow{ID: newID(), Kind: kind, FileName: fileName, DryRun: dryRun, Status: casereview.JobQueued, CreatedBy: optional(a.UserID)}
-	err := s.inTx(ctx, func(t *tx) error {
-		row.CreatedAt = t.now
-		t.audit(casereview.AuditImportRequested, "import", row.ID, nil, map[string]any{"kind": kind, "file_name": fileName, "dry_run": dryRun})
-		return t.db.Create(&row).Error
+	row := importJobRow{ID: store.NewID(), Kind: kind, FileName: fileName, DryRun: dryRun, Status: casereview.JobQueued, CreatedBy: optional(a.UserID)}
+	err := s.st.Write(ctx, func(t store.Tx) error {
+		row.CreatedAt = t.Now()
+		t.Audit(casereview.AuditImportRequested, "import", row.ID, nil, map[string]any{"kind": kind, "file_name": fileName, "dry_run": dryRun})
+		return t.DB().Create(&row).Error
 	})
 	return row.domain(), err
 }
 
 // UpdateImportJob records progress or the end of a job. Only the job's creator's own runner
 // calls it (the API starts it with the creator's context).
-func (s *Store) UpdateImportJob(ctx context.Context, j casereview.ImportJob) error {
+func (s *Service) UpdateImportJob(ctx context.Context, j casereview.ImportJob) error {
 	cur, err := s.GetImportJob(ctx, j.ID)
 	if err != nil {
 		return err
 	}
-	if cur.CreatedBy != actorOf(ctx).UserID {
+	if !casereview.CanUpdateImportJob(casereview.ActorFrom(ctx), cur.CreatedBy) {
 		return casereview.NotFound("import")
 	}
 	up := map[string]any{"status": j.Status, "done": j.Done, "total": j.Total, "error": j.Error}
@@ -102,24 +103,29 @@ func (s *Store) UpdateImportJob(ctx context.Context, j casereview.ImportJob) err
 	if j.FinishedAt != nil {
 		up["finished_at"] = j.FinishedAt.UTC()
 	}
-	return translate(s.write.WithContext(ctx).Model(&importJobRow{}).Where("id = ?", j.ID).Updates(up).Error)
+	// A job's progress is bookkeeping, not a change of case data: nothing to journal or audit
+	// (the request was audited when it was made, and the import's writes are audited as theirs).
+	return s.st.Write(ctx, func(t store.Tx) error {
+		return t.DB().Model(&importJobRow{}).Where("id = ?", j.ID).Updates(up).Error
+	})
 }
 
 // GetImportJob returns a job to the user who started it, to oversight and to admins.
-func (s *Store) GetImportJob(ctx context.Context, id string) (casereview.ImportJob, error) {
+func (s *Service) GetImportJob(ctx context.Context, id string) (casereview.ImportJob, error) {
 	id, ok := casereview.NormaliseID(id)
 	if !ok {
 		return casereview.ImportJob{}, casereview.NotFound("import")
 	}
-	var row importJobRow
-	if err := s.read.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
-		return casereview.ImportJob{}, notFoundAs(err, "import")
+	var rows []importJobRow
+	if err := s.st.Read(ctx, func(q store.Query) error {
+		return q.DB().Where("id = ?", id).Limit(1).Find(&rows).Error
+	}); err != nil {
+		return casereview.ImportJob{}, err
 	}
-	a := actorOf(ctx)
-	if !casereview.CanReadImportJob(a, deref(row.CreatedBy)) {
+	if len(rows) == 0 || !casereview.CanReadImportJob(casereview.ActorFrom(ctx), deref(rows[0].CreatedBy)) {
 		return casereview.ImportJob{}, casereview.NotFound("import")
 	}
-	return row.domain(), nil
+	return rows[0].domain(), nil
 }
 
 // orphanMessage is what a job whose runner died says.
@@ -130,21 +136,17 @@ const orphanMessage = "the process running this import stopped before it finishe
 // connection of its own: the lock ends with the process, however it ends, so a starting
 // process can tell a job whose runner died from one another process is running. On SQLite one
 // process owns the file, and a claim is only a note.
-func (s *Store) ClaimImportJob(ctx context.Context, id string) (release func(), err error) {
-	if s.dialect != migrations.Postgres {
+func (s *Service) ClaimImportJob(ctx context.Context, id string) (release func(), err error) {
+	if s.st.Dialect() != migrations.Postgres {
 		return func() {}, nil
 	}
-	db, err := s.write.DB()
+	conn, err := s.st.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, translate(err)
-	}
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", jobLockKey(id)); err != nil {
 		conn.Close()
-		return nil, translate(err)
+		return nil, store.Translate(err)
 	}
 	return func() {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", jobLockKey(id))
@@ -163,17 +165,19 @@ func jobLockKey(id string) int64 {
 // with its transaction. It runs when the application starts. A running job is orphaned when no
 // process holds its claim (on SQLite: always, at start); a queued one when it has waited over
 // a minute for a runner that never claimed it.
-func (s *Store) FailOrphanedImportJobs(ctx context.Context) (int, error) {
+func (s *Service) FailOrphanedImportJobs(ctx context.Context) (int, error) {
 	var rows []importJobRow
-	now := s.now().UTC()
-	err := s.write.WithContext(ctx).Where("status = ? OR (status = ? AND created_at < ?)", casereview.JobRunning, casereview.JobQueued,
-		now.Add(-time.Minute)).Find(&rows).Error
+	now := s.st.Now().UTC()
+	err := s.st.Read(ctx, func(q store.Query) error {
+		return q.DB().Where("status = ? OR (status = ? AND created_at < ?)", casereview.JobRunning, casereview.JobQueued,
+			now.Add(-time.Minute)).Find(&rows).Error
+	})
 	if err != nil {
-		return 0, translate(err)
+		return 0, err
 	}
 	var orphans []string
 	for _, r := range rows {
-		if s.dialect == migrations.Postgres && r.Status == casereview.JobRunning {
+		if s.st.Dialect() == migrations.Postgres && r.Status == casereview.JobRunning {
 			held, err := s.claimHeld(ctx, r.ID)
 			if err != nil {
 				return 0, err
@@ -187,25 +191,23 @@ func (s *Store) FailOrphanedImportJobs(ctx context.Context) (int, error) {
 	if len(orphans) == 0 {
 		return 0, nil
 	}
-	err = s.write.WithContext(ctx).Model(&importJobRow{}).Where("id IN ? AND status IN ?", orphans, []string{casereview.JobQueued, casereview.JobRunning}).
-		Updates(map[string]any{"status": casereview.JobFailed, "error": orphanMessage, "finished_at": now}).Error
-	return len(orphans), translate(err)
+	err = s.st.Write(ctx, func(t store.Tx) error {
+		return t.DB().Model(&importJobRow{}).Where("id IN ? AND status IN ?", orphans, []string{casereview.JobQueued, casereview.JobRunning}).
+			Updates(map[string]any{"status": casereview.JobFailed, "error": orphanMessage, "finished_at": now}).Error
+	})
+	return len(orphans), err
 }
 
 // claimHeld reports whether some process holds a job's claim.
-func (s *Store) claimHeld(ctx context.Context, id string) (bool, error) {
-	db, err := s.write.DB()
+func (s *Service) claimHeld(ctx context.Context, id string) (bool, error) {
+	conn, err := s.st.Conn(ctx)
 	if err != nil {
 		return false, err
-	}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return false, translate(err)
 	}
 	defer conn.Close()
 	var got bool
 	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", jobLockKey(id)).Scan(&got); err != nil {
-		return false, translate(err)
+		return false, store.Translate(err)
 	}
 	if got {
 		_, _ = conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", jobLockKey(id))

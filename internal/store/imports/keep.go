@@ -1,6 +1,9 @@
-package store
+package imports
 
-import "github.com/casereview/casereview/internal/casereview"
+import (
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
+)
 
 // What an import's source does not carry is left as recorded (casereview.Uncarried): before an
 // existing record is compared with the bundle, the bundle takes the recorded value of every
@@ -8,7 +11,7 @@ import "github.com/casereview/casereview/internal/casereview"
 // it only as a spreadsheet cell does (surrounding white space, line endings).
 
 // keepRecommendation fills d from the recorded recommendation.
-func keepRecommendation(u casereview.Uncarried, old recommendationRow, d *casereview.RecommendationDraft) {
+func keepRecommendation(u casereview.Uncarried, old store.RecommendationRow, d *casereview.RecommendationDraft) {
 	if u.RecommendationTitle || u.CellText && casereview.SameCellText(d.Title, old.Title) {
 		d.Title = old.Title
 	}
@@ -24,7 +27,7 @@ func keepRecommendation(u casereview.Uncarried, old recommendationRow, d *casere
 }
 
 // keepAddressee fills want from the recorded addressee h of the same organisation.
-func keepAddressee(u casereview.Uncarried, h addresseeRow, want *addresseeRow) {
+func keepAddressee(u casereview.Uncarried, h store.AddresseeRow, want *store.AddresseeRow) {
 	if u.AddresseeRole {
 		want.Role = h.Role
 	}
@@ -37,15 +40,15 @@ func keepAddressee(u casereview.Uncarried, h addresseeRow, want *addresseeRow) {
 }
 
 // keepAction fills a from the recorded action it was matched to.
-func keepAction(u casereview.Uncarried, old actionRow, a *casereview.ActionDraft) {
+func keepAction(u casereview.Uncarried, old store.ActionRow, a *casereview.ActionDraft) {
 	if u.ActionOwner || u.CellText && casereview.SameCellText(a.Owner, old.Owner) {
 		a.Owner = old.Owner
 	}
 	if u.ActionTargetDate {
-		a.TargetDate = old.TargetDate.ptr()
+		a.TargetDate = old.TargetDate.Ptr()
 	}
 	if u.ActionCompletionDate && a.CompletionDate == nil {
-		a.CompletionDate = old.CompletionDate.ptr()
+		a.CompletionDate = old.CompletionDate.Ptr()
 	}
 	if u.CellText && casereview.SameCellText(a.Description, old.Description) {
 		a.Description = old.Description

@@ -1,25 +1,22 @@
-package store
+package imports
 
 import (
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // write applies the plan: batched inserts for everything new, one statement per updated row
 // (re-imports change few), then the journal entries and the audit events.
 func (p *importPlan) write() error {
-	t := p.t
-	db := t.db
+	t := p.w
+	db := p.db
 	// Snapshots of the recommendations about to change, loaded in batches before any write.
 	var oldIDs []string
 	for _, r := range p.updRecs {
 		oldIDs = append(oldIDs, r.ID)
 	}
 	if err := chunked(oldIDs, func(ids []string) error {
-		var rows []recommendationRow
-		if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
-			return err
-		}
-		prev, err := p.s.recommendations(db, rows, casereview.DateOf(t.now))
+		prev, err := t.Recommendations(ids, casereview.DateOf(p.now))
 		if err != nil {
 			return err
 		}
@@ -41,11 +38,11 @@ func (p *importPlan) write() error {
 			return err
 		}
 		if u.reissue {
-			issued := nullDate{D: casereview.DateOf(t.now), Valid: true}
+			issued := store.NullDate{D: casereview.DateOf(p.now), Valid: true}
 			if u.row.PublishedOn.Valid {
 				issued = u.row.PublishedOn
 			}
-			if err := db.Model(&recommendationRow{}).Where("review_id = ?", u.row.ID).Update("issued_on", issued).Error; err != nil {
+			if err := db.Model(&store.RecommendationRow{}).Where("review_id = ?", u.row.ID).Update("issued_on", issued).Error; err != nil {
 				return err
 			}
 		}
@@ -71,7 +68,7 @@ func (p *importPlan) write() error {
 		}
 	}
 	if err := chunked(p.themeReplace, func(ids []string) error {
-		return db.Where("recommendation_id IN ?", ids).Delete(&themeAssignmentRow{}).Error
+		return db.Where("recommendation_id IN ?", ids).Delete(&store.ThemeAssignmentRow{}).Error
 	}); err != nil {
 		return err
 	}
@@ -94,30 +91,30 @@ func (p *importPlan) write() error {
 		return err
 	}
 	for _, r := range p.newReviews {
-		t.touch(journalReview, r.ID)
-		t.audit(casereview.AuditReviewCreated, "review", r.ID, nil, r.domain())
+		t.Touch(store.JournalReview, r.ID)
+		t.Audit(casereview.AuditReviewCreated, "review", r.ID, nil, r.Domain())
 	}
 	for _, u := range p.updReviews {
-		t.touch(journalReview, u.row.ID)
-		t.audit(casereview.AuditReviewUpdated, "review", u.row.ID, u.before, u.row.domain())
+		t.Touch(store.JournalReview, u.row.ID)
+		t.Audit(casereview.AuditReviewUpdated, "review", u.row.ID, u.before, u.row.Domain())
 	}
 	for _, ra := range p.recAfter {
-		t.touch(journalRecommendation, ra.row.ID)
+		t.Touch(store.JournalRecommendation, ra.row.ID)
 		after := p.recDomain(ra)
 		if ra.created {
-			t.audit(casereview.AuditRecommendationCreated, "recommendation", ra.row.ID, nil, after)
+			t.Audit(casereview.AuditRecommendationCreated, "recommendation", ra.row.ID, nil, after)
 		} else {
-			t.audit(casereview.AuditRecommendationUpdated, "recommendation", ra.row.ID, p.before[ra.row.ID], after)
+			t.Audit(casereview.AuditRecommendationUpdated, "recommendation", ra.row.ID, p.before[ra.row.ID], after)
 		}
 	}
 	for _, a := range p.newActs {
-		t.touch(journalAction, a.ID)
-		t.audit(casereview.AuditActionCreated, "action", a.ID, nil, a.domain())
+		t.Touch(store.JournalAction, a.ID)
+		t.Audit(casereview.AuditActionCreated, "action", a.ID, nil, a.Domain())
 	}
 	for _, u := range p.updActs {
-		t.touch(journalAction, u.row.ID)
-		t.touch(journalRecommendation, u.row.RecommendationID)
-		t.audit(casereview.AuditActionUpdated, "action", u.row.ID, u.before, u.row.domain())
+		t.Touch(store.JournalAction, u.row.ID)
+		t.Touch(store.JournalRecommendation, u.row.RecommendationID)
+		t.Audit(casereview.AuditActionUpdated, "action", u.row.ID, u.before, u.row.Domain())
 	}
 	return nil
 }
@@ -127,16 +124,16 @@ func (p *importPlan) write() error {
 func (p *importPlan) recDomain(ra recAudit) casereview.Recommendation {
 	r := ra.row
 	x := casereview.Recommendation{ID: r.ID, ReviewID: r.ReviewID, Number: r.Number, Title: r.Title, Text: r.Text,
-		Scope: casereview.Scope(r.Scope), InterventionType: r.InterventionType, ResponseDue: r.ResponseDue.ptr(),
+		Scope: casereview.Scope(r.Scope), InterventionType: r.InterventionType, ResponseDue: r.ResponseDue.Ptr(),
 		ResponseDueExplicit: r.ResponseDueExplicit, ResponseStatus: casereview.ResponseStatus(r.ResponseStatus),
 		ImplementationStatus: casereview.ImplementationStatus(r.ImplementationStatus), OversightStatus: casereview.OversightStatus(r.OversightStatus),
-		ClosedOn: r.ClosedOn.ptr(), ClosureRationale: deref(r.ClosureRationale), FollowUpOn: r.FollowUpOn.ptr(),
-		LastActivityOn: r.LastActivityOn.ptr(), IssuedOn: r.IssuedOn.D, Version: r.Version,
+		ClosedOn: r.ClosedOn.Ptr(), ClosureRationale: deref(r.ClosureRationale), FollowUpOn: r.FollowUpOn.Ptr(),
+		LastActivityOn: r.LastActivityOn.Ptr(), IssuedOn: r.IssuedOn.D, Version: r.Version,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 		Addressees: []casereview.Addressee{}, Themes: []casereview.ThemeAssignment{}, Links: []casereview.Link{}, Flags: []casereview.Flag{}}
 	for _, a := range ra.addrs {
 		x.Addressees = append(x.Addressees, casereview.Addressee{OrganisationID: a.OrganisationID, OrganisationName: p.orgName(a),
-			Role: casereview.AddresseeRole(a.Role), RawText: a.RawText, NotifiedOn: a.NotifiedOn.ptr(), AcknowledgedOn: a.AcknowledgedOn.ptr(),
+			Role: casereview.AddresseeRole(a.Role), RawText: a.RawText, NotifiedOn: a.NotifiedOn.Ptr(), AcknowledgedOn: a.AcknowledgedOn.Ptr(),
 			ResponseStatus: casereview.ResponseStatus(a.ResponseStatus)})
 	}
 	for _, th := range ra.themes {
@@ -147,7 +144,7 @@ func (p *importPlan) recDomain(ra recAudit) casereview.Recommendation {
 	return x
 }
 
-func (p *importPlan) orgName(a addresseeRow) string {
+func (p *importPlan) orgName(a store.AddresseeRow) string {
 	if a.OrganisationName != "" {
 		return a.OrganisationName
 	}

@@ -1,4 +1,4 @@
-package store_test
+package imports_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // importBundles builds n fictional reviews for partnership p, each with recs recommendations of
@@ -42,14 +43,14 @@ func TestImportBundlesCreatesThenUpdatesInPlace(t *testing.T) {
 		bundles := importBundles(f.p.ID, f.police.ID, 3, 4)
 		before := tableCounts(t, s)
 
-		dry, err := s.ImportBundles(ctx, bundles, casereview.ImportOptions{DryRun: true, Source: "test"})
+		dry, err := imports.New(s).ImportBundles(ctx, bundles, casereview.ImportOptions{DryRun: true, Source: "test"})
 		must(t, err)
 		sameCounts(t, before, tableCounts(t, s))
 		if dry.ReviewsCreated != 3 || dry.RecommendationsCreated != 12 || dry.ActionsCreated != 24 || !dry.DryRun {
 			t.Fatalf("dry run result %+v", dry)
 		}
 
-		res, err := s.ImportBundles(ctx, bundles, casereview.ImportOptions{Source: "test"})
+		res, err := imports.New(s).ImportBundles(ctx, bundles, casereview.ImportOptions{Source: "test"})
 		must(t, err)
 		if res.ReviewsCreated != 3 || res.RecommendationsCreated != 12 || res.ActionsCreated != 24 {
 			t.Fatalf("result %+v", res)
@@ -76,7 +77,7 @@ func TestImportBundlesCreatesThenUpdatesInPlace(t *testing.T) {
 
 		// The same data again changes nothing.
 		j := journalTail(t, s)
-		again, err := s.ImportBundles(ctx, bundles, casereview.ImportOptions{Source: "test"})
+		again, err := imports.New(s).ImportBundles(ctx, bundles, casereview.ImportOptions{Source: "test"})
 		must(t, err)
 		if again.ReviewsUnchanged != 3 || again.RecommendationsUnchanged != 12 || again.ActionsUnchanged != 24 ||
 			again.RecommendationsCreated+again.RecommendationsUpdated+again.ActionsCreated+again.ActionsUpdated != 0 || len(again.Changes) != 0 {
@@ -91,7 +92,7 @@ func TestImportBundlesCreatesThenUpdatesInPlace(t *testing.T) {
 		edited := importBundles(f.p.ID, f.police.ID, 3, 4)
 		edited[2].Recommendations[3].Draft.Text = "Changed wording."
 		edited[0].Recommendations[0].ActionStatuses = []casereview.ImplementationStatus{"in_progress", "in_progress"}
-		upd, err := s.ImportBundles(ctx, edited, casereview.ImportOptions{Source: "test"})
+		upd, err := imports.New(s).ImportBundles(ctx, edited, casereview.ImportOptions{Source: "test"})
 		must(t, err)
 		if upd.RecommendationsUpdated != 2 || upd.RecommendationsUnchanged != 10 || upd.ActionsUpdated != 2 || upd.RecommendationsCreated != 0 {
 			t.Fatalf("edit result %+v", upd)
@@ -119,7 +120,7 @@ func TestImportBundlesCreatesThenUpdatesInPlace(t *testing.T) {
 		// A file saying less than the application records does not undo progress.
 		back := importBundles(f.p.ID, f.police.ID, 3, 4)
 		back[0].Recommendations[0].ActionStatuses = []casereview.ImplementationStatus{"planned", "in_progress"}
-		kept, err := s.ImportBundles(ctx, back, casereview.ImportOptions{Source: "test"})
+		kept, err := imports.New(s).ImportBundles(ctx, back, casereview.ImportOptions{Source: "test"})
 		must(t, err)
 		if kept.ActionsUpdated != 0 || !slices.ContainsFunc(kept.Changes, func(c string) bool { return strings.Contains(c, "kept in_progress") }) {
 			t.Fatalf("regressing import %+v", kept)
@@ -168,7 +169,7 @@ func TestImportBundlesRefusesBadInputWritingNothing(t *testing.T) {
 		for name, c := range cases {
 			b := importBundles(f.p.ID, f.police.ID, 2, 3)
 			c.edit(b)
-			_, err := s.ImportBundles(ctx, b, casereview.ImportOptions{})
+			_, err := imports.New(s).ImportBundles(ctx, b, casereview.ImportOptions{})
 			t.Run(name, func(t *testing.T) { wantErr(t, err, casereview.CodeInvalid, c.fields...) })
 			sameCounts(t, before, tableCounts(t, s))
 		}
@@ -178,7 +179,7 @@ func TestImportBundlesRefusesBadInputWritingNothing(t *testing.T) {
 		panel := casereview.WithActor(context.Background(), casereview.Actor{UserID: "0190c000-0000-7000-8000-0000000000aa", Name: "Pat",
 			Memberships: []casereview.Membership{{Role: casereview.RolePanel, PartnershipID: other.ID}}})
 		before = tableCounts(t, s)
-		_, err = s.ImportBundles(panel, importBundles(f.p.ID, f.police.ID, 1, 1), casereview.ImportOptions{})
+		_, err = imports.New(s).ImportBundles(panel, importBundles(f.p.ID, f.police.ID, 1, 1), casereview.ImportOptions{})
 		if !casereview.IsCode(err, casereview.CodeForbidden) {
 			t.Fatalf("import by another partnership's panel: %v; want forbidden", err)
 		}
@@ -191,46 +192,13 @@ func TestImportBundlesLarge(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
 		s := open(t, dialect)
 		f := newFixture(t, s)
-		res, err := s.ImportBundles(sysCtx(), importBundles(f.p.ID, f.police.ID, 150, 20), casereview.ImportOptions{})
+		res, err := imports.New(s).ImportBundles(sysCtx(), importBundles(f.p.ID, f.police.ID, 150, 20), casereview.ImportOptions{})
 		must(t, err)
 		if res.RecommendationsCreated != 3000 || res.ActionsCreated != 6000 {
 			t.Fatalf("result %+v", res)
 		}
 		if n := countRows(t, s, "recommendations", ""); n != 3000 {
 			t.Fatalf("%d recommendations; want 3000", n)
-		}
-	})
-}
-
-func TestCreateOrganisationsTogether(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, dialect string) {
-		s := open(t, dialect)
-		f := newFixture(t, s)
-		ctx := sysCtx()
-		before := tableCounts(t, s)
-		// A name already taken, or used twice in the batch: refused whole.
-		_, err := s.CreateOrganisations(ctx, []casereview.OrganisationDraft{{Name: "Westvale ICB", Sector: "icb"}, {Name: strings.ToUpper(f.police.Name), Sector: "police"}})
-		wantErr(t, err, casereview.CodeInvalid, fe{"organisations[1].name", "duplicate"})
-		_, err = s.CreateOrganisations(ctx, []casereview.OrganisationDraft{{Name: "Westvale ICB", Sector: "icb"}, {Name: "westvale icb", Sector: "icb"}})
-		wantErr(t, err, casereview.CodeInvalid, fe{"organisations[1].name", "duplicate"})
-		sameCounts(t, before, tableCounts(t, s))
-		got, err := s.CreateOrganisations(ctx, []casereview.OrganisationDraft{{Name: "Westvale ICB", Sector: "icb", Aliases: []string{"WICB"}},
-			{Name: "Westvale Homes", Sector: "housing"}})
-		must(t, err)
-		after := tableCounts(t, s)
-		if after["organisations"]-before["organisations"] != 2 || after["organisation_aliases"]-before["organisation_aliases"] != 1 ||
-			after["audit_events"]-before["audit_events"] != 2 || after["change_journal"]-before["change_journal"] != 2 {
-			t.Fatalf("counts before %v after %v", before, after)
-		}
-		o, err := s.GetOrganisation(ctx, got[0].ID)
-		must(t, err)
-		if o.Name != "Westvale ICB" || len(o.Aliases) != 1 || o.Aliases[0] != "WICB" {
-			t.Fatalf("read back %+v", o)
-		}
-		viewer := casereview.WithActor(context.Background(), casereview.Actor{UserID: "0190c000-0000-7000-8000-0000000000bb", Name: "V",
-			Memberships: []casereview.Membership{{Role: casereview.RoleViewer}}})
-		if _, err := s.CreateOrganisations(viewer, []casereview.OrganisationDraft{{Name: "Nope", Sector: "other"}}); !casereview.IsCode(err, casereview.CodeForbidden) {
-			t.Fatalf("viewer: %v", err)
 		}
 	})
 }

@@ -1,17 +1,18 @@
-package store
+package imports
 
 import (
 	"context"
 	"strings"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // importCreates are the partnerships and organisations one import creates, with the ids they
 // will have, so the bundles can name them before they exist; they are written in the import's
 // own transaction, so an import that fails, or whose process dies, leaves none behind.
 type importCreates struct {
-	parts    []partnershipRow
+	parts    []store.PartnershipRow
 	orgs     []casereview.OrganisationDraft
 	orgIDs   []string
 	orgField []string
@@ -20,17 +21,17 @@ type importCreates struct {
 
 // planCreates checks who may create what, validates the drafts and gives each an id, and points
 // the bundles' keys at those ids.
-func (s *Store) planCreates(ctx context.Context, c casereview.ImportCreates, bundles []casereview.ReviewBundle) (*importCreates, error) {
+func (s *Service) planCreates(ctx context.Context, c casereview.ImportCreates, bundles []casereview.ReviewBundle) (*importCreates, error) {
 	if len(c.Partnerships) == 0 && len(c.Organisations) == 0 {
 		return nil, nil
 	}
 	if len(c.Partnerships) > 0 {
-		if err := requirePartnershipAdmin(ctx); err != nil {
-			return nil, err
+		if a := casereview.ActorFrom(ctx); !casereview.CanManagePartnerships(a) {
+			return nil, casereview.Deny(a, "only admins manage partnerships")
 		}
 	}
-	if len(c.Organisations) > 0 && !casereview.CanCreateOrganisation(actorOf(ctx)) {
-		return nil, deny(ctx, "only admins and panel members add organisations")
+	if a := casereview.ActorFrom(ctx); len(c.Organisations) > 0 && !casereview.CanCreateOrganisation(a) {
+		return nil, casereview.Deny(a, "only admins and panel members add organisations")
 	}
 	var p casereview.Problems
 	out := &importCreates{orgNames: map[string]int{}}
@@ -43,9 +44,9 @@ func (s *Store) planCreates(ctx context.Context, c casereview.ImportCreates, bun
 		} else {
 			partNames[k] = true
 		}
-		id := newID()
+		id := store.NewID()
 		ids[strings.ToLower(np.Key)] = id
-		out.parts = append(out.parts, partnershipRow{ID: id, Name: np.Draft.Name, NameKey: casereview.NameKey(np.Draft.Name), Kind: string(np.Draft.Kind),
+		out.parts = append(out.parts, store.PartnershipRow{ID: id, Name: np.Draft.Name, NameKey: casereview.NameKey(np.Draft.Name), Kind: string(np.Draft.Kind),
 			AreaCodes: np.Draft.AreaCodes, ViewersSee: np.Draft.ViewersSeeRestricted, Version: 1})
 	}
 	for i, no := range c.Organisations {
@@ -55,7 +56,7 @@ func (s *Store) planCreates(ctx context.Context, c casereview.ImportCreates, bun
 			p.Add(no.Field+".name", casereview.FieldDuplicate, "another organisation of the file has this name")
 		}
 		out.orgNames[k] = i
-		id := newID()
+		id := store.NewID()
 		ids[strings.ToLower(no.Key)] = id
 		d := no.Draft
 		d.ParentID = nil
@@ -87,25 +88,25 @@ func (s *Store) planCreates(ctx context.Context, c casereview.ImportCreates, bun
 
 // write creates the partnerships and organisations in t, audited and journaled as if created
 // by hand.
-func (c *importCreates) write(s *Store, t *tx, res *casereview.ImportResult) error {
+func (c *importCreates) write(t store.Tx, res *casereview.ImportResult) error {
 	if c == nil {
 		return nil
 	}
 	for i := range c.parts {
 		row := &c.parts[i]
-		if err := uniqueName(t, "partnerships", row.Name, ""); err != nil {
+		if err := t.UniqueName("partnerships", row.Name, ""); err != nil {
 			return err
 		}
-		row.CreatedAt, row.UpdatedAt = t.now, t.now
-		if err := t.db.Create(row).Error; err != nil {
+		row.CreatedAt, row.UpdatedAt = t.Now(), t.Now()
+		if err := t.DB().Create(row).Error; err != nil {
 			return err
 		}
-		t.touch(journalPartnership, row.ID)
-		t.audit(casereview.AuditPartnershipCreated, "partnership", row.ID, nil, row.domain())
+		t.Touch(store.JournalPartnership, row.ID)
+		t.Audit(casereview.AuditPartnershipCreated, "partnership", row.ID, nil, row.Domain())
 		res.Changed("created partnership %q", row.Name)
 	}
 	if len(c.orgs) > 0 {
-		if _, err := s.createOrganisationsTx(t, c.orgs, c.orgIDs, c.orgNames, func(i int) string { return c.orgField[i] }); err != nil {
+		if err := t.CreateOrganisations(c.orgs, c.orgIDs, c.orgNames, func(i int) string { return c.orgField[i] }); err != nil {
 			return err
 		}
 		for _, o := range c.orgs {

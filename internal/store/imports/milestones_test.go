@@ -1,4 +1,4 @@
-package store_test
+package imports_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // Imports carry milestones: a list replaces the action's milestones (matched by title, so the
@@ -26,7 +27,7 @@ func TestImportMilestones(t *testing.T) {
 		}
 		imp := func(ms []casereview.MilestoneDraft) casereview.ImportResult {
 			t.Helper()
-			res, err := s.ImportBundles(sysCtx(), bundle(ms), casereview.ImportOptions{Source: "json"})
+			res, err := imports.New(s).ImportBundles(sysCtx(), bundle(ms), casereview.ImportOptions{Source: "json"})
 			must(t, err)
 			return res
 		}
@@ -39,7 +40,7 @@ func TestImportMilestones(t *testing.T) {
 			return ms
 		}
 		// Field errors name the milestone.
-		_, err := s.ImportBundles(sysCtx(), bundle([]casereview.MilestoneDraft{{Title: ""}, {Title: "Early", DueDate: date("2024-01-01")}}),
+		_, err := imports.New(s).ImportBundles(sysCtx(), bundle([]casereview.MilestoneDraft{{Title: ""}, {Title: "Early", DueDate: date("2024-01-01")}}),
 			casereview.ImportOptions{Source: "json"})
 		wantErr(t, err, casereview.CodeInvalid, fe{"bundles[0].recommendations[0].actions[0].milestones[0].title", casereview.FieldRequired},
 			fe{"bundles[0].recommendations[0].actions[0].milestones[1].due_date", casereview.FieldOrder})

@@ -11,6 +11,36 @@ import (
 	"github.com/casereview/casereview/migrations"
 )
 
+// createBatch is how many organisations one INSERT carries: the SQLite driver binds parameters in
+// time that grows with the square of their number per statement, so there a statement carries few
+// rows (internal/store/imports batches the same way).
+const (
+	createBatch       = 1000
+	createBatchSQLite = 50
+)
+
+// idChunk bounds the ids in one IN (...) list.
+const idChunk = 5000
+
+func chunked(ids []string, fn func([]string) error) error {
+	for i := 0; i < len(ids); i += idChunk {
+		if err := fn(ids[i:min(i+idChunk, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AllOrganisations returns every organisation with its aliases, for matching addressee text in
+// imports (two queries, however many there are).
+func (s *Store) AllOrganisations(ctx context.Context) ([]casereview.Organisation, error) {
+	var rows []organisationRow
+	if err := s.read.WithContext(ctx).Order("name").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	return s.organisations(s.read.WithContext(ctx), rows)
+}
+
 // CreateOrganisations creates several organisations (without parents) in one transaction, as
 // an import meets new addressees: the same rules and audit as CreateOrganisation, in a few
 // statements instead of a transaction each. Problems name organisations[i].
@@ -69,9 +99,9 @@ func (s *Store) createOrganisationsTx(t *tx, ds []casereview.OrganisationDraft, 
 	var rows []organisationRow
 	db := t.db
 	defer func() { t.db = db }()
-	batch := importBatch
+	batch := createBatch
 	if s.dialect != migrations.Postgres {
-		batch = importBatchSQLite
+		batch = createBatchSQLite
 	}
 	t.db = t.db.Session(&gorm.Session{CreateBatchSize: batch})
 	lower := make([]string, 0, len(names))

@@ -1,4 +1,4 @@
-package store_test
+package imports_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/imports"
 )
 
 // A closed recommendation is settled (issue 13): an import that would change its text, its
@@ -32,7 +33,7 @@ func TestImportLeavesClosedRecommendationsAlone(t *testing.T) {
 		}
 		imp := func(b []casereview.ReviewBundle) casereview.ImportResult {
 			t.Helper()
-			res, err := s.ImportBundles(sysCtx(), b, casereview.ImportOptions{Source: "json"})
+			res, err := imports.New(s).ImportBundles(sysCtx(), b, casereview.ImportOptions{Source: "json"})
 			must(t, err)
 			return res
 		}

@@ -1,9 +1,10 @@
-package store
+package imports
 
 import (
 	"fmt"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // Milestones in imports. A bundle's list of an action's milestones is the list after the import:
@@ -13,24 +14,24 @@ import (
 // of a closed recommendation as they are (its record is settled).
 
 type importMilestones struct {
-	have    map[string][]milestoneRow // action id -> existing milestones
-	created []milestoneRow
+	have    map[string][]store.MilestoneRow // action id -> existing milestones
+	created []store.MilestoneRow
 	updated []actionUpdateMs
-	deleted []milestoneRow
-	events  []milestoneEventRow
+	deleted []store.MilestoneRow
+	events  []store.MilestoneEventRow
 }
 
 type actionUpdateMs struct {
 	before casereview.Milestone
-	row    milestoneRow
+	row    store.MilestoneRow
 }
 
 // loadMilestones reads the existing milestones of the recommendations an import may touch.
 func (p *importPlan) loadMilestones(recIDs []string) error {
-	p.ms.have = map[string][]milestoneRow{}
+	p.ms.have = map[string][]store.MilestoneRow{}
 	return chunked(recIDs, func(ids []string) error {
-		var rows []milestoneRow
-		if err := p.t.db.Table("milestones").Where("recommendation_id IN ?", ids).Order(milestoneOrder).Find(&rows).Error; err != nil {
+		var rows []store.MilestoneRow
+		if err := p.db.Table("milestones").Where("recommendation_id IN ?", ids).Order(store.MilestoneOrder).Find(&rows).Error; err != nil {
 			return err
 		}
 		for _, r := range rows {
@@ -42,7 +43,7 @@ func (p *importPlan) loadMilestones(recIDs []string) error {
 
 // diffMilestones plans action act's milestones after the import (want nil: as they are). It
 // returns a description of what changes, or "".
-func (p *importPlan) diffMilestones(rec recommendationRow, act actionRow, want []casereview.MilestoneDraft, label string, k int) string {
+func (p *importPlan) diffMilestones(rec store.RecommendationRow, act store.ActionRow, want []casereview.MilestoneDraft, label string, k int) string {
 	if want == nil {
 		return ""
 	}
@@ -52,14 +53,14 @@ func (p *importPlan) diffMilestones(rec recommendationRow, act actionRow, want [
 	for i := range match {
 		match[i] = -1
 	}
-	same := []func(h milestoneRow, w casereview.MilestoneDraft) bool{
-		func(h milestoneRow, w casereview.MilestoneDraft) bool {
-			return h.Title == w.Title && h.DueDate == dateOf(w.DueDate) && h.DoneDate == dateOf(w.DoneDate)
+	same := []func(h store.MilestoneRow, w casereview.MilestoneDraft) bool{
+		func(h store.MilestoneRow, w casereview.MilestoneDraft) bool {
+			return h.Title == w.Title && h.DueDate == store.DateOf(w.DueDate) && h.DoneDate == store.DateOf(w.DoneDate)
 		},
-		func(h milestoneRow, w casereview.MilestoneDraft) bool {
-			return h.Title == w.Title && h.DueDate == dateOf(w.DueDate)
+		func(h store.MilestoneRow, w casereview.MilestoneDraft) bool {
+			return h.Title == w.Title && h.DueDate == store.DateOf(w.DueDate)
 		},
-		func(h milestoneRow, w casereview.MilestoneDraft) bool { return h.Title == w.Title },
+		func(h store.MilestoneRow, w casereview.MilestoneDraft) bool { return h.Title == w.Title },
 	}
 	for _, eq := range same {
 		for i, w := range want {
@@ -74,27 +75,27 @@ func (p *importPlan) diffMilestones(rec recommendationRow, act actionRow, want [
 			}
 		}
 	}
-	now, a := p.t.now, actorOf(p.t.ctx)
-	event := func(m milestoneRow, field, old, new string) {
-		p.ms.events = append(p.ms.events, milestoneEventRow{ID: newID(), RecommendationID: m.RecommendationID, ActionID: m.ActionID,
+	now, a := p.now, casereview.ActorFrom(p.ctx)
+	event := func(m store.MilestoneRow, field, old, new string) {
+		p.ms.events = append(p.ms.events, store.MilestoneEventRow{ID: store.NewID(), RecommendationID: m.RecommendationID, ActionID: m.ActionID,
 			MilestoneID: m.ID, Field: field, OldValue: old, NewValue: new, Title: m.Title, AuthorID: optional(a.UserID), AuthorName: a.Name,
 			OrganisationID: optional(act.OrganisationID), CreatedAt: now})
 	}
 	var added, changed, removed, kept int
-	var created, deleted []milestoneRow
+	var created, deleted []store.MilestoneRow
 	var updated []actionUpdateMs
-	var events []milestoneEventRow
+	var events []store.MilestoneEventRow
 	saved := p.ms.events
 	p.ms.events = nil
 	for i, w := range want {
 		if match[i] < 0 {
-			m := milestoneRow{ID: newID(), ActionID: act.ID, RecommendationID: act.RecommendationID, Title: w.Title, DueDate: dateOf(w.DueDate),
-				DoneDate: dateOf(w.DoneDate), CreatedByID: optional(a.UserID), CreatedByName: a.Name, Version: 1, CreatedAt: now, UpdatedAt: now}
+			m := store.MilestoneRow{ID: store.NewID(), ActionID: act.ID, RecommendationID: act.RecommendationID, Title: w.Title, DueDate: store.DateOf(w.DueDate),
+				DoneDate: store.DateOf(w.DoneDate), CreatedByID: optional(a.UserID), CreatedByName: a.Name, Version: 1, CreatedAt: now, UpdatedAt: now}
 			if w.DoneDate != nil {
 				m.DoneByID, m.DoneByName = optional(a.UserID), optional(a.Name)
 			}
 			created = append(created, m)
-			event(m, string(casereview.MilestoneAdded), "", casereview.MilestoneLabel(m.Title, m.DueDate.ptr()))
+			event(m, string(casereview.MilestoneAdded), "", casereview.MilestoneLabel(m.Title, m.DueDate.Ptr()))
 			if w.DoneDate != nil {
 				event(m, string(casereview.MilestoneCompleted), "", w.DoneDate.String())
 			}
@@ -103,9 +104,9 @@ func (p *importPlan) diffMilestones(rec recommendationRow, act actionRow, want [
 		}
 		old := have[match[i]]
 		m := old
-		m.DueDate = dateOf(w.DueDate)
+		m.DueDate = store.DateOf(w.DueDate)
 		if w.DoneDate != nil {
-			m.DoneDate = dateOf(w.DoneDate)
+			m.DoneDate = store.DateOf(w.DoneDate)
 		} else if old.DoneDate.Valid {
 			kept++ // the file does not say it is done; the application records that it is
 		}
@@ -113,24 +114,24 @@ func (p *importPlan) diffMilestones(rec recommendationRow, act actionRow, want [
 			continue
 		}
 		if m.DueDate != old.DueDate {
-			event(m, "due_date", dateText(old.DueDate), dateText(m.DueDate))
+			event(m, "due_date", store.DateText(old.DueDate), store.DateText(m.DueDate))
 		}
 		switch {
 		case !old.DoneDate.Valid:
 			m.DoneByID, m.DoneByName = optional(a.UserID), optional(a.Name)
 			event(m, string(casereview.MilestoneCompleted), "", m.DoneDate.D.String())
 		case m.DoneDate != old.DoneDate:
-			event(m, "done_date", dateText(old.DoneDate), dateText(m.DoneDate))
+			event(m, "done_date", store.DateText(old.DoneDate), store.DateText(m.DoneDate))
 		}
 		m.Version++
 		m.UpdatedAt = now
-		updated = append(updated, actionUpdateMs{before: old.domain(), row: m})
+		updated = append(updated, actionUpdateMs{before: old.Domain(), row: m})
 		changed++
 	}
 	for j, h := range have {
 		if !used[j] {
 			deleted = append(deleted, h)
-			event(h, string(casereview.MilestoneRemoved), casereview.MilestoneLabel(h.Title, h.DueDate.ptr()), "")
+			event(h, string(casereview.MilestoneRemoved), casereview.MilestoneLabel(h.Title, h.DueDate.Ptr()), "")
 			removed++
 		}
 	}
@@ -155,7 +156,7 @@ func (p *importPlan) diffMilestones(rec recommendationRow, act actionRow, want [
 // writeMilestones applies the planned milestone changes, with their timeline entries and audit
 // events; the recommendations concerned are journaled as updated ones.
 func (p *importPlan) writeMilestones() error {
-	db := p.t.db
+	db := p.db
 	if err := p.insertRows(p.ms.created); err != nil {
 		return err
 	}
@@ -168,23 +169,23 @@ func (p *importPlan) writeMilestones() error {
 	for _, m := range p.ms.deleted {
 		gone = append(gone, m.ID)
 	}
-	if err := chunked(gone, func(ids []string) error { return db.Where("id IN ?", ids).Delete(&milestoneRow{}).Error }); err != nil {
+	if err := chunked(gone, func(ids []string) error { return db.Where("id IN ?", ids).Delete(&store.MilestoneRow{}).Error }); err != nil {
 		return err
 	}
 	if err := p.insertRows(p.ms.events); err != nil {
 		return err
 	}
 	for _, m := range p.ms.created {
-		p.t.touch(journalRecommendation, m.RecommendationID)
-		p.t.audit(casereview.AuditMilestoneCreated, "milestone", m.ID, nil, m.domain())
+		p.w.Touch(store.JournalRecommendation, m.RecommendationID)
+		p.w.Audit(casereview.AuditMilestoneCreated, "milestone", m.ID, nil, m.Domain())
 	}
 	for _, u := range p.ms.updated {
-		p.t.touch(journalRecommendation, u.row.RecommendationID)
-		p.t.audit(casereview.AuditMilestoneUpdated, "milestone", u.row.ID, u.before, u.row.domain())
+		p.w.Touch(store.JournalRecommendation, u.row.RecommendationID)
+		p.w.Audit(casereview.AuditMilestoneUpdated, "milestone", u.row.ID, u.before, u.row.Domain())
 	}
 	for _, m := range p.ms.deleted {
-		p.t.touch(journalRecommendation, m.RecommendationID)
-		p.t.audit(casereview.AuditMilestoneDeleted, "milestone", m.ID, m.domain(), nil)
+		p.w.Touch(store.JournalRecommendation, m.RecommendationID)
+		p.w.Audit(casereview.AuditMilestoneDeleted, "milestone", m.ID, m.Domain(), nil)
 	}
 	return nil
 }
