@@ -21,6 +21,7 @@ func (h *Handler) reportingRoutes(r gin.IRoutes) {
 	r.GET("/dashboard", h.dashboard)
 	r.GET("/dashboard/overdue", h.dashboardOverdue)
 	r.GET("/explore", h.explore)
+	r.GET("/explore/download", h.exploreDownload)
 }
 
 // recentDays is how far back "recent" closures and reopenings go.

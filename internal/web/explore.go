@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -46,6 +47,7 @@ type exploreData struct {
 	Trends     *trendsView
 	Orgs       *orgsView
 	National   *nationalView
+	CSV, XLSX  string // this view's downloads
 }
 
 type exploreTab struct {
@@ -59,6 +61,51 @@ func (h *Handler) explore(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
+	d := h.exploreChoices(form, q)
+	// The tabs keep the filters and the view's own choices.
+	for _, v := range exploreViews {
+		d.Tabs = append(d.Tabs, exploreTab{Key: v.Key, Name: v.Name, Current: v.Key == d.View,
+			Href: form.href("/explore", "view", v.Key, "rows", q.Get("rows"), "cols", q.Get("cols"))})
+	}
+	d.CSV = form.href("/explore/download", "view", d.View, "rows", q.Get("rows"), "cols", q.Get("cols"),
+		"sort", q.Get("sort"), "min", q.Get("min"), "by", q.Get("by"), "format", "csv")
+	d.XLSX = form.href("/explore/download", "view", d.View, "rows", q.Get("rows"), "cols", q.Get("cols"),
+		"sort", q.Get("sort"), "min", q.Get("min"), "by", q.Get("by"), "format", "xlsx")
+	ctx := c.Request.Context()
+	// The filter panel's choices are read beside the figures, so the page waits for the slower.
+	panel := make(chan error, 1)
+	go func() {
+		var err error
+		if d.Filters, err = h.filterOptions(ctx, form); err == nil {
+			d.Panel, err = h.filterPanel(ctx, "/explore", form, d.Filters, q)
+		}
+		panel <- err
+	}()
+	var figures error
+	if len(probs) == 0 {
+		figures = h.exploreFigures(ctx, d, q)
+	}
+	if err := <-panel; err != nil {
+		h.fail(c, err)
+		return
+	}
+	if figures != nil {
+		if probs = summaryProblems(figures); probs == nil {
+			h.fail(c, figures)
+			return
+		}
+	}
+	p := h.page(c, "Explore the figures", d)
+	p.Nav, p.Errors, p.Form = "explore", probs, q
+	status := http.StatusOK
+	if len(probs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(c, status, "explore", p)
+}
+
+// exploreChoices reads the view and the cross-tab's dimensions from the address.
+func (h *Handler) exploreChoices(form summaryForm, q url.Values) *exploreData {
 	d := &exploreData{Form: form, View: "crosstab", Rows: casereview.DimTheme, Cols: casereview.DimOversight, Threshold: h.threshold()}
 	for _, v := range exploreViews {
 		if q.Get("view") == v.Key {
@@ -75,48 +122,25 @@ func (h *Handler) explore(c *gin.Context) {
 		d.Dims = append(d.Dims, searchOption{Value: string(dim), Label: dimensionNames[dim], Selected: dim == d.Rows})
 		d.ColDims = append(d.ColDims, searchOption{Value: string(dim), Label: dimensionNames[dim], Selected: dim == d.Cols})
 	}
-	// The tabs keep the filters and the view's own choices.
-	for _, v := range exploreViews {
-		d.Tabs = append(d.Tabs, exploreTab{Key: v.Key, Name: v.Name, Current: v.Key == d.View,
-			Href: form.href("/explore", "view", v.Key, "rows", q.Get("rows"), "cols", q.Get("cols"))})
-	}
-	ctx := c.Request.Context()
+	return d
+}
+
+// exploreFigures fills the chosen view's figures.
+func (h *Handler) exploreFigures(ctx context.Context, d *exploreData, q url.Values) error {
 	var err error
-	if d.Filters, err = h.filterOptions(ctx, form); err != nil {
-		h.fail(c, err)
-		return
+	switch d.View {
+	case "pairs":
+		d.Pairs, err = h.pairsView(ctx, d.Form, q, d.Threshold)
+	case "trends":
+		d.Trends, err = h.trendsView(ctx, d.Form, d.Threshold)
+	case "organisations":
+		d.Orgs, err = h.orgsView(ctx, d.Form, q.Get("by") == "sector", d.Threshold)
+	case "national":
+		d.National, err = h.nationalView(ctx, d.Form)
+	default:
+		err = h.fillCrossTab(ctx, d)
 	}
-	if d.Panel, err = h.filterPanel(ctx, "/explore", form, d.Filters, q); err != nil {
-		h.fail(c, err)
-		return
-	}
-	if len(probs) == 0 {
-		switch d.View {
-		case "pairs":
-			d.Pairs, err = h.pairsView(ctx, form, q, d.Threshold)
-		case "trends":
-			d.Trends, err = h.trendsView(ctx, form, d.Threshold)
-		case "organisations":
-			d.Orgs, err = h.orgsView(ctx, form, q.Get("by") == "sector", d.Threshold)
-		case "national":
-			d.National, err = h.nationalView(ctx, form)
-		default:
-			err = h.fillCrossTab(ctx, d)
-		}
-		if err != nil {
-			if probs = summaryProblems(err); probs == nil {
-				h.fail(c, err)
-				return
-			}
-		}
-	}
-	p := h.page(c, "Explore the figures", d)
-	p.Nav, p.Errors, p.Form = "explore", probs, q
-	status := http.StatusOK
-	if len(probs) > 0 {
-		status = http.StatusUnprocessableEntity
-	}
-	h.render(c, status, "explore", p)
+	return err
 }
 
 // crossTable is a published cross-tab: each figure a count or its disclosure marker.
