@@ -768,6 +768,18 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		write(200, "POST", "/api/v1/users/"+mo.ID+"/mfa/reset", nil, "user.mfa_reset", "user", is(mo.ID), "a", asAdmin, auBearer(adminTok)...)
 		data.same(t, s, "sign-in")
 
+		// Notification choices: a change records the person's choices before and after; the same
+		// choices again change nothing and record nothing; an unknown delivery is refused.
+		// Marking read with nothing unread changes nothing and records nothing (the store's
+		// notification tests read a real one, audited).
+		prefs := map[string]any{"preferences": []map[string]string{{"kind": "due_soon", "delivery": "daily"}}}
+		write(200, "PUT", "/api/v1/notifications/preferences", prefs, "user.notification_preferences", "notification_preferences",
+			is(admin.ID), "u", asAdmin, auBearer(adminTok)...)
+		reject(200, "PUT", "/api/v1/notifications/preferences", prefs, auBearer(adminTok)...)
+		reject(422, "PUT", "/api/v1/notifications/preferences",
+			map[string]any{"preferences": []map[string]string{{"kind": "due_soon", "delivery": "hourly"}}}, auBearer(adminTok)...)
+		reject(200, "POST", "/api/v1/notifications/read", map[string]any{}, auBearer(adminTok)...)
+
 		// Verifying against checkpoints is a POST that reads: it records nothing.
 		n, _ = auNewest(t, s)
 		cp, err := s.App.Store().SignAuditHead(context.Background())

@@ -132,7 +132,11 @@ func (s *Store) SetNotificationPreferences(ctx context.Context, prefs []caserevi
 		}
 		out = effective(after)
 		if !slices.Equal(effective(before), out) {
-			t.audit(casereview.AuditNotificationPrefs, "notification_preferences", uid, effective(before), out)
+			// The record is the person's choices, known by their user id, as other audited records.
+			rec := func(ps []casereview.NotificationPreference) map[string]any {
+				return map[string]any{"ID": uid, "Preferences": ps}
+			}
+			t.audit(casereview.AuditNotificationPrefs, "notification_preferences", uid, rec(effective(before)), rec(out))
 		}
 		return nil
 	})
