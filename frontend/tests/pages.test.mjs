@@ -65,6 +65,13 @@ async function eachPage (role, options, check) {
   // Reporting: the dashboard, the explorer's views (one shareable, one with an error).
   await page.goto('/dashboard')
   await at('dashboard')
+  await page.goto('/dashboard/overdue')
+  await at('overdue by organisation')
+  const owing = await page.locator('#overdue tbody a').first().getAttribute('href')
+  await page.goto(owing)
+  await at("one organisation's overdue items")
+  await page.goto('/notifications')
+  await at('notifications')
   await page.goto('/explore?rows=theme&cols=oversight')
   await at('explore cross-tab')
   await page.goto('/explore?rows=theme_group&cols=response&disclosure=shareable')
@@ -104,6 +111,8 @@ async function eachPage (role, options, check) {
     await at('likely duplicates')
     await page.goto('/admin/organisations/merge')
     await at('merge: choose two')
+    await page.goto('/admin/outbox')
+    await at('outbox')
     await usersPages(page, at)
   }
   await page.goto('/no-such-page')
@@ -154,7 +163,7 @@ test('no axe-core violations on the sign-in pages, home, the account pages, the 
       throw e
     }
   })
-  assert.equal(seen.length, 47)
+  assert.equal(seen.length, 51)
 })
 
 test('no sideways scrolling at 320 px wide, and still no axe-core violations', async () => {
