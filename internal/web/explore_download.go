@@ -28,7 +28,8 @@ func (h *Handler) exploreDownload(c *gin.Context) {
 	q := c.Request.URL.Query()
 	format := q.Get("format")
 	if format != "csv" && format != "xlsx" {
-		probs = append(probs, FieldProblem{Field: "format", Message: "Choose CSV or XLSX"})
+		h.fail(c, casereview.Invalid("format", casereview.FieldUnknownValue, "format must be csv or xlsx"))
+		return
 	}
 	if len(probs) > 0 {
 		h.fail(c, casereview.Invalid(probs[0].Field, casereview.FieldInvalid, "%s", probs[0].Message))

@@ -72,11 +72,6 @@ func (sc *summaryScope) overdueEntries(limit int) *gorm.DB {
 SELECT rec, org, MIN(since) AS since, MAX(esc) AS esc FROM e GROUP BY rec, org`, base, asOf, asOf)
 }
 
-// orgNames returns the names of the organisations ids.
-func (s *Service) orgNames(ctx context.Context, ids []string) (map[string]string, error) {
-	return s.st.Names(ctx, "organisation", ids)
-}
-
 // SummaryOverdue lists the recommendations overdue for a response or an action, and those whose
 // response oversight judged unacceptable (escalations), grouped by the organisations that owe
 // something, oldest first, for the first MaxSummaryList recommendations (the oldest issued).
@@ -98,7 +93,7 @@ func (s *Service) SummaryOverdue(ctx context.Context, f casereview.SummaryFilter
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.orgNames(ctx, entryOrgs(entries))
+	names, err := s.st.Names(ctx, "organisation", entryOrgs(entries))
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +190,7 @@ func (s *Service) SummaryOverdueByOrganisation(ctx context.Context, f casereview
 	for i, r := range rows {
 		ids[i] = r.Org
 	}
-	names, err := s.orgNames(ctx, ids)
+	names, err := s.st.Names(ctx, "organisation", ids)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +215,7 @@ func (s *Service) SummaryOverdueByOrganisation(ctx context.Context, f casereview
 // set, oldest first: limit of them from offset, with how many there are in all.
 func (s *Service) SummaryOverdueOf(ctx context.Context, f casereview.SummaryFilter, organisationID string, offset, limit int) (casereview.OverdueGroup, int, error) {
 	g := casereview.OverdueGroup{OrganisationID: organisationID}
-	names, err := s.orgNames(ctx, []string{organisationID})
+	names, err := s.st.Names(ctx, "organisation", []string{organisationID})
 	if err != nil {
 		return g, 0, err
 	}
@@ -231,26 +226,28 @@ func (s *Service) SummaryOverdueOf(ctx context.Context, f casereview.SummaryFilt
 	if err != nil {
 		return g, 0, err
 	}
-	var page []overdueEntry
-	var total int64
+	var mine []overdueEntry
 	var recs []casereview.Recommendation
 	var reviews map[string]reviewInfo
 	err = sc.plain(func(c *summaryScope) error {
-		mine := func() *gorm.DB {
-			return c.db.Table("(?) x", c.overdueEntries(0)).Where("x.org = ?", organisationID)
-		}
-		if err := mine().Count(&total).Error; err != nil {
+		// One statement: the organisation's entries are few (ids and dates), so the page is cut
+		// here rather than counted and fetched by two runs of the same statement.
+		if err := c.db.Table("(?) x", c.overdueEntries(0)).Where("x.org = ?", organisationID).
+			Order("x.since, x.rec").Scan(&mine).Error; err != nil {
 			return err
 		}
-		if err := mine().Order("x.since, x.rec").Offset(offset).Limit(limit).Scan(&page).Error; err != nil {
-			return err
-		}
-		recs, reviews, err = c.loadRecs(entryRecs(page))
+		recs, reviews, err = c.loadRecs(entryRecs(pageOf(mine, offset, limit)))
 		return err
 	})
 	if err != nil {
 		return g, 0, err
 	}
-	g.Items = overdueItems(page, recs, reviews, sc.asOf)
-	return g, int(total), nil
+	g.Items = overdueItems(pageOf(mine, offset, limit), recs, reviews, sc.asOf)
+	return g, len(mine), nil
+}
+
+// pageOf is the limit entries from offset (none past the end).
+func pageOf(es []overdueEntry, offset, limit int) []overdueEntry {
+	offset = min(max(offset, 0), len(es))
+	return es[offset:min(offset+limit, len(es))]
 }
