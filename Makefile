@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X github.com/casereview/casereview/internal/app.Version=$(VERSION)
 export CASEREVIEW_DATA_DIR ?= ./data
 
-.PHONY: run test test-go test-browser chromium screenshots build generate check-generated lint-api vet fuzz bench clean help assets
+.PHONY: run test test-go test-browser chromium screenshots build generate check-generated lint-api vet fuzz bench eval clean help assets
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -82,6 +82,9 @@ fuzz: ## run each fuzz target for a short while
 # XLSX import memory part (peak RSS of the largest accepted action plan) runs first, without either.
 bench: ## run the benchmark (BENCH_SCALE=1000000 for the stress size; BENCH_SECTIONS=xlsx for XLSX memory alone)
 	$(GO) run ./internal/bench/cmd/bench
+
+eval: ## print the quality evaluation (search relevance, theme suggestions, recurrence, extraction) against independent judgements; EVAL_SECTIONS=name,… for some, EVAL_OUT=docs/eval.md to keep it
+	$(GO) run ./internal/eval/cmd/eval
 
 clean: ## remove build output and the local data folder
 	rm -rf bin data frontend/dist
