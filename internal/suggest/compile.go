@@ -39,10 +39,10 @@ type compound struct {
 	weight  float64
 }
 
-// Keyword syntax: " + " joins the parts of a compound keyword, and "|" separates alternatives
-// (within a part, or of a whole keyword).
+// Keyword syntax: " + " (with its spaces, so "lgbtq+" stays a word) joins the parts of a
+// compound keyword, and "|" separates alternatives (within a part, or of a whole keyword).
 const (
-	partSep = "+"
+	partSep = " + "
 	altSep  = "|"
 )
 

@@ -397,3 +397,14 @@ func TestParseRejectsMalformedInput(t *testing.T) {
 		})
 	}
 }
+
+func TestKeywordSyntax(t *testing.T) {
+	for kw, ok := range map[string]bool{
+		"training": true, "guidance^0.5": true, "domestic abuse|domestic violence + suicide": true,
+		"training^": false, "training^3": false, "training^x": false, "a + ": false, "a||b": false, " + b": false, "lgbtq+": true,
+	} {
+		if got := keywordSyntax(kw) == ""; got != ok {
+			t.Errorf("keywordSyntax(%q) accepted = %v, want %v", kw, got, ok)
+		}
+	}
+}
