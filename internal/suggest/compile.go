@@ -1,8 +1,10 @@
 package suggest
 
 import (
+	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -20,6 +22,45 @@ type pattern struct {
 	slots   []slot
 	key     string // the analysed form, shared by equivalent keywords of different themes
 	weight  float64
+	// A part of a compound keyword ("domestic abuse + suicide") is evidence only when every
+	// part of its keyword occurs in the text: compound is the keyword's index in the matcher's
+	// compounds (-1 for a keyword that stands alone), part the part's place in it.
+	compound, part int
+	boiler         bool // standard wording (a coroner's template) whose words suggest nothing
+}
+
+// A compound keyword needs every one of its parts in the text, each part anywhere: "domestic
+// abuse|domestic violence + suicide|self-harm" is domestic abuse (or violence) and suicide (or
+// self-harm). It is how a theme whose name joins two things asks for evidence of both.
+type compound struct {
+	theme   string
+	keyword string
+	parts   int
+	weight  float64
+}
+
+// Keyword syntax: " + " (with its spaces, so "lgbtq+" stays a word) joins the parts of a
+// compound keyword, and "|" separates alternatives (within a part, or of a whole keyword).
+const (
+	partSep = " + "
+	altSep  = "|"
+)
+
+// splitKeyword returns a keyword's parts, each a list of alternatives, blanks dropped.
+func splitKeyword(kw string) [][]string {
+	var out [][]string
+	for _, part := range strings.Split(kw, partSep) {
+		var alts []string
+		for _, a := range strings.Split(part, altSep) {
+			if a = strings.TrimSpace(a); a != "" {
+				alts = append(alts, a)
+			}
+		}
+		if len(alts) > 0 {
+			out = append(out, alts)
+		}
+	}
+	return out
 }
 
 type slot struct {
@@ -29,28 +70,51 @@ type slot struct {
 
 func (p pattern) span() int { return p.slots[len(p.slots)-1].offset + 1 }
 
-// compile turns the themes' keywords, and their synonyms, into patterns.
-func (m *Matcher) compile(themes []casereview.Theme) []pattern {
+// compile turns the themes' keywords, and their synonyms, into patterns, and lists the
+// compound keywords the patterns' parts belong to.
+func (m *Matcher) compile(themes []casereview.Theme) ([]pattern, []compound) {
 	var out []pattern
+	var comps []compound
 	seen := map[string]bool{} // theme + analysed key
+	add := func(p pattern) {
+		k := fmt.Sprintf("%s\x00%s\x00%d/%d", p.theme, p.key, p.compound, p.part)
+		if seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, p)
+	}
 	for _, th := range themes {
 		if !th.Active {
 			continue
 		}
 		for _, kw := range th.Keywords {
-			for _, p := range m.keywordPatterns(kw) {
-				p.theme = th.Code
-				if seen[p.theme+"\x00"+p.key] {
-					continue
+			kw, w := keywordWeight(kw)
+			parts := splitKeyword(kw)
+			if len(parts) == 1 {
+				for _, alt := range parts[0] {
+					for _, p := range m.keywordPatterns(alt) {
+						p.theme, p.compound = th.Code, -1
+						p.weight = m.baseWeight(p) * w
+						add(p)
+					}
 				}
-				seen[p.theme+"\x00"+p.key] = true
-				out = append(out, p)
+				continue
+			}
+			if len(parts) == 0 {
+				continue
+			}
+			ci := len(comps)
+			comps = append(comps, compound{theme: th.Code, keyword: kw, parts: len(parts), weight: m.opts.PhraseWeight * w})
+			for i, alts := range parts {
+				for _, alt := range alts {
+					for _, p := range m.keywordPatterns(alt) {
+						p.theme, p.compound, p.part = th.Code, ci, i
+						add(p)
+					}
+				}
 			}
 		}
-	}
-	// A keyword two themes share suggests both: the taxonomy's authors meant it for each.
-	for i := range out {
-		out[i].weight = baseWeight(out[i])
 	}
 	// Names of bodies and schemes in the synonyms file (community safety partnership,
 	// integrated care board…) are not topics: they claim their words so that "community"
@@ -58,19 +122,46 @@ func (m *Matcher) compile(themes []casereview.Theme) []pattern {
 	for _, phrase := range m.syn.Phrases() {
 		for _, p := range m.analysePatterns(phrase, false) {
 			if len(p.slots) > 1 {
+				p.compound = -1
 				out = append(out, p)
 			}
 		}
 	}
-	return out
+	// Standard wording claims its words too, and more: a keyword that overlaps it is dropped.
+	for _, phrase := range m.opts.Boilerplate {
+		for _, p := range m.analysePatterns(phrase, false) {
+			if len(p.slots) > 1 {
+				p.compound, p.boiler = -1, true
+				out = append(out, p)
+			}
+		}
+	}
+	return out, comps
 }
 
-// baseWeight: a phrase is better evidence than a single word.
-func baseWeight(p pattern) float64 {
+// baseWeight: a phrase is better evidence than a single word (in the legacy rules; words as
+// written weigh as much as phrases). A keyword two themes share suggests both: the taxonomy's
+// authors meant it for each.
+func (m *Matcher) baseWeight(p pattern) float64 {
 	if len(p.slots) > 1 {
-		return phraseWeight
+		return m.opts.PhraseWeight
 	}
-	return wordWeight
+	return m.opts.WordWeight
+}
+
+// keywordWeight reads a keyword's weight, written after it as in a search query's boost
+// ("hospital^0.5": a weak keyword that needs another keyword's support). Without one, or with
+// one that is not a number in (0, 2], the weight is 1.
+func keywordWeight(kw string) (string, float64) {
+	i := strings.LastIndex(kw, "^")
+	if i < 0 {
+		return kw, 1
+	}
+	w, err := strconv.ParseFloat(strings.TrimSpace(kw[i+1:]), 64)
+	if err != nil || w <= 0 || w > 2 {
+		return kw, 1
+	}
+	return strings.TrimSpace(kw[:i]), w
 }
 
 // keywordPatterns returns the patterns of a keyword and of each of its synonyms.

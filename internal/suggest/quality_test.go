@@ -11,12 +11,14 @@ import (
 )
 
 // Floors under the figures measured on the demo data when the keywords and weights were last
-// tuned (precision 0.640, recall 0.627; see the README), less a margin of 0.05 for harmless
-// changes. A change to the keywords, the synonyms, the analyser or the scoring that loses more
-// than that fails here.
+// tuned (taxonomy version 3, issue 16: precision 0.755, recall 0.552; before it 0.640 and
+// 0.627, with stemmed words and one word enough), less a margin of 0.05 for harmless changes.
+// The keywords were tuned on real PFD and TAIC items (make eval, section themes), so the fictional
+// demo texts are a check on domestic-abuse wording they were not tuned on. A change to the
+// keywords, the synonyms, the analyser or the scoring that loses more than that fails here.
 const (
-	precisionFloor = 0.59
-	recallFloor    = 0.57
+	precisionFloor = 0.70
+	recallFloor    = 0.50
 )
 
 // taxonomyThemes returns the embedded taxonomy's themes as the store would hand them over.

@@ -21,42 +21,86 @@ import (
 	"github.com/casereview/casereview/internal/taxonomy"
 )
 
-// Weights and the threshold were chosen on the fictional demo data (see quality_test.go and the
-// README). A theme's score is 1 - e^-(sum of its keywords' weights): one single word gives 0.503
-// and one phrase 0.632, so at DefaultMinScore a single keyword is enough, and the score ranks.
-// A person confirms every suggestion, so recall is worth more than precision here; a threshold
-// that needs two keywords (0.55) measured precision 0.73 but recall 0.39.
+// Weights and the threshold were chosen on the tuning half of a hand-judged set of real PFD and
+// TAIC recommendations (make eval, section themes; docs/eval.md) and checked on the fictional
+// demo data (quality_test.go). A theme's score is 1 - e^-(sum of its keywords' weights): one
+// single word gives 0.503, one phrase or one compound keyword 0.632, a word and a phrase 0.817.
+// The score is the suggestion's confidence, and DefaultMinScore the least a theme needs.
 const (
-	phraseWeight = 1.0
-	wordWeight   = 0.7
+	phraseWeight       = 1.2
+	wordWeight         = 1.0
+	legacyPhraseWeight = 1.0
+	legacyWordWeight   = 0.7
 	// DefaultMinScore is the least score a theme needs to be suggested.
-	DefaultMinScore = 0.5
+	DefaultMinScore = 0.65
+	// LegacyMinScore is the threshold of the rules before compound keywords, unstemmed words and
+	// boilerplate (taxonomy version 2): one single word was enough.
+	LegacyMinScore = 0.5
 )
+
+// Options say how a Matcher reads keywords and text.
+type Options struct {
+	// MinScore is the least score a theme needs to be suggested.
+	MinScore float64
+	// Stemmed matches words through the search index's analyser (Porter stemming), as the
+	// suggestions did before taxonomy version 3; otherwise words match as written, apart from
+	// case, possessives and plurals.
+	Stemmed bool
+	// Boilerplate lists standard wording whose words suggest nothing (the coroner's template:
+	// "during the course of the investigation"). A keyword match that overlaps one is dropped.
+	Boilerplate []string
+	// WordWeight and PhraseWeight weigh a keyword of one word and one of several words (or a
+	// compound keyword); zero means the default.
+	WordWeight, PhraseWeight float64
+}
 
 // Matcher suggests themes. It is safe for concurrent use.
 type Matcher struct {
 	analyzer analysis.Analyzer
 	syn      *taxonomy.Synonyms
-	minScore float64
+	opts     Options
 
-	mu       sync.Mutex
-	sig      string // the themes and keywords the patterns were compiled from
-	patterns []pattern
-	byFirst  map[string][]int // a term -> the patterns whose first word it can be
+	mu        sync.Mutex
+	sig       string // the themes and keywords the patterns were compiled from
+	patterns  []pattern
+	compounds []compound
+	byFirst   map[string][]int // a term -> the patterns whose first word it can be
 }
 
 var _ casereview.ThemeSuggester = (*Matcher)(nil)
 
-// New returns a matcher over the given synonyms that suggests themes scoring at least minScore.
+// New returns a matcher over the given synonyms that suggests themes scoring at least minScore,
+// reading words as written and ignoring the embedded boilerplate.
 func New(syn *taxonomy.Synonyms, minScore float64) (*Matcher, error) {
-	a, err := registry.NewCache().AnalyzerNamed(cbleve.TextAnalyzer)
+	bp, err := taxonomy.DefaultBoilerplate()
+	if err != nil {
+		return nil, err
+	}
+	return NewWithOptions(syn, Options{MinScore: minScore, Boilerplate: bp})
+}
+
+// NewWithOptions returns a matcher over the given synonyms with the given options.
+func NewWithOptions(syn *taxonomy.Synonyms, o Options) (*Matcher, error) {
+	var a analysis.Analyzer
+	var err error
+	if o.Stemmed {
+		a, err = registry.NewCache().AnalyzerNamed(cbleve.TextAnalyzer)
+	} else {
+		a, err = wordAnalyzer()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("suggest: analyser: %w", err)
 	}
-	return &Matcher{analyzer: a, syn: syn, minScore: minScore}, nil
+	if o.WordWeight == 0 {
+		o.WordWeight = wordWeight
+	}
+	if o.PhraseWeight == 0 {
+		o.PhraseWeight = phraseWeight
+	}
+	return &Matcher{analyzer: a, syn: syn, opts: o}, nil
 }
 
-// Default returns a matcher over the embedded synonyms with the default threshold.
+// Default returns a matcher over the embedded synonyms and boilerplate with the default threshold.
 func Default() (*Matcher, error) {
 	syn, err := taxonomy.DefaultSynonyms()
 	if err != nil {
@@ -65,9 +109,20 @@ func Default() (*Matcher, error) {
 	return New(syn, DefaultMinScore)
 }
 
-// compiled returns the patterns for themes, and the index of their first words, compiling them
-// again only when the themes or their keywords changed (an admin loaded a new taxonomy).
-func (m *Matcher) compiled(themes []casereview.Theme) ([]pattern, map[string][]int) {
+// Legacy returns the matcher as it was before taxonomy version 3 (stemmed words, no boilerplate,
+// one single word enough), for measuring the change against: make eval runs it beside Default.
+func Legacy() (*Matcher, error) {
+	syn, err := taxonomy.DefaultSynonyms()
+	if err != nil {
+		return nil, err
+	}
+	return NewWithOptions(syn, Options{MinScore: LegacyMinScore, Stemmed: true, WordWeight: legacyWordWeight, PhraseWeight: legacyPhraseWeight})
+}
+
+// compiled returns the patterns for themes, their compound keywords and the index of their
+// first words, compiling them again only when the themes or their keywords changed (an admin
+// loaded a new taxonomy).
+func (m *Matcher) compiled(themes []casereview.Theme) ([]pattern, []compound, map[string][]int) {
 	var sig strings.Builder
 	for _, th := range themes {
 		fmt.Fprintf(&sig, "%s/%v/%s\x00", th.Code, th.Active, strings.Join(th.Keywords, "\x01"))
@@ -75,7 +130,8 @@ func (m *Matcher) compiled(themes []casereview.Theme) ([]pattern, map[string][]i
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.sig != sig.String() || m.patterns == nil {
-		m.patterns, m.sig = m.compile(themes), sig.String()
+		m.patterns, m.compounds = m.compile(themes)
+		m.sig = sig.String()
 		m.byFirst = map[string][]int{}
 		for i, p := range m.patterns {
 			for _, t := range p.slots[0].terms {
@@ -83,7 +139,7 @@ func (m *Matcher) compiled(themes []casereview.Theme) ([]pattern, map[string][]i
 			}
 		}
 	}
-	return m.patterns, m.byFirst
+	return m.patterns, m.compounds, m.byFirst
 }
 
 // match is one occurrence of a pattern in the text, in token positions [from, to].
@@ -94,10 +150,10 @@ type match struct {
 	end      int
 }
 
-// Suggest returns the themes among themes that text points at, best first, each with the words
-// that triggered it. Inactive themes are never suggested.
+// Suggest returns the themes among themes that text points at, best first, each with its score
+// (the confidence) and the words that triggered it. Inactive themes are never suggested.
 func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.ThemeSuggestion {
-	ps, byFirst := m.compiled(themes)
+	ps, comps, byFirst := m.compiled(themes)
 	ts := m.analyzer.Analyze([]byte(text))
 	at := make(map[int]*analysis.Token, len(ts))
 	for _, t := range ts {
@@ -121,7 +177,7 @@ func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.T
 			}
 		}
 	}
-	found = longest(found)
+	found = withoutBoilerplate(longest(found))
 
 	type acc struct {
 		counts   map[string]int // pattern key -> occurrences
@@ -129,18 +185,56 @@ func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.T
 		triggers []casereview.SuggestionTrigger
 	}
 	byTheme := map[string]*acc{}
+	get := func(theme string) *acc {
+		a := byTheme[theme]
+		if a == nil {
+			a = &acc{counts: map[string]int{}, weights: map[string]float64{}}
+			byTheme[theme] = a
+		}
+		return a
+	}
+	// The parts of each compound keyword found so far, and their triggers.
+	type partial struct {
+		parts    map[int]int // part -> occurrences
+		triggers []casereview.SuggestionTrigger
+	}
+	var partials map[int]*partial
 	for _, f := range found {
 		if f.p.theme == "" {
 			continue
 		}
-		a := byTheme[f.p.theme]
-		if a == nil {
-			a = &acc{counts: map[string]int{}, weights: map[string]float64{}}
-			byTheme[f.p.theme] = a
+		tr := casereview.SuggestionTrigger{Text: text[f.start:f.end], Keyword: f.p.keyword, Start: f.start, End: f.end}
+		if f.p.compound >= 0 {
+			if partials == nil {
+				partials = map[int]*partial{}
+			}
+			c := partials[f.p.compound]
+			if c == nil {
+				c = &partial{parts: map[int]int{}}
+				partials[f.p.compound] = c
+			}
+			c.parts[f.p.part]++
+			c.triggers = append(c.triggers, tr)
+			continue
 		}
+		a := get(f.p.theme)
 		a.counts[f.p.key]++
 		a.weights[f.p.key] = max(a.weights[f.p.key], f.p.weight)
-		a.triggers = append(a.triggers, casereview.SuggestionTrigger{Text: text[f.start:f.end], Keyword: f.p.keyword, Start: f.start, End: f.end})
+		a.triggers = append(a.triggers, tr)
+	}
+	for ci, c := range partials {
+		if len(c.parts) < comps[ci].parts {
+			continue // a part is missing: no evidence at all
+		}
+		n := 0
+		for _, k := range c.parts {
+			n = max(n, k)
+		}
+		a := get(comps[ci].theme)
+		key := fmt.Sprintf("compound/%d", ci)
+		a.counts[key] += n
+		a.weights[key] = comps[ci].weight
+		a.triggers = append(a.triggers, c.triggers...)
 	}
 	var out []casereview.ThemeSuggestion
 	for _, th := range themes {
@@ -154,14 +248,57 @@ func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.T
 			raw += a.weights[k] * (1 + 0.25*math.Log(float64(n)))
 		}
 		score := 1 - math.Exp(-raw)
-		if score < m.minScore {
+		if score < m.opts.MinScore {
 			continue
 		}
 		sort.SliceStable(a.triggers, func(i, j int) bool { return a.triggers[i].Start < a.triggers[j].Start })
 		out = append(out, casereview.ThemeSuggestion{Code: th.Code, Slug: th.Slug, Label: th.Label, Group: th.Group,
-			Score: math.Round(score*1000) / 1000, Triggers: a.triggers})
+			Score: math.Round(score*1000) / 1000, Triggers: dedupeTriggers(a.triggers)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+// withoutBoilerplate drops the standard wording's matches and every match that overlaps one.
+func withoutBoilerplate(ms []match) []match {
+	var spans [][2]int
+	for _, f := range ms {
+		if f.p.boiler {
+			spans = append(spans, [2]int{f.from, f.to})
+		}
+	}
+	if spans == nil {
+		return ms
+	}
+	var out []match
+	for _, f := range ms {
+		if f.p.boiler {
+			continue
+		}
+		overlaps := false
+		for _, s := range spans {
+			if f.from <= s[1] && s[0] <= f.to {
+				overlaps = true
+				break
+			}
+		}
+		if !overlaps {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// dedupeTriggers drops a trigger at the same place as the one before it (a word that is a part
+// of two compound keywords of one theme).
+func dedupeTriggers(ts []casereview.SuggestionTrigger) []casereview.SuggestionTrigger {
+	out := ts[:0:0]
+	for i, t := range ts {
+		if i > 0 && t.Start == ts[i-1].Start && t.End == ts[i-1].End {
+			continue
+		}
+		out = append(out, t)
+	}
 	return out
 }
 
@@ -188,7 +325,7 @@ func longest(ms []match) []match {
 	seen := map[string]bool{}
 	var uniq []match
 	for _, f := range out {
-		k := fmt.Sprintf("%s/%d/%d", f.p.theme, f.from, f.to)
+		k := fmt.Sprintf("%s/%d/%d/%d", f.p.theme, f.p.compound, f.from, f.to)
 		if seen[k] {
 			continue
 		}

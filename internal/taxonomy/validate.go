@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -115,6 +116,8 @@ func (t *Taxonomy) Validate() error {
 				bad("%s: keyword %q must be lowercase and trimmed", at, kw)
 			} else if seen(keywords, kw) {
 				bad("%s: duplicate keyword %q", at, kw)
+			} else if msg := keywordSyntax(kw); msg != "" {
+				bad("%s: keyword %q: %s", at, kw, msg)
 			}
 		}
 	}
@@ -144,6 +147,27 @@ func (t *Taxonomy) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// keywordSyntax checks what theme suggestions read in a keyword (internal/suggest): a weight
+// after "^" (a number above 0, at most 2), parts joined by " + " and alternatives separated by
+// "|", none of them empty. It returns what is wrong, or "".
+func keywordSyntax(kw string) string {
+	if i := strings.LastIndex(kw, "^"); i >= 0 {
+		w, err := strconv.ParseFloat(strings.TrimSpace(kw[i+1:]), 64)
+		if err != nil || w <= 0 || w > 2 {
+			return "the weight after ^ must be a number above 0 and at most 2"
+		}
+		kw = kw[:i]
+	}
+	for _, part := range strings.Split(kw, " + ") {
+		for _, alt := range strings.Split(part, "|") {
+			if strings.TrimSpace(alt) == "" {
+				return `an empty part: write "a|b + c", with words on each side of + and |`
+			}
+		}
+	}
+	return ""
 }
 
 // seen reports whether key is already in m, and adds it.
