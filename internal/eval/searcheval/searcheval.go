@@ -109,6 +109,9 @@ func run(ctx context.Context, env *eval.Env) (eval.Report, error) {
 				return eval.Report{}, fmt.Errorf("%s: %q: %w", en.name, q.Q, err)
 			}
 			results[e][i] = measure(ids, relevant[i])
+			if debug := os.Getenv("EVAL_DEBUG"); debug != "" && strings.Contains(","+debug+",", ","+q.Q+",") {
+				show(env, en.name, q.Q, ids, relevant[i], prod.docs)
+			}
 		}
 	}
 	rep := report(engines, results, relevant, len(prod.docs))
@@ -141,3 +144,22 @@ func explain(env *eval.Env, engines []engine, results [][]measures, relevant []m
 }
 
 var errNoIndex = errors.New("the search index never answered")
+
+// show prints, to the log only (EVAL_DEBUG=query,query), an engine's first ten answers to a query,
+// marked relevant or not, with the start of each: for reading while changing the ranking. The
+// text is never written to the report.
+func show(env *eval.Env, engine, q string, ids []string, relevant map[string]bool, docs []doc) {
+	text := map[string]string{}
+	for _, d := range docs {
+		text[d.ID] = d.Text
+	}
+	fmt.Fprintf(env.Log, "== %s: %q\n", engine, q)
+	for i, id := range ids[:min(len(ids), 10)] {
+		mark := " "
+		if relevant[id] {
+			mark = "+"
+		}
+		t := strings.Join(strings.Fields(text[id]), " ")
+		fmt.Fprintf(env.Log, "%2d %s %.160s\n", i+1, mark, t)
+	}
+}

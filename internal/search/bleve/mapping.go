@@ -62,13 +62,20 @@ const (
 	highlightFragments = 3
 )
 
+// orgBoost weighs the addressees' names and aliases against the text. Their few words make a
+// field whose every term scores high (tf-idf divides by the square root of a field's length), and
+// coroners' concerns run to hundreds or thousands of words, so at 0.1 a recommendation merely
+// addressed to the CQC outranked a long one about it; at 0.02 a text several thousand words long
+// that names the CQC once still ranks first.
+const orgBoost = 0.02
+
 // textFields are searched by bare words, with their boosts: what a recommendation says first,
 // its addressees' names last, so a recommendation that merely names the CQC as an addressee
 // ranks below those about the CQC (agency: searches the names alone).
 var textFields = []struct {
 	name  string
 	boost float64
-}{{fText, 1}, {fTitle, 2}, {fReviewTitle, 0.3}, {fOrganisationText, 0.1}}
+}{{fText, 1}, {fTitle, 2}, {fReviewTitle, 0.3}, {fOrganisationText, orgBoost}}
 
 func newMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {

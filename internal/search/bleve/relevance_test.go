@@ -155,6 +155,21 @@ func TestTextOutranksAddresseeNames(t *testing.T) {
 	}
 }
 
+// A long text that names the CQC once outranks a short one merely addressed to it: coroners'
+// concerns run to hundreds of words, and the addressees' few words, however lightly weighted,
+// scored above them (the search evaluation's "CQC" and "IOPC" put addressed-only
+// recommendations among the first five).
+func TestLongTextOutranksAddresseeNames(t *testing.T) {
+	long := "The CQC should be told of the findings. " + strings.Repeat("The evidence heard at the inquest showed that the night staff on the ward were not given the handover notes, that the escalation policy had not been read, and that the observations were recorded late. ", 12)
+	idx := relevanceIndex(t,
+		rec("l1", "Discharge letters should reach the GP within a day.", "Care Quality Commission|CQC"),
+		rec("l2", long, "Westmarch Hospitals NHS Trust"),
+	)
+	if got := ranked(t, idx, "CQC"); len(got) != 2 || got[0] != "l2" {
+		t.Errorf("CQC ranked %v, want l2 (a long text about the CQC) above l1 (addressed to it)", got)
+	}
+}
+
 func TestAmpersandAbbreviationsAreNotALoneLetter(t *testing.T) {
 	idx := relevanceIndex(t,
 		rec("a1", "Patients waiting in A&E should be seen within four hours."),
