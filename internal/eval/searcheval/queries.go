@@ -49,7 +49,7 @@ const (
 	ruleHandover  = `\bhand[- ]?overs?\b|\bhanded over\b`
 	ruleMissed    = `\bmissed opportunit`
 	ruleCarePlan  = `\bcare[- ]plan`
-	ruleOOH       = `\bout[- ]of[- ]hours\b`
+	ruleOOH       = `\bout[- ]of[- ]hours\b|\bOOH\b`
 )
 
 // near is a rule for two concepts within n words of each other, in either order.

@@ -16,8 +16,10 @@ import (
 // a merged organisation's old name finds its recommendations. 7: the text analyser keeps "A&E"
 // and "news" whole and reads a lone "&" as "and" (analyzer.go); organisation_text is stored, so a
 // hit found by its addressee can say so; "pairs" holds each two neighbouring words of the title
-// and text, so words found together can be favoured cheaply.
-const MappingVersion = 7
+// and text, so words found together can be favoured cheaply. 8: "pairs" also holds each word
+// with the stop words just before it ("out of hour"), so a phrase of stop words and one word is
+// not that word anywhere.
+const MappingVersion = 8
 
 // Field names in the index.
 const (
@@ -72,6 +74,7 @@ const orgBoost = 0.02
 // textFields are searched by bare words, with their boosts: what a recommendation says first,
 // its addressees' names last, so a recommendation that merely names the CQC as an addressee
 // ranks below those about the CQC (agency: searches the names alone).
+// The text and the title come first: phraseQuery relies on it.
 var textFields = []struct {
 	name  string
 	boost float64
