@@ -142,7 +142,8 @@ var queries = []judged{
 	{"NHS England", kindAgency, `NHS England|\bNHSE\b`},
 	{"DVLA", kindAgency, `\bDVLA\b|driver and vehicle licensing agency`},
 	{"Department of Health and Social Care", kindAgency, `\bDHSC\b|department of health and social care`},
-	{"IOPC", kindAgency, `\bIOPC\b|independent office for police conduct`},
+	// The IOPC replaced the Independent Police Complaints Commission in 2018; older reports name that.
+	{"IOPC", kindAgency, `\bIOPC\b|independent office for police conduct|\bIPCC\b|independent police complaints commission`},
 	{"HMPPS", kindAgency, `\bHMPPS\b|prison and probation service`},
 	{"integrated care board", kindAgency, `\bICBs?\b|integrated care boards?`},
 	{"MHRA", kindAgency, `\bMHRA\b|medicines and healthcare products regulatory agency`},
