@@ -3,6 +3,7 @@ package bleve
 import (
 	"bytes"
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -51,6 +52,22 @@ func textAnalyzerConstructor(config map[string]any, cache *registry.Cache) (anal
 		}
 		filters = append(filters, f)
 	}
+	stem, err := stemFilters(cache)
+	if err != nil {
+		return nil, err
+	}
+	return &analysis.DefaultAnalyzer{CharFilters: charFilters(), Tokenizer: tok, TokenFilters: append(filters, stem...)}, nil
+}
+
+func charFilters() []analysis.CharFilter {
+	return []analysis.CharFilter{
+		charregexp.New(ampersandWord, []byte("a_e")),
+		charregexp.New(loneAmpersand, []byte("${1}a${2}")),
+	}
+}
+
+// stemFilters are the text analyser's last steps: the words kept whole, and Porter stemming.
+func stemFilters(cache *registry.Cache) ([]analysis.TokenFilter, error) {
 	keep := analysis.NewTokenMap()
 	for _, w := range unstemmed {
 		keep.AddToken(w)
@@ -59,15 +76,7 @@ func textAnalyzerConstructor(config map[string]any, cache *registry.Cache) (anal
 	if err != nil {
 		return nil, err
 	}
-	filters = append(filters, keyword.NewKeyWordMarkerFilter(keep), stem)
-	return &analysis.DefaultAnalyzer{
-		CharFilters: []analysis.CharFilter{
-			charregexp.New(ampersandWord, []byte("a_e")),
-			charregexp.New(loneAmpersand, []byte("${1}a${2}")),
-		},
-		Tokenizer:    tok,
-		TokenFilters: filters,
-	}, nil
+	return []analysis.TokenFilter{keyword.NewKeyWordMarkerFilter(keep), stem}, nil
 }
 
 func init() {
@@ -90,34 +99,105 @@ var textAnalyzer = sync.OnceValue(func() analysis.Analyzer {
 // documents holding its words together with a term lookup instead of reading word positions.
 // Stop words between two terms are skipped ("victim of stalking" pairs victim with stalking);
 // punctuation that ends a clause (, ; : . ! ? and brackets) is not.
+//
+// It also gives each term with the one and the two stop words just before it (as written, within
+// the clause; a lone "&" is "and") as terms typed analysis.Shingle: "of hour", "out of hour". A phrase of stop
+// words and one word ("out of hours", "at risk", "in care") analyses to that word alone, which
+// matched every "hours"; these terms let a search tell the phrase from the word.
 const PairsAnalyzer = "casereview_en_pairs"
 
-type pairs struct{ text analysis.Analyzer }
+const maxStopRun = 2
+
+type pairs struct {
+	chars []analysis.CharFilter  // applied in Analyze, so clause punctuation is looked for in what was tokenized
+	base  analysis.Analyzer      // TextAnalyzer's tokenizer, possessives and lower case
+	stop  analysis.TokenMap      // TextAnalyzer's stop words
+	stem  []analysis.TokenFilter // and its stemming
+}
+
+func clauseBreak(input []byte, from, to int) bool {
+	return from <= to && to <= len(input) && bytes.ContainsAny(input[from:to], ",;:.!?()[]")
+}
 
 func (p pairs) Analyze(input []byte) analysis.TokenStream {
-	toks := p.text.Analyze(input)
+	for _, c := range p.chars {
+		input = c.Filter(input)
+	}
+	toks := p.base.Analyze(input)
 	if len(toks) < 2 {
 		return nil
 	}
-	out := make(analysis.TokenStream, 0, len(toks)-1)
-	for i := 1; i < len(toks); i++ {
-		a, b := toks[i-1], toks[i]
-		if a.End <= b.Start && b.Start <= len(input) && bytes.ContainsAny(input[a.End:b.Start], ",;:.!?()[]") {
+	isStop := make([]bool, len(toks))
+	surface := make([]string, len(toks))
+	var content analysis.TokenStream
+	for i, t := range toks {
+		surface[i] = string(t.Term)
+		if _, ok := p.stop[surface[i]]; ok {
+			isStop[i] = true
 			continue
 		}
-		term := make([]byte, 0, len(a.Term)+1+len(b.Term))
-		term = append(append(append(term, a.Term...), ' '), b.Term...)
-		out = append(out, &analysis.Token{Term: term, Position: len(out) + 1, Start: a.Start, End: b.End, Type: analysis.AlphaNumeric})
+		content = append(content, t)
+	}
+	for _, f := range p.stem { // stems the content tokens in place, so toks holds them stemmed
+		content = f.Filter(content)
+	}
+	out := make(analysis.TokenStream, 0, 2*len(content))
+	emit := func(term []byte, start, end int, typ analysis.TokenType) {
+		out = append(out, &analysis.Token{Term: term, Position: len(out) + 1, Start: start, End: end, Type: typ})
+	}
+	prev := -1 // the last content token
+	for i, b := range toks {
+		if isStop[i] {
+			continue
+		}
+		if prev >= 0 {
+			if a := toks[prev]; !clauseBreak(input, a.End, b.Start) {
+				term := make([]byte, 0, len(a.Term)+1+len(b.Term))
+				term = append(append(append(term, a.Term...), ' '), b.Term...)
+				emit(term, a.Start, b.End, analysis.AlphaNumeric)
+			}
+		}
+		// Each run's last one and two stop words, so a phrase that starts with a stop word
+		// ("his majesty's …") matches a text with another before it ("the his majesty's …").
+		for first := i - 1; first >= 0 && i-first <= maxStopRun && isStop[first] && !clauseBreak(input, toks[first].End, toks[first+1].Start); first-- {
+			term := []byte(strings.Join(surface[first:i], " "))
+			term = append(append(term, ' '), b.Term...)
+			emit(term, toks[first].Start, b.End, analysis.Shingle)
+		}
+		prev = i
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
 
 func pairsAnalyzerConstructor(config map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-	a, err := textAnalyzerConstructor(config, cache)
+	tok, err := cache.TokenizerNamed(unicode.Name)
 	if err != nil {
 		return nil, err
 	}
-	return pairs{a}, nil
+	var filters []analysis.TokenFilter
+	for _, name := range []string{en.PossessiveName, lowercase.Name} {
+		f, err := cache.TokenFilterNamed(name)
+		if err != nil {
+			return nil, err
+		}
+		filters = append(filters, f)
+	}
+	stop, err := cache.TokenMapNamed(en.StopName)
+	if err != nil {
+		return nil, err
+	}
+	stem, err := stemFilters(cache)
+	if err != nil {
+		return nil, err
+	}
+	// "&" is the stop word "and" here (TextAnalyzer makes it "a", of the same length, to keep the
+	// highlights' offsets, which this field has none of), so "accident & emergency" is
+	// "accident and emergency".
+	chars := []analysis.CharFilter{charregexp.New(ampersandWord, []byte("a_e")), charregexp.New(loneAmpersand, []byte("${1}and${2}"))}
+	return pairs{chars: chars, base: &analysis.DefaultAnalyzer{Tokenizer: tok, TokenFilters: filters}, stop: stop, stem: stem}, nil
 }
 
 func init() {

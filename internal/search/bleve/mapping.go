@@ -16,8 +16,10 @@ import (
 // a merged organisation's old name finds its recommendations. 7: the text analyser keeps "A&E"
 // and "news" whole and reads a lone "&" as "and" (analyzer.go); organisation_text is stored, so a
 // hit found by its addressee can say so; "pairs" holds each two neighbouring words of the title
-// and text, so words found together can be favoured cheaply.
-const MappingVersion = 7
+// and text, so words found together can be favoured cheaply. 8: "pairs" also holds each word
+// with the stop words just before it ("out of hour"), so a phrase of stop words and one word is
+// not that word anywhere.
+const MappingVersion = 8
 
 // Field names in the index.
 const (
@@ -62,13 +64,21 @@ const (
 	highlightFragments = 3
 )
 
+// orgBoost weighs the addressees' names and aliases against the text. Their few words make a
+// field whose every term scores high (tf-idf divides by the square root of a field's length), and
+// coroners' concerns run to hundreds or thousands of words, so at 0.1 a recommendation merely
+// addressed to the CQC outranked a long one about it; at 0.02 a text several thousand words long
+// that names the CQC once still ranks first.
+const orgBoost = 0.02
+
 // textFields are searched by bare words, with their boosts: what a recommendation says first,
 // its addressees' names last, so a recommendation that merely names the CQC as an addressee
 // ranks below those about the CQC (agency: searches the names alone).
+// The text and the title come first: phraseQuery relies on it.
 var textFields = []struct {
 	name  string
 	boost float64
-}{{fText, 1}, {fTitle, 2}, {fReviewTitle, 0.3}, {fOrganisationText, 0.1}}
+}{{fText, 1}, {fTitle, 2}, {fReviewTitle, 0.3}, {fOrganisationText, orgBoost}}
 
 func newMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {

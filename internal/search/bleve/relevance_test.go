@@ -119,6 +119,30 @@ func TestWordsTogetherRankAboveScatteredWords(t *testing.T) {
 	}
 }
 
+// A phrase of stop words and one word ("out of hours", "at risk") analyses to that word alone:
+// the search evaluation's "out of hours" found every "13:30 hours" first, quoted or not.
+func TestStopWordPhrasesAreNotTheirOneWord(t *testing.T) {
+	idx := relevanceIndex(t, append(filler(20),
+		rec("o1", "The ambulance arrived at 14:30 hours, three hours after the call."),
+		rec("o2", "Out of hours GP services should be able to see the care plan."),
+		rec("o3", "The patient was out. Of the hours spent waiting, none were recorded."),
+		rec("o4", "Children at risk of exploitation should be referred the same day."),
+		rec("o5", "The risk at night was not assessed."),
+	)...)
+	if got := found(t, idx, `"out of hours"`); !slices.Equal(got, []string{"o2"}) {
+		t.Errorf(`"out of hours" found %v, want only o2`, got)
+	}
+	if got := ranked(t, idx, "out of hours"); len(got) < 3 || got[0] != "o2" {
+		t.Errorf("out of hours ranked %v, want o2 first of o1, o2, o3", got)
+	}
+	if got := found(t, idx, `"at risk"`); !slices.Equal(got, []string{"o4"}) {
+		t.Errorf(`"at risk" found %v, want only o4`, got)
+	}
+	if got := found(t, idx, `"risk assessment" OR "victim of stalking"`); len(got) != 0 {
+		t.Errorf("phrases absent from every text found %v", got)
+	}
+}
+
 func TestSynonymAndFuzzyMatchesRankBelowExactOnes(t *testing.T) {
 	idx := relevanceIndex(t,
 		rec("s1", "An independent domestic violence advisor should be offered to every victim referred by the police."),
@@ -152,6 +176,21 @@ func TestTextOutranksAddresseeNames(t *testing.T) {
 		if got := found(t, idx, q); !slices.Equal(got, want) {
 			t.Errorf("%q found %v, want %v", q, got, want)
 		}
+	}
+}
+
+// A long text that names the CQC once outranks a short one merely addressed to it: coroners'
+// concerns run to hundreds of words, and the addressees' few words, however lightly weighted,
+// scored above them (the search evaluation's "CQC" and "IOPC" put addressed-only
+// recommendations among the first five).
+func TestLongTextOutranksAddresseeNames(t *testing.T) {
+	long := "The CQC should be told of the findings. " + strings.Repeat("The evidence heard at the inquest showed that the night staff on the ward were not given the handover notes, that the escalation policy had not been read, and that the observations were recorded late. ", 12)
+	idx := relevanceIndex(t,
+		rec("l1", "Discharge letters should reach the GP within a day.", "Care Quality Commission|CQC"),
+		rec("l2", long, "Westmarch Hospitals NHS Trust"),
+	)
+	if got := ranked(t, idx, "CQC"); len(got) != 2 || got[0] != "l2" {
+		t.Errorf("CQC ranked %v, want l2 (a long text about the CQC) above l1 (addressed to it)", got)
 	}
 }
 

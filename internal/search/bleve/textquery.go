@@ -161,12 +161,42 @@ func phraseQuery(field, text string) (bq.Query, error) {
 		if alt.synonym {
 			boost = synonymBoost
 		}
-		any = append(any, textMatch(alt, boost)...)
+		m := textMatch(alt, boost)
+		if runs := stopRuns(alt.text); len(runs) > 0 {
+			// The phrase's stop words are not in the text fields ("out of hours" is "hour" there),
+			// so in the title and text it must also be found with them, in the pairs field; the
+			// review's title and the addressees' names are matched as before.
+			req := []bq.Query{bq.NewDisjunctionQuery(m[:2])}
+			for _, r := range runs {
+				q := bq.NewTermQuery(r)
+				q.SetField(fPairs)
+				q.SetBoost(boost) // the phrase with its stop words is rarer than its word, and scores so
+				req = append(req, q)
+			}
+			m = append([]bq.Query{bq.NewConjunctionQuery(req)}, m[2:]...)
+		}
+		any = append(any, m...)
 	}
 	if len(any) == 0 {
 		return bq.NewMatchNoneQuery(), nil
 	}
 	return bq.NewDisjunctionQuery(any), nil
+}
+
+// stopRuns are the pairs field's terms of s that hold stop words with the word after them
+// ("out of hour" of "out of hours"): what a quoted phrase with stop words must also match.
+func stopRuns(s string) []string {
+	a := pairsAnalyzer()
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for _, t := range a.Analyze([]byte(s)) {
+		if t.Type == analysis.Shingle {
+			out = append(out, string(t.Term))
+		}
+	}
+	return out
 }
 
 // agencyQuery is agency:value: the addressees' names and aliases, and the value's synonyms
@@ -299,7 +329,9 @@ func synonymRun(children []query.Node) (int, bq.Query) {
 // proximity scores the unquoted words found together: each two neighbouring words of the query
 // (stop words skipped) found side by side in the title or text, looked up in the pairs field, so
 // the more of the query stands together in a document, up to the whole of it, the higher it
-// ranks. None for fewer than two words that mean something, or for long queries.
+// ranks. A query with one word that means something and stop words ("out of hours", "at risk")
+// has no such pair: that word with the stop words before it is looked up instead. None for long
+// queries.
 func proximity(words []string) []bq.Query {
 	a := pairsAnalyzer()
 	if a == nil || len(words) < 2 || len(words) > maxProximityIn {
@@ -307,7 +339,15 @@ func proximity(words []string) []bq.Query {
 	}
 	var out []bq.Query
 	seen := map[string]bool{}
-	for _, t := range a.Analyze([]byte(strings.Join(words, " "))) {
+	toks := a.Analyze([]byte(strings.Join(words, " ")))
+	onlyStopRuns := true
+	for _, t := range toks {
+		onlyStopRuns = onlyStopRuns && t.Type == analysis.Shingle
+	}
+	for _, t := range toks {
+		if t.Type == analysis.Shingle && !onlyStopRuns {
+			continue // words with their stop words count only when nothing else stands together
+		}
 		if pair := string(t.Term); !seen[pair] {
 			seen[pair] = true
 			q := bq.NewTermQuery(pair)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/casereview/casereview/internal/eval"
+	_ "github.com/casereview/casereview/internal/eval/searcheval" // the "search" section
 )
 
 func main() {
