@@ -168,6 +168,22 @@ func blockBefore(ls []line, o idOccurrence, stops map[int]bool) (text, heading s
 		if stops[j] {
 			break
 		}
+		if mk, ok := parseMarker(l.text); ok && subItem(mk) {
+			// One of several lettered recommendations under a shared lead-in ("… recommended
+			// that the Director: a. … (003/14) b. … (004/14)"): the lead-in and this item.
+			parts = append(parts, mk.rest)
+			page = l.page
+			for k := j - 1; k >= 0 && j-k <= 30 && !stops[k]; k-- {
+				if t := ls[k].text; strings.HasSuffix(t, ":") {
+					if loc := paraNumRe.FindStringIndex(t); loc != nil {
+						t = t[loc[1]:]
+					}
+					parts = append(parts, t)
+					break
+				}
+			}
+			break
+		}
 		loc := paraNumRe.FindStringIndex(l.text)
 		if loc == nil && strings.HasSuffix(l.text, ":") && !leadsIn(l.text) {
 			heading = l.text
@@ -194,10 +210,27 @@ func blockBefore(ls []line, o idOccurrence, stops map[int]bool) (text, heading s
 // leadsInRe is a line ending in a colon that is the start of the recommendation itself ("… that
 // he urge Transport Canada to:"), not a lead-in to several ("… made the following
 // recommendations to the Director:").
-var leadsInRe = regexp.MustCompile(`(?i)\b(?:to|that|should|must|will|shall|and|by|including)\s*:$`)
+var leadsOffRe = regexp.MustCompile(`(?i)\b(?:following|as follows|below|replied|responded|response|update[sd]?)\b`)
 
-func leadsIn(s string) bool {
-	return leadsInRe.MatchString(s) && !strings.Contains(strings.ToLower(s), "following")
+// leadsIn says whether a line ending in a colon is part of the recommendation ("… that he urge
+// Transport Canada to:", "These rules should apply:") rather than a lead-in to several ("… made
+// the following recommendations to the Director:") or to a reply.
+func leadsIn(s string) bool { return !leadsOffRe.MatchString(s) && !isSubHeading(s) }
+
+// subItem says whether a marker letters or bullets a sub-list rather than numbering paragraphs.
+func subItem(m marker) bool {
+	if m.style == "bullet" {
+		return true
+	}
+	if m.style == "dotted" || m.style == "rec" || m.style == "R" {
+		return false
+	}
+	for _, c := range m.cands {
+		if c.kind == "letter" || c.kind == "roman" {
+			return true
+		}
+	}
+	return false
 }
 
 func isSubHeading(s string) bool {
@@ -289,7 +322,7 @@ func findInSections(ls []line) []Proposal {
 
 // boilerplateRe is the preamble of a section that is not a recommendation (a coroner's report
 // says the same words in every report).
-var boilerplateRe = regexp.MustCompile(`(?i)(statutory duty to report|matters of concern are as follows|^\(brief summary of matters of concern\)$|the (?:review|panel) (?:makes|made|recommends) the following|following recommendations)`)
+var boilerplateRe = regexp.MustCompile(`(?i)(statutory duty to report|may issue,? or give notice of,? recommendations|issues recommendations to address|important that (?:these |this |the )?recommendations? (?:are|is) implemented|\breplied\b|matters of concern are as follows|^\(brief summary of matters of concern\)$|the (?:review|panel) (?:makes|made|recommends) the following|following recommendations)`)
 
 // splitItems splits a section into its numbered items. The first marker sets the style; a marker
 // of the same style that continues the sequence starts the next item, and anything else (a
@@ -304,7 +337,7 @@ func splitItems(ls []line, s section) []Proposal {
 	flush := func() {
 		if curItem != nil {
 			curItem.Text = joinText(cur)
-			if curItem.Text != "" {
+			if curItem.Text != "" && !boilerplateRe.MatchString(head(curItem.Text, 160)) {
 				items = append(items, *curItem)
 			}
 		}
@@ -378,4 +411,12 @@ func splitItems(ls []line, s section) []Proposal {
 		return []Proposal{{Number: "1", Text: t, Page: page}}
 	}
 	return nil
+}
+
+// head is the start of s, at most n bytes.
+func head(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }
