@@ -155,25 +155,28 @@ func endsSentence(s string) bool {
 // paragraph (included), or a heading, a line ending in a colon or another recommendation's
 // identifier (excluded).
 func blockBefore(ls []line, o idOccurrence, stops map[int]bool) (text, heading string, page int) {
-	first := ls[o.line].text[:o.end]
-	first = recIDRe.ReplaceAllString(first, "")
-	parts := []string{first}
+	var parts []string
 	page = ls[o.line].page
 	const maxLines = 60
-	for j := o.line - 1; j >= 0 && o.line-j <= maxLines; j-- {
+	for j := o.line; j >= 0 && o.line-j <= maxLines; j-- {
 		l := ls[j]
+		if j == o.line {
+			l.text = strings.TrimSpace(recIDRe.ReplaceAllString(l.text[:o.end], ""))
+		} else if stops[j] {
+			break
+		}
 		if l.blank() {
 			continue
-		}
-		if stops[j] {
-			break
 		}
 		if mk, ok := parseMarker(l.text); ok && subItem(mk) {
 			// One of several lettered recommendations under a shared lead-in ("… recommended
 			// that the Director: a. … (003/14) b. … (004/14)"): the lead-in and this item.
 			parts = append(parts, mk.rest)
 			page = l.page
-			for k := j - 1; k >= 0 && j-k <= 30 && !stops[k]; k-- {
+			for k := j - 1; k >= 0 && j-k <= 30; k-- {
+				if mk, ok := parseMarker(ls[k].text); stops[k] && !(ok && subItem(mk)) {
+					break
+				}
 				if t := ls[k].text; strings.HasSuffix(t, ":") {
 					if loc := paraNumRe.FindStringIndex(t); loc != nil {
 						t = t[loc[1]:]
@@ -185,11 +188,11 @@ func blockBefore(ls []line, o idOccurrence, stops map[int]bool) (text, heading s
 			break
 		}
 		loc := paraNumRe.FindStringIndex(l.text)
-		if loc == nil && strings.HasSuffix(l.text, ":") && !leadsIn(l.text) {
+		if j != o.line && loc == nil && strings.HasSuffix(l.text, ":") && !leadsIn(l.text) {
 			heading = l.text
 			break
 		}
-		if loc == nil && isSubHeading(l.text) && (j == 0 || endsSentence(prevText(ls, j))) {
+		if j != o.line && loc == nil && isSubHeading(l.text) && (j == 0 || endsSentence(prevText(ls, j))) {
 			heading = l.text
 			break
 		}
@@ -204,7 +207,13 @@ func blockBefore(ls []line, o idOccurrence, stops map[int]bool) (text, heading s
 	for i, k := 0, len(parts)-1; i < k; i, k = i+1, k-1 {
 		parts[i], parts[k] = parts[k], parts[i]
 	}
-	return joinText(parts), heading, page
+	text = strings.TrimRight(joinText(parts), " ")
+	// The identifier came before the full stop; with it gone, the stop goes back.
+	text = strings.TrimSuffix(strings.TrimSuffix(text, " ."), ".")
+	if text != "" {
+		text += "."
+	}
+	return text, heading, page
 }
 
 // leadsInRe is a line ending in a colon that is the start of the recommendation itself ("… that

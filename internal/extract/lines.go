@@ -64,12 +64,16 @@ func (d Document) lines() []line {
 	}
 	var out []line
 	for i, ls := range pages {
+		pageNo := i + 1
+		if i < len(d.Numbers) {
+			pageNo = d.Numbers[i]
+		}
 		first := true
 		for _, raw := range ls {
 			raw = strings.ReplaceAll(raw, "\t", "    ")
 			t := strings.TrimSpace(raw)
 			if t == "" {
-				out = append(out, line{page: i + 1})
+				out = append(out, line{page: pageNo})
 				continue
 			}
 			if running[headerKey(t)] || pageNumberRe.MatchString(t) {
@@ -87,7 +91,7 @@ func (d Document) lines() []line {
 				first = false
 			}
 			indent := len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
-			out = append(out, line{text: t, page: i + 1, indent: indent})
+			out = append(out, line{text: t, page: pageNo, indent: indent})
 		}
 	}
 	return out

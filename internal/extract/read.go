@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -49,6 +50,9 @@ var (
 type Document struct {
 	Format Format
 	Pages  []string
+	// Numbers, when set, is each page's number as the document printed it (a text export's
+	// "<< Page 12 >>" markers); otherwise Pages[i] is page i+1.
+	Numbers []int
 }
 
 // Detect tells a document's format from its first bytes, falling back on the file name's
@@ -77,6 +81,7 @@ func Read(name string, data []byte, pdf *PDFReader) (Document, error) {
 		return Document{}, err
 	}
 	var pages []string
+	var numbers []int
 	switch f {
 	case PDF:
 		if pdf == nil || !pdf.Available() {
@@ -88,7 +93,7 @@ func Read(name string, data []byte, pdf *PDFReader) (Document, error) {
 	case ODT:
 		pages, err = readODT(data)
 	case Text:
-		pages = splitTextPages(string(data))
+		pages, numbers = splitTextPages(string(data))
 	}
 	if err != nil {
 		return Document{}, err
@@ -96,20 +101,34 @@ func Read(name string, data []byte, pdf *PDFReader) (Document, error) {
 	if strings.TrimSpace(strings.Join(pages, "")) == "" {
 		return Document{}, ErrNoText
 	}
-	return Document{Format: f, Pages: pages}, nil
+	return Document{Format: f, Pages: pages, Numbers: numbers}, nil
 }
 
 // pageMarker is a page break that a text export writes as a line of its own, like
 // "<< Page 12 >>" or "--- Page 12 ---"; a form feed is the other.
-var pageMarker = regexp.MustCompile(`(?m)^[ \t]*(?:<<|-{2,}|={2,})[ \t]*Page[ \t]+\d+[ \t]*(?:>>|-{2,}|={2,})[ \t]*$`)
+var pageMarker = regexp.MustCompile(`(?m)^[ \t]*(?:<<|-{2,}|={2,})[ \t]*Page[ \t]+(\d+)[ \t]*(?:>>|-{2,}|={2,})[ \t]*$`)
 
-func splitTextPages(s string) []string {
+// splitTextPages cuts a text file at its form feeds or page markers. A marker opens the page it
+// names, so its number is kept.
+func splitTextPages(s string) ([]string, []int) {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = pageMarker.ReplaceAllString(s, "\f")
-	pages := strings.Split(s, "\f")
-	// A marker at the very start opens page 1 rather than closing an empty page 0.
-	if len(pages) > 1 && strings.TrimSpace(pages[0]) == "" {
-		pages = pages[1:]
+	locs := pageMarker.FindAllStringSubmatchIndex(s, -1)
+	if len(locs) == 0 {
+		return strings.Split(s, "\f"), nil
 	}
-	return pages
+	var pages []string
+	var numbers []int
+	if before := s[:locs[0][0]]; strings.TrimSpace(before) != "" {
+		first, _ := strconv.Atoi(s[locs[0][2]:locs[0][3]])
+		pages, numbers = append(pages, before), append(numbers, max(first-1, 1))
+	}
+	for i, m := range locs {
+		end := len(s)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		n, _ := strconv.Atoi(s[m[2]:m[3]])
+		pages, numbers = append(pages, s[m[1]:end]), append(numbers, n)
+	}
+	return pages, numbers
 }
