@@ -101,6 +101,13 @@ func runExtraction(ctx context.Context, env *Env) (Report, error) {
 	sort.Strings(files)
 	var ours, naive extractScore
 	var misses []string
+	elsewhere := map[string]bool{} // every id the register holds, under any report
+	for _, recs := range truth {
+		for _, r := range recs {
+			elsewhere[r.id] = true
+		}
+	}
+	unmatched, unmatchedElsewhere := 0, 0
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return Report{}, err
@@ -119,8 +126,21 @@ func runExtraction(ctx context.Context, env *Env) (Report, error) {
 			return Report{}, fmt.Errorf("%s: %w", id, err)
 		}
 		var preds []string
-		for _, p := range extract.Find(doc, extract.Options{}) {
+		props := extract.Find(doc, extract.Options{})
+		for _, p := range props {
 			preds = append(preds, p.Text)
+		}
+		matched := map[int]bool{}
+		for _, j := range matchPredictions(t, preds) {
+			matched[j] = true
+		}
+		for j, p := range props {
+			if !matched[j] {
+				unmatched++
+				if elsewhere[p.Number] {
+					unmatchedElsewhere++
+				}
+			}
 		}
 		if os.Getenv("EVAL_EXTRACTION_DEBUG") == id {
 			debugExtraction(env, t, doc)
@@ -137,6 +157,7 @@ func runExtraction(ctx context.Context, env *Env) (Report, error) {
 		Header:  []string{"method", "reports", "true recs", "proposed", "precision", "recall", "median similarity"},
 		Rows:    [][]string{ours.row("internal/extract"), naive.row("baseline: every line starting with a number")},
 	}}}
+	rep.Notes = append(rep.Notes, fmt.Sprintf("Of the %d proposals matching no recommendation of their report, %d carry an identifier that the register files under another report: a recommendation the report recalls or repeats from another investigation.", unmatched, unmatchedElsewhere))
 	if len(misses) > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("Reports not extracted exactly (%d): %s.", len(misses), strings.Join(misses, "; ")))
 	}

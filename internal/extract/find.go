@@ -226,12 +226,11 @@ var leadsOffRe = regexp.MustCompile(`(?i)\b(?:following|as follows|below|replied
 // the following recommendations to the Director:") or to a reply.
 func leadsIn(s string) bool { return !leadsOffRe.MatchString(s) && !isSubHeading(s) }
 
-// subItem says whether a marker letters or bullets a sub-list rather than numbering paragraphs.
+// subItem says whether a marker letters a sub-list rather than numbering paragraphs.
 func subItem(m marker) bool {
-	if m.style == "bullet" {
-		return true
-	}
-	if m.style == "dotted" || m.style == "rec" || m.style == "R" {
+	// Bullets list the parts of one recommendation; letters and roman numbers can each carry
+	// an identifier of their own.
+	if m.style == "bullet" || m.style == "dotted" || m.style == "rec" || m.style == "R" {
 		return false
 	}
 	for _, c := range m.cands {
