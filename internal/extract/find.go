@@ -121,6 +121,23 @@ func findByID(ls []line) []Proposal {
 			chosen[o.id] = k
 		}
 	}
+	// When the report has a recommendations section with identifiers in it, an identifier met
+	// only outside it is a recommendation the analysis recalls from elsewhere.
+	anyInSection := false
+	for _, id := range order {
+		if inSection[occ[chosen[id]].line] {
+			anyInSection = true
+		}
+	}
+	if anyInSection {
+		kept := order[:0]
+		for _, id := range order {
+			if inSection[occ[chosen[id]].line] {
+				kept = append(kept, id)
+			}
+		}
+		order = kept
+	}
 	stops := map[int]bool{}
 	for _, o := range occ {
 		stops[o.line] = true
@@ -296,7 +313,7 @@ func findSections(ls []line) []section {
 }
 
 func headingLike(s string) bool {
-	return len(s) <= 90 && !strings.HasSuffix(s, ",") && !strings.HasSuffix(s, ";")
+	return len(s) <= 90 && !strings.HasSuffix(s, ",") && !strings.HasSuffix(s, ";") && !strings.HasSuffix(s, ".")
 }
 
 // topNumbered says whether s is numbered n as a top-level heading ("6 ACTION…", "6. References").
