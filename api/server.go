@@ -62,6 +62,9 @@ type Options struct {
 	// Imports runs import jobs (over internal/store/imports), shared with the web UI; without
 	// it, imports answer 503.
 	Imports *importer.Jobs
+	// PDFText says which PDF text extractor this process found at start (internal/extract), for
+	// /readyz: reading a report's recommendations from a PDF needs one.
+	PDFText string
 }
 
 // Server implements the generated StrictServerInterface.
@@ -78,6 +81,7 @@ type Server struct {
 	sdcThreshold int
 	searchCtl    SearchControl
 	jobs         *importer.Jobs
+	pdfText      string
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -137,6 +141,7 @@ func NewRouter(o Options) *gin.Engine {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}
 	s.sdcThreshold, s.searchCtl, s.jobs = o.SDCThreshold, o.SearchControl, o.Imports
+	s.pdfText = o.PDFText
 	if s.jobs == nil {
 		s.jobs = importer.NewJobs(o.Service, nil, o.State, o.ImportGate, func() time.Time { return s.now() })
 	}

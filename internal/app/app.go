@@ -20,6 +20,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/demo"
+	"github.com/casereview/casereview/internal/extract"
 	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/notify"
 	"github.com/casereview/casereview/internal/search"
@@ -169,7 +170,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	opts := api.Options{Service: s, Summaries: a.summaries, State: state.New(s), Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
-		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest, ImportGate: o.ImportGate}
+		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest, ImportGate: o.ImportGate,
+		PDFText: extract.FindPDFReader("").Describe()}
 	if opts.ImportGate == nil {
 		opts.ImportGate = importer.NewGate(cfg.ImportConcurrency, cfg.ImportQueue)
 	}

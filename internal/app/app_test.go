@@ -14,6 +14,7 @@ import (
 
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/extract"
 )
 
 func testConfig(t *testing.T, dialect string) config.Config {
@@ -57,6 +58,10 @@ func TestRunServesAndShutsDownGracefully(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"database":"`+dialect+`"`) {
 			t.Fatalf("readyz: %d %s", resp.StatusCode, body)
+		}
+		// Whether PDF reports can be read is reported, whichever way it is.
+		if !strings.Contains(string(body), `"pdf_text":"`+extract.FindPDFReader("").Describe()+`"`) {
+			t.Fatalf("readyz does not report the PDF text extractor: %s", body)
 		}
 		cancel()
 		select {
