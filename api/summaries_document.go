@@ -139,8 +139,11 @@ func documentTitle(r *summaryRequest) string {
 }
 
 func (s *Server) SummaryDocument(ctx context.Context, req SummaryDocumentRequestObject) (SummaryDocumentResponseObject, error) {
-	out, _, _, err := s.document(ctx, req.Params)
+	out, r, _, err := s.document(ctx, req.Params)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.auditRead(r, "thematic.json"); err != nil {
 		return nil, err
 	}
 	return SummaryDocument200JSONResponse(out), nil

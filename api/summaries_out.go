@@ -43,7 +43,49 @@ func (p publisher) vector(values []int) ([]casereview.Suppression, casereview.Su
 
 func valueOut(v casereview.Value) SummaryValue { return SummaryValue{Key: v.Key, Label: v.Label} }
 
+// shared publishes a tally under the cell key method: perturbed, and hidden below the threshold.
+func (p publisher) shared(t casereview.Tally) SummaryFigure {
+	f := casereview.Share(t, p.threshold)
+	if f.Suppressed {
+		why := SummaryFigureSuppressed(casereview.Primary.String())
+		return SummaryFigure{Display: f.Display(p.threshold), Suppressed: &why}
+	}
+	return SummaryFigure{Count: &f.Count, Display: f.Display(p.threshold)}
+}
+
+// crossTabOut publishes a cross-tab. Shareable, every cell, margin and total is published under
+// the cell key method (casereview/cellkey.go): each perturbed from its own records' keys, so the
+// margins are not the sums of the cells and nothing hidden follows by subtraction, within the
+// table or against another request.
 func crossTabOut(t casereview.CrossTab, p publisher) (SummaryCrossTab, error) {
+	if p.shareable {
+		return sharedCrossTabOut(t, p), nil
+	}
+	return protectedCrossTabOut(t, p)
+}
+
+func sharedCrossTabOut(t casereview.CrossTab, p publisher) SummaryCrossTab {
+	R, C := len(t.RowValues), len(t.ColValues)
+	out := SummaryCrossTab{Rows: string(t.Rows), Cols: string(t.Cols), RowValues: []SummaryValue{}, ColValues: []SummaryValue{},
+		Cells: [][]SummaryFigure{}, RowTotals: []SummaryFigure{}, ColTotals: []SummaryFigure{}, Total: p.shared(t.Tally(R, C)),
+		Recommendations: p.shared(casereview.Tally{N: t.Recommendations, KeySum: t.RecommendationsKey})}
+	for i, v := range t.RowValues {
+		out.RowValues = append(out.RowValues, valueOut(v))
+		row := make([]SummaryFigure, C)
+		for j := range t.ColValues {
+			row[j] = p.shared(t.Tally(i, j))
+		}
+		out.Cells = append(out.Cells, row)
+		out.RowTotals = append(out.RowTotals, p.shared(t.Tally(i, C)))
+	}
+	for j, v := range t.ColValues {
+		out.ColValues = append(out.ColValues, valueOut(v))
+		out.ColTotals = append(out.ColTotals, p.shared(t.Tally(R, j)))
+	}
+	return out
+}
+
+func protectedCrossTabOut(t casereview.CrossTab, p publisher) (SummaryCrossTab, error) {
 	sup := casereview.TableSuppression{Cells: make([][]casereview.Suppression, len(t.RowValues)),
 		RowTotals: make([]casereview.Suppression, len(t.RowValues)), ColTotals: make([]casereview.Suppression, len(t.ColValues))}
 	for i := range sup.Cells {

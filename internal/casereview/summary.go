@@ -262,6 +262,27 @@ type CrossTab struct {
 	ColTotals       []int
 	Total           int
 	Recommendations int
+	// The sums of the record keys behind each figure, for the cell key method (cellkey.go). A
+	// margin's key sum is the sum of its cells', so the same assignments give the same key.
+	Keys               [][]int64
+	RowKeys, ColKeys   []int64
+	TotalKey           int64
+	RecommendationsKey int64
+}
+
+// Tally is figure (i, j) of the table with its key sum; i == len(RowValues) is the column
+// totals' row and j == len(ColValues) the row totals' column.
+func (t CrossTab) Tally(i, j int) Tally {
+	R, C := len(t.RowValues), len(t.ColValues)
+	switch {
+	case i < R && j < C:
+		return Tally{N: t.Counts[i][j], KeySum: t.Keys[i][j]}
+	case i < R:
+		return Tally{N: t.RowTotals[i], KeySum: t.RowKeys[i]}
+	case j < C:
+		return Tally{N: t.ColTotals[j], KeySum: t.ColKeys[j]}
+	}
+	return Tally{N: t.Total, KeySum: t.TotalKey}
 }
 
 // Verified closure: oversight closed the recommendation having verified that it was done.
@@ -420,4 +441,15 @@ type SummaryService interface {
 	SummaryClosures(ctx context.Context, f SummaryFilter, since Date, limit int) ([]SummaryListItem, int, error)
 	// AuditSummaryExport records the export of a summary that counts restricted material.
 	AuditSummaryExport(ctx context.Context, kind string, detail any) error
+	// SummaryPopulation counts what f keeps (Matched), what the caller could count without any
+	// filter (Visible) and how many of those f keeps are on restricted reviews: for the refusal
+	// rule of shareable outputs (DisclosureRisk) and the audit of summaries read as JSON.
+	SummaryPopulation(ctx context.Context, f SummaryFilter) (Population, error)
+	// AuditSummaryRead records that a summary counting restricted material was read.
+	AuditSummaryRead(ctx context.Context, kind string, detail any) error
+}
+
+// Population is what SummaryPopulation counts.
+type Population struct {
+	Matched, Visible, Restricted int
 }
