@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/casereview/casereview/api"
@@ -101,6 +102,22 @@ func ckConsistent(t *testing.T, w *smWorld) {
 	do(t, w.s, http.StatusOK, "GET", smPath("crosstab", "rows", "response", "cols", "review_type", "disclosure", "shareable"), nil).JSON(t, &a)
 	do(t, w.s, http.StatusOK, "GET", smPath("crosstab", "rows", "response", "cols", "review_type", "disclosure", "shareable"), nil).JSON(t, &b)
 	do(t, w.s, http.StatusOK, "GET", smPath("crosstab", "rows", "year", "cols", "scope", "disclosure", "shareable", "type", "DHR"), nil).JSON(t, &c)
+	// The trends' issued total and the cross-tab's grand total count the same recommendations;
+	// each year's issued figure is the cross-tab by year's row total.
+	var tr api.SummaryTrends
+	var byYear api.SummaryCrossTab
+	do(t, w.s, http.StatusOK, "GET", smPath("trends", "disclosure", "shareable"), nil).JSON(t, &tr)
+	do(t, w.s, http.StatusOK, "GET", smPath("crosstab", "rows", "year", "cols", "scope", "disclosure", "shareable"), nil).JSON(t, &byYear)
+	if tr.Issued.Display != a.Total.Display {
+		t.Errorf("trends issued %s, cross-tab total %s", tr.Issued.Display, a.Total.Display)
+	}
+	for _, it := range tr.Items {
+		for i, v := range byYear.RowValues {
+			if v.Key == strconv.Itoa(it.Year) && byYear.RowTotals[i].Display != it.Issued.Display {
+				t.Errorf("year %d: trends %s, cross-tab row %s", it.Year, it.Issued.Display, byYear.RowTotals[i].Display)
+			}
+		}
+	}
 	for j, v := range a.ColValues {
 		if a.ColTotals[j].Display != b.ColTotals[j].Display {
 			t.Errorf("asked twice, %s: %s then %s", v.Key, a.ColTotals[j].Display, b.ColTotals[j].Display)

@@ -166,6 +166,14 @@ func pairsOut(pairs []casereview.ThemePair, p publisher) []SummaryThemePair {
 // hideIssuedTotal, when set, hides the issued total whatever the table alone would allow (the
 // document shares that total with its headline).
 func trendsOut(rows []casereview.TrendRow, p publisher, hideIssuedTotal *casereview.Suppression) ([]SummaryTrendRow, [3]SummaryFigure, error) {
+	if p.shareable {
+		items, totals := sharedTrendsOut(rows, p)
+		if hideIssuedTotal != nil && *hideIssuedTotal != casereview.Shown {
+			why := SummaryFigureSuppressed(hideIssuedTotal.String())
+			totals[0] = SummaryFigure{Display: casereview.Display(0, *hideIssuedTotal, p.threshold), Suppressed: &why}
+		}
+		return items, totals, nil
+	}
 	var cols [3][]int
 	for _, r := range rows {
 		cols[0], cols[1], cols[2] = append(cols[0], r.Issued), append(cols[1], r.Closed), append(cols[2], r.VerifiedClosed)
@@ -192,6 +200,22 @@ func trendsOut(rows []casereview.TrendRow, p publisher, hideIssuedTotal *caserev
 			VerifiedClosed: p.fig(r.VerifiedClosed, sups[2][i])}
 	}
 	return out, totals, nil
+}
+
+// sharedTrendsOut publishes each year's figures and the totals under the cell key method. The
+// issued total counts the same recommendations as a cross-tab's grand total over the same
+// filters, so the two publish the same figure.
+func sharedTrendsOut(rows []casereview.TrendRow, p publisher) ([]SummaryTrendRow, [3]SummaryFigure) {
+	var sums [3]casereview.Tally
+	out := make([]SummaryTrendRow, len(rows))
+	for i, r := range rows {
+		t := r.Tallies()
+		for k := range sums {
+			sums[k] = sums[k].Add(t[k])
+		}
+		out[i] = SummaryTrendRow{Year: r.Year, Issued: p.shared(t[0]), Closed: p.shared(t[1]), VerifiedClosed: p.shared(t[2])}
+	}
+	return out, [3]SummaryFigure{p.shared(sums[0]), p.shared(sums[1]), p.shared(sums[2])}
 }
 
 func recRefOut(r casereview.Recommendation, ref, typ, reviewTitle string) SummaryRecommendationRef {

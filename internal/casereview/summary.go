@@ -338,6 +338,13 @@ type TrendRow struct {
 	Issued         int // issued that year
 	Closed         int // closed that year (any closed classification)
 	VerifiedClosed int // closed as done and verified that year
+	// The sums of the record keys behind each figure (cellkey.go).
+	IssuedKey, ClosedKey, VerifiedClosedKey int64
+}
+
+// Tallies are the row's three figures with their key sums: issued, closed, verified closed.
+func (r TrendRow) Tallies() [3]Tally {
+	return [3]Tally{{N: r.Issued, KeySum: r.IssuedKey}, {N: r.Closed, KeySum: r.ClosedKey}, {N: r.VerifiedClosed, KeySum: r.VerifiedClosedKey}}
 }
 
 // OverdueItem is one recommendation on the overdue and escalation list.

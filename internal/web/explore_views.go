@@ -153,8 +153,25 @@ func (h *Handler) trendsView(ctx context.Context, form summaryForm, threshold in
 	for i, r := range rows {
 		v.Rows[i].Year = strconv.Itoa(r.Year)
 	}
+	// Shareable, every figure under the cell key method, as the API publishes them.
+	if form.Shareable() {
+		var sums [3]casereview.Tally
+		for i, r := range rows {
+			t := r.Tallies()
+			for k, col := range columns {
+				sums[k] = sums[k].Add(t[k])
+				col.set(&v.Rows[i], shared(t[k], threshold))
+			}
+		}
+		for k, col := range columns {
+			col.set(&v.Totals, shared(sums[k], threshold))
+		}
+	}
 	// Each column is a one-way table whose total is published: protected as a vector.
 	for _, col := range columns {
+		if form.Shareable() {
+			break
+		}
 		vals, total := make([]int, len(rows)), 0
 		for i, r := range rows {
 			vals[i] = col.pick(r)

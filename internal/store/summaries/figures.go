@@ -282,22 +282,26 @@ func (sc *summaryScope) trends() ([]casereview.TrendRow, error) {
 		CY *string
 		V  int
 		N  int
+		KS int64
 	}
 	issuedY, closedY := sc.yearOf("recommendations.issued_on"), sc.yearOf("recommendations.closed_on")
 	closedE := "CASE WHEN " + closedCond + " THEN " + closedY + " END"
 	verifiedE := "CASE WHEN recommendations.oversight_status IN (" + quoted(casereview.VerifiedClosures()) + ") THEN 1 ELSE 0 END"
-	if err := sc.recs().Select(issuedY + " AS y, " + closedE + " AS cy, " + verifiedE + " AS v, COUNT(*) AS n").
+	if err := sc.recs().Select(issuedY + " AS y, " + closedE + " AS cy, " + verifiedE + " AS v, COUNT(*) AS n, SUM(" + recordKey + ") AS ks").
 		Group(issuedY + ", " + closedE + ", " + verifiedE).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
 		get(r.Y).Issued += r.N
+		get(r.Y).IssuedKey += r.KS
 		if r.CY == nil {
 			continue
 		}
 		get(*r.CY).Closed += r.N
+		get(*r.CY).ClosedKey += r.KS
 		if r.V == 1 {
 			get(*r.CY).VerifiedClosed += r.N
+			get(*r.CY).VerifiedClosedKey += r.KS
 		}
 	}
 	out := make([]casereview.TrendRow, 0, len(by))
