@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -127,6 +128,23 @@ func (h *Handler) exploreChoices(form summaryForm, q url.Values) *exploreData {
 
 // exploreFigures fills the chosen view's figures.
 func (h *Handler) exploreFigures(ctx context.Context, d *exploreData, q url.Values) error {
+	if d.Form.Shareable() {
+		// As the API: figures to share are refused for filters that isolate a few
+		// (casereview.DisclosureRisk), reported at the choice of figures.
+		pop, err := h.sums.SummaryPopulation(ctx, d.Form.Filter)
+		if err != nil {
+			return err
+		}
+		if err := casereview.DisclosureRisk(pop.Matched, pop.Visible, d.Threshold); err != nil {
+			var e *casereview.Error
+			if errors.As(err, &e) {
+				for i := range e.Fields {
+					e.Fields[i].Field = "disclosure"
+				}
+			}
+			return err
+		}
+	}
 	var err error
 	switch d.View {
 	case "pairs":

@@ -300,3 +300,38 @@ func TestDashboardOverdueList(t *testing.T) {
 		b.Get("/dashboard/overdue?owed_by=not-an-organisation").Must(http.StatusNotFound)
 	})
 }
+
+// Figures to share are refused, at the choice of figures, for filters that keep a few
+// recommendations (issue 15), as the API refuses them; internal figures are answered.
+func TestExploreRefusesSharingAFew(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("oversight@example.test", casereview.RoleOversight, "")
+		b := s.Browser()
+		b.SignIn("oversight@example.test")
+		sums := summaries.New(s.API.App.Store())
+		tab, err := sums.SummaryCrossTab(oversightCtx(t, s), casereview.SummaryFilter{AsOf: casereview.DateOf(webtest.Now)},
+			casereview.CrossTabRequest{Rows: casereview.DimPartnership, Cols: casereview.DimReviewType})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, rv := range tab.RowValues {
+			for j, cv := range tab.ColValues {
+				if n := tab.Counts[i][j]; n < 1 || n >= casereview.DefaultSDCThreshold {
+					continue
+				}
+				base := "/explore?partnership=" + rv.Key + "&type=" + cv.Key
+				p := b.Get(base + "&disclosure=shareable").Must(http.StatusUnprocessableEntity)
+				if !p.Has(`.govuk-error-summary a[href="#disclosure"]`) {
+					t.Errorf("%s: no error at the choice of figures", base)
+				}
+				if p.Has("#crosstab tbody tr") {
+					t.Errorf("%s: figures to share of %d recommendations were shown", base, tab.Counts[i][j])
+				}
+				b.Get(base).Must(http.StatusOK)
+				return
+			}
+		}
+		t.Fatal("the demo data has no partnership and review type with 1 to 4 recommendations: the test would prove nothing")
+	})
+}
