@@ -199,7 +199,12 @@ func (s *Server) SummaryThemePairs(ctx context.Context, req SummaryThemePairsReq
 	if err != nil {
 		return nil, err
 	}
-	out := SummaryThemePairs200JSONResponse{Meta: r.meta, Recommendations: r.pub.each(n), TotalPairs: len(pairs), Items: pairsOut(pairs, r.pub)}
+	all := casereview.Tally{N: n, KeySum: r.pop.MatchedKeySum} // the same recommendations as n
+	recs := r.pub.each(n)
+	if r.pub.shareable {
+		recs = r.pub.shared(all)
+	}
+	out := SummaryThemePairs200JSONResponse{Meta: r.meta, Recommendations: recs, TotalPairs: len(pairs), Items: pairsOut(pairs, r.pub, all)}
 	if len(out.Items) > limit {
 		out.Items = out.Items[:limit]
 	}

@@ -118,6 +118,29 @@ func ckConsistent(t *testing.T, w *smWorld) {
 			}
 		}
 	}
+	// Theme pairs: the number of recommendations counted is the cross-tab's, and each pair's count
+	// one its true count can publish.
+	var pairs, truePairs api.SummaryThemePairs
+	var byTheme api.SummaryCrossTab
+	do(t, w.s, http.StatusOK, "GET", smPath("theme-pairs", "disclosure", "shareable", "limit", "2000"), nil).JSON(t, &pairs)
+	do(t, w.s, http.StatusOK, "GET", smPath("theme-pairs", "limit", "2000"), nil).JSON(t, &truePairs)
+	do(t, w.s, http.StatusOK, "GET", smPath("crosstab", "rows", "theme", "cols", "scope", "disclosure", "shareable"), nil).JSON(t, &byTheme)
+	if pairs.Recommendations.Display != byTheme.Recommendations.Display || pairs.Recommendations.Display != a.Total.Display {
+		t.Errorf("recommendations counted: pairs %s, cross-tab by theme %s, by response %s", pairs.Recommendations.Display,
+			byTheme.Recommendations.Display, a.Total.Display)
+	}
+	truth := map[[2]string]int{}
+	for _, x := range truePairs.Items {
+		truth[[2]string{x.A.Key, x.B.Key}] = *x.Count.Count
+	}
+	if len(pairs.Items) == 0 {
+		t.Fatal("no theme pairs in the fixture")
+	}
+	for _, x := range pairs.Items {
+		if n := truth[[2]string{x.A.Key, x.B.Key}]; !casereview.CanShow(n, shared(x.Count), 5) {
+			t.Errorf("pair %s+%s = %d published as %s", x.A.Key, x.B.Key, n, x.Count.Display)
+		}
+	}
 	for j, v := range a.ColValues {
 		if a.ColTotals[j].Display != b.ColTotals[j].Display {
 			t.Errorf("asked twice, %s: %s then %s", v.Key, a.ColTotals[j].Display, b.ColTotals[j].Display)

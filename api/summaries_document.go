@@ -110,7 +110,7 @@ func documentOut(d casereview.ThematicSummary, r *summaryRequest) (SummaryDocume
 	if len(pairs) > maxDocumentPairs {
 		pairs = pairs[:maxDocumentPairs]
 	}
-	out.ThemePairs = pairsOut(pairs, p)
+	out.ThemePairs = pairsOut(pairs, p, casereview.Tally{N: d.Headline.Recommendations, KeySum: r.pop.MatchedKeySum})
 	// A list of recommendations can be counted by anyone, which would undo the suppression: a
 	// shareable document leaves it out.
 	if !p.shareable {

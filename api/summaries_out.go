@@ -148,8 +148,26 @@ func organisationsOut(rows []casereview.OrganisationFigures, p publisher) []Summ
 	return out
 }
 
-func pairsOut(pairs []casereview.ThemePair, p publisher) []SummaryThemePair {
+// pairsOut publishes theme pairs. Shareable, under the cell key method: each pair's count
+// perturbed from its records' keys, and the lift worked out from published figures only (the
+// perturbed pair count, the perturbed counts of each theme and of every recommendation counted,
+// n), so that it gives no exact count away.
+func pairsOut(pairs []casereview.ThemePair, p publisher, n casereview.Tally) []SummaryThemePair {
 	out := make([]SummaryThemePair, 0, len(pairs))
+	if p.shareable {
+		pn := n.Published()
+		for _, x := range pairs {
+			f := p.shared(casereview.Tally{N: x.Count, KeySum: x.KeySum})
+			o := SummaryThemePair{A: valueOut(x.A), B: valueOut(x.B), Count: f}
+			pa, pb := casereview.Tally{N: x.CountA, KeySum: x.KeySumA}.Published(), casereview.Tally{N: x.CountB, KeySum: x.KeySumB}.Published()
+			if f.Count != nil && pa > 0 && pb > 0 && pn > 0 {
+				lift := float32(casereview.Lift(*f.Count, pa, pb, pn))
+				o.Lift = &lift
+			}
+			out = append(out, o)
+		}
+		return out
+	}
 	for _, x := range pairs {
 		f := p.each(x.Count)
 		o := SummaryThemePair{A: valueOut(x.A), B: valueOut(x.B), Count: f}

@@ -330,6 +330,8 @@ type ThemePair struct {
 	CountA int     // carrying A
 	CountB int     // carrying B
 	Lift   float64 // how much more often they occur together than independence predicts
+	// The sums of the record keys behind Count, CountA and CountB (cellkey.go).
+	KeySum, KeySumA, KeySumB int64
 }
 
 // TrendRow is one year's figures.
@@ -459,4 +461,5 @@ type SummaryService interface {
 // Population is what SummaryPopulation counts.
 type Population struct {
 	Matched, Visible, Restricted int
+	MatchedKeySum                int64 // the sum of the record keys of what f keeps
 }

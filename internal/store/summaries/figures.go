@@ -228,16 +228,18 @@ func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, error) {
 	var rows []struct {
 		A, B string
 		N    int
+		KS   int64
 	}
 	if err := sc.db.Table("theme_assignments pa").Joins("JOIN theme_assignments pb ON pb.recommendation_id = pa.recommendation_id AND pa.theme_code <= pb.theme_code AND "+store.ConfirmedTheme("pb")).
-		Where("pa.recommendation_id IN (?) AND "+store.ConfirmedTheme("pa"), sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n").
+		Joins("JOIN recommendations pr ON pr.id = pa.recommendation_id").
+		Where("pa.recommendation_id IN (?) AND "+store.ConfirmedTheme("pa"), sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n, SUM(COALESCE(pr.record_key, 0)) AS ks").
 		Group("pa.theme_code, pb.theme_code").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	single := map[string]int{}
+	single, singleKey := map[string]int{}, map[string]int64{}
 	for _, r := range rows {
 		if r.A == r.B {
-			single[r.A] = r.N
+			single[r.A], singleKey[r.A] = r.N, r.KS
 		}
 	}
 	out := make([]casereview.ThemePair, 0, len(rows)-len(single))
@@ -246,7 +248,8 @@ func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, error) {
 			continue
 		}
 		out = append(out, casereview.ThemePair{A: casereview.Value{Key: r.A, Label: sc.label(casereview.DimTheme, r.A)},
-			B: casereview.Value{Key: r.B, Label: sc.label(casereview.DimTheme, r.B)}, Count: r.N, CountA: single[r.A], CountB: single[r.B]})
+			B: casereview.Value{Key: r.B, Label: sc.label(casereview.DimTheme, r.B)}, Count: r.N, CountA: single[r.A], CountB: single[r.B],
+			KeySum: r.KS, KeySumA: singleKey[r.A], KeySumB: singleKey[r.B]})
 	}
 	return out, nil
 }

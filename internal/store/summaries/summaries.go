@@ -507,9 +507,13 @@ func (s *Service) SummaryPopulation(ctx context.Context, f casereview.SummaryFil
 	var p casereview.Population
 	err = parallel(func() error {
 		return sc.plain(func(c *summaryScope) error {
-			var x struct{ N, R int }
-			err := c.recs().Select("COUNT(*) AS n, COALESCE(SUM(CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END), 0) AS r").Scan(&x).Error
-			p.Matched, p.Restricted = x.N, x.R
+			var x struct {
+				N, R int
+				KS   int64
+			}
+			err := c.recs().Select("COUNT(*) AS n, COALESCE(SUM(CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END), 0) AS r, " +
+				"COALESCE(SUM(" + recordKey + "), 0) AS ks").Scan(&x).Error
+			p.Matched, p.Restricted, p.MatchedKeySum = x.N, x.R, x.KS
 			return err
 		})
 	}, func() error {
