@@ -118,6 +118,28 @@ func ckConsistent(t *testing.T, w *smWorld) {
 			}
 		}
 	}
+	// Organisations and sectors: "addressed" counts the recommendations addressed to each, as the
+	// cross-tab's column by organisation (or sector) does.
+	for _, by := range []string{"organisation", "sector"} {
+		var orgs api.SummaryOrganisations
+		var ct api.SummaryCrossTab
+		do(t, w.s, http.StatusOK, "GET", smPath("organisations", "by", by, "disclosure", "shareable"), nil).JSON(t, &orgs)
+		do(t, w.s, http.StatusOK, "GET", smPath("crosstab", "rows", "scope", "cols", by, "disclosure", "shareable"), nil).JSON(t, &ct)
+		compared := 0
+		for _, o := range orgs.Items {
+			for j, v := range ct.ColValues {
+				if v.Key == o.Key {
+					compared++
+					if ct.ColTotals[j].Display != o.Addressed.Display {
+						t.Errorf("%s %s: addressed %s, cross-tab column %s", by, o.Name, o.Addressed.Display, ct.ColTotals[j].Display)
+					}
+				}
+			}
+		}
+		if compared == 0 {
+			t.Errorf("by %s: nothing compared", by)
+		}
+	}
 	// Theme pairs: the number of recommendations counted is the cross-tab's, and each pair's count
 	// one its true count can publish.
 	var pairs, truePairs api.SummaryThemePairs

@@ -259,8 +259,11 @@ func smShareable(t *testing.T, w *smWorld) {
 			}
 		}
 	}
-	if hidden == 0 || moved == 0 {
-		t.Fatalf("the fixture should have small counts to hide and counts to perturb: %d hidden, %d moved", hidden, moved)
+	// Whether a figure moves depends on the record keys, drawn at random for each run: how many
+	// moved is logged, not asserted (internal/casereview's tests check the noise itself).
+	t.Logf("%d figures hidden, %d moved", hidden, moved)
+	if hidden == 0 {
+		t.Fatal("the fixture should have small counts to hide")
 	}
 	if ct.Meta.Disclosure != "shareable" || ct.Meta.Threshold != 5 {
 		t.Errorf("meta %+v", ct.Meta)

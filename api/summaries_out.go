@@ -126,6 +126,11 @@ func organisationsOut(rows []casereview.OrganisationFigures, p publisher) []Summ
 	for _, r := range rows {
 		o := SummaryOrganisationRow{Key: r.Key, Name: r.Name, Addressed: p.each(r.Addressed), Responded: p.each(r.Responded),
 			Accepted: p.each(r.Accepted), InProgress: p.each(r.InProgress), VerifiedClosed: p.each(r.VerifiedClosed), Overdue: p.each(r.Overdue)}
+		if p.shareable { // under the cell key method: each figure from its records' keys
+			t := r.Tallies()
+			o.Addressed, o.Responded, o.Accepted = p.shared(t[0]), p.shared(t[1]), p.shared(t[2])
+			o.InProgress, o.VerifiedClosed, o.Overdue = p.shared(t[3]), p.shared(t[4]), p.shared(t[5])
+		}
 		if r.Sector != "" {
 			sector := r.Sector
 			o.Sector = &sector

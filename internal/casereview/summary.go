@@ -321,6 +321,19 @@ type OrganisationFigures struct {
 	MedianClosure  *float64 // days from issue to verified closure
 	ResponseDays   []int    `json:"-"` // the measurements behind MedianResponse
 	ClosureDays    []int    `json:"-"`
+	// Keys are the sums of the record keys behind Addressed, Responded, Accepted, InProgress,
+	// VerifiedClosed and Overdue, in that order (cellkey.go).
+	Keys [6]int64 `json:"-"`
+}
+
+// Tallies are the six counts with their key sums, in the order of Keys.
+func (o OrganisationFigures) Tallies() [6]Tally {
+	ns := [6]int{o.Addressed, o.Responded, o.Accepted, o.InProgress, o.VerifiedClosed, o.Overdue}
+	var out [6]Tally
+	for i := range out {
+		out[i] = Tally{N: ns[i], KeySum: o.Keys[i]}
+	}
+	return out
 }
 
 // ThemePair is two themes carried by the same recommendations.

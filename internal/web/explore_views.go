@@ -249,6 +249,11 @@ func (h *Handler) orgsView(ctx context.Context, form summaryForm, bySector bool,
 			Responded: form.eachFigure(r.Responded, threshold), Accepted: form.eachFigure(r.Accepted, threshold),
 			InProgress: form.eachFigure(r.InProgress, threshold), VerifiedClosed: form.eachFigure(r.VerifiedClosed, threshold),
 			Overdue: form.eachFigure(r.Overdue, threshold)}
+		if form.Shareable() { // as the API: each figure under the cell key method
+			t := r.Tallies()
+			l.Addressed, l.Responded, l.Accepted = shared(t[0], threshold), shared(t[1], threshold), shared(t[2], threshold)
+			l.InProgress, l.VerifiedClosed, l.Overdue = shared(t[3], threshold), shared(t[4], threshold), shared(t[5], threshold)
+		}
 		if bySector {
 			l.Name = label(r.Key) // the sector's name, not its code
 		} else if r.Sector != "" {
