@@ -140,6 +140,27 @@ func ckConsistent(t *testing.T, w *smWorld) {
 			t.Errorf("by %s: nothing compared", by)
 		}
 	}
+	// The shareable document: its headline total, its oversight statuses and its by-year issued
+	// figures are the cross-tabs' and the trends' for the same records, in every format.
+	var doc api.SummaryDocument
+	var byOversight api.SummaryCrossTab
+	do(t, w.s, http.StatusOK, "GET", smPath("document", "disclosure", "shareable"), nil).JSON(t, &doc)
+	do(t, w.s, http.StatusOK, "GET", smPath("crosstab", "rows", "oversight", "cols", "scope", "disclosure", "shareable"), nil).JSON(t, &byOversight)
+	if doc.Headline.Recommendations.Display != a.Total.Display {
+		t.Errorf("document headline %s, cross-tab total %s", doc.Headline.Recommendations.Display, a.Total.Display)
+	}
+	for _, c := range doc.Oversight {
+		for i, v := range byOversight.RowValues {
+			if v.Key == c.Value.Key && byOversight.RowTotals[i].Display != c.Count.Display {
+				t.Errorf("document oversight %s: %s, cross-tab %s", v.Key, c.Count.Display, byOversight.RowTotals[i].Display)
+			}
+		}
+	}
+	for i, it := range doc.Trends {
+		if i < len(tr.Items) && tr.Items[i].Year == it.Year && tr.Items[i].Issued.Display != it.Issued.Display {
+			t.Errorf("document year %d: %s, trends %s", it.Year, it.Issued.Display, tr.Items[i].Issued.Display)
+		}
+	}
 	// Theme pairs: the number of recommendations counted is the cross-tab's, and each pair's count
 	// one its true count can publish.
 	var pairs, truePairs api.SummaryThemePairs

@@ -418,6 +418,9 @@ type Headline struct {
 	InProgress      int
 	VerifiedClosed  int
 	Overdue         int
+	// Keys are the sums of the record keys behind Recommendations, Responded, Accepted,
+	// InProgress, VerifiedClosed and Overdue, in that order (cellkey.go).
+	Keys [6]int64
 }
 
 // ThematicSummary is the whole document for a theme or any query.
@@ -436,8 +439,9 @@ type ThematicSummary struct {
 
 // Count is one value of a one-way table.
 type Count struct {
-	Value Value
-	N     int
+	Value  Value
+	N      int
+	KeySum int64 // the sum of the record keys of what N counts (cellkey.go)
 }
 
 // SummaryService aggregates recommendations for oversight reporting. Every method counts only
