@@ -171,11 +171,12 @@ func CanShow(n int, f SharedFigure, threshold int) bool {
 // DisclosureRisk is the refusal rule for shareable outputs: a filter that keeps, or leaves out,
 // between 1 and threshold-1 of the recommendations the caller could count isolates too few
 // people to publish anything about them. matched is what the filter keeps, visible what the
-// caller could count without it.
+// caller could count without it. Without a narrowing filter (matched == visible) nothing is
+// isolated: a small whole is published perturbed and below the threshold, as any small count.
 func DisclosureRisk(matched, visible, threshold int) error {
 	isolates := func(n int) bool { return n >= 1 && n < threshold }
 	switch {
-	case isolates(matched):
+	case isolates(matched) && matched < visible:
 		return Invalid("filter", "too_few_records", "the filters keep fewer than %d recommendations: a shareable summary of so few could identify the people behind them; widen the filters, or ask for disclosure=internal if you may", threshold)
 	case isolates(visible - matched):
 		return Invalid("filter", "too_few_records", "the filters leave out fewer than %d recommendations: compared with the unfiltered figures, a shareable summary would describe those few; widen what the filters leave out, or drop them", threshold)

@@ -89,7 +89,7 @@ func TestDisclosureRisk(t *testing.T) {
 	for _, c := range []struct {
 		matched, visible int
 		refused          bool
-	}{{0, 100, false}, {3, 100, true}, {5, 100, false}, {97, 100, true}, {95, 100, false}, {100, 100, false}, {4, 4, true}} {
+	}{{0, 100, false}, {3, 100, true}, {5, 100, false}, {97, 100, true}, {95, 100, false}, {100, 100, false}, {4, 4, false}, {4, 6, true}} {
 		if err := DisclosureRisk(c.matched, c.visible, 5); (err != nil) != c.refused {
 			t.Errorf("%d of %d: %v", c.matched, c.visible, err)
 		}
