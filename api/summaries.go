@@ -47,6 +47,17 @@ type summaryRequest struct {
 	meta   SummaryMeta
 	title  string
 	params summaryParams
+	pop    casereview.Population
+}
+
+// auditRead records that a JSON summary counting restricted reviews was read, as downloads
+// record their export (issue 15): who saw figures over restricted material, and which.
+func (s *Server) auditRead(r *summaryRequest, kind string) error {
+	if r.pop.Restricted == 0 {
+		return nil
+	}
+	return s.sums.AuditSummaryRead(r.ctx, kind, map[string]any{"disclosure": r.meta.Disclosure, "as_of": r.meta.AsOf,
+		"recommendations": r.pop.Matched, "restricted": r.pop.Restricted, "filters": r.params})
 }
 
 func (s *Server) summaryRequest(ctx context.Context, generated any) (*summaryRequest, error) {
@@ -108,6 +119,17 @@ func (s *Server) summaryRequest(ctx context.Context, generated any) (*summaryReq
 		r.meta.Query = &understood
 	}
 	r.filter = f
+	// What the filter keeps and leaves out: shareable outputs refuse filters that isolate fewer
+	// recommendations than the threshold (casereview.DisclosureRisk), and a summary counting
+	// restricted reviews is audited.
+	if r.pop, err = s.sums.SummaryPopulation(c, f); err != nil {
+		return nil, err
+	}
+	if r.pub.shareable {
+		if err := casereview.DisclosureRisk(r.pop.Matched, r.pop.Visible, s.sdcThreshold); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 
@@ -133,6 +155,9 @@ func (s *Server) SummaryCrossTab(ctx context.Context, req SummaryCrossTabRequest
 		return nil, err
 	}
 	out.Meta = r.meta
+	if err := s.auditRead(r, "crosstab"); err != nil {
+		return nil, err
+	}
 	return SummaryCrossTab200JSONResponse(out), nil
 }
 
@@ -150,6 +175,9 @@ func (s *Server) SummaryOrganisations(ctx context.Context, req SummaryOrganisati
 	}
 	rows, err := s.sums.SummaryOrganisations(r.ctx, r.filter, by == "sector")
 	if err != nil {
+		return nil, err
+	}
+	if err := s.auditRead(r, "organisations"); err != nil {
 		return nil, err
 	}
 	return SummaryOrganisations200JSONResponse{Meta: r.meta, By: by, Items: organisationsOut(rows, r.pub)}, nil
@@ -171,9 +199,17 @@ func (s *Server) SummaryThemePairs(ctx context.Context, req SummaryThemePairsReq
 	if err != nil {
 		return nil, err
 	}
-	out := SummaryThemePairs200JSONResponse{Meta: r.meta, Recommendations: r.pub.each(n), TotalPairs: len(pairs), Items: pairsOut(pairs, r.pub)}
+	all := casereview.Tally{N: n, KeySum: r.pop.MatchedKeySum} // the same recommendations as n
+	recs := r.pub.each(n)
+	if r.pub.shareable {
+		recs = r.pub.shared(all)
+	}
+	out := SummaryThemePairs200JSONResponse{Meta: r.meta, Recommendations: recs, TotalPairs: len(pairs), Items: pairsOut(pairs, r.pub, all)}
 	if len(out.Items) > limit {
 		out.Items = out.Items[:limit]
+	}
+	if err := s.auditRead(r, "theme-pairs"); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -189,6 +225,9 @@ func (s *Server) SummaryTrends(ctx context.Context, req SummaryTrendsRequestObje
 	}
 	items, totals, err := trendsOut(rows, r.pub, nil)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.auditRead(r, "trends"); err != nil {
 		return nil, err
 	}
 	return SummaryTrends200JSONResponse{Meta: r.meta, Items: items, Issued: totals[0], Closed: totals[1], VerifiedClosed: totals[2]}, nil
@@ -212,6 +251,9 @@ func (s *Server) SummaryOverdue(ctx context.Context, req SummaryOverdueRequestOb
 		}
 		out.Groups = append(out.Groups, og)
 	}
+	if err := s.auditRead(r, "overdue"); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -228,6 +270,9 @@ func (s *Server) SummaryNational(ctx context.Context, req SummaryNationalRequest
 	for _, e := range entries {
 		out.Items = append(out.Items, SummaryNationalEntry{Recommendation: recRefOut(e.Recommendation, e.ReviewRef, e.ReviewType, ""),
 			Acknowledged: e.Acknowledged, Addressees: e.Addressees})
+	}
+	if err := s.auditRead(r, "national"); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

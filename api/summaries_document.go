@@ -43,62 +43,78 @@ func documentOut(d casereview.ThematicSummary, r *summaryRequest) (SummaryDocume
 		counts []casereview.Count
 		dst    *[]SummaryCount
 	}{{d.Response, &out.Response}, {d.Implementation, &out.Implementation}, {d.Oversight, &out.Oversight}}
-	sups := make([][]casereview.Suppression, len(layers))
 	totalSup := casereview.Shown
-	for k, l := range layers {
-		vals := make([]int, len(l.counts))
-		for i, c := range l.counts {
-			vals[i] = c.N
-		}
-		s, ts, err := p.vector(vals)
-		if err != nil {
-			return out, err
-		}
-		sups[k], totalSup = s, max(totalSup, ts)
-	}
-	years := make([]int, len(d.Trends))
-	for i, t := range d.Trends {
-		years[i] = t.Issued
-	}
-	if _, ts, err := p.vector(years); err != nil {
-		return out, err
-	} else {
-		totalSup = max(totalSup, ts)
-	}
-	for k, l := range layers {
-		for i, c := range l.counts {
-			*l.dst = append(*l.dst, SummaryCount{Value: valueOut(c.Value), Count: p.fig(c.N, sups[k][i])})
-		}
-	}
-	// A headline figure that sums some statuses of a layer is published only when the published
-	// cells already give it away; otherwise it could reveal a hidden cell.
-	derived := func(layer int, in func(string) bool) SummaryFigure {
-		sum, insideShown, outsideShown := 0, true, totalSup == casereview.Shown
-		for i, c := range layers[layer].counts {
-			if in(c.Value.Key) {
-				sum += c.N
-				insideShown = insideShown && sups[layer][i] == casereview.Shown
-			} else {
-				outsideShown = outsideShown && sups[layer][i] == casereview.Shown
+	if p.shareable {
+		// Under the cell key method every figure comes from its own records' keys: the headline
+		// total, each status and the issued total of the years (the same records as the
+		// headline) need no hiding on one another's account.
+		for _, l := range layers {
+			for _, c := range l.counts {
+				*l.dst = append(*l.dst, SummaryCount{Value: valueOut(c.Value), Count: p.shared(casereview.Tally{N: c.N, KeySum: c.KeySum})})
 			}
 		}
-		if !p.shareable || insideShown || outsideShown {
-			return p.fig(sum, casereview.Shown)
+		h := d.Headline
+		fig := func(i, n int) SummaryFigure { return p.shared(casereview.Tally{N: n, KeySum: h.Keys[i]}) }
+		out.Headline = SummaryHeadline{Recommendations: fig(0, n), Reviews: p.each(h.Reviews), Organisations: p.each(h.Organisations),
+			Responded: fig(1, h.Responded), Accepted: fig(2, h.Accepted), InProgress: fig(3, h.InProgress),
+			VerifiedClosed: fig(4, h.VerifiedClosed), Overdue: fig(5, h.Overdue)}
+	} else {
+		sups := make([][]casereview.Suppression, len(layers))
+		for k, l := range layers {
+			vals := make([]int, len(l.counts))
+			for i, c := range l.counts {
+				vals[i] = c.N
+			}
+			s, ts, err := p.vector(vals)
+			if err != nil {
+				return out, err
+			}
+			sups[k], totalSup = s, max(totalSup, ts)
 		}
-		if sum >= 1 && sum < p.threshold {
-			return p.fig(sum, casereview.Primary)
+		years := make([]int, len(d.Trends))
+		for i, t := range d.Trends {
+			years[i] = t.Issued
 		}
-		return p.fig(sum, casereview.Secondary)
-	}
-	out.Headline = SummaryHeadline{
-		Recommendations: p.fig(n, totalSup),
-		Reviews:         p.each(d.Headline.Reviews),
-		Organisations:   p.each(d.Headline.Organisations),
-		Responded:       derived(0, func(k string) bool { return k != string(casereview.ResponseAwaiting) }),
-		Accepted:        derived(0, func(k string) bool { return casereview.ResponseStatus(k).Accepted() }),
-		InProgress:      derived(1, func(k string) bool { return casereview.ImplementationStatus(k).InProgress() }),
-		VerifiedClosed:  derived(2, func(k string) bool { return casereview.OversightStatus(k).IsVerifiedClosure() }),
-		Overdue:         p.each(d.Headline.Overdue),
+		if _, ts, err := p.vector(years); err != nil {
+			return out, err
+		} else {
+			totalSup = max(totalSup, ts)
+		}
+		for k, l := range layers {
+			for i, c := range l.counts {
+				*l.dst = append(*l.dst, SummaryCount{Value: valueOut(c.Value), Count: p.fig(c.N, sups[k][i])})
+			}
+		}
+		// A headline figure that sums some statuses of a layer is published only when the published
+		// cells already give it away; otherwise it could reveal a hidden cell.
+		derived := func(layer int, in func(string) bool) SummaryFigure {
+			sum, insideShown, outsideShown := 0, true, totalSup == casereview.Shown
+			for i, c := range layers[layer].counts {
+				if in(c.Value.Key) {
+					sum += c.N
+					insideShown = insideShown && sups[layer][i] == casereview.Shown
+				} else {
+					outsideShown = outsideShown && sups[layer][i] == casereview.Shown
+				}
+			}
+			if !p.shareable || insideShown || outsideShown {
+				return p.fig(sum, casereview.Shown)
+			}
+			if sum >= 1 && sum < p.threshold {
+				return p.fig(sum, casereview.Primary)
+			}
+			return p.fig(sum, casereview.Secondary)
+		}
+		out.Headline = SummaryHeadline{
+			Recommendations: p.fig(n, totalSup),
+			Reviews:         p.each(d.Headline.Reviews),
+			Organisations:   p.each(d.Headline.Organisations),
+			Responded:       derived(0, func(k string) bool { return k != string(casereview.ResponseAwaiting) }),
+			Accepted:        derived(0, func(k string) bool { return casereview.ResponseStatus(k).Accepted() }),
+			InProgress:      derived(1, func(k string) bool { return casereview.ImplementationStatus(k).InProgress() }),
+			VerifiedClosed:  derived(2, func(k string) bool { return casereview.OversightStatus(k).IsVerifiedClosure() }),
+			Overdue:         p.each(d.Headline.Overdue),
+		}
 	}
 	out.Organisations = organisationsOut(d.Organisations, p)
 	trends, _, err := trendsOut(d.Trends, p, &totalSup)
@@ -110,7 +126,7 @@ func documentOut(d casereview.ThematicSummary, r *summaryRequest) (SummaryDocume
 	if len(pairs) > maxDocumentPairs {
 		pairs = pairs[:maxDocumentPairs]
 	}
-	out.ThemePairs = pairsOut(pairs, p)
+	out.ThemePairs = pairsOut(pairs, p, casereview.Tally{N: d.Headline.Recommendations, KeySum: r.pop.MatchedKeySum})
 	// A list of recommendations can be counted by anyone, which would undo the suppression: a
 	// shareable document leaves it out.
 	if !p.shareable {
@@ -139,8 +155,11 @@ func documentTitle(r *summaryRequest) string {
 }
 
 func (s *Server) SummaryDocument(ctx context.Context, req SummaryDocumentRequestObject) (SummaryDocumentResponseObject, error) {
-	out, _, _, err := s.document(ctx, req.Params)
+	out, r, _, err := s.document(ctx, req.Params)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.auditRead(r, "thematic.json"); err != nil {
 		return nil, err
 	}
 	return SummaryDocument200JSONResponse(out), nil

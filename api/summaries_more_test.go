@@ -233,29 +233,37 @@ func smShareable(t *testing.T, w *smWorld) {
 	}
 	var ct api.SummaryCrossTab
 	do(t, w.s, http.StatusOK, "GET", smPath("crosstab", "rows", "response", "cols", "review_type", "disclosure", "shareable"), nil).JSON(t, &ct)
-	primary, secondary := 0, 0
+	// Under the cell key method each figure is its true count perturbed by at most 2, shown as
+	// "<5" when the perturbed count is 1 to 4: every figure must be one its true count can give.
+	hidden, moved := 0, 0
 	for i, rv := range ct.RowValues {
 		for j, cv := range ct.ColValues {
 			n := want[[2]string{rv.Key, cv.Key}]
 			f := ct.Cells[i][j]
-			switch {
-			case n >= 1 && n < 5:
-				primary++
-				if f.Count != nil || f.Display != "<5" || f.Suppressed == nil || *f.Suppressed != "primary" {
-					t.Errorf("cell %s/%s = %d published as %+v", rv.Key, cv.Key, n, f)
+			sf := casereview.SharedFigure{Suppressed: f.Suppressed != nil}
+			if f.Suppressed != nil {
+				hidden++
+				if f.Count != nil || f.Display != "<5" || *f.Suppressed != "primary" {
+					t.Errorf("hidden cell %s/%s = %d published as %+v", rv.Key, cv.Key, n, f)
 				}
-			case f.Suppressed != nil:
-				secondary++
-				if f.Count != nil || f.Display != "[c]" || n == 0 {
-					t.Errorf("secondary cell %s/%s = %d published as %+v", rv.Key, cv.Key, n, f)
+			} else if f.Count == nil {
+				t.Fatalf("cell %s/%s has no count: %+v", rv.Key, cv.Key, f)
+			} else {
+				sf.Count = *f.Count
+				if *f.Count != n {
+					moved++
 				}
-			default:
-				smCount(t, "shareable "+rv.Key+"/"+cv.Key, f, n)
+			}
+			if !casereview.CanShow(n, sf, 5) {
+				t.Errorf("cell %s/%s = %d cannot be published as %+v", rv.Key, cv.Key, n, f)
 			}
 		}
 	}
-	if primary == 0 || secondary+primary < 2 {
-		t.Fatalf("the fixture should have small counts to hide: %d primary, %d secondary", primary, secondary)
+	// Whether a figure moves depends on the record keys, drawn at random for each run: how many
+	// moved is logged, not asserted (internal/casereview's tests check the noise itself).
+	t.Logf("%d figures hidden, %d moved", hidden, moved)
+	if hidden == 0 {
+		t.Fatal("the fixture should have small counts to hide")
 	}
 	if ct.Meta.Disclosure != "shareable" || ct.Meta.Threshold != 5 {
 		t.Errorf("meta %+v", ct.Meta)

@@ -43,7 +43,49 @@ func (p publisher) vector(values []int) ([]casereview.Suppression, casereview.Su
 
 func valueOut(v casereview.Value) SummaryValue { return SummaryValue{Key: v.Key, Label: v.Label} }
 
+// shared publishes a tally under the cell key method: perturbed, and hidden below the threshold.
+func (p publisher) shared(t casereview.Tally) SummaryFigure {
+	f := casereview.Share(t, p.threshold)
+	if f.Suppressed {
+		why := SummaryFigureSuppressed(casereview.Primary.String())
+		return SummaryFigure{Display: f.Display(p.threshold), Suppressed: &why}
+	}
+	return SummaryFigure{Count: &f.Count, Display: f.Display(p.threshold)}
+}
+
+// crossTabOut publishes a cross-tab. Shareable, every cell, margin and total is published under
+// the cell key method (casereview/cellkey.go): each perturbed from its own records' keys, so the
+// margins are not the sums of the cells and nothing hidden follows by subtraction, within the
+// table or against another request.
 func crossTabOut(t casereview.CrossTab, p publisher) (SummaryCrossTab, error) {
+	if p.shareable {
+		return sharedCrossTabOut(t, p), nil
+	}
+	return protectedCrossTabOut(t, p)
+}
+
+func sharedCrossTabOut(t casereview.CrossTab, p publisher) SummaryCrossTab {
+	R, C := len(t.RowValues), len(t.ColValues)
+	out := SummaryCrossTab{Rows: string(t.Rows), Cols: string(t.Cols), RowValues: []SummaryValue{}, ColValues: []SummaryValue{},
+		Cells: [][]SummaryFigure{}, RowTotals: []SummaryFigure{}, ColTotals: []SummaryFigure{}, Total: p.shared(t.Tally(R, C)),
+		Recommendations: p.shared(casereview.Tally{N: t.Recommendations, KeySum: t.RecommendationsKey})}
+	for i, v := range t.RowValues {
+		out.RowValues = append(out.RowValues, valueOut(v))
+		row := make([]SummaryFigure, C)
+		for j := range t.ColValues {
+			row[j] = p.shared(t.Tally(i, j))
+		}
+		out.Cells = append(out.Cells, row)
+		out.RowTotals = append(out.RowTotals, p.shared(t.Tally(i, C)))
+	}
+	for j, v := range t.ColValues {
+		out.ColValues = append(out.ColValues, valueOut(v))
+		out.ColTotals = append(out.ColTotals, p.shared(t.Tally(R, j)))
+	}
+	return out
+}
+
+func protectedCrossTabOut(t casereview.CrossTab, p publisher) (SummaryCrossTab, error) {
 	sup := casereview.TableSuppression{Cells: make([][]casereview.Suppression, len(t.RowValues)),
 		RowTotals: make([]casereview.Suppression, len(t.RowValues)), ColTotals: make([]casereview.Suppression, len(t.ColValues))}
 	for i := range sup.Cells {
@@ -84,6 +126,11 @@ func organisationsOut(rows []casereview.OrganisationFigures, p publisher) []Summ
 	for _, r := range rows {
 		o := SummaryOrganisationRow{Key: r.Key, Name: r.Name, Addressed: p.each(r.Addressed), Responded: p.each(r.Responded),
 			Accepted: p.each(r.Accepted), InProgress: p.each(r.InProgress), VerifiedClosed: p.each(r.VerifiedClosed), Overdue: p.each(r.Overdue)}
+		if p.shareable { // under the cell key method: each figure from its records' keys
+			t := r.Tallies()
+			o.Addressed, o.Responded, o.Accepted = p.shared(t[0]), p.shared(t[1]), p.shared(t[2])
+			o.InProgress, o.VerifiedClosed, o.Overdue = p.shared(t[3]), p.shared(t[4]), p.shared(t[5])
+		}
 		if r.Sector != "" {
 			sector := r.Sector
 			o.Sector = &sector
@@ -106,8 +153,26 @@ func organisationsOut(rows []casereview.OrganisationFigures, p publisher) []Summ
 	return out
 }
 
-func pairsOut(pairs []casereview.ThemePair, p publisher) []SummaryThemePair {
+// pairsOut publishes theme pairs. Shareable, under the cell key method: each pair's count
+// perturbed from its records' keys, and the lift worked out from published figures only (the
+// perturbed pair count, the perturbed counts of each theme and of every recommendation counted,
+// n), so that it gives no exact count away.
+func pairsOut(pairs []casereview.ThemePair, p publisher, n casereview.Tally) []SummaryThemePair {
 	out := make([]SummaryThemePair, 0, len(pairs))
+	if p.shareable {
+		pn := n.Published()
+		for _, x := range pairs {
+			f := p.shared(casereview.Tally{N: x.Count, KeySum: x.KeySum})
+			o := SummaryThemePair{A: valueOut(x.A), B: valueOut(x.B), Count: f}
+			pa, pb := casereview.Tally{N: x.CountA, KeySum: x.KeySumA}.Published(), casereview.Tally{N: x.CountB, KeySum: x.KeySumB}.Published()
+			if f.Count != nil && pa > 0 && pb > 0 && pn > 0 {
+				lift := float32(casereview.Lift(*f.Count, pa, pb, pn))
+				o.Lift = &lift
+			}
+			out = append(out, o)
+		}
+		return out
+	}
 	for _, x := range pairs {
 		f := p.each(x.Count)
 		o := SummaryThemePair{A: valueOut(x.A), B: valueOut(x.B), Count: f}
@@ -124,6 +189,14 @@ func pairsOut(pairs []casereview.ThemePair, p publisher) []SummaryThemePair {
 // hideIssuedTotal, when set, hides the issued total whatever the table alone would allow (the
 // document shares that total with its headline).
 func trendsOut(rows []casereview.TrendRow, p publisher, hideIssuedTotal *casereview.Suppression) ([]SummaryTrendRow, [3]SummaryFigure, error) {
+	if p.shareable {
+		items, totals := sharedTrendsOut(rows, p)
+		if hideIssuedTotal != nil && *hideIssuedTotal != casereview.Shown {
+			why := SummaryFigureSuppressed(hideIssuedTotal.String())
+			totals[0] = SummaryFigure{Display: casereview.Display(0, *hideIssuedTotal, p.threshold), Suppressed: &why}
+		}
+		return items, totals, nil
+	}
 	var cols [3][]int
 	for _, r := range rows {
 		cols[0], cols[1], cols[2] = append(cols[0], r.Issued), append(cols[1], r.Closed), append(cols[2], r.VerifiedClosed)
@@ -150,6 +223,22 @@ func trendsOut(rows []casereview.TrendRow, p publisher, hideIssuedTotal *caserev
 			VerifiedClosed: p.fig(r.VerifiedClosed, sups[2][i])}
 	}
 	return out, totals, nil
+}
+
+// sharedTrendsOut publishes each year's figures and the totals under the cell key method. The
+// issued total counts the same recommendations as a cross-tab's grand total over the same
+// filters, so the two publish the same figure.
+func sharedTrendsOut(rows []casereview.TrendRow, p publisher) ([]SummaryTrendRow, [3]SummaryFigure) {
+	var sums [3]casereview.Tally
+	out := make([]SummaryTrendRow, len(rows))
+	for i, r := range rows {
+		t := r.Tallies()
+		for k := range sums {
+			sums[k] = sums[k].Add(t[k])
+		}
+		out[i] = SummaryTrendRow{Year: r.Year, Issued: p.shared(t[0]), Closed: p.shared(t[1]), VerifiedClosed: p.shared(t[2])}
+	}
+	return out, [3]SummaryFigure{p.shared(sums[0]), p.shared(sums[1]), p.shared(sums[2])}
 }
 
 func recRefOut(r casereview.Recommendation, ref, typ, reviewTitle string) SummaryRecommendationRef {

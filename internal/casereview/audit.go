@@ -67,6 +67,7 @@ const (
 	AuditSuggestionAccepted     AuditAction = "theme_suggestion.accepted"
 	AuditSuggestionRejected     AuditAction = "theme_suggestion.rejected"
 	AuditSummaryExported        AuditAction = "summary.exported" // a summary or report counting restricted reviews was downloaded
+	AuditSummaryRead            AuditAction = "summary.read"     // a JSON summary counting restricted reviews was read
 	AuditSummarySaved           AuditAction = "summary.saved"    // an officer saved a thematic summary's definition to run again
 	AuditSummaryRenamed         AuditAction = "summary.renamed"  // its owner renamed a saved summary
 	AuditSummaryDeleted         AuditAction = "summary.deleted"  // its owner deleted a saved summary
@@ -334,7 +335,7 @@ var AuditActionGroups = []struct {
 		AuditPasswordChanged, AuditPasswordReset, AuditMembershipAdded, AuditMembershipRemoved,
 		AuditMFAEnrolled, AuditMFAReset, AuditRecoveryCodeUsed, AuditTokenCreated, AuditTokenRevoked}},
 	{"Signing in", []AuditAction{AuditLogin, AuditLoginFailed, AuditLoginLocked, AuditMFAPassed, AuditMFAFailed, AuditLogout}},
-	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted}},
+	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummaryRead, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted}},
 	{"Notifications", []AuditAction{AuditNotified, AuditEscalated, AuditNotificationsRead, AuditNotificationPrefs,
 		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld}},
 	{"The service", []AuditAction{AuditSearchRebuildRequested, AuditChainKeyed}},

@@ -262,6 +262,27 @@ type CrossTab struct {
 	ColTotals       []int
 	Total           int
 	Recommendations int
+	// The sums of the record keys behind each figure, for the cell key method (cellkey.go). A
+	// margin's key sum is the sum of its cells', so the same assignments give the same key.
+	Keys               [][]int64
+	RowKeys, ColKeys   []int64
+	TotalKey           int64
+	RecommendationsKey int64
+}
+
+// Tally is figure (i, j) of the table with its key sum; i == len(RowValues) is the column
+// totals' row and j == len(ColValues) the row totals' column.
+func (t CrossTab) Tally(i, j int) Tally {
+	R, C := len(t.RowValues), len(t.ColValues)
+	switch {
+	case i < R && j < C:
+		return Tally{N: t.Counts[i][j], KeySum: t.Keys[i][j]}
+	case i < R:
+		return Tally{N: t.RowTotals[i], KeySum: t.RowKeys[i]}
+	case j < C:
+		return Tally{N: t.ColTotals[j], KeySum: t.ColKeys[j]}
+	}
+	return Tally{N: t.Total, KeySum: t.TotalKey}
 }
 
 // Verified closure: oversight closed the recommendation having verified that it was done.
@@ -300,6 +321,19 @@ type OrganisationFigures struct {
 	MedianClosure  *float64 // days from issue to verified closure
 	ResponseDays   []int    `json:"-"` // the measurements behind MedianResponse
 	ClosureDays    []int    `json:"-"`
+	// Keys are the sums of the record keys behind Addressed, Responded, Accepted, InProgress,
+	// VerifiedClosed and Overdue, in that order (cellkey.go).
+	Keys [6]int64 `json:"-"`
+}
+
+// Tallies are the six counts with their key sums, in the order of Keys.
+func (o OrganisationFigures) Tallies() [6]Tally {
+	ns := [6]int{o.Addressed, o.Responded, o.Accepted, o.InProgress, o.VerifiedClosed, o.Overdue}
+	var out [6]Tally
+	for i := range out {
+		out[i] = Tally{N: ns[i], KeySum: o.Keys[i]}
+	}
+	return out
 }
 
 // ThemePair is two themes carried by the same recommendations.
@@ -309,6 +343,8 @@ type ThemePair struct {
 	CountA int     // carrying A
 	CountB int     // carrying B
 	Lift   float64 // how much more often they occur together than independence predicts
+	// The sums of the record keys behind Count, CountA and CountB (cellkey.go).
+	KeySum, KeySumA, KeySumB int64
 }
 
 // TrendRow is one year's figures.
@@ -317,6 +353,13 @@ type TrendRow struct {
 	Issued         int // issued that year
 	Closed         int // closed that year (any closed classification)
 	VerifiedClosed int // closed as done and verified that year
+	// The sums of the record keys behind each figure (cellkey.go).
+	IssuedKey, ClosedKey, VerifiedClosedKey int64
+}
+
+// Tallies are the row's three figures with their key sums: issued, closed, verified closed.
+func (r TrendRow) Tallies() [3]Tally {
+	return [3]Tally{{N: r.Issued, KeySum: r.IssuedKey}, {N: r.Closed, KeySum: r.ClosedKey}, {N: r.VerifiedClosed, KeySum: r.VerifiedClosedKey}}
 }
 
 // OverdueItem is one recommendation on the overdue and escalation list.
@@ -375,6 +418,9 @@ type Headline struct {
 	InProgress      int
 	VerifiedClosed  int
 	Overdue         int
+	// Keys are the sums of the record keys behind Recommendations, Responded, Accepted,
+	// InProgress, VerifiedClosed and Overdue, in that order (cellkey.go).
+	Keys [6]int64
 }
 
 // ThematicSummary is the whole document for a theme or any query.
@@ -393,8 +439,9 @@ type ThematicSummary struct {
 
 // Count is one value of a one-way table.
 type Count struct {
-	Value Value
-	N     int
+	Value  Value
+	N      int
+	KeySum int64 // the sum of the record keys of what N counts (cellkey.go)
 }
 
 // SummaryService aggregates recommendations for oversight reporting. Every method counts only
@@ -420,4 +467,16 @@ type SummaryService interface {
 	SummaryClosures(ctx context.Context, f SummaryFilter, since Date, limit int) ([]SummaryListItem, int, error)
 	// AuditSummaryExport records the export of a summary that counts restricted material.
 	AuditSummaryExport(ctx context.Context, kind string, detail any) error
+	// SummaryPopulation counts what f keeps (Matched), what the caller could count without any
+	// filter (Visible) and how many of those f keeps are on restricted reviews: for the refusal
+	// rule of shareable outputs (DisclosureRisk) and the audit of summaries read as JSON.
+	SummaryPopulation(ctx context.Context, f SummaryFilter) (Population, error)
+	// AuditSummaryRead records that a summary counting restricted material was read.
+	AuditSummaryRead(ctx context.Context, kind string, detail any) error
+}
+
+// Population is what SummaryPopulation counts.
+type Population struct {
+	Matched, Visible, Restricted int
+	MatchedKeySum                int64 // the sum of the record keys of what f keeps
 }

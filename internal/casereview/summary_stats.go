@@ -35,6 +35,7 @@ func Lift(both, a, b, total int) float64 {
 type Cell struct {
 	Row, Col string
 	N        int
+	KeySum   int64 // the sum of the record keys of what N counts (cellkey.go)
 }
 
 // BuildCrossTab lays cells out as a table. Rows and columns appear in the order of rowOrder and
@@ -84,12 +85,21 @@ func BuildCrossTab(rows, cols Dimension, cells []Cell, labels func(Dimension, st
 		t.Counts[i] = make([]int, len(t.ColValues))
 	}
 	t.RowTotals, t.ColTotals = make([]int, len(t.RowValues)), make([]int, len(t.ColValues))
+	t.Keys = make([][]int64, len(t.RowValues))
+	for i := range t.Keys {
+		t.Keys[i] = make([]int64, len(t.ColValues))
+	}
+	t.RowKeys, t.ColKeys = make([]int64, len(t.RowValues)), make([]int64, len(t.ColValues))
 	for _, c := range cells {
 		i, j := ri[c.Row], ci[c.Col]
 		t.Counts[i][j] += c.N
 		t.RowTotals[i] += c.N
 		t.ColTotals[j] += c.N
 		t.Total += c.N
+		t.Keys[i][j] += c.KeySum
+		t.RowKeys[i] += c.KeySum
+		t.ColKeys[j] += c.KeySum
+		t.TotalKey += c.KeySum
 	}
 	return t
 }

@@ -158,7 +158,7 @@ func TestLift(t *testing.T) {
 }
 
 func TestBuildCrossTab(t *testing.T) {
-	cells := []Cell{{"accepted", "DHR", 3}, {"awaiting_response", "DHR", 5}, {"awaiting_response", "SAR", 2}, {"not_accepted", "PFD", 1}}
+	cells := []Cell{{"accepted", "DHR", 3, 0}, {"awaiting_response", "DHR", 5, 0}, {"awaiting_response", "SAR", 2, 0}, {"not_accepted", "PFD", 1, 0}}
 	label := func(d Dimension, k string) string { return string(d) + ":" + k }
 	ct := BuildCrossTab(DimResponse, DimReviewType, cells, label, 11)
 	wantRows := []string{"awaiting_response", "accepted", "not_accepted"} // lifecycle order, not alphabetical
@@ -190,7 +190,7 @@ func TestBuildCrossTab(t *testing.T) {
 }
 
 func TestClosedYearOrdersOpenLast(t *testing.T) {
-	ct := BuildCrossTab(DimClosedYear, DimScope, []Cell{{OpenKey, "local", 1}, {"2021", "local", 1}, {"2019", "national", 1}},
+	ct := BuildCrossTab(DimClosedYear, DimScope, []Cell{{OpenKey, "local", 1, 0}, {"2021", "local", 1, 0}, {"2019", "national", 1, 0}},
 		func(_ Dimension, k string) string { return k }, 3)
 	got := []string{ct.RowValues[0].Key, ct.RowValues[1].Key, ct.RowValues[2].Key}
 	if got[0] != "2019" || got[1] != "2021" || got[2] != OpenKey {

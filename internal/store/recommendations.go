@@ -29,6 +29,7 @@ type recommendationRow struct {
 	LastActivityOn       nullDate  `gorm:"column:last_activity_on"`
 	FollowUpOn           nullDate  `gorm:"column:follow_up_on"`
 	IssuedOn             nullDate  `gorm:"column:issued_on"`
+	RecordKey            int       `gorm:"column:record_key"`
 	Version              int       `gorm:"column:version"`
 	CreatedAt            time.Time `gorm:"column:created_at"`
 	UpdatedAt            time.Time `gorm:"column:updated_at"`
@@ -169,7 +170,7 @@ func (s *Store) CreateRecommendation(ctx context.Context, d casereview.Recommend
 		return casereview.Recommendation{}, err
 	}
 	row := recommendationRow{ID: newID(), Version: 1, ResponseStatus: "awaiting_response",
-		ImplementationStatus: "not_started", OversightStatus: "open_unassessed"}
+		ImplementationStatus: "not_started", OversightStatus: "open_unassessed", RecordKey: newRecordKey()}
 	err := s.inTx(ctx, func(t *tx) error {
 		if err := checkRecommendation(t, row.ID, &d); err != nil {
 			return err

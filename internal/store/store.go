@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	cryptorand "crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -266,3 +267,12 @@ func (s *Store) SQLDB() (*sql.DB, error) { return s.write.DB() }
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func (s *Store) today() casereview.Date { return casereview.DateOf(s.now()) }
+
+// newRecordKey draws a recommendation's record key for the cell key method (casereview/cellkey.go).
+func newRecordKey() int {
+	var b [1]byte
+	if _, err := cryptorand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand does not fail on the systems we run on
+	}
+	return int(b[0]) % casereview.RecordKeyModulus
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -127,6 +128,23 @@ func (h *Handler) exploreChoices(form summaryForm, q url.Values) *exploreData {
 
 // exploreFigures fills the chosen view's figures.
 func (h *Handler) exploreFigures(ctx context.Context, d *exploreData, q url.Values) error {
+	if d.Form.Shareable() {
+		// As the API: figures to share are refused for filters that isolate a few
+		// (casereview.DisclosureRisk), reported at the choice of figures.
+		pop, err := h.sums.SummaryPopulation(ctx, d.Form.Filter)
+		if err != nil {
+			return err
+		}
+		if err := casereview.DisclosureRisk(pop.Matched, pop.Visible, d.Threshold); err != nil {
+			var e *casereview.Error
+			if errors.As(err, &e) {
+				for i := range e.Fields {
+					e.Fields[i].Field = "disclosure"
+				}
+			}
+			return err
+		}
+	}
 	var err error
 	switch d.View {
 	case "pairs":
@@ -182,18 +200,16 @@ func (h *Handler) fillCrossTab(ctx context.Context, d *exploreData) error {
 	return nil
 }
 
-// publishCrossTab applies disclosure control as the summaries API does (api/summaries_out.go).
+// publishCrossTab applies disclosure control as the summaries API does (api/summaries_out.go):
+// shareable, every figure under the cell key method (casereview/cellkey.go).
 func publishCrossTab(t casereview.CrossTab, shareable bool, threshold int) (*crossTable, error) {
+	if shareable {
+		return sharedCrossTab(t, threshold), nil
+	}
 	sup := casereview.TableSuppression{Cells: make([][]casereview.Suppression, len(t.RowValues)),
 		RowTotals: make([]casereview.Suppression, len(t.RowValues)), ColTotals: make([]casereview.Suppression, len(t.ColValues))}
 	for i := range sup.Cells {
 		sup.Cells[i] = make([]casereview.Suppression, len(t.ColValues))
-	}
-	if shareable {
-		var err error
-		if sup, err = casereview.ProtectTable(t.Counts, t.RowTotals, t.ColTotals, t.Total, threshold); err != nil {
-			return nil, err
-		}
 	}
 	out := &crossTable{RowName: dimensionNames[t.Rows], ColName: dimensionNames[t.Cols], Total: publish(t.Total, sup.Total, threshold),
 		Multi: t.Rows.MultiValued() || t.Cols.MultiValued(), Any: sup.Any()}
@@ -210,15 +226,34 @@ func publishCrossTab(t casereview.CrossTab, shareable bool, threshold int) (*cro
 	for j := range t.ColValues {
 		out.ColTotals = append(out.ColTotals, publish(t.ColTotals[j], sup.ColTotals[j], threshold))
 	}
-	// With single-valued dimensions the distinct count is the grand total and shares its fate.
-	if out.Multi {
-		s := casereview.Shown
-		if shareable {
-			s = casereview.ProtectEach([]int{t.Recommendations}, threshold)[0]
-		}
-		out.Recommendations = publish(t.Recommendations, s, threshold)
-	} else {
-		out.Recommendations = publish(t.Recommendations, sup.Total, threshold)
-	}
+	out.Recommendations = publish(t.Recommendations, casereview.Shown, threshold)
 	return out, nil
+}
+
+// sharedCrossTab publishes every figure of t perturbed from its own records' keys, hidden when
+// the perturbed count is below the threshold.
+func sharedCrossTab(t casereview.CrossTab, threshold int) *crossTable {
+	R, C := len(t.RowValues), len(t.ColValues)
+	out := &crossTable{RowName: dimensionNames[t.Rows], ColName: dimensionNames[t.Cols], Total: shared(t.Tally(R, C), threshold),
+		Multi: t.Rows.MultiValued() || t.Cols.MultiValued(), Recommendations: shared(casereview.Tally{N: t.Recommendations, KeySum: t.RecommendationsKey}, threshold)}
+	for _, v := range t.ColValues {
+		out.Cols = append(out.Cols, v.Label)
+	}
+	for i, v := range t.RowValues {
+		r := crossRow{Label: v.Label, Total: shared(t.Tally(i, C), threshold)}
+		for j := range t.ColValues {
+			r.Cells = append(r.Cells, shared(t.Tally(i, j), threshold))
+			out.Any = out.Any || r.Cells[j].Hidden
+		}
+		out.Rows = append(out.Rows, r)
+	}
+	for j := range t.ColValues {
+		out.ColTotals = append(out.ColTotals, shared(t.Tally(R, j), threshold))
+		out.Any = out.Any || out.ColTotals[j].Hidden
+	}
+	for _, r := range out.Rows {
+		out.Any = out.Any || r.Total.Hidden
+	}
+	out.Any = out.Any || out.Total.Hidden
+	return out
 }

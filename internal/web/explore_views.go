@@ -103,6 +103,28 @@ func (h *Handler) pairsView(ctx context.Context, form summaryForm, q url.Values,
 		return nil, err
 	}
 	v.Recommendations = form.eachFigure(n, threshold)
+	if form.Shareable() {
+		// As the API publishes them (api/summaries_out.go pairsOut): under the cell key method,
+		// each count perturbed from its records' keys and the lift from published figures, and the
+		// minimum and the order applied to what is published, not to the true counts.
+		pop, err := h.sums.SummaryPopulation(ctx, form.Filter)
+		if err != nil {
+			return nil, err
+		}
+		all := casereview.Tally{N: n, KeySum: pop.MatchedKeySum}
+		v.Recommendations = shared(all, threshold)
+		pn := all.Published()
+		for i := range pairs {
+			x := &pairs[i]
+			x.Count = casereview.Tally{N: x.Count, KeySum: x.KeySum}.Published()
+			x.CountA = casereview.Tally{N: x.CountA, KeySum: x.KeySumA}.Published()
+			x.CountB = casereview.Tally{N: x.CountB, KeySum: x.KeySumB}.Published()
+			x.Lift = 0
+			if x.CountA > 0 && x.CountB > 0 && pn > 0 {
+				x.Lift = float64(float32(casereview.Lift(x.Count, x.CountA, x.CountB, pn)))
+			}
+		}
+	}
 	pairs = slices.DeleteFunc(pairs, func(p casereview.ThemePair) bool { return p.Count < min })
 	if v.Sort == "lift" {
 		slices.SortStableFunc(pairs, func(a, b casereview.ThemePair) int { return cmp.Compare(b.Lift, a.Lift) })
@@ -115,6 +137,12 @@ func (h *Handler) pairsView(ctx context.Context, form summaryForm, q url.Values,
 			break
 		}
 		l := pairLine{A: p.A, B: p.B, Count: form.eachFigure(p.Count, threshold)}
+		if form.Shareable() { // p.Count is already the published count
+			l.Count = figure{Text: strconv.Itoa(p.Count), N: p.Count}
+			if p.Count >= 1 && p.Count < threshold {
+				l.Count = figure{Text: "<" + strconv.Itoa(threshold), Hidden: true}
+			}
+		}
 		if !l.Count.Hidden {
 			l.Lift = strconv.FormatFloat(p.Lift, 'f', 2, 64)
 		}
@@ -153,8 +181,25 @@ func (h *Handler) trendsView(ctx context.Context, form summaryForm, threshold in
 	for i, r := range rows {
 		v.Rows[i].Year = strconv.Itoa(r.Year)
 	}
+	// Shareable, every figure under the cell key method, as the API publishes them.
+	if form.Shareable() {
+		var sums [3]casereview.Tally
+		for i, r := range rows {
+			t := r.Tallies()
+			for k, col := range columns {
+				sums[k] = sums[k].Add(t[k])
+				col.set(&v.Rows[i], shared(t[k], threshold))
+			}
+		}
+		for k, col := range columns {
+			col.set(&v.Totals, shared(sums[k], threshold))
+		}
+	}
 	// Each column is a one-way table whose total is published: protected as a vector.
 	for _, col := range columns {
+		if form.Shareable() {
+			break
+		}
 		vals, total := make([]int, len(rows)), 0
 		for i, r := range rows {
 			vals[i] = col.pick(r)
@@ -204,6 +249,11 @@ func (h *Handler) orgsView(ctx context.Context, form summaryForm, bySector bool,
 			Responded: form.eachFigure(r.Responded, threshold), Accepted: form.eachFigure(r.Accepted, threshold),
 			InProgress: form.eachFigure(r.InProgress, threshold), VerifiedClosed: form.eachFigure(r.VerifiedClosed, threshold),
 			Overdue: form.eachFigure(r.Overdue, threshold)}
+		if form.Shareable() { // as the API: each figure under the cell key method
+			t := r.Tallies()
+			l.Addressed, l.Responded, l.Accepted = shared(t[0], threshold), shared(t[1], threshold), shared(t[2], threshold)
+			l.InProgress, l.VerifiedClosed, l.Overdue = shared(t[3], threshold), shared(t[4], threshold), shared(t[5], threshold)
+		}
 		if bySector {
 			l.Name = label(r.Key) // the sector's name, not its code
 		} else if r.Sector != "" {

@@ -12,9 +12,10 @@ import (
 
 // The public figures: how many public recommendations each area (partnership) has at each
 // status of one layer. The counts come from the store's summaries, as the anonymous caller, and
-// are published as the summaries API publishes shareable output: small counts are shown as
-// "<5" and further cells hidden ("[c]") so that no small count can be worked out from the
-// totals (casereview.ProtectTable).
+// are published as the summaries API publishes a shareable cross-tab: under the cell key method
+// (casereview/cellkey.go), each figure perturbed from its own records' keys and shown as "<5"
+// when the perturbed count is 1 to 4, so that no figure follows from others by subtraction,
+// here or against the API.
 
 type figuresView struct {
 	Layer     string
@@ -85,7 +86,8 @@ func (h *Handler) fillFigures(ctx context.Context, v *figuresView, dim caserevie
 	slices.SortStableFunc(parts, func(a, b casereview.Partnership) int { return strings.Compare(a.Name, b.Name) })
 	type row struct {
 		name   string
-		counts map[string]int
+		counts map[string]casereview.Tally
+		total  casereview.Tally
 	}
 	var rows []row
 	seen := map[string]bool{}
@@ -99,10 +101,10 @@ func (h *Handler) fillFigures(ctx context.Context, v *figuresView, dim caserevie
 		if t.Total == 0 {
 			continue
 		}
-		r := row{name: pt.Name, counts: map[string]int{}}
+		r := row{name: pt.Name, counts: map[string]casereview.Tally{}, total: t.Tally(len(t.RowValues), len(t.ColValues))}
 		for i, val := range t.RowValues {
 			if t.RowTotals[i] > 0 {
-				r.counts[val.Key] += t.RowTotals[i]
+				r.counts[val.Key] = r.counts[val.Key].Add(t.Tally(i, len(t.ColValues)))
 				seen[val.Key] = true
 				labels[val.Key] = val.Label
 			}
@@ -127,37 +129,30 @@ func (h *Handler) fillFigures(ctx context.Context, v *figuresView, dim caserevie
 	if len(rows) == 0 || len(v.Columns) == 0 {
 		return nil
 	}
-	counts := make([][]int, len(rows))
-	rowTotals := make([]int, len(rows))
-	colTotals := make([]int, len(v.Columns))
-	total := 0
-	for i, r := range rows {
-		counts[i] = make([]int, len(v.Columns))
+	show := func(t casereview.Tally) (string, bool) {
+		f := casereview.Share(t, v.Threshold)
+		v.Any = v.Any || f.Suppressed
+		return f.Display(v.Threshold), f.Suppressed
+	}
+	colTotals := make([]casereview.Tally, len(v.Columns))
+	var total casereview.Tally
+	for _, r := range rows {
+		fr := figuresRow{Name: r.name}
+		fr.Total, _ = show(r.total)
+		total = total.Add(r.total)
 		for j, col := range v.Columns {
-			n := r.counts[col.Key]
-			counts[i][j] = n
-			rowTotals[i] += n
-			colTotals[j] += n
-			total += n
-		}
-	}
-	sup, err := casereview.ProtectTable(counts, rowTotals, colTotals, total, v.Threshold)
-	if err != nil {
-		return err
-	}
-	v.Any = sup.Any()
-	for i, r := range rows {
-		fr := figuresRow{Name: r.name, Total: casereview.Display(rowTotals[i], sup.RowTotals[i], v.Threshold)}
-		for j := range v.Columns {
-			fr.Cells = append(fr.Cells, casereview.Display(counts[i][j], sup.Cells[i][j], v.Threshold))
-			fr.Hidden = append(fr.Hidden, sup.Cells[i][j] != casereview.Shown)
+			text, hidden := show(r.counts[col.Key])
+			fr.Cells = append(fr.Cells, text)
+			fr.Hidden = append(fr.Hidden, hidden)
+			colTotals[j] = colTotals[j].Add(r.counts[col.Key])
 		}
 		v.Rows = append(v.Rows, fr)
 	}
 	for j := range v.Columns {
-		v.ColTotals = append(v.ColTotals, casereview.Display(colTotals[j], sup.ColTotals[j], v.Threshold))
+		text, _ := show(colTotals[j])
+		v.ColTotals = append(v.ColTotals, text)
 	}
-	v.Total = casereview.Display(total, sup.Total, v.Threshold)
+	v.Total, _ = show(total)
 	return nil
 }
 

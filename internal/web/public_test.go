@@ -141,6 +141,28 @@ func TestPublicSearchReachesOnlyPublicReviews(t *testing.T) {
 		if !b.Get("/public/figures?layer=response").Must(200).Has("table#figures") {
 			t.Fatal("no figures by response status")
 		}
+		// The figures publish what the API publishes to an anonymous caller for the same records
+		// (the cell key method): the grand total is the shareable cross-tab's, and each column
+		// total its column total, whichever route asked.
+		var ct struct {
+			ColValues []struct{ Key, Label string } `json:"col_values"`
+			ColTotals []struct{ Display string }    `json:"col_totals"`
+			Total     struct{ Display string }      `json:"total"`
+		}
+		s.API.Must(200, "GET", "/api/v1/summaries/crosstab?rows=review_type&cols=oversight", nil).JSON(t, &ct)
+		last := fp.Doc.Find("table#figures tbody tr").Last().Find("td")
+		if got := strings.TrimSpace(last.Last().Text()); got != ct.Total.Display {
+			t.Errorf("the figures' grand total is %q, the API's %q", got, ct.Total.Display)
+		}
+		// Both list the statuses that occur, in lifecycle order, then the total.
+		if last.Length() != len(ct.ColTotals)+1 {
+			t.Fatalf("the figures have %d columns, the API %d", last.Length()-1, len(ct.ColTotals))
+		}
+		for j, cv := range ct.ColValues {
+			if got := strings.TrimSpace(last.Eq(j).Text()); got != ct.ColTotals[j].Display {
+				t.Errorf("%s: the figures show %q, the API %q", cv.Label, got, ct.ColTotals[j].Display)
+			}
+		}
 	})
 }
 

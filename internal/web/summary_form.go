@@ -132,6 +132,12 @@ func publish(n int, s casereview.Suppression, threshold int) figure {
 	return figure{Text: casereview.Display(n, s, threshold), N: n, Hidden: s != casereview.Shown}
 }
 
+// shared publishes a tally under the cell key method: N is the perturbed count (charts draw it).
+func shared(t casereview.Tally, threshold int) figure {
+	f := casereview.Share(t, threshold)
+	return figure{Text: f.Display(threshold), N: f.Count, Hidden: f.Suppressed}
+}
+
 // figure is one published count.
 type figure struct {
 	Text   string

@@ -65,22 +65,31 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 	h := &doc.Headline
 	var exprs []string
 	var dsts []*int
+	var keyDsts []*int64 // beside dsts: where a column's key sum goes, or nil
 	col := func(expr string, dst *int) {
 		exprs = append(exprs, expr)
 		dsts = append(dsts, dst)
+		keyDsts = append(keyDsts, nil)
 	}
 	sum := func(cond string) string { return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
-	col("COUNT(*)", &h.Recommendations)
-	col(sum("recommendations.response_status <> 'awaiting_response'"), &h.Responded)
-	col(sum("recommendations.response_status IN ("+quoted(acceptedStatuses())+")"), &h.Accepted)
-	col(sum("recommendations.implementation_status IN ("+quoted(inProgressStatuses())+")"), &h.InProgress)
-	col(sum("recommendations.oversight_status IN ("+quoted(casereview.VerifiedClosures())+")"), &h.VerifiedClosed)
-	col(sum("?"), &h.Overdue) // the overdue condition, the statement's only parameter
+	// counted adds the count of the rows meeting cond and, for the cell key method, the sum of
+	// their record keys.
+	counted := func(cond string, dst *int, keyDst *int64) {
+		col(sum(cond), dst)
+		exprs = append(exprs, "SUM(CASE WHEN "+cond+" THEN "+recordKey+" ELSE 0 END)")
+		dsts, keyDsts = append(dsts, nil), append(keyDsts, keyDst)
+	}
+	counted("1 = 1", &h.Recommendations, &h.Keys[0])
+	counted("recommendations.response_status <> 'awaiting_response'", &h.Responded, &h.Keys[1])
+	counted("recommendations.response_status IN ("+quoted(acceptedStatuses())+")", &h.Accepted, &h.Keys[2])
+	counted("recommendations.implementation_status IN ("+quoted(inProgressStatuses())+")", &h.InProgress, &h.Keys[3])
+	counted("recommendations.oversight_status IN ("+quoted(casereview.VerifiedClosures())+")", &h.VerifiedClosed, &h.Keys[4])
+	counted("?", &h.Overdue, &h.Keys[5]) // the overdue condition: the statement's parameters, in order
 	layer := func(dst *[]casereview.Count, column string, all []string) {
 		*dst = make([]casereview.Count, len(all))
 		for i, v := range all {
 			(*dst)[i].Value = casereview.Value{Key: v, Label: casereview.StatusLabel(v)}
-			col(sum(column+" = '"+v+"'"), &(*dst)[i].N)
+			counted(column+" = '"+v+"'", &(*dst)[i].N, &(*dst)[i].KeySum)
 		}
 	}
 	if full {
@@ -90,7 +99,7 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 		layer(&doc.Implementation, "recommendations.implementation_status", strs(casereview.ImplementationStatuses))
 		layer(&doc.Oversight, "recommendations.oversight_status", strs(casereview.OversightStatuses))
 	}
-	rows, err := sc.recs().Select(strings.Join(exprs, ", "), sc.overdueCond()).Rows()
+	rows, err := sc.recs().Select(strings.Join(exprs, ", "), sc.overdueCond(), sc.overdueCond()).Rows()
 	if err != nil {
 		return err
 	}
@@ -109,7 +118,13 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 		return err
 	}
 	for i, v := range vals {
-		*dsts[i] = int(v.Int64) // a sum over no rows is NULL: zero
+		// a sum over no rows is NULL: zero
+		if dsts[i] != nil {
+			*dsts[i] = int(v.Int64)
+		}
+		if keyDsts[i] != nil {
+			*keyDsts[i] = v.Int64
+		}
 	}
 	return nil
 }

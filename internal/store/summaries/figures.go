@@ -63,22 +63,21 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 		return c.recs().Joins("JOIN addressees a ON a.recommendation_id = recommendations.id").
 			Joins("JOIN organisations o ON o.id = a.organisation_id")
 	}
-	// By organisation, each joined row is one (recommendation, organisation) pair, so plain sums
-	// count recommendations; by sector two organisations of one sector would count twice, so
-	// only there is DISTINCT (and its sort) needed.
-	when := func(cond string) string {
-		if !bySector {
-			return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)"
-		}
-		return "COUNT(DISTINCT CASE WHEN " + cond + " THEN recommendations.id END)"
-	}
-	addressed := "COUNT(*)"
-	if bySector {
-		addressed = "COUNT(DISTINCT recommendations.id)"
+	// Each figure is counted with the sum of its records' keys (the cell key method). By
+	// organisation, each joined row is one (recommendation, organisation) pair, so plain sums count
+	// recommendations; by sector two organisations of one sector would count twice, so only there
+	// are the rows first made one per (sector, recommendation), which costs a grouping.
+	conds := []struct{ as, cond string }{
+		{"responded", "a.response_status <> 'awaiting_response'"},
+		{"accepted", "a.response_status IN (" + quoted(acceptedStatuses()) + ")"},
+		{"in_progress", "recommendations.implementation_status IN (" + quoted(inProgressStatuses()) + ")"},
+		{"verified_closed", "recommendations.oversight_status IN (" + quoted(casereview.VerifiedClosures()) + ")"},
+		{"overdue", "recommendations.overdue = 1"},
 	}
 	var rows []struct {
-		K, Name, Sector                                                     string
-		Addressed, Responded, Accepted, InProgress, VerifiedClosed, Overdue int
+		K, Name, Sector                                                                 string
+		Addressed, Responded, Accepted, InProgress, VerifiedClosed, Overdue             int
+		AddressedKs, RespondedKs, AcceptedKs, InProgressKs, VerifiedClosedKs, OverdueKs int64
 	}
 	// The medians come from histograms (key, days, how many) counted in SQL: the measurements
 	// themselves were one row per addressee, over a hundred thousand of them at 100k.
@@ -89,20 +88,28 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 			// out once per recommendation, in a subquery the planner keeps apart (OFFSET 0), and
 			// not once per addressee row of the join.
 			perRec := c.recs().Select("recommendations.id, recommendations.implementation_status, recommendations.oversight_status, "+
-				"CASE WHEN ? THEN 1 ELSE 0 END AS overdue", c.overdueCond())
+				recordKey+" AS record_key, CASE WHEN ? THEN 1 ELSE 0 END AS overdue", c.overdueCond())
 			keepApart := " OFFSET 0"
 			if c.q.Dialect() != migrations.Postgres {
 				keepApart = " LIMIT -1 OFFSET 0"
 			}
-			sel := key + " AS k, " + name + " AS name, MIN(o.sector) AS sector, " + addressed + " AS addressed, " +
-				when("a.response_status <> 'awaiting_response'") + " AS responded, " +
-				when("a.response_status IN ("+quoted(acceptedStatuses())+")") + " AS accepted, " +
-				when("recommendations.implementation_status IN ("+quoted(inProgressStatuses())+")") + " AS in_progress, " +
-				when("recommendations.oversight_status IN ("+quoted(casereview.VerifiedClosures())+")") + " AS verified_closed, " +
-				when("recommendations.overdue = 1") + " AS overdue"
-			return c.db.Table("(?"+keepApart+") AS recommendations", perRec).
-				Joins("JOIN addressees a ON a.recommendation_id = recommendations.id").Joins("JOIN organisations o ON o.id = a.organisation_id").
-				Select(sel).Group(key).Scan(&rows).Error
+			joined := c.db.Table("(?"+keepApart+") AS recommendations", perRec).
+				Joins("JOIN addressees a ON a.recommendation_id = recommendations.id").Joins("JOIN organisations o ON o.id = a.organisation_id")
+			if !bySector {
+				sel := key + " AS k, " + name + " AS name, MIN(o.sector) AS sector, COUNT(*) AS addressed, SUM(recommendations.record_key) AS addressed_ks"
+				for _, x := range conds {
+					sel += ", SUM(CASE WHEN " + x.cond + " THEN 1 ELSE 0 END) AS " + x.as +
+						", SUM(CASE WHEN " + x.cond + " THEN recommendations.record_key ELSE 0 END) AS " + x.as + "_ks"
+				}
+				return joined.Select(sel).Group(key).Scan(&rows).Error
+			}
+			inner := "o.sector AS k, recommendations.id AS rid, MAX(recommendations.record_key) AS rk"
+			outer := "x.k AS k, x.k AS name, x.k AS sector, COUNT(*) AS addressed, SUM(x.rk) AS addressed_ks"
+			for _, x := range conds {
+				inner += ", MAX(CASE WHEN " + x.cond + " THEN 1 ELSE 0 END) AS " + x.as
+				outer += ", SUM(x." + x.as + ") AS " + x.as + ", SUM(x." + x.as + " * x.rk) AS " + x.as + "_ks"
+			}
+			return c.db.Table("(?) AS x", joined.Select(inner).Group("o.sector, recommendations.id")).Select(outer).Group("x.k").Scan(&rows).Error
 		})
 	}, func() error {
 		return sc.plain(func(c *summaryScope) error {
@@ -128,7 +135,8 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 	out := make([]casereview.OrganisationFigures, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, casereview.OrganisationFigures{Key: r.K, Name: r.Name, Sector: r.Sector, Addressed: r.Addressed, Responded: r.Responded,
-			Accepted: r.Accepted, InProgress: r.InProgress, VerifiedClosed: r.VerifiedClosed, Overdue: r.Overdue})
+			Accepted: r.Accepted, InProgress: r.InProgress, VerifiedClosed: r.VerifiedClosed, Overdue: r.Overdue,
+			Keys: [6]int64{r.AddressedKs, r.RespondedKs, r.AcceptedKs, r.InProgressKs, r.VerifiedClosedKs, r.OverdueKs}})
 	}
 	for i := range out {
 		by[out[i].Key] = &out[i]
@@ -228,16 +236,18 @@ func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, error) {
 	var rows []struct {
 		A, B string
 		N    int
+		KS   int64
 	}
 	if err := sc.db.Table("theme_assignments pa").Joins("JOIN theme_assignments pb ON pb.recommendation_id = pa.recommendation_id AND pa.theme_code <= pb.theme_code AND "+store.ConfirmedTheme("pb")).
-		Where("pa.recommendation_id IN (?) AND "+store.ConfirmedTheme("pa"), sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n").
+		Joins("JOIN recommendations pr ON pr.id = pa.recommendation_id").
+		Where("pa.recommendation_id IN (?) AND "+store.ConfirmedTheme("pa"), sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n, SUM(COALESCE(pr.record_key, 0)) AS ks").
 		Group("pa.theme_code, pb.theme_code").Scan(&rows).Error; err != nil {
 		return nil, err
 	}
-	single := map[string]int{}
+	single, singleKey := map[string]int{}, map[string]int64{}
 	for _, r := range rows {
 		if r.A == r.B {
-			single[r.A] = r.N
+			single[r.A], singleKey[r.A] = r.N, r.KS
 		}
 	}
 	out := make([]casereview.ThemePair, 0, len(rows)-len(single))
@@ -246,7 +256,8 @@ func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, error) {
 			continue
 		}
 		out = append(out, casereview.ThemePair{A: casereview.Value{Key: r.A, Label: sc.label(casereview.DimTheme, r.A)},
-			B: casereview.Value{Key: r.B, Label: sc.label(casereview.DimTheme, r.B)}, Count: r.N, CountA: single[r.A], CountB: single[r.B]})
+			B: casereview.Value{Key: r.B, Label: sc.label(casereview.DimTheme, r.B)}, Count: r.N, CountA: single[r.A], CountB: single[r.B],
+			KeySum: r.KS, KeySumA: singleKey[r.A], KeySumB: singleKey[r.B]})
 	}
 	return out, nil
 }
@@ -282,22 +293,26 @@ func (sc *summaryScope) trends() ([]casereview.TrendRow, error) {
 		CY *string
 		V  int
 		N  int
+		KS int64
 	}
 	issuedY, closedY := sc.yearOf("recommendations.issued_on"), sc.yearOf("recommendations.closed_on")
 	closedE := "CASE WHEN " + closedCond + " THEN " + closedY + " END"
 	verifiedE := "CASE WHEN recommendations.oversight_status IN (" + quoted(casereview.VerifiedClosures()) + ") THEN 1 ELSE 0 END"
-	if err := sc.recs().Select(issuedY + " AS y, " + closedE + " AS cy, " + verifiedE + " AS v, COUNT(*) AS n").
+	if err := sc.recs().Select(issuedY + " AS y, " + closedE + " AS cy, " + verifiedE + " AS v, COUNT(*) AS n, SUM(" + recordKey + ") AS ks").
 		Group(issuedY + ", " + closedE + ", " + verifiedE).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
 		get(r.Y).Issued += r.N
+		get(r.Y).IssuedKey += r.KS
 		if r.CY == nil {
 			continue
 		}
 		get(*r.CY).Closed += r.N
+		get(*r.CY).ClosedKey += r.KS
 		if r.V == 1 {
 			get(*r.CY).VerifiedClosed += r.N
+			get(*r.CY).VerifiedClosedKey += r.KS
 		}
 	}
 	out := make([]casereview.TrendRow, 0, len(by))

@@ -340,6 +340,20 @@ func (sc *summaryScope) count() (int, error) {
 	return int(n), nil
 }
 
+// recordKey is a recommendation's record key in SQL (never NULL once migration 00020 ran; the
+// COALESCE covers a row inserted by hand on SQLite before its trigger fills it in).
+const recordKey = "COALESCE(recommendations.record_key, 0)"
+
+// tally counts the filtered set with the sum of its record keys.
+func (sc *summaryScope) tally() (casereview.Tally, error) {
+	var x struct {
+		N  int
+		KS int64
+	}
+	err := sc.recs().Select("COUNT(*) AS n, COALESCE(SUM(" + recordKey + "), 0) AS ks").Scan(&x).Error
+	return casereview.Tally{N: x.N, KeySum: x.KS}, err
+}
+
 // SummaryCrossTab counts recommendations by two dimensions.
 func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilter, r casereview.CrossTabRequest) (casereview.CrossTab, error) {
 	sc, err := s.open(ctx, f, true) // the labels before the parts: each copies the scope
@@ -362,17 +376,15 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 	var rows []struct {
 		R, C string
 		N    int
+		KS   int64
 	}
 	// Each row of the join is one (recommendation, row value, column value) unless a theme group
-	// is involved: a recommendation with two themes of group A joins twice to A. Only then does
-	// the count need DISTINCT, which costs a sort.
-	count := "COUNT(*)"
-	if r.Rows == casereview.DimThemeGroup || r.Cols == casereview.DimThemeGroup || r.Rows == casereview.DimSector || r.Cols == casereview.DimSector {
-		// Likewise two addressees of one sector.
-		count = "COUNT(DISTINCT recommendations.id)"
-	}
+	// is involved: a recommendation with two themes of group A joins twice to A. Only then are the
+	// rows made distinct first, which costs a sort. Likewise two addressees of one sector.
+	distinctFirst := r.Rows == casereview.DimThemeGroup || r.Cols == casereview.DimThemeGroup || r.Rows == casereview.DimSector || r.Cols == casereview.DimSector
 	multi := r.Rows.MultiValued() || r.Cols.MultiValued()
-	n := 0
+	var n int
+	var nKey int64
 	// The cells and the number of recommendations (a second statement only when a
 	// recommendation can sit in several cells) are independent: ask for both at once.
 	err = parallel(
@@ -382,7 +394,11 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 				for _, j := range append(rj, cj...) {
 					q = q.Joins(j)
 				}
-				return q.Select(re + " AS r, " + ce + " AS c, " + count + " AS n").Group(re + ", " + ce).Scan(&rows).Error
+				if distinctFirst {
+					inner := q.Select("DISTINCT recommendations.id, " + recordKey + " AS k, " + re + " AS r, " + ce + " AS c")
+					return c.db.Table("(?) AS x", inner).Select("x.r AS r, x.c AS c, COUNT(*) AS n, SUM(x.k) AS ks").Group("x.r, x.c").Scan(&rows).Error
+				}
+				return q.Select(re + " AS r, " + ce + " AS c, COUNT(*) AS n, SUM(" + recordKey + ") AS ks").Group(re + ", " + ce).Scan(&rows).Error
 			})
 		},
 		func() error {
@@ -390,8 +406,8 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 				return nil
 			}
 			return sc.plain(func(c *summaryScope) error {
-				var err error
-				n, err = c.count()
+				t, err := c.tally()
+				n, nKey = t.N, t.KeySum
 				return err
 			})
 		},
@@ -402,11 +418,12 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 	if !multi { // every recommendation is in exactly one cell
 		for _, x := range rows {
 			n += x.N
+			nKey += x.KS
 		}
 	}
 	cells := make([]casereview.Cell, len(rows))
 	for i, x := range rows {
-		cells[i] = casereview.Cell{Row: x.R, Col: x.C, N: x.N}
+		cells[i] = casereview.Cell{Row: x.R, Col: x.C, N: x.N, KeySum: x.KS}
 	}
 	if len(rows) > casereview.MaxCrossTabCells {
 		return casereview.CrossTab{}, casereview.TooManyCells(len(rows))
@@ -418,6 +435,7 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 		}
 	}
 	t := casereview.BuildCrossTab(r.Rows, r.Cols, cells, sc.label, n)
+	t.RecommendationsKey = nKey
 	if cellsN := len(t.RowValues) * len(t.ColValues); cellsN > casereview.MaxCrossTabCells {
 		return casereview.CrossTab{}, casereview.TooManyCells(cellsN)
 	}
@@ -429,6 +447,7 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 func (sc *summaryScope) loadNames(d casereview.Dimension, rows []struct {
 	R, C string
 	N    int
+	KS   int64
 }, row bool) error {
 	table := map[casereview.Dimension]string{casereview.DimPartnership: "partnerships", casereview.DimOrganisation: "organisations"}[d]
 	if table == "" {
@@ -471,4 +490,40 @@ func (sc *summaryScope) themeCount() (int, error) {
 // AuditSummaryExport records that a summary counting restricted material left the system.
 func (s *Service) AuditSummaryExport(ctx context.Context, kind string, detail any) error {
 	return s.st.Audit(ctx, casereview.AuditSummaryExported, "summary", kind, detail)
+}
+
+// AuditSummaryRead records that a JSON summary counting restricted material was read.
+func (s *Service) AuditSummaryRead(ctx context.Context, kind string, detail any) error {
+	return s.st.Audit(ctx, casereview.AuditSummaryRead, "summary", kind, detail)
+}
+
+// SummaryPopulation counts what f keeps, what the caller could count without it, and how many
+// of the kept are on restricted reviews.
+func (s *Service) SummaryPopulation(ctx context.Context, f casereview.SummaryFilter) (casereview.Population, error) {
+	sc, err := s.open(ctx, f, false)
+	if err != nil {
+		return casereview.Population{}, err
+	}
+	var p casereview.Population
+	err = parallel(func() error {
+		return sc.plain(func(c *summaryScope) error {
+			var x struct {
+				N, R int
+				KS   int64
+			}
+			err := c.recs().Select("COUNT(*) AS n, COALESCE(SUM(CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END), 0) AS r, " +
+				"COALESCE(SUM(" + recordKey + "), 0) AS ks").Scan(&x).Error
+			p.Matched, p.Restricted, p.MatchedKeySum = x.N, x.R, x.KS
+			return err
+		})
+	}, func() error {
+		return sc.plain(func(c *summaryScope) error {
+			c.f, c.themes = casereview.SummaryFilter{AsOf: c.f.AsOf}, nil
+			var n int64
+			err := c.recs().Count(&n).Error
+			p.Visible = int(n)
+			return err
+		})
+	})
+	return p, err
 }
