@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/casereview/casereview/api"
@@ -22,6 +23,7 @@ import (
 	"github.com/casereview/casereview/internal/demo"
 	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/notify"
+	"github.com/casereview/casereview/internal/recurrence/follower"
 	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/internal/store/imports"
@@ -58,6 +60,9 @@ type App struct {
 	summaries *summaries.Service
 	// notify runs the reminder ladder, the digests and the email sender (notifications.go).
 	notify *notify.Scheduler
+	// recur keeps the recurrence clusters (internal/recurrence/follower); nil until it has
+	// loaded, after Start.
+	recur atomic.Pointer[follower.Follower]
 }
 
 // Options adjust New for tests.

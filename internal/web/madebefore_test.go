@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/webtest"
+)
+
+// The demo's draft recommendation 5 of Jasmine (restricted) asks again what Adult D's
+// recommendation 1 asked: its page shows that one under "Made before", with its review and
+// statuses; Adult D's page, read by someone who cannot see Jasmine, shows nothing made before.
+func TestMadeBeforeOnTheRecommendationPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		draft := demoRec(t, s, "EM-DHR-2023-04", "5")
+		first := demoRec(t, s, "EM-DHR-2021-02", "1")
+		s.User("admin@example.test", casereview.RoleAdmin, "")
+		b := s.Browser()
+		b.SignIn("admin@example.test")
+		var p *webtest.Page
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			p = b.Get("/recommendations/" + draft.ID).Must(http.StatusOK)
+			if strings.Contains(p.Text("#made-before"), "EM-DHR-2021-02") || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(100 * time.Millisecond) // the follower places the demo data after start
+		}
+		mb := p.Doc.Find("#made-before")
+		if mb.Length() == 0 || !strings.Contains(mb.Text(), "EM-DHR-2021-02, recommendation 1") {
+			t.Fatalf("made before should list Adult D's recommendation 1: %q", strings.Join(strings.Fields(mb.Text()), " "))
+		}
+		if href, _ := mb.Find("a").First().Attr("href"); href != "/recommendations/"+first.ID {
+			t.Errorf("made before links to %q", href)
+		}
+		if mb.Find("strong.govuk-tag").Length() < 3 {
+			t.Errorf("made before should show the three statuses")
+		}
+
+		// Adult D's recommendation came first: nothing was made before it.
+		p = b.Get("/recommendations/" + first.ID).Must(http.StatusOK)
+		if strings.Contains(p.Text("#made-before"), "EM-DHR-2023-04") {
+			t.Errorf("a later recommendation is listed as made before")
+		}
+		// Someone who cannot see the restricted review sees the shared one's page without it,
+		// and the restricted one's page not at all.
+		s.User("harbour@example.test", casereview.RoleAgencyEditor, "Harbourlight Domestic Abuse Service")
+		h := s.Browser()
+		h.SignIn("harbour@example.test")
+		if p := h.Get("/recommendations/" + first.ID).Must(http.StatusOK); strings.Contains(p.Body, "EM-DHR-2023-04") {
+			t.Errorf("the restricted review leaks through made before")
+		}
+	})
+}
