@@ -1204,6 +1204,11 @@ type LoginRequest struct {
 	Password string `json:"password"`
 }
 
+// MadeBeforeResult defines model for MadeBeforeResult.
+type MadeBeforeResult struct {
+	Items []Recommendation `json:"items"`
+}
+
 // Me defines model for Me.
 type Me struct {
 	Can Capabilities `json:"can"`
@@ -3644,6 +3649,9 @@ type ServerInterface interface {
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(c *gin.Context, id ID)
+	// GetMadeBefore The earlier recommendations that asked for the same thing ("made before")
+	// (GET /api/v1/recommendations/{id}/made-before)
+	GetMadeBefore(c *gin.Context, id ID)
 	// ListResponses An addressee's formal responses to a recommendation
 	// (GET /api/v1/recommendations/{id}/responses)
 	ListResponses(c *gin.Context, id ID)
@@ -5866,6 +5874,31 @@ func (siw *ServerInterfaceWrapper) AddLink(c *gin.Context) {
 	}
 
 	siw.Handler.AddLink(c, id)
+}
+
+// GetMadeBefore operation middleware
+func (siw *ServerInterfaceWrapper) GetMadeBefore(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetMadeBefore(c, id)
 }
 
 // ListResponses operation middleware
@@ -8874,6 +8907,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/responses/:id", wrapper.GetResponse)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/timeline", wrapper.GetTimeline)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/similar", wrapper.GetSimilarRecommendations)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/made-before", wrapper.GetMadeBefore)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/assessments", wrapper.AssessRecommendation)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/links", wrapper.AddLink)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/theme-suggestions", wrapper.ListThemeSuggestions)
@@ -18530,6 +18564,112 @@ func (response AddLink503ApplicationProblemPlusJSONResponse) VisitAddLinkRespons
 	return err
 }
 
+type GetMadeBeforeRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetMadeBeforeResponseObject interface {
+	VisitGetMadeBeforeResponse(w http.ResponseWriter) error
+}
+
+type GetMadeBefore200JSONResponse MadeBeforeResult
+
+func (response GetMadeBefore200JSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetMadeBefore400ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMadeBefore401ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetMadeBefore404ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetMadeBefore500ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetMadeBefore503ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListResponsesRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -24523,6 +24663,9 @@ type StrictServerInterface interface {
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(ctx context.Context, request AddLinkRequestObject) (AddLinkResponseObject, error)
+	// GetMadeBefore The earlier recommendations that asked for the same thing ("made before")
+	// (GET /api/v1/recommendations/{id}/made-before)
+	GetMadeBefore(ctx context.Context, request GetMadeBeforeRequestObject) (GetMadeBeforeResponseObject, error)
 	// ListResponses An addressee's formal responses to a recommendation
 	// (GET /api/v1/recommendations/{id}/responses)
 	ListResponses(ctx context.Context, request ListResponsesRequestObject) (ListResponsesResponseObject, error)
@@ -26878,6 +27021,32 @@ func (sh *strictHandler) AddLink(ctx *gin.Context, id ID) {
 	}
 }
 
+// GetMadeBefore operation middleware
+func (sh *strictHandler) GetMadeBefore(ctx *gin.Context, id ID) {
+	var request GetMadeBeforeRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMadeBefore(ctx, request.(GetMadeBeforeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMadeBefore")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetMadeBeforeResponseObject); ok {
+		if err := validResponse.VisitGetMadeBeforeResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListResponses operation middleware
 func (sh *strictHandler) ListResponses(ctx *gin.Context, id ID) {
 	var request ListResponsesRequestObject
@@ -28229,461 +28398,466 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37cts4njCAvgpK51TFPh99STr9fdN27R+eJD2d3U4na7s7szXukiHyJwljEtAAoBXNVFft0+yD7ZOc",
-	"wg8ACVKgRMmyk3SraqbaEUlcf/frvwapKGaCA9dqcPavwRRoBhL/vEhTmGnzVwYqlWymmeCDs8H1FEgB",
-	"GaNEL2ZA9BQI8GwmGNeE4jfqeJAMVDqFgprPzWuDs4HSkvHJ4LffksGbazqJDywhFTJ7psg9SMUEXzfS",
-	"jyKl9vP2aB+nIO3qOMzduCRn97B2dZeg5eJirEEuj3oFqeCZIlqQOWWajGAszDRywfiE0All8SUzrmEC",
-	"Esf/+PHjRamnwDVLqYblSf4MVIIkEmhe/NvNIKUKJNwzmN8MVq/9t2Qwo5IWoP0dqvfj5fFfiWJWaiAZ",
-	"SHYPGRnndKIIVUSMiZ4yRTKqgRxkMKZlrokWGV0cmpmZ+fofJcjFIBlwWpjJqRqKcWNVYyELqgdnAzPM",
-	"IImc8KtSKiHjEHDL4ZMepvjGrV0RkJnZvygVmdEJdK3EfrPmct++Nr/j5zOqp/XXLBskAwn/KJmEbHCm",
-	"ZQnRTZUlvtkaORl8OpqIo6Vf347fUZ1O41s1aOB36OCdjMAAUjqlfALZMbl0CzonlKs5SMjIyxd/IvMp",
-	"cEJHCriuTsOibr2ht+MjO/caDGIFi2D5BzoBotg/ISHPDbS/OD2tIeLb005wyHG4cMqCfmJFWQzOXpye",
-	"JoOCcfuv50kMN67KoqBy8ZqpNBeqlBHsuDXvS07zW3JgTs4vaiwkUWzCITtinKQ0z0GqQ6KmYq4I3INc",
-	"kFSUXJ+TWzWlEugoh1tyQPM5XShSKshuuBnDfUnmU0GoBMKFduMSxv14OJIiYykKez56KkFNRZ4dPTeY",
-	"dHtTnp5+k357SyjPyJRloG74uJR6CpKkkOeKHNz+Lf319pAo8zHVhAvzXgbcDk5SaqCBzIW8g4yIUtvZ",
-	"zJa10DRXx+R6Cje8mpkwRV5dXL25fPPL2zcfh1evXw2vf7h8c/XD+x9fB3d3eHzDOy4vq489vEHg5sL+",
-	"NvAHbx76Exz8GkNwd43f5zE6/57nCyTIRQE8Q/KtSEqlpaGWAAWUyREmT2di6zavrQFzt6K3xSyHAriu",
-	"uAZ8muUiA4/xseFZ86NwIqahUJEZq0OhUtJFYwXmEO8N8e8/f/jJw2Z/LyeUM9XBM99m9qizTIJSBuqC",
-	"19Ug6bPY8JOHLhaJ4mSqe56TqN5/2LwfqNQcpJqyWYwwVg8Jy3oeyiwY8WFr+8/lFf2nmYto+KQTgyuG",
-	"hp3QGTu5f36igMp0eo5EozDMwGBYG/UMkUOSA1kHfv2jH3JdgpoJrqDndUn/+sNO5CoVs75TKnz3gfNB",
-	"qkVcNNRCIv7wDhTqByzKTvCwVV5PoYCo2FGY285AEcMv83KiyMH7y8N+S9M46g5W9hcpyghyXSTkz2Zd",
-	"rzZYznCCYz1wUYtZ5LQuUeq2eg6eWc9lLR4MZP8FNAJi5ldFmFIlZBvc2sIM9vD1fC9FEeEZdjWMm3uj",
-	"RmuyLNxN2rWeoRFm1mlKweTXYs3UXhPrM7cWq2f+LamIEx7Tn2lmBHFQyIlSwTVw/JPOZjmzGujJTIpR",
-	"DsX/+buyrLUe//8rYTw4G/x/Tmpd+8Q+VScf7Fd20pg+jNMa+pxnKIqOzI80OzNUpuR3XMw5wT2SSvWz",
+	"7P37cttGnjCAvkoXz6mydD7oYsf5volU+4diOxPvxrFXUpLZGqWoJvAj2RHQzeluiOZMpWqfZh9sn+RU",
+	"/7obaIANEqQo2U5YNVORCaCvv/v1X4NUFDPBgWs1OPvXYAo0A4l/XqQpzLT5KwOVSjbTTPDB2eB6CqSA",
+	"jFGiFzMgegoEeDYTjGtC8Rt1PEgGKp1CQc3n5rXB2UBpyfhk8PvvyeDNNZ3EB5aQCpk9U+QepGKCrxvp",
+	"B5FS+3l7tF+mIO3qOMzduCRn97B2dZeg5eJirEEuj3oFqeCZIlqQOWWajGAszDRywfiE0All8SUzrmEC",
+	"Esf/5ZdfLko9Ba5ZSjUsT/ItUAmSSKB58W83g5QqkHDPYH4zWL3235PBjEpagPZ3qN6Pl8d/JYpZqYFk",
+	"INk9ZGSc04kiVBExJnrKFMmoBnKQwZiWuSZaZHRxaGZm5ut/lCAXg2TAaWEmp2ooxo1VjYUsqB6cDcww",
+	"gyRywq9KqYSMQ8Ath496mOIbt3ZFQGZm/6JUZEYn0LUS+82ay3372vyOn8+ontZfs2yQDCT8o2QSssGZ",
+	"liVEN1WW+GZr5GTw8WgijpZ+fTt+R3U6jW/VoIHfoYN3MgIDSOmU8glkx+TSLeicUK7mICEjL1/8hcyn",
+	"wAkdKeC6Og2LuvWG3o6P7NxrMIgVLILlH+gEiGL/hIQ8N9D+4vS0hoivTzvBIcfhwikL+pEVZTE4e3F6",
+	"mgwKxu2/nicx3Lgqi4LKxWum0lyoUkaw49a8LznNb8mBOTm/qLGQRLEJh+yIcZLSPAepDomairkicA9y",
+	"QVJRcn1ObtWUSqCjHG7JAc3ndKFIqSC74WYM9yWZTwWhEggX2o1LGPfj4UiKjKUo7PnoqQQ1FXl29Nxg",
+	"0u1NeXr6Vfr1LaE8I1OWgbrh41LqKUiSQp4rcnD79/TX20OizMdUEy7MexlwOzhJqYEGMhfyDjIiSm1n",
+	"M1vWQtNcHZPrKdzwambCFHl1cfXm8s3Pb9/8Mrx6/Wp4/f3lm6vv3//wOri7w+Mb3nF5WX3s4Q0CNxf2",
+	"94E/ePPQn+Dg1xiCu2v8Lo/R+fc8XyBBLgrgGZJvRVIqLQ21BCigTI4weToTW7d5bQ2YuxW9LWY5FMB1",
+	"xTXg4ywXGXiMjw3Pmh+FEzENhYrMWB0KlZIuGiswh3hviH//+cNPHjb7ezmhnKkOnvk2s0edZRKUMlAX",
+	"vK4GSZ/Fhp88dLFIFCdT3fOcRPX+w+b9QKXmINWUzWKEsXpIWNbzUGbBiA9b238ur+g/zVxEw0edGFwx",
+	"NOyEztjJ/fMTBVSm03MkGoVhBgbD2qhniBySHMg68Osf/ZDrEtRMcAU9r0v61x92IlepmPWdUuG7D5wP",
+	"Ui3ioqEWEvGHd6BQP2BRdoKHrfJ6CgVExY7C3HYGihh+mZcTRQ7eXx72W5rGUXewsr9KUUaQ6yIh35p1",
+	"vdpgOcMJjvXARS1mkdO6RKnb6jl4Zj2XtXgwkP0X0AiImV8VYUqVkG1wawsz2MPX850URYRn2NUwbu6N",
+	"Gq3JsnA3add6hkaYWacpBZNfizVTe02sz9xarJ7596QiTnhM39LMCOKgkBOlgmvg+CedzXJmNdCTmRSj",
+	"HIr/85uyrLUe//8rYTw4G/x/Tmpd+8Q+VScf7Fd20pg+jNMa+pxnKIqOzI80OzNUpuR3XMw5wT2SSvWz",
 	"crFbDzEbV4RplETNA6ukG9LEQR0mhAZfOm1kLgWfEKvzmBfMlqXIjV4iaWpeZBxfxJkTvHoyEtnCirJM",
-	"4VIFB3JPc5aRf796/xMRo79Dqs27U6oIJWMGeda0H2QC7Kd2jccGJF8JPs5Z+uRHb3Uwkoo8N+I7mTM9",
-	"xdWmpZTANVGaajgjlGSlXQqYo3KWBjwHYcR9I83OgJvjdgelNMxwJPeuOy7G8ZnRvcdC+r2b/V4L8SOV",
-	"E3jqI8AbZYrkZnKD15SHGsa7i78O//z+9X8N//xf12+uyEE5ywXNFJnSe7S8MEnEnCf+c1QND3Ff3ws5",
-	"Ql3nyS8VlbtnikiRG5FogSefCaQb7nrmkmmw102JAoV6eSrEHTPfF/aR0cfMFbrnzxT569Grq8vvj67F",
-	"HXDc5FunLr2R0soLT7XRK1GARlFvbuDUIrPgbr3yHqSVCDPQlOVEGH2MqjsrOuqa6gxZZlTbkUFzoSHD",
-	"Xfl5n3A/F5xcfv+KfPfy2//nqRou5QrkPUvhZ07vKctRG31icMqopiOqgBy4k7MCN2E8g0+JNV1RpeYG",
-	"y9MppHcgEcjMA1bMhNSGgpZwaLR9NDSY6wnvgHAxPydokjxCmyRRdKGsAUgLouWitjoGxtvgg64turdP",
-	"AnMn7vJnTks9FZL9E7KnPM+fQjuL2aAE/LeBY8aRSAJkkBkiO6JGsCbwacYkZOTiw1uiDd4lhiteuOXj",
-	"OondZoMv3XgLqzXS4Jf4J9wMPIl2aI+fKc3ynIg5slFFFNqAyZgaMb117h8/fjxqG3dXHX7bFuxuQJUz",
-	"AxyQvYOMUS+cfg7Sb4GSa6NZIhc/cDzpyKzqjIQLMQs4TAg3J6hIUeaaGcX3xMgRR4gr7lqN6IK8wszg",
-	"xZHWSdbuh1Xn5976DXfhtma/9haOmRQzkJpZSc4MkYN5Nsyitvcr0GS0MCJPTllh5KGm9YccfHh/dU1O",
-	"KE6gTv7Fst/MDUyMuneI0JNSKRlkOAx3aD5IlszivMwdzbKS+5IsHqxViVKm0OXkaG3KMikjX5+5XaA8",
+	"4VIFB3JPc5aRf796/yMRo98g1ebdKVWEkjGDPGvaDzIB9lO7xmMDkq8EH+csffKjtzoYSUWeG/GdzJme",
+	"4mrTUkrgmihNNZwRSrLSLgXMUTlLA56DMOK+kWZnwM1xu4NSGmY4knvXHRfj+Mzo3mMh/d7Nfq+F+IHK",
+	"CTz1EeCNMkVyM7nBa8pDDePdxd+G375//V/Db//r+s0VOShnuaCZIlN6j5YXJomY88R/jqrhIe7rOyFH",
+	"qOs8+aWicvdMESlyIxIt8OQzgXTDXc9cMg32uilRoFAvT4W4Y+b7wj4y+pi5Qvf8mSJ/O3p1dfnd0bW4",
+	"A46bfOvUpTdSWnnhqTZ6JQrQKOrNDZxaZBbcrVfeg7QSYQaaspwIo49RdWdFR11TnSHLjGo7MmguNGS4",
+	"Kz/vE+7ngpPL716Rb15+/f88VcOlXIG8Zyn8xOk9ZTlqo08MThnVdEQVkAN3clbgJoxn8DGxpiuq1Nxg",
+	"eTqF9A4kApl5wIqZkNpQ0BIOjbaPhgZzPeEdEC7m5wRNkkdokySKLpQ1AGlBtFzUVsfAeBt80LVF9/ZJ",
+	"YO7EXf7EaamnQrJ/QvaU5/ljaGcxG5SA/zZwzDgSSYAMMkNkR9QI1gQ+zpiEjFx8eEu0wbvEcMULt3xc",
+	"J7HbbPClG29htUYa/BL/hJuBJ9EO7fEzpVmeEzFHNqqIQhswGVMjprfO/ZdffjlqG3dXHX7bFuxuQJUz",
+	"AxyQvYOMUS+cfgrSb4GSa6NZIhc/cDzpyKzqjIQLMQs4TAg3J6hIUeaaGcX3xMgRR4gr7lqN6IK8wszg",
+	"xZHWSdbuh1Xn5976HXfhtma/9haOmRQzkJpZSc4MkYN5Nsyitvcr0GS0MCJPTllh5KGm9YccfHh/dU1O",
+	"KE6gTv7Fst/NDUyMuneI0JNSKRlkOAx3aD5IlszivMwdzbKS+5IsHqxViVKm0OXkaG3KMikjX5+5XaA8",
 	"KOYcOR/+lFj+JkqdigJQNIR7lgFPIUE2UNlSDJW5B8nGi0OzOUe1DiiZMqWFZKn1FqBtstouZGSWU35G",
 	"So7fMoO2HO5BekuDgRD/CNUYZ2PE1RnZ3R7br33OSQLVkA2pXvI+HGlWQMxa3zjGiB7Esl5G/yZsDI3w",
 	"VsYVq9AMMOw5ursd8+7aQ8DbjWiwRswxDAdo4WTSOVdODXAmiaWxmgaivqvVRsrTFVptDO7lLNv4Gp3X",
-	"pEN9rL05f/PunfbGli+mCRv+YLuuul5CAw4bu6kt5FYDMgu39OkVfoH0PMuY+YXmHwJ6Naa5gmRTEnYJ",
-	"41JBRg5evnhhsX3oT+LwDJU5P4BFXQNjykqBTujdivZFSFzzvrp8ZC1cLOinH4FP9HRw9u3p6WmyA1zq",
+	"pEN9rL05f/funfbGli+mCRv+YLuuul5CAw4bu6kt5FYDMgu39OkVfoH0PMuY+YXmHwJ6Naa5gmRTEnYJ",
+	"41JBRg5evnhhsX3oT+LwDJU5P4BFXQNjykqBTujdivZFSFzzvrp8ZC1cLOjHH4BP9HRw9vXp6WmyA1zq",
 	"mjlAsG6E2hTQ+0zdAs7VMNgNPx+o1QmbAFJZd6o/VskBjlMu2X6SQeCI7UWC0CvVOBHG9f99OUjW4iau",
 	"0w+wYrsO1HaNMO8r0LdYXYM9ZEOjujM+GVpmZSWdMyd/V1SUzKnyeGUwr+k63xozuLkLze47ILSG3mX5",
 	"zXN2tCeYrZADf+SGo1sMr0/mMM4HqIq5iS6DgeiI8kzwhEgQM0BLnAKekRFN72Jj1iyyOeY74fQed6Da",
-	"quTuRs6JKJh18VIjkgKSq2hsQQfs/DzLHoHUvqMLSzhHYKXkkjvXfYz6WnvQnCl4GB3eWJjsSXmfhND2",
-	"l2R2K2F0EuJlgHG+mwhppekdF/McsglkQ3toG8s5XGiUerf9fitJMvzGWsIj5yvpfKjhU0fMl3dpgRHd",
+	"quTuRs6JKJh18VIjkgKSq2hsQQfs/DTLHoHUvqMLSzhHYKXkkjvXfYz6WnvQnCl4GB3eWJjsSXmfhND2",
+	"l2R2K2F0EuJlgHG+mwhppekdF/McsglkQ3toG8s5XGiUerf9fitJMvzGWsIj5yvpfKjhY0fMl3dpgRHd",
 	"Z5KhFO/MwBKckhOhIdaOPuxC/GuD5dXYzxTJqQalrfE5J4GTcHlskcNa9uZHNpJwD8a7fFJunuB4lnf1",
 	"6yowestnpd6Q8vQAtJ4sZDW09UTfXdGBEMI6r3NTWQm/W3kDl25kr2TmQM2HzspiFzwWcsi43VZT6qpX",
-	"eKEUKGXo8HaSe06VqoSI6BmMRZ6L+bCcDTtiGpEzoinRqnOGSWDEDjpVppBna6WN35JBzvgdZMOootec",
-	"8nshcQbIhqqcgVSQGeWdZ/7XyvkRzttFhyS1RwWrhQoc2ogSVqiI8vkQJloHG4WFMmP6lTk39DRtio4b",
+	"eKEUKGXo8HaSe06VqoSI6BmMRZ6L+bCcDTtiGpEzoinRqnOGSWDEDjpVppBna6WN35NBzvgdZMOootec",
+	"8jshcQbIhqqcgVSQGeWdZ/7XyvkRzttFhyS1RwWrhQoc2ogSVqiI8vkQJloHG4WFMmP6lTk39DRtio4b",
 	"6KRTqqbRu72DhTviZakI/tFLcE4Gik041S4wbnkcNokzz9aBmfncSqt1JQNUXN0Q4Uyd5/nm3pkj28Sr",
 	"E77RZtrNgezjCLlZyxXtl6UC2fsLbxyPw4H9qmOU+hys2/nBw6Q5A66HNuBoaanANdOdwOOeamcl7g+Q",
-	"IkVX5mYml5mE+2HnkLXn6EFwHgXXcLkNSEoGlS0rPIvw3BorCzfhjqcTxHeiYte48oWr2WahvwSK7vLO",
-	"R1LcAW9DjF9Bx+ID+mW9YFlPapdWBDsiOf4g5qSgfOG9RsHL1k8/pcxp5nZS6ylTOjpVTZ2XRd87WAQj",
-	"As8UKXkG8pxAMdMLMp+yHAhDB1PJ72ABUe6HD2zgS3SaMZNKEzCA4gMx8BM378EP7y5e2YkDV6555fCc",
-	"AJU5A2m/tjF9s9x8dfXDxdGLb/9vyJ3731ZOlR72Z07iLsD6kRA5UG5pRuUzXgPebWHvblCDzGqIXQQR",
+	"IkVX5mYml5mE+2HnkLXn6EFwHgXXcLkNSEoGlS0rPIvw3BorCzfhjqcTxHeiYte48pmr2WahPweK7vLO",
+	"R1LcAW9DjF9Bx+ID+mW9YFlPapdWBDsiOX4v5qSgfOG9RsHL1k8/pcxp5nZS6ylTOjpVTZ2XRd87WAQj",
+	"As8UKXkG8pxAMdMLMp+yHAhDB1PJ72ABUe6HD2zgS3SaMZNKEzCA4gMx8BM378H37y5e2YkDV6555fCc",
+	"AJU5A2m/tjF9s9x8dfX9xdGLr/9vyJ3731ZOlR72Z07iLsD6kRA5UG5pRuUzXgPebWHvblCDzGqIXQQR",
 	"OpvIZE0I64/PgSwRi5tqiCfBHLFNvKIzOmI582tqrRBFzWEzFDd6zJAxPXTG2aGIJH6E0b8ueLVvKFgy",
 	"KCink17rcG8GQa+rX7TJLfElL4fbbrxiIxR0LEACzYY0z/0SVr1lLj32vHXZjUnjZ5HE77TjiBvzR5Yc",
-	"O8ZlWIjCnchgS6zBiMMl3yn7RDI2YT4xAs15tXdbSOdcN2qHy8fIYL1wb16KLl8KpeY0v1vGGY5W06Ff",
+	"O8ZlWIjCnchgS6zBiMMl3yn7SDI2YT4xAs15tXdbSOdcN2qHy8fIYL1wb16KLl8KpeY0v1vGGY5W06Ff",
 	"5rIckvrw2DVycuoCXsMBY2t5DTkzW2qkSxSYJqcBLZUZZfjfOcAd/iHG46iS+cb5Ybvk6r42H+/P7RYM",
 	"xywHL4qvFTt6znrHeNZQtRk3NNxMFd0tHlG1xLWr2M41aTFjyIXuO4t5f7Vg3H+Q0WLY+5TVlBpm3etV",
 	"9k8YjhbawsYWzL22yPnLcr4O69VEsxESHAPkDf4bLKIcFUxv6ratvwrOZpmcM53Hn5Qy31yWsCpuGtiN",
-	"It5gBF8/dRuHqiOL7aB1FjEi4TH7R4MTmxHcJWRuUt6ZyFm6GGYiLQvgOiFaUsYZnwxtiGlCkH0MJagy",
-	"1wkpGC81qASDcobwSUtqI3PRQxH17q+7jNWH7w/UvLz6aJR+qLpVEdB1cpkdbdVybALAhneVQcp8VILH",
-	"rL745EnU6tOsZli19o9MTzNJ51ZZ3GD9XW6/j1OrBXlYNNrO3E3CE1LOiBbk29PTOkpcrWXubq7YPr6n",
-	"KegYa+8gF/c0L6E/lODwv5hv1sKJw283Qeda7WCRkLOS61iEilGvRpB3b2Y9INjX/ECJmyu6QgZ5VkUi",
-	"95Hm/DwJYRyj+BOfbzDEaROihRjmgk8SwoUejkXJsyQMhvevY6D///73/8ToCj5bnhxDDWdUT70ijO8l",
-	"BI4nx7W3SP3t+a/HzjsTkSyUcsab1Ydol5AMnDTqv4ud4g9Acz1dPkEfBxy9Sxtm3S2H0mEQxtTHBIwx",
-	"xuvg+wrfessz+HRluVaD5a+Re7vdWm8xMA9TbzZWGvKyiJuFAwNBxC00jySKWROPmhl1SE0BNOFlMQKp",
-	"CNPn5LQKZZ9PRW6gJ4SRxlkayqwbcjsgliSDOZWGhcblHjNl/ErLyQRUhwG8fcw4it1i4s8nWFR9MN03",
-	"8e9itOk9bBMvKXjUZ9PMJJ1JmFEJGVGCjKmMnngmF0NZ8g4LhidQUV2lW1QcM87U9IEC+5YajhUpZzk1",
-	"V/d31eE6dB7yvtwpxLKIZcPKcf0GubTvRgV+TD5AoaTk3Er+qkxTjLM3WhtleYegUlmh+8RdOqm6vsMa",
-	"DAKZGmHMj1ydWFLhYyO+MrzxbuS4rM5pI9+7tZq4+eKs279UBfysec2Gg8ZfsiOoTTIzq9Po3ltsprZA",
-	"RzXaxw+EJHPMMBzBIXEjJ2S0INpgTFKHu7nwb/uKIqFZK2lWC3C5VEh+MQhtELmllcSglae++j7aL6+5",
-	"l6XXV92PMx+wbMMr8ga5NQu3L61dsHtt1ULrNIE1fMe+F2Jhe63LM8aW2n1J3Ue86q6SJeRbRqEY7tU4",
-	"1LitKGEIimn4xJq4OLxxuFyXOB8zaNYy+7pQ3/aCd6EiLx3C9qryj4zfbRUN06HqVmF+fdMOogaRSgsZ",
-	"inFCJMyAapUQxQqWYwJ4QqpwFpXU8ZVItjDbmWYs1esVWGcYqtccPSMxYXw7SzsUXbqDTyxcD3B2jOCL",
-	"2BrfxTCB8nWQ1PBdGbak5HiIGXWx3CqOeT9hpiwRnJRc0XGV8ahIQTOo062bGbhRTW9Mh5bFLBvGrEXz",
-	"zAYlU/Q4EC3ICS319KQY03MCXIrcvKBJOcPaHaHLglBNTgowr55ooWfWSRskLNU2UxyolmOMTlzdQkyE",
-	"KlV3cqY/3p9VRKbCD8NtJ3hT8VtFpchVsmmRjC1iR+PfrBWtAzlh2yFkK4aPZgXD/Jyg6M+MciSpdAI8",
-	"XQwhY7aQChriZbxU1XKSUFc4YX2WW9G7beJ215/bllGU3ZtkOSjttL2HuJ+20TL9N6u8Aga7NnKp4Adb",
-	"Z6VlJXRljcyAk8IfFxbOKrlXS1wagysUh6Ud7OkZcM1Km3FpxlZCcCzbZDkIZgIokoltEkZ7e8O28aF1",
-	"ENgLWzVSZHQREEUXtek36NA0Q1slksdfN3MxPH5q4DrHkHdgVAS3BarbJgJW+PbKZQ9t6mwIobt5Na/D",
-	"JKRzX2IEjamltjX+tsxdW7GLbSjjij18j1pkhWWE5hJotiASaDqFbHe7amL6diNUANxOLwOSM5QJmrmN",
-	"SS+n2Uqo2YUyUJP87bWAaoyt8qxWAIAhei4MXBFKzJs1OOwuEaqEnaYVBbCw/sqXDvMnmF97CbrtWtSU",
-	"5Wtv1H6NVrq4ID4VcyN5p+AFY9WsmnFGuipkrFeIcMqkWmoMWn7CpJSuENNtJIdKTVp1LFWQzubG3lXD",
-	"hrv5D/O+S7CIB3mGTi3vnEev1knLLILp1R1pmQ+NTOkhAKyPP7HF2brp3bmr+FAICc0d20pS7t9sxoBr",
-	"rMUkbV5ODyHdWZT9GhIfZ+RV3QCG1gHgf7Ts+VGhBVRK86qmKXA9dAmudcKOeTEm1oRz7YJcN5AnYnUs",
-	"OR5jD7nHxYO7D9ad0wcJY5A+Mm2jeIg6Nq4lPJIKJVfgXvubpctbBzEOWKp19N/ppqnms+aXG99ncMYY",
-	"v/rprR3hxekazhxOvG576h2VLgR/KfCjD9z0ghZ16Qbb4PTWGtjrAwlZaX0iSytqlztuKbQ5o2pLv8tG",
-	"3Kkns+nUeWdUYnbQloS6Kli7Ol4A38L3ORNymAquaaqHFWtd4mVM+lAMcoDmGIVqbV06SAGgO95mSYx9",
-	"fJmKVhtoTesPo+2yEqSmxYpMBNFiF7M/gYrpc5Uc1CV1od/tVMcQuLfSu7aCf38vgVz7IlqlZSXQ9hOi",
-	"VUep5Qty5Y9uHRh1QO+bJgxNQcI5qeo0uPIL7sLCnX77sj/krjmheJCZ2/K6+35dZd0uU7V1mB6Ocwlj",
-	"zGLc4ps6TNBLTooWlX8fYQuzSNHjEg+iSUUjj9VG8CydDB2YBVYT+u96H5F6qMQVP/jtleVwvHcgJ1sm",
-	"YRTgSsJG6lL6VZ4RfCsjjPuKKqEdGktUcpIB1q057pPCjeOFEWsrZn+mqmK5QT+fZb/1itFaC36mbDE7",
-	"Vcp7di/kM3XYZ4p2jg6eXEh3m7vqeWk+tiRyLVlfs6p7u5P1F+IeshW5j1LMFcGXbMmc+miOBx2BLR2R",
-	"KlVQZcfzmlm0iLF90JibTCjjkNm7chBotkhoIbDHBxSHxx0ZnyzPJPCOSBlRjMzAkVVUyzeq5lKLg6oc",
-	"vxZkJPQ0IWORZzVehBAVX1hReX9Ur5CS9dFyEo6wTqxFvNiAQQnyNRAd3F5wSlWoxCAcrbmXUCCpDn95",
-	"NzGU8Ee2Cf1cjkXxgyQB5jTxwmPBOrR879T1Ls+VqJ9HcleX3XPbltFpm1c2DhtyxWVWrHe7OjbtgZP2",
-	"yUQXv+7Yd5Ei3wSRLzpJvi0KbetX74CfTs1h3Vq2srw/SAVYLfJH7fgGkZWri23ejUgc29nba1Wht0aw",
-	"rVzf3JjVLv3OmCYHVeQKznTY0iB6+gBaPYhatyaBDm1Dki/FdtHHUB7sydvJO0Fpx/q4jwFRQwUwlGA+",
-	"SnVMkPg4BWzS5mDUL/iZIm4EtFJjIfB6GOJCI4/J9wbLyGjh29KdRd7C6gw+QaE5B0awJIERg/KMWOtG",
-	"ICR05Z6HZgZn9AxApfMMtjVABPe5nf1hSzDuMgy34WsF0V1rvVgFLnix1Z6aq/gR9Hags/52w4tdcx1t",
-	"n4bh6SVnejFUdAx6MWw1JKNjmJRUYqFTLwSueodmZa7VcCSozLzcOMyA6imKEhiA64OxUiEFBzk0t20E",
-	"E8wwjZkDgvXvQqQIKeiXLVEEK92OiT8Qjx4HSx4RKyInaCNbX2EU+Kb5UNZ+MFwRUGvAZT7sH3G7NGRr",
-	"gF9X7OESFGxqCgpX1qKKmuRAlSbPXwR5uchWsM8SMaRBcBKsdPXWVu+hzuOLBS7Ey5dJKeQGebt1ImsE",
-	"pBlXmvIUtipO1k6ODKSH7ti0juoaHWHiQRRZR35l00oQkf0adpp+9YqqgrYxmdCWcdyyGK0rPjlsFHbc",
-	"SSwoNqWOBbUt96zG1rCRotv9KWG77OZjhV727xcR9nztXx7FtgbsVevVV/eiqWb3RjLYcuc543f9QbEJ",
-	"3VgII8abrSMgFmzqCg+fkecJ+YYm5PJlNGbdy8+rjrgyhzgby8ZbDwcYwqdZztJYK22k2Ge241YJttY3",
-	"s0qwr85rf5zlpXJRMVXfyWeKzBnPMEE4liK3VF25q/hN3zBf3011pa8YXzIXF60W/QvIEdXYxmUZ86ZQ",
-	"bEC6sFnohVJswouO+omfNWy4PtwKamsq74pF+6az7cvq7imyBL5J08DrDtEjnyeWIf53QWeMZG+r/zWR",
-	"eTsV8AHczNbVjgoBEdq5LNFVRKYh5iabE4qeta/742Gnkcsj5zJaOURsSuxRmf1hGNh56LGA12/Wu73j",
-	"CBQiznrI8/WUHh5GWkf1x8sMSFH0JaR9rcCdWZBi0wzIHoZkJ4b6ffhZ3DIa+18bQ9m8g11o7C3R98tW",
-	"2puL3U5vfzLit74pRUUMdywmbU/Knpxw9bDKX7rKla+8saUdQGkfb26MWaKKjYHi8Fc322+BFUbyd/sn",
-	"t+uXV9c02z68cWU3oy3SI21EUJfYm4LRFPsqQ1s2vWMFaN95tk9yac8OdO60w0MLJ6u33txo0rj8HiTc",
-	"wtB2WVsBSLQrhzmK4ZeWVE0+67+GzFqYg19ojg2TzW6JkFhUzD97cnjqaE5R8hxU3bOUME7GZZ53ANRG",
-	"ALgBKK2AmFXXvIvsg4rsbB/+VhdVXOq2VTDM9X+APerxPJyMpywDrocLoKukj8BquEX69qwc5baw0ZYn",
-	"0KIwK6oPNvI5OgpWDfuVWg2Np6uhx1x9UI+uziHqm015bX425GGmoMwEXxQ+z4gSCTT3Ubt9xeRHcTUr",
-	"hjUxFuvO45f6zVXyeguOwqtbsik3pu8Ah+0VfnN923YtXYfc/QTHJTR8ONp1TbUOF/vq/QGaBcrx89PT",
-	"ZB3a9W6f6HO9w2MerE7a65Wy+k3chBCtuXMR2i07aru3kSO+i0ZsQi/HSg8M6Qbo3eiuyNS+dJ01IL+t",
-	"8IAAaoxk5luthmWtx0IO/0EHAWIMkkFVATjq07czblxnC8FgWGuedNGnoN2jlOTqWk73+e6qSFdwdg8V",
-	"trbtfvoweaw3Cd+9JLUtSd9uQ48kSW1HvfsLPk1S3MP8ceWNNlV3B5G6Wp0ThCnXKQP/jJEDW5T4BxbB",
-	"jSmbTHM2mWq1qqRlf5duq+IBZ7MZaEVmIG0taXKg4ZNOCJ7b+XJWTKMnqZEpXRVMLvSU8QmBXAEpqE6n",
-	"kB0m5Ifrdz8egUrpDDICn4x6iKPYAgoFlXe2fgKhUpQ8s7WJhcyUbePoBorVyJRLAQGb2VCrLKu2SpvD",
-	"PeUpJLbl8FhIktI8B6nIfCqqfHwC2KqluQpyULmoEheeeHhMrqdww3E6UmJGCMgCa38ypVmqfA0AWxMU",
-	"Ux+SZshPMz+C8TQvM8iSG64EUVMxN+fONLad5gvBwV6CrVya2xCjguRAJSfzKUun7oQjEZhTkWfHN0Fn",
-	"yY7cs9bhJyGYxsjtctXtZfPcbJYzyHxbreX0qZwqTf4uSslpThT8o8Ri+1h91YyLa1exfl7LZNONMpy6",
-	"ZOzlydwb2HdXOfnRMPtq4n4T5XSyPH44OzkiwcbPiKvXiUFIC9DEFjU3hBGTMfvN2lGTaszyHIv+UcJh",
-	"7k6NKWJ+h8z2JrJh2wd2WlCEcjU3pMH3LfIV3Q/Pb7iEUcnyLDakeaDJCBTL7BVhkSIci/HJOUkNXjM+",
-	"GZazM2KjTJhNgLrh7niS6gyoxig4PC7FzKUrTaU+rz88M++YafAdyrP60fkNV9rgb2ZDDVwbZaq12Sri",
-	"zGyW2w4OHrhsfWcchxk00ZJBdk6UFrMZZGc33BM7O4tqfHxA1Z3ryO4O6NBilGcO7hqQPfgDxFKF1ZFU",
-	"9TNc6Wm7fvwLV7C+Yp8vxxUiVQvsLXB2I2tXHt+YpqA37CcRdchsJPTVHHIHqsQ/ymjZDYP3+IhQ18hQ",
-	"aSHi+mJVUXgpSl66fv0WcVJaAGLPmSvaabbhibyQieuRuISRUhn0QRhD7LzhNn+CCyLyDNEJyX2FnYcJ",
-	"oa61ocdRkhsGY7CDCyJrvlbTaiIksfeZ3HCsEoAsj+UYDIkcGHHGjkNcY2jVhGdcNXbycs0e4nXRxd2w",
-	"IaJ4zvIAzc7eY10a3Wt6DkTrWeNQ7jNjqpKlImdI2PlUDbUssZ4pS0eDZDAxOEmLUZlTS/tzWgWEq6EC",
-	"ec9SG3lCbRB4+NtUlMpi8kyKkeeYM8mcpwKyMvW/pjM1TEUpcflqBimj5vSHGfUjmtUYKQO9d8MMjApQ",
-	"2JQhCZMyp7YAQHc8+ZVNPe/C7x3ipRF0VEcuNIJUij4NfM2LesTImYVQmmhAOumQ4YAq4tJCz4jSUBSQ",
-	"JSQXFskUbBLY2LaV4DKTFdriVdW84hK7FEUjUOvE/521Z7MdkTaywFYfjSIU7mcFkrDsnGDamU+1UQtz",
-	"nn2M6Ohq7mofuFJEdGEV9fdB3YJwnz1Pfytba31BrXCgXpln9SquJZtMINIwCHhHAfo7WMTD0A0qaPpJ",
-	"cFEsiHsLu0EagUctuOCLAtWuxbIq1FCNZSTe8M8LDUSMxwqqvrlW8HeFIV04USSqOxq+eF19T5VdEp3N",
-	"gEo/XPPCn6nW+F2GSvuSPyG/mQQPMw4NqOzXwduRtOY7LuY5ZJP+XkYfcdr3/W3cqH3TpHvErort3KHR",
-	"7GeRx6IwVxz9K+8762jotZJf2CG+Z5NSQqOjV4+vXFuyjmZf3U2+/LqlUOqajiJLhzyPMKq/STH/9W+p",
-	"yH8dbCyvtve5xBvb+QYiH6Ics8M5zJgbtn9rnnR0yI4aZKBpz8HfmVfjlSE22q4U850fmRlzx0cmxbxD",
-	"KPFy7wYrXqrYounATeEup7GHBgwkDs4bJ9eAvLDL0Po6F25pr113zYjtEmiGFX777fEH//pSRsimd2Ep",
-	"1MOVTjta03boyjwtNdXeHP6XWoZvsqhGuQUR9bDVLQB2dXwyCK7byYBWIJxRJjc+AIxj/ECZ3Cz5QUvg",
-	"2eaTma86jlnLkqet5kOdXdAtvvrYhApBgqNdgv1mL4d2E3S3n+ZR1qpwvbgVGOyIS8Rzbcv0U0UqB9Ex",
-	"ucUfbwlThI4UcG0dAEybX1Q5m9mSQst1llbE3GRMzXLaYZPB7xJya30G396SA0pUQfPcPjk08vLt39Jf",
-	"b8nBlGUZcKIFmUmhIdVEcIiXVawW2jABSOYK5ypIBc9ooyxqV9tZt/gVJ/xDQAnbwqqL5NuUc4Xe6E2/",
-	"XaI8m31d19/ZjF8/lN8jimRbnJXPmt5YOHXtiYc2G/RhvLq9/XpZy1hdbzUZBLGezQiE9urqm1kBie8c",
-	"n2pBoRqKcS/FJ2PKZUpFyeta06rR95r2VedA/Ae23Juwe+DxBDkJairyDiUa6QGgp8ZQLIWV3HHcesFI",
-	"n6ZUgosVXlc7DM+kseNwGSvO+Cfv632oca053Buu5WJHsscWTGsjltJc80oVfbu6e5u5f7sluXWOzcZK",
-	"G8tasfu2cLY7ql9V7Nv4SwfDalgANX90nPtD2ModxMreB2dBmLVuqc4ytQVkjHIMJRpqMVwmNbXboPVq",
-	"KJu2xJhASvGeO0Nr/EFgn08tBMmZ1jk6VpBMHC67wVdUZtqeK27P1VzpwjVXuqIG2E4ZnLn+upxzBaiP",
-	"yc3etwWZJpp15CtuRYV7KFwb0+E4ocUsw1XOCLuerqqOEynK2ebbs8P9xXz8iHtzi1u/L7uQ3TBQN+Rb",
-	"DUVUT34kW+5W5ti+946biTTcX6jV9Txdlfg4498dW00GGKnRQ6Rcx4DtOElza+E+VpzV8sJ2UTdmyQMR",
-	"q5ziy7T0j8zboAjK5uVMylm/Hl6rc1571g/Zztm5STGBR6nx4d5eF7WKL3UbmPwLXdGlK/Jq17lPw6IA",
-	"S4ttzhwpuxEtgrFNzQ0L2yvQrjbNbV6Fv21NH236wXZuqJyN9WrJUXtLVNPMtTZU0pfpX+ueqk5N7Yjt",
-	"rbSQfgZ/DfoWamPv2mL01rWxZDVp5HO44VYdqzfdLnv9tpF5PR49sS0pGXTldbWODV+rFunrmEXk63VH",
-	"pj73gW0H8ysM9VuA/E71o5Yd5UFX9It3mzdvyGng2+b7WA3Ovhyb/Pr99Yc3XIo87u8TekZLPR2WknVU",
-	"nE4l6PXLcO8ljQGj6zEULl7X/j7WNRWLEAueAslgJgGtWKj9ZxIDa8loYUMxQdZhOWOWh6aAQFjuzNRK",
-	"pVBqTvMNKsC98p/EkzbGjLPObK56Mw/qfzjxKtdyFWsbnbOhQNsFdEbxYRPGoxHqriIcFCPIMsjqa7AS",
-	"rMLWVZhacYZN6c1fhOKrQrrw+Yww3Qy4thaJgsWz8STMcpp2xMxhiJaBM6IFKRUQxpUGmmGFxRCOXHv7",
-	"tXlMeTmJH5/b6eomMtV5uLdslK5NUnCb137F5xhG9uaaTtZbu11QHq7Og0KY+VcBYAANDUBPPNpFdlLd",
-	"eCcSB7Xs+idEpoKPmSwqsG+e1gcJKL0JjoDiS1OoKo4Po53bvXJ7Y0s9eQxq+k1uYb1UIDG3qC6foclB",
-	"JETzcNN1ddTm730y69vAV+C/CnGYIlyQXPAJYLRgqRA0idJ0oTCvhYxKTVLKudBkBIYC5wtCESZCETug",
-	"vd3EqpvseO9u1PLRiZd1rL8nKAXlpY2SKW2JAXtwfRIzmmjm0cujW3CcSeiLtivogTy2mtOm+axZvF1W",
-	"YbPV0WBv17vhiXYkSdjjqwrTHibEnCNOUx1kr3PsPJAtSzF0nAPB6yE5aA0Ss4L0XJCMTZhWCVFlOsVG",
-	"0c+/i1eICll3EHj8Ml6GsB8TbmWd2KhcnpHZVLqmU1T706z5wUa1fys0Wlvt3GNOc1HvaAZ13hiOZhVp",
-	"GzQy6IkpKzhR5/W/9mi0cYD4CjngVYAKPpyaugSGiHgw6BVUjsvdRVK8lYRj0UkRqaJvwYT2p50HXsfG",
-	"b8C9t6HgHUm7p+bwn5+RqZgTpaXgE5fRh9EGM8G4Vj5F0GPCkmevWzCz8f6b6KLtVIF1KSir2YLddbCQ",
-	"HhexM6AK7nb7cgs40lbVFtaoPtuQy0uL5irIus6ZTfZ6sG4TRXJWQDz4a8PrcON0xIH0v4zGOF1d4azR",
-	"fK0E+BhVFeGeZcBT6LsGLFwQUfeFJJAxTYBryUBZadtWOfC60oHFf1fvICG2+AFW4UzIUs1QzMuv3BRJ",
-	"XQtBJZauqMNzIvLM2cptOwmY+39iU9GpyK2KZv7rXiA2QvuYmCUXLAelMY3frxv124QYmMCOpIlrrGWj",
-	"KSK7crvJShiak05IJrj983CHZfvvWu10ghhWC0SD+i7Nb0qBUi5XMWf8DnMfUVWv9lx79poMJ4gQ8a/2",
-	"hY7V9RDr64lbKqrL7FtNcc16YuXMXE+qYK7GuprVLjeqZHkt7oDvpgY0fJoxCepBFqaecGU9luqB5qzu",
-	"dnwSxuxTXNS3yaZBRxgn6WlzkAn2koU8t/9UhM5srlrMCSjuHrT+FS3M3Pr7Xf5WqlCPu96yb2Nny0Zc",
-	"7E6EFgT57bnjzyqW2rlVcWCmzAV3RFq4qPFuzlk1ZFx6MqUq1nQpGHwTRMvFhPEHYVqrB3Cva3pXfRN1",
-	"1YzpEPiK0ytKpYeW3Q27uzxdgXPeVpZiCarquWW/Oicl1yyvLXG+BAvT5ODD+6trckJn7OT++UkBJ/6j",
-	"w6r8D7ZOQvNV/VoS+wR5vWITfiRK7So3KPLy9JvjqH3rCZp0WABrQWIAts1raIFdxxW0myhvV1DT4OB2",
-	"xZe3R6puKHo/s7OfGxVyt13DolfQdSK7qMeI1O3LrsZolridqvg49Dam0v3SKBEXyL91fU4MIc58Vcg0",
-	"Kst+FPIuzvP6J2TQOWWa8clw4+S89X0ljP6gxAb5l+uHrHQ7LYbo7170HvyNVyU6ch1d5NiOFupGHI4W",
-	"w1DK36p1t4/VXZFSiTHsVkPa2SY6ElrqIMrqfmNgFF9b9Aa7T2sZwW0cQCmZXlylVeuKEVAJslJXWmFY",
-	"nFx8eGuFbmtSbvNlJ48LSW5TqsAX3MUPLOO5PUZDmg0YcNPV6DTVemYjFLCw5ysh7hjE5YnRojm70cdO",
-	"UIY6Jj9zRcfgpQJFDIskNFeCKHDFDd0MzxT569Grq8vvj3DPxxgOPzgbpHZmL04P6t0M3Zf1oumM/QeY",
-	"a8a0jbGIJXAWZa7ZEZ0AT420MhOKaSEXRq0xQx+5k2pFWZ2RTBSgNEvJVBQsZZlvvqYSgnWPbnjY+JbM",
-	"DCtkKdStnI2wA5KJUuFErc8JNsWtf2wMZrvo3vBwLNctVz0jMwnOJGM2MS51KcEOp4gtKaqOb/gNfyW4",
-	"e0+d3fAj8u9X738ijONootRG7LvjYs6t6QSLotBanhPZAttR+9o05+YnBrZHdc4K5rocKPZPODbDY+tN",
-	"+/jy+1fku5ff/j9yi+XXbG2nk5ntAfp//q4Evz0n9zRnrmik7fRJUirlwkiqt/aHW7RKoivnhhOstakI",
-	"0HRKxHgMPLO1kQALNh4Rw0YU0fQOyC2u79b2yOZEzOg/SiC3lrvfJkSCLiUnt0hjbhNyi7zYvn8bCAK3",
-	"iR1CgplfyAwkoLnKnBAqyjjzJVAsJomDmuW/uaaT2/MqYMOMkUEO5m9ECMQFpsmIpnfmDG/fjo/eUZ1O",
-	"b8nBy+cvEuI7xZtpXctYN2rSyDXWNIdz8vLFn8JfsTYvnxwe47g/CQ5+8KoBvRvTDG9GrYTxb05fHpM3",
-	"KNj/5c21RVz/7Ic3F69xuxe8ghyb0TijkhZgXYNeqD811+XKclKH+ZWfXXBQOJQVcasiiy9On9s1UnL7",
-	"o7Bgc+sHwraIDlOlvfI3TgWxRBrhx0Do7V+PLi0YH73NbhEXLtIUlDpD9cOcOM7SQcUwu9qSGmKp0bm/",
-	"MUVuUyXHQ6Srt4SqG34bUrFbIszhNGjgoUv4srBYk3GqyO0FmrLYP3GnZ+TPSJTJ//73/5hVf2R6ajQl",
-	"YHoK0lVjtbIUKagGyWhOUsrJCLAg6zG5cIdj7xhrtmK5ViOaK/Al+dQNf3n68txGPujYu5nAyAg/GsPI",
-	"hHAE1NqwBl7OUnAilyPYRkqVDDSVYSGCgI6bMwgUo7PB8+PT41OUOGbA6YwNzgbfHJ8ef4Pl2/UU2WN1",
-	"TWkVejuBWMAymdEJhO5JYdgiXyoi29q2OcDEFf6zYXDNDxIi5tyAYcjcqzpVmF+WEGuuTIimcgIae3eq",
-	"ymjt3h/ndJI0acgAd27bLr7NBmcDQ8ouUh/uW6GXGpz97V+WS/rCf+7MY7HyVkaKivPxQZbTczYeoiuG",
-	"fuOB7AkOjajT+HytMhCtw71yDi0ebYbKXRE7giDZuA3EzgHlREoDNV5OxSqAvrPxoZeZWtMaEFt36C0F",
-	"f85d7CdvAbjBI6bqfNXYfNXDja+5mbCx8vOYGlBjxsmFej8e9HjvRyMZ9HnxlTUF/PZroAWYpb04PbVO",
-	"fa5drF4o4/zd1dert7KyaV9adUhEGbaLlDkydmzA76WdPzZstc4T324d33++/v2fOXWcCDLz0bd9JnnL",
-	"sStXXvVc//b0m/VfXdkinj9zek+ZNbH8FlawR+Lnd4wxGBOFupv75VfzdosbnPyLZb9ZXmDQbZkr/ASQ",
-	"KeKlrGNyYdUByIwuULk4YhTeyy4WUp8pMqMccuTFx+SizFAMPrDrOLbTZ4fLFP01PrnwPsEWSV8Dim/H",
-	"uOwYLL6M9UrBRfQHlj/TzIlLW8PLyz43/72QI6xOY794uSEYf7f+/VeCj3NmDVQvn7/YbIIXf9ro/c+J",
-	"IvaKnQDnNOIlNEniAtJ1JRZZIdgHSB+Tt5owPgVpfjH/XypnWbeFOLP1l5clR2nLj3sh8eUyJvwFdIUG",
-	"j0xYY0S13v6xKz/l4powSLxjWPfaCb6Dgz4dYr38aqDyPYfV8Lgh1XuNBG+GpG85GNH5qFApquI/jKDC",
-	"9Tnhj0vvKz3aTTqCsZBgbQVjDXIZ6q05fyf0HwHqzyJb7BhbnMfht6bRVMsSfvssmGrXkz0+mj5UWPo9",
-	"ML/n3/SawNz3tRA/Gs3Jfvdtn/NyZfMhewcZo75x1csXv18ObclTzaHJgeGoYs5BPlM1HZLOEc8hP9xE",
-	"1j2pgsq67CA/Mn5nLY/lLBc0g4xkrkypqugXk74zH7bLOEZLJrZaGS3IfCqwe2bV70c3WOeyxeJNHej2",
-	"aOTCz4E+w5Xs3Ryze/mJReGvh2Ob0/KHRKjWFPsPYFuNZU6uJU3vjDq+PSsXSsc6htRwNpdMQwho5GeE",
-	"XkWm1KYZMGmwCL0O1gtBDl4+/+Yw0MWqW8eY0YgudpFlDVDdPUOtoZTf4ZGjE2pGpT4ZC1kcZdTmYdej",
-	"taLPKgdjVw0NzOgMrVUjxm2q1LblNlyOaFdLzD5SwfOdH2DULOLgtCUYeH/BOuGgeu9R5fgG8/5mw/df",
-	"7p53N95/Qp79OambBRRCSc74HTn496v3P2GlXMsQCa0YIjmI4GfihXuDGFV0fAMzD+PUsYtnV3Hb3d6L",
-	"B/Hfd/X4j8iBq1lWseB6q3veu4L3VpJKfV6JufqsxD5zQA5KjkoQprcf7lStjvLiiolWCzp2UYsRPmqd",
-	"t++CxIXH4KXV+C4c8ok5Ub29CKjbJW2voiaPybU2VWufkmX10We/NvX0s7K6zPCzOm8qFOHJgeckKF2r",
-	"gI+co80WXf224E7L5ruZThpWzd0hTdq17+acVBXdkLfSDGOXwarFGJruIuDN2NaFvezq8ZuNUsYP7uEX",
-	"be/zi/xyLH6Ba4Ji9gEXc8LUF2mo/9Ko5d7698WRY08ikLo0SHJCCnFvg+OUozCGCrMxoerO1v5YrVZk",
-	"BeMntpXqieuhi1Q3SkCvNJVa1d14fbu6EU3vJrbpuA2UtF47qrFAGHbtjrZJZtzs5YaPRZ6BDHsc5+we",
-	"Gx0nrsv2HcBM1V2PSdBUOWs2PfbNg89vuPBNreu5p1SRlJaGYpczH/s4p1iwjHGzUqbMb1MxN+fs91l3",
-	"xhZjs2BZcm6XIQ07PAgjpSXgm7dEwhh7lPu2tO5l27fc9X8mduuHuI+pmN9wnDU1jMXcsp0US5CcGNVt",
-	"8U8fmGsIm+thfEzeGPVUAhJS3KOzEdvvz2wAqA/IdZsKPF7V1iyPs8PgpBJSYPeYwXVMPhpeUgMj4zfc",
-	"LarmamZVeDfHbpqhmxZcM/Qmf7u0LwU9zZc1zhc7YxjLrdNjViEXW3ruTsNCgCy5Wgb3R9VJH8QYvgKx",
-	"+BHparW1BjG9rLAZ49AMNj5TjT7Sy83ZkxhVIgdIN1Uo1VZw3RZsDWJ0mmm+xzBRjJezgZ+h2JkQ4Jrp",
-	"ReJlGSGJZgUckwuc3sbfVyIoovPBy9NvCDYsnjMFhxaItaQsNzQB8nFQGqwucidFObF+6IsPbzuiSEtb",
-	"XqBHDCluZVgqkJ8vftSeXK94wBWfbzd35fDY+MvVUaodyaqdUaliq6F6hz1G41RtrOOqrT9qGKQB0vVR",
-	"kJj18ohBkA+h3F+RrQC1LHPilsA0Y9HJQU2ZUChcopiWMi4Ty5N0CumdrTTVSTjfc7BpSNatZG3zruBp",
-	"OqWMP1PE6HDkQBm2ayRBW57GSlpUTQ+NfEqRoCbEVkdEvf2GU07eZC++/fb5d+QOFiQDye4hq3mDE+Tu",
-	"YHFM/gNgRlIxYyjogYQG93jmPPWO6N5wZw7QUyhsRpDN+iN0Qhm39eWKaEqJORf3rpA3PBQ47RW4h0dH",
-	"wemR79/++OY2Jnf9BSxBfxUc9UZ4+emIZ8u4udaJGFfV6yWjj+TLlaq+HqfAazHn6JxqCTsWzkMY8Qku",
-	"CEWIOjHxphNZ68TjKJ5+pPmdVXcMzrnxDeB7NUZXlWKQKpP5VCj3ciYAVV7br32F1LMssfyCq/Iyy+Py",
-	"G5yLhVb1ZQiXoMrc0MQ7VH+xeHbdCgEPhSkykuIO+OGXCv+fNwwK0jtXKQS9sBGwrcEqgCp7pq6idBua",
-	"uyzFVz7FOESUA6pI5tDKs4O/vGkT6eALTNdD3lAzjxuei8mhy8Qz2jIyMcO7zAQRAouOZqrIv24GwdA3",
-	"gzPyt+Pj419/c8o/ZoOO4IY7DB8tWphvONmBDxMznEOU9sesRIsKJVLYZCunNNgzxXGnIs9ueIXEYK0N",
-	"qZCZSlzFjpCGF9TcEZARLER1jpYlA4+aAQJ0vbCcsM2YHsF2XeHuosKh35IeTC7C0p7Q5v0YFAfzwpii",
-	"EwnOeYGeC38Dh1+mpLx35fUhmS0iafEV7xYTqp3cGZEL7mCmiSh1Zf3wQu06qcBnP3fbkW22NdUaihma",
-	"YLGhj6FaNvw9rCmFj82yIDsm31OWlxIUySCnCzIupSWjdiR1ww8uQcvF0cVYgzwkM/MsdY23ta1chVUm",
-	"k+YjniVkTCUpzOQ5cAZc5wv3kv0CzcnOXOq+O6L6iPIj94JraJSL9E6ZYzsmV2yCRmLGiTXnWvuRTwgH",
-	"nilXkcD9dEywbg52A9ekEEqTF9++bFdHqotguXeeJ6cvXpLRQhsW8vLFi9D8c8O/Pf3GYnRwMo4QCEEK",
-	"yhe2khZKVtIQbbNmd+KVCT9Cs3/EO34c2oxj11T5SSnsu6jx4MoiiBGOLfIUY4pZyXCOpv3UcLoxWr6Q",
-	"/ynN8pyMgIg5Ona/FALazB74Otx1330pJLdhVnaFdwZnf/s1pLpXYV0Ii88h1p4TBU7raVaGCKgqy6z5",
-	"MU5Yhe1K0EFZLVHx2XRo3razINnPgUr3HCc9Jo16QFOK3SX8J1oYInVmC2/4RLzvyIGtyEmo+wp3+vrN",
-	"j2+u3yzXEcKAjjCo2tM6u5NIyMOPdot9ElQdUmIJmnpTyDHMTuHL8s+0Enc2dsX/vlw0a8UXRCQLCT0Q",
-	"oxjTbqz43qhQNVhPDVebg/IVN2rSfUw+SmHYn8jAc/TANFdJDDm7AzLHVz1iI+/9bonVHp5HZ/a9swO8",
-	"8kVXUDbCZiFzIY0sgXkncY3p3fcXj8SBX4kMvigGfB1QTJQYbUGMrxzDv77Yme++Gv3nL66fSEs6OzBq",
-	"QKmnhpSkVKOJxrYjoU38O1xLeXwMf1U1ImoCfasVKUBTjPewNqo6U+7cmapy8P5ZK/2fOFR6QCbdX+BJ",
-	"E+m6kHafO9cj233GIHWuyerGdpUu1wWwJ8H1xytg5XO6UKg2YwJMAVwnhCMESuBYwy7x5iJFeTYSnwxT",
-	"c0Tq6MqJyEcfRM7SxW5A2Q2+GUSLVIM+UloCLXbisXp0N9XXDNCV74ny5ZxhNKM3QOrwKWDd0twdB5S/",
-	"Xxl7E8sktcuIhnpf4qMnyie1kz21ZLeKVVy6k/m9OH/3mSk7piq/+OgHV0i2zjc/aHqDz1GQM68YXcEW",
-	"cKEYOr0+zbJJNAxryyTdNdkwDIRpKIyoh1Z2F1fqDex1mdMwuKbOQWkVU9KuB9UNdz45bIBq1w5zwnTi",
-	"GzdkZD5dnFe+SI6h4miAZxzbijKlE6v2KuyXygVJc8qKG47moypyMHCDHrw8fXloWPu4VL6gjaGDGKW+",
-	"ENz2I0WLPkglOC6u4gpM3/ADGyCtp7AITKc0y+ob1iIQDw7tWbiZvqu9WtXrU6rICIDfcN8GPKmqDxsA",
-	"8vfKCc0xgDmpB2ker7UlCeXaQ9W1ca07FHsFV9NiF2M8L/Nns4Il8UXBbaCOo5/kwGwTpzXge8OrsdB5",
-	"fWhD5yVQZZfiSXVCypk5lG9PT0P3wMHLFy8OY7b6j27DT8Rd/HQ078dhIqY9PwTf84M9P4jyAw8hNf5V",
-	"VGW0IAVTWMAbq+W4BxLZQ+K9jJbyeYmsUmQstq1nFazAAKZuq+OF88+9urh6c/nml7dvPg7fvvvw/vJ6",
-	"+Or9T69+vrx889Or/yJ/FyNFZMm9qw1p2/In//nzm5/fWAelISTnGKXo6g/UcRaF3VFAir89/QZHDEyS",
-	"iYvdMMTI2SGPb/h1ZYZQvqC6GQNbOiIxOie3mVwMZcn/zWDxLWafoDNB1hzr72L0zNeOJ8poj3P0cM5F",
-	"mWdkSmcz4MfkvZeRbfYJHiT2ezGXRfOcIOuxKyOXcGTfcFEq1nhSt7DHPBTsQkkO7mBhr39Gpea2dY4z",
-	"uYxBGiCxvGOpKLMLDo0ST5ub/RbXsBwA37zzX9zJhbFIViaxBWncrjrK37rzXV3jd2Uq54blYWxKfqPN",
-	"RKTJp7luw23s2yTHyowT4Cnz7ZExQM9IC42GFcmDqs34joixgsaznPKq6TVKKq+ufsEz/+uPV3/FkCnk",
-	"XLE22zVkuC6Dy6+Uo5ypKWTDjk6prthwBVTxNqcd1XL8miIP7hutcHpU2dmuus7uEqosUvy7GK1PpPq7",
-	"GHUmUT1V+Z0vLTrpj1hLx4JMUFTA4rLBXyFr9B2V+V3VZ6QJL+dkJvK8AiqmXcOMsMazZ84xjr3aWv/B",
-	"js2ULcDZjMN3IwRt7swKjLoxZhxJRtPIWTXCM0qP0tTcnP8scSkRzXjmc2tAUmQCurPsbcWLHs1SsxKx",
-	"r+0G9vbPrqRt7mUaKw75jNlKtcbEj7ppjZUTotD7UCMo40pTnsIRfMI5uqAeI/KcS5oU4t5lmSMsEj+I",
-	"taWc1a2GWp0wYk2cbziKoQb+U8HHTBYWAwqf1KjqRtAqqZOLp0xpIRd1nay6xrThfCq54WGpo7ofskow",
-	"PtweMmTM/IABy9X3VnA8UAA3PBOp8lh9RHnmzkkdF9lhlXDgjEp1hrMRq47tm2ENX2x1bea94faij4mj",
-	"dpWPbzm1p7oht4qYBPoGp3rr3lwng753cYoKQjFYPbMJ5wcSZkB93043zOE5oSMFXJ8FjdxZPR98muUi",
-	"q1oYxmTXllwVirD9W8ErvcAWL0Y8fHjDhC19OzXrOXkRui0aPot98uAOkgc9hD1zjc1stTwhiRJFC3gN",
-	"igc3U6e/HZkfT17EcpbiQkAL37r19491kSODu8+Uz3loqagJVqdw5SeYJCxT543FWw4f6lg33BkeidWe",
-	"JYoJGR4Itg8yQoONx0XVyiq1GE3oGol5PTgc54b7khM1EqOj0lkRbfkHI9l4v5Q9g+OqRINL/XDcy29X",
-	"cEMpDc2zDyBzuVozdARXnZ1sC64kbLPlDk6JUqZw3LYgZMIwCAh4j9GaRZ4rFPcSokTDqoAZDY6Hzo3e",
-	"ac0KI3BzZyvUd3ft/dT414LUq0qsrdysC5f1heryvVXrvSK5VyR/R4rkSq6AQtcBdcQQI64ON9AoN+Aq",
-	"GqTrkYktvboz1y3jq18n+LoLPgsskq4fX5pTpdCHZVjAge8OOtRC5OR///t/Dpsap/W5xUt4vA1mvcY1",
-	"PqYG2Zqsq8jrRZ5HjuNJdcvPCsVLWw9ArTYwNoAN9Zu1narCauiYMRvzbmprlVDWJ3xgm/WENQ5RHKus",
-	"E2FMixnzWIJRFuPhLOYJ1i3v4++zr2f71P+Hg5Q9Sl+tegR6DrDUtbIr5qqjFWYFQNt0aYoDwe5ITbN3",
-	"tyuVH1XtEGb3ZqvuONRVIEMO5Lr4zZXk5ZHi/Iru1iUXFWA+D3KfLQTbXKcq85XxY3JRJRjYEBRbU3Ap",
-	"SaTeMtMJ0YLkQCV3hQY/mS3DLIoH7x41Drs7bcLu+KlI62eNCZiK8I6ZNUMySQooRqE2jtqj9pLYmKaA",
-	"tyrGY8ASCcXa2P8CTooxPdFCz7pNCJdOjKRYglJBKsG6K5dyEOhsdl7Vo2RW5RfcxpXa6C1XzwKTFZwp",
-	"1ZZlbMRAuQylZ7YaKNQ1VGiei7l5fwkysarn9fvrD48JnWb8N1yKvDBDdeb34AFh3qEGWdWrEHpmTov8",
-	"fPnWPFRTMSfUnOp/XtpMjX0W0Neb5megjyjQGN9RzqKosQk2njjkWBGYY5EIIxeaNYZqUebFi/MGYkkM",
-	"jOEGMh0QY0SEnSqQiksF8rgY0yG+l8fbHdivKpT7XWXvXboUKrOEaH3Vq5q8ecNkkHRljZ4Gw7n1worH",
-	"Th3aJ/l9UUVLLG648OeQDAT+P88Hzys7jeC2pGULmPrQDZ/Au6LstcF2VJCpExePGK9kxcr9l5ZSolXc",
-	"DVglE7d+tyCup1JonUNmk4mrGhwHL198d1hHexu5QXCwdZjMCM3iKLLMwcf9LtMZLDb4we/vcUiNH95O",
-	"tnW8r/3cmXir4gXW/+xOGqtHWe+HNdYxWdcusIdqKxNk5KDztoxAdYYB6jbcMyh/8MXWXdtnBu+i+vOr",
-	"qvRmDV+zGjfW0gkLZt0RFDSdWjh6pginhQ0BzZxHDFVlp0lK0L6svZH2kdWhnC8wPrUS5W11DaZIQbMO",
-	"i+61XdNjyu1mhlUNuqqzDFDxwO7XoqjdsTr8I+ifHQcSB6/OrEIDC93sButjVgxAyJZxYk6relne0ZFT",
-	"pW/4829JwXhpY19ckRqsbdEoFx4SRJ/w4+J+/eW+PP1mRZw0Aswj8Roc+/N07/oJ5nZnvZt3/X7aSO5l",
-	"1jUyq8WPBuqMDWIijKhzX4RCgss4MTIrKkAp9Oc8ax0+1xXPsJkZcyHvMKjCt2G5cPF8Rkd9pty7ofG+",
-	"VmPx2bETp+LJyuIuwPX17h0c6UtW5L4mBw/W3zJqgauCuwnPeZixvYq5XAuO7W5rq7ozr2sfZ5jOd6Hz",
-	"se4qaaePwehrfBJ2lXxI87R1EG5n+wOnr/9+m3BVDtW6LSJ6yn3iNQGuJXPNqIKcbaI0XXT1Wu2MDakn",
-	"qSweb67p5Jys9L5h5lx39ZRmb9XHbui7tpnvF9mI72v33RbBHe+uuy+SwM9F3G2WZ4y4/4xPdkXcH7HZ",
-	"sF3ok9fQW4WKdknZ4yPh76px8L4T5meuZo7mu4AJY+kTnWPpPpfTg2Vfjc6TCQ5DTMSWIGbAFWF6bQ/i",
-	"lnB74mtMPnIb4keinX71cQ+kffYV0E+/VEN2fvsihJcEoWtPPffU8+uhnu+ovGsoMBlqMVpkdGFDfHlN",
-	"M9cSSi50VcKo2yPy0cdYKbs6ooVrpWvNFWdEQsG4QQ1fkoVWuaBYjzX1JZiyEhKMQs5KtHuohIBKaV7l",
-	"nfIMzV1BXygFXGOIv2uQY5NCtSA2xhmTlg6sF6YV12qD/zhARmYgC1YVQzeK1qHt62Bt8jMQM8N/oi2o",
-	"fmRK/9Q4qDVJR1V/iZKjSmf22ZFcZN9YnVuULJXOcPVoMKwCGz8cPDfbenF6mhBfS+Pb08OOOXNs/BhO",
-	"WdBPrCiLwZkZYVAwbv/1vMolYlzDBOQjN30MD3mVp8p1J2wAr++7bM8D8/DwaL/I9M4vxrPVOMJm28eA",
-	"dDSpRDcBOZlVeQ5qdYI6uWPcF2pqmD3TqTAExoULelg+YEVhCLyGfNEfb/8CDbT9ECzuiYA4nDICy/VR",
-	"BDntkDPz8x5uW3D7g5iH9H0CWtlyAHh+YtyA5SrJdgUUJ4NZGYHPANQSklGWL8gBJRmbgNKHCZkD3DV+",
-	"Qp47Hh+TNzUfCwoseg/ReOyCe8h/MJ7ZSMUJuweOOcfOw15dvlcDIjG+q4F69/L7Snh+OjvIjtAKs88V",
-	"3ShB6WvPEf1K6wq8mgpsICrmAZ6nogDVB7s7eRTKW50RgoY7WrRkmW37aDtV1pKcKx2aKSPOQjHTWMnW",
-	"Ft1YgbdGbm8IkZdW7ntslLXzfEZkVWbnkMUQ9Qcvrs0B6yPIuz1afh0KqO4UIonTZ3rgpZgBpzN2vKBF",
-	"vjLJGooRZBlkxHwYfmUj/4NO3kyRCXCDd65Ta4Lt9DCIw/xxTN5qLI6sHF5XSJogm6jVuipuV2mqsRQH",
-	"05jJbcMsotLm+xnwiw9vr2aQbiZh+hNY2Zp0+VzcfFVpmz9MrvU1NsSdQVo3T60hrrqWNri1a2N2ZMjO",
-	"6KQKx2h8s5RGabRMXygrI1okZMxyDdJm+CtItZCJgSng2jCJGZXa1pbGsFLDNnJGW3pX/yoA7xsbWrJJ",
-	"xFR/u6aYuaGuKfKvrqpQwHW7IFTk41YRPrdljIB3mzYnwO3WOywU/1g3yRqb9o9o4ejx4qtSKgOYj2nV",
-	"CK/pA51EzdI11DUg7vGY4ZeEzQaWm/sOsbnxe3esbdBSHssd+ERRLD/fRGPs7mE4gg2ikyIHdXhMLkhW",
-	"2juGVjc375IJhzl2hYpiPhl88r5ZQPcx5Lxwis8TTNvYZO+A2v4uluRLqv2zHFayTzL73AU6M+xNFCKm",
-	"r/SzTAoOV5CVLjnhpKIJ3SLDB8qkWqLdVjY1IkLO7gCTQiAhqpQVpz9DjuheHKNLRaCGiR3+VSokkOeH",
-	"SVtcsO8zVTHRSlhBcnZwevzdty7vzI7vP/RTqalNW0OLE1Oa8VSze+xSmSmssQRsMsWCmEJmRLGC5VQy",
-	"o+iOCdUkB6o0OT3+07n7RJXplFBFbgY//XB1M0jIzeBalkrbP1+Jkqcsvxngkm4G2EMMbgZ2GpIzrXPA",
-	"CnE3gzdU6cIog9VL9puPsPS7BFv1oZxMbMW7RpXP9RLT6/pin4j5BzN2pc3bzWzG+ncSILcpJfu88gLi",
-	"U82tW+x9udJXb2xfFwrdao7zHbEdbyh3ZQ/RMOmck62qs7wVLBKXKtYFQbekiq89DnoXLHUfDr11ez+8",
-	"4SUG6lsaV8C8UhzvtNo0xqwM8Z4TGbpuZLyouovVBFjmNMXGQAXICSbEBWWtvbT+zemfghrOpbxn90I+",
-	"U15HJ4wTLybG7Tdtkf0JmEIXK2hQhYdEKH1z+qc+90NV42hRnuBg2H14ZF9sVtzXHvLdbrfSrf3uMPbb",
-	"RmJaBuWK/EJu5Dng+pzcOlS9dZnMCpvGSsAOPWFl4pypvsyuwk43k48W4plt0tAVHr5Dtve4avjnCRJf",
-	"R1C+2Djx3yH/3wc8Pk64eFzL31rKP0Fut+OA8HfiHlRQcNzq217Lh0BlObjF+W8PbUdMphq7SxoSTGIE",
-	"F8OMtaRc2VjKMytMVV06KsrKZN2Fw9LV1KlFc6x9NRJ6av2ttedihMaJlnsjsX08R+ZHJwv42QIhS0vB",
-	"J86Iemh9aM7aYv+RTlnetr+aVQWi4HnzaHzRDTtxbeWwQmF9ggyDOoyGklQjsqwhCzo5xp9jo13qMfmz",
-	"OQmMMjWLwrI8o7r2z8HL5y8aLaDfgZzYyvZNQERxqe74j/XGzG8YPGBdkO1PECqMxOU+84KXtzcHZowO",
-	"NdF+kTSlRJdjlQQ1EklqWbxrB0DHY9s6NebJknDEeAafIKsSzZejGMy8T2zZxjk/Uw20yDpUmUcDU/Gx",
-	"K3tUQVxVodLVRN7z3z3//dzxGwZOCQ0pKY/xoA05bNgmpadzvdFZBWkidg61UfpVa6rQpW5DPWtHuvcq",
-	"b+tB/xAuupcDHXtZPsgD/kdweQfnut7jHYLBH8jhPWvCnkexxs9rSks5R1dBuTnKBjqhjzsUX9Z7t4Pv",
-	"1zq3gwt+tGqE1Qyfx7UdbnHv2d57tj+HZ7vR/TrCj1vEooMdP8Cr5ZuTjSAXfKK8RhWSig7DH2m7ucJv",
-	"1nm5muRl7+TaO7ke7uRq4BJKm7ZxhJc0V/HgTh9XOGajyE8/GfQvoNuc9PElsi6PU4ig+6o+u3fxzBo3",
-	"3S3vPZmDx9LqsOC1uUTCeOi4idmitvXi7I6sP6q8+Xl8OGswdO/C2ZuQvvqKP1uLs+2eZ/0MTG0rd6s8",
-	"hMQGvZV9SXCXE+St4KnIy4Lbnr/c5aNLdg8ZGed0osiBDb28pWooxreHbSPUBSclv+O2/wXYAE4nTuvF",
-	"DMIOJXHr1OVSo7ceBio7Q488jRUf49vb5Yh0dQ5faya7CPJolo2RHUaz8JWNZ/xouFhrhDPLKplrWSJF",
-	"3mWvq5xhQ/fSBjNfIzhg6xohicrLrtbDCDfb3AQ2sN/mw7CB59Zw4EnD0ObObbWOYpZDAVzbm9l+oKqO",
-	"zAPGyEoYjqUoGt9W3ZlRWEiWW+J/OpqIo/av3RNgmN3Dh29CWnUTruRO4tzB9b/N1EoInhClDWnMEjJl",
-	"SgvJ0iEXQ1dfR0gyFnku5sNyNszKLqQwdPEBaN/2kyIZZ4pUWWvbp7StkS4v1Pvx4Guzsjf5w3pDe4sd",
-	"/oFs7d0tU9tPViWYVbEWLjW4AIX1CAjjOeNgXb+8LEY2Ebnk7B+ljZVw7Rsc93eV/qzOzSGvxZWqX28t",
-	"JrWiAJrrrez0uKSCZkAUUJlOzUF02e6bYPNI5vvmJJ/Hgt/a6N6IvzfifxYjfqvQp2F0FSlo4T2H/HAl",
-	"derWiba18ke6/U6pL0GuNiFTK3JcWmRrnf1/iUTtXQB7F8AOXABtTAy8AL485mrRoNMR0Bq5TneppIbE",
-	"iQyJqyhCcrrwdUbW2BV8eKN1LLzVhPEpSAx4DNv83zPFRixnenFmw0W37PL+QOyzsvTTCb5d/oz1VxII",
-	"cnuPxyN4PGQbkFZK3Y/Y1GAjUZsHgc5IIcScV/wwqOwnwQZ1kqsmPrvEZBt5m5EpSDizbQBdq3wCPJsJ",
-	"xrXCsFCEwIc7V3bKMx9bIfg8Lpb1dGPvZdl7Wb5yL4slG+fktuZzt0g9bi2n8+l8WOWwyucL0vkU6Ieo",
-	"ICdekurno/F0VYyjOSgNl0oPL8lF2uEr+T0aAO1m1xv+llW8Z7WCN3g6kvXyqyqSbQ/oaJZTTnLGoQNG",
-	"ycHL05d1r9/Ww1BcoNnhThs6dRYwFXNuZH6X0RR0F1wGgloWPnj5opnwdDEBni4IZEwLWReZmXMjwjTs",
-	"9L5UYtOQgUoHVt/iEJgCXG+zdRHGFrYfyTppB/88Vkm3sb01cucCy94a2atYVpuuJUgvqizQ9aRiXVOR",
-	"uFSgFChVmDU/StIt0qa6ZwiqZMekrQi+r95AP/9ylkSHwdKuHjIbw9F4ZNtSRSnZBX71hStmF9XFbEIP",
-	"P7MxB212c5LmVCk2Zk+hsf0Oury+Enycs1Tv1bUvQV2zsLtIbD84S1kMKVm2Ux+IBtkKpUhvU+pBgbFv",
-	"0o5p7/Wy1IfhctV6zaRLgQc1mTWPj2mWxclnlv3I+N0jyYBm6C/BL41bjFA98ztk50RNxZwTwW3lhqUY",
-	"ji+4JtMX3cZuLyuuCZvhdy4Gctl7bcuunZGb8vT0m9S8hX+B/2Exg+YP5vi0/Wk72tXAxahV6XJVT+1l",
-	"gbbLluSneVSBxw7c1eHMtq/B+L+87qLnMu/a9jGRZ4F9bO+Liis+gUvnmWofrfIRGR3OqgBMd2qpWbav",
-	"UB4U5WnWA3IN0Vq81kZnoj3G2qUA3ciCkxmdgTwmtW60pM9VkOV1pUD3sU+O7fBR3nyJjzwoP1oQmR3+",
-	"c7Fpt7kIjl66k9nz3z0/7UWCLMCEGB6hRAb1qLKdRiyUk5LnoBShaQozjcU5ybjM8y1VAFfKe2WznSVC",
-	"oeETlhuXkJWpDdTGMl9C6Vj58DFSAq7NUplOiKQSCOM33FKhmVCG3i3ObaMeli7VENeSMs74xFYPn4mc",
-	"pYuqELglgK7+N5twISFzETJ6Cje8nfKjpraNuDICAfX+/8IWvKJGwrbRAUu7NkK3C9JjiuQw1kSU+oa7",
-	"C7lVtIChfeHfDCW6PSZYk2PuOxK1Eo0IxrFTmU79lAqwL6BZ8wwNv0ctUSsDDa7YG6pROPRClGRctbaj",
-	"5NZ+rW4Ni7h1FzzU4ha/Ob7hsQifK/vaVglGy91jXZfOwdnz06RuJfvtuk6yS7kAb3malxnE2VV9H115",
-	"APWFxFc3prmCZLm97mN66KqD7qoahv3IDSa5m2sreIl9SnN2B5tKeU/tsPuC6HE1yxIRDokDHi2erE04",
-	"42BLLdq2MLYsADm4GRTCdXHA924GIfW1OL2tbLiOYKPL/ihoC9BJul+JYlb6rmeNpG6k33oqRTlxRRtx",
-	"yTbN8Zkib/gkZ2pKKKf5QoHEVgx3sLB0uaA6nd5wqJQS28AKO0McGHo8BilpfjOwb4Ii/kfIbgY2MaEa",
-	"TIwrQhyMTqi64bOppApsvDGWfcwN1VwQqhR2+w2TLiT83ZYxHKNYvKykYtcNR7KPb/hVfX4Ed0I0nVRF",
-	"+88cd7UWODOy7TcpOMTIp1HbcI3BqI+pLrbmWtUXO4CTxJfm/KMrh3FK4IBMd8o77ihVUuOTpp8EF8Xi",
-	"maoAevchjRsThJN/pSKD304sDG9n3l2VoHpwcfrdoU9TJQdK09wIm1Vv+RnV05oJm08GbSVtVWpep3Yc",
-	"C+Fsab+t1Cg8mmF9NMdeaI6ZlvFRC7V2mWfwJQQ7I9DiTXoiuveS/T69ZH/6sqntBYIfoXWzJgeXB0qU",
-	"MgVyWz24TQKj1nwqSCr4mMnCqL76QalR3aTTMv3fD+ncglR6iSpq6TOPlknlYxj86gnsrI0grce09UUm",
-	"3pv99ma/7dVMmbn+f0s0LxOALbPJmOlzwtC01mhk163VTCjjDyOBrICccejUIt+0WhdMqSJTOsMAp7gL",
-	"iijGUzD7wIL2SpVYlz5wSyWEqj4uOYJhqExHc9Ku/cofU9Pyc3TIWP709n62TiO3ezUhMykmEpRKCNyz",
-	"DHgKBgyqEEDU5jEgBWvtMKyOlIHcodutgQt+Cz5HuiMxofa2bp06GTjEHtl/3K0KOPfdHky7UxNjnpfu",
-	"+AGbZhsSq8PHglQjtmFZH7WaSDdKiVXqXrWfOeOZmBuyPGH30Aj0Hy2Is4n3L5R/iZNd47IeFbT9NF1m",
-	"ros8D3f+tG1SPy9trTcdNvtxV9m++aZpagzSkOC2hFDDmlOFOkHOZvPWADda2O4+IoOkzqzuWMuxIZco",
-	"1dC6JJ75tIOEehjo8Ec9XG16AvjtJs7VIe7p88rU8eqc+kJy/6qQ1rGzuhrkaIGTJ2GGuC/dkASlFhJS",
-	"LSohs3LkIYdkVNve22GzEs2w13W7UKTgi0KUyi1HGUnYjVWttrup9WVVv7qH9/ZpSjtG/bNbl9+rD3u7",
-	"YoQeZrbZtrkENYXscev/1dM8ShXAD20ItK6u+lx+9w1pLI70KZGHuPSHKo3Xrn7vf+kuhbdUTsMlhYbF",
-	"NKwVN6xQE2lKYzmig8N4zbxGyeCXp9+5YB9M36KkQhzPMFLKyagingcvX7xoZnWZl9bmnl76KJLHCWo0",
-	"g3+ukEbc2D73dF8J7zPFPzYK3wW4Ha9+5wnRsqz3sGp3uIQpVcuZSX1I29pad0hk1te4c0RmX9tuX9tu",
-	"J7XtrMbU6GzTXfa25vErIoFxxFZfm4t6prU2UjT9B0q/4Nb/sULxf3zz0mrVfF8I7tG0+S4Z88ka3tzy",
-	"Ms9vSZoDlYpQYv6J1k98a7laQF9msIvibTtgBo8lq36uYm1dyLov0rYv0vbVt8LZpRx8EpR0OU7V/cr8",
-	"HkULIFLMleHNWPVNyLuREHfIrF9d/XJMPsad9bhg81sm5jwX6BeLcnJXlyyn/JW6X8/QNXzSJ27ZEdPX",
-	"iHGKhqm2DSrKxV9d/UIOKCdUa5pOC+D6cG9oX1HlrAoUszBEsCyQs728/uGSaChmOdXgoYMc+LwCa9B1",
-	"VXTR2h0CLSsMZqud+UQjkP4pV59We6zEnMxAuq0lNXfu3kJCcsoyIkrt0cMcQlgyyR/ILtHkr2YnG/HS",
-	"e54dixnwT0VuEUUdifGYpZCJtDRQf6xmZk1qCqCL/Bj/uxME8+Rij2WPhWU0OOOnRjaXztSFVR/RpkuN",
-	"SIuOeJeleoDJUZTMYeSzi4BPGIfDc3J7M4BPNNXEZfjcDG7Pye0RfErzUhm11Pzz/eXt+Q2fUbPXKShQ",
-	"51aCJioVMyNyH9jqpWc+iPY2IbcUE+jPbgZvqNIFSCAfRM5SuBmYpwaYz17/cHmb3PBbe3xnPiPAPF8A",
-	"lWcvTp9/d3z84vTFC/OTbSV0himngD+kYgZnHFGO5uaXcU4nZ+2uSrc3fKlm+//+9/+YzaN1+/93S2YS",
-	"xuwTqPMbjqXZFzNBxkJiEVYDCFV+1JjdA8lBm9shQpJCSDgndDQyIOTy1gwM/FkyzdT05KIAyVLKb7ia",
-	"QZ4zPlG2UsycLhQ5eH1x9UNC3l1cXrxKyNvXv1wkZARTes9EKU/cXxIXe0xslqJTnpCyMZeROZ9SbRN4",
-	"Ww7Tc6KFprld0pimoEkqSq4VpsvNmYqmUF0hiKzNPl2mPeiiOidQzPSiyjeDKmZxW09WVwS3IgfvLw2e",
-	"wadZLjLwwQX9WrUxDYWKzFjRWSolXdgV9J1gOJGinD3qNG0H8Sbjt1hwWCOUYbZUjwW02v492kYjfcN2",
-	"PcNSE74dTxA263vMeWQd1fh4e2k0/HvMmariZI85ieEujzl+s5n0TrDVUP12+YSUSrmw0eBMNdqUEMvw",
-	"kN+RAx/5pUVGF4c76w74ShQFPVJgGANGxiOHMcOpas4z17XVPhuVGpd3eE6Q0Y6FJFzYh+rYrtxxqOWG",
-	"ruGWsOeKsu+C8zdjkWcze4ZyGjPMTmkjsDmhxygbbpfRA8BVbBU8I2QTXIGXhbUN5HBPbRSHjSoy3Baj",
-	"7we/JutP+AOdAFHsn5CQ50QL8vz0tL7NF6fovepXBaIq/PD8tEflh9iYqQ0E2UUnx0et6eCkl66SDmE0",
-	"CQpUT1ix4UtPjbFnt0RmaCqFcpJcR+hfVWchVFZwXAbqBL/XdLQiBFDPxdGcLohGi3/l1CqonDCujgm2",
-	"A7Zahq2lEghct1Yty1gBXGEqTrvSjB3QFzeomkMioSl5BhJrCmBpBTcjlkYvZy43t8qKuOG3rdO5JcqI",
-	"8lMxJwXli6rmTrS9td1dijzumLyyCzDE64Z3VaY5Ju+ExFY3nLw4PT0lKeQo0VftqYng5DYVubqNSvP2",
-	"dl+ZK7imo3VyPJ6Na4ZlTzchQd/phBjW6YqiZkP7Dw9WCWmKCUldaTRBVRELeNRCUTt6E0U+gv8LRFO0",
-	"weZUaQMj9tKWa7DWl9j82CZw0aCNrQ1Qsu8jD0K2wepOYz4Uv4tPShu+3T+kuYueinzjcdZQV3fX/zno",
-	"/y6qU5u+/xdUczb4yLoO+r4eaiYbfHZlVYYNPkANoP/7b0OBvv9ndUZQ/5ma4vYGR1dJz/2/+S8jDG/2",
-	"+vdSFBt+ci02+OBDID/3/+r7nE42eP01U4aMlbLXzTyB5NKi1F15jrZ78F5o8T475AhtbmszppBluKJy",
-	"kISyi2VkyAvCho+hSOPFly6pxtvyO6WaH4BmOTNqDpuU0vWY9NONJNC7TMx54h9ji4dGWdHRwrNbcSTS",
-	"tJSGE6Clr6jbI5KcKR1rIE4qf6JfaeXzQGXq9jhV97cJuUVXze0NNwPOJONWSrk9nuoiXyVTvPYHsM42",
-	"aIPabZBGtZZKj6lK+NjsDtXFeDE2frDnkHsOueeQf2gOWdGdDg5ZOVn3TLKq8YMskGqWEvejzfh0VS8w",
-	"+XNBPMHdmAWuDGt57ZgO4xMsuGGnx0hYp4JLMCQcawb6ZBRXX0Nmtqou9iIsM6aJlpTlx+tYko1s2XOl",
-	"PVfac6U9V+rDlXYe5jZmOfgI+zoQZ8+TGpE3S1zJh7EJDmgQxHAcLAk7MsdZO5uMgkdGOeV32CbvcCu2",
-	"ZTScL4pv/WAWtGdce8a1Z1x7xrUB4/KErBuZo3xqRid7U+J6jkQDsxh6jw/w30QL8uH19zXFHUkxVyC3",
-	"40Ur46U/By9yYc97XrTnRXtetOdFm5r2Pn8OxF772obXcfLmUwp5kOWAupi5nVoT24jF+Qj9Fd0hWwFH",
-	"QbwG8V+TkcgYKJcnNJ8C9oHBkI8pVWQEwAlN77iY55BNIKvia8Yiz8W8s/VTJx/8yS9706yNPSfaiBPt",
-	"Ocvvg7M8mf+nQszOUhETpjTIbfuv/iFovz8kI7x7EnuEQXrL8Z820IDJkL5iSOQmXCAMbVhRDNKTfh9W",
-	"mGE4t2+weOA6LGInMFu6UdpYD0JzPCDN7uGwHYmIHQ7rotc2ehHjLapW6FSRe5BszLBAus0cIwfWSVZV",
-	"TLVFUn3CKgak3/A6q8xHZBSQMcpJRhfKqkBcaDb2pSe1sABZD4vpWeY9LNBOtLjhfi3ESWkrwjDeNw52",
-	"jcL22mlmrTyemFI2WkRj2tsZQJbcx6PZ94xyr7LtGevvOxqjSX4iLDnM9W8EZwvpYr59G81K7N8z7CbD",
-	"/r6OEIy3IHdssMqa7M+VLafrrZp5zthijAc2oB6rMIXwQJRmeU7EnPEJYRr7LdlS4zfcJdsHn9pfbDtZ",
-	"kBVDFYbzVoz676XR7kjJrVCARtkDUCnNqYYsueH1eDkWPKtq6x86lu3zwFfxVHcse9Vvz9H2HO3rVRU9",
-	"HndoipjgtM8AbGqGnsQb4uvoqqHTOVM6sSfmdKdGrHqoam/CgGzfvxllslsp/F5Il32o58Kl7yWRHlVB",
-	"RvRI6GkShMiP9Vmdo6dZAeqGY+NoMdaAvrEFwRB7osXEmhYx5Y6N7bM5YJ/8DGbAM/RxPSf/Fv5wuIKb",
-	"IMn+gFtco569M3IQHgaRoEvJjc7rvWnfnh46Sanq4u+Pe8Mk4BenfbKA97xuz+v2vO73rb0FpKkzRoTJ",
-	"PYuMNCenusUxnGvKBWTYHnrjzZihBJ5188FreufaomNalwuq8KXwsHUDqQY79wvZ1v91bRezV4H2bGHP",
-	"Fv5obMHi/hpr3gKo3HOGRheNUBnx7Xadu8kwBP9n6GxyWb7r+YRVfNY0nnQJXa6dFP0kuCgWdUEV2xNQ",
-	"5eUkITkdQe5UOlzdHSyw0iF617BJOrZ9PSe3rs4KpxJrE2uBzQLw1/5tKi3nXKcCXSTkz0RI8qpDrVmu",
-	"sfeUPQRxD13tL6+dZto4vT9GtyofTlTDXEdjwK6uVZeUKVBNqEU+Iriv9kUbDfLrPlGkntw1mLJVewxy",
-	"2cJE1UdnNwODBQj5N4NDm/9ft/ZGH6xWFSIQI+PxFLpaUV27spKPUd0fx/48jaicPLbvQ7Xj6v77LlQr",
-	"achFllUZyQc0KxhXh+vbi1qu2KdFrh15tLDE+eDi9Dv0RxlmSA586eLDY/LWddMxNCdGjxIyn7J0Sj5c",
-	"XL/6wZZ8hpmElGrz7h0Y+l+1KYm2y6/IxmNyqc4CMkg9G7s0NM/vcuh2uW+18witdnwd4g7OuEouerUK",
-	"aL2s9PDuyx2tezZnz6XtA5Msddk5PCau0KC1TDh2jC9YWTSt+gRVRQcb1d6CuqfuSM89F0fBu1S2lRyH",
-	"+TIrJxdeVsBZMjJF0z4Wf8sFn4Akbun/f/auqLlt3Aj/FYxfbM/QTtpLHyo/eZLmLp3c1WNf5x7OmRxE",
-	"riRUJKABQCvqTWb6a/rD+ks6uwuQoEQqsS+y7MRviUwSS2L3w+4Cux/XmGpYghVQjaEooGjffqJKGCIM",
-	"igb+sPiCSKr90AUNAtLXxRbUGeSJK+jb4AoiNDl0MZwuYKK04k1RhjNjWxS6o1/zrPEwUPIHsU4Mcg8z",
-	"ujovV4Tgfdu0XLiIKC6UF0duZpZaSNf6UcVxRrFci8lJVEfEwfHR/Jl+Ve9OyasjXoqMPbzrg/Z5Mdjr",
-	"4HwT+Z2K269viax9JKLhjw94JWhkRBTdC/g3Ejzh/xP+Pz5q1xjz3T5mrR1sOe7StijH64TMeSMvCxt+",
-	"7JhCJVWZCWtKKksolEMZi0xwn/lwhFack0jcIH+d4L03SftPEu0TscgFVV5wjjmcrxzI1pKYd+mpjy92",
-	"l/vih+i7d2xMCVJ/1umWt3R65jMufMl98XeadcZJuZBT2N7QnrRqp0RfHbz67tGYKuo1f50+G1UFaK/8",
-	"aktyOrGiyDvrHDp0GbcPJ6KoTFQ1nd5y7EfEa4StS3DktByfCanZdIXSFKe2fMx/TVjKUdg2wT2QfUat",
-	"2FHyGR+9n9wzvdRjSz3fryk9JZ53knimxXY7Pqwv4cR6uZXPNSzeCaMFVGM+VMBHhCJtO43eQ9ruIMWI",
-	"F7355AYIdrj8DGWTCakeYqr4D/ji+84Sp5qYoXfnw4cmR9NBeQNbVrAvSNi+TrneWQe7i1WT7qX/RS8M",
-	"hacfQNP/j+/MwR50/GHF0SjUfhKqQyZ5b/nU+17ynqLpbyObimhx2LSAQfzAwC5LYlwCQUYdJrvVxIZa",
-	"QAnoLd9i5X6WLMY9edXPhM6BiKFwQiar/UhICtYDExK1tpEpAdIG8dGSNqYofYpBviYsNhqGYLgd61QW",
-	"RW/ccF4UPzZX7Sh0aAd4WAHEOX6Ts3Yp5VPT6GQtUYvWEPMrChZePAUX+0S279VNxLUAAXdEqGe/t/95",
-	"w2EHY94n8hV9AGGhMje9EHFJf1lDiXt2YliGrcb6lRjbI9LjnyWRyNNaJJdyxaclWbG/XCwSs7rdDcpU",
-	"8bduVDYdA+taFT39At8NWNlE4qfgIP4LegGvjRXOVMA8g0aUxvnYSqn2M/xSufTGCrlYrC3rMbZGXyi9",
-	"9Fo7yC14ipgsEJfkKvChozMULJurd+lvDlyzjXl+8UZ4MwcdsvfKOgG6cGfXunE3lOVJDl+ZCXRzwxTy",
-	"1K2DL9LwwQunpvpEaWq14Ngz80Y48HRAvF5cazmVSq9Hi9VEvqcP3ls2e4l/+fH1+X6wx4H/BpBnH8v2",
-	"XnN8WlBCReQlSAwconV1dPs2S3PM7+8YMybGTk1EjWZPwVihnChNPodCmNqfir9tNXZijWONRntvS+Mn",
-	"UpUIF95DtfAtpTaZLaNVk8REfGFxPGiCqGtNj6SNj3xmjAM+MdcKKn0fXBzhHe/5BN77eO1xSAZd68JQ",
-	"o2u98jP8B5QO1hEk3vQpGLmIs7SbaCc+nsZ6KEmgJwx7Cj06mOeAePA7hskdnIa9twT0lsbOB3c5rpil",
-	"xfVQUHJWN0/OfGmAItnlGKEnqTx3tW9ppEMHkkwUNQhnApw5j/cUp+KKToEhjPBTgsvUtzPyC0p+Wz90",
-	"91WWKNaWIjLqvUwNV+7LVPddOsYTeejaNx+xgk5B5wocV6+vUXmTu9k266QTL2d0W9stjO4jJXNCOlwd",
-	"A2Np1HhvZT7H4IA1fgay9LN/D5/NCVtxf37+XCxnirORYmFNDs4JW2t3JpQXhQFH23d0OoXZEaSXY+lA",
-	"KO+gnBDZvPLC1VSQpm5A4xMW1ozBnYq3ag7x8LupPdCl1EvNwqR25JWPZSHGIC3YsMwfvXj+p+NeO/gh",
-	"vNYOdZqHGOwiEb4QTiG+7E4V+yEVRr4NM5uoXDM7sb7XgixWwzr3l+ff8TGTjho1Ksa7w8EjxB8mdVmu",
-	"RKWmlnfkjI23Kxcn4tBhIElVGEoX8AHvDQArjrhE0oPz0S+kbPViUbIq/8vU+KWC78jnjL1ZLKC41kfa",
-	"sNMWizuSG9jrDCWZLgrekITEVzs+Fb/xRb8JJ1ds/OzANrJGD7EQLOx01Eg1A1mISumaxy6l88JRv6Sc",
-	"zIhUHNeRX8h+pb7WzWMnqgy7lhbGtSp9x7z5TDPN1ujTryEwWG9+NWURpK9AaoKOPp/1e/CXrA17MVUa",
-	"myN4+5iMdMef5SfjedpPN0r+ZaEIuI+aabcg8xltVKF6tmbYMTe2jljDFFT3eBAkPlKj5dqia4YeTAjz",
-	"XhozV3Aw+vXdx+z3A14LfsalIPyETgzNZHB8alsejA6ekXMTBtps+NlwpFMle9tthH9rAsdutfeIvk/b",
-	"ASDrHqWPtVbUwLRS2p0mJz2bM7L4EuvFDFVVa+VXwskJ+BUDiJzAtJaW2JCSHTQXCzPRCVUcBwcupGS4",
-	"9IaeEc+jx4EjMeUEu64bvq2FjjeSNUcblMU1TrrwEG7KmorQbYXe89asRszidPTqh8tMvLy6uMzE1Tn+",
-	"89VlJi5evxL/+89/jzNmwDBLHevV0i1FYnSvx6XKM+Fm0kZoi1RRnVmg4fq+SBDl0K1/g+4rN31Ws6ZF",
-	"X0qt70KlrFU3UIhJKaddJeg8uU8MiiNOFqXUxPjoRsG50+3QYokeUmGEHJvaU0yRPjZrFoxKleC80ZDK",
-	"ECKVnrEZGTLScTZ3tgJcNBeQN73d2WllH44vMabszHxr1ZujYFxDfXI53jG1ZyvazL62/jIVzsT0TJrz",
-	"CSmesEvedPC3puy8cxPwbYrT8cs7Hexz0N6COLJQIZpZ1zrhykPlsqRvJCoJ+vQOtBdjmc+5DocN1Uxw",
-	"Qc5Nxb2N6WBsIlw6qBuQ0MtqAfYEbuhNUoIzfDp70EurPGQ08dx2JbwHdWSZQT5fGKV9RxXwMT0jxjZK",
-	"LhMtnQCPnRPba4wwYv8vPe9UO61rJC61scN/QocWY5JNAV7XZXni4QPP9kTm4CG6VDQJmzbqVKVKaYdo",
-	"HXpir0QUfnIvMnOXs9watwEM4oh+PvFyXDdqwM3NkuieSnQju0/kozhu5CoC5x0tpZGhqOV2b0VsuuVs",
-	"SvmmWhjL+YXAJVvK8OrjupyLv1/946fIjYfKObWm1gWbDnxo7m0RMHlMakU0jDv4+O7j/wMAAP//",
+	"It5gBF8/dRuHqiOL7aB1FjEi4TH7B4MTmxHcJWRuUt6ZyFm6GGYiLQvgOiFaUsYZnwxtiGlCkH0MJagy",
+	"1wkpGC81qASDcobwUUtqI3PRQxH17q+7jNWH7w/UvLz6aJR+qLpVEdB1cpkdbdVybALAhneVQcp8VILH",
+	"rL745EnU6tOsZli19l+YnmaSzq2yuMH6u9x+v0ytFuRh0Wg7czcJT0g5I1qQr09P6yhxtZa5u7li+/iO",
+	"pqBjrL2DXNzTvIT+UILD/2y+WQsnDr/dBJ1rtYNFQs5KrmMRKka9GkHevZn1gGBf8wMlbq7oChnkWRWJ",
+	"3Eea8/MkhHGM4k98vsEQp02IFmKYCz5JCBd6OBYlz5IwGN6/joH+//vf/xOjK/hseXIMNZxRPfWKML6X",
+	"EDieHNfeIvX3578eO+9MRLJQyhlvVh+iXUIycNKo/y52it8DzfV0+QR9HHD0Lm2YdbccSodBGFMfEzDG",
+	"GK+D7yt86y3P4OOV5VoNlr9G7u12a73FwDxMvdlYacjLIm4WDgwEEbfQPJIoZk08ambUITUF0ISXxQik",
+	"Ikyfk9MqlH0+FbmBnhBGGmdpKLNuyO2AWJIM5lQaFhqXe8yU8SstJxNQHQbw9jHjKHaLiT+fYFH1wXTf",
+	"xL+L0ab3sE28pOBRn00zk3QmYUYlZEQJMqYyeuKZXAxlyTssGJ5ARXWVblFxzDhT0wcK7FtqOFaknOXU",
+	"XN1vqsN16DzkfblTiGURy4aV4/oNcmnfjQr8mHyAQknJuZX8VZmmGGdvtDbK8g5BpbJC94m7dFJ1fYc1",
+	"GAQyNcKYH7k6saTCx0Z8ZXjj3chxWZ3TRr53azVx88VZt3+pCvhZ85oNB42/ZEdQm2RmVqfRvbfYTG2B",
+	"jmq0jx8ISeaYYTiCQ+JGTshoQbTBmKQOd3Ph3/YVRUKzVtKsFuByqZD8YhDaIHJLK4lBK0999X20X15z",
+	"L0uvr7ofZz5g2YZX5A1yaxZuX1q7YPfaqoXWaQJr+I59L8TC9lqXZ4wttfuSuo941V0lS8i3jEIx3Ktx",
+	"qHFbUcIQFNPwiTVxcXjjcLkucT5m0Kxl9nWhvu0F70JFXjqE7VXlHxi/2yoapkPVrcL8+qYdRA0ilRYy",
+	"FOOESJgB1SohihUsxwTwhFThLCqp4yuRbGG2M81YqtcrsM4wVK85ekZiwvh2lnYounQHn1i4HuDsGMEX",
+	"sTW+oxl8i8EMNdN8CIg1ZcMHANi7GIpSvm7+hlPN8Eslx0NM9YslfXFMSApTeIngpOSKjqtUTEUKmkGd",
+	"B95MDY6qoGM6tLxv2WJnTa1nNlqaoiuEaEFOaKmnJ8WYnhPgUuTmBU3KGRYVCX0phGpyUoB59UQLPbPe",
+	"4yCTqjbm4kC1gGWU9eroY7JdqbqzRv3x/qQiwh5+GG47wZuK3ypqa67ETgvQtghqjX+zVuYPBJhth5Ct",
+	"4EKaFQwTh4JqRDPKkdbTCfB0MYSM2Qov6CGQ8Rpay9lLXXGO9VluRYi3CShef25bhnd2b5LloLRTQx/i",
+	"F9tG/fXfrHJXGOzayNeDH2ydLpeV0JXOMgNOCn9cWNGr5F5fcvkVroId1pywp2fANSttKqgZWwnBsZ6U",
+	"ZW2YoqBIJrbJZO3tptvGuddBYC9sOUuR0UVAFF04qd+gQ9MMjahIHn/dzPfx+DmL6zxW3rNSEdwWqG6b",
+	"oVjh2yuX1rSpFySE7ubVvA6zo8597RO08pbaFh/cMqluxS62oYwr9vAdqrcVlhGaS6DZgkig6RSy3e2q",
+	"ienbjVABcDvvDUjOUCZoJl0mvbx5K6FmF1pKTfIfID36MbZKAFsBAIboufh0RSgxb9bgsLsMrRJ2mu8U",
+	"wML6K186zB9hfu0l6LbPU1OWr71R+zWaD+OC+FTMjeSdgheMVbOcxxnpKt2xXlPDKZNqqTFo+RGzZbpi",
+	"X7eRHCr9bdWxVNFDm1uhVw0b7uY/zPsu8yMefRp623zUALrbTlr2Gsz77sgXfWjITA8BYH1gjK0a103v",
+	"zl0pikJIaO7Ylrhy/2YzBlxjkShpE4Z6COnO1O3XkPgAKK+DBzC0DgD/o+VoiAotoFKaV8VWgeuhy7yt",
+	"M4nMizGxJpxrF+S6gTwRc2jJ8Rh7yD0uUN19sO6cPkgYg/QhcxsFatRBey3hkVQouQL32t8sXd46iHHA",
+	"Uq2j/043zYGfNb/c+D6DM8bA2o9v7QgvTtdw5nDiddtT76h0uQFLESl94KYXtKhLN9gGp7fW8l8fSMhK",
+	"6xNZWlG7DnNLoc0ZVVs6hDbiTj2ZTafOO6MS05a2JNRVJd3VgQz4Fr7PmZDDVHBNUz2sWOsSL2PSx4iQ",
+	"AzTHKFRr65pGCgDjBGz6xtgHvqloGYTWtP4w2r40QWparMhEEC12MfsTqJg+icpBXVJXIN5OdQyBeyu9",
+	"ayv49/cSyLUvouVjVgJtPyFaddSAviBX/ujWgVEH9L5pwtAUJJyTqoCEqwvhLizc6dcv+0PumhOKR7+5",
+	"La+779dVOvAyVVuH6eE4lzDG9MotvqnjF73kpGhRBR4gbGF6K7qC4tE9qWgk2NrQoqWToQOzwGpC/13v",
+	"I1IPlbjiB7+9shyO9w7kZMvskAJcrdpIwUy/yjOCb2WEcV/qJbRDY+1MTjLAgjrHfXLLcbwwlG7F7M9U",
+	"VcU3aDS07FBfMVprwc+UrbKnSnnP7oV8pg77TNFOHsKTC+luc1c9Ly3uv7MH3tes6t7uZP2FuIdsRVKm",
+	"FHNF8CVby6c+muNBR8RNRwhNFe3Z8bxmFi1ibB805iYTyjhk9q4cBJotEloIbD4CxeFxRyoqyzMJvCOE",
+	"RxQjM3BkFdXyjaq51Huh6hOgBRkJPU3IWORZjRchRMUXVlTeH9Ur1mV9GJ+EIyxgaxEvNmBQG30NRAe3",
+	"F5xSFcMxCEdr7iUUSKrDX95NDCX8kW1CP5eDZPwgSYA5TbzwWLAOLd87db3LcyXq55Gk2mX33Lb1fdrm",
+	"lY3jmVzVmxXr3a7ATnvgpH0y0cWvO/Zd5O43QeSzzt5vi0Lb+tU74KdTc1i3lq0s7w9SAVaL/FE7vkFk",
+	"5Qp2m3cjEsd29vZaVeitEWwr1zc3ZrVLvzOmyUEVuYIzHbY0iJ4+gFZzpNatSaBD2ynlc7Fd9DGUB3vy",
+	"dvJOUNqxPu5jQNRQAQwlmI9SHRMkfpkCdo9zMOoX/EwRNwJaqbFCeT0McTGbx+Q7g2VktPD98s4ib2HZ",
+	"CJ850ZwDI1iSwIhBeUasdSMQErqS4kMzgzN6BqDSeQbbGiCC+9zO/rAlGHcZhtvwtYLorrVerAIXvNhq",
+	"T81V/AB6O9BZf7vhxa65jrZPw/D0kjO9GCo6Br0Ytjql0TFMSiqxAqsXAle9Q7My12o4ElRmXm4cZkD1",
+	"FEUJjAz2wVipkIKDHJrbNoIJpr7GzAHB+nchUoQU9POWKIKVbsfEH4hHj4Mlj4gVkRO0IbevMDx900Qt",
+	"az8Yroj0NeAyH/YPBV4asjXAryv2cAkKNjUFhStrUUVNcqBKk+cvgoRhZCvYAIoY0iA4CVa6emur91An",
+	"GMYCF+J11aQUcoOE4jrDNgLSjCtNeQpbVU1rZ20G0kN3bFpH2Y+O+PUgiqwj8bMV0L0s+zXsNP0KKVWV",
+	"dmMyoa0vuWWVXFcVc9ioOLmTWFDslh0Laltupo09ayPVwPtTwnY90McKvezfyCJsRtu/bovtWdirCK0v",
+	"O0ZTze6NZLDlznPG77ZNV8AKHTHebB0BsWBTVxH5jDxPyFc0IZcvozHrXn5edcSVOcTZWDbeejjAED7O",
+	"cpbGenwjxT6zrcBKsEXImVWCfdlg++MsL5WLiqkaYj5TZM54hpnLsdy9pbLPXVV5+ob5+javK33F+JK5",
+	"uGgZ659BjqjG/jLLmDeFYgPShV1ML5RiE150FHb8pGHD9eFWUFtTeVfF2nfDbV9Wd7OTJfBNmgZed4ge",
+	"+TyxDPG/CzpjJHtb/a+JzNupgA/gZrbgd1QIiNDOZYmuIjINMTfZnFD0LMrdHw87jVweOZfRyiFiU2KP",
+	"yuwPw8DOQ48FvH613u0dR6AQcdZDni/09PAw0jqqP17/QIqiLyHtawXuTM8Um6Zm9jAkOzHU78PP4pbR",
+	"2P/aGMrmHexCY1+Xy/hZKe3NxW6ntz8Z8VvfLaMihjsWk7YnZU9OuHpY5S9dSc1X3tjSDqC0jzc3xixR",
+	"xcZAcfhzHTuWNUSM5O/2T27XyK8utrZ9eOPKNktbpEfaiKAusTcFoyn2VYa27MbHCtC+JW6f5NKerfHc",
+	"aYeHFk5Wb7250aRx+T1IuIWh7bK2ApBolzRzFMMvLam6j9Z/DZm1MAe/0Bw7OZvdEiGx2pl/9uTw1NE1",
+	"o+Q5qLqZKmGcjMs87wCojQBwA1BaATGrrnkX2QcV2dk+/K2u9rjUBqxgmOv/AHvU43k4GU9ZBlwPF0BX",
+	"SR+B1XCL9O1ZOcptxaUtT6BFYVaURWzkc3RU0hr2qwEbGk9XQ4+5+qBQXp1D1Deb8tr8bMjDTEGZCb4o",
+	"fJ4RJRJo7qN2+4rJj+JqVgxrYizWncfP9Zur5PUWHIVXt2RTbkzfAQ7bK/zm+rZtp7oOufsJjkto+HC0",
+	"65pqHS721fsDNAuU4+enp8k6tOvd19HneofHPFidtNcrZfWruAkhWgzoIrRbdhSdbyNHfBeN2IRejpUe",
+	"GNIN0LvRXZGpfe46a0B+W+EBAdQYycz3gA3rbY+FHP6DDgLEGCSDqjRx1KdvZ9y4ABiCwbDWPOmiT6W9",
+	"R6kV1rWc7vPdVfWw4OweKmxt25b1YfJYbxK+e0lqW5K+3YYeSZLajnr3F3yapLiH+ePKG22qthMidUVE",
+	"JwhTroUH/hkjB7Za8vcsghtTNpnmbDLValWtzf4u3VbFA85mM9CKzEDaItfkQMNHnRA8t/PlrJhGs1Qj",
+	"U7rynFzoKeMTArkCUlCdTiE7TMj31+9+OAKV0hlkBD4a9RBHsQUUCirvbP0EQqUoeWaLJguZKdtf0g0U",
+	"K94plwICNrOhVllWbZU2h3vKU0hsL+SxkCSleQ5SkflUVPn4BLCHTHMV5KByUSUuPPHwmFxP4YbjdKTE",
+	"jBCQBRYlZUqzVPkaALZYKaY+JM2Qn2Z+BONpXmaQJTdcCaKmYm7OnWnsh80XgoO9BFtSNbchRgXJgUpO",
+	"5lOWTt0JRyIwpyLPjm+ClpcduWetw09CMI2R2+Vy4MvmudksZ5D5fl/L6VM5VZr8JkrJaU4U/KPELgBY",
+	"FtaMi2tXsUZjy2TTjTKcumTs5cncG9gQWDn50TD7auJ+E+V0sjx+ODs5IsHGz4grJIpBSAvQxFZbN4QR",
+	"kzH7zdpRk2rM8hyL/lHCYe5OjSlifofMNk2yYdsHdlpQhHI1N6TBN1TypeYPz2+4hFHJ8iw2pHmgyQgU",
+	"y+wVYZEiHIvxyTlJDV4zPhmWszNio0yYTYC64e54kuoMqMYoODwuxcylK02lPq8/PDPvmGnwHcqz+tH5",
+	"DVfa4G9mQw1cf2eqtdkq4sxsltvWEh64bOFpHIcZNNGSQXZOlBazGWRnN9wTOzuLanx8QNWdaxXvDujQ",
+	"YpRnDu4akD34A8RShdWRVPUzXE1su378C1ewvmKfL8cVIlUL7C1wdiNrVx7fmKagN2x0EXXIbCT01Rxy",
+	"B6rEP8po2Q2D9/iIUNdhUWkh4vpiVep4KUpeWoB3iJPSAhB7zlzRTrMNT+SFTFzzxiWMlMqgD8IYYucN",
+	"t/kTXBCRZ4hOSO4r7DxMCHU9Fz2OktwwGIMdXBBZ87WaVhMhib3P5IZjlQBkeSzHYEjkwIgzdhziOlar",
+	"JjzjqrHFmOtCES/YLu6GDRHFc5YHaHb2Huua7V7TcyBazxqHcp8ZU5UsFTlDws6naqhlifVMWToaJIOJ",
+	"wUlajMqcWtqf0yogXA0VyHuW2sgTaoPAw9+molQWk2dSjDzHnEnmPBWQlan/NZ2pYSpKictXM0gZNac/",
+	"zKgf0azGSBnovRtmYFSAwqYMSZiUObUFALrjya9s6vlu6uyuxEsj6KiOXGgEqRR9GviaF/WIkTMLoTTR",
+	"gHTSIcMBVcSlhZ4RpaEoIEtILiySKdgksLFtK8FlJiu0xauqq8Yltk+KRqDWif876xtnWzVtZIGtPhpF",
+	"KNxPCiRh2TnBtDOfaqMW5jz7GNHR1dzV13CliOjCKurvg7oF4T57nv5Wttb6glrhQL0yz+pVXEs2mUCk",
+	"kxHwjsr4d7CIh6EbVND0o+CiWBD3FrapNAKPWnDBFwWqXYtlVaihGstIvOG3Cw1EjMcKqoa+VvB3hSFd",
+	"OFEkqjsavnhdfU+VXRKdzYBKP1zzwp+p1vhdhkr7kj8hv5kEDzMODajs18HbkbTmOy7mOWST/l5GH3Ha",
+	"9/1t3Kh906R7xK6K7dyh0exnkceiMFcc/SvvO+voNLaSX9ghvmOTUkKj1ViPr1y/tI4uZN3dx/y6pVDq",
+	"mo4iS4c8jzCqv0sx//Xvqch/HWwsr7b3ucQb2/kGIh+iHLPDOcyYG/ala550dMiOGmSgac/B35lX45Uh",
+	"NtquFPOdH5kZc8dHJsW8Qyjxcu8GK16q2KLpwE3hLqexhwYMJA7OGyfXgLyw/dH6Ohduaa9d28+I7RJo",
+	"hhV+++3xe//6UkbIpndhKdTDlU47WtN26Mo8LXX73hz+l3qZb7KoRrkFEfWw1S0AdnV8Mgiu28mAViCc",
+	"USY3PgCMY/xAmdws+UFL4Nnmk5mvOo5Zy5Knra5Ine3ZLb762IQKQYKjXYL9Zi+Hdnd2t5/mUdaqcL24",
+	"FRjsiEvEc23L9FNFKgfRMbnFH28JU4SOFHBtHQBMm19UOZvZkkLLdZZWxNxkTM1y2mGTwe8Scmt9Bl/f",
+	"kgNKVEHz3D45NPLy7d/TX2/JwZRlGXCiBZlJoSHVRHCIl1WsFtowAUjmCucqSAXPaKMsalc/XLf4FSf8",
+	"fUAJ28Kqi+TblHOF3uhNv12iPJt9Xdff2YxfP5TfI4pkW5yVz5reWDh1fZOHNhv0Yby6vf16WctYXW81",
+	"GQSxns0IhPbq6ptZAYnvHJ9qQaEainEvxSdjymVKRcnrWtOq0fea9lXnQPwH9gKcsHvg8QQ5CWoq8g4l",
+	"GukBoKfGUCyFldxx3HrBSJ+mVIKLFV5XOwzPpLHjcBkrzvhH7+t9qHGtOdwbruViR7LHFkxrI5bSXPNK",
+	"FX27unubuX+7Jbl1js3GShvLWrH7tnC2O6pfVezb+EsHw2pYADV/dJz7Q9jKHcTK3gdnQZi1bqnOMrUF",
+	"ZIxyDCUaajFcJjW126D1aiibtsSYQErxnjtDa/xBYANSLQTJmdY5OlaQTBwuu8FXVGbanituz9Vc6cI1",
+	"V7qiBthOGZy5/rqccwWoj8nN3rcFmSaadeQrbkWFeyhcG9PhOKHFLMNVzgi7nq6qjhMpytnm27PD/dV8",
+	"/Ih7c4tbvy+7kN0wUDfkWw1FVE9+JFvuVubYvveOm1muJ2OI4cp6nq5KfJzx746tJgOM1OghUq5jwHac",
+	"pLm1cB8rzmp5YbuoG7PkgYhVTvFlWvpH5m1QBGXzciblrF8Pr9U5rz3rh2zn7NykmMCj1Phwb6+LWsWX",
+	"ug1M/oWu6NIVebXr3KdhUYClxTZnjpTdiBbB2KbmhoXtFWhXm+Y2r8LftqaPNv1gOzdUzsZ6teSovSWq",
+	"aeZaGyrpy/SvdU9Vp6Z2xPZWWkg/gb8GfQu1sXdtMXrr2liymjTyOdxwq47Vm26XvX7byLwej57YlpQM",
+	"uvK6WseGr1WL9HXMIvL1uiNTn/rAtoP5FYb6LUB+p/pRy47yoCv62bvNmzfkNPBt832sBmdfjk1+/f76",
+	"wxsuRR739wk9o6WeDkvJOipOpxL0+mW495LGgNH1GAoXr2t/H+uaikWIBU+BZDCTgFYs1P4ziYG1ZLSw",
+	"oZgg67CcMctDU0AgLHdmaqVSKDWn+QYV4F75T+JJG2PGWWc2V72ZB/U/nHiVa7mKtY3O2VCg7QI6o/iw",
+	"CePRCHVXEQ6KEWQZZPU1WAlWYesqTK04w6b05i9C8VUhXfh8RphuBlxbi0TB4tl4EmY5TTti5jBEy8AZ",
+	"0YKUCgjjSgPNsMJiCEeuvf3aPKa8nMSPz+10dROZ6jzcWzZK1yYpuM1rv+JzDCN7c00n663dLigPV+dB",
+	"Icz8qwAwgIYGoCce7SI7qW68E4mDWnb9EyJTwcdMFhXYN0/rgwSU3gRHQPGlKVQVx4fRzu1eub2xpZ48",
+	"BjX9JrewXiqQmFtUl8/Q5CASonm46bo6avP3Ppn1beAr8F+FOEwRLkgu+AQwWrBUCJpEabpQmNdCRqUm",
+	"KeVcaDICQ4HzBaEIE6GIHdDebmLVTXa8dzdq+ejEyzrW3xOUgvLSRsmUtsSAPbg+iRlNNPPo5dEtOM4k",
+	"9EXbFfRAHlvNadN81izeLquw2eposLfr3fBEO5Ik7PFVhWkPE2LOEaepDrLXOXYeyJalGDrOgeD1kBy0",
+	"BolZQXouSMYmTKuEqDKdYqPo59/EK0SFrDsIPH4ZL0PYjwm3sk5sVC7PyGwqXdMpqv1p1vxgo9q/FRqt",
+	"rXbuMae5qHc0gzpvDEezirQNGhn0xJQVnKjz+l97NNo4QHyFHPAqQAUfTk1dAkNEPBj0CirH5e4iKd5K",
+	"wrHopIhU0bdgQvvTzgOvY+M34N7bUPCOpN1Tc/jPz8hUzInSUvCJy+jDaIOZYFwrnyLoMWHJs9ctmNl4",
+	"/0100XaqwLoUlNVswe46WEiPi9gZUAV3u325BRxpq2oLa1SfbcjlpUVzFWRd58wmez1Yt4kiOSsgHvy1",
+	"4XW4cTriQPpfRmOcrq5w1mi+VgJ8jKqKcM8y4Cn0XQMWLoio+0ISyJgmwLVkoKy0basceF3pwOK/q3eQ",
+	"EFv8AKtwJmSpZijm5VduiqSuhaASS1fU4TkReeZs5badBMz9P7Gp6FTkVkUz/3UvEBuhfUzMkguWg9KY",
+	"xu/XjfptQgxMYEfSxDXWstEUkV253WQlDM1JJyQT3P55uMOy/XetdjpBDKsFokF9l+Y3pUApl6uYM36H",
+	"uY+oqld7rj17TYYTRIj4V/tCx+p6iPX1xC0V1WX2raa4Zj2xcmauJ1UwV2NdzWqXG1WyvBZ3wHdTAxo+",
+	"zpgE9SALU0+4sh5L9UBzVnc7Pglj9jEu6ttk06AjjJP0tDnIBHvJQp7bfypCZzZXLeYEFHcPWv+KFmZu",
+	"/f0ufytVqMddb9m3sbNlIy52J0ILgvz23PEnFUvt3Ko4MFPmgjsiLVzUeDfnrBoyLj2ZUhVruhQMvgmi",
+	"5WLC+IMwrdUDuNc1vau+ibpqxnQIfMXpFaXSQ8vuht1dnq7AOW8rS7EEVfXcsl+dk5JrlteWOF+ChWly",
+	"8OH91TU5oTN2cv/8pIAT/9FhVf4HWyeh+ap+LYl9grxesQk/EqV2lRsUeXn61XHUvvUETTosgLUgMQDb",
+	"5jW0wK7jCtpNlLcrqGlwcLviy9sjVTcUvZ/Z2c+NCrnbrmHRK+g6kV3UY0Tq9nlXYzRL3E5VfBx6G1Pp",
+	"fm6UiAvk37o+J4YQZ74qZBqVZX8R8i7O8/onZNA5ZZrxyXDj5Lz1fSWM/qDEBvmX64esdDsthujvXvQe",
+	"/I1XJTpyHV3k2I4W6kYcjhbDUMrfqnW3j9VdkVKJMexWQ9rZJjoSWuogyup+Y2AUX1v0BrtPaxnBbRxA",
+	"KZleXKVV64oRUAmyUldaYVicXHx4a4Vua1Ju82UnjwtJblOqwBfcxQ8s47k9RkOaDRhw09XoNNV6ZiMU",
+	"sLDnKyHuGMTlidGiObvRx05QhjomP3FFx+ClAkUMiyQ0V4IocMUN3QzPFPnb0aury++OcM/HGA4/OBuk",
+	"dmYvTg/q3Qzdl/Wi6Yz9B5hrxrSNsYglcBZlrtkRnQBPjbQyE4ppIRdGrTFDH7mTakVZnZFMFKA0S8lU",
+	"FCxlmW++phKCdY9ueNj4lswMK2Qp1K2cjbADkolS4UStzwk2xa1/bAxmu+je8HAs1y1XPSMzCc4kYzYx",
+	"LnUpwQ6niC0pqo5v+A1/Jbh7T53d8CPy71fvfySM42ii1Ebsu+Nizq3pBIui0FqeE9kC21H72jTn5icG",
+	"tkd1zgrmuhwo9k84NsNj6037+PK7V+Sbl1//P3KL5ddsbaeTme0B+n9+U4LfnpN7mjNXNNJ2+iQplXJh",
+	"JNVb+8MtWiXRlXPDCdbaVARoOiViPAae2dpIgAUbj4hhI4poegfkFtd3a3tkcyJm9B8lkFvL3W8TIkGX",
+	"kpNbpDG3CblFXmzfvw0EgdvEDiHBzC9kBhLQXGVOCBVlnPkSKBaTxEHN8t9c08nteRWwYcbIIAfzNyIE",
+	"4gLTZETTO3OGt2/HR++oTqe35ODl8xcJ8Z3izbSuZawbNWnkGmuawzl5+eIv4a9Ym5dPDo9x3B8FBz94",
+	"1YDejWmGN6NWwvhXpy+PyRsU7P/65toirn/2/ZuL17jdC15Bjs1onFFJC7CuQS/Un5rrcmU5qcP8ys8u",
+	"OCgcyoq4VZHFF6fP7Ropuf1BWLC59QNhW0SHqdJe+RunglgijfBjIPT2b0eXFoyP3ma3iAsXaQpKnaH6",
+	"YU4cZ+mgYphdbUkNsdTo3N+YIrepkuMh0tVbQtUNvw2p2C0R5nAaNPDQJXxZWKzJOFXk9gJNWeyfuNMz",
+	"8i0SZfK///0/ZtW/MD01mhIwPQXpqrFaWYoUVINkNCcp5WQEWJD1mFy4w7F3jDVbsVyrEc0V+JJ86oa/",
+	"PH15biMfdOzdTGBkhB+NYWRCOAJqbVgDL2cpOJHLEWwjpUoGmsqwEEFAx80ZBIrR2eD58enxKUocM+B0",
+	"xgZng6+OT4+/wvLteorssbqmtAq9nUAsYJnM6ARC96QwbJEvFZFtbdscYOIK/9kwuOYHCRFzbsAwZO5V",
+	"nSrML0uINVcmRFM5AY29O1VltHbvj3M6SZo0ZIA7t20X32aDs4EhZRepD/et0EsNzv7+L8slfeE/d+ax",
+	"WHkrI0XF+fggy+k5Gw/RFUO/8UD2BIdG1Gl8vlYZiNbhXjmHFo82Q+WuiB1BkGzcBmLngHIipYEaL6di",
+	"FUDf2fjQy0ytaQ2IrTv0loI/5y72k7cA3OARU3W+amy+6uHG19xM2Fj5eUwNqDHj5EK9Hw96vPeDkQz6",
+	"vPjKmgJ+/zXQAszSXpyeWqc+1y5WL5RxfnP19eqtrGzal1YdElGG7SJljowdG/B7aeePDVut88S3W8f3",
+	"n69//ydOHSeCzHz0dZ9J3nLsypVXPde/Pv1q/VdXtojnT5zeU2ZNLL+HFeyR+PkdYwzGRKHu5n751bzd",
+	"4gYn/2LZ75YXGHRb5go/AmSKeCnrmFxYdQAyowtULo4Yhfeyi4XUZ4rMKIccefExuSgzFIMP7DqO7fTZ",
+	"4TJFf41PLrxPsEXS14Di2zEuOwaLL2O9UnAR/YHlW5o5cWlreHnZ5+a/E3KE1WnsFy83BONv1r//SvBx",
+	"zqyB6uXzF5tN8OIvG73/KVHEXrET4JxGvIQmSVxAuq7EIisE+wDpY/JWE8anIM0v5v9L5SzrthBntv7y",
+	"suQobflxLyS+XMaEv4Ku0OCRCWuMqNbbP3blp1xcEwaJdwzrXjvBd3DQp0Osl18MVL7nsBoeN6R6r5Hg",
+	"zZD0LQcjOh8VKkVV/IcRVLg+J/xx6X2lR7tJRzAWEqytYKxBLkO9NefvhP4jQH0rssWOscV5HH5vGk21",
+	"LOH3T4Kpdj3Z46PpQ4WlPwLze/5VrwnMfV8L8YPRnOx3X/c5L1c2H7J3kDHqG1e9fPHH5dCWPNUcmhwY",
+	"jirmHOQzVdMh6RzxHPLDTWTdkyqorMsO8gPjd9byWM5yQTPISObKlKqKfjHpO/Nhu4xjtGRiq5XRgsyn",
+	"ArtnVv1+dIN1Llss3tSBbo9GLvwc6DNcyd7NMbuXn1gU/nI4tjktf0iEak2x/wC21Vjm5FrS9M6o49uz",
+	"cqF0rGNIDWdzyTSEgEZ+QuhVZEptmgGTBovQ62C9EOTg5fOvDgNdrLp1jBmN6GIXWdYA1d0z1BpK+R0e",
+	"OTqhZlTqk7GQxVFGbR52PVor+qxyMHbV0MCMztBaNWLcpkptW27D5Yh2tcTsIxU83/kBRs0iDk5bgoH3",
+	"F6wTDqr3HlWObzDvrzZ8/+XueXfj/Sfk2Z+SullAIZTkjN+Rg3+/ev8jVsq1DJHQiiGSgwh+Jl64N4hR",
+	"Rcc3MPMwTh27eHYVt93tvXgQ/31Xj/+IHLiaZRULrre6570reG8lqdTnlZirz0rsMwfkoOSoBGF6++FO",
+	"1eooL66YaLWgYxe1GOGj1nn7LkhceAxeWo3vwiGfmBPV24uAul3S9ipq8phca1O19ilZVh999ktTTz8p",
+	"q8sMP6vzpkIRnhx4ToLStQr4yDnabNHVbwvutGy+m+mkYdXcHdKkXftuzklV0Q15K80wdhmsWoyh6S4C",
+	"3oxtXdjLrh6/2Shl/OAeftb2Pr/Iz8fiF7gmKGYfcDEnTH2WhvrPjVrurX+fHTn2JAKpS4MkJ6QQ9zY4",
+	"TjkKY6gwGxOq7mztj9VqRVYwfmJbqZ64HrpIdaME9EpTqVXdjde3qxvR9G5im47bQEnrtaMaC4Rh1+5o",
+	"m2TGzV5u+FjkGciwx3HO7rHRceK6bN8BzFTd9ZgETZWzZtNj3zz4/IYL39S6nntKFUlpaSh2OfOxj3OK",
+	"BcsYNytlyvw2FXNzzn6fdWdsMTYLliXndhnSsMODMFJaAr55SySMsUe5b0vrXrZ9y13/Z2K3foj7mIr5",
+	"DcdZU8NYzC3bSbEEyYlR3Rb/9IG5hrC5HsbH5I1RTyUgIcU9Ohux/f7MBoD6gFy3qcDjVW3N8jg7DE4q",
+	"IQV2jxlcx+QXw0tqYGT8hrtF1VzNrArv5thNM3TTgmuG3uRvl/aloKf5ssb5YmcMY7l1eswq5GJLz91p",
+	"WAiQJVfL4P6oOumDGMMXIBY/Il2tttYgppcVNmMcmsHGZ6rRR3q5OXsSo0rkAOmmCqXaCq7bgq1BjE4z",
+	"zXcYJorxcjbwMxQ7EwJcM71IvCwjJNGsgGNygdPb+PtKBEV0Pnh5+hXBhsVzpuDQArGWlOWGJkA+DkqD",
+	"1UXupCgn1g998eFtRxRpacsL9Ighxa0MSwXy08WP2pPrFQ+44vPt5q4cHht/uTpKtSNZtTMqVWw1VO+w",
+	"x2icqo11XLX1Rw2DNEC6PgoSs14eMQjyIZT7C7IVoJZlTtwSmGYsOjmoKRMKhUsU01LGZWJ5kk4hvbOV",
+	"pjoJ53sONg3JupWsbd4VPE2nlPFnihgdjhwow3aNJGjL01hJi6rpoZFPKRLUhNjqiKi333DKyZvsxddf",
+	"P/+G3MGCZCDZPWQ1b3CC3B0sjsl/AMxIKmYMBT2Q0OAez5yn3hHdG+7MAXoKhc0Isll/hE4o47a+XBFN",
+	"KTHn4t4V8oaHAqe9Avfw6Cg4PfLd2x/e3Mbkrr+CJeivgqPeCC8/HvFsGTfXOhHjqnq9ZPSRfL5S1Zfj",
+	"FHgt5hydUy1hx8J5CCM+wQWhCFEnJt50ImudeBzF019ofmfVHYNzbnwD+F6N0VWlGKTKZD4Vyr2cCUCV",
+	"1/ZrXyH1LEssP+OqvMzyuPwG52KhVX0ZwiWoMjc08Q7VXyyeXbdCwENhioykuAN++LnC/6cNg4L0zlUK",
+	"QS9sBGxrsAqgyp6pqyjdhuYuS/GVTzEOEeWAKpI5tPLs4K9v2kQ6+ALT9ZA31Mzjhudicugy8Yy2jEzM",
+	"8C4zQYTAoqOZKvKvm0Ew9M3gjPz9+Pj419+d8o/ZoCO44Q7DR4sW5htOduDDxAznEKX9MSvRokKJFDbZ",
+	"yikN9kxx3KnIsxteITFYa0MqZKYSV7EjpOEFNXcEZAQLUZ2jZcnAo2aAAF0vLCdsM6ZHsF1XuLuocOj3",
+	"pAeTi7C0J7R5PwbFwbwwpuhEgnNeoOfC38Dh5ykp7115fUhmi0hafMW7xYRqJ3dG5II7mGkiSl1ZP7xQ",
+	"u04q8NnP3XZkm21NtYZihiZYbOhjqJYNfw9rSuFjsyzIjsl3lOWlBEUyyOmCjEtpyagdSd3wg0vQcnF0",
+	"MdYgD8nMPEtd421tK1dhlcmk+YhnCRlTSQozeQ6cAdf5wr1kv0BzsjOXuu+OqD6i/Mi94Boa5SK9U+bY",
+	"jskVm6CRmHFizbnWfuQTwoFnylUkcD8dE6ybg93ANSmE0uTF1y/b1ZHqIljunefJ6YuXZLTQhoW8fPEi",
+	"NP/c8K9Pv7IYHZyMIwRCkILyha2khZKVNETbrNmdeGXCj9DsH/COH4c249g1VX5SCvsuajy4sghihGOL",
+	"PMWYYlYynKNpPzWcboyWL+R/SrM8JyMgYo6O3c+FgDazB74Md903nwvJbZiVXeGdwdnffw2p7lVYF8Li",
+	"c4i150SB03qalSECqsoya36ME1ZhuxJ0UFZLVHw2HZq37SxI9nOg0j3HSY9Jox7QlGJ3Cf+JFoZIndnC",
+	"Gz4R7xtyYCtyEuq+wp2+fvPDm+s3y3WEMKAjDKr2tM7uJBLy8IPdYp8EVYeUWIKm3hRyDLNT+Lz8M63E",
+	"nY1d8X8sF81a8QURyUJCD8QoxrQbK74zKlQN1lPD1eagfMWNmnQfk1+kMOxPZOA5emCaqySGnN0BmeOr",
+	"HrGR936zxGoPz6Mz+97ZAV75oisoG2GzkLmQRpbAvJO4xvTuu4tH4sCvRAafFQO+DigmSoy2IMYXjuFf",
+	"XuzMN1+M/vNX10+kJZ0dGDWg1FNDSlKq0URj25HQJv4drqU8Poa/qhoRNYG+1YoUoCnGe1gbVZ0pd+5M",
+	"VTl4/6yV/k8cKj0gk+6v8KSJdF1Iu8+d65HtPmOQOtdkdWO7SpfrAtiT4PrjFbDyOV0oVJsxAaYArhPC",
+	"EQIlcKxhl3hzkaI8G4mPhqk5InV05UTkow8iZ+liN6DsBt8MokWqQR8pLYEWO/FYPbqb6ksG6Mr3RPly",
+	"zjCa0RsgdfgUsG5p7o4Dyt+vjL2JZZLaZURDvS/x0RPlk9rJnlqyW8UqLt3J/FGcv/vMlB1TlZ999IMr",
+	"JFvnmx80vcHnKMiZV4yuYAu4UAydXp9m2SQahrVlku6abBgGwjQURtRDK7uLK/UG9rrMaRhcU+egtIop",
+	"adeD6oY7nxw2QLVrhzlhOvGNGzIyny7OK18kx1BxNMAzjm1FmdKJVXsV9kvlgqQ5ZcUNR/NRFTkYuEEP",
+	"Xp6+PDSsfVwqX9DG0EGMUl8IbvuRokUfpBIcF1dxBaZv+IENkNZTWASmU5pl9Q1rEYgHh/Ys3Ezf1F6t",
+	"6vUpVWQEwG+4bwOeVNWHDQD5e+WE5hjAnNSDNI/X2pKEcu2h6tq41h2KvYKrabGLMZ6X+bNZwZL4ouA2",
+	"UMfRT3JgtonTGvC94dVY6Lw+tKHzEqiyS/GkOiHlzBzK16enoXvg4OWLF4cxW/0vbsNPxF38dDTvx2Ei",
+	"pj0/BN/zgz0/iPIDDyE1/lVUZbQgBVNYwBur5bgHEtlD4r2MlvJ5iaxSZCy2rWcVrMAApm6r44Xzz726",
+	"uHpz+ebnt29+Gb599+H95fXw1fsfX/10efnmx1f/RX4TI0Vkyb2rDWnb8if/+dObn95YB6UhJOcYpejq",
+	"D9RxFoXdUUCKvz79CkcMTJKJi90wxMjZIY9v+HVlhlC+oLoZA1s6IjE6J7eZXAxlyf/NYPEtZp+gM0HW",
+	"HOs3MXrma8cTZbTHOXo456LMMzKlsxnwY/Ley8g2+wQPEvu9mMuieU6Q9diVkUs4sm+4KBVrPKlb2GMe",
+	"CnahJAd3sLDXP6NSc9s6x5lcxiANkFjesVSU2QWHRomnzc1+i2tYDoBv3vnP7uTCWCQrk9iCNG5XHeVv",
+	"3fmurvG7MpVzw/IwNiW/0WYi0uTTXLfhNvZtkmNlxgnwlPn2yBigZ6SFRsOK5EHVZnxHxFhB41lOedX0",
+	"GiWVV1c/45n/7Yerv2HIFHKuWJvtGjJcl8HlV8pRztQUsmFHp1RXbLgCqnib045qOX5NkQf3jVY4Pars",
+	"bFddZ3cJVRYp/l2M1idS/SZGnUlUT1V+53OLTvoz1tKxIBMUFbC4bPBXyBp9R2V+V/UZacLLOZmJPK+A",
+	"imnXMCOs8eyZc4xjr7bWf7BjM2ULcDbj8N0IQZs7swKjbowZR5LRNHJWjfCM0qM0NTfnP0tcSkQznvnc",
+	"GpAUmYDuLHtb8aJHs9SsROxru4G9/bMraZt7mcaKQz5jtlKtMfGjblpj5YQo9D7UCMq40pSncAQfcY4u",
+	"qMeIPOeSJoW4d1nmCIvED2JtKWd1q6FWJ4xYE+cbjmKogf9U8DGThcWAwic1qroRtErq5OIpU1rIRV0n",
+	"q64xbTifSm54WOqo7oesEowPt4cMGTM/YMBy9b0VHA8UwA3PRKo8Vh9RnrlzUsdFdlglHDijUp3hbMSq",
+	"Y/tmWMMXW12beW+4vehj4qhd5eNbTu2pbsitIiaBvsGp3ro318mg712cooJQDFbPbML5gYQZUN+30w1z",
+	"eE7oSAHXZ0Ejd1bPBx9nuciqFoYx2bUlV4UibP9W8EovsMWLEQ8f3jBhS99OzXpOXoRui4bPYp88uIPk",
+	"QQ9hz1xjM1stT0iiRNECXoPiwc3U6W9H5seTF7GcpbgQ0MK3bv39l7rIkcHdZ8rnPLRU1ASrU7jyE0wS",
+	"lqnzxuIthw91rBvuDI/Eas8SxYQMDwTbBxmhwcbjompllVqMJnSNxLweHI5zw33JiRqJ0VHprIi2/IOR",
+	"bLxfyp7BcVWiwaV+OO7ltyu4oZSG5tkHkLlcrRk6gqvOTrYFVxK22XIHp0QpUzhuWxAyYRgEBLzHaM0i",
+	"zxWKewlRomFVwIwGx0PnRu+0ZoURuLmzFeq7u/Z+avxrQepVJdZWbtaFy/pMdfneqvVekdwrkn8gRXIl",
+	"V0Ch64A6YogRV4cbaJQbcBUN0vXIxJZe3ZnrlvHVrxN83QWfBRZJ148vzalS6MMyLODAdwcdaiFy8r//",
+	"/T+HTY3T+tziJTzeBrNe4xofU4NsTdZV5PUizyPH8aS65SeF4qWtB6BWGxgbwIb6zdpOVWE1dMyYjXk3",
+	"tbVKKOsTPrDNesIahyiOVdaJMKbFjHkswSiL8XAW8wTrlvfx99nXs33q/8NByh6lr1Y9Aj0HWOpa2RVz",
+	"1dEKswKgbbo0xYFgd6Sm2bvblcqPqnYIs3uzVXcc6iqQIQdyXfzmSvLySHF+RXfrkosKMJ8Huc8Wgm2u",
+	"U5X5yvgxuagSDGwIiq0puJQkUm+Z6YRoQXKgkrtCgx/NlmEWxYN3jxqH3Z02YXf8VKT1k8YETEV4x8ya",
+	"IZkkBRSjUBtH7VF7SWxMU8BbFeMxYImEYm3sfwEnxZieaKFn3SaESydGUixBqSCVYN2VSzkIdDY7r+pR",
+	"MqvyC27jSm30lqtngckKzpRqyzI2YqBchtIzWw0U6hoqNM/F3Ly/BJlY1fP6/fWHx4ROM/4bLkVemKE6",
+	"83vwgDDvUIOs6lUIPTOnRX66fGseqqmYE2pO9T8vbabGPgvoy03zM9BHFGiM7yhnUdTYBBtPHHKsCMyx",
+	"SISRC80aQ7Uo8+LFeQOxJAbGcAOZDogxIsJOFUjFpQJ5XIzpEN/L4+0O7FcVyv2hsvcuXQqVWUK0vupV",
+	"Td68YTJIurJGT4Ph3HphxWOnDu2T/D6roiUWN1z4c0gGAv+f54PnlZ1GcFvSsgVMfeiGT+BdUfbaYDsq",
+	"yNSJi0eMV7Ji5f5LSynRKu4GrJKJW79bENdTKbTOIbPJxFUNjoOXL745rKO9jdwgONg6TGaEZnEUWebg",
+	"436X6QwWG/zg9/c4pMYPbyfbOt7Xfu5MvFXxAut/dieN1aOs98Ma65isaxfYQ7WVCTJy0HlbRqA6wwB1",
+	"G+4ZlD/4bOuu7TODd1H9+VVVerOGr1mNG2vphAWz7ggKmk4tHD1ThNPChoBmziOGqrLTJCVoX9beSPvI",
+	"6lDOFxifWonytroGU6SgWYdF99qu6THldjPDqgZd1VkGqHhg92tR1O5YHf4Z9M+OA4mDV2dWoYGFbnaD",
+	"9TErBiBkyzgxp1W9LO/oyKnSN/z516RgvLSxL65IDda2aJQLDwmiT/hxcb/+cl+efrUiThoB5pF4DY79",
+	"abp3/Qhzu7Pezbv+OG0k9zLrGpnV4kcDdcYGMRFG1LkvQiHBZZwYmRUVoBT6c561Dp/rimfYzIy5kHcY",
+	"VOHbsFy4eD6joz5T7t3QeF+rsfjs2IlT8WRlcRfg+nr3Do70OStyX5KDB+tvGbXAVcHdhOc8zNhexVyu",
+	"Bcd2t7VV3ZnXtY8zTOeb0PlYd5W008dg9DU+CbtKPqR52joIt7P9idPX/7hNuCqHat0WET3lPvGaANeS",
+	"uWZUQc42UZouunqtdsaG1JNUFo8313RyTlZ63zBzrrt6SrO36mM39F3bzPezbMT3pftui+COd9fdF0ng",
+	"pyLuNsszRtx/wie7Iu6P2GzYLvTJa+itQkW7pOzxkfAP1Th43wnzE1czR/NdwISx9InOsXSfy+nBsq9G",
+	"58kEhyEmYksQM+CKML22B3FLuD3xNSYfuQ3xI9FOv/q4B9I++wLop1+qITu/fxbCS4LQtaeee+r55VDP",
+	"d1TeNRSYDLUYLTK6sCG+vKaZawklF7oqYdTtEfnFx1gpuzqihWula80VZ0RCwbhBDV+ShVa5oFiPNfUl",
+	"mLISEoxCzkq0e6iEgEppXuWd8gzNXUFfKAVcY4i/a5Bjk0K1IDbGGZOWDqwXphXXaoP/OEBGZiALVhVD",
+	"N4rWoe3rYG3yMxAzw3+iLah+YEr/2DioNUlHVX+JkqNKZ/bZkVxk31idW5Qslc5w9WgwrAIbPxw8N9t6",
+	"cXqaEF9L4+vTw445c2z8GE5Z0I+sKIvBmRlhUDBu//W8yiViXMME5CM3fQwPeZWnynUnbACv77tszwPz",
+	"8PBoP8v0zs/Gs9U4wmbbx4B0NKlENwE5mVV5Dmp1gjq5Y9wXamqYPdOpMATGhQt6WD5gRWEIvIZ80R9v",
+	"/woNtP0QLO6JgDicMgLL9VEEOe2QM/PzHm5bcPu9mIf0fQJa2XIAeH5i3IDlKsl2BRQng1kZgc8A1BKS",
+	"UZYvyAElGZuA0ocJmQPcNX5CnjseH5M3NR8LCix6D9F47IJ7yH8wntlIxQm7B445x87DXl2+VwMiMb6r",
+	"gXr38vtKeH46O8iO0AqzzxXdKEHpS88R/ULrCryaCmwgKuYBnqeiANUHuzt5FMpbnRGChjtatGSZbfto",
+	"O1XWkpwrHZopI85CMdNYydYW3ViBt0ZubwiRl1bue2yUtfN8QmRVZueQxRD1ey+uzQHrI8i7PVp+GQqo",
+	"7hQiidNneuClmAGnM3a8oEW+MskaihFkGWTEfBh+ZSP/g07eTJEJcIN3rlNrgu30MIjD/HFM3mosjqwc",
+	"XldImiCbqNW6Km5XaaqxFAfTmMltwyyi0ub7GfCLD2+vZpBuJmH6E1jZmnT5XNx8VWmbP02u9TU2xJ1B",
+	"WjdPrSGuupY2uLVrY3ZkyM7opArHaHyzlEZptExfKCsjWiRkzHIN0mb4K0i1kImBKeDaMIkZldrWlsaw",
+	"UsM2ckZbelf/KgDvGxtasknEVH+7ppi5oa4p8q+uqlDAdbsgVOTjVhE+t2WMgHebNifA7dY7LBT/WDfJ",
+	"Gpv2D2jh6PHiq1IqA5iPadUIr+kDnUTN0jXUNSDu8Zjh54TNBpab+w6xufF7d6xt0FIeyx34RFEsP99E",
+	"Y+zuYTiCDaKTIgd1eEwuSFbaO4ZWNzfvkgmHOXaFimI+GXzyvllA9zHkvHCKTxNM29hk74Da/i6W5HOq",
+	"/bMcVrJPMvvUBToz7E0UIqav9LNMCg5XkJUuOeGkogndIsMHyqRaot1WNjUiQs7uAJNCICGqlBWnP0OO",
+	"6F4co0tFoIaJHf5VKiSQ54dJW1yw7zNVMdFKWEFydnB6/M3XLu/Mju8/9FOpqU1bQ4sTU5rxVLN77FKZ",
+	"KayxBGwyxYKYQmZEsYLlVDKj6I4J1SQHqjQ5Pf7LuftElemUUEVuBj9+f3UzSMjN4FqWSts/X4mSpyy/",
+	"GeCSbgbYQwxuBnYakjOtc8AKcTeDN1TpwiiD1Uv2m19g6XcJtupDOZnYineNKp/rJabX9cU+EfMPZuxK",
+	"m7eb2Yz17yRAblNK9mnlBcSnmlu32Ptypa/e2L4uFLrVHOcbYjveUO7KHqJh0jknW1VneStYJC5VrAuC",
+	"bkkVX3oc9C5Y6j4ceuv2fnjDSwzUtzSugHmlON5ptWmMWRniPScydN3IeFF1F6sJsMxpio2BCpATTIgL",
+	"ylp7af2r078ENZxLec/uhXymvI5OGCdeTIzbb9oi+xMwhS5W0KAKD4lQ+ur0L33uh6rG0aI8wcGw+/DI",
+	"PtusuC895LvdbqVb+91h7LeNxLQMyhX5hdzIc8D1Obl1qHrrMpkVNo2VgB16wsrEOVN9mV2FnW4mHy3E",
+	"M9ukoSs8fIds73HV8E8TJL6OoHy2ceJ/QP6/D3h8nHDxuJa/tZR/gtxuxwHh78Q9qKDguNW3vZYPgcpy",
+	"cIvz3x7ajphMNXaXNCSYxAguhhlrSbmysZRnVpiqunRUlJXJuguHpaupU4vmWPtqJPTU+ltrz8UIjRMt",
+	"90Zi+3iOzI9OFvCzBUKWloJPnBH10PrQnLXF/iOdsrxtfzWrCkTB8+bR+KIbduLaymGFwvoEGQZ1GA0l",
+	"qUZkWUMWdHKMP8dGu9Rj8q05CYwyNYvCsjyjuvbPwcvnLxotoN+BnNjK9k1ARHGp7viP9cbMbxg8YF2Q",
+	"7U8QKozE5T7zgpe3NwdmjA410X6RNKVEl2OVBDUSSWpZvGsHQMdj2zo15smScMR4Bh8hqxLNl6MYzLxP",
+	"bNnGOT9RDbTIOlSZRwNT8bEre1RBXFWh0tVE3vPfPf/91PEbBk4JDSkpj/GgDTls2Calp3O90VkFaSJ2",
+	"DrVR+lVrqtClbkM9a0e69ypv60H/EC66lwMde1k+yAP+Z3B5B+e63uMdgsGfyOE9a8KeR7HGz2tKSzlH",
+	"V0G5OcoGOqGPOxRf1nu3g+/XOreDC360aoTVDJ/GtR1uce/Z3nu2P4Vnu9H9OsKPW8Sigx0/wKvlm5ON",
+	"IBd8orxGFZKKDsMfabu5wm/Webma5GXv5No7uR7u5GrgEkqbtnGElzRX8eBOH1c4ZqPITz8Z9K+g25z0",
+	"8SWyLo9TiKD7qj67d/HMGjfdLe89mYPH0uqw4LW5RMJ46LiJ2aK29eLsjqw/qrz5aXw4azB078LZm5C+",
+	"+Io/W4uz7Z5n/QxMbSt3qzyExAa9lX1JcJcT5K3gqcjLgtuev9zlo0t2DxkZ53SiyIENvbylaijGt4dt",
+	"I9QFJyW/47b/BdgATidO68UMwg4lcevU5VKjtx4GKjtDjzyNFR/j29vliHR1Dl9rJrsI8miWjZEdRrPw",
+	"lY1n/MVwsdYIZ5ZVMteyRIq8y15XOcOG7qUNZr5GcMDWNUISlZddrYcRbra5CWxgv82HYQPPreHAk4ah",
+	"zZ3bah3FLIcCuLY3s/1AVR2ZB4yRlTAcS1E0vq26M6OwkCy3xP94NBFH7V+7J8Awu4cP34S06iZcyZ3E",
+	"uYPrf5uplRA8IUob0pglZMqUFpKlQy6Grr6OkGQs8lzMh+VsmJVdSGHo4gPQvu0nRTLOFKmy1rZPaVsj",
+	"XV6o9+PBl2Zlb/KH9Yb2Fjv8E9nau1umtp+sSjCrYi1canABCusREMZzxsG6fnlZjGwicsnZP0obK+Ha",
+	"Nzju7yr9WZ2bQ16LK1W/3lpMakUBNNdb2elxSQXNgCigMp2ag+iy3TfB5pHM981JPo0Fv7XRvRF/b8T/",
+	"JEb8VqFPw+gqUtDCew754Urq1K0TbWvlj3T7nVJfglxtQqZW5Li0yNY6+/8Sidq7APYugB24ANqYGHgB",
+	"fHnM1aJBpyOgNXKd7lJJDYkTGRJXUYTkdOHrjKyxK/jwRutYeKsJ41OQGPAYtvm/Z4qNWM704syGi27Z",
+	"5f2B2Gdl6acTfLv8GeuvJBDk9h6PR/B4yDYgrZS6H7GpwUaiNg8CnZFCiDmv+GFQ2U+CDeokV018donJ",
+	"NvI2I1OQcGbbALpW+QR4NhOMa4VhoQiBD3eu7JRnPrZC8GlcLOvpxt7LsveyfOFeFks2zsltzedukXrc",
+	"Wk7n0/mwymGVzxek8ynQD1FBTrwk1c9H4+mqGEdzUBoulR5ekou0w1fyRzQA2s2uN/wtq3jPagVv8HQk",
+	"6+UXVSTbHtDRLKec5IxDB4ySg5enL+tev62HobhAs8OdNnTqLGAq5tzI/C6jKeguuAwEtSx88PJFM+Hp",
+	"YgI8XRDImBayLjIz50aEadjpfanEpiEDlQ6svsUhMAW43mbrIowtbD+SddIO/mmskm5je2vkzgWWvTWy",
+	"V7GsNl1LkF5UWaDrScW6piJxqUApUKowa36UpFukTXXPEFTJjklbEXxfvYF+/uUsiQ6DpV09ZDaGo/HI",
+	"tqWKUrIL/OozV8wuqovZhB5+YmMO2uzmJM2pUmzMnkJj+wN0eX0l+Dhnqd6ra5+DumZhd5HYfnCWshhS",
+	"smynPhANshVKkd6m1IMCY9+kHdPe62WpD8PlqvWaSZcCD2oyax4f0yyLk88s+4Hxu0eSAc3Qn4NfGrcY",
+	"oXrmd8jOiZqKOSeC28oNSzEcn3FNps+6jd1eVlwTNsPvXAzksvfall07Izfl6elXqXkL/wL/w2IGzR/M",
+	"8Wn703a0q6AZHFlL+MpOAe2IXx/IaZuMSrCJDimQNC+VBkkOMpGag/EPjovszJU9nTI+yUElN/wd499T",
+	"NT354ep7o9BnDJuUJiSolGooXk5dElDtP7DBaWHAEFXEQcchehduOBZjYUqVRga3xn6mE5KbOZzlK7Ed",
+	"ULpcWNjCfCqhblZwTN7zfHHD574/QivsmTCFZbsMgYm4Rav3nfnCf0LRZ0iup3DD3QkqFxhov7ImyN9E",
+	"aUASa7oujT6XTGvkcoUwUiehE1H5J0dww9EemZEF6OMbHm2BTjP41sLCY7YRrWbprvmBzSmozBnIOOhV",
+	"gNa8z73Rrcvo1nWatpiyuoMMK7djkRVaALFllg5uBhj8ZtHnZhBKSDYgblsz2zrC1AC/KFm6XNXsf1nT",
+	"7jJy+2keVROzA3e1XrR9tTAwOa/be7qU4LbhXuTZFuD+J3OSh77mZ6p9tMqHinV40QP+uVMT8rLhl/Kg",
+	"WlizUJlDxpYSYMPG0VBsDeaA8S2CkxmdgTwmtdFmydBUQZY34gRGGfvk2A4fVRou8ZEH5UeLbrXDfyr9",
+	"wW0ugqOX7mT2isFe0O9FgizAhBgeoUQG9aiyLZAslJOS56AUoWkKM41Vg8m4zPMtbROux8AGsv0zRTR8",
+	"xD4IErIytRkkWH9QKB3razBGSsC1WaoRsCU1kja/4ZYKzYQy9G5xbjuIsXSpuYGWlHHGJ7atwUzkLF1U",
+	"HQosAXSNCdiECwmZC93TRlxuCzRqSqWhj8oIBNQHJhW2Eh81qr8NW1ratZj74lgoxMNYE1HqG+4u5NaI",
+	"RUP7wr8ZSnRrdQGyShWwMpKfUgE2LDVrnqFH6qglwmegwVWhRPsODr0QJRlXPTcpubVfq1vDIm7dBQ+1",
+	"uMVvOkT7K/vaVpmPy22tXfvgwdnz06Tucf31uhbXS0lKb42yk0GcXdX30ZWgVF9IfHVjmitIlvt+P2bo",
+	"QHXQq1QbxCR3c22JPLFPac7u4HNXaj4jelzNskSEQ+KAR4sn660Xtgas7Vdl65Wg0iNcexl87yn1HrRm",
+	"HAX9SjpJ9ytRzErfjrFRbQLpt55KUU5cNVlcss2/fqbIGz7JmZoSymm+UEaHVoLcwcLS5YLqdHrDoVJK",
+	"bGc9tN0cGHo8BilpfjOwb4Ii/kfIbgY2Y6oaTIwrQhyMTqi64bOppGhRuXYGnNxQzQWhSmEb8tC4I+E3",
+	"W1/V6qjL1jNsB+RI9vENv6rPj+BOiKaTqpvImeOu1jVgRrZmIMEhRj6N2oZrDEZ9THWxNdeqhv0BnCS+",
+	"ZvCfXTmMUwIHZLpT3nFHqZIanzT9KLgoFs9UBdC7j7XemCCc/CsVGfx+YmF4O7/Tqsz5g4vTbw59/jw5",
+	"UJrmRtg89Fx4RvW0ZsLmk0FbSVuVM9ypHcdiy1vabytnE49mWB/NsReaYz4vfNRCrV0mQH0OWRgItHiT",
+	"noju3fd/TPf9Xz5vanuB4Edo3UXOweWBEqVMgdxWD26TwKg1nwqSCj5msjCqr35QzmY36bRM/49DOrcg",
+	"lV6iilr6zKNlUvkYBr96AjtrI3r0MW19kYn3Zr+92W97NVNmzpe2RPMyAdjLn4yZPicMTWuNDpvdWs2E",
+	"Mv4wEsgKyBnvdu6/afVUmVJFpnSGkZdxFxRRjKdg9oGdNtC/3nRLJYSqPi45go52pqPJstd+5Y+pafk5",
+	"OmQsf3p7P1unkdu9mpCZFBMJSiUE7lkGPAUDBlVsMmrzGCmHDnyGZdsykDt0uzVwwW/BF2/oyJiqva1b",
+	"53QHDrFH9h93qwLOfbcH0+6c6ZjnpTt+wOb/h8Tq8LEg1YhtWG9MrSbSjRqHlbpX7WfOeCbmhixP2D00",
+	"QplGC+Js4v07eFziZNe4rEcFbT9Nl5nrIs/DnT9t/+ZPS1vrTYddyNxVtm++aZoaA0bdtSWEGtacKtQJ",
+	"crbMQA1wo4VtOyYySOp4uY61HBtyiVINrWt1mk87SKiHgQ5/1MPVpieA327iXB3inj6vrGlRnVNfSO5f",
+	"rtY6dlaXqR0tcPIkLF3ha8okQQ2YhFSLSsisHHnIIRi82u6ipBk24W9XsBV8UYhSueUoIwm7sarVdnfb",
+	"v6wK6/fw3j5Nzdmof3bruqD1YW9XJdXDzDbbNpegppA9bmHSeppHKU/6oQ2B1tVVn8sfvlOWxZE+tTsR",
+	"l/5UNTvbbTn8L901Opfq/Lhs9bDKj7XihqWzIt2yLEd0cBgv5tmoZf7y9BsX7IN5pZRUiOMZRko5GVXE",
+	"8+DlixfNdFPz0tqk+EsfRfI4QY1m8E8V0ogb2yfF70t0fqL4x0ZFzgC342U5PSFalvUeVoYTlzClajll",
+	"sg9pW1uEE4nM+uKbjsjsi27ui27upOim1ZgaLbe663HXPH5FJDCO2Gq4dVHPtNZGiqb/QOkX3Po/Vij+",
+	"j29eWq2a7ytUPpo23yVjPlknrlte5vktSXOgUhFKzD/R+olvLZcx6csMdlFVcgfM4LFk1U9VRbILWffV",
+	"I/fVI7/4Hl27lINPglpTx6m6X5nfg/m8UswxRx7LUQp5NxLiDpn1q6ufj8kvcWc9Ltj8lok5zwX6xaKc",
+	"3BVMzCl/pe7XM3QNH/WJW3bE9DVinKJhqm2DinLxV1c/kwPKCdWaptMCuD7cG9pXZIJXgWIWhgjWK3O2",
+	"l9ffXxINxSynGjx0kAOfV+CLINjS6lRDo8kcKwxmq535RCOQ/jFXH1d7rMSczEC6rSU1d+7eQkJyyjIi",
+	"Su3RwxxCWMvNH8gu0eRvZicb8dJ7nh2LGfCPRW4RRR2J8ZilkIm0NFB/rGZmTWoKoIv8GP+7EwTz5GKP",
+	"ZY+FZTQ446dGNpfO1IVVv6BNlxqRFh3xLkv1AJOjKJnDyGcXAZ8wDofn5PZmAB9pqonL8LkZ3J6T2yP4",
+	"mOalMmqp+ef7y9vzGz6jZq9TUKDOrQRNVCpmWHrCllU+80G0twm5pZhAf3YzeEOVLkAC+SBylsLNwDw1",
+	"wHz2+vvL2+SG39rjO/MZAeb5Aqg8e3H6/Jvj4xenL16Yn2wZmTNMOQX8IRUzOOOIcjQ3v4xzOjlrt3u7",
+	"veFLzST+97//x2werdv/v1sykzBmH0Gd33DsGbGYCTIWEqtDG0Co8qPG7B5IDhprvghJCiHhnNDRyICQ",
+	"y1szMPCtZJqp6clFAZKllN9wNYM8Z3yibAmrOV0ocvD64ur7hLy7uLx4lZC3r3++SMgIpvSeiVKeuL8k",
+	"LvaY2CxFpzwhZWMuI3OOFXQiDtNzooWmuV3SmKagSSpKrhWmy82ZiqZQXSGIrM0+XaY96KI6J1DM9KLK",
+	"N4MqZnFbT1ZXBLciB+8vDZ7Bx1kuMvDBBf16SDINhYrMWNFZKiVd2BX0nWA4kaKcPeo0bQfxJuO3WHBY",
+	"vJhhtlSPBbT6kT7aRiMNDXc9w1J30B1PEHYRfcx5ZB3V+Hh7aXQifcyZqqqJjzmJ4S6POX6zy/1OsNVQ",
+	"/Xb5hJRKubDR4Ew1+icRy/CQ35EDH/mlRUYXhztrW/pKFAU9UmAYA0bGI4cxw6lqzjPXTto+G5Ual3d4",
+	"TpDRjoUkXNiH6tiu3HGo5U7T4Zaw4Juy74LzN2P1eTN7hnIaM8xOaSOwOaHHKBtul9EDwFVsFTwjZBNc",
+	"gZeFtQ3kcE9tFIeNKjLcFqPvB78m60/4A50AUeyfkJDnRAvy/PS0vs0Xp+i96lcFoir88Py0R+WH2Jip",
+	"DQTZRYvZR63p4KSXrpIOYTQJClRPWLHhc0+NsWe3RGZoKoVyklxH6F9VZyFUVnBcBuoEv9d0tCIEUM/F",
+	"0ZwuiEaLf+XUKqicMK6OCfYpt1qGraUSCFy3Vi3LWAFcYSpOu9KMHdAXN6i61iKhKXkGEmsKYGkFNyP2",
+	"bChnLje3yoq44bet07klyojyUzEnBeWLquZOtO++3V2KPO6YvLILECuLVB6Td0JiDy5OXpyenpIUcpTo",
+	"q775RHBym4pc3UaleXu7r8wVXNPROjkez8Z16bOnm5CgIX5CDOt01Zqzof2HB6uENMWEpC6BnKCqiAU8",
+	"aqGoHb1py4Ti/wLRFG2wOVXawIi9tOV6mvUlNj+2CVw06K9tA5Ts+8iDkG2wugWiD8Xv4pPShm/3D2nu",
+	"oqci33icNdTV3fV/Dvq/i+rUpu//FdWcDT6yroO+r4eayQafXVmVYYMPUAPo//7bUKDv/1mdEdR/pqa4",
+	"vcHRVdJz/2/+ywjDm73+nRTFhp9ciw0++BDIz/2/+i6nkw1ef82UIWOl7HUzTyC5tCh1V56jbWu+F1q8",
+	"zw45Qpvb2owpZBmuqBwkoexiGRnygrATbSjSePGlS6rxtvxOqeZ7oFnOjJrDJqV0zW/9dCMJ9C4Tc574",
+	"x9h7plFWdLTw7FYciTQtpeEEaOkr6r6tWMLayrORaDn0J/qVVj4PVKZuj1N1f5uQW3TV3N5wM+BMMm6l",
+	"lNvjqS7yVTLFa38A62yDNqjdBmlUa6n0mKqEj83uUF2MF2PjB3sOueeQew75p+aQFd3p4JCVk3XPJKsa",
+	"P8gCqWYpcT/ajE9X9QKTPxfEE9yNWeDKsJbXjukwPsGCG3Z6jIR1KrgEQ8KxZqBPRnH1NWRmq+pik9Qy",
+	"Y5poSVl+vI4l2ciWPVfac6U9V9pzpT5caedhbmOWg4+wrwNx9jypEXmzxJV8GJvgtm8QhuNgSdiROc7a",
+	"2WQUPDLKKb/D/p2HW7Eto+F8Vnzre7OgPePaM64949ozrg0Ylydk3cgc5VMzOtmbEtdzJBqYxdB7fID/",
+	"JlqQD6+/qynuSIq5ArkdL1oZL/0peJELe97zoj0v2vOiPS/a1LT36XMg9trXNryOkzcfU8iDLAfUxczt",
+	"1JrYRizOR+iv6A7ZCjgK4jWI/5qMRMZAuTyh+RSwDwyGfEypIiMATmh6x8U8h2wCWRVf41qzdgbYdPHB",
+	"H/2yN83a2HOijTjRnrP8MTjLk/l/KsTsLBUxYbbd8Hb9V/8UtN8fkhHePYk9wiC95fhPG2jAZEhfMSRy",
+	"Ey4QhjasKAbpSb8PK8wwnNs3WDxwHRaxE5gt3ShtrAehOR6QZvdw2I5ExA6HddFrG72I8RYesQ3ruwfJ",
+	"xgwLpNvMMXJgnWRVxVRbJNUnrGJA+g2vs8p8REYBGaOcZHShrArEhWZjX3pSCwuQ9bCYnmXewwLtRIsb",
+	"7tdCnJS2IgzjfeNg1yhsr51m1srjiSllo0U0pr2dAWTJfTyafc8o9yrbnrH+saMxmuQnwpLDXP9GcLaQ",
+	"Lubbt9GsxP49w24y7O/qCMF4C3LHBqusyf5c2XK63qqZ54wtxnhgA+qxClMID0RpludEzBmfEKax35It",
+	"NX7DXbJ98Kn9xbaTBVkxVGE4b8WofyuNdkdKboUCNMoegEppTjVkyQ2vx8ux4FlVW//QsWyfB76Kp7pj",
+	"2at+e46252hfrqro8bhDU8QEp30GYFMz9CTeEF9HVw2dzpnSiT0xpzs1YtVDVXsTBmT7/s0ok91K4XdC",
+	"uuxDPRcufS+J9KgKMqJHQk+TIER+rM/qHD3NClA3HBtHi7EG9I0tCIbYEy0m1rSIKXdsbJ/NAfvkZzAD",
+	"nqGP6zn5t/CHwxXcBEn2B9ziGvXsnZGD8DCIBF1KbnRe7037+vTQSUpVF39/3BsmAb847ZMFvOd1e163",
+	"53V/bO0tIE2dMSJM7llkpDk51S2O4VxTLiDD9tAbb8YMJfCsmw9e0zvXFh3TulxQhS+Fh60bSDXYuV/I",
+	"tv6va7uYvQq0Zwt7tvBnYwsW99dY8xZA5Z4zNLpohMqIb7fr3E2GIfg/Q2eTy/Jdzyes4rOm8aRL6HLt",
+	"pOhHwUWxqAuq2J6AKi8nCcnpCHKn0uHq7mCBlQ7Ru4ZN0rHt6zm5dXVWOJVYm1gLbBaAv/ZvU2k55zoV",
+	"6CIh3xIhyasOtWa5xt5T9hDEPXS1v7x2mmnj9P4c3ap8OFENcx2NAbu6Vl1SpkA1oRb5iOC+2hdtNMiv",
+	"+0SRenLXYMpW7THIZQsTVR+d3QwMFiDk3wwObf5/3dobfbD/f/aub7dtHOu/CpGb2oDq9vumezHJldFu",
+	"p110ZoOki7mYFB1aOra5lkiDpOJ6BwX2afbB9kkWPIekKFtymkwdJ63vWkcSD6VzfucPyfOzJhoCczGe",
+	"zKGPiuq9byu5j+7++OzDEFH5eOzIQ/WVu/sfWah2Ysi4KOKJ5AEvKiHN8GZ6UfKKX0KRS0+erAmcB+Pn",
+	"P+J6lHOGbBBaFw9H7K1n03GY04VHGVvNRT5n5+P3L99Qy2dYasi5ddcuwOF/pCnppMuPsLFPL9XbQAbR",
+	"szVLh3lhlh/9LI9UO3ug2gl9iHs846646OUupQ2x0p9nX+6h7rm9e66JBybbYtkZjphvNEiVCe+O8QKK",
+	"RfPIExSbDra6vSV9T/0rPQteHAPv2hCVnITVtitn4xAr4CgFm2NpH5u/lUrOQDMvOp0xlbACzaCaQFFA",
+	"0cx+KkroIwwKBv6w+IJQqsPQBfUC0rfFFtQa5MgV9H1wBSGaPDEhnS5gKqSgRVGCM6UbFLpjXPMsRhhO",
+	"8gfhJ3q5hwldjeVrRPCuZVo6uOhQnAnLBmauVpJx08RRxTDDXK7B5CSrQ+Lg8Gh6Tb+JDyOM6pCXIqMI",
+	"7+qkeV5I9lo4HzO/Ebu9f0tk7SIR9X98wJ4gyuhQ9CDgHyU44v8R/x8ftWvI+W6fs9YGdmx3aVqUu+sY",
+	"z2khL/MLfhSYQsVFmTGtSjyWUAjjZCwyRn3m/RZaNkaRqEH+JsF7Z5H2HyjaDbnIOZ68oBqz31/ZU61F",
+	"Me/SU99N7C73hRfRde9EqRK4/KLdLe9w98wXXPiS+uLvtersPso5n8HuhvaoVXsl+mrh1Q+PxlSdXtPb",
+	"6bJRUYC0wq53FKcTKwq8s8a4gC6j9uFIFJWxqsbdW4biiHAN03UJBoOW4RnjkkyXCYl5asPH/GPCUu6E",
+	"bQrcPdVnpxV7Kj67Rx+m9oyTemyl5/s1pWPheS+FZ3S2u/Fh04Uj6+VOPlfvvBNGC6gmtKmAtggF2nYc",
+	"vYO03UCKES8668kRCPbofvqqyYhUD7FU/Cdi8UNXiVNNzFx0Z/2LxkDTQHkNOzzYVyRs36Rcb/nBtrOK",
+	"5V78X4jCnPD4A0j8//DOHOxexx9WHu2EOkxBtc8k762eet8u75hNfx/VVIcWT2ILGIcfLrHLkhwXQZBQ",
+	"h8huJbKhFlCCi5Zv4bmfJc64o676hdDZkzEUhvHE258yjsm6Z0LC1jY8JUDaIj5a4cIUlk9dki8Ri5WE",
+	"PhhuxhrxoujMG8ZF8XO8ak+pQzPAw0ogxu6dnDWulHZNuyBr5bRoAzG/oWThxTG5OCSy/SSuA655CLgj",
+	"Qj37o/nPW0o7CPNuqFd0AYSGSl13QsQF/mUDJe45iCEZdhrrN2Jsj0iP33MkkUdfxFd8TbslSbG/Xi4S",
+	"qrrtBcpU8XcuVMaOgXUtio5+gR96rGzK3augJP4rRgGvlWZGVUA8g4qVytjQSqm2c/emcm6VZny53HDr",
+	"Ibd2sVB66ZU0kGuwmDFpQC7JtedDd8GQt2w6vYt/M2DiMub4/C2zagHSV++FNgxkYc6uZAw3hKaP7N8y",
+	"EejmiijksVsHXSThk2VGzORTIbHVgqHIzCpmwOIG8Xp5JfmMC7mZLVZT/hFfeOex2Qv3l59fjw+DPQbs",
+	"d4A8h3DbB63xSYYFFZaXwF3iEKyrpdu3cc2hvr9nzJgqPVMBNeKagtJMGFaqfAEFU7Udsb/uNHZkjSON",
+	"dvbeHI2fclE6uLAWqqVtKLXRbAmtYhHT4QuJY0EiRF1JfCQufORzpQzQjrlGUG674GLg7vhIO/A+hmuH",
+	"vhh0JQuFja7l2s7dP6A0sIkg4aabYOQ8fKX9ZDvh8TjWQykCHTHsmHq0MM8A8uC3DJM6OPVHbwnorZRe",
+	"9K5yXBJLi+mgoKSqbp7s+ZIARbLKceoiSWGpq31DI+07kGSsqIEZ5eHMWHdPMWKXuAvMwQg9xYdMXSsj",
+	"vzrJbxuH7v+UpRNrxyEy7L2MDVfuy1QPfXSMPuQT08z8lBR0BjIXYOj0+gaVN4abTbNO3PFyhrc13cLw",
+	"PlQyw7hx3tEzlgaNt5rnC5cckMbPgZd2/q/+vTl+Ke7/nz9nq7mgaiRbapWDMUzX0pwxYVmhwODyHe5O",
+	"IXYEbvmEG2DCGiinSDYvLDM1HkgT1yDdE5ZaTcCM2DuxgLD5XdUW8FLspaZhWhuMyie8YBPgGrR384MX",
+	"z/9v2GkHb/y09qjTNERvFwn/htwndJPdq2I/pIOR7/yXTVQufp1wvlcDL9b9OveX5z/QNpOWGkUVo9Vh",
+	"HxG6H6Z1Wa5ZJWaaVuSUDrcLEz7EE+MSSTyFIWQBn9y9HmDZgI5IWjA2xIVYrV4uS1Llf6ravSkfO9I+",
+	"Y6uWSyiu5EAqCtrC4Y7kBoo6/ZFMEwSPJCFhasMR+50u+p0ZvibjpwA2yhoixIKRsLPTKNUceMEqIWsa",
+	"u+TGMoP9knI0I1Rx50d+Rfvl8krGx05F6VctNUxqUdqWedOeZvxapzdPg7lkPf6qysJLXwGXCB1dMetP",
+	"YC9IGw5iqjg2ZfD6MRnpnl/LL8rSZx9tHfnnhUDgHsTProHnc1yocurZmGHL3Mg6whkmr7rDXpD4jI2W",
+	"a+1CMxfB+DTvpVILASenv334nP1xQr7gvXMF/icXxOCX9IFPrcuT05NnGNz4gbYbfkaOdDzJ3nQbod9i",
+	"4tg+7X2K76fpAJC1t9KHs1bYwLQS0oySnZ5xj6ybxOZhhqqqpbBrZvgU7JoAhE9hVnONbEjJCpoJBzNd",
+	"ECooD/ZcSMlw6Q0dI45DxOFGIsoJCl23YlsNrWgki1sbhHY+jhv/EGrKmorQboXeMWtSI2JxGrx6c5Gx",
+	"l5fnFxm7HLt/vrrI2PnrV+y///7PMCMGDLWS4bxauqSIjO71pBR5xsyc6wBtgSqq9RVwuK434kV5Yjbf",
+	"QXvKsc9qFlv0pdT6xp+U1eIaCjYt+aytBK0nd4mBecTTZcklMj6aUx/cyWZotnIRUqEYn6jaYk6RPjaL",
+	"DqMSJRirJKQy+EylY2xChgx1nMydrMA5zSXksbc7Ba0Uw9ElSpWtL99Y9fYoLq/BPrmU76jakhVtV1+b",
+	"eBkPzoTyTFrz8SUev0oeO/hrVbbmHBO+bXFacXmrg30O0mpgAw2VQzNtmiBcWKhMlvSNdEriYnoD0rIJ",
+	"zxd0DocMVU2dQ85VRb2NcWNsIlw6qOmR0PJqCfopXONMUoIz93SKoFdaWMjww1PbFT8P7Mgyh3yxVELa",
+	"liq4x3SMGNoomYw1dAI0do5sryHDCP2/5KJ12mlTI52rDR3+Ezq0kJNsC/C6LsunFj7R157yHCyEkAo/",
+	"wraNGlGJkus+WoeO3CsRhZ7ciczU5SzXymwBAxvgz08tn9RRDai5WZLd4xHdwO4T+CiGUa7Cc96hKw0M",
+	"RQ23eyNi7JazLeXbaqk01Rc8l2zJ/dQndblgf7v8+y+BG88p50yrWhZkOvAp3tsgYPKY1IpwGHPy+cPn",
+	"/wUAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
