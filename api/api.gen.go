@@ -1294,6 +1294,14 @@ type MilestoneUpdate struct {
 	Title    *string                   `json:"title,omitempty"`
 }
 
+// NearestResult defines model for NearestResult.
+type NearestResult struct {
+	Items []struct {
+		Recommendation Recommendation `json:"recommendation"`
+		Score          float64        `json:"score"`
+	} `json:"items"`
+}
+
 // NewToken defines model for NewToken.
 type NewToken struct {
 	Details Token `json:"details"`
@@ -2681,6 +2689,13 @@ type AcceptThemeSuggestionParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// GetRecurrenceNearestParams defines parameters for GetRecurrenceNearest.
+type GetRecurrenceNearestParams struct {
+	// Text The draft's words (at least three words count)
+	Text  string `form:"text" json:"text"`
+	Limit *int   `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListReviewsParams defines parameters for ListReviews.
 type ListReviewsParams struct {
 	Type          *string `form:"type,omitempty" json:"type,omitempty"`
@@ -3673,6 +3688,9 @@ type ServerInterface interface {
 	// GetTimeline Responses, progress, evidence, assessments and links in time order
 	// (GET /api/v1/recommendations/{id}/timeline)
 	GetTimeline(c *gin.Context, id ID)
+	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
+	// (GET /api/v1/recurrence/nearest)
+	GetRecurrenceNearest(c *gin.Context, params GetRecurrenceNearestParams)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(c *gin.Context, id ID)
@@ -6135,6 +6153,41 @@ func (siw *ServerInterfaceWrapper) GetTimeline(c *gin.Context) {
 	}
 
 	siw.Handler.GetTimeline(c, id)
+}
+
+// GetRecurrenceNearest operation middleware
+func (siw *ServerInterfaceWrapper) GetRecurrenceNearest(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRecurrenceNearestParams
+
+	// ------------- Required query parameter "text" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "text", c.Request.URL.Query(), &params.Text, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter text: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetRecurrenceNearest(c, params)
 }
 
 // GetResponse operation middleware
@@ -8908,6 +8961,7 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/timeline", wrapper.GetTimeline)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/similar", wrapper.GetSimilarRecommendations)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/made-before", wrapper.GetMadeBefore)
+	router.GET(options.BaseURL+"/api/v1/recurrence/nearest", wrapper.GetRecurrenceNearest)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/assessments", wrapper.AssessRecommendation)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/links", wrapper.AddLink)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/theme-suggestions", wrapper.ListThemeSuggestions)
@@ -19658,6 +19712,112 @@ func (response GetTimeline503ApplicationProblemPlusJSONResponse) VisitGetTimelin
 	return err
 }
 
+type GetRecurrenceNearestRequestObject struct {
+	Params GetRecurrenceNearestParams
+}
+
+type GetRecurrenceNearestResponseObject interface {
+	VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error
+}
+
+type GetRecurrenceNearest200JSONResponse NearestResult
+
+func (response GetRecurrenceNearest200JSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecurrenceNearest400ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecurrenceNearest401ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest422ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecurrenceNearest422ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecurrenceNearest500ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecurrenceNearest503ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponseRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -24687,6 +24847,9 @@ type StrictServerInterface interface {
 	// GetTimeline Responses, progress, evidence, assessments and links in time order
 	// (GET /api/v1/recommendations/{id}/timeline)
 	GetTimeline(ctx context.Context, request GetTimelineRequestObject) (GetTimelineResponseObject, error)
+	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
+	// (GET /api/v1/recurrence/nearest)
+	GetRecurrenceNearest(ctx context.Context, request GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
@@ -27272,6 +27435,32 @@ func (sh *strictHandler) GetTimeline(ctx *gin.Context, id ID) {
 	}
 }
 
+// GetRecurrenceNearest operation middleware
+func (sh *strictHandler) GetRecurrenceNearest(ctx *gin.Context, params GetRecurrenceNearestParams) {
+	var request GetRecurrenceNearestRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRecurrenceNearest(ctx, request.(GetRecurrenceNearestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRecurrenceNearest")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetRecurrenceNearestResponseObject); ok {
+		if err := validResponse.VisitGetRecurrenceNearestResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetResponse operation middleware
 func (sh *strictHandler) GetResponse(ctx *gin.Context, id ID) {
 	var request GetResponseRequestObject
@@ -28398,466 +28587,471 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37cttGnjCAvkoXz6mydD7oYsf5volU+4diOxPvxrFXUpLZGqWoJvAj2RHQzeluiOZMpWqfZh9sn+RU",
-	"/7obaIANEqQo2U5YNVORCaCvv/v1X4NUFDPBgWs1OPvXYAo0A4l/XqQpzLT5KwOVSjbTTPDB2eB6CqSA",
-	"jFGiFzMgegoEeDYTjGtC8Rt1PEgGKp1CQc3n5rXB2UBpyfhk8PvvyeDNNZ3EB5aQCpk9U+QepGKCrxvp",
-	"B5FS+3l7tF+mIO3qOMzduCRn97B2dZeg5eJirEEuj3oFqeCZIlqQOWWajGAszDRywfiE0All8SUzrmEC",
-	"Esf/5ZdfLko9Ba5ZSjUsT/ItUAmSSKB58W83g5QqkHDPYH4zWL3235PBjEpagPZ3qN6Pl8d/JYpZqYFk",
-	"INk9ZGSc04kiVBExJnrKFMmoBnKQwZiWuSZaZHRxaGZm5ut/lCAXg2TAaWEmp2ooxo1VjYUsqB6cDcww",
-	"gyRywq9KqYSMQ8Ath496mOIbt3ZFQGZm/6JUZEYn0LUS+82ay3372vyOn8+ontZfs2yQDCT8o2QSssGZ",
-	"liVEN1WW+GZr5GTw8WgijpZ+fTt+R3U6jW/VoIHfoYN3MgIDSOmU8glkx+TSLeicUK7mICEjL1/8hcyn",
-	"wAkdKeC6Og2LuvWG3o6P7NxrMIgVLILlH+gEiGL/hIQ8N9D+4vS0hoivTzvBIcfhwikL+pEVZTE4e3F6",
-	"mgwKxu2/nicx3Lgqi4LKxWum0lyoUkaw49a8LznNb8mBOTm/qLGQRLEJh+yIcZLSPAepDomairkicA9y",
-	"QVJRcn1ObtWUSqCjHG7JAc3ndKFIqSC74WYM9yWZTwWhEggX2o1LGPfj4UiKjKUo7PnoqQQ1FXl29Nxg",
-	"0u1NeXr6Vfr1LaE8I1OWgbrh41LqKUiSQp4rcnD79/TX20OizMdUEy7MexlwOzhJqYEGMhfyDjIiSm1n",
-	"M1vWQtNcHZPrKdzwambCFHl1cfXm8s3Pb9/8Mrx6/Wp4/f3lm6vv3//wOri7w+Mb3nF5WX3s4Q0CNxf2",
-	"94E/ePPQn+Dg1xiCu2v8Lo/R+fc8XyBBLgrgGZJvRVIqLQ21BCigTI4weToTW7d5bQ2YuxW9LWY5FMB1",
-	"xTXg4ywXGXiMjw3Pmh+FEzENhYrMWB0KlZIuGiswh3hviH//+cNPHjb7ezmhnKkOnvk2s0edZRKUMlAX",
-	"vK4GSZ/Fhp88dLFIFCdT3fOcRPX+w+b9QKXmINWUzWKEsXpIWNbzUGbBiA9b238ur+g/zVxEw0edGFwx",
-	"NOyEztjJ/fMTBVSm03MkGoVhBgbD2qhniBySHMg68Osf/ZDrEtRMcAU9r0v61x92IlepmPWdUuG7D5wP",
-	"Ui3ioqEWEvGHd6BQP2BRdoKHrfJ6CgVExY7C3HYGihh+mZcTRQ7eXx72W5rGUXewsr9KUUaQ6yIh35p1",
-	"vdpgOcMJjvXARS1mkdO6RKnb6jl4Zj2XtXgwkP0X0AiImV8VYUqVkG1wawsz2MPX850URYRn2NUwbu6N",
-	"Gq3JsnA3add6hkaYWacpBZNfizVTe02sz9xarJ7596QiTnhM39LMCOKgkBOlgmvg+CedzXJmNdCTmRSj",
-	"HIr/85uyrLUe//8rYTw4G/x/Tmpd+8Q+VScf7Fd20pg+jNMa+pxnKIqOzI80OzNUpuR3XMw5wT2SSvWz",
-	"crFbDzEbV4RplETNA6ukG9LEQR0mhAZfOm1kLgWfEKvzmBfMlqXIjV4iaWpeZBxfxJkTvHoyEtnCirJM",
-	"4VIFB3JPc5aRf796/yMRo98g1ebdKVWEkjGDPGvaDzIB9lO7xmMDkq8EH+csffKjtzoYSUWeG/GdzJme",
-	"4mrTUkrgmihNNZwRSrLSLgXMUTlLA56DMOK+kWZnwM1xu4NSGmY4knvXHRfj+Mzo3mMh/d7Nfq+F+IHK",
-	"CTz1EeCNMkVyM7nBa8pDDePdxd+G375//V/Db//r+s0VOShnuaCZIlN6j5YXJomY88R/jqrhIe7rOyFH",
-	"qOs8+aWicvdMESlyIxIt8OQzgXTDXc9cMg32uilRoFAvT4W4Y+b7wj4y+pi5Qvf8mSJ/O3p1dfnd0bW4",
-	"A46bfOvUpTdSWnnhqTZ6JQrQKOrNDZxaZBbcrVfeg7QSYQaaspwIo49RdWdFR11TnSHLjGo7MmguNGS4",
-	"Kz/vE+7ngpPL716Rb15+/f88VcOlXIG8Zyn8xOk9ZTlqo08MThnVdEQVkAN3clbgJoxn8DGxpiuq1Nxg",
-	"eTqF9A4kApl5wIqZkNpQ0BIOjbaPhgZzPeEdEC7m5wRNkkdokySKLpQ1AGlBtFzUVsfAeBt80LVF9/ZJ",
-	"YO7EXf7EaamnQrJ/QvaU5/ljaGcxG5SA/zZwzDgSSYAMMkNkR9QI1gQ+zpiEjFx8eEu0wbvEcMULt3xc",
-	"J7HbbPClG29htUYa/BL/hJuBJ9EO7fEzpVmeEzFHNqqIQhswGVMjprfO/ZdffjlqG3dXHX7bFuxuQJUz",
-	"AxyQvYOMUS+cfgrSb4GSa6NZIhc/cDzpyKzqjIQLMQs4TAg3J6hIUeaaGcX3xMgRR4gr7lqN6IK8wszg",
-	"xZHWSdbuh1Xn5976HXfhtma/9haOmRQzkJpZSc4MkYN5Nsyitvcr0GS0MCJPTllh5KGm9YccfHh/dU1O",
-	"KE6gTv7Fst/NDUyMuneI0JNSKRlkOAx3aD5IlszivMwdzbKS+5IsHqxViVKm0OXkaG3KMikjX5+5XaA8",
-	"KOYcOR/+lFj+JkqdigJQNIR7lgFPIUE2UNlSDJW5B8nGi0OzOUe1DiiZMqWFZKn1FqBtstouZGSWU35G",
-	"So7fMoO2HO5BekuDgRD/CNUYZ2PE1RnZ3R7br33OSQLVkA2pXvI+HGlWQMxa3zjGiB7Esl5G/yZsDI3w",
-	"VsYVq9AMMOw5ursd8+7aQ8DbjWiwRswxDAdo4WTSOVdODXAmiaWxmgaivqvVRsrTFVptDO7lLNv4Gp3X",
-	"pEN9rL05f/funfbGli+mCRv+YLuuul5CAw4bu6kt5FYDMgu39OkVfoH0PMuY+YXmHwJ6Naa5gmRTEnYJ",
-	"41JBRg5evnhhsX3oT+LwDJU5P4BFXQNjykqBTujdivZFSFzzvrp8ZC1cLOjHH4BP9HRw9vXp6WmyA1zq",
-	"mjlAsG6E2hTQ+0zdAs7VMNgNPx+o1QmbAFJZd6o/VskBjlMu2X6SQeCI7UWC0CvVOBHG9f99OUjW4iau",
-	"0w+wYrsO1HaNMO8r0LdYXYM9ZEOjujM+GVpmZSWdMyd/V1SUzKnyeGUwr+k63xozuLkLze47ILSG3mX5",
-	"zXN2tCeYrZADf+SGo1sMr0/mMM4HqIq5iS6DgeiI8kzwhEgQM0BLnAKekRFN72Jj1iyyOeY74fQed6Da",
-	"quTuRs6JKJh18VIjkgKSq2hsQQfs/DTLHoHUvqMLSzhHYKXkkjvXfYz6WnvQnCl4GB3eWJjsSXmfhND2",
-	"l2R2K2F0EuJlgHG+mwhppekdF/McsglkQ3toG8s5XGiUerf9fitJMvzGWsIj5yvpfKjhY0fMl3dpgRHd",
-	"Z5KhFO/MwBKckhOhIdaOPuxC/GuD5dXYzxTJqQalrfE5J4GTcHlskcNa9uZHNpJwD8a7fFJunuB4lnf1",
-	"6yowestnpd6Q8vQAtJ4sZDW09UTfXdGBEMI6r3NTWQm/W3kDl25kr2TmQM2HzspiFzwWcsi43VZT6qpX",
-	"eKEUKGXo8HaSe06VqoSI6BmMRZ6L+bCcDTtiGpEzoinRqnOGSWDEDjpVppBna6WN35NBzvgdZMOootec",
-	"8jshcQbIhqqcgVSQGeWdZ/7XyvkRzttFhyS1RwWrhQoc2ogSVqiI8vkQJloHG4WFMmP6lTk39DRtio4b",
-	"6KRTqqbRu72DhTviZakI/tFLcE4Gik041S4wbnkcNokzz9aBmfncSqt1JQNUXN0Q4Uyd5/nm3pkj28Sr",
-	"E77RZtrNgezjCLlZyxXtl6UC2fsLbxyPw4H9qmOU+hys2/nBw6Q5A66HNuBoaanANdOdwOOeamcl7g+Q",
-	"IkVX5mYml5mE+2HnkLXn6EFwHgXXcLkNSEoGlS0rPIvw3BorCzfhjqcTxHeiYte48pmr2WahPweK7vLO",
-	"R1LcAW9DjF9Bx+ID+mW9YFlPapdWBDsiOX4v5qSgfOG9RsHL1k8/pcxp5nZS6ylTOjpVTZ2XRd87WAQj",
-	"As8UKXkG8pxAMdMLMp+yHAhDB1PJ72ABUe6HD2zgS3SaMZNKEzCA4gMx8BM378H37y5e2YkDV6555fCc",
-	"AJU5A2m/tjF9s9x8dfX9xdGLr/9vyJ3731ZOlR72Z07iLsD6kRA5UG5pRuUzXgPebWHvblCDzGqIXQQR",
-	"OpvIZE0I64/PgSwRi5tqiCfBHLFNvKIzOmI582tqrRBFzWEzFDd6zJAxPXTG2aGIJH6E0b8ueLVvKFgy",
-	"KCink17rcG8GQa+rX7TJLfElL4fbbrxiIxR0LEACzYY0z/0SVr1lLj32vHXZjUnjZ5HE77TjiBvzR5Yc",
-	"O8ZlWIjCnchgS6zBiMMl3yn7SDI2YT4xAs15tXdbSOdcN2qHy8fIYL1wb16KLl8KpeY0v1vGGY5W06Ff",
-	"5rIckvrw2DVycuoCXsMBY2t5DTkzW2qkSxSYJqcBLZUZZfjfOcAd/iHG46iS+cb5Ybvk6r42H+/P7RYM",
-	"xywHL4qvFTt6znrHeNZQtRk3NNxMFd0tHlG1xLWr2M41aTFjyIXuO4t5f7Vg3H+Q0WLY+5TVlBpm3etV",
-	"9k8YjhbawsYWzL22yPnLcr4O69VEsxESHAPkDf4bLKIcFUxv6ratvwrOZpmcM53Hn5Qy31yWsCpuGtiN",
-	"It5gBF8/dRuHqiOL7aB1FjEi4TH7B4MTmxHcJWRuUt6ZyFm6GGYiLQvgOiFaUsYZnwxtiGlCkH0MJagy",
-	"1wkpGC81qASDcobwUUtqI3PRQxH17q+7jNWH7w/UvLz6aJR+qLpVEdB1cpkdbdVybALAhneVQcp8VILH",
-	"rL745EnU6tOsZli19l+YnmaSzq2yuMH6u9x+v0ytFuRh0Wg7czcJT0g5I1qQr09P6yhxtZa5u7li+/iO",
-	"pqBjrL2DXNzTvIT+UILD/2y+WQsnDr/dBJ1rtYNFQs5KrmMRKka9GkHevZn1gGBf8wMlbq7oChnkWRWJ",
-	"3Eea8/MkhHGM4k98vsEQp02IFmKYCz5JCBd6OBYlz5IwGN6/joH+//vf/xOjK/hseXIMNZxRPfWKML6X",
-	"EDieHNfeIvX3578eO+9MRLJQyhlvVh+iXUIycNKo/y52it8DzfV0+QR9HHD0Lm2YdbccSodBGFMfEzDG",
-	"GK+D7yt86y3P4OOV5VoNlr9G7u12a73FwDxMvdlYacjLIm4WDgwEEbfQPJIoZk08ambUITUF0ISXxQik",
-	"Ikyfk9MqlH0+FbmBnhBGGmdpKLNuyO2AWJIM5lQaFhqXe8yU8SstJxNQHQbw9jHjKHaLiT+fYFH1wXTf",
-	"xL+L0ab3sE28pOBRn00zk3QmYUYlZEQJMqYyeuKZXAxlyTssGJ5ARXWVblFxzDhT0wcK7FtqOFaknOXU",
-	"XN1vqsN16DzkfblTiGURy4aV4/oNcmnfjQr8mHyAQknJuZX8VZmmGGdvtDbK8g5BpbJC94m7dFJ1fYc1",
-	"GAQyNcKYH7k6saTCx0Z8ZXjj3chxWZ3TRr53azVx88VZt3+pCvhZ85oNB42/ZEdQm2RmVqfRvbfYTG2B",
-	"jmq0jx8ISeaYYTiCQ+JGTshoQbTBmKQOd3Ph3/YVRUKzVtKsFuByqZD8YhDaIHJLK4lBK0999X20X15z",
-	"L0uvr7ofZz5g2YZX5A1yaxZuX1q7YPfaqoXWaQJr+I59L8TC9lqXZ4wttfuSuo941V0lS8i3jEIx3Ktx",
-	"qHFbUcIQFNPwiTVxcXjjcLkucT5m0Kxl9nWhvu0F70JFXjqE7VXlHxi/2yoapkPVrcL8+qYdRA0ilRYy",
-	"FOOESJgB1SohihUsxwTwhFThLCqp4yuRbGG2M81YqtcrsM4wVK85ekZiwvh2lnYounQHn1i4HuDsGMEX",
-	"sTW+oxl8i8EMNdN8CIg1ZcMHANi7GIpSvm7+hlPN8Eslx0NM9YslfXFMSApTeIngpOSKjqtUTEUKmkGd",
-	"B95MDY6qoGM6tLxv2WJnTa1nNlqaoiuEaEFOaKmnJ8WYnhPgUuTmBU3KGRYVCX0phGpyUoB59UQLPbPe",
-	"4yCTqjbm4kC1gGWU9eroY7JdqbqzRv3x/qQiwh5+GG47wZuK3ypqa67ETgvQtghqjX+zVuYPBJhth5Ct",
-	"4EKaFQwTh4JqRDPKkdbTCfB0MYSM2Qov6CGQ8Rpay9lLXXGO9VluRYi3CShef25bhnd2b5LloLRTQx/i",
-	"F9tG/fXfrHJXGOzayNeDH2ydLpeV0JXOMgNOCn9cWNGr5F5fcvkVroId1pywp2fANSttKqgZWwnBsZ6U",
-	"ZW2YoqBIJrbJZO3tptvGuddBYC9sOUuR0UVAFF04qd+gQ9MMjahIHn/dzPfx+DmL6zxW3rNSEdwWqG6b",
-	"oVjh2yuX1rSpFySE7ubVvA6zo8597RO08pbaFh/cMqluxS62oYwr9vAdqrcVlhGaS6DZgkig6RSy3e2q",
-	"ienbjVABcDvvDUjOUCZoJl0mvbx5K6FmF1pKTfIfID36MbZKAFsBAIboufh0RSgxb9bgsLsMrRJ2mu8U",
-	"wML6K186zB9hfu0l6LbPU1OWr71R+zWaD+OC+FTMjeSdgheMVbOcxxnpKt2xXlPDKZNqqTFo+RGzZbpi",
-	"X7eRHCr9bdWxVNFDm1uhVw0b7uY/zPsu8yMefRp623zUALrbTlr2Gsz77sgXfWjITA8BYH1gjK0a103v",
-	"zl0pikJIaO7Ylrhy/2YzBlxjkShpE4Z6COnO1O3XkPgAKK+DBzC0DgD/o+VoiAotoFKaV8VWgeuhy7yt",
-	"M4nMizGxJpxrF+S6gTwRc2jJ8Rh7yD0uUN19sO6cPkgYg/QhcxsFatRBey3hkVQouQL32t8sXd46iHHA",
-	"Uq2j/043zYGfNb/c+D6DM8bA2o9v7QgvTtdw5nDiddtT76h0uQFLESl94KYXtKhLN9gGp7fW8l8fSMhK",
-	"6xNZWlG7DnNLoc0ZVVs6hDbiTj2ZTafOO6MS05a2JNRVJd3VgQz4Fr7PmZDDVHBNUz2sWOsSL2PSx4iQ",
-	"AzTHKFRr65pGCgDjBGz6xtgHvqloGYTWtP4w2r40QWparMhEEC12MfsTqJg+icpBXVJXIN5OdQyBeyu9",
-	"ayv49/cSyLUvouVjVgJtPyFaddSAviBX/ujWgVEH9L5pwtAUJJyTqoCEqwvhLizc6dcv+0PumhOKR7+5",
-	"La+779dVOvAyVVuH6eE4lzDG9MotvqnjF73kpGhRBR4gbGF6K7qC4tE9qWgk2NrQoqWToQOzwGpC/13v",
-	"I1IPlbjiB7+9shyO9w7kZMvskAJcrdpIwUy/yjOCb2WEcV/qJbRDY+1MTjLAgjrHfXLLcbwwlG7F7M9U",
-	"VcU3aDS07FBfMVprwc+UrbKnSnnP7oV8pg77TNFOHsKTC+luc1c9Ly3uv7MH3tes6t7uZP2FuIdsRVKm",
-	"FHNF8CVby6c+muNBR8RNRwhNFe3Z8bxmFi1ibB805iYTyjhk9q4cBJotEloIbD4CxeFxRyoqyzMJvCOE",
-	"RxQjM3BkFdXyjaq51Huh6hOgBRkJPU3IWORZjRchRMUXVlTeH9Ur1mV9GJ+EIyxgaxEvNmBQG30NRAe3",
-	"F5xSFcMxCEdr7iUUSKrDX95NDCX8kW1CP5eDZPwgSYA5TbzwWLAOLd87db3LcyXq55Gk2mX33Lb1fdrm",
-	"lY3jmVzVmxXr3a7ATnvgpH0y0cWvO/Zd5O43QeSzzt5vi0Lb+tU74KdTc1i3lq0s7w9SAVaL/FE7vkFk",
-	"5Qp2m3cjEsd29vZaVeitEWwr1zc3ZrVLvzOmyUEVuYIzHbY0iJ4+gFZzpNatSaBD2ynlc7Fd9DGUB3vy",
-	"dvJOUNqxPu5jQNRQAQwlmI9SHRMkfpkCdo9zMOoX/EwRNwJaqbFCeT0McTGbx+Q7g2VktPD98s4ib2HZ",
-	"CJ850ZwDI1iSwIhBeUasdSMQErqS4kMzgzN6BqDSeQbbGiCC+9zO/rAlGHcZhtvwtYLorrVerAIXvNhq",
-	"T81V/AB6O9BZf7vhxa65jrZPw/D0kjO9GCo6Br0Ytjql0TFMSiqxAqsXAle9Q7My12o4ElRmXm4cZkD1",
-	"FEUJjAz2wVipkIKDHJrbNoIJpr7GzAHB+nchUoQU9POWKIKVbsfEH4hHj4Mlj4gVkRO0IbevMDx900Qt",
-	"az8Yroj0NeAyH/YPBV4asjXAryv2cAkKNjUFhStrUUVNcqBKk+cvgoRhZCvYAIoY0iA4CVa6emur91An",
-	"GMYCF+J11aQUcoOE4jrDNgLSjCtNeQpbVU1rZ20G0kN3bFpH2Y+O+PUgiqwj8bMV0L0s+zXsNP0KKVWV",
-	"dmMyoa0vuWWVXFcVc9ioOLmTWFDslh0Laltupo09ayPVwPtTwnY90McKvezfyCJsRtu/bovtWdirCK0v",
-	"O0ZTze6NZLDlznPG77ZNV8AKHTHebB0BsWBTVxH5jDxPyFc0IZcvozHrXn5edcSVOcTZWDbeejjAED7O",
-	"cpbGenwjxT6zrcBKsEXImVWCfdlg++MsL5WLiqkaYj5TZM54hpnLsdy9pbLPXVV5+ob5+javK33F+JK5",
-	"uGgZ659BjqjG/jLLmDeFYgPShV1ML5RiE150FHb8pGHD9eFWUFtTeVfF2nfDbV9Wd7OTJfBNmgZed4ge",
-	"+TyxDPG/CzpjJHtb/a+JzNupgA/gZrbgd1QIiNDOZYmuIjINMTfZnFD0LMrdHw87jVweOZfRyiFiU2KP",
-	"yuwPw8DOQ48FvH613u0dR6AQcdZDni/09PAw0jqqP17/QIqiLyHtawXuTM8Um6Zm9jAkOzHU78PP4pbR",
-	"2P/aGMrmHexCY1+Xy/hZKe3NxW6ntz8Z8VvfLaMihjsWk7YnZU9OuHpY5S9dSc1X3tjSDqC0jzc3xixR",
-	"xcZAcfhzHTuWNUSM5O/2T27XyK8utrZ9eOPKNktbpEfaiKAusTcFoyn2VYa27MbHCtC+JW6f5NKerfHc",
-	"aYeHFk5Wb7250aRx+T1IuIWh7bK2ApBolzRzFMMvLam6j9Z/DZm1MAe/0Bw7OZvdEiGx2pl/9uTw1NE1",
-	"o+Q5qLqZKmGcjMs87wCojQBwA1BaATGrrnkX2QcV2dk+/K2u9rjUBqxgmOv/AHvU43k4GU9ZBlwPF0BX",
-	"SR+B1XCL9O1ZOcptxaUtT6BFYVaURWzkc3RU0hr2qwEbGk9XQ4+5+qBQXp1D1Deb8tr8bMjDTEGZCb4o",
-	"fJ4RJRJo7qN2+4rJj+JqVgxrYizWncfP9Zur5PUWHIVXt2RTbkzfAQ7bK/zm+rZtp7oOufsJjkto+HC0",
-	"65pqHS721fsDNAuU4+enp8k6tOvd19HneofHPFidtNcrZfWruAkhWgzoIrRbdhSdbyNHfBeN2IRejpUe",
-	"GNIN0LvRXZGpfe46a0B+W+EBAdQYycz3gA3rbY+FHP6DDgLEGCSDqjRx1KdvZ9y4ABiCwbDWPOmiT6W9",
-	"R6kV1rWc7vPdVfWw4OweKmxt25b1YfJYbxK+e0lqW5K+3YYeSZLajnr3F3yapLiH+ePKG22qthMidUVE",
-	"JwhTroUH/hkjB7Za8vcsghtTNpnmbDLValWtzf4u3VbFA85mM9CKzEDaItfkQMNHnRA8t/PlrJhGs1Qj",
-	"U7rynFzoKeMTArkCUlCdTiE7TMj31+9+OAKV0hlkBD4a9RBHsQUUCirvbP0EQqUoeWaLJguZKdtf0g0U",
-	"K94plwICNrOhVllWbZU2h3vKU0hsL+SxkCSleQ5SkflUVPn4BLCHTHMV5KByUSUuPPHwmFxP4YbjdKTE",
-	"jBCQBRYlZUqzVPkaALZYKaY+JM2Qn2Z+BONpXmaQJTdcCaKmYm7OnWnsh80XgoO9BFtSNbchRgXJgUpO",
-	"5lOWTt0JRyIwpyLPjm+ClpcduWetw09CMI2R2+Vy4MvmudksZ5D5fl/L6VM5VZr8JkrJaU4U/KPELgBY",
-	"FtaMi2tXsUZjy2TTjTKcumTs5cncG9gQWDn50TD7auJ+E+V0sjx+ODs5IsHGz4grJIpBSAvQxFZbN4QR",
-	"kzH7zdpRk2rM8hyL/lHCYe5OjSlifofMNk2yYdsHdlpQhHI1N6TBN1TypeYPz2+4hFHJ8iw2pHmgyQgU",
-	"y+wVYZEiHIvxyTlJDV4zPhmWszNio0yYTYC64e54kuoMqMYoODwuxcylK02lPq8/PDPvmGnwHcqz+tH5",
-	"DVfa4G9mQw1cf2eqtdkq4sxsltvWEh64bOFpHIcZNNGSQXZOlBazGWRnN9wTOzuLanx8QNWdaxXvDujQ",
-	"YpRnDu4akD34A8RShdWRVPUzXE1su378C1ewvmKfL8cVIlUL7C1wdiNrVx7fmKagN2x0EXXIbCT01Rxy",
-	"B6rEP8po2Q2D9/iIUNdhUWkh4vpiVep4KUpeWoB3iJPSAhB7zlzRTrMNT+SFTFzzxiWMlMqgD8IYYucN",
-	"t/kTXBCRZ4hOSO4r7DxMCHU9Fz2OktwwGIMdXBBZ87WaVhMhib3P5IZjlQBkeSzHYEjkwIgzdhziOlar",
-	"JjzjqrHFmOtCES/YLu6GDRHFc5YHaHb2Huua7V7TcyBazxqHcp8ZU5UsFTlDws6naqhlifVMWToaJIOJ",
-	"wUlajMqcWtqf0yogXA0VyHuW2sgTaoPAw9+molQWk2dSjDzHnEnmPBWQlan/NZ2pYSpKictXM0gZNac/",
-	"zKgf0azGSBnovRtmYFSAwqYMSZiUObUFALrjya9s6vlu6uyuxEsj6KiOXGgEqRR9GviaF/WIkTMLoTTR",
-	"gHTSIcMBVcSlhZ4RpaEoIEtILiySKdgksLFtK8FlJiu0xauqq8Yltk+KRqDWif876xtnWzVtZIGtPhpF",
-	"KNxPCiRh2TnBtDOfaqMW5jz7GNHR1dzV13CliOjCKurvg7oF4T57nv5Wttb6glrhQL0yz+pVXEs2mUCk",
-	"kxHwjsr4d7CIh6EbVND0o+CiWBD3FrapNAKPWnDBFwWqXYtlVaihGstIvOG3Cw1EjMcKqoa+VvB3hSFd",
-	"OFEkqjsavnhdfU+VXRKdzYBKP1zzwp+p1vhdhkr7kj8hv5kEDzMODajs18HbkbTmOy7mOWST/l5GH3Ha",
-	"9/1t3Kh906R7xK6K7dyh0exnkceiMFcc/SvvO+voNLaSX9ghvmOTUkKj1ViPr1y/tI4uZN3dx/y6pVDq",
-	"mo4iS4c8jzCqv0sx//Xvqch/HWwsr7b3ucQb2/kGIh+iHLPDOcyYG/ala550dMiOGmSgac/B35lX45Uh",
-	"NtquFPOdH5kZc8dHJsW8Qyjxcu8GK16q2KLpwE3hLqexhwYMJA7OGyfXgLyw/dH6Ohduaa9d28+I7RJo",
-	"hhV+++3xe//6UkbIpndhKdTDlU47WtN26Mo8LXX73hz+l3qZb7KoRrkFEfWw1S0AdnV8Mgiu28mAViCc",
-	"USY3PgCMY/xAmdws+UFL4Nnmk5mvOo5Zy5Knra5Ine3ZLb762IQKQYKjXYL9Zi+Hdnd2t5/mUdaqcL24",
-	"FRjsiEvEc23L9FNFKgfRMbnFH28JU4SOFHBtHQBMm19UOZvZkkLLdZZWxNxkTM1y2mGTwe8Scmt9Bl/f",
-	"kgNKVEHz3D45NPLy7d/TX2/JwZRlGXCiBZlJoSHVRHCIl1WsFtowAUjmCucqSAXPaKMsalc/XLf4FSf8",
-	"fUAJ28Kqi+TblHOF3uhNv12iPJt9Xdff2YxfP5TfI4pkW5yVz5reWDh1fZOHNhv0Yby6vf16WctYXW81",
-	"GQSxns0IhPbq6ptZAYnvHJ9qQaEainEvxSdjymVKRcnrWtOq0fea9lXnQPwH9gKcsHvg8QQ5CWoq8g4l",
-	"GukBoKfGUCyFldxx3HrBSJ+mVIKLFV5XOwzPpLHjcBkrzvhH7+t9qHGtOdwbruViR7LHFkxrI5bSXPNK",
-	"FX27unubuX+7Jbl1js3GShvLWrH7tnC2O6pfVezb+EsHw2pYADV/dJz7Q9jKHcTK3gdnQZi1bqnOMrUF",
-	"ZIxyDCUaajFcJjW126D1aiibtsSYQErxnjtDa/xBYANSLQTJmdY5OlaQTBwuu8FXVGbanituz9Vc6cI1",
-	"V7qiBthOGZy5/rqccwWoj8nN3rcFmSaadeQrbkWFeyhcG9PhOKHFLMNVzgi7nq6qjhMpytnm27PD/dV8",
-	"/Ih7c4tbvy+7kN0wUDfkWw1FVE9+JFvuVubYvveOm1muJ2OI4cp6nq5KfJzx746tJgOM1OghUq5jwHac",
-	"pLm1cB8rzmp5YbuoG7PkgYhVTvFlWvpH5m1QBGXzciblrF8Pr9U5rz3rh2zn7NykmMCj1Phwb6+LWsWX",
-	"ug1M/oWu6NIVebXr3KdhUYClxTZnjpTdiBbB2KbmhoXtFWhXm+Y2r8LftqaPNv1gOzdUzsZ6teSovSWq",
-	"aeZaGyrpy/SvdU9Vp6Z2xPZWWkg/gb8GfQu1sXdtMXrr2liymjTyOdxwq47Vm26XvX7byLwej57YlpQM",
-	"uvK6WseGr1WL9HXMIvL1uiNTn/rAtoP5FYb6LUB+p/pRy47yoCv62bvNmzfkNPBt832sBmdfjk1+/f76",
-	"wxsuRR739wk9o6WeDkvJOipOpxL0+mW495LGgNH1GAoXr2t/H+uaikWIBU+BZDCTgFYs1P4ziYG1ZLSw",
-	"oZgg67CcMctDU0AgLHdmaqVSKDWn+QYV4F75T+JJG2PGWWc2V72ZB/U/nHiVa7mKtY3O2VCg7QI6o/iw",
-	"CePRCHVXEQ6KEWQZZPU1WAlWYesqTK04w6b05i9C8VUhXfh8RphuBlxbi0TB4tl4EmY5TTti5jBEy8AZ",
-	"0YKUCgjjSgPNsMJiCEeuvf3aPKa8nMSPz+10dROZ6jzcWzZK1yYpuM1rv+JzDCN7c00n663dLigPV+dB",
-	"Icz8qwAwgIYGoCce7SI7qW68E4mDWnb9EyJTwcdMFhXYN0/rgwSU3gRHQPGlKVQVx4fRzu1eub2xpZ48",
-	"BjX9JrewXiqQmFtUl8/Q5CASonm46bo6avP3Ppn1beAr8F+FOEwRLkgu+AQwWrBUCJpEabpQmNdCRqUm",
-	"KeVcaDICQ4HzBaEIE6GIHdDebmLVTXa8dzdq+ejEyzrW3xOUgvLSRsmUtsSAPbg+iRlNNPPo5dEtOM4k",
-	"9EXbFfRAHlvNadN81izeLquw2eposLfr3fBEO5Ik7PFVhWkPE2LOEaepDrLXOXYeyJalGDrOgeD1kBy0",
-	"BolZQXouSMYmTKuEqDKdYqPo59/EK0SFrDsIPH4ZL0PYjwm3sk5sVC7PyGwqXdMpqv1p1vxgo9q/FRqt",
-	"rXbuMae5qHc0gzpvDEezirQNGhn0xJQVnKjz+l97NNo4QHyFHPAqQAUfTk1dAkNEPBj0CirH5e4iKd5K",
-	"wrHopIhU0bdgQvvTzgOvY+M34N7bUPCOpN1Tc/jPz8hUzInSUvCJy+jDaIOZYFwrnyLoMWHJs9ctmNl4",
-	"/0100XaqwLoUlNVswe46WEiPi9gZUAV3u325BRxpq2oLa1SfbcjlpUVzFWRd58wmez1Yt4kiOSsgHvy1",
-	"4XW4cTriQPpfRmOcrq5w1mi+VgJ8jKqKcM8y4Cn0XQMWLoio+0ISyJgmwLVkoKy0basceF3pwOK/q3eQ",
-	"EFv8AKtwJmSpZijm5VduiqSuhaASS1fU4TkReeZs5badBMz9P7Gp6FTkVkUz/3UvEBuhfUzMkguWg9KY",
-	"xu/XjfptQgxMYEfSxDXWstEUkV253WQlDM1JJyQT3P55uMOy/XetdjpBDKsFokF9l+Y3pUApl6uYM36H",
-	"uY+oqld7rj17TYYTRIj4V/tCx+p6iPX1xC0V1WX2raa4Zj2xcmauJ1UwV2NdzWqXG1WyvBZ3wHdTAxo+",
-	"zpgE9SALU0+4sh5L9UBzVnc7Pglj9jEu6ttk06AjjJP0tDnIBHvJQp7bfypCZzZXLeYEFHcPWv+KFmZu",
-	"/f0ufytVqMddb9m3sbNlIy52J0ILgvz23PEnFUvt3Ko4MFPmgjsiLVzUeDfnrBoyLj2ZUhVruhQMvgmi",
-	"5WLC+IMwrdUDuNc1vau+ibpqxnQIfMXpFaXSQ8vuht1dnq7AOW8rS7EEVfXcsl+dk5JrlteWOF+ChWly",
-	"8OH91TU5oTN2cv/8pIAT/9FhVf4HWyeh+ap+LYl9grxesQk/EqV2lRsUeXn61XHUvvUETTosgLUgMQDb",
-	"5jW0wK7jCtpNlLcrqGlwcLviy9sjVTcUvZ/Z2c+NCrnbrmHRK+g6kV3UY0Tq9nlXYzRL3E5VfBx6G1Pp",
-	"fm6UiAvk37o+J4YQZ74qZBqVZX8R8i7O8/onZNA5ZZrxyXDj5Lz1fSWM/qDEBvmX64esdDsthujvXvQe",
-	"/I1XJTpyHV3k2I4W6kYcjhbDUMrfqnW3j9VdkVKJMexWQ9rZJjoSWuogyup+Y2AUX1v0BrtPaxnBbRxA",
-	"KZleXKVV64oRUAmyUldaYVicXHx4a4Vua1Ju82UnjwtJblOqwBfcxQ8s47k9RkOaDRhw09XoNNV6ZiMU",
-	"sLDnKyHuGMTlidGiObvRx05QhjomP3FFx+ClAkUMiyQ0V4IocMUN3QzPFPnb0aury++OcM/HGA4/OBuk",
-	"dmYvTg/q3Qzdl/Wi6Yz9B5hrxrSNsYglcBZlrtkRnQBPjbQyE4ppIRdGrTFDH7mTakVZnZFMFKA0S8lU",
-	"FCxlmW++phKCdY9ueNj4lswMK2Qp1K2cjbADkolS4UStzwk2xa1/bAxmu+je8HAs1y1XPSMzCc4kYzYx",
-	"LnUpwQ6niC0pqo5v+A1/Jbh7T53d8CPy71fvfySM42ii1Ebsu+Nizq3pBIui0FqeE9kC21H72jTn5icG",
-	"tkd1zgrmuhwo9k84NsNj6037+PK7V+Sbl1//P3KL5ddsbaeTme0B+n9+U4LfnpN7mjNXNNJ2+iQplXJh",
-	"JNVb+8MtWiXRlXPDCdbaVARoOiViPAae2dpIgAUbj4hhI4poegfkFtd3a3tkcyJm9B8lkFvL3W8TIkGX",
-	"kpNbpDG3CblFXmzfvw0EgdvEDiHBzC9kBhLQXGVOCBVlnPkSKBaTxEHN8t9c08nteRWwYcbIIAfzNyIE",
-	"4gLTZETTO3OGt2/HR++oTqe35ODl8xcJ8Z3izbSuZawbNWnkGmuawzl5+eIv4a9Ym5dPDo9x3B8FBz94",
-	"1YDejWmGN6NWwvhXpy+PyRsU7P/65toirn/2/ZuL17jdC15Bjs1onFFJC7CuQS/Un5rrcmU5qcP8ys8u",
-	"OCgcyoq4VZHFF6fP7Ropuf1BWLC59QNhW0SHqdJe+RunglgijfBjIPT2b0eXFoyP3ma3iAsXaQpKnaH6",
-	"YU4cZ+mgYphdbUkNsdTo3N+YIrepkuMh0tVbQtUNvw2p2C0R5nAaNPDQJXxZWKzJOFXk9gJNWeyfuNMz",
-	"8i0SZfK///0/ZtW/MD01mhIwPQXpqrFaWYoUVINkNCcp5WQEWJD1mFy4w7F3jDVbsVyrEc0V+JJ86oa/",
-	"PH15biMfdOzdTGBkhB+NYWRCOAJqbVgDL2cpOJHLEWwjpUoGmsqwEEFAx80ZBIrR2eD58enxKUocM+B0",
-	"xgZng6+OT4+/wvLteorssbqmtAq9nUAsYJnM6ARC96QwbJEvFZFtbdscYOIK/9kwuOYHCRFzbsAwZO5V",
-	"nSrML0uINVcmRFM5AY29O1VltHbvj3M6SZo0ZIA7t20X32aDs4EhZRepD/et0EsNzv7+L8slfeE/d+ax",
-	"WHkrI0XF+fggy+k5Gw/RFUO/8UD2BIdG1Gl8vlYZiNbhXjmHFo82Q+WuiB1BkGzcBmLngHIipYEaL6di",
-	"FUDf2fjQy0ytaQ2IrTv0loI/5y72k7cA3OARU3W+amy+6uHG19xM2Fj5eUwNqDHj5EK9Hw96vPeDkQz6",
-	"vPjKmgJ+/zXQAszSXpyeWqc+1y5WL5RxfnP19eqtrGzal1YdElGG7SJljowdG/B7aeePDVut88S3W8f3",
-	"n69//ydOHSeCzHz0dZ9J3nLsypVXPde/Pv1q/VdXtojnT5zeU2ZNLL+HFeyR+PkdYwzGRKHu5n751bzd",
-	"4gYn/2LZ75YXGHRb5go/AmSKeCnrmFxYdQAyowtULo4Yhfeyi4XUZ4rMKIccefExuSgzFIMP7DqO7fTZ",
-	"4TJFf41PLrxPsEXS14Di2zEuOwaLL2O9UnAR/YHlW5o5cWlreHnZ5+a/E3KE1WnsFy83BONv1r//SvBx",
-	"zqyB6uXzF5tN8OIvG73/KVHEXrET4JxGvIQmSVxAuq7EIisE+wDpY/JWE8anIM0v5v9L5SzrthBntv7y",
-	"suQobflxLyS+XMaEv4Ku0OCRCWuMqNbbP3blp1xcEwaJdwzrXjvBd3DQp0Osl18MVL7nsBoeN6R6r5Hg",
-	"zZD0LQcjOh8VKkVV/IcRVLg+J/xx6X2lR7tJRzAWEqytYKxBLkO9NefvhP4jQH0rssWOscV5HH5vGk21",
-	"LOH3T4Kpdj3Z46PpQ4WlPwLze/5VrwnMfV8L8YPRnOx3X/c5L1c2H7J3kDHqG1e9fPHH5dCWPNUcmhwY",
-	"jirmHOQzVdMh6RzxHPLDTWTdkyqorMsO8gPjd9byWM5yQTPISObKlKqKfjHpO/Nhu4xjtGRiq5XRgsyn",
-	"ArtnVv1+dIN1Llss3tSBbo9GLvwc6DNcyd7NMbuXn1gU/nI4tjktf0iEak2x/wC21Vjm5FrS9M6o49uz",
-	"cqF0rGNIDWdzyTSEgEZ+QuhVZEptmgGTBovQ62C9EOTg5fOvDgNdrLp1jBmN6GIXWdYA1d0z1BpK+R0e",
-	"OTqhZlTqk7GQxVFGbR52PVor+qxyMHbV0MCMztBaNWLcpkptW27D5Yh2tcTsIxU83/kBRs0iDk5bgoH3",
-	"F6wTDqr3HlWObzDvrzZ8/+XueXfj/Sfk2Z+SullAIZTkjN+Rg3+/ev8jVsq1DJHQiiGSgwh+Jl64N4hR",
-	"Rcc3MPMwTh27eHYVt93tvXgQ/31Xj/+IHLiaZRULrre6570reG8lqdTnlZirz0rsMwfkoOSoBGF6++FO",
-	"1eooL66YaLWgYxe1GOGj1nn7LkhceAxeWo3vwiGfmBPV24uAul3S9ipq8phca1O19ilZVh999ktTTz8p",
-	"q8sMP6vzpkIRnhx4ToLStQr4yDnabNHVbwvutGy+m+mkYdXcHdKkXftuzklV0Q15K80wdhmsWoyh6S4C",
-	"3oxtXdjLrh6/2Shl/OAeftb2Pr/Iz8fiF7gmKGYfcDEnTH2WhvrPjVrurX+fHTn2JAKpS4MkJ6QQ9zY4",
-	"TjkKY6gwGxOq7mztj9VqRVYwfmJbqZ64HrpIdaME9EpTqVXdjde3qxvR9G5im47bQEnrtaMaC4Rh1+5o",
-	"m2TGzV5u+FjkGciwx3HO7rHRceK6bN8BzFTd9ZgETZWzZtNj3zz4/IYL39S6nntKFUlpaSh2OfOxj3OK",
-	"BcsYNytlyvw2FXNzzn6fdWdsMTYLliXndhnSsMODMFJaAr55SySMsUe5b0vrXrZ9y13/Z2K3foj7mIr5",
-	"DcdZU8NYzC3bSbEEyYlR3Rb/9IG5hrC5HsbH5I1RTyUgIcU9Ohux/f7MBoD6gFy3qcDjVW3N8jg7DE4q",
-	"IQV2jxlcx+QXw0tqYGT8hrtF1VzNrArv5thNM3TTgmuG3uRvl/aloKf5ssb5YmcMY7l1eswq5GJLz91p",
-	"WAiQJVfL4P6oOumDGMMXIBY/Il2tttYgppcVNmMcmsHGZ6rRR3q5OXsSo0rkAOmmCqXaCq7bgq1BjE4z",
-	"zXcYJorxcjbwMxQ7EwJcM71IvCwjJNGsgGNygdPb+PtKBEV0Pnh5+hXBhsVzpuDQArGWlOWGJkA+DkqD",
-	"1UXupCgn1g998eFtRxRpacsL9Ighxa0MSwXy08WP2pPrFQ+44vPt5q4cHht/uTpKtSNZtTMqVWw1VO+w",
-	"x2icqo11XLX1Rw2DNEC6PgoSs14eMQjyIZT7C7IVoJZlTtwSmGYsOjmoKRMKhUsU01LGZWJ5kk4hvbOV",
-	"pjoJ53sONg3JupWsbd4VPE2nlPFnihgdjhwow3aNJGjL01hJi6rpoZFPKRLUhNjqiKi333DKyZvsxddf",
-	"P/+G3MGCZCDZPWQ1b3CC3B0sjsl/AMxIKmYMBT2Q0OAez5yn3hHdG+7MAXoKhc0Isll/hE4o47a+XBFN",
-	"KTHn4t4V8oaHAqe9Avfw6Cg4PfLd2x/e3Mbkrr+CJeivgqPeCC8/HvFsGTfXOhHjqnq9ZPSRfL5S1Zfj",
-	"FHgt5hydUy1hx8J5CCM+wQWhCFEnJt50ImudeBzF019ofmfVHYNzbnwD+F6N0VWlGKTKZD4Vyr2cCUCV",
-	"1/ZrXyH1LEssP+OqvMzyuPwG52KhVX0ZwiWoMjc08Q7VXyyeXbdCwENhioykuAN++LnC/6cNg4L0zlUK",
-	"QS9sBGxrsAqgyp6pqyjdhuYuS/GVTzEOEeWAKpI5tPLs4K9v2kQ6+ALT9ZA31Mzjhudicugy8Yy2jEzM",
-	"8C4zQYTAoqOZKvKvm0Ew9M3gjPz9+Pj419+d8o/ZoCO44Q7DR4sW5htOduDDxAznEKX9MSvRokKJFDbZ",
-	"yikN9kxx3KnIsxteITFYa0MqZKYSV7EjpOEFNXcEZAQLUZ2jZcnAo2aAAF0vLCdsM6ZHsF1XuLuocOj3",
-	"pAeTi7C0J7R5PwbFwbwwpuhEgnNeoOfC38Dh5ykp7115fUhmi0hafMW7xYRqJ3dG5II7mGkiSl1ZP7xQ",
-	"u04q8NnP3XZkm21NtYZihiZYbOhjqJYNfw9rSuFjsyzIjsl3lOWlBEUyyOmCjEtpyagdSd3wg0vQcnF0",
-	"MdYgD8nMPEtd421tK1dhlcmk+YhnCRlTSQozeQ6cAdf5wr1kv0BzsjOXuu+OqD6i/Mi94Boa5SK9U+bY",
-	"jskVm6CRmHFizbnWfuQTwoFnylUkcD8dE6ybg93ANSmE0uTF1y/b1ZHqIljunefJ6YuXZLTQhoW8fPEi",
-	"NP/c8K9Pv7IYHZyMIwRCkILyha2khZKVNETbrNmdeGXCj9DsH/COH4c249g1VX5SCvsuajy4sghihGOL",
-	"PMWYYlYynKNpPzWcboyWL+R/SrM8JyMgYo6O3c+FgDazB74Md903nwvJbZiVXeGdwdnffw2p7lVYF8Li",
-	"c4i150SB03qalSECqsoya36ME1ZhuxJ0UFZLVHw2HZq37SxI9nOg0j3HSY9Jox7QlGJ3Cf+JFoZIndnC",
-	"Gz4R7xtyYCtyEuq+wp2+fvPDm+s3y3WEMKAjDKr2tM7uJBLy8IPdYp8EVYeUWIKm3hRyDLNT+Lz8M63E",
-	"nY1d8X8sF81a8QURyUJCD8QoxrQbK74zKlQN1lPD1eagfMWNmnQfk1+kMOxPZOA5emCaqySGnN0BmeOr",
-	"HrGR936zxGoPz6Mz+97ZAV75oisoG2GzkLmQRpbAvJO4xvTuu4tH4sCvRAafFQO+DigmSoy2IMYXjuFf",
-	"XuzMN1+M/vNX10+kJZ0dGDWg1FNDSlKq0URj25HQJv4drqU8Poa/qhoRNYG+1YoUoCnGe1gbVZ0pd+5M",
-	"VTl4/6yV/k8cKj0gk+6v8KSJdF1Iu8+d65HtPmOQOtdkdWO7SpfrAtiT4PrjFbDyOV0oVJsxAaYArhPC",
-	"EQIlcKxhl3hzkaI8G4mPhqk5InV05UTkow8iZ+liN6DsBt8MokWqQR8pLYEWO/FYPbqb6ksG6Mr3RPly",
-	"zjCa0RsgdfgUsG5p7o4Dyt+vjL2JZZLaZURDvS/x0RPlk9rJnlqyW8UqLt3J/FGcv/vMlB1TlZ999IMr",
-	"JFvnmx80vcHnKMiZV4yuYAu4UAydXp9m2SQahrVlku6abBgGwjQURtRDK7uLK/UG9rrMaRhcU+egtIop",
-	"adeD6oY7nxw2QLVrhzlhOvGNGzIyny7OK18kx1BxNMAzjm1FmdKJVXsV9kvlgqQ5ZcUNR/NRFTkYuEEP",
-	"Xp6+PDSsfVwqX9DG0EGMUl8IbvuRokUfpBIcF1dxBaZv+IENkNZTWASmU5pl9Q1rEYgHh/Ys3Ezf1F6t",
-	"6vUpVWQEwG+4bwOeVNWHDQD5e+WE5hjAnNSDNI/X2pKEcu2h6tq41h2KvYKrabGLMZ6X+bNZwZL4ouA2",
-	"UMfRT3JgtonTGvC94dVY6Lw+tKHzEqiyS/GkOiHlzBzK16enoXvg4OWLF4cxW/0vbsNPxF38dDTvx2Ei",
-	"pj0/BN/zgz0/iPIDDyE1/lVUZbQgBVNYwBur5bgHEtlD4r2MlvJ5iaxSZCy2rWcVrMAApm6r44Xzz726",
-	"uHpz+ebnt29+Gb599+H95fXw1fsfX/10efnmx1f/RX4TI0Vkyb2rDWnb8if/+dObn95YB6UhJOcYpejq",
-	"D9RxFoXdUUCKvz79CkcMTJKJi90wxMjZIY9v+HVlhlC+oLoZA1s6IjE6J7eZXAxlyf/NYPEtZp+gM0HW",
-	"HOs3MXrma8cTZbTHOXo456LMMzKlsxnwY/Ley8g2+wQPEvu9mMuieU6Q9diVkUs4sm+4KBVrPKlb2GMe",
-	"CnahJAd3sLDXP6NSc9s6x5lcxiANkFjesVSU2QWHRomnzc1+i2tYDoBv3vnP7uTCWCQrk9iCNG5XHeVv",
-	"3fmurvG7MpVzw/IwNiW/0WYi0uTTXLfhNvZtkmNlxgnwlPn2yBigZ6SFRsOK5EHVZnxHxFhB41lOedX0",
-	"GiWVV1c/45n/7Yerv2HIFHKuWJvtGjJcl8HlV8pRztQUsmFHp1RXbLgCqnib045qOX5NkQf3jVY4Pars",
-	"bFddZ3cJVRYp/l2M1idS/SZGnUlUT1V+53OLTvoz1tKxIBMUFbC4bPBXyBp9R2V+V/UZacLLOZmJPK+A",
-	"imnXMCOs8eyZc4xjr7bWf7BjM2ULcDbj8N0IQZs7swKjbowZR5LRNHJWjfCM0qM0NTfnP0tcSkQznvnc",
-	"GpAUmYDuLHtb8aJHs9SsROxru4G9/bMraZt7mcaKQz5jtlKtMfGjblpj5YQo9D7UCMq40pSncAQfcY4u",
-	"qMeIPOeSJoW4d1nmCIvED2JtKWd1q6FWJ4xYE+cbjmKogf9U8DGThcWAwic1qroRtErq5OIpU1rIRV0n",
-	"q64xbTifSm54WOqo7oesEowPt4cMGTM/YMBy9b0VHA8UwA3PRKo8Vh9RnrlzUsdFdlglHDijUp3hbMSq",
-	"Y/tmWMMXW12beW+4vehj4qhd5eNbTu2pbsitIiaBvsGp3ro318mg712cooJQDFbPbML5gYQZUN+30w1z",
-	"eE7oSAHXZ0Ejd1bPBx9nuciqFoYx2bUlV4UibP9W8EovsMWLEQ8f3jBhS99OzXpOXoRui4bPYp88uIPk",
-	"QQ9hz1xjM1stT0iiRNECXoPiwc3U6W9H5seTF7GcpbgQ0MK3bv39l7rIkcHdZ8rnPLRU1ASrU7jyE0wS",
-	"lqnzxuIthw91rBvuDI/Eas8SxYQMDwTbBxmhwcbjompllVqMJnSNxLweHI5zw33JiRqJ0VHprIi2/IOR",
-	"bLxfyp7BcVWiwaV+OO7ltyu4oZSG5tkHkLlcrRk6gqvOTrYFVxK22XIHp0QpUzhuWxAyYRgEBLzHaM0i",
-	"zxWKewlRomFVwIwGx0PnRu+0ZoURuLmzFeq7u/Z+avxrQepVJdZWbtaFy/pMdfneqvVekdwrkn8gRXIl",
-	"V0Ch64A6YogRV4cbaJQbcBUN0vXIxJZe3ZnrlvHVrxN83QWfBRZJ148vzalS6MMyLODAdwcdaiFy8r//",
-	"/T+HTY3T+tziJTzeBrNe4xofU4NsTdZV5PUizyPH8aS65SeF4qWtB6BWGxgbwIb6zdpOVWE1dMyYjXk3",
-	"tbVKKOsTPrDNesIahyiOVdaJMKbFjHkswSiL8XAW8wTrlvfx99nXs33q/8NByh6lr1Y9Aj0HWOpa2RVz",
-	"1dEKswKgbbo0xYFgd6Sm2bvblcqPqnYIs3uzVXcc6iqQIQdyXfzmSvLySHF+RXfrkosKMJ8Huc8Wgm2u",
-	"U5X5yvgxuagSDGwIiq0puJQkUm+Z6YRoQXKgkrtCgx/NlmEWxYN3jxqH3Z02YXf8VKT1k8YETEV4x8ya",
-	"IZkkBRSjUBtH7VF7SWxMU8BbFeMxYImEYm3sfwEnxZieaKFn3SaESydGUixBqSCVYN2VSzkIdDY7r+pR",
-	"MqvyC27jSm30lqtngckKzpRqyzI2YqBchtIzWw0U6hoqNM/F3Ly/BJlY1fP6/fWHx4ROM/4bLkVemKE6",
-	"83vwgDDvUIOs6lUIPTOnRX66fGseqqmYE2pO9T8vbabGPgvoy03zM9BHFGiM7yhnUdTYBBtPHHKsCMyx",
-	"SISRC80aQ7Uo8+LFeQOxJAbGcAOZDogxIsJOFUjFpQJ5XIzpEN/L4+0O7FcVyv2hsvcuXQqVWUK0vupV",
-	"Td68YTJIurJGT4Ph3HphxWOnDu2T/D6roiUWN1z4c0gGAv+f54PnlZ1GcFvSsgVMfeiGT+BdUfbaYDsq",
-	"yNSJi0eMV7Ji5f5LSynRKu4GrJKJW79bENdTKbTOIbPJxFUNjoOXL745rKO9jdwgONg6TGaEZnEUWebg",
-	"436X6QwWG/zg9/c4pMYPbyfbOt7Xfu5MvFXxAut/dieN1aOs98Ma65isaxfYQ7WVCTJy0HlbRqA6wwB1",
-	"G+4ZlD/4bOuu7TODd1H9+VVVerOGr1mNG2vphAWz7ggKmk4tHD1ThNPChoBmziOGqrLTJCVoX9beSPvI",
-	"6lDOFxifWonytroGU6SgWYdF99qu6THldjPDqgZd1VkGqHhg92tR1O5YHf4Z9M+OA4mDV2dWoYGFbnaD",
-	"9TErBiBkyzgxp1W9LO/oyKnSN/z516RgvLSxL65IDda2aJQLDwmiT/hxcb/+cl+efrUiThoB5pF4DY79",
-	"abp3/Qhzu7Pezbv+OG0k9zLrGpnV4kcDdcYGMRFG1LkvQiHBZZwYmRUVoBT6c561Dp/rimfYzIy5kHcY",
-	"VOHbsFy4eD6joz5T7t3QeF+rsfjs2IlT8WRlcRfg+nr3Do70OStyX5KDB+tvGbXAVcHdhOc8zNhexVyu",
-	"Bcd2t7VV3ZnXtY8zTOeb0PlYd5W008dg9DU+CbtKPqR52joIt7P9idPX/7hNuCqHat0WET3lPvGaANeS",
-	"uWZUQc42UZouunqtdsaG1JNUFo8313RyTlZ63zBzrrt6SrO36mM39F3bzPezbMT3pftui+COd9fdF0ng",
-	"pyLuNsszRtx/wie7Iu6P2GzYLvTJa+itQkW7pOzxkfAP1Th43wnzE1czR/NdwISx9InOsXSfy+nBsq9G",
-	"58kEhyEmYksQM+CKML22B3FLuD3xNSYfuQ3xI9FOv/q4B9I++wLop1+qITu/fxbCS4LQtaeee+r55VDP",
-	"d1TeNRSYDLUYLTK6sCG+vKaZawklF7oqYdTtEfnFx1gpuzqihWula80VZ0RCwbhBDV+ShVa5oFiPNfUl",
-	"mLISEoxCzkq0e6iEgEppXuWd8gzNXUFfKAVcY4i/a5Bjk0K1IDbGGZOWDqwXphXXaoP/OEBGZiALVhVD",
-	"N4rWoe3rYG3yMxAzw3+iLah+YEr/2DioNUlHVX+JkqNKZ/bZkVxk31idW5Qslc5w9WgwrAIbPxw8N9t6",
-	"cXqaEF9L4+vTw445c2z8GE5Z0I+sKIvBmRlhUDBu//W8yiViXMME5CM3fQwPeZWnynUnbACv77tszwPz",
-	"8PBoP8v0zs/Gs9U4wmbbx4B0NKlENwE5mVV5Dmp1gjq5Y9wXamqYPdOpMATGhQt6WD5gRWEIvIZ80R9v",
-	"/woNtP0QLO6JgDicMgLL9VEEOe2QM/PzHm5bcPu9mIf0fQJa2XIAeH5i3IDlKsl2BRQng1kZgc8A1BKS",
-	"UZYvyAElGZuA0ocJmQPcNX5CnjseH5M3NR8LCix6D9F47IJ7yH8wntlIxQm7B445x87DXl2+VwMiMb6r",
-	"gXr38vtKeH46O8iO0AqzzxXdKEHpS88R/ULrCryaCmwgKuYBnqeiANUHuzt5FMpbnRGChjtatGSZbfto",
-	"O1XWkpwrHZopI85CMdNYydYW3ViBt0ZubwiRl1bue2yUtfN8QmRVZueQxRD1ey+uzQHrI8i7PVp+GQqo",
-	"7hQiidNneuClmAGnM3a8oEW+MskaihFkGWTEfBh+ZSP/g07eTJEJcIN3rlNrgu30MIjD/HFM3mosjqwc",
-	"XldImiCbqNW6Km5XaaqxFAfTmMltwyyi0ub7GfCLD2+vZpBuJmH6E1jZmnT5XNx8VWmbP02u9TU2xJ1B",
-	"WjdPrSGuupY2uLVrY3ZkyM7opArHaHyzlEZptExfKCsjWiRkzHIN0mb4K0i1kImBKeDaMIkZldrWlsaw",
-	"UsM2ckZbelf/KgDvGxtasknEVH+7ppi5oa4p8q+uqlDAdbsgVOTjVhE+t2WMgHebNifA7dY7LBT/WDfJ",
-	"Gpv2D2jh6PHiq1IqA5iPadUIr+kDnUTN0jXUNSDu8Zjh54TNBpab+w6xufF7d6xt0FIeyx34RFEsP99E",
-	"Y+zuYTiCDaKTIgd1eEwuSFbaO4ZWNzfvkgmHOXaFimI+GXzyvllA9zHkvHCKTxNM29hk74Da/i6W5HOq",
-	"/bMcVrJPMvvUBToz7E0UIqav9LNMCg5XkJUuOeGkogndIsMHyqRaot1WNjUiQs7uAJNCICGqlBWnP0OO",
-	"6F4co0tFoIaJHf5VKiSQ54dJW1yw7zNVMdFKWEFydnB6/M3XLu/Mju8/9FOpqU1bQ4sTU5rxVLN77FKZ",
-	"KayxBGwyxYKYQmZEsYLlVDKj6I4J1SQHqjQ5Pf7LuftElemUUEVuBj9+f3UzSMjN4FqWSts/X4mSpyy/",
-	"GeCSbgbYQwxuBnYakjOtc8AKcTeDN1TpwiiD1Uv2m19g6XcJtupDOZnYineNKp/rJabX9cU+EfMPZuxK",
-	"m7eb2Yz17yRAblNK9mnlBcSnmlu32Ptypa/e2L4uFLrVHOcbYjveUO7KHqJh0jknW1VneStYJC5VrAuC",
-	"bkkVX3oc9C5Y6j4ceuv2fnjDSwzUtzSugHmlON5ptWmMWRniPScydN3IeFF1F6sJsMxpio2BCpATTIgL",
-	"ylp7af2r078ENZxLec/uhXymvI5OGCdeTIzbb9oi+xMwhS5W0KAKD4lQ+ur0L33uh6rG0aI8wcGw+/DI",
-	"PtusuC895LvdbqVb+91h7LeNxLQMyhX5hdzIc8D1Obl1qHrrMpkVNo2VgB16wsrEOVN9mV2FnW4mHy3E",
-	"M9ukoSs8fIds73HV8E8TJL6OoHy2ceJ/QP6/D3h8nHDxuJa/tZR/gtxuxwHh78Q9qKDguNW3vZYPgcpy",
-	"cIvz3x7ajphMNXaXNCSYxAguhhlrSbmysZRnVpiqunRUlJXJuguHpaupU4vmWPtqJPTU+ltrz8UIjRMt",
-	"90Zi+3iOzI9OFvCzBUKWloJPnBH10PrQnLXF/iOdsrxtfzWrCkTB8+bR+KIbduLaymGFwvoEGQZ1GA0l",
-	"qUZkWUMWdHKMP8dGu9Rj8q05CYwyNYvCsjyjuvbPwcvnLxotoN+BnNjK9k1ARHGp7viP9cbMbxg8YF2Q",
-	"7U8QKozE5T7zgpe3NwdmjA410X6RNKVEl2OVBDUSSWpZvGsHQMdj2zo15smScMR4Bh8hqxLNl6MYzLxP",
-	"bNnGOT9RDbTIOlSZRwNT8bEre1RBXFWh0tVE3vPfPf/91PEbBk4JDSkpj/GgDTls2Calp3O90VkFaSJ2",
-	"DrVR+lVrqtClbkM9a0e69ypv60H/EC66lwMde1k+yAP+Z3B5B+e63uMdgsGfyOE9a8KeR7HGz2tKSzlH",
-	"V0G5OcoGOqGPOxRf1nu3g+/XOreDC360aoTVDJ/GtR1uce/Z3nu2P4Vnu9H9OsKPW8Sigx0/wKvlm5ON",
-	"IBd8orxGFZKKDsMfabu5wm/Webma5GXv5No7uR7u5GrgEkqbtnGElzRX8eBOH1c4ZqPITz8Z9K+g25z0",
-	"8SWyLo9TiKD7qj67d/HMGjfdLe89mYPH0uqw4LW5RMJ46LiJ2aK29eLsjqw/qrz5aXw4azB078LZm5C+",
-	"+Io/W4uz7Z5n/QxMbSt3qzyExAa9lX1JcJcT5K3gqcjLgtuev9zlo0t2DxkZ53SiyIENvbylaijGt4dt",
-	"I9QFJyW/47b/BdgATidO68UMwg4lcevU5VKjtx4GKjtDjzyNFR/j29vliHR1Dl9rJrsI8miWjZEdRrPw",
-	"lY1n/MVwsdYIZ5ZVMteyRIq8y15XOcOG7qUNZr5GcMDWNUISlZddrYcRbra5CWxgv82HYQPPreHAk4ah",
-	"zZ3bah3FLIcCuLY3s/1AVR2ZB4yRlTAcS1E0vq26M6OwkCy3xP94NBFH7V+7J8Awu4cP34S06iZcyZ3E",
-	"uYPrf5uplRA8IUob0pglZMqUFpKlQy6Grr6OkGQs8lzMh+VsmJVdSGHo4gPQvu0nRTLOFKmy1rZPaVsj",
-	"XV6o9+PBl2Zlb/KH9Yb2Fjv8E9nau1umtp+sSjCrYi1canABCusREMZzxsG6fnlZjGwicsnZP0obK+Ha",
-	"Nzju7yr9WZ2bQ16LK1W/3lpMakUBNNdb2elxSQXNgCigMp2ag+iy3TfB5pHM981JPo0Fv7XRvRF/b8T/",
-	"JEb8VqFPw+gqUtDCew754Urq1K0TbWvlj3T7nVJfglxtQqZW5Li0yNY6+/8Sidq7APYugB24ANqYGHgB",
-	"fHnM1aJBpyOgNXKd7lJJDYkTGRJXUYTkdOHrjKyxK/jwRutYeKsJ41OQGPAYtvm/Z4qNWM704syGi27Z",
-	"5f2B2Gdl6acTfLv8GeuvJBDk9h6PR/B4yDYgrZS6H7GpwUaiNg8CnZFCiDmv+GFQ2U+CDeokV018donJ",
-	"NvI2I1OQcGbbALpW+QR4NhOMa4VhoQiBD3eu7JRnPrZC8GlcLOvpxt7LsveyfOFeFks2zsltzedukXrc",
-	"Wk7n0/mwymGVzxek8ynQD1FBTrwk1c9H4+mqGEdzUBoulR5ekou0w1fyRzQA2s2uN/wtq3jPagVv8HQk",
-	"6+UXVSTbHtDRLKec5IxDB4ySg5enL+tev62HobhAs8OdNnTqLGAq5tzI/C6jKeguuAwEtSx88PJFM+Hp",
-	"YgI8XRDImBayLjIz50aEadjpfanEpiEDlQ6svsUhMAW43mbrIowtbD+SddIO/mmskm5je2vkzgWWvTWy",
-	"V7GsNl1LkF5UWaDrScW6piJxqUApUKowa36UpFukTXXPEFTJjklbEXxfvYF+/uUsiQ6DpV09ZDaGo/HI",
-	"tqWKUrIL/OozV8wuqovZhB5+YmMO2uzmJM2pUmzMnkJj+wN0eX0l+Dhnqd6ra5+DumZhd5HYfnCWshhS",
-	"smynPhANshVKkd6m1IMCY9+kHdPe62WpD8PlqvWaSZcCD2oyax4f0yyLk88s+4Hxu0eSAc3Qn4NfGrcY",
-	"oXrmd8jOiZqKOSeC28oNSzEcn3FNps+6jd1eVlwTNsPvXAzksvfall07Izfl6elXqXkL/wL/w2IGzR/M",
-	"8Wn703a0q6AZHFlL+MpOAe2IXx/IaZuMSrCJDimQNC+VBkkOMpGag/EPjovszJU9nTI+yUElN/wd499T",
-	"NT354ep7o9BnDJuUJiSolGooXk5dElDtP7DBaWHAEFXEQcchehduOBZjYUqVRga3xn6mE5KbOZzlK7Ed",
-	"ULpcWNjCfCqhblZwTN7zfHHD574/QivsmTCFZbsMgYm4Rav3nfnCf0LRZ0iup3DD3QkqFxhov7ImyN9E",
-	"aUASa7oujT6XTGvkcoUwUiehE1H5J0dww9EemZEF6OMbHm2BTjP41sLCY7YRrWbprvmBzSmozBnIOOhV",
-	"gNa8z73Rrcvo1nWatpiyuoMMK7djkRVaALFllg5uBhj8ZtHnZhBKSDYgblsz2zrC1AC/KFm6XNXsf1nT",
-	"7jJy+2keVROzA3e1XrR9tTAwOa/be7qU4LbhXuTZFuD+J3OSh77mZ6p9tMqHinV40QP+uVMT8rLhl/Kg",
-	"WlizUJlDxpYSYMPG0VBsDeaA8S2CkxmdgTwmtdFmydBUQZY34gRGGfvk2A4fVRou8ZEH5UeLbrXDfyr9",
-	"wW0ugqOX7mT2isFe0O9FgizAhBgeoUQG9aiyLZAslJOS56AUoWkKM41Vg8m4zPMtbROux8AGsv0zRTR8",
-	"xD4IErIytRkkWH9QKB3razBGSsC1WaoRsCU1kja/4ZYKzYQy9G5xbjuIsXSpuYGWlHHGJ7atwUzkLF1U",
-	"HQosAXSNCdiECwmZC93TRlxuCzRqSqWhj8oIBNQHJhW2Eh81qr8NW1ratZj74lgoxMNYE1HqG+4u5NaI",
-	"RUP7wr8ZSnRrdQGyShWwMpKfUgE2LDVrnqFH6qglwmegwVWhRPsODr0QJRlXPTcpubVfq1vDIm7dBQ+1",
-	"uMVvOkT7K/vaVpmPy22tXfvgwdnz06Tucf31uhbXS0lKb42yk0GcXdX30ZWgVF9IfHVjmitIlvt+P2bo",
-	"QHXQq1QbxCR3c22JPLFPac7u4HNXaj4jelzNskSEQ+KAR4sn660Xtgas7Vdl65Wg0iNcexl87yn1HrRm",
-	"HAX9SjpJ9ytRzErfjrFRbQLpt55KUU5cNVlcss2/fqbIGz7JmZoSymm+UEaHVoLcwcLS5YLqdHrDoVJK",
-	"bGc9tN0cGHo8BilpfjOwb4Ii/kfIbgY2Y6oaTIwrQhyMTqi64bOppGhRuXYGnNxQzQWhSmEb8tC4I+E3",
-	"W1/V6qjL1jNsB+RI9vENv6rPj+BOiKaTqpvImeOu1jVgRrZmIMEhRj6N2oZrDEZ9THWxNdeqhv0BnCS+",
-	"ZvCfXTmMUwIHZLpT3nFHqZIanzT9KLgoFs9UBdC7j7XemCCc/CsVGfx+YmF4O7/Tqsz5g4vTbw59/jw5",
-	"UJrmRtg89Fx4RvW0ZsLmk0FbSVuVM9ypHcdiy1vabytnE49mWB/NsReaYz4vfNRCrV0mQH0OWRgItHiT",
-	"noju3fd/TPf9Xz5vanuB4Edo3UXOweWBEqVMgdxWD26TwKg1nwqSCj5msjCqr35QzmY36bRM/49DOrcg",
-	"lV6iilr6zKNlUvkYBr96AjtrI3r0MW19kYn3Zr+92W97NVNmzpe2RPMyAdjLn4yZPicMTWuNDpvdWs2E",
-	"Mv4wEsgKyBnvdu6/afVUmVJFpnSGkZdxFxRRjKdg9oGdNtC/3nRLJYSqPi45go52pqPJstd+5Y+pafk5",
-	"OmQsf3p7P1unkdu9mpCZFBMJSiUE7lkGPAUDBlVsMmrzGCmHDnyGZdsykDt0uzVwwW/BF2/oyJiqva1b",
-	"53QHDrFH9h93qwLOfbcH0+6c6ZjnpTt+wOb/h8Tq8LEg1YhtWG9MrSbSjRqHlbpX7WfOeCbmhixP2D00",
-	"QplGC+Js4v07eFziZNe4rEcFbT9Nl5nrIs/DnT9t/+ZPS1vrTYddyNxVtm++aZoaA0bdtSWEGtacKtQJ",
-	"crbMQA1wo4VtOyYySOp4uY61HBtyiVINrWt1mk87SKiHgQ5/1MPVpieA327iXB3inj6vrGlRnVNfSO5f",
-	"rtY6dlaXqR0tcPIkLF3ha8okQQ2YhFSLSsisHHnIIRi82u6ipBk24W9XsBV8UYhSueUoIwm7sarVdnfb",
-	"v6wK6/fw3j5Nzdmof3bruqD1YW9XJdXDzDbbNpegppA9bmHSeppHKU/6oQ2B1tVVn8sfvlOWxZE+tTsR",
-	"l/5UNTvbbTn8L901Opfq/Lhs9bDKj7XihqWzIt2yLEd0cBgv5tmoZf7y9BsX7IN5pZRUiOMZRko5GVXE",
-	"8+DlixfNdFPz0tqk+EsfRfI4QY1m8E8V0ogb2yfF70t0fqL4x0ZFzgC342U5PSFalvUeVoYTlzClajll",
-	"sg9pW1uEE4nM+uKbjsjsi27ui27upOim1ZgaLbe663HXPH5FJDCO2Gq4dVHPtNZGiqb/QOkX3Po/Vij+",
-	"j29eWq2a7ytUPpo23yVjPlknrlte5vktSXOgUhFKzD/R+olvLZcx6csMdlFVcgfM4LFk1U9VRbILWffV",
-	"I/fVI7/4Hl27lINPglpTx6m6X5nfg/m8UswxRx7LUQp5NxLiDpn1q6ufj8kvcWc9Ltj8lok5zwX6xaKc",
-	"3BVMzCl/pe7XM3QNH/WJW3bE9DVinKJhqm2DinLxV1c/kwPKCdWaptMCuD7cG9pXZIJXgWIWhgjWK3O2",
-	"l9ffXxINxSynGjx0kAOfV+CLINjS6lRDo8kcKwxmq535RCOQ/jFXH1d7rMSczEC6rSU1d+7eQkJyyjIi",
-	"Su3RwxxCWMvNH8gu0eRvZicb8dJ7nh2LGfCPRW4RRR2J8ZilkIm0NFB/rGZmTWoKoIv8GP+7EwTz5GKP",
-	"ZY+FZTQ446dGNpfO1IVVv6BNlxqRFh3xLkv1AJOjKJnDyGcXAZ8wDofn5PZmAB9pqonL8LkZ3J6T2yP4",
-	"mOalMmqp+ef7y9vzGz6jZq9TUKDOrQRNVCpmWHrCllU+80G0twm5pZhAf3YzeEOVLkAC+SBylsLNwDw1",
-	"wHz2+vvL2+SG39rjO/MZAeb5Aqg8e3H6/Jvj4xenL16Yn2wZmTNMOQX8IRUzOOOIcjQ3v4xzOjlrt3u7",
-	"veFLzST+97//x2werdv/v1sykzBmH0Gd33DsGbGYCTIWEqtDG0Co8qPG7B5IDhprvghJCiHhnNDRyICQ",
-	"y1szMPCtZJqp6clFAZKllN9wNYM8Z3yibAmrOV0ocvD64ur7hLy7uLx4lZC3r3++SMgIpvSeiVKeuL8k",
-	"LvaY2CxFpzwhZWMuI3OOFXQiDtNzooWmuV3SmKagSSpKrhWmy82ZiqZQXSGIrM0+XaY96KI6J1DM9KLK",
-	"N4MqZnFbT1ZXBLciB+8vDZ7Bx1kuMvDBBf16SDINhYrMWNFZKiVd2BX0nWA4kaKcPeo0bQfxJuO3WHBY",
-	"vJhhtlSPBbT6kT7aRiMNDXc9w1J30B1PEHYRfcx5ZB3V+Hh7aXQifcyZqqqJjzmJ4S6POX6zy/1OsNVQ",
-	"/Xb5hJRKubDR4Ew1+icRy/CQ35EDH/mlRUYXhztrW/pKFAU9UmAYA0bGI4cxw6lqzjPXTto+G5Ual3d4",
-	"TpDRjoUkXNiH6tiu3HGo5U7T4Zaw4Juy74LzN2P1eTN7hnIaM8xOaSOwOaHHKBtul9EDwFVsFTwjZBNc",
-	"gZeFtQ3kcE9tFIeNKjLcFqPvB78m60/4A50AUeyfkJDnRAvy/PS0vs0Xp+i96lcFoir88Py0R+WH2Jip",
-	"DQTZRYvZR63p4KSXrpIOYTQJClRPWLHhc0+NsWe3RGZoKoVyklxH6F9VZyFUVnBcBuoEv9d0tCIEUM/F",
-	"0ZwuiEaLf+XUKqicMK6OCfYpt1qGraUSCFy3Vi3LWAFcYSpOu9KMHdAXN6i61iKhKXkGEmsKYGkFNyP2",
-	"bChnLje3yoq44bet07klyojyUzEnBeWLquZOtO++3V2KPO6YvLILECuLVB6Td0JiDy5OXpyenpIUcpTo",
-	"q775RHBym4pc3UaleXu7r8wVXNPROjkez8Z16bOnm5CgIX5CDOt01Zqzof2HB6uENMWEpC6BnKCqiAU8",
-	"aqGoHb1py4Ti/wLRFG2wOVXawIi9tOV6mvUlNj+2CVw06K9tA5Ts+8iDkG2wugWiD8Xv4pPShm/3D2nu",
-	"oqci33icNdTV3fV/Dvq/i+rUpu//FdWcDT6yroO+r4eayQafXVmVYYMPUAPo//7bUKDv/1mdEdR/pqa4",
-	"vcHRVdJz/2/+ywjDm73+nRTFhp9ciw0++BDIz/2/+i6nkw1ef82UIWOl7HUzTyC5tCh1V56jbWu+F1q8",
-	"zw45Qpvb2owpZBmuqBwkoexiGRnygrATbSjSePGlS6rxtvxOqeZ7oFnOjJrDJqV0zW/9dCMJ9C4Tc574",
-	"x9h7plFWdLTw7FYciTQtpeEEaOkr6r6tWMLayrORaDn0J/qVVj4PVKZuj1N1f5uQW3TV3N5wM+BMMm6l",
-	"lNvjqS7yVTLFa38A62yDNqjdBmlUa6n0mKqEj83uUF2MF2PjB3sOueeQew75p+aQFd3p4JCVk3XPJKsa",
-	"P8gCqWYpcT/ajE9X9QKTPxfEE9yNWeDKsJbXjukwPsGCG3Z6jIR1KrgEQ8KxZqBPRnH1NWRmq+pik9Qy",
-	"Y5poSVl+vI4l2ciWPVfac6U9V9pzpT5caedhbmOWg4+wrwNx9jypEXmzxJV8GJvgtm8QhuNgSdiROc7a",
-	"2WQUPDLKKb/D/p2HW7Eto+F8Vnzre7OgPePaM64949ozrg0Ylydk3cgc5VMzOtmbEtdzJBqYxdB7fID/",
-	"JlqQD6+/qynuSIq5ArkdL1oZL/0peJELe97zoj0v2vOiPS/a1LT36XMg9trXNryOkzcfU8iDLAfUxczt",
-	"1JrYRizOR+iv6A7ZCjgK4jWI/5qMRMZAuTyh+RSwDwyGfEypIiMATmh6x8U8h2wCWRVf41qzdgbYdPHB",
-	"H/2yN83a2HOijTjRnrP8MTjLk/l/KsTsLBUxYbbd8Hb9V/8UtN8fkhHePYk9wiC95fhPG2jAZEhfMSRy",
-	"Ey4QhjasKAbpSb8PK8wwnNs3WDxwHRaxE5gt3ShtrAehOR6QZvdw2I5ExA6HddFrG72I8RYesQ3ruwfJ",
-	"xgwLpNvMMXJgnWRVxVRbJNUnrGJA+g2vs8p8REYBGaOcZHShrArEhWZjX3pSCwuQ9bCYnmXewwLtRIsb",
-	"7tdCnJS2IgzjfeNg1yhsr51m1srjiSllo0U0pr2dAWTJfTyafc8o9yrbnrH+saMxmuQnwpLDXP9GcLaQ",
-	"Lubbt9GsxP49w24y7O/qCMF4C3LHBqusyf5c2XK63qqZ54wtxnhgA+qxClMID0RpludEzBmfEKax35It",
-	"NX7DXbJ98Kn9xbaTBVkxVGE4b8WofyuNdkdKboUCNMoegEppTjVkyQ2vx8ux4FlVW//QsWyfB76Kp7pj",
-	"2at+e46252hfrqro8bhDU8QEp30GYFMz9CTeEF9HVw2dzpnSiT0xpzs1YtVDVXsTBmT7/s0ok91K4XdC",
-	"uuxDPRcufS+J9KgKMqJHQk+TIER+rM/qHD3NClA3HBtHi7EG9I0tCIbYEy0m1rSIKXdsbJ/NAfvkZzAD",
-	"nqGP6zn5t/CHwxXcBEn2B9ziGvXsnZGD8DCIBF1KbnRe7037+vTQSUpVF39/3BsmAb847ZMFvOd1e163",
-	"53V/bO0tIE2dMSJM7llkpDk51S2O4VxTLiDD9tAbb8YMJfCsmw9e0zvXFh3TulxQhS+Fh60bSDXYuV/I",
-	"tv6va7uYvQq0Zwt7tvBnYwsW99dY8xZA5Z4zNLpohMqIb7fr3E2GIfg/Q2eTy/Jdzyes4rOm8aRL6HLt",
-	"pOhHwUWxqAuq2J6AKi8nCcnpCHKn0uHq7mCBlQ7Ru4ZN0rHt6zm5dXVWOJVYm1gLbBaAv/ZvU2k55zoV",
-	"6CIh3xIhyasOtWa5xt5T9hDEPXS1v7x2mmnj9P4c3ap8OFENcx2NAbu6Vl1SpkA1oRb5iOC+2hdtNMiv",
-	"+0SRenLXYMpW7THIZQsTVR+d3QwMFiDk3wwObf5/3dobfbD/f/aub7dtHOu/CpGb2oDq9vumezHJldFu",
-	"p110ZoOki7mYFB1aOra5lkiDpOJ6BwX2afbB9kkWPIekKFtymkwdJ63vWkcSD6VzfucPyfOzJhoCczGe",
-	"zKGPiuq9byu5j+7++OzDEFH5eOzIQ/WVu/sfWah2Ysi4KOKJ5AEvKiHN8GZ6UfKKX0KRS0+erAmcB+Pn",
-	"P+J6lHOGbBBaFw9H7K1n03GY04VHGVvNRT5n5+P3L99Qy2dYasi5ddcuwOF/pCnppMuPsLFPL9XbQAbR",
-	"szVLh3lhlh/9LI9UO3ug2gl9iHs846646OUupQ2x0p9nX+6h7rm9e66JBybbYtkZjphvNEiVCe+O8QKK",
-	"RfPIExSbDra6vSV9T/0rPQteHAPv2hCVnITVtitn4xAr4CgFm2NpH5u/lUrOQDMvOp0xlbACzaCaQFFA",
-	"0cx+KkroIwwKBv6w+IJQqsPQBfUC0rfFFtQa5MgV9H1wBSGaPDEhnS5gKqSgRVGCM6UbFLpjXPMsRhhO",
-	"8gfhJ3q5hwldjeVrRPCuZVo6uOhQnAnLBmauVpJx08RRxTDDXK7B5CSrQ+Lg8Gh6Tb+JDyOM6pCXIqMI",
-	"7+qkeV5I9lo4HzO/Ebu9f0tk7SIR9X98wJ4gyuhQ9CDgHyU44v8R/x8ftWvI+W6fs9YGdmx3aVqUu+sY",
-	"z2khL/MLfhSYQsVFmTGtSjyWUAjjZCwyRn3m/RZaNkaRqEH+JsF7Z5H2HyjaDbnIOZ68oBqz31/ZU61F",
-	"Me/SU99N7C73hRfRde9EqRK4/KLdLe9w98wXXPiS+uLvtersPso5n8HuhvaoVXsl+mrh1Q+PxlSdXtPb",
-	"6bJRUYC0wq53FKcTKwq8s8a4gC6j9uFIFJWxqsbdW4biiHAN03UJBoOW4RnjkkyXCYl5asPH/GPCUu6E",
-	"bQrcPdVnpxV7Kj67Rx+m9oyTemyl5/s1pWPheS+FZ3S2u/Fh04Uj6+VOPlfvvBNGC6gmtKmAtggF2nYc",
-	"vYO03UCKES8668kRCPbofvqqyYhUD7FU/Cdi8UNXiVNNzFx0Z/2LxkDTQHkNOzzYVyRs36Rcb/nBtrOK",
-	"5V78X4jCnPD4A0j8//DOHOxexx9WHu2EOkxBtc8k762eet8u75hNfx/VVIcWT2ILGIcfLrHLkhwXQZBQ",
-	"h8huJbKhFlCCi5Zv4bmfJc64o676hdDZkzEUhvHE258yjsm6Z0LC1jY8JUDaIj5a4cIUlk9dki8Ri5WE",
-	"PhhuxhrxoujMG8ZF8XO8ak+pQzPAw0ogxu6dnDWulHZNuyBr5bRoAzG/oWThxTG5OCSy/SSuA655CLgj",
-	"Qj37o/nPW0o7CPNuqFd0AYSGSl13QsQF/mUDJe45iCEZdhrrN2Jsj0iP33MkkUdfxFd8TbslSbG/Xi4S",
-	"qrrtBcpU8XcuVMaOgXUtio5+gR96rGzK3augJP4rRgGvlWZGVUA8g4qVytjQSqm2c/emcm6VZny53HDr",
-	"Ibd2sVB66ZU0kGuwmDFpQC7JtedDd8GQt2w6vYt/M2DiMub4/C2zagHSV++FNgxkYc6uZAw3hKaP7N8y",
-	"EejmiijksVsHXSThk2VGzORTIbHVgqHIzCpmwOIG8Xp5JfmMC7mZLVZT/hFfeOex2Qv3l59fjw+DPQbs",
-	"d4A8h3DbB63xSYYFFZaXwF3iEKyrpdu3cc2hvr9nzJgqPVMBNeKagtJMGFaqfAEFU7Udsb/uNHZkjSON",
-	"dvbeHI2fclE6uLAWqqVtKLXRbAmtYhHT4QuJY0EiRF1JfCQufORzpQzQjrlGUG674GLg7vhIO/A+hmuH",
-	"vhh0JQuFja7l2s7dP6A0sIkg4aabYOQ8fKX9ZDvh8TjWQykCHTHsmHq0MM8A8uC3DJM6OPVHbwnorZRe",
-	"9K5yXBJLi+mgoKSqbp7s+ZIARbLKceoiSWGpq31DI+07kGSsqIEZ5eHMWHdPMWKXuAvMwQg9xYdMXSsj",
-	"vzrJbxuH7v+UpRNrxyEy7L2MDVfuy1QPfXSMPuQT08z8lBR0BjIXYOj0+gaVN4abTbNO3PFyhrc13cLw",
-	"PlQyw7hx3tEzlgaNt5rnC5cckMbPgZd2/q/+vTl+Ke7/nz9nq7mgaiRbapWDMUzX0pwxYVmhwODyHe5O",
-	"IXYEbvmEG2DCGiinSDYvLDM1HkgT1yDdE5ZaTcCM2DuxgLD5XdUW8FLspaZhWhuMyie8YBPgGrR384MX",
-	"z/9v2GkHb/y09qjTNERvFwn/htwndJPdq2I/pIOR7/yXTVQufp1wvlcDL9b9OveX5z/QNpOWGkUVo9Vh",
-	"HxG6H6Z1Wa5ZJWaaVuSUDrcLEz7EE+MSSTyFIWQBn9y9HmDZgI5IWjA2xIVYrV4uS1Llf6ravSkfO9I+",
-	"Y6uWSyiu5EAqCtrC4Y7kBoo6/ZFMEwSPJCFhasMR+50u+p0ZvibjpwA2yhoixIKRsLPTKNUceMEqIWsa",
-	"u+TGMoP9knI0I1Rx50d+Rfvl8krGx05F6VctNUxqUdqWedOeZvxapzdPg7lkPf6qysJLXwGXCB1dMetP",
-	"YC9IGw5iqjg2ZfD6MRnpnl/LL8rSZx9tHfnnhUDgHsTProHnc1yocurZmGHL3Mg6whkmr7rDXpD4jI2W",
-	"a+1CMxfB+DTvpVILASenv334nP1xQr7gvXMF/icXxOCX9IFPrcuT05NnGNz4gbYbfkaOdDzJ3nQbod9i",
-	"4tg+7X2K76fpAJC1t9KHs1bYwLQS0oySnZ5xj6ybxOZhhqqqpbBrZvgU7JoAhE9hVnONbEjJCpoJBzNd",
-	"ECooD/ZcSMlw6Q0dI45DxOFGIsoJCl23YlsNrWgki1sbhHY+jhv/EGrKmorQboXeMWtSI2JxGrx6c5Gx",
-	"l5fnFxm7HLt/vrrI2PnrV+y///7PMCMGDLWS4bxauqSIjO71pBR5xsyc6wBtgSqq9RVwuK434kV5Yjbf",
-	"QXvKsc9qFlv0pdT6xp+U1eIaCjYt+aytBK0nd4mBecTTZcklMj6aUx/cyWZotnIRUqEYn6jaYk6RPjaL",
-	"DqMSJRirJKQy+EylY2xChgx1nMydrMA5zSXksbc7Ba0Uw9ElSpWtL99Y9fYoLq/BPrmU76jakhVtV1+b",
-	"eBkPzoTyTFrz8SUev0oeO/hrVbbmHBO+bXFacXmrg30O0mpgAw2VQzNtmiBcWKhMlvSNdEriYnoD0rIJ",
-	"zxd0DocMVU2dQ85VRb2NcWNsIlw6qOmR0PJqCfopXONMUoIz93SKoFdaWMjww1PbFT8P7Mgyh3yxVELa",
-	"liq4x3SMGNoomYw1dAI0do5sryHDCP2/5KJ12mlTI52rDR3+Ezq0kJNsC/C6LsunFj7R157yHCyEkAo/",
-	"wraNGlGJkus+WoeO3CsRhZ7ciczU5SzXymwBAxvgz08tn9RRDai5WZLd4xHdwO4T+CiGUa7Cc96hKw0M",
-	"RQ23eyNi7JazLeXbaqk01Rc8l2zJ/dQndblgf7v8+y+BG88p50yrWhZkOvAp3tsgYPKY1IpwGHPy+cPn",
-	"/wUAAP//",
+	"7P37cts4mjCM3wpKv19V7O+lZSedft9pu94/PEl6OrudTtZOd2Zr1CVD5CMJYxLQAKAVzVRX7T1897AX",
+	"tlfyFR4AJEiBEiXLOXS7aqbaEUkcn/PxX4NUFAvBgWs1OP/XYA40A4l/XqYpLLT5KwOVSrbQTPDB+eD9",
+	"HEgBGaNErxZA9BwI8GwhGNeE4jdqOEgGKp1DQc3n5rXB+UBpyfhs8NtvyeDVezqLDywhFTJ7osgdSMUE",
+	"3zbSjyKl9vP2aB/mIO3qOCzduCRnd7B1dVeg5epyqkGuj3oNqeCZIlqQJWWaTGAqzDRyxfiM0Bll8SUz",
+	"rmEGEsf/8OHDZannwDVLqYb1Sf4MVIIkEmhe/N/RIKUKJNwxWI4Gm9f+WzJYUEkL0P4O1dvp+vgvRLEo",
+	"NZAMJLuDjExzOlOEKiKmRM+ZIhnVQI4ymNIy10SLjK6OzczMfP2PEuRqkAw4LczkVI3FtLGqqZAF1YPz",
+	"gRlmkERO+EUplZBxCLjh8FGPU3zjxq4IyMLsX5SKLOgMulZiv9lyua9fmt/x8wXV8/prlg2SgYR/lExC",
+	"NjjXsoTopsoS32yNnAw+nszEydqvr6dvqE7n8a0aNPA7dPBOJmAAKZ1TPoNsSK7cgi4I5WoJEjLy/Nmf",
+	"yHIOnNCJAq6r07CoW2/o9fTEzr0Fg1jBIlj+js6AKPZPSMhTA+3Pzs5qiPj2rBMcchwunLKgH1lRFoPz",
+	"Z2dnyaBg3P7raRLDjeuyKKhcvWQqzYUqZQQ7bsz7ktP8hhyZk/OLmgpJFJtxyE4YJynNc5DqmKi5WCoC",
+	"dyBXJBUl1xfkRs2pBDrJ4YYc0XxJV4qUCrIRN2O4L8lyLgiVQLjQblzCuB8PR1JkKkVhz0fPJai5yLOT",
+	"pwaTbkbl2dk36bc3hPKMzFkGasSnpdRzkCSFPFfk6OZv6a83x0SZj6kmXJj3MuB2cJJSAw1kKeQtZESU",
+	"2s5mtqyFprkakvdzGPFqZsIUeXF5/erq1S+vX30YX798MX7/w9Wr6x/e/vgyuLvj4Yh3XF5WH3t4g8DN",
+	"hf1t4A/ePPQnOPg1huDuGr/PY3T+Lc9XSJCLAniG5FuRlEpLQy0BCiiTI0yezsTWbV7bAuZuRa+LRQ4F",
+	"cF1xDfi4yEUGHuNjw7PmR+FETEOhIjNWh0KlpKvGCswh3hni33/+8JP7zf5WzihnqoNnvs7sUWeZBKUM",
+	"1AWvq0HSZ7HhJ/ddLBLF2Vz3PCdRvX+/ed9RqTlINWeLGGGsHhKW9TyURTDi/db2H+sr+g8zF9HwUScG",
+	"VwwNO6ULdnr39FQBlen8AolGYZiBwbA26hkihyQHsg78+kc/5LoCtRBcQc/rkv71+53IdSoWfadU+O49",
+	"54NUi7hoqIVE/OEdKNQPWJSd4H6rfD+HAqJiR2FuOwNFDL/My5kiR2+vjvstTeOoB1jZX6QoI8h1mZA/",
+	"m3W92GE54xmOdc9FrRaR07pCqdvqOXhmPZe1ujeQ/SfQCIiZXxVhSpWQ7XBrKzPY/dfzvRRFhGfY1TBu",
+	"7o0arcmycDdp13rGRpjZpikFk78XW6b2mlifubXYPPNvSUWc8Jj+TDMjiINCTpQKroHjn3SxyJnVQE8X",
+	"UkxyKP7X35VlrfX4/38J08H54P93Wuvap/apOn1nv7KTxvRhnNbQ5zxDUXRifqTZuaEyJb/lYskJ7pFU",
+	"qp+Vi916iNm4IkyjJGoeWCXdkCYO6jghNPjSaSNLKfiMWJ3HvGC2LEVu9BJJU/Mi4/gizpzg1ZOJyFZW",
+	"lGUKlyo4kDuas4z82/Xbn4iY/B1Sbd6dU0UomTLIs6b9IBNgP7VrHBqQfCH4NGfpJz96q4ORVOS5Ed/J",
+	"kuk5rjYtpQSuidJUwzmhJCvtUsAclbM04DkII+4baXYB3By3OyilYYEjuXfdcTGOz4zuPRXS793s970Q",
+	"P1I5g099BHijTJHcTG7wmvJQw3hz+dfxn9++/M/xn//z/atrclQuckEzReb0Di0vTBKx5In/HFXDY9zX",
+	"90JOUNf55JeKyt0TRaTIjUi0wpPPBNINdz1LyTTY66ZEgUK9PBXilpnvC/vI6GPmCt3zJ4r89eTF9dX3",
+	"J+/FLXDc5GunLr2S0soLn2qj16IAjaLe0sCpRWbB3XrlHUgrEWagKcuJMPoYVbdWdNQ11RmzzKi2E4Pm",
+	"QkOGu/LzfsL9XHJy9f0L8t3zb/+Pp2q4lGuQdyyFnzm9oyxHbfQTg1NGNZ1QBeTInZwVuAnjGXxMrOmK",
+	"KrU0WJ7OIb0FiUBmHrBiIaQ2FLSEY6Pto6HBXE94B4SL5QVBk+QJ2iSJoitlDUBaEC1XtdUxMN4GH3Rt",
+	"0b19Gpg7cZc/c1rquZDsn5B9yvP8KbSzmA1KwH8bOGYciSRABpkhshNqBGsCHxdMQkYu370m2uBdYrji",
+	"pVs+rpPYbTb40shbWK2RBr/EP2E08CTaoT1+pjTLcyKWyEYVUWgDJlNqxPTWuX/48OGkbdzddPhtW7C7",
+	"AVUuDHBA9gYyRr1w+jlIvwVKro1miVz8yPGkE7OqcxIuxCzgOCHcnKAiRZlrZhTfUyNHnCCuuGs1ogvy",
+	"CjODF0daJ1m7Hzadn3vrN9yF25r92ls4FlIsQGpmJTkzRA7m2TiL2t6vQZPJyog8OWWFkYea1h9y9O7t",
+	"9XtySnECdfovlv1mbmBm1L1jhJ6USskgw2G4Q/NBsmYW52XuaJaV3Ndk8WCtSpQyhS4nR2tTlkkZ+frc",
+	"7QLlQbHkyPnwp8TyN1HqVBSAoiHcsQx4CgmygcqWYqjMHUg2XR2bzTmqdUTJnCktJEuttwBtk9V2ISOL",
+	"nPJzUnL8lhm05XAH0lsaDIT4R6jGOBsjrs7I7vbYfu1zThKohmxM9Zr34USzAmLW+sYxRvQglvUy+jdh",
+	"Y2yEtzKuWIVmgHHP0d3tmHe3HgLebkSDNWKOYThACyeTLrlyaoAzSayN1TQQ9V2tNlKertBqZ3AvF9nO",
+	"1+i8Jh3qY+3N+Zt377Q3tn4xTdjwB9t11fUSGnDY2E1tIbcakFm4pU8v8Auk51nGzC80fxfQqynNFSS7",
+	"krArmJYKMnL0/Nkzi+1jfxLH56jM+QEs6hoYU1YKdELvXrQvQuKa99XlI2vhYkE//gh8pueD82/Pzs6S",
+	"A+BS18wBgnUj1K6A3mfqFnBuhsFu+HlHrU7YBJDKulP9sUkOcJxyzfaTDAJHbC8ShF6pxokwrv/380Gy",
+	"FTdxnX6ADdt1oHZohHlbgb7F6hrsIRsb1Z3x2dgyKyvpnDv5u6KiZEmVxyuDeU3X+d6Ywc1daHbXAaE1",
+	"9K7Lb56zoz3BbIUc+SM3HN1ieH0yx3E+QFXMTXQVDEQnlGeCJ0SCWABa4hTwjExoehsbs2aRzTHfCKf3",
+	"uAPVViV3N3JBRMGsi5cakRSQXEVjCzpg5+dF9gCk9g1dWcI5ASsll9y57mPU19qDlkzB/ejwzsJkT8r7",
+	"SQhtf0nmsBJGJyFeBxjnu4mQVprecrHMIZtBNraHtrOcw4VGqXff7/eSJMNvrCU8cr6SLscaPnbEfHmX",
+	"FhjRfSEZSvHODCzBKTkRGmLt6OMuxH9vsLwa+4kiOdWgtDU+5yRwEq6PLXLYyt78yEYS7sF410/KzRMc",
+	"z/quft0ERq/5otQ7Up4egNaThWyGtp7oeyg6EEJY53XuKivhdxtv4MqN7JXMHKj50FlZ7IKnQo4Zt9tq",
+	"Sl31Ci+VAqUMHd5Pcs+pUpUQET2DqchzsRyXi3FHTCNyRjQlWnXOMAmM2EGnyhzybKu08VsyyBm/hWwc",
+	"VfSaU34vJM4A2ViVC5AKMqO888z/Wjk/wnm76JCk9qhgs1CBQxtRwgoVUT4fwkTrYKOwUGZMvzDnhp6m",
+	"XdFxB510TtU8ere3sHJHvC4VwT96Cc7JQLEZp9oFxq2Pw2Zx5tk6MDOfW2m1rmSAiqsbIpyp8zxf3Tlz",
+	"ZJt4dcI32ky7OZB9HCE3W7mi/bJUIHt/4Y3jcTiwX3WMUp+DdTvfe5g0Z8D12AYcrS0VuGa6E3jcU+2s",
+	"xP0BUqToytzN5LKQcDfuHLL2HN0LzqPgGi63AUnJoLJlhWcRnltjZeEm3PF0gvhBVOwaV75wNdss9JdA",
+	"0V3f+USKW+BtiPEr6Fh8QL+sFyzrSe3SimBHJMcfxJIUlK+81yh42frp55Q5zdxOaj1lSkenqqnzuuh7",
+	"C6tgROCZIiXPQF4QKBZ6RZZzlgNh6GAq+S2sIMr98IENfIlOM2VSaQIGUHwgBn7i5j364c3lCztx4Mo1",
+	"rxxfEKAyZyDt1zamb5Gbr65/uDx59u3/Drlz/9vKqdLj/sxJ3AZYPxEiB8otzah8xlvAuy3s3Q5qkNkM",
+	"sasgQmcXmawJYf3xOZAlYnFTDfEkmCO2iRd0QScsZ35NrRWiqDluhuJGjxkypsfOODsWkcSPMPrXBa/2",
+	"DQVLBgXldNZrHe7NIOh184s2uSW+5PVw251XbISCjgVIoNmY5rlfwqa3zKXHnrcuuzFp/CyS+J12HHFj",
+	"/siSY8e4DgtRuBMZ7Ik1GHG45jtlH0nGZswnRqA5r/ZuC+mc60btcPkYGWwX7s1L0eVLodSS5rfrOMPR",
+	"ajr2y1yXQ1IfHrtFTk5dwGs4YGwtLyFnZkuNdIkC0+Q0oKUyowz/uwS4xT/EdBpVMl85P2yXXN3X5uP9",
+	"ud2C4ZTl4EXxrWJHz1lvGc8aqjbjhoabqaK7xSOqlrh1Ffu5Ji1mjLnQfWcx728WjPsPMlmNe5+ymlPD",
+	"rHu9yv4J48lKW9jYg7nXFjl/Wc7XYb2aaDZCgmOAvMF/g0WUk4LpXd229VfB2ayTc6bz+JNS5rvLElbF",
+	"TQO7UcQbjODrp27jUHVksR20ziJGJDxm/2hwYjeCu4bMTcq7EDlLV+NMpGUBXCdES8o447OxDTFNCLKP",
+	"sQRV5johBeOlBpVgUM4YPmpJbWQueiii3v1tl7H58P2Bmpc3H43S91W3KgK6TS6zo21ajk0A2PGuMkiZ",
+	"j0rwmNUXnzyJ2nya1Qyb1v6B6Xkm6dIqizusv8vt92FutSAPi0bbWbpJeELKBdGCfHt2VkeJq63M3c0V",
+	"28f3NAUdY+0d5OKO5iX0hxIc/hfzzVY4cfjtJuhcqx0sEnJWch2LUDHq1QTy7s1sBwT7mh8ocXNFV8gg",
+	"z6pI5D7SnJ8nIYxjFH/i8w3GOG1CtBDjXPBZQrjQ46koeZaEwfD+dQz0/5//+u8YXcFn65NjqOGC6rlX",
+	"hPG9hMBwNqy9RepvT38dOu9MRLJQyhlvNh+iXUIycNKo/y52ij8AzfV8/QR9HHD0Lm2YdbccSsdBGFMf",
+	"EzDGGG+D72t86zXP4OO15VoNlr9F7u12a73GwDxMvdlZacjLIm4WDgwEEbfQMpIoZk08amHUITUH0ISX",
+	"xQSkIkxfkLMqlH05F7mBnhBGGmdpKLNuyO2AWJIMllQaFhqXe8yU8SstZzNQHQbw9jHjKHaLiT+fYFH1",
+	"wXTfxL+Jya73sE+8pOBRn00zk3QhYUElZEQJMqUyeuKZXI1lyTssGJ5ARXWVblFxyjhT83sK7HtqOFak",
+	"XOTUXN3fVYfr0HnI+3KnEMsilg0rx/Ub5Mq+GxX4MfkAhZKScyv5qzJNMc7eaG2U5R2CSmWF7hN36aTq",
+	"+g5rMAhkaoQxP3J1YkmFj434yvDGu5HjqjqnnXzv1mri5ouzbv9SFfCz5TUbDhp/yY6gdsnMrE6je2+x",
+	"mdoCHdVoHz8Skiwxw3ACx8SNnJDJimiDMUkd7ubCv+0rioRmraRZLcDlUiH5xSC0QeSWNhKDVp765vto",
+	"v7zlXtZe33Q/znzAsh2vyBvktizcvrR1we61TQut0wS28B37XoiF7bWuzxhbavcldR/xprtK1pBvHYVi",
+	"uFfjUOO2ooQhKKbhE2vi4vDO4XJd4nzMoFnL7NtCfdsLPoSKvHYI+6vKPzJ+u1c0TIeqW4X59U07iBpE",
+	"Ki1kLKYJkbAAqlVCFCtYjgngCanCWVRSx1ci2cJsZ5qxVG9XYJ1hqF5z9IzEjPH9LO1QdOkOPrFwO8DZ",
+	"MYIvYmt8QzP4MwYz1EzzPiDWlA3vAWBvYihK+bb5G041wy+VnI4x1S+W9MUxISlM4SWCk5IrOq1SMRUp",
+	"aAZ1HngzNTiqgk7p2PK+dYudNbWe22hpiq4QogU5paWenxZTekGAS5GbFzQpF1hUJPSlEKrJaQHm1VMt",
+	"9MJ6j4NMqtqYiwPVApZR1qujj8l2perOGvXH+7OKCHv4YbjtBG8qfquorbkSOy1A2yOoNf7NVpk/EGD2",
+	"HUK2ggtpVjBMHAqqES0oR1pPZ8DT1RgyZiu8oIdAxmtorWcvdcU51me5FyHeJ6B4+7ntGd7ZvUmWg9JO",
+	"Db2PX2wf9dd/s8ldYbBrJ18PfrB3ulxWQlc6ywI4KfxxYUWvknt9yeVXuAp2WHPCnp4B16y0qaBmbCUE",
+	"x3pSlrVhioIimdgnk7W3m24f514Hgb205SxFRlcBUXThpH6DDk0zNKIiefx1N9/Hw+csbvNYec9KRXBb",
+	"oLpvhmKFby9cWtOuXpAQuptX8zLMjrrwtU/QyltqW3xwz6S6DbvYhzJu2MP3qN5WWEZoLoFmKyKBpnPI",
+	"DrerJqbvN0IFwO28NyA5Q5mgmXSZ9PLmbYSaQ2gpNcm/h/Tox9grAWwDABii5+LTFaHEvFmDw+EytEo4",
+	"aL5TAAvbr3ztMH8CKkHp/gpC27HYUAl2ViBU6kKt65MQ5SS07FsfQCSMRyD+tRYQg5c9wewnWL73ukXb",
+	"G6wpy7fCuv0aDatxFWUulkYnScGrDKpZ6OScdBU12a7D4pRJtdToBjGPqCsqeB+ZqtJsNx1LFVe1u31+",
+	"07Dhbv7dvO9yYuJxuaEf0sdToCPytGXJwoz4jkza+wYT9RCNtocM2Xp63ZzgwhXpKISE5o5t8S/3b7Zg",
+	"wDWWz5I2laqH+uKcAH4NiQ8N89aJAIa2AeC/t1wwUXEOVErzqgwtcD12Ocl1jpV5MSbwhXMdgpE1kCdi",
+	"KC45HmMPidCF8LsPtp3TOwlTkD6YcKcQljqcsSVWkwolN+Be+5u1y9sGMQ5YqnX03+mu1QEWzS93vs/g",
+	"jDHk+ONrO8Kzsy3MJJx42/bUGypd1sRarE4fuOkFLerKDbbD6W31idQHEgoZ9Ymsrahdobql6ueMqj1d",
+	"ZTtxp57MptMasKASE7r2JNRVjeHNIR74Fr7PmZDjVHBNUz2uWOsaL2PSR8+QIzRUKVT462pPCgAjKGxi",
+	"y9SHBKpogYjWtP4w2l5GQWparMhMEC0OMfsnUL59epmDuqSuzbyfUh0C914a6V7w7+8lkPifRQvrbATa",
+	"fuqF6qiOfUmu/dFtA6MO6H3VhKE5SLggVWkNVzHDXVi402+f94fcLScUjwt0W9523y+rROl1qrYN08Nx",
+	"rmCKiad7fFNHdnrJSdGiCslA2MLEX3SSxeOevAq2WeGiA7PAakL/Xe8jUveVuOIHv79+F473BuRsz7yZ",
+	"AlwV30gpUb/Kc4JvZYRxXwQntNBjVVFOMsBSQ8M+Wfc4XhhkuGH2J6qqbxy0YFoPNdgwWmvBT5StP6hK",
+	"ecfuhHyijvtM0U6rwpML6W5zVz0vLW64sAfe1+Ds3u5k/YW4g2xDuqoUS0XwJVvlqD6a4aAjFqkjuKiK",
+	"g+14XjOLFjG2DxpzkxllHDJ7Vw4CzRYJLQS2ZYHieNiRpMvyTALvCG4SxcQMHFlFtXyjaq51pag6KGhB",
+	"JkLPEzIVeVbjRQhR8YUVlV9M9YoC2h7gKOEES/taxIsNGFSN3wLRwe0Fp1RFtwzC0Zp7CQWS6vDXdxND",
+	"CX9ku9DPdXOaHyQJMKeJFx4LtqHlW6eud/n0RP08km687rjct/JR27yyc6SXqwe0Yb37lR5qD5y0Tya6",
+	"+G3HfoiqBk0Q+aLrGrRFoX0jDjrgp1Nz2LaWvXwS91IBNov8UQ+HQWTlSpmbdyMSx36eiFpV6K0R7CvX",
+	"NzdmtUu/M6bJURXTgzMdtzSInt6RVtuo1q1JoGPbQ+ZLsV30MZQHe/J28k5QOrA+7qNj1FgBjCWYj1Id",
+	"EyQ+zAH76jkY9Qt+oogbAa3UWLu9Hoa4aNYh+d5gGZmsfCfB88hbWFDD55Q058DYniQwYlCeEWvdCISE",
+	"rnIBoZnBGT0DUOk8g30NEMF97md/2BOMuwzDbfjaQHS3Wi82gQtebLWn5ip+BL0f6Gy/3fBit1xH26dh",
+	"eHrJmV6NFZ2CXo1bPeToFGYllVib1guBm96hWZlrNZ4IKjMvN44zoHqOogTGTPswtVRIwUGOzW0bwQST",
+	"gmPmgGD9hxApQgr6ZUsUwUr3Y+L3xKOHwZIHxIrICdpg5BcYuL9rCpu1H4w3xEAbcFmO+wdJrw3ZGuDX",
+	"DXu4AgW7moLClbWooiY5UKXJ02dBKjWyFWyNRQxpEJwEK928tc17qFMvY4EL8YpzUgq5Q6p1nXscAWnG",
+	"laY8hb3qybXzWQPpoTtqr6MgSkdkfxBf15ESe7UW19JC9oadpl+JqaoGcUwmtJU396wf7OqFjhu1OA8S",
+	"JYt9xGPhfuttxrGbb6ROen9K2K6U+lBBqf1bfIRtevtXtLHdHHuV5/UF2Wiq2Z2RDPbcec747b6JHFi7",
+	"JMabrSMgFobrakWfk6cJ+YYm5Op5NJrfy8+bjrgyhzgby85bDwcYw8dFztJY93Ok2Oe2SVoJtjw7s0qw",
+	"L6hsf1zkpXJRMVWr0CeKLBnPMKc7ltW4VhC7q15R3wBo3wB3o68YXzIXFy3w/QvICdXYeWcd8+ZQ7EC6",
+	"sL/rpVJsxouOkpefNaC6PtwKamsq7+p7+z7B7cvqbgOzBr5J08DrDtEjnyeWIf53QWeMZO+r/zWReT8V",
+	"8B7czJZCjwoBEdq5LtFVRKYh5ia7E4qe5cr742Gnkcsj5zpaOURsSuxRmf1+GNh56LFQ4G+2u73jCBQi",
+	"znbI8yWw7h9GWuc7xCtDSFH0JaR9rcCdiati16TVHoZkJ4b6ffhZ3DIa+98aQ9m8g0No7NuyPL8opb25",
+	"2P309k9G/Lb3EamI4YHFpP1J2ScnXD2s8leu2OgLb2xZz0kwj3c3xqxRxcZAcfhzvUzWNUSM5O/2T+7X",
+	"4rAuQ7d/eOPGBlR7JI7aiKAusTcFoyn2VYb27FPICtC+WXCftNueTQPdaYeHFk5Wb7250aRx+T1IuIWh",
+	"/fLZApBoF3tzFMMvLan6stZ/jZm1MAe/0Bx7XJvdEiGxDpx/9snhqaOfSMlzUHWbWcI4mZZ53gFQOwHg",
+	"DqC0AWI2XfMhsg8qsrN/+FtdB3OtQVrBsArCPexRD+fhZDxlGXA9XgHdJH0EVsM9EtsX5SS3taj2PIEW",
+	"hdlQMLKRz9FRY2zcrzpuaDzdDD3m6oMSgnUOUd880/fmZ0MeFgrKTPBV4fOMKJFAcx+121dMfhBXs2JY",
+	"LWS17Tx+qd/cJK+34Ci8ujWbcmP6DnDYX+E317dvo9ltyN1PcFxDw/ujXddU23Cxr94foFmgHD89O0u2",
+	"oV3vjpc+Cz485sHmpL1eybzfxE0I0TJJl6HdsqMcfxs54rtoxCb0cqz0wJBugD6M7opM7UvXWQPy2woP",
+	"CKDGSGa+O25YiXwq5PgfdBAgxiAZVEWboz59O+POpdEQDMa15klXfWoQPkgVta7ldJ/voeqqBWd3X2Fr",
+	"34a195PHepPww0tS+5L0/Tb0QJLUftS7v+DTJMU9zB/X3mhTNeQQqSuvOkOYcs1N8M8YObB1pH9gEdyY",
+	"s9k8Z7O5VpuqkPZ36bYqHnC2WIBWZAHSlv8mRxo+6oTguV2sZ8U02sgamdIVLuVCzxmfEcgVkILqdA7Z",
+	"cUJ+eP/mxxNQKV1ARuCjUQ9xFFtAoaDy1tZPIFSKkme2nLSQmbKdN91AsbKmByt00VZpc7ijPIXEdome",
+	"CklSmucgFVnORZWPTwC76zRXQY4qF1XiwhOPh+T9HEYcpyMlZoSALLBcK1OapcrXALBlXDH1IWmG/DTz",
+	"IxhP8zKDLBlxJYiai6U5d6axUzhfCQ72Emyx2dyGGBUkByo5Wc5ZOncnHInAnIs8G4741mIfrcNPQjCN",
+	"kdv1Qunr5rnFImeQ+U5o6+lTOVWa/F2UktOcKPhHif0RsGCuGRfXrmIt2NbJphtlPHfJ2OuTuTewVbJy",
+	"8qNh9tXE/SbK6Wx9/HB2ckKCjZ8TV2IVg5BWoImtQ28IIyZj9pu1o1rXlOU5lkOkhMPSnRpTxPwOmW0n",
+	"ZcO2j+y0oAjlamlIg2815YvwH1+MuIRJyfIsNqR5oMkEFMvsFWH5JhyL8dkFSQ1eMz4bl4tzYqNMmE2A",
+	"GnF3PEl1BlRjFBwel2Lm0pWmUl/UH56bd8w0+A7lWf3oYsSVNvib2VAD1/maam22ijizWOS26YYHLluS",
+	"G8dhBk20ZJBdEKXFYgHZ+Yh7YmdnUY2Pj6i6dU303QEdW4zyzMFdA7IHf4BYxLE6kqp+hqsWbtePf+EK",
+	"ttcy9IXKQqRqgb0Fzm5k7crjm9IU9I4tQKIOmZ2EvppDHkCV+EcZLbth8B4fEep6TyotRFxfrIpAr0XJ",
+	"SwvwDnFSWgBiz7krZ2q24Ym8kIlra7mGkVIZ9EEYQ+wccZs/wQUReYbohOS+ws7jhFDXjdLjKMkNgzHY",
+	"wQWRNV+raTURktj7TEYcqwQgy2M5BkMiB0acseMQ18tbNeEZV43N11x/jngpe3E7bogonrPcQ7Oz91hX",
+	"s/eangPRetY4lPvMmKqYq8gZEnY+V2MtS6z0ytLJIBnMDE7SYlLm1NL+nFYB4WqsQN6x1EaeUBsEHv42",
+	"F6WymLyQYuI55kIy56mArEz9r+lCjVNRSly+WkDKqDn9cUb9iGY1RspA7904A6MCFDZlSMKszKktANAd",
+	"T35tU88PU4F4I14aQUd15EIjSKXo08DXvKhHjJxZCKWJBqSTDhmOqCIuLfScKA1FAVlCcmGRTMEugY1t",
+	"WwkuM9mgLV5X/UausLFUNAK1Tvw/WEc928RqJwts9dEkQuF+ViAJyy4Ipp35VBu1MufZx4iOruaujo8b",
+	"RUQXVlF/H9QtCPfZ8/T3srXWF9QKB+qVeVav4r1ksxlEejwB7+gZcAureBi6QQVNPwouihVxb2EDTyPw",
+	"qBUXfFWg2rVaV4UaqrGMxBv+eaWBiOlUQdXq2Ar+rmSmCyeKRHVHwxffV99TZZdEFwug0g/XvPAnqjV+",
+	"l6HSvuRPyG8mwcOMQwMq+3XwdiSt+ZaLZQ7ZrL+X0Uec9n1/Hzdq3zTpHrGrYj93aDT7WeSxKMwNR//C",
+	"+846erBt5Bd2iO/ZrJTQaMLW4yvXSa6jP1t3Xza/bimUek8nkaVDnkcY1d+kWP76t1Tkvw52llfb+1zj",
+	"je18A5GPUY454BxmzB079jVPOjpkRw0y0LTn4G/Mq/HKEDttV4rlwY/MjHngI5Ni2SGUeLl3hxWvVWzR",
+	"dOCmcJfT2EMDBhIH542Ta0Be2Bhqe50Lt7SXriFqxHYJNMPax/32+IN/fS0jZNe7sBTq/kqnHa1pO3Rl",
+	"ntb6oO8O/2td3ndZVKPcgoh62OrmCIc6PhkE1x1kQCsQLiiTOx8AxjG+o0zulvygJfBs98nMVx3HrGXJ",
+	"01a/qM7G9RZffWxChSDB0a7BfrPLRbtvvdtP8yhrVbhe3AYMdsQl4rm2DQyoIpWDaEhu8McbwhShEwVc",
+	"WwcA0+YXVS4WtqTQep2lDTE3GVOLnHbYZPC7hNxYn8G3N+SIElXQPLdPjo28fPO39NcbcjRnWQacaEEW",
+	"UmhINREc4mUVq4U2TACSucK5ClLBM9ooi9rVKdgtfsMJ/xBQwraw6iL5duVcoTd612/XKM9uX9f1d3bj",
+	"1/fl94gi2R5n5bOmdxZOXUfpsc0GvR+vbm+/XtY6VtdbTQZBrGczAqG9uvpmNkDiG8enWlCoxmLaS/HJ",
+	"mHKZUlHyutW0avS9pn3VORD/gV0SZ+wOeDxBToKai7xDiUZ6AOipMRRLYSV3HLdeMNKnOZVAJ9FOte3a",
+	"YXgmjR2Hy9hwxj95X+99jWvN4V5xLVcHkj32YFo7sZTmmjeq6PvV3dvN/dstyW1zbDZW2ljWht23hbPD",
+	"Uf2qYt/OXzoYVuMCqPmj49zvw1ZuIVb2PjgLwqx1S3WWqS0gY5RjKNFYi/E6qandBq1XQ9m0JcYEUor3",
+	"3Bla4w8CW7NqIUjOtM7RsYJk4njdDb6hMtP+XHF/ruZKF2650g01wA7K4Mz11+WcK0B9SG72ti3INNGs",
+	"I19xLyrcQ+HamQ7HCS1mGW5yRtj1dFV1nElRLnbfnh3uL+bjB9ybW9z2fdmFHIaBuiFfayiievID2XL3",
+	"Msf2vXfczHo9GUMMN9bzdFXi44z/cGw1GWCkRg+RchsDtuMkza2F+9hwVusLO0TdmDUPRKxyii/T0j8y",
+	"b4ciKLuXMykX/bqbbc557Vk/ZD9n5y7FBB6kxod7e1vUKr7UbWDyL3RFl27Iq93mPg2LAqwttjlzpOxG",
+	"tAjGPjU3LGxvQLvaNLd7Ff62NX2y6wf7uaFyNtWbJUftLVFNM9fWUElfpn+re6o6NXUgtrfRQvoZ/DXo",
+	"W6iNvVuL0VvXxprVpJHP4YbbdKzedLvu9dtH5vV49IltScmgK6+rdWz4WrVIX8csIl9vOzL1uQ9sP5jf",
+	"YKjfA+QPqh+17Cj3uqJfvNu8eUNOA98338dqcPbl2OTv375/94pLkcf9fUIvaKnn41KyjorTqQS9fRnu",
+	"vaQxYHQ9hsLF69rfxfrJYhFiwVMgGSwkoBULtf9MYmAtmaxsKCbIOixnyvLQFBAIy52ZWqkUSi1pvkMF",
+	"uBf+k3jSxpRx1pnNVW/mXv0PZ17lWq9ibaNzdhRou4DOKD5sxng0Qt1VhINiAlkGWX0NVoJV2LoKUyvO",
+	"sV2/+YtQfFVIFz6fEaabAdfWIlGweDaehEVO046YOQzRMnBGtCClAsK40kAzrLAYwpFr/L81jykvZ/Hj",
+	"czvd3ESmOg/3lo3StUkKbvPar/gCw8hevaez7dZuF5SHq/OgEGb+VQAYQEMD0BOPdpGdVDfeicRBLbv+",
+	"CZGp4FMmiwrsm6f1TgJKb4IjoPjSFKqK48No53YX4d7YUk8eg5p+k1tYLxVIzC2qy2dochQJ0TzedV0d",
+	"tfl7n8z2BvkV+G9CHKYIFyQXfAYYLVgqBE2iNF0pzGshk1KTlHIuNJmAocD5ilCEiVDEDmhvN7HqJjve",
+	"uxu1fHTiZR3r7wlKQXlpo2RKW2LAHlyfxIwmmnn08ugWHGcS+qLtCnogj63mtGs+axZvl1XYbHU02Nv1",
+	"7niiHUkS9viqwrTHCTHniNNUB9nrHDsPZM9SDB3nQPB6SA5ag8SsIL0UJGMzplVCVJnOsVH00+/iFaJC",
+	"1h0EHj+PlyHsx4RbWSc2KpdnZDGXrukU1f40a36wU+3fCo22Vjv3mNNc1BuaQZ03hqNZRdoGjQx6YsoG",
+	"TtR5/S89Gu0cIL5BDngRoIIPp6YugSEiHgx6BZXjcg+RFG8l4Vh0UkSq6Fswof1p54HXsfE7cO99KHhH",
+	"0u6ZOfyn52QulkRpKfjMZfRhtMFCMK6VTxH0mLDm2esWzGy8/y66aDtVYFsKyma24FvrVwvpcREHA6rg",
+	"bvcvt4Aj7VVtYYvqsw+5vLJoroKs65zZZK976zZRJGcFxIO/drwON05HHEj/y2iM09UVzhrNt0qAD1FV",
+	"Ee5YBjyFvmvAwgURdV9IAhnTBLiWDJSVtm2VA68rHVn8d/UOEmKLH2AVzoSs1QzFvPzKTZHUtRBUYumK",
+	"Or4gIs+crdy2k4Cl/yc2FZ2L3Kpo5r/uBWIjtIfELLlgOSiNafx+3ajfJsTABHYkTVxjLRtNEdmV201W",
+	"wticdEIywe2fxwcs23/baqcTxLBaIBrUd2l+UwqUcrmKOeO3mPuIqnq159qz12Q4QYSIf7UvdGyuh1hf",
+	"T9xSUV1m32qKW9YTK2fmelIFczXW1ax2uVMly/fiFvhhakDDxwWToO5lYeoJV9Zjqe5pzupuxydhyj7G",
+	"RX2bbBp0hHGSnjYHmWAvWchz+09F6MLmqsWcgOL2Xuvf0MLMrb/f5e+lCvW46z37Nna2bMTFHkRoQZDf",
+	"nzv+rGKpnXsVB2bKXHBHpIWLGu/mnFVDxrUnc6piTZeCwXdBtFzMGL8XprV6APe6pjfVN1FXzZSOgW84",
+	"vaJUemzZ3bi7y9M1OOdtZSmWoKqeW/arC1JyzfLaEudLsDBNjt69vX5PTumCnd49PS3g1H90XJX/wdZJ",
+	"aL6qX0tinyCvV2zGT0SpXeUGRZ6ffTOM2rc+QZMOC2AtSAzAtnkNLbDruIJ2E+X9CmoaHNyv+PL+SNUN",
+	"RW8XdvYLo0IetmtY9Aq6TuQQ9RiRun3Z1RjNEvdTFR+G3sZUul8aJeIC+beuz4khxJmvCplGZdkPQt7G",
+	"eV7/hAy6pEwzPhvvnJy3va+E0R+U2CH/cvuQlW6nxRj93aveg7/yqkRHrqOLHDvQQt2I48lqHEr5e7Xu",
+	"9rG6G1IqMYbdakgH20RHQksdRFndbwyM4muL3mD3aa0juI0DKCXTq+u0al0xASpBVupKKwyLk8t3r63Q",
+	"bU3Kbb7s5HEhyU1KFfiCu/iBZTw3QzSk2YABN12NTnOtFzZCAQt7vhDilkFcnpismrMbfewUZagh+Zkr",
+	"OgUvFShiWCShuRJEgStu6GZ4oshfT15cX31/gnseYjj84HyQ2pm9OD2odzN2X9aLpgv272CuGdM2piKW",
+	"wFmUuWYndAY8NdLKQiimhVwZtcYMfeJOqhVldU4yUYDSLCVzUbCUZb75mkoI1j0a8bDxLVkYVshSqFs5",
+	"G2EHJBOlwolanxNsilv/2BjMdtEd8XAs1y1XPSELCc4kYzYxLXUpwQ6niC0pqoYjPuIvBHfvqfMRPyH/",
+	"dv32J8I4jiZKbcS+Wy6W3JpOsCgKreU5ka2wHbWvTXNhfmJge1TnrGCuy4Fi/4ShGR5bb9rHV9+/IN89",
+	"//b/kBssv2ZrO50ubA/Q//V3JfjNBbmjOXNFI22nT5JSKVdGUr2xP9ygVRJdOSNOsNamIkDTORHTKfDM",
+	"1kYCLNh4QgwbUUTTWyA3uL4b2yObE7Gg/yiB3FjufpMQCbqUnNwgjblJyA3yYvv+TSAI3CR2CAlmfiEz",
+	"kIDmKnNCqCjjzFdAsZgkDmqW/+o9nd1cVAEbZowMcjB/I0IgLjBNJjS9NWd483p68obqdH5Djp4/fZYQ",
+	"3yneTOtaxrpRk0ausaY5XJDnz/4U/oq1efnseIjj/iQ4+MGrBvRuTDO8GbUSxr85ez4kr1Cw/8ur9xZx",
+	"/bMfXl2+xO1e8gpybEbjgkpagHUNeqH+zFyXK8tJHeZXfnbBQeFQVsStiiw+O3tq10jJzY/Cgs2NHwjb",
+	"IjpMlfbKXzkVxBJphB8DoTd/PbmyYHzyOrtBXLhMU1DqHNUPc+I4SwcVw+xqS2qIpUYX/sYUuUmVnI6R",
+	"rt4Qqkb8JqRiN0SYw2nQwGOX8GVhsSbjVJGbSzRlsX/iTs/Jn5Eok//5r/82q/7A9NxoSsD0HKSrxmpl",
+	"KVJQDZLRnKSUkwlgQdYhuXSHY+8Ya7ZiuVYjmivwJfnUiD8/e35hIx907N1MYGSEH41hZEI4AmptWAMv",
+	"Zyk4kcsRbCOlSgaayrAQQUDHzRkEitH54OnwbHiGEscCOF2wwfngm+HZ8Bss367nyB6ra0qr0NsZxAKW",
+	"yYLOIHRPCsMW+VoR2da2zQEmrvCfDYNrfpAQseQGDEPmXtWpwvyyhFhzZUI0lTPQ2LtTVUZr9/40p7Ok",
+	"SUMGuHPbdvF1NjgfGFJ2mfpw3wq91OD8b/+yXNIX/nNnHouVtzJSVJyPD7KenrPzEF0x9DsPZE9wbESd",
+	"xudblYFoHe6Nc2jxYDNU7orYEQTJxm0gdg4oJ1IaqPFyKlYB9J2Nj73M1JrWgNi2Q28p+EvuYj95C8AN",
+	"HjFV56vG5qse7nzNzYSNjZ/H1IAaM04v1dvpoMd7PxrJoM+LL6wp4LdfAy3ALO3Z2Zl16nPtYvVCGefv",
+	"rr5evZWNTfvSqkMiyrBdpMyRsaEBv+d2/tiw1TpPfbt1fP/p9vd/5tRxIsjMR9/2meQ1x65cedVz/duz",
+	"b7Z/dW2LeP7M6R1l1sTyW1jBHomf3zHGYMwU6m7ul1/N2y1ucPovlv1meYFBt3Wu8BNApoiXsobk0qoD",
+	"kBldoHJxxCi8l10spD5RZEE55MiLh+SyzFAMPrLrGNrps+N1iv4Sn1x6n2CLpG8BxddTXHYMFp/HeqXg",
+	"IvoDy59p5sSlveHleZ+b/17ICVansV883xGMv9v+/gvBpzmzBqrnT5/tNsGzP+30/udEEXvFToBzGvEa",
+	"miRxAel9JRZZIdgHSA/Ja00Yn4M0v5j/r5WzrNtCnNv6y+uSo7Tlx72Q+HwdE/4CukKDByasMaJab3/o",
+	"yk+5uCYMEu8Y1r12iu/goJ8OsZ5/NVD5lsNmeNyR6r1EgrdA0rcejOh8VKgUVfEfRlDh+oLwh6X3lR7t",
+	"Jp3AVEiwtoKpBrkO9dacfxD6jwD1Z5GtDowtzuPwW9NoqmUJv30WTLXryR4eTe8rLP0emN/Tb3pNYO77",
+	"vRA/Gs3Jfvdtn/NyZfMhewMZo75x1fNnv18ObclTzaHJkeGoYslBPlE1HZLOEc8hP95F1j2tgsq67CA/",
+	"Mn5rLY/lIhc0g4xkrkypqugXk74zH7bLGKIlE1utTFZkORfYPbPq96MbrHPdYvGqDnR7MHLh50Cf4Ub2",
+	"bo7ZvfyJReGvh2Ob0/KHRKjWFPsPYFuNdU6uJU1vjTq+PysXSsc6htRwtpRMQwho5GeEXkXm1KYZMGmw",
+	"CL0O1gtBjp4//eY40MWqW8eY0YgudpllDVA9PEOtoZTf4pGjE2pBpT6dClmcZNTmYdejtaLPKgdjVw0N",
+	"zOgMrVUTxm2q1L7lNlyOaFdLzD5SwdODH2DULOLgtCUYeH/BNuGgeu9B5fgG8/5mx/efH553N97/hDz7",
+	"c1I3CyiEkpzxW3L0b9dvf8JKuZYhEloxRHIUwc/EC/cGMaro+AZmHsepYxfPruK2u70X9+K/b+rxH5AD",
+	"V7NsYsH1Vh957wbeW0kq9Xkl5uqzEvvMATkqOSpBmN5+fFC1OsqLKyZaLWjoohYjfNQ6b98EiQsPwUur",
+	"8V045CfmRPX2IqBul7S/ipo8JNfaVa39lCyrjz77tamnn5XVZYaf1XlToQhPjjwnQelaBXzkAm226Oq3",
+	"BXdaNt/ddNKwau4BadKhfTcXpKrohryVZhi7DFYtxtB0FwFvxrYu7HVXj99slDK+cw+/aHufX+SXY/EL",
+	"XBMUsw+4WBKmvkhD/ZdGLR+tf18cOfYkAqlLgyQnpBB3NjhOOQpjqDCbEqpube2PzWpFVjB+alupnroe",
+	"ukh1owT0WlOpVd2N17erm9D0dmabjttASeu1oxoLhGHX7mibZMbNXkZ8KvIMZNjjOGd32Og4cV22bwEW",
+	"qu56TIKmylmz6bFvHnwx4sI3ta7nnlNFUloail0ufOzjkmLBMsbNSpkyv83F0pyz32fdGVtMzYJlybld",
+	"hjTs8CiMlJaAb94QCVPsUe7b0rqXbd9y1/+Z2K0f4z7mYjniOGtqGIu5ZTspliA5Narb6p8+MNcQNtfD",
+	"eEheGfVUAhJS3KOzEdvvz20AqA/IdZsKPF7V1iyPs8PgpBJSYHeYwTUkHwwvqYGR8RF3i6q5mlkV3s3Q",
+	"TTN204Jrht7kb1f2paCn+brG+exgDGO9dXrMKuRiSy/caVgIkCVX6+D+oDrpvRjDVyAWPyBdrbbWIKZX",
+	"FTZjHJrBxieq0Ud6vTl7EqNK5Ajppgql2gqu24KtQYxOM833GCaK8XI28DMUOxMCXDO9SrwsIyTRrIAh",
+	"ucTpbfx9JYIiOh89P/uGYMPiJVNwbIFYS8pyQxMgnwalweoid1KUM+uHvnz3uiOKtLTlBXrEkOJWxqUC",
+	"+fniR+3J9YoH3PD5fnNXDo+dv9wcpdqRrNoZlSr2Gqp32GM0TtXGOm7a+oOGQRog3R4FiVkvDxgEeR/K",
+	"/RXZClDLMiduCUwzFp0c1ZQJhcI1imkp4zqxPE3nkN7aSlOdhPMtB5uGZN1K1jbvCp6mc8r4E0WMDkeO",
+	"lGG7RhK05WmspEXV/NjIpxQJakJsdUTU20eccvIqe/btt0+/I7ewIhlIdgdZzRucIHcLqyH5d4AFScWC",
+	"oaAHEhrc44nz1DuiO+LOHKDnUNiMIJv1R+iMMm7ryxXRlBJzLu5dIUc8FDjtFbiHJyfB6ZHvX//46iYm",
+	"d/0FLEF/ERz1Tnj58YRn67i51YkYV9XrJaOP5MuVqr4ep8BLseTonGoJOxbOQxjxCS4IRYg6MfGmE1nr",
+	"xOMonn6g+a1VdwzOufEN4Hs1RleVYpAqk+VcKPdyJgBVXtuvfYPUsy6x/IKr8jLLw/IbnIuFVvV1CJeg",
+	"ytzQxFtUf7F4dt0KAQ+FKTKR4hb48ZcK/583DArSW1cpBL2wEbCtwSqAKnumrqJ0G5q7LMXXPsU4RJQj",
+	"qkjm0Mqzg7+8ahPp4AtM10PeUDOPEc/F7Nhl4hltGZmY4V1mggiBRUczVeRfo0Ew9GhwTv42HA5//c0p",
+	"/5gNOoERdxg+WbUw33CyIx8mZjiHKO2PWYkWFUqksMlWTmmwZ4rjzkWejXiFxGCtDamQmUpcxY6QhhfU",
+	"3BGQCaxEdY6WJQOPmgECdL20nLDNmB7Adl3h7qrCod+SHkwuwtI+oc37ISgO5oUxRWcSnPMCPRf+Bo6/",
+	"TEn50ZXXh2S2iKTFV7xbTKh2cmdELriFhSai1JX1wwu126QCn/3cbUe22dZUaygWaILFhj6Gatnw97Cm",
+	"FD42y4JsSL6nLC8lKJJBTldkWkpLRu1IasSPrkDL1cnlVIM8JgvzLHWNt7WtXIVVJpPmI54lZEolKczk",
+	"OXAGXOcr95L9As3Jzlzqvjuh+oTyE/eCa2iUi/RWmWMbkms2QyMx48Sac639yCeEA8+Uq0jgfhoSrJuD",
+	"3cA1KYTS5Nm3z9vVkeoiWO6dp8nZs+dkstKGhTx/9iw0/4z4t2ffWIwOTsYRAiFIQfnKVtJCyUoaom3W",
+	"7E68MuFHaPaPeMcPQ5tx7Joqf1IK+yZqPLi2CGKEY4s8xZRiVjJcoGk/NZxuipYv5H9KszwnEyBiiY7d",
+	"L4WANrMHvg533XdfCsltmJVd4Z3B+d9+DanudVgXwuJziLUXRIHTepqVIQKqyjJrfowTVmG7EnRQVktU",
+	"fDYdmrftLEj2c6DSPcdJh6RRD2hOsbuE/0QLQ6TObeENn4j3HTmyFTkJdV/hTl+++vHV+1frdYQwoCMM",
+	"qva0zu4kEvLwo91inwRVh5RYgqbeFHIMs1P4svwzrcSdnV3xvy8XzVbxBRHJQkIPxCimtBsrvjcqVA3W",
+	"c8PVlqB8xY2adA/JBykM+xMZeI4emOYqiSFnt0CW+KpHbOS9362x2uOL6My+d3aAV77oCspG2CxkKaSR",
+	"JTDvJK4xvfn+8oE48AuRwRfFgN8HFBMlRlsQ4yvH8K8vdua7r0b/+YvrJ9KSzo6MGlDquSElKdVoorHt",
+	"SGgT/463Uh4fw19VjYiaQF9rRQrQFOM9rI2qzpS7cKaqHLx/1kr/pw6V7pFJ9xf4pIl0XUj7mDvXI9t9",
+	"wSB1rsnqxg6VLtcFsKfB9ccrYOVLulKoNmMCTAFcJ4QjBErgWMMu8eYiRXk2ER8NU3NE6uTaicgn70TO",
+	"0tVhQNkNvhtEi1SDPlFaAi0O4rF6cDfV1wzQle+J8vWcYTSjN0Dq+FPAuqW5Bw4of7sx9iaWSWqXEQ31",
+	"vsJHnyif1E72qSW7Taziyp3M78X5+5iZcmCq8ouPfnCFZOt886OmN/gCBTnzitEVbAEXiqHT29Msm0TD",
+	"sLZM0kOTDcNAmIbCiHpoZXdxpd7AXpc5DYNr6hyUVjEl7XpQjbjzyWEDVLt2WBKmE9+4ISPL+eqi8kVy",
+	"DBVHAzzj2FaUKZ1YtVdhv1QuSJpTVow4mo+qyMHADXr0/Oz5sWHt01L5gjaGDmKU+kpw248ULfogleC4",
+	"uIorMD3iRzZAWs9hFZhOaZbVN6xFIB4c27NwM31Xe7Wq1+dUkQkAH3HfBjypqg8bAPL3ygnNMYA5qQdp",
+	"Hq+1JQnl2kPVtXGtOxR7BVfTYhdjPC/zZ7OCJfFFwW2gjqOf5MhsE6c14Dvi1VjovD62ofMSqLJL8aQ6",
+	"IeXCHMq3Z2ehe+Do+bNnxzFb/Qe34U/EXfx0NO/HYSKmPT8Ef+QHj/wgyg88hNT4V1GVyYoUTGEBb6yW",
+	"4x5IZA+J9zJayuclskqRsdi2nVWwAgOYuq2Ol84/9+Ly+tXVq19ev/owfv3m3dur9+MXb3968fPV1auf",
+	"Xvwn+buYKCJL7l1tSNvWP/mPn1/9/Mo6KA0hucAoRVd/oI6zKOyOAlL87dk3OGJgkkxc7IYhRs4OORzx",
+	"95UZQvmC6mYMbOmIxOiC3GRyNZYl/78Gi28w+wSdCbLmWH8Xkye+djxRRntcoodzKco8I3O6WAAfkrde",
+	"RrbZJ3iQ2O/FXBbNc4Ksx66MXMGJfcNFqVjjSd3CHvNQsAslObqFlb3+BZWa29Y5zuQyBWmAxPKOtaLM",
+	"Ljg0SjxtbvZrXMN6AHzzzn9xJxfGIlmZxBakcbvqKH/rzndzjd+NqZw7loexKfmNNhORJp/mug23sW+T",
+	"HCszzoCnzLdHxgA9Iy00GlYk96o24zsixgoaL3LKq6bXKKm8uP4Fz/yvP17/FUOmkHPF2mzXkOG6DK6/",
+	"Uk5ypuaQjTs6pbpiwxVQxducdlTL8WuKPLhrtMLpUWVnv+o6h0uoskjxb2KyPZHq72LSmUT1qcrvfGnR",
+	"SX/EWjoWZIKiAhaXDf4KWaPvpMxvqz4jTXi5IAuR5xVQMe0aZoQ1nj1zjnHszdb6d3ZspmwBzmYcvhsh",
+	"aHNnVmDUjSnjSDKaRs6qEZ5RepSm5ub8Z4lLiWjGM19YA5IiM9CdZW8rXvRglpqNiP3ebuDR/tmVtM29",
+	"TGPFIZ8xW6nWmPhRN62xckIUeu9rBGVcacpTOIGPOEcX1GNEnnNJk0LcuSxzhEXiB7G2lPO61VCrE0as",
+	"ifOIoxhq4D8VfMpkYTGg8EmNqm4ErZI6uXjOlBZyVdfJqmtMG86nkhEPSx3V/ZBVgvHh9pAhY+YHDFiu",
+	"vreC45ECGPFMpMpj9QnlmTsnNSyy4yrhwBmV6gxnI1YN7ZthDV9sdW3mHXF70UPiqF3l41tP7aluyK0i",
+	"JoG+wqleuze3yaBvXZyiglAMVk9swvmRhAVQ37fTDXN8QehEAdfnQSN3Vs8HHxe5yKoWhjHZtSVXhSJs",
+	"/1bwSq+wxYsRD+/fMGFP307Nek6fhW6Lhs/iMXnwAMmDHsKeuMZmtlqekESJogW8BsWDm6nT307Mj6fP",
+	"YjlLcSGghW/d+vuHusiRwd0nyuc8tFTUBKtTuPITTBKWqYvG4i2HD3WsEXeGR2K1Z4liQoYHgu2DjNBg",
+	"43FRtbJKLUYTukZiXg8OxxlxX3KiRmJ0VDoroi3/YCQb75eyZzCsSjS41A/Hvfx2BTeU0tA8+wAyl6u1",
+	"QEdw1dnJtuBKwjZb7uCUKGUKw7YFIROGQUDAe4zWLPJcobiXECUaVgXMaHA8dGn0TmtWmICbO9ugvrtr",
+	"76fGvxSkXlVibeVmXbisL1SX761aPyqSj4rk70iR3MgVUOg6oo4YYsTV8Q4a5Q5cRYN0PTKxpVd35rpl",
+	"fPXrBF93wWeBRdL140tzqhT6sAwLOPLdQcdaiJz8z3/993FT47Q+t3gJj9fBrO9xjQ+pQbYm6yryepnn",
+	"keP4pLrlZ4Xita0HoFYbGBvAhvrN1k5VYTV0zJiNeTe1tUoo6xM+ss16whqHKI5V1okwpsWMOZRglMV4",
+	"OIt5gnXL+/j77OvZY+r//UHKHqWvVj0BvQRY61rZFXPV0QqzAqB9ujTFgeBwpKbZu9uVyo+qdgizj2ar",
+	"7jjUTSBDjuS2+M2N5OWB4vyK7tYllxVgPg1yny0E21ynKvOV8SG5rBIMbAiKrSm4liRSb5nphGhBcqCS",
+	"u0KDH82WYRHFgzcPGofdnTZhd/ypSOtnjQmYi/COmTVDMkkKKCahNo7ao/aS2JSmgLcqplPAEgnF1tj/",
+	"Ak6LKT3VQi+6TQhXToykWIJSQSrBuivXchDoYnFR1aNkVuUX3MaV2ugtV88CkxWcKdWWZWzEQLkMpSe2",
+	"GijUNVRonouleX8NMrGq5/u37989JHSa8V9xKfLCDNWZ34MHhHmHGmRVr0LohTkt8vPVa/NQzcWSUHOq",
+	"/3FlMzUes4C+3jQ/A31Egcb4jnIRRY1dsPHUIceGwByLRBi50KwxVIsyz55dNBBLYmAMN5DpgBgjIuxU",
+	"gVRcKpDDYkrH+F4eb3dgv6pQ7neVvXflUqjMEqL1Va9r8uYNk0HSlTV6Ggzn1gsrHjp16DHJ74sqWmJx",
+	"w4U/h2Qg8P95PnhR2WkEtyUtW8DUh274BN4NZa8NtqOCTJ24eMJ4JStW7r+0lBKt4m7AKpm49bsFcT2X",
+	"QuscMptMXNXgOHr+7LvjOtrbyA2Cg63DZEZoFkeRZQ4+7nedzmCxwXd+fw9DavzwdrK9433t587EWxUv",
+	"sP5nd9JYPcp6P6yxjsm6doE9VFuZICNHnbdlBKpzDFC34Z5B+YMvtu7aY2bwIao/v6hKb9bwtahxYyud",
+	"sGDWHUFB07mFoyeKcFrYENDMecRQVXaapATty9obaR9ZHcr5AuNTK1HeVtdgihQ067Dovrdreki53cyw",
+	"qUFXdZYBKh7Z/VoUtTtWx38E/bPjQOLg1ZlVaGChm91gfcyKAQjZMk4saVUvyzs6cqr0iD/9lhSMlzb2",
+	"xRWpwdoWjXLhIUH0CT8u7tdf7vOzbzbESSPAPBCvwbE/T/eun2Bpd9a7edfvp43ko8y6RWa1+NFAnalB",
+	"TIQRdeGLUEhwGSdGZkUFKIX+nGerw+d9xTNsZsZSyFsMqvBtWC5dPJ/RUZ8o925ovK/VWHw2dOJUPFlZ",
+	"3Aa4vt29gyN9yYrc1+TgwfpbRi1wVXB34Tn3M7ZXMZdbwbHdbW1Td+Zt7eMM0/kudD7WXSXt9DEYfYlP",
+	"wq6S92metg3C7Wx/4PT1328TrsqhWrdFRE+5T7wmwLVkrhlVkLNNlKarrl6rnbEh9SSVxePVezq7IBu9",
+	"b5g51109pdlb9aEb+m5t5vtFNuL72n23RXDHh+vuiyTwcxF3m+UZI+4/45NDEfcHbDZsF/rJa+htQkW7",
+	"pOzhkfB31Tj4sRPmZ65mjua7gAlj6ROdY+k+l9ODZV+NzpMJDmNMxJYgFsAVYXprD+KWcHvqa0w+cBvi",
+	"B6KdfvVxD6R99hXQT79UQ3Z++yKElwSh65F6PlLPr4d6vqHytqHAZKjFaJHRlQ3x5TXN3EooudBVCaNu",
+	"j8gHH2Ol7OqIFq6VrjVXnBMJBeMGNXxJFlrlgmI91tSXYMpKSDAKOSvR7qESAiqleZV3yjM0dwV9oRRw",
+	"jSH+rkGOTQrVgtgYZ0xaOrJemFZcqw3+4wAZWYAsWFUM3Shax7avg7XJL0AsDP+JtqD6kSn9U+OgtiQd",
+	"Vf0lSo4qndlnR3KRfWNzblGyVjrD1aPBsAps/HD01Gzr2dlZQnwtjW/PjjvmzLHxYzhlQT+yoiwG52aE",
+	"QcG4/dfTKpeIcQ0zkA/c9DE85E2eKtedsAG8vu+yPQ/Mw8Oj/SLTO78Yz1bjCJttHwPS0aQS3QTkdFHl",
+	"OajNCerklnFfqKlh9kznwhAYFy7oYfmIFYUh8BryVX+8/Qs00PZdsLhPBMThlBFYro8iyGmHnJmfH+G2",
+	"Bbc/iGVI32eglS0HgOcnpg1YrpJsN0BxMliUEfgMQC0hGWX5ihxRkrEZKH2ckCXAbeMn5LnT6ZC8qvlY",
+	"UGDRe4imUxfcQ/6d8cxGKs7YHXDMOXYe9uryvRoQifHdDNSHl983wvOns4McCK0w+1zRnRKUvvYc0a+0",
+	"rsCLucAGomIZ4HkqClB9sLuTR6G81RkhaLijRUuW2baPtlNlLcm50qGZMuIsFAuNlWxt0Y0NeGvk9oYQ",
+	"eWXlvodGWTvPZ0RWZXYOWQxRf/Di2hKwPoK8fUTLr0MB1Z1CJHH6TA+8FAvgdMGGK1rkG5OsoZhAlkFG",
+	"zIfhVzbyP+jkzRSZATd45zq1JthOD4M4zB9D8lpjcWTl8LpC0gTZRK3WVXG7SlONpTiYxkxuG2YRlTbf",
+	"LoBfvnt9vYB0NwnTn8DG1qTr5+Lmq0rb/GFyrd9jQ9wFpHXz1Briqmtpg1u7NmZHhuyCzqpwjMY3a2mU",
+	"Rsv0hbIyokVCpizXIG2Gv4JUC5kYmAKuDZNYUKltbWkMKzVsI2e0pXf1rwLwtrGhNZtETPW3a4qZG+qa",
+	"Iv/qqgoFXLcLQkU+bhXhc1vGCHi3aXMC3G69w0Lxj22TbLFp/4gWjh4vviilMoD5kFaN8Jre0VnULF1D",
+	"XQPiHo4ZfknYbGC5ue8Qmxu/d8faBi3lsdyBTxTF8vNNNMbuHoYj2CA6KXJQx0NySbLS3jG0url5l0w4",
+	"zNAVKor5ZPDJ22YB3YeQ88IpPk8wbWOTvQNq+7tYki+p9s96WMljktnnLtCZYW+iEDF9pZ91UnC8gax0",
+	"yQmnFU3oFhneUSbVGu22sqkREXJ2C5gUAglRpaw4/TlyRPfiFF0qAjVM7PCvUiGBPD1O2uKCfZ+piolW",
+	"wgqSs6Oz4XffurwzO77/0E+l5jZtDS1OTGnGU83usEtlprDGErDZHAtiCpkRxQqWU8mMojslVJMcqNLk",
+	"bPinC/eJKtM5oYqMBj/9cD0aJGQ0eC9Lpe2fL0TJU5aPBrik0QB7iMFoYKchOdM6B6wQNxq8okoXRhms",
+	"XrLffIC13yXYqg/lbGYr3jWqfG6XmF7WF/uJmH8wY1favN3Mbqz/IAFyu1KyzysvID7V3LrF3tcrffXG",
+	"9m2h0K3mON8R2/GGclf2EA2TzjnZqjrLW8EicaliWxB0S6r42uOgD8FSH8Oh927vhze8xkB9S+MKmDeK",
+	"451Wm8aYlSHecyJD142MF1V3sZoAy5ym2BioADnDhLigrLWX1r85+1NQw7mUd+xOyCfK6+iEceLFxLj9",
+	"pi2yfwKm0MUKGlThPhFK35z9qc/9UNU4WpQnOBh2Hx7ZF5sV97WHfLfbrXRrvweM/baRmJZBuSK/kBt5",
+	"Dri+IDcOVW9cJrPCprESsENPWJk4Z6ovs6uw083ko4V4Zps0dIWHH5DtPawa/nmCxLcRlC82Tvx3yP8f",
+	"Ax4fJlw8ruXvLeWfIrc7cED4G3EHKig4bvVtr+VDoLIc3eD8N8e2IyZTjd0lDQkmMYKLYcZaUq5sLOW5",
+	"FaaqLh0VZWWy7sJh6Wrq1KIl1r6aCD23/tbaczFB40TLvZHYPp4T86OTBfxsgZClpeAzZ0Q9tj40Z22x",
+	"/0jnLG/bX82qAlHwonk0vuiGnbi2clihsD5BhkEdRkNJqhFZ1pAFnRzjz7HRLnVI/mxOAqNMzaKwLM+k",
+	"rv1z9Pzps0YL6DcgZ7ayfRMQUVyqO/5jvTHzGwYPWBdk+xOECiNxuc+84OXtzYEZo0NNtF8kTSnR5Vgl",
+	"QY1EkloW79oB0OnUtk6NebIknDCewUfIqkTz9SgGM+8ntmzjnJ+pBlpkHarMo4Gp+NiVPaogrqpQ6Woi",
+	"P/LfR/77ueM3DJwSGlJSHuNBO3LYsE1KT+d6o7MK0kTsHGqj9KvWVKFL3YZ61o5071Xe14P+Llx0Lwc6",
+	"9rK8lwf8j+DyDs51u8c7BIM/kMN70YQ9j2KNn7eUlnKOroJyc5QNdEIfdyi+bPduB99vdW4HF/xg1Qir",
+	"GT6Pazvc4qNn+9Gz/Tk8243u1xF+3CIWHez4Hl4t35xsArngM+U1qpBUdBj+SNvNFX6zzcvVJC+PTq5H",
+	"J9f9nVwNXEJp0zaO8JLmJh7c6eMKx2wU+ekng/4FdJuTPrxE1uVxChH0sarP4V08i8ZNd8t7n8zBY2l1",
+	"WPDaXCJhPHTcxGxR+3pxDkfWH1Te/Dw+nC0Y+ujCeTQhffUVf/YWZ9s9z/oZmNpW7lZ5CIkNeiv7kuAu",
+	"J8hbwVORlwW3PX+5y0eX7A4yMs3pTJEjG3p5Q9VYTG+O20aoS05Kfstt/wuwAZxOnNarBYQdSuLWqau1",
+	"Rm89DFR2hh55Ghs+xrf3yxHp6hy+1Ux2GeTRrBsjO4xm4Ss7z/jBcLHWCOeWVTLXskSKvMteVznDxu6l",
+	"HWZ+j+CArWuEJCovu1oPI9zscxPYwH6fD8MGnnvDgScNY5s7t9c6ikUOBXBtb2b/gao6MvcYIythPJWi",
+	"aHxbdWdGYSFZb4n/8WQmTtq/dk+AYXb3H74JadVNuJI7iXMH1/82UysheEKUNqQxS8icKS0kS8dcjF19",
+	"HSHJVOS5WI7LxTgru5DC0MV7oH3bT4pknClSZa3tn9K2Rbq8VG+ng6/Nyt7kD9sN7S12+AeytXe3TG0/",
+	"2ZRgVsVauNTgAhTWIyCM54yDdf3yspjYROSSs3+UNlbCtW9w3N9V+rM6N4e8Fleqfr21mNSKAmiut7LT",
+	"45IKmgFRQGU6NwfRZbtvgs0Dme+bk3weC35ro49G/Ecj/mcx4rcKfRpGV5GCFt5zyI83UqdunWhfK3+k",
+	"2++c+hLkahcytSHHpUW2ttn/10jUowvg0QVwABdAGxMDL4Avj7lZNOh0BLRGrtNdKqkhcSJD4iqKkJyu",
+	"fJ2RLXYFH95oHQuvNWF8DhIDHsM2/3dMsQnLmV6d23DRPbu83xP7rCz96QTfLn/G9isJBLlHj8cDeDxk",
+	"G5A2St0P2NRgJ1GbB4HOSCHEklf8MKjsJ8EGdZLrJj67xGQbeZuROUg4t20AXat8AjxbCMa1wrBQhMD7",
+	"O1cOyjMfWiH4PC6W7XTj0cvy6GX5yr0slmxckJuaz90g9bixnM6n82GVwyqfL0jnU6Dvo4Kcekmqn4/G",
+	"01UxjeagNFwqPbwkl2mHr+T3aAC0m91u+FtX8Z7UCt7g05Gs519VkWx7QCeLnHKSMw4dMEqOnp89r3v9",
+	"th6G4gLNjg/a0KmzgKlYciPzu4ymoLvgOhDUsvDR82fNhKfLGfB0RSBjWsi6yMySGxGmYaf3pRKbhgxU",
+	"OrD6FofAFOB6m22LMLaw/UDWSTv457FKuo09WiMPLrA8WiN7Fctq07UE6UWVBbqdVGxrKhKXCpQCpQqz",
+	"5gdJukXaVPcMQZVsSNqK4NvqDfTzr2dJdBgs7eohszEcjUe2LVWUkl3iV1+4YnZZXcwu9PAzG3PQZrck",
+	"aU6VYlP2KTS230GX1xeCT3OW6kd17UtQ1yzsrhLbD85SFkNK1u3UR6JBtkIp0tuUelBg7Jt0YNr7fl3q",
+	"w3C5ar1m0rXAg5rMmsdDmmVx8pllPzJ++0AyoBn6S/BL4xYjVM/8DtkFUXOx5ERwW7lhLYbjC67J9EW3",
+	"sXuUFbeEzfBbFwO57r22ZdfOyag8O/smNW/hX+B/WC2g+YM5Pm1/2o92FTSDE2sJ39gpoB3x6wM5bZNR",
+	"CTbRIQWS5qXSIMlRJlJzMP7BsMjOXdnTOeOzHFQy4m8Y/4Gq+emP1z8YhT5j2KQ0IUGlVEPxcuqSgGr/",
+	"gQ1OCwOGqCIOOo7RuzDiWIyFKVUaGdwa+5lOSG7mcJavxHZA6XJhYQvzuYS6WcGQvOX5asSXvj9CK+yZ",
+	"MIVluwyBibhFq/ed+cJ/QtFnSN7PYcTdCSoXGGi/sibIv4vSgCTWdF0bfSmZ1sjlCmGkTkJnovJPTmDE",
+	"0R6ZkRXo4YhHW6DTDP5sYeEh24hWs3TX/MDmFFTmDGQc9CpAa97no9Gty+jWdZq2mLK6hQwrt2ORFVoA",
+	"sWWWjkYDDH6z6DMahBKSDYjb18y2jTA1wC9Klq42Nftf17S7jNx+mgfVxOzAXa0XbV8tDEzO6/aeLiW4",
+	"bbgXebYHuP/BnOShr/mJah+t8qFiHV70gH8e1IS8bvilPKgW1ixU5pCxpQTYsHE0FFuDOWB8i+BkQRcg",
+	"h6Q22qwZmirI8kacwChjnwzt8FGl4QofeVB+sOhWO/zn0h/c5iI4euVO5lExeBT0e5EgCzAhhkcokUE9",
+	"qmwLJAvlpOQ5KEVomsJCY9VgMi3zfE/bhOsxsINs/0QRDR+xD4KErExtBgnWHxRKx/oaTJEScG2WagRs",
+	"SY2kzUfcUqGFUIberS5sBzGWrjU30JIyzvjMtjVYiJylq6pDgSWArjEBm3EhIXOhe9qIy22BRs2pNPRR",
+	"GYGA+sCkwlbio0b1t2FLa7sWS18cC4V4mGoiSj3i7kJujFg0ti/8X0OJbqwuQDapAlZG8lMqwIalZs0L",
+	"9EidtET4DDS4KpRo38GhV6Ik06rnJiU39mt1Y1jEjbvgsRY3+E2HaH9tX9sr83G9rbVrHzw4f3qW1D2u",
+	"v93W4notSem1UXYyiLOr+j66EpTqC4mvbkpzBcl63++HDB2oDnqTaoOY5G6uLZEn9inN2S186UrNF0SP",
+	"q1nWiHBIHPBo8WS99cLWgLX9qmy9ElR6hGsvg+99Sr0HrRknQb+STtL9QhSL0rdjbFSbQPqt51KUM1dN",
+	"Fpds86+fKPKKz3Km5oRymq+U0aGVILewsnS5oDqdjzhUSontrIe2myNDj6cgJc1HA/smKOJ/hGw0sBlT",
+	"1WBiWhHiYHRC1Ygv5pKiReW9M+DkhmquCFUK25CHxh0Jf7f1Va2Oum49w3ZAjmQPR/y6Pj+COyGazqpu",
+	"IueOu1rXgBnZmoEEhxj5NGobrjEY9SHVxdZcmxr2B3CS+JrBf3TlME4JHJDpTnnHHaVKanzS9KPgolg9",
+	"URVAHz7WemeCcPqvVGTw26mF4f38Tpsy548uz7479vnz5Ehpmhth89hz4QXV85oJm08GbSVtU85wp3Yc",
+	"iy1vab+tnE08mnF9NEMvNMd8XviohVqHTID6ErIwEGjxJj0RfXTf/z7d93/6sqntJYIfoXUXOQeXR0qU",
+	"MgVyUz24SQKj1nIuSCr4lMnCqL76Xjmb3aTTMv3fD+ncg1R6iSpq6TOP1knlQxj86gnsrI3o0Ye09UUm",
+	"fjT7PZr99lczZeZ8aWs0LxOAvfzJlOkLwtC01uiw2a3VzCjj9yOBrICc8W7n/qtWT5U5VWROFxh5GXdB",
+	"EcV4CmYf2GkD/etNt1RCqOrjkiPoaGc6miz73q/8ITUtP0eHjOVP79HP1mnkdq8mZCHFTIJSCYE7lgFP",
+	"wYBBFZuM2jxGyqEDn2HZtgzkAd1uTVxwcSenHKgEyzSjCHCdCum7CEk6ddYTxDylXeG6Fti6QArmIgpb",
+	"oS8jHol9sWYRnyBu4xeEAoMrkwBv6v4/2KT46Ox//uv/fXpBzobPnhqxohASRpyhzdw76utpRoPjHiZp",
+	"G50yJD+5ZpRMEaWFdDbqEV/CxFp9qLpVzZgA86lBbUoUyDuQJxJ4hiX+ppLObMyJcnWsjQxi5BfVYZC+",
+	"qpb9k7ugtTtfx0e8oCeqaqjsWybbGB37aypKro+76r7BR71R5Croxx+Bz/R8cP7s7OzMWrT9L0+TvoXN",
+	"NpjMvw0s5s+2WcwfUs10577ZUu2gtCt8JITeT2im/orcgJtib/zhYjRCC7ZdpXiHSUvJNKioFbpB9fyy",
+	"fMmajjzROsZk70oWQRjAA0fNdBtAXNDCI3PurhQR8zd3R03ZqichkB4/FH82yipWWVSbRdNGZdeKPVb7",
+	"WTKeiaURRmfsDhoBnJMVcUS3f9+iK5zsPS7rQUHbT9Nl3L/M83Dnn7Zr/eeVKOtNh70X3VW2b75pkJ8C",
+	"ShRtqljDmjMAdYKcLa5SA9xkZZstigySOkq4Yy1DQy5RYqJ1hWLzaQcJ9TDQ4YW/v7HoE8BvN3GuDvGR",
+	"Pm+s5FOdU19I7l+k27qzNxfnnqxw8iQs2OMraSVB5auEVItKyKKceMghGLLf7h2nmc5hvW634KtClMot",
+	"Rxn9341VrRbtlhtoc8+YlU9TaTsalbJ3NeT6sPerDe1hZp9tm0tQc8gethxzPc2DFGV+14ZA6+Cvz+V3",
+	"3x/Q4kifisWIS3+oSsXtZkT+l+7KxGvVzVyNjrC2mfVdhQUDIz0CLUd0cBgvYdzo4PD87DsX4ojZ9JRU",
+	"iOMZRko5mVTE8+j5s2fNJHvz0tZSIFc+du5hQrnN4J8rkBs39lgK5LEw8WeK+m7UIQ5wO16M2BOidVnv",
+	"fsWHcQlzqtYTxfuQtq2lh5HIbC857IjMY6nhx1LDByk1bDWmRqPB7i4ENY/fkP+AI7baDF7WM221kaLD",
+	"M1D6Bbde3w2K/8Oblzar5o91eR9Mm++SMT9Z/8EbXub5DUlzoFIRSsw/0fqJb60Xb+rLDA5RS/cAzOCh",
+	"ZNXPVTu3C1kfa+Y+1sz96jsTHlIOPg0q7A1Tdbcxq9EGR4il8jEJSyFvJ0LcIrN+cf3LkHyIhyjhgs1v",
+	"mVjyXKBfLMrJXZnYnPIX6m47Q9fwUZ+6ZUdMXxPGKRqm2jaoKBd/cf0LOaKcUK1pOi+A6+NHQ/sGH3wV",
+	"HmthiGCVRmd7efnDFdFQLHKqwUMHOfLZVL70i20oQVt+eFYYzFYH84lGIP1jrj5u9liJJVmAdFsLooi6",
+	"t5CQnLKMiLIK2TGHEFaw9AdySDT5q9nJTrz0jmdDsQD+scgtoqgTMZ2yFDKRlgbqh2ph1qTmALrIh/jf",
+	"gyCYJxePWPZQWEaDM/7UyObCZ7qw6gPadKkRadER73LzjzAllJIlTHxOJfAZ43B8QW5GA/hIU01cXuNo",
+	"cHNBbk7gY5qXyqil5p9vr24uRnxBzV7noEBdWAmaqFQssOCOLSZ/7lMHbhJyQ7FsyPlo8IoqXYAE8k7k",
+	"LIXRwDw1wHz+8oerm2TEb+zxnfs8KPN8BVSePzt7+t1w+Ozs2TPzky2edY6J9oA/pGIB5xxRjubml2lO",
+	"Z+ftJpc3I77WQud//uu/zebRuv3/3JCFhCn7COpixLFTzmohyFRIrIlvAKHKCp2yOyA5aKx05UIbLwid",
+	"TAwIufgoAwN/lkwzNT+9LECylPIRVwvIc8ZnyhbuW9KVIkcvL69/SMiby6vLFwl5/fKXy4RMYE7vmCjl",
+	"qftL4mKHxEa8OeUJKRtzeehLrBsWcZheEC00ze2SpjQFbeMMFSYJL5mKJo5eI4hszblfpz3oorogUCz0",
+	"qsqyhSpSe19PVlfeiiJHb68MnsHHRS4y8MEF/TrnMg2FisxY0VkqJV3ZFfSdYDyTolw86DRtB/Eu47dY",
+	"cFiynWGOaI8FtLowP9hGI21cDz3DWk/kA08Q9k5+yHlkHdX4cHtp9F9+yJmqWrEPOYnhLg85fqAyHgpb",
+	"DdVfi8SlUq5sDgxTja5xxDI85HfkyEd+aZHR1fHBmjW/EEVBTxQYxoD5QMhhzHCqmvPc5SLYZ5NS4/KO",
+	"Lwgy2qmQhAv7UA3tyh2HWu+vH24Jy1y6qHlw/mbsuWFmz1BOY4bZKW3j/lHoMcqG22X0AHAVewXPCNkE",
+	"V+BlYW0DOdxRG8Vho4oMt8Wco8GvyfYTfkdnQBT7JyTkKdGCPD07q2/z2Rl6r/oF8lfB+0/PetS7iY2Z",
+	"2kCQQzTWftBKNk566UoPCKNJUKD6QyYAxBMC7dmtkRmaSqFUlVQUC/2LxfXbcRmoU/xe08mGEEC9FCdL",
+	"uiIaLf6VU6ugcsa4GpIP5herZdgKUoHAdWPVsowVwBUmILbra9kBfUmXqlc3EpqSZyCxkgoWlHEzYqea",
+	"cuEqElS5YCN+0zqdG6KMKD8XS1JQvqoqjUVKloLbXYo8bkhe2AWIjaV5h+SNkNh5kJNnZ2dnJIUcJXrn",
+	"xnv2jAhOblKRq5uoNG9v94W5gvd0sk2Ox7NxvUnt6Sbuysc24NKwTlejPhvbf3iwSkhTTEjqwu8JqopY",
+	"tqgWitrRm7Y4Mv4vEE3RBptjvtRS2EtbryJcX2LzY5u2Wher1MIGKNn3kQch22B141cfit/FJ6UN3+4f",
+	"0txFT0W+8zhbqKu76/8Y9H8X1ald3/8Lqjk7fGRdB31fDzWTHT67tirDDh+gBtD//dehQN//szojqP9M",
+	"TXF7h6OrpOf+3/ynEYZ3e/17KYodP3kvdvjgXSA/9//q+5zOdnj9JVOGjJWy1818AsmlRam7srsND3kU",
+	"WmqfHXKENre1GVPIMlwpTUhC2cUyMuQFYf/tUKTx4kuXVONt+Z1SzQ9As5wZNYfNSulafvvpJhLobSaW",
+	"PPGPseNWo5jyZOXZrTgRaVpKwwnQ0lfU3aptfjPKs5FoOfQn+pVWPg9Upm6Gqbq7ScgNumpuRtwMuJCM",
+	"WynlZjjXRb5JpnjpD2CbbdAGtdsgjWotlR5TFS6z2R2qMwvaDDN45JCPHPKRQ/6hOWRFdzo4ZOVkfWSS",
+	"VWUzZIFUs5S4H23Gp6v1g8mfK+IJ7s4scGNYy0vHdBifYZkhOz1GwjoVXIIh4Vgp1SejuKpCMrMVS7A1",
+	"dJkxTbSkLB9uY0k2suWRKz1ypUeu9MiV+nClg4e5TVkOPsK+DsR55EmNyJs1ruTD2AS33dIwHAcLYU/M",
+	"cdbOJqPgkUlO+S12LT7ei20ZDeeL4ls/mAU9Mq5HxvXIuB4Z1w6MyxOybmSO8qkFnT2aErdzJBqYxdB7",
+	"fIT/JlqQdy+/rynuRIqlArkfL9oYL/05eJELe37kRY+86JEXPfKiXU17nz8H4lH72ofXcfLqYwp5kOWA",
+	"upi5nVoT24nF+Qj9DT1xWwFHQbwG8V+TicgYKJcntJwDdr/CkI85VWQCwAlNb7lY5pDNIKvia1xD6s4A",
+	"my4++JNf9q5ZG4+caCdO9MhZfh+c5ZP5fyrE7CwVMWO2yfp+Xaf/ELTfH5IR3j2JPcEgvfX4TxtowGRI",
+	"XzEkchcuEIY2bCgG6Um/DyvMMJzbt5U9cn1lsf+hLd0obawHoTkekGZ3cNyORMS+rnWpfxu9iPEWHrEN",
+	"67sDyaYM20LYzDFyZJ1kVcVUWyTVJ6xiQPqI11llPiKjgIxRTjK6UlYF4kKzqS89qYUFyHpYTM8y72Fb",
+	"CqLFiPu1ECelbQjDeNs42C0K20unmbXyeGJK2WQVjWlvZwBZch+PZn9klI8q2yNj/X1HYzTJT4Qlh7n+",
+	"jeBsIV3Mt28eXIn9jwy7ybC/ryME60Nqn+VkRaqsyf5c2XK63qqZ54wtxnhkA+qxClMID0RpludELLFn",
+	"i8Yuc7bU+Ii7ZPvgU/uLbaINsmKownDeilH/vTTaHSm5FQrQKHsEKqU51ZAlI16Pl2PBs6q2/rFj2T4P",
+	"fBNPdcfyqPo9crRHjvb1qooejzs0RUxweswAbGqGnsQb4uvoqqHTOVM6sSfmdKdGrHqoau/CgGy30wVl",
+	"slsp/F5Il32ol8Kl7yWRznxBRvRE6HkShMhP9Xmdo6dZAWrEsV2+mGpA39iKYIg90WJmTYuYcsem9tkS",
+	"JPx/7F1fb9s4Ev8qRF5qA6qb/fewCe7Bl163PbR7QZrDPqyLlpbGNs8SaZBUXN+iwH2a+2D3SQ6cISXK",
+	"luwkW8dp67fWkcghNf/JmR8i0S9AZnjG9R37S/xDf4s1QZV9iUvcEZ69cX4QbgbTYEstXcwbTtN+Ou17",
+	"T2mC7QRlvd13LAL+/vQ2VcBHW3e0dUdb93VHb5Fq6rwjIvTRRDZMZIHIm9yuWQx/NOUvZBBy6ORuxlCD",
+	"zLrt4DWfe8xPLOvylypCKzyEbmDVYOeBkPuef10TMccQ6GgWjmbhWzMLJPs7snkr4PpoGRooGnEwEkDG",
+	"/XGTMwjhn/Fhk6/y3W0nKPDZATzpC7o8nBT/qKQqVnVDFcIENHk5TVjOx5D7kA6pm8MKOx3i6Zp7ksCu",
+	"z9kH32dFco29ia1CsAD89fYwlWQ5d4VAw4T9lSnNLjrCms0eew+JIYhr6IK/vPaRaWP3vg20qnCdqOa5",
+	"DmDALtSqKy4MmCbXoh1RMnT74gHDBSeqcaJYPbkHmKKuPU64qDFR9dLZ6MRJAXL+6ITgzU05nYLBBmZ4",
+	"BmtNJQjM+XgyhS4oqmvfVnIf3f1x7MMAUXl/7IhD9Zm7+x9RqLbqkGGWVRXJPZ4VQpr+bnhRsoq3gcil",
+	"kccrUs694enPeB7ljCHrhdbF/QF75dF0nM5p00cJW85EOmOXw+uLl9TyGRYaUm7ds3Nw+r+CKWlrLV6r",
+	"jX1aqc4GMqg9G6t0Oi+s8r1f5RFqZw9QO6EPcYdl3OYXXWxj2uAr/Xn05Q7onrub55JwYJINlJ3+gPlG",
+	"g5SZ8OYYHyBfNK1wgqqmg41ub1HfU7+l58GKo+NdGoKSk7DcNOVsGHwFnCVjM0ztY/O3XMkpaOZJpxpT",
+	"CUvQDIoxZBlk9eonIocuwKAg4I8LLwipOgxcUKdC+rrQghqTHLGCvg2sINQmT0wIpzOYCCnoUJTUmdK1",
+	"FrqnX/Os8jAc5Y/CTnRiD5N2NZavUIO3HdNS4aLT4kxY1jMztZSMm9qPyvoJxnK1To6iOgQODkPTNv0u",
+	"3g3Qq0NcioQ8vNFJPV4I9hp6vor8Buzu9i2itQ1E1P/xEVuCikanRQ+i/CsKjvr/qP+/PGjXEPPdPWYt",
+	"DWy57lK3KHfPMZ7SQV7iD/zIMYWCizxhWuVYlpAJ42jMEkZ95v0VWjZEkqhB/jrAe2uS9p9I2o5Y5BIr",
+	"LyjH7O9XdmRrkcz79NR3C7vPe2Ej2t4dK5UDl7e63fIab8/c4sEL6ou/16yz+yiXfArbG9ojV+0V6Kuh",
+	"r374YkTV8TXtTpuMigykFXa1JTkdSVHAnTXGOXQJtQ9HoKiEFSXe3jLkR4RnmC5zMOi09M8ZlyS6TEiM",
+	"U2s85p8jlHJHbJ3g7sg+O67YU/LZDX2Y3DMu6ktLPT+sKB0Tz3tJPKOx3a4f1k04ol5uxXP1xjtCtIBi",
+	"TJcK6IpQgG3H2VtA2w3EOuLH1nxypQj2aH66ssmoqR5jqvhP+OKHzhLHnJg47876jUZH00B+A1ss2GcE",
+	"bF+HXG/YwaaxqtK9+L/ghTni8QeQ+P/+vTHYPY8/rjjaEXWYhGqXSD5YPvWhTd4xmv42sqlOWzypWsA4",
+	"/eECuySKcVEJktYhsFuJaKgZ5OC85TtY7meRMW7Jq95SdXZEDJlhPLL2Z4xjsO6RkLC1DY8BkDaAj5Z4",
+	"MIXpUxfkS9TFSkKXGq7nGvAsa40bhln2pnpqT6FDPcHjCiCGbk/Oa1NKt6adk7V0XLSmMb+iYOHHY3Bx",
+	"SM32i7gJes2rgHtqqGd/1P95RWEH6bwd+Yo2BaGhUDetKuIK/7KmJR7YiSEatgrrVyJsXxAfX3MEkUdb",
+	"xJd8RbclibE/XywSsrrNA8qY8bceVFYdA8tSZC39At91SNmEu62gIP4zegEvlGZGFUA4g4rlytjQSqm0",
+	"M7dTKbdKM75YrJn1EFs7Xyh+dCQNpBosRkwaEEty5fHQnTPkJZuqd/FvBkx1jDm8fMWsmoP02XuhDQOZ",
+	"mfORrNwNoekj+10mAN1UEYQ8duughyR8tMyIqXwqJLZaMOSZWcUMWLwgXi5Gkk+5kOvRYjHh73HDW8tm",
+	"r9xf3rwYHkb3GLDfgOY5hNk+aI5PMkyosDQH7gKHIF0N3r6LaQ75/T3rjInSUxW0RnWmoDQThuUqnUPG",
+	"VGkH7G9bhR1R44ijnbzXpfETLnKnLqyFYmFrSG0UW9JWVRLT6Rcix4JEFTWSOCQefKQzpQzQjbmaUG7b",
+	"1EXPvfGebuC9D8/2fTJoJDOFja7lys7cPyA3sK5Bwku71Mhl+Er7iXbC8DjXY0kCHXXYMfRo6DwDiIPf",
+	"EEzq4NTtvUVKb6n0vPOU4y2htJgWCErK6qbRnS8JkEWnHGfOkxSWutrXMNK+A0nCshKYUV6dGeveyQbs",
+	"Ld4Cc2qERvEuU9vJyG+O8rv6ofuvsnRkbSkiw97L2HDloUT10KVj9CGfmHrlZ8SgU5CpAEPV62tQ3uhu",
+	"1s068cbLOb5WdwvD95DJDOPGWUePWBo43mqezl1wQBw/A57b2b+77+b4o7jvT0/ZciYoG8kWWqVgDNOl",
+	"NOdMWJYpMHh8h7dTCB2BWz7mBpiwBvIJgs0Ly0yJBWniBqQbYaHVGMyAvRZzCJffVWkBH8VeahompUGv",
+	"fMwzNgauQXsz3/vx9Lt+qxy89MvaI0/TFJ1dJPwOuU/oFrtXxn5MhZGv/ZeNWK76OqG+VwPPVt0899Pp",
+	"D3TNpMFGFYvR6bD3CN0PkzLPV6wQU00nckqH14UJH+KJcYEkVmEImcFH965XsKxHJZIWjA1+IWarF4uc",
+	"WPlfqnQ75X1Humds1WIB2Uj2pCKnLRR3RC+Q1+lLMk0gvAIJCUvrD9gHeugDM3xFwk8ObEVr8BAzRsRO",
+	"zyqqZsAzVghZ0tw5N5YZ7JeUohghizs78hvKL5cjWQ07Ebk/tdQwLkVuG+JNd5rxa53tXgZzwXr1q8oz",
+	"T30BXKLqaPNZfwF7RdxwEFHFuSmC11+SkO55W35Vlj77YKPkn2cCFXev+uwaeDrDgyrHnrUYNsSNpCPU",
+	"MHnW7XcqiU/YaLnUzjVzHowP8y6Umgs4Ofv93afkjxOyBdfOFPifnBODX9I7PqXOT85OnqFz4yfabPhZ",
+	"YaRjJXvdbYR+qwLHZrX3Ge5P3QEgaV6lD7VW2MC0ENIMopue1R1Zt4j1YoaiKKWwK2b4BOyKFAifwLTk",
+	"GtGQohM0EwoznRMqKA72WEjRdPELLTMOg8fhZiLICXJdN3xbDQ1vJKmuNgjtbBw3fhBqyhqT0GyF3rJq",
+	"YiNCceo9f3mVsIu3l1cJezt0/3x+lbDLF8/Z//7z335CCBhqKUO9WnykiIju5TgXacLMjOug2gJUVOMr",
+	"4HRtO+JJeWLW96C55KrPalK16Iuh9Y2vlNXiBjI2yfm0yQSNkdvIwDji6SLnEhEfzZl37mQ9NVs6DylT",
+	"jI9VaTGmiIdNKoNRiByMVRJiGnyk0jI3aYYEeZzEnaTAGc0FpFVvd3JayYejR5TKG1++lurNWVxcg31y",
+	"Kd5RpSUp2sy+1v4yFs6E9Eyc8/EpHn9KXnXw1ypvrLkK+DbJafjljQ72KUirgfU0FE6baVM74cJCYZKo",
+	"b6RjEufTG5CWjXk6pzocElQ1cQY5VQX1NsaLsRFx8aSmg0LLiwXop3CDK4kBztzo5EEvtbCQ4Ientit+",
+	"HdiRZQbpfKGEtA1WcMO0zBjaKJmE1XACNHeKaK8hwgj9v+S8Ue20zpHO1IYO/xEcWohJNgl4Ueb5Uwsf",
+	"6WtPeAoWgkuFH2FTRo0oRM51F6xDS+wVkUIjt2pm6nKWamU2FAPr4c9PLR+XFRtQc7MouscS3YDuE/Ao",
+	"+hVdmce8Q1MaEIpqbPeaxKpbziaVr4qF0pRf8FiyOfdLH5f5nP397T9+Ddh4jjmnWpUyI9GBj9W7tQaM",
+	"homlCKcxJ5/effp/AAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 
 	"github.com/casereview/casereview/internal/casereview"
 )
@@ -27,4 +28,39 @@ func (s *Server) GetMadeBefore(ctx context.Context, req GetMadeBeforeRequestObje
 		out.Items = append(out.Items, recommendationOut(r))
 	}
 	return GetMadeBefore200JSONResponse(out), nil
+}
+
+// NearestFinder scores a draft against the recurrence clusters and answers the closest
+// earlier recommendations the caller may read, best first.
+type NearestFinder interface {
+	Nearest(ctx context.Context, text string, limit int) ([]casereview.ScoredRecommendation, error)
+}
+
+// GetRecurrenceNearest answers the earlier recommendations closest to a draft's words.
+func (s *Server) GetRecurrenceNearest(ctx context.Context, req GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error) {
+	if s.nearest == nil {
+		return nil, &casereview.Error{Code: casereview.CodeUnavailable, Message: "recurrence matching is not running in this process"}
+	}
+	if len(strings.Fields(req.Params.Text)) < 3 {
+		return nil, casereview.Invalid("text", casereview.FieldInvalid, "give at least three words of the draft")
+	}
+	limit := 5
+	if req.Params.Limit != nil {
+		limit = *req.Params.Limit
+	}
+	found, err := s.nearest.Nearest(ctxOf(ctx), req.Params.Text, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := NearestResult{Items: make([]struct {
+		Recommendation Recommendation `json:"recommendation"`
+		Score          float64        `json:"score"`
+	}, 0, len(found))}
+	for _, f := range found {
+		out.Items = append(out.Items, struct {
+			Recommendation Recommendation `json:"recommendation"`
+			Score          float64        `json:"score"`
+		}{recommendationOut(f.Recommendation), f.Score})
+	}
+	return GetRecurrenceNearest200JSONResponse(out), nil
 }

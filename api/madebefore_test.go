@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +57,35 @@ func TestMadeBeforeEndpoint(t *testing.T) {
 			t.Fatalf("nothing came before Adult D's recommendation 1: %+v", got.Items)
 		}
 		s.Must(http.StatusNotFound, "GET", "/api/v1/recommendations/00000000-0000-7000-8000-000000000000/made-before", nil)
+	})
+}
+
+// GET /recurrence/nearest scores a draft's words: a draft about DASH strangulation meets the
+// demo's earlier ones first; too few words is a field error.
+func TestRecurrenceNearestEndpoint(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := apitest.Start(t, dialect, apitest.Options{Demo: true, Now: time.Now})
+		var got struct {
+			Items []struct {
+				Score          float64 `json:"score"`
+				Recommendation struct {
+					Text string `json:"text"`
+				} `json:"recommendation"`
+			} `json:"items"`
+		}
+		q := url.QueryEscape("officers should record non-fatal strangulation in the DASH risk assessment")
+		s.Must(http.StatusOK, "GET", "/api/v1/recurrence/nearest?limit=3&text="+q, nil).JSON(t, &got)
+		if len(got.Items) == 0 || !strings.Contains(got.Items[0].Recommendation.Text, "strangulation") || got.Items[0].Score < 0.21 {
+			t.Fatalf("the closest to a DASH strangulation draft: %+v", got.Items)
+		}
+		if len(got.Items) > 3 {
+			t.Fatalf("limit 3 answered %d", len(got.Items))
+		}
+		for i := 1; i < len(got.Items); i++ {
+			if got.Items[i].Score > got.Items[i-1].Score {
+				t.Fatalf("not best first: %+v", got.Items)
+			}
+		}
+		s.Must(http.StatusUnprocessableEntity, "GET", "/api/v1/recurrence/nearest?text=DASH", nil)
 	})
 }

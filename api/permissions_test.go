@@ -599,6 +599,7 @@ func pmRows(w *pmWorld) []pmRow {
 			body: map[string]any{"type": "similar_to", "target_id": w.freshRecommendation(t, w.byKey["P2-restricted"].id)}}
 	})
 	b.add("GET", "/api/v1/work", "own", pmSignedIn(ok), pmFixed("/api/v1/work"))
+	b.add("GET", "/api/v1/recurrence/nearest", "draft", pmEveryone(ok), pmFixed("/api/v1/recurrence/nearest?text=refresher+training+for+officers"))
 
 	// Tracking records that do not exist answer exactly as hidden ones do.
 	missing := func(path string) string { return strings.Replace(path, "{id}", unknownID, 1) }

@@ -62,6 +62,9 @@ type Options struct {
 	// Imports runs import jobs (over internal/store/imports), shared with the web UI; without
 	// it, imports answer 503.
 	Imports *importer.Jobs
+	// Nearest scores a draft against the recurrence clusters (internal/recurrence); nil answers
+	// 503 from GET /api/v1/recurrence/nearest.
+	Nearest NearestFinder
 }
 
 // Server implements the generated StrictServerInterface.
@@ -78,6 +81,7 @@ type Server struct {
 	sdcThreshold int
 	searchCtl    SearchControl
 	jobs         *importer.Jobs
+	nearest      NearestFinder
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -137,6 +141,7 @@ func NewRouter(o Options) *gin.Engine {
 		s.sessionMax = o.Auth.AbsoluteTimeout()
 	}
 	s.sdcThreshold, s.searchCtl, s.jobs = o.SDCThreshold, o.SearchControl, o.Imports
+	s.nearest = o.Nearest
 	if s.jobs == nil {
 		s.jobs = importer.NewJobs(o.Service, nil, o.State, o.ImportGate, func() time.Time { return s.now() })
 	}

@@ -181,6 +181,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	// One runner of import jobs for both front ends, so the gate bounds them together.
 	opts.Imports = importer.NewJobs(s, imp, opts.State, opts.ImportGate, a.now)
 	a.imports = opts.Imports
+	opts.Nearest = nearestFinder{a}
 	if a.search != nil {
 		opts.Search, opts.Indexer, opts.SearchControl = a.search.live, a.search, a
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/config"
 	"github.com/casereview/casereview/internal/recurrence/follower"
 )
@@ -74,4 +75,39 @@ func rebuildRecurrence(ctx context.Context, cfg config.Config, stdout, stderr io
 	}
 	fmt.Fprintf(stdout, "placed %d recommendations in %d clusters (%d with more than one) in %s\n", len(members), len(clusters), recurring, time.Since(start).Round(time.Millisecond))
 	return 0
+}
+
+// nearestFinder answers GET /api/v1/recurrence/nearest from the follower, once it has loaded,
+// keeping only what the caller may read.
+type nearestFinder struct{ a *App }
+
+func (n nearestFinder) Nearest(ctx context.Context, text string, limit int) ([]casereview.ScoredRecommendation, error) {
+	f := n.a.recur.Load()
+	for wait := time.Now().Add(2 * time.Second); f == nil && time.Now().Before(wait); f = n.a.recur.Load() {
+		select { // just after start the follower is still loading: wait a little for it
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if f == nil {
+		return nil, &casereview.Error{Code: casereview.CodeUnavailable, RetryAfter: 5 * time.Second, Message: "the recurrence clusters are still loading"}
+	}
+	// Ask for more than limit: some may be hidden from the caller.
+	matches := f.Nearest(text, "", nil, limit*4, 0.05)
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = m.ID
+	}
+	recs, err := n.a.store.RecommendationsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []casereview.ScoredRecommendation{}
+	for _, m := range matches {
+		if r, ok := recs[m.ID]; ok && len(out) < limit {
+			out = append(out, casereview.ScoredRecommendation{Recommendation: r, Score: m.Score})
+		}
+	}
+	return out, nil
 }

@@ -315,3 +315,10 @@ func themesText(ts []ThemeAssignment) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// ScoredRecommendation is a recommendation with how close it came to something (a draft's
+// words, for recurrence).
+type ScoredRecommendation struct {
+	Recommendation Recommendation
+	Score          float64
+}
