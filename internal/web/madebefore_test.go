@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/recurrence"
+	"github.com/casereview/casereview/internal/web"
 	"github.com/casereview/casereview/internal/webtest"
 )
 
@@ -55,4 +58,55 @@ func TestMadeBeforeOnTheRecommendationPage(t *testing.T) {
 			t.Errorf("the restricted review leaks through made before")
 		}
 	})
+}
+
+// The recommendation form offers the earlier recommendations like the draft: a button that
+// works without JavaScript, and the page (and fragment) it opens lists the closest ones the
+// reader may see.
+func TestEarlierRecommendationsWhileDrafting(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		first := demoRec(t, s, "EM-DHR-2021-02", "1")
+		s.User("admin@example.test", casereview.RoleAdmin, "")
+		b := s.Browser()
+		b.SignIn("admin@example.test")
+		s.User("pat.panel@example.test", casereview.RolePanel, "Eastmere Community Safety Partnership")
+		pb := s.Browser()
+		pb.SignIn("pat.panel@example.test")
+		form := pb.Get("/reviews/" + first.ReviewID + "/recommendations/new").Must(http.StatusOK)
+		if act, _ := form.Doc.Find("#earlier button").Attr("formaction"); act != "/recommendations/earlier" {
+			t.Fatalf("the form has no working earlier-recommendations button (formaction %q)", act)
+		}
+		q := url.QueryEscape("Officers should record any disclosure of non-fatal strangulation in the DASH risk assessment")
+		var p *webtest.Page
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			p = b.Get("/recommendations/earlier?text=" + q).Must(http.StatusOK)
+			if p.Doc.Find("#earlier-results a").Length() > 0 || time.Now().After(deadline) {
+				break
+			}
+		}
+		res := p.Doc.Find("#earlier-results")
+		if href, _ := res.Find("a").First().Attr("href"); href != "/recommendations/"+first.ID && !strings.Contains(res.Text(), "EM-DHR-2023-04") {
+			t.Fatalf("the closest to a DASH strangulation draft should be Adult D's 1 (or Jasmine's 5): %q", strings.Join(strings.Fields(res.Text()), " "))
+		}
+		if !strings.Contains(res.Text(), "Asks the same") {
+			t.Errorf("the closest one should be marked as asking the same")
+		}
+		if p := b.Get("/recommendations/earlier?text=DASH").Must(http.StatusOK); !strings.Contains(p.Text("#earlier-results"), "at least three words") {
+			t.Errorf("a one-word draft should ask for more words")
+		}
+		// Someone who cannot see the restricted Jasmine review is never shown it.
+		s.User("harbour2@example.test", casereview.RoleAgencyEditor, "Harbourlight Domestic Abuse Service")
+		h := s.Browser()
+		h.SignIn("harbour2@example.test")
+		if p := h.Get("/recommendations/earlier?text=" + q).Must(http.StatusOK); strings.Contains(p.Body, "EM-DHR-2023-04") {
+			t.Errorf("the restricted review leaks into the drafting suggestions")
+		}
+	})
+}
+
+func TestWebThresholdIsTheClusterers(t *testing.T) {
+	if web.SameRecurrence != recurrence.Default.Threshold {
+		t.Fatalf("web marks 'asks the same' at %v, the clusterer at %v", web.SameRecurrence, recurrence.Default.Threshold)
+	}
 }

@@ -51,6 +51,9 @@ type Options struct {
 	// recurrence cluster the caller may read (internal/recurrence; the store). Nil leaves the
 	// section out.
 	Recurrence RecurrenceReader
+	// Nearest answers the earlier recommendations closest to a draft, for the recommendation
+	// form (GET /recommendations/earlier); nil says it cannot be shown.
+	Nearest NearestFinder
 	// SDCThreshold is the smallest count the public figures show (default
 	// casereview.DefaultSDCThreshold), as for the summaries API's shareable output.
 	SDCThreshold int
