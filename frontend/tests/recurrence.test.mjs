@@ -9,7 +9,7 @@ setup()
 
 const draft = 'Officers should record any disclosure of non-fatal strangulation in the DASH risk assessment'
 
-test('the earlier-recommendations page and a made-before section pass axe', async () => {
+test('the earlier-recommendations page, a made-before section and the recurring report pass axe', async () => {
   const page = await (await contextAs('oversight')).newPage()
   await page.goto('/recommendations/earlier?text=' + encodeURIComponent(draft))
   const first = page.locator('#earlier-results a').first()
@@ -17,6 +17,9 @@ test('the earlier-recommendations page and a made-before section pass axe', asyn
   await checkAxe(page)
   await Promise.all([page.waitForNavigation(), first.click()])
   await page.locator('#made-before').waitFor()
+  await checkAxe(page)
+  await page.goto('/recurring')
+  await page.locator('#recurring').waitFor()
   await checkAxe(page)
 })
 

@@ -322,3 +322,16 @@ type ScoredRecommendation struct {
 	Recommendation Recommendation
 	Score          float64
 }
+
+// RecurringCluster is one recurrence cluster as the recurring-themes report shows it, counted
+// over the recommendations the caller may read.
+type RecurringCluster struct {
+	Members       []Recommendation // earliest first
+	FirstYear     int
+	LastYear      int
+	Reviews       int
+	Verified      int            // implemented and verified
+	RepeatedOrgs  map[string]int // organisation name -> recommendations addressed to it, where 2 or more
+	ReviewIDs     map[string]bool
+	OrganisationN int
+}

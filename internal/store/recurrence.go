@@ -174,3 +174,83 @@ func earlier(a, b casereview.Recommendation) bool {
 	}
 	return a.ID < b.ID
 }
+
+// RecurringClusters returns the clusters with at least two recommendations the caller may read,
+// largest first (ties: the longest span of years), at most limit of them.
+func (s *Store) RecurringClusters(ctx context.Context, limit int) ([]casereview.RecurringCluster, error) {
+	db := s.read.WithContext(ctx)
+	type pair struct{ ID, ClusterID string }
+	var pairs []pair
+	if err := visible(ctx, db.Table("recurrence_members").Joins("JOIN recommendations ON recommendations.id = recurrence_members.recommendation_id").
+		Joins("JOIN reviews ON reviews.id = recommendations.review_id")).
+		Select("recurrence_members.recommendation_id AS id, recurrence_members.cluster_id AS cluster_id").Scan(&pairs).Error; err != nil {
+		return nil, translate(err)
+	}
+	byCluster := map[string][]string{}
+	for _, p := range pairs {
+		byCluster[p.ClusterID] = append(byCluster[p.ClusterID], p.ID)
+	}
+	var ids []string
+	var keys []string
+	for c, m := range byCluster {
+		if len(m) > 1 {
+			keys = append(keys, c)
+			ids = append(ids, m...)
+		}
+	}
+	recs := map[string]casereview.Recommendation{}
+	for start := 0; start < len(ids); start += 1000 {
+		got, err := s.RecommendationsByID(ctx, ids[start:min(start+1000, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range got {
+			recs[k] = v
+		}
+	}
+	var out []casereview.RecurringCluster
+	for _, c := range keys {
+		rc := casereview.RecurringCluster{RepeatedOrgs: map[string]int{}, ReviewIDs: map[string]bool{}}
+		orgs := map[string]int{}
+		for _, id := range byCluster[c] {
+			r, ok := recs[id]
+			if !ok {
+				continue
+			}
+			rc.Members = append(rc.Members, r)
+			rc.ReviewIDs[r.ReviewID] = true
+			if r.ImplementationStatus == casereview.ImplVerified {
+				rc.Verified++
+			}
+			for _, a := range r.Addressees {
+				orgs[a.OrganisationName]++
+			}
+		}
+		if len(rc.Members) < 2 {
+			continue
+		}
+		sort.Slice(rc.Members, func(i, j int) bool { return earlier(rc.Members[i], rc.Members[j]) })
+		rc.FirstYear, rc.LastYear = rc.Members[0].IssuedOn.Year, rc.Members[len(rc.Members)-1].IssuedOn.Year
+		rc.Reviews = len(rc.ReviewIDs)
+		for o, n := range orgs {
+			if n > 1 {
+				rc.RepeatedOrgs[o] = n
+			}
+		}
+		rc.OrganisationN = len(orgs)
+		out = append(out, rc)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if len(out[i].Members) != len(out[j].Members) {
+			return len(out[i].Members) > len(out[j].Members)
+		}
+		if si, sj := out[i].LastYear-out[i].FirstYear, out[j].LastYear-out[j].FirstYear; si != sj {
+			return si > sj
+		}
+		return out[i].Members[0].ID < out[j].Members[0].ID
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}

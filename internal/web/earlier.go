@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
+	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -68,3 +70,46 @@ func (h *Handler) earlier(c *gin.Context) {
 // sameRecurrence is recurrence.Default.Threshold, kept here so that web does not import the
 // clusterer; a test checks they agree.
 const sameRecurrence = 0.21
+
+type recurringView struct {
+	Unavailable string
+	Clusters    []recurringCluster
+}
+
+type recurringCluster struct {
+	casereview.RecurringCluster
+	First       earlierItem
+	VerifiedPct int
+	Orgs        []string // "Name (n)", most addressed first
+}
+
+// recurring is the recurring-themes report for oversight: the recurrence clusters with the most
+// recommendations the reader may see, their span of years, how many reviews made them, the share
+// implemented and verified, and the organisations addressed more than once.
+func (h *Handler) recurring(c *gin.Context) {
+	ctx := c.Request.Context()
+	var v recurringView
+	if h.o.Recurrence == nil {
+		v.Unavailable = "Recurring recommendations cannot be shown on this server."
+	} else if clusters, err := h.o.Recurrence.RecurringClusters(ctx, 50); err != nil {
+		h.fail(c, err)
+		return
+	} else {
+		for _, rc := range clusters {
+			rv, err := h.svc.GetReview(ctx, rc.Members[0].ReviewID)
+			if err != nil {
+				continue
+			}
+			out := recurringCluster{RecurringCluster: rc, First: earlierItem{Rec: rc.Members[0], Review: rv},
+				VerifiedPct: 100 * rc.Verified / len(rc.Members)}
+			for name, n := range rc.RepeatedOrgs {
+				out.Orgs = append(out.Orgs, name+" ("+strconv.Itoa(n)+")")
+			}
+			sort.Strings(out.Orgs)
+			v.Clusters = append(v.Clusters, out)
+		}
+	}
+	p := h.page(c, "Recurring recommendations", v)
+	p.Nav = "oversight"
+	h.render(c, http.StatusOK, "recurring", p)
+}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/recurrence"
@@ -109,4 +111,42 @@ func TestWebThresholdIsTheClusterers(t *testing.T) {
 	if web.SameRecurrence != recurrence.Default.Threshold {
 		t.Fatalf("web marks 'asks the same' at %v, the clusterer at %v", web.SameRecurrence, recurrence.Default.Threshold)
 	}
+}
+
+// The recurring-themes report lists the demo's DASH cluster for oversight, counted over what
+// the reader can see: without the restricted Jasmine review it is not a recurrence at all.
+func TestRecurringReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		first := demoRec(t, s, "EM-DHR-2021-02", "1")
+		s.User("over@example.test", casereview.RoleOversight, "")
+		b := s.Browser()
+		b.SignIn("over@example.test")
+		var p *webtest.Page
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			p = b.Get("/recurring").Must(http.StatusOK)
+			if p.Has("#recurring") || time.Now().After(deadline) {
+				break
+			}
+		}
+		var row *goquery.Selection
+		p.Doc.Find("#recurring tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			if href, _ := tr.Find("a").Attr("href"); href == "/recommendations/"+first.ID {
+				row = tr
+			}
+		})
+		if row == nil {
+			t.Fatalf("the DASH cluster is not listed: %q", strings.Join(strings.Fields(p.Text("main")), " "))
+		}
+		cells := texts(row.Find("td"))
+		if cells[1] != "2" || cells[3] != "2" || !strings.Contains(cells[5], "Eastmere and Vale Police (2)") {
+			t.Errorf("cluster row: %q", cells)
+		}
+		s.User("harbour3@example.test", casereview.RoleAgencyEditor, "Harbourlight Domestic Abuse Service")
+		h := s.Browser()
+		h.SignIn("harbour3@example.test")
+		if p := h.Get("/recurring").Must(http.StatusOK); strings.Contains(p.Body, "/recommendations/"+first.ID) {
+			t.Errorf("a cluster made of a restricted review's recommendation is shown to someone who cannot see it")
+		}
+	})
 }
