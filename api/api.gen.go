@@ -1208,6 +1208,11 @@ type LoginRequest struct {
 	Password string `json:"password"`
 }
 
+// MadeBeforeResult defines model for MadeBeforeResult.
+type MadeBeforeResult struct {
+	Items []Recommendation `json:"items"`
+}
+
 // Me defines model for Me.
 type Me struct {
 	Can Capabilities `json:"can"`
@@ -1291,6 +1296,14 @@ type MilestoneUpdate struct {
 	DoneDate nullable.Nullable[string] `json:"done_date,omitempty"`
 	DueDate  nullable.Nullable[string] `json:"due_date,omitempty"`
 	Title    *string                   `json:"title,omitempty"`
+}
+
+// NearestResult defines model for NearestResult.
+type NearestResult struct {
+	Items []struct {
+		Recommendation Recommendation `json:"recommendation"`
+		Score          float64        `json:"score"`
+	} `json:"items"`
 }
 
 // NewToken defines model for NewToken.
@@ -2680,6 +2693,13 @@ type AcceptThemeSuggestionParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// GetRecurrenceNearestParams defines parameters for GetRecurrenceNearest.
+type GetRecurrenceNearestParams struct {
+	// Text The draft's words (at least three words count)
+	Text  string `form:"text" json:"text"`
+	Limit *int   `form:"limit,omitempty" json:"limit,omitempty"`
+}
+
 // ListReviewsParams defines parameters for ListReviews.
 type ListReviewsParams struct {
 	Type          *string `form:"type,omitempty" json:"type,omitempty"`
@@ -3688,6 +3708,9 @@ type ServerInterface interface {
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(c *gin.Context, id ID)
+	// GetMadeBefore The earlier recommendations that asked for the same thing ("made before")
+	// (GET /api/v1/recommendations/{id}/made-before)
+	GetMadeBefore(c *gin.Context, id ID)
 	// ListResponses An addressee's formal responses to a recommendation
 	// (GET /api/v1/recommendations/{id}/responses)
 	ListResponses(c *gin.Context, id ID)
@@ -3709,6 +3732,9 @@ type ServerInterface interface {
 	// GetTimeline Responses, progress, evidence, assessments and links in time order
 	// (GET /api/v1/recommendations/{id}/timeline)
 	GetTimeline(c *gin.Context, id ID)
+	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
+	// (GET /api/v1/recurrence/nearest)
+	GetRecurrenceNearest(c *gin.Context, params GetRecurrenceNearestParams)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(c *gin.Context, id ID)
@@ -5912,6 +5938,31 @@ func (siw *ServerInterfaceWrapper) AddLink(c *gin.Context) {
 	siw.Handler.AddLink(c, id)
 }
 
+// GetMadeBefore operation middleware
+func (siw *ServerInterfaceWrapper) GetMadeBefore(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetMadeBefore(c, id)
+}
+
 // ListResponses operation middleware
 func (siw *ServerInterfaceWrapper) ListResponses(c *gin.Context) {
 
@@ -6146,6 +6197,41 @@ func (siw *ServerInterfaceWrapper) GetTimeline(c *gin.Context) {
 	}
 
 	siw.Handler.GetTimeline(c, id)
+}
+
+// GetRecurrenceNearest operation middleware
+func (siw *ServerInterfaceWrapper) GetRecurrenceNearest(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRecurrenceNearestParams
+
+	// ------------- Required query parameter "text" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "text", c.Request.URL.Query(), &params.Text, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter text: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", c.Request.URL.Query(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter limit: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetRecurrenceNearest(c, params)
 }
 
 // GetResponse operation middleware
@@ -8918,6 +9004,8 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/responses/:id", wrapper.GetResponse)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/timeline", wrapper.GetTimeline)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/similar", wrapper.GetSimilarRecommendations)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/made-before", wrapper.GetMadeBefore)
+	router.GET(options.BaseURL+"/api/v1/recurrence/nearest", wrapper.GetRecurrenceNearest)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/assessments", wrapper.AssessRecommendation)
 	router.POST(options.BaseURL+"/api/v1/recommendations/:id/links", wrapper.AddLink)
 	router.GET(options.BaseURL+"/api/v1/recommendations/:id/theme-suggestions", wrapper.ListThemeSuggestions)
@@ -18574,6 +18662,112 @@ func (response AddLink503ApplicationProblemPlusJSONResponse) VisitAddLinkRespons
 	return err
 }
 
+type GetMadeBeforeRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetMadeBeforeResponseObject interface {
+	VisitGetMadeBeforeResponse(w http.ResponseWriter) error
+}
+
+type GetMadeBefore200JSONResponse MadeBeforeResult
+
+func (response GetMadeBefore200JSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetMadeBefore400ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetMadeBefore401ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetMadeBefore404ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetMadeBefore500ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetMadeBefore503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetMadeBefore503ApplicationProblemPlusJSONResponse) VisitGetMadeBeforeResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListResponsesRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -19548,6 +19742,112 @@ type GetTimeline503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetTimeline503ApplicationProblemPlusJSONResponse) VisitGetTimelineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearestRequestObject struct {
+	Params GetRecurrenceNearestParams
+}
+
+type GetRecurrenceNearestResponseObject interface {
+	VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error
+}
+
+type GetRecurrenceNearest200JSONResponse NearestResult
+
+func (response GetRecurrenceNearest200JSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecurrenceNearest400ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecurrenceNearest401ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest422ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecurrenceNearest422ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecurrenceNearest500ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecurrenceNearest503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecurrenceNearest503ApplicationProblemPlusJSONResponse) VisitGetRecurrenceNearestResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -24567,6 +24867,9 @@ type StrictServerInterface interface {
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(ctx context.Context, request AddLinkRequestObject) (AddLinkResponseObject, error)
+	// GetMadeBefore The earlier recommendations that asked for the same thing ("made before")
+	// (GET /api/v1/recommendations/{id}/made-before)
+	GetMadeBefore(ctx context.Context, request GetMadeBeforeRequestObject) (GetMadeBeforeResponseObject, error)
 	// ListResponses An addressee's formal responses to a recommendation
 	// (GET /api/v1/recommendations/{id}/responses)
 	ListResponses(ctx context.Context, request ListResponsesRequestObject) (ListResponsesResponseObject, error)
@@ -24588,6 +24891,9 @@ type StrictServerInterface interface {
 	// GetTimeline Responses, progress, evidence, assessments and links in time order
 	// (GET /api/v1/recommendations/{id}/timeline)
 	GetTimeline(ctx context.Context, request GetTimelineRequestObject) (GetTimelineResponseObject, error)
+	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
+	// (GET /api/v1/recurrence/nearest)
+	GetRecurrenceNearest(ctx context.Context, request GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
@@ -26922,6 +27228,32 @@ func (sh *strictHandler) AddLink(ctx *gin.Context, id ID) {
 	}
 }
 
+// GetMadeBefore operation middleware
+func (sh *strictHandler) GetMadeBefore(ctx *gin.Context, id ID) {
+	var request GetMadeBeforeRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetMadeBefore(ctx, request.(GetMadeBeforeRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetMadeBefore")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetMadeBeforeResponseObject); ok {
+		if err := validResponse.VisitGetMadeBeforeResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListResponses operation middleware
 func (sh *strictHandler) ListResponses(ctx *gin.Context, id ID) {
 	var request ListResponsesRequestObject
@@ -27140,6 +27472,32 @@ func (sh *strictHandler) GetTimeline(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(GetTimelineResponseObject); ok {
 		if err := validResponse.VisitGetTimelineResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetRecurrenceNearest operation middleware
+func (sh *strictHandler) GetRecurrenceNearest(ctx *gin.Context, params GetRecurrenceNearestParams) {
+	var request GetRecurrenceNearestRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRecurrenceNearest(ctx, request.(GetRecurrenceNearestRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRecurrenceNearest")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetRecurrenceNearestResponseObject); ok {
+		if err := validResponse.VisitGetRecurrenceNearestResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -28273,467 +28631,476 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37cts4mjj6KiidUxX7/GjZSaf3N23X/uFJ0tPZ7XSyTrozU+MuGSI/SRiTgAYArWimumqfZh9sn+QU",
-	"PgAkSIESJctO0qOqmWpHJHH97td/DlJRzAUHrtXg/J+DGdAMJP55maYw1+avDFQq2VwzwQfngw8zIAVk",
-	"jBK9nAPRMyDAs7lgXBOK36jhIBmodAYFNZ+b1wbnA6Ul49PBb78lg1cf6DQ+sIRUyOyJIncgFRN800g/",
-	"ipTaz9ujfZyBtKvjsHDjkpzdwcbVXYGWy8uJBrk66ntIBc8U0YIsKNNkDBNhppFLxqeETimLL5lxDVOQ",
-	"OP7Hjx8vSz0DrllKNaxO8kegEiSRQPPi368HKVUg4Y7B4nqwfu2/JYM5lbQA7e9QvZ2sjv9CFPNSA8lA",
-	"sjvIyCSnU0WoImJC9IwpklEN5CiDCS1zTbTI6PLYzMzM138vQS4HyYDTwkxO1UhMGquaCFlQPTgfmGEG",
-	"SeSEX5RSCRmHgBsOn/QoxTdu7IqAzM3+RanInE6hayX2mw2X+/ql+R0/n1M9q79m2SAZSPh7ySRkg3Mt",
-	"S4huqizxzdbIyeDTyVScrPz6evKG6nQW36pBA79DB+9kDAaQ0hnlU8iG5Mot6IJQrhYgISPPn/2BLGbA",
-	"CR0r4Lo6DYu69YZeT07s3BswiBUsguXv6BSIYv+AhDw10P7s7KyGiG/POsEhx+HCKQv6iRVlMTh/dnaW",
-	"DArG7b+eJjHceF8WBZXLl0yluVCljGDHjXlfcprfkCNzcn5REyGJYlMO2QnjJKV5DlIdEzUTC0XgDuSS",
-	"pKLk+oLcqBmVQMc53JAjmi/oUpFSQXbNzRjuS7KYCUIlEC60G5cwfkzofJ4zUCSrlkhSwbUU+ZC8kEKp",
-	"E03HilCeES3B0IpSwTU3K00hz8ktLEkBeiaycwI0ndlFEabIHKQu5RgyMl4SqkkhlCbPyESKgjCtHA1T",
-	"T8iEfYLMDKSuOR6BooUnnYq4Dc3Lcc7UjFTPJ2xaSjjGldFgMjs/zmJu2ixVgpqJPDt56k6PKnJzXZ6d",
-	"fZN+e3NBJiw39IXoGdXkFmCeECFJDvQOiCi1A5hglGtu1lYUwDMk1grPVcLEHDo5ev7sWUImDPKM3Nix",
-	"bxKSigzIjRZiNIHFyO3t5nhI3uoZyGuuEFDMRZgl2k2oehfh9I3l4/ZnLAMyKaUZCm9FkaObv6a/3hwT",
-	"hQdANeHCvJYBdweUUoOcZCHkLWRmn3Yyc7xaaJqrITE4Xc1LmLrmLy7fv7p69cvrVx9H71++GH344erV",
-	"+x/e/vgyQKXjIXkPQDKRqtNqU8MiG17zDhSrIa+BZ8ANWv114NHDPPRwPvg1RoYdsn2fx7jxW54vSfve",
-	"Uiotp7NsIuAfjn14bhBbt3ltAzFyK3pdzHMogOuKt8OneS4y8HQ5NjxrfhROxDQUKjJjdShUSrpsrMAc",
-	"4p1h0f3nDz+53+xv5ZRypjokm9eZPeosk6AMBongdTVI+iw2/OS+i0XWNZ3pnuckqvfvN+87KjUHqWZs",
-	"HmNf1UPCsp6HMg9GvN/a/mt1Rf9l5iIaPunE4IrhNKd0zk7vnp4qoDKdXSAtKQzLNhgWI5lIiSDrwK+/",
-	"90OuK1BzwRX0vC7pX7/fibxPxbzvlArfved8kGoRF+C1kIg/vAOF+gGLshPcb5UfZlBAVDgsAFmgMqxV",
-	"5eVUkaO3V8f9lqZx1D2s7E9SlBHkukzIH826XmyxnNEUx7rnopbzyGldoW5ktVE8s57LWt4byP4CNAJi",
-	"5ldFmFKlkW5639rSDHb/9XwvRRHhGXY1jJt7o0a3tSzcTdq1npGRcTbps8HkH8SGqb2+3GduLdbP/FtS",
-	"ESc8pj/SzKhLoJATGaEcOP6JIru1E5zOpRjnUPyfvynLWuvx/18Jk8H54P85rS0ip/apOn1nv7KTxqwW",
-	"OK2hz3mGCsPY/Eizc0NlSn7LxYIT3COpFHSrvbj1ELNxRZi2isMMnCnFkCYO6jgxInv1pdMZF1LwKbGa",
-	"qXnB6SFGe5Q0NS8yji/izCilUzIW2dKK7kzhUgUHckdzlpH/eP/2JyLGf4NUm3dnVBHqBPOGlScTYD+1",
-	"axwakHwh+CRn6aMfvdWUSSrynBlyuWDa6jxpKSVwTZSmGs4JJVlplwLmqJw9CM9BGDXASLNz4Oa43UEp",
-	"DXMcyb3rjotxfEY1mJP3ezf7/SDEj1RO4bGPAG+UKZKbyQ1eU04CxePN5Z9Hf3z78i+jP/7lw6v35Kic",
-	"54JmisyMvqZnwCQRC574z1GBP8Z9fS/kGFWgR79UVMGfKCJFbkSiJZ58JpBuuOtZSKbBXjclChRaT1Ih",
-	"bpn5vrCPjJqGCrB9/kSRP5+8eH/1/ckHcQscN/naqUuvpLTywmNt9L0oQKOotzBwapFZcLdeeQfSSoQZ",
-	"aMpyIow+RtWtFR11TXVGLDMK79igudCQ4a78vI+4n0tOrr5/Qb57/u3/9VQNl/Ie5B1L4WdO7yjLURt9",
-	"ZHDKqKZjqoAcuZOzAjdhPINPiTUwUqUWBsvTGaS3IBHIzANWzIXUhoKWcExSytEcZK4nvAPCxeKCoOH4",
-	"BC3HRNGlsmY6LYiWy9o2HJjYgw+6tujePg2M0rjLnzkt9UxI9g/IHvM8fwqtYWaDEvDfBo4ZRyIJkEFm",
-	"iOyYGsGawKc5k5CRy3eviTZ4lxiueOmWj+skdpsNvnTt7eDWdINf4p9wPfAk2qE9fqY0y3MiFshGFVFo",
-	"qScTasT01rl//PjxpG2CX3f4bYu9uwFVzg1wQPYGMka9cPo5SL8FSq6NZolc/MjxpBOzqnMSLsQs4Dgh",
-	"3JygIkWZa2YU31MjR5wgrrhrNaIL8gozgxdHWidZO4nWnZ976zfchdua/dpbOOZSzEFqZiU5M0QO5tko",
-	"i3pI3oNGIylJc8oKIw81rT/k6N3b9x/IKcUJ1Ok/WfabuYGpUfeOEXpSKiVztlbu0HyQrDgveJk7mmUl",
-	"9xVZPFirEqVMocsV1dqUZVJGvj53u0B5UCw4cj78KbH8TZQ6FQWgaAh3LAOeQoJsoLKlGCpzB5JNlsdm",
-	"c45qHVEyY0oLyVLr00GTZbVdyMg8p/yclBy/ZQZtOdyB9JYGAyH+EaoxzsaIqzOyuz22X/uckwSqIRtR",
-	"veIjOtGsgJhPpXGMET2IZb1cM03YGBnhrYwrVqEZYNRzdHc75t2Nh4C3G9FgjZhjGA7QwsmkC66cGuBM",
-	"EitjNQ1EfVerjZSnK7TaGtzLebb1NTrfVof6WPvc/uqdcO2NrV5MEzb8wXZddb2EBhw2dlNbyK0GZBZu",
-	"6dML/ALpeZYx8wvN3wX0akJzBcm2JOwqcH9YbB/5kzg+R2XOD2BR18CYslKgE3p3on0REte8ry5PZgsX",
-	"C/rpR+BTPRucf3t2dpbsAZe6Zg4QrBuhtgX0PlO3gHM9DHbDzztqdcImgFTWneqPdXKA45Qrtp9kELjL",
-	"e5EgdFY1ToRx/W/PB8lG3MR1+gHWbNeB2r4R5m0F+hara7CHbGRUd8anI8usrKRz7uTvioqSBVUerwzm",
-	"NQMcdsYMbu5Cs7sOCK2hd1V+85wd7QlmK+TIH7nh6BbD65M5jvMBqmJuoqtgIDqmPBM8IRLEHNASp4Bn",
-	"ZEzT29iYNYtsjvlGOL3HHai2Krm7kQsiCmYd8dSIpIDkKhoB0gE7P8+zByC1b+jSEs4xWCm55C7AIkZ9",
-	"rT1owRTcjw5vLUz2pLyPQmj7SzL7lTA6CfEqwDjfTYS00vSWi0UO2RSykT20reUcLjRKvbt+v5MkGX5j",
-	"LeGR85V0MdLwqSMyz7u0wIjuc8lQindmYAlOyYnQEGtHH3Uh/geD5dXYTxTJqQalrfE5J4GTcHVskcNG",
-	"9uZHNpJwD8a7elJunuB4Vnf16zowes3npd6S8vQAtJ4sZD209UTffdGBEMI6r3NbWQm/W3sDV25kr2Tm",
-	"QM2HzspiFzwRcsS43VZT6qpXeKkUKGXo8G6Se06VqoSI6BlMRJ6LxaicjzoiT5EzoinRqnOGSdhYsRlV",
-	"ZAZ5tlHa+C0Z5IzfQjaKKnrNKb8XEmeAbKTKOUgFmVHeeeZ/rZwf4bxddEhSe1SwXqjAoY0oYYWKKJ8P",
-	"YaJ1sFFYKDOmX5hzQ0/Ttui4hU46o2oWvdtbWLojXpWK4O+9BOdkoNiUU+3CF1fHYdM482wdmJnPrbRa",
-	"VzJAxdUNEc7UeZ6v7pw5sk28OuEbbabdHMg+jpCbjVzRflkqkL2/8MbxOBzYrzpGqc/Bup3vPUyaM+B6",
-	"ZAOOVpYKXDPdCTzuqXZW4v4AKVJ0ZW5ncplLuBt1Dll7ju4F51FwDZfbgKRkUNmywrMIz62xsnAT7ng6",
-	"QXwvKnaNK1+4mm0W+kug6K7ufCzFLfA2xPgVdCw+oF/WC5b1pHZpRbAjkuMPYkEKypfeaxS8bP30M8qc",
-	"Zm4ntZ4ypaNT1dR5VfS9hWUwog295hnICwLFXC/JYsZyIAwdTCW/hSVEuR8+sIEv0WkmTCpNwACKD8TA",
-	"T9y8Rz+8uXxhJw5cueaV4wsCVOYMpP3axvTNc/PV+x8uT559+28hd+5/WzlVetSfOYnbAOvHQuRAuaUZ",
-	"lc94A3i3hb3bQQ0y6yF2GUTobCOTNSGsPz4HskQsbqohngRzxDbxgs7pmOXMr6m1QhQ1R81Q3OgxQ8b0",
-	"yBlnRyKSnhNG/7rg1b6hYMmgoJxOe63DvRkEva5/0aYgxZe8Gm679YqNUNCxAAk0G9E890tY95a59Njz",
-	"1mU3Jo2fRRK/044jbswfWXLsGFdhIQp3IoMdsQYjDld8p+wTydiU+XQJNOfV3m0hnXPdqB0uayaDzcK9",
-	"eSm6fCmUWtD8dhVnOFpNR36Zq3JI6sNjN8jJqQt4DQeMreUl5MxsqZEuUWAyowa0VGaU4X8XALf4h5hM",
-	"okrmK+eH7ZKr+9p8vD+3WzCcsBy8KL5R7Og56y3jWUPVZtzQcDNVdLd4RNUSN65iN9ekxYwRF7rvLOb9",
-	"9YJx/0HGy1HvU1Yzaph1r1fZP2A0XmoLGzsw99oi5y/L+TqsVxPNRkhwDJA3+G+wiHJcML2t27b+Kjib",
-	"VXLOdB5/Usp8e1nCqrhpYDeKeIMRfP3UbRyqjiy2g9ZZxIiEx+wfDU5sR3BXkLlJeeciZ+lylIm0LIDr",
-	"hGhJGWd86vLbEoLsYyRBlblOSMF4qUElGJQzgk9aUhuZix6KqHd/02WsP3x/oObl9Uej9H3VrYqAbpLL",
-	"7GjrlmMTALa8qwxS5qMSPGb1xSdPotafZjXDurV/ZHqWSbqwyuIW6+9y+32cWS3Iw6LRdhZuEp6Qck60",
-	"IN+endVR4mojc3dzxfbxPU1Bx1h7B7m4o3kJ/aEEh//FfLMRThx+uwk612oHi4SclVzHIlSMejWGvHsz",
-	"mwHBvuYHStxc0RUyyLMqErmPNOfnSQjjGMWf+HyDEU6bEC3EKBd8mhAu9GgiSp4lYTC8fx0D/f/3v/8n",
-	"Rlfw2erkGGo4p3rmFWF8LyEwnA5rb5H669Nfh847E5EslHLGm/WHaJeQDJw06r+LneIPQHM9Wz1BHwcc",
-	"vUsbZh19NM8mazxu715+j2l9xBFoIQkeMsGYVCo1OZqL+dwGtM+ziRb4NuUZxqm6yKRjF3FMNeaKS7Bh",
-	"nRwSG2fL0hlJqYJISi53CSeI4S7ED1dl/X02kTguXNNREJvVx66NgdObkPY9vvWaZ/DpvWXFDTlmgzDf",
-	"7at7jdGGmE+0tSaUl0Xc1h1YPSK+rkUk+83ardTc6HhqBqAJL4sxSEWYviBnVXz+YiZygxIh4DfO0rAb",
-	"3VBGAFE/GSyoNHJBXJgzU8b1pXI6BdVh1W8fM45it5j48wkWVR9M9038hxhvew+7BIEKHnVENdFgLmFO",
-	"JWRECTKhMnrimVyOZMk7zDKe6kYVsG75d8I4U7N7aiE7qm1WTp7n1Fzd31SHP9S5/fuy3BDLIuYaK5z2",
-	"G+TKvhvVYjCjAiWtknOrzqgyTTF5wKiilOUd0ldlWu8TTOpUhfoOazAIFAWEMT9ydWJJhY+NoNHwxruR",
-	"46o6p60CCqwpyM0Xl0f8S1UU04bXbIxr/CU7gtom3bQ6je69xWZqS6lUo9H/SEiywLTJMRwTN3JCxkui",
-	"DcYkdQyfi2m3rygS2uqSZgkElyCG5Bcj6waRW1pLDFpMdv19tF/ecC8rr6+7H2cTYdmWV+StjBsWbl/a",
-	"uGD32rqF1rkPG/iOfS/EwvZaV2eMLbX7krqPeN1dJSvIt4pCMdyrcahxW1HCEFQI8dlCcRl/6xjALh0l",
-	"ZqWtFZFN8cvtBe9D7185hN31/x8Zv90pxKdDf69iF/vmUkStPJVqNRKTxMjgQLVKiGIFyzGrPSFVjI5K",
-	"6qBRJFuYwk0zlurNWrmzdtVrjp6RmDK+m/sAik6FyGVLbgY4O0bwRWyNb2KYQPkmSGo45AxbUnIywjTB",
-	"WMIYx2SmMP2XCE5KruikSuNUpKAZ1DnkzbTiqPo6oSPLYlatfdZMe24jramtaKUFOaWlnp0WE3pBgEuR",
-	"mxc0KedYkCT0wxgF8rQA8+qpFnpuPc9BFlZtCMaBajnGKPrVLcREqFJ1Z5z64/1ZRWQq/DDcdoI3Fb9V",
-	"VIpceZ4WydghIDb+zUbROpATdh1CtgITaVYwTDoKKhnNKUeSSqfA0+UIMmarw6B3Qcbrb61mPnXFSNZn",
-	"uRO92yUYefO57Rga2r1JloPSTtu7j09tFy3Tf7PO1WGways/EX6wc6pdVkJXKswcOCn8cWE1sJJ7tcTl",
-	"ZihfWJC7H0YGXLPSppGasZUQHGtRWQ6C6Q2KZGKXLNjeLr5dHIMdBPbSFiwVGV0GRNGFovoNOjTN0ACL",
-	"5PHX7fwmD5/vuMnb5b0yFcFtgequ2Y0Vvr1wKVHbelBC6G5ezcsws+rC101BC3GpbeHCHRPy1uxiF8q4",
-	"Zg/foxZZYRmhuQSaLYkEms4g29+umpi+2wgVALdz5oDkDGWCZsJm0ssTuBZq9qEM1CR/dy2gGmOn5LE1",
-	"AGCInottV4QS82YNDvvL7iphr7lSASxsvvKVw/wJFh+8BN32l2rK8o03ar9GK11cEJ+JhZG8U/CCsWqW",
-	"AjknXWU/NitEOGVSLTUGLT9hpk1X3OwukkOlJq07liryaHtj77phw938p3nfZY3EPVWhp85HHKCr7rRl",
-	"FsGc8Y5c0/uG2/QQADYH1diKc9307sKVsSiEhOaObXks9282Z8A1FpiSNtmoh5DuLMp+DYkPnvKqbgBD",
-	"mwDwP1v2/KjQAiqleVWoFbgeuazdOgvJvBgTa8K59kGuG8gTsTqWHI+xh9zjgtzdB5vO6Z2ECUgfbrdV",
-	"kEcd8NcSHkmFkmtwr/3NyuVtghgHLNU6+u902/z5efPLre8zOGMMyv302o7w7GwDZw4n3rQ99YZKl1ew",
-	"Es3SB256QYu6coNtcXobDez1gYSstD6RlRW1azi3FNqcUbWj32Ur7tST2XTqvHMqMeVpR0JdVeFdHy+A",
-	"b+H7nAk5SgXXNNWjirWu8DImfXwJOUJzjK24X9dDUgDojrepHxMfNKeiJRRa0/rDaLusBKlpsSJTQbTY",
-	"x+yPoGL6BCwHdUldvXg31TEE7p30rp3g399LINc+i5aeWQu0/YRo1VE/+pK890e3CYw6oPdVE4ZmIOGC",
-	"VMUnXE0Jd2HhTr993h9yN5xQPHLObXnTfb+sUolXqdomTA/HuYIJpmbu8E0d++glJ0WLyr+PsIWpsehx",
-	"iQfRpKKRnGsjeFZOhg7MAqsJ/Xe9j0jdV+KKH/zuynI43huQ0x0zSwpwdW4jxTb9Ks8JvpURxn2ZmNAO",
-	"jXU3OckAi/EM++Sl43hhxNqa2Z+oqgJw0Epq1W+9ZrTWgp8oW6FPlfKO3Qn5RB33maKdeIQnF9Ld5q56",
-	"XpqPLYlcS9bXrOre7mT9hbiDbE1CpxQLRfAlWweoPprhoCOwpSNSpYoU7XheM4sWMbYPGnOTKWUcMntX",
-	"DgLNFgktBDYugeJ42JHGyvJMAu+IlBHF2AwcWUW1fKNqrvRtqHoMaEHGQs8SMhF5VuNFCFHxhRWV90f1",
-	"CinZHC0n4QSL31rEiw0Y1FXfANHB7QWnVIVKDMLRmnsJBZLq8Fd3E0MJf2Tb0M/VWBQ/SBJgThMvPBZs",
-	"Qsu3Tl3v8lyJ+nkkIXfVPbdrbaC2eWXrsCFXMWfNencrztMeOGmfTHTxm459H3n/TRD5ojP/26LQrn71",
-	"Dvjp1Bw2rWUny/u9VID1In/Ujm8QWbli3+bdiMSxm729VhV6awS7yvXNjVnt0u+MaXJURa7gTMctDaKn",
-	"D6DVWKl1axLoyHZZ+VJsF30M5cGevJ28E5T2rI/7GBA1UgAjCeajVMcEiY8zwI50Dkb9gp8o4kZAK7Xr",
-	"BeiHIS40cki+N1hGxkvfEfE88haWnPAJCs05MIIlCYwY2CgQrRuBkNCVUB+aGZzRMwCVzjPY1QAR3Odu",
-	"9ocdwbjLMNyGrzVEd6P1Yh244MVWe2qu4kfQu4HO5tsNL3bDdbR9Goanl5zp5UjRCejlqNVljU5gWlKJ",
-	"1Vu9ELjuHZqVuVajsaAy83LjKAOqZyhKYACuD8ZKhRQc5MjcthFMMG02Zg4I1r8PkSKkoF+2RBGsdDcm",
-	"fk88ehgseUCsiJygjWx9gVHg2+ZDWfvBaE1ArQGXxah/xO3KkK0Bfl2zhytQsK0pKFxZiypqkgNVmjx9",
-	"FiQbI1vB5lHEkAbBSbDS9Vtbv4c6jy8WuBCvySalkFskI9fZuRGQZlxpylPYqeJaOzkykB66Y9M6SoZ0",
-	"hIkHUWQd+ZVNK0FE9mvYafoVYaqq9MZkQlubcscKu66i5qhRrXIvsaDYDz0W1LbaLh373UYqifenhO1a",
-	"og8Vetm/CUbYyLZ/zRfb77BXAVtfsoymmt0ZyWDHneeM3/YHxSZ0Y3WPGG+2joBYsKmrpnxOnibkG5qQ",
-	"q+fRmHUvP6874soc4mwsW289HGAEn+Y5S2Nd3JFin9s2YiXYAubMKsG+5LD9cZ6XykXFVM00nyiyYDzD",
-	"BOFYitxKyeiuij59w3x9i9i1vmJ8yVxcNCH/F5BjqrE3zSrmzaDYgnRhB9RLpdiUFx1FIT9r2HB9uBXU",
-	"1lTeVcD2nXTbl9XdKGUFfJOmgdcdokc+TyxD/O+CzhjJ3lX/ayLzbirgPbiZLRYeFQIitHNVoquITEPM",
-	"TbYnFD0LevfHw04jl0fOVbRyiNiU2KMy+/0wsPPQYwGv32x2e8cRKESczZDni0TdP4y0juqPlxmQouhL",
-	"SPtagTuzIMW2GZA9DMlODPX78LO4ZTT2vzGGsnkH+9DYW6Lvl620Nxe7m97+aMRvc6eNihjuWUzanZQ9",
-	"OuHqYZW/cuU4X3hjSzuA0j7e3hizQhUbA8Xhz3X7WNUQMZK/2z+5WxPAulDb7uGNa1s07ZAeaSOCusTe",
-	"FIym2FcZ2rGTHytA+3a6fZJLe7bVc6cdHlo4Wb315kaTxuX3IOEWhnbL2gpAol0OzVEMv7Sk6lxa/zVi",
-	"1sIc/EJz7AJtdkuExEpp/tmjw1NHx42S56DqRqyEcTIp87wDoLYCwC1AaQ3ErLvmfWQfVGRn9/C3ulLk",
-	"SguxgmGu/z3sUQ/n4WQ8ZRlwPVoCXSd9BFbDHdK35+U4t4WNdjyBFoVZU1Kxkc/RUbBq1K9+bGg8XQ89",
-	"5uqDenR1DlHfbMoP5mdDHuYKykzwZeHzjCiRQHMftdtXTH4QV7NiWBNjuek8fqnfXCevt+AovLoVm3Jj",
-	"+g5w2F3hN9e3ayvWTcjdT3BcQcP7o13XVJtwsa/eH6BZoBw/PTtLNqFd756QPtc7PObB+qS9Ximr38RN",
-	"CNGaO5eh3bKjYH0bOeK7aMQm9HKs9MCQboDej+6KTO1L11kD8tsKDwigxkhmvn9sWKt7IuTo73QQIMYg",
-	"GVRljaM+fTvj1nW2EAxGteZJl30K2j1ISa6u5XSf776KdAVnd19ha9eWrveTx3qT8P1LUruS9N029ECS",
-	"1G7Uu7/g0yTFPcwf773RpmpZIVJXq3OKMOXaf+CfMXJgixL/wCK4MWPTWc6mM63WlbTs79JtVTzgbD4H",
-	"rcgcpC2QTY40fNIJwXO7WM2KaTRaNTKlq4LJhZ4xPiWQKyAF1ekMsuOE/PDhzY8noFI6h4zAJ6Me4ii2",
-	"gEJB5a2tn0CoxLrUWJtYyEzZ3pRuoFiNTLkSELCdDbXKsmqrtDncUZ5CYvsoT4QkKc1zkIosZqLKxyeA",
-	"/WeaqyBHlYsqceGJx0PyYQbXHKcjJWaEgCyw9idTmqXK1wCwNUEx9SFphvw08yMYT/Mygyy55koQNRML",
-	"c+5MYy9tvhQc7CXYyqW5DTEqSA5U+mLd9oQjEZgzkWeNmtwduWetw09CMI2R29Wq26vmufk8Z5D5XmGr",
-	"6VM5VZr8TZSS05wo+HuJHQSw+qoZF9euYk3KVsmmG2U0c8nYq5O5N7CZsHLyo2H21cT9JsrpdHX8cHZy",
-	"QoKNnxNXrxODkJagiS1qbggjJmP2m7WjJtWE5TkW/aOEw8KdGlPE/A6ZLc5uw7aP7LSgCOVqYUiDb8bk",
-	"y9QfX1xzCeOS5VlsSPNAkzEoltkrwiJFOBbj0wuSGrxmfDoq5+fERpkwmwB1zd3xJNUZUI1RcHhciplL",
-	"x9L1F/WH5+YdMw2+Q3lWP7q45kob/M1sqIHrDU21NltFnJnPc9uWwgOXre9sq+AbNNGSQXZBlBbzOWTn",
-	"19wTOzuLanx8RNWtazPvDujYYpRnDu4akD34A8RShdWRVPUzXOlpu378C1ewuWKfL8cVIlUL7C1wdiNr",
-	"Vx7fhKagt2ySEXXIbCX01RxyD6rE38to2Q2D9/iIUNedUWkh4vpiVVF4JUpeWoB3iJPSAhB7zl3RTrMN",
-	"T+SFTFzjxxWMlMqgD8IYYuc1t/kTXBCRZ4hOSO4r7DxOCHX9Gj2OktwwGIMdXBBZ87WaVhMhib3P5Jpj",
-	"lQBkeSzHYEjkwIgzdhziul2rJjzjqrE9metgEa+LLm5HDRHFc5Z7aHb2HuvS6F7TcyBazxqHcp8ZU5Us",
-	"FTlDws5naqRlifVMWToeJIOpwUlajMucWtqf0yogXI0UyDuW2sgTaoPAw99molQWk+dSjD3HnEvmPBWQ",
-	"lan/NZ2rUSpKictXc0gZNac/yqgf0azGSBnovRtlYFSAwqYMSZiWObUFALrjyd/b1PMu/N4jXhpBR3Xk",
-	"QiNIpejTwNe8qEeMnFkIpYkGpJMOGY6oIi4t9JwoDUUBWUJyYZFMwTaBjW1bCS4zWaMtvq+aV1xh66Vo",
-	"BGqd+L+3nnO2zdNWFtjqo3GEwv2sQBKWXRBMO/OpNmppzrOPER1dzV09EdeKiC6sov4+qFsQ7rPn6e9k",
-	"a60vqBUO1CvzrF7FB8mmU4h0QQLeUYD+FpbxMHSDCpp+ElwUS+LewmY7RuBRSy74skC1a7mqCjVUYxmJ",
-	"N/zjUgMRk4mCqhmwFfxdYUgXThSJ6u7sJ2S/p8ouic7nQKUfrnnhT1Rr/C5DpX3Jn5DfTIKHGYcGVPbr",
-	"4O1IWvMtF4scsml/L6OPOO37/i5u1L5p0j1iV8Vu7tBo9rPIY1GYa47+hfeddXQpW8sv7BDfs2kpodGm",
-	"rMdXrtdaRwez7s5lft1SKPWBjiNLhzyPMKq/SrH49a+pyH8dbC2vtve5whvb+QYiH6Ecs8c5zJhb9rRr",
-	"nnR0yI4aZKBpz8HfmFfjlSG22q4Ui70fmRlzz0cmxaJDKPFy7xYrXqnYounATeEup7GHBgwkDs4bJ9eA",
-	"vLDL0OY6F25pL13L0IjtEmiGFX777fEH//pKRsi2d2Ep1P2VTjta03boyjytdArfHv5X+qBvs6hGuQUR",
-	"9bDVLQD2dXwyCK7by4BWIJxTJrc+AIxjfEeZ3C75QUvg2faTma86jlnLkqet5kOdrd0tvvrYhApBgqNd",
-	"gf1mL4d2Z3e3n+ZR1qpwvbg1GOyIS8Rzbcv0U0UqB9GQ3OCPN4QpQscKuLYOAKbNL6qcz21JodU6S2ti",
-	"bjKm5jntsMngdwm5sT6Db2/IESWqoHlunxwbefnmr+mvN+RoxrIMONGCzKXQkGoiOMTLKlYLbZgAJHOF",
-	"cxWkgme0URa1q5euW/yaE/4hoIRtYdVF8m3LuUJv9LbfrlCe7b6u6+9sx6/vy+8RRbIdzspnTW8tnLqe",
-	"yyObDXo/Xt3efr2sVayut5oMgljPZgRCe3X1zayBxDeOT7WgUI3EpJfikzHlMqWi5HWjadX2lw3tq86B",
-	"+HdsuTdld8DjCXIS1EzkHUo00gNAT42hWAorueO49YKRPs2oBBcrvKl2GJ5JY8fhMtac8U/e13tf41pz",
-	"uFdcy+WeZI8dmNZWLKW55rUq+m5197Zz/3ZLcpscm42VNpa1Zvdt4Wx/VL+q2Lf1lw6G1agAav7oOPf7",
-	"sJVbiJW9D86CMGvdUp1lagvIGOUYSjTSYrRKamq3QevVUDZtiTGBlOI9d4bW+IPAPp9aCJIzrXN0rCCZ",
-	"OF51g6+pzLQ7V9ydq7nShRuudE0NsL0yOHP9dTnnClAfkpu9bQsyTTTryFfciQr3ULi2psNxQotZhuuc",
-	"EXY9XVUdp1KU8+23Z4f7k/n4AffmFrd5X3Yh+2GgbsjXGoqonvxAttydzLF97x03s1pPxhDDtfU8XZX4",
-	"OOPfH1tNBhip0UOk3MSA7ThJc2vhPtac1erC9lE3ZsUDEauc4su09I/M26IIyvblTMp5vx5e63Nee9YP",
-	"2c3ZuU0xgQep8eHe3hS1ii91G5j8C13RpWvyaje5T8OiACuLbc4cKbsRLYKxS80NC9tr0K42zW1fhb9t",
-	"TR9v+8FubqicTfR6yVF7S1TTzLUxVNKX6d/onqpOTe2J7a21kH4Gfw36Fmpj78Zi9Na1sWI1aeRzuOHW",
-	"Has33a56/XaReT0ePbItKRl05XW1jg1fqxbp65hF5OtNR6Y+94HtBvNrDPU7gPxe9aOWHeVeV/SLd5s3",
-	"b8hp4Lvm+1gNzr4cm/zD2w/vXnEp8ri/T+g5LfVsVErWUXE6laA3L8O9lzQGjK7HULh4Xfu7WNdULEIs",
-	"eAokg7kEtGKh9p9JDKwl46UNxQRZh+VMWB6aAgJhuTNTK5VCqQXNt6gA98J/Ek/amDDOOrO56s3cq//h",
-	"1Ktcq1WsbXTOlgJtF9AZxYdNGY9GqLuKcFCMIcsgq6/BSrAKW1dhasU5NqU3fxGKrwrpwuczwnQz4Npa",
-	"JAoWz8aTMM9p2hEzhyFaBs6IFqRUQBhXGmiGFRZDOHLt7TfmMeXlNH58bqfrm8hU5+HeslG6NknBbV77",
-	"FV9gGNmrD3S62drtgvJwdR4Uwsy/CgADaGgAeuLRLrKT6sY7kTioZdc/ITIVfMJkUYF987TeSUDpTXAE",
-	"FF+aQlVxfBjt3O6V2xtb6sljUNNvcgvrpQKJuUV1+QxNjiIhmsfbrqujNn/vk9ncBr4C/3WIwxThguSC",
-	"TwGjBUuFoEmUpkuFeS1kXGqSUs6FJmMwFDhfEoowEYrYAe3tJlbdZMd7d6OWj068rGP9PUEpKC9tlExp",
-	"SwzYg+uTmNFEM49eHt2C40xCX7RdQQ/ksdWcts1nzeLtsgqbrY4Ge7veLU+0I0nCHl9VmPY4IeYccZrq",
-	"IHudY+eB7FiKoeMcCF4PyUFrkJgVpBeCZGzKtEqIKtMZNop++l28QlTIuoPA4+fxMoT9mHAr68RG5fKM",
-	"zGfSNZ2i2p9mzQ+2qv1bodHGaucec5qLekMzqPPGcDSrSNugkUFPTFnDiTqv/6VHo60DxNfIAS8CVPDh",
-	"1NQlMETEg0GvoHJc7j6S4q0kHItOikgVfQsmtD/tPPA6Nn4L7r0LBe9I2rVRQnzCMsAMpzNzGU/PyUws",
-	"iNJS8KnL8MPog7lgXCufMoiXNySXPvw+ZIMcIMMXba34s+G/fUuOBAeHZwgOODyxgfsU/0skzLF4DPo6",
-	"Da3wqHt8QShRWsgmt0UsoZywYi6kJrhJRZ4OY/7HbvHRZiVsozG3Exo2JcqsZ172boKF9ACXvYF+AIG7",
-	"F4XAkXaqCbFBQduFqF9ZYqSC3PCc2ZS0e2tgUVLECoiHqG15HW6cjmiV/pfRGKerd5017W+UUx+i9iPc",
-	"WXLTdw1YXiFilBCSQMY0Aa4lA2V1AluLwWt0Rxb/XVWGhNgSDVgrNCErlU2xekDlTEnqig0qsdTO0CGR",
-	"Z86ib5tewML/E1ufzkRuFUnzX/cCsXHkQ2KWXLAclMZiA37dqIUnxMAE9k1NXPsvRwdXd+V2k5UwMied",
-	"kExw++fxHpsL3Laa/gSRthaIBvVdmt+UAqVcRmXO+C1maKJBodpz7X9sssUgjsW/2hc61ldtrK8nbk+p",
-	"LrNvzccN64kVXXOds4K5Gutq1uTcqt7mB3ELfD+VquHTnElQ97KD9YQr61dV9zS6dTcNlDBhn+Kyjk2J",
-	"DfrWOHlUm4NMsOMt5Ln9pyJ0bjPqYq5KcXuv9a9ptObW3+/yd1LYetz1jt0lOxtL4mL3IrQgyO/OHX9W",
-	"sQTUnUoYM2UuuCMexMW2d3POqm3kypMZVbHWUMHg2yBaLqaM3wvTWp2Ke13Tm+qbqENpQkfA15xeUSo9",
-	"suxu1N2L6j04F3Nlz5agqs5g9qsLUnLN8tpe6AvFME2O3r19/4Gc0jk7vXt6WsCp/+i4KlKEDZ7QyFa/",
-	"lsQ+QV6v2JSfiFK7+hKKPD/7Zhi1wj1CKxELYC1IDMC2eQ0tsOu4gnar593Kfhoc3K1E9O5I1Q1Fb+d2",
-	"9otaX91Xb7PoFXSdyD6qRiJ1+7JrRpol7qYqPgy9jal0vzQK2QXyb11FFAOdM1+7Mo3Ksh+FvI3zvP5p",
-	"I3RBmWZ8Oto6hXBz9wujPyixRZbo5iEr3U6LEXrll70Hf+VViY6MTBfftqeFuhFH4+UolPJ3ajDuI4rX",
-	"JH5ipL3VkPa2iY60mzrUs7rfGBjF1xa9we7TWkVwG61QSqaX79OqwcYYqARZqSutYDFOLt+9tkK3Nem1",
-	"+bKTx4UkNylV4MsC4weW8dwM0ZBmwxrcdDU6zbSe2zgKLD/6QohbBnF5Yrxszm70sVOUoYbkZ67oBLxU",
-	"oIhhkYTmShAFrgSjm+GJIn8+efH+6vsT3PMQg/YH54PUzuzF6UG9m5H7sl40nbP/BHPNmFwyEbE006LM",
-	"NTuhU+CpkVbmQjEt5NKoNWboE3dSrViwc5KJApRmKZmJgqUs8y3iVEKwOtM1D9vzkrlhhSyFuuG0EXZA",
-	"MlEqnKj1OcHWvfWPjcFsr99rHo7levqqJ2QuwZlkzCYmpS4l2OEUsYVP1fCaX/MXgrv31Pk1PyH/8f7t",
-	"T4RxHE2U2oh9t1wsuDWdYOkWWstzIlti02xfQefC/MTAdtLOWcFcLwbF/gFDMzw2CLWPr75/Qb57/u3/",
-	"JTdYJM5WoDqd206l/+dvSvCbC3JHc+ZKW9p+pCSlUi6NpHpjf7hBqyQ6nK45wYqgigBNZ0RMJsAzW8EJ",
-	"sKzkCTFsRBFNb4Hc4PpubCdvTsSc/r0EcmO5+01CJOhScnKDNOYmITfIi+37N4EgcJPYISSY+YXMQAKa",
-	"q8wJoaKMM18BxZKXOKhZ/qsPdHpzUYWVmDEyyMH8jQiBuMA0GdP01pzhzevJyRuq09kNOXr+9FlCfD97",
-	"M61rbOtGTRoZ0ZrmcEGeP/tD+CtWEObT4yGO+5Pg4Aev2uS7Mc3wZtRKGP/m7PmQvELB/k+vPljE9c9+",
-	"eHX5Erd7ySvIsXmXcyppAdaB6YX6M3NdrngodZhfRQMIDgqHsiJuVQry2dlTu0ZKbn4UFmxu/EDYvNFh",
-	"qrRX/sqpIJZII/wYCL3588mVBeOT19kN4sJlmoJS56h+mBPHWTqoGOaAW1JDLDW68DemyE2q5GSEdPWG",
-	"UHXNb0IqdkOEOZwGDTx2aWkWFmsyThW5uURTFvsH7vSc/BGJMvnf//4fs+qPTM+MpgRMz0C6mrFWliIF",
-	"1SAZzUlKORkDlo0dkkt3OPaOsbIsFpU1orkCXzhQXfPnZ88vbHyGjr2bCYzf8KMxjJ8IR0CtDSv15SwF",
-	"J3I5gm2kVMlAUxmWSwjouDmDQDE6Hzwdng3PUOKYA6dzNjgffDM8G36DReb1DNljdU1pFSA8hVhYNZnT",
-	"KYROVGHYIl8pddvatjnAxJUntMF6zQ8SIhbcgGHI3KtqWpgFlxBrrkyIpnIKGjuMqspo7d6f5HSaNGnI",
-	"AHdum0O+zgbnA0PKLlMflFyhlxqc//Wflkv68oTuzGMR/VZGiorz8UFWk4i2HqIr0n/rgewJjoyo0/h8",
-	"ozIQrRa+dg4tHmyGyl0RO4IgJboNxM4B5URKAzVeTsVahb7/8rGXmVrTGhDbdOgtBX/BXYQqbwG4wSOm",
-	"6qza2HzVw62vuZlWsvbzmBpQY8bppXo7GfR470cjGfR58YU1Bfz2a6AFmKU9OzuzoQdcu4jCUMb5m6sC",
-	"WG9lbWvBtOrjiDJsFylzZGxowO+5nT82bLXOU98UHt9/uvn9nzl1nAgy89G3fSZ5zbF3WF51hv/27JvN",
-	"X723pUZ/5vSOMmti+S2ss4/Ez+8YI0WmCnU398uv5u0WNzj9J8t+s7zAoNsqV/gJgy28lDUkl1YdgMzo",
-	"ApWLI0bhvexiIfWJInPKIUdePCSXZYZi8JFdx9BOnx2vUvSX+OTS+wRbJH0DKL6e4LJjsPg81tEFF9Ef",
-	"WP5IMycu7Qwvz/vc/PdCjrGGjv3i+ZZg/N3m918IPsmZNVA9f/psuwme/WGr9z8nitgrdgKc04hX0CSJ",
-	"C0gfKrHICsE+jHtIXmvC+Ayk+cX8f6XoZt284txWiV6VHKUtku6FxOermPAn0BUaPDBhjRHVevtDVyTL",
-	"xTVhKHvHsO61U3wHB308xHr+1UDlWw7r4XFLqvcSCd4cSd9qyKTzUaFSVMV/GEGF6wsXXPdg9L7So92k",
-	"Y5gICdZWMNEgV6HemvP3Qv8RoP4osuWescV5HH5rGk21LOG3z4Kpdj3Zw6PpfYWl3wPze/pNrwnMfX8Q",
-	"4kejOdnvvu1zXq64P2RvIGPUt9d6/uz3y6Eteao5NDkyHFUsOMgnqqZD0jniOeTH28i6p1VQWZcd5EfG",
-	"b63lsZzngmaQkcwVU1UV/WLS9w/Eph5DtGRiQ5jxkixmAnt8Vl2JdIN1rlosXtWBbg9GLvwc6DNcy97N",
-	"MbuXH1kU/no4tjktf0iEak2xSwI2/1jl5FrS9Nao47uzcqF0rK9JDWcLyTSEgEZ+RuhVZEZtMgSTBovQ",
-	"62C9EOTo+dNvjgNdrLp1jBmN6GKXWdYA1f0z1BpK+S0eOTqh5lTq04mQxUlGbbZ4PVor+qxyMHZV+sC8",
-	"09BaNWbcJnTtWhTEZbJ2Ne7sIxU83fsBRs0iDk5bgoH3F2wSDqr3HlSObzDvb7Z8//n+eXfj/Ufk2Z+T",
-	"ullAIZTkjN+So/94//YnrOdrGSKhFUMkRxH8TLxwbxCjio5vYOZxnDp28ewqbrvbe3Ev/vumHv8BOXA1",
-	"yzoWXG/1wHvX8N5KUqnPKzFXn5XYDQ/IUclRCcIk/OO9qtVRXlwx0WpBQxe1GOGj1nn7JkhceAheWo3v",
-	"wiEfmRPV24uAul3S7ipq8pBca1u19jFZVh999mtTTz8rq8sMP6vzpkIRnhx5ToLStQr4yAXabNHVb8sC",
-	"tWy+2+mkYW3fPdKkfftuLkhVdw55K80wdhmsWoyh6S4C3oxtXdirrh6/2ShlfOceftH2Pr/IL8fiF7gm",
-	"KGYfcLEgTH2RhvovjVoerH9fHDn2JAKpS4MkJ6QQdzY4TjkKY6gwmxCqbm2FkvVqRVYwfmobvp66Tr9I",
-	"daME9L2mUqu6Z7Bvqjem6e3Utka3gZLWa0c1ljHD3uLRZs6Mm71c84nIM5BhJ+ac3WE75sT1Ar8FmKu6",
-	"NzMJWj9nzdbMvsXxxTUXvvV2PfeMKpLS0lDscu5jHxcUy6oxblbKlPltJhbmnP0+6/7dYmIWLEvO7TKk",
-	"YYdHYaS0BHzzhkiYYCd13zzXvWy7q7su1cRu/Rj3MROLa46zpoaxYLEFnBQLpZwa1W35Dx+Yawib67Q8",
-	"JK+MeioBCSnu0dmI7ffnNgDUB+S6TQUer2prlsfZYXBSCSmwO8zgGpKPhpfUwMj4NXeLqrmaWRXezdBN",
-	"M3LTgmvZ3uRvV/aloPP6qsb5bG8MY7XBe8wq5GJLL9xpWAiQJVer4P6gOum9GMNXIBY/IF2tttYgplcV",
-	"NmMcmsHGJ6rR7Xq1hXwSo0rkCOmmCqXaCq7bgq1BjE4zzfcYJorxcjbwMxQ7EwJcM71MvCwjJNEM68Dg",
-	"9Db+vhJBEZ2Pnp99Q7Ct8oIpOLZArCVluaEJkE+CAmZ1KT4pyqn1Q1++e90RRVra8gI9YkhxK6NSgfx8",
-	"8aP25HrFA675fLe5K4fH1l+uj1LtSFbtjEoVOw3VO+wxGqdqYx3Xbf1BwyANkG6OgsSslwcMgrwP5f6K",
-	"bAWoZZkTtwSmGYtOjmrKhELhCsW0lHGVWJ6mM0hvbf2rTsL5loNNQ7JuJWubd2VZ0xll/IkiRocjR8qw",
-	"XSMJ2vI0VtKianZs5FOKBDUhtoYj6u3XnHLyKnv27bdPvyO3sCQZSHYHWc0bnCB3C8sh+U+AOUnFnKGg",
-	"BxIa3OOJ89Q7onvNnTlAz6CwGUE264/QKWXcVsEroikl5lzcu0Je81DgtFfgHp6cBKdHvn/946ubmNz1",
-	"J7AE/UVw1Fvh5acTnq3i5kYnYlxVr5eMPpIvV6r6epwCL8WCo3OqJexYOA9hxCe4IBQh6sTEm05krROP",
-	"o3j6kea3Vt0xOOfGN4Dv1RhdVYpBqkwWM6Hcy5kAVHltV/k1Us+qxPILrsrLLA/Lb3AuFlrVVyFcgipz",
-	"QxNvUf3FEt91wwY8FKbIWIpb4MdfKvx/3jAoSG9dpRD0wkbAtgarAKrsmbq6121o7rIUv/cpxiGiHFFF",
-	"ModWnh386VWbSAdfYLoe8oaaeVzzXEyPXSae0ZaRiRneZSaIEFh0NFNF/nk9CIa+HpyTvw6Hw19/c8o/",
-	"ZoOO4Zo7DB8vW5hvONmRDxMznEOU9sesRIsKJVLYZCunNNgzxXFnIs+ueYXEYK0NqZCZSlzFjpCGF9Tc",
-	"EZAxLEV1jpYlA4+aAQJ0vbScsM2YHsB2XeHussKh35IeTC7C0h7R5v0QFAfzwpiiUwnOeYGeC38Dx1+m",
-	"pHxw5fUhmS0iafEV7xYTqp3cGZELbmGuiSh1Zf3wQu0mqcBnP3fbkW22NdUaijmaYLHtkKFaNvw9rCmF",
-	"j82yIBuS7ynLSwmKZJDTJZmU0pJRO5K65kdXoOXy5HKiQR6TuXmWuvbg2lauwiqTSfMRzxIyoZIUZvIc",
-	"OAOu86V7yX6B5mRnLnXfnVB9QvmJe8G1XcpFeqvMsQ3JezZFIzHjxJpzrf3IJ4QDz5SrSOB+GhKsm4M9",
-	"yzUphNLk2bfP29WR6iJY7p2nydmz52S81IaFPH/2LDT/XPNvz76xGB2cjCMEQpCC8qWtpIWSlTRE26zZ",
-	"nXhlwo/Q7B/xjh+GNuPYNVV+VAr7Jmo8eG8RxAjHFnmKCcWsZMBqydiHnUzQ8oX8T2mW52QMRCzQsful",
-	"ENBm9sDX4a777kshuQ2zsiu8Mzj/668h1X0f1oWw+Bxi7QVR4LSeZmWIgKqyzJof44RV2N4JHZTVEhWf",
-	"TYfmbTsLkv0cqHTPcdIhadQDmlHsgeE/0cIQqXNbeMMn4n1HjmxFTkLdV7jTl69+fPXh1WodIQzoCIOq",
-	"Pa2zO4mEPPxot9gnQdUhJZagqTeFHMPsFL4s/0wrcWdrV/zvy0WzUXxBRLKQ0AMxigntxorvjQpVg/XM",
-	"cLUFKF9xoybdQ/IRC+WnIgPP0QPTXCUx5OwWyAJf9YiNvPe7FVZri+mvzOw7fAd45YuuoGyELU0WQhpZ",
-	"AvNO4hrTm+8vH4gDvxAZfFEM+ENAMVFitAUxvnIM//piZ777avSfP7muJy3p7MioAaWeGVKSUo0mGts0",
-	"hTbx73gj5fEx/FXViKgJ9LVWpABNMd7D2qjqTLkLZ6rKwftnrfR/6lDpHpl0f4JHTaTrQtpD7lyPbPc5",
-	"g9S5Jqsb21e6XBfAngbXH6+AlS/oUqHajAkwBXCdEI4QKIFjDbvEm4sU5dlYfDJMzRGpk/dORD55J3KW",
-	"LvcDym7w7SBapBr0idISaLEXj9WDu6m+ZoCufE+Ur+YMoxm9AVLHjwHrlubuOaD87drYm1gmqV1GNNT7",
-	"Ch89Uj6pneyxJbt1rOLKnczvxfl7yEzZM1X5xUc/uEKydb75UdMbfIGCnHkl6I6GodOb0yybRMOwtkzS",
-	"fZMNw0CYhsKIemhld3Gl3sBelzkNg2vqHJRWMSXtelBdc+eTwzatdu2wIEwnvnFDRhaz5UXli+QYKo4G",
-	"eMax+SlTOrFqr8KurlyQNKesuOZoPqoiBwM36NHzs+fHhrVPSuUL2hg6iFHqS8Ft11S06INUguPiKq7A",
-	"9DU/sgHSegbLwHRKs6y+YS0C8eDYnoWb6bvaq1W9PqOKjAH4NffNypOq+rABIH+vnNAcA5iTepDm8Vpb",
-	"klCuPVRdG9e6Q7GjcTUt9lrG8zJ/NitYEl8U3AbqOPpJjsw2cVoDvte8Ggud18c2dF4CVXYpnlQnpJyb",
-	"Q/n27Cx0Dxw9f/bsOGar/+g2/EjcxU9H834cJmLa80PwAz848IMoP/AQUuNfRVXGS1IwhQW8sVqOeyCR",
-	"PSTey2gpn5fIKkXGYttmVmH7YKpuq+Ol88+9uHz/6urVL69ffRy9fvPu7dWH0Yu3P734+erq1U8v/kL+",
-	"JsaKyJJ7VxvSttVP/uvnVz+/sg5KQ0guMErR1R+o4ywKu6OAFH979g2OGJgkExe7YYiRs0MOr/mHygyh",
-	"fEF1Mwa2dERidEFuMrkcyZL/u8HiG8w+QWeCrDnW38T4ia8dT5TRHhfo4VyIMs/IjM7nwIfkrZeRbfaJ",
-	"bShqyK65LJrnBFmPXRm5ghP7hotSscaTutE+5qFgF0pydAtLe/1zKjW3rXOcyWUC0rZdNf9cKcrsgkOj",
-	"xNPmZr/GNawGwDfv/Bd3cmEskpVJbEEat6uO8rfufNfX+F2byrlleRibkt9oMxFp8mmu23Ab+zbJsTLj",
-	"FHjKfBNnDNAz0kKjYUVyr2ozviNirKDxPKe8as2NksqL97/gmf/5x/d/xpAp5FyxZuA1ZLgug6uvlOOc",
-	"qRlko45Oqa7YcAVU8TanHdVy/JoiD+4arXB6VNnZrbrO/hKqLFL8hxhvTqT6mxh3JlE9VvmdLy066V+x",
-	"lo4FmaCogMVlg79C1ug7LvPbqs9IE14uyFzkeQVUTLuGGWGNZ8+cYxx7vbX+nR2bKVuAsxmH70YI2tyZ",
-	"FRh1Y8I4koymkbNqhGeUHqWpuTn/WeJSIprxzBfWgKTIFHRn2duKFz2YpWYtYn+wGzjYP7uStqsm6VYc",
-	"8hmzlWqNiR910xorJ0Sh975GUMaVpjyFE/iEc3RBPUbkOZc0KcSdyzJHWCR+EGtLOa9bDbU6YcSaOF9z",
-	"FEMN/GPve1lYDCh8UqOqG0GrpE4unjGlhVzWdbLqGtOG86nkmoeljup+yCrB+HB7yJAx8wMGLFffW8Hx",
-	"SAFc80ykymP1CeWZOyc1LLLjKuHAGZXqDGcjVg3tm2ENX2x1bea95vaih8RRu8rHt5raU92QW0VMAn2F",
-	"U712b26SQd+6OEUFoRisntiE8yPb99/FWLphji8IHSvg+jxo5M7q+eDTPBdZ1cIwJru25KpQhO3fCl7p",
-	"JbZ4MeLh/Rsm7OjbqVnP6bPQbdHwWRySB/eQPOgh7IlrbGar5QlJlChawGtQPLiZOv3txPx4+iyWsxQX",
-	"Alr41q2/f6yLHBncfaJ8zkNLRU2wOoUrP8EkYZm6aCzecvhQx7rmzvBIrPYsUUzI8ECwfZARGmw8LqpW",
-	"VqnFaELXSMzrweE419yXnKiRGB2Vzopoyz8Yycb7pewZDKsSDS71w3Evv13BDaU0NM8+gMzlas3REVx1",
-	"drItuJKwzZY7OCVKmcKwbUHIhGEQEPAeozWLPFco7iVEiYZVATMaHA9dGL3TmhXG4ObO1qjv7tr7qfEv",
-	"BalXlVhbuVkXLusL1eV7q9YHRfKgSP6OFMm1XAGFriPqiCFGXB1voVFuwVU0SNcjE1t6dWeuW8ZXv07w",
-	"dRd8FlgkXT++NKdKoQ/LsIAj3x10pIXIyf/+9/8cNzVO63OLl/B4Hcz6Adf4kBpka7KuIq+XeR45jkfV",
-	"LT8rFK9sPQC12sDYADbUbzZ2qgqroWPGbMy7qa1VQlmf8JFt1hPWOERxrLJOhDEtZsyhBKMsxsNZzBOs",
-	"W97H32dfzw6p//cHKXuUvlr1GPQCYKVrZVfMVUcrzAqAdunSFAeC/ZGaZu9uVyo/qtohzB7MVt1xqOtA",
-	"hhzJTfGba8nLA8X5Fd2tSy4rwHwa5D5bCLa5TlXmK+NDclklGNgQFFtTcCVJpN4y0wnRguRAJXeFBj+Z",
-	"LcM8igdvHjQOuzttwu74sUjrZ40JmInwjpk1QzJJCijGoTaO2qP2ktiEpoC3KiYTwBIJxcbY/wJOiwk9",
-	"1ULPu00IV06MpFiCUkEqwborV3IQ6Hx+UdWjZFblF9zGldroLVfPApMVnCnVlmVsxEC5DKUnthoo1DVU",
-	"aJ6LhXl/BTKxqueHtx/ePSR0mvFfcSnywgzVmd+DB4R5hxpkVa9C6Lk5LfLz1WvzUM3EglBzqv91ZTM1",
-	"DllAX2+an4E+okBjfEc5j6LGNth46pBjTWCORSKMXGjWGKpFmWfPLhqIJTEwhhvIdECMERF2qkAqLhXI",
-	"YTGhI3wvj7c7sF9VKPe7yt67cilUZgnR+qrva/LmDZNB0pU1ehoM59YLKx46deiQ5PdFFS2xuOHCn0My",
-	"EPj/PB+8qOw0gtuSli1g6kM3fALvmrLXBttRQaZOXDxhvJIVK/dfWkqJVnE3YJVM3PrdgrieSaF1DplN",
-	"Jq5qcBw9f/bdcR3tbeQGwcHWYTIjNIujyDIHH/e7Smew2OA7v7+HITV+eDvZzvG+9nNn4q2KF1j/sztp",
-	"rB5lvR/WWMdkXbvAHqqtTJCRo87bMgLVOQao23DPoPzBF1t37ZAZvI/qzy+q0ps1fM1r3NhIJyyYdUdQ",
-	"0HRm4eiJIpwWNgQ0cx4xVJWdJilB+7L2RtpHVodyvsD41EqUt9U1mCIFzTosuh/smh5SbjczrGvQVZ1l",
-	"gIpHdr8WRe2O1fG/gv7ZcSBx8OrMKjSw0M1usD5mxQCEbBknFrSql+UdHTlV+po//ZYUjJc29sUVqcHa",
-	"Fo1y4SFB9Ak/Lu7XX+7zs2/WxEkjwDwQr8GxP0/3rp9gYXfWu3nX76eN5EFm3SCzWvxooM7EICbCiLrw",
-	"RSgkuIwTI7OiApRCf86z0eHzoeIZNjNjIeQtBlX4NiyXLp7P6KhPlHs3NN7Xaiw+GzpxKp6sLG4DXN/s",
-	"3sGRvmRF7mty8GD9LaMWuCq42/Cc+xnbq5jLjeDY7ra2rjvzpvZxhul8Fzof666SdvoYjL7EJ2FXyfs0",
-	"T9sE4Xa2f+H09d9vE67KoVq3RURPuU+8JsC1ZK4ZVZCzTZSmy65eq52xIfUklcXj1Qc6vSBrvW+YOddd",
-	"PaXZW/WhG/pubOb7RTbi+9p9t0Vwx/vr7osk8HMRd5vlGSPuP+OTfRH3B2w2bBf66DX01qGiXVL28Ej4",
-	"u2ocfOiE+ZmrmaP5LmDCWPpE51i6z+X0YNlXo/NkgsMIE7EliDlwRZje2IO4Jdye+hqTD9yG+IFop199",
-	"3ANpn30F9NMv1ZCd374I4SVB6DpQzwP1/Hqo5xsqbxsKTIZajBYZXdoQX17TzI2EkgtdlTDq9oh89DFW",
-	"yq6OaOFa6VpzxTmRUDBuUMOXZKFVLijWY019CaashASjkLMS7R4qIaBSmld5pzxDc1fQF0oB1xji7xrk",
-	"2KRQLYiNccakpSPrhWnFtdrgPw6QkTnIglXF0I2idWz7Olib/BzE3PCfaAuqH5nSPzUOakPSUdVfouSo",
-	"0pl9diQX2TfW5xYlK6UzXD0aDKvAxg9HT822np2dJcTX0vj27LhjzhwbP4ZTFvQTK8picG5GGBSM2389",
-	"rXKJGNcwBfnATR/DQ17nqXLdCRvA6/su2/PAPDw82i8yvfOL8Ww1jrDZ9jEgHU0q0U1ATudVnoNan6BO",
-	"bhn3hZoaZs90JgyBceGCHpaPWFEYAq8hX/bH2z9BA23fBYt7JCAOp4zAcn0UQU475Mz8fIDbFtz+IBYh",
-	"fZ+CVrYcAJ6fmDRguUqyXQPFyWBeRuAzALWEZJTlS3JEScamoPRxQhYAt42fkOdOJkPyquZjQYFF7yGa",
-	"TFxwD/lPxjMbqThld8Ax59h52KvL92pAJMZ3PVDvX35fC8+PZwfZE1ph9rmiWyUofe05ol9pXYEXM4EN",
-	"RMUiwPNUFKD6YHcnj0J5qzNC0HBHi5Yss20fbafKWpJzpUMzZcRZKOYaK9naohtr8NbI7Q0h8srKfQ+N",
-	"snaez4isyuwcshii/uDFtQVgfQR5e0DLr0MB1Z1CJHH6TA+8FHPgdM6GS1rka5OsoRhDlkFGzIfhVzby",
-	"P+jkzRSZAjd45zq1JthOD4M4zB9D8lpjcWTl8LpC0gTZRK3WVXG7SlONpTiYxkxuG2YRlTbfzoFfvnv9",
-	"fg7pdhKmP4G1rUlXz8XNV5W2+ZfJtf6ADXHnkNbNU2uIq66lDW7t2pgdGbJzOq3CMRrfrKRRGi3TF8rK",
-	"iBYJmbBcg7QZ/gpSLWRiYAq4NkxiTqW2taUxrNSwjZzRlt7VvwrA28aGVmwSMdXfrilmbqhrivyzqyoU",
-	"cN0uCBX5uFWEz20ZI+Ddps0JcLv1DgvF3zdNssGm/SNaOHq8+KKUygDmQ1o1wmt6R6dRs3QNdQ2Iezhm",
-	"+CVhs4Hl5r5DbG783h1rG7SUx3IHPlEUy8830Ri7exiOYIPopMhBHQ/JJclKe8fQ6ubmXTLhMENXqCjm",
-	"k8Enb5sFdB9Czgun+DzBtI1N9g6o7e9iSb6k2j+rYSWHJLPPXaAzw95EIWL6Sj+rpOB4DVnpkhNOK5rQ",
-	"LTK8o0yqFdptZVMjIuTsFjApBBKiSllx+nPkiO7FCbpUBGqY2OFfpUICeXqctMUF+z5TFROthBUkZ0dn",
-	"w+++dXlndnz/oZ9KzWzaGlqcmNKMp5rdYZfKTGGNJWDTGRbEFDIjihUsp5IZRXdCqCY5UKXJ2fAPF+4T",
-	"VaYzQhW5Hvz0w/vrQUKuBx9kqbT984Uoecry6wEu6XqAPcTgemCnITnTOgesEHc9eEWVLowyWL1kv/kI",
-	"K79LsFUfyunUVrxrVPncLDG9rC/2kZh/MGNX2rzdzHasfy8BcttSss8rLyA+1dy6xd5XK331xvZNodCt",
-	"5jjfEdvxhnJX9hANk8452ao6y1vBInGpYlMQdEuq+NrjoPfBUg/h0Du398MbXmGgvqVxBcxrxfFOq01j",
-	"zMoQ7zmRoetGxouqu1hNgGVOU2wMVICcYkJcUNbaS+vfnP0hqOFcyjt2J+QT5XV0wjjxYmLcftMW2R+B",
-	"KXSxggZVuE+E0jdnf+hzP1Q1jhblCQ6G3YdH9sVmxX3tId/tdivd2u8eY79tJKZlUK7IL+RGngOuL8iN",
-	"Q9Ubl8mssGmsBOzQE1Ymzpnqy+wq7HQz+WghntkmDV3h4Xtkew+rhn+eIPFNBOWLjRP/HfL/Q8Djw4SL",
-	"x7X8naX8U+R2ew4IfyPuQAUFx62+7bV8CFSWoxuc/+bYdsRkqrG7pCHBJEZwMcxYS8qVjaU8t8JU1aWj",
-	"oqxM1l04LF1NnVq0wNpXY6Fn1t9aey7GaJxouTcS28dzbH50soCfLRCytBR86oyox9aH5qwt9h/pjOVt",
-	"+6tZVSAKXjSPxhfdsBPXVg4rFNYnyDCow2goSTUiyxqyoJNj/Dk22qUOyR/NSWCUqVkUluUZ17V/jp4/",
-	"fdZoAf0G5NRWtm8CIopLdcd/rDdmfsPgAeuCbH+CUGEkLveZF7y8vTkwY3SoifaLpCkluhyrJKiRSFLL",
-	"4l07ADqZ2NapMU+WhBPGM/gEWZVovhrFYOZ9ZMs2zvmZaqBF1qHKPBqYio9d2aMK4qoKla4m8oH/Hvjv",
-	"547fMHBKaEhJeYwHbclhwzYpPZ3rjc4qSBOxc6iN0q9aU4UudRvqWTvSvVd5Vw/6u3DRvRzo2MvyXh7w",
-	"fwWXd3Cumz3eIRj8Czm8503Y8yjW+HlDaSnn6CooN0fZQCf0cYfiy2bvdvD9Rud2cMEPVo2wmuHzuLbD",
-	"LR482wfP9ufwbDe6X0f4cYtYdLDje3i1fHOyMeSCT5XXqEJS0WH4I203V/jNJi9Xk7wcnFwHJ9f9nVwN",
-	"XEJp0zaO8JLmOh7c6eMKx2wU+ekng/4JdJuTPrxE1uVxChH0UNVn/y6eeeOmu+W9R3PwWFodFrw2l0gY",
-	"Dx03MVvUrl6c/ZH1B5U3P48PZwOGHlw4BxPSV1/xZ2dxtt3zrJ+BqW3lbpWHkNigt7IvCe5ygrwVPBV5",
-	"WXDb85e7fHTJ7iAjk5xOFTmyoZc3VI3E5Oa4bYS65KTkt9z2vwAbwOnEab2cQ9ihJG6dulpp9NbDQGVn",
-	"6JGnseZjfHu3HJGuzuEbzWSXQR7NqjGyw2gWvrL1jB8NF2uNcG5ZJXMtS6TIu+x1lTNs5F7aYuYPCA7Y",
-	"ukZIovKyq/Uwws0uN4EN7Hf5MGzguTMceNIwsrlzO62jmOdQANf2ZnYfqKojc48xshJGEymKxrdVd2YU",
-	"FpLVlvifTqbipP1r9wQYZnf/4ZuQVt2EK7mTOHdw/W8ztRKCJ0RpQxqzhMyY0kKydMTFyNXXEZJMRJ6L",
-	"xaicj7KyCykMXbwH2rf9pEjGmSJV1truKW0bpMtL9XYy+Nqs7E3+sNnQ3mKH/0K29u6Wqe0n6xLMqlgL",
-	"lxpcgMJ6BITxnHGwrl9eFmObiFxy9vfSxkq49g2O+7tKf1bn5pDX4krVr7cWk1pRAM31VnZ6XFJBMyAK",
-	"qExn5iC6bPdNsHkg831zks9jwW9t9GDEPxjxP4sRv1Xo0zC6ihS08J5DfryWOnXrRLta+SPdfmfUlyBX",
-	"25CpNTkuLbK1yf6/QqIOLoCDC2APLoA2JgZeAF8ec71o0OkIaI1cp7tUUkPiRIbEVRQhOV36OiMb7Ao+",
-	"vNE6Fl5rwvgMJAY8hm3+75hiY5YzvTy34aI7dnm/J/ZZWfrxBN8uf8bmKwkEuYPH4wE8HrINSGul7gds",
-	"arCVqM2DQGekEGLBK34YVPaTYIM6yfsmPrvEZBt5m5EZSDi3bQBdq3wCPJsLxrXCsFCEwPs7V/bKMx9a",
-	"Ifg8LpbNdOPgZTl4Wb5yL4slGxfkpuZzN0g9biyn8+l8WOWwyucL0vkU6PuoIKdekurno/F0VUyiOSgN",
-	"l0oPL8ll2uEr+T0aAO1mNxv+VlW8J7WCN3g8kvX8qyqSbQ/oZJ5TTnLGoQNGydHzs+d1r9/Ww1BcoNnx",
-	"Xhs6dRYwFQtuZH6X0RR0F1wFgloWPnr+rJnwdDkFni4JZEwLWReZWXAjwjTs9L5UYtOQgUoHVt/iEJgC",
-	"XG+zTRHGFrYfyDppB/88Vkm3sYM1cu8Cy8Ea2atYVpuuJUgvqizQzaRiU1ORuFSgFChVmDU/SNIt0qa6",
-	"ZwiqZEPSVgTfVm+gn381S6LDYGlXD5mN4Wg8sm2popTsEr/6whWzy+pitqGHn9mYgza7BUlzqhSbsMfQ",
-	"2H4HXV5fCD7JWaoP6tqXoK5Z2F0mth+cpSyGlKzaqY9Eg2yFUqS3KfWgwNg3ac+098Oq1IfhctV6zaQr",
-	"gQc1mTWPhzTL4uQzy35k/PaBZEAz9Jfgl8YtRqie+R2yC6JmYsGJ4LZyw0oMxxdck+mLbmN3kBU3hM3w",
-	"WxcDueq9tmXXzsl1eXb2TWrewr/A/7CcQ/MHc3za/rQb7WrgYtSqdLWup/aqQNtlS/LTPKjAYwfu6nBm",
-	"29dg/F9ed9FzmXdt+5jIs8A+dvBFxRWfwKXzRLWPVvmIjA5nVQCme7XUrNpXKA+K8jTrAbmGaC1ea6Mz",
-	"0R5j7VKAbmTByZzOQQ5JrRut6HMVZHldKdB97JOhHT7Km6/wkQflBwsis8N/LjbtNhfB0St3Mgf+e+Cn",
-	"vUiQBZgQwyOUyKAeVbbTiIVyUvIclCI0TWGusTgnmZR5vqMK4Ep5r222s0IoNHzCcuMSsjK1gdpY5kso",
-	"HSsfPkFKwLVZKtMJkVQCYfyaWyo0F8rQu+WFbdTD0pUa4lpSxhmf2urhc5GzdFkVArcE0NX/ZlMuJGQu",
-	"QkbP4Jq3U37UzLYRV0YgoN7/X9iCV9RI2DY6YGXXRuh2QXpMkRwmmohSX3N3ITeKFjCyL/y7oUQ3Q4I1",
-	"ORa+I1Er0YhgHDuV6cxPqQD7Apo1z9Hwe9IStTLQ4Iq9oRqFQy9FSSZVaztKbuzX6sawiBt3wSMtbvCb",
-	"4TWPRfi8t6/tlGC02j3WdekcnD89S+pWst9u6iS7kgvwmqd5mUGcXdX30ZUHUF9IfHUTmitIVtvrPqSH",
-	"rjrorqph2I/cYJK7ubaCl9inNGe3sK2U99gOuy+IHlezrBDhkDjg0eLJ2oQzDrbUom0LY8sCkKPrQSFc",
-	"Fwd873oQUl+L07vKhpsINrrsT4K2AJ2k+4Uo5qXvetZI6kb6rWdSlFNXtBGXbNMcnyjyik9zpmaEcpov",
-	"FUhsxXALS0uXC6rT2TWHSimxDaywM8SRoccTkJLm1wP7Jijif4TsemATE6rBxKQixMHohKprPp9JqsDG",
-	"G2PZx9xQzSWhSmG33zDpQsLfbBnDCYrFq0oqdt1wJHt4zd/X50dwJ0TTaVW0/9xxV2uBMyPbfpOCQ4x8",
-	"GrUN1xiM+pDqYmuudX2xAzhJfGnOf3XlME4JHJDpTnnHHaVKanzS9JPgolg+URVA7z+kcWuCcPrPVGTw",
-	"26mF4d3Mu+sSVI8uz7479mmq5Ehpmhths+otP6d6VjNh88mgraStS83r1I5jIZwt7beVGoVHM6qPZuiF",
-	"5phpGR+1UGufeQZfQrAzAi3epCeiBy/Z79NL9ocvm9peIvgRWjdrcnB5pEQpUyA31YObJDBqLWaCpIJP",
-	"mCyM6qvvlRrVTTot0//9kM4dSKWXqKKWPvNolVQ+hMGvnsDO2gjSekhbX2Tig9nvYPbbXc2Umev/t0Lz",
-	"MgHYMptMmL4gDE1rjUZ23VrNlDJ+PxLICsgZh04t8lWrdcGMKjKjcwxwirugiGI8BbMPLGivVIl16QO3",
-	"VEKo6uOSIxiGynQ0J+2DX/lDalp+jg4Zy5/ewc/WaeR2ryZkLsVUglIJgTuWAU/BgEEVAojaPAakYK0d",
-	"htWRMpB7dLs1cMFvwedIdyQm1N7WnVMnA4fYA/uPu1UB5747gGl3amLM89IdP2DTbENidfxQkGrENizr",
-	"o9YT6UYpsUrdq/azYDwTC0OWp+wOGoH+4yVxNvH+hfKvcLIPuKwHBW0/TZeZ6zLPw50/bpvUz0tb602H",
-	"zX7cVbZvvmmamoA0JLgtIdSw5lShTpCz2bw1wI2XtruPyCCpM6s71jI05BKlGlqXxDOfdpBQDwMd/qj7",
-	"q02PAL/dxLk6xAN9Xps6Xp1TX0juXxXSOnbWV4McL3HyJMwQ96UbkqDUQkKqRSVkXo495JCMatt7O2xW",
-	"ohn2um4XihR8WYhSueUoIwm7sarVdje1vqrqV/fw3j5Oaceof3bn8nv1Ye9WjNDDzC7bNpegZpA9bP2/",
-	"epoHqQL4rg2B1tVVn8vvviGNxZE+JfIQl/6lSuO1q9/7X7pL4a2U03BJoWExDWvFDSvURJrSWI7o4DBe",
-	"M69RMvj52Xcu2AfTtyipEMczjJRyMq6I59HzZ8+aWV3mpY25p1c+iuRhghrN4J8rpBE3dsg9PVTC+0zx",
-	"j43CdwFux6vfeUK0Kuvdr9odLmFG1WpmUh/StrHWHRKZzTXuHJE51LY71LbbS207qzE1Ott0l72tefya",
-	"SGAcsdXX5rKeaaONFE3/gdIvuPV/rFH8H968tF41PxSCezBtvkvGfLSGNze8zPMbkuZApSKUmH+i9RPf",
-	"Wq0W0JcZ7KN42x6YwUPJqp+rWFsXsh6KtB2KtH31rXD2KQefBiVdhqm6W5vfo2gBRIqFMrwZq74JeTsW",
-	"4haZ9Yv3vwzJx7izHhdsfsvEgucC/WJRTu7qkuWUv1B3mxm6hk/61C07YvoaM07RMNW2QUW5+Iv3v5Aj",
-	"ygnVmqazArg+Phja11Q5qwLFLAwRLAvkbC8vf7giGop5TjV46CBHPq/AGnRdFV20dodAywqD2WpvPtEI",
-	"pH/K1af1HiuxIHOQbmtJzZ27t5CQnLKMiFJ79DCHEJZM8geyTzT5s9nJVrz0jmdDMQf+qcgtoqgTMZmw",
-	"FDKRlgbqh2pu1qRmALrIh/jfvSCYJxcHLHsoLKPBGT82srl0pi6s+og2XWpEWnTEuyzVI0yOomQBY59d",
-	"BHzKOBxfkJvrAXyiqSYuw+d6cHNBbk7gU5qXyqil5p9vr24urvmcmr3OQIG6sBI0UamYG5H7yFYvPfdB",
-	"tDcJuaGYQH9+PXhFlS5AAnkncpbC9cA8NcB8/vKHq5vkmt/Y4zv3GQHm+RKoPH929vS74fDZ2bNn5ifb",
-	"SugcU04Bf0jFHM45ohzNzS+TnE7P212Vbq75Ss32//3v/zGbR+v2/3dD5hIm7BOoi2uOpdmXc0EmQmIR",
-	"VgMIVX7UhN0ByUGb2yFCkkJIuCB0PDYg5PLWDAz8UTLN1Oz0sgDJUsqvuZpDnjM+VbZSzIIuFTl6efn+",
-	"h4S8uby6fJGQ1y9/uUzIGGb0jolSnrq/JC52SGyWolOekLIxl5G5mFFtE3hbDtMLooWmuV3ShKagSSpK",
-	"rhWmyy2YiqZQvUcQ2Zh9ukp70EV1QaCY62WVbwZVzOKunqyuCG5Fjt5eGTyDT/NcZOCDC/q1amMaChWZ",
-	"saKzVEq6tCvoO8FoKkU5f9Bp2g7ibcZvseCwRijDbKkeC2i1/XuwjUb6hu17hpUmfHueIGzW95DzyDqq",
-	"8eH20mj495AzVcXJHnISw10ecvxmM+m9YKuh+u3yCSmVcmmjwZlqtCkhluEhvyNHPvJLi4wuj/fWHfCF",
-	"KAp6osAwBoyMRw5jhlPVnOeua6t9Ni41Lu/4giCjnQhJuLAP1dCu3HGo1Yau4Zaw54qy74LzN2ORZzN7",
-	"hnIaM8xOaSOwOaHHKBtul9EDwFXsFDwjZBNcgZeFtQ3kcEdtFIeNKjLcFqPvB78mm0/4HZ0CUewfkJCn",
-	"RAvy9Oysvs1nZ+i96lcFoir88PSsR+WH2JipDQTZRyfHB63p4KSXrpIOYTQJClSPWLHhS0+NsWe3QmZo",
-	"KoVyklxH6F9VZyFUVnBcBuoUv9d0vCYEUC/EyYIuiUaLf+XUKqicMq6GBNsBWy3D1lIJBK4bq5ZlrACu",
-	"MBWnXWnGDuiLG1TNIZHQlDwDiTUFsLSCmxFLo5dzl5tbZUVc85vW6dwQZUT5mViQgvJlVXMn2t7a7i5F",
-	"HjckL+wCDPG65l2VaYbkjZDY6oaTZ2dnZySFHCX6qj01EZzcpCJXN1Fp3t7uC3MFH+h4kxyPZ+OaYdnT",
-	"TUjQdzohhnW6oqjZyP7Dg1VCmmJCUlcaTVBVxAIetVDUjt5EkY/g/wLRFG2wOVXawIi9tNUarPUlNj+2",
-	"CVw0aGNrA5Ts+8iDkG2wutOYD8Xv4pPShm/3D2nuoqci33qcDdTV3fV/Dfq/i+rUtu//CdWcLT6yroO+",
-	"r4eayRafvbcqwxYfoAbQ//3XoUDf/7M6I6j/TE1xe4ujq6Tn/t/8xQjD273+vRTFlp98EFt88C6Qn/t/",
-	"9X1Op1u8/pIpQ8ZK2etmHkFyaVHqrjxH2z34ILR4nx1yhDa3tRlTyDJcUTlIQtnFMjLkBWHDx1Ck8eJL",
-	"l1TjbfmdUs0PQLOcGTWHTUvpekz66cYS6G0mFjzxj7HFQ6Os6Hjp2a04EWlaSsMJ0NJX1O0RSc6UjjUQ",
-	"J5U/0a+08nmgMnUzTNXdTUJu0FVzc83NgHPJuJVSboYzXeTrZIqX/gA22QZtULsN0qjWUukxVQkfm92h",
-	"uhgvxsYPDhzywCEPHPJfmkNWdKeDQ1ZO1gOTrGr8IAukmqXE/WgzPl3VC0z+XBJPcLdmgWvDWl46psP4",
-	"FAtu2OkxEtap4BIMCceagT4ZxdXXkJmtqou9CMuMaaIlZflwE0uykS0HrnTgSgeudOBKfbjS3sPcJiwH",
-	"H2FfB+IceFIj8maFK/kwNsEBDYIYjoMlYcfmOGtnk1HwyDin/Bbb5B3vxLaMhvNF8a0fzIIOjOvAuA6M",
-	"68C4tmBcnpB1I3OUT83p9GBK3MyRaGAWQ+/xEf6baEHevfy+prhjKRYK5G68aG289OfgRS7s+cCLDrzo",
-	"wIsOvGhb097nz4E4aF+78DpOXn1KIQ+yHFAXM7dTa2JbsTgfob+mO2Qr4CiI1yD+azIWGQPl8oQWM8A+",
-	"MBjyMaOKjAE4oektF4scsilkVXzNROS5WHS2furkgz/5ZW+btXHgRFtxogNn+X1wlkfz/1SI2VkqYsqU",
-	"Brlr/9V/CdrvD8kI757EnmCQ3mr8pw00YDKkrxgSuQ0XCEMb1hSD9KTfhxVmGM7tGyweuQ6L2AnMlm6U",
-	"NtaD0BwPSLM7OG5HImKHw7rotY1exHiLqhU6VeQOJJswLJBuM8fIkXWSVRVTbZFUn7CKAenXvM4q8xEZ",
-	"BWSMcpLRpbIqEBeaTXzpSS0sQNbDYnqWeQ8LtBMtrrlfC3FS2powjLeNg92gsL10mlkrjyemlI2X0Zj2",
-	"dgaQJffxaPYDozyobAfG+vuOxmiSnwhLDnP9G8HZQrqYb99GsxL7Dwy7ybC/ryME4y3IHRussib7c2XL",
-	"6XqrZp4zthjjkQ2oxypMITwQpVmeE7FgfEqYxn5LttT4NXfJ9sGn9hfbThZkxVCF4bwVo/5babQ7UnIr",
-	"FKBR9ghUSnOqIUuueT1ejgXPqtr6x45l+zzwdTzVHctB9TtwtANH+3pVRY/HHZoiJjgdMgCbmqEn8Yb4",
-	"Orpq6HTOlE7siTndqRGrHqra2zAg2/dvTpnsVgq/F9JlH+qFcOl7SaRHVZARPRZ6lgQh8hN9XufoaVaA",
-	"uubYOFpMNKBvbEkwxJ5oMbWmRUy5YxP7bAHYJz+DOfAMfVxPyb+HPxyv4SZIst/hFjeoZ2+MHISHQSTo",
-	"UnKj83pv2rdnx05Sqrr4++PeMgn42VmfLOADrzvwugOv+31rbwFp6owRYfLAIiPNyalucQznmnIBGbaH",
-	"3mQ7ZiiBZ9188AO9dW3RMa3LBVX4UnjYuoFUg138/+xdX3PbuBH/Khi/RJphlLSXPpz8pDrNJZ3c1eO4",
-	"cw+nTAKRKwkVCWgA0Ip6k5l+mn6wfpIOdgGQlEj5z0WWHestkUliQe7+9g+A/QVB7rr+dUnCHFOgo1s4",
-	"uoWn5hbI9q+p5q2B66NnaLBo1JORQLfrl5ucQwj/rC82+VO+1/sJSnyuIZ70B7o8nRT/oqQq1lVDFeIE",
-	"NHk5S1jOJ5D7lA6lW8AaOx3i6hqSpCPt6yn77PusSK6xN7FVSBaAv96cppI853Up0Chhf2VKs7OOtGa7",
-	"x959cgjiHLroLy99Ztp4e0+DrSpsJ6p0roMYsIu16oILA6aptehHlAzdvniDIL/iiWLV4J5girr2OOOi",
-	"xkTxpuH4xFkBav74pE/n/ytqb1yDtSYaAnMxnkyhi4rq0reV3Ed3f3z2YYiofDx25KH6xt39jyxUOzFk",
-	"lGXxRHKPZ4WQpn89vSh5xZtQ5NKTJ2sC597o5Y+4HuWcIeuF1sX9AXvn2XQc5rThUcJWc5HO2fno8uwt",
-	"tXyGpYaUW3ftAhz+R5qSVrr8CBv79FKdDWQQPRuzdJgXZvnJz/JItbMHqp3Qh7jDM+6Ki852KW2Ilf44",
-	"+3IHdc/t3XNJPDDJFstOf8B8o0GqTHh3jBdQLJpGnqDYdLDR7a3W99S/0tPgxTHwLg1RyUlYbbtyNgqx",
-	"Ao6SsTmW9rH5W67kDDTzotMZUwkr0AyKCWQZZNXspyKHLsKgYOAPiy8IpToMXVAnIH1fbEGNQY5cQU+D",
-	"KwjR5JkJ6XQGUyEFLYoSnCldodAd45oXMcJwkj8IP9HJPUzoaixfI4K3LdPSwUWH4kxY1jNztZKMmyqO",
-	"yvoJ5nIVJteyOiQODo+m1/Sb+DjAqA55KRKK8MYn1fNCstfA+Zj5Ddjt/VtN1jYSUf/HB+wJoowORQ8C",
-	"/lGCI/4f8f/xUbuGnO/2OWtpYMd2l6pFubuO8ZQW8hK/4EeBKRRc5AnTKsdjCZkwTsYsYdRn3m+hZSMU",
-	"iRrkbxK8txZp/4miXZOLnOPJC6ox+/2VHdVaFPMuPfXdxO5yX3gRbfdOlMqByxvtbnmPu2ducOEZ9cXf",
-	"a9XZfZRzPoPdDe1Rq/ZK9NXAqx8ejak6vaa302ajIgNphV3vKE7XrCjwzhrjArqE2ocjUVTCihJ3bxmK",
-	"I8I1TJc5GAxa+qeMSzJdJiTmqRUf8481lnInbFXg7qg+O63YU/HZPfowtWec1GMrPd+vKR0Lz3spPKOz",
-	"3Y0Pmy4cWS938rl6511jtIBiQpsKaItQoG3H0VtI2w3UMeJVaz05AsEe3U9XNRmR6iGWiv9ALH7oKnFd",
-	"ExMX3Vn/ojHQNJBfwQ4P9g0J2zcp1xt+sOmsYrkX/xeiMCc8/gAS/9+/Mwe71/GHlUc7oQ5TUO0yyXur",
-	"p963yztm00+jmurQ4llsAePwwyV2SS3HRRAk1CGyW4lsqBnk4KLlW3juFzVn3FJXvSF0dmQMmWG85u2H",
-	"jGOy7pmQsLUNrxMgbREfrXBhCsunLsmXiMVKQhcMV2MNeJa15g2jLPs5XrWn1KEa4GElECP3Tk4rV0q7",
-	"pl2QtXJatIGY31Gy8OqYXBwS2X4SVwHXPATcEaFe/F795x2lHYR519Qr2gBCQ6GuWiHiAv+ygRL3HMSQ",
-	"DDuN9Tsxtkekx5ccSeTRF/EVX9NuSVLsb5eLhKpuc4Gyrvg7Fypjx8CyFFlLv8CPHVY25e5VUBL/DaOA",
-	"N0ozowognkHFcmVsaKVU2rl7Uym3SjO+XG649ZBbu1iofulYGkg1WMyYNCCX5NrzobtgyFs2nd7Fvxkw",
-	"cRlzdP6OWbUA6av3QhsGMjOnYxnDDaHpI/u3TAS6qSIKeezWQRdJ+GKZETP5XEhstWAoMrOKGbC4Qbxc",
-	"jiWfcSE3s8Viyj/hC289Nnvh/vLzm9FhsMeAfQLIcwi3fdAan2RYUGFpDtwlDsG6Grp9G9cc6vt7xoyp",
-	"0jMVUCOuKSjNhGG5SheQMVXaAfvbTmNH1jjSaGfv1dH4KRe5gwtroVjailIbzZbQKhYxHb6QOBYkQtRY",
-	"4iNx4SOdK2WAdsxVgnLbBhc9d8cn2oH3KVzb98WgscwUNrqWazt3/4DcwCaChJuug5Hz8JX2k+2Ex+NY",
-	"D6UIdMSwY+rRwDwDyIPfMEzq4NQdvdVAb6X0onOV4wOxtJgWCkqq6qa1PV8SIKutcgxdJCksdbWvaKR9",
-	"B5KEZSUwozycGevuyQbsA+4CczBCT/EhU9vKyK9O8tvGofs/ZenE2nGIDHsvY8OV+zLVQx8dow/5zFQz",
-	"H5KCzkCmAgydXt+g8sZws2rWiTteTvG2qlsY3odKZhg3zjt6xtKg8VbzdOGSA9L4OfDczv/dvTfHL8X9",
-	"+eVLtpoLqkaypVYpGMN0Kc0pE5ZlCgwu3+HuFGJH4JZPuAEmrIF8imTzwjJT4oE0cQXSPWGp1QTMgL0X",
-	"Cwib31VpAS/FXmoapqXBqHzCMzYBrkF7N9979fJP/VY7eOuntUedpiE6u0j4N+Q+oZvsXhX7IR2MfO+/",
-	"bE3l4tcJ53s18GzdrXN/efkDbTNpqFFUMVod9hGh+2Fa5vmaFWKmaUVO6XC7MOFDPDMukcRTGEJm8MXd",
-	"6wGW9eiIpAVjQ1yI1erlMidV/pcq3ZvysSPtM7ZquYRsLHtSUdAWDnfUbqCo0x/JNEHwSBISptYfsM90",
-	"0Wdm+JqMnwLYKGuIEDNGws6GUao58IwVQpY0ds6NZQb7JaVoRqjizo/8ivbL5VjGx05F7lctNUxKkduG",
-	"edOeZvxaw+unwVyyHn9VeealL4BLhI62mPUnsBekDQcxVRybMnj9mIx0z6/lF2Xpsw+2jvzzTCBw9+Jn",
-	"18DTOS5UOfWszLBhbmQd4QyTV91+J0h8xUbLpXahmYtgfJp3ptRCwMnwt49fk99PyBdcOlfgf3JBDH5J",
-	"H/iUOj8ZnrzA4MYPtN3wM3Kk40n2qtsI/RYTx+Zp7yG+n6oDQNLcSh/OWmED00JIM6jt9Ix7ZN0kNg8z",
-	"FEUphV0zw6dg1wQgfAqzkmtkQ6qtoJlwMNMFoYLyYM+FVBuufkPLiKMQcbiRiHKCQtet2FZDIxpJ4tYG",
-	"oZ2P48Y/hJqy1kVotkJvmTWpEbE49V6/vUjY2Yfzi4R9GLl/vr5I2Pmb1+x///lvPyEGDLWS4bxafUkR",
-	"Gd3LSS7ShJk51wHaAlVU4yvgcG1vxIvyzGy+g+aUY5/VJLboq1PrG39SVosryNg057OmEjSe3CYG5hHP",
-	"lzmXyPhohj64k9XQbOUipEwxPlGlxZyi/tgkOoxC5GCsklCXwWcqLWMTMiSo42TuZAXOaS4hjb3dKWil",
-	"GI4uUSpvfPnKqrdHcXkN9smlfEeVlqxou/paxct4cCaUZ+o1H1/i8avksYO/VnljzjHh2xanEZc3Otin",
-	"IK0G1tNQODTTpgrChYXCJLW+kU5JXExvQFo24emCzuGQoaqpc8ipKqi3MW6MrQlXH9R0SGh5sQT9HK5w",
-	"JnWCM/d0iqBXWlhI8MNT2xU/D+zIMod0sVRC2oYquMe0jBjaKJmEVXQCNHaKbK8hwwj9v+SicdppUyOd",
-	"qw0d/mt0aCEn2RbgTZnnzy18oa895SlYCCEVfoRtGzWiEDnXXbQOLblXTRR6cisyU5ezVCuzBQyshz8/",
-	"t3xSRjWg5ma17B6P6AZ2n8BH0Y9yZZ7zDl1pYCiquN0rEWO3nG0p3xVLpam+4Llkc+6nPinzBfv7h3/8",
-	"ErjxnHLOtCplRqYDX+K9FQLWHlO3IhzGnHz9+PX/AQAA//8=",
+	"7P39cttGmiiM30oXf78qS++BKNmxz5lIdf5QbGfi3Tj2Sk48W6MU1QQekj0CupnuhmjOVKr2Ht572Avb",
+	"K3mrn+4GGmCDBClKthNVzVRkAujP5/vzX4NUFHPBgWs1OP3XYAY0A4l/nqcpzLX5KwOVSjbXTPDB6eDD",
+	"DEgBGaNEL+dA9AwI8GwuGNeE4jdqOEgGKp1BQc3n5rXB6UBpyfh08PvvyeD1BzqNDywhFTJ7osgtSMUE",
+	"3zTSjyKl9vP2aB9nIO3qOCzcuCRnt7BxdReg5fJ8okGujnoJqeCZIlqQBWWajGEizDRyyfiU0Cll8SUz",
+	"rmEKEsf/+PHjealnwDVLqYbVSb4DKkESCTQv/u/VIKUKJNwyWFwN1q/992Qwp5IWoP0dqneT1fFfimJe",
+	"aiAZSHYLGZnkdKoIVURMiJ4xRTKqgRxkMKFlrokWGV0empmZ+fq3EuRykAw4LczkVI3EpLGqiZAF1YPT",
+	"gRlmkERO+GUplZBxCLjm8EmPUnzj2q4IyNzsX5SKzOkUulZiv9lwuW9emd/x8znVs/prlg2SgYTfSiYh",
+	"G5xqWUJ0U2WJb7ZGTgafjqbiaOXXN5O3VKez+FYNGvgdOngnYzCAlM4on0I2JBduQWeEcrUACRl5/uwv",
+	"ZDEDTuhYAdfVaVjUrTf0ZnJk596AQaxgESx/T6dAFPsnJOSpgfZnJyc1RLw46QSHHIcLpyzoJ1aUxeD0",
+	"2clJMigYt/96msRw47IsCiqXr5hKc6FKGcGOa/O+5DS/Jgfm5PyiJkISxaYcsiPGSUrzHKQ6JGomForA",
+	"LcglSUXJ9Rm5VjMqgY5zuCYHNF/QpSKlguyKmzHcl2QxE4RKIFxoNy5h/JDQ+TxnoEhWLZGkgmsp8iF5",
+	"KYVSR5qOFaE8I1qCoRWlgituVppCnpMbWJIC9ExkpwRoOrOLIkyROUhdyjFkZLwkVJNCKE2ekYkUBWFa",
+	"ORqmnpAJ+wSZGUhdcTwCRQtPOhVxG5qX45ypGameT9i0lHCIK6PBZHZ+nMXctFmqBDUTeXb01J0eVeT6",
+	"qjw5+SZ9cX1GJiw39IXoGdXkBmCeECFJDvQWiCi1A5hglCtu1lYUwDMk1grPVcLEHDo5eP7sWUImDPKM",
+	"XNuxrxOSigzItRZiNIHFyO3t+nBI3ukZyCuuEFDMRZgl2k2oehfh9I3l4/ZnLAMyKaUZCm9FkYPrv6e/",
+	"Xh8ShQdANeHCvJYBdweUUoOcZCHkDWRmn3Yyc7xaaJqrITE4Xc1LmLriL88vX1+8/uXN64+jy1cvRx9+",
+	"uHh9+cO7H18FqHQ4JJcAJBOpOq42NSyy4RXvQLEa8hp4Btyg1d8HHj3MQw/ng19jZNgh2/d5jBu/4/mS",
+	"tO8tpdJyOssmAv7h2IfnBrF1m9c2ECO3ojfFPIcCuK54O3ya5yIDT5djw7PmR+FETEOhIjNWh0KlpMvG",
+	"Cswh3hoW3X/+8JO7zf5OTilnqkOyeZPZo84yCcpgkAheV4Okz2LDT+66WGRd05nueU6iev9u876nUnOQ",
+	"asbmMfZVPSQs63ko82DEu63tP1ZX9B9mLqLhk04MrhhOc0zn7Pj26bECKtPZGdKSwrBsg2ExkomUCLIO",
+	"/PqtH3JdgJoLrqDndUn/+t1O5DIV875TKnz3jvNBqkVcgNdCIv7wDhTqByzKTnC3VX6YQQFR4bAAZIHK",
+	"sFaVl1NFDt5dHPZbmsZR97Cyv0pRRpDrPCHfmXW93GI5oymOdcdFLeeR07pA3chqo3hmPZe1vDOQ/SfQ",
+	"CIiZXxVhSpVGuul9a0sz2N3X870URYRn2NUwbu6NGt3WsnA3add6RkbG2aTPBpN/EBum9vpyn7m1WD/z",
+	"70lFnPCYvqOZUZdAIScyQjlw/BNFdmsnOJ5LMc6h+F//UJa11uP//yVMBqeD/99xbRE5tk/V8Xv7lZ00",
+	"ZrXAaQ19zjNUGMbmR5qdGipT8hsuFpzgHkmloFvtxa2HmI0rwrRVHGbgTCmGNHFQh4kR2asvnc64kIJP",
+	"idVMzQtODzHao6SpeZFxfBFnRimdkrHIllZ0ZwqXKjiQW5qzjPzb5bufiBj/A1Jt3p1RRagTzBtWnkyA",
+	"/dSucWhA8qXgk5ylD370VlMmqchzZsjlgmmr86SllMA1UZpqOCWUZKVdCpijcvYgPAdh1AAjzc6Bm+N2",
+	"B6U0zHEk9647LsbxGdVgTt7v3ez3gxA/UjmFhz4CvFGmSG4mN3hNOQkUj7fnfxt99+7Vf46++88Pry/J",
+	"QTnPBc0UmRl9Tc+ASSIWPPGfowJ/iPv6XsgxqkAPfqmogj9RRIrciERLPPlMIN1w17OQTIO9bkoUKLSe",
+	"pELcMPN9YR8ZNQ0VYPv8iSJ/O3p5efH90QdxAxw3+capS6+ltPLCQ230UhSgUdRbGDi1yCy4W6+8BWkl",
+	"wgw0ZTkRRh+j6saKjrqmOiOWGYV3bNBcaMhwV37eB9zPOScX378k3z5/8X88VcOlXIK8ZSn8zOktZTlq",
+	"ow8MThnVdEwVkAN3clbgJoxn8CmxBkaq1MJgeTqD9AYkApl5wIq5kNpQ0BIOSUo5moPM9YR3QLhYnBE0",
+	"HB+h5ZgoulTWTKcF0XJZ24YDE3vwQdcW3dvHgVEad/kzp6WeCcn+CdlDnudPoTXMbFAC/tvAMeNIJAEy",
+	"yAyRHVMjWBP4NGcSMnL+/g3RBu8SwxXP3fJxncRus8GXrrwd3Jpu8Ev8E64GnkQ7tMfPlGZ5TsQC2agi",
+	"Ci31ZEKNmN46948fPx61TfDrDr9tsXc3oMq5AQ7I3kLGqBdOPwfpt0DJtdEskYsfOJ50ZFZ1SsKFmAUc",
+	"JoSbE1SkKHPNjOJ7bOSII8QVd61GdEFeYWbw4kjrJGsn0brzc2/9jrtwW7NfewvHXIo5SM2sJGeGyME8",
+	"G2VRD8klaDSSkjSnrDDyUNP6Qw7ev7v8QI4pTqCO/8Wy380NTI26d4jQk1IpmbO1cofmg2TFecHL3NEs",
+	"K7mvyOLBWpUoZQpdrqjWpiyTMvL1qdsFyoNiwZHz4U+J5W+i1KkoAEVDuGUZ8BQSZAOVLcVQmVuQbLI8",
+	"NJtzVOuAkhlTWkiWWp8Omiyr7UJG5jnlp6Tk+C0zaMvhFqS3NBgI8Y9QjXE2Rlydkd3tsf3a55wkUA3Z",
+	"iOoVH9GRZgXEfCqNY4zoQSzr5ZppwsbICG9lXLEKzQCjnqO72zHvbjwEvN2IBmvEHMNwgBZOJl1w5dQA",
+	"Z5JYGatpIOq7Wm2kPF2h1dbgXs6zra/R+bY61Mfa5/Z374Rrb2z1Ypqw4Q+266rrJTTgsLGb2kJuNSCz",
+	"cEufXuIXSM+zjJlfaP4+oFcTmitItiVhF4H7w2L7yJ/E4Skqc34Ai7oGxpSVAp3QuxPti5C45n11eTJb",
+	"uFjQTz8Cn+rZ4PTFyclJsgdc6po5QLBuhNoW0PtM3QLO9TDYDT/vqdUJmwBSWXeqP9bJAY5Trth+kkHg",
+	"Lu9FgtBZ1TgRxvX/fj5INuImrtMPsGa7DtT2jTDvKtC3WF2DPWQjo7ozPh1ZZmUlnVMnf1dUlCyo8nhl",
+	"MK8Z4LAzZnBzF5rddkBoDb2r8pvn7GhPMFshB/7IDUe3GF6fzGGcD1AVcxNdBAPRMeWZ4AmRIOaAljgF",
+	"PCNjmt7ExqxZZHPMt8LpPe5AtVXJ3Y2cEVEw64inRiQFJFfRCJAO2Pl5nt0DqX1Ll5ZwjsFKySV3ARYx",
+	"6mvtQQum4G50eGthsiflfRBC21+S2a+E0UmIVwHG+W4ipJWmN1wscsimkI3soW0t53ChUerd9fudJMnw",
+	"G2sJj5yvpIuRhk8dkXnepQVGdJ9LhlK8MwNLcEpOhIZYO/qoC/E/GCyvxn6iSE41KG2NzzkJnISrY4sc",
+	"NrI3P7KRhHsw3tWTcvMEx7O6q1/XgdEbPi/1lpSnB6D1ZCHroa0n+u6LDoQQ1nmd28pK+N3aG7hwI3sl",
+	"MwdqPnRWFrvgiZAjxu22mlJXvcJzpUApQ4d3k9xzqlQlRETPYCLyXCxG5XzUEXmKnBFNiVadM0zCxorN",
+	"qCIzyLON0sbvySBn/AayUVTRa075vZA4A2QjVc5BKsiM8s4z/2vl/Ajn7aJDktqjgvVCBQ5tRAkrVET5",
+	"fAgTrYONwkKZMf3SnBt6mrZFxy100hlVs+jd3sDSHfGqVAS/9RKck4FiU061C19cHYdN48yzdWBmPrfS",
+	"al3JABVXN0Q4U+d5vr515sg28eqEb7SZdnMg+zhCbjZyRftlqUD2/sIbx+NwYL/qGKU+B+t2vvMwac6A",
+	"65ENOFpZKnDNdCfwuKfaWYn7A6RI0ZW5ncllLuF21Dlk7Tm6E5xHwTVcbgOSkkFlywrPIjy3xsrCTbjj",
+	"6QTxvajYNa584Wq2WegvgaK7uvOxFDfA2xDjV9Cx+IB+WS9Y1pPapRXBjkiOP4gFKShfeq9R8LL1088o",
+	"c5q5ndR6ypSOTlVT51XR9waWwYg29JpnIM8IFHO9JIsZy4EwdDCV/AaWEOV++MAGvkSnmTCpNAEDKD4Q",
+	"Az9x8x788Pb8pZ04cOWaVw7PCFCZM5D2axvTN8/NV5c/nB89e/G/Q+7c/7ZyqvSoP3MSNwHWj4XIgXJL",
+	"Myqf8Qbwbgt7N4MaZNZD7DKI0NlGJmtCWH98DmSJWNxUQzwJ5oht4iWd0zHLmV9Ta4Uoao6aobjRY4aM",
+	"6ZEzzo5EJD0njP51wat9Q8GSQUE5nfZah3szCHpd/6JNQYoveTXcdusVG6GgYwESaDaiee6XsO4tc+mx",
+	"563LbkwaP4skfqcdR9yYP7Lk2DGuwkIU7kQGO2INRhyu+E7ZJ5KxKfPpEmjOq73bQjrnulE7XNZMBpuF",
+	"e/NSdPlSKLWg+c0qznC0mo78MlflkNSHx26Qk1MX8BoOGFvLK8iZ2VIjXaLAZEYNaKnMKMP/LgBu8A8x",
+	"mUSVzNfOD9slV/e1+Xh/brdgOGE5eFF8o9jRc9YbxrOGqs24oeFmquhu8YiqJW5cxW6uSYsZIy5031nM",
+	"++sF4/6DjJej3qesZtQw616vsn/CaLzUFjZ2YO61Rc5flvN1WK8mmo2Q4Bggb/DfYBHluGB6W7dt/VVw",
+	"NqvknOk8/qSU+fayhFVx08BuFPEGI/j6qds4VB1ZbAets4gRCY/ZPxqc2I7griBzk/LORc7S5SgTaVkA",
+	"1wnRkjLO+NTltyUE2cdIgipznZCC8VKDSjAoZwSftKQ2Mhc9FFHv/qbLWH/4/kDNy+uPRum7qlsVAd0k",
+	"l9nR1i3HJgBseVcZpMxHJXjM6otPnkStP81qhnVr/8j0LJN0YZXFLdbf5fb7OLNakIdFo+0s3CQ8IeWc",
+	"aEFenJzUUeJqI3N3c8X28T1NQcdYewe5uKV5Cf2hBIf/xXyzEU4cfrsJOtdqB4uEnJVcxyJUjHo1hrx7",
+	"M5sBwb7mB0rcXNEVMsizKhK5jzTn50kI4xjFn/h8gxFOmxAtxCgXfJoQLvRoIkqeJWEwvH8dA/3/57/+",
+	"O0ZX8Nnq5BhqOKd65hVhfC8hMJwOa2+R+vvTX4fOOxORLJRyxpv1h2iXkAycNOq/i53iD0BzPVs9QR8H",
+	"HL1LG2YdfTTPJms8bu9ffY9pfcQRaCEJHjLBmFQqNTmYi/ncBrTPs4kW+DblGcapusikQxdxTDXmikuw",
+	"YZ0cEhtny9IZSamCSEoudwkniOEuxA9XZf19NpE4LlzTURCb1ceujYHTm5D2Et96wzP4dGlZcUOO2SDM",
+	"d/vq3mC0IeYTba0J5WURt3UHVo+Ir2sRyX6zdis1NzqemgFowstiDFIRps/ISRWfv5iJ3KBECPiNszTs",
+	"RjeUEUDUTwYLKo1cEBfmzJRxfamcTkF1WPXbx4yj2C0m/nyCRdUH030T/ybG297DLkGggkcdUU00mEuY",
+	"UwkZUYJMqIyeeCaXI1nyDrOMp7pRBaxb/p0wztTsjlrIjmqblZPnOTVX9w/V4Q91bv++LDfEsoi5xgqn",
+	"/Qa5sO9GtRjMqEBJq+TcqjOqTFNMHjCqKGV5h/RVmdb7BJM6VaG+wxoMAkUBYcyPXJ1YUuFjI2g0vPFu",
+	"5LiozmmrgAJrCnLzxeUR/1IVxbThNRvjGn/JjqC2STetTqN7b7GZ2lIq1Wj0PxCSLDBtcgyHxI2ckPGS",
+	"aIMxSR3D52La7SuKhLa6pFkCwSWIIfnFyLpB5JbWEoMWk11/H+2XN9zLyuvr7sfZRFi25RV5K+OGhduX",
+	"Ni7YvbZuoXXuwwa+Y98LsbC91tUZY0vtvqTuI153V8kK8q2iUAz3ahxq3FaUMAQVQny2UFzG3zoGsEtH",
+	"iVlpa0VkU/xye8H70PtXDmF3/f9Hxm92CvHp0N+r2MW+uRRRK0+lWo3EJDEyOFCtEqJYwXLMak9IFaOj",
+	"kjpoFMkWpnDTjKV6s1burF31mqNnJKaM7+Y+gKJTIXLZkpsBzo4RfBFb41uawXcYoVEzzbuAWFM2vAOA",
+	"vY2hKOWb5m94Cg2/VHIywvzFWCYbxyyrMC+ZCE5Kruikyi9VpKAZ1MntzXznqF49oSPL+1bNkNZ+fGpD",
+	"wKkttaUFOaalnh0XE3pGgEuRmxc0KedYKSV0EBnN9rgA8+qxFnpuXeJBelhtocaBagGLC13FWUdlu1J1",
+	"p8L64/1ZRYQ9/DDcdoI3Fb9V1NZc3aAWoO0QqRv/ZqPMHwgwuw4hWxGTNCsYZkMFJZbmlCOtp1Pg6XIE",
+	"GbNla9DtIeOFwVZTsrqCN+uz3IkQ7xIlvfncdoxZ7d4ky0Fpp4bexdm3i/rrv1nngzHYtZUDCz/YOQcw",
+	"K6ErR2cOnBT+uLBMWcm9vuSSRpSveMjdDyMDrllp81vN2EoIjkWyLGvDvAtFMrFLem5v3+MuHssOAntu",
+	"K6mKjC4DouhiZP0GHZpmaBlG8vjrdg6d+0/E3OSG8+6iiuC2QHXXtMsK3166XK1tXTshdDev5lWY8nXm",
+	"C7qg6brUtqLijpmCa3axC2Vcs4fvUb2tsIzQXALNlkQCTWeQ7W9XTUzfbYQKgNvJfEByhjJBM5M06eWi",
+	"XAs1+9BSapJ/B+nRj7FTVtsaADBEzwXdK0KJebMGh/2lnZWw1ySuABY2X/nKYf4EVILS/RWEtre0oRJs",
+	"rUCo1MWP1ychynFo2bc+gEhskkD8ay0gBi87gtlPsPjgdYu2i1tTlm+Edfs1GlbjKspMLIxOkoJXGVSz",
+	"essp6arUslmHxSmTaqnRDWJyVFeo8y4yVaXZrjuWKlhse/v8umHD3fy7ed8l+sSdi6Fz1QeJoHf1uGXJ",
+	"wjT/jvTgu0ZI9RCNNsdB2SKB3ZzgzFUeKYSE5o5tRTP3bzZnwDXWBJM2P6yH+uKcAH4NiY9389aJAIY2",
+	"AeC/t1wwUXEOVErzqrYucD1yidZ14ph5MSbwhXPtg5E1kCdiKC45HmMPidDlJbgPNp3TewkTkD5Ccqu4",
+	"nDpGsyVWkwol1+Be+5uVy9sEMQ5YqnX03+m2JQ/mzS+3vs/gjDGO+tMbO8Kzkw3MJJx40/bUWypdKshK",
+	"AFIfuOkFLerCDbbF6W30idQHEgoZ9YmsrKhddrul6ueMqh1dZVtxp57MptMaMKcSs9R2JNRV4eT1IR74",
+	"Fr7PmZCjVHBNUz2qWOsKL2PShwSRAzRU2SYJdQkrBYARFDZbZ+LjHFW06kVrWn8YbS+jIDUtVmQqiBb7",
+	"mP0BlG+fM+egLqkLTu+mVIfAvZNGuhP8+3sJJP5n0WpBa4G2n3qhOkp+n5NLf3SbwKgDel83YWgGEs5I",
+	"VS/ElQFxFxbu9MXz/pC74YTiwY5uy5vu+1WV/b1K1TZhejjOBUwwm3aHb+pwVS85KVpUIRkIW5jNjE6y",
+	"eNyTV8HWK1x0YBZYTei/631E6q4SV/zgd9fvwvHegpzumAxUgCtNHKmP6ld5SvCtjDDuK/uEFnoslcpJ",
+	"Blg/adinlACOFwYZrpn9iaqKNgfdv1ZDDdaM1lrwE2WLKqpS3rJbIZ+owz5TtHPF8ORCutvcVc9Lixsu",
+	"7IH3NTi7tztZfyFuIVuTgyvFQhF8yZZuqo9mOOiIReoILqqCezue18yiRYztg8bcZEoZh8zelYNAs0VC",
+	"C4G9ZqA4HHZkHrM8k8A7gptEMTYDR1ZRLd+omiutNqq2EFqQsdCzhExEntV4EUJUfGFF5RdTvaKANgc4",
+	"SjjCesUW8WIDBqXwN0B0cHvBKVXRLYNwtOZeQoGkOvzV3cRQwh/ZNvRz1ZzmB0kCzGnihceCTWj5zqnr",
+	"XT49UT+P5FCvOi53LefUNq9sHenlihytWe9u9ZTaAyftk4kuftOx76NUQxNEvuhiDW1RaNeIgw746dQc",
+	"Nq1lJ5/EnVSA9SJ/1MNhEFm5+uzm3YjEsZsnolYVemsEu8r1zY1Z7dLvjGlyUMX04EyHLQ2ip3ek1Qur",
+	"dWsS6Mg2xvlSbBd9DOXBnrydvBOU9qyP++gYNVIAIwnmo1THBImPM8Amgg5G/YKfKOJGQCu1a9/ohyEu",
+	"mnVIvjdYRsZL38TyNPIWVgnxOSXNOTC2JwmMGNjbEa0bgZDQVQMhNDM4o2cAKp1nsKsBIrjP3ewPO4Jx",
+	"l2G4DV9riO5G68U6cMGLrfbUXMWPoHcDnc23G17shuto+zQMTy8508uRohPQy1GrMR6dwLSkEgvueiFw",
+	"3Ts0K3OtRmNBZeblxlEGVM9QlMCYaR+mlgopOMiRuW0jmGCmc8wcEKx/HyJFSEG/bIkiWOluTPyOeHQ/",
+	"WHKPWBE5QRuM/BID97dNYbP2g9GaGGgDLotR/yDplSFbA/y6Zg8XoGBbU1C4shZV1CQHqjR5+izID0e2",
+	"gv2+iCENgpNgpeu3tn4PdeplLHAhXkZPSiG3yB+vE6ojIM240pSnsFORvHY+ayA9dEftdVR56YjsD+Lr",
+	"OlJiL1biWlrI3rDT9KubVRVWjsmEtpzojkWRXRHUUaPA6F6iZLGFfSzcb7XDPbYojhR/708J2+Vf7yso",
+	"tX/fkrD3cP8yPbZFZa+aw77KHE01uzWSwY47zxm/2TWRAwuyxHizdQTEwnBdAexT8jQh39CEXDyPRvN7",
+	"+XndEVfmEGdj2Xrr4QAj+DTPWRprvI8U+9R2fivB1pxnVgn2VaLtj/O8VC4qpup/+kSRBeMZ5nTHshpX",
+	"qnx3FWHqGwDtu/qu9RXjS+biojUUfgE5phrbCa1i3gyKLUgXNq09V4pNedFRx/OzBlTXh1tBbU3lXdFy",
+	"3/y4fVndvW1WwDdpGnjdIXrk88QyxP8u6IyR7F31vyYy76YC3oGb2fruUSEgQjtXJbqKyDTE3GR7QtGz",
+	"Bnt/POw0cnnkXEUrh4hNiT0qs98NAzsPPRYK/M1mt3ccgULE2Qx5vq7X3cNI63yHeGUIKYq+hLSvFbgz",
+	"cVVsm7Taw5DsxFC/Dz+LW0Zj/xtjKJt3sA+NfVOW5xeltDcXu5ve/mDEb3NzlIoY7llM2p2UPTjh6mGV",
+	"v3AVVF96Y8tqToJ5vL0xZoUqNgaKw59r0LKqIWIkf7d/cre+jXVtvd3DG9d21dohcdRGBHWJvSkYTbGv",
+	"MrRj80VWgPYdkPuk3fbshOhOOzy0cLJ6682NJo3L70HCLQztls8WgES7gp2jGH5pSdVstv5rxKyFOfiF",
+	"5ti42+yWCInF7fyzB4enjiYpJc9B1b1zCeNkUuZ5B0BtBYBbgNIaiFl3zfvIPqjIzu7hb3Vxz5WubwXD",
+	"Kgh3sEfdn4eT8ZRlwPVoCXSd9BFYDXdIbJ+X49zWotrxBFoUZk0VzEY+R0eNsVG/kr+h8XQ99JirD0oI",
+	"1jlEffNMP5ifDXmYKygzwZeFzzOiRALNfdRuXzH5XlzNimG1kOWm8/ilfnOdvN6Co/DqVmzKjek7wGF3",
+	"hd9c367dczchdz/BcQUN7452XVNtwsW+en+AZoFy/PTkJNmEdr3bePos+PCYB+uT9nol834TNyFEyySd",
+	"h3bLjh4DbeSI76IRm9DLsdIDQ7oBej+6KzK1L11nDchvKzwggBojmfmWv2F59YmQo9/oIECMQTKoKlFH",
+	"ffp2xq1LoyEYjGrNky771CC8lypqXcvpPt991VULzu6uwtauXXjvJo/1JuH7l6R2Jem7beieJKndqHd/",
+	"wadJinuYPy690abqMiJSV151ijDlOrbgnzFyYOtI/8AiuDFj01nOpjOt1lUh7e/SbVU84Gw+B63IHKSt",
+	"aU4ONHzSCcFzO1vNimn0xjUypStcyoWeMT4lkCsgBdXpDLLDhPzw4e2PR6BSOoeMwCejHuIotoBCQeWN",
+	"rZ9AqMRS4lhOWshM2XaibqBYWdO9Fbpoq7Q53FKeQmJbX0+EJCnNc5CKLGaiyscngC2DmqsgB5WLKnHh",
+	"iYdD8mEGVxynIyVmhIAssFwrU5qlytcAsGVcMfUhaYb8NPMjGE/zMoMsueJKEDUTC3PuTGP7c74UHOwl",
+	"2GKzuQ0xKkgOVPr66vaEIxGYM5FnjTLqHblnrcNPQjCNkdvVQumr5rn5PGeQ+fZuq+lTOVWa/EOUktOc",
+	"KPitxKYPWDDXjItrV7G+cqtk040ymrlk7NXJ3BvY/1k5+dEw+2rifhPldLo6fjg7OSLBxk+JK7GKQUhL",
+	"0MTWoTeEEZMx+83aUa1rwvIcyyFSwmHhTo0pYn6HzNbTt2HbB3ZaUIRytTCkwffP8p0FDs+uuIRxyfIs",
+	"NqR5oMkYFMvsFWH5JhyL8ekZSQ1eMz4dlfNTYqNMmE2AuuLueJLqDKjGKDg8LsXMpWO3gbP6w1PzjpkG",
+	"36E8qx+dXXGlDf5mNtTAtfOmWputIs7M57ntJOKBy5bkto0LDJpoySA7I0qL+Ryy0yvuiZ2dRTU+PqDq",
+	"BqmG0bvxgA4tRnnm4K4B2YM/QCziWB1JVT/DVQu368e/cAWbaxn6QmUhUrXA3gJnN7J25fFNaAp6y74m",
+	"UYfMVkJfzSH3oEr8VkbLbhi8x0eEuoaaSgsR1xerItArUfLSArxDnJQWgNhz6sqZmm14Ii9k4np1rmCk",
+	"VAZ9EMYQO6+4zZ/ggog8Q3RCcl9h52FCqGux6XGU5IbBGOzggsiar9W0mghJ7H0mVxyrBCDLYzkGQyIH",
+	"Rpyx4xDXoFw14RlXjR3lXNOReCl7cTNqiCies9xBs7P3WFez95qeA9F61jiU+8yYqpiryBkSdj5TIy1L",
+	"rPTK0vEgGUwNTtJiXObU0v6cVgHhaqRA3rLURp5QGwQe/jYTpbKYPJdi7DnmXDLnqYCsTP2v6VyNUlFK",
+	"XL6aQ8qoOf1RRv2IZjVGykDv3SgDowIUNmVIwrTMqS0A0B1PfmlTz/dTgXgtXhpBR3XkQiNIpejTwNe8",
+	"qEeMnFkIpYkGpJMOGQ6oIi4t9JQoDUUBWUJyYZFMwTaBjW1bCS4zWaMtXlb9Ri6wW1Y0ArVO/N9bm0Db",
+	"mWsrC2z10ThC4X5WIAnLzgimnflUG7U059nHiI6u5q42lmtFRBdWUX8f1C0I99nz9HeytdYX1AoH6pV5",
+	"Vq/ig2TTKUQaVwHv6BlwA8t4GLpBBU0/CS6KJXFvYX8kI/CoJRd8WaDatVxVhRqqsYzEG3631EDEZKKg",
+	"6t9sBX9XMtOFE0WiujtbQNnvqbJLovM5UOmHa174E9Uav8tQaV/yJ+Q3k+BhxqEBlf06eDuS1nzDxSKH",
+	"bNrfy+gjTvu+v4sbtW+adI/YVbGbOzSa/SzyWBTmmqN/6X1nHY3l1vILO8T3bFpKaHSW6/GVa4/X0XSu",
+	"u9mcX7cUSn2g48jSIc8jjOrvUix+/Xsq8l8HW8ur7X2u8MZ2voHIRyjH7HEOM+aWbQibJx0dsqMGGWja",
+	"c/C35tV4ZYittivFYu9HZsbc85FJsegQSrzcu8WKVyq2aDpwU7jLaeyhAQOJg/PGyTUgL2wMtbnOhVva",
+	"K9flNWK7BJph7eN+e/zBv76SEbLtXVgKdXel047WtB26Mk8rzd23h/+V1vXbLKpRbkFEPWx1c4R9HZ8M",
+	"guv2MqAVCOeUya0PAOMY31Mmt0t+0BJ4tv1k5quOY9ay5GmrX1RnN36Lrz42oUKQ4GhXYL/Z5aLdjN/t",
+	"p3mUtSpcL24NBjviEvFc2wYGVJHKQTQk1/jjNWGK0LECrq0DgGnziyrnc1tSaLXO0pqYm4ypeU47bDL4",
+	"XUKurc/gxTU5oEQVNM/tk0MjL1//Pf31mhzMWJYBJ1qQuRQaUk0Eh3hZxWqhDROAZK5wroJU8Iw2yqJ2",
+	"tT92i19zwj8ElLAtrLpIvm05V+iN3vbbFcqz3dd1/Z3t+PVd+T2iSLbDWfms6a2FU9cme2SzQe/Gq9vb",
+	"r5e1itX1VpNBEOvZjEBor66+mTWQ+NbxqRYUqpGY9FJ8MqZcplSUvG40rdqWwKF91TkQf8MuiVN2Czye",
+	"ICdBzUTeoUQjPQD01BiKpbCSO45bLxjp04xKoONop9p27TA8k8aOw2WsOeOfvK/3rsa15nCvuZbLPcke",
+	"OzCtrVhKc81rVfTd6u5t5/7tluQ2OTYbK20sa83u28LZ/qh+VbFv6y8dDKtRAdT80XHud2ErNxArex+c",
+	"BWHWuqU6y9QWkDHKMZRopMVoldTUboPWq6Fs2hJjAinFe+4MrfEHga1ZtRAkZ1rn6FhBMnG46gZfU5lp",
+	"d664O1dzpQs3XOmaGmB7ZXDm+utyzhWg3ic3e9cWZJpo1pGvuBMV7qFwbU2H44QWswzXOSPserqqOk6l",
+	"KOfbb88O91fz8T3uzS1u877sQvbDQN2QbzQUUT35nmy5O5lj+947bma1nowhhmvreboq8XHGvz+2mgww",
+	"UqOHSLmJAdtxkubWwn2sOavVhe2jbsyKByJWOcWXaekfmbdFEZTty5mU837dzdbnvPasH7Kbs3ObYgL3",
+	"UuPDvb0pahVf6jYw+Re6okvX5NVucp+GRQFWFtucOVJ2I1oEY5eaGxa216BdbZrbvgp/25o+3vaD3dxQ",
+	"OZvo9ZKj9paopplrY6ikL9O/0T1VnZraE9tbayH9DP4a9C3Uxt6Nxeita2PFatLI53DDrTtWb7pd9frt",
+	"IvN6PHpgW1Iy6Mrrah0bvlYt0tcxi8jXm45Mfe4D2w3m1xjqdwD5vepHLTvKna7oF+82b96Q08B3zfex",
+	"Gpx9OTb5h3cf3r/mUuRxf5/Qc1rq2aiUrKPidCpBb16Gey9pDBhdj6Fw8br2t7F+sliEWPAUSAZzCWjF",
+	"Qu0/kxhYS8ZLG4oJsg7LmbA8NAUEwnJnplYqhVILmm9RAe6l/ySetDFhnHVmc9WbuVP/w6lXuVarWNvo",
+	"nC0F2i6gM4oPmzIejVB3FeGgGEOWQVZfg5VgFbauwtSKU2zXb/4iFF8V0oXPZ4TpZsC1tUgULJ6NJ2Ge",
+	"07QjZg5DtAycES1IqYAwrjTQDCsshnDkGv9vzGPKy2n8+NxO1zeRqc7DvWWjdG2Sgtu89is+wzCy1x/o",
+	"dLO12wXl4eo8KISZfxUABtDQAPTEo11kJ9WNdyJxUMuuf0JkKviEyaIC++ZpvZeA0pvgCCi+NIWq4vgw",
+	"2rndRbg3ttSTx6Cm3+QW1ksFEnOL6vIZmhxEQjQPt11XR23+3iezuUF+Bf7rEIcpwgXJBZ8CRguWCkGT",
+	"KE2XCvNayLjUJKWcC03GYChwviQUYSIUsQPa202susmO9+5GLR+deFnH+nuCUlBe2iiZ0pYYsAfXJzGj",
+	"iWYevTy6BceZhL5ou4IeyGOrOW2bz5rF22UVNlsdDfZ2vVueaEeShD2+qjDtYULMOeI01UH2OsfOA9mx",
+	"FEPHORC8HpKD1iAxK0gvBMnYlGmVEFWmM2wU/fTbeIWokHUHgcfP42UI+zHhVtaJjcrlGZnPpGs6RbU/",
+	"zZofbFX7t0KjjdXOPeY0F/WWZlDnjeFoVpG2QSODnpiyhhN1Xv8rj0ZbB4ivkQNeBqjgw6mpS2CIiAeD",
+	"XkHluNx9JMVbSTgWnRSRKvoWTGh/2nngdWz8Ftx7FwrekbRro4T4hGWAGU4n5jKenpKZWBClpeBTl+GH",
+	"0QdzwbhWPmUQL29Izn34fcgGOUCGL9pa8SfD//2CHAgODs8QHHB4YgP3Kf6XSJhj8Rj0dRpa4VH38IxQ",
+	"orSQTW6LWEI5YcVcSE1wk4o8Hcb8j93io81K2EZjbic0bEqUWc+87N0EC+kBLnsD/QACdy8KgSPtVBNi",
+	"g4K2C1G/sMRIBbnhObMpaXfWwKKkiBUQD1Hb8jrcOB3RKv0vozFOV+86a9rfKKfeR+1HuLXkpu8asLxC",
+	"xCghJIGMaQJcSwbK6gS2FoPX6A4s/ruqDAmxJRqwVmhCViqbYvWAypmS1BUbVGKpnaFDIs+cRd82vYCF",
+	"/ye2Pp2J3CqS5r/uBWLjyIfELLlgOSiNxQb8ulELT4iBCeybmrj2X44Oru7K7SYrYWROOiGZ4PbPwz02",
+	"F7hpNf0JIm0tEA3quzS/KQVKuYzKnPEbzNBEg0K159r/2GSLQRyLf7UvdKyv2lhfT9yeUl1m35qPG9YT",
+	"K7rmOmcFczXW1azJuVW9zQ/iBvh+KlXDpzmToO5kB+sJV9avqu5odOtuGihhwj7FZR2bEhv0rXHyqDYH",
+	"mWDHW8hz+09F6Nxm1MVcleLmTutf02jNrb/f5e+ksPW46x27S3Y2lsTF7kVoQZDfnTv+rGIJqDuVMGbK",
+	"XHBHPIiLbe/mnFXbyJUnM6piraGCwbdBtFxMGb8TprU6Ffe6prfVN1GH0oSOgK85vaJUemTZ3ai7F9Ul",
+	"OBdzZc+WoKrOYParM1JyzfLaXugLxTBNDt6/u/xAjumcHd8+PS7g2H90WBUpwgZPaGSrX0tinyCvV2zK",
+	"j0SpXX0JRZ6ffDOMWuEeoJWIBbAWJAZg27yGFth1XEG71fNuZT8NDu5WInp3pOqGondzO/tZra/uq7dZ",
+	"9Aq6TmQfVSORun3ZNSPNEndTFe+H3sZUul8ahewC+beuIoqBzpmvXZlGZdmPQt7EeV7/tBG6oEwzPh1t",
+	"nUK4ufuF0R+U2CJLdPOQlW6nxQi98sveg7/2qkRHRqaLb9vTQt2Io/FyFEr5OzUY9xHFaxI/MdLeakh7",
+	"20RH2k0d6lndbwyM4muL3mD3aa0iuI1WKCXTy8u0arAxBipBVupKK1iMk/P3b6zQbU16bb7s5HEhyXVK",
+	"FfiywPiBZTzXQzSk2bAGN12NTjOt5zaOAsuPvhTihkFcnhgvm7MbfewYZagh+ZkrOgEvFShiWCShuRJE",
+	"gSvB6GZ4osjfjl5eXnx/hHseYtD+4HSQ2pm9OD2odzNyX9aLpnP272CuGZNLJiKWZlqUuWZHdAo8NdLK",
+	"XCimhVwatcYMfeROqhULdkoyUYDSLCUzUbCUZb5FnEoIVme64mF7XjI3rJClUDecNsIOSCZKhRO1PifY",
+	"urf+sTGY7fV7xcOxXE9f9YTMJTiTjNnEpNSlBDucIrbwqRpe8Sv+UnD3njq94kfk3y7f/UQYx9FEqY3Y",
+	"d8PFglvTCZZuobU8J7IlNs32FXTOzE8MbCftnBXM9WJQ7J8wNMNjg1D7+OL7l+Tb5y/+D7nGInG2AtXx",
+	"3HYq/V//UIJfn5FbmjNX2tL2IyUplXJpJNVr+8M1WiXR4XTFCVYEVQRoOiNiMgGe2QpOgGUlj4hhI4po",
+	"egPkGtd3bTt5cyLm9LcSyLXl7tcJkaBLyck10pjrhFwjL7bvXweCwHVih5Bg5hcyAwlorjInhIoyznwB",
+	"FEte4qBm+a8/0On1WRVWYsbIIAfzNyIE4gLTZEzTG3OG128mR2+pTmfX5OD502cJ8f3szbSusa0bNWlk",
+	"RGuawxl5/uwv4a9YQZhPD4c47k+Cgx+8apPvxjTDm1ErYfybk+dD8hoF+7++/mAR1z/74fX5K9zuOa8g",
+	"x+ZdzqmkBVgHphfqT8x1ueKh1GF+FQ0gOCgcyoq4VSnIZydP7Ropuf5RWLC59gNh80aHqdJe+Wunglgi",
+	"jfBjIPT6b0cXFoyP3mTXiAvnaQpKnaL6YU4cZ+mgYpgDbkkNsdTozN+YItepkpMR0tVrQtUVvw6p2DUR",
+	"5nAaNPDQpaVZWKzJOFXk+hxNWeyfuNNT8h0SZfI///XfZtUfmZ4ZTQmYnoF0NWOtLEUKqkEympOUcjIG",
+	"LBs7JOfucOwdY2VZLCprRHMFvnCguuLPT56f2fgMHXs3Exi/4UdjGD8RjoBaG1bqy1kKTuRyBNtIqZKB",
+	"pjIslxDQcXMGgWJ0Ong6PBmeoMQxB07nbHA6+GZ4MvwGi8zrGbLH6prSKkB4CrGwajKnUwidqMKwRb5S",
+	"6ra1bXOAiStPaIP1mh8kRCy4AcOQuVfVtDALLiHWXJkQTeUUNHYYVZXR2r0/yek0adKQAe7cNod8kw1O",
+	"B4aUnac+KLlCLzU4/fu/LJf05Qndmcci+q2MFBXn44OsJhFtPURXpP/WA9kTHBlRp/H5RmUgWi187Rxa",
+	"3NsMlbsidgRBSnQbiJ0DyomUBmq8nIq1Cn3/5UMvM7WmNSC26dBbCv6CuwhV3gJwg0dM1Vm1sfmqh1tf",
+	"czOtZO3nMTWgxozjc/VuMujx3o9GMujz4ktrCvj910ALMEt7dnJiQw+4dhGFoYzzD1cFsN7K2taCadXH",
+	"EWXYLlLmyNjQgN9zO39s2Gqdx74pPL7/dPP7P3PqOBFk5qMXfSZ5w7F3WF51hn9x8s3mry5tqdGfOb2l",
+	"zJpYfg/r7CPx8zvGSJGpQt3N/fKrebvFDY7/xbLfLS8w6LbKFX7CYAsvZQ3JuVUHIDO6QOXiiFF4L7tY",
+	"SH2iyJxyyJEXD8l5maEYfGDXMbTTZ4erFP0VPjn3PsEWSd8Aim8muOwYLD6PdXTBRfQHlu9o5sSlneHl",
+	"eZ+b/17IMdbQsV883xKMv938/kvBJzmzBqrnT59tN8Gzv2z1/udEEXvFToBzGvEKmiRxAelDJRZZIdiH",
+	"cQ/JG00Yn4E0v5j/rxTdrJtXnNoq0auSo7RF0r2Q+HwVE/4KukKDeyasMaJab3/oimS5uCYMZe8Y1r12",
+	"jO/goA+HWM+/Gqh8x2E9PG5J9V4hwZsj6VsNmXQ+KlSKqvgPI6hwfeaC6+6N3ld6tJt0DBMhwdoKJhrk",
+	"KtRbc/5e6D8C1HciW+4ZW5zH4fem0VTLEn7/LJhq15PdP5reVVj6IzC/p9/0msDc9wchfjSak/3uRZ/z",
+	"csX9IXsLGaO+vdbzZ39cDm3JU82hyYHhqGLBQT5RNR2SzhHPIT/cRtY9roLKuuwgPzJ+Yy2P5TwXNIOM",
+	"ZK6YqqroF5O+fyA29RiiJRMbwoyXZDET2OOz6kqkG6xz1WLxug50uzdy4edAn+Fa9m6O2b38wKLw18Ox",
+	"zWn5QyJUa4pdErD5xyon15KmN0Yd352VC6VjfU1qOFtIpiEENPIzQq8iM2qTIZg0WIReB+uFIAfPn35z",
+	"GOhi1a1jzGhEFzvPsgao7p+h1lDKb/DI0Qk1p1IfT4QsjjJqs8Xr0VrRZ5WDsavSB+adhtaqMeM2oWvX",
+	"oiAuk7WrcWcfqeDp3g8wahZxcNoSDLy/YJNwUL13r3J8g3l/s+X7z/fPuxvvPyDP/pzUzQIKoSRn/IYc",
+	"/Nvlu5+wnq9liIRWDJEcRPAz8cK9QYwqOr6BmYdx6tjFs6u47W7vxZ3479t6/HvkwNUs61hwvdVH3ruG",
+	"91aSSn1eibn6rMRueEAOSo5KECbhH+5VrY7y4oqJVgsauqjFCB+1ztu3QeLCffDSanwXDvnAnKjeXgTU",
+	"7ZJ2V1GT++Ra26q1D8my+uizX5t6+llZXWb4WZ03FYrw5MBzEpSuVcBHztBmi65+WxaoZfPdTicNa/vu",
+	"kSbt23dzRqq6c8hbaYaxy2DVYgxNdxHwZmzrwl519fjNRinje/fwi7b3+UV+ORa/wDVBMfuAiwVh6os0",
+	"1H9p1PLR+vfFkWNPIpC6NEhyQgpxa4PjlKMwhgqzCaHqxlYoWa9WZAXjx7bh67Hr9ItUN0pALzWVWtU9",
+	"g31TvTFNb6a2NboNlLReO6qxjBn2Fo82c2bc7OWKT0SegQw7MefsFtsxJ64X+A3AXNW9mUnQ+jlrtmb2",
+	"LY7PrrjwrbfruWdUkZSWhmKXcx/7uKBYVo1xs1KmzG8zsTDn7PdZ9+8WE7NgWXJulyENOzwII6Ul4JvX",
+	"RMIEO6n75rnuZdtd3XWpJnbrh7iPmVhccZw1NYwFiy3gpFgo5diobst/+sBcQ9hcp+UheW3UUwlISHGP",
+	"zkZsvz+1AaA+INdtKvB4VVuzPM4Og5NKSIHdYgbXkHw0vKQGRsavuFtUzdXMqvBuhm6akZsWXMv2Jn+7",
+	"sC8FnddXNc5ne2MYqw3eY1YhF1t65k7DQoAsuVoF93vVSe/EGL4Csfge6Wq1tQYxvaiwGePQDDY+UY1u",
+	"16st5JMYVSIHSDdVKNVWcN0WbA1idJppvscwUYyXs4GfodiZEOCa6WXiZRkhiWZYBwant/H3lQiK6Hzw",
+	"/OQbgm2VF0zBoQViLSnLDU2AfBIUMKtL8UlRTq0f+vz9m44o0tKWF+gRQ4pbGZUK5OeLH7Un1ysecM3n",
+	"u81dOTy2/nJ9lGpHsmpnVKrYaajeYY/ROFUb67hu6/caBmmAdHMUJGa93GMQ5F0o91dkK0Aty5y4JTDN",
+	"WHRyUFMmFApXKKaljKvE8jidQXpj6191Es53HGwaknUrWdu8K8uazijjTxQxOhw5UIbtGknQlqexkhZV",
+	"s0Mjn1IkqAmxNRxRb7/ilJPX2bMXL55+S25gSTKQ7Baymjc4Qe4GlkPy7wBzkoo5Q0EPJDS4xxPnqXdE",
+	"94o7c4CeQWEzgmzWH6FTyritgldEU0rMubh3hbziocBpr8A9PDoKTo98/+bH19cxueuvYAn6y+Cot8LL",
+	"T0c8W8XNjU7EuKpeLxl9JF+uVPX1OAVeiQVH51RL2LFwHsKIT3BBKELUiYk3nchaJx5H8fQjzW+sumNw",
+	"zo1vAN+rMbqqFINUmSxmQrmXMwGo8tqu8muknlWJ5RdclZdZ7pff4FwstKqvQrgEVeaGJt6g+oslvuuG",
+	"DXgoTJGxFDfAD79U+P+8YVCQ3rhKIeiFjYBtDVYBVNkzdXWv29DcZSm+9CnGIaIcUEUyh1aeHfz1dZtI",
+	"B19guh7yhpp5XPFcTA9dJp7RlpGJGd5lJogQWHQ0U0X+dTUIhr4anJK/D4fDX393yj9mg47hijsMHy9b",
+	"mG842YEPEzOcQ5T2x6xEiwolUthkK6c02DPFcWciz654hcRgrQ2pkJlKXMWOkIYX1NwRkDEsRXWOliUD",
+	"j5oBAnQ9t5ywzZjuwXZd4e6ywqHfkx5MLsLSHtDmfR8UB/PCmKJTCc55gZ4LfwOHX6ak/OjK60MyW0TS",
+	"4iveLSZUO7kzIhfcwFwTUerK+uGF2k1Sgc9+7rYj22xrqjUUczTBYtshQ7Vs+HtYUwofm2VBNiTfU5aX",
+	"EhTJIKdLMimlJaN2JHXFDy5Ay+XR+USDPCRz8yx17cG1rVyFVSaT5iOeJWRCJSnM5DlwBlznS/eS/QLN",
+	"yc5c6r47ovqI8iP3gmu7lIv0RpljG5JLNkUjMePEmnOt/cgnhAPPlKtI4H4aEqybgz3LNSmE0uTZi+ft",
+	"6kh1ESz3ztPk5NlzMl5qw0KeP3sWmn+u+IuTbyxGByfjCIEQpKB8aStpoWQlDdE2a3YnXpnwIzT7R7zj",
+	"+6HNOHZNlR+Uwr6NGg8uLYIY4dgiTzGhmJUMWC0Z+7CTCVq+kP8pzfKcjIGIBTp2vxQC2swe+Drcdd9+",
+	"KSS3YVZ2hXcGp3//NaS6l2FdCIvPIdaeEQVO62lWhgioKsus+TFOWIXtndBBWS1R8dl0aN62syDZz4FK",
+	"9xwnHZJGPaAZxR4Y/hMtDJE6tYU3fCLet+TAVuQk1H2FO331+sfXH16v1hHCgI4wqNrTOruTSMjDj3aL",
+	"fRJUHVJiCZp6U8gxzE7hy/LPtBJ3tnbF/7FcNBvFF0QkCwk9EKOY0G6s+N6oUDVYzwxXW4DyFTdq0j0k",
+	"H7FQfioy8Bw9MM1VEkPOboAs8FWP2Mh7v11htbaY/srMvsN3gFe+6ArKRtjSZCGkkSUw7ySuMb39/vye",
+	"OPBLkcEXxYA/BBQTJUZbEOMrx/CvL3bm269G//mr63rSks4OjBpQ6pkhJSnVaKKxTVNoE/8ON1IeH8Nf",
+	"VY2ImkDfaEUK0BTjPayNqs6UO3Omqhy8f9ZK/8cOle6QSfdXeNBEui6kfcyd65HtPmeQOtdkdWP7Spfr",
+	"Atjj4PrjFbDyBV0qVJsxAaYArhPCEQIlcKxhl3hzkaI8G4tPhqk5InV06UTko/ciZ+lyP6DsBt8OokWq",
+	"QR8pLYEWe/FY3bub6msG6Mr3RPlqzjCa0RsgdfgQsG5p7p4Dyt+tjb2JZZLaZURDvS/w0QPlk9rJHlqy",
+	"W8cqLtzJ/FGcv4+ZKXumKr/46AdXSLbONz9oeoPPUJAzrwTd0TB0enOaZZNoGNaWSbpvsmEYCNNQGFEP",
+	"rewurtQb2Osyp2FwTZ2D0iqmpF0PqivufHLYptWuHRaE6cQ3bsjIYrY8q3yRHEPF0QDPODY/ZUonVu1V",
+	"2NWVC5LmlBVXHM1HVeRg4AY9eH7y/NCw9kmpfEEbQwcxSn0puO2aihZ9kEpwXFzFFZi+4gc2QFrPYBmY",
+	"TmmW1TesRSAeHNqzcDN9W3u1qtdnVJExAL/ivll5UlUfNgDk75UTmmMAc1IP0jxea0sSyrWHqmvjWnco",
+	"djSupsVey3he5s9mBUvii4LbQB1HP8mB2SZOa8D3ildjofP60IbOS6DKLsWT6oSUc3MoL05OQvfAwfNn",
+	"zw5jtvqPbsMPxF38dDTvx2Eipj0/BH/kB4/8IMoPPITU+FdRlfGSFExhAW+sluMeSGQPifcyWsrnJbJK",
+	"kbHYtplV2D6YqtvqeO78cy/PL19fvP7lzeuPozdv37+7+DB6+e6nlz9fXLz+6eV/kn+IsSKy5N7VhrRt",
+	"9ZP/+Pn1z6+tg9IQkjOMUnT1B+o4i8LuKCDFL06+wREDk2TiYjcMMXJ2yOEV/1CZIZQvqG7GwJaOSIzO",
+	"yHUmlyNZ8v9rsPgas0/QmSBrjvUPMX7ia8cTZbTHBXo4F6LMMzKj8znwIXnnZWSbfWIbihqyay6L5jlB",
+	"1mNXRi7gyL7holSs8aRutI95KNiFkhzcwNJe/5xKzW3rHGdymYC0bVfNP1eKMrvg0CjxtLnZb3ANqwHw",
+	"zTv/xZ1cGItkZRJbkMbtqqP8rTvf9TV+16ZyblkexqbkN9pMRJp8mus23Ma+TXKszDgFnjLfxBkD9Iy0",
+	"0GhYkdyp2ozviBgraDzPKa9ac6Ok8vLyFzzzv/14+TcMmULOFWsGXkOG6zK4+ko5zpmaQTbq6JTqig1X",
+	"QBVvc9pRLcevKfLgttEKp0eVnd2q6+wvocoixb+J8eZEqn+IcWcS1UOV3/nSopP+jLV0LMgERQUsLhv8",
+	"FbJG33GZ31R9RprwckbmIs8roGLaNcwIazx75hzj2Out9e/t2EzZApzNOHw3QtDmzqzAqBsTxpFkNI2c",
+	"VSM8o/QoTc3N+c8SlxLRjGc+swYkRaagO8veVrzo3iw1axH7g93Ao/2zK2m7apJuxSGfMVup1pj4UTet",
+	"sXJCFHrvagRlXGnKUziCTzhHF9RjRJ5zSZNC3Losc4RF4gextpTTutVQqxNGrInzFUcx1MA/9r6XhcWA",
+	"wic1qroRtErq5OIZU1rIZV0nq64xbTifSq54WOqo7oesEowPt4cMGTM/YMBy9b0VHA8UwBXPRKo8Vh9R",
+	"nrlzUsMiO6wSDpxRqc5wNmLV0L4Z1vDFVtdm3ituL3pIHLWrfHyrqT3VDblVxCTQ1zjVG/fmJhn0nYtT",
+	"VBCKweqJTTg/sH3/XYylG+bwjNCxAq5Pg0burJ4PPs1zkVUtDGOya0uuCkXY/q3glV5iixcjHt69YcKO",
+	"vp2a9Rw/C90WDZ/FY/LgHpIHPYQ9cY3NbLU8IYkSRQt4DYoHN1Onvx2ZH4+fxXKW4kJAC9+69fePdZEj",
+	"g7tPlM95aKmoCVancOUnmCQsU2eNxVsOH+pYV9wZHonVniWKCRkeCLYPMkKDjcdF1coqtRhN6BqJeT04",
+	"HOeK+5ITNRKjo9JZEW35ByPZeL+UPYNhVaLBpX447uW3K7ihlIbm2QeQuVytOTqCq85OtgVXErbZcgen",
+	"RClTGLYtCJkwDAIC3mO0ZpHnCsW9hCjRsCpgRoPjoQujd1qzwhjc3Nka9d1dez81/pUg9aoSays368Jl",
+	"faG6fG/V+lGRfFQk/0CK5FqugELXAXXEECOuDrfQKLfgKhqk65GJLb26M9ct46tfJ/i6Cz4LLJKuH1+a",
+	"U6XQh2VYwIHvDjrSQuTkf/7rvw+bGqf1ucVLeLwJZv2Aa7xPDbI1WVeR1/M8jxzHg+qWnxWKV7YegFpt",
+	"YGwAG+o3GztVhdXQMWM25t3U1iqhrE/4wDbrCWscojhWWSfCmBYz5lCCURbj4SzmCdYt7+Pvs69nj6n/",
+	"dwcpe5S+WvUY9AJgpWtlV8xVRyvMCoB26dIUB4L9kZpm725XKj+q2iHMPpqtuuNQ14EMOZCb4jfXkpd7",
+	"ivMruluXnFeA+TTIfbYQbHOdqsxXxofkvEowsCEotqbgSpJIvWWmE6IFyYFK7goNfjJbhnkUD97eaxx2",
+	"d9qE3fFDkdbPGhMwE+EdM2uGZJIUUIxDbRy1R+0lsQlNAW9VTCaAJRKKjbH/BRwXE3qshZ53mxAunBhJ",
+	"sQSlglSCdVeu5CDQ+fysqkfJrMovuI0rtdFbrp4FJis4U6oty9iIgXIZSk9sNVCoa6jQPBcL8/4KZGJV",
+	"zw/vPry/T+g047/mUuSFGaozvwcPCPMONciqXoXQc3Na5OeLN+ahmokFoeZU/+PCZmo8ZgF9vWl+BvqI",
+	"Ao3xHeU8ihrbYOOxQ441gTkWiTByoVljqBZlnj07ayCWxMAYbiDTATFGRNipAqm4VCCHxYSO8L083u7A",
+	"flWh3B8qe+/CpVCZJUTrq17W5M0bJoOkK2v0NBjOrRdW3Hfq0GOS3xdVtMTihgt/DslA4P/zfPCsstMI",
+	"bktatoCpD93wCbxryl4bbEcFmTpx8YjxSlas3H9pKSVaxd2AVTJx63cL4nomhdY5ZDaZuKrBcfD82beH",
+	"dbS3kRsEB1uHyYzQLI4iyxx83O8qncFig+/9/u6H1Pjh7WQ7x/vaz52JtypeYP3P7qSxepT1flhjHZN1",
+	"7QJ7qLYyQUYOOm/LCFSnGKBuwz2D8gdfbN21x8zgfVR/flmV3qzha17jxkY6YcGsO4KCpjMLR08U4bSw",
+	"IaCZ84ihquw0SQnal7U30j6yOpTzBcanVqK8ra7BFClo1mHR/WDXdJ9yu5lhXYOu6iwDVDyw+7Uoanes",
+	"Dv8M+mfHgcTBqzOr0MBCN7vB+pgVAxCyZZxY0Kpelnd05FTpK/70BSkYL23siytSg7UtGuXCQ4LoE35c",
+	"3K+/3Ocn36yJk0aAuSdeg2N/nu5dP8HC7qx3864/ThvJR5l1g8xq8aOBOhODmAgj6swXoZDgMk6MzIoK",
+	"UAr9Oc9Gh8+HimfYzIyFkDcYVOHbsJy7eD6joz5R7t3QeF+rsfhs6MSpeLKyuAlwfbN7B0f6khW5r8nB",
+	"g/W3jFrgquBuw3PuZmyvYi43gmO729q67syb2scZpvNt6Hysu0ra6WMw+gqfhF0l79I8bROE29n+xOnr",
+	"f9wmXJVDtW6LiJ5yn3hNgGvJXDOqIGebKE2XXb1WO2ND6kkqi8frD3R6RtZ63zBzrrt6SrO36n039N3Y",
+	"zPeLbMT3tftui+CO99fdF0ng5yLuNsszRtx/xif7Iu732GzYLvTBa+itQ0W7pOz+kfAP1Tj4sRPmZ65m",
+	"jua7gAlj6ROdY+k+l9ODZV+NzpMJDiNMxJYg5sAVYXpjD+KWcHvsa0zecxvie6KdfvVxD6R99hXQT79U",
+	"Q3Z+/yKElwSh65F6PlLPr4d6vqXypqHAZKjFaJHRpQ3x5TXN3EgoudBVCaNuj8hHH2Ol7OqIFq6VrjVX",
+	"nBIJBeMGNXxJFlrlgmI91tSXYMpKSDAKOSvR7qESAiqleZV3yjM0dwV9oRRwjSH+rkGOTQrVgtgYZ0xa",
+	"OrBemFZcqw3+4wAZmYMsWFUM3Shah7avg7XJz0HMDf+JtqD6kSn9U+OgNiQdVf0lSo4qndlnR3KRfWN9",
+	"blGyUjrD1aPBsAps/HDw1Gzr2clJQnwtjRcnhx1z5tj4MZyyoJ9YURaDUzPCoGDc/utplUvEuIYpyHtu",
+	"+hge8jpPletO2ABe33fZngfm4eHRfpHpnV+MZ6txhM22jwHpaFKJbgJyPK/yHNT6BHVyw7gv1NQwe6Yz",
+	"YQiMCxf0sHzAisIQeA35sj/e/hUaaPs+WNwDAXE4ZQSW66MIctohZ+bnR7htwe0PYhHS9yloZcsB4PmJ",
+	"SQOWqyTbNVCcDOZlBD4DUEtIRlm+JAeUZGwKSh8mZAFw0/gJee5kMiSvaz4WFFj0HqLJxAX3kH9nPLOR",
+	"ilN2Cxxzjp2Hvbp8rwZEYnzXA/X+5fe18PxwdpA9oRVmnyu6VYLS154j+pXWFXg5E9hAVCwCPE9FAaoP",
+	"dnfyKJS3OiMEDXe0aMky2/bRdqqsJTlXOjRTRpyFYq6xkq0turEGb43c3hAiL6zcd98oa+f5jMiqzM4h",
+	"iyHqD15cWwDWR5A3j2j5dSigulOIJE6f6YGXYg6cztlwSYt8bZI1FGPIMsiI+TD8ykb+B528mSJT4Abv",
+	"XKfWBNvpYRCH+WNI3mgsjqwcXldImiCbqNW6Km5XaaqxFAfTmMltwyyi0ua7OfDz928u55BuJ2H6E1jb",
+	"mnT1XNx8VWmbP02u9QdsiDuHtG6eWkNcdS1tcGvXxuzIkJ3TaRWO0fhmJY3SaJm+UFZGtEjIhOUapM3w",
+	"V5BqIRMDU8C1YRJzKrWtLY1hpYZt5Iy29K7+VQDeNTa0YpOIqf52TTFzQ11T5F9dVaGA63ZBqMjHrSJ8",
+	"bssYAe82bU6A2613WCh+2zTJBpv2j2jh6PHiy1IqA5j3adUIr+k9nUbN0jXUNSDu/pjhl4TNBpab+w6x",
+	"ufF7d6xt0FIeyx34RFEsP99EY+zuYTiCDaKTIgd1OCTnJCvtHUOrm5t3yYTDDF2hophPBp+8axbQvQ85",
+	"L5zi8wTTNjbZO6C2v4sl+ZJq/6yGlTwmmX3uAp0Z9iYKEdNX+lklBYdryEqXnHBc0YRukeE9ZVKt0G4r",
+	"mxoRIWc3gEkhkBBVyorTnyJHdC9O0KUiUMPEDv8qFRLI08OkLS7Y95mqmGglrCA5OzgZfvvC5Z3Z8f2H",
+	"fio1s2lraHFiSjOeanaLXSozhTWWgE1nWBBTyIwoVrCcSmYU3QmhmuRAlSYnw7+cuU9Umc4IVeRq8NMP",
+	"l1eDhFwNPshSafvnS1HylOVXA1zS1QB7iMHVwE5DcqZ1Dlgh7mrwmipdGGWwesl+8xFWfpdgqz6U06mt",
+	"eNeo8rlZYnpVX+wDMf9gxq60ebuZ7Vj/XgLktqVkn1deQHyquXWLva9W+uqN7ZtCoVvNcb4ltuMN5a7s",
+	"IRomnXOyVXWWt4JF4lLFpiDollTxtcdB74OlPoZD79zeD294hYH6lsYVMK8VxzutNo0xK0O850SGrhsZ",
+	"L6ruYjUBljlNsTFQAXKKCXFBWWsvrX9z8peghnMpb9mtkE+U19EJ48SLiXH7TVtkfwCm0MUKGlThLhFK",
+	"35z8pc/9UNU4WpQnOBh2Hx7ZF5sV97WHfLfbrXRrv3uM/baRmJZBuSK/kBt5Drg+I9cOVa9dJrPCprES",
+	"sENPWJk4Z6ovs6uw083ko4V4Zps0dIWH75Ht3a8a/nmCxDcRlC82TvwPyP8fAx7vJ1w8ruXvLOUfI7fb",
+	"c0D4W3ELKig4bvVtr+VDoLIcXOP814e2IyZTjd0lDQkmMYKLYcZaUq5sLOWpFaaqLh0VZWWy7sJh6Wrq",
+	"1KIF1r4aCz2z/tbaczFG40TLvZHYPp5j86OTBfxsgZClpeBTZ0Q9tD40Z22x/0hnLG/bX82qAlHwrHk0",
+	"vuiGnbi2clihsD5BhkEdRkNJqhFZ1pAFnRzjz7HRLnVIvjMngVGmZlFYlmdc1/45eP70WaMF9FuQU1vZ",
+	"vgmIKC7VHf+x3pj5DYMHrAuy/QlChZG43Gde8PL25sCM0aEm2i+SppTocqySoEYiSS2Ld+0A6GRiW6fG",
+	"PFkSjhjP4BNkVaL5ahSDmfeBLds452eqgRZZhyrzaGAqPnZljyqIqypUuprIj/z3kf9+7vgNA6eEhpSU",
+	"x3jQlhw2bJPS07ne6KyCNBE7h9oo/ao1VehSt6GetSPde5V39aC/Dxfdy4GOvSzv5AH/M7i8g3Pd7PEO",
+	"weBP5PCeN2HPo1jj5w2lpZyjq6DcHGUDndDHHYovm73bwfcbndvBBd9bNcJqhs/j2g63+OjZfvRsfw7P",
+	"dqP7dYQft4hFBzu+g1fLNycbQy74VHmNKiQVHYY/0nZzhd9s8nI1ycujk+vRyXV3J1cDl1DatI0jvKS5",
+	"jgd3+rjCMRtFfvrJoH8F3eak9y+RdXmcQgR9rOqzfxfPvHHT3fLegzl4LK0OC16bSySMh46bmC1qVy/O",
+	"/sj6vcqbn8eHswFDH104jyakr77iz87ibLvnWT8DU9vK3SoPIbFBb2VfEtzlBHkreCrysuC25y93+eiS",
+	"3UJGJjmdKnJgQy+vqRqJyfVh2wh1zknJb7jtfwE2gNOJ03o5h7BDSdw6dbHS6K2HgcrO0CNPY83H+PZu",
+	"OSJdncM3msnOgzyaVWNkh9EsfGXrGT8aLtYa4dSySuZalkiRd9nrKmfYyL20xcwfEBywdY2QROVlV+th",
+	"hJtdbgIb2O/yYdjAc2c48KRhZHPndlpHMc+hAK7tzew+UFVH5g5jZCWMJlIUjW+r7swoLCSrLfE/HU3F",
+	"UfvX7gkwzO7uwzchrboJV3Ince7g+t9maiUET4jShjRmCZkxpYVk6YiLkauvIySZiDwXi1E5H2VlF1IY",
+	"ungHtG/7SZGMM0WqrLXdU9o2SJfn6t1k8LVZ2Zv8YbOhvcUO/0S29u6Wqe0n6xLMqlgLlxpcgMJ6BITx",
+	"nHGwrl9eFmObiFxy9ltpYyVc+wbH/V2lP6tzc8hrcaXq11uLSa0ogOZ6Kzs9LqmgGRAFVKYzcxBdtvsm",
+	"2NyT+b45yeex4Lc2+mjEfzTifxYjfqvQp2F0FSlo4T2H/HAtderWiXa18ke6/c6oL0GutiFTa3JcWmRr",
+	"k/1/hUQ9ugAeXQB7cAG0MTHwAvjymOtFg05HQGvkOt2lkhoSJzIkrqIIyenS1xnZYFfw4Y3WsfBGE8Zn",
+	"IDHgMWzzf8sUG7Oc6eWpDRfdscv7HbHPytIPJ/h2+TM2X0kgyD16PO7B4yHbgLRW6r7HpgZbido8CHRG",
+	"CiEWvOKHQWU/CTaok1w28dklJtvI24zMQMKpbQPoWuUT4NlcMK4VhoUiBN7dubJXnnnfCsHncbFsphuP",
+	"XpZHL8tX7mWxZOOMXNd87hqpx7XldD6dD6scVvl8QTqfAn0XFeTYS1L9fDSeropJNAel4VLp4SU5Tzt8",
+	"JX9EA6Dd7GbD36qK96RW8AYPR7Kef1VFsu0BHc1zyknOOHTAKDl4fvK87vXbehiKCzQ73GtDp84CpmLB",
+	"jczvMpqC7oKrQFDLwgfPnzUTns6nwNMlgYxpIesiMwtuRJiGnd6XSmwaMlDpwOpbHAJTgOtttinC2ML2",
+	"PVkn7eCfxyrpNvZojdy7wPJojexVLKtN1xKkF1UW6GZSsampSFwqUAqUKsya7yXpFmlT3TMEVbIhaSuC",
+	"76o30M+/miXRYbC0q4fMxnA0Htm2VFFKdo5ffeGK2Xl1MdvQw89szEGb3YKkOVWKTdhDaGx/gC6vLwWf",
+	"5CzVj+ral6CuWdhdJrYfnKUshpSs2qkPRINshVKktyn1oMDYN2nPtPfDqtSH4XLVes2kK4EHNZk1j4c0",
+	"y+LkM8t+ZPzmnmRAM/SX4JfGLUaonvkdsjOiZmLBieC2csNKDMcXXJPpi25j9ygrbgib4TcuBnLVe23L",
+	"rp2Sq/Lk5JvUvIV/gf9hOYfmD+b4tP1pN9pV0AyOrCV8baeAdsSvD+S0TUYl2ESHFEial0qDJAeZSM3B",
+	"+AfDIjt1ZU9njE9zUMkVf8v4D1TNjn+8/MEo9BnDJqUJCSqlGoqXU5cEVPsPbHBaGDBEFXHQcYjehSuO",
+	"xViYUqWRwa2xn+mE5GYOZ/lKbAeULhcWtjCfSaibFQzJO54vr/jC90dohT0TprBslyEwEbdo9b4zX/hP",
+	"KPoMyYcZXHF3gsoFBtqvrAnyH6I0IIk1XVdGX0imNXK5Qhipk9CpqPyTY7jiaI/MyBL08IpHW6DTDL6z",
+	"sHCfbUSrWbprfmBzCipzBjIOehWgNe/z0ejWZXTrOk1bTFndQIaV27HICi2A2DJLB1cDDH6z6HM1CCUk",
+	"GxC3q5ltE2FqgF+ULF2sa/a/qml3Gbn9NPeqidmBu1ov2r5aGJic1+09XUpw23Av8mwHcP+TOclDX/MT",
+	"1T5a5UPFOrzoAf/cqwl51fBLeVAtrFmozCFjSwmwYeNoKLYGc8D4FsHJnM5BDklttFkxNFWQ5Y04gVHG",
+	"Phna4aNKwwU+8qB8b9GtdvjPpT+4zUVw9MKdzKNi8Cjo9yJBFmBCDI9QIoN6VNkWSBbKSclzUIrQNIW5",
+	"xqrBZFLm+Y62CddjYAvZ/okiGj5hHwQJWZnaDBKsPyiUjvU1mCAl4Nos1QjYkhpJm19xS4XmQhl6tzyz",
+	"HcRYutLcQEvKOONT29ZgLnKWLqsOBZYAusYEbMqFhMyF7mkjLrcFGjWj0tBHZQQC6gOTCluJjxrV34Yt",
+	"rexaLHxxLBTiYaKJKPUVdxdybcSikX3h/xpKdG11AbJOFbAykp9SATYsNWueo0fqqCXCZ6DBVaFE+w4O",
+	"vRQlmVQ9Nym5tl+ra8Mirt0Fj7S4xm86RPtL+9pOmY+rba1d++DB6dOTpO5x/WJTi+uVJKU3RtnJIM6u",
+	"6vvoSlCqLyS+ugnNFSSrfb/vM3SgOuh1qg1ikru5tkSe2Kc0ZzfwpSs1XxA9rmZZIcIhccCjxZP11gtb",
+	"A9b2q7L1SlDpEa69DL73kHoPWjOOgn4lnaT7pSjmpW/H2Kg2gfRbz6Qop66aLC7Z5l8/UeQ1n+ZMzQjl",
+	"NF8qo0MrQW5gaelyQXU6u+JQKSW2sx7abg4MPZ6AlDS/Gtg3QRH/I2RXA5sxVQ0mJhUhDkYnVF3x+UxS",
+	"tKh8cAac3FDNJaFKYRvy0Lgj4R+2vqrVUVetZ9gOyJHs4RW/rM+P4E6IptOqm8ip467WNWBGtmYgwSFG",
+	"Po3ahmsMRr1PdbE117qG/QGcJL5m8J9dOYxTAgdkulPecUepkhqfNP0kuCiWT1QF0PuPtd6aIBz/KxUZ",
+	"/H5sYXg3v9O6zPmD85NvD33+PDlQmuZG2Dz0XHhO9axmwuaTQVtJW5cz3Kkdx2LLW9pvK2cTj2ZUH83Q",
+	"C80xnxc+aqHWPhOgvoQsDARavElPRB/d939M9/1fvmxqe47gR2jdRc7B5YESpUyBXFcPrpPAqLWYCZIK",
+	"PmGyMKqvvlPOZjfptEz/j0M6dyCVXqKKWvrMo1VSeR8Gv3oCO2sjevQ+bX2RiR/Nfo9mv93VTJk5X9oK",
+	"zcsEYC9/MmH6jDA0rTU6bHZrNVPK+N1IICsgZ7zbuf+61VNlRhWZ0TlGXsZdUEQxnoLZB3baQP960y2V",
+	"EKr6uOQIOtqZjibLfvArv09Ny8/RIWP503v0s3Uaud2rCZlLMZWgVELglmXAUzBgUMUmozaPkXLowGdY",
+	"ti0DuUe3WxMXXNzJMQcqwTLNKAJcpkL6LkKSTpz1BDFPaVe4rgW2LpCCuYjCVujLFY/EvliziE8Qt/EL",
+	"QoHBlXGAN3X/H2xSfHDyP//1/z49IyfDZ0+NWFEICVecoc3cO+rraa4Ghz1M0jY6ZUh+cs0omSJKC+ls",
+	"1Fd8AWNr9aHqRjVjAsynBrUpUSBvQR5J4BmW+JtIOrUxJ8rVsTYyiJFfVIdB+qJa9k/uglbufBUf8YKe",
+	"qKqhsm+ZbGN07K+pKLk+7Kr7Bp/0WpGroJ9+BD7Vs8Hps5OTE2vR9r88TfoWNltjMn8RWMyfbbKY36ea",
+	"6c59vaXaQWlX+EgIvQ9opv6K3IDrYm/84WI0Qgu2XaV4h0kLyTSoqBW6QfX8snzJmo480TrGZOdKFkEY",
+	"wD1HzXQbQFzQwiNz7q4UEfM3d0dN2aonIZAe3hd/NsoqVllU60XTRmXXij1W+1kwnomFEUan7BYaAZzj",
+	"JXFEt3/foguc7AMu615B20/TZdw/z/Nw5w/btf7zSpT1psPei+4q2zffNMhPACWKNlWsYc0ZgDpBzhZX",
+	"qQFuvLTNFkUGSR0l3LGWoSGXKDHRukKx+bSDhHoY6PDC391Y9ADw202cq0N8pM9rK/lU59QXkvsX6bbu",
+	"7PXFucdLnDwJC/b4SlpJUPkqIdWiEjIvxx5yCIbst3vHaaZzWK3bLfiyEKVyy1FG/3djVatFu+Ua2twz",
+	"ZuVhKm1Ho1J2roZcH/ZutaE9zOyybXMJagbZ/ZZjrqe5l6LM79sQaB389bn84fsDWhzpU7EYcelPVam4",
+	"3YzI/9JdmXilupmr0RHWNrO+q7BgYKRHoOWIDg7jJYwbHRyen3zrQhwxm56SCnE8w0gpJ+OKeB48f/as",
+	"mWRvXtpYCuTCx87dTyi3GfxzBXLjxh5LgTwWJv5MUd+NOsQBbseLEXtCtCrr3a34MC5hRtVqongf0rax",
+	"9DASmc0lhx2ReSw1/FhqeC+lhq3G1Gg02N2FoObxa/IfcMRWm8HzeqaNNlJ0eAZKv+DW67tG8b9/89J6",
+	"1fyxLu+9afNdMuaD9R+85mWeX5M0ByoVocT8E62f+NZq8aa+zGAftXT3wAzuS1b9XLVzu5D1sWbuY83c",
+	"r74z4T7l4OOgwt4wVbdrsxptcIRYKB+TsBDyZizEDTLrl5e/DMnHeIgSLtj8lokFzwX6xaKc3JWJzSl/",
+	"qW43M3QNn/SxW3bE9DVmnKJhqm2DinLxl5e/kAPKCdWaprMCuD58NLSv8cFX4bEWhghWaXS2l1c/XBAN",
+	"xTynGjx0kAOfTeVLv9iGErTlh2eFwWy1N59oBNI/5erTeo+VWJA5SLe1IIqoewsJySnLiCirkB1zCGEF",
+	"S38g+0STv5mdbMVLb3k2FHPgn4rcIoo6EpMJSyETaWmgfqjmZk1qBqCLfIj/3QuCeXLxiGX3hWU0OOOH",
+	"RjYXPtOFVR/RpkuNSIuOeJebf4ApoZQsYOxzKoFPGYfDM3J9NYBPNNXE5TVeDa7PyPURfErzUhm11Pzz",
+	"3cX12RWfU7PXGShQZ1aCJioVcyy4Y4vJn/rUgeuEXFMsG3J6NXhNlS5AAnkvcpbC1cA8NcB8+uqHi+vk",
+	"il/b4zv1eVDm+RKoPH128vTb4fDZybNn5idbPOsUE+0Bf0jFHE45ohzNzS+TnE5P200ur6/4Sgud//mv",
+	"/zabR+v2/3NN5hIm7BOosyuOnXKWc0EmQmJNfAMIVVbohN0CyUFjpSsX2nhG6HhsQMjFRxkY+E4yzdTs",
+	"+LwAyVLKr7iaQ54zPlW2cN+CLhU5eHV++UNC3p5fnL9MyJtXv5wnZAwzestEKY/dXxIXOyQ24s0pT0jZ",
+	"mMtDX2DdsIjD9IxooWlulzShKWgbZ6gwSXjBVDRx9BJBZGPO/SrtQRfVGYFirpdVli1Ukdq7erK68lYU",
+	"OXh3YfAMPs1zkYEPLujXOZdpKFRkxorOUinp0q6g7wSjqRTl/F6naTuItxm/xYLDku0Mc0R7LKDVhfne",
+	"Nhpp47rvGVZ6Iu95grB38n3OI+uoxvvbS6P/8n3OVNWKvc9JDHe5z/EDlXFf2Gqo/kokLpVyaXNgmGp0",
+	"jSOW4SG/Iwc+8kuLjC4P99as+aUoCnqkwDAGzAdCDmOGU9Wcpy4XwT4blxqXd3hGkNFOhCRc2IdqaFfu",
+	"ONRqf/1wS1jm0kXNg/M3Y88NM3uGchozzE5pG/ePQo9RNtwuoweAq9gpeEbIJrgCLwtrG8jhltooDhtV",
+	"ZLgt5hwNfk02n/B7OgWi2D8hIU+JFuTpyUl9m89O0HvVL5C/Ct5/etKj3k1szNQGguyjsfa9VrJx0ktX",
+	"ekAYTYIC1Z8yASCeEGjPboXM0FQKpaqkoljoXyyu347LQB3j95qO14QA6oU4WtAl0Wjxr5xaBZVTxtWQ",
+	"fDS/WC3DVpAKBK5rq5ZlrACuMAGxXV/LDuhLulS9upHQlDwDiZVUsKCMmxE71ZRzV5GgygW74tet07km",
+	"yojyM7EgBeXLqtJYpGQpuN2lyOOG5KVdgFhbmndI3gqJnQc5eXZyckJSyFGid268Z8+I4OQ6Fbm6jkrz",
+	"9nZfmiv4QMeb5Hg8G9eb1J5u4q58ZAMuDet0Neqzkf2HB6uENMWEpC78nqCqiGWLaqGoHb1piyPj/wLR",
+	"FG2wOeZLLYS9tNUqwvUlNj+2aat1sUotbICSfR95ELINVjd+9aH4XXxS2vDt/iHNXfRU5FuPs4G6urv+",
+	"j0H/d1Gd2vb9v6Kas8VH1nXQ9/VQM9nis0urMmzxAWoA/d9/Ewr0/T+rM4L6z9QUt7c4ukp67v/Nfxph",
+	"eLvXv5ei2PKTD2KLD94H8nP/r77P6XSL118xZchYKXvdzANILi1K3ZXdbXjIo9BS++yQI7S5rc2YQpbh",
+	"SmlCEsoulpEhLwj7b4cijRdfuqQab8vvlGp+AJrlzKg5bFpK1/LbTzeWQG8yseCJf4wdtxrFlMdLz27F",
+	"kUjTUhpOgJa+ou5WbfObUZ6NRMuhP9GvtPJ5oDJ1PUzV7XVCrtFVc33FzYBzybiVUq6HM13k62SKV/4A",
+	"NtkGbVC7DdKo1lLpMVXhMpvdoTqzoM0wg0cO+cghHznkn5pDVnSng0NWTtZHJllVNkMWSDVLifvRZny6",
+	"Wj+Y/LkknuBuzQLXhrW8ckyH8SmWGbLTYySsU8ElGBKOlVJ9MoqrKiQzW7EEW0OXGdNES8ry4SaWZCNb",
+	"HrnSI1d65EqPXKkPV9p7mNuE5eAj7OtAnEee1Ii8WeFKPoxNcNstDcNxsBD22Bxn7WwyCh4Z55TfYNfi",
+	"w53YltFwvii+9YNZ0CPjemRcj4zrkXFtwbg8IetG5iifmtPpoylxM0eigVkMvccH+G+iBXn/6vua4o6l",
+	"WCiQu/GitfHSn4MXubDnR170yIseedEjL9rWtPf5cyAeta9deB0nrz+lkAdZDqiLmdupNbGtWJyP0F/T",
+	"E7cVcBTEaxD/NRmLjIFyeUKLGWD3Kwz5mFFFxgCc0PSGi0UO2RSyKr7GNaTuDLDp4oM/+WVvm7XxyIm2",
+	"4kSPnOWPwVkezP9TIWZnqYgp+//Yu7rdtnEs/CpEbmoDapr5u5gEe+FttzNdzE+QZjEX46KlpWObY4k0",
+	"SCqud1Bgn2YfbJ9kwXNIibIl52fqOGl01zqSSFE8vzzn+4hk/W6s009C94dFcs57ULHPsUhvu/6TCg2E",
+	"jvUrlkTexgrEpQ07wCCD6g9lhRmWcwda2YHnlUX+Q4Ju1FTrwXiOC2TFFQw3KxGR17WG+qfqRay3CILt",
+	"TN8VaDEVSAtBnWNsQIdkFWIqgaSGhlUsSB/LuqssVGQUkAkuWcbXhkIgqayYBuhJq2hD1o/F9ix3HdJS",
+	"MKvGMsyFeS9tRxnGr42FvSZge+Ujs40+nragbLJurWnf7AAidd9ezd4byj5k6w3rl12N0VQ/LSY57vVv",
+	"FGcr7Wu+A3lw5fb3BrtpsF/XFYL1Im2u5WTNqq7Jm1tlsnQ3Ds2CZdwwjAMqqEcUpng/MGNFnjO1Qs4W",
+	"iyxzBDU+lr7ZPrqVfiESbdCVQVXO8laG+o/SRXeslOQUYFJ2ACblObeQJWNZPy9HwLMKW3/oTXboA99l",
+	"U/2y9KFfb9F6i/Z4Q8Ugxx2RIjY49R2AzcgwqHinfL1edXo6F8YmtGI+dmrUqseh9m0MELGdLrnQ3UHh",
+	"a6V996FdKd++l7Qw80Ud0RNl50lUIj+1p3WPnhUFmLFEunw1tYBnY2uGJfbMqhmlFrHlTkzpbyvQgEz0",
+	"S5AZnnF9xf4W/zDcYU1QZZ/jK14Tnv3s/CBcDKbBllq6mDecpn13MvSe0hThBGW93LdsAv765CZdwL2t",
+	"621db+u+7OgtUk2dNSJC9yayYSILZN7kdsNi+KMpX5BBzKHT2xlDDTLrtoOXfOE5P7GtyxdVBCg8pG5g",
+	"1cPOwkTuev51SZPpQ6DeLPRm4amZBZL9a7J5a+C6twwNFo04GAkk4/64yRmE8M/4sMl3+V5vJyjwuYZ4",
+	"0jd0eTop/lFJVaxrQBXiBDR5OUtYzieQ+5AOZ7eANSId4umau5LIrs/YB4+zIrlGbGKrkCwAf705TSVZ",
+	"zutCoFHC/s6UZi87wpptjL375BDEd+iiv7z0kWlj9Z4GW1UoJ6r3XAcxYBdr1QUXBkxz16IdUTKgffHA",
+	"4YID1TxRrB7cE0wRao8TLgImqm46HR85KcCdPz4ienNTzmZgEMAMz2CtqQSBOR9PptBFRXXpYSX3ge6P",
+	"zz4MEZX3x3oeqs+M7t+zUO3UIaMsqzqSBzwrhDTD6+lFySrehCKXnjxZk3IejE6+x/MoZwzZIEAXD4/Z",
+	"G8+m43ROmz5K2Gou0jk7H12+/JEgn2GpIeXWXbsAp/8rmpI2aPFabezTSnUCyKD2bLyl03nhLd/7t+yp",
+	"dvZAtRNwiDss4y6/6OWuTRt8pb/OvtxB3XN781wSD0yyxbIzPGYeaJAyE94c4wXki6YVT1AFOthAe4tw",
+	"T/2SngUrjo53aYhKTsJq25SzUfAVcJSMzTG1j+BvuZIz0MxPnXpMJaxAMygmkGWQ1W8/FTl0EQYFAX9Y",
+	"fEE4q8PQBXUqpC+LLagxSM8V9DS4glCbPDMhnM5gKqSgQ1FSZ0rXWuiOfs2LysNwM38QdqKTe5i0q7F8",
+	"jRq87ZiWGhedFmfCsoGZq5Vk3NR+VDZMMJardXIU1SFxcHg0LdPv4t0xenXIS5GQhzc+qp8Xgr2Gnq8i",
+	"v2N2e/sWzbWNRNT/8QFbgmqOToseRPlXM+j1f6//Hx+1a4j5bh+zlgZ2lLvUEOXuOsZTOshL/IEfOaZQ",
+	"cJEnTKsc2xIyYdwcs4QRzrwvoWUjnBIB5G8SvLcmaf+FU7smFjnHzgvKMfv6yo5sLU7zLpj67sXucl9Y",
+	"iLZ7J0rlwOWNqlt+wuqZG1z4knDx95p1dh/lnM9gN6A97qq9En019NU3j0ZU3b6m1WmTUZGBtMKudySn",
+	"IykKvLPGOIcuIfhwJIpKWFFi9ZYhPyJcw3SZg0GnZXjGuCTRZUJinFrzMX8fsZS7ydYJ7o7ss9sVe0o+",
+	"u0cfJveML/XYUs/3K0p94nkviWc0trv1w6YJR9bLnXyu3nhHjBZQTKiogEqEAm07jt5C2m4g1hHftuaT",
+	"K0WwR/PTlU1GTfUQU8V/wRc/dJY43omJ8+6sX2h0NA3kV7DDgn1GwvZNyvWGHWwaqyrdi/8LXpibPP4A",
+	"Ev8/vDMHu9/jDyuOdpM6TEK1SyTvLZ963yavj6afRjbVaYtnFQSM0x8usEuiGBeVIGkdIruVyIaaQQ7O",
+	"W76F5X4RGeOWvOoNVWdHxJAZxiNrf8o4BuueCQmhbXhMgLRFfLTCgylMn7ogX6IuVhK61HA91jHPsta4",
+	"YZRlP1dX7Sl0qAd4WAHEyK3JWW1KqWraOVkrt4s2NOYXFCx82wcXh9RsP4iroNe8CrijhnrxZ/2fNxR2",
+	"kM67Jl/RpiA0FOqqVUVc4F82tMQ9OzE0h53C+oUI2yPax5ccSeTRFvEVX1O1JG3szxeLhKxu84Ay3vg7",
+	"DyorxMCyFFkLXuC7DimbcrcUFMR/Ri/gtdLMqAKIZ1CxXBkboJRKO3crlXKrNOPL5YZZD7G184XiS8fS",
+	"QKrBYsSkAbkk154P3TlDXrKpexf/ZsBUx5ij8zfMqgVIn70X2jCQmTkby8rdEJo+sl9lItBNFVHII1oH",
+	"XSTho2VGzORzIRFqwZBnZhUzYLFAvFyOJZ9xITejxWLK3+OCt7bNXri//Px6dBjdY8A+Ac1zCLN90Byf",
+	"ZJhQYWkO3AUOQboae/s2pjnk9/esM6ZKz1TQGtWZgtJMGJardAEZU6U9Zv/YKezIGkc72sl73Ro/5SJ3",
+	"6sJaKJa2ptRGsSVtVSUxnX6h6ViQqKLGEh+JBx/pXCkDVDFXT5TbNnUxcHe8pwq89+HaoU8GjWWmEOha",
+	"ru3c/QNyA5saJNx0nRo5D19pP9FOeDyO9VCSQL0O60OPhs4zgDz4DcEkBKdu7y1SeiulF52nHG+JpcW0",
+	"UFBSVjeNar4kQBadcpw6T1JYQrWvaaQ9AknCshKYUV6dGevuyY7ZW6wCc2qEnuJdpraTkd/czG/rh+6/",
+	"y9JNa0cTGWIvI+DKfYnqoVvH6EM+M/Wbn9IGnYFMBRjqXt+g8kZ3swbrxIqXM7ytRgvD+3CTGcaNs46e",
+	"sTTseKt5unDBAe34OfDczv/dXZvjj+K+Pjlhq7mgbCRbapWCMUyX0pwxYVmmwODxHVanEDsCt3zCDTBh",
+	"DeRTJJsXlpkSG9LEFUj3hKVWEzDH7CexgFD8rkoLeCliqWmYlga98gnP2AS4Bu3N/ODbk6+GrXLwo3+t",
+	"Pe5pGqITRcKvkPuE7mX3urEfUmPkT/7LRluu+jqhv1cDz9bde+67k2+ozKSxjaotRqfD3iN0P0zLPF+z",
+	"Qsw0ncgpHW4XJnyIZ8YFktiFIWQGH929XsGyAbVIWjA2+IWYrV4uc9rKf6jSrZT3HanO2KrlErKxHEhF",
+	"Tlto7ohuIK/Tt2SaMPGKJCS82vCYfaCLPjDD1yT85MBWcw0eYsZosrPTalZz4BkrhCxp7JwbywziJaUo",
+	"RrjFnR35DeWXy7GsHjsVuT+11DApRW4b4k01zfi1Tq9/DeaC9epXlWd+9gVwiaqjzWf9AewF7YaDiCqO",
+	"TRG8fkxCuudl+UVZ+uzHWy3/PBOouAfVZ9fA0zkeVLntWYthQ9xIOkIPk9+6w04l8QmBlkvtXDPnwfgw",
+	"76VSCwFHp7+/+5T8eUS24NKZAv+Tc2LwS3rHp9T50enRC3Ru/EDbgJ8VRzp2stdoI/RbFTg2u71PcX1q",
+	"BICkWUofeq0QwLQQ0hxHlZ5Vjax7ic1mhqIopbBrZvgU7JoUCJ/CrOQa2ZCiEzQTGjOdEyooDvZcSNFw",
+	"8Q0tI46Cx+FGIsoJcl23fFsNDW8kqUobhHY2jhv/EAJljafQhEJveWvaRsTiNHj140XCXr49v0jY25H7",
+	"56uLhJ2/fsX+95//DhNiwFArGfrV4iNFZHQvJ7lIE2bmXAfVFqiiGl8Bh2tbET+VZ2ZzDZqvXOGsJhVE",
+	"X0ytb3ynrBZXkLFpzmfNTdB4cts0MI54vsy5RMZHc+qdO1kPzVbOQ8oU4xNVWowp4scmlcEoRA7GKgnx",
+	"HHyk0jI2aYYE9ziJO0mBM5pLSCtsd3JayYejS5TKG1++lurtUVxcgzi5FO+o0pIUbWdfa38ZG2dCeibO",
+	"+fgUjz8lrxD8tcob71wFfNvTafjlDQT7FKTVwAYaCqfNtKmdcGGhMEmEG+k2ifPpDUjLJjxdUB8OCaqa",
+	"OoOcqoKwjbEwNppcPKjpmKHlxRL0c7jCN4kJztzTyYNeaWEhwQ9PsCv+PRCRZQ7pYqmEtI2t4B7TMmKA",
+	"UTIJq+kEaOwU2V5DhBHwv+Si0e20uSOdqQ0I/xEdWohJtifwuszz5xY+0tee8hQsBJcKP8K2jBpRiJzr",
+	"LlqHltgrmgo9uVUzE8pZqpXZUgxsgD8/t3xSVtuAwM2i6B5bdAO7T+CjGFbzyjznHZrSwFBUc7vXU6zQ",
+	"crZn+aZYKk35Bc8lm3P/6pMyX7B/vv31l8CN5zbnTKtSZiQ68LG6t9aA0WNiKcJhzNGnd5/+HwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -418,6 +418,7 @@ func pmRows(w *pmWorld) []pmRow {
 		b.add("GET", "/api/v1/recommendations/{id}/responses", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/responses"))
 		b.add("GET", "/api/v1/recommendations/{id}/timeline", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/timeline"))
 		b.add("GET", "/api/v1/recommendations/{id}/similar", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/similar"))
+		b.add("GET", "/api/v1/recommendations/{id}/made-before", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/made-before"))
 		b.add("GET", "/api/v1/recommendations/{id}/actions", r.key, read, pmFixed("/api/v1/recommendations/"+r.rec+"/actions"))
 		// Theme suggestions are read with the recommendation, and accepted or rejected by whoever
 		// may change its themes: the panel of its partnership. A fresh recommendation's text
@@ -598,11 +599,12 @@ func pmRows(w *pmWorld) []pmRow {
 			body: map[string]any{"type": "similar_to", "target_id": w.freshRecommendation(t, w.byKey["P2-restricted"].id)}}
 	})
 	b.add("GET", "/api/v1/work", "own", pmSignedIn(ok), pmFixed("/api/v1/work"))
+	b.add("GET", "/api/v1/recurrence/nearest", "draft", pmEveryone(ok), pmFixed("/api/v1/recurrence/nearest?text=refresher+training+for+officers"))
 
 	// Tracking records that do not exist answer exactly as hidden ones do.
 	missing := func(path string) string { return strings.Replace(path, "{id}", unknownID, 1) }
 	for _, path := range []string{"/api/v1/recommendations/{id}/responses", "/api/v1/recommendations/{id}/timeline",
-		"/api/v1/recommendations/{id}/similar", "/api/v1/recommendations/{id}/theme-suggestions", "/api/v1/actions/{id}/evidence", "/api/v1/evidence/{id}", "/api/v1/evidence/{id}/content",
+		"/api/v1/recommendations/{id}/similar", "/api/v1/recommendations/{id}/made-before", "/api/v1/recommendations/{id}/theme-suggestions", "/api/v1/actions/{id}/evidence", "/api/v1/evidence/{id}", "/api/v1/evidence/{id}/content",
 		"/api/v1/responses/{id}", "/api/v1/links/{id}", "/api/v1/recommendations/{id}/actions"} {
 		b.add("GET", path, "missing", pmEveryone(notFound), pmFixed(missing(path)))
 	}

@@ -65,6 +65,9 @@ type Options struct {
 	// PDFText says which PDF text extractor this process found at start (internal/extract), for
 	// /readyz: reading a report's recommendations from a PDF needs one.
 	PDFText string
+	// Nearest scores a draft against the recurrence clusters (internal/recurrence); nil answers
+	// 503 from GET /api/v1/recurrence/nearest.
+	Nearest NearestFinder
 }
 
 // Server implements the generated StrictServerInterface.
@@ -82,6 +85,7 @@ type Server struct {
 	searchCtl    SearchControl
 	jobs         *importer.Jobs
 	pdfText      string
+	nearest      NearestFinder
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -142,6 +146,7 @@ func NewRouter(o Options) *gin.Engine {
 	}
 	s.sdcThreshold, s.searchCtl, s.jobs = o.SDCThreshold, o.SearchControl, o.Imports
 	s.pdfText = o.PDFText
+	s.nearest = o.Nearest
 	if s.jobs == nil {
 		s.jobs = importer.NewJobs(o.Service, nil, o.State, o.ImportGate, func() time.Time { return s.now() })
 	}

@@ -6,8 +6,10 @@ import { initAll as initMoj } from './moj-frontend.min.js'
 import { initAutocomplete } from './autocomplete.mjs'
 import { initTimeoutWarning } from './timeout.mjs'
 import './search.mjs'
+import { initEarlier } from './earlier.mjs'
 
 initGovuk()
 initMoj()
 initAutocomplete()
 initTimeoutWarning()
+initEarlier()

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/casereview/casereview/api"
@@ -23,6 +24,7 @@ import (
 	"github.com/casereview/casereview/internal/extract"
 	"github.com/casereview/casereview/internal/importer"
 	"github.com/casereview/casereview/internal/notify"
+	"github.com/casereview/casereview/internal/recurrence/follower"
 	"github.com/casereview/casereview/internal/search"
 	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/internal/store/imports"
@@ -59,6 +61,9 @@ type App struct {
 	summaries *summaries.Service
 	// notify runs the reminder ladder, the digests and the email sender (notifications.go).
 	notify *notify.Scheduler
+	// recur keeps the recurrence clusters (internal/recurrence/follower); nil until it has
+	// loaded, after Start.
+	recur atomic.Pointer[follower.Follower]
 }
 
 // Options adjust New for tests.
@@ -178,6 +183,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	// One runner of import jobs for both front ends, so the gate bounds them together.
 	opts.Imports = importer.NewJobs(s, imp, opts.State, opts.ImportGate, a.now)
 	a.imports = opts.Imports
+	opts.Nearest = nearestFinder{a}
 	if a.search != nil {
 		opts.Search, opts.Indexer, opts.SearchControl = a.search.live, a.search, a
 	}

@@ -138,6 +138,15 @@ func (c *cli) root() *cobra.Command {
 			}},
 		&cobra.Command{Use: "version", Short: "Print the version", Args: cobra.NoArgs,
 			Run: func(*cobra.Command, []string) { fmt.Fprintln(c.stdout, "casereview", Version) }},
+		group("recurrence", "Recurring recommendations (docs/recurrence.md)",
+			&cobra.Command{Use: "rebuild", Short: "Place every recommendation in its recurrence cluster afresh (restart a running server afterwards)", Args: cobra.NoArgs,
+				RunE: func(cmd *cobra.Command, _ []string) error {
+					cfg, err := loadConfig()
+					if err != nil {
+						return err
+					}
+					return exit(rebuildRecurrence(cmd.Context(), cfg, c.stdout, c.stderr))
+				}}),
 		c.userCommand(), c.tokenCommand(), c.auditCommand(), c.taxonomyCommand(), c.orgCommand(), c.importCommand(), c.exportCommand(), c.notifyCommand(),
 	)
 	return root

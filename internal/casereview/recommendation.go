@@ -315,3 +315,23 @@ func themesText(ts []ThemeAssignment) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// ScoredRecommendation is a recommendation with how close it came to something (a draft's
+// words, for recurrence).
+type ScoredRecommendation struct {
+	Recommendation Recommendation
+	Score          float64
+}
+
+// RecurringCluster is one recurrence cluster as the recurring-themes report shows it, counted
+// over the recommendations the caller may read.
+type RecurringCluster struct {
+	Members       []Recommendation // earliest first
+	FirstYear     int
+	LastYear      int
+	Reviews       int
+	Verified      int            // implemented and verified
+	RepeatedOrgs  map[string]int // organisation name -> recommendations addressed to it, where 2 or more
+	ReviewIDs     map[string]bool
+	OrganisationN int
+}

@@ -29,6 +29,7 @@ type recommendationView struct {
 	Timeline     []timelineEntry
 	Suggestions  []casereview.ThemeSuggestion
 	Similar      similarView
+	MadeBefore   madeBeforeView
 
 	// What the viewer may do here.
 	CanRespond   bool
@@ -170,6 +171,7 @@ func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recom
 		}
 	}
 	v.Similar = h.similar(ctx, rec.ID)
+	v.MadeBefore = h.madeBefore(ctx, rec.ID)
 	return v, nil
 }
 
@@ -213,6 +215,38 @@ func (h *Handler) similar(ctx context.Context, id string) similarView {
 	reviews := map[string]casereview.Review{}
 	for _, m := range found.Items {
 		r := m.Recommendation
+		rv, ok := reviews[r.ReviewID]
+		if !ok {
+			if rv, err = h.svc.GetReview(ctx, r.ReviewID); err != nil {
+				continue
+			}
+			reviews[r.ReviewID] = rv
+		}
+		out.Items = append(out.Items, similarItem{Rec: r, Review: rv})
+	}
+	return out
+}
+
+type madeBeforeView struct {
+	Shown       bool
+	Unavailable string
+	Items       []similarItem
+}
+
+// madeBefore lists the earlier recommendations in this one's recurrence cluster that the
+// caller may read, latest first. A failure leaves a note; the page itself never fails for it.
+func (h *Handler) madeBefore(ctx context.Context, id string) madeBeforeView {
+	if h.o.Recurrence == nil {
+		return madeBeforeView{}
+	}
+	recs, err := h.o.Recurrence.MadeBefore(ctx, id)
+	if err != nil {
+		h.log.Warn("web: made before", "error", err)
+		return madeBeforeView{Shown: true, Unavailable: "Earlier recommendations cannot be shown just now."}
+	}
+	out := madeBeforeView{Shown: true}
+	reviews := map[string]casereview.Review{}
+	for _, r := range recs {
 		rv, ok := reviews[r.ReviewID]
 		if !ok {
 			if rv, err = h.svc.GetReview(ctx, r.ReviewID); err != nil {

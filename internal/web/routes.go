@@ -88,6 +88,8 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/reviews/:id/edit", h.editReviewForm)
 	r.POST("/reviews/:id/edit", h.editReview)
 	r.GET("/reviews/:id/recommendations/new", h.newRecommendationForm)
+	r.GET("/recommendations/earlier", h.earlier)
+	r.GET("/recurring", h.recurring)
 	r.POST("/reviews/:id/recommendations/new", h.newRecommendation)
 	r.GET("/recommendations/:id/edit", h.editRecommendationForm)
 	r.POST("/recommendations/:id/edit", h.editRecommendation)

@@ -47,6 +47,13 @@ type Options struct {
 	// Similar answers "more like this" for the recommendation page (search.Finder, as the API
 	// uses); nil where no search index runs, and the page then leaves the section out.
 	Similar SimilarFinder
+	// Recurrence answers "made before": the earlier recommendations in a recommendation's
+	// recurrence cluster the caller may read (internal/recurrence; the store). Nil leaves the
+	// section out.
+	Recurrence RecurrenceReader
+	// Nearest answers the earlier recommendations closest to a draft, for the recommendation
+	// form (GET /recommendations/earlier); nil says it cannot be shown.
+	Nearest NearestFinder
 	// SDCThreshold is the smallest count the public figures show (default
 	// casereview.DefaultSDCThreshold), as for the summaries API's shareable output.
 	SDCThreshold int
@@ -75,6 +82,13 @@ type Searcher interface {
 // the caller's read scope and re-checked against the database.
 type SimilarFinder interface {
 	Similar(ctx context.Context, id string, p search.SimilarParams) (search.SimilarFound, error)
+}
+
+// RecurrenceReader lists the earlier recommendations in a recommendation's recurrence cluster,
+// under the caller's read scope.
+type RecurrenceReader interface {
+	MadeBefore(ctx context.Context, id string) ([]casereview.Recommendation, error)
+	RecurringClusters(ctx context.Context, limit int) ([]casereview.RecurringCluster, error)
 }
 
 // Handler serves the web UI.

@@ -1,0 +1,152 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/recurrence"
+	"github.com/casereview/casereview/internal/web"
+	"github.com/casereview/casereview/internal/webtest"
+)
+
+// The demo's draft recommendation 5 of Jasmine (restricted) asks again what Adult D's
+// recommendation 1 asked: its page shows that one under "Made before", with its review and
+// statuses; Adult D's page, read by someone who cannot see Jasmine, shows nothing made before.
+func TestMadeBeforeOnTheRecommendationPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		draft := demoRec(t, s, "EM-DHR-2023-04", "5")
+		first := demoRec(t, s, "EM-DHR-2021-02", "1")
+		s.User("admin@example.test", casereview.RoleAdmin, "")
+		b := s.Browser()
+		b.SignIn("admin@example.test")
+		var p *webtest.Page
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			p = b.Get("/recommendations/" + draft.ID).Must(http.StatusOK)
+			if strings.Contains(p.Text("#made-before"), "EM-DHR-2021-02") || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(100 * time.Millisecond) // the follower places the demo data after start
+		}
+		mb := p.Doc.Find("#made-before")
+		if mb.Length() == 0 || !strings.Contains(mb.Text(), "EM-DHR-2021-02, recommendation 1") {
+			t.Fatalf("made before should list Adult D's recommendation 1: %q", strings.Join(strings.Fields(mb.Text()), " "))
+		}
+		if href, _ := mb.Find("a").First().Attr("href"); href != "/recommendations/"+first.ID {
+			t.Errorf("made before links to %q", href)
+		}
+		if mb.Find("strong.govuk-tag").Length() < 3 {
+			t.Errorf("made before should show the three statuses")
+		}
+
+		// Adult D's recommendation came first: nothing was made before it.
+		p = b.Get("/recommendations/" + first.ID).Must(http.StatusOK)
+		if strings.Contains(p.Text("#made-before"), "EM-DHR-2023-04") {
+			t.Errorf("a later recommendation is listed as made before")
+		}
+		// Someone who cannot see the restricted review sees the shared one's page without it,
+		// and the restricted one's page not at all.
+		s.User("harbour@example.test", casereview.RoleAgencyEditor, "Harbourlight Domestic Abuse Service")
+		h := s.Browser()
+		h.SignIn("harbour@example.test")
+		if p := h.Get("/recommendations/" + first.ID).Must(http.StatusOK); strings.Contains(p.Body, "EM-DHR-2023-04") {
+			t.Errorf("the restricted review leaks through made before")
+		}
+	})
+}
+
+// The recommendation form offers the earlier recommendations like the draft: a button that
+// works without JavaScript, and the page (and fragment) it opens lists the closest ones the
+// reader may see.
+func TestEarlierRecommendationsWhileDrafting(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		first := demoRec(t, s, "EM-DHR-2021-02", "1")
+		s.User("admin@example.test", casereview.RoleAdmin, "")
+		b := s.Browser()
+		b.SignIn("admin@example.test")
+		s.User("pat.panel@example.test", casereview.RolePanel, "Eastmere Community Safety Partnership")
+		pb := s.Browser()
+		pb.SignIn("pat.panel@example.test")
+		form := pb.Get("/reviews/" + first.ReviewID + "/recommendations/new").Must(http.StatusOK)
+		if act, _ := form.Doc.Find("#earlier button").Attr("formaction"); act != "/recommendations/earlier" {
+			t.Fatalf("the form has no working earlier-recommendations button (formaction %q)", act)
+		}
+		q := url.QueryEscape("Officers should record any disclosure of non-fatal strangulation in the DASH risk assessment")
+		var p *webtest.Page
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			p = b.Get("/recommendations/earlier?text=" + q).Must(http.StatusOK)
+			if p.Doc.Find("#earlier-results a").Length() > 0 || time.Now().After(deadline) {
+				break
+			}
+		}
+		res := p.Doc.Find("#earlier-results")
+		if href, _ := res.Find("a").First().Attr("href"); href != "/recommendations/"+first.ID && !strings.Contains(res.Text(), "EM-DHR-2023-04") {
+			t.Fatalf("the closest to a DASH strangulation draft should be Adult D's 1 (or Jasmine's 5): %q", strings.Join(strings.Fields(res.Text()), " "))
+		}
+		if !strings.Contains(res.Text(), "Asks the same") {
+			t.Errorf("the closest one should be marked as asking the same")
+		}
+		if p := b.Get("/recommendations/earlier?text=DASH").Must(http.StatusOK); !strings.Contains(p.Text("#earlier-results"), "at least three words") {
+			t.Errorf("a one-word draft should ask for more words")
+		}
+		// Someone who cannot see the restricted Jasmine review is never shown it.
+		s.User("harbour2@example.test", casereview.RoleAgencyEditor, "Harbourlight Domestic Abuse Service")
+		h := s.Browser()
+		h.SignIn("harbour2@example.test")
+		if p := h.Get("/recommendations/earlier?text=" + q).Must(http.StatusOK); strings.Contains(p.Body, "EM-DHR-2023-04") {
+			t.Errorf("the restricted review leaks into the drafting suggestions")
+		}
+	})
+}
+
+func TestWebThresholdIsTheClusterers(t *testing.T) {
+	if web.SameRecurrence != recurrence.Default.Threshold {
+		t.Fatalf("web marks 'asks the same' at %v, the clusterer at %v", web.SameRecurrence, recurrence.Default.Threshold)
+	}
+}
+
+// The recurring-themes report lists the demo's DASH cluster for oversight, counted over what
+// the reader can see: without the restricted Jasmine review it is not a recurrence at all.
+func TestRecurringReport(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		first := demoRec(t, s, "EM-DHR-2021-02", "1")
+		s.User("over@example.test", casereview.RoleOversight, "")
+		b := s.Browser()
+		b.SignIn("over@example.test")
+		var p *webtest.Page
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			p = b.Get("/recurring").Must(http.StatusOK)
+			if p.Has("#recurring") || time.Now().After(deadline) {
+				break
+			}
+		}
+		var row *goquery.Selection
+		p.Doc.Find("#recurring tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			if href, _ := tr.Find("a").Attr("href"); href == "/recommendations/"+first.ID {
+				row = tr
+			}
+		})
+		if row == nil {
+			t.Fatalf("the DASH cluster is not listed: %q", strings.Join(strings.Fields(p.Text("main")), " "))
+		}
+		cells := texts(row.Find("td"))
+		if cells[1] != "2" || cells[3] != "2" || !strings.Contains(cells[5], "Eastmere and Vale Police (2)") {
+			t.Errorf("cluster row: %q", cells)
+		}
+		s.User("harbour3@example.test", casereview.RoleAgencyEditor, "Harbourlight Domestic Abuse Service")
+		h := s.Browser()
+		h.SignIn("harbour3@example.test")
+		if p := h.Get("/recurring").Must(http.StatusOK); strings.Contains(p.Body, "/recommendations/"+first.ID) {
+			t.Errorf("a cluster made of a restricted review's recommendation is shown to someone who cannot see it")
+		}
+	})
+}
