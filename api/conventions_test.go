@@ -375,6 +375,11 @@ func TestHealth(t *testing.T) {
 		// The search index reports its state and lag against the journal head (issue 19 item 1).
 		search, _ := got["search"].(map[string]any)
 		delete(got, "search")
+		// Which PDF text extractor the process found (issue 17 §2): a version, or "none".
+		if pdf, _ := got["pdf_text"].(string); pdf == "" {
+			t.Errorf("GET /readyz: no pdf_text in %s", r.Body)
+		}
+		delete(got, "pdf_text")
 		want := map[string]any{"status": "ready", "database": dialect, "schema_version": schemaVersion(t, dialect)}
 		if jsonString(got) != jsonString(want) {
 			t.Errorf("GET /readyz: %s, want %s and search", r.Body, jsonString(want))

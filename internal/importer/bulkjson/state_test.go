@@ -37,7 +37,10 @@ var instanceTables = map[string]bool{"users": true, "memberships": true, "recove
 	"saved_summaries": true,
 	// Notifications are their recipients', and the outbox and job leases the instance's own
 	// bookkeeping (migration 00017): none moves. An escalation's timeline entry stays behind.
-	"notification_events": true, "notifications": true, "notification_preferences": true, "outbox": true, "job_leases": true}
+	"notification_events": true, "notifications": true, "notification_preferences": true, "outbox": true, "job_leases": true,
+	// Recurrence clusters are derived from the recommendations, like the search index: the
+	// target's follower builds its own from the journal (migration 00021).
+	"recurrence_members": true, "recurrence_state": true}
 
 // userColumns hold user ids; the comparison reads them as the user's email.
 var userColumns = map[string]bool{"confirmed_by": true, "rejected_by": true, "author_user_id": true, "submitted_by_id": true,

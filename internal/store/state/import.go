@@ -91,14 +91,19 @@ func parseDump(d casereview.StateDump) ([]dumpTable, error) {
 			at[col] = k
 		}
 		idx := make([]int, len(spec.cols))
+		absent := 0
 		for k, col := range spec.cols {
 			j, ok := at[col.name]
-			if !ok {
+			switch {
+			case !ok && col.optional:
+				j = -1
+				absent++
+			case !ok:
 				p.Add(fmt.Sprintf("tables[%d].columns", i), casereview.FieldRequired, "table %s lacks column %s", spec.name, col.name)
 			}
 			idx[k] = j
 		}
-		if len(tb.Columns) != len(spec.cols) {
+		if len(tb.Columns) != len(spec.cols)-absent {
 			p.Add(fmt.Sprintf("tables[%d].columns", i), casereview.FieldInvalid, "table %s has columns %s", spec.name, strings.Join(spec.columnNames(), ", "))
 		}
 		if p.Err() != nil {
@@ -112,6 +117,9 @@ func parseDump(d casereview.StateDump) ([]dumpTable, error) {
 			}
 			row := make([]any, len(spec.cols))
 			for k, col := range spec.cols {
+				if idx[k] < 0 {
+					continue // an optional column the dump lacks: the writer fills it in
+				}
 				v, err := dbValue(col.kind, r[idx[k]])
 				if err != nil {
 					p.Add(fmt.Sprintf("tables[%d].rows[%d][%d]", i, j, idx[k]), casereview.FieldInvalid, "%s.%s: %v", spec.name, col.name, err)

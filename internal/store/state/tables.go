@@ -40,6 +40,9 @@ type stateColumn struct {
 	name string
 	kind colKind
 	ref  colRef
+	// optional columns were added to the format later: a dump without one is still read, and
+	// the writer supplies the value (recommendations.record_key: a new random key).
+	optional bool
 }
 
 type stateTable struct {
@@ -53,6 +56,7 @@ type stateTable struct {
 }
 
 func sc(name string, k colKind) stateColumn { return stateColumn{name: name, kind: k} }
+func oc(name string, k colKind) stateColumn { return stateColumn{name: name, kind: k, optional: true} }
 func rc(name string, k colKind, r colRef) stateColumn {
 	return stateColumn{name: name, kind: k, ref: r}
 }
@@ -85,7 +89,10 @@ var stateTables = []stateTable{
 		sc("intervention_type", colText), sc("response_due", colDate), sc("response_due_explicit", colBool), sc("response_status", colText),
 		sc("implementation_status", colText), sc("oversight_status", colText), sc("closed_on", colDate), sc("closure_rationale", colText),
 		sc("last_activity_on", colDate), sc("follow_up_on", colDate), sc("issued_on", colDate),
-		sc("version", colInt), sc("created_at", colTime), sc("updated_at", colTime)}},
+		sc("version", colInt), sc("created_at", colTime), sc("updated_at", colTime),
+		// The cell key method's key moves with the recommendation, so a moved instance publishes
+		// the same perturbed figures (migration 00020).
+		oc("record_key", colInt)}},
 	{name: "addressees", order: "recommendation_id, position, organisation_id", cols: []stateColumn{
 		sc("recommendation_id", colText), rc("organisation_id", colText, refOrganisation), sc("role", colText), sc("raw_text", colText),
 		sc("notified_on", colDate), sc("acknowledged_on", colDate), sc("response_status", colText), sc("position", colInt), sc("created_at", colTime)}},

@@ -3,6 +3,7 @@ package state
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -195,6 +196,15 @@ func (w *stateWriter) prepare(tb dumpTable) ([][]any, map[string]func(row []any)
 		return rows, map[string]func([]any) any{"alias_key": func(r []any) any { return store.AliasKey(r[1].(string)) }}, nil
 	case "reviews":
 		return tb.rows, nil, w.refuseExisting(tb)
+	case "recommendations":
+		// A dump written before record keys existed: each recommendation gets a new random key.
+		k := colIndex(tb.spec, "record_key")
+		for _, r := range tb.rows {
+			if r[k] == nil {
+				r[k] = int64(rand.IntN(256))
+			}
+		}
+		return tb.rows, nil, nil
 	case "blobs":
 		var rows [][]any
 		for _, r := range tb.rows {
