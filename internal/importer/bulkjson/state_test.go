@@ -349,3 +349,46 @@ func at(s []string, i int) string {
 	}
 	return "<none>"
 }
+
+// TestMoveDumpFromBeforeRecordKeys: a /2 document written before recommendations had record keys
+// (migration 00020) still imports, and every recommendation gets a key in the target.
+func TestMoveDumpFromBeforeRecordKeys(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		src := dbtest.Open(t, dialect, dbtest.Options{})
+		emails := lifecycle(t, src)
+		var buf bytes.Buffer
+		must(t, bulkjson.ExportState(sys, state.New(src), casereview.StateScope{Instance: "northfold-test"}, &buf))
+		doc, err := bulkjson.Read(buf.Bytes())
+		must(t, err)
+		stripped := false
+		for i, tb := range doc.V2.Tables {
+			k := slices.Index(tb.Columns, "record_key")
+			if tb.Name != "recommendations" || k < 0 {
+				continue
+			}
+			tb.Columns = slices.Delete(slices.Clone(tb.Columns), k, k+1)
+			for j, r := range tb.Rows {
+				tb.Rows[j] = slices.Delete(slices.Clone(r), k, k+1)
+			}
+			doc.V2.Tables[i], stripped = tb, true
+		}
+		if !stripped {
+			t.Fatal("the export has no recommendations.record_key column to leave out")
+		}
+		dst := dbtest.Open(t, dialect, dbtest.Options{})
+		for _, e := range emails {
+			_, err := dst.CreateUser(sys, casereview.UserDraft{Email: e, DisplayName: "Here " + e}, "not-a-real-hash")
+			must(t, err)
+		}
+		res, err := bulkjson.ImportDocument(sys, imports.Over(dst), state.New(dst), doc, bulkjson.Options{})
+		must(t, err)
+		if res.RecommendationsCreated == 0 {
+			t.Fatal("nothing imported")
+		}
+		var missing, total int
+		must(t, rawDB(t, dst).QueryRow("SELECT COUNT(*) - COUNT(record_key), COUNT(*) FROM recommendations").Scan(&missing, &total))
+		if missing != 0 || total != res.RecommendationsCreated {
+			t.Errorf("%d of %d recommendations have no record key (%d imported)", missing, total, res.RecommendationsCreated)
+		}
+	})
+}
