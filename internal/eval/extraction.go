@@ -2,7 +2,6 @@ package eval
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -248,32 +247,13 @@ func naiveSplit(doc extract.Document) []string {
 }
 
 func readTAICTruth(path string) (map[string][]truthRec, error) {
-	f, err := os.Open(path)
+	rows, col, err := readTable(path, "report_id", "recommendation_id", "recommendation", "recommendation_text")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: empty", path)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
-	for _, c := range []string{"report_id", "recommendation_id", "recommendation", "recommendation_text"} {
-		if _, ok := col[c]; !ok {
-			return nil, fmt.Errorf("%s: no column %q", path, c)
-		}
-	}
 	out := map[string][]truthRec{}
 	seen := map[string]bool{}
-	for _, row := range rows[1:] {
+	for _, row := range rows {
 		rep, id := row[col["report_id"]], row[col["recommendation_id"]]
 		if seen[rep+" "+id] {
 			continue

@@ -6,9 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	_ "embed"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"sort"
@@ -92,41 +90,15 @@ func pfdItems(dir string) (map[string]string, error) {
 
 // taicItems returns every TAIC recommendation's text by report_id#recommendation_id.
 func taicItems(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	rows, col, err := readTable(path, "report_id", "recommendation_id", "recommendation_text")
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	head, err := r.Read()
-	if err != nil {
-		return nil, err
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")] = i
-	}
-	ri, ok1 := col["report_id"]
-	ii, ok2 := col["recommendation_id"]
-	ti, ok3 := col["recommendation_text"]
-	if !ok1 || !ok2 || !ok3 {
-		return nil, fmt.Errorf("%s: no report_id, recommendation_id or recommendation_text column", path)
 	}
 	out := map[string]string{}
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(rec) > max(ri, ii, ti) {
-			out[rec[ri]+"#"+rec[ii]] = rec[ti]
-		}
+	for _, rec := range rows {
+		out[rec[col["report_id"]]+"#"+rec[col["recommendation_id"]]] = rec[col["recommendation_text"]]
 	}
+	return out, nil
 }
 
 func themesFromTaxonomy(tax *taxonomy.Taxonomy) []casereview.Theme {
