@@ -24,7 +24,8 @@ import (
 // Weights and the threshold were chosen on the tuning half of a hand-judged set of real PFD and
 // TAIC recommendations (make eval, section themes; docs/eval.md) and checked on the fictional
 // demo data (quality_test.go). A theme's score is 1 - e^-(sum of its keywords' weights): one
-// single word gives 0.503, one phrase or one compound keyword 0.632, a word and a phrase 0.817.
+// single word gives 0.632, below the threshold (a word needs corroboration), one phrase 0.699, a
+// word and a phrase 0.889; a keyword's ^weight scales its part.
 // The score is the suggestion's confidence, and DefaultMinScore the least a theme needs.
 const (
 	phraseWeight       = 1.2
