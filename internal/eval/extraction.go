@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -22,13 +23,15 @@ func init() {
 }
 
 // pfdConcerns: how many matters of concern each PFD report PDF lists, judged by hand by reading
-// the report (numbered "1.", "(1)" or "1)", bulleted, or one unnumbered concern).
+// the report (numbered "1.", "(1)" or "1)", bulleted, or one unnumbered concern). Each report is
+// named by the first 16 hex digits of its file's SHA-256, never by its file name (which names the
+// person who died); the section hashes the corpus's PDFs at run time to find them.
 var pfdConcerns = map[string]int{
-	"Amy_Henderson":  2,
-	"Chris_Evans":    6,
-	"Jodie_McCann":   4,
-	"Joseph_Maunick": 2,
-	"Peter_Lawrence": 1,
+	"162373c50affb33f": 2,
+	"35081548f8fe78cb": 6,
+	"58e409b4d52f4c00": 1,
+	"c57d65f609aa3657": 4,
+	"c956afed9b3f3251": 2,
 }
 
 // truthRec is one recommendation as the register records it: its id and the two forms of its
@@ -182,26 +185,33 @@ func runPFDExtraction(env *Env) (Table, error) {
 		return Table{}, fmt.Errorf("%w: pdftotext is not installed", ErrSkip)
 	}
 	var ours, naive extractScore
-	names := make([]string, 0, len(pfdConcerns))
-	for n := range pfdConcerns {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		data, err := os.ReadFile(filepath.Join(dir, n+".pdf"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	sort.Strings(files)
+	found := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
 		if err != nil {
-			return Table{}, fmt.Errorf("%w: %v", ErrSkip, err)
+			return Table{}, err
 		}
-		doc, err := extract.Read(n+".pdf", data, pdf)
+		sum := sha256.Sum256(data)
+		want, judged := pfdConcerns[fmt.Sprintf("%x", sum[:8])]
+		if !judged {
+			continue
+		}
+		found++
+		doc, err := extract.Read("report.pdf", data, pdf)
 		if err != nil {
-			return Table{}, fmt.Errorf("%s: %w", n, err)
+			return Table{}, fmt.Errorf("%s: %w", filepath.Base(f), err)
 		}
 		var preds []string
 		for _, p := range extract.Find(doc, extract.Options{}) {
 			preds = append(preds, p.Text)
 		}
-		countScore(&ours, pfdConcerns[n], len(preds))
-		countScore(&naive, pfdConcerns[n], len(naiveSplit(doc)))
+		countScore(&ours, want, len(preds))
+		countScore(&naive, want, len(naiveSplit(doc)))
+	}
+	if found != len(pfdConcerns) {
+		return Table{}, fmt.Errorf("%w: %d of the %d judged PFD report PDFs are in %s", ErrSkip, found, len(pfdConcerns), dir)
 	}
 	return Table{
 		Caption: "PFD: five coroners' reports (PDF through pdftotext), matters of concern counted by hand; counts only, so no similarity.",

@@ -66,6 +66,13 @@ func readJudged() ([]judgedItem, error) {
 	return out, sc.Err()
 }
 
+// itemKey is how judged.tsv names an item: a hash of its source and id, so that the committed
+// file names no report; it resolves only against the corpus read at run time.
+func itemKey(source, id string) string {
+	h := sha256.Sum256([]byte(source + "\x00" + id))
+	return fmt.Sprintf("%x", h[:8])
+}
+
 // pfdItemID names one PFD concern item without any word of its address (which holds a name):
 // the judiciary reference, the first three bytes of the address's SHA-256, the item's label.
 func pfdItemID(r pfdimport.Report, number string) string {
@@ -73,7 +80,7 @@ func pfdItemID(r pfdimport.Report, number string) string {
 	return fmt.Sprintf("%s/%x#%s", r.Reference(), u[:3], number)
 }
 
-// pfdItems returns every PFD concern item by id.
+// pfdItems returns every PFD concern item by its key.
 func pfdItems(dir string) (map[string]string, error) {
 	reps, err := pfdimport.ReadCorpus(dir)
 	if err != nil {
@@ -82,13 +89,13 @@ func pfdItems(dir string) (map[string]string, error) {
 	out := map[string]string{}
 	for _, r := range reps {
 		for _, it := range pfdimport.SplitConcerns(r.Concerns) {
-			out[pfdItemID(r, it.Number)] = it.Text
+			out[itemKey("pfd", pfdItemID(r, it.Number))] = it.Text
 		}
 	}
 	return out, nil
 }
 
-// taicItems returns every TAIC recommendation's text by report_id#recommendation_id.
+// taicItems returns every TAIC recommendation's text by the key of report_id#recommendation_id.
 func taicItems(path string) (map[string]string, error) {
 	rows, col, err := readTable(path, "report_id", "recommendation_id", "recommendation_text")
 	if err != nil {
@@ -96,7 +103,7 @@ func taicItems(path string) (map[string]string, error) {
 	}
 	out := map[string]string{}
 	for _, rec := range rows {
-		out[rec[col["report_id"]]+"#"+rec[col["recommendation_id"]]] = rec[col["recommendation_text"]]
+		out[itemKey("taic", rec[col["report_id"]]+"#"+rec[col["recommendation_id"]])] = rec[col["recommendation_text"]]
 	}
 	return out, nil
 }
