@@ -35,9 +35,16 @@ type earlierItem struct {
 // earlier is the page, and (its #earlier-results part) the fragment the recommendation form
 // fetches as the panel types: the earlier recommendations closest to the draft's words. Without
 // JavaScript the form's "Check for earlier recommendations" button opens it.
+const maxDraftText = 20000
+
 func (h *Handler) earlier(c *gin.Context) {
 	ctx := c.Request.Context()
 	v := earlierView{Text: strings.TrimSpace(c.Query("text"))}
+	// As long as a recommendation's text may be (casereview.RecommendationDraft), as the API's
+	// GET /recurrence/nearest caps it: the draft's start is plenty to find its neighbours.
+	if len(v.Text) > maxDraftText {
+		v.Text = strings.ToValidUTF8(v.Text[:maxDraftText], "")
+	}
 	switch {
 	case h.o.Nearest == nil:
 		v.Unavailable = "Earlier recommendations cannot be shown on this server."
