@@ -62,6 +62,8 @@ type Options struct {
 	// Imports runs import jobs (over internal/store/imports), shared with the web UI; without
 	// it, imports answer 503.
 	Imports *importer.Jobs
+	// Reports runs a report schedule now (internal/notify.Reports); nil says it is unavailable.
+	Reports casereview.ReportRunner
 	// PDFText says which PDF text extractor this process found at start (internal/extract), for
 	// /readyz: reading a report's recommendations from a PDF needs one.
 	PDFText string

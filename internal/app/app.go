@@ -193,6 +193,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		opts.Finder.Admit(o.SearchGate)
 	}
 	opts.Finder.Observe(a.metrics.observeSearch)
+	a.useReports(opts.Finder)
+	opts.Reports = a.notify.Reports
 	pages, err := a.webHandler(opts.Finder)
 	if err != nil {
 		a.Close()

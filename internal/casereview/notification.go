@@ -19,9 +19,10 @@ const (
 	NotifyEscalation  NotificationKind = "escalation"    // overdue past the escalation period: senior contact and oversight
 	NotifySentBack    NotificationKind = "sent_back"     // evidence rejected, a claim sent back, a response judged unacceptable
 	NotifyFollowUpDue NotificationKind = "follow_up_due" // a closed recommendation's follow-up check has come
+	NotifyReportRun   NotificationKind = "report_run"    // a scheduled report ran (its subscribers)
 )
 
-var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue}
+var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue, NotifyReportRun}
 
 // Label is the kind in words, for the account page and emails.
 func (k NotificationKind) Label() string {
@@ -36,6 +37,8 @@ func (k NotificationKind) Label() string {
 		return "Evidence rejected, claims sent back, responses judged unacceptable"
 	case NotifyFollowUpDue:
 		return "Follow-up checks of closed recommendations"
+	case NotifyReportRun:
+		return "Scheduled reports you subscribe to"
 	}
 	return string(k)
 }

@@ -117,6 +117,9 @@ func (s *Store) RecipientMayRead(ctx context.Context, m casereview.OutboxMessage
 	if u.Disabled {
 		return false, nil
 	}
+	if m.Kind == casereview.NotifyReportRun {
+		return reportRunMayRead(db, u, m.ID)
+	}
 	if m.RecommendationID == "" {
 		return true, nil
 	}
