@@ -280,6 +280,9 @@ func (a *App) loadDemo(ctx context.Context) error {
 	}
 	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions,
 		"responses", st.Responses, "evidence", st.Evidence, "assessments", st.Assessments, "links", st.Links)
+	if err := a.demoReportSchedule(ctx); err != nil {
+		return err
+	}
 	a.log.Warn("DEMO ONLY: sign-in details for the demo users are in " + path)
 	return nil
 }
