@@ -13,8 +13,9 @@ import (
 // schedules page, "Run now", the stored run and its emails in the outbox can be shown
 // (docs/summaries.md, "Scheduled reports").
 func (a *App) demoReportSchedule(ctx context.Context) error {
+	sys := casereview.WithActor(ctx, casereview.System)
 	find := func(email string) (casereview.User, error) {
-		us, err := a.store.ListUsers(ctx, casereview.UserFilter{Email: email}, casereview.PageRequest{Limit: 1})
+		us, err := a.store.ListUsers(sys, casereview.UserFilter{Email: email}, casereview.PageRequest{Limit: 1})
 		if err != nil || len(us.Items) == 0 {
 			return casereview.User{}, fmt.Errorf("the demo user %s is missing: %v", email, err)
 		}
@@ -28,7 +29,7 @@ func (a *App) demoReportSchedule(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	ps, err := a.store.ListPartnerships(ctx, casereview.PartnershipFilter{Name: "Eastmere Community Safety"}, casereview.PageRequest{Limit: 1})
+	ps, err := a.store.ListPartnerships(sys, casereview.PartnershipFilter{Name: "Eastmere Community Safety"}, casereview.PageRequest{Limit: 1})
 	if err != nil || len(ps.Items) == 0 {
 		return fmt.Errorf("the demo partnership is missing: %v", err)
 	}
