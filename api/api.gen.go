@@ -288,6 +288,7 @@ const (
 	NotificationKindEscalation  NotificationKind = "escalation"
 	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
 	NotificationKindOverdue     NotificationKind = "overdue"
+	NotificationKindReportRun   NotificationKind = "report_run"
 	NotificationKindSentBack    NotificationKind = "sent_back"
 )
 
@@ -301,6 +302,8 @@ func (e NotificationKind) Valid() bool {
 	case NotificationKindFollowUpDue:
 		return true
 	case NotificationKindOverdue:
+		return true
+	case NotificationKindReportRun:
 		return true
 	case NotificationKindSentBack:
 		return true
@@ -354,6 +357,45 @@ func (e PartnershipKind) Valid() bool {
 	case PartnershipKindSafeguardingAdultsBoard:
 		return true
 	case PartnershipKindSafeguardingChildrenPartnership:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportDocumentFormat.
+const (
+	Csv  ReportDocumentFormat = "csv"
+	Html ReportDocumentFormat = "html"
+	Xlsx ReportDocumentFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ReportDocumentFormat enum.
+func (e ReportDocumentFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Html:
+		return true
+	case Xlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportFrequency.
+const (
+	Monthly   ReportFrequency = "monthly"
+	Quarterly ReportFrequency = "quarterly"
+)
+
+// Valid indicates whether the value is a known member of the ReportFrequency enum.
+func (e ReportFrequency) Valid() bool {
+	switch e {
+	case Monthly:
+		return true
+	case Quarterly:
 		return true
 	default:
 		return false
@@ -1635,6 +1677,101 @@ type RecommendationUpdate struct {
 // RecoveryCodes defines model for RecoveryCodes.
 type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+// ReportDelta defines model for ReportDelta.
+type ReportDelta struct {
+	// Change "up 3", "down 1", "no change" or "new"
+	Change  string  `json:"change"`
+	Column  string  `json:"column"`
+	Current float64 `json:"current"`
+
+	// Previous 0 when the figure is new
+	Previous float64 `json:"previous"`
+	Row      string  `json:"row"`
+	Table    string  `json:"table"`
+}
+
+// ReportDocument defines model for ReportDocument.
+type ReportDocument struct {
+	Format    ReportDocumentFormat `json:"format"`
+	Sha256    string               `json:"sha256"`
+	SizeBytes int64                `json:"size_bytes"`
+}
+
+// ReportDocumentFormat defines model for ReportDocument.Format.
+type ReportDocumentFormat string
+
+// ReportFrequency defines model for ReportFrequency.
+type ReportFrequency string
+
+// ReportRun defines model for ReportRun.
+type ReportRun struct {
+	AsOf      string    `json:"as_of"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Definition The saved summary's definition used (the builder's query string)
+	Definition string `json:"definition"`
+
+	// Deltas Each other figure that changed or is new
+	Deltas    []ReportDelta    `json:"deltas"`
+	Documents []ReportDocument `json:"documents"`
+
+	// Headline Every headline figure beside the previous run's (empty for a first run)
+	Headline []ReportDelta `json:"headline"`
+	Id       string        `json:"id"`
+
+	// Period 2026-Q1, 2026-03, or "run now …" for a run by hand
+	Period        string                    `json:"period"`
+	PreviousRunId nullable.Nullable[string] `json:"previous_run_id"`
+	RunBy         string                    `json:"run_by"`
+	ScheduleId    string                    `json:"schedule_id"`
+
+	// Summary The line the subscribers were told
+	Summary   string `json:"summary"`
+	SummaryId string `json:"summary_id"`
+	Title     string `json:"title"`
+}
+
+// ReportRunList defines model for ReportRunList.
+type ReportRunList struct {
+	Items []ReportRun `json:"items"`
+}
+
+// ReportSchedule defines model for ReportSchedule.
+type ReportSchedule struct {
+	CreatedAt time.Time       `json:"created_at"`
+	Frequency ReportFrequency `json:"frequency"`
+	Id        string          `json:"id"`
+
+	// NextRunOn The first day of a month or quarter; the run reports the period that ended the day before
+	NextRunOn    string             `json:"next_run_on"`
+	Paused       bool               `json:"paused"`
+	Subscribers  []ReportSubscriber `json:"subscribers"`
+	SummaryId    string             `json:"summary_id"`
+	SummaryTitle string             `json:"summary_title"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+}
+
+// ReportScheduleCreate defines model for ReportScheduleCreate.
+type ReportScheduleCreate struct {
+	// Frequency A ReportFrequency
+	Frequency string `json:"frequency"`
+
+	// Subscribers Email addresses of people with an account, besides the owner
+	Subscribers *[]string `json:"subscribers,omitempty"`
+}
+
+// ReportScheduleList defines model for ReportScheduleList.
+type ReportScheduleList struct {
+	Items []ReportSchedule `json:"items"`
+}
+
+// ReportSubscriber defines model for ReportSubscriber.
+type ReportSubscriber struct {
+	Email  string `json:"email"`
+	Name   string `json:"name"`
+	UserId string `json:"user_id"`
 }
 
 // Response defines model for Response.
@@ -3490,6 +3627,9 @@ type CreateReviewJSONRequestBody = ReviewCreate
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
 
+// CreateReportScheduleJSONRequestBody defines body for CreateReportSchedule for application/json ContentType.
+type CreateReportScheduleJSONRequestBody = ReportScheduleCreate
+
 // CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
 type CreateThemeJSONRequestBody = ThemeCreate
 
@@ -3735,6 +3875,36 @@ type ServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(c *gin.Context, params GetRecurrenceNearestParams)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(c *gin.Context, id string)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(c *gin.Context, id string)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(c *gin.Context, id string)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(c *gin.Context, id string)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(c *gin.Context, id string)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(c *gin.Context, id string)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(c *gin.Context, id string)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(c *gin.Context, id string)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(c *gin.Context, id string)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(c *gin.Context, id string)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(c *gin.Context, id ID)
@@ -3792,6 +3962,12 @@ type ServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(c *gin.Context, params SummaryOverdueParams)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(c *gin.Context, id string)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(c *gin.Context, id string)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(c *gin.Context, params SummaryThemePairsParams)
@@ -6234,6 +6410,256 @@ func (siw *ServerInterfaceWrapper) GetRecurrenceNearest(c *gin.Context) {
 	siw.Handler.GetRecurrenceNearest(c, params)
 }
 
+// GetReportRun operation middleware
+func (siw *ServerInterfaceWrapper) GetReportRun(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportRun(c, id)
+}
+
+// ReportRunDocumentCsv operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentCsv(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentCsv(c, id)
+}
+
+// ReportRunDocumentHtml operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentHtml(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentHtml(c, id)
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentXlsx(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentXlsx(c, id)
+}
+
+// DeleteReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) DeleteReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteReportSchedule(c, id)
+}
+
+// GetReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) GetReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportSchedule(c, id)
+}
+
+// PauseReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) PauseReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.PauseReportSchedule(c, id)
+}
+
+// ResumeReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) ResumeReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ResumeReportSchedule(c, id)
+}
+
+// RunReportNow operation middleware
+func (siw *ServerInterfaceWrapper) RunReportNow(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RunReportNow(c, id)
+}
+
+// ListReportRuns operation middleware
+func (siw *ServerInterfaceWrapper) ListReportRuns(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportRuns(c, id)
+}
+
 // GetResponse operation middleware
 func (siw *ServerInterfaceWrapper) GetResponse(c *gin.Context) {
 
@@ -8089,6 +8515,56 @@ func (siw *ServerInterfaceWrapper) SummaryOverdue(c *gin.Context) {
 	siw.Handler.SummaryOverdue(c, params)
 }
 
+// ListReportSchedules operation middleware
+func (siw *ServerInterfaceWrapper) ListReportSchedules(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportSchedules(c, id)
+}
+
+// CreateReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) CreateReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateReportSchedule(c, id)
+}
+
 // SummaryThemePairs operation middleware
 func (siw *ServerInterfaceWrapper) SummaryThemePairs(c *gin.Context) {
 
@@ -8995,6 +9471,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/notifications/read", wrapper.MarkNotificationsRead)
 	router.GET(options.BaseURL+"/api/v1/notifications/preferences", wrapper.GetNotificationPreferences)
 	router.PUT(options.BaseURL+"/api/v1/notifications/preferences", wrapper.SetNotificationPreferences)
+	router.GET(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.ListReportSchedules)
+	router.POST(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.CreateReportSchedule)
+	router.DELETE(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.DeleteReportSchedule)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.GetReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/pause", wrapper.PauseReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/resume", wrapper.ResumeReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/run", wrapper.RunReportNow)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id/runs", wrapper.ListReportRuns)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id", wrapper.GetReportRun)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.html", wrapper.ReportRunDocumentHtml)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.xlsx", wrapper.ReportRunDocumentXlsx)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.csv", wrapper.ReportRunDocumentCsv)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
@@ -19862,6 +20350,1262 @@ func (response GetRecurrenceNearest503ApplicationProblemPlusJSONResponse) VisitG
 	return err
 }
 
+type GetReportRunRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportRunResponseObject interface {
+	VisitGetReportRunResponse(w http.ResponseWriter) error
+}
+
+type GetReportRun200JSONResponse ReportRun
+
+func (response GetReportRun200JSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun400ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun401ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun403ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun404ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun500ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun503ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsvRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentCsvResponseObject interface {
+	VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentCsv200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentCsv200TextcsvResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtmlRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentHtmlResponseObject interface {
+	VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentHtml200TexthtmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentHtml200TexthtmlResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsxRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentXlsxResponseObject interface {
+	VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type DeleteReportScheduleResponseObject interface {
+	VisitDeleteReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type DeleteReportSchedule204Response struct {
+}
+
+func (response DeleteReportSchedule204Response) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule400ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule401ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule403ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule404ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule500ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule503ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportScheduleResponseObject interface {
+	VisitGetReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type GetReportSchedule200JSONResponse ReportSchedule
+
+func (response GetReportSchedule200JSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule400ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule401ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule403ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule404ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule500ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule503ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type PauseReportScheduleResponseObject interface {
+	VisitPauseReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type PauseReportSchedule200JSONResponse ReportSchedule
+
+func (response PauseReportSchedule200JSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule400ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule401ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule403ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule404ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule413ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule415ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule500ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule503ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ResumeReportScheduleResponseObject interface {
+	VisitResumeReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type ResumeReportSchedule200JSONResponse ReportSchedule
+
+func (response ResumeReportSchedule200JSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule400ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule401ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule403ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule404ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule413ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule415ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule500ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule503ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNowRequestObject struct {
+	Id string `json:"id"`
+}
+
+type RunReportNowResponseObject interface {
+	VisitRunReportNowResponse(w http.ResponseWriter) error
+}
+
+type RunReportNow201ResponseHeaders struct {
+	Location *string
+}
+
+type RunReportNow201JSONResponse struct {
+	Body    ReportRun
+	Headers RunReportNow201ResponseHeaders
+}
+
+func (response RunReportNow201JSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow400ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow401ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow401ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow403ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow403ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow404ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow404ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow413ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow413ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow415ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow415ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow500ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow503ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRunsRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportRunsResponseObject interface {
+	VisitListReportRunsResponse(w http.ResponseWriter) error
+}
+
+type ListReportRuns200JSONResponse ReportRunList
+
+func (response ListReportRuns200JSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns400ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns401ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns403ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns404ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns500ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns503ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponseRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -22100,6 +23844,289 @@ func (response SummaryOverdue503ApplicationProblemPlusJSONResponse) VisitSummary
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedulesRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportSchedulesResponseObject interface {
+	VisitListReportSchedulesResponse(w http.ResponseWriter) error
+}
+
+type ListReportSchedules200JSONResponse ReportScheduleList
+
+func (response ListReportSchedules200JSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules400ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules401ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules403ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules404ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules500ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules503ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportScheduleRequestObject struct {
+	Id   string `json:"id"`
+	Body *CreateReportScheduleJSONRequestBody
+}
+
+type CreateReportScheduleResponseObject interface {
+	VisitCreateReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type CreateReportSchedule201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateReportSchedule201JSONResponse struct {
+	Body    ReportSchedule
+	Headers CreateReportSchedule201ResponseHeaders
+}
+
+func (response CreateReportSchedule201JSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule400ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule401ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule403ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule404ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule413ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule415ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule422ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule500ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule503ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -24894,6 +26921,36 @@ type StrictServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(ctx context.Context, request GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(ctx context.Context, request GetReportRunRequestObject) (GetReportRunResponseObject, error)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(ctx context.Context, request ReportRunDocumentCsvRequestObject) (ReportRunDocumentCsvResponseObject, error)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(ctx context.Context, request ReportRunDocumentHtmlRequestObject) (ReportRunDocumentHtmlResponseObject, error)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(ctx context.Context, request ReportRunDocumentXlsxRequestObject) (ReportRunDocumentXlsxResponseObject, error)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(ctx context.Context, request DeleteReportScheduleRequestObject) (DeleteReportScheduleResponseObject, error)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(ctx context.Context, request GetReportScheduleRequestObject) (GetReportScheduleResponseObject, error)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(ctx context.Context, request PauseReportScheduleRequestObject) (PauseReportScheduleResponseObject, error)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(ctx context.Context, request ResumeReportScheduleRequestObject) (ResumeReportScheduleResponseObject, error)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(ctx context.Context, request RunReportNowRequestObject) (RunReportNowResponseObject, error)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(ctx context.Context, request ListReportRunsRequestObject) (ListReportRunsResponseObject, error)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
@@ -24951,6 +27008,12 @@ type StrictServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(ctx context.Context, request SummaryOverdueRequestObject) (SummaryOverdueResponseObject, error)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(ctx context.Context, request ListReportSchedulesRequestObject) (ListReportSchedulesResponseObject, error)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(ctx context.Context, request CreateReportScheduleRequestObject) (CreateReportScheduleResponseObject, error)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(ctx context.Context, request SummaryThemePairsRequestObject) (SummaryThemePairsResponseObject, error)
@@ -27505,6 +29568,266 @@ func (sh *strictHandler) GetRecurrenceNearest(ctx *gin.Context, params GetRecurr
 	}
 }
 
+// GetReportRun operation middleware
+func (sh *strictHandler) GetReportRun(ctx *gin.Context, id string) {
+	var request GetReportRunRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportRun(ctx, request.(GetReportRunRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportRun")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportRunResponseObject); ok {
+		if err := validResponse.VisitGetReportRunResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentCsv operation middleware
+func (sh *strictHandler) ReportRunDocumentCsv(ctx *gin.Context, id string) {
+	var request ReportRunDocumentCsvRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentCsv(ctx, request.(ReportRunDocumentCsvRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentCsv")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentCsvResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentCsvResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentHtml operation middleware
+func (sh *strictHandler) ReportRunDocumentHtml(ctx *gin.Context, id string) {
+	var request ReportRunDocumentHtmlRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentHtml(ctx, request.(ReportRunDocumentHtmlRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentHtml")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentHtmlResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentHtmlResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (sh *strictHandler) ReportRunDocumentXlsx(ctx *gin.Context, id string) {
+	var request ReportRunDocumentXlsxRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentXlsx(ctx, request.(ReportRunDocumentXlsxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentXlsx")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentXlsxResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteReportSchedule operation middleware
+func (sh *strictHandler) DeleteReportSchedule(ctx *gin.Context, id string) {
+	var request DeleteReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteReportSchedule(ctx, request.(DeleteReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteReportScheduleResponseObject); ok {
+		if err := validResponse.VisitDeleteReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportSchedule operation middleware
+func (sh *strictHandler) GetReportSchedule(ctx *gin.Context, id string) {
+	var request GetReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportSchedule(ctx, request.(GetReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportScheduleResponseObject); ok {
+		if err := validResponse.VisitGetReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PauseReportSchedule operation middleware
+func (sh *strictHandler) PauseReportSchedule(ctx *gin.Context, id string) {
+	var request PauseReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PauseReportSchedule(ctx, request.(PauseReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PauseReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(PauseReportScheduleResponseObject); ok {
+		if err := validResponse.VisitPauseReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ResumeReportSchedule operation middleware
+func (sh *strictHandler) ResumeReportSchedule(ctx *gin.Context, id string) {
+	var request ResumeReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResumeReportSchedule(ctx, request.(ResumeReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResumeReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ResumeReportScheduleResponseObject); ok {
+		if err := validResponse.VisitResumeReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RunReportNow operation middleware
+func (sh *strictHandler) RunReportNow(ctx *gin.Context, id string) {
+	var request RunReportNowRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RunReportNow(ctx, request.(RunReportNowRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RunReportNow")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RunReportNowResponseObject); ok {
+		if err := validResponse.VisitRunReportNowResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReportRuns operation middleware
+func (sh *strictHandler) ListReportRuns(ctx *gin.Context, id string) {
+	var request ListReportRunsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportRuns(ctx, request.(ListReportRunsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportRuns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportRunsResponseObject); ok {
+		if err := validResponse.VisitListReportRunsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetResponse operation middleware
 func (sh *strictHandler) GetResponse(ctx *gin.Context, id ID) {
 	var request GetResponseRequestObject
@@ -28026,6 +30349,76 @@ func (sh *strictHandler) SummaryOverdue(ctx *gin.Context, params SummaryOverdueP
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(SummaryOverdueResponseObject); ok {
 		if err := validResponse.VisitSummaryOverdueResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReportSchedules operation middleware
+func (sh *strictHandler) ListReportSchedules(ctx *gin.Context, id string) {
+	var request ListReportSchedulesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportSchedules(ctx, request.(ListReportSchedulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportSchedules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportSchedulesResponseObject); ok {
+		if err := validResponse.VisitListReportSchedulesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateReportSchedule operation middleware
+func (sh *strictHandler) CreateReportSchedule(ctx *gin.Context, id string) {
+	var request CreateReportScheduleRequestObject
+
+	request.Id = id
+
+	var body CreateReportScheduleJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReportSchedule(ctx, request.(CreateReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateReportScheduleResponseObject); ok {
+		if err := validResponse.VisitCreateReportScheduleResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -28631,476 +31024,507 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39cttGmiiM30oXf78qS++BKNmxz5lIdf5QbGfi3Tj2Sk48W6MU1QQekj0CupnuhmjOVKr2Ht572Avb",
-	"K3mrn+4GGmCDBClKthNVzVRkAujP5/vzX4NUFHPBgWs1OP3XYAY0A4l/nqcpzLX5KwOVSjbXTPDB6eDD",
-	"DEgBGaNEL+dA9AwI8GwuGNeE4jdqOEgGKp1BQc3n5rXB6UBpyfh08PvvyeD1BzqNDywhFTJ7osgtSMUE",
-	"3zTSjyKl9vP2aB9nIO3qOCzcuCRnt7BxdReg5fJ8okGujnoJqeCZIlqQBWWajGEizDRyyfiU0Cll8SUz",
-	"rmEKEsf/+PHjealnwDVLqYbVSb4DKkESCTQv/u/VIKUKJNwyWFwN1q/992Qwp5IWoP0dqneT1fFfimJe",
-	"aiAZSHYLGZnkdKoIVURMiJ4xRTKqgRxkMKFlrokWGV0empmZ+fq3EuRykAw4LczkVI3EpLGqiZAF1YPT",
-	"gRlmkERO+GUplZBxCLjm8EmPUnzj2q4IyNzsX5SKzOkUulZiv9lwuW9emd/x8znVs/prlg2SgYTfSiYh",
-	"G5xqWUJ0U2WJb7ZGTgafjqbiaOXXN5O3VKez+FYNGvgdOngnYzCAlM4on0I2JBduQWeEcrUACRl5/uwv",
-	"ZDEDTuhYAdfVaVjUrTf0ZnJk596AQaxgESx/T6dAFPsnJOSpgfZnJyc1RLw46QSHHIcLpyzoJ1aUxeD0",
-	"2clJMigYt/96msRw47IsCiqXr5hKc6FKGcGOa/O+5DS/Jgfm5PyiJkISxaYcsiPGSUrzHKQ6JGomForA",
-	"LcglSUXJ9Rm5VjMqgY5zuCYHNF/QpSKlguyKmzHcl2QxE4RKIFxoNy5h/JDQ+TxnoEhWLZGkgmsp8iF5",
-	"KYVSR5qOFaE8I1qCoRWlgituVppCnpMbWJIC9ExkpwRoOrOLIkyROUhdyjFkZLwkVJNCKE2ekYkUBWFa",
-	"ORqmnpAJ+wSZGUhdcTwCRQtPOhVxG5qX45ypGameT9i0lHCIK6PBZHZ+nMXctFmqBDUTeXb01J0eVeT6",
-	"qjw5+SZ9cX1GJiw39IXoGdXkBmCeECFJDvQWiCi1A5hglCtu1lYUwDMk1grPVcLEHDo5eP7sWUImDPKM",
-	"XNuxrxOSigzItRZiNIHFyO3t+nBI3ukZyCuuEFDMRZgl2k2oehfh9I3l4/ZnLAMyKaUZCm9FkYPrv6e/",
-	"Xh8ShQdANeHCvJYBdweUUoOcZCHkDWRmn3Yyc7xaaJqrITE4Xc1LmLriL88vX1+8/uXN64+jy1cvRx9+",
-	"uHh9+cO7H18FqHQ4JJcAJBOpOq42NSyy4RXvQLEa8hp4Btyg1d8HHj3MQw/ng19jZNgh2/d5jBu/4/mS",
-	"tO8tpdJyOssmAv7h2IfnBrF1m9c2ECO3ojfFPIcCuK54O3ya5yIDT5djw7PmR+FETEOhIjNWh0KlpMvG",
-	"Cswh3hoW3X/+8JO7zf5OTilnqkOyeZPZo84yCcpgkAheV4Okz2LDT+66WGRd05nueU6iev9u876nUnOQ",
-	"asbmMfZVPSQs63ko82DEu63tP1ZX9B9mLqLhk04MrhhOc0zn7Pj26bECKtPZGdKSwrBsg2ExkomUCLIO",
-	"/PqtH3JdgJoLrqDndUn/+t1O5DIV875TKnz3jvNBqkVcgNdCIv7wDhTqByzKTnC3VX6YQQFR4bAAZIHK",
-	"sFaVl1NFDt5dHPZbmsZR97Cyv0pRRpDrPCHfmXW93GI5oymOdcdFLeeR07pA3chqo3hmPZe1vDOQ/SfQ",
-	"CIiZXxVhSpVGuul9a0sz2N3X870URYRn2NUwbu6NGt3WsnA3add6RkbG2aTPBpN/EBum9vpyn7m1WD/z",
-	"70lFnPCYvqOZUZdAIScyQjlw/BNFdmsnOJ5LMc6h+F//UJa11uP//yVMBqeD/99xbRE5tk/V8Xv7lZ00",
-	"ZrXAaQ19zjNUGMbmR5qdGipT8hsuFpzgHkmloFvtxa2HmI0rwrRVHGbgTCmGNHFQh4kR2asvnc64kIJP",
-	"idVMzQtODzHao6SpeZFxfBFnRimdkrHIllZ0ZwqXKjiQW5qzjPzb5bufiBj/A1Jt3p1RRagTzBtWnkyA",
-	"/dSucWhA8qXgk5ylD370VlMmqchzZsjlgmmr86SllMA1UZpqOCWUZKVdCpijcvYgPAdh1AAjzc6Bm+N2",
-	"B6U0zHEk9647LsbxGdVgTt7v3ez3gxA/UjmFhz4CvFGmSG4mN3hNOQkUj7fnfxt99+7Vf46++88Pry/J",
-	"QTnPBc0UmRl9Tc+ASSIWPPGfowJ/iPv6XsgxqkAPfqmogj9RRIrciERLPPlMIN1w17OQTIO9bkoUKLSe",
-	"pELcMPN9YR8ZNQ0VYPv8iSJ/O3p5efH90QdxAxw3+capS6+ltPLCQ230UhSgUdRbGDi1yCy4W6+8BWkl",
-	"wgw0ZTkRRh+j6saKjrqmOiOWGYV3bNBcaMhwV37eB9zPOScX378k3z5/8X88VcOlXIK8ZSn8zOktZTlq",
-	"ow8MThnVdEwVkAN3clbgJoxn8CmxBkaq1MJgeTqD9AYkApl5wIq5kNpQ0BIOSUo5moPM9YR3QLhYnBE0",
-	"HB+h5ZgoulTWTKcF0XJZ24YDE3vwQdcW3dvHgVEad/kzp6WeCcn+CdlDnudPoTXMbFAC/tvAMeNIJAEy",
-	"yAyRHVMjWBP4NGcSMnL+/g3RBu8SwxXP3fJxncRus8GXrrwd3Jpu8Ev8E64GnkQ7tMfPlGZ5TsQC2agi",
-	"Ci31ZEKNmN46948fPx61TfDrDr9tsXc3oMq5AQ7I3kLGqBdOPwfpt0DJtdEskYsfOJ50ZFZ1SsKFmAUc",
-	"JoSbE1SkKHPNjOJ7bOSII8QVd61GdEFeYWbw4kjrJGsn0brzc2/9jrtwW7NfewvHXIo5SM2sJGeGyME8",
-	"G2VRD8klaDSSkjSnrDDyUNP6Qw7ev7v8QI4pTqCO/8Wy380NTI26d4jQk1IpmbO1cofmg2TFecHL3NEs",
-	"K7mvyOLBWpUoZQpdrqjWpiyTMvL1qdsFyoNiwZHz4U+J5W+i1KkoAEVDuGUZ8BQSZAOVLcVQmVuQbLI8",
-	"NJtzVOuAkhlTWkiWWp8Omiyr7UJG5jnlp6Tk+C0zaMvhFqS3NBgI8Y9QjXE2Rlydkd3tsf3a55wkUA3Z",
-	"iOoVH9GRZgXEfCqNY4zoQSzr5ZppwsbICG9lXLEKzQCjnqO72zHvbjwEvN2IBmvEHMNwgBZOJl1w5dQA",
-	"Z5JYGatpIOq7Wm2kPF2h1dbgXs6zra/R+bY61Mfa5/Z374Rrb2z1Ypqw4Q+266rrJTTgsLGb2kJuNSCz",
-	"cEufXuIXSM+zjJlfaP4+oFcTmitItiVhF4H7w2L7yJ/E4Skqc34Ai7oGxpSVAp3QuxPti5C45n11eTJb",
-	"uFjQTz8Cn+rZ4PTFyclJsgdc6po5QLBuhNoW0PtM3QLO9TDYDT/vqdUJmwBSWXeqP9bJAY5Trth+kkHg",
-	"Lu9FgtBZ1TgRxvX/fj5INuImrtMPsGa7DtT2jTDvKtC3WF2DPWQjo7ozPh1ZZmUlnVMnf1dUlCyo8nhl",
-	"MK8Z4LAzZnBzF5rddkBoDb2r8pvn7GhPMFshB/7IDUe3GF6fzGGcD1AVcxNdBAPRMeWZ4AmRIOaAljgF",
-	"PCNjmt7ExqxZZHPMt8LpPe5AtVXJ3Y2cEVEw64inRiQFJFfRCJAO2Pl5nt0DqX1Ll5ZwjsFKySV3ARYx",
-	"6mvtQQum4G50eGthsiflfRBC21+S2a+E0UmIVwHG+W4ipJWmN1wscsimkI3soW0t53ChUerd9fudJMnw",
-	"G2sJj5yvpIuRhk8dkXnepQVGdJ9LhlK8MwNLcEpOhIZYO/qoC/E/GCyvxn6iSE41KG2NzzkJnISrY4sc",
-	"NrI3P7KRhHsw3tWTcvMEx7O6q1/XgdEbPi/1lpSnB6D1ZCHroa0n+u6LDoQQ1nmd28pK+N3aG7hwI3sl",
-	"MwdqPnRWFrvgiZAjxu22mlJXvcJzpUApQ4d3k9xzqlQlRETPYCLyXCxG5XzUEXmKnBFNiVadM0zCxorN",
-	"qCIzyLON0sbvySBn/AayUVTRa075vZA4A2QjVc5BKsiM8s4z/2vl/Ajn7aJDktqjgvVCBQ5tRAkrVET5",
-	"fAgTrYONwkKZMf3SnBt6mrZFxy100hlVs+jd3sDSHfGqVAS/9RKck4FiU061C19cHYdN48yzdWBmPrfS",
-	"al3JABVXN0Q4U+d5vr515sg28eqEb7SZdnMg+zhCbjZyRftlqUD2/sIbx+NwYL/qGKU+B+t2vvMwac6A",
-	"65ENOFpZKnDNdCfwuKfaWYn7A6RI0ZW5ncllLuF21Dlk7Tm6E5xHwTVcbgOSkkFlywrPIjy3xsrCTbjj",
-	"6QTxvajYNa584Wq2WegvgaK7uvOxFDfA2xDjV9Cx+IB+WS9Y1pPapRXBjkiOP4gFKShfeq9R8LL1088o",
-	"c5q5ndR6ypSOTlVT51XR9waWwYg29JpnIM8IFHO9JIsZy4EwdDCV/AaWEOV++MAGvkSnmTCpNAEDKD4Q",
-	"Az9x8x788Pb8pZ04cOWaVw7PCFCZM5D2axvTN8/NV5c/nB89e/G/Q+7c/7ZyqvSoP3MSNwHWj4XIgXJL",
-	"Myqf8Qbwbgt7N4MaZNZD7DKI0NlGJmtCWH98DmSJWNxUQzwJ5oht4iWd0zHLmV9Ta4Uoao6aobjRY4aM",
-	"6ZEzzo5EJD0njP51wat9Q8GSQUE5nfZah3szCHpd/6JNQYoveTXcdusVG6GgYwESaDaiee6XsO4tc+mx",
-	"563LbkwaP4skfqcdR9yYP7Lk2DGuwkIU7kQGO2INRhyu+E7ZJ5KxKfPpEmjOq73bQjrnulE7XNZMBpuF",
-	"e/NSdPlSKLWg+c0qznC0mo78MlflkNSHx26Qk1MX8BoOGFvLK8iZ2VIjXaLAZEYNaKnMKMP/LgBu8A8x",
-	"mUSVzNfOD9slV/e1+Xh/brdgOGE5eFF8o9jRc9YbxrOGqs24oeFmquhu8YiqJW5cxW6uSYsZIy5031nM",
-	"++sF4/6DjJej3qesZtQw616vsn/CaLzUFjZ2YO61Rc5flvN1WK8mmo2Q4Bggb/DfYBHluGB6W7dt/VVw",
-	"NqvknOk8/qSU+fayhFVx08BuFPEGI/j6qds4VB1ZbAets4gRCY/ZPxqc2I7griBzk/LORc7S5SgTaVkA",
-	"1wnRkjLO+NTltyUE2cdIgipznZCC8VKDSjAoZwSftKQ2Mhc9FFHv/qbLWH/4/kDNy+uPRum7qlsVAd0k",
-	"l9nR1i3HJgBseVcZpMxHJXjM6otPnkStP81qhnVr/8j0LJN0YZXFLdbf5fb7OLNakIdFo+0s3CQ8IeWc",
-	"aEFenJzUUeJqI3N3c8X28T1NQcdYewe5uKV5Cf2hBIf/xXyzEU4cfrsJOtdqB4uEnJVcxyJUjHo1hrx7",
-	"M5sBwb7mB0rcXNEVMsizKhK5jzTn50kI4xjFn/h8gxFOmxAtxCgXfJoQLvRoIkqeJWEwvH8dA/3/57/+",
-	"O0ZX8Nnq5BhqOKd65hVhfC8hMJwOa2+R+vvTX4fOOxORLJRyxpv1h2iXkAycNOq/i53iD0BzPVs9QR8H",
-	"HL1LG2YdfTTPJms8bu9ffY9pfcQRaCEJHjLBmFQqNTmYi/ncBrTPs4kW+DblGcapusikQxdxTDXmikuw",
-	"YZ0cEhtny9IZSamCSEoudwkniOEuxA9XZf19NpE4LlzTURCb1ceujYHTm5D2Et96wzP4dGlZcUOO2SDM",
-	"d/vq3mC0IeYTba0J5WURt3UHVo+Ir2sRyX6zdis1NzqemgFowstiDFIRps/ISRWfv5iJ3KBECPiNszTs",
-	"RjeUEUDUTwYLKo1cEBfmzJRxfamcTkF1WPXbx4yj2C0m/nyCRdUH030T/ybG297DLkGggkcdUU00mEuY",
-	"UwkZUYJMqIyeeCaXI1nyDrOMp7pRBaxb/p0wztTsjlrIjmqblZPnOTVX9w/V4Q91bv++LDfEsoi5xgqn",
-	"/Qa5sO9GtRjMqEBJq+TcqjOqTFNMHjCqKGV5h/RVmdb7BJM6VaG+wxoMAkUBYcyPXJ1YUuFjI2g0vPFu",
-	"5LiozmmrgAJrCnLzxeUR/1IVxbThNRvjGn/JjqC2STetTqN7b7GZ2lIq1Wj0PxCSLDBtcgyHxI2ckPGS",
-	"aIMxSR3D52La7SuKhLa6pFkCwSWIIfnFyLpB5JbWEoMWk11/H+2XN9zLyuvr7sfZRFi25RV5K+OGhduX",
-	"Ni7YvbZuoXXuwwa+Y98LsbC91tUZY0vtvqTuI153V8kK8q2iUAz3ahxq3FaUMAQVQny2UFzG3zoGsEtH",
-	"iVlpa0VkU/xye8H70PtXDmF3/f9Hxm92CvHp0N+r2MW+uRRRK0+lWo3EJDEyOFCtEqJYwXLMak9IFaOj",
-	"kjpoFMkWpnDTjKV6s1burF31mqNnJKaM7+Y+gKJTIXLZkpsBzo4RfBFb41uawXcYoVEzzbuAWFM2vAOA",
-	"vY2hKOWb5m94Cg2/VHIywvzFWCYbxyyrMC+ZCE5Kruikyi9VpKAZ1MntzXznqF49oSPL+1bNkNZ+fGpD",
-	"wKkttaUFOaalnh0XE3pGgEuRmxc0KedYKSV0EBnN9rgA8+qxFnpuXeJBelhtocaBagGLC13FWUdlu1J1",
-	"p8L64/1ZRYQ9/DDcdoI3Fb9V1NZc3aAWoO0QqRv/ZqPMHwgwuw4hWxGTNCsYZkMFJZbmlCOtp1Pg6XIE",
-	"GbNla9DtIeOFwVZTsrqCN+uz3IkQ7xIlvfncdoxZ7d4ky0Fpp4bexdm3i/rrv1nngzHYtZUDCz/YOQcw",
-	"K6ErR2cOnBT+uLBMWcm9vuSSRpSveMjdDyMDrllp81vN2EoIjkWyLGvDvAtFMrFLem5v3+MuHssOAntu",
-	"K6mKjC4DouhiZP0GHZpmaBlG8vjrdg6d+0/E3OSG8+6iiuC2QHXXtMsK3166XK1tXTshdDev5lWY8nXm",
-	"C7qg6brUtqLijpmCa3axC2Vcs4fvUb2tsIzQXALNlkQCTWeQ7W9XTUzfbYQKgNvJfEByhjJBM5M06eWi",
-	"XAs1+9BSapJ/B+nRj7FTVtsaADBEzwXdK0KJebMGh/2lnZWw1ySuABY2X/nKYf4EVILS/RWEtre0oRJs",
-	"rUCo1MWP1ychynFo2bc+gEhskkD8ay0gBi87gtlPsPjgdYu2i1tTlm+Edfs1GlbjKspMLIxOkoJXGVSz",
-	"essp6arUslmHxSmTaqnRDWJyVFeo8y4yVaXZrjuWKlhse/v8umHD3fy7ed8l+sSdi6Fz1QeJoHf1uGXJ",
-	"wjT/jvTgu0ZI9RCNNsdB2SKB3ZzgzFUeKYSE5o5tRTP3bzZnwDXWBJM2P6yH+uKcAH4NiY9389aJAIY2",
-	"AeC/t1wwUXEOVErzqrYucD1yidZ14ph5MSbwhXPtg5E1kCdiKC45HmMPidDlJbgPNp3TewkTkD5Ccqu4",
-	"nDpGsyVWkwol1+Be+5uVy9sEMQ5YqnX03+m2JQ/mzS+3vs/gjDGO+tMbO8Kzkw3MJJx40/bUWypdKshK",
-	"AFIfuOkFLerCDbbF6W30idQHEgoZ9YmsrKhddrul6ueMqh1dZVtxp57MptMaMKcSs9R2JNRV4eT1IR74",
-	"Fr7PmZCjVHBNUz2qWOsKL2PShwSRAzRU2SYJdQkrBYARFDZbZ+LjHFW06kVrWn8YbS+jIDUtVmQqiBb7",
-	"mP0BlG+fM+egLqkLTu+mVIfAvZNGuhP8+3sJJP5n0WpBa4G2n3qhOkp+n5NLf3SbwKgDel83YWgGEs5I",
-	"VS/ElQFxFxbu9MXz/pC74YTiwY5uy5vu+1WV/b1K1TZhejjOBUwwm3aHb+pwVS85KVpUIRkIW5jNjE6y",
-	"eNyTV8HWK1x0YBZYTei/631E6q4SV/zgd9fvwvHegpzumAxUgCtNHKmP6ld5SvCtjDDuK/uEFnoslcpJ",
-	"Blg/adinlACOFwYZrpn9iaqKNgfdv1ZDDdaM1lrwE2WLKqpS3rJbIZ+owz5TtHPF8ORCutvcVc9Lixsu",
-	"7IH3NTi7tztZfyFuIVuTgyvFQhF8yZZuqo9mOOiIReoILqqCezue18yiRYztg8bcZEoZh8zelYNAs0VC",
-	"C4G9ZqA4HHZkHrM8k8A7gptEMTYDR1ZRLd+omiutNqq2EFqQsdCzhExEntV4EUJUfGFF5RdTvaKANgc4",
-	"SjjCesUW8WIDBqXwN0B0cHvBKVXRLYNwtOZeQoGkOvzV3cRQwh/ZNvRz1ZzmB0kCzGnihceCTWj5zqnr",
-	"XT49UT+P5FCvOi53LefUNq9sHenlihytWe9u9ZTaAyftk4kuftOx76NUQxNEvuhiDW1RaNeIgw746dQc",
-	"Nq1lJ5/EnVSA9SJ/1MNhEFm5+uzm3YjEsZsnolYVemsEu8r1zY1Z7dLvjGlyUMX04EyHLQ2ip3ek1Qur",
-	"dWsS6Mg2xvlSbBd9DOXBnrydvBOU9qyP++gYNVIAIwnmo1THBImPM8Amgg5G/YKfKOJGQCu1a9/ohyEu",
-	"mnVIvjdYRsZL38TyNPIWVgnxOSXNOTC2JwmMGNjbEa0bgZDQVQMhNDM4o2cAKp1nsKsBIrjP3ewPO4Jx",
-	"l2G4DV9riO5G68U6cMGLrfbUXMWPoHcDnc23G17shuto+zQMTy8508uRohPQy1GrMR6dwLSkEgvueiFw",
-	"3Ts0K3OtRmNBZeblxlEGVM9QlMCYaR+mlgopOMiRuW0jmGCmc8wcEKx/HyJFSEG/bIkiWOluTPyOeHQ/",
-	"WHKPWBE5QRuM/BID97dNYbP2g9GaGGgDLotR/yDplSFbA/y6Zg8XoGBbU1C4shZV1CQHqjR5+izID0e2",
-	"gv2+iCENgpNgpeu3tn4PdeplLHAhXkZPSiG3yB+vE6ojIM240pSnsFORvHY+ayA9dEftdVR56YjsD+Lr",
-	"OlJiL1biWlrI3rDT9KubVRVWjsmEtpzojkWRXRHUUaPA6F6iZLGFfSzcb7XDPbYojhR/708J2+Vf7yso",
-	"tX/fkrD3cP8yPbZFZa+aw77KHE01uzWSwY47zxm/2TWRAwuyxHizdQTEwnBdAexT8jQh39CEXDyPRvN7",
-	"+XndEVfmEGdj2Xrr4QAj+DTPWRprvI8U+9R2fivB1pxnVgn2VaLtj/O8VC4qpup/+kSRBeMZ5nTHshpX",
-	"qnx3FWHqGwDtu/qu9RXjS+biojUUfgE5phrbCa1i3gyKLUgXNq09V4pNedFRx/OzBlTXh1tBbU3lXdFy",
-	"3/y4fVndvW1WwDdpGnjdIXrk88QyxP8u6IyR7F31vyYy76YC3oGb2fruUSEgQjtXJbqKyDTE3GR7QtGz",
-	"Bnt/POw0cnnkXEUrh4hNiT0qs98NAzsPPRYK/M1mt3ccgULE2Qx5vq7X3cNI63yHeGUIKYq+hLSvFbgz",
-	"cVVsm7Taw5DsxFC/Dz+LW0Zj/xtjKJt3sA+NfVOW5xeltDcXu5ve/mDEb3NzlIoY7llM2p2UPTjh6mGV",
-	"v3AVVF96Y8tqToJ5vL0xZoUqNgaKw59r0LKqIWIkf7d/cre+jXVtvd3DG9d21dohcdRGBHWJvSkYTbGv",
-	"MrRj80VWgPYdkPuk3fbshOhOOzy0cLJ6682NJo3L70HCLQztls8WgES7gp2jGH5pSdVstv5rxKyFOfiF",
-	"5ti42+yWCInF7fyzB4enjiYpJc9B1b1zCeNkUuZ5B0BtBYBbgNIaiFl3zfvIPqjIzu7hb3Vxz5WubwXD",
-	"Kgh3sEfdn4eT8ZRlwPVoCXSd9BFYDXdIbJ+X49zWotrxBFoUZk0VzEY+R0eNsVG/kr+h8XQ99JirD0oI",
-	"1jlEffNMP5ifDXmYKygzwZeFzzOiRALNfdRuXzH5XlzNimG1kOWm8/ilfnOdvN6Co/DqVmzKjek7wGF3",
-	"hd9c367dczchdz/BcQUN7452XVNtwsW+en+AZoFy/PTkJNmEdr3bePos+PCYB+uT9nol834TNyFEyySd",
-	"h3bLjh4DbeSI76IRm9DLsdIDQ7oBej+6KzK1L11nDchvKzwggBojmfmWv2F59YmQo9/oIECMQTKoKlFH",
-	"ffp2xq1LoyEYjGrNky771CC8lypqXcvpPt991VULzu6uwtauXXjvJo/1JuH7l6R2Jem7beieJKndqHd/",
-	"wadJinuYPy690abqMiJSV151ijDlOrbgnzFyYOtI/8AiuDFj01nOpjOt1lUh7e/SbVU84Gw+B63IHKSt",
-	"aU4ONHzSCcFzO1vNimn0xjUypStcyoWeMT4lkCsgBdXpDLLDhPzw4e2PR6BSOoeMwCejHuIotoBCQeWN",
-	"rZ9AqMRS4lhOWshM2XaibqBYWdO9Fbpoq7Q53FKeQmJbX0+EJCnNc5CKLGaiyscngC2DmqsgB5WLKnHh",
-	"iYdD8mEGVxynIyVmhIAssFwrU5qlytcAsGVcMfUhaYb8NPMjGE/zMoMsueJKEDUTC3PuTGP7c74UHOwl",
-	"2GKzuQ0xKkgOVPr66vaEIxGYM5FnjTLqHblnrcNPQjCNkdvVQumr5rn5PGeQ+fZuq+lTOVWa/EOUktOc",
-	"KPitxKYPWDDXjItrV7G+cqtk040ymrlk7NXJ3BvY/1k5+dEw+2rifhPldLo6fjg7OSLBxk+JK7GKQUhL",
-	"0MTWoTeEEZMx+83aUa1rwvIcyyFSwmHhTo0pYn6HzNbTt2HbB3ZaUIRytTCkwffP8p0FDs+uuIRxyfIs",
-	"NqR5oMkYFMvsFWH5JhyL8ekZSQ1eMz4dlfNTYqNMmE2AuuLueJLqDKjGKDg8LsXMpWO3gbP6w1PzjpkG",
-	"36E8qx+dXXGlDf5mNtTAtfOmWputIs7M57ntJOKBy5bkto0LDJpoySA7I0qL+Ryy0yvuiZ2dRTU+PqDq",
-	"BqmG0bvxgA4tRnnm4K4B2YM/QCziWB1JVT/DVQu368e/cAWbaxn6QmUhUrXA3gJnN7J25fFNaAp6y74m",
-	"UYfMVkJfzSH3oEr8VkbLbhi8x0eEuoaaSgsR1xerItArUfLSArxDnJQWgNhz6sqZmm14Ii9k4np1rmCk",
-	"VAZ9EMYQO6+4zZ/ggog8Q3RCcl9h52FCqGux6XGU5IbBGOzggsiar9W0mghJ7H0mVxyrBCDLYzkGQyIH",
-	"Rpyx4xDXoFw14RlXjR3lXNOReCl7cTNqiCies9xBs7P3WFez95qeA9F61jiU+8yYqpiryBkSdj5TIy1L",
-	"rPTK0vEgGUwNTtJiXObU0v6cVgHhaqRA3rLURp5QGwQe/jYTpbKYPJdi7DnmXDLnqYCsTP2v6VyNUlFK",
-	"XL6aQ8qoOf1RRv2IZjVGykDv3SgDowIUNmVIwrTMqS0A0B1PfmlTz/dTgXgtXhpBR3XkQiNIpejTwNe8",
-	"qEeMnFkIpYkGpJMOGQ6oIi4t9JQoDUUBWUJyYZFMwTaBjW1bCS4zWaMtXlb9Ri6wW1Y0ArVO/N9bm0Db",
-	"mWsrC2z10ThC4X5WIAnLzgimnflUG7U059nHiI6u5q42lmtFRBdWUX8f1C0I99nz9HeytdYX1AoH6pV5",
-	"Vq/ig2TTKUQaVwHv6BlwA8t4GLpBBU0/CS6KJXFvYX8kI/CoJRd8WaDatVxVhRqqsYzEG3631EDEZKKg",
-	"6t9sBX9XMtOFE0WiujtbQNnvqbJLovM5UOmHa174E9Uav8tQaV/yJ+Q3k+BhxqEBlf06eDuS1nzDxSKH",
-	"bNrfy+gjTvu+v4sbtW+adI/YVbGbOzSa/SzyWBTmmqN/6X1nHY3l1vILO8T3bFpKaHSW6/GVa4/X0XSu",
-	"u9mcX7cUSn2g48jSIc8jjOrvUix+/Xsq8l8HW8ur7X2u8MZ2voHIRyjH7HEOM+aWbQibJx0dsqMGGWja",
-	"c/C35tV4ZYittivFYu9HZsbc85FJsegQSrzcu8WKVyq2aDpwU7jLaeyhAQOJg/PGyTUgL2wMtbnOhVva",
-	"K9flNWK7BJph7eN+e/zBv76SEbLtXVgKdXel047WtB26Mk8rzd23h/+V1vXbLKpRbkFEPWx1c4R9HZ8M",
-	"guv2MqAVCOeUya0PAOMY31Mmt0t+0BJ4tv1k5quOY9ay5GmrX1RnN36Lrz42oUKQ4GhXYL/Z5aLdjN/t",
-	"p3mUtSpcL24NBjviEvFc2wYGVJHKQTQk1/jjNWGK0LECrq0DgGnziyrnc1tSaLXO0pqYm4ypeU47bDL4",
-	"XUKurc/gxTU5oEQVNM/tk0MjL1//Pf31mhzMWJYBJ1qQuRQaUk0Eh3hZxWqhDROAZK5wroJU8Iw2yqJ2",
-	"tT92i19zwj8ElLAtrLpIvm05V+iN3vbbFcqz3dd1/Z3t+PVd+T2iSLbDWfms6a2FU9cme2SzQe/Gq9vb",
-	"r5e1itX1VpNBEOvZjEBor66+mTWQ+NbxqRYUqpGY9FJ8MqZcplSUvG40rdqWwKF91TkQf8MuiVN2Czye",
-	"ICdBzUTeoUQjPQD01BiKpbCSO45bLxjp04xKoONop9p27TA8k8aOw2WsOeOfvK/3rsa15nCvuZbLPcke",
-	"OzCtrVhKc81rVfTd6u5t5/7tluQ2OTYbK20sa83u28LZ/qh+VbFv6y8dDKtRAdT80XHud2ErNxArex+c",
-	"BWHWuqU6y9QWkDHKMZRopMVoldTUboPWq6Fs2hJjAinFe+4MrfEHga1ZtRAkZ1rn6FhBMnG46gZfU5lp",
-	"d664O1dzpQs3XOmaGmB7ZXDm+utyzhWg3ic3e9cWZJpo1pGvuBMV7qFwbU2H44QWswzXOSPserqqOk6l",
-	"KOfbb88O91fz8T3uzS1u877sQvbDQN2QbzQUUT35nmy5O5lj+947bma1nowhhmvreboq8XHGvz+2mgww",
-	"UqOHSLmJAdtxkubWwn2sOavVhe2jbsyKByJWOcWXaekfmbdFEZTty5mU837dzdbnvPasH7Kbs3ObYgL3",
-	"UuPDvb0pahVf6jYw+Re6okvX5NVucp+GRQFWFtucOVJ2I1oEY5eaGxa216BdbZrbvgp/25o+3vaD3dxQ",
-	"OZvo9ZKj9paopplrY6ikL9O/0T1VnZraE9tbayH9DP4a9C3Uxt6Nxeita2PFatLI53DDrTtWb7pd9frt",
-	"IvN6PHpgW1Iy6Mrrah0bvlYt0tcxi8jXm45Mfe4D2w3m1xjqdwD5vepHLTvKna7oF+82b96Q08B3zfex",
-	"Gpx9OTb5h3cf3r/mUuRxf5/Qc1rq2aiUrKPidCpBb16Gey9pDBhdj6Fw8br2t7F+sliEWPAUSAZzCWjF",
-	"Qu0/kxhYS8ZLG4oJsg7LmbA8NAUEwnJnplYqhVILmm9RAe6l/ySetDFhnHVmc9WbuVP/w6lXuVarWNvo",
-	"nC0F2i6gM4oPmzIejVB3FeGgGEOWQVZfg5VgFbauwtSKU2zXb/4iFF8V0oXPZ4TpZsC1tUgULJ6NJ2Ge",
-	"07QjZg5DtAycES1IqYAwrjTQDCsshnDkGv9vzGPKy2n8+NxO1zeRqc7DvWWjdG2Sgtu89is+wzCy1x/o",
-	"dLO12wXl4eo8KISZfxUABtDQAPTEo11kJ9WNdyJxUMuuf0JkKviEyaIC++ZpvZeA0pvgCCi+NIWq4vgw",
-	"2rndRbg3ttSTx6Cm3+QW1ksFEnOL6vIZmhxEQjQPt11XR23+3iezuUF+Bf7rEIcpwgXJBZ8CRguWCkGT",
-	"KE2XCvNayLjUJKWcC03GYChwviQUYSIUsQPa202susmO9+5GLR+deFnH+nuCUlBe2iiZ0pYYsAfXJzGj",
-	"iWYevTy6BceZhL5ou4IeyGOrOW2bz5rF22UVNlsdDfZ2vVueaEeShD2+qjDtYULMOeI01UH2OsfOA9mx",
-	"FEPHORC8HpKD1iAxK0gvBMnYlGmVEFWmM2wU/fTbeIWokHUHgcfP42UI+zHhVtaJjcrlGZnPpGs6RbU/",
-	"zZofbFX7t0KjjdXOPeY0F/WWZlDnjeFoVpG2QSODnpiyhhN1Xv8rj0ZbB4ivkQNeBqjgw6mpS2CIiAeD",
-	"XkHluNx9JMVbSTgWnRSRKvoWTGh/2nngdWz8Ftx7FwrekbRro4T4hGWAGU4n5jKenpKZWBClpeBTl+GH",
-	"0QdzwbhWPmUQL29Izn34fcgGOUCGL9pa8SfD//2CHAgODs8QHHB4YgP3Kf6XSJhj8Rj0dRpa4VH38IxQ",
-	"orSQTW6LWEI5YcVcSE1wk4o8Hcb8j93io81K2EZjbic0bEqUWc+87N0EC+kBLnsD/QACdy8KgSPtVBNi",
-	"g4K2C1G/sMRIBbnhObMpaXfWwKKkiBUQD1Hb8jrcOB3RKv0vozFOV+86a9rfKKfeR+1HuLXkpu8asLxC",
-	"xCghJIGMaQJcSwbK6gS2FoPX6A4s/ruqDAmxJRqwVmhCViqbYvWAypmS1BUbVGKpnaFDIs+cRd82vYCF",
-	"/ye2Pp2J3CqS5r/uBWLjyIfELLlgOSiNxQb8ulELT4iBCeybmrj2X44Oru7K7SYrYWROOiGZ4PbPwz02",
-	"F7hpNf0JIm0tEA3quzS/KQVKuYzKnPEbzNBEg0K159r/2GSLQRyLf7UvdKyv2lhfT9yeUl1m35qPG9YT",
-	"K7rmOmcFczXW1azJuVW9zQ/iBvh+KlXDpzmToO5kB+sJV9avqu5odOtuGihhwj7FZR2bEhv0rXHyqDYH",
-	"mWDHW8hz+09F6Nxm1MVcleLmTutf02jNrb/f5e+ksPW46x27S3Y2lsTF7kVoQZDfnTv+rGIJqDuVMGbK",
-	"XHBHPIiLbe/mnFXbyJUnM6piraGCwbdBtFxMGb8TprU6Ffe6prfVN1GH0oSOgK85vaJUemTZ3ai7F9Ul",
-	"OBdzZc+WoKrOYParM1JyzfLaXugLxTBNDt6/u/xAjumcHd8+PS7g2H90WBUpwgZPaGSrX0tinyCvV2zK",
-	"j0SpXX0JRZ6ffDOMWuEeoJWIBbAWJAZg27yGFth1XEG71fNuZT8NDu5WInp3pOqGondzO/tZra/uq7dZ",
-	"9Aq6TmQfVSORun3ZNSPNEndTFe+H3sZUul8ahewC+beuIoqBzpmvXZlGZdmPQt7EeV7/tBG6oEwzPh1t",
-	"nUK4ufuF0R+U2CJLdPOQlW6nxQi98sveg7/2qkRHRqaLb9vTQt2Io/FyFEr5OzUY9xHFaxI/MdLeakh7",
-	"20RH2k0d6lndbwyM4muL3mD3aa0iuI1WKCXTy8u0arAxBipBVupKK1iMk/P3b6zQbU16bb7s5HEhyXVK",
-	"FfiywPiBZTzXQzSk2bAGN12NTjOt5zaOAsuPvhTihkFcnhgvm7MbfewYZagh+ZkrOgEvFShiWCShuRJE",
-	"gSvB6GZ4osjfjl5eXnx/hHseYtD+4HSQ2pm9OD2odzNyX9aLpnP272CuGZNLJiKWZlqUuWZHdAo8NdLK",
-	"XCimhVwatcYMfeROqhULdkoyUYDSLCUzUbCUZb5FnEoIVme64mF7XjI3rJClUDecNsIOSCZKhRO1PifY",
-	"urf+sTGY7fV7xcOxXE9f9YTMJTiTjNnEpNSlBDucIrbwqRpe8Sv+UnD3njq94kfk3y7f/UQYx9FEqY3Y",
-	"d8PFglvTCZZuobU8J7IlNs32FXTOzE8MbCftnBXM9WJQ7J8wNMNjg1D7+OL7l+Tb5y/+D7nGInG2AtXx",
-	"3HYq/V//UIJfn5FbmjNX2tL2IyUplXJpJNVr+8M1WiXR4XTFCVYEVQRoOiNiMgGe2QpOgGUlj4hhI4po",
-	"egPkGtd3bTt5cyLm9LcSyLXl7tcJkaBLyck10pjrhFwjL7bvXweCwHVih5Bg5hcyAwlorjInhIoyznwB",
-	"FEte4qBm+a8/0On1WRVWYsbIIAfzNyIE4gLTZEzTG3OG128mR2+pTmfX5OD502cJ8f3szbSusa0bNWlk",
-	"RGuawxl5/uwv4a9YQZhPD4c47k+Cgx+8apPvxjTDm1ErYfybk+dD8hoF+7++/mAR1z/74fX5K9zuOa8g",
-	"x+ZdzqmkBVgHphfqT8x1ueKh1GF+FQ0gOCgcyoq4VSnIZydP7Ropuf5RWLC59gNh80aHqdJe+Wunglgi",
-	"jfBjIPT6b0cXFoyP3mTXiAvnaQpKnaL6YU4cZ+mgYpgDbkkNsdTozN+YItepkpMR0tVrQtUVvw6p2DUR",
-	"5nAaNPDQpaVZWKzJOFXk+hxNWeyfuNNT8h0SZfI///XfZtUfmZ4ZTQmYnoF0NWOtLEUKqkEympOUcjIG",
-	"LBs7JOfucOwdY2VZLCprRHMFvnCguuLPT56f2fgMHXs3Exi/4UdjGD8RjoBaG1bqy1kKTuRyBNtIqZKB",
-	"pjIslxDQcXMGgWJ0Ong6PBmeoMQxB07nbHA6+GZ4MvwGi8zrGbLH6prSKkB4CrGwajKnUwidqMKwRb5S",
-	"6ra1bXOAiStPaIP1mh8kRCy4AcOQuVfVtDALLiHWXJkQTeUUNHYYVZXR2r0/yek0adKQAe7cNod8kw1O",
-	"B4aUnac+KLlCLzU4/fu/LJf05Qndmcci+q2MFBXn44OsJhFtPURXpP/WA9kTHBlRp/H5RmUgWi187Rxa",
-	"3NsMlbsidgRBSnQbiJ0DyomUBmq8nIq1Cn3/5UMvM7WmNSC26dBbCv6CuwhV3gJwg0dM1Vm1sfmqh1tf",
-	"czOtZO3nMTWgxozjc/VuMujx3o9GMujz4ktrCvj910ALMEt7dnJiQw+4dhGFoYzzD1cFsN7K2taCadXH",
-	"EWXYLlLmyNjQgN9zO39s2Gqdx74pPL7/dPP7P3PqOBFk5qMXfSZ5w7F3WF51hn9x8s3mry5tqdGfOb2l",
-	"zJpYfg/r7CPx8zvGSJGpQt3N/fKrebvFDY7/xbLfLS8w6LbKFX7CYAsvZQ3JuVUHIDO6QOXiiFF4L7tY",
-	"SH2iyJxyyJEXD8l5maEYfGDXMbTTZ4erFP0VPjn3PsEWSd8Aim8muOwYLD6PdXTBRfQHlu9o5sSlneHl",
-	"eZ+b/17IMdbQsV883xKMv938/kvBJzmzBqrnT59tN8Gzv2z1/udEEXvFToBzGvEKmiRxAelDJRZZIdiH",
-	"cQ/JG00Yn4E0v5j/rxTdrJtXnNoq0auSo7RF0r2Q+HwVE/4KukKDeyasMaJab3/oimS5uCYMZe8Y1r12",
-	"jO/goA+HWM+/Gqh8x2E9PG5J9V4hwZsj6VsNmXQ+KlSKqvgPI6hwfeaC6+6N3ld6tJt0DBMhwdoKJhrk",
-	"KtRbc/5e6D8C1HciW+4ZW5zH4fem0VTLEn7/LJhq15PdP5reVVj6IzC/p9/0msDc9wchfjSak/3uRZ/z",
-	"csX9IXsLGaO+vdbzZ39cDm3JU82hyYHhqGLBQT5RNR2SzhHPIT/cRtY9roLKuuwgPzJ+Yy2P5TwXNIOM",
-	"ZK6YqqroF5O+fyA29RiiJRMbwoyXZDET2OOz6kqkG6xz1WLxug50uzdy4edAn+Fa9m6O2b38wKLw18Ox",
-	"zWn5QyJUa4pdErD5xyon15KmN0Yd352VC6VjfU1qOFtIpiEENPIzQq8iM2qTIZg0WIReB+uFIAfPn35z",
-	"GOhi1a1jzGhEFzvPsgao7p+h1lDKb/DI0Qk1p1IfT4QsjjJqs8Xr0VrRZ5WDsavSB+adhtaqMeM2oWvX",
-	"oiAuk7WrcWcfqeDp3g8wahZxcNoSDLy/YJNwUL13r3J8g3l/s+X7z/fPuxvvPyDP/pzUzQIKoSRn/IYc",
-	"/Nvlu5+wnq9liIRWDJEcRPAz8cK9QYwqOr6BmYdx6tjFs6u47W7vxZ3479t6/HvkwNUs61hwvdVH3ruG",
-	"91aSSn1eibn6rMRueEAOSo5KECbhH+5VrY7y4oqJVgsauqjFCB+1ztu3QeLCffDSanwXDvnAnKjeXgTU",
-	"7ZJ2V1GT++Ra26q1D8my+uizX5t6+llZXWb4WZ03FYrw5MBzEpSuVcBHztBmi65+WxaoZfPdTicNa/vu",
-	"kSbt23dzRqq6c8hbaYaxy2DVYgxNdxHwZmzrwl519fjNRinje/fwi7b3+UV+ORa/wDVBMfuAiwVh6os0",
-	"1H9p1PLR+vfFkWNPIpC6NEhyQgpxa4PjlKMwhgqzCaHqxlYoWa9WZAXjx7bh67Hr9ItUN0pALzWVWtU9",
-	"g31TvTFNb6a2NboNlLReO6qxjBn2Fo82c2bc7OWKT0SegQw7MefsFtsxJ64X+A3AXNW9mUnQ+jlrtmb2",
-	"LY7PrrjwrbfruWdUkZSWhmKXcx/7uKBYVo1xs1KmzG8zsTDn7PdZ9+8WE7NgWXJulyENOzwII6Ul4JvX",
-	"RMIEO6n75rnuZdtd3XWpJnbrh7iPmVhccZw1NYwFiy3gpFgo5diobst/+sBcQ9hcp+UheW3UUwlISHGP",
-	"zkZsvz+1AaA+INdtKvB4VVuzPM4Og5NKSIHdYgbXkHw0vKQGRsavuFtUzdXMqvBuhm6akZsWXMv2Jn+7",
-	"sC8FnddXNc5ne2MYqw3eY1YhF1t65k7DQoAsuVoF93vVSe/EGL4Csfge6Wq1tQYxvaiwGePQDDY+UY1u",
-	"16st5JMYVSIHSDdVKNVWcN0WbA1idJppvscwUYyXs4GfodiZEOCa6WXiZRkhiWZYBwant/H3lQiK6Hzw",
-	"/OQbgm2VF0zBoQViLSnLDU2AfBIUMKtL8UlRTq0f+vz9m44o0tKWF+gRQ4pbGZUK5OeLH7Un1ysecM3n",
-	"u81dOTy2/nJ9lGpHsmpnVKrYaajeYY/ROFUb67hu6/caBmmAdHMUJGa93GMQ5F0o91dkK0Aty5y4JTDN",
-	"WHRyUFMmFApXKKaljKvE8jidQXpj6191Es53HGwaknUrWdu8K8uazijjTxQxOhw5UIbtGknQlqexkhZV",
-	"s0Mjn1IkqAmxNRxRb7/ilJPX2bMXL55+S25gSTKQ7Baymjc4Qe4GlkPy7wBzkoo5Q0EPJDS4xxPnqXdE",
-	"94o7c4CeQWEzgmzWH6FTyritgldEU0rMubh3hbziocBpr8A9PDoKTo98/+bH19cxueuvYAn6y+Cot8LL",
-	"T0c8W8XNjU7EuKpeLxl9JF+uVPX1OAVeiQVH51RL2LFwHsKIT3BBKELUiYk3nchaJx5H8fQjzW+sumNw",
-	"zo1vAN+rMbqqFINUmSxmQrmXMwGo8tqu8muknlWJ5RdclZdZ7pff4FwstKqvQrgEVeaGJt6g+oslvuuG",
-	"DXgoTJGxFDfAD79U+P+8YVCQ3rhKIeiFjYBtDVYBVNkzdXWv29DcZSm+9CnGIaIcUEUyh1aeHfz1dZtI",
-	"B19guh7yhpp5XPFcTA9dJp7RlpGJGd5lJogQWHQ0U0X+dTUIhr4anJK/D4fDX393yj9mg47hijsMHy9b",
-	"mG842YEPEzOcQ5T2x6xEiwolUthkK6c02DPFcWciz654hcRgrQ2pkJlKXMWOkIYX1NwRkDEsRXWOliUD",
-	"j5oBAnQ9t5ywzZjuwXZd4e6ywqHfkx5MLsLSHtDmfR8UB/PCmKJTCc55gZ4LfwOHX6ak/OjK60MyW0TS",
-	"4iveLSZUO7kzIhfcwFwTUerK+uGF2k1Sgc9+7rYj22xrqjUUczTBYtshQ7Vs+HtYUwofm2VBNiTfU5aX",
-	"EhTJIKdLMimlJaN2JHXFDy5Ay+XR+USDPCRz8yx17cG1rVyFVSaT5iOeJWRCJSnM5DlwBlznS/eS/QLN",
-	"yc5c6r47ovqI8iP3gmu7lIv0RpljG5JLNkUjMePEmnOt/cgnhAPPlKtI4H4aEqybgz3LNSmE0uTZi+ft",
-	"6kh1ESz3ztPk5NlzMl5qw0KeP3sWmn+u+IuTbyxGByfjCIEQpKB8aStpoWQlDdE2a3YnXpnwIzT7R7zj",
-	"+6HNOHZNlR+Uwr6NGg8uLYIY4dgiTzGhmJUMWC0Z+7CTCVq+kP8pzfKcjIGIBTp2vxQC2swe+Drcdd9+",
-	"KSS3YVZ2hXcGp3//NaS6l2FdCIvPIdaeEQVO62lWhgioKsus+TFOWIXtndBBWS1R8dl0aN62syDZz4FK",
-	"9xwnHZJGPaAZxR4Y/hMtDJE6tYU3fCLet+TAVuQk1H2FO331+sfXH16v1hHCgI4wqNrTOruTSMjDj3aL",
-	"fRJUHVJiCZp6U8gxzE7hy/LPtBJ3tnbF/7FcNBvFF0QkCwk9EKOY0G6s+N6oUDVYzwxXW4DyFTdq0j0k",
-	"H7FQfioy8Bw9MM1VEkPOboAs8FWP2Mh7v11htbaY/srMvsN3gFe+6ArKRtjSZCGkkSUw7ySuMb39/vye",
-	"OPBLkcEXxYA/BBQTJUZbEOMrx/CvL3bm269G//mr63rSks4OjBpQ6pkhJSnVaKKxTVNoE/8ON1IeH8Nf",
-	"VY2ImkDfaEUK0BTjPayNqs6UO3Omqhy8f9ZK/8cOle6QSfdXeNBEui6kfcyd65HtPmeQOtdkdWP7Spfr",
-	"Atjj4PrjFbDyBV0qVJsxAaYArhPCEQIlcKxhl3hzkaI8G4tPhqk5InV06UTko/ciZ+lyP6DsBt8OokWq",
-	"QR8pLYEWe/FY3bub6msG6Mr3RPlqzjCa0RsgdfgQsG5p7p4Dyt+tjb2JZZLaZURDvS/w0QPlk9rJHlqy",
-	"W8cqLtzJ/FGcv4+ZKXumKr/46AdXSLbONz9oeoPPUJAzrwTd0TB0enOaZZNoGNaWSbpvsmEYCNNQGFEP",
-	"rewurtQb2Osyp2FwTZ2D0iqmpF0PqivufHLYptWuHRaE6cQ3bsjIYrY8q3yRHEPF0QDPODY/ZUonVu1V",
-	"2NWVC5LmlBVXHM1HVeRg4AY9eH7y/NCw9kmpfEEbQwcxSn0puO2aihZ9kEpwXFzFFZi+4gc2QFrPYBmY",
-	"TmmW1TesRSAeHNqzcDN9W3u1qtdnVJExAL/ivll5UlUfNgDk75UTmmMAc1IP0jxea0sSyrWHqmvjWnco",
-	"djSupsVey3he5s9mBUvii4LbQB1HP8mB2SZOa8D3ildjofP60IbOS6DKLsWT6oSUc3MoL05OQvfAwfNn",
-	"zw5jtvqPbsMPxF38dDTvx2Eipj0/BH/kB4/8IMoPPITU+FdRlfGSFExhAW+sluMeSGQPifcyWsrnJbJK",
-	"kbHYtplV2D6YqtvqeO78cy/PL19fvP7lzeuPozdv37+7+DB6+e6nlz9fXLz+6eV/kn+IsSKy5N7VhrRt",
-	"9ZP/+Pn1z6+tg9IQkjOMUnT1B+o4i8LuKCDFL06+wREDk2TiYjcMMXJ2yOEV/1CZIZQvqG7GwJaOSIzO",
-	"yHUmlyNZ8v9rsPgas0/QmSBrjvUPMX7ia8cTZbTHBXo4F6LMMzKj8znwIXnnZWSbfWIbihqyay6L5jlB",
-	"1mNXRi7gyL7holSs8aRutI95KNiFkhzcwNJe/5xKzW3rHGdymYC0bVfNP1eKMrvg0CjxtLnZb3ANqwHw",
-	"zTv/xZ1cGItkZRJbkMbtqqP8rTvf9TV+16ZyblkexqbkN9pMRJp8mus23Ma+TXKszDgFnjLfxBkD9Iy0",
-	"0GhYkdyp2ozviBgraDzPKa9ac6Ok8vLyFzzzv/14+TcMmULOFWsGXkOG6zK4+ko5zpmaQTbq6JTqig1X",
-	"QBVvc9pRLcevKfLgttEKp0eVnd2q6+wvocoixb+J8eZEqn+IcWcS1UOV3/nSopP+jLV0LMgERQUsLhv8",
-	"FbJG33GZ31R9RprwckbmIs8roGLaNcwIazx75hzj2Out9e/t2EzZApzNOHw3QtDmzqzAqBsTxpFkNI2c",
-	"VSM8o/QoTc3N+c8SlxLRjGc+swYkRaagO8veVrzo3iw1axH7g93Ao/2zK2m7apJuxSGfMVup1pj4UTet",
-	"sXJCFHrvagRlXGnKUziCTzhHF9RjRJ5zSZNC3Losc4RF4gextpTTutVQqxNGrInzFUcx1MA/9r6XhcWA",
-	"wic1qroRtErq5OIZU1rIZV0nq64xbTifSq54WOqo7oesEowPt4cMGTM/YMBy9b0VHA8UwBXPRKo8Vh9R",
-	"nrlzUsMiO6wSDpxRqc5wNmLV0L4Z1vDFVtdm3ituL3pIHLWrfHyrqT3VDblVxCTQ1zjVG/fmJhn0nYtT",
-	"VBCKweqJTTg/sH3/XYylG+bwjNCxAq5Pg0burJ4PPs1zkVUtDGOya0uuCkXY/q3glV5iixcjHt69YcKO",
-	"vp2a9Rw/C90WDZ/FY/LgHpIHPYQ9cY3NbLU8IYkSRQt4DYoHN1Onvx2ZH4+fxXKW4kJAC9+69fePdZEj",
-	"g7tPlM95aKmoCVancOUnmCQsU2eNxVsOH+pYV9wZHonVniWKCRkeCLYPMkKDjcdF1coqtRhN6BqJeT04",
-	"HOeK+5ITNRKjo9JZEW35ByPZeL+UPYNhVaLBpX447uW3K7ihlIbm2QeQuVytOTqCq85OtgVXErbZcgen",
-	"RClTGLYtCJkwDAIC3mO0ZpHnCsW9hCjRsCpgRoPjoQujd1qzwhjc3Nka9d1dez81/pUg9aoSays368Jl",
-	"faG6fG/V+lGRfFQk/0CK5FqugELXAXXEECOuDrfQKLfgKhqk65GJLb26M9ct46tfJ/i6Cz4LLJKuH1+a",
-	"U6XQh2VYwIHvDjrSQuTkf/7rvw+bGqf1ucVLeLwJZv2Aa7xPDbI1WVeR1/M8jxzHg+qWnxWKV7YegFpt",
-	"YGwAG+o3GztVhdXQMWM25t3U1iqhrE/4wDbrCWscojhWWSfCmBYz5lCCURbj4SzmCdYt7+Pvs69nj6n/",
-	"dwcpe5S+WvUY9AJgpWtlV8xVRyvMCoB26dIUB4L9kZpm725XKj+q2iHMPpqtuuNQ14EMOZCb4jfXkpd7",
-	"ivMruluXnFeA+TTIfbYQbHOdqsxXxofkvEowsCEotqbgSpJIvWWmE6IFyYFK7goNfjJbhnkUD97eaxx2",
-	"d9qE3fFDkdbPGhMwE+EdM2uGZJIUUIxDbRy1R+0lsQlNAW9VTCaAJRKKjbH/BRwXE3qshZ53mxAunBhJ",
-	"sQSlglSCdVeu5CDQ+fysqkfJrMovuI0rtdFbrp4FJis4U6oty9iIgXIZSk9sNVCoa6jQPBcL8/4KZGJV",
-	"zw/vPry/T+g047/mUuSFGaozvwcPCPMONciqXoXQc3Na5OeLN+ahmokFoeZU/+PCZmo8ZgF9vWl+BvqI",
-	"Ao3xHeU8ihrbYOOxQ441gTkWiTByoVljqBZlnj07ayCWxMAYbiDTATFGRNipAqm4VCCHxYSO8L083u7A",
-	"flWh3B8qe+/CpVCZJUTrq17W5M0bJoOkK2v0NBjOrRdW3Hfq0GOS3xdVtMTihgt/DslA4P/zfPCsstMI",
-	"bktatoCpD93wCbxryl4bbEcFmTpx8YjxSlas3H9pKSVaxd2AVTJx63cL4nomhdY5ZDaZuKrBcfD82beH",
-	"dbS3kRsEB1uHyYzQLI4iyxx83O8qncFig+/9/u6H1Pjh7WQ7x/vaz52JtypeYP3P7qSxepT1flhjHZN1",
-	"7QJ7qLYyQUYOOm/LCFSnGKBuwz2D8gdfbN21x8zgfVR/flmV3qzha17jxkY6YcGsO4KCpjMLR08U4bSw",
-	"IaCZ84ihquw0SQnal7U30j6yOpTzBcanVqK8ra7BFClo1mHR/WDXdJ9yu5lhXYOu6iwDVDyw+7Uoanes",
-	"Dv8M+mfHgcTBqzOr0MBCN7vB+pgVAxCyZZxY0Kpelnd05FTpK/70BSkYL23siytSg7UtGuXCQ4LoE35c",
-	"3K+/3Ocn36yJk0aAuSdeg2N/nu5dP8HC7qx3864/ThvJR5l1g8xq8aOBOhODmAgj6swXoZDgMk6MzIoK",
-	"UAr9Oc9Gh8+HimfYzIyFkDcYVOHbsJy7eD6joz5R7t3QeF+rsfhs6MSpeLKyuAlwfbN7B0f6khW5r8nB",
-	"g/W3jFrgquBuw3PuZmyvYi43gmO729q67syb2scZpvNt6Hysu0ra6WMw+gqfhF0l79I8bROE29n+xOnr",
-	"f9wmXJVDtW6LiJ5yn3hNgGvJXDOqIGebKE2XXb1WO2ND6kkqi8frD3R6RtZ63zBzrrt6SrO36n039N3Y",
-	"zPeLbMT3tftui+CO99fdF0ng5yLuNsszRtx/xif7Iu732GzYLvTBa+itQ0W7pOz+kfAP1Tj4sRPmZ65m",
-	"jua7gAlj6ROdY+k+l9ODZV+NzpMJDiNMxJYg5sAVYXpjD+KWcHvsa0zecxvie6KdfvVxD6R99hXQT79U",
-	"Q3Z+/yKElwSh65F6PlLPr4d6vqXypqHAZKjFaJHRpQ3x5TXN3EgoudBVCaNuj8hHH2Ol7OqIFq6VrjVX",
-	"nBIJBeMGNXxJFlrlgmI91tSXYMpKSDAKOSvR7qESAiqleZV3yjM0dwV9oRRwjSH+rkGOTQrVgtgYZ0xa",
-	"OrBemFZcqw3+4wAZmYMsWFUM3Shah7avg7XJz0HMDf+JtqD6kSn9U+OgNiQdVf0lSo4qndlnR3KRfWN9",
-	"blGyUjrD1aPBsAps/HDw1Gzr2clJQnwtjRcnhx1z5tj4MZyyoJ9YURaDUzPCoGDc/utplUvEuIYpyHtu",
-	"+hge8jpPletO2ABe33fZngfm4eHRfpHpnV+MZ6txhM22jwHpaFKJbgJyPK/yHNT6BHVyw7gv1NQwe6Yz",
-	"YQiMCxf0sHzAisIQeA35sj/e/hUaaPs+WNwDAXE4ZQSW66MIctohZ+bnR7htwe0PYhHS9yloZcsB4PmJ",
-	"SQOWqyTbNVCcDOZlBD4DUEtIRlm+JAeUZGwKSh8mZAFw0/gJee5kMiSvaz4WFFj0HqLJxAX3kH9nPLOR",
-	"ilN2Cxxzjp2Hvbp8rwZEYnzXA/X+5fe18PxwdpA9oRVmnyu6VYLS154j+pXWFXg5E9hAVCwCPE9FAaoP",
-	"dnfyKJS3OiMEDXe0aMky2/bRdqqsJTlXOjRTRpyFYq6xkq0turEGb43c3hAiL6zcd98oa+f5jMiqzM4h",
-	"iyHqD15cWwDWR5A3j2j5dSigulOIJE6f6YGXYg6cztlwSYt8bZI1FGPIMsiI+TD8ykb+B528mSJT4Abv",
-	"XKfWBNvpYRCH+WNI3mgsjqwcXldImiCbqNW6Km5XaaqxFAfTmMltwyyi0ua7OfDz928u55BuJ2H6E1jb",
-	"mnT1XNx8VWmbP02u9QdsiDuHtG6eWkNcdS1tcGvXxuzIkJ3TaRWO0fhmJY3SaJm+UFZGtEjIhOUapM3w",
-	"V5BqIRMDU8C1YRJzKrWtLY1hpYZt5Iy29K7+VQDeNTa0YpOIqf52TTFzQ11T5F9dVaGA63ZBqMjHrSJ8",
-	"bssYAe82bU6A2613WCh+2zTJBpv2j2jh6PHiy1IqA5j3adUIr+k9nUbN0jXUNSDu/pjhl4TNBpab+w6x",
-	"ufF7d6xt0FIeyx34RFEsP99EY+zuYTiCDaKTIgd1OCTnJCvtHUOrm5t3yYTDDF2hophPBp+8axbQvQ85",
-	"L5zi8wTTNjbZO6C2v4sl+ZJq/6yGlTwmmX3uAp0Z9iYKEdNX+lklBYdryEqXnHBc0YRukeE9ZVKt0G4r",
-	"mxoRIWc3gEkhkBBVyorTnyJHdC9O0KUiUMPEDv8qFRLI08OkLS7Y95mqmGglrCA5OzgZfvvC5Z3Z8f2H",
-	"fio1s2lraHFiSjOeanaLXSozhTWWgE1nWBBTyIwoVrCcSmYU3QmhmuRAlSYnw7+cuU9Umc4IVeRq8NMP",
-	"l1eDhFwNPshSafvnS1HylOVXA1zS1QB7iMHVwE5DcqZ1Dlgh7mrwmipdGGWwesl+8xFWfpdgqz6U06mt",
-	"eNeo8rlZYnpVX+wDMf9gxq60ebuZ7Vj/XgLktqVkn1deQHyquXWLva9W+uqN7ZtCoVvNcb4ltuMN5a7s",
-	"IRomnXOyVXWWt4JF4lLFpiDollTxtcdB74OlPoZD79zeD294hYH6lsYVMK8VxzutNo0xK0O850SGrhsZ",
-	"L6ruYjUBljlNsTFQAXKKCXFBWWsvrX9z8peghnMpb9mtkE+U19EJ48SLiXH7TVtkfwCm0MUKGlThLhFK",
-	"35z8pc/9UNU4WpQnOBh2Hx7ZF5sV97WHfLfbrXRrv3uM/baRmJZBuSK/kBt5Drg+I9cOVa9dJrPCprES",
-	"sENPWJk4Z6ovs6uw083ko4V4Zps0dIWH75Ht3a8a/nmCxDcRlC82TvwPyP8fAx7vJ1w8ruXvLOUfI7fb",
-	"c0D4W3ELKig4bvVtr+VDoLIcXOP814e2IyZTjd0lDQkmMYKLYcZaUq5sLOWpFaaqLh0VZWWy7sJh6Wrq",
-	"1KIF1r4aCz2z/tbaczFG40TLvZHYPp5j86OTBfxsgZClpeBTZ0Q9tD40Z22x/0hnLG/bX82qAlHwrHk0",
-	"vuiGnbi2clihsD5BhkEdRkNJqhFZ1pAFnRzjz7HRLnVIvjMngVGmZlFYlmdc1/45eP70WaMF9FuQU1vZ",
-	"vgmIKC7VHf+x3pj5DYMHrAuy/QlChZG43Gde8PL25sCM0aEm2i+SppTocqySoEYiSS2Ld+0A6GRiW6fG",
-	"PFkSjhjP4BNkVaL5ahSDmfeBLds452eqgRZZhyrzaGAqPnZljyqIqypUuprIj/z3kf9+7vgNA6eEhpSU",
-	"x3jQlhw2bJPS07ne6KyCNBE7h9oo/ao1VehSt6GetSPde5V39aC/Dxfdy4GOvSzv5AH/M7i8g3Pd7PEO",
-	"weBP5PCeN2HPo1jj5w2lpZyjq6DcHGUDndDHHYovm73bwfcbndvBBd9bNcJqhs/j2g63+OjZfvRsfw7P",
-	"dqP7dYQft4hFBzu+g1fLNycbQy74VHmNKiQVHYY/0nZzhd9s8nI1ycujk+vRyXV3J1cDl1DatI0jvKS5",
-	"jgd3+rjCMRtFfvrJoH8F3eak9y+RdXmcQgR9rOqzfxfPvHHT3fLegzl4LK0OC16bSySMh46bmC1qVy/O",
-	"/sj6vcqbn8eHswFDH104jyakr77iz87ibLvnWT8DU9vK3SoPIbFBb2VfEtzlBHkreCrysuC25y93+eiS",
-	"3UJGJjmdKnJgQy+vqRqJyfVh2wh1zknJb7jtfwE2gNOJ03o5h7BDSdw6dbHS6K2HgcrO0CNPY83H+PZu",
-	"OSJdncM3msnOgzyaVWNkh9EsfGXrGT8aLtYa4dSySuZalkiRd9nrKmfYyL20xcwfEBywdY2QROVlV+th",
-	"hJtdbgIb2O/yYdjAc2c48KRhZHPndlpHMc+hAK7tzew+UFVH5g5jZCWMJlIUjW+r7swoLCSrLfE/HU3F",
-	"UfvX7gkwzO7uwzchrboJV3Ince7g+t9maiUET4jShjRmCZkxpYVk6YiLkauvIySZiDwXi1E5H2VlF1IY",
-	"ungHtG/7SZGMM0WqrLXdU9o2SJfn6t1k8LVZ2Zv8YbOhvcUO/0S29u6Wqe0n6xLMqlgLlxpcgMJ6BITx",
-	"nHGwrl9eFmObiFxy9ltpYyVc+wbH/V2lP6tzc8hrcaXq11uLSa0ogOZ6Kzs9LqmgGRAFVKYzcxBdtvsm",
-	"2NyT+b45yeex4Lc2+mjEfzTifxYjfqvQp2F0FSlo4T2H/HAtderWiXa18ke6/c6oL0GutiFTa3JcWmRr",
-	"k/1/hUQ9ugAeXQB7cAG0MTHwAvjymOtFg05HQGvkOt2lkhoSJzIkrqIIyenS1xnZYFfw4Y3WsfBGE8Zn",
-	"IDHgMWzzf8sUG7Oc6eWpDRfdscv7HbHPytIPJ/h2+TM2X0kgyD16PO7B4yHbgLRW6r7HpgZbido8CHRG",
-	"CiEWvOKHQWU/CTaok1w28dklJtvI24zMQMKpbQPoWuUT4NlcMK4VhoUiBN7dubJXnnnfCsHncbFsphuP",
-	"XpZHL8tX7mWxZOOMXNd87hqpx7XldD6dD6scVvl8QTqfAn0XFeTYS1L9fDSeropJNAel4VLp4SU5Tzt8",
-	"JX9EA6Dd7GbD36qK96RW8AYPR7Kef1VFsu0BHc1zyknOOHTAKDl4fvK87vXbehiKCzQ73GtDp84CpmLB",
-	"jczvMpqC7oKrQFDLwgfPnzUTns6nwNMlgYxpIesiMwtuRJiGnd6XSmwaMlDpwOpbHAJTgOtttinC2ML2",
-	"PVkn7eCfxyrpNvZojdy7wPJojexVLKtN1xKkF1UW6GZSsampSFwqUAqUKsya7yXpFmlT3TMEVbIhaSuC",
-	"76o30M+/miXRYbC0q4fMxnA0Htm2VFFKdo5ffeGK2Xl1MdvQw89szEGb3YKkOVWKTdhDaGx/gC6vLwWf",
-	"5CzVj+ral6CuWdhdJrYfnKUshpSs2qkPRINshVKktyn1oMDYN2nPtPfDqtSH4XLVes2kK4EHNZk1j4c0",
-	"y+LkM8t+ZPzmnmRAM/SX4JfGLUaonvkdsjOiZmLBieC2csNKDMcXXJPpi25j9ygrbgib4TcuBnLVe23L",
-	"rp2Sq/Lk5JvUvIV/gf9hOYfmD+b4tP1pN9pV0AyOrCV8baeAdsSvD+S0TUYl2ESHFEial0qDJAeZSM3B",
-	"+AfDIjt1ZU9njE9zUMkVf8v4D1TNjn+8/MEo9BnDJqUJCSqlGoqXU5cEVPsPbHBaGDBEFXHQcYjehSuO",
-	"xViYUqWRwa2xn+mE5GYOZ/lKbAeULhcWtjCfSaibFQzJO54vr/jC90dohT0TprBslyEwEbdo9b4zX/hP",
-	"KPoMyYcZXHF3gsoFBtqvrAnyH6I0IIk1XVdGX0imNXK5Qhipk9CpqPyTY7jiaI/MyBL08IpHW6DTDL6z",
-	"sHCfbUSrWbprfmBzCipzBjIOehWgNe/z0ejWZXTrOk1bTFndQIaV27HICi2A2DJLB1cDDH6z6HM1CCUk",
-	"GxC3q5ltE2FqgF+ULF2sa/a/qml3Gbn9NPeqidmBu1ov2r5aGJic1+09XUpw23Av8mwHcP+TOclDX/MT",
-	"1T5a5UPFOrzoAf/cqwl51fBLeVAtrFmozCFjSwmwYeNoKLYGc8D4FsHJnM5BDklttFkxNFWQ5Y04gVHG",
-	"Phna4aNKwwU+8qB8b9GtdvjPpT+4zUVw9MKdzKNi8Cjo9yJBFmBCDI9QIoN6VNkWSBbKSclzUIrQNIW5",
-	"xqrBZFLm+Y62CddjYAvZ/okiGj5hHwQJWZnaDBKsPyiUjvU1mCAl4Nos1QjYkhpJm19xS4XmQhl6tzyz",
-	"HcRYutLcQEvKOONT29ZgLnKWLqsOBZYAusYEbMqFhMyF7mkjLrcFGjWj0tBHZQQC6gOTCluJjxrV34Yt",
-	"rexaLHxxLBTiYaKJKPUVdxdybcSikX3h/xpKdG11AbJOFbAykp9SATYsNWueo0fqqCXCZ6DBVaFE+w4O",
-	"vRQlmVQ9Nym5tl+ra8Mirt0Fj7S4xm86RPtL+9pOmY+rba1d++DB6dOTpO5x/WJTi+uVJKU3RtnJIM6u",
-	"6vvoSlCqLyS+ugnNFSSrfb/vM3SgOuh1qg1ikru5tkSe2Kc0ZzfwpSs1XxA9rmZZIcIhccCjxZP11gtb",
-	"A9b2q7L1SlDpEa69DL73kHoPWjOOgn4lnaT7pSjmpW/H2Kg2gfRbz6Qop66aLC7Z5l8/UeQ1n+ZMzQjl",
-	"NF8qo0MrQW5gaelyQXU6u+JQKSW2sx7abg4MPZ6AlDS/Gtg3QRH/I2RXA5sxVQ0mJhUhDkYnVF3x+UxS",
-	"tKh8cAac3FDNJaFKYRvy0Lgj4R+2vqrVUVetZ9gOyJHs4RW/rM+P4E6IptOqm8ip467WNWBGtmYgwSFG",
-	"Po3ahmsMRr1PdbE117qG/QGcJL5m8J9dOYxTAgdkulPecUepkhqfNP0kuCiWT1QF0PuPtd6aIBz/KxUZ",
-	"/H5sYXg3v9O6zPmD85NvD33+PDlQmuZG2Dz0XHhO9axmwuaTQVtJW5cz3Kkdx2LLW9pvK2cTj2ZUH83Q",
-	"C80xnxc+aqHWPhOgvoQsDARavElPRB/d939M9/1fvmxqe47gR2jdRc7B5YESpUyBXFcPrpPAqLWYCZIK",
-	"PmGyMKqvvlPOZjfptEz/j0M6dyCVXqKKWvrMo1VSeR8Gv3oCO2sjevQ+bX2RiR/Nfo9mv93VTJk5X9oK",
-	"zcsEYC9/MmH6jDA0rTU6bHZrNVPK+N1IICsgZ7zbuf+61VNlRhWZ0TlGXsZdUEQxnoLZB3baQP960y2V",
-	"EKr6uOQIOtqZjibLfvArv09Ny8/RIWP503v0s3Uaud2rCZlLMZWgVELglmXAUzBgUMUmozaPkXLowGdY",
-	"ti0DuUe3WxMXXNzJMQcqwTLNKAJcpkL6LkKSTpz1BDFPaVe4rgW2LpCCuYjCVujLFY/EvliziE8Qt/EL",
-	"QoHBlXGAN3X/H2xSfHDyP//1/z49IyfDZ0+NWFEICVecoc3cO+rraa4Ghz1M0jY6ZUh+cs0omSJKC+ls",
-	"1Fd8AWNr9aHqRjVjAsynBrUpUSBvQR5J4BmW+JtIOrUxJ8rVsTYyiJFfVIdB+qJa9k/uglbufBUf8YKe",
-	"qKqhsm+ZbGN07K+pKLk+7Kr7Bp/0WpGroJ9+BD7Vs8Hps5OTE2vR9r88TfoWNltjMn8RWMyfbbKY36ea",
-	"6c59vaXaQWlX+EgIvQ9opv6K3IDrYm/84WI0Qgu2XaV4h0kLyTSoqBW6QfX8snzJmo480TrGZOdKFkEY",
-	"wD1HzXQbQFzQwiNz7q4UEfM3d0dN2aonIZAe3hd/NsoqVllU60XTRmXXij1W+1kwnomFEUan7BYaAZzj",
-	"JXFEt3/foguc7AMu615B20/TZdw/z/Nw5w/btf7zSpT1psPei+4q2zffNMhPACWKNlWsYc0ZgDpBzhZX",
-	"qQFuvLTNFkUGSR0l3LGWoSGXKDHRukKx+bSDhHoY6PDC391Y9ADw202cq0N8pM9rK/lU59QXkvsX6bbu",
-	"7PXFucdLnDwJC/b4SlpJUPkqIdWiEjIvxx5yCIbst3vHaaZzWK3bLfiyEKVyy1FG/3djVatFu+Ua2twz",
-	"ZuVhKm1Ho1J2roZcH/ZutaE9zOyybXMJagbZ/ZZjrqe5l6LM79sQaB389bn84fsDWhzpU7EYcelPVam4",
-	"3YzI/9JdmXilupmr0RHWNrO+q7BgYKRHoOWIDg7jJYwbHRyen3zrQhwxm56SCnE8w0gpJ+OKeB48f/as",
-	"mWRvXtpYCuTCx87dTyi3GfxzBXLjxh5LgTwWJv5MUd+NOsQBbseLEXtCtCrr3a34MC5hRtVqongf0rax",
-	"9DASmc0lhx2ReSw1/FhqeC+lhq3G1Gg02N2FoObxa/IfcMRWm8HzeqaNNlJ0eAZKv+DW67tG8b9/89J6",
-	"1fyxLu+9afNdMuaD9R+85mWeX5M0ByoVocT8E62f+NZq8aa+zGAftXT3wAzuS1b9XLVzu5D1sWbuY83c",
-	"r74z4T7l4OOgwt4wVbdrsxptcIRYKB+TsBDyZizEDTLrl5e/DMnHeIgSLtj8lokFzwX6xaKc3JWJzSl/",
-	"qW43M3QNn/SxW3bE9DVmnKJhqm2DinLxl5e/kAPKCdWaprMCuD58NLSv8cFX4bEWhghWaXS2l1c/XBAN",
-	"xTynGjx0kAOfTeVLv9iGErTlh2eFwWy1N59oBNI/5erTeo+VWJA5SLe1IIqoewsJySnLiCirkB1zCGEF",
-	"S38g+0STv5mdbMVLb3k2FHPgn4rcIoo6EpMJSyETaWmgfqjmZk1qBqCLfIj/3QuCeXLxiGX3hWU0OOOH",
-	"RjYXPtOFVR/RpkuNSIuOeJebf4ApoZQsYOxzKoFPGYfDM3J9NYBPNNXE5TVeDa7PyPURfErzUhm11Pzz",
-	"3cX12RWfU7PXGShQZ1aCJioVcyy4Y4vJn/rUgeuEXFMsG3J6NXhNlS5AAnkvcpbC1cA8NcB8+uqHi+vk",
-	"il/b4zv1eVDm+RKoPH128vTb4fDZybNn5idbPOsUE+0Bf0jFHE45ohzNzS+TnE5P200ur6/4Sgud//mv",
-	"/zabR+v2/3NN5hIm7BOosyuOnXKWc0EmQmJNfAMIVVbohN0CyUFjpSsX2nhG6HhsQMjFRxkY+E4yzdTs",
-	"+LwAyVLKr7iaQ54zPlW2cN+CLhU5eHV++UNC3p5fnL9MyJtXv5wnZAwzestEKY/dXxIXOyQ24s0pT0jZ",
-	"mMtDX2DdsIjD9IxooWlulzShKWgbZ6gwSXjBVDRx9BJBZGPO/SrtQRfVGYFirpdVli1Ukdq7erK68lYU",
-	"OXh3YfAMPs1zkYEPLujXOZdpKFRkxorOUinp0q6g7wSjqRTl/F6naTuItxm/xYLDku0Mc0R7LKDVhfne",
-	"Nhpp47rvGVZ6Iu95grB38n3OI+uoxvvbS6P/8n3OVNWKvc9JDHe5z/EDlXFf2Gqo/kokLpVyaXNgmGp0",
-	"jSOW4SG/Iwc+8kuLjC4P99as+aUoCnqkwDAGzAdCDmOGU9Wcpy4XwT4blxqXd3hGkNFOhCRc2IdqaFfu",
-	"ONRqf/1wS1jm0kXNg/M3Y88NM3uGchozzE5pG/ePQo9RNtwuoweAq9gpeEbIJrgCLwtrG8jhltooDhtV",
-	"ZLgt5hwNfk02n/B7OgWi2D8hIU+JFuTpyUl9m89O0HvVL5C/Ct5/etKj3k1szNQGguyjsfa9VrJx0ktX",
-	"ekAYTYIC1Z8yASCeEGjPboXM0FQKpaqkoljoXyyu347LQB3j95qO14QA6oU4WtAl0Wjxr5xaBZVTxtWQ",
-	"fDS/WC3DVpAKBK5rq5ZlrACuMAGxXV/LDuhLulS9upHQlDwDiZVUsKCMmxE71ZRzV5GgygW74tet07km",
-	"yojyM7EgBeXLqtJYpGQpuN2lyOOG5KVdgFhbmndI3gqJnQc5eXZyckJSyFGid268Z8+I4OQ6Fbm6jkrz",
-	"9nZfmiv4QMeb5Hg8G9eb1J5u4q58ZAMuDet0Neqzkf2HB6uENMWEpC78nqCqiGWLaqGoHb1piyPj/wLR",
-	"FG2wOeZLLYS9tNUqwvUlNj+2aat1sUotbICSfR95ELINVjd+9aH4XXxS2vDt/iHNXfRU5FuPs4G6urv+",
-	"j0H/d1Gd2vb9v6Kas8VH1nXQ9/VQM9nis0urMmzxAWoA/d9/Ewr0/T+rM4L6z9QUt7c4ukp67v/Nfxph",
-	"eLvXv5ei2PKTD2KLD94H8nP/r77P6XSL118xZchYKXvdzANILi1K3ZXdbXjIo9BS++yQI7S5rc2YQpbh",
-	"SmlCEsoulpEhLwj7b4cijRdfuqQab8vvlGp+AJrlzKg5bFpK1/LbTzeWQG8yseCJf4wdtxrFlMdLz27F",
-	"kUjTUhpOgJa+ou5WbfObUZ6NRMuhP9GvtPJ5oDJ1PUzV7XVCrtFVc33FzYBzybiVUq6HM13k62SKV/4A",
-	"NtkGbVC7DdKo1lLpMVXhMpvdoTqzoM0wg0cO+cghHznkn5pDVnSng0NWTtZHJllVNkMWSDVLifvRZny6",
-	"Wj+Y/LkknuBuzQLXhrW8ckyH8SmWGbLTYySsU8ElGBKOlVJ9MoqrKiQzW7EEW0OXGdNES8ry4SaWZCNb",
-	"HrnSI1d65EqPXKkPV9p7mNuE5eAj7OtAnEee1Ii8WeFKPoxNcNstDcNxsBD22Bxn7WwyCh4Z55TfYNfi",
-	"w53YltFwvii+9YNZ0CPjemRcj4zrkXFtwbg8IetG5iifmtPpoylxM0eigVkMvccH+G+iBXn/6vua4o6l",
-	"WCiQu/GitfHSn4MXubDnR170yIseedEjL9rWtPf5cyAeta9deB0nrz+lkAdZDqiLmdupNbGtWJyP0F/T",
-	"E7cVcBTEaxD/NRmLjIFyeUKLGWD3Kwz5mFFFxgCc0PSGi0UO2RSyKr7GNaTuDLDp4oM/+WVvm7XxyIm2",
-	"4kSPnOWPwVkezP9TIWZnqYgp+//Yu7rdtnEs/CpEbmoDapr5u5gEe+FttzNdzE+QZjEX46KlpWObY4k0",
-	"SCqud1Bgn2YfbJ9kwXNIibIl52fqOGl01zqSSFE8vzzn+4hk/W6s009C94dFcs57ULHPsUhvu/6TCg2E",
-	"jvUrlkTexgrEpQ07wCCD6g9lhRmWcwda2YHnlUX+Q4Ju1FTrwXiOC2TFFQw3KxGR17WG+qfqRay3CILt",
-	"TN8VaDEVSAtBnWNsQIdkFWIqgaSGhlUsSB/LuqssVGQUkAkuWcbXhkIgqayYBuhJq2hD1o/F9ix3HdJS",
-	"MKvGMsyFeS9tRxnGr42FvSZge+Ujs40+nragbLJurWnf7AAidd9ezd4byj5k6w3rl12N0VQ/LSY57vVv",
-	"FGcr7Wu+A3lw5fb3BrtpsF/XFYL1Im2u5WTNqq7Jm1tlsnQ3Ds2CZdwwjAMqqEcUpng/MGNFnjO1Qs4W",
-	"iyxzBDU+lr7ZPrqVfiESbdCVQVXO8laG+o/SRXeslOQUYFJ2ACblObeQJWNZPy9HwLMKW3/oTXboA99l",
-	"U/2y9KFfb9F6i/Z4Q8Ugxx2RIjY49R2AzcgwqHinfL1edXo6F8YmtGI+dmrUqseh9m0MELGdLrnQ3UHh",
-	"a6V996FdKd++l7Qw80Ud0RNl50lUIj+1p3WPnhUFmLFEunw1tYBnY2uGJfbMqhmlFrHlTkzpbyvQgEz0",
-	"S5AZnnF9xf4W/zDcYU1QZZ/jK14Tnv3s/CBcDKbBllq6mDecpn13MvSe0hThBGW93LdsAv765CZdwL2t",
-	"621db+u+7OgtUk2dNSJC9yayYSILZN7kdsNi+KMpX5BBzKHT2xlDDTLrtoOXfOE5P7GtyxdVBCg8pG5g",
-	"1cPOwkTuev51SZPpQ6DeLPRm4amZBZL9a7J5a+C6twwNFo04GAkk4/64yRmE8M/4sMl3+V5vJyjwuYZ4",
-	"0jd0eTop/lFJVaxrQBXiBDR5OUtYzieQ+5AOZ7eANSId4umau5LIrs/YB4+zIrlGbGKrkCwAf705TSVZ",
-	"zutCoFHC/s6UZi87wpptjL375BDEd+iiv7z0kWlj9Z4GW1UoJ6r3XAcxYBdr1QUXBkxz16IdUTKgffHA",
-	"4YID1TxRrB7cE0wRao8TLgImqm46HR85KcCdPz4ienNTzmZgEMAMz2CtqQSBOR9PptBFRXXpYSX3ge6P",
-	"zz4MEZX3x3oeqs+M7t+zUO3UIaMsqzqSBzwrhDTD6+lFySrehCKXnjxZk3IejE6+x/MoZwzZIEAXD4/Z",
-	"G8+m43ROmz5K2Gou0jk7H12+/JEgn2GpIeXWXbsAp/8rmpI2aPFabezTSnUCyKD2bLyl03nhLd/7t+yp",
-	"dvZAtRNwiDss4y6/6OWuTRt8pb/OvtxB3XN781wSD0yyxbIzPGYeaJAyE94c4wXki6YVT1AFOthAe4tw",
-	"T/2SngUrjo53aYhKTsJq25SzUfAVcJSMzTG1j+BvuZIz0MxPnXpMJaxAMygmkGWQ1W8/FTl0EQYFAX9Y",
-	"fEE4q8PQBXUqpC+LLagxSM8V9DS4glCbPDMhnM5gKqSgQ1FSZ0rXWuiOfs2LysNwM38QdqKTe5i0q7F8",
-	"jRq87ZiWGhedFmfCsoGZq5Vk3NR+VDZMMJardXIU1SFxcHg0LdPv4t0xenXIS5GQhzc+qp8Xgr2Gnq8i",
-	"v2N2e/sWzbWNRNT/8QFbgmqOToseRPlXM+j1f6//Hx+1a4j5bh+zlgZ2lLvUEOXuOsZTOshL/IEfOaZQ",
-	"cJEnTKsc2xIyYdwcs4QRzrwvoWUjnBIB5G8SvLcmaf+FU7smFjnHzgvKMfv6yo5sLU7zLpj67sXucl9Y",
-	"iLZ7J0rlwOWNqlt+wuqZG1z4knDx95p1dh/lnM9gN6A97qq9En019NU3j0ZU3b6m1WmTUZGBtMKudySn",
-	"IykKvLPGOIcuIfhwJIpKWFFi9ZYhPyJcw3SZg0GnZXjGuCTRZUJinFrzMX8fsZS7ydYJ7o7ss9sVe0o+",
-	"u0cfJveML/XYUs/3K0p94nkviWc0trv1w6YJR9bLnXyu3nhHjBZQTKiogEqEAm07jt5C2m4g1hHftuaT",
-	"K0WwR/PTlU1GTfUQU8V/wRc/dJY43omJ8+6sX2h0NA3kV7DDgn1GwvZNyvWGHWwaqyrdi/8LXpibPP4A",
-	"Ev8/vDMHu9/jDyuOdpM6TEK1SyTvLZ963yavj6afRjbVaYtnFQSM0x8usEuiGBeVIGkdIruVyIaaQQ7O",
-	"W76F5X4RGeOWvOoNVWdHxJAZxiNrf8o4BuueCQmhbXhMgLRFfLTCgylMn7ogX6IuVhK61HA91jHPsta4",
-	"YZRlP1dX7Sl0qAd4WAHEyK3JWW1KqWraOVkrt4s2NOYXFCx82wcXh9RsP4iroNe8CrijhnrxZ/2fNxR2",
-	"kM67Jl/RpiA0FOqqVUVc4F82tMQ9OzE0h53C+oUI2yPax5ccSeTRFvEVX1O1JG3szxeLhKxu84Ay3vg7",
-	"DyorxMCyFFkLXuC7DimbcrcUFMR/Ri/gtdLMqAKIZ1CxXBkboJRKO3crlXKrNOPL5YZZD7G184XiS8fS",
-	"QKrBYsSkAbkk154P3TlDXrKpexf/ZsBUx5ij8zfMqgVIn70X2jCQmTkby8rdEJo+sl9lItBNFVHII1oH",
-	"XSTho2VGzORzIRFqwZBnZhUzYLFAvFyOJZ9xITejxWLK3+OCt7bNXri//Px6dBjdY8A+Ac1zCLN90Byf",
-	"ZJhQYWkO3AUOQboae/s2pjnk9/esM6ZKz1TQGtWZgtJMGJardAEZU6U9Zv/YKezIGkc72sl73Ro/5SJ3",
-	"6sJaKJa2ptRGsSVtVSUxnX6h6ViQqKLGEh+JBx/pXCkDVDFXT5TbNnUxcHe8pwq89+HaoU8GjWWmEOha",
-	"ru3c/QNyA5saJNx0nRo5D19pP9FOeDyO9VCSQL0O60OPhs4zgDz4DcEkBKdu7y1SeiulF52nHG+JpcW0",
-	"UFBSVjeNar4kQBadcpw6T1JYQrWvaaQ9AknCshKYUV6dGevuyY7ZW6wCc2qEnuJdpraTkd/czG/rh+6/",
-	"y9JNa0cTGWIvI+DKfYnqoVvH6EM+M/Wbn9IGnYFMBRjqXt+g8kZ3swbrxIqXM7ytRgvD+3CTGcaNs46e",
-	"sTTseKt5unDBAe34OfDczv/dXZvjj+K+Pjlhq7mgbCRbapWCMUyX0pwxYVmmwODxHVanEDsCt3zCDTBh",
-	"DeRTJJsXlpkSG9LEFUj3hKVWEzDH7CexgFD8rkoLeCliqWmYlga98gnP2AS4Bu3N/ODbk6+GrXLwo3+t",
-	"Pe5pGqITRcKvkPuE7mX3urEfUmPkT/7LRluu+jqhv1cDz9bde+67k2+ozKSxjaotRqfD3iN0P0zLPF+z",
-	"Qsw0ncgpHW4XJnyIZ8YFktiFIWQGH929XsGyAbVIWjA2+IWYrV4uc9rKf6jSrZT3HanO2KrlErKxHEhF",
-	"Tlto7ohuIK/Tt2SaMPGKJCS82vCYfaCLPjDD1yT85MBWcw0eYsZosrPTalZz4BkrhCxp7JwbywziJaUo",
-	"RrjFnR35DeWXy7GsHjsVuT+11DApRW4b4k01zfi1Tq9/DeaC9epXlWd+9gVwiaqjzWf9AewF7YaDiCqO",
-	"TRG8fkxCuudl+UVZ+uzHWy3/PBOouAfVZ9fA0zkeVLntWYthQ9xIOkIPk9+6w04l8QmBlkvtXDPnwfgw",
-	"76VSCwFHp7+/+5T8eUS24NKZAv+Tc2LwS3rHp9T50enRC3Ru/EDbgJ8VRzp2stdoI/RbFTg2u71PcX1q",
-	"BICkWUofeq0QwLQQ0hxHlZ5Vjax7ic1mhqIopbBrZvgU7JoUCJ/CrOQa2ZCiEzQTGjOdEyooDvZcSNFw",
-	"8Q0tI46Cx+FGIsoJcl23fFsNDW8kqUobhHY2jhv/EAJljafQhEJveWvaRsTiNHj140XCXr49v0jY25H7",
-	"56uLhJ2/fsX+95//DhNiwFArGfrV4iNFZHQvJ7lIE2bmXAfVFqiiGl8Bh2tbET+VZ2ZzDZqvXOGsJhVE",
-	"X0ytb3ynrBZXkLFpzmfNTdB4cts0MI54vsy5RMZHc+qdO1kPzVbOQ8oU4xNVWowp4scmlcEoRA7GKgnx",
-	"HHyk0jI2aYYE9ziJO0mBM5pLSCtsd3JayYejS5TKG1++lurtUVxcgzi5FO+o0pIUbWdfa38ZG2dCeibO",
-	"+fgUjz8lrxD8tcob71wFfNvTafjlDQT7FKTVwAYaCqfNtKmdcGGhMEmEG+k2ifPpDUjLJjxdUB8OCaqa",
-	"OoOcqoKwjbEwNppcPKjpmKHlxRL0c7jCN4kJztzTyYNeaWEhwQ9PsCv+PRCRZQ7pYqmEtI2t4B7TMmKA",
-	"UTIJq+kEaOwU2V5DhBHwv+Si0e20uSOdqQ0I/xEdWohJtifwuszz5xY+0tee8hQsBJcKP8K2jBpRiJzr",
-	"LlqHltgrmgo9uVUzE8pZqpXZUgxsgD8/t3xSVtuAwM2i6B5bdAO7T+CjGFbzyjznHZrSwFBUc7vXU6zQ",
-	"crZn+aZYKk35Bc8lm3P/6pMyX7B/vv31l8CN5zbnTKtSZiQ68LG6t9aA0WNiKcJhzNGnd5/+HwAA//8=",
+	"7P3rcttGmjAA30oXv6/KUr3QwY6z70Sq94fiOBPvxrFXcpLZGqWoJvCQ7BHQjeluiOZMpWrv4buHvbC9",
+	"kq/66W6gATZIkKJkO6MfqcgE0MfnfPznKBVFKThwrUZn/xzNgWYg8c+LNIVSm78yUKlkpWaCj85GH+ZA",
+	"CsgYJXpZAtFzIMCzUjCuCcVv1PEoGal0DgU1n5vXRmcjpSXjs9Hvvyej1x/oLD6whFTI7JkidyAVE3zT",
+	"SD+KlNrPu6P9OgdpV8dh4cYlObuDjau7BC2XF1MNcnXUK0gFzxTRgiwo02QCU2GmkUvGZ4TOKIsvmXEN",
+	"M5A4/q+//npR6TlwzVKqYXWSb4FKkEQCzYv/dz1KqQIJdwwW16P1a/89GZVU0gK0v0P1bro6/itRlJUG",
+	"koFkd5CRaU5nilBFxJToOVMkoxrIQQZTWuWaaJHR5aGZmZmv/16BXI6SEaeFmZyqsZi2VjUVsqB6dDYy",
+	"w4ySyAm/qqQSMg4BNxw+6nGKb9zYFQEpzf5FpUhJZ9C3EvvNhst98535HT8vqZ43X7NslIwk/L1iErLR",
+	"mZYVRDdVVfhmZ+Rk9PFoJo5Wfn0zfUt1Oo9v1aCB36GDdzIBA0jpnPIZZMfk0i3onFCuFiAhIy9f/Iks",
+	"5sAJnSjguj4Ni7rNht5Mj+zcGzCIFSyC5e/pDIhi/4CEPDfQ/uL0tIGIr097wSHH4cIpC/qRFVUxOntx",
+	"epqMCsbtv54nMdy4qoqCyuV3TKW5UJWMYMeNeV9ymt+QA3NyflFTIYliMw7ZEeMkpXkOUh0SNRcLReAO",
+	"5JKkouL6nNyoOZVAJznckAOaL+hSkUpBds3NGO5LspgLQiUQLrQblzB+SGhZ5gwUyeolklRwLUV+TF5J",
+	"odSRphNFKM+IlmBoRaXgmpuVppDn5BaWpAA9F9kZAZrO7aIIU6QEqSs5gYxMloRqUgilyQsylaIgTCtH",
+	"w9QzMmUfITMDqWuOR6Bo4UmnIm5DZTXJmZqT+vmUzSoJh7gyGkxm58dZzE2bpUpQc5FnR8/d6VFFbq6r",
+	"09Ov0q9vzsmU5Ya+ED2nmtwClAkRkuRA74CISjuACUa55mZtRQE8Q2Kt8FwlTM2hk4OXL14kZMogz8iN",
+	"HfsmIanIgNxoIcZTWIzd3m4Oj8k7PQd5zRUCirkIs0S7CdXsIpy+tXzc/pxlQKaVNEPhrShycPPX9Leb",
+	"Q6LwAKgmXJjXMuDugFJqkJMshLyFzOzTTmaOVwtNc3VMDE7X8xKmrvmri6vXl69/efP61/HVd6/GH364",
+	"fH31w7sfvwtQ6fCYXAGQTKTqpN7UcZEdX/MeFGsgr4VnwA1a/XXk0cM89HA++i1Ghh2yfZ/HuPE7ni9J",
+	"995SKi2ns2wi4B+OfXhuEFu3eW0DMXIrelOUORTAdc3b4WOZiww8XY4Nz9ofhRMxDYWKzFgfCpWSLlsr",
+	"MId4Z1j08PnDT+43+zs5o5ypHsnmTWaPOsskKINBInhdjZIhiw0/ue9ikXXN5nrgOYn6/fvN+55KzUGq",
+	"OStj7Kt+SFg28FDKYMT7re0/V1f0n2YuouGjTgyuGE5zQkt2cvf8RAGV6fwcaUlhWLbBsBjJREoEWQ9+",
+	"/X0Ycl2CKgVXMPC6pH/9fidylYpy6JQK373nfJBqERfgtZCIP7wHhYYBi7IT3G+VH+ZQQFQ4LABZoDKs",
+	"VeXVTJGDd5eHw5amcdQ9rOzPUlQR5LpIyLdmXa+2WM54hmPdc1HLMnJal6gbWW0Uz2zgspb3BrL/AhoB",
+	"MfOrIkypykg3g29taQa7/3q+l6KI8Ay7GsbNvVGj21oW7ibtW8/YyDib9Nlg8g9iw9ReXx4ytxbrZ/49",
+	"qYkTHtO3NDPqEijkREYoB45/oshu7QQnpRSTHIr/8zdlWWsz/v9XwnR0Nvr/nDQWkRP7VJ28t1/ZSWNW",
+	"C5zW0Oc8Q4VhYn6k2ZmhMhW/5WLBCe6R1Aq61V7ceojZuCJMW8VhDs6UYkgTB3WYGJG9/tLpjAsp+IxY",
+	"zdS84PQQoz1KmpoXGccXcWaU0imZiGxpRXemcKmCA7mjOcvIv1+9+4mIyd8g1ebdOVWEOsG8ZeXJBNhP",
+	"7RqPDUi+Enyas/TRj95qyiQVec4MuVwwbXWetJISuCZKUw1nhJKssksBc1TOHoTnIIwaYKTZErg5bndQ",
+	"SkOJI7l33XExjs+oBnPyfu9mvx+E+JHKGTz2EeCNMkVyM7nBa8pJoHi8vfjL+Nt33/3X+Nv/+vD6ihxU",
+	"ZS5opsjc6Gt6DkwSseCJ/xwV+EPc1/dCTlAFevRLRRX8mSJS5EYkWuLJZwLphruehWQa7HVTokCh9SQV",
+	"4paZ7wv7yKhpqADb588U+cvRq6vL748+iFvguMk3Tl16LaWVFx5ro1eiAI2i3sLAqUVmwd165R1IKxFm",
+	"oCnLiTD6GFW3VnTUDdUZs8wovBOD5kJDhrvy8z7ifi44ufz+Ffnm5df/11M1XMoVyDuWws+c3lGWozb6",
+	"yOCUUU0nVAE5cCdnBW7CeAYfE2tgpEotDJanc0hvQSKQmQesKIXUhoJWcEhSytEcZK4nvAPCxeKcoOH4",
+	"CC3HRNGlsmY6LYiWy8Y2HJjYgw/6tujePgmM0rjLnzmt9FxI9g/IHvM8fwqtYWaDEvDfBo4ZRyIJkEFm",
+	"iOyEGsGawMeSScjIxfs3RBu8SwxXvHDLx3USu80WX7r2dnBrusEv8U+4HnkS7dAeP1Oa5TkRC2Sjiii0",
+	"1JMpNWJ659x//fXXo64Jft3hdy327gZUVRrggOwtZIx64fRTkH4LlFwbzRK5+IHjSUdmVWckXIhZwGFC",
+	"uDlBRYoq18wovidGjjhCXHHXakQX5BVmBi+OdE6ycRKtOz/31u+4C7c1+7W3cJRSlCA1s5KcGSIH82yc",
+	"RT0kV6DRSErSnLLCyENt6w85eP/u6gM5oTiBOvkny343NzAz6t4hQk9KpWTO1sodmo+SFecFr3JHs6zk",
+	"viKLB2tVopIp9LmiOpuyTMrI12duFygPigVHzoc/JZa/iUqnogAUDeGOZcBTSJAN1LYUQ2XuQLLp8tBs",
+	"zlGtA0rmTGkhWWp9OmiyrLcLGSlzys9IxfFbZtCWwx1Ib2kwEOIfoRrjbIy4OiO722P7bcg5SaAasjHV",
+	"Kz6iI80KiPlUWscY0YNYNsg104aNsRHeqrhiFZoBxgNHd7dj3t14CHi7EQ3WiDmG4QAtnEy64MqpAc4k",
+	"sTJW20A0dLXaSHm6Rqutwb0qs62v0fm2etTHxuf2V++E625s9WLasOEPtu+qmyW04LC1m8ZCbjUgs3BL",
+	"n17hF0jPs4yZX2j+PqBXU5orSLYlYZeB+8Ni+9ifxOEZKnN+AIu6BsaUlQKd0LsT7YuQuPZ99XkyO7hY",
+	"0I8/Ap/p+ejs69PT02QPuNQ3c4Bg/Qi1LaAPmboDnOthsB9+3lOrE7YBpLbu1H+skwMcp1yx/SSjwF0+",
+	"iAShs6p1Iozrf3s5SjbiJq7TD7Bmuw7U9o0w72rQt1jdgD1kY6O6Mz4bW2ZlJZ0zJ3/XVJQsqPJ4ZTCv",
+	"HeCwM2Zwcxea3fVAaAO9q/Kb5+xoTzBbIQf+yA1HtxjenMxhnA9QFXMTXQYD0QnlmeAJkSBKQEucAp6R",
+	"CU1vY2M2LLI95lvh9B53oNqq5O5GzokomHXEUyOSApKraARID+z8XGYPQGrf0qUlnBOwUnLFXYBFjPpa",
+	"e9CCKbgfHd5amBxIeR+F0A6XZPYrYfQS4lWAcb6bCGml6S0XixyyGWRje2hbyzlcaJR6d/1+J0ky/MZa",
+	"wiPnK+lirOFjT2Sed2mBEd1LyVCKd2ZgCU7JidAQa0cf9yH+B4Pl9djPFMmpBqWt8TkngZNwdWyRw0b2",
+	"5kc2kvAAxrt6Um6e4HhWd/XbOjB6w8tKb0l5BgDaQBayHtoGou++6EAIYb3Xua2shN+tvYFLN7JXMnOg",
+	"5kNnZbELngo5Ztxuqy11NSu8UAqUMnR4N8k9p0rVQkT0DKYiz8ViXJXjnshT5IxoSrTqnGESNlZsThWZ",
+	"Q55tlDZ+T0Y547eQjaOKXnvK74XEGSAbq6oEqSAzyjvP/K+18yOct48OSWqPCtYLFTi0ESWsUBHl8yFM",
+	"dA42CgtVxvQrc27oadoWHbfQSedUzaN3ewtLd8SrUhH8fZDgnIwUm3GqXfji6jhsFmeenQMz87mV1utK",
+	"Rqi4uiHCmXrP8/WdM0d2iVcvfKPNtJ8D2ccRcrORK9ovKwVy8BfeOB6HA/tVzyjNOVi3872HSXMGXI9t",
+	"wNHKUoFrpnuBxz3Vzko8HCBFiq7M7UwupYS7ce+QjefoXnAeBddwuS1ISka1LSs8i/DcWisLN+GOpxfE",
+	"96JiN7jymavZZqG/BIru6s4nUtwC70KMX0HP4gP6Zb1g2UBql9YEOyI5/iAWpKB86b1GwcvWTz+nzGnm",
+	"dlLrKVM6OlVDnVdF31tYBiPa0GuegTwnUJR6SRZzlgNh6GCq+C0sIcr98IENfIlOM2VSaQIGUHwgBn7i",
+	"5j344e3FKztx4Mo1rxyeE6AyZyDt1zamr8zNV1c/XBy9+PrfQu48/LZyqvR4OHMStwHWT4TIgXJLM2qf",
+	"8Qbw7gp7t6MGZNZD7DKI0NlGJmtD2HB8DmSJWNxUSzwJ5oht4hUt6YTlzK+ps0IUNcftUNzoMUPG9NgZ",
+	"Z8cikp4TRv+64NWhoWDJqKCczgatw70ZBL2uf9GmIMWXvBpuu/WKjVDQswAJNBvTPPdLWPeWufTY885l",
+	"tyaNn0USv9OeI27NH1ly7BhXYSEKdyKDHbEGIw5XfKfsI8nYjPl0CTTnNd5tIZ1z3agdLmsmg83CvXkp",
+	"unwplFrQ/HYVZzhaTcd+matySOrDYzfIyakLeA0HjK3lO8iZ2VIrXaLAZEYNaKnMKMP/LwBu8Q8xnUaV",
+	"zNfOD9snVw+1+Xh/br9gOGU5eFF8o9gxcNZbxrOWqs24oeFmquhu8YjqJW5cxW6uSYsZYy700FnM++sF",
+	"4+GDTJbjwaes5tQw60Gvsn/AeLLUFjZ2YO6NRc5flvN1WK8mmo2Q4Bggb/HfYBHVpGB6W7dt81VwNqvk",
+	"nOk8/qSS+fayhFVx08BuFPEGI/j6qbs4VB9ZbAeds4gRCY/ZPxqc2I7griBzm/KWImfpcpyJtCqA64Ro",
+	"SRlnfOby2xKC7GMsQVW5TkjBeKVBJRiUM4aPWlIbmYseiqh3f9NlrD98f6Dm5fVHo/R91a2agG6Sy+xo",
+	"65ZjEwC2vKsMUuajEjxmDcUnT6LWn2Y9w7q1/8r0PJN0YZXFLdbf5/b7dW61IA+LRttZuEl4QqqSaEG+",
+	"Pj1tosTVRubu5ort43uago6x9h5ycUfzCoZDCQ7/i/lmI5w4/HYT9K7VDhYJOau4jkWoGPVqAnn/ZjYD",
+	"gn3ND5S4uaIrZJBndSTyEGnOz5MQxjGKP/H5BmOcNiFaiHEu+CwhXOjxVFQ8S8JgeP86Bvr/73//T4yu",
+	"4LPVyTHUsKR67hVhfC8hcDw7brxF6q/Pfzt23pmIZKGUM96sP0S7hGTkpFH/XewUfwCa6/nqCfo44Ohd",
+	"2jDr6KMym67xuL3/7ntM6yOOQAtJ8JAJxqRSqclBKcrSBrSX2VQLfJvyDONUXWTSoYs4phpzxSXYsE4O",
+	"iY2zZemcpFRBJCWXu4QTxHAX4oersv4+m0gcF67pOIjNGmLXxsDpTUh7hW+94Rl8vLKsuCXHbBDm+311",
+	"bzDaEPOJttaE8qqI27oDq0fE17WIZL9Zu5UqjY6n5gCa8KqYgFSE6XNyWsfnL+YiNygRAn7rLA270S1l",
+	"BBD1k9GCSiMXxIU5M2VcX6pmM1A9Vv3uMeModouJP59gUc3B9N/Ev4vJtvewSxCo4FFHVBsNSgkllZAR",
+	"JciUyuiJZ3I5lhXvMct4qhtVwPrl3ynjTM3vqYXsqLZZObnMqbm6v6kef6hz+w9luSGWRcw1VjgdNsil",
+	"fTeqxWBGBUpaFedWnVFVmmLygFFFKct7pK/atD4kmNSpCs0dNmAQKAoIY37k+sSSGh9bQaPhjfcjx2V9",
+	"TlsFFFhTkJsvLo/4l+oopg2v2RjX+Et2BLVNuml9Gv17i83UlVKpRqP/gZBkgWmTEzgkbuSETJZEG4xJ",
+	"mhg+F9NuX1EktNUl7RIILkEMyS9G1o0it7SWGHSY7Pr76L684V5WXl93P84mwrItr8hbGTcs3L60ccHu",
+	"tXULbXIfNvAd+16Ihd21rs4YW2r/JfUf8bq7SlaQbxWFYrjX4FDrtqKEIagQ4rOF4jL+1jGAfTpKzErb",
+	"KCKb4pe7C96H3r9yCLvr/z8yfrtTiE+P/l7HLg7NpYhaeWrVaiymiZHBgWqVEMUKlmNWe0LqGB2VNEGj",
+	"SLYwhZtmLNWbtXJn7WrWHD0jMWN8N/cBFL0KkcuW3Axwdozgi9ga39IMvsUIjYZp3gfE2rLhPQDsbQxF",
+	"Kd80f8tTaPilktMx5i/GMtk4ZlmFeclEcFJxRad1fqkiBc2gSW5v5ztH9eopHVvet2qGtPbjMxsCTm2p",
+	"LS3ICa30/KSY0nMCXIrcvKBJVWKllNBBZDTbkwLMqyda6NK6xIP0sMZCjQM1AhYXuo6zjsp2lepPhfXH",
+	"+7OKCHv4YbjtBG8qfquorbm6QR1A2yFSN/7NRpk/EGB2HUJ2IiZpVjDMhgpKLJWUI62nM+DpcgwZs2Vr",
+	"0O0h44XBVlOy+oI3m7PciRDvEiW9+dx2jFnt3yTLQWmnht7H2beL+uu/WeeDMdi1lQMLP9g5BzCroC9H",
+	"pwROCn9cWKas4l5fckkjylc85O6HsQHXrLL5rWZsJQTHIlmWtWHehSKZ2CU9d7DvcRePZQ+BvbCVVEVG",
+	"lwFRdDGyfoMOTTO0DCN5/G07h87DJ2JucsN5d1FNcDugumvaZY1vr1yu1raunRC621fzXZjyde4LuqDp",
+	"utK2ouKOmYJrdrELZVyzh+9Rva2xjNBcAs2WRAJN55Dtb1dtTN9thBqAu8l8QHKGMkE7kzQZ5KJcCzX7",
+	"0FIakn8P6dGPsVNW2xoAMETPBd0rQol5swGH/aWdVbDXJK4AFjZf+cph/gRUgtLDFYSut7SlEmytQKjU",
+	"xY83JyGqSWjZtz6ASGySQPzrLCAGLzuC2U+w+OB1i66LW1OWb4R1+zUaVuMqylwsjE6SglcZVLt6yxnp",
+	"q9SyWYfFKZN6qdENYnJUX6jzLjJVrdmuO5Y6WGx7+/y6YcPd/Id53yX6xJ2LoXPVB4mgd/WkY8nCNP+e",
+	"9OD7RkgNEI02x0HZIoH9nODcVR4phIT2jm1FM/dvVjLgGmuCSZsfNkB9cU4Av4bEx7t560QAQ5sA8D86",
+	"LpioOAcqpXldWxe4HrtE6yZxzL5oHQ1oB41Jf+HE++BqLUyKWI0rjmc6QDx0SQrug02H9l7CFKQPl9wq",
+	"SKcJ2OzI2KTGzzWI2P1m5SY3gY+DnHodw3e6bf2Dsv3l1vcZnDEGVX98Y0d4cbqBs4QTb9qeekulywtZ",
+	"iUYaAjeDoEVdusG2OL2NDpLmQEKJozmRlRV1a3B39P6cUbWj32wrVjWQ8/SaBkoqMWVtR6pdV1FeH++B",
+	"b+H7nAk5TgXXNNXjms+uMDYmfXwQOUCrle2Y0NSzUgAYTmFTd6Y+6FFFS2B0pvWH0XU5CtIQZkVmgmix",
+	"j9kfQRP3CXQO6pKm+vRuGnYI3DuppzvBv7+XQPx/ES0dtBZoh+kaqqf+9wW58ke3CYx6oPd1G4bmIOGc",
+	"1MVDXE0Qd2HhTr9+ORxyN5xQPPLRbXnTfX9Xp4KvUrVNmB6OcwlTTK3d4ZsmdtWLUYoWdXwGwhamNqPH",
+	"LB4E5fWx9doXHZkF1hP67wYfkbqvxBU/+N2VvXC8tyBnO2YGFeDqFEeKpfpVnhF8KyOM+zI/obke66Zy",
+	"kgEWUzoeUlcAxwsjDtfM/kzVFZyDVmCrcQdrRuss+JmyFRZVJe/YnZDP1OGQKbqJY3hyId1t72rgpcWt",
+	"GPbAh1qf3du9rL8Qd5CtSciVYqEIvmTrODVHczzqCUzqiTSqI317njfMokOM7YPW3GRGGYfM3pWDQLNF",
+	"QguBjWegODzuSUNmeSaB90Q6iWJiBo6sol6+0TtX+m7UPSK0IBOh5wmZijxr8CKEqPjCitpJpgaFBG2O",
+	"dpRwhMWLLeLFBgzq4m+A6OD2glOqQ11G4WjtvYQCSX34q7uJoYQ/sm3o56ptzQ+SBJjTxguPBZvQ8p3T",
+	"3fscfKJ5HkmoXvVi7lrbqWtr2Trsy1U8WrPe3YordQdOuicTXfymY99H3YY2iHzWlRu6otCu4Qc98NOr",
+	"OWxay04OinupAOtF/qi7wyCycsXazbsRiWM3t0SjKgzWCHaV69sbs9ql3xnT5KAO8MGZDjsaxEBXSacx",
+	"VufWJNCx7ZLzudguhljNgz15o3kvKO1ZH/ehMmqsAMYSzEepjgkSv84BOwo6GPULfqaIGwFN1q6Xox+G",
+	"uNDWY/K9wTIyWfqOlmeRt7BkiE8wac+BgT5JYMTARo9o3QiEhL6CCKGZwRk9A1DpPYNdDRDBfe5mf9gR",
+	"jPsMw134WkN0N1ov1oELXmy9p/YqfgS9G+hsvt3wYjdcR9fBYXh6xZlejhWdgl6OO13y6BRmFZVYfdcL",
+	"geveoVmVazWeCCozLzeOM6B6jqIEBlD7mLVUSMFBjs1tG8EE055j5oBg/fsQKUIK+nlLFMFKd2Pi98Sj",
+	"h8GSB8SKyAnayORXGMW/bT6btR+M1wREG3BZjIdHTK8M2RngtzV7uAQF25qCwpV1qKImOVClyfMXQbI4",
+	"shVs/kUMaRCcBCtdv7X1e2jyMGNRDPGaelIKuUUyeZNdHQFpxpWmPIWdKuZ1k1sD6aE/hK+n5EtPmH8Q",
+	"bNeTH3u5EuTSQfaWnWZYEa26ynJMJrS1RXeskOwqoo5b1Ub3EjKL/exjsX+r7e6xX3GkEvxwStitBftQ",
+	"EarDm5iEjYiH1+yx/SoHFSD2JedoqtmdkQx23HnO+O2uWR1YnSXGm60jIBaT66phn5HnCfmKJuTyZTS0",
+	"38vP6464Noc4G8vWWw8HGMPHMmdprAs/Uuwz2wauAluAnlkl2JeMtj+WeaVciEzdDPWZIgvGM0zwjqU4",
+	"rpT87qvINDQa2rf4XesrxpfMxUULKvwCckI19hZaxbw5FFuQLuxge6EUm/Gip6jnJ42ubg63htqGyrsK",
+	"5r4Tcvey+hvdrIBv0jbwukP0yOeJZYj/fdAZI9m76n9tZN5NBbwHN7PF3qNCQIR2rkp0NZFpibnJ9oRi",
+	"YEH24XjYa+TyyLmKVg4R2xJ7VGa/Hwb2HnosLvirzW7vOAKFiLMZ8nyRr/vHlDbJD/EyEVIUQwnpUCtw",
+	"bxar2DaDdYAh2Ymhfh9+FreM1v43BlS272AfGvumlM/PSmlvL3Y3vf3RiN/mTik1MdyzmLQ7KXt0wjXA",
+	"Kn/pyqm+8saW1QQF83h7Y8wKVWwNFIe/Ukj9HeSaRmhfbQdpS2bXo6okX12PEnI9ysSCk+f2by5cD+7r",
+	"ERHS/ACL61GUQvYXYXJGj0EJFrYuPBOxNjWnTbmQKZtVrooWLFpJMb3junJPkaoAkyH5o/a1lZJK9Wqb",
+	"bfqaEetuxxWJXL0gv5HGRDvXRW6wJVcfzdDqrqdulC9aum2R0g0Ez71fz9Aar3+H36NNhaetAliF4HqO",
+	"hXf/XlGpQebL6GbsEJdVzMrhS1TvJmvt1qd0yjjTvVFNit5BRlz6wTNFmveJ7QFpAHZSsTzDInHYrp/Y",
+	"4Q/j8+WaRsD/NU3nNlLVgz92n/HNzoRs0GEgV20IRYT8+UKm27DpFmxHxpwDzTAxcHVzWIzaP/cbnIBi",
+	"me1J5xGNyAqDvZrgXeqK9suKH+5p70OT1UEyEbGtvjh98W9H//k8IfjH6VeJpZ2y4oSLBfnf//6f65Fb",
+	"uvltsiRzGndL+V2PZbVzco75tEduNceRVTkMNgL05fkYPMCLsxFTE/MMi+YtwMCpyNcNN1ie7WfIKwJt",
+	"uLPWRPWtJY6WNGp5gOhhOlGDCKv3EYB0jbj1iQ+QlB2d20f6T0M0dw9AtWNcubPbj+o0DTnB5g00jGML",
+	"XclI/+bQ+0i0JRAZXaJVmCAfMjjp2NC5Na5V3BXVdIEoCCeWyALPILOWOrokruHQrnnXJTV8IV6bLMCd",
+	"LW/+qv4yRtG2RDX/+j5taFE0DRGzPWkIOe0rrk+wfVzb2qhCUN/JRtWC7G7MQRea4yXYw7vuMMSCsryO",
+	"T0V3RgmizF2dIMoJTbHURuK4pAXaulX2oFypDYSi2eDmE9wfCavJz73pWIMRKwvrL3/VH3nUNDbbgD+R",
+	"6kXjMATHTh5fuGu1uSr4Yk52f3DpbpJtUyV999y0tf2RdygBZNM5+nwWKbC74Z6sHdvoswIGqoVb9bR3",
+	"px0eWjhZs/X2RpPW5Q+QKiwM7VaZJACJbi1yZ+7xS0sMBYJSh3+NmQ0PCn6huQZpe7cYlsuFHvtnjw5P",
+	"Pe0uK56DUvWSCeNkWuV5D0BtBYBbgNIaiFl3zfshvI7s3Ifk+jYNK/27C4b17O4RTPBw4amMpywDrsdL",
+	"oOtMx0HIxw4lyspqktuqwjueQIfCrOln0ErG76kWPR7WvCWMfFkPPebqg2LwjZY4tGLQB/OzIQ+lgioT",
+	"fFn4ihGUSKC5T7kc6uN4kDhhxbDu40ZF5pfmzXXOlg4chVe3EhDUmr4HHHb31prr262b8mbkHqYSraDh",
+	"/dGuV/vagItDnbYBmgWezeenp8kmtFuDZvF6ZuExbzDLDCrL9FXc/xsteHsRBp30dIvrIkd8F63A8kFR",
+	"cQMwpB+g9+N4RKb2uTscA/Lbie0OoMZIZlLMjDrZapQ1FXL8dzoKEGOUjOqeQj32eTPj1kWuEQzGjduQ",
+	"LodUk3+Qeth9y+k/331VyA7O7r7C1k6+5XvLY4NJ+P4lqV1J+m4beiBJajfqPVzwaZPiAb7rK+9xr/tF",
+	"itQ1ypghTLnem/hnjBzYjkA/sAhuzNlsnrPZXKt1/SSGx+N2atdxVpagFSnRJwZ5Rg40fNQJwXM7Xy1p",
+	"0PSteqZQpnQtKLjQc8ZnBHIFpKA6nUN2mJAfPrz98QhUSkvICHw06iGOYkvhFVTe2kp4hEpsCoWNgYTM",
+	"lLUau4FiDSr2VrKwq9LmcEd5CgkRPLf+sZTmObpi5qKurEYA/W3tVZCDOr4wcbllh8fkwxyuOU5HKkzn",
+	"B1lg4w2mNEuVr+ZmG3Jg3nrSztdoJ7cznuZVBllyzZUgai4W5tyZJloQypeCg70E2zYkt/khBcmBSt8p",
+	"y55wJH1uLvKs1RCrp3BI5/CTEExj5Ha15dWqea4scwaZb9Qd8Y5RpcnfRCU5zYmydlXrLsMzw7WrWIfw",
+	"VbLpRhnPXSWt1cncG8+UnRZpvmH29cTDJsrpbHX8cHZyRIKNnzlftMIMkiVoYjuKGcKIlXSGzdpTd3nK",
+	"8hwL21PCYeFOjSlifofMdkazTuEDOy0oQrlaGNLgOyH7HnGH59dcAvrkY0OaBzp0PmMhXhyL8dk5SQ1e",
+	"Mz4bV+UZsSkCzFavuObueJL6DKjGFCY8LsXMpWPfuPPmwzPzjpkG36E8ax6dX3OlDf5mNk48pxqUGVOb",
+	"rSLOlGVue0J64LLNlWwLOoMmWjLIzonSoiwhO7vmntjZWVTr4wOqbr1r2h7QocUozxzcNSB78AeI5fjr",
+	"I6krIbq+T3b9+BeuYHNVel9yOkSqDthb4OxH1r4iLFOagt6yQ2U0QmAroa/hkHtQJTCAJI73NraEKlLx",
+	"DKTSQsT1xbqdz0qKs7QA7xAnpQUg9py5xhRmG57IC2mYJ8thFSOlMuiDMIbYec1t8jsXROQZohOS+xo7",
+	"DxNCSZlTxmscJblhMAY7uCCy4WsNrSZCEnufyTXHEm/I8liOmWzIgRFn7DhEVSU6d9vwjKvG3uCufWS8",
+	"KZm4HbdElCaubGfNzt5j05fMa3oORJtZ41DuyxrUbTlEzpCw87kaa1lhzw6WTkbJaGZwkhaTKqeW9ue0",
+	"zuZVYwXyjqU2bYDaDN7wt7molMXkUoqJ55ilZM5TAVmV+l/TUo1TUUlcviohZdSc/jijfkSzGiNlYOjl",
+	"OAOjAhQ2ak7CrMqprd7Wnwx8ZeuG7aeXzFq8NIKO6ilkhSCVok8DX/OiHjFyZiGUJhqQTjpkOKCKuJo+",
+	"Z0RpKArIEpILi2QKtslK69pKcJnJGm3xqu4ceYl9j6Ppg03Vtr01fLc9lreywNYfTSIU7mcFkrDsnGDN",
+	"EF8nQS3NeQ4xomOc8LjHQLFWRHQx8c33QdG5cJ8DT38nW2tzQZ1cjkFlQ5pVfJBsNou6xHlP97dbWMZz",
+	"iA0qaPpRcFEsiXsLY92MwKOWXPBlgWrXclUVaqnGMpIs9u1SAxHTqQJd6xgo+LvmBy4XJJKS29vM135P",
+	"lV0SLUug0g/XvvBnqjN+n6HSvuRPyG8mwcOMQwMq+03mbaQm1S0Xixyy2XAvo08XHPr+Lm7UoTWuBiQe",
+	"it3codHSVSKPpdCtOfpX3nfW0yJ8Lb+wQ3yP0amtHuEDvnKNznvah/e3DffrlkKpD3QSWTrkeYRR/VWK",
+	"xW9/TUX+22hrebW7zxXe2E0WF/kY5Zg9zmHG3LKhfPuko0P2BEWBpgMHfws2ZjhS1m+r7Uqx2PuRmTH3",
+	"fGRSLHqEEi/3brHilXKbmo7cFO5yWntowUDi4Lx1ci3IC1v8bi5S6JbWn4oRBqsP2OMP/vWVdP5t78JS",
+	"qPsrnXa0tu3Q1ejtjrwD/Lea8m67qFatPBH1sDVt7vZ1fDIIrtvLgFYgLCmTWx8AJqG9p0xul7muJfBs",
+	"+8nMVz3HrGXF007n375CUw5ffWxCEPpeH+0K7Lf7FbaBpt5P+ygbVbhZ3BoMdsQl4rm2reioIrWD6Jjc",
+	"4I83hClCJwq4tg4Aps0vqipLWw92tUjumpibjKkypz02GReke2N9Bl/fkANKVEHz3D45NPLyzV/T327I",
+	"wZxlGXCiBSml0JBqIjjEa+LXC22ZACRzOQsKUsEzKpebjW1+8WtO+IeAEnaFVRfJty3nCr3R2367Qnm2",
+	"+7opnrodv74vv0cUyXY4K1/yamvhFKTVCmwpn/vx6u72m2WtYnWz1WQUxHq2IxC6q2tuZg0kvoVYVuvA",
+	"pECLqa7MRZS8bjStGn2vbV91DsS/Y7/7GbsDHq9uIkHNRd6jRCM9APTUGIqlsCcXjtssGOnTnEqgrQTX",
+	"3sLPLrkp2HG4jDVn/JP39d7XuNYe7jXXcrkn2WMHprUVS2mvea2KvlvR9O3cv/2S3CbHZmulrWWt2X1X",
+	"ONsf1a/LrW/9pYNhNS6Amj96zv0+bOUWYg3MgrMgzFq3VG+PkQIyRjmGEo21GK+SmsZt0Hk1lE07Ykwg",
+	"pXjPnaE1/iDIgZBEC0FypnWOjhUkE4exJPheu83uXHF3rubqzm+40jUFnPfK4Mz1N714akB9SG72rivI",
+	"tNGsJ2l3Jyo8QOHamg7HCS0mvq5zRtj19JXkn0lRldtvzw73Z/PxA+7NLW7zvuxC9sNA3ZBvNBRRPfmB",
+	"bLk7mWOH3jtuZrUYqCGGa5sxuBZffdmz+2KryQgjNQaIlJsYsB0naW8t3Meas1pd2D6Kfq54IGJlL32N",
+	"zeGReVtUsNy+FmVVDutTvb5g0cDij7s5O7epBPcgBRrd25uiVvGlfgOTf6EvunRgDYaY+zSs6Lay2PbM",
+	"kZqJ0QqGuxRMtLC9Bu0a09z2LdS61vTJth/s5obK2VSvlxy1t0S1zVwbQyV9j7WN7qn61NSe2N5aC+kn",
+	"8Negb6Ex9m7sJGZdGytWk1Y+hxtu3bF60+2q128Xmdfj0SPbkpJRX15X59jwtXqRvgh1RL7edGTqUx/Y",
+	"bjC/xlC/A8jvVT/q2FHudUW/eLd5+4acBr5rvo/V4OzLsck/vPvw/jWXIo/7+4QuaaXn40qynnZBqQS9",
+	"eRnuvaQ1YHQ9hsLFm5LdRQwBtoOM4CmQDEoJaMVC7T+TGFhLJksbigmyCcuZsjw0BQTCcm+mViqFUgua",
+	"b1G++5X/JJ60ERZQiySG+c3cq5P9zKtcqy2IbHTOlgJtH9AZxYfNGI9GqLty3lBMIMOKQf4arASrsO8w",
+	"placYQkX8xeh+KqQdSk3ptsB19YiUbB4Np6EMqdpT8wchmgZOCNakEoBYVxpoJkthBTAkeCDTlnl1ayn",
+	"jKLd6foOoPV5uLdslK5NUnCb137F5xhG9voDnW22drugPFydB4Uw8y8o7FVDQwvQE492kZ3UN96LxEEh",
+	"8uEJkangUyaLGuzbp/VeAkpvgrtaP7Y0harj+DDauVuDajC2NJPHoGbY5BbWKwUSc4ua8hmaHERCNA+3",
+	"XVdPY7XBJ7Nxsgb81yEOU4QLkgs+A4wWrBSCJlGaLhXmtZBJpUlKOReaTMBQ4HxJKMJEKGIHtLefWPWT",
+	"He/djdcN68PLJta/rsJJeWWjZCpbYsAe3JDEjDaaefTy6BYcZxL6ou0KBiCPLcW7bT5rFu91XNhsdTTY",
+	"2/VueaI9SRL2+OquIocJMeeI09QHOegcew9kx1IMPedA8HpIDlqDxKwgvRAkYzOmVUJUlc4JVeTi+Teb",
+	"a58Ggccv4zXkhzHhTtaJjcrlGSnn0nUMptqfZsMPtmrcUqPRxlZVHnPai3pLM2jyxnA0q0jboJHRQExZ",
+	"w4l6r/87j0ZbB4ivkQNeBajgw6mpS2CIiAejQUHluNx9JMVbSTgWnRSRKoYWTOh+2nvgTWz8Ftx7Fwre",
+	"k7Rro4T4lGWAGU6n5jKen5G5WBClpeAzl+GH0QelYFwrnzKIl3dMLnz4fcgGOUCGL9pGX6fH//Y1ORAc",
+	"HJ4hOODwxAbuU/w/kVBi8Rj0dRpa4VH38JxQorSQbW6LWEI5YUUppCa4SUWeH8f8j/3io81K2EZj7iY0",
+	"bEqUWc+87N0ECxkALnsD/QACdy8KgSPtVBNig4K2C1G/tMRIBbnhObMpaffWwKKkiBUQD1Hb8jrcOD3R",
+	"KsMvozVOX+Nxa9rfKKc+RO1HuLPkZugasLxCxCghJIGMaQJcSwbqzJXnhzyrNboDi/+uKkNCbIkGbPSQ",
+	"kJW2FFg9oHamJE3FBpVYamfokMgzZ9G3HQth4f+pDZOei9wqkub/7gVi48iPiVlywXJQGosN+HWjFp4Q",
+	"AxM5IPmzvZsdHVzdldtNVsHYnHRCMsHtn4d77Ax32+nYGkTaWiAaNXeJNa0VKOUyKnPGbzFDEw0K9Z4b",
+	"/2ObLQZxLP7VodCxvmpjcz1xe0p9mUNrPm5YT6zommt7HMzVWle7JudW9TY/iFvg+6mVDR9LJkHdyw42",
+	"EK6sX1Xd0+jW3/FdwpR9XFeNO2g66uRRbQ4yMcKPhjy3/1SEljajLuaqFLf3Wv+aLtlu/cMufyeFbcBd",
+	"Dz3uWD/o3sXuRWhBkN+dO/6sYgmoO5UwZspccE88iItt7+ec/WWg51TF+voGg2+DaLmYMX4vTCvA8FA1",
+	"Z1sER72tv4k6lKZ0DHzN6RWV0mPL7sb9jYSvwLmYa3u2BFW3dbZfnZOKa5Y39kJfKIZpcvD+3dUHckJL",
+	"dnL3/KSAE//RYV2kCLvzopGteS2JfYK8XrEZPxKVdvUlFHl5+tVx1Ar3CH0gLYB1IDEA2/Y1dMCu5wra",
+	"wLBr2U+Dg7uViN4dqfqh6F1pZz9v9NV9NaaOXkHfieyjaiRSt8+7ZqRZ4m6q4sPQ25hK90urkF0g/zZV",
+	"RDHQOfO1K9OoLPurkLdxnjc8bYQuKNOMz8ZbpxBubl1o9AcltsgS3TxkrdtpMUav/HLw4K+9KtGTkeni",
+	"2/a0UDfieLIch1L+4BnCqGYfUbwm8RMj7a2GtLdN9KTdNKGe9f3GwCi+tugN9p/WKoLbaIVKMr28Suvu",
+	"iBOgEmStrnSCxTi5eP/GCt3WpNfly04eF5LcpFSBLwuMH1jGc3PsOi8VSBdwugad5lqXNo4Cy4++EuKW",
+	"QVyemCzbsxt97ARlqGPyM1d0Cl4qUMSwSEJzJYgCV4LRzfBMkb8cvbq6/P4I93yMQfujs1FqZ/bi9KjZ",
+	"zdh92Syaluw/wFwzJpdMRSzNtKhyzY7oDHi6xA5CimkhsdeQGfrInVQnFuyMZKIApVlK5qJgKct8f2+V",
+	"EKzOdI07nVVUZozPSGlYIUvrt6ywAxK7opmJOp+TDKieNz+2BsMyT+qah2OlQgoOUj3DZmvWJGM2Ma10",
+	"JcEOp3yLpONrfs1fCe7eU2fX/Ij8+9W7nwjjOJqotBH7brlYcGs6wdIttJHnRLYkVJpl2wo65+YnBgp/",
+	"zFnBXC8Gxf4Bx2b411IKaR9ffv+KfPPy6/9LbrBInK1AdVJKMcmh+D9/U4LfnJM7mjNX2hLspymVcmkk",
+	"1Rv7ww1aJdHhdM0JVgRVBLDR3nQKPLMVnADLSh4Rw0YU0fQWyA2u7wZ3SjkRJf17BeTGcvebhEjQleTk",
+	"BmnMTUJukBfb928CQeAmsUNIMPMLmYEENFeZE0JFGWe+BIolL3FQs/zXH+js5rwOKzFjZJCD+RsRAnGB",
+	"aTKh6a05w5s306O3VKfzG3Lw8vmLxHYRwoqFhLjOlW7UpJURrWkO5+Tliz+Fv2IFYT47PMZxfxIc/OB+",
+	"WD+mGd6MWgvjX52+PCa229+fX3+wiOuf/fD64jvc7gWvIcfmXZZU0gKsA9ML9afmulzxUOowv44GEBwU",
+	"DmVF3LoU5IvT566BErn5UViwufEDYed9h6nSXvlrp4JYIo3wYyD05i9HlxaMj95kN4gLF2kKSp2h+mFO",
+	"HGfpoWKYA25JDbHU6NzfmCI3qZLTMdLVG0LVNb8JqdgNEeZwWjTw0KWlWVhsyDhV5OYCTVnsH7jTM/It",
+	"EmXyv//9P2bVvzI9N5oSMD0H6WrGWlmKFFSDZDQnKeVkAlg29phcuMOxd4yVZbGorBHNFfjCgeqavzx9",
+	"eW7jM3Ts3Uxg/IYfjWH8RDgCam1YqS9nKTiRyxFsI6VKBprKsFxCQMfNGQSK0dno+fHp8SlKHCVwWrLR",
+	"2eir49Pjr7DIvJ4je6yvKa0DhGcQC6smJZ1B6EQVhi3ylVK3nW2bA0xceUIbrNf+ICFiwQ0Yhsy9rqaF",
+	"WXAJsebKhGgqZ6AJYn9ttHbvT3M6S9o0ZIQ7t53932Sjs5EhZRepD0qu0UuNzv76T8slfXlCd+axiH4r",
+	"I0XF+fggq0lEWw/RF+m/9UD2BMdG1Gl9vlEZiFYLXzuHFg82Q+2uiB1BkBLdBWLngHIipYEaL6dirUIx",
+	"JSjJHnqZqTOtAbFNh95R8BfcRajyDoAbPGKqyaqNzVc/3Pqa22klaz+PqQENZpxcqHfT0YD3fjSSwZAX",
+	"X1lTwO+/BVqAWdqL01MbesC1iygMZZy/uSqAzVbW9oVP6yb8KMP2kTJHxo4N+L2088eGrdd58t6KWvb9",
+	"55vf/5lTx4kgMx99PWSSNxx7h+Uo+Nmvvtr81ZUtNfozp3eUWRPL72GdfSR+fscYKTJTqLu5X34zb3e4",
+	"wck/Wfa75QUG3Va5wk8YbOGlrGNyYdUByIwuULs4YhTeyy4WUp8pUlIOOfLiY3JRZSgGH9h1HNvps8NV",
+	"iv4dPrnwPsEOSd8Aim+muOwYLL6MdXTBRQwHlm9p5sSlneHl5ZCb/17ICdbQsV+83BKMv9n8/ivBpzmz",
+	"BqqXz19sN8GLP231/qdEEXvFToBzGvEKmiRxAelDLRZZIdiHcR+TN5owPgdpfjH/rRTdbJpXnNkq0auS",
+	"o7RF0r2Q+HIVE/4MukaDByasMaLabP/YFclycU0Yyt4zrHvtBN/BQR8PsV5+MVD5jsN6eNyS6n2HBK9E",
+	"0rcaMul8VKgU1fEfRlDh+twF1z0Yva/1aDepbTltbQVTDXIV6q05fy/0HwHqW5Et94wtzuPwe9toqmUF",
+	"v38STLXryR4eTe8rLP0RmN/zrwZNYO77gxA/Gs3Jfvf1kPNyxf0hewsZo7691ssXf1wObclTw6HJgeGo",
+	"2P/7mWrokHSOeA754Tay7kkdVNZnB/mR8VtreazKXNAMMpK5Yqqqpl9M+v6B2NTjGC2Z2BBmsiSLucAe",
+	"n3VXIt1inasWi9dNoNuDkQs/B/oM17J3c8zu5UcWhb8cjm1Oyx8SoVpT7JKAzT9WObmWNL016vjurFwo",
+	"Hetr0sDZQjINIaCRnxF6FZlTmwzBpMEi9DpYLwQ5ePn8q8NAF6tvHWNGI7rYRZa1QHX/DLWBUn6LR45O",
+	"qJJKfTIVsjjKqM0Wb0brRJ/VDsa+Sh+YdxpaqyaM24SuXYuCuEzWvsadQ6SC53s/wKhZxMFpRzDw/oJN",
+	"wkH93oPK8S3m/dWW77/cP+9uvf+IPPtTUjcLKISSnPFbcvDvV+9+wnq+liESWjNEchDBz8QL9wYx6uj4",
+	"FmYexqljH8+u47b7vRf34r9vm/EfkAPXs6xjwc1Wn3jvGt5bSyrNeSXm6rMKu+EBOag4KkGYhH+4V7U6",
+	"yotrJlov6NhFLUb4qHXevg0SFx6Cl9bju3DIR+ZEzfYioG6XtLuKmjwk19pWrX1MljVEn/3S1NNPyuoy",
+	"w8+avKlQhCcHnpOgdK0CPnKONlt09duyQB2b73Y6aVjbd480ad++m3NS151D3kozjF0GqxZjaLqLgDdj",
+	"Wxf2qqvHbzZKGd+7h5+1vc8v8vOx+AWuCYrZB1wsCFOfpaH+c6OWT9a/z44cexKB1KVFkhNSiDsbHKcc",
+	"hTFUmE0JVbe2Qsl6tSIrGD+xDV9PXKdfpLpRAnqlqdSq6Rnsm+pNaHo7s63RbaCk9dpRjWXMsLd4tJkz",
+	"42Yv13wq8gxk2Ik5Z3fYjjlxvcBvAUrV9GYmQevnrN2a2bc4Pr/mwrfebuaeU0VSWhmKXZU+9nFBsawa",
+	"42alTJnf5mJhztnvs+nfLaZmwbLi3C5DGnZ4EEZKS8A3b4iEKXZS981z3cu2u7rrUk3s1g9xH3OxuOY4",
+	"a2oYCxZbwEmxUMqJUd2W//CBuYawuU7Lx+S1UU8lICHFPTobsf3+zAaA+oBct6nA41VvzfI4OwxOKiEF",
+	"docZXMfkV8NLGmBk/Jq7RTVczawK7+bYTTN204Jr2d7mb5f2paDz+qrG+WJvDGO1wXvMKuRiS8/daVgI",
+	"kBVXq+D+oDrpvRjDFyAWPyBdrbfWIqaXNTZjHJrBxmeq1e16tYV8EqNK5ADppgql2hquu4KtQYxeM833",
+	"GCaK8XI28DMUOxMCXDO9TLwsIyTRDOvA4PQ2/r4WQRGdD16efkWwrfKCKTi0QKwlZbmhCZBPgwJmTSk+",
+	"KaqZ9UNfvH/TE0Va2fICA2JIcSvjSoH8dPGj9uQGxQOu+Xy3uWuHx9Zfro9S7UlW7Y1KFTsNNTjsMRqn",
+	"amMd1239QcMgDZBujoLErJcHDIK8D+X+gmwFqGWZE7cEph2LTg4ayoRC4QrFtJRxlViepHNIb239q17C",
+	"+Y6DTUOybiVrm3dlWdM5ZfyZIkaHIwfKsF0jCdryNFbSomp+aORTigQ1IbaGI+rt15xy8jp78fXXz78h",
+	"t7AkGUh2B1nDG5wgdwvLY/IfACVJRclQ0AMJLe7xzHnqHdG95s4coOdQ2Iwgm/VH6IwybqvgFdGUEnMu",
+	"7l0hr3kocNorcA+PjoLTI9+/+fH1TUzu+jNYgv4qOOqt8PLjEc9WcXOjEzGuqjdLRh/J5ytVfTlOge/E",
+	"gqNzqiPsWDgPYcQnuCAUIerExJteZG0Sj6N4+ivNb626Y3DOjW8A36sxuq4Ug1SZLOZCuZczAajy2q7y",
+	"a6SeVYnlF1yVl1kelt/gXCy0qq9CuARV5YYm3qL6iyW+m4YNeChMkYkUt8APP1f4/7RhUJDeukoh6IWN",
+	"gG0DVgFU2TN1da+70NxnKb7yKcYhohxQRTKHVp4d/Pl1l0gHX2C6HvKGhnlc81zMDl0mntGWkYkZ3mUm",
+	"iBBYdDRTRf55PQqGvh6dkb8eHx//9rtT/jEbdALX3GH4ZNnBfMPJDnyYmOEcorI/ZhVaVCiRwiZbOaXB",
+	"nimOOxd5ds1rJAZrbUiFzFTiKnaENLyg5o6ATGAp6nO0LBl41AwQoOuF5YRdxvQAtusad5c1Dv2eDGBy",
+	"EZb2iDbvh6A4mBfGFJ1JcM4L9Fz4Gzj8PCXlJ1feEJLZIZIWX/FuMaHayZ0RueAWSk1EpWvrhxdqN0kF",
+	"Pvu5345ss62p1lCUaILFtkOGatnw97CmFD42y4LsmHxPWV5JUCSDnC7JtJKWjNqR1DU/uAQtl0cXUw3y",
+	"kJTmWerag2tbuQqrTCbtRzxLyJRKUpjJc+AMuM6X7iX7BZqTnbnUfXdE9RHlR+4F13YpF+mtMsd2TK7Y",
+	"DI3EjBNrzrX2I58QDjxTriKB++mYYN0c7FmuSSGUJi++ftmtjtQUwXLvPE9OX7wkk6U2LOTlixeh+eea",
+	"f336lcXo4GQcIRCCFJQvbSUtlKykIdpmze7EaxN+hGb/iHf8MLQZx26o8qNS2LdR48GVRRAjHFvkKaYU",
+	"s5IBqyVjH3YyRcsX8j+lWZ6TCRCxQMfu50JA29kDX4a77pvPheS2zMqu8M7o7K+/hVT3KqwLYfE5xNpz",
+	"osBpPe3KEAFVZZk1P8YJq7C9E3ooqyUqPpsOzdt2FiT7OVDpnuOkx6RVD2hOsQeG/0QLQ6TObOENn4j3",
+	"DTmwFTkJdV/hTr97/ePrD69X6whhQEcYVO1pnd1JJOThR7vFIQmqDimxBE2zKeQYZqfweflnOok7W7vi",
+	"/1gumo3iCyKShYQBiFFMaT9WfG9UqAas54arLUD5ihsN6T4mv2Kh/FRk4Dl6YJqrJYac3QJZ4KsesZH3",
+	"frPCam0x/ZWZfYfvAK980RWUjbClyUJII0tg3klcY3r7/cUDceBXIoPPigF/CCgmSoy2IMYXjuFfXuzM",
+	"N1+M/vNn1/WkI50dGDWg0nNDSlKq0URjm6bQNv4dbqQ8Poa/rhoRNYG+0YoUoCnGe1gbVZMpd+5MVTl4",
+	"/6yV/k8cKt0jk+7P8KiJdH1I+5Q7NyDbvWSQOtdkfWP7SpfrA9iT4PrjFbDyBV0qVJsxAaYArhPCEQIl",
+	"cKxhl3hzkaI8m4iPhqk5InV05UTko/ciZ+lyP6DsBt8OokWqQR8pLYEWe/FYPbib6ksG6Nr3RPlqzjCa",
+	"0VsgdfgYsG5p7p4Dyt+tjb2JZZLaZURDvS/x0SPlk9rJHluyW8cqLt3J/FGcv0+ZKXumKr/46AdXSLbJ",
+	"Nz9oe4PPUZAzrwTd0TB0enOaZZtoGNaWSbpvsmEYCNNQGFEPrewurtQb2Jsyp2FwTZOD0immpF0Pqmvu",
+	"fHLYptWuHRaE6cQ3bsjIYr48r32RHEPF0QDPODY/ZUonVu1V2NWVC5LmlBXXHM1HdeRg4AY9eHn68tCw",
+	"9mmlfEEbQwcxSn0puO2aihZ9kEpwXFzNFZi+5gc2QFrPYRmYTmmWNTesRSAeHNqzcDN903i16tfnVJEJ",
+	"AL/mvll5UlcfNgDk75UTmmMAc9IM0j5ea0sSyrWHamrjWncodjSup8Vey3he5s92BUvii4LbQB1HP8mB",
+	"2SZOa8D3mtdjofP60IbOS6DKLsWT6oRUpTmUr09PQ/fAwcsXLw5jtvpf3YYfibv46Wg+jMNETHt+CP7E",
+	"D574QZQfeAhp8K+mKpMlKZjCAt5YLcc9kMgeEu9ltJTPS2S1ImOxbTOrsH0wVb/V8cL5515dXL2+fP3L",
+	"m9e/jt+8ff/u8sP41bufXv18efn6p1f/Rf4mJorIintXG9K21U/+8+fXP7+2DkpDSM4xStHVH2jiLAq7",
+	"o4AUf336FY4YmCQTF7thiJGzQx5f8w+1GUL5gupmDGzpiMTonNxkcjmWFf9/BotvMPsEnQmy4Vh/E5Nn",
+	"vnY8UUZ7XKCHcyGqPCNzWpbAj8k7LyPb7BPbUNSQXXNZNM8Jsh67MnIJR/YNF6VijSdNo33MQ8EulOTg",
+	"Fpb2+ksqNbetc5zJZQrStl01/1wpyuyCQ6PE0+Zmv8E1rAbAt+/8F3dyYSySlUlsQRq3q57yt+5819f4",
+	"XZvKuWV5GJuS32ozEWnyaa7bcBv7NsmxMuMMeMp8E2cM0DPSQqthRXKvajO+I2KsoHGZU1635kZJ5dXV",
+	"L3jmf/nx6i8YMoWcK9YMvIEM12Vw9ZVqkjM1h2zc0ynVFRuugSre5rSnWo5fU+TBXasVzoAqO7tV19lf",
+	"QpVFin8Xk82JVH8Tk94kqscqv/O5RSf9K9bSsSATFBWwuGzwV8gGfSdVflv3GWnDyzkpRZ7XQMW0a5gR",
+	"1nj2zDnGsddb69/bsZmyBTjbcfhuhKDNnVmBUTemjCPJaBs560Z4RulRmpqb858lLiWiHc98bg1IisxA",
+	"95a9rXnRg1lq1iL2B7uBJ/tnX9J23STdikM+Y7ZWrTHxo2laY+WEKPTe1wjKuNKUp3AEH3GOPqjHiDzn",
+	"kiaFuHNZ5giLxA9ibSlnTauhTieMWBPna45iqIF/7H0vC4sBhU9qVE0jaJU0ycVzprSQy6ZOVlNj2nA+",
+	"lVzzsNRR0w9ZJRgfbg8ZMmZ+wIDl+nsrOB4ogGueiVR5rD6iPHPnpI6L7LBOOHBGpSbD2YhVx/bNsIYv",
+	"tro2815ze9HHxFG72se3mtpT35BbRUwCfY1TvXFvbpJB37k4RQWhGKye2YTzA9v338VYumEOzwmdKOD6",
+	"LGjkzpr54GOZi6xuYRiTXTtyVSjCDm8Fr/QSW7wY8fD+DRN29O00rOfkRei2aPksnpIH95A86CHsmWts",
+	"ZqvlCUmUKDrAa1A8uJkm/e3I/HjyIpazFBcCOvjWr7//2hQ5Mrj7TPmch46KmmB1Cld+gknCMnXeWrzl",
+	"8KGOdc2d4ZFY7VmimJDhgWD7ICM02HhcVK2sUovRhK6RmNeDw3GuuS850SAxOiqdFdGWfzCSjfdL2TM4",
+	"rks0uNQPx738dgU3lNLQPPsAMperVaIjuO7sZFtwJWGbLXdwSlQyheOuBSEThkFAwHuM1izyXKG4lxAl",
+	"WlYFzGhwPHRh9E5rVpiAmztbo767ax+mxn8nSLOqxNrKzbpwWZ+pLj9YtX5SJJ8UyT+QIrmWK6DQdUAd",
+	"McSIq8MtNMotuIoG6XpkYkuv/sx1y/ia1wm+7oLPAouk68eX5lQp9GEZFnDgu4OOtRA5+d///p/DtsZp",
+	"fW7xEh5vglk/4BofUoPsTNZX5PUizyPH8ai65SeF4pWtB6DWGBhbwIb6zcZOVWE1dMyYjXk3tbVKKOsT",
+	"PrDNesIahyiO1daJMKbFjHkswSiL8XAW8wTrlg/x99nXs6fU//uDlD1KX616AnoBsNK1si/mqqcVZg1A",
+	"u3RpigPB/khNu3e3K5UfVe0QZp/MVv1xqOtAhhzITfGba8nLA8X5Ff2tSy5qwHwe5D5bCLa5TnXmK+PH",
+	"5KJOMLAhKLam4EqSSLNlphOiBcmBSu4KDX40W4YyigdvHzQOuz9twu74sUjrJ40JmIvwjpk1QzJJCigm",
+	"oTaO2qP2ktiUpoC3KqZTwBIJxcbY/wJOiik90UKX/SaESydGUixBqSCVYN2VKzkItCzP63qUzKr8gtu4",
+	"Uhu95epZYLKCM6XasoytGCiXofTMVgOFpoYKzXOxMO+vQCZW9fzw7sP7h4ROM/5rLkVemKF683vwgDDv",
+	"UIOs61UIXZrTIj9fvjEP1VwsCDWn+p+XNlPjKQvoy03zM9BHFGiM76jKKGpsg40nDjnWBOZYJMLIhXaN",
+	"oUaUefHivIVYEgNjuIFMB8QYEWGnCqTiSoE8LqZ0jO/l8XYH9qsa5f5Q2XuXLoXKLCFaX/WqIW/eMBkk",
+	"XVmjp8Fwbr2w4qFTh56S/D6roiUWN1z4c0gGAv+f54PntZ1GcFvSsgNMQ+iGT+BdU/baYDsqyNSJi0eM",
+	"17Ji7f5LKynRKu4GrJOJO79bENdzKbTOIbPJxHUNjoOXL745bKK9jdwgONg6TGaEdnEUWeXg435X6QwW",
+	"G3zv9/cwpMYPbyfbOd7Xfu5MvHXxAut/dieN1aOs98Ma65hsahfYQ7WVCTJy0HtbRqA6wwB1G+4ZlD/4",
+	"bOuuPWUG76P686u69GYDX2WDGxvphAWz/ggKms4tHD1ThNPChoBmziOGqrLTJCVoX9beSPvI6lDOFxif",
+	"WovytroGU6SgWY9F94Nd00PK7WaGdQ266rMMUPHA7teiqN2xOvxX0D97DiQOXr1ZhQYW+tkN1sesGYCQ",
+	"HePEgtb1sryjI6dKX/PnX5OC8crGvrgiNVjbolUuPCSIPuHHxf36y315+tWaOGkEmAfiNTj2p+ne9RMs",
+	"7M4GN+/647SRfJJZN8isFj9aqDM1iIkwos59EQoJLuPEyKyoAKUwnPNsdPh8qHmGzcxYCHmLQRW+DcuF",
+	"i+czOuoz5d4NjfeNGovPjp04FU9WFrcBrm927+BIn7Mi9yU5eLD+llELXBXcbXjO/YztdczlRnDsdltb",
+	"1515U/s4w3S+CZ2PTVdJO30MRr/DJ2FXyfs0T9sE4Xa2f+H09T9uE67aodq0RURPuU+8JsC1ZK4ZVZCz",
+	"TZSmy75eq72xIc0ktcXj9Qc6OydrvW+YOddfPaXdW/WhG/pubOb7WTbi+9J9t0Vwx/vr7osk8FMRd5vl",
+	"GSPuP+OTfRH3B2w2bBf66DX01qGiXVL28Ej4h2oc/NQJ8xNXM0fzXcCEsfSJzrF0n8vpwbKvRufJBIcx",
+	"JmJLECVwRZje2IO4I9ye+BqTD9yG+IFop1993ANpn30B9NMv1ZCd3z8L4SVB6Hqink/U88uhnm+pvG0p",
+	"MBlqMVpkdGlDfHlDMzcSSi50XcKo3yPyq4+xUnZ1RAvXSteaK86IhIJxgxq+JAutc0GxHmvqSzBlFSQY",
+	"hZxVaPdQCQGV0rzOO+UZmruCvlAKuMYQf9cgxyaFakFsjDMmLR1YL0wnrtUG/3GAjJQgC1YXQzeK1qHt",
+	"62Bt8iWI0vCfaAuqH5nSP7UOakPSUd1fouKo0pl99iQX2TfW5xYlK6UzXD0aDKvAxg8Hz822XpyeJsTX",
+	"0vj69LBnzhwbP4ZTFvQjK6pidGZGGBWM2389r3OJGNcwA/nATR/DQ17nqXLdCVvA6/su2/PAPDw82s8y",
+	"vfOz8Wy1jrDd9jEgHW0q0U9ATso6z0GtT1Ant4z7Qk0ts2c6F4bAuHBBD8sHrCgMgdeQL4fj7Z+hhbbv",
+	"g8U9EhCHU0ZguTmKIKcdcmZ+foLbDtz+IBYhfZ+BVrYcAJ6fmLZguU6yXQPFyaisIvAZgFpCMsryJTmg",
+	"JGMzUPowIQuA29ZPyHOn02PyuuFjQYFF7yGaTl1wD/kPxjMbqThjd8Ax59h52OvL92pAJMZ3PVDvX35f",
+	"C8+PZwfZE1ph9rmiWyUofek5ol9oXYFXc4ENRMUiwPNUFKCGYHcvj0J5qzdC0HBHi5Yss20fbafKRpJz",
+	"pUMzZcRZKEqNlWxt0Y01eGvk9pYQeWnlvodGWTvPJ0RWZXYOWQxRf/Di2gKwPoK8fULLL0MB1b1CJHH6",
+	"zAC8FCVwWrLjJS3ytUnWUEwgyyAj5sPwKxv5H3TyZorMgBu8c51aE2ynh0Ec5o9j8kZjcWTl8LpG0gTZ",
+	"RKPW1XG7SlONpTiYxkxuG2YRlTbflcAv3r+5KiHdTsL0J7C2Nenqubj56tI2/zK51h+wIW4JadM8tYG4",
+	"+lq64NatjdmTIVvSWR2O0fpmJY3SaJm+UFZGtEjIlOUapM3wV5BqIRMDU8C1YRIlldrWlsawUsM2ckY7",
+	"etfwKgDvWhtasUnEVH+7ppi5oakp8s++qlDAdbcgVOTjThE+t2WMgHebNifA7dZ7LBR/3zTJBpv2j2jh",
+	"GPDiq0oqA5gPadUIr+k9nUXN0g3UtSDu4Zjh54TNBpbb+w6xufV7f6xt0FIeyx34RFEsP99GY+zuYTiC",
+	"DaKTIgd1eEwuSFbZO4ZONzfvkgmHOXaFimI+GXzyrl1A9yHkvHCKTxNM29rk4IDa4S6W5HOq/bMaVvKU",
+	"ZPapC3Rm2JsoRExf6WeVFByuISt9csJJTRP6RYb3lEm1QrutbGpEhJzdAiaFQEJUJWtOf4Yc0b04RZeK",
+	"QA0TO/yrVEggzw+Trrhg32eqZqK1sILk7OD0+JuvXd6ZHd9/6KdSc5u2hhYnpjTjqWZ32KUyU1hjCdhs",
+	"jgUxhcyIYgXLqWRG0Z0SqkkOVGlyevync/eJqtI5oYpcj3764ep6lJDr0QdZKW3/fCUqnrL8eoRLuh5h",
+	"DzG4HtlpSM60zgErxF2PXlOlC6MM1i/Zb36Fld8l2KoP1WxmK961qnxulpi+ay72kZh/MGNf2rzdzHas",
+	"fy8BcttSsk8rLyA+Ndy6w95XK30NxvZNodCd5jjfENvxhnJX9hANk8452ak6yzvBInGpYlMQdEeq+NLj",
+	"oPfBUp/CoXdu74c3vMJAfUvjGpjXiuO9VpvWmLUh3nMiQ9eNjBdVd7GaAMucptgaqAA5w4S4oKy1l9a/",
+	"Ov1TUMO5knfsTshnyuvohHHixcS4/aYrsj8CU+hjBS2qcJ8Ipa9O/zTkfqhqHS3KExwMuw+P7LPNivvS",
+	"Q7677Vb6td89xn7bSEzLoFyRX8iNPAdcn5Mbh6o3LpNZYdNYCdihJ6xMnDM1lNnV2Olm8tFCPLNNGvrC",
+	"w/fI9h5WDf80QeKbCMpnGyf+B+T/TwGPDxMuHtfyd5byT5Db7Tkg/K24AxUUHLf6ttfyIVBZDm5w/ptD",
+	"2xGTqdbukpYEkxjBxTBjLSlXNpbyzApTdZeOmrIy2XThsHQ1dWrRAmtfTYSeW39r47mYoHGi495IbB/P",
+	"ifnRyQJ+tkDI0lLwmTOiHlofmrO22H+kc5Z37a9mVYEoeN4+Gl90w07cWDmsUNicIMOgDqOhJPWILGvJ",
+	"gk6O8efYapd6TL41J4FRpmZRWJZn0tT+OXj5/EWrBfRbkDNb2b4NiCguNR3/sd6Y+Q2DB6wLsvsJQoWR",
+	"uNxnXvDy9ubAjNGjJtovkraU6HKskqBGIkkti3ftAOh0alunxjxZEo4Yz+AjZHWi+WoUg5n3kS3bOOcn",
+	"qoEWWYeq8mhgKj52ZY9qiKsrVLqayE/894n/fur4DQOnhIaUlMd40JYcNmyTMtC53uqsgjQRO4faKP26",
+	"NVXoUrehno0j3XuVd/Wgvw8XPciBjr0s7+UB/1dweQfnutnjHYLBv5DDu2zDnkex1s8bSks5R1dBuTnK",
+	"FjqhjzsUXzZ7t4PvNzq3gwt+sGqE9QyfxrUdbvHJs/3k2f4Unu1W9+sIP+4Qix52fA+vlm9ONoFc8Jny",
+	"GlVIKnoMf6Tr5gq/2eTlapOXJyfXk5Pr/k6uFi6htGkbR3hJcx0P7vVxhWO2ivwMk0H/DLrLSR9eIuvz",
+	"OIUI+lTVZ/8unrJ10/3y3qM5eCytDgtem0skjIeOm5gtalcvzv7I+oPKm5/Gh7MBQ59cOE8mpC++4s/O",
+	"4my359kwA1PXyt0pDyGxQW9tXxLc5QR5K3gq8qrgtucvd/nokt1BRqY5nSlyYEMvb6gai+nNYdcIdcFJ",
+	"xW+57X8BNoDTidN6WULYoSRunbpcafQ2wEBlZxiQp7HmY3x7txyRvs7hG81kF0EezaoxssdoFr6y9Yy/",
+	"Gi7WGeHMskrmWpZIkffZ62pn2Ni9tMXMHxAcsHWNkETlVV/rYYSbXW4CG9jv8mHYwHNnOPCkYWxz53Za",
+	"R1HmUADX9mZ2H6iuI3OPMbIKxlMpita3dXdmFBaS1Zb4H49m4qj7a/8EGGZ3/+HbkFbfhCu5kzh3cPNv",
+	"M7USgidEaUMas4TMmdJCsnTMxdjV1xGSTEWei8W4KsdZ1YcUhi7eA+27flIk40yROmtt95S2DdLlhXo3",
+	"HX1pVvY2f9hsaO+ww38hW3t/y9Tuk3UJZnWshUsNLkBhPQLCeM44WNcvr4qJTUSuOPt7ZWMlXPsGx/1d",
+	"pT+rc3PIG3Gl7tfbiEmdKID2ems7PS6poBkQBVSmc3MQfbb7Ntg8kPm+PcmnseB3NvpkxH8y4n8SI36n",
+	"0KdhdDUp6OA9h/xwLXXq14l2tfJHuv3OqS9BrrYhU2tyXDpka5P9f4VEPbkAnlwAe3ABdDEx8AL48pjr",
+	"RYNeR0Bn5CbdpZYaEicyJK6iCMnp0tcZ2WBX8OGN1rHwRhPG5yAx4DFs83/HFJuwnOnlmQ0X3bHL+z2x",
+	"z8rSjyf49vkzNl9JIMg9eTwewOMhu4C0Vup+wKYGW4naPAh0RgohFrzmh0FlPwk2qJNctfHZJSbbyNuM",
+	"zEHCmW0D6FrlE+BZKRjXCsNCEQLv71zZK898aIXg07hYNtONJy/Lk5flC/eyWLJxTm4aPneD1OPGcjqf",
+	"zodVDut8viCdT4G+jwpy4iWpYT4aT1fFNJqD0nKpDPCSXKQ9vpI/ogHQbnaz4W9VxXvWKHijxyNZL7+o",
+	"Itn2gI7KnHKSMw49MEoOXp6+bHr9dh6G4gLNDvfa0Km3gKlYcCPzu4ymoLvgKhA0svDByxfthKeLGfB0",
+	"SSBjWsimyMyCGxGmZaf3pRLbhgxUOrD6FofAFOB6m22KMLaw/UDWSTv4p7FKuo09WSP3LrA8WSMHFcvq",
+	"0rUE6UWdBbqZVGxqKhKXCpQCpQqz5gdJukXa1PQMQZXsmHQVwXf1G+jnX82S6DFY2tVDZmM4Wo9sW6oo",
+	"JbvArz5zxeyivpht6OEnNuagzW5B0pwqxabsMTS2P0CX11eCT3OW6id17XNQ1yzsLhPbD85SFkNKVu3U",
+	"B6JFtkIp0tuUBlBg7Ju0Z9r7YVXqw3C5er1m0pXAg4bMmsfHNMvi5DPLfmT89oFkQDP05+CXxi1GqJ75",
+	"HbJzouZiwYngtnLDSgzHZ1yT6bNuY/ckK24Im+G3LgZy1Xtty66dkevq9PSr1LyFf4H/YVlC+wdzfNr+",
+	"tBvtKmgGR9YSvrZTQDfi1wdy2iajEmyiQwokzSulQZKDTKTmYPyD4yI7c2VP54zPclDJNX/L+A9UzU9+",
+	"vPrBKPQZwyalCQkqpRqKl1OXBNT4D2xwWhgwRBVx0HGI3oVrjsVYmFKVkcGtsZ/phORmDmf5SmwHlD4X",
+	"FrYwn0tomhUck3c8X17zhe+P0Al7Jkxh2S5DYCJu0fp9Z77wn1D0GZIPc7jm7gSVCwy0X1kT5N9EZUAS",
+	"a7qujL6QTGvkcoUwUiehM1H7JydwzdEemZEl6ONrHm2BTjP41sLCQ7YRrWfpr/mBzSmozBnIOOjVgNa+",
+	"zyejW5/Rre80bTFldQsZVm7HIiu0AGLLLB1cjzD4zaLP9SiUkGxA3K5mtk2EqQV+UbJ0ua7Z/6qm3Wfk",
+	"9tM8qCZmB+5rvWj7amFgct6093QpwV3DvcizHcD9X8xJHvqan6nu0SofKtbjRQ/4515NyKuGX8qDamHt",
+	"QmUOGTtKgA0bR0OxNZgDxrcITkpagjwmjdFmxdBUQ5Y34gRGGfvk2A4fVRou8ZEH5QeLbrXDfyr9wW0u",
+	"gqOX7mSeFIMnQX8QCbIAE2J4hBIZ1KPKtkCyUE4qnoNShKYplBqrBpNplec72iZcj4EtZPtnimj4iH0Q",
+	"JGRVajNIsP6gUDrW12CKlIBrs1QjYEtqJG1+zS0VKoUy9G55bjuIsXSluYGWlHHGZ7atQSlyli7rDgWW",
+	"ALrGBGzGhYTMhe5pIy53BRo1p9LQR2UEAuoDkwpbiY8a1d+GLa3sWix8cSwU4mGqiaj0NXcXcmPEorF9",
+	"4f8ZSnRjdQGyThWwMpKfUgE2LDVrLtEjddQR4TPQ4KpQon0Hh16KikzrnpuU3Niv1Y1hETfugsda3OA3",
+	"PaL9lX1tp8zH1bbWrn3w6Oz5adL0uP56U4vrlSSlN0bZySDOrpr76EtQai4kvropzRUkq32/HzJ0oD7o",
+	"daoNYpK7ua5EntinNGe38LkrNZ8RPa5nWSHCIXHAo8WT9dYLWwPW9quy9UpQ6RGuvQy+95h6D1ozjoJ+",
+	"Jb2k+5Uoysq3Y2xVm0D6redSVDNXTRaXbPOvnynyms9ypuaEcpovldGhlSC3sLR0uaA6nV9zqJUS21kP",
+	"bTcHhh5PQUqaX4/sm6CI/xGy65HNmKoHE9OaEAejE6queTmXFC0qH5wBJzdUc0moUtiGPDTuSPibra9q",
+	"ddRV6xm2A3Ik+/iaXzXnR3AnRNNZ3U3kzHFX6xowI1szkOAQI59GbcM1BqM+pLrYmWtdw/4AThJfM/hf",
+	"XTmMUwIHZLpX3nFHqZIGnzT9KLgols9UDdD7j7XemiCc/DMVGfx+YmF4N7/Tusz5g4vTbw59/jw5UJrm",
+	"Rtg89Fy4pHreMGHzyairpK3LGe7VjmOx5R3tt5OziUczbo7m2AvNMZ8XPuqg1j4ToD6HLAwEWrxJT0Sf",
+	"3Pd/TPf9nz5vanuB4Edo00XOweWBEpVMgdzUD26SwKi1mAuSCj5lsjCqr75XzmY/6bRM/49DOncglV6i",
+	"ilr6zKNVUvkQBr9mAjtrK3r0IW19kYmfzH5PZr/d1UyZOV/aCs3LBGAvfzJl+pwwNK21Omz2azUzyvj9",
+	"SCArIGe837n/utNTZU4VmdMSIy/jLiiiGE/B7AM7baB/ve2WSghVQ1xyBB3tTEeTZT/4lT+kpuXn6JGx",
+	"/Ok9+dl6jdzu1YSUUswkKJUQuGMZ8BQMGNSxyajNY6QcOvAZlm3LQO7R7dbGBRd3csKBSrBMM4oAV6mQ",
+	"vouQpFNnPUHMU9oVruuArQukYC6isBP6cs0jsS/WLOITxG38glBgcGUS4E3T/webFB+c/u9///+en5PT",
+	"4xfPjVhRCAnXnKHN3Dvqm2muR4cDTNI2OuWY/OSaUTJFlBbS2aiv+QIm1upD1a1qxwSYTw1qU6JA3oE8",
+	"ksAzLPE3lXRmY06Uq2NtZBAjv6geg/Rlveyf3AWt3PkqPuIFPVN1Q2XfMtnG6NhfU1FxfdhX9w0+6rUi",
+	"V0E//gh8puejsxenp6fWou1/eZ4MLWy2xmT+dWAxf7HJYv6QaqY79/WWagelfeEjIfQ+opn6C3IDrou9",
+	"8YeL0Qgd2HaV4h0mLSTToKJW6BbVM8LTkayCojW9Xr8MpoyzOs2MqiMxJRnVQCplGDoSRJFWSL2fkasf",
+	"Lo5efP1v+K5i/wCk84Y2GlHX8EgyZbNKggEI5lw6pdFJRKWIrDDRhWfOzormdve+7U9jc/qPyYUiM0Mc",
+	"zEau0jlkVQ7WFWmDfXrqapjXLyv+sEE8fpI+g0zFHw4FHlHE/+TFLSqeNBGZZhwqmQpNXCFctaRjc0NR",
+	"Q2xE+8aqplvo3mvw7MTjyXGq7nqR7tulBuSnE/OH2cerq18c7w3SXCvXM5hmKEBhAIHWNJ3jBBFl3YHl",
+	"d24Nr9TdZjQwfPDELTZSGnPCOEV21j2FKOCbbUxZDk/Qf9+oNUcotXmGEc2vrn5JnEy1tM0lLbx8XlA/",
+	"10W+Bdhj9vw6uCcHRj1eCHkLGRGVk8YPz+taTYYjmL8dUxqAFT+YJQ5DC7+be+OF2ecTTuwJJ0rJOOIF",
+	"HisihbNAfI4Y8TFXH7fACAPqEyFu988N/mIWspVUdMezY1EC/1jkFu6NYDhlKdSbU6WRxtQcQBf5Mf5/",
+	"L/jiT+EJZ/aEM/5APytsUU6q31xX0wY44KZsOBjIIGPTWVSw10Hg6Lix0xxX3E+U3Thxci4WpMDeWxVX",
+	"ZAFcezFzTb3MUBEZPUjVyycgXl9b0t9jnZHliKS5xR44jiu9vml1C6ISB0I2olRVE/PJBCQasNvG6+ZL",
+	"7AJg69Ng2t5ScCCQKzhco5/2Q9G+ldR6pr6oIff8CUb3oK6q5lo/D5J6UtJKxRrw72Hu3swWgpNmDbLW",
+	"Ti8jwlRcs9x5viSoqqgjojvkfS1J92OPnbXoJoJt780ynvDtU3uAW+9//cXgM0JPwHKiOL0R/yyEPy4C",
+	"vtGEw0dtRRuXaoxWeZLRZd0l27xRCI7tecjfKyoxU7tgmH5WgmQiC+qs0mo216QqD3fExUs8hydkfELG",
+	"XX3LVWFdIC3WsiNSVvxxMfKyco3R3I6ILT6uRUaXiZVhldfxn6nG1ZI4kzdYlS1m87aR8ZDnfoJaaE2c",
+	"e9arPvi2YcUYd1LzZF8duaYZ6PjZgSVLyqOYX3GLjD+JxehBEzaH+GQeK3LriU58GjpR8VBL5Ahyu1GI",
+	"NbV1t/ZL2uoCDj7Vo3gm12WKmN096Xv3Nqx5mHmGhFi16yh/GhXQr36tx/8iqCuxc/eKIPX/gStl9Cc9",
+	"uEIFTwF5/RaJWI55f6UU2+kkDEw5fKiYvDsGC+ysqNaHo7a6udYSUL2fBeOZWBiBZsbuoFW0abIkLtBq",
+	"WJ94S6TNZB9wWQ8K2n6aPjJ9kefhztWjAvmnlfSbTdf3zaS/yu7Nt62+U8Aowi6Hb2DNJX30gpxtqNIA",
+	"3GTpAk8yCOJQetZybMglOvNo05XYfNpDQj0MjIawhV0SRB4BfvuJc32IT/R5bfee+pyGQvLwxtw2hX19",
+	"Q+7JEidPwiY9vntWEnS7Ski9qISU1cRDDmqLigiJA/i5NdM5rPbqFnxZGL3VLkcRBeDGqleLuUpraPPA",
+	"OhWP0107Woli5w7IzWHv1g/aw8wu2zaXoOaQPWwL5maaB2nE/L4LgTapvzmX2Jr+fs+uxp9Zt2KDI0O6",
+	"FCMu/Ut1J/bUoyGy9pf+bsQrHc1cX46wn5nNVw2bBKrViveWIzo4jLctDsfE3sXWCY0V9CmpEcczjJRy",
+	"MqmJ58HLFy/ahfXNSxvbf1z6ejkPU77NDP6pirfhxp7afzw1I/5Eld5avYcD3I43IPaEaFXWu1/DYVzC",
+	"nKrV4vBDSNvGdsNIZDa3GXZE5qm98FN74b20F7YaU9BWWK5Usovx+DU1D3HEWr23HYAvmpk22kh9OK5X",
+	"+gW3QS9rFP+HNy+tV82fevE+mDbfJ2PusfeubUNpteWwj60Crs/JDa/y/IakOVCpCCXmn2j9xLdWGzYN",
+	"ZQb76J+7B2bwULLqp+qX24esT31yn/rkfuF9cvcrB58EXfXWpld+qAsiiIXydQhaGRCvrn45Jr/Gy5Lg",
+	"gs1vmVjwXKBfLMrJXWvYnPJPk2h50MoAOnwytK/Ju69LYlkYItiZ0dlevvvhkmgoypxq8NBBDnwFVd/u",
+	"BbkbWrtDoGVFr3N/J59oBNLXJpCh2CEWpATpthZUDunfQkJyylxCpaoPIexa6Q9kn2jyJWagPWHZQ2EZ",
+	"Dc74sZHNlczow6pf0aZLjUiLjnhXj/8Ay0BTsoCJr6MMfMY4HJ6Tm+sRfKSpJq6W8fXo5pzcHMHHNK+U",
+	"UUvNP99d3pxf85Kavc5BgTq3EjRmEWGTHdtA/syXC7xJyA3FViFn16PXVOkCJJD3ImcpXI/MUwPMZ9/9",
+	"cHmTXPMbe3xnvvapeb4EKs9enD7/5vj4xemLF+Yn2zDrDIvrA/6QihLOOKIczc0v05zOzvzlj8UdyKyC",
+	"m2t+YCNXb6gai+nN4f+fvattbhtH0n8F5S8jXdGKJ7f7Ye26D15nM8nVZOJzcjd1NUrFENmSsCYBFQBa",
+	"0W5N1f6a/WH7S7bQDYCkROrFM7Lzwqr5MJFJAgSBfrqB7udJ2L/+8U/38ri7/R+3bKFhKj6BuRhLFwTb",
+	"1UKxqdKog+8mQmSCnop7YDlYVLfydEYXjE8mbgp5ThQ3B/6shRVm/uyyAC1SLsfSLCDPhZwZEutb8pVh",
+	"gxeX714l7M3lzeVVwl6/+L/LhE1gzu+FKvUz/38aOztixHLjgye0bMJzzy9RK6zlwPSCWWV5Tl2a8hQs",
+	"cQsZJAZfCtNKFv0Op8hOnv1N24NHVBcMioVdRWZtiOxsDz3J6uKqNGzw9satM/i0yFUGIbmg9WDV3dVo",
+	"SFgoTEuL0c5yrfmKerBvAx9nWpWLozazfkB8yPPXILgu0y6QF3qPDtQVfo75orTYj9qCsx7HbEA4wLoH",
+	"eeyh0lVW4/HepVjk4ByJo3/4WB19zEYcuhzz+bWQ8fdarc7qb7Bvca1XxHspDMtAo5KWA0FfqoF4xwYh",
+	"8wsrN7qI5dxth5niK1UU/NSAAwbkAEWEcY8zsc1zz7FFf5uUFrs3vGAItFOlmVT0RzOinnuEQvKu2huZ",
+	"xithIbVnygN/3oyUE671LLAFpMpY4vpDp8cFG/4tWwcAe/Gg5Bmlm9MVZFnQ3kAO95yyOCiryKEt8oye",
+	"fEh2j/A18syIv0HCvmdWse/Pzqqv+fwMT6/2I++LhH3fn+2hcdP2zJQSQX5b2smleTs9bi5J8F66KAHr",
+	"2SToUH2TpH/tJMA0dhtmhqdaGROJRNtS/9q4/Oi5AswzvN/yyZYUQLtUp0u+IuKo6lCr4HqGdVs/u18o",
+	"yiDVqJrDdUthWSYKkAbZANc1teiBQcbFK7J4Q1PKDDSy+qGIjG+R8Sxj5cKrEET+17G8XRudW2acKx+Z",
+	"OYK6WItMKfi3SxHjRuyKOqC2yvGO2BtFHIOSPT87O2MpVs3FY7znz5mS7DZVublt9ebp6165T/CeT3b5",
+	"8Tg2CauNbuI/+UdKuHTQ6XXps4/0jzCtEtZ0E5JK7D0hwomE1Z2i9exNEkTG/2quKe7B5siRulT00TaV",
+	"g6uP2LyZCvYrgUqrKEGJrkcMQtgQ8VQ2puJ34aSm9O39U5q77KnKD37ODuvqv/X/nOx/LYZTh17/A4Y5",
+	"B9xERwf7Xl6PTA647R2FDAfcgBHA/te/rjv0+99WVQTt31LT3T5g6KL3vP89/++c4cMuf6lVceAt79UB",
+	"N1zX/Of973qZ89kBl78QxpmxUu/1ZR7Bc1mz1F2M7lSs2Tst4cwOEWEdbaliCiHDy2dCUvddCMiIMQl3",
+	"H1nOVw0u9+i+dHk1YS+/06t51eQVNsRI7JubaOB3mVrKJPzZ9bkpoDxZBbhVpypNS+2QAHf6Cr/XjNgo",
+	"jCV/tiVbDs8TQ0/jmQcGU7ej1NzfJuwWj2pux9I9sCIpvEVSzG0+RWDo27k3SEnt0wYhcxXHRLEyqu4w",
+	"nczn7jEnPUL2CNkj5DeNkNHudCBkPGTtQbIq+3egwa1II5kLVnx6fR8s/lyxYHAPhsCtaS0vPOgIOUNp",
+	"IWqeSPMpAtbgTDiqo4ZiFK8kpDNSKXHwwMtMWGY1F/loFyRRZkuPSj0q9ajUo9I+qHQUPYE2wusek2qZ",
+	"NxuoFNLYlATcEMR0HBS/nrjhrA6bXIDHJjmXd8zFWMMHwdZW2v+nwC1P8t8DVw9cPXD1wLU3cG0qfnwG",
+	"+h5fDSLxNe0ONsB/M6vY9YuXlcWdaLU0oB+GRVvzpZ8Ci3zac49FPRb1WNRj0aFbe09fA9FHXw/BOsn+",
+	"8imFvFblgLGY+zpVJHYQxIUM/U50u1lPOKrla7BwN5uoTIDxdULLOaAEJ6Z8zLlhEwDJeHon1TKHDJU4",
+	"fX7NVOW5WnYqCnfi4E+h24dWbfRIdBAS9cjydSDLo53/xIXZSRUxE8aCbkr697Z/reaNBsk578HEnpIq",
+	"1Eb+JyUaCF23r5gSeQgK1FMbtpBBBtMf0gozTOf2lWFsICSblnmeuICGqBs15XownuMAWXEPw/VMRCbk",
+	"WFby/pS9iPkWYWE76LsHLabCtecrx9iADskiYyqRpIaCVUxIH8uqqixkZBSQCS5ZxleGQiCprJgG6kmr",
+	"vK5JfCyWZ7nrhDElMKvGMvSFeS9tSxrG28bA7gjYXvjIbK2Opy0om6xac9rXK4DI3Ldns/dA2YdsPbB+",
+	"3dkYTfPTAsn1Wv9GcrbSPuc7YYUytub294DdBOyXVYZgNUjrYzlZsVg1uT8qE9LtHZoFZFwDxgEl1CML",
+	"U30+MGNFnjO1FHLGhB26fhLV+Fj6YvvarfRL0O2JgKoc8kag/mvpojtWSnIKcFN2ACblObeQJWNZPS9H",
+	"wrPIrT/0kB3qwLdhqh+WPvTrEa1HtC83VAzruCNSxAKnvgKwGRkGE++Mr7erzk7nwtiERszHTo1c9Xqo",
+	"fQgAGX4PGbEHRTWrbm0Vns4rnaxYJThFdj2ZrpKmHBzVjjVEJPmGeuQwiZuJVC1GYn1JJdZcidONWLsE",
+	"c01i7qKhmBf16uCTMBb1loceAKPi8jbhrXdxSB5NdXKbBFf8Qo+1tfLtqHK5ZdDQ564+/B6KXG1Ecu6B",
+	"6zv8IdQ/jmBkxD5GJz3a1BZGO7/8+kIShvEcyXF4beFdsNvaKrx1Pp1hC1CLYAVwV4ZqQycrBgUXeXD8",
+	"El8WOmXLuSpYURrLJsDQb7Rqiza6W/u1AlVzgcW23Db68ov4cLvxUn57p5TudQ6Sst2iU9sqUBsY8TcE",
+	"ao/BNlpv5KkY8nfp47Yz5feSmceQzPySGO6j4iVvmlo0AaWkhZivaksxX+0S4aycGKyiOF1wobt9l5dK",
+	"ewoFu1SegyDxpIQdtC4TZedJrc5vas8rogErCjBjWSgNTE0toJlZMawTZFbNyKVB3gAxpb8tQQMTMoMF",
+	"yAwTdb5n/1X/YbglJMa48xpfcQf8vFHGMhwMpsGWWjpzFlKC/ng29Ns93murfMYDmUyen+1DZdIH7H3A",
+	"3gfsX/cWdM00dSa6Ct3H+Y04v0Dxdm7XEMPn1/isUoc9DncOieitBpl14+B7fudl47E23WeGBj5fdKVZ",
+	"fNhF6MhDk3jeU2f6fdweFnpY+NZggdb+jiPJFXDdI0NDCqwejGBKShZzZhwghP+tZ8x4qpLdOEGBzw71",
+	"bF+V7jUx+SclVbGq9ntJ2Njk5SxhOZ9A7velsXd3sEK6ZkwRclcypTPcQvJkcZJrFFiwChWP8Nf9tbYJ",
+	"OXeFQJcJ+7OLJa86wppNouDHFELGd9iyz4uRaWP0vg3JzZATXc25DnXjrg3QGy4MmOasRRxRMlCW8rC/",
+	"hw1VYpesatyrZBL1oFtcxK4Ybzofn7hVgDN/fDIkEqNyNgODLKyYSGZNXAjM+Xgyha7dw/eeG/sYm4b4",
+	"7KfZK/T+WC+m+TtLFPVSmtuPcrIs0qoM6ORjuFsjnVBxH51/evJkRcZ5cHn2J0yqcWDIBkF/YThir70k",
+	"oLM5bfYoYcu5SOfs+vL91SvSrYCFhpRbd+0dOPsftdba9FEqs3FMlOpkwUPr2XhLZ/PCW370b9nrBR5B",
+	"LzCIKXQg4za/6GrbpG0/nHTz/ODjyXb9wcPhuSQxu2RDKnA4Yp4tmXYmPBzjBeSLplHsMDInNyhra+Tt",
+	"fkgvAoqj410a8OeEy00oZ5fBV8BWMjbHrX1ksM2VnIFmvutElCFhCZpBMYEsg6x6+6nIoUv1MCzwz0v0",
+	"EHv1NJqHnQbp65I8/C0njr3g4RcqeIjW5DsTwukMpkIKyuwic6Z0ZYUe6Nc8ix6G6/lngROtUVwViRnL",
+	"VzGDY5PQnVuy4kxYNjBztZSMm8qPyoYJxnKVTa5FdWzgqduj+Te/iA8j9OpQXCshD298Uj0vBHsNOx8j",
+	"vxE7HN9qfW1TQvd//IyRIPbRWdEnMf6xB7397+3/l6dPH2K+w2PW0sCWdJdKZ8VdF7LzTOIP/MgxxUS9",
+	"hGmVY21lJozrY5YwEsvx2aXskhIIUeVnPYuwdZP2f7FrO2KRaywfpT1mnyvYsVuL3XyIMJB7sYfcFwai",
+	"7d6JUjlwuVd2y4+YPbPHhVck7nPUXWf3Ua75DLar8uCsOqpa6W/IwHvKpermNY1O2xoVGUgr7GrL5nRt",
+	"FQXxfGOcQ5eQBgqqXSaUIOv+xGztGqbLHAw6LcMLxqXPsRUS49SoRnP2p1oGq+tstcHdsfvsZsWRNp/d",
+	"o59m7xlf6kvben7cpdRvPB9l4xnBdrt9WIdwLL7ZKkofUusrWS4oJj4rHgMLNztH7JJaX0vPkcoyA3Ub",
+	"8YfW/eRoCI4IP127yWipPset4i+0nuWthMZMTJx3Z/1Ao6NpIL+HLQh2uEx2567vTwCZqc4yWAMHm2AV",
+	"t3vxX8ELc53HH0Div4eVVD1G6mZjd7hrS9XP8c8rjnadepoN1a4l+Wj7qY8NeX00/W3spjpr8V3ksXP2",
+	"wwV2SS3GRSNIVocU+yVKumeQg/OWD0DuZzUwbtlX3dN0dkQMmWG8hvbnjGOw7uUckZ+P14vkNtQbl3gw",
+	"hdunLsiXaIuVhC4zXLU14lnWGjdcZtmbeNWRQoeqgc8rgLh0Y3JRQSllTTsna+lm0eOVvX1tlrMPLrZa",
+	"th/EfbBr3gQ80EI9+3v1j9cUdpDN27Ff0WYgNBTqvtVE3OBf1qzEIzsx1Ieti/UrWWxf0Dx+z+/AT2DG",
+	"l3xF2ZI0sX+/WCTs6jYPKOsTf+tBZaQ9LkuszN84uOxYZVPuhoKC+N/RC3ipNDOqABJLVixXxgY+yNLO",
+	"3Uil3CrN+GKxBushtna+UP3SsTSQarAYMWlAQWzKaCNnyK9soiDBvxkw8Rjz8vo1s+oOpN+9F9owkJm5",
+	"GMvobghNH9mPMtIJQKpkxqacKMfoIqzCN2ImT4VEvihDnplVzIDFBPFyMZZ8xoVcjxaLKf+IA95aNnvj",
+	"/vLm5eXT2B4D9huwPE8B20+6xyeJTIOlOXAXOITV1Zjbh0Bz2N8/ss2YKj1TwWrEMwWFfB+5Su8gY6q0",
+	"I/aXrYsdpW9pRrv1XpXGT7nInbmwFoqF9dL+7ge3bMlaxU1MZ1+oOxYkmqixxEfiwUc6V8oAZcxVHeW2",
+	"zVwM3B0fKQPvY7h26DeDxjJTqNYhV3bu/gepftYsSLhplxm5Dl/pONFOeDy29blsAvU2rA89GjbPgDXr",
+	"C5NoKLu9t5rRWyp913nK8Y6k5kyLjjbt6qa1nC8JxKzkTznOnScpLEnzhBeLHNIJy0pgRnlzZqy7Jxux",
+	"d5gF5swIPcW7TG0nIz+7nh/qhx6/ytJ1axtZmBtwZI17rKX61KVj9CG/M9Wbn9MEnYFMBRiqXhdr+hbO",
+	"3awYxzHj5QJvqyhP8T6cZIZx49DRy66HGW81T+9ccEAzfg48t/O/defm+KO452dnbDkXtBvJFlqlYAzT",
+	"pTQXTNiKvA6zU0jiiVs+4QaYsAbyacKMcleaEgvSxD1I94SFVhMwI/ajuIOQ/K5KC3gpEsJqmJYGvfIJ",
+	"z9gEuAbtYX7wh7Pvh63r4JV/rSPOaWqik0XCjxCSlIn742LQ51QY+aP/srUpF79OqO/VwLNV95z749l/",
+	"UppJYxrFKUanw94jdD9MyzxfsULMNJ3IKR1uFyZ8iO+MCySxCkPIDD65e72BJfq2nFswNviFuFu9WOQ0",
+	"lf+qSjdS3nekPGOrFgvIxnIgFTltobijdgN5nb4k04SOR6Wz8GrDEbuli26Z4Sta/OTAxr4GD5F4JnM+",
+	"O4+9mgPPWCFkSW3n3FhmiOUSlxFOcYcjP+P65XIs42OnIvenlhompchtY3lTTjN+rfPdr8FcsB5/VXnm",
+	"e18Al2g62nzWH8De0Gx4kqWKbVMEr7+kRXrkYflJWfrso42Sf54JNNyD+Nk18HSOB1VuelbLsLHcaHWE",
+	"GiY/dYedRuJXVIsotXPNnAfjw7wrpe4EnJz/8uHX5O8nhAXvHRT4n5wTg1/SOz6lzk/OT56hc+Mb2mQt",
+	"vxewZHa1oEr2im2EfouBY7Pa+5zYICMDQNJMpQ+1VsjCXghpRrVMz5gj615ivZihKEop7IoZPgW7IgPC",
+	"pzAruUZJxzrNZCjMdE6ooDjYCzrWmqvf0NLiZfA4XEukm0Wu64Zvq6HhjSQxtUFoh3Hc+IcQs3y9C009",
+	"l5a3pmlEUpSDF69uEnb17vomYe8u3f++uEnY9csX7F//+OcwUHQuZahXqx8puuYX5SQXacLMnOtg2oLe",
+	"ZeMrYHNtI+K78p1ZH4PmK0ey+CRS9BnLbenM8yoQmmagxT1kbJrzWXMSNJ7c1g2MI04XOZcoW23OvXMn",
+	"q6bZ0nlImWJ8okqLMUX9sRUxcSFyMFZJqPfBRyotbZNlSHCO03KnVeBAcwFpFKghp5V8OLpEqbzx5atV",
+	"vdmKi2uQ7J/iHVVaWkWbu6+Vv4yFM2F7pr7n47d4/Cl5lCHSKm+8cwz4NrvT8MsbMjwpSKuBDTQUzppp",
+	"UznhwkJhkhr5tZskzqc3IC2b8PSO6nBooaqpA+RUFSTQgImxtc7VG20dsMDvyjzJ5Hk7d69bw11MlX4B",
+	"uT8bqzSRswjLltxQn5G2RRULXD0xe0lJ8LtVjUlMVJftY2l5sQB9Cvc45nU9WTcO5OsvtbCQ4BQlghg/",
+	"4tiJOaR3CyWkbUxa95iWFgPhk0lYpd5Ebacorh9iocBUJu8adVnra8c5BUFQqaY+G6KnzQ68LPP81MIn",
+	"GsEpT8FCcP5wumxaEyMKkXPdpaLVEiXWukJPbsUQ4mNLtTIbJowN8OdTyydlnLBEw1bbh8Bi4iCmGOS/",
+	"hrFfmZcYRtCv+Mu9Vmeti5HXZ7OXrws3d9Cp9dL9OfevPinzO/bf797+FKSI3TKaaVVKT7UOn+K9la2u",
+	"Paa+3gs/RT/8+u8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -88,6 +88,7 @@ type Server struct {
 	jobs         *importer.Jobs
 	pdfText      string
 	nearest      NearestFinder
+	reports      casereview.ReportRunner
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -149,6 +150,7 @@ func NewRouter(o Options) *gin.Engine {
 	s.sdcThreshold, s.searchCtl, s.jobs = o.SDCThreshold, o.SearchControl, o.Imports
 	s.pdfText = o.PDFText
 	s.nearest = o.Nearest
+	s.reports = o.Reports
 	if s.jobs == nil {
 		s.jobs = importer.NewJobs(o.Service, nil, o.State, o.ImportGate, func() time.Time { return s.now() })
 	}
