@@ -223,7 +223,7 @@ func scheduleAudit(s casereview.ReportSchedule) map[string]any {
 	for i, x := range s.Subscribers {
 		subs[i] = x.Email
 	}
-	return map[string]any{"summary_id": s.SummaryID, "title": s.SummaryTitle, "frequency": s.Frequency,
+	return map[string]any{"ID": s.ID, "summary_id": s.SummaryID, "title": s.SummaryTitle, "frequency": s.Frequency,
 		"next_run_on": s.NextRunOn.String(), "paused": s.Paused, "subscribers": subs}
 }
 
