@@ -64,6 +64,24 @@ func ReportPeriod(f ReportFrequency, runOn Date) (key string, asOf Date) {
 	return fmt.Sprintf("%04d-%02d", asOf.Year, int(asOf.Month)), asOf
 }
 
+// ManualPeriod starts the period key of a run made by hand ("Run now"): each is a period of
+// its own, so it never takes a scheduled period's place.
+const ManualPeriod = "manual:"
+
+// PeriodLabel is a run's period in words: "quarter 3 of 2026", "November 2026", "run by hand".
+func PeriodLabel(p string) string {
+	switch {
+	case strings.HasPrefix(p, ManualPeriod):
+		return "run by hand"
+	case len(p) == 7 && p[4] == '-' && p[5] == 'Q':
+		return "quarter " + p[6:] + " of " + p[:4]
+	}
+	if t, err := time.Parse("2006-01", p); err == nil {
+		return t.Format("January 2006")
+	}
+	return p
+}
+
 // ReportSubscriber is one person a schedule's runs are sent to.
 type ReportSubscriber struct {
 	UserID, Name, Email string
@@ -152,7 +170,7 @@ type ReportRun struct {
 	ID            string
 	ScheduleID    string
 	SummaryID     string
-	Period        string // "2026-Q3", "2026-11", or "by hand …" for a run now
+	Period        string // "2026-Q3", "2026-11", or ManualPeriod… for a run now
 	AsOf          Date
 	Title         string
 	Definition    string
@@ -177,6 +195,7 @@ func (r ReportRun) Document(format string) (ReportDocument, bool) {
 
 // ReportRunDraft is a rendered run, ready to be recorded.
 type ReportRunDraft struct {
+	ID         string // chosen by the runner, so the documents can name their run ("" : the store's)
 	ScheduleID string
 	Period     string
 	AsOf       Date

@@ -3,11 +3,15 @@ package notify
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/report"
@@ -89,7 +93,9 @@ func (r *Reports) RunReportNow(ctx context.Context, scheduleID string) (caserevi
 	if who == "" {
 		who = "by hand"
 	}
-	run, _, err := r.run(ctx, sc, "run now "+now.Format("2006-01-02 15:04:05"), casereview.DateOf(now), who, nil)
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	run, _, err := r.run(ctx, sc, casereview.ManualPeriod+hex.EncodeToString(b[:]), casereview.DateOf(now), who, nil)
 	return run, err
 }
 
@@ -111,9 +117,9 @@ func (r *Reports) run(record context.Context, sc casereview.ReportSchedule, peri
 	if err != nil {
 		return casereview.ReportRun{}, false, err
 	}
-	d := casereview.ReportRunDraft{ScheduleID: sc.ID, Period: period, AsOf: asOf, Title: sc.SummaryTitle, Definition: sc.Definition,
+	d := casereview.ReportRunDraft{ID: uuid.Must(uuid.NewV7()).String(), ScheduleID: sc.ID, Period: period, AsOf: asOf, Title: sc.SummaryTitle, Definition: sc.Definition,
 		Figures: figures, PreviousRunID: prevID, RunBy: runBy, NextRunOn: next}
-	doc.Notes = append(doc.Notes, "Scheduled report ("+sc.Frequency.Label()+"), "+periodLabel(period)+".")
+	doc.Notes = append(doc.Notes, "Scheduled report ("+sc.Frequency.Label()+"), "+casereview.PeriodLabel(period)+", run "+d.ID+".")
 	if prevID != "" {
 		var prev []report.Table
 		if err := json.Unmarshal(prevFigures, &prev); err != nil {
@@ -141,17 +147,6 @@ func (r *Reports) run(record context.Context, sc casereview.ReportSchedule, peri
 		r.Log.Info("scheduled report ran", "schedule_id", sc.ID, "run_id", run.ID, "period", period)
 	}
 	return run, created, err
-}
-
-// periodLabel is a run's period in words.
-func periodLabel(p string) string {
-	if len(p) == 7 && p[4] == '-' && p[5] == 'Q' {
-		return "quarter " + p[6:] + " of " + p[:4]
-	}
-	if t, err := time.Parse("2006-01", p); err == nil {
-		return t.Format("January 2006")
-	}
-	return p
 }
 
 // listTable is the document's list of recommendations, which is not compared figure by figure.
@@ -228,7 +223,7 @@ func comparisonTable(headline, deltas []casereview.ReportDelta) report.Table {
 // runSummary is the line subscribers are told: the summary's title, the period and the number
 // of recommendations with its change (figures the subscriber may read; no record's text).
 func runSummary(title, period string, asOf casereview.Date, headline []casereview.ReportDelta, tables []report.Table) string {
-	s := fmt.Sprintf("Report %q for %s is ready (figures as of %s)", title, periodLabel(period), asOf.Time().Format("2 January 2006"))
+	s := fmt.Sprintf("Report %q for %s is ready (figures as of %s)", title, casereview.PeriodLabel(period), asOf.Time().Format("2 January 2006"))
 	for _, d := range headline {
 		if d.Row == "Recommendations" {
 			return fmt.Sprintf("%s: %s recommendations, %s since the previous run", s, strconv.FormatFloat(d.Current, 'f', -1, 64), d.Change)

@@ -238,7 +238,7 @@ func TestScheduledReportRunsOncePerPeriod(t *testing.T) {
 		}
 		now, err := r.RunReportNow(as(w.officer), sc.ID)
 		must(t, err)
-		if !strings.HasPrefix(now.Period, "run now") || now.PreviousRunID != runs[0].ID || now.AsOf.String() != "2026-07-01" {
+		if !strings.HasPrefix(now.Period, casereview.ManualPeriod) || now.PreviousRunID != runs[0].ID || now.AsOf.String() != "2026-07-01" {
 			t.Fatalf("run now: %+v", now)
 		}
 		// Paused schedules do not run; deleting one removes its runs.

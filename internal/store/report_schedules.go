@@ -145,8 +145,19 @@ func schedulableSummary(ctx context.Context, db *gorm.DB, id string) (casereview
 	return row.domain(), nil
 }
 
+// signedIn refuses an anonymous caller (401): schedules and runs are only ever for people.
+func signedIn(ctx context.Context) error {
+	if !actorOf(ctx).SignedIn() {
+		return casereview.Unauthenticated()
+	}
+	return nil
+}
+
 func (s *Store) CreateReportSchedule(ctx context.Context, summaryID string, d casereview.ReportScheduleDraft) (casereview.ReportSchedule, error) {
 	var out casereview.ReportSchedule
+	if err := signedIn(ctx); err != nil {
+		return out, err
+	}
 	err := s.inTx(ctx, func(t *tx) error {
 		sum, err := schedulableSummary(ctx, t.db, summaryID)
 		if err != nil {
@@ -228,6 +239,9 @@ func scheduleAudit(s casereview.ReportSchedule) map[string]any {
 }
 
 func (s *Store) ListReportSchedules(ctx context.Context, summaryID string) ([]casereview.ReportSchedule, error) {
+	if err := signedIn(ctx); err != nil {
+		return nil, err
+	}
 	sum, err := s.GetSavedSummary(ctx, summaryID)
 	if err != nil {
 		return nil, err
@@ -241,6 +255,9 @@ func (s *Store) ListReportSchedules(ctx context.Context, summaryID string) ([]ca
 }
 
 func (s *Store) GetReportSchedule(ctx context.Context, id string) (casereview.ReportSchedule, error) {
+	if err := signedIn(ctx); err != nil {
+		return casereview.ReportSchedule{}, err
+	}
 	sc, err := loadSchedule(s.read.WithContext(ctx), id)
 	if err != nil {
 		return sc, err
@@ -253,6 +270,9 @@ func (s *Store) GetReportSchedule(ctx context.Context, id string) (casereview.Re
 
 // changeableSchedule loads a schedule the caller may change (pause, resume, delete, run now).
 func changeableSchedule(ctx context.Context, t *tx, id string) (casereview.ReportSchedule, error) {
+	if err := signedIn(ctx); err != nil {
+		return casereview.ReportSchedule{}, err
+	}
 	sc, err := loadSchedule(t.db, id)
 	if err != nil {
 		return sc, err
@@ -368,6 +388,9 @@ func (s *Store) ListReportRuns(ctx context.Context, scheduleID string) ([]casere
 // readableRun loads a run the caller may read.
 func (s *Store) readableRun(ctx context.Context, id string) (reportRunRow, casereview.ReportSchedule, error) {
 	var row reportRunRow
+	if err := signedIn(ctx); err != nil {
+		return row, casereview.ReportSchedule{}, err
+	}
 	id, ok := casereview.NormaliseID(id)
 	if !ok {
 		return row, casereview.ReportSchedule{}, casereview.NotFound("report run")
@@ -477,7 +500,10 @@ func (s *Store) RecordReportRun(ctx context.Context, d casereview.ReportRunDraft
 		if err != nil {
 			return err
 		}
-		row := reportRunRow{ID: newID(), ScheduleID: sc.ID, Period: d.Period, AsOf: dateOf(&d.AsOf), Title: d.Title,
+		if d.ID == "" {
+			d.ID = newID()
+		}
+		row := reportRunRow{ID: d.ID, ScheduleID: sc.ID, Period: d.Period, AsOf: dateOf(&d.AsOf), Title: d.Title,
 			Definition: d.Definition, Summary: d.Summary, Figures: string(d.Figures), Comparison: string(cmp),
 			PreviousRunID: optional(d.PreviousRunID), HTMLSHA256: shas["html"], XLSXSHA256: shas["xlsx"], CSVSHA256: shas["csv"],
 			RunBy: d.RunBy, CreatedAt: t.now}

@@ -186,7 +186,7 @@ func (h *Handler) reportRun(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	p := h.page(c, run.Title+": "+periodWords(run.Period), &reportRunData{Run: run, Schedule: sc})
+	p := h.page(c, run.Title+": "+casereview.PeriodLabel(run.Period), &reportRunData{Run: run, Schedule: sc})
 	p.Nav = "dashboard"
 	h.render(c, http.StatusOK, "summary-run", p)
 }
@@ -219,23 +219,8 @@ func (h *Handler) reportRunDocument(c *gin.Context) {
 	c.Data(http.StatusOK, ctype, body)
 }
 
-// periodWords is a run's period in words: "quarter 1 of 2026", "March 2026", or the run now's.
-func periodWords(p string) string {
-	if len(p) == 7 && p[4] == '-' && p[5] == 'Q' {
-		return "quarter " + p[6:] + " of " + p[:4]
-	}
-	if len(p) == 7 && p[4] == '-' {
-		if m, err := strconv.Atoi(p[5:]); err == nil && m >= 1 && m <= 12 {
-			return monthNames[m-1] + " " + p[:4]
-		}
-	}
-	return p
-}
-
-var monthNames = []string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-
 func init() {
-	extraFuncs["periodWords"] = periodWords
+	extraFuncs["periodWords"] = casereview.PeriodLabel
 	extraFuncs["figureText"] = func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	extraFuncs["kiloBytes"] = func(n int64) string { return strconv.FormatFloat(float64(n)/1024, 'f', 1, 64) + " KB" }
 }
