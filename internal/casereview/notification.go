@@ -82,6 +82,7 @@ const (
 	AudienceOrgEditors    Audience = "organisation_editors" // the agency editors of the organisation concerned
 	AudienceSeniorContact Audience = "senior_contact"       // the organisation's named senior contact (an address, maybe no account)
 	AudienceOversight     Audience = "oversight"            // every oversight officer
+	AudienceSubscribers   Audience = "subscribers"          // a report schedule's subscribers who may read its scope (store/report_schedules.go)
 )
 
 // Audiences says who gets each kind: the rules of issue 18 §2.
@@ -93,6 +94,8 @@ func Audiences(k NotificationKind) []Audience {
 		return []Audience{AudienceSeniorContact, AudienceOversight}
 	case NotifyFollowUpDue:
 		return []Audience{AudienceOversight}
+	case NotifyReportRun:
+		return []Audience{AudienceSubscribers}
 	}
 	return nil
 }
