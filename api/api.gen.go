@@ -288,6 +288,7 @@ const (
 	NotificationKindEscalation  NotificationKind = "escalation"
 	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
 	NotificationKindOverdue     NotificationKind = "overdue"
+	NotificationKindReportRun   NotificationKind = "report_run"
 	NotificationKindSentBack    NotificationKind = "sent_back"
 )
 
@@ -301,6 +302,8 @@ func (e NotificationKind) Valid() bool {
 	case NotificationKindFollowUpDue:
 		return true
 	case NotificationKindOverdue:
+		return true
+	case NotificationKindReportRun:
 		return true
 	case NotificationKindSentBack:
 		return true
@@ -354,6 +357,45 @@ func (e PartnershipKind) Valid() bool {
 	case PartnershipKindSafeguardingAdultsBoard:
 		return true
 	case PartnershipKindSafeguardingChildrenPartnership:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportDocumentFormat.
+const (
+	Csv  ReportDocumentFormat = "csv"
+	Html ReportDocumentFormat = "html"
+	Xlsx ReportDocumentFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ReportDocumentFormat enum.
+func (e ReportDocumentFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Html:
+		return true
+	case Xlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportFrequency.
+const (
+	Monthly   ReportFrequency = "monthly"
+	Quarterly ReportFrequency = "quarterly"
+)
+
+// Valid indicates whether the value is a known member of the ReportFrequency enum.
+func (e ReportFrequency) Valid() bool {
+	switch e {
+	case Monthly:
+		return true
+	case Quarterly:
 		return true
 	default:
 		return false
@@ -1675,6 +1717,101 @@ type RecommendationUpdate struct {
 // RecoveryCodes defines model for RecoveryCodes.
 type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+// ReportDelta defines model for ReportDelta.
+type ReportDelta struct {
+	// Change "up 3", "down 1", "no change" or "new"
+	Change  string  `json:"change"`
+	Column  string  `json:"column"`
+	Current float64 `json:"current"`
+
+	// Previous 0 when the figure is new
+	Previous float64 `json:"previous"`
+	Row      string  `json:"row"`
+	Table    string  `json:"table"`
+}
+
+// ReportDocument defines model for ReportDocument.
+type ReportDocument struct {
+	Format    ReportDocumentFormat `json:"format"`
+	Sha256    string               `json:"sha256"`
+	SizeBytes int64                `json:"size_bytes"`
+}
+
+// ReportDocumentFormat defines model for ReportDocument.Format.
+type ReportDocumentFormat string
+
+// ReportFrequency defines model for ReportFrequency.
+type ReportFrequency string
+
+// ReportRun defines model for ReportRun.
+type ReportRun struct {
+	AsOf      string    `json:"as_of"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Definition The saved summary's definition used (the builder's query string)
+	Definition string `json:"definition"`
+
+	// Deltas Each other figure that changed or is new
+	Deltas    []ReportDelta    `json:"deltas"`
+	Documents []ReportDocument `json:"documents"`
+
+	// Headline Every headline figure beside the previous run's (empty for a first run)
+	Headline []ReportDelta `json:"headline"`
+	Id       string        `json:"id"`
+
+	// Period 2026-Q1, 2026-03, or "run now …" for a run by hand
+	Period        string                    `json:"period"`
+	PreviousRunId nullable.Nullable[string] `json:"previous_run_id"`
+	RunBy         string                    `json:"run_by"`
+	ScheduleId    string                    `json:"schedule_id"`
+
+	// Summary The line the subscribers were told
+	Summary   string `json:"summary"`
+	SummaryId string `json:"summary_id"`
+	Title     string `json:"title"`
+}
+
+// ReportRunList defines model for ReportRunList.
+type ReportRunList struct {
+	Items []ReportRun `json:"items"`
+}
+
+// ReportSchedule defines model for ReportSchedule.
+type ReportSchedule struct {
+	CreatedAt time.Time       `json:"created_at"`
+	Frequency ReportFrequency `json:"frequency"`
+	Id        string          `json:"id"`
+
+	// NextRunOn The first day of a month or quarter; the run reports the period that ended the day before
+	NextRunOn    string             `json:"next_run_on"`
+	Paused       bool               `json:"paused"`
+	Subscribers  []ReportSubscriber `json:"subscribers"`
+	SummaryId    string             `json:"summary_id"`
+	SummaryTitle string             `json:"summary_title"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+}
+
+// ReportScheduleCreate defines model for ReportScheduleCreate.
+type ReportScheduleCreate struct {
+	// Frequency A ReportFrequency
+	Frequency string `json:"frequency"`
+
+	// Subscribers Email addresses of people with an account, besides the owner
+	Subscribers *[]string `json:"subscribers,omitempty"`
+}
+
+// ReportScheduleList defines model for ReportScheduleList.
+type ReportScheduleList struct {
+	Items []ReportSchedule `json:"items"`
+}
+
+// ReportSubscriber defines model for ReportSubscriber.
+type ReportSubscriber struct {
+	Email  string `json:"email"`
+	Name   string `json:"name"`
+	UserId string `json:"user_id"`
 }
 
 // Response defines model for Response.
@@ -3552,6 +3689,9 @@ type CreateReviewJSONRequestBody = ReviewCreate
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
 
+// CreateReportScheduleJSONRequestBody defines body for CreateReportSchedule for application/json ContentType.
+type CreateReportScheduleJSONRequestBody = ReportScheduleCreate
+
 // CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
 type CreateThemeJSONRequestBody = ThemeCreate
 
@@ -3797,6 +3937,36 @@ type ServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(c *gin.Context, params GetRecurrenceNearestParams)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(c *gin.Context, id string)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(c *gin.Context, id string)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(c *gin.Context, id string)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(c *gin.Context, id string)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(c *gin.Context, id string)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(c *gin.Context, id string)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(c *gin.Context, id string)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(c *gin.Context, id string)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(c *gin.Context, id string)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(c *gin.Context, id string)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(c *gin.Context, id ID)
@@ -3854,6 +4024,12 @@ type ServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(c *gin.Context, params SummaryOverdueParams)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(c *gin.Context, id string)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(c *gin.Context, id string)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(c *gin.Context, params SummaryThemePairsParams)
@@ -6296,6 +6472,256 @@ func (siw *ServerInterfaceWrapper) GetRecurrenceNearest(c *gin.Context) {
 	siw.Handler.GetRecurrenceNearest(c, params)
 }
 
+// GetReportRun operation middleware
+func (siw *ServerInterfaceWrapper) GetReportRun(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportRun(c, id)
+}
+
+// ReportRunDocumentCsv operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentCsv(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentCsv(c, id)
+}
+
+// ReportRunDocumentHtml operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentHtml(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentHtml(c, id)
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentXlsx(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentXlsx(c, id)
+}
+
+// DeleteReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) DeleteReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteReportSchedule(c, id)
+}
+
+// GetReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) GetReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportSchedule(c, id)
+}
+
+// PauseReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) PauseReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.PauseReportSchedule(c, id)
+}
+
+// ResumeReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) ResumeReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ResumeReportSchedule(c, id)
+}
+
+// RunReportNow operation middleware
+func (siw *ServerInterfaceWrapper) RunReportNow(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RunReportNow(c, id)
+}
+
+// ListReportRuns operation middleware
+func (siw *ServerInterfaceWrapper) ListReportRuns(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportRuns(c, id)
+}
+
 // GetResponse operation middleware
 func (siw *ServerInterfaceWrapper) GetResponse(c *gin.Context) {
 
@@ -8159,6 +8585,56 @@ func (siw *ServerInterfaceWrapper) SummaryOverdue(c *gin.Context) {
 	siw.Handler.SummaryOverdue(c, params)
 }
 
+// ListReportSchedules operation middleware
+func (siw *ServerInterfaceWrapper) ListReportSchedules(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportSchedules(c, id)
+}
+
+// CreateReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) CreateReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateReportSchedule(c, id)
+}
+
 // SummaryThemePairs operation middleware
 func (siw *ServerInterfaceWrapper) SummaryThemePairs(c *gin.Context) {
 
@@ -9065,6 +9541,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/notifications/read", wrapper.MarkNotificationsRead)
 	router.GET(options.BaseURL+"/api/v1/notifications/preferences", wrapper.GetNotificationPreferences)
 	router.PUT(options.BaseURL+"/api/v1/notifications/preferences", wrapper.SetNotificationPreferences)
+	router.GET(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.ListReportSchedules)
+	router.POST(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.CreateReportSchedule)
+	router.DELETE(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.DeleteReportSchedule)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.GetReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/pause", wrapper.PauseReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/resume", wrapper.ResumeReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/run", wrapper.RunReportNow)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id/runs", wrapper.ListReportRuns)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id", wrapper.GetReportRun)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.html", wrapper.ReportRunDocumentHtml)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.xlsx", wrapper.ReportRunDocumentXlsx)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.csv", wrapper.ReportRunDocumentCsv)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
@@ -19932,6 +20420,1262 @@ func (response GetRecurrenceNearest503ApplicationProblemPlusJSONResponse) VisitG
 	return err
 }
 
+type GetReportRunRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportRunResponseObject interface {
+	VisitGetReportRunResponse(w http.ResponseWriter) error
+}
+
+type GetReportRun200JSONResponse ReportRun
+
+func (response GetReportRun200JSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun400ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun401ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun403ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun404ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun500ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun503ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsvRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentCsvResponseObject interface {
+	VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentCsv200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentCsv200TextcsvResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtmlRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentHtmlResponseObject interface {
+	VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentHtml200TexthtmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentHtml200TexthtmlResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsxRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentXlsxResponseObject interface {
+	VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type DeleteReportScheduleResponseObject interface {
+	VisitDeleteReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type DeleteReportSchedule204Response struct {
+}
+
+func (response DeleteReportSchedule204Response) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule400ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule401ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule403ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule404ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule500ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule503ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportScheduleResponseObject interface {
+	VisitGetReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type GetReportSchedule200JSONResponse ReportSchedule
+
+func (response GetReportSchedule200JSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule400ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule401ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule403ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule404ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule500ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule503ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type PauseReportScheduleResponseObject interface {
+	VisitPauseReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type PauseReportSchedule200JSONResponse ReportSchedule
+
+func (response PauseReportSchedule200JSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule400ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule401ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule403ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule404ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule413ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule415ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule500ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule503ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ResumeReportScheduleResponseObject interface {
+	VisitResumeReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type ResumeReportSchedule200JSONResponse ReportSchedule
+
+func (response ResumeReportSchedule200JSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule400ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule401ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule403ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule404ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule413ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule415ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule500ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule503ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNowRequestObject struct {
+	Id string `json:"id"`
+}
+
+type RunReportNowResponseObject interface {
+	VisitRunReportNowResponse(w http.ResponseWriter) error
+}
+
+type RunReportNow201ResponseHeaders struct {
+	Location *string
+}
+
+type RunReportNow201JSONResponse struct {
+	Body    ReportRun
+	Headers RunReportNow201ResponseHeaders
+}
+
+func (response RunReportNow201JSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow400ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow401ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow401ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow403ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow403ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow404ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow404ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow413ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow413ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow415ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow415ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow500ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow503ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRunsRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportRunsResponseObject interface {
+	VisitListReportRunsResponse(w http.ResponseWriter) error
+}
+
+type ListReportRuns200JSONResponse ReportRunList
+
+func (response ListReportRuns200JSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns400ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns401ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns403ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns404ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns500ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns503ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponseRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -22170,6 +23914,289 @@ func (response SummaryOverdue503ApplicationProblemPlusJSONResponse) VisitSummary
 		return err
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedulesRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportSchedulesResponseObject interface {
+	VisitListReportSchedulesResponse(w http.ResponseWriter) error
+}
+
+type ListReportSchedules200JSONResponse ReportScheduleList
+
+func (response ListReportSchedules200JSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules400ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules401ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules403ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules404ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules500ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules503ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportScheduleRequestObject struct {
+	Id   string `json:"id"`
+	Body *CreateReportScheduleJSONRequestBody
+}
+
+type CreateReportScheduleResponseObject interface {
+	VisitCreateReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type CreateReportSchedule201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateReportSchedule201JSONResponse struct {
+	Body    ReportSchedule
+	Headers CreateReportSchedule201ResponseHeaders
+}
+
+func (response CreateReportSchedule201JSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule400ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule401ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule403ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule404ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule413ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule415ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule422ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule500ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule503ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -24964,6 +26991,36 @@ type StrictServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(ctx context.Context, request GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(ctx context.Context, request GetReportRunRequestObject) (GetReportRunResponseObject, error)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(ctx context.Context, request ReportRunDocumentCsvRequestObject) (ReportRunDocumentCsvResponseObject, error)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(ctx context.Context, request ReportRunDocumentHtmlRequestObject) (ReportRunDocumentHtmlResponseObject, error)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(ctx context.Context, request ReportRunDocumentXlsxRequestObject) (ReportRunDocumentXlsxResponseObject, error)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(ctx context.Context, request DeleteReportScheduleRequestObject) (DeleteReportScheduleResponseObject, error)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(ctx context.Context, request GetReportScheduleRequestObject) (GetReportScheduleResponseObject, error)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(ctx context.Context, request PauseReportScheduleRequestObject) (PauseReportScheduleResponseObject, error)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(ctx context.Context, request ResumeReportScheduleRequestObject) (ResumeReportScheduleResponseObject, error)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(ctx context.Context, request RunReportNowRequestObject) (RunReportNowResponseObject, error)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(ctx context.Context, request ListReportRunsRequestObject) (ListReportRunsResponseObject, error)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
@@ -25021,6 +27078,12 @@ type StrictServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(ctx context.Context, request SummaryOverdueRequestObject) (SummaryOverdueResponseObject, error)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(ctx context.Context, request ListReportSchedulesRequestObject) (ListReportSchedulesResponseObject, error)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(ctx context.Context, request CreateReportScheduleRequestObject) (CreateReportScheduleResponseObject, error)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(ctx context.Context, request SummaryThemePairsRequestObject) (SummaryThemePairsResponseObject, error)
@@ -27575,6 +29638,266 @@ func (sh *strictHandler) GetRecurrenceNearest(ctx *gin.Context, params GetRecurr
 	}
 }
 
+// GetReportRun operation middleware
+func (sh *strictHandler) GetReportRun(ctx *gin.Context, id string) {
+	var request GetReportRunRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportRun(ctx, request.(GetReportRunRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportRun")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportRunResponseObject); ok {
+		if err := validResponse.VisitGetReportRunResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentCsv operation middleware
+func (sh *strictHandler) ReportRunDocumentCsv(ctx *gin.Context, id string) {
+	var request ReportRunDocumentCsvRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentCsv(ctx, request.(ReportRunDocumentCsvRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentCsv")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentCsvResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentCsvResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentHtml operation middleware
+func (sh *strictHandler) ReportRunDocumentHtml(ctx *gin.Context, id string) {
+	var request ReportRunDocumentHtmlRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentHtml(ctx, request.(ReportRunDocumentHtmlRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentHtml")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentHtmlResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentHtmlResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (sh *strictHandler) ReportRunDocumentXlsx(ctx *gin.Context, id string) {
+	var request ReportRunDocumentXlsxRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentXlsx(ctx, request.(ReportRunDocumentXlsxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentXlsx")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentXlsxResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteReportSchedule operation middleware
+func (sh *strictHandler) DeleteReportSchedule(ctx *gin.Context, id string) {
+	var request DeleteReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteReportSchedule(ctx, request.(DeleteReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteReportScheduleResponseObject); ok {
+		if err := validResponse.VisitDeleteReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportSchedule operation middleware
+func (sh *strictHandler) GetReportSchedule(ctx *gin.Context, id string) {
+	var request GetReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportSchedule(ctx, request.(GetReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportScheduleResponseObject); ok {
+		if err := validResponse.VisitGetReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PauseReportSchedule operation middleware
+func (sh *strictHandler) PauseReportSchedule(ctx *gin.Context, id string) {
+	var request PauseReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PauseReportSchedule(ctx, request.(PauseReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PauseReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(PauseReportScheduleResponseObject); ok {
+		if err := validResponse.VisitPauseReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ResumeReportSchedule operation middleware
+func (sh *strictHandler) ResumeReportSchedule(ctx *gin.Context, id string) {
+	var request ResumeReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResumeReportSchedule(ctx, request.(ResumeReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResumeReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ResumeReportScheduleResponseObject); ok {
+		if err := validResponse.VisitResumeReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RunReportNow operation middleware
+func (sh *strictHandler) RunReportNow(ctx *gin.Context, id string) {
+	var request RunReportNowRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RunReportNow(ctx, request.(RunReportNowRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RunReportNow")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RunReportNowResponseObject); ok {
+		if err := validResponse.VisitRunReportNowResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReportRuns operation middleware
+func (sh *strictHandler) ListReportRuns(ctx *gin.Context, id string) {
+	var request ListReportRunsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportRuns(ctx, request.(ListReportRunsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportRuns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportRunsResponseObject); ok {
+		if err := validResponse.VisitListReportRunsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetResponse operation middleware
 func (sh *strictHandler) GetResponse(ctx *gin.Context, id ID) {
 	var request GetResponseRequestObject
@@ -28096,6 +30419,76 @@ func (sh *strictHandler) SummaryOverdue(ctx *gin.Context, params SummaryOverdueP
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(SummaryOverdueResponseObject); ok {
 		if err := validResponse.VisitSummaryOverdueResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReportSchedules operation middleware
+func (sh *strictHandler) ListReportSchedules(ctx *gin.Context, id string) {
+	var request ListReportSchedulesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportSchedules(ctx, request.(ListReportSchedulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportSchedules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportSchedulesResponseObject); ok {
+		if err := validResponse.VisitListReportSchedulesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateReportSchedule operation middleware
+func (sh *strictHandler) CreateReportSchedule(ctx *gin.Context, id string) {
+	var request CreateReportScheduleRequestObject
+
+	request.Id = id
+
+	var body CreateReportScheduleJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReportSchedule(ctx, request.(CreateReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateReportScheduleResponseObject); ok {
+		if err := validResponse.VisitCreateReportScheduleResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -28701,483 +31094,513 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37cts4mjCM3wpKv19V7O+lZSedft9pu94/3El6OrudTtZOd2Zr1CVDJCRhTAIaALSimeqqvYfvHvbC",
-	"9kq+wvMAJEiBEiXLOfS4aqbaEUkcn/Pxn4NUFgspmDB6cP7PwZzRjCn48zJN2cLYvzKmU8UXhksxOB+8",
-	"nzNSsIxTYlYLRsycESayheTCEArf6OEgGeh0zgpqP7evDc4H2iguZoPff08Gr97TWXxgxVKpsiea3DGl",
-	"uRTbRvpJphQ/b4/2Yc4Urk6wpRuX5PyObV3dFTNqdTk1TK2Pes1SKTJNjCRLyg2ZsKm006gVFzNCZ5TH",
-	"l8yFYTOmYPwPHz5clmbOhOEpNWx9ku8ZVUwRxWhe/N/RIKWaKXbH2XI02Lz235PBgipaMOPvUL+dro//",
-	"QhaL0jCSMcXvWEamOZ1pQjWRU2LmXJOMGkaOMjalZW6IkRldHduZuf367yVTq0EyELSwk1M9ltPGqqZS",
-	"FdQMzgd2mEESOeEXpdJSxSHgRrCPZpzCGze4IkYWdv+y1GRBZ6xrJfjNlst9/dL+Dp8vqJnXX/NskAwU",
-	"+3vJFcsG50aVLLqpsoQ3WyMng48nM3my9uvr6Rtq0nl8qxYN/A4dvJMJs4CUzqmYsWxIrtyCLggVeskU",
-	"y8jzZ38iyzkThE40E6Y6DUTdekOvpyc49xYM4gWPYPk7OmNE83+whDy10P7s7KyGiG/POsEhh+HCKQv6",
-	"kRdlMTh/dnaWDAou8F9PkxhuXJdFQdXqJddpLnWpIthxY99XguY35MienF/UVCqi+Uyw7IQLktI8Z0of",
-	"Ez2XS03YHVMrkspSmAtyo+dUMTrJ2Q05ovmSrjQpNctGwo7hviTLuSRUMSKkceMSLo4JXSxyzjTJqiWS",
-	"VAqjZD4kL5TU+sTQiSZUZMQoZmlFqdlI2JWmLM/JLVuRgpm5zM4Jo+kcF0W4JgumTKkmLCOTFaGGFFIb",
-	"8oxMlSwIN9rRMP2ETPlHltmB9EjAEWhaeNKpidvQopzkXM9J9XzKZ6Vix7AyGkyG88Ms9qbtUhXTc5ln",
-	"J0/d6VFNbkbl2dk36bc3F2TKc0tfiJlTQ24ZWyREKpIzeseILI0DmGCUkbBrKwomMiDWGs5Vsak9dHL0",
-	"/NmzhEw5yzNyg2PfJCSVGSM3RsrxlC3Hbm83x0Py1syZGgkNgGIvwi4RN6HrXYTTN5YP25/zjJFpqexQ",
-	"cCuaHN38Nf3t5phoOABqiJD2tYwJd0AptchJllLdsszuEyezx2ukobkeEovT1byE65F4cXn96urVr69f",
-	"fRhfv3wxfv/j1avrH9/+9DJApeMhuWaMZDLVp9WmhkU2HIkOFKshr4FnTFi0+uvAo4d96OF88FuMDDtk",
-	"+yGPceO3Il+R9r2lVCGnQzYR8A/HPjw3iK3bvraFGLkVvS4WOSuYMBVvZx8XucyYp8ux4Xnzo3Aiblih",
-	"IzNWh0KVoqvGCuwh3lkW3X/+8JP7zf5WzajgukOyeZ3hUWeZYtpikAxe14Okz2LDT+67WGBds7npeU6y",
-	"ev9+876jygim9JwvYuyrekh41vNQFsGI91vbf6yv6D/sXMSwjyaxuGI5zSld8NO7p6eaUZXOL4CWFJZl",
-	"WwyLkUygRCzrwK+/90OuK6YXUmjW87qUf/1+J3KdykXfKTW8e8/5WGpkXIA3UgH+iA4U6gcsGie43yrf",
-	"z1nBosJhwYAFastadV7ONDl6e3Xcb2kGRj3Ayv6sZBlBrsuEfG/X9WKH5YxnMNY9F7VaRE7rCnQj1Ebh",
-	"zHoua3VvIPtPRiMgZn/VhGtdWumm962t7GD3X88PShYRnoGr4cLeG7W6LbJwN2nXesZWxtmmzwaTv5db",
-	"pvb6cp+5jdw88+9JRZzgmL6nmVWXmAZOZIVyJuBPENnRTnC6UHKSs+J//U0ja63H//8rNh2cD/5/p7VF",
-	"5BSf6tN3+BVOGrNawLSWPucZKAwT+yPNzi2VKcWtkEtBYI+kUtBRe3HrIXbjmnCDisOcOVOKJU2C6ePE",
-	"iuzVl05nXCopZgQ1U/uC00Os9qhoal/kAl6EmUFKp2QisxWK7lzDUqVg5I7mPCP/dv32ZyInf2Opse/O",
-	"qSbUCeYNK08mGX6KaxxakHwhxTTn6Sc/etSUSSrznFtyueQGdZ60VIoJQ7Shhp0TSrISl8LsUTl7EJyD",
-	"tGqAlWYXTNjjdgelDVvASO5dd1xcwDNqmD15v3e73/dS/kTVjH3qI4Ab5ZrkdnKL11SQQPF4c/mX8fdv",
-	"X/7n+Pv/fP/qmhyVi1zSTJO51dfMnHFF5FIk/nNQ4I9hXz9INQEV6JNfKqjgTzRRMrci0QpOPpNAN9z1",
-	"LBU3DK+bEs00WE9SKW+5/b7AR1ZNAwUYnz/R5C8nL66vfjh5L2+ZgE2+durSK6VQXvhUG72WBTMg6i0t",
-	"nCIyS+HWq+6YQokwY4bynEirj1F9i6KjqanOmGdW4Z1YNJeGZbArP+8n3M+lIFc/vCDfPf/2/3iqBku5",
-	"ZuqOp+wXQe8oz0Eb/cTglFFDJ1QzcuRODgVuwkXGPiZoYKRaLy2Wp3OW3jIFQGYf8GIhlbEUtGTHJKUC",
-	"zEH2esI7IEIuLwgYjk/Ackw0XWk00xlJjFrVtuHAxB580LVF9/ZpYJSGXf4iaGnmUvF/sOxTnufPoTXM",
-	"blAx+LeFYy6ASDKWscwS2Qm1gjVhHxdcsYxcvntNjMW7xHLFS7d8WCfBbTb40sjbwdF0A1/Cn2w08CTa",
-	"oT18pg3PcyKXwEY10WCpJ1NqxfTWuX/48OGkbYLfdPhti727AV0uLHCw7A3LOPXC6ecg/QiUwljNErj4",
-	"keNJJ3ZV5yRciF3AcUKEPUFNijI33Cq+p1aOOAFccddqRRfgFXYGL460TrJ2Em06P/fW77ALtzX82ls4",
-	"FkoumDIcJTk7RM7ss3EW9ZBcMwNGUpLmlBdWHmpaf8jRu7fX78kphQn06T959ru9gZlV944BelKqFHe2",
-	"VuHQfJCsOS9EmTuahZL7miwerFXLUqWsyxXV2hQyKStfn7tdgDwolwI4H/yUIH+TpUllwUA0ZHc8YyJl",
-	"CbCBypZiqcwdU3y6Orabc1TriJI510YqnqJPB0yW1XZZRhY5FeekFPAtt2gr2B1T3tJgIcQ/AjXG2Rhh",
-	"dVZ2x2P7rc85KUYNy8bUrPmITgwvWMyn0jjGiB7Es16umSZsjK3wVsYVq9AMMO45ursd++7WQ4DbjWiw",
-	"VsyxDIfRwsmkS6GdGuBMEmtjNQ1EfVdrrJRnKrTaGdzLRbbzNTrfVof6WPvc/uqdcO2NrV9MEzb8wXZd",
-	"db2EBhw2dlNbyFEDsgtH+vQCvgB6nmXc/kLzdwG9mtJcs2RXEnYVuD8Q28f+JI7PQZnzAyDqWhjTKAU6",
-	"oXcv2hchcc376vJktnCxoB9/YmJm5oPzb8/OzpID4FLXzAGCdSPUroDeZ+oWcG6GwW74eUdRJ2wCSGXd",
-	"qf7YJAc4Trlm+0kGgbu8FwkCZ1XjRLgw//v5INmKm7BOP8CG7TpQOzTCvK1AH7G6BnuWja3qzsVsjMwK",
-	"JZ1zJ39XVJQsqfZ4ZTGvGeCwN2YIexeG33VAaA296/Kb5+xgT7BbIUf+yC1HRwyvT+Y4zgeojrmJroKB",
-	"6ISKTIqEKCYXDCxxmomMTGh6GxuzZpHNMd9Ip/e4AzWokrsbuSCy4OiIp1YkZUCuohEgHbDzyyJ7AFL7",
-	"hq6QcE4YSsmlcAEWMeqL9qAl1+x+dHhnYbIn5f0khLa/JHNYCaOTEK8DjPPdREgrTW+FXOYsm7FsjIe2",
-	"s5wjpAGpd9/v95Ikw2/QEh45X0WXY8M+dkTmeZcWs6L7QnGQ4p0ZWDGn5ERoCNrRx12I/95ieTX2E01y",
-	"apg2aHzOSeAkXB9b5mwre/MjW0m4B+NdPyk3T3A867v6bRMYvRaL0uxIeXoAWk8WshnaeqLvoehACGGd",
-	"17mrrATfbbyBKzeyVzJzRu2HzsqCC55KNeYCt9WUuuoVXmrNtLZ0eD/JPadaV0JE9AymMs/lclwuxh2R",
-	"p8AZwZSI6pxlEhgrNqeazFmebZU2fk8GORe3LBtHFb3mlD9IBTOwbKzLBVOaZVZ5F5n/tXJ+hPN20SFF",
-	"8ajYZqEChraiBAoVUT4fwkTrYKOwUGbcvLDnBp6mXdFxB510TvU8ere3bOWOeF0qYn/vJTgnA81nghoX",
-	"vrg+Dp/FmWfrwOx8bqXVupIBKK5uiHCmzvN8defMkW3i1QnfYDPt5kD4OEJutnJF/LLUTPX+whvH43CA",
-	"X3WMUp8Dup3vPUyacybMGAOO1pbKhOGmE3jcU+OsxP0BUqbgytzN5LJQ7G7cOWTtOboXnEfBNVxuA5KS",
-	"QWXLCs8iPLfGysJNuOPpBPGDqNg1rnzharZd6K+Boru+84mSt0y0IcavoGPxAf1CL1jWk9qlFcGOSI4/",
-	"yiUpqFh5r1HwMvrp55Q7zRwnRU+ZNtGpauq8LvreslUwIoZei4ypC8KKhVmR5ZznjHBwMJXilq1YlPvB",
-	"Awx8iU4z5Uobwiyg+EAM+MTNe/Tjm8sXOHHgyrWvHF8QRlXOmcKvMaZvkduvrn+8PHn27f8OuXP/28qp",
-	"NuP+zEneBlg/kTJnVCDNqHzGW8C7LezdDmqQ2QyxqyBCZxeZrAlh/fE5kCVicVMN8SSYI7aJF3RBJzzn",
-	"fk2tFYKoOW6G4kaPmWXcjJ1xdiwj6Tlh9K8LXu0bCpYMCirorNc63JtB0OvmFzEFKb7k9XDbnVdshYKO",
-	"BShGszHNc7+ETW/ZS489b112Y9L4WSTxO+044sb8kSXHjnEdFqJwJzO2J9ZAxOGa75R/JBmfcZ8uAea8",
-	"2rstlXOuW7XDZc1kbLtwb1+KLl9JrZc0v13HGQFW07Ff5rockvrw2C1ycuoCXsMBY2t5yXJut9RIlygg",
-	"mdEwsFRmlMN/l4zdwh9yOo0qma+cH7ZLru5r8/H+3G7BcMpz5kXxrWJHz1lvucgaqjYXlobbqaK7hSOq",
-	"lrh1Ffu5JhEzxkKavrPY9zcLxv0HmazGvU9Zz6ll1r1e5f9g48nKIGzswdxri5y/LOfrQK8mmI2A4Fgg",
-	"b/DfYBHlpOBmV7dt/VVwNuvknJs8/qRU+e6yBKq4aWA3iniDAXz91G0cqo4stoPWWcSIhMfsnyxO7EZw",
-	"15C5SXkXMufpapzJtCyYMAkxinLBxczltyUE2MdYMV3mJiEFF6VhOoGgnDH7aBTFyFzwUES9+9suY/Ph",
-	"+wO1L28+Gm3uq25VBHSbXIajbVoOJgDseFcZS7mPSvCY1RefPInafJrVDJvW/oGbeaboEpXFHdbf5fb7",
-	"MEctyMOi1XaWbhKRkHJBjCTfnp3VUeJ6K3N3c8X28QNNmYmx9g5ycUfzkvWHEhj+V/vNVjhx+O0m6Fwr",
-	"DhYJOStFxKVyCTnWtSPZZdVWabNcE10uFi6L6Oimzs28IVX25XFUDcu4XuR0FVcycXSK2a3iHOsYlMXE",
-	"RabW6aywMt5aSNSYTCcs776S7eCMr/mB6vVHT5qzPKsiqvtIpX6mhHAB2QiJz5sYw8QJMVKOcylmCRHS",
-	"jKeyFFkSBvX71yFh4X/+679jhwDP1ieHkMkFNXOv0MN7CWHD2bD2eum/Pv1t6LxMEQlJa2eE2nyMuIRk",
-	"4KRq/13sFH9kNDfz9RP08czR28Rw8eijRTbd4Dl89/IHSE8kjtFIReCQCcTWUmXI0UIuFhiYv8imRsLb",
-	"VGQQb+sirI5d5DQ1kPOuGIanCpZgvDBP5ySlmkVSi4VLnAFK5UIVYVXot8SE6LiSQMdBjFkf+zwEgG8j",
-	"Ptfw1muRsY/XKFI05LEtSkm3z/E1RE1CXtTOGl1eFnGbfWC9ifjslhHShvY3vbC6qp4zZhyF0YSbC3JW",
-	"5Rks5zK3KBECfuMsLds0DaWKAeongyVVVr6JC6V2yrjeV85mTHd4J9rHDKPgFhN/PsGi6oPpvol/k5Nd",
-	"72GfYFYpog61JhosFFtQxTKiJZlSFeccajVWpegwL3mqG1Uku+X4KRfA2O6lTe2pfqK8v8ipvbq/6Q6/",
-	"rgtf6Cs6hFgWMTuhkN1vkCt8N6qNQWYISIylEKiW6TJNIQnCqtSU5x1SZOUi6BMU61Se+g5rMAgUHoAx",
-	"P3J1YkmFj43g1/DGu5HjqjqnnQIj0KTl5ottMqleqqKxtryGsbrxl3AEvUvabHUa3XuLzdSWtqkB58WR",
-	"VGQJ6Z8TdkzcyAmZrIixGJPUIqSLzcdXNAltjkmzlINLdAPyCxGCg8gtbSQGLSa7+T7aL2+5l7XXN92P",
-	"s+3wbMcr8tbSLQvHl7Yu2L22aaF1DscWvoPvhVjYXuv6jLGldl9S9xFvuqtkDfnWUSiGezUONW4rShiC",
-	"Sic+6yku4+8cy9ilpcSszYEqsiUOu73gQ9gv1g5hfzvGT1zc7hWq1GGHqGIw++aERK1VlWo1ltPEyuCM",
-	"Gp0QzQueQ3Z+QqpYI53Uwa9AtiAVnWY8NdutC85qV685ekZyxsV+bhBWdCpELutzO8DhGMEXsTW+oRn7",
-	"HiJNaqZ5HxBryob3ALA3MRSlYtv8DY+n5ZdaTceQhxnLyBOQLRbmVxMpSCk0nVZ5spoUNGN1kn4zbzuq",
-	"V0/pGHnfujkV7eDnGMpOsWSYkeSUlmZ+WkzpBWFCydy+YEi5gIovoaPLaranBbOvnhppFujaD9Lcaks7",
-	"DFQLWEKaKl48KtuVujul1x/vLzoi7MGH4bYTuKn4rYK25uoftQBtj4jj+DdbZf5AgNl3CNWK/KRZwSGr",
-	"KygVtaACaD2dMZGuxizjWH4H3DcqXuBsPbWsKwi1Psu9CPE+0d7bz23P2NvuTfKcaePU0Ps4LfdRf/03",
-	"m3xJFrt2csTBB3vnMmYl68o1WjBBCn9cUG6tFF5fcskv2puAhfthbME1KzFP146tpRRQ7AtZG+SPaJLJ",
-	"fdKMe/tQ9/G8dhDYS6wIKzO6Coiii/X1G3RomoFtGMjjb7s5ph4+oXSbO9G7vSqC2wLVfdNHK3x74XLO",
-	"dnVRhdDdvJqXYerahS9MA6br0mBlyD0zHjfsYh/KuGEPP4B6W2EZobliNFsRxWg6Z9nhdtXE9P1GqAC4",
-	"nZTISM5BJmhmxCa9XK0boeYQWkpN8u8hPfox9srO2wAAlui55AFNKLFv1uBwuPS5kh00GS2Ahe1XvnaY",
-	"PzOqmDb9FYS217ehEuysQOjUxcHXJyHLSWjZRx9AJMZKAv61FhCDlz3B7Ge2fO91i7ar3lCeb4V1/BoM",
-	"q3EVZS6XVidJmVcZdLMKzTnpqjizXYeFKZNqqdENQpJXV8j2PjJVpdluOpYq6G13+/ymYcPd/Lt93yUs",
-	"xZ2LoXPVB7uAd/W0ZcmCcgUdac73jfTqIRptj+fCYofdnODCVVAppGLNHWNlNvdvvuBMGKhtpjDPrYf6",
-	"4pwAfg2Jj9vz1okAhrYB4L+3XDBRcY7plOZVjWAmzNgljNcJcPbFmMAXznUIRtZAnoihuBRwjD0kQpdf",
-	"4T7Ydk7vFJsy5SM9d4ovqmNNW2I1qVByA+61v1m7vG0Q44ClWkf/ne5aumHR/HLn+wzOGOLBP77GEZ6d",
-	"bWEm4cTbtqffUOVSWtYCqfrATS9o0VdusB1Ob6tPpD6QUMioT2RtRe3y4S1VP+dU7+kq24k79WQ2ndaA",
-	"BVWQbbcnoa4KQG8O8YC34H3BpRqnUhiamnHFWtd4GVc+JIgcgaEKmz3Upbg0YxBBgVlHUx+vqaPVO1rT",
-	"+sNoexklqWmxJjNJjDzE7J9A+fa5fw7qkrpw9n5KdQjce2mke8G/v5dA4n8WrXq0EWj7qRe6o3T5Jbn2",
-	"R7cNjDqg91UThuZMsQtS1T1x5UzchYU7/fZ5f8jdckLxoE235W33/bLKYl+natswPRznik0hK3iPb+qw",
-	"Wy85aVpUIRkAW5CVDU6yeNyTV8E2K1x0YBdYTei/631E+r4SV/zg99fvwvHeMDXbM6mpYK7EcqTOq1/l",
-	"OYG3MsKFr1AUWuih5KsgGYM6UMM+JRFgvDDIcMPsT3RVfDroYrYearBhtNaCn2gsDqlLdcfvpHqij/tM",
-	"0c55g5ML6W5zVz0vLW64wAPva3B2b3ey/kLesWxDLrGSS03gJSxBVR/NcNARi9QRXFQF93Y8r5lFixjj",
-	"g8bcZEa5YBnelYNAu0VCCwk9c1hxPOzIoOZ5ppjoCG6SxcQOHFlFtXyraq61DKnaWxhJJtLMEzKVeVbj",
-	"RQhR8YUVlV9M94oC2h7gqNgJ1F1GxIsNGJT03wLRwe0Fp1RFtwzC0Zp7CQWS6vDXdxNDCX9ku9DPdXOa",
-	"HyQJMKeJFx4LtqHlW6eud/n0ZP08kgu+7rjctyxV27yyc6SXK9a0Yb371YVqD5y0Tya6+G3HfoiSE00Q",
-	"+aKLTrRFoX0jDjrgp1Nz2LaWvXwS91IBNov8UQ+HRWTt6szbdyMSx36eiFpV6K0R7CvXNzeG2qXfGTfk",
-	"qIrpgZmOWxpET+9Iq6dX69YUo2Ns8POl2C76GMqDPXk7eScoHVgf99ExeqwZGytmP0pNTJD4MGfQDNHB",
-	"qF/wE03cCGCldm0o/TDERbMOyQ8Wy8hk5ZtxnkfegmonPqekOQfE9iSBEQN6VIJ1IxASumo5hGYGZ/QM",
-	"QKXzDPY1QAT3uZ/9YU8w7jIMt+FrA9Hdar3YBC5wsdWemqv4iZn9QGf77YYXu+U62j4Ny9NLwc1qrOmU",
-	"mdW41eCPTtmspAoKB3shcNM7NCtzo8cTSVXm5cZxxqiZgygBMdM+TC2VSgqmxva2rWACGdsxc0Cw/kOI",
-	"FCEF/bIlimCl+zHxe+LRw2DJA2JF5AQxGPkFBO7vmsKG9oPxhhhoCy7Lcf8g6bUhWwP8tmEPV0yzXU1B",
-	"4cpaVNGQnFFtyNNnQZ47sBXoW0YsaZCCBCvdvLXNe6hTL2OBC/FygEpJtUMefJ1QHQFpLrShImV7Fftr",
-	"57MG0kN31F5HtZqOyP4gvq4jJfZqLa6lhewNO02/+l9VgeiYTIhlUfcs7uxS/MeNQqkHiZKFVvyxcL/1",
-	"Tv3QajlSxL4/JWyXsX2ooNT+/VfCHsr9yw1hq81etZN9tTyaGn5nJYM9d55zcbtvIgcUlonxZnQExMJw",
-	"XSHvc/I0Id/QhFw9j0bze/l50xFX5hBnY9l56+EAY/ZxkfOUR0oKAMXGwhVZybB2Pkcl2Fe7xh8Xeald",
-	"VEzVx/WJJksuMsjpjmU1rlUr7yom1TcA2ncn3ugrhpfsxUVrKPzK1IQaaIu0jnlzVuxAuqD57qXWfCaK",
-	"jnqknzWguj7cCmprKu+Kr/smzu3L6u7Rswa+SdPA6w7RI58nliH+d0FnjGTvq/81kXk/FfAe3Azr1EeF",
-	"gAjtXJfoKiLTEHOT3QlFz1ry/fGw08jlkXMdrRwiNiX2qMx+PwzsPPRYKPA3293ecQQKEWc75Pn6ZPcP",
-	"I63zHeKVIZQs+hLSvlbgzsRVuWvSag9DshND/T78LG4Zjf1vjaFs3sEhNPZtWZ5flNLeXOx+evsnI37b",
-	"m7xUxPDAYtL+pOyTE64eVvkrVwn2hTe2rOck2Me7G2PWqGJjoDj8uUYz6xoiRPJ3+yf36z9Z1wjcP7xx",
-	"Y3ewPRJHMSKoS+xNmdUU+ypDezaR5AUzvpNzn7Tbnh0d3WmHhxZOVm+9udGkcfk9SDjC0H75bAFItCvY",
-	"OYrhl5ZUTXPrv8YcLczBLzSHBuR2t0QqKG7nn31yeOpo9lKKnOm6BzDhgkzLPO8AqJ0AcAdQ2gAxm675",
-	"ENkHFdnZP/ytLlK61r2u4FAF4R72qIfzcHKR8owJM14xukn6CKyGeyS2V2U19z2BFoWpqnnG4ouCfI6O",
-	"GmPjfqWLQ+PpZuixVx+UEKxziPrmmb63P1vysNCszKRYFT7PiBLFaO6jdvuKyQ/iatYcqoWstp3Hr/Wb",
-	"m+T1FhyFV7dmU25M3wEO+yv89vr27QK8Dbn7CY5raHh/tOuaahsu9tX7AzQLlOOnZ2fJNrTr3Y7UZ8GH",
-	"xzzYnLTXK5n3m7gJIVom6TK0W3b0SmgjR3wXjdiEXo6VHhjSDdCH0V2BqX3pOmtAflvhAQHUWMnMty4O",
-	"y8RPpRr/nQ4CxBgkg6qidtSnjzPuXBoNwGBca5501acG4YNUUetaTvf5HqquWnB29xW29u0mfD95rDcJ",
-	"P7wktS9J329DDyRJ7Ue9+ws+TVLcw/xx7Y02VbcUmbryqjOAKdd5Bv6MkQOsI/0jj+DGnM/mOZ/Njd5U",
-	"hbS/S7dV8UDwxYIZTRZMYU1zcmTYR5MQOLeL9ayYRo9fK1O6wqVCmjkXM8JyzUhBTTpn2XFCfnz/5qcT",
-	"plO6YBlhH616CKNgAYWCqlusn0CoglLiUE5aqkxjW1Q3UKys6cEKXbRV2pzdUZGyBFt4T6UiKc1zpjRZ",
-	"zmWVj08YtD5qroIcVS6qxIUnHg/J+zkbCZiOlJARwlQB5Vq5NjzVvgYAlnGF1IekGfLTzI/gIs3LjGXJ",
-	"SGgJ5f/tuXMDbdzFSgqGl4DFZnMMMSpIzqjy9dXxhCMRmHOZZ40y6h25Z63DT0IwjZHb9ULp6+a5xSLn",
-	"LPNt6tbTp3KqDfmbLJWgOdHs7yU0r4CCuXZcWLuO9cdbJ5tulPHcJWOvT+begD7W2smPltlXE/ebKKez",
-	"9fHD2ckJCTZ+TlyJVQhCWjFDsA69JYyQjNlv1o5qXVOe51AOkRLBlu7UuCb2d5ZhPX0M2z7CaZkmVOil",
-	"JQ2+D5jvLHB8MRKKTUqeZ7Eh7QNDJkzzDK8IyjfBWFzMLkhq8ZqL2bhcnBOMMuGYADUS7niS6gyogSg4",
-	"OC7N7aVDt4GL+sNz+46dBt6hIqsfXYyENhZ/Mww1cG3JqTF2q4Azi0WOHVE8cGFJbmxcYNHEKM6yC6KN",
-	"XCxYdj4SntjhLLrx8RHVt0A1rN4NB3SMGOWZg7sGYA/+AKGIY3UkVf0MVy0c1w9/wQq21zL0hcpCpGqB",
-	"PQJnN7J25fHVDUzi6Xf2LEDUhvOD0lw0ZQZr4WmyZCpokhIcCzhokFdWfVGizBKG27FBTNQjtJPUWbPo",
-	"A+gyfy+jdT8s4YFHhLrOpNpIGVdYqyrUa2H6CjHOYW5KCwboe+7qqdpteC4jVeKanq6RBKUt/gKQA3kY",
-	"CUzgEJLIPAN8Bn5TkYfjhFDXq9QTCZJbDmfRU0iiasZaMwsiFYKHTkYCyhQAz+U5RGOCCABIi+MQ1+ld",
-	"NxEKVg2t+VzXk2h9wbli2rKIyJnZfcUb87hDKywCahNCMvbdiZJfI+XtuCGOeS4aaLHNJfxSdYNNWZ5D",
-	"o9qCmbnMULhqLI7ren19+EGLNCDs1S0AvHrs0Kpefpw0+HSiqgKuzDlwQzHXY6NKKI/L08kgGcwsIaPF",
-	"pMwpMsycVlH0eqyZuuMphutQjJwPf5vLUiP5Wyg58WLGQnHn3mFZmfpf04Uep7JUsHy9YCmnFmLGGfUj",
-	"2tVY0QxcnuOMWb2pwDwrxWZlTrFqQncQ/jXm6x+mbPNGWmKlQ92RQA5okIIjCF7z8jGxwnkhtSGGAXNx",
-	"CHxENXG5tOdEG1YULEtILpEwaLZLNGjbwATLTDao2NdVk5YraJUWDdutqyUcrEcktmXbyWxdfTSJUOVf",
-	"NFOEZxcEcvV8fpJe2fPs43kA/3xXD9ONcrWLRam/D4o9hPvsefp7GajrC2rFUPVK16tX8V7x2YxFun0x",
-	"0dFo4Zat4rH7FhUM/SiFLFbEvQVNpayUqFdCilUBuupqXX9s2BNUJEjz+5VhRE6nmlXNu1FbcnVGXQxW",
-	"hOp39s3C76nGJdHFglHlh2te+BPdGr/Luosv+RPym0ngMOPQABaSOuI9kgt+K+QyZ9msv2vWh+n2fX8f",
-	"33Pf3PIeAb9yPx9yNGVc5rHQ1Q1H/8I7HDu6Cm7kFzjED3xmpe6wIV+Pr1xvxI5efTj/pnUrqfV7Ooks",
-	"neV5hFH9Vcnlb39NZf7bYGcZu73PNd7YTtKQ+RjkmAPOYcfcsQdl86SjQ3YUbmOG9hz8jX01Xk5jp+0q",
-	"uTz4kdkxD3xkSi47hBIvQO+w4rUyN4YO3BTuchp7aMBA4uC8cXINyAu7aW0vDuKW9tK1+I0YfBnNoGB0",
-	"vz3+6F9fS6PZ9S6QQt1fUcbRmgZXVxtrrbP/7vDfbKq/46IaNSpk1C1Zd5Q41PGpICLxIAOiQLigXO18",
-	"ABD8+Y5ytVvGiFFMZLtPZr/qOGajSpG2mmx1JXg7fPUBHRWCBEe7BvvN1iBNoKn20zzKWhWuF7cBgx1x",
-	"ibj7q9a8lZlrSG7gR1DeadAxuN2Xd7041YZApe39gZOgD/ARRTsGPjmGJsF/TX+7IUdznmVMECPJQknD",
-	"UkOkYPFalHUD4dAEoLirNqxZKkVGG7Vku3pfb2gO3CZtEWHVhT/uyrlCF/6u365Rnt2+rosW7cav78vv",
-	"AUWyPc7Kp5rvLJy6HuljTKG9H69ub79e1jpW11tNBkGAbDNso726+mY2QOIbx6daUKjHctpL8WnazHc3",
-	"B2Mf5dAm7Lyuf4fWkjN+x8RgN6Pn+9CuGVg0cdx6wW1z47aCa3AmjR2Hy9hwxj97B/l9jWvN4V4Jo1YH",
-	"kj32YFo7sZTmmjeq6PsVK9zNZ94tyW3zBjdW2ljWht23hbPDUf2qzOHOXzoY1uOCUftHx7nfh63csliv",
-	"gOAsCEfrlu6s7VuwjFMB8VdjI8frpKb2P7ReDWXTlhgTSCne3WlpjT8I6GdrpCQ5NyYHZxCQieP12IEN",
-	"5az254r7czVX73HLlW4onHZQBmevv66BXQHqQ3Kzt21BpolmHUmee1HhHgrXznQ4TmghNXOTMwLX01UK",
-	"c6Zkudh9ezjcn+3HD7g3t7jt+8KFHIaBuiFfG1ZE9eQHsuXuZY7te++wmfWIBksMNxZBdaX144z/cGw1",
-	"GUB4Sw+RchsDxnGS5tbCfWw4q/WFHaLYzpoHIlZuxte26R/OuEPlmN1rwJSLfi3hNicK9yy6sp+zc5cK",
-	"DA9SGMW9vS3UF17qNjD5F7pCcjckI29zn4aVFNYW25w5UqskWjlkn0IlCNsb0K42ze3euqBtTZ/s+sF+",
-	"bqicT81mydF4S1TTzLU1vtT3NtjqnqpOTR+I7W20kH4Gfw34Fmpj79YK/ujaWLOaNJJg3HCbjtWbbte9",
-	"fvvIvB6PPrEtKRl0JcO1jg1eqxbpi79F5OttR6Y/94HtB/MbDPV7gPxB9aOWHeVeV/Srd5s3b8hp4Psm",
-	"SaEGhy/HJn//9v27V0LJPO7vk2ZBSzMfl4p3lOlOFTPbl+HeSxoDRtdjKVy8GcBdrAkvVG6WImUkYwvF",
-	"wIoF2n+mIBqZTFYYPspUHZYz5XloCgiE5c70tlRJrZc036Fs3gv/STzTZcoF70yBqzdzr6aRM69yrZf+",
-	"xuicHQXaLqCzig+fcREN63dxqqyYsCxjWX0NKMFq6PcF+SjnhAr8i1B4VSqXc5ARbppR6miRKHg8hVGx",
-	"RU7Tjpg5CNGycEaMJKVmhAttGM2gLGUIR9jHd3vyV17O4sfndrq58051Hu4tjCzGzA63eeNXfAFhZK/e",
-	"09l2a7cLyoPVeVAI0yUrAAygoQHoiUe7yE6qG+9E4qAAYP8s0lSKKVdFBfbN03qnGEhvUgCg+Hoeuorj",
-	"gwjtduvl3thSTx6Dmn6TI6yXmilIyKprjhhyFAnRPN51XR0NDXqfzNbJavDfhDhcEyFJLsWMQbRgqQE0",
-	"iTZ0pSEZiExKQ1IqhDRkwiwFzleEAkyEInZAe7uJVTfZ8d7dqOWjEy/r/ARPUAoqSoySKbEuAx5cn2yW",
-	"Jpp59PLoFhxnEvqicQU9kAdLYO2aBJzFe4wVmOIPBntc744n2pHYgcdXVfM9Tog9R5imOshe59h5IHvW",
-	"r+g4BwLXQ3JmDFOYCrSUJOMzbnRCdJnOobv20+/iZbVC1h0EHj+P127sx4RbWR8YlSsyspgr16mLGn+a",
-	"NT/YqWByhUZbS8R7zGku6g3NWJ1sB6OhIo1BI4OemLKBE3Ve/0uPRjsHiG+QA14EqODDqalLYIiIB4Ne",
-	"QeWw3ENUEkBJOBadFJEq+laZaH/aeeB1bPwO3HsfCt6R6YxRQmLKMwZZWWf2Mp6ek7lcEm2UFDOXFgnR",
-	"BwvJhdE+zxIub0guffh9yAYFYxm8iAX2z4b/+1tyJAVzeAbgAMMTDNyn8F+i2AIq7oCv09IKj7rHF4QS",
-	"baRqclvAEioILxZSGQKb1OTpMOZ/7BYfMSthF425ndCwLVFmM/PCuwkW0gNcDgb6AQTuX0kDRtqrkMYW",
-	"BW0fon6FxEgHCfU5x5S0e2tgUVLECxYPUdvxOtw4HdEq/S+jMU5Xwz807W+VUx+iYCa7Q3LTdw1QkyJi",
-	"lJCKsIwbwoRRnGnUCbCAhdfojhD/XSmLhGBdCyiwmpC1crBQcqFypiR1mQudILWzdEjmmbPoY6cQtvT/",
-	"hH6xc5mjImn/614gGEc+JHbJBc+ZNlChwa8btPCEWJiAZrOJ65nm6OD6rtxuspKN7UknJJMC/zw+YEeG",
-	"21anpCDSFoFoUN+l/U1rprXLqMy5uIUMTTAoVHuu/Y9NthjEsfhX+0LH5lKX9fXE7SnVZfYtlLllPbFK",
-	"da7dWDBXY13NQqY7FSl9L2+ZOEx5b/ZxwRXT97KD9YQr9KvqexrdujstKjblH+OyDqbEBs1+nDxq7EEm",
-	"0CaY5Tn+UxO6wIy6mKtS3t5r/Ru607n197v8vRS2Hne9Z0vOzm6csNiDCC0A8vtzx190LAF1r7rPXNsL",
-	"7ogHcbHt3Zyz6rW59mROdayfVjD4LoiWyxkX98K0VnvnXtf0pvom6lCa0jETG06vKLUZI7sbdzfwumbO",
-	"xVzZsxXTVTs1/OqClMLwvLYX+uo63JCjd2+v35NTuuCnd09PC3bqPzquKjtBVywwstWvJbFPgNdrPhMn",
-	"sjSuJoYmz8++GUatcJ+g/woCWAsSA7BtXkML7DquoN0fe79aqRYH96urvT9SdUPR2wXOflHrq4dqCBe9",
-	"gq4TOUSpTaBuX3ahTbvE/VTFh6G3MZXu10b1v0D+rUuvQqBz5gt+plFZ9oNUt3Ge1z9thC4pN1zMxjun",
-	"EG5vGWL1By13yBLdPmSl2xk5Bq/8qvfgr7wq0ZGR6eLbDrRQN+J4shqHUv5eXdl9RPGGxE+ItEcN6WCb",
-	"6Ei7qUM9q/uNgVF8bdEb7D6tdQTHaIVScbO6TquuJBNGFVOVutIKFhPk8t1rFLrRpNfmy04el4rcpFQz",
-	"X0sZPkDGczMEQxqGNbjpanSaG7PAOAqo2fpCylvO4vLEZNWc3epjpyBDDckvQtMp81KBJpZFEpprSTRz",
-	"dc7cDE80+cvJi+urH05gz0MI2h+cD1Kc2YvTg3o3Y/dlvWi64P/O7DVDcslUxtJMizI3/ITOmEittLKQ",
-	"mhupVlatsUOfuJNqxYKdk0wWTBuekrkseMoz31dPJwSqM41E2NOYLCwr5Cmru3RbYYcpLksNE7U+J9Dv",
-	"uP6xMRg2SB6JcCzXCFk/IQvFnEnGbmJamlIxHE4TrBarhyMxEi+kcO/p85E4If92/fZnwgWMJktjxb5b",
-	"IZcCTSdQuoXW8pzMVtBp3FfQubA/cYbtx3NecNfAQvN/sKEdHrqq4uOrH16Q755/+3/IDVTWwwpUpwts",
-	"7/q//qaluLkgdzTnrh4oNnElKVVqZSXVG/zhBqyS4HAaCQJlVDVhNJ0TOZ0ykWEFJwa1OE+IZSOaGHrL",
-	"yA2s7wbbnwsiF/TvJSM3yN1vEqKYKZUgN0BjbhJyA7wY378JBIGbBIdQzM4vVcYUA3MVVDmzijLMfMUo",
-	"1AmFQe3yX72ns5uLKqzEjpGxnNm/ASEAF7ghE5re2jO8eT09eUNNOr8hR8+fPksI1JCDMo+EuG7AbtSk",
-	"kRFtaM4uyPNnfwp/hbLLYnY8hHF/loL5wf2wfkw7vB21Esa/OXs+JK9AsP/zq/eIuP7Zj68uX8J2L0UF",
-	"OZh3uaCKFgwdmF6oP7PX5Squ+gqHVTSAFEzDUCjiVvUzn509xTVScvOTRLC58QNBx0uHqQqv/JVTQZBI",
-	"A/xYCL35y8kVgvHJ6+wGcOEyTZnW56B+2BOHWTqoGOSAI6khSI0u/I1pcpNqNR0DXb0hVI/ETUjFboi0",
-	"h9OggccuLQ1hsSbjVJObSzBl8X/ATs/J90CUyf/813/bVX/gZm41JcbNnClXaBdlKVJQwxSnOUmpIBMG",
-	"tXaH5NIdDt4xlOOFSrxWNNfMFzvUI/H87PkFxmeY2LuZhPgNPxqH+IlwBNDaoLpgzlPmRC5HsK2Uqjgz",
-	"VIXlEgI6bs8gUIzOB0+HZ8MzkDgWTNAFH5wPvhmeDb+ByvxmDuyxuqa0ChCesVhYNVnQGQudqNKyRbFW",
-	"H7i1bXuAiSupiMF6zQ8SIpfCgmHI3KtqWpAFlxA0VybEUDVjBtqy6spo7d6f5nSWNGnIAHaOHTVfZ4Pz",
-	"gSVll6kPSq7QSw/O//pP5JK+PKE781hEP8pIUXE+Psh6EtHOQ3RF+u88EJ7g2Io6jc+3KgPREusb5zDy",
-	"wWao3BWxIwhSottA7BxQTqS0UOPlVKhV6JtWH3uZqTWtBbFth95S8JfCRaiKFoBbPOK6zqqNzVc93Pma",
-	"m2klGz+PqQE1Zpxe6rfTQY/3frKSQZ8XX6Ap4PffAi3ALu3Z2RmGHgjjIgpDGedvrgpgvZWN/RjTqvkl",
-	"yLBdpMyRsaEFv+c4f2zYap2nvpM+vP90+/u/COo4EcvsR9/2meS1K0UMgh9+9c32r66x1Ogvgt5RjiaW",
-	"38PmBED8/I4hUmSmQXdzv/xm325xg9N/8ux35AUW3da5ws8QbOGlrCG5RHWAZVYXqFwcMQrvZReE1Cea",
-	"LKhgOfDiIbksMxCDj3AdQ5w+O16n6C/hyaX3CbZI+hZQfD2FZcdg8XmsDQ4soj+wfE8zJy7tDS/P+9z8",
-	"D1JNoIYOfvF8RzD+bvv7L6SY5hwNVM+fPtttgmd/2un9z4kieMVOgHMa8RqaJHEB6X0lFqEQ7MO4h+S1",
-	"IVzMmbK/2P+vFd2sO36cY2XrdclRYWV5LyQ+X8eEPzNTocEDE9YYUa23P3RFslxcE4SydwzrXjuFd2DQ",
-	"T4dYz78aqHwr2GZ43JHqvQSCtwDStx4y6XxUoBRV8R9WUBHmwgXXPRi9r/RoN+mETaViaCuYGqbWoR7N",
-	"+Qeh/wBQ38tsdWBscR6H35tGU6NK9vtnwVRcT/bwaHpfYemPwPyeftNrAnvf76X8yWpO+N23fc7LNSRg",
-	"2RuWcep7kj1/9sfl0Eieag5NjixHlUvB1BNd0yHlHPGC5ce7yLqnVVBZlx3kJy5u0fJYLnJJM5aRzBVT",
-	"1RX94so3XYROKEOwZEIXncmKLOcSGqNWrZxMg3WuWyxe1YFuD0Yu/BzgM9zI3u0xu5c/sSj89XBse1r+",
-	"kAg1hkKXBGhYss7JjaLprVXH92flUptYL5YazpaKGxYCGvkFoFeTOcVkCK4sFoHXAb0Q5Oj502+OA12s",
-	"unWIGY3oYpdZ1gDVwzPUGkrFLRw5OKEWVJnTqVTFSUYxW7werRV9VjkYuyp9QN5paK2acIEJXfsWBXGZ",
-	"rF3dTvtIBU8PfoBRs4iD05Zg4P0F24SD6r0HleMbzPubHd9/fnje3Xj/E/Lsz0ndEFAIJTkXt+To367f",
-	"/gz1fJEhEloxRHIUwc/EC/cWMaro+AZmHsepYxfPruK2u70X9+K/b+rxH5ADV7NsYsH1Vh957wbeW0kq",
-	"9Xkl9uqzEloIMnJUClCCIAn/+KBqdZQXV0y0WtDQRS1G+Cg6b98EiQsPwUur8V045CfmRPX2IqCOS9pf",
-	"RU0ekmvtqtZ+SpbVR5/92tTTz8rqMsvP6rypUIQnR56TgHStAz5yATZbcPVjWaCWzXc3nTSs7XtAmnRo",
-	"380FqerOAW+lGcQuM1SLITTdRcDbsdGFve7q8ZuNUsZ37uEXbe/zi/xyLH6Ba4JC9oGQS8L1F2mo/9Ko",
-	"5aP174sjx55EAHVpkOSEFPIOg+O0ozCWCvMpofoWK5RsViuygotTbFJ76tojA9WNEtBrQ5XRdaNl31Rv",
-	"QtPbGfaTx0BJ9NpRA2XMoCF7tAM2F3YvIzGVecZU2L4653fQwzpxDdRvGVvouqE1CfplZ81+1r4v9MVI",
-	"SN+vvJ57TjVJaWkpdrnwsY9LCmXVuLAr5dr+NpdLe85+n3XTczm1C1alELgMZdnhURgprRi8eUMUm0L7",
-	"ed/w172MLelda2+CWz+GfczlciRg1tQyFii2AJNCoZRTq7qt/uEDcy1hc+2ph+SVVU8VA0IKe3Q2Yvz+",
-	"HANAfUCu21Tg8aq2hjwOh4FJFUsZv4MMriH5YHlJDYxcjIRbVM3V7KrgboZumrGblrk+903+doUvBe3q",
-	"1zXOZwdjGOtd8WNWIRdbeuFOAyFAlUKvg/uD6qT3YgxfgVj8gHS12lqDmF5V2AxxaBYbn+hGh+71vvtJ",
-	"jCqRI6CbOpRqK7huC7YWMTrNND9AmCjEy2HgZyh2JoQJw80q8bKMVMRwqAMD02P8fSWCAjofPT/7hkBb",
-	"5SXX7BiB2CjKc0sTWD4NCpjVpfiULGfoh75897ojirTE8gI9YkhhK+NSM/X54kfx5HrFA274fL+5K4fH",
-	"zl9ujlLtSFbtjEqVew3VO+wxGqeKsY6btv6gYZAWSLdHQULWywMGQd6Hcn9FtgLQsuyJI4FpxqKTo5oy",
-	"gVC4RjGRMq4Ty9N0ztJbrH/VSTjfCoZpSOhWQtu8K8uazikXTzSxOhw50pbtWkkQy9OgpEX1/NjKpxQI",
-	"akKwhiPo7SNBBXmVPfv226ffkVu2IhlT/I5lNW9wgtwtWw3JvzO2IKlccBD0mGIN7vHEeeod0R0JZw4w",
-	"c1ZgRhBm/RE6o1xgFbwimlJiz8W9K9VIhAInXoF7eHISnB754fVPr25ictefGRL0F8FR74SXH09Eto6b",
-	"W52IcVW9XjL4SL5cqerrcQq8lEsBzqmWsINwHsKIT3ABKALUiYk3nchaJx5H8fQDzW9R3bE458a3gO/V",
-	"GFNVigGqTJZzqd3LmWSg8mJX+Q1Sz7rE8iusysssD8tvYC4eWtXXIVwxXeaWJt6C+gslvuuGDXAoXJOJ",
-	"krdMHH+p8P95w6BYeusqhYAXNgK2NVgFUIVn6upet6G5y1J87VOMQ0Q5oppkDq08O/jzqzaRDr6AdD3g",
-	"DTXzGIlczo5dJp7VloGJWd5lJ4gQWHA0U03+ORoEQ48G5+Svw+Hwt9+d8g/ZoBM2Eg7DJ6sW5ltOduTD",
-	"xCznkCX+mJVgUaFESUy2ckoDnimMO5d5NhIVEjO0NqRSZTpxFTtCGl5Qe0eMTNhKVueILJmJqBkgQNdL",
-	"5IRtxvQAtusKd1cVDv2e9GByEZb2CW3eD0FxIC+MazpTzDkvwHPhb+D4y5SUH115fUhmi0givsLdQkK1",
-	"kzsjcsEtWxgiS1NZP7xQu00q8NnP3XZkzLamxrBiASZYaDtkqRaGv4c1peCxXRbLhuQHyvNSMU0yltMV",
-	"mZYKySiOpEfi6IoZtTq5nBqmjsnCPktde3CDlaugymTSfCSyhEypIoWdPGeCM2HylXsJvwBzsjOXuu9O",
-	"qDmh4sS94Nou5TK91fbYhuSaz8BIzAVBcy7aj3xCOBOZdhUJ3E9DAnVzoGe5IYXUhjz79nm7OlJdBMu9",
-	"8zQ5e/acTFbGspDnz56F5p+R+PbsG8To4GQcIZCSFFSssJIWSFbKEm27ZnfilQk/QrN/gjt+GNoMY9dU",
-	"+ZNS2DdR48E1IogVjhF5iimFrGQG1ZKhDzuZguUL+J82PM/JhBG5BMful0JAm9kDX4e77rsvheQ2zMqu",
-	"8M7g/K+/hVT3OqwLgfgcYu0F0cxpPc3KEAFV5RmaH+OEVWLvhA7KikTFZ9OBeRtnAbKfM6rcc5h0SBr1",
-	"gOYUemD4T4y0ROocC2/4RLzvyBFW5CTUfQU7ffnqp1fvX63XEYKAjjCo2tM63Ekk5OEn3GKfBFWHlFCC",
-	"pt4UcAy7U/Zl+WdaiTs7u+L/WC6areILIBJCQg/EKKa0Gyt+sCpUDdZzy9WWTPuKGzXpHpIPUCg/lRnz",
-	"HD0wzVUSQ85vGVnCqx6xgfd+t8ZqsZj+2sy+w3eAV77oCshG0NJkKZWVJSDvJK4xvfnh8oE48AuZsS+K",
-	"Ab8PKCZIjFgQ4yvH8K8vdua7r0b/+bPretKSzo6sGlCauSUlKTVgosGmKbSJf8dbKY+P4a+qRkRNoK+N",
-	"JgUzFOI90EZVZ8pdOFNVzrx/FqX/U4dK98ik+zP7pIl0XUj7mDvXI9t9wVnqXJPVjR0qXa4LYE+D649X",
-	"wMqXdKVBbYYEmIIJkxABEKiYgBp2iTcXaSqyifxomZojUifXTkQ+eSdznq4OA8pu8N0gWqaGmRNtFKPF",
-	"QTxWD+6m+poBuvI9UbGeMwxm9AZIHX8KWEeae+CA8rcbY29imaS4jGio9xU8+kT5pDjZp5bsNrGKK3cy",
-	"fxTn72NmyoGpyq8++sEVkq3zzY+a3uALEOTsK0F3NAid3p5m2SQalrVlih6abFgGwg0rrKgHVnYXV+oN",
-	"7HWZ0zC4ps5BaRVTMq4H1Ug4nxy0acW1syXhJvGNGzKynK8uKl+kgFBxMMBzAc1PuTYJqr0auroKSdKc",
-	"8mIkwHxURQ4GbtCj52fPjy1rn5baF7SxdBCi1FdSYNdUsOgzpaWAxVVcgZuROMIAaTNnq8B0SrOsvmEj",
-	"A/HgGM/CzfRd7dWqXp9TTSaMiZHwzcqTqvqwBSB/r4LQHAKYk3qQ5vGiLUlq1x6qro2L7lDoaFxNC72W",
-	"4bzsn80KlsQXBcdAHUc/yZHdJkxrwXckqrHAeX2MofOKUY1L8aQ6IeXCHsq3Z2ehe+Do+bNnxzFb/Qe3",
-	"4U/EXfx0NO/HYSKmPT+EeOQHj/wgyg88hNT4V1GVyYoUXEMBb6iW4x4oYA+J9zIi5fMSWaXIILZtZxXY",
-	"B1N3Wx0vnX/uxeX1q6tXv75+9WH8+s27t1fvxy/e/vzil6urVz+/+E/yNznRRJXCu9qAtq1/8h+/vPrl",
-	"FTooLSG5gChFV3+gjrMocEcBKf727BsYMTBJJi52wxIjZ4ccjsT7ygyhfUF1Owa0dARidEFuMrUaq1L8",
-	"X4vFN5B9As4EVXOsv8nJE187nmirPS7Bw7mUZZ6ROV0smBiSt15GxuwTbChqya69LJrnBFgProxcsRN8",
-	"w0WpoPGkbrQPeSjQhZIc3bIVXv+CKiOwdY4zuUyZwrar9p9rRZldcGiUeGJu9mtYw3oAfPPOf3UnF8Yi",
-	"oUyCBWncrjrK37rz3Vzjd2Mq547lYTAlv9FmItLk01635Tb4NsmhMuOMiZT7Js4QoGelhUbDiuRe1WZ8",
-	"R8RYQeNFTkXVmhsklRfXv8KZ/+Wn679AyBRwrlgz8BoyXJfB9VfKSc71nGXjjk6prthwBVTxNqcd1XL8",
-	"miIP7hqtcHpU2dmvus7hEqoQKf5NTrYnUv1NTjqTqD5V+Z0vLTrpX7GWDoJMUFQAcdnir1Q1+k7K/Lbq",
-	"M9KElwuykHleARU3rmFGWOPZM+cYx95srX+HY3ONBTibcfhuhKDNnV2BVTemXADJaBo5q0Z4VunRhtqb",
-	"858lLiWiGc98gQYkTWbMdJa9rXjRg1lqNiL2e9zAo/2zK2m7apKO4pDPmK1Ua0j8qJvWoJwQhd77GkG5",
-	"0IaKlJ2wjzBHF9RDRJ5zSZNC3rksc4BF4gdBW8p53Wqo1Qkj1sR5JEAMtfAPve9VgRhQ+KRGXTeC1kmd",
-	"XDzn2ki1qutk1TWmLefTyUiEpY7qfsg6gfhwPGSWcfsDBCxX36PgeKQZG4lMptpj9QkVmTsnPSyy4yrh",
-	"wBmV6gxnK1YN8c2whi+0urbzjgRe9JA4alf5+NZTe6obcquISaCvYKrX7s1tMuhbF6eoWSgG6yeYcH6E",
-	"ff9djKUb5viC0IlmwpwHjdx5PR/7uMhlVrUwjMmuLbkqFGH7t4LXZgUtXqx4eP+GCXv6dmrWc/osdFs0",
-	"fBaPyYMHSB70EPbENTbDanlSES2LFvBaFA9upk5/O7E/nj6L5SzFhYAWvnXr7x/qIkcWd59on/PQUlET",
-	"qE7hyk9wRXimLxqLRw4f6lgj4QyPBLVnBWJCBgcC7YOs0IDxuKBaoVIL0YSukZjXg8NxRsKXnKiRGByV",
-	"zoqI5R+sZOP9UngGw6pEg0v9cNzLb1cKSyktzcMHLHO5WgtwBFednbAFVxK22XIHp2WpUjZsWxAyaRkE",
-	"C3iP1ZplnmsQ9xKiZcOqABkNjocurd6JZoUJc3NnG9R3d+391PiXktSrStBWbtcFy/pCdfneqvWjIvmo",
-	"SP6BFMmNXAGEriPqiCFEXB3voFHuwFUMU65HJrT06s5cR8ZXv07gdRd8FlgkXT++NKdagw/LsoAj3x10",
-	"bKTMyf/8138fNzVO9LnFS3i8DmZ9D2t8SA2yNVlXkdfLPI8cxyfVLT8rFK9tPQC12sDYADbQb7Z2qgqr",
-	"oUPGbMy7adAqodEnfITNesIahyCOVdaJMKbFjjlUzCqL8XAW+wTqlvfx9+Hr2WPq//1BCo/SV6ueMLNk",
-	"bK1rZVfMVUcrzAqA9unSFAeCw5GaZu9uVyo/qtoBzD6arbrjUDeBDDlS2+I3N5KXB4rzK7pbl1xWgPk0",
-	"yH1GCMZcpyrzlYshuawSDDAEBWsKriWJ1FvmJiFGkpxRJVyhwY92y2wRxYM3DxqH3Z02gTv+VKT1s8YE",
-	"zGV4xxzNkFyRghWTUBsH7dF4SWxKUwa3KqdTBiUSiq2x/wU7Lab01Eiz6DYhXDkxkkIJSs1SxdBduZaD",
-	"QBeLi6oeJUeVXwqMK8XoLVfPApIVnCkVyzI2YqBchtITrAbK6hoqNM/l0r6/BplQ1fP92/fvHhI67fiv",
-	"hJJ5YYfqzO+BA4K8Q8NUVa9CmoU9LfLL1Wv7UM/lklB7qv9xhZkaj1lAX2+an4U+opmB+I5yEUWNXbDx",
-	"1CHHhsAcRCKIXGjWGKpFmWfPLhqIpSAwRljIdEAMERE4VSAVl5qpYTGlY3gvj7c7wK8qlPtDZe9duRQq",
-	"u4RofdXrmrx5w2SQdIVGT4vhAr2w8qFThx6T/L6ooiWIGy78OSQDgf/P88GLyk4jBZa0bAFTH7rhE3g3",
-	"lL222A4KMnXi4gkXlaxYuf/SUimwirsBq2Ti1u8I4maupDE5yzCZuKrBcfT82XfHdbS3lRukYFiHyY7Q",
-	"LI6iypz5uN91OgPFBt/5/T0MqfHD42R7x/vi587EWxUvQP+zO2moHoXeDzTWcVXXLsBDxcoEGTnqvC0r",
-	"UJ1DgDqGewblD77YumuPmcGHqP78oiq9WcPXosaNrXQCwaw7goKmc4SjJ5oIWmAIaOY8YqAqO01SMePL",
-	"2ltpH1gdyPkS4lMrUR6ra3BNCpp1WHTf45oeUm63M2xq0FWdZYCKR7hfRFHcsT7+V9A/Ow4kDl6dWYUW",
-	"FrrZDdTHrBiAVC3jxJJW9bK8oyOn2ozE029JwUWJsS+uSA3UtmiUCw8Jok/4cXG//nKfn32zIU4aAOaB",
-	"eA2M/Xm6d/3Mlriz3s27/jhtJB9l1i0yK+JHA3WmFjEBRvSFL0KhmMs4sTIrKEAp6895tjp83lc8AzMz",
-	"llLdQlCFb8Ny6eL5rI76RLt3Q+N9rcbCs6ETp+LJyvI2wPXt7h0Y6UtW5L4mBw/U37JqgauCuwvPuZ+x",
-	"vYq53AqO7W5rm7ozb2sfZ5nOd6Hzse4qidPHYPQlPAm7St6nedo2CMfZ/oXT1/+4Tbgqh2rdFhE85T7x",
-	"mjBhFHfNqIKcbaINXXX1Wu2MDaknqSwer97T2QXZ6H2DzLnu6inN3qoP3dB3azPfL7IR39fuuy2COz5c",
-	"d18ggZ+LuGOWZ4y4/wJPDkXcH7DZMC70k9fQ24SKuKTs4ZHwD9U4+LET5meuZg7mu4AJQ+kTk0PpPpfT",
-	"A2Vfrc6TScHGkIitmFwwoQk3W3sQt4TbU19j8oHbED8Q7fSrj3sg8dlXQD/9Ui3Z+f2LEF4SgK5H6vlI",
-	"Pb8e6vmGqtuGApOBFmNkRlcY4itqmrmVUAppqhJG3R6RDz7GSuPqiJGulS6aK86JYgUXFjV8SRZa5YJC",
-	"PdbUl2DKSpZAFHJWgt1DJ4TplOZV3qnIwNwV9IXSTBgI8XcNcjAp1EiCMc6QtHSEXphWXCsG/wnGMrJg",
-	"quBVMXSraB1jXwe0yS+YXFj+E21B9RPX5ufGQW1JOqr6S5QCVDq7z47kInxjc25RslY6w9WjgbAKaPxw",
-	"9NRu69nZWUJ8LY1vz4475syh8WM4ZUE/8qIsBud2hEHBBf7raZVLxIVhM6YeuOljeMibPFWuO2EDeH3f",
-	"ZTwPyMODo/0i0zu/GM9W4wibbR8D0tGkEt0E5HRR5TnozQnq5JYLX6ipYfZM59ISGBcu6GH5iBeFJfCG",
-	"5av+ePtn1kDbd8HiPhEQh1NGYLk+iiCnneXc/vwIty24/VEuQ/o+Y0ZjOQA4PzltwHKVZLsBipPBoozA",
-	"ZwBqCckoz1fkiJKMz5g2xwlZMnbb+Al47nQ6JK9qPhYUWPQeounUBfeQf+ciw0jFGb9jAnKOnYe9unyv",
-	"BkRifDcD9eHl943w/OnsIAdCK8g+13SnBKWvPUf0K60r8GIuoYGoXAZ4nsqC6T7Y3cmjQN7qjBC03BHR",
-	"kmfY9hE7VdaSnCsdmmkrzrJiYaCSLRbd2IC3Vm5vCJFXKPc9NMriPJ8RWbXdOctiiPqjF9eWDOojqNtH",
-	"tPw6FFDTKUQSp8/0wEu5YIIu+HBFi3xjkjUrJizLWEbsh+FXGPkfdPLmmsyYsHjnOrUm0E4PgjjsH0Py",
-	"2kBxZO3wukLSBNhErdZVcbvaUAOlOLiBTG4Ms4hKm28XTFy+e329YOluEqY/gY2tSdfPxc1Xlbb5l8m1",
-	"fg8NcRcsrZun1hBXXUsb3Nq1MTsyZBd0VoVjNL5ZS6O0WqYvlJURIxMy5blhCjP8NUuNVImFKSaMZRIL",
-	"qgzWloawUss2ck5belf/KgBvGxtas0nEVH9cU8zcUNcU+WdXVSgmTLsgVOTjVhE+t2WIgHebticgcOsd",
-	"Foq/b5tki037J7Bw9HjxRam0BcyHtGqE1/SOzqJm6RrqGhD3cMzwS8JmC8vNfYfY3Pi9O9Y2aCkP5Q58",
-	"oiiUn2+iMXT3sBwBg+iUzJk+HpJLkpV4x6zVzc27ZMJhhq5QUcwnA0/eNgvoPoScF07xeYJpG5vsHVDb",
-	"38WSfEm1f9bDSh6TzD53gc4MehOFiOkr/ayTguMNZKVLTjitaEK3yPCOcqXXaDfKplZEyPktg6QQlhBd",
-	"qorTnwNHdC9OwaUiQcOEDv86lYqRp8dJW1zA97mumGglrAA5OzobfvetyzvD8f2Hfio9x7Q1sDhxbbhI",
-	"Db+DLpWZhhpLjM/mUBBTqoxoXvCcKm4V3SmhhuSMakPOhn+6cJ/oMp0Tqslo8POP16NBQkaD96rUBv98",
-	"IUuR8nw0gCWNBtBDjI0GOA3JuTE5gwpxo8Erqk1hlcHqJfzmA1v7XTGs+lDOZljxrlHlc7vE9LK+2E/E",
-	"/IMZu9LmcTO7sf6DBMjtSsk+r7wA+FRz6xZ7X6/01Rvbt4VCt5rjfEew4w0VruwhGCadc7JVdVa0gkXi",
-	"UsW2IOiWVPG1x0EfgqU+hkPv3d4PbniNgfqWxhUwbxTHO602jTErQ7znRJauWxkvqu5CNQGeOU2xMVDB",
-	"1AwS4oKy1l5a/+bsT0EN51Ld8TupnmivoxMuiBcT4/abtsj+CZhCFytoUIX7RCh9c/anPvdDdeNoQZ4Q",
-	"zLL78Mi+2Ky4rz3ku91upVv7PWDsN0ZiIoNyRX5ZbuU5JswFuXGoeuMymTU0jVUMOvSElYlzrvsyuwo7",
-	"3Uw+Wkhk2KShKzz8gGzvYdXwzxMkvo2gfLFx4n9A/v8Y8Pgw4eJxLX9vKf8UuN2BA8LfyDumg4LjqG97",
-	"LZ8FKsvRDcx/c4wdMblu7C5pSDCJFVwsMzaKCo2xlOcoTFVdOirKylXdhQPpaurUoiXUvppIM0d/a+25",
-	"mIBxouXeSLCP58T+6GQBP1sgZBklxcwZUY/Rh+asLfiPdM7ztv3VrioQBS+aR+OLbuDEtZUDhcL6BDkE",
-	"dVgNJalG5FlDFnRyjD/HRrvUIfnengREmdpFQVmeSV375+j502eNFtBvmJphZfsmIIK4VHf8h3pj9jcI",
-	"HkAXZPsTgAorcbnPvODl7c2BGaNDTcQvkqaU6HKskqBGIkmRxbt2AHQ6xdapMU+WYidcZOwjy6pE8/Uo",
-	"BjvvJ7Zsw5yfqQZaZB26zKOBqfDYlT2qIK6qUOlqIj/y30f++7njNyycEhpSUhHjQTty2LBNSk/neqOz",
-	"CtBE6ByKUfpVa6rQpY6hnrUj3XuV9/WgvwsX3cuBDr0s7+UB/1dweQfnut3jHYLBv5DDe9GEPY9ijZ+3",
-	"lJZyjq6CCnuUDXQCH3covmz3bgffb3VuBxf8YNUIqxk+j2s73OKjZ/vRs/05PNuN7tcRftwiFh3s+B5e",
-	"Ld+cbMJyKWbaa1Qhqegw/JG2myv8ZpuXq0leHp1cj06u+zu5GrgE0iY2jvCS5iYe3OnjCsdsFPnpJ4P+",
-	"mZk2J314iazL4xQi6GNVn8O7eBaNm+6W9z6ZgwdpdVjw2l4i4SJ03MRsUft6cQ5H1h9U3vw8PpwtGPro",
-	"wnk0IX31FX/2FmfbPc/6GZjaVu5WeQgFDXor+5IULifIW8FTmZeFwJ6/wuWjK37HMjLN6UyTIwy9vKF6",
-	"LKc3x20j1KUgpbgV2P+CYQCnE6fNasHCDiVx69TVWqO3HgYqnKFHnsaGj+Ht/XJEujqHbzWTXQZ5NOvG",
-	"yA6jWfjKzjN+sFysNcI5skruWpYomXfZ6ypn2Ni9tMPM7wEcoHWNVETnZVfrYYCbfW4CGtjv82HYwHNv",
-	"OPCkYYy5c3uto1jkrGDC4M3sP1BVR+YeY2QlG0+VLBrfVt2ZQVhI1lvifzyZyZP2r90TQJjd/YdvQlp1",
-	"E67kTuLcwfW/7dRaSpEQbSxpzBIy59pIxdOxkGNXX0cqMpV5LpfjcjHOyi6ksHTxHmjf9pMCGeeaVFlr",
-	"+6e0bZEuL/Xb6eBrs7I3+cN2Q3uLHf4L2dq7W6a2n2xKMKtiLVxqcME01CMgXORcMHT9irKYYCJyKfjf",
-	"S4yVcO0bHPd3lf5Q5xYsr8WVql9vLSa1ogCa663s9LCkgmaMaEZVOrcH0WW7b4LNA5nvm5N8Hgt+a6OP",
-	"RvxHI/5nMeK3Cn1aRleRghbeC5Yfb6RO3TrRvlb+SLffOfUlyPUuZGpDjkuLbG2z/6+RqEcXwKML4AAu",
-	"gDYmBl4AXx5zs2jQ6QhojVynu1RSQ+JEhsRVFCE5Xfk6I1vsCj68ER0Lrw3hYs4UBDyGbf7vuOYTnnOz",
-	"Osdw0T27vN8T+1CW/nSCb5c/Y/uVBILco8fjATweqg1IG6XuB2xqsJOoLYJAZ6AQcikqfhhU9lMMgzrJ",
-	"dROfXWIyRt5mZM4UO8c2gK5VPmEiW0gujIawUIDA+ztXDsozH1oh+Dwulu1049HL8uhl+cq9LEg2LshN",
-	"zedugHrcIKfz6XxQ5bDK5wvS+TQz91FBTr0k1c9H4+mqnEZzUBoulR5eksu0w1fyRzQA4ma3G/7WVbwn",
-	"tYI3+HQk6/lXVSQbD+hkkVNBci5YB4ySo+dnz+tev62HobhAs+ODNnTqLGAql8LK/C6jKeguuA4EtSx8",
-	"9PxZM+HpcsZEuiIs40aqusjMUlgRpmGn96USm4YMUDqg+pZggSnA9TbbFmGMsP1A1kkc/PNYJd3GHq2R",
-	"BxdYHq2RvYpltelaAvSiygLdTiq2NRWJSwVaM60Lu+YHSboF2lT3DAGVbEjaiuDb6g3w869nSXQYLHH1",
-	"LMMYjsYjbEsVpWSX8NUXrphdVhezCz38zMYcsNktSZpTrfmUfwqN7Q/Q5fWFFNOcp+ZRXfsS1DWE3VWC",
-	"/eCQslhSsm6nPpINshVKkd6m1IMCQ9+kA9Pe9+tSH4TLVeu1k64FHtRk1j4e0iyLk88s+4mL2weSAe3Q",
-	"X4JfGrYYoXr2d5ZdED2XS0GkwMoNazEcX3BNpi+6jd2jrLglbEbcuhjIde81ll07J6Py7Oyb1L4FfzH/",
-	"w2rBmj/Y4zP40360q6AZO0FL+MZOAe2IXx/IiU1GFcNEh5SRNC+1YYocZTK1B+MfDIvs3JU9nXMxy5lO",
-	"RuINFz9SPT/96fpHq9BnHJqUJiSolGopXk5dElDtP8DgtDBgiGrioOMYvAsjAcVYuNallcHR2M9NQnI7",
-	"h7N8JdgBpcuFBS3M54rVzQqG5K3IVyOx9P0RWmHPhGso22UJTMQtWr3vzBf+Ewo+Q/J+zkbCnaB2gYH4",
-	"FZog/yZLC5JQ03Vt9KXixgCXK6SVOgmdyco/OWEjAfbIjKyYGY5EtAU6zdj3CAsP2Ua0mqW75gc0p6Aq",
-	"50zFQa8CtOZ9PhrduoxuXaeJxZT1LcugcjsUWaEFI1hm6Wg0gOA3RJ/RIJSQMCBuXzPbNsLUAL8oWbra",
-	"1Ox/XdPuMnL7aR5UE8OBu1ovYl8tCEzO6/aeLiW4bbiXebYHuP+LOclDX/MT3T5a7UPFOrzoAf88qAl5",
-	"3fBLRVAtrFmozCFjSwnAsHEwFKPBnEF8ixRkQRdMDUlttFkzNFWQ5Y04gVEGnwxx+KjScAWPPCg/WHQr",
-	"Dv+59Ae3uQiOXrmTeVQMHgX9XiQIASbE8AglsqhHNbZAQignpciZ1oSmKVsYqBpMpmWe72mbcD0GdpDt",
-	"n2hi2Efog6BYVqaYQQL1B6U2sb4GU6AEwtilWgFbUStpi5FAKrSQ2tK71QV2EOPpWnMDoygXXMywrcFC",
-	"5jxdVR0KkAC6xgR8JqRimQvdM1Zcbgs0ek6VpY/aCgTUByYVWImPWtUfw5bWdi2XvjgWCPFsaogszUi4",
-	"C7mxYtEYX/i/lhLdoC5ANqkCKCP5KTWDhqV2zQvwSJ20RPiMGeaqUIJ9B4ZeyZJMq56blNzg1/rGsogb",
-	"d8FjI2/gmw7R/hpf2yvzcb2ttWsfPDh/epbUPa6/3dbiei1J6bVVdjIWZ1f1fXQlKNUXEl/dlOaaJet9",
-	"vx8ydKA66E2qDWCSu7m2RJ7gU5rzW/alKzVfED2uZlkjwiFxgKOFk/XWC6wBi/2qsF4JKD3StZeB9z6l",
-	"3gPWjJOgX0kn6X4hi0Xp2zE2qk0A/TZzJcuZqyYLS8b86yeavBKznOs5oYLmK211aC3JLVshXS6oSecj",
-	"wSqlBDvrge3myNLjKVOK5qMBvsk08T+ybDTAjKlqMDmtCHEwOqF6JBZzRcGi8t4ZcHJLNVeEag1tyEPj",
-	"jmJ/w/qqqKOuW8+gHZAj2cORuK7Pj8BOiKGzqpvIueOu6BqwI6MZSAoWI59WbYM1BqM+pLrYmmtTw/4A",
-	"ThJfM/hfXTmMUwIHZKZT3nFHqZManwz9KIUsVk90BdCHj7XemSCc/jOVGfv9FGF4P7/Tpsz5o8uz7459",
-	"/jw50obmVtg89lx4Qc28ZsL2k0FbSduUM9ypHcdiy1vabytnE45mXB/N0AvNMZ8XPGqh1iEToL6ELAwA",
-	"WrhJT0Qf3fd/TPf9n75sansJ4Edo3UXOweWRlqVKGbmpHtwkgVFrOZcklWLKVWFVX3OvnM1u0olM/49D",
-	"OvcglV6iilr67KN1UvkQBr96Apy1ET36kLa+yMSPZr9Hs9/+aqbKnC9tjeZlkkEvfzLl5oJwMK01Omx2",
-	"azUzysX9SCAvWM5Ft3P/VaunypxqMqcLiLyMu6CI5iJldh/QaQP86023VEKo7uOSI+Bo5yaaLPver/wh",
-	"NS0/R4eM5U/v0c/WaeR2ryZkoeRMMa0Twu54xkTKLBhUscmgzUOkHDjwOZRty5g6oNutiQsu7uRUMKoY",
-	"Ms0oAlynUvkuQopOnfUEME8bV7iuBbYukIK7iMJW6MtIRGJf0CziE8QxfkFqZnFlEuBN3f8HmhQfnf3P",
-	"f/2/Ty/I2fDZUytWFFKxkeBgM/eO+nqa0eC4h0kao1OG5GfXjJJroo1UzkY9Eks2QasP1be6GRNgP7Wo",
-	"TYlm6o6pE8VEBiX+porOMOZEuzrWVgax8ovuMEhfVcv+2V3Q2p2v4yNc0BNdNVT2LZMxRgd/TWUpzHFX",
-	"3Tf20WwUuQr68ScmZmY+OH92dnaGFm3/y9Okb2GzDSbzbwOL+bNtFvOHVDPduW+2VDso7QofCaH3E5qp",
-	"vyI34KbYG3+4EI3Qgm1XKd5h0lJxw3TUCt2gen5ZvmRNR55oHWOydyWLIAzggaNmug0gLmjhkTl3V4qI",
-	"+Zu7o6aw6kkIpMcPxZ+tsgpVFvVm0bRR2bVij9V+llxkcmmF0Rm/Y40AzsmKOKLbv2/RFUz2Hpb1oKDt",
-	"p+ky7l/mebjzT9u1/vNKlPWmw96L7irbN980yE8ZSBRtqljDmjMAdYIcFlepAW6ywmaLMmNJHSXcsZah",
-	"JZcgMdG6QrH9tIOEehjo8MLf31j0CeC3mzhXh/hInzdW8qnOqS8k9y/Sje7szcW5JyuYPAkL9vhKWklQ",
-	"+Soh1aISsignHnIIhOy3e8cZbnK2XrdbilUhS+2Wo63+78aqVgt2yw20uWfMyqeptB2NStm7GnJ92PvV",
-	"hvYws8+27SXoOcsethxzPc2DFGV+14ZAdPDX5/KH7w+IONKnYjHg0r9UpeJ2MyL/S3dl4rXqZq5GR1jb",
-	"DH1XYcHASI9A5IgODuMljBsdHJ6ffedCHCGbnpIKcTzDSKkgk4p4Hj1/9qyZZG9f2loK5MrHzj1MKLcd",
-	"/HMFcsPGHkuBPBYm/kxR3406xAFux4sRe0K0Luvdr/gwLGFO9XqieB/StrX0MBCZ7SWHHZF5LDX8WGr4",
-	"IKWGUWNqNBrs7kJQ8/gN+Q8wYqvN4GU901YbKTg8A6VfCvT6blD8H968tFk1f6zL+2DafJeM+cn6D96I",
-	"Ms9vSJozqjShxP4TrJ/w1nrxpr7M4BC1dA/ADB5KVv1ctXO7kPWxZu5jzdyvvjPhIeXg06DC3jDVdxuz",
-	"GjE4Qi61j0lYSnU7kfIWmPWL61+H5EM8RAkWbH/L5FLkEvxiUU7uysTmVLzQd9sZumEfzalbdsT0NeGC",
-	"gmGqbYOKcvEX17+SIyoINYam84IJc/xoaN/gg6/CYxGGCFRpdLaXlz9eEcOKRU4N89BBjnw2lS/9gg0l",
-	"aMsPzwuL2fpgPtEIpH/M9cfNHiu5JAum3NaCKKLuLSQkpzwjsqxCduwhhBUs/YEcEk3+YneyEy+9E9lQ",
-	"Lpj4WOSIKPpETqc8ZZlMSwv1Q72wa9JzxkyRD+G/B0EwTy4eseyhsIwGZ/ypkc2Fz3Rh1Qew6VIr0oIj",
-	"3uXmH0FKKCVLNvE5lUzMuGDHF+RmNGAfaWqIy2scDW4uyM0J+5jmpbZqqf3n26ubi5FYULvXOdNMX6AE",
-	"TXQqF1BwB4vJn/vUgZuE3FAoG3I+Gryi2hRMMfJO5jxlo4F9aoH5/OWPVzfJSNzg8Z37PCj7fMWoOn92",
-	"9vS74fDZ2bNn9icsnnUOifYMfkjlgp0LQDma21+mOZ2dt5tc3ozEWgud//mv/7abB+v2/3NDFopN+Uem",
-	"L0YCOuWsFpJMpYKa+BYQqqzQKb9jJGcGKl250MYLQicTC0IuPsrCwPeKG67np5cFUzylYiT0guU5FzON",
-	"hfuWdKXJ0cvL6x8T8uby6vJFQl6//PUyIRM2p3dclurU/aVgsUOCEW9OeQLKxl0e+hLqhkUcphfESENz",
-	"XNKUpsxgnKGGJOEl19HE0WsAka059+u0B1xUF4QVC7OqsmxZFam9ryerK29Fk6O3VxbP2MdFLjPmgwv6",
-	"dc7lhhU6MmNFZ6lSdIUr6DvBeKZkuXjQadoO4l3Gb7HgsGQ7hxzRHgtodWF+sI1G2rgeeoa1nsgHniDs",
-	"nfyQ86g6qvHh9tLov/yQM1W1Yh9yEstdHnL8QGU8FLZaqr8WiUuVWmEODNeNrnEEGR7wO3LkI7+MzOjq",
-	"+GDNml/IoqAnmlnGAPlAwGHscLqa89zlIuCzSWlgeccXBBjtVCoiJD7UQ1y541Dr/fXDLUGZSxc1z5y/",
-	"GXpu2NkzkNO4ZXbaYNw/CD1W2XC7jB4ArGKv4BmpmuDKRFmgbSBndxSjODCqyHJbyDka/JZsP+F3dMaI",
-	"5v9gCXlKjCRPz87q23x2Bt6rfoH8VfD+07Me9W5iY6YYCHKgxtrNfd5wJ9zfoMnFb9HCB2aEn3Dh46+O",
-	"XdAsyq0ILhfkRs+pYlbAvyFHNLfy1UiAj9EO4kO3lnNZdWRz9Tq4OK4CFRDsQGgCEAthFyYipciYcsIW",
-	"y3Nyy1akYGYuEeiqRRDUMDgDefwcK3VwbWHQlGqCIWzUYGmXZ1i8gRuNhaFUpp8QK5BCSRINhU7CzBkU",
-	"82GPfun18ymflQqFQpASEfhHYipLV5kEYzRoY1+wgKeYOqeYnss8O3kKxaYB8W6wcu+3N6ilC0lu4Lsb",
-	"l36DR8Z92RJdLhZYHjBxeXdoSJthNg4e8xzr1LJCs/yO6SG5ZmwkIAmpOrxhkaGIGm2Tz3WaS10qFkU+",
-	"D1P2ob+WGNY9aF0lJ0t3JauEsU0g3v9LpqPE01Px7NaYHk2V1LpKcYsFosayTCqQOoXvDZ1sCEg1S3my",
-	"pCtiAJUrF2tB1YwLPSQf7C+o82I9s0D8v0EjQcYLJjSkw7arveGAvsBQ1Tke2B7QF6AWgPVuRuibVC5c",
-	"fYwqM3Ekblqnc0O0JQpzuSQFFauq7l2kgC5zu0tB4hqSF7gAubFQ9JC8kQr6YAry7OzsDIigrp3Kz54R",
-	"KSxtyPVNVLfE231hr+A9nWzTKuFsXKdcPN3EXfkYw3+tIOc6JmRj/IcHq4Q0hdakbkOQgOECimjVIno7",
-	"lhhLdcP/AkUJ2FMO2XtL6WjnWk3r+hKbH2MSdV061Ugkxfg+SEQgxPC6DbFPDOmS2hQmE/QPsO/i7jLf",
-	"eZwtvN7d9X8M+r8Lyv2u7/8ZlO4dPkJHVt/XQz15h8+uUYHd4QPQR/u//zpUL/t/Vuen9Z+pqfztcHSV",
-	"Ltf/m/+0qtlur/+gZLHjJ+/lDh+8C7S5/l/9kNPZDq+/rIWZ3nL0g0ouLUrdVWvA8pBHoaX2IANHaHNb",
-	"zN8DluEKu7IklF2QkQEvCLvBhyKNF1+6pBrvWeqUan5kNMu58AoCNqD3000Uo7eZXIrEP4b+b43S3pOV",
-	"Z7fyRKZpqSwnAFWoqHunY7Y9yLOR2E1QUPxKKw8cahjDVN/dJOQGHIc3I2EHXCguUEq5Gc5NkW+SKV76",
-	"A9hmqcYUCwwZqtZSadVVGT3MNdKdOfl2mP+PvetbbttW3q+C8U2kGcZx2/Si9vwu/EuaJmfa1OP4TC+q",
-	"TAqRKwkVCWgA0IpOJzPnac6DnSc5g12ABCVSttzIcmLeJTL/gCSw3+5i9/uOeoTsEbJHyEeNkJXd6UDI",
-	"asu/B8mKZw8hkFuR+jTZivqPPfMUtiKvWDC4O0Pg1iKrlx50hJwi6RXdHuuyfQiuwZlw5O0NrVGe40pn",
-	"xJ+DQuVlJiyzmov8+CZIojqrHpV6VOpRqUel26DSZy+6nIgcQr9HXRbWY1KjDmwDlUJRpZKk3YfFYUjL",
-	"Pnavs976dAEeG+dczlFDe3gn2HIRzoPCrdduQD1w9cDVA1cPXDsAVzBk3Yu5FacWfNqnEm9GJB6lxXD3",
-	"eID/Z1axi5evaos71mppQN8Ni7ZW7x8Ci3wRfo9FPRb1WNRj0a6pvcN35PTR112wTrIfP6aQRz03GIu5",
-	"r1NHYjtBXOgX2aLQvFZwFNVrsHA2G6tMgPFda8sZoBYblnzMuGFjAMl4OpdqmUM2hayqr/Hy6J0FNl04",
-	"+DYMe9ceoh6JdkKiHlm+DmS5t/2famF2EpdMBUn+300D/VHY/vCSnPMeTOxTLNLbrP+kQgOhY/uKJZG7",
-	"oEBc2rCFmjSY/lBWmGFzQRA5HniVY1TjJCJRTbUejOf4gqy4huF6JSKqDNfCE1S9iPUWYWE76LsGLSYC",
-	"RUqoj5ENaJOs4u8lyt7QPo3tESNZ9ziGiowCMsEly/jKUAgklRWTQIRqFU3I+rLYLIj16MaUwKwayTAW",
-	"5r20LWUYvzZe7A0B20sfma11lbUFZeNVa5H3ej8amfv23ooeKPuQrQfWr7sao2l+WiA5Zp5oFGcr7Wu+",
-	"g5R15fb3gN0E7Fd1hWD9ktbf5XjFqh7e26MyId2tQ7OAjGvAOKCCeuQEi+cDM1bkOVNLVBCyqHlIxPcj",
-	"6akfolPpF5J0B10BqnLIWwH1n6WL7lgpySnApOwATMpzbiFLRrK+Xo70e5XSw9BDdmAl2Iap/rX0oV+P",
-	"aD2ifbmhYljHHZEiNjj1HYDNyDCYeGzHJbvq7HQujE3ojfnYqVGrHofauwAQae8uuNDdQeErpX33oV0q",
-	"376XtOhERv35Y2VnSVQiP7GndY+eFQWYkSyUBqYmFnBvbMWwxJ5ZNaXUIrbciQn9bQkamJAZLEBmuMf1",
-	"Dfu/+IfhFjRBk32Bj3hDePaL84PwZTANttTSxbxhN+37k6H3lCZIbinr171jS/q3J7fpSe+xrse6Huu+",
-	"7ugtMk2dNSJC9xDZgMgCaSu4XUMMvzXlCzJIx3ayGxhqkFk3Dl7xuSfM8LwTWFQRiBlRSKRmwTgLA7nr",
-	"/tcVDaYPgXpY6GHhscECrf0bsnkr4LpHhoamSxyMBMl7v93kACH8M95s8l2+N+MEBT43yKD6hi4vbsY/",
-	"KqmKVU2oQgqVJi+nCcv5GHIf0uHo5rBC3k3cXXNHkvT6GfvD86xIrpEp2yqUrsBfby+aSsh5Uwh0nrD/",
-	"Z0qzFx1hzSbj433SC+EzdImxXvnItPH2Hod2Wignqudch0xll4baJRcmsIGFWYs4omTgnuNBUQhvVKuW",
-	"sfrmXu6MWHuQCwuJiaqTTkdHbhXgzB8dkdi+KadTMEin5znBqoXAnI8nU+gSRrvyJKf70JrAax9GFs37",
-	"Y70q2mfWmug10bbakPMsqzqSBzwrhDTDm8VuCRVvI9hMVx6vyDgPzk9+wP0oB4ZsEIi0h8fsjdd2cjan",
-	"zR4lbDkT6YxdnF+9eE0E5LDQkHLrjp2Ds/+VaE4b0X1tNvaJUp0EMmg9G0+JvID+KT/4p+yFn/Yg/BRY",
-	"sTuQcZtf9GLbpA2+0t/XAu8QktodnktSJUo2NJ+Gx8wTDVJmwsMxHkC+aFqpVlWkgw22t4iF17/Ss4Di",
-	"6HiXhugvJSw3oZydB18B75KxGab2kfwtV3IKmvmhU4+phCVoBsUYsgyy+uknIocu+aqwwB+WehWO6jDi",
-	"VZ0G6evSrmrcpFeuehzKVWhNnpgQTmcwEVLQpiiZM6VrK3RHv+ZZ5WG4kT8InOhUwibraixfoQVv26al",
-	"xkVnxZmwbGBmaikZN7UflQ0TjOVqmxxFdShjHS5Nr+l38f4YvTpUSUnIwxsd1dcLwV7DzleR3zHbHd+i",
-	"sbZJ2vo/PmAkqMborOhBjH81gt7+9/b/yxMaDjHf7jFraWBLuUtNUe6OYzyljbzEb/iRYwoFF3nCtMqx",
-	"LSETxo0xSxipHvgSWnaOQyK5hsHzk+9ol3ApDAzbk7T/xKHdEItcYOcF5Zh9fWVHthaHeReFB/dgdzkv",
-	"vIi2c8dK5cDlrapbfsbqmVsc+IJUGvaadXYf5YJPYTuhPc6qvcrONezVd1/MUnXzmt5O2xoVGUgr7GpL",
-	"cjpaRUEF2Rjn0CVEH46yZQkrSqzeMsaLL9AxTJc5GHRahmeMS1q6TEiMU2t18B8izXw32DrB3ZF9drNi",
-	"T8lnd+nD5J7xob601PP9LqU+8byXxDOC7Xb7sA7hqMG6VV3Yg3ekaAHFmIoKqETIzc5jdk53XyvPQc0c",
-	"iG3E89Z8cmUI9gg/XdlktFQPMVX8N3zxQ2eJ45mYOO/O+hcdifd0I9jueqedWd+3AJmp9zJYAwebYFWl",
-	"e/F/wQtzg8cfQOL/h7XmMEbqZiM73JVS9XP8YcXRblCHSah2Lcl7y6feN+T10fTjyKY6a/GkooBx9sMF",
-	"dkkU46IRJKtD0sukgJZBDs5b3gG5n0Vg3JJXvaXp7IgYMsN4hPanjGOw7pWQkNqGxwJIG8JHS9yYwvSp",
-	"C/Il2mIlocsM1/c65lnWGjecZ9kv1VF7Ch3qGzysAOLcvZOzGkqpato5WUs3i9Ys5lcULDzvg4tDWraf",
-	"xHWwa94E3NFCPfur/s8bCjvI5t2Qr2gzEBoKdd1qIi7xL2tW4p6dGBrD1sX6lSy2L2geX/E5+AnM+JKv",
-	"qFqSJvbni0VCVre5QRlP/K0blRVjYFmKrIUv8H3HKptw9yooiP+MXsArpZlRBZDOoGK5MjZQKZV25t5U",
-	"yq3SjC8Wa7AeYmvnC8WHjqSBVIPFiEkDakmuvDq/c4b8yo7EdA2Yahvz/OINs2oO0mfvhTYMZGbORrJy",
-	"N4Smj+zfMsk5p0qi3DSyddBBEj6SpO9TIZFqgbRlnWNjwGKBeLkYST7lQq5Hi8WEf8AX3to2e+n+8sur",
-	"88PYHgP2EVieQ8D2QXN8kmFChaU5cBc4hNXVmNu7QHPI7+/ZZkyUnqpgNao9BaWZMCxX6Rwypkp7zH7c",
-	"uthJQBtntFvvdWv8hIvcmQtroVjYWuAdly1ZqyqJ6ewLDceC9DrUeEnc+EhnShmgirl6oNy2mYuBO+MD",
-	"VeB9CMcOfTJoJDOFRNdyZWfuH5AbWLcg4aSbzMhF+Er7iXbC5fFeDyUJ1NuwPvRo2DwD1qwvTGJw6vbe",
-	"IqO3VHreucvxjlRaTIsEJWV106jmSwJk0S7HqfMkhSVW+1pG2jOQJCwrgRnlzZmx7pzsmL3DKjBnRugq",
-	"3mVq2xn5zY18Vz90/12WblhbmsiQexkJV+5rqR66dYw+5BNTP/kpTdApyFSAoe71NSlvdDdrsk6seDnD",
-	"02q2MDwPJ5lh3Dh09IqlYcZbzdO5Cw5oxs+A53b2r+7aHL8V9+3JCVvOBGUj2UKrFIxhupTmjAnLMgUG",
-	"t++wOoXUEbjlY26ACWsgn6DYvLDMlNiQJq5BuisstBqDOWY/izmE4ndVWsBDkUtNw6Q06JWPecbGwDVo",
-	"D/OD5yffDFvXwWv/WHuc03SLThYJ/4bcJ3QPu9eJ/ZAaI3/2XzaactXXCf29Gni26p5z3598R2UmjWlU",
-	"TTHaHfYeofthUub5ihViqmlHTulwujDhQzwxLpDELgwhM/jozvUGlg2oRdKCscEvxGz1YpHTVP5Tle5N",
-	"ed+R6oytWiwgG8mBVOS0heaO6ATyOn1LpgkDr0RCwqMNj9kfdNAfzPAVLX5yYKuxBg8xYzTY6Wk1qhnw",
-	"jBVClnTvnBvLDPIlpbiMcIo7HPkN1y+XI1lddiJyv2upYVyK3DaWN9U049c6vfkxmAvWq19VnvnRF8Al",
-	"mo42n/UnsJc0Gw6yVPHeFMHrL2mR7vm1vFWWPvvxRss/zwQa7kH12TXwdIYbVW561suwsdxodYQeJj91",
-	"h51G4hMSLZfauWbOg/Fh3gul5gKOTn9//yn564iw4MpBgf/JOTH4Jb3jU+r86PToGTo3/kabhJ+VRjp2",
-	"stdsI/RbFTg2u71P8f3UDABJs5Q+9FohgWkhpDmOKj2rGln3EOvNDEVRSmFXzPAJ2BUZED6Back1qiFF",
-	"O2gmNGY6J1RQHOy1kKLbxSe03PE8eBzuTiQ5Qa7rhm+roeGNJFVpg9AO47jxFyFS1ngITSr0lqemaUQq",
-	"ToOXry8T9uLdxWXC3p27f768TNjFq5fsv//+zzAhBQy1lKFfLd5SREX3cpyLNGFmxnUwbUEqqvEV8HZt",
-	"b8QP5YlZfwfNR654VpOKoi+W1je+U1aLa8jYJOfT5iRoXLltGBhHPF3kXKLiozn1zp2sb82WzkPKFONj",
-	"VVqMKeLLJhVgFCIHY5WEeAw+Umm5N1mGBOc4LXdaBQ40F5BW3O7ktJIPR4colTe+fL2qN+/i4hrkyaV4",
-	"R5WWVtFm9rX2l7FxJqRn4pyPT/H4XfKKwV+rvPHMVcC3OZyGX95gsE9BWg1soKFw1kyb2gkXFgqTRLyR",
-	"bpI4n96AtGzM0zn14dBCVRMHyKkqiNsYC2OjwcU3NR0jtLxYgH4K1/gkscCZuzp50EstLCT44Yl2xT8H",
-	"MrLMIJ0vlJC2MRXcZVruGGiUTMJqOQG6d4pqryHCCPxfct7odlqfkQ5qA8N/JIcWYpLNAbwq8/yphY/0",
-	"tSc8BQvBpcKPsLlGjShEznWXrENL7BUNha7capmJ5SzVymwYBjbAn59aPi6raUDkZlF0jy26Qd0n6FEM",
-	"q3FlXvMOoTQoFNXa7vUQK7aczVG+KRZKU37Ba8nm3D/6uMzn7B/vfn0btPHc5JxqVcqMlg58rM6tLWB0",
-	"mXgV4W3M0af3n/4XAAD//w==",
+	"7P3rcttGmjAA30oXv6/KUr3QwY6z70Sq94fGcSbejWOv5CSzNUpRTeAh2SOgG+luiOZMpWrv4buHvbC9",
+	"kq/66W6gATZIkKJkO6MfqcgE0MfnfPznKBVFKThwrUZn/xzNgWYg8c+LNIVSm78yUKlkpWaCj85GH+ZA",
+	"CsgYJXpZAtFzIMCzUjCuCcVv1PEoGal0DgU1n5vXRmcjpSXjs9Hvvyej1x/oLD6whFTI7JkidyAVE3zT",
+	"SD+IlNrPu6P9MgdpV8dh4cYlObuDjau7BC2XF1MNcnXUK0gFzxTRgiwo02QCU2GmkUvGZ4TOKIsvmXEN",
+	"M5A4/i+//HJR6TlwzVKqYXWSPwOVIIkEmhf/73qUUgUS7hgsrkfr1/57MiqppAVof4fq3XR1/FeiKCsN",
+	"JAPJ7iAj05zOFKGKiCnRc6ZIRjWQgwymtMo10SKjy0MzMzNf/1aBXI6SEaeFmZyqsZi2VjUVsqB6dDYy",
+	"w4ySyAm/qqQSMg4BNxw+6nGKb9zYFQEpzf5FpUhJZ9C3EvvNhst98635HT8vqZ43X7NslIwk/FYxCdno",
+	"TMsKopuqKnyzM3Iy+ng0E0crv76ZvqU6nce3atDA79DBO5mAAaR0TvkMsmNy6RZ0TihXC5CQkZcv/kQW",
+	"c+CEThRwXZ+GRd1mQ2+mR3buDRjEChbB8vd0BkSxf0BCnhtof3F62kDE16e94JDjcOGUBf3IiqoYnb04",
+	"PU1GBeP2X8+TGG5cVUVB5fJbptJcqEpGsOPGvC85zW/IgTk5v6ipkESxGYfsiHGS0jwHqQ6JmouFInAH",
+	"cklSUXF9Tm7UnEqgkxxuyAHNF3SpSKUgu+ZmDPclWcwFoRIIF9qNSxg/JLQscwaKZPUSSSq4liI/Jq+k",
+	"UOpI04kilGdESzC0olJwzc1KU8hzcgtLUoCei+yMAE3ndlGEKVKC1JWcQEYmS0I1KYTS5AWZSlEQppWj",
+	"YeoZmbKPkJmB1DXHI1C08KRTEbehsprkTM1J/XzKZpWEQ1wZDSaz8+Ms5qbNUiWoucizo+fu9KgiN9fV",
+	"6elX6dc352TKckNfiJ5TTW4ByoQISXKgd0BEpR3ABKNcc7O2ogCeIbFWeK4SpubQycHLFy8SMmWQZ+TG",
+	"jn2TkFRkQG60EOMpLMZubzeHx+SdnoO85goBxVyEWaLdhGp2EU7fWj5uf84yINNKmqHwVhQ5uPlb+uvN",
+	"IVF4AFQTLsxrGXB3QCk1yEkWQt5CZvZpJzPHq4WmuTomBqfreQlT1/zVxdXry9c/v3n9y/jq21fjD99f",
+	"vr76/t0P3waodHhMrgBIJlJ1Um/quMiOr3kPijWQ18Iz4Aat/jby6GEeejgf/Rojww7Zvstj3Pgdz5ek",
+	"e28plZbTWTYR8A/HPjw3iK3bvLaBGLkVvSnKHArguubt8LHMRQaeLseGZ+2PwomYhkJFZqwPhUpJl60V",
+	"mEO8Myx6+PzhJ/eb/Z2cUc5Uj2TzJrNHnWUSlMEgEbyuRsmQxYaf3HexyLpmcz3wnET9/v3mfU+l5iDV",
+	"nJUx9lU/JCwbeChlMOL91vafqyv6TzMX0fBRJwZXDKc5oSU7uXt+ooDKdH6OtKQwLNtgWIxkIiWCrAe/",
+	"fhuGXJegSsEVDLwu6V+/34lcpaIcOqXCd+85H6RaxAV4LSTiD+9BoWHAouwE91vlhzkUEBUOC0AWqAxr",
+	"VXk1U+Tg3eXhsKVpHHUPK/uLFFUEuS4S8mezrldbLGc8w7HuuahlGTmtS9SNrDaKZzZwWct7A9l/AY2A",
+	"mPlVEaZUZaSbwbe2NIPdfz3fSVFEeIZdDePm3qjRbS0Ld5P2rWdsZJxN+mww+QexYWqvLw+ZW4v1M/+e",
+	"1MQJj+nPNDPqEijkREYoB45/oshu7QQnpRSTHIr/83dlWWsz/v9XwnR0Nvr/nDQWkRP7VJ28t1/ZSWNW",
+	"C5zW0Oc8Q4VhYn6k2ZmhMhW/5WLBCe6R1Aq61V7ceojZuCJMW8VhDs6UYkgTB3WYGJG9/tLpjAsp+IxY",
+	"zdS84PQQoz1KmpoXGccXcWaU0imZiGxpRXemcKmCA7mjOcvIv1+9+5GIyd8h1ebdOVWEOsG8ZeXJBNhP",
+	"7RqPDUi+Enyas/TRj95qyiQVec4MuVwwbXWetJISuCZKUw1nhJKssksBc1TOHoTnIIwaYKTZErg5bndQ",
+	"SkOJI7l33XExjs+oBnPyfu9mvx+E+IHKGTz2EeCNMkVyM7nBa8pJoHi8vfjr+M/vvv2v8Z//68PrK3JQ",
+	"lbmgmSJzo6/pOTBJxIIn/nNU4A9xX98JOUEV6NEvFVXwZ4pIkRuRaIknnwmkG+56FpJpsNdNiQKF1pNU",
+	"iFtmvi/sI6OmoQJsnz9T5K9Hr64uvzv6IG6B4ybfOHXptZRWXnisjV6JAjSKegsDpxaZBXfrlXcgrUSY",
+	"gaYsJ8LoY1TdWtFRN1RnzDKj8E4MmgsNGe7Kz/uI+7ng5PK7V+Sbl1//X0/VcClXIO9YCj9xekdZjtro",
+	"I4NTRjWdUAXkwJ2cFbgJ4xl8TKyBkSq1MFieziG9BYlAZh6wohRSGwpawSFJKUdzkLme8A4IF4tzgobj",
+	"I7QcE0WXyprptCBaLhvbcGBiDz7o26J7+yQwSuMuf+K00nMh2T8ge8zz/DG0hpkNSsB/GzhmHIkkQAaZ",
+	"IbITagRrAh9LJiEjF+/fEG3wLjFc8cItH9dJ7DZbfOna28Gt6Qa/xD/heuRJtEN7/ExpludELJCNKqLQ",
+	"Uk+m1IjpnXP/5Zdfjrom+HWH37XYuxtQVWmAA7K3kDHqhdNPQfotUHJtNEvk4geOJx2ZVZ2RcCFmAYcJ",
+	"4eYEFSmqXDOj+J4YOeIIccVdqxFdkFeYGbw40jnJxkm07vzcW7/jLtzW7NfewlFKUYLUzEpyZogczLNx",
+	"FvWQXIFGIylJc8oKIw+1rT/k4P27qw/khOIE6uSfLPvd3MDMqHuHCD0plZI5Wyt3aD5KVpwXvModzbKS",
+	"+4osHqxViUqm0OeK6mzKMikjX5+5XaA8KBYcOR/+lFj+JiqdigJQNIQ7lgFPIUE2UNtSDJW5A8mmy0Oz",
+	"OUe1DiiZM6WFZKn16aDJst4uZKTMKT8jFcdvmUFbDncgvaXBQIh/hGqMszHi6ozsbo/t1yHnJIFqyMZU",
+	"r/iIjjQrIOZTaR1jRA9i2SDXTBs2xkZ4q+KKVWgGGA8c3d2OeXfjIeDtRjRYI+YYhgO0cDLpgiunBjiT",
+	"xMpYbQPR0NVqI+XpGq22BveqzLa+Rufb6lEfG5/b37wTrrux1Ytpw4Y/2L6rbpbQgsPWbhoLudWAzMIt",
+	"fXqFXyA9zzJmfqH5+4BeTWmuINmWhF0G7g+L7WN/EodnqMz5ASzqGhhTVgp0Qu9OtC9C4tr31efJ7OBi",
+	"QT/+AHym56Ozr09PT5M94FLfzAGC9SPUtoA+ZOoOcK6HwX74eU+tTtgGkNq6U/+xTg5wnHLF9pOMAnf5",
+	"IBKEzqrWiTCu/+3lKNmIm7hOP8Ca7TpQ2zfCvKtB32J1A/aQjY3qzvhsbJmVlXTOnPxdU1GyoMrjlcG8",
+	"doDDzpjBzV1odtcDoQ30rspvnrOjPcFshRz4Izcc3WJ4czKHcT5AVcxNdBkMRCeUZ4InRIIoAS1xCnhG",
+	"JjS9jY3ZsMj2mG+F03vcgWqrkrsbOSeiYNYRT41ICkiuohEgPbDzU5k9AKl9S5eWcE7ASskVdwEWMepr",
+	"7UELpuB+dHhrYXIg5X0UQjtcktmvhNFLiFcBxvluIqSVprdcLHLIZpCN7aFtLedwoVHq3fX7nSTJ8Btr",
+	"CY+cr6SLsYaPPZF53qUFRnQvJUMp3pmBJTglJ0JDrB193If4HwyW12M/UySnGpS2xuecBE7C1bFFDhvZ",
+	"mx/ZSMIDGO/qSbl5guNZ3dWv68DoDS8rvSXlGQBoA1nIemgbiL77ogMhhPVe57ayEn639gYu3cheycyB",
+	"mg+dlcUueCrkmHG7rbbU1azwQilQytDh3ST3nCpVCxHRM5iKPBeLcVWOeyJPkTOiKdGqc4ZJ2FixOVVk",
+	"Dnm2Udr4PRnljN9CNo4qeu0pvxMSZ4BsrKoSpILMKO8887/Wzo9w3j46JKk9KlgvVODQRpSwQkWUz4cw",
+	"0TnYKCxUGdOvzLmhp2lbdNxCJ51TNY/e7S0s3RGvSkXw2yDBORkpNuNUu/DF1XHYLM48Owdm5nMrrdeV",
+	"jFBxdUOEM/We5+s7Z47sEq9e+EabaT8Hso8j5GYjV7RfVgrk4C+8cTwOB/arnlGac7Bu53sPk+YMuB7b",
+	"gKOVpQLXTPcCj3uqnZV4OECKFF2Z25lcSgl3494hG8/RveA8Cq7hcluQlIxqW1Z4FuG5tVYWbsIdTy+I",
+	"70XFbnDlM1ezzUJ/DhTd1Z1PpLgF3oUYv4KexQf0y3rBsoHULq0JdkRy/F4sSEH50nuNgpetn35OmdPM",
+	"7aTWU6Z0dKqGOq+KvrewDEa0odc8A3lOoCj1kizmLAfC0MFU8VtYQpT74QMb+BKdZsqk0gQMoPhADPzE",
+	"zXvw/duLV3biwJVrXjk8J0BlzkDar21MX5mbr66+vzh68fW/hdx5+G3lVOnxcOYkbgOsnwiRA+WWZtQ+",
+	"4w3g3RX2bkcNyKyH2GUQobONTNaGsOH4HMgSsbiplngSzBHbxCta0gnLmV9TZ4Uoao7bobjRY4aM6bEz",
+	"zo5FJD0njP51watDQ8GSUUE5nQ1ah3szCHpd/6JNQYoveTXcdusVG6GgZwESaDamee6XsO4tc+mx553L",
+	"bk0aP4skfqc9R9yaP7Lk2DGuwkIU7kQGO2INRhyu+E7ZR5KxGfPpEmjOa7zbQjrnulE7XNZMBpuFe/NS",
+	"dPlSKLWg+e0qznC0mo79MlflkNSHx26Qk1MX8BoOGFvLt5Azs6VWukSByYwa0FKZUYb/XwDc4h9iOo0q",
+	"ma+dH7ZPrh5q8/H+3H7BcMpy8KL4RrFj4Ky3jGctVZtxQ8PNVNHd4hHVS9y4it1ckxYzxlzoobOY99cL",
+	"xsMHmSzHg09Zzalh1oNeZf+A8WSpLWzswNwbi5y/LOfrsF5NNBshwTFA3uK/wSKqScH0tm7b5qvgbFbJ",
+	"OdN5/Ekl8+1lCavipoHdKOINRvD1U3dxqD6y2A46ZxEjEh6zfzA4sR3BXUHmNuUtRc7S5TgTaVUA1wnR",
+	"kjLO+MzltyUE2cdYgqpynZCC8UqDSjAoZwwftaQ2Mhc9FFHv/qbLWH/4/kDNy+uPRun7qls1Ad0kl9nR",
+	"1i3HJgBseVcZpMxHJXjMGopPnkStP816hnVr/4XpeSbpwiqLW6y/z+33y9xqQR4WjbazcJPwhFQl0YJ8",
+	"fXraRImrjczdzRXbx3c0BR1j7T3k4o7mFQyHEhz+Z/PNRjhx+O0m6F2rHSwSclbxiEvlAnOsG0eyy6qt",
+	"02aZIqoqS5dFdHDT5GbekDr78jCqhmVMlTldxpVMOzq12a38zNYxqIqJi0xt0llxZayzkKgxmU4g77+S",
+	"zeBsX/MDNeuPnjSDPKsjqodIpX6mhDCO2QiJz5sY48QJ0UKMc8FnCeFCj6ei4lkSBvX71zFh4X//+39i",
+	"h4DPVifHkMmS6rlX6PG9hMDx7Ljxeqm/Pf/12HmZIhKSUs4Itf4Y7RKSkZOq/XexU/weaK7nqyfo45mj",
+	"t2nDxaOPymy6xnP4/tvvMD2ROEYjJMFDJhhbS6UmB6UoSxuYX2ZTLfBtyjOMt3URVocucppqzHmXYMNT",
+	"OSQ2Xpilc5JSBZHUYu4SZ5BSuVBFXJX1W9qE6LiSQMdBjNkQ+zwGgG8iPlf41huewccrK1K05LENSkm/",
+	"z/ENRk1iXtTWGl1eFXGbfWC9ifjsFhHSZu1vqjS6qpoDaEdhFGH6nJzWeQaLucgNSoSA3zpLwzZ1S6kC",
+	"RP1ktKDSyDdxodRMGdf7qtkMVI93onvMOIrdYuLPJ1hUczD9N/HvYrLtPewSzCp41KHWRoNSQkklZEQJ",
+	"MqUyzjnkciwr3mNe8lQ3qkj2y/FTxpGx3Uub2lH9tPJ+mVNzdX9XPX5dF74wVHQIsSxidrJC9rBBLu27",
+	"UW0MM0NQYqw4t2qZqtIUkyCMSk1Z3iNF1i6CIUGxTuVp7rABg0DhQRjzI9cnltT42Ap+DW+8Hzku63Pa",
+	"KjDCmrTcfLFNJvVLdTTWhtdsrG78JTuC2iZttj6N/r3FZupK21Sj8+JASLLA9M8JHBI3ckImS6INxiSN",
+	"COli8+0rioQ2x6RdysEluiH5xQjBUeSW1hKDDpNdfx/dlzfcy8rr6+7H2XZYtuUVeWvphoXblzYu2L22",
+	"bqFNDscGvmPfC7Gwu9bVGWNL7b+k/iNed1fJCvKtolAM9xocat1WlDAElU581lNcxt86lrFPS4lZmwNV",
+	"ZEMcdnfB+7BfrBzC7naMHxi/3SlUqccOUcdgDs0JiVqratVqLKaJkcGBapUQxQqWY3Z+QupYI5U0wa9I",
+	"tjAVnWYs1ZutC85q16w5ekZixvhubhAoehUil/W5GeDsGMEXsTW+pRn8GSNNGqZ5HxBry4b3ALC3MRSl",
+	"fNP8LY+n4ZdKTseYhxnLyOOYLRbmVxPBScUVndZ5sooUNIMmSb+dtx3Vq6d0bHnfqjnV2sHPbCg7tSXD",
+	"tCAntNLzk2JKzwlwKXLzgiZViRVfQkeX0WxPCjCvnmihS+vaD9LcGks7DtQIWFzoOl48KttVqj+l1x/v",
+	"Tyoi7OGH4bYTvKn4raK25uofdQBth4jj+DcbZf5AgNl1CNmJ/KRZwTCrKygVVVKOtJ7OgKfLMWTMlt9B",
+	"942MFzhbTS3rC0JtznInQrxLtPfmc9sx9rZ/kywHpZ0aeh+n5S7qr/9mnS/JYNdWjjj8YOdcxqyCvlyj",
+	"Ejgp/HFhubWKe33JJb8obwLm7oexAdessnm6ZmwlBMdiX5a1Yf6IIpnYJc14sA91F89rD4G9sBVhRUaX",
+	"AVF0sb5+gw5NM7QNI3n8dTvH1MMnlG5yJ3q3V01wO6C6a/pojW+vXM7Zti6qELrbV/NtmLp27gvToOm6",
+	"0rYy5I4Zj2t2sQtlXLOH71C9rbGM0FwCzZZEAk3nkO1vV21M322EGoC7SYlAcoYyQTsjNhnkal0LNfvQ",
+	"UhqSfw/p0Y+xU3beGgAwRM8lDyhCiXmzAYf9pc9VsNdktAAWNl/5ymH+CFSC0sMVhK7Xt6USbK1AqNTF",
+	"wTcnIapJaNm3PoBIjJVA/OssIAYvO4LZj7D44HWLrqteU5ZvhHX7NRpW4yrKXCyMTpKCVxlUuwrNGemr",
+	"OLNZh8Upk3qp0Q1ikldfyPYuMlWt2a47ljrobXv7/Lphw938h3nfJSzFnYuhc9UHu6B39aRjycJyBT1p",
+	"zveN9BogGm2O57LFDvs5wbmroFIICe0d28ps7t+sZMA11jaTNs9tgPrinAB+DYmP2/PWiQCGNgHgf3Rc",
+	"MFFxDlRK87pGMHA9dgnjTQKcfdE6GtAOGpP+won3wdVamBSxGlccz3SAeOiSLdwHmw7tvYQpSB/2uVWw",
+	"URN42pGxSY2faxCx+83KTW4CHwc59TqG73TbOg5l+8ut7zM4YwwO//jGjvDidANnCSfetD31lkqX37IS",
+	"VTUEbgZBi7p0g21xehsdJM2BhBJHcyIrK+rWEu/o/Tmjake/2VasaiDn6TUNlFRi6t2OVLuuBr0+3gPf",
+	"wvc5E3KcCq5pqsc1n11hbEz6+CBygFYr2/mhqculADCcwqYgTX3wpoqW8uhM6w+j63IUpCHMiswE0WIf",
+	"sz+CJu4TAR3UJU0V7d007BC4d1JPd4J/fy+B+P8iWgJpLdAO0zVUTx3zC3Llj24TGPVA7+s2DM1Bwjmp",
+	"i6C42ibuwsKdfv1yOORuOKF4BKfb8qb7/rZOaV+lapswPRznEqaYIrzDN00MrhejFC3q+AyELUzRRo9Z",
+	"PAjK62PrtS86MgusJ/TfDT4idV+JK37wuyt74XhvQc52zHAqwNVbjhR99as8I/hWRhj35YpCcz3Wf+Uk",
+	"AywKdTykPgKOF0Ycrpn9maorUQctzVbjDtaM1lnwM2UrRapK3rE7IZ+pwyFTdBPg8ORCutve1cBLi1sx",
+	"7IEPtT67t3tZfyHuIFuTWCzFQhF8ydajao7meNQTmNQTaVRH+vY8b5hFhxjbB625yYwyDpm9KweBZouE",
+	"FgIb6EBxeNyTTs3yTALviXQSxcQMHFlFvXyjd670D6l7XWhBJkLPEzIVedbgRQhR8YUVtZNMDQoJ2hzt",
+	"KOEIizBbxIsNGNT33wDRwe0Fp1SHuozC0dp7CQWS+vBXdxNDCX9k29DPVduaHyQJMKeNFx4LNqHlO6e7",
+	"9zn4RPM8khi+6sXctUZV19ayddiXq9y0Zr27FYnqDpx0Tya6+E3Hvo/6E20Q+awrUHRFoV3DD3rgp1dz",
+	"2LSWnRwU91IB1ov8UXeHQWTlis6bdyMSx25uiUZVGKwR7CrXtzdmtUu/M6bJQR3ggzMddjSIga6SToOv",
+	"zq1JoGPb7edzsV0MsZoHe/JG815Q2rM+7kNl1FgBjCWYj1IdEyR+mQN2RnQw6hf8TBE3ApqsXU9KPwxx",
+	"oa3H5DuDZWSy9J05zyJvYekTn2DSngMDfZLAiIENK9G6EQgJfYUdQjODM3oGoNJ7BrsaIIL73M3+sCMY",
+	"9xmGu/C1huhutF6sAxe82HpP7VX8AHo30Nl8u+HFbriOroPD8PSKM70cKzoFvRx3uv3RKcwqKrGKsBcC",
+	"171DsyrXajwRVGZebhxnQPUcRQkMoPYxa6mQgoMcm9s2ggmmb8fMAcH69yFShBT085YogpXuxsTviUcP",
+	"gyUPiBWRE7SRya8win/bfDZrPxivCYg24LIYD4+YXhmyM8Cva/ZwCQq2NQWFK+tQRU1yoEqT5y+CpHdk",
+	"K9jEjBjSIDgJVrp+a+v30ORhxqIY4rUBpRRyi6T4Jrs6AtKMK015CjtV/usmtwbSQ38IX0/pmp4w/yDY",
+	"ric/9nIlyKWD7C07zbBiYHW16JhMaGuk7ljp2eX7j1tVU/cSMot9+WOxf6tt+7HvcqSi/XBK2K1p+1AR",
+	"qsObsYQNlYfXHrJ9NwcVUval82iq2Z2RDHbcec747a5ZHVhlJsabrSMgFpPrqnqfkecJ+Yom5PJlNLTf",
+	"y8/rjrg2hzgby9ZbDwcYw8cyZymL1BdAim2rWGQV2EL6zCrBvvS1/bHMK+VCZOqmrs8UWTCeYYJ3LMVx",
+	"pXR5X2WpodHQvlXxWl8xvmQuLlpQ4WeQE6qxR9Iq5s2h2IJ0YSfeC6XYjBc9xUk/aXR1c7g11DZU3lVi",
+	"9x2du5fV37BnBXyTtoHXHaJHPk8sQ/zvg84Yyd5V/2sj824q4D24mS1aHxUCIrRzVaKriUxLzE22JxQD",
+	"C8sPx8NeI5dHzlW0cojYltijMvv9MLD30GNxwV9tdnvHEShEnM2Q54uV3T+mtEl+iJeJkKIYSkiHWoF7",
+	"s1jFthmsAwzJTgz1+/CzuGW09r8xoLJ9B/vQ2DelfH5WSnt7sbvp7Y9G/DZ3fKmJ4Z7FpN1J2aMTrgFW",
+	"+UtXFvaVN7asJiiYx9sbY1aoYmugOPyVQupvIdc0QvtqO0hbMrseVSX56nqUkOtRJhacPLd/c+F6iV+P",
+	"iJDmB1hcj6IUsr8IkzN6DEqwsPXtmYi12zltyoVM2axyVbRg0UqK6R3XlXuKVAWYDMkfta+tlFSqV9ts",
+	"09eMWHc7rtjl6gX5jTQm2rkucoMtufpohlZ3PXWjfPHVbYutbiB47v16htZ4/Tv8Dm0qPG0VwCoE13Ms",
+	"IPxbRaUGmS+jm7FDXFYxK4cvtb2brLVbv9Up40z3RjUpegcZcekHzxRp3ie2l6UB2EnF8gyLxP1WgVwS",
+	"O/xhfL5c0wj4v6bp3EaqevDHLjq+aZuQDToM5KoNoYiQP1+QdRs23YLtyJhzoBkmBq5uDotq++d+gxNQ",
+	"LLO99TyiEVlhsFcTvEtd8wFZ8cM97X1osjpIJiK21RenL/7t6D+fJwT/OP0qsbRTVpxwsSD/+9//cz1y",
+	"Sze/TZZkTuNuKb/rsax2Ts4xn/bIreY4siqHwUaAvjwfgwd4cTZiamKeYdG8BRg4Ffm64QbLs/0MeUWg",
+	"DXfWmqi+tcTRkkYtDxA9TCdqEGH1PgKQrhG3PvEBkrKjc/tI/2mI5u4BqHaMK3d2+1GdpiEn2LyBhnFs",
+	"oSsZ6d8ceh+JtgQio0u0ChPkQwYnHRs6t8a1iruimi4QBeHEElngGWTWUkeXxDVO2jXvuqSGL8RrkwW4",
+	"s+XNX9VfxijalqjmX9+nDS2KpiFiticNIad9xfUJto9rWxtVCOo72ahakN2NOehCc7yUfHjXHYZYUJbX",
+	"8anozihBlLmrE0Q5oSmW2kgcl7RAW7f8HpQrtYFQNBvcfIL7I2E1+bk3HWswYmVh/eWv+iOPmgZtG/An",
+	"Ur1oHIbg2MnjC3ctQ1cFX8zJ7g8u3U2ybaq9756btrbP8w4lgGw6R5/PIgV2N9yTtVvlF3NeA9XCrXrz",
+	"u9MODy2crNl6e6NJ6/IHSBUWhnarTBKARLcWuTP3+KUlhgJBqcO/xsyGBwW/0FyDtD1oDMvlQo/9s0eH",
+	"p562nRXPQal6yYRxMq3yvAegtgLALUBpDcSsu+b9EF5Hdu5Dcn27iZU+5AXDenb3CCZ4uPBUxlOWAdfj",
+	"JdB1puMg5GOHEmV1g4RdT6BDYeq+DLHkkCAZv6da9HhYE5ow8mU99JirD4rBN1ri0IpBH8zPhjyUCqpM",
+	"8GXhK0ZQIoHmPuVyqI/jQeKEFcO6jxsVmZ+bN9c5WzpwFF7dSkBQa/oecNjdW2uub7eu0JuRe5hKtIKG",
+	"90e7Xu1rAy4OddoGaBZ4Np+fniab0G4NmsXrmYXHvMEsM6gs01dx/2+04O1FGHTS0/WuixzxXbQCywdF",
+	"xQ3AkH6A3o/jEZna5+5wDMhvJ7Y7gBojmUkxM+pkq+HXVMjxb3QUIMYoGdW9kXrs82bGrYtcIxiMG7ch",
+	"XQ6pJv8g9bD7ltN/vvuqkB2c3X2FrZ18y/eWxwaT8P1LUruS9N029ECS1G7Ue7jg0ybFA3zXV97jXve9",
+	"FKlrlDFDmHI9RPHPGDmwHYG+ZxHcmLPZPGezuVbr+kkMj8ft1K7jrCxBK1KiTwzyjBxo+KgTgud2vlrS",
+	"oOlb9UyhTOlaUHCh54zPCOQKSEF1OofsMCHff3j7wxGolJaQEfho1EMcxZbCK6i8tZXwCJXYFAobAwmZ",
+	"KWs1dgPFGlTsrWRhV6XN4Y7yFBIieG79YynNc3TFzEVdWY0A+tvaqyAHdXxh4nLLDo/Jhzlcc5yOVJjO",
+	"D7LAxhtMaZYqX83NNuTAvPWkna/RTm5nPM2rDLLkmiuBjdzMuTNNtCCULwUHewm2bUhu80MKkgOVvlOW",
+	"PeFI+txc5FmrIVZP4ZDO4SchmMbI7WrLq1XzXFnmDDLfcDziHaNKk7+LSnKaE2XtqtZdhmeGa1exTuer",
+	"ZNONMp67Slqrk7k3nik7LdJ8w+zriYdNlNPZ6vjh7OSIBBs/c75ohRkkS9DEdhQzhBEr6Qybtafu8pTl",
+	"ORa2p4TDwp0aU8T8DpntjGadwgd2WlCEcrUwpMF3dPY94g7Pr7kE9MnHhjQPdOh8xkK8OBbjs3OSGrxm",
+	"fDauyjNiUwSYrV5xzd3xJPUZUI0pTHhciplLx75x582HZ+YdMw2+Q3nWPDq/5kob/M1snHhONSgzpjZb",
+	"RZwpy9z2tvTAZZsr2RZ0Bk20ZJCdE6VFWUJ2ds09sbOzqNbHB1Tdete0PaBDi1GeObhrQPbgDxDL8ddH",
+	"UldCdH2f7PrxL1zB5qr0vuR0iFQdsLfA2Y+sfUVYmlaU8dop5ixQ1Mbzw1AjmoK2Vc2dOzsUlOuG2Ryt",
+	"nLkNlLEdLqPMEofbstVnNERhK6mzYdF70GUwgiVOeGxwC1Wk4hlIpYWIK6x1P6GVHGtpMc5hbkoLQPQ9",
+	"c50xzDY8lxHScG+WwypJkMrgLwI5kodrbrPvuSAizxCfkd/U5OEwIZSUOWW8JhIkNxzOoCcXRDaMtWEW",
+	"REgLHiq55lhjDnkuyzGVDkUARFo7DrYiFVKrNkLhqrHJuutfGa0UP5egDIuInJnZV7zFqju0wiCg0iEk",
+	"2w6qUfKrhbgdt8SxJoau1mLbS/jJXDbOlUKek1tYkgL0XGRWuGotjqlmfUP4QYc0WNhrmrl59dihVbP8",
+	"OGnwtSDqXiYiZ8gN+VyNtayw0QlLJ6NkNDOEjBaTKqeWYea0ToFWYwXyjqU214LatOfwt7molCV/pRQT",
+	"L2aUkjn3DmRV6n9NSzVORSVx+aqElFEDMeOM+hHNaoxohvGq4wyM3lTYUEMJsyqntuRdfwb1lS22tp8G",
+	"PGtpiZEOVU/1L0SDFB1B+JqXj4kRzguhNNGAzMUh8AFVxBVCOiNKQ1FAlpBcWMKgYJtUvq6BCZeZrFGx",
+	"r+p2m5fY9Dqac9mUuttbt3/bYHsrs3X90SRClX9SIAnLzgkWWvHFJdTSnOcQzwMGV497rDpr5WqXSNB8",
+	"H1TqC/c58PR3MlA3F9RJgBlUa6VZxQfJZrNoHAHvaZl3C8t44rVBBU0/Ci6KJXFvYYCgkRLVkgu+LFBX",
+	"Xa7qjy17goxk2P15qYGI6VSBrhUz1JZcxwiXQBOh+r0dkO33VNkl0bIEKv1w7Qt/pjrj91l37Uv+hPxm",
+	"EjzMODSghaRJV44U8rrlYpFDNhvumvU5lkPf38X3PLQw2IBsTbGbDzla70vksbzDNUf/yjsce/rDr+UX",
+	"dojvMKS31Vp9wFeuy31P13U7/7p1S6HUBzqJLB3yPMKo/ibF4te/pSL/dbS1jN3d5wpv7GbYi3yMcswe",
+	"5zBjumb/W47pTjo6ZE8kGWg6cPC3YAOtI7UQt9quFIu9H5kZc89HJsWiRyjxAvQWK16pUarpyE3hLqe1",
+	"hxYMJA7OWyfXgrywL/Lmyo5uaf35K2GE/4A9fu9fX6mBsO1dWAp1f0XZjtY2uLrCxt2Rd4D/VifjbRfV",
+	"KjAoom7Jpjfgvo5PBhGJexnQCoQlZXLrA8DMvfeUye3S/bUEnm0/mfmq55i1rHjaaZfcV53L4asP6Ajy",
+	"BeqjXYH9dpPHNtDU+2kfZaMKN4tbg8GOuETc/dY+QFVj5jomN/gjKu90ooBrq9gzjep8VZa2iO5qZeE1",
+	"gUoZU2VOe+xILrL5xjpavr4hB9TaMeyTQyMv3/wt/fWGHMxZlgEnWpBSCg2pJoJDvJFAvdCWCUAyl+ih",
+	"IBU8o3K52ULpF7/mhL8PKGFXWHXhj9tyrtCFv+23K5Rnu6+birPb8ev78ntEkWyHs/J1wrYWTkFarcDW",
+	"P7ofr+5uv1nWKlY3W01GQYBsO2yju7rmZtZA4luIpQIPzKS0mBrYzLc3Bxt9r20Tdl7X38iCKjJjd8BH",
+	"2xk9P4R2zcCiacdtFtw1N26qlu0ywoIdh8tYc8Y/egf5fY1r7eFecy2Xe5I9dmBaW7GU9prXqui7VZrf",
+	"zmfeL8lt8ga3Vtpa1prdd4Wz/VH9ukb91l86GFbjAqj5o+fc78NWbiHW9S04C8KsdUv1NmYpIGOUY/zV",
+	"WIvxKqlp/A+dV0PZtCPGBFKKd3caWuMPghwISbQQJGda5+gMQjJxGKsc0Gu32Z0r7s7VXLH+DVe6pur1",
+	"Xhmcuf6mgVENqA/Jzd51BZk2mvVkOu9EhQcoXFvT4TihxWzhdc4Iu56+PgYzKapy++3Z4f5iPn7AvbnF",
+	"bd6XXch+GKgb8o2GIqonP5Atdydz7NB7x82sRjQYYri2g4Xri9aXcrwvtpqMMLxlgEi5iQHbcZL21sJ9",
+	"rDmr1YXto1LqigciVivUFyYdHs64RdnP7Qt4VuWw5t7rqzwNrJi5m7Nzm/J5D1LV0r29KdQXX+o3MPkX",
+	"+kJyBxauiLlPwzJ4K4ttzxwpNBkt+7hLlUkL22vQrjHNbd93rmtNn2z7wW5uqJxN9XrJUXtLVNvMtTG+",
+	"1Dem2+ieqk9N7YntrbWQfgJ/DfoWGmPvxvZr1rWxYjVpJcG44dYdqzfdrnr9dpF5PR49si0pGfUlw3WO",
+	"DV+rF+krd0fk601Hpj71ge0G82sM9TuA/F71o44d5V5X9LN3m7dvyGnguyZJWQ3Ovhyb/MO7D+9fcyny",
+	"uL9P6JJWej6uJOvpsZRK0JuX4d5LWgNG12MoXLyT213EEGDb7gieAsmglIBWLNT+M4nRyGSytOGjIJuw",
+	"nCnLQ1NAICz3prelUii1oPkWNc9f+U/imS5h1blINp3fzL3a/8+8yrXat8lG52wp0PYBnVF82IzxaFi/",
+	"i1OFYgIZllny12AlWIXNmjEf5Qzr3pi/CMVXhazr3zHdjlK3FomCxVMYJZQ5TXti5jBEy8AZ0YJUCgjj",
+	"SgPNbPWoAI4EH3TKKq9mPbUn7U7Xt02tz8O9ZSOLbWaH27z2Kz7HMLLXH+hss7XbBeXh6jwohOmSQTW0",
+	"GhpagJ54tIvspL7xXiQOqrcPzyJNBZ8yWdRg3z6t9xJQehPcFUiy9TxUHceHEdrdwl2DsaWZPAY1wya3",
+	"sF4pkJiQ1dQc0eQgEqJ5uO26errRDT6ZjZM14L8OcZgiXJBc8BlgtGClEDSJ0nSpMBmITCpNUsq50GQC",
+	"hgLnS0IRJkIRO6C9/cSqn+x472682FofXjb5CXXpUsorGyVT2boM9uCGZLO00cyjl0e34DiT0BdtVzAA",
+	"eWz94m2TgLN4g+jCpvijwd6ud8sT7UnssMdXt2I5TIg5R5ymPshB59h7IDvWr+g5B4LXQ3LQGqRNBVoI",
+	"krEZ0yohqkrnhCpy8fybzQVjg8Djl/HC+8OYcCfrw0bl8oyUc+naLFPtT7PhB1t1u6nRaGN/L4857UW9",
+	"pRk0yXY4mlWkbdDIaCCmrOFEvdf/rUejrQPE18gBrwJU8OHU1CUwRMSD0aCgclzuPioJWEk4Fp0UkSqG",
+	"Vpnoftp74E1s/BbcexcK3pPpbKOE+JRlgFlZp+Yynp+RuVgQpaXgM5cWidEHpWBcK59niZd3TC58+H3I",
+	"BjlAhi/a7minx//2NTkQHByeITjg8MQG7lP8P5FQYsUd9HUaWuFR9/CcUKK0kG1ui1hCOWFFKaQmuElF",
+	"nh/H/I/94qPNSthGY+4mNGxKlFnPvOzdBAsZAC57A/0AAnevpIEj7VRIY4OCtgtRv7TESAUJ9TmzKWn3",
+	"1sCipIgVEA9R2/I63Dg90SrDL6M1Tl+3dmva3yinPkTBTLiz5GboGrAmRcQoISSBjGkCXEsG6sz1NIA8",
+	"qzW6A4v/rpRFQmxdC+yOkZCVXh5YcqF2piRNmQuVWGpn6JDIM2fRt20eYeH/qQ2TnovcKpLm/+4FYuPI",
+	"j4lZcsFyUBorNPh1oxaeEAMTOSD5sw2vHR1c3ZXbTVbB2Jx0QjLB7Z+He2ynd9tpcxtE2logGjV3iYXA",
+	"FSjlMipzxm8xQxMNCvWeG/9jmy0GcSz+1aHQsb7UZXM9cXtKfZlDC2VuWE+sUp3rFR3M1VpXu5DpVkVK",
+	"P4hb4PspMA4fSyZB3csONhCurF9V3dPo1t8mX8KUfVxXwjzo1OrkUW0OMjHCj4Y8t/9UhJY2oy7mqhS3",
+	"91r/mtbibv3DLn8nhW3AXQ897lgT7d7F7kVoQZDfnTv+pGIJqDvVfWbKXHBPPIiLbe/nnP21s+dUxZoh",
+	"B4Nvg2i5mDF+L0wrwPBQNWdbBEe9rb+JOpSmdAx8zekVldJjy+7G/d2Xr8C5mGt7tgRV98K2X52TimuW",
+	"N/ZCX12HaXLw/t3VB3JCS3Zy9/ykgBP/0WFd2QlbGqORrXktiX2CvF6xGT8SlXY1MRR5efrVcdQK9wjN",
+	"My2AdSAxANv2NXTArucK2sCwa61Ug4O71dXeHan6oehdaWc/b/TVfXXzjl5B34nso9QmUrfPu9CmWeJu",
+	"quLD0NuYSvdzq/pfIP82pVcx0DnzBT/TqCz7i5C3cZ43PG2ELijTjM/GW6cQbu73aPQHJbbIEt08ZK3b",
+	"aTFGr/xy8OCvvSrRk5Hp4tv2tFA34niyHIdS/uAZwqhmH1G8JvETI+2thrS3TfSk3TShnvX9xsAovrbo",
+	"Dfaf1iqC22iFSjK9vErrlpIToBJkra50gsU4uXj/xgrd1qTX5ctOHheS3KRUga+ljB9YxnNz7NpVFUgX",
+	"cLoGneZalzaOAmu2vhLilkFcnpgs27MbfewEZahj8hNXdApeKlDEsEhCcyWIAlfnzM3wTJG/Hr26uvzu",
+	"CPd8jEH7o7NRamf24vSo2c3YfdksmpbsP8BcMyaXTEUszbSocs2O6Ax4usS2S4ppIbFBkxn6yJ1UJxbs",
+	"jGSiAKVZSuaiYCnLfFN0lRCsznSNO51VVGaMz0hpWCFL67essAMSW8mZiTqfkwyonjc/tgbDMk/qmodj",
+	"pUIKDlI9ww511iRjNjGtdCXBDqd8X6nja37NXwnu3lNn1/yI/PvVux8J4ziaqLQR+265WHBrOsHSLbSR",
+	"50S2JFSaZdsKOufmJwYKf8xZwVwDC8X+Acdm+NdSCmkfX373inzz8uv/S26wsp6tQHVSSjHJofg/f1eC",
+	"35yTO5ozVw8U7KcplXJpJNUb+8MNWiXR4XTNCZZRVQSwO+F0CjyzFZwAa3EeEcNGFNH0FsgNru8Gd0o5",
+	"ESX9rQJyY7n7TUIk6EpycoM05iYhN8iL7fs3gSBwk9ghJJj5hcxAApqrsMqZUZRx5kugWCcUBzXLf/2B",
+	"zm7O67ASM0YGOZi/ESEQF5gmE5remjO8eTM9ekt1Or8hBy+fv0hs6yUs80iIa/fpRk1aGdGa5nBOXr74",
+	"U/grll3ms8NjHPdHwcEP7of1Y5rhzai1MP7V6ctjYlsk/uX1B4u4/tn3ry++xe1e8BpybN5lSSUtwDow",
+	"vVB/aq7LVVz1FQ7raADBQeFQVsSt62e+OH3uuk6Rmx+EBZsbP5AZgTtMlfbKXzsVxBJphB8DoTd/Pbq0",
+	"YHz0JrtBXLhIU1DqDNUPc+I4Sw8VwxxwS2qIpUbn/sYUuUmVnI6Rrt4Qqq75TUjFbogwh9OigYcuLc3C",
+	"YkPGqSI3F2jKYv/AnZ6RPyNRJv/73/9jVv0L03OjKQHTc5Cu0K6VpUhBNUhGc5JSTiaAtXaPyYU7HHvH",
+	"WI4XK/Ea0VyBL3aorvnL05fnNj5Dx97NBMZv+NEYxk+EI6DWhtUFc5aCE7kcwTZSqmSgqQzLJQR03JxB",
+	"oBidjZ4fnx6fosRRAqclG52Nvjo+Pf4KK/PrObLH+prSOkB4BrGwalLSGYROVGHYIl+pD9zZtjnAxJVU",
+	"tMF67Q8SIhbcgGHI3OtqWpgFlxBrrkyIpnIGmiD210Zr9/40p7OkTUNGuHOJQ77JRmcjQ8ouUh+UXKOX",
+	"Gp397Z+WS/ryhO7MYxH9VkaKivPxQVaTiLYeoi/Sf+uB7AmOjajT+nyjMhAtsb52Di0ebIbaXRE7giAl",
+	"ugvEzgHlREoDNV5OxVqFYkpQkj30MlNnWgNimw69o+AvuItQ5R0AN3jEVJNVG5uvfrj1NbfTStZ+HlMD",
+	"Gsw4uVDvpqMB7/1gJIMhL76ypoDffw20ALO0F6enNvSAaxdRGMo4f3dVAJutrG2mj/eMVg2UYftImSNj",
+	"xwb8Xtr5Y8PW6zx5b0Ut+/7zze//xKnjRJCZj74eMskbV4oYBT/71Vebv7qypUZ/4vSOMmti+T1sToDE",
+	"z+8YI0VmCnU398uv5u0ONzj5J8t+t7zAoNsqV/gRgy28lHVMLqw6AJnRBWoXR4zCe9nFQuozRUrKIUde",
+	"fEwuqgzF4AO7jmM7fXa4StG/xScX3ifYIekbQPHNFJcdg8WXsTY4uIjhwPJnmjlxaWd4eTnk5r8TcoI1",
+	"dOwXL7cE4282v/9K8GnOrIHq5fMX203w4k9bvf8pUcResRPgnEa8giZJXED6UItFVgj2YdzH5I0mjM9B",
+	"ml/MfytFN5uOH2e2svWq5ChtZXkvJL5cxYS/gK7R4IEJa4yoNts/dkWyXFwThrL3DOteO8F3cNDHQ6yX",
+	"XwxUvuOwHh63pHrfIsErkfSthkw6HxUqRXX8hxFUuD53wXUPRu9rPdpNavt0W1vBVINchXprzt8L/UeA",
+	"+rPIlnvGFudx+L1tNNWygt8/Caba9WQPj6b3FZb+CMzv+VeDJjD3/UGIH4zmZL/7esh5uYYEkL2FjFHf",
+	"k+zliz8uh7bkqeHQ5MBwVGya/kw1dEg6RzyH/HAbWfekDirrs4P8wPittTxWZS5oBhnJXDFVVdMvJn3T",
+	"ReyEcoyWTOyiM1mSxVxgY9S6lZNusc5Vi8XrJtDtwciFnwN9hmvZuzlm9/Iji8JfDsc2p+UPiVCtKXZJ",
+	"wIYlq5xcS5reGnV8d1YulI71YmngbCGZhhDQyE8IvYrMqU2GYNJgEXodrBeCHLx8/tVhoIvVt44xoxFd",
+	"7CLLWqC6f4baQCm/xSNHJ1RJpT6ZClkcZdRmizejdaLPagdjX6UPzDsNrVUTxm1C165FQVwma1+30yFS",
+	"wfO9H2DULOLgtCMYeH/BJuGgfu9B5fgW8/5qy/df7p93t95/RJ79KambBRRCSc74LTn496t3P2I9X8sQ",
+	"Ca0ZIjmI4GfihXuDGHV0fAszD+PUsY9n13Hb/d6Le/Hft834D8iB61nWseBmq0+8dw3vrSWV5rwSc/VZ",
+	"hS0EgRxUHJUgTMI/3KtaHeXFNROtF3TsohYjfNQ6b98GiQsPwUvr8V045CNzomZ7EVC3S9pdRU0ekmtt",
+	"q9Y+Jssaos9+aerpJ2V1meFnTd5UKMKTA89JULpWAR85R5stuvptWaCOzXc7nTSs7btHmrRv3805qevO",
+	"IW+lGcYug1WLMTTdRcCbsa0Le9XV4zcbpYzv3cPP2t7nF/n5WPwC1wTF7AMuFoSpz9JQ/7lRyyfr32dH",
+	"jj2JQOrSIskJKcSdDY5TjsIYKsymhKpbW6FkvVqRFYyf2Ca1J649MlLdKAG90lRq1TRa9k31JjS9ndl+",
+	"8jZQ0nrtqMYyZtiQPdoBm3Gzl2s+FXkGMmxfnbM77GGduAbqtwClahpak6BfdtbuZ+37Qp9fc+H7lTdz",
+	"z6kiKa0Mxa5KH/u4oFhWjXGzUqbMb3OxMOfs99k0PRdTs2BZcW6XIQ07PAgjpSXgmzdEwhTbz/uGv+5l",
+	"25LetfYmduuHuI+5WFxznDU1jAWLLeCkWCjlxKhuy3/4wFxD2Fx76mPy2qinEpCQ4h6djdh+f2YDQH1A",
+	"rttU4PGqt2Z5nB0GJ5WQArvDDK5j8ovhJQ0wMn7N3aIarmZWhXdz7KYZu2nB9blv87dL+1LQrn5V43yx",
+	"N4ax2hU/ZhVysaXn7jQsBMiKq1Vwf1Cd9F6M4QsQix+QrtZbaxHTyxqbMQ7NYOMz1erQvdp3P4lRJXKA",
+	"dFOFUm0N113B1iBGr5nmOwwTxXg5G/gZip0JAa6ZXiZelhGSaIZ1YHB6G39fi6CIzgcvT78i2FZ5wRQc",
+	"WiDWkrLc0ATIp0EBs6YUnxTVzPqhL96/6YkirWx5gQExpLiVcaVAfrr4UXtyg+IB13y+29y1w2PrL9dH",
+	"qfYkq/ZGpYqdhhoc9hiNU7Wxjuu2/qBhkAZIN0dBYtbLAwZB3odyf0G2AtSyzIlbAtOORScHDWVCoXCF",
+	"YlrKuEosT9I5pLe2/lUv4XzHwaYhWbeStc27sqzpnDL+TBGjw5EDZdiukQRteRoraVE1PzTyKUWCmhBb",
+	"wxH19mtOOXmdvfj66+ffkFtYkgwku4Os4Q1OkLuF5TH5D4CSpKJkKOiBhBb3eOY89Y7oXnNnDtBzKGxG",
+	"kM36I3RGGbdV8IpoSok5F/eukNc8FDjtFbiHR0fB6ZHv3vzw+iYmd/0FLEF/FRz1Vnj58Yhnq7i50YkY",
+	"V9WbJaOP5POVqr4cp8C3YsHROdURdiychzDiE1wQihB1YuJNL7I2icdRPP2F5rdW3TE458Y3gO/VGF1X",
+	"ikGqTBZzodzLmQBUeW1X+TVSz6rE8jOuysssD8tvcC4WWtVXIVyCqnJDE29R/cUS303DBjwUpshEilvg",
+	"h58r/H/aMChIb12lEPTCRsC2AasAquyZurrXXWjusxRf+RTjEFEOqCKZQyvPDv7yukukgy8wXQ95Q8M8",
+	"rnkuZocuE89oy8jEDO8yE0QILDqaqSL/vB4FQ1+Pzsjfjo+Pf/3dKf+YDTqBa+4wfLLsYL7hZAc+TMxw",
+	"DlHZH7MKLSqUSGGTrZzSYM8Ux52LPLvmNRKDtTakQmYqcRU7QhpeUHNHQCawFPU5WpYMPGoGCND1wnLC",
+	"LmN6ANt1jbvLGod+TwYwuQhLe0Sb90NQHMwLY4rOJDjnBXou/A0cfp6S8pMrbwjJ7BBJi694t5hQ7eTO",
+	"iFxwC6UmotK19cMLtZukAp/93G9HttnWVGsoSjTBYtshQ7Vs+HtYUwofm2VBdky+oyyvJCiSQU6XZFpJ",
+	"S0btSOqaH1yClsuji6kGeUhK8yx17cG1rVyFVSaT9iOeJWRKJSnM5DlwBlznS/eS/QLNyc5c6r47ovqI",
+	"8iP3gmu7lIv0VpljOyZXbIZGYsaJNeda+5FPCAeeKVeRwP10TLBuDvYs16QQSpMXX7/sVkdqimC5d54n",
+	"py9ekslSGxby8sWL0Pxzzb8+/cpidHAyjhAIQQrKl7aSFkpW0hBts2Z34rUJP0Kzf8A7fhjajGM3VPlR",
+	"KezbqPHgyiKIEY4t8hRTilnJgNWSsQ87maLlC/mf0izPyQSIWKBj93MhoO3sgS/DXffN50JyW2ZlV3hn",
+	"dPa3X0OqexXWhbD4HGLtOVHgtJ52ZYiAqrLMmh/jhFXY3gk9lNUSFZ9Nh+ZtOwuS/RyodM9x0mPSqgc0",
+	"p9gDw3+ihSFSZ7bwhk/E+4Yc2IqchLqvcKffvv7h9YfXq3WEMKAjDKr2tM7uJBLy8IPd4pAEVYeUWIKm",
+	"2RRyDLNT+Lz8M53Ena1d8X8sF81G8QURyULCAMQoprQfK74zKlQD1nPD1RagfMWNhnQfk1+wUH4qMvAc",
+	"PTDN1RJDzm6BLPBVj9jIe79ZYbW2mP7KzL7Dd4BXvugKykbY0mQhpJElMO8krjG9/e7igTjwK5HBZ8WA",
+	"PwQUEyVGWxDjC8fwLy925psvRv/5i+t60pHODowaUOm5ISUp1WiisU1TaBv/DjdSHh/DX1eNiJpA32hF",
+	"CtAU4z2sjarJlDt3pqocvH/WSv8nDpXukUn3F3jURLo+pH3KnRuQ7V4ySJ1rsr6xfaXL9QHsSXD98QpY",
+	"+YIuFarNmABTANcJ4QiBEjjWsEu8uUhRnk3ER8PUHJE6unIi8tF7kbN0uR9QdoNvB9Ei1aCPlJZAi714",
+	"rB7cTfUlA3Tte6J8NWcYzegtkDp8DFi3NHfPAeXv1sbexDJJ7TKiod6X+OiR8kntZI8t2a1jFZfuZP4o",
+	"zt+nzJQ9U5WfffSDKyTb5JsftL3B5yjImVeC7mgYOr05zbJNNAxryyTdN9kwDIRpKIyoh1Z2F1fqDexN",
+	"mdMwuKbJQekUU9KuB9U1dz45bNNq1w4LwnTiGzdkZDFfnte+SI6h4miAZxybnzKlE6v2KuzqygVJc8qK",
+	"a47mozpyMHCDHrw8fXloWPu0Ur6gjaGDGKW+FNx2TUWLPkglOC6u5gpMX/MDGyCt57AMTKc0y5ob1iIQ",
+	"Dw7tWbiZvmm8WvXrc6rIBIBfc9+sPKmrDxsA8vfKCc0xgDlpBmkfr7UlCeXaQzW1ca07FDsa19Nir2U8",
+	"L/Nnu4Il8UXBbaCOo5/kwGwTpzXge83rsdB5fWhD5yVQZZfiSXVCqtIcytenp6F74ODlixeHMVv9L27D",
+	"j8Rd/HQ0H8ZhIqY9PwR/4gdP/CDKDzyENPhXU5XJkhRMYQFvrJbjHkhkD4n3MlrK5yWyWpGx2LaZVdg+",
+	"mKrf6njh/HOvLq5eX77++c3rX8Zv3r5/d/lh/Ordj69+urx8/eOr/yJ/FxNFZMW9qw1p2+on//nT659e",
+	"WwelISTnGKXo6g80cRaF3VFAir8+/QpHDEySiYvdMMTI2SGPr/mH2gyhfEF1Mwa2dERidE5uMrkcy4r/",
+	"P4PFN5h9gs4E2XCsv4vJM187niijPS7Qw7kQVZ6ROS1L4MfknZeRbfaJbShqyK65LJrnBFmPXRm5hCP7",
+	"hotSscaTptE+5qFgF0pycAtLe/0llZrb1jnO5DIFaduumn+uFGV2waFR4mlzs9/gGlYD4Nt3/rM7uTAW",
+	"ycoktiCN21VP+Vt3vutr/K5N5dyyPIxNyW+1mYg0+TTXbbiNfZvkWJlxBjxlvokzBugZaaHVsCK5V7UZ",
+	"3xExVtC4zCmvW3OjpPLq6mc887/+cPVXDJlCzhVrBt5AhusyuPpKNcmZmkM27umU6ooN10AVb3PaUy3H",
+	"ryny4K7VCmdAlZ3dquvsL6HKIsW/i8nmRKq/i0lvEtVjld/53KKT/hVr6ViQCYoKWFw2+Ctkg76TKr+t",
+	"+4y04eWclCLPa6Bi2jXMCGs8e+Yc49jrrfXv7dhM2QKc7Th8N0LQ5s6swKgbU8aRZLSNnHUjPKP0KE3N",
+	"zfnPEpcS0Y5nPrcGJEVmoHvL3ta86MEsNWsR+4PdwJP9sy9pu26SbsUhnzFbq9aY+NE0rbFyQhR672sE",
+	"ZVxpylM4go84Rx/UY0Sec0mTQty5LHOEReIHsbaUs6bVUKcTRqyJ8zVHMdTAP/a+l4XFgMInNaqmEbRK",
+	"muTiOVNayGVTJ6upMW04n0queVjqqOmHrBKMD7eHDBkzP2DAcv29FRwPFMA1z0SqPFYfUZ65c1LHRXZY",
+	"Jxw4o1KT4WzEqmP7ZljDF1tdm3mvub3oY+KoXe3jW03tqW/IrSImgb7Gqd64NzfJoO9cnKKCUAxWz2zC",
+	"+YHt++9iLN0wh+eEThRwfRY0cmfNfPCxzEVWtzCMya4duSoUYYe3gld6iS1ejHh4/4YJO/p2GtZz8iJ0",
+	"W7R8Fk/Jg3tIHvQQ9sw1NrPV8oQkShQd4DUoHtxMk/52ZH48eRHLWYoLAR1869fff2mKHBncfaZ8zkNH",
+	"RU2wOoUrP8EkYZk6by3ecvhQx7rmzvBIrPYsUUzI8ECwfZARGmw8LqpWVqnFaELXSMzrweE419yXnGiQ",
+	"GB2Vzopoyz8Yycb7pewZHNclGlzqh+NefruCG0ppaJ59AJnL1SrREVx3drItuJKwzZY7OCUqmcJx14KQ",
+	"CcMgIOA9RmsWea5Q3EuIEi2rAmY0OB66MHqnNStMwM2drVHf3bUPU+O/FaRZVWJt5WZduKzPVJcfrFo/",
+	"KZJPiuQfSJFcyxVQ6DqgjhhixNXhFhrlFlxFg3Q9MrGlV3/mumV8zesEX3fBZ4FF0vXjS3OqFPqwDAs4",
+	"8N1Bx1qInPzvf//PYVvjtD63eAmPN8GsH3CND6lBdibrK/J6keeR43hU3fKTQvHK1gNQawyMLWBD/WZj",
+	"p6qwGjpmzMa8m9paJZT1CR/YZj1hjUMUx2rrRBjTYsY8lmCUxXg4i3mCdcuH+Pvs69lT6v/9Qcoepa9W",
+	"PQG9AFjpWtkXc9XTCrMGoF26NMWBYH+kpt2725XKj6p2CLNPZqv+ONR1IEMO5Kb4zbXk5YHi/Ir+1iUX",
+	"NWA+D3KfLQTbXKc685XxY3JRJxjYEBRbU3AlSaTZMtMJ0YLkQCV3hQY/mi1DGcWDtw8ah92fNmF3/Fik",
+	"9ZPGBMxFeMfMmiGZJAUUk1AbR+1Re0lsSlPAWxXTKWCJhGJj7H8BJ8WUnmihy34TwqUTIymWoFSQSrDu",
+	"ypUcBFqW53U9SmZVfsFtXKmN3nL1LDBZwZlSbVnGVgyUy1B6ZquBQlNDhea5WJj3VyATq3p+ePfh/UNC",
+	"pxn/NZciL8xQvfk9eECYd6hB1vUqhC7NaZGfLt+Yh2ouFoSaU/3PS5up8ZQF9OWm+RnoIwo0xndUZRQ1",
+	"tsHGE4ccawJzLBJh5EK7xlAjyrx4cd5CLImBMdxApgNijIiwUwVScaVAHhdTOsb38ni7A/tVjXJ/qOy9",
+	"S5dCZZYQra961ZA3b5gMkq6s0dNgOLdeWPHQqUNPSX6fVdESixsu/DkkA4H/z/PB89pOI7gtadkBpiF0",
+	"wyfwril7bbAdFWTqxMUjxmtZsXb/pZWUaBV3A9bJxJ3fLYjruRRa55DZZOK6BsfByxffHDbR3kZuEBxs",
+	"HSYzQrs4iqxy8HG/q3QGiw2+9/t7GFLjh7eT7Rzvaz93Jt66eIH1P7uTxupR1vthjXVMNrUL7KHaygQZ",
+	"Oei9LSNQnWGAug33DMoffLZ1154yg/dR/flVXXqzga+ywY2NdMKCWX8EBU3nFo6eKcJpYUNAM+cRQ1XZ",
+	"aZIStC9rb6R9ZHUo5wuMT61FeVtdgylS0KzHovvBrukh5XYzw7oGXfVZBqh4YPdrUdTuWB3+K+ifPQcS",
+	"B6/erEIDC/3sButj1gxAyI5xYkHrelne0ZFTpa/5869JwXhlY19ckRqsbdEqFx4SRJ/w4+J+/eW+PP1q",
+	"TZw0AswD8Roc+9N07/oRFnZng5t3/XHaSD7JrBtkVosfLdSZGsREGFHnvgiFBJdxYmRWVIBSGM55Njp8",
+	"PtQ8w2ZmLIS8xaAK34blwsXzGR31mXLvhsb7Ro3FZ8dOnIonK4vbANc3u3dwpM9ZkfuSHDxYf8uoBa4K",
+	"7jY8537G9jrmciM4drutrevOvKl9nGE634TOx6arpJ0+BqPf4pOwq+R9mqdtgnA7279w+voftwlX7VBt",
+	"2iKip9wnXhPgWjLXjCrI2SZK02Vfr9Xe2JBmktri8foDnZ2Ttd43zJzrr57S7q360A19Nzbz/Swb8X3p",
+	"vtsiuOP9dfdFEvipiLvN8owR95/wyb6I+wM2G7YLffQaeutQ0S4pe3gk/EM1Dn7qhPmJq5mj+S5gwlj6",
+	"ROdYus/l9GDZV6PzZILDGBOxJYgSuCJMb+xB3BFuT3yNyQduQ/xAtNOvPu6BtM++APrpl2rIzu+fhfCS",
+	"IHQ9Uc8n6vnlUM+3VN62FJgMtRgtMrq0Ib68oZkbCSUXui5h1O8R+cXHWCm7OqKFa6VrzRVnRELBuEEN",
+	"X5KF1rmgWI819SWYsgoSjELOKrR7qISASmle553yDM1dQV8oBVxjiL9rkGOTQrUgNsYZk5YOrBemE9dq",
+	"g/84QEZKkAWri6EbRevQ9nWwNvkSRGn4T7QF1Q9M6R9bB7Uh6ajuL1FxVOnMPnuSi+wb63OLkpXSGa4e",
+	"DYZVYOOHg+dmWy9OTxPia2l8fXrYM2eOjR/DKQv6kRVVMTozI4wKxu2/nte5RIxrmIF84KaP4SGv81S5",
+	"7oQt4PV9l+15YB4eHu1nmd752Xi2WkfYbvsYkI42legnICdlneeg1ieok1vGfaGmltkznQtDYFy4oIfl",
+	"A1YUhsBryJfD8fYv0ELb98HiHgmIwykjsNwcRZDTDjkzPz/BbQduvxeLkL7PQCtbDgDPT0xbsFwn2a6B",
+	"4mRUVhH4DEAtIRll+ZIcUJKxGSh9mJAFwG3rJ+S50+kxed3wsaDAovcQTacuuIf8B+OZjVScsTvgmHPs",
+	"POz15Xs1IBLjux6o9y+/r4Xnx7OD7AmtMPtc0a0SlL70HNEvtK7Aq7nABqJiEeB5KgpQQ7C7l0ehvNUb",
+	"IWi4o0VLltm2j7ZTZSPJudKhmTLiLBSlxkq2tujGGrw1cntLiLy0ct9Do6yd5xMiqzI7hyyGqN97cW0B",
+	"WB9B3j6h5ZehgOpeIZI4fWYAXooSOC3Z8ZIW+dokaygmkGWQEfNh+JWN/A86eTNFZsAN3rlOrQm208Mg",
+	"DvPHMXmjsTiycnhdI2mCbKJR6+q4XaWpxlIcTGMmtw2ziEqb70rgF+/fXJWQbidh+hNY25p09VzcfHVp",
+	"m3+ZXOsP2BC3hLRpntpAXH0tXXDr1sbsyZAt6awOx2h9s5JGabRMXygrI1okZMpyDdJm+CtItZCJgSng",
+	"2jCJkkpta0tjWKlhGzmjHb1reBWAd60NrdgkYqq/XVPM3NDUFPlnX1Uo4LpbECrycacIn9syRsC7TZsT",
+	"4HbrPRaK3zZNssGm/QNaOAa8+KqSygDmQ1o1wmt6T2dRs3QDdS2Iezhm+Dlhs4Hl9r5DbG793h9rG7SU",
+	"x3IHPlEUy8+30Ri7exiOYIPopMhBHR6TC5JV9o6h083Nu2TCYY5doaKYTwafvGsX0H0IOS+c4tME07Y2",
+	"OTigdriLJfmcav+shpU8JZl96gKdGfYmChHTV/pZJQWHa8hKn5xwUtOEfpHhPWVSrdBuK5saESFnt4BJ",
+	"IZAQVcma058hR3QvTtGlIlDDxA7/KhUSyPPDpCsu2PeZqploLawgOTs4Pf7ma5d3Zsf3H/qp1NymraHF",
+	"iSnNeKrZHXapzBTWWAI2m2NBTCEzoljBciqZUXSnhGqSA1WanB7/6dx9oqp0Tqgi16Mfv7+6HiXkevRB",
+	"VkrbP1+Jiqcsvx7hkq5H2EMMrkd2GpIzrXPACnHXo9dU6cIog/VL9ptfYOV3CbbqQzWb2Yp3rSqfmyWm",
+	"b5uLfSTmH8zYlzZvN7Md699LgNy2lOzTyguITw237rD31Upfg7F9Uyh0pznON8R2vKHclT1Ew6RzTnaq",
+	"zvJOsEhcqtgUBN2RKr70OOh9sNSncOid2/vhDa8wUN/SuAbmteJ4r9WmNWZtiPecyNB1I+NF1V2sJsAy",
+	"pym2BipAzjAhLihr7aX1r07/FNRwruQduxPymfI6OmGceDExbr/piuyPwBT6WEGLKtwnQumr0z8NuR+q",
+	"WkeL8gQHw+7DI/tss+K+9JDvbruVfu13j7HfNhLTMihX5BdyI88B1+fkxqHqjctkVtg0VgJ26AkrE+dM",
+	"DWV2NXa6mXy0EM9sk4a+8PA9sr2HVcM/TZD4JoLy2caJ/wH5/1PA48OEi8e1/J2l/BPkdnsOCH8r7kAF",
+	"Bcetvu21fAhUloMbnP/m0HbEZKq1u6QlwSRGcDHMWEvKlY2lPLPCVN2lo6asTDZdOCxdTZ1atMDaVxOh",
+	"59bf2nguJmic6Lg3EtvHc2J+dLKAny0QsrQUfOaMqIfWh+asLfYf6ZzlXfurWVUgCp63j8YX3bATN1YO",
+	"KxQ2J8gwqMNoKEk9IstasqCTY/w5ttqlHpM/m5PAKFOzKCzLM2lq/xy8fP6i1QL6LciZrWzfBkQUl5qO",
+	"/1hvzPyGwQPWBdn9BKHCSFzuMy94eXtzYMboURPtF0lbSnQ5VklQI5GklsW7dgB0OrWtU2OeLAlHjGfw",
+	"EbI60Xw1isHM+8iWbZzzE9VAi6xDVXk0MBUfu7JHNcTVFSpdTeQn/vvEfz91/IaBU0JDSspjPGhLDhu2",
+	"SRnoXG91VkGaiJ1DbZR+3ZoqdKnbUM/Gke69yrt60N+Hix7kQMdelvfygP8ruLyDc93s8Q7B4F/I4V22",
+	"Yc+jWOvnDaWlnKOroNwcZQud0Mcdii+bvdvB9xud28EFP1g1wnqGT+PaDrf45Nl+8mx/Cs92q/t1hB93",
+	"iEUPO76HV8s3J5tALvhMeY0qJBU9hj/SdXOF32zycrXJy5OT68nJdX8nVwuXUNq0jSO8pLmOB/f6uMIx",
+	"W0V+hsmgfwHd5aQPL5H1eZxCBH2q6rN/F0/Zuul+ee/RHDyWVocFr80lEsZDx03MFrWrF2d/ZP1B5c1P",
+	"48PZgKFPLpwnE9IXX/FnZ3G22/NsmIGpa+XulIeQ2KC3ti8J7nKCvBU8FXlVcNvzl7t8dMnuICPTnM4U",
+	"ObChlzdUjcX05rBrhLrgpOK33Pa/ABvA6cRpvSwh7FASt05drjR6G2CgsjMMyNNY8zG+vVuOSF/n8I1m",
+	"sosgj2bVGNljNAtf2XrGXwwX64xwZlklcy1LpMj77HW1M2zsXtpi5g8IDti6Rkii8qqv9TDCzS43gQ3s",
+	"d/kwbOC5Mxx40jC2uXM7raMocyiAa3szuw9U15G5xxhZBeOpFEXr27o7MwoLyWpL/I9HM3HU/bV/Agyz",
+	"u//wbUirb8KV3EmcO7j5t5laCcETorQhjVlC5kxpIVk65mLs6usISaYiz8ViXJXjrOpDCkMX74H2XT8p",
+	"knGmSJ21tntK2wbp8kK9m46+NCt7mz9sNrR32OG/kK29v2Vq98m6BLM61sKlBhegsB4BYTxnHKzrl1fF",
+	"xCYiV5z9VtlYCde+wXF/V+nP6twc8kZcqfv1NmJSJwqgvd7aTo9LKmgGRAGV6dwcRJ/tvg02D2S+b0/y",
+	"aSz4nY0+GfGfjPifxIjfKfRpGF1NCjp4zyE/XEud+nWiXa38kW6/c+pLkKttyNSaHJcO2dpk/18hUU8u",
+	"gCcXwB5cAF1MDLwAvjzmetGg1xHQGblJd6mlhsSJDImrKEJyuvR1RjbYFXx4o3UsvNGE8TlIDHgM2/zf",
+	"McUmLGd6eWbDRXfs8n5P7LOy9OMJvn3+jM1XEghyTx6PB/B4yC4grZW6H7CpwVaiNg8CnZFCiAWv+WFQ",
+	"2U+CDeokV218donJNvI2I3OQcGbbALpW+QR4VgrGtcKwUITA+ztX9sozH1oh+DQuls1048nL8uRl+cK9",
+	"LJZsnJObhs/dIPW4sZzOp/NhlcM6ny9I51Og76OCnHhJapiPxtNVMY3moLRcKgO8JBdpj6/kj2gAtJvd",
+	"bPhbVfGeNQre6PFI1ssvqki2PaCjMqec5IxDD4ySg5enL5tev52HobhAs8O9NnTqLWAqFtzI/C6jKegu",
+	"uAoEjSx88PJFO+HpYgY8XRLImBayKTKz4EaEadnpfanEtiEDlQ6svsUhMAW43mabIowtbD+QddIO/mms",
+	"km5jT9bIvQssT9bIQcWyunQtQXpRZ4FuJhWbmorEpQKlQKnCrPlBkm6RNjU9Q1AlOyZdRfBd/Qb6+Vez",
+	"JHoMlnb1kNkYjtYj25YqSsku8KvPXDG7qC9mG3r4iY05aLNbkDSnSrEpewyN7Q/Q5fWV4NOcpfpJXfsc",
+	"1DULu8vE9oOzlMWQklU79YFoka1QivQ2pQEUGPsm7Zn2fliV+jBcrl6vmXQl8KAhs+bxMc2yOPnMsh8Y",
+	"v30gGdAM/Tn4pXGLEapnfofsnKi5WHAiuK3csBLD8RnXZPqs29g9yYobwmb4rYuBXPVe27JrZ+S6Oj39",
+	"KjVv4V/gf1iW0P7BHJ+2P+1GuwqawZG1hK/tFNCN+PWBnLbJqASb6JACSfNKaZDkIBOpORj/4LjIzlzZ",
+	"0znjsxxUcs3fMv49VfOTH66+Nwp9xrBJaUKCSqmG4uXUJQE1/gMbnBYGDFFFHHQconfhmmMxFqZUZWRw",
+	"a+xnOiG5mcNZvhLbAaXPhYUtzOcSmmYFx+Qdz5fXfOH7I3TCnglTWLbLEJiIW7R+35kv/CcUfYbkwxyu",
+	"uTtB5QID7VfWBPl3URmQxJquK6MvJNMauVwhjNRJ6EzU/skJXHO0R2ZkCfr4mkdboNMM/mxh4SHbiNaz",
+	"9Nf8wOYUVOYMZBz0akBr3+eT0a3P6NZ3mraYsrqFDCu3Y5EVWgCxZZYOrkcY/GbR53oUSkg2IG5XM9sm",
+	"wtQCvyhZulzX7H9V0+4zcvtpHlQTswP3tV60fbUwMDlv2nu6lOCu4V7k2Q7g/i/mJA99zc9U92iVDxXr",
+	"8aIH/HOvJuRVwy/lQbWwdqEyh4wdJcCGjaOh2BrMAeNbBCclLUEek8Zos2JoqiHLG3ECo4x9cmyHjyoN",
+	"l/jIg/KDRbfa4T+V/uA2F8HRS3cyT4rBk6A/iARZgAkxPEKJDOpRZVsgWSgnFc9BKULTFEqNVYPJtMrz",
+	"HW0TrsfAFrL9M0U0fMQ+CBKyKrUZJFh/UCgd62swRUrAtVmqEbAlNZI2v+aWCpVCGXq3PLcdxFi60txA",
+	"S8o44zPb1qAUOUuXdYcCSwBdYwI240JC5kL3tBGXuwKNmlNp6KMyAgH1gUmFrcRHjepvw5ZWdi0WvjgW",
+	"CvEw1URU+pq7C7kxYtHYvvD/DCW6sboAWacKWBnJT6kAG5aaNZfokTrqiPAZaHBVKNG+g0MvRUWmdc9N",
+	"Sm7s1+rGsIgbd8FjLW7wmx7R/sq+tlPm42pba9c+eHT2/DRpelx/vanF9UqS0huj7GQQZ1fNffQlKDUX",
+	"El/dlOYKktW+3w8ZOlAf9DrVBjHJ3VxXIk/sU5qzW/jclZrPiB7Xs6wQ4ZA44NHiyXrrha0Ba/tV2Xol",
+	"qPQI114G33tMvQetGUdBv5Je0v1KFGXl2zG2qk0g/dZzKaqZqyaLS7b5188Uec1nOVNzQjnNl8ro0EqQ",
+	"W1haulxQnc6vOdRKie2sh7abA0OPpyAlza9H9k1QxP8I2fXIZkzVg4lpTYiD0QlV17ycS4oWlQ/OgJMb",
+	"qrkkVClsQx4adyT83dZXtTrqqvUM2wE5kn18za+a8yO4E6LprO4mcua4q3UNmJGtGUhwiJFPo7bhGoNR",
+	"H1Jd7My1rmF/ACeJrxn8r64cximBAzLdK++4o1RJg0+afhRcFMtnqgbo/cdab00QTv6Zigx+P7EwvJvf",
+	"aV3m/MHF6TeHPn+eHChNcyNsHnouXFI9b5iw+WTUVdLW5Qz3asex2PKO9tvJ2cSjGTdHc+yF5pjPCx91",
+	"UGufCVCfQxYGAi3epCeiT+77P6b7/k+fN7W9QPAjtOki5+DyQIlKpkBu6gc3SWDUWswFSQWfMlkY1Vff",
+	"K2ezn3Rapv/HIZ07kEovUUUtfebRKql8CINfM4GdtRU9+pC2vsjET2a/J7Pf7mqmzJwvbYXmZQKwlz+Z",
+	"Mn1OGJrWWh02+7WaGWX8fiSQFZAz3u/cf93pqTKnisxpiZGXcRcUUYynYPaBnTbQv952SyWEqiEuOYKO",
+	"dqajybIf/MofUtPyc/TIWP70nvxsvUZu92pCSilmEpRKCNyxDHgKBgzq2GTU5jFSDh34DMu2ZSD36HZr",
+	"44KLOznhQCVYphlFgKtUSN9FSNKps54g5intCtd1wNYFUjAXUdgJfbnmkdgXaxbxCeI2fkEoMLgyCfCm",
+	"6f+DTYoPTv/3v/9/z8/J6fGL50asKISEa87QZu4d9c0016PDASZpG51yTH50zSiZIkoL6WzU13wBE2v1",
+	"oepWtWMCzKcGtSlRIO9AHkngGZb4m0o6szEnytWxNjKIkV9Uj0H6sl72j+6CVu58FR/xgp6puqGyb5ls",
+	"Y3Tsr6mouD7sq/sGH/VakaugH38APtPz0dmL09NTa9H2vzxPhhY2W2My/zqwmL/YZDF/SDXTnft6S7WD",
+	"0r7wkRB6H9FM/QW5AdfF3vjDxWiEDmy7SvEOkxaSaVBRK3SL6hnh6UhWQdGaXq9fBlPGWZ1mRtWRmJKM",
+	"aiCVMgwdCaJIK6Tez8jV9xdHL77+N3xXsX8A0nlDG42oa3gkmbJZJcEABHMundLoJKJSRFaY6MIzZ2dF",
+	"c7t73/ansTn9x+RCkZkhDmYjV+kcsioH64q0wT49dTXM65cVf9ggHj9Jn0Gm4g+HAo8o4n/y4hYVT5qI",
+	"TDMOlUyFJq4QrlrSsbmhqCE2on1jVdMtdO81eHbi8eQ4VXe9SPfnpQbkpxPzh9nHq6ufHe8N0lwr1zOY",
+	"ZihAYQCB1jSd4wQRZd2B5bduDa/U3WY0MHzwxC02UhpzwjhFdtY9hSjgm21MWQ5P0H/fqDVHKLV5hhHN",
+	"r65+TpxMtbTNJS28fF5QP9dFvgXYY/b8OrgnB0Y9Xgh5CxkRlZPGD8/rWk2GI5i/HVMagBXfmyUOQwu/",
+	"m3vjhdnnE07sCSdKyTjiBR4rIoWzQHyOGPExVx+3wAgD6hMhbvfPDf5qFrKVVHTHs2NRAv9Y5BbujWA4",
+	"ZSnUm1OlkcbUHEAX+TH+fy/44k/hCWf2hDP+QD8rbFFOqt9cV9MGOOCmbDgYyCBj01lUsNdB4Oi4sdMc",
+	"V9xPlN04cXIuFqTA3lsVV2QBXHsxc029zFARGT1I1csnIF5fW9LfY52R5YikucUeOI4rvb5pdQuiEgdC",
+	"NqJUVRPzyQQkGrDbxuvmS+wCYOvTYNreUnAgkCs4XKOf9kPRvpXUeqa+qCH3/AlG96CuquZaPw+SelLS",
+	"SsUa8O9h7t7MFoKTZg2y1k4vI8JUXLPceb4kqKqoI6I75H0tSfdjj5216CaCbe/NMp7w7VN7gFvvf/3F",
+	"4DNCT8Byoji9Ef8shD8uAr7RhMNHbUUbl2qMVnmS0WXdJdu8UQiO7XnIbxWVmKldMEw/K0EykQV1Vmk1",
+	"m2tSlYc74uIlnsMTMj4h466+5aqwLpAWa9kRKSv+uBh5WbnGaG5HxBYf1yKjy8TKsMrr+M9U42pJnMkb",
+	"rMoWs3nbyHjIcz9BLbQmzj3rVR9827BijDupebKvjlzTDHT87MCSJeVRzK+4RcYfxWL0oAmbQ3wyjxW5",
+	"9UQnPg2dqHioJXIEud0oxJraulv7JW11AQef6lE8k+syRczunvS9exvWPMw8Q0Ks2nWUP40K6Fe/1uN/",
+	"EdSV2Ll7RZD6/8CVMvqTHlyhgqeAvH6LRCzHvL9Siu10EgamHD5UTN4dgwV2VlTrw1Fb3VxrCajez4Lx",
+	"TCyMQDNjd9Aq2jRZEhdoNaxPvCXSZrIPuKwHBW0/TR+ZvsjzcOfqUYH800r6zabr+2bSX2X35ttW3ylg",
+	"FGGXwzew5pI+ekHONlRpAG6ydIEnGQRxKD1rOTbkEp15tOlKbD7tIaEeBkZD2MIuCSKPAL/9xLk+xCf6",
+	"vLZ7T31OQyF5eGNum8K+viH3ZImTJ2GTHt89Kwm6XSWkXlRCymriIQe1RUWExAH83JrpHFZ7dQu+LIze",
+	"apejiAJwY9WrxVylNbR5YJ2Kx+muHa1EsXMH5Oawd+sH7WFml22bS1BzyB62BXMzzYM0Yn7fhUCb1N+c",
+	"S2xNv92zq/Fn1q3Y4MiQLsWIS/9S3Yk99WiIrP2lvxvxSkcz15cj7Gdm81XDJoFqteK95YgODuNti8Mx",
+	"sXexdUJjBX1KasTxDCOlnExq4nnw8sWLdmF989LG9h+Xvl7Ow5RvM4N/quJtuLGn9h9PzYg/UaW3Vu/h",
+	"ALfjDYg9IVqV9e7XcBiXMKdqtTj8ENK2sd0wEpnNbYYdkXlqL/zUXngv7YWtxhS0FZYrlexiPH5NzUMc",
+	"sVbvbQfgi2amjTZSH47rlX7BbdDLGsX/4c1L61Xzp168D6bN98mYe+y9a9tQWm057GOrgOtzcsOrPL8h",
+	"aQ5UKkKJ+SdaP/Gt1YZNQ5nBPvrn7oEZPJSs+qn65fYh61Of3Kc+uV94n9z9ysEnQVe9temVH+qCCGKh",
+	"fB2CVgbEq6ufj8kv8bIkuGDzWyYWPBfoF4tyctcaNqf80yRaHrQygA6fDO1r8u7rklgWhgh2ZnS2l2+/",
+	"vyQaijKnGjx0kANfQdW3e0HuhtbuEGhZ0evc38knGoH0tQlkKHaIBSlBuq0FlUP6t5CQnDKXUKnqQwi7",
+	"VvoD2SeafIkZaE9Y9lBYRoMzfmxkcyUz+rDqF7TpUiPSoiPe1eM/wDLQlCxg4usoA58xDofn5OZ6BB9p",
+	"qomrZXw9ujknN0fwMc0rZdRS8893lzfn17ykZq9zUKDOrQSNWUTYZMc2kD/z5QJvEnJDsVXI2fXoNVW6",
+	"AAnkvchZCtcj89QA89m331/e/P/Z+7bltnFs7VdB5SbSX7Ti+J++aLv2hSeZdGdXH7zt7N21q5WKIHJJ",
+	"wpgEVABoRdPVVfM082DzJLuwFgCSEilL7padA6tyEVMkcSCwTljr+5KxnND0nQfsU/f7Grg+Pzt9+e1o",
+	"dHZ6duYuEWHWOYLrA15I1RLOJW45nrsrs5zPz8PH/6DuQGclTMZyQJmrE24+qNlkmLB///NfbvAY3f5/",
+	"E7bUMBMfwVyMpXOC7Xqp2Exp5MF3CyEiQc/EHbAcLLJbeTijC8anU7eEPCaKWwN/1cIKs3hxWYAWKZdj",
+	"aZaQ50LODZH1rfjasMHry5vvE/bj5fXlq4S9ff0/lwmbwoLfCVXqF/5/Gjs7YoRy450nlGzCY8+vkCus",
+	"5cD0gllleU5dmvEULGELGQQGXwnTChZ9g0vkXpz9bdmDR1QXDIqlXUdkbYjobA89yerCqjRs8PO122fw",
+	"cZmrDEJyQevBqnuq0ZCwUJiWFqOc5VrzNfVg3wY+zLUql0dtZvOA+JD3b6jgOk27QFzoPTpQZ/g55kBp",
+	"sx+1BSc9jtmAcArrDuSxp0pXWY3HG0uxzMEZEkf/8LE6+piNOO1yzPfXXMY/a7c6qb+FvsW1XhPupTAs",
+	"A41MWk4J+lIN1HdsEDK/sHKjC1jOPXaYKH6lioKfGHCKATFAUcO415nY5rnH2KLfpqXF7g0vGCramdJM",
+	"KvrRjKjnXkMheFdtRKYxJCyk9kh54M+bEXLCtZ4FtIBUGUtYf2j0OGfDj7J1ArAXD0qeUbq5XEGWBcUG",
+	"crjjlMVBWUVO2yLO6LP3yf0zfIU4M+IfkLCXzCr28vS0+ppnp3h6tR94XwTse3m6B8dN2ztTSgT5Y2kn",
+	"l+bnWUsKzER4435CIZcwRLc+CAX+RMiQfzX0SbNkt9JyuWATs+AanIE/YQOeO/tqLPGM0b0kpG6tFipW",
+	"B3qODiGHMVGBlh0aTYT1Vlu72BArZQbaG1uQ5+wW1qwAu1C06GInfBGSALTHzwk1Thi3Bm2pp5TCxi3R",
+	"uZwRYYOwhsigdGaeM2eQIg2JQXKTOlommfk4xtD16ncPSueMQrQSafGP5UyVno2EcjR4Y1zYgZcEl6vB",
+	"LFSenbxEgmnceBNi6/1mQl66VGyCz0085CZNmQhUJaZcLokSMPFYuxE1KRfG7+4FcdNCYSC/AzNiNwBj",
+	"icCjcfJGRUYmatuKzIRJc2VKDa2bL6wp92P4LG277qhcSt6W7gKorOc2oXn/VUJQtkNS09xtKT2eamVM",
+	"hLVtS0RtQ5aMS+oFPm/5dEdCql2pkxVfE4xZdcRacD3HKsJf3BXyeYnDrGb+TyhIkIkCpEFsyk2GN3ph",
+	"IBXy/EBe7aF8QWmBu963yHiWsXLpOTEiGvFYTjZmZ8KMEwoRJyZw3bWQ5oIfXYoW14i9og6oneTQI/aj",
+	"IsRLyc5OT09RCJrqUPnsjCnpZENuJq2+JX3dV+4TvOPT+7xKnJuE1WY38Z/8A6X/OkMuIRTS7AP9EZZV",
+	"wppGa8KiaZkQ/EnC6ib6Zi4x0XPjv5qjhOopR8TelfKyc4vHuvqIzYcJPqKiS7WKRDHdjxYRGjEi5gjE",
+	"wpAuq01TMcH+CfZd2l3lB7/nHl3vv/V/Pdv/XnTuD73/O3S6D3iIDrL2vb3uJx/w2A05sAc8gP7o/ve/",
+	"rbuX+z9W1aft31LT+Ttg6qIvt/8z/+tcs8Nuf6NVceAj79QBD1zVvLn9n3qT8/kBt7+ujJm97eijWi4b",
+	"krqLX4BKh3ujJZwgo0bY1LZUv4cqw5O5QlK3XUiREX4XxsJZztcNZoFovnRZNeFkqdOq+b6Jcm0IH9s3",
+	"N9XAbzO1kkn42fW5Sec9XQd1q05UmpbaaQJ0hQp/8oG6URhL9mxL7iY6KKGn8QSOPIxRau4mCZvgweFk",
+	"LN0LK8jMCUK07rIpAl7kvZFqKrGYNeDBK686UudRrZHpxOF3r3nWa8heQ/Ya8qvWkFHudGjIeOTfK8kK",
+	"hMIpDW5FGqGFsP7Ys01hKfKaBYF7sArcmWT12isdIedIdEXNE4UDecAanAhHrt5QGuV5rXRGnDlOPfAy",
+	"E5ZZzUU+uk8lUZ5Vr5V6rdRrpV4r7aOVjsJu0Qa/3uukWh7YllYKSZVKAgYEMTkMqdinbjqro0/n4LFp",
+	"zuUtcz7W8EFqaycJxVPoLU850SuuXnH1iqtXXHsrrm3+mU+AbeaL0Uh8g0mGDfBvZhW7ev2mkrhTrVYG",
+	"9MN00c7s/afQRT4Jv9dFvS7qdVGviw4N7T19RU7vfT1E10n2t48p5LWaG/TF3NepPLGDVFyoF+nUbteb",
+	"CUe1fA0WnmZTlQkwvmpttQAkhMWUjwU3bAogGU9vpVrlkCEvrM+vmak8V6tOfutOPfhT6PahNUS9JjpI",
+	"E/Wa5cvQLI92/hM3ZidwyVwYCzphlPj9FVONd8v+MEnOeA8i9oQ4yrbyPynRQOi6fMWUyEO0QD21YQc0",
+	"aRD9Ia0ww+ICX6fIBkKyWZnniXNoCEhUU64H4zlOkBV3MNzMRGRCjuVSq7l7d8hexHyLsLGd6rsDLWbC",
+	"tefrGNmADskifi9B9obyaSyPGMuqxjFkZBSQCS5ZxteGXCCprJgFIFSrPMtOfC0WC2I+ujElMKvGMvSF",
+	"eSttRxrGz42Jvcdhe+09s42qsjanbLpuTfLerEcjcd9eW9Eryt5l6xXrl52N0RQ/LSq5jjzRSM5W2ud8",
+	"J1SUU5n9vcJuKuw3VYZgNUmbczlds1jDu79WJk23t2sWNOOGYhxQQj1igtXXAzNW5DlTKyHnTNih6ycB",
+	"34+lh36oPUpXAotUVKjKad6oqP9eOu+OlZKMAgzKDsCkPOcWsmQsq/flCL8XmR6GXmUHVIJdOtVPS+/6",
+	"9Rqt12ifr6sY9nGHp4gFTn0FYNMzDCIey3FJrjo5nQtjE5ox7zs1ctXrrvYhCsjwO8gIyypyq3Uz/fB0",
+	"UbG2xSrBGWI9ynSdNMkJqXasQWnKt7hMh0kMJlK1GFFHJhV1eEWVOGLthOA1wsOLBn9jZE+Ej8JYZP8e",
+	"egUY+b930cDdxCl5NA7UXYRw8Qs9Vmjl6+GIc9ugwRZfffg9+OHaYA3dCzcj/MHVPw59adR9jE56tKlt",
+	"jHa2g82NJGKZPa9tvAs2qe3CibPpDFuCWgYpgFEZqg2drhkUXOTB8Et8WeiMrRaqYEVpLJsCQ7vRqh1M",
+	"/W7v1wpUzQUW23Lb6Muv4v1ka1A+vFNKN5yDiJV3sCa30iUHfoYtuuRjYN/WG3kqvob72JrbeRt6Atdj",
+	"ELh+TnwLkX+VN0UtioBS0kbM17WtmK/vo4StjBisojhZcqG7bZc3SnsIBbtSHoMg8RCZHSBDU2UXSa3O",
+	"b2bPK6ABKwowY1koDUzNLKCYWTOsE2RWzcmkQdwAMaPfVqCBCZnBEmSGiTov2X/ULwx3uMTod17hEO9R",
+	"Pz8qYxlOBtNgSy2dOAspQd+cDn24x1ttlc14IK7O2ek+wDq9w9477L3D/mWHoGuiqTPRVejez2/4+QVi",
+	"b3G7oTF8fo3PKnW6x+mdQzx6q0Fm3XrwHb/1qF8ePAszQwO6NJrSFZTXRejIQ5N43lFn+jhurxZ6tfC1",
+	"qQXa+/ccSa6B614zNIjp6s4IpqRkMWfGKYTw33rGjIcquV9PkONzD5e7r0r3DK38o5KqWFfxXqLZNnk5",
+	"T1jOp5D7uDT27hbWCB6OKULuTqZ0hiEkDxYnuUa6D6uQfwuv7s/8TprzPhfoMmF/db7kqw63Zhu2+jEx",
+	"EnEMO+K86Jk2Zu/rIIANOdHVmuvg2u4KgF5zYQKkaVi1qEeUDAC6PMT3sKGKepVVjXvOVoIeREBPRFeM",
+	"D52Pn7ldgCt//GxIIEblfA4GMYE9sGncCMzZeDKFrujhO4/UfoygIb77aWKF3h7rqV3/ZMKsnth191FO",
+	"lkVYlQGdfAzvZ+wnrfjiNydxf9/J4UNvnq5JOA8uT7/FpBqnDNkgsIEMR+ytJ6h0MqdNHiVstRDpgl1d",
+	"vnv1PbGowFJDyq279xac/I/Mf21sPZXYOKaW6kTBQ+nZGCWCG/tRfvCj7Nkrj8BeGag9OjTjLrvo1a5F",
+	"23446db5wceT7WyYh6vnkqgVky3iyuGIebRkikx4dYw3kC2aRurNiJzcgKytUQn4Kb0IWhwN79KAPydc",
+	"batydhlsBWwlYwsM7SOCba7kHDTzXSegDAkr0AyKKWQZZNXoZyKHLg7OsME/LQpO7NXTMHB2CqQvi4Dz",
+	"j5w49vSbnyn9JkqT5ya40xnMhBSU2UXiTOlKCj3QrnkRLQzX809CT7R6cZUnZixfxwyObUB3bkmKM2HZ",
+	"wCzUSjJuKjsqGyboy1UyuebVsYGHbo/i3/wq3o/QqkOqt4QsvPGz6n3B2WvI+ej5jdjh+q3W1zZefv/j",
+	"J6wJYh+dFH0S4R970Mv/Xv5/bvI/Lt4H+KylgR3pLhXPirsvZOeZxB/4kWGKiXoJ0yrH2spMGNfHLGFE",
+	"3eSzS9klJRAi59RmFmFrkPa/sWv3+CJXWD5KMWafK9gRrcVuPoSmyg3sIc+FiWh7dqpUDlzuld3yA2bP",
+	"7HHjK6KaOmrU2X2UKz6H3aw8uKqOyp37BzLwnnKrunVNs9O2R0UG0gq73hGcru0iijYvuTHOoEuIAwW5",
+	"VxNKkHU/eQYpuofpMgeDRsvwgnHpc2yFRD81stGcflvLYHWdrQLcHdFntyqOFHx2r36a2DMO6nMLPT/u",
+	"VuoDz0cJPKOy3S0fNlU4Ft90p+tgXSal1le0XFBMfVY8OhZudY7YJbW+kZ6DxH9QlxF/aY0nR0FwRPXT",
+	"FU1GSfUphoo/03qWnyU0VmLirDvrJ7rGQNitwQ4nbe+M+v4EkJnqLIM19GBTWcVwL/4VrDDXebwAEv8e",
+	"0kagqg7IM7MVHe4Kqfo1/mn50a5TTxNQ7dqSjxZPfWyV13vTX0c01UmL5xHHzskP59glNR8XhSBJHUP8",
+	"uEjjmkEOzlo+QHO/qCnjlrjqnqKzw2PIDOM1bX/OODrrns4R8fl4vUhui71xhQdTGD51Tr5EWawkdInh",
+	"qq0Rz7JWv+Eyy36Mdx3Jdaga+LQciEs3JxeVKqWsaWdkrdwqeryyty9NcvbOxU7J9p24C3LNi4AHSqgX",
+	"v1V/vCW3g2TePfGKNgGhoVB3rSLiGn/ZkBKPbMRQH3Zu1i9ks31G6/gdvwW/gBlf8TVlS9LC/vN8kRDV",
+	"bR5Q1hf+zoPKCHtclliZv3Vw2bHLZtxNBTnxf6IV8EZpZlQBRJasWK6MDXiQpV24mUq5VZrx5XJDrQff",
+	"2tlC9VvH0kCqwaLHpAEJsSmjjYwhv7MJggR/M2DiMebl1Vtm1S1IH70X2jCQmbkYy2huCE0f2c8ywglA",
+	"qmTGZpwgx+gmrMI3Yi5PhES8KCLId4aNAYsJ4uVyLPmcC7npLRYz/gEnvLVs9tr98uOby6eRPQbsVyB5",
+	"nkJtP2mMTxKYBktz4M5xCLursbYPUc0hvn9kmTFTeq6C1IhnCgrxPnKV3kLGVGlH7G87NztS39KKdvu9",
+	"Ko2fcZE7cWEtFEvrqf3dBbdtSVrFIKaTL9QdCxJF1FjiK/HgI10oZYAy5qqOctsmLgbuiQ+Ugfch3Dv0",
+	"waCxzBSydci1Xbj/INTPhgQJD90nRq7CVzqOtxNej219KkGgXob1rkdD5hmwZnNjEgxlt/VWE3orpW87",
+	"TzluiGrOtPBoU1Q3reV8SSBkJX/Kce4sSWGJmicMLGJIJywrgRnlxZmx7plsxG4wC8yJEXqLN5naTkZ+",
+	"cT0/1A49fpWl69YusDA34Yga91hb9alLx+hDPjfVyM9pgc5BpgIMVa+LDX4LZ25WiOOY8XKBj1WQp/gc",
+	"LjLDuHHa0dOuhxVvNU9vnXNAK34BPLeLf3Tn5vijuLPTU7ZaCIpGsqVWKRjDdCnNBRO2Aq/D7BSieOKW",
+	"T7kBJqyBfJYwo9ydpsSCNHEH0r1hqdUUzIj9IG4hJL+r0gLeioCwGmalQat8yjM2Ba5BezU/+Mvpy2Hr",
+	"PvjeD+uIa5qa6ESR8DOEIGXi7rg66FMqjPzBf9nakotfJ9T3auDZunvNfXP6/ynNpLGM4hKj02FvEboL",
+	"szLP16wQc00nckqHx4UJH+K5cY4kVmEImcFH96wXsATflnMLxga7EKPVy2VOS/nvqnQz5W1HyjO2armE",
+	"bCwHUpHRFoo7ag+Q1elLMk3oeGQ6C0MbjtiEbpoww9e0+cmAjX0NFiLhTOZ8fh57tQCesULIktrOubHM",
+	"EMolbiNc4k6P/IL7l8uxjK+didyfWmqYliK3je1NOc34tc7vHwZzznq8qvLM974ALlF0tNms34G9ptXw",
+	"JFsV2yYPXn9Om/TI0/KTsvTZR1sl/zwTKLgH8bNr4OkCD6rc8qy2YWO70e4INUx+6Q47hcTvyBZRamea",
+	"OQvGu3mvlLoV8Oz81/e/J789I13wzqkCf8kZMfglveFT6vzZ+bMXaNz4hrZRy+8ErJhdL6mSvUIboWvR",
+	"cWxWe58TGmREAEiaqfSh1gpR2AshzaiW6RlzZN0gNosZiqKUwq6Z4TOwaxIgfAbzkmukdKzDTIbCTGeE",
+	"CvKDPaFjrbn6Ay0tXgaLw7VEvFlkum7Zthoa1kgSUxuEdjqOG/8SQpavd6HJ59IyalpGREU5eP39dcJe",
+	"3VxdJ+zm0v339XXCrt68Zv/+57+GAaJzJUO9Wv1I0TW/LKe5SBNmFlwH0Rb4LhtfAZtrmxHfledmcw6a",
+	"Q45g8UmE6DOW29KJ53UANM1AizvI2Czn8+YiaLy5rRvoR5wscy6Rttqce+NOVk2zlbOQMsX4VJUWfYr6",
+	"aytg4kLkYKySUO+D91Ra2ibJkOAap+1Ou8ApzSWkkaCGjFay4egWpfLGl6929XYrzq9BsH/yd1RpaRdt",
+	"R18rexkLZ0J4ph7z8SEef0oeaYi0yhtjjg7fdncadnmDhicFaTWwgYbCSTNtKiNcWChMUgO/dovE2fQG",
+	"pGVTnt5SHQ5tVDVzCjlVBRE0YGJsrXP1RlsnLOC7Mg8yed6O3ev2cBdSpd9A7mdjlSZwFmHZihvqM8K2",
+	"qGKJuydmLykJPlrVWMQEddk+l5YXS9AncIdzXueTdfNAtv5KCwsJLlECiPEzjp1YQHq7VELaxqJ1r2lp",
+	"MQA+mYRV7E3Udork+sEXCkhl8rZRl7W5d5xREAiVauyzwXva7sCbMs9PLHykGZzxFCwE4w+Xy7Y0MaIQ",
+	"OdddLFotXmKtK/TmVh1CeGypVmZLhLEBXj6xfFrGBUswbLU4BBYTBzLFQP81jP3KPMUwKv0Kv9xzdda6",
+	"GHF9tnv5tnBrB41aT92fcz/0aZnfsv+8+fmnQEXsttFcq1J6qHX4GJ+tZHXtNfX9Xvgl+v73/wsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
