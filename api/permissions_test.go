@@ -1036,10 +1036,15 @@ func pmCheckLists(t *testing.T, w *pmWorld) {
 // counts the others.
 func pmCheckSearch(t *testing.T, w *pmWorld) {
 	w.awaitIndex(t)
+	keys := pmRecordKeys(t, w)
 	for _, role := range pmRoles {
 		var visible, restricted, ofP2 []string
 		counts := map[string]map[string]int{"type": {}, "organisation": {}, "sector": {}, "partnership": {}, "year": {}, "scope": {},
 			"theme": {}, "theme_group": {}}
+		// An anonymous caller's figures are published under the cell key method (issue 15 §1),
+		// each from the sum of its records' keys.
+		sums := map[string]map[string]int64{}
+		var allKeys int64
 		for _, r := range w.reviews {
 			if !pmReadsRec(role, r) {
 				continue
@@ -1051,18 +1056,45 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 			if r.vis == casereview.VisibilityRestricted {
 				restricted = append(restricted, r.rec)
 			}
-			counts["type"]["DHR"]++
-			counts["organisation"][w.o["O1"]]++
-			counts["organisation"][w.o["O2"]]++
-			counts["sector"]["police"]++
-			counts["sector"]["nhs_trust"]++
-			counts["partnership"][w.p[r.partnership]]++
-			counts["scope"]["local"]++
+			k := keys[r.rec]
+			allKeys += k
+			add := func(name, value string) {
+				counts[name][value]++
+				if sums[name] == nil {
+					sums[name] = map[string]int64{}
+				}
+				sums[name][value] += k
+			}
+			add("type", "DHR")
+			add("organisation", w.o["O1"])
+			add("organisation", w.o["O2"])
+			add("sector", "police")
+			add("sector", "nhs_trust")
+			add("partnership", w.p[r.partnership])
+			add("scope", "local")
 			// A recommendation is issued when its review is published, or on the day it is made.
 			if r.vis == casereview.VisibilityPublic {
-				counts["year"]["2025"]++
+				add("year", "2025")
 			} else {
-				counts["year"][strconv.Itoa(apitest.Fixed.Year())]++
+				add("year", strconv.Itoa(apitest.Fixed.Year()))
+			}
+		}
+		total := int64(len(visible))
+		if role == pmAnon {
+			total = int64(casereview.Perturb(len(visible), casereview.CellKey(allKeys)))
+			for name, m := range counts {
+				published := map[string]int{}
+				for v, n := range m {
+					f := casereview.Share(casereview.Tally{N: n, KeySum: sums[name][v]}, casereview.DefaultSDCThreshold)
+					switch {
+					case f.Count == 0: // left out
+					case f.Suppressed:
+						published[v] = 0 // "<5", no count
+					default:
+						published[v] = f.Count
+					}
+				}
+				counts[name] = published
 			}
 		}
 		visible, restricted, ofP2 = pmSorted(visible), pmSorted(restricted), pmSorted(ofP2)
@@ -1070,8 +1102,8 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 			for _, sortBy := range []string{"relevance", "newest"} {
 				path := "/api/v1/search?" + url.Values{"q": {q}, "sort": {sortBy}, "limit": {"100"}}.Encode()
 				p := w.search(t, role, path)
-				if got := p.ids(); !slices.Equal(got, visible) || p.Total != int64(len(visible)) {
-					t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", path, role, got, p.Total, visible, len(visible))
+				if got := p.ids(); !slices.Equal(got, visible) || p.Total != total {
+					t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", path, role, got, p.Total, visible, total)
 				}
 				for name, want := range counts {
 					if got := p.facet(name); !maps.Equal(got, want) {
@@ -1080,7 +1112,7 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 				}
 				for _, f := range p.Facets {
 					for _, v := range f.Values {
-						if v.Count > len(visible) {
+						if v.Count > int(total) && role != pmAnon || v.Count > len(visible)+casereview.MaxPerturbation {
 							t.Errorf("GET %s as %s: facet %s value %s counts %d, more than the %d readable", path, role, f.Name, v.Value, v.Count, len(visible))
 						}
 						if want := map[string]string{w.p["P1"]: "Matrix partnership P1", w.p["P2"]: "Matrix partnership P2",
@@ -1105,12 +1137,20 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 				c.ids = []string{}
 			}
 			p := w.search(t, role, c.path)
-			if got := p.ids(); !slices.Equal(got, c.ids) || p.Total != int64(len(c.ids)) {
-				t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", c.path, role, got, p.Total, c.ids, len(c.ids))
+			want := int64(len(c.ids))
+			if role == pmAnon {
+				var sum int64
+				for _, id := range c.ids {
+					sum += keys[id]
+				}
+				want = int64(casereview.Perturb(len(c.ids), casereview.CellKey(sum)))
+			}
+			if got := p.ids(); !slices.Equal(got, c.ids) || p.Total != want {
+				t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", c.path, role, got, p.Total, c.ids, want)
 			}
 			for _, v := range p.Facets {
 				for _, fv := range v.Values {
-					if fv.Count > len(c.ids) {
+					if fv.Count > len(c.ids) && role != pmAnon || fv.Count > len(c.ids)+casereview.MaxPerturbation {
 						t.Errorf("GET %s as %s: facet %s value %s counts %d, more than the %d found", c.path, role, v.Name, fv.Value, fv.Count, len(c.ids))
 					}
 				}
@@ -1501,5 +1541,24 @@ func pmListWith(t *testing.T, w *pmWorld, path string, headers ...string) ([]str
 func pmSorted(s []string) []string {
 	out := slices.Clone(s)
 	sort.Strings(out)
+	return out
+}
+
+// pmRecordKeys reads every recommendation's record key (the cell key method's) from the database.
+func pmRecordKeys(t *testing.T, w *pmWorld) map[string]int64 {
+	t.Helper()
+	db, err := w.st.SQLDB()
+	pmOK(t, err, "sql db")
+	rows, err := db.Query("SELECT id, record_key FROM recommendations")
+	pmOK(t, err, "record keys")
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var k int64
+		pmOK(t, rows.Scan(&id, &k), "record key")
+		out[id] = k
+	}
+	pmOK(t, rows.Err(), "record keys")
 	return out
 }
