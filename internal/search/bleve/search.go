@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -88,15 +89,31 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		req.SortBy([]string{"-" + fIssuedOn, "_id"})
 	case search.SortOldest:
 		req.SortBy([]string{fIssuedOn, "_id"})
-	default:
-		req.SortBy([]string{"-_score", "_id"})
 	}
-	if len(r.After) > 0 {
+	tuning := x.tuned()
+	lazyTies := false // the relevance order, its ties broken here rather than by bleve (tiebreak.go)
+	switch {
+	case r.Sort == search.SortNewest || r.Sort == search.SortOldest:
+	case tuning.IDTieBreak:
+		req.SortBy([]string{"-_score", "_id"})
+	default:
+		req.SortBy([]string{"-_score"})
+		var after *afterKey
+		if len(r.After) > 0 {
+			a, ok := parseAfter(r.After)
+			if !ok {
+				return search.Result{}, &search.QueryError{Msg: "the cursor does not fit the relevance order"}
+			}
+			after = &a
+		}
+		ctx = withLazyTieBreak(ctx, size, after)
+		lazyTies = true
+	}
+	if len(r.After) > 0 && !lazyTies {
 		req.SearchAfter = r.After
 	}
 	// No highlighting here: asking for it makes every term searcher decode word positions for
 	// every candidate, thousands on a broad query. The page's hits are highlighted afterwards.
-	tuning := x.tuned()
 	if tuning.HighlightInOnePass { // the old way, kept for the benchmark's comparison
 		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 		req.Highlight.AddField(fText)
@@ -118,7 +135,7 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
 		}
 	}
-	baseCtx := ctx
+	baseCtx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, nil) // later searches collect as bleve does
 	var fc *facetCounter // counts the facets from columns (facet_count.go) unless bleve does
 	if r.KeySums && x.facets == nil {
 		return search.Result{}, fmt.Errorf("record key sums need the column paths")
@@ -141,6 +158,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 			// bleve gives the placeholder "_score" as the sort value; search after needs the score
 			// itself, or the next page starts after a score of 0 and is empty.
 			hit.SortKey = append([]string{strconv.FormatFloat(h.Score, 'g', -1, 64)}, h.Sort[1:]...)
+			if lazyTies {
+				hit.SortKey = []string{hit.SortKey[0], h.ID}
+			}
 		}
 		for f, frags := range h.Fragments {
 			hit.Fragments[f] = frags

@@ -1,0 +1,101 @@
+package bleve_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/search"
+	bleveindex "github.com/casereview/casereview/internal/search/bleve"
+	"github.com/casereview/casereview/internal/search/query"
+)
+
+// leverIndex is built once per test binary for BenchmarkLevers: LEVERS_DOCS generated documents
+// (20,000 by default) in batches of 2,000, as the indexer writes them.
+var leverIndex = sync.OnceValues(func() (*bleveindex.Index, error) {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("LEVERS_DOCS")); err == nil && v > 0 {
+		n = v
+	}
+	dir, err := os.MkdirTemp("", "levers-")
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleveindex.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		return nil, err
+	}
+	docs := generated(rand.New(rand.NewPCG(7, 8)), n, 1)
+	for i := 0; i < len(docs); i += 2000 {
+		if err := idx.Apply(context.Background(), docs[i:min(i+2000, len(docs))], nil, int64(i+1)); err != nil {
+			return nil, err
+		}
+	}
+	// Let the merges that the batches started finish before anything is timed.
+	n0, _ := query.Parse("police")
+	for range 30 {
+		if _, err := idx.Search(context.Background(), search.Request{Query: n0, Facets: search.AllFacets, Size: 20}); err != nil {
+			return nil, err
+		}
+	}
+	time.Sleep(2 * time.Second)
+	return idx, nil
+})
+
+// BenchmarkLevers compares, in one run, each of search's fast paths (each lever of issue 20)
+// with the way it replaced, on the same index and the same mix of queries (every facet, a page
+// of 20, highlighted, a panel member's scope, the second page too). Each op is the whole mix.
+// Compare with benchstat, e.g.
+//
+//	go test -run '^$' -bench Levers -count 6 ./internal/search/bleve | tee /tmp/l.txt
+//	benchstat -col /path /tmp/l.txt
+func BenchmarkLevers(b *testing.B) {
+	idx, err := leverIndex()
+	if err != nil {
+		b.Fatal(err)
+	}
+	scope := casereview.ReadScope{Visibilities: []casereview.Visibility{"public", "shared"}, Partnerships: []string{"p1"}}
+	var reqs []search.Request
+	for _, q := range []string{"police", "risk assessment", "mental health police", `"information sharing"`, "MARAC",
+		"police -training", "stalking OR custody", "assesment", "multi-agency"} {
+		n, err := query.Parse(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reqs = append(reqs, search.Request{Query: n, Facets: search.AllFacets, Size: 20, Scope: scope})
+	}
+	for _, c := range []struct {
+		name   string
+		tuning bleveindex.Tuning
+	}{
+		{"path=fast", bleveindex.Tuning{}},
+		{"path=tiebreak-on-id", bleveindex.Tuning{IDTieBreak: true}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			idx.Tune(c.tuning)
+			defer idx.Tune(bleveindex.Tuning{})
+			before := cpuTime()
+			for b.Loop() {
+				for _, r := range reqs {
+					res, err := idx.Search(context.Background(), r)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(res.Hits) == 20 { // the next page, as a reader paging on
+						r.After = res.Hits[19].SortKey
+						if _, err := idx.Search(context.Background(), r); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-before)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
