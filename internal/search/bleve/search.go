@@ -135,7 +135,8 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
 		}
 	}
-	baseCtx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, nil) // later searches collect as bleve does
+	// The searches after this one (highlights, flag counts) collect as bleve does.
+	baseCtx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, nil)
 	var fc *facetCounter // counts the facets from columns (facet_count.go) unless bleve does
 	if r.KeySums && x.facets == nil {
 		return search.Result{}, fmt.Errorf("record key sums need the column paths")
