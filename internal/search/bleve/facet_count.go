@@ -32,6 +32,10 @@ type Tuning struct {
 	// IDTieBreak has bleve sort the relevance order on score and id, loading every candidate's
 	// id, instead of loading ids only to break ties (tiebreak.go).
 	IDTieBreak bool
+	// HighlightWithFilters highlights the page's hits by running the whole query again
+	// (restricted to their ids), its scope, facet and flag filters included, instead of the
+	// text query alone.
+	HighlightWithFilters bool
 }
 
 // Tune sets this index's tuning (and no other's); searches already running keep the old one.

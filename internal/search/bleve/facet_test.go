@@ -55,7 +55,7 @@ func generated(rng *rand.Rand, n, version int) []search.Document {
 
 // oldPaths are the tunings that turn each fast path off, one at a time: each must give what the
 // default gives.
-var oldPaths = []bleveindex.Tuning{{BleveOnly: true}, {IDTieBreak: true}}
+var oldPaths = []bleveindex.Tuning{{BleveOnly: true}, {IDTieBreak: true}, {HighlightWithFilters: true}}
 
 // TestColumnFacetsMatchBleveFacets compares the column paths (facet counts and the permission
 // filter) with bleve's own facet counting and permission query, and the other fast paths

@@ -169,7 +169,14 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		out.Hits = append(out.Hits, hit)
 	}
 	if !tuning.HighlightInOnePass {
-		if err := x.highlight(baseCtx, parsed, musts, out.Hits); err != nil {
+		// The page's hits passed the filters already, and the filters' fields are not
+		// highlighted: the text query alone marks the same words, without the scope filter,
+		// the facet filters and the flags being searched again.
+		again := musts[:1]
+		if tuning.HighlightWithFilters {
+			again = musts
+		}
+		if err := x.highlight(baseCtx, parsed, again, out.Hits); err != nil {
 			return search.Result{}, err
 		}
 	}
