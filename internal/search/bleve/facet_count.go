@@ -36,6 +36,9 @@ type Tuning struct {
 	// (restricted to their ids), its scope, facet and flag filters included, instead of the
 	// text query alone.
 	HighlightWithFilters bool
+	// FuzzyAlways adds the one-typo clauses to every search, instead of only when the words as
+	// written find fewer than fuzzyBelow matches.
+	FuzzyAlways bool
 }
 
 // Tune sets this index's tuning (and no other's); searches already running keep the old one.
