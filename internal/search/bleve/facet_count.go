@@ -36,6 +36,9 @@ type Tuning struct {
 	// (restricted to their ids), its scope, facet and flag filters included, instead of the
 	// text query alone.
 	HighlightWithFilters bool
+	// HighlightWholeQuery highlights with the text query as it is, instead of with the parts of
+	// it that search the highlighted fields (highlightLeaves).
+	HighlightWholeQuery bool
 	// FuzzyAlways adds the one-typo clauses to every search, instead of only when the words as
 	// written find fewer than fuzzyBelow matches.
 	FuzzyAlways bool

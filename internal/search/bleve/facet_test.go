@@ -55,7 +55,7 @@ func generated(rng *rand.Rand, n, version int) []search.Document {
 
 // oldPaths are the tunings that turn each fast path off, one at a time: each must give what the
 // default gives.
-var oldPaths = []bleveindex.Tuning{{BleveOnly: true}, {IDTieBreak: true}, {HighlightWithFilters: true}}
+var oldPaths = []bleveindex.Tuning{{BleveOnly: true}, {IDTieBreak: true}, {HighlightWithFilters: true}, {HighlightWholeQuery: true}}
 
 // TestColumnFacetsMatchBleveFacets compares the column paths (facet counts and the permission
 // filter) with bleve's own facet counting and permission query, and the other fast paths
@@ -91,7 +91,7 @@ func TestColumnFacetsMatchBleveFacets(t *testing.T) {
 		"panel":  {Visibilities: []casereview.Visibility{casereview.VisibilityPublic, casereview.VisibilityShared}, Partnerships: []string{"p3"}},
 	}
 	queries := []string{"", "police", "risk assessment", `"information sharing"`, "police -housing", "theme:C05", "type:DHR training",
-		"year:2012..2016 custody", "nomatchwordatall"}
+		"year:2012..2016 custody", "nomatchwordatall", "custody OR stalking", "MARAC referral", "refer*"}
 	filters := []map[string][]string{nil, {search.FacetReviewType: {"SAR", "PFD"}}, {search.FacetOrganisation: {"org07"}, search.FacetScope: {"local"}}}
 	compared := 0
 	for scopeName, scope := range scopes {

@@ -77,6 +77,7 @@ func BenchmarkLevers(b *testing.B) {
 		{"path=fast", bleveindex.Tuning{}},
 		{"path=tiebreak-on-id", bleveindex.Tuning{IDTieBreak: true}},
 		{"path=highlight-with-filters", bleveindex.Tuning{HighlightWithFilters: true}},
+		{"path=highlight-whole-query", bleveindex.Tuning{HighlightWholeQuery: true}},
 		{"path=fuzzy-always", bleveindex.Tuning{FuzzyAlways: true}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
