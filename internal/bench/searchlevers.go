@@ -20,8 +20,10 @@ func searchLevers(e *Env) error {
 		{"default (every lever)", bleveindex.Tuning{}},
 		{"tie-break on _id", bleveindex.Tuning{IDTieBreak: true}},
 		{"highlight with filters", bleveindex.Tuning{HighlightWithFilters: true}},
+		{"highlight whole query", bleveindex.Tuning{HighlightWholeQuery: true}},
 		{"typo clauses always", bleveindex.Tuning{FuzzyAlways: true}},
-		{"all three levers off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true}},
+		// HighlightWithFilters highlights with the whole query and its filters: the code before.
+		{"every lever off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true}},
 	}
 	defer e.App.TuneSearch(bleveindex.Tuning{})
 	samples := make([]*Sample, len(variants))
