@@ -60,6 +60,64 @@ func BenchmarkLevers(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	reqs := leverMix(b)
+	for _, c := range leverPaths {
+		b.Run("path="+c.name, func(b *testing.B) {
+			idx.Tune(c.tuning)
+			defer idx.Tune(bleveindex.Tuning{})
+			before := cpuTime()
+			for b.Loop() {
+				runLeverMix(b, idx, reqs)
+			}
+			b.ReportMetric(float64(cpuTime()-before)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+// BenchmarkLeversInterleaved runs the mix once on every path in each op, in turn, and reports
+// each path's CPU time per mix (the process's, in ms) and its ratio to the fast path: load that
+// comes and goes on a shared machine falls on every path alike, which consecutive sub-benchmarks
+// cannot promise.
+//
+//	go test -run '^$' -bench LeversInterleaved -benchtime 20x -count 3 ./internal/search/bleve
+func BenchmarkLeversInterleaved(b *testing.B) {
+	idx, err := leverIndex()
+	if err != nil {
+		b.Fatal(err)
+	}
+	reqs := leverMix(b)
+	took := make([]time.Duration, len(leverPaths))
+	for b.Loop() {
+		for i, c := range leverPaths {
+			idx.Tune(c.tuning)
+			t0 := cpuTime()
+			runLeverMix(b, idx, reqs)
+			took[i] += cpuTime() - t0
+		}
+	}
+	idx.Tune(bleveindex.Tuning{})
+	for i, c := range leverPaths {
+		b.ReportMetric(float64(took[i].Milliseconds())/float64(b.N), c.name+"-cpu-ms/mix")
+		if i > 0 {
+			b.ReportMetric(float64(took[i])/float64(max(took[0], 1)), c.name+"-x")
+		}
+	}
+}
+
+// leverPaths are the fast paths (the default) and each lever turned back alone.
+var leverPaths = []struct {
+	name   string
+	tuning bleveindex.Tuning
+}{
+	{"fast", bleveindex.Tuning{}},
+	{"tiebreak-on-id", bleveindex.Tuning{IDTieBreak: true}},
+	{"highlight-with-filters", bleveindex.Tuning{HighlightWithFilters: true}},
+	{"highlight-whole-query", bleveindex.Tuning{HighlightWholeQuery: true}},
+	{"fuzzy-always", bleveindex.Tuning{FuzzyAlways: true}},
+	{"all-off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true}},
+}
+
+func leverMix(b *testing.B) []search.Request {
 	scope := casereview.ReadScope{Visibilities: []casereview.Visibility{"public", "shared"}, Partnerships: []string{"p1"}}
 	var reqs []search.Request
 	for _, q := range []string{"police", "risk assessment", "mental health police", `"information sharing"`, "MARAC",
@@ -70,35 +128,21 @@ func BenchmarkLevers(b *testing.B) {
 		}
 		reqs = append(reqs, search.Request{Query: n, Facets: search.AllFacets, Size: 20, Scope: scope})
 	}
-	for _, c := range []struct {
-		name   string
-		tuning bleveindex.Tuning
-	}{
-		{"path=fast", bleveindex.Tuning{}},
-		{"path=tiebreak-on-id", bleveindex.Tuning{IDTieBreak: true}},
-		{"path=highlight-with-filters", bleveindex.Tuning{HighlightWithFilters: true}},
-		{"path=highlight-whole-query", bleveindex.Tuning{HighlightWholeQuery: true}},
-		{"path=fuzzy-always", bleveindex.Tuning{FuzzyAlways: true}},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			idx.Tune(c.tuning)
-			defer idx.Tune(bleveindex.Tuning{})
-			before := cpuTime()
-			for b.Loop() {
-				for _, r := range reqs {
-					res, err := idx.Search(context.Background(), r)
-					if err != nil {
-						b.Fatal(err)
-					}
-					if len(res.Hits) == 20 { // the next page, as a reader paging on
-						r.After = res.Hits[19].SortKey
-						if _, err := idx.Search(context.Background(), r); err != nil {
-							b.Fatal(err)
-						}
-					}
-				}
+	return reqs
+}
+
+// runLeverMix searches each request and, when it fills a page, the next page, as a reader paging on.
+func runLeverMix(b *testing.B, idx *bleveindex.Index, reqs []search.Request) {
+	for _, r := range reqs {
+		res, err := idx.Search(context.Background(), r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Hits) == 20 {
+			r.After = res.Hits[19].SortKey
+			if _, err := idx.Search(context.Background(), r); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(cpuTime()-before)/float64(b.N), "cpu-ns/op")
-		})
+		}
 	}
 }
