@@ -16,6 +16,20 @@ import (
 	"github.com/casereview/casereview/internal/search/query"
 )
 
+// leverDir holds leverIndex; TestMain removes it when the benchmarks are done.
+var leverDir string
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if leverDir != "" {
+		if idx, err := leverIndex(); err == nil {
+			idx.Close()
+		}
+		os.RemoveAll(leverDir)
+	}
+	os.Exit(code)
+}
+
 // leverIndex is built once per test binary for BenchmarkLevers: LEVERS_DOCS generated documents
 // (20,000 by default) in batches of 2,000, as the indexer writes them.
 var leverIndex = sync.OnceValues(func() (*bleveindex.Index, error) {
@@ -27,6 +41,7 @@ var leverIndex = sync.OnceValues(func() (*bleveindex.Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	leverDir = dir
 	idx, err := bleveindex.Open(filepath.Join(dir, "index"))
 	if err != nil {
 		return nil, err
