@@ -19,9 +19,11 @@ const (
 	NotifyEscalation  NotificationKind = "escalation"    // overdue past the escalation period: senior contact and oversight
 	NotifySentBack    NotificationKind = "sent_back"     // evidence rejected, a claim sent back, a response judged unacceptable
 	NotifyFollowUpDue NotificationKind = "follow_up_due" // a closed recommendation's follow-up check has come
+	NotifySearchAlert NotificationKind = "search_alert"  // new or changed recommendations match a watched saved search
+	NotifyFollowed    NotificationKind = "followed"      // a recommendation or review the person follows changed
 )
 
-var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue}
+var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue, NotifySearchAlert, NotifyFollowed}
 
 // Label is the kind in words, for the account page and emails.
 func (k NotificationKind) Label() string {
@@ -36,6 +38,10 @@ func (k NotificationKind) Label() string {
 		return "Evidence rejected, claims sent back, responses judged unacceptable"
 	case NotifyFollowUpDue:
 		return "Follow-up checks of closed recommendations"
+	case NotifySearchAlert:
+		return "New or changed recommendations matching a saved search you watch"
+	case NotifyFollowed:
+		return "Changes to recommendations and reviews you follow"
 	}
 	return string(k)
 }

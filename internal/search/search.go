@@ -102,6 +102,9 @@ type Request struct {
 	After      []string // the sort key of the last hit of the previous page
 	Flag       casereview.Flag
 	AsOf       casereview.Date // for Flag
+	// IDs, when not empty, keeps only these documents (the recommendations a watched saved
+	// search is evaluated against).
+	IDs []string
 }
 
 // Hit is one matching document.
