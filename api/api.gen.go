@@ -147,6 +147,24 @@ func (e EvidenceReviewDecision) Valid() bool {
 	}
 }
 
+// Defines values for FollowSubject.
+const (
+	FollowSubjectRecommendation FollowSubject = "recommendation"
+	FollowSubjectReview         FollowSubject = "review"
+)
+
+// Valid indicates whether the value is a known member of the FollowSubject enum.
+func (e FollowSubject) Valid() bool {
+	switch e {
+	case FollowSubjectRecommendation:
+		return true
+	case FollowSubjectReview:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ImportIssueSeverity.
 const (
 	Error   ImportIssueSeverity = "error"
@@ -287,7 +305,9 @@ const (
 	NotificationKindDueSoon     NotificationKind = "due_soon"
 	NotificationKindEscalation  NotificationKind = "escalation"
 	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
+	NotificationKindFollowed    NotificationKind = "followed"
 	NotificationKindOverdue     NotificationKind = "overdue"
+	NotificationKindSearchAlert NotificationKind = "search_alert"
 	NotificationKindSentBack    NotificationKind = "sent_back"
 )
 
@@ -300,7 +320,11 @@ func (e NotificationKind) Valid() bool {
 		return true
 	case NotificationKindFollowUpDue:
 		return true
+	case NotificationKindFollowed:
+		return true
 	case NotificationKindOverdue:
+		return true
+	case NotificationKindSearchAlert:
 		return true
 	case NotificationKindSentBack:
 		return true
@@ -410,28 +434,28 @@ func (e Scope) Valid() bool {
 
 // Defines values for SearchIndexStatusState.
 const (
-	CatchingUp SearchIndexStatusState = "catching_up"
-	Filling    SearchIndexStatusState = "filling"
-	Following  SearchIndexStatusState = "following"
-	Rebuilding SearchIndexStatusState = "rebuilding"
-	Stalled    SearchIndexStatusState = "stalled"
-	Stopped    SearchIndexStatusState = "stopped"
+	SearchIndexStatusStateCatchingUp SearchIndexStatusState = "catching_up"
+	SearchIndexStatusStateFilling    SearchIndexStatusState = "filling"
+	SearchIndexStatusStateFollowing  SearchIndexStatusState = "following"
+	SearchIndexStatusStateRebuilding SearchIndexStatusState = "rebuilding"
+	SearchIndexStatusStateStalled    SearchIndexStatusState = "stalled"
+	SearchIndexStatusStateStopped    SearchIndexStatusState = "stopped"
 )
 
 // Valid indicates whether the value is a known member of the SearchIndexStatusState enum.
 func (e SearchIndexStatusState) Valid() bool {
 	switch e {
-	case CatchingUp:
+	case SearchIndexStatusStateCatchingUp:
 		return true
-	case Filling:
+	case SearchIndexStatusStateFilling:
 		return true
-	case Following:
+	case SearchIndexStatusStateFollowing:
 		return true
-	case Rebuilding:
+	case SearchIndexStatusStateRebuilding:
 		return true
-	case Stalled:
+	case SearchIndexStatusStateStalled:
 		return true
-	case Stopped:
+	case SearchIndexStatusStateStopped:
 		return true
 	default:
 		return false
@@ -1109,6 +1133,29 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// Follow defines model for Follow.
+type Follow struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        string    `json:"id"`
+
+	// Label e.g. recommendation 3 of REF-1, or review REF-1
+	Label   string        `json:"label"`
+	Subject FollowSubject `json:"subject"`
+}
+
+// FollowSubject defines model for Follow.Subject.
+type FollowSubject string
+
+// FollowList defines model for FollowList.
+type FollowList struct {
+	Items []Follow `json:"items"`
+}
+
+// Following defines model for Following.
+type Following struct {
+	Following bool `json:"following"`
+}
+
 // Health defines model for Health.
 type Health struct {
 	Database *string `json:"database,omitempty"`
@@ -1748,6 +1795,43 @@ type ReviewUpdate struct {
 	Title          *string                   `json:"title,omitempty"`
 	Type           *string                   `json:"type,omitempty"`
 	Visibility     *string                   `json:"visibility,omitempty"`
+}
+
+// SavedSearch defines model for SavedSearch.
+type SavedSearch struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        string    `json:"id"`
+	Name      string    `json:"name"`
+
+	// Query The search as GET /api/v1/search's query string (q, filters, flag, sort), canonical
+	Query string `json:"query"`
+
+	// SearchUrl The search page running it: /search?query
+	SearchUrl string    `json:"search_url"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Watch The owner is told when new or changed recommendations match it
+	Watch bool `json:"watch"`
+}
+
+// SavedSearchCreate defines model for SavedSearchCreate.
+type SavedSearchCreate struct {
+	Name string `json:"name"`
+
+	// Query e.g. q=stalking&organisation={id}&sort=newest; empty for every recommendation
+	Query string `json:"query"`
+	Watch *bool  `json:"watch,omitempty"`
+}
+
+// SavedSearchList defines model for SavedSearchList.
+type SavedSearchList struct {
+	Items []SavedSearch `json:"items"`
+}
+
+// SavedSearchUpdate defines model for SavedSearchUpdate.
+type SavedSearchUpdate struct {
+	Name  *string `json:"name,omitempty"`
+	Watch *bool   `json:"watch,omitempty"`
 }
 
 // Scope defines model for Scope.
@@ -3490,6 +3574,12 @@ type CreateReviewJSONRequestBody = ReviewCreate
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
 
+// CreateSavedSearchJSONRequestBody defines body for CreateSavedSearch for application/json ContentType.
+type CreateSavedSearchJSONRequestBody = SavedSearchCreate
+
+// UpdateSavedSearchJSONRequestBody defines body for UpdateSavedSearch for application/json ContentType.
+type UpdateSavedSearchJSONRequestBody = SavedSearchUpdate
+
 // CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
 type CreateThemeJSONRequestBody = ThemeCreate
 
@@ -3576,6 +3666,9 @@ type ServerInterface interface {
 	// WithdrawEvidence Withdraw evidence uploaded by mistake (its uploader only, before it is reviewed, with a reason)
 	// (POST /api/v1/evidence/{id}/withdraw)
 	WithdrawEvidence(c *gin.Context, id ID)
+	// ListFollows What the caller follows, newest first
+	// (GET /api/v1/follows)
+	ListFollows(c *gin.Context)
 	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
 	// (POST /api/v1/imports)
 	CreateImport(c *gin.Context, params CreateImportParams)
@@ -3705,6 +3798,15 @@ type ServerInterface interface {
 	// AssessRecommendation Classify, close or reopen a recommendation (oversight only)
 	// (POST /api/v1/recommendations/{id}/assessments)
 	AssessRecommendation(c *gin.Context, id ID, params AssessRecommendationParams)
+	// UnfollowRecommendation Stop following the recommendation
+	// (DELETE /api/v1/recommendations/{id}/follow)
+	UnfollowRecommendation(c *gin.Context, id ID)
+	// GetRecommendationFollowing Whether the caller follows the recommendation
+	// (GET /api/v1/recommendations/{id}/follow)
+	GetRecommendationFollowing(c *gin.Context, id ID)
+	// FollowRecommendation Follow the recommendation
+	// (PUT /api/v1/recommendations/{id}/follow)
+	FollowRecommendation(c *gin.Context, id ID)
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(c *gin.Context, id ID)
@@ -3765,6 +3867,30 @@ type ServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(c *gin.Context, id ID)
+	// UnfollowReview Stop following the review
+	// (DELETE /api/v1/reviews/{id}/follow)
+	UnfollowReview(c *gin.Context, id ID)
+	// GetReviewFollowing Whether the caller follows the review
+	// (GET /api/v1/reviews/{id}/follow)
+	GetReviewFollowing(c *gin.Context, id ID)
+	// FollowReview Follow the review
+	// (PUT /api/v1/reviews/{id}/follow)
+	FollowReview(c *gin.Context, id ID)
+	// ListSavedSearches The caller's saved searches, newest first
+	// (GET /api/v1/saved-searches)
+	ListSavedSearches(c *gin.Context)
+	// CreateSavedSearch Save a search under a name
+	// (POST /api/v1/saved-searches)
+	CreateSavedSearch(c *gin.Context)
+	// DeleteSavedSearch Delete a saved search
+	// (DELETE /api/v1/saved-searches/{id})
+	DeleteSavedSearch(c *gin.Context, id ID)
+	// GetSavedSearch One of the caller's saved searches
+	// (GET /api/v1/saved-searches/{id})
+	GetSavedSearch(c *gin.Context, id ID)
+	// UpdateSavedSearch Rename a saved search, or watch it or stop watching it
+	// (PATCH /api/v1/saved-searches/{id})
+	UpdateSavedSearch(c *gin.Context, id ID)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(c *gin.Context, params SearchRecommendationsParams)
@@ -4524,6 +4650,19 @@ func (siw *ServerInterfaceWrapper) WithdrawEvidence(c *gin.Context) {
 	}
 
 	siw.Handler.WithdrawEvidence(c, id)
+}
+
+// ListFollows operation middleware
+func (siw *ServerInterfaceWrapper) ListFollows(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListFollows(c)
 }
 
 // CreateImport operation middleware
@@ -5913,6 +6052,81 @@ func (siw *ServerInterfaceWrapper) AssessRecommendation(c *gin.Context) {
 	siw.Handler.AssessRecommendation(c, id, params)
 }
 
+// UnfollowRecommendation operation middleware
+func (siw *ServerInterfaceWrapper) UnfollowRecommendation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UnfollowRecommendation(c, id)
+}
+
+// GetRecommendationFollowing operation middleware
+func (siw *ServerInterfaceWrapper) GetRecommendationFollowing(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetRecommendationFollowing(c, id)
+}
+
+// FollowRecommendation operation middleware
+func (siw *ServerInterfaceWrapper) FollowRecommendation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.FollowRecommendation(c, id)
+}
+
 // AddLink operation middleware
 func (siw *ServerInterfaceWrapper) AddLink(c *gin.Context) {
 
@@ -6580,6 +6794,182 @@ func (siw *ServerInterfaceWrapper) GetActionPlanXlsx(c *gin.Context) {
 	}
 
 	siw.Handler.GetActionPlanXlsx(c, id)
+}
+
+// UnfollowReview operation middleware
+func (siw *ServerInterfaceWrapper) UnfollowReview(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UnfollowReview(c, id)
+}
+
+// GetReviewFollowing operation middleware
+func (siw *ServerInterfaceWrapper) GetReviewFollowing(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReviewFollowing(c, id)
+}
+
+// FollowReview operation middleware
+func (siw *ServerInterfaceWrapper) FollowReview(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.FollowReview(c, id)
+}
+
+// ListSavedSearches operation middleware
+func (siw *ServerInterfaceWrapper) ListSavedSearches(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListSavedSearches(c)
+}
+
+// CreateSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) CreateSavedSearch(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateSavedSearch(c)
+}
+
+// DeleteSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteSavedSearch(c, id)
+}
+
+// GetSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) GetSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetSavedSearch(c, id)
+}
+
+// UpdateSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UpdateSavedSearch(c, id)
 }
 
 // SearchRecommendations operation middleware
@@ -8995,6 +9385,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/notifications/read", wrapper.MarkNotificationsRead)
 	router.GET(options.BaseURL+"/api/v1/notifications/preferences", wrapper.GetNotificationPreferences)
 	router.PUT(options.BaseURL+"/api/v1/notifications/preferences", wrapper.SetNotificationPreferences)
+	router.GET(options.BaseURL+"/api/v1/saved-searches", wrapper.ListSavedSearches)
+	router.POST(options.BaseURL+"/api/v1/saved-searches", wrapper.CreateSavedSearch)
+	router.DELETE(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.DeleteSavedSearch)
+	router.GET(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.GetSavedSearch)
+	router.PATCH(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.UpdateSavedSearch)
+	router.GET(options.BaseURL+"/api/v1/follows", wrapper.ListFollows)
+	router.DELETE(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.UnfollowRecommendation)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.GetRecommendationFollowing)
+	router.PUT(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.FollowRecommendation)
+	router.DELETE(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.UnfollowReview)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.GetReviewFollowing)
+	router.PUT(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.FollowReview)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
@@ -12195,6 +12597,106 @@ type WithdrawEvidence503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response WithdrawEvidence503ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollowsRequestObject struct {
+}
+
+type ListFollowsResponseObject interface {
+	VisitListFollowsResponse(w http.ResponseWriter) error
+}
+
+type ListFollows200JSONResponse FollowList
+
+func (response ListFollows200JSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows400ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListFollows401ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListFollows403ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows500ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows503ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -18471,6 +18973,351 @@ func (response AssessRecommendation503ApplicationProblemPlusJSONResponse) VisitA
 	return err
 }
 
+type UnfollowRecommendationRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type UnfollowRecommendationResponseObject interface {
+	VisitUnfollowRecommendationResponse(w http.ResponseWriter) error
+}
+
+type UnfollowRecommendation200JSONResponse Following
+
+func (response UnfollowRecommendation200JSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation400ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation401ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation401ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation403ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation403ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation404ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation404ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation500ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation503ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowingRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetRecommendationFollowingResponseObject interface {
+	VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error
+}
+
+type GetRecommendationFollowing200JSONResponse Following
+
+func (response GetRecommendationFollowing200JSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing400ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing401ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing403ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing404ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing500ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing503ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendationRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type FollowRecommendationResponseObject interface {
+	VisitFollowRecommendationResponse(w http.ResponseWriter) error
+}
+
+type FollowRecommendation200JSONResponse Following
+
+func (response FollowRecommendation200JSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation400ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation401ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation401ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation403ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation403ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation404ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation404ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation500ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation503ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddLinkRequestObject struct {
 	Id   ID `json:"id"`
 	Body *AddLinkJSONRequestBody
@@ -21164,6 +22011,986 @@ type GetActionPlanXlsx503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetActionPlanXlsx503ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReviewRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type UnfollowReviewResponseObject interface {
+	VisitUnfollowReviewResponse(w http.ResponseWriter) error
+}
+
+type UnfollowReview200JSONResponse Following
+
+func (response UnfollowReview200JSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview400ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview401ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview401ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview403ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview403ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview404ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview404ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview500ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview503ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowingRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetReviewFollowingResponseObject interface {
+	VisitGetReviewFollowingResponse(w http.ResponseWriter) error
+}
+
+type GetReviewFollowing200JSONResponse Following
+
+func (response GetReviewFollowing200JSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing400ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing401ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing403ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing404ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing500ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing503ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReviewRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type FollowReviewResponseObject interface {
+	VisitFollowReviewResponse(w http.ResponseWriter) error
+}
+
+type FollowReview200JSONResponse Following
+
+func (response FollowReview200JSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview400ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview401ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview401ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview403ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview403ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview404ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview404ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview500ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview503ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearchesRequestObject struct {
+}
+
+type ListSavedSearchesResponseObject interface {
+	VisitListSavedSearchesResponse(w http.ResponseWriter) error
+}
+
+type ListSavedSearches200JSONResponse SavedSearchList
+
+func (response ListSavedSearches200JSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches400ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSavedSearches401ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSavedSearches403ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches500ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches503ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearchRequestObject struct {
+	Body *CreateSavedSearchJSONRequestBody
+}
+
+type CreateSavedSearchResponseObject interface {
+	VisitCreateSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type CreateSavedSearch201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateSavedSearch201JSONResponse struct {
+	Body    SavedSearch
+	Headers CreateSavedSearch201ResponseHeaders
+}
+
+func (response CreateSavedSearch201JSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch400ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch401ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch403ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch413ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch415ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch422ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch500ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch503ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearchRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type DeleteSavedSearchResponseObject interface {
+	VisitDeleteSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type DeleteSavedSearch204Response struct {
+}
+
+func (response DeleteSavedSearch204Response) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch400ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch401ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch403ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch404ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch500ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch503ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearchRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetSavedSearchResponseObject interface {
+	VisitGetSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type GetSavedSearch200JSONResponse SavedSearch
+
+func (response GetSavedSearch200JSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch400ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch401ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch403ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch404ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch500ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch503ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearchRequestObject struct {
+	Id   ID `json:"id"`
+	Body *UpdateSavedSearchJSONRequestBody
+}
+
+type UpdateSavedSearchResponseObject interface {
+	VisitUpdateSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type UpdateSavedSearch200JSONResponse SavedSearch
+
+func (response UpdateSavedSearch200JSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch400ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch401ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch403ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch404ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch413ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch413ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch415ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch415ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch422ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch500ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch503ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -24735,6 +26562,9 @@ type StrictServerInterface interface {
 	// WithdrawEvidence Withdraw evidence uploaded by mistake (its uploader only, before it is reviewed, with a reason)
 	// (POST /api/v1/evidence/{id}/withdraw)
 	WithdrawEvidence(ctx context.Context, request WithdrawEvidenceRequestObject) (WithdrawEvidenceResponseObject, error)
+	// ListFollows What the caller follows, newest first
+	// (GET /api/v1/follows)
+	ListFollows(ctx context.Context, request ListFollowsRequestObject) (ListFollowsResponseObject, error)
 	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
 	// (POST /api/v1/imports)
 	CreateImport(ctx context.Context, request CreateImportRequestObject) (CreateImportResponseObject, error)
@@ -24864,6 +26694,15 @@ type StrictServerInterface interface {
 	// AssessRecommendation Classify, close or reopen a recommendation (oversight only)
 	// (POST /api/v1/recommendations/{id}/assessments)
 	AssessRecommendation(ctx context.Context, request AssessRecommendationRequestObject) (AssessRecommendationResponseObject, error)
+	// UnfollowRecommendation Stop following the recommendation
+	// (DELETE /api/v1/recommendations/{id}/follow)
+	UnfollowRecommendation(ctx context.Context, request UnfollowRecommendationRequestObject) (UnfollowRecommendationResponseObject, error)
+	// GetRecommendationFollowing Whether the caller follows the recommendation
+	// (GET /api/v1/recommendations/{id}/follow)
+	GetRecommendationFollowing(ctx context.Context, request GetRecommendationFollowingRequestObject) (GetRecommendationFollowingResponseObject, error)
+	// FollowRecommendation Follow the recommendation
+	// (PUT /api/v1/recommendations/{id}/follow)
+	FollowRecommendation(ctx context.Context, request FollowRecommendationRequestObject) (FollowRecommendationResponseObject, error)
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(ctx context.Context, request AddLinkRequestObject) (AddLinkResponseObject, error)
@@ -24924,6 +26763,30 @@ type StrictServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(ctx context.Context, request GetActionPlanXlsxRequestObject) (GetActionPlanXlsxResponseObject, error)
+	// UnfollowReview Stop following the review
+	// (DELETE /api/v1/reviews/{id}/follow)
+	UnfollowReview(ctx context.Context, request UnfollowReviewRequestObject) (UnfollowReviewResponseObject, error)
+	// GetReviewFollowing Whether the caller follows the review
+	// (GET /api/v1/reviews/{id}/follow)
+	GetReviewFollowing(ctx context.Context, request GetReviewFollowingRequestObject) (GetReviewFollowingResponseObject, error)
+	// FollowReview Follow the review
+	// (PUT /api/v1/reviews/{id}/follow)
+	FollowReview(ctx context.Context, request FollowReviewRequestObject) (FollowReviewResponseObject, error)
+	// ListSavedSearches The caller's saved searches, newest first
+	// (GET /api/v1/saved-searches)
+	ListSavedSearches(ctx context.Context, request ListSavedSearchesRequestObject) (ListSavedSearchesResponseObject, error)
+	// CreateSavedSearch Save a search under a name
+	// (POST /api/v1/saved-searches)
+	CreateSavedSearch(ctx context.Context, request CreateSavedSearchRequestObject) (CreateSavedSearchResponseObject, error)
+	// DeleteSavedSearch Delete a saved search
+	// (DELETE /api/v1/saved-searches/{id})
+	DeleteSavedSearch(ctx context.Context, request DeleteSavedSearchRequestObject) (DeleteSavedSearchResponseObject, error)
+	// GetSavedSearch One of the caller's saved searches
+	// (GET /api/v1/saved-searches/{id})
+	GetSavedSearch(ctx context.Context, request GetSavedSearchRequestObject) (GetSavedSearchResponseObject, error)
+	// UpdateSavedSearch Rename a saved search, or watch it or stop watching it
+	// (PATCH /api/v1/saved-searches/{id})
+	UpdateSavedSearch(ctx context.Context, request UpdateSavedSearchRequestObject) (UpdateSavedSearchResponseObject, error)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(ctx context.Context, request SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error)
@@ -25772,6 +27635,30 @@ func (sh *strictHandler) WithdrawEvidence(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(WithdrawEvidenceResponseObject); ok {
 		if err := validResponse.VisitWithdrawEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFollows operation middleware
+func (sh *strictHandler) ListFollows(ctx *gin.Context) {
+	var request ListFollowsRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFollows(ctx, request.(ListFollowsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFollows")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListFollowsResponseObject); ok {
+		if err := validResponse.VisitListFollowsResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -27184,6 +29071,84 @@ func (sh *strictHandler) AssessRecommendation(ctx *gin.Context, id ID, params As
 	}
 }
 
+// UnfollowRecommendation operation middleware
+func (sh *strictHandler) UnfollowRecommendation(ctx *gin.Context, id ID) {
+	var request UnfollowRecommendationRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnfollowRecommendation(ctx, request.(UnfollowRecommendationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnfollowRecommendation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UnfollowRecommendationResponseObject); ok {
+		if err := validResponse.VisitUnfollowRecommendationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetRecommendationFollowing operation middleware
+func (sh *strictHandler) GetRecommendationFollowing(ctx *gin.Context, id ID) {
+	var request GetRecommendationFollowingRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRecommendationFollowing(ctx, request.(GetRecommendationFollowingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRecommendationFollowing")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetRecommendationFollowingResponseObject); ok {
+		if err := validResponse.VisitGetRecommendationFollowingResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FollowRecommendation operation middleware
+func (sh *strictHandler) FollowRecommendation(ctx *gin.Context, id ID) {
+	var request FollowRecommendationRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FollowRecommendation(ctx, request.(FollowRecommendationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FollowRecommendation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(FollowRecommendationResponseObject); ok {
+		if err := validResponse.VisitFollowRecommendationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // AddLink operation middleware
 func (sh *strictHandler) AddLink(ctx *gin.Context, id ID) {
 	var request AddLinkRequestObject
@@ -27792,6 +29757,246 @@ func (sh *strictHandler) GetActionPlanXlsx(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(GetActionPlanXlsxResponseObject); ok {
 		if err := validResponse.VisitGetActionPlanXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UnfollowReview operation middleware
+func (sh *strictHandler) UnfollowReview(ctx *gin.Context, id ID) {
+	var request UnfollowReviewRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnfollowReview(ctx, request.(UnfollowReviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnfollowReview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UnfollowReviewResponseObject); ok {
+		if err := validResponse.VisitUnfollowReviewResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReviewFollowing operation middleware
+func (sh *strictHandler) GetReviewFollowing(ctx *gin.Context, id ID) {
+	var request GetReviewFollowingRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReviewFollowing(ctx, request.(GetReviewFollowingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReviewFollowing")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReviewFollowingResponseObject); ok {
+		if err := validResponse.VisitGetReviewFollowingResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FollowReview operation middleware
+func (sh *strictHandler) FollowReview(ctx *gin.Context, id ID) {
+	var request FollowReviewRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FollowReview(ctx, request.(FollowReviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FollowReview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(FollowReviewResponseObject); ok {
+		if err := validResponse.VisitFollowReviewResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListSavedSearches operation middleware
+func (sh *strictHandler) ListSavedSearches(ctx *gin.Context) {
+	var request ListSavedSearchesRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSavedSearches(ctx, request.(ListSavedSearchesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSavedSearches")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListSavedSearchesResponseObject); ok {
+		if err := validResponse.VisitListSavedSearchesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateSavedSearch operation middleware
+func (sh *strictHandler) CreateSavedSearch(ctx *gin.Context) {
+	var request CreateSavedSearchRequestObject
+
+	var body CreateSavedSearchJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSavedSearch(ctx, request.(CreateSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateSavedSearchResponseObject); ok {
+		if err := validResponse.VisitCreateSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSavedSearch operation middleware
+func (sh *strictHandler) DeleteSavedSearch(ctx *gin.Context, id ID) {
+	var request DeleteSavedSearchRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSavedSearch(ctx, request.(DeleteSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteSavedSearchResponseObject); ok {
+		if err := validResponse.VisitDeleteSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSavedSearch operation middleware
+func (sh *strictHandler) GetSavedSearch(ctx *gin.Context, id ID) {
+	var request GetSavedSearchRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSavedSearch(ctx, request.(GetSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetSavedSearchResponseObject); ok {
+		if err := validResponse.VisitGetSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSavedSearch operation middleware
+func (sh *strictHandler) UpdateSavedSearch(ctx *gin.Context, id ID) {
+	var request UpdateSavedSearchRequestObject
+
+	request.Id = id
+
+	var body UpdateSavedSearchJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSavedSearch(ctx, request.(UpdateSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UpdateSavedSearchResponseObject); ok {
+		if err := validResponse.VisitUpdateSavedSearchResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -28631,476 +30836,499 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39cttGmiiM30oXf78qS++BKNmxz5lIdf5QbGfi3Tj2Sk48W6MU1QQekj0CupnuhmjOVKr2Ht572Avb",
-	"K3mrn+4GGmCDBClKthNVzVRkAujP5/vzX4NUFHPBgWs1OP3XYAY0A4l/nqcpzLX5KwOVSjbXTPDB6eDD",
-	"DEgBGaNEL+dA9AwI8GwuGNeE4jdqOEgGKp1BQc3n5rXB6UBpyfh08PvvyeD1BzqNDywhFTJ7osgtSMUE",
-	"3zTSjyKl9vP2aB9nIO3qOCzcuCRnt7BxdReg5fJ8okGujnoJqeCZIlqQBWWajGEizDRyyfiU0Cll8SUz",
-	"rmEKEsf/+PHjealnwDVLqYbVSb4DKkESCTQv/u/VIKUKJNwyWFwN1q/992Qwp5IWoP0dqneT1fFfimJe",
-	"aiAZSHYLGZnkdKoIVURMiJ4xRTKqgRxkMKFlrokWGV0empmZ+fq3EuRykAw4LczkVI3EpLGqiZAF1YPT",
-	"gRlmkERO+GUplZBxCLjm8EmPUnzj2q4IyNzsX5SKzOkUulZiv9lwuW9emd/x8znVs/prlg2SgYTfSiYh",
-	"G5xqWUJ0U2WJb7ZGTgafjqbiaOXXN5O3VKez+FYNGvgdOngnYzCAlM4on0I2JBduQWeEcrUACRl5/uwv",
-	"ZDEDTuhYAdfVaVjUrTf0ZnJk596AQaxgESx/T6dAFPsnJOSpgfZnJyc1RLw46QSHHIcLpyzoJ1aUxeD0",
-	"2clJMigYt/96msRw47IsCiqXr5hKc6FKGcGOa/O+5DS/Jgfm5PyiJkISxaYcsiPGSUrzHKQ6JGomForA",
-	"LcglSUXJ9Rm5VjMqgY5zuCYHNF/QpSKlguyKmzHcl2QxE4RKIFxoNy5h/JDQ+TxnoEhWLZGkgmsp8iF5",
-	"KYVSR5qOFaE8I1qCoRWlgituVppCnpMbWJIC9ExkpwRoOrOLIkyROUhdyjFkZLwkVJNCKE2ekYkUBWFa",
-	"ORqmnpAJ+wSZGUhdcTwCRQtPOhVxG5qX45ypGameT9i0lHCIK6PBZHZ+nMXctFmqBDUTeXb01J0eVeT6",
-	"qjw5+SZ9cX1GJiw39IXoGdXkBmCeECFJDvQWiCi1A5hglCtu1lYUwDMk1grPVcLEHDo5eP7sWUImDPKM",
-	"XNuxrxOSigzItRZiNIHFyO3t+nBI3ukZyCuuEFDMRZgl2k2oehfh9I3l4/ZnLAMyKaUZCm9FkYPrv6e/",
-	"Xh8ShQdANeHCvJYBdweUUoOcZCHkDWRmn3Yyc7xaaJqrITE4Xc1LmLriL88vX1+8/uXN64+jy1cvRx9+",
-	"uHh9+cO7H18FqHQ4JJcAJBOpOq42NSyy4RXvQLEa8hp4Btyg1d8HHj3MQw/ng19jZNgh2/d5jBu/4/mS",
-	"tO8tpdJyOssmAv7h2IfnBrF1m9c2ECO3ojfFPIcCuK54O3ya5yIDT5djw7PmR+FETEOhIjNWh0KlpMvG",
-	"Cswh3hoW3X/+8JO7zf5OTilnqkOyeZPZo84yCcpgkAheV4Okz2LDT+66WGRd05nueU6iev9u876nUnOQ",
-	"asbmMfZVPSQs63ko82DEu63tP1ZX9B9mLqLhk04MrhhOc0zn7Pj26bECKtPZGdKSwrBsg2ExkomUCLIO",
-	"/PqtH3JdgJoLrqDndUn/+t1O5DIV875TKnz3jvNBqkVcgNdCIv7wDhTqByzKTnC3VX6YQQFR4bAAZIHK",
-	"sFaVl1NFDt5dHPZbmsZR97Cyv0pRRpDrPCHfmXW93GI5oymOdcdFLeeR07pA3chqo3hmPZe1vDOQ/SfQ",
-	"CIiZXxVhSpVGuul9a0sz2N3X870URYRn2NUwbu6NGt3WsnA3add6RkbG2aTPBpN/EBum9vpyn7m1WD/z",
-	"70lFnPCYvqOZUZdAIScyQjlw/BNFdmsnOJ5LMc6h+F//UJa11uP//yVMBqeD/99xbRE5tk/V8Xv7lZ00",
-	"ZrXAaQ19zjNUGMbmR5qdGipT8hsuFpzgHkmloFvtxa2HmI0rwrRVHGbgTCmGNHFQh4kR2asvnc64kIJP",
-	"idVMzQtODzHao6SpeZFxfBFnRimdkrHIllZ0ZwqXKjiQW5qzjPzb5bufiBj/A1Jt3p1RRagTzBtWnkyA",
-	"/dSucWhA8qXgk5ylD370VlMmqchzZsjlgmmr86SllMA1UZpqOCWUZKVdCpijcvYgPAdh1AAjzc6Bm+N2",
-	"B6U0zHEk9647LsbxGdVgTt7v3ez3gxA/UjmFhz4CvFGmSG4mN3hNOQkUj7fnfxt99+7Vf46++88Pry/J",
-	"QTnPBc0UmRl9Tc+ASSIWPPGfowJ/iPv6XsgxqkAPfqmogj9RRIrciERLPPlMIN1w17OQTIO9bkoUKLSe",
-	"pELcMPN9YR8ZNQ0VYPv8iSJ/O3p5efH90QdxAxw3+capS6+ltPLCQ230UhSgUdRbGDi1yCy4W6+8BWkl",
-	"wgw0ZTkRRh+j6saKjrqmOiOWGYV3bNBcaMhwV37eB9zPOScX378k3z5/8X88VcOlXIK8ZSn8zOktZTlq",
-	"ow8MThnVdEwVkAN3clbgJoxn8CmxBkaq1MJgeTqD9AYkApl5wIq5kNpQ0BIOSUo5moPM9YR3QLhYnBE0",
-	"HB+h5ZgoulTWTKcF0XJZ24YDE3vwQdcW3dvHgVEad/kzp6WeCcn+CdlDnudPoTXMbFAC/tvAMeNIJAEy",
-	"yAyRHVMjWBP4NGcSMnL+/g3RBu8SwxXP3fJxncRus8GXrrwd3Jpu8Ev8E64GnkQ7tMfPlGZ5TsQC2agi",
-	"Ci31ZEKNmN46948fPx61TfDrDr9tsXc3oMq5AQ7I3kLGqBdOPwfpt0DJtdEskYsfOJ50ZFZ1SsKFmAUc",
-	"JoSbE1SkKHPNjOJ7bOSII8QVd61GdEFeYWbw4kjrJGsn0brzc2/9jrtwW7NfewvHXIo5SM2sJGeGyME8",
-	"G2VRD8klaDSSkjSnrDDyUNP6Qw7ev7v8QI4pTqCO/8Wy380NTI26d4jQk1IpmbO1cofmg2TFecHL3NEs",
-	"K7mvyOLBWpUoZQpdrqjWpiyTMvL1qdsFyoNiwZHz4U+J5W+i1KkoAEVDuGUZ8BQSZAOVLcVQmVuQbLI8",
-	"NJtzVOuAkhlTWkiWWp8Omiyr7UJG5jnlp6Tk+C0zaMvhFqS3NBgI8Y9QjXE2Rlydkd3tsf3a55wkUA3Z",
-	"iOoVH9GRZgXEfCqNY4zoQSzr5ZppwsbICG9lXLEKzQCjnqO72zHvbjwEvN2IBmvEHMNwgBZOJl1w5dQA",
-	"Z5JYGatpIOq7Wm2kPF2h1dbgXs6zra/R+bY61Mfa5/Z374Rrb2z1Ypqw4Q+266rrJTTgsLGb2kJuNSCz",
-	"cEufXuIXSM+zjJlfaP4+oFcTmitItiVhF4H7w2L7yJ/E4Skqc34Ai7oGxpSVAp3QuxPti5C45n11eTJb",
-	"uFjQTz8Cn+rZ4PTFyclJsgdc6po5QLBuhNoW0PtM3QLO9TDYDT/vqdUJmwBSWXeqP9bJAY5Trth+kkHg",
-	"Lu9FgtBZ1TgRxvX/fj5INuImrtMPsGa7DtT2jTDvKtC3WF2DPWQjo7ozPh1ZZmUlnVMnf1dUlCyo8nhl",
-	"MK8Z4LAzZnBzF5rddkBoDb2r8pvn7GhPMFshB/7IDUe3GF6fzGGcD1AVcxNdBAPRMeWZ4AmRIOaAljgF",
-	"PCNjmt7ExqxZZHPMt8LpPe5AtVXJ3Y2cEVEw64inRiQFJFfRCJAO2Pl5nt0DqX1Ll5ZwjsFKySV3ARYx",
-	"6mvtQQum4G50eGthsiflfRBC21+S2a+E0UmIVwHG+W4ipJWmN1wscsimkI3soW0t53ChUerd9fudJMnw",
-	"G2sJj5yvpIuRhk8dkXnepQVGdJ9LhlK8MwNLcEpOhIZYO/qoC/E/GCyvxn6iSE41KG2NzzkJnISrY4sc",
-	"NrI3P7KRhHsw3tWTcvMEx7O6q1/XgdEbPi/1lpSnB6D1ZCHroa0n+u6LDoQQ1nmd28pK+N3aG7hwI3sl",
-	"MwdqPnRWFrvgiZAjxu22mlJXvcJzpUApQ4d3k9xzqlQlRETPYCLyXCxG5XzUEXmKnBFNiVadM0zCxorN",
-	"qCIzyLON0sbvySBn/AayUVTRa075vZA4A2QjVc5BKsiM8s4z/2vl/Ajn7aJDktqjgvVCBQ5tRAkrVET5",
-	"fAgTrYONwkKZMf3SnBt6mrZFxy100hlVs+jd3sDSHfGqVAS/9RKck4FiU061C19cHYdN48yzdWBmPrfS",
-	"al3JABVXN0Q4U+d5vr515sg28eqEb7SZdnMg+zhCbjZyRftlqUD2/sIbx+NwYL/qGKU+B+t2vvMwac6A",
-	"65ENOFpZKnDNdCfwuKfaWYn7A6RI0ZW5ncllLuF21Dlk7Tm6E5xHwTVcbgOSkkFlywrPIjy3xsrCTbjj",
-	"6QTxvajYNa584Wq2WegvgaK7uvOxFDfA2xDjV9Cx+IB+WS9Y1pPapRXBjkiOP4gFKShfeq9R8LL1088o",
-	"c5q5ndR6ypSOTlVT51XR9waWwYg29JpnIM8IFHO9JIsZy4EwdDCV/AaWEOV++MAGvkSnmTCpNAEDKD4Q",
-	"Az9x8x788Pb8pZ04cOWaVw7PCFCZM5D2axvTN8/NV5c/nB89e/G/Q+7c/7ZyqvSoP3MSNwHWj4XIgXJL",
-	"Myqf8Qbwbgt7N4MaZNZD7DKI0NlGJmtCWH98DmSJWNxUQzwJ5oht4iWd0zHLmV9Ta4Uoao6aobjRY4aM",
-	"6ZEzzo5EJD0njP51wat9Q8GSQUE5nfZah3szCHpd/6JNQYoveTXcdusVG6GgYwESaDaiee6XsO4tc+mx",
-	"563LbkwaP4skfqcdR9yYP7Lk2DGuwkIU7kQGO2INRhyu+E7ZJ5KxKfPpEmjOq73bQjrnulE7XNZMBpuF",
-	"e/NSdPlSKLWg+c0qznC0mo78MlflkNSHx26Qk1MX8BoOGFvLK8iZ2VIjXaLAZEYNaKnMKMP/LgBu8A8x",
-	"mUSVzNfOD9slV/e1+Xh/brdgOGE5eFF8o9jRc9YbxrOGqs24oeFmquhu8YiqJW5cxW6uSYsZIy5031nM",
-	"++sF4/6DjJej3qesZtQw616vsn/CaLzUFjZ2YO61Rc5flvN1WK8mmo2Q4Bggb/DfYBHluGB6W7dt/VVw",
-	"NqvknOk8/qSU+fayhFVx08BuFPEGI/j6qds4VB1ZbAets4gRCY/ZPxqc2I7griBzk/LORc7S5SgTaVkA",
-	"1wnRkjLO+NTltyUE2cdIgipznZCC8VKDSjAoZwSftKQ2Mhc9FFHv/qbLWH/4/kDNy+uPRum7qlsVAd0k",
-	"l9nR1i3HJgBseVcZpMxHJXjM6otPnkStP81qhnVr/8j0LJN0YZXFLdbf5fb7OLNakIdFo+0s3CQ8IeWc",
-	"aEFenJzUUeJqI3N3c8X28T1NQcdYewe5uKV5Cf2hBIf/xXyzEU4cfrsJOtdqB4uEnJVcxyJUjHo1hrx7",
-	"M5sBwb7mB0rcXNEVMsizKhK5jzTn50kI4xjFn/h8gxFOmxAtxCgXfJoQLvRoIkqeJWEwvH8dA/3/57/+",
-	"O0ZX8Nnq5BhqOKd65hVhfC8hMJwOa2+R+vvTX4fOOxORLJRyxpv1h2iXkAycNOq/i53iD0BzPVs9QR8H",
-	"HL1LG2YdfTTPJms8bu9ffY9pfcQRaCEJHjLBmFQqNTmYi/ncBrTPs4kW+DblGcapusikQxdxTDXmikuw",
-	"YZ0cEhtny9IZSamCSEoudwkniOEuxA9XZf19NpE4LlzTURCb1ceujYHTm5D2Et96wzP4dGlZcUOO2SDM",
-	"d/vq3mC0IeYTba0J5WURt3UHVo+Ir2sRyX6zdis1NzqemgFowstiDFIRps/ISRWfv5iJ3KBECPiNszTs",
-	"RjeUEUDUTwYLKo1cEBfmzJRxfamcTkF1WPXbx4yj2C0m/nyCRdUH030T/ybG297DLkGggkcdUU00mEuY",
-	"UwkZUYJMqIyeeCaXI1nyDrOMp7pRBaxb/p0wztTsjlrIjmqblZPnOTVX9w/V4Q91bv++LDfEsoi5xgqn",
-	"/Qa5sO9GtRjMqEBJq+TcqjOqTFNMHjCqKGV5h/RVmdb7BJM6VaG+wxoMAkUBYcyPXJ1YUuFjI2g0vPFu",
-	"5LiozmmrgAJrCnLzxeUR/1IVxbThNRvjGn/JjqC2STetTqN7b7GZ2lIq1Wj0PxCSLDBtcgyHxI2ckPGS",
-	"aIMxSR3D52La7SuKhLa6pFkCwSWIIfnFyLpB5JbWEoMWk11/H+2XN9zLyuvr7sfZRFi25RV5K+OGhduX",
-	"Ni7YvbZuoXXuwwa+Y98LsbC91tUZY0vtvqTuI153V8kK8q2iUAz3ahxq3FaUMAQVQny2UFzG3zoGsEtH",
-	"iVlpa0VkU/xye8H70PtXDmF3/f9Hxm92CvHp0N+r2MW+uRRRK0+lWo3EJDEyOFCtEqJYwXLMak9IFaOj",
-	"kjpoFMkWpnDTjKV6s1burF31mqNnJKaM7+Y+gKJTIXLZkpsBzo4RfBFb41uawXcYoVEzzbuAWFM2vAOA",
-	"vY2hKOWb5m94Cg2/VHIywvzFWCYbxyyrMC+ZCE5Kruikyi9VpKAZ1MntzXznqF49oSPL+1bNkNZ+fGpD",
-	"wKkttaUFOaalnh0XE3pGgEuRmxc0KedYKSV0EBnN9rgA8+qxFnpuXeJBelhtocaBagGLC13FWUdlu1J1",
-	"p8L64/1ZRYQ9/DDcdoI3Fb9V1NZc3aAWoO0QqRv/ZqPMHwgwuw4hWxGTNCsYZkMFJZbmlCOtp1Pg6XIE",
-	"GbNla9DtIeOFwVZTsrqCN+uz3IkQ7xIlvfncdoxZ7d4ky0Fpp4bexdm3i/rrv1nngzHYtZUDCz/YOQcw",
-	"K6ErR2cOnBT+uLBMWcm9vuSSRpSveMjdDyMDrllp81vN2EoIjkWyLGvDvAtFMrFLem5v3+MuHssOAntu",
-	"K6mKjC4DouhiZP0GHZpmaBlG8vjrdg6d+0/E3OSG8+6iiuC2QHXXtMsK3166XK1tXTshdDev5lWY8nXm",
-	"C7qg6brUtqLijpmCa3axC2Vcs4fvUb2tsIzQXALNlkQCTWeQ7W9XTUzfbYQKgNvJfEByhjJBM5M06eWi",
-	"XAs1+9BSapJ/B+nRj7FTVtsaADBEzwXdK0KJebMGh/2lnZWw1ySuABY2X/nKYf4EVILS/RWEtre0oRJs",
-	"rUCo1MWP1ychynFo2bc+gEhskkD8ay0gBi87gtlPsPjgdYu2i1tTlm+Edfs1GlbjKspMLIxOkoJXGVSz",
-	"essp6arUslmHxSmTaqnRDWJyVFeo8y4yVaXZrjuWKlhse/v8umHD3fy7ed8l+sSdi6Fz1QeJoHf1uGXJ",
-	"wjT/jvTgu0ZI9RCNNsdB2SKB3ZzgzFUeKYSE5o5tRTP3bzZnwDXWBJM2P6yH+uKcAH4NiY9389aJAIY2",
-	"AeC/t1wwUXEOVErzqrYucD1yidZ14ph5MSbwhXPtg5E1kCdiKC45HmMPidDlJbgPNp3TewkTkD5Ccqu4",
-	"nDpGsyVWkwol1+Be+5uVy9sEMQ5YqnX03+m2JQ/mzS+3vs/gjDGO+tMbO8Kzkw3MJJx40/bUWypdKshK",
-	"AFIfuOkFLerCDbbF6W30idQHEgoZ9YmsrKhddrul6ueMqh1dZVtxp57MptMaMKcSs9R2JNRV4eT1IR74",
-	"Fr7PmZCjVHBNUz2qWOsKL2PShwSRAzRU2SYJdQkrBYARFDZbZ+LjHFW06kVrWn8YbS+jIDUtVmQqiBb7",
-	"mP0BlG+fM+egLqkLTu+mVIfAvZNGuhP8+3sJJP5n0WpBa4G2n3qhOkp+n5NLf3SbwKgDel83YWgGEs5I",
-	"VS/ElQFxFxbu9MXz/pC74YTiwY5uy5vu+1WV/b1K1TZhejjOBUwwm3aHb+pwVS85KVpUIRkIW5jNjE6y",
-	"eNyTV8HWK1x0YBZYTei/631E6q4SV/zgd9fvwvHegpzumAxUgCtNHKmP6ld5SvCtjDDuK/uEFnoslcpJ",
-	"Blg/adinlACOFwYZrpn9iaqKNgfdv1ZDDdaM1lrwE2WLKqpS3rJbIZ+owz5TtHPF8ORCutvcVc9Lixsu",
-	"7IH3NTi7tztZfyFuIVuTgyvFQhF8yZZuqo9mOOiIReoILqqCezue18yiRYztg8bcZEoZh8zelYNAs0VC",
-	"C4G9ZqA4HHZkHrM8k8A7gptEMTYDR1ZRLd+omiutNqq2EFqQsdCzhExEntV4EUJUfGFF5RdTvaKANgc4",
-	"SjjCesUW8WIDBqXwN0B0cHvBKVXRLYNwtOZeQoGkOvzV3cRQwh/ZNvRz1ZzmB0kCzGnihceCTWj5zqnr",
-	"XT49UT+P5FCvOi53LefUNq9sHenlihytWe9u9ZTaAyftk4kuftOx76NUQxNEvuhiDW1RaNeIgw746dQc",
-	"Nq1lJ5/EnVSA9SJ/1MNhEFm5+uzm3YjEsZsnolYVemsEu8r1zY1Z7dLvjGlyUMX04EyHLQ2ip3ek1Qur",
-	"dWsS6Mg2xvlSbBd9DOXBnrydvBOU9qyP++gYNVIAIwnmo1THBImPM8Amgg5G/YKfKOJGQCu1a9/ohyEu",
-	"mnVIvjdYRsZL38TyNPIWVgnxOSXNOTC2JwmMGNjbEa0bgZDQVQMhNDM4o2cAKp1nsKsBIrjP3ewPO4Jx",
-	"l2G4DV9riO5G68U6cMGLrfbUXMWPoHcDnc23G17shuto+zQMTy8508uRohPQy1GrMR6dwLSkEgvueiFw",
-	"3Ts0K3OtRmNBZeblxlEGVM9QlMCYaR+mlgopOMiRuW0jmGCmc8wcEKx/HyJFSEG/bIkiWOluTPyOeHQ/",
-	"WHKPWBE5QRuM/BID97dNYbP2g9GaGGgDLotR/yDplSFbA/y6Zg8XoGBbU1C4shZV1CQHqjR5+izID0e2",
-	"gv2+iCENgpNgpeu3tn4PdeplLHAhXkZPSiG3yB+vE6ojIM240pSnsFORvHY+ayA9dEftdVR56YjsD+Lr",
-	"OlJiL1biWlrI3rDT9KubVRVWjsmEtpzojkWRXRHUUaPA6F6iZLGFfSzcb7XDPbYojhR/708J2+Vf7yso",
-	"tX/fkrD3cP8yPbZFZa+aw77KHE01uzWSwY47zxm/2TWRAwuyxHizdQTEwnBdAexT8jQh39CEXDyPRvN7",
-	"+XndEVfmEGdj2Xrr4QAj+DTPWRprvI8U+9R2fivB1pxnVgn2VaLtj/O8VC4qpup/+kSRBeMZ5nTHshpX",
-	"qnx3FWHqGwDtu/qu9RXjS+biojUUfgE5phrbCa1i3gyKLUgXNq09V4pNedFRx/OzBlTXh1tBbU3lXdFy",
-	"3/y4fVndvW1WwDdpGnjdIXrk88QyxP8u6IyR7F31vyYy76YC3oGb2fruUSEgQjtXJbqKyDTE3GR7QtGz",
-	"Bnt/POw0cnnkXEUrh4hNiT0qs98NAzsPPRYK/M1mt3ccgULE2Qx5vq7X3cNI63yHeGUIKYq+hLSvFbgz",
-	"cVVsm7Taw5DsxFC/Dz+LW0Zj/xtjKJt3sA+NfVOW5xeltDcXu5ve/mDEb3NzlIoY7llM2p2UPTjh6mGV",
-	"v3AVVF96Y8tqToJ5vL0xZoUqNgaKw59r0LKqIWIkf7d/cre+jXVtvd3DG9d21dohcdRGBHWJvSkYTbGv",
-	"MrRj80VWgPYdkPuk3fbshOhOOzy0cLJ6682NJo3L70HCLQztls8WgES7gp2jGH5pSdVstv5rxKyFOfiF",
-	"5ti42+yWCInF7fyzB4enjiYpJc9B1b1zCeNkUuZ5B0BtBYBbgNIaiFl3zfvIPqjIzu7hb3Vxz5WubwXD",
-	"Kgh3sEfdn4eT8ZRlwPVoCXSd9BFYDXdIbJ+X49zWotrxBFoUZk0VzEY+R0eNsVG/kr+h8XQ99JirD0oI",
-	"1jlEffNMP5ifDXmYKygzwZeFzzOiRALNfdRuXzH5XlzNimG1kOWm8/ilfnOdvN6Co/DqVmzKjek7wGF3",
-	"hd9c367dczchdz/BcQUN7452XVNtwsW+en+AZoFy/PTkJNmEdr3bePos+PCYB+uT9nol834TNyFEyySd",
-	"h3bLjh4DbeSI76IRm9DLsdIDQ7oBej+6KzK1L11nDchvKzwggBojmfmWv2F59YmQo9/oIECMQTKoKlFH",
-	"ffp2xq1LoyEYjGrNky771CC8lypqXcvpPt991VULzu6uwtauXXjvJo/1JuH7l6R2Jem7beieJKndqHd/",
-	"wadJinuYPy690abqMiJSV151ijDlOrbgnzFyYOtI/8AiuDFj01nOpjOt1lUh7e/SbVU84Gw+B63IHKSt",
-	"aU4ONHzSCcFzO1vNimn0xjUypStcyoWeMT4lkCsgBdXpDLLDhPzw4e2PR6BSOoeMwCejHuIotoBCQeWN",
-	"rZ9AqMRS4lhOWshM2XaibqBYWdO9Fbpoq7Q53FKeQmJbX0+EJCnNc5CKLGaiyscngC2DmqsgB5WLKnHh",
-	"iYdD8mEGVxynIyVmhIAssFwrU5qlytcAsGVcMfUhaYb8NPMjGE/zMoMsueJKEDUTC3PuTGP7c74UHOwl",
-	"2GKzuQ0xKkgOVPr66vaEIxGYM5FnjTLqHblnrcNPQjCNkdvVQumr5rn5PGeQ+fZuq+lTOVWa/EOUktOc",
-	"KPitxKYPWDDXjItrV7G+cqtk040ymrlk7NXJ3BvY/1k5+dEw+2rifhPldLo6fjg7OSLBxk+JK7GKQUhL",
-	"0MTWoTeEEZMx+83aUa1rwvIcyyFSwmHhTo0pYn6HzNbTt2HbB3ZaUIRytTCkwffP8p0FDs+uuIRxyfIs",
-	"NqR5oMkYFMvsFWH5JhyL8ekZSQ1eMz4dlfNTYqNMmE2AuuLueJLqDKjGKDg8LsXMpWO3gbP6w1PzjpkG",
-	"36E8qx+dXXGlDf5mNtTAtfOmWputIs7M57ntJOKBy5bkto0LDJpoySA7I0qL+Ryy0yvuiZ2dRTU+PqDq",
-	"BqmG0bvxgA4tRnnm4K4B2YM/QCziWB1JVT/DVQu368e/cAWbaxn6QmUhUrXA3gJnN7J25fFNaAp6y74m",
-	"UYfMVkJfzSH3oEr8VkbLbhi8x0eEuoaaSgsR1xerItArUfLSArxDnJQWgNhz6sqZmm14Ii9k4np1rmCk",
-	"VAZ9EMYQO6+4zZ/ggog8Q3RCcl9h52FCqGux6XGU5IbBGOzggsiar9W0mghJ7H0mVxyrBCDLYzkGQyIH",
-	"Rpyx4xDXoFw14RlXjR3lXNOReCl7cTNqiCies9xBs7P3WFez95qeA9F61jiU+8yYqpiryBkSdj5TIy1L",
-	"rPTK0vEgGUwNTtJiXObU0v6cVgHhaqRA3rLURp5QGwQe/jYTpbKYPJdi7DnmXDLnqYCsTP2v6VyNUlFK",
-	"XL6aQ8qoOf1RRv2IZjVGykDv3SgDowIUNmVIwrTMqS0A0B1PfmlTz/dTgXgtXhpBR3XkQiNIpejTwNe8",
-	"qEeMnFkIpYkGpJMOGQ6oIi4t9JQoDUUBWUJyYZFMwTaBjW1bCS4zWaMtXlb9Ri6wW1Y0ArVO/N9bm0Db",
-	"mWsrC2z10ThC4X5WIAnLzgimnflUG7U059nHiI6u5q42lmtFRBdWUX8f1C0I99nz9HeytdYX1AoH6pV5",
-	"Vq/ig2TTKUQaVwHv6BlwA8t4GLpBBU0/CS6KJXFvYX8kI/CoJRd8WaDatVxVhRqqsYzEG3631EDEZKKg",
-	"6t9sBX9XMtOFE0WiujtbQNnvqbJLovM5UOmHa174E9Uav8tQaV/yJ+Q3k+BhxqEBlf06eDuS1nzDxSKH",
-	"bNrfy+gjTvu+v4sbtW+adI/YVbGbOzSa/SzyWBTmmqN/6X1nHY3l1vILO8T3bFpKaHSW6/GVa4/X0XSu",
-	"u9mcX7cUSn2g48jSIc8jjOrvUix+/Xsq8l8HW8ur7X2u8MZ2voHIRyjH7HEOM+aWbQibJx0dsqMGGWja",
-	"c/C35tV4ZYittivFYu9HZsbc85FJsegQSrzcu8WKVyq2aDpwU7jLaeyhAQOJg/PGyTUgL2wMtbnOhVva",
-	"K9flNWK7BJph7eN+e/zBv76SEbLtXVgKdXel047WtB26Mk8rzd23h/+V1vXbLKpRbkFEPWx1c4R9HZ8M",
-	"guv2MqAVCOeUya0PAOMY31Mmt0t+0BJ4tv1k5quOY9ay5GmrX1RnN36Lrz42oUKQ4GhXYL/Z5aLdjN/t",
-	"p3mUtSpcL24NBjviEvFc2wYGVJHKQTQk1/jjNWGK0LECrq0DgGnziyrnc1tSaLXO0pqYm4ypeU47bDL4",
-	"XUKurc/gxTU5oEQVNM/tk0MjL1//Pf31mhzMWJYBJ1qQuRQaUk0Eh3hZxWqhDROAZK5wroJU8Iw2yqJ2",
-	"tT92i19zwj8ElLAtrLpIvm05V+iN3vbbFcqz3dd1/Z3t+PVd+T2iSLbDWfms6a2FU9cme2SzQe/Gq9vb",
-	"r5e1itX1VpNBEOvZjEBor66+mTWQ+NbxqRYUqpGY9FJ8MqZcplSUvG40rdqWwKF91TkQf8MuiVN2Czye",
-	"ICdBzUTeoUQjPQD01BiKpbCSO45bLxjp04xKoONop9p27TA8k8aOw2WsOeOfvK/3rsa15nCvuZbLPcke",
-	"OzCtrVhKc81rVfTd6u5t5/7tluQ2OTYbK20sa83u28LZ/qh+VbFv6y8dDKtRAdT80XHud2ErNxArex+c",
-	"BWHWuqU6y9QWkDHKMZRopMVoldTUboPWq6Fs2hJjAinFe+4MrfEHga1ZtRAkZ1rn6FhBMnG46gZfU5lp",
-	"d664O1dzpQs3XOmaGmB7ZXDm+utyzhWg3ic3e9cWZJpo1pGvuBMV7qFwbU2H44QWswzXOSPserqqOk6l",
-	"KOfbb88O91fz8T3uzS1u877sQvbDQN2QbzQUUT35nmy5O5lj+947bma1nowhhmvreboq8XHGvz+2mgww",
-	"UqOHSLmJAdtxkubWwn2sOavVhe2jbsyKByJWOcWXaekfmbdFEZTty5mU837dzdbnvPasH7Kbs3ObYgL3",
-	"UuPDvb0pahVf6jYw+Re6okvX5NVucp+GRQFWFtucOVJ2I1oEY5eaGxa216BdbZrbvgp/25o+3vaD3dxQ",
-	"OZvo9ZKj9paopplrY6ikL9O/0T1VnZraE9tbayH9DP4a9C3Uxt6Nxeita2PFatLI53DDrTtWb7pd9frt",
-	"IvN6PHpgW1Iy6Mrrah0bvlYt0tcxi8jXm45Mfe4D2w3m1xjqdwD5vepHLTvKna7oF+82b96Q08B3zfex",
-	"Gpx9OTb5h3cf3r/mUuRxf5/Qc1rq2aiUrKPidCpBb16Gey9pDBhdj6Fw8br2t7F+sliEWPAUSAZzCWjF",
-	"Qu0/kxhYS8ZLG4oJsg7LmbA8NAUEwnJnplYqhVILmm9RAe6l/ySetDFhnHVmc9WbuVP/w6lXuVarWNvo",
-	"nC0F2i6gM4oPmzIejVB3FeGgGEOWQVZfg5VgFbauwtSKU2zXb/4iFF8V0oXPZ4TpZsC1tUgULJ6NJ2Ge",
-	"07QjZg5DtAycES1IqYAwrjTQDCsshnDkGv9vzGPKy2n8+NxO1zeRqc7DvWWjdG2Sgtu89is+wzCy1x/o",
-	"dLO12wXl4eo8KISZfxUABtDQAPTEo11kJ9WNdyJxUMuuf0JkKviEyaIC++ZpvZeA0pvgCCi+NIWq4vgw",
-	"2rndRbg3ttSTx6Cm3+QW1ksFEnOL6vIZmhxEQjQPt11XR23+3iezuUF+Bf7rEIcpwgXJBZ8CRguWCkGT",
-	"KE2XCvNayLjUJKWcC03GYChwviQUYSIUsQPa202susmO9+5GLR+deFnH+nuCUlBe2iiZ0pYYsAfXJzGj",
-	"iWYevTy6BceZhL5ou4IeyGOrOW2bz5rF22UVNlsdDfZ2vVueaEeShD2+qjDtYULMOeI01UH2OsfOA9mx",
-	"FEPHORC8HpKD1iAxK0gvBMnYlGmVEFWmM2wU/fTbeIWokHUHgcfP42UI+zHhVtaJjcrlGZnPpGs6RbU/",
-	"zZofbFX7t0KjjdXOPeY0F/WWZlDnjeFoVpG2QSODnpiyhhN1Xv8rj0ZbB4ivkQNeBqjgw6mpS2CIiAeD",
-	"XkHluNx9JMVbSTgWnRSRKvoWTGh/2nngdWz8Ftx7FwrekbRro4T4hGWAGU4n5jKenpKZWBClpeBTl+GH",
-	"0QdzwbhWPmUQL29Izn34fcgGOUCGL9pa8SfD//2CHAgODs8QHHB4YgP3Kf6XSJhj8Rj0dRpa4VH38IxQ",
-	"orSQTW6LWEI5YcVcSE1wk4o8Hcb8j93io81K2EZjbic0bEqUWc+87N0EC+kBLnsD/QACdy8KgSPtVBNi",
-	"g4K2C1G/sMRIBbnhObMpaXfWwKKkiBUQD1Hb8jrcOB3RKv0vozFOV+86a9rfKKfeR+1HuLXkpu8asLxC",
-	"xCghJIGMaQJcSwbK6gS2FoPX6A4s/ruqDAmxJRqwVmhCViqbYvWAypmS1BUbVGKpnaFDIs+cRd82vYCF",
-	"/ye2Pp2J3CqS5r/uBWLjyIfELLlgOSiNxQb8ulELT4iBCeybmrj2X44Oru7K7SYrYWROOiGZ4PbPwz02",
-	"F7hpNf0JIm0tEA3quzS/KQVKuYzKnPEbzNBEg0K159r/2GSLQRyLf7UvdKyv2lhfT9yeUl1m35qPG9YT",
-	"K7rmOmcFczXW1azJuVW9zQ/iBvh+KlXDpzmToO5kB+sJV9avqu5odOtuGihhwj7FZR2bEhv0rXHyqDYH",
-	"mWDHW8hz+09F6Nxm1MVcleLmTutf02jNrb/f5e+ksPW46x27S3Y2lsTF7kVoQZDfnTv+rGIJqDuVMGbK",
-	"XHBHPIiLbe/mnFXbyJUnM6piraGCwbdBtFxMGb8TprU6Ffe6prfVN1GH0oSOgK85vaJUemTZ3ai7F9Ul",
-	"OBdzZc+WoKrOYParM1JyzfLaXugLxTBNDt6/u/xAjumcHd8+PS7g2H90WBUpwgZPaGSrX0tinyCvV2zK",
-	"j0SpXX0JRZ6ffDOMWuEeoJWIBbAWJAZg27yGFth1XEG71fNuZT8NDu5WInp3pOqGondzO/tZra/uq7dZ",
-	"9Aq6TmQfVSORun3ZNSPNEndTFe+H3sZUul8ahewC+beuIoqBzpmvXZlGZdmPQt7EeV7/tBG6oEwzPh1t",
-	"nUK4ufuF0R+U2CJLdPOQlW6nxQi98sveg7/2qkRHRqaLb9vTQt2Io/FyFEr5OzUY9xHFaxI/MdLeakh7",
-	"20RH2k0d6lndbwyM4muL3mD3aa0iuI1WKCXTy8u0arAxBipBVupKK1iMk/P3b6zQbU16bb7s5HEhyXVK",
-	"FfiywPiBZTzXQzSk2bAGN12NTjOt5zaOAsuPvhTihkFcnhgvm7MbfewYZagh+ZkrOgEvFShiWCShuRJE",
-	"gSvB6GZ4osjfjl5eXnx/hHseYtD+4HSQ2pm9OD2odzNyX9aLpnP272CuGZNLJiKWZlqUuWZHdAo8NdLK",
-	"XCimhVwatcYMfeROqhULdkoyUYDSLCUzUbCUZb5FnEoIVme64mF7XjI3rJClUDecNsIOSCZKhRO1PifY",
-	"urf+sTGY7fV7xcOxXE9f9YTMJTiTjNnEpNSlBDucIrbwqRpe8Sv+UnD3njq94kfk3y7f/UQYx9FEqY3Y",
-	"d8PFglvTCZZuobU8J7IlNs32FXTOzE8MbCftnBXM9WJQ7J8wNMNjg1D7+OL7l+Tb5y/+D7nGInG2AtXx",
-	"3HYq/V//UIJfn5FbmjNX2tL2IyUplXJpJNVr+8M1WiXR4XTFCVYEVQRoOiNiMgGe2QpOgGUlj4hhI4po",
-	"egPkGtd3bTt5cyLm9LcSyLXl7tcJkaBLyck10pjrhFwjL7bvXweCwHVih5Bg5hcyAwlorjInhIoyznwB",
-	"FEte4qBm+a8/0On1WRVWYsbIIAfzNyIE4gLTZEzTG3OG128mR2+pTmfX5OD502cJ8f3szbSusa0bNWlk",
-	"RGuawxl5/uwv4a9YQZhPD4c47k+Cgx+8apPvxjTDm1ErYfybk+dD8hoF+7++/mAR1z/74fX5K9zuOa8g",
-	"x+ZdzqmkBVgHphfqT8x1ueKh1GF+FQ0gOCgcyoq4VSnIZydP7Ropuf5RWLC59gNh80aHqdJe+Wunglgi",
-	"jfBjIPT6b0cXFoyP3mTXiAvnaQpKnaL6YU4cZ+mgYpgDbkkNsdTozN+YItepkpMR0tVrQtUVvw6p2DUR",
-	"5nAaNPDQpaVZWKzJOFXk+hxNWeyfuNNT8h0SZfI///XfZtUfmZ4ZTQmYnoF0NWOtLEUKqkEympOUcjIG",
-	"LBs7JOfucOwdY2VZLCprRHMFvnCguuLPT56f2fgMHXs3Exi/4UdjGD8RjoBaG1bqy1kKTuRyBNtIqZKB",
-	"pjIslxDQcXMGgWJ0Ong6PBmeoMQxB07nbHA6+GZ4MvwGi8zrGbLH6prSKkB4CrGwajKnUwidqMKwRb5S",
-	"6ra1bXOAiStPaIP1mh8kRCy4AcOQuVfVtDALLiHWXJkQTeUUNHYYVZXR2r0/yek0adKQAe7cNod8kw1O",
-	"B4aUnac+KLlCLzU4/fu/LJf05Qndmcci+q2MFBXn44OsJhFtPURXpP/WA9kTHBlRp/H5RmUgWi187Rxa",
-	"3NsMlbsidgRBSnQbiJ0DyomUBmq8nIq1Cn3/5UMvM7WmNSC26dBbCv6CuwhV3gJwg0dM1Vm1sfmqh1tf",
-	"czOtZO3nMTWgxozjc/VuMujx3o9GMujz4ktrCvj910ALMEt7dnJiQw+4dhGFoYzzD1cFsN7K2taCadXH",
-	"EWXYLlLmyNjQgN9zO39s2Gqdx74pPL7/dPP7P3PqOBFk5qMXfSZ5w7F3WF51hn9x8s3mry5tqdGfOb2l",
-	"zJpYfg/r7CPx8zvGSJGpQt3N/fKrebvFDY7/xbLfLS8w6LbKFX7CYAsvZQ3JuVUHIDO6QOXiiFF4L7tY",
-	"SH2iyJxyyJEXD8l5maEYfGDXMbTTZ4erFP0VPjn3PsEWSd8Aim8muOwYLD6PdXTBRfQHlu9o5sSlneHl",
-	"eZ+b/17IMdbQsV883xKMv938/kvBJzmzBqrnT59tN8Gzv2z1/udEEXvFToBzGvEKmiRxAelDJRZZIdiH",
-	"cQ/JG00Yn4E0v5j/rxTdrJtXnNoq0auSo7RF0r2Q+HwVE/4KukKDeyasMaJab3/oimS5uCYMZe8Y1r12",
-	"jO/goA+HWM+/Gqh8x2E9PG5J9V4hwZsj6VsNmXQ+KlSKqvgPI6hwfeaC6+6N3ld6tJt0DBMhwdoKJhrk",
-	"KtRbc/5e6D8C1HciW+4ZW5zH4fem0VTLEn7/LJhq15PdP5reVVj6IzC/p9/0msDc9wchfjSak/3uRZ/z",
-	"csX9IXsLGaO+vdbzZ39cDm3JU82hyYHhqGLBQT5RNR2SzhHPIT/cRtY9roLKuuwgPzJ+Yy2P5TwXNIOM",
-	"ZK6YqqroF5O+fyA29RiiJRMbwoyXZDET2OOz6kqkG6xz1WLxug50uzdy4edAn+Fa9m6O2b38wKLw18Ox",
-	"zWn5QyJUa4pdErD5xyon15KmN0Yd352VC6VjfU1qOFtIpiEENPIzQq8iM2qTIZg0WIReB+uFIAfPn35z",
-	"GOhi1a1jzGhEFzvPsgao7p+h1lDKb/DI0Qk1p1IfT4QsjjJqs8Xr0VrRZ5WDsavSB+adhtaqMeM2oWvX",
-	"oiAuk7WrcWcfqeDp3g8wahZxcNoSDLy/YJNwUL13r3J8g3l/s+X7z/fPuxvvPyDP/pzUzQIKoSRn/IYc",
-	"/Nvlu5+wnq9liIRWDJEcRPAz8cK9QYwqOr6BmYdx6tjFs6u47W7vxZ3479t6/HvkwNUs61hwvdVH3ruG",
-	"91aSSn1eibn6rMRueEAOSo5KECbhH+5VrY7y4oqJVgsauqjFCB+1ztu3QeLCffDSanwXDvnAnKjeXgTU",
-	"7ZJ2V1GT++Ra26q1D8my+uizX5t6+llZXWb4WZ03FYrw5MBzEpSuVcBHztBmi65+WxaoZfPdTicNa/vu",
-	"kSbt23dzRqq6c8hbaYaxy2DVYgxNdxHwZmzrwl519fjNRinje/fwi7b3+UV+ORa/wDVBMfuAiwVh6os0",
-	"1H9p1PLR+vfFkWNPIpC6NEhyQgpxa4PjlKMwhgqzCaHqxlYoWa9WZAXjx7bh67Hr9ItUN0pALzWVWtU9",
-	"g31TvTFNb6a2NboNlLReO6qxjBn2Fo82c2bc7OWKT0SegQw7MefsFtsxJ64X+A3AXNW9mUnQ+jlrtmb2",
-	"LY7PrrjwrbfruWdUkZSWhmKXcx/7uKBYVo1xs1KmzG8zsTDn7PdZ9+8WE7NgWXJulyENOzwII6Ul4JvX",
-	"RMIEO6n75rnuZdtd3XWpJnbrh7iPmVhccZw1NYwFiy3gpFgo5diobst/+sBcQ9hcp+UheW3UUwlISHGP",
-	"zkZsvz+1AaA+INdtKvB4VVuzPM4Og5NKSIHdYgbXkHw0vKQGRsavuFtUzdXMqvBuhm6akZsWXMv2Jn+7",
-	"sC8FnddXNc5ne2MYqw3eY1YhF1t65k7DQoAsuVoF93vVSe/EGL4Csfge6Wq1tQYxvaiwGePQDDY+UY1u",
-	"16st5JMYVSIHSDdVKNVWcN0WbA1idJppvscwUYyXs4GfodiZEOCa6WXiZRkhiWZYBwant/H3lQiK6Hzw",
-	"/OQbgm2VF0zBoQViLSnLDU2AfBIUMKtL8UlRTq0f+vz9m44o0tKWF+gRQ4pbGZUK5OeLH7Un1ysecM3n",
-	"u81dOTy2/nJ9lGpHsmpnVKrYaajeYY/ROFUb67hu6/caBmmAdHMUJGa93GMQ5F0o91dkK0Aty5y4JTDN",
-	"WHRyUFMmFApXKKaljKvE8jidQXpj6191Es53HGwaknUrWdu8K8uazijjTxQxOhw5UIbtGknQlqexkhZV",
-	"s0Mjn1IkqAmxNRxRb7/ilJPX2bMXL55+S25gSTKQ7Baymjc4Qe4GlkPy7wBzkoo5Q0EPJDS4xxPnqXdE",
-	"94o7c4CeQWEzgmzWH6FTyritgldEU0rMubh3hbziocBpr8A9PDoKTo98/+bH19cxueuvYAn6y+Cot8LL",
-	"T0c8W8XNjU7EuKpeLxl9JF+uVPX1OAVeiQVH51RL2LFwHsKIT3BBKELUiYk3nchaJx5H8fQjzW+sumNw",
-	"zo1vAN+rMbqqFINUmSxmQrmXMwGo8tqu8muknlWJ5RdclZdZ7pff4FwstKqvQrgEVeaGJt6g+oslvuuG",
-	"DXgoTJGxFDfAD79U+P+8YVCQ3rhKIeiFjYBtDVYBVNkzdXWv29DcZSm+9CnGIaIcUEUyh1aeHfz1dZtI",
-	"B19guh7yhpp5XPFcTA9dJp7RlpGJGd5lJogQWHQ0U0X+dTUIhr4anJK/D4fDX393yj9mg47hijsMHy9b",
-	"mG842YEPEzOcQ5T2x6xEiwolUthkK6c02DPFcWciz654hcRgrQ2pkJlKXMWOkIYX1NwRkDEsRXWOliUD",
-	"j5oBAnQ9t5ywzZjuwXZd4e6ywqHfkx5MLsLSHtDmfR8UB/PCmKJTCc55gZ4LfwOHX6ak/OjK60MyW0TS",
-	"4iveLSZUO7kzIhfcwFwTUerK+uGF2k1Sgc9+7rYj22xrqjUUczTBYtshQ7Vs+HtYUwofm2VBNiTfU5aX",
-	"EhTJIKdLMimlJaN2JHXFDy5Ay+XR+USDPCRz8yx17cG1rVyFVSaT5iOeJWRCJSnM5DlwBlznS/eS/QLN",
-	"yc5c6r47ovqI8iP3gmu7lIv0RpljG5JLNkUjMePEmnOt/cgnhAPPlKtI4H4aEqybgz3LNSmE0uTZi+ft",
-	"6kh1ESz3ztPk5NlzMl5qw0KeP3sWmn+u+IuTbyxGByfjCIEQpKB8aStpoWQlDdE2a3YnXpnwIzT7R7zj",
-	"+6HNOHZNlR+Uwr6NGg8uLYIY4dgiTzGhmJUMWC0Z+7CTCVq+kP8pzfKcjIGIBTp2vxQC2swe+Drcdd9+",
-	"KSS3YVZ2hXcGp3//NaS6l2FdCIvPIdaeEQVO62lWhgioKsus+TFOWIXtndBBWS1R8dl0aN62syDZz4FK",
-	"9xwnHZJGPaAZxR4Y/hMtDJE6tYU3fCLet+TAVuQk1H2FO331+sfXH16v1hHCgI4wqNrTOruTSMjDj3aL",
-	"fRJUHVJiCZp6U8gxzE7hy/LPtBJ3tnbF/7FcNBvFF0QkCwk9EKOY0G6s+N6oUDVYzwxXW4DyFTdq0j0k",
-	"H7FQfioy8Bw9MM1VEkPOboAs8FWP2Mh7v11htbaY/srMvsN3gFe+6ArKRtjSZCGkkSUw7ySuMb39/vye",
-	"OPBLkcEXxYA/BBQTJUZbEOMrx/CvL3bm269G//mr63rSks4OjBpQ6pkhJSnVaKKxTVNoE/8ON1IeH8Nf",
-	"VY2ImkDfaEUK0BTjPayNqs6UO3Omqhy8f9ZK/8cOle6QSfdXeNBEui6kfcyd65HtPmeQOtdkdWP7Spfr",
-	"Atjj4PrjFbDyBV0qVJsxAaYArhPCEQIlcKxhl3hzkaI8G4tPhqk5InV06UTko/ciZ+lyP6DsBt8OokWq",
-	"QR8pLYEWe/FY3bub6msG6Mr3RPlqzjCa0RsgdfgQsG5p7p4Dyt+tjb2JZZLaZURDvS/w0QPlk9rJHlqy",
-	"W8cqLtzJ/FGcv4+ZKXumKr/46AdXSLbONz9oeoPPUJAzrwTd0TB0enOaZZNoGNaWSbpvsmEYCNNQGFEP",
-	"rewurtQb2Osyp2FwTZ2D0iqmpF0PqivufHLYptWuHRaE6cQ3bsjIYrY8q3yRHEPF0QDPODY/ZUonVu1V",
-	"2NWVC5LmlBVXHM1HVeRg4AY9eH7y/NCw9kmpfEEbQwcxSn0puO2aihZ9kEpwXFzFFZi+4gc2QFrPYBmY",
-	"TmmW1TesRSAeHNqzcDN9W3u1qtdnVJExAL/ivll5UlUfNgDk75UTmmMAc1IP0jxea0sSyrWHqmvjWnco",
-	"djSupsVey3he5s9mBUvii4LbQB1HP8mB2SZOa8D3ildjofP60IbOS6DKLsWT6oSUc3MoL05OQvfAwfNn",
-	"zw5jtvqPbsMPxF38dDTvx2Eipj0/BH/kB4/8IMoPPITU+FdRlfGSFExhAW+sluMeSGQPifcyWsrnJbJK",
-	"kbHYtplV2D6YqtvqeO78cy/PL19fvP7lzeuPozdv37+7+DB6+e6nlz9fXLz+6eV/kn+IsSKy5N7VhrRt",
-	"9ZP/+Pn1z6+tg9IQkjOMUnT1B+o4i8LuKCDFL06+wREDk2TiYjcMMXJ2yOEV/1CZIZQvqG7GwJaOSIzO",
-	"yHUmlyNZ8v9rsPgas0/QmSBrjvUPMX7ia8cTZbTHBXo4F6LMMzKj8znwIXnnZWSbfWIbihqyay6L5jlB",
-	"1mNXRi7gyL7holSs8aRutI95KNiFkhzcwNJe/5xKzW3rHGdymYC0bVfNP1eKMrvg0CjxtLnZb3ANqwHw",
-	"zTv/xZ1cGItkZRJbkMbtqqP8rTvf9TV+16ZyblkexqbkN9pMRJp8mus23Ma+TXKszDgFnjLfxBkD9Iy0",
-	"0GhYkdyp2ozviBgraDzPKa9ac6Ok8vLyFzzzv/14+TcMmULOFWsGXkOG6zK4+ko5zpmaQTbq6JTqig1X",
-	"QBVvc9pRLcevKfLgttEKp0eVnd2q6+wvocoixb+J8eZEqn+IcWcS1UOV3/nSopP+jLV0LMgERQUsLhv8",
-	"FbJG33GZ31R9RprwckbmIs8roGLaNcwIazx75hzj2Out9e/t2EzZApzNOHw3QtDmzqzAqBsTxpFkNI2c",
-	"VSM8o/QoTc3N+c8SlxLRjGc+swYkRaagO8veVrzo3iw1axH7g93Ao/2zK2m7apJuxSGfMVup1pj4UTet",
-	"sXJCFHrvagRlXGnKUziCTzhHF9RjRJ5zSZNC3Losc4RF4gextpTTutVQqxNGrInzFUcx1MA/9r6XhcWA",
-	"wic1qroRtErq5OIZU1rIZV0nq64xbTifSq54WOqo7oesEowPt4cMGTM/YMBy9b0VHA8UwBXPRKo8Vh9R",
-	"nrlzUsMiO6wSDpxRqc5wNmLV0L4Z1vDFVtdm3ituL3pIHLWrfHyrqT3VDblVxCTQ1zjVG/fmJhn0nYtT",
-	"VBCKweqJTTg/sH3/XYylG+bwjNCxAq5Pg0burJ4PPs1zkVUtDGOya0uuCkXY/q3glV5iixcjHt69YcKO",
-	"vp2a9Rw/C90WDZ/FY/LgHpIHPYQ9cY3NbLU8IYkSRQt4DYoHN1Onvx2ZH4+fxXKW4kJAC9+69fePdZEj",
-	"g7tPlM95aKmoCVancOUnmCQsU2eNxVsOH+pYV9wZHonVniWKCRkeCLYPMkKDjcdF1coqtRhN6BqJeT04",
-	"HOeK+5ITNRKjo9JZEW35ByPZeL+UPYNhVaLBpX447uW3K7ihlIbm2QeQuVytOTqCq85OtgVXErbZcgen",
-	"RClTGLYtCJkwDAIC3mO0ZpHnCsW9hCjRsCpgRoPjoQujd1qzwhjc3Nka9d1dez81/pUg9aoSays368Jl",
-	"faG6fG/V+lGRfFQk/0CK5FqugELXAXXEECOuDrfQKLfgKhqk65GJLb26M9ct46tfJ/i6Cz4LLJKuH1+a",
-	"U6XQh2VYwIHvDjrSQuTkf/7rvw+bGqf1ucVLeLwJZv2Aa7xPDbI1WVeR1/M8jxzHg+qWnxWKV7YegFpt",
-	"YGwAG+o3GztVhdXQMWM25t3U1iqhrE/4wDbrCWscojhWWSfCmBYz5lCCURbj4SzmCdYt7+Pvs69nj6n/",
-	"dwcpe5S+WvUY9AJgpWtlV8xVRyvMCoB26dIUB4L9kZpm725XKj+q2iHMPpqtuuNQ14EMOZCb4jfXkpd7",
-	"ivMruluXnFeA+TTIfbYQbHOdqsxXxofkvEowsCEotqbgSpJIvWWmE6IFyYFK7goNfjJbhnkUD97eaxx2",
-	"d9qE3fFDkdbPGhMwE+EdM2uGZJIUUIxDbRy1R+0lsQlNAW9VTCaAJRKKjbH/BRwXE3qshZ53mxAunBhJ",
-	"sQSlglSCdVeu5CDQ+fysqkfJrMovuI0rtdFbrp4FJis4U6oty9iIgXIZSk9sNVCoa6jQPBcL8/4KZGJV",
-	"zw/vPry/T+g047/mUuSFGaozvwcPCPMONciqXoXQc3Na5OeLN+ahmokFoeZU/+PCZmo8ZgF9vWl+BvqI",
-	"Ao3xHeU8ihrbYOOxQ441gTkWiTByoVljqBZlnj07ayCWxMAYbiDTATFGRNipAqm4VCCHxYSO8L083u7A",
-	"flWh3B8qe+/CpVCZJUTrq17W5M0bJoOkK2v0NBjOrRdW3Hfq0GOS3xdVtMTihgt/DslA4P/zfPCsstMI",
-	"bktatoCpD93wCbxryl4bbEcFmTpx8YjxSlas3H9pKSVaxd2AVTJx63cL4nomhdY5ZDaZuKrBcfD82beH",
-	"dbS3kRsEB1uHyYzQLI4iyxx83O8qncFig+/9/u6H1Pjh7WQ7x/vaz52JtypeYP3P7qSxepT1flhjHZN1",
-	"7QJ7qLYyQUYOOm/LCFSnGKBuwz2D8gdfbN21x8zgfVR/flmV3qzha17jxkY6YcGsO4KCpjMLR08U4bSw",
-	"IaCZ84ihquw0SQnal7U30j6yOpTzBcanVqK8ra7BFClo1mHR/WDXdJ9yu5lhXYOu6iwDVDyw+7Uoanes",
-	"Dv8M+mfHgcTBqzOr0MBCN7vB+pgVAxCyZZxY0Kpelnd05FTpK/70BSkYL23siytSg7UtGuXCQ4LoE35c",
-	"3K+/3Ocn36yJk0aAuSdeg2N/nu5dP8HC7qx3864/ThvJR5l1g8xq8aOBOhODmAgj6swXoZDgMk6MzIoK",
-	"UAr9Oc9Gh8+HimfYzIyFkDcYVOHbsJy7eD6joz5R7t3QeF+rsfhs6MSpeLKyuAlwfbN7B0f6khW5r8nB",
-	"g/W3jFrgquBuw3PuZmyvYi43gmO729q67syb2scZpvNt6Hysu0ra6WMw+gqfhF0l79I8bROE29n+xOnr",
-	"f9wmXJVDtW6LiJ5yn3hNgGvJXDOqIGebKE2XXb1WO2ND6kkqi8frD3R6RtZ63zBzrrt6SrO36n039N3Y",
-	"zPeLbMT3tftui+CO99fdF0ng5yLuNsszRtx/xif7Iu732GzYLvTBa+itQ0W7pOz+kfAP1Tj4sRPmZ65m",
-	"jua7gAlj6ROdY+k+l9ODZV+NzpMJDiNMxJYg5sAVYXpjD+KWcHvsa0zecxvie6KdfvVxD6R99hXQT79U",
-	"Q3Z+/yKElwSh65F6PlLPr4d6vqXypqHAZKjFaJHRpQ3x5TXN3EgoudBVCaNuj8hHH2Ol7OqIFq6VrjVX",
-	"nBIJBeMGNXxJFlrlgmI91tSXYMpKSDAKOSvR7qESAiqleZV3yjM0dwV9oRRwjSH+rkGOTQrVgtgYZ0xa",
-	"OrBemFZcqw3+4wAZmYMsWFUM3Shah7avg7XJz0HMDf+JtqD6kSn9U+OgNiQdVf0lSo4qndlnR3KRfWN9",
-	"blGyUjrD1aPBsAps/HDw1Gzr2clJQnwtjRcnhx1z5tj4MZyyoJ9YURaDUzPCoGDc/utplUvEuIYpyHtu",
-	"+hge8jpPletO2ABe33fZngfm4eHRfpHpnV+MZ6txhM22jwHpaFKJbgJyPK/yHNT6BHVyw7gv1NQwe6Yz",
-	"YQiMCxf0sHzAisIQeA35sj/e/hUaaPs+WNwDAXE4ZQSW66MIctohZ+bnR7htwe0PYhHS9yloZcsB4PmJ",
-	"SQOWqyTbNVCcDOZlBD4DUEtIRlm+JAeUZGwKSh8mZAFw0/gJee5kMiSvaz4WFFj0HqLJxAX3kH9nPLOR",
-	"ilN2Cxxzjp2Hvbp8rwZEYnzXA/X+5fe18PxwdpA9oRVmnyu6VYLS154j+pXWFXg5E9hAVCwCPE9FAaoP",
-	"dnfyKJS3OiMEDXe0aMky2/bRdqqsJTlXOjRTRpyFYq6xkq0turEGb43c3hAiL6zcd98oa+f5jMiqzM4h",
-	"iyHqD15cWwDWR5A3j2j5dSigulOIJE6f6YGXYg6cztlwSYt8bZI1FGPIMsiI+TD8ykb+B528mSJT4Abv",
-	"XKfWBNvpYRCH+WNI3mgsjqwcXldImiCbqNW6Km5XaaqxFAfTmMltwyyi0ua7OfDz928u55BuJ2H6E1jb",
-	"mnT1XNx8VWmbP02u9QdsiDuHtG6eWkNcdS1tcGvXxuzIkJ3TaRWO0fhmJY3SaJm+UFZGtEjIhOUapM3w",
-	"V5BqIRMDU8C1YRJzKrWtLY1hpYZt5Iy29K7+VQDeNTa0YpOIqf52TTFzQ11T5F9dVaGA63ZBqMjHrSJ8",
-	"bssYAe82bU6A2613WCh+2zTJBpv2j2jh6PHiy1IqA5j3adUIr+k9nUbN0jXUNSDu/pjhl4TNBpab+w6x",
-	"ufF7d6xt0FIeyx34RFEsP99EY+zuYTiCDaKTIgd1OCTnJCvtHUOrm5t3yYTDDF2hophPBp+8axbQvQ85",
-	"L5zi8wTTNjbZO6C2v4sl+ZJq/6yGlTwmmX3uAp0Z9iYKEdNX+lklBYdryEqXnHBc0YRukeE9ZVKt0G4r",
-	"mxoRIWc3gEkhkBBVyorTnyJHdC9O0KUiUMPEDv8qFRLI08OkLS7Y95mqmGglrCA5OzgZfvvC5Z3Z8f2H",
-	"fio1s2lraHFiSjOeanaLXSozhTWWgE1nWBBTyIwoVrCcSmYU3QmhmuRAlSYnw7+cuU9Umc4IVeRq8NMP",
-	"l1eDhFwNPshSafvnS1HylOVXA1zS1QB7iMHVwE5DcqZ1Dlgh7mrwmipdGGWwesl+8xFWfpdgqz6U06mt",
-	"eNeo8rlZYnpVX+wDMf9gxq60ebuZ7Vj/XgLktqVkn1deQHyquXWLva9W+uqN7ZtCoVvNcb4ltuMN5a7s",
-	"IRomnXOyVXWWt4JF4lLFpiDollTxtcdB74OlPoZD79zeD294hYH6lsYVMK8VxzutNo0xK0O850SGrhsZ",
-	"L6ruYjUBljlNsTFQAXKKCXFBWWsvrX9z8peghnMpb9mtkE+U19EJ48SLiXH7TVtkfwCm0MUKGlThLhFK",
-	"35z8pc/9UNU4WpQnOBh2Hx7ZF5sV97WHfLfbrXRrv3uM/baRmJZBuSK/kBt5Drg+I9cOVa9dJrPCprES",
-	"sENPWJk4Z6ovs6uw083ko4V4Zps0dIWH75Ht3a8a/nmCxDcRlC82TvwPyP8fAx7vJ1w8ruXvLOUfI7fb",
-	"c0D4W3ELKig4bvVtr+VDoLIcXOP814e2IyZTjd0lDQkmMYKLYcZaUq5sLOWpFaaqLh0VZWWy7sJh6Wrq",
-	"1KIF1r4aCz2z/tbaczFG40TLvZHYPp5j86OTBfxsgZClpeBTZ0Q9tD40Z22x/0hnLG/bX82qAlHwrHk0",
-	"vuiGnbi2clihsD5BhkEdRkNJqhFZ1pAFnRzjz7HRLnVIvjMngVGmZlFYlmdc1/45eP70WaMF9FuQU1vZ",
-	"vgmIKC7VHf+x3pj5DYMHrAuy/QlChZG43Gde8PL25sCM0aEm2i+SppTocqySoEYiSS2Ld+0A6GRiW6fG",
-	"PFkSjhjP4BNkVaL5ahSDmfeBLds452eqgRZZhyrzaGAqPnZljyqIqypUuprIj/z3kf9+7vgNA6eEhpSU",
-	"x3jQlhw2bJPS07ne6KyCNBE7h9oo/ao1VehSt6GetSPde5V39aC/Dxfdy4GOvSzv5AH/M7i8g3Pd7PEO",
-	"weBP5PCeN2HPo1jj5w2lpZyjq6DcHGUDndDHHYovm73bwfcbndvBBd9bNcJqhs/j2g63+OjZfvRsfw7P",
-	"dqP7dYQft4hFBzu+g1fLNycbQy74VHmNKiQVHYY/0nZzhd9s8nI1ycujk+vRyXV3J1cDl1DatI0jvKS5",
-	"jgd3+rjCMRtFfvrJoH8F3eak9y+RdXmcQgR9rOqzfxfPvHHT3fLegzl4LK0OC16bSySMh46bmC1qVy/O",
-	"/sj6vcqbn8eHswFDH104jyakr77iz87ibLvnWT8DU9vK3SoPIbFBb2VfEtzlBHkreCrysuC25y93+eiS",
-	"3UJGJjmdKnJgQy+vqRqJyfVh2wh1zknJb7jtfwE2gNOJ03o5h7BDSdw6dbHS6K2HgcrO0CNPY83H+PZu",
-	"OSJdncM3msnOgzyaVWNkh9EsfGXrGT8aLtYa4dSySuZalkiRd9nrKmfYyL20xcwfEBywdY2QROVlV+th",
-	"hJtdbgIb2O/yYdjAc2c48KRhZHPndlpHMc+hAK7tzew+UFVH5g5jZCWMJlIUjW+r7swoLCSrLfE/HU3F",
-	"UfvX7gkwzO7uwzchrboJV3Ince7g+t9maiUET4jShjRmCZkxpYVk6YiLkauvIySZiDwXi1E5H2VlF1IY",
-	"ungHtG/7SZGMM0WqrLXdU9o2SJfn6t1k8LVZ2Zv8YbOhvcUO/0S29u6Wqe0n6xLMqlgLlxpcgMJ6BITx",
-	"nHGwrl9eFmObiFxy9ltpYyVc+wbH/V2lP6tzc8hrcaXq11uLSa0ogOZ6Kzs9LqmgGRAFVKYzcxBdtvsm",
-	"2NyT+b45yeex4Lc2+mjEfzTifxYjfqvQp2F0FSlo4T2H/HAtderWiXa18ke6/c6oL0GutiFTa3JcWmRr",
-	"k/1/hUQ9ugAeXQB7cAG0MTHwAvjymOtFg05HQGvkOt2lkhoSJzIkrqIIyenS1xnZYFfw4Y3WsfBGE8Zn",
-	"IDHgMWzzf8sUG7Oc6eWpDRfdscv7HbHPytIPJ/h2+TM2X0kgyD16PO7B4yHbgLRW6r7HpgZbido8CHRG",
-	"CiEWvOKHQWU/CTaok1w28dklJtvI24zMQMKpbQPoWuUT4NlcMK4VhoUiBN7dubJXnnnfCsHncbFsphuP",
-	"XpZHL8tX7mWxZOOMXNd87hqpx7XldD6dD6scVvl8QTqfAn0XFeTYS1L9fDSeropJNAel4VLp4SU5Tzt8",
-	"JX9EA6Dd7GbD36qK96RW8AYPR7Kef1VFsu0BHc1zyknOOHTAKDl4fvK87vXbehiKCzQ73GtDp84CpmLB",
-	"jczvMpqC7oKrQFDLwgfPnzUTns6nwNMlgYxpIesiMwtuRJiGnd6XSmwaMlDpwOpbHAJTgOtttinC2ML2",
-	"PVkn7eCfxyrpNvZojdy7wPJojexVLKtN1xKkF1UW6GZSsampSFwqUAqUKsya7yXpFmlT3TMEVbIhaSuC",
-	"76o30M+/miXRYbC0q4fMxnA0Htm2VFFKdo5ffeGK2Xl1MdvQw89szEGb3YKkOVWKTdhDaGx/gC6vLwWf",
-	"5CzVj+ral6CuWdhdJrYfnKUshpSs2qkPRINshVKktyn1oMDYN2nPtPfDqtSH4XLVes2kK4EHNZk1j4c0",
-	"y+LkM8t+ZPzmnmRAM/SX4JfGLUaonvkdsjOiZmLBieC2csNKDMcXXJPpi25j9ygrbgib4TcuBnLVe23L",
-	"rp2Sq/Lk5JvUvIV/gf9hOYfmD+b4tP1pN9pV0AyOrCV8baeAdsSvD+S0TUYl2ESHFEial0qDJAeZSM3B",
-	"+AfDIjt1ZU9njE9zUMkVf8v4D1TNjn+8/MEo9BnDJqUJCSqlGoqXU5cEVPsPbHBaGDBEFXHQcYjehSuO",
-	"xViYUqWRwa2xn+mE5GYOZ/lKbAeULhcWtjCfSaibFQzJO54vr/jC90dohT0TprBslyEwEbdo9b4zX/hP",
-	"KPoMyYcZXHF3gsoFBtqvrAnyH6I0IIk1XVdGX0imNXK5Qhipk9CpqPyTY7jiaI/MyBL08IpHW6DTDL6z",
-	"sHCfbUSrWbprfmBzCipzBjIOehWgNe/z0ejWZXTrOk1bTFndQIaV27HICi2A2DJLB1cDDH6z6HM1CCUk",
-	"GxC3q5ltE2FqgF+ULF2sa/a/qml3Gbn9NPeqidmBu1ov2r5aGJic1+09XUpw23Av8mwHcP+TOclDX/MT",
-	"1T5a5UPFOrzoAf/cqwl51fBLeVAtrFmozCFjSwmwYeNoKLYGc8D4FsHJnM5BDklttFkxNFWQ5Y04gVHG",
-	"Phna4aNKwwU+8qB8b9GtdvjPpT+4zUVw9MKdzKNi8Cjo9yJBFmBCDI9QIoN6VNkWSBbKSclzUIrQNIW5",
-	"xqrBZFLm+Y62CddjYAvZ/okiGj5hHwQJWZnaDBKsPyiUjvU1mCAl4Nos1QjYkhpJm19xS4XmQhl6tzyz",
-	"HcRYutLcQEvKOONT29ZgLnKWLqsOBZYAusYEbMqFhMyF7mkjLrcFGjWj0tBHZQQC6gOTCluJjxrV34Yt",
-	"rexaLHxxLBTiYaKJKPUVdxdybcSikX3h/xpKdG11AbJOFbAykp9SATYsNWueo0fqqCXCZ6DBVaFE+w4O",
-	"vRQlmVQ9Nym5tl+ra8Mirt0Fj7S4xm86RPtL+9pOmY+rba1d++DB6dOTpO5x/WJTi+uVJKU3RtnJIM6u",
-	"6vvoSlCqLyS+ugnNFSSrfb/vM3SgOuh1qg1ikru5tkSe2Kc0ZzfwpSs1XxA9rmZZIcIhccCjxZP11gtb",
-	"A9b2q7L1SlDpEa69DL73kHoPWjOOgn4lnaT7pSjmpW/H2Kg2gfRbz6Qop66aLC7Z5l8/UeQ1n+ZMzQjl",
-	"NF8qo0MrQW5gaelyQXU6u+JQKSW2sx7abg4MPZ6AlDS/Gtg3QRH/I2RXA5sxVQ0mJhUhDkYnVF3x+UxS",
-	"tKh8cAac3FDNJaFKYRvy0Lgj4R+2vqrVUVetZ9gOyJHs4RW/rM+P4E6IptOqm8ip467WNWBGtmYgwSFG",
-	"Po3ahmsMRr1PdbE117qG/QGcJL5m8J9dOYxTAgdkulPecUepkhqfNP0kuCiWT1QF0PuPtd6aIBz/KxUZ",
-	"/H5sYXg3v9O6zPmD85NvD33+PDlQmuZG2Dz0XHhO9axmwuaTQVtJW5cz3Kkdx2LLW9pvK2cTj2ZUH83Q",
-	"C80xnxc+aqHWPhOgvoQsDARavElPRB/d939M9/1fvmxqe47gR2jdRc7B5YESpUyBXFcPrpPAqLWYCZIK",
-	"PmGyMKqvvlPOZjfptEz/j0M6dyCVXqKKWvrMo1VSeR8Gv3oCO2sjevQ+bX2RiR/Nfo9mv93VTJk5X9oK",
-	"zcsEYC9/MmH6jDA0rTU6bHZrNVPK+N1IICsgZ7zbuf+61VNlRhWZ0TlGXsZdUEQxnoLZB3baQP960y2V",
-	"EKr6uOQIOtqZjibLfvArv09Ny8/RIWP503v0s3Uaud2rCZlLMZWgVELglmXAUzBgUMUmozaPkXLowGdY",
-	"ti0DuUe3WxMXXNzJMQcqwTLNKAJcpkL6LkKSTpz1BDFPaVe4rgW2LpCCuYjCVujLFY/EvliziE8Qt/EL",
-	"QoHBlXGAN3X/H2xSfHDyP//1/z49IyfDZ0+NWFEICVecoc3cO+rraa4Ghz1M0jY6ZUh+cs0omSJKC+ls",
-	"1Fd8AWNr9aHqRjVjAsynBrUpUSBvQR5J4BmW+JtIOrUxJ8rVsTYyiJFfVIdB+qJa9k/uglbufBUf8YKe",
-	"qKqhsm+ZbGN07K+pKLk+7Kr7Bp/0WpGroJ9+BD7Vs8Hps5OTE2vR9r88TfoWNltjMn8RWMyfbbKY36ea",
-	"6c59vaXaQWlX+EgIvQ9opv6K3IDrYm/84WI0Qgu2XaV4h0kLyTSoqBW6QfX8snzJmo480TrGZOdKFkEY",
-	"wD1HzXQbQFzQwiNz7q4UEfM3d0dN2aonIZAe3hd/NsoqVllU60XTRmXXij1W+1kwnomFEUan7BYaAZzj",
-	"JXFEt3/foguc7AMu615B20/TZdw/z/Nw5w/btf7zSpT1psPei+4q2zffNMhPACWKNlWsYc0ZgDpBzhZX",
-	"qQFuvLTNFkUGSR0l3LGWoSGXKDHRukKx+bSDhHoY6PDC391Y9ADw202cq0N8pM9rK/lU59QXkvsX6bbu",
-	"7PXFucdLnDwJC/b4SlpJUPkqIdWiEjIvxx5yCIbst3vHaaZzWK3bLfiyEKVyy1FG/3djVatFu+Ua2twz",
-	"ZuVhKm1Ho1J2roZcH/ZutaE9zOyybXMJagbZ/ZZjrqe5l6LM79sQaB389bn84fsDWhzpU7EYcelPVam4",
-	"3YzI/9JdmXilupmr0RHWNrO+q7BgYKRHoOWIDg7jJYwbHRyen3zrQhwxm56SCnE8w0gpJ+OKeB48f/as",
-	"mWRvXtpYCuTCx87dTyi3GfxzBXLjxh5LgTwWJv5MUd+NOsQBbseLEXtCtCrr3a34MC5hRtVqongf0rax",
-	"9DASmc0lhx2ReSw1/FhqeC+lhq3G1Gg02N2FoObxa/IfcMRWm8HzeqaNNlJ0eAZKv+DW67tG8b9/89J6",
-	"1fyxLu+9afNdMuaD9R+85mWeX5M0ByoVocT8E62f+NZq8aa+zGAftXT3wAzuS1b9XLVzu5D1sWbuY83c",
-	"r74z4T7l4OOgwt4wVbdrsxptcIRYKB+TsBDyZizEDTLrl5e/DMnHeIgSLtj8lokFzwX6xaKc3JWJzSl/",
-	"qW43M3QNn/SxW3bE9DVmnKJhqm2DinLxl5e/kAPKCdWaprMCuD58NLSv8cFX4bEWhghWaXS2l1c/XBAN",
-	"xTynGjx0kAOfTeVLv9iGErTlh2eFwWy1N59oBNI/5erTeo+VWJA5SLe1IIqoewsJySnLiCirkB1zCGEF",
-	"S38g+0STv5mdbMVLb3k2FHPgn4rcIoo6EpMJSyETaWmgfqjmZk1qBqCLfIj/3QuCeXLxiGX3hWU0OOOH",
-	"RjYXPtOFVR/RpkuNSIuOeJebf4ApoZQsYOxzKoFPGYfDM3J9NYBPNNXE5TVeDa7PyPURfErzUhm11Pzz",
-	"3cX12RWfU7PXGShQZ1aCJioVcyy4Y4vJn/rUgeuEXFMsG3J6NXhNlS5AAnkvcpbC1cA8NcB8+uqHi+vk",
-	"il/b4zv1eVDm+RKoPH128vTb4fDZybNn5idbPOsUE+0Bf0jFHE45ohzNzS+TnE5P200ur6/4Sgud//mv",
-	"/zabR+v2/3NN5hIm7BOosyuOnXKWc0EmQmJNfAMIVVbohN0CyUFjpSsX2nhG6HhsQMjFRxkY+E4yzdTs",
-	"+LwAyVLKr7iaQ54zPlW2cN+CLhU5eHV++UNC3p5fnL9MyJtXv5wnZAwzestEKY/dXxIXOyQ24s0pT0jZ",
-	"mMtDX2DdsIjD9IxooWlulzShKWgbZ6gwSXjBVDRx9BJBZGPO/SrtQRfVGYFirpdVli1Ukdq7erK68lYU",
-	"OXh3YfAMPs1zkYEPLujXOZdpKFRkxorOUinp0q6g7wSjqRTl/F6naTuItxm/xYLDku0Mc0R7LKDVhfne",
-	"Nhpp47rvGVZ6Iu95grB38n3OI+uoxvvbS6P/8n3OVNWKvc9JDHe5z/EDlXFf2Gqo/kokLpVyaXNgmGp0",
-	"jSOW4SG/Iwc+8kuLjC4P99as+aUoCnqkwDAGzAdCDmOGU9Wcpy4XwT4blxqXd3hGkNFOhCRc2IdqaFfu",
-	"ONRqf/1wS1jm0kXNg/M3Y88NM3uGchozzE5pG/ePQo9RNtwuoweAq9gpeEbIJrgCLwtrG8jhltooDhtV",
-	"ZLgt5hwNfk02n/B7OgWi2D8hIU+JFuTpyUl9m89O0HvVL5C/Ct5/etKj3k1szNQGguyjsfa9VrJx0ktX",
-	"ekAYTYIC1Z8yASCeEGjPboXM0FQKpaqkoljoXyyu347LQB3j95qO14QA6oU4WtAl0Wjxr5xaBZVTxtWQ",
-	"fDS/WC3DVpAKBK5rq5ZlrACuMAGxXV/LDuhLulS9upHQlDwDiZVUsKCMmxE71ZRzV5GgygW74tet07km",
-	"yojyM7EgBeXLqtJYpGQpuN2lyOOG5KVdgFhbmndI3gqJnQc5eXZyckJSyFGid268Z8+I4OQ6Fbm6jkrz",
-	"9nZfmiv4QMeb5Hg8G9eb1J5u4q58ZAMuDet0Neqzkf2HB6uENMWEpC78nqCqiGWLaqGoHb1piyPj/wLR",
-	"FG2wOeZLLYS9tNUqwvUlNj+2aat1sUotbICSfR95ELINVjd+9aH4XXxS2vDt/iHNXfRU5FuPs4G6urv+",
-	"j0H/d1Gd2vb9v6Kas8VH1nXQ9/VQM9nis0urMmzxAWoA/d9/Ewr0/T+rM4L6z9QUt7c4ukp67v/Nfxph",
-	"eLvXv5ei2PKTD2KLD94H8nP/r77P6XSL118xZchYKXvdzANILi1K3ZXdbXjIo9BS++yQI7S5rc2YQpbh",
-	"SmlCEsoulpEhLwj7b4cijRdfuqQab8vvlGp+AJrlzKg5bFpK1/LbTzeWQG8yseCJf4wdtxrFlMdLz27F",
-	"kUjTUhpOgJa+ou5WbfObUZ6NRMuhP9GvtPJ5oDJ1PUzV7XVCrtFVc33FzYBzybiVUq6HM13k62SKV/4A",
-	"NtkGbVC7DdKo1lLpMVXhMpvdoTqzoM0wg0cO+cghHznkn5pDVnSng0NWTtZHJllVNkMWSDVLifvRZny6",
-	"Wj+Y/LkknuBuzQLXhrW8ckyH8SmWGbLTYySsU8ElGBKOlVJ9MoqrKiQzW7EEW0OXGdNES8ry4SaWZCNb",
-	"HrnSI1d65EqPXKkPV9p7mNuE5eAj7OtAnEee1Ii8WeFKPoxNcNstDcNxsBD22Bxn7WwyCh4Z55TfYNfi",
-	"w53YltFwvii+9YNZ0CPjemRcj4zrkXFtwbg8IetG5iifmtPpoylxM0eigVkMvccH+G+iBXn/6vua4o6l",
-	"WCiQu/GitfHSn4MXubDnR170yIseedEjL9rWtPf5cyAeta9deB0nrz+lkAdZDqiLmdupNbGtWJyP0F/T",
-	"E7cVcBTEaxD/NRmLjIFyeUKLGWD3Kwz5mFFFxgCc0PSGi0UO2RSyKr7GNaTuDLDp4oM/+WVvm7XxyIm2",
-	"4kSPnOWPwVkezP9TIWZnqYgp+//Yu7rdtnEs/CpEbmoDapr5u5gEe+FttzNdzE+QZjEX46KlpWObY4k0",
-	"SCqud1Bgn2YfbJ9kwXNIibIl52fqOGl01zqSSFE8vzzn+4hk/W6s009C94dFcs57ULHPsUhvu/6TCg2E",
-	"jvUrlkTexgrEpQ07wCCD6g9lhRmWcwda2YHnlUX+Q4Ju1FTrwXiOC2TFFQw3KxGR17WG+qfqRay3CILt",
-	"TN8VaDEVSAtBnWNsQIdkFWIqgaSGhlUsSB/LuqssVGQUkAkuWcbXhkIgqayYBuhJq2hD1o/F9ix3HdJS",
-	"MKvGMsyFeS9tRxnGr42FvSZge+Ujs40+nragbLJurWnf7AAidd9ezd4byj5k6w3rl12N0VQ/LSY57vVv",
-	"FGcr7Wu+A3lw5fb3BrtpsF/XFYL1Im2u5WTNqq7Jm1tlsnQ3Ds2CZdwwjAMqqEcUpng/MGNFnjO1Qs4W",
-	"iyxzBDU+lr7ZPrqVfiESbdCVQVXO8laG+o/SRXeslOQUYFJ2ACblObeQJWNZPy9HwLMKW3/oTXboA99l",
-	"U/2y9KFfb9F6i/Z4Q8Ugxx2RIjY49R2AzcgwqHinfL1edXo6F8YmtGI+dmrUqseh9m0MELGdLrnQ3UHh",
-	"a6V996FdKd++l7Qw80Ud0RNl50lUIj+1p3WPnhUFmLFEunw1tYBnY2uGJfbMqhmlFrHlTkzpbyvQgEz0",
-	"S5AZnnF9xf4W/zDcYU1QZZ/jK14Tnv3s/CBcDKbBllq6mDecpn13MvSe0hThBGW93LdsAv765CZdwL2t",
-	"621db+u+7OgtUk2dNSJC9yayYSILZN7kdsNi+KMpX5BBzKHT2xlDDTLrtoOXfOE5P7GtyxdVBCg8pG5g",
-	"1cPOwkTuev51SZPpQ6DeLPRm4amZBZL9a7J5a+C6twwNFo04GAkk4/64yRmE8M/4sMl3+V5vJyjwuYZ4",
-	"0jd0eTop/lFJVaxrQBXiBDR5OUtYzieQ+5AOZ7eANSId4umau5LIrs/YB4+zIrlGbGKrkCwAf705TSVZ",
-	"zutCoFHC/s6UZi87wpptjL375BDEd+iiv7z0kWlj9Z4GW1UoJ6r3XAcxYBdr1QUXBkxz16IdUTKgffHA",
-	"4YID1TxRrB7cE0wRao8TLgImqm46HR85KcCdPz4ienNTzmZgEMAMz2CtqQSBOR9PptBFRXXpYSX3ge6P",
-	"zz4MEZX3x3oeqs+M7t+zUO3UIaMsqzqSBzwrhDTD6+lFySrehCKXnjxZk3IejE6+x/MoZwzZIEAXD4/Z",
-	"G8+m43ROmz5K2Gou0jk7H12+/JEgn2GpIeXWXbsAp/8rmpI2aPFabezTSnUCyKD2bLyl03nhLd/7t+yp",
-	"dvZAtRNwiDss4y6/6OWuTRt8pb/OvtxB3XN781wSD0yyxbIzPGYeaJAyE94c4wXki6YVT1AFOthAe4tw",
-	"T/2SngUrjo53aYhKTsJq25SzUfAVcJSMzTG1j+BvuZIz0MxPnXpMJaxAMygmkGWQ1W8/FTl0EQYFAX9Y",
-	"fEE4q8PQBXUqpC+LLagxSM8V9DS4glCbPDMhnM5gKqSgQ1FSZ0rXWuiOfs2LysNwM38QdqKTe5i0q7F8",
-	"jRq87ZiWGhedFmfCsoGZq5Vk3NR+VDZMMJardXIU1SFxcHg0LdPv4t0xenXIS5GQhzc+qp8Xgr2Gnq8i",
-	"v2N2e/sWzbWNRNT/8QFbgmqOToseRPlXM+j1f6//Hx+1a4j5bh+zlgZ2lLvUEOXuOsZTOshL/IEfOaZQ",
-	"cJEnTKsc2xIyYdwcs4QRzrwvoWUjnBIB5G8SvLcmaf+FU7smFjnHzgvKMfv6yo5sLU7zLpj67sXucl9Y",
-	"iLZ7J0rlwOWNqlt+wuqZG1z4knDx95p1dh/lnM9gN6A97qq9En019NU3j0ZU3b6m1WmTUZGBtMKudySn",
-	"IykKvLPGOIcuIfhwJIpKWFFi9ZYhPyJcw3SZg0GnZXjGuCTRZUJinFrzMX8fsZS7ydYJ7o7ss9sVe0o+",
-	"u0cfJveML/XYUs/3K0p94nkviWc0trv1w6YJR9bLnXyu3nhHjBZQTKiogEqEAm07jt5C2m4g1hHftuaT",
-	"K0WwR/PTlU1GTfUQU8V/wRc/dJY43omJ8+6sX2h0NA3kV7DDgn1GwvZNyvWGHWwaqyrdi/8LXpibPP4A",
-	"Ev8/vDMHu9/jDyuOdpM6TEK1SyTvLZ963yavj6afRjbVaYtnFQSM0x8usEuiGBeVIGkdIruVyIaaQQ7O",
-	"W76F5X4RGeOWvOoNVWdHxJAZxiNrf8o4BuueCQmhbXhMgLRFfLTCgylMn7ogX6IuVhK61HA91jHPsta4",
-	"YZRlP1dX7Sl0qAd4WAHEyK3JWW1KqWraOVkrt4s2NOYXFCx82wcXh9RsP4iroNe8CrijhnrxZ/2fNxR2",
-	"kM67Jl/RpiA0FOqqVUVc4F82tMQ9OzE0h53C+oUI2yPax5ccSeTRFvEVX1O1JG3szxeLhKxu84Ay3vg7",
-	"DyorxMCyFFkLXuC7DimbcrcUFMR/Ri/gtdLMqAKIZ1CxXBkboJRKO3crlXKrNOPL5YZZD7G184XiS8fS",
-	"QKrBYsSkAbkk154P3TlDXrKpexf/ZsBUx5ij8zfMqgVIn70X2jCQmTkby8rdEJo+sl9lItBNFVHII1oH",
-	"XSTho2VGzORzIRFqwZBnZhUzYLFAvFyOJZ9xITejxWLK3+OCt7bNXri//Px6dBjdY8A+Ac1zCLN90Byf",
-	"ZJhQYWkO3AUOQboae/s2pjnk9/esM6ZKz1TQGtWZgtJMGJardAEZU6U9Zv/YKezIGkc72sl73Ro/5SJ3",
-	"6sJaKJa2ptRGsSVtVSUxnX6h6ViQqKLGEh+JBx/pXCkDVDFXT5TbNnUxcHe8pwq89+HaoU8GjWWmEOha",
-	"ru3c/QNyA5saJNx0nRo5D19pP9FOeDyO9VCSQL0O60OPhs4zgDz4DcEkBKdu7y1SeiulF52nHG+JpcW0",
-	"UFBSVjeNar4kQBadcpw6T1JYQrWvaaQ9AknCshKYUV6dGevuyY7ZW6wCc2qEnuJdpraTkd/czG/rh+6/",
-	"y9JNa0cTGWIvI+DKfYnqoVvH6EM+M/Wbn9IGnYFMBRjqXt+g8kZ3swbrxIqXM7ytRgvD+3CTGcaNs46e",
-	"sTTseKt5unDBAe34OfDczv/dXZvjj+K+Pjlhq7mgbCRbapWCMUyX0pwxYVmmwODxHVanEDsCt3zCDTBh",
-	"DeRTJJsXlpkSG9LEFUj3hKVWEzDH7CexgFD8rkoLeCliqWmYlga98gnP2AS4Bu3N/ODbk6+GrXLwo3+t",
-	"Pe5pGqITRcKvkPuE7mX3urEfUmPkT/7LRluu+jqhv1cDz9bde+67k2+ozKSxjaotRqfD3iN0P0zLPF+z",
-	"Qsw0ncgpHW4XJnyIZ8YFktiFIWQGH929XsGyAbVIWjA2+IWYrV4uc9rKf6jSrZT3HanO2KrlErKxHEhF",
-	"Tlto7ohuIK/Tt2SaMPGKJCS82vCYfaCLPjDD1yT85MBWcw0eYsZosrPTalZz4BkrhCxp7JwbywziJaUo",
-	"RrjFnR35DeWXy7GsHjsVuT+11DApRW4b4k01zfi1Tq9/DeaC9epXlWd+9gVwiaqjzWf9AewF7YaDiCqO",
-	"TRG8fkxCuudl+UVZ+uzHWy3/PBOouAfVZ9fA0zkeVLntWYthQ9xIOkIPk9+6w04l8QmBlkvtXDPnwfgw",
-	"76VSCwFHp7+/+5T8eUS24NKZAv+Tc2LwS3rHp9T50enRC3Ru/EDbgJ8VRzp2stdoI/RbFTg2u71PcX1q",
-	"BICkWUofeq0QwLQQ0hxHlZ5Vjax7ic1mhqIopbBrZvgU7JoUCJ/CrOQa2ZCiEzQTGjOdEyooDvZcSNFw",
-	"8Q0tI46Cx+FGIsoJcl23fFsNDW8kqUobhHY2jhv/EAJljafQhEJveWvaRsTiNHj140XCXr49v0jY25H7",
-	"56uLhJ2/fsX+95//DhNiwFArGfrV4iNFZHQvJ7lIE2bmXAfVFqiiGl8Bh2tbET+VZ2ZzDZqvXOGsJhVE",
-	"X0ytb3ynrBZXkLFpzmfNTdB4cts0MI54vsy5RMZHc+qdO1kPzVbOQ8oU4xNVWowp4scmlcEoRA7GKgnx",
-	"HHyk0jI2aYYE9ziJO0mBM5pLSCtsd3JayYejS5TKG1++lurtUVxcgzi5FO+o0pIUbWdfa38ZG2dCeibO",
-	"+fgUjz8lrxD8tcob71wFfNvTafjlDQT7FKTVwAYaCqfNtKmdcGGhMEmEG+k2ifPpDUjLJjxdUB8OCaqa",
-	"OoOcqoKwjbEwNppcPKjpmKHlxRL0c7jCN4kJztzTyYNeaWEhwQ9PsCv+PRCRZQ7pYqmEtI2t4B7TMmKA",
-	"UTIJq+kEaOwU2V5DhBHwv+Si0e20uSOdqQ0I/xEdWohJtifwuszz5xY+0tee8hQsBJcKP8K2jBpRiJzr",
-	"LlqHltgrmgo9uVUzE8pZqpXZUgxsgD8/t3xSVtuAwM2i6B5bdAO7T+CjGFbzyjznHZrSwFBUc7vXU6zQ",
-	"crZn+aZYKk35Bc8lm3P/6pMyX7B/vv31l8CN5zbnTKtSZiQ68LG6t9aA0WNiKcJhzNGnd5/+HwAA//8=",
+	"7P39cttGmjiM3koXz6mydH4QJTvO/iZSbZ1SHCfxbhx7JSWerVGKagIPyR6B3Uh3QzR3KlV7D+897IXt",
+	"lbzVT3cDDbBBghQl2xn9MROZAPrz+f78xyAV80Jw4FoNTv8xmAHNQOKf52kKhTZ/ZaBSyQrNBB+cDq5m",
+	"QOaQMUr0sgCiZ0CAZ4VgXBOK36jhIBmodAZzaj43rw1OB0pLxqeDP/5IBq+v6DQ+sIRUyOyZIncgFRN8",
+	"00g/iZTaz9ujfZiBtKvjsHDjkpzdwcbVXYCWy/OJBrk66iWkgmeKaEEWlGkyhokw08gl41NCp5TFl8y4",
+	"hilIHP/Dhw/npZ4B1yylGlYn+RaoBEkk0Hz+r9eDlCqQcMdgcT1Yv/Y/kkFBJZ2D9neo3k1Wx38l5kWp",
+	"gWQg2R1kZJLTqSJUETEhesYUyagGcpDBhJa5JlpkdHloZmbm699LkMtBMuB0bianaiQmjVVNhJxTPTgd",
+	"mGEGSeSEX5VSCRmHgBsOH/UoxTdu7IqAFGb/olSkoFPoWon9ZsPlvvnO/I6fF1TP6q9ZNkgGEn4vmYRs",
+	"cKplCdFNlSW+2Ro5GXw8moqjlV/fTN5Snc7iWzVo4Hfo4J2MwQBSOqN8CtmQXLgFnRHK1QIkZOTli7+Q",
+	"xQw4oWMFXFenYVG33tCbyZGdewMGsTmLYPl7OgWi2H9BQp4baH9xclJDxNcnneCQ43DhlHP6kc3L+eD0",
+	"xclJMpgzbv/1PInhxmU5n1O5/I6pNBeqlBHsuDHvS07zG3JgTs4vaiIkUWzKITtinKQ0z0GqQ6JmYqEI",
+	"3IFcklSUXJ+RGzWjEug4hxtyQPMFXSpSKsiuuRnDfUkWM0GoBMKFduMSxg8JLYqcgSJZtUSSCq6lyIfk",
+	"lRRKHWk6VoTyjGgJhlaUCq65WWkKeU5uYUnmoGciOyVA05ldFGGKFCB1KceQkfGSUE3mQmnygkykmBOm",
+	"laNh6hmZsI+QmYHUNccjUHTuSacibkNFOc6ZmpHq+YRNSwmHuDIaTGbnx1nMTZulSlAzkWdHz93pUUVu",
+	"rsuTk6/Sr2/OyITlhr4QPaOa3AIUCRGS5EDvgIhSO4AJRrnmZm3zOfAMibXCc5UwMYdODl6+eJGQCYM8",
+	"Izd27JuEpCIDcqOFGE1gMXJ7uzkcknd6BvKaKwQUcxFmiXYTqt5FOH1j+bj9GcuATEpphsJbUeTg5m/p",
+	"bzeHROEBUE24MK9lwN0BpdQgJ1kIeQuZ2aedzByvFprmakgMTlfzEqau+avzy9cXr3998/rD6PK7V6Or",
+	"Hy9eX/747qfvAlQ6HJJLAJKJVB1XmxrOs+E170CxGvIaeAbcoNXfBh49zEMP54PfYmTYIdv3eYwbv+P5",
+	"krTvLaXScjrLJgL+4diH5waxdZvXNhAjt6I38yKHOXBd8Xb4WOQiA0+XY8Oz5kfhREzDXEVmrA6FSkmX",
+	"jRWYQ7wzLLr//OEn95v9nZxSzlSHZPMms0edZRKUwSARvK4GSZ/Fhp/cd7HIuqYz3fOcRPX+/eZ9T6Xm",
+	"INWMFTH2VT0kLOt5KEUw4v3W9h+rK/oPMxfR8FEnBlcMpzmmBTu+e36sgMp0doa0ZG5YtsGwGMlESgRZ",
+	"B3793g+5LkAVgivoeV3Sv36/E7lMRdF3SoXv3nM+SLWIC/BaSMQf3oFC/YBF2Qnut8qrGcwhKhzOAVmg",
+	"MqxV5eVUkYN3F4f9lqZx1D2s7AcpyghynSfkW7OuV1ssZzTFse65qGUROa0L1I2sNopn1nNZy3sD2X8C",
+	"jYCY+VURplRppJvet7Y0g91/Pd9LMY/wDLsaxs29UaPbWhbuJu1az8jIOJv02WDyK7Fhaq8v95lbi/Uz",
+	"/5FUxAmP6VuaGXUJFHIiI5QDxz9RZLd2guNCinEO8//zd2VZaz3+/1fCZHA6+P8c1xaRY/tUHb+3X9lJ",
+	"Y1YLnNbQ5zxDhWFsfqTZqaEyJb/lYsEJ7pFUCrrVXtx6iNm4IkxbxWEGzpRiSBMHdZgYkb360umMCyn4",
+	"lFjN1Lzg9BCjPUqamhcZxxdxZpTSKRmLbGlFd6ZwqYIDuaM5y8i/Xb77mYjx3yHV5t0ZVYQ6wbxh5ckE",
+	"2E/tGocGJF8JPslZ+uhHbzVlkoo8Z4ZcLpi2Ok9aSglcE6WphlNCSVbapYA5KmcPwnMQRg0w0mwB3By3",
+	"OyilocCR3LvuuBjHZ1SDOXm/d7PfKyF+onIKj30EeKNMkdxMbvCachIoHm/P/zr69t13/zn69j+vXl+S",
+	"g7LIBc0UmRl9Tc+ASSIWPPGfowJ/iPv6XsgxqkCPfqmogj9TRIrciERLPPlMIN1w17OQTIO9bkoUKLSe",
+	"pELcMvP93D4yahoqwPb5M0X+evTq8uL7oytxCxw3+capS6+ltPLCY230UsxBo6i3MHBqkVlwt155B9JK",
+	"hBloynIijD5G1a0VHXVNdUYsMwrv2KC50JDhrvy8j7ifc04uvn9Fvnn59f/1VA2XcgnyjqXwC6d3lOWo",
+	"jT4yOGVU0zFVQA7cyVmBmzCewcfEGhipUguD5ekM0luQCGTmAZsXQmpDQUs4JCnlaA4y1xPeAeFicUbQ",
+	"cHyElmOi6FJZM50WRMtlbRsOTOzBB11bdG8fB0Zp3OUvnJZ6JiT7L8ge8zx/Dq1hZoMS8N8GjhlHIgmQ",
+	"QWaI7JgawZrAx4JJyMj5+zdEG7xLDFc8d8vHdRK7zQZfuvZ2cGu6wS/xT7geeBLt0B4/U5rlORELZKOK",
+	"KLTUkwk1Ynrr3D98+HDUNsGvO/y2xd7dgCoLAxyQvYWMUS+cfgrSb4GSa6NZIhc/cDzpyKzqlIQLMQs4",
+	"TAg3J6jIvMw1M4rvsZEjjhBX3LUa0QV5hZnBiyOtk6ydROvOz731B+7Cbc1+7S0chRQFSM2sJGeGyME8",
+	"G2VRD8klaDSSkjSnbG7koab1hxy8f3d5RY4pTqCO/8GyP8wNTI26d4jQk1IpmbO1cofmg2TFecHL3NEs",
+	"K7mvyOLBWpUoZQpdrqjWpiyTMvL1qdsFyoNiwZHz4U+J5W+i1KmYA4qGcMcy4CkkyAYqW4qhMncg2WR5",
+	"aDbnqNYBJTOmtJAstT4dNFlW24WMFDnlp6Tk+C0zaMvhDqS3NBgI8Y9QjXE2Rlydkd3tsf3W55wkUA3Z",
+	"iOoVH9GRZnOI+VQaxxjRg1jWyzXThI2REd7KuGIVmgFGPUd3t2Pe3XgIeLsRDdaIOYbhAJ07mXTBlVMD",
+	"nEliZaymgajvarWR8nSFVluDe1lkW1+j8211qI+1z+1v3gnX3tjqxTRhwx9s11XXS2jAYWM3tYXcakBm",
+	"4ZY+vcIvkJ5nGTO/0Px9QK8mNFeQbEvCLgL3h8X2kT+Jw1NU5vwAFnUNjCkrBTqhdyfaFyFxzfvq8mS2",
+	"cHFOP/4EfKpng9OvT05Okj3gUtfMAYJ1I9S2gN5n6hZwrofBbvh5T61O2ASQyrpT/bFODnCccsX2kwwC",
+	"d3kvEoTOqsaJMK7/5eUg2YibuE4/wJrtOlDbN8K8q0DfYnUN9pCNjOrO+HRkmZWVdE6d/F1RUbKgyuOV",
+	"wbxmgMPOmMHNXWh21wGhNfSuym+es6M9wWyFHPgjNxzdYnh9ModxPkBVzE10EQxEx5RngidEgigALXEK",
+	"eEbGNL2NjVmzyOaYb4XTe9yBaquSuxs5I2LOrCOeGpEUkFxFI0A6YOeXInsAUvuWLi3hHIOVkkvuAixi",
+	"1NfagxZMwf3o8NbCZE/K+yiEtr8ks18Jo5MQrwKM891ESCtNb7lY5JBNIRvZQ9tazuFCo9S76/c7SZLh",
+	"N9YSHjlfSRcjDR87IvO8SwuM6F5IhlK8MwNLcEpOhIZYO/qoC/GvDJZXYz9TJKcalLbG55wETsLVsUUO",
+	"G9mbH9lIwj0Y7+pJuXmC41nd1W/rwOgNL0q9JeXpAWg9Wch6aOuJvvuiAyGEdV7ntrISfrf2Bi7cyF7J",
+	"zIGaD52VxS54IuSIcbutptRVr/BcKVDK0OHdJPecKlUJEdEzmIg8F4tRWYw6Ik+RM6Ip0apzhknYWLEZ",
+	"VWQGebZR2vgjGeSM30I2iip6zSm/FxJngGykygKkgswo7zzzv1bOj3DeLjokqT0qWC9U4NBGlLBCRZTP",
+	"hzDROtgoLJQZ06/MuaGnaVt03EInnVE1i97tLSzdEa9KRfB7L8E5GSg25VS78MXVcdg0zjxbB2bmcyut",
+	"1pUMUHF1Q4QzdZ7n6ztnjmwTr074RptpNweyjyPkZiNXtF+WCmTvL7xxPA4H9quOUepzsG7new+T5gy4",
+	"HtmAo5WlAtdMdwKPe6qdlbg/QIoUXZnbmVwKCXejziFrz9G94DwKruFyG5CUDCpbVngW4bk1VhZuwh1P",
+	"J4jvRcWuceUzV7PNQn8NFN3VnY+luAXehhi/go7FB/TLesGyntQurQh2RHL8USzInPKl9xoFL1s//Ywy",
+	"p5nbSa2nTOnoVDV1XhV9b2EZjGhDr3kG8ozAvNBLspixHAhDB1PJb2EJUe6HD2zgS3SaCZNKEzCA4gMx",
+	"8BM378GPb89f2YkDV6555fCMAJU5A2m/tjF9RW6+uvzx/OjF1/8Scuf+t5VTpUf9mZO4DbB+LEQOlFua",
+	"UfmMN4B3W9i7HdQgsx5il0GEzjYyWRPC+uNzIEvE4qYa4kkwR2wTr2hBxyxnfk2tFaKoOWqG4kaPGTKm",
+	"R844OxKR9Jww+tcFr/YNBUsGc8rptNc63JtB0Ov6F20KUnzJq+G2W6/YCAUdC5BAsxHNc7+EdW+ZS489",
+	"b112Y9L4WSTxO+044sb8kSXHjnEVFqJwJzLYEWsw4nDFd8o+koxNmU+XQHNe7d0W0jnXjdrhsmYy2Czc",
+	"m5eiy5dCqQXNb1dxhqPVdOSXuSqHpD48doOcnLqA13DA2Fq+g5yZLTXSJeaYzKgBLZUZZfjfBcAt/iEm",
+	"k6iS+dr5Ybvk6r42H+/P7RYMJywHL4pvFDt6znrLeNZQtRk3NNxMFd0tHlG1xI2r2M01aTFjxIXuO4t5",
+	"f71g3H+Q8XLU+5TVjBpm3etV9l8wGi+1hY0dmHttkfOX5Xwd1quJZiMkOAbIG/w3WEQ5njO9rdu2/io4",
+	"m1VyznQef1LKfHtZwqq4aWA3iniDEXz91G0cqo4stoPWWcSIhMfsnwxObEdwV5C5SXkLkbN0OcpEWs6B",
+	"64RoSRlnfOry2xKC7GMkQZW5Tsic8VKDSjAoZwQftaQ2Mhc9FFHv/qbLWH/4/kDNy+uPRun7qlsVAd0k",
+	"l9nR1i3HJgBseVcZpMxHJXjM6otPnkStP81qhnVr/8D0LJN0YZXFLdbf5fb7MLNakIdFo+0s3CQ8IWVB",
+	"tCBfn5zUUeJqI3N3c8X28T1NQcdYewe5uKN5Cf2hBIf/1XyzEU4cfrsJOtdqB4uEnJVcxyJUjHo1hrx7",
+	"M5sBwb7mB0rcXNEVMsizKhK5jzTn50kI4xjFn/h8gxFOmxAtxCgXfJoQLvRoIkqeJWEwvH8dA/3/97//",
+	"J0ZX8Nnq5BhqWFA984owvpcQGE6HtbdI/e35b0PnnYlIFko54836Q7RLSAZOGvXfRU8RzfNdOtp2TLCn",
+	"7FLBSPOA8CCaHIx8ZQ7r4vX3R88TazzH7CX8oYML474CMtUccOCFmHiSb0NQdmMlls1W8FifS/dx7oPm",
+	"u4vZneLbAczWVlYyCR9t0P7qd2OT/Ag017PVGXwYeZQU2Cj96KMim6xx2L7/7nvMCiWOvwtJEEcJhjRT",
+	"qclBIYrC5kMU2UQLfJvyDMOcXWDboQtYpxpLDUiwUcEcEhumzdIZSamCSEY3d/lKyCBchCiuyrqLbR56",
+	"XDejoyC0r49bBOPuN0HJJb71hmfw8dJKcg0xeAOId7t632CwKqajba1I5+U87ioJjGYRV+kikjxpzZ6q",
+	"kEAzNQPQhJfzMUhFmD4jJ1V6x2ImckNRQ7rZOEsjreiGLgvIOZLBgkrehO5QdwGIe3ZVOZ2C6nAKtY8Z",
+	"R7FbTPz5BIuqD6b7Jv5NjLe9h11iiAWP+jGbaFBIKKiEjChBJlRGTzyTy5EseYdVzzPtqP7erT5NGGdq",
+	"dk8ldket36pZRU7N1f1ddbjTXdRIXxofYlnE2md1m36DXNh3o0owJuSgoF5ybrVhVaYp5p4MksGEsrxD",
+	"eK88M31ikZ2mWd9hDQaBnokw5keuTiyp8LERcxzeeDdyXFTntFU8irUkuvni4qx/qQqC2/CaDZGOv2RH",
+	"UNtkK1en0b232ExtJYdq9BkdCEkWmHU7hkPiRk7IeEm0wZikDgF1KRH2FUVCU2/SrKDh8guR/GJg5iBy",
+	"S2uJQYvJrr+P9ssb7mXl9XX340xqLNvyiryResPC7UsbF+xeW7fQOnVmA9+x74VY2F7r6oyxpXZfUvcR",
+	"r7urZAX5VlEohns1DjVuK0oYggIzPtksriJuHULapeLGjPy13rAp/L294H2oECuHsLsy8RPjtztFiHWY",
+	"f6rQ176pOFEjYaWZj8QkMTI4UK0Sotic5VgUISFViJdK6phjJFtYAYBmLNWbjTrOWFqvOXpGYsr4bt4n",
+	"mHcqRC7ZdjPA2TGCL2JrfEsz+BYDfGqmeR8Qa8qG9wCwtzEUpXzT/A1Hs+GXSk5GmP4aS4TkmKQXprUT",
+	"wUnJFZ1U6cmKzGkGdW2EZrp81CwzoSPL+1at2Nb9cGozCKit1KYFOaalnh3PJ/SMAJciNy9oUhZYaCf0",
+	"LxrN9ngO5tVjLXRhIyqC7MLawYED1QIWF7oK04/KdqXqzqT2x/uLigh7+GG47QRvKn6rqK25slMtQNsh",
+	"0Dv+zUaZPxBgdh1CtgJuaTZnmEwXVOgqKEdaT6fA0+UIMmarHqHXTG42Oa2P/a3PcidCvEuQ/eZz2zHk",
+	"uXuTLAelnRp6H1/xLuqv/2adC89g11b+T/xg5xTSrISuFK8COJn748IqdyX3+pLLOVK+YCZ3P4wMuGal",
+	"TY82YyshONZYs6wN03YUycQu2d29Xde7OLw7COy5LcQrMroMiKILsfYbdGiaoWMByeNv2/kDHz6Pd5MX",
+	"13sbK4LbAtVds3YrfHvlUv229QyG0N28mu/CjMEzXw8IPR+ltgU5d0w0XbOLXSjjmj18j+pthWWE5hJo",
+	"tiQSaDqDbH+7amL6biNUANzOBQWSM5QJmonISS8P91qo2YeWUpP8e0iPfoydkiLXAIAhei5nQxFKzJs1",
+	"OOwva7GEveYABrCw+cpXDvNnoBKU7q8gtJ3tDZVgawVCpS79oD4JUY5Dy771AURC2wTiX2sBMXjZEcx+",
+	"hsWV1y3aERKasnwjrNuv0bAaV1FmYmF0khS8yqCaxX9OSVehn806LE6ZVEuNbhBz67oi5XeRqSrNdt2x",
+	"VLGG29vn1w0b7ubfzfsuTyzuXAx98z7GCH3Sxy1LFlaJ6Mguv2+AXQ/RaHMYna0x2c0JzlzhmrmQ0Nyx",
+	"LYjn/s0KBlxjSTlp0wt7qC/OCeDXkPhwSW+d2OA/X7myQOWKinOgUppXpZmB65HL06/zDu2L1p86ojm4",
+	"2kXmcYdqHK5iHyyugVYRE3LJ8YB7yIou4cV9sOkE30uYgPSht1sFfNXBvy2Bm1TIugYr29+sXOsmWHJg",
+	"VK2j/063raVRNL/c+j6DM8YA/Y9v7AgvTjawmXDiTdtTb6l0OUYrkW194KYXtKgLN9gWp7fRW1IfSCh+",
+	"1CeysqJ2PfeWESBnVO3oRHuIWKZOO0FBJaY/7kjCq4rc64M/8C18nzMhR6ngmqZ6VDHdFS7HpI81Iwdo",
+	"wrLdN+raaAoAYytsGtjEB9CqaDmV1rT+MNr+R0FqKq3IVBAt9jH7I6jlPhnTQV1SVzLfTd0OgXsnXXUn",
+	"+Pf3EugCL6JlqNYCbT/FQ3XUkj8nl/7oNoFRB/S+bsLQDCSckaoQjasv4y4s3OnXL/tD7oYTikfRui1v",
+	"uu/vqrICq1RtE6aH41zABNO0d/imjoP2MpWi8ypYA2EL0+TRfRaPiPLK2XpVjA7MAqsJ/Xe9j0jdV+KK",
+	"H/zuml843luQ0x2zzObgal5HCu/6VZ4SfCsjjPuSUaHtHmvwcpIBFuYa9qlRgeOF4YdrZn+mqmrgQVu5",
+	"1SCENaO1FvxM2WqdqpR37E7IZ+qwzxTtJEQ8uZDuNnfV89LiJg174H1N0e7tTtY/F3eQrUnulmKhCL5k",
+	"a4LVRzMcdEQpdYQdVVHjHc9rZtEixvZBY24ypYxDZu/KQaDZIqFzgU2MYH447EhpZ3kmgXeEPYn52Awc",
+	"WUW1fKOErvRwqfqNaEHGQs8SMhF5VuNFCFHxhc0rj5nqFR+0OfRRwhEWwraIFxsw6LGwAaKD2wtOqYp7",
+	"GYSjNfcSCiTV4a/uJoYS/si2oZ+R0Hg3SBJgThMvPBZsQst3TpHv8vaJ+nkkOX/VpblrnbC24WXrGDBX",
+	"PWvNencr1NUeOGmfTHTxm459HzVAmiDyWVcBaYtCu8YidMBPp+awaS07eSvupQKsF/mjvg+DyMoV/jfv",
+	"RiSO3XwUtarQWyPYVa5vZRqhdul3xjQ5qKJ9cKbDlgbR02/SarLWujUJdGQ7Ln0utos+JvRgT96C3glK",
+	"e9bHfdyMGimAkQTzUapjgsSHGWB3SgejfsHPFHEjoP3a9QX1w7hkMjUk3xssI+Ol7456GnkLy8/4bJPm",
+	"HBj1kwRGDGwaitaNQEjoSq8KzQzO6BmASucZ7GqACO5zN/vDjmDcZRhuw9caorvRerEOXPBiqz01V/ET",
+	"6N1AZ/Pthhe74Tra3g7D00vO9HKk6AT0ctTquEgnMC2pxErOXghc9w7Nylyr0VhQmXm5cZQB1TMUJTCa",
+	"2gewpUIKDnJkbtsIJphCHzMHBOvfh0gRUtDPW6IIVrobE78nHj0MljwgVkRO0IYpv8KQ/m2T26z9YLQm",
+	"OtqAy2LUP3x6ZcjWAL+t2cMFKNjWFBSurEUVNcmBKk2evwgKDyBbwUZyxJAGwUmw0vVbW7+HOikzFtIQ",
+	"r88opZBbpDLXmfoRkGZcacpT2Kn6YjvTNZAeuuP5OsoHdcT8B5F3HcmyFysRLy1kb9hp+hVkqyp2x2RC",
+	"W6d2x2rbrrruqFG5di/xs5OcTlUsELBufa3C3teRrgL9KWG7rvBDhav2b4gTNrXuX//J9j7tVczaly+k",
+	"qWZ3RjLYcec547e7pnhgpZ8Yb7aOgFiArqusfkqeJ+QrmpCLl9E4fy8/rzviyhzibCxbbz0cYAQfi5yl",
+	"LFJsACn2qW0pWIJtZsCsEuzLj9sfi7xULl6maqz7TJEF4xlme8fyHVfKx3dV9+obGu3bRa/1FeNL5uKi",
+	"1RV+BTmmGvtUrWLeDOZbkC7shnyuFJvyeUeB2E8aal0fbgW1NZV31fB9V+32ZXU3TVoB36Rp4HWH6JHP",
+	"E8sQ/7ugM0ayd9X/msi8mwp4D25mGwdEhYAI7VyV6Coi0xBzk+0JRc/i/v3xsNPI5ZFzFa0cIjYl9qjM",
+	"fj8M7Dz0WJDwV5vd3nEEChFnM+T5gnH3DzCtMyHiNSOkmPclpH2twJ0prWLbdNYehmQnhvp9+FncMhr7",
+	"3xhd2byDfWjsm/I/PyulvbnY3fT2RyN+m7vuVMRwz2LS7qTs0QlXD6v8hSvN+8obW1azFczj7Y0xK1Sx",
+	"MVAc/lznn1UNEWP8u/2TuzUErYs27h7euLZd2w4ppTYiqEvsTcFoin2VoR27erI5aN9au09Cbs8Wm+60",
+	"w0MLJ6u33txo0rj8HiTcwtBumW4BSLRLIzqK4ZeWVF2M679GzFqYg19ojh3hzW6JkFg10T97dHjq6L5T",
+	"8hxU3ZSZME4mZZ53ANRWALgFKK2BmHXXvI/sg4rs7B7+VleNXWknOGdYH+Ee9qiH83AynrIMuB4tga6T",
+	"PgKr4Q4p70U5zm2Vqh1PoEVh1pRXbeRzdFQfG/WrJR0aT9dDj7n6oLhgnV3UNwP1yvxsyEOhoMwEX859",
+	"BhIlEmjuo3b7iskP4mpWDOuILDedx6/1m+vk9RYchVe3YlNuTN8BDrsr/Ob6dm3LvAm5+wmOK2h4f7Tr",
+	"mmoTLvbV+wM0C5Tj5ycnySa0690f1ufHh8c8WJ/O1yvN96u4CSFaQOk8tFt2NK9oI0d8F43YhF6OlR4Y",
+	"0g3Q+9Fdkal97jprQH5b4QEB1BjJzPeSDuv2T4Qc/U4HAWIMkkFV4jzq07czbl00DcFgVGuedNmnOuGD",
+	"1FfrWk73+e6r4lpwdvcVtnZt73w/eaw3Cd+/JLUrSd9tQw8kSe1GvfsLPk1S3MP8cUnvILusakk/WpH3",
+	"TlPG72U0r/gKS62ZZRKqyA+vr8gxLdjx3fNj++szRfBLYkciB78nZMKM9qkS9CwnRAmpDxOSUi44S2ke",
+	"TzXDLHB3sZ1LKOgUiKuWS5g+JW4V/3+7+j0lIy6otrcSaXa/4CDR5SjyzBZm5bDAsoWuG3s7X2JuBiNM",
+	"bxdy6Pdjl9I4n+3kzADOdqsTuRq/9DzuDOkAICzV8Pu/Kk3zW8an1+XJyYt/CbXuf/0Hy/6wPxtI+VcO",
+	"C1CNXFPAFl4rHQOCJb2MLym4yGagYb/wQLujDae6D/YUEoPd+VMwyk5Mqv9VV+faJ6Ds0punq0ZdInUl",
+	"pqe4MNf0DP+MCT52Sz+yyDHP2HSWs+lMq3WVmPsHr7SqvnBWFKAVKUDatiDkQMNHnRDkEGer+X+N9vLm",
+	"PF3xZi70zJAsyBVYigDZYUJ+vHr70xGolBaQEfiYQmFj+2wRmTmVt7aGDKES2ylgSX0hM2U7cruBYqWd",
+	"91bsp228y+GO8hQSInhusTOleQ5SkcVMVDVJoihLDipnfOICsQ+H5GoG1xynIyXmvoGcY8lqpjRLla+D",
+	"YktZY5JX0gxubJJbxtO8zCBLrrkSRM2wRQZhmmhBKF8KDvYSbMHt3AZTzkkOVPoeE/aEI7HmM5FnjVYS",
+	"HVm2K5QqANMo4q40i1h1RBRFziDzHVJXGVNOlSZ/F6XkNCcKfi+xbxIWDTfj4tpVrDXrqoDoRhnNXNmJ",
+	"1cncG8+UnRalW6PWVBP3myin09Xxw9nJEQk2fup4rMJwyyVoJxUYERDTzvvN2lGxcMLyHEvCUuTo9tSY",
+	"MsJMDpntKWJZ0oGdFhShXC0MafAtKH13lcOzay5hXLI8iw1pHmgyBsUye0VYwg7HYnx6RlKD14xPR2Vx",
+	"Sqo+L+bNa+6OJ6nOgGqM98XjUsxcOnZcOas/PDXvmGnwHcqz+tHZNTeMOYfMBlXlVIMyY2qzVcSZosht",
+	"My4PXLYtgW3eYtBESwbZGVFaFAVkp9fcEzs7i2p8fEDVLVINStwBHVqM8szBXQOyB3+AWMi2OpKqSJDr",
+	"mGDXj3/hCnq0EHLFGkOkaoG9Bc5uZO3KWJ7QFPSWrcGiruft5IeKQ+7BaLJGEbCSPnU9qZUWIm4Zqwrh",
+	"r+QDSQvwDnFSOgfEnlNX0hmFfEfkhUxcu+sVjJTKoA/CGGLnNbeZYlwQI5YbdEJyX2HnYUKo61LtcZTk",
+	"hsEY7OCCyJqv1bTaSPX2PpNrjvVQkOVZ5cZyYMQZOw5RZWGUU9WEZ1w1NmV1jZfi7TzE7aghonjOcg8b",
+	"VqUSuY4e3qblQLSeNQ7lPgewKmgtcoaEnc/USMsSq12zdDxIBlODk3Q+LnNqaX9Oq9QXNVIg71hqY+yo",
+	"TXcJf5uJUllMLqQYe45ZSOZ8spCVqf81LdQoFaXE5asCUkbN6Y8y6kc0qzFSBsYpjDIoqNRzmxwpYVrm",
+	"1JY66c6cubRFNvZThX0tXhpBR3VUfUCQStF7i695UY8YOXMulCYakE46ZDigirgE+FOiNMznkCUkFxbJ",
+	"FGwTwt22CuMyk3V6R9Vz6QIbTkZj7esSJ3vrtGubW26l2VcfjSMU7hdlVPvsjGCCrU8qVEtznn3chRhU",
+	"09UJeq2I6ALI6u+DCi3hPnue/k6Kfn1BrcDHXjm29SquJJtOIdL7EXhH35RbWMYTbgwqaPpRcDFfEvcW",
+	"9ogzAo9acsGXc1S7lquqUMMIKCOR1d8uNRAxmSjQlY6Bgr8rG+wCJyP5K51t8Oz3VNkl0aIAKv1wzQt/",
+	"plrjd7lk7Ev+hPxmEjzMODSgWbNOU4kUcLjlYpFDNu0fT+Fj6/u+v0vASN+CED2i9MVugR/ROg8ij8Wb",
+	"rzn6Vz5KoKM361p+YYf4nk1LCY3mrD2+ch1mO/q2dvdr9euWQqkrOo4sHfI8wqj+JsXit7+lIv9tsLW8",
+	"2t7nCm9sZ1aJfIRyzB7nMGNu2cm3edLRITuqLYKmPQd/a16N18DZartSLPZ+ZGbMPR+ZFIsOocTLvVus",
+	"eKU2laYDN4W7nMYeGjCQODhvnFwD8sLmeJsr+rilfecapUdsl0AzrP/eb48/+tdXct+2vQtLoe6vdNrR",
+	"mrZDV9CuPfIO8N9oZ7ftohqFZUQ0lqBuELOv45NBGPFeBrQCYUGZ3PoAMGL7PWVyuzQvLYFn209mvuo4",
+	"Zi1LnrZ65nW5XRy++iisCkGCo12B/WannybQVPtpHmWtCteLW4PBjrhEYnRsExeqSOUKH5Ib/PGGMEXo",
+	"WAHX1gHAtPlFlUVhi6etVpRbE12YMVXktMMmg98l5Mb6DL6+IQeUqDnNc/vk0MjLN39Lf7shBzOWZcCJ",
+	"FqSQQkOqieAQLyBbLbRhApDMFQ9XkAqe0YZ3rEPO8otfc8I/BpSwLay6mOVtOVcYd7PttyuUZ7uv60pj",
+	"2/Hr+/J7RJFsh7Py9SG2Fk5BWq3A5r3fj1e3t18vaxWr660mgyCqvRlr1V5dfTNrIPGt41MtKFQjMeml",
+	"+GRMuZzQbWMsrGnVtkUP7avOgfg7doqdsjvg8VRgCWom8g4lGukBoKfGUCyF3Sxw3HrBSJ9mVAIdR7t1",
+	"t6sk4pk0dhwuY80Z/+x9vfc1rjWHe821XO5J9tiBaW3FUpprXqui71ZhdDv3b7ckt8mx2VhpY1lrdt8W",
+	"zvZH9avapFt/6WBYjeZAzR8d534ftnILsdYfwVkQZq1bqrMg9xwyRjkGTY60GK2Smtpt0Ho1lE1bYkwg",
+	"pXjPnaE1/iCwPbUWguRM6xwdK0gmDlfd4Guiy3bnirtzNVekdcOVrql2uFcGZ66/LlxfAepDcrN3bUGm",
+	"iWYdmdk7UeEeCtfWdDhOaDGfep0zwq6nq37tVIqy2H57drgfzMcPuDe3uM37sgvZDwN1Q77RMI/qyQ9k",
+	"y93JHNv33nEzq5WzDDFcW7nY9cOIM/79sdVkgJEaPUTKTQzYjpM0txbuY81ZrS5sHxWyVjwQsRpRviBV",
+	"/8i8Lco9bV+4qSz6dXhcn93fs1LSbs7ObcqmPEg1I/f2pvh8fKnbwORf6IqjX1NBYJP7NCx/srLY5syR",
+	"AkPRcj+7VBeysL0G7WrT3Pb9RtrW9PG2H+zmhsrZRK+XHLW3RDXNXBtDJX1Dko3uqerU1J7Y3loL6Sfw",
+	"16BvoTb2bmy7YV0bK1aTRuaaG27dsXrT7arXbxeZ1+PRI9uSkkFXBmvr2PC1apG+YmNEvt50ZOpTH9hu",
+	"ML/GUL8DyO9VP2rZUe51Rb96t3nzhpwGvmtmo9Xg7Muxya/eXb1/zaXI4/4+oQta6tmolKyjtn4qQW9e",
+	"hnsvaQwYXY+hcPEOHnexntpYbl3wFEgGhQS0YqH2n0kMrCXjpQ3FBFmH5UxYHpoCAmG5Myc1lUKpBc23",
+	"qHX5yn8ST9qYMM4681brzdyrB+zUq1yr9fptdM6WAm0X0BnFh00Zj0aou9qXMB9DlkFWX4OVYBU26cPU",
+	"ilNCuf2LUHw1SFFjuhlwbS0ScxbPO5ZQ5DTtiJnDEC0DZ0QLUiogjCsNNMNasiEc2bbcmzM283IaPz63",
+	"0/XtsqrzcG/ZKF2bpOA2r/2KzzCM7PUVnW62drugPFydB4Uwx7kCwAAaGoCeeLSL7KS68U4kDqp29k/9",
+	"TgWfMDmvwL55Wu8loPQmOAKKL8Kjqjg+jHZud1LvjS315DGo6Te5hfVSgcTcorpQkCYHkRDNw23X1dGF",
+	"pPfJbJysBv91iMMU4YLkgk8BowVLhaBJlKZLhXktZFxqklLOhSZjMBQ4XxKKMBGK2AHt7SZW3WTHe3ej",
+	"lo9OvKxj/T1BmVNe2iiZ0hZTsQfXJzGjiWYevTy6BceZhL5ou4IeyGPr1m2buZ/FGwPObV0ONNjb9W55",
+	"oh1JEvb4qhLchwkx54jTVAfZ6xw7D2THojMd50DwekgOWoPErCC9ECRjU6ZVQlRpE8fPn38Tr4UXsu7N",
+	"Cb39mHAr68RG5fKMFDPp2utR7U+z5gdbVTmv0GhjXwePOc1FvaUZ1HljOJpVpG3QyKAnpqzhRJ3X/51H",
+	"o60DxNfIAa8CVPDh1NQlMETEg0GvoHJc7j7yq60kHItOikgVfUvDtD/tPPA6Nn4L7r0LBe9I2rVRQnzC",
+	"MsAMpxNzGc9PyUwsiNJS8KnL8MPog0IwrpVPGcTLG5JzH34fskEOkOGLtivGyfBfviYHgoPDMwQHHJ7Y",
+	"wH2K/yUSCixfgL5OQys86h6eEUqUFrLJbRFLKCdsXgipCW5SkefDmP+xW3y0WQnbaMzthIZNiTLrmZe9",
+	"m2AhPcBlb6AfQODu5QVwpJ0KC2xQ0HYh6heWGKkgNzxnNiXt3hpYlBSxOcRD1La8DjdOR7RK/8tojNPV",
+	"pdOa9jfKqQ9R5RbuLLnpuwYsrxAxSghJIGOaANeSgbI6ga3F4DW6A4v/ripDQmyJBqyKnJCVGs5YPaBy",
+	"piR1xQaVWGpn6JDIM2fRt+19YOH/iU2eZyK3iqT5r3uB2DjyITFLnrMclMZiA37dqIUnxMAEdohOXKND",
+	"RwdXd+V2k5UwMiedkExw++fhHtuo3LbamwWRthaIBvVdmt+UAqVcRmXO+C1maKJBodpz7X9sssUgjsW/",
+	"2hc61tenra8nbk+pLrNvddsN64nV7XE9AoO5GutqVh/eqrLwlbgFvp8aUfCxYBLUvexgPeHK+lXVPY1u",
+	"3e1RJUzYx7isY1Nigw5dTh7V5iAT7O0NeW7/qQgtbEZdzFUpbu+1/jX1ndz6+13+Tgpbj7vesY9uZwtd",
+	"XOxehBYE+d254y8qloC6U7F2pswFd8SDuNj2bs5ZNchdeTKjKtYELxh8G0TLxZTxe2Faqyd7r2t6W30T",
+	"dShN6Aj4mtObl0qPLLsbdXfduwTnYq7s2RJU1QPRfnVGSq5ZXtsLfaEYpsnB+3eXddG6ORz7jw6rIkXY",
+	"yg6NbPVrSewT5PWKTfmRKLWrL6HIy5OvhlEr3CM0TbIA1oLEAGyb19ACu44raDe1363AscHB3Yrh745U",
+	"3VD0rrCzn9X66r66OEavoOtE9lEfF6nb510d1yxxN1XxYehtTKX7tVGyM5B/63rJGOic+Sq9aVSW/SDk",
+	"bZzn9U8boQvKNOPT0dYphJv7/Bj9QYktskQ3D1npdlqM0Cu/7D34a69KdGRkuvi2PS3UjTgaL0ehlN97",
+	"hjCq2UcUr0n8xEh7qyHtbRMdaTd1qGd1vzEwiq8teoPdp7WK4DZaoZRMLy/TqpXQGKgEWakrrWAxTs7f",
+	"v7FCtzXptfmyk8eFJDcpVeALoOMHlvHcDNGQZsMa3HQ1Os20LmwcBRZafiXELYO4PDFeNmc3+tgxylBD",
+	"8gtXdAJeKlDEsEhCcyWIAleC0c3wTJG/Hr26vPj+CPc8xKD9wekgtTN7cXpQ72bkvqwXTQv272CuGZNL",
+	"JiKWZjovc82O6BR4aqSVQiimhVwatcYMfeROqhULdkoyMQelWUpmYs5SlvlmmCohWJ3pmoeNyElhWCFL",
+	"oW6tb4QdkEyUCidqfU6wSXn9Y2Mw29X8modjue7l6hkpJDiTjNnEpNSlBDucIrbEsxpe82v+SnD3njq9",
+	"5kfk3y7f/UwYx9FEqY3Yd8vFglvTCZZuobU8J7IlodIs21bQOTM/MVD4Y87mzHWdUey/YGiGx1bI9vHF",
+	"96/INy+//r/kBovE2QpUx4Xtyfx//q4EvzkjdzRnrrSl7bxMUirl0kiqN/aHG7RKosPpmhOsCKoI0HRG",
+	"xGQCPLMVnADLSh4Rw0YU0fQWyA2u7wZ3SjkRBf29BHJjuftNQiToUnJygzTmJiE3yIvt+zeBIHCT2CEk",
+	"mPmFzEACmqvMCaGijDNfAMWSlzioWf7rKzq9OavCSswYGeRg/kaEQFxgmoxpemvO8ObN5Ogt1enshhy8",
+	"fP4iIViPDSsWEuJaeLtRk0ZGtKY5nJGXL/4S/oq10vn0cIjj/iw4+MH9sH5MM7wZtRLGvzp5OSSvUbD/",
+	"4fWVRVz/7MfX59/hds95BTk277Kgks7BOjC9UH9irssVD6UO86toAMFB4VBWxK1KQb44eW7XSMnNT8KC",
+	"zY0fCNvUOkyV9spfOxXEEmmEHwOhN389urBgfPQmu0FcOE9TUOoU1Q9z4jhLBxXDHHBLaoilRmf+xhS5",
+	"SZWcjJCu3hCqrvlNSMVuiDCH06CBhy4tzcJiTcapIjfnaMpi/4U7PSXfIlEm//vf/2NW/YHpmdGUgOkZ",
+	"SFcz1spSZE41SEZzklJOxoBlY4fk3B2OvWOsLItFZY1orsAXDlTX/OXJyzMbn6Fj72YC4zf8aAzjJ8IR",
+	"UGvDSn05S8GJXI5gGylVMtBUhuUSAjpuziBQjE4Hz4cnwxOUOArgtGCD08FXw5PhV9hOQ8+QPVbXlFYB",
+	"wlOIhVXbKueBE1UYtshXSt22tm0O0Ndet8F6zQ8SIhZYNz1k7lU1LcyCS4g1VyZEUzkFjb2UVWW0du/b",
+	"qu4NGjLAnds2uG+ywenAkLLz1AclV+ilBqd/+4flkr48oTvzWES/lZGi4nx8kNUkoq2H6Ir033oge4Ij",
+	"I+o0Pt+oDET7IqydQ4sHm6FyV8SOIEiJbgOxc0A5kdJAjZdTsVah7zR/6GWm1rQGxDYdekvBX3AXocpb",
+	"AG7wiKk6qzY2X/Vw62tuppWs/TymBtSYcXyu3k0GPd77yUgGfV58ZU0Bf/wWaAFmaS9OTmzoAdcuojCU",
+	"cf7uqgDWW1nbRDWtOtaiDNtFyhwZGxrwe2nnjw1brfP4vRW17PvPN7//C6eOE0FmPvq6zyRvOHZJzFHw",
+	"s199tfmrS1tq9BdO7yizJpY/wo4iSPz8jjFSZKpQd3O//GbebnGD43+w7A/LCwy6rXKFnzHYwktZQ3Ju",
+	"1QHIjC5QuThiFN7LLhZSnylSUA458uIhOS8zFIMP7DqGdvrscJWif4dPzr1PsEXSN4DimwkuOwaLL2O9",
+	"q3AR/YHlW5o5cWlneHnZ5+a/F3KMNXTsFy+3BONvNr//SvBJzqyB6uXzF9tN8OIvW73/KVHEXrET4JxG",
+	"vIImSVxAuqrEIisE+zDuIXmjCeMzkOYX87+Vopt1m55TWyV6VXKUtki6FxJfrmLCD6ArNHhgwhojqvX2",
+	"h65IlotrwlD2jmHda8f4Dg76eIj18ouByncc1sPjllTvOyR4Rbyd0Cvno0KlqIr/MIIK12cuuO7B6H2l",
+	"R7tJxzAREqytYKJBrkK9Nefvhf4jQH0rsuWescV5HP5oGk21LOGPT4Kpdj3Zw6PpfYWlPwPze/5VrwnM",
+	"fV8J8ZPRnOx3X/c5L1fcH7K3kDHqGwm+fPHn5dCWPNUcmhwYjor9z56pmg5J54jnkB9uI+seV0FlXXaQ",
+	"nxi/tZbHssgFzSAjmSumqir6xaTvlIpNPYZoycSGMOMlWcwEdjOuuhLpButctVi8rgPdHoxc+DnQZ7iW",
+	"vZtjdi8/sij85XBsc1r+kAjVmmKXBGz+scrJtaTprVHHd2flQulYX5MazhaSaQgBjfyC0KvIjNpkCCYN",
+	"FqHXwXohyMHL518dBrpYdesYMxrRxc6zrAGq+2eoNZTyWzxydEIVVOrjiZDzo4zabPF6tFb0WeVg7Kr0",
+	"gXmnobVqzDiN93DsWRTEZbJ2tSjuIxU83/sBRs0iDk5bgoH3F2wSDqr3HlSObzDvr7Z8/+X+eXfj/Ufk",
+	"2Z+SullAIZTkjN+Sg3+7fPcz1vO1DJHQiiGSgwh+Jl64N4hRRcc3MPMwTh27eHYVt93tvbgX/31bj/+A",
+	"HLiaZR0Lrrf6xHvX8N5KUqnPKzFXn5XYDQ/IQclRCcIk/MO9qtVRXlwx0WpBQxe1GOGj1nn7NkhceAhe",
+	"Wo3vwiEfmRPV24uAul3S7ipq8pBca1u19jFZVh999ktTTz8pq8sMP6vzpkIRnhx4ToLStQr4yBnabNHV",
+	"b8sCtWy+2+mkYW3fPdKkfftuzkhVdw55K80wdhmsWoyh6S4C3oxtXdirrh6/2ShlfO8eftb2Pr/Iz8fi",
+	"F7gmKGYfcLEgTH2WhvrPjVo+Wf8+O3LsSQRSlwZJTshc3NngOOUojKHCbEKourUVStarFdmc8WPb8PXY",
+	"dfpFqhsloJeaSq3qnsG+qd6YprdT2xrdBkparx3VWMYMe4tHmzkzbvZyzSciz0CGnZhzdoftmBPXC/wW",
+	"oFB1b2YStH7Omq2ZfYvjs2sufOvteu4ZVSSlpaHYZeFjHxcUy6oxblbKlPltJhbmnP0+6/7dYmIWLEvO",
+	"7TKkYYcHYaS0BHzzhkiYYCd13zzXvWy7q7su1cRu/RD3MROLa46zpoaxYLEFnBQLpRwb1W35Xz4w1xA2",
+	"12l5SF4b9VQCElLco7MR2+9PbQCoD8h1mwo8XtXWLI+zw+CkElJgd5jBNSQfDC+pgZHxa+4WVXM1syq8",
+	"m6GbZuSmBdeyvcnfLuxLQef1VY3zxd4YxmqD95hVyMWWnrnTsBAgS65Wwf1BddJ7MYYvQCx+QLpaba1B",
+	"TC8qbMY4NIONz1Sj2/VqC/kkRpXIAdJNFUq1FVy3BVuDGJ1mmu8xTBTj5WzgZyh2JgS4ZnqZeFlGSKIZ",
+	"1oHB6W38fSWCIjofvDz5imBb5QVTcGiBWEvKckMTIJ8EBczqUnxSlFPrhz5//6YjirS05QV6xJDiVkal",
+	"Avnp4kftyfWKB1zz+W5zVw6Prb9cH6XakazaGZUqdhqqd9hjNE7Vxjqu2/qDhkEaIN0cBYlZLw8YBHkf",
+	"yv0F2QpQyzInbglMMxadHNSUCYXCFYppKeMqsTxOZ5De2vpXnYTzHQebhmTdStY278qypjPK+DNFjA5H",
+	"DpRhu0YStOVprKRF1ezQyKcUCWpCbA1H1NuvOeXkdfbi66+ff0NuYUkykOwOspo3OEHuFpZD8u8ABUlF",
+	"wVDQAwkN7vHMeeod0b3mzhygZzC3GUE264/QKWXcVsGbR1NKzLm4d4W85qHAaa/APTw6Ck6PfP/mp9c3",
+	"MbnrB7AE/VVw1Fvh5ccjnq3i5kYnYlxVr5eMPpLPV6r6cpwC34kFR+dUS9ixcB7CiE9wQShC1ImJN53I",
+	"WiceR/H0A81vrbpjcM6NbwDfqzG6qhSDVJksZkK5lzMBqPLarvJrpJ5VieVXXJWXWR6W3+BcLLSqr0K4",
+	"BFXmhibeovqLJb7rhg14KEyRsRS3wA8/V/j/tGFQkN66SiHohY2AbQ1WAVTZM3V1r9vQ3GUpvvQpxiGi",
+	"HFBFModWnh388LpNpIMvMF0PeUPNPK55LqaHLhPPaMvIxAzvMhNECCw6mqki/7geBENfD07J34bD4W9/",
+	"OOUfs0HHcM0dho+XLcw3nOzAh4kZziFK+2NWokWFEilsspVTGuyZ4rgzkWfXvEJisNaGVMhMJa5iR0jD",
+	"59TcEZAxLEV1jpYlA4+aAQJ0PbecsM2YHsB2XeHussKhP5IeTC7C0h7R5v0QFAfzwpiiUwnOeYGeC38D",
+	"h5+npPzkyutDMltE0uIr3i0mVDu5MyIX3EKhiSh1Zf3wQu0mqcBnP3fbkW22NdUa5gWaYLHtkKFaNvw9",
+	"rCmFj82yIBuS7ynLSwmKZJDTJZmU0pJRO5K65gcXoOXy6HyiQR6SwjxLXXtwbStXYZXJpPmIZwmZUEnm",
+	"ZvIcOAOu86V7yX6B5mRnLnXfHVF9RPmRe8G1XcpFeqvMsQ3JJZuikZhxYs251n7kE8KBZ8pVJHA/DQnW",
+	"zcGe5ZrMhdLkxdcv29WR6iJY7p3nycmLl2S81IaFvHzxIjT/XPOvT76yGB2cjCMEQpA55UtbSQslK2mI",
+	"tlmzO/HKhB+h2T/hHT8Mbcaxa6r8qBT2bdR4cGkRxAjHFnnmE4pZyYDVkrEPO5mg5Qv5n9Isz8kYiFig",
+	"Y/dzIaDN7IEvw133zedCchtmZVd4Z3D6t99CqnsZ1oWw+Bxi7RlR4LSeZmWIgKqyzJof44RV2N4JHZTV",
+	"EhWfTYfmbTsLkv0cqHTPcdIhadQDmlHsgeE/0cIQqVNbeMMn4n1DDmxFTkLdV7jT717/9Prq9WodIQzo",
+	"CIOqPa2zO4mEPPxkt9gnQdUhJZagqTeFHMPsFD4v/0wrcWdrV/yfy0WzUXxBRLKQ0AMx5hPajRXfGxWq",
+	"BuuZ4WoLUL7iRk26h+QDFspPRQaeowemuUpiyNktkAW+6hEbee83K6zWFtNfmdl3+A7wyhddQdkIW5os",
+	"hDSyBOadxDWmt9+fPxAHfiUy+KwY8FVAMVFitAUxvnAM//JiZ775YvSfH1zXk5Z0dmDUgFLPDClJqUYT",
+	"jW2aQpv4d7iR8vgY/qpqRNQE+kYrMgdNMd7D2qjqTLkzZ6rKwftnrfR/7FDpHpl0P8CjJtJ1Ie1T7lyP",
+	"bPeCQepck9WN7Stdrgtgj4Prj1fAyhd0qVBtxgSYOXCdEI4QKIFjDbvEm4sU5dlYfDRMzRGpo0snIh+9",
+	"FzlLl/sBZTf4dhAtUg36SGkJdL4Xj9WDu6m+ZICufE+Ur+YMoxm9AVKHjwHrlubuOaD83drYm1gmqV1G",
+	"NNT7Ah89Uj6pneyxJbt1rOLCncyfxfn7lJmyZ6ryq49+cIVk63zzg6Y3+AwFOfNK0B0NQ6c3p1k2iYZh",
+	"bZmk+yYbhoEwDXMj6qGV3cWVegN7XeY0DK6pc1BaxZS060F1zZ1PDtu02rXDgjCd+MYNGVnMlmeVL5Jj",
+	"qDga4BnH5qdM6cSqvQq7unJB0pyy+TVH81EVORi4QQ9enrw8NKx9Uipf0MbQQYxSXwpuu6aiRR+kEhwX",
+	"V3EFpq/5gQ2Q1jNYBqZTmmX1DWsRiAeH9izcTN/UXq3q9RlVZAzAr7lvVp5U1YcNAPl75YTmGMCc1IM0",
+	"j9fakoRy7aHq2rjWHYodjatpsdcynpf5s1nBkvii4DZQx9FPcmC2idMa8L3m1VjovD60ofMSqLJL8aQ6",
+	"IWVhDuXrk5PQPXDw8sWLw5it/oPb8CNxFz8dzftxmIhpzw/Bn/jBEz+I8gMPITX+VVRlvCRzprCAN1bL",
+	"cQ8ksofEexkt5fMSWaXIWGzbzCps1kl3hOLVCjFRgfbfKBvshsLHNQXESszRWOzv3dQPKKrZKdZl5lce",
+	"Brf6zzJI4JMC6IzqyC03w2QDMONCV4yhlURge66qbgv3ufMFvzq/fH3x+tc3rz+M3rx9/+7iavTq3c+v",
+	"frm4eP3zq/8kfxdjRWTJvVsXAW71k//45fUvr60z3DCtM4yIdbUu6pieucWegO1/ffIVjhiYvxMXJ2QY",
+	"n7N5D6/5VWXyUr54vxkD24fiqZyRm0wuR7Lk/2o4xg1mOiHKyFo6+rsYP/N9CoiiSyP3UH3NF6LMMzKj",
+	"RQF8SN55fcxmOtnmtQYrDWGgeU5QzLErIxdwZN9wEVHWUOer7xuCwa85djwlB7ewtKSmoFJz26bJIfgE",
+	"pG3xa/65UgDcBSJHGbWtA/AG17CabNG881/dyYVxb1b+tcWP3K46Si27811fT3pt2vCWpYhs+YdGS5NI",
+	"Q1lz3UaysW+THKuAToGnzDcMx2BQI5k2mqMk96ps5LtvxopnFznlVRt4lIpfXf6KZ/7Xny7/iuF5SFpj",
+	"jedryHAdLVdfKcc5UzPIRh1deV1h6wqo4i11Oyoz+TVFHtw12i71qOi0WyWn/SXvWaT4NzHenLT3dzHu",
+	"TNh7rFJPn1sk3D9j3SYLMkEBC4vLBn+FrNF3XOa3VU+bJryckULkeQVUTLvmLGE9cc+cYxx7vWfovR2b",
+	"KVvstZnz4UYIWiqaFRjVdsI4koymQb1qumgUbKWpuTn/WeLSb5qx82fWWKnIFHRnieWKFz2YqLkWsa/s",
+	"Bp5s7V0FAqqG/FYc8tnZlRkHk4zqBklWTohC730N7owrTXkKR/AR5+iCeoz+dOEPZC7uXEUDhEXiB7F2",
+	"u9O6rVVLlYo1DL/mKIYa+E8FnzA5txgw9wm0qm46rpI6kX3GlBZyWddkq+uZG86nkmseltWqe2+rBHMR",
+	"7CFDxswPGBxffW8FxwMFcM0zkSqP1UeUZ+6c1HCeHVbJLc6AWWfTG7FqaN8M60VjW3Uz7zW3Fz0kjtpV",
+	"/uTVNLLqhtwqYhLoa5zqjXtzkwz6zsXEKgjFYPXMFjc4kFAA9T1i3TCHZ4SOFXBtk/Ws1M/q+eBjkYus",
+	"apcZk11bclUowlbN/jokobpboNJLbCdkxMP7N+fY0Y9Ys57jF6GLrOEfe0pU3UOiqoewZ66Jnq3MKCRR",
+	"Yt4CXoPiwc3UqZZH5sfjF7H8uLgQ0MK3bv39Q11Qy+DuM+Xza1oqaoKVUFypEyYJy9RZY/GWw4c61jV3",
+	"Rm5itWeJYkKGB4KtqozQYGO/UbWySi1GrrqmdV4PDse55r68SY3E6BR3FmtbasRINt4Has9gWJUDcWlG",
+	"jnv57QpuKKWhefYBZC4vsMCgg6qLmG33loQt3dzBKVHKFIZtC0ImDIOAgPcYrVnkuUJxLyFKNKwKmD3j",
+	"eOjC6J3WrDAGN3e2Rn13195Pjf9OkHpVifXLmHXhsj5TXb63av2kSD4pkn8iRXItV0Ch64A6YojRfYdb",
+	"aJRbcBUN0vVjxfZx630Q4esEX3eBjoFF0vV+THOqFPpLDQs48J1oR1qInPzvf//PYVPjtP7duIviTTDr",
+	"Fa7xITXI1mRdbovzPI8cx6Pqlp8Uile2HoBabWBsABvqNxu7ooWV9zE7O+ZJ19YqoWz8wYFtDBXW00Rx",
+	"rLJOhPFTZsyhBKMsxkOnzBOskd/Ht2xfz57KTNwfpOxR+sroY9ALgJUOqV3xfR1tVysA2qUjWBwI9kdq",
+	"mn3iXVuGqGqHMPtktuqOeV4HMuRAbooVXkteHiimdN7dJue8AsznQZ69hWCbV1dlWTM+JOdVMot19tv6",
+	"lSsJSfWWmU6IFiQHKrkravnRbBmKKB68fdCY/+4UHbvjxyKtn9a9L8I7ZtYMySSZw3wcauMLHweAoseE",
+	"poC3KiYTwHIc8415JnM4nk/osRa66DYhXDgxkmK5UwWpBOuuXMl3oUVxVtU+ZVblF9zGMNtIQVc7BRNj",
+	"nCnVlgBtxNu5bLhntvIs1PV6aJ6LhXl/BTKxguzVu6v3DwmdZvzXXIp8bobqzCXDA8IcVw2yqo0idGFO",
+	"i/xy8cY8VDOxINSc6n9c2Kygp4yzLzel1EAfUaAxvqMsoqixDTYeO+RYE5hjkQgjF5r1rGpR5sWLswZi",
+	"SQyM4QYyHRBjRISdKpCKSwVyOJ/QEb6Xx1tr2K8qlPtTZYpeuHQ9s4RoLd/Lmrx5w2SQ4GeNngbDufXC",
+	"iodOU3tKKP2sCuRY3HCh9iEZCPx/ng+eVXYawW351BYw9aEbPll8TYl1g+2oIFMnLh4xXsmKlfsvLaVE",
+	"q7gbsEpcb/1uQVzPpNA6h8wmrlf1Xg5evvjmsM4sMHKD4GBrfpkRmoV4ZJmDjzFfpTNY2PK939/DkBo/",
+	"vJ1s59hy+7kz8VZhrNb/7E4aK5VZ74c11jFZ18mwh2qrYGTkoPO2jEB1iskQNrQ4KLXx2db4e8pC30el",
+	"8VdVmdcavooaNzbSCQtm3REUNJ1ZOHqmCKdzGwKaOY8YqspOk5SgfQsFI+0jq0M5X2B8aiXK20ouTJE5",
+	"zTosuld2TQ8pt5sZeoWcB6h4YPdrUdTuWB3+M+ifHQcSB6/ODFYDC93sBmuxVgxAyJZxYkGr2mze0ZFT",
+	"pa/586/JnPHSxr64gkhYR6VRmj4kiD65zMX9+st9efLVmjhpBJgH4jU49qfpFPczLOzOejeK+/O0LH2S",
+	"WTfIrBY/GqgzMYiJMKLOfMETCS67ycisqACl0J/zbHT4XFU8w2ZmLIS8xaAK3/Ln3MXzGR31mXLvhsb7",
+	"Wo3FZ0MnTsUT48VtgOub3Ts40uesyH1JDh6s9WbUAldxeRuecz9jexVzuREc25391nUC39Sq0DCdb0Ln",
+	"Y93B1E4fg9Hv8EnYwfQ+jfo2Qbid7Z+4VMKft+Fb5VCtW3Cip9wn+RPgWjLX+CyoD0CUpsuuvr6dsSH1",
+	"JJXF4/UVnZ6Rtd43zJzrrtTT7OP70M2jNzaO/iybPn7pvtt5cMf76ySNJPBTEXeb5Rkj7r/gk30R9wds",
+	"bG0X+uj1Gtehol1S9vBI+KdqUv3UdfUTV85H813AhLHMjs6xTKTL6cESw0bnyQSHESZiSxAFcEWY3tjv",
+	"uiXcHvt6pg/c8vqBaKdffdwDaZ99AfTTL9WQnT8+C+ElQeh6op5P1PPLoZ5vqbxtKDAZajFaZHRpQ3x5",
+	"TTM3EspmVZTONmM+xkrZ1REtXNtma644JRLmjBvU8OV/aJULirV/U1/uKyshwSjkrES7h0oIqJTmVd4p",
+	"z9DcFfQgU8A1hvi7Zkw2KVQLYmOcMWnpwHphWnGtNviPA2SkADlnVeF9o2gd2h4i1iZfgCgM/4m2O/uJ",
+	"Kf1z46A2JB1VvUxKjiqd2WdHcpF9Y31uUbJSOsPVo8GwCmwycvDcbOvFyUlCfC2Nr08OO+bMscloOOWc",
+	"fmTzcj44NSMM5ozbfz2vcokY1zAF+cANRsNDXuepciV+GsDre3zb88A8PG5rPD0VTur2bDWOcJfaSY1H",
+	"x0WV56DWJ6iTW8Z9UbCG2TOdCUNgXLigh+UDNp8bAq8hX/bH2x+ggbbvg8U9EhCHU0ZguT6KIKcdcmZ+",
+	"foLbFtz+KBYhfZ+CVrYcAJ6fmDRguUqyXQPFyaAoI/AZgFpCMsryJTmgJGNTUPowIQuA28ZPyHMnkyF5",
+	"XfOxoJin9xBNJi64h/w745mNVJyyO+CYc+w87NXlezUgEuO7Hqj3L7+vhefHs4PsCa0w+1zRrRKUvvQc",
+	"0S+0rsCrmcBmtWIR4Hkq5qD6YHcnj0J5qzNC0HBHi5Yssy1GbVfUWpJzZWozZcRZmBcaqybbohtr8NbI",
+	"7Q0h8sLKfQ+NsnaeT4isyuwcshii/ujFtQVgfQR5+4SWX4YCqjuFSOL0mR54KQrgtGDDJZ3na5OsYT6G",
+	"LIOMmA/Dr2zkf9A1nikyBW7wznUFTrB1IwZxmD+G5I3GQtzK4XWFpAmyiVqtq+J2laYaS3EwjZncNswi",
+	"Km2+K4Cfv39zWUC6nYTpT2BtG9zVc3HzVaVt/mlyra+w+XIBad2ot4a46lra4NaujdmRIVvQaRWO0fhm",
+	"teCwhKpQVka0SMiE5RqkzfBXkGohEwNTwLVhEgWV2tYxx7BSwzZyRlt6V/8qAO8aG1qxScRUf7ummLmh",
+	"rinyj66qUMB1uyBU5ONWET63ZYyAd5s2J8Dt1jssFL9vmmSDTfsntHD0ePFVKZUBzIe0aoTX9J5Oo2bp",
+	"GuoaEPdwzPBzwmYDy819h9jc+L071va8LsGI5Q58oii2OmiiMXaSMRzBBtFJkYM6HJJzkpX2jqHVOdC7",
+	"ZMJhhq5QUcwng0/eNQvoPoScF07xaYJpG5vsHVDb38WSfE61f1bDSp6SzD51gc4M+2CFiOkr/aySgsM1",
+	"ZKVLTjiuaEK3yPCeMqlWaLeVTY2IkLNbwKQQSIgqZcXpT5Ejuhcn6FIRqGHewpIcqFRIIM8Pk7a4YN9n",
+	"qmKilbCC5OzgZPjN1y7vzI7vP/RTqZlNW0OLE1Oa8VSzO+yImimssQRsOsOCmEJmRLE5y6lkRtGdEKpJ",
+	"DlRpcjL8y5n7RJXpjFBFrgc//3h5PUjI9eBKlkrbP1+Jkqcsvx7gkq4H2K8Orgd2GpIzrXPACnHXg9dU",
+	"6blRBquX7DcfYOV3CbbqQzmd2op3jSqfmyWm7+qLfSTmH8zYlTZvN7Md699LgNy2lOzTyguITzW3brH3",
+	"1UpfvbF9Uyh0qxHTN8R2V6LclT1Ew6RzTraqzvJWsEhcqtgUBN2SKr70OOh9sNSncOidW0niDa8wUN8+",
+	"uwLmteJ4p9WmMWZliPecyNB1I+NF1V2sJsAypyk2BpqDnGJCXFDW2kvrX538JajhXMo7difkM+V1dMI4",
+	"8WJi3H7TFtkfgSl0sYIGVbhPhNJXJ3/pcz9UNY4W5QkOht2HR/bZZsV96SHf7XYr3drvHmO/bSSmZVCu",
+	"yC/kRp4Drs/IjUPVG5fJrLBBsQTs0BNWJs6Z6svsKux0M/loIZ7ZJg1d4eF7ZHsPq4Z/miDxTQTls40T",
+	"/xPy/6eAx4cJF49r+TtL+cfI7fYcEP5W3IEKCo5bfdtr+RCoLAc3OP/Noe2+ylRjd0lDgkmM4GKYsZaU",
+	"KxtLeWqFqapLR0VZmay7cFi6mjq1aIG1r8ZCz6y/tfZcjNE40XJvJLZn7Nj86GQBP1sgZGkp+NQZUQ+t",
+	"D81ZW+w/0hnL2/ZXs6pAFDxrHo0vumEnrq0cViisT5BhUIfRUJJqRJY1ZEEnx/hzbLTmHZJvzUlglKlZ",
+	"FJblGde1fw5ePn/RaDf+FuTUVrZvAiKKS0wryCdmTVhvzPyGwQPWBdn+BKHCSFzuMy94eXtzYMboUBPt",
+	"F0lTSnQ5VklQI5GklsW7dgB0MrFtemOeLAlHjGfwEbIq0Xw1isHM+8iWbZzzE9VAi6xDlXk0MBUfu7JH",
+	"FcRVFSpdTeQn/vvEfz91/IaBU0JDSspjPGhLDhu2SenpXG90VkGaiJ1DbZR+1ZoqdKnbUM/ake69yrt6",
+	"0N+Hi+7lQMdelvfygP8zuLyDc93s8Q7B4J/I4V00Yc+jWOPnDaWlnKNrTrk5ygY6oY87FF82e7eD7zc6",
+	"t4MLfrBqhNUMn8a1HW7xybP95Nn+FJ7tRvfrCD9uEYsOdnwPr5ZvTjaGXPCp8hpVSCo6DH+k7eYKv9nk",
+	"5WqSlycn15OT6/5OrgYuobRpG0d4SXMdD+70cYVjNor89JNBfwDd5qQPL5F1eZxCBH2q6rN/F0/RuOlu",
+	"ee/RHDyWVocFr80lEsZDx03MFrWrF2d/ZP1B5c1P48PZgKFPLpwnE9IXX/FnZ3G23fOsn4GpbeVulYeQ",
+	"2KC3si8J7nKCvBU8FXk557bnL3f56JLdQUYmOZ0qcmBDL2+oGonJzWHbCHXOSclvue1/ATaA04nTellA",
+	"2KEkbp26WGn01sNAZWfokaex5mN8e7ccka7O4RvNZOdBHs2qMbLDaBa+svWMHwwXa41walklcy1LpMi7",
+	"7HWVM2zkXtpi5isEB2xdIyRRednVehjhZpebwAb2u3wYNvDcGQ48aRjZ3Lmd1jEvcpgD1/Zmdh+oqiNz",
+	"jzGyEkYTKeaNb6vuzCgsJKst8T8eTcVR+9fuCTDM7v7DNyGtuglXcidx7uD632ZqJQRPiNKGNGYJmTGl",
+	"hWTpiIuRq68jJJmIPBeLUVmMsrILKQxdvAfat/2kSMaZIlXW2u4pbRuky3P1bjL40qzsTf6w2dDeYof/",
+	"RLb27pap7SfrEsyqWAuXGjwHhfUICOM542Bdv7ycj20icsnZ76WNlXDtGxz3d5X+rM7NIa/Flapfby0m",
+	"taIAmuut7PS4pDnNgCigMp2Zg+iy3TfB5oHM981JPo0Fv7XRJyP+kxH/kxjxW4U+DaOrSEEL7znkh2up",
+	"U7dOtKuVP9Ltd0Z9CXK1DZlak+PSIlub7P8rJOrJBfDkAtiDC6CNiYEXwJfHXC8adDoCWiPX6S6V1JA4",
+	"kSFxFUVITpe+zsgGu4IPb7SOhTeaMD4DiQGPYZv/O6bYmOVML09tuOiOXd7viX1Wln48wbfLn7H5SgJB",
+	"7snj8QAeD9kGpLVS9wM2NdhK1OZBoDNSCLHgFT8MKvtJsEGd5LKJzy4x2UbeZmQGEk5tG0DXKp8AzwrB",
+	"uFYYFooQeH/nyl555kMrBJ/GxbKZbjx5WZ68LF+4l8WSjTNyU/O5G6QeN5bT+XQ+rHJY5fMF6XwK9H1U",
+	"kGMvSfXz0Xi6KibRHJSGS6WHl+Q87fCV/BkNgHazmw1/qyres1rBGzweyXr5RRXJtgd0VOSUk5xx6IBR",
+	"cvDy5GXd67f1MBQXaHa414ZOnQVMxYIbmd9lNAXdBVeBoJaFD16+aCY8nU+Bp0sCGdNC1kVmFtyIMA07",
+	"vS+V2DRkoNKB1bc4BKYA19tsU4Sxhe0Hsk7awT+NVdJt7MkauXeB5cka2atYVpuuJUgvqizQzaRiU1OR",
+	"uFSgFCg1N2t+kKRbpE11zxBUyYakrQi+q95AP/9qlkSHwdKuHjIbw9F4ZNtSRSnZOX71mStm59XFbEMP",
+	"P7ExB212C5LmVCk2YY+hsf0Jury+EnySs1Q/qWufg7pmYXeZ2H5wlrIYUrJqpz4QDbIVSpHeptSDAtsA",
+	"jnUeol+4fccIeAtXZNBIr/ZXyHw2ua8QFdBL+8oax44fO+J9fiDC8r3fSxdNcbZxLkhuixjYFSrC9OdZ",
+	"hf4LUqAutShIDU2rEsUujpbzVQdO3MORCQukBD4ypbHWr57BHFW1rfoHNaG1hqhPBbYfZoAVz4KNPwHt",
+	"3oB2zeluDcC7Cbhlh0bvVsOULV+C/fcObFQRk83ORylwLcE6DX2fFIJVY2FJ0plhNQYfrgeeql8PDo3Q",
+	"b6u1WPqOkURGHzDHoZI6UmAZ9ikfku9rBF+wFDbzh26t//vPlDs8odfe0Mse+baotEmswXaQe1Ypr1aN",
+	"WZgFUIlhZtKVeMoa2s3jIc2yuFaYZT8xfvtApi0z9OcQbodbjKCW+R2yM6JmYsGJ4LYg1Upo6mdcavKz",
+	"7s77ZALbEA3Mb11qx2pQnq0me0quy5OTr1LzFv4F/odlAc0fzPFp+9NuKpnhs0fWwb+2AVI7kcnnp9je",
+	"6RJs/qZhwHmpNEhykInUHIx/MJxnp66au2HMOajkmr9l/EeqZsc/Xf5IUsozhr3XExIUgDcUL6cut7kO",
+	"i7Ax92EcNFXEQcchBk1cc6wxx5QqIfMxDEwnJDdzOIdeYhu7dUXmmJ/0TELdg2lI3vF8ec0Xvu1TK5vL",
+	"CEg5U9oQGLpGWXBeGf8JxVAocjWDa+5OUDnGb7+yntW/i9KAJJaqXxl9IZnWqLzPxRy4JnQqKqVkDNcc",
+	"3awZWYIeXvOYrvGWZvCthYWH7I5ezdJdygx7blGZM5Bx0KsArXmfT77ELl9i12naHhHqFjKvpBJF50bU",
+	"NkL1wfXASuJ4X9eD0PBj4/x3VTU2EaYG+EXJUljeYDETcBei4aqI1+W799M8qIHZDtzVUdq2C8V8q7zu",
+	"Wu4qnbTjEUSe7QDu/2Sxf2EI3TPVPlrlI+A7VICAf+7VM77qz6Y8KILarL/qkLGlBNhsOPR/2zgAwLBd",
+	"wUlBC5BDUvuiVvxnFWR531Tga7JPhnb4qNJwgY88KD9Y0o4d/lPpD25zERy9cCfzpBg8Cfq9SJAFmBDD",
+	"I5TIoB5VtrOjhXJS8hyUIjRNodDYDIFMyjzf0eXiWidtIds/U0TDR/S8SMjK1CbGYllloXSsXdMEKQHX",
+	"ZqlGwJbUSNr8mlsqVAhl6N3yzDZGZelKzyYtKeOMT223pkLkLF1WjZcsAXT9ltiUCwmZy0jQRlxuCzRq",
+	"RqWhj8oIBNTHW89tgWFqVH8bjb2ya7HwNT9RiIeJJqLU19xdyI0Ri0b2hX81lOjG6gJknSpgZSQ/pQLs",
+	"w27WXKAV8qglwmegwRXXRvsODr0UJZlUrcQpubFfqxvDIm7cBY+0uMFvOkT7S/vaTgUdcow4DNObM5hQ",
+	"I7mfPj9JBnP6kc3L+eD0a/MPxu0/nlcJ44xrmIKM5V6/McpOBnF2Vd9HV951fSHx1U1orqBax1iIHKih",
+	"wA8ZEVkd9DrVBjHJ3VxbIk/sU5qzW/jclZrPiB5Xs6wQ4ZA44NHiyXrrhS1tb9tw2jJsqPQI1zUP33tM",
+	"vQetGUdBG7ZO0v1KzIvSd5luFNFC+q1nUpRTVyQfl2zLyjxT5DWf5kzNCOU0XyqjQytBbmFp6fKc6nR2",
+	"zaFSSmzDYLTdHBh6PAEpaX49sG+CIv5H68kxlLkaTEwqQhyMTqi65sVMUrSoXDkDTm6o5pJQpdA7Ghp3",
+	"JPzdlo23Ouqq9Qy7HDqSPbzml/X5EdwJ0XRaNUk7ddzVRjyYka0ZSHCIkU+jtuEag1EfUl1szdWlNbba",
+	"9SW+FcI/u3IYpwQOyHSnvOOOUiU1Pmn6UXAxXz5TFUDv3+e6NUE4/kcqMvjj2MLwbn6ndQWBDs5Pvjn0",
+	"ZYHIgdI0N8LmoefCBdWzmgmbTwZtJW1dKZRO7TiWMtfSflulKPBoRvXRDL3QHPN54aMWau0zr/tzSC5F",
+	"oMWb9ET0KSrxzxmV+JfPm9qeI/gRWjfHdXB5oEQpUyA31YObJDBqLWaCpIJPmJwb1VffqxRFN+m0TP/P",
+	"Qzp3IJVeoopa+syjVVL5EAa/egI7ayMp5iFtfZGJn8x+T2a/3dVMmTlf2grNq2JBJ0yfEVYFNdfvdWo1",
+	"U8ruF5uk2Rxyxrud+69breJmVJEZLTChJO6CIorxFMw+sIEY+tebbqmEUNXHJUfQ0c50NPD1yq/8ITUt",
+	"P0eHjOVP78nP1mnkdq8mpJBiKkGphMAdy4CnYMCgSrlCbR4j5dCBz7AabQZyj263Ji64uJNjDlSCZZpR",
+	"BLhMhfTNESWdOOsJYp7Srh5vC2xdIAVziRKt0JdrHol9sWYRX/fGxi8IBQZXxgHe1G0NzarIwcn//vf/",
+	"8/yMnAxfPDdixVxIuOYMbebeUV9Pcz047GGSttEpQ/Kz67HNFFFaSGejvuYLGFurD1W3qhkTYD41qE2J",
+	"AnkH8kgCz7By8UTSqY05Ua49h5FBjPyiOgzSF9Wyf3YXtHLnq/iIF/RMeccD1SQHqrSL0bG/pqLk+rCr",
+	"nC181GtFrjn9+BPwqZ4NTl+cnJxYi7b/5XnSt17rGpP514HF/MUmi/lDqpnu3Ndbqh2UdoWPhND7iGbq",
+	"L8gNuC72xh8uRiO0YNs1wHGYtJBMg4paoRtUzy/LV+LrTGLxMSY7F+gKwgAeOGqm2wDighaemHN3AayY",
+	"v7k7asoWcwuB9PCh+LNRVrF4tFovmjYK1lfssdrPgvFMLIwwOmV30AjgHC+JI7r92zFe4GRXuKwHBW0/",
+	"TZdx/zzPw52rRwXyTytR1psOW0q7q2zffNMgPwGUKNpUsYY1ZwDqBDlbM64GuPHSZiWJDJI6SrhjLUND",
+	"LlFionXjBfNpBwn1MNDhhb+/segR4LebOFeH+ESf1xYorM6pLyT37z1i3dnre46Mlzh5EtYh9AVCk6Cg",
+	"Z0KqRSWkKMcecgiG7Ldb4mqmc1htRyL4ci5K5ZajjP7vxqpWG0+ErWlzz5iVx2kgEo1K2bnJQ33Yu7W8",
+	"8DCzy7bNJagZZA/bZaKe5kF6TbxvQ6B18Nfn8qdve2xxpE8jBsSlf6oGDO0ei/6X7oYLK0VbXemxsGSr",
+	"9V2FdZAjrY8tR3RwGO/M0GhM9fLkGxfiiEWCKKkQxzOMlHIyrojnwcsXL5q1g8xLGyucXfjYuYcJ5TaD",
+	"f6pAbtzYU4Wzp34Lnyjqu9FeIcDteI8FT4hWZb379VTAJcyoWk0U70PaNnZUQCKzuZOCIzJPHRSeOijs",
+	"pYOC1Zga/ZO7myvVPH5N/gOO2OqefF7PtNFGig7PQOkX3Hp91yj+D29eWq+aP7UbeDBtvkvGfLS2yje8",
+	"zPMbkuZApSKUmH+i9RPfWq1J2ZcZ7KNFwB6YwUPJqp+qJUAXsj61AnhqBfDFN1zepxx8HBQOHqbqbm1W",
+	"ow2OEAvlYxIWQt6OhbhFZv3q8tch+RAPUcIFm98yseC5sJXGYpzcVb/PKX+l7jYzdA0f9bFbdsT0NWac",
+	"omGqbYOKcvFXl7+SA8oJ1ZqmszlwffhkaF/jg6/CYy0MESw+7Wwv3/14QTTMi5xq8NBBDnw2lS/9Yvtk",
+	"0ZYfns0NZqu9+UQjkP4xVx/Xe6zEghQg3daCKKLuLSQkpywjoqxCdswhhIW5/YHsE03+anayFS+949lQ",
+	"FMA/znOLKOpITCYshUykpYH6oSrMmtQMQM/zIf53LwjmycUTlj0UltHgjD8psn0udYkfWi98qkf8udUj",
+	"XqMudoZurTVK7LHusJnnqd7wP3m94b3bM57qC38uVP4JjR6mrnAnygTih6J3kB256jBqjXBvzXtMuo5a",
+	"GNiIH/vSMqo3Uf+JKX1pPr300z5kGZR6onX1CywoPlvZ0+cIkJ9atu44q2aUVQB4Ic1cF+WA8TCO8PpK",
+	"IU4ntI+snmQo6A+vr0gFwvjmKfk9cYbgXCMlneRYaSMjSkhNDrgwWqgSMiGYFJGQCU1BY8QYtpc+9Clx",
+	"6QzSW8h8gomtWKISV0+k0DbfJqVccJbS3KYPDckHo+wuqE5nScjGzH4MD8G2eCuB964zLlZ64GJBBHeF",
+	"SZgmB7eM++Md0RykPkxIyTPLJpk0qvacKYUjYZ6N+T82D1vM4RWN7BgbwzACXHmoLNt6hk8TkBFusauU",
+	"SQDVj5dt+5gM7fm273/9pRZj2qwM0TuosdwiFyUYkddNwDr558YgiThebopcaOPl3oMQnqSp9a7+kCSs",
+	"ZWxxXRnzPAjkClpMs0NL9qzD6srRKnrrIOLk01HLJ4C7t+veeb47hKz1YtUjOfaH5KqU6JhHcccILUpT",
+	"qVUlx5w29Vur1LpEfTGZYJU0A/Yo1UDWJbCU1vF8aIUnJeZgU4Wd2NTl3H9UOebTOOu3xEwjyzKNEiZT",
+	"fwo0fRJiwlhPI7C0+BQW7l54XUJIorQo7A+Yba97CjgWxroMAx8w5tygM8VEQVc7+ABLVlKygLGHQOBT",
+	"xuHwjNxcD+AjTTVxdRevBzdn5OYIPqZ5ibqM+ee7i5uza15QCVzPQIE6swSIqFQU2BDA9vA/9aWNbhJy",
+	"Q7Gs+en14DVVeg4SyHuRsxSuB+apXhZw+t2PFzfJNb+x7p1TX6fNPF8ClacvTp5/Mxy+OHnxwvxkm3uc",
+	"YiFgwB9SUcApx4OiufnFaJmn/q5G4g5kVsLNNT9ASkduULW8OUzI//73/5jNY/T9/++GFBIm7COos2tu",
+	"hAO9LIRh/1N2B+ioqqpWTtgdkBw0duJwpRfOCB2PJdwxp0YazfRbyTRTs+PzOUiWUn7NVQF5zvhU2cZC",
+	"C7pU5OC788sfE/L2/OL8VULefPfreULGMKN3TJTy2P0lcbFDYjPyHQ9AzytzdXIX2NckktB1RrTQNLdL",
+	"QgXb1kFQWMR0wVS0sKUlZBtrAq/SOLQLnBGYF/8ve1fb27aOpf8KkS+1AcVNOx1gJ8V+yKa3t13cl2za",
+	"xWAxLhpaOrY5kUiDpOJ6Lgrsr9kftr9kwHNISrIlx87UeWkF3A+3jiRSFHmec8hznseuIgsoRCaZu1ba",
+	"dPFqGTb4/XJ4lBzBl0WuMgjFj62FX+6uRkPCQmFaWoznwFxrvqIe7NrA55lW5eKgzawXsO3z/LVdxLpS",
+	"vkAOyx06UFcjOOSL0mI/aAvOehyyAeHw5QbkoYdKV6wLh3uXYpFDAdIe/MNHLbtDNuLQ5ZDPr6W0favV",
+	"6qz+xoYl13pFx8bCsAw0qn7QVisJiTi8Y4NQmW5VxlddJDjutv1M8bkqCn5swAED8pUhwrjHmdjmqedK",
+	"or9NSovdG75mCLQuxJbK7/2OqOceoZB5qfZGpvFKKMPlWX3A18NhWOJazxLvYafK2Nq28QI082/ZOgDY",
+	"izsV9yrdnK4gy4JOeXK44VRlSvvxDm2RE+3oU3L7CF/wGTAj/gEJe8GsYi9OTqqv+fIEtyN2IxqK5EIv",
+	"Tnbg4297Ju3X/4tlsWfm9+lha12D99JFX1SvdkWH6ockKGonLKSx2zAzPNXKmEh61kZN0MY7RM8VYJ7j",
+	"/ZZPtlAU2KU6XvIVs1iREItuCq5nQhp/nkNRBilc1ByuKzocykQB0iBB4rr+Bz0wUM579nhvaGibGbgL",
+	"0owKLTKeZaxceMbkyFU3lldro3PFjHPl52rJCi5XUQmlRVIN/NuliHEjdk4dUFulA0fsV6WB2TmX7OXJ",
+	"yQlLIUeP3pcZvXzJlGRXqcrNVas3T1/33H2Cj3xymx+PY5Ow2ugm/pN/JkIIB50JcVRln+kfYVolrOkm",
+	"JJUwbYKhIsoqVE7ROrsEiTfifzXXFHPEc+RzWyr6aJsqh9VHbN5MZ4iVmJZVdHJI1yMGIWyIWDUWqYK6",
+	"cFITvczulCtd9lTlez/nFuvqv/V/He1+LYZT+17/M4Y5e9xEpQ27Xl6PTPa47QOFDHvcgBHA7te/rzv0",
+	"u99WMZbt3lLT3d5j6KL3vPs9/+Oc4f0uf6tVsectH9UeN1zU/Ofd73qb89kel78RxpmxUu/0Ze7Bc1mz",
+	"1F3ssw5DeqelqilCRFhHW2J0Q8jwUl+Q1H0XAjLKSMHdR5bzVYN3NrovXV5NqDXo9GreAc9y4cIcMSs1",
+	"GMpE8c1NNPDrTC1lEv6MiYcNscfJKsCtOlZpWmqHBLjTV/hceMRGYSz5sy3V/FjvFHoaazIwmLoapebm",
+	"KmFXWEpyNZbugQstJHkpV6O5LfJtPsWbMAC37Q0S6Q4dpcW+xDgmCqv4ZKFOllb3mKMeIXuE7BHyh0bI",
+	"aHc6EDIWgfUgGZVXEAK5FSnzPxIjpdciQHLKFQsGd28I3Fp2+8aDjpAzlEGg5jE/0ofgGpwJRyW3QJbl",
+	"VQ90RozqDh54mQnLrOYiH90GSVR526NSj0o9KvWotAsqffMy/KnIITAAVYXCPSY1qhc2UCmU2SsJuCGI",
+	"5cIo1Dlxw1kdNrkAj01yLq+Zi7GGd4ItF+E8Ktx65zrUA1cPXD1w9cC1B3AFQ9a9mFtxasFn/Vbi7YjE",
+	"a9tieHo8wH8zq9jFm7eVxZ1otTSg74ZFW/lcHgKLPC1Lj0U9FvVY1GPRvlt7D8/R1Edfd8E6yX76kkJe",
+	"Y2HCWMx9nSoS2wviQoZ+J7pdricc1fI1WLibTVQmwHges6WnKMGUjzk3bAIgGU+vpVrmkM0gi/k1xGjR",
+	"qX7YiYO/hW7vW8vVI9FeSNQjy/eBLPd2/hMXZieV9UwYC7opP9zb/jVOPhok57wHE3uMSXqb+Z+UaCB0",
+	"3b5iSuQ+KFBPbdgiVhVMf0grzDCd21eGIffTtMzzxAU0JC2lKdeD8RwHyIobGK5nIjIhx7KSIqbsRcy3",
+	"CAvbQd8NaDEVKFtNlWNsQIdkUdGNRNwCoSYmpI9lVVUWMjIKyASXLOOrWIRbI6qyiiZk9Vgsz3LXoWw2",
+	"s2osQ1+Y99K2pGH83hjYWwK2Nz4yW6vjaQvKJqvWnPb1CiAy9+3Z7D1Q9iFbD6zfdzZG0/y0QHKdi7iR",
+	"nK20z/lOWKGMrbn9PWCvMclVGYLVIK2P5WTFYtXk7qhMSLdzaBaQcQ0YB5EJq9Etw4wVec6IK1HYoesn",
+	"SaGOpScDrt1KvzwzRGsXAVU55I1A/ffSRXeslOQU4KbsAEzKc24hS8ayel6OgixR+3foITvUgW/DVD8s",
+	"fejXI1qPaE83VAzruCNSxAKnvgKwGRkGE++Mr7erzk7nwtiERszHTo1c9XqovQ8AYQLi8YIL3R0UvlXa",
+	"Vx/apfLle4nnVe2oiJ4oO09qKfJTe1rV6FlRgBnLQmlgampBEsUvptgzq2aB/ZhLJqb0tyVoYEJmsACZ",
+	"4RnXC/bv9R+GW9AETfYFvuIt4dmvzg/CwWAabKmli3nDadqfT4beU5oijZKshnvPIuCXJ7tUAfdY12Nd",
+	"j3Xfd/RWM02dOSJC9xDZgMgCDOVeNBHDH035hAyHPQ539gJDDTLrxsGP/Bo8ITMvYlJFoGVG0noWH/Y6",
+	"dOSu518fqTN9CNTDQg8LPxos0Nq/ZTdvBVz3yNBQ+a4HI3iak8XjJgcI4X/rh02+yvd2nKDApxMdfqII",
+	"iQq6pp5v5IuSqlhVhCqpyiBhJi9nCcv5BHIf0nk+/RUyHeLpmruS2PRfsyvPsyK5Ru1Eq1DMGH8dsUvg",
+	"GW7DUdG1ktAuM0HIeVsIdJaw/2BKs/OOsGaTY2/94OmQ6wPfYYt2BUamjdG7vwXy0FIUNPXCnGuInUxB",
+	"g0xhi97EJRcGTHPWIo4oGdi+eKAlxoYqAQVWNZ5yySbgWXvc4vJUzeGm0/GRWwU488dHQ6r/L2czMDYI",
+	"P7i/h4XAnI8nU+jSaPjoaSUPwWqMz34YXQbvj21OcOrO3bWHk8ck2nAnveJ/SX34CagJP6QNOcuyWJE8",
+	"4FkhpBl2WJENVHz+h7O4X7cKotKTJysyzoOzk7/geZQDQzYI1MXDEXvv1f6D+s26PUJdsHTOLs4+nr8j",
+	"SUpYaEi5dddeg7P/UUa9TTCgMhuHRKlOAhm0no23dDYvvOVn/5aHFxj/wZRQ4xTsRsZtftH5tkkbfKUF",
+	"t/M6xVgGe1GMdSsQ7A/PXi4gYROYKk3HCXxqQQ9HzBMNBq05hGO8gHzRNModRNLBBttbjffUD+nrgOLo",
+	"eJcGf2YSlptQzs6Cr+Dlnua4tW9q+qa+61RjKmEJmkExgSyDrHr7qcihS/MgLPA9NSCmaDJ8gHcgj+Jh",
+	"FBI6DRJ1Jzu8sbl/7+DVgb2Jl9+f9/Hq5b89GXNOmizBYXlmQjidwVRIQYeiZM6UrqzQHf2a59HDcD1/",
+	"FDjRGsVVkZixfIUWvO2YlgoXnRVHaT0zV0vJuKn8qGyYYCxX2eRaVMcGnvU0mn/zN/FphF4d6lIk5OGN",
+	"j6rnhWCvYedj5Ddi++Nbra9tUmH+j48YCWIfnRV9EOMfe9Db/97+PzX7HyfvHWLW0sCWdJeKotxdx3hK",
+	"B3mJP/CDSt86YVrlWJaQCeP6mDV1X0fsDLtEBPmDVyd/olPCpTAwbN+k/W/s2i2xyAVWXtAes8+v7Nit",
+	"xW7ehVPfvdhd7gsD0XbvRKkcuNwpu+UXzJ7Z4cJz4sU/6K6z+ygXfAbbCe1xVu2+3XyH8PuJ6iS7eU2j",
+	"07ZGRQbSCrvasjldW0W027zgxjiHLiH6cBSKSlhRYvaWIT8iXMN0mYNBp2X4mnHppemFxDg1Ermf/KUm",
+	"vOc6e6tCsJsVB9p8do9+mL1nfKmntvV8v0up33g+yMYzgu12+7AO4VFiuD1dB0saSLGgUrSAYkJJBZQi",
+	"5GbniJ1R62vpOVJZZqBuI1617idHQ3BA+OnaTUZL9Ri3ip+w6mx9JqJypPUDjY6mgfwGtiDYN9Sd/Q0g",
+	"M9VZBmvgYBOs4nYv/it4Ya7z+ANI/PeQFkJNwnZ9d7hrS9XP8ccVR7tOPcyGateSvLf91PuGvD6a/jF2",
+	"U521eBYpYJz9cIFdUotx0QiS1SGxW4lqqEG3fw/kfl4D45Z91R1NZ0fEkBnGa2h/yjgG614JCalteF0A",
+	"aUP4aIkHU7h96oJ8ibZYSegyw1VbI55lrXHDWZb9Gq86UOhQNfC4AogzNyavKyilrOkVynBzDWsW8zsK",
+	"Fl71wcVDWrafxU2wa94E3NFCPf+j+sd7CjvI5t2yX9FmIDQU6qbVRFziX9asxD07MdSHrYv1O1lsT2ge",
+	"f+QoIo9YxJd8RdmSNLG/XSwSdnWbB5T1ib/1oDIyBpalyFr4Aj91rLIpd0NBQfw39ALeKs2MKoB0BhXL",
+	"lbGBSqm0czdSKbdKM75YrMF6iK2dL1S/dCwNpBosRkwaUEty5fXQnTPkVzZV7+LfDJh4jHl28Z5ZdQ3S",
+	"794LbRjIzLwey+huCE0f2Y8yCeimiiTkka2DLpLwxTIjZvJYSKRaMOSZWcUMWEwQLxdjyWdcyPVosZjy",
+	"zzjgrWWzl+4vv749exjbY8D+AJbnIWD7Qff4JMMNFZbmwF3gEFZXY27vA81hf//ANmOq9EwFqxHPFJRm",
+	"wrBcpdeQMVXaEftp62JH1Tia0W69V6XxUy5yZy6shWJhK0ltXLZkreImprMv1B0LEk3UWOIj8eAjnStl",
+	"gDLmqo5y22YuBu6Oz5SB9zlcO/SbQWOZKSS6lis7d/8DuYF1CxJuus2MXISvdJhoJzwe23osm0C9DetD",
+	"j4bNM4A6+I2FSQxO3d5bzegtlb7uPOX4QCotpkWCknZ101rOlwTIaqccp86TFJZY7SsZac9AkrCsBGaU",
+	"N2fGunuyEfuAWWDOjNBTvMvUdjLyV9fzff3Qw1dZum5tKSJD7mUkXLmvpfrQpWP0IZ+Z6s1PaYLOQKYC",
+	"DFWvr0l5o7tZkXVixstrvK1iC8P7cJIZxo1DR69YGma81Ty9dsEBzfg58NzO/9Gdm+OP4l6enLDlXNBu",
+	"JFtolYIxTJfSvGbCskyBweM7zE4hdQRu+YQbYMIayKcoNi8sMyUWpIkbkO4JC60mYEbsF3ENIfldlRbw",
+	"UuRS0zAtDXrlE56xCXAN2sP84NXJi2HrOnjnX+uAc5qa6GSR8CPkPqF72YNO7MdUGPmL/7K1KRe/Tqjv",
+	"1cCzVfec+/PJnyjNpDGN4hSj02HvEbofpmWer1ghZppO5JQOtwsTPsQz4wJJrMIQMoMv7l5vYNmASiQt",
+	"GBv8QtytXixymsp/V6UbKe87Up6xVYsFZGM5kIqctlDcUbuBvE5fkmlCx6NISHi14Yhd0UVXzPAVLX5y",
+	"YGNfg4eYMers7DT2ag48Y4WQJbWdc2OZQb6kFJcRTnGHI3/F9cvlWMbHTkXuTy01TEqR28byppxm/Fqn",
+	"t78Gc8F6/FXlme99AVyi6WjzWX8Ge0mz4UGWKrZNEbx+Sov0wMPym7L02UcbJf88E2i4B/Gza+DpHA+q",
+	"3PSslmFjudHqCDVMfuoOO43EVyRaLrVzzZwH48O8c6WuBRyd/u3T1+SPI8KCjw4K/E/OicEv6R2fUudH",
+	"p0fP0bnxDW0SfkaNdKxkr9hG6LcYODarvU9xfCoGgKSZSh9qrZDAtBDSjGqZnjFH1r3EejFDUZRS2BUz",
+	"fAp2RQaET2FWco1qSLUTNBMKM50TKigO9lpItebqN7S0eBY8DtcSSU6Q67rh22poeCNJTG0Q2mEcN/4h",
+	"RMpa70KTCr3lrWkakYrT4M27y4Sdf7i4TNiHM/e/by4TdvH2Dfv///2/YUIKGGopQ71a/UgRFd3LSS7S",
+	"hJk518G0BamoxlfA5tpGxHflmVkfg+YrR57VJFL01aX1ja+U1eIGMjbN+aw5CRpPbusGxhHHi5xLVHw0",
+	"p965k1XTbOk8pEwxPlGlxZii/tgkAkYhcjBWSaj3wUcqLW2TZUhwjtNyp1XgQHMBaeR2J6eVfDi6RKm8",
+	"8eWrVb3ZiotrkCeX4h1VWlpFm7uvlb+MhTNhe6a+5+O3ePwpeWTw1ypvvHMM+Da70/DLGwz2KUirgQ00",
+	"FM6aaVM54cJCYZIab6SbJM6nNyAtm/D0OmGG30B27M0hz0Fbk8SaT6siU9XKW8lhWNdq6vA7VQVRIfsU",
+	"eHoxfGgdlLON59Reu/46puPdLS8WoI/hBseoLp3mOkK++VILCwlOKSJ08SOEXC9zSK8XSkjbmGTuMS0t",
+	"BoImk7BKqIDaTlFHNsQugVlMXjfqqNbnuhvIoB1QE1oL0c5mB96WeX5s4QvNoylPwcYBxc+7ufqNKETO",
+	"dZdgREtUV+sKPbnV5hN/WqqV2TA5bIA/H1s+KeMEI9q02r4BFv8G3aCgdDGM/cq8mh6CdNA+qlTjqy5G",
+	"Hp7NXr4vFkrTzoVXqc25f/VJmV+z//zw+29Bdc9N+5lWpcxoUcKXeG9lW2uPqa9PbMYcff309Z8BAAD/",
+	"/w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
