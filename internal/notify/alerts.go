@@ -127,7 +127,7 @@ func (a *Alerts) evaluate(sys context.Context, w store.WatchedSearch, changed []
 	fresh := 0
 	for _, r := range recs {
 		matches = append(matches, r.ID)
-		if created[r.ID].After(w.CheckedAt) {
+		if !created[r.ID].Before(w.CheckedAt) { // created since the last evaluation
 			fresh++
 		}
 	}
