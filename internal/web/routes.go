@@ -32,7 +32,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	// Reporting for oversight: the dashboard and the explorer (dashboard.go, explore.go).
 	h.reportingRoutes(r)
 	h.savedSearchRoutes(r) // saved searches and follows (saved_searches.go)
-	h.summaryRoutes(r) // the thematic summary builder (summaries.go, summaries_saved.go)
+	h.summaryRoutes(r)     // the thematic summary builder (summaries.go, summaries_saved.go)
 	h.savedSummaryRoutes(r)
 
 	// The theme taxonomy, read-only (themes.go).
