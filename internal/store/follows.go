@@ -58,13 +58,15 @@ func followedOf(db *gorm.DB, typ casereview.FollowSubject, id string) (subject, 
 		return subject{ref: ref, label: "recommendation " + rows[0].Number + " of " + rows[0].Reference, link: "/recommendations/" + id, recID: id}, true, nil
 	case casereview.FollowReview:
 		var rows []struct {
-			reviewRefRow
-			Reference string `gorm:"column:reference"`
+			PartnershipID string `gorm:"column:partnership_id"`
+			Visibility    string `gorm:"column:visibility"`
+			Reference     string `gorm:"column:reference"`
 		}
 		if err := db.Table("reviews").Select("partnership_id, visibility, reference").Where("id = ?", id).Find(&rows).Error; err != nil || len(rows) == 0 {
 			return subject{}, false, err
 		}
-		return subject{ref: rows[0].ref(), label: "review " + rows[0].Reference, link: "/reviews/" + id}, true, nil
+		ref := reviewRefRow{PartnershipID: rows[0].PartnershipID, Visibility: rows[0].Visibility}.ref()
+		return subject{ref: ref, label: "review " + rows[0].Reference, link: "/reviews/" + id}, true, nil
 	}
 	return subject{}, false, nil
 }
