@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/casereview"
@@ -184,4 +185,51 @@ func outboxOf(t *testing.T, s *apitest.Server) []casereview.OutboxMessage {
 		t.Fatal(err)
 	}
 	return ms
+}
+
+// In the demo (make run), the oversight officer and the panel member watch "Stalking": adding
+// a recommendation about stalking to a restricted review of another partnership alerts the
+// oversight officer, who reads everything, and not the panel member, who may not read it.
+func TestDemoWatchedSearchAlertsOnANewRecommendation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := apitest.Start(t, dialect, apitest.Options{Demo: true, Now: time.Now})
+		sys := casereview.WithActor(context.Background(), casereview.System)
+		tokenOf := func(email string) string {
+			t.Helper()
+			us, err := s.App.Store().ListUsers(sys, casereview.UserFilter{Email: email}, casereview.PageRequest{Limit: 1})
+			if err != nil || len(us.Items) != 1 {
+				t.Fatalf("demo user %s: %v", email, err)
+			}
+			tok, _, err := s.IssueToken(sys, us.Items[0], "alerts test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return tok
+		}
+		oversight, panel := tokenOf("oversight@demo.casereview.invalid"), tokenOf("panel@demo.casereview.invalid")
+		run := func() {
+			t.Helper()
+			s.WaitForIndex()
+			if _, err := s.App.RunNotifications(sys, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run() // what the demo's own tracking changed is alerted first
+		before := map[string]int{"oversight": len(alNotifications(t, s, oversight, "search_alert")), "panel": len(alNotifications(t, s, panel, "search_alert"))}
+
+		p := idOf(create(t, s, "partnerships", map[string]any{"name": "Northfold Safeguarding Adults Board", "kind": "safeguarding_adults_board"}))
+		o := idOf(create(t, s, "organisations", map[string]any{"name": "Northfold Police", "sector": "police"}))
+		r := idOf(create(t, s, "reviews", map[string]any{"type": "DHR", "partnership_id": p, "reference": "NF-DHR-2026-01", "title": "Adult N", "visibility": "restricted"}))
+		rec := idOf(create(t, s, "recommendations", map[string]any{"review_id": r, "number": "1", "scope": "local",
+			"text": "Give every stalking victim a named advocate.", "addressees": []map[string]any{{"organisation_id": o, "role": "lead"}}}))
+		run()
+		got := alNotifications(t, s, oversight, "search_alert")
+		if len(got) != before["oversight"]+1 || got[0]["link"] != "/recommendations/"+rec ||
+			got[0]["summary"] != "1 new recommendation matches your saved search 'Stalking'" {
+			t.Fatalf("oversight's alerts: %d before, now %v", before["oversight"], got)
+		}
+		if n := alNotifications(t, s, panel, "search_alert"); len(n) != before["panel"] {
+			t.Errorf("the panel member, who may not read the review, was alerted: %v", n)
+		}
+	})
 }
