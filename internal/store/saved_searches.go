@@ -111,9 +111,12 @@ func (s *Store) ListSavedSearches(ctx context.Context) ([]casereview.SavedSearch
 // ownSavedSearch loads the caller's saved search; anyone else's does not exist for them.
 func ownSavedSearch(ctx context.Context, db *gorm.DB, id string) (savedSearchRow, error) {
 	var row savedSearchRow
-	id, ok := casereview.NormaliseID(id)
 	a := actorOf(ctx)
-	if !ok || a.UserID == "" {
+	if !casereview.CanKeepSavedSearch(a) {
+		return row, deny(ctx, "saved searches belong to a signed-in person")
+	}
+	id, ok := casereview.NormaliseID(id)
+	if !ok {
 		return row, casereview.NotFound("saved search")
 	}
 	if err := db.Where("id = ? AND owner_id = ?", id, a.UserID).Take(&row).Error; err != nil {
