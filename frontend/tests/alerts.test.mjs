@@ -29,7 +29,7 @@ test('without JavaScript, a viewer saves a search, manages it on their account p
   const row = page.locator('#saved-search-list tbody tr').filter({ hasText: 'Stalking' })
   assert.equal(await row.count(), 1, 'the saved search is not listed on the account page')
   assert.equal(await row.locator('td').nth(1).textContent(), 'Yes')
-  assert.equal(await row.getByRole('link', { name: 'Stalking' }).getAttribute('href'), '/search?q=stalking')
+  assert.equal(await row.getByRole('link', { name: 'Stalking', exact: true }).getAttribute('href'), '/search?q=stalking')
 
   await submit(page, row.getByRole('button', { name: /Stop watching/ }))
   assert.equal(await page.locator('#saved-search-list tbody tr').filter({ hasText: 'Stalking' }).locator('td').nth(1).textContent(), 'No')
@@ -43,9 +43,9 @@ test('without JavaScript, a viewer saves a search, manages it on their account p
   await page.goto('/search?q=stalking&sort=oldest')
   await page.getByLabel('Save this search').fill('Stalking, oldest first')
   await submit(page, page.getByRole('button', { name: 'Save this search' }))
-  assert.equal(await page.locator('#saved-search-list').getByRole('link', { name: 'Stalking, oldest first' }).getAttribute('href'), '/search?q=stalking&sort=oldest')
+  assert.equal(await page.locator('#saved-search-list').getByRole('link', { name: 'Stalking, oldest first', exact: true }).getAttribute('href'), '/search?q=stalking&sort=oldest')
   await submit(page, page.locator('#saved-search-list tbody tr').filter({ hasText: 'Stalking, oldest first' }).getByRole('button', { name: /Delete/ }))
-  assert.equal(await page.locator('#saved-search-list').getByRole('link', { name: 'Stalking, oldest first' }).count(), 0)
+  assert.equal(await page.locator('#saved-search-list').getByRole('link', { name: 'Stalking, oldest first', exact: true }).count(), 0)
 
   // Follow a recommendation from the results, then unfollow it.
   await page.goto('/search?q=stalking')

@@ -29,7 +29,7 @@ type accountData struct {
 	Memberships []membershipLine
 	Tokens      int        // active API tokens
 	Emails      []prefLine // which emails they get, per kind of notification
-	Searches    []casereview.SavedSearch
+	Searches    []savedSearchLine
 	Follows     []casereview.Follow
 }
 
@@ -60,9 +60,13 @@ func (h *Handler) accountPage(c *gin.Context, status int, errs []FieldProblem, t
 		return
 	}
 	d := accountData{MFAEnabled: id.User.MFAEnabled, Tokens: len(activeTokens(toks, h.now())), Emails: prefLines(prefs)}
-	if d.Searches, err = h.svc.ListSavedSearches(ctx); err != nil {
+	searches, err := h.svc.ListSavedSearches(ctx)
+	if err != nil {
 		h.fail(c, err)
 		return
+	}
+	for _, x := range searches {
+		d.Searches = append(d.Searches, savedSearchLine{SavedSearch: x, Href: savedSearchHref(x)})
 	}
 	if d.Follows, err = h.svc.ListFollows(ctx); err != nil {
 		h.fail(c, err)

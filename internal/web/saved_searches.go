@@ -161,3 +161,16 @@ func (h *Handler) followingOf(c *gin.Context, typ casereview.FollowSubject, id s
 	on, err := h.svc.Following(c.Request.Context(), typ, id)
 	return on, err == nil
 }
+
+// savedSearchLine is one saved search on the account page, with the address that runs it.
+type savedSearchLine struct {
+	casereview.SavedSearch
+	Href string
+}
+
+func savedSearchHref(x casereview.SavedSearch) string {
+	if x.Query == "" {
+		return "/search"
+	}
+	return "/search?" + x.Query
+}
