@@ -85,6 +85,8 @@ const (
 	AudienceOrgEditors    Audience = "organisation_editors" // the agency editors of the organisation concerned
 	AudienceSeniorContact Audience = "senior_contact"       // the organisation's named senior contact (an address, maybe no account)
 	AudienceOversight     Audience = "oversight"            // every oversight officer
+	AudienceSearchOwner   Audience = "search_owner"         // a watched saved search's owner, if they may read what matched
+	AudienceFollowers     Audience = "followers"            // those following the record who may read it, but not who changed it
 )
 
 // Audiences says who gets each kind: the rules of issue 18 §2.
@@ -96,6 +98,10 @@ func Audiences(k NotificationKind) []Audience {
 		return []Audience{AudienceSeniorContact, AudienceOversight}
 	case NotifyFollowUpDue:
 		return []Audience{AudienceOversight}
+	case NotifySearchAlert:
+		return []Audience{AudienceSearchOwner}
+	case NotifyFollowed:
+		return []Audience{AudienceFollowers}
 	}
 	return nil
 }

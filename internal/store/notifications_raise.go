@@ -223,6 +223,8 @@ func recipientsOf(db *gorm.DB, ev event) ([]recipient, error) {
 		q := db.Table("users").Select("DISTINCT users.id, users.email").Joins("JOIN memberships m ON m.user_id = users.id").
 			Where("users.disabled = ?", false).Order("users.email")
 		switch a {
+		case casereview.AudienceSearchOwner, casereview.AudienceFollowers:
+			continue // named by the event itself (event.to), under each one's permissions
 		case casereview.AudienceOrgEditors:
 			if ev.organisationID == "" {
 				continue
