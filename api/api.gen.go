@@ -19283,6 +19283,34 @@ func (response FollowRecommendation404ApplicationProblemPlusJSONResponse) VisitF
 	return err
 }
 
+type FollowRecommendation413ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation413ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation415ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation415ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type FollowRecommendation500ApplicationProblemPlusJSONResponse struct {
 	InternalErrorApplicationProblemPlusJSONResponse
 }
@@ -22331,6 +22359,34 @@ func (response FollowReview404ApplicationProblemPlusJSONResponse) VisitFollowRev
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview413ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview413ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview415ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview415ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -31191,144 +31247,144 @@ var swaggerSpec = []string{
 	"jnUeol+4fccIeAtXZNBIr/ZXyHw2ua8QFdBL+8oax44fO+J9fiDC8r3fSxdNcbZxLkhuixjYFSrC9OdZ",
 	"hf4LUqAutShIDU2rEsUujpbzVQdO3MORCQukBD4ypbHWr57BHFW1rfoHNaG1hqhPBbYfZoAVz4KNPwHt",
 	"3oB2zeluDcC7Cbhlh0bvVsOULV+C/fcObFQRk83ORylwLcE6DX2fFIJVY2FJ0plhNQYfrgeeql8PDo3Q",
-	"b6u1WPqOkURGHzDHoZI6UmAZ9ikfku9rBF+wFDbzh26t//vPlDs8odfe0Mse+baotEmswXaQe1Ypr1aN",
-	"WZgFUIlhZtKVeMoa2s3jIc2yuFaYZT8xfvtApi0z9OcQbodbjKCW+R2yM6JmYsGJ4LYg1Upo6mdcavKz",
-	"7s77ZALbEA3Mb11qx2pQnq0me0quy5OTr1LzFv4F/odlAc0fzPFp+9NuKpnhs0fWwb+2AVI7kcnnp9je",
-	"6RJs/qZhwHmpNEhykInUHIx/MJxnp66au2HMOajkmr9l/EeqZsc/Xf5IUsozhr3XExIUgDcUL6cut7kO",
-	"i7Ax92EcNFXEQcchBk1cc6wxx5QqIfMxDEwnJDdzOIdeYhu7dUXmmJ/0TELdg2lI3vF8ec0Xvu1TK5vL",
-	"CEg5U9oQGLpGWXBeGf8JxVAocjWDa+5OUDnGb7+yntW/i9KAJJaqXxl9IZnWqLzPxRy4JnQqKqVkDNcc",
-	"3awZWYIeXvOYrvGWZvCthYWH7I5ezdJdygx7blGZM5Bx0KsArXmfT77ELl9i12naHhHqFjKvpBJF50bU",
-	"NkL1wfXASuJ4X9eD0PBj4/x3VTU2EaYG+EXJUljeYDETcBei4aqI1+W799M8qIHZDtzVUdq2C8V8q7zu",
-	"Wu4qnbTjEUSe7QDu/2Sxf2EI3TPVPlrlI+A7VICAf+7VM77qz6Y8KILarL/qkLGlBNhsOPR/2zgAwLBd",
-	"wUlBC5BDUvuiVvxnFWR531Tga7JPhnb4qNJwgY88KD9Y0o4d/lPpD25zERy9cCfzpBg8Cfq9SJAFmBDD",
-	"I5TIoB5VtrOjhXJS8hyUIjRNodDYDIFMyjzf0eXiWidtIds/U0TDR/S8SMjK1CbGYllloXSsXdMEKQHX",
-	"ZqlGwJbUSNr8mlsqVAhl6N3yzDZGZelKzyYtKeOMT223pkLkLF1WjZcsAXT9ltiUCwmZy0jQRlxuCzRq",
-	"RqWhj8oIBNTHW89tgWFqVH8bjb2ya7HwNT9RiIeJJqLU19xdyI0Ri0b2hX81lOjG6gJknSpgZSQ/pQLs",
-	"w27WXKAV8qglwmegwRXXRvsODr0UJZlUrcQpubFfqxvDIm7cBY+0uMFvOkT7S/vaTgUdcow4DNObM5hQ",
-	"I7mfPj9JBnP6kc3L+eD0a/MPxu0/nlcJ44xrmIKM5V6/McpOBnF2Vd9HV951fSHx1U1orqBax1iIHKih",
-	"wA8ZEVkd9DrVBjHJ3VxbIk/sU5qzW/jclZrPiB5Xs6wQ4ZA44NHiyXrrhS1tb9tw2jJsqPQI1zUP33tM",
-	"vQetGUdBG7ZO0v1KzIvSd5luFNFC+q1nUpRTVyQfl2zLyjxT5DWf5kzNCOU0XyqjQytBbmFp6fKc6nR2",
-	"zaFSSmzDYLTdHBh6PAEpaX49sG+CIv5H68kxlLkaTEwqQhyMTqi65sVMUrSoXDkDTm6o5pJQpdA7Ghp3",
-	"JPzdlo23Ouqq9Qy7HDqSPbzml/X5EdwJ0XRaNUk7ddzVRjyYka0ZSHCIkU+jtuEag1EfUl1szdWlNbba",
-	"9SW+FcI/u3IYpwQOyHSnvOOOUiU1Pmn6UXAxXz5TFUDv3+e6NUE4/kcqMvjj2MLwbn6ndQWBDs5Pvjn0",
-	"ZYHIgdI0N8LmoefCBdWzmgmbTwZtJW1dKZRO7TiWMtfSflulKPBoRvXRDL3QHPN54aMWau0zr/tzSC5F",
-	"oMWb9ET0KSrxzxmV+JfPm9qeI/gRWjfHdXB5oEQpUyA31YObJDBqLWaCpIJPmJwb1VffqxRFN+m0TP/P",
-	"Qzp3IJVeoopa+syjVVL5EAa/egI7ayMp5iFtfZGJn8x+T2a/3dVMmTlf2grNq2JBJ0yfEVYFNdfvdWo1",
-	"U8ruF5uk2Rxyxrud+69breJmVJEZLTChJO6CIorxFMw+sIEY+tebbqmEUNXHJUfQ0c50NPD1yq/8ITUt",
-	"P0eHjOVP78nP1mnkdq8mpJBiKkGphMAdy4CnYMCgSrlCbR4j5dCBz7AabQZyj263Ji64uJNjDlSCZZpR",
-	"BLhMhfTNESWdOOsJYp7Srh5vC2xdIAVziRKt0JdrHol9sWYRX/fGxi8IBQZXxgHe1G0NzarIwcn//vf/",
-	"8/yMnAxfPDdixVxIuOYMbebeUV9Pcz047GGSttEpQ/Kz67HNFFFaSGejvuYLGFurD1W3qhkTYD41qE2J",
-	"AnkH8kgCz7By8UTSqY05Ua49h5FBjPyiOgzSF9Wyf3YXtHLnq/iIF/RMeccD1SQHqrSL0bG/pqLk+rCr",
-	"nC181GtFrjn9+BPwqZ4NTl+cnJxYi7b/5XnSt17rGpP514HF/MUmi/lDqpnu3Ndbqh2UdoWPhND7iGbq",
-	"L8gNuC72xh8uRiO0YNs1wHGYtJBMg4paoRtUzy/LV+LrTGLxMSY7F+gKwgAeOGqm2wDighaemHN3AayY",
-	"v7k7asoWcwuB9PCh+LNRVrF4tFovmjYK1lfssdrPgvFMLIwwOmV30AjgHC+JI7r92zFe4GRXuKwHBW0/",
-	"TZdx/zzPw52rRwXyTytR1psOW0q7q2zffNMgPwGUKNpUsYY1ZwDqBDlbM64GuPHSZiWJDJI6SrhjLUND",
-	"LlFionXjBfNpBwn1MNDhhb+/segR4LebOFeH+ESf1xYorM6pLyT37z1i3dnre46Mlzh5EtYh9AVCk6Cg",
-	"Z0KqRSWkKMcecgiG7Ldb4mqmc1htRyL4ci5K5ZajjP7vxqpWG0+ErWlzz5iVx2kgEo1K2bnJQ33Yu7W8",
-	"8DCzy7bNJagZZA/bZaKe5kF6TbxvQ6B18Nfn8qdve2xxpE8jBsSlf6oGDO0ei/6X7oYLK0VbXemxsGSr",
-	"9V2FdZAjrY8tR3RwGO/M0GhM9fLkGxfiiEWCKKkQxzOMlHIyrojnwcsXL5q1g8xLGyucXfjYuYcJ5TaD",
-	"f6pAbtzYU4Wzp34Lnyjqu9FeIcDteI8FT4hWZb379VTAJcyoWk0U70PaNnZUQCKzuZOCIzJPHRSeOijs",
-	"pYOC1Zga/ZO7myvVPH5N/gOO2OqefF7PtNFGig7PQOkX3Hp91yj+D29eWq+aP7UbeDBtvkvGfLS2yje8",
-	"zPMbkuZApSKUmH+i9RPfWq1J2ZcZ7KNFwB6YwUPJqp+qJUAXsj61AnhqBfDFN1zepxx8HBQOHqbqbm1W",
-	"ow2OEAvlYxIWQt6OhbhFZv3q8tch+RAPUcIFm98yseC5sJXGYpzcVb/PKX+l7jYzdA0f9bFbdsT0NWac",
-	"omGqbYOKcvFXl7+SA8oJ1ZqmszlwffhkaF/jg6/CYy0MESw+7Wwv3/14QTTMi5xq8NBBDnw2lS/9Yvtk",
-	"0ZYfns0NZqu9+UQjkP4xVx/Xe6zEghQg3daCKKLuLSQkpywjoqxCdswhhIW5/YHsE03+anayFS+949lQ",
-	"FMA/znOLKOpITCYshUykpYH6oSrMmtQMQM/zIf53LwjmycUTlj0UltHgjD8psn0udYkfWi98qkf8udUj",
-	"XqMudoZurTVK7LHusJnnqd7wP3m94b3bM57qC38uVP4JjR6mrnAnygTih6J3kB256jBqjXBvzXtMuo5a",
-	"GNiIH/vSMqo3Uf+JKX1pPr300z5kGZR6onX1CywoPlvZ0+cIkJ9atu44q2aUVQB4Ic1cF+WA8TCO8PpK",
-	"IU4ntI+snmQo6A+vr0gFwvjmKfk9cYbgXCMlneRYaSMjSkhNDrgwWqgSMiGYFJGQCU1BY8QYtpc+9Clx",
-	"6QzSW8h8gomtWKISV0+k0DbfJqVccJbS3KYPDckHo+wuqE5nScjGzH4MD8G2eCuB964zLlZ64GJBBHeF",
-	"SZgmB7eM++Md0RykPkxIyTPLJpk0qvacKYUjYZ6N+T82D1vM4RWN7BgbwzACXHmoLNt6hk8TkBFusauU",
-	"SQDVj5dt+5gM7fm273/9pRZj2qwM0TuosdwiFyUYkddNwDr558YgiThebopcaOPl3oMQnqSp9a7+kCSs",
-	"ZWxxXRnzPAjkClpMs0NL9qzD6srRKnrrIOLk01HLJ4C7t+veeb47hKz1YtUjOfaH5KqU6JhHcccILUpT",
-	"qVUlx5w29Vur1LpEfTGZYJU0A/Yo1UDWJbCU1vF8aIUnJeZgU4Wd2NTl3H9UOebTOOu3xEwjyzKNEiZT",
-	"fwo0fRJiwlhPI7C0+BQW7l54XUJIorQo7A+Yba97CjgWxroMAx8w5tygM8VEQVc7+ABLVlKygLGHQOBT",
-	"xuHwjNxcD+AjTTVxdRevBzdn5OYIPqZ5ibqM+ee7i5uza15QCVzPQIE6swSIqFQU2BDA9vA/9aWNbhJy",
-	"Q7Gs+en14DVVeg4SyHuRsxSuB+apXhZw+t2PFzfJNb+x7p1TX6fNPF8ClacvTp5/Mxy+OHnxwvxkm3uc",
-	"YiFgwB9SUcApx4OiufnFaJmn/q5G4g5kVsLNNT9ASkduULW8OUzI//73/5jNY/T9/++GFBIm7COos2tu",
-	"hAO9LIRh/1N2B+ioqqpWTtgdkBw0duJwpRfOCB2PJdwxp0YazfRbyTRTs+PzOUiWUn7NVQF5zvhU2cZC",
-	"C7pU5OC788sfE/L2/OL8VULefPfreULGMKN3TJTy2P0lcbFDYjPyHQ9AzytzdXIX2NckktB1RrTQNLdL",
-	"QgXb1kFQWMR0wVS0sKUlZBtrAq/SOLQLnBGYF/8ve1fb27aOpf8KkS+1AcVNOx1gJ8V+yKa3t13cl2za",
-	"xWAxLhpaOrY5kUiDpOJ6Lgrsr9kftr9kwHNISrIlx87UeWkF3A+3jiRSFHmec8hznseuIgsoRCaZu1ba",
-	"dPFqGTb4/XJ4lBzBl0WuMgjFj62FX+6uRkPCQmFaWoznwFxrvqIe7NrA55lW5eKgzawXsO3z/LVdxLpS",
-	"vkAOyx06UFcjOOSL0mI/aAvOehyyAeHw5QbkoYdKV6wLh3uXYpFDAdIe/MNHLbtDNuLQ5ZDPr6W0favV",
-	"6qz+xoYl13pFx8bCsAw0qn7QVisJiTi8Y4NQmW5VxlddJDjutv1M8bkqCn5swAED8pUhwrjHmdjmqedK",
-	"or9NSovdG75mCLQuxJbK7/2OqOceoZB5qfZGpvFKKMPlWX3A18NhWOJazxLvYafK2Nq28QI082/ZOgDY",
-	"izsV9yrdnK4gy4JOeXK44VRlSvvxDm2RE+3oU3L7CF/wGTAj/gEJe8GsYi9OTqqv+fIEtyN2IxqK5EIv",
-	"Tnbg4297Ju3X/4tlsWfm9+lha12D99JFX1SvdkWH6ockKGonLKSx2zAzPNXKmEh61kZN0MY7RM8VYJ7j",
-	"/ZZPtlAU2KU6XvIVs1iREItuCq5nQhp/nkNRBilc1ByuKzocykQB0iBB4rr+Bz0wUM579nhvaGibGbgL",
-	"0owKLTKeZaxceMbkyFU3lldro3PFjHPl52rJCi5XUQmlRVIN/NuliHEjdk4dUFulA0fsV6WB2TmX7OXJ",
-	"yQlLIUeP3pcZvXzJlGRXqcrNVas3T1/33H2Cj3xymx+PY5Ow2ugm/pN/JkIIB50JcVRln+kfYVolrOkm",
-	"JJUwbYKhIsoqVE7ROrsEiTfifzXXFHPEc+RzWyr6aJsqh9VHbN5MZ4iVmJZVdHJI1yMGIWyIWDUWqYK6",
-	"cFITvczulCtd9lTlez/nFuvqv/V/He1+LYZT+17/M4Y5e9xEpQ27Xl6PTPa47QOFDHvcgBHA7te/rzv0",
-	"u99WMZbt3lLT3d5j6KL3vPs9/+Oc4f0uf6tVsectH9UeN1zU/Ofd73qb89kel78RxpmxUu/0Ze7Bc1mz",
-	"1F3ssw5DeqelqilCRFhHW2J0Q8jwUl+Q1H0XAjLKSMHdR5bzVYN3NrovXV5NqDXo9GreAc9y4cIcMSs1",
-	"GMpE8c1NNPDrTC1lEv6MiYcNscfJKsCtOlZpWmqHBLjTV/hceMRGYSz5sy3V/FjvFHoaazIwmLoapebm",
-	"KmFXWEpyNZbugQstJHkpV6O5LfJtPsWbMAC37Q0S6Q4dpcW+xDgmCqv4ZKFOllb3mKMeIXuE7BHyh0bI",
-	"aHc6EDIWgfUgGZVXEAK5FSnzPxIjpdciQHLKFQsGd28I3Fp2+8aDjpAzlEGg5jE/0ofgGpwJRyW3QJbl",
-	"VQ90RozqDh54mQnLrOYiH90GSVR526NSj0o9KvWotAsqffMy/KnIITAAVYXCPSY1qhc2UCmU2SsJuCGI",
-	"5cIo1Dlxw1kdNrkAj01yLq+Zi7GGd4ItF+E8Ktx65zrUA1cPXD1w9cC1B3AFQ9a9mFtxasFn/Vbi7YjE",
-	"a9tieHo8wH8zq9jFm7eVxZ1otTSg74ZFW/lcHgKLPC1Lj0U9FvVY1GPRvlt7D8/R1Edfd8E6yX76kkJe",
-	"Y2HCWMx9nSoS2wviQoZ+J7pdricc1fI1WLibTVQmwHges6WnKMGUjzk3bAIgGU+vpVrmkM0gi/k1xGjR",
-	"qX7YiYO/hW7vW8vVI9FeSNQjy/eBLPd2/hMXZieV9UwYC7opP9zb/jVOPhok57wHE3uMSXqb+Z+UaCB0",
-	"3b5iSuQ+KFBPbdgiVhVMf0grzDCd21eGIffTtMzzxAU0JC2lKdeD8RwHyIobGK5nIjIhx7KSIqbsRcy3",
-	"CAvbQd8NaDEVKFtNlWNsQIdkUdGNRNwCoSYmpI9lVVUWMjIKyASXLOOrWIRbI6qyiiZk9Vgsz3LXoWw2",
-	"s2osQ1+Y99K2pGH83hjYWwK2Nz4yW6vjaQvKJqvWnPb1CiAy9+3Z7D1Q9iFbD6zfdzZG0/y0QHKdi7iR",
-	"nK20z/lOWKGMrbn9PWCvMclVGYLVIK2P5WTFYtXk7qhMSLdzaBaQcQ0YB5EJq9Etw4wVec6IK1HYoesn",
-	"SaGOpScDrt1KvzwzRGsXAVU55I1A/ffSRXeslOQU4KbsAEzKc24hS8ayel6OgixR+3foITvUgW/DVD8s",
-	"fejXI1qPaE83VAzruCNSxAKnvgKwGRkGE++Mr7erzk7nwtiERszHTo1c9XqovQ8AYQLi8YIL3R0UvlXa",
-	"Vx/apfLle4nnVe2oiJ4oO09qKfJTe1rV6FlRgBnLQmlgampBEsUvptgzq2aB/ZhLJqb0tyVoYEJmsACZ",
-	"4RnXC/bv9R+GW9AETfYFvuIt4dmvzg/CwWAabKmli3nDadqfT4beU5oijZKshnvPIuCXJ7tUAfdY12Nd",
-	"j3Xfd/RWM02dOSJC9xDZgMgCDOVeNBHDH035hAyHPQ539gJDDTLrxsGP/Bo8ITMvYlJFoGVG0noWH/Y6",
-	"dOSu518fqTN9CNTDQg8LPxos0Nq/ZTdvBVz3yNBQ+a4HI3iak8XjJgcI4X/rh02+yvd2nKDApxMdfqII",
-	"iQq6pp5v5IuSqlhVhCqpyiBhJi9nCcv5BHIf0nk+/RUyHeLpmruS2PRfsyvPsyK5Ru1Eq1DMGH8dsUvg",
-	"GW7DUdG1ktAuM0HIeVsIdJaw/2BKs/OOsGaTY2/94OmQ6wPfYYt2BUamjdG7vwXy0FIUNPXCnGuInUxB",
-	"g0xhi97EJRcGTHPWIo4oGdi+eKAlxoYqAQVWNZ5yySbgWXvc4vJUzeGm0/GRWwU488dHQ6r/L2czMDYI",
-	"P7i/h4XAnI8nU+jSaPjoaSUPwWqMz34YXQbvj21OcOrO3bWHk8ck2nAnveJ/SX34CagJP6QNOcuyWJE8",
-	"4FkhpBl2WJENVHz+h7O4X7cKotKTJysyzoOzk7/geZQDQzYI1MXDEXvv1f6D+s26PUJdsHTOLs4+nr8j",
-	"SUpYaEi5dddeg7P/UUa9TTCgMhuHRKlOAhm0no23dDYvvOVn/5aHFxj/wZRQ4xTsRsZtftH5tkkbfKUF",
-	"t/M6xVgGe1GMdSsQ7A/PXi4gYROYKk3HCXxqQQ9HzBMNBq05hGO8gHzRNModRNLBBttbjffUD+nrgOLo",
-	"eJcGf2YSlptQzs6Cr+Dlnua4tW9q+qa+61RjKmEJmkExgSyDrHr7qcihS/MgLPA9NSCmaDJ8gHcgj+Jh",
-	"FBI6DRJ1Jzu8sbl/7+DVgb2Jl9+f9/Hq5b89GXNOmizBYXlmQjidwVRIQYeiZM6UrqzQHf2a59HDcD1/",
-	"FDjRGsVVkZixfIUWvO2YlgoXnRVHaT0zV0vJuKn8qGyYYCxX2eRaVMcGnvU0mn/zN/FphF4d6lIk5OGN",
-	"j6rnhWCvYedj5Ddi++Nbra9tUmH+j48YCWIfnRV9EOMfe9Db/97+PzX7HyfvHWLW0sCWdJeKotxdx3hK",
-	"B3mJP/CDSt86YVrlWJaQCeP6mDV1X0fsDLtEBPmDVyd/olPCpTAwbN+k/W/s2i2xyAVWXtAes8+v7Nit",
-	"xW7ehVPfvdhd7gsD0XbvRKkcuNwpu+UXzJ7Z4cJz4sU/6K6z+ygXfAbbCe1xVu2+3XyH8PuJ6iS7eU2j",
-	"07ZGRQbSCrvasjldW0W027zgxjiHLiH6cBSKSlhRYvaWIT8iXMN0mYNBp2X4mnHppemFxDg1Ermf/KUm",
-	"vOc6e6tCsJsVB9p8do9+mL1nfKmntvV8v0up33g+yMYzgu12+7AO4VFiuD1dB0saSLGgUrSAYkJJBZQi",
-	"5GbniJ1R62vpOVJZZqBuI1617idHQ3BA+OnaTUZL9Ri3ip+w6mx9JqJypPUDjY6mgfwGtiDYN9Sd/Q0g",
-	"M9VZBmvgYBOs4nYv/it4Ya7z+ANI/PeQFkJNwnZ9d7hrS9XP8ccVR7tOPcyGateSvLf91PuGvD6a/jF2",
-	"U521eBYpYJz9cIFdUotx0QiS1SGxW4lqqEG3fw/kfl4D45Z91R1NZ0fEkBnGa2h/yjgG614JCalteF0A",
-	"aUP4aIkHU7h96oJ8ibZYSegyw1VbI55lrXHDWZb9Gq86UOhQNfC4AogzNyavKyilrOkVynBzDWsW8zsK",
-	"Fl71wcVDWrafxU2wa94E3NFCPf+j+sd7CjvI5t2yX9FmIDQU6qbVRFziX9asxD07MdSHrYv1O1lsT2ge",
-	"f+QoIo9YxJd8RdmSNLG/XSwSdnWbB5T1ib/1oDIyBpalyFr4Aj91rLIpd0NBQfw39ALeKs2MKoB0BhXL",
-	"lbGBSqm0czdSKbdKM75YrMF6iK2dL1S/dCwNpBosRkwaUEty5fXQnTPkVzZV7+LfDJh4jHl28Z5ZdQ3S",
-	"794LbRjIzLwey+huCE0f2Y8yCeimiiTkka2DLpLwxTIjZvJYSKRaMOSZWcUMWEwQLxdjyWdcyPVosZjy",
-	"zzjgrWWzl+4vv749exjbY8D+AJbnIWD7Qff4JMMNFZbmwF3gEFZXY27vA81hf//ANmOq9EwFqxHPFJRm",
-	"wrBcpdeQMVXaEftp62JH1Tia0W69V6XxUy5yZy6shWJhK0ltXLZkreImprMv1B0LEk3UWOIj8eAjnStl",
-	"gDLmqo5y22YuBu6Oz5SB9zlcO/SbQWOZKSS6lis7d/8DuYF1CxJuus2MXISvdJhoJzwe23osm0C9DetD",
-	"j4bNM4A6+I2FSQxO3d5bzegtlb7uPOX4QCotpkWCknZ101rOlwTIaqccp86TFJZY7SsZac9AkrCsBGaU",
-	"N2fGunuyEfuAWWDOjNBTvMvUdjLyV9fzff3Qw1dZum5tKSJD7mUkXLmvpfrQpWP0IZ+Z6s1PaYLOQKYC",
-	"DFWvr0l5o7tZkXVixstrvK1iC8P7cJIZxo1DR69YGma81Ty9dsEBzfg58NzO/9Gdm+OP4l6enLDlXNBu",
-	"JFtolYIxTJfSvGbCskyBweM7zE4hdQRu+YQbYMIayKcoNi8sMyUWpIkbkO4JC60mYEbsF3ENIfldlRbw",
-	"UuRS0zAtDXrlE56xCXAN2sP84NXJi2HrOnjnX+uAc5qa6GSR8CPkPqF72YNO7MdUGPmL/7K1KRe/Tqjv",
-	"1cCzVfec+/PJnyjNpDGN4hSj02HvEbofpmWer1ghZppO5JQOtwsTPsQz4wJJrMIQMoMv7l5vYNmASiQt",
-	"GBv8QtytXixymsp/V6UbKe87Up6xVYsFZGM5kIqctlDcUbuBvE5fkmlCx6NISHi14Yhd0UVXzPAVLX5y",
-	"YGNfg4eYMers7DT2ag48Y4WQJbWdc2OZQb6kFJcRTnGHI3/F9cvlWMbHTkXuTy01TEqR28byppxm/Fqn",
-	"t78Gc8F6/FXlme99AVyi6WjzWX8Ge0mz4UGWKrZNEbx+Sov0wMPym7L02UcbJf88E2i4B/Gza+DpHA+q",
-	"3PSslmFjudHqCDVMfuoOO43EVyRaLrVzzZwH48O8c6WuBRyd/u3T1+SPI8KCjw4K/E/OicEv6R2fUudH",
-	"p0fP0bnxDW0SfkaNdKxkr9hG6LcYODarvU9xfCoGgKSZSh9qrZDAtBDSjGqZnjFH1r3EejFDUZRS2BUz",
-	"fAp2RQaET2FWco1qSLUTNBMKM50TKigO9lpItebqN7S0eBY8DtcSSU6Q67rh22poeCNJTG0Q2mEcN/4h",
-	"RMpa70KTCr3lrWkakYrT4M27y4Sdf7i4TNiHM/e/by4TdvH2Dfv///2/YUIKGGopQ71a/UgRFd3LSS7S",
-	"hJk518G0BamoxlfA5tpGxHflmVkfg+YrR57VJFL01aX1ja+U1eIGMjbN+aw5CRpPbusGxhHHi5xLVHw0",
-	"p965k1XTbOk8pEwxPlGlxZii/tgkAkYhcjBWSaj3wUcqLW2TZUhwjtNyp1XgQHMBaeR2J6eVfDi6RKm8",
-	"8eWrVb3ZiotrkCeX4h1VWlpFm7uvlb+MhTNhe6a+5+O3ePwpeWTw1ypvvHMM+Da70/DLGwz2KUirgQ00",
-	"FM6aaVM54cJCYZIab6SbJM6nNyAtm/D0OmGG30B27M0hz0Fbk8SaT6siU9XKW8lhWNdq6vA7VQVRIfsU",
-	"eHoxfGgdlLON59Reu/46puPdLS8WoI/hBseoLp3mOkK++VILCwlOKSJ08SOEXC9zSK8XSkjbmGTuMS0t",
-	"BoImk7BKqIDaTlFHNsQugVlMXjfqqNbnuhvIoB1QE1oL0c5mB96WeX5s4QvNoylPwcYBxc+7ufqNKETO",
-	"dZdgREtUV+sKPbnV5hN/WqqV2TA5bIA/H1s+KeMEI9q02r4BFv8G3aCgdDGM/cq8mh6CdNA+qlTjqy5G",
-	"Hp7NXr4vFkrTzoVXqc25f/VJmV+z//zw+29Bdc9N+5lWpcxoUcKXeG9lW2uPqa9PbMYcff309Z8BAAD/",
-	"/w==",
+	"b6u1WPqOkURGHzDHoZI6UmAZ9ikfku9rBF+wFDbzh26t//vPlDv8ydDroTuZfEr0tVe6LapuEpuw3eSe",
+	"VdarVWMZZhlUYp6ZdCVes8Ym83hIsyyudWbZT4zfPpDpzAz9OYTz4RYjqGt+h+yMqJlYcCK4LXi1Evr6",
+	"GZey/Ky7/z6Z2DZEG/NblzqyGvRnq9Wekuvy5OSr1LyFf4H/YVlA8wdzfNr+tJvKZ/j4kQ0gWNtgqZ0o",
+	"5fNfbG92CTY/1DD4vFQaJDnIRGoOxj8YzrNTVy3eMP4cVHLN3zL+I1Wz458ufyQp5RnD3u4JCQrMG4qX",
+	"U5c7XYdd2Jj+MM6aKuKg4xCDMq451rBjSpWQ+RgJphOSmzmcwzCxjeO6In/MT3omoe7xNCTveL685gvf",
+	"VqqVLWYEsJwpbQgMXaOMOK+P/4RiqBW5msE1dyeonGBhv7Ke27+L0oAklsJfGX0hmdZoHJiLOXBN6FRU",
+	"Ss8Yrjm6cTOyBD285jFd5i3N4FsLCw/Zfb2apbtUGvb0ojJnIOOgVwFa8z6ffJVdvsqu07Q9KNQtZF4J",
+	"JorOjShvhPaD64GV9PG+rgehYcnmEeyqymwiTA3wi5KlsHzCYibgLkTDVRGvKzbAT/OgBmw7cFfHatuO",
+	"FPO58roruquk0o53EHm2A7j/k8UWhiF6z1T7aJWPsO9QAQL+uVfP+6q/nPKgyGqzvqtDxpYSYLPt0L9u",
+	"4wwAw4IFJwUtQA5J7eta8c9VkOV9X4Evyz4Z2uGjSsMFPvKg/GBJQXb4T6U/uM1FcPTCncyTYvAk6Pci",
+	"QRZgQgyPUCKDelTZzpEWyknJc1CK0DSFQmOzBTIp83xHl45rzbSFbP9MEQ0f0bMjIStTm3iLZZuF0rF2",
+	"UBOkBFybpRoBW1IjafNrbqlQIZShd8sz23iVpSs9obSkjDM+td2gCpGzdFk1drIE0PVzYlMuJGQu40Eb",
+	"cbkt0KgZlYY+KiMQUB/PPbcFjKlR/W2098quxcLXFEUhHiaaiFJfc3chN0YsGtkX/tVQohurC5B1qoCV",
+	"kfyUCrDPu1lzgVbOo5YIn4EGV7wb7Ts49FKUZFK1Kqfkxn6tbgyLuHEXPNLiBr/pEO0v7Ws7FYzIMaIx",
+	"TJ/OYEKN5H76/CQZzOlHNi/ng9OvzT8Yt/94XiWkM65hCjKW2/3GKDsZxNlVfR9ded31hcRXN6G5gmod",
+	"YyFyoIYCP2TEZXXQ61QbxCR3c22JPLFPac5u4XNXaj4jelzNskKEQ+KAR4sn660XtnS+bfNpy7yh0iNc",
+	"Vz587zH1HrRmHAVt3jpJ9ysxL0rfxbpRpAvpt55JUU5dEX5csi1b80yR13yaMzUjlNN8qYwOrQS5haWl",
+	"y3Oq09k1h0opsQ2J0XZzYOjxBKSk+fXAvgmK+B+tp8hQ5mowMakIcTA6oeqaFzNJ0aJy5Qw4uaGaS0KV",
+	"Qu9raNyR8Hdblt7qqKvWM+yi6Ej28Jpf1udHcCdE02nVhO3UcVcbUWFGtmYgwSFGPo3ahmsMRn1IdbE1",
+	"V5fW2GoHmPhWC//symGcEjgg053yjjtKldT4pOlHwcV8+UxVAL1/n+7WBOH4H6nI4I9jC8O7+Z3WFRw6",
+	"OD/55tCXHSIHStPcCJuHngsXVM9qJmw+GbSVtHWlVjq141hKXkv7bZW6wKMZ1Ucz9EJzzOeFj1qotc+8",
+	"8c8heRWBFm/SE9GnqMc/Z9TjXz5vanuO4Edo3XzXweWBEqVMgdxUD26SwKi1mAmSCj5hcm5UX32vUhfd",
+	"pNMy/T8P6dyBVHqJKmrpM49WSeVDGPzqCeysjaSbh7T1RSZ+Mvs9mf12VzNl5nxpKzSvijWdMH1GWBU0",
+	"Xb/XqdVMKbtfbJJmc8gZ73buv261optRRWa0wISVuAuKKMZTMPvABmXoX2+6pRJCVR+XHEFHO9PRwNor",
+	"v/KH1LT8HB0ylj+9Jz9bp5HbvZqQQoqpBKUSAncsA56CAYMqpQu1eYyUQwc+w2q3Gcg9ut2auODiTo45",
+	"UAmWaUYR4DIV0jdflHTirCeIeUq7er8tsHWBFMwlYrRCX655JPbFmkV8XR0bvyAUGFwZB3hTt000qyIH",
+	"J//73//P8zNyMnzx3IgVcyHhmjO0mXtHfT3N9eCwh0naRqcMyc+uhzdTRGkhnY36mi9gbK0+VN2qZkyA",
+	"+dSgNiUK5B3IIwk8w8rIE0mnNuZEufYfRgYx8ovqMEhfVMv+2V3Qyp2v4iNe0DPlHQ9Ukxyo0i5Gx/6a",
+	"ipLrw65yufBRrxW55vTjT8CnejY4fXFycmIt2v6X50nferBrTOZfBxbzF5ss5g+pZrpzX2+pdlDaFT4S",
+	"Qu8jmqm/IDfgutgbf7gYjdCCbddgx2HSQjINKmqFblA9vyxf6a8zScbHmOxcACwIA3jgqJluA4gLWnhi",
+	"zt0FtmL+5u6oKVssLgTSw4fiz0ZZxeLUar1o2iiIX7HHaj8LxjOxMMLolN1BI4BzvCSO6PZv93iBk13h",
+	"sh4UtP00Xcb98zwPd64eFcg/rURZbzpsWe2usn3zTYP8BFCiaFPFGtacAagT5GxNuhrgxkub9SQySOoo",
+	"4Y61DA25RImJ1o0dzKcdJNTDQIcX/v7GokeA327iXB3iE31eWwCxOqe+kNy/t4l1Z6/vaTJe4uRJWOfQ",
+	"FyBNgoKhCakWlZCiHHvIIRiy3265q5nOYbXdieDLuSiVW44y+r8bq1ptPNG2ps09Y1Yep0FJNCpl5yYS",
+	"9WHv1lLDw8wu2zaXoGaQPWwXi3qaB+ll8b4NgdbBX5/Ln76tssWRPo0eEJf+qRo8tHs4+l+6GzqsFIV1",
+	"pc3CkrDWdxXWWY60VrYc0cFhvPNDo/HVy5NvXIgjFiGipEIczzBSysm4Ip4HL1+8aNYmMi9trKB24WPn",
+	"HiaU2wz+qQK5cWNPFdSe+jl8oqjvRvuGALfjPRw8IVqV9e7XswGXMKNqNVG8D2nb2LEBiczmTg2OyDx1",
+	"aHjq0LCXDg1WY2r0Z+5u3lTz+DX5DzhiqzvzeT3TRhspOjwDpV9w6/Vdo/g/vHlpvWr+1M7gwbT5Lhnz",
+	"0do23/Ayz29ImgOVilBi/onWT3xrteZlX2awjxYEe2AGDyWrfqqWA13I+tRq4KnVwBff0HmfcvBxUJh4",
+	"mKq7tVmNNjhCLJSPSVgIeTsW4haZ9avLX4fkQzxECRdsfsvEgufCVjKLcXJXXT+n/JW628zQNXzUx27Z",
+	"EdPXmHGKhqm2DSrKxV9d/koOKCdUa5rO5sD14ZOhfY0PvgqPtTBEsLi1s7189+MF0TAvcqrBQwc58NlU",
+	"vvSL7cNFW354NjeYrfbmE41A+sdcfVzvsRILUoB0WwuiiLq3kJCcsoyIsgrZMYcQFv72B7JPNPmr2clW",
+	"vPSOZ0NRAP84zy2iqCMxmbAUMpGWBuqHqjBrUjMAPc+H+N+9IJgnF09Y9lBYRoMz/qTI9rnUPX5ovfCp",
+	"3vHnVu94jbrYGbq11iixx7rGZp6nesb/5PWM927PeKpf/LlQ+ae6xV9m3eJOlAzEG0XvIDty1WfUGuXB",
+	"mg+ZdB3BMHASP/ala1RvpvETU/rSfHrpp33IMiv1ROvqI1hQf7ayp88R4D+17N5xVs0orgDwQpq8LooC",
+	"420cYfeVSJzOaR9ZPcxQ6B9eX5EKhPHNU/J74gzNuUZKPcmxkkdGlJCaHHBhtFwlZEIw6SIhE5qCxog0",
+	"bI996FPu0hmkt5D5BBZbEUUlrl5JoW0+T0q54CyluU1PGpIPRpleUJ3OkpBNmv0YHoVt/VYC+11nX6wk",
+	"wcWCCO4KnzBNDm4Z98c7ojlIfZiQkmeWDTNpVPk5UwpHwjwe839sHrbIwysa2TE2hnkEuPJQWbz1DJ8m",
+	"4CPcYleplACqHy+b9zEZ5gMzwC8pDMPAQ43lFrkowYi/bgLWyT83BmHE8XJTZEQbL/ce5PCk9KwPJQhJ",
+	"wlrGFtfFMY+EQK6gxTQ7tHDPOqwuHq3Stw4iTj4dtXwCuHuHBjjPeoeQtV6seqTAgSG5KiU6/lHcMUKL",
+	"0lRqVckxp0392SrNrhCAmEywCpsBe5RqIOsSWErr2D60wpMSc7CpyE5s6goeeFQ55tMEA2yJmUaWZRol",
+	"TKaetPg/mRBzAUZgafEpLAy+8LqEkERpUdgfMJtf9xRwLIx1GQY+YEy7QWeKiYiuNvEBlsSkZAFjD4HA",
+	"p4zD4Rm5uR7AR5pq4uo6Xg9uzsjNEXxM8xJ1GfPPdxc3Z9e8oBK4noECdWYJEFGpKLDhwA3WTDn1pZNu",
+	"EnJDsWz66fXgNVV6DhLIe5GzFK4H5qleFnD63Y8XN8k1v7Huo1NfB848XwKVpy9Onn8zHL44efHC/GSb",
+	"h5xioWHAH1JRwCnHg6K5+cVomaf+rkbiDmRWws01P0BKR25Qtbw5TMj//vf/mM1jdP//74YUEibsI6iz",
+	"a26EA70shGH/U3YH6AirqmJO2B2QHDR2+nClHc4IHY8l3DGnRhrN9FvJNFOz4/M5SJZSfs1VAXnO+FTZ",
+	"xkULulTk4Lvzyx8T8vb84vxVQt589+t5QsYwo3dMlPLY/SVxsUNiM/4dD0DPLnN1eBfYNyWSMHZGtNA0",
+	"t0tCBdvWWVBYJHXBVLRwpiVkG2sOr9I4tAucEZgXevn/sne1vW3rWPqvEPlSG1DctNMBdlLsh2x6e9vF",
+	"fcmmXQwW46KhpWObE4k0SCqu56LA/pr9YftLBjyHpCRbcuxMnZdWwP1w60giRZHnOYc853kiyyhEppq7",
+	"VvJ08XYZNvj9cniUHMGXRa4yCMWVrYVl7q5GQ8JCYVpajOfMXGu+oh7s2sDnmVbl4qDNrBfI7fP8tV3E",
+	"utK/QI7MHTpQVzs45IvSYj9oC856HLIB4fDlBuShh0pXrA6He5dikUMB0h78w0etvEM24tDlkM+vpcx9",
+	"q9XqrP7GhiXXekXH0sKwDDSqitBWKwmVOLxjg1D5blXGV10kO+62/UzxuSoKfmzAAQPyoSHCuMeZ2Oap",
+	"52Kiv01Ki90bvmYItC7Elsrv/Y6o5x6hkNmp9kam8Uoo8+VZg8DX22FY4lrPEu9hp8rY2rbxAjTzb9k6",
+	"ANiLOxUPK92criDLgk55crjhVMVK+/EObZFz7ehTcvsIX/AZMCP+AQl7waxiL05Oqq/58gS3I3YjMork",
+	"RS9OduD7b3sm7df/i2W3Z+b36WFraYP30kWPVK+mRYfqhyRAaidEpLHbMDM81cqYSKrWRn3QxmtEzxVg",
+	"nuP9lk+2UCDYpTpe8hWzWPEQi3oKrmdCGn+eQ1EGKWjUHK4rOhzKRAHSIAHjur4IPTBQ2nt2em9oaJsZ",
+	"uAvSjAotMp5lrFx4RubIhTeWV2ujc8WMc+XnaskKLldRaaVFsg3826WIcSN2Th1QW6UJR+xXpYHZOZfs",
+	"5cnJCUshR4/elzG9fMmUZFepys1VqzdPX/fcfYKPfHKbH49jk7Da6Cb+k38mwgkHnQlxYGWf6R9hWiWs",
+	"6SYklfBtgqEiyjZUTtE6ewWJQ+J/NdcUc9Bz5ItbKvpomyqK1Uds3kxniJVYl1V0ckjXIwYhbIhYlRap",
+	"iLpwUhN9ze6ULl32VOV7P+cW6+q/9X8d7X4thlP7Xv8zhjl73ESlE7teXo9M9rjtA4UMe9yAEcDu17+v",
+	"O/S731Yxou3eUtPd3mPoove8+z3/45zh/S5/q1Wx5y0f1R43XNT8593vepvz2R6XvxHGmbFS7/Rl7sFz",
+	"WbPUXey2DkN6p6WqWUJEWEdbYoxDyPBSYpDUfRcCMspIwd1HlvNVg9c2ui9dXk2oZej0at4Bz3Lhwhwx",
+	"KzUYykTxzU008OtMLWUS/oyJjQ0xyckqwK06VmlaaocEuNNX+Fx7xEZhLPmzLWwBWE8VehprPjCYuhql",
+	"5uYqYVdYqnI1lu6BCy0keSlXo7kt8m0+xZswALftDRKpDx2lxb7EOCYKt/hkoU4WWPeYox4he4TsEfKH",
+	"RshodzoQMhaZ9SAZlV0QArkVKfM/EuOl1zpA8ssVCwZ3bwjcWtb7xoOOkDOUWaDmMT/Sh+AanAlHpbhA",
+	"xuVVFXRGjO0OHniZCcus5iIf3QZJVNnbo1KPSj0q9ai0Cyp98zL/qcghMAxVhcg9JjWqFzZQKZTxKwm4",
+	"IYjlyCgEOnHDWR02uQCPTXIur5mLsYZ3gi0X4Twq3HrnOtQDVw9cPXD1wLUHcAVD1r2YW3FqwWf9VuLt",
+	"iMRr22J4ejzAfzOr2MWbt5XFnWi1NKDvhkVb+WIeAos87UuPRT0W9VjUY9G+W3sPzwHVR193wTrJfvqS",
+	"Ql5jecJYzH2dKhLbC+JChn4nul2uJxzV8jVYuJtNVCbAeJ60padAwZSPOTdsAiAZT6+lWuaQzSCL+TXE",
+	"mNGprtiJg7+Fbu9by9Uj0V5I1CPL94Es93b+ExdmJ1X2TBgLuilv3Nv+Nc4/GiTnvAcTe4xJepv5n5Ro",
+	"IHTdvmJK5D4oUE9t2CKGFUx/SCvMMJ3bV4Yht9S0zPPEBTQkXaUp14PxHAfIihsYrmciMiHHspI6puxF",
+	"zLcIC9tB3w1oMRUoi02VY2xAh2RRMY5E4gJhJyakj2VVVRYyMgrIBJcs46tYhFsjwrKKJmT1WCzPcteh",
+	"LDezaixDX5j30rakYfzeGNhbArY3PjJbq+NpC8omq9ac9vUKIDL37dnsPVD2IVsPrN93NkbT/LRAcp3r",
+	"uJGcrbTP+U5YoYytuf09YK8xyVUZgtUgrY/lZMVi1eTuqExIt3NoFpBxDRgHkQmr0S3DjBV5zoiLUdih",
+	"6ydJrY6lJxuu3Uq/PDNEaxcBVTnkjUD999JFd6yU5BTgpuwATMpzbiFLxrJ6Xo6CL1FbeOghO9SBb8NU",
+	"Pyx96NcjWo9oTzdUDOu4I1LEAqe+ArAZGQYT74yvt6vOTufC2IRGzMdOjVz1eqi9DwBhAuLxggvdHRS+",
+	"VdpXH9ql8uV7iedV7aiInig7T2op8lN7WtXoWVGAGctCaWBqakEShTCm2DOrZoFdmUsmpvS3JWhgQmaw",
+	"AJnhGdcL9u/1H4Zb0ARN9gW+4i3h2a/OD8LBYBpsqaWLecNp2p9Pht5TmiKNkqyGe88i4Jcnu1QB91jX",
+	"Y12Pdd939FYzTZ05IkL3ENmAyAIM5V40EcMfTfmEDIc9Dnf2AkMNMuvGwY/8GjwhMy9iUkWgZUZSfBYf",
+	"9jp05K7nXx+pM30I1MNCDws/GizQ2r9lN28FXPfI0FARrwcjeJqTxeMmBwjhf+uHTb7K93acoMCnEx1+",
+	"ogiJCrqmnm/ki5KqWFWEKqnKIGEmL2cJy/kEch/SeT79FTId4umau5LY9F+zK8+zIrlGbUarUCwZfx2x",
+	"S+AZbsNR0bWS0C4zQch5Wwh0lrD/YEqz846wZpNjb/3g6ZDrA99hi3YFRqaN0bu/BfLQUhQ09cKca4id",
+	"TEGDTGGL3sQlFwZMc9YijigZ2L54oCXGhioBBVY1nnLJJuBZe9zi8lTN4abT8ZFbBTjzx0dDqv8vZzMw",
+	"Ngg/uL+HhcCcjydT6NJo+OhpJQ/BaozPfhhdBu+PbU5w6s7dtY2TxyTacCc95H9J3fgJqBU/pA05y7JY",
+	"kTzgWSGkGXZYkQ1UfP6Hs7hftwqu0pMnKzLOg7OTv+B5lANDNgjUxcMRe28Nc/M1qN+s2yPUHUvn7OLs",
+	"4/k7kryEhYaUW3ftNTj7H2Xa2wQDKrNxSJTqJJBB69l4S2fzwlt+9m95eAHzH0xpNU7BbmTc5hedb5u0",
+	"wVdacDuvU4xlsBfFWLcCwf7w7OUCEjaBqdJ0nMCnFvRwxDzRYNCyQzjGC8gXTaPcQSQdbLC91XhP/ZC+",
+	"DiiOjndp8GcmYbkJ5ews+Ape7mmOW/umpp/qu041phKWoBkUE8gyyKq3n4ocujQPwgLfUwNiiibDB3gH",
+	"8igeRiGh0yBRd7LDG5v79w5eHdibePn9eR+vXv7bkzHnpMkSHJZnJoTTGUyFFHQoSuZM6coK3dGveR49",
+	"DNfzR4ETrVFcFYkZy1dowduOaalw0VlxlNYzc7WUjJvKj8qGCcZylU2uRXVs4FlPo/k3fxOfRujVoS5F",
+	"Qh7e+Kh6Xgj2GnY+Rn4jtj++1fraJhXm//iIkSD20VnRBzH+sQe9/e/t/1Oz/3Hy3iFmLQ1sSXepKMrd",
+	"dYyndJCX+AM/qPSzE6ZVjmUJmTCuj1lT93XEzrBLRJA/eHXyJzolXAoDw/ZN2v/Grt0Si1xg5QXtMfv8",
+	"yo7dWuzmXTj13Yvd5b4wEG33TpTKgcudslt+weyZHS48J178g+46u49ywWewndAeZ9Xu2813CL+fqE6y",
+	"m9c0Om1rVGQgrbCrLZvTtVVEu80Lboxz6BKiD0ehqIQVJWZvGfIjwjVMlzkYdFqGrxmXXvpeSIxTI5H7",
+	"yV9qwnuus7cqBLtZcaDNZ/foh9l7xpd6alvP97uU+o3ng2w8I9hutw/rEB4lhtvTdbCkgRQLKkULKCaU",
+	"VEApQm52jtgZtb6WniOVZQbqNuJV635yNAQHhJ+u3WS0VI9xq/gJq87WZyIqR1o/0OhoGshvYAuCfUPd",
+	"2d8AMlOdZbAGDjbBKm734r+CF+Y6jz+AxH8PaSHUJGzXd4e7tlT9HH9ccbTr1MNsqHYtyXvbT71vyOuj",
+	"6R9jN9VZi2eRAsbZDxfYJbUYF40gWR0Su5Wohhp0+/dA7uc1MG7ZV93RdHZEDJlhvIb2p4xjsO6VkJDa",
+	"htcFkDaEj5Z4MIXbpy7Il2iLlYQuM1y1NeJZ1ho3nGXZr/GqA4UOVQOPK4A4c2PyuoJSyppeoQw317Bm",
+	"Mb+jYOFVH1w8pGX7WdwEu+ZNwB0t1PM/qn+8p7CDbN4t+xVtBkJDoW5aTcQl/mXNStyzE0N92LpYv5PF",
+	"9oTm8UeOIvKIRXzJV5QtSRP728UiYVe3eUBZn/hbDyojY2BZiqyFL/BTxyqbcjcUFMR/Qy/grdLMqAJI",
+	"Z1CxXBkbqJRKO3cjlXKrNOOLxRqsh9ja+UL1S8fSQKrBYsSkAbUkV14P3TlDfmVT9S7+zYCJx5hnF++Z",
+	"Vdcg/e690IaBzMzrsYzuhtD0kf0ok4BuqkhCHtk66CIJXywzYiaPhUSqBUOemVXMgMUE8XIxlnzGhVyP",
+	"Fosp/4wD3lo2e+n+8uvbs4exPQbsD2B5HgK2H3SPTzLcUGFpDtwFDmF1Neb2PtAc9vcPbDOmSs9UsBrx",
+	"TEFpJgzLVXoNGVOlHbGfti52VI2jGe3We1UaP+Uid+bCWigWtpLUxmVL1ipuYjr7Qt2xINFEjSU+Eg8+",
+	"0rlSBihjruoot23mYuDu+EwZeJ/DtUO/GTSWmUKia7myc/c/kBtYtyDhptvMyEX4SoeJdsLjsa3HsgnU",
+	"27A+9GjYPAOog99YmMTg1O291YzeUunrzlOOD6TSYlokKGlXN63lfEmArHbKceo8SWGJ1b6SkfYMJAnL",
+	"SmBGeXNmrLsnG7EPmAXmzAg9xbtMbScjf3U939cPPXyVpevWliIy5F5GwpX7WqoPXTpGH/KZqd78lCbo",
+	"DGQqwFD1+pqUN7qbFVknZry8xtsqtjC8DyeZYdw4dPSKpWHGW83Taxcc0IyfA8/t/B/duTn+KO7lyQlb",
+	"zgXtRrKFVikYw3QpzWsmLMsUGDy+w+wUUkfglk+4ASasgXyKYvPCMlNiQZq4AemesNBqAmbEfhHXEJLf",
+	"VWkBL0UuNQ3T0qBXPuEZmwDXoD3MD16dvBi2roN3/rUOOKepiU4WCT9C7hO6lz3oxH5MhZG/+C9bm3Lx",
+	"64T6Xg08W3XPuT+f/InSTBrTKE4xOh32HqH7YVrm+YoVYqbpRE7pcLsw4UM8My6QxCoMITP44u71BpYN",
+	"qETSgrHBL8Td6sUip6n8d1W6kfK+I+UZW7VYQDaWA6nIaQvFHbUbyOv0JZkmdDyKhIRXG47YFV10xQxf",
+	"0eInBzb2NXiIGaPOzk5jr+bAM1YIWVLbOTeWGeRLSnEZ4RR3OPJXXL9cjmV87FTk/tRSw6QUuW0sb8pp",
+	"xq91evtrMBesx19VnvneF8Almo42n/VnsJc0Gx5kqWLbFMHrp7RIDzwsvylLn320UfLPM4GGexA/uwae",
+	"zvGgyk3Pahk2lhutjlDD5KfusNNIfEWi5VI718x5MD7MO1fqWsDR6d8+fU3+OCIs+OigwP/knBj8kt7x",
+	"KXV+dHr0HJ0b39Am4WfUSMdK9opthH6LgWOz2vsUx6diAEiaqfSh1goJTAshzaiW6RlzZN1LrBczFEUp",
+	"hV0xw6dgV2RA+BRmJdeohlQ7QTOhMNM5oYLiYK+FVGuufkNLi2fB43AtkeQEua4bvq2GhjeSxNQGoR3G",
+	"ceMfQqSs9S40qdBb3pqmEak4Dd68u0zY+YeLy4R9OHP/++YyYRdv37D//9//GyakgKGWMtSr1Y8UUdG9",
+	"nOQiTZiZcx1MW5CKanwFbK5tRHxXnpn1MWi+cuRZTSJFX11a3/hKWS1uIGPTnM+ak6Dx5LZuYBxxvMi5",
+	"RMVHc+qdO1k1zZbOQ8oU4xNVWowp6o9NImAUIgdjlYR6H3yk0tI2WYYE5zgtd1oFDjQXkEZud3JayYej",
+	"S5TKG1++WtWbrbi4BnlyKd5RpaVVtLn7WvnLWDgTtmfqez5+i8efkkcGf63yxjvHgG+zOw2/vMFgn4K0",
+	"GthAQ+GsmTaVEy4sFCap8Ua6SeJ8egPSsglPrxNm+A1kx94c8hy0NUms+bQqMlWtvJUchnWtpg6/U1UQ",
+	"FbJPgacXw4fWQTnbeE7tteuvYzre3fJiAfoYbnCM6tJpriPkmy+1sJDglCJCFz9CyPUyh/R6oYS0jUnm",
+	"HtPSYiBoMgmrhAqo7RR1ZEPsEpjF5HWjjmp9rruBDNoBNaG1EO1sduBtmefHFr7QPJryFGwcUPy8m6vf",
+	"iELkXHcJRrREdbWu0JNbbT7xp6VamQ2Twwb487HlkzJOMKJNq+0bYPFv0A0KShfD2K/Mq+khSAfto0o1",
+	"vupi5OHZ7OX7YqE07Vx4ldqc+1eflPk1+88Pv/8WVPfctJ9pVcqMFiV8ifdWtrX2mPr6xGbM0ddPX/8Z",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
