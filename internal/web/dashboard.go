@@ -101,7 +101,9 @@ func (h *Handler) dashboard(c *gin.Context) {
 	}()
 	var figures error
 	if len(probs) == 0 {
-		figures = h.fillDashboard(c, d)
+		if figures = h.fillDashboard(c, d); figures == nil {
+			figures = h.auditFiguresRead(ctx, "dashboard", form)
+		}
 	}
 	if err := <-panel; err != nil {
 		h.fail(c, err)

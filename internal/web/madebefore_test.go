@@ -46,6 +46,42 @@ func TestMadeBeforeOnTheRecommendationPage(t *testing.T) {
 			t.Errorf("made before should show the three statuses")
 		}
 
+		// An admin does not write casework: no button to link.
+		if mb.Find(`form[action$="/links/new"]`).Length() != 0 {
+			t.Error("an admin is offered the repeats link")
+		}
+		// The panel records, in one click, that the draft repeats Adult D's: a plain form that
+		// posts the link, after which the row says it is linked and the link is listed.
+		s.User("panel@example.test", casereview.RolePanel, eastmereCSP)
+		pb := s.Browser()
+		pb.SignIn("panel@example.test")
+		pp := pb.Get("/recommendations/" + draft.ID).Must(http.StatusOK)
+		form := pp.Doc.Find(`#made-before form[action="/recommendations/` + draft.ID + `/links/new"]`).First()
+		if kind, _ := form.Find(`input[name="type"]`).Attr("value"); kind != "repeats" {
+			t.Fatalf("the panel's made-before row has no repeats form (type %q)", kind)
+		}
+		fields := url.Values{}
+		form.Find("input").Each(func(_ int, in *goquery.Selection) {
+			name, _ := in.Attr("name")
+			value, _ := in.Attr("value")
+			fields.Set(name, value)
+		})
+		if fields.Get("target_id") != first.ID {
+			t.Fatalf("the repeats form links to %q, want %q", fields.Get("target_id"), first.ID)
+		}
+		after := pb.Post("/recommendations/"+draft.ID+"/links/new", fields).Must(http.StatusOK)
+		if !strings.Contains(after.Text("#made-before"), "Linked") || after.Doc.Find(`#made-before form[action$="/links/new"]`).Length() != 0 {
+			t.Errorf("after linking, the row should say Linked and offer no button: %q", after.Text("#made-before"))
+		}
+		linked, err := s.API.App.Store().GetRecommendation(webtest.System(), draft.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		links := linked.Links
+		if len(links) != 1 || links[0].Type != "repeats" || links[0].FromID != draft.ID || links[0].ToID != first.ID {
+			t.Errorf("links after the click: %+v", links)
+		}
+
 		// Adult D's recommendation came first: nothing was made before it.
 		p = b.Get("/recommendations/" + first.ID).Must(http.StatusOK)
 		if strings.Contains(p.Text("#made-before"), "EM-DHR-2023-04") {
