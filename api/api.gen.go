@@ -307,6 +307,7 @@ const (
 	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
 	NotificationKindFollowed    NotificationKind = "followed"
 	NotificationKindOverdue     NotificationKind = "overdue"
+	NotificationKindReportRun   NotificationKind = "report_run"
 	NotificationKindSearchAlert NotificationKind = "search_alert"
 	NotificationKindSentBack    NotificationKind = "sent_back"
 )
@@ -323,6 +324,8 @@ func (e NotificationKind) Valid() bool {
 	case NotificationKindFollowed:
 		return true
 	case NotificationKindOverdue:
+		return true
+	case NotificationKindReportRun:
 		return true
 	case NotificationKindSearchAlert:
 		return true
@@ -378,6 +381,45 @@ func (e PartnershipKind) Valid() bool {
 	case PartnershipKindSafeguardingAdultsBoard:
 		return true
 	case PartnershipKindSafeguardingChildrenPartnership:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportDocumentFormat.
+const (
+	Csv  ReportDocumentFormat = "csv"
+	Html ReportDocumentFormat = "html"
+	Xlsx ReportDocumentFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ReportDocumentFormat enum.
+func (e ReportDocumentFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Html:
+		return true
+	case Xlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportFrequency.
+const (
+	Monthly   ReportFrequency = "monthly"
+	Quarterly ReportFrequency = "quarterly"
+)
+
+// Valid indicates whether the value is a known member of the ReportFrequency enum.
+func (e ReportFrequency) Valid() bool {
+	switch e {
+	case Monthly:
+		return true
+	case Quarterly:
 		return true
 	default:
 		return false
@@ -1722,6 +1764,101 @@ type RecommendationUpdate struct {
 // RecoveryCodes defines model for RecoveryCodes.
 type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+// ReportDelta defines model for ReportDelta.
+type ReportDelta struct {
+	// Change "up 3", "down 1", "no change" or "new"
+	Change  string  `json:"change"`
+	Column  string  `json:"column"`
+	Current float64 `json:"current"`
+
+	// Previous 0 when the figure is new
+	Previous float64 `json:"previous"`
+	Row      string  `json:"row"`
+	Table    string  `json:"table"`
+}
+
+// ReportDocument defines model for ReportDocument.
+type ReportDocument struct {
+	Format    ReportDocumentFormat `json:"format"`
+	Sha256    string               `json:"sha256"`
+	SizeBytes int64                `json:"size_bytes"`
+}
+
+// ReportDocumentFormat defines model for ReportDocument.Format.
+type ReportDocumentFormat string
+
+// ReportFrequency defines model for ReportFrequency.
+type ReportFrequency string
+
+// ReportRun defines model for ReportRun.
+type ReportRun struct {
+	AsOf      string    `json:"as_of"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Definition The saved summary's definition used (the builder's query string)
+	Definition string `json:"definition"`
+
+	// Deltas Each other figure that changed or is new
+	Deltas    []ReportDelta    `json:"deltas"`
+	Documents []ReportDocument `json:"documents"`
+
+	// Headline Every headline figure beside the previous run's (empty for a first run)
+	Headline []ReportDelta `json:"headline"`
+	Id       string        `json:"id"`
+
+	// Period 2026-Q1, 2026-03, or "run now …" for a run by hand
+	Period        string                    `json:"period"`
+	PreviousRunId nullable.Nullable[string] `json:"previous_run_id"`
+	RunBy         string                    `json:"run_by"`
+	ScheduleId    string                    `json:"schedule_id"`
+
+	// Summary The line the subscribers were told
+	Summary   string `json:"summary"`
+	SummaryId string `json:"summary_id"`
+	Title     string `json:"title"`
+}
+
+// ReportRunList defines model for ReportRunList.
+type ReportRunList struct {
+	Items []ReportRun `json:"items"`
+}
+
+// ReportSchedule defines model for ReportSchedule.
+type ReportSchedule struct {
+	CreatedAt time.Time       `json:"created_at"`
+	Frequency ReportFrequency `json:"frequency"`
+	Id        string          `json:"id"`
+
+	// NextRunOn The first day of a month or quarter; the run reports the period that ended the day before
+	NextRunOn    string             `json:"next_run_on"`
+	Paused       bool               `json:"paused"`
+	Subscribers  []ReportSubscriber `json:"subscribers"`
+	SummaryId    string             `json:"summary_id"`
+	SummaryTitle string             `json:"summary_title"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+}
+
+// ReportScheduleCreate defines model for ReportScheduleCreate.
+type ReportScheduleCreate struct {
+	// Frequency A ReportFrequency
+	Frequency string `json:"frequency"`
+
+	// Subscribers Email addresses of people with an account, besides the owner
+	Subscribers *[]string `json:"subscribers,omitempty"`
+}
+
+// ReportScheduleList defines model for ReportScheduleList.
+type ReportScheduleList struct {
+	Items []ReportSchedule `json:"items"`
+}
+
+// ReportSubscriber defines model for ReportSubscriber.
+type ReportSubscriber struct {
+	Email  string `json:"email"`
+	Name   string `json:"name"`
+	UserId string `json:"user_id"`
 }
 
 // Response defines model for Response.
@@ -3642,6 +3779,9 @@ type CreateSavedSearchJSONRequestBody = SavedSearchCreate
 // UpdateSavedSearchJSONRequestBody defines body for UpdateSavedSearch for application/json ContentType.
 type UpdateSavedSearchJSONRequestBody = SavedSearchUpdate
 
+// CreateReportScheduleJSONRequestBody defines body for CreateReportSchedule for application/json ContentType.
+type CreateReportScheduleJSONRequestBody = ReportScheduleCreate
+
 // CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
 type CreateThemeJSONRequestBody = ThemeCreate
 
@@ -3899,6 +4039,36 @@ type ServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(c *gin.Context, params GetRecurrenceNearestParams)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(c *gin.Context, id string)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(c *gin.Context, id string)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(c *gin.Context, id string)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(c *gin.Context, id string)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(c *gin.Context, id string)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(c *gin.Context, id string)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(c *gin.Context, id string)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(c *gin.Context, id string)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(c *gin.Context, id string)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(c *gin.Context, id string)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(c *gin.Context, id ID)
@@ -3980,6 +4150,12 @@ type ServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(c *gin.Context, params SummaryOverdueParams)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(c *gin.Context, id string)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(c *gin.Context, id string)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(c *gin.Context, params SummaryThemePairsParams)
@@ -6510,6 +6686,256 @@ func (siw *ServerInterfaceWrapper) GetRecurrenceNearest(c *gin.Context) {
 	siw.Handler.GetRecurrenceNearest(c, params)
 }
 
+// GetReportRun operation middleware
+func (siw *ServerInterfaceWrapper) GetReportRun(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportRun(c, id)
+}
+
+// ReportRunDocumentCsv operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentCsv(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentCsv(c, id)
+}
+
+// ReportRunDocumentHtml operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentHtml(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentHtml(c, id)
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentXlsx(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentXlsx(c, id)
+}
+
+// DeleteReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) DeleteReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteReportSchedule(c, id)
+}
+
+// GetReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) GetReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportSchedule(c, id)
+}
+
+// PauseReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) PauseReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.PauseReportSchedule(c, id)
+}
+
+// ResumeReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) ResumeReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ResumeReportSchedule(c, id)
+}
+
+// RunReportNow operation middleware
+func (siw *ServerInterfaceWrapper) RunReportNow(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RunReportNow(c, id)
+}
+
+// ListReportRuns operation middleware
+func (siw *ServerInterfaceWrapper) ListReportRuns(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportRuns(c, id)
+}
+
 // GetResponse operation middleware
 func (siw *ServerInterfaceWrapper) GetResponse(c *gin.Context) {
 
@@ -8549,6 +8975,56 @@ func (siw *ServerInterfaceWrapper) SummaryOverdue(c *gin.Context) {
 	siw.Handler.SummaryOverdue(c, params)
 }
 
+// ListReportSchedules operation middleware
+func (siw *ServerInterfaceWrapper) ListReportSchedules(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportSchedules(c, id)
+}
+
+// CreateReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) CreateReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateReportSchedule(c, id)
+}
+
 // SummaryThemePairs operation middleware
 func (siw *ServerInterfaceWrapper) SummaryThemePairs(c *gin.Context) {
 
@@ -9455,6 +9931,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/notifications/read", wrapper.MarkNotificationsRead)
 	router.GET(options.BaseURL+"/api/v1/notifications/preferences", wrapper.GetNotificationPreferences)
 	router.PUT(options.BaseURL+"/api/v1/notifications/preferences", wrapper.SetNotificationPreferences)
+	router.GET(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.ListReportSchedules)
+	router.POST(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.CreateReportSchedule)
+	router.DELETE(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.DeleteReportSchedule)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.GetReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/pause", wrapper.PauseReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/resume", wrapper.ResumeReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/run", wrapper.RunReportNow)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id/runs", wrapper.ListReportRuns)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id", wrapper.GetReportRun)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.html", wrapper.ReportRunDocumentHtml)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.xlsx", wrapper.ReportRunDocumentXlsx)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.csv", wrapper.ReportRunDocumentCsv)
 	router.GET(options.BaseURL+"/api/v1/saved-searches", wrapper.ListSavedSearches)
 	router.POST(options.BaseURL+"/api/v1/saved-searches", wrapper.CreateSavedSearch)
 	router.DELETE(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.DeleteSavedSearch)
@@ -20807,6 +21295,1262 @@ func (response GetRecurrenceNearest503ApplicationProblemPlusJSONResponse) VisitG
 	return err
 }
 
+type GetReportRunRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportRunResponseObject interface {
+	VisitGetReportRunResponse(w http.ResponseWriter) error
+}
+
+type GetReportRun200JSONResponse ReportRun
+
+func (response GetReportRun200JSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun400ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun401ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun403ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun404ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun500ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun503ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsvRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentCsvResponseObject interface {
+	VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentCsv200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentCsv200TextcsvResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtmlRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentHtmlResponseObject interface {
+	VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentHtml200TexthtmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentHtml200TexthtmlResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsxRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentXlsxResponseObject interface {
+	VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type DeleteReportScheduleResponseObject interface {
+	VisitDeleteReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type DeleteReportSchedule204Response struct {
+}
+
+func (response DeleteReportSchedule204Response) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule400ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule401ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule403ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule404ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule500ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule503ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportScheduleResponseObject interface {
+	VisitGetReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type GetReportSchedule200JSONResponse ReportSchedule
+
+func (response GetReportSchedule200JSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule400ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule401ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule403ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule404ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule500ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule503ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type PauseReportScheduleResponseObject interface {
+	VisitPauseReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type PauseReportSchedule200JSONResponse ReportSchedule
+
+func (response PauseReportSchedule200JSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule400ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule401ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule403ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule404ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule413ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule415ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule500ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule503ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ResumeReportScheduleResponseObject interface {
+	VisitResumeReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type ResumeReportSchedule200JSONResponse ReportSchedule
+
+func (response ResumeReportSchedule200JSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule400ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule401ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule403ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule404ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule413ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule415ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule500ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule503ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNowRequestObject struct {
+	Id string `json:"id"`
+}
+
+type RunReportNowResponseObject interface {
+	VisitRunReportNowResponse(w http.ResponseWriter) error
+}
+
+type RunReportNow201ResponseHeaders struct {
+	Location *string
+}
+
+type RunReportNow201JSONResponse struct {
+	Body    ReportRun
+	Headers RunReportNow201ResponseHeaders
+}
+
+func (response RunReportNow201JSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow400ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow401ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow401ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow403ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow403ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow404ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow404ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow413ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow413ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow415ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow415ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow500ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow503ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRunsRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportRunsResponseObject interface {
+	VisitListReportRunsResponse(w http.ResponseWriter) error
+}
+
+type ListReportRuns200JSONResponse ReportRunList
+
+func (response ListReportRuns200JSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns400ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns401ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns403ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns404ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns500ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns503ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponseRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -24058,6 +25802,289 @@ func (response SummaryOverdue503ApplicationProblemPlusJSONResponse) VisitSummary
 	return err
 }
 
+type ListReportSchedulesRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportSchedulesResponseObject interface {
+	VisitListReportSchedulesResponse(w http.ResponseWriter) error
+}
+
+type ListReportSchedules200JSONResponse ReportScheduleList
+
+func (response ListReportSchedules200JSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules400ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules401ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules403ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules404ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules500ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules503ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportScheduleRequestObject struct {
+	Id   string `json:"id"`
+	Body *CreateReportScheduleJSONRequestBody
+}
+
+type CreateReportScheduleResponseObject interface {
+	VisitCreateReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type CreateReportSchedule201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateReportSchedule201JSONResponse struct {
+	Body    ReportSchedule
+	Headers CreateReportSchedule201ResponseHeaders
+}
+
+func (response CreateReportSchedule201JSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule400ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule401ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule403ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule404ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule413ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule415ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule422ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule500ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule503ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryThemePairsRequestObject struct {
 	Params SummaryThemePairsParams
 }
@@ -26859,6 +28886,36 @@ type StrictServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(ctx context.Context, request GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(ctx context.Context, request GetReportRunRequestObject) (GetReportRunResponseObject, error)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(ctx context.Context, request ReportRunDocumentCsvRequestObject) (ReportRunDocumentCsvResponseObject, error)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(ctx context.Context, request ReportRunDocumentHtmlRequestObject) (ReportRunDocumentHtmlResponseObject, error)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(ctx context.Context, request ReportRunDocumentXlsxRequestObject) (ReportRunDocumentXlsxResponseObject, error)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(ctx context.Context, request DeleteReportScheduleRequestObject) (DeleteReportScheduleResponseObject, error)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(ctx context.Context, request GetReportScheduleRequestObject) (GetReportScheduleResponseObject, error)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(ctx context.Context, request PauseReportScheduleRequestObject) (PauseReportScheduleResponseObject, error)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(ctx context.Context, request ResumeReportScheduleRequestObject) (ResumeReportScheduleResponseObject, error)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(ctx context.Context, request RunReportNowRequestObject) (RunReportNowResponseObject, error)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(ctx context.Context, request ListReportRunsRequestObject) (ListReportRunsResponseObject, error)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
@@ -26940,6 +28997,12 @@ type StrictServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(ctx context.Context, request SummaryOverdueRequestObject) (SummaryOverdueResponseObject, error)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(ctx context.Context, request ListReportSchedulesRequestObject) (ListReportSchedulesResponseObject, error)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(ctx context.Context, request CreateReportScheduleRequestObject) (CreateReportScheduleResponseObject, error)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(ctx context.Context, request SummaryThemePairsRequestObject) (SummaryThemePairsResponseObject, error)
@@ -29596,6 +31659,266 @@ func (sh *strictHandler) GetRecurrenceNearest(ctx *gin.Context, params GetRecurr
 	}
 }
 
+// GetReportRun operation middleware
+func (sh *strictHandler) GetReportRun(ctx *gin.Context, id string) {
+	var request GetReportRunRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportRun(ctx, request.(GetReportRunRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportRun")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportRunResponseObject); ok {
+		if err := validResponse.VisitGetReportRunResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentCsv operation middleware
+func (sh *strictHandler) ReportRunDocumentCsv(ctx *gin.Context, id string) {
+	var request ReportRunDocumentCsvRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentCsv(ctx, request.(ReportRunDocumentCsvRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentCsv")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentCsvResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentCsvResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentHtml operation middleware
+func (sh *strictHandler) ReportRunDocumentHtml(ctx *gin.Context, id string) {
+	var request ReportRunDocumentHtmlRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentHtml(ctx, request.(ReportRunDocumentHtmlRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentHtml")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentHtmlResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentHtmlResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (sh *strictHandler) ReportRunDocumentXlsx(ctx *gin.Context, id string) {
+	var request ReportRunDocumentXlsxRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentXlsx(ctx, request.(ReportRunDocumentXlsxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentXlsx")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentXlsxResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteReportSchedule operation middleware
+func (sh *strictHandler) DeleteReportSchedule(ctx *gin.Context, id string) {
+	var request DeleteReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteReportSchedule(ctx, request.(DeleteReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteReportScheduleResponseObject); ok {
+		if err := validResponse.VisitDeleteReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportSchedule operation middleware
+func (sh *strictHandler) GetReportSchedule(ctx *gin.Context, id string) {
+	var request GetReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportSchedule(ctx, request.(GetReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportScheduleResponseObject); ok {
+		if err := validResponse.VisitGetReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PauseReportSchedule operation middleware
+func (sh *strictHandler) PauseReportSchedule(ctx *gin.Context, id string) {
+	var request PauseReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PauseReportSchedule(ctx, request.(PauseReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PauseReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(PauseReportScheduleResponseObject); ok {
+		if err := validResponse.VisitPauseReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ResumeReportSchedule operation middleware
+func (sh *strictHandler) ResumeReportSchedule(ctx *gin.Context, id string) {
+	var request ResumeReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResumeReportSchedule(ctx, request.(ResumeReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResumeReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ResumeReportScheduleResponseObject); ok {
+		if err := validResponse.VisitResumeReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RunReportNow operation middleware
+func (sh *strictHandler) RunReportNow(ctx *gin.Context, id string) {
+	var request RunReportNowRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RunReportNow(ctx, request.(RunReportNowRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RunReportNow")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RunReportNowResponseObject); ok {
+		if err := validResponse.VisitRunReportNowResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReportRuns operation middleware
+func (sh *strictHandler) ListReportRuns(ctx *gin.Context, id string) {
+	var request ListReportRunsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportRuns(ctx, request.(ListReportRunsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportRuns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportRunsResponseObject); ok {
+		if err := validResponse.VisitListReportRunsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetResponse operation middleware
 func (sh *strictHandler) GetResponse(ctx *gin.Context, id ID) {
 	var request GetResponseRequestObject
@@ -30364,6 +32687,76 @@ func (sh *strictHandler) SummaryOverdue(ctx *gin.Context, params SummaryOverdueP
 	}
 }
 
+// ListReportSchedules operation middleware
+func (sh *strictHandler) ListReportSchedules(ctx *gin.Context, id string) {
+	var request ListReportSchedulesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportSchedules(ctx, request.(ListReportSchedulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportSchedules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportSchedulesResponseObject); ok {
+		if err := validResponse.VisitListReportSchedulesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateReportSchedule operation middleware
+func (sh *strictHandler) CreateReportSchedule(ctx *gin.Context, id string) {
+	var request CreateReportScheduleRequestObject
+
+	request.Id = id
+
+	var body CreateReportScheduleJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReportSchedule(ctx, request.(CreateReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateReportScheduleResponseObject); ok {
+		if err := validResponse.VisitCreateReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // SummaryThemePairs operation middleware
 func (sh *strictHandler) SummaryThemePairs(ctx *gin.Context, params SummaryThemePairsParams) {
 	var request SummaryThemePairsRequestObject
@@ -30962,504 +33355,539 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39cttGmjiM3koXz6mydH4QJTvO/iZSbZ1SHCfxbhx7JSWerVGKagIPyR6B3Uh3QzR3KlV7D+897IXt",
-	"lbzVT3cDDbBBghQl2xn9MROZAPrz+f78xyAV80Jw4FoNTv8xmAHNQOKf52kKhTZ/ZaBSyQrNBB+cDq5m",
-	"QOaQMUr0sgCiZ0CAZ4VgXBOK36jhIBmodAZzaj43rw1OB0pLxqeDP/5IBq+v6DQ+sIRUyOyZIncgFRN8",
-	"00g/iZTaz9ujfZiBtKvjsHDjkpzdwcbVXYCWy/OJBrk66iWkgmeKaEEWlGkyhokw08gl41NCp5TFl8y4",
-	"hilIHP/Dhw/npZ4B1yylGlYn+RaoBEkk0Hz+r9eDlCqQcMdgcT1Yv/Y/kkFBJZ2D9neo3k1Wx38l5kWp",
-	"gWQg2R1kZJLTqSJUETEhesYUyagGcpDBhJa5JlpkdHloZmbm699LkMtBMuB0bianaiQmjVVNhJxTPTgd",
-	"mGEGSeSEX5VSCRmHgBsOH/UoxTdu7IqAFGb/olSkoFPoWon9ZsPlvvnO/I6fF1TP6q9ZNkgGEn4vmYRs",
-	"cKplCdFNlSW+2Ro5GXw8moqjlV/fTN5Snc7iWzVo4Hfo4J2MwQBSOqN8CtmQXLgFnRHK1QIkZOTli7+Q",
-	"xQw4oWMFXFenYVG33tCbyZGdewMGsTmLYPl7OgWi2H9BQp4baH9xclJDxNcnneCQ43DhlHP6kc3L+eD0",
-	"xclJMpgzbv/1PInhxmU5n1O5/I6pNBeqlBHsuDHvS07zG3JgTs4vaiIkUWzKITtinKQ0z0GqQ6JmYqEI",
-	"3IFcklSUXJ+RGzWjEug4hxtyQPMFXSpSKsiuuRnDfUkWM0GoBMKFduMSxg8JLYqcgSJZtUSSCq6lyIfk",
-	"lRRKHWk6VoTyjGgJhlaUCq65WWkKeU5uYUnmoGciOyVA05ldFGGKFCB1KceQkfGSUE3mQmnygkykmBOm",
-	"laNh6hmZsI+QmYHUNccjUHTuSacibkNFOc6ZmpHq+YRNSwmHuDIaTGbnx1nMTZulSlAzkWdHz93pUUVu",
-	"rsuTk6/Sr2/OyITlhr4QPaOa3AIUCRGS5EDvgIhSO4AJRrnmZm3zOfAMibXCc5UwMYdODl6+eJGQCYM8",
-	"Izd27JuEpCIDcqOFGE1gMXJ7uzkcknd6BvKaKwQUcxFmiXYTqt5FOH1j+bj9GcuATEpphsJbUeTg5m/p",
-	"bzeHROEBUE24MK9lwN0BpdQgJ1kIeQuZ2aedzByvFprmakgMTlfzEqau+avzy9cXr3998/rD6PK7V6Or",
-	"Hy9eX/747qfvAlQ6HJJLAJKJVB1XmxrOs+E170CxGvIaeAbcoNXfBh49zEMP54PfYmTYIdv3eYwbv+P5",
-	"krTvLaXScjrLJgL+4diH5waxdZvXNhAjt6I38yKHOXBd8Xb4WOQiA0+XY8Oz5kfhREzDXEVmrA6FSkmX",
-	"jRWYQ7wzLLr//OEn95v9nZxSzlSHZPMms0edZRKUwSARvK4GSZ/Fhp/cd7HIuqYz3fOcRPX+/eZ9T6Xm",
-	"INWMFTH2VT0kLOt5KEUw4v3W9h+rK/oPMxfR8FEnBlcMpzmmBTu+e36sgMp0doa0ZG5YtsGwGMlESgRZ",
-	"B3793g+5LkAVgivoeV3Sv36/E7lMRdF3SoXv3nM+SLWIC/BaSMQf3oFC/YBF2Qnut8qrGcwhKhzOAVmg",
-	"MqxV5eVUkYN3F4f9lqZx1D2s7AcpyghynSfkW7OuV1ssZzTFse65qGUROa0L1I2sNopn1nNZy3sD2X8C",
-	"jYCY+VURplRppJvet7Y0g91/Pd9LMY/wDLsaxs29UaPbWhbuJu1az8jIOJv02WDyK7Fhaq8v95lbi/Uz",
-	"/5FUxAmP6VuaGXUJFHIiI5QDxz9RZLd2guNCinEO8//zd2VZaz3+/1fCZHA6+P8c1xaRY/tUHb+3X9lJ",
-	"Y1YLnNbQ5zxDhWFsfqTZqaEyJb/lYsEJ7pFUCrrVXtx6iNm4IkxbxWEGzpRiSBMHdZgYkb360umMCyn4",
-	"lFjN1Lzg9BCjPUqamhcZxxdxZpTSKRmLbGlFd6ZwqYIDuaM5y8i/Xb77mYjx3yHV5t0ZVYQ6wbxh5ckE",
-	"2E/tGocGJF8JPslZ+uhHbzVlkoo8Z4ZcLpi2Ok9aSglcE6WphlNCSVbapYA5KmcPwnMQRg0w0mwB3By3",
-	"OyilocCR3LvuuBjHZ1SDOXm/d7PfKyF+onIKj30EeKNMkdxMbvCachIoHm/P/zr69t13/zn69j+vXl+S",
-	"g7LIBc0UmRl9Tc+ASSIWPPGfowJ/iPv6XsgxqkCPfqmogj9TRIrciERLPPlMIN1w17OQTIO9bkoUKLSe",
-	"pELcMvP93D4yahoqwPb5M0X+evTq8uL7oytxCxw3+capS6+ltPLCY230UsxBo6i3MHBqkVlwt155B9JK",
-	"hBloynIijD5G1a0VHXVNdUYsMwrv2KC50JDhrvy8j7ifc04uvn9Fvnn59f/1VA2XcgnyjqXwC6d3lOWo",
-	"jT4yOGVU0zFVQA7cyVmBmzCewcfEGhipUguD5ekM0luQCGTmAZsXQmpDQUs4JCnlaA4y1xPeAeFicUbQ",
-	"cHyElmOi6FJZM50WRMtlbRsOTOzBB11bdG8fB0Zp3OUvnJZ6JiT7L8ge8zx/Dq1hZoMS8N8GjhlHIgmQ",
-	"QWaI7JgawZrAx4JJyMj5+zdEG7xLDFc8d8vHdRK7zQZfuvZ2cGu6wS/xT7geeBLt0B4/U5rlORELZKOK",
-	"KLTUkwk1Ynrr3D98+HDUNsGvO/y2xd7dgCoLAxyQvYWMUS+cfgrSb4GSa6NZIhc/cDzpyKzqlIQLMQs4",
-	"TAg3J6jIvMw1M4rvsZEjjhBX3LUa0QV5hZnBiyOtk6ydROvOz731B+7Cbc1+7S0chRQFSM2sJGeGyME8",
-	"G2VRD8klaDSSkjSnbG7koab1hxy8f3d5RY4pTqCO/8GyP8wNTI26d4jQk1IpmbO1cofmg2TFecHL3NEs",
-	"K7mvyOLBWpUoZQpdrqjWpiyTMvL1qdsFyoNiwZHz4U+J5W+i1KmYA4qGcMcy4CkkyAYqW4qhMncg2WR5",
-	"aDbnqNYBJTOmtJAstT4dNFlW24WMFDnlp6Tk+C0zaMvhDqS3NBgI8Y9QjXE2Rlydkd3tsf3W55wkUA3Z",
-	"iOoVH9GRZnOI+VQaxxjRg1jWyzXThI2REd7KuGIVmgFGPUd3t2Pe3XgIeLsRDdaIOYbhAJ07mXTBlVMD",
-	"nEliZaymgajvarWR8nSFVluDe1lkW1+j8211qI+1z+1v3gnX3tjqxTRhwx9s11XXS2jAYWM3tYXcakBm",
-	"4ZY+vcIvkJ5nGTO/0Px9QK8mNFeQbEvCLgL3h8X2kT+Jw1NU5vwAFnUNjCkrBTqhdyfaFyFxzfvq8mS2",
-	"cHFOP/4EfKpng9OvT05Okj3gUtfMAYJ1I9S2gN5n6hZwrofBbvh5T61O2ASQyrpT/bFODnCccsX2kwwC",
-	"d3kvEoTOqsaJMK7/5eUg2YibuE4/wJrtOlDbN8K8q0DfYnUN9pCNjOrO+HRkmZWVdE6d/F1RUbKgyuOV",
-	"wbxmgMPOmMHNXWh21wGhNfSuym+es6M9wWyFHPgjNxzdYnh9ModxPkBVzE10EQxEx5RngidEgigALXEK",
-	"eEbGNL2NjVmzyOaYb4XTe9yBaquSuxs5I2LOrCOeGpEUkFxFI0A6YOeXInsAUvuWLi3hHIOVkkvuAixi",
-	"1NfagxZMwf3o8NbCZE/K+yiEtr8ks18Jo5MQrwKM891ESCtNb7lY5JBNIRvZQ9tazuFCo9S76/c7SZLh",
-	"N9YSHjlfSRcjDR87IvO8SwuM6F5IhlK8MwNLcEpOhIZYO/qoC/GvDJZXYz9TJKcalLbG55wETsLVsUUO",
-	"G9mbH9lIwj0Y7+pJuXmC41nd1W/rwOgNL0q9JeXpAWg9Wch6aOuJvvuiAyGEdV7ntrISfrf2Bi7cyF7J",
-	"zIGaD52VxS54IuSIcbutptRVr/BcKVDK0OHdJPecKlUJEdEzmIg8F4tRWYw6Ik+RM6Ip0apzhknYWLEZ",
-	"VWQGebZR2vgjGeSM30I2iip6zSm/FxJngGykygKkgswo7zzzv1bOj3DeLjokqT0qWC9U4NBGlLBCRZTP",
-	"hzDROtgoLJQZ06/MuaGnaVt03EInnVE1i97tLSzdEa9KRfB7L8E5GSg25VS78MXVcdg0zjxbB2bmcyut",
-	"1pUMUHF1Q4QzdZ7n6ztnjmwTr074RptpNweyjyPkZiNXtF+WCmTvL7xxPA4H9quOUepzsG7new+T5gy4",
-	"HtmAo5WlAtdMdwKPe6qdlbg/QIoUXZnbmVwKCXejziFrz9G94DwKruFyG5CUDCpbVngW4bk1VhZuwh1P",
-	"J4jvRcWuceUzV7PNQn8NFN3VnY+luAXehhi/go7FB/TLesGyntQurQh2RHL8USzInPKl9xoFL1s//Ywy",
-	"p5nbSa2nTOnoVDV1XhV9b2EZjGhDr3kG8ozAvNBLspixHAhDB1PJb2EJUe6HD2zgS3SaCZNKEzCA4gMx",
-	"8BM378GPb89f2YkDV6555fCMAJU5A2m/tjF9RW6+uvzx/OjF1/8Scuf+t5VTpUf9mZO4DbB+LEQOlFua",
-	"UfmMN4B3W9i7HdQgsx5il0GEzjYyWRPC+uNzIEvE4qYa4kkwR2wTr2hBxyxnfk2tFaKoOWqG4kaPGTKm",
-	"R844OxKR9Jww+tcFr/YNBUsGc8rptNc63JtB0Ov6F20KUnzJq+G2W6/YCAUdC5BAsxHNc7+EdW+ZS489",
-	"b112Y9L4WSTxO+044sb8kSXHjnEVFqJwJzLYEWsw4nDFd8o+koxNmU+XQHNe7d0W0jnXjdrhsmYy2Czc",
-	"m5eiy5dCqQXNb1dxhqPVdOSXuSqHpD48doOcnLqA13DA2Fq+g5yZLTXSJeaYzKgBLZUZZfjfBcAt/iEm",
-	"k6iS+dr5Ybvk6r42H+/P7RYMJywHL4pvFDt6znrLeNZQtRk3NNxMFd0tHlG1xI2r2M01aTFjxIXuO4t5",
-	"f71g3H+Q8XLU+5TVjBpm3etV9l8wGi+1hY0dmHttkfOX5Xwd1quJZiMkOAbIG/w3WEQ5njO9rdu2/io4",
-	"m1VyznQef1LKfHtZwqq4aWA3iniDEXz91G0cqo4stoPWWcSIhMfsnwxObEdwV5C5SXkLkbN0OcpEWs6B",
-	"64RoSRlnfOry2xKC7GMkQZW5Tsic8VKDSjAoZwQftaQ2Mhc9FFHv/qbLWH/4/kDNy+uPRun7qlsVAd0k",
-	"l9nR1i3HJgBseVcZpMxHJXjM6otPnkStP81qhnVr/8D0LJN0YZXFLdbf5fb7MLNakIdFo+0s3CQ8IWVB",
-	"tCBfn5zUUeJqI3N3c8X28T1NQcdYewe5uKN5Cf2hBIf/1XyzEU4cfrsJOtdqB4uEnJU84lI5xxzr2pHs",
-	"smqrtFmmiCqLwmURHdzUuZk3pMq+PIyqYRlTRU6XcSXTjk5tdis/tXUMyvnYRabW6ay4MtZaSNSYTMeQ",
-	"d1/JZnC2r/mB6vVHT5pBnlUR1X2kUj9TQhjHbITE502McOKEaCFGueDThHChRxNR8iwJg/r965iw8L//",
-	"/T+xQ8Bnq5NjyGRB9cwr9PheQmA4HdZeL/W3578NnZcpIiEp5YxQ64/RLiEZOKnafxc9RXQzdOma2zHz",
-	"njJYBSXNA8KDaHJi8pU5rIvX3x89T6wTALOw8IcOaQL3FZDb5oADL4zFk5UbAr8bK7HigofI4Fy6j3Mf",
-	"vMtdzO6cyw5gtraykkn4aIMWW78bm+RHoLmerc7gw+GjxMBmG0QfFdlkjeP5/XffY3YrcXKKkARxlGBo",
-	"NpWaHBSiKGxeR5FNtMC3Kc8wXNsF6B26wHuqsWSCBBvdzCGx4eYsnZGUKohkpnOXd4WMzkW64qqs29vm",
-	"08d1TDoKQhT7uHcwf2ATlFziW294Bh8vrUTaEOc3gHi3y/oNBt1iWt3WBoG8nMddPoHxL+LyXUQ4ozXf",
-	"qkICzdQMQDsGpQjTZ+SkSlNZzERuKGpINxtnaaQu3dDJATlHMlhQyZvQHepgAHEPtSqnU1Adzq32MeMo",
-	"douJP59gUfXBdN/Ev4nxtvewSyy04FF/bBMNCgkFlZARJciEyrjgIZcjWfIO66Rn2lE7RLcaOGEc5aJ7",
-	"KeM7Wi+suljk1Fzd31VHWICLfulL40Msi1gtrY7Wb5AL+25UmcfEIlQ4Ss6tVq/KNMUcmkEymFCWdygh",
-	"lYepT0y105jrO6zBINCXEcb8yNWJJRU+NmKnwxvvRo6L6py2iquxFlE3X2yTSfVSFcy34TUb6h1/yY6g",
-	"tsm6rk6je2+xmdrKGtXo+zoQkiwwe3gMh8SNnJDxkmiDMUmtgbjUDvuKIqHJOmlWAnF5kkh+McB0ELml",
-	"tcSgxWTX30f75Q33svL6uvtxpkGWbXlF3ti+YeH2pY0Ldq+tW2idArSB79j3Qixsr3V1xthSuy+p+4jX",
-	"3VWygnyrKBTDvRqHGrcVJQxBoRyfNBdXEbcOhe1ScmPOikCT3RDG317wPlSIlUPYXZn4ifHbnSLdOsxY",
-	"VQhv35SiqLGz0sxHYpIYGRyoVglRbM5yLO6QkCpUTSV17DSSLaxkQDOW6s3GKWf0rdccPSMxZXw3LxrM",
-	"OxUilzS8GeDsGMEXsTW+pRl8i4FKNdO8D4g1ZcN7ANjbGIpSvmn+hsPc8EslJyNM440ldHJMNgzT84ng",
-	"pOSKTqo0a0XmNIO6xkMz7T9qlpnQkeV9q9Z460Y5tZkQ1Fac04Ic01LPjucTekaAS5GbFzQpCywYFPpJ",
-	"jWZ7PAfz6rEWurCRIUGWZO2owYFqAYsLXaUbRGW7UnVnhPvj/UVFhD38MNx2gjcVv1XU1lz5rBag7RCw",
-	"Hv9mo8wfCDC7DiFbgcM0mzNMCgwqjRWUI62nU+DpcgQZs9Wb0PsnN5uc1scw12e5EyHeJVlg87ntGLrd",
-	"vUmWg9JODb2Pz3sX9dd/s84VabBrKz8ufrBzKmxWQleqWgGczP1xYbW+knt9yeVOKe9B4O6HkQHXrLRp",
-	"3mZsJQTHWnGWtWH6kSKZ2CVLvbcLfhfHfQeBPbcFhUVGlwFRdKHifoMOTTN0LSB5/G07v+bD5yNv8kZ7",
-	"r2lFcFugumv2cYVvr1zK4rYezhC6m1fzXZj5eObrGqHno9S2sOiOCbNrdrELZVyzh+9Rva2wjNBcAs2W",
-	"RAJNZ5Dtb1dNTN9thAqA2zmtQHKGMkEzoTrp5alfCzX70FJqkn8P6dGPsVNy5xoAMETP5Z4oQol5swaH",
-	"/WVflrDXXMYAFjZf+cph/gxUgtL9FYR20EBDJdhagVCpS6OoT0KU49Cyb30AkRA9gfjXWkAMXnYEs59h",
-	"ceV1i3akh6Ys3wjr9ms0rMZVlJlYGJ0kBa8yqGYRo1PSVbBosw6LUybVUqMbxBzBroj/XWSqSrNddyxV",
-	"zOT29vl1w4a7+Xfzvst3izsXQ9+8j5VCn/Rxy5KF1S46suTvGyjYQzTaHA5oa2V2c4IzV4BnLiQ0d2wL",
-	"+7l/s4IB11gaT9o0yR7qi3MC+DUkPuzTWyc2+M9XrixQuaLiHKiU5lWJaeB65OoN1PmT9kXrTx3RHFwN",
-	"JvO4QzUOV7EPFtdAq4gJueR4wD1kRZe44z7YdILvJUxA+hDirQLX6iDmlsBNKmRdg5Xtb1audRMsOTCq",
-	"1tF/p9vWBCmaX259n8EZY6LBxzd2hBcnG9hMOPGm7am3VLpcqZUIvT5w0wta1IUbbIvT2+gtqQ8kFD/q",
-	"E1lZUbsufcsIkDOqdnSiPUQsU6edoKAS0zh3JOFVZfH1wR/4Fr7PmZCjVHBNUz2qmO4Kl2PSx5qRAzRh",
-	"2S4idY03BYCxFTadbeIDgVW0LExrWn8Ybf+jIDWVVmQqiBb7mP0R1HKfVOqgLqkrsu+mbofAvZOuuhP8",
-	"+3sJdIEX0XJaa4G2n+KhOmrin5NLf3SbwKgDel83YWgGEs5IVVDH1clxFxbu9OuX/SF3wwnFo4Hdljfd",
-	"93dVeYRVqrYJ08NxLmCC6eY7fFPHc3uZStF5FayBsIXp/ug+i0dEeeVsvSpGB2aB1YT+u95HpO4rccUP",
-	"fnfNLxzvLcjpjtlyc3C1uyMFhP0qTwm+lRHGfemr0HaPtYQ5yQALjA371NrA8cLwwzWzP1NVVfOgPd5q",
-	"EMKa0VoLfqZs1VFVyjt2J+QzddhninYyJZ5cSHebu+p5aXGThj3wvqZo93Yn65+LO8jWJKlLsVAEX7K1",
-	"zeqjGQ46opQ6wo6qqPGO5zWzaBFj+6AxN5lSxiGzd+Ug0GyR0LnAZkwwPxx2pOazPJPAO8KexHxsBo6s",
-	"olq+UUJXetFUfVO0IGOhZwmZiDyr8SKEqPjC5pXHTPWKD9oc+ijhCAt6W8SLDRj0itgA0cHtBadUxb0M",
-	"wtGaewkFkurwV3cTQwl/ZNvQz0hovBskCTCniRceCzah5TunyHd5+0T9PFJkYNWluWu9s7bhZesYMFcF",
-	"bM16dys41h44aZ9MdPGbjn0ftUyaIPJZVzNpi0K7xiJ0wE+n5rBpLTt5K+6lAqwX+aO+D4PIyjUwMO9G",
-	"JI7dfBS1qtBbI9hVrm9lGqF26XfGNDmoon1wpsOWBtHTb9JqFte6NQl0ZDtHfS62iz4m9GBP3oLeCUp7",
-	"1sd93IwaKYCRBPNRqmOCxIcZYJdNB6N+wc8UcSOg/dr1N/XDuGQyNSTfGywj46Xv8noaeQvL6Phsk+Yc",
-	"GPWTBEYMbH6K1o1ASOhKrwrNDM7oGYBK5xnsaoAI7nM3+8OOYNxlGG7D1xqiu9F6sQ5c8GKrPTVX8RPo",
-	"3UBn8+2GF7vhOtreDsPTS870cqToBPRy1OocSScwLanEitReCFz3Ds3KXKvRWFCZeblxlAHVMxQlMJra",
-	"B7ClQgoOcmRu2wgmWAogZg4I1r8PkSKkoJ+3RBGsdDcmfk88ehgseUCsiJygDVN+hSH92ya3WfvBaE10",
-	"tAGXxah/+PTKkK0BfluzhwtQsK0pKFxZiypqkgNVmjx/ERRQQLaCDfGIIQ2Ck2Cl67e2fg91UmYspCFe",
-	"Z1JKIbdIZa4z9SMgzbjSlKewUxXJdqZrID10x/N1lEHqiPkPIu86kmUvViJeWsjesNP0KyxXVR6PyYS2",
-	"3u6OVcNd7YhRowLvXuJnJzmdqlggYN3CW4U9vCPdEfpTwnZ95IcKV+3f2Cdszt2/jpXt4dqrKLcvw0hT",
-	"ze6MZLDjznPGb3dN8cCKRTHebB0BsQBdVyH+lDxPyFc0IRcvo3H+Xn5ed8SVOcTZWLbeejjACD4WOUtZ",
-	"pNgAUmxbESUrwTZlYFYJ9mXU7Y9FXioXL1M1CH6myILxDLO9Y/mOK2Xwu6qU9Q2N9m2v1/qK8SVzcdHq",
-	"Cr+CHFON/bZWMW8G8y1IF3Z1PleKTfm8o9DtJw21rg+3gtqayruq/r47ePuyups/rYBv0jTwukP0yOeJ",
-	"ZYj/XdAZI9m76n9NZN5NBbwHN7MNEKJCQIR2rkp0FZFpiLnJ9oSiZ5OC/njYaeTyyLmKVg4RmxJ7VGa/",
-	"HwZ2HnosSPirzW7vOAKFiLMZ8nzhu/sHmNaZEPGaEVLM+xLSvlbgzpRWsW06aw9DshND/T78LG4Zjf1v",
-	"jK5s3sE+NPZN+Z+fldLeXOxuevujEb/N3YMqYrhnMWl3UvbohKuHVf7ClRh+5Y0tq9kK5vH2xpgVqtgY",
-	"KA5/roPRqoaIMf7d/sndGpvWxSd3D29c23Zuh5RSGxHUJfamYDTFvsrQjt1J2Ry0bxHeJyG3Z6tQd9rh",
-	"oYWT1VtvbjRpXH4PEm5haLdMtwAk2qURHcXwS0uqbsz1XyNmLczBLzTHzvZmt0RIrJronz06PHV0ESp5",
-	"DqpuLk0YJ5MyzzsAaisA3AKU1kDMumveR/ZBRXZ2D3+rq9+utEWcM6yPcA971MN5OBlPWQZcj5ZA10kf",
-	"gdVwh5T3ql7rrifQojBVmdhYfFGQz9FRfWzUryZ2aDxdDz3m6oPignV2Ud8M1CvzsyEPhYIyE3w59xlI",
-	"lEiguY/a7SsmP4irWTGsI7LcdB6/1m+uk9dbcBRe3YpNuTF9BzjsrvCb69u1vfQm5O4nOK6g4f3Rrmuq",
-	"TbjYV+8P0CxQjp+fnCSb0K53n1ufHx8e82B9Ol+vNN+v4iaEaAGl89Bu2dGEo40c8V00YhN6OVZ6YEg3",
-	"QO9Hd0Wm9rnrrAH5bYUHBFBjJDPfEzvsPzARcvQ7HQSIMUgGVan2qE/fzrh10TQEg1GtedJln+qED1Jf",
-	"rWs53ee7r4prwdndV9jatU31/eSx3iR8/5LUriR9tw09kCS1G/XuL/g0SXEP88clvYPssqol/WhF3jtN",
-	"Gb+X0bziKyy1ZpZJqCI/vL4ix7Rgx3fPj+2vzxTBL4kdiRz8npAJM9qnStCznBAlpD5MSEq54CyleTzV",
-	"DLPA3cV2LqGgUyCuWi5h+pS4Vfz/7er3lIy4oNreSqRp/4KDRJejyDNbmJXDAssWuq7y7XyJuRmMML1d",
-	"yKHfj11K43y2kzMDONutTuRq/NLzuDOkA4CwVMPv/6o0zW8Zn16XJycv/iXUuv/1Hyz7w/5sIOVfOSxA",
-	"NXJNAVuRrXQMCJb0Mr6k4CKbgYb9wgPtjjac6j7YU0gMdudPwSg7Man+V12da5+Asktvnq4ajonUlZie",
-	"4sJc8zb8Myb42C39yCLHPGPTWc6mM63WVWLuH7zSqvrCWVGAVqQAaduCkAMNH3VCkEOcreb/Ndrkm/N0",
-	"xZu50DNDsiBXYCkCZIcJ+fHq7U9HoFJaQEbgYwqFje2zRWTmVN7aGjKESmyngCX1hcyU7SzuBoqVdt5b",
-	"sZ+28S6HO8pTSIjgucXOlOY5SEUWM1HVJImiLDmonPGJC8Q+HJKrGVxznI6UmPsGco4lq5nSLFW+Doot",
-	"ZY1JXkkzuLFJbhlP8zKDLLnmSmAHHcsqiBaE8qXgYC/BFtzObTDlnORApe8xYU84Ems+E3nWaCXRkWW7",
-	"QqkCMI0i7kqziFVHRFHkDDLf6XWVMeVUafJ3UUpOc6Lg9xL7P2HRcDMurl3FWsyuCohulNHMlZ1Yncy9",
-	"8UzZaVG6NWpNNXG/iXI6XR0/nJ0ckWDjp47HKgy3XIJ2UoERATHtvN+sHRULJyzPsSQsRY5uT40pI8zk",
-	"kNmeIpYlHdhpQRHK1cKQBt9K03dXOTy75hLGJcuz2JDmgSZjUCyzV4Ql7HAsxqdnJDV4zfh0VBanpOrz",
-	"Yt685u54kuoMqMZ4XzwuxcylY8eVs/rDU/OOmQbfoTyrH51dc8OYc8hsUFVONSgzpjZbRZwpitw2FfPA",
-	"ZdsS2OYtBk20ZJCdEaVFUUB2es09sbOzqMbHB1TdItWgxB3QocUozxzcNSB78AeIhWyrI6mKBLmOCXb9",
-	"+BeuoEcLIVesMUSqFthb4OxG1q6M5boHWDzR2JwFGhXw/LA8IU1B23qgiixABn3GgmNBV7TllVVrsSiz",
-	"xOG27LEW9X1vJ8BULHoPVps1mohVNahr7q20EHHTXFWJfyUhSVqMc5ib0jkg+p66mtKoZTguI2Ti+oav",
-	"kASpDP4ikCN5uOY2VY0LYvQCg8/IbyrycJgQ6tp9eyJBcsPhDHpyQWTNWGtmYdQKe5/JNceCLMhzrXZl",
-	"RQBEWjsO9oATUqsmQuGqsbut6/wUrbE6k6AMi4icmdlXvLedO7S5QUClQ0i2reui5FcLcTtqiGOeiwb2",
-	"uuYSfqkaqqeQ59jrfQ56JpwC1lgcU/X6+vCDFmmo9EjXBsUbAh1a1cuPkwafOFlVARc5Q27IZ2qkZYkl",
-	"wlk6HiSDqSFkdD4uc2oZZk6rfCE1UiDvWGoDE6nNEQp/m4lSWfJXSDH2YkYhmXNkQ1am/te0UKNUlBKX",
-	"rwpIGTUQM8qoH9GsxohmGNwxyqCgUs9tRqmEaZlTWx+mO93o0lYm2U/p+rW0xEiHqqNUBqJBii5vfM3L",
-	"x8QI53OhNNGAzMUh8AFVxFUNOCVKw3wOWUJyYQmDgm3i3tumdFxmsk5ZqxpVXWC30WiCQl0XZm9tlm1n",
-	"063MIdVH4whV/kWBJCw7I5iV7DMx1dKcZx8fK0YidbUBXytXu6i7+vugrE24z56nv5N1pL6gVrRor8Tk",
-	"ehVXkk2nEGmYCbyj2cwtLONZSgYVNP0ouJgviXsLG+sZKVEtueDLOeqqy1X9sWE5lZFw9G+XGoiYTBTo",
-	"SjFDbcnVWnbRphGq39k70H5PlV0SLQqg0g/XvPBnqjV+lx/LvuRPyG8mwcOMQwPaguvcnkjVi1suFjlk",
-	"0/5BKD4hoe/7u0TZ9K2i0SO1QewWLRMtjiHyWJD+mqN/5UMrOhrzruUXdojv2dRI3WFP2x5fufbCHe1u",
-	"7fzr1i2FUld0HFk65HmEUf1NisVvf0tF/ttgaxm7vc8V3thORxP5COWYPc5hxtyyjXPzpKNDdpSoBE17",
-	"Dv7WvBovHLTVdqVY7P3IzJh7PjIpFh1CiRegt1jxSkEvTQduCnc5jT00YCBxcN44uQbkhR0FN5dBckv7",
-	"znXJjxh8gWZYNL/fHn/0r68kDG57F5ZC3V9RtqM1Da6uCmB75B3gv9EDcNtFNarxiGgARt1VZ1/HJ4PY",
-	"670MaAXCgjK59QFgmPt7yuR2uXFaAs+2n8x81XHMWpY8bTUa7PJVOXz1oWsVggRHuwL7zfZITaCp9tM8",
-	"yloVrhe3BoMdcYkENlXd7Ssz15Dc4I+ovNOg6X67tf1qGb41IZmbW+wnQSv9A2rtGPbJIfbZ/1v62w05",
-	"mLEsA060IIUUGlJNBId41d26B39oApDMVVxXkAqe0YZLsUPOWtdfv03aIsKqC/TelnOFwUrbfrtCebb7",
-	"ui7Pth2/vi+/RxTJdjgrX1Rja+EUpNUKbLGA+/Hq9vbrZa1idb3VZBCkAjQD1Nqrq29mDSS+dXyqBYVq",
-	"JCa9FJ+mzXx7c7DtJR/ahJ3X9Xdsrztld8AH2xk9r0K7ZmDRtOPWC26bGzeVlsQzaew4XMaaM/7ZO8jv",
-	"a1xrDveaa7nck+yxA9PaiqU017xWRd+tLOt2PvNuSW6TN7ix0say1uy+LZztj+pXBV23/tLBsBrNgZo/",
-	"Os79PmzlFmL9UoKzIMxat1RnFfM5ZIxyjDQdaTFaJTW1/6H1aiibtsSYQErx7k5Da/xBYE9vLQTJmdY5",
-	"OoOQTByuxg6sCcnbnSvuztVcZdsNV7qmROReGZy5/rrafwWoD8nN3rUFmSaadaSz70SFeyhcW9PhOKHF",
-	"JPR1zgi7nq6iv1MpymL77dnhfjAfP+De3OI278suZD8M1A35RsM8qic/kC13J3Ns33vHzaxGNBhiuLbc",
-	"s2siEmf8+2OryQDDW3qIlJsYsB0naW4t3Meas1pd2D7Kiq14IGKFtXwVr/7hjFvUyNq+2lVZ9GuLub4k",
-	"Qs/yUrs5O7epNfMgJaDc25uSGvClbgOTf6Er+WBN2YVN7tOwZszKYpszR6oyRWsk7VKSycL2GrSrTXPb",
-	"N2lpW9PH236wmxsqZxO9XnLU3hLVNHNtjC/1XVw2uqeqU1N7YntrLaSfwF+DvoXa2LuxV4l1baxYTRrp",
-	"fm64dcfqTberXr9dZF6PR49sS0oGXWm/rWPD16pF+jKXEfl605GpT31gu8H8GkP9DiC/V/2oZUe51xX9",
-	"6t3mzRtyGviu6aBWg7Mvxya/enf1/jWXIo/7+4QuaKlno1KyjoYEqQS9eRnuvaQxYHQ9hsLF257cxRqR",
-	"Y416wVMgGRQS0IqF2n8mMRqZjJc2fBRkHZYzYXloCgiE5c5E3lQKpRY036JA6Cv/STzTZcI460z2rTdz",
-	"r8a5U69yrTY5sNE5Wwq0XUBnFB82ZTwa1u/iVGE+hiyDrL4GK8Eq7GyI+SinhHL7F6H4apDXx3QzSt1a",
-	"JOYsnqwtochp2hEzhyFaBs6IFqRUQBhXGmiGBXhDOLK9zDenueblNH58bqfre4xV5+HespHFNrPDbV77",
-	"FZ9hGNnrKzrdbO12QXm4Og8KYWJ4BYABNDQAPfFoF9lJdeOdSByUOu2fL58KPmFyXoF987TeS0DpTXAE",
-	"FF+5SFVxfBih3W4/3xtb6sljUNNvcgvrpQKJCVl1dSVNDiIhmofbrqujdUvvk9k4WQ3+6xCHKcIFyQWf",
-	"AkYLlgpBkyhNlwqTgci41CSlnAtNxmAocL4kFGEiFLED2ttNrLrJjvfuRi0fnXhZ5yd4gjKnvLRRMqWt",
-	"QGMPrk82SxPNPHp5dAuOMwl90XYFPZDHFvvbttxBFu+mOLfFTNBgb9e75Yl2JHbY46vqlh8mxJwjTlMd",
-	"ZK9z7DyQHSv1dJwDweshOWgN0qYCLQTJ2JRplRBV2mz78+ffxAsIhqx7cxZ0PybcyvqwUbk8I8VMup6E",
-	"VPvTrPnBVqXhKzTa2AzDY05zUW9pBnWyHY5mFWkbNDLoiSlrOFHn9X/n0WjrAPE1csCrABV8ODV1CQwR",
-	"8WDQK6gcl7uPpHQrCceikyJSRd96Ou1POw+8jo3fgnvvQsE7Mp1tlBCfsAwwK+vEXMbzUzITC6K0FHzq",
-	"0iIx+qAQjGvl8yzx8obk3Iffh2yQA2T4om0lcjL8l6/JgeDg8AzBAYcnNnCf4n+JhAJrPqCv09AKj7qH",
-	"Z4QSpYVsclvEEsoJmxdCaoKbVOT5MOZ/7BYfbVbCNhpzO6FhU6LMeuZl7yZYSA9w2RvoBxC4e00GHGmn",
-	"agwbFLRdiPqFJUYqSKjPmU1Ju7cGFiVFbA7xELUtr8ON0xGt0v8yGuN0tTa1pv2NcupDlAaGO0tu+q4B",
-	"a1JEjBJCEsiYJsC1ZKCsTmALWHiN7sDivytlkRBb1wJLSSdkpfA1llyonClJXeZCJZbaGTok8sxZ9G1P",
-	"JFj4f2Jn7JnIrSJp/uteIDaOfEjMkucsB6WxQoNfN2rhCTEwgW21E9cd0tHB1V253WQljMxJJyQT3P55",
-	"uMfeM7etnnBBpK0FokF9l+Y3pUApl1GZM36LGZpoUKj2XPsfm2wxiGPxr/aFjvVFfevridtTqsvsWxJ4",
-	"w3pixY5cY8Vgrsa6miWbtyrHfCVuge+nsBZ8LJgEdS87WE+4sn5VdU+jW3dPWQkT9jEu69iU2KCtmZNH",
-	"tTnIBBuiQ57bfypCC5tRF3NVitt7rX9NUSy3/n6Xv5PC1uOud2w+3Nl3GBe7F6EFQX537viLiiWg7lTh",
-	"nilzwR3xIC62vZtzVl2FV57MqIp1DgwG3wbRcjFl/F6Y1mpk3+ua3lbfRB1KEzoCvub05qXSI8vuRt2t",
-	"Ci/BuZgre7YEVTWOtF+dkZJrltf2Ql9dh2ly8P7dZV3pbw7H/qPDqrIT9v9DI1v9WhL7BHm9YlN+JErt",
-	"amIo8vLkq2HUCvcInaYsgLUgMQDb5jW0wK7jCprAsGtVaIODu3UQ2B2puqHoXWFnP6v11X21voxeQdeJ",
-	"7KOoMFK3z7uksFnibqriw9DbmEr3a6POaSD/1kWmMdA586WN06gs+0HI2zjP6582QheUacano61TCDc3",
-	"RzL6gxJbZIluHrLS7bQYoVd+2Xvw116V6MjIdPFte1qoG3E0Xo5CKb/3DGFUs48oXpP4iZH2VkPa2yY6",
-	"0m7qUM/qfmNgFF9b9Aa7T2sVwW20QimZXl6mVf+lMVAJslJXWsFinJy/f2OFbmvSa/NlJ48LSW5SqsBX",
-	"jccPLOO5GaIhzYY1uOlqdJppXdg4CqxO/UqIWwZxeWK8bM5u9LFjlKGG5Beu6AS8VKCIYZGE5koQBa7O",
-	"mZvhmSJ/PXp1efH9Ee55iEH7g9NBamf24vSg3s3IfVkvmhbs38FcMyaXTEQszXRe5pod0Snw1EgrhVBM",
-	"C7k0ao0Z+sidVCsW7JRkYg5Ks5TMxJylLPMdRFVCsDrTNQ+7t5PCsEKWVm9ZYQckE6XCiVqfE+zsXv/Y",
-	"GMy2gr/m4Viu5bt6RgoJziRjNjEpdSnBDqeIrYuthtf8mr8S3L2nTq/5Efm3y3c/E8ZxNFFqI/bdcrHg",
-	"1nSCpVtoLc+JbEmoNMu2FXTOzE8MFP6YszlzrXoU+y8YmuGxf7R9fPH9K/LNy6//L7nBynq2AtVxYRtZ",
-	"/5+/K8FvzsgdzZmrB2rbVZOUSrk0kuqN/eEGrZLocLrmBMuoKgI0nRExmQDPbAUnwFqcR8SwEUU0vQVy",
-	"g+u7wZ1STkRBfy+B3FjufpMQCbqUnNwgjblJyA3yYvv+TSAI3CR2CAlmfiEzkIDmKqxyZhRlnPkCKNYJ",
-	"xUHN8l9f0enNWRVWYsbIIAfzNyIE4gLTZEzTW3OGN28mR2+pTmc35ODl8xcJwRpyWOaRENf33I2aNDKi",
-	"Nc3hjLx88ZfwVywwz6eHQxz3Z8HBD+6H9WOa4c2olTD+1cnLIXmNgv0Pr68s4vpnP74+/w63e84ryLF5",
-	"lwWVdA7WgemF+hNzXa7iqq9wWEUDCA4Kh7IiblU/88XJc7tGSm5+EhZsbvxA2NvXYaq0V/7aqSCWSCP8",
-	"GAi9+evRhQXjozfZDeLCeZqCUqeofpgTx1k6qBjmgFtSQyw1OvM3pshNquRkhHT1hlB1zW9CKnZDhDmc",
-	"Bg08dGlpFhZrMk4VuTlHUxb7L9zpKfkWiTL53//+H7PqD0zPjKYETM9AukK7VpYic6pBMpqTlHIyBqy1",
-	"OyTn7nDsHWM5XqzEa0RzBb7YobrmL09entn4DB17NxMYv+FHYxg/EY6AWhtWF8xZCk7kcgTbSKmSgaYy",
-	"LJcQ0HFzBoFidDp4PjwZnqDEUQCnBRucDr4angy/wh4keobssbqmtAoQnkIsrNqWhg+cqMKwRb5SH7i1",
-	"bXOAvmC9DdZrfpAQscBi8yFzr6ppYRZcQqy5MiGayilobECtKqO1e9+Wwm/QkAHu3PYOfpMNTgeGlJ2n",
-	"Pii5Qi81OP3bPyyX9OUJ3ZnHIvqtjBQV5+ODrCYRbT1EV6T/1gPZExwZUafx+UZlINpMYu0cWjzYDJW7",
-	"InYEQUp0G4idA8qJlAZqvJyKtQp9e/5DLzO1pjUgtunQWwr+grsIVd4CcINHTNVZtbH5qodbX3MzrWTt",
-	"5zE1oMaM43P1bjLo8d5PRjLo8+Irawr447dACzBLe3FyYkMPuHYRhaGM83dXBbDeytrOs2nV5hdl2C5S",
-	"5sjY0IDfSzt/bNhqncfvrahl33+++f1fOHWcCDLz0dd9JnnjShGj4Ge/+mrzV5e21OgvnN5RZk0sf4Rt",
-	"WJD4+R1jpMhUoe7mfvnNvN3iBsf/YNkflhcYdFvlCj9jsIWXsobk3KoDkBldoHJxxCi8l10spD5TpKAc",
-	"cuTFQ3JeZigGH9h1DO302eEqRf8On5x7n2CLpG8AxTcTXHYMFl/GGn7hIvoDy7c0c+LSzvDyss/Nfy/k",
-	"GGvo2C9ebgnG32x+/5Xgk5xZA9XL5y+2m+DFX7Z6/1OiiL1iJ8A5jXgFTZK4gHRViUVWCPZh3EPyRhPG",
-	"ZyDNL+Z/K0U3695Gp7ay9arkKG1leS8kvlzFhB9AV2jwwIQ1RlTr7Q9dkSwX14Sh7B3DuteO8R0c9PEQ",
-	"6+UXA5XvOKyHxy2p3ndI8Ip4D6ZXzkeFSlEV/2EEFa7PXHDdg9H7So92k45hIiRYW8FEg1yFemvO3wv9",
-	"R4D6VmTLPWOL8zj80TSaalnCH58EU+16sodH0/sKS38G5vf8q14TmPu+EuInoznZ777uc16uIQFkbyFj",
-	"1HdffPniz8uhLXmqOTQ5MBwVm8Y9UzUdks4RzyE/3EbWPa6CyrrsID8xfmstj2WRC5pBRjJXTFVV9ItJ",
-	"314WO6EM0ZKJXXTGS7KYCWwBXbVy0g3WuWqxeF0Huj0YufBzoM9wLXs3x+xefmRR+Mvh2Oa0/CERqjXF",
-	"LgnYsGSVk2tJ01ujju/OyoXSsV4sNZwtJNMQAhr5BaFXkRm1yRBMGixCr4P1QpCDl8+/Ogx0serWMWY0",
-	"ooudZ1kDVPfPUGso5bd45OiEKqjUxxMh50cZtdni9Wit6LPKwdhV6QPzTkNr1ZhxGm982bMoiMtk7err",
-	"3EcqeL73A4yaRRyctgQD7y/YJBxU7z2oHN9g3l9t+f7L/fPuxvuPyLM/JXWzgEIoyRm/JQf/dvnuZ6zn",
-	"axkioRVDJAcR/Ey8cG8Qo4qOb2DmYZw6dvHsKm6723txL/77th7/ATlwNcs6Flxv9Yn3ruG9laRSn1di",
-	"rj4rsYUgkIOSoxKESfiHe1Wro7y4YqLVgoYuajHCR63z9m2QuPAQvLQa34VDPjInqrcXAXW7pN1V1OQh",
-	"uda2au1jsqw++uyXpp5+UlaXGX5W502FIjw58JwEpWsV8JEztNmiq9+WBWrZfLfTScPavnukSfv23ZyR",
-	"qu4c8laaYewyWLUYQ9NdBLwZ27qwV109frNRyvjePfys7X1+kZ+PxS9wTVDMPuBiQZj6LA31nxu1fLL+",
-	"fXbk2JMIpC4NkpyQubizwXHKURhDhdmEUHVrK5SsVyuyOePHtkntsWuPjFQ3SkAvNZVa1Y2WfVO9MU1v",
-	"p7afvA2UtF47qrGMGTZkj3bAZtzs5ZpPRJ6BDNtX5+wOe1gnroH6LUCh6obWJOiXnTX7Wfu+0GfXXPh+",
-	"5fXcM6pISktDscvCxz4uKJZVY9yslCnz20wszDn7fdZNz8XELFiWnNtlSMMOD8JIaQn45g2RMMH2877h",
-	"r3vZtqR3rb2J3foh7mMmFtccZ00NY8FiCzgpFko5Nqrb8r98YK4hbK499ZC8NuqpBCSkuEdnI7bfn9oA",
-	"UB+Q6zYVeLyqrVkeZ4fBSSWkwO4wg2tIPhheUgMj49fcLarmamZVeDdDN83ITQuuz32Tv13Yl4J29asa",
-	"54u9MYzVrvgxq5CLLT1zp2EhQJZcrYL7g+qk92IMX4BY/IB0tdpag5heVNiMcWgGG5+pRofu1b77SYwq",
-	"kQOkmyqUaiu4bgu2BjE6zTTfY5goxsvZwM9Q7EwIcM30MvGyjJBEM6wDg9Pb+PtKBEV0Pnh58hXBtsoL",
-	"puDQArGWlOWGJkA+CQqY1aX4pCin1g99/v5NRxRpacsL9Ighxa2MSgXy08WP2pPrFQ+45vPd5q4cHlt/",
-	"uT5KtSNZtTMqVew0VO+wx2icqo11XLf1Bw2DNEC6OQoSs14eMAjyPpT7C7IVoJZlTtwSmGYsOjmoKRMK",
-	"hSsU01LGVWJ5nM4gvbX1rzoJ5zsONg3JupWsbd6VZU1nlPFnihgdjhwow3aNJGjL01hJi6rZoZFPKRLU",
-	"hNgajqi3X3PKyevsxddfP/+G3MKSZCDZHWQ1b3CC3C0sh+TfAQqSioKhoAcSGtzjmfPUO6J7zZ05QM9g",
-	"bjOCbNYfoVPKuK2CN4+mlJhzce8Kec1DgdNegXt4dBScHvn+zU+vb2Jy1w9gCfqr4Ki3wsuPRzxbxc2N",
-	"TsS4ql4vGX0kn69U9eU4Bb4TC47OqZawY+E8hBGf4IJQhKgTE286kbVOPI7i6Qea31p1x+CcG98Avldj",
-	"dFUpBqkyWcyEci9nAlDltV3l10g9qxLLr7gqL7M8LL/BuVhoVV+FcAmqzA1NvEX1F0t81w0b8FCYImMp",
-	"boEffq7w/2nDoCC9dZVC0AsbAdsarAKosmfq6l63obnLUnzpU4xDRDmgimQOrTw7+OF1m0gHX2C6HvKG",
-	"mnlc81xMD10mntGWkYkZ3mUmiBBYdDRTRf5xPQiGvh6ckr8Nh8Pf/nDKP2aDjuGaOwwfL1uYbzjZgQ8T",
-	"M5xDlPbHrESLCiVS2GQrpzTYM8VxZyLPrnmFxGCtDamQmUpcxY6Qhs+puSMgY1iK6hwtSwYeNQME6Hpu",
-	"OWGbMT2A7brC3WWFQ38kPZhchKU9os37ISgO5oUxRacSnPMCPRf+Bg4/T0n5yZXXh2S2iKTFV7xbTKh2",
-	"cmdELriFQhNR6sr64YXaTVKBz37utiPbbGuqNcwLNMFi2yFDtWz4e1hTCh+bZUE2JN9TlpcSFMkgp0sy",
-	"KaUlo3Ykdc0PLkDL5dH5RIM8JIV5lrr24NpWrsIqk0nzEc8SMqGSzM3kOXAGXOdL95L9As3Jzlzqvjui",
-	"+ojyI/eCa7uUi/RWmWMbkks2RSMx48Sac639yCeEA8+Uq0jgfhoSrJuDPcs1mQulyYuvX7arI9VFsNw7",
-	"z5OTFy/JeKkNC3n54kVo/rnmX598ZTE6OBlHCIQgc8qXtpIWSlbSEG2zZnfilQk/QrN/wjt+GNqMY9dU",
-	"+VEp7Nuo8eDSIogRji3yzCcUs5IBqyVjH3YyQcsX8j+lWZ6TMRCxQMfu50JAm9kDX4a77pvPheQ2zMqu",
-	"8M7g9G+/hVT3MqwLYfE5xNozosBpPc3KEAFVZZk1P8YJq7C9EzooqyUqPpsOzdt2FiT7OVDpnuOkQ9Ko",
-	"BzSj2APDf6KFIVKntvCGT8T7hhzYipyEuq9wp9+9/un11evVOkIY0BEGVXtaZ3cSCXn4yW6xT4KqQ0os",
-	"QVNvCjmG2Sl8Xv6ZVuLO1q74P5eLZqP4gohkIaEHYswntBsrvjcqVA3WM8PVFqB8xY2adA/JByyUn4oM",
-	"PEcPTHOVxJCzWyALfNUjNvLeb1ZYrS2mvzKz7/Ad4JUvuoKyEbY0WQhpZAnMO4lrTG+/P38gDvxKZPBZ",
-	"MeCrgGKixGgLYnzhGP7lxc5888XoPz+4rict6ezAqAGlnhlSklKNJhrbNIU28e9wI+XxMfxV1YioCfSN",
-	"VmQOmmK8h7VR1ZlyZ85UlYP3z1rp/9ih0j0y6X6AR02k60Lap9y5HtnuBYPUuSarG9tXulwXwB4H1x+v",
-	"gJUv6FKh2owJMHPgOiEcIVACxxp2iTcXKcqzsfhomJojUkeXTkQ+ei9yli73A8pu8O0gWqQa9JHSEuh8",
-	"Lx6rB3dTfckAXfmeKF/NGUYzegOkDh8D1i3N3XNA+bu1sTexTFK7jGio9wU+eqR8UjvZY0t261jFhTuZ",
-	"P4vz9ykzZc9U5Vcf/eAKydb55gdNb/AZCnLmlaA7GoZOb06zbBINw9oySfdNNgwDYRrmRtRDK7uLK/UG",
-	"9rrMaRhcU+egtIopadeD6po7nxy2abVrhwVhOvGNGzKymC3PKl8kx1BxNMAzjs1PmdKJVXsVdnXlgqQ5",
-	"ZfNrjuajKnIwcIMevDx5eWhY+6RUvqCNoYMYpb4U3HZNRYs+SCU4Lq7iCkxf8wMbIK1nsAxMpzTL6hvW",
-	"IhAPDu1ZuJm+qb1a1eszqsgYgF9z36w8qaoPGwDy98oJzTGAOakHaR6vtSUJ5dpD1bVxrTsUOxpX02Kv",
-	"ZTwv82ezgiXxRcFtoI6jn+TAbBOnNeB7zaux0Hl9aEPnJVBll+JJdULKwhzK1ycnoXvg4OWLF4cxW/0H",
-	"t+FH4i5+Opr34zAR054fgj/xgyd+EOUHHkJq/KuoynhJ5kxhAW+sluMeSGQPifcyWsrnJbJKkbHYtplV",
-	"2KyT7gjFqxViogLtv1E22A2Fj2sKiJWYo7HY37upH1BUs1Osy8yvPAxu9Z9lkMAnBdAZ1ZFbbobJBmDG",
-	"ha4YQyuJwPZcVd0W7nPnC351fvn64vWvb15/GL15+/7dxdXo1bufX/1ycfH651f/Sf4uxorIknu3LgLc",
-	"6if/8cvrX15bZ7hhWmcYEetqXdQxPXOLPQHb//rkKxwxMH8nLk7IMD5n8x5e86vK5KV88X4zBrYPxVM5",
-	"IzeZXI5kyf/VcIwbzHRClJG1dPR3MX7m+xQQRZdG7qH6mi9EmWdkRosC+JC88/qYzXSyzWsNVhrCQPOc",
-	"oJhjV0Yu4Mi+4SKirKHOV983BINfc+x4Sg5uYWlJTUGl5rZNk0PwCUjb4tf8c6UAuAtEjjJqWwfgDa5h",
-	"Ndmieee/upML496s/GuLH7lddZRadue7vp702rThLUsR2fIPjZYmkYay5rqNZGPfJjlWAZ0CT5lvGI7B",
-	"oEYybTRHSe5V2ch334wVzy5yyqs28CgVv7r8Fc/8rz9d/hXD85C0xhrP15DhOlquvlKOc6ZmkI06uvK6",
-	"wtYVUMVb6nZUZvJrijy4a7Rd6lHRabdKTvtL3rNI8W9ivDlp7+9i3Jmw91ilnj63SLh/xrpNFmSCAhYW",
-	"lw3+Clmj77jMb6ueNk14OSOFyPMKqJh2zVnCeuKeOcc49nrP0Hs7NlO22Gsz58ONELRUNCswqu2EcSQZ",
-	"TYN61XTRKNhKU3Nz/rPEpd80Y+fPrLFSkSnozhLLFS96MFFzLWJf2Q082dq7CgRUDfmtOOSzsyszDiYZ",
-	"1Q2SrJwQhd77GtwZV5ryFI7gI87RBfUY/enCH8hc3LmKBgiLxA9i7XandVurlioVaxh+zVEMNfCfCj5h",
-	"cm4xYO4TaFXddFwldSL7jCkt5LKuyVbXMzecTyXXPCyrVffeVgnmIthDhoyZHzA4vvreCo4HCuCaZyJV",
-	"HquPKM/cOanhPDusklucAbPOpjdi1dC+GdaLxrbqZt5rbi96SBy1q/zJq2lk1Q25VcQk0Nc41Rv35iYZ",
-	"9J2LiVUQisHqmS1ucCChAOp7xLphDs8IHSvg2ibrWamf1fPBxyIXWdUuMya7tuSqUIStmv11SEJ1t0Cl",
-	"l9hOyIiH92/OsaMfsWY9xy9CF1nDP/aUqLqHRFUPYc9cEz1bmVFIosS8BbwGxYObqVMtj8yPxy9i+XFx",
-	"IaCFb936+4e6oJbB3WfK59e0VNQEK6G4UidMEpaps8biLYcPdaxr7ozcxGrPEsWEDA8EW1UZocHGfqNq",
-	"ZZVajFx1Teu8HhyOc819eZMaidEp7izWttSIkWy8D9SewbAqB+LSjBz38tsV3FBKQ/PsA8hcXmCBQQdV",
-	"FzHb7i0JW7q5g1OilCkM2xaETBgGAQHvMVqzyHOF4l5ClGhYFTB7xvHQhdE7rVlhDG7ubI367q69nxr/",
-	"nSD1qhLrlzHrwmV9prp8b9X6SZF8UiT/RIrkWq6AQtcBdcQQo/sOt9Aot+AqGqTrx4rt49b7IMLXCb7u",
-	"Ah0Di6Tr/ZjmVCn0lxoWcOA70Y60EDn53//+n8Omxmn9u3EXxZtg1itc40NqkK3JutwW53keOY5H1S0/",
-	"KRSvbD0AtdrA2AA21G82dkULK+9jdnbMk66tVULZ+IMD2xgqrKeJ4lhlnQjjp8yYQwlGWYyHTpknWCO/",
-	"j2/Zvp49lZm4P0jZo/SV0cegFwArHVK74vs62q5WALRLR7A4EOyP1DT7xLu2DFHVDmH2yWzVHfO8DmTI",
-	"gdwUK7yWvDxQTOm8u03OeQWYz4M8ewvBNq+uyrJmfEjOq2QW6+y39StXEpLqLTOdEC1IDlRyV9Tyo9ky",
-	"FFE8ePugMf/dKTp2x49FWj+te1+Ed8ysGZJJMof5ONTGFz4OAEWPCU0Bb1VMJoDlOOYb80zmcDyf0GMt",
-	"dNFtQrhwYiTFcqcKUgnWXbmS70KL4qyqfcqsyi+4jWG2kYKudgomxjhTqi0B2oi3c9lwz2zlWajr9dA8",
-	"Fwvz/gpkYgXZq3dX7x8SOs34r7kU+dwM1ZlLhgeEOa4aZFUbRejCnBb55eKNeahmYkGoOdX/uLBZQU8Z",
-	"Z19uSqmBPqJAY3xHWURRYxtsPHbIsSYwxyIRRi4061nVosyLF2cNxJIYGMMNZDogxogIO1UgFZcK5HA+",
-	"oSN8L4+31rBfVSj3p8oUvXDpemYJ0Vq+lzV584bJIMHPGj0NhnPrhRUPnab2lFD6WRXIsbjhQu1DMhD4",
-	"/zwfPKvsNILb8qktYOpDN3yy+JoS6wbbUUGmTlw8YrySFSv3X1pKiVZxN2CVuN763YK4nkmhdQ6ZTVyv",
-	"6r0cvHzxzWGdWWDkBsHB1vwyIzQL8cgyBx9jvkpnsLDle7+/hyE1fng72c6x5fZzZ+Ktwlit/9mdNFYq",
-	"s94Pa6xjsq6TYQ/VVsHIyEHnbRmB6hSTIWxocVBq47Ot8feUhb6PSuOvqjKvNXwVNW5spBMWzLojKGg6",
-	"s3D0TBFO5zYENHMeMVSVnSYpQfsWCkbaR1aHcr7A+NRKlLeVXJgic5p1WHSv7JoeUm43M/QKOQ9Q8cDu",
-	"16Ko3bE6/GfQPzsOJA5enRmsBha62Q3WYq0YgJAt48SCVrXZvKMjp0pf8+dfkznjpY19cQWRsI5KozR9",
-	"SBB9cpmL+/WX+/LkqzVx0ggwD8RrcOxP0ynuZ1jYnfVuFPfnaVn6JLNukFktfjRQZ2IQE2FEnfmCJxJc",
-	"dpORWVEBSqE/59no8LmqeIbNzFgIeYtBFb7lz7mL5zM66jPl3g2N97Uai8+GTpyKJ8aL2wDXN7t3cKTP",
-	"WZH7khw8WOvNqAWu4vI2POd+xvYq5nIjOLY7+63rBL6pVaFhOt+Ezse6g6mdPgaj3+GTsIPpfRr1bYJw",
-	"O9s/camEP2/Dt8qhWrfgRE+5T/InwLVkrvFZUB+AKE2XXX19O2ND6kkqi8frKzo9I2u9b5g5112pp9nH",
-	"96GbR29sHP1ZNn380n238+CO99dJGkngpyLuNsszRtx/wSf7Iu4P2NjaLvTR6zWuQ0W7pOzhkfBP1aT6",
-	"qevqJ66cj+a7gAljmR2dY5lIl9ODJYaNzpMJDiNMxJYgCuCKML2x33VLuD329UwfuOX1A9FOv/q4B9I+",
-	"+wLop1+qITt/fBbCS4LQ9UQ9n6jnl0M931J521BgMtRitMjo0ob48ppmbiSUzaoonW3GfIyVsqsjWri2",
-	"zdZccUokzBk3qOHL/9AqFxRr/6a+3FdWQoJRyFmJdg+VEFApzau8U56huSvoQaaAawzxd82YbFKoFsTG",
-	"OGPS0oH1wrTiWm3wHwfISAFyzqrC+0bROrQ9RKxNvgBRGP4TbXf2E1P658ZBbUg6qnqZlBxVOrPPjuQi",
-	"+8b63KJkpXSGq0eDYRXYZOTgudnWi5OThPhaGl+fHHbMmWOT0XDKOf3I5uV8cGpGGMwZt/96XuUSMa5h",
-	"CvKBG4yGh7zOU+VK/DSA1/f4tueBeXjc1nh6KpzU7dlqHOEutZMaj46LKs9BrU9QJ7eM+6JgDbNnOhOG",
-	"wLhwQQ/LB2w+NwReQ77sj7c/QANt3weLeyQgDqeMwHJ9FEFOO+TM/PwEty24/VEsQvo+Ba1sOQA8PzFp",
-	"wHKVZLsGipNBUUbgMwC1hGSU5UtyQEnGpqD0YUIWALeNn5DnTiZD8rrmY0ExT+8hmkxccA/5d8YzG6k4",
-	"ZXfAMefYediry/dqQCTGdz1Q719+XwvPj2cH2RNaYfa5olslKH3pOaJfaF2BVzOBzWrFIsDzVMxB9cHu",
-	"Th6F8lZnhKDhjhYtWWZbjNquqLUk58rUZsqIszAvNFZNtkU31uCtkdsbQuSFlfseGmXtPJ8QWZXZOWQx",
-	"RP3Ri2sLwPoI8vYJLb8MBVR3CpHE6TM98FIUwGnBhks6z9cmWcN8DFkGGTEfhl/ZyP+gazxTZArc4J3r",
-	"Cpxg60YM4jB/DMkbjYW4lcPrCkkTZBO1WlfF7SpNNZbiYBozuW2YRVTafFcAP3//5rKAdDsJ05/A2ja4",
-	"q+fi5qtK2/zT5FpfYfPlAtK6UW8NcdW1tMGtXRuzI0O2oNMqHKPxzWrBYQlVoayMaJGQCcs1SJvhryDV",
-	"QiYGpoBrwyQKKrWtY45hpYZt5Iy29K7+VQDeNTa0YpOIqf52TTFzQ11T5B9dVaGA63ZBqMjHrSJ8bssY",
-	"Ae82bU6A2613WCh+3zTJBpv2T2jh6PHiq1IqA5gPadUIr+k9nUbN0jXUNSDu4Zjh54TNBpab+w6xufF7",
-	"d6zteV2CEcsd+ERRbHXQRGPsJGM4gg2ikyIHdTgk5yQr7R1Dq3Ogd8mEwwxdoaKYTwafvGsW0H0IOS+c",
-	"4tME0zY22Tugtr+LJfmcav+shpU8JZl96gKdGfbBChHTV/pZJQWHa8hKl5xwXNGEbpHhPWVSrdBuK5sa",
-	"ESFnt4BJIZAQVcqK058iR3QvTtClIlDDvIUlOVCpkECeHyZtccG+z1TFRCthBcnZwcnwm69d3pkd33/o",
-	"p1Izm7aGFiemNOOpZnfYETVTWGMJ2HSGBTGFzIhic5ZTyYyiOyFUkxyo0uRk+Jcz94kq0xmhilwPfv7x",
-	"8nqQkOvBlSyVtn++EiVPWX49wCVdD7BfHVwP7DQkZ1rngBXirgevqdJzowxWL9lvPsDK7xJs1YdyOrUV",
-	"7xpVPjdLTN/VF/tIzD+YsStt3m5mO9a/lwC5bSnZp5UXEJ9qbt1i76uVvnpj+6ZQ6FYjpm+I7a5EuSt7",
-	"iIZJ55xsVZ3lrWCRuFSxKQi6JVV86XHQ+2CpT+HQO7eSxBteYaC+fXYFzGvF8U6rTWPMyhDvOZGh60bG",
-	"i6q7WE2AZU5TbAw0BznFhLigrLWX1r86+UtQw7mUd+xOyGfK6+iEceLFxLj9pi2yPwJT6GIFDapwnwil",
-	"r07+0ud+qGocLcoTHAy7D4/ss82K+9JDvtvtVrq13z3GfttITMugXJFfyI08B1yfkRuHqjcuk1lhg2IJ",
-	"2KEnrEycM9WX2VXY6Wby0UI8s00ausLD98j2HlYN/zRB4psIymcbJ/4n5P9PAY8PEy4e1/J3lvKPkdvt",
-	"OSD8rbgDFRQct/q21/IhUFkObnD+m0PbfZWpxu6ShgSTGMHFMGMtKVc2lvLUClNVl46KsjJZd+GwdDV1",
-	"atECa1+NhZ5Zf2vtuRijcaLl3khsz9ix+dHJAn62QMjSUvCpM6IeWh+as7bYf6Qzlrftr2ZVgSh41jwa",
-	"X3TDTlxbOaxQWJ8gw6AOo6Ek1Ygsa8iCTo7x59hozTsk35qTwChTsygsyzOua/8cvHz+otFu/C3Iqa1s",
-	"3wREFJeYVpBPzJqw3pj5DYMHrAuy/QlChZG43Gde8PL25sCM0aEm2i+SppTocqySoEYiSS2Ld+0A6GRi",
-	"2/TGPFkSjhjP4CNkVaL5ahSDmfeRLds45yeqgRZZhyrzaGAqPnZljyqIqypUuprIT/z3if9+6vgNA6eE",
-	"hpSUx3jQlhw2bJPS07ne6KyCNBE7h9oo/ao1VehSt6GetSPde5V39aC/Dxfdy4GOvSzv5QH/Z3B5B+e6",
-	"2eMdgsE/kcO7aMKeR7HGzxtKSzlH15xyc5QNdEIfdyi+bPZuB99vdG4HF/xg1QirGT6Nazvc4pNn+8mz",
-	"/Sk8243u1xF+3CIWHez4Hl4t35xsDLngU+U1qpBUdBj+SNvNFX6zycvVJC9PTq4nJ9f9nVwNXEJp0zaO",
-	"8JLmOh7c6eMKx2wU+ekng/4Aus1JH14i6/I4hQj6VNVn/y6eonHT3fLeozl4LK0OC16bSySMh46bmC1q",
-	"Vy/O/sj6g8qbn8aHswFDn1w4TyakL77iz87ibLvnWT8DU9vK3SoPIbFBb2VfEtzlBHkreCrycs5tz1/u",
-	"8tElu4OMTHI6VeTAhl7eUDUSk5vDthHqnJOS33Lb/wJsAKcTp/WygLBDSdw6dbHS6K2HgcrO0CNPY83H",
-	"+PZuOSJdncM3msnOgzyaVWNkh9EsfGXrGT8YLtYa4dSySuZalkiRd9nrKmfYyL20xcxXCA7YukZIovKy",
-	"q/Uwws0uN4EN7Hf5MGzguTMceNIwsrlzO61jXuQwB67tzew+UFVH5h5jZCWMJlLMG99W3ZlRWEhWW+J/",
-	"PJqKo/av3RNgmN39h29CWnUTruRO4tzB9b/N1EoInhClDWnMEjJjSgvJ0hEXI1dfR0gyEXkuFqOyGGVl",
-	"F1IYungPtG/7SZGMM0WqrLXdU9o2SJfn6t1k8KVZ2Zv8YbOhvcUO/4ls7d0tU9tP1iWYVbEWLjV4Dgrr",
-	"ERDGc8bBun55OR/bROSSs99LGyvh2jc47u8q/Vmdm0NeiytVv95aTGpFATTXW9npcUlzmgFRQGU6MwfR",
-	"Zbtvgs0Dme+bk3waC35ro09G/Ccj/icx4rcKfRpGV5GCFt5zyA/XUqdunWhXK3+k2++M+hLkahsytSbH",
-	"pUW2Ntn/V0jUkwvgyQWwBxdAGxMDL4Avj7leNOh0BLRGrtNdKqkhcSJD4iqKkJwufZ2RDXYFH95oHQtv",
-	"NGF8BhIDHsM2/3dMsTHLmV6e2nDRHbu83xP7rCz9eIJvlz9j85UEgtyTx+MBPB6yDUhrpe4HbGqwlajN",
-	"g0BnpBBiwSt+GFT2k2CDOsllE59dYrKNvM3IDCSc2jaArlU+AZ4VgnGtMCwUIfD+zpW98syHVgg+jYtl",
-	"M9148rI8eVm+cC+LJRtn5KbmczdIPW4sp/PpfFjlsMrnC9L5FOj7qCDHXpLq56PxdFVMojkoDZdKDy/J",
-	"edrhK/kzGgDtZjcb/lZVvGe1gjd4PJL18osqkm0P6KjIKSc549ABo+Tg5cnLutdv62EoLtDscK8NnToL",
-	"mIoFNzK/y2gKuguuAkEtCx+8fNFMeDqfAk+XBDKmhayLzCy4EWEadnpfKrFpyEClA6tvcQhMAa632aYI",
-	"YwvbD2SdtIN/Gquk29iTNXLvAsuTNbJXsaw2XUuQXlRZoJtJxaamInGpQClQam7W/CBJt0ib6p4hqJIN",
-	"SVsRfFe9gX7+1SyJDoOlXT1kNoaj8ci2pYpSsnP86jNXzM6ri9mGHn5iYw7a7BYkzalSbMIeQ2P7E3R5",
-	"fSX4JGepflLXPgd1zcLuMrH94CxlMaRk1U59IBpkK5QivU2pBwW2ARzrPES/cPuOEfAWrsigkV7tr5D5",
-	"bHJfISqgl/aVNY4dP3bE+/xAhOV7v5cumuJs41yQ3BYxsCtUhOnPswr9F6RAXWpRkBqaViWKXRwt56sO",
-	"nLiHIxMWSAl8ZEpjrV89gzmqalv1D2pCaw1RnwpsP8wAK54FG38C2r0B7ZrT3RqAdxNwyw6N3q2GKVu+",
-	"BPvvHdioIiabnY9S4FqCdRr6PikEq8bCkqQzw2oMPlwPPFW/Hhwaod9Wa7H0HSOJjD5gjkMldaTAMuxT",
-	"PiTf1wi+YCls5g/dWv/3nyl3+JOh10N3MvmU6GuvdFtU3SQ2YbvJPausV6vGMswyqMQ8M+lKvGaNTebx",
-	"kGZZXOvMsp8Yv30g05kZ+nMI58MtRlDX/A7ZGVEzseBEcFvwaiX09TMuZflZd/99MrFtiDbmty51ZDXo",
-	"z1arPSXX5cnJV6l5C/8C/8OygOYP5vi0/Wk3lc/w8SMbQLC2wVI7Ucrnv9je7BJsfqhh8HmpNEhykInU",
-	"HIx/MJxnp65avGH8Oajkmr9l/EeqZsc/Xf5IUsozhr3dExIUmDcUL6cud7oOu7Ax/WGcNVXEQcchBmVc",
-	"c6xhx5QqIfMxEkwnJDdzOIdhYhvHdUX+mJ/0TELd42lI3vF8ec0Xvq1UK1vMCGA5U9oQGLpGGXFeH/8J",
-	"xVArcjWDa+5OUDnBwn5lPbd/F6UBSSyFvzL6QjKt0TgwF3PgmtCpqJSeMVxzdONmZAl6eM1jusxbmsG3",
-	"FhYesvt6NUt3qTTs6UVlzkDGQa8CtOZ9Pvkqu3yVXadpe1CoW8i8EkwUnRtR3gjtB9cDK+njfV0PQsOS",
-	"zSPYVZXZRJga4BclS2H5hMVMwF2IhqsiXldsgJ/mQQ3YduCujtW2HSnmc+V1V3RXSaUd7yDybAdw/yeL",
-	"LQxD9J6p9tEqH2HfoQIE/HOvnvdVfznlQZHVZn1Xh4wtJcBm26F/3cYZAIYFC04KWoAcktrXteKfqyDL",
-	"+74CX5Z9MrTDR5WGC3zkQfnBkoLs8J9Kf3Cbi+DohTuZJ8XgSdDvRYIswIQYHqFEBvWosp0jLZSTkueg",
-	"FKFpCoXGZgtkUub5ji4d15ppC9n+mSIaPqJnR0JWpjbxFss2C6Vj7aAmSAm4Nks1ArakRtLm19xSoUIo",
-	"Q++WZ7bxKktXekJpSRlnfGq7QRUiZ+myauxkCaDr58SmXEjIXMaDNuJyW6BRMyoNfVRGIKA+nntuCxhT",
-	"o/rbaO+VXYuFrymKQjxMNBGlvubuQm6MWDSyL/yroUQ3Vhcg61QBKyP5KRVgn3ez5gKtnEctET4DDa54",
-	"N9p3cOilKMmkalVOyY39Wt0YFnHjLnikxQ1+0yHaX9rXdioYkWNEY5g+ncGEGsn99PlJMpjTj2xezgen",
-	"X5t/MG7/8bxKSGdcwxRkLLf7jVF2Moizq/o+uvK66wuJr25CcwXVOsZC5EANBX7IiMvqoNepNohJ7uba",
-	"Enlin9Kc3cLnrtR8RvS4mmWFCIfEAY8WT9ZbL2zpfNvm05Z5Q6VHuK58+N5j6j1ozTgK2rx1ku5XYl6U",
-	"vot1o0gX0m89k6KcuiL8uGRbtuaZIq/5NGdqRiin+VIZHVoJcgtLS5fnVKezaw6VUmIbEqPt5sDQ4wlI",
-	"SfPrgX0TFPE/Wk+RoczVYGJSEeJgdELVNS9mkqJF5coZcHJDNZeEKoXe19C4I+Hvtiy91VFXrWfYRdGR",
-	"7OE1v6zPj+BOiKbTqgnbqeOuNqLCjGzNQIJDjHwatQ3XGIz6kOpia64urbHVDjDxrRb+2ZXDOCVwQKY7",
-	"5R13lCqp8UnTj4KL+fKZqgB6/z7drQnC8T9SkcEfxxaGd/M7rSs4dHB+8s2hLztEDpSmuRE2Dz0XLqie",
-	"1UzYfDJoK2nrSq10asexlLyW9tsqdYFHM6qPZuiF5pjPCx+1UGufeeOfQ/IqAi3epCeiT1GPf86ox798",
-	"3tT2HMGP0Lr5roPLAyVKmQK5qR7cJIFRazETJBV8wuTcqL76XqUuukmnZfp/HtK5A6n0ElXU0mcerZLK",
-	"hzD41RPYWRtJNw9p64tM/GT2ezL77a5mysz50lZoXhVrOmH6jLAqaLp+r1OrmVJ2v9gkzeaQM97t3H/d",
-	"akU3o4rMaIEJK3EXFFGMp2D2gQ3K0L/edEslhKo+LjmCjnamo4G1V37lD6lp+Tk6ZCx/ek9+tk4jt3s1",
-	"IYUUUwlKJQTuWAY8BQMGVUoXavMYKYcOfIbVbjOQe3S7NXHBxZ0cc6ASLNOMIsBlKqRvvijpxFlPEPOU",
-	"dvV+W2DrAimYS8Rohb5c80jsizWL+Lo6Nn5BKDC4Mg7wpm6baFZFDk7+97//n+dn5GT44rkRK+ZCwjVn",
-	"aDP3jvp6muvBYQ+TtI1OGZKfXQ9vpojSQjob9TVfwNhafai6Vc2YAPOpQW1KFMg7kEcSeIaVkSeSTm3M",
-	"iXLtP4wMYuQX1WGQvqiW/bO7oJU7X8VHvKBnyjseqCY5UKVdjI79NRUl14dd5XLho14rcs3px5+AT/Vs",
-	"cPri5OTEWrT9L8+TvvVg15jMvw4s5i82WcwfUs10577eUu2gtCt8JITeRzRTf0FuwHWxN/5wMRqhBduu",
-	"wY7DpIVkGlTUCt2gen5ZvtJfZ5KMjzHZuQBYEAbwwFEz3QYQF7TwxJy7C2zF/M3dUVO2WFwIpIcPxZ+N",
-	"sorFqdV60bRREL9ij9V+FoxnYmGE0Sm7g0YA53hJHNHt3+7xAie7wmU9KGj7abqM++d5Hu5cPSqQf1qJ",
-	"st502LLaXWX75psG+QmgRNGmijWsOQNQJ8jZmnQ1wI2XNutJZJDUUcIdaxkacokSE60bO5hPO0ioh4EO",
-	"L/z9jUWPAL/dxLk6xCf6vLYAYnVOfSG5f28T685e39NkvMTJk7DOoS9AmgQFQxNSLSohRTn2kEMwZL/d",
-	"clczncNquxPBl3NRKrccZfR/N1a12niibU2be8asPE6DkmhUys5NJOrD3q2lhoeZXbZtLkHNIHvYLhb1",
-	"NA/Sy+J9GwKtg78+lz99W2WLI30aPSAu/VM1eGj3cPS/dDd0WCkK60qbhSVhre8qrLMcaa1sOaKDw3jn",
-	"h0bjq5cn37gQRyxCREmFOJ5hpJSTcUU8D16+eNGsTWRe2lhB7cLHzj1MKLcZ/FMFcuPGniqoPfVz+ERR",
-	"3432DQFux3s4eEK0Kuvdr2cDLmFG1WqieB/StrFjAxKZzZ0aHJF56tDw1KFhLx0arMbU6M/c3byp5vFr",
-	"8h9wxFZ35vN6po02UnR4Bkq/4Nbru0bxf3jz0nrV/KmdwYNp810y5qO1bb7hZZ7fkDQHKhWhxPwTrZ/4",
-	"1mrNy77MYB8tCPbADB5KVv1ULQe6kPWp1cBTq4EvvqHzPuXg46Aw8TBVd2uzGm1whFgoH5OwEPJ2LMQt",
-	"MutXl78OyYd4iBIu2PyWiQXPha1kFuPkrrp+TvkrdbeZoWv4qI/dsiOmrzHjFA1TbRtUlIu/uvyVHFBO",
-	"qNY0nc2B68MnQ/saH3wVHmthiGBxa2d7+e7HC6JhXuRUg4cOcuCzqXzpF9uHi7b88GxuMFvtzScagfSP",
-	"ufq43mMlFqQA6bYWRBF1byEhOWUZEWUVsmMOISz87Q9kn2jyV7OTrXjpHc+GogD+cZ5bRFFHYjJhKWQi",
-	"LQ3UD1Vh1qRmAHqeD/G/e0EwTy6esOyhsIwGZ/xJke1zqXv80HrhU73jz63e8Rp1sTN0a61RYo91jc08",
-	"T/WM/8nrGe/dnvFUv/hzofJPdYu/zLrFnSgZiDeK3kF25KrPqDXKgzUfMuk6gmHgJH7sS9eo3kzjJ6b0",
-	"pfn00k/7kGVW6onW1UewoP5sZU+fI8B/atm946yaUVwB4IU0eV0UBcbbOMLuK5E4ndM+snqYodA/vL4i",
-	"FQjjm6fk98QZmnONlHqSYyWPjCghNTngwmi5SsiEYNJFQiY0BY0Radge+9Cn3KUzSG8h8wkstiKKSly9",
-	"kkLbfJ6UcsFZSnObnjQkH4wyvaA6nSUhmzT7MTwK2/qtBPa7zr5YSYKLBRHcFT5hmhzcMu6Pd0RzkPow",
-	"ISXPLBtm0qjyc6YUjoR5POb/2DxskYdXNLJjbAzzCHDlobJ46xk+TcBHuMWuUikBVD9eNu9jMswHZoBf",
-	"UhiGgYcayy1yUYIRf90ErJN/bgzCiOPlpsiINl7uPcjhSelZH0oQkoS1jC2ui2MeCYFcQYtpdmjhnnVY",
-	"XTxapW8dRJx8Omr5BHD3Dg1wnvUOIWu9WPVIgQNDclVKdPyjuGOEFqWp1KqSY06b+rNVml0hADGZYBU2",
-	"A/Yo1UDWJbCU1rF9aIUnJeZgU5Gd2NQVPPCocsynCQbYEjONLMs0SphMPWnxfzIh5gKMwNLiU1gYfOF1",
-	"CSGJ0qKwP2A2v+4p4FgY6zIMfMCYdoPOFBMRXW3iAyyJSckCxh4CgU8Zh8MzcnM9gI801cTVdbwe3JyR",
-	"myP4mOYl6jLmn+8ubs6ueUElcD0DBerMEiCiUlFgw4EbrJly6ksn3STkhmLZ9NPrwWuq9BwkkPciZylc",
-	"D8xTvSzg9LsfL26Sa35j3Uenvg6ceb4EKk9fnDz/Zjh8cfLihfnJNg85xULDgD+kooBTjgdFc/OL0TJP",
-	"/V2NxB3IrISba36AlI7coGp5c5iQ//3v/zGbx+j+/98NKSRM2EdQZ9fcCAd6WQjD/qfsDtARVlXFnLA7",
-	"IDlo7PThSjucEToeS7hjTo00mum3kmmmZsfnc5AspfyaqwLynPGpso2LFnSpyMF355c/JuTt+cX5q4S8",
-	"+e7X84SMYUbvmCjlsftL4mKHxGb8Ox6Anl3m6vAusG9KJGHsjGihaW6XhAr2/8ve9/a2rSvpfxUib2oD",
-	"ipv29gC/m+D3ItuennZx/mTTLi4W10VNS2ObNxJpkFRc34MC+2n2g+0nWXCGpCRbcuzcumlaAefFaSyJ",
-	"FEXOM0POPA/xLBgkSV0J00qcSYbsTs7hbRuH+wIXDIqlXUeWUYhMNfet5Oni7TJs8Mf18CQ5gU/LXGUQ",
-	"iitbC8vcXY2GhIXCtLQYz5m51nxNPdi3gY9zrcrlUZvZLJA75Pkbu4h1pX+BHJl7dKCudnDMF6XFftQW",
-	"nPU4ZgPC4cstyGMPla5YHY73LsUyhwKkPfqHj1p5x2zEocsxn19LmftSq9VZ/a0NS671mo6lhWEZaFQV",
-	"oa1WEipxeMcGofLdqoyvu0h23G2HmeKXqij4qQEHDMiHhgjjHmdim+eei4l+m5YWuze8YAi0LsSWyu/9",
-	"jqjnHqGQ2an2RqbxSijz5VmDwNfbYVjiWs8S72GnytjatvESNPNv2ToA2It7FQ8r3ZyuIMuCTnlyuOVU",
-	"xUr78Q5tkXPt5ENy9whf8TkwI/4JCXvGrGLPzs6qr/n8DLcj9iMyiuRFz8724Ptveybt1/+LZbeX5o9Z",
-	"SwnwRHhffEIpp+EV3fww8RzL158PPWkI+a00XS7YxCy4BuePT9iA586/GkussXIPCaXrq4WK4a7nKxdy",
-	"GAs1adqh04RTrD53sSHalPTOFuQ5u4E1c4GwokkXO8EoIBCA/vg5MZUL4+agLfWUSvi5JWr75xSqC2tI",
-	"GENn5glzDilSshskeq8zh5Gbj+8Yul79PhPzUpNTiF4iTf6xnKnSM7PT4QlvvBd24BlRB2owC5Vnp89Q",
-	"bBMX3oSUC3+aUJaiVGyC9008/RgNmQi07aZcLkkeKfG8g5RIPCc2MhrmBen0QWEgv8UTS4CxRBK2OHij",
-	"IiMXtW1GZsKkuTKlhtbFF+aU+zF8lrZVd1RdCe9Ld5F11Wu70b3/Iem42uk5aey2QI+nWhkTKf7aiDja",
-	"WLbilHqK91s+3UHIYVfqdMXXzOJSjiVmBddzIY0/XaSYl/Rcau7/hI4qM1GANEgHuql2Qw8MAgteK8HD",
-	"Hh16OGuBq963yHiWsXLp+cEjM+NYTjZGZ8KMMwoLtWIFl+uo+9MiIAj+7VL0uEbsJXVA7RTKHLHflHar",
-	"mUv2/OzsDI2gqYrqnj9nSjrbkJtJa2xJX/el+wTv+fSuqBLHJmG10U38J/9I9CfOkUuIkS37SP8I0yph",
-	"Tac1qWSYE9y4QBGRykXf5FIhqVL8rxYoITzlyF64Ut52bml6Vh+xeTOdaFfScVaRKabr0SNCJ0bEGslI",
-	"jNXltWkiU9qfYKgL3VV+8HPuwHr/rf/jZP9rMbg/9PpfMOg+4CYq5Nn38nqcfMBt7yiAPeAGjEf3v/5t",
-	"Pbzc/7aKn2//lprB3wFDF2O5/e/5LxeaHXb5a62KA295rw644aoWze1/1+uczw+4/FXlzOztRx/Vc9mw",
-	"1F1cyw5DeqelqqBDRNhEW+IvRMjwwnaQ1H0XAjLKj8K9cJbzdYNlObovXV5NqKzp9GreAM9yIUOAYCgv",
-	"yjc31cBvMrWSSfgZ02wb0qbTdYBbdarStNQOCTAUKnzlB2KjMJb82RbuCgxQQk9jBRJFGKPU3E4SNsHC",
-	"qclYugcutZDkpUxGC1vku3yKV2EA7tqpJoopOtiNfYlRdZQR8qlrnZzE7jEnPUL2CNkj5A+NkNHudCBk",
-	"LHnsQTLqDCEEcitSv022Jv5Vr7yBVKxrFgzuwRC4s8j8lQcdIeco+kHNY7auD8E1OBOOuoWBGs5rfOiM",
-	"9AMcPPAyE5ZZzUU+uguSqM68R6UelXpU6lFpH1T64qQTM5FD4LuqyuJ7TGrU0myhUiCVUBJwQxCL41GW",
-	"duqGszr6dAEem+Zc3jAXYw3vBVsuwvmmcOuN61APXD1w9cDVA9cBwBUMWfdibsWpJZ/3W4l3IxKvbYvh",
-	"6fEA/82sYlevXlcWd6rVyoC+HxbtZC96CCzyJEQ9FvVY1GNRj0WHbu09PCNZH33dB+sk+/lTCnmNcwxj",
-	"Mfd1qkjsIIgL9SKd6Ha9mXBUy9dg4W42VZkA41n7Vp6QB1M+FtywKYBkPL2RapVDNocs5tcQf0un1mcn",
-	"Dv4eun1oZWGPRAchUY8s3weyfLXzn7gwO4nb58JY0E2x7d72bzBQ0iA55z2Y2FNM0tvO/6REA6Hr9hVT",
-	"Ig9BgXpqww5ptmD6Q1phhsUFvk4Rmc5mZZ4nLqAhITVNuR6M5zhAVtzCcDMTkQk5lpXwNmUvYr5FWNgO",
-	"+m5Bi5lAkXaqY2QDOiSL+oUkWRjoY7E8YiyrGseQkVFAJrhkGV/HkvAaLZtVNCGrx2KxIOajG1MCs2os",
-	"Q1+Y99J2pGH80RjYOwK2Vz4y26gqawvKpuvWJO/NejQy9+21FT1Q9iFbD6zfdzZG0/y0QHKdebuRnK20",
-	"z/lOqCincvt7wN7gNawyBKtB2hzL6ZrFGt79UZmQbu/QLCDjBjAOIi9bo1uGGSvynBEzqLBD108S/h1L",
-	"T31du5X+8sQQyWIEVOWQNwL1P0oX3bFSklOAm7IDMCnPuYUsGcvqeTnKD0Wl66GH7MBKsAtT/bD0oV+P",
-	"aD2iPd5QMazjjkgRC5z6CsBmZBhMPJbjkl11djoXxiY0Yj52auSq10PtQwAIExBPl1zo7qDwtdK++tCu",
-	"lC/fSzzLb0d9/lTZRVJLkZ/Z86pGz4oCzFgWSgNTMwuSCK0xxZ5ZNQ9c31wyMaPfVqCBCZnBEmSGZ1zP",
-	"2P+v/2G4A03QZF/hK94Rnv3m/CAcDKbBllq6mDecpv10NvSe0gxJvWQ13AeWpD8/26cmvce6Hut6rPu+",
-	"o7eaaerMERG6h8gGRBZIW8HtBmL4oymfkOGwx+HOQWCoQWbdOPie33jCDM87gUkVgSQcJRoqFoyL0JH7",
-	"nn+9p870IVAPCz0s/GiwQGv/jt28NXDdI0ND074ejOBpThaPmxwghP+tHzb5Kt+7cYICn050+JkiJCro",
-	"mnm+kU9KqmJdEaqkKoOEmbycJyznU8h9SOfVHdbIu4mna+5K0na4YBPPsyK5RqVQq1C6G/86YtfAM9yG",
-	"o6JrJaFd9ISQ864Q6DJh/8aUZi87wpptxsevSS+E77BDSQUj08bofb0F8tDCKDT1wpxrSO/MQINMYYf6",
-	"yTUXJrCBhVmLOKJk4J7jgSQbG6rkPFjVeMolm4Jn7UEuLCIODzedj0/cKsCZPz4ZUv1/OZ+DsUGGxP0e",
-	"FgJzPp5MoUsx5L0nOT0GxzY++2FUQrw/tj3BqTv3V9pOviUJkXupc/9LWtuPQDv7IW3IZZbFiuQBzwoh",
-	"zbDDimyh4tM/ncX9vFP+l548XZNxHlye/RXPoxwYskEg0h6O2FtrmJuvQYtp0x6hCl66YFeX71++IQFW",
-	"WGpIuXXX3oCz/29npyjF3ypfUZmNY6JUJ4EMWs/GWyIvoH/Lj/4tjy+n/4Pp/sYp2I2Mu/yil7smbfCV",
-	"ltwu6hRjGRxEMdath3E4PHvxioRNYaY0HSfwmQU9HDFPNBiUFRGO8QLyRdMovhFJBxtsbzUWXj+kFwHF",
-	"0fEuDdFfSlhtQzm7DL6CFx9b4Na+qan5+q5TjamEFWgGxRSyDLLq7Wcihy4FjrDAD1QkmaHJ8AHekTyK",
-	"h9Hr6DRI1J3s+Mbm63sHL47sTTz//ryPF8//36Mx56QQFByWJyaE0xnMhBR0KErmTOnKCt3Tr3kaPQzX",
-	"828CJ1qjuCoSM5av0YK3HdNS4aKz4ij0aBZqJRk3lR+VDROM5SqbXIvq2MCznkbzb/4uPozQq0OVlIQ8",
-	"vPFJ9bwQ7DXsfIz8RuxwfKv1tU24zv/4DSNB7KOzog9i/GMPevvf2//HZv/j5L1HzFoa2JHuUlGUu+sY",
-	"T+kgL/EHflCpuSdMqxzLEjJhXB+zpgrxiF1il0iuYfDi7C90SrgSBobtm7T/iV27Ixa5wsoL2mP2+ZUd",
-	"u7XYzfsoPLgXu899YSDa7p0qlQOXe2W3/IrZM3tc+JJUGo666+w+yhWfw25Ce5xV+2833yP8fqSq3W5e",
-	"0+i0rVGRgbTCrndsTtdWEe02L7kxzqFLiD4cZcsSVpSYvWWMF1+ga5guczDotAwvGJe0dJmQGKdGIvez",
-	"v9ZkIF1n79SrdrPiSJvP7tEPs/eML/XYtp6/7lLqN56PsvGMYLvbPmxCeBS8bk/XwZIGUiyoFC2gmFJS",
-	"AaUIudk5YpfU+kZ6DmrmQN1GvGjdT46G4Ijw07WbjJbqW9wqfsQayPWZiDqm1g90TbynG8G+oAry7wCZ",
-	"qc4yWAMHm2AVt3vxX8ELc53HP4DEfw9pIdQElTd3h7u2VP0c/7biaNeph9lQ7VqSX20/9WtDXh9N/xi7",
-	"qc5aPIkUMM5+uMAuqcW4aATJ6pD0MimgZZCD85YPQO6nNTBu2Vfd03R2RAyZYbyG9ueMY7DulZCQ2obX",
-	"BZC2hI9WeDCF26cuyJdoi5WELjNctTXiWdYaN1xm2W/xqiOFDlUD31YAcenG5KKCUsqaXqMoPNewYTG/",
-	"o2DhRR9cPKRl+0XcBrvmTcA9LdTTP6t/vKWwg2zeHfsVbQZCQ6FuW03ENf6yYSW+shNDfdi5WL+TxfaI",
-	"5vF7fgN+AjO+4mvKlqSJ/eVikbCr2zygrE/8nQeVkTGwLEXWwhf4oWOVzbgbCgriv6AX8FppZlQBpDOo",
-	"WK6MDVRKpV24kUq5VZrx5XID1kNs7Xyh+qVjaSDVYDFi0oBakmuvzu+cIb+ya2K6Bkw8xry8esusugHp",
-	"d++FNgxkZi7GMrobQtNH9qNMcs6pkig3jWwddJGETyTpeyokUi2QtqxzbAxYTBAvl2PJ51zIzWixmPGP",
-	"OOCtZbPX7pffXl8+jO0xYH8Ay/MQsP2ge3yS4YYKS3PgLnAIq6sxtw+B5rC/f2SbMVN6roLViGcKSjNh",
-	"WK7SG8iYKu2I/bxzsZOANs5ot96r0vgZF7kzF9ZCsbSVwDsuW7JWcRPT2RfqjgXpdajxkXjwkS6UMkAZ",
-	"c1VHuW0zFwN3x0fKwPsYrh36zaCxzBQSXcu1Xbj/gdzApgUJN91lRq7CVzpOtBMej219K5tAvQ3rQ4+G",
-	"zTNgzebCJAanbu+tZvRWSt90nnK8I5UW0yJBSbu6aS3nSwJktVOOc+dJCkus9pWMtGcgSVhWAjPKmzNj",
-	"3T3ZiL3DLDBnRugp3mVqOxn5m+v5oX7o8assXbd2FJEh9zISrnytpfrQpWP0IZ+Y6s3PaYLOQaYCDFWv",
-	"b0h5o7tZkXVixssF3laxheF9OMkM48aho1csDTPeap7euOCAZvwCeG4X/+zOzfFHcc/PzthqIWg3ki21",
-	"SsEYpktpLpiwLFNg8PgOs1NIHYFbPuUGmLAG8hmKzQvLTIkFaeIWpHvCUqspmBH7VdxASH5XpQW8FLnU",
-	"NMxKg175lGdsClyD9jA/eHH2bNi6Dt741zrinKYmOlkk/Ai5T+he9qgT+1sqjPzVf9nalItfJ9T3auDZ",
-	"unvO/XT2F0ozaUyjOMXodNh7hO4PszLP16wQc00nckqH24UJH+KJcYEkVmEImcEnd683sGxAJZIWjA1+",
-	"Ie5WL5c5TeV/qNKNlPcdKc/YquUSsrEcSEVOWyjuqN1AXqcvyTSh41EkJLzacMQmdNGEGb6mxU8ObOxr",
-	"8BAzRp2dn8deLYBnrBCypLZzbiwzyJeU4jLCKe5w5G+4frkcy/jYmcj9qaWGaSly21jelNOMX+v87tdg",
-	"LliPf1V55ntfAJdoOtp81l/AXtNseJClim1TBK8f0yI98rD8rix99tFWyT/PBBruQfzsGni6wIMqNz2r",
-	"ZdhYbrQ6Qg2Tn7rDTiPxGYmWS+1cM+fB+DDvpVI3Ak7O//7hc/LnCWHBewcF/k/OicEv6R2fUucn5ydP",
-	"0bnxDW0TfkaNdKxkr9hG6G8xcGxWe5/j+FQMAEkzlT7UWiGBaSGkGdUyPWOOrHuJzWKGoiilsGtm+Azs",
-	"mgwIn8G85BrVkGonaCYUZjonVFAc7LWQas3Vb2hp8TJ4HK4lkpwg13XLt9XQ8EaSmNogtMM4bvxDiJS1",
-	"3oUmFXrLW9M0IhWnwas31wl7+e7qOmHvLt3/vrpO2NXrV+x///t/hgkpYKiVDPVq9SNFVHQvp7lIE2YW",
-	"XAfTFqSiGl8Bm2sbEd+VJ2ZzDJqvHHlWk0jRV5fWN75SVotbyNgs5/PmJGg8ua0bGEecLnMuUfHRnHvn",
-	"TlZNs5XzkDLF+FSVFmOK+mOTCBiFyMFYJaHeBx+ptLRNliHBOU7LnVaBA80lpJHbnZxW8uHoEqXyxpev",
-	"VvV2Ky6uQZ5cindUaWkVbe++Vv4yFs6E7Zn6no/f4vGn5JHBX6u88c4x4NvuTsMvbzDYpyCtBjbQUDhr",
-	"pk3lhAsLhUlqvJFukjif3oC0bMrTm4QZfgvZqTeHPAdtTRJrPq2KTFVrbyWHYV2rmcPvVBVEhexT4OnF",
-	"8KF1UM62nlN77frrmI53t7xYgj6FWxyjunSa6wj55istLCQ4pYjQxY8Qcr0sIL1ZKiFtY5K5x7S0GAia",
-	"TMIqoQJqO0Ud2RC7BGYxedOoo9qc624gg3ZATWgtRDvbHXhd5vmphU80j2Y8BRsHFD/v9uo3ohA5112C",
-	"ES1RXa0r9ORWm0/8aalWZsvksAH++dTyaRknGNGm1fYNsPg36AYFpYth7Ffm1fQQpIP2UaUaX3Ux8vBs",
-	"9/JtsVSadi68Sm3O/atPy/yG/fu7P34Pqntu2s+1KmVGixI+xXsr21p7TH19YjPm5POHz/8XAAD//w==",
+	"7P37cttGmjgM30oXv6/KUv2ggx1nfxOppt5SHHvi3Tj2Sk4yW6MU1QQekj0CupHuhmjOVKr2Ht572Avb",
+	"K3mrn+4GGmCDBCnKh4z+SEUmgD4+5+M/R6koSsGBazU6++doDjQDiX9epCmU2vyVgUolKzUTfHQ2ej8H",
+	"UkDGKNHLEoieAwGelYJxTSh+o45HyUilcyio+dy8NjobKS0Zn41+/z0ZvXxPZ/GBJaRCZk8UuQOpmOCb",
+	"RvpBpNR+3h3tlzlIuzoOCzcuydkdbFzdJWi5vJhqkKujXkEqeKaIFmRBmSYTmAozjVwyPiN0Rll8yYxr",
+	"mIHE8X/55ZeLSs+Ba5ZSDauTfAtUgiQSaF78+XqUUgUS7hgsrkfr1/57MiqppAVof4fq7XR1/BeiKCsN",
+	"JAPJ7iAj05zOFKGKiCnRc6ZIRjWQgwymtMo10SKjy0MzMzNf/1aBXI6SEaeFmZyqsZi2VjUVsqB6dDYy",
+	"w4ySyAm/qKQSMg4BNxw+6HGKb9zYFQEpzf5FpUhJZ9C3EvvNhst9/Z35HT8vqZ43X7NslIwk/FYxCdno",
+	"TMsKopuqKnyzM3Iy+nA0E0crv76evqE6nce3atDA79DBO5mAAaR0TvkMsmNy6RZ0TihXC5CQkefP/kQW",
+	"c+CEThRwXZ+GRd1mQ6+nR3buDRjEChbB8nd0BkSxf0BCnhpof3Z62kDE16e94JDjcOGUBf3AiqoYnT07",
+	"PU1GBeP2X0+TGG5cVUVB5fI7ptJcqEpGsOPGvC85zW/IgTk5v6ipkESxGYfsiHGS0jwHqQ6JmouFInAH",
+	"cklSUXF9Tm7UnEqgkxxuyAHNF3SpSKUgu+ZmDPclWcwFoRIIF9qNSxg/JLQscwaKZPUSSSq4liI/Ji+k",
+	"UOpI04kilGdESzC0olJwzc1KU8hzcgtLUoCei+yMAE3ndlGEKVKC1JWcQEYmS0I1KYTS5BmZSlEQppWj",
+	"YeoJmbIPkJmB1DXHI1C08KRTEbehsprkTM1J/XzKZpWEQ1wZDSaz8+Ms5qbNUiWoucizo6fu9KgiN9fV",
+	"6elX6dc352TKckNfiJ5TTW4ByoQISXKgd0BEpR3ABKNcc7O2ogCeIbFWeK4SpubQycHzZ88SMmWQZ+TG",
+	"jn2TkFRkQG60EOMpLMZubzeHx+StnoO85goBxVyEWaLdhGp2EU7fWj5uf84yINNKmqHwVhQ5uPlb+uvN",
+	"IVF4AFQTLsxrGXB3QCk1yEkWQt5CZvZpJzPHq4WmuTomBqfreQlT1/zFxdXLy5c/v375y/jquxfj999f",
+	"vrz6/u0P3wWodHhMrgBIJlJ1Um/quMiOr3kPijWQ18Iz4Aat/jby6GEeejgf/Rojww7ZXuUxbvyW50vS",
+	"vbeUSsvpLJsI+IdjH54bxNZtXttAjNyKXhdlDgVwXfN2+FDmIgNPl2PDs/ZH4URMQ6EiM9aHQqWky9YK",
+	"zCHeGRY9fP7wk/vN/lbOKGeqR7J5ndmjzjIJymCQCF5Xo2TIYsNP7rtYZF2zuR54TqJ+/37zvqNSc5Bq",
+	"zsoY+6ofEpYNPJQyGPF+a/vP1RX9p5mLaPigE4MrhtOc0JKd3D09UUBlOj9HWlIYlm0wLEYykRJB1oNf",
+	"vw1DrktQpeAKBl6X9K/f70SuUlEOnVLhu/ecD1It4gK8FhLxh/eg0DBgUXaC+63y/RwKiAqHBSALVIa1",
+	"qryaKXLw9vJw2NI0jrqHlf1FiiqCXBcJ+das68UWyxnPcKx7LmpZRk7rEnUjq43imQ1c1vLeQPZfQCMg",
+	"Zn5VhClVGelm8K0tzWD3X88rKYoIz7CrYdzcGzW6rWXhbtK+9YyNjLNJnw0mfy82TO315SFza7F+5t+T",
+	"mjjhMX1LM6MugUJOZIRy4PgniuzWTnBSSjHJofg/f1eWtTbj//8lTEdno//fSWMRObFP1ck7+5WdNGa1",
+	"wGkNfc4zVBgm5keanRkqU/FbLhac4B5JraBb7cWth5iNK8K0VRzm4EwphjRxUIeJEdnrL53OuJCCz4jV",
+	"TM0LTg8x2qOkqXmRcXwRZ0YpnZKJyJZWdGcKlyo4kDuas4z8+9XbH4mY/B1Sbd6dU0WoE8xbVp5MgP3U",
+	"rvHYgOQLwac5Sz/60VtNmaQiz5khlwumrc6TVlIC10RpquGMUJJVdilgjsrZg/AchFEDjDRbAjfH7Q5K",
+	"aShxJPeuOy7G8RnVYE7e793s970QP1A5g499BHijTJHcTG7wmnISKB5vLv46/vbtd/81/va/3r+8IgdV",
+	"mQuaKTI3+pqeA5NELHjiP0cF/hD39UrICapAH/1SUQV/oogUuRGJlnjymUC64a5nIZkGe92UKFBoPUmF",
+	"uGXm+8I+MmoaKsD2+RNF/nr04ury1dF7cQscN/naqUsvpbTywsfa6JUoQKOotzBwapFZcLdeeQfSSoQZ",
+	"aMpyIow+RtWtFR11Q3XGLDMK78SgudCQ4a78vB9xPxecXL56Qb55/vX/9VQNl3IF8o6l8BOnd5TlqI1+",
+	"ZHDKqKYTqoAcuJOzAjdhPIMPiTUwUqUWBsvTOaS3IBHIzANWlEJqQ0ErOCQp5WgOMtcT3gHhYnFO0HB8",
+	"hJZjouhSWTOdFkTLZWMbDkzswQd9W3RvnwRGadzlT5xWei4k+wdkH/M8fwytYWaDEvDfBo4ZRyIJkEFm",
+	"iOyEGsGawIeSScjIxbvXRBu8SwxXvHDLx3USu80WX7r2dnBrusEv8U+4HnkS7dAeP1Oa5TkRC2Sjiii0",
+	"1JMpNWJ659x/+eWXo64Jft3hdy327gZUVRrggOwNZIx64fRTkH4LlFwbzRK5+IHjSUdmVWckXIhZwGFC",
+	"uDlBRYoq18wovidGjjhCXHHXakQX5BVmBi+OdE6ycRKtOz/31u+4C7c1+7W3cJRSlCA1s5KcGSIH82yc",
+	"RT0kV6DRSErSnLLCyENt6w85ePf26j05oTiBOvkny343NzAz6t4hQk9KpWTO1sodmo+SFecFr3JHs6zk",
+	"viKLB2tVopIp9LmiOpuyTMrI12duFygPigVHzoc/JZa/iUqnogAUDeGOZcBTSJAN1LYUQ2XuQLLp8tBs",
+	"zlGtA0rmTGkhWWp9OmiyrLcLGSlzys9IxfFbZtCWwx1Ib2kwEOIfoRrjbIy4OiO722P7dcg5SaAasjHV",
+	"Kz6iI80KiPlUWscY0YNYNsg104aNsRHeqrhiFZoBxgNHd7dj3t14CHi7EQ3WiDmG4QAtnEy64MqpAc4k",
+	"sTJW20A0dLXaSHm6Rqutwb0qs62v0fm2etTHxuf2N++E625s9WLasOEPtu+qmyW04LC1m8ZCbjUgs3BL",
+	"n17gF0jPs4yZX2j+LqBXU5orSLYlYZeB+8Ni+9ifxOEZKnN+AIu6BsaUlQKd0LsT7YuQuPZ99XkyO7hY",
+	"0A8/AJ/p+ejs69PT02QPuNQ3c4Bg/Qi1LaAPmboDnOthsB9+3lGrE7YBpLbu1H+skwMcp1yx/SSjwF0+",
+	"iAShs6p1Iozrf3s+SjbiJq7TD7Bmuw7U9o0wb2vQt1jdgD1kY6O6Mz4bW2ZlJZ0zJ3/XVJQsqPJ4ZTCv",
+	"HeCwM2Zwcxea3fVAaAO9q/Kb5+xoTzBbIQf+yA1HtxjenMxhnA9QFXMTXQYD0QnlmeAJkSBKQEucAp6R",
+	"CU1vY2M2LLI95hvh9B53oNqq5O5GzokomHXEUyOSApKraARID+z8VGYPQGrf0KUlnBOwUnLFXYBFjPpa",
+	"e9CCKbgfHd5amBxIeT8KoR0uyexXwuglxKsA43w3EdJK01suFjlkM8jG9tC2lnO40Cj17vr9TpJk+I21",
+	"hEfOV9LFWMOHnsg879ICI7qXkqEU78zAEpySE6Eh1o4+7kP89wbL67GfKJJTDUpb43NOAifh6tgih43s",
+	"zY9sJOEBjHf1pNw8wfGs7urXdWD0mpeV3pLyDAC0gSxkPbQNRN990YEQwnqvc1tZCb9bewOXbmSvZOZA",
+	"zYfOymIXPBVyzLjdVlvqalZ4oRQoZejwbpJ7TpWqhYjoGUxFnovFuCrHPZGnyBnRlGjVOcMkbKzYnCoy",
+	"hzzbKG38noxyxm8hG0cVvfaUr4TEGSAbq6oEqSAzyjvP/K+18yOct48OSWqPCtYLFTi0ESWsUBHl8yFM",
+	"dA42CgtVxvQLc27oadoWHbfQSedUzaN3ewtLd8SrUhH8NkhwTkaKzTjVLnxxdRw2izPPzoGZ+dxK63Ul",
+	"I1Rc3RDhTL3n+fLOmSO7xKsXvtFm2s+B7OMIudnIFe2XlQI5+AtvHI/Dgf2qZ5TmHKzb+d7DpDkDrsc2",
+	"4GhlqcA1073A455qZyUeDpAiRVfmdiaXUsLduHfIxnN0LziPgmu43BYkJaPalhWeRXhurZWFm3DH0wvi",
+	"e1GxG1z5zNVss9CfA0V3decTKW6BdyHGr6Bn8QH9sl6wbCC1S2uCHZEcvxcLUlC+9F6j4GXrp59T5jRz",
+	"O6n1lCkdnaqhzqui7y0sgxFt6DXPQJ4TKEq9JIs5y4EwdDBV/BaWEOV++MAGvkSnmTKpNAEDKD4QAz9x",
+	"8x58/+bihZ04cOWaVw7PCVCZM5D2axvTV+bmq6vvL46eff1vIXcefls5VXo8nDmJ2wDrJ0LkQLmlGbXP",
+	"eAN4d4W921EDMushdhlE6Gwjk7UhbDg+B7JELG6qJZ4Ec8Q28YKWdMJy5tfUWSGKmuN2KG70mCFjeuyM",
+	"s2MRSc8Jo39d8OrQULBkVFBOZ4PW4d4Mgl7Xv2hTkOJLXg233XrFRijoWYAEmo1pnvslrHvLXHrseeey",
+	"W5PGzyKJ32nPEbfmjyw5doyrsBCFO5HBjliDEYcrvlP2gWRsxny6BJrzGu+2kM65btQOlzWTwWbh3rwU",
+	"Xb4USi1ofruKMxytpmO/zFU5JPXhsRvk5NQFvIYDxtbyHeTMbKmVLlFgMqMGtFRmlOH/FwC3+IeYTqNK",
+	"5kvnh+2Tq4fafLw/t18wnLIcvCi+UewYOOst41lL1Wbc0HAzVXS3eET1EjeuYjfXpMWMMRd66Czm/fWC",
+	"8fBBJsvx4FNWc2qY9aBX2T9gPFlqCxs7MPfGIucvy/k6rFcTzUZIcAyQt/hvsIhqUjC9rdu2+So4m1Vy",
+	"znQef1LJfHtZwqq4aWA3iniDEXz91F0cqo8stoPOWcSIhMfsHwxObEdwV5C5TXlLkbN0Oc5EWhXAdUK0",
+	"pIwzPnP5bQlB9jGWoKpcJ6RgvNKgEgzKGcMHLamNzEUPRdS7v+ky1h++P1Dz8vqjUfq+6lZNQDfJZXa0",
+	"dcuxCQBb3lUGKfNRCR6zhuKTJ1HrT7OeYd3af2F6nkm6sMriFuvvc/v9MrdakIdFo+0s3CQ8IVVJtCBf",
+	"n542UeJqI3N3c8X28YqmoGOsvYdc3NG8guFQgsP/bL7ZCCcOv90EvWu1g0VCzioecalcYI5140h2WbV1",
+	"2ixTRFVl6bKIDm6a3MwbUmdfHkbVsIypMqfLuJJpR6c2u5Wf2ToGVTFxkalNOiuujHUWEjUm0wnk/Vey",
+	"GZzta36gZv3Rk2aQZ3VE9RCp1M+UEMYxGyHxeRNjnDghWohxLvgsIVzo8VRUPEvCoH7/OiYs/O9//0/s",
+	"EPDZ6uQYMllSPfcKPb6XEDieHTdeL/W3p78eOy9TREJSyhmh1h+jXUIyclK1/y56iuhm6NM1t2PmA2Ww",
+	"GkraB4QH0ebE5CtzWJcvXx09TawTALOw8IceaQL3FZDb9oAjL4zFk5VbAr8bK7HigofI4Fz6j3MfvMtd",
+	"zO6cyw5gtraykmn4aIMW27wbm+R7oLmer87gw+GjxMBmG0Qfldl0jeP53XevMLuVODlFSII4SjA0m0pN",
+	"DkpRljavo8ymWuDblGcYru0C9A5d4D3VWDJBgo1u5pDYcHOWzklKFUQy07nLu0JG5yJdcVXW7W3z6eM6",
+	"Jh0HIYpD3DuYP7AJSq7wrdc8gw9XViJtifMbQLzfZf0ag24xrW5rg0BeFXGXT2D8i7h8FxHOaM23qpRA",
+	"MzUH0I5BKcL0OTmt01QWc5EbihrSzdZZGqlLt3RyQM6RjBZU8jZ0hzoYQNxDrarZDFSPc6t7zDiK3WLi",
+	"zydYVHMw/Tfx72Ky7T3sEgsteNQf20aDUkJJJWRECTKlMi54yOVYVrzHOumZdtQO0a8GThlHueheyviO",
+	"1gurLpY5NVf3d9UTFuCiX4bS+BDLIlZLq6MNG+TSvhtV5jGxCBWOinOr1asqTTGHZpSMppTlPUpI7WEa",
+	"ElPtNObmDhswCPRlhDE/cn1iSY2Prdjp8Mb7keOyPqet4mqsRdTNF9tkUr9UB/NteM2GesdfsiOobbKu",
+	"69Po31tspq6yRjX6vg6EJAvMHp7AIXEjJ2SyJNpgTNJoIC61w76iSGiyTtqVQFyeJJJfDDAdRW5pLTHo",
+	"MNn199F9ecO9rLy+7n6caZBlW16RN7ZvWLh9aeOC3WvrFtqkAG3gO/a9EAu7a12dMbbU/kvqP+J1d5Ws",
+	"IN8qCsVwr8Gh1m1FCUNQKMcnzcVVxK1DYfuU3JizItBkN4Txdxe8DxVi5RB2VyZ+YPx2p0i3HjNWHcI7",
+	"NKUoauysNfOxmCZGBgeqVUIUK1iOxR0SUoeqqaSJnUayhZUMaMZSvdk45Yy+zZqjZyRmjO/mRYOiVyFy",
+	"ScObAc6OEXwRW+MbmsG3GKjUMM37gFhbNrwHgL2JoSjlm+ZvOcwNv1RyOsY03lhCJ8dkwzA9nwhOKq7o",
+	"tE6zVqSgGTQ1Htpp/1GzzJSOLe9btcZbN8qZzYSgtuKcFuSEVnp+UkzpOQEuRW5e0KQqsWBQ6Cc1mu1J",
+	"AebVEy10aSNDgizJxlGDAzUCFhe6TjeIynaV6s8I98f7k4oIe/hhuO0Ebyp+q6itufJZHUDbIWA9/s1G",
+	"mT8QYHYdQnYCh2lWMEwKDCqNlZQjracz4OlyDBmz1ZvQ+yc3m5zWxzA3Z7kTId4lWWDzue0Yut2/SZaD",
+	"0k4NvY/Pexf113+zzhVpsGsrPy5+sHMqbFZBX6paCZwU/riwWl/Fvb7kcqeU9yBw98PYgGtW2TRvM7YS",
+	"gmOtOMvaMP1IkUzskqU+2AW/i+O+h8Be2ILCIqPLgCi6UHG/QYemGboWkDz+up1f8+HzkTd5o73XtCa4",
+	"HVDdNfu4xrcXLmVxWw9nCN3tq/kuzHw893WN0PNRaVtYdMeE2TW72IUyrtnDK1RvaywjNJdAsyWRQNM5",
+	"ZPvbVRvTdxuhBuBuTiuQnKFM0E6oTgZ56tdCzT60lIbk30N69GPslNy5BgAM0XO5J4pQYt5swGF/2ZcV",
+	"7DWXMYCFzVe+cpg/ApWg9HAFoRs00FIJtlYgVOrSKJqTENUktOxbH0AkRE8g/nUWEIOXHcHsR1i897pF",
+	"N9JDU5ZvhHX7NRpW4yrKXCyMTpKCVxlUu4jRGekrWLRZh8Upk3qp0Q1ijmBfxP8uMlWt2a47ljpmcnv7",
+	"/Lphw938h3nf5bvFnYuhb97HSqFP+qRjycJqFz1Z8vcNFBwgGm0OB7S1Mvs5wbkrwFMICe0d28J+7t+s",
+	"ZMA1lsaTNk1ygPrinAB+DYkP+/TWiQ3+85UrC1SuqDgHKqV5XWIauB67egNN/qR90ToavDcC3aZjmoMr",
+	"yGTe7dGTwyXtg9+1cCxiT644nvYAwdFl8bgPNh3nOwlTkD6eeKsotiaiuSN9kxpz16Bo95uVO94EWA6m",
+	"6nUM3+m2BULK9pdb32dwxph18OG1HeHZ6QaeE068aXvqDZUucWolXG8I3AyCFnXpBtvi9Da6TpoDCWWR",
+	"5kRWVtQtUt+xCOSMqh09ag8R2NRrNCipxJzOHel5XWZ8fSQIvoXvcybkOBVc01SPaw68wvKY9IFn5ADt",
+	"WbalSFPwTQFgoIXNbZv6qGAVrRHTmdYfRtcZKUhDshWZCaLFPmb/CDq6zzB1UJc05dl3071D4N5Jcd0J",
+	"/v29BIrBs2htrbVAO0wLUT0F8i/IlT+6TWDUA70v2zA0BwnnpK6u44rmuAsLd/r18+GQu+GE4qHBbsub",
+	"7vu7ulbCKlXbhOnhOJcwxdzzHb5pgru9gKVoUUduIGxh7j/60uLhUV5TW6+X0ZFZYD2h/27wEan7Slzx",
+	"g99dDQzHewNytmPqXAGukHekmrBf5RnBtzLCuK+DFRrysbAwJxlgtbHjIYU3cLwwFnHN7E9UXeI86JW3",
+	"GpGwZrTOgp8oW4JUVfKO3Qn5RB0OmaKbWYknF9Ld9q4GXlrcvmEPfKhd2r3dy/oLcQfZmox1KRaK4Eu2",
+	"0FlzNMejnpClnhikOoS853nDLDrE2D5ozU1mlHHI7F05CDRbJLQQ2JkJisPjnjx9lmcSeE8MlCgmZuDI",
+	"KurlG410pTFN3URFCzIRep6QqcizBi9CiIovrKjdZ2pQsNDmOEgJR1jd2yJebMCgccQGiA5uLzilOghm",
+	"FI7W3ksokNSHv7qbGEr4I9uGfkbi5N0gSYA5bbzwWLAJLd86rb7P9Sea55GKA6v+zV2Ln3WtMFsHhLmS",
+	"YGvWu1v1se7ASfdkoovfdOz7KGzSBpHPurRJVxTaNTChB356NYdNa9nJdXEvFWC9yB91hBhEVq6bgXk3",
+	"InHs5rBoVIXBGsGucn0n7Qi1S78zpslBHfqDMx12NIiBTpRO57jOrUmgY9tG6nOxXQyxpwd78ub0XlDa",
+	"sz7ug2jUWAGMJZiPUh0TJH6ZA7bcdDDqF/xEETcCGrNds1M/jMssU8fklcEyMln6lq9nkbewpo5PPWnP",
+	"gSFASWDEwE6oaN0IhIS+XKvQzOCMngGo9J7BrgaI4D53sz/sCMZ9huEufK0huhutF+vABS+23lN7FT+A",
+	"3g10Nt9ueLEbrqPr+jA8veJML8eKTkEvx502knQKs4pKLE/thcB179CsyrUaTwSVmZcbxxlQPUdRAkOr",
+	"fTRbKqTgIMfmto1ggnUBYuaAYP37EClCCvp5SxTBSndj4vfEo4fBkgfEisgJ2pjlFxjfv22mm7UfjNeE",
+	"ShtwWYyHx1KvDNkZ4Nc1e7gEBduagsKVdaiiJjlQpcnTZ0E1BWQr2B2PGNIgOAlWun5r6/fQZGjG4hvi",
+	"RSelFHKLvOYmbT8C0owrTXkKO5WU7Ka9BtJDf3BfT02kngSAIAyvJ3P2ciX8pYPsLTvNsCpzdRnymExo",
+	"i+/uWELcFZIYt8rx7iWYdprTmYpFBTb9vFXY0DvSKmE4JewWS36o2NXhXX7CTt3Di1rZhq6DKnT7mow0",
+	"1ezOSAY77jxn/HbXfA8sXxTjzdYREIvWdeXiz8jThHxFE3L5PBr07+XndUdcm0OcjWXrrYcDjOFDmbOU",
+	"RSoPIMW25VGyCmyHBmaVYF9T3f5Y5pVywTN1t+AniiwYzzD1O5b8uFITv69k2dA4ad8De62vGF8yFxct",
+	"tfAzyAnV2HxrFfPmUGxBurDF84VSbMaLnqq3nzTuujncGmobKu9K/PtW4d3L6u8EtQK+SdvA6w7RI58n",
+	"liH+90FnjGTvqv+1kXk3FfAe3Mx2Q4gKARHauSrR1USmJeYm2xOKgR0LhuNhr5HLI+cqWjlEbEvsUZn9",
+	"fhjYe+ixiOGvNru94wgUIs5myPNV8O4fbdqkRcQLSEhRDCWkQ63AvfmtYtvc1gGGZCeG+n34WdwyWvvf",
+	"GGrZvoN9aOybkkE/K6W9vdjd9PaPRvw2txKqieGexaTdSdlHJ1wDrPKXrt7wC29sWU1dMI+3N8asUMXW",
+	"QHH4K4XU30GuaYT21XaQtmR2PapK8tX1KCHXo0wsOHlq/+bCNam/HhEhzQ+wuB5FKWR/eSZn9BiUemEb",
+	"JzAR6+N02hQSmbJZ5eprwaKVLtM7risEFakXMBmSWWpfWym2VK+22aavJrHudlwV1VgFNbuRxkQ710Vu",
+	"sCVXH8zQ6q6nopSv6rttFd8NBM+9X8/QGq9/h6/QpsLTVmmsQnA9x8rUv1VUapD5MroZO8RlFbNy+Bru",
+	"u8lauzXynTLOdG9Uk6J3kBGXmPBEkeZ9YpukGoCdVCzPsHzcbxXIJbHDH8bnyzWNgP9Lms5tpKoHf2zP",
+	"5LsBCtmgw0Cu2hCKCPnzlX63YdMt2I6MOQeaYcrg6uawWrt/7jc4AcUy27TRIxqRFQZ7NcG71HW1kBU/",
+	"3NPeh6axg2QiYlt9dvrs347+82lC8I/TrxJLO2XFCRcL8r///T/XI7d089tkSeY07pbyux7Laue0HfNp",
+	"j9xqjiOrchhsBOjLADJ4gBdnI6Ym5hmW01uAgVORrxtusDzbz5BXBNpwZ62J6ltLHC1p1PIA0cNEowYR",
+	"Vu8jAOkacesTHyApOzq3j/SfhmjuHoBqx7hyZ7cf1WkacoLNG2gYxxa6kpH+zaH3kWhLIDK6RKswQT5k",
+	"cNKxoXNrXKu4K7fpAlEQTiyRBZ5BZi11dElcR65dM7JLavhCvGpZgDtb3vxV/WWMom2Jav71fdrQomga",
+	"ImZ70hBy2ldcn2D7uLa1UYWgvpONqgXZ3ZiDLjTHqwqHd91hiAVleR2fiu6MEkSZuwpClBOaYhGOxHFJ",
+	"C7R1L/lBuVIbCEWzwc0nuD8SVpOfe9OxBiNWFtZfGKs/8qjp/LcBfyJ1jcZhCI6dPL5w14t2VfDFbO3+",
+	"4NLdJNumjcDuuWlrG4jvUBzIpnP0+SxSYHfDPVm71YQx5zVQLewtrBJruO9OOzy0cLJm6+2NJq3LHyBV",
+	"WBjarWZJABLdIvfO3OOXlhgKBKUO/xozGx4U/EJzDdI2NzIslws99s8+Ojz19IOteA5K1UsmjJNplec9",
+	"ALUVAG4BSmsgZt0174fwOrJzH5Lr+5isNLgvGFa6u0cwwcOFpzKesgy4Hi+BrjMdByEfOxQvqztv7HoC",
+	"HQpTN/yIJYcEyfg9daTHw7obhZEv66HHXH1QJr7REofWEnpvfjbkoVRQZYIvC19LghIJNPcpl0N9HA8S",
+	"J6wYVoTcqMj83Ly5ztnSgaPw6lYCglrT94DD7t5ac327tRvfjNzDVKIVNLw/2vVqXxtwcajTNkCzwLP5",
+	"9PQ02YR2a9AsXuksPOYNZplBBZu+ivt/o6VwL8Kgk552il3kiO+iFVg+KCpuAIb0A/R+HI/I1D53h2NA",
+	"fjux3QHUGMlMiplRJ1ud5KZCjn+jowAxRsmobrrVY583M25d/hrBYNy4DelySJ35B6mU3bec/vPdV+3s",
+	"4OzuK2zt5Fu+tzw2mITvX5LalaTvtqEHkqR2o97DBZ82KR7gu76id5Bd1V2BPlq7rl5TBnrIenxtuExC",
+	"FfnLy/fkhJbs5O7pif2141sjB78lZMqM9qkSDAtOiBJSHyYkpVxwltI8XicES3i5i+1dQklnaDLmZiqm",
+	"z4hbxf9jV7+nSjILqu2trK4DLX0YLyryzHrGOSywAL3zCHaT3QszGGF6u3wxvx+7lNb5bCdnBnC2W8X/",
+	"1eSTp/FIth4AwqJ7v/1ZaZrfMj67rk5Pn/1bqHX/+Z8s+93+bCDlzxwWoFqFggDdlCu934IlPY8vKbjI",
+	"dpbYsNwuu6MNp7oP9hQSg935UzDKTkxq+FXX5zokG+jKxxbVraNF6poFzXBhrg03/hkTfOyWvmeRY56z",
+	"2Txns7lW63rqDM886NTv5KwsQStSovcf8owcaPigE4Ic4ny1eEvT+vGJQu3ZteHhQs8NyYJcgaUIkB0m",
+	"5Pv3b344ApXSEjICH1IobWKWLQdaUHlrq4ESKrExHjZHEzJT1j/mBoo16dlb2dau8S6HO8pTSIjgucXO",
+	"lOY5Op3noq4uGUVZclBHUicui/bwmLyfwzXH6UiFhUtAFth8iCnNUuUrWtqmRFihI2lnprXJLeNpXmWQ",
+	"JddcCeyFalkF0YJQvhQc7CXY1km5zYQrSA5U+m6B9oQjicJzkWetpoA9JZJWKFUAplHEXWn7t+qIKMuc",
+	"QTZW8FtPHABVmvxdVJLTnCjrQbKBAXhmuHYVOk/7exW6UcZzVzNwdTL3xhNlp0Xp1qg19cTDJsrpbHX8",
+	"cHZyRIKNnzkeqzBXbgnaSQVGBMSaYcNm7ak9P2V5js09KHJ0e2pMGWEmh8x2h7Qs6cBOC4pQrhaGNJhn",
+	"1k1t+2Qenl9zCRh9FBvSPNBhmA0WI8exGJ+dk9TgNeOzcVWekbpjp3nzmrvjSeozoBqTNfG4FDOXjr0z",
+	"z5sPz8w7Zhp8h/KseXR+zQ1jziGzGTE51aDMmNpsFXGmLHPbHtoDl20wZ9twGjTRkkF2TpQWZQnZ2TX3",
+	"xM7OolofH1B164Nw7AEdWozyzMFdA7IHf4DYkqQ+krrCq+t9Z9ePf+EKBjSDdWX3Q6TqgL0Fzn5k7Ss3",
+	"1XRzjleJMmeBRgU8PwyqpClo29nBBe6EJgF/LBhHbHll3SQ6yixxuC27ZUeDsbYTYGoWvQerzRpNxKoa",
+	"VJGKZyCVFiJumqt7qq1Uk5AW4xzmprQARN8z1x0ItQzHZYQ03JvlsEoSpDL4i0CO5OGa2zojXBCjFxh8",
+	"Rn5Tk4fDhFBS5pTxmkiQ3HA4g55cENkw1oZZGLXC3mdyzbGaJvJcq11ZEQCR1o6D3byF1KqNULjqUdL0",
+	"8I12y5hLUIZFRM7M7CvepdwdWmEQUOkQkm0T8ij51ULcjlviWBMtXNvr2kv4yVw2zpVCnpNbWJIC9Fw4",
+	"Bay1OKaa9Q3hBx3SUOuRrqGlNwQ6tGqWHycNvupN3c9J5Ay5IZ+rsZYVNnti6WSUjGaGkNFiUuXUMsyc",
+	"1sUe1FiBvGOpzSqjtsBD+NtcVMqSv1KKiRczSsmcIxuyKvW/pqUap6KSuHxVQsqogZhxRv2IZjVGNMPI",
+	"/HEGJZW6sEHVEmZVTm1xz/5aEVe2rOR+mpCtpSVGOlQ9dQ4RDVJ0eeNrXj4mRjgvhNJEAzIXh8AHVBFX",
+	"8u2MKA1FAVlCcmEJg4Jtkpa7pnRcZrJOWatbDl+C+S2aXd4U9dxTjIXEubY0h9QfTSJU+ScFkrDsnGBJ",
+	"KV9GRy3NeQ7xsWIaybjHfr1WrnYpU833QU3ScJ8DT38n60hzQZ1Uv0FVpZpVvJdsNotGTPGetqG3sIyX",
+	"mDCooOkHwUWxJO4tDIU2UqJacsGXBeqqy1X9sWU5lZFc4m+XGoiYThXoWjFDbcl1zXGpghGq39sF3n5P",
+	"lV0SLUug0g/XvvAnqjN+nx/LvuRPyG8mwcOMQwPagpvCDJGShbdcLHLIZsODUHw2+dD3d4myGVoCcUBe",
+	"utgtWiZa2VDksQzrNUf/wodWdN0m7ue1/MIO8QqTF9AWT/MKBn71M77b3aYdIXHzr1u3FEq9p5PI0iHP",
+	"I4zqb1Isfv1bKvJfR1vL2N19rvDGbi0RkY9RjtnjHGZMPJ2tx3QnHR2yJ2YWNB04+BuwKSWRqq9bbVeK",
+	"xd6PzIy55yOTYtEjlHgBeosVr1Rj1nTkpnCX09pDCwYSB+etk2tBXtgbfnMNW7e0/ky9MJdpwB6/96+v",
+	"VHvZ9i4shbq/omxHaxtcXQn37sg7wH+rm/u2i2qVUhXRAIymP+q+jk8Gsdd7GdAKhCVlcusDwBzld5TJ",
+	"7QqbaAk8234y81XPMWtZ8bTTMr7PV+Xw1YeuBZlR9dGuwH670W0baOr9tI+yUYWbxa3BYEdcIoFN1j5A",
+	"VWPmOiY3+CMq73SigGur2DON6nxVlrZc+GoN9TUhmRlTZU577Eguh+PGOlq+viEH1Nox7JNDIy/f/C39",
+	"9YYczFmWASdakFIKDakmgkO8ZUq90JYJQDKX0qYgFTyjcrnZQukXv+aEvw8oYVdYdYHe23KuMFhp229X",
+	"KM92Xze1tbfj1/fl94gi2Q5n5Ssibi2cgrRaga30dj9e3d1+s6xVrG62moyCVIB2gFp3dc3NrIHENxAr",
+	"ejAwZ9xiamAz394cbPS9tk3YeV1/IwuqyIzdAR9tZ/R8H9o1A4umHbdZcNfcuKkvgMt9DXYcLmPNGf/o",
+	"HeT3Na61h3vJtVzuSfbYgWltxVLaa16rou/WU2M7n3m/JLfJG9xaaWtZa3bfFc72R/Xrbhxbf+lgWI0L",
+	"oOaPnnO/D1u5hVjny+AsCLPWLdXbgqqAjFGOkaZjLcarpKbxP3ReDWXTjhgTSCne3WlojT8IciAk0UKQ",
+	"nGmdozMIycRhrEZKr91md664O1dzbUk2XOma+v57ZXDm+ptWbTWgPiQ3e9sVZNpo1lPTYScqPEDh2poO",
+	"xwkt1kVY54yw6+nr2DKToiq3354d7i/m4wfcm1vc5n3ZheyHgbohX2soonryA9lydzLHDr133MxqRIMh",
+	"hmt79bgOkH3FFfbFVpMRhrcMECk3MWA7TtLeWriPNWe1urB91IRe8UDEqiL7EszDwxm3KHC8faniquxr",
+	"cr9NPbuBtYF3c3ZuUyj0Qer3urc3JTXgS/0GJv9CX/LBwBI9MfdpWPBzZbHtmSMldaMFbnepp2thew3a",
+	"Naa57Ttsdq3pk20/2M0NlbOpXi85am+Japu5NsaX+hacG91T9ampPbG9tRbST+CvQd9CY+zd2GjSujZW",
+	"rCatdD833Lpj9abbVa/fLjKvx6OPbEtKRn1pv51jw9fqRfoeBRH5etORqU99YLvB/BpD/Q4gv1f9qGNH",
+	"udcV/ezd5u0bchr4rumgVoOzL8cmf//2/buXXIo87u8TuqSVno8ryXq6yaUS9OZluPeS1oDR9RgKF+9Z",
+	"eRcxBNgGY4KnQDIoJaAVC7X/TGI0MpksbfgoyCYsZ8ry0BQQCMu9ibypFEotaL5Fd4cX/pN4pktYXzOS",
+	"N+w3sy5UbGN018yrXKsd6mx0zpYCbR/QGcWHzRiPhvW7OFUoJpBhQTl/DVaCVdiWHvNRzrDCl/mLUHw1",
+	"yOtjuh2lbi0SBYsna0soc5r2xMxhiJaBM6IFqRQQxpUGmtk6eQEcCT7olFVezXqq7Nqdrm8QXZ+He8tG",
+	"FtvMDrd57Vd8jmFkL9/T2WZrtwvKw9V5UAgTw4O6jzU0tAA98WgX2Ul9471IHPSpGJ4vnwo+ZbKowb59",
+	"Wu8koPQmuCsFZysXqTqODyO0uyUKB2NLM3kMaoZNbmG9UiAxIauprqTJQSRE83DbdfX03Rx8Mhsna8B/",
+	"HeIwRbggueAzwGjBSiFoEqXpUmEyEJlUmqSUc6HJBAwFzpeEIkyEInZAe/uJVT/Z8d7deFnJPrxs8hPq",
+	"Is2UVzZKprIVaOzBDclmaaOZRy+PbsFxJqEv2q5gAPLYSu3bljvI4q3wC1vMBA32dr1bnmhPYoc9vrrp",
+	"1GFCzDniNPVBDjrH3gPZsVJPzzkQvB6Sg9YgbSrQQpCMzZhWCVGVzba/ePrN5tLYm7OghzHhTtaHjcrl",
+	"GSnn0jWUp9qfZsMPturrVaPRxk6GHnPai3pDM2iS7XA0q0jboJHRQExZw4l6r/87j0ZbB4ivkQNeBKjg",
+	"w6mpS2CIiAejQUHluNx9JKVbSTgWnRSRKobW0+l+2nvgTWz8Ftx7Fwrek+lso4T4lGWAWVmn5jKenpG5",
+	"WBClpeAzlxaJ0QelYFwrn2eJl3dMLnz4fcgGOUCGL9o+kKfH//Y1ORAcHJ4hOODwxAbuU/w/kVBizQf0",
+	"dRpa4VH38JxQorSQbW6LWEI5YUUppCa4SUWeHsf8j/3io81K2EZj7iY0bEqUWc+87N0ECxkALnsD/QAC",
+	"d6/JgCPtVI1hg4K2C1G/tMRIBQn1ObMpaffWwKKkiBUQD1Hb8jrcOD3RKsMvozVOVMevvQsb5dSHKA0M",
+	"d5bcDF0D1qSIGCWEJJAxTYBryUCdue4tkGe1Rndg8d+VskiIrWuBfYASstK1CEsu1M6UpClzoRJL7Qwd",
+	"EnnmLPq2oS0s/D+1YdJzkVtF0vzfvUBsHPkxMUsuWA5KY4UGv27UwhNiYCIHJH+2tb+jg6u7crvJKhib",
+	"k05IJrj983CPjUNvOw29g0hbC0Sj5i6x5YECpVxGZc74LWZookGh3nPjf2yzxSCOxb86FDrWF/Vtridu",
+	"T6kvc2hJ4A3riRU7cl3xg7la62qXbN6qHPN7cQt8P4W14EPJJKh72cEGwpX1q6p7Gt16SVIpYco+rGvW",
+	"EPSkdvKoNgeZGOFHQ57bfypCS5tRF3NVitt7rX9NUSy3/mGXv5PCNuCuhx53rKRU72L3IrQgyO/OHX9S",
+	"sQTUnSrcM2UuuCcexMW293PO/i4Bc6pibd+DwbdBtFzMGL8XphVgeKiasy2Co97U30QdSlM6Br7m9IpK",
+	"6bFld+P+PvNX4FzMtT1bgrK1jure8uek4prljb3QV9dhmhy8e3vVVPor4MR/dFhXdsLm7Whka15LYp8g",
+	"r1dsxo9EpV1NDEWen351HLXCfYQ2wRbAOpAYgG37Gjpg13MFbWDYtSq0wcHdOgjsjlT9UPS2tLOfN/rq",
+	"02chj0ApTmhCsQSU4CQ4jvXkMHoFfSeyj6LCSN0+75LCZom7qYoPQ29jKt3PrTqngfzbFJnGQOfMlzZO",
+	"o7LsL0Lexnne8LQRuqBMMz4bb51CuLmzrdEflNgiS3TzkLVup8UYvfLLwYO/9KpET0ami2/b00LdiOPJ",
+	"chxK+YNnCKOafUTxmsRPjLS3GtLeNtGTdtOEetb3GwOj+NqiN9h/WqsIbqMVKsn08iqtm+dOgEqQtbrS",
+	"CRbj5OLdayt0W5Nely87eVxIcpNSBb5qPH5gGc/NsWvMVyBdwOkadJprXdo4CqxO/UKIWwZxeWKybM9u",
+	"9LETlKGOyU9c0Sl4qUARwyIJzZUgClydMzfDE0X+evTi6vLVEe75GIP2R2ej1M7sxelRs5ux+7JZNC3Z",
+	"f4C5ZkwumYpYmmlR5Zod0RnwdIkN5hTTQmIrOjP0kTupTizYGclEAUqzlMxFwVKWga/+mBCsznSNO51V",
+	"VGaMz0hpWCFL67essAMSm2aaiTqfkwyonjc/tgbDMk/qmodjpUIKDlI9wV6c1iRjNjGtdCXBDqd8B73j",
+	"a37NXwju3lNn1/yI/PvV2x8J4ziaqLQR+265WHBrOsHSLbSR50S2JFSaZdsKOufmJwYKf8xZwVyrHsX+",
+	"Acdm+JdSCmkfX756Qb55/vX/JTdYWc9WoDoppZjkUPyfvyvBb87JHc2ZqwcK9tOUSrk0kuqN/eEGrZLo",
+	"cLrmBMuoKgLYh3U6BZ7ZCk6AtTiPiGEjimh6C+QG13eDO6WciJL+VgG5sdz9JiESdCU5uUEac5OQG+TF",
+	"9v2bQBC4SewQEsz8QmYgAc1VWOXMKMo48yVQrBOKg5rlv3xPZzfndViJGSODHMzfiBCIC0yTCU1vzRne",
+	"vJ4evaE6nd+Qg+dPnyW2yRyWeSTENTZ2oyatjGhNczgnz5/9KfwVC8zz2eExjvuj4OAH98P6Mc3wZtRa",
+	"GP/q9Pkxsc1g//LyvUVc/+z7lxff4XYveA05Nu+ypJIWYB2YXqg/NdflKq76Cod1NIDgoHAoK+LW9TOf",
+	"nT51/fXIzQ/Cgs2NH8iMwB2mSnvlL50KYok0wo+B0Ju/Hl1aMD56nd0gLlykKSh1huqHOXGcpYeKYQ64",
+	"JTXEUqNzf2OK3KRKTsdIV28IVdf8JqRiN0SYw2nRwEOXlmZhsSHjVJGbCzRlsX/gTs/It0iUyf/+9/+Y",
+	"Vf/C9NxoSsD0HKQrtGtlKVJQDZLRnKSUkwlgrd1jcuEOx94xluPFSrxGNFfgix2qa/789Pm5jc/QsXcz",
+	"gfEbfjSG8RPhCKi1YXXBnKXgRC5HsI2UKhloKsNyCQEdN2cQKEZno6fHp8enKHGUwGnJRmejr45Pj7/C",
+	"HiR6juyxvqa0DhCeQSys2paGD5yowrBFvlIfuLNtc4C+YL0N1mt/kBCxwGLzIXOvq2lhFlxCrLkyIZrK",
+	"GWiC2F8brd37thR+i4aMcOcSh3ydjc5GhpRdpD4ouUYvNTr72z8tl/TlCd2ZxyL6rYwUFefjg6wmEW09",
+	"RF+k/9YD2RMcG1Gn9flGZSDaTGLtHFo82Ay1uyJ2BEFKdBeInQPKiZQGarycirUKxZSgJHvoZabOtAbE",
+	"Nh16R8FfcBehyjsAbvCIqSarNjZf/XDra26nlaz9PKYGNJhxcqHeTkcD3vvBSAZDXnxhTQG//xpoAWZp",
+	"z05PbegB1y6iMJRx/u6qADZbWae+WBxHqwbKsH2kzJGxYwN+z+38sWHrdZ68s6KWff/p5vd/4tRxIsjM",
+	"R18PmeS1K0WMgp/96qvNX13ZUqM/cXpHmTWx/B62YUHi53eMkSIzhbqb++VX83aHG5z8k2W/W15g0G2V",
+	"K/yIwRZeyjomF1YdgMzoArWLI0bhvexiIfWJIiXlkCMvPiYXVYZi8IFdx7GdPjtcpejf4ZML7xPskPQN",
+	"oPh6isuOweLzWMMvXMRwYPmWZk5c2hleng+5+VdCTrCGjv3i+ZZg/M3m918IPs2ZNVA9f/psuwme/Wmr",
+	"9z8litgrdgKc04hX0CSJC0jva7HICsE+jPuYvNaE8TlI84v5b6XoZtPb6MxWtl6VHKWtLO+FxOermPAX",
+	"0DUaPDBhjRHVZvvHrkiWi2vCUPaeYd1rJ/gODvrxEOv5FwOVbzmsh8ctqd53SPDKeA+mF85HhUpRHf9h",
+	"BBWuz11w3YPR+1qPdpNOYCokWFvBVINchXprzt8L/UeA+lZkyz1ji/M4/N42mmpZwe+fBFPterKHR9P7",
+	"Ckt/BOb39KtBE5j7fi/ED0Zzst99PeS8XEMCyN5Axqjvvvj82R+XQ1vy1HBocmA4KjaNe6IaOiSdI55D",
+	"friNrHtSB5X12UF+YPzWWh6rMhc0g4xkrpiqqukXk769LHZCOUZLJnbRmSzJYi6wBXTdykm3WOeqxeJl",
+	"E+j2YOTCz4E+w7Xs3Ryze/kji8JfDsc2p+UPiVCtKXZJwIYlq5xcS5reGnV8d1YulI71YmngbCGZhhDQ",
+	"yE8IvYrMqU2GYNJgEXodrBeCHDx/+tVhoIvVt44xoxFd7CLLWqC6f4baQCm/xSNHJ1RJpT6ZClkcZdRm",
+	"izejdaLPagdjX6UPzDsNrVUTxmm88eXAoiAuk7Wvr/MQqeDp3g8wahZxcNoRDLy/YJNwUL/3oHJ8i3l/",
+	"teX7z/fPu1vvf0Se/SmpmwUUQknO+C05+Pertz9iPV/LEAmtGSI5iOBn4oV7gxh1dHwLMw/j1LGPZ9dx",
+	"2/3ei3vx3zfN+A/IgetZ1rHgZquPvHcN760llea8EnP1WYUtBIEcVByVIEzCP9yrWh3lxTUTrRd07KIW",
+	"I3zUOm/fBIkLD8FL6/FdOORH5kTN9iKgbpe0u4qaPCTX2lat/Zgsa4g++6Wpp5+U1WWGnzV5U6EITw48",
+	"J0HpWgV85Bxttujqt2WBOjbf7XTSsLbvHmnSvn0356SuO4e8lWYYuwxWLcbQdBcBb8a2LuxVV4/fbJQy",
+	"vnMPP2t7n1/k52PxC1wTFLMPuFgQpj5LQ/3nRi0frX+fHTn2JAKpS4skJ6QQdzY4TjkKY6gwmxKqbm2F",
+	"kvVqRVYwfmKb1J649shIdaME9EpTqVXTaNk31ZvQ9HZm+8nbQEnrtaMay5hhQ/ZoB2zGzV6u+VTkGciw",
+	"fXXO7rCHdeIaqN8ClKppaE2CftlZu5+17wt9fs2F71fezD2niqS0MhS7Kn3s44JiWTXGzUqZMr/NxcKc",
+	"s99n0/RcTM2CZcW5XYY07PAgjJSWgG/eEAlTbD/vG/66l21Letfam9itH+I+5mJxzXHW1DAWLLaAk2Kh",
+	"lBOjui3/4QNzDWFz7amPyUujnkpAQop7dDZi+/2ZDQD1AbluU4HHq96a5XF2GJxUQgrsDjO4jskvhpc0",
+	"wMj4NXeLariaWRXezbGbZuymBdfnvs3fLu1LQbv6VY3z2d4YxmpX/JhVyMWWnrvTsBAgK65Wwf1BddJ7",
+	"MYYvQCx+QLpab61FTC9rbMY4NIONT1SrQ/dq3/0kRpXIAdJNFUq1NVx3BVuDGL1mmlcYJorxcjbwMxQ7",
+	"EwJcM71MvCwjJNEM68Dg9Db+vhZBEZ0Pnp9+RbCt8oIpOLRArCVluaEJkE+DAmZNKT4pqpn1Q1+8e90T",
+	"RVrZ8gIDYkhxK+NKgfx08aP25AbFA675fLe5a4fH1l+uj1LtSVbtjUoVOw01OOwxGqdqYx3Xbf1BwyAN",
+	"kG6OgsSslwcMgrwP5f6CbAWoZZkTtwSmHYtODhrKhELhCsW0lHGVWJ6kc0hvbf2rXsL5loNNQ7JuJWub",
+	"d2VZ0zll/IkiRocjB8qwXSMJ2vI0VtKian5o5FOKBDUhtoYj6u3XnHLyMnv29ddPvyG3sCQZSHYHWcMb",
+	"nCB3C8tj8h8AJUlFyVDQAwkt7vHEeeod0b3mzhyg51DYjCCb9UfojDJuq+AV0ZQScy7uXSGveShw2itw",
+	"D4+OgtMjr17/8PImJnf9BSxBfxEc9VZ4+eGIZ6u4udGJGFfVmyWjj+Tzlaq+HKfAd2LB0TnVEXYsnIcw",
+	"4hNcEIoQdWLiTS+yNonHUTz9hea3Vt0xOOfGN4Dv1RhdV4pBqkwWc6Hcy5kAVHltV/k1Us+qxPIzrsrL",
+	"LA/Lb3AuFlrVVyFcgqpyQxNvUf3FEt9NwwY8FKbIRIpb4IefK/x/2jAoSG9dpRD0wkbAtgGrAKrsmbq6",
+	"111o7rMUX/kU4xBRDqgimUMrzw7+8rJLpIMvMF0PeUPDPK55LmaHLhPPaMvIxAzvMhNECCw6mqki/7we",
+	"BUNfj87I346Pj3/93Sn/mA06gWvuMHyy7GC+4WQHPkzMcA5R2R+zCi0qlEhhk62c0mDPFMedizy75jUS",
+	"g7U2pEJmKnEVO0IaXlBzR0AmsBT1OVqWDDxqBgjQ9cJywi5jegDbdY27yxqHfk8GMLkIS/uINu+HoDiY",
+	"F8YUnUlwzgv0XPgbOPw8JeVHV94QktkhkhZf8W4xodrJnRG54BZKTUSla+uHF2o3SQU++7nfjmyzranW",
+	"UJRogsW2Q4Zq2fD3sKYUPjbLguyYvKIsryQokkFOl2RaSUtG7Ujqmh9cgpbLo4upBnlISvMsde3Bta1c",
+	"hVUmk/YjniVkSiUpzOQ5cAZc50v3kv0CzcnOXOq+O6L6iPIj94Jru5SL9FaZYzsmV2yGRmLGiTXnWvuR",
+	"TwgHnilXkcD9dEywbg72LNekEEqTZ18/71ZHaopguXeeJqfPnpPJUhsW8vzZs9D8c82/Pv3KYnRwMo4Q",
+	"CEEKype2khZKVtIQbbNmd+K1CT9Cs3/AO34Y2oxjN1T5o1LYN1HjwZVFECMcW+QpphSzkgGrJWMfdjJF",
+	"yxfyP6VZnpMJELFAx+7nQkDb2QNfhrvum8+F5LbMyq7wzujsb7+GVPcqrAth8TnE2nOiwGk97coQAVVl",
+	"mTU/xgmrsL0TeiirJSo+mw7N23YWJPs5UOme46THpFUPaE6xB4b/RAtDpM5s4Q2fiPcNObAVOQl1X+FO",
+	"v3v5w8v3L1frCGFARxhU7Wmd3Ukk5OEHu8UhCaoOKbEETbMp5Bhmp/B5+Wc6iTtbu+L/WC6ajeILIpKF",
+	"hAGIUUxpP1a8MipUA9Zzw9UWoHzFjYZ0H5NfsFB+KjLwHD0wzdUSQ85ugSzwVY/YyHu/WWG1tpj+ysy+",
+	"w3eAV77oCspG2NJkIaSRJTDvJK4xvXl18UAc+IXI4LNiwO8DiokSoy2I8YVj+JcXO/PNF6P//MV1PelI",
+	"ZwdGDaj03JCSlGo00dimKbSNf4cbKY+P4a+rRkRNoK+1IgVoivEe1kbVZMqdO1NVDt4/a6X/E4dK98ik",
+	"+wt81ES6PqR9zJ0bkO1eMkida7K+sX2ly/UB7Elw/fEKWPmCLhWqzZgAUwDXCeEIgRI41rBLvLlIUZ5N",
+	"xAfD1ByROrpyIvLRO5GzdLkfUHaDbwfRItWgj5SWQIu9eKwe3E31JQN07XuifDVnGM3oLZA6/Biwbmnu",
+	"ngPK366NvYllktplREO9L/HRR8ontZN9bMluHau4dCfzR3H+Pmam7Jmq/OyjH1wh2Sbf/KDtDT5HQc68",
+	"EnRHw9DpzWmWbaJhWFsm6b7JhmEgTENhRD20sru4Um9gb8qchsE1TQ5Kp5iSdj2orrnzyWGbVrt2WBCm",
+	"E9+4ISOL+fK89kVyDBVHAzzj2PyUKZ1YtVdhV1cuSJpTVlxzNB/VkYOBG/Tg+enzQ8Pap5XyBW0MHcQo",
+	"9aXgtmsqWvRBKsFxcTVXYPqaH9gAaT2HZWA6pVnW3LAWgXhwaM/CzfRN49WqX59TRSYA/Jr7ZuVJXX3Y",
+	"AJC/V05ojgHMSTNI+3itLUko1x6qqY1r3aHY0bieFnst43mZP9sVLIkvCm4DdRz9JAdmmzitAd9rXo+F",
+	"zutDGzovgSq7FE+qE1KV5lC+Pj0N3QMHz589O4zZ6n9xG/5I3MVPR/NhHCZi2vND8Ed+8MgPovzAQ0iD",
+	"fzVVmSxJwRQW8MZqOe6BRPaQeC+jpXxeIqsVGYttm1mFzTrpj1B8v0JMVKD9t8oGu6HwcUMBsRJzNBb7",
+	"lZv6AUU1O8W6zPzaw+BW/1kGCXxSAJ1THbnldphsAGZc6JoxdJIIbM9V1W/hvnC+4BcXVy8vX/78+uUv",
+	"49dv3r29fD9+8fbHFz9dXr788cV/kb+LiSKy4t6tiwC3+sl//vTyp5fWGW6Y1jlGxLpaF01MT2GxJ2D7",
+	"X59+hSMG5u/ExQkZxuds3sfX/H1t8lK+eL8ZA9uH4qmck5tMLsey4n82HOMGM50QZWQjHf1dTJ74PgVE",
+	"0aWRe6i+5gtR5RmZ07IEfkzeen3MZjrZ5rUGKw1hoHlOUMyxKyOXcGTfcBFR1lDnq+8bgsGvOXY8JQe3",
+	"sLSkpqRSc9umySH4FKRt8Wv+uVIA3AUiRxm1rQPwGtewmmzRvvOf3cmFcW9W/rXFj9yuekotu/NdX096",
+	"bdrwlqWIbPmHVkuTSENZc91GsrFvkxyrgM6Ap8w3DMdgUCOZtpqjJPeqbOS7b8aKZ5c55XUbeJSKX1z9",
+	"jGf+1x+u/orheUhaY43nG8hwHS1XX6kmOVNzyMY9XXldYesaqOItdXsqM/k1RR7ctdouDajotFslp/0l",
+	"71mk+Hcx2Zy093cx6U3Y+1ilnj63SLh/xbpNFmSCAhYWlw3+Ctmg76TKb+ueNm14OSelyPMaqJh2zVnC",
+	"euKeOcc49nrP0Ds7NlO22Gs758ONELRUNCswqu2UcSQZbYN63XTRKNhKU3Nz/rPEpd+0Y+fPrbFSkRno",
+	"3hLLNS96MFFzLWK/txt4tLX3FQioG/JbcchnZ9dmHEwyahokWTkhCr33NbgzrjTlKRzBB5yjD+ox+tOF",
+	"P5BC3LmKBgiLxA9i7XZnTVurjioVaxh+zVEMNfCfCj5lsrAYUPgEWtU0HVdJk8g+Z0oLuWxqsjX1zA3n",
+	"U8k1D8tqNb23VYK5CPaQIWPmBwyOr7+3guOBArjmmUiVx+ojyjN3Tuq4yA7r5BZnwGyy6Y1YdWzfDOtF",
+	"Y1t1M+81txd9TBy1q/3Jq2lk9Q25VcQk0Jc41Wv35iYZ9K2LiVUQisHqiS1ucCChBOp7xLphDs8JnSjg",
+	"2ibrWamfNfPBhzIXWd0uMya7duSqUIStm/31SEJNt0Cll9hOyIiH92/OsaMfsWE9J89CF1nLP/aYqLqH",
+	"RFUPYU9cEz1bmVFIokTRAV6D4sHNNKmWR+bHk2ex/Li4ENDBt379/ZemoJbB3SfK59d0VNQEK6G4UidM",
+	"Epap89biLYcPdaxr7ozcxGrPEsWEDA8EW1UZocHGfqNqZZVajFx1Teu8HhyOc819eZMGidEp7izWttSI",
+	"kWy8D9SewXFdDsSlGTnu5bcruKGUhubZB5C5vMASgw7qLmK23VsStnRzB6dEJVM47loQMmEYBAS8x2jN",
+	"Is8VinsJUaJlVcDsGcdDF0bvtGaFCbi5szXqu7v2YWr8d4I0q0qsX8asC5f1meryg1XrR0XyUZH8AymS",
+	"a7kCCl0H1BFDjO473EKj3IKraJCuHyu2j1vvgwhfJ/i6C3QMLJKu92OaU6XQX2pYwIHvRDvWQuTkf//7",
+	"fw7bGqf178ZdFK+DWd/jGh9Sg+xM1ue2uMjzyHF8VN3yk0LxytYDUGsMjC1gQ/1mY1e0sPI+ZmfHPOna",
+	"WiWUjT84sI2hwnqaKI7V1okwfsqMeSzBKIvx0CnzBGvkD/Et29ezxzIT9wcpe5S+MvoE9AJgpUNqX3xf",
+	"T9vVGoB26QgWB4L9kZp2n3jXliGq2iHMPpqt+mOe14EMOZCbYoXXkpcHiikt+tvkXNSA+TTIs7cQbPPq",
+	"6ixrxo/JRZ3MYp39tn7lSkJSs2WmE6IFyYFK7opafjBbhjKKB28eNOa/P0XH7vhjkdZP694X4R0za4Zk",
+	"khRQTEJtfOHjAFD0mNIU8FbFdApYjqPYmGdSwEkxpSda6LLfhHDpxEiK5U4VpBKsu3Il34WW5Xld+5RZ",
+	"lV9wG8NsIwVd7RRMjHGmVFsCtBVv57LhntjKs9DU66F5Lhbm/RXIxAqy79++f/eQ0GnGf8mlyAszVG8u",
+	"GR4Q5rhqkHVtFKFLc1rkp8vX5qGaiwWh5lT/89JmBT1mnH25KaUG+ogCjfEdVRlFjW2w8cQhx5rAHItE",
+	"GLnQrmfViDLPnp23EEtiYAw3kOmAGCMi7FSBVFwpkMfFlI7xvTzeWsN+VaPcHypT9NKl65klRGv5XjXk",
+	"zRsmgwQ/a/Q0GM6tF1Y8dJraY0LpZ1Ugx+KGC7UPyUDg//N88Ly20whuy6d2gGkI3fDJ4mtKrBtsRwWZ",
+	"OnHxiPFaVqzdf2klJVrF3YB14nrndwviei6F1jlkNnG9rvdy8PzZN4dNZoGRGwQHW/PLjNAuxCOrHHyM",
+	"+SqdwcKW7/z+HobU+OHtZDvHltvPnYm3DmO1/md30lipzHo/rLGOyaZOhj1UWwUjIwe9t2UEqjNMhrCh",
+	"xUGpjc+2xt9jFvo+Ko2/qMu8NvBVNrixkU5YMOuPoKDp3MLRE0U4LWwIaOY8YqgqO01SgvYtFIy0j6wO",
+	"5XyB8am1KG8ruTBFCpr1WHTf2zU9pNxuZhgUch6g4oHdr0VRu2N1+K+gf/YcSBy8ejNYDSz0sxusxVoz",
+	"ACE7xokFrWuzeUdHTpW+5k+/JgXjlY19cQWRsI5KqzR9SBB9cpmL+/WX+/z0qzVx0ggwD8RrcOxP0ynu",
+	"R1jYnQ1uFPfHaVn6KLNukFktfrRQZ2oQE2FEnfuCJxJcdpORWVEBSmE459no8Hlf8wybmbEQ8haDKnzL",
+	"nwsXz2d01CfKvRsa7xs1Fp8dO3EqnhgvbgNc3+zewZE+Z0XuS3LwYK03oxa4isvb8Jz7GdvrmMuN4Njt",
+	"7LeuE/imVoWG6XwTOh+bDqZ2+hiMfodPwg6m92nUtwnC7Wz/wqUS/rgN32qHatOCEz3lPsmfANeSucZn",
+	"QX0AojRd9vX17Y0NaSapLR4v39PZOVnrfcPMuf5KPe0+vg/dPHpj4+jPsunjl+67LYI73l8naSSBn4q4",
+	"2yzPGHH/CZ/si7g/YGNru9CPXq9xHSraJWUPj4R/qCbVj11XP3HlfDTfBUwYy+zoHMtEupweLDFsdJ5M",
+	"cBhjIrYEUQJXhOmN/a47wu2Jr2f6wC2vH4h2+tXHPZD22RdAP/1SDdn5/bMQXhKErkfq+Ug9vxzq+YbK",
+	"25YCk6EWo0VGlzbElzc0cyOhbFdF6W0z5mOslF0d0cK1bbbmijMioWDcoIYv/0PrXFCs/Zv6cl9ZBQlG",
+	"IWcV2j1UQkClNK/zTnmG5q6gB5kCrjHE3zVjskmhWhAb44xJSwfWC9OJa7XBfxwgIyXIgtWF942idWh7",
+	"iFibfAmiNPwn2u7sB6b0j62D2pB0VPcyqTiqdGafPclF9o31uUXJSukMV48GwyqwycjBU7OtZ6enCfG1",
+	"NL4+PeyZM8cmo+GUBf3AiqoYnZkRRgXj9l9P61wixjXMQD5wg9HwkNd5qlyJnxbw+h7f9jwwD4/bGk+P",
+	"hZP6PVutI9yldlLr0UlZ5zmo9Qnq5JZxXxSsZfZM58IQGBcu6GH5gBWFIfAa8uVwvP0LtND2XbC4jwTE",
+	"4ZQRWG6OIshph5yZnx/htgO334tFSN9noJUtB4DnJ6YtWK6TbNdAcTIqqwh8BqCWkIyyfEkOKMnYDJQ+",
+	"TMgC4Lb1E/Lc6fSYvGz4WFDM03uIplMX3EP+g/HMRirO2B1wzDl2Hvb68r0aEInxXQ/U+5ff18Lzx7OD",
+	"7AmtMPtc0a0SlL70HNEvtK7Ai7nAZrViEeB5KgpQQ7C7l0ehvNUbIWi4o0VLltkWo7YraiPJuTK1mTLi",
+	"LBSlxqrJtujGGrw1cntLiLy0ct9Do6yd5xMiqzI7hyyGqN97cW0BWB9B3j6i5ZehgOpeIZI4fWYAXooS",
+	"OC3Z8ZIW+dokaygmkGWQEfNh+JWN/A+6xjNFZsAN3rmuwAm2bsQgDvPHMXmtsRC3cnhdI2mCbKJR6+q4",
+	"XaWpxlIcTGMmtw2ziEqbb0vgF+9eX5WQbidh+hNY2wZ39VzcfHVpm3+ZXOv32Hy5hLRp1NtAXH0tXXDr",
+	"1sbsyZAt6awOx2h9s1pwWEJdKCsjWiRkynIN0mb4K0i1kImBKeDaMImSSm3rmGNYqWEbOaMdvWt4FYC3",
+	"rQ2t2CRiqr9dU8zc0NQU+WdfVSjgulsQKvJxpwif2zJGwLtNmxPgdus9ForfNk2ywab9A1o4Brz4opLK",
+	"AOZDWjXCa3pHZ1GzdAN1LYh7OGb4OWGzgeX2vkNsbv3eH2t70ZRgxHIHPlEUWx200Rg7yRiOYIPopMhB",
+	"HR6TC5JV9o6h0znQu2TCYY5doaKYTwafvG0X0H0IOS+c4tME07Y2OTigdriLJfmcav+shpU8Jpl96gKd",
+	"GfbBChHTV/pZJQWHa8hKn5xwUtOEfpHhHWVSrdBuK5saESFnt4BJIZAQVcma058hR3QvTtGlIlDDvIUl",
+	"OVCpkECeHiZdccG+z1TNRGthBcnZwenxN1+7vDM7vv/QT6XmNm0NLU5MacZTze6wI2qmsMYSsNkcC2IK",
+	"mRHFCpZTyYyiOyVUkxyo0uT0+E/n7hNVpXNCFbke/fj91fUoIdej97JS2v75QlQ8Zfn1CJd0PcJ+dXA9",
+	"stOQnGmdA1aIux69pEoXRhmsX7Lf/AIrv0uwVR+q2cxWvGtV+dwsMX3XXOxHYv7BjH1p83Yz27H+vQTI",
+	"bUvJPq28gPjUcOsOe1+t9DUY2zeFQncaMX1DbHclyl3ZQzRMOudkp+os7wSLxKWKTUHQHaniS4+D3gdL",
+	"fQyH3rmVJN7wCgP17bNrYF4rjvdabVpj1oZ4z4kMXTcyXlTdxWoCLHOaYmugAuQME+KCstZeWv/q9E9B",
+	"DedK3rE7IZ8or6MTxokXE+P2m67I/hGYQh8raFGF+0QofXX6pyH3Q1XraFGe4GDYfXhkn21W3Jce8t1t",
+	"t9Kv/e4x9ttGYloG5Yr8Qm7kOeD6nNw4VL1xmcwKGxRLwA49YWXinKmhzK7GTjeTjxbimW3S0Bcevke2",
+	"97Bq+KcJEt9EUD7bOPE/IP9/DHh8mHDxuJa/s5R/gtxuzwHhb8QdqKDguNW3vZYPgcpycIPz3xza7qtM",
+	"tXaXtCSYxAguhhlrSbmysZRnVpiqu3TUlJXJpguHpaupU4sWWPtqIvTc+lsbz8UEjRMd90Zie8ZOzI9O",
+	"FvCzBUKWloLPnBH10PrQnLXF/iOds7xrfzWrCkTB8/bR+KIbduLGymGFwuYEGQZ1GA0lqUdkWUsWdHKM",
+	"P8dWa95j8q05CYwyNYvCsjyTpvbPwfOnz1rtxt+AnNnK9m1ARHGJaQX51KwJ642Z3zB4wLogu58gVBiJ",
+	"y33mBS9vbw7MGD1qov0iaUuJLscqCWokktSyeNcOgE6ntk1vzJMl4YjxDD5AViear0YxmHk/smUb5/xE",
+	"NdAi61BVHg1Mxceu7FENcXWFSlcT+ZH/PvLfTx2/YeCU0JCS8hgP2pLDhm1SBjrXW51VkCZi51AbpV+3",
+	"pgpd6jbUs3Gke6/yrh70d+GiBznQsZflvTzg/wou7+BcN3u8QzD4F3J4l23Y8yjW+nlDaSnn6CooN0fZ",
+	"Qif0cYfiy2bvdvD9Rud2cMEPVo2wnuHTuLbDLT56th8925/Cs93qfh3hxx1i0cOO7+HV8s3JJpALPlNe",
+	"owpJRY/hj3TdXOE3m7xcbfLy6OR6dHLd38nVwiWUNm3jCC9pruPBvT6ucMxWkZ9hMuhfQHc56cNLZH0e",
+	"pxBBH6v67N/FU7Zuul/e+2gOHkurw4LX5hIJ46HjJmaL2tWLsz+y/qDy5qfx4WzA0EcXzqMJ6Yuv+LOz",
+	"ONvteTbMwNS1cnfKQ0hs0FvblwR3OUHeCp6KvCq47fnLXT66ZHeQkWlOZ4oc2NDLG6rGYnpz2DVCXXBS",
+	"8Vtu+1+ADeB04rRelhB2KIlbpy5XGr0NMFDZGQbkaaz5GN/eLUekr3P4RjPZRZBHs2qM7DGaha9sPeMv",
+	"hot1RjizrJK5liVS5H32utoZNnYvbTHzewQHbF0jJFF51dd6GOFml5vABva7fBg28NwZDjxpGNvcuZ3W",
+	"UZQ5FMC1vZndB6rryNxjjKyC8VSKovVt3Z0ZhYVktSX+h6OZOOr+2j8Bhtndf/g2pNU34UruJM4d3Pzb",
+	"TK2E4AlR2pDGLCFzprSQLB1zMXb1dYQkU5HnYjGuynFW9SGFoYv3QPuunxTJOFOkzlrbPaVtg3R5od5O",
+	"R1+alb3NHzYb2jvs8F/I1t7fMrX7ZF2CWR1r4VKDC1BYj4AwnjMO1vXLq2JiE5Erzn6rbKyEa9/guL+r",
+	"9Gd1bg55I67U/XobMakTBdBeb22nxyUVNAOigMp0bg6iz3bfBpsHMt+3J/k0FvzORh+N+I9G/E9ixO8U",
+	"+jSMriYFHbznkB+upU79OtGuVv5It9859SXI1TZkak2OS4dsbbL/r5CoRxfAowtgDy6ALiYGXgBfHnO9",
+	"aNDrCOiM3KS71FJD4kSGxFUUITld+jojG+wKPrzROhZea8L4HCQGPIZt/u+YYhOWM708s+GiO3Z5vyf2",
+	"WVn64wm+ff6MzVcSCHKPHo8H8HjILiCtlbofsKnBVqI2DwKdkUKIBa/5YVDZT4IN6iRXbXx2ick28jYj",
+	"c5BwZtsAulb5BHhWCsa1wrBQhMD7O1f2yjMfWiH4NC6WzXTj0cvy6GX5wr0slmyck5uGz90g9bixnM6n",
+	"82GVwzqfL0jnU6Dvo4KceElqmI/G01UxjeagtFwqA7wkF2mPr+SPaAC0m91s+FtV8Z40Ct7o45Gs519U",
+	"kWx7QEdlTjnJGYceGCUHz0+fN71+Ow9DcYFmh3tt6NRbwFQsuJH5XUZT0F1wFQgaWfjg+bN2wtPFDHi6",
+	"JJAxLWRTZGbBjQjTstP7UoltQwYqHVh9i0NgCnC9zTZFGFvYfiDrpB3801gl3cYerZF7F1gerZGDimV1",
+	"6VqC9KLOAt1MKjY1FYlLBUqBUoVZ84Mk3SJtanqGoEp2TLqK4Nv6DfTzr2ZJ9Bgs7eohszEcrUe2LVWU",
+	"kl3gV5+5YnZRX8w29PATG3PQZrcgaU6VYlP2MTS2P0CX1xeCT3OW6kd17XNQ1yzsLhPbD85SFkNKVu3U",
+	"B6JFtkIp0tuUBlBgG8CxzkP0E7fvGAFv4YoMGunV/gqZzyb3FaICemlfWePY8WNHvM8PRFhe+b300RRn",
+	"G+eC5LaIgV2hIkx/nlXovyAF6kqLkjTQtCpR7OJouVh14MQ9HJmwQErgA1Maa/3qORSoqm3VP6gNrQ1E",
+	"fSqw/WUOWPEs2Pgj0O4NaNec7tYAvJuAW/Vo9G41TNnyJdh/78BGFTHZ7nyUAtcSrNPQ90khWDUWliSd",
+	"G1Zj8OF65Kn69ejQCP22Woul7xhJZPQBcxwqaSIFlmGf8mPyqkHwBUthM3/o1/pffabc4Q+GXg/dyeRT",
+	"oq+90m1RdZPYhO0m96yyvl81lmGWQS3mmUlX4jUbbDKPj2mWxbXOLPuB8dsHMp2ZoT+HcD7cYgR1ze+Q",
+	"nRM1FwtOBLcFr1ZCXz/jUpafdfffRxPbhmhjfutSR1aD/my12jNyXZ2efpWat/Av8D8sS2j/YI5P2592",
+	"U/kMHz+yAQRrGyx1E6V8/ovtzS7B5ocaBp9XSoMkB5lIzcH4B8dFduaqxRvGn4NKrvkbxr+nan7yw9X3",
+	"JKU8Y9jbPSFBgXlD8XLqcqebsAsb0x/GWVNFHHQcYlDGNccadkypCjIfI8F0QnIzh3MYJrZxXF/kj/lJ",
+	"zyU0PZ6OyVueL6/5wreV6mSLGQEsZ0obAkPXKCPO6+M/oRhqRd7P4Zq7E1ROsLBfWc/t30VlQBJL4a+M",
+	"vpBMazQOFKIArgmdiVrpmcA1RzduRpagj695TJd5QzP41sLCQ3Zfr2fpL5WGPb2ozBnIOOjVgNa+z0df",
+	"ZZ+vsu80bQ8KdQuZV4KJooUR5Y3QfnA9spI+3tf1KDQs2TyCXVWZTYSpBX5RshSWT1jMBdyFaLgq4vXF",
+	"BvhpHtSAbQfu61ht25FiPlfedEV3lVS68Q4iz3YA93+x2MIwRO+J6h6t8hH2PSpAwD/36nlf9ZdTHhRZ",
+	"bdd3dcjYUQJsth36122cAWBYsOCkpCXIY9L4ulb8czVked9X4MuyT47t8FGl4RIfeVB+sKQgO/yn0h/c",
+	"5iI4eulO5lExeBT0B5EgCzAhhkcokUE9qmznSAvlpOI5KEVomkKpsdkCmVZ5vqNLx7Vm2kK2f6KIhg/o",
+	"2ZGQValNvMWyzULpWDuoKVICrs1SjYAtqZG0+TW3VKgUytC75bltvMrSlZ5QWlLGGZ/ZblClyFm6rBs7",
+	"WQLo+jmxGRcSMpfxoI243BVo1JxKQx+VEQioj+cubAFjalR/G+29smux8DVFUYiHqSai0tfcXciNEYvG",
+	"9oU/G0p0Y3UBsk4VsDKSn1IB9nk3ay7RynnUEeEz0OCKd6N9B4deiopM61bllNzYr9WNYRE37oLHWtzg",
+	"Nz2i/ZV9baeCETlGNIbp0xlMqZHcz56eJqOCfmBFVYzOvjb/YNz+42mdkM64hhnIWG73a6PsZBBnV819",
+	"9OV1NxcSX92U5grqdUyEyIEaCvyQEZf1Qa9TbRCT3M11JfLEPqU5u4XPXan5jOhxPcsKEQ6JAx4tnqy3",
+	"XtjS+bbNpy3zhkqPcF358L2PqfegNeMoaPPWS7pfiKKsfBfrVpEupN96LkU1c0X4ccm2bM0TRV7yWc7U",
+	"nFBO86UyOrQS5BaWli4XVKfzaw61UmIbEqPt5sDQ4ylISfPrkX0TFPE/Wk+Rocz1YGJaE+JgdELVNS/n",
+	"kqJF5b0z4OSGai4JVQq9r6FxR8LfbVl6q6OuWs+wi6Ij2cfX/Ko5P4I7IZrO6iZsZ4672ogKM7I1AwkO",
+	"MfJp1DZcYzDqQ6qLnbn6tMZOO8DEt1r4V1cO45TAAZnulXfcUaqkwSdNPwguiuUTVQP0/n26WxOEk3+m",
+	"IoPfTywM7+Z3Wldw6ODi9JtDX3aIHChNcyNsHnouXFI9b5iw+WTUVdLWlVrp1Y5jKXkd7bdT6gKPZtwc",
+	"zbEXmmM+L3zUQa195o1/DsmrCLR4k56IPkY9/jGjHv/0eVPbCwQ/Qpvmuw4uD5SoZArkpn5wkwRGrcVc",
+	"kFTwKZOFUX31vUpd9JNOy/T/OKRzB1LpJaqopc88WiWVD2Hwayaws7aSbh7S1heZ+NHs92j2213NlJnz",
+	"pa3QvDrWdMr0OWF10HTzXq9WM6PsfrFJmhWQM97v3H/ZaUU3p4rMaYkJK3EXFFGMp2D2gQ3K0L/edksl",
+	"hKohLjmCjnamo4G17/3KH1LT8nP0yFj+9B79bL1GbvdqQkopZhKUSgjcsQx4CgYM6pQu1OYxUg4d+Ayr",
+	"3WYg9+h2a+OCizs54UAlWKYZRYCrVEjffFHSqbOeIOYp7er9dsDWBVIwl4jRCX255pHYF2sW8XV1bPyC",
+	"UGBwZRLgTdM20ayKHJz+73//v0/Pyenxs6dGrCiEhGvO0GbuHfXNNNejwwEmaRudckx+dD28mSJKC+ls",
+	"1Nd8ARNr9aHqVrVjAsynBrUpUSDvQB5J4BlWRp5KOrMxJ8q1/zAyiJFfVI9B+rJe9o/uglbufBUf8YKe",
+	"KO94oJrkQJV2MTr211RUXB/2lcuFD3qtyFXQDz8An+n56OzZ6emptWj7X54mQ+vBrjGZfx1YzJ9tspg/",
+	"pJrpzn29pdpBaV/4SAi9H9FM/QW5AdfF3vjDxWiEDmy7BjsOkxaSaVBRK3SL6hnh6UhWQa2/Xq9fBlPG",
+	"WZ2dT9WRmJKMaiCVMgwdCaJIK6TeT8jV9xdHz77+N3xXsX8A0nlDG42oa3gkmbJZJcEABHMundLoJKJS",
+	"RFaYH8wzZ2dFc7t737b1s6WQjsmFIjNDHMxGrtI5ZFUO1hVpg316cnDM65cVf9ggHj9Jn0Gm4o/5Nfuo",
+	"CVbxpInINONQyVRo4grhqiUdmxuKGmIj2jcWg99C916DZyceT45TddeLdN8utU2smZg/zD5eXP3seG9Q",
+	"HaTiKFcXNEMBCgMItKbpHCeIKOsOLL9za3ih7jajgeGDJ26xkYriE8YpsrPuKUQB32xjynJ4hP77Rq05",
+	"QqnNM4xofnH1c1KnZmE8s4WXzwvq57rItwB7LDq0Du7JgVGPF0LeQkZE5aTxw/O6xKXhCOZvx5QGYMX3",
+	"ZonD0MLv5t54Yfb5iBN7wolSMo54gceKSOEsEJ8jRnzI1YctMMKA+kSI2/1zg7+ahWwlFd3x7FiUwD8U",
+	"uYV7IxhOWQr15lRppDE1B9BFfoz/3wu++FN4xJk94Yw/0M8KW5ST6jeXI7cBDrgpGw4GMih04Swq2CIq",
+	"cHTc2GmOK+4nym6cODkXC1Jgy9KKK7IArr2YuabMeKiIjB6kWPgjEK8vye3vsc7IckTS3GIPHMeVXmvM",
+	"7kBU4kDIRpSqamI+mYBEA3bbeN18ic2TbFk/TNtbCg4EcgWHa/TTfijat5Jaz9QXNeSeP8LoHtRV1Vzr",
+	"50FST0paKYg4t/cwd29mC8FJswZZa6eXEWEqrlnuPF8SVFXUEdEd8r6WpPuxx85adBPBtndmGY/49lgf",
+	"Yid8RugJWE4Upzfin4Xwj4uArzXh8EFb0calGqNVnmR06Ss24huF4NjVkPxWUYmZ2gXD9LMSJBNZUJ6e",
+	"VrO5JlV5uCMuXuI5PCLjIzLu6luuCusCabGWHZGy4h8XIy8r10/W7YjYni1aZHSZWBlWeR3/iWpcLYkz",
+	"eYNV2WI2bxsZD3nuJ6iF1sS5Z73qg28bVoxxJzVP9k0lapqBjp8dWLKkPIr5FbfI+KNYjB40YXOIT+Zj",
+	"RW490olPQycqHmqJHEFuNwqxpiXB1n5JW13Awaf6KJ7JdZkiZneP+t69DWseZp4gIVbt9hOfRgX0q1/r",
+	"8b8I6krs3PQrSP1/4EoZ/UkPrlDBY0Bev0UilmPeXynFNogLA1MOHyom747BAhtSq/XhqK0m+LUEVO9n",
+	"wXgmFkagmbE7aBVtmiyJC7Q6JmF9GGui6yPSZrL3uKwHBW0/TR+ZvsjzcOfqowL5p5X0m03X9/3/sfe1",
+	"vY3b2L9fhcibsS8UTybbBW4T3BfZmU47F512bia7xcW6GNPSsc2NTLokFY93UWA/zX6w/SR/8BySkmzJ",
+	"sdM4DzMCimIiS+KDyPPEc34/ocOnXP/y9ajvBDCLcF3Dl2vNF320LjnioSsX3HjlE08yqOShtPRl4MQl",
+	"HuZxyQp5LdVS4qMtIjSsgaNd1MJdCkQeYP22C+c4iZ183kp6GOdp15W8K1dWKGFvyP1N2ETkFrN1xyts",
+	"PKlyGwbS0aRCEpqw2KmELYpxWDnoLRqmNL4gtG2FzWGNj4tdSCVXc+e3UncMMwD+XbG3zeDapWzeEafC",
+	"T+hWlv+m5yqz8Aktsb3fQFN3lyfLyb7L0+Waucuw3UcwM8g+TbSa194QD/CRg3Hj+D45+nw8VcfrV29r",
+	"xqp7aaS+/j+sr0Aq6i/npalPv902X8+J4432yO0cb363PVya9uPCrBobRlwTsnQFrdnWUsoaEaynM6vS",
+	"wFK9apVb2WwSBZFG9OuQCcMKKX4ryJ71EJbVd/a+OfnWwxoh8RBnceMEhZFyycZRePa+OT2t8xG5m25l",
+	"TbsMeDmHgW9zL38s8DYcWMeadjtrWgfpfBCkt7BPe2t7O9Rk9xsF0aatd2ti1CVM8EQEnZNvTr4t2RdC",
+	"F2bcbILD7yLanOw5Z3INimNdyLST+IS0KS9k7g1d4z4Sre7F1Xj2pMrPiAArpoAFjykUKEu1vrpbdPwW",
+	"zEN8Y3TvnaQfsIuypVtjpCEdNzj9SlLSyxbH//Dhpe2u+ZMEg/kyvPk2G/NO4MEoBDfx3jx1DpqHFfp/",
+	"A9Kes5Es8nzE0hy4Nowz9ydGP/GuTZ7LXZVBKfxjINa36yH18Xx4YkE3MLohV/69KIND2arUxYdntGzb",
+	"rNSfB4BtegZsvYfWhB1f5T3zVRJJxf3awS8rZMRbyyuvIiCCWpqAQ1CrgHj98W8D9kszLAl22F3L1FLm",
+	"itjLmjS5Z9TPuXycQsterQKo3wXat9TdR0gsWkMMCa197OXND5fMwnyRcwthdbBeQFANdC+o3TDaXV20",
+	"Yt56uH+nM9GGlb61gAzNDrVkC9B+aBXkkPYhJCznwhdUmjgJVbLvMCH3uU2eYwVat8sOtct4ZY4fdbM9",
+	"Fa7jQ/uFHcfxU+M43uIutqZubQ1K3COXsWun4zD+yjmM7z2e0XEWPxUp33EVP0+u4tYtWTFvDL+B7Ngz",
+	"zpgtzgOFD4X2BR6YOIkPB7oas7PS+FEY+9E9+jE0e0hqlbKhbZnutNRfbIzpKS74x7bdW+aqNa29KpO3",
+	"ZVFgvo0X7IF9xPuc9BP5YU5Cf//dFYtLGO88Y78lPtCcW5TUkxzZOzJmlLasJ5Xzco3SCUOgxYRNeAoW",
+	"M9K4+aQm/QCzm84gvYYsgFYSC4qv9b+GhSUMz5RLJUXKc4IkHbBfnDO95DadJVU16cbjdBTCs2yA+VEh",
+	"JLFHSLVkSnqyE2FZ71rIML2feA7a9hNWyIzUsNDOlZ8LY/BNiN3p/ifmUFE2+Ik+0TtuTfOo7JVDIXeX",
+	"LTxOwkd1iG21npVV/WXWgR1YAT6nNAy3HspdTpuLM8z4axdgrfrz1iSM5n15W2bE+r7s0GQeGk2mIhK2",
+	"KrZmX7yEellTmi1eeFAd5Is3MvNtWxEnjyctuwX3h1MD/Ml6i5G13ax6oMSBAbsqNB78o7njjBZjubYm",
+	"2jFndf+ZnGYPJqYmkwgXgVYNQvg2CsaCDrb7ZDwZNQeCHw/Ivy3JAw9qxzxOMsCeO9NjuTkLU5jOi//C",
+	"jJhLcAbLmp5CMvBl8CWUZsaqBV1ABH+7o4FDa6wtMPAL5rS77cyxENHzEfeQBpOzJYzDCgQ5FRL652w0",
+	"PILPPLXMczkOj0bnbHQMn9O8QF/G/fnz5eh8KBdcg7QzMGDOSQAhiprrf2+EPClngS5plLARR6r0s+HR",
+	"d9zYOWhgH1QuUhgeuV/tagFnb364HCVDOaLjo7PA/eZ+XwHXZ6cnr74dDE5PTk/dJQOpVfoMyYUBL6Rq",
+	"AWcSJ4rn7orzMs/Ct/qkbkBnBYyGskfIHSN0LUf9hP333/9xg8fs/v81YgsNE/EZzPlQOuPArhbKqf+p",
+	"uAE8CItMmBNxAywH62R2oHM4Z3w81nAjvBvpPNO/aGGFmb28mIMWKZdDaRaQ50JODRsrdE1XhvXeXHz8",
+	"IWHvLy4vXifs3Zu/XSRsDDN+I1ShX/p/aezsgBHKv9cBeLIrPPfucsYtUTWvFYydM6ssz6lL6GATt4JB",
+	"YtSlMI1kmSTIbuUZ3pRxGBc4ZzBf2FVkFoXITnPXSp42ri7Dej9f9o+SI/i8yFUGobiysbDMPVVrSFiY",
+	"m4YW4zkz15qvqAe7NvBpqlWxOGgz6wVy+7x/LYqop1wKQ8F5gbyYO3RAVZ465EBpsx+0BSc9DtmAcPrl",
+	"BuShp0qXqA6HG8t8kcMcpD34h4/osIdsxGmXQ76/kjJ3X7vVSf2NgCXXekXH0sKwDLRwFgeFWlFdob5j",
+	"vVD5jshVbcQ67rH9RPFrNZ/zYwNOMSAHGmoY9zoT2zzzHCP027iw2L3+OUNF61xsqXzsd0A99xoKyUsq",
+	"IzK1ISGQrGcKAl9vh26Jaz0LaMmpMrYSNl6AZn6UjROAvbhT8bDS9eUKspjTKU8ON5yqWCke77Qt8qwd",
+	"/ZrcPsMfEGdf/BMS9opZxV6dnJRf8/QEwxG7kRdFwqJXJztw/De9k+L1f7Ds9sL8PGkoAR4Jb4uPKOU0",
+	"DNGtDxPPsXz9ed+DhpDdSsvlnI3MjGtw9viI9Xju7KuhxBor95JQur6cqejueo5yIfuxUJOWHRpNxHVT",
+	"WbvYEAUlvbEFec6uYcWcI6xo0cVOeBA2AWiPnxFrjjBuDdpCj6mEn1uisz8lV11YM5S+MvUFcwYp0rAb",
+	"JHevsoWRmY9jDF0vf/ekPM4oRCuRFv9QTlTh2djp8ITXxoUdeEV0gRrMTOXZ8StmZj4TdzQsTk7+lP55",
+	"RFmKUrERPjfylGM0ZSJQtZtisUBAlyzxXIORNSIXxu/umaB/zA3kN3hiCTCUSLwWJ28wz8hEbVqRmTBp",
+	"rkyhoXHzhTXlfgyfpWnXHbKyO9jSbQRd1dpuNO+/SgquZkpOmrsNpcdTrYyJtH5NQBxNzFpxSb3E5y0f",
+	"bwHksEt1vOQronEpS8zmXE8RRRFPF8nnHTk3cFQx/0d0VJmJOUiD3Fy0qdeZvo0bAc+JYdQEtUeHHk5a",
+	"4K73LTKeZaxYeE7wyMY4lKO12Rkx44RCxMnPhLFCpnZjFokc340uRYtrwF5TB5wqHco2+sEBe6+I8Uuy",
+	"05OTExSCpiyqOz1lSjrZkJtRo29JX/e1+wRXfHybV4lzk7DK7Cb+k38i+BNnyCXEwpZ9oj/CskpY3WhN",
+	"WDQtE4J/T1jVRF/HUkEHhOF/FUcJ1VOOjIVL5WUnX2eXLD9i/WE60Q5gVxmzikQx3Y8WERoxItZIRmCs",
+	"NqtNE5jS7gBDbdpd5Xu/5xZd77/1/zva/V507ve9/3t0uvd4iAp5dr296ifv8dhHcmD3eAD90d3vf1d1",
+	"L3d/rMTn272luvO3x9RFX273Z/6/c832u/2tVvM9H7lSezzwoeLN7f7U25xP97j9TWnM7GxHH9RyWZPU",
+	"bfzKBJ3aGS2hgg41wrq2JfxCVBl0oui0WsV2IUVG+VEYC2c5X9WYlaP50mbVhMqaVqvmhzrLp6G8KN/c",
+	"WAO/ztRSJuFnTLOtiL7EXfDqVh2rNC200wToCs195QfqRmEs2bMN2BXooISexgok8jAGqbkZJWyEhVOj",
+	"oXQvLCnDRkhRt82mCHxZt0aqCWJqUqNHLb1qdIQqqWutPMTuNUedhuw0ZKchv2oNGeVOi4aMJY+dkixB",
+	"uJ3S4FakkVoB8VdJM2IOsFyxIHD3VoFbi8zfeKUj5JTx2DxRWJMHrMGJ8NRG2DZDMPGp0hnGC1E98CIT",
+	"llnNRT64TSVRnXmnlTqt1GmlTivtopUOwu7dRD/b6aRKLc2GVgqgEkoCBgSxOB40eb0JK48+nYPHxjmX",
+	"18z5WP07qa2tJNyPobc85XanuDrF1SmuTnHtrLg2+fefANv+F6OR+BqTPuvh38wq9uHN21LijrVaGtB3",
+	"00Vb0YseQxd5EKJOF3W6qNNFnS7aN7T3+Ihknfd1F10n2XefU8grmGPoi7mvU3pie6m4UC/Sqt0u1xOO",
+	"KvkaLDzNxioTYDxq39ID8mDKx4wbNgaQjKfXUi1zyKaQxfwawm9hrQk2bXrwp9DtfSsLO020lybqNMuX",
+	"oVke7PwnbsxW4PapMBZ0wijx2/NqdbK/jkBJk+SM9yBijzFJbzP/kxINhK7KV0yJ3EcLVFMbtlCzBdEf",
+	"0gozLC7wdYqIdDYp8jxxDg0RqWnK9WA8xwmy4gb665mITMihXGg1de8O2YuYbxE2tlN9N6DFRLj2fB0j",
+	"69EhWeQvJMrCAB+L5RFDWdY4hoyMOWSCS5bxVSwJr8CyWUULsnwtFgtiProxBTCrhjL0hXkrbUsaxs+1",
+	"ib3FYXvjPbO1qrImp2y8akzyXq9HI3HfXFvRKcrOZesU65edjVEXPw0quYq8XUvOVtrnfCdUlFOa/Z3C",
+	"XsM1LDMEy0lan8vxisUa3t21Mmm6nV2zoBnXFGMv4rLVumWYsSLPGSGDCtt3/STi36H00NeVR+nKC0Mg",
+	"i1GhKqd5o6L+R+G8O1ZIMgowKNsDk/KcW8iSoSzflyP9UGS67nuVHVAJtulUPy2d69dptE6jPV9XMezj",
+	"Fk8RC5y6CsC6ZxhEPJbjklx1cjoXxiY0Y953quWqV13tfRQQYvYQvYD7dlmRb8Hh/Y6nMxZuK6sEJ4hx",
+	"JdNVwiR8tkwXRLdNtWPkbGV8hcXsbK6knTk99FvBtUU1E4KJVC224AX6n1jxbg0zxdj1YYw1e1e+Lphm",
+	"LKgqKu/N5kKa8+rv6wB3iGjnFWAExWtj8V4obT/GKTkos1a1qW0wwfELPVRo5SsBvrsI0FVxWZnKhy8R",
+	"rFtZPdrgz9Yj/MHVX3A7q2CNZHsVIv7ahmAcdR+jkx5tKhujme15fSOJWGbPKxvvnI0qu3DkbDoTQLZR",
+	"CmBUhmpDS6R7MvwSXxY6YcuZmrN5YSwbA0O70aqSqKc692oBrOf2fqVA1ZxjsS23tb78Xfw62hiUD+8U",
+	"0g1HSbYhhdwFlFTrwqiCBDiizz0IKyEbbeGnrm7gg/FUVxt5LL7q2kB35q3+QoCLO4zAuwMdB6OB10Ut",
+	"ioBC0kbMV5WtmK8aRW+jEYNVFMcLLnS77fJWaQ+hYJfKYxAknqqgBWRorOwsqdT5TexZCTRgxRzMUM6V",
+	"BqYmFiSxcmCdILNqGghLuGRiQr8tQQMTMoMFyAwTdV6x/1O90N/iEqPf+QGHeIv6ea+MZTgZTIMttHTi",
+	"LKQE/fmk78M93morbcY9cXVOT3YB1ukc9s5h7xz2LzsEXRFNrYmuQnd+fs3PnyP2FrdrGsPn1/isUqd7",
+	"nN7Zx6O3GmTWrgev+LVH/fLgWZgZGphO0JQuobzOQ0fumsRzRZ3p4ridWujUwtemFmjv33IkuQKuO81Q",
+	"AVOvOyOYkpLFnBmnEMI/qxkzHqrkdj1Bjk97hJc8JKpKn3jQtM9KqvmqjPemKoOEmbyYJiznY8h9XNpT",
+	"VK0QPBxThNydRFB1zkYeLE5yjXTnVjEl/RnAgF0CzzAmRMgxSrbEZUlz3uYCXSTsL86XfN3i1mzCVj8k",
+	"RiKOYUucFz3T2uw93AZ5bHY3WnphzdVCABPQIFPYQuF2yYUJkKZh1aIeUTIA6PIQ38OGSk4yVjaecokR",
+	"SkN4qUlgPwkPnQ2P3C7AlT886hOIUTGdgrGBS839HjYCczaeTKEtenjlkdoPETTEdz9OrNDbY7uGCL+7",
+	"4tPbwoN4z+/JUwonbhKh7xtT/Pb+Y4qv6ftdKfUj11PYObb4V2mKxUJpC9l7yAT31u6zCjReZFmEVenR",
+	"yUe/RYpsaMWX/3IS9/ctNKRBRIxXJJx7FyffYlKNU4asF9hA+gP2zhrm1msglFyXR0jlm87Yh4ur1z8Q",
+	"izwsNKTcunuvwcn/d5Pj99wSDeAGB1cpNg6ppVpR8FB61kaJ4MZ+lJ/8KO+8yXfesH/h2SUJzj+wZ58X",
+	"RVeg9mjRjNvsotfbFm3z4aRb53sfTzaTeu2vnj0DV8LGMFGaciL4xILuD5hHSw700KiO8QayRdPIIBaR",
+	"k2uQtRUqAT+l50GLo+FdGPDnhMtNVc4ugq3gGVRnGNpHBNtcySlo5rtOQBkSlqAZzMeQZZCVo5+IHNpo",
+	"xMIG35NWbYIiwzt4B7IoHod0rFUgUXeywwubh7cOvjmwNXH65Vkf35z+72cjzonmMBgsL0xwpzOYCCko",
+	"s4vEmdKlFLqjXfMyWhiu509CTzR6caUnZixfxQyOTUB3bkmKI1u1mamlZNyUdlTWT9CXK2VyxatjPQ/d",
+	"HsW/+bv4dYBWHVK9JWThDY/K9wVnrybno+c3YPvrt0pfm9h3/Y9PWBPEPjop+ijCP/agk/+d/H9u8j8u",
+	"3jv4rIWBLekuJc+Kuy9k55nEH/iRYYqJegnTKsfaykwY18csYUTd5LNL2QUlECLn1HoWYWOQ9q/YtVt8",
+	"kQ9YPkoxZp8r2BKtxW7ehabKDewuz4WJaHp2rFQOXO6U3fIjZs/scONropo6aNTZfZQPfArbWXlwVe0e",
+	"br6D+/0HMvAec6u6dU2z07RHRQbSCrvaEpyu7CKKNi+4Mc6gS4gDBblXE0qQdT95Bim6h+kiB4NGS/+c",
+	"celzbIVEPzWy0Zx8W8lgdZ0tA9wt0We3Kg4UfHavfpzYMw7quYWeH3YrdYHngwSeUdlulw/rKhyLb9rT",
+	"dbAuk1LrS1oumI99Vjw6Fm51DtgFtb6WnoPEf1CVEd80xpOjIDig+mmLJqOkeoqh4mdaz/KzhNpKRDJ2",
+	"6ye6wkDYrsH28zTfHG2J+v4EkJnyLIPV9GBdWcVwL/4VrDDXebwAEv/u00agqg7IM7MRHW4Lqfo1/rT8",
+	"aNepxwmotm3JB4unPrTK67zpryOa6qTFi4hj5+SHc+ySio+LQpCkjiF+XKRxzSAHZy3voblfVpRxQ1x1",
+	"R9HZ4jFkhvGKtj9jHJ11T+eI+Hy8WiS3wd64xIMpDJ86J1+iLFYS2sRw2daAZ1mj33CRZe/jXQdyHcoG",
+	"npYDceHm5LxUpZQ17YyspVtFD1f29qVJzs652CrZvhc3Qa55EXBHCfXyX+Uf78jtIJl3S7yiSUBomKub",
+	"RhFxib+sSYkHNmKoD1s36xey2Z7ROr7i1+AXMONLvqJsSVrY9+eLhKhu/YCyuvC3HlRG2OOiwMr8jYPL",
+	"ll024W4qyIm/RyvgrdLMqDkQWbJiuTI24EEWduZmKuVWacYXizW1HnxrZwtVbx1KA6kGix6TBiTEpow2",
+	"Mob8ziYIEvzNgInHmBcf3jGrrkH66L3QhoHMzPlQRnNDaPrIfpYRTgBSJTM24QQ5RjdhFb4RU3ksJOJF",
+	"EUG+M2wMWEwQLxZDyadcyHVvcT7hn3DCG8tmL90v799ePI7sMWC/AsnzGGr7UWN8ksA0WJoDd45D2F21",
+	"tb2Pag7x/QPLjInSUxWkRjxTUIj3kav0GjKmCjtg323d7Eh9Syva7feyNH7CRe7EhbUwX1hP7e8uuG1L",
+	"0ioGMZ18oe5YkCiihhJfiQcf6UwpA5QxV3aU2yZx0XNPfKIMvE/h3r4PBg1lppCtQ67szP0DoX7WJEh4",
+	"6DYx8iF8pcN4O+H12NZTCQJ1MqxzPWoyz4A16xuTYCjbrbeK0Fsqfd16yvGRqOZMA482RXXTSs6XBEJW",
+	"8qccZ86SFJaoecLAIoZ0wrICmFFenBnrnskG7CNmgTkxQm/xJlPTycgvruf72qGHr7J03doGFuYmHFHj",
+	"HmqrPnbpGH3IF6Yc+Rkt0CnIVICh6nWxxm/hzM0ScRwzXs7xsRLyFJ/DRWYYN047etr1sOKt5um1cw5o",
+	"xc+A53b2z/bcHH8Ud3pywpYzQdFIttAqBWOYLqQ5Z8KW4HWYnUIUT9zyMTfAhDWQTxJmlLvTFFiQJm5A",
+	"ujcstBqDGbAfxTWE5HdVWMBbERBWw6QwaJWPecbGwDVor+Z735y86jfugx/8sA64pqmJVhQJP0MIUiZu",
+	"DquDnlJh5I/+y1aWXPw6ob5XA89W7Wvuzyd/ojST2jKKS4xOh71F6C5MijxfsbmYajqRUzo8Lkz4EC+M",
+	"cySxCkPIDD67Z72AJfi2nFswNtiFGK1eLHJayv9QhZspbztSnrFViwVkQ9mTioy2UNxReYCsTl+SaULH",
+	"I9NZGFp/wEZ004gZvqLNTwZs7GuwEAlnMufTs9irGfCMzYUsqO2cG8sMoVziNsIl7vTIL7h/uRzK+NqJ",
+	"yP2ppYZxIXJb296U04xf6+z2YTDnrMerKs987+fAJYqOJpv1e7CXtBoeZati2+TB6+e0SQ88LT8pS599",
+	"sFHyzzOBgrsXP7sGns7woMotz3Ib1rYb7Y5Qw+SXbr9VSPyObBGFdqaZs2C8m/daqWsBR2d///X35F9H",
+	"pAuunCrwl5wRg1/SGz6Fzo/Ojl6iceMb2kQtvxGwZHa1oEr2Em2ErkXHsV7tfUZokBEBIKmn0odaK0Rh",
+	"nwtpBpVMz5gj6waxXswwnxdS2BUzfAJ2RQKET2BacI2UjlWYyVCY6YxQQX6wJ3SsNFd9oKHFi2BxuJaI",
+	"N4tM1w3bVkPNGkliaoPQTsdx419CyPLVLtT5XBpGTcuIqCh7b364TNjrjx8uE/bxwv3zzWXCPrx9w/77",
+	"7//0A0TnUoZ6teqRomt+UYxzkSbMzLgOoi3wXda+AjbXNCO+Ky/M+hzUhxzB4pMI0Wcst4UTz6sAaJqB",
+	"FjeQsUnOp/VFUHtzUzfQjzhe5FwibbU588adLJtmS2chZYrxsSos+hTV15bAxHORg7FKQrUP3lNpaJsk",
+	"Q4JrnLY77QKnNBeQRoIaMlrJhqNblMprX77c1ZutOL8Gwf7J31GFpV20GX0t7WUsnAnhmWrMx4d4/Cl5",
+	"pCHSKq+NOTp8m92p2eU1Gp4UpNXAehrmTpppUxrhwsLcJBXwa7dInE1vQFo25ul1QiiSx14c8hy0NUms",
+	"+bQqIlWtvJTsh32tJk5/p2pOfA4+BZ4G5qEpS6WcbbynMuzqcBo/RUCOZR6+8qwZFdhJhzYMTL813c/G",
+	"Kk2wL8KyJTc0GwgIo+YL3JcxL0pJ8HGw2vYgEM3mr2T5fAH6GG7wa1aZat2UkRex1MJCgoufoGf8t8RO",
+	"zCC9XighbW07uNc0tBigpEzCSl4oajtF2v7gZQUMNHldq/ha35XukweqpgqvbfDLNjvwtsjzYwufaQYn",
+	"PAUbPz0uxE05ZcRc5Fy38XM1+J+VrtCbG7UTIb2lWpkN4ch6ePnY8nERtwIBvFUiHFimHGgaA7FYP/Yr",
+	"8+TFaE6UyOieBbTSxYgYtNnLd3O3dtBcJtoQJ0K9fivya/Z/P/78UyA5dht0qlUhPYg7fI7Pllqg8pqq",
+	"JJn7Jfrr7/8TAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

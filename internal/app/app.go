@@ -199,6 +199,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if a.search != nil {
 		a.notify.Alerts.Finder, a.notify.Alerts.Index = opts.Finder, a.search.live
 	}
+	a.useReports(opts.Finder)
+	opts.Reports = a.notify.Reports
 	pages, err := a.webHandler(opts.Finder)
 	if err != nil {
 		a.Close()
@@ -284,6 +286,9 @@ func (a *App) loadDemo(ctx context.Context) error {
 	}
 	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions,
 		"responses", st.Responses, "evidence", st.Evidence, "assessments", st.Assessments, "links", st.Links)
+	if err := a.demoReportSchedule(ctx); err != nil {
+		return err
+	}
 	a.log.Warn("DEMO ONLY: sign-in details for the demo users are in " + path)
 	return nil
 }

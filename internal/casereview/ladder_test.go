@@ -67,6 +67,7 @@ func TestAudiences(t *testing.T) {
 		{NotifyFollowUpDue, []Audience{AudienceOversight}},
 		{NotifySearchAlert, []Audience{AudienceSearchOwner}},
 		{NotifyFollowed, []Audience{AudienceFollowers}},
+		{NotifyReportRun, []Audience{AudienceSubscribers}},
 	}
 	for _, c := range cases {
 		if got := Audiences(c.kind); !slices.Equal(got, c.want) {

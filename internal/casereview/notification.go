@@ -21,9 +21,10 @@ const (
 	NotifyFollowUpDue NotificationKind = "follow_up_due" // a closed recommendation's follow-up check has come
 	NotifySearchAlert NotificationKind = "search_alert"  // new or changed recommendations match a watched saved search
 	NotifyFollowed    NotificationKind = "followed"      // a recommendation or review the person follows changed
+	NotifyReportRun   NotificationKind = "report_run"    // a scheduled report ran (its subscribers)
 )
 
-var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue, NotifySearchAlert, NotifyFollowed}
+var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue, NotifySearchAlert, NotifyFollowed, NotifyReportRun}
 
 // Label is the kind in words, for the account page and emails.
 func (k NotificationKind) Label() string {
@@ -42,6 +43,8 @@ func (k NotificationKind) Label() string {
 		return "New or changed recommendations matching a saved search you watch"
 	case NotifyFollowed:
 		return "Changes to recommendations and reviews you follow"
+	case NotifyReportRun:
+		return "Scheduled reports you subscribe to"
 	}
 	return string(k)
 }
@@ -87,6 +90,7 @@ const (
 	AudienceOversight     Audience = "oversight"            // every oversight officer
 	AudienceSearchOwner   Audience = "search_owner"         // a watched saved search's owner, if they may read what matched
 	AudienceFollowers     Audience = "followers"            // those following the record who may read it, but not who changed it
+	AudienceSubscribers   Audience = "subscribers"          // a report schedule's subscribers who may read its scope (store/report_schedules.go)
 )
 
 // Audiences says who gets each kind: the rules of issue 18 §2.
@@ -102,6 +106,8 @@ func Audiences(k NotificationKind) []Audience {
 		return []Audience{AudienceSearchOwner}
 	case NotifyFollowed:
 		return []Audience{AudienceFollowers}
+	case NotifyReportRun:
+		return []Audience{AudienceSubscribers}
 	}
 	return nil
 }

@@ -74,6 +74,7 @@ type Service interface {
 	TrackingService
 	ThemeSuggestionService
 	SavedSummaryService
+	ReportScheduleService
 	NotificationService
 	SavedSearchService
 	FollowService

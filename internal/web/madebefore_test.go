@@ -178,10 +178,53 @@ func TestRecurringReport(t *testing.T) {
 		if cells[1] != "2" || cells[3] != "2" || !strings.Contains(cells[5], "Eastmere and Vale Police (2)") {
 			t.Errorf("cluster row: %q", cells)
 		}
+		// The reporting pages' filters: a filter that leaves out one of the two (here, the
+		// year of the later) leaves no recurrence; the form shows the filter chosen.
+		later := b.Get("/recurring?year_to=2021").Must(http.StatusOK)
+		if strings.Contains(later.Body, "/recommendations/"+first.ID) {
+			t.Errorf("a filter that keeps one of the cluster's two still lists it")
+		}
+		if v, _ := later.Doc.Find(`input[name="year_to"]`).Attr("value"); v != "2021" {
+			t.Errorf("the year filter is not shown chosen: %q", v)
+		}
+		b.Get("/recurring?year_from=abc").Must(http.StatusUnprocessableEntity)
+		// To share: its figures as the cell key method publishes them, no organisations, and a
+		// first recommendation named only when its review is public.
+		sp := b.Get("/recurring?disclosure=shareable").Must(http.StatusOK)
+		if sp.Has("#recurring") {
+			sp.Doc.Find("#recurring tbody tr").Each(func(_ int, tr *goquery.Selection) {
+				c := texts(tr.Find("td"))
+				if c[1] != "<5" || c[3] != "<5" || strings.Contains(c[5], "(") {
+					t.Errorf("shareable row %q: a cluster of 2 shows <5 times and reviews, and no organisations", c)
+				}
+			})
+		}
+		if strings.Contains(sp.Body, "Eastmere and Vale Police (2)") {
+			t.Error("the shareable report names the organisations addressed")
+		}
+		events, err := s.API.App.Store().ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditSummaryRead)}, 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range events.Items {
+			if e.EntityID == "recurring" {
+				n++
+			}
+		}
+		if n < 2 {
+			t.Errorf("%d reads of the recurring report over restricted reviews audited, want at least 2", n)
+		}
+		// An agency editor does not use the reporting pages; a panel of another partnership,
+		// which cannot see the restricted review, is not shown the cluster.
 		s.User("harbour3@example.test", casereview.RoleAgencyEditor, "Harbourlight Domestic Abuse Service")
 		h := s.Browser()
 		h.SignIn("harbour3@example.test")
-		if p := h.Get("/recurring").Must(http.StatusOK); strings.Contains(p.Body, "/recommendations/"+first.ID) {
+		h.Get("/recurring").Must(http.StatusForbidden)
+		s.User("other-panel3@example.test", casereview.RolePanel, "Hollowbrook Safeguarding Children Partnership")
+		o := s.Browser()
+		o.SignIn("other-panel3@example.test")
+		if p := o.Get("/recurring").Must(http.StatusOK); strings.Contains(p.Body, "/recommendations/"+first.ID) {
 			t.Errorf("a cluster made of a restricted review's recommendation is shown to someone who cannot see it")
 		}
 	})

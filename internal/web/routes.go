@@ -34,6 +34,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	h.savedSearchRoutes(r) // saved searches and follows (saved_searches.go)
 	h.summaryRoutes(r)     // the thematic summary builder (summaries.go, summaries_saved.go)
 	h.savedSummaryRoutes(r)
+	h.reportScheduleRoutes(r) // scheduled reports of saved summaries and their runs (summary_schedules.go)
 
 	// The theme taxonomy, read-only (themes.go).
 	h.themeRoutes(r)
