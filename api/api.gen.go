@@ -147,6 +147,24 @@ func (e EvidenceReviewDecision) Valid() bool {
 	}
 }
 
+// Defines values for FollowSubject.
+const (
+	FollowSubjectRecommendation FollowSubject = "recommendation"
+	FollowSubjectReview         FollowSubject = "review"
+)
+
+// Valid indicates whether the value is a known member of the FollowSubject enum.
+func (e FollowSubject) Valid() bool {
+	switch e {
+	case FollowSubjectRecommendation:
+		return true
+	case FollowSubjectReview:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ImportIssueSeverity.
 const (
 	Error   ImportIssueSeverity = "error"
@@ -287,8 +305,10 @@ const (
 	NotificationKindDueSoon     NotificationKind = "due_soon"
 	NotificationKindEscalation  NotificationKind = "escalation"
 	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
+	NotificationKindFollowed    NotificationKind = "followed"
 	NotificationKindOverdue     NotificationKind = "overdue"
 	NotificationKindReportRun   NotificationKind = "report_run"
+	NotificationKindSearchAlert NotificationKind = "search_alert"
 	NotificationKindSentBack    NotificationKind = "sent_back"
 )
 
@@ -301,9 +321,13 @@ func (e NotificationKind) Valid() bool {
 		return true
 	case NotificationKindFollowUpDue:
 		return true
+	case NotificationKindFollowed:
+		return true
 	case NotificationKindOverdue:
 		return true
 	case NotificationKindReportRun:
+		return true
+	case NotificationKindSearchAlert:
 		return true
 	case NotificationKindSentBack:
 		return true
@@ -452,28 +476,28 @@ func (e Scope) Valid() bool {
 
 // Defines values for SearchIndexStatusState.
 const (
-	CatchingUp SearchIndexStatusState = "catching_up"
-	Filling    SearchIndexStatusState = "filling"
-	Following  SearchIndexStatusState = "following"
-	Rebuilding SearchIndexStatusState = "rebuilding"
-	Stalled    SearchIndexStatusState = "stalled"
-	Stopped    SearchIndexStatusState = "stopped"
+	SearchIndexStatusStateCatchingUp SearchIndexStatusState = "catching_up"
+	SearchIndexStatusStateFilling    SearchIndexStatusState = "filling"
+	SearchIndexStatusStateFollowing  SearchIndexStatusState = "following"
+	SearchIndexStatusStateRebuilding SearchIndexStatusState = "rebuilding"
+	SearchIndexStatusStateStalled    SearchIndexStatusState = "stalled"
+	SearchIndexStatusStateStopped    SearchIndexStatusState = "stopped"
 )
 
 // Valid indicates whether the value is a known member of the SearchIndexStatusState enum.
 func (e SearchIndexStatusState) Valid() bool {
 	switch e {
-	case CatchingUp:
+	case SearchIndexStatusStateCatchingUp:
 		return true
-	case Filling:
+	case SearchIndexStatusStateFilling:
 		return true
-	case Following:
+	case SearchIndexStatusStateFollowing:
 		return true
-	case Rebuilding:
+	case SearchIndexStatusStateRebuilding:
 		return true
-	case Stalled:
+	case SearchIndexStatusStateStalled:
 		return true
-	case Stopped:
+	case SearchIndexStatusStateStopped:
 		return true
 	default:
 		return false
@@ -1189,6 +1213,29 @@ type FieldError struct {
 	// Field JSON path of the field, e.g. addressees[1].role
 	Field   string `json:"field"`
 	Message string `json:"message"`
+}
+
+// Follow defines model for Follow.
+type Follow struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        string    `json:"id"`
+
+	// Label e.g. recommendation 3 of REF-1, or review REF-1
+	Label   string        `json:"label"`
+	Subject FollowSubject `json:"subject"`
+}
+
+// FollowSubject defines model for Follow.Subject.
+type FollowSubject string
+
+// FollowList defines model for FollowList.
+type FollowList struct {
+	Items []Follow `json:"items"`
+}
+
+// Following defines model for Following.
+type Following struct {
+	Following bool `json:"following"`
 }
 
 // Health defines model for Health.
@@ -1925,6 +1972,43 @@ type ReviewUpdate struct {
 	Title          *string                   `json:"title,omitempty"`
 	Type           *string                   `json:"type,omitempty"`
 	Visibility     *string                   `json:"visibility,omitempty"`
+}
+
+// SavedSearch defines model for SavedSearch.
+type SavedSearch struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        string    `json:"id"`
+	Name      string    `json:"name"`
+
+	// Query The search as GET /api/v1/search's query string (q, filters, flag, sort), canonical
+	Query string `json:"query"`
+
+	// SearchUrl The search page running it: /search?query
+	SearchUrl string    `json:"search_url"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Watch The owner is told when new or changed recommendations match it
+	Watch bool `json:"watch"`
+}
+
+// SavedSearchCreate defines model for SavedSearchCreate.
+type SavedSearchCreate struct {
+	Name string `json:"name"`
+
+	// Query e.g. q=stalking&organisation={id}&sort=newest; empty for every recommendation
+	Query string `json:"query"`
+	Watch *bool  `json:"watch,omitempty"`
+}
+
+// SavedSearchList defines model for SavedSearchList.
+type SavedSearchList struct {
+	Items []SavedSearch `json:"items"`
+}
+
+// SavedSearchUpdate defines model for SavedSearchUpdate.
+type SavedSearchUpdate struct {
+	Name  *string `json:"name,omitempty"`
+	Watch *bool   `json:"watch,omitempty"`
 }
 
 // Scope defines model for Scope.
@@ -3689,6 +3773,12 @@ type CreateReviewJSONRequestBody = ReviewCreate
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
 
+// CreateSavedSearchJSONRequestBody defines body for CreateSavedSearch for application/json ContentType.
+type CreateSavedSearchJSONRequestBody = SavedSearchCreate
+
+// UpdateSavedSearchJSONRequestBody defines body for UpdateSavedSearch for application/json ContentType.
+type UpdateSavedSearchJSONRequestBody = SavedSearchUpdate
+
 // CreateReportScheduleJSONRequestBody defines body for CreateReportSchedule for application/json ContentType.
 type CreateReportScheduleJSONRequestBody = ReportScheduleCreate
 
@@ -3778,6 +3868,9 @@ type ServerInterface interface {
 	// WithdrawEvidence Withdraw evidence uploaded by mistake (its uploader only, before it is reviewed, with a reason)
 	// (POST /api/v1/evidence/{id}/withdraw)
 	WithdrawEvidence(c *gin.Context, id ID)
+	// ListFollows What the caller follows, newest first
+	// (GET /api/v1/follows)
+	ListFollows(c *gin.Context)
 	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
 	// (POST /api/v1/imports)
 	CreateImport(c *gin.Context, params CreateImportParams)
@@ -3907,6 +4000,15 @@ type ServerInterface interface {
 	// AssessRecommendation Classify, close or reopen a recommendation (oversight only)
 	// (POST /api/v1/recommendations/{id}/assessments)
 	AssessRecommendation(c *gin.Context, id ID, params AssessRecommendationParams)
+	// UnfollowRecommendation Stop following the recommendation
+	// (DELETE /api/v1/recommendations/{id}/follow)
+	UnfollowRecommendation(c *gin.Context, id ID)
+	// GetRecommendationFollowing Whether the caller follows the recommendation
+	// (GET /api/v1/recommendations/{id}/follow)
+	GetRecommendationFollowing(c *gin.Context, id ID)
+	// FollowRecommendation Follow the recommendation
+	// (PUT /api/v1/recommendations/{id}/follow)
+	FollowRecommendation(c *gin.Context, id ID)
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(c *gin.Context, id ID)
@@ -3997,6 +4099,30 @@ type ServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(c *gin.Context, id ID)
+	// UnfollowReview Stop following the review
+	// (DELETE /api/v1/reviews/{id}/follow)
+	UnfollowReview(c *gin.Context, id ID)
+	// GetReviewFollowing Whether the caller follows the review
+	// (GET /api/v1/reviews/{id}/follow)
+	GetReviewFollowing(c *gin.Context, id ID)
+	// FollowReview Follow the review
+	// (PUT /api/v1/reviews/{id}/follow)
+	FollowReview(c *gin.Context, id ID)
+	// ListSavedSearches The caller's saved searches, newest first
+	// (GET /api/v1/saved-searches)
+	ListSavedSearches(c *gin.Context)
+	// CreateSavedSearch Save a search under a name
+	// (POST /api/v1/saved-searches)
+	CreateSavedSearch(c *gin.Context)
+	// DeleteSavedSearch Delete a saved search
+	// (DELETE /api/v1/saved-searches/{id})
+	DeleteSavedSearch(c *gin.Context, id ID)
+	// GetSavedSearch One of the caller's saved searches
+	// (GET /api/v1/saved-searches/{id})
+	GetSavedSearch(c *gin.Context, id ID)
+	// UpdateSavedSearch Rename a saved search, or watch it or stop watching it
+	// (PATCH /api/v1/saved-searches/{id})
+	UpdateSavedSearch(c *gin.Context, id ID)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(c *gin.Context, params SearchRecommendationsParams)
@@ -4762,6 +4888,19 @@ func (siw *ServerInterfaceWrapper) WithdrawEvidence(c *gin.Context) {
 	}
 
 	siw.Handler.WithdrawEvidence(c, id)
+}
+
+// ListFollows operation middleware
+func (siw *ServerInterfaceWrapper) ListFollows(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListFollows(c)
 }
 
 // CreateImport operation middleware
@@ -6151,6 +6290,81 @@ func (siw *ServerInterfaceWrapper) AssessRecommendation(c *gin.Context) {
 	siw.Handler.AssessRecommendation(c, id, params)
 }
 
+// UnfollowRecommendation operation middleware
+func (siw *ServerInterfaceWrapper) UnfollowRecommendation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UnfollowRecommendation(c, id)
+}
+
+// GetRecommendationFollowing operation middleware
+func (siw *ServerInterfaceWrapper) GetRecommendationFollowing(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetRecommendationFollowing(c, id)
+}
+
+// FollowRecommendation operation middleware
+func (siw *ServerInterfaceWrapper) FollowRecommendation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.FollowRecommendation(c, id)
+}
+
 // AddLink operation middleware
 func (siw *ServerInterfaceWrapper) AddLink(c *gin.Context) {
 
@@ -7068,6 +7282,182 @@ func (siw *ServerInterfaceWrapper) GetActionPlanXlsx(c *gin.Context) {
 	}
 
 	siw.Handler.GetActionPlanXlsx(c, id)
+}
+
+// UnfollowReview operation middleware
+func (siw *ServerInterfaceWrapper) UnfollowReview(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UnfollowReview(c, id)
+}
+
+// GetReviewFollowing operation middleware
+func (siw *ServerInterfaceWrapper) GetReviewFollowing(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReviewFollowing(c, id)
+}
+
+// FollowReview operation middleware
+func (siw *ServerInterfaceWrapper) FollowReview(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.FollowReview(c, id)
+}
+
+// ListSavedSearches operation middleware
+func (siw *ServerInterfaceWrapper) ListSavedSearches(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListSavedSearches(c)
+}
+
+// CreateSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) CreateSavedSearch(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateSavedSearch(c)
+}
+
+// DeleteSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteSavedSearch(c, id)
+}
+
+// GetSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) GetSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetSavedSearch(c, id)
+}
+
+// UpdateSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UpdateSavedSearch(c, id)
 }
 
 // SearchRecommendations operation middleware
@@ -9553,6 +9943,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.html", wrapper.ReportRunDocumentHtml)
 	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.xlsx", wrapper.ReportRunDocumentXlsx)
 	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.csv", wrapper.ReportRunDocumentCsv)
+	router.GET(options.BaseURL+"/api/v1/saved-searches", wrapper.ListSavedSearches)
+	router.POST(options.BaseURL+"/api/v1/saved-searches", wrapper.CreateSavedSearch)
+	router.DELETE(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.DeleteSavedSearch)
+	router.GET(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.GetSavedSearch)
+	router.PATCH(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.UpdateSavedSearch)
+	router.GET(options.BaseURL+"/api/v1/follows", wrapper.ListFollows)
+	router.DELETE(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.UnfollowRecommendation)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.GetRecommendationFollowing)
+	router.PUT(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.FollowRecommendation)
+	router.DELETE(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.UnfollowReview)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.GetReviewFollowing)
+	router.PUT(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.FollowReview)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
@@ -12753,6 +13155,106 @@ type WithdrawEvidence503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response WithdrawEvidence503ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollowsRequestObject struct {
+}
+
+type ListFollowsResponseObject interface {
+	VisitListFollowsResponse(w http.ResponseWriter) error
+}
+
+type ListFollows200JSONResponse FollowList
+
+func (response ListFollows200JSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows400ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListFollows401ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListFollows403ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows500ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows503ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -19029,6 +19531,379 @@ func (response AssessRecommendation503ApplicationProblemPlusJSONResponse) VisitA
 	return err
 }
 
+type UnfollowRecommendationRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type UnfollowRecommendationResponseObject interface {
+	VisitUnfollowRecommendationResponse(w http.ResponseWriter) error
+}
+
+type UnfollowRecommendation200JSONResponse Following
+
+func (response UnfollowRecommendation200JSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation400ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation401ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation401ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation403ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation403ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation404ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation404ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation500ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation503ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowingRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetRecommendationFollowingResponseObject interface {
+	VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error
+}
+
+type GetRecommendationFollowing200JSONResponse Following
+
+func (response GetRecommendationFollowing200JSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing400ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing401ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing403ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing404ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing500ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing503ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendationRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type FollowRecommendationResponseObject interface {
+	VisitFollowRecommendationResponse(w http.ResponseWriter) error
+}
+
+type FollowRecommendation200JSONResponse Following
+
+func (response FollowRecommendation200JSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation400ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation401ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation401ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation403ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation403ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation404ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation404ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation413ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation413ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation415ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation415ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation500ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation503ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddLinkRequestObject struct {
 	Id   ID `json:"id"`
 	Body *AddLinkJSONRequestBody
@@ -22992,6 +23867,1014 @@ func (response GetActionPlanXlsx503ApplicationProblemPlusJSONResponse) VisitGetA
 	return err
 }
 
+type UnfollowReviewRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type UnfollowReviewResponseObject interface {
+	VisitUnfollowReviewResponse(w http.ResponseWriter) error
+}
+
+type UnfollowReview200JSONResponse Following
+
+func (response UnfollowReview200JSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview400ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview401ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview401ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview403ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview403ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview404ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview404ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview500ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview503ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowingRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetReviewFollowingResponseObject interface {
+	VisitGetReviewFollowingResponse(w http.ResponseWriter) error
+}
+
+type GetReviewFollowing200JSONResponse Following
+
+func (response GetReviewFollowing200JSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing400ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing401ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing403ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing404ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing500ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing503ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReviewRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type FollowReviewResponseObject interface {
+	VisitFollowReviewResponse(w http.ResponseWriter) error
+}
+
+type FollowReview200JSONResponse Following
+
+func (response FollowReview200JSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview400ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview401ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview401ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview403ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview403ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview404ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview404ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview413ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview413ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview415ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview415ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview500ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview503ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearchesRequestObject struct {
+}
+
+type ListSavedSearchesResponseObject interface {
+	VisitListSavedSearchesResponse(w http.ResponseWriter) error
+}
+
+type ListSavedSearches200JSONResponse SavedSearchList
+
+func (response ListSavedSearches200JSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches400ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSavedSearches401ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSavedSearches403ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches500ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches503ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearchRequestObject struct {
+	Body *CreateSavedSearchJSONRequestBody
+}
+
+type CreateSavedSearchResponseObject interface {
+	VisitCreateSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type CreateSavedSearch201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateSavedSearch201JSONResponse struct {
+	Body    SavedSearch
+	Headers CreateSavedSearch201ResponseHeaders
+}
+
+func (response CreateSavedSearch201JSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch400ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch401ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch403ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch413ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch415ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch422ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch500ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch503ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearchRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type DeleteSavedSearchResponseObject interface {
+	VisitDeleteSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type DeleteSavedSearch204Response struct {
+}
+
+func (response DeleteSavedSearch204Response) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch400ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch401ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch403ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch404ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch500ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch503ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearchRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetSavedSearchResponseObject interface {
+	VisitGetSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type GetSavedSearch200JSONResponse SavedSearch
+
+func (response GetSavedSearch200JSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch400ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch401ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch403ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch404ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch500ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch503ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearchRequestObject struct {
+	Id   ID `json:"id"`
+	Body *UpdateSavedSearchJSONRequestBody
+}
+
+type UpdateSavedSearchResponseObject interface {
+	VisitUpdateSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type UpdateSavedSearch200JSONResponse SavedSearch
+
+func (response UpdateSavedSearch200JSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch400ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch401ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch403ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch404ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch413ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch413ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch415ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch415ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch422ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch500ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch503ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SearchRecommendationsRequestObject struct {
 	Params SearchRecommendationsParams
 }
@@ -26832,6 +28715,9 @@ type StrictServerInterface interface {
 	// WithdrawEvidence Withdraw evidence uploaded by mistake (its uploader only, before it is reviewed, with a reason)
 	// (POST /api/v1/evidence/{id}/withdraw)
 	WithdrawEvidence(ctx context.Context, request WithdrawEvidenceRequestObject) (WithdrawEvidenceResponseObject, error)
+	// ListFollows What the caller follows, newest first
+	// (GET /api/v1/follows)
+	ListFollows(ctx context.Context, request ListFollowsRequestObject) (ListFollowsResponseObject, error)
 	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
 	// (POST /api/v1/imports)
 	CreateImport(ctx context.Context, request CreateImportRequestObject) (CreateImportResponseObject, error)
@@ -26961,6 +28847,15 @@ type StrictServerInterface interface {
 	// AssessRecommendation Classify, close or reopen a recommendation (oversight only)
 	// (POST /api/v1/recommendations/{id}/assessments)
 	AssessRecommendation(ctx context.Context, request AssessRecommendationRequestObject) (AssessRecommendationResponseObject, error)
+	// UnfollowRecommendation Stop following the recommendation
+	// (DELETE /api/v1/recommendations/{id}/follow)
+	UnfollowRecommendation(ctx context.Context, request UnfollowRecommendationRequestObject) (UnfollowRecommendationResponseObject, error)
+	// GetRecommendationFollowing Whether the caller follows the recommendation
+	// (GET /api/v1/recommendations/{id}/follow)
+	GetRecommendationFollowing(ctx context.Context, request GetRecommendationFollowingRequestObject) (GetRecommendationFollowingResponseObject, error)
+	// FollowRecommendation Follow the recommendation
+	// (PUT /api/v1/recommendations/{id}/follow)
+	FollowRecommendation(ctx context.Context, request FollowRecommendationRequestObject) (FollowRecommendationResponseObject, error)
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(ctx context.Context, request AddLinkRequestObject) (AddLinkResponseObject, error)
@@ -27051,6 +28946,30 @@ type StrictServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(ctx context.Context, request GetActionPlanXlsxRequestObject) (GetActionPlanXlsxResponseObject, error)
+	// UnfollowReview Stop following the review
+	// (DELETE /api/v1/reviews/{id}/follow)
+	UnfollowReview(ctx context.Context, request UnfollowReviewRequestObject) (UnfollowReviewResponseObject, error)
+	// GetReviewFollowing Whether the caller follows the review
+	// (GET /api/v1/reviews/{id}/follow)
+	GetReviewFollowing(ctx context.Context, request GetReviewFollowingRequestObject) (GetReviewFollowingResponseObject, error)
+	// FollowReview Follow the review
+	// (PUT /api/v1/reviews/{id}/follow)
+	FollowReview(ctx context.Context, request FollowReviewRequestObject) (FollowReviewResponseObject, error)
+	// ListSavedSearches The caller's saved searches, newest first
+	// (GET /api/v1/saved-searches)
+	ListSavedSearches(ctx context.Context, request ListSavedSearchesRequestObject) (ListSavedSearchesResponseObject, error)
+	// CreateSavedSearch Save a search under a name
+	// (POST /api/v1/saved-searches)
+	CreateSavedSearch(ctx context.Context, request CreateSavedSearchRequestObject) (CreateSavedSearchResponseObject, error)
+	// DeleteSavedSearch Delete a saved search
+	// (DELETE /api/v1/saved-searches/{id})
+	DeleteSavedSearch(ctx context.Context, request DeleteSavedSearchRequestObject) (DeleteSavedSearchResponseObject, error)
+	// GetSavedSearch One of the caller's saved searches
+	// (GET /api/v1/saved-searches/{id})
+	GetSavedSearch(ctx context.Context, request GetSavedSearchRequestObject) (GetSavedSearchResponseObject, error)
+	// UpdateSavedSearch Rename a saved search, or watch it or stop watching it
+	// (PATCH /api/v1/saved-searches/{id})
+	UpdateSavedSearch(ctx context.Context, request UpdateSavedSearchRequestObject) (UpdateSavedSearchResponseObject, error)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(ctx context.Context, request SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error)
@@ -27905,6 +29824,30 @@ func (sh *strictHandler) WithdrawEvidence(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(WithdrawEvidenceResponseObject); ok {
 		if err := validResponse.VisitWithdrawEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFollows operation middleware
+func (sh *strictHandler) ListFollows(ctx *gin.Context) {
+	var request ListFollowsRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFollows(ctx, request.(ListFollowsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFollows")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListFollowsResponseObject); ok {
+		if err := validResponse.VisitListFollowsResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -29317,6 +31260,84 @@ func (sh *strictHandler) AssessRecommendation(ctx *gin.Context, id ID, params As
 	}
 }
 
+// UnfollowRecommendation operation middleware
+func (sh *strictHandler) UnfollowRecommendation(ctx *gin.Context, id ID) {
+	var request UnfollowRecommendationRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnfollowRecommendation(ctx, request.(UnfollowRecommendationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnfollowRecommendation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UnfollowRecommendationResponseObject); ok {
+		if err := validResponse.VisitUnfollowRecommendationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetRecommendationFollowing operation middleware
+func (sh *strictHandler) GetRecommendationFollowing(ctx *gin.Context, id ID) {
+	var request GetRecommendationFollowingRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRecommendationFollowing(ctx, request.(GetRecommendationFollowingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRecommendationFollowing")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetRecommendationFollowingResponseObject); ok {
+		if err := validResponse.VisitGetRecommendationFollowingResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FollowRecommendation operation middleware
+func (sh *strictHandler) FollowRecommendation(ctx *gin.Context, id ID) {
+	var request FollowRecommendationRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FollowRecommendation(ctx, request.(FollowRecommendationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FollowRecommendation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(FollowRecommendationResponseObject); ok {
+		if err := validResponse.VisitFollowRecommendationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // AddLink operation middleware
 func (sh *strictHandler) AddLink(ctx *gin.Context, id ID) {
 	var request AddLinkRequestObject
@@ -30185,6 +32206,246 @@ func (sh *strictHandler) GetActionPlanXlsx(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(GetActionPlanXlsxResponseObject); ok {
 		if err := validResponse.VisitGetActionPlanXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UnfollowReview operation middleware
+func (sh *strictHandler) UnfollowReview(ctx *gin.Context, id ID) {
+	var request UnfollowReviewRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnfollowReview(ctx, request.(UnfollowReviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnfollowReview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UnfollowReviewResponseObject); ok {
+		if err := validResponse.VisitUnfollowReviewResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReviewFollowing operation middleware
+func (sh *strictHandler) GetReviewFollowing(ctx *gin.Context, id ID) {
+	var request GetReviewFollowingRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReviewFollowing(ctx, request.(GetReviewFollowingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReviewFollowing")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReviewFollowingResponseObject); ok {
+		if err := validResponse.VisitGetReviewFollowingResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FollowReview operation middleware
+func (sh *strictHandler) FollowReview(ctx *gin.Context, id ID) {
+	var request FollowReviewRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FollowReview(ctx, request.(FollowReviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FollowReview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(FollowReviewResponseObject); ok {
+		if err := validResponse.VisitFollowReviewResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListSavedSearches operation middleware
+func (sh *strictHandler) ListSavedSearches(ctx *gin.Context) {
+	var request ListSavedSearchesRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSavedSearches(ctx, request.(ListSavedSearchesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSavedSearches")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListSavedSearchesResponseObject); ok {
+		if err := validResponse.VisitListSavedSearchesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateSavedSearch operation middleware
+func (sh *strictHandler) CreateSavedSearch(ctx *gin.Context) {
+	var request CreateSavedSearchRequestObject
+
+	var body CreateSavedSearchJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSavedSearch(ctx, request.(CreateSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateSavedSearchResponseObject); ok {
+		if err := validResponse.VisitCreateSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSavedSearch operation middleware
+func (sh *strictHandler) DeleteSavedSearch(ctx *gin.Context, id ID) {
+	var request DeleteSavedSearchRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSavedSearch(ctx, request.(DeleteSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteSavedSearchResponseObject); ok {
+		if err := validResponse.VisitDeleteSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSavedSearch operation middleware
+func (sh *strictHandler) GetSavedSearch(ctx *gin.Context, id ID) {
+	var request GetSavedSearchRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSavedSearch(ctx, request.(GetSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetSavedSearchResponseObject); ok {
+		if err := validResponse.VisitGetSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSavedSearch operation middleware
+func (sh *strictHandler) UpdateSavedSearch(ctx *gin.Context, id ID) {
+	var request UpdateSavedSearchRequestObject
+
+	request.Id = id
+
+	var body UpdateSavedSearchJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSavedSearch(ctx, request.(UpdateSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UpdateSavedSearchResponseObject); ok {
+		if err := validResponse.VisitUpdateSavedSearchResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -31094,513 +33355,539 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rcttGmjAA30oXv6/KUr3QwY6z70Sq94fGcSbejWOv5CSzNUpRTeAh2SOgG+luiOZMpWrv4buHvbC9",
-	"kq/66W6gATZIkKJkO6MfqcgE0MfnfPznKBVFKThwrUZn/xzNgWYg8c+LNIVSm78yUKlkpWaCj85GH+ZA",
-	"CsgYJXpZAtFzIMCzUjCuCcVv1PEoGal0DgU1n5vXRmcjpSXjs9Hvvyej1x/oLD6whFTI7JkidyAVE3zT",
-	"SD+IlNrPu6P9MgdpV8dh4cYlObuDjau7BC2XF1MNcnXUK0gFzxTRgiwo02QCU2GmkUvGZ4TOKIsvmXEN",
-	"M5A4/i+//HJR6TlwzVKqYXWSPwOVIIkEmhf/73qUUgUS7hgsrkfr1/57MiqppAVof4fq3XR1/FeiKCsN",
+	"7P37cttGmjgM30oXv6/KUv2ggx1nfxOppt5SHHvi3Tj2Sk4yW6MU1QQekj0CupHuhmjOVKr2Ht572Avb",
+	"K3mrn+4GGmCDBCnKh4z+SEUmgD4+5+M/R6koSsGBazU6++doDjQDiX9epCmU2vyVgUolKzUTfHQ2ej8H",
+	"UkDGKNHLEoieAwGelYJxTSh+o45HyUilcyio+dy8NjobKS0Zn41+/z0ZvXxPZ/GBJaRCZk8UuQOpmOCb",
+	"RvpBpNR+3h3tlzlIuzoOCzcuydkdbFzdJWi5vJhqkKujXkEqeKaIFmRBmSYTmAozjVwyPiN0Rll8yYxr",
+	"mIHE8X/55ZeLSs+Ba5ZSDauTfAtUgiQSaF78+XqUUgUS7hgsrkfr1/57MiqppAVof4fq7XR1/BeiKCsN",
 	"JAPJ7iAj05zOFKGKiCnRc6ZIRjWQgwymtMo10SKjy0MzMzNf/1aBXI6SEaeFmZyqsZi2VjUVsqB6dDYy",
-	"w4ySyAm/qqQSMg4BNxw+6nGKb9zYFQEpzf5FpUhJZ9C3EvvNhst98635HT8vqZ43X7NslIwk/FYxCdno",
-	"TMsKopuqKnyzM3Iy+ng0E0crv76ZvqU6nce3atDA79DBO5mAAaR0TvkMsmNy6RZ0TihXC5CQkZcv/kQW",
-	"c+CEThRwXZ+GRd1mQ2+mR3buDRjEChbB8vd0BkSxf0BCnhtof3F62kDE16e94JDjcOGUBf3IiqoYnb04",
-	"PU1GBeP2X8+TGG5cVUVB5fJbptJcqEpGsOPGvC85zW/IgTk5v6ipkESxGYfsiHGS0jwHqQ6JmouFInAH",
-	"cklSUXF9Tm7UnEqgkxxuyAHNF3SpSKUgu+ZmDPclWcwFoRIIF9qNSxg/JLQscwaKZPUSSSq4liI/Jq+k",
-	"UOpI04kilGdESzC0olJwzc1KU8hzcgtLUoCei+yMAE3ndlGEKVKC1JWcQEYmS0I1KYTS5AWZSlEQppWj",
-	"YeoZmbKPkJmB1DXHI1C08KRTEbehsprkTM1J/XzKZpWEQ1wZDSaz8+Ms5qbNUiWoucizo+fu9KgiN9fV",
-	"6elX6dc352TKckNfiJ5TTW4ByoQISXKgd0BEpR3ABKNcc7O2ogCeIbFWeK4SpubQycHLFy8SMmWQZ+TG",
-	"jn2TkFRkQG60EOMpLMZubzeHx+SdnoO85goBxVyEWaLdhGp2EU7fWj5uf84yINNKmqHwVhQ5uPlb+uvN",
-	"IVF4AFQTLsxrGXB3QCk1yEkWQt5CZvZpJzPHq4WmuTomBqfreQlT1/zVxdXry9c/v3n9y/jq21fjD99f",
-	"vr76/t0P3waodHhMrgBIJlJ1Um/quMiOr3kPijWQ18Iz4Aat/jby6GEeejgf/Rojww7Zvstj3Pgdz5ek",
-	"e28plZbTWTYR8A/HPjw3iK3bvLaBGLkVvSnKHArguubt8LHMRQaeLseGZ+2PwomYhkJFZqwPhUpJl60V",
-	"mEO8Myx6+PzhJ/eb/Z2cUc5Uj2TzJrNHnWUSlMEgEbyuRsmQxYaf3HexyLpmcz3wnET9/v3mfU+l5iDV",
-	"nJUx9lU/JCwbeChlMOL91vafqyv6TzMX0fBRJwZXDKc5oSU7uXt+ooDKdH6OtKQwLNtgWIxkIiWCrAe/",
-	"fhuGXJegSsEVDLwu6V+/34lcpaIcOqXCd+85H6RaxAV4LSTiD+9BoWHAouwE91vlhzkUEBUOC0AWqAxr",
-	"VXk1U+Tg3eXhsKVpHHUPK/uLFFUEuS4S8mezrldbLGc8w7HuuahlGTmtS9SNrDaKZzZwWct7A9l/AY2A",
-	"mPlVEaZUZaSbwbe2NIPdfz3fSVFEeIZdDePm3qjRbS0Ld5P2rWdsZJxN+mww+QexYWqvLw+ZW4v1M/+e",
-	"1MQJj+nPNDPqEijkREYoB45/oshu7QQnpRSTHIr/83dlWWsz/v9XwnR0Nvr/nDQWkRP7VJ28t1/ZSWNW",
-	"C5zW0Oc8Q4VhYn6k2ZmhMhW/5WLBCe6R1Aq61V7ceojZuCJMW8VhDs6UYkgTB3WYGJG9/tLpjAsp+IxY",
-	"zdS84PQQoz1KmpoXGccXcWaU0imZiGxpRXemcKmCA7mjOcvIv1+9+5GIyd8h1ebdOVWEOsG8ZeXJBNhP",
-	"7RqPDUi+Enyas/TRj95qyiQVec4MuVwwbXWetJISuCZKUw1nhJKssksBc1TOHoTnIIwaYKTZErg5bndQ",
-	"SkOJI7l33XExjs+oBnPyfu9mvx+E+IHKGTz2EeCNMkVyM7nBa8pJoHi8vfjr+M/vvv2v8Z//68PrK3JQ",
-	"lbmgmSJzo6/pOTBJxIIn/nNU4A9xX98JOUEV6NEvFVXwZ4pIkRuRaIknnwmkG+56FpJpsNdNiQKF1pNU",
-	"iFtmvi/sI6OmoQJsnz9T5K9Hr64uvzv6IG6B4ybfOHXptZRWXnisjV6JAjSKegsDpxaZBXfrlXcgrUSY",
-	"gaYsJ8LoY1TdWtFRN1RnzDKj8E4MmgsNGe7Kz/uI+7ng5PK7V+Sbl1//X0/VcClXIO9YCj9xekdZjtro",
-	"I4NTRjWdUAXkwJ2cFbgJ4xl8TKyBkSq1MFieziG9BYlAZh6wohRSGwpawSFJKUdzkLme8A4IF4tzgobj",
-	"I7QcE0WXyprptCBaLhvbcGBiDz7o26J7+yQwSuMuf+K00nMh2T8ge8zz/DG0hpkNSsB/GzhmHIkkQAaZ",
-	"IbITagRrAh9LJiEjF+/fEG3wLjFc8cItH9dJ7DZbfOna28Gt6Qa/xD/heuRJtEN7/ExpludELJCNKqLQ",
-	"Uk+m1IjpnXP/5Zdfjrom+HWH37XYuxtQVWmAA7K3kDHqhdNPQfotUHJtNEvk4geOJx2ZVZ2RcCFmAYcJ",
-	"4eYEFSmqXDOj+J4YOeIIccVdqxFdkFeYGbw40jnJxkm07vzcW7/jLtzW7NfewlFKUYLUzEpyZogczLNx",
-	"FvWQXIFGIylJc8oKIw+1rT/k4P27qw/khOIE6uSfLPvd3MDMqHuHCD0plZI5Wyt3aD5KVpwXvModzbKS",
-	"+4osHqxViUqm0OeK6mzKMikjX5+5XaA8KBYcOR/+lFj+JiqdigJQNIQ7lgFPIUE2UNtSDJW5A8mmy0Oz",
-	"OUe1DiiZM6WFZKn16aDJst4uZKTMKT8jFcdvmUFbDncgvaXBQIh/hGqMszHi6ozsbo/t1yHnJIFqyMZU",
-	"r/iIjjQrIOZTaR1jRA9i2SDXTBs2xkZ4q+KKVWgGGA8c3d2OeXfjIeDtRjRYI+YYhgO0cDLpgiunBjiT",
-	"xMpYbQPR0NVqI+XpGq22BveqzLa+Rufb6lEfG5/b37wTrrux1Ytpw4Y/2L6rbpbQgsPWbhoLudWAzMIt",
-	"fXqFXyA9zzJmfqH5+4BeTWmuINmWhF0G7g+L7WN/EodnqMz5ASzqGhhTVgp0Qu9OtC9C4tr31efJ7OBi",
-	"QT/+AHym56Ozr09PT5M94FLfzAGC9SPUtoA+ZOoOcK6HwX74eU+tTtgGkNq6U/+xTg5wnHLF9pOMAnf5",
-	"IBKEzqrWiTCu/+3lKNmIm7hOP8Ca7TpQ2zfCvKtB32J1A/aQjY3qzvhsbJmVlXTOnPxdU1GyoMrjlcG8",
-	"doDDzpjBzV1odtcDoQ30rspvnrOjPcFshRz4Izcc3WJ4czKHcT5AVcxNdBkMRCeUZ4InRIIoAS1xCnhG",
-	"JjS9jY3ZsMj2mG+F03vcgWqrkrsbOSeiYNYRT41ICkiuohEgPbDzU5k9AKl9S5eWcE7ASskVdwEWMepr",
-	"7UELpuB+dHhrYXIg5X0UQjtcktmvhNFLiFcBxvluIqSVprdcLHLIZpCN7aFtLedwoVHq3fX7nSTJ8Btr",
-	"CY+cr6SLsYaPPZF53qUFRnQvJUMp3pmBJTglJ0JDrB193If4HwyW12M/UySnGpS2xuecBE7C1bFFDhvZ",
-	"mx/ZSMIDGO/qSbl5guNZ3dWv68DoDS8rvSXlGQBoA1nIemgbiL77ogMhhPVe57ayEn639gYu3cheycyB",
-	"mg+dlcUueCrkmHG7rbbU1azwQilQytDh3ST3nCpVCxHRM5iKPBeLcVWOeyJPkTOiKdGqc4ZJ2FixOVVk",
-	"Dnm2Udr4PRnljN9CNo4qeu0pvxMSZ4BsrKoSpILMKO8887/Wzo9w3j46JKk9KlgvVODQRpSwQkWUz4cw",
-	"0TnYKCxUGdOvzLmhp2lbdNxCJ51TNY/e7S0s3RGvSkXw2yDBORkpNuNUu/DF1XHYLM48Owdm5nMrrdeV",
-	"jFBxdUOEM/We5+s7Z47sEq9e+EabaT8Hso8j5GYjV7RfVgrk4C+8cTwOB/arnlGac7Bu53sPk+YMuB7b",
-	"gKOVpQLXTPcCj3uqnZV4OECKFF2Z25lcSgl3494hG8/RveA8Cq7hcluQlIxqW1Z4FuG5tVYWbsIdTy+I",
-	"70XFbnDlM1ezzUJ/DhTd1Z1PpLgF3oUYv4KexQf0y3rBsoHULq0JdkRy/F4sSEH50nuNgpetn35OmdPM",
-	"7aTWU6Z0dKqGOq+KvrewDEa0odc8A3lOoCj1kizmLAfC0MFU8VtYQpT74QMb+BKdZsqk0gQMoPhADPzE",
-	"zXvw/duLV3biwJVrXjk8J0BlzkDar21MX5mbr66+vzh68fW/hdx5+G3lVOnxcOYkbgOsnwiRA+WWZtQ+",
-	"4w3g3RX2bkcNyKyH2GUQobONTNaGsOH4HMgSsbiplngSzBHbxCta0gnLmV9TZ4Uoao7bobjRY4aM6bEz",
-	"zo5FJD0njP51watDQ8GSUUE5nQ1ah3szCHpd/6JNQYoveTXcdusVG6GgZwESaDamee6XsO4tc+mx553L",
-	"bk0aP4skfqc9R9yaP7Lk2DGuwkIU7kQGO2INRhyu+E7ZR5KxGfPpEmjOa7zbQjrnulE7XNZMBpuFe/NS",
-	"dPlSKLWg+e0qznC0mo79MlflkNSHx26Qk1MX8BoOGFvLt5Azs6VWukSByYwa0FKZUYb/XwDc4h9iOo0q",
-	"ma+dH7ZPrh5q8/H+3H7BcMpy8KL4RrFj4Ky3jGctVZtxQ8PNVNHd4hHVS9y4it1ckxYzxlzoobOY99cL",
-	"xsMHmSzHg09Zzalh1oNeZf+A8WSpLWzswNwbi5y/LOfrsF5NNBshwTFA3uK/wSKqScH0tm7b5qvgbFbJ",
-	"OdN5/Ekl8+1lCavipoHdKOINRvD1U3dxqD6y2A46ZxEjEh6zfzA4sR3BXUHmNuUtRc7S5TgTaVUA1wnR",
-	"kjLO+MzltyUE2cdYgqpynZCC8UqDSjAoZwwftaQ2Mhc9FFHv/qbLWH/4/kDNy+uPRun7qls1Ad0kl9nR",
-	"1i3HJgBseVcZpMxHJXjMGopPnkStP816hnVr/4XpeSbpwiqLW6y/z+33y9xqQR4WjbazcJPwhFQl0YJ8",
-	"fXraRImrjczdzRXbx3c0BR1j7T3k4o7mFQyHEhz+Z/PNRjhx+O0m6F2rHSwSclbxiEvlAnOsG0eyy6qt",
-	"02aZIqoqS5dFdHDT5GbekDr78jCqhmVMlTldxpVMOzq12a38zNYxqIqJi0xt0llxZayzkKgxmU4g77+S",
-	"zeBsX/MDNeuPnjSDPKsjqodIpX6mhDCO2QiJz5sY48QJ0UKMc8FnCeFCj6ei4lkSBvX71zFh4X//+39i",
-	"h4DPVifHkMmS6rlX6PG9hMDx7Ljxeqm/Pf/12HmZIhKSUs4Itf4Y7RKSkZOq/XexU/weaK7nqyfo45mj",
-	"t2nDxaOPymy6xnP4/tvvMD2ROEYjJMFDJhhbS6UmB6UoSxuYX2ZTLfBtyjOMt3URVocucppqzHmXYMNT",
-	"OSQ2Xpilc5JSBZHUYu4SZ5BSuVBFXJX1W9qE6LiSQMdBjNkQ+zwGgG8iPlf41huewccrK1K05LENSkm/",
-	"z/ENRk1iXtTWGl1eFXGbfWC9ifjsFhHSZu1vqjS6qpoDaEdhFGH6nJzWeQaLucgNSoSA3zpLwzZ1S6kC",
-	"RP1ktKDSyDdxodRMGdf7qtkMVI93onvMOIrdYuLPJ1hUczD9N/HvYrLtPewSzCp41KHWRoNSQkklZEQJ",
-	"MqUyzjnkciwr3mNe8lQ3qkj2y/FTxpGx3Uub2lH9tPJ+mVNzdX9XPX5dF74wVHQIsSxidrJC9rBBLu27",
-	"UW0MM0NQYqw4t2qZqtIUkyCMSk1Z3iNF1i6CIUGxTuVp7rABg0DhQRjzI9cnltT42Ap+DW+8Hzku63Pa",
-	"KjDCmrTcfLFNJvVLdTTWhtdsrG78JTuC2iZttj6N/r3FZupK21Sj8+JASLLA9M8JHBI3ckImS6INxiSN",
-	"COli8+0rioQ2x6RdysEluiH5xQjBUeSW1hKDDpNdfx/dlzfcy8rr6+7H2XZYtuUVeWvphoXblzYu2L22",
-	"bqFNDscGvmPfC7Gwu9bVGWNL7b+k/iNed1fJCvKtolAM9xocat1WlDAElU581lNcxt86lrFPS4lZmwNV",
-	"ZEMcdnfB+7BfrBzC7naMHxi/3SlUqccOUcdgDs0JiVqratVqLKaJkcGBapUQxQqWY3Z+QupYI5U0wa9I",
-	"tjAVnWYs1ZutC85q16w5ekZixvhubhAoehUil/W5GeDsGMEXsTW+pRn8GSNNGqZ5HxBry4b3ALC3MRSl",
-	"fNP8LY+n4ZdKTseYhxnLyOOYLRbmVxPBScUVndZ5sooUNIMmSb+dtx3Vq6d0bHnfqjnV2sHPbCg7tSXD",
-	"tCAntNLzk2JKzwlwKXLzgiZViRVfQkeX0WxPCjCvnmihS+vaD9LcGks7DtQIWFzoOl48KttVqj+l1x/v",
-	"Tyoi7OGH4bYTvKn4raK25uofdQBth4jj+DcbZf5AgNl1CNmJ/KRZwTCrKygVVVKOtJ7OgKfLMWTMlt9B",
-	"942MFzhbTS3rC0JtznInQrxLtPfmc9sx9rZ/kywHpZ0aeh+n5S7qr/9mnS/JYNdWjjj8YOdcxqyCvlyj",
-	"Ejgp/HFhubWKe33JJb8obwLm7oexAdessnm6ZmwlBMdiX5a1Yf6IIpnYJc14sA91F89rD4G9sBVhRUaX",
-	"AVF0sb5+gw5NM7QNI3n8dTvH1MMnlG5yJ3q3V01wO6C6a/pojW+vXM7Zti6qELrbV/NtmLp27gvToOm6",
-	"0rYy5I4Zj2t2sQtlXLOH71C9rbGM0FwCzZZEAk3nkO1vV21M322EGoC7SYlAcoYyQTsjNhnkal0LNfvQ",
-	"UhqSfw/p0Y+xU3beGgAwRM8lDyhCiXmzAYf9pc9VsNdktAAWNl/5ymH+CFSC0sMVhK7Xt6USbK1AqNTF",
-	"wTcnIapJaNm3PoBIjJVA/OssIAYvO4LZj7D44HWLrqteU5ZvhHX7NRpW4yrKXCyMTpKCVxlUuwrNGemr",
-	"OLNZh8Upk3qp0Q1ikldfyPYuMlWt2a47ljrobXv7/Lphw938h3nfJSzFnYuhc9UHu6B39aRjycJyBT1p",
-	"zveN9BogGm2O57LFDvs5wbmroFIICe0d28ps7t+sZMA11jaTNs9tgPrinAB+DYmP2/PWiQCGNgHgf3Rc",
-	"MFFxDlRK87pGMHA9dgnjTQKcfdE6GtAOGpP+won3wdVamBSxGlccz3SAeOiSLdwHmw7tvYQpSB/2uVWw",
-	"URN42pGxSY2faxCx+83KTW4CHwc59TqG73TbOg5l+8ut7zM4YwwO//jGjvDidANnCSfetD31lkqX37IS",
-	"VTUEbgZBi7p0g21xehsdJM2BhBJHcyIrK+rWEu/o/Tmjake/2VasaiDn6TUNlFRi6t2OVLuuBr0+3gPf",
-	"wvc5E3KcCq5pqsc1n11hbEz6+CBygFYr2/mhqculADCcwqYgTX3wpoqW8uhM6w+j63IUpCHMiswE0WIf",
-	"sz+CJu4TAR3UJU0V7d007BC4d1JPd4J/fy+B+P8iWgJpLdAO0zVUTx3zC3Llj24TGPVA7+s2DM1Bwjmp",
-	"i6C42ibuwsKdfv1yOORuOKF4BKfb8qb7/rZOaV+lapswPRznEqaYIrzDN00MrhejFC3q+AyELUzRRo9Z",
-	"PAjK62PrtS86MgusJ/TfDT4idV+JK37wuyt74XhvQc52zHAqwNVbjhR99as8I/hWRhj35YpCcz3Wf+Uk",
-	"AywKdTykPgKOF0Ycrpn9maorUQctzVbjDtaM1lnwM2UrRapK3rE7IZ+pwyFTdBPg8ORCutve1cBLi1sx",
-	"7IEPtT67t3tZfyHuIFuTWCzFQhF8ydajao7meNQTmNQTaVRH+vY8b5hFhxjbB625yYwyDpm9KweBZouE",
-	"FgIb6EBxeNyTTs3yTALviXQSxcQMHFlFvXyjd670D6l7XWhBJkLPEzIVedbgRQhR8YUVtZNMDQoJ2hzt",
-	"KOEIizBbxIsNGNT33wDRwe0Fp1SHuozC0dp7CQWS+vBXdxNDCX9k29DPVduaHyQJMKeNFx4LNqHlO6e7",
-	"9zn4RPM8khi+6sXctUZV19ayddiXq9y0Zr27FYnqDpx0Tya6+E3Hvo/6E20Q+awrUHRFoV3DD3rgp1dz",
-	"2LSWnRwU91IB1ov8UXeHQWTlis6bdyMSx25uiUZVGKwR7CrXtzdmtUu/M6bJQR3ggzMddjSIga6SToOv",
-	"zq1JoGPb7edzsV0MsZoHe/JG815Q2rM+7kNl1FgBjCWYj1IdEyR+mQN2RnQw6hf8TBE3ApqsXU9KPwxx",
-	"oa3H5DuDZWSy9J05zyJvYekTn2DSngMDfZLAiIENK9G6EQgJfYUdQjODM3oGoNJ7BrsaIIL73M3+sCMY",
-	"9xmGu/C1huhutF6sAxe82HpP7VX8AHo30Nl8u+HFbriOroPD8PSKM70cKzoFvRx3uv3RKcwqKrGKsBcC",
-	"171DsyrXajwRVGZebhxnQPUcRQkMoPYxa6mQgoMcm9s2ggmmb8fMAcH69yFShBT085YogpXuxsTviUcP",
-	"gyUPiBWRE7SRya8win/bfDZrPxivCYg24LIYD4+YXhmyM8Cva/ZwCQq2NQWFK+tQRU1yoEqT5y+CpHdk",
-	"K9jEjBjSIDgJVrp+a+v30ORhxqIY4rUBpRRyi6T4Jrs6AtKMK015CjtV/usmtwbSQ38IX0/pmp4w/yDY",
-	"ric/9nIlyKWD7C07zbBiYHW16JhMaGuk7ljp2eX7j1tVU/cSMot9+WOxf6tt+7HvcqSi/XBK2K1p+1AR",
-	"qsObsYQNlYfXHrJ9NwcVUval82iq2Z2RDHbcec747a5ZHVhlJsabrSMgFpPrqnqfkecJ+Yom5PJlNLTf",
-	"y8/rjrg2hzgby9ZbDwcYw8cyZymL1BdAim2rWGQV2EL6zCrBvvS1/bHMK+VCZOqmrs8UWTCeYYJ3LMVx",
-	"pXR5X2WpodHQvlXxWl8xvmQuLlpQ4WeQE6qxR9Iq5s2h2IJ0YSfeC6XYjBc9xUk/aXR1c7g11DZU3lVi",
-	"9x2du5fV37BnBXyTtoHXHaJHPk8sQ/zvg84Yyd5V/2sj824q4D24mS1aHxUCIrRzVaKriUxLzE22JxQD",
-	"C8sPx8NeI5dHzlW0cojYltijMvv9MLD30GNxwV9tdnvHEShEnM2Q54uV3T+mtEl+iJeJkKIYSkiHWoF7",
-	"s1jFthmsAwzJTgz1+/CzuGW09r8xoLJ9B/vQ2DelfH5WSnt7sbvp7Y9G/DZ3fKmJ4Z7FpN1J2aMTrgFW",
-	"+UtXFvaVN7asJiiYx9sbY1aoYmugOPyVQupvIdc0QvtqO0hbMrseVSX56nqUkOtRJhacPLd/c+F6iV+P",
-	"iJDmB1hcj6IUsr8IkzN6DEqwsPXtmYi12zltyoVM2axyVbRg0UqK6R3XlXuKVAWYDMkfta+tlFSqV9ts",
-	"09eMWHc7rtjl6gX5jTQm2rkucoMtufpohlZ3PXWjfPHVbYutbiB47v16htZ4/Tv8Dm0qPG0VwCoE13Ms",
-	"IPxbRaUGmS+jm7FDXFYxK4cvtb2brLVbv9Up40z3RjUpegcZcekHzxRp3ie2l6UB2EnF8gyLxP1WgVwS",
-	"O/xhfL5c0wj4v6bp3EaqevDHLjq+aZuQDToM5KoNoYiQP1+QdRs23YLtyJhzoBkmBq5uDotq++d+gxNQ",
-	"LLO99TyiEVlhsFcTvEtd8wFZ8cM97X1osjpIJiK21RenL/7t6D+fJwT/OP0qsbRTVpxwsSD/+9//cz1y",
-	"Sze/TZZkTuNuKb/rsax2Ts4xn/bIreY4siqHwUaAvjwfgwd4cTZiamKeYdG8BRg4Ffm64QbLs/0MeUWg",
-	"DXfWmqi+tcTRkkYtDxA9TCdqEGH1PgKQrhG3PvEBkrKjc/tI/2mI5u4BqHaMK3d2+1GdpiEn2LyBhnFs",
-	"oSsZ6d8ceh+JtgQio0u0ChPkQwYnHRs6t8a1iruimi4QBeHEElngGWTWUkeXxDVO2jXvuqSGL8RrkwW4",
-	"s+XNX9VfxijalqjmX9+nDS2KpiFiticNIad9xfUJto9rWxtVCOo72ahakN2NOehCc7yUfHjXHYZYUJbX",
-	"8anozihBlLmrE0Q5oSmW2kgcl7RAW7f8HpQrtYFQNBvcfIL7I2E1+bk3HWswYmVh/eWv+iOPmgZtG/An",
-	"Ur1oHIbg2MnjC3ctQ1cFX8zJ7g8u3U2ybaq9756btrbP8w4lgGw6R5/PIgV2N9yTtVvlF3NeA9XCrXrz",
-	"u9MODy2crNl6e6NJ6/IHSBUWhnarTBKARLcWuTP3+KUlhgJBqcO/xsyGBwW/0FyDtD1oDMvlQo/9s0eH",
-	"p562nRXPQal6yYRxMq3yvAegtgLALUBpDcSsu+b9EF5Hdu5Dcn27iZU+5AXDenb3CCZ4uPBUxlOWAdfj",
-	"JdB1puMg5GOHEmV1g4RdT6BDYeq+DLHkkCAZv6da9HhYE5ow8mU99JirD4rBN1ri0IpBH8zPhjyUCqpM",
-	"8GXhK0ZQIoHmPuVyqI/jQeKEFcO6jxsVmZ+bN9c5WzpwFF7dSkBQa/oecNjdW2uub7eu0JuRe5hKtIKG",
-	"90e7Xu1rAy4OddoGaBZ4Np+fniab0G4NmsXrmYXHvMEsM6gs01dx/2+04O1FGHTS0/WuixzxXbQCywdF",
-	"xQ3AkH6A3o/jEZna5+5wDMhvJ7Y7gBojmUkxM+pkq+HXVMjxb3QUIMYoGdW9kXrs82bGrYtcIxiMG7ch",
-	"XQ6pJv8g9bD7ltN/vvuqkB2c3X2FrZ18y/eWxwaT8P1LUruS9N029ECS1G7Ue7jg0ybFA3zXV97jXve9",
-	"FKlrlDFDmHI9RPHPGDmwHYG+ZxHcmLPZPGezuVbr+kkMj8ft1K7jrCxBK1KiTwzyjBxo+KgTgud2vlrS",
-	"oOlb9UyhTOlaUHCh54zPCOQKSEF1OofsMCHff3j7wxGolJaQEfho1EMcxZbCK6i8tZXwCJXYFAobAwmZ",
-	"KWs1dgPFGlTsrWRhV6XN4Y7yFBIieG79YynNc3TFzEVdWY0A+tvaqyAHdXxh4nLLDo/Jhzlcc5yOVJjO",
-	"D7LAxhtMaZYqX83NNuTAvPWkna/RTm5nPM2rDLLkmiuBjdzMuTNNtCCULwUHewm2bUhu80MKkgOVvlOW",
-	"PeFI+txc5FmrIVZP4ZDO4SchmMbI7WrLq1XzXFnmDDLfcDziHaNKk7+LSnKaE2XtqtZdhmeGa1exTuer",
-	"ZNONMp67Slqrk7k3nik7LdJ8w+zriYdNlNPZ6vjh7OSIBBs/c75ohRkkS9DEdhQzhBEr6Qybtafu8pTl",
-	"ORa2p4TDwp0aU8T8DpntjGadwgd2WlCEcrUwpMF3dPY94g7Pr7kE9MnHhjQPdOh8xkK8OBbjs3OSGrxm",
-	"fDauyjNiUwSYrV5xzd3xJPUZUI0pTHhciplLx75x582HZ+YdMw2+Q3nWPDq/5kob/M1snHhONSgzpjZb",
-	"RZwpy9z2tvTAZZsr2RZ0Bk20ZJCdE6VFWUJ2ds09sbOzqNbHB1Tdete0PaBDi1GeObhrQPbgDxDL8ddH",
-	"UldCdH2f7PrxL1zB5qr0vuR0iFQdsLfA2Y+sfUVYmlaU8dop5ixQ1Mbzw1AjmoK2Vc2dOzsUlOuG2Ryt",
-	"nLkNlLEdLqPMEofbstVnNERhK6mzYdF70GUwgiVOeGxwC1Wk4hlIpYWIK6x1P6GVHGtpMc5hbkoLQPQ9",
-	"c50xzDY8lxHScG+WwypJkMrgLwI5kodrbrPvuSAizxCfkd/U5OEwIZSUOWW8JhIkNxzOoCcXRDaMtWEW",
-	"REgLHiq55lhjDnkuyzGVDkUARFo7DrYiFVKrNkLhqrHJuutfGa0UP5egDIuInJnZV7zFqju0wiCg0iEk",
-	"2w6qUfKrhbgdt8SxJoau1mLbS/jJXDbOlUKek1tYkgL0XGRWuGotjqlmfUP4QYc0WNhrmrl59dihVbP8",
-	"OGnwtSDqXiYiZ8gN+VyNtayw0QlLJ6NkNDOEjBaTKqeWYea0ToFWYwXyjqU214LatOfwt7molCV/pRQT",
-	"L2aUkjn3DmRV6n9NSzVORSVx+aqElFEDMeOM+hHNaoxohvGq4wyM3lTYUEMJsyqntuRdfwb1lS22tp8G",
-	"PGtpiZEOVU/1L0SDFB1B+JqXj4kRzguhNNGAzMUh8AFVxBVCOiNKQ1FAlpBcWMKgYJtUvq6BCZeZrFGx",
-	"r+p2m5fY9Dqac9mUuttbt3/bYHsrs3X90SRClX9SIAnLzgkWWvHFJdTSnOcQzwMGV497rDpr5WqXSNB8",
-	"H1TqC/c58PR3MlA3F9RJgBlUa6VZxQfJZrNoHAHvaZl3C8t44rVBBU0/Ci6KJXFvYYCgkRLVkgu+LFBX",
-	"Xa7qjy17goxk2P15qYGI6VSBrhUz1JZcxwiXQBOh+r0dkO33VNkl0bIEKv1w7Qt/pjrj91l37Uv+hPxm",
-	"EjzMODSghaRJV44U8rrlYpFDNhvumvU5lkPf38X3PLQw2IBsTbGbDzla70vksbzDNUf/yjsce/rDr+UX",
-	"dojvMKS31Vp9wFeuy31P13U7/7p1S6HUBzqJLB3yPMKo/ibF4te/pSL/dbS1jN3d5wpv7GbYi3yMcswe",
-	"5zBjumb/W47pTjo6ZE8kGWg6cPC3YAOtI7UQt9quFIu9H5kZc89HJsWiRyjxAvQWK16pUarpyE3hLqe1",
-	"hxYMJA7OWyfXgrywL/Lmyo5uaf35K2GE/4A9fu9fX6mBsO1dWAp1f0XZjtY2uLrCxt2Rd4D/VifjbRfV",
-	"KjAoom7Jpjfgvo5PBhGJexnQCoQlZXLrA8DMvfeUye3S/bUEnm0/mfmq55i1rHjaaZfcV53L4asP6Ajy",
-	"BeqjXYH9dpPHNtDU+2kfZaMKN4tbg8GOuETc/dY+QFVj5jomN/gjKu90ooBrq9gzjep8VZa2iO5qZeE1",
-	"gUoZU2VOe+xILrL5xjpavr4hB9TaMeyTQyMv3/wt/fWGHMxZlgEnWpBSCg2pJoJDvJFAvdCWCUAyl+ih",
-	"IBU8o3K52ULpF7/mhL8PKGFXWHXhj9tyrtCFv+23K5Rnu6+birPb8ev78ntEkWyHs/J1wrYWTkFarcDW",
-	"P7ofr+5uv1nWKlY3W01GQYBsO2yju7rmZtZA4luIpQIPzKS0mBrYzLc3Bxt9r20Tdl7X38iCKjJjd8BH",
-	"2xk9P4R2zcCiacdtFtw1N26qlu0ywoIdh8tYc8Y/egf5fY1r7eFecy2Xe5I9dmBaW7GU9prXqui7VZrf",
-	"zmfeL8lt8ga3Vtpa1prdd4Wz/VH9ukb91l86GFbjAqj5o+fc78NWbiHW9S04C8KsdUv1NmYpIGOUY/zV",
-	"WIvxKqlp/A+dV0PZtCPGBFKKd3caWuMPghwISbQQJGda5+gMQjJxGKsc0Gu32Z0r7s7VXLH+DVe6pur1",
-	"Xhmcuf6mgVENqA/Jzd51BZk2mvVkOu9EhQcoXFvT4TihxWzhdc4Iu56+PgYzKapy++3Z4f5iPn7AvbnF",
-	"bd6XXch+GKgb8o2GIqonP5Atdydz7NB7x82sRjQYYri2g4Xri9aXcrwvtpqMMLxlgEi5iQHbcZL21sJ9",
-	"rDmr1YXto1LqigciVivUFyYdHs64RdnP7Qt4VuWw5t7rqzwNrJi5m7Nzm/J5D1LV0r29KdQXX+o3MPkX",
-	"+kJyBxauiLlPwzJ4K4ttzxwpNBkt+7hLlUkL22vQrjHNbd93rmtNn2z7wW5uqJxN9XrJUXtLVNvMtTG+",
-	"1Dem2+ieqk9N7YntrbWQfgJ/DfoWGmPvxvZr1rWxYjVpJcG44dYdqzfdrnr9dpF5PR49si0pGfUlw3WO",
-	"DV+rF+krd0fk601Hpj71ge0G82sM9TuA/F71o44d5V5X9LN3m7dvyGnguyZJWQ3Ovhyb/MO7D+9fcyny",
-	"uL9P6JJWej6uJOvpsZRK0JuX4d5LWgNG12MoXLyT213EEGDb7gieAsmglIBWLNT+M4nRyGSytOGjIJuw",
-	"nCnLQ1NAICz3prelUii1oPkWNc9f+U/imS5h1blINp3fzL3a/8+8yrXat8lG52wp0PYBnVF82IzxaFi/",
-	"i1OFYgIZllny12AlWIXNmjEf5Qzr3pi/CMVXhazr3zHdjlK3FomCxVMYJZQ5TXti5jBEy8AZ0YJUCgjj",
-	"SgPNbPWoAI4EH3TKKq9mPbUn7U7Xt02tz8O9ZSOLbWaH27z2Kz7HMLLXH+hss7XbBeXh6jwohOmSQTW0",
-	"GhpagJ54tIvspL7xXiQOqrcPzyJNBZ8yWdRg3z6t9xJQehPcFUiy9TxUHceHEdrdwl2DsaWZPAY1wya3",
-	"sF4pkJiQ1dQc0eQgEqJ5uO26errRDT6ZjZM14L8OcZgiXJBc8BlgtGClEDSJ0nSpMBmITCpNUsq50GQC",
-	"hgLnS0IRJkIRO6C9/cSqn+x472682FofXjb5CXXpUsorGyVT2boM9uCGZLO00cyjl0e34DiT0BdtVzAA",
-	"eWz94m2TgLN4g+jCpvijwd6ud8sT7UnssMdXt2I5TIg5R5ymPshB59h7IDvWr+g5B4LXQ3LQGqRNBVoI",
-	"krEZ0yohqkrnhCpy8fybzQVjg8Djl/HC+8OYcCfrw0bl8oyUc+naLFPtT7PhB1t1u6nRaGN/L4857UW9",
-	"pRk0yXY4mlWkbdDIaCCmrOFEvdf/rUejrQPE18gBrwJU8OHU1CUwRMSD0aCgclzuPioJWEk4Fp0UkSqG",
-	"Vpnoftp74E1s/BbcexcK3pPpbKOE+JRlgFlZp+Yynp+RuVgQpaXgM5cWidEHpWBcK59niZd3TC58+H3I",
-	"BjlAhi/a7minx//2NTkQHByeITjg8MQG7lP8P5FQYsUd9HUaWuFR9/CcUKK0kG1ui1hCOWFFKaQmuElF",
-	"nh/H/I/94qPNSthGY+4mNGxKlFnPvOzdBAsZAC57A/0AAnevpIEj7VRIY4OCtgtRv7TESAUJ9TmzKWn3",
-	"1sCipIgVEA9R2/I63Dg90SrDL6M1Tl+3dmva3yinPkTBTLiz5GboGrAmRcQoISSBjGkCXEsG6sz1NIA8",
-	"qzW6A4v/rpRFQmxdC+yOkZCVXh5YcqF2piRNmQuVWGpn6JDIM2fRt20eYeH/qQ2TnovcKpLm/+4FYuPI",
-	"j4lZcsFyUBorNPh1oxaeEAMTOSD5sw2vHR1c3ZXbTVbB2Jx0QjLB7Z+He2ynd9tpcxtE2logGjV3iYXA",
-	"FSjlMipzxm8xQxMNCvWeG/9jmy0GcSz+1aHQsb7UZXM9cXtKfZlDC2VuWE+sUp3rFR3M1VpXu5DpVkVK",
-	"P4hb4PspMA4fSyZB3csONhCurF9V3dPo1t8mX8KUfVxXwjzo1OrkUW0OMjHCj4Y8t/9UhJY2oy7mqhS3",
-	"91r/mtbibv3DLn8nhW3AXQ897lgT7d7F7kVoQZDfnTv+pGIJqDvVfWbKXHBPPIiLbe/nnP21s+dUxZoh",
-	"B4Nvg2i5mDF+L0wrwPBQNWdbBEe9rb+JOpSmdAx8zekVldJjy+7G/d2Xr8C5mGt7tgRV98K2X52TimuW",
-	"N/ZCX12HaXLw/t3VB3JCS3Zy9/ykgBP/0WFd2QlbGqORrXktiX2CvF6xGT8SlXY1MRR5efrVcdQK9wjN",
-	"My2AdSAxANv2NXTArucK2sCwa61Ug4O71dXeHan6oehdaWc/b/TVfXXzjl5B34nso9QmUrfPu9CmWeJu",
-	"quLD0NuYSvdzq/pfIP82pVcx0DnzBT/TqCz7i5C3cZ43PG2ELijTjM/GW6cQbu73aPQHJbbIEt08ZK3b",
-	"aTFGr/xy8OCvvSrRk5Hp4tv2tFA34niyHIdS/uAZwqhmH1G8JvETI+2thrS3TfSk3TShnvX9xsAovrbo",
-	"Dfaf1iqC22iFSjK9vErrlpIToBJkra50gsU4uXj/xgrd1qTX5ctOHheS3KRUga+ljB9YxnNz7NpVFUgX",
-	"cLoGneZalzaOAmu2vhLilkFcnpgs27MbfewEZahj8hNXdApeKlDEsEhCcyWIAlfnzM3wTJG/Hr26uvzu",
-	"CPd8jEH7o7NRamf24vSo2c3YfdksmpbsP8BcMyaXTEUszbSocs2O6Ax4usS2S4ppIbFBkxn6yJ1UJxbs",
-	"jGSiAKVZSuaiYCnLfFN0lRCsznSNO51VVGaMz0hpWCFL67essAMSW8mZiTqfkwyonjc/tgbDMk/qmodj",
-	"pUIKDlI9ww511iRjNjGtdCXBDqd8X6nja37NXwnu3lNn1/yI/PvVux8J4ziaqLQR+265WHBrOsHSLbSR",
-	"50S2JFSaZdsKOufmJwYKf8xZwVwDC8X+Acdm+NdSCmkfX373inzz8uv/S26wsp6tQHVSSjHJofg/f1eC",
-	"35yTO5ozVw8U7KcplXJpJNUb+8MNWiXR4XTNCZZRVQSwO+F0CjyzFZwAa3EeEcNGFNH0FsgNru8Gd0o5",
-	"ESX9rQJyY7n7TUIk6EpycoM05iYhN8iL7fs3gSBwk9ghJJj5hcxAApqrsMqZUZRx5kugWCcUBzXLf/2B",
-	"zm7O67ASM0YGOZi/ESEQF5gmE5remjO8eTM9ekt1Or8hBy+fv0hs6yUs80iIa/fpRk1aGdGa5nBOXr74",
-	"U/grll3ms8NjHPdHwcEP7of1Y5rhzai1MP7V6ctjYlsk/uX1B4u4/tn3ry++xe1e8BpybN5lSSUtwDow",
-	"vVB/aq7LVVz1FQ7raADBQeFQVsSt62e+OH3uuk6Rmx+EBZsbP5AZgTtMlfbKXzsVxBJphB8DoTd/Pbq0",
-	"YHz0JrtBXLhIU1DqDNUPc+I4Sw8VwxxwS2qIpUbn/sYUuUmVnI6Rrt4Qqq75TUjFbogwh9OigYcuLc3C",
-	"YkPGqSI3F2jKYv/AnZ6RPyNRJv/73/9jVv0L03OjKQHTc5Cu0K6VpUhBNUhGc5JSTiaAtXaPyYU7HHvH",
-	"WI4XK/Ea0VyBL3aorvnL05fnNj5Dx97NBMZv+NEYxk+EI6DWhtUFc5aCE7kcwTZSqmSgqQzLJQR03JxB",
-	"oBidjZ4fnx6fosRRAqclG52Nvjo+Pf4KK/PrObLH+prSOkB4BrGwalLSGYROVGHYIl+pD9zZtjnAxJVU",
-	"tMF67Q8SIhbcgGHI3OtqWpgFlxBrrkyIpnIGmiD210Zr9/40p7OkTUNGuHOJQ77JRmcjQ8ouUh+UXKOX",
-	"Gp397Z+WS/ryhO7MYxH9VkaKivPxQVaTiLYeoi/Sf+uB7AmOjajT+nyjMhAtsb52Di0ebIbaXRE7giAl",
-	"ugvEzgHlREoDNV5OxVqFYkpQkj30MlNnWgNimw69o+AvuItQ5R0AN3jEVJNVG5uvfrj1NbfTStZ+HlMD",
-	"Gsw4uVDvpqMB7/1gJIMhL76ypoDffw20ALO0F6enNvSAaxdRGMo4f3dVAJutrG2mj/eMVg2UYftImSNj",
-	"xwb8Xtr5Y8PW6zx5b0Ut+/7zze//xKnjRJCZj74eMskbV4oYBT/71Vebv7qypUZ/4vSOMmti+T1sToDE",
-	"z+8YI0VmCnU398uv5u0ONzj5J8t+t7zAoNsqV/gRgy28lHVMLqw6AJnRBWoXR4zCe9nFQuozRUrKIUde",
-	"fEwuqgzF4AO7jmM7fXa4StG/xScX3ifYIekbQPHNFJcdg8WXsTY4uIjhwPJnmjlxaWd4eTnk5r8TcoI1",
-	"dOwXL7cE4282v/9K8GnOrIHq5fMX203w4k9bvf8pUcResRPgnEa8giZJXED6UItFVgj2YdzH5I0mjM9B",
-	"ml/MfytFN5uOH2e2svWq5ChtZXkvJL5cxYS/gK7R4IEJa4yoNts/dkWyXFwThrL3DOteO8F3cNDHQ6yX",
-	"XwxUvuOwHh63pHrfIsErkfSthkw6HxUqRXX8hxFUuD53wXUPRu9rPdpNavt0W1vBVINchXprzt8L/UeA",
-	"+rPIlnvGFudx+L1tNNWygt8/Caba9WQPj6b3FZb+CMzv+VeDJjD3/UGIH4zmZL/7esh5uYYEkL2FjFHf",
-	"k+zliz8uh7bkqeHQ5MBwVGya/kw1dEg6RzyH/HAbWfekDirrs4P8wPittTxWZS5oBhnJXDFVVdMvJn3T",
-	"ReyEcoyWTOyiM1mSxVxgY9S6lZNusc5Vi8XrJtDtwciFnwN9hmvZuzlm9/Iji8JfDsc2p+UPiVCtKXZJ",
-	"wIYlq5xcS5reGnV8d1YulI71YmngbCGZhhDQyE8IvYrMqU2GYNJgEXodrBeCHLx8/tVhoIvVt44xoxFd",
-	"7CLLWqC6f4baQCm/xSNHJ1RJpT6ZClkcZdRmizejdaLPagdjX6UPzDsNrVUTxm1C165FQVwma1+30yFS",
-	"wfO9H2DULOLgtCMYeH/BJuGgfu9B5fgW8/5qy/df7p93t95/RJ79KambBRRCSc74LTn496t3P2I9X8sQ",
-	"Ca0ZIjmI4GfihXuDGHV0fAszD+PUsY9n13Hb/d6Le/Hft834D8iB61nWseBmq0+8dw3vrSWV5rwSc/VZ",
-	"hS0EgRxUHJUgTMI/3KtaHeXFNROtF3TsohYjfNQ6b98GiQsPwUvr8V045CNzomZ7EVC3S9pdRU0ekmtt",
-	"q9Y+Jssaos9+aerpJ2V1meFnTd5UKMKTA89JULpWAR85R5stuvptWaCOzXc7nTSs7btHmrRv3805qevO",
-	"IW+lGcYug1WLMTTdRcCbsa0Le9XV4zcbpYzv3cPP2t7nF/n5WPwC1wTF7AMuFoSpz9JQ/7lRyyfr32dH",
-	"jj2JQOrSIskJKcSdDY5TjsIYKsymhKpbW6FkvVqRFYyf2Ca1J649MlLdKAG90lRq1TRa9k31JjS9ndl+",
-	"8jZQ0nrtqMYyZtiQPdoBm3Gzl2s+FXkGMmxfnbM77GGduAbqtwClahpak6BfdtbuZ+37Qp9fc+H7lTdz",
-	"z6kiKa0Mxa5KH/u4oFhWjXGzUqbMb3OxMOfs99k0PRdTs2BZcW6XIQ07PAgjpSXgmzdEwhTbz/uGv+5l",
-	"25LetfYmduuHuI+5WFxznDU1jAWLLeCkWCjlxKhuy3/4wFxD2Fx76mPy2qinEpCQ4h6djdh+f2YDQH1A",
-	"rttU4PGqt2Z5nB0GJ5WQArvDDK5j8ovhJQ0wMn7N3aIarmZWhXdz7KYZu2nB9blv87dL+1LQrn5V43yx",
-	"N4ax2hU/ZhVysaXn7jQsBMiKq1Vwf1Cd9F6M4QsQix+QrtZbaxHTyxqbMQ7NYOMz1erQvdp3P4lRJXKA",
-	"dFOFUm0N113B1iBGr5nmOwwTxXg5G/gZip0JAa6ZXiZelhGSaIZ1YHB6G39fi6CIzgcvT78i2FZ5wRQc",
-	"WiDWkrLc0ATIp0EBs6YUnxTVzPqhL96/6YkirWx5gQExpLiVcaVAfrr4UXtyg+IB13y+29y1w2PrL9dH",
-	"qfYkq/ZGpYqdhhoc9hiNU7Wxjuu2/qBhkAZIN0dBYtbLAwZB3odyf0G2AtSyzIlbAtOORScHDWVCoXCF",
-	"YlrKuEosT9I5pLe2/lUv4XzHwaYhWbeStc27sqzpnDL+TBGjw5EDZdiukQRteRoraVE1PzTyKUWCmhBb",
-	"wxH19mtOOXmdvfj66+ffkFtYkgwku4Os4Q1OkLuF5TH5D4CSpKJkKOiBhBb3eOY89Y7oXnNnDtBzKGxG",
-	"kM36I3RGGbdV8IpoSok5F/eukNc8FDjtFbiHR0fB6ZHv3vzw+iYmd/0FLEF/FRz1Vnj58Yhnq7i50YkY",
-	"V9WbJaOP5POVqr4cp8C3YsHROdURdiychzDiE1wQihB1YuJNL7I2icdRPP2F5rdW3TE458Y3gO/VGF1X",
-	"ikGqTBZzodzLmQBUeW1X+TVSz6rE8jOuysssD8tvcC4WWtVXIVyCqnJDE29R/cUS303DBjwUpshEilvg",
-	"h58r/H/aMChIb12lEPTCRsC2AasAquyZurrXXWjusxRf+RTjEFEOqCKZQyvPDv7yukukgy8wXQ95Q8M8",
-	"rnkuZocuE89oy8jEDO8yE0QILDqaqSL/vB4FQ1+Pzsjfjo+Pf/3dKf+YDTqBa+4wfLLsYL7hZAc+TMxw",
-	"DlHZH7MKLSqUSGGTrZzSYM8Ux52LPLvmNRKDtTakQmYqcRU7QhpeUHNHQCawFPU5WpYMPGoGCND1wnLC",
-	"LmN6ANt1jbvLGod+TwYwuQhLe0Sb90NQHMwLY4rOJDjnBXou/A0cfp6S8pMrbwjJ7BBJi694t5hQ7eTO",
-	"iFxwC6UmotK19cMLtZukAp/93G9HttnWVGsoSjTBYtshQ7Vs+HtYUwofm2VBdky+oyyvJCiSQU6XZFpJ",
-	"S0btSOqaH1yClsuji6kGeUhK8yx17cG1rVyFVSaT9iOeJWRKJSnM5DlwBlznS/eS/QLNyc5c6r47ovqI",
-	"8iP3gmu7lIv0VpljOyZXbIZGYsaJNeda+5FPCAeeKVeRwP10TLBuDvYs16QQSpMXX7/sVkdqimC5d54n",
-	"py9ekslSGxby8sWL0Pxzzb8+/cpidHAyjhAIQQrKl7aSFkpW0hBts2Z34rUJP0Kzf8A7fhjajGM3VPlR",
-	"KezbqPHgyiKIEY4t8hRTilnJgNWSsQ87maLlC/mf0izPyQSIWKBj93MhoO3sgS/DXffN50JyW2ZlV3hn",
-	"dPa3X0OqexXWhbD4HGLtOVHgtJ52ZYiAqrLMmh/jhFXY3gk9lNUSFZ9Nh+ZtOwuS/RyodM9x0mPSqgc0",
-	"p9gDw3+ihSFSZ7bwhk/E+4Yc2IqchLqvcKffvv7h9YfXq3WEMKAjDKr2tM7uJBLy8IPd4pAEVYeUWIKm",
-	"2RRyDLNT+Lz8M53Ena1d8X8sF81G8QURyULCAMQoprQfK74zKlQD1nPD1RagfMWNhnQfk1+wUH4qMvAc",
-	"PTDN1RJDzm6BLPBVj9jIe79ZYbW2mP7KzL7Dd4BXvugKykbY0mQhpJElMO8krjG9/e7igTjwK5HBZ8WA",
-	"PwQUEyVGWxDjC8fwLy925psvRv/5i+t60pHODowaUOm5ISUp1WiisU1TaBv/DjdSHh/DX1eNiJpA32hF",
-	"CtAU4z2sjarJlDt3pqocvH/WSv8nDpXukUn3F3jURLo+pH3KnRuQ7V4ySJ1rsr6xfaXL9QHsSXD98QpY",
-	"+YIuFarNmABTANcJ4QiBEjjWsEu8uUhRnk3ER8PUHJE6unIi8tF7kbN0uR9QdoNvB9Ei1aCPlJZAi714",
-	"rB7cTfUlA3Tte6J8NWcYzegtkDp8DFi3NHfPAeXv1sbexDJJ7TKiod6X+OiR8kntZI8t2a1jFZfuZP4o",
-	"zt+nzJQ9U5WfffSDKyTb5JsftL3B5yjImVeC7mgYOr05zbJNNAxryyTdN9kwDIRpKIyoh1Z2F1fqDexN",
-	"mdMwuKbJQekUU9KuB9U1dz45bNNq1w4LwnTiGzdkZDFfnte+SI6h4miAZxybnzKlE6v2KuzqygVJc8qK",
-	"a47mozpyMHCDHrw8fXloWPu0Ur6gjaGDGKW+FNx2TUWLPkglOC6u5gpMX/MDGyCt57AMTKc0y5ob1iIQ",
-	"Dw7tWbiZvmm8WvXrc6rIBIBfc9+sPKmrDxsA8vfKCc0xgDlpBmkfr7UlCeXaQzW1ca07FDsa19Nir2U8",
-	"L/Nnu4Il8UXBbaCOo5/kwGwTpzXge83rsdB5fWhD5yVQZZfiSXVCqtIcytenp6F74ODlixeHMVv9L27D",
-	"j8Rd/HQ0H8ZhIqY9PwR/4gdP/CDKDzyENPhXU5XJkhRMYQFvrJbjHkhkD4n3MlrK5yWyWpGx2LaZVdg+",
-	"mKrf6njh/HOvLq5eX77++c3rX8Zv3r5/d/lh/Ordj69+urx8/eOr/yJ/FxNFZMW9qw1p2+on//nT659e",
-	"WwelISTnGKXo6g80cRaF3VFAir8+/QpHDEySiYvdMMTI2SGPr/mH2gyhfEF1Mwa2dERidE5uMrkcy4r/",
-	"P4PFN5h9gs4E2XCsv4vJM187niijPS7Qw7kQVZ6ROS1L4MfknZeRbfaJbShqyK65LJrnBFmPXRm5hCP7",
-	"hotSscaTptE+5qFgF0pycAtLe/0llZrb1jnO5DIFaduumn+uFGV2waFR4mlzs9/gGlYD4Nt3/rM7uTAW",
-	"ycoktiCN21VP+Vt3vutr/K5N5dyyPIxNyW+1mYg0+TTXbbiNfZvkWJlxBjxlvokzBugZaaHVsCK5V7UZ",
-	"3xExVtC4zCmvW3OjpPLq6mc887/+cPVXDJlCzhVrBt5AhusyuPpKNcmZmkM27umU6ooN10AVb3PaUy3H",
-	"ryny4K7VCmdAlZ3dquvsL6HKIsW/i8nmRKq/i0lvEtVjld/53KKT/hVr6ViQCYoKWFw2+Ctkg76TKr+t",
-	"+4y04eWclCLPa6Bi2jXMCGs8e+Yc49jrrfXv7dhM2QKc7Th8N0LQ5s6swKgbU8aRZLSNnHUjPKP0KE3N",
-	"zfnPEpcS0Y5nPrcGJEVmoHvL3ta86MEsNWsR+4PdwJP9sy9pu26SbsUhnzFbq9aY+NE0rbFyQhR672sE",
-	"ZVxpylM4go84Rx/UY0Sec0mTQty5LHOEReIHsbaUs6bVUKcTRqyJ8zVHMdTAP/a+l4XFgMInNaqmEbRK",
-	"muTiOVNayGVTJ6upMW04n0queVjqqOmHrBKMD7eHDBkzP2DAcv29FRwPFMA1z0SqPFYfUZ65c1LHRXZY",
-	"Jxw4o1KT4WzEqmP7ZljDF1tdm3mvub3oY+KoXe3jW03tqW/IrSImgb7Gqd64NzfJoO9cnKKCUAxWz2zC",
-	"+YHt++9iLN0wh+eEThRwfRY0cmfNfPCxzEVWtzCMya4duSoUYYe3gld6iS1ejHh4/4YJO/p2GtZz8iJ0",
-	"W7R8Fk/Jg3tIHvQQ9sw1NrPV8oQkShQd4DUoHtxMk/52ZH48eRHLWYoLAR1869fff2mKHBncfaZ8zkNH",
-	"RU2wOoUrP8EkYZk6by3ecvhQx7rmzvBIrPYsUUzI8ECwfZARGmw8LqpWVqnFaELXSMzrweE419yXnGiQ",
-	"GB2Vzopoyz8Yycb7pewZHNclGlzqh+NefruCG0ppaJ59AJnL1SrREVx3drItuJKwzZY7OCUqmcJx14KQ",
-	"CcMgIOA9RmsWea5Q3EuIEi2rAmY0OB66MHqnNStMwM2drVHf3bUPU+O/FaRZVWJt5WZduKzPVJcfrFo/",
-	"KZJPiuQfSJFcyxVQ6DqgjhhixNXhFhrlFlxFg3Q9MrGlV3/mumV8zesEX3fBZ4FF0vXjS3OqFPqwDAs4",
-	"8N1Bx1qInPzvf//PYVvjtD63eAmPN8GsH3CND6lBdibrK/J6keeR43hU3fKTQvHK1gNQawyMLWBD/WZj",
-	"p6qwGjpmzMa8m9paJZT1CR/YZj1hjUMUx2rrRBjTYsY8lmCUxXg4i3mCdcuH+Pvs69lT6v/9Qcoepa9W",
-	"PQG9AFjpWtkXc9XTCrMGoF26NMWBYH+kpt2725XKj6p2CLNPZqv+ONR1IEMO5Kb4zbXk5YHi/Ir+1iUX",
-	"NWA+D3KfLQTbXKc685XxY3JRJxjYEBRbU3AlSaTZMtMJ0YLkQCV3hQY/mi1DGcWDtw8ah92fNmF3/Fik",
-	"9ZPGBMxFeMfMmiGZJAUUk1AbR+1Re0lsSlPAWxXTKWCJhGJj7H8BJ8WUnmihy34TwqUTIymWoFSQSrDu",
-	"ypUcBFqW53U9SmZVfsFtXKmN3nL1LDBZwZlSbVnGVgyUy1B6ZquBQlNDhea5WJj3VyATq3p+ePfh/UNC",
-	"pxn/NZciL8xQvfk9eECYd6hB1vUqhC7NaZGfLt+Yh2ouFoSaU/3PS5up8ZQF9OWm+RnoIwo0xndUZRQ1",
-	"tsHGE4ccawJzLBJh5EK7xlAjyrx4cd5CLImBMdxApgNijIiwUwVScaVAHhdTOsb38ni7A/tVjXJ/qOy9",
-	"S5dCZZYQra961ZA3b5gMkq6s0dNgOLdeWPHQqUNPSX6fVdESixsu/DkkA4H/z/PB89pOI7gtadkBpiF0",
-	"wyfwril7bbAdFWTqxMUjxmtZsXb/pZWUaBV3A9bJxJ3fLYjruRRa55DZZOK6BsfByxffHDbR3kZuEBxs",
-	"HSYzQrs4iqxy8HG/q3QGiw2+9/t7GFLjh7eT7Rzvaz93Jt66eIH1P7uTxupR1vthjXVMNrUL7KHaygQZ",
-	"Oei9LSNQnWGAug33DMoffLZ1154yg/dR/flVXXqzga+ywY2NdMKCWX8EBU3nFo6eKcJpYUNAM+cRQ1XZ",
-	"aZIStC9rb6R9ZHUo5wuMT61FeVtdgylS0KzHovvBrukh5XYzw7oGXfVZBqh4YPdrUdTuWB3+K+ifPQcS",
-	"B6/erEIDC/3sButj1gxAyI5xYkHrelne0ZFTpa/5869JwXhlY19ckRqsbdEqFx4SRJ/w4+J+/eW+PP1q",
-	"TZw0AswD8Roc+9N07/oRFnZng5t3/XHaSD7JrBtkVosfLdSZGsREGFHnvgiFBJdxYmRWVIBSGM55Njp8",
-	"PtQ8w2ZmLIS8xaAK34blwsXzGR31mXLvhsb7Ro3FZ8dOnIonK4vbANc3u3dwpM9ZkfuSHDxYf8uoBa4K",
-	"7jY8537G9jrmciM4drutrevOvKl9nGE634TOx6arpJ0+BqPf4pOwq+R9mqdtgnA7279w+voftwlX7VBt",
-	"2iKip9wnXhPgWjLXjCrI2SZK02Vfr9Xe2JBmktri8foDnZ2Ttd43zJzrr57S7q360A19Nzbz/Swb8X3p",
-	"vtsiuOP9dfdFEvipiLvN8owR95/wyb6I+wM2G7YLffQaeutQ0S4pe3gk/EM1Dn7qhPmJq5mj+S5gwlj6",
-	"ROdYus/l9GDZV6PzZILDGBOxJYgSuCJMb+xB3BFuT3yNyQduQ/xAtNOvPu6BtM++APrpl2rIzu+fhfCS",
-	"IHQ9Uc8n6vnlUM+3VN62FJgMtRgtMrq0Ib68oZkbCSUXui5h1O8R+cXHWCm7OqKFa6VrzRVnRELBuEEN",
-	"X5KF1rmgWI819SWYsgoSjELOKrR7qISASmle553yDM1dQV8oBVxjiL9rkGOTQrUgNsYZk5YOrBemE9dq",
-	"g/84QEZKkAWri6EbRevQ9nWwNvkSRGn4T7QF1Q9M6R9bB7Uh6ajuL1FxVOnMPnuSi+wb63OLkpXSGa4e",
-	"DYZVYOOHg+dmWy9OTxPia2l8fXrYM2eOjR/DKQv6kRVVMTozI4wKxu2/nte5RIxrmIF84KaP4SGv81S5",
-	"7oQt4PV9l+15YB4eHu1nmd752Xi2WkfYbvsYkI42legnICdlneeg1ieok1vGfaGmltkznQtDYFy4oIfl",
-	"A1YUhsBryJfD8fYv0ELb98HiHgmIwykjsNwcRZDTDjkzPz/BbQduvxeLkL7PQCtbDgDPT0xbsFwn2a6B",
-	"4mRUVhH4DEAtIRll+ZIcUJKxGSh9mJAFwG3rJ+S50+kxed3wsaDAovcQTacuuIf8B+OZjVScsTvgmHPs",
-	"POz15Xs1IBLjux6o9y+/r4Xnx7OD7AmtMPtc0a0SlL70HNEvtK7Aq7nABqJiEeB5KgpQQ7C7l0ehvNUb",
-	"IWi4o0VLltm2j7ZTZSPJudKhmTLiLBSlxkq2tujGGrw1cntLiLy0ct9Do6yd5xMiqzI7hyyGqN97cW0B",
-	"WB9B3j6h5ZehgOpeIZI4fWYAXooSOC3Z8ZIW+dokaygmkGWQEfNh+JWN/A86eTNFZsAN3rlOrQm208Mg",
-	"DvPHMXmjsTiycnhdI2mCbKJR6+q4XaWpxlIcTGMmtw2ziEqb70rgF+/fXJWQbidh+hNY25p09VzcfHVp",
-	"m3+ZXOsP2BC3hLRpntpAXH0tXXDr1sbsyZAt6awOx2h9s5JGabRMXygrI1okZMpyDdJm+CtItZCJgSng",
-	"2jCJkkpta0tjWKlhGzmjHb1reBWAd60NrdgkYqq/XVPM3NDUFPlnX1Uo4LpbECrycacIn9syRsC7TZsT",
-	"4HbrPRaK3zZNssGm/QNaOAa8+KqSygDmQ1o1wmt6T2dRs3QDdS2Iezhm+Dlhs4Hl9r5DbG793h9rG7SU",
-	"x3IHPlEUy8+30Ri7exiOYIPopMhBHR6TC5JV9o6h083Nu2TCYY5doaKYTwafvGsX0H0IOS+c4tME07Y2",
-	"OTigdriLJfmcav+shpU8JZl96gKdGfYmChHTV/pZJQWHa8hKn5xwUtOEfpHhPWVSrdBuK5saESFnt4BJ",
-	"IZAQVcma058hR3QvTtGlIlDDxA7/KhUSyPPDpCsu2PeZqploLawgOTs4Pf7ma5d3Zsf3H/qp1NymraHF",
-	"iSnNeKrZHXapzBTWWAI2m2NBTCEzoljBciqZUXSnhGqSA1WanB7/6dx9oqp0Tqgi16Mfv7+6HiXkevRB",
-	"VkrbP1+Jiqcsvx7hkq5H2EMMrkd2GpIzrXPACnHXo9dU6cIog/VL9ptfYOV3CbbqQzWb2Yp3rSqfmyWm",
-	"b5uLfSTmH8zYlzZvN7Md699LgNy2lOzTyguITw237rD31Upfg7F9Uyh0pznON8R2vKHclT1Ew6RzTnaq",
-	"zvJOsEhcqtgUBN2RKr70OOh9sNSncOid2/vhDa8wUN/SuAbmteJ4r9WmNWZtiPecyNB1I+NF1V2sJsAy",
-	"pym2BipAzjAhLihr7aX1r07/FNRwruQduxPymfI6OmGceDExbr/piuyPwBT6WEGLKtwnQumr0z8NuR+q",
-	"WkeL8gQHw+7DI/tss+K+9JDvbruVfu13j7HfNhLTMihX5BdyI88B1+fkxqHqjctkVtg0VgJ26AkrE+dM",
-	"DWV2NXa6mXy0EM9sk4a+8PA9sr2HVcM/TZD4JoLy2caJ/wH5/1PA48OEi8e1/J2l/BPkdnsOCH8r7kAF",
-	"Bcetvu21fAhUloMbnP/m0HbEZKq1u6QlwSRGcDHMWEvKlY2lPLPCVN2lo6asTDZdOCxdTZ1atMDaVxOh",
-	"59bf2nguJmic6Lg3EtvHc2J+dLKAny0QsrQUfOaMqIfWh+asLfYf6ZzlXfurWVUgCp63j8YX3bATN1YO",
-	"KxQ2J8gwqMNoKEk9IstasqCTY/w5ttqlHpM/m5PAKFOzKCzLM2lq/xy8fP6i1QL6LciZrWzfBkQUl5qO",
-	"/1hvzPyGwQPWBdn9BKHCSFzuMy94eXtzYMboURPtF0lbSnQ5VklQI5GklsW7dgB0OrWtU2OeLAlHjGfw",
-	"EbI60Xw1isHM+8iWbZzzE9VAi6xDVXk0MBUfu7JHNcTVFSpdTeQn/vvEfz91/IaBU0JDSspjPGhLDhu2",
-	"SRnoXG91VkGaiJ1DbZR+3ZoqdKnbUM/Gke69yrt60N+Hix7kQMdelvfygP8ruLyDc93s8Q7B4F/I4V22",
-	"Yc+jWOvnDaWlnKOroNwcZQud0Mcdii+bvdvB9xud28EFP1g1wnqGT+PaDrf45Nl+8mx/Cs92q/t1hB93",
-	"iEUPO76HV8s3J5tALvhMeY0qJBU9hj/SdXOF32zycrXJy5OT68nJdX8nVwuXUNq0jSO8pLmOB/f6uMIx",
-	"W0V+hsmgfwHd5aQPL5H1eZxCBH2q6rN/F0/Zuul+ee/RHDyWVocFr80lEsZDx03MFrWrF2d/ZP1B5c1P",
-	"48PZgKFPLpwnE9IXX/FnZ3G22/NsmIGpa+XulIeQ2KC3ti8J7nKCvBU8FXlVcNvzl7t8dMnuICPTnM4U",
-	"ObChlzdUjcX05rBrhLrgpOK33Pa/ABvA6cRpvSwh7FASt05drjR6G2CgsjMMyNNY8zG+vVuOSF/n8I1m",
-	"sosgj2bVGNljNAtf2XrGXwwX64xwZlklcy1LpMj77HW1M2zsXtpi5g8IDti6Rkii8qqv9TDCzS43gQ3s",
-	"d/kwbOC5Mxx40jC2uXM7raMocyiAa3szuw9U15G5xxhZBeOpFEXr27o7MwoLyWpL/I9HM3HU/bV/Agyz",
-	"u//wbUirb8KV3EmcO7j5t5laCcETorQhjVlC5kxpIVk65mLs6usISaYiz8ViXJXjrOpDCkMX74H2XT8p",
-	"knGmSJ21tntK2wbp8kK9m46+NCt7mz9sNrR32OG/kK29v2Vq98m6BLM61sKlBhegsB4BYTxnHKzrl1fF",
-	"xCYiV5z9VtlYCde+wXF/V+nP6twc8kZcqfv1NmJSJwqgvd7aTo9LKmgGRAGV6dwcRJ/tvg02D2S+b0/y",
-	"aSz4nY0+GfGfjPifxIjfKfRpGF1NCjp4zyE/XEud+nWiXa38kW6/c+pLkKttyNSaHJcO2dpk/18hUU8u",
-	"gCcXwB5cAF1MDLwAvjzmetGg1xHQGblJd6mlhsSJDImrKEJyuvR1RjbYFXx4o3UsvNGE8TlIDHgM2/zf",
-	"McUmLGd6eWbDRXfs8n5P7LOy9OMJvn3+jM1XEghyTx6PB/B4yC4grZW6H7CpwVaiNg8CnZFCiAWv+WFQ",
-	"2U+CDeokV218donJNvI2I3OQcGbbALpW+QR4VgrGtcKwUITA+ztX9sozH1oh+DQuls1048nL8uRl+cK9",
-	"LJZsnJObhs/dIPW4sZzOp/NhlcM6ny9I51Og76OCnHhJapiPxtNVMY3moLRcKgO8JBdpj6/kj2gAtJvd",
-	"bPhbVfGeNQre6PFI1ssvqki2PaCjMqec5IxDD4ySg5enL5tev52HobhAs8O9NnTqLWAqFtzI/C6jKegu",
-	"uAoEjSx88PJFO+HpYgY8XRLImBayKTKz4EaEadnpfanEtiEDlQ6svsUhMAW43mabIowtbD+QddIO/mms",
-	"km5jT9bIvQssT9bIQcWyunQtQXpRZ4FuJhWbmorEpQKlQKnCrPlBkm6RNjU9Q1AlOyZdRfBd/Qb6+Vez",
-	"JHoMlnb1kNkYjtYj25YqSsku8KvPXDG7qC9mG3r4iY05aLNbkDSnSrEpewyN7Q/Q5fWV4NOcpfpJXfsc",
-	"1DULu8vE9oOzlMWQklU79YFoka1QivQ2pQEUGPsm7Zn2fliV+jBcrl6vmXQl8KAhs+bxMc2yOPnMsh8Y",
-	"v30gGdAM/Tn4pXGLEapnfofsnKi5WHAiuK3csBLD8RnXZPqs29g9yYobwmb4rYuBXPVe27JrZ+S6Oj39",
-	"KjVv4V/gf1iW0P7BHJ+2P+1GuwqawZG1hK/tFNCN+PWBnLbJqASb6JACSfNKaZDkIBOpORj/4LjIzlzZ",
-	"0znjsxxUcs3fMv49VfOTH66+Nwp9xrBJaUKCSqmG4uXUJQE1/gMbnBYGDFFFHHQconfhmmMxFqZUZWRw",
-	"a+xnOiG5mcNZvhLbAaXPhYUtzOcSmmYFx+Qdz5fXfOH7I3TCnglTWLbLEJiIW7R+35kv/CcUfYbkwxyu",
-	"uTtB5QID7VfWBPl3URmQxJquK6MvJNMauVwhjNRJ6EzU/skJXHO0R2ZkCfr4mkdboNMM/mxh4SHbiNaz",
-	"9Nf8wOYUVOYMZBz0akBr3+eT0a3P6NZ3mraYsrqFDCu3Y5EVWgCxZZYOrkcY/GbR53oUSkg2IG5XM9sm",
-	"wtQCvyhZulzX7H9V0+4zcvtpHlQTswP3tV60fbUwMDlv2nu6lOCu4V7k2Q7g/i/mJA99zc9U92iVDxXr",
-	"8aIH/HOvJuRVwy/lQbWwdqEyh4wdJcCGjaOh2BrMAeNbBCclLUEek8Zos2JoqiHLG3ECo4x9cmyHjyoN",
-	"l/jIg/KDRbfa4T+V/uA2F8HRS3cyT4rBk6A/iARZgAkxPEKJDOpRZVsgWSgnFc9BKULTFEqNVYPJtMrz",
-	"HW0TrsfAFrL9M0U0fMQ+CBKyKrUZJFh/UCgd62swRUrAtVmqEbAlNZI2v+aWCpVCGXq3PLcdxFi60txA",
-	"S8o44zPb1qAUOUuXdYcCSwBdYwI240JC5kL3tBGXuwKNmlNp6KMyAgH1gUmFrcRHjepvw5ZWdi0WvjgW",
-	"CvEw1URU+pq7C7kxYtHYvvD/DCW6sboAWacKWBnJT6kAG5aaNZfokTrqiPAZaHBVKNG+g0MvRUWmdc9N",
-	"Sm7s1+rGsIgbd8FjLW7wmx7R/sq+tlPm42pba9c+eHT2/DRpelx/vanF9UqS0huj7GQQZ1fNffQlKDUX",
-	"El/dlOYKktW+3w8ZOlAf9DrVBjHJ3VxXIk/sU5qzW/jclZrPiB7Xs6wQ4ZA44NHiyXrrha0Ba/tV2Xol",
-	"qPQI114G33tMvQetGUdBv5Je0v1KFGXl2zG2qk0g/dZzKaqZqyaLS7b5188Uec1nOVNzQjnNl8ro0EqQ",
-	"W1haulxQnc6vOdRKie2sh7abA0OPpyAlza9H9k1QxP8I2fXIZkzVg4lpTYiD0QlV17ycS4oWlQ/OgJMb",
-	"qrkkVClsQx4adyT83dZXtTrqqvUM2wE5kn18za+a8yO4E6LprO4mcua4q3UNmJGtGUhwiJFPo7bhGoNR",
-	"H1Jd7My1rmF/ACeJrxn8r64cximBAzLdK++4o1RJg0+afhRcFMtnqgbo/cdab00QTv6Zigx+P7EwvJvf",
-	"aV3m/MHF6TeHPn+eHChNcyNsHnouXFI9b5iw+WTUVdLW5Qz3asex2PKO9tvJ2cSjGTdHc+yF5pjPCx91",
-	"UGufCVCfQxYGAi3epCeiT+77P6b7/k+fN7W9QPAjtOki5+DyQIlKpkBu6gc3SWDUWswFSQWfMlkY1Vff",
-	"K2ezn3Rapv/HIZ07kEovUUUtfebRKql8CINfM4GdtRU9+pC2vsjET2a/J7Pf7mqmzJwvbYXmZQKwlz+Z",
-	"Mn1OGJrWWh02+7WaGWX8fiSQFZAz3u/cf93pqTKnisxpiZGXcRcUUYynYPaBnTbQv952SyWEqiEuOYKO",
-	"dqajybIf/MofUtPyc/TIWP70nvxsvUZu92pCSilmEpRKCNyxDHgKBgzq2GTU5jFSDh34DMu2ZSD36HZr",
-	"44KLOznhQCVYphlFgKtUSN9FSNKps54g5intCtd1wNYFUjAXUdgJfbnmkdgXaxbxCeI2fkEoMLgyCfCm",
-	"6f+DTYoPTv/3v/9/z8/J6fGL50asKISEa87QZu4d9c0016PDASZpG51yTH50zSiZIkoL6WzU13wBE2v1",
-	"oepWtWMCzKcGtSlRIO9AHkngGZb4m0o6szEnytWxNjKIkV9Uj0H6sl72j+6CVu58FR/xgp6puqGyb5ls",
-	"Y3Tsr6mouD7sq/sGH/VakaugH38APtPz0dmL09NTa9H2vzxPhhY2W2My/zqwmL/YZDF/SDXTnft6S7WD",
-	"0r7wkRB6H9FM/QW5AdfF3vjDxWiEDmy7SvEOkxaSaVBRK3SL6hnh6UhWQdGaXq9fBlPGWZ1mRtWRmJKM",
-	"aiCVMgwdCaJIK6Tez8jV9xdHL77+N3xXsX8A0nlDG42oa3gkmbJZJcEABHMundLoJKJSRFaY6MIzZ2dF",
-	"c7t73/ansTn9x+RCkZkhDmYjV+kcsioH64q0wT49dTXM65cVf9ggHj9Jn0Gm4g+HAo8o4n/y4hYVT5qI",
-	"TDMOlUyFJq4QrlrSsbmhqCE2on1jVdMtdO81eHbi8eQ4VXe9SPfnpQbkpxPzh9nHq6ufHe8N0lwr1zOY",
-	"ZihAYQCB1jSd4wQRZd2B5bduDa/U3WY0MHzwxC02UhpzwjhFdtY9hSjgm21MWQ5P0H/fqDVHKLV5hhHN",
-	"r65+TpxMtbTNJS28fF5QP9dFvgXYY/b8OrgnB0Y9Xgh5CxkRlZPGD8/rWk2GI5i/HVMagBXfmyUOQwu/",
-	"m3vjhdnnE07sCSdKyTjiBR4rIoWzQHyOGPExVx+3wAgD6hMhbvfPDf5qFrKVVHTHs2NRAv9Y5BbujWA4",
-	"ZSnUm1OlkcbUHEAX+TH+fy/44k/hCWf2hDP+QD8rbFFOqt9cV9MGOOCmbDgYyCBj01lUsNdB4Oi4sdMc",
-	"V9xPlN04cXIuFqTA3lsVV2QBXHsxc029zFARGT1I1csnIF5fW9LfY52R5YikucUeOI4rvb5pdQuiEgdC",
-	"NqJUVRPzyQQkGrDbxuvmS+wCYOvTYNreUnAgkCs4XKOf9kPRvpXUeqa+qCH3/AlG96CuquZaPw+SelLS",
-	"SsUa8O9h7t7MFoKTZg2y1k4vI8JUXLPceb4kqKqoI6I75H0tSfdjj5216CaCbe/NMp7w7VN7gFvvf/3F",
-	"4DNCT8Byoji9Ef8shD8uAr7RhMNHbUUbl2qMVnmS0WXdJdu8UQiO7XnIbxWVmKldMEw/K0EykQV1Vmk1",
-	"m2tSlYc74uIlnsMTMj4h466+5aqwLpAWa9kRKSv+uBh5WbnGaG5HxBYf1yKjy8TKsMrr+M9U42pJnMkb",
-	"rMoWs3nbyHjIcz9BLbQmzj3rVR9827BijDupebKvjlzTDHT87MCSJeVRzK+4RcYfxWL0oAmbQ3wyjxW5",
-	"9UQnPg2dqHioJXIEud0oxJraulv7JW11AQef6lE8k+syRczunvS9exvWPMw8Q0Ks2nWUP40K6Fe/1uN/",
-	"EdSV2Ll7RZD6/8CVMvqTHlyhgqeAvH6LRCzHvL9Siu10EgamHD5UTN4dgwV2VlTrw1Fb3VxrCajez4Lx",
-	"TCyMQDNjd9Aq2jRZEhdoNaxPvCXSZrIPuKwHBW0/TR+ZvsjzcOfqUYH800r6zabr+2bSX2X35ttW3ylg",
-	"FGGXwzew5pI+ekHONlRpAG6ydIEnGQRxKD1rOTbkEp15tOlKbD7tIaEeBkZD2MIuCSKPAL/9xLk+xCf6",
-	"vLZ7T31OQyF5eGNum8K+viH3ZImTJ2GTHt89Kwm6XSWkXlRCymriIQe1RUWExAH83JrpHFZ7dQu+LIze",
-	"apejiAJwY9WrxVylNbR5YJ2Kx+muHa1EsXMH5Oawd+sH7WFml22bS1BzyB62BXMzzYM0Yn7fhUCb1N+c",
-	"S2xNv92zq/Fn1q3Y4MiQLsWIS/9S3Yk99WiIrP2lvxvxSkcz15cj7Gdm81XDJoFqteK95YgODuNti8Mx",
-	"sXexdUJjBX1KasTxDCOlnExq4nnw8sWLdmF989LG9h+Xvl7Ow5RvM4N/quJtuLGn9h9PzYg/UaW3Vu/h",
-	"ALfjDYg9IVqV9e7XcBiXMKdqtTj8ENK2sd0wEpnNbYYdkXlqL/zUXngv7YWtxhS0FZYrlexiPH5NzUMc",
-	"sVbvbQfgi2amjTZSH47rlX7BbdDLGsX/4c1L61Xzp168D6bN98mYe+y9a9tQWm057GOrgOtzcsOrPL8h",
-	"aQ5UKkKJ+SdaP/Gt1YZNQ5nBPvrn7oEZPJSs+qn65fYh61Of3Kc+uV94n9z9ysEnQVe9temVH+qCCGKh",
-	"fB2CVgbEq6ufj8kv8bIkuGDzWyYWPBfoF4tyctcaNqf80yRaHrQygA6fDO1r8u7rklgWhgh2ZnS2l2+/",
-	"vyQaijKnGjx0kANfQdW3e0HuhtbuEGhZ0evc38knGoH0tQlkKHaIBSlBuq0FlUP6t5CQnDKXUKnqQwi7",
-	"VvoD2SeafIkZaE9Y9lBYRoMzfmxkcyUz+rDqF7TpUiPSoiPe1eM/wDLQlCxg4usoA58xDofn5OZ6BB9p",
-	"qomrZXw9ujknN0fwMc0rZdRS8893lzfn17ykZq9zUKDOrQSNWUTYZMc2kD/z5QJvEnJDsVXI2fXoNVW6",
-	"AAnkvchZCtcj89QA89m331/e/P/Z+7bltnFs7VdB5SbSX7Ti+J++aLv2hSeZdGdXH7zt7N21q5WKIHJJ",
-	"wpgEVABoRdPVVfM082DzJLuwFgCSEilL7padA6tyEVMkcSCwTljr+5KxnND0nQfsU/f7Grg+Pzt9+e1o",
-	"dHZ6duYuEWHWOYLrA15I1RLOJW45nrsrs5zPz8PH/6DuQGclTMZyQJmrE24+qNlkmLB///NfbvAY3f5/",
-	"E7bUMBMfwVyMpXOC7Xqp2Exp5MF3CyEiQc/EHbAcLLJbeTijC8anU7eEPCaKWwN/1cIKs3hxWYAWKZdj",
-	"aZaQ50LODZH1rfjasMHry5vvE/bj5fXlq4S9ff0/lwmbwoLfCVXqF/5/Gjs7YoRy450nlGzCY8+vkCus",
-	"5cD0gllleU5dmvEULGELGQQGXwnTChZ9g0vkXpz9bdmDR1QXDIqlXUdkbYjobA89yerCqjRs8PO122fw",
-	"cZmrDEJyQevBqnuq0ZCwUJiWFqOc5VrzNfVg3wY+zLUql0dtZvOA+JD3b6jgOk27QFzoPTpQZ/g55kBp",
-	"sx+1BSc9jtmAcArrDuSxp0pXWY3HG0uxzMEZEkf/8LE6+piNOO1yzPfXXMY/a7c6qb+FvsW1XhPupTAs",
-	"A41MWk4J+lIN1HdsEDK/sHKjC1jOPXaYKH6lioKfGHCKATFAUcO415nY5rnH2KLfpqXF7g0vGCramdJM",
-	"KvrRjKjnXkMheFdtRKYxJCyk9kh54M+bEXLCtZ4FtIBUGUtYf2j0OGfDj7J1ArAXD0qeUbq5XEGWBcUG",
-	"crjjlMVBWUVO2yLO6LP3yf0zfIU4M+IfkLCXzCr28vS0+ppnp3h6tR94XwTse3m6B8dN2ztTSgT5Y2kn",
-	"l+bnWUsKzER4435CIZcwRLc+CAX+RMiQfzX0SbNkt9JyuWATs+AanIE/YQOeO/tqLPGM0b0kpG6tFipW",
-	"B3qODiGHMVGBlh0aTYT1Vlu72BArZQbaG1uQ5+wW1qwAu1C06GInfBGSALTHzwk1Thi3Bm2pp5TCxi3R",
-	"uZwRYYOwhsigdGaeM2eQIg2JQXKTOlommfk4xtD16ncPSueMQrQSafGP5UyVno2EcjR4Y1zYgZcEl6vB",
-	"LFSenbxEgmnceBNi6/1mQl66VGyCz0085CZNmQhUJaZcLokSMPFYuxE1KRfG7+4FcdNCYSC/AzNiNwBj",
-	"icCjcfJGRUYmatuKzIRJc2VKDa2bL6wp92P4LG277qhcSt6W7gKorOc2oXn/VUJQtkNS09xtKT2eamVM",
-	"hLVtS0RtQ5aMS+oFPm/5dEdCql2pkxVfE4xZdcRacD3HKsJf3BXyeYnDrGb+TyhIkIkCpEFsyk2GN3ph",
-	"IBXy/EBe7aF8QWmBu963yHiWsXLpOTEiGvFYTjZmZ8KMEwoRJyZw3bWQ5oIfXYoW14i9og6oneTQI/aj",
-	"IsRLyc5OT09RCJrqUPnsjCnpZENuJq2+JX3dV+4TvOPT+7xKnJuE1WY38Z/8A6X/OkMuIRTS7AP9EZZV",
-	"wppGa8KiaZkQ/EnC6ib6Zi4x0XPjv5qjhOopR8TelfKyc4vHuvqIzYcJPqKiS7WKRDHdjxYRGjEi5gjE",
-	"wpAuq01TMcH+CfZd2l3lB7/nHl3vv/V/Pdv/XnTuD73/O3S6D3iIDrL2vb3uJx/w2A05sAc8gP7o/ve/",
-	"rbuX+z9W1aft31LT+Ttg6qIvt/8z/+tcs8Nuf6NVceAj79QBD1zVvLn9n3qT8/kBt7+ujJm97eijWi4b",
-	"krqLX4BKh3ujJZwgo0bY1LZUv4cqw5O5QlK3XUiREX4XxsJZztcNZoFovnRZNeFkqdOq+b6Jcm0IH9s3",
-	"N9XAbzO1kkn42fW5Sec9XQd1q05UmpbaaQJ0hQp/8oG6URhL9mxL7iY6KKGn8QSOPIxRau4mCZvgweFk",
-	"LN0LK8jMCUK07rIpAl7kvZFqKrGYNeDBK686UudRrZHpxOF3r3nWa8heQ/Ya8qvWkFHudGjIeOTfK8kK",
-	"hMIpDW5FGqGFsP7Ys01hKfKaBYF7sArcmWT12isdIedIdEXNE4UDecAanAhHrt5QGuV5rXRGnDlOPfAy",
-	"E5ZZzUU+uk8lUZ5Vr5V6rdRrpV4r7aOVjsJu0Qa/3uukWh7YllYKSZVKAgYEMTkMqdinbjqro0/n4LFp",
-	"zuUtcz7W8EFqaycJxVPoLU850SuuXnH1iqtXXHsrrm3+mU+AbeaL0Uh8g0mGDfBvZhW7ev2mkrhTrVYG",
-	"9MN00c7s/afQRT4Jv9dFvS7qdVGviw4N7T19RU7vfT1E10n2t48p5LWaG/TF3NepPLGDVFyoF+nUbteb",
-	"CUe1fA0WnmZTlQkwvmpttQAkhMWUjwU3bAogGU9vpVrlkCEvrM+vmak8V6tOfutOPfhT6PahNUS9JjpI",
-	"E/Wa5cvQLI92/hM3ZidwyVwYCzphlPj9FVONd8v+MEnOeA8i9oQ4yrbyPynRQOi6fMWUyEO0QD21YQc0",
-	"aRD9Ia0ww+ICX6fIBkKyWZnniXNoCEhUU64H4zlOkBV3MNzMRGRCjuVSq7l7d8hexHyLsLGd6rsDLWbC",
-	"tefrGNmADskifi9B9obyaSyPGMuqxjFkZBSQCS5ZxteGXCCprJgFIFSrPMtOfC0WC2I+ujElMKvGMvSF",
-	"eSttRxrGz42Jvcdhe+09s42qsjanbLpuTfLerEcjcd9eW9Eryt5l6xXrl52N0RQ/LSq5jjzRSM5W2ud8",
-	"J1SUU5n9vcJuKuw3VYZgNUmbczlds1jDu79WJk23t2sWNOOGYhxQQj1igtXXAzNW5DlTKyHnTNih6ycB",
-	"34+lh36oPUpXAotUVKjKad6oqP9eOu+OlZKMAgzKDsCkPOcWsmQsq/flCL8XmR6GXmUHVIJdOtVPS+/6",
-	"9Rqt12ifr6sY9nGHp4gFTn0FYNMzDCIey3FJrjo5nQtjE5ox7zs1ctXrrvYhCsjwO8gIyypyq3Uz/fB0",
-	"UbG2xSrBGWI9ynSdNMkJqXasQWnKt7hMh0kMJlK1GFFHJhV1eEWVOGLthOA1wsOLBn9jZE+Ej8JYZP8e",
-	"egUY+b930cDdxCl5NA7UXYRw8Qs9Vmjl6+GIc9ugwRZfffg9+OHaYA3dCzcj/MHVPw59adR9jE56tKlt",
-	"jHa2g82NJGKZPa9tvAs2qe3CibPpDFuCWgYpgFEZqg2drhkUXOTB8Et8WeiMrRaqYEVpLJsCQ7vRqh1M",
-	"/W7v1wpUzQUW23Lb6Muv4v1ka1A+vFNKN5yDiJV3sCa30iUHfoYtuuRjYN/WG3kqvob72JrbeRt6Atdj",
-	"ELh+TnwLkX+VN0UtioBS0kbM17WtmK/vo4StjBisojhZcqG7bZc3SnsIBbtSHoMg8RCZHSBDU2UXSa3O",
-	"b2bPK6ABKwowY1koDUzNLKCYWTOsE2RWzcmkQdwAMaPfVqCBCZnBEmSGiTov2X/ULwx3uMTod17hEO9R",
-	"Pz8qYxlOBtNgSy2dOAspQd+cDn24x1ttlc14IK7O2ek+wDq9w9477L3D/mWHoGuiqTPRVejez2/4+QVi",
-	"b3G7oTF8fo3PKnW6x+mdQzx6q0Fm3XrwHb/1qF8ePAszQwO6NJrSFZTXRejIQ5N43lFn+jhurxZ6tfC1",
-	"qQXa+/ccSa6B614zNIjp6s4IpqRkMWfGKYTw33rGjIcquV9PkONzD5e7r0r3DK38o5KqWFfxXqLZNnk5",
-	"T1jOp5D7uDT27hbWCB6OKULuTqZ0hiEkDxYnuUa6D6uQfwuv7s/8TprzPhfoMmF/db7kqw63Zhu2+jEx",
-	"EnEMO+K86Jk2Zu/rIIANOdHVmuvg2u4KgF5zYQKkaVi1qEeUDAC6PMT3sKGKepVVjXvOVoIeREBPRFeM",
-	"D52Pn7ldgCt//GxIIEblfA4GMYE9sGncCMzZeDKFrujhO4/UfoygIb77aWKF3h7rqV3/ZMKsnth191FO",
-	"lkVYlQGdfAzvZ+wnrfjiNydxf9/J4UNvnq5JOA8uT7/FpBqnDNkgsIEMR+ytJ6h0MqdNHiVstRDpgl1d",
-	"vnv1PbGowFJDyq279xac/I/Mf21sPZXYOKaW6kTBQ+nZGCWCG/tRfvCj7Nkrj8BeGag9OjTjLrvo1a5F",
-	"23446db5wceT7WyYh6vnkqgVky3iyuGIebRkikx4dYw3kC2aRurNiJzcgKytUQn4Kb0IWhwN79KAPydc",
-	"batydhlsBWwlYwsM7SOCba7kHDTzXSegDAkr0AyKKWQZZNXoZyKHLg7OsME/LQpO7NXTMHB2CqQvi4Dz",
-	"j5w49vSbnyn9JkqT5ya40xnMhBSU2UXiTOlKCj3QrnkRLQzX809CT7R6cZUnZixfxwyObUB3bkmKM2HZ",
-	"wCzUSjJuKjsqGyboy1UyuebVsYGHbo/i3/wq3o/QqkOqt4QsvPGz6n3B2WvI+ej5jdjh+q3W1zZefv/j",
-	"J6wJYh+dFH0S4R970Mv/Xv5/bvI/Lt4H+KylgR3pLhXPirsvZOeZxB/4kWGKiXoJ0yrH2spMGNfHLGFE",
-	"3eSzS9klJRAi59RmFmFrkPa/sWv3+CJXWD5KMWafK9gRrcVuPoSmyg3sIc+FiWh7dqpUDlzuld3yA2bP",
-	"7HHjK6KaOmrU2X2UKz6H3aw8uKqOyp37BzLwnnKrunVNs9O2R0UG0gq73hGcru0iijYvuTHOoEuIAwW5",
-	"VxNKkHU/eQYpuofpMgeDRsvwgnHpc2yFRD81stGcflvLYHWdrQLcHdFntyqOFHx2r36a2DMO6nMLPT/u",
-	"VuoDz0cJPKOy3S0fNlU4Ft90p+tgXSal1le0XFBMfVY8OhZudY7YJbW+kZ6DxH9QlxF/aY0nR0FwRPXT",
-	"FU1GSfUphoo/03qWnyU0VmLirDvrJ7rGQNitwQ4nbe+M+v4EkJnqLIM19GBTWcVwL/4VrDDXebwAEv8e",
-	"0kagqg7IM7MVHe4Kqfo1/mn50a5TTxNQ7dqSjxZPfWyV13vTX0c01UmL5xHHzskP59glNR8XhSBJHUP8",
-	"uEjjmkEOzlo+QHO/qCnjlrjqnqKzw2PIDOM1bX/OODrrns4R8fl4vUhui71xhQdTGD51Tr5EWawkdInh",
-	"qq0Rz7JWv+Eyy36Mdx3Jdaga+LQciEs3JxeVKqWsaWdkrdwqeryyty9NcvbOxU7J9p24C3LNi4AHSqgX",
-	"v1V/vCW3g2TePfGKNgGhoVB3rSLiGn/ZkBKPbMRQH3Zu1i9ks31G6/gdvwW/gBlf8TVlS9LC/vN8kRDV",
-	"bR5Q1hf+zoPKCHtclliZv3Vw2bHLZtxNBTnxf6IV8EZpZlQBRJasWK6MDXiQpV24mUq5VZrx5XJDrQff",
-	"2tlC9VvH0kCqwaLHpAEJsSmjjYwhv7MJggR/M2DiMebl1Vtm1S1IH70X2jCQmbkYy2huCE0f2c8ywglA",
-	"qmTGZpwgx+gmrMI3Yi5PhES8KCLId4aNAYsJ4uVyLPmcC7npLRYz/gEnvLVs9tr98uOby6eRPQbsVyB5",
-	"nkJtP2mMTxKYBktz4M5xCLursbYPUc0hvn9kmTFTeq6C1IhnCgrxPnKV3kLGVGlH7G87NztS39KKdvu9",
-	"Ko2fcZE7cWEtFEvrqf3dBbdtSVrFIKaTL9QdCxJF1FjiK/HgI10oZYAy5qqOctsmLgbuiQ+Ugfch3Dv0",
-	"waCxzBSydci1Xbj/INTPhgQJD90nRq7CVzqOtxNej219KkGgXob1rkdD5hmwZnNjEgxlt/VWE3orpW87",
-	"TzluiGrOtPBoU1Q3reV8SSBkJX/Kce4sSWGJmicMLGJIJywrgRnlxZmx7plsxG4wC8yJEXqLN5naTkZ+",
-	"cT0/1A49fpWl69YusDA34Yga91hb9alLx+hDPjfVyM9pgc5BpgIMVa+LDX4LZ25WiOOY8XKBj1WQp/gc",
-	"LjLDuHHa0dOuhxVvNU9vnXNAK34BPLeLf3Tn5vijuLPTU7ZaCIpGsqVWKRjDdCnNBRO2Aq/D7BSieOKW",
-	"T7kBJqyBfJYwo9ydpsSCNHEH0r1hqdUUzIj9IG4hJL+r0gLeioCwGmalQat8yjM2Ba5BezU/+Mvpy2Hr",
-	"PvjeD+uIa5qa6ESR8DOEIGXi7rg66FMqjPzBf9nakotfJ9T3auDZunvNfXP6/ynNpLGM4hKj02FvEboL",
-	"szLP16wQc00nckqHx4UJH+K5cY4kVmEImcFH96wXsATflnMLxga7EKPVy2VOS/nvqnQz5W1HyjO2armE",
-	"bCwHUpHRFoo7ag+Q1elLMk3oeGQ6C0MbjtiEbpoww9e0+cmAjX0NFiLhTOZ8fh57tQCesULIktrOubHM",
-	"EMolbiNc4k6P/IL7l8uxjK+didyfWmqYliK3je1NOc34tc7vHwZzznq8qvLM974ALlF0tNms34G9ptXw",
-	"JFsV2yYPXn9Om/TI0/KTsvTZR1sl/zwTKLgH8bNr4OkCD6rc8qy2YWO70e4INUx+6Q47hcTvyBZRamea",
-	"OQvGu3mvlLoV8Oz81/e/J789I13wzqkCf8kZMfglveFT6vzZ+bMXaNz4hrZRy+8ErJhdL6mSvUIboWvR",
-	"cWxWe58TGmREAEiaqfSh1gpR2AshzaiW6RlzZN0gNosZiqKUwq6Z4TOwaxIgfAbzkmukdKzDTIbCTGeE",
-	"CvKDPaFjrbn6Ay0tXgaLw7VEvFlkum7Zthoa1kgSUxuEdjqOG/8SQpavd6HJ59IyalpGREU5eP39dcJe",
-	"3VxdJ+zm0v339XXCrt68Zv/+57+GAaJzJUO9Wv1I0TW/LKe5SBNmFlwH0Rb4LhtfAZtrmxHfledmcw6a",
-	"Q45g8UmE6DOW29KJ53UANM1AizvI2Czn8+YiaLy5rRvoR5wscy6Rttqce+NOVk2zlbOQMsX4VJUWfYr6",
-	"aytg4kLkYKySUO+D91Ra2ibJkOAap+1Ou8ApzSWkkaCGjFay4egWpfLGl6929XYrzq9BsH/yd1RpaRdt",
-	"R18rexkLZ0J4ph7z8SEef0oeaYi0yhtjjg7fdncadnmDhicFaTWwgYbCSTNtKiNcWChMUgO/dovE2fQG",
-	"pGVTnt5SHQ5tVDVzCjlVBRE0YGJsrXP1RlsnLOC7Mg8yed6O3ev2cBdSpd9A7mdjlSZwFmHZihvqM8K2",
-	"qGKJuydmLykJPlrVWMQEddk+l5YXS9AncIdzXueTdfNAtv5KCwsJLlECiPEzjp1YQHq7VELaxqJ1r2lp",
-	"MQA+mYRV7E3Udork+sEXCkhl8rZRl7W5d5xREAiVauyzwXva7sCbMs9PLHykGZzxFCwE4w+Xy7Y0MaIQ",
-	"OdddLFotXmKtK/TmVh1CeGypVmZLhLEBXj6xfFrGBUswbLU4BBYTBzLFQP81jP3KPMUwKv0Kv9xzdda6",
-	"GHF9tnv5tnBrB41aT92fcz/0aZnfsv+8+fmnQEXsttFcq1J6qHX4GJ+tZHXtNfX9Xvgl+v73/wsAAP//",
+	"w4ySyAm/qKQSMg4BNxw+6HGKb9zYFQEpzf5FpUhJZ9C3EvvNhst9/Z35HT8vqZ43X7NslIwk/FYxCdno",
+	"TMsKopuqKnyzM3Iy+nA0E0crv76evqE6nce3atDA79DBO5mAAaR0TvkMsmNy6RZ0TihXC5CQkefP/kQW",
+	"c+CEThRwXZ+GRd1mQ6+nR3buDRjEChbB8nd0BkSxf0BCnhpof3Z62kDE16e94JDjcOGUBf3AiqoYnT07",
+	"PU1GBeP2X0+TGG5cVUVB5fI7ptJcqEpGsOPGvC85zW/IgTk5v6ipkESxGYfsiHGS0jwHqQ6JmouFInAH",
+	"cklSUXF9Tm7UnEqgkxxuyAHNF3SpSKUgu+ZmDPclWcwFoRIIF9qNSxg/JLQscwaKZPUSSSq4liI/Ji+k",
+	"UOpI04kilGdESzC0olJwzc1KU8hzcgtLUoCei+yMAE3ndlGEKVKC1JWcQEYmS0I1KYTS5BmZSlEQppWj",
+	"YeoJmbIPkJmB1DXHI1C08KRTEbehsprkTM1J/XzKZpWEQ1wZDSaz8+Ms5qbNUiWoucizo6fu9KgiN9fV",
+	"6elX6dc352TKckNfiJ5TTW4ByoQISXKgd0BEpR3ABKNcc7O2ogCeIbFWeK4SpubQycHzZ88SMmWQZ+TG",
+	"jn2TkFRkQG60EOMpLMZubzeHx+StnoO85goBxVyEWaLdhGp2EU7fWj5uf84yINNKmqHwVhQ5uPlb+uvN",
+	"IVF4AFQTLsxrGXB3QCk1yEkWQt5CZvZpJzPHq4WmuTomBqfreQlT1/zFxdXLy5c/v375y/jquxfj999f",
+	"vrz6/u0P3wWodHhMrgBIJlJ1Um/quMiOr3kPijWQ18Iz4Aat/jby6GEeejgf/Rojww7ZXuUxbvyW50vS",
+	"vbeUSsvpLJsI+IdjH54bxNZtXttAjNyKXhdlDgVwXfN2+FDmIgNPl2PDs/ZH4URMQ6EiM9aHQqWky9YK",
+	"zCHeGRY9fP7wk/vN/lbOKGeqR7J5ndmjzjIJymCQCF5Xo2TIYsNP7rtYZF2zuR54TqJ+/37zvqNSc5Bq",
+	"zsoY+6ofEpYNPJQyGPF+a/vP1RX9p5mLaPigE4MrhtOc0JKd3D09UUBlOj9HWlIYlm0wLEYykRJB1oNf",
+	"vw1DrktQpeAKBl6X9K/f70SuUlEOnVLhu/ecD1It4gK8FhLxh/eg0DBgUXaC+63y/RwKiAqHBSALVIa1",
+	"qryaKXLw9vJw2NI0jrqHlf1FiiqCXBcJ+das68UWyxnPcKx7LmpZRk7rEnUjq43imQ1c1vLeQPZfQCMg",
+	"Zn5VhClVGelm8K0tzWD3X88rKYoIz7CrYdzcGzW6rWXhbtK+9YyNjLNJnw0mfy82TO315SFza7F+5t+T",
+	"mjjhMX1LM6MugUJOZIRy4PgniuzWTnBSSjHJofg/f1eWtTbj//8lTEdno//fSWMRObFP1ck7+5WdNGa1",
+	"wGkNfc4zVBgm5keanRkqU/FbLhac4B5JraBb7cWth5iNK8K0VRzm4EwphjRxUIeJEdnrL53OuJCCz4jV",
+	"TM0LTg8x2qOkqXmRcXwRZ0YpnZKJyJZWdGcKlyo4kDuas4z8+9XbH4mY/B1Sbd6dU0WoE8xbVp5MgP3U",
+	"rvHYgOQLwac5Sz/60VtNmaQiz5khlwumrc6TVlIC10RpquGMUJJVdilgjsrZg/AchFEDjDRbAjfH7Q5K",
+	"aShxJPeuOy7G8RnVYE7e793s970QP1A5g499BHijTJHcTG7wmnISKB5vLv46/vbtd/81/va/3r+8IgdV",
+	"mQuaKTI3+pqeA5NELHjiP0cF/hD39UrICapAH/1SUQV/oogUuRGJlnjymUC64a5nIZkGe92UKFBoPUmF",
+	"uGXm+8I+MmoaKsD2+RNF/nr04ury1dF7cQscN/naqUsvpbTywsfa6JUoQKOotzBwapFZcLdeeQfSSoQZ",
+	"aMpyIow+RtWtFR11Q3XGLDMK78SgudCQ4a78vB9xPxecXL56Qb55/vX/9VQNl3IF8o6l8BOnd5TlqI1+",
+	"ZHDKqKYTqoAcuJOzAjdhPIMPiTUwUqUWBsvTOaS3IBHIzANWlEJqQ0ErOCQp5WgOMtcT3gHhYnFO0HB8",
+	"hJZjouhSWTOdFkTLZWMbDkzswQd9W3RvnwRGadzlT5xWei4k+wdkH/M8fwytYWaDEvDfBo4ZRyIJkEFm",
+	"iOyEGsGawIeSScjIxbvXRBu8SwxXvHDLx3USu80WX7r2dnBrusEv8U+4HnkS7dAeP1Oa5TkRC2Sjiii0",
+	"1JMpNWJ659x/+eWXo64Jft3hdy327gZUVRrggOwNZIx64fRTkH4LlFwbzRK5+IHjSUdmVWckXIhZwGFC",
+	"uDlBRYoq18wovidGjjhCXHHXakQX5BVmBi+OdE6ycRKtOz/31u+4C7c1+7W3cJRSlCA1s5KcGSIH82yc",
+	"RT0kV6DRSErSnLLCyENt6w85ePf26j05oTiBOvkny343NzAz6t4hQk9KpWTO1sodmo+SFecFr3JHs6zk",
+	"viKLB2tVopIp9LmiOpuyTMrI12duFygPigVHzoc/JZa/iUqnogAUDeGOZcBTSJAN1LYUQ2XuQLLp8tBs",
+	"zlGtA0rmTGkhWWp9OmiyrLcLGSlzys9IxfFbZtCWwx1Ib2kwEOIfoRrjbIy4OiO722P7dcg5SaAasjHV",
+	"Kz6iI80KiPlUWscY0YNYNsg104aNsRHeqrhiFZoBxgNHd7dj3t14CHi7EQ3WiDmG4QAtnEy64MqpAc4k",
+	"sTJW20A0dLXaSHm6Rqutwb0qs62v0fm2etTHxuf2N++E625s9WLasOEPtu+qmyW04LC1m8ZCbjUgs3BL",
+	"n17gF0jPs4yZX2j+LqBXU5orSLYlYZeB+8Ni+9ifxOEZKnN+AIu6BsaUlQKd0LsT7YuQuPZ99XkyO7hY",
+	"0A8/AJ/p+ejs69PT02QPuNQ3c4Bg/Qi1LaAPmboDnOthsB9+3lGrE7YBpLbu1H+skwMcp1yx/SSjwF0+",
+	"iAShs6p1Iozrf3s+SjbiJq7TD7Bmuw7U9o0wb2vQt1jdgD1kY6O6Mz4bW2ZlJZ0zJ3/XVJQsqPJ4ZTCv",
+	"HeCwM2Zwcxea3fVAaAO9q/Kb5+xoTzBbIQf+yA1HtxjenMxhnA9QFXMTXQYD0QnlmeAJkSBKQEucAp6R",
+	"CU1vY2M2LLI95hvh9B53oNqq5O5GzokomHXEUyOSApKraARID+z8VGYPQGrf0KUlnBOwUnLFXYBFjPpa",
+	"e9CCKbgfHd5amBxIeT8KoR0uyexXwuglxKsA43w3EdJK01suFjlkM8jG9tC2lnO40Cj17vr9TpJk+I21",
+	"hEfOV9LFWMOHnsg879ICI7qXkqEU78zAEpySE6Eh1o4+7kP89wbL67GfKJJTDUpb43NOAifh6tgih43s",
+	"zY9sJOEBjHf1pNw8wfGs7urXdWD0mpeV3pLyDAC0gSxkPbQNRN990YEQwnqvc1tZCb9bewOXbmSvZOZA",
+	"zYfOymIXPBVyzLjdVlvqalZ4oRQoZejwbpJ7TpWqhYjoGUxFnovFuCrHPZGnyBnRlGjVOcMkbKzYnCoy",
+	"hzzbKG38noxyxm8hG0cVvfaUr4TEGSAbq6oEqSAzyjvP/K+18yOct48OSWqPCtYLFTi0ESWsUBHl8yFM",
+	"dA42CgtVxvQLc27oadoWHbfQSedUzaN3ewtLd8SrUhH8NkhwTkaKzTjVLnxxdRw2izPPzoGZ+dxK63Ul",
+	"I1Rc3RDhTL3n+fLOmSO7xKsXvtFm2s+B7OMIudnIFe2XlQI5+AtvHI/Dgf2qZ5TmHKzb+d7DpDkDrsc2",
+	"4GhlqcA1073A455qZyUeDpAiRVfmdiaXUsLduHfIxnN0LziPgmu43BYkJaPalhWeRXhurZWFm3DH0wvi",
+	"e1GxG1z5zNVss9CfA0V3decTKW6BdyHGr6Bn8QH9sl6wbCC1S2uCHZEcvxcLUlC+9F6j4GXrp59T5jRz",
+	"O6n1lCkdnaqhzqui7y0sgxFt6DXPQJ4TKEq9JIs5y4EwdDBV/BaWEOV++MAGvkSnmTKpNAEDKD4QAz9x",
+	"8x58/+bihZ04cOWaVw7PCVCZM5D2axvTV+bmq6vvL46eff1vIXcefls5VXo8nDmJ2wDrJ0LkQLmlGbXP",
+	"eAN4d4W921EDMushdhlE6Gwjk7UhbDg+B7JELG6qJZ4Ec8Q28YKWdMJy5tfUWSGKmuN2KG70mCFjeuyM",
+	"s2MRSc8Jo39d8OrQULBkVFBOZ4PW4d4Mgl7Xv2hTkOJLXg233XrFRijoWYAEmo1pnvslrHvLXHrseeey",
+	"W5PGzyKJ32nPEbfmjyw5doyrsBCFO5HBjliDEYcrvlP2gWRsxny6BJrzGu+2kM65btQOlzWTwWbh3rwU",
+	"Xb4USi1ofruKMxytpmO/zFU5JPXhsRvk5NQFvIYDxtbyHeTMbKmVLlFgMqMGtFRmlOH/FwC3+IeYTqNK",
+	"5kvnh+2Tq4fafLw/t18wnLIcvCi+UewYOOst41lL1Wbc0HAzVXS3eET1EjeuYjfXpMWMMRd66Czm/fWC",
+	"8fBBJsvx4FNWc2qY9aBX2T9gPFlqCxs7MPfGIucvy/k6rFcTzUZIcAyQt/hvsIhqUjC9rdu2+So4m1Vy",
+	"znQef1LJfHtZwqq4aWA3iniDEXz91F0cqo8stoPOWcSIhMfsHwxObEdwV5C5TXlLkbN0Oc5EWhXAdUK0",
+	"pIwzPnP5bQlB9jGWoKpcJ6RgvNKgEgzKGcMHLamNzEUPRdS7v+ky1h++P1Dz8vqjUfq+6lZNQDfJZXa0",
+	"dcuxCQBb3lUGKfNRCR6zhuKTJ1HrT7OeYd3af2F6nkm6sMriFuvvc/v9MrdakIdFo+0s3CQ8IVVJtCBf",
+	"n542UeJqI3N3c8X28YqmoGOsvYdc3NG8guFQgsP/bL7ZCCcOv90EvWu1g0VCzioecalcYI5140h2WbV1",
+	"2ixTRFVl6bKIDm6a3MwbUmdfHkbVsIypMqfLuJJpR6c2u5Wf2ToGVTFxkalNOiuujHUWEjUm0wnk/Vey",
+	"GZzta36gZv3Rk2aQZ3VE9RCp1M+UEMYxGyHxeRNjnDghWohxLvgsIVzo8VRUPEvCoH7/OiYs/O9//0/s",
+	"EPDZ6uQYMllSPfcKPb6XEDieHTdeL/W3p78eOy9TREJSyhmh1h+jXUIyclK1/y56iuhm6NM1t2PmA2Ww",
+	"GkraB4QH0ebE5CtzWJcvXx09TawTALOw8IceaQL3FZDb9oAjL4zFk5VbAr8bK7HigofI4Fz6j3MfvMtd",
+	"zO6cyw5gtraykmn4aIMW27wbm+R7oLmer87gw+GjxMBmG0Qfldl0jeP53XevMLuVODlFSII4SjA0m0pN",
+	"DkpRljavo8ymWuDblGcYru0C9A5d4D3VWDJBgo1u5pDYcHOWzklKFUQy07nLu0JG5yJdcVXW7W3z6eM6",
+	"Jh0HIYpD3DuYP7AJSq7wrdc8gw9XViJtifMbQLzfZf0ag24xrW5rg0BeFXGXT2D8i7h8FxHOaM23qpRA",
+	"MzUH0I5BKcL0OTmt01QWc5EbihrSzdZZGqlLt3RyQM6RjBZU8jZ0hzoYQNxDrarZDFSPc6t7zDiK3WLi",
+	"zydYVHMw/Tfx72Ky7T3sEgsteNQf20aDUkJJJWRECTKlMi54yOVYVrzHOumZdtQO0a8GThlHueheyviO",
+	"1gurLpY5NVf3d9UTFuCiX4bS+BDLIlZLq6MNG+TSvhtV5jGxCBWOinOr1asqTTGHZpSMppTlPUpI7WEa",
+	"ElPtNObmDhswCPRlhDE/cn1iSY2Prdjp8Mb7keOyPqet4mqsRdTNF9tkUr9UB/NteM2GesdfsiOobbKu",
+	"69Po31tspq6yRjX6vg6EJAvMHp7AIXEjJ2SyJNpgTNJoIC61w76iSGiyTtqVQFyeJJJfDDAdRW5pLTHo",
+	"MNn199F9ecO9rLy+7n6caZBlW16RN7ZvWLh9aeOC3WvrFtqkAG3gO/a9EAu7a12dMbbU/kvqP+J1d5Ws",
+	"IN8qCsVwr8Gh1m1FCUNQKMcnzcVVxK1DYfuU3JizItBkN4Txdxe8DxVi5RB2VyZ+YPx2p0i3HjNWHcI7",
+	"NKUoauysNfOxmCZGBgeqVUIUK1iOxR0SUoeqqaSJnUayhZUMaMZSvdk45Yy+zZqjZyRmjO/mRYOiVyFy",
+	"ScObAc6OEXwRW+MbmsG3GKjUMM37gFhbNrwHgL2JoSjlm+ZvOcwNv1RyOsY03lhCJ8dkwzA9nwhOKq7o",
+	"tE6zVqSgGTQ1Htpp/1GzzJSOLe9btcZbN8qZzYSgtuKcFuSEVnp+UkzpOQEuRW5e0KQqsWBQ6Cc1mu1J",
+	"AebVEy10aSNDgizJxlGDAzUCFhe6TjeIynaV6s8I98f7k4oIe/hhuO0Ebyp+q6itufJZHUDbIWA9/s1G",
+	"mT8QYHYdQnYCh2lWMEwKDCqNlZQjracz4OlyDBmz1ZvQ+yc3m5zWxzA3Z7kTId4lWWDzue0Yut2/SZaD",
+	"0k4NvY/Pexf113+zzhVpsGsrPy5+sHMqbFZBX6paCZwU/riwWl/Fvb7kcqeU9yBw98PYgGtW2TRvM7YS",
+	"gmOtOMvaMP1IkUzskqU+2AW/i+O+h8Be2ILCIqPLgCi6UHG/QYemGboWkDz+up1f8+HzkTd5o73XtCa4",
+	"HVDdNfu4xrcXLmVxWw9nCN3tq/kuzHw893WN0PNRaVtYdMeE2TW72IUyrtnDK1RvaywjNJdAsyWRQNM5",
+	"ZPvbVRvTdxuhBuBuTiuQnKFM0E6oTgZ56tdCzT60lIbk30N69GPslNy5BgAM0XO5J4pQYt5swGF/2ZcV",
+	"7DWXMYCFzVe+cpg/ApWg9HAFoRs00FIJtlYgVOrSKJqTENUktOxbH0AkRE8g/nUWEIOXHcHsR1i897pF",
+	"N9JDU5ZvhHX7NRpW4yrKXCyMTpKCVxlUu4jRGekrWLRZh8Upk3qp0Q1ijmBfxP8uMlWt2a47ljpmcnv7",
+	"/Lphw938h3nf5bvFnYuhb97HSqFP+qRjycJqFz1Z8vcNFBwgGm0OB7S1Mvs5wbkrwFMICe0d28J+7t+s",
+	"ZMA1lsaTNk1ygPrinAB+DYkP+/TWiQ3+85UrC1SuqDgHKqV5XWIauB67egNN/qR90ToavDcC3aZjmoMr",
+	"yGTe7dGTwyXtg9+1cCxiT644nvYAwdFl8bgPNh3nOwlTkD6eeKsotiaiuSN9kxpz16Bo95uVO94EWA6m",
+	"6nUM3+m2BULK9pdb32dwxph18OG1HeHZ6QaeE068aXvqDZUucWolXG8I3AyCFnXpBtvi9Da6TpoDCWWR",
+	"5kRWVtQtUt+xCOSMqh09ag8R2NRrNCipxJzOHel5XWZ8fSQIvoXvcybkOBVc01SPaw68wvKY9IFn5ADt",
+	"WbalSFPwTQFgoIXNbZv6qGAVrRHTmdYfRtcZKUhDshWZCaLFPmb/CDq6zzB1UJc05dl3071D4N5Jcd0J",
+	"/v29BIrBs2htrbVAO0wLUT0F8i/IlT+6TWDUA70v2zA0BwnnpK6u44rmuAsLd/r18+GQu+GE4qHBbsub",
+	"7vu7ulbCKlXbhOnhOJcwxdzzHb5pgru9gKVoUUduIGxh7j/60uLhUV5TW6+X0ZFZYD2h/27wEan7Slzx",
+	"g99dDQzHewNytmPqXAGukHekmrBf5RnBtzLCuK+DFRrysbAwJxlgtbHjIYU3cLwwFnHN7E9UXeI86JW3",
+	"GpGwZrTOgp8oW4JUVfKO3Qn5RB0OmaKbWYknF9Ld9q4GXlrcvmEPfKhd2r3dy/oLcQfZmox1KRaK4Eu2",
+	"0FlzNMejnpClnhikOoS853nDLDrE2D5ozU1mlHHI7F05CDRbJLQQ2JkJisPjnjx9lmcSeE8MlCgmZuDI",
+	"KurlG410pTFN3URFCzIRep6QqcizBi9CiIovrKjdZ2pQsNDmOEgJR1jd2yJebMCgccQGiA5uLzilOghm",
+	"FI7W3ksokNSHv7qbGEr4I9uGfkbi5N0gSYA5bbzwWLAJLd86rb7P9Sea55GKA6v+zV2Ln3WtMFsHhLmS",
+	"YGvWu1v1se7ASfdkoovfdOz7KGzSBpHPurRJVxTaNTChB356NYdNa9nJdXEvFWC9yB91hBhEVq6bgXk3",
+	"InHs5rBoVIXBGsGucn0n7Qi1S78zpslBHfqDMx12NIiBTpRO57jOrUmgY9tG6nOxXQyxpwd78ub0XlDa",
+	"sz7ug2jUWAGMJZiPUh0TJH6ZA7bcdDDqF/xEETcCGrNds1M/jMssU8fklcEyMln6lq9nkbewpo5PPWnP",
+	"gSFASWDEwE6oaN0IhIS+XKvQzOCMngGo9J7BrgaI4D53sz/sCMZ9huEufK0huhutF+vABS+23lN7FT+A",
+	"3g10Nt9ueLEbrqPr+jA8veJML8eKTkEvx502knQKs4pKLE/thcB179CsyrUaTwSVmZcbxxlQPUdRAkOr",
+	"fTRbKqTgIMfmto1ggnUBYuaAYP37EClCCvp5SxTBSndj4vfEo4fBkgfEisgJ2pjlFxjfv22mm7UfjNeE",
+	"ShtwWYyHx1KvDNkZ4Nc1e7gEBduagsKVdaiiJjlQpcnTZ0E1BWQr2B2PGNIgOAlWun5r6/fQZGjG4hvi",
+	"RSelFHKLvOYmbT8C0owrTXkKO5WU7Ka9BtJDf3BfT02kngSAIAyvJ3P2ciX8pYPsLTvNsCpzdRnymExo",
+	"i+/uWELcFZIYt8rx7iWYdprTmYpFBTb9vFXY0DvSKmE4JewWS36o2NXhXX7CTt3Di1rZhq6DKnT7mow0",
+	"1ezOSAY77jxn/HbXfA8sXxTjzdYREIvWdeXiz8jThHxFE3L5PBr07+XndUdcm0OcjWXrrYcDjOFDmbOU",
+	"RSoPIMW25VGyCmyHBmaVYF9T3f5Y5pVywTN1t+AniiwYzzD1O5b8uFITv69k2dA4ad8De62vGF8yFxct",
+	"tfAzyAnV2HxrFfPmUGxBurDF84VSbMaLnqq3nzTuujncGmobKu9K/PtW4d3L6u8EtQK+SdvA6w7RI58n",
+	"liH+90FnjGTvqv+1kXk3FfAe3Mx2Q4gKARHauSrR1USmJeYm2xOKgR0LhuNhr5HLI+cqWjlEbEvsUZn9",
+	"fhjYe+ixiOGvNru94wgUIs5myPNV8O4fbdqkRcQLSEhRDCWkQ63AvfmtYtvc1gGGZCeG+n34WdwyWvvf",
+	"GGrZvoN9aOybkkE/K6W9vdjd9PaPRvw2txKqieGexaTdSdlHJ1wDrPKXrt7wC29sWU1dMI+3N8asUMXW",
+	"QHH4K4XU30GuaYT21XaQtmR2PapK8tX1KCHXo0wsOHlq/+bCNam/HhEhzQ+wuB5FKWR/eSZn9BiUemEb",
+	"JzAR6+N02hQSmbJZ5eprwaKVLtM7risEFakXMBmSWWpfWym2VK+22aavJrHudlwV1VgFNbuRxkQ710Vu",
+	"sCVXH8zQ6q6nopSv6rttFd8NBM+9X8/QGq9/h6/QpsLTVmmsQnA9x8rUv1VUapD5MroZO8RlFbNy+Bru",
+	"u8lauzXynTLOdG9Uk6J3kBGXmPBEkeZ9YpukGoCdVCzPsHzcbxXIJbHDH8bnyzWNgP9Lms5tpKoHf2zP",
+	"5LsBCtmgw0Cu2hCKCPnzlX63YdMt2I6MOQeaYcrg6uawWrt/7jc4AcUy27TRIxqRFQZ7NcG71HW1kBU/",
+	"3NPeh6axg2QiYlt9dvrs347+82lC8I/TrxJLO2XFCRcL8r///T/XI7d089tkSeY07pbyux7Laue0HfNp",
+	"j9xqjiOrchhsBOjLADJ4gBdnI6Ym5hmW01uAgVORrxtusDzbz5BXBNpwZ62J6ltLHC1p1PIA0cNEowYR",
+	"Vu8jAOkacesTHyApOzq3j/SfhmjuHoBqx7hyZ7cf1WkacoLNG2gYxxa6kpH+zaH3kWhLIDK6RKswQT5k",
+	"cNKxoXNrXKu4K7fpAlEQTiyRBZ5BZi11dElcR65dM7JLavhCvGpZgDtb3vxV/WWMom2Jav71fdrQomga",
+	"ImZ70hBy2ldcn2D7uLa1UYWgvpONqgXZ3ZiDLjTHqwqHd91hiAVleR2fiu6MEkSZuwpClBOaYhGOxHFJ",
+	"C7R1L/lBuVIbCEWzwc0nuD8SVpOfe9OxBiNWFtZfGKs/8qjp/LcBfyJ1jcZhCI6dPL5w14t2VfDFbO3+",
+	"4NLdJNumjcDuuWlrG4jvUBzIpnP0+SxSYHfDPVm71YQx5zVQLewtrBJruO9OOzy0cLJm6+2NJq3LHyBV",
+	"WBjarWZJABLdIvfO3OOXlhgKBKUO/xozGx4U/EJzDdI2NzIslws99s8+Ojz19IOteA5K1UsmjJNplec9",
+	"ALUVAG4BSmsgZt0174fwOrJzH5Lr+5isNLgvGFa6u0cwwcOFpzKesgy4Hi+BrjMdByEfOxQvqztv7HoC",
+	"HQpTN/yIJYcEyfg9daTHw7obhZEv66HHXH1QJr7REofWEnpvfjbkoVRQZYIvC19LghIJNPcpl0N9HA8S",
+	"J6wYVoTcqMj83Ly5ztnSgaPw6lYCglrT94DD7t5ac327tRvfjNzDVKIVNLw/2vVqXxtwcajTNkCzwLP5",
+	"9PQ02YR2a9AsXuksPOYNZplBBZu+ivt/o6VwL8Kgk552il3kiO+iFVg+KCpuAIb0A/R+HI/I1D53h2NA",
+	"fjux3QHUGMlMiplRJ1ud5KZCjn+jowAxRsmobrrVY583M25d/hrBYNy4DelySJ35B6mU3bec/vPdV+3s",
+	"4OzuK2zt5Fu+tzw2mITvX5LalaTvtqEHkqR2o97DBZ82KR7gu76id5Bd1V2BPlq7rl5TBnrIenxtuExC",
+	"FfnLy/fkhJbs5O7pif2141sjB78lZMqM9qkSDAtOiBJSHyYkpVxwltI8XicES3i5i+1dQklnaDLmZiqm",
+	"z4hbxf9jV7+nSjILqu2trK4DLX0YLyryzHrGOSywAL3zCHaT3QszGGF6u3wxvx+7lNb5bCdnBnC2W8X/",
+	"1eSTp/FIth4AwqJ7v/1ZaZrfMj67rk5Pn/1bqHX/+Z8s+93+bCDlzxwWoFqFggDdlCu934IlPY8vKbjI",
+	"dpbYsNwuu6MNp7oP9hQSg935UzDKTkxq+FXX5zokG+jKxxbVraNF6poFzXBhrg03/hkTfOyWvmeRY56z",
+	"2Txns7lW63rqDM886NTv5KwsQStSovcf8owcaPigE4Ic4ny1eEvT+vGJQu3ZteHhQs8NyYJcgaUIkB0m",
+	"5Pv3b344ApXSEjICH1IobWKWLQdaUHlrq4ESKrExHjZHEzJT1j/mBoo16dlb2dau8S6HO8pTSIjgucXO",
+	"lOY5Op3noq4uGUVZclBHUicui/bwmLyfwzXH6UiFhUtAFth8iCnNUuUrWtqmRFihI2lnprXJLeNpXmWQ",
+	"JddcCeyFalkF0YJQvhQc7CXY1km5zYQrSA5U+m6B9oQjicJzkWetpoA9JZJWKFUAplHEXWn7t+qIKMuc",
+	"QTZW8FtPHABVmvxdVJLTnCjrQbKBAXhmuHYVOk/7exW6UcZzVzNwdTL3xhNlp0Xp1qg19cTDJsrpbHX8",
+	"cHZyRIKNnzkeqzBXbgnaSQVGBMSaYcNm7ak9P2V5js09KHJ0e2pMGWEmh8x2h7Qs6cBOC4pQrhaGNJhn",
+	"1k1t+2Qenl9zCRh9FBvSPNBhmA0WI8exGJ+dk9TgNeOzcVWekbpjp3nzmrvjSeozoBqTNfG4FDOXjr0z",
+	"z5sPz8w7Zhp8h/KseXR+zQ1jziGzGTE51aDMmNpsFXGmLHPbHtoDl20wZ9twGjTRkkF2TpQWZQnZ2TX3",
+	"xM7OolofH1B164Nw7AEdWozyzMFdA7IHf4DYkqQ+krrCq+t9Z9ePf+EKBjSDdWX3Q6TqgL0Fzn5k7Ss3",
+	"1XRzjleJMmeBRgU8PwyqpClo29nBBe6EJgF/LBhHbHll3SQ6yixxuC27ZUeDsbYTYGoWvQerzRpNxKoa",
+	"VJGKZyCVFiJumqt7qq1Uk5AW4xzmprQARN8z1x0ItQzHZYQ03JvlsEoSpDL4i0CO5OGa2zojXBCjFxh8",
+	"Rn5Tk4fDhFBS5pTxmkiQ3HA4g55cENkw1oZZGLXC3mdyzbGaJvJcq11ZEQCR1o6D3byF1KqNULjqUdL0",
+	"8I12y5hLUIZFRM7M7CvepdwdWmEQUOkQkm0T8ij51ULcjlviWBMtXNvr2kv4yVw2zpVCnpNbWJIC9Fw4",
+	"Bay1OKaa9Q3hBx3SUOuRrqGlNwQ6tGqWHycNvupN3c9J5Ay5IZ+rsZYVNnti6WSUjGaGkNFiUuXUMsyc",
+	"1sUe1FiBvGOpzSqjtsBD+NtcVMqSv1KKiRczSsmcIxuyKvW/pqUap6KSuHxVQsqogZhxRv2IZjVGNMPI",
+	"/HEGJZW6sEHVEmZVTm1xz/5aEVe2rOR+mpCtpSVGOlQ9dQ4RDVJ0eeNrXj4mRjgvhNJEAzIXh8AHVBFX",
+	"8u2MKA1FAVlCcmEJg4Jtkpa7pnRcZrJOWatbDl+C+S2aXd4U9dxTjIXEubY0h9QfTSJU+ScFkrDsnGBJ",
+	"KV9GRy3NeQ7xsWIaybjHfr1WrnYpU833QU3ScJ8DT38n60hzQZ1Uv0FVpZpVvJdsNotGTPGetqG3sIyX",
+	"mDCooOkHwUWxJO4tDIU2UqJacsGXBeqqy1X9sWU5lZFc4m+XGoiYThXoWjFDbcl1zXGpghGq39sF3n5P",
+	"lV0SLUug0g/XvvAnqjN+nx/LvuRPyG8mwcOMQwPagpvCDJGShbdcLHLIZsODUHw2+dD3d4myGVoCcUBe",
+	"utgtWiZa2VDksQzrNUf/wodWdN0m7ue1/MIO8QqTF9AWT/MKBn71M77b3aYdIXHzr1u3FEq9p5PI0iHP",
+	"I4zqb1Isfv1bKvJfR1vL2N19rvDGbi0RkY9RjtnjHGZMPJ2tx3QnHR2yJ2YWNB04+BuwKSWRqq9bbVeK",
+	"xd6PzIy55yOTYtEjlHgBeosVr1Rj1nTkpnCX09pDCwYSB+etk2tBXtgbfnMNW7e0/ky9MJdpwB6/96+v",
+	"VHvZ9i4shbq/omxHaxtcXQn37sg7wH+rm/u2i2qVUhXRAIymP+q+jk8Gsdd7GdAKhCVlcusDwBzld5TJ",
+	"7QqbaAk8234y81XPMWtZ8bTTMr7PV+Xw1YeuBZlR9dGuwH670W0baOr9tI+yUYWbxa3BYEdcIoFN1j5A",
+	"VWPmOiY3+CMq73SigGur2DON6nxVlrZc+GoN9TUhmRlTZU577Eguh+PGOlq+viEH1Nox7JNDIy/f/C39",
+	"9YYczFmWASdakFIKDakmgkO8ZUq90JYJQDKX0qYgFTyjcrnZQukXv+aEvw8oYVdYdYHe23KuMFhp229X",
+	"KM92Xze1tbfj1/fl94gi2Q5n5Ssibi2cgrRaga30dj9e3d1+s6xVrG62moyCVIB2gFp3dc3NrIHENxAr",
+	"ejAwZ9xiamAz394cbPS9tk3YeV1/IwuqyIzdAR9tZ/R8H9o1A4umHbdZcNfcuKkvgMt9DXYcLmPNGf/o",
+	"HeT3Na61h3vJtVzuSfbYgWltxVLaa16rou/WU2M7n3m/JLfJG9xaaWtZa3bfFc72R/Xrbhxbf+lgWI0L",
+	"oOaPnnO/D1u5hVjny+AsCLPWLdXbgqqAjFGOkaZjLcarpKbxP3ReDWXTjhgTSCne3WlojT8IciAk0UKQ",
+	"nGmdozMIycRhrEZKr91md664O1dzbUk2XOma+v57ZXDm+ptWbTWgPiQ3e9sVZNpo1lPTYScqPEDh2poO",
+	"xwkt1kVY54yw6+nr2DKToiq3354d7i/m4wfcm1vc5n3ZheyHgbohX2soonryA9lydzLHDr133MxqRIMh",
+	"hmt79bgOkH3FFfbFVpMRhrcMECk3MWA7TtLeWriPNWe1urB91IRe8UDEqiL7EszDwxm3KHC8faniquxr",
+	"cr9NPbuBtYF3c3ZuUyj0Qer3urc3JTXgS/0GJv9CX/LBwBI9MfdpWPBzZbHtmSMldaMFbnepp2thew3a",
+	"Naa57Ttsdq3pk20/2M0NlbOpXi85am+Japu5NsaX+hacG91T9ampPbG9tRbST+CvQd9CY+zd2GjSujZW",
+	"rCatdD833Lpj9abbVa/fLjKvx6OPbEtKRn1pv51jw9fqRfoeBRH5etORqU99YLvB/BpD/Q4gv1f9qGNH",
+	"udcV/ezd5u0bchr4rumgVoOzL8cmf//2/buXXIo87u8TuqSVno8ryXq6yaUS9OZluPeS1oDR9RgKF+9Z",
+	"eRcxBNgGY4KnQDIoJaAVC7X/TGI0MpksbfgoyCYsZ8ry0BQQCMu9ibypFEotaL5Fd4cX/pN4pktYXzOS",
+	"N+w3sy5UbGN018yrXKsd6mx0zpYCbR/QGcWHzRiPhvW7OFUoJpBhQTl/DVaCVdiWHvNRzrDCl/mLUHw1",
+	"yOtjuh2lbi0SBYsna0soc5r2xMxhiJaBM6IFqRQQxpUGmtk6eQEcCT7olFVezXqq7Nqdrm8QXZ+He8tG",
+	"FtvMDrd57Vd8jmFkL9/T2WZrtwvKw9V5UAgTw4O6jzU0tAA98WgX2Ul9471IHPSpGJ4vnwo+ZbKowb59",
+	"Wu8koPQmuCsFZysXqTqODyO0uyUKB2NLM3kMaoZNbmG9UiAxIauprqTJQSRE83DbdfX03Rx8Mhsna8B/",
+	"HeIwRbggueAzwGjBSiFoEqXpUmEyEJlUmqSUc6HJBAwFzpeEIkyEInZAe/uJVT/Z8d7deFnJPrxs8hPq",
+	"Is2UVzZKprIVaOzBDclmaaOZRy+PbsFxJqEv2q5gAPLYSu3bljvI4q3wC1vMBA32dr1bnmhPYoc9vrrp",
+	"1GFCzDniNPVBDjrH3gPZsVJPzzkQvB6Sg9YgbSrQQpCMzZhWCVGVzba/ePrN5tLYm7OghzHhTtaHjcrl",
+	"GSnn0jWUp9qfZsMPturrVaPRxk6GHnPai3pDM2iS7XA0q0jboJHRQExZw4l6r/87j0ZbB4ivkQNeBKjg",
+	"w6mpS2CIiAejQUHluNx9JKVbSTgWnRSRKobW0+l+2nvgTWz8Ftx7Fwrek+lso4T4lGWAWVmn5jKenpG5",
+	"WBClpeAzlxaJ0QelYFwrn2eJl3dMLnz4fcgGOUCGL9o+kKfH//Y1ORAcHJ4hOODwxAbuU/w/kVBizQf0",
+	"dRpa4VH38JxQorSQbW6LWEI5YUUppCa4SUWeHsf8j/3io81K2EZj7iY0bEqUWc+87N0ECxkALnsD/QAC",
+	"d6/JgCPtVI1hg4K2C1G/tMRIBQn1ObMpaffWwKKkiBUQD1Hb8jrcOD3RKsMvozVOVMevvQsb5dSHKA0M",
+	"d5bcDF0D1qSIGCWEJJAxTYBryUCdue4tkGe1Rndg8d+VskiIrWuBfYASstK1CEsu1M6UpClzoRJL7Qwd",
+	"EnnmLPq2oS0s/D+1YdJzkVtF0vzfvUBsHPkxMUsuWA5KY4UGv27UwhNiYCIHJH+2tb+jg6u7crvJKhib",
+	"k05IJrj983CPjUNvOw29g0hbC0Sj5i6x5YECpVxGZc74LWZookGh3nPjf2yzxSCOxb86FDrWF/Vtridu",
+	"T6kvc2hJ4A3riRU7cl3xg7la62qXbN6qHPN7cQt8P4W14EPJJKh72cEGwpX1q6p7Gt16SVIpYco+rGvW",
+	"EPSkdvKoNgeZGOFHQ57bfypCS5tRF3NVitt7rX9NUSy3/mGXv5PCNuCuhx53rKRU72L3IrQgyO/OHX9S",
+	"sQTUnSrcM2UuuCcexMW293PO/i4Bc6pibd+DwbdBtFzMGL8XphVgeKiasy2Co97U30QdSlM6Br7m9IpK",
+	"6bFld+P+PvNX4FzMtT1bgrK1jure8uek4prljb3QV9dhmhy8e3vVVPor4MR/dFhXdsLm7Whka15LYp8g",
+	"r1dsxo9EpV1NDEWen351HLXCfYQ2wRbAOpAYgG37Gjpg13MFbWDYtSq0wcHdOgjsjlT9UPS2tLOfN/rq",
+	"02chj0ApTmhCsQSU4CQ4jvXkMHoFfSeyj6LCSN0+75LCZom7qYoPQ29jKt3PrTqngfzbFJnGQOfMlzZO",
+	"o7LsL0Lexnne8LQRuqBMMz4bb51CuLmzrdEflNgiS3TzkLVup8UYvfLLwYO/9KpET0ami2/b00LdiOPJ",
+	"chxK+YNnCKOafUTxmsRPjLS3GtLeNtGTdtOEetb3GwOj+NqiN9h/WqsIbqMVKsn08iqtm+dOgEqQtbrS",
+	"CRbj5OLdayt0W5Nely87eVxIcpNSBb5qPH5gGc/NsWvMVyBdwOkadJprXdo4CqxO/UKIWwZxeWKybM9u",
+	"9LETlKGOyU9c0Sl4qUARwyIJzZUgClydMzfDE0X+evTi6vLVEe75GIP2R2ej1M7sxelRs5ux+7JZNC3Z",
+	"f4C5ZkwumYpYmmlR5Zod0RnwdIkN5hTTQmIrOjP0kTupTizYGclEAUqzlMxFwVKWga/+mBCsznSNO51V",
+	"VGaMz0hpWCFL67essAMSm2aaiTqfkwyonjc/tgbDMk/qmodjpUIKDlI9wV6c1iRjNjGtdCXBDqd8B73j",
+	"a37NXwju3lNn1/yI/PvV2x8J4ziaqLQR+265WHBrOsHSLbSR50S2JFSaZdsKOufmJwYKf8xZwVyrHsX+",
+	"Acdm+JdSCmkfX756Qb55/vX/JTdYWc9WoDoppZjkUPyfvyvBb87JHc2ZqwcK9tOUSrk0kuqN/eEGrZLo",
+	"cLrmBMuoKgLYh3U6BZ7ZCk6AtTiPiGEjimh6C+QG13eDO6WciJL+VgG5sdz9JiESdCU5uUEac5OQG+TF",
+	"9v2bQBC4SewQEsz8QmYgAc1VWOXMKMo48yVQrBOKg5rlv3xPZzfndViJGSODHMzfiBCIC0yTCU1vzRne",
+	"vJ4evaE6nd+Qg+dPnyW2yRyWeSTENTZ2oyatjGhNczgnz5/9KfwVC8zz2eExjvuj4OAH98P6Mc3wZtRa",
+	"GP/q9Pkxsc1g//LyvUVc/+z7lxff4XYveA05Nu+ypJIWYB2YXqg/NdflKq76Cod1NIDgoHAoK+LW9TOf",
+	"nT51/fXIzQ/Cgs2NH8iMwB2mSnvlL50KYok0wo+B0Ju/Hl1aMD56nd0gLlykKSh1huqHOXGcpYeKYQ64",
+	"JTXEUqNzf2OK3KRKTsdIV28IVdf8JqRiN0SYw2nRwEOXlmZhsSHjVJGbCzRlsX/gTs/It0iUyf/+9/+Y",
+	"Vf/C9NxoSsD0HKQrtGtlKVJQDZLRnKSUkwlgrd1jcuEOx94xluPFSrxGNFfgix2qa/789Pm5jc/QsXcz",
+	"gfEbfjSG8RPhCKi1YXXBnKXgRC5HsI2UKhloKsNyCQEdN2cQKEZno6fHp8enKHGUwGnJRmejr45Pj7/C",
+	"HiR6juyxvqa0DhCeQSys2paGD5yowrBFvlIfuLNtc4C+YL0N1mt/kBCxwGLzIXOvq2lhFlxCrLkyIZrK",
+	"GWiC2F8brd37thR+i4aMcOcSh3ydjc5GhpRdpD4ouUYvNTr72z8tl/TlCd2ZxyL6rYwUFefjg6wmEW09",
+	"RF+k/9YD2RMcG1Gn9flGZSDaTGLtHFo82Ay1uyJ2BEFKdBeInQPKiZQGarycirUKxZSgJHvoZabOtAbE",
+	"Nh16R8FfcBehyjsAbvCIqSarNjZf/XDra26nlaz9PKYGNJhxcqHeTkcD3vvBSAZDXnxhTQG//xpoAWZp",
+	"z05PbegB1y6iMJRx/u6qADZbWae+WBxHqwbKsH2kzJGxYwN+z+38sWHrdZ68s6KWff/p5vd/4tRxIsjM",
+	"R18PmeS1K0WMgp/96qvNX13ZUqM/cXpHmTWx/B62YUHi53eMkSIzhbqb++VX83aHG5z8k2W/W15g0G2V",
+	"K/yIwRZeyjomF1YdgMzoArWLI0bhvexiIfWJIiXlkCMvPiYXVYZi8IFdx7GdPjtcpejf4ZML7xPskPQN",
+	"oPh6isuOweLzWMMvXMRwYPmWZk5c2hleng+5+VdCTrCGjv3i+ZZg/M3m918IPs2ZNVA9f/psuwme/Wmr",
+	"9z8litgrdgKc04hX0CSJC0jva7HICsE+jPuYvNaE8TlI84v5b6XoZtPb6MxWtl6VHKWtLO+FxOermPAX",
+	"0DUaPDBhjRHVZvvHrkiWi2vCUPaeYd1rJ/gODvrxEOv5FwOVbzmsh8ctqd53SPDKeA+mF85HhUpRHf9h",
+	"BBWuz11w3YPR+1qPdpNOYCokWFvBVINchXprzt8L/UeA+lZkyz1ji/M4/N42mmpZwe+fBFPterKHR9P7",
+	"Ckt/BOb39KtBE5j7fi/ED0Zzst99PeS8XEMCyN5Axqjvvvj82R+XQ1vy1HBocmA4KjaNe6IaOiSdI55D",
+	"friNrHtSB5X12UF+YPzWWh6rMhc0g4xkrpiqqukXk769LHZCOUZLJnbRmSzJYi6wBXTdykm3WOeqxeJl",
+	"E+j2YOTCz4E+w7Xs3Ryze/kji8JfDsc2p+UPiVCtKXZJwIYlq5xcS5reGnV8d1YulI71YmngbCGZhhDQ",
+	"yE8IvYrMqU2GYNJgEXodrBeCHDx/+tVhoIvVt44xoxFd7CLLWqC6f4baQCm/xSNHJ1RJpT6ZClkcZdRm",
+	"izejdaLPagdjX6UPzDsNrVUTxmm88eXAoiAuk7Wvr/MQqeDp3g8wahZxcNoRDLy/YJNwUL/3oHJ8i3l/",
+	"teX7z/fPu1vvf0Se/SmpmwUUQknO+C05+Pertz9iPV/LEAmtGSI5iOBn4oV7gxh1dHwLMw/j1LGPZ9dx",
+	"2/3ei3vx3zfN+A/IgetZ1rHgZquPvHcN760llea8EnP1WYUtBIEcVByVIEzCP9yrWh3lxTUTrRd07KIW",
+	"I3zUOm/fBIkLD8FL6/FdOORH5kTN9iKgbpe0u4qaPCTX2lat/Zgsa4g++6Wpp5+U1WWGnzV5U6EITw48",
+	"J0HpWgV85Bxttujqt2WBOjbf7XTSsLbvHmnSvn0356SuO4e8lWYYuwxWLcbQdBcBb8a2LuxVV4/fbJQy",
+	"vnMPP2t7n1/k52PxC1wTFLMPuFgQpj5LQ/3nRi0frX+fHTn2JAKpS4skJ6QQdzY4TjkKY6gwmxKqbm2F",
+	"kvVqRVYwfmKb1J649shIdaME9EpTqVXTaNk31ZvQ9HZm+8nbQEnrtaMay5hhQ/ZoB2zGzV6u+VTkGciw",
+	"fXXO7rCHdeIaqN8ClKppaE2CftlZu5+17wt9fs2F71fezD2niqS0MhS7Kn3s44JiWTXGzUqZMr/NxcKc",
+	"s99n0/RcTM2CZcW5XYY07PAgjJSWgG/eEAlTbD/vG/66l21Letfam9itH+I+5mJxzXHW1DAWLLaAk2Kh",
+	"lBOjui3/4QNzDWFz7amPyUujnkpAQop7dDZi+/2ZDQD1AbluU4HHq96a5XF2GJxUQgrsDjO4jskvhpc0",
+	"wMj4NXeLariaWRXezbGbZuymBdfnvs3fLu1LQbv6VY3z2d4YxmpX/JhVyMWWnrvTsBAgK65Wwf1BddJ7",
+	"MYYvQCx+QLpab61FTC9rbMY4NIONT1SrQ/dq3/0kRpXIAdJNFUq1NVx3BVuDGL1mmlcYJorxcjbwMxQ7",
+	"EwJcM71MvCwjJNEM68Dg9Db+vhZBEZ0Pnp9+RbCt8oIpOLRArCVluaEJkE+DAmZNKT4pqpn1Q1+8e90T",
+	"RVrZ8gIDYkhxK+NKgfx08aP25AbFA675fLe5a4fH1l+uj1LtSVbtjUoVOw01OOwxGqdqYx3Xbf1BwyAN",
+	"kG6OgsSslwcMgrwP5f6CbAWoZZkTtwSmHYtODhrKhELhCsW0lHGVWJ6kc0hvbf2rXsL5loNNQ7JuJWub",
+	"d2VZ0zll/IkiRocjB8qwXSMJ2vI0VtKian5o5FOKBDUhtoYj6u3XnHLyMnv29ddPvyG3sCQZSHYHWcMb",
+	"nCB3C8tj8h8AJUlFyVDQAwkt7vHEeeod0b3mzhyg51DYjCCb9UfojDJuq+AV0ZQScy7uXSGveShw2itw",
+	"D4+OgtMjr17/8PImJnf9BSxBfxEc9VZ4+eGIZ6u4udGJGFfVmyWjj+Tzlaq+HKfAd2LB0TnVEXYsnIcw",
+	"4hNcEIoQdWLiTS+yNonHUTz9hea3Vt0xOOfGN4Dv1RhdV4pBqkwWc6Hcy5kAVHltV/k1Us+qxPIzrsrL",
+	"LA/Lb3AuFlrVVyFcgqpyQxNvUf3FEt9NwwY8FKbIRIpb4IefK/x/2jAoSG9dpRD0wkbAtgGrAKrsmbq6",
+	"111o7rMUX/kU4xBRDqgimUMrzw7+8rJLpIMvMF0PeUPDPK55LmaHLhPPaMvIxAzvMhNECCw6mqki/7we",
+	"BUNfj87I346Pj3/93Sn/mA06gWvuMHyy7GC+4WQHPkzMcA5R2R+zCi0qlEhhk62c0mDPFMedizy75jUS",
+	"g7U2pEJmKnEVO0IaXlBzR0AmsBT1OVqWDDxqBgjQ9cJywi5jegDbdY27yxqHfk8GMLkIS/uINu+HoDiY",
+	"F8YUnUlwzgv0XPgbOPw8JeVHV94QktkhkhZf8W4xodrJnRG54BZKTUSla+uHF2o3SQU++7nfjmyzranW",
+	"UJRogsW2Q4Zq2fD3sKYUPjbLguyYvKIsryQokkFOl2RaSUtG7Ujqmh9cgpbLo4upBnlISvMsde3Bta1c",
+	"hVUmk/YjniVkSiUpzOQ5cAZc50v3kv0CzcnOXOq+O6L6iPIj94Jru5SL9FaZYzsmV2yGRmLGiTXnWvuR",
+	"TwgHnilXkcD9dEywbg72LNekEEqTZ18/71ZHaopguXeeJqfPnpPJUhsW8vzZs9D8c82/Pv3KYnRwMo4Q",
+	"CEEKype2khZKVtIQbbNmd+K1CT9Cs3/AO34Y2oxjN1T5o1LYN1HjwZVFECMcW+QpphSzkgGrJWMfdjJF",
+	"yxfyP6VZnpMJELFAx+7nQkDb2QNfhrvum8+F5LbMyq7wzujsb7+GVPcqrAth8TnE2nOiwGk97coQAVVl",
+	"mTU/xgmrsL0TeiirJSo+mw7N23YWJPs5UOme46THpFUPaE6xB4b/RAtDpM5s4Q2fiPcNObAVOQl1X+FO",
+	"v3v5w8v3L1frCGFARxhU7Wmd3Ukk5OEHu8UhCaoOKbEETbMp5Bhmp/B5+Wc6iTtbu+L/WC6ajeILIpKF",
+	"hAGIUUxpP1a8MipUA9Zzw9UWoHzFjYZ0H5NfsFB+KjLwHD0wzdUSQ85ugSzwVY/YyHu/WWG1tpj+ysy+",
+	"w3eAV77oCspG2NJkIaSRJTDvJK4xvXl18UAc+IXI4LNiwO8DiokSoy2I8YVj+JcXO/PNF6P//MV1PelI",
+	"ZwdGDaj03JCSlGo00dimKbSNf4cbKY+P4a+rRkRNoK+1IgVoivEe1kbVZMqdO1NVDt4/a6X/E4dK98ik",
+	"+wt81ES6PqR9zJ0bkO1eMkida7K+sX2ly/UB7Elw/fEKWPmCLhWqzZgAUwDXCeEIgRI41rBLvLlIUZ5N",
+	"xAfD1ByROrpyIvLRO5GzdLkfUHaDbwfRItWgj5SWQIu9eKwe3E31JQN07XuifDVnGM3oLZA6/Biwbmnu",
+	"ngPK366NvYllktplREO9L/HRR8ontZN9bMluHau4dCfzR3H+Pmam7Jmq/OyjH1wh2Sbf/KDtDT5HQc68",
+	"EnRHw9DpzWmWbaJhWFsm6b7JhmEgTENhRD20sru4Um9gb8qchsE1TQ5Kp5iSdj2orrnzyWGbVrt2WBCm",
+	"E9+4ISOL+fK89kVyDBVHAzzj2PyUKZ1YtVdhV1cuSJpTVlxzNB/VkYOBG/Tg+enzQ8Pap5XyBW0MHcQo",
+	"9aXgtmsqWvRBKsFxcTVXYPqaH9gAaT2HZWA6pVnW3LAWgXhwaM/CzfRN49WqX59TRSYA/Jr7ZuVJXX3Y",
+	"AJC/V05ojgHMSTNI+3itLUko1x6qqY1r3aHY0bieFnst43mZP9sVLIkvCm4DdRz9JAdmmzitAd9rXo+F",
+	"zutDGzovgSq7FE+qE1KV5lC+Pj0N3QMHz589O4zZ6n9xG/5I3MVPR/NhHCZi2vND8Ed+8MgPovzAQ0iD",
+	"fzVVmSxJwRQW8MZqOe6BRPaQeC+jpXxeIqsVGYttm1mFzTrpj1B8v0JMVKD9t8oGu6HwcUMBsRJzNBb7",
+	"lZv6AUU1O8W6zPzaw+BW/1kGCXxSAJ1THbnldphsAGZc6JoxdJIIbM9V1W/hvnC+4BcXVy8vX/78+uUv",
+	"49dv3r29fD9+8fbHFz9dXr788cV/kb+LiSKy4t6tiwC3+sl//vTyp5fWGW6Y1jlGxLpaF01MT2GxJ2D7",
+	"X59+hSMG5u/ExQkZxuds3sfX/H1t8lK+eL8ZA9uH4qmck5tMLsey4n82HOMGM50QZWQjHf1dTJ74PgVE",
+	"0aWRe6i+5gtR5RmZ07IEfkzeen3MZjrZ5rUGKw1hoHlOUMyxKyOXcGTfcBFR1lDnq+8bgsGvOXY8JQe3",
+	"sLSkpqRSc9umySH4FKRt8Wv+uVIA3AUiRxm1rQPwGtewmmzRvvOf3cmFcW9W/rXFj9yuekotu/NdX096",
+	"bdrwlqWIbPmHVkuTSENZc91GsrFvkxyrgM6Ap8w3DMdgUCOZtpqjJPeqbOS7b8aKZ5c55XUbeJSKX1z9",
+	"jGf+1x+u/orheUhaY43nG8hwHS1XX6kmOVNzyMY9XXldYesaqOItdXsqM/k1RR7ctdouDajotFslp/0l",
+	"71mk+Hcx2Zy093cx6U3Y+1ilnj63SLh/xbpNFmSCAhYWlw3+Ctmg76TKb+ueNm14OSelyPMaqJh2zVnC",
+	"euKeOcc49nrP0Ds7NlO22Gs758ONELRUNCswqu2UcSQZbYN63XTRKNhKU3Nz/rPEpd+0Y+fPrbFSkRno",
+	"3hLLNS96MFFzLWK/txt4tLX3FQioG/JbcchnZ9dmHEwyahokWTkhCr33NbgzrjTlKRzBB5yjD+ox+tOF",
+	"P5BC3LmKBgiLxA9i7XZnTVurjioVaxh+zVEMNfCfCj5lsrAYUPgEWtU0HVdJk8g+Z0oLuWxqsjX1zA3n",
+	"U8k1D8tqNb23VYK5CPaQIWPmBwyOr7+3guOBArjmmUiVx+ojyjN3Tuq4yA7r5BZnwGyy6Y1YdWzfDOtF",
+	"Y1t1M+81txd9TBy1q/3Jq2lk9Q25VcQk0Jc41Wv35iYZ9K2LiVUQisHqiS1ucCChBOp7xLphDs8JnSjg",
+	"2ibrWamfNfPBhzIXWd0uMya7duSqUIStm/31SEJNt0Cll9hOyIiH92/OsaMfsWE9J89CF1nLP/aYqLqH",
+	"RFUPYU9cEz1bmVFIokTRAV6D4sHNNKmWR+bHk2ex/Li4ENDBt379/ZemoJbB3SfK59d0VNQEK6G4UidM",
+	"Epap89biLYcPdaxr7ozcxGrPEsWEDA8EW1UZocHGfqNqZZVajFx1Teu8HhyOc819eZMGidEp7izWttSI",
+	"kWy8D9SewXFdDsSlGTnu5bcruKGUhubZB5C5vMASgw7qLmK23VsStnRzB6dEJVM47loQMmEYBAS8x2jN",
+	"Is8VinsJUaJlVcDsGcdDF0bvtGaFCbi5szXqu7v2YWr8d4I0q0qsX8asC5f1meryg1XrR0XyUZH8AymS",
+	"a7kCCl0H1BFDjO473EKj3IKraJCuHyu2j1vvgwhfJ/i6C3QMLJKu92OaU6XQX2pYwIHvRDvWQuTkf//7",
+	"fw7bGqf178ZdFK+DWd/jGh9Sg+xM1ue2uMjzyHF8VN3yk0LxytYDUGsMjC1gQ/1mY1e0sPI+ZmfHPOna",
+	"WiWUjT84sI2hwnqaKI7V1okwfsqMeSzBKIvx0CnzBGvkD/Et29ezxzIT9wcpe5S+MvoE9AJgpUNqX3xf",
+	"T9vVGoB26QgWB4L9kZp2n3jXliGq2iHMPpqt+mOe14EMOZCbYoXXkpcHiikt+tvkXNSA+TTIs7cQbPPq",
+	"6ixrxo/JRZ3MYp39tn7lSkJSs2WmE6IFyYFK7opafjBbhjKKB28eNOa/P0XH7vhjkdZP694X4R0za4Zk",
+	"khRQTEJtfOHjAFD0mNIU8FbFdApYjqPYmGdSwEkxpSda6LLfhHDpxEiK5U4VpBKsu3Il34WW5Xld+5RZ",
+	"lV9wG8NsIwVd7RRMjHGmVFsCtBVv57LhntjKs9DU66F5Lhbm/RXIxAqy79++f/eQ0GnGf8mlyAszVG8u",
+	"GR4Q5rhqkHVtFKFLc1rkp8vX5qGaiwWh5lT/89JmBT1mnH25KaUG+ogCjfEdVRlFjW2w8cQhx5rAHItE",
+	"GLnQrmfViDLPnp23EEtiYAw3kOmAGCMi7FSBVFwpkMfFlI7xvTzeWsN+VaPcHypT9NKl65klRGv5XjXk",
+	"zRsmgwQ/a/Q0GM6tF1Y8dJraY0LpZ1Ugx+KGC7UPyUDg//N88Ly20whuy6d2gGkI3fDJ4mtKrBtsRwWZ",
+	"OnHxiPFaVqzdf2klJVrF3YB14nrndwviei6F1jlkNnG9rvdy8PzZN4dNZoGRGwQHW/PLjNAuxCOrHHyM",
+	"+SqdwcKW7/z+HobU+OHtZDvHltvPnYm3DmO1/md30lipzHo/rLGOyaZOhj1UWwUjIwe9t2UEqjNMhrCh",
+	"xUGpjc+2xt9jFvo+Ko2/qMu8NvBVNrixkU5YMOuPoKDp3MLRE0U4LWwIaOY8YqgqO01SgvYtFIy0j6wO",
+	"5XyB8am1KG8ruTBFCpr1WHTf2zU9pNxuZhgUch6g4oHdr0VRu2N1+K+gf/YcSBy8ejNYDSz0sxusxVoz",
+	"ACE7xokFrWuzeUdHTpW+5k+/JgXjlY19cQWRsI5KqzR9SBB9cpmL+/WX+/z0qzVx0ggwD8RrcOxP0ynu",
+	"R1jYnQ1uFPfHaVn6KLNukFktfrRQZ2oQE2FEnfuCJxJcdpORWVEBSmE459no8Hlf8wybmbEQ8haDKnzL",
+	"nwsXz2d01CfKvRsa7xs1Fp8dO3EqnhgvbgNc3+zewZE+Z0XuS3LwYK03oxa4isvb8Jz7GdvrmMuN4Njt",
+	"7LeuE/imVoWG6XwTOh+bDqZ2+hiMfodPwg6m92nUtwnC7Wz/wqUS/rgN32qHatOCEz3lPsmfANeSucZn",
+	"QX0AojRd9vX17Y0NaSapLR4v39PZOVnrfcPMuf5KPe0+vg/dPHpj4+jPsunjl+67LYI73l8naSSBn4q4",
+	"2yzPGHH/CZ/si7g/YGNru9CPXq9xHSraJWUPj4R/qCbVj11XP3HlfDTfBUwYy+zoHMtEupweLDFsdJ5M",
+	"cBhjIrYEUQJXhOmN/a47wu2Jr2f6wC2vH4h2+tXHPZD22RdAP/1SDdn5/bMQXhKErkfq+Ug9vxzq+YbK",
+	"25YCk6EWo0VGlzbElzc0cyOhbFdF6W0z5mOslF0d0cK1bbbmijMioWDcoIYv/0PrXFCs/Zv6cl9ZBQlG",
+	"IWcV2j1UQkClNK/zTnmG5q6gB5kCrjHE3zVjskmhWhAb44xJSwfWC9OJa7XBfxwgIyXIgtWF942idWh7",
+	"iFibfAmiNPwn2u7sB6b0j62D2pB0VPcyqTiqdGafPclF9o31uUXJSukMV48GwyqwycjBU7OtZ6enCfG1",
+	"NL4+PeyZM8cmo+GUBf3AiqoYnZkRRgXj9l9P61wixjXMQD5wg9HwkNd5qlyJnxbw+h7f9jwwD4/bGk+P",
+	"hZP6PVutI9yldlLr0UlZ5zmo9Qnq5JZxXxSsZfZM58IQGBcu6GH5gBWFIfAa8uVwvP0LtND2XbC4jwTE",
+	"4ZQRWG6OIshph5yZnx/htgO334tFSN9noJUtB4DnJ6YtWK6TbNdAcTIqqwh8BqCWkIyyfEkOKMnYDJQ+",
+	"TMgC4Lb1E/Lc6fSYvGz4WFDM03uIplMX3EP+g/HMRirO2B1wzDl2Hvb68r0aEInxXQ/U+5ff18Lzx7OD",
+	"7AmtMPtc0a0SlL70HNEvtK7Ai7nAZrViEeB5KgpQQ7C7l0ehvNUbIWi4o0VLltkWo7YraiPJuTK1mTLi",
+	"LBSlxqrJtujGGrw1cntLiLy0ct9Do6yd5xMiqzI7hyyGqN97cW0BWB9B3j6i5ZehgOpeIZI4fWYAXooS",
+	"OC3Z8ZIW+dokaygmkGWQEfNh+JWN/A+6xjNFZsAN3rmuwAm2bsQgDvPHMXmtsRC3cnhdI2mCbKJR6+q4",
+	"XaWpxlIcTGMmtw2ziEqbb0vgF+9eX5WQbidh+hNY2wZ39VzcfHVpm3+ZXOv32Hy5hLRp1NtAXH0tXXDr",
+	"1sbsyZAt6awOx2h9s1pwWEJdKCsjWiRkynIN0mb4K0i1kImBKeDaMImSSm3rmGNYqWEbOaMdvWt4FYC3",
+	"rQ2t2CRiqr9dU8zc0NQU+WdfVSjgulsQKvJxpwif2zJGwLtNmxPgdus9ForfNk2ywab9A1o4Brz4opLK",
+	"AOZDWjXCa3pHZ1GzdAN1LYh7OGb4OWGzgeX2vkNsbv3eH2t70ZRgxHIHPlEUWx200Rg7yRiOYIPopMhB",
+	"HR6TC5JV9o6h0znQu2TCYY5doaKYTwafvG0X0H0IOS+c4tME07Y2OTigdriLJfmcav+shpU8Jpl96gKd",
+	"GfbBChHTV/pZJQWHa8hKn5xwUtOEfpHhHWVSrdBuK5saESFnt4BJIZAQVcma058hR3QvTtGlIlDDvIUl",
+	"OVCpkECeHiZdccG+z1TNRGthBcnZwenxN1+7vDM7vv/QT6XmNm0NLU5MacZTze6wI2qmsMYSsNkcC2IK",
+	"mRHFCpZTyYyiOyVUkxyo0uT0+E/n7hNVpXNCFbke/fj91fUoIdej97JS2v75QlQ8Zfn1CJd0PcJ+dXA9",
+	"stOQnGmdA1aIux69pEoXRhmsX7Lf/AIrv0uwVR+q2cxWvGtV+dwsMX3XXOxHYv7BjH1p83Yz27H+vQTI",
+	"bUvJPq28gPjUcOsOe1+t9DUY2zeFQncaMX1DbHclyl3ZQzRMOudkp+os7wSLxKWKTUHQHaniS4+D3gdL",
+	"fQyH3rmVJN7wCgP17bNrYF4rjvdabVpj1oZ4z4kMXTcyXlTdxWoCLHOaYmugAuQME+KCstZeWv/q9E9B",
+	"DedK3rE7IZ8or6MTxokXE+P2m67I/hGYQh8raFGF+0QofXX6pyH3Q1XraFGe4GDYfXhkn21W3Jce8t1t",
+	"t9Kv/e4x9ttGYloG5Yr8Qm7kOeD6nNw4VL1xmcwKGxRLwA49YWXinKmhzK7GTjeTjxbimW3S0Bcevke2",
+	"97Bq+KcJEt9EUD7bOPE/IP9/DHh8mHDxuJa/s5R/gtxuzwHhb8QdqKDguNW3vZYPgcpycIPz3xza7qtM",
+	"tXaXtCSYxAguhhlrSbmysZRnVpiqu3TUlJXJpguHpaupU4sWWPtqIvTc+lsbz8UEjRMd90Zie8ZOzI9O",
+	"FvCzBUKWloLPnBH10PrQnLXF/iOds7xrfzWrCkTB8/bR+KIbduLGymGFwuYEGQZ1GA0lqUdkWUsWdHKM",
+	"P8dWa95j8q05CYwyNYvCsjyTpvbPwfOnz1rtxt+AnNnK9m1ARHGJaQX51KwJ642Z3zB4wLogu58gVBiJ",
+	"y33mBS9vbw7MGD1qov0iaUuJLscqCWokktSyeNcOgE6ntk1vzJMl4YjxDD5AViear0YxmHk/smUb5/xE",
+	"NdAi61BVHg1Mxceu7FENcXWFSlcT+ZH/PvLfTx2/YeCU0JCS8hgP2pLDhm1SBjrXW51VkCZi51AbpV+3",
+	"pgpd6jbUs3Gke6/yrh70d+GiBznQsZflvTzg/wou7+BcN3u8QzD4F3J4l23Y8yjW+nlDaSnn6CooN0fZ",
+	"Qif0cYfiy2bvdvD9Rud2cMEPVo2wnuHTuLbDLT56th8925/Cs93qfh3hxx1i0cOO7+HV8s3JJpALPlNe",
+	"owpJRY/hj3TdXOE3m7xcbfLy6OR6dHLd38nVwiWUNm3jCC9pruPBvT6ucMxWkZ9hMuhfQHc56cNLZH0e",
+	"pxBBH6v67N/FU7Zuul/e+2gOHkurw4LX5hIJ46HjJmaL2tWLsz+y/qDy5qfx4WzA0EcXzqMJ6Yuv+LOz",
+	"ONvteTbMwNS1cnfKQ0hs0FvblwR3OUHeCp6KvCq47fnLXT66ZHeQkWlOZ4oc2NDLG6rGYnpz2DVCXXBS",
+	"8Vtu+1+ADeB04rRelhB2KIlbpy5XGr0NMFDZGQbkaaz5GN/eLUekr3P4RjPZRZBHs2qM7DGaha9sPeMv",
+	"hot1RjizrJK5liVS5H32utoZNnYvbTHzewQHbF0jJFF51dd6GOFml5vABva7fBg28NwZDjxpGNvcuZ3W",
+	"UZQ5FMC1vZndB6rryNxjjKyC8VSKovVt3Z0ZhYVktSX+h6OZOOr+2j8Bhtndf/g2pNU34UruJM4d3Pzb",
+	"TK2E4AlR2pDGLCFzprSQLB1zMXb1dYQkU5HnYjGuynFW9SGFoYv3QPuunxTJOFOkzlrbPaVtg3R5od5O",
+	"R1+alb3NHzYb2jvs8F/I1t7fMrX7ZF2CWR1r4VKDC1BYj4AwnjMO1vXLq2JiE5Erzn6rbKyEa9/guL+r",
+	"9Gd1bg55I67U/XobMakTBdBeb22nxyUVNAOigMp0bg6iz3bfBpsHMt+3J/k0FvzORh+N+I9G/E9ixO8U",
+	"+jSMriYFHbznkB+upU79OtGuVv5It9859SXI1TZkak2OS4dsbbL/r5CoRxfAowtgDy6ALiYGXgBfHnO9",
+	"aNDrCOiM3KS71FJD4kSGxFUUITld+jojG+wKPrzROhZea8L4HCQGPIZt/u+YYhOWM708s+GiO3Z5vyf2",
+	"WVn64wm+ff6MzVcSCHKPHo8H8HjILiCtlbofsKnBVqI2DwKdkUKIBa/5YVDZT4IN6iRXbXx2ick28jYj",
+	"c5BwZtsAulb5BHhWCsa1wrBQhMD7O1f2yjMfWiH4NC6WzXTj0cvy6GX5wr0slmyck5uGz90g9bixnM6n",
+	"82GVwzqfL0jnU6Dvo4KceElqmI/G01UxjeagtFwqA7wkF2mPr+SPaAC0m91s+FtV8Z40Ct7o45Gs519U",
+	"kWx7QEdlTjnJGYceGCUHz0+fN71+Ow9DcYFmh3tt6NRbwFQsuJH5XUZT0F1wFQgaWfjg+bN2wtPFDHi6",
+	"JJAxLWRTZGbBjQjTstP7UoltQwYqHVh9i0NgCnC9zTZFGFvYfiDrpB3801gl3cYerZF7F1gerZGDimV1",
+	"6VqC9KLOAt1MKjY1FYlLBUqBUoVZ84Mk3SJtanqGoEp2TLqK4Nv6DfTzr2ZJ9Bgs7eohszEcrUe2LVWU",
+	"kl3gV5+5YnZRX8w29PATG3PQZrcgaU6VYlP2MTS2P0CX1xeCT3OW6kd17XNQ1yzsLhPbD85SFkNKVu3U",
+	"B6JFtkIp0tuUBlBgG8CxzkP0E7fvGAFv4YoMGunV/gqZzyb3FaICemlfWePY8WNHvM8PRFhe+b300RRn",
+	"G+eC5LaIgV2hIkx/nlXovyAF6kqLkjTQtCpR7OJouVh14MQ9HJmwQErgA1Maa/3qORSoqm3VP6gNrQ1E",
+	"fSqw/WUOWPEs2Pgj0O4NaNec7tYAvJuAW/Vo9G41TNnyJdh/78BGFTHZ7nyUAtcSrNPQ90khWDUWliSd",
+	"G1Zj8OF65Kn69ejQCP22Woul7xhJZPQBcxwqaSIFlmGf8mPyqkHwBUthM3/o1/pffabc4Q+GXg/dyeRT",
+	"oq+90m1RdZPYhO0m96yyvl81lmGWQS3mmUlX4jUbbDKPj2mWxbXOLPuB8dsHMp2ZoT+HcD7cYgR1ze+Q",
+	"nRM1FwtOBLcFr1ZCXz/jUpafdfffRxPbhmhjfutSR1aD/my12jNyXZ2efpWat/Av8D8sS2j/YI5P2592",
+	"U/kMHz+yAQRrGyx1E6V8/ovtzS7B5ocaBp9XSoMkB5lIzcH4B8dFduaqxRvGn4NKrvkbxr+nan7yw9X3",
+	"JKU8Y9jbPSFBgXlD8XLqcqebsAsb0x/GWVNFHHQcYlDGNccadkypCjIfI8F0QnIzh3MYJrZxXF/kj/lJ",
+	"zyU0PZ6OyVueL6/5wreV6mSLGQEsZ0obAkPXKCPO6+M/oRhqRd7P4Zq7E1ROsLBfWc/t30VlQBJL4a+M",
+	"vpBMazQOFKIArgmdiVrpmcA1RzduRpagj695TJd5QzP41sLCQ3Zfr2fpL5WGPb2ozBnIOOjVgNa+z0df",
+	"ZZ+vsu80bQ8KdQuZV4KJooUR5Y3QfnA9spI+3tf1KDQs2TyCXVWZTYSpBX5RshSWT1jMBdyFaLgq4vXF",
+	"BvhpHtSAbQfu61ht25FiPlfedEV3lVS68Q4iz3YA93+x2MIwRO+J6h6t8hH2PSpAwD/36nlf9ZdTHhRZ",
+	"bdd3dcjYUQJsth36122cAWBYsOCkpCXIY9L4ulb8czVked9X4MuyT47t8FGl4RIfeVB+sKQgO/yn0h/c",
+	"5iI4eulO5lExeBT0B5EgCzAhhkcokUE9qmznSAvlpOI5KEVomkKpsdkCmVZ5vqNLx7Vm2kK2f6KIhg/o",
+	"2ZGQValNvMWyzULpWDuoKVICrs1SjYAtqZG0+TW3VKgUytC75bltvMrSlZ5QWlLGGZ/ZblClyFm6rBs7",
+	"WQLo+jmxGRcSMpfxoI243BVo1JxKQx+VEQioj+cubAFjalR/G+29smux8DVFUYiHqSai0tfcXciNEYvG",
+	"9oU/G0p0Y3UBsk4VsDKSn1IB9nk3ay7RynnUEeEz0OCKd6N9B4deiopM61bllNzYr9WNYRE37oLHWtzg",
+	"Nz2i/ZV9baeCETlGNIbp0xlMqZHcz56eJqOCfmBFVYzOvjb/YNz+42mdkM64hhnIWG73a6PsZBBnV819",
+	"9OV1NxcSX92U5grqdUyEyIEaCvyQEZf1Qa9TbRCT3M11JfLEPqU5u4XPXan5jOhxPcsKEQ6JAx4tnqy3",
+	"XtjS+bbNpy3zhkqPcF358L2PqfegNeMoaPPWS7pfiKKsfBfrVpEupN96LkU1c0X4ccm2bM0TRV7yWc7U",
+	"nFBO86UyOrQS5BaWli4XVKfzaw61UmIbEqPt5sDQ4ylISfPrkX0TFPE/Wk+Rocz1YGJaE+JgdELVNS/n",
+	"kqJF5b0z4OSGai4JVQq9r6FxR8LfbVl6q6OuWs+wi6Ij2cfX/Ko5P4I7IZrO6iZsZ4672ogKM7I1AwkO",
+	"MfJp1DZcYzDqQ6qLnbn6tMZOO8DEt1r4V1cO45TAAZnulXfcUaqkwSdNPwguiuUTVQP0/n26WxOEk3+m",
+	"IoPfTywM7+Z3Wldw6ODi9JtDX3aIHChNcyNsHnouXFI9b5iw+WTUVdLWlVrp1Y5jKXkd7bdT6gKPZtwc",
+	"zbEXmmM+L3zUQa195o1/DsmrCLR4k56IPkY9/jGjHv/0eVPbCwQ/Qpvmuw4uD5SoZArkpn5wkwRGrcVc",
+	"kFTwKZOFUX31vUpd9JNOy/T/OKRzB1LpJaqopc88WiWVD2Hwayaws7aSbh7S1heZ+NHs92j2213NlJnz",
+	"pa3QvDrWdMr0OWF10HTzXq9WM6PsfrFJmhWQM97v3H/ZaUU3p4rMaYkJK3EXFFGMp2D2gQ3K0L/edksl",
+	"hKohLjmCjnamo4G17/3KH1LT8nP0yFj+9B79bL1GbvdqQkopZhKUSgjcsQx4CgYM6pQu1OYxUg4d+Ayr",
+	"3WYg9+h2a+OCizs54UAlWKYZRYCrVEjffFHSqbOeIOYp7er9dsDWBVIwl4jRCX255pHYF2sW8XV1bPyC",
+	"UGBwZRLgTdM20ayKHJz+73//v0/Pyenxs6dGrCiEhGvO0GbuHfXNNNejwwEmaRudckx+dD28mSJKC+ls",
+	"1Nd8ARNr9aHqVrVjAsynBrUpUSDvQB5J4BlWRp5KOrMxJ8q1/zAyiJFfVI9B+rJe9o/uglbufBUf8YKe",
+	"KO94oJrkQJV2MTr211RUXB/2lcuFD3qtyFXQDz8An+n56OzZ6emptWj7X54mQ+vBrjGZfx1YzJ9tspg/",
+	"pJrpzn29pdpBaV/4SAi9H9FM/QW5AdfF3vjDxWiEDmy7BjsOkxaSaVBRK3SL6hnh6UhWQa2/Xq9fBlPG",
+	"WZ2dT9WRmJKMaiCVMgwdCaJIK6TeT8jV9xdHz77+N3xXsX8A0nlDG42oa3gkmbJZJcEABHMundLoJKJS",
+	"RFaYH8wzZ2dFc7t737b1s6WQjsmFIjNDHMxGrtI5ZFUO1hVpg316cnDM65cVf9ggHj9Jn0Gm4o/5Nfuo",
+	"CVbxpInINONQyVRo4grhqiUdmxuKGmIj2jcWg99C916DZyceT45TddeLdN8utU2smZg/zD5eXP3seG9Q",
+	"HaTiKFcXNEMBCgMItKbpHCeIKOsOLL9za3ih7jajgeGDJ26xkYriE8YpsrPuKUQB32xjynJ4hP77Rq05",
+	"QqnNM4xofnH1c1KnZmE8s4WXzwvq57rItwB7LDq0Du7JgVGPF0LeQkZE5aTxw/O6xKXhCOZvx5QGYMX3",
+	"ZonD0MLv5t54Yfb5iBN7wolSMo54gceKSOEsEJ8jRnzI1YctMMKA+kSI2/1zg7+ahWwlFd3x7FiUwD8U",
+	"uYV7IxhOWQr15lRppDE1B9BFfoz/3wu++FN4xJk94Yw/0M8KW5ST6jeXI7cBDrgpGw4GMih04Swq2CIq",
+	"cHTc2GmOK+4nym6cODkXC1Jgy9KKK7IArr2YuabMeKiIjB6kWPgjEK8vye3vsc7IckTS3GIPHMeVXmvM",
+	"7kBU4kDIRpSqamI+mYBEA3bbeN18ic2TbFk/TNtbCg4EcgWHa/TTfijat5Jaz9QXNeSeP8LoHtRV1Vzr",
+	"50FST0paKYg4t/cwd29mC8FJswZZa6eXEWEqrlnuPF8SVFXUEdEd8r6WpPuxx85adBPBtndmGY/49lgf",
+	"Yid8RugJWE4Upzfin4Xwj4uArzXh8EFb0calGqNVnmR06Ss24huF4NjVkPxWUYmZ2gXD9LMSJBNZUJ6e",
+	"VrO5JlV5uCMuXuI5PCLjIzLu6luuCusCabGWHZGy4h8XIy8r10/W7YjYni1aZHSZWBlWeR3/iWpcLYkz",
+	"eYNV2WI2bxsZD3nuJ6iF1sS5Z73qg28bVoxxJzVP9k0lapqBjp8dWLKkPIr5FbfI+KNYjB40YXOIT+Zj",
+	"RW490olPQycqHmqJHEFuNwqxpiXB1n5JW13Awaf6KJ7JdZkiZneP+t69DWseZp4gIVbt9hOfRgX0q1/r",
+	"8b8I6krs3PQrSP1/4EoZ/UkPrlDBY0Bev0UilmPeXynFNogLA1MOHyom747BAhtSq/XhqK0m+LUEVO9n",
+	"wXgmFkagmbE7aBVtmiyJC7Q6JmF9GGui6yPSZrL3uKwHBW0/TR+ZvsjzcOfqowL5p5X0m03X9/3/sfe1",
+	"vY3b2L9fhcibsS8UTybbBW4T3BfZmU47F512bia7xcW6GNPSsc2NTLokFY93UWA/zX6w/SR/8BySkmzJ",
+	"sdM4DzMCimIiS+KDyPPEc34/ocOnXP/y9ajvBDCLcF3Dl2vNF320LjnioSsX3HjlE08yqOShtPRl4MQl",
+	"HuZxyQp5LdVS4qMtIjSsgaNd1MJdCkQeYP22C+c4iZ183kp6GOdp15W8K1dWKGFvyP1N2ETkFrN1xyts",
+	"PKlyGwbS0aRCEpqw2KmELYpxWDnoLRqmNL4gtG2FzWGNj4tdSCVXc+e3UncMMwD+XbG3zeDapWzeEafC",
+	"T+hWlv+m5yqz8Aktsb3fQFN3lyfLyb7L0+Waucuw3UcwM8g+TbSa194QD/CRg3Hj+D45+nw8VcfrV29r",
+	"xqp7aaS+/j+sr0Aq6i/npalPv902X8+J4432yO0cb363PVya9uPCrBobRlwTsnQFrdnWUsoaEaynM6vS",
+	"wFK9apVb2WwSBZFG9OuQCcMKKX4ryJ71EJbVd/a+OfnWwxoh8RBnceMEhZFyycZRePa+OT2t8xG5m25l",
+	"TbsMeDmHgW9zL38s8DYcWMeadjtrWgfpfBCkt7BPe2t7O9Rk9xsF0aatd2ti1CVM8EQEnZNvTr4t2RdC",
+	"F2bcbILD7yLanOw5Z3INimNdyLST+IS0KS9k7g1d4z4Sre7F1Xj2pMrPiAArpoAFjykUKEu1vrpbdPwW",
+	"zEN8Y3TvnaQfsIuypVtjpCEdNzj9SlLSyxbH//Dhpe2u+ZMEg/kyvPk2G/NO4MEoBDfx3jx1DpqHFfp/",
+	"A9Kes5Es8nzE0hy4Nowz9ydGP/GuTZ7LXZVBKfxjINa36yH18Xx4YkE3MLohV/69KIND2arUxYdntGzb",
+	"rNSfB4BtegZsvYfWhB1f5T3zVRJJxf3awS8rZMRbyyuvIiCCWpqAQ1CrgHj98W8D9kszLAl22F3L1FLm",
+	"itjLmjS5Z9TPuXycQsterQKo3wXat9TdR0gsWkMMCa197OXND5fMwnyRcwthdbBeQFANdC+o3TDaXV20",
+	"Yt56uH+nM9GGlb61gAzNDrVkC9B+aBXkkPYhJCznwhdUmjgJVbLvMCH3uU2eYwVat8sOtct4ZY4fdbM9",
+	"Fa7jQ/uFHcfxU+M43uIutqZubQ1K3COXsWun4zD+yjmM7z2e0XEWPxUp33EVP0+u4tYtWTFvDL+B7Ngz",
+	"zpgtzgOFD4X2BR6YOIkPB7oas7PS+FEY+9E9+jE0e0hqlbKhbZnutNRfbIzpKS74x7bdW+aqNa29KpO3",
+	"ZVFgvo0X7IF9xPuc9BP5YU5Cf//dFYtLGO88Y78lPtCcW5TUkxzZOzJmlLasJ5Xzco3SCUOgxYRNeAoW",
+	"M9K4+aQm/QCzm84gvYYsgFYSC4qv9b+GhSUMz5RLJUXKc4IkHbBfnDO95DadJVU16cbjdBTCs2yA+VEh",
+	"JLFHSLVkSnqyE2FZ71rIML2feA7a9hNWyIzUsNDOlZ8LY/BNiN3p/ifmUFE2+Ik+0TtuTfOo7JVDIXeX",
+	"LTxOwkd1iG21npVV/WXWgR1YAT6nNAy3HspdTpuLM8z4axdgrfrz1iSM5n15W2bE+r7s0GQeGk2mIhK2",
+	"KrZmX7yEellTmi1eeFAd5Is3MvNtWxEnjyctuwX3h1MD/Ml6i5G13ax6oMSBAbsqNB78o7njjBZjubYm",
+	"2jFndf+ZnGYPJqYmkwgXgVYNQvg2CsaCDrb7ZDwZNQeCHw/Ivy3JAw9qxzxOMsCeO9NjuTkLU5jOi//C",
+	"jJhLcAbLmp5CMvBl8CWUZsaqBV1ABH+7o4FDa6wtMPAL5rS77cyxENHzEfeQBpOzJYzDCgQ5FRL652w0",
+	"PILPPLXMczkOj0bnbHQMn9O8QF/G/fnz5eh8KBdcg7QzMGDOSQAhiprrf2+EPClngS5plLARR6r0s+HR",
+	"d9zYOWhgH1QuUhgeuV/tagFnb364HCVDOaLjo7PA/eZ+XwHXZ6cnr74dDE5PTk/dJQOpVfoMyYUBL6Rq",
+	"AWcSJ4rn7orzMs/Ct/qkbkBnBYyGskfIHSN0LUf9hP333/9xg8fs/v81YgsNE/EZzPlQOuPArhbKqf+p",
+	"uAE8CItMmBNxAywH62R2oHM4Z3w81nAjvBvpPNO/aGGFmb28mIMWKZdDaRaQ50JODRsrdE1XhvXeXHz8",
+	"IWHvLy4vXifs3Zu/XSRsDDN+I1ShX/p/aezsgBHKv9cBeLIrPPfucsYtUTWvFYydM6ssz6lL6GATt4JB",
+	"YtSlMI1kmSTIbuUZ3pRxGBc4ZzBf2FVkFoXITnPXSp42ri7Dej9f9o+SI/i8yFUGobiysbDMPVVrSFiY",
+	"m4YW4zkz15qvqAe7NvBpqlWxOGgz6wVy+7x/LYqop1wKQ8F5gbyYO3RAVZ465EBpsx+0BSc9DtmAcPrl",
+	"BuShp0qXqA6HG8t8kcMcpD34h4/osIdsxGmXQ76/kjJ3X7vVSf2NgCXXekXH0sKwDLRwFgeFWlFdob5j",
+	"vVD5jshVbcQ67rH9RPFrNZ/zYwNOMSAHGmoY9zoT2zzzHCP027iw2L3+OUNF61xsqXzsd0A99xoKyUsq",
+	"IzK1ISGQrGcKAl9vh26Jaz0LaMmpMrYSNl6AZn6UjROAvbhT8bDS9eUKspjTKU8ON5yqWCke77Qt8qwd",
+	"/ZrcPsMfEGdf/BMS9opZxV6dnJRf8/QEwxG7kRdFwqJXJztw/De9k+L1f7Ds9sL8PGkoAR4Jb4uPKOU0",
+	"DNGtDxPPsXz9ed+DhpDdSsvlnI3MjGtw9viI9Xju7KuhxBor95JQur6cqejueo5yIfuxUJOWHRpNxHVT",
+	"WbvYEAUlvbEFec6uYcWcI6xo0cVOeBA2AWiPnxFrjjBuDdpCj6mEn1uisz8lV11YM5S+MvUFcwYp0rAb",
+	"JHevsoWRmY9jDF0vf/ekPM4oRCuRFv9QTlTh2djp8ITXxoUdeEV0gRrMTOXZ8StmZj4TdzQsTk7+lP55",
+	"RFmKUrERPjfylGM0ZSJQtZtisUBAlyzxXIORNSIXxu/umaB/zA3kN3hiCTCUSLwWJ28wz8hEbVqRmTBp",
+	"rkyhoXHzhTXlfgyfpWnXHbKyO9jSbQRd1dpuNO+/SgquZkpOmrsNpcdTrYyJtH5NQBxNzFpxSb3E5y0f",
+	"bwHksEt1vOQronEpS8zmXE8RRRFPF8nnHTk3cFQx/0d0VJmJOUiD3Fy0qdeZvo0bAc+JYdQEtUeHHk5a",
+	"4K73LTKeZaxYeE7wyMY4lKO12Rkx44RCxMnPhLFCpnZjFokc340uRYtrwF5TB5wqHco2+sEBe6+I8Uuy",
+	"05OTExSCpiyqOz1lSjrZkJtRo29JX/e1+wRXfHybV4lzk7DK7Cb+k38i+BNnyCXEwpZ9oj/CskpY3WhN",
+	"WDQtE4J/T1jVRF/HUkEHhOF/FUcJ1VOOjIVL5WUnX2eXLD9i/WE60Q5gVxmzikQx3Y8WERoxItZIRmCs",
+	"NqtNE5jS7gBDbdpd5Xu/5xZd77/1/zva/V507ve9/3t0uvd4iAp5dr296ifv8dhHcmD3eAD90d3vf1d1",
+	"L3d/rMTn272luvO3x9RFX273Z/6/c832u/2tVvM9H7lSezzwoeLN7f7U25xP97j9TWnM7GxHH9RyWZPU",
+	"bfzKBJ3aGS2hgg41wrq2JfxCVBl0oui0WsV2IUVG+VEYC2c5X9WYlaP50mbVhMqaVqvmhzrLp6G8KN/c",
+	"WAO/ztRSJuFnTLOtiL7EXfDqVh2rNC200wToCs195QfqRmEs2bMN2BXooISexgok8jAGqbkZJWyEhVOj",
+	"oXQvLCnDRkhRt82mCHxZt0aqCWJqUqNHLb1qdIQqqWutPMTuNUedhuw0ZKchv2oNGeVOi4aMJY+dkixB",
+	"uJ3S4FakkVoB8VdJM2IOsFyxIHD3VoFbi8zfeKUj5JTx2DxRWJMHrMGJ8NRG2DZDMPGp0hnGC1E98CIT",
+	"llnNRT64TSVRnXmnlTqt1GmlTivtopUOwu7dRD/b6aRKLc2GVgqgEkoCBgSxOB40eb0JK48+nYPHxjmX",
+	"18z5WP07qa2tJNyPobc85XanuDrF1SmuTnHtrLg2+fefANv+F6OR+BqTPuvh38wq9uHN21LijrVaGtB3",
+	"00Vb0YseQxd5EKJOF3W6qNNFnS7aN7T3+Ihknfd1F10n2XefU8grmGPoi7mvU3pie6m4UC/Sqt0u1xOO",
+	"KvkaLDzNxioTYDxq39ID8mDKx4wbNgaQjKfXUi1zyKaQxfwawm9hrQk2bXrwp9DtfSsLO020lybqNMuX",
+	"oVke7PwnbsxW4PapMBZ0wijx2/NqdbK/jkBJk+SM9yBijzFJbzP/kxINhK7KV0yJ3EcLVFMbtlCzBdEf",
+	"0gozLC7wdYqIdDYp8jxxDg0RqWnK9WA8xwmy4gb665mITMihXGg1de8O2YuYbxE2tlN9N6DFRLj2fB0j",
+	"69EhWeQvJMrCAB+L5RFDWdY4hoyMOWSCS5bxVSwJr8CyWUULsnwtFgtiProxBTCrhjL0hXkrbUsaxs+1",
+	"ib3FYXvjPbO1qrImp2y8akzyXq9HI3HfXFvRKcrOZesU65edjVEXPw0quYq8XUvOVtrnfCdUlFOa/Z3C",
+	"XsM1LDMEy0lan8vxisUa3t21Mmm6nV2zoBnXFGMv4rLVumWYsSLPGSGDCtt3/STi36H00NeVR+nKC0Mg",
+	"i1GhKqd5o6L+R+G8O1ZIMgowKNsDk/KcW8iSoSzflyP9UGS67nuVHVAJtulUPy2d69dptE6jPV9XMezj",
+	"Fk8RC5y6CsC6ZxhEPJbjklx1cjoXxiY0Y953quWqV13tfRQQYvYQvYD7dlmRb8Hh/Y6nMxZuK6sEJ4hx",
+	"JdNVwiR8tkwXRLdNtWPkbGV8hcXsbK6knTk99FvBtUU1E4KJVC224AX6n1jxbg0zxdj1YYw1e1e+Lphm",
+	"LKgqKu/N5kKa8+rv6wB3iGjnFWAExWtj8V4obT/GKTkos1a1qW0wwfELPVRo5SsBvrsI0FVxWZnKhy8R",
+	"rFtZPdrgz9Yj/MHVX3A7q2CNZHsVIv7ahmAcdR+jkx5tKhujme15fSOJWGbPKxvvnI0qu3DkbDoTQLZR",
+	"CmBUhmpDS6R7MvwSXxY6YcuZmrN5YSwbA0O70aqSqKc692oBrOf2fqVA1ZxjsS23tb78Xfw62hiUD+8U",
+	"0g1HSbYhhdwFlFTrwqiCBDiizz0IKyEbbeGnrm7gg/FUVxt5LL7q2kB35q3+QoCLO4zAuwMdB6OB10Ut",
+	"ioBC0kbMV5WtmK8aRW+jEYNVFMcLLnS77fJWaQ+hYJfKYxAknqqgBWRorOwsqdT5TexZCTRgxRzMUM6V",
+	"BqYmFiSxcmCdILNqGghLuGRiQr8tQQMTMoMFyAwTdV6x/1O90N/iEqPf+QGHeIv6ea+MZTgZTIMttHTi",
+	"LKQE/fmk78M93morbcY9cXVOT3YB1ukc9s5h7xz2LzsEXRFNrYmuQnd+fs3PnyP2FrdrGsPn1/isUqd7",
+	"nN7Zx6O3GmTWrgev+LVH/fLgWZgZGphO0JQuobzOQ0fumsRzRZ3p4ridWujUwtemFmjv33IkuQKuO81Q",
+	"AVOvOyOYkpLFnBmnEMI/qxkzHqrkdj1Bjk97hJc8JKpKn3jQtM9KqvmqjPemKoOEmbyYJiznY8h9XNpT",
+	"VK0QPBxThNydRFB1zkYeLE5yjXTnVjEl/RnAgF0CzzAmRMgxSrbEZUlz3uYCXSTsL86XfN3i1mzCVj8k",
+	"RiKOYUucFz3T2uw93AZ5bHY3WnphzdVCABPQIFPYQuF2yYUJkKZh1aIeUTIA6PIQ38OGSk4yVjaecokR",
+	"SkN4qUlgPwkPnQ2P3C7AlT886hOIUTGdgrGBS839HjYCczaeTKEtenjlkdoPETTEdz9OrNDbY7uGCL+7",
+	"4tPbwoN4z+/JUwonbhKh7xtT/Pb+Y4qv6ftdKfUj11PYObb4V2mKxUJpC9l7yAT31u6zCjReZFmEVenR",
+	"yUe/RYpsaMWX/3IS9/ctNKRBRIxXJJx7FyffYlKNU4asF9hA+gP2zhrm1msglFyXR0jlm87Yh4ur1z8Q",
+	"izwsNKTcunuvwcn/d5Pj99wSDeAGB1cpNg6ppVpR8FB61kaJ4MZ+lJ/8KO+8yXfesH/h2SUJzj+wZ58X",
+	"RVeg9mjRjNvsotfbFm3z4aRb53sfTzaTeu2vnj0DV8LGMFGaciL4xILuD5hHSw700KiO8QayRdPIIBaR",
+	"k2uQtRUqAT+l50GLo+FdGPDnhMtNVc4ugq3gGVRnGNpHBNtcySlo5rtOQBkSlqAZzMeQZZCVo5+IHNpo",
+	"xMIG35NWbYIiwzt4B7IoHod0rFUgUXeywwubh7cOvjmwNXH65Vkf35z+72cjzonmMBgsL0xwpzOYCCko",
+	"s4vEmdKlFLqjXfMyWhiu509CTzR6caUnZixfxQyOTUB3bkmKI1u1mamlZNyUdlTWT9CXK2VyxatjPQ/d",
+	"HsW/+bv4dYBWHVK9JWThDY/K9wVnrybno+c3YPvrt0pfm9h3/Y9PWBPEPjop+ijCP/agk/+d/H9u8j8u",
+	"3jv4rIWBLekuJc+Kuy9k55nEH/iRYYqJegnTKsfaykwY18csYUTd5LNL2QUlECLn1HoWYWOQ9q/YtVt8",
+	"kQ9YPkoxZp8r2BKtxW7ehabKDewuz4WJaHp2rFQOXO6U3fIjZs/scONropo6aNTZfZQPfArbWXlwVe0e",
+	"br6D+/0HMvAec6u6dU2z07RHRQbSCrvaEpyu7CKKNi+4Mc6gS4gDBblXE0qQdT95Bim6h+kiB4NGS/+c",
+	"celzbIVEPzWy0Zx8W8lgdZ0tA9wt0We3Kg4UfHavfpzYMw7quYWeH3YrdYHngwSeUdlulw/rKhyLb9rT",
+	"dbAuk1LrS1oumI99Vjw6Fm51DtgFtb6WnoPEf1CVEd80xpOjIDig+mmLJqOkeoqh4mdaz/KzhNpKRDJ2",
+	"6ye6wkDYrsH28zTfHG2J+v4EkJnyLIPV9GBdWcVwL/4VrDDXebwAEv/u00agqg7IM7MRHW4Lqfo1/rT8",
+	"aNepxwmotm3JB4unPrTK67zpryOa6qTFi4hj5+SHc+ySio+LQpCkjiF+XKRxzSAHZy3voblfVpRxQ1x1",
+	"R9HZ4jFkhvGKtj9jHJ11T+eI+Hy8WiS3wd64xIMpDJ86J1+iLFYS2sRw2daAZ1mj33CRZe/jXQdyHcoG",
+	"npYDceHm5LxUpZQ17YyspVtFD1f29qVJzs652CrZvhc3Qa55EXBHCfXyX+Uf78jtIJl3S7yiSUBomKub",
+	"RhFxib+sSYkHNmKoD1s36xey2Z7ROr7i1+AXMONLvqJsSVrY9+eLhKhu/YCyuvC3HlRG2OOiwMr8jYPL",
+	"ll024W4qyIm/RyvgrdLMqDkQWbJiuTI24EEWduZmKuVWacYXizW1HnxrZwtVbx1KA6kGix6TBiTEpow2",
+	"Mob8ziYIEvzNgInHmBcf3jGrrkH66L3QhoHMzPlQRnNDaPrIfpYRTgBSJTM24QQ5RjdhFb4RU3ksJOJF",
+	"EUG+M2wMWEwQLxZDyadcyHVvcT7hn3DCG8tmL90v799ePI7sMWC/AsnzGGr7UWN8ksA0WJoDd45D2F21",
+	"tb2Pag7x/QPLjInSUxWkRjxTUIj3kav0GjKmCjtg323d7Eh9Syva7feyNH7CRe7EhbUwX1hP7e8uuG1L",
+	"0ioGMZ18oe5YkCiihhJfiQcf6UwpA5QxV3aU2yZx0XNPfKIMvE/h3r4PBg1lppCtQ67szP0DoX7WJEh4",
+	"6DYx8iF8pcN4O+H12NZTCQJ1MqxzPWoyz4A16xuTYCjbrbeK0Fsqfd16yvGRqOZMA482RXXTSs6XBEJW",
+	"8qccZ86SFJaoecLAIoZ0wrICmFFenBnrnskG7CNmgTkxQm/xJlPTycgvruf72qGHr7J03doGFuYmHFHj",
+	"HmqrPnbpGH3IF6Yc+Rkt0CnIVICh6nWxxm/hzM0ScRwzXs7xsRLyFJ/DRWYYN047etr1sOKt5um1cw5o",
+	"xc+A53b2z/bcHH8Ud3pywpYzQdFIttAqBWOYLqQ5Z8KW4HWYnUIUT9zyMTfAhDWQTxJmlLvTFFiQJm5A",
+	"ujcstBqDGbAfxTWE5HdVWMBbERBWw6QwaJWPecbGwDVor+Z735y86jfugx/8sA64pqmJVhQJP0MIUiZu",
+	"DquDnlJh5I/+y1aWXPw6ob5XA89W7Wvuzyd/ojST2jKKS4xOh71F6C5MijxfsbmYajqRUzo8Lkz4EC+M",
+	"cySxCkPIDD67Z72AJfi2nFswNtiFGK1eLHJayv9QhZspbztSnrFViwVkQ9mTioy2UNxReYCsTl+SaULH",
+	"I9NZGFp/wEZ004gZvqLNTwZs7GuwEAlnMufTs9irGfCMzYUsqO2cG8sMoVziNsIl7vTIL7h/uRzK+NqJ",
+	"yP2ppYZxIXJb296U04xf6+z2YTDnrMerKs987+fAJYqOJpv1e7CXtBoeZati2+TB6+e0SQ88LT8pS599",
+	"sFHyzzOBgrsXP7sGns7woMotz3Ib1rYb7Y5Qw+SXbr9VSPyObBGFdqaZs2C8m/daqWsBR2d///X35F9H",
+	"pAuunCrwl5wRg1/SGz6Fzo/Ojl6iceMb2kQtvxGwZHa1oEr2Em2ErkXHsV7tfUZokBEBIKmn0odaK0Rh",
+	"nwtpBpVMz5gj6waxXswwnxdS2BUzfAJ2RQKET2BacI2UjlWYyVCY6YxQQX6wJ3SsNFd9oKHFi2BxuJaI",
+	"N4tM1w3bVkPNGkliaoPQTsdx419CyPLVLtT5XBpGTcuIqCh7b364TNjrjx8uE/bxwv3zzWXCPrx9w/77",
+	"7//0A0TnUoZ6teqRomt+UYxzkSbMzLgOoi3wXda+AjbXNCO+Ky/M+hzUhxzB4pMI0Wcst4UTz6sAaJqB",
+	"FjeQsUnOp/VFUHtzUzfQjzhe5FwibbU588adLJtmS2chZYrxsSos+hTV15bAxHORg7FKQrUP3lNpaJsk",
+	"Q4JrnLY77QKnNBeQRoIaMlrJhqNblMprX77c1ZutOL8Gwf7J31GFpV20GX0t7WUsnAnhmWrMx4d4/Cl5",
+	"pCHSKq+NOTp8m92p2eU1Gp4UpNXAehrmTpppUxrhwsLcJBXwa7dInE1vQFo25ul1QiiSx14c8hy0NUms",
+	"+bQqIlWtvJTsh32tJk5/p2pOfA4+BZ4G5qEpS6WcbbynMuzqcBo/RUCOZR6+8qwZFdhJhzYMTL813c/G",
+	"Kk2wL8KyJTc0GwgIo+YL3JcxL0pJ8HGw2vYgEM3mr2T5fAH6GG7wa1aZat2UkRex1MJCgoufoGf8t8RO",
+	"zCC9XighbW07uNc0tBigpEzCSl4oajtF2v7gZQUMNHldq/ha35XukweqpgqvbfDLNjvwtsjzYwufaQYn",
+	"PAUbPz0uxE05ZcRc5Fy38XM1+J+VrtCbG7UTIb2lWpkN4ch6ePnY8nERtwIBvFUiHFimHGgaA7FYP/Yr",
+	"8+TFaE6UyOieBbTSxYgYtNnLd3O3dtBcJtoQJ0K9fivya/Z/P/78UyA5dht0qlUhPYg7fI7Pllqg8pqq",
+	"JJn7Jfrr7/8TAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -700,6 +700,54 @@ func pmRows(w *pmWorld) []pmRow {
 			{"kind": "overdue", "delivery": []string{"daily", "weekly"}[w.next()%2]}}}}
 	})
 
+	// Saved searches: anyone signed in keeps their own; another's does not exist for them.
+	b.add("GET", "/api/v1/saved-searches", "own", pmSignedIn(ok), pmFixed("/api/v1/saved-searches"))
+	b.add("POST", "/api/v1/saved-searches", "new", pmSignedIn(created), func(*testing.T, string) pmReq {
+		return pmReq{path: "/api/v1/saved-searches", body: map[string]any{"name": fmt.Sprintf("Search %d", w.next()), "query": "q=training&sort=newest"}}
+	})
+	for _, target := range []string{"own", "another's"} {
+		target := target
+		want := map[string]int{"own": ok, "another's": notFound}[target]
+		saved := func(t *testing.T, role string) string {
+			owner := role
+			if target != "own" || role == pmAnon {
+				owner = "bystander"
+			}
+			return w.freshSavedSearch(t, owner)
+		}
+		b.add("GET", "/api/v1/saved-searches/{id}", target, pmSignedIn(want), func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/saved-searches/" + saved(t, role)}
+		})
+		b.add("PATCH", "/api/v1/saved-searches/{id}", target, pmSignedIn(want), func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/saved-searches/" + saved(t, role), body: map[string]any{"name": fmt.Sprintf("Renamed %d", w.next())}}
+		})
+		b.add("DELETE", "/api/v1/saved-searches/{id}", target, pmSignedIn(map[string]int{"own": noContent, "another's": notFound}[target]), func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/saved-searches/" + saved(t, role)}
+		})
+	}
+	// Following: anyone signed in who may read the recommendation or review.
+	b.add("GET", "/api/v1/follows", "own", pmSignedIn(ok), pmFixed("/api/v1/follows"))
+	for _, r := range w.reviews {
+		r := r
+		recWant := func(role string) int { return pmWrite(role, pmReadsRec(role, r), true, ok) }
+		revWant := func(role string) int { return pmWrite(role, pmReads(role, r), true, ok) }
+		for _, m := range []string{"GET", "PUT", "DELETE"} {
+			m := m
+			b.add(m, "/api/v1/recommendations/{id}/follow", r.key, recWant, func(t *testing.T, role string) pmReq {
+				if m == "DELETE" && role != pmAnon && pmReadsRec(role, r) {
+					w.follow(t, role, casereview.FollowRecommendation, r.rec) // so that there is something to unfollow
+				}
+				return pmReq{path: "/api/v1/recommendations/" + r.rec + "/follow"}
+			})
+			b.add(m, "/api/v1/reviews/{id}/follow", r.key, revWant, func(t *testing.T, role string) pmReq {
+				if m == "DELETE" && role != pmAnon && pmReads(role, r) {
+					w.follow(t, role, casereview.FollowReview, r.id)
+				}
+				return pmReq{path: "/api/v1/reviews/" + r.id + "/follow"}
+			})
+		}
+	}
+
 	// Users: admins manage them; anyone signed in may read themself; other users are hidden.
 	b.add("GET", "/api/v1/users", "all", pmOnly(ok, pmAdmin), pmFixed("/api/v1/users"))
 	b.add("POST", "/api/v1/users", "new", pmOnly(created, pmAdmin), func(*testing.T, string) pmReq {

@@ -76,6 +76,11 @@ const (
 	AuditReportUnscheduled      AuditAction = "report.unscheduled"      // a schedule (and its stored runs) was deleted
 	AuditReportRan              AuditAction = "report.ran"              // a scheduled report ran: documents stored, subscribers told
 	AuditSearchRebuildRequested AuditAction = "search.rebuild_requested"
+	AuditSearchSaved            AuditAction = "saved_search.created" // a person saved a search
+	AuditSearchUpdated          AuditAction = "saved_search.updated" // its owner renamed it or turned watching on or off
+	AuditSearchDeleted          AuditAction = "saved_search.deleted"
+	AuditFollowed               AuditAction = "follow.created" // a person followed a recommendation or review
+	AuditUnfollowed             AuditAction = "follow.deleted"
 	AuditNotified               AuditAction = "notification.created"     // a reminder or event reached people's notification centres and the outbox
 	AuditEscalated              AuditAction = "recommendation.escalated" // overdue past the escalation period: senior contact and oversight told
 	AuditNotificationsRead      AuditAction = "notification.read"
@@ -342,7 +347,8 @@ var AuditActionGroups = []struct {
 	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummaryRead, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted,
 		AuditReportScheduled, AuditReportScheduleChanged, AuditReportUnscheduled, AuditReportRan}},
 	{"Notifications", []AuditAction{AuditNotified, AuditEscalated, AuditNotificationsRead, AuditNotificationPrefs,
-		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld}},
+		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld,
+		AuditSearchSaved, AuditSearchUpdated, AuditSearchDeleted, AuditFollowed, AuditUnfollowed}},
 	{"The service", []AuditAction{AuditSearchRebuildRequested, AuditChainKeyed}},
 }
 

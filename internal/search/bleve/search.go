@@ -124,6 +124,9 @@ func (x *Index) search(ctx context.Context, r search.Request, parsed query.Node,
 			musts = append(musts, bq.NewDisjunctionQuery(any))
 		}
 	}
+	if len(r.IDs) > 0 { // only these documents (a watched search's changed recommendations)
+		musts = append(musts, bq.NewDocIDQuery(r.IDs))
+	}
 	size := r.Size
 	if size <= 0 || size > casereview.MaxPageSize {
 		size = 20
