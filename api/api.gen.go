@@ -360,6 +360,30 @@ func (e PartnershipKind) Valid() bool {
 	}
 }
 
+// Defines values for ReviewReportFormat.
+const (
+	Docx ReviewReportFormat = "docx"
+	Odt  ReviewReportFormat = "odt"
+	Pdf  ReviewReportFormat = "pdf"
+	Txt  ReviewReportFormat = "txt"
+)
+
+// Valid indicates whether the value is a known member of the ReviewReportFormat enum.
+func (e ReviewReportFormat) Valid() bool {
+	switch e {
+	case Docx:
+		return true
+	case Odt:
+		return true
+	case Pdf:
+		return true
+	case Txt:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReviewStatus.
 const (
 	Commissioned   ReviewStatus = "commissioned"
@@ -1581,6 +1605,12 @@ type Recommendation struct {
 	ReviewId            string `json:"review_id"`
 	Scope               Scope  `json:"scope"`
 
+	// SourcePage The page of that report it came from
+	SourcePage nullable.Nullable[int] `json:"source_page,omitempty"`
+
+	// SourceReportId The review's report it was drawn from (GET /api/v1/reports/{id}); null for one typed in or imported
+	SourceReportId nullable.Nullable[string] `json:"source_report_id,omitempty"`
+
 	// Text Verbatim
 	Text      string            `json:"text"`
 	Themes    []ThemeAssignment `json:"themes"`
@@ -1613,6 +1643,11 @@ type RecommendationLink struct {
 	Type      string    `json:"type"`
 }
 
+// RecommendationList defines model for RecommendationList.
+type RecommendationList struct {
+	Items []Recommendation `json:"items"`
+}
+
 // RecommendationPage defines model for RecommendationPage.
 type RecommendationPage struct {
 	Items      []Recommendation          `json:"items"`
@@ -1635,6 +1670,45 @@ type RecommendationUpdate struct {
 // RecoveryCodes defines model for RecoveryCodes.
 type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+// ReportConfirmation defines model for ReportConfirmation.
+type ReportConfirmation struct {
+	Proposals []ReportProposalInput `json:"proposals"`
+}
+
+// ReportProposal defines model for ReportProposal.
+type ReportProposal struct {
+	// Addressees Organisations it names, by name or alias
+	Addressees []string `json:"addressees"`
+
+	// Heading The sub-heading or lead-in it sits under, if any
+	Heading *string `json:"heading,omitempty"`
+
+	// Number As the report numbers it: 3, R3, b, 023/14
+	Number string `json:"number"`
+
+	// Page The page its number is on, from 1 (0: unknown)
+	Page int    `json:"page"`
+	Text string `json:"text"`
+
+	// Themes Suggested theme codes
+	Themes []string `json:"themes"`
+}
+
+// ReportProposalInput defines model for ReportProposalInput.
+type ReportProposalInput struct {
+	Addressees       *[]AddresseeInput `json:"addressees,omitempty"`
+	InterventionType *string           `json:"intervention_type,omitempty"`
+	Number           string            `json:"number"`
+
+	// Page The report's page it came from (0 or absent: unknown)
+	Page        *int                    `json:"page,omitempty"`
+	ResponseDue *string                 `json:"response_due,omitempty"`
+	Scope       string                  `json:"scope"`
+	Text        string                  `json:"text"`
+	Themes      *[]ThemeAssignmentInput `json:"themes,omitempty"`
+	Title       *string                 `json:"title,omitempty"`
 }
 
 // Response defines model for Response.
@@ -1717,6 +1791,43 @@ type ReviewPage struct {
 	Items      []Review                  `json:"items"`
 	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
 	Total      int64                     `json:"total"`
+}
+
+// ReviewReport defines model for ReviewReport.
+type ReviewReport struct {
+	// ConfirmedAt When the panel confirmed the proposals and the recommendations were created; null until then
+	ConfirmedAt     nullable.Nullable[time.Time] `json:"confirmed_at"`
+	ConfirmedByName nullable.Nullable[string]    `json:"confirmed_by_name,omitempty"`
+
+	// CreatedCount How many recommendations the confirmation created
+	CreatedCount int    `json:"created_count"`
+	Filename     string `json:"filename"`
+
+	// Format What the file was read as
+	Format ReviewReportFormat `json:"format"`
+	Id     string             `json:"id"`
+
+	// MediaType Told from the file's bytes
+	MediaType string `json:"media_type"`
+	Pages     int    `json:"pages"`
+
+	// Proposals The recommendations found in the report (absent from lists)
+	Proposals *[]ReportProposal `json:"proposals,omitempty"`
+	ReviewId  string            `json:"review_id"`
+
+	// Sha256 The content's hash: the file is stored once per hash
+	Sha256         string    `json:"sha256"`
+	SizeBytes      int64     `json:"size_bytes"`
+	UploadedAt     time.Time `json:"uploaded_at"`
+	UploadedByName string    `json:"uploaded_by_name"`
+}
+
+// ReviewReportFormat What the file was read as
+type ReviewReportFormat string
+
+// ReviewReportList defines model for ReviewReportList.
+type ReviewReportList struct {
+	Items []ReviewReport `json:"items"`
 }
 
 // ReviewStatus defines model for ReviewStatus.
@@ -2732,6 +2843,11 @@ type UpdateReviewParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// UploadReportMultipartBody defines parameters for UploadReport.
+type UploadReportMultipartBody struct {
+	File openapi_types.File `json:"file"`
+}
+
 // SearchRecommendationsParams defines parameters for SearchRecommendations.
 type SearchRecommendationsParams struct {
 	// Q The query; empty matches everything
@@ -3484,11 +3600,17 @@ type RecordResponseJSONRequestBody = ResponseCreate
 // RejectThemeSuggestionJSONRequestBody defines body for RejectThemeSuggestion for application/json ContentType.
 type RejectThemeSuggestionJSONRequestBody = SuggestionRejectionCreate
 
+// ConfirmReportJSONRequestBody defines body for ConfirmReport for application/json ContentType.
+type ConfirmReportJSONRequestBody = ReportConfirmation
+
 // CreateReviewJSONRequestBody defines body for CreateReview for application/json ContentType.
 type CreateReviewJSONRequestBody = ReviewCreate
 
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
+
+// UploadReportMultipartRequestBody defines body for UploadReport for multipart/form-data ContentType.
+type UploadReportMultipartRequestBody UploadReportMultipartBody
 
 // CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
 type CreateThemeJSONRequestBody = ThemeCreate
@@ -3735,6 +3857,15 @@ type ServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(c *gin.Context, params GetRecurrenceNearestParams)
+	// GetReport One report of a review, with the recommendations proposed from it
+	// (GET /api/v1/reports/{id})
+	GetReport(c *gin.Context, id ID)
+	// ConfirmReport Create the recommendations proposed from a report, as the panel edited them
+	// (POST /api/v1/reports/{id}/confirm)
+	ConfirmReport(c *gin.Context, id ID)
+	// GetReportContent Download a review's report (as an attachment)
+	// (GET /api/v1/reports/{id}/content)
+	GetReportContent(c *gin.Context, id ID)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(c *gin.Context, id ID)
@@ -3765,6 +3896,12 @@ type ServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(c *gin.Context, id ID)
+	// ListReports The review's reports (the documents its recommendations were drawn from)
+	// (GET /api/v1/reviews/{id}/reports)
+	ListReports(c *gin.Context, id ID)
+	// UploadReport Upload the review's report (multipart/form-data, field file) and get its recommendations proposed
+	// (POST /api/v1/reviews/{id}/reports)
+	UploadReport(c *gin.Context, id ID)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(c *gin.Context, params SearchRecommendationsParams)
@@ -6234,6 +6371,81 @@ func (siw *ServerInterfaceWrapper) GetRecurrenceNearest(c *gin.Context) {
 	siw.Handler.GetRecurrenceNearest(c, params)
 }
 
+// GetReport operation middleware
+func (siw *ServerInterfaceWrapper) GetReport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReport(c, id)
+}
+
+// ConfirmReport operation middleware
+func (siw *ServerInterfaceWrapper) ConfirmReport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ConfirmReport(c, id)
+}
+
+// GetReportContent operation middleware
+func (siw *ServerInterfaceWrapper) GetReportContent(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportContent(c, id)
+}
+
 // GetResponse operation middleware
 func (siw *ServerInterfaceWrapper) GetResponse(c *gin.Context) {
 
@@ -6580,6 +6792,56 @@ func (siw *ServerInterfaceWrapper) GetActionPlanXlsx(c *gin.Context) {
 	}
 
 	siw.Handler.GetActionPlanXlsx(c, id)
+}
+
+// ListReports operation middleware
+func (siw *ServerInterfaceWrapper) ListReports(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReports(c, id)
+}
+
+// UploadReport operation middleware
+func (siw *ServerInterfaceWrapper) UploadReport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UploadReport(c, id)
 }
 
 // SearchRecommendations operation middleware
@@ -8952,6 +9214,11 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.PATCH(options.BaseURL+"/api/v1/reviews/:id", wrapper.UpdateReview)
 	router.GET(options.BaseURL+"/api/v1/reviews/:id/action-plan.xlsx", wrapper.GetActionPlanXlsx)
 	router.GET(options.BaseURL+"/api/v1/reviews/:id/action-plan.csv", wrapper.GetActionPlanCsv)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/reports", wrapper.ListReports)
+	router.POST(options.BaseURL+"/api/v1/reviews/:id/reports", wrapper.UploadReport)
+	router.GET(options.BaseURL+"/api/v1/reports/:id", wrapper.GetReport)
+	router.GET(options.BaseURL+"/api/v1/reports/:id/content", wrapper.GetReportContent)
+	router.POST(options.BaseURL+"/api/v1/reports/:id/confirm", wrapper.ConfirmReport)
 	router.POST(options.BaseURL+"/api/v1/imports", wrapper.CreateImport)
 	router.GET(options.BaseURL+"/api/v1/imports/:id", wrapper.GetImport)
 	router.GET(options.BaseURL+"/api/v1/instance-export", wrapper.ExportInstance)
@@ -19862,6 +20129,407 @@ func (response GetRecurrenceNearest503ApplicationProblemPlusJSONResponse) VisitG
 	return err
 }
 
+type GetReportRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetReportResponseObject interface {
+	VisitGetReportResponse(w http.ResponseWriter) error
+}
+
+type GetReport200JSONResponse ReviewReport
+
+func (response GetReport200JSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport400ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport401ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport404ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport500ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport503ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReportRequestObject struct {
+	Id   ID `json:"id"`
+	Body *ConfirmReportJSONRequestBody
+}
+
+type ConfirmReportResponseObject interface {
+	VisitConfirmReportResponse(w http.ResponseWriter) error
+}
+
+type ConfirmReport201JSONResponse RecommendationList
+
+func (response ConfirmReport201JSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport400ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport401ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport403ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport403ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport404ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport404ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport409ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport409ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport413ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport413ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport415ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport422ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport422ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport500ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport503ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContentRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetReportContentResponseObject interface {
+	VisitGetReportContentResponse(w http.ResponseWriter) error
+}
+
+type GetReportContent200ApplicationoctetStreamResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetReportContent200ApplicationoctetStreamResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetReportContent400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent400ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContent401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent401ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContent404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent404ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContent500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent500ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContent503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent503ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponseRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -21164,6 +21832,289 @@ type GetActionPlanXlsx503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetActionPlanXlsx503ApplicationProblemPlusJSONResponse) VisitGetActionPlanXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportsRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListReportsResponseObject interface {
+	VisitListReportsResponse(w http.ResponseWriter) error
+}
+
+type ListReports200JSONResponse ReviewReportList
+
+func (response ListReports200JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports400ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports401ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports404ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports500ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports503ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReportRequestObject struct {
+	Id   ID `json:"id"`
+	Body *multipart.Reader
+}
+
+type UploadReportResponseObject interface {
+	VisitUploadReportResponse(w http.ResponseWriter) error
+}
+
+type UploadReport201ResponseHeaders struct {
+	Location *string
+}
+
+type UploadReport201JSONResponse struct {
+	Body    ReviewReport
+	Headers UploadReport201ResponseHeaders
+}
+
+func (response UploadReport201JSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport400ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport401ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport403ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadReport403ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport404ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadReport404ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport413ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadReport413ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport415ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport422ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadReport422ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport500ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport503ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -24894,6 +25845,15 @@ type StrictServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(ctx context.Context, request GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error)
+	// GetReport One report of a review, with the recommendations proposed from it
+	// (GET /api/v1/reports/{id})
+	GetReport(ctx context.Context, request GetReportRequestObject) (GetReportResponseObject, error)
+	// ConfirmReport Create the recommendations proposed from a report, as the panel edited them
+	// (POST /api/v1/reports/{id}/confirm)
+	ConfirmReport(ctx context.Context, request ConfirmReportRequestObject) (ConfirmReportResponseObject, error)
+	// GetReportContent Download a review's report (as an attachment)
+	// (GET /api/v1/reports/{id}/content)
+	GetReportContent(ctx context.Context, request GetReportContentRequestObject) (GetReportContentResponseObject, error)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
@@ -24924,6 +25884,12 @@ type StrictServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(ctx context.Context, request GetActionPlanXlsxRequestObject) (GetActionPlanXlsxResponseObject, error)
+	// ListReports The review's reports (the documents its recommendations were drawn from)
+	// (GET /api/v1/reviews/{id}/reports)
+	ListReports(ctx context.Context, request ListReportsRequestObject) (ListReportsResponseObject, error)
+	// UploadReport Upload the review's report (multipart/form-data, field file) and get its recommendations proposed
+	// (POST /api/v1/reviews/{id}/reports)
+	UploadReport(ctx context.Context, request UploadReportRequestObject) (UploadReportResponseObject, error)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(ctx context.Context, request SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error)
@@ -27505,6 +28471,102 @@ func (sh *strictHandler) GetRecurrenceNearest(ctx *gin.Context, params GetRecurr
 	}
 }
 
+// GetReport operation middleware
+func (sh *strictHandler) GetReport(ctx *gin.Context, id ID) {
+	var request GetReportRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReport(ctx, request.(GetReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportResponseObject); ok {
+		if err := validResponse.VisitGetReportResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ConfirmReport operation middleware
+func (sh *strictHandler) ConfirmReport(ctx *gin.Context, id ID) {
+	var request ConfirmReportRequestObject
+
+	request.Id = id
+
+	var body ConfirmReportJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ConfirmReport(ctx, request.(ConfirmReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ConfirmReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ConfirmReportResponseObject); ok {
+		if err := validResponse.VisitConfirmReportResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportContent operation middleware
+func (sh *strictHandler) GetReportContent(ctx *gin.Context, id ID) {
+	var request GetReportContentRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportContent(ctx, request.(GetReportContentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportContent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportContentResponseObject); ok {
+		if err := validResponse.VisitGetReportContentResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetResponse operation middleware
 func (sh *strictHandler) GetResponse(ctx *gin.Context, id ID) {
 	var request GetResponseRequestObject
@@ -27792,6 +28854,65 @@ func (sh *strictHandler) GetActionPlanXlsx(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(GetActionPlanXlsxResponseObject); ok {
 		if err := validResponse.VisitGetActionPlanXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReports operation middleware
+func (sh *strictHandler) ListReports(ctx *gin.Context, id ID) {
+	var request ListReportsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReports(ctx, request.(ListReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReports")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportsResponseObject); ok {
+		if err := validResponse.VisitListReportsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UploadReport operation middleware
+func (sh *strictHandler) UploadReport(ctx *gin.Context, id ID) {
+	var request UploadReportRequestObject
+
+	request.Id = id
+
+	if reader, err := ctx.Request.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadReport(ctx, request.(UploadReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UploadReportResponseObject); ok {
+		if err := validResponse.VisitUploadReportResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -28631,476 +29752,501 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39cttGmiiM30oXf78qS++BKNmxz5lIdf5QbGfi3Tj2Sk48W6MU1QQekj0CupnuhmjOVKr2Ht572Avb",
-	"K3mrn+4GGmCDBClKthNVzVRkAujP5/vzX4NUFHPBgWs1OP3XYAY0A4l/nqcpzLX5KwOVSjbXTPDB6eDD",
-	"DEgBGaNEL+dA9AwI8GwuGNeE4jdqOEgGKp1BQc3n5rXB6UBpyfh08PvvyeD1BzqNDywhFTJ7osgtSMUE",
-	"3zTSjyKl9vP2aB9nIO3qOCzcuCRnt7BxdReg5fJ8okGujnoJqeCZIlqQBWWajGEizDRyyfiU0Cll8SUz",
-	"rmEKEsf/+PHjealnwDVLqYbVSb4DKkESCTQv/u/VIKUKJNwyWFwN1q/992Qwp5IWoP0dqneT1fFfimJe",
-	"aiAZSHYLGZnkdKoIVURMiJ4xRTKqgRxkMKFlrokWGV0empmZ+fq3EuRykAw4LczkVI3EpLGqiZAF1YPT",
-	"gRlmkERO+GUplZBxCLjm8EmPUnzj2q4IyNzsX5SKzOkUulZiv9lwuW9emd/x8znVs/prlg2SgYTfSiYh",
-	"G5xqWUJ0U2WJb7ZGTgafjqbiaOXXN5O3VKez+FYNGvgdOngnYzCAlM4on0I2JBduQWeEcrUACRl5/uwv",
-	"ZDEDTuhYAdfVaVjUrTf0ZnJk596AQaxgESx/T6dAFPsnJOSpgfZnJyc1RLw46QSHHIcLpyzoJ1aUxeD0",
-	"2clJMigYt/96msRw47IsCiqXr5hKc6FKGcGOa/O+5DS/Jgfm5PyiJkISxaYcsiPGSUrzHKQ6JGomForA",
-	"LcglSUXJ9Rm5VjMqgY5zuCYHNF/QpSKlguyKmzHcl2QxE4RKIFxoNy5h/JDQ+TxnoEhWLZGkgmsp8iF5",
-	"KYVSR5qOFaE8I1qCoRWlgituVppCnpMbWJIC9ExkpwRoOrOLIkyROUhdyjFkZLwkVJNCKE2ekYkUBWFa",
-	"ORqmnpAJ+wSZGUhdcTwCRQtPOhVxG5qX45ypGameT9i0lHCIK6PBZHZ+nMXctFmqBDUTeXb01J0eVeT6",
-	"qjw5+SZ9cX1GJiw39IXoGdXkBmCeECFJDvQWiCi1A5hglCtu1lYUwDMk1grPVcLEHDo5eP7sWUImDPKM",
-	"XNuxrxOSigzItRZiNIHFyO3t+nBI3ukZyCuuEFDMRZgl2k2oehfh9I3l4/ZnLAMyKaUZCm9FkYPrv6e/",
-	"Xh8ShQdANeHCvJYBdweUUoOcZCHkDWRmn3Yyc7xaaJqrITE4Xc1LmLriL88vX1+8/uXN64+jy1cvRx9+",
-	"uHh9+cO7H18FqHQ4JJcAJBOpOq42NSyy4RXvQLEa8hp4Btyg1d8HHj3MQw/ng19jZNgh2/d5jBu/4/mS",
-	"tO8tpdJyOssmAv7h2IfnBrF1m9c2ECO3ojfFPIcCuK54O3ya5yIDT5djw7PmR+FETEOhIjNWh0KlpMvG",
-	"Cswh3hoW3X/+8JO7zf5OTilnqkOyeZPZo84yCcpgkAheV4Okz2LDT+66WGRd05nueU6iev9u876nUnOQ",
-	"asbmMfZVPSQs63ko82DEu63tP1ZX9B9mLqLhk04MrhhOc0zn7Pj26bECKtPZGdKSwrBsg2ExkomUCLIO",
-	"/PqtH3JdgJoLrqDndUn/+t1O5DIV875TKnz3jvNBqkVcgNdCIv7wDhTqByzKTnC3VX6YQQFR4bAAZIHK",
-	"sFaVl1NFDt5dHPZbmsZR97Cyv0pRRpDrPCHfmXW93GI5oymOdcdFLeeR07pA3chqo3hmPZe1vDOQ/SfQ",
-	"CIiZXxVhSpVGuul9a0sz2N3X870URYRn2NUwbu6NGt3WsnA3add6RkbG2aTPBpN/EBum9vpyn7m1WD/z",
-	"70lFnPCYvqOZUZdAIScyQjlw/BNFdmsnOJ5LMc6h+F//UJa11uP//yVMBqeD/99xbRE5tk/V8Xv7lZ00",
-	"ZrXAaQ19zjNUGMbmR5qdGipT8hsuFpzgHkmloFvtxa2HmI0rwrRVHGbgTCmGNHFQh4kR2asvnc64kIJP",
-	"idVMzQtODzHao6SpeZFxfBFnRimdkrHIllZ0ZwqXKjiQW5qzjPzb5bufiBj/A1Jt3p1RRagTzBtWnkyA",
-	"/dSucWhA8qXgk5ylD370VlMmqchzZsjlgmmr86SllMA1UZpqOCWUZKVdCpijcvYgPAdh1AAjzc6Bm+N2",
-	"B6U0zHEk9647LsbxGdVgTt7v3ez3gxA/UjmFhz4CvFGmSG4mN3hNOQkUj7fnfxt99+7Vf46++88Pry/J",
-	"QTnPBc0UmRl9Tc+ASSIWPPGfowJ/iPv6XsgxqkAPfqmogj9RRIrciERLPPlMIN1w17OQTIO9bkoUKLSe",
-	"pELcMPN9YR8ZNQ0VYPv8iSJ/O3p5efH90QdxAxw3+capS6+ltPLCQ230UhSgUdRbGDi1yCy4W6+8BWkl",
-	"wgw0ZTkRRh+j6saKjrqmOiOWGYV3bNBcaMhwV37eB9zPOScX378k3z5/8X88VcOlXIK8ZSn8zOktZTlq",
-	"ow8MThnVdEwVkAN3clbgJoxn8CmxBkaq1MJgeTqD9AYkApl5wIq5kNpQ0BIOSUo5moPM9YR3QLhYnBE0",
-	"HB+h5ZgoulTWTKcF0XJZ24YDE3vwQdcW3dvHgVEad/kzp6WeCcn+CdlDnudPoTXMbFAC/tvAMeNIJAEy",
-	"yAyRHVMjWBP4NGcSMnL+/g3RBu8SwxXP3fJxncRus8GXrrwd3Jpu8Ev8E64GnkQ7tMfPlGZ5TsQC2agi",
-	"Ci31ZEKNmN46948fPx61TfDrDr9tsXc3oMq5AQ7I3kLGqBdOPwfpt0DJtdEskYsfOJ50ZFZ1SsKFmAUc",
-	"JoSbE1SkKHPNjOJ7bOSII8QVd61GdEFeYWbw4kjrJGsn0brzc2/9jrtwW7NfewvHXIo5SM2sJGeGyME8",
-	"G2VRD8klaDSSkjSnrDDyUNP6Qw7ev7v8QI4pTqCO/8Wy380NTI26d4jQk1IpmbO1cofmg2TFecHL3NEs",
-	"K7mvyOLBWpUoZQpdrqjWpiyTMvL1qdsFyoNiwZHz4U+J5W+i1KkoAEVDuGUZ8BQSZAOVLcVQmVuQbLI8",
-	"NJtzVOuAkhlTWkiWWp8Omiyr7UJG5jnlp6Tk+C0zaMvhFqS3NBgI8Y9QjXE2Rlydkd3tsf3a55wkUA3Z",
-	"iOoVH9GRZgXEfCqNY4zoQSzr5ZppwsbICG9lXLEKzQCjnqO72zHvbjwEvN2IBmvEHMNwgBZOJl1w5dQA",
-	"Z5JYGatpIOq7Wm2kPF2h1dbgXs6zra/R+bY61Mfa5/Z374Rrb2z1Ypqw4Q+266rrJTTgsLGb2kJuNSCz",
-	"cEufXuIXSM+zjJlfaP4+oFcTmitItiVhF4H7w2L7yJ/E4Skqc34Ai7oGxpSVAp3QuxPti5C45n11eTJb",
-	"uFjQTz8Cn+rZ4PTFyclJsgdc6po5QLBuhNoW0PtM3QLO9TDYDT/vqdUJmwBSWXeqP9bJAY5Trth+kkHg",
-	"Lu9FgtBZ1TgRxvX/fj5INuImrtMPsGa7DtT2jTDvKtC3WF2DPWQjo7ozPh1ZZmUlnVMnf1dUlCyo8nhl",
-	"MK8Z4LAzZnBzF5rddkBoDb2r8pvn7GhPMFshB/7IDUe3GF6fzGGcD1AVcxNdBAPRMeWZ4AmRIOaAljgF",
-	"PCNjmt7ExqxZZHPMt8LpPe5AtVXJ3Y2cEVEw64inRiQFJFfRCJAO2Pl5nt0DqX1Ll5ZwjsFKySV3ARYx",
-	"6mvtQQum4G50eGthsiflfRBC21+S2a+E0UmIVwHG+W4ipJWmN1wscsimkI3soW0t53ChUerd9fudJMnw",
-	"G2sJj5yvpIuRhk8dkXnepQVGdJ9LhlK8MwNLcEpOhIZYO/qoC/E/GCyvxn6iSE41KG2NzzkJnISrY4sc",
-	"NrI3P7KRhHsw3tWTcvMEx7O6q1/XgdEbPi/1lpSnB6D1ZCHroa0n+u6LDoQQ1nmd28pK+N3aG7hwI3sl",
-	"MwdqPnRWFrvgiZAjxu22mlJXvcJzpUApQ4d3k9xzqlQlRETPYCLyXCxG5XzUEXmKnBFNiVadM0zCxorN",
-	"qCIzyLON0sbvySBn/AayUVTRa075vZA4A2QjVc5BKsiM8s4z/2vl/Ajn7aJDktqjgvVCBQ5tRAkrVET5",
-	"fAgTrYONwkKZMf3SnBt6mrZFxy100hlVs+jd3sDSHfGqVAS/9RKck4FiU061C19cHYdN48yzdWBmPrfS",
-	"al3JABVXN0Q4U+d5vr515sg28eqEb7SZdnMg+zhCbjZyRftlqUD2/sIbx+NwYL/qGKU+B+t2vvMwac6A",
-	"65ENOFpZKnDNdCfwuKfaWYn7A6RI0ZW5ncllLuF21Dlk7Tm6E5xHwTVcbgOSkkFlywrPIjy3xsrCTbjj",
-	"6QTxvajYNa584Wq2WegvgaK7uvOxFDfA2xDjV9Cx+IB+WS9Y1pPapRXBjkiOP4gFKShfeq9R8LL1088o",
-	"c5q5ndR6ypSOTlVT51XR9waWwYg29JpnIM8IFHO9JIsZy4EwdDCV/AaWEOV++MAGvkSnmTCpNAEDKD4Q",
-	"Az9x8x788Pb8pZ04cOWaVw7PCFCZM5D2axvTN8/NV5c/nB89e/G/Q+7c/7ZyqvSoP3MSNwHWj4XIgXJL",
-	"Myqf8Qbwbgt7N4MaZNZD7DKI0NlGJmtCWH98DmSJWNxUQzwJ5oht4iWd0zHLmV9Ta4Uoao6aobjRY4aM",
-	"6ZEzzo5EJD0njP51wat9Q8GSQUE5nfZah3szCHpd/6JNQYoveTXcdusVG6GgYwESaDaiee6XsO4tc+mx",
-	"563LbkwaP4skfqcdR9yYP7Lk2DGuwkIU7kQGO2INRhyu+E7ZJ5KxKfPpEmjOq73bQjrnulE7XNZMBpuF",
-	"e/NSdPlSKLWg+c0qznC0mo78MlflkNSHx26Qk1MX8BoOGFvLK8iZ2VIjXaLAZEYNaKnMKMP/LgBu8A8x",
-	"mUSVzNfOD9slV/e1+Xh/brdgOGE5eFF8o9jRc9YbxrOGqs24oeFmquhu8YiqJW5cxW6uSYsZIy5031nM",
-	"++sF4/6DjJej3qesZtQw616vsn/CaLzUFjZ2YO61Rc5flvN1WK8mmo2Q4Bggb/DfYBHluGB6W7dt/VVw",
-	"NqvknOk8/qSU+fayhFVx08BuFPEGI/j6qds4VB1ZbAets4gRCY/ZPxqc2I7griBzk/LORc7S5SgTaVkA",
-	"1wnRkjLO+NTltyUE2cdIgipznZCC8VKDSjAoZwSftKQ2Mhc9FFHv/qbLWH/4/kDNy+uPRum7qlsVAd0k",
-	"l9nR1i3HJgBseVcZpMxHJXjM6otPnkStP81qhnVr/8j0LJN0YZXFLdbf5fb7OLNakIdFo+0s3CQ8IeWc",
-	"aEFenJzUUeJqI3N3c8X28T1NQcdYewe5uKV5Cf2hBIf/xXyzEU4cfrsJOtdqB4uEnJVcxyJUjHo1hrx7",
-	"M5sBwb7mB0rcXNEVMsizKhK5jzTn50kI4xjFn/h8gxFOmxAtxCgXfJoQLvRoIkqeJWEwvH8dA/3/57/+",
-	"O0ZX8Nnq5BhqOKd65hVhfC8hMJwOa2+R+vvTX4fOOxORLJRyxpv1h2iXkAycNOq/i53iD0BzPVs9QR8H",
-	"HL1LG2YdfTTPJms8bu9ffY9pfcQRaCEJHjLBmFQqNTmYi/ncBrTPs4kW+DblGcapusikQxdxTDXmikuw",
-	"YZ0cEhtny9IZSamCSEoudwkniOEuxA9XZf19NpE4LlzTURCb1ceujYHTm5D2Et96wzP4dGlZcUOO2SDM",
-	"d/vq3mC0IeYTba0J5WURt3UHVo+Ir2sRyX6zdis1NzqemgFowstiDFIRps/ISRWfv5iJ3KBECPiNszTs",
-	"RjeUEUDUTwYLKo1cEBfmzJRxfamcTkF1WPXbx4yj2C0m/nyCRdUH030T/ybG297DLkGggkcdUU00mEuY",
-	"UwkZUYJMqIyeeCaXI1nyDrOMp7pRBaxb/p0wztTsjlrIjmqblZPnOTVX9w/V4Q91bv++LDfEsoi5xgqn",
-	"/Qa5sO9GtRjMqEBJq+TcqjOqTFNMHjCqKGV5h/RVmdb7BJM6VaG+wxoMAkUBYcyPXJ1YUuFjI2g0vPFu",
-	"5LiozmmrgAJrCnLzxeUR/1IVxbThNRvjGn/JjqC2STetTqN7b7GZ2lIq1Wj0PxCSLDBtcgyHxI2ckPGS",
-	"aIMxSR3D52La7SuKhLa6pFkCwSWIIfnFyLpB5JbWEoMWk11/H+2XN9zLyuvr7sfZRFi25RV5K+OGhduX",
-	"Ni7YvbZuoXXuwwa+Y98LsbC91tUZY0vtvqTuI153V8kK8q2iUAz3ahxq3FaUMAQVQny2UFzG3zoGsEtH",
-	"iVlpa0VkU/xye8H70PtXDmF3/f9Hxm92CvHp0N+r2MW+uRRRK0+lWo3EJDEyOFCtEqJYwXLMak9IFaOj",
-	"kjpoFMkWpnDTjKV6s1burF31mqNnJKaM7+Y+gKJTIXLZkpsBzo4RfBFb41uawXcYoVEzzbuAWFM2vAOA",
-	"vY2hKOWb5m94Cg2/VHIywvzFWCYbxyyrMC+ZCE5Kruikyi9VpKAZ1MntzXznqF49oSPL+1bNkNZ+fGpD",
-	"wKkttaUFOaalnh0XE3pGgEuRmxc0KedYKSV0EBnN9rgA8+qxFnpuXeJBelhtocaBagGLC13FWUdlu1J1",
-	"p8L64/1ZRYQ9/DDcdoI3Fb9V1NZc3aAWoO0QqRv/ZqPMHwgwuw4hWxGTNCsYZkMFJZbmlCOtp1Pg6XIE",
-	"GbNla9DtIeOFwVZTsrqCN+uz3IkQ7xIlvfncdoxZ7d4ky0Fpp4bexdm3i/rrv1nngzHYtZUDCz/YOQcw",
-	"K6ErR2cOnBT+uLBMWcm9vuSSRpSveMjdDyMDrllp81vN2EoIjkWyLGvDvAtFMrFLem5v3+MuHssOAntu",
-	"K6mKjC4DouhiZP0GHZpmaBlG8vjrdg6d+0/E3OSG8+6iiuC2QHXXtMsK3166XK1tXTshdDev5lWY8nXm",
-	"C7qg6brUtqLijpmCa3axC2Vcs4fvUb2tsIzQXALNlkQCTWeQ7W9XTUzfbYQKgNvJfEByhjJBM5M06eWi",
-	"XAs1+9BSapJ/B+nRj7FTVtsaADBEzwXdK0KJebMGh/2lnZWw1ySuABY2X/nKYf4EVILS/RWEtre0oRJs",
-	"rUCo1MWP1ychynFo2bc+gEhskkD8ay0gBi87gtlPsPjgdYu2i1tTlm+Edfs1GlbjKspMLIxOkoJXGVSz",
-	"essp6arUslmHxSmTaqnRDWJyVFeo8y4yVaXZrjuWKlhse/v8umHD3fy7ed8l+sSdi6Fz1QeJoHf1uGXJ",
-	"wjT/jvTgu0ZI9RCNNsdB2SKB3ZzgzFUeKYSE5o5tRTP3bzZnwDXWBJM2P6yH+uKcAH4NiY9389aJAIY2",
-	"AeC/t1wwUXEOVErzqrYucD1yidZ14ph5MSbwhXPtg5E1kCdiKC45HmMPidDlJbgPNp3TewkTkD5Ccqu4",
-	"nDpGsyVWkwol1+Be+5uVy9sEMQ5YqnX03+m2JQ/mzS+3vs/gjDGO+tMbO8Kzkw3MJJx40/bUWypdKshK",
-	"AFIfuOkFLerCDbbF6W30idQHEgoZ9YmsrKhddrul6ueMqh1dZVtxp57MptMaMKcSs9R2JNRV4eT1IR74",
-	"Fr7PmZCjVHBNUz2qWOsKL2PShwSRAzRU2SYJdQkrBYARFDZbZ+LjHFW06kVrWn8YbS+jIDUtVmQqiBb7",
-	"mP0BlG+fM+egLqkLTu+mVIfAvZNGuhP8+3sJJP5n0WpBa4G2n3qhOkp+n5NLf3SbwKgDel83YWgGEs5I",
-	"VS/ElQFxFxbu9MXz/pC74YTiwY5uy5vu+1WV/b1K1TZhejjOBUwwm3aHb+pwVS85KVpUIRkIW5jNjE6y",
-	"eNyTV8HWK1x0YBZYTei/631E6q4SV/zgd9fvwvHegpzumAxUgCtNHKmP6ld5SvCtjDDuK/uEFnoslcpJ",
-	"Blg/adinlACOFwYZrpn9iaqKNgfdv1ZDDdaM1lrwE2WLKqpS3rJbIZ+owz5TtHPF8ORCutvcVc9Lixsu",
-	"7IH3NTi7tztZfyFuIVuTgyvFQhF8yZZuqo9mOOiIReoILqqCezue18yiRYztg8bcZEoZh8zelYNAs0VC",
-	"C4G9ZqA4HHZkHrM8k8A7gptEMTYDR1ZRLd+omiutNqq2EFqQsdCzhExEntV4EUJUfGFF5RdTvaKANgc4",
-	"SjjCesUW8WIDBqXwN0B0cHvBKVXRLYNwtOZeQoGkOvzV3cRQwh/ZNvRz1ZzmB0kCzGnihceCTWj5zqnr",
-	"XT49UT+P5FCvOi53LefUNq9sHenlihytWe9u9ZTaAyftk4kuftOx76NUQxNEvuhiDW1RaNeIgw746dQc",
-	"Nq1lJ5/EnVSA9SJ/1MNhEFm5+uzm3YjEsZsnolYVemsEu8r1zY1Z7dLvjGlyUMX04EyHLQ2ip3ek1Qur",
-	"dWsS6Mg2xvlSbBd9DOXBnrydvBOU9qyP++gYNVIAIwnmo1THBImPM8Amgg5G/YKfKOJGQCu1a9/ohyEu",
-	"mnVIvjdYRsZL38TyNPIWVgnxOSXNOTC2JwmMGNjbEa0bgZDQVQMhNDM4o2cAKp1nsKsBIrjP3ewPO4Jx",
-	"l2G4DV9riO5G68U6cMGLrfbUXMWPoHcDnc23G17shuto+zQMTy8508uRohPQy1GrMR6dwLSkEgvueiFw",
-	"3Ts0K3OtRmNBZeblxlEGVM9QlMCYaR+mlgopOMiRuW0jmGCmc8wcEKx/HyJFSEG/bIkiWOluTPyOeHQ/",
-	"WHKPWBE5QRuM/BID97dNYbP2g9GaGGgDLotR/yDplSFbA/y6Zg8XoGBbU1C4shZV1CQHqjR5+izID0e2",
-	"gv2+iCENgpNgpeu3tn4PdeplLHAhXkZPSiG3yB+vE6ojIM240pSnsFORvHY+ayA9dEftdVR56YjsD+Lr",
-	"OlJiL1biWlrI3rDT9KubVRVWjsmEtpzojkWRXRHUUaPA6F6iZLGFfSzcb7XDPbYojhR/708J2+Vf7yso",
-	"tX/fkrD3cP8yPbZFZa+aw77KHE01uzWSwY47zxm/2TWRAwuyxHizdQTEwnBdAexT8jQh39CEXDyPRvN7",
-	"+XndEVfmEGdj2Xrr4QAj+DTPWRprvI8U+9R2fivB1pxnVgn2VaLtj/O8VC4qpup/+kSRBeMZ5nTHshpX",
-	"qnx3FWHqGwDtu/qu9RXjS+biojUUfgE5phrbCa1i3gyKLUgXNq09V4pNedFRx/OzBlTXh1tBbU3lXdFy",
-	"3/y4fVndvW1WwDdpGnjdIXrk88QyxP8u6IyR7F31vyYy76YC3oGb2fruUSEgQjtXJbqKyDTE3GR7QtGz",
-	"Bnt/POw0cnnkXEUrh4hNiT0qs98NAzsPPRYK/M1mt3ccgULE2Qx5vq7X3cNI63yHeGUIKYq+hLSvFbgz",
-	"cVVsm7Taw5DsxFC/Dz+LW0Zj/xtjKJt3sA+NfVOW5xeltDcXu5ve/mDEb3NzlIoY7llM2p2UPTjh6mGV",
-	"v3AVVF96Y8tqToJ5vL0xZoUqNgaKw59r0LKqIWIkf7d/cre+jXVtvd3DG9d21dohcdRGBHWJvSkYTbGv",
-	"MrRj80VWgPYdkPuk3fbshOhOOzy0cLJ6682NJo3L70HCLQztls8WgES7gp2jGH5pSdVstv5rxKyFOfiF",
-	"5ti42+yWCInF7fyzB4enjiYpJc9B1b1zCeNkUuZ5B0BtBYBbgNIaiFl3zfvIPqjIzu7hb3Vxz5WubwXD",
-	"Kgh3sEfdn4eT8ZRlwPVoCXSd9BFYDXdIbJ+X49zWotrxBFoUZk0VzEY+R0eNsVG/kr+h8XQ99JirD0oI",
-	"1jlEffNMP5ifDXmYKygzwZeFzzOiRALNfdRuXzH5XlzNimG1kOWm8/ilfnOdvN6Co/DqVmzKjek7wGF3",
-	"hd9c367dczchdz/BcQUN7452XVNtwsW+en+AZoFy/PTkJNmEdr3bePos+PCYB+uT9nol834TNyFEyySd",
-	"h3bLjh4DbeSI76IRm9DLsdIDQ7oBej+6KzK1L11nDchvKzwggBojmfmWv2F59YmQo9/oIECMQTKoKlFH",
-	"ffp2xq1LoyEYjGrNky771CC8lypqXcvpPt991VULzu6uwtauXXjvJo/1JuH7l6R2Jem7beieJKndqHd/",
-	"wadJinuYPy690abqMiJSV151ijDlOrbgnzFyYOtI/8AiuDFj01nOpjOt1lUh7e/SbVU84Gw+B63IHKSt",
-	"aU4ONHzSCcFzO1vNimn0xjUypStcyoWeMT4lkCsgBdXpDLLDhPzw4e2PR6BSOoeMwCejHuIotoBCQeWN",
-	"rZ9AqMRS4lhOWshM2XaibqBYWdO9Fbpoq7Q53FKeQmJbX0+EJCnNc5CKLGaiyscngC2DmqsgB5WLKnHh",
-	"iYdD8mEGVxynIyVmhIAssFwrU5qlytcAsGVcMfUhaYb8NPMjGE/zMoMsueJKEDUTC3PuTGP7c74UHOwl",
-	"2GKzuQ0xKkgOVPr66vaEIxGYM5FnjTLqHblnrcNPQjCNkdvVQumr5rn5PGeQ+fZuq+lTOVWa/EOUktOc",
-	"KPitxKYPWDDXjItrV7G+cqtk040ymrlk7NXJ3BvY/1k5+dEw+2rifhPldLo6fjg7OSLBxk+JK7GKQUhL",
-	"0MTWoTeEEZMx+83aUa1rwvIcyyFSwmHhTo0pYn6HzNbTt2HbB3ZaUIRytTCkwffP8p0FDs+uuIRxyfIs",
-	"NqR5oMkYFMvsFWH5JhyL8ekZSQ1eMz4dlfNTYqNMmE2AuuLueJLqDKjGKDg8LsXMpWO3gbP6w1PzjpkG",
-	"36E8qx+dXXGlDf5mNtTAtfOmWputIs7M57ntJOKBy5bkto0LDJpoySA7I0qL+Ryy0yvuiZ2dRTU+PqDq",
-	"BqmG0bvxgA4tRnnm4K4B2YM/QCziWB1JVT/DVQu368e/cAWbaxn6QmUhUrXA3gJnN7J25fFNaAp6y74m",
-	"UYfMVkJfzSH3oEr8VkbLbhi8x0eEuoaaSgsR1xerItArUfLSArxDnJQWgNhz6sqZmm14Ii9k4np1rmCk",
-	"VAZ9EMYQO6+4zZ/ggog8Q3RCcl9h52FCqGux6XGU5IbBGOzggsiar9W0mghJ7H0mVxyrBCDLYzkGQyIH",
-	"Rpyx4xDXoFw14RlXjR3lXNOReCl7cTNqiCies9xBs7P3WFez95qeA9F61jiU+8yYqpiryBkSdj5TIy1L",
-	"rPTK0vEgGUwNTtJiXObU0v6cVgHhaqRA3rLURp5QGwQe/jYTpbKYPJdi7DnmXDLnqYCsTP2v6VyNUlFK",
-	"XL6aQ8qoOf1RRv2IZjVGykDv3SgDowIUNmVIwrTMqS0A0B1PfmlTz/dTgXgtXhpBR3XkQiNIpejTwNe8",
-	"qEeMnFkIpYkGpJMOGQ6oIi4t9JQoDUUBWUJyYZFMwTaBjW1bCS4zWaMtXlb9Ri6wW1Y0ArVO/N9bm0Db",
-	"mWsrC2z10ThC4X5WIAnLzgimnflUG7U059nHiI6u5q42lmtFRBdWUX8f1C0I99nz9HeytdYX1AoH6pV5",
-	"Vq/ig2TTKUQaVwHv6BlwA8t4GLpBBU0/CS6KJXFvYX8kI/CoJRd8WaDatVxVhRqqsYzEG3631EDEZKKg",
-	"6t9sBX9XMtOFE0WiujtbQNnvqbJLovM5UOmHa174E9Uav8tQaV/yJ+Q3k+BhxqEBlf06eDuS1nzDxSKH",
-	"bNrfy+gjTvu+v4sbtW+adI/YVbGbOzSa/SzyWBTmmqN/6X1nHY3l1vILO8T3bFpKaHSW6/GVa4/X0XSu",
-	"u9mcX7cUSn2g48jSIc8jjOrvUix+/Xsq8l8HW8ur7X2u8MZ2voHIRyjH7HEOM+aWbQibJx0dsqMGGWja",
-	"c/C35tV4ZYittivFYu9HZsbc85FJsegQSrzcu8WKVyq2aDpwU7jLaeyhAQOJg/PGyTUgL2wMtbnOhVva",
-	"K9flNWK7BJph7eN+e/zBv76SEbLtXVgKdXel047WtB26Mk8rzd23h/+V1vXbLKpRbkFEPWx1c4R9HZ8M",
-	"guv2MqAVCOeUya0PAOMY31Mmt0t+0BJ4tv1k5quOY9ay5GmrX1RnN36Lrz42oUKQ4GhXYL/Z5aLdjN/t",
-	"p3mUtSpcL24NBjviEvFc2wYGVJHKQTQk1/jjNWGK0LECrq0DgGnziyrnc1tSaLXO0pqYm4ypeU47bDL4",
-	"XUKurc/gxTU5oEQVNM/tk0MjL1//Pf31mhzMWJYBJ1qQuRQaUk0Eh3hZxWqhDROAZK5wroJU8Iw2yqJ2",
-	"tT92i19zwj8ElLAtrLpIvm05V+iN3vbbFcqz3dd1/Z3t+PVd+T2iSLbDWfms6a2FU9cme2SzQe/Gq9vb",
-	"r5e1itX1VpNBEOvZjEBor66+mTWQ+NbxqRYUqpGY9FJ8MqZcplSUvG40rdqWwKF91TkQf8MuiVN2Czye",
-	"ICdBzUTeoUQjPQD01BiKpbCSO45bLxjp04xKoONop9p27TA8k8aOw2WsOeOfvK/3rsa15nCvuZbLPcke",
-	"OzCtrVhKc81rVfTd6u5t5/7tluQ2OTYbK20sa83u28LZ/qh+VbFv6y8dDKtRAdT80XHud2ErNxArex+c",
-	"BWHWuqU6y9QWkDHKMZRopMVoldTUboPWq6Fs2hJjAinFe+4MrfEHga1ZtRAkZ1rn6FhBMnG46gZfU5lp",
-	"d664O1dzpQs3XOmaGmB7ZXDm+utyzhWg3ic3e9cWZJpo1pGvuBMV7qFwbU2H44QWswzXOSPserqqOk6l",
-	"KOfbb88O91fz8T3uzS1u877sQvbDQN2QbzQUUT35nmy5O5lj+947bma1nowhhmvreboq8XHGvz+2mgww",
-	"UqOHSLmJAdtxkubWwn2sOavVhe2jbsyKByJWOcWXaekfmbdFEZTty5mU837dzdbnvPasH7Kbs3ObYgL3",
-	"UuPDvb0pahVf6jYw+Re6okvX5NVucp+GRQFWFtucOVJ2I1oEY5eaGxa216BdbZrbvgp/25o+3vaD3dxQ",
-	"OZvo9ZKj9paopplrY6ikL9O/0T1VnZraE9tbayH9DP4a9C3Uxt6Nxeita2PFatLI53DDrTtWb7pd9frt",
-	"IvN6PHpgW1Iy6Mrrah0bvlYt0tcxi8jXm45Mfe4D2w3m1xjqdwD5vepHLTvKna7oF+82b96Q08B3zfex",
-	"Gpx9OTb5h3cf3r/mUuRxf5/Qc1rq2aiUrKPidCpBb16Gey9pDBhdj6Fw8br2t7F+sliEWPAUSAZzCWjF",
-	"Qu0/kxhYS8ZLG4oJsg7LmbA8NAUEwnJnplYqhVILmm9RAe6l/ySetDFhnHVmc9WbuVP/w6lXuVarWNvo",
-	"nC0F2i6gM4oPmzIejVB3FeGgGEOWQVZfg5VgFbauwtSKU2zXb/4iFF8V0oXPZ4TpZsC1tUgULJ6NJ2Ge",
-	"07QjZg5DtAycES1IqYAwrjTQDCsshnDkGv9vzGPKy2n8+NxO1zeRqc7DvWWjdG2Sgtu89is+wzCy1x/o",
-	"dLO12wXl4eo8KISZfxUABtDQAPTEo11kJ9WNdyJxUMuuf0JkKviEyaIC++ZpvZeA0pvgCCi+NIWq4vgw",
-	"2rndRbg3ttSTx6Cm3+QW1ksFEnOL6vIZmhxEQjQPt11XR23+3iezuUF+Bf7rEIcpwgXJBZ8CRguWCkGT",
-	"KE2XCvNayLjUJKWcC03GYChwviQUYSIUsQPa202susmO9+5GLR+deFnH+nuCUlBe2iiZ0pYYsAfXJzGj",
-	"iWYevTy6BceZhL5ou4IeyGOrOW2bz5rF22UVNlsdDfZ2vVueaEeShD2+qjDtYULMOeI01UH2OsfOA9mx",
-	"FEPHORC8HpKD1iAxK0gvBMnYlGmVEFWmM2wU/fTbeIWokHUHgcfP42UI+zHhVtaJjcrlGZnPpGs6RbU/",
-	"zZofbFX7t0KjjdXOPeY0F/WWZlDnjeFoVpG2QSODnpiyhhN1Xv8rj0ZbB4ivkQNeBqjgw6mpS2CIiAeD",
-	"XkHluNx9JMVbSTgWnRSRKvoWTGh/2nngdWz8Ftx7FwrekbRro4T4hGWAGU4n5jKenpKZWBClpeBTl+GH",
-	"0QdzwbhWPmUQL29Izn34fcgGOUCGL9pa8SfD//2CHAgODs8QHHB4YgP3Kf6XSJhj8Rj0dRpa4VH38IxQ",
-	"orSQTW6LWEI5YcVcSE1wk4o8Hcb8j93io81K2EZjbic0bEqUWc+87N0EC+kBLnsD/QACdy8KgSPtVBNi",
-	"g4K2C1G/sMRIBbnhObMpaXfWwKKkiBUQD1Hb8jrcOB3RKv0vozFOV+86a9rfKKfeR+1HuLXkpu8asLxC",
-	"xCghJIGMaQJcSwbK6gS2FoPX6A4s/ruqDAmxJRqwVmhCViqbYvWAypmS1BUbVGKpnaFDIs+cRd82vYCF",
-	"/ye2Pp2J3CqS5r/uBWLjyIfELLlgOSiNxQb8ulELT4iBCeybmrj2X44Oru7K7SYrYWROOiGZ4PbPwz02",
-	"F7hpNf0JIm0tEA3quzS/KQVKuYzKnPEbzNBEg0K159r/2GSLQRyLf7UvdKyv2lhfT9yeUl1m35qPG9YT",
-	"K7rmOmcFczXW1azJuVW9zQ/iBvh+KlXDpzmToO5kB+sJV9avqu5odOtuGihhwj7FZR2bEhv0rXHyqDYH",
-	"mWDHW8hz+09F6Nxm1MVcleLmTutf02jNrb/f5e+ksPW46x27S3Y2lsTF7kVoQZDfnTv+rGIJqDuVMGbK",
-	"XHBHPIiLbe/mnFXbyJUnM6piraGCwbdBtFxMGb8TprU6Ffe6prfVN1GH0oSOgK85vaJUemTZ3ai7F9Ul",
-	"OBdzZc+WoKrOYParM1JyzfLaXugLxTBNDt6/u/xAjumcHd8+PS7g2H90WBUpwgZPaGSrX0tinyCvV2zK",
-	"j0SpXX0JRZ6ffDOMWuEeoJWIBbAWJAZg27yGFth1XEG71fNuZT8NDu5WInp3pOqGondzO/tZra/uq7dZ",
-	"9Aq6TmQfVSORun3ZNSPNEndTFe+H3sZUul8ahewC+beuIoqBzpmvXZlGZdmPQt7EeV7/tBG6oEwzPh1t",
-	"nUK4ufuF0R+U2CJLdPOQlW6nxQi98sveg7/2qkRHRqaLb9vTQt2Io/FyFEr5OzUY9xHFaxI/MdLeakh7",
-	"20RH2k0d6lndbwyM4muL3mD3aa0iuI1WKCXTy8u0arAxBipBVupKK1iMk/P3b6zQbU16bb7s5HEhyXVK",
-	"FfiywPiBZTzXQzSk2bAGN12NTjOt5zaOAsuPvhTihkFcnhgvm7MbfewYZagh+ZkrOgEvFShiWCShuRJE",
-	"gSvB6GZ4osjfjl5eXnx/hHseYtD+4HSQ2pm9OD2odzNyX9aLpnP272CuGZNLJiKWZlqUuWZHdAo8NdLK",
-	"XCimhVwatcYMfeROqhULdkoyUYDSLCUzUbCUZb5FnEoIVme64mF7XjI3rJClUDecNsIOSCZKhRO1PifY",
-	"urf+sTGY7fV7xcOxXE9f9YTMJTiTjNnEpNSlBDucIrbwqRpe8Sv+UnD3njq94kfk3y7f/UQYx9FEqY3Y",
-	"d8PFglvTCZZuobU8J7IlNs32FXTOzE8MbCftnBXM9WJQ7J8wNMNjg1D7+OL7l+Tb5y/+D7nGInG2AtXx",
-	"3HYq/V//UIJfn5FbmjNX2tL2IyUplXJpJNVr+8M1WiXR4XTFCVYEVQRoOiNiMgGe2QpOgGUlj4hhI4po",
-	"egPkGtd3bTt5cyLm9LcSyLXl7tcJkaBLyck10pjrhFwjL7bvXweCwHVih5Bg5hcyAwlorjInhIoyznwB",
-	"FEte4qBm+a8/0On1WRVWYsbIIAfzNyIE4gLTZEzTG3OG128mR2+pTmfX5OD502cJ8f3szbSusa0bNWlk",
-	"RGuawxl5/uwv4a9YQZhPD4c47k+Cgx+8apPvxjTDm1ErYfybk+dD8hoF+7++/mAR1z/74fX5K9zuOa8g",
-	"x+ZdzqmkBVgHphfqT8x1ueKh1GF+FQ0gOCgcyoq4VSnIZydP7Ropuf5RWLC59gNh80aHqdJe+Wunglgi",
-	"jfBjIPT6b0cXFoyP3mTXiAvnaQpKnaL6YU4cZ+mgYpgDbkkNsdTozN+YItepkpMR0tVrQtUVvw6p2DUR",
-	"5nAaNPDQpaVZWKzJOFXk+hxNWeyfuNNT8h0SZfI///XfZtUfmZ4ZTQmYnoF0NWOtLEUKqkEympOUcjIG",
-	"LBs7JOfucOwdY2VZLCprRHMFvnCguuLPT56f2fgMHXs3Exi/4UdjGD8RjoBaG1bqy1kKTuRyBNtIqZKB",
-	"pjIslxDQcXMGgWJ0Ong6PBmeoMQxB07nbHA6+GZ4MvwGi8zrGbLH6prSKkB4CrGwajKnUwidqMKwRb5S",
-	"6ra1bXOAiStPaIP1mh8kRCy4AcOQuVfVtDALLiHWXJkQTeUUNHYYVZXR2r0/yek0adKQAe7cNod8kw1O",
-	"B4aUnac+KLlCLzU4/fu/LJf05Qndmcci+q2MFBXn44OsJhFtPURXpP/WA9kTHBlRp/H5RmUgWi187Rxa",
-	"3NsMlbsidgRBSnQbiJ0DyomUBmq8nIq1Cn3/5UMvM7WmNSC26dBbCv6CuwhV3gJwg0dM1Vm1sfmqh1tf",
-	"czOtZO3nMTWgxozjc/VuMujx3o9GMujz4ktrCvj910ALMEt7dnJiQw+4dhGFoYzzD1cFsN7K2taCadXH",
-	"EWXYLlLmyNjQgN9zO39s2Gqdx74pPL7/dPP7P3PqOBFk5qMXfSZ5w7F3WF51hn9x8s3mry5tqdGfOb2l",
-	"zJpYfg/r7CPx8zvGSJGpQt3N/fKrebvFDY7/xbLfLS8w6LbKFX7CYAsvZQ3JuVUHIDO6QOXiiFF4L7tY",
-	"SH2iyJxyyJEXD8l5maEYfGDXMbTTZ4erFP0VPjn3PsEWSd8Aim8muOwYLD6PdXTBRfQHlu9o5sSlneHl",
-	"eZ+b/17IMdbQsV883xKMv938/kvBJzmzBqrnT59tN8Gzv2z1/udEEXvFToBzGvEKmiRxAelDJRZZIdiH",
-	"cQ/JG00Yn4E0v5j/rxTdrJtXnNoq0auSo7RF0r2Q+HwVE/4KukKDeyasMaJab3/oimS5uCYMZe8Y1r12",
-	"jO/goA+HWM+/Gqh8x2E9PG5J9V4hwZsj6VsNmXQ+KlSKqvgPI6hwfeaC6+6N3ld6tJt0DBMhwdoKJhrk",
-	"KtRbc/5e6D8C1HciW+4ZW5zH4fem0VTLEn7/LJhq15PdP5reVVj6IzC/p9/0msDc9wchfjSak/3uRZ/z",
-	"csX9IXsLGaO+vdbzZ39cDm3JU82hyYHhqGLBQT5RNR2SzhHPIT/cRtY9roLKuuwgPzJ+Yy2P5TwXNIOM",
-	"ZK6YqqroF5O+fyA29RiiJRMbwoyXZDET2OOz6kqkG6xz1WLxug50uzdy4edAn+Fa9m6O2b38wKLw18Ox",
-	"zWn5QyJUa4pdErD5xyon15KmN0Yd352VC6VjfU1qOFtIpiEENPIzQq8iM2qTIZg0WIReB+uFIAfPn35z",
-	"GOhi1a1jzGhEFzvPsgao7p+h1lDKb/DI0Qk1p1IfT4QsjjJqs8Xr0VrRZ5WDsavSB+adhtaqMeM2oWvX",
-	"oiAuk7WrcWcfqeDp3g8wahZxcNoSDLy/YJNwUL13r3J8g3l/s+X7z/fPuxvvPyDP/pzUzQIKoSRn/IYc",
-	"/Nvlu5+wnq9liIRWDJEcRPAz8cK9QYwqOr6BmYdx6tjFs6u47W7vxZ3479t6/HvkwNUs61hwvdVH3ruG",
-	"91aSSn1eibn6rMRueEAOSo5KECbhH+5VrY7y4oqJVgsauqjFCB+1ztu3QeLCffDSanwXDvnAnKjeXgTU",
-	"7ZJ2V1GT++Ra26q1D8my+uizX5t6+llZXWb4WZ03FYrw5MBzEpSuVcBHztBmi65+WxaoZfPdTicNa/vu",
-	"kSbt23dzRqq6c8hbaYaxy2DVYgxNdxHwZmzrwl519fjNRinje/fwi7b3+UV+ORa/wDVBMfuAiwVh6os0",
-	"1H9p1PLR+vfFkWNPIpC6NEhyQgpxa4PjlKMwhgqzCaHqxlYoWa9WZAXjx7bh67Hr9ItUN0pALzWVWtU9",
-	"g31TvTFNb6a2NboNlLReO6qxjBn2Fo82c2bc7OWKT0SegQw7MefsFtsxJ64X+A3AXNW9mUnQ+jlrtmb2",
-	"LY7PrrjwrbfruWdUkZSWhmKXcx/7uKBYVo1xs1KmzG8zsTDn7PdZ9+8WE7NgWXJulyENOzwII6Ul4JvX",
-	"RMIEO6n75rnuZdtd3XWpJnbrh7iPmVhccZw1NYwFiy3gpFgo5diobst/+sBcQ9hcp+UheW3UUwlISHGP",
-	"zkZsvz+1AaA+INdtKvB4VVuzPM4Og5NKSIHdYgbXkHw0vKQGRsavuFtUzdXMqvBuhm6akZsWXMv2Jn+7",
-	"sC8FnddXNc5ne2MYqw3eY1YhF1t65k7DQoAsuVoF93vVSe/EGL4Csfge6Wq1tQYxvaiwGePQDDY+UY1u",
-	"16st5JMYVSIHSDdVKNVWcN0WbA1idJppvscwUYyXs4GfodiZEOCa6WXiZRkhiWZYBwant/H3lQiK6Hzw",
-	"/OQbgm2VF0zBoQViLSnLDU2AfBIUMKtL8UlRTq0f+vz9m44o0tKWF+gRQ4pbGZUK5OeLH7Un1ysecM3n",
-	"u81dOTy2/nJ9lGpHsmpnVKrYaajeYY/ROFUb67hu6/caBmmAdHMUJGa93GMQ5F0o91dkK0Aty5y4JTDN",
-	"WHRyUFMmFApXKKaljKvE8jidQXpj6191Es53HGwaknUrWdu8K8uazijjTxQxOhw5UIbtGknQlqexkhZV",
-	"s0Mjn1IkqAmxNRxRb7/ilJPX2bMXL55+S25gSTKQ7Baymjc4Qe4GlkPy7wBzkoo5Q0EPJDS4xxPnqXdE",
-	"94o7c4CeQWEzgmzWH6FTyritgldEU0rMubh3hbziocBpr8A9PDoKTo98/+bH19cxueuvYAn6y+Cot8LL",
-	"T0c8W8XNjU7EuKpeLxl9JF+uVPX1OAVeiQVH51RL2LFwHsKIT3BBKELUiYk3nchaJx5H8fQjzW+sumNw",
-	"zo1vAN+rMbqqFINUmSxmQrmXMwGo8tqu8muknlWJ5RdclZdZ7pff4FwstKqvQrgEVeaGJt6g+oslvuuG",
-	"DXgoTJGxFDfAD79U+P+8YVCQ3rhKIeiFjYBtDVYBVNkzdXWv29DcZSm+9CnGIaIcUEUyh1aeHfz1dZtI",
-	"B19guh7yhpp5XPFcTA9dJp7RlpGJGd5lJogQWHQ0U0X+dTUIhr4anJK/D4fDX393yj9mg47hijsMHy9b",
-	"mG842YEPEzOcQ5T2x6xEiwolUthkK6c02DPFcWciz654hcRgrQ2pkJlKXMWOkIYX1NwRkDEsRXWOliUD",
-	"j5oBAnQ9t5ywzZjuwXZd4e6ywqHfkx5MLsLSHtDmfR8UB/PCmKJTCc55gZ4LfwOHX6ak/OjK60MyW0TS",
-	"4iveLSZUO7kzIhfcwFwTUerK+uGF2k1Sgc9+7rYj22xrqjUUczTBYtshQ7Vs+HtYUwofm2VBNiTfU5aX",
-	"EhTJIKdLMimlJaN2JHXFDy5Ay+XR+USDPCRz8yx17cG1rVyFVSaT5iOeJWRCJSnM5DlwBlznS/eS/QLN",
-	"yc5c6r47ovqI8iP3gmu7lIv0RpljG5JLNkUjMePEmnOt/cgnhAPPlKtI4H4aEqybgz3LNSmE0uTZi+ft",
-	"6kh1ESz3ztPk5NlzMl5qw0KeP3sWmn+u+IuTbyxGByfjCIEQpKB8aStpoWQlDdE2a3YnXpnwIzT7R7zj",
-	"+6HNOHZNlR+Uwr6NGg8uLYIY4dgiTzGhmJUMWC0Z+7CTCVq+kP8pzfKcjIGIBTp2vxQC2swe+Drcdd9+",
-	"KSS3YVZ2hXcGp3//NaS6l2FdCIvPIdaeEQVO62lWhgioKsus+TFOWIXtndBBWS1R8dl0aN62syDZz4FK",
-	"9xwnHZJGPaAZxR4Y/hMtDJE6tYU3fCLet+TAVuQk1H2FO331+sfXH16v1hHCgI4wqNrTOruTSMjDj3aL",
-	"fRJUHVJiCZp6U8gxzE7hy/LPtBJ3tnbF/7FcNBvFF0QkCwk9EKOY0G6s+N6oUDVYzwxXW4DyFTdq0j0k",
-	"H7FQfioy8Bw9MM1VEkPOboAs8FWP2Mh7v11htbaY/srMvsN3gFe+6ArKRtjSZCGkkSUw7ySuMb39/vye",
-	"OPBLkcEXxYA/BBQTJUZbEOMrx/CvL3bm269G//mr63rSks4OjBpQ6pkhJSnVaKKxTVNoE/8ON1IeH8Nf",
-	"VY2ImkDfaEUK0BTjPayNqs6UO3Omqhy8f9ZK/8cOle6QSfdXeNBEui6kfcyd65HtPmeQOtdkdWP7Spfr",
-	"Atjj4PrjFbDyBV0qVJsxAaYArhPCEQIlcKxhl3hzkaI8G4tPhqk5InV06UTko/ciZ+lyP6DsBt8OokWq",
-	"QR8pLYEWe/FY3bub6msG6Mr3RPlqzjCa0RsgdfgQsG5p7p4Dyt+tjb2JZZLaZURDvS/w0QPlk9rJHlqy",
-	"W8cqLtzJ/FGcv4+ZKXumKr/46AdXSLbONz9oeoPPUJAzrwTd0TB0enOaZZNoGNaWSbpvsmEYCNNQGFEP",
-	"rewurtQb2Osyp2FwTZ2D0iqmpF0PqivufHLYptWuHRaE6cQ3bsjIYrY8q3yRHEPF0QDPODY/ZUonVu1V",
-	"2NWVC5LmlBVXHM1HVeRg4AY9eH7y/NCw9kmpfEEbQwcxSn0puO2aihZ9kEpwXFzFFZi+4gc2QFrPYBmY",
-	"TmmW1TesRSAeHNqzcDN9W3u1qtdnVJExAL/ivll5UlUfNgDk75UTmmMAc1IP0jxea0sSyrWHqmvjWnco",
-	"djSupsVey3he5s9mBUvii4LbQB1HP8mB2SZOa8D3ildjofP60IbOS6DKLsWT6oSUc3MoL05OQvfAwfNn",
-	"zw5jtvqPbsMPxF38dDTvx2Eipj0/BH/kB4/8IMoPPITU+FdRlfGSFExhAW+sluMeSGQPifcyWsrnJbJK",
-	"kbHYtplV2D6YqtvqeO78cy/PL19fvP7lzeuPozdv37+7+DB6+e6nlz9fXLz+6eV/kn+IsSKy5N7VhrRt",
-	"9ZP/+Pn1z6+tg9IQkjOMUnT1B+o4i8LuKCDFL06+wREDk2TiYjcMMXJ2yOEV/1CZIZQvqG7GwJaOSIzO",
-	"yHUmlyNZ8v9rsPgas0/QmSBrjvUPMX7ia8cTZbTHBXo4F6LMMzKj8znwIXnnZWSbfWIbihqyay6L5jlB",
-	"1mNXRi7gyL7holSs8aRutI95KNiFkhzcwNJe/5xKzW3rHGdymYC0bVfNP1eKMrvg0CjxtLnZb3ANqwHw",
-	"zTv/xZ1cGItkZRJbkMbtqqP8rTvf9TV+16ZyblkexqbkN9pMRJp8mus23Ma+TXKszDgFnjLfxBkD9Iy0",
-	"0GhYkdyp2ozviBgraDzPKa9ac6Ok8vLyFzzzv/14+TcMmULOFWsGXkOG6zK4+ko5zpmaQTbq6JTqig1X",
-	"QBVvc9pRLcevKfLgttEKp0eVnd2q6+wvocoixb+J8eZEqn+IcWcS1UOV3/nSopP+jLV0LMgERQUsLhv8",
-	"FbJG33GZ31R9RprwckbmIs8roGLaNcwIazx75hzj2Out9e/t2EzZApzNOHw3QtDmzqzAqBsTxpFkNI2c",
-	"VSM8o/QoTc3N+c8SlxLRjGc+swYkRaagO8veVrzo3iw1axH7g93Ao/2zK2m7apJuxSGfMVup1pj4UTet",
-	"sXJCFHrvagRlXGnKUziCTzhHF9RjRJ5zSZNC3Losc4RF4gextpTTutVQqxNGrInzFUcx1MA/9r6XhcWA",
-	"wic1qroRtErq5OIZU1rIZV0nq64xbTifSq54WOqo7oesEowPt4cMGTM/YMBy9b0VHA8UwBXPRKo8Vh9R",
-	"nrlzUsMiO6wSDpxRqc5wNmLV0L4Z1vDFVtdm3ituL3pIHLWrfHyrqT3VDblVxCTQ1zjVG/fmJhn0nYtT",
-	"VBCKweqJTTg/sH3/XYylG+bwjNCxAq5Pg0burJ4PPs1zkVUtDGOya0uuCkXY/q3glV5iixcjHt69YcKO",
-	"vp2a9Rw/C90WDZ/FY/LgHpIHPYQ9cY3NbLU8IYkSRQt4DYoHN1Onvx2ZH4+fxXKW4kJAC9+69fePdZEj",
-	"g7tPlM95aKmoCVancOUnmCQsU2eNxVsOH+pYV9wZHonVniWKCRkeCLYPMkKDjcdF1coqtRhN6BqJeT04",
-	"HOeK+5ITNRKjo9JZEW35ByPZeL+UPYNhVaLBpX447uW3K7ihlIbm2QeQuVytOTqCq85OtgVXErbZcgen",
-	"RClTGLYtCJkwDAIC3mO0ZpHnCsW9hCjRsCpgRoPjoQujd1qzwhjc3Nka9d1dez81/pUg9aoSays368Jl",
-	"faG6fG/V+lGRfFQk/0CK5FqugELXAXXEECOuDrfQKLfgKhqk65GJLb26M9ct46tfJ/i6Cz4LLJKuH1+a",
-	"U6XQh2VYwIHvDjrSQuTkf/7rvw+bGqf1ucVLeLwJZv2Aa7xPDbI1WVeR1/M8jxzHg+qWnxWKV7YegFpt",
-	"YGwAG+o3GztVhdXQMWM25t3U1iqhrE/4wDbrCWscojhWWSfCmBYz5lCCURbj4SzmCdYt7+Pvs69nj6n/",
-	"dwcpe5S+WvUY9AJgpWtlV8xVRyvMCoB26dIUB4L9kZpm725XKj+q2iHMPpqtuuNQ14EMOZCb4jfXkpd7",
-	"ivMruluXnFeA+TTIfbYQbHOdqsxXxofkvEowsCEotqbgSpJIvWWmE6IFyYFK7goNfjJbhnkUD97eaxx2",
-	"d9qE3fFDkdbPGhMwE+EdM2uGZJIUUIxDbRy1R+0lsQlNAW9VTCaAJRKKjbH/BRwXE3qshZ53mxAunBhJ",
-	"sQSlglSCdVeu5CDQ+fysqkfJrMovuI0rtdFbrp4FJis4U6oty9iIgXIZSk9sNVCoa6jQPBcL8/4KZGJV",
-	"zw/vPry/T+g047/mUuSFGaozvwcPCPMONciqXoXQc3Na5OeLN+ahmokFoeZU/+PCZmo8ZgF9vWl+BvqI",
-	"Ao3xHeU8ihrbYOOxQ441gTkWiTByoVljqBZlnj07ayCWxMAYbiDTATFGRNipAqm4VCCHxYSO8L083u7A",
-	"flWh3B8qe+/CpVCZJUTrq17W5M0bJoOkK2v0NBjOrRdW3Hfq0GOS3xdVtMTihgt/DslA4P/zfPCsstMI",
-	"bktatoCpD93wCbxryl4bbEcFmTpx8YjxSlas3H9pKSVaxd2AVTJx63cL4nomhdY5ZDaZuKrBcfD82beH",
-	"dbS3kRsEB1uHyYzQLI4iyxx83O8qncFig+/9/u6H1Pjh7WQ7x/vaz52JtypeYP3P7qSxepT1flhjHZN1",
-	"7QJ7qLYyQUYOOm/LCFSnGKBuwz2D8gdfbN21x8zgfVR/flmV3qzha17jxkY6YcGsO4KCpjMLR08U4bSw",
-	"IaCZ84ihquw0SQnal7U30j6yOpTzBcanVqK8ra7BFClo1mHR/WDXdJ9yu5lhXYOu6iwDVDyw+7Uoanes",
-	"Dv8M+mfHgcTBqzOr0MBCN7vB+pgVAxCyZZxY0Kpelnd05FTpK/70BSkYL23siytSg7UtGuXCQ4LoE35c",
-	"3K+/3Ocn36yJk0aAuSdeg2N/nu5dP8HC7qx3864/ThvJR5l1g8xq8aOBOhODmAgj6swXoZDgMk6MzIoK",
-	"UAr9Oc9Gh8+HimfYzIyFkDcYVOHbsJy7eD6joz5R7t3QeF+rsfhs6MSpeLKyuAlwfbN7B0f6khW5r8nB",
-	"g/W3jFrgquBuw3PuZmyvYi43gmO729q67syb2scZpvNt6Hysu0ra6WMw+gqfhF0l79I8bROE29n+xOnr",
-	"f9wmXJVDtW6LiJ5yn3hNgGvJXDOqIGebKE2XXb1WO2ND6kkqi8frD3R6RtZ63zBzrrt6SrO36n039N3Y",
-	"zPeLbMT3tftui+CO99fdF0ng5yLuNsszRtx/xif7Iu732GzYLvTBa+itQ0W7pOz+kfAP1Tj4sRPmZ65m",
-	"jua7gAlj6ROdY+k+l9ODZV+NzpMJDiNMxJYg5sAVYXpjD+KWcHvsa0zecxvie6KdfvVxD6R99hXQT79U",
-	"Q3Z+/yKElwSh65F6PlLPr4d6vqXypqHAZKjFaJHRpQ3x5TXN3EgoudBVCaNuj8hHH2Ol7OqIFq6VrjVX",
-	"nBIJBeMGNXxJFlrlgmI91tSXYMpKSDAKOSvR7qESAiqleZV3yjM0dwV9oRRwjSH+rkGOTQrVgtgYZ0xa",
-	"OrBemFZcqw3+4wAZmYMsWFUM3Shah7avg7XJz0HMDf+JtqD6kSn9U+OgNiQdVf0lSo4qndlnR3KRfWN9",
-	"blGyUjrD1aPBsAps/HDw1Gzr2clJQnwtjRcnhx1z5tj4MZyyoJ9YURaDUzPCoGDc/utplUvEuIYpyHtu",
-	"+hge8jpPletO2ABe33fZngfm4eHRfpHpnV+MZ6txhM22jwHpaFKJbgJyPK/yHNT6BHVyw7gv1NQwe6Yz",
-	"YQiMCxf0sHzAisIQeA35sj/e/hUaaPs+WNwDAXE4ZQSW66MIctohZ+bnR7htwe0PYhHS9yloZcsB4PmJ",
-	"SQOWqyTbNVCcDOZlBD4DUEtIRlm+JAeUZGwKSh8mZAFw0/gJee5kMiSvaz4WFFj0HqLJxAX3kH9nPLOR",
-	"ilN2Cxxzjp2Hvbp8rwZEYnzXA/X+5fe18PxwdpA9oRVmnyu6VYLS154j+pXWFXg5E9hAVCwCPE9FAaoP",
-	"dnfyKJS3OiMEDXe0aMky2/bRdqqsJTlXOjRTRpyFYq6xkq0turEGb43c3hAiL6zcd98oa+f5jMiqzM4h",
-	"iyHqD15cWwDWR5A3j2j5dSigulOIJE6f6YGXYg6cztlwSYt8bZI1FGPIMsiI+TD8ykb+B528mSJT4Abv",
-	"XKfWBNvpYRCH+WNI3mgsjqwcXldImiCbqNW6Km5XaaqxFAfTmMltwyyi0ua7OfDz928u55BuJ2H6E1jb",
-	"mnT1XNx8VWmbP02u9QdsiDuHtG6eWkNcdS1tcGvXxuzIkJ3TaRWO0fhmJY3SaJm+UFZGtEjIhOUapM3w",
-	"V5BqIRMDU8C1YRJzKrWtLY1hpYZt5Iy29K7+VQDeNTa0YpOIqf52TTFzQ11T5F9dVaGA63ZBqMjHrSJ8",
-	"bssYAe82bU6A2613WCh+2zTJBpv2j2jh6PHiy1IqA5j3adUIr+k9nUbN0jXUNSDu/pjhl4TNBpab+w6x",
-	"ufF7d6xt0FIeyx34RFEsP99EY+zuYTiCDaKTIgd1OCTnJCvtHUOrm5t3yYTDDF2hophPBp+8axbQvQ85",
-	"L5zi8wTTNjbZO6C2v4sl+ZJq/6yGlTwmmX3uAp0Z9iYKEdNX+lklBYdryEqXnHBc0YRukeE9ZVKt0G4r",
-	"mxoRIWc3gEkhkBBVyorTnyJHdC9O0KUiUMPEDv8qFRLI08OkLS7Y95mqmGglrCA5OzgZfvvC5Z3Z8f2H",
-	"fio1s2lraHFiSjOeanaLXSozhTWWgE1nWBBTyIwoVrCcSmYU3QmhmuRAlSYnw7+cuU9Umc4IVeRq8NMP",
-	"l1eDhFwNPshSafvnS1HylOVXA1zS1QB7iMHVwE5DcqZ1Dlgh7mrwmipdGGWwesl+8xFWfpdgqz6U06mt",
-	"eNeo8rlZYnpVX+wDMf9gxq60ebuZ7Vj/XgLktqVkn1deQHyquXWLva9W+uqN7ZtCoVvNcb4ltuMN5a7s",
-	"IRomnXOyVXWWt4JF4lLFpiDollTxtcdB74OlPoZD79zeD294hYH6lsYVMK8VxzutNo0xK0O850SGrhsZ",
-	"L6ruYjUBljlNsTFQAXKKCXFBWWsvrX9z8peghnMpb9mtkE+U19EJ48SLiXH7TVtkfwCm0MUKGlThLhFK",
-	"35z8pc/9UNU4WpQnOBh2Hx7ZF5sV97WHfLfbrXRrv3uM/baRmJZBuSK/kBt5Drg+I9cOVa9dJrPCprES",
-	"sENPWJk4Z6ovs6uw083ko4V4Zps0dIWH75Ht3a8a/nmCxDcRlC82TvwPyP8fAx7vJ1w8ruXvLOUfI7fb",
-	"c0D4W3ELKig4bvVtr+VDoLIcXOP814e2IyZTjd0lDQkmMYKLYcZaUq5sLOWpFaaqLh0VZWWy7sJh6Wrq",
-	"1KIF1r4aCz2z/tbaczFG40TLvZHYPp5j86OTBfxsgZClpeBTZ0Q9tD40Z22x/0hnLG/bX82qAlHwrHk0",
-	"vuiGnbi2clihsD5BhkEdRkNJqhFZ1pAFnRzjz7HRLnVIvjMngVGmZlFYlmdc1/45eP70WaMF9FuQU1vZ",
-	"vgmIKC7VHf+x3pj5DYMHrAuy/QlChZG43Gde8PL25sCM0aEm2i+SppTocqySoEYiSS2Ld+0A6GRiW6fG",
-	"PFkSjhjP4BNkVaL5ahSDmfeBLds452eqgRZZhyrzaGAqPnZljyqIqypUuprIj/z3kf9+7vgNA6eEhpSU",
-	"x3jQlhw2bJPS07ne6KyCNBE7h9oo/ao1VehSt6GetSPde5V39aC/Dxfdy4GOvSzv5AH/M7i8g3Pd7PEO",
-	"weBP5PCeN2HPo1jj5w2lpZyjq6DcHGUDndDHHYovm73bwfcbndvBBd9bNcJqhs/j2g63+OjZfvRsfw7P",
-	"dqP7dYQft4hFBzu+g1fLNycbQy74VHmNKiQVHYY/0nZzhd9s8nI1ycujk+vRyXV3J1cDl1DatI0jvKS5",
-	"jgd3+rjCMRtFfvrJoH8F3eak9y+RdXmcQgR9rOqzfxfPvHHT3fLegzl4LK0OC16bSySMh46bmC1qVy/O",
-	"/sj6vcqbn8eHswFDH104jyakr77iz87ibLvnWT8DU9vK3SoPIbFBb2VfEtzlBHkreCrysuC25y93+eiS",
-	"3UJGJjmdKnJgQy+vqRqJyfVh2wh1zknJb7jtfwE2gNOJ03o5h7BDSdw6dbHS6K2HgcrO0CNPY83H+PZu",
-	"OSJdncM3msnOgzyaVWNkh9EsfGXrGT8aLtYa4dSySuZalkiRd9nrKmfYyL20xcwfEBywdY2QROVlV+th",
-	"hJtdbgIb2O/yYdjAc2c48KRhZHPndlpHMc+hAK7tzew+UFVH5g5jZCWMJlIUjW+r7swoLCSrLfE/HU3F",
-	"UfvX7gkwzO7uwzchrboJV3Ince7g+t9maiUET4jShjRmCZkxpYVk6YiLkauvIySZiDwXi1E5H2VlF1IY",
-	"ungHtG/7SZGMM0WqrLXdU9o2SJfn6t1k8LVZ2Zv8YbOhvcUO/0S29u6Wqe0n6xLMqlgLlxpcgMJ6BITx",
-	"nHGwrl9eFmObiFxy9ltpYyVc+wbH/V2lP6tzc8hrcaXq11uLSa0ogOZ6Kzs9LqmgGRAFVKYzcxBdtvsm",
-	"2NyT+b45yeex4Lc2+mjEfzTifxYjfqvQp2F0FSlo4T2H/HAtderWiXa18ke6/c6oL0GutiFTa3JcWmRr",
-	"k/1/hUQ9ugAeXQB7cAG0MTHwAvjymOtFg05HQGvkOt2lkhoSJzIkrqIIyenS1xnZYFfw4Y3WsfBGE8Zn",
-	"IDHgMWzzf8sUG7Oc6eWpDRfdscv7HbHPytIPJ/h2+TM2X0kgyD16PO7B4yHbgLRW6r7HpgZbido8CHRG",
-	"CiEWvOKHQWU/CTaok1w28dklJtvI24zMQMKpbQPoWuUT4NlcMK4VhoUiBN7dubJXnnnfCsHncbFsphuP",
-	"XpZHL8tX7mWxZOOMXNd87hqpx7XldD6dD6scVvl8QTqfAn0XFeTYS1L9fDSeropJNAel4VLp4SU5Tzt8",
-	"JX9EA6Dd7GbD36qK96RW8AYPR7Kef1VFsu0BHc1zyknOOHTAKDl4fvK87vXbehiKCzQ73GtDp84CpmLB",
-	"jczvMpqC7oKrQFDLwgfPnzUTns6nwNMlgYxpIesiMwtuRJiGnd6XSmwaMlDpwOpbHAJTgOtttinC2ML2",
-	"PVkn7eCfxyrpNvZojdy7wPJojexVLKtN1xKkF1UW6GZSsampSFwqUAqUKsya7yXpFmlT3TMEVbIhaSuC",
-	"76o30M+/miXRYbC0q4fMxnA0Htm2VFFKdo5ffeGK2Xl1MdvQw89szEGb3YKkOVWKTdhDaGx/gC6vLwWf",
-	"5CzVj+ral6CuWdhdJrYfnKUshpSs2qkPRINshVKktyn1oMDYN2nPtPfDqtSH4XLVes2kK4EHNZk1j4c0",
-	"y+LkM8t+ZPzmnmRAM/SX4JfGLUaonvkdsjOiZmLBieC2csNKDMcXXJPpi25j9ygrbgib4TcuBnLVe23L",
-	"rp2Sq/Lk5JvUvIV/gf9hOYfmD+b4tP1pN9pV0AyOrCV8baeAdsSvD+S0TUYl2ESHFEial0qDJAeZSM3B",
-	"+AfDIjt1ZU9njE9zUMkVf8v4D1TNjn+8/MEo9BnDJqUJCSqlGoqXU5cEVPsPbHBaGDBEFXHQcYjehSuO",
-	"xViYUqWRwa2xn+mE5GYOZ/lKbAeULhcWtjCfSaibFQzJO54vr/jC90dohT0TprBslyEwEbdo9b4zX/hP",
-	"KPoMyYcZXHF3gsoFBtqvrAnyH6I0IIk1XVdGX0imNXK5Qhipk9CpqPyTY7jiaI/MyBL08IpHW6DTDL6z",
-	"sHCfbUSrWbprfmBzCipzBjIOehWgNe/z0ejWZXTrOk1bTFndQIaV27HICi2A2DJLB1cDDH6z6HM1CCUk",
-	"GxC3q5ltE2FqgF+ULF2sa/a/qml3Gbn9NPeqidmBu1ov2r5aGJic1+09XUpw23Av8mwHcP+TOclDX/MT",
-	"1T5a5UPFOrzoAf/cqwl51fBLeVAtrFmozCFjSwmwYeNoKLYGc8D4FsHJnM5BDklttFkxNFWQ5Y04gVHG",
-	"Phna4aNKwwU+8qB8b9GtdvjPpT+4zUVw9MKdzKNi8Cjo9yJBFmBCDI9QIoN6VNkWSBbKSclzUIrQNIW5",
-	"xqrBZFLm+Y62CddjYAvZ/okiGj5hHwQJWZnaDBKsPyiUjvU1mCAl4Nos1QjYkhpJm19xS4XmQhl6tzyz",
-	"HcRYutLcQEvKOONT29ZgLnKWLqsOBZYAusYEbMqFhMyF7mkjLrcFGjWj0tBHZQQC6gOTCluJjxrV34Yt",
-	"rexaLHxxLBTiYaKJKPUVdxdybcSikX3h/xpKdG11AbJOFbAykp9SATYsNWueo0fqqCXCZ6DBVaFE+w4O",
-	"vRQlmVQ9Nym5tl+ra8Mirt0Fj7S4xm86RPtL+9pOmY+rba1d++DB6dOTpO5x/WJTi+uVJKU3RtnJIM6u",
-	"6vvoSlCqLyS+ugnNFSSrfb/vM3SgOuh1qg1ikru5tkSe2Kc0ZzfwpSs1XxA9rmZZIcIhccCjxZP11gtb",
-	"A9b2q7L1SlDpEa69DL73kHoPWjOOgn4lnaT7pSjmpW/H2Kg2gfRbz6Qop66aLC7Z5l8/UeQ1n+ZMzQjl",
-	"NF8qo0MrQW5gaelyQXU6u+JQKSW2sx7abg4MPZ6AlDS/Gtg3QRH/I2RXA5sxVQ0mJhUhDkYnVF3x+UxS",
-	"tKh8cAac3FDNJaFKYRvy0Lgj4R+2vqrVUVetZ9gOyJHs4RW/rM+P4E6IptOqm8ip467WNWBGtmYgwSFG",
-	"Po3ahmsMRr1PdbE117qG/QGcJL5m8J9dOYxTAgdkulPecUepkhqfNP0kuCiWT1QF0PuPtd6aIBz/KxUZ",
-	"/H5sYXg3v9O6zPmD85NvD33+PDlQmuZG2Dz0XHhO9axmwuaTQVtJW5cz3Kkdx2LLW9pvK2cTj2ZUH83Q",
-	"C80xnxc+aqHWPhOgvoQsDARavElPRB/d939M9/1fvmxqe47gR2jdRc7B5YESpUyBXFcPrpPAqLWYCZIK",
-	"PmGyMKqvvlPOZjfptEz/j0M6dyCVXqKKWvrMo1VSeR8Gv3oCO2sjevQ+bX2RiR/Nfo9mv93VTJk5X9oK",
-	"zcsEYC9/MmH6jDA0rTU6bHZrNVPK+N1IICsgZ7zbuf+61VNlRhWZ0TlGXsZdUEQxnoLZB3baQP960y2V",
-	"EKr6uOQIOtqZjibLfvArv09Ny8/RIWP503v0s3Uaud2rCZlLMZWgVELglmXAUzBgUMUmozaPkXLowGdY",
-	"ti0DuUe3WxMXXNzJMQcqwTLNKAJcpkL6LkKSTpz1BDFPaVe4rgW2LpCCuYjCVujLFY/EvliziE8Qt/EL",
-	"QoHBlXGAN3X/H2xSfHDyP//1/z49IyfDZ0+NWFEICVecoc3cO+rraa4Ghz1M0jY6ZUh+cs0omSJKC+ls",
-	"1Fd8AWNr9aHqRjVjAsynBrUpUSBvQR5J4BmW+JtIOrUxJ8rVsTYyiJFfVIdB+qJa9k/uglbufBUf8YKe",
-	"qKqhsm+ZbGN07K+pKLk+7Kr7Bp/0WpGroJ9+BD7Vs8Hps5OTE2vR9r88TfoWNltjMn8RWMyfbbKY36ea",
-	"6c59vaXaQWlX+EgIvQ9opv6K3IDrYm/84WI0Qgu2XaV4h0kLyTSoqBW6QfX8snzJmo480TrGZOdKFkEY",
-	"wD1HzXQbQFzQwiNz7q4UEfM3d0dN2aonIZAe3hd/NsoqVllU60XTRmXXij1W+1kwnomFEUan7BYaAZzj",
-	"JXFEt3/foguc7AMu615B20/TZdw/z/Nw5w/btf7zSpT1psPei+4q2zffNMhPACWKNlWsYc0ZgDpBzhZX",
-	"qQFuvLTNFkUGSR0l3LGWoSGXKDHRukKx+bSDhHoY6PDC391Y9ADw202cq0N8pM9rK/lU59QXkvsX6bbu",
-	"7PXFucdLnDwJC/b4SlpJUPkqIdWiEjIvxx5yCIbst3vHaaZzWK3bLfiyEKVyy1FG/3djVatFu+Ua2twz",
-	"ZuVhKm1Ho1J2roZcH/ZutaE9zOyybXMJagbZ/ZZjrqe5l6LM79sQaB389bn84fsDWhzpU7EYcelPVam4",
-	"3YzI/9JdmXilupmr0RHWNrO+q7BgYKRHoOWIDg7jJYwbHRyen3zrQhwxm56SCnE8w0gpJ+OKeB48f/as",
-	"mWRvXtpYCuTCx87dTyi3GfxzBXLjxh5LgTwWJv5MUd+NOsQBbseLEXtCtCrr3a34MC5hRtVqongf0rax",
-	"9DASmc0lhx2ReSw1/FhqeC+lhq3G1Gg02N2FoObxa/IfcMRWm8HzeqaNNlJ0eAZKv+DW67tG8b9/89J6",
-	"1fyxLu+9afNdMuaD9R+85mWeX5M0ByoVocT8E62f+NZq8aa+zGAftXT3wAzuS1b9XLVzu5D1sWbuY83c",
-	"r74z4T7l4OOgwt4wVbdrsxptcIRYKB+TsBDyZizEDTLrl5e/DMnHeIgSLtj8lokFzwX6xaKc3JWJzSl/",
-	"qW43M3QNn/SxW3bE9DVmnKJhqm2DinLxl5e/kAPKCdWaprMCuD58NLSv8cFX4bEWhghWaXS2l1c/XBAN",
-	"xTynGjx0kAOfTeVLv9iGErTlh2eFwWy1N59oBNI/5erTeo+VWJA5SLe1IIqoewsJySnLiCirkB1zCGEF",
-	"S38g+0STv5mdbMVLb3k2FHPgn4rcIoo6EpMJSyETaWmgfqjmZk1qBqCLfIj/3QuCeXLxiGX3hWU0OOOH",
-	"RjYXPtOFVR/RpkuNSIuOeJebf4ApoZQsYOxzKoFPGYfDM3J9NYBPNNXE5TVeDa7PyPURfErzUhm11Pzz",
-	"3cX12RWfU7PXGShQZ1aCJioVcyy4Y4vJn/rUgeuEXFMsG3J6NXhNlS5AAnkvcpbC1cA8NcB8+uqHi+vk",
-	"il/b4zv1eVDm+RKoPH128vTb4fDZybNn5idbPOsUE+0Bf0jFHE45ohzNzS+TnE5P200ur6/4Sgud//mv",
-	"/zabR+v2/3NN5hIm7BOosyuOnXKWc0EmQmJNfAMIVVbohN0CyUFjpSsX2nhG6HhsQMjFRxkY+E4yzdTs",
-	"+LwAyVLKr7iaQ54zPlW2cN+CLhU5eHV++UNC3p5fnL9MyJtXv5wnZAwzestEKY/dXxIXOyQ24s0pT0jZ",
-	"mMtDX2DdsIjD9IxooWlulzShKWgbZ6gwSXjBVDRx9BJBZGPO/SrtQRfVGYFirpdVli1Ukdq7erK68lYU",
-	"OXh3YfAMPs1zkYEPLujXOZdpKFRkxorOUinp0q6g7wSjqRTl/F6naTuItxm/xYLDku0Mc0R7LKDVhfne",
-	"Nhpp47rvGVZ6Iu95grB38n3OI+uoxvvbS6P/8n3OVNWKvc9JDHe5z/EDlXFf2Gqo/kokLpVyaXNgmGp0",
-	"jSOW4SG/Iwc+8kuLjC4P99as+aUoCnqkwDAGzAdCDmOGU9Wcpy4XwT4blxqXd3hGkNFOhCRc2IdqaFfu",
-	"ONRqf/1wS1jm0kXNg/M3Y88NM3uGchozzE5pG/ePQo9RNtwuoweAq9gpeEbIJrgCLwtrG8jhltooDhtV",
-	"ZLgt5hwNfk02n/B7OgWi2D8hIU+JFuTpyUl9m89O0HvVL5C/Ct5/etKj3k1szNQGguyjsfa9VrJx0ktX",
-	"ekAYTYIC1Z8yASCeEGjPboXM0FQKpaqkoljoXyyu347LQB3j95qO14QA6oU4WtAl0Wjxr5xaBZVTxtWQ",
-	"fDS/WC3DVpAKBK5rq5ZlrACuMAGxXV/LDuhLulS9upHQlDwDiZVUsKCMmxE71ZRzV5GgygW74tet07km",
-	"yojyM7EgBeXLqtJYpGQpuN2lyOOG5KVdgFhbmndI3gqJnQc5eXZyckJSyFGid268Z8+I4OQ6Fbm6jkrz",
-	"9nZfmiv4QMeb5Hg8G9eb1J5u4q58ZAMuDet0Neqzkf2HB6uENMWEpC78nqCqiGWLaqGoHb1piyPj/wLR",
-	"FG2wOeZLLYS9tNUqwvUlNj+2aat1sUotbICSfR95ELINVjd+9aH4XXxS2vDt/iHNXfRU5FuPs4G6urv+",
-	"j0H/d1Gd2vb9v6Kas8VH1nXQ9/VQM9nis0urMmzxAWoA/d9/Ewr0/T+rM4L6z9QUt7c4ukp67v/Nfxph",
-	"eLvXv5ei2PKTD2KLD94H8nP/r77P6XSL118xZchYKXvdzANILi1K3ZXdbXjIo9BS++yQI7S5rc2YQpbh",
-	"SmlCEsoulpEhLwj7b4cijRdfuqQab8vvlGp+AJrlzKg5bFpK1/LbTzeWQG8yseCJf4wdtxrFlMdLz27F",
-	"kUjTUhpOgJa+ou5WbfObUZ6NRMuhP9GvtPJ5oDJ1PUzV7XVCrtFVc33FzYBzybiVUq6HM13k62SKV/4A",
-	"NtkGbVC7DdKo1lLpMVXhMpvdoTqzoM0wg0cO+cghHznkn5pDVnSng0NWTtZHJllVNkMWSDVLifvRZny6",
-	"Wj+Y/LkknuBuzQLXhrW8ckyH8SmWGbLTYySsU8ElGBKOlVJ9MoqrKiQzW7EEW0OXGdNES8ry4SaWZCNb",
-	"HrnSI1d65EqPXKkPV9p7mNuE5eAj7OtAnEee1Ii8WeFKPoxNcNstDcNxsBD22Bxn7WwyCh4Z55TfYNfi",
-	"w53YltFwvii+9YNZ0CPjemRcj4zrkXFtwbg8IetG5iifmtPpoylxM0eigVkMvccH+G+iBXn/6vua4o6l",
-	"WCiQu/GitfHSn4MXubDnR170yIseedEjL9rWtPf5cyAeta9deB0nrz+lkAdZDqiLmdupNbGtWJyP0F/T",
-	"E7cVcBTEaxD/NRmLjIFyeUKLGWD3Kwz5mFFFxgCc0PSGi0UO2RSyKr7GNaTuDLDp4oM/+WVvm7XxyIm2",
-	"4kSPnOWPwVkezP9TIWZnqYgp+//Yu7rdtnEs/CpEbmoDapr5u5gEe+FttzNdzE+QZjEX46KlpWObY4k0",
-	"SCqud1Bgn2YfbJ9kwXNIibIl52fqOGl01zqSSFE8vzzn+4hk/W6s009C94dFcs57ULHPsUhvu/6TCg2E",
-	"jvUrlkTexgrEpQ07wCCD6g9lhRmWcwda2YHnlUX+Q4Ju1FTrwXiOC2TFFQw3KxGR17WG+qfqRay3CILt",
-	"TN8VaDEVSAtBnWNsQIdkFWIqgaSGhlUsSB/LuqssVGQUkAkuWcbXhkIgqayYBuhJq2hD1o/F9ix3HdJS",
-	"MKvGMsyFeS9tRxnGr42FvSZge+Ujs40+nragbLJurWnf7AAidd9ezd4byj5k6w3rl12N0VQ/LSY57vVv",
-	"FGcr7Wu+A3lw5fb3BrtpsF/XFYL1Im2u5WTNqq7Jm1tlsnQ3Ds2CZdwwjAMqqEcUpng/MGNFnjO1Qs4W",
-	"iyxzBDU+lr7ZPrqVfiESbdCVQVXO8laG+o/SRXeslOQUYFJ2ACblObeQJWNZPy9HwLMKW3/oTXboA99l",
-	"U/2y9KFfb9F6i/Z4Q8Ugxx2RIjY49R2AzcgwqHinfL1edXo6F8YmtGI+dmrUqseh9m0MELGdLrnQ3UHh",
-	"a6V996FdKd++l7Qw80Ud0RNl50lUIj+1p3WPnhUFmLFEunw1tYBnY2uGJfbMqhmlFrHlTkzpbyvQgEz0",
-	"S5AZnnF9xf4W/zDcYU1QZZ/jK14Tnv3s/CBcDKbBllq6mDecpn13MvSe0hThBGW93LdsAv765CZdwL2t",
-	"621db+u+7OgtUk2dNSJC9yayYSILZN7kdsNi+KMpX5BBzKHT2xlDDTLrtoOXfOE5P7GtyxdVBCg8pG5g",
-	"1cPOwkTuev51SZPpQ6DeLPRm4amZBZL9a7J5a+C6twwNFo04GAkk4/64yRmE8M/4sMl3+V5vJyjwuYZ4",
-	"0jd0eTop/lFJVaxrQBXiBDR5OUtYzieQ+5AOZ7eANSId4umau5LIrs/YB4+zIrlGbGKrkCwAf705TSVZ",
-	"zutCoFHC/s6UZi87wpptjL375BDEd+iiv7z0kWlj9Z4GW1UoJ6r3XAcxYBdr1QUXBkxz16IdUTKgffHA",
-	"4YID1TxRrB7cE0wRao8TLgImqm46HR85KcCdPz4ienNTzmZgEMAMz2CtqQSBOR9PptBFRXXpYSX3ge6P",
-	"zz4MEZX3x3oeqs+M7t+zUO3UIaMsqzqSBzwrhDTD6+lFySrehCKXnjxZk3IejE6+x/MoZwzZIEAXD4/Z",
-	"G8+m43ROmz5K2Gou0jk7H12+/JEgn2GpIeXWXbsAp/8rmpI2aPFabezTSnUCyKD2bLyl03nhLd/7t+yp",
-	"dvZAtRNwiDss4y6/6OWuTRt8pb/OvtxB3XN781wSD0yyxbIzPGYeaJAyE94c4wXki6YVT1AFOthAe4tw",
-	"T/2SngUrjo53aYhKTsJq25SzUfAVcJSMzTG1j+BvuZIz0MxPnXpMJaxAMygmkGWQ1W8/FTl0EQYFAX9Y",
-	"fEE4q8PQBXUqpC+LLagxSM8V9DS4glCbPDMhnM5gKqSgQ1FSZ0rXWuiOfs2LysNwM38QdqKTe5i0q7F8",
-	"jRq87ZiWGhedFmfCsoGZq5Vk3NR+VDZMMJardXIU1SFxcHg0LdPv4t0xenXIS5GQhzc+qp8Xgr2Gnq8i",
-	"v2N2e/sWzbWNRNT/8QFbgmqOToseRPlXM+j1f6//Hx+1a4j5bh+zlgZ2lLvUEOXuOsZTOshL/IEfOaZQ",
-	"cJEnTKsc2xIyYdwcs4QRzrwvoWUjnBIB5G8SvLcmaf+FU7smFjnHzgvKMfv6yo5sLU7zLpj67sXucl9Y",
-	"iLZ7J0rlwOWNqlt+wuqZG1z4knDx95p1dh/lnM9gN6A97qq9En019NU3j0ZU3b6m1WmTUZGBtMKudySn",
-	"IykKvLPGOIcuIfhwJIpKWFFi9ZYhPyJcw3SZg0GnZXjGuCTRZUJinFrzMX8fsZS7ydYJ7o7ss9sVe0o+",
-	"u0cfJveML/XYUs/3K0p94nkviWc0trv1w6YJR9bLnXyu3nhHjBZQTKiogEqEAm07jt5C2m4g1hHftuaT",
-	"K0WwR/PTlU1GTfUQU8V/wRc/dJY43omJ8+6sX2h0NA3kV7DDgn1GwvZNyvWGHWwaqyrdi/8LXpibPP4A",
-	"Ev8/vDMHu9/jDyuOdpM6TEK1SyTvLZ963yavj6afRjbVaYtnFQSM0x8usEuiGBeVIGkdIruVyIaaQQ7O",
-	"W76F5X4RGeOWvOoNVWdHxJAZxiNrf8o4BuueCQmhbXhMgLRFfLTCgylMn7ogX6IuVhK61HA91jHPsta4",
-	"YZRlP1dX7Sl0qAd4WAHEyK3JWW1KqWraOVkrt4s2NOYXFCx82wcXh9RsP4iroNe8CrijhnrxZ/2fNxR2",
-	"kM67Jl/RpiA0FOqqVUVc4F82tMQ9OzE0h53C+oUI2yPax5ccSeTRFvEVX1O1JG3szxeLhKxu84Ay3vg7",
-	"DyorxMCyFFkLXuC7DimbcrcUFMR/Ri/gtdLMqAKIZ1CxXBkboJRKO3crlXKrNOPL5YZZD7G184XiS8fS",
-	"QKrBYsSkAbkk154P3TlDXrKpexf/ZsBUx5ij8zfMqgVIn70X2jCQmTkby8rdEJo+sl9lItBNFVHII1oH",
-	"XSTho2VGzORzIRFqwZBnZhUzYLFAvFyOJZ9xITejxWLK3+OCt7bNXri//Px6dBjdY8A+Ac1zCLN90Byf",
-	"ZJhQYWkO3AUOQboae/s2pjnk9/esM6ZKz1TQGtWZgtJMGJardAEZU6U9Zv/YKezIGkc72sl73Ro/5SJ3",
-	"6sJaKJa2ptRGsSVtVSUxnX6h6ViQqKLGEh+JBx/pXCkDVDFXT5TbNnUxcHe8pwq89+HaoU8GjWWmEOha",
-	"ru3c/QNyA5saJNx0nRo5D19pP9FOeDyO9VCSQL0O60OPhs4zgDz4DcEkBKdu7y1SeiulF52nHG+JpcW0",
-	"UFBSVjeNar4kQBadcpw6T1JYQrWvaaQ9AknCshKYUV6dGevuyY7ZW6wCc2qEnuJdpraTkd/czG/rh+6/",
-	"y9JNa0cTGWIvI+DKfYnqoVvH6EM+M/Wbn9IGnYFMBRjqXt+g8kZ3swbrxIqXM7ytRgvD+3CTGcaNs46e",
-	"sTTseKt5unDBAe34OfDczv/dXZvjj+K+Pjlhq7mgbCRbapWCMUyX0pwxYVmmwODxHVanEDsCt3zCDTBh",
-	"DeRTJJsXlpkSG9LEFUj3hKVWEzDH7CexgFD8rkoLeCliqWmYlga98gnP2AS4Bu3N/ODbk6+GrXLwo3+t",
-	"Pe5pGqITRcKvkPuE7mX3urEfUmPkT/7LRluu+jqhv1cDz9bde+67k2+ozKSxjaotRqfD3iN0P0zLPF+z",
-	"Qsw0ncgpHW4XJnyIZ8YFktiFIWQGH929XsGyAbVIWjA2+IWYrV4uc9rKf6jSrZT3HanO2KrlErKxHEhF",
-	"Tlto7ohuIK/Tt2SaMPGKJCS82vCYfaCLPjDD1yT85MBWcw0eYsZosrPTalZz4BkrhCxp7JwbywziJaUo",
-	"RrjFnR35DeWXy7GsHjsVuT+11DApRW4b4k01zfi1Tq9/DeaC9epXlWd+9gVwiaqjzWf9AewF7YaDiCqO",
-	"TRG8fkxCuudl+UVZ+uzHWy3/PBOouAfVZ9fA0zkeVLntWYthQ9xIOkIPk9+6w04l8QmBlkvtXDPnwfgw",
-	"76VSCwFHp7+/+5T8eUS24NKZAv+Tc2LwS3rHp9T50enRC3Ru/EDbgJ8VRzp2stdoI/RbFTg2u71PcX1q",
-	"BICkWUofeq0QwLQQ0hxHlZ5Vjax7ic1mhqIopbBrZvgU7JoUCJ/CrOQa2ZCiEzQTGjOdEyooDvZcSNFw",
-	"8Q0tI46Cx+FGIsoJcl23fFsNDW8kqUobhHY2jhv/EAJljafQhEJveWvaRsTiNHj140XCXr49v0jY25H7",
-	"56uLhJ2/fsX+95//DhNiwFArGfrV4iNFZHQvJ7lIE2bmXAfVFqiiGl8Bh2tbET+VZ2ZzDZqvXOGsJhVE",
-	"X0ytb3ynrBZXkLFpzmfNTdB4cts0MI54vsy5RMZHc+qdO1kPzVbOQ8oU4xNVWowp4scmlcEoRA7GKgnx",
-	"HHyk0jI2aYYE9ziJO0mBM5pLSCtsd3JayYejS5TKG1++lurtUVxcgzi5FO+o0pIUbWdfa38ZG2dCeibO",
-	"+fgUjz8lrxD8tcob71wFfNvTafjlDQT7FKTVwAYaCqfNtKmdcGGhMEmEG+k2ifPpDUjLJjxdUB8OCaqa",
-	"OoOcqoKwjbEwNppcPKjpmKHlxRL0c7jCN4kJztzTyYNeaWEhwQ9PsCv+PRCRZQ7pYqmEtI2t4B7TMmKA",
-	"UTIJq+kEaOwU2V5DhBHwv+Si0e20uSOdqQ0I/xEdWohJtifwuszz5xY+0tee8hQsBJcKP8K2jBpRiJzr",
-	"LlqHltgrmgo9uVUzE8pZqpXZUgxsgD8/t3xSVtuAwM2i6B5bdAO7T+CjGFbzyjznHZrSwFBUc7vXU6zQ",
-	"crZn+aZYKk35Bc8lm3P/6pMyX7B/vv31l8CN5zbnTKtSZiQ68LG6t9aA0WNiKcJhzNGnd5/+HwAA//8=",
+	"7P3rcttGuigM30oXv6/K1LshSnbsvSdS7R+K7Uy8Vhx7SU4yq0Ypqgk8JHsEdmO6G6I5U6la9/Dew7qw",
+	"dSVv9dPdQANskCBF+ZDRj1RkAujjcz7+c5CKRSE4cK0GZ/8czIFmIPHPizSFQpu/MlCpZIVmgg/OBh/m",
+	"QBaQMUr0qgCi50CAZ4VgXBOK36jRIBmodA4Laj43rw3OBkpLxmeD339PBq8/0Fl8YAmpkNkTRe5AKib4",
+	"tpF+FCm1n7dH+3UO0q6Ow9KNS3J2B1tXdwlari6mGuT6qFeQCp4pogVZUqbJBKbCTCNXjM8InVEWXzLj",
+	"GmYgcfxff/31otRz4JqlVMP6JN8BlSCJBJov/u/1IKUKJNwxWF4PNq/992RQUEkXoP0dqnfT9fFfikVR",
+	"aiAZSHYHGZnmdKYIVURMiZ4zRTKqgQwzmNIy10SLjK6OzMzMfP33EuRqkAw4XZjJqRqLaWNVUyEXVA/O",
+	"BmaYQRI54ZelVELGIeCGw0c9TvGNG7siIIXZvygVKegMulZiv9lyuW9emd/x84Lqef01ywbJQMLfSyYh",
+	"G5xpWUJ0U2WJb7ZGTgYfj2fieO3XN9O3VKfz+FYNGvgdOngnEzCAlM4pn0E2IpduQeeEcrUECRl5/uxP",
+	"ZDkHTuhEAdfVaVjUrTf0Znps596CQWzBIlj+ns6AKPYPSMhTA+3PTk9riHhx2gkOOQ4XTrmgH9miXAzO",
+	"np2eJoMF4/ZfT5MYblyViwWVq1dMpblQpYxgx415X3Ka35ChOTm/qKmQRLEZh+yYcZLSPAepjoiai6Ui",
+	"cAdyRVJRcn1ObtScSqCTHG7IkOZLulKkVJBdczOG+5Is54JQCYQL7cYljB8RWhQ5A0WyaokkFVxLkY/I",
+	"SymUOtZ0ogjlGdESDK0oFVxzs9IU8pzcwoosQM9FdkaApnO7KMIUKUDqUk4gI5MVoZoshNLkGZlKsSBM",
+	"K0fD1BMyZR8hMwOpa45HoOjCk05F3IaKcpIzNSfV8ymblRKOcGU0mMzOj7OYmzZLlaDmIs+On7rTo4rc",
+	"XJenp9+kL27OyZTlhr4QPaea3AIUCRGS5EDvgIhSO4AJRrnmZm2LBfAMibXCc5UwNYdOhs+fPUvIlEGe",
+	"kRs79k1CUpEBudFCjKewHLu93RyNyDs9B3nNFQKKuQizRLsJVe8inL6xfNz+nGVApqU0Q+GtKDK8+Wv6",
+	"280RUXgAVBMuzGsZcHdAKTXISZZC3kJm9mknM8erhaa5GhGD09W8hKlr/vLi6vXl61/evP51fPXq5fjD",
+	"D5evr3549+OrAJWORuQKgGQiVSfVpkaLbHTNO1CshrwGngE3aPXXgUcP89DD+eC3GBl2yPZ9HuPG73i+",
+	"Iu17S6m0nM6yiYB/OPbhuUFs3ea1LcTIrejNoshhAVxXvB0+FrnIwNPl2PCs+VE4EdOwUJEZq0OhUtJV",
+	"YwXmEO8Mi+4/f/jJ/WZ/J2eUM9Uh2bzJ7FFnmQRlMEgEr6tB0mex4Sf3XSyyrtlc9zwnUb1/v3nfU6k5",
+	"SDVnRYx9VQ8Jy3oeShGMeL+1/cf6iv7DzEU0fNSJwRXDaU5owU7unp4ooDKdnyMtWRiWbTAsRjKREkHW",
+	"gV9/74dcl6AKwRX0vC7pX7/fiVyloug7pcJ37zkfpFrEBXgtJOIP70ChfsCi7AT3W+WHOSwgKhwuAFmg",
+	"MqxV5eVMkeG7y6N+S9M46gFW9mcpyghyXSTkO7OulzssZzzDse65qFUROa1L1I2sNopn1nNZq3sD2X8C",
+	"jYCY+VURplRppJvet7Yyg91/Pd9LsYjwDLsaxs29UaPbWhbuJu1az9jIONv02WDyD2LL1F5f7jO3Fptn",
+	"/j2piBMe03c0M+oSKORERigHjn+iyG7tBCeFFJMcFv/rb8qy1nr8/7+E6eBs8P87qS0iJ/apOnlvv7KT",
+	"xqwWOK2hz3mGCsPE/EizM0NlSn7LxZIT3COpFHSrvbj1ELNxRZi2isMcnCnFkCYO6igxInv1pdMZl1Lw",
+	"GbGaqXnB6SFGe5Q0NS8yji/izCilUzIR2cqK7kzhUgUHckdzlpF/u3r3ExGTv0Gqzbtzqgh1gnnDypMJ",
+	"sJ/aNY4MSL4UfJqz9JMfvdWUSSrynBlyuWTa6jxpKSVwTZSmGs4IJVlplwLmqJw9CM9BGDXASLMFcHPc",
+	"7qCUhgJHcu+642Icn1EN5uT93s1+PwjxI5Uz+NRHgDfKFMnN5AavKSeB4vH24i/j7969+s/xd//54fUV",
+	"GZZFLmimyNzoa3oOTBKx5In/HBX4I9zX90JOUAX65JeKKvgTRaTIjUi0wpPPBNINdz1LyTTY66ZEgULr",
+	"SSrELTPfL+wjo6ahAmyfP1HkL8cvry6/P/4gboHjJt84dem1lFZe+FQbvRIL0CjqLQ2cWmQW3K1X3oG0",
+	"EmEGmrKcCKOPUXVrRUddU50xy4zCOzFoLjRkuCs/7yfczwUnl9+/JN8+f/F/PFXDpVyBvGMp/MzpHWU5",
+	"aqOfGJwyqumEKiBDd3JW4CaMZ/AxsQZGqtTSYHk6h/QWJAKZecAWhZDaUNASjkhKOZqDzPWEd0C4WJ4T",
+	"NBwfo+WYKLpS1kynBdFyVduGAxN78EHXFt3bJ4FRGnf5M6elngvJ/gHZpzzPn0JrmNmgBPy3gWPGkUgC",
+	"ZJAZIjuhRrAm8LFgEjJy8f4N0QbvEsMVL9zycZ3EbrPBl669HdyabvBL/BOuB55EO7THz5RmeU7EEtmo",
+	"Igot9WRKjZjeOvdff/31uG2C33T4bYu9uwFVFgY4IHsLGaNeOP0cpN8CJddGs0QuPnQ86dis6oyECzEL",
+	"OEoINyeoyKLMNTOK74mRI44RV9y1GtEFeYWZwYsjrZOsnUSbzs+99Tvuwm3Nfu0tHIUUBUjNrCRnhsjB",
+	"PBtnUQ/JFWg0kpI0p2xh5KGm9YcM37+7+kBOKE6gTv7Jst/NDcyMuneE0JNSKZmztXKH5oNkzXnBy9zR",
+	"LCu5r8niwVqVKGUKXa6o1qYskzLy9ZnbBcqDYsmR8+FPieVvotSpWACKhnDHMuApJMgGKluKoTJ3INl0",
+	"dWQ256jWkJI5U1pIllqfDposq+1CRoqc8jNScvyWGbTlcAfSWxoMhPhHqMY4GyOuzsju9th+63NOEqiG",
+	"bEz1mo/oWLMFxHwqjWOM6EEs6+WaacLG2AhvZVyxCs0A456ju9sx7249BLzdiAZrxBzDcIAunEy65Mqp",
+	"Ac4ksTZW00DUd7XaSHm6Qqudwb0ssp2v0fm2OtTH2uf2V++Ea29s/WKasOEPtuuq6yU04LCxm9pCbjUg",
+	"s3BLn17iF0jPs4yZX2j+PqBXU5orSHYlYZeB+8Ni+9ifxNEZKnN+AIu6BsaUlQKd0LsX7YuQuOZ9dXky",
+	"W7i4oB9/BD7T88HZi9PT0+QAuNQ1c4Bg3Qi1K6D3mboFnJthsBt+3lOrEzYBpLLuVH9skgMcp1yz/SSD",
+	"wF3eiwShs6pxIozr//18kGzFTVynH2DDdh2oHRph3lWgb7G6BnvIxkZ1Z3w2tszKSjpnTv6uqChZUuXx",
+	"ymBeM8Bhb8zg5i40u+uA0Bp61+U3z9nRnmC2Qob+yA1Htxhen8xRnA9QFXMTXQYD0QnlmeAJkSAKQEuc",
+	"Ap6RCU1vY2PWLLI55lvh9B53oNqq5O5GzolYMOuIp0YkBSRX0QiQDtj5ucgegNS+pStLOCdgpeSSuwCL",
+	"GPW19qAlU3A/OryzMNmT8n4SQttfkjmshNFJiNcBxvluIqSVprdcLHPIZpCN7aHtLOdwoVHq3ff7vSTJ",
+	"8BtrCY+cr6TLsYaPHZF53qUFRnQvJEMp3pmBJTglJ0JDrB193IX4HwyWV2M/USSnGpS2xuecBE7C9bFF",
+	"DlvZmx/ZSMI9GO/6Sbl5guNZ39Vvm8DoDS9KvSPl6QFoPVnIZmjrib6HogMhhHVe566yEn638QYu3che",
+	"ycyBmg+dlcUueCrkmHG7rabUVa/wQilQytDh/ST3nCpVCRHRM5iKPBfLcVmMOyJPkTOiKdGqc4ZJ2Fix",
+	"OVVkDnm2Vdr4PRnkjN9CNo4qes0pvxcSZ4BsrMoCpILMKO88879Wzo9w3i46JKk9KtgsVODQRpSwQkWU",
+	"z4cw0TrYKCyUGdMvzbmhp2lXdNxBJ51TNY/e7S2s3BGvS0Xw916CczJQbMapduGL6+OwWZx5tg7MzOdW",
+	"Wq0rGaDi6oYIZ+o8z9d3zhzZJl6d8I02024OZB9HyM1Wrmi/LBXI3l9443gcDuxXHaPU52DdzvceJs0Z",
+	"cD22AUdrSwWume4EHvdUOytxf4AUKboydzO5FBLuxp1D1p6je8F5FFzD5TYgKRlUtqzwLMJza6ws3IQ7",
+	"nk4QP4iKXePKF65mm4X+Eii66zufSHELvA0xfgUdiw/ol/WCZT2pXVoR7Ijk+INYkgXlK+81Cl62fvo5",
+	"ZU4zt5NaT5nS0alq6rwu+t7CKhjRhl7zDOQ5gUWhV2Q5ZzkQhg6mkt/CCqLcDx/YwJfoNFMmlSZgAMUH",
+	"YuAnbt7hD28vXtqJA1eueeXonACVOQNpv7YxfUVuvrr64eL42Yv/HXLn/reVU6XH/ZmTuA2wfiJEDpRb",
+	"mlH5jLeAd1vYux3UILMZYldBhM4uMlkTwvrjcyBLxOKmGuJJMEdsEy9pQScsZ35NrRWiqDluhuJGjxky",
+	"psfOODsWkfScMPrXBa/2DQVLBgvK6azXOtybQdDr5hdtClJ8yevhtjuv2AgFHQuQQLMxzXO/hE1vmUuP",
+	"PW9ddmPS+Fkk8TvtOOLG/JElx45xHRaicCcy2BNrMOJwzXfKPpKMzZhPl0BzXu3dFtI5143a4bJmMtgu",
+	"3JuXosuXQqklzW/XcYaj1XTsl7kuh6Q+PHaLnJy6gNdwwNhaXkHOzJYa6RILTGbUgJbKjDL8/xLgFv8Q",
+	"02lUyXzt/LBdcnVfm4/353YLhlOWgxfFt4odPWe9ZTxrqNqMGxpuporuFo+oWuLWVeznmrSYMeZC953F",
+	"vL9ZMO4/yGQ17n3Kak4Ns+71KvsHjCcrbWFjD+ZeW+T8ZTlfh/VqotkICY4B8gb/DRZRThZM7+q2rb8K",
+	"zmadnDOdx5+UMt9dlrAqbhrYjSLeYARfP3Ubh6oji+2gdRYxIuEx+0eDE7sR3DVkblLeQuQsXY0zkZYL",
+	"4DohWlLGGZ+5/LaEIPsYS1BlrhOyYLzUoBIMyhnDRy2pjcxFD0XUu7/tMjYfvj9Q8/Lmo1H6vupWRUC3",
+	"yWV2tE3LsQkAO95VBinzUQkes/rikydRm0+zmmHT2n9lep5JurTK4g7r73L7/Tq3WpCHRaPtLN0kPCFl",
+	"QbQgL05P6yhxtZW5u7li+/iepqBjrL2DXNzRvIT+UILD/2K+2QonDr/dBJ1rtYNFQs5KrmMRKka9mkDe",
+	"vZntgGBf8wMlbq7oChnkWRWJ3Eea8/MkhHGM4k98vsEYp02IFmKcCz5LCBd6PBUlz5IwGN6/joH+//Nf",
+	"/x2jK/hsfXIMNSyonntFGN9LCIxmo9pbpP769LeR885EJAulnPFm8yHaJSQDJ43672Kn+APQXM/XT9DH",
+	"AUfv0oZZRx8V2XSDx+39q+8xrY84Ai0kwUMmGJNKpSbDQhSFDWgvsqkW+DblGcapusikIxdxTDXmikuw",
+	"YZ0cEhtny9I5SamCSEoudwkniOEuxA9XZf19NpE4LlzTcRCb1ceujYHT25D2Ct96wzP4eGVZcUOO2SLM",
+	"d/vq3mC0IeYT7awJ5eUibusOrB4RX9cykv1m7VaqMDqemgNowsvFBKQiTJ+T0yo+fzkXuUGJEPAbZ2nY",
+	"jW4oI4ConwyWVBq5IC7MmSnj+lI5m4HqsOq3jxlHsVtM/PkEi6oPpvsm/k1Mdr2HfYJABY86oppoUEgo",
+	"qISMKEGmVEZPPJOrsSx5h1nGU92oAtYt/04ZZ2p+Ty1kT7XNyslFTs3V/U11+EOd278vyw2xLGKuscJp",
+	"v0Eu7btRLQYzKlDSKjm36owq0xSTB4wqSlneIX1VpvU+waROVajvsAaDQFFAGPMjVyeWVPjYCBoNb7wb",
+	"OS6rc9opoMCagtx8cXnEv1RFMW15zca4xl+yI6hd0k2r0+jeW2ymtpRKNRr9h0KSJaZNTuCIuJETMlkR",
+	"bTAmqWP4XEy7fUWR0FaXNEsguAQxJL8YWTeI3NJGYtBispvvo/3ylntZe33T/TibCMt2vCJvZdyycPvS",
+	"1gW71zYttM592MJ37HshFrbXuj5jbKndl9R9xJvuKllDvnUUiuFejUON24oShqBCiM8Wisv4O8cAduko",
+	"MSttrYhsi19uL/gQev/aIeyv///I+O1eIT4d+nsVu9g3lyJq5alUq7GYJkYGB6pVQhRbsByz2hNSxeio",
+	"pA4aRbKFKdw0Y6nerpU7a1e95ugZiRnj+7kPYNGpELlsye0AZ8cIvoit8S3N4DuM0KiZ5n1ArCkb3gPA",
+	"3sZQlPJt8zc8hYZfKjkdY/5iLJONY5ZVmJdMBCclV3Ra5ZcqsqAZ1MntzXznqF49pWPL+9bNkNZ+fGZD",
+	"wKkttaUFOaGlnp8spvScAJciNy9oUhZYKSV0EBnN9mQB5tUTLXRhXeJBelhtocaBagGLC13FWUdlu1J1",
+	"p8L64/1ZRYQ9/DDcdoI3Fb9V1NZc3aAWoO0RqRv/ZqvMHwgw+w4hWxGTNFswzIYKSiwVlCOtpzPg6WoM",
+	"GbNla9DtIeOFwdZTsrqCN+uz3IsQ7xMlvf3c9oxZ7d4ky0Fpp4bex9m3j/rrv9nkgzHYtZMDCz/YOwcw",
+	"K6ErR6cAThb+uLBMWcm9vuSSRpSveMjdD2MDrllp81vN2EoIjkWyLGvDvAtFMrFPem5v3+M+HssOAnth",
+	"K6mKjK4CouhiZP0GHZpmaBlG8vjbbg6dh0/E3OaG8+6iiuC2QHXftMsK3166XK1dXTshdDev5lWY8nXu",
+	"C7qg6brUtqLinpmCG3axD2XcsIfvUb2tsIzQXALNVkQCTeeQHW5XTUzfb4QKgNvJfEByhjJBM5M06eWi",
+	"3Ag1h9BSapJ/D+nRj7FXVtsGADBEzwXdK0KJebMGh8OlnZVw0CSuABa2X/naYf4EVILS/RWEtre0oRLs",
+	"rECo1MWP1ychyklo2bc+gEhskkD8ay0gBi97gtlPsPzgdYu2i1tTlm+Fdfs1GlbjKspcLI1OkoJXGVSz",
+	"essZ6arUsl2HxSmTaqnRDWJyVFeo8z4yVaXZbjqWKlhsd/v8pmHD3fy7ed8l+sSdi6Fz1QeJoHf1pGXJ",
+	"wjT/jvTg+0ZI9RCNtsdB2SKB3Zzg3FUeWQgJzR3bimbu36xgwDXWBJM2P6yH+uKcAH4NiY9389aJAIa2",
+	"AeC/t1wwUXEOVErzqrYucD12idZ14ph5MSbwhXMdgpE1kCdiKC45HmMPidDlJbgPtp3TewlTkD5Ccqe4",
+	"nDpGsyVWkwolN+Be+5u1y9sGMQ5YqnX03+muJQ+K5pc732dwxhhH/fGNHeHZ6RZmEk68bXvqLZUuFWQt",
+	"AKkP3PSCFnXpBtvh9Lb6ROoDCYWM+kTWVtQuu91S9XNG1Z6usp24U09m02kNKKjELLU9CXVVOHlziAe+",
+	"he9zJuQ4FVzTVI8r1rrGy5j0IUFkiIYq2yShLmGlADCCwmbrTH2co4pWvWhN6w+j7WUUpKbFiswE0eIQ",
+	"s38C5dvnzDmoS+qC0/sp1SFw76WR7gX//l4Cif9ZtFrQRqDtp16ojpLfF+TKH902MOqA3tdNGJqDhHNS",
+	"1QtxZUDchYU7ffG8P+RuOaF4sKPb8rb7flVlf69TtW2YHo5zCVPMpt3jmzpc1UtOii6qkAyELcxmRidZ",
+	"PO7Jq2CbFS46MAusJvTf9T4idV+JK37w++t34XhvQc72TAZagCtNHKmP6ld5RvCtjDDuK/uEFnoslcpJ",
+	"Blg/adSnlACOFwYZbpj9iaqKNgfdv9ZDDTaM1lrwE2WLKqpS3rE7IZ+ooz5TtHPF8ORCutvcVc9Lixsu",
+	"7IH3NTi7tztZ/0LcQbYhB1eKpSL4ki3dVB/NaNARi9QRXFQF93Y8r5lFixjbB425yYwyDpm9KweBZouE",
+	"LgT2moHF0agj85jlmQTeEdwkFhMzcGQV1fKNqrnWaqNqC6EFmQg9T8hU5FmNFyFExRe2qPxiqlcU0PYA",
+	"RwnHWK/YIl5swKAU/haIDm4vOKUqumUQjtbcSyiQVIe/vpsYSvgj24V+rpvT/CBJgDlNvPBYsA0t3zl1",
+	"vcunJ+rnkRzqdcflvuWc2uaVnSO9XJGjDevdr55Se+CkfTLRxW879kOUamiCyBddrKEtCu0bcdABP52a",
+	"w7a17OWTuJcKsFnkj3o4DCIrV5/dvBuROPbzRNSqQm+NYF+5vrkxq136nTFNhlVMD8501NIgenpHWr2w",
+	"WrcmgY5tY5wvxXbRx1Ae7MnbyTtB6cD6uI+OUWMFMJZgPkp1TJD4dQ7YRNDBqF/wE0XcCGildu0b/TDE",
+	"RbOOyPcGy8hk5ZtYnkXewiohPqekOQfG9iSBEQN7O6J1IxASumoghGYGZ/QMQKXzDPY1QAT3uZ/9YU8w",
+	"7jIMt+FrA9Hdar3YBC54sdWemqv4EfR+oLP9dsOL3XIdbZ+G4eklZ3o1VnQKejVuNcajU5iVVGLBXS8E",
+	"bnqHZmWu1XgiqMy83DjOgOo5ihIYM+3D1FIhBQc5NrdtBBPMdI6ZA4L1H0KkCCnoly1RBCvdj4nfE48e",
+	"BkseECsiJ2iDkV9i4P6uKWzWfjDeEANtwGU57h8kvTZka4DfNuzhEhTsagoKV9aiiprkQJUmT58F+eHI",
+	"VrDfFzGkQXASrHTz1jbvoU69jAUuxMvoSSnkDvnjdUJ1BKQZV5ryFPYqktfOZw2kh+6ovY4qLx2R/UF8",
+	"XUdK7OVaXEsL2Rt2mn51s6rCyjGZ0JYT3bMosiuCOm4UGD1IlCy2sI+F+613uMcWxZHi7/0pYbv860MF",
+	"pfbvWxL2Hu5fpse2qOxVc9hXmaOpZndGMthz5znjt/smcmBBlhhvto6AWBiuK4B9Rp4m5BuakMvn0Wh+",
+	"Lz9vOuLKHOJsLDtvPRxgDB+LnKWxxvtIsc9s57cSbM15ZpVgXyXa/ljkpXJRMVX/0yeKLBnPMKc7ltW4",
+	"VuW7qwhT3wBo39V3o68YX6pyBMcF7XJEmCc29odqV73A6MhVp6R+BZPsLPbzzmKRdp9PVDDNkqqwhsLw",
+	"z68/VC2a7Vs2yuronKB9An3EHPDgfX9T31hpZ0uFgetoiYlfQE6oxm5L61/MYbEDZceevhdKsRlfdJQ5",
+	"/azx5jXsVUhdM0FX0933hm7DcnfrnzXsTpr2b3eInjZ5XhKSxy7kjXG0fdXjJq3bT0O+B7O35e+jMlKE",
+	"tawLvBUNbmgBye50tGeJ+v5kqtMG6GlXJyI2FZqoSnM/DOw89Fik9DfbowLiCBQiznbI82XP7h9lW6eD",
+	"xAtnSLHoy2f6Gsk783rFrjm9PezsTkr3+/CzuGU09r81xLR9B+rLSYJtDnQIW8u2pX1R5pbmYvezuHwy",
+	"ury9rU1Fpw8s4O5PZT85Te3hT7l0tW9fejPZejaJeby7GW2NYDcGisOfkShfCj5lvunJrlHGohCK5rvg",
+	"p5nyvfuuOtBt8bTNCGM/afee/ATbrBbd1bHRg4ad87FiDMaMCEl8NFm12Z5Uv4aVOVBMYI+qDqqcHLsX",
+	"zGw50OyYcbMUxbSrOZ8QNiWURyPVN+irdZemoKbYGfkmIZffJGSSkNNn35w8fR5Pi96oVZmV2SGNNil4",
+	"YpWcp2R4euZLAB5FA0t64GkrX8iWIYMMI3eAeH/SnjjSFmRwo3EZfjus7dXl6WsQq7uv38ITegsRDmp1",
+	"mgxPEV0mCrjeAgWHEdv/gDL3LnK2a5K2Tu8wm647Rmi/3sl1fdv9Uww2drbco3iDjcrtMj2lwO76GyT3",
+	"bIDMFqCtHNNLyu/bjdiddnho4WT11psbTRqX30NPsDC0X055ABLtKrIOu/3Skqrhe/3XmFkvb/ALzTVI",
+	"W3XfUBIu9Ng/++Tw1NGorOQ5qLp/PWGcTMs87wConQBwB1DaADGbrvkwiqAjO/dRAX2B7bXOqwuGlYju",
+	"4RN6uCgjxlOWAdfjFdBNemTA5vYoLlOUk9zWg9zzBFoUZkMl6kZOZUedz3G/svuhA3Mz9JirD8r41nm8",
+	"fWs9fDA/G/JQKCgzwVcLn+tLiQSa+8yZvraYBwn3Ugwrdq22nccv9ZubjEItOAqvbs2v25i+Axz2tyqb",
+	"69u3g/025O4n9K2h4f3RrmuqbbjY17gcoFkgDT49PU22oV3vVtq+Ek14zIPNifO9Cmp8E5eZo6UKL0Lf",
+	"YUefnzZyxHfRiA/sFdzQA0O6AfowVkhkal+69dEs8rKq4NxGUbQKVZQw1ocWDQAcclK9bH/zBhoM7vHF",
+	"FsKEkyVI8AV5ncez5JrlmATWrjLTu5pEveRd6pV5klfxxq78ptYesB1gYDojdW3XdSIUNlqKtPy1u/1n",
+	"rJCxbX2QA7qQMT4N7U9VOcRsijW+0o9Gd8iws+FHHY1q7J0HFvZjarFbkWd1Zy+zrCeK2A5EHXaDjiim",
+	"huEwZldonrVtetBoNU6G1rZgl5MzpVUj0qa/EbK7xnHvUIWqZ9P6VlLBNXD9RJE5VfOz+j6ZIkoLo0YI",
+	"ngIpQBLXj3TXRk/rx1sWuaDZjlJM9VF3OcBtnvUKzBtgVEF4YyfVsXlAiayguZOkSZTaqLuNxh1G4Qlo",
+	"5n2Vnqu1wvUthm2UYilmElSz49RUyPHf6SCQSQbJoGrEE0V+O+POlaGRA49rAx1d9SnB/iBFpLuW032+",
+	"hyorHZzdfa98Lx/fvVXh3tLz4ZXYfaXp/Tb0QErsfoJzf52zKQX38CFeeVt31WRRpK67xAxhyjWsxD9j",
+	"5MC20fmBRXBjzmbznM3mWm1qwtA/orXlwOGsKEAr5HfYd4kMNXzUCcFzO18vClA3e3qiUJ13fRu40HPG",
+	"ZwRyBWRBdTqH7CghP3x4++MxqJQWkBH4mEJhZShbP25B5a0tH0eoRKECu+kImSkbGegGinV1OFidv7Y1",
+	"MYc7ylNIiOC5LQ+T0jwHqchyLqpyZASwY2pzFWRYhaAlLjvraEQ+zOGa43SkxIR4kAvsVsGUZqnyJdBs",
+	"FwvM/E6aGQ9N6YvxNC8zyJJrrgRRc7E058400YJQvhIc7CXYXhu5zbBYkByo9O2l7AlHEtDmIs8aXaQ6",
+	"Sm+0Dj8JwTRGbtf7RK17RooiZ5D57tbroltOlSZ/E6XkNCcK/l5izzvsF2LGxbWrWFvtdbLpRhnPXS2q",
+	"9cncG0+UnRZpvmH21cT9JsppxLMczk6OSbDxM+I6TGAOxgo0sW24DGHEWjT9Zu0oVjxleY7V4CnhsHSn",
+	"xpSRf3NwioTNWh3aacGojGppSINXMnxjtaPzay5hUrI8iw1pHmgyAcUye0VYvRbHYnx2TlKD14zPxmVx",
+	"RmyQPbP1H665O56kOgOq0aeNx6WYuXRstnZef3hGnGqG7xg1t3p0fs2VNvibWWE/pxqUGVObrSLOFEVu",
+	"Gyl64LIdiWzfNoMmWjKjGCstigKys2vuiZ2dRTU+HlJ1i1SDEndARxajPHNw14DswR8g1rCvjqQqH+ia",
+	"Jdn141+4gu2l3H2d5hCpWmBvgbMbWbvKmExpCnrHto5Rt/hOQl/NIQ9gxfl7Ga06aPAeHxHqYjuUFiKu",
+	"YlY9cNYMMdICvEOcygN/5ro5mG14Ii+kYZ5G+1zDSKkM+iCMIXZec5s+zgUxSj8Go4sQO48SQkmRU8Yr",
+	"HEU1HLGDCyJrvlbTaiIksfeZXHMskoYsj+WYC6a9wcONQ1RZYGx8E55x1dhQ2/VcjHfyErfjhojiOcs9",
+	"jGr2HutmXt7I5kC0njUO5b4wQGW8ETlDws7naqxliY0uWDoZJIOZwUm6mJQ5tbQ/p1U+rBorkHcstZHl",
+	"1ObAhr/NRaksJhdSTDzHLCRzTmLIytT/mhbK6M8Sl68KSBk1pz/OqB/RrMZIGRjiMM7AqAALWzFBwqzM",
+	"qa1/1p1Oe2Urbx2mActGvDSCTodJKUOQStGdjK95UQ8DlhZCaaIB6aRDhiFVxFXFOSNKw2IBWUJyYZFM",
+	"wdH+YUd2mckGbfGqard4ic2Cowl4dd2zg3VJt42JdzIbVR9NIhTuZwWSsCzIakGitDLn2StvZQ6Lzi7+",
+	"G0VEFzZdfx+UbQv32fP093Jz1RfUCj3qVXijXsUHyWYziPTtBd7RMu0WVvEsXIMKmn4UXCxWxL2F7WGN",
+	"wKNWXPDVAtWu1boq1FCNZcRg/d1KAxHTqQJd6Rgo+DvLrQtj6o4DXF+r/Z4quyRaFEBlbQgOL/yJao3f",
+	"5SOyL/kT8ptJ8DDj0IDKfp27GqnqdMvFMods1j/Awyfc9X1/nwiWvlWieqTuif0iUaLFn0Qey7LacPQv",
+	"vWumo6/2Rn5hh/iezUoJjcbaPb5y3cE7em53m539uqVQ6gOdRJYOecz38Vcplr/9NRX5b4Od5dX2Ptd4",
+	"YzvdWuRjlGMOOIcZc8cu7M2Tjg7ZUYIZNO05+Fvzarww3k7blWJ58CMzYx74yKRYdgglXu7dYcVrBSs1",
+	"Hbgp3OU09tCAgcTBeePkGpAX9sXdXubPLe2VSEsUQNdtl0AzbP3Sb48/+NfXEuJ3vQtLoe6vdNrRmrZD",
+	"V+W2PfIe8N/oZLvrohrV5kQ0uKHuDXeo45NBXPNBBrQCYUGZ3PkAMNj7PWVyt+RmLYFnu09mvuo4Zi1L",
+	"nrba5XaVanL46sPCKgQJjnYN9ptN/ppAU+2neZS1KlwvbgMGO+ISCRqy/duoIpWDaERu8McbwpTLJ7AO",
+	"AKbRh14Wha2oul5mdkO4Y8ZUkdNVl8++5DohN9Zn8OKGDClRC5rn9smRkZdv/pr+dkOGc5ZlwIkWpJBC",
+	"Q6qJ4BCvKl8ttGECkMz1DVGQCp7RRleIDjnLL37DCf8QUMK2sOqCqHflXKE3etdv1yjPbl/X5Ud349f3",
+	"5feIItkeZ+WLRu0snIK0WoEthnM/Xt3efr2sdayut5oMgjD7ZgRCe3X1zWyAxLeOT7WgUI3FtJfikzHl",
+	"KiFEyetW06rR95r2VedA/DuGVM3YHfB4AQwJai7yDiUa6QGgp8ZQLIWNrHDcesFIn+ZUAm208+osnYxn",
+	"0thxuIwNZ/yT9/Xe17jWHO4113J1INljD6a1E0tprnmjir5f2fHd3L/dktw2x2ZjpY1lbdh9Wzg7HNWv",
+	"Cpbv/KWDYTVeADV/dJz7fdjKLaw2Z/ESZq1bqrNLB8apcQwlGmsxXic1tdug9Woom7bEmEBK8Z47Q2v8",
+	"QZChkEQLQXKmdY6OFSQTR+tu8A2FaffnivtzNVe5fcuVbiiBfFAGZ66/7mZTAepDcrN3bUGmiWYd9Uj2",
+	"osI9FK6d6XCc0GIVkU3OCLuerqL2MynKYvft2eH+bD5+wL25xW3fl13IYRioG/KNhkVUT34gW+5e5ti+",
+	"946bWS+naYjhxnYGrklWnPEfjq0mA4zU6CFSbmPAdpykubVwHxvOan1hhyibueaBiBWO9FUq+0fm7VAD",
+	"cvdqjmXRr7nz5sIxPcsn7ufs3KXqwIOUOHRvb4taxZe6DUz+ha7o0g3Faba5T8PY/rXFNmeOlNWLFrnb",
+	"p6aehe0NaFeb5nZvQta2pk92/WA/N1TOpnqz5Ki9Japp5toaKum7lG11T1Wnpg7E9jZaSD+DvwZ9C7Wx",
+	"d2svLuvaWLOaNFLp3HCbjtWbbte9fvvIvB6PPrEtKRl0pdS2jg1fqxbpyzhH5OttR6Y+94HtB/MbDPV7",
+	"gPxB9aOWHeVeV/SLd5s3b8hp4Pvm+1gNzr4cm/zDuw/vX3Mp8ri/T+iClno+LiXraLiTStDbl+HeSxoD",
+	"RtdjKFy8rdddxBBge7Bgfl8GhQS0YqH2n0kMrCWTlQ3FBFmH5UxZHpoCAmG5M1MrlUKpJc13KID90n8S",
+	"T9qYMs46s7nqzdyr/fvMq1zrTXxsdM6OAm0X0BnFh80Yj0aou4LYsJhAlkFWX4OVYBV27sXUijNCuf2L",
+	"UHxVSBc+nxGmmwHX1iKxYPFsPAlFTtOOmDkM0cLqZlqQUgFhXGmgGRaYD+FI8F6nrPJyFj8+t9PNPTSr",
+	"83Bv2Shdm6TgNq/9is8xjOz1Bzrbbu12QXm4Og8KYeZfBYABNDQAPfFoF9lJdeOdSBzUqu6fELk5Kf69",
+	"BJTeBEdA8VWBVBXHh9HOB0lv33dyC+ulAom5RXXlIk2GkRDNo73T7vc8ma2T1eC/CXGYIlyQXPAZYLRg",
+	"qRA0idJ0pTCvhUxKTVLKudBkAoYC5ytCESZCETugvd3EqpvseO9u1PLRiZd1rL8nKAvKSxslU9rqLr4M",
+	"4nZfcRPNPHp5dAuOMwl90XYFPZBnn6KHHr3Wbs8VdESDvV3vjifakSRhj6/qy3GUEHOOOE11kL3OsfNA",
+	"9qyC03EOBK+H5KA1SFtEYylIxmZMq4SoMp0TqsjF02/jxflC1h0EHj+Plzzsx4RbWSc2KpdnpJhL13OX",
+	"an+aNT/YqfVJhUZbmz15zGku6i3NoM4bw9GsIm2DRgY9MWUDJ+q8/lcejXYOEN8gB7wMUMGHU1OXwBAR",
+	"Dwa9gspxuYdIireScCw6KSJV9K1V0/6088Dr2PgduPc+FLwjafeDL/6SAWY4nZrLeHpG5mJJlJaCz1yG",
+	"H0YfFIJxrXzKIF7eiFz48PuQDXKADF+0rbJOR//7BRkKDg7PEBxweGID9yn+n0gosBIG+joNrfCoe3RO",
+	"qC8zEkyDWEK5aylCcJOKPB3F/I/d4qPNSthFY24nNGxLlNnMvOzdBAvpAS4HA/0AAvcvCoEj7VUTYouC",
+	"tg9Rv7TESAW54TmzKWn31sCipIgtIB6ituN1uHE6olX6X0ZjnK7W3da0v1VOfYiyu3BnyU3fNWB5hYhR",
+	"QkgCGdMEuJYMlK9JBHlWaXRDi/+uKkNCbIkGrD+ckLX60lg9oHKmJHXFBpVYamfokMgzZ9G3Pf9g6f+p",
+	"DZOei9wqkub/7gVi48hHxCx5wXJQGosN+HWjFp4QAxM5IPmz3Y8dHVzfldtNVsLYnHRCMsHtn0cH7K12",
+	"2+p5GkTaWiAa1HdpflMKlHIZlTnjt5ihiQaFas+1/7HJFoM4Fv9qX+jYXDC3vp64PaW6zL7ldresJ1ZZ",
+	"yjUODuZqrKtZDnmnUscfxC3ww3SigY8Fk6DuZQfrCVfWr6ruaXTr7pkuYco+xmUdmxIbtO108qg2B5kY",
+	"4UdDntt/KkILm1EXc1WK23utf0Ofabf+fpe/l8LW4673bK7f2VcfF3sQoQVBfn/u+LOKJaDuVT2eKXPB",
+	"HfEgLra9m3NWXfPXnsypinXGDQbfBdFyMWP8Xpi2AGyzMWc7BEe9rb6JOpSmdAx8w+ktSqXHlt2Nu1vx",
+	"XoFzMVf2bAmqaoxsvzqvK3Jae6EvFMM0Gb5/d1X3L1zAif/oqCpShP1t0chWv5bEPkFer9iMH4tSu/oS",
+	"ijw//WYUtcJ9glaBFsBakBiAbfMaWmDXcQVNYNi34rLBwf2q8++PVN1Q9K6ws5/X+uqhWjtHr6DrRA5R",
+	"sBep25ddrtcscT9V8WHobUyl+6VRyC6Qf+sCzhjonPnalWlUlv1VyNs4z+ufNkKXlGnGZ+OdUwi3t5Az",
+	"+oMSO2SJbh+y0u20GKNXftV78NdelejIyHTxbQdaqBtxPFmNQym/9wxhVLOPKN6Q+ImR9lZDeqj2hD7t",
+	"pg71rO43BkbxtUVvsPu01hHcRiuUkunVVVp1IZoAlSArdaUVLMbJxfs3Vui2Jr02X3byuJDkJqUKfEV2",
+	"/MAynpsRGtJsWIObrkanudaFjaPA8qMvhbhlEJcnJqvm7EYfO0EZakR+5opOwUsFihgWSWiuBFHgSjC6",
+	"GZ4o8pfjl1eX3x/jnkcYtD84G6R2Zi9OD+rdjN2X9aJpwf4dzDVjcslUxNJMF2Wu2TGdAU9XWFBaMS3k",
+	"yqg1Zuhjd1KtWLAzkokFKM1SMhcLlrLMN3tWCcHqTNe401lJJbZwKwwrZGn1lhV2QDJRKpyo9TnJgOp5",
+	"/WNjMCzzpK55OFYqpOAg1RNSSHAmGbOJaalLCXY434daja75NX8puHtPnV3zY/JvV+9+IozjaKLU575V",
+	"lzWdYOkWWstzIlsRKs2ybQWdc/MTA4U/5mzBXBscxf4BIzP8aymFtI8vv39Jvn3+4v+QGywSZytQnRRS",
+	"THJY/K+/KcFvzskdzZkrbQn205RKuTKS6o394QatkuhwuubEtugjQNM5EdMp8MxWcAIsK3lMDBtRRNNb",
+	"IDe4vhvcKeVEFPTvJZAby91vEiJBl5KTG6QxNwm5QV5s378JBIGbxA4hwcwvZAYS0FxlTggVZZz5EiiW",
+	"vMRBzfJff6Czm/MqrMSMkUEO5m9ECMQFpsmEprfmDG/eTI/fUp3Ob8jw+dNnCcF6bFixkJC0lBK4dqMm",
+	"jYxoTXM4J8+f/Sn8FSsI89nRCMf9SXDwg/th/ZhmeDNqJYx/c/p8RF6jYP/n1x8s4vpnP7y+eIXbveAV",
+	"5Ni8y4JKugDrwPRC/am5Llc81PcGqKIBBAeFQ1kRtyoF+ez0qV0jJTc/Cgs2N34g7F3vMFXaK3/tVBBL",
+	"pBF+DITe/OX40oLx8ZvsBnHhIk1BqTNUP8yJ4ywdVAxzwC2pIZYanfsbU+QmVXI6Rrp6Q6i65jchFbsh",
+	"whxOgwYeubQ0C4s1GaeK3FygKYv9A3d6Rr5Dokz+57/+26z6V6bnRlMCpucgXc1YK0uRBdUgGc1JSjmZ",
+	"AJaNHZELdzj2jrGyLBaVNaK5Al84UF3z56fPz218ho69mwmM3/CjYbc/Ho6AWhtW6stZCk7kcgTbSKmS",
+	"gaYyLJcQ0HFzBoFidDZ4OjodnaLEUQCnBRucDb4ZnY6+wXrxeo7ssbqmtAoQnkEsrDpo/2+dqMKwRR5v",
+	"6lBv2xxg4soT2mC95gcJEUtue3UGOYe+mhZmwSXEmisToqmcgSaI/ZXR2r0/zeksadKQAe7cNn9/kw3O",
+	"BoaUXaQ+KLlCLzU4++s/LZf05Qndmcci+q2MFBXn44OsJxHtPERXpP/OA9kTHBtRp/H5VmUgWi184xxa",
+	"PNgMlbsidgRBSnQbiJ0DyomUBmq8nIq1CsWUoCR75GWm1rQGxLYdekvBX3IXocpbAG7wiKk6qzY2X/Vw",
+	"52tuppVs/DymBtSYcXKh3k0HPd770UgGfV58aU0Bv/8WaAFmac9OT13THO0iCkMZ52+uCmC9lY0NXtOq",
+	"GTrKsF2kzJGxkQG/53b+2LDVOk/eW1HLvv90+/s/c+o4EWTmoxd9JnnDsW1jjoKf/eqb7V9d2VKjP3N6",
+	"R5k1sfwe1tlH4ud3jJEiM4W6m/vlN/N2ixuc/JNlv1teYNBtnSv8hMEWXsoakQurDkBmdIHKxRGj8HVf",
+	"IwOp2P+WQ468eEQuygzF4KFdx8hOnx2tU/RX+OTC+wRbJH0LKL6Z4rJjsPg81kwLF9EfWL6jmROX9oaX",
+	"531u/nshJ1hDx37xfEcw/nb7+y8Fn+bMGqieP3222wTP/rTT+58TRewVOwHOacRraJLEBaQPlVhkhWAf",
+	"xj0ibzRhfA7S/GL+Wyu6WTevOLNVotclR9u2qhISn69jwp9BV2jwwIQ1RlTr7Y9ckSwX14Sh7B3DutdO",
+	"8B0c9NMh1vOvBirfcdgMjztSvVdI8Aokfeshk85HhUpRFf9hBBWuz11w3YPR+0qPdpNOYCokWFvBVINc",
+	"h3przj8I/UeA+k5kqwNji/M4/N40mmpZwu+fBVPterKHR9P7Ckt/BOb39JteE5j7/iDEj0Zzst+96HNe",
+	"rrg/ZG8hY9S313r+7I/LoS15qjk0GRqOKpYc5BNV0yFZd9Y82kXWPamCyrrsID8yfmstj76vHslcMVVV",
+	"0S8mfetWbOoxQksmNoSZrMhyLrC9ctWVSDdY57rF4nUd6PZg5MLPgT7DjezdHLN7+ROLwl8Pxzan5Q+J",
+	"UK0pdknA5h/rnFxLmt4adXx/Vi5UtPdpDWdLyTSEgEZ+RuhVZE5tMgSTBovQ62C9EGT4/Ok3R4EuVt06",
+	"xoxGdLGLLGuA6uEZag2l/BaPHJ1QBZX6ZCrk4jijNlu8Hq0VfVY5GLsqfWDeaWitmjBuE7r2LQriMlm7",
+	"eib3kQqeHvwAo2YRB6ctwcD7C7YJB9V7DyrHN5j3Nzu+//zwvLvx/ifk2Z+TullAIZTkjN+S4b9dvfsJ",
+	"6/lahkhoxRDJMIKfiRfuDWJU0fENzDyKU8cunl3FbXd7L+7Ff9/W4z8gB65m2cSC660+8t4NvLeSVOrz",
+	"SszVZyV2wwMyLDkqQZiEf3RQtTrKiysmWi1o5KIWI3zUOm/fBokLD8FLq/FdOOQn5kT19iKgbpe0v4qa",
+	"PCTX2lWt/ZQsq48++7Wpp5+V1WWGn9V5U6EIT4aek6B0rQI+co42W3T127JALZvvbjppWNv3gDTp0L6b",
+	"c1LVnUPeSjOMXQarFmNououAN2NbF/a6q8dvNkoZ37uHX7S9zy/yy7H4Ba4JitkHXCwJU1+kof5Lo5aP",
+	"1r8vjhx7EoHUpUGSE7IQdzY4TjkKY6gwmxKqbm2Fks1qRbZg/MQ2fD1xnX6R6kYJ6JWmUqu6Z7Bvqjeh",
+	"6e3Mtka3gZLWa0c1ljHD3uLRZs6Mm71c86nIM5BhJ+ac3WE75sT1Ar8FKFTdm5kErZ+zZmtm3+L4/JoL",
+	"33q7nntOFUlpaSh2WfjYxyXFsmqMm5UyZX6bi6U5Z7/Pun+3mJoFy5Jzuwxp2OEwjJSWgG/eEAlT7KTu",
+	"m+e6l213ddelmtitH+E+5mJ5zXHW1DAWLLaAk2KhlBOjuq3+4QNzDWFznZZH5LVRTyUgIcU9Ohux/f7M",
+	"BoD6gFy3qcDjVW3N8jg7DE4qIQV2hxlcI/Kr4SU1MDJ+zd2iaq5mVoV3M3LTjN204Fq2N/nbpX0p6Ly+",
+	"rnE+OxjDWG/wHrMKudjSc3caFgJkydU6uD+oTnovxvAViMUPSFerrTWI6WWFzRiHZrDxiWp0u15vIZ/E",
+	"qBIZIt1UoVRbwXVbsDWI0Wmm+R7DRDFezgZ+hmJnQoBrpleJl2WEJJphHRic3sbfVyIoovPw+ek3BNsq",
+	"L5mCIwvEWlKWG5oA+TQoYFaX4pOinFk/9MX7Nx1RpKUtL9AjhhS3Mi4VyM8XP2pPrlc84IbP95u7cnjs",
+	"/OXmKNWOZNXOqFSx11C9wx6jcao21nHT1h80DNIA6fYoSMx6ecAgyPtQ7q/IVoBaljlxS2CasehkWFMm",
+	"FArXKKaljOvE8iSdQ3pr6191Es53HGwaknUrWdu8K8uazinjTxQxOhwZKsN2jSRoy9NYSYuq+ZGRTykS",
+	"1ITYGo6ot19zysnr7NmLF0+/JbewIhlIdgdZzRucIHcLqxH5d4CCpKJgKOiBhAb3eOI89Y7oXnNnDtBz",
+	"WNiMIJv1R+iMMm6r4C2iKSXmXNy7Ql7zUOC0V+AeHh8Hp0e+f/Pj65uY3PVnsAT9ZXDUO+Hlx2OerePm",
+	"VidiXFWvl4w+ki9Xqvp6nAKvxJKjc6ol7Fg4D2HEJ7ggFCHqxMSbTmStE4+jePorzW+tumNwzo1vAN+r",
+	"MbqqFINUmSznQrmXMwGo8tqu8huknnWJ5RdclZdZHpbf4FwstKqvQ7gEVeaGJt6i+oslvuuGDXgoTJGJ",
+	"FLfAj75U+P+8YVCQ3rpKIeiFjYBtDVYBVNkzdXWv29DcZSm+8inGIaIMqSKZQyvPDv78uk2kgy8wXQ95",
+	"Q808rnkuZkcuE89oy8jEDO8yE0QILDqaqSL/vB4EQ18PzshfR6PRb7875R+zQSdwzR2GT1YtzDecbOjD",
+	"xAznEKX9MSvRokKJFDbZyikN9kxx3LnIs2teITFYa0MqZKYSV7EjpOELau4IyARWojpHy5KBR80AAbpe",
+	"WE7YZkwPYLuucHdV4dDvSQ8mF2Fpn9Dm/RAUB/PCmKIzCc55gZ4LfwNHX6ak/OjK60MyW0TS4iveLSZU",
+	"O7kzIhfcQqGJKHVl/fBC7TapwGc/d9uRbbY11RoWBZpgse2QoVo2/D2sKYWPzbIgG5HvKctLCYpkkNMV",
+	"mZbSklE7krrmw0vQcnV8MdUgj0hhnqWuPbi2lauwymTSfMSzhEypJAszeQ6cAdf5yr1kv0BzsjOXuu+O",
+	"qT6m/Ni94Nou5SK9VebYRuSKzdBIzDix5lxrP/IJ4cAz5SoSuJ9GBOvmYM9yTRZCafLsxfN2daS6CJZ7",
+	"52ly+uw5may0YSHPnz0LzT/X/MXpNxajg5NxhEAIsqB8ZStpoWQlDdE2a3YnXpnwIzT7R7zjh6HNOHZN",
+	"lT8phX0bNR5cWQQxwrFFnsWUYlYyYLVk7MNOpmj5Qv6nNMtzMgEilujY/VIIaDN74Otw1337pZDchlnZ",
+	"Fd4ZnP31t5DqXoV1ISw+h1h7ThQ4radZGSKgqiyz5sc4YRW2d0IHZbVExWfToXnbzoJkPwcq3XOcdEQa",
+	"9YDmFHtg+E+0METqzBbe8Il435KhrchJqPsKd/rq9Y+vP7xeryOEAR1hULWndXYnkZCHH+0W+ySoOqTE",
+	"EjT1ppBjmJ3Cl+WfaSXu7OyK/2O5aLaKL4hIFhJ6IMZiSrux4nujQtVgPTdcbQnKV9yoSfeI/IqF8lOR",
+	"gefogWmukhhydgtkia96xEbe++0aq7XF9Ndm9h2+A7zyRVdQNsKWJkshjSyBeSdxjent9xcPxIFfigy+",
+	"KAb8IaCYKDHaghhfOYZ/fbEz3341+s+fXdeTlnQ2NGpAqeeGlKRUo4nGNk2hTfw72kp5fAx/VTUiagJ9",
+	"oxVZgKYY72FtVHWm3LkzVeXg/bNW+j9xqHSPTLo/wydNpOtC2sfcuR7Z7gWD1Lkmqxs7VLpcF8CeBNcf",
+	"r4CVL+lKodqMCTAL4DohHCFQAscadok3FynKs4n4aJiaI1LHV05EPn4vcpauDgPKbvDdIFqkGvSx0hLo",
+	"4iAeqwd3U33NAF35nihfzxlGM3oDpI4+BaxbmnvggPJ3G2NvYpmkdhnRUO9LfPSJ8kntZJ9astvEKi7d",
+	"yfxRnL+PmSkHpiq/+OgHV0i2zjcfNr3B5yjImVeC7mgYOr09zbJJNAxryyQ9NNkwDIRpWBhRD63sLq7U",
+	"G9jrMqdhcE2dg9IqpqRdD6pr7nxy2KbVrh2WhOnEN27IyHK+Oq98kRxDxdEAzzg2P2VKJ1btVdjVlQuS",
+	"5pQtrjmaj6rIwcANOnx++vzIsPZpqXxBG0MHMUp9JbjtmooWfZBKcFxcxRWYvuZDGyCt57AKTKc0y+ob",
+	"1iIQD47sWbiZvq29WtXrc6rIBIBfc9+sPKmqDxsA8vfKCc0xgDmpB2ker7UlCeXaQ9W1ca07FDsaV9Ni",
+	"r2U8L/Nns4Il8UXBbaCOo59kaLaJ0xrwvebVWOi8PrKh8xKoskvxpDohZWEO5cXpaegeGD5/9uwoZqv/",
+	"1W34E3EXPx3N+3GYiGnPD8Ef+cEjP4jyAw8hNf5VVGWyIgumsIA3VstxDySyh8R7GS3l8xJZpchYbNvO",
+	"KmwfTNVtdbxw/rmXF1evL1//8ub1r+M3b9+/u/wwfvnup5c/X16+/unlf5K/iYkisuTe1Ya0bf2T//j5",
+	"9c+vrYPSEJJzjFJ09QfqOIuF3VFAil+cfoMjBibJxMVuGGLk7JCja/6hMkMoX1DdjIEtHZEYnZObTK7G",
+	"suT/12DxDWafoDNB1hzrb2LyxNeOJ8poj0v0cC5FmWdkTosC+Ii88zKyzT6xDUUN2TWXRfOcIOuxKyOX",
+	"cGzfcFEq1nhSN9rHPBTsQkmGt7Cy119QqbltneNMLlOQtu2q+edaUWYXHBolnjY3+w2uYT0Avnnnv7iT",
+	"C2ORrExiC9K4XXWUv3Xnu7nG78ZUzh3Lw9iU/EabiUiTT3PdhtvYt0mOlRlnwFPmmzhjgJ6RFhoNK5J7",
+	"VZvxHRFjBY2LnPKqNTdKKi+vfsEz/8uPV3/BkCnkXLFm4DVkuC6D66+Uk5ypOWTjjk6prthwBVTxNqcd",
+	"1XL8miIP7hqtcHpU2dmvus7hEqosUvybmGxPpPqbmHQmUX2q8jtfWnTSv2ItHQsyQVEBi8sGf4Ws0XdS",
+	"5rdVn5EmvJyTQuR5BVRMu4YZYY1nz5xjHHuztf69HZspW4CzGYfvRgja3JkVGHVjyjiSjKaRs2qEZ5Qe",
+	"pam5Of9Z4lIimvHM59aApMgMdGfZ24oXPZilZiNif7AbeLR/diVtV03SrTjkM2Yr1RoTP+qmNVZOiELv",
+	"fY2gjCtNeQrH8BHn6IJ6jMhzLmmyEHcuyxxhkfhBrC3lrG411OqEEWvifM1RDDXwj73v5cJiwMInNaq6",
+	"EbRK6uTiOVNayFVdJ6uuMW04n0queVjqqO6HrBKMD7eHDBkzP2DAcvW9FRyHCuCaZyJVHquPKc/cOanR",
+	"IjuqEg6cUanOcDZi1ci+GdbwxVbXZt5rbi96RBy1q3x866k91Q25VcQk0Nc41Rv35jYZ9J2LU1QQisHq",
+	"iU04H9q+/y7G0g1zdE7oRAHXZ0Ejd1bPBx+LXGRVC8OY7NqSq0IRtn8reKVX2OLFiIf3b5iwp2+nZj0n",
+	"z0K3RcNn8Zg8eIDkQQ9hT1xjM1stT0iixKIFvAbFg5up09+OzY8nz2I5S3EhoIVv3fr7r3WRI4O7T5TP",
+	"eWipqAlWp3DlJ5gkLFPnjcVbDh/qWNfcGR6J1Z4ligkZHgi2DzJCg43HRdXKKrUYTegaiXk9OBznmvuS",
+	"EzUSo6PSWRFt+Qcj2Xi/lD2DUVWiwaV+OO7ltyu4oZSG5tkHkLlcrQIdwVVnJ9uCKwnbbLmDU6KUKYza",
+	"FoRMGAYBAe8xWrPIc4XiXkKUaFgVMKPB8dCl0TutWWECbu5sg/rurr2fGv9KkHpVibWVm3Xhsr5QXb63",
+	"av2oSD4qkn8gRXIjV0Cha0gdMcSIq6MdNModuIoG6XpkYkuv7sx1y/jq1wm+7oLPAouk68eX5lQp9GEZ",
+	"FjD03UHHWoic/M9//fdRU+O0Prd4CY83wawfcI0PqUG2Jusq8nqR55Hj+KS65WeF4rWtB6BWGxgbwIb6",
+	"zdZOVWE1dMyYjXk3tbVKKOsTHtpmPWGNQxTHKutEGNNixhxJMMpiPJzFPMG65X38ffb17DH1//4gZY/S",
+	"V6uegF4CrHWt7Iq56miFWQHQPl2a4kBwOFLT7N3tSuVHVTuE2UezVXcc6iaQIUO5LX5zI3l5oDi/RXfr",
+	"kosKMJ8Guc8Wgm2uU5X5yviIXFQJBjYExdYUXEsSqbfMdEK0IDlQyV2hwY9my1BE8eDtg8Zhd6dN2B1/",
+	"KtL6WWMC5iK8Y2bNkEySBSwmoTaO2qP2ktiUpoC3KqZTwBIJi62x/ws4WUzpiRa66DYhXDoxkmIJSgWp",
+	"BOuuXMtBoEVxXtWjZFblF9zGldroLVfPApMVnCnVlmVsxEC5DKUnthoo1DVUaJ6LpXl/DTKxqueHdx/e",
+	"PyR0mvFfcynyhRmqM78HDwjzDjXIql6F0IU5LfLz5RvzUM3FklBzqv9xaTM1HrOAvt40PwN9RIHG+I6y",
+	"iKLGLth44pBjQ2CORSKMXGjWGKpFmWfPzhuIJTEwhhvIdECMERF2qkAqLhXI0WJKx/heHm93YL+qUO4P",
+	"lb136VKozBKi9VWvavLmDZNB0pU1ehoM59YLKx46degxye+LKlpiccOFP4dkIPD/eT54XtlpBLclLVvA",
+	"1Idu+ATeDWWvDbajgkyduHjMeCUrVu6/tJQSreJuwCqZuPW7BXE9l0LrHDKbTFzV4Bg+f/btUR3tbeQG",
+	"wcHWYTIjNIujyDIHH/e7Tmew2OB7v7+HITV+eDvZ3vG+9nNn4q2KF1j/sztprB5lvR/WWMdkXbvAHqqt",
+	"TJCRYedtGYHqDAPUbbhnUP7gi6279pgZfIjqzy+r0ps1fBU1bmylExbMuiMoaDq3cPREEU4XNgQ0cx4x",
+	"VJWdJilB+7L2RtpHVodyvsD41EqUt9U1mCILmnVYdD/YNT2k3G5m2NSgqzrLABWHdr8WRe2O1dG/gv7Z",
+	"cSBx8OrMKjSw0M1usD5mxQCEbBknlrSql+UdHTlV+po/fUEWjJc29sUVqcHaFo1y4SFB9Ak/Lu7XX+7z",
+	"0282xEkjwDwQr8GxP0/3rp9gaXfWu3nXH6eN5KPMukVmtfjRQJ2pQUyEEXXui1BIcBknRmZFBSiF/pxn",
+	"q8PnQ8UzbGbGUshbDKrwbVguXDyf0VGfKPduaLyv1Vh8NnLiVDxZWdwGuL7dvYMjfcmK3Nfk4MH6W0Yt",
+	"cFVwd+E59zO2VzGXW8Gx3W1tU3fmbe3jDNP5NnQ+1l0l7fQxGH2FT8KukvdpnrYNwu1s/8Lp63/cJlyV",
+	"Q7Vui4iecp94TYBryVwzqiBnmyhNV129VjtjQ+pJKovH6w90dk42et8wc667ekqzt+pDN/Td2sz3i2zE",
+	"97X7bhfBHR+uuy+SwM9F3G2WZ4y4/4xPDkXcH7DZsF3oJ6+htwkV7ZKyh0fCP1Tj4MdOmJ+5mjma7wIm",
+	"jKVPdI6l+1xOD5Z9NTpPJjiMMRFbgiiAK8L01h7ELeH2xNeYfOA2xA9EO/3q4x5I++wroJ9+qYbs/P5F",
+	"CC8JQtcj9Xyknl8P9XxL5W1DgclQi9Eioysb4strmrmVUHKhqxJG3R6RX32MlbKrI1q4VrrWXHFGJCwY",
+	"N6jhS7LQKhcU67GmvgRTVkKCUchZiXYPlRBQKc2rvFOeobkr6AulgGsM8XcNcmxSqBbExjhj0tLQemFa",
+	"ca02+I8DZKQAuWBVMXSjaB3Zvg7WJl+AKAz/ibag+pEp/VPjoLYkHVX9JUqOKp3ZZ0dykX1jc25RslY6",
+	"w9WjwbAKbPwwfGq29ez0NCG+lsaL06OOOXNs/BhOuaAf2aJcDM7MCIMF4/ZfT6tcIsY1zEA+cNPH8JA3",
+	"eapcd8IG8Pq+y/Y8MA8Pj/aLTO/8YjxbjSNstn0MSEeTSnQTkJOiynNQmxPUyS3jvlBTw+yZzoUhMC5c",
+	"0MPykC0WhsBryFf98fbP0EDb98HiPhEQh1NGYLk+iiCnHXJmfn6E2xbc/iCWIX2fgVa2HACen5g2YLlK",
+	"st0AxcmgKCPwGYBaQjLK8hUZUpKxGSh9lJAlwG3jJ+S50+mIvK75WFBg0XuIplMX3EP+nfHMRirO2B1w",
+	"zDl2Hvbq8r0aEInx3QzUh5ffN8Lzp7ODHAitMPtc0Z0SlL72HNGvtK7Ay7nABqJiGeB5Khag+mB3J49C",
+	"easzQtBwR4uWLLNtH22nylqSc6VDM2XEWVgUGivZ2qIbG/DWyO0NIfLSyn0PjbJ2ns+IrMrsHLIYov7g",
+	"xbUlYH0EefuIll+HAqo7hUji9JkeeCkK4LRgoxVd5BuTrGExgSyDjJgPw69s5H/QyZspMgNu8M51ak2w",
+	"nR4GcZg/RuSNxuLIyuF1haQJsolaravidpWmGktxMI2Z3DbMIiptviuAX7x/c1VAupuE6U9gY2vS9XNx",
+	"81Wlbf5lcq0/YEPcAtK6eWoNcdW1tMGtXRuzI0O2oLMqHKPxzVoapdEyfaGsjGiRkCnLNUib4a8g1UIm",
+	"BqaAa8MkCiq1rS2NYaWGbeSMtvSu/lUA3jU2tGaTiKn+dk0xc0NdU+SfXVWhgOt2QajIx60ifG7LGAHv",
+	"Nm1OgNutd1go/r5tki027R/RwtHjxZelVAYwH9KqEV7TezqLmqVrqGtA3MMxwy8Jmw0sN/cdYnPj9+5Y",
+	"26ClPJY78ImiWH6+icbY3cNwBBtEJ0UO6mhELkhW2juGVjc375IJhxm5QkUxnww+edcsoPsQcl44xecJ",
+	"pm1ssndAbX8XS/Il1f5ZDyt5TDL73AU6M+xNFCKmr/SzTgqONpCVLjnhpKIJ3SLDe8qkWqPdVjY1IkLO",
+	"bgGTQiAhqpQVpz9DjuhenKJLRaCGiR3+VSokkKdHSVtcsO8zVTHRSlhBcjY8HX37wuWd2fH9h34qNbdp",
+	"a2hxYkoznmp2h10qM4U1loDN5lgQU8iMKLZgOZXMKLpTQjXJgSpNTkd/OnefqDKdE6rI9eCnH66uBwm5",
+	"HnyQpdL2z5ei5CnLrwe4pOsB9hCD64GdhuRM6xywQtz14DVVemGUweol+82vsPa7BFv1oZzNbMW7RpXP",
+	"7RLTq/piPxHzD2bsSpu3m9mN9R8kQG5XSvZ55QXEp5pbt9j7eqWv3ti+LRS61RznW2I73lDuyh6iYdI5",
+	"J1tVZ3krWCQuVWwLgm5JFV97HPQhWOpjOPTe7f3whtcYqG9pXAHzRnG802rTGLMyxHtOZOi6kfGi6i5W",
+	"E2CZ0xQbAy1AzjAhLihr7aX1b07/FNRwLuUduxPyifI6OmGceDExbr9pi+yfgCl0sYIGVbhPhNI3p3/q",
+	"cz9UNY4W5QkOht2HR/bFZsV97SHf7XYr3drvAWO/bSSmZVCuyC/kRp4Drs/JjUPVG5fJrLBprATs0BNW",
+	"Js6Z6svsKux0M/loIZ7ZJg1d4eEHZHsPq4Z/niDxbQTli40T/wPy/8eAx4cJF49r+XtL+SfI7Q4cEP5W",
+	"3IEKCo5bfdtr+RCoLMMbnP/myHbEZKqxu6QhwSRGcDHMWEvKlY2lPLPCVNWlo6KsTNZdOCxdTZ1atMTa",
+	"VxOh59bfWnsuJmicaLk3EtvHc2J+dLKAny0QsrQUfOaMqEfWh+asLfYf6ZzlbfurWVUgCp43j8YX3bAT",
+	"11YOKxTWJ8gwqMNoKEk1IssasqCTY/w5Ntqljsh35iQwytQsCsvyTOraP8PnT581WkC/BTmzle2bgIji",
+	"Ut3xH+uNmd8weMC6INufIFQYict95gUvb28OzBgdaqL9ImlKiS7HKglqJJLUsnjXDoBOp7Z1asyTJeGY",
+	"8Qw+QlYlmq9HMZh5P7FlG+f8TDXQIutQZR4NTMXHruxRBXFVhUpXE/mR/z7y388dv2HglNCQkvIYD9qR",
+	"w4ZtUno61xudVZAmYudQG6VftaYKXeo21LN2pHuv8r4e9Pfhons50LGX5b084P8KLu/gXLd7vEMw+Bdy",
+	"eBdN2PMo1vh5S2kp5+haUG6OsoFO6OMOxZft3u3g+63O7eCCH6waYTXD53Fth1t89Gw/erY/h2e70f06",
+	"wo9bxKKDHd/Dq+Wbk00gF3ymvEYVkooOwx9pu7nCb7Z5uZrk5dHJ9ejkur+Tq4FLKG3axhFe0tzEgzt9",
+	"XOGYjSI//WTQP4Nuc9KHl8i6PE4hgj5W9Tm8i6do3HS3vPfJHDyWVocFr80lEsZDx03MFrWvF+dwZP1B",
+	"5c3P48PZgqGPLpxHE9JXX/Fnb3G23fOsn4GpbeVulYeQ2KC3si8J7nKCvBU8FXm54LbnL3f56JLdQUam",
+	"OZ0pMrShlzdUjcX05qhthLrgpOS33Pa/ABvA6cRpvSog7FASt05drjV662GgsjP0yNPY8DG+vV+OSFfn",
+	"8K1msosgj2bdGNlhNAtf2XnGXw0Xa41wZlklcy1LpMi77HWVM2zsXtph5g8IDti6Rkii8rKr9TDCzT43",
+	"gQ3s9/kwbOC5Nxx40jC2uXN7rWNR5LAAru3N7D9QVUfmHmNkJYynUiwa31bdmVFYSNZb4n88nonj9q/d",
+	"E2CY3f2Hb0JadROu5E7i3MH1v83USgieEKUNacwSMmdKC8nSMRdjV19HSDIVeS6W47IYZ2UXUhi6eA+0",
+	"b/tJkYwzRaqstf1T2rZIlxfq3XTwtVnZm/xhu6G9xQ7/hWzt3S1T2082JZhVsRYuNXgBCusREMZzxsG6",
+	"fnm5mNhE5JKzv5c2VsK1b3Dc31X6szo3h7wWV6p+vbWY1IoCaK63stPjkhY0A6KAynRuDqLLdt8Emwcy",
+	"3zcn+TwW/NZGH434j0b8z2LEbxX6NIyuIgUtvOeQH22kTt060b5W/ki33zn1JcjVLmRqQ45Li2xts/+v",
+	"kahHF8CjC+AALoA2JgZeAF8ec7No0OkIaI1cp7tUUkPiRIbEVRQhOV35OiNb7Ao+vNE6Ft5owvgcJAY8",
+	"hm3+75hiE5YzvTqz4aJ7dnm/J/ZZWfrTCb5d/oztVxIIco8ejwfweMg2IG2Uuh+wqcFOojYPAp2RQogl",
+	"r/hhUNlPgg3qJFdNfHaJyTbyNiNzkHBm2wC6VvkEeFYIxrXCsFCEwPs7Vw7KMx9aIfg8LpbtdOPRy/Lo",
+	"ZfnKvSyWbJyTm5rP3SD1uLGczqfzYZXDKp8vSOdToO+jgpx4Saqfj8bTVTGN5qA0XCo9vCQXaYev5I9o",
+	"ALSb3W74W1fxntQK3uDTkaznX1WRbHtAx0VOOckZhw4YJcPnp8/rXr+th6G4QLOjgzZ06ixgKpbcyPwu",
+	"oynoLrgOBLUsPHz+rJnwdDEDnq4IZEwLWReZWXIjwjTs9L5UYtOQgUoHVt/iEJgCXG+zbRHGFrYfyDpp",
+	"B/88Vkm3sUdr5MEFlkdrZK9iWW26liC9qLJAt5OKbU1F4lKBUqDUwqz5QZJukTbVPUNQJRuRtiL4rnoD",
+	"/fzrWRIdBku7eshsDEfjkW1LFaVkF/jVF66YXVQXsws9/MzGHLTZLUmaU6XYlH0Kje0P0OX1peDTnKX6",
+	"UV37EtQ1C7urxPaDs5TFkJJ1O/VQNMhWKEV6m1IPCox9kw5Mez+sS30YLlet10y6FnhQk1nzeESzLE4+",
+	"s+xHxm8fSAY0Q38JfmncYoTqmd8hOydqLpacCG4rN6zFcHzBNZm+6DZ2j7LilrAZfutiINe917bs2hm5",
+	"Lk9Pv0nNW/gX+B9WBTR/MMen7U/70a4FzeDYWsI3dgpoR/z6QE7bZFSCTXRIgaR5qTRIMsxEag7GPxgt",
+	"sjNX9nTO+CwHlVzzt4z/QNX85MerH4xCnzFsUpqQoFKqoXg5dUlAtf/ABqeFAUNUEQcdR+hduOZYjIUp",
+	"VRoZ3Br7mU5IbuZwlq/EdkDpcmFhC/O5hLpZwYi84/nqmi99f4RW2DNhCst2GQITcYtW7zvzhf+Eos+Q",
+	"fJjDNXcnqFxgoP3KmiD/JkoDkljTdW30pWRaI5dbCCN1EjoTlX9yAtcc7ZEZWYEeXfNoC3SawXcWFh6y",
+	"jWg1S3fND2xOQWXOQMZBrwK05n0+Gt26jG5dp2mLKatbyLByOxZZoQsgtszS8HqAwW8Wfa4HoYRkA+L2",
+	"NbNtI0wN8IuSpctNzf7XNe0uI7ef5kE1MTtwV+tF21cLA5Pzur2nSwluG+5Fnu0B7v9iTvLQ1/xEtY9W",
+	"+VCxDi96wD8PakJeN/xSHlQLaxYqc8jYUgJs2Dgaiq3BHDC+RXBS0ALkiNRGmzVDUwVZ3ogTGGXsk5Ed",
+	"Pqo0XOIjD8oPFt1qh/9c+oPbXARHL93JPCoGj4J+LxJkASbE8AglMqhHlW2BZKGclDwHpQhNUyg0Vg0m",
+	"0zLP97RNuB4DO8j2TxTR8BH7IEjIytRmkGD9QaF0rK/BFCkB12apRsCW1Eja/JpbKlQIZejd6tx2EGPp",
+	"WnMDLSnjjM9sW4NC5CxdVR0KLAF0jQnYjAsJmQvd00Zcbgs0ak6loY/KCATUByYtbCU+alR/G7a0tmux",
+	"9MWxUIiHqSai1NfcXciNEYvG9oX/ayjRjdUFyCZVwMpIfkoF2LDUrLlAj9RxS4TPQIOrQon2HRx6JUoy",
+	"rXpuUnJjv1Y3hkXcuAsea3GD33SI9lf2tb0yH9fbWrv2wYOzp6dJ3eP6xbYW12tJSm+MspNBnF3V99GV",
+	"oFRfSHx1U5orSNb7fj9k6EB10JtUG8Qkd3NtiTyxT2nObuFLV2q+IHpczbJGhEPigEeLJ+utF7YGrO1X",
+	"ZeuVoNIjXHsZfO9T6j1ozTgO+pV0ku6XYlGUvh1jo9oE0m89l6KcuWqyuGSbf/1Ekdd8ljM1J5TTfKWM",
+	"Dq0EuYWVpcsLqtP5NYdKKbGd9dB2MzT0eApS0vx6YN8ERfyPkF0PbMZUNZiYVoQ4GJ1Qdc2LuaRoUfng",
+	"DDi5oZorQpXCNuShcUfC32x9VaujrlvPsB2QI9mja35Vnx/BnRBNZ1U3kTPHXa1rwIxszUCCQ4x8GrUN",
+	"1xiM+pDqYmuuTQ37AzhJfM3gf3XlME4JHJDpTnnHHaVKanzS9KPgYrF6oiqAPnys9c4E4eSfqcjg9xML",
+	"w/v5nTZlzg8vTr898vnzZKg0zY2weeS5cEH1vGbC5pNBW0nblDPcqR3HYstb2m8rZxOPZlwfzcgLzTGf",
+	"Fz5qodYhE6C+hCwMBFq8SU9EH933f0z3/Z++bGp7geBHaN1FzsHlUIlSpkBuqgc3SWDUWs4FSQWfMrkw",
+	"qq++V85mN+m0TP+PQzr3IJVeoopa+syjdVL5EAa/egI7ayN69CFtfZGJH81+j2a//dVMmTlf2hrNywRg",
+	"L38yZfqcMDStNTpsdms1M8r4/UggW0DOeLdz/3Wrp8qcKjKnBUZexl1QRDGegtkHdtpA/3rTLZUQqvq4",
+	"5Ag62pmOJst+8Ct/SE3Lz9EhY/nTe/SzdRq53asJKaSYSVAqIXDHMuApGDCoYpNRm8dIOXTgMyzbloE8",
+	"oNutiQsu7uSEA5VgmWYUAa5SIX0XIUmnznqCmKe0K1zXAlsXSMFcRGEr9OWaR2JfrFnEJ4jb+AWhwODK",
+	"JMCbuv8PNikenv7Pf/2/T8/J6ejZUyNWLISEa87QZu4d9fU014OjHiZpG50yIj+5ZpRMEaWFdDbqa76E",
+	"ibX6UHWrmjEB5lOD2pQokHcgjyXwDEv8TSWd2ZgT5epYGxnEyC+qwyB9WS37J3dBa3e+jo94QU9U1VDZ",
+	"t0y2MTr211SUXB911X2Dj3qjyLWgH38EPtPzwdmz09NTa9H2vzxN+hY222AyfxFYzJ9ts5g/pJrpzn2z",
+	"pdpBaVf4SAi9n9BM/RW5ATfF3vjDxWiEFmy7SvEOk5aSaVBRK3SD6hnhqS5YE6V3v8b5slEerM1laiau",
+	"+25RTU4cvHUUtTCTPmz4jFmcm6fTGmKePvLpjUUjzBFZY76974DftEGzkKIQyjsXmH5gu2cNtydO/X+A",
+	"eHpEpSeKTBmnuWVmQ0D9OCG+75sqcoZ+ATwZewo0VySToijQ8YyeApdkadjd+3dXH0iHDE6Woswz97aR",
+	"mIfIR9M5pLcqIdRo5zbQlGfwkfGZFRNqe4iuQLvKBcXcY6ZJakYytzMiF3lulswFhzOzZgNxvvWcVadI",
+	"AbLaDRlW+/rrs99GtrBeQv7nv/4b29m4+ZgKLDGCp3CGfD8VPPMPfDsrkolykgNR5WTB9JENHWjVxDLL",
+	"t+egfB/sEQlpkWu2E1KjLcX5UDgx15G4U0MSUC06lgFrnwUk6yFCmMzgL4MT+txpEHH3UZUU+5io0O/9",
+	"f5G4JQsXPZgCdRiXNIV+S1HR9NHfctGk/x4F4lUu8iVd2e6lWtN0vsDu2dbJ6/WRxMfKKMqziTCUlTij",
+	"1PGVUTyYXh2/xzijJhFqCUTnRi4TS54LmnnGaUR/1+rTGVxrgkk9wYKPmIiwQWByy9lNbhKpBn2stAS6",
+	"aNKDqqrxhHGKmkhbU4mKTUbWexSauqrb+Zuna3c9pC0IPHpgAckveqNofxEEj+9doi6I733gcPhuWd5F",
+	"Iz8CZrc0Hwsk7U6HsOUMQ7A8eijDm0EULJ+uNtucGy0bAj3E7WfJeCaWRtCdsTtoZGZNVsRZU/o3JLU6",
+	"5Adc1oOrqmaaLrHLyOrBztUnBfLPayquNx02VXdX2b75ZqTNFNBU2BYbalhznt1OkLMKcA1wk5Xtoi4y",
+	"SOr0v461jAy5RG2D1q1HzKcdJNTDQEd47f29wJ8AfruJc3WIj/R5o7WlOqe+kNy/+46NU93cdWeywsmT",
+	"sBKnL5GbBCVtE1ItKiFFOfGQQzAXt90UWjOdw3pDHsFXC1EqtxxFFIAbq1otBiRsoM09g9E/TQudaLj5",
+	"3m1O6sPer+mLh5l9tm0uQc0he9g+K/U0D9Jt5X0bAm3kbn0uf/jG3xZH+rQiQVz6l2pB0u4y6n/pbjmy",
+	"VrbYFd8LixZbI2xYCTzS/NtyRAeH8d4kjdZsz0+/dblLWCaLkgpxPMNIKSeTingOnz971qyehZbRbTX+",
+	"Ln1SzMMYOM3gnytDEzf2WOPvsePIZ0rnbDQYCXA73mXEE6J1We9+XUVwCXOq1itA9SFtW3uKIJHZ3kvE",
+	"EZnHHiKPPUQO0kPEakyNDuLd7cVqHr8hsRlHbPUPv6hn2mojRd9GoPQLbsM5Nyj+D29e2qyaPzbceDBt",
+	"vkvG/GSNxW94mec3JM2BSkUoMf9E6ye+tV6VtS8zOESTjAMwg4eSVT9XU4wuZH1shvHYDOOrbzl+SDn4",
+	"JCidPUrV3cZyJTbqWSyVjztYCnk7EeIWmfXLq182uvTxt8qn35F74Po/5JS/VHfbGbqGj/rELfveLvmX",
+	"V7+QYdO3/Gho3xBcW7nmLQwRLL/ubC+vfrgkGhZFTjV46CBDXybB13S0neJoK8CWLTAo5WA+0Qikf8zV",
+	"x80eK7HEyD37URCu2b2FhOSUZUSUVSy+OYSwNL0/kEOiyV/MTnbipXc8G4kC+MdFbhFFHYvplKWQibQ0",
+	"UD9ShVmTmgPoRT7C/x8EwTy5eMSyh8IyGpzxZ0U2F1jWiWM/BW4si10Gb6xfuoqR3YgnXR4tO+8nCorf",
+	"VCHEHcEjcPcBbndYVqjxhEhFomcUweLCmaRLjtGQRw/ShDHqvHj/6nsyrNoi2UwsNJgU2VQLI4ucWf9r",
+	"Nh3bSm6cnGBpnX8cJeTVu5d/Sci7Vx/Qs5tTg8PwUSeEalsd6dkL8va7BPdsCSzRIq/yABSZrLQr2uMy",
+	"RRS5haLiNmuRcg7aj6s6l0dBW6PmmU5FibHwhGkXva5LyW2YfYWO7ZLNPnzd7qKgM0ODmmWcWwm5qk5+",
+	"g1zhDpxD5awdzb+el1AFsbvmkvYQ0Gjl0nopqUKxPAgl3qBlFymk2eRyztJ5xMqFW3dHUQfSD58/e5ZY",
+	"rRynTGzFgbJWQcbW3c/F2B1FNh1L1BvHC6YU47OElLxaGyYMjFtz27vhdWqgudotcfpkaK4hpgI0bMoY",
+	"nF8WRp6IGpV/xkc9QvMXZa6Zme7EwOdxRjVtkk0DKiA1s0TXHFY/aSE0DvzVfvdb9ZaYYMmIz+Lv6k59",
+	"+ncodBC/VPOsx3IFj1H+m9iexbY4xY4gWEh5LI2YgY7yRZ8j0Df23+UxdmYrog/eUESKgZOuSOoQa/NR",
+	"soSJL24HfMY4HJ2Tm+sBfKSpJq7A3PXg5pzcHMPHNC+VWYD557vLm/NrXlAjm85BgTp3O1SpKLDyue3q",
+	"eeZruNwk5IZi/eaz68FrqvTCCACYQwDXA/PUEIqzVz9c3iTX/MaKu2e+IJV5vgIqz56dPv12NHp2+uyZ",
+	"+cl2MTjDiqeAP6SigDOOB0Vz88s0p7Mzf7FjcQcyK+Hmmq/1Mv+f//pvs3mMRvh/bkghYco+gjq/5tiy",
+	"fFUIw8+xOSlyH1+eb8r+P/aud7ltHMm/CspfIlXRiie7+2Htug9aZzPJ1fzxObmbulpNxRDZkrAmARUA",
+	"WtFOpeqe5h7snuQK3QBISqQsOVHsJKyaDxOZJEAQ6F830P373QHLwaLkgK8xv2B8OnXzIiCSzNjftLDC",
+	"LJ6PC9Ai5XIizRLyXMi5IQUVLMsYvBy/fZ2wn8fX48uEvXn5X+OETWHB74Qq9XP/f9rXmlHpsd/sRoAR",
+	"nhB0hQIOLQluF8wqy3Pq0oynYKng2yBb40qYVga/tzhF7iU/3faeMaXogkGxtOtIdwiRMuOhmUddBEKG",
+	"DX69dq4kfFjmKoOQDNqaCOfuajQkLBSmpcWIYVxrvqYe7NvA+7lW5fKozWwm9B3y/I0tk7p2pkCyvj06",
+	"UKddP+aL0mI/agvOehyzAeHA6A7ksYdKV1Uox3uXYpmDc86P/uGjaNcxG3Hocszn1/z7z7VandXfokTg",
+	"Wq+p8lkYloFGeQMHgowAD/GODUKmvlUZX3exfbjbDjPFl6oo+KkBBwxYYYwI4x5nYpvnnhSG/jYtLXZv",
+	"eIH111glIBX90Yyo5x6hcFOh9kam8Uqc4j28Fnx+IEb5rvUM99WEAztjiYAFnZ4laObfsnUAsBcPSnam",
+	"KKy6D2RZkDOXwx2nrFvKAndoi+RPtWipe4SvXPBoxL8gYT8wq9gPZ2fV13xxhoHhfowqkUXlh7M9iMfb",
+	"nplS4u6npQmTwPlRKcW999LF01LP/kWH6rtkYmlnZqOx295iSbUyJrI7tZVqtBGs0HMFmOd4v+XTHSUb",
+	"dqVOV3zNLG63xBi94HoupBmx39wvFGUQlX/N4bqhbfRMFCANMsFtCh3QAwO3tqfJ9oamlBkEZgSjQoso",
+	"GV4uPTVsJOWayJuN0blhxrnyC7ViBZfrKPnQoh0F/u1SxLgRu6QOqJ0aaSP2s9K4ZybZi7OzM5ZCjh69",
+	"T7t68YIpyW5SlZubVm+evu6l+wTv+PQ+Px7HJmG10U38J/c7Zg46vVho9p7+EaZVwppuQlIpcCYYKiJ/",
+	"fOUUbVbbkEod/ldzTXF7OUfiqpWij7Yt51Z9xObNxB9YqQZZRQnldD1iEMKGiFl0cTe0Cyc1ldvtX4LW",
+	"ZU9VfvBz7rGu/lv/x8n+12I4dej1P2KYc8BNtOez7+X1yOSA295SyHDADRgB7H/9m7pDv/9tVQX3/i01",
+	"3e0Dhi56z/vf89/OGT7s8ldaFQfe8k4dcMNVzX/e/65XOZ8fcPlLYZwZK/VeX+YLeC4blrqLZtNhSO+0",
+	"VDlWiAibaEsV7ggZXtMIkrrvQkBGB164+8hyvm4QbEb3pcurCedVnV7Na+BZLlyYI+alBpPQGSQ1N9XA",
+	"bzO1kkn4s+tzU9Vuug5wq05VmpbaIQHu9BX+sA6xURhL/mxLdQPmf4WexhwVDKZuRqm5u0nYDabW3Eyk",
+	"e+BSC0leys1oYYt8l0/xMgzAfXuDVIRISbWxLzGOiQoSVI1rOuko3WNOeoTsEbJHyO8aIaPd6UDImBTX",
+	"g2SUmEAI5FakzP9IDB2edB3JOtYsGNyDIXBnGnJghhJyjnzv1DwmgfgQfIsnzDBP764zoo528EAEkFZz",
+	"kY/ugyTKRO5RqUelHpV6VNoHlT57WQLlnW1S3/WY1Egm3UKlUHagJOCGIKZPoyLh1A1nddjkAjw2zbm8",
+	"ZS7GGj4ItlyE86Rw67XrUA9cPXD1wNUD1wHAFQxZ92Juxakln/dbifcjEq9ti+Hp8QD/zaxiVy9fVRZ3",
+	"qtXKgH4YFu2sb3sMLPJlaj0W9VjUY1GPRYdu7T1+zWoffT0E6yT7+4cU8lpVKsZi7utUkdhBEBcy9DvR",
+	"7Xoz4aiWr8HC3WyqMgHGF/CsFmAXIeVjwQ2bAkjG01upVjlkc8hifs1M5bladcq8deLgL6HbhxYk9kh0",
+	"EBL1yPJtIMsXO/+JC7OzinsujAXd1Fntbf9GGTcNknPeg4k9xSS97fxPSjQQum5fMSXyEBSopzbsIO8O",
+	"pj+kFWaYzu0rw9hASDYr8zxxAQ1RbWvK9WA8xwGy4g6Gm5mITMiJrDRXKXsR8y3CwnbQdwdazATq81Ll",
+	"GBvQIVlkuCdS+0AwggnpE1lVlYWMjAIywSXL+NpQCCSVFbNAFW4VTcjqsViehSXjxpTArJrI0BfmvbQd",
+	"aRi/Ngb2noDtpY/MNup42oKy6bo1p32zAojMfXs2ew+UfcjWA+u3nY3RND8tkFznZmokZyvtc74TItOo",
+	"3P4esJuA/arKEKwGaXMsp2sWqyb3R2VCur1Ds4CMG8A4oIR6ZM2szwdmrMhzplbIkGGHrp8kDTORnhyp",
+	"div98swwtZKgI6Aqh7wRqP9ZuuiOlZKcAtyUHYBJec4tZMlEVs/LkaA20psMPWSHOvBdmOqHpQ/9ekTr",
+	"Ee3rDRXDOu6IFLHAqa8AbEaGwcQ74+vtqrPTuTA2oRHzsVMjV70eah8CQJiAeLrkQncHha+U9tWHdqV8",
+	"+V7SSooVK6Knyi6SWor8zJ5XNXpWFGAmslAamJpZIgdbM0yxZ1bNaWsRS+7EjP6GDGZCZrAEmeEZ1w/s",
+	"3+o/DHegCZrsK3zFe8Kzn50fhINR8XnF07S/nA29pzRDwidZDfeBRcAvzvapAu6xrse6Huu+7eitZpo6",
+	"c0SE7iGyAZEFMhpyu4EY/mjKJ2Q47HG4cxAYapBZNw6+47fEpUhlXT6pIpBJotQWiw+7CB156PnXO+pM",
+	"HwL1sNDDwvcGC7T279nNWwPXPTI0VM/qwQie5mTxuMkBQvjf+mGTr/K9Hyco8LlHKNwXdHn5T/5BSVWs",
+	"K0IV0nA2eTlPWM6nkPuQDnt3C2tkOsTTNWTMVToDfcFuPM+K5Bq1JKxCcSf8dX9ZcULO+0KgccL+xpRm",
+	"lx1hzTbH3pfUfMZ32EEhjpFpY/S+D3XRkE5UzbkOIecuou5rLgyY5qxFHFEysH3xwI+MDVW6nqxq3AuC",
+	"EmuPW1xETBRvOp+cuFWAM39yMtwgvI603WEhMOfjyRS6pEPfeVrJY6gx4bMfRzjU+2O9buhnVmPqVUN3",
+	"2pBxlsWK5AHPCiHN8H45eELF5384i/txp0AMPXm6JuM8GJ/9Fc+jHBiyQaAuHo7YG69+6GxOmz1KPBv9",
+	"1fjd5WuS6IClhpRbd+0tOPsfZeXapGAqs3FMlOokkEHr2XhLZ/PCW773b9lLIx5BGjHwEHcg4y6/6HLX",
+	"pA2+0pLbRZ1iLIODKMa6pRYPh+eSdPuSLVXE4Yh5okHamfBwTETp6IumUdcxkg422N5qvKd+SC8CiqPj",
+	"XRqSXJCw2oZyNg6+AraSsQVu7SP5W67kHDTzXacaUwkr0AyKKWQZZNXbz0QOXQKPYYE/LX1H7NXjyDt2",
+	"GqRvS93xU8QXem3Hr1TbEa3JMxPC6QxmQgo6FCVzpnRlhR7o1zyPHgZqtjwFnGiN4qpIzFi+RgvedkxL",
+	"hYvOijNh2cAs1Eoybio/KhsmGMtVNrkW1aG8T3g0DdM/xO8j9OpQl8LL/UxOqueFYK9h52PkN2KH41ut",
+	"r22i7/6PTxgJYh+dFX0U4x970Nv/3v5/fVL8IeY7PGYtDexId6koyt11jKd0kJf4Az9yTKHgIk+YVqRO",
+	"lgnj+pglTNZkGkdsjF0igvzBn8/+RKeEK2Fg2L5J+5/YtXtikSusvKA9Zp9f2bFbi918CKe+e7GH3BcG",
+	"ou3eqVI5cLlXdstPmD2zx4WXxIt/1F1n91Gu+Bx2E9rjrDqqduUniJE95lJ185pGp22NigykFXa9Y3O6",
+	"topot3nJjXEOXUL04SgUlbCixOwtQ35EuIbpMgeDTsvwgnFJS5cJiXFqJHI/+2tNAdB1ttrg7th9drPi",
+	"SJvP7tGPs/eML/W1bT1/aV2/fuP5CBvPCLa77cMmhKPY6U79fQ/eNUULKKaUVEApQm52jtiYWt9Iz5HK",
+	"ojhtZSP+3LqfHA3BEeGnazcZLdVT3Cr+BF/8sXeJ6zMRBXCtH2h0NA3kd7ADwR4knty+6/sLQGaqswzW",
+	"wMEmWMXtXvxX8MJc5/EHkPjvYaXKj5G62dod7tpS9XP8acXRrlOPs6HatSS/2H7qE5ey7aPpr3Q31VmL",
+	"Z5ECBoW3eQFJLcZFI0hWh8RuJaqhZpCD85YPQO7nNTBu2Vf9FN35cZYZxmtof844ButeCQmpbXhdAGlL",
+	"+GiFB1O4feqCfIm2WEnoMsNVWyOetcuGj7Ps53jVkUKHqoGnFUCM3ZhcVFBKWdPOyVq5WdSLgPfBxVEs",
+	"24/iLtg1bwIeaKGe/1H94w2FHWTz7tmvaDMQGgp112oirvEvG1biCzsx1Iedi/UbWWxf0Tx+x1FEHrGI",
+	"r/iasiVpYn++WCTs6jYPKOsTf+dBZWQMLEuRtfAF/t6xymbcDQUF8Z/RC3ilNDOqANIZVCxXxgYqpdIu",
+	"3Eil3CrN+HK5Aeshtna+UP3SiTSQarAYMWlALcm110N3zpBf2VS9i38zYOIx5vjqDbPqFqTfvRfaMJCZ",
+	"uZjI6G4ITR/ZjzIJ6KaKJOSRrYMukvDBMiPm8lRIpFow5JlZxQxYTBAvlxPJ51zIzWixmPH3OOCtZbPX",
+	"7i8/vxo/ju0xYL8Dy/MYsP2oe3yS4YYKS3PgLnAIq6sxtw+B5rC/f2SbMVN6roLViGcKSjNhWK7SW8iY",
+	"Ku2I/X3nYkfVOJrRbr1XpfEzLnJnLqyFYmkrSW1ctmSt4iamsy/UHQsSTdRE4iPx4CNdKGWAMuaqjnLb",
+	"Zi4G7o73lIH3Plw79JtBE5kpJLqWa7tw/wO5gU0LEm66z4xcha90nGgnPB7beiqbQL0N60OPhs0zgDr4",
+	"jYVJDE7d3lvN6K2Uvu085XhLKi2mRYKSdnXTWs6XBMhqpxznzpMUlljtKxlpz0CSsKwEZpQ3Z8a6e7IR",
+	"e4tZYM6M0FO8y9R2MvKb6/mhfujxqyxdt3YUkSH3MhKufKml+tilY/Qhn5nqzc9pgs5BpgIMVa9vSHmj",
+	"u1mRdWLGywXeVrGF4X04yQzjxqGjVywNM95qnt664IBm/AJ4bhf/6s7N8UdxL87O2GohaDeSLbVKwRim",
+	"S2kumLAsU2Dw+A6zU0gdgVs+5QaYsAbyGYrNC8tMiQVp4g6ke8JSqymYEftJ3EJIflelBbwUudQ0zEqD",
+	"XvmUZ2wKXIP2MD/489kPw9Z18Nq/1hHnNDXRySLhR8h9QveyR53YT6kw8if/ZWtTLn6dUN+rgWfr7jn3",
+	"l7M/UZpJYxrFKUanw94jdD/Myjxfs0LMNZ3IKR1uFyZ8iGfGBZJYhSFkBh/cvd7AsgGVSFowNviFuFu9",
+	"XOY0lf+pSjdS3nekPGOrlkvIJnIgFTltobijdgN5nb4k04SOR5GQ8GrDEbuhi26Y4Wta/OTAxr4GDzFj",
+	"1Nn5eezVAnjGCiFLajvnxjKDfEkpLiOc4g5HfsP1y+VExsfORO5PLTVMS5HbxvKmnGb8Wuf3vwZzwXr8",
+	"VeWZ730BXKLpaPNZfwR7TbPhUZYqtk0RvP6aFumRh+UXZemzj7ZK/nkm0HAP4mfXwNMFHlS56Vktw8Zy",
+	"o9URapj81B12GomPSLRcaueaOQ/Gh3mXSt0KODn/x+8fkz9OCAveOSjwPzknBr+kd3xKnZ+cnzxH58Y3",
+	"tE34GTXSsZK9Yhuh32Lg2Kz2PsfxqRgAkmYqfai1QgLTQkgzqmV6xhxZ9xKbxQxFUUph18zwGdg1GRA+",
+	"g3nJNaoh1U7QTCjMdE6ooDjYayHVmqvf0NLiOHgcriWSnCDXdcu31dDwRpKY2iC0wzhu/EOIlLXehSYV",
+	"estb0zQiFafBy9fXCbt8e3WdsLdj978vrxN29eol+7//+d9hQgoYaiVDvVr9SBEV3ctpLtKEmQXXwbQF",
+	"qajGV8Dm2kbEd+WZ2RyD5itHntUkUvTVpfWNr5TV4g4yNsv5vDkJGk9u6wbGEafLnEtUfDTn3rmTVdNs",
+	"5TykTDE+VaXFmKL+2CQCRiFyMFZJqPfBRyotbZNlSHCO03KnVeBAcwlp5HYnp5V8OLpEqbzx5atVvd2K",
+	"i2uQJ5fiHVVaWkXbu6+Vv4yFM2F7pr7n47d4/Cl5ZPDXKm+8cwz4trvT8MsbDPYpSKuBDTQUzpppUznh",
+	"wkJhkhpvpJskzqc3IC2b8vSW6nBooaqZA+RUFcRtjImxtc7VGzUdPbS8WII+hTt8k7rAmXs6edArLSwk",
+	"+OGJdsW/BzKyLCC9XSohbWMquMe0tBholEzCKjkBajtFtdcQYQT+L3nbqHbanJEOagPDf00OLcQk2x14",
+	"Veb5qYUP9LVnPAULwaXCj7C9Ro0oRM51l6xDS+xV6wo9udUyE8tZqpXZMgxsgD+fWj4t4zQgcrNadI8l",
+	"ukHdJ+hRDGO/Mq95h1AaFIoqbfeqi5EtZ7uXb4ql0rS/4LVkc+5ffVrmt+zf3/76S9DGc5NzrlUpM1o6",
+	"8CHeW1nA2mPqqwibMScff//4/wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
