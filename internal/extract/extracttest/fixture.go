@@ -125,3 +125,26 @@ func PDF(pages [][]string) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
 	return b.Bytes()
 }
+
+// Demo is the sample report a demo user can upload (docs/samples/): a fictional domestic
+// homicide review of the demo's Eastmere Community Safety Partnership, whose recommendations
+// name the demo's organisations.
+var Demo = [][]string{
+	{"Eastmere Community Safety Partnership", "Domestic Homicide Review", "Mr B (a pseudonym)", "Overview report", "",
+		"This report is entirely fictional. It was written to try out casereview and", "describes no real person, review or event."},
+	{"1. Introduction", "The review looked at how agencies responded to Mr B's partner, who used", "abusive and controlling behaviour, in the two years before Mr B died.",
+		"The panel met seven times between 2025 and 2026."},
+	{"Recommendations", "1. Eastmere and Vale Police should make sure that every DASH risk", "   assessment completed by a frontline officer is reviewed by a supervisor",
+		"   within 24 hours, and audit a sample each quarter.",
+		"2. Harbourlight Domestic Abuse Service should offer male victims an IDVA", "   and publicise that offer to GP practices.",
+		"3. Hollowbrook Hospitals NHS Foundation Trust should ask about domestic", "   abuse at every emergency department attendance with an injury."},
+	{"4. Eastmere Homes should flag tenancies where a MARAC referral has been", "   made, so that repairs staff know to visit in pairs.",
+		"5. The partnership should publish this review and report progress on the", "   action plan to the Community Safety Partnership board every six months.", "",
+		"Appendix A: terms of reference", "The review covered 2023 to 2025."},
+}
+
+// DemoNumbers and DemoPages are what the finder should propose from Demo.
+var (
+	DemoNumbers = []string{"1", "2", "3", "4", "5"}
+	DemoPages   = []int{3, 3, 3, 4, 4}
+)
