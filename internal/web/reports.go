@@ -252,7 +252,7 @@ func readProposals(f url.Values, orgs, themes map[string]string) []proposalRow {
 	rows := make([]proposalRow, 0, n)
 	for i := range n {
 		k := func(s string) string { return fmt.Sprintf("p%d-%s", i, s) }
-		r := proposalRow{Number: strings.TrimSpace(f.Get(k("number"))), Text: strings.ReplaceAll(f.Get(k("text")), "\r\n", "\n"),
+		r := proposalRow{Index: i, Number: strings.TrimSpace(f.Get(k("number"))), Text: strings.ReplaceAll(f.Get(k("text")), "\r\n", "\n"),
 			Page: strings.TrimSpace(f.Get(k("page"))), Drop: f.Get(k("drop")) == "yes",
 			Orgs: picked(append(f[k("org")], f.Get(k("org-add"))), orgs), Themes: picked(append(f[k("theme")], f.Get(k("theme-add"))), themes)}
 		rows = append(rows, r)
