@@ -145,9 +145,11 @@ func (s *Server) ConfirmReport(ctx context.Context, req ConfirmReportRequestObje
 	if err != nil {
 		return nil, err
 	}
-	out := ConfirmReport201JSONResponse{Items: make([]Recommendation, len(recs))}
+	loc := "/api/v1/reports/" + req.Id
+	out := ConfirmReport201JSONResponse{Body: RecommendationList{Items: make([]Recommendation, len(recs))},
+		Headers: ConfirmReport201ResponseHeaders{Location: &loc}}
 	for i, r := range recs {
-		out.Items[i] = recommendationOut(r)
+		out.Body.Items[i] = recommendationOut(r)
 	}
 	return out, nil
 }
