@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/casereview/casereview/internal/apitest"
@@ -252,6 +253,7 @@ func TestReportUploadRefusals(t *testing.T) {
 		refuse("an image", "report.png", evPNG, "unsupported_type")
 		refuse("a text without recommendations", "notes.txt", []byte("Minutes of the panel.\nNothing was decided.\n"), "no_recommendations")
 		refuse("an empty file", "empty.txt", []byte{}, "required")
+		refuse("a file over 25 MB", "big.txt", bytes.Repeat([]byte("Recommendations\n1. Train staff.\n"), casereview.MaxReportBytes/32+1)[:casereview.MaxReportBytes+1], "too_long")
 		refuse("a damaged DOCX", "broken.docx", append([]byte("PK\x03\x04"), make([]byte, 64)...), "unsupported_type")
 		if extract.FindPDFReader("").Available() {
 			refuse("a PDF without a text layer", "scan.pdf", extracttest.PDF([][]string{{}}), "no_text")
@@ -277,5 +279,41 @@ func TestReportUploadRefusals(t *testing.T) {
 		n := w.auditTotal(t)
 		w.must(t, http.StatusOK, lcPanel, "GET", "/api/v1/reports/"+rep.ID+"/content", nil)
 		w.expectAudit(t, "download restricted", n, lcEvent{"data.exported", "review_report", rep.ID, lcPanel})
+	})
+}
+
+// Two confirmations at once (a double click that reached two requests) create the
+// recommendations once: one is answered 201, the other 409.
+func TestReportConfirmTwiceAtOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		w, review := rpStart(t, dialect)
+		rep := rpUpload(t, w, review, "ms-a.txt", extracttest.Text(extracttest.DHR))
+		body := map[string]any{"proposals": []map[string]any{
+			{"number": "1", "text": extracttest.DHRTexts[0], "scope": "local", "page": 3},
+			{"number": "2", "text": extracttest.DHRTexts[1], "scope": "local", "page": 3}}}
+		statuses := make(chan int, 2)
+		var wg sync.WaitGroup
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses <- w.send(lcPanel, "POST", "/api/v1/reports/"+rep.ID+"/confirm", body).Status
+			}()
+		}
+		wg.Wait()
+		close(statuses)
+		var got []int
+		for s := range statuses {
+			got = append(got, s)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, []int{http.StatusCreated, http.StatusConflict}) {
+			t.Errorf("statuses %v, want one 201 and one 409", got)
+		}
+		var recs struct{ Items []rpRec }
+		w.get(t, lcPanel, "/api/v1/recommendations?review_id="+review, &recs)
+		if len(recs.Items) != 2 {
+			t.Errorf("%d recommendations, want 2", len(recs.Items))
+		}
 	})
 }
