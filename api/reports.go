@@ -154,13 +154,14 @@ func (s *Server) ConfirmReport(ctx context.Context, req ConfirmReportRequestObje
 	return out, nil
 }
 
-// sourceOut fills the report and page a recommendation was drawn from.
+// sourceOut fills the report and page a recommendation was drawn from; both are absent from
+// one typed in or imported.
 func sourceOut(out *Recommendation, r casereview.Recommendation) {
-	out.SourceReportId, out.SourcePage = nullable.NewNullNullable[string](), nullable.NewNullNullable[int]()
-	if r.SourceReportID != "" {
-		out.SourceReportId = nullable.NewNullableWithValue(r.SourceReportID)
-		if r.SourcePage > 0 {
-			out.SourcePage = nullable.NewNullableWithValue(r.SourcePage)
-		}
+	if r.SourceReportID == "" {
+		return
+	}
+	out.SourceReportId, out.SourcePage = nullable.NewNullableWithValue(r.SourceReportID), nullable.NewNullNullable[int]()
+	if r.SourcePage > 0 {
+		out.SourcePage = nullable.NewNullableWithValue(r.SourcePage)
 	}
 }
