@@ -159,6 +159,11 @@ func TestAddRecommendationsFromTheReport(t *testing.T) {
 		if n := len(recommendationsOf(t, s, rv.ID)); n != 4 {
 			t.Errorf("%d recommendations after a second confirmation", n)
 		}
+		// The form of a confirmed report says so, and offers nothing to confirm.
+		p = b.Get(path).Must(http.StatusOK)
+		if !strings.Contains(p.Text("#report-confirmed"), "added 4 recommendations") || p.Has("#proposals") {
+			t.Errorf("confirmed report's page: %q", p.Text("#report-confirmed"))
+		}
 	})
 }
 
