@@ -317,3 +317,23 @@ func TestReportConfirmTwiceAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// A text export that numbers its pages as the report printed them ("<< Page 12 >>") proposes
+// and records those numbers.
+func TestReportPagesAsPrinted(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		w, review := rpStart(t, dialect)
+		text := "<< Page 12 >>\nSummary of the review.\n<< Page 13 >>\nRecommendations\n1. Eastvale Police should audit DASH risk assessments.\n"
+		rep := rpUpload(t, w, review, "export.txt", []byte(text))
+		if rep.Pages != 13 || len(rep.Proposals) != 1 || rep.Proposals[0].Page != 13 {
+			t.Fatalf("report %+v", rep)
+		}
+		p := rep.Proposals[0]
+		var out struct{ Items []rpRec }
+		w.must(t, http.StatusCreated, lcPanel, "POST", "/api/v1/reports/"+rep.ID+"/confirm", map[string]any{"proposals": []map[string]any{
+			{"number": p.Number, "text": p.Text, "scope": "local", "page": p.Page}}}).JSON(t, &out)
+		if len(out.Items) != 1 || out.Items[0].SourcePage == nil || *out.Items[0].SourcePage != 13 {
+			t.Errorf("created %+v", out.Items)
+		}
+	})
+}

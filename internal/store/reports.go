@@ -160,11 +160,17 @@ func (s *Store) UploadReport(ctx context.Context, reviewID, filename string, con
 	if err != nil {
 		return casereview.ReviewReport{}, err
 	}
+	// A text export numbers its pages as the report printed them ("<< Page 12 >>"): the
+	// proposals' pages, and so the report's count, follow those numbers.
+	pages := len(doc.Pages)
+	for _, n := range doc.Numbers {
+		pages = max(pages, n)
+	}
 	mediaType, _, _ := strings.Cut(mimetype.Detect(content).String(), ";")
 	sum := sha256.Sum256(content)
 	a := actorOf(ctx)
 	row := reportRow{ID: newID(), ReviewID: id, BlobSHA256: hex.EncodeToString(sum[:]), Filename: filename, MediaType: mediaType,
-		Format: string(doc.Format), SizeBytes: int64(len(content)), Pages: len(doc.Pages), Proposals: string(js),
+		Format: string(doc.Format), SizeBytes: int64(len(content)), Pages: pages, Proposals: string(js),
 		UploadedByID: optional(a.UserID), UploadedByName: a.Name}
 	err = s.inTx(ctx, func(t *tx) error {
 		if _, _, err := reviewForReport(ctx, t.db, id, true); err != nil {

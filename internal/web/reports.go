@@ -197,8 +197,8 @@ func (h *Handler) themeGroups(ctx context.Context) ([]optionGroup, error) {
 	return out, nil
 }
 
-// names maps each option's value to its text.
-func names(groups []optionGroup) map[string]string {
+// optionNames maps each option's value to its text.
+func optionNames(groups []optionGroup) map[string]string {
 	out := map[string]string{}
 	for _, g := range groups {
 		for _, o := range g.Options {
@@ -208,7 +208,7 @@ func names(groups []optionGroup) map[string]string {
 	return out
 }
 
-func picked(ids []string, known map[string]string) []option {
+func pickedOptions(ids []string, known map[string]string) []option {
 	var out []option
 	for _, id := range ids {
 		if t, ok := known[id]; ok && !slices.ContainsFunc(out, func(o option) bool { return o.Value == id }) {
@@ -223,14 +223,14 @@ func (h *Handler) reportProposals(c *gin.Context) {
 	if !ok {
 		return
 	}
-	orgs, themes := names(d.Organisations), names(d.Themes)
+	orgs, themes := optionNames(d.Organisations), optionNames(d.Themes)
 	for i, pr := range d.Report.Proposals {
 		page := ""
 		if pr.Page > 0 {
 			page = strconv.Itoa(pr.Page)
 		}
 		d.Rows = append(d.Rows, proposalRow{Index: i, Number: pr.Number, Text: pr.Text, Page: page,
-			Orgs: picked(pr.Orgs, orgs), Themes: picked(pr.Themes, themes)})
+			Orgs: pickedOptions(pr.Orgs, orgs), Themes: pickedOptions(pr.Themes, themes)})
 	}
 	h.renderProposals(c, http.StatusOK, d, nil)
 }
@@ -254,7 +254,7 @@ func readProposals(f url.Values, orgs, themes map[string]string) []proposalRow {
 		k := func(s string) string { return fmt.Sprintf("p%d-%s", i, s) }
 		r := proposalRow{Index: i, Number: strings.TrimSpace(f.Get(k("number"))), Text: strings.ReplaceAll(f.Get(k("text")), "\r\n", "\n"),
 			Page: strings.TrimSpace(f.Get(k("page"))), Drop: f.Get(k("drop")) == "yes",
-			Orgs: picked(append(f[k("org")], f.Get(k("org-add"))), orgs), Themes: picked(append(f[k("theme")], f.Get(k("theme-add"))), themes)}
+			Orgs: pickedOptions(append(f[k("org")], f.Get(k("org-add"))), orgs), Themes: pickedOptions(append(f[k("theme")], f.Get(k("theme-add"))), themes)}
 		rows = append(rows, r)
 	}
 	return rows
@@ -267,7 +267,7 @@ func renumber(rows []proposalRow) []proposalRow {
 	return rows
 }
 
-func union(a, b []option) []option {
+func unionOptions(a, b []option) []option {
 	out := slices.Clone(a)
 	for _, o := range b {
 		if !slices.ContainsFunc(out, func(x option) bool { return x.Value == o.Value }) {
@@ -291,7 +291,7 @@ func applyOp(rows []proposalRow, op string) ([]proposalRow, string, *FieldProble
 		}
 		a, b := rows[i], rows[i+1]
 		a.Text = strings.TrimSpace(a.Text) + "\n" + strings.TrimSpace(b.Text)
-		a.Orgs, a.Themes = union(a.Orgs, b.Orgs), union(a.Themes, b.Themes)
+		a.Orgs, a.Themes = unionOptions(a.Orgs, b.Orgs), unionOptions(a.Themes, b.Themes)
 		rows = append(rows[:i], append([]proposalRow{a}, rows[i+2:]...)...)
 		return renumber(rows), fmt.Sprintf("Recommendation %s now includes the text of %s.", a.Number, b.Number), nil
 	case "split":
@@ -342,7 +342,7 @@ func (h *Handler) postReportProposals(c *gin.Context) {
 		return
 	}
 	f := c.Request.PostForm
-	d.Rows = readProposals(f, names(d.Organisations), names(d.Themes))
+	d.Rows = readProposals(f, optionNames(d.Organisations), optionNames(d.Themes))
 	d.Scope = f.Get("scope")
 	op := f.Get("op")
 	if op != "confirm" {
