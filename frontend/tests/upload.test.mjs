@@ -60,6 +60,8 @@ async function journey (page, visit, { js, reference }) {
   assert.match(await page.locator('#proposals-0-text').inputValue(), /^Eastmere and Vale Police should make sure that every DASH risk assessment/)
   assert.equal(await page.locator('#proposals-3-page').inputValue(), '4')
   assert.ok(await sections.nth(0).getByLabel('Eastmere and Vale Police').isChecked(), 'recommendation 1 is addressed to the police')
+  // With JavaScript, the long list of organisations gets a filter (autocomplete.mjs); without, it is a plain select.
+  assert.equal(await page.locator('#proposals-0-org-add-filter').count(), js ? 1 : 0)
 
   // A split without its marker is explained at the field.
   await press(page, 'Split recommendation 1 at ---')
