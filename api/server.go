@@ -139,6 +139,7 @@ func NewRouter(o Options) *gin.Engine {
 	finder := o.Finder
 	if finder == nil {
 		finder = search.NewFinder(o.Service, o.Search, o.Indexer, o.Now)
+		finder.Threshold(o.SDCThreshold)
 	}
 	s := &Server{svc: o.Service, sums: o.Summaries, state: o.State, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {

@@ -191,6 +191,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	// One search for both front ends: the API's GET /api/v1/search and the search page.
 	opts.Finder = search.NewFinder(s, opts.Search, opts.Indexer, o.Now)
+	opts.Finder.Threshold(cfg.SDCThreshold)
 	if o.SearchGate != nil {
 		opts.Finder.Admit(o.SearchGate)
 	}

@@ -88,7 +88,7 @@ type SimilarFinder interface {
 // under the caller's read scope.
 type RecurrenceReader interface {
 	MadeBefore(ctx context.Context, id string) ([]casereview.Recommendation, error)
-	RecurringClusters(ctx context.Context, limit int) ([]casereview.RecurringCluster, error)
+	RecurringClusters(ctx context.Context, limit int, keep map[string]int64) ([]casereview.RecurringCluster, error)
 }
 
 // Handler serves the web UI.
