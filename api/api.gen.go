@@ -288,6 +288,7 @@ const (
 	NotificationKindEscalation  NotificationKind = "escalation"
 	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
 	NotificationKindOverdue     NotificationKind = "overdue"
+	NotificationKindReportRun   NotificationKind = "report_run"
 	NotificationKindSentBack    NotificationKind = "sent_back"
 )
 
@@ -301,6 +302,8 @@ func (e NotificationKind) Valid() bool {
 	case NotificationKindFollowUpDue:
 		return true
 	case NotificationKindOverdue:
+		return true
+	case NotificationKindReportRun:
 		return true
 	case NotificationKindSentBack:
 		return true
@@ -354,6 +357,45 @@ func (e PartnershipKind) Valid() bool {
 	case PartnershipKindSafeguardingAdultsBoard:
 		return true
 	case PartnershipKindSafeguardingChildrenPartnership:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportDocumentFormat.
+const (
+	Csv  ReportDocumentFormat = "csv"
+	Html ReportDocumentFormat = "html"
+	Xlsx ReportDocumentFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ReportDocumentFormat enum.
+func (e ReportDocumentFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Html:
+		return true
+	case Xlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportFrequency.
+const (
+	Monthly   ReportFrequency = "monthly"
+	Quarterly ReportFrequency = "quarterly"
+)
+
+// Valid indicates whether the value is a known member of the ReportFrequency enum.
+func (e ReportFrequency) Valid() bool {
+	switch e {
+	case Monthly:
+		return true
+	case Quarterly:
 		return true
 	default:
 		return false
@@ -1717,6 +1759,32 @@ type ReportConfirmation struct {
 	Proposals []ReportProposalInput `json:"proposals"`
 }
 
+// ReportDelta defines model for ReportDelta.
+type ReportDelta struct {
+	// Change "up 3", "down 1", "no change" or "new"
+	Change  string  `json:"change"`
+	Column  string  `json:"column"`
+	Current float64 `json:"current"`
+
+	// Previous 0 when the figure is new
+	Previous float64 `json:"previous"`
+	Row      string  `json:"row"`
+	Table    string  `json:"table"`
+}
+
+// ReportDocument defines model for ReportDocument.
+type ReportDocument struct {
+	Format    ReportDocumentFormat `json:"format"`
+	Sha256    string               `json:"sha256"`
+	SizeBytes int64                `json:"size_bytes"`
+}
+
+// ReportDocumentFormat defines model for ReportDocument.Format.
+type ReportDocumentFormat string
+
+// ReportFrequency defines model for ReportFrequency.
+type ReportFrequency string
+
 // ReportProposal defines model for ReportProposal.
 type ReportProposal struct {
 	// Addressees Organisations it names, by name or alias
@@ -1749,6 +1817,75 @@ type ReportProposalInput struct {
 	Text        string                  `json:"text"`
 	Themes      *[]ThemeAssignmentInput `json:"themes,omitempty"`
 	Title       *string                 `json:"title,omitempty"`
+}
+
+// ReportRun defines model for ReportRun.
+type ReportRun struct {
+	AsOf      string    `json:"as_of"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Definition The saved summary's definition used (the builder's query string)
+	Definition string `json:"definition"`
+
+	// Deltas Each other figure that changed or is new
+	Deltas    []ReportDelta    `json:"deltas"`
+	Documents []ReportDocument `json:"documents"`
+
+	// Headline Every headline figure beside the previous run's (empty for a first run)
+	Headline []ReportDelta `json:"headline"`
+	Id       string        `json:"id"`
+
+	// Period 2026-Q1, 2026-03, or "run now …" for a run by hand
+	Period        string                    `json:"period"`
+	PreviousRunId nullable.Nullable[string] `json:"previous_run_id"`
+	RunBy         string                    `json:"run_by"`
+	ScheduleId    string                    `json:"schedule_id"`
+
+	// Summary The line the subscribers were told
+	Summary   string `json:"summary"`
+	SummaryId string `json:"summary_id"`
+	Title     string `json:"title"`
+}
+
+// ReportRunList defines model for ReportRunList.
+type ReportRunList struct {
+	Items []ReportRun `json:"items"`
+}
+
+// ReportSchedule defines model for ReportSchedule.
+type ReportSchedule struct {
+	CreatedAt time.Time       `json:"created_at"`
+	Frequency ReportFrequency `json:"frequency"`
+	Id        string          `json:"id"`
+
+	// NextRunOn The first day of a month or quarter; the run reports the period that ended the day before
+	NextRunOn    string             `json:"next_run_on"`
+	Paused       bool               `json:"paused"`
+	Subscribers  []ReportSubscriber `json:"subscribers"`
+	SummaryId    string             `json:"summary_id"`
+	SummaryTitle string             `json:"summary_title"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+}
+
+// ReportScheduleCreate defines model for ReportScheduleCreate.
+type ReportScheduleCreate struct {
+	// Frequency A ReportFrequency
+	Frequency string `json:"frequency"`
+
+	// Subscribers Email addresses of people with an account, besides the owner
+	Subscribers *[]string `json:"subscribers,omitempty"`
+}
+
+// ReportScheduleList defines model for ReportScheduleList.
+type ReportScheduleList struct {
+	Items []ReportSchedule `json:"items"`
+}
+
+// ReportSubscriber defines model for ReportSubscriber.
+type ReportSubscriber struct {
+	Email  string `json:"email"`
+	Name   string `json:"name"`
+	UserId string `json:"user_id"`
 }
 
 // Response defines model for Response.
@@ -3674,6 +3811,9 @@ type UpdateReviewJSONRequestBody = ReviewUpdate
 // UploadReportMultipartRequestBody defines body for UploadReport for multipart/form-data ContentType.
 type UploadReportMultipartRequestBody UploadReportMultipartBody
 
+// CreateReportScheduleJSONRequestBody defines body for CreateReportSchedule for application/json ContentType.
+type CreateReportScheduleJSONRequestBody = ReportScheduleCreate
+
 // CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
 type CreateThemeJSONRequestBody = ThemeCreate
 
@@ -3919,6 +4059,36 @@ type ServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(c *gin.Context, params GetRecurrenceNearestParams)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(c *gin.Context, id string)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(c *gin.Context, id string)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(c *gin.Context, id string)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(c *gin.Context, id string)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(c *gin.Context, id string)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(c *gin.Context, id string)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(c *gin.Context, id string)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(c *gin.Context, id string)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(c *gin.Context, id string)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(c *gin.Context, id string)
 	// GetReport One report of a review, with the recommendations proposed from it
 	// (GET /api/v1/reports/{id})
 	GetReport(c *gin.Context, id ID)
@@ -3991,6 +4161,12 @@ type ServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(c *gin.Context, params SummaryOverdueParams)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(c *gin.Context, id string)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(c *gin.Context, id string)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(c *gin.Context, params SummaryThemePairsParams)
@@ -6433,6 +6609,256 @@ func (siw *ServerInterfaceWrapper) GetRecurrenceNearest(c *gin.Context) {
 	siw.Handler.GetRecurrenceNearest(c, params)
 }
 
+// GetReportRun operation middleware
+func (siw *ServerInterfaceWrapper) GetReportRun(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportRun(c, id)
+}
+
+// ReportRunDocumentCsv operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentCsv(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentCsv(c, id)
+}
+
+// ReportRunDocumentHtml operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentHtml(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentHtml(c, id)
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentXlsx(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentXlsx(c, id)
+}
+
+// DeleteReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) DeleteReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteReportSchedule(c, id)
+}
+
+// GetReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) GetReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportSchedule(c, id)
+}
+
+// PauseReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) PauseReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.PauseReportSchedule(c, id)
+}
+
+// ResumeReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) ResumeReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ResumeReportSchedule(c, id)
+}
+
+// RunReportNow operation middleware
+func (siw *ServerInterfaceWrapper) RunReportNow(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RunReportNow(c, id)
+}
+
+// ListReportRuns operation middleware
+func (siw *ServerInterfaceWrapper) ListReportRuns(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportRuns(c, id)
+}
+
 // GetReport operation middleware
 func (siw *ServerInterfaceWrapper) GetReport(c *gin.Context) {
 
@@ -8421,6 +8847,56 @@ func (siw *ServerInterfaceWrapper) SummaryOverdue(c *gin.Context) {
 	siw.Handler.SummaryOverdue(c, params)
 }
 
+// ListReportSchedules operation middleware
+func (siw *ServerInterfaceWrapper) ListReportSchedules(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportSchedules(c, id)
+}
+
+// CreateReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) CreateReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateReportSchedule(c, id)
+}
+
 // SummaryThemePairs operation middleware
 func (siw *ServerInterfaceWrapper) SummaryThemePairs(c *gin.Context) {
 
@@ -9332,6 +9808,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/notifications/read", wrapper.MarkNotificationsRead)
 	router.GET(options.BaseURL+"/api/v1/notifications/preferences", wrapper.GetNotificationPreferences)
 	router.PUT(options.BaseURL+"/api/v1/notifications/preferences", wrapper.SetNotificationPreferences)
+	router.GET(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.ListReportSchedules)
+	router.POST(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.CreateReportSchedule)
+	router.DELETE(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.DeleteReportSchedule)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.GetReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/pause", wrapper.PauseReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/resume", wrapper.ResumeReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/run", wrapper.RunReportNow)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id/runs", wrapper.ListReportRuns)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id", wrapper.GetReportRun)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.html", wrapper.ReportRunDocumentHtml)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.xlsx", wrapper.ReportRunDocumentXlsx)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.csv", wrapper.ReportRunDocumentCsv)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
@@ -20199,6 +20687,1262 @@ func (response GetRecurrenceNearest503ApplicationProblemPlusJSONResponse) VisitG
 	return err
 }
 
+type GetReportRunRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportRunResponseObject interface {
+	VisitGetReportRunResponse(w http.ResponseWriter) error
+}
+
+type GetReportRun200JSONResponse ReportRun
+
+func (response GetReportRun200JSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun400ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun401ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun403ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun404ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun500ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun503ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsvRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentCsvResponseObject interface {
+	VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentCsv200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentCsv200TextcsvResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtmlRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentHtmlResponseObject interface {
+	VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentHtml200TexthtmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentHtml200TexthtmlResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsxRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentXlsxResponseObject interface {
+	VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type DeleteReportScheduleResponseObject interface {
+	VisitDeleteReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type DeleteReportSchedule204Response struct {
+}
+
+func (response DeleteReportSchedule204Response) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule400ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule401ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule403ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule404ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule500ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule503ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportScheduleResponseObject interface {
+	VisitGetReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type GetReportSchedule200JSONResponse ReportSchedule
+
+func (response GetReportSchedule200JSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule400ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule401ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule403ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule404ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule500ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule503ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type PauseReportScheduleResponseObject interface {
+	VisitPauseReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type PauseReportSchedule200JSONResponse ReportSchedule
+
+func (response PauseReportSchedule200JSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule400ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule401ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule403ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule404ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule413ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule415ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule500ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule503ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ResumeReportScheduleResponseObject interface {
+	VisitResumeReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type ResumeReportSchedule200JSONResponse ReportSchedule
+
+func (response ResumeReportSchedule200JSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule400ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule401ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule403ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule404ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule413ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule415ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule500ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule503ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNowRequestObject struct {
+	Id string `json:"id"`
+}
+
+type RunReportNowResponseObject interface {
+	VisitRunReportNowResponse(w http.ResponseWriter) error
+}
+
+type RunReportNow201ResponseHeaders struct {
+	Location *string
+}
+
+type RunReportNow201JSONResponse struct {
+	Body    ReportRun
+	Headers RunReportNow201ResponseHeaders
+}
+
+func (response RunReportNow201JSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow400ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow401ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow401ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow403ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow403ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow404ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow404ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow413ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow413ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow415ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow415ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow500ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow503ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRunsRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportRunsResponseObject interface {
+	VisitListReportRunsResponse(w http.ResponseWriter) error
+}
+
+type ListReportRuns200JSONResponse ReportRunList
+
+func (response ListReportRuns200JSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns400ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns401ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns403ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns404ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns500ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns503ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetReportRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -23136,6 +24880,289 @@ func (response SummaryOverdue503ApplicationProblemPlusJSONResponse) VisitSummary
 	return err
 }
 
+type ListReportSchedulesRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportSchedulesResponseObject interface {
+	VisitListReportSchedulesResponse(w http.ResponseWriter) error
+}
+
+type ListReportSchedules200JSONResponse ReportScheduleList
+
+func (response ListReportSchedules200JSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules400ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules401ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules403ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules404ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules500ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules503ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportScheduleRequestObject struct {
+	Id   string `json:"id"`
+	Body *CreateReportScheduleJSONRequestBody
+}
+
+type CreateReportScheduleResponseObject interface {
+	VisitCreateReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type CreateReportSchedule201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateReportSchedule201JSONResponse struct {
+	Body    ReportSchedule
+	Headers CreateReportSchedule201ResponseHeaders
+}
+
+func (response CreateReportSchedule201JSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule400ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule401ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule403ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule404ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule413ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule415ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule422ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule500ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule503ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryThemePairsRequestObject struct {
 	Params SummaryThemePairsParams
 }
@@ -25925,6 +27952,36 @@ type StrictServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(ctx context.Context, request GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(ctx context.Context, request GetReportRunRequestObject) (GetReportRunResponseObject, error)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(ctx context.Context, request ReportRunDocumentCsvRequestObject) (ReportRunDocumentCsvResponseObject, error)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(ctx context.Context, request ReportRunDocumentHtmlRequestObject) (ReportRunDocumentHtmlResponseObject, error)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(ctx context.Context, request ReportRunDocumentXlsxRequestObject) (ReportRunDocumentXlsxResponseObject, error)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(ctx context.Context, request DeleteReportScheduleRequestObject) (DeleteReportScheduleResponseObject, error)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(ctx context.Context, request GetReportScheduleRequestObject) (GetReportScheduleResponseObject, error)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(ctx context.Context, request PauseReportScheduleRequestObject) (PauseReportScheduleResponseObject, error)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(ctx context.Context, request ResumeReportScheduleRequestObject) (ResumeReportScheduleResponseObject, error)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(ctx context.Context, request RunReportNowRequestObject) (RunReportNowResponseObject, error)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(ctx context.Context, request ListReportRunsRequestObject) (ListReportRunsResponseObject, error)
 	// GetReport One report of a review, with the recommendations proposed from it
 	// (GET /api/v1/reports/{id})
 	GetReport(ctx context.Context, request GetReportRequestObject) (GetReportResponseObject, error)
@@ -25997,6 +28054,12 @@ type StrictServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(ctx context.Context, request SummaryOverdueRequestObject) (SummaryOverdueResponseObject, error)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(ctx context.Context, request ListReportSchedulesRequestObject) (ListReportSchedulesResponseObject, error)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(ctx context.Context, request CreateReportScheduleRequestObject) (CreateReportScheduleResponseObject, error)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(ctx context.Context, request SummaryThemePairsRequestObject) (SummaryThemePairsResponseObject, error)
@@ -28551,6 +30614,266 @@ func (sh *strictHandler) GetRecurrenceNearest(ctx *gin.Context, params GetRecurr
 	}
 }
 
+// GetReportRun operation middleware
+func (sh *strictHandler) GetReportRun(ctx *gin.Context, id string) {
+	var request GetReportRunRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportRun(ctx, request.(GetReportRunRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportRun")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportRunResponseObject); ok {
+		if err := validResponse.VisitGetReportRunResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentCsv operation middleware
+func (sh *strictHandler) ReportRunDocumentCsv(ctx *gin.Context, id string) {
+	var request ReportRunDocumentCsvRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentCsv(ctx, request.(ReportRunDocumentCsvRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentCsv")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentCsvResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentCsvResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentHtml operation middleware
+func (sh *strictHandler) ReportRunDocumentHtml(ctx *gin.Context, id string) {
+	var request ReportRunDocumentHtmlRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentHtml(ctx, request.(ReportRunDocumentHtmlRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentHtml")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentHtmlResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentHtmlResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (sh *strictHandler) ReportRunDocumentXlsx(ctx *gin.Context, id string) {
+	var request ReportRunDocumentXlsxRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentXlsx(ctx, request.(ReportRunDocumentXlsxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentXlsx")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentXlsxResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteReportSchedule operation middleware
+func (sh *strictHandler) DeleteReportSchedule(ctx *gin.Context, id string) {
+	var request DeleteReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteReportSchedule(ctx, request.(DeleteReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteReportScheduleResponseObject); ok {
+		if err := validResponse.VisitDeleteReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportSchedule operation middleware
+func (sh *strictHandler) GetReportSchedule(ctx *gin.Context, id string) {
+	var request GetReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportSchedule(ctx, request.(GetReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportScheduleResponseObject); ok {
+		if err := validResponse.VisitGetReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PauseReportSchedule operation middleware
+func (sh *strictHandler) PauseReportSchedule(ctx *gin.Context, id string) {
+	var request PauseReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PauseReportSchedule(ctx, request.(PauseReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PauseReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(PauseReportScheduleResponseObject); ok {
+		if err := validResponse.VisitPauseReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ResumeReportSchedule operation middleware
+func (sh *strictHandler) ResumeReportSchedule(ctx *gin.Context, id string) {
+	var request ResumeReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResumeReportSchedule(ctx, request.(ResumeReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResumeReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ResumeReportScheduleResponseObject); ok {
+		if err := validResponse.VisitResumeReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RunReportNow operation middleware
+func (sh *strictHandler) RunReportNow(ctx *gin.Context, id string) {
+	var request RunReportNowRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RunReportNow(ctx, request.(RunReportNowRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RunReportNow")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RunReportNowResponseObject); ok {
+		if err := validResponse.VisitRunReportNowResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReportRuns operation middleware
+func (sh *strictHandler) ListReportRuns(ctx *gin.Context, id string) {
+	var request ListReportRunsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportRuns(ctx, request.(ListReportRunsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportRuns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportRunsResponseObject); ok {
+		if err := validResponse.VisitListReportRunsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetReport operation middleware
 func (sh *strictHandler) GetReport(ctx *gin.Context, id ID) {
 	var request GetReportRequestObject
@@ -29234,6 +31557,76 @@ func (sh *strictHandler) SummaryOverdue(ctx *gin.Context, params SummaryOverdueP
 	}
 }
 
+// ListReportSchedules operation middleware
+func (sh *strictHandler) ListReportSchedules(ctx *gin.Context, id string) {
+	var request ListReportSchedulesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportSchedules(ctx, request.(ListReportSchedulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportSchedules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportSchedulesResponseObject); ok {
+		if err := validResponse.VisitListReportSchedulesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateReportSchedule operation middleware
+func (sh *strictHandler) CreateReportSchedule(ctx *gin.Context, id string) {
+	var request CreateReportScheduleRequestObject
+
+	request.Id = id
+
+	var body CreateReportScheduleJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReportSchedule(ctx, request.(CreateReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateReportScheduleResponseObject); ok {
+		if err := validResponse.VisitCreateReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // SummaryThemePairs operation middleware
 func (sh *strictHandler) SummaryThemePairs(ctx *gin.Context, params SummaryThemePairsParams) {
 	var request SummaryThemePairsRequestObject
@@ -29832,508 +32225,542 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcttGuij6Kl06p8pSbehix9l7ItX+oTjOxGvFsZftJLNqlKKawEeyR2A3p7thmjOVqvUO5x3Wg60n",
-	"OdXf1w00wAYJUpIvGf1IRSaAvn736z8PcjVfKAnSmoPzfx7MgBeg8c/LPIeFdX8VYHItFlYoeXB+8G4G",
-	"bA6F4MyuFsDsDBjIYqGEtIzjN+bkIDsw+Qzm3H3uXjs4PzBWCzk9+P337OD5Oz5ND6whV7p4ZNh70EYo",
-	"uW2kH1XO6fPuaL/OQNPqJCz9uKwU72Hr6t6A1avLiQW9PupbyJUsDLOKLbmwbAwT5abRKyGnjE+5SC9Z",
-	"SAtT0Dj+r7/+elnZGUgrcm5hfZJvgWvQTAMv5//36iDnBjS8F7C8Oti89t+zgwXXfA423KF5NVkf/5ma",
-	"LyoLrAAt3kPBJiWfGsYNUxNmZ8KwgltghwVMeFVaZlXBV0duZuG+/nsFenWQHUg+d5NzM1KT1qomSs+5",
-	"PTg/cMMcZIkTflZpo3QaAq4lfLCjHN+4phUBW7j9q8qwBZ9C30romy2X++I79zt+vuB21nwtioPsQMPf",
-	"K6GhODi3uoLkpqoK3+yMnB18OJ6q47VfX0xecpvP0lt1aBB26OGdjcEBUj7jcgrFCXvjF3TBuDRL0FCw",
-	"p0/+xJYzkIyPDUhbnwahbrOhF5NjmnsLBom5SGD5az4FZsQ/IGOPHbQ/OTtrIOLrs15wKHG4eMo5/yDm",
-	"1fzg/MnZWXYwF5L+9ThL4cbbaj7nevWdMHmpTKUT2HHt3teSl9fs0J1cWNREaWbEVEJxLCTLeVmCNkfM",
-	"zNTSMHgPesVyVUl7wa7NjGvg4xKu2SEvl3xlWGWguJJuDP8lW84U4xqYVNaPy4Q8YnyxKAUYVtRLZLmS",
-	"VqvyhD3Typhjy8eGcVkwq8HRisrAlXQrzaEs2Q2s2BzsTBXnDHg+o0UxYdgCtK30GAo2XjFu2VwZy56w",
-	"iVZzJqzxNMw8YhPxAQo3kLmSeASGzwPpNMxvaFGNS2FmrH4+EdNKwxGujEeT0fw4i7tpt1QNZqbK4vix",
-	"Pz1u2PVVdXb2Vf719QWbiNLRF2Zn3LIbgEXGlGYl8PfAVGU9wESjXEm3tvkcZIHE2uC5api4Q2eHT588",
-	"ydhEQFmwaxr7OmO5KoBdW6VGE1iO/N6uj07YKzsDfSUNAoq7CLdE2oRpdhFP31o+bn8mCmCTSruh8FYM",
-	"O7z+a/7b9REzeADcMqncawVIf0A5d8jJlkrfQOH2SZO547XK8tKcMIfT9bxMmCv57PLt8zfPf3nx/NfR",
-	"2++ejd798Ob52x9e/fhdhEpHJ+wtACtUbk7rTZ3Mi5Mr2YNiDeS18AykQ6u/HgT0cA8DnB/8liLDHtm+",
-	"L1Pc+JUsV6x7bznXxOmITUT8w7OPwA1S63avbSFGfkUv5osS5iBtzdvhw6JUBQS6nBpetD+KJxIW5iYx",
-	"Y30oXGu+aq3AHeJ7x6KHzx9/crvZX+kpl8L0SDYvCjrqotBgHAap6HVzkA1ZbPzJbReLrGs6swPPSdXv",
-	"327e11xbCdrMxCLFvuqHTBQDD2URjXi7tf3H+or+w83FLHywmcMVx2lO+UKcvn98aoDrfHaBtGTuWLbD",
-	"sBTJREoERQ9+/X0Ycr0Bs1DSwMDr0uH1253I21wthk5p8N1bzge5VWkB3iqN+CN7UGgYsBia4HarfDeD",
-	"OSSFwzkgCzSOtZqymhp2+OrN0bClWRz1Dlb2Z62qBHJdZuxbt65nOyxnNMWxbrmo1SJxWm9QNyJtFM9s",
-	"4LJWtway/wSeADH3q2HCmMpJN4NvbeUGu/16vtdqnuAZtBoh3b1xp9sSC/eT9q1n5GScbfpsNPk7tWXq",
-	"oC8PmduqzTP/ntXECY/pW144dQkMciInlIPEP1FkJzvB6UKrcQnz//U3Q6y1Gf//1TA5OD/4f04bi8gp",
-	"PTWnr+krmjRltcBpHX0uC1QYxu5HXpw7KlPJG6mWkuEeWa2gk/bi18Pcxg0TlhSHGXhTiiNNEsxR5kT2",
-	"+kuvMy61klNGmql7weshTnvUPHcvCokv4swopXM2VsWKRHdhcKlKAnvPS1Gwf3v76iemxn+D3Lp3Z9ww",
-	"7gXzlpWnUECf0hpPHEg+U3JSivyjHz1pyixXZSkcuVwKSzpPXmkN0jJjuYVzxllR0VLAHZW3B+E5KKcG",
-	"OGl2AdIdtz8oY2GBI/l3/XEJic+4BXfyYe9uv++U+pHrKXzsI8AbFYaVbnKH11yySPF4efmX0bevvvvP",
-	"0bf/+e75W3ZYLUrFC8NmTl+zMxCaqaXMwueowB/hvr5Xeowq0Ee/VFTBHxmmVelEohWefKGQbvjrWWph",
-	"ga6bMwMGrSe5UjfCfT+nR05NQwWYnj8y7C/Hz96++f74nboBiZt84dWl51qTvPCxNvpWzcGiqLd0cErI",
-	"rKRfr34PmiTCAiwXJVNOH+PmhkRH21CdkSicwjt2aK4sFLirMO9H3M+lZG++f8a+efr1/wlUDZfyFvR7",
-	"kcPPkr/nokRt9CODU8EtH3MD7NCfHAncTMgCPmRkYOTGLB2W5zPIb0AjkLkHYr5Q2joKWsERy7lEc5C7",
-	"nvgOmFTLC4aG42O0HDPDV4bMdFYxq1eNbTgysUcf9G3Rv30aGaVxlz9LXtmZ0uIfUHzM8/wptoa5DWrA",
-	"fzs4FhKJJEABhSOyY+4EawYfFkJDwS5fv2DW4V3muOKlXz6uk9E2W3zpKtjByXSDX+KfcHUQSLRHe/zM",
-	"WFGWTC2RjRpm0FLPJtyJ6Z1z//XXX4+7JvhNh9+12PsbMNXCAQcUL6EQPAinn4L0E1BK6zRL5OKHnicd",
-	"u1Wds3ghbgFHGZPuBA2bV6UVTvE9dXLEMeKKv1YnuiCvcDMEcaRzko2TaNP5+bd+x134rdHXwcKx0GoB",
-	"2gqS5NwQJbhnoyLpIXkLFo2kLC+5mDt5qG39YYevX719x045TmBO/ymK390NTJ26d4TQk3Othbe1So/m",
-	"B9ma80JWpadZJLmvyeLRWo2qdA59rqjOpohJOfn63O8C5UG1lMj58KeM+JuqbK7mgKIhvBcFyBwyZAO1",
-	"LcVRmfegxWR15DbnqdYhZzNhrNIiJ58Omizr7ULBFiWX56yS+K1waCvhPehgaXAQEh6hGuNtjLg6J7vT",
-	"sf025Jw0cAvFiNs1H9GxFXNI+VRax5jQg0QxyDXTho2RE96qtGIVmwFGA0f3t+Pe3XoIeLsJDdaJOY7h",
-	"AJ97mXQpjVcDvElibay2gWjoaq2T8myNVjuDe7Uodr5G79vqUR8bn9tfgxOuu7H1i2nDRjjYvqtultCC",
-	"w9ZuGgs5aUBu4USfnuEXSM+LQrhfePk6olcTXhrIdiVhbyL3B2H7KJzE0Tkqc2EAQl0HY4akQC/07kX7",
-	"EiSufV99nswOLs75hx9BTu3s4Pzrs7Oz7A5wqW/mCMH6EWpXQB8ydQc4N8NgP/y85qQTtgGktu7Uf2yS",
-	"AzynXLP9ZAeRu3wQCUJnVetEhLT/++lBthU3cZ1hgA3b9aB21wjzqgZ9wuoG7KEYOdVdyOmImBVJOude",
-	"/q6pKFtyE/DKYV47wGFvzJDuLqx43wOhDfSuy2+Bs6M9wW2FHYYjdxydMLw5maM0H+Am5SZ6Ew3Ex1wW",
-	"SmZMg1oAWuIMyIKNeX6TGrNhke0xXyqv9/gDtaSS+xu5YGouyBHPnUgKSK6SESA9sPPzorgHUvuSr4hw",
-	"joGk5Er6AIsU9SV70FIYuB0d3lmYHEh5PwqhHS7J3K2E0UuI1wHG+24SpJXnN1ItSyimUIzo0HaWc6Sy",
-	"KPXu+/1ekmT8DVnCE+er+XJk4UNPZF5waYET3RdaoBTvzcAavJKToCFkRx/1If47h+X12I8MK7kFY8n4",
-	"XLLISbg+tiphK3sLIztJeADjXT8pP090POu7+m0TGL2Qi8ruSHkGANpAFrIZ2gai713RgRjCeq9zV1kJ",
-	"v9t4A2/8yEHJLIG7D72VhRY8UXokJG2rLXU1K7w0BoxxdHg/yb3kxtRCRPIMJqos1XJULUY9kafIGdGU",
-	"SOqcYxIUKzbjhs2gLLZKG79nB6WQN1CMkopee8rvlcYZoBiZagHaQOGUd1mEX2vnRzxvHx3SnI4KNgsV",
-	"OLQTJUioSPL5GCY6B5uEhaoQ9pk7N/Q07YqOO+ikM25mybu9gZU/4nWpCP4+SHDODoyYSm59+OL6OGKa",
-	"Zp6dA3Pz+ZXW68oOUHH1Q8Qz9Z7n8/feHNklXr3wjTbTfg5EjxPkZitXpC8rA3rwF8E4noYD+qpnlOYc",
-	"yO1862HyUoC0Iwo4WlsqSCtsL/D4p9ZbiYcDpMrRlbmbyWWh4f2od8jGc3QrOE+Ca7zcFiRlB7UtKz6L",
-	"+NxaK4s34Y+nF8TvRMVucOUzV7PdQn+JFN31nY+1ugHZhZiwgp7FR/SLvGDFQGqX1wQ7ITn+oJZszuUq",
-	"eI2il8lPP+PCa+Y0KXnKjE1O1VDnddH3BlbRiBR6LQvQFwzmC7tiy5kogQl0MFXyBlaQ5H74gAJfktNM",
-	"hDaWgQOUEIiBn/h5D394efmMJo5cue6VowsGXJcCNH1NMX2L0n319ofL4ydf/++YOw+/rZIbOxrOnNRN",
-	"hPVjpUrgkmhG7TPeAt5dYe/moAGZzRC7iiJ0dpHJ2hA2HJ8jWSIVN9UST6I5Upt4xhd8LEoR1tRZIYqa",
-	"o3YobvKYoRB25I2zI5VIz4mjf33w6tBQsOxgziWfDlqHfzMKet38IqUgpZe8Hm6784qdUNCzAA28GPGy",
-	"DEvY9Ja79NTzzmW3Jk2fRZa+054jbs2fWHLqGNdhIQl3qoA9sQYjDtd8p+IDK8RUhHQJNOc13m2lvXPd",
-	"qR0+a6aA7cK9eym5fK2MWfLyZh1nJFpNR2GZ63JIHsJjt8jJuQ94jQdMreU7KIXbUitdYo7JjBbQUllw",
-	"gf9fAtzgH2oySSqZz70ftk+uHmrzCf7cfsFwIkoIovhWsWPgrDdCFi1VW0hHw91Uyd3iEdVL3LqK/VyT",
-	"hBkjqezQWdz7mwXj4YOMV6PBp2xm3DHrQa+Kf8BovLIEG3sw98YiFy7L+zrIq4lmIyQ4Dshb/DdaRDWe",
-	"C7ur27b5KjqbdXIubJl+Uulyd1mCVNw8shslvMEIvmHqLg7VR5baQecsUkQiYPaPDid2I7hryNymvAtV",
-	"inw1KlRezUHajFnNhRRy6vPbMobsY6TBVKXN2FzIyoLJMChnBB+s5hSZix6KpHd/22VsPvxwoO7lzUdj",
-	"7G3VrZqAbpPLaLRNy6EEgB3vqoBchKiEgFlD8SmQqM2nWc+wae2/CjsrNF+SsrjD+vvcfr/OSAsKsOi0",
-	"naWfRGasWjCr2NdnZ02UuNnK3P1cqX18z3OwKdbeQy7e87KC4VCCw//ivtkKJx6//QS9a6XBEiFnlUy4",
-	"VC4xx7pxJPus2jptVhhmqsXCZxEdXje5mdeszr48SqphhTCLkq/SSiaNzim7VZ5THYNqPvaRqU06K65M",
-	"dBaSNCbzMZT9V7IdnOm1MFCz/uRJCyiLOqJ6iFQaZsqYkJiNkIW8iRFOnDGr1KhUcpoxqexooipZZHFQ",
-	"f3gdExb+57/+O3UI+Gx9cgyZXHA7Cwo9vpcxOJmeNF4v89fHv514L1NCQjLGG6E2HyMtITvwUnX4LnWK",
-	"PwAv7Wz9BEM8c/I2KVw8+WhRTDZ4Dl9/9z2mJzLPaJRmeMgMY2u5tuxwoRYLCsxfFBOr8G0uC4y39RFW",
-	"Rz5ymlvMeddA4akSMooXFvmM5dxAIrVY+sQZpFQ+VBFXRX5LSohOKwl8FMWYDbHPYwD4NuLzFt96IQv4",
-	"8JZEipY8tkUp6fc5vsCoScyL2lmjK6t52mYfWW8SPrtlgrSR/c0snK5qZgDWUxjDhL1gZ3WewXKmSocS",
-	"MeC3ztKxTdtSqgBRPztYcu3km7RQ6qZM633VdAqmxzvRPWYchbaYhfOJFtUcTP9N/Jsa73oP+wSzKpl0",
-	"qLXRYKFhwTUUzCg24TrNOfRqpCvZY14KVDepSPbL8RMhkbHdSpvaU/0keX9Rcnd1fzM9fl0fvjBUdIix",
-	"LGF2IiF72CBv6N2kNoaZISgxVlKSWmaqPMckCKdSc1H2SJG1i2BIUKxXeZo7bMAgUngQxsLI9YllNT62",
-	"gl/jG+9Hjjf1Oe0UGEEmLT9fapNZ/VIdjbXlNYrVTb9EI5hd0mbr0+jfW2qmrrTNLTovDpVmS0z/HMMR",
-	"8yNnbLxi1mFM1oiQPjafXjEstjlm7VIOPtENyS9GCB4kbmkjMegw2c330X15y72svb7pfrxtRxQ7XlGw",
-	"lm5ZOL20dcH+tU0LbXI4tvAdei/Gwu5a12dMLbX/kvqPeNNdZWvIt45CKdxrcKh1W0nCEFU6CVlPaRl/",
-	"51jGPi0lZW2OVJEtcdjdBd+F/WLtEPa3Y/wo5M1eoUo9dog6BnNoTkjSWlWrViM1yZwMDtyajBkxFyVm",
-	"52esjjUyWRP8imQLU9F5IXK73brgrXbNmpNnpKZC7ucGgXmvQuSzPrcDHI0RfZFa40tewLcYadIwzduA",
-	"WFs2vAWAvUyhKJfb5m95PB2/NHoywjzMVEaexGyxOL+aKckqafikzpM1bM4LaJL023nbSb16wkfE+9bN",
-	"qWQHP6dQdk4lw6xip7yys9P5hF8wkFqV7gXLqgVWfIkdXU6zPZ2De/XUKrsg136U5tZY2nGgRsCSytbx",
-	"4knZrjL9Kb3heH82CWEPP4y3neFNpW8VtTVf/6gDaHtEHKe/2SrzRwLMvkPoTuQnL+YCs7qiUlELLpHW",
-	"8ynIfDWCQlD5HXTf6HSBs/XUsr4g1OYs9yLE+0R7bz+3PWNv+zcpSjDWq6G3cVruo/6Gbzb5khx27eSI",
-	"ww/2zmUsKujLNVqAZPNwXFhurZJBX/LJLyaYgKX/YeTAtagoT9eNbZSSWOyLWBvmjxhWqH3SjAf7UPfx",
-	"vPYQ2EuqCKsKvoqIoo/1DRv0aFqgbRjJ42+7OabuP6F0mzsxuL1qgtsB1X3TR2t8e+ZzznZ1UcXQ3b6a",
-	"7+LUtYtQmAZN15WlypB7Zjxu2MU+lHHDHr5H9bbGMsZLDbxYMQ08n0Fxd7tqY/p+I9QA3E1KBFYKlAna",
-	"GbHZIFfrRqi5Cy2lIfm3kB7DGHtl520AAEf0fPKAYZy5NxtwuLv0uQruNBktgoXtV752mD8B12DscAWh",
-	"6/VtqQQ7KxAm93HwzUmoahxb9skHkIixUoh/nQWk4GVPMPsJlu+CbtF11Vsuyq2wTl+jYTWtoszU0ukk",
-	"OQSVwbSr0Jyzvooz23VYnDKrl5rcICZ59YVs7yNT1ZrtpmOpg952t89vGjbezb+7933CUtq5GDtXQ7AL",
-	"eldPO5YsLFfQk+Z820ivAaLR9nguKnbYzwkufAWVudLQ3jFVZvP/FgsB0mJtM015bgPUF+8ECGvIQtxe",
-	"sE5EMLQNAP+944JJinNgcl7WNYJB2pFPGG8S4NyLKYEvnusuGFkLeRKG4kriMQ6QCH1+hf9g2zm91jAB",
-	"HSI9d4ovamJNO2I1q1FyA+51v1m7vG0Q44GlXsfwne5aumHR/nLn+4zOGOPBP7ygEZ6cbWEm8cTbtmde",
-	"cu1TWtYCqYbAzSBoMW/8YDuc3lafSHMgsZDRnMjairrlwzuqfim42dNVthN3Gshseq0BC64x225PQl0X",
-	"gN4c4oFv4ftSKD3KlbQ8t6Oata7xMqFDSBA7REMVNXtoSnEZAIygoKyjSYjXNMnqHZ1pw2F0vYyKNbTY",
-	"sKliVt3F7B9B+Q65fx7qsqZw9n5KdQzce2mke8F/uJdI4n+SrHq0EWiHqRemp3T5JXsbjm4bGPVA7/M2",
-	"DM1AwwWr6574cib+wuKdfv10OORuOaF00Kbf8rb7/q7OYl+natswPR7nDUwwK3iPb5qw2yA5GT6vQzIQ",
-	"tjArG51k6binoIJtVrj4gVtgPWH4bvARmdtKXOmD31+/i8d7CXq6Z1LTHHyJ5USd17DKc4ZvFUzIUKEo",
-	"ttBjyVfJCsA6UCdDSiLgeHGQ4YbZH5m6+HTUxWw91GDDaJ0FPzJUHNJU+r14r/QjczRkim7OG55cTHfb",
-	"uxp4aWnDBR34UIOzf7uX9c/Veyg25BJrtTQMX6ISVM3RnBz0xCL1BBfVwb09zxtm0SHG9KA1N5tyIaGg",
-	"u/IQ6LbI+FxhzxyYH530ZFCLstAge4Kb1HzsBk6sol6+UzXXWobU7S2sYmNlZxmbqLJo8CKGqPTC5rVf",
-	"zAyKAtoe4KjhGOsuE+KlBoxK+m+B6Oj2olOqo1sO4tHae4kFkvrw13eTQolwZLvQz3VzWhgkizCnjRcB",
-	"C7ah5Suvrvf59FTzPJELvu643LcsVde8snOkly/WtGG9+9WF6g6cdU8mufhtx34XJSfaIPJZF53oikL7",
-	"Rhz0wE+v5rBtLXv5JG6lAmwW+ZMeDofIxteZd+8mJI79PBGNqjBYI9hXrm9vjLTLsDNh2WEd04MzHXU0",
-	"iIHekU5Pr86taeAjavDzudguhhjKoz0FO3kvKN2xPh6iY8zIAIw0uI9ymxIkfp0BNkP0MBoW/MgwPwJa",
-	"qX0byjAM89GsJ+x7h2VsvArNOM8Tb2G1k5BT0p4DY3uyyIiBPSrRuhEJCX21HGIzgzd6RqDSewb7GiCi",
-	"+9zP/rAnGPcZhrvwtYHobrVebAIXvNh6T+1V/Ah2P9DZfrvxxW65jq5Pw/H0Sgq7Ghk+AbsadRr88QlM",
-	"K66xcHAQAje9w4uqtGY0VlwXQW4cFcDtDEUJjJkOYWq50kqCHrnbdoIJZmynzAHR+u9CpIgp6OctUUQr",
-	"3Y+J3xKP7gdL7hErEidIwcjPMHB/1xQ2sh+MNsRAO3BZjoYHSa8N2Rngtw17eAMGdjUFxSvrUEXLSuDG",
-	"ssdPojx3ZCvYt4w50qAki1a6eWub99CkXqYCF9LlALVWeoc8+CahOgHSQhrLZQ57Ffvr5rNG0kN/1F5P",
-	"tZqeyP4ovq4nJfbNWlxLB9lbdpph9b/qAtEpmZDKou5Z3Nmn+I9ahVLvJEoWW/Gnwv3WO/Vjq+VEEfvh",
-	"lLBbxva+glKH91+JeygPLzdErTYH1U4O1fJ4bsV7JxnsufNSyJt9EzmwsEyKN5MjIBWG6wt5n7PHGfuK",
-	"Z+zN02Q0f5CfNx1xbQ7xNpadtx4PMIIPi1LkIlFSACk2Fa4oKqDa+YKU4FDtmn5clJXxUTF1H9dHhi2F",
-	"LDCnO5XVuFatvK+Y1NAA6NCdeKOvGF+qcwRHC97niHBPKPaHW1+9wOnIdccndoiGAUwJ9WUrji4Yp1oj",
-	"6LKVgOcQ2qaGfk3DKkbR8mje3mqZdECPTLS+JTdx8YXDPz9/V/eoprcoPGvwWnd22qerU/wCeswtNpxa",
-	"/2IG8x2YArY1vjRGTOW8p9LrJw1Vb8C2pgcN//Rl7UN77C4a9Hc/WiMMWdt07g8xkLXAhmLK2of3KWa4",
-	"r2bdJpP7Kde3kBOoA0BSvEpwpXVZuSbfLQUi250ED6zSP5zC9ZoPA9nrRcS2LpTUhm6Hgb2Hngqy/mp7",
-	"QEEagWLE2Q55ofLb7QN0m0ySdM0NreZDWdRQ+3pvSrDaNR14gIneC/hhH2EWv4zW/rdGp3bvwHw++bPt",
-	"ge7CTLNtaZ+Vpaa92P2MNR+NLm/v7FPT6TuWjfensh+dpg5wxbzx5X+fBQvbeiKKe7y7BW6NYLcGSsOf",
-	"kyifKTkRoe/LrgHKaqEML3fBTzfla/9dfaDbQnHbwclh0v49hQm2GTz6C4Sj803yORgsNoPhJkqzEIhW",
-	"b3Yg1W9gZQYcc9+TyoOpxsf+BTdbCbw4FliH0Ajry+5nTEwYl8kg9w2qbtOoKipHds6+ytibrzI2ztjZ",
-	"k69OHz9NZ1RvVMjcymhIp4gqmZGa85gdnp3XalgyJmUAnnZSjaiCGRQY9AMsuKL2xJGuIIMbTcvw22Ft",
-	"r0ZXX4JY3X/9BE/oaEQ4iDXxM0QXVGe3QMHdiO1/QJl7Fznb94lbp3eYiNcfXrRf++imxO/+2Qkbm3vu",
-	"UfeBAnr7rFY5iPfDbZl79oAWc7AkxwyS8oc2ZPanHR9aPFmz9fZGs9blD9ATCIb2S0ePQKJbgNZjd1ha",
-	"Vve8b/4aCXIQR7/w0oKmxgOOkkhlR+HZR4ennl5tlSzBNC38mZBsUpVlD0DtBIA7gNIGiNl0zXejCHqy",
-	"cxsVMNQYX2s+OxdYxOgW7qT7C1ASMhcFSDtaAd+kR0Zsbo+6NHVV7H1PoENh6mLcKSYcpWP2lAgdDes8",
-	"EPs+N0OPu/qoAnCTAjy0TMQ797MjDwsDVaHkah7ShDnTwMuQdDPUFnMvkWJGYLGv1bbz+KV5c5NRqANH",
-	"8dWtuYRb0/eAw/5WZXd9+zbx34bcw4S+NTS8Pdr1TbUNF4calyM0i6TBx2dn2Ta0G9xNPBSxiY/5YHPO",
-	"/aBaHF+lZeZklcPL2O3Y0+qoixzpXbRCCwfFRQzAkH6AvhsrJDK1z9366Bb5pi7+3EVRtArVlDDVihcN",
-	"ABJKVr9MvwUDDcYFhToNca7KEjSEWr4XDH22lbSixPyxboGawYUomiXvUuoskLyeRhVNalRnD9gRMTKd",
-	"saYs7DoRintNJboe027/maqBTF0TSkAnMoa2of2prqRYTLA8WP7B6Q4FNnf8YJMBkYNTyOKWVB12q8qi",
-	"aW7mlvXIMGrC1GM36AmAahkOU3aF9llTv4RWt3V2GFzlbjmlMNa0gnSGGyH7yyMPjnKo21alGo5IC9I+",
-	"MmzGzey8uU9hmLHKqRFK5sAWoJlvybprr6v1460WpeLFjlJM/VF/JcFtnvUazFtgVEN4ayf1sQVASayg",
-	"vZOsTZS6qLuNxt2NwhPRzNsqPW/Xat53GLZTirWaajDtplsTpUd/5weRTHKQHdS9iJLITzPuXFQaOfCo",
-	"MdDx1ZDq7fdSf7pvOf3ne1cVqaOzu+2V7+Xju7UqPFh6vnsldl9per8N3ZMSu5/gPFznbEvBA3yIb4Ot",
-	"u+4zqXLfmGKKMOV7duKfKXJAHXh+EAncmInprBTTmTWb+jcMD4btOHCkWCzAGuR32LKJHVr4YDOG53ax",
-	"Xk+g6RP1yKA671s+SGVnQk4ZlAbYnNt8BsVRxn549/LHYzA5X0DB4EMOC5KhqPTcnOsbqjzHuEahAhvx",
-	"KF0YCir0A6UaQtxZicCuNbGE91zmkDElS6osk/OyBG3YcqbqSmYMsGlsexXssA5By3xi19EJezeDK4nT",
-	"sQpz6UHPsdGFMFbkJlRPowYYmDSetZMl2tKXkHlZFVBkV9IobJzmzl1YZhXjcqUk0CVQm46SkjPmrASu",
-	"Q2cqOuFE7tpMlUWrAVVP1Y7O4WcxmKbI7XqLqXXPyGJRCihCg+910a3kxrK/qUpLXjIDf6+w7R+2GnHj",
-	"4tpNqrP4Otn0o4xmvozV+mT+jUeGpkWa75h9PfGwiUqe8CzHs7NjFm38nPnmFJi+sQLLqIOXI4xYxmbY",
-	"rD11jieiLLGQPGcSlv7UhHHybwlekaCE10OaFpzKaJaONAQlI/RkO7q4khrGlSiL1JDugWVjMKKgK8LC",
-	"tziWkNMLlju8FnI6qhbnjOLzBZWOuJL+eLL6DLhFnzYelxHu0rFP20Xz4Tnzqhm+49Tc+tHFlTTW4W9B",
-	"wn7JLRg3pnVbRZxZLErqJRmAi5oZUcs3hyZWC6cYG6sWCyjOr2QgdjSLaX18yM0NUg3O/AEdEUYF5uCv",
-	"AdlDOEAsf18fSV150PdZovXjX7iC7VXgQ4nnGKk6YE/A2Y+sfRVQmtaPae3cnQVaOWpzw4TnYKmKuLc1",
-	"xIJy3aBaooOpJE2EOkommSUOt2NrzaRffieps2HRd2BG+nuVrJjoCA8+YtwHlxirVFrHrfv3rFmCNGGc",
-	"x9w6BODcd6Jw2whcRmnHvZ36u0YStHH4i0CO5OFKUuq7VEyVBUXDq5g8HGWMs0XJhayJBNoBED2lYrph",
-	"rA2zYEoTeJjsSmKBN+S5osQ8NhssLn4cbP2ptDVthMJVY1Nz3y8yWZl9psE4FpE4M7evdEtTf2hzh4DG",
-	"xpBMHUvTYTRK3Yxa4ljgopEBsb2En91lkw0LypLdwIrNwc5UQcJVa3HCNOsbwg86pIFgr2meFiyTHq2a",
-	"5adJQyjEUFu8VCmQG8qZGVldYWMRkY8PsoOpI2R8Pq5KTgyz5HX+sRkZ0O9FTuH4nHKO499mqjJE/hZa",
-	"jYOYsdDCe9ahqPLwa74wo1xVGpdvFpAL7iBmVPAwoluNE80wLmRUgNOb5lShQsO0KjnVm+tPX35Llc7u",
-	"puHNRlripMMeO1yBaJCjDx5fC/IxRnnNlbHMAjIXj8CH3DBfheicGQvzORQZKxURBgNH+8dq0TKzDSr2",
-	"27q95RtsMp1MeGzqzN1Zd31qaL2Tra3+aJygyj8b0EwEw3io7GBW7jwHJfvMYA6jHqvORrnax5o330dl",
-	"8uJ9Djz9vXyDzQV14rUGFTppVvFOi+kUEn2SQfa0qLuBVTrr2aGC5R+UVPMV829hO14nJZqVVHI1R111",
-	"ta4/tuwJOmHl/3ZlganJxICtFTPUlry528d+9QdPrq+VvueGlsQXC+C6sZ7HF/7IdMbvc6zRS+GEwmYy",
-	"PMw0NKCFpMkVTlTRupFqWUIxHR4VExIch76/T9jP0KpcA1Il1X7hO8liW6pMpaZtOPpnwZ/V0499I7+g",
-	"Ib4XUyd1x63MB3zlu8r3dDnvt9WHdWtlzDs+TiwdypTD6K9aLX/7a67K3w52lrG7+1zjjd30dlWOUI65",
-	"wzncmDt272+fdHLInpLXYPnAwV+6V9OFCHfarlbLOz8yN+YdH5lWyx6hJAjQO6x4rUCo5Qd+Cn85rT20",
-	"YCDzcN46uRbkxX2It5dV9Ev7TuUVCqDrBl/gBbbaGbbHH8LrawUIdr0LolC3V5RptLbB1VcV7o68B/y3",
-	"OgfvuqhWdT+VjAhpevHd1fHpKBj8TgYkgXDBhd75ADBC/jUXereMcKtBFrtP5r7qOWarK5l32hP3lcby",
-	"+Bpi6WoEiY52DfbbTRXbQFPvp32UjSrcLG4DBnvikoi0IvsAN42Z64Rd44+ovPtACVTshUV1vlosqILt",
-	"elnfDTGihTCLkq/6Ah0qaTN2TY6Wr6/ZISc7Bj05cvLy9V/z367Z4UwUBUhmFVtoZSG3TElIV/GvF9oy",
-	"AWjh+7QYyJUseKsLR4+cFRa/4YR/iChhV1j1kee7cq7Yhb/rt2uUZ7evm3Kvu/Hr2/J7RJFij7MKRbp2",
-	"Fk5Bk1ZAxYdux6u722+WtY7VzVazgyg3oR220V1dczMbIPGl51MdKDQjNRmk+LRt5rubg52+17YJe6/r",
-	"3zEObSregzzYzej5LrZrRhZNGrdZcNfcuK1UNZ5Ja8fxMjac8U/BQX5b41p7uOfS6tUdyR57MK2dWEp7",
-	"zRtV9P3KvO/mM++X5LZ5g1srbS1rw+67wtndUf26QPzOX3oYNqM5cPdHz7nfhq3cwGpz6jMTZN0yvV1R",
-	"MLhPYvzVyKrROqlp/A+dV2PZtCPGRFJKcHc6WhMOgh0qzaxSrBTWlugMQjJxtB47sKEQ8P5ccX+u5ivl",
-	"b7nSDSWn75TBuetvugfVgHqf3OxVV5Bpo1lPEZe9qPAAhWtnOpwmtFh6ZZMzgtbT10RgqlW12H17NNyf",
-	"3cf3uDe/uO37ooXcDQP1Q76wME/qyfdky93LHDv03nEz6xENjhhubB/hm5KlGf/dsdXsAMNbBoiU2xgw",
-	"jZO1txbvY8NZrS/sLsqUrnkgUoU6Q1XQ4eGMO9Tc3L16ZrUY1kx7c7WdgeUq93N27lKq4V5KSvq3t4X6",
-	"4kv9BqbwQl9I7oaKPtvcp3FCxNpi2zMnahEmKwPuU4iQYHsD2jWmud2bvnWt6eNdP9jPDVWKid0sOdpg",
-	"iWqbubbGl4aucFvdU/WpmTtiexstpJ/AX4O+hcbYu7X3Gbk21qwmrfxDP9ymYw2m23Wv3z4yb8Cjj2xL",
-	"yg768pA7x4av1YsMZbMT8vW2IzOf+sD2g/kNhvo9QP5O9aOOHeVWV/RLcJu3b8hr4PsmSZEGRy+nJn/3",
-	"6t3r51KrMu3vU3bBKzsbVVr0NDjKNdjty/DvZa0Bk+txFC7dRu19whBAPW8wKbKAhQa0YqH2X2iMRmbj",
-	"FYWPgm7CciaijE0BkbDcm96Wa2XMkpc7FBx/Fj5JZ7pMhBS9KXDNZm7Vbn8aVK71pkkUnbOjQNsHdE7x",
-	"EVMhk2H9Pk4V5mMoCiiaayAJ1mCnZMxHOWdc0l+M46tK+5yDggnbjlIni8RcpFMYNSxKnvfEzGGIFpaE",
-	"s4pVBpiQxgIvsKB/DEdKDjplU1bT9PH5nW7uWVqfh3+LIosps8Nv3oYVX2AY2fN3fLrd2u2D8nB1ARTi",
-	"dMkaACNoaAF6FtAusZP6xnuROCrwPTyLdHMlgdcaUHpTEgEllFIydRwfRmjfSU2AfScnWK8MaEzIaso9",
-	"WV9vvh2iebR3rYI9T2brZA34b0IcYZhUrFRyChgtWBkETWYsXxlMBmLjyrKcS6ksG4OjwOWKcYSJWMSO",
-	"aG8/seonO8G7m7R89OJlk58QCMqcy4qiZCoqiRNqR273FbfRLKBXQLfoOLPYF00rGIA8+1SKDOi1dnu+",
-	"CiYa7Gm9O55oT2IHHV/dB+UoY+4ccZr6IAedY++B7Fk6qOccGF4PK8Fa0JQKtFSsEFNhTcZMlc8YN+zy",
-	"8TfpioYx644Cj5+m60QOY8KdrA+KypUFW8y073HMbTjNhh/s1GqmRqOtzbUC5rQX9ZIX0CTb4WikSFPQ",
-	"yMFATNnAiXqv/7uARjsHiG+QA55FqBDCqblPYEiIBweDgspxuXdRSYAk4VR0UkKqGFrgp/tp74E3sfE7",
-	"cO99KHhPpvO7UDGnAMzKOnOX8ficzdSSGauVnPq0SIw+WCghrQl5lnh5J+wyhN/HbFACFPgitSY7O/nf",
-	"X7NDJcHjGYIDDs8ocJ/j/5mGBZYPQV+noxUBdY8uGA+1WaJpEEu49H1YGG7SsMcnKf9jv/hIWQm7aMzd",
-	"hIZtiTKbmRfdTbSQAeByZ6AfQeD+lTRwpL0KaWxR0PYh6m+IGJkoob4UlJJ2aw0sSYrEHNIhajtehx+n",
-	"J1pl+GW0xulrlU6m/a1y6n3UKob3RG6GrgFrUiSMEkozKIRlIK0WYEIhJyiLWqM7JPz3pSwyRnUtsGhz",
-	"xtaKcmPJhdqZkjVlLkxG1M7RIVUW3qJPPRZhGf5pHZOeqZIUSfd//wKjOPIT5pY8FyUYixUawrpRC8+Y",
-	"g4kSkPxRt2lPB9d35XdTVDByJ52xQkn68+gOe9nddHrMRpG2BEQHzV2634wBY3xGZSnkDWZookGh3nPj",
-	"f2yzxSiOJbw6FDo2VxluridtT6kvc2iN4i3rSZXj8o2ao7la62rXkN6pPvQ7dQPybtr3wIeF0GBuZQcb",
-	"CFfkVzW3NLr196jXMBEf0rIOpcRGbVK9PGrdQWZO+LFQlvRPw/iCMupSrkp1c6v1b+jr7dc/7PL3UtgG",
-	"3PXQ4051sO5d7J0ILQjy+3PHn00qAXWvkvvCuAvuiQfxse39nBPmff1yZ9ykOhFHg++CaKWaCnkrTJsD",
-	"9iaZiR2Co17W3yQdShM+Arnh9OaVsSNid6P+1sdvwbuYa3u2BlM3oqavLpoypmQvDNV1hGWHr1+9bdo+",
-	"zuE0fHRUV3bCfsJoZGtey1KfIK83YiqPVWV9TQzDnp59dZK0wn2E/ooEYB1IjMC2fQ0dsOu5gjYw7Fum",
-	"2uHgfi0N9keqfih6taDZLxp99a5aaSevoO9E7qLKMVK3z7vGsVvifqri/dDblEr3S6v6XyT/NlWvMdC5",
-	"CAU/86Qs+6vSN2meNzxthC+5sEJORzunEG7vu+f0B6N2yBLdPmSt21k1Qq/8avDgz4Mq0ZOR6ePb7mih",
-	"fsTReDWKpfzBM8RRzSGieEPiJ0bak4Z0Xz0dQ9pNE+pZ328KjNJrS95g/2mtIzhFK1Ra2NXbvG7dNAau",
-	"QdfqSidYTLLL1y9I6CaTXpcve3lcaXadcwOhjD1+QIzn+gQNaRTW4Kdr0Glm7YLiKLBm6zOlbgSk5Ynx",
-	"qj2708dOUYY6YT9LwycQpALDHItkvDSKGfB1zvwMjwz7y/Gzt2++P8Y9n2DQ/sH5QU4zB3H6oNnNyH/Z",
-	"LJovxL+Du2ZMLpmoVJrpvCqtOOZTkPkKq3AbYZVeObXGDX3sT6oTC3bOCjUHY0XOZmouclGEHtkmY1id",
-	"6Qp3Oq24xr53C8cKRV6/RcIOaKEqgxN1PmcFcDtrfmwNhmWezJWMx8qVVhK0ecQWGrxJxm1iUtlKAw0X",
-	"2nebkyt5JZ8p6d8z51fymP3b21c/MSFxNFXZi9DfjEwnWLqFN/KcKlaMa7dsqqBz4X4SYPDHUsyF7x1k",
-	"xD/gxA3/XGul6fGb75+xb55+/X/YNVbWowpUpwutxiXM/9ffjJLXF+w9L4WvBwr0ac61XjlJ9Zp+uEar",
-	"JDqcriSjvoYMeD5jajIBWVAFJ8BanMfMsRHDLL8Bdo3ru8adcsnUgv+9AnZN3P06YxpspSW7RhpznbFr",
-	"5MX0/nUkCFxnNIQGN7/SBWhAcxVWOXOKMs78BjjWCcVB3fKfv+PT64s6rMSNUUAJ7m9ECMQFYdmY5zfu",
-	"DK9fTI5fcpvPrtnh08dPMoY15LDMI2N5pTVI60fNWhnRlpdwwZ4++VP8K5ZdltOjExz3JyUhDB6GDWO6",
-	"4d2otTD+1dnTE/YcBfs/P39HiBue/fD88jvc7mXdpt7nXS645nMgB2YQ6s/cdfmKq6HCYR0NoCQYHIpE",
-	"3Lp+5pOzx7RGzq5/VAQ212EgN4L0mKrpyp97FYSINMKPg9Drvxy/ITA+flFcIy5c5jkYc47qhztxnKWH",
-	"imEOOJEaRtToItyYYde50ZMR0tVrxs2VvI6p2DVT7nBaNPDIp6URLDZknBt2fYmmLPEP3Ok5+xaJMvuf",
-	"//pvt+pfhZ05TQmEnYH2hXZJlmJzbkELXrKcSzYGrLV7wi794dAdYzlerMTrRHMDodihuZJPz55eUHyG",
-	"Tb1bKIzfCKNhi0QZj4BaG1YXLEUOXuTyBNtJqVqA5ToulxDRcXcGkWJ0fvD45OzkDCWOBUi+EAfnB1+d",
-	"nJ18hUX27QzZY31NeR0gPIVUWDV1dYycqMqxRZnuhNFs2x1g5ksqUrBe+4OMqaWkBqdRzmGopoVZcBkj",
-	"c2XGLNdTsAyxvzZa+/cnJZ9mbRpygDunjvkvioPzA0fKLvMQlFyjlzk4/+s/iUuG8oT+zFMR/SQjJcX5",
-	"9CDrSUQ7D9EX6b/zQHSCIyfqtD7fqgwkS6xvnMOqe5uhdlekjiBKie4CsXdAeZHSQU2QU7FWoZowlGSP",
-	"gszUmdaB2LZD7yj4S+kjVGUHwB0eCdNk1abmqx/ufM3ttJKNn6fUgAYzTi/Nq8nBgPd+dJLBkBefkSng",
-	"998iLcAt7cnZme80ZH1EYSzj/M1XAWy2srErbl53kEcZto+UeTJ24sDvKc2fGrZe5+lrErXo/cfb3/9Z",
-	"cs+JoHAffT1kkhe+FDEKfvTVV9u/ekulRn+W/D0XZGL5PW5OgMQv7BgjRaYGdTf/y2/u7Q43OP2nKH4n",
-	"XuDQbZ0r/ITBFkHKOmGXpA5A4XSB2sWRovBNMygHqdg0WEKJvPiEXVYFisGHtI4Tmr44Wqfo3+GTy+AT",
-	"7JD0LaD4YoLLTsHi01QHMlzEcGD5lhdeXNobXp4OufnvlR5jDR364umOYPzN9vefKTkpBRmonj5+stsE",
-	"T/600/ufEkXoir0A5zXiNTTJ0gLSu1osIiE4hHGfsBeWCTkD7X5x/60V3Ww6fpxTZet1yZF6fdVC4tN1",
-	"TPgz2BoN7pmwpohqs/0TXyTLxzVhKHvPsP61U3wHB/14iPX0i4HKVxI2w+OOVO87JHgLJH3rIZPeR4VK",
-	"UR3/4QQVaS98cN290ftaj/aTjmGiNJCtYGJBr0M9mfPvhP4jQH2ritUdY4v3OPzeNppaXcHvnwRTaT3F",
-	"/aPpbYWlPwLze/zVoAncfb9T6kenOdF3Xw85L9+QAIqXUAgeepI9ffLH5dBEnhoOzQ4dR1VLCfqRaeiQ",
-	"btqRHu0i657WQWV9dpAfhbwhy2NoRsgKX0zV1PRL6NDvFjuhnKAlE7vojFdsOVPYk7pu5WRbrHPdYvG8",
-	"CXS7N3IR5kCf4Ub27o7Zv/yRReEvh2O70wqHxLi1HLskYMOSdU5uNc9vnDq+PytXJtkwtoGzpRYWYkBj",
-	"PyP0GjbjlAwhtMMi9DqQF4IdPn381VGki9W3jjGjCV3ssihaoHr3DLWBUnmDR45OqAXX9nSi9Py44JQt",
-	"3ozWiT6rHYx9lT4w7zS2Vo2FpISufYuC+EzWvkbTQ6SCx3d+gEmziIfTjmAQ/AXbhIP6vXuV41vM+6sd",
-	"339697y79f5H5NmfkroRoDDOSiFv2OG/vX31E9bzJYbIeM0Q2WECP7Mg3DvEqKPjW5h5lKaOfTy7jtvu",
-	"917civ++bMa/Rw5cz7KJBTdbfeC9G3hvLak055W5qy8qbCEI7LCSqARhEv7RnarVSV5cM9F6QSc+ajHB",
-	"R8l5+zJKXLgPXlqP78MhPzInaraXAHVa0v4qanafXGtXtfZjsqwh+uyXpp5+UlZXOH7W5E3FIjw7DJwE",
-	"pWsT8ZELtNmiq5/KAnVsvrvppHFt3zukSXftu7lgdd055K28wNhlILUYQ9N9BLwbm1zY666esNkkZXzt",
-	"H37W9r6wyM/H4he5JjhmH0i1ZMJ8lob6z41aPlj/PjtyHEgEUpcWSc7YXL2n4DjjKYyjwmLCuLmhCiWb",
-	"1YpiLuQpNak99e2RkeomCehby7U1TaPl0FRvzPObKfWTp0BJ8tpxi2XMsCF7sgO2kG4vV3KiygJ03L66",
-	"FO+xh3XmG6jfACxM09CaRf2yi3Y/69AX+uJKqtCvvJl7xg3LeeUodrUIsY9LjmXVhHQrFcb9NlNLd85h",
-	"n03TczVxC9aVlLQM7djhYRwprQHfvGYaJth+PjT89S9TS3rf2pvR1o9wHzO1vJI4a+4YCxZbwEmxUMqp",
-	"U91W/wiBuY6w+fbUJ+y5U081ICHFPXobMX1/TgGgISDXbyryeNVbIx5Hw+CkGnIQ7zGD64T96nhJA4xC",
-	"Xkm/qIaruVXh3Zz4aUZ+WvB97tv87Q29FLWrX9c4n9wZw1jvip+yCvnY0gt/GgQBupJmHdzvVSe9FWP4",
-	"AsTie6Sr9dZaxPRNjc0Yh+aw8ZFpdehe77ufpagSO0S6aWKptobrrmDrEKPXTPM9holivBwFfsZiZ8ZA",
-	"WmFXWZBllGZWYB0YnJ7i72sRFNH58OnZVwzbKi+FgSMCYqu5KB1NgHISFTBrSvFpVU3JD335+kVPFGlF",
-	"5QUGxJDiVkaVAf3p4kfp5AbFA274fL+5a4fHzl9ujlLtSVbtjUpVew01OOwxGadKsY6btn6vYZAOSLdH",
-	"QWLWyz0GQd6Gcn9BtgLUstyJE4Fpx6Kzw4YyoVC4RjGJMq4Ty9N8BvkN1b/qJZyvJFAaErmVyDbvy7Lm",
-	"My7kI8OcDscOjWO7ThKk8jQkaXEzO3LyKUeCmjGq4Yh6+5Xkkj0vnnz99eNv2A2sWAFavIei4Q1ekLuB",
-	"1Qn7d4AFy9VCoKAHGlrc45H31HuieyW9OcDOYE4ZQZT1x/iUC0lV8ObJlBJ3Lv5dpa9kLHDSFfiHx8fR",
-	"6bHvX/z4/Dold/0ZiKA/i456J7z8cCyLddzc6kRMq+rNktFH8vlKVV+OU+A7tZTonOoIOwTnMYyEBBeE",
-	"IkSdlHjTi6xN4nEST3/l5Q2pOw7n/PgO8IMaY+tKMUiV2XKmjH+5UIAqL3WV3yD1rEssv+Cqgsxyv/wG",
-	"5xKxVX0dwjWYqnQ08QbVXyzx3TRswEMRho21ugF59LnC/6cNg4L8xlcKQS9sAmwbsIqgis7U173uQnOf",
-	"pfhtSDGOEeWQG1Z4tArs4M/Pu0Q6+gLT9ZA3NMzjSpZqeuQz8Zy2jEzM8S43QYLAoqOZG/bPq4No6KuD",
-	"c/bXk5OT3373yj9mg47hSnoMH686mO842WEIE3OcQ1X0Y1GhRYUzrSjZyisNdKY47kyVxZWskRjI2pAr",
-	"XZjMV+yIaficuzsCNoaVqs+RWDLIpBkgQtdL4oRdxnQPtusad1c1Dv2eDWByCZb2EW3e90FxMC9MGD7V",
-	"4J0X6LkIN3D0eUrKD668ISSzQyQJX/FuMaHay50JueAGFpapytbWjyDUbpMKQvZzvx2Zsq25tTBfoAkW",
-	"2w45qkXh73FNKXzslgXFCfuei7LSYFgBJV+xSaWJjNJI5koevgGrV8eXEwv6iC3cs9y3B7dUuQqrTGbt",
-	"R7LI2IRrNneTlyAFSFuu/Ev0BZqTvbnUf3fM7TGXx/4F33apVPmNccd2wt6KKRqJhWRkziX7UUgIB1kY",
-	"X5HA/3TCsG4O9iy3bK6MZU++ftqtjtQUwfLvPM7Onjxl45V1LOTpkyex+edKfn32FWF0dDKeECjF5lyu",
-	"qJIWSlbaEW23Zn/itQk/QbN/xDu+H9qMYzdU+aNS2JdJ48FbQhAnHBPyzCccs5IBqyVjH3Y2QcsX8j9j",
-	"RVmyMTC1RMfu50JA29kDX4a77pvPheS2zMq+8M7B+V9/i6nu27guBOFzjLUXzIDXetqVISKqKgoyP6YJ",
-	"q6LeCT2UlYhKyKZD8zbNgmS/BK79c5z0hLXqAc049sAIn1jliNQ5Fd4IiXjfsEOqyMm4/wp3+t3zH5+/",
-	"e75eRwgDOuKg6kDraCeJkIcfaYtDElQ9UmIJmmZTyDHcTuHz8s90End2dsX/sVw0W8UXRCSChAGIMZ/w",
-	"fqz43qlQDVjPHFdbggkVNxrSfcJ+xUL5uSogcPTINFdLDKW4AbbEVwNiI+/9Zo3VUjH9tZlDh+8Ir0LR",
-	"FZSNsKXJUmknS2DeSVpjevn95T1x4GeqgM+KAb+LKCZKjFQQ4wvH8C8vduabL0b/+bPvetKRzg6dGlDZ",
-	"mSMlObdooqGmKbyNf0dbKU+I4a+rRiRNoC+sYXOwHOM9yEbVZMpdeFNVCcE/S9L/qUelW2TS/Rk+aiJd",
-	"H9I+5M4NyHZfCMi9a7K+sbtKl+sD2NPo+tMVsMolXxlUmzEBZg7SZkwiBGqQWMMuC+Yiw2UxVh8cU/NE",
-	"6vitF5GPX6tS5Ku7AWU/+G4QrXIL9thYDXx+Jx6re3dTfckAXfueuFzPGUYzegukjj4GrBPNveOA8lcb",
-	"Y29SmaS0jGSo9xt89JHySWmyjy3ZbWIVb/zJ/FGcvw+ZKXdMVX4J0Q++kGyTb37Y9gZfoCDnXom6o2Ho",
-	"9PY0yzbRcKyt0PyuyYZjIMLC3Il6aGX3caXBwN6UOY2Da5oclE4xJet7UF1J75PDNq20dlgyYbPQuKFg",
-	"y9nqovZFSgwVRwO8kNj8VBibkdprsKurVCwvuZhfSTQf1ZGDkRv08OnZ0yPH2ieVCQVtHB3EKPWVktQ1",
-	"FS36oI2SuLiaKwh7JQ8pQNrOYBWZTnlRNDdsVSQeHNFZ+Jm+abxa9eszbtgYQF7J0Kw8q6sPOwAK9yoZ",
-	"LzGAOWsGaR8v2ZKU8e2hmtq45A7Fjsb1tNhrGc/L/dmuYMlCUXAK1PH0kx26beK0DnyvZD0WOq+PKHRe",
-	"Aze0lECqM1Yt3KF8fXYWuwcOnz55cpSy1f/qN/yRuEuYjpfDOEzCtBeGkA/84IEfJPlBgJAG/2qqMl6x",
-	"uTBYwBur5fgHGtlDFryMRPmCRFYrMoRt21kF9cE0/VbHS++fe3b59vmb57+8eP7r6MXL16/evBs9e/XT",
-	"s5/fvHn+07P/ZH9TY8N0JYOrDWnb+if/8fPzn5+Tg9IRkguMUvT1B5o4izntKCLFX599hSNGJsnMx244",
-	"YuTtkCdX8l1thjChoLobA1s6IjG6YNeFXo10Jf+vw+JrzD5BZ4JuONbf1PhRqB3PjNMel+jhXKqqLNiM",
-	"LxYgT9irICNT9gk1FHVk110WL0uGrIdWxt7AMb3ho1TIeNI02sc8FOxCyQ5vYEXXv+DaSmqd400uE9DU",
-	"dtX9c60osw8OTRJPys1+gWtYD4Bv3/kv/uTiWCSSSaggjd9VT/lbf76ba/xuTOXcsTwMpeS32kwkmny6",
-	"63bcht5mJVZmnILMRWjijAF6TlpoNazIblVtJnRETBU0XpRc1q25UVJ59vYXPPO//Pj2LxgyhZwr1Qy8",
-	"gQzfZXD9lWpcCjODYtTTKdUXG66BKt3mtKdaTlhT4sH7ViucAVV29quuc3cJVYQU/6bG2xOp/qbGvUlU",
-	"H6v8zucWnfSvWEuHQCYqKkC47PBX6QZ9x1V5U/cZacPLBVuosqyBSljfMCOu8RyYc4pjb7bWv6axhaEC",
-	"nO04fD9C1ObOrcCpGxMhkWS0jZx1Izyn9BjL3c2FzzKfEtGOZ74gA5JhU7C9ZW9rXnRvlpqNiP2ONvBg",
-	"/+xL2q6bpJM4FDJma9UaEz+apjUkJySh97ZGUCGN5TKHY/iAc/RBPUbkeZc0m6v3PsscYZGFQciWct60",
-	"Gup0wkg1cb6SKIY6+Mfe93pOGDAPSY2maQRtsia5eCaMVXrV1Mlqakw7zmeyKxmXOmr6IZsM48PpkKEQ",
-	"7gcMWK6/J8Hx0ABcyULlJmD1MZeFPydzMi+O6oQDb1RqMpydWHVCb8Y1fLHVtZv3StJFnzBP7Wof33pq",
-	"T31DfhUpCfQ5TvXCv7lNBn3l4xQNxGKweUQJ54fU99/HWPphji4YHxuQ9jxq5C6a+eDDolRF3cIwJbt2",
-	"5KpYhB3eCt7YFbZ4ceLh7Rsm7OnbaVjP6ZPYbdHyWTwkD95B8mCAsEe+sRlVy1OaGTXvAK9D8ehmmvS3",
-	"Y/fj6ZNUzlJaCOjgW7/+/mtT5Mjh7iMTch46KmqG1Sl8+QmhmSjMRWvxxOFjHetKesMjI+1Zo5hQ4IFg",
-	"+yAnNFA8LqpWpNRiNKFvJBb04HicKxlKTjRIjI5Kb0Wk8g9Osgl+KTqDk7pEg0/98NwrbFdJRykdzaMH",
-	"UPhcrQU6guvOTtSCK4vbbPmDM6rSOZx0LQiFcgwCIt7jtGZVlgbFvYwZ1bIqYEaD56FLp3eSWWEMfu5i",
-	"g/rur32YGv+dYs2qMrKVu3Xhsj5TXX6wav2gSD4okn8gRXIjV0Ch65B7YogRV0c7aJQ7cBUL2vfIxJZe",
-	"/ZnrxPia1xm+7oPPIouk78eXl9wY9GE5FnAYuoOOrFIl+5//+u+jtsZJPrd0CY8X0azvcI33qUF2Jusr",
-	"8npZlonj+Ki65SeF4rWtR6DWGBhbwIb6zdZOVXE1dMyYTXk3LVklDPmED6lZT1zjEMWx2joRx7S4MU80",
-	"OGUxHc7inmDd8iH+Pnq9eEj9vz1I0VGGatVjsEuAta6VfTFXPa0wawDap0tTGgjujtS0e3f7UvlJ1Q5h",
-	"9sFs1R+Huglk2KHeFr+5kbzcU5zfvL91yWUNmI+j3GeCYMp1qjNfhTxhl3WCAYWgUE3BtSSRZsvCZswq",
-	"VgLX0hca/OC2DIskHry81zjs/rQJ2vHHIq2fNCZgpuI7FmSGFJrNYT6OtXHUHm2QxCY8B7xVNZkAlkiY",
-	"b439n8PpfMJPrbKLfhPCGy9GcixBaSDXQO7KtRwEvlhc1PUoBan8SlJcKUVv+XoWmKzgTalUlrEVA+Uz",
-	"lB5RNVBoaqjwslRL9/4aZGJVz3ev3r2+T+h04z+XWpVzN1Rvfg8eEOYdWtB1vQplF+602M9vXriHZqaW",
-	"jLtT/Y83lKnxkAX05ab5OehjBizGd1SLJGrsgo2nHjk2BOYQEmHkQrvGUCPKPHly0UIsjYEx0kGmB2KM",
-	"iKCpIqm4MqBP5hM+wvfKdLsD+qpGuT9U9t4bn0LllpCsr/q2IW/BMBklXZHR02G4JC+suu/UoYckv8+q",
-	"aAnhhg9/jslA5P8LfPCittMoSSUtO8A0hG6EBN4NZa8dtqOCzL24eCxkLSvW7r+80hqt4n7AOpm48zuB",
-	"uJ1pZW0JBSUT1zU4Dp8++eaoifZ2coOSQHWY3Ajt4ii6KiHE/a7TGSw2+Drs735ITRieJts73pc+9ybe",
-	"ungB+Z/9SWP1KPJ+kLFO6KZ2AR0qVSYo2GHvbTmB6hwD1CncMyp/8NnWXXvIDL6L6s/P6tKbDXwtGtzY",
-	"SicIzPojKHg+Izh6ZJjkcwoBLbxHDFVlr0lqsKGsvZP2kdWhnK8wPrUW5am6hjBszosei+47WtN9yu1u",
-	"hk0NuuqzjFDxkPZLKEo7Nkf/Cvpnz4Gkwas3q9DBQj+7wfqYNQNQumOcWPK6XlZwdJTc2Cv5+Gs2F7Ki",
-	"2BdfpAZrW7TKhccEMST8+LjfcLlPz77aECeNAHNPvAbH/jTdu36CJe1scPOuP04byQeZdYvMSvjRQp2J",
-	"Q0yEEXMRilBo8BknTmZFBSiH4Zxnq8PnXc0zKDNjqfQNBlWENiyXPp7P6aiPjH83Nt43aiw+O/HiVDpZ",
-	"Wd1EuL7dvYMjfc6K3Jfk4MH6W04t8FVwd+E5tzO21zGXW8Gx221tU3fmbe3jHNP5JnY+Nl0lafoUjH6H",
-	"T+KukrdpnrYNwmm2f+H09T9uE67aodq0RURPeUi8ZiCtFr4ZVZSzzYzlq75eq72xIc0ktcXj+Ts+vWAb",
-	"vW+YOddfPaXdW/W+G/pubeb7WTbi+9J9t/Poju+uuy+SwE9F3CnLM0Xcf8Ynd0Xc77HZMC30o9fQ24SK",
-	"tKTi/pHwD9U4+KET5ieuZo7mu4gJY+kTW2LpPp/Tg2Vfnc5TKAkjTMTWoBYgDRN2aw/ijnB7GmpM3nMb",
-	"4nuinWH1aQ8kPfsC6GdYqiM7v38WwkuG0PVAPR+o55dDPV9yfdNSYArUYqwq+IpCfGVDM7cSSqlsXcKo",
-	"3yPya4ixMrQ6ZpVvpUvminOmYS6kQ41QkoXXuaBYjzUPJZiKCjKMQi4qtHuYjIHJeVnnncoCzV1RXygD",
-	"0mKIv2+QQ0mhVjGKccakpUPywnTiWin4TwIUbAF6Lupi6E7ROqK+DmSTX4BaOP6TbEH1ozD2p9ZBbUk6",
-	"qvtLVBJVOrfPnuQiemNzblG2VjrD16PBsAps/HD42G3rydlZxkItja/PjnrmLLHxYzzlnH8Q82p+cO5G",
-	"OJgLSf96XOcSCWlhCvqemz7Gh7zJU+W7E7aAN/RdpvPAPDw82s8yvfOz8Wy1jrDd9jEiHW0q0U9AThd1",
-	"noPZnKDOboQMhZpaZs98phyB8eGCAZYPxXzuCLyFcjUcb/8MLbR9HS3uIwFxPGUClpujiHLaoRTu5we4",
-	"7cDtD2oZ0/cpWEPlAPD81KQFy3WS7QYozg4WVQI+I1DLWMFFuWKHnBViCsYeZWwJcNP6CXnuZHLCnjd8",
-	"LCqwGDxEk4kP7mH/LmRBkYpT8R4k5hx7D3t9+UENSMT4bgbqu5ffN8Lzx7OD3BFaYfa54TslKH3pOaJf",
-	"aF2BZzOFDUTVMsLzXM3BDMHuXh6F8lZvhKDjjoSWoqC2j9SpspHkfOnQwjhxFuYLi5VsqejGBrx1cntL",
-	"iHxDct99oyzN8wmR1bidQ5FC1B+CuLYErI+gbx7Q8stQQG2vEMm8PjMAL9UCJF+IkxWflxuTrGE+hqKA",
-	"grkP468o8j/q5C0Mm4J0eOc7tWbYTg+DONwfJ+yFxeLIxuN1jaQZsolGravjdo3lFktxCIuZ3BRmkZQ2",
-	"Xy1AXr5+8XYB+W4SZjiBja1J18/Fz1eXtvmXybV+hw1xF5A3zVMbiKuvpQtu3dqYPRmyCz6twzFa36yl",
-	"UTotMxTKKphVGZuI0oKmDH8DuVU6czAF0jomseDaUm1pDCt1bKMUvKN3Da8C8Kq1oTWbREr1pzWlzA1N",
-	"TZF/9lWFAmm7BaESH3eK8PktYwS837Q7AUlb77FQ/H3bJFts2j+ihWPAi88qbRxg3qdVI76m13yaNEs3",
-	"UNeCuPtjhp8TNjtYbu87xubW7/2xtlFLeSx3EBJFsfx8G42xu4fjCBREp1UJ5uiEXbKiojuGTje34JKJ",
-	"hznxhYpSPhl88qpdQPc+5Lx4ik8TTNva5OCA2uEuluxzqv2zHlbykGT2qQt0FtibKEbMUOlnnRQcbSAr",
-	"fXLCaU0T+kWG11xos0a7STZ1IkIpbgCTQiBjptI1pz9HjuhfnKBLRaGGiR3+Ta40sMdHWVdcoPeFqZlo",
-	"LawgOTs8O/nma593RuOHD8NUZkZpa2hxEsYKmVvxHrtUFgZrLIGYzrAgptIFM2IuSq6FU3QnjFtWAjeW",
-	"nZ386cJ/Yqp8xrhhVwc//fD26iBjVwfvdGUs/flMVTIX5dUBLunqAHuIwdUBTcNKYW0JWCHu6uA5N3bu",
-	"lMH6JfrmV1j7XQNVfaimU6p416ryuV1i+q652I/E/KMZ+9LmaTO7sf47CZDblZJ9WnkB8anh1h32vl7p",
-	"azC2bwuF7jTH+YZRxxsufdlDNEx652Sn6qzsBIukpYptQdAdqeJLj4O+C5b6EA69d3s/vOE1BhpaGtfA",
-	"vFEc77XatMasDfGBEzm67mS8pLqL1QRE4TXF1kBz0FNMiIvKWgdp/auzP0U1nCv9XrxX+pEJOjoTkgUx",
-	"MW2/6YrsH4Ep9LGCFlW4TYTSV2d/GnI/3LSOFuUJCY7dx0f22WbFfekh3912K/3a7x3GflMkJjEoX+QX",
-	"SifPgbQX7Nqj6rXPZDbYNFYDduiJKxOXwgxldjV2+plCtJAsqElDX3j4HbK9+1XDP02Q+DaC8tnGif8B",
-	"+f9DwOP9hIuntfy9pfxT5HZ3HBD+Ur0HExUcJ307aPkQqSyH1zj/9RF1xBSmtbusJcFkTnBxzNhqLg3F",
-	"Up6TMFV36agpq9BNFw6iq7lXi5ZY+2qs7Iz8rY3nYozGiY57I6M+nmP3o5cFwmyRkGW1klNvRD0iH5q3",
-	"ttA/8pkou/ZXt6pIFLxoH00oukETN1YOEgqbExQY1OE0lKweURQtWdDLMeEcW+1ST9i37iQwytQtCsvy",
-	"jJvaP4dPHz9ptYB+CXpKle3bgIjiUtPxH+uNud8weIBckN1PECqcxOU/C4JXsDdHZoweNZG+yNpSos+x",
-	"yqIaiSwnFu/bAfDJhFqnpjxZGo6FLOADFHWi+XoUg5v3I1u2cc5PVAMtsQ5TlcnAVHzsyx7VEFdXqPQ1",
-	"kR/47wP//dTxGw5OGY8pqUzxoB05bNwmZaBzvdVZBWkidg6lKP26NVXsUqdQz8aRHrzK+3rQX8eLHuRA",
-	"x16Wt/KA/yu4vKNz3e7xjsHgX8jhvWjDXkCx1s9bSkt5R9ecS3eULXRCH3csvmz3bkffb3VuRxd8b9UI",
-	"6xk+jWs73uKDZ/vBs/0pPNut7tcJftwhFj3s+BZerdCcbAylklMTNKqYVPQY/ljXzRV/s83L1SYvD06u",
-	"ByfX7Z1cLVxCaZMaRwRJcxMP7vVxxWO2ivwMk0H/DLbLSe9fIuvzOMUI+lDV5+5dPIvWTffLex/NwUO0",
-	"Oi547S6RCRk7blK2qH29OHdH1u9V3vw0PpwtGPrgwnkwIX3xFX/2Fme7Pc+GGZi6Vu5OeQiNDXpr+5KS",
-	"PicoWMFzVVZzST1/pc9H1+I9FGxS8qlhhxR6ec3NSE2uj7pGqEvJKnkjqf8FUACnF6ftagFxh5K0derN",
-	"WqO3AQYqmmFAnsaGj/Ht/XJE+jqHbzWTXUZ5NOvGyB6jWfzKzjP+6rhYZ4RzYpXCtyzRquyz19XOsJF/",
-	"aYeZ3yE4YOsapZkpq77Wwwg3+9wENrDf58O4gefecBBIw4hy5/Zax3xRwhykpZvZf6C6jswtxigqGE20",
-	"mre+rbszo7CQrbfE/3A8VcfdX/snwDC72w/fhrT6JnzJncy7g5t/u6mNUjJjxjrSWGRsJoxVWuQjqUa+",
-	"vo7SbKLKUi1H1WJUVH1I4ejiLdC+6ydFMi4Mq7PW9k9p2yJdXppXk4Mvzcre5g/bDe0ddvgvZGvvb5na",
-	"fbIpwayOtfCpwXMwWI+ACVkKCeT6ldV8TInIlRR/ryhWwrdv8NzfV/ojnVtC2Ygrdb/eRkzqRAG011vb",
-	"6XFJc14AM8B1PnMH0We7b4PNPZnv25N8Ggt+Z6MPRvwHI/4nMeJ3Cn06RleTgg7eSyiPNlKnfp1oXyt/",
-	"otvvjIcS5GYXMrUhx6VDtrbZ/9dI1IML4MEFcAcugC4mRl6AUB5zs2jQ6wjojNyku9RSQ+ZFhsxXFGEl",
-	"X4U6I1vsCiG8kRwLLywTcgYaAx7jNv/vhRFjUQq7Oqdw0T27vN8S+0iW/niCb58/Y/uVRILcg8fjHjwe",
-	"ugtIG6Xue2xqsJOoLaNAZ6QQailrfhhV9tNAQZ3sbRuffWIyRd4WbAYazqkNoG+Vz0AWCyWkNRgWihB4",
-	"e+fKnfLM+1YIPo2LZTvdePCyPHhZvnAvC5GNC3bd8LlrpB7XxOlCOh9WOazz+aJ0PgP2NirIaZCkhvlo",
-	"Al1Vk2QOSsulMsBLcpn3+Er+iAZA2ux2w9+6iveoUfAOPh7JevpFFcmmAzpelFyyUkjogVF2+PTsadPr",
-	"t/MwFhd4cXSnDZ16C5iqpXQyv89oiroLrgNBIwsfPn3STni6nILMVwwKYZVuiswspRNhWnb6UCqxbchA",
-	"pQOrb0mITAG+t9m2CGOC7XuyTtLgn8Yq6Tf2YI28c4HlwRo5qFhWl65lSC/qLNDtpGJbU5G0VGAMGDN3",
-	"a76XpFukTU3PEFTJTlhXEXxVv4F+/vUsiR6DJa0eCorhaD2itlRJSnaJX33mitllfTG70MNPbMxBm92S",
-	"5SU3RkzEx9DY/gBdXp8pOSlFbh/Utc9BXSPYXWXUD44oiyMl63bqQ9UiW7EUGWxKAygw9k26Y9r7bl3q",
-	"w3C5er1u0rXAg4bMuscnvCjS5LMofhTy5p5kQDf05+CXxi0mqJ77HYoLZmZqKZmSVLlhLYbjM67J9Fm3",
-	"sXuQFbeEzcgbHwO57r2msmvn7Ko6O/sqd2/hXxB+WC2g/YM7Pks/7Ue75ryAY7KEb+wU0I34DYGc1GRU",
-	"AyU65MDysjIWNDssVO4OJjw4mRfnvuzpTMhpCSa7ki+F/IGb2emPb39wCn0hsElpxqJKqY7ildwnATX+",
-	"AwpOiwOGuGEeOo7Qu3AlsRiLMKZyMjgZ+4XNWOnm8JavjDqg9LmwsIX5TEPTrOCEvZLl6kouQ3+ETtgz",
-	"EwbLdjkCk3CL1u9780X4hKPPkL2bwZX0J2h8YCB9RSbIv6nKgSTWdF0bfamFtcjl5spJnYxPVe2fHMOV",
-	"RHtkwVZgT65ksgU6L+BbgoX7bCNaz9Jf8wObU3BdCtBp0KsBrX2fD0a3PqNb32lSMWVzAwVWbsciK3wO",
-	"jMosHV4dYPAboc/VQSwhUUDcvma2bYSpBX5JsvRmU7P/dU27z8gdprlXTYwG7mu9SH21MDC5bNp7+pTg",
-	"ruFelcUe4P4v5iSPfc2PTPdoTQgV6/GiR/zzTk3I64ZfLqNqYe1CZR4ZO0oAhY2joZgM5oDxLUqyBV+A",
-	"PmGN0WbN0FRDVjDiREYZenJCwyeVhjf4KIDyvUW30vCfSn/wm0vg6Bt/Mg+KwYOgP4gEEcDEGJ6gRA71",
-	"uKEWSATlrJIlGMN4nsPCYtVgNqnKck/bhO8xsINs/8gwCx+wD4KGosopgwTrDypjU30NJkgJpHVLdQK2",
-	"5k7SlleSqNBCGUfvVhfUQUzka80NrOZCCjmltgYLVYp8VXcoIALoGxOIqVQaCh+6Z5243BVozIxrRx+N",
-	"Ewh4CEyaUyU+7lR/Clta27VahuJYKMTDxDJV2SvpL+TaiUUjeuH/Okp0TboA26QKkIwUpjSADUvdmhfo",
-	"kTruiPAFWPBVKNG+g0OvVMUmdc9Nzq7pa3PtWMS1v+CRVdf4TY9o/5Ze2yvzcb2ttW8ffHD++Cxrelx/",
-	"va3F9VqS0gun7BSQZlfNffQlKDUXkl7dhJcGsvW+3/cZOlAf9CbVBjHJ31xXIs/oKS/FDXzuSs1nRI/r",
-	"WdaIcEwc8GjxZIP1gmrAUr8qqleCSo/y7WXwvY+p96A14zjqV9JLup+p+aIK7Rhb1SaQftuZVtXUV5PF",
-	"JVP+9SPDnstpKcyMccnLlXE6tFHsBlZEl+fc5rMrCbVSQp310HZz6OjxBLTm5dUBvQmGhR+huDqgjKl6",
-	"MDWpCXE0OuPmSi5mmqNF5Z034JSOaq4YNwbbkMfGHQ1/o/qqpKOuW8+wHZAn2SdX8m1zfgx3wiyf1t1E",
-	"zj13JdeAG5nMQEpCinw6tQ3XGI16n+piZ65NDfsjOMlCzeB/deUwTQk8kNleeccfpckafLL8g5Jqvnpk",
-	"aoC++1jrnQnC6T9zVcDvpwTD+/mdNmXOH16efXMU8ufZobG8dMLmUeDCC25nDRN2nxx0lbRNOcO92nEq",
-	"tryj/XZyNvFoRs3RnAShOeXzwkcd1LrLBKjPIQsDgRZvMhDRB/f9H9N9/6fPm9peIvgx3nSR83B5aFSl",
-	"c2DX9YPrLDJqLWeK5UpOhJ471dfeKmezn3QS0//jkM49SGWQqJKWPvdonVTeh8GvmYBmbUWP3qetLzHx",
-	"g9nvwey3v5qpC+9LW6N5hQLs5c8mwl4wgaa1VofNfq1myoW8HQkUcyiF7HfuP+/0VJlxw2Z8gZGXaRcU",
-	"M0Lm4PaBnTbQv952S2WMmyEuOYaOdmGTybLvwsrvU9MKc/TIWOH0HvxsvUZu/2rGFlpNNRiTMXgvCpA5",
-	"ODCoY5NRm8dIOXTgCyzbVoC+Q7dbGxd83MmpBK6BmGYSAd7mSocuQppPvPUEMc9YX7iuA7Y+kEL4iMJO",
-	"6MuVTMS+kFkkJIhT/IIy4HBlHOFN0/8HmxQfnv3Pf/1/jy/Y2cmTx06smCsNV1KgzTw46ptprg6OBpik",
-	"KTrlhP3km1EKw4xV2tuor+QSxmT14ebGtGMC3KcOtTkzoN+DPtYgCyzxN9F8SjEnxtexdjKIk19Mj0H6",
-	"Tb3sn/wFrd35Oj7iBT0ydUPl0DKZYnTo11xV0h711X2DD3ajyDXnH34EObWzg/MnZ2dnZNEOvzzOhhY2",
-	"22Ay/zqymD/ZZjG/TzXTn/tmS7WH0r7wkRh6P6KZ+gtyA26KvQmHi9EIHdj2leI9Ji21sGCSVugW1XPC",
-	"U1OwJknvfk3zZac8kM1l4iZu+m5xy049vPUUtXCT3m/4jFucn6fXGuKePvDpjUUj3BGRMZ/uO+I3XdBc",
-	"aLVQJjgXhL1nu2cDt6de/b+HeHpEpUeGTYTkJTGzQ0D9OGOh75tZlAL9AngydAq8NKzQarFAxzN6CnyS",
-	"pWN3r1+9fcd6ZHC2VFVZ+LedxHyIfDSfQX5jMsaddk6BprKAD0JOSUxo7CG2Bu06FxRzj4VluRvJ3c4J",
-	"uyxLt2SpJJy7NTuIC63nSJ1iC9D1bthhva+/PvnthArrZex//uu/sZ2Nn0+YyBKjZA7nyPdzJYvwILSz",
-	"YoWqxiUwU43nwh5R6ECnJpZbPp2DCX2wT1hMi3yznZgabSnOh8KJu47MnxqSgHrRqQxYehaRrPsIYXKD",
-	"P4tO6FOnQaTdRz4pNgvxtCiNYwH7k7oztbvJBgQzSg0L5/tgErnHFInW+/8iEVMEkQPYEa8BsqVuEC1H",
-	"o8twm0mb8wTkS9fXKJd8RX1TreX5bI59u8m9HDShLETpGC6LsXI0nXlz2PFbp/IIuzp+jRFObfLXEcUu",
-	"nESolrJUvAgs2ykdvsmoN/U2pJoHUgkfMAVig6jml7ObxKZyC/bYWA183qZEdT3lsZAcdaCujpQU2JyU",
-	"+SCu9dXVCzfP1+76kHcg8OieRbOw6I1KxWUUtr53cbwosvieA/H7tQgfB/0AmP16RCqEtT8RgwopxmB5",
-	"dF8mP4coWLjdbLZ2t5pFRBqQ389SyEItnYg9Fe+hlRM2XjFvxxneCpW013e4rHtXkt00fQKf0xKinZuP",
-	"CuSf1kjdbDpu5+6vsnvz7RifCaCRsis2NLDmfcq9IEeqdwNw4xX1b1cFZE3iYc9aThy5RD2HN01P3Kc9",
-	"JDTAQE9g7+39zx8BfvuJc32ID/R5o52nPqehkDy87w9FyG7u9zNe4eRZXAM0FOfNomK6GasXlbFFNQ6Q",
-	"wzALuNuO2gpbwnorICVXc1UZvxzDDIAfq14thkJsoM0Dw+A/TvOeZKD73g1WmsPer91MgJl9tu0uwcyg",
-	"uN8OL80099Ln5XUXAilmuDmXP3zLccKRIU1QEJf+pZqfdPubhl/6m52sFUz2Zf/icslk/o1rkCfajhNH",
-	"9HCY7orSagr39OwbnzWFBbo4qxEnMIycSzauiefh0ydP2nW70Ca7rbrgm5COcz+mVTf4p8oNxY09VBd8",
-	"6HXyiRJJW61NItxO9zcJhGhd1rtdPxNcwoyb9dpTQ0jb1m4mSGS2dzHxROahe8lD95I76V5CGlOrd3l/",
-	"Y7OGx29IqcYRO53LL5uZttpI0bcRKf1KUiDpBsX//s1Lm1Xzh1Yf96bN98mYH62l+bWsyvKa5SVwbRhn",
-	"7p9o/cS31uvBDmUGd9Ge4w6YwX3Jqp+qHUcfsj604Xhow/HFNzu/Szn4NCrafZKb9xsLpVC8tVqaEHew",
-	"VPpmrNQNMutnb3/Z6NLH32qffk/Wg+88UXL5zLzfztAtfLCnftm3dsk/e/sLO2z7lh8M7RvCemvXPMEQ",
-	"w8Lv3vby3Q9vmIX5ouQWAnSww1CgIVSTpB51vBPaK+YYlHJnPtEEpH8ozYfNHiu1xJhB+igKFO3fQsZK",
-	"LgqmqjoLwB1CXBQ/HMhdoslf3E524qXvZXGiFiA/zEtCFHOsJhORQ6HyykH9iVm4NZkZgJ2XJ/j/O0Gw",
-	"QC4esOy+sIxHZ/xJkc0HlvXi2E+RG4uwy+EN+aXr6NyNeNLn0aJ5P1I4/qbaJP4IHoB7CHD7wyKhJhAi",
-	"k4ieMQzLGheaLyVGQx7dS/vHpPPi9Xffs8O6IRPlgKHBZFFMrHKyyDn5X4vJiGrISXaKRX3+cZSx7149",
-	"+0vGXn33Dj27JXc4DB9sxrilukxPvmYvv81wz0RgmVVlnYFg2Hhlfbkgn6Ni2A0sam6zFinnof24rrB5",
-	"FDVUap/pRFUYhc+E9XHzttKSAvxrdOwWiw6B87SLBZ86GtQuIN1JBTZN2h2UBnfgHSrn3TyC9YyIOnze",
-	"t7WkQ0CjlU8o5qwOxQoglAWDFi1SabfJ5Uzks4SVC7fuj6IJ4T98+uRJRlo5TplRrYOqUUFG5O6XauSP",
-	"opiMNOqNo7kwRshpxipZrw1TFUadueluZJOU6K52S4YAO3TXkFIBWjZlTAuoFk6eSBqVf8ZHA5IC5lVp",
-	"hZvu1MHnccEtb5NNByqgrSCi6w5rmLQQGwf+St/9Vr+lxlis4pP4u/qTrv4dFjaKX2p41kNWwEOU/ya2",
-	"R9iWptgJBIspD9GIKdgkXww5AkNj/30GZW+eJPrgHUXkGDjpy7MeYlVAzpYwDmX1QE6FhKMLdn11AB94",
-	"bpkvbXd1cH3Bro/hQ15Wxi3A/fPVm+uLK7ngTjadgQFz4XdocrXAmuvUT/Q8VI+5ztg1x8rR51cHz7mx",
-	"cycAYA4BXB24p45QnH/3w5vr7Epek7h7Hkphuecr4Pr/Z+8Kl9vGkfSroPwn0hWtON6ZH2PX/fDam0mu",
-	"JjM+J3dTV6upCBJbEtYkoAJAK9qpVO3T7IPNk1yhGwBJiZQlTxQ7Cavmx0QmCRAE+usGur/v7PTkxQ+D",
-	"wenJ6an7ifQTzpBrFfCHiVrAmcSB4pn7ZZrx2Vn4sO/VHei0gNFQbqio//Gvf7uXx2yE/xixhYap+ADm",
-	"fChRLH21UA7PURYV0ScQA07FHbAMLIod+Or2c8bHYzcvAiLJlP1VCyvM/PlFDlpMuBxKs4AsE3JmSLsF",
-	"yzJ6VxdvXyXszcXNxWXCXl/970XCxjDnd0IV+rn/P+2r3Kjo2W92I8AIT0W6ROmIhgS3c2aV5Rl1acon",
-	"YKnU3CBP5FKYRu7AtzhF7qVd3fSeMaXonEG+sKtItAiRrOOhmUdt1EWG9X65ca4kfFhkKoWQDNqYCOfu",
-	"qjUkLOSmocWIYVxrvqIe7NrA+5lWxeKgzawn9O3z/LUtk6pqp0CawB06UCV8P+SL0mI/aAvOehyyAeHA",
-	"6A7koYdKl1Uoh3uXfJGBc84P/uGjXNghG3HocsjnV/z7T7VandXfIGPgWq+o5loYloJGYQUHgowAD/GO",
-	"9UKmvlUpX7XxjLjb9jPFlyrP+bEBBwxY24wI4x5nYptnno6G/jYuLHavf46V31glIBX90Qyo5x6hcFOh",
-	"8kam9kqc4j28Fnx+IEb5rvUU99WEAztjifoFnZ4FaObfsnEAsBcPSnamKKy8D2SRkzOXwR2nrFvKAndo",
-	"i7RTlWipfYSvXfBoxD8hYS+YVezFyUn5NU9PMDDcjcsl8re8ONmB8rzpmRNK3P1zacJRWr3+niPhHfeR",
-	"303yr+jmB5GCHgsZ8uX7vsiJ/FaaLudsZOZcg3PeR6zHsex1KHEzwD0kpNov5wr9Y+QyI8pmIfsxsZSm",
-	"HTpNOMWqcxcbYoVMQXtnC7KM3cKK5WDniiZd7ASj6EEA+uNntA0jjJuDttBjKjmIu0hxw4i0AXRqnjHn",
-	"kCIrtUGu6yp5Ern5VNrru17+fSpmhSanEL1EmvxDSZskzk+hnFpeey/swAtiT9Ng5ipLj1+g3iAuvBGJ",
-	"t30/ovBZKjbC+0aegYmGTATmahfy0f5V4qnXIg1EJoxf3XOSKoPcQHYHZsDeAgwl8lDFwRvkKbmoTTMy",
-	"FWaSKVNoaFx8YU65P4bP0rTqDkqt733pNr6iai46uvffJCNRM0Mhjd3mht9EK2Miy1lT4VAT0VCcUs/x",
-	"fsvHWwqI7FIdL/mKWVzKccco53ompBmwX90vFPOSpEXF/R/RoU4qcpAGGRHXBT/ogYFj3tPFe9hD++IZ",
-	"QowKLaJ0frHwFMmRnG4oR2ujM2LGGYW5WrKcy1WUPmnQUAP/dhP0uAbskjqgtmoFDtgbpXEHV7LTk5MT",
-	"NIKmTAI8PWVKOtuQmVFjbElf99J9gnd8fF9UiWOTsMroJv6T+/1b58h50dz0Pf0jTKuE1Z3WpFSiTXDj",
-	"AnUUShd9vfaL1Brxv0qghPCUIYHbUnnbuSFrWH7E+s3Eo1mqZ1lFppiuR48InRgRczrj3nyb16ap+HP3",
-	"gsg2dFfZ3s+5B+v9t/7vo92vxeB+3+t/xKB7j5toB3LXy6tx8h63vaUAdo8bMB7d/frX1fBy99tKPoHd",
-	"W6oHf3sMXYzldr/n/1xott/lL7XK97zlndrjhutKNLf7XS8zPtvj8qvSmdnZjz6o57JmqdvoZh2GdE5L",
-	"mfGHiLCOtsS3gJDhtb0gqfouBGR0/Ip74SzjqxrRbHRf2ryacHra6tW8Ap5mQoYAwSQUMlBzYw38NlVL",
-	"mYQ/uz7X1R3HqwC36lhNJoV2SIChUO6PjhEbhbHkzzbU2mCAEnoaM6YowhhMzN0oYSNM9BoNpXvgQgtJ",
-	"XspoMLd5ts2nuAoDcN9ONZXEUop37EuMqqOSCtWGm1ZaVveYow4hO4TsEPKbRshod1oQMqZodiAZpVYQ",
-	"ArkVE79NtiK+GC8+gNQxKxYM7t4QuDUpPvCUCTlD3QNqHlOSfAi+wVpnmJc50ClRqDt4ICJUq7nIBvdB",
-	"EuXFd6jUoVKHSh0q7YJKn7xIhrIg14kYO0yqpTZvoFIoglEScEMQk/lRmXPshrM8+nQBHhtnXN4yF2P1",
-	"HwRbLsJ5Urj1ynWoA64OuDrg6oBrD+AKhqx9MTfi1ILPuq3E+xGJV7bF8PS4h/9mVrHrq5elxR1rtTSg",
-	"H4ZFW6stHwOLfNFkh0UdFnVY1GHRvlt7j19B3UVfD8E6yf72YQJZpUYaYzH3dcpIbC+IC/Uireh2s55w",
-	"VMnXYOFuNlapAOPLyZZzsPOQ8jHnho0BJOOTW6mWGaQzSGN+zVRlmVq2yh224uDPodv7lsd2SLQXEnXI",
-	"8nUgy2c7/4kLs5VTYCaMBV3XG+5s/xqpAA2Sc96DiT3GJL3N/E9KNBC6al8xJXIfFKimNmyhkg+mP6QV",
-	"plhc4OsUWU9INi2yDAXJiPhdU64H4xkOkBV30F/PRGRCDmWpPUzZi5hvERa2g7470GIqUKea6hhZjw7J",
-	"ot4CSSwEuhssjxjKssYxZGTkkAouWcpXhkIgqayYBuJ6q2hClo/FYkHMRzemAGbVUIa+MO+lbUnD+KU2",
-	"sPcEbFc+MlurKmsKysarxiTv9Xo0MvfNtRUdUHYhWwesX3c2Rt38NEBylSmslpyttM/5Tqgop3T7O8Cu",
-	"A/bLMkOwHKT1sRyvWKzh3R2VCel2Ds0CMq4BY48S6kkitDIfmLEiy5haIl+L7bt+klDRUHqqrsqt9Msz",
-	"w9RSgo6AqhzyRqD+R+GiO1ZIcgpwU7YHZsIzVCodyvJ5GdIlR7KdvofswEqwDVP9sHShX4doHaJ9uaFi",
-	"WMctkSIWOHUVgPXIMJh4LMclu+rsdCaMTWjEfOxUy1Wvhtr7ABAmIB4vuNDtQeFLpX31oV0qX76XNFK0",
-	"xfr8sbLzpJIiP7VnZY2eFTmYocyVBqamlqjqVgxT7JlVM9paxJI7MaW/IZ+ekCksQKZ4xvWC/Wf1h/4W",
-	"NEGTfY2veE949sb5QTgYJbtcPE37/qTvPaUp0o/Jcrj3LEk/PdmlJr3Dug7rOqz7uqO3imlqzRERuoPI",
-	"GkTmSFvB7Rpi+KMpn5DhsMfhzl5gqEGm7Tj4jt96wgzPO4FJFYHaFIXfShaM89CRh55/vaPOdCFQBwsd",
-	"LHxrsEBr/57dvBVw3SFDTYOvGozgaU4aj5scIIT/rR42+Srf+3GCAp97ZOt9QZcXo+UflFT5qiRUIUVx",
-	"kxWzhGV8DJkP6bB3t7BC3k08XUP+ZqVT0Ods5HlWJNeobGIVSo3hr7uL3BNy3hcCXSTsr0xpdtkS1mwy",
-	"Pn5OeiF8hy2E9hiZ1kbv29C6DelE5ZxrkRVvo42/4cIENrAwaxFHlAzcczywdWNDpcosKxv38rTE2oNc",
-	"WEhMFG86Gx65VYAzf3jUX6NfjyTyYSEw5+PJCbQJ2b7zJKeH0AbDZz+OjK33xzoV20+sDdZp2G61IRdp",
-	"GiuSezzNhTT9FiuygYrPf3cW9+NWuSJ68nhFxrl3cfIDnkc5MGS9QKTdH7DXXovT2Zwme5R4bYTri3eX",
-	"r0gwBhYaJty6a2/B2f8octgkTFSajUOiVCuBDFrP2lsiL6B/y/f+LTuhzgMIdQZW7BZk3OYXXW6btMFX",
-	"WnA7r1KMpbAXxVi78Of+8FyQimSyodHZHzBPNEg7Ex6OibYffdFJVBmNpIM1trcKC68f0vOA4uh4F4bo",
-	"LyUsN6GcXQRfAVtJ2Ry39pH8LVNyBpr5rlONqYQlaAb5GNIU0vLtpyKDNrnRsMCfltoo9upxxEZbDdLX",
-	"pTX6Z6RAOqXRL1RpFK3JMxPC6RSmQgo6FCVzpnRphR7o1zyPHgYqCD0FnGiM4spIzFi+QgvedExLhYvO",
-	"ijNhWc/M1VIybko/Ku0nGMuVNrkS1aHYVHg0DdPfxW8D9OpQJcWLTw2PyueFYK9m52PkN2D741ulr5sw",
-	"cBX++ISRIPbRWdFHMf6xB5397+z/l2b/4+R9QMxaGNiS7lJSlLvrGJ/QQV7iD/zIMYWciyxhWpFWXiqM",
-	"62OaMFkRDR2wC+wSyTX0vjv5C50SLoWBfvMm7f9g1+6JRa6x8oL2mH1+ZctuLXbzIQoP7sUecl8YiKZ7",
-	"x0plwOVO2S0/YfbMDhdekkrDQXed3Ue55jPYTmiPs+qgSqp/QhrvMZeqm9c0Ok1rVKQgrbCrLZvTlVVE",
-	"u80Lboxz6BKiD0fZsoTlBWZvGePFF+gaposMDDot/XPGJS1dJiTGqZHI/eSHih6l62y5wd2y++xmxYE2",
-	"n92jH2fvGV/qS9t6/twqk93G8wE2nhFst9uHdQhH6d32dB0saSDFglLRAvIxJRVQipCbnQN2Qa2vpeeg",
-	"Zg5UbcR3jfvJ0RAcEH7adpPRUj3FreI/4Ys/9i5xdSaiHLP1A10R72lHsAdJeTfv+v4MkJryLIPVcLAO",
-	"VnG7F/8VvDDXefwBJP67TwuBKIEgS83G7nDblqqf408rjnadepwN1bYl+dn2U5+4sHIXTX+hu6nOWjyL",
-	"FDAoA89zSCoxLhpBsjokvUwKaClk4LzlPZD7eQWMG/ZVdzSdLRFDahivoP0Z4xiseyUkpLbhVQGkDeGj",
-	"JR5M4fapC/Il2mIloc0Ml20NeNosYn+Rpm/iVQcKHcoGnlYAceHG5LyEUsqadk7W0s2iTpK+Cy4OYtl+",
-	"FHfBrnkT8EAL9fz38h+vKewgm3fPfkWTgdCQq7tGE3GDf1mzEp/ZiaE+bF2sX8li+4Lm8Tt+C34CM77k",
-	"K8qWpIn96WKRsKtbP6CsTvytB5WRMbAoRNrAF/hbyyqbcjcUFMR/Qi/gpdLMqBxIZ1CxTBkbqJQKO3cj",
-	"NeFWacYXizVYD7G184Wqlw6lgYkGixGTBtSSXHl1fucM+ZVdEdM1YOIx5sX1a2bVLUi/ey+0YSBTcz6U",
-	"0d0Qmj6yH2WSc54oiXLTyNZBF0n4QJK+x0Ii1QJpyzrHxoDFBPFiMZR8xoVcjxbzKX+PA95YNnvj/vLm",
-	"5cXj2B4D9huwPI8B24+6xycZbqiwSQbcBQ5hddXm9j7QHPb3D2wzpkrPVLAa8UxBaSYMy9TkFlKmCjtg",
-	"f9u62ElAG2e0W+9lafyUi8yZC2shX9hS4B2XLVmruInp7At1x4L0OtT4SDz4mMyVMkAZc2VHuW0yFz13",
-	"x3vKwHsfru37zaChTBUSXcuVnbv/gczAugUJN91nRq7DVzpMtBMej209lU2gzoZ1oUfN5hmwZn1hEoNT",
-	"u/dWMXpLpW9bTznekkqLaZCgpF3dSSXnSwKklVOOM+dJCkus9qWMtGcgSVhaADPKmzNj3T3pgL3FLDBn",
-	"Rugp3mVqOhn51fV8Xz/08FWWrltbisiQexkJVz7XUn3s0jH6kM9M+eZnNEFnICcCDFWvr0l5o7tZknVi",
-	"xss53layheF9OMkM48aho1csDTPeaj65dcEBzfg58MzO/9mem+OP4k5PTthyLmg3ki20moAxTBfSnDNh",
-	"WarA4PEdZqeQOgK3fMwNMGENZFMUmxeWmQIL0sQdSPeEhVZjMAP2k7iFkPyuCgt4KXKpaZgWBr3yMU/Z",
-	"GLgG7WG+993Ji37jOnjlX+uAc5qaaGWR8CPkPqF72YNO7KdUGPmT/7KVKRe/Tqjv1cDTVfuc+/7kL5Rm",
-	"UptGcYrR6bD3CN0P0yLLViwXM00nckqH24UJH+KZcYEkVmEImcIHd683sKxHJZIWjA1+Ie5WLxYZTeV/",
-	"qMKNlPcdKc/YqsUC0qHsSUVOWyjuqNxAXqcvyTSh41EkJLxaf8BGdNGIGb6ixU8ObOxr8BBTRp2dncVe",
-	"zYGnLBeyoLYzbiwzyJc0wWWEU9zhyK+4frkcyvjYqcj8qaWGcSEyW1velNOMX+vs/tdgLliPv6os9b3P",
-	"gUs0HU0+649gb2g2PMpSxbYpgtdf0iI98LD8rCx99sFGyT9PBRruXvzsGvhkjgdVbnqWy7C23Gh1hBom",
-	"P3X7rUbiIxItF9q5Zs6D8WHepVK3Ao7O/v7bx+T3I8KCdw4K/E/OicEv6R2fQmdHZ0fP0bnxDW0SfkaN",
-	"dKxkL9lG6LcYONarvc9wfEoGgKSeSh9qrZDANBfSDCqZnjFH1r3EejFDnhdS2BUzfAp2RQaET2FWcI1q",
-	"SJUTNBMKM50TKigO9lpIleaqNzS0eBE8DtcSSU6Q67rh22qoeSNJTG0Q2mEcN/4hRMpa7UKdCr3hrWka",
-	"kYpT7+rVTcIu317fJOzthfvfq5uEXb+8Yn/869/9hBQw1FKGerXqkSIquhfjTEwSZuZcB9MWpKJqXwGb",
-	"axoR35VnZn0M6q8ceVaTSNFXldY3vlJWiztI2TTjs/okqD25qRsYRxwvMi5R8dGceedOlk2zpfOQUsX4",
-	"WBUWY4rqY5MIGLnIwFglodoHH6k0tE2WIcE5TsudVoEDzQVMIrc7Oa3kw9ElSmW1L1+u6s1WXFyDPLkU",
-	"76jC0ira3H0t/WUsnAnbM9U9H7/F40/JI4O/VlntnWPAt9mdml9eY7CfgLQaWE9D7qyZNqUTLizkJqnw",
-	"RrpJ4nx6A9KyMZ/cUh0OLVQ1dYA8UTlxG2NibKVz1UZNSw8tzxegj+EO36QqcOaeTh70UgsLCX54ol3x",
-	"74GMLHOY3C6UkLY2FdxjGloMNEomYaWcALU9QbXXEGEE/i95W6t2Wp+RDmoDw39FDi3EJJsdeFlk2bGF",
-	"D/S1p3wCFoJLhR9hc40akYuM6zZZh4bYq9IVenKjZSaWs4lWZsMwsB7+fGz5uIjTgMjNKtE9lugGdZ+g",
-	"R9GP/Uq95h1CaVAoKrXdyy5GtpzNXr7OF0rT/oLXks24f/Vxkd2y/3r7y89BG89NzplWhUxp6cCHeG9p",
-	"ASuPqa4ibMYcffzt4/8HAAD//w==",
+	"7L37chs3mjj6KiieU2Wpfq2LHXt/E6n2D8VxJt6NY6/kJLM1SlFgN0hi1A10ALRozlSq9h3OO+yDzZOc",
+	"wvcB3egmmmxSlC8Z/TE1jojG9btf/zFKZVFKwYTRo7N/jOaMZkzBPy/SlJXG/itjOlW8NFyK0dno/ZyR",
+	"gmWcErMsGTFzRpjISsmFIRS+0cejZKTTOSuo/dwOG52NtFFczEa//56MXr2ns/jEiqVSZU80uWNKcyk2",
+	"zfSDTCl+3p3tlzlTuDvBFm5ekvM7tnF3l8yo5cXUMLU66xVLpcg0MZIsKDdkwqbSLqOWXMwInVEe3zIX",
+	"hs2Ygvl/+eWXi8rMmTA8pYatLvINo4opohjNi3+/HqVUM8XuOFtcj9bv/fdkVFJFC2b8G+q309X5X8qi",
+	"rAwjGVP8jmVkmtOZJlQTOSVmzjXJqGHkIGNTWuWGGJnR5aFdmduvf6uYWo6SkaCFXZzqsZy2djWVqqBm",
+	"dDay04ySyA2/rJSWKg4BN4J9MOMURtzgjhgp7fllpUlJZ6xvJ/jNhsd9/a39O3xeUjNvvubZKBkp9lvF",
+	"FctGZ0ZVLHqoqoKRnZmT0YejmTxa+evr6Rtq0nn8qBYN/AkdvJMJs4CUzqmYseyYXLoNnRMq9IIplpHn",
+	"z/5EFnMmCJ1oJkx9G4i6zYFeT49w7Q0YxAsewfJ3dMaI5n9nCXlqof3Z6WkDES9Oe8Ehh+nCJQv6gRdV",
+	"MTp7dnqajAou8L+eJjHcuKqKgqrlt1ynudSVimDHjR2vBM1vyIG9Ob+pqVRE85lg2REXJKV5zpQ+JHou",
+	"F5qwO6aWJJWVMOfkRs+pYnSSsxtyQPMFXWpSaZZdCzuH+5Is5pJQxYiQxs1LuDgktCxzzjTJ6i2SVAqj",
+	"ZH5MXiqp9ZGhE02oyIhRzNKKSrNrYXeasjwnt2xJCmbmMjsjjKZz3BThmpRMmUpNWEYmS0INKaQ25BmZ",
+	"KlkQbrSjYfoJmfIPLLMT6WsBV6Bp4UmnJu5AZTXJuZ6T+vcpn1WKHcLOaLAYrg+r2Je2W1VMz2WeHT11",
+	"t0c1ubmuTk+/Sl/cnJMpzy19IWZODbllrEyIVCRn9I4RWRkHMMEs18LurSiYyIBYa7hXxab20snB82fP",
+	"EjLlLM/IDc59k5BUZozcGCnHU7YYu7PdHB6Tt2bO1LXQACj2IewW8RC6OUW4fGv7cPw5zxiZVspOBa+i",
+	"ycHNX9Nfbw6Jhgughghph2VMuAtKqUVOspDqlmX2nLiYvV4jDc31MbE4Xa9LuL4WLy+uXl2++vn1q1/G",
+	"V9++HL///vLV1fdvf/g2QKXDY3LFGMlkqk/qQx0X2fG16EGxBvJaeMaERau/jjx62B89nI9+jZFhh2zf",
+	"5TFu/FbkS9J9t5Qq5HTIJgL+4diH5waxfdthG4iR29HrosxZwYSpeTv7UOYyY54ux6bn7Y/ChbhhhY6s",
+	"WF8KVYouWzuwl3hnWfTw9cNP7rf6WzWjguseyeZ1hledZYppi0EyGK5HyZDNhp/cd7PAumZzM/CeZD3+",
+	"fuu+o8oIpvSclzH2Vf9IeDbwUspgxvvt7b9Wd/Rfdi1i2AeTWFyxnOaElvzk7umJZlSl83OgJYVl2RbD",
+	"YiQTKBHLevDrt2HIdcl0KYVmA59L+eH3u5GrVJZDl9Qw9p7rsdTIuABvpAL8ET0oNAxYNC5wv12+n7OC",
+	"RYXDggEL1Ja16ryaaXLw9vJw2NYMzLqHnf1ZySqCXBcJ+cbu6+UW2xnPYK57bmpZRm7rEnQj1EbhzgZu",
+	"a3lvIPtvRiMgZv+qCde6stLN4Fdb2snuv5/vlCwiPAN3w4V9N2p1W2ThbtG+/YytjLNJnw0Wfy83LO31",
+	"5SFrG7l+5d+TmjjBNX1DM6suMQ2cyArlTMA/QWRHO8FJqeQkZ8X/+ZtG1trM//8qNh2djf6fk8YicoK/",
+	"6pN3+BUuGrNawLKWPucZKAwT+0eanVkqU4lbIReCwBlJraCj9uL2Q+zBNeEGFYc5c6YUS5oE04eJFdnr",
+	"L53OuFBSzAhqpnaA00Os9qhoagdyAQNhZZDSKZnIbImiO9ewVSkYuaM5z8h/XL39kcjJ31hq7Ng51YQ6",
+	"wbxl5ckkw09xj8cWJF9KMc15+tGvHjVlkso855ZcLrhBnSetlGLCEG2oYWeEkqzCrTB7Vc4eBPcgrRpg",
+	"pdmSCXvd7qK0YSXM5Ma66+ICfqOG2Zv3Z7fnfS/lD1TN2Me+AnhRrkluF7d4TQUJFI83F38Zf/P22/8e",
+	"f/Pf719dkYOqzCXNNJlbfc3MGVdELkTiPwcF/hDO9Z1UE1CBPvqjggr+RBMlcysSLeHmMwl0wz3PQnHD",
+	"8Lkp0UyD9SSV8pbb7wv8yappoADj7080+cvRy6vL747ey1sm4JCvnbr0SimUFz7WQa9kwQyIegsLp4jM",
+	"Urj9qjumUCLMmKE8J9LqY1TfouhoGqoz5plVeCcWzaVhGZzKr/sRz3MhyOV3L8nXz1/8X0/VYCtXTN3x",
+	"lP0k6B3lOWijHxmcMmrohGpGDtzNocBNuMjYhwQNjFTrhcXydM7SW6YAyOwPvCilMpaCVuyQpFSAOcg+",
+	"T/gGRMjFOQHD8RFYjommS41mOiOJUcvGNhyY2IMP+o7oRp8ERmk45U+CVmYuFf87yz7mff4YWsPsARWD",
+	"/7ZwzAUQScYyllkiO6FWsCbsQ8kVy8jFu9fEWLxLLFe8cNuHfRI8ZosvXXs7OJpu4Ev4J7seeRLt0B4+",
+	"04bnOZELYKOaaLDUkym1Ynrn3n/55Zejrgl+3eV3LfbuBXRVWuBg2RuWceqF009B+hEohbGaJXDxA8eT",
+	"juyuzki4EbuBw4QIe4OaFFVuuFV8T6wccQS44p7Vii7AK+wKXhzp3GTjJFp3f27U73AKdzT82ls4SiVL",
+	"pgxHSc5OkTP72ziLekiumAEjKUlzygsrD7WtP+Tg3dur9+SEwgL65B88+92+wMyqe4cAPSlVijtbq3Bo",
+	"PkpWnBeiyh3NQsl9RRYP9qplpVLW54rqHAqZlJWvz9wpQB6UCwGcD/6UIH+TlUllwUA0ZHc8YyJlCbCB",
+	"2pZiqcwdU3y6PLSHc1TrgJI510YqnqJPB0yW9XFZRsqcijNSCfiWW7QV7I4pb2mwEOJ/AjXG2Rhhd1Z2",
+	"x2v7dcg9KUYNy8bUrPiIjgwvWMyn0rrGiB7Es0GumTZsjK3wVsUVq9AMMB44u3sdO3bjJcDrRjRYK+ZY",
+	"hsNo4WTShdBODXAmiZW52gaiobs1VsozNVptDe5VmW39jM631aM+Nj63v3onXPdgqw/Thg1/sX1P3Wyh",
+	"BYet0zQWctSA7MaRPr2EL4CeZxm3f6H5u4BeTWmuWbItCbsM3B+I7WN/E4dnoMz5CRB1LYxplAKd0LsT",
+	"7YuQuPZ79XkyO7hY0A8/MDEz89HZi9PT02QPuNS3coBg/Qi1LaAPWboDnOthsB9+3lHUCdsAUlt36n+s",
+	"kwMcp1yx/SSjwF0+iASBs6p1I1yYf3s+SjbiJuzTT7DmuA7U9o0wb2vQR6xuwJ5lY6u6czEbI7NCSefM",
+	"yd81FSULqj1eWcxrBzjsjBnCvoXhdz0Q2kDvqvzmOTvYE+xRyIG/csvREcObmzmM8wGqY26iy2AiOqEi",
+	"kyIhismSgSVOM5GRCU1vY3M2LLI95xvp9B53oQZVcvci50QWHB3x1IqkDMhVNAKkB3Z+KrMHILVv6BIJ",
+	"54ShlFwJF2ARo75oD1pwze5Hh7cWJgdS3o9CaIdLMvuVMHoJ8SrAON9NhLTS9FbIRc6yGcvGeGlbyzlC",
+	"GpB6d/1+J0ky/AYt4ZH7VXQxNuxDT2Sed2kxK7qXioMU78zAijklJ0JD0I4+7kP89xbL67mfaJJTw7RB",
+	"43NOAifh6twyZxvZm5/ZSsIDGO/qTbl1gutZPdWv68DotSgrsyXlGQBoA1nIemgbiL77ogMhhPU+57ay",
+	"Eny39gUu3cxeycwZtR86KwtueCrVmAs8VlvqanZ4oTXT2tLh3ST3nGpdCxHRO5jKPJeLcVWOeyJPgTOC",
+	"KRHVOcskMFZsTjWZszzbKG38noxyLm5ZNo4qeu0lv5MKVmDZWFclU5plVnkXmf9r7fwI1+2jQ4riVbH1",
+	"QgVMbUUJFCqifD6Eic7FRmGhyrh5ae8NPE3bouMWOumc6nn0bW/Z0l3xqlTEfhskOCcjzWeCGhe+uDoP",
+	"n8WZZ+fC7Hpup/W+khEorm6KcKXe+3x158yRXeLVC99gM+3nQPhzhNxs5Ir4ZaWZGvyFN47H4QC/6pml",
+	"uQd0O997mjTnTJgxBhytbJUJw00v8LhfjbMSDwdImYIrczuTS6nY3bh3ysZzdC84j4JruN0WJCWj2pYV",
+	"3kV4b62dhYdw19ML4ntRsRtc+czVbLvRnwNFd/XkEyVvmehCjN9Bz+YD+oVesGwgtUtrgh2RHL+XC1JQ",
+	"sfReo2Aw+unnlDvNHBdFT5k20aUa6rwq+t6yZTAjhl6LjKlzworSLMliznNGODiYKnHLlizK/eAHDHyJ",
+	"LjPlShvCLKD4QAz4xK178P2bi5e4cODKtUMOzwmjKudM4dcY01fm9qur7y+Onr34t5A7D3+tnGozHs6c",
+	"5G2A9RMpc0YF0ozaZ7wBvLvC3u2oAZn1ELsMInS2kcnaEDYcnwNZIhY31RJPgjVih3hJSzrhOfd76uwQ",
+	"RM1xOxQ3es0s42bsjLNjGUnPCaN/XfDq0FCwZFRQQWeD9uFGBkGv6wdiClJ8y6vhtlvv2AoFPRtQjGZj",
+	"mud+C+tG2UeP/d557Nai8btI4m/ac8Wt9SNbjl3jKixE4U5mbEesgYjDFd8p/0AyPuM+XQLMeY13Wyrn",
+	"XLdqh8uaydhm4d4Oim5fSa0XNL9dxRkBVtOx3+aqHJL68NgNcnLqAl7DCWN7+Zbl3B6plS5RQDKjYWCp",
+	"zCiH/18wdgv/kNNpVMl85fywfXL1UJuP9+f2C4ZTnjMvim8UOwauestF1lK1ubA03C4VPS1cUb3FjbvY",
+	"zTWJmDEW0gxdxY5fLxgPn2SyHA++ZT2nllkPGsr/zsaTpUHY2IG5NxY5/1jO14FeTTAbAcGxQN7iv8Em",
+	"qknBzbZu2+ar4G5WyTk3efyXSuXbyxKo4qaB3SjiDQbw9Ut3cai+stgJOncRIxIes3+wOLEdwV1B5jbl",
+	"LWXO0+U4k2lVMGESYhTlgouZy29LCLCPsWK6yk1CCi4qw3QCQTlj9sEoipG54KGIevc3Pcb6y/cXagev",
+	"vxpt7qtu1QR0k1yGs63bDiYAbPlWGUu5j0rwmDUUnzyJWn+b9Qrr9v4LN/NM0QUqi1vsv8/t98sctSAP",
+	"i1bbWbhFREKqkhhJXpyeNlHieiNzd2vFzvEdTZmJsfYecnFH84oNhxKY/mf7zUY4cfjtFujdK04WCTmr",
+	"RMSlcgE51o0j2WXV1mmzXBNdlaXLIjq4aXIzb0idfXkYVcMyrsucLuNKJs5OMbtVnGEdg6qYuMjUJp0V",
+	"dsY7G4kak+mE5f1PshmccZifqNl/9KY5y7M6onqIVOpXSggXkI2Q+LyJMSycECPlOJdilhAhzXgqK5El",
+	"YVC/Hw4JC//8n/+NXQL8tro4hEyW1My9Qg/jEsKOZ8eN10v/9emvx87LFJGQtHZGqPXXiFtIRk6q9t/F",
+	"bvF7RnMzX71BH88cfU0MF4/+VGbTNZ7Dd99+B+mJxDEaqQhcMoHYWqoMOShlWWJgfplNjYTRVGQQb+si",
+	"rA5d5DQ1kPOuGIanCpZgvDBP5ySlmkVSi4VLnAFK5UIVYVfot8SE6LiSQMdBjNkQ+zwEgG8iPlcw6rXI",
+	"2IcrFCla8tgGpaTf5/gaoiYhL2prjS6virjNPrDeRHx2iwhpQ/ubLq2uqueMGUdhNOHmnJzWeQaLucwt",
+	"SoSA37pLyzZNS6ligPrJaEGVlW/iQqldMq73VbMZ0z3eie41wyx4xMTfT7Cp5mL6X+I/5GTbd9glmFWK",
+	"qEOtjQalYiVVLCNakilVcc6hlmNViR7zkqe6UUWyX46fcgGM7V7a1I7qJ8r7ZU7t0/1N9/h1XfjCUNEh",
+	"xLKI2QmF7GGTXOLYqDYGmSEgMVZCoFqmqzSFJAirUlOe90iRtYtgSFCsU3maN2zAIFB4AMb8zPWNJTU+",
+	"toJfwxfvR47L+p62CoxAk5ZbL3bIpB5UR2NtGIaxuvFBOIPeJm22vo3+s8VW6krb1IDz4kAqsoD0zwk7",
+	"JG7mhEyWxFiMSRoR0sXm4xBNQptj0i7l4BLdgPxChOAo8kpriUGHya5/j+7gDe+yMnzd+zjbDs+2fCJv",
+	"Ld2wcRy0ccNu2LqNNjkcG/gOjguxsLvX1RVjW+1/pP4rXvdWyQryraJQDPcaHGq9VpQwBJVOfNZTXMbf",
+	"OpaxT0uJWZsDVWRDHHZ3w/uwX6xcwu52jB+4uN0pVKnHDlHHYA7NCYlaq2rVaiyniZXBGTU6IZoXPIfs",
+	"/ITUsUY6aYJfgWxBKjrNeGo2Wxec1a7Zc/SO5IyL3dwgrOhViFzW52aAwzmCL2J7fEMz9g1EmjRM8z4g",
+	"1pYN7wFgb2IoSsWm9VseT8svtZqOIQ8zlpEnIFsszK8mUpBKaDqt82Q1KWjGmiT9dt52VK+e0jHyvlVz",
+	"KtrBzzCUnWLJMCPJCa3M/KSY0nPChJK5HWBIVULFl9DRZTXbk4LZoSdGmhJd+0GaW2Nph4kaAUtIU8eL",
+	"R2W7Sven9Prr/UlHhD34MDx2Ai8Vf1XQ1lz9ow6g7RBxHP9mo8wfCDC7TqE6kZ80KzhkdQWlokoqgNbT",
+	"GRPpcswyjuV3wH2j4gXOVlPL+oJQm7vciRDvEu29+d52jL3tPyTPmTZODb2P03IX9dd/s86XZLFrK0cc",
+	"fLBzLmNWsb5co5IJUvjrgnJrlfD6kkt+0d4ELNwfxhZcswrzdO3cWkoBxb6QtUH+iCaZ3CXNeLAPdRfP",
+	"aw+BvcCKsDKjy4Aoulhff0CHphnYhoE8/rqdY+rhE0o3uRO926smuB1Q3TV9tMa3ly7nbFsXVQjd7af5",
+	"NkxdO/eFacB0XRmsDLljxuOaU+xCGdec4TtQb2ssIzRXjGZLohhN5yzb36namL7bDDUAd5MSGck5yATt",
+	"jNhkkKt1LdTsQ0tpSP49pEc/x07ZeWsAwBI9lzygCSV2ZAMO+0ufq9hek9ECWNj85CuX+SOjimkzXEHo",
+	"en1bKsHWCoROXRx8cxOymoSWffQBRGKsJOBfZwMxeNkRzH5ki/det+i66g3l+UZYx6/BsBpXUeZyYXWS",
+	"lHmVQber0JyRvoozm3VYWDKptxo9ICR59YVs7yJT1Zrtumupg962t8+vmzY8zX/a8S5hKe5cDJ2rPtgF",
+	"vKsnHUsWlCvoSXO+b6TXANFoczwXFjvs5wTnroJKIRVrnxgrs7n/5iVnwkBtM4V5bgPUF+cE8HtIfNye",
+	"t04EMLQJAP+z44KJinNMpzSvawQzYcYuYbxJgMOB6GgAO2hM+gsX3gdXa2FSxGpcCbjTAeKhS7ZwH2y6",
+	"tHeKTZnyYZ9bBRs1gacdGZvU+LkGEbvfrLzkJvBxkFPvY/hJt63jULa/3Po9gzuG4PAPr3GGZ6cbOEu4",
+	"8Kbj6TdUufyWlaiqIXAzCFr0pZtsi9vb6CBpLiSUOJobWdlRt5Z4R+/POdU7+s22YlUDOU+vaaCkClLv",
+	"dqTadTXo9fEeMArGCy7VOJXC0NSMaz67wti48vFB5ACsVtj5oanLpRmDcApMQZr64E0dLeXRWdZfRtfl",
+	"KElDmDWZSWLkPlb/CJq4TwR0UJc0VbR307BD4N5JPd0J/v27BOL/s2gJpLVAO0zX0D11zC/Ilb+6TWDU",
+	"A72v2jA0Z4qdk7oIiqtt4h4sPOmL58Mhd8MNxSM43ZE3vfe3dUr7KlXbhOnhPJdsCinCO3zTxOB6MUrT",
+	"oo7PANiCFG3wmMWDoLw+tl77oiO7wXpB/93gK9L3lbjiF7+7shfO94ap2Y4ZTgVz9ZYjRV/9Ls8IjMoI",
+	"F75cUWiuh/qvgmQMikIdD6mPAPOFEYdrVn+i60rUQUuz1biDNbN1NvxEY6VIXak7fifVE304ZIluAhzc",
+	"XEh326ca+GhxKwZe+FDrsxvdy/oLeceyNYnFSi40gUFYj6q5muNRT2BST6RRHenb83vDLDrEGH9orU1m",
+	"lAuW4Vs5CLRHJLSQ0ECHFYfHPenUPM8UEz2RTrKY2Ikju6i3b/XOlf4hda8LI8lEmnlCpjLPGrwIISq+",
+	"saJ2kulBIUGbox0VO4IizIh4sQmD+v4bIDp4veCW6lCXUThb+yyhQFJf/uppYijhr2wb+rlqW/OTJAHm",
+	"tPHCY8EmtHzrdPc+B59sfo8khq96MXetUdW1tWwd9uUqN63Z725ForoTJ92biW5+07Xvo/5EG0Q+6woU",
+	"XVFo1/CDHvjp1Rw27WUnB8W9VID1In/U3WERWbui83ZsROLYzS3RqAqDNYJd5fr2wVC79CfjhhzUAT6w",
+	"0mFHgxjoKuk0+Oq8mmJ0jN1+PhfbxRCreXAmbzTvBaU96+M+VEaPNWNjxexHqYkJEr/MGXRGdDDqN/xE",
+	"EzcDmKxdT0o/DXGhrcfkO4tlZLL0nTnPIqOg9IlPMGmvAYE+SWDEgIaVYN0IhIS+wg6hmcEZPQNQ6b2D",
+	"XQ0QwXvuZn/YEYz7DMNd+FpDdDdaL9aBCzxsfab2Ln5gZjfQ2fy64cNueI6ug8Py9EpwsxxrOmVmOe50",
+	"+6NTNquogirCXghcN4ZmVW70eCKpyrzcOM4YNXMQJSCA2sespVJJwdTYvrYVTCB9O2YOCPa/D5EipKCf",
+	"t0QR7HQ3Jn5PPHoYLHlArIjcIEYmv4Qo/m3z2dB+MF4TEG3BZTEeHjG9MmVngl/XnOGSabatKSjcWYcq",
+	"GpIzqg15+ixIege2Ak3MiCUNUpBgp+uPtv4MTR5mLIohXhtQKam2SIpvsqsjIM2FNlSkbKfKf93k1kB6",
+	"6A/h6yld0xPmHwTb9eTHXq4EuXSQvWWnGVYMrK4WHZMJsUbqjpWeXb7/uFU1dS8hs9CXPxb7t9q2H/ou",
+	"RyraD6eE3Zq2DxWhOrwZS9hQeXjtIey7OaiQsi+dR1PD76xksOPJcy5ud83qgCozMd6MjoBYTK6r6n1G",
+	"nibkK5qQy+fR0H4vP6+74toc4mwsWx89nGDMPpQ5T3mkvgBQbKxikVUMC+lzVIJ96Wv8Y5lX2oXI1E1d",
+	"n2iy4CKDBO9YiuNK6fK+ylJDo6F9q+K1vmIYVCcMjkva54iwv2AgEDWulIHVkev2T+QADAOQH+pqWBye",
+	"E4qFR8BlKxjcg++h6ps3DSsfhdtzATp9pTPxgp7oYH8LqsNKDAd/fvW+bliNozBWa/Bet3bax0tV/MzU",
+	"hBroPrX6xZwVWzAF6HF8oTWfiaKn7OsnjVtvwLamBw3/dDXufa/sLhr0t0JaIQxJ23TuLtGTNc+GQsra",
+	"h/cxZrirZt0mk7sp1/eQE7AdQFS8inClVVm5Jt8tBSLZngQPLNk/nML1mg892etFxLYuFNWG7oeBvZce",
+	"i7j+anNAQRyBQsTZDHm+DNz9o3WbtJJ4AQ4li6Esaqh9vTc/WG6bGzzARO8EfH8Ov4rbRuv8G0NVu2+g",
+	"P59k2vZE+zDTbNraZ2WpaW92N2PNR6PLm9v81HR6z7Lx7lT2o9PUAa6YS1cL+KW3sK1mpdift7fArRDs",
+	"1kRx+LMS5Uspptw3gdk2QFmWUtN8G/y0S75z39UXuikUtx2c7BftP9O3LDc0wmpqg15bEL4eVSX56nqU",
+	"kOtRJheCPMV/C+ma4l+PrAR+PRJscT2KMqT+amLOejcoUwgbNXAZ6xt12tS9mfJZ5crBsUUru6t3Xle3",
+	"LFLeYjIkERqHrdQGq3fbHNMXP1n3Oq5q6+oD+YM0voa5KXJLAXL9wU6t73oKoPkqwttWDd5AxN34eoXW",
+	"fP0n/A6MgyJtVXIrpDBzqIT9W0WVYSpfRg/TxpFNNrv+gvfgPxa0YBqKJ0HElFTEx1LW+DpQcGnI3ZxR",
+	"qOUQ1X91NTlyA+xqOaPZEYe6mpob10YiIXxKqIjmaayx1jSN14Lyemfkq4RcfpWQSUJOn3118vR5vELA",
+	"WpuC3RlOaZFKigQ19afk4PSstiREw6oGsJpO6hxW5GMZxK0x4r2pO5L5riwOB42rof3g2qbHf0DNsP/5",
+	"EZ7AVw5wEBqTTgFdwCKzAQr2o3n+AdXGbVRFKJFXxZwUvlPGbte6W7v0KRfc9AYla3rHMuKyB59o0own",
+	"2Ira0qpJxfMMarz+VjG1JDj9YXy93NAItXhF0zkmmnimD7ZP33NVqkYI2EL+QvEo8sq+nvq2Al3N0Xu4",
+	"BeT1rx4OemL43/0BJ0zzDFvjevGCqApitZvcG+p6B6lKHO7p7ENrzTDFZcT2++z02b8d/dfThMA/Tr9K",
+	"UGJUlSBCLsg//+d/r0du6/ZvkyWZ03hUiT/1WFU759baT3uMI/Y6sipng234fWm6Fg/g4TDgeWJ/A6a8",
+	"YBZOZb5uusFGk37VasVqEp6stVD9aomjJY3tN0D0MBu4QYTV9whAukbc+sYHmGMcnduPJcYTzfsYYewc",
+	"V+7u9mOfm4by7+YDNOLyFgY59gGypMd9JBoJREaX4NQlIH1bnHTC9zmKk5VwIoCLIwU4QSLLRIZSGkzi",
+	"+h7uWjalpJYvxEuLBriz5ctf1V/GKNqWqOaH79NRE0XTEDHbi4aQ037i+gbb17WtIyQE9Z0cIS3I7oYM",
+	"dqE53gkmfOsOQywoz+v0EohGKJksc1fmjwpCU6iUlTguiUCLDcSTganOGwhFc8DNN7g/ElaTn3vTsQYj",
+	"VjbWX72yP3C46a+6AX8ixQfHYQQtLh7fuOv4vSr4QkmV/tyQ3STbplnL7qnlSkF/sP000a/TP/tCDlLG",
+	"74YHouxWuM3e10BjWG/1s9XEmfq2w0sLF2uO3j5o0nr8AVIFwtBuhcUCkOi2EnF6rd9aYikQK034rzHH",
+	"6N7gLzQ3TGELOctyhTRj/9tHh6eertuVyJnW9ZYJF2Ra5XkPQG0FgFuA0hqIWffM+yG8juzch+T6blHd",
+	"mtVFwaEc7T1iAR8uu4SLlGdMmPGS0XVOwMDAs0OF0bq/0a430KEwdVulmPkpqKXT0+xhPKyHXBi4uh56",
+	"7NMHvVwaLXFowb/39s+WPJSaVZkUy8IXfKJEMZr7iglDHekPkuajOZRt3qjI/NyMXOfR78BR+HQr8byt",
+	"5XvAYfeQIPt8O3GLAcg9TCVaQcP7o12v9rUBF4dGBgVoFthBn56eJpvQbg2axcuRhte8wSwzqKriV3Fr",
+	"cbRe/UUYM9rTtLaLHPFTtPLCBgW1D8CQfoDeTwgJMLXPPXTEbvKybuPTRVFw6deUcCUn0XXgo4LlpB7s",
+	"TK7Ouw5JHb7iXlhoAKx7jtacEwi4rYThORT/6NpHBpcUbLa8TdFqT/J6Wg42dS06Z4De9kHcA2kafKwS",
+	"obBr8Kqlq/ZYR7rZoK/equ/U5SWBqbCuiZ9N0dT4weoOGbTp/2CiPuHB9T/C5sIddivzrGlTbbf1RBN0",
+	"ZPd4zHqyV1pRHzGPWvuusfMdF6H79sDHOdvt5FwbvaUVv/aO9za6GWz1qkMHYq0jhWHCPNFkTvX8rHlP",
+	"rok20qoRUqRgNYQRo+Te8QeWc+eSZltKMfVH/TXhN4VF12DeAqMkCIFoThLEQyCgRHbQPknSJkpd1N1E",
+	"4/aj8AQ0875Kz9VK97IOw7ZKsZIzxXS7ffJUqvFvdBTIJKNkVHeV7QkIsStu3R4IOPC4cU3T5ZA+XA/S",
+	"SahvO/33u6/eQsHd3ffJdwrQvLcqPFh63r8Su6s0vduBHkiJ3U1wHq5ztqXgAQGgVz7KwxOOXKauxeAM",
+	"YApshQheUXKAvVS/5xHcmPPZPOezudHrOvENz2TshC4JXpbMaOB30HyXHBj2wSQE7u18tRhc0/H3iQZ1",
+	"3jXvE9LMuZgRlmtGCmrSOcsOE/L9+zc/HDGd0pJlhH1IWYkyFBYRL6i6xRrihCoQKqClqlSZRoedmyjW",
+	"2m9vxd671sSc3VGRsoRIkWNoQkrzHLzgc1nXpCYMQh3auyAHdf5Q4qpyHB6T93N2LWA5UkEhNKYKaFnI",
+	"teGp9nWwsZUhVPxK2pnubemLizSvMpYl10JLaIFt750bYiShYikFw0fAhos5ZtYXJGdU+R7DeMORwiNz",
+	"mWetVsI9JRc7l5+EYBojt6vNglc9I2WZc5aNNfutJzCBakP+JislaE40urQwUgHuDPauQ22lXyBzs4zn",
+	"rgbx6mJuxBONywLNt8y+XnjYQjmNxFSGq5MjEhz8zIUBaci9XzJDsBezJYxQg3TYqj0da6Y8z6ElGCWC",
+	"LdytcW3l35w5RQLjcQ5wWWZVRr2wpMErGb679uH5tVAMwqFiU9ofTBj3Ay1MYC4uZucktXjNxWxclWcE",
+	"k6s51v27Fu56kvoOqIFoTrguze2jQ8ft8+bDM+JUMxhj1dz6p/NroY3F3wyF/Zwapu2cxh4VcKYs8yX8",
+	"5oEL29Ji826LJkZxqxhrI8uSZWfXwhM7XEW3Pj6g+tZHBeEFHSJGeebgngHYg79AaGRWX0ldQ951zMX9",
+	"w79gB5v7eflmPSFSdcAegbMfWfvKVzZN/OPaub0LsHLU5oYpTZnBflDO1hAKyv5aIEAUeaWeU8VAGIgx",
+	"S5hui3oQdng0OmwrqbNh0XswI0HwYJzwYFwhdWHV2kgZ13HrTqwrliCFGOcwtw5+PXM9Be0xPJeRynJv",
+	"q/6ukASlLf4CkAN5uBZYt0xIIvMMU5llSB4OE0JJmVMuaiIBdgBATyGJahhrwyyIVAgeOrkWUJ0beC7P",
+	"oQiJ8RYXNw/RVQmBPW2Egl1bhcR3/o/22Jorpi2LiNyZPddNA9c3pAZAd2mFRUBtQkgGxiviAeRS3o5b",
+	"4liTtFEbENtb+Mk+NtqwWJ6TW7YkBTNzmaFw1doc183+hvCDDmlA2GvaYHvLpEOrZvtx0uCr6NUWL5lz",
+	"4IZirsdGVdAikqeTUTKaWUJGi0mVU2SYOa2LR+mxZuqOp5hLTbFgVPi3uaw0kr9SyYkXM0rFnWedZVXq",
+	"/5qWepzKSsH2dclSTi3EjDPqZ7S7saIZRESPM2b1pgJzWxSbVTnFYuH9taeusEz1flqXrqUlVjrsscNl",
+	"gAYp+OBhmJePIb+hkNoQw4C5OAQ+oJq4ErJnRBtWFCxLSC6RMGh2uHuWAm4zWaNiu7QIqIJp/xatVtMU",
+	"Cd9T0IeCtba0tdUfTSJU+SfNFOHeMO7L8umlvc9BlRrmrGDjHqvOWrnaJQo33wc1zsNzDrz9nXyDzQN1",
+	"MhUGValsdvFe8dksGsIlepqN37JlvGSVRQVDP0ghiyVxoyA220qJeimkWBagqy5X9ceWPUFFrPzfLA0j",
+	"cjrVzNSKGWhLztztsh7604ZW94rfU41bomXJqGqs5+GDP9Gd+fscazjI35A/TAKXGYcGsJA0hZ4iJZBv",
+	"hVzkLJsNj4rx1WmGjt8l7GdoSeUBdW7kbuE70UrJMo/VFVlz9S+9P6trTHR/XssvcIrvIJsCLFQ0r9jA",
+	"r36Gsd1j4gzJqN9W7/etpNbv6SSydZbHHEZ/VXLx619Tmf862lrG7p5zhTd2a5PJfAxyzB7XsHPC7Ww9",
+	"p7vp6JQ9QbzM0IGTv2GY4xKpIr/VcZVc7P3K7Jx7vjIlFz1CiRegt9jxSncHQ0duCfc4rTO0YCBxcN66",
+	"uRbkNaL0kJr4bmv9CdNhctWAM37vh69Uj9v2LZBC3V9RxtnaBlfXEqY78w7wH1LjrTfVKs0uoxEhTVf1",
+	"fV2fCoLB9zIhCoQl5WrrC4Dc0HeUq+3KeRnFRLb9Yvarnms2qhIpNfH8mTi++li6IFWrvtoV2G+3x28D",
+	"TX2e9lU2qnCzuTUY7IhLJNIK7QNUN2auY3IDfwTl3QVKgGLPDajzVVli+5HVnixrYkQzrsucLvsCHSCp",
+	"5AYdLS9uyAFFOwb+cmjl5Zu/pr/ekIM5zzImiJGkVNKw1BApWLwFW73RlglAcZdjp1kqRUbVcrOF0m9+",
+	"zQ1/H1DCrrDqIs+35VyhC3/bb1coz3ZfN706tuPX9+X3gCLZDnflKyxvLZwyhVoBVo69H6/uHr/Z1ipW",
+	"N0dNRkFuQjtso7u75mXWQOIbFqs9MzCJHTE1sJlvbw62+l7bJuy8rr9BHNqM3zEx2s7o+T60awYWTZy3",
+	"2XDX3Lipz5BLxg1OHG5jzR3/6B3k9zWutad7JYxa7kn22IFpbcVS2nteq6Lv1qNrO595vyS3yRvc2mlr",
+	"W2tO3xXO9kf16+5eW3/pYFiPC0btP3ru/T5s5ZYt1xf9IRytW7q3pSUE9wmIvxobOV4lNY3/oTM0lE07",
+	"YkwgpXh3p6U1/iLIgVTESElybkwOziAgE4exUlW9dpvdueLuXM21OdvwpGv6Be2Vwdnnb1q/1oD6kNzs",
+	"bVeQaaNZT5GJnajwAIVrazocJ7RQqGGdMwL309cBbqZkVW5/PJzuz/bjBzyb29zmc+FG9sNA3ZSvDSui",
+	"evID2XJ3MscOfXc4zGpEgyWGa3v/uY7SfdUe9sVWkxGEtwwQKTcxYJwnaR8tPMeau1rd2D56TKx4IGJd",
+	"FnxLh+HhjFs0TNi+9UFVhwdvdoX0l0od2GtgN2fnNkXKHqQfgBu9KdQXBvUbmPyAvpDcgTWDYu7TMCFi",
+	"ZbPtlSOF5KNl3XepIo+wvQbtGtPc9h27u9b0ybYf7OaGyvnUrJccjbdEtc1cG+NLfUvvje6p+tb0ntje",
+	"WgvpJ/DXgG+hMfZubFyNro0Vq0kr/9BNt+5avel21eu3i8zr8egj25KSUV8ecufaYFi9Sd/zKCJfb7oy",
+	"/akvbDeYX2Oo3wHk96ofdewo93qin73bvP1CTgPfNUkKNTgcHFv8/dv3714JJfO4v0+aklZmPq4U7+lO",
+	"mypmNm/DjUtaE0b3YylcvAf2XcQQgA1LISkyY6ViYMUC7T9TEI1MJksMH2WqCcuZ8jw0BQTCcm96W6qk",
+	"1guab9Et6qX/JJ7pEhb8jGTT+cOsCxXbGN018yrXasdbjM7ZUqDtAzqr+PAZF9GwfhenyooJy6DCnX8G",
+	"lGA14eYc81HOoOSY/RehMFSquvQoN+0odbRIFDyewqhYmdO0J2YOQrSgGLKRpNKMcKENoxkW7gvgSIpB",
+	"t6zzatZT7BxPOg6KfqyJFnOjMLIYMzvc4Y3f8TmEkb16T2ebrd0uKA9250EhTJcMClHW0NAC9MSjXeQk",
+	"9Yv3InHQnWl4Fun6SgLvFAPpTQpXmw5LKek6jg8itPdSE2DXxRHWK80UJGQ15Z6MaxbWDtE83LlWwY43",
+	"s3GxBvzXIQ7XREiSSzFjEC1YaQBNog1dakgGIpPKkJQKIQ2ZMEuB8yWhABOhiB3Q3n5i1U92vHc3Xuey",
+	"Dy+b/IS6Vj4VFUbJVFgSx1dN3+wrbqOZRy+PbsF1JqEvGncwAHl2qZHu0Wvl9Vz9dzDY4363vNGexA68",
+	"vrqJ5WFC7D3CMvVFDrrH3gvZsXRQzz0QeB6SM2OYwlSghSQZn3GjE6KrdE6oJhdPv95cqzsIPH4er5A+",
+	"jAl3sj4wKldkpJwrCnmZlim422z4wVZ9Qms02tgZ2WNOe1NvaMaaZDuYDRVpDBoZDcSUNZyo9/m/9Wi0",
+	"dYD4GjngZYAKPpyaugSGiHgwGhRUDtvdRyUBlIRj0UkRqWJogZ/up70X3sTGb8G9d6HgPZnO733FnIxB",
+	"VtapfYynZ2QuF0QbJcXMpUVC9EEpuTDa51nC4x2TCx9+H7JBwVgGA7Gv9Onxv70gB1Iwh2cADjA9wcB9",
+	"Cv9PFCuhfAj4Oi2t8Kh7eE6or80SLANYQoVrokngkJo8PY75H/vFR8xK2EZj7iY0bEqUWc+88G2CjQwA",
+	"l72BfgCBu1fSgJl2KqSxQUHbhahfIjHSQUJ9zjEl7d4aWJQU8YLFQ9S2fA43T0+0yvDHaM0T1fFr78JG",
+	"OfUhahWzOyQ3Q/cANSkiRgmpCMu4IUwYxZn2hZxYntUa3QHivytlkRCsawHtShKy0o4GSi7UzpSkKXOh",
+	"E6R2lg7JPHMWfWyQzxb+P41l0nOZoyJp/98NIBhHfkzslgueM22gQoPfN2jhCbEwkTMgf4oV8s7TwdVT",
+	"udNkFRvbm05IJgX+83CPjchvuWjFeAaRtghEo+YtoQeDZlq7jMqci1vI0ASDQn3mxv/YZotBHIsfOhQ6",
+	"1lcZbp4nbk+pH3NojeIN+4mV44J7bK3V2le7hvRW9aHfy1sm9tPbgX0ouWL6XnawgXCFflV9T6NbL0kq",
+	"FZvyD+u6R6RzqmgK6eVOHjX2IhMr/BiW5/ifmtASM+pirkp5e6/9x+DEvbnb/7DH30lhG/DWQ6+72xjK",
+	"jurd7F6EFgD53bnjTzqWgLpTyX2u7QP3xIO42PZ+ztnftmBO9bikWvvM19XJt0G0XM64uBemFQy68s35",
+	"FsFRb+pvog6lKR0zseb2ikqbMbK71lV0Klcx52Ku7dmKaax1RPxX500ZU7QX+uo63JCDd2+vmp79BTvx",
+	"Hx3WlZ1+q5g2YGRrhiWxT4DXaz4TR7IyriaGJs9PvzqOWuE+QnN8BLAOJAZg236GDtj1PEEbGHYtU21x",
+	"cLeWBrsjVT8UvS1x9fNGX336LOQRIMVJQyiUgJKCBNexnhxGn6DvRvZR5Rio2+dd49hucTdV8WHobUyl",
+	"+7lV/S+Qf5uq1xDonPmCn2lUlv1Fqts4zxueNkIXlBsuZuOtUwg3N023+oOWW2SJbp6y1u2MHINXfjl4",
+	"8ldelejJyHTxbXvaqJtxPFmOQyl/8AphVLOPKF6T+AmR9qghPVRDfp9204R61u8bA6P43qIv2H9bqwiO",
+	"0QqV4mZ5ldZNSyeMKqZqdaUTLCbIxbvXKHSjSa/Ll508LhW5Salmvow9fICM5+bYdQosgC7Acg06zY0p",
+	"MY4Cara+lPKWs7g8MVm2V7f62AnIUMfkJ6HplHmpQBPLIgnNtSSauTpnboUnmvzl6OXV5XdHcOZjCNof",
+	"nY1SXNmL06PmNGP3ZbNpWvL/ZPaZIblkKmNppkWVG35EZ0ykS6jCrbmRCnrj2amP3E11YsHOSCYLpg1P",
+	"yVwWPOUZ89UfEwLVma7hpLOKKuj4XFpWyNN6FAo7TEEXT7tQ53OSMWrmzR9bk0GZJ30twrlSqaRgSj+B",
+	"5qBokrGHmFamUgyn076l3/G1uBYvpXDj9Nm1OCL/cfX2R8IFzCYrc+47+6LpBEq30Eaek9mSUGW3jRV0",
+	"zu2fONPwx5wX3PUO0vzv7NhO/0opqfDny+9ekq+fv/i/5AYq62EFqpNSyUnOiv/zNy3FzTm5ozl39UAZ",
+	"fppSpZZWUr3BP9yAVRIcTteCYEdvwqAx7HTKRIYVnBjU4jwilo1oYugtIzewvxs4KRVElvS3ipEb5O43",
+	"CVHMVEqQG6AxNwm5AV6M428CQeAmwSkUs+tLlTHFwFwFVc6sogwrXzIKdUJhUrv9V+/p7Oa8Diuxc2Qs",
+	"Z/bfgBCAC9yQCU1v7R3evJ4evaEmnd+Qg+dPnyXY9Q7KPBLi+su7WZNWRrShOTsnz5/9KfwrlF0Ws8Nj",
+	"mPdHKZif3E/r57TT21lrYfyr0+fHBLvT/vnVe0Rc/9v3ry6+heNeiBpyMO+ypIoWDB2YXqg/tc/lKq76",
+	"Cod1NIAUTMNUKOLW9TOfnT51Df/IzQ8SwebGT2RnEA5TFT75K6eCIJEG+LEQevOXo0sE46PX2Q3gwkWa",
+	"Mq3PQP2wNw6r9FAxyAFHUkOQGp37F9PkJtVqOga6ekOovhY3IRW7IdJeTosGHrq0NITFhoxTTW4uwJTF",
+	"/w4nPSPfAFEm//yf/7W7/oWbudWUGDdzplyhXZSlSEENU5zmJKWCTBjU2j0mF+5y8I2hHC9U4rWiuWa+",
+	"2KG+Fs9Pn59jfIaJjc0kxG/42aA5uAhnAK0NqgvmPGVO5HIE20qpijNDVVguIaDj9g4Cxehs9PT49PgU",
+	"JI6SCVry0dnoq+PT46+gyL6ZA3usnymtA4RnLBZWjf3MAyeqtGxRxDthNMe2F5i4kooYrNf+ICFyIbC1",
+	"f5Bz6KtpQRZcQtBcmRBD1YwZAthfG63d+GlOZ0mbhozg5AqmfJ2NzkaWlF2kPii5Ri89OvvrP5BL+vKE",
+	"7s5jEf0oI0XF+fgkq0lEW0/RF+m/9UR4g2Mr6rQ+36gMREusr13DyAdboXZXxK4gSInuArFzQDmR0kKN",
+	"l1OhVqGcEpBkD73M1FnWgtimS+8o+AvhIlRFB8AtHnHdZNXG1qt/3PqZ22klaz+PqQENZpxc6LfT0YBx",
+	"P1jJYMjAl2gK+P3XQAuwW3t2euo6DRkXURjKOH9zVQCbo6xTXxDHwaoBMmwfKXNk7NiC33NcPzZtvc+T",
+	"dyhq4finm8f/JKjjRCyzH70YsshrV4oYBD/86qvNX11hqdGfBL2jHE0sv4fNCYD4+RNDpMhMg+7m/vKr",
+	"Hd3hBif/4NnvyAssuq1yhR8h2MJLWcfkAtUBllldoHZxxCh80wzKQuoT7XpHWV58TC6qDMTgA9zHMS6f",
+	"Ha5S9G/hlwvvE+yQ9A2g+HoK247B4vNYBzLYxHBg+YZmTlzaGV6eD3n576SaQA0d/OL5lmD89ebxL6WY",
+	"5hwNVM+fPttugWd/2mr8p0QRfGInwDmNeAVNkriA9L4Wi1AI9mHcx+S1IVzMmbJ/sf9bKbrZdPw4w8rW",
+	"q5Ij9vqqhcTnq5jwZ2ZqNHhgwhojqs3xj12RLBfXBKHsPdO6YScwBib9eIj1/IuByreCrYfHLanet0Dw",
+	"SiB9qyGTzkcFSlEd/2EFFWHOXXDdg9H7Wo92i07YVCqGtoKpYWoV6tGcvxf6DwD1jcyWe8YW53H4vW00",
+	"Napiv38STMX9ZA+PpvcVlv4IzO/pV4MWsO/9XsofrOaE370Ycl+uIQHL3rCMU9+T7PmzPy6HRvLUcGhy",
+	"YDmqXAimnuiGDqmmHenhNrLuSR1U1mcH+YGLW7Q8+maEJHPFVHVNv7jy/W6hE8oxWDKhi85kSRZzCT2p",
+	"61ZOpsU6Vy0Wr5pAtwcjF34N8BmuZe/2mt3gjywKfzkc296WvyRCjaHQJQEalqxycqNoemvV8d1ZudTR",
+	"hrENnC0UNywENPITQK8mc4rJEFxZLAKvA3ohyMHzp18dBrpY/eoQMxrRxS6yrAWq+2eoDZSKW7hycEKV",
+	"VJmTqVTFUUYxW7yZrRN9VjsY+yp9QN5paK2acIEJXbsWBXGZrH2NpodIBU/3foFRs4iD045g4P0Fm4SD",
+	"etyDyvEt5v3VluOf7593t8Z/RJ79KakbAgqhJOfilhz8x9XbH6GeLzJEQmuGSA4i+Jl44d4iRh0d38LM",
+	"wzh17OPZddx2v/fiXvz3TTP/A3LgepV1LLg56iPvXcN7a0mlua/EPn1WQQtBRg4qAUoQJOEf7lWtjvLi",
+	"monWGzp2UYsRPorO2zdB4sJD8NJ6fhcO+ZE5UXO8CKjjlnZXUZOH5FrbqrUfk2UN0We/NPX0k7K6zPKz",
+	"Jm8qFOHJgeckIF3rgI+cg80WXP1YFqhj891OJw1r++6RJu3bd3NO6rpzwFtpBrHLDNViCE13EfB2bnRh",
+	"r7p6/GGjlPGd+/Gztvf5TX4+Fr/ANUEh+0DIBeH6szTUf27U8tH699mRY08igLq0SHJCCnmHwXHaURhL",
+	"hfmUUH2LFUrWqxVZwcUJNqk9ce2RgepGCeiVocroptGyb6o3oentDPvJY6Akeu2ogTJm0JA92gGbC3uW",
+	"azGVecZU2L4653fQwzpxDdRvGSt109CaBP2ys3Y/a98X+vxaSN+vvFl7TjVJaWUpdlX62McFhbJqXNid",
+	"cm3/NpcLe8/+nE3Tczm1G1aVELgNZdnhQRgprRiMvCGKTaH9vG/46wZjS3rX2pvg0Q/hHHO5uBawamoZ",
+	"CxRbgEWhUMqJVd2Wf/eBuZawufbUx+SVVU8VA0IKZ3Q2Yvz+DANAfUCuO1Tg8aqPhjwOp4FFFUsZv4MM",
+	"rmPyi+UlDTBycS3cphquZncFb3Pslhm7ZZnrc9/mb5c4KGhXv6pxPtsbw1jtih+zCrnY0nN3GwgBqhJ6",
+	"FdwfVCe9F2P4AsTiB6Sr9dFaxPSyxmaIQ7PY+ES3OnSv9t1PYlSJHADd1KFUW8N1V7C1iNFrpvkOwkQh",
+	"Xg4DP0OxMyFMGG6WiZdlpCKGQx0YWB7j72sRFND54PnpVwTaKi+4ZocIxEZRnluawPJpUMCsKcWnZDVD",
+	"P/TFu9c9UaQVlhcYEEMKRxlXmqlPFz+KNzcoHnDN57utXTs8tv5yfZRqT7Jqb1Sq3GmqwWGP0ThVjHVc",
+	"d/QHDYO0QLo5ChKyXh4wCPI+lPsLshWAlmVvHAlMOxadHDSUCYTCFYqJlHGVWJ6kc5beYv2rXsL5VjBM",
+	"Q0K3EtrmXVnWdE65eKKJ1eHIgbZs10qCWJ4GJS2q54dWPqVAUBOCNRxBb78WVJBX2bMXL55+TW7ZkmRM",
+	"8TuWNbzBCXK3bHlM/pOxkqSy5CDoMcVa3OOJ89Q7onstnDnAzFmBGUGY9UfojHKBVfCKaEqJvRc3Vqpr",
+	"EQqc+ATux6Oj4PbId69/eHUTk7v+zJCgvwyueiu8/HAkslXc3OhEjKvqzZbBR/L5SlVfjlPgW7kQ4Jzq",
+	"CDsI5yGM+AQXgCJAnZh404usTeJxFE9/ofktqjsW59z8FvC9GmPqSjFAlcliLrUbnEkGKi92lV8j9axK",
+	"LD/DrrzM8rD8BtbioVV9FcIV01VuaeItqL9Q4rtp2ACXwjWZKHnLxOHnCv+fNgyKpbeuUgh4YSNg24BV",
+	"AFV4p67udRea+yzFVz7FOESUA6pJ5tDKs4M/v+oS6eALSNcD3tAwj2uRy9mhy8Sz2jIwMcu77AIRAguO",
+	"ZqrJP65HwdTXozPy1+Pj419/d8o/ZINO2LVwGD5ZdjDfcrIDHyZmOYes8I9ZBRYVSpTEZCunNOCdwrxz",
+	"mWfXokZihtaGVKpMJ65iR0jDC2rfiJEJW8r6HpElMxE1AwToeoGcsMuYHsB2XePussah35MBTC7C0j6i",
+	"zfshKA7khXFNZ4o55wV4LvwLHH6ekvKjK28IyewQScRXeFtIqHZyZ0QuuGWlIbIytfXDC7WbpAKf/dxv",
+	"R8Zsa2oMK0owwULbIUu1MPw9rCkFP9ttseyYfEd5XimmScZyuiTTSiEZxZn0tTi4ZEYtjy6mhqlDUtrf",
+	"Utce3GDlKqgymbR/EllCplSRwi6eM8GZMPnSDcIvwJzszKXuuyNqjqg4cgNc26VcprfaXtsxueIzMBJz",
+	"QdCci/YjnxDORKZdRQL3p2MCdXOgZ7khhdSGPHvxvFsdqSmC5cY8TU6fPSeTpbEs5PmzZ6H551q8OP0K",
+	"MTq4GUcIpCQFFUuspAWSlbJE2+7Z3Xhtwo/Q7B/gjR+GNsPcDVX+qBT2TdR4cIUIYoVjRJ5iSiErmUG1",
+	"ZOjDTqZg+QL+pw3PczJhRC7Asfu5ENB29sCX4a77+nMhuS2zsiu8Mzr7668h1b0K60IgPodYe040c1pP",
+	"uzJEQFV5hubHOGGV2Duhh7IiUfHZdGDexlWA7OeMKvc7LHpMWvWA5hR6YPhPjLRE6gwLb/hEvK/JAVbk",
+	"JNR9BSf99tUPr96/Wq0jBAEdYVC1p3V4kkjIww94xCEJqg4poQRNcyjgGPak7PPyz3QSd7Z2xf+xXDQb",
+	"xRdAJISEAYhRTGk/VnxnVagGrOeWqy2Y9hU3GtJ9TH6BQvmpzJjn6IFprpYYcn7LyAKGesQG3vv1CqvF",
+	"YvorK/sO3wFe+aIrIBtBS5OFVFaWgLyTuMb05ruLB+LAL2XGPisG/D6gmCAxYkGMLxzDv7zYma+/GP3n",
+	"z67rSUc6O7BqQGXmlpSk1ICJBpum0Db+HW6kPD6Gv64aETWBvjaaFMxQiPdAG1WTKXfuTFU58/5ZlP5P",
+	"HCrdI5Puz+yjJtL1Ie1j7tyAbPeSs9S5JusX21e6XB/AngTPH6+AlS/oUoPaDAkwBRMmIQIgUDEBNewS",
+	"by7SVGQT+cEyNUekjq6ciHz0TuY8Xe4HlN3k20G0TA0zR9ooRou9eKwe3E31JQN07XuiYjVnGMzoLZA6",
+	"/BiwjjR3zwHlb9fG3sQySXEb0VDvS/jpI+WT4mIfW7Jbxyou3c38UZy/j5kpe6YqP/voB1dItsk3P2h7",
+	"g89BkLNDgu5oEDq9Oc2yTTQsa8sU3TfZsAyEG1ZYUQ+s7C6u1BvYmzKnYXBNk4PSKaZkXA+qa+F8ctCm",
+	"FffOFoSbxDduyMhivjyvfZECQsXBAM8FND/l2iSo9mro6iokSXPKi2sB5qM6cjBwgx48P31+aFn7tNK+",
+	"oI2lgxClvpQCu6aCRZ8pLQVsruYK3FyLAwyQNnO2DEynNMuaFzYyEA8O8S7cSl83Xq16+JxqMmFMXAvf",
+	"rDypqw9bAPLvKgjNIYA5aSZpXy/akqR27aGa2rjoDoWOxvWy0GsZ7sv+s13Bkvii4Bio4+gnObDHhGUt",
+	"+F6Lei5wXh9i6LxiVONWPKlOSFXaS3lxehq6Bw6eP3t2GLPV/+IO/JG4i1+O5sM4TMS056cQj/zgkR9E",
+	"+YGHkAb/aqoyWZKCayjgDdVy3A8K2EPivYxI+bxEVisyiG2bWQX2wdT9VscL5597eXH16vLVz69f/TJ+",
+	"/ebd28v345dvf3z50+Xlqx9f/jf5m5xooirhXW1A21Y/+a+fXv30Ch2UlpCcQ5Siqz/QxFkUeKKAFL84",
+	"/QpmDEySiYvdsMTI2SGPr8X72gyhfUF1Owe0dARidE5uMrUcq0r8u8XiG8g+AWeCajjW3+Tkia8dT7TV",
+	"Hhfg4VzIKs/InJYlE8fkrZeRMfsEG4pasmsfi+Y5AdaDOyOX7AhHuCgVNJ40jfYhDwW6UJKDW7bE5y+p",
+	"MgJb5ziTy5QpbLtq/3OlKLMLDo0ST8zNfg17WA2Ab7/5z+7mwlgklEmwII07VU/5W3e/62v8rk3l3LI8",
+	"DKbkt9pMRJp82ue23AZHkxwqM86YSLlv4gwBelZaaDWsSO5VbcZ3RIwVNC5zKurW3CCpvLz6Ge78Lz9c",
+	"/QVCpoBzxZqBN5DhugyuDqkmOddzlo17OqW6YsM1UMXbnPZUy/F7ivxw12qFM6DKzm7VdfaXUIVI8R9y",
+	"sjmR6m9y0ptE9bHK73xu0Un/irV0EGSCogKIyxZ/pWrQd1Llt3WfkTa8nJNS5nkNVNy4hhlhjWfPnGMc",
+	"e721/h3OzTUW4GzH4bsZgjZ3dgdW3ZhyASSjbeSsG+FZpUcbal/Of5a4lIh2PPM5GpA0mTHTW/a25kUP",
+	"ZqlZi9jv8QCP9s++pO26STqKQz5jtlatIfGjaVqDckIUeu9rBOVCGypSdsQ+wBp9UA8Rec4lTQp557LM",
+	"ARaJnwRtKWdNq6FOJ4xYE+drAWKohX/ofa8KxIDCJzXqphG0Tprk4jnXRqplUyerqTFtOZ9OrkVY6qjp",
+	"h6wTiA/HS2YZt3+AgOX6exQcDzRj1yKTqfZYfURF5u5JHxfZYZ1w4IxKTYazFauOcWRYwxdaXdt1rwU+",
+	"9DFx1K728a2m9tQv5HYRk0BfwVKv3chNMuhbF6eoWSgG6yeYcH6Aff9djKWb5vCc0IlmwpwFjdx5sx77",
+	"UOYyq1sYxmTXjlwVirDDW8Frs4QWL1Y8vH/DhB19Ow3rOXkWui1aPovH5ME9JA96CHviGpthtTypiJZF",
+	"B3gtigcv06S/Hdk/njyL5SzFhYAOvvXr7780RY4s7j7RPueho6ImUJ3ClZ/givBMn7c2jxw+1LGuhTM8",
+	"EtSeFYgJGVwItA+yQgPG44JqhUotRBO6RmJeDw7nuRa+5ESDxOCodFZELP9gJRvvl8I7OK5LNLjUD8e9",
+	"/HGlsJTS0jz8gWUuV6sER3Dd2QlbcCVhmy13cVpWKmXHXQtCJi2DYAHvsVqzzHMN4l5CtGxZFSCjwfHQ",
+	"hdU70awwYW7tbI367p59mBr/rSTNrhK0ldt9wbY+U11+sGr9qEg+KpJ/IEVyLVcAoeuAOmIIEVeHW2iU",
+	"W3AVw5TrkQktvfoz15HxNcMJDHfBZ4FF0vXjS3OqNfiwLAs48N1Bx0bKnPzzf/73sK1xos8tXsLjdbDq",
+	"e9jjQ2qQncX6irxe5HnkOj6qbvlJoXjl6AGoNQbGFrCBfrOxU1VYDR0yZmPeTYNWCY0+4QNs1hPWOARx",
+	"rLZOhDEtds5jxayyGA9nsb9A3fIh/j4cnj2m/t8fpPAqfbXqCTMLxla6VvbFXPW0wqwBaJcuTXEg2B+p",
+	"affudqXyo6odwOyj2ao/DnUdyJADtSl+cy15eaA4v6K/dclFDZhPg9xnhGDMdaozX7k4Jhd1ggGGoGBN",
+	"wZUkkebI3CTESJIzqoQrNPjBHpmVUTx486Bx2P1pE3jij0VaP2lMwFyGb8zRDMkVKVgxCbVx0B6Nl8Sm",
+	"NGXwqnI6ZVAiodgY+1+wk2JKT4w0Zb8J4dKJkRRKUGqWKobuypUcBFqW53U9So4qvxQYV4rRW66eBSQr",
+	"OFMqlmVsxUC5DKUnWA2UNTVUaJ7LhR2/AplQ1fP92/fvHhI67fyvhJJ5Yafqze+BC4K8Q8NUXa9CmtLe",
+	"Fvnp8rX9Uc/lglB7q/91iZkaj1lAX26an4U+opmB+I6qjKLGNth44pBjTWAOIhFELrRrDDWizLNn5y3E",
+	"UhAYIyxkOiCGiAhcKpCKK83UcTGlYxiXx9sd4Fc1yv2hsvcuXQqV3UK0vupVQ968YTJIukKjp8VwgV5Y",
+	"+dCpQ49Jfp9V0RLEDRf+HJKBwP/n+eB5baeRAktadoBpCN3wCbxryl5bbAcFmTpx8YiLWlas3X9ppRRY",
+	"xd2EdTJx5+8I4maupDE5yzCZuK7BcfD82deHTbS3lRukYFiHyc7QLo6iqpz5uN9VOgPFBt/58z0MqfHT",
+	"42I7x/vi587EWxcvQP+zu2moHoXeDzTWcdXULsBLxcoEGTnofS0rUJ1BgDqGewblDz7bumuPmcH7qP78",
+	"si692cBX2eDGRjqBYNYfQUHTOcLRE00ELTAENHMeMVCVnSapmPFl7a20D6wO5HwJ8am1KI/VNbgmBc16",
+	"LLrvcU8PKbfbFdY16KrvMkDFAzwvoiieWB/+K+ifPRcSB6/erEILC/3sBupj1gxAqo5xYkHrelne0ZFT",
+	"ba7F0xek4KLC2BdXpAZqW7TKhYcE0Sf8uLhf/7jPT79aEycNAPNAvAbm/jTdu35kCzzZ4OZdf5w2ko8y",
+	"6waZFfGjhTpTi5gAI/rcF6FQzGWcWJkVFKCUDec8Gx0+72uegZkZC6luIajCt2G5cPF8Vkd9ot3Y0Hjf",
+	"qLHw27ETp+LJyvI2wPXN7h2Y6XNW5L4kBw/U37JqgauCuw3PuZ+xvY653AiO3W5r67ozb2ofZ5nO16Hz",
+	"sekqicvHYPRb+CXsKnmf5mmbIBxX+xdOX//jNuGqHapNW0TwlPvEa8KEUdw1owpytok2dNnXa7U3NqRZ",
+	"pLZ4vHpPZ+dkrfcNMuf6q6e0e6s+dEPfjc18P8tGfF+677YI3nh/3X2BBH4q4o5ZnjHi/hP8si/i/oDN",
+	"hnGjH72G3jpUxC1lD4+Ef6jGwY+dMD9xNXMw3wVMGEqfmBxK97mcHij7anWeTAo2hkRsxWTJhCbcbOxB",
+	"3BFuT3yNyQduQ/xAtNPvPu6BxN++APrpt2rJzu+fhfCSAHQ9Us9H6vnlUM83VN22FJgMtBgjM7rEEF/R",
+	"0MyNhFJIU5cw6veI/OJjrDTujhjpWumiueKMKFZwYVHDl2ShdS4o1GNNfQmmrGIJRCFnFdg9dEKYTmle",
+	"552KDMxdQV8ozYSBEH/XIAeTQo0kGOMMSUsH6IXpxLVi8J9gLCMlUwWvi6FbResQ+zqgTb5ksrT8J9qC",
+	"6geuzY+ti9qQdFT3l6gEqHT2nD3JRThifW5RslI6w9WjgbAKaPxw8NQe69npaUJ8LY0Xp4c9a+bQ+DFc",
+	"sqAfeFEVozM7w6jgAv/raZ1LxIVhM6YeuOljeMnrPFWuO2ELeH3fZbwPyMODq/0s0zs/G89W6wrbbR8D",
+	"0tGmEv0E5KSs8xz0+gR1csuFL9TUMnumc2kJjAsX9LB8wIvCEnjD8uVwvP0za6Htu2BzHwmIwyUjsNxc",
+	"RZDTznJu//wItx24/V4uQvo+Y0ZjOQC4PzltwXKdZLsGipNRWUXgMwC1hGSU50tyQEnGZ0ybw4QsGLtt",
+	"/Ql47nR6TF41fCwosOg9RNOpC+4h/8lFhpGKM37HBOQcOw97/fheDYjE+K4H6v3L72vh+ePZQfaEVpB9",
+	"rulWCUpfeo7oF1pX4OVcQgNRuQjwPJUF00Owu5dHgbzVGyFouSOiJc+w7SN2qmwkOVc6NNNWnGVFaaCS",
+	"LRbdWIO3Vm5vCZGXKPc9NMriOp8QWbU9OctiiPq9F9cWDOojqNtHtPwyFFDTK0QSp88MwEtZMkFLfryk",
+	"Rb42yZoVE5ZlLCP2w/ArjPwPOnlzTWZMWLxznVoTaKcHQRz2H8fktYHiyNrhdY2kCbCJRq2r43a1oQZK",
+	"cXADmdwYZhGVNt+WTFy8e31VsnQ7CdPfwNrWpKv34tarS9v8y+Rav4eGuCVLm+apDcTVz9IFt25tzJ4M",
+	"2ZLO6nCM1jcraZRWy/SFsjJiZEKmPDdMYYa/ZqmRKrEwxYSxTKKkymBtaQgrtWwj57Sjdw2vAvC2daAV",
+	"m0RM9cc9xcwNTU2Rf/RVhWLCdAtCRT7uFOFzR4YIeHdoewMCj95jofht0yIbbNo/gIVjwMCXldIWMB/S",
+	"qhE+0zs6i5qlG6hrQdzDMcPPCZstLLfPHWJz6+/9sbZBS3kod+ATRaH8fBuNobuH5QgYRKdkzvThMbkg",
+	"WYVvzDrd3LxLJpzm2BUqivlk4Je37QK6DyHnhUt8mmDa1iEHB9QOd7Ekn1Ptn9Wwkscks09doDOD3kQh",
+	"YvpKP6uk4HANWemTE05qmtAvMryjXOkV2o2yqRURcn7LICmEJURXqub0Z8AR3cApuFQkaJjQ4V+nUjHy",
+	"9DDpigs4nuuaidbCCpCzg9Pjr1+4vDOc33/ol9JzTFsDixPXhovU8DvoUplpqLHE+GwOBTGlyojmBc+p",
+	"4lbRnRJqSM6oNuT0+E/n7hNdpXNCNbke/fj91fUoIdej96rSBv/5UlYi5fn1CLZ0PYIeYux6hMuQnBuT",
+	"M6gQdz16RbUprDJYD8JvfmErf1cMqz5UsxlWvGtV+dwsMX3bPOxHYv7Bin1p83iY7Vj/XgLktqVkn1Ze",
+	"AHxquHWHva9W+hqM7ZtCoTvNcb4m2PGGClf2EAyTzjnZqTorOsEicaliUxB0R6r40uOg98FSH8Ohd27v",
+	"By+8wkB9S+MamNeK471Wm9actSHecyJL162MF1V3oZoAz5ym2JqoYGoGCXFBWWsvrX91+qeghnOl7vid",
+	"VE+019EJF8SLiXH7TVdk/whMoY8VtKjCfSKUvjr905D3obp1tSBPCGbZfXhln21W3Jce8t1tt9Kv/e4x",
+	"9hsjMZFBuSK/LLfyHBPmnNw4VL1xmcwamsYqBh16wsrEOddDmV2NnW4lHy0kMmzS0Bcevke297Bq+KcJ",
+	"Et9EUD7bOPE/IP9/DHh8mHDxuJa/s5R/AtxuzwHhb+Qd00HBcdS3vZbPApXl4AbWvznEjphct06XtCSY",
+	"xAoulhkbRYXGWMozFKbqLh01ZeWq6cKBdDV1atECal9NpJmjv7XxXEzAONFxbyTYx3Ni/+hkAb9aIGQZ",
+	"JcXMGVEP0YfmrC34H+mc5137q91VIAqet6/GF93AhRsrBwqFzQ1yCOqwGkpSz8izlizo5Bh/j612qcfk",
+	"G3sTEGVqNwVleSZN7Z+D50+ftVpAv2FqhpXt24AI4lLT8R/qjdm/QfAAuiC7nwBUWInLfeYFL29vDswY",
+	"PWoifpG0pUSXY5UENRJJiizetQOg0ym2To15shQ74iJjH1hWJ5qvRjHYdT+yZRvW/EQ10CL70FUeDUyF",
+	"n13Zoxri6gqVribyI/995L+fOn7DwimhISUVMR60JYcN26QMdK63OqsATYTOoRilX7emCl3qGOrZONK9",
+	"V3lXD/q7cNODHOjQy/JeHvB/BZd3cK+bPd4hGPwLObzLNux5FGv9eUNpKefoKqiwV9lCJ/Bxh+LLZu92",
+	"8P1G53bwwA9WjbBe4dO4tsMjPnq2Hz3bn8Kz3ep+HeHHHWLRw47v4dXyzckmLJdipr1GFZKKHsMf6bq5",
+	"wm82ebna5OXRyfXo5Lq/k6uFSyBtYuMIL2mu48G9Pq5wzlaRn2Ey6J+Z6XLSh5fI+jxOIYI+VvXZv4un",
+	"bL10v7z30Rw8SKvDgtf2EQkXoeMmZova1YuzP7L+oPLmp/HhbMDQRxfOownpi6/4s7M42+15NszA1LVy",
+	"d8pDKGjQW9uXpHA5Qd4Knsq8KgT2/BUuH13xO5aRaU5nmhxg6OUN1WM5vTnsGqEuBKnErcD+FwwDOJ04",
+	"bZYlCzuUxK1TlyuN3gYYqHCFAXkaaz6G0bvliPR1Dt9oJrsI8mhWjZE9RrNwyNYr/mK5WGeGM2SV3LUs",
+	"UTLvs9fVzrCxG7TFyu8BHKB1jVRE51Vf62GAm11eAhrY7/Jh2MBzZzjwpGGMuXM77aMoc1YwYfBldp+o",
+	"riNzjzmyio2nShatb+vuzCAsJKst8T8czeRR96/9C0CY3f2nb0Na/RKu5E7i3MHNf9ultZQiIdpY0pgl",
+	"ZM61kYqnYyHHrr6OVGQq81wuxlU5zqo+pLB08R5o3/WTAhnnmtRZa7untG2QLi/02+noS7Oyt/nDZkN7",
+	"hx3+C9na+1umdn9Zl2BWx1q41OCCaahHQLjIuWDo+hVVMcFE5Erw3yqMlXDtGxz3d5X+UOcWLG/Elbpf",
+	"byMmdaIA2vut7fSwpYJmjGhGVTq3F9Fnu2+DzQOZ79uLfBoLfuegj0b8RyP+JzHidwp9WkZXk4IO3guW",
+	"H66lTv060a5W/ki33zn1Jcj1NmRqTY5Lh2xtsv+vkKhHF8CjC2APLoAuJgZeAF8ec71o0OsI6MzcpLvU",
+	"UkPiRIbEVRQhOV36OiMb7Ao+vBEdC68N4WLOFAQ8hm3+77jmE55zszzDcNEdu7zfE/tQlv54gm+fP2Pz",
+	"kwSC3KPH4wE8HqoLSGul7gdsarCVqC2CQGegEHIhan4YVPZTDIM6yVUbn11iMkbeZmTOFDvDNoCuVT5h",
+	"IislF0ZDWChA4P2dK3vlmQ+tEHwaF8tmuvHoZXn0snzhXhYkG+fkpuFzN0A9bpDT+XQ+qHJY5/MF6Xya",
+	"mfuoICdekhrmo/F0VU6jOSgtl8oAL8lF2uMr+SMaAPGwmw1/qyrek0bBG308kvX8iyqSjRd0VOZUkJwL",
+	"1gOj5OD56fOm12/nx1BcoNnhXhs69RYwlQthZX6X0RR0F1wFgkYWPnj+rJ3wdDFjIl0SlnEjVVNkZiGs",
+	"CNOy0/tSiW1DBigdUH1LsMAU4HqbbYowRth+IOskTv5prJLuYI/WyL0LLI/WyEHFsrp0LQF6UWeBbiYV",
+	"m5qKxKUCrZnWhd3zgyTdAm1qeoaASnZMuorg23oE+PlXsyR6DJa4e5ZhDEfrJ2xLFaVkF/DVZ66YXdQP",
+	"sw09/MTGHLDZLUiaU635lH8Mje0P0OX1pRTTnKfmUV37HNQ1hN1lgv3gkLJYUrJqpz6QLbIVSpHepjSA",
+	"AkPfpD3T3verUh+Ey9X7tYuuBB40ZNb+fEyzLE4+s+wHLm4fSAa0U38Ofmk4YoTq2b+z7JzouVwIIgVW",
+	"bliJ4fiMazJ91m3sHmXFDWEz4tbFQK56r7Hs2hm5rk5Pv0rtKPgX839Ylqz9B3t9Bv+0G+0qaMaO0BK+",
+	"tlNAN+LXB3Jik1HFMNEhZSTNK22YIgeZTO3F+B+Oi+zMlT2dczHLmU6uxRsuvqd6fvLD1fdWoc84NClN",
+	"SFAp1VK8nLokoMZ/gMFpYcAQ1cRBxyF4F64FFGPhWldWBkdjPzcJye0azvKVYAeUPhcWtDCfK9Y0Kzgm",
+	"b0W+vBYL3x+hE/ZMuIayXZbARNyi9XhnvvCfUPAZkvdzdi3cDWoXGIhfoQnyb7KyIAk1XVdmXyhuDHC5",
+	"Qlqpk9CZrP2TE3YtwB6ZkSUzx9ci2gKdZuwbhIWHbCNar9Jf8wOaU1CVc6bioFcDWvs9H41ufUa3vtvE",
+	"Ysr6lmVQuR2KrNCCESyzdHA9guA3RJ/rUSghYUDcrma2TYSpBX5RsnS5rtn/qqbdZ+T2yzyoJoYT97Ve",
+	"xL5aEJicN+09XUpw13Av82wHcP8Xc5KHvuYnunu12oeK9XjRA/65VxPyquGXiqBaWLtQmUPGjhKAYeNg",
+	"KEaDOYP4FilISUumjkljtFkxNNWQ5Y04gVEGfznG6aNKwyX85EH5waJbcfpPpT+4w0Vw9NLdzKNi8Cjo",
+	"DyJBCDAhhkcokUU9qrEFEkI5qUTOtCY0TVlpoGowmVZ5vqNtwvUY2EK2f6KJYR+gD4JiWZViBgnUH5Ta",
+	"xPoaTIESCGO3agVsRa2kLa4FUqFSakvvlufYQYynK80NjKJccDHDtgalzHm6rDsUIAF0jQn4TEjFMhe6",
+	"Z6y43BVo9JwqSx+1FQioD0wqsBIftao/hi2tnFoufHEsEOLZ1BBZmWvhHuTGikVjHPDvlhLdoC5A1qkC",
+	"KCP5JTWDhqV2zyV4pI46InzGDHNVKMG+A1MvZUWmdc9NSm7wa31jWcSNe+CxkTfwTY9of4XDdsp8XG1r",
+	"7doHj86eniZNj+sXm1pcryQpvbbKTsbi7Kp5j74EpeZB4rub0lyzZLXv90OGDtQXvU61AUxyL9eVyBP8",
+	"leb8ln3uSs1nRI/rVVaIcEgc4GrhZr31AmvAYr8qrFcCSo907WVg3MfUe8CacRT0K+kl3S9lUVa+HWOr",
+	"2gTQbzNXspq5arKwZcy/fqLJKzHLuZ4TKmi+1FaH1pLcsiXS5YKadH4tWK2UYGc9sN0cWHo8ZUrR/HqE",
+	"I5km/o8sux5hxlQ9mZzWhDiYnVB9Lcq5omBRee8MOLmlmktCtYY25KFxR7G/YX1V1FFXrWfQDsiR7ONr",
+	"cdXcH4GTEENndTeRM8dd0TVgZ0YzkBQsRj6t2gZ7DGZ9SHWxs9a6hv0BnCS+ZvC/unIYpwQOyEyvvOOu",
+	"UicNPhn6QQpZLJ/oGqD3H2u9NUE4+UcqM/b7CcLwbn6ndZnzBxenXx/6/HlyoA3NrbB56LlwSc28YcL2",
+	"k1FXSVuXM9yrHcdiyzvabydnE65m3FzNsReaYz4v+KmDWvtMgPocsjAAaOElPRF9dN//Md33f/q8qe0F",
+	"gB+hTRc5B5cHWlYqZeSm/uEmCYxai7kkqRRTrgqr+pp75Wz2k05k+n8c0rkDqfQSVdTSZ39aJZUPYfBr",
+	"FsBVW9GjD2nriyz8aPZ7NPvtrmaqzPnSVmheJhn08idTbs4JB9Naq8Nmv1Yzo1zcjwTyguVc9Dv3X3V6",
+	"qsypJnNaQuRl3AVFNBcps+eAThvgX2+7pRJC9RCXHAFHOzfRZNn3fucPqWn5NXpkLH97j362XiO3G5qQ",
+	"UsmZYlonhN3xjImUWTCoY5NBm4dIOXDgcyjbljG1R7dbGxdc3MmJYFQxZJpRBLhKpfJdhBSdOusJYJ42",
+	"rnBdB2xdIAV3EYWd0JdrEYl9QbOITxDH+AWpmcWVSYA3Tf8faFJ8cPrP//n/np6T0+NnT61YUUjFrgUH",
+	"m7l31DfLXI8OB5ikMTrlmPzomlFyTbSRytmor8WCTdDqQ/WtbscE2E8talOimbpj6kgxkUGJv6miM4w5",
+	"0a6OtZVBrPyiewzSl/W2f3QPtPLmq/gID/RE1w2VfctkjNHBv6ayEuawr+4b+2DWilwF/fADEzMzH509",
+	"Oz09RYu2/8vTZGhhszUm8xeBxfzZJov5Q6qZ7t7XW6odlPaFj4TQ+xHN1F+QG3Bd7I2/XIhG6MC2qxTv",
+	"MGmhuGE6aoVuUT0rPB2pKiha0+v1y9iUC16nmVF9JKcko4aRSluGDgRRphVQ7yfk6vuLo2cv/g3Gav53",
+	"BnTe0kYr6loeSaZ8VilmAYI7l05pdRJZaaIqSHQRmbOzgrndjcf+NJjTf0wuNJlZ4mAPcpXOWVblDF2R",
+	"GOzTU1fDDr+sxMMG8fhF+gwylXg4FPiIIv4nL25RiaSJyLTzUMV1aOIK4aolHdsXihpiI9o3VDXdQvde",
+	"g2cnHk+OU33Xi3TfLA0Dfjqx/7DneHn1s+O9QZpr5XoG0wwEKAggMIamc1ggoqw7sPzW7eGlvtuMBpYP",
+	"nrjNRkpjTrigwM66txAFfHuMKc/ZI/TfN2rNEUpjf4OI5pdXPydOplpic0mEl88L6uemyLcAe8ieXwf3",
+	"5MCqxwupbllGZOWk8cPzulaT5Qj2344pDcCK7+0Wh6GFP8298cKe8xEn9oQTpeIC8AKuFZDCWSA+R4z4",
+	"kOsPW2CEBfWJlLf75wZ/sRvZSiq6E9mxLJn4UOQI91YwnPKU1YfTpZXG9JwxU+TH8P97wRd/C484syec",
+	"8Rf6WWGLdlL95rqaGOAAh8JwMKaCjE1nUYFeB4Gj4waXOa6EXyi7ceLkXC5IAb23KqHJggnjxcw19TJD",
+	"RWT0IFUvH4F4fW1J/451RpYjkvYVe+A4rvT6ptUtiEocCGFEqa4m9pMJU2DAbhuvmy+hCwDWp4G0vaUU",
+	"jLBcs8M1+mk/FO1bSa1X6osacr8/wuge1FXdPOvnQVJPSlrpWAP+Pazdm9lCYNGsQdba6WVFmEoYnjvP",
+	"l2K6KuqI6A55X0vS/dxjZy26iWDbO7uNR3z71B7g1vgXXww+A/QELCeK0xvxDyH84yLga0ME+2BQtHGp",
+	"xmCVJxld1l2y7YhCCmjPQ36rqIJM7YJD+lnJFJdZUGeVVrO5IVV5uCMuXsI9PCLjIzLu6luuCnSBtFjL",
+	"jkhZiY+LkZeVa4zmTkSw+LiRGV0mKMNqr+M/0Y2rJXEmb4YqW8zmjZHxLM/9ArXQmjj3rFd9YLRlxRB3",
+	"UvNkXx25phng+NmBJSsqophfCUTGH+Vi9KAJm0N8Mh8rcuuRTnwaOlGJUEsUAHK7UYg1tXW39ktidQEH",
+	"n/qjeCbXZYrY0z3qe/c2rHmYeQKEWLfrKH86FXCDv/+XeCzeHWcLJPpTbsHZaJZPoRyNIScONNcYNB4W",
+	"pu3m3Dq9GRDAgx5j89Y1irBXhAl8+N5BjFk3HKVUspTaJxRy88C5Tg3cnriQ/weooQfhM080mXJBcwxg",
+	"O2AgxCSkYGpm/1+XOYdcQLgZvAWaa5IpWZaQbA5RK66wspWw3r29ek964m7JQlZ55kZbqesAYufSOUtv",
+	"rXxmRSg0ZYqMfeBihobsJgfC1KBd138Gjym3KlnB4HWOyUWe2y0LKdiZ3bOFONTd8FtU6OrTkIP6XH99",
+	"9usxNtNLyD//53+tdufX4zrIvpAiZWcQ65dKkfkfXOFESjJZTXIQPgtuDpEXdvpg2e3jPYDYOedidkxC",
+	"WlRQYU8WUqMNDfnAb2afI3G3BiTg/2fv+5bbxrG8XwXlm5a+ohXHk75ou74LTzyZ9O50x+tkZnar1WVB",
+	"JCRhTAIaALSsmeqqfZp9sH2SLZwDgCBFypInsuOEVbmIJZEAwYPzD+f8fmHSbajX+F2ksg4BW2Jv/jZa",
+	"oeeGPmx3BBwQduIxtKACF0jrR8Q7vPZNViKYIBysX9++DeKAsIj7+t9fA0oKSuQO5ogGgayVGKMuh0aL",
+	"3fsk6pbHb752vz9f0XXj2D1xLeW++jnxyByaimwqrU4nrgXm+CNLS8XN+vgKUE3q6q/hip0Tq1VXIpc0",
+	"8ybb+nzQ+B7auypVTb2qZPcAe7jFVXPT2c9jk6lh5lgbxWjxWQ749ysS+8bctUv/5unGux40Cz+GB3bN",
+	"/KS3BhUXEVTdownxIjSxA4PvdUcRDvusF8zuOKINtqobfBHJE2OxHB6qzcduFCBr19s73Dyyk/1pHAG5",
+	"51lxkcmVdbHn/I7VcGCna+J6N0YkhpzEU/+uvI8d7BNM6+BBsh2my+GzUUL05PpJhfx5Dw+qhw7vmyv/",
+	"Kptvvl5IMmPQmNR0GypZc33knSKHoXclcNO1q2XPWFTa3jGXkVWXEOdQQUpxK+RKwKUdKtTLwNEumabH",
+	"9Jw/gfx2K+ewiL1+3prnCeu0qyTvyiPnUbFa2gkT69EZaACcrmHwJOb99IS8SUSgm5AwqYQsy6mXHDiA",
+	"0kQquIEf23CTswZXHbkQUqwLWWo3HU00Y+5eYbYAf7BFN+8IfecWtHt7dPT/RatwA8ndve+AS/eYK6vF",
+	"fszVlcw85rHtS9ALlt3YmK12hxAyAD/pRsCQHN0fz+Vx89OHhjHyswxSl/+rpgQiTli1Lm1z+vtD6/WS",
+	"+A9xjzzMf+h229N1fj4vc4M2/olrShY/AW92ex66QfUXUyRj+jfmHdebJFpoEZ0cEq5JKfjfS/RnXUYv",
+	"vufgzckPDikVSLkoCRvHG4yUCjINynPw5vS0ztUFOdmHGAWvPQTnYVKr9ubPhQcND9YzCj7MKNizxBwE",
+	"PNrv00Fjb3uYp2GrItr09R7stbhunt1g/3nlAAIwzAbf1C6qzeqecyIa6H5NJYMTy7Z0Yjgl89kA+z5H",
+	"78ZnCTVePOH4CyKHC10lPmLymEdCNqW7w8ZvgVGHO4bw3mp6PFt1Iz2YI/Udfj7olwLr6LcE/odPL20P",
+	"zb9IfMmvI5rv8jEfVSABSnATQhqKtzFadiXjLM80nAifk4ko83xC0pxRpQkl9k/IfsKvNjlgdzUGlfIP",
+	"iVg3rmPpgpLTmWFqU/D/vMzoZzIGh/JVcYpPz/batVlxPk+ABPsCmKwPbQl7LtfPXB6AvHef1w9+FRF1",
+	"b0Vs+RQw1uRK+7qDWlP1249/2XqkD5+FM/0OpEMkrr/KqXge7JZB/Wy5T7RvgfIKR/MoQwTI3l3u5fL9",
+	"NTGsWObUMC8dZOBJGTyDJFg3yHbHQsuLznrhR52Jtkj6VkwKcDvkCmoG8aKoULT7ERKSU+4wWnRYhJgI",
+	"3y/I59wmLxHUot9lh9plNFrjZ91svua/a4/9HB1j4e6y+wbPpUN17tZ9sq3LRD9VOf7WLhOcSi/cuwi3",
+	"Wyx0akL/X0v1jEbor0zRlYBqyAPUf3UdXlxdviODgEeEuK+QMFlmMyOtL3KG56/Z7AZ54wR5BUQ+/xgm",
+	"5PLD2/9MyIfLT3Cym1O7h9m9SQg1yMV0+j356fcJPDMqWGJkHjoQNEAk6bhHRZNbtgzWZqNSzkn7cWDV",
+	"HIYi+uaazmQJVfiEG1c3b0olsMA/bMcmQbQvnMencFBUddLoBvy3rqB2Wa7hCdyBylmzj2CzIyKUz9tb",
+	"jcgFLgIkrRyIOA0taEGEEp/QwklKZR9yteDpoiXLBY/ulqIq4R+8OT1NMCqHIRPkNyirEOQGj/uFvHFL",
+	"kc1uFMSNNwXXmot5QkoR5gatCjeNsfHdiAqI2L7aBzoEyMC+hrYQoJZTRgygpfUnWpPKf4avdmgKKMrc",
+	"cDvcKyufxxk1tK42ragwZTgqXbtYu3kLcXLgF7zu1/ArOQWCimc57+puuvp3tjRR/VJls/qugL7Kf5vZ",
+	"w93WrrFbNliseVBHzJlptYu+R2DX2n+HmtzZJwln8FYjUiicdJSsA2ACpGTFpp5Kj4k5F2x4TibjI3ZP",
+	"U0Mcnd34aHJOJsfsPs1LbSdg//xwPTkfiyW1vumCaabP3RPqVC6BZ30CtuLMM8ZMEjKhwBZ9Nj76A9Wm",
+	"sA4A9BCw8ZH91iqKs8v315NkLCbo7p55+iv7/ZpRdXZ68vqH0ej05PTUfqRZaqQ6A35VBh+kcsnOBCwU",
+	"ze0ns5zOz/yLvZF3TGUlm4zFAMELJlTfyNlkiI1j52QC1Qj/b0KWis34PdPnYyEFI2a9lNaez/kdA8c9",
+	"kAHO+B0jOTPW8fCI9ueETqdWLrxFEhn5veKG68Wri4IpnlIxFnrJ8pyLuSZTaRYE2jIGlxcf3yfkp4vr",
+	"i7cJ+fHyLxcJmbIFveOyVK/c/5TrckOgc5fsBgPDHf3oakENstU2CtzOiZGG5jilGU2ZQXh5DdyQK65b",
+	"+QI/gog8SLW66T1DSdE5YcXSrAO5IgsEHY+tPOqiK9Jk8OHaupLsfpnLjPli0NZCOHtVbSBuWKFbRgw2",
+	"jCpF1ziDXQe4mStZLg86TLOgb5/7N1ImEV074UANuMMEYpL3Qz4obvaDjmC1xyEH4NYY3TFx6KVSVRfK",
+	"4Z6lWObMOucHf/EBIPOQg1jrcsj7R/7959qtVutvEDBQpdbYc801yZjidywj1gg6tB6wd2TgK/UBvKeL",
+	"W8Retp8qfiuLgh5rZg0D9DaDhbG302HMM0ezgN9NSwPTG55D5zd0CQiJX+oRztxZKEgqRE+ka49EMd6D",
+	"3zJXHwhRvh0984CxqdQG6V7A6VkyRdxTti4AzOJRxc4YhVXXMVEW6Mzl7I5i1S1WgVtrC1RTUbTUvcJX",
+	"ADXO/8ES8poYSV6fnFRv8/QEAsPd+FsCZ8vrkx1oztvumWLh7r9WJnyhP8xaSpYn3DnuE5dNco9o5QOJ",
+	"QI+58PXyQ9fkhH4riss5megFVcw67xMyoND2OhaQDLA38aX2q4UMAHGOppmLYSgsRbEDpwnpPiLZhYFI",
+	"KTKmnLPF8pzcsjUpmFlIFLowCYdDxRn442eYhuHayqAp1RRbDkIWKSSMxsJV0n5HrEMKTNQa+K1jwiR0",
+	"87G11029+t7xklinELxEFP6xwCSJ9VOwppbWngsm8BoZ0xTTC5lnx6+JXriTw8m4PDn5Xfr9BMNnIckE",
+	"rps41iVcMu7Zqm3Ih/mrxNGtBRiInGu3uxcc/1Nolt8xPSIfGRsL4J4KizcqMnRR2yQy4zrNpS4Va918",
+	"Xqbsl/61tO26g9LpO1+6i6MorkUH9/6bZCFqZyXEtdtM+KVKah2Yzdoah9rIhYJIvYLrDZ1uaSAyK3m8",
+	"omtksqgyRgVVcwCS+6v9BGPeiQ0DJ5H7P8FDnYwXTGigJ8JN3SQ79rzyjiLemT3QLw4hREs/IqFZRsql",
+	"o0UOhHRjMWmszoRoqxQCVHjGteEiNRuriPzg9ulS8LhG5C1OwJrSsehiYBuRnySSHglyenJyAkpQV0WA",
+	"p6dECqsbcj1pjS3x7b61r+ATnT4UVcLaJCRa3cS9cpe/tY5cgkRU2Q3+4cUqIXWnNSHBtUwQATshsYve",
+	"7P2CAITAvyhQAvOUA2nbSjrdSZsEe9VLrF+MCMIht0+MRFWMvwePCJwYHmo6Q26+y2tT2Py5e0Nkl3WX",
+	"+d73ecDWu3f9H0e7/xaC+31//0cIuve4CDOQu/48jpP3uOwjBrB7XADx6O6//zEOL3e/rMIT2H2kevC3",
+	"x9KFWG73a/7Lhmb7/fydksWel3ySe1xwFUVzu1/1LqfzPX5+WTkzO/vRB/VcGpq6i2IW0SN7p8VX/IFF",
+	"aFpbxFsAk4G1xdaqRb4LGjI8foVcOMnpukYuG9yXLq/Gn552ejXv60SHGikS3XBTxehtJlci8V/bOcfG",
+	"K7EfOHMrj2WalspaAgiFCnd0DLaRa4P+bEuvDQQofqahYgojjFGq7yYJmUCh12Qs7A0r1qQJsHRt8yk8",
+	"ZdCDmWpsiZ3VGCKrqBoCIazpzu0dOqlY7W2OegvZW8jeQn7TFjLonQ4LGUo0eyNZ4RBbo0ENTwO6PODF",
+	"oGUkAB2zJl7h7m0CtxbFe5wyLuaEhuGRxRcj4A3UOo2lRalUGdKmW/OAQKhGUZ6PHjJJWBffW6XeKvVW",
+	"qbdKu1ilgxActzFw9jYpKm3esEq+CUYKBglBKOZnCqPehFRHnzbAI9OciltiY6zho8zWVh7i57BbjnW4",
+	"N1y94eoNV2+4djZcmxTkXwDh+FdjkWiDTJwM4G9iJLm6fFdp3KmSK83U42zR1m7L57BFrmmyt0W9Lept",
+	"UW+L9k3tPX8HdR99PcbWCfKH+5TlUY80xGL27VSR2F4mzveLdFq362bBUVSvQfzVZCozzrRrJ1stmFn4",
+	"ko8F1WTKmCA0vRVylbNszrJQXzOTeS5XpLPApssO/uynvW97bG+J9rJEvWX5OizLk53/hI3ZiSkw59ow",
+	"lRAs/HY44L3ur4MK4CJZ592r2GMo0tus/8RCA65i/QolkftYgbi0YQuUvFf9vqwwg+YC16dIBlyQWZnn",
+	"QEiGwO8Kaz0IzWGBDL9jw2YlIuFiLJZKzu29ffUi1Fv4jW1N3x1TfMbteK6PkQzwkCzwLSDFgoe7gfaI",
+	"sah6HH1FRsEyTgXJ6FpjCCSk4TMPXG+kI1oPt4VmQahH17pkxMix8HMhzkvbUobxobawDwRsly4ya3SV",
+	"tQVl03VrkXezHw3VfXtvRW8o+5CtN6xfdzVGXf20mOQYKaxWnC2Vq/lOsCmncvt7g1032O+qCsFqkZpr",
+	"OV2T0MO7u1VGS7dzaOYtY8MwDrCgHilCI3kg2vA8J3IFeC1maOeJREVj4aC6okvxk+80kSvBVDCo0lre",
+	"YKj/VtrojpQCnQJIyg6YTmkOTKVjUd0vB7jkALYzdCbboxJss6luWfrQr7dovUV7uaGi38cdkSI0OPUd",
+	"gPXI0Kt4aMdFvWr1dM61SXDFXOxUq1WPQ+19DJCmdyxDCDP77rIy38bMSNMF8T+rugRngMYl0nVCBLs3",
+	"RJVID4a9YxhsZXSNFLmFFGZh7dDfS6oMmBmfTMRusSUtIf6EjnejiS6ndg5T6Nn75PqCccW8qcL23qzg",
+	"Qp/H3wMYP7Q+s3tgkn9z8mboDOBaCgYAb9swGj+GJTkoVmM81Da0xvCGniq18oRYXM8Jd3VBYBtEYqWj",
+	"F18BVXWikLbBUN85QME4w+9D/TrHIxDO7cXw2A79GGwfwZMepaON0c5O1dxIPLTZ02jjnZNJtAsn1qfT",
+	"ZMnk0msByMpgb+h0TVhBee4dPwfIKGdktZAFKUptyJQR8BuNrABT47WXS7YBG6jPodmWmtpcfuG/TjYe",
+	"yqV3SqDGl4JsaCH7AWiqpjKKIAknDpPQS0I22cKnFW/gg/FqxYM8F79W7UF35tn6grizXjq6YI0X4OUA",
+	"CnqZAdL9SNWCCigFbsR8HW3FfN2qeludGOiiOF5Srrp9l3dSOQgFs5IOgyBpxZkNIENTaRZJ1Oc3M2cV",
+	"0IDhBdNjUUjFiJwZxNtdE+gTJEbO0aUB3AA+w+8AFJiLjC2ZyKBQ5zX5//EHwy0hMcSdV/CID5ifn6Q2",
+	"BBajgsgNJUHfnwxdusd5bZXPuCeuzunJLsA6fcDeB+x9wP51p6Aj1dRZ6MpVH+fX4vwCsLeoaVgMV1/j",
+	"qkqt7bF2Z5+I3igmsm47+IneOtQvB54FlaEenx1c6QrK69xP5LFFPJ9wMn0etzcLvVn41swC7v0HjiTX",
+	"jKreMtSIhONgBEpSslAzYw2C/29cMeOgSh62Exj4dGd4MULCrnTHqE/vpZDFusr3pjJjCdF5OU9ITqcs",
+	"d3lpmN0tWwN4OJQIAQmFVBmkkBxYnKAK6NmMBL5U+HRErj3xBCLHSNGRl0XL+VAIdJGQ39tY8m1HWLMJ",
+	"W/2UGInwDFvyvBCZ1lbv2yDs9zXRlczVUgCOR38Lcf815dpDmnqpBTsihQfQpT6/BwNVVPmkGtxx7CP0",
+	"IAB6ArpiuOhsfGR3AUj++GjY4JAJTDh+IxDr44mUdWUPPzmk9kMkDeHez5MrdP5YT8X/mQlOeyL+7Uc5",
+	"WRZgVQZ48jHs0CIbVvHVP63G/W0r5yLeebpG5Ty4OPkBimqsMSQDzwYyHJEfHaG41Tlt+ihxBE9XF5/e",
+	"vkfWO7ZULKXG/vaWWf0fmJrb2BUrtXFIK9WJggfas/aUAG7snvLGPWXPNn4AtnFP7dFhGbf5RW+3CW37",
+	"4aSV872PJ9vZy/c3zyVSYScbROPDEXFoyZiZcOYYuYfAF00DVXpATq5B1kZUAm5Jz70VB8e71MydE642",
+	"TTm58L4CjJKRBaT2AcE2l2LOFHFTR6AMwVZMEVZMWZaxrHr6Gc9ZF2e63+BfFmU6zOp5GNM7FdLXRZj+",
+	"r5w49nTpL5QuHbTJd9qH0xmbccGxsgvVmVSVFnqkX/MqeBhAg/gl2InWKK6KxLSh61DBsQnoTg1qccIN",
+	"GeiFXAlCdeVHZcMEYrlKJ0dRHTBm+lvjMv3Cfx2BVwdUb45Bc3xU3c8HezU9HyK/EdnfvkVz3TQDl/7L",
+	"L9gShDlaLfosyj/MoNf/vf5/afo/CO8jYtZSsy3lLhXPiv2dr87TiTvwQ8cUCvUSoiQS/mZc2zlmCRER",
+	"8/mIXGABIXBONasIW5O0f4apPRCLXEH7KOaYXa1gR7YWpvkYmir7YI+5zi9E27VTKXNGxU7VLX+C6pkd",
+	"fvgWqaYOmnW2L+WKztl2Vh6QqoPSwf8LFXjPuVWtXOPqtO1RnjFhuFlvSU5HuwizzUuqtXXoEuRAAe7V",
+	"BAtk7VeOQQp/Q1SZMw1Oy/CcUOFqbLmAODWw0Zz8EFWw2slWCe6O7LOVigMln+2tnyf3DA/10lLPT02V",
+	"3SeeD5B4BmO7XT80TTg033SX60BfJpbWV7RcrJi6qngILKx0jsgFjt4ozwHiPxbriDet+eSgCA5ofrqy",
+	"yaCpvsRU8QvtZ/kgWE0SE+vdGbfQEQNhtwXbL9K8PNqS9f2ZsUxXZxmkZgfrxiqke+Ev74XZycMHTMDf",
+	"Q9wI2NXB8kxvZIe7UqpOxr+sONpO6nkSql1b8snyqU9t8vpo+tvIplpt8V3AsbP6wwZ2SRTjghJEraOR",
+	"HxdoXDOWM+st72G5X0XGuCWvuqPq7IgYMk1oZO3PCIVg3dE5Aj4fjZvkNtgbV3AwBelTG+QL0MVSsC41",
+	"XI01olnWGjdcZNlP4VcHCh2qAb6sAOLCrsl5ZUqxato6WSsrRU/X9va1ac4+uNiq2f7I77xecyrgkRrq",
+	"1T+rP37EsAN13gP5ijYFoVgh71pVxDV809AST+zE4By2btavZLO9IDn+RG+ZE2BCV3SN1ZIo2J8vFvFZ",
+	"3foBZSz4Ww8qA+xxWUJn/sbBZccum1G7FBjEf0Yv4J1URMuCIVmyJLnUxuNBlmZhVyqlRipCl8uGWfex",
+	"tfWF4p+OhWapYgYiJsWAEBsr2tAZcjsbIUjgO810OMa8uPqRGHnLhMvec6UJE5k+H4vgbnCFL9mtMsAJ",
+	"sFSKjMwoQo7hj6ALX/O5OOYC8KKQIN86NpoZKBAvl2NB55SLZrRYzOgNLHhr2+y1/eandxfPo3s0M9+A",
+	"5nkOs/2sOT6BYBokzRm1gYPfXTXZ3sc0+/z+gXXGTKq59FojnClIwPvIZXrLMiJLMyJ/2LrZgfoWJdru",
+	"96o1fkZ5btWFMaxYGkftbz+w2xa1VUhiWv2C0zFMgIoaC7glHHykCyk1w4q5aqLUtKmLgb3iBivwbvxv",
+	"hy4ZNBaZBLYOsTYL+x+A+mloEH/RQ2rkyr+lw0Q7/vYw1peSBOp1WB961HSeZkY3NybCUHZ7b5HSW0l1",
+	"23nK8RGp5nQLjzZmddOo5kswRFZypxxn1pPkBql5/IMFDOmEZCUjWjp1po29JhuRj1AFZtUI3sW5TG0n",
+	"I3+1M9/XDz18l6Wd1jawMLvggBr3VFv1uVvH8EV+p6snP0MBnTORcqaxe503+C2su1khjkPFyzlcVkGe",
+	"wnUgZJpQba2jo133Em8UTW9tcIASv2A0N4t/dNfmuKO405MTslpwzEaSpZIp05qoUuhzwk0FXgfVKUjx",
+	"RA2dUs0IN5rls4RoaX+pS2hI43dM2DsslZwyPSJ/4rfMF7/L0jD4KQDCKjYrNXjlU5qRKaOKKWfmB29O",
+	"Xg9b98F791gHlGkcohNFwq0QgJTxu8PaoC+pMfJP7s1GIhfeju/vVYxm626Z+/7kd1hmUhOjIGJ4Ouw8",
+	"QvvBrMzzNSn4XOGJnFT+cq79i/hO20ASujC4yNi9vdYpWIRvy6lh2ni/ELLVy2WOovw3WdqVcr4j1hkb",
+	"uVyybCwGQqLT5ps7ogvQ63QtmdpPPDCd+UcbjsgEfzQhmq5x86MDG+bqPUTEmczp/CzMasFoRgouShw7",
+	"p9oQjSiXsI1AxK0d+SvsXyrGItx2xnN3aqnYtOS5qW1vrGmGt3X28GMQG6yHT2WeudkXjApQHW0+6x+Z",
+	"uUZpeJatCmNjBK9e0iY98LL8LA2+9tFGyz/NOCjuQXjtitF0AQdVVjyrbVjbbrg7fA+TE91hp5L4Ddgi",
+	"SmVdM+vBuDDvrZS3nB2d/fLrb8k/j9AWfLKmwH1knRh4k87xKVV+dHb0CpwbN9AmavkdZyti1kvsZK/Q",
+	"RvCzEDjWu73PEA0yIAAk9VJ632sFKOwFF3oUVXqGGln7EM1mhqIoBTdroumMmTUqEDpj85IqoHSMYSZ9",
+	"Y6Z1QjnGwY7QMRouvqBlxAvvcdiRkDcLXdcN31axmjeShNIGrqyNo9rdBJHl4ynU+VxanhrFCKkoB5fv",
+	"rxPy9uPVdUI+Xtj/Xl4n5OrdJfnf//6foYfoXAnfrxYfKdrhl+U052lC9IIqr9o832XtLcBwbSvipvKd",
+	"bq5B/ZEDWHwSIPq0oaa06nntAU0zpvgdy8gsp/O6ENTu3DYNiCOOlzkVQFutz5xzJ6qhycp6SJkkdCpL",
+	"AzFFfNsKmLjgOdNGChbPwUUqLWOjZkhAxnG74y6wRnPJ0kBQg04r+nD4Eynz2puvdvXmKDauAbB/jHdk",
+	"aXAXbWZfK38ZGmd8eibO+bgUjzslDzRESua1Zw4B3+Z0an55jYYnZcIoRgaKFVabKV054dywQicR+LUV",
+	"EuvTayYMmdL0FvtwcKPKmTXIqSyQoAEKY6PJxYO2LpjHdyUOZPKsHbvX7uEupEq3gezX2kiF4CzckBXV",
+	"OGeAbZHFEnZPqF6SgrlsVU2IEeqyfS0NLZZMHbM7WPOYT9auA/r6K8UNS0BEESDGrThMYsHS26XkwtSE",
+	"1t6mZUQP+KQTUrE34dgpkOv7WMgjlYnbWl9Wc+9Yp8ATKkXssz562pzAuzLPjw27xxWc0ZQZ5p0/EJdN",
+	"baJ5wXOquli0WqLEaCp451YbgnhsqZJ6Q4WRAXx8bOi0DAKLMGxRHgKaiT2Zoqf/GoZ5ZY5iGIx+hV/u",
+	"uDqjKQZcn81Z/lhY2QGn1lH359Q9+rTMb8m/ffzws6citttormQpHNQ6uw/XVro6uk283wsnor/+9n8B",
+	"AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -71,6 +71,8 @@ type Options struct {
 	// Imports runs import jobs (the same runner as POST /api/v1/imports); without it the
 	// upload pages say imports are unavailable.
 	Imports *importer.Jobs
+	// Reports runs a report schedule now (internal/notify.Reports); nil says it is unavailable.
+	Reports casereview.ReportRunner
 }
 
 // Searcher runs one search as the actor in the context: search.Finder, shared with the API.
