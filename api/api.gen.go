@@ -426,6 +426,30 @@ func (e ReportFrequency) Valid() bool {
 	}
 }
 
+// Defines values for ReviewReportFormat.
+const (
+	Docx ReviewReportFormat = "docx"
+	Odt  ReviewReportFormat = "odt"
+	Pdf  ReviewReportFormat = "pdf"
+	Txt  ReviewReportFormat = "txt"
+)
+
+// Valid indicates whether the value is a known member of the ReviewReportFormat enum.
+func (e ReviewReportFormat) Valid() bool {
+	switch e {
+	case Docx:
+		return true
+	case Odt:
+		return true
+	case Pdf:
+		return true
+	case Txt:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReviewStatus.
 const (
 	Commissioned   ReviewStatus = "commissioned"
@@ -1710,6 +1734,12 @@ type Recommendation struct {
 	ReviewId            string `json:"review_id"`
 	Scope               Scope  `json:"scope"`
 
+	// SourcePage The page of that report it came from (null when unknown); absent for one typed in or imported
+	SourcePage nullable.Nullable[int] `json:"source_page,omitempty"`
+
+	// SourceReportId The review's report it was drawn from (GET /api/v1/reports/{id}); absent for one typed in or imported
+	SourceReportId nullable.Nullable[string] `json:"source_report_id,omitempty"`
+
 	// Text Verbatim
 	Text      string            `json:"text"`
 	Themes    []ThemeAssignment `json:"themes"`
@@ -1742,6 +1772,11 @@ type RecommendationLink struct {
 	Type      string    `json:"type"`
 }
 
+// RecommendationList defines model for RecommendationList.
+type RecommendationList struct {
+	Items []Recommendation `json:"items"`
+}
+
 // RecommendationPage defines model for RecommendationPage.
 type RecommendationPage struct {
 	Items      []Recommendation          `json:"items"`
@@ -1764,6 +1799,11 @@ type RecommendationUpdate struct {
 // RecoveryCodes defines model for RecoveryCodes.
 type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
+}
+
+// ReportConfirmation defines model for ReportConfirmation.
+type ReportConfirmation struct {
+	Proposals []ReportProposalInput `json:"proposals"`
 }
 
 // ReportDelta defines model for ReportDelta.
@@ -1791,6 +1831,40 @@ type ReportDocumentFormat string
 
 // ReportFrequency defines model for ReportFrequency.
 type ReportFrequency string
+
+// ReportProposal defines model for ReportProposal.
+type ReportProposal struct {
+	// Addressees Organisations it names, by name or alias
+	Addressees []string `json:"addressees"`
+
+	// Heading The sub-heading or lead-in it sits under, if any
+	Heading *string `json:"heading,omitempty"`
+
+	// Number As the report numbers it: 3, R3, b, 023/14
+	Number string `json:"number"`
+
+	// Page The page its number is on, from 1 (0: unknown)
+	Page int    `json:"page"`
+	Text string `json:"text"`
+
+	// Themes Suggested theme codes
+	Themes []string `json:"themes"`
+}
+
+// ReportProposalInput defines model for ReportProposalInput.
+type ReportProposalInput struct {
+	Addressees       *[]AddresseeInput `json:"addressees,omitempty"`
+	InterventionType *string           `json:"intervention_type,omitempty"`
+	Number           string            `json:"number"`
+
+	// Page The report's page it came from (0 or absent: unknown)
+	Page        *int                    `json:"page,omitempty"`
+	ResponseDue *string                 `json:"response_due,omitempty"`
+	Scope       string                  `json:"scope"`
+	Text        string                  `json:"text"`
+	Themes      *[]ThemeAssignmentInput `json:"themes,omitempty"`
+	Title       *string                 `json:"title,omitempty"`
+}
 
 // ReportRun defines model for ReportRun.
 type ReportRun struct {
@@ -1941,6 +2015,43 @@ type ReviewPage struct {
 	Items      []Review                  `json:"items"`
 	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
 	Total      int64                     `json:"total"`
+}
+
+// ReviewReport defines model for ReviewReport.
+type ReviewReport struct {
+	// ConfirmedAt When the panel confirmed the proposals and the recommendations were created; null until then
+	ConfirmedAt     nullable.Nullable[time.Time] `json:"confirmed_at"`
+	ConfirmedByName nullable.Nullable[string]    `json:"confirmed_by_name,omitempty"`
+
+	// CreatedCount How many recommendations the confirmation created
+	CreatedCount int    `json:"created_count"`
+	Filename     string `json:"filename"`
+
+	// Format What the file was read as
+	Format ReviewReportFormat `json:"format"`
+	Id     string             `json:"id"`
+
+	// MediaType Told from the file's bytes
+	MediaType string `json:"media_type"`
+	Pages     int    `json:"pages"`
+
+	// Proposals The recommendations found in the report (absent from lists)
+	Proposals *[]ReportProposal `json:"proposals,omitempty"`
+	ReviewId  string            `json:"review_id"`
+
+	// Sha256 The content's hash: the file is stored once per hash
+	Sha256         string    `json:"sha256"`
+	SizeBytes      int64     `json:"size_bytes"`
+	UploadedAt     time.Time `json:"uploaded_at"`
+	UploadedByName string    `json:"uploaded_by_name"`
+}
+
+// ReviewReportFormat What the file was read as
+type ReviewReportFormat string
+
+// ReviewReportList defines model for ReviewReportList.
+type ReviewReportList struct {
+	Items []ReviewReport `json:"items"`
 }
 
 // ReviewStatus defines model for ReviewStatus.
@@ -3003,6 +3114,11 @@ type UpdateReviewParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// UploadReportMultipartBody defines parameters for UploadReport.
+type UploadReportMultipartBody struct {
+	File openapi_types.File `json:"file"`
+}
+
 // SearchRecommendationsParams defines parameters for SearchRecommendations.
 type SearchRecommendationsParams struct {
 	// Q The query; empty matches everything
@@ -3767,11 +3883,17 @@ type RecordResponseJSONRequestBody = ResponseCreate
 // RejectThemeSuggestionJSONRequestBody defines body for RejectThemeSuggestion for application/json ContentType.
 type RejectThemeSuggestionJSONRequestBody = SuggestionRejectionCreate
 
+// ConfirmReportJSONRequestBody defines body for ConfirmReport for application/json ContentType.
+type ConfirmReportJSONRequestBody = ReportConfirmation
+
 // CreateReviewJSONRequestBody defines body for CreateReview for application/json ContentType.
 type CreateReviewJSONRequestBody = ReviewCreate
 
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
+
+// UploadReportMultipartRequestBody defines body for UploadReport for multipart/form-data ContentType.
+type UploadReportMultipartRequestBody UploadReportMultipartBody
 
 // CreateSavedSearchJSONRequestBody defines body for CreateSavedSearch for application/json ContentType.
 type CreateSavedSearchJSONRequestBody = SavedSearchCreate
@@ -4069,6 +4191,15 @@ type ServerInterface interface {
 	// ListReportRuns A schedule's runs, newest first
 	// (GET /api/v1/report-schedules/{id}/runs)
 	ListReportRuns(c *gin.Context, id string)
+	// GetReport One report of a review, with the recommendations proposed from it
+	// (GET /api/v1/reports/{id})
+	GetReport(c *gin.Context, id ID)
+	// ConfirmReport Create the recommendations proposed from a report, as the panel edited them
+	// (POST /api/v1/reports/{id}/confirm)
+	ConfirmReport(c *gin.Context, id ID)
+	// GetReportContent Download a review's report (as an attachment)
+	// (GET /api/v1/reports/{id}/content)
+	GetReportContent(c *gin.Context, id ID)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(c *gin.Context, id ID)
@@ -4108,6 +4239,12 @@ type ServerInterface interface {
 	// FollowReview Follow the review
 	// (PUT /api/v1/reviews/{id}/follow)
 	FollowReview(c *gin.Context, id ID)
+	// ListReports The review's reports (the documents its recommendations were drawn from)
+	// (GET /api/v1/reviews/{id}/reports)
+	ListReports(c *gin.Context, id ID)
+	// UploadReport Upload the review's report (multipart/form-data, field file) and get its recommendations proposed
+	// (POST /api/v1/reviews/{id}/reports)
+	UploadReport(c *gin.Context, id ID)
 	// ListSavedSearches The caller's saved searches, newest first
 	// (GET /api/v1/saved-searches)
 	ListSavedSearches(c *gin.Context)
@@ -6936,6 +7073,81 @@ func (siw *ServerInterfaceWrapper) ListReportRuns(c *gin.Context) {
 	siw.Handler.ListReportRuns(c, id)
 }
 
+// GetReport operation middleware
+func (siw *ServerInterfaceWrapper) GetReport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReport(c, id)
+}
+
+// ConfirmReport operation middleware
+func (siw *ServerInterfaceWrapper) ConfirmReport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ConfirmReport(c, id)
+}
+
+// GetReportContent operation middleware
+func (siw *ServerInterfaceWrapper) GetReportContent(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportContent(c, id)
+}
+
 // GetResponse operation middleware
 func (siw *ServerInterfaceWrapper) GetResponse(c *gin.Context) {
 
@@ -7357,6 +7569,56 @@ func (siw *ServerInterfaceWrapper) FollowReview(c *gin.Context) {
 	}
 
 	siw.Handler.FollowReview(c, id)
+}
+
+// ListReports operation middleware
+func (siw *ServerInterfaceWrapper) ListReports(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReports(c, id)
+}
+
+// UploadReport operation middleware
+func (siw *ServerInterfaceWrapper) UploadReport(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UploadReport(c, id)
 }
 
 // ListSavedSearches operation middleware
@@ -9888,6 +10150,11 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.PATCH(options.BaseURL+"/api/v1/reviews/:id", wrapper.UpdateReview)
 	router.GET(options.BaseURL+"/api/v1/reviews/:id/action-plan.xlsx", wrapper.GetActionPlanXlsx)
 	router.GET(options.BaseURL+"/api/v1/reviews/:id/action-plan.csv", wrapper.GetActionPlanCsv)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/reports", wrapper.ListReports)
+	router.POST(options.BaseURL+"/api/v1/reviews/:id/reports", wrapper.UploadReport)
+	router.GET(options.BaseURL+"/api/v1/reports/:id", wrapper.GetReport)
+	router.GET(options.BaseURL+"/api/v1/reports/:id/content", wrapper.GetReportContent)
+	router.POST(options.BaseURL+"/api/v1/reports/:id/confirm", wrapper.ConfirmReport)
 	router.POST(options.BaseURL+"/api/v1/imports", wrapper.CreateImport)
 	router.GET(options.BaseURL+"/api/v1/imports/:id", wrapper.GetImport)
 	router.GET(options.BaseURL+"/api/v1/instance-export", wrapper.ExportInstance)
@@ -22551,6 +22818,417 @@ func (response ListReportRuns503ApplicationProblemPlusJSONResponse) VisitListRep
 	return err
 }
 
+type GetReportRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetReportResponseObject interface {
+	VisitGetReportResponse(w http.ResponseWriter) error
+}
+
+type GetReport200JSONResponse ReviewReport
+
+func (response GetReport200JSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport400ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport401ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport404ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport500ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReport503ApplicationProblemPlusJSONResponse) VisitGetReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReportRequestObject struct {
+	Id   ID `json:"id"`
+	Body *ConfirmReportJSONRequestBody
+}
+
+type ConfirmReportResponseObject interface {
+	VisitConfirmReportResponse(w http.ResponseWriter) error
+}
+
+type ConfirmReport201ResponseHeaders struct {
+	Location *string
+}
+
+type ConfirmReport201JSONResponse struct {
+	Body    RecommendationList
+	Headers ConfirmReport201ResponseHeaders
+}
+
+func (response ConfirmReport201JSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport400ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport401ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport403ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport403ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport404ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport404ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport409ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport409ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport413ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport413ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport415ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport422ApplicationProblemPlusJSONResponse Problem
+
+func (response ConfirmReport422ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport500ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ConfirmReport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ConfirmReport503ApplicationProblemPlusJSONResponse) VisitConfirmReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContentRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetReportContentResponseObject interface {
+	VisitGetReportContentResponse(w http.ResponseWriter) error
+}
+
+type GetReportContent200ApplicationoctetStreamResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetReportContent200ApplicationoctetStreamResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/octet-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetReportContent400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent400ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContent401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent401ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContent404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent404ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContent500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent500ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportContent503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportContent503ApplicationProblemPlusJSONResponse) VisitGetReportContentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponseRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -24226,6 +24904,289 @@ type FollowReview503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response FollowReview503ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportsRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListReportsResponseObject interface {
+	VisitListReportsResponse(w http.ResponseWriter) error
+}
+
+type ListReports200JSONResponse ReviewReportList
+
+func (response ListReports200JSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports400ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports401ApplicationProblemPlusJSONResponse struct {
+	UnauthorizedApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports401ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports404ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports404ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports500ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReports503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReports503ApplicationProblemPlusJSONResponse) VisitListReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReportRequestObject struct {
+	Id   ID `json:"id"`
+	Body *multipart.Reader
+}
+
+type UploadReportResponseObject interface {
+	VisitUploadReportResponse(w http.ResponseWriter) error
+}
+
+type UploadReport201ResponseHeaders struct {
+	Location *string
+}
+
+type UploadReport201JSONResponse struct {
+	Body    ReviewReport
+	Headers UploadReport201ResponseHeaders
+}
+
+func (response UploadReport201JSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport400ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport401ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport403ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadReport403ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport404ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadReport404ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport413ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadReport413ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport415ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport422ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadReport422ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport500ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadReport503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UploadReport503ApplicationProblemPlusJSONResponse) VisitUploadReportResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -28916,6 +29877,15 @@ type StrictServerInterface interface {
 	// ListReportRuns A schedule's runs, newest first
 	// (GET /api/v1/report-schedules/{id}/runs)
 	ListReportRuns(ctx context.Context, request ListReportRunsRequestObject) (ListReportRunsResponseObject, error)
+	// GetReport One report of a review, with the recommendations proposed from it
+	// (GET /api/v1/reports/{id})
+	GetReport(ctx context.Context, request GetReportRequestObject) (GetReportResponseObject, error)
+	// ConfirmReport Create the recommendations proposed from a report, as the panel edited them
+	// (POST /api/v1/reports/{id}/confirm)
+	ConfirmReport(ctx context.Context, request ConfirmReportRequestObject) (ConfirmReportResponseObject, error)
+	// GetReportContent Download a review's report (as an attachment)
+	// (GET /api/v1/reports/{id}/content)
+	GetReportContent(ctx context.Context, request GetReportContentRequestObject) (GetReportContentResponseObject, error)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
@@ -28955,6 +29925,12 @@ type StrictServerInterface interface {
 	// FollowReview Follow the review
 	// (PUT /api/v1/reviews/{id}/follow)
 	FollowReview(ctx context.Context, request FollowReviewRequestObject) (FollowReviewResponseObject, error)
+	// ListReports The review's reports (the documents its recommendations were drawn from)
+	// (GET /api/v1/reviews/{id}/reports)
+	ListReports(ctx context.Context, request ListReportsRequestObject) (ListReportsResponseObject, error)
+	// UploadReport Upload the review's report (multipart/form-data, field file) and get its recommendations proposed
+	// (POST /api/v1/reviews/{id}/reports)
+	UploadReport(ctx context.Context, request UploadReportRequestObject) (UploadReportResponseObject, error)
 	// ListSavedSearches The caller's saved searches, newest first
 	// (GET /api/v1/saved-searches)
 	ListSavedSearches(ctx context.Context, request ListSavedSearchesRequestObject) (ListSavedSearchesResponseObject, error)
@@ -31919,6 +32895,102 @@ func (sh *strictHandler) ListReportRuns(ctx *gin.Context, id string) {
 	}
 }
 
+// GetReport operation middleware
+func (sh *strictHandler) GetReport(ctx *gin.Context, id ID) {
+	var request GetReportRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReport(ctx, request.(GetReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportResponseObject); ok {
+		if err := validResponse.VisitGetReportResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ConfirmReport operation middleware
+func (sh *strictHandler) ConfirmReport(ctx *gin.Context, id ID) {
+	var request ConfirmReportRequestObject
+
+	request.Id = id
+
+	var body ConfirmReportJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ConfirmReport(ctx, request.(ConfirmReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ConfirmReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ConfirmReportResponseObject); ok {
+		if err := validResponse.VisitConfirmReportResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportContent operation middleware
+func (sh *strictHandler) GetReportContent(ctx *gin.Context, id ID) {
+	var request GetReportContentRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportContent(ctx, request.(GetReportContentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportContent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportContentResponseObject); ok {
+		if err := validResponse.VisitGetReportContentResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetResponse operation middleware
 func (sh *strictHandler) GetResponse(ctx *gin.Context, id ID) {
 	var request GetResponseRequestObject
@@ -32284,6 +33356,65 @@ func (sh *strictHandler) FollowReview(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(FollowReviewResponseObject); ok {
 		if err := validResponse.VisitFollowReviewResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReports operation middleware
+func (sh *strictHandler) ListReports(ctx *gin.Context, id ID) {
+	var request ListReportsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReports(ctx, request.(ListReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReports")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportsResponseObject); ok {
+		if err := validResponse.VisitListReportsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UploadReport operation middleware
+func (sh *strictHandler) UploadReport(ctx *gin.Context, id ID) {
+	var request UploadReportRequestObject
+
+	request.Id = id
+
+	if reader, err := ctx.Request.MultipartReader(); err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	} else {
+		request.Body = reader
+	}
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadReport(ctx, request.(UploadReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadReport")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UploadReportResponseObject); ok {
+		if err := validResponse.VisitUploadReportResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -33355,539 +34486,566 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37cttGmjgM30oXv6/KUv2ggx1nfxOppt5SHHvi3Tj2Sk4yW6MU1QQekj0CupHuhmjOVKr2Ht572Avb",
-	"K3mrn+4GGmCDBCnKh4z+SEUmgD4+5+M/R6koSsGBazU6++doDjQDiX9epCmU2vyVgUolKzUTfHQ2ej8H",
-	"UkDGKNHLEoieAwGelYJxTSh+o45HyUilcyio+dy8NjobKS0Zn41+/z0ZvXxPZ/GBJaRCZk8UuQOpmOCb",
-	"RvpBpNR+3h3tlzlIuzoOCzcuydkdbFzdJWi5vJhqkKujXkEqeKaIFmRBmSYTmAozjVwyPiN0Rll8yYxr",
-	"mIHE8X/55ZeLSs+Ba5ZSDauTfAtUgiQSaF78+XqUUgUS7hgsrkfr1/57MiqppAVof4fq7XR1/BeiKCsN",
-	"JAPJ7iAj05zOFKGKiCnRc6ZIRjWQgwymtMo10SKjy0MzMzNf/1aBXI6SEaeFmZyqsZi2VjUVsqB6dDYy",
-	"w4ySyAm/qKQSMg4BNxw+6HGKb9zYFQEpzf5FpUhJZ9C3EvvNhst9/Z35HT8vqZ43X7NslIwk/FYxCdno",
-	"TMsKopuqKnyzM3Iy+nA0E0crv76evqE6nce3atDA79DBO5mAAaR0TvkMsmNy6RZ0TihXC5CQkefP/kQW",
-	"c+CEThRwXZ+GRd1mQ6+nR3buDRjEChbB8nd0BkSxf0BCnhpof3Z62kDE16e94JDjcOGUBf3AiqoYnT07",
-	"PU1GBeP2X0+TGG5cVUVB5fI7ptJcqEpGsOPGvC85zW/IgTk5v6ipkESxGYfsiHGS0jwHqQ6JmouFInAH",
-	"cklSUXF9Tm7UnEqgkxxuyAHNF3SpSKUgu+ZmDPclWcwFoRIIF9qNSxg/JLQscwaKZPUSSSq4liI/Ji+k",
-	"UOpI04kilGdESzC0olJwzc1KU8hzcgtLUoCei+yMAE3ndlGEKVKC1JWcQEYmS0I1KYTS5BmZSlEQppWj",
-	"YeoJmbIPkJmB1DXHI1C08KRTEbehsprkTM1J/XzKZpWEQ1wZDSaz8+Ms5qbNUiWoucizo6fu9KgiN9fV",
-	"6elX6dc352TKckNfiJ5TTW4ByoQISXKgd0BEpR3ABKNcc7O2ogCeIbFWeK4SpubQycHzZ88SMmWQZ+TG",
-	"jn2TkFRkQG60EOMpLMZubzeHx+StnoO85goBxVyEWaLdhGp2EU7fWj5uf84yINNKmqHwVhQ5uPlb+uvN",
-	"IVF4AFQTLsxrGXB3QCk1yEkWQt5CZvZpJzPHq4WmuTomBqfreQlT1/zFxdXLy5c/v375y/jquxfj999f",
-	"vrz6/u0P3wWodHhMrgBIJlJ1Um/quMiOr3kPijWQ18Iz4Aat/jby6GEeejgf/Rojww7ZXuUxbvyW50vS",
-	"vbeUSsvpLJsI+IdjH54bxNZtXttAjNyKXhdlDgVwXfN2+FDmIgNPl2PDs/ZH4URMQ6EiM9aHQqWky9YK",
-	"zCHeGRY9fP7wk/vN/lbOKGeqR7J5ndmjzjIJymCQCF5Xo2TIYsNP7rtYZF2zuR54TqJ+/37zvqNSc5Bq",
-	"zsoY+6ofEpYNPJQyGPF+a/vP1RX9p5mLaPigE4MrhtOc0JKd3D09UUBlOj9HWlIYlm0wLEYykRJB1oNf",
-	"vw1DrktQpeAKBl6X9K/f70SuUlEOnVLhu/ecD1It4gK8FhLxh/eg0DBgUXaC+63y/RwKiAqHBSALVIa1",
-	"qryaKXLw9vJw2NI0jrqHlf1FiiqCXBcJ+das68UWyxnPcKx7LmpZRk7rEnUjq43imQ1c1vLeQPZfQCMg",
-	"Zn5VhClVGelm8K0tzWD3X88rKYoIz7CrYdzcGzW6rWXhbtK+9YyNjLNJnw0mfy82TO315SFza7F+5t+T",
-	"mjjhMX1LM6MugUJOZIRy4PgniuzWTnBSSjHJofg/f1eWtTbj//8lTEdno//fSWMRObFP1ck7+5WdNGa1",
-	"wGkNfc4zVBgm5keanRkqU/FbLhac4B5JraBb7cWth5iNK8K0VRzm4EwphjRxUIeJEdnrL53OuJCCz4jV",
-	"TM0LTg8x2qOkqXmRcXwRZ0YpnZKJyJZWdGcKlyo4kDuas4z8+9XbH4mY/B1Sbd6dU0WoE8xbVp5MgP3U",
-	"rvHYgOQLwac5Sz/60VtNmaQiz5khlwumrc6TVlIC10RpquGMUJJVdilgjsrZg/AchFEDjDRbAjfH7Q5K",
-	"aShxJPeuOy7G8RnVYE7e793s970QP1A5g499BHijTJHcTG7wmnISKB5vLv46/vbtd/81/va/3r+8IgdV",
-	"mQuaKTI3+pqeA5NELHjiP0cF/hD39UrICapAH/1SUQV/oogUuRGJlnjymUC64a5nIZkGe92UKFBoPUmF",
-	"uGXm+8I+MmoaKsD2+RNF/nr04ury1dF7cQscN/naqUsvpbTywsfa6JUoQKOotzBwapFZcLdeeQfSSoQZ",
-	"aMpyIow+RtWtFR11Q3XGLDMK78SgudCQ4a78vB9xPxecXL56Qb55/vX/9VQNl3IF8o6l8BOnd5TlqI1+",
-	"ZHDKqKYTqoAcuJOzAjdhPIMPiTUwUqUWBsvTOaS3IBHIzANWlEJqQ0ErOCQp5WgOMtcT3gHhYnFO0HB8",
-	"hJZjouhSWTOdFkTLZWMbDkzswQd9W3RvnwRGadzlT5xWei4k+wdkH/M8fwytYWaDEvDfBo4ZRyIJkEFm",
-	"iOyEGsGawIeSScjIxbvXRBu8SwxXvHDLx3USu80WX7r2dnBrusEv8U+4HnkS7dAeP1Oa5TkRC2Sjiii0",
-	"1JMpNWJ659x/+eWXo64Jft3hdy327gZUVRrggOwNZIx64fRTkH4LlFwbzRK5+IHjSUdmVWckXIhZwGFC",
-	"uDlBRYoq18wovidGjjhCXHHXakQX5BVmBi+OdE6ycRKtOz/31u+4C7c1+7W3cJRSlCA1s5KcGSIH82yc",
-	"RT0kV6DRSErSnLLCyENt6w85ePf26j05oTiBOvkny343NzAz6t4hQk9KpWTO1sodmo+SFecFr3JHs6zk",
-	"viKLB2tVopIp9LmiOpuyTMrI12duFygPigVHzoc/JZa/iUqnogAUDeGOZcBTSJAN1LYUQ2XuQLLp8tBs",
-	"zlGtA0rmTGkhWWp9OmiyrLcLGSlzys9IxfFbZtCWwx1Ib2kwEOIfoRrjbIy4OiO722P7dcg5SaAasjHV",
-	"Kz6iI80KiPlUWscY0YNYNsg104aNsRHeqrhiFZoBxgNHd7dj3t14CHi7EQ3WiDmG4QAtnEy64MqpAc4k",
-	"sTJW20A0dLXaSHm6Rqutwb0qs62v0fm2etTHxuf2N++E625s9WLasOEPtu+qmyW04LC1m8ZCbjUgs3BL",
-	"n17gF0jPs4yZX2j+LqBXU5orSLYlYZeB+8Ni+9ifxOEZKnN+AIu6BsaUlQKd0LsT7YuQuPZ99XkyO7hY",
-	"0A8/AJ/p+ejs69PT02QPuNQ3c4Bg/Qi1LaAPmboDnOthsB9+3lGrE7YBpLbu1H+skwMcp1yx/SSjwF0+",
-	"iAShs6p1Iozrf3s+SjbiJq7TD7Bmuw7U9o0wb2vQt1jdgD1kY6O6Mz4bW2ZlJZ0zJ3/XVJQsqPJ4ZTCv",
-	"HeCwM2Zwcxea3fVAaAO9q/Kb5+xoTzBbIQf+yA1HtxjenMxhnA9QFXMTXQYD0QnlmeAJkSBKQEucAp6R",
-	"CU1vY2M2LLI95hvh9B53oNqq5O5GzokomHXEUyOSApKraARID+z8VGYPQGrf0KUlnBOwUnLFXYBFjPpa",
-	"e9CCKbgfHd5amBxIeT8KoR0uyexXwuglxKsA43w3EdJK01suFjlkM8jG9tC2lnO40Cj17vr9TpJk+I21",
-	"hEfOV9LFWMOHnsg879ICI7qXkqEU78zAEpySE6Eh1o4+7kP89wbL67GfKJJTDUpb43NOAifh6tgih43s",
-	"zY9sJOEBjHf1pNw8wfGs7urXdWD0mpeV3pLyDAC0gSxkPbQNRN990YEQwnqvc1tZCb9bewOXbmSvZOZA",
-	"zYfOymIXPBVyzLjdVlvqalZ4oRQoZejwbpJ7TpWqhYjoGUxFnovFuCrHPZGnyBnRlGjVOcMkbKzYnCoy",
-	"hzzbKG38noxyxm8hG0cVvfaUr4TEGSAbq6oEqSAzyjvP/K+18yOct48OSWqPCtYLFTi0ESWsUBHl8yFM",
-	"dA42CgtVxvQLc27oadoWHbfQSedUzaN3ewtLd8SrUhH8NkhwTkaKzTjVLnxxdRw2izPPzoGZ+dxK63Ul",
-	"I1Rc3RDhTL3n+fLOmSO7xKsXvtFm2s+B7OMIudnIFe2XlQI5+AtvHI/Dgf2qZ5TmHKzb+d7DpDkDrsc2",
-	"4GhlqcA1073A455qZyUeDpAiRVfmdiaXUsLduHfIxnN0LziPgmu43BYkJaPalhWeRXhurZWFm3DH0wvi",
-	"e1GxG1z5zNVss9CfA0V3decTKW6BdyHGr6Bn8QH9sl6wbCC1S2uCHZEcvxcLUlC+9F6j4GXrp59T5jRz",
-	"O6n1lCkdnaqhzqui7y0sgxFt6DXPQJ4TKEq9JIs5y4EwdDBV/BaWEOV++MAGvkSnmTKpNAEDKD4QAz9x",
-	"8x58/+bihZ04cOWaVw7PCVCZM5D2axvTV+bmq6vvL46eff1vIXcefls5VXo8nDmJ2wDrJ0LkQLmlGbXP",
-	"eAN4d4W921EDMushdhlE6Gwjk7UhbDg+B7JELG6qJZ4Ec8Q28YKWdMJy5tfUWSGKmuN2KG70mCFjeuyM",
-	"s2MRSc8Jo39d8OrQULBkVFBOZ4PW4d4Mgl7Xv2hTkOJLXg233XrFRijoWYAEmo1pnvslrHvLXHrseeey",
-	"W5PGzyKJ32nPEbfmjyw5doyrsBCFO5HBjliDEYcrvlP2gWRsxny6BJrzGu+2kM65btQOlzWTwWbh3rwU",
-	"Xb4USi1ofruKMxytpmO/zFU5JPXhsRvk5NQFvIYDxtbyHeTMbKmVLlFgMqMGtFRmlOH/FwC3+IeYTqNK",
-	"5kvnh+2Tq4fafLw/t18wnLIcvCi+UewYOOst41lL1Wbc0HAzVXS3eET1EjeuYjfXpMWMMRd66Czm/fWC",
-	"8fBBJsvx4FNWc2qY9aBX2T9gPFlqCxs7MPfGIucvy/k6rFcTzUZIcAyQt/hvsIhqUjC9rdu2+So4m1Vy",
-	"znQef1LJfHtZwqq4aWA3iniDEXz91F0cqo8stoPOWcSIhMfsHwxObEdwV5C5TXlLkbN0Oc5EWhXAdUK0",
-	"pIwzPnP5bQlB9jGWoKpcJ6RgvNKgEgzKGcMHLamNzEUPRdS7v+ky1h++P1Dz8vqjUfq+6lZNQDfJZXa0",
-	"dcuxCQBb3lUGKfNRCR6zhuKTJ1HrT7OeYd3af2F6nkm6sMriFuvvc/v9MrdakIdFo+0s3CQ8IVVJtCBf",
-	"n542UeJqI3N3c8X28YqmoGOsvYdc3NG8guFQgsP/bL7ZCCcOv90EvWu1g0VCzioecalcYI5140h2WbV1",
-	"2ixTRFVl6bKIDm6a3MwbUmdfHkbVsIypMqfLuJJpR6c2u5Wf2ToGVTFxkalNOiuujHUWEjUm0wnk/Vey",
-	"GZzta36gZv3Rk2aQZ3VE9RCp1M+UEMYxGyHxeRNjnDghWohxLvgsIVzo8VRUPEvCoH7/OiYs/O9//0/s",
-	"EPDZ6uQYMllSPfcKPb6XEDieHTdeL/W3p78eOy9TREJSyhmh1h+jXUIyclK1/y56iuhm6NM1t2PmA2Ww",
-	"GkraB4QH0ebE5CtzWJcvXx09TawTALOw8IceaQL3FZDb9oAjL4zFk5VbAr8bK7HigofI4Fz6j3MfvMtd",
-	"zO6cyw5gtraykmn4aIMW27wbm+R7oLmer87gw+GjxMBmG0Qfldl0jeP53XevMLuVODlFSII4SjA0m0pN",
-	"DkpRljavo8ymWuDblGcYru0C9A5d4D3VWDJBgo1u5pDYcHOWzklKFUQy07nLu0JG5yJdcVXW7W3z6eM6",
-	"Jh0HIYpD3DuYP7AJSq7wrdc8gw9XViJtifMbQLzfZf0ag24xrW5rg0BeFXGXT2D8i7h8FxHOaM23qpRA",
-	"MzUH0I5BKcL0OTmt01QWc5EbihrSzdZZGqlLt3RyQM6RjBZU8jZ0hzoYQNxDrarZDFSPc6t7zDiK3WLi",
-	"zydYVHMw/Tfx72Ky7T3sEgsteNQf20aDUkJJJWRECTKlMi54yOVYVrzHOumZdtQO0a8GThlHueheyviO",
-	"1gurLpY5NVf3d9UTFuCiX4bS+BDLIlZLq6MNG+TSvhtV5jGxCBWOinOr1asqTTGHZpSMppTlPUpI7WEa",
-	"ElPtNObmDhswCPRlhDE/cn1iSY2Prdjp8Mb7keOyPqet4mqsRdTNF9tkUr9UB/NteM2GesdfsiOobbKu",
-	"69Po31tspq6yRjX6vg6EJAvMHp7AIXEjJ2SyJNpgTNJoIC61w76iSGiyTtqVQFyeJJJfDDAdRW5pLTHo",
-	"MNn199F9ecO9rLy+7n6caZBlW16RN7ZvWLh9aeOC3WvrFtqkAG3gO/a9EAu7a12dMbbU/kvqP+J1d5Ws",
-	"IN8qCsVwr8Gh1m1FCUNQKMcnzcVVxK1DYfuU3JizItBkN4Txdxe8DxVi5RB2VyZ+YPx2p0i3HjNWHcI7",
-	"NKUoauysNfOxmCZGBgeqVUIUK1iOxR0SUoeqqaSJnUayhZUMaMZSvdk45Yy+zZqjZyRmjO/mRYOiVyFy",
-	"ScObAc6OEXwRW+MbmsG3GKjUMM37gFhbNrwHgL2JoSjlm+ZvOcwNv1RyOsY03lhCJ8dkwzA9nwhOKq7o",
-	"tE6zVqSgGTQ1Htpp/1GzzJSOLe9btcZbN8qZzYSgtuKcFuSEVnp+UkzpOQEuRW5e0KQqsWBQ6Cc1mu1J",
-	"AebVEy10aSNDgizJxlGDAzUCFhe6TjeIynaV6s8I98f7k4oIe/hhuO0Ebyp+q6itufJZHUDbIWA9/s1G",
-	"mT8QYHYdQnYCh2lWMEwKDCqNlZQjracz4OlyDBmz1ZvQ+yc3m5zWxzA3Z7kTId4lWWDzue0Yut2/SZaD",
-	"0k4NvY/Pexf113+zzhVpsGsrPy5+sHMqbFZBX6paCZwU/riwWl/Fvb7kcqeU9yBw98PYgGtW2TRvM7YS",
-	"gmOtOMvaMP1IkUzskqU+2AW/i+O+h8Be2ILCIqPLgCi6UHG/QYemGboWkDz+up1f8+HzkTd5o73XtCa4",
-	"HVDdNfu4xrcXLmVxWw9nCN3tq/kuzHw893WN0PNRaVtYdMeE2TW72IUyrtnDK1RvaywjNJdAsyWRQNM5",
-	"ZPvbVRvTdxuhBuBuTiuQnKFM0E6oTgZ56tdCzT60lIbk30N69GPslNy5BgAM0XO5J4pQYt5swGF/2ZcV",
-	"7DWXMYCFzVe+cpg/ApWg9HAFoRs00FIJtlYgVOrSKJqTENUktOxbH0AkRE8g/nUWEIOXHcHsR1i897pF",
-	"N9JDU5ZvhHX7NRpW4yrKXCyMTpKCVxlUu4jRGekrWLRZh8Upk3qp0Q1ijmBfxP8uMlWt2a47ljpmcnv7",
-	"/Lphw938h3nf5bvFnYuhb97HSqFP+qRjycJqFz1Z8vcNFBwgGm0OB7S1Mvs5wbkrwFMICe0d28J+7t+s",
-	"ZMA1lsaTNk1ygPrinAB+DYkP+/TWiQ3+85UrC1SuqDgHKqV5XWIauB67egNN/qR90ToavDcC3aZjmoMr",
-	"yGTe7dGTwyXtg9+1cCxiT644nvYAwdFl8bgPNh3nOwlTkD6eeKsotiaiuSN9kxpz16Bo95uVO94EWA6m",
-	"6nUM3+m2BULK9pdb32dwxph18OG1HeHZ6QaeE068aXvqDZUucWolXG8I3AyCFnXpBtvi9Da6TpoDCWWR",
-	"5kRWVtQtUt+xCOSMqh09ag8R2NRrNCipxJzOHel5XWZ8fSQIvoXvcybkOBVc01SPaw68wvKY9IFn5ADt",
-	"WbalSFPwTQFgoIXNbZv6qGAVrRHTmdYfRtcZKUhDshWZCaLFPmb/CDq6zzB1UJc05dl3071D4N5Jcd0J",
-	"/v29BIrBs2htrbVAO0wLUT0F8i/IlT+6TWDUA70v2zA0BwnnpK6u44rmuAsLd/r18+GQu+GE4qHBbsub",
-	"7vu7ulbCKlXbhOnhOJcwxdzzHb5pgru9gKVoUUduIGxh7j/60uLhUV5TW6+X0ZFZYD2h/27wEan7Slzx",
-	"g99dDQzHewNytmPqXAGukHekmrBf5RnBtzLCuK+DFRrysbAwJxlgtbHjIYU3cLwwFnHN7E9UXeI86JW3",
-	"GpGwZrTOgp8oW4JUVfKO3Qn5RB0OmaKbWYknF9Ld9q4GXlrcvmEPfKhd2r3dy/oLcQfZmox1KRaK4Eu2",
-	"0FlzNMejnpClnhikOoS853nDLDrE2D5ozU1mlHHI7F05CDRbJLQQ2JkJisPjnjx9lmcSeE8MlCgmZuDI",
-	"KurlG410pTFN3URFCzIRep6QqcizBi9CiIovrKjdZ2pQsNDmOEgJR1jd2yJebMCgccQGiA5uLzilOghm",
-	"FI7W3ksokNSHv7qbGEr4I9uGfkbi5N0gSYA5bbzwWLAJLd86rb7P9Sea55GKA6v+zV2Ln3WtMFsHhLmS",
-	"YGvWu1v1se7ASfdkoovfdOz7KGzSBpHPurRJVxTaNTChB356NYdNa9nJdXEvFWC9yB91hBhEVq6bgXk3",
-	"InHs5rBoVIXBGsGucn0n7Qi1S78zpslBHfqDMx12NIiBTpRO57jOrUmgY9tG6nOxXQyxpwd78ub0XlDa",
-	"sz7ug2jUWAGMJZiPUh0TJH6ZA7bcdDDqF/xEETcCGrNds1M/jMssU8fklcEyMln6lq9nkbewpo5PPWnP",
-	"gSFASWDEwE6oaN0IhIS+XKvQzOCMngGo9J7BrgaI4D53sz/sCMZ9huEufK0huhutF+vABS+23lN7FT+A",
-	"3g10Nt9ueLEbrqPr+jA8veJML8eKTkEvx502knQKs4pKLE/thcB179CsyrUaTwSVmZcbxxlQPUdRAkOr",
-	"fTRbKqTgIMfmto1ggnUBYuaAYP37EClCCvp5SxTBSndj4vfEo4fBkgfEisgJ2pjlFxjfv22mm7UfjNeE",
-	"ShtwWYyHx1KvDNkZ4Nc1e7gEBduagsKVdaiiJjlQpcnTZ0E1BWQr2B2PGNIgOAlWun5r6/fQZGjG4hvi",
-	"RSelFHKLvOYmbT8C0owrTXkKO5WU7Ka9BtJDf3BfT02kngSAIAyvJ3P2ciX8pYPsLTvNsCpzdRnymExo",
-	"i+/uWELcFZIYt8rx7iWYdprTmYpFBTb9vFXY0DvSKmE4JewWS36o2NXhXX7CTt3Di1rZhq6DKnT7mow0",
-	"1ezOSAY77jxn/HbXfA8sXxTjzdYREIvWdeXiz8jThHxFE3L5PBr07+XndUdcm0OcjWXrrYcDjOFDmbOU",
-	"RSoPIMW25VGyCmyHBmaVYF9T3f5Y5pVywTN1t+AniiwYzzD1O5b8uFITv69k2dA4ad8De62vGF8yFxct",
-	"tfAzyAnV2HxrFfPmUGxBurDF84VSbMaLnqq3nzTuujncGmobKu9K/PtW4d3L6u8EtQK+SdvA6w7RI58n",
-	"liH+90FnjGTvqv+1kXk3FfAe3Mx2Q4gKARHauSrR1USmJeYm2xOKgR0LhuNhr5HLI+cqWjlEbEvsUZn9",
-	"fhjYe+ixiOGvNru94wgUIs5myPNV8O4fbdqkRcQLSEhRDCWkQ63AvfmtYtvc1gGGZCeG+n34WdwyWvvf",
-	"GGrZvoN9aOybkkE/K6W9vdjd9PaPRvw2txKqieGexaTdSdlHJ1wDrPKXrt7wC29sWU1dMI+3N8asUMXW",
-	"QHH4K4XU30GuaYT21XaQtmR2PapK8tX1KCHXo0wsOHlq/+bCNam/HhEhzQ+wuB5FKWR/eSZn9BiUemEb",
-	"JzAR6+N02hQSmbJZ5eprwaKVLtM7risEFakXMBmSWWpfWym2VK+22aavJrHudlwV1VgFNbuRxkQ710Vu",
-	"sCVXH8zQ6q6nopSv6rttFd8NBM+9X8/QGq9/h6/QpsLTVmmsQnA9x8rUv1VUapD5MroZO8RlFbNy+Bru",
-	"u8lauzXynTLOdG9Uk6J3kBGXmPBEkeZ9YpukGoCdVCzPsHzcbxXIJbHDH8bnyzWNgP9Lms5tpKoHf2zP",
-	"5LsBCtmgw0Cu2hCKCPnzlX63YdMt2I6MOQeaYcrg6uawWrt/7jc4AcUy27TRIxqRFQZ7NcG71HW1kBU/",
-	"3NPeh6axg2QiYlt9dvrs347+82lC8I/TrxJLO2XFCRcL8r///T/XI7d089tkSeY07pbyux7Laue0HfNp",
-	"j9xqjiOrchhsBOjLADJ4gBdnI6Ym5hmW01uAgVORrxtusDzbz5BXBNpwZ62J6ltLHC1p1PIA0cNEowYR",
-	"Vu8jAOkacesTHyApOzq3j/SfhmjuHoBqx7hyZ7cf1WkacoLNG2gYxxa6kpH+zaH3kWhLIDK6RKswQT5k",
-	"cNKxoXNrXKu4K7fpAlEQTiyRBZ5BZi11dElcR65dM7JLavhCvGpZgDtb3vxV/WWMom2Jav71fdrQomga",
-	"ImZ70hBy2ldcn2D7uLa1UYWgvpONqgXZ3ZiDLjTHqwqHd91hiAVleR2fiu6MEkSZuwpClBOaYhGOxHFJ",
-	"C7R1L/lBuVIbCEWzwc0nuD8SVpOfe9OxBiNWFtZfGKs/8qjp/LcBfyJ1jcZhCI6dPL5w14t2VfDFbO3+",
-	"4NLdJNumjcDuuWlrG4jvUBzIpnP0+SxSYHfDPVm71YQx5zVQLewtrBJruO9OOzy0cLJm6+2NJq3LHyBV",
-	"WBjarWZJABLdIvfO3OOXlhgKBKUO/xozGx4U/EJzDdI2NzIslws99s8+Ojz19IOteA5K1UsmjJNplec9",
-	"ALUVAG4BSmsgZt0174fwOrJzH5Lr+5isNLgvGFa6u0cwwcOFpzKesgy4Hi+BrjMdByEfOxQvqztv7HoC",
-	"HQpTN/yIJYcEyfg9daTHw7obhZEv66HHXH1QJr7REofWEnpvfjbkoVRQZYIvC19LghIJNPcpl0N9HA8S",
-	"J6wYVoTcqMj83Ly5ztnSgaPw6lYCglrT94DD7t5ac327tRvfjNzDVKIVNLw/2vVqXxtwcajTNkCzwLP5",
-	"9PQ02YR2a9AsXuksPOYNZplBBZu+ivt/o6VwL8Kgk552il3kiO+iFVg+KCpuAIb0A/R+HI/I1D53h2NA",
-	"fjux3QHUGMlMiplRJ1ud5KZCjn+jowAxRsmobrrVY583M25d/hrBYNy4DelySJ35B6mU3bec/vPdV+3s",
-	"4OzuK2zt5Fu+tzw2mITvX5LalaTvtqEHkqR2o97DBZ82KR7gu76id5Bd1V2BPlq7rl5TBnrIenxtuExC",
-	"FfnLy/fkhJbs5O7pif2141sjB78lZMqM9qkSDAtOiBJSHyYkpVxwltI8XicES3i5i+1dQklnaDLmZiqm",
-	"z4hbxf9jV7+nSjILqu2trK4DLX0YLyryzHrGOSywAL3zCHaT3QszGGF6u3wxvx+7lNb5bCdnBnC2W8X/",
-	"1eSTp/FIth4AwqJ7v/1ZaZrfMj67rk5Pn/1bqHX/+Z8s+93+bCDlzxwWoFqFggDdlCu934IlPY8vKbjI",
-	"dpbYsNwuu6MNp7oP9hQSg935UzDKTkxq+FXX5zokG+jKxxbVraNF6poFzXBhrg03/hkTfOyWvmeRY56z",
-	"2Txns7lW63rqDM886NTv5KwsQStSovcf8owcaPigE4Ic4ny1eEvT+vGJQu3ZteHhQs8NyYJcgaUIkB0m",
-	"5Pv3b344ApXSEjICH1IobWKWLQdaUHlrq4ESKrExHjZHEzJT1j/mBoo16dlb2dau8S6HO8pTSIjgucXO",
-	"lOY5Op3noq4uGUVZclBHUicui/bwmLyfwzXH6UiFhUtAFth8iCnNUuUrWtqmRFihI2lnprXJLeNpXmWQ",
-	"JddcCeyFalkF0YJQvhQc7CXY1km5zYQrSA5U+m6B9oQjicJzkWetpoA9JZJWKFUAplHEXWn7t+qIKMuc",
-	"QTZW8FtPHABVmvxdVJLTnCjrQbKBAXhmuHYVOk/7exW6UcZzVzNwdTL3xhNlp0Xp1qg19cTDJsrpbHX8",
-	"cHZyRIKNnzkeqzBXbgnaSQVGBMSaYcNm7ak9P2V5js09KHJ0e2pMGWEmh8x2h7Qs6cBOC4pQrhaGNJhn",
-	"1k1t+2Qenl9zCRh9FBvSPNBhmA0WI8exGJ+dk9TgNeOzcVWekbpjp3nzmrvjSeozoBqTNfG4FDOXjr0z",
-	"z5sPz8w7Zhp8h/KseXR+zQ1jziGzGTE51aDMmNpsFXGmLHPbHtoDl20wZ9twGjTRkkF2TpQWZQnZ2TX3",
-	"xM7OolofH1B164Nw7AEdWozyzMFdA7IHf4DYkqQ+krrCq+t9Z9ePf+EKBjSDdWX3Q6TqgL0Fzn5k7Ss3",
-	"1XRzjleJMmeBRgU8PwyqpClo29nBBe6EJgF/LBhHbHll3SQ6yixxuC27ZUeDsbYTYGoWvQerzRpNxKoa",
-	"VJGKZyCVFiJumqt7qq1Uk5AW4xzmprQARN8z1x0ItQzHZYQ03JvlsEoSpDL4i0CO5OGa2zojXBCjFxh8",
-	"Rn5Tk4fDhFBS5pTxmkiQ3HA4g55cENkw1oZZGLXC3mdyzbGaJvJcq11ZEQCR1o6D3byF1KqNULjqUdL0",
-	"8I12y5hLUIZFRM7M7CvepdwdWmEQUOkQkm0T8ij51ULcjlviWBMtXNvr2kv4yVw2zpVCnpNbWJIC9Fw4",
-	"Bay1OKaa9Q3hBx3SUOuRrqGlNwQ6tGqWHycNvupN3c9J5Ay5IZ+rsZYVNnti6WSUjGaGkNFiUuXUMsyc",
-	"1sUe1FiBvGOpzSqjtsBD+NtcVMqSv1KKiRczSsmcIxuyKvW/pqUap6KSuHxVQsqogZhxRv2IZjVGNMPI",
-	"/HEGJZW6sEHVEmZVTm1xz/5aEVe2rOR+mpCtpSVGOlQ9dQ4RDVJ0eeNrXj4mRjgvhNJEAzIXh8AHVBFX",
-	"8u2MKA1FAVlCcmEJg4Jtkpa7pnRcZrJOWatbDl+C+S2aXd4U9dxTjIXEubY0h9QfTSJU+ScFkrDsnGBJ",
-	"KV9GRy3NeQ7xsWIaybjHfr1WrnYpU833QU3ScJ8DT38n60hzQZ1Uv0FVpZpVvJdsNotGTPGetqG3sIyX",
-	"mDCooOkHwUWxJO4tDIU2UqJacsGXBeqqy1X9sWU5lZFc4m+XGoiYThXoWjFDbcl1zXGpghGq39sF3n5P",
-	"lV0SLUug0g/XvvAnqjN+nx/LvuRPyG8mwcOMQwPagpvCDJGShbdcLHLIZsODUHw2+dD3d4myGVoCcUBe",
-	"utgtWiZa2VDksQzrNUf/wodWdN0m7ue1/MIO8QqTF9AWT/MKBn71M77b3aYdIXHzr1u3FEq9p5PI0iHP",
-	"I4zqb1Isfv1bKvJfR1vL2N19rvDGbi0RkY9RjtnjHGZMPJ2tx3QnHR2yJ2YWNB04+BuwKSWRqq9bbVeK",
-	"xd6PzIy55yOTYtEjlHgBeosVr1Rj1nTkpnCX09pDCwYSB+etk2tBXtgbfnMNW7e0/ky9MJdpwB6/96+v",
-	"VHvZ9i4shbq/omxHaxtcXQn37sg7wH+rm/u2i2qVUhXRAIymP+q+jk8Gsdd7GdAKhCVlcusDwBzld5TJ",
-	"7QqbaAk8234y81XPMWtZ8bTTMr7PV+Xw1YeuBZlR9dGuwH670W0baOr9tI+yUYWbxa3BYEdcIoFN1j5A",
-	"VWPmOiY3+CMq73SigGur2DON6nxVlrZc+GoN9TUhmRlTZU577Eguh+PGOlq+viEH1Nox7JNDIy/f/C39",
-	"9YYczFmWASdakFIKDakmgkO8ZUq90JYJQDKX0qYgFTyjcrnZQukXv+aEvw8oYVdYdYHe23KuMFhp229X",
-	"KM92Xze1tbfj1/fl94gi2Q5n5Ssibi2cgrRaga30dj9e3d1+s6xVrG62moyCVIB2gFp3dc3NrIHENxAr",
-	"ejAwZ9xiamAz394cbPS9tk3YeV1/IwuqyIzdAR9tZ/R8H9o1A4umHbdZcNfcuKkvgMt9DXYcLmPNGf/o",
-	"HeT3Na61h3vJtVzuSfbYgWltxVLaa16rou/WU2M7n3m/JLfJG9xaaWtZa3bfFc72R/Xrbhxbf+lgWI0L",
-	"oOaPnnO/D1u5hVjny+AsCLPWLdXbgqqAjFGOkaZjLcarpKbxP3ReDWXTjhgTSCne3WlojT8IciAk0UKQ",
-	"nGmdozMIycRhrEZKr91md664O1dzbUk2XOma+v57ZXDm+ptWbTWgPiQ3e9sVZNpo1lPTYScqPEDh2poO",
-	"xwkt1kVY54yw6+nr2DKToiq3354d7i/m4wfcm1vc5n3ZheyHgbohX2soonryA9lydzLHDr133MxqRIMh",
-	"hmt79bgOkH3FFfbFVpMRhrcMECk3MWA7TtLeWriPNWe1urB91IRe8UDEqiL7EszDwxm3KHC8faniquxr",
-	"cr9NPbuBtYF3c3ZuUyj0Qer3urc3JTXgS/0GJv9CX/LBwBI9MfdpWPBzZbHtmSMldaMFbnepp2thew3a",
-	"Naa57Ttsdq3pk20/2M0NlbOpXi85am+Japu5NsaX+hacG91T9ampPbG9tRbST+CvQd9CY+zd2GjSujZW",
-	"rCatdD833Lpj9abbVa/fLjKvx6OPbEtKRn1pv51jw9fqRfoeBRH5etORqU99YLvB/BpD/Q4gv1f9qGNH",
-	"udcV/ezd5u0bchr4rumgVoOzL8cmf//2/buXXIo87u8TuqSVno8ryXq6yaUS9OZluPeS1oDR9RgKF+9Z",
-	"eRcxBNgGY4KnQDIoJaAVC7X/TGI0MpksbfgoyCYsZ8ry0BQQCMu9ibypFEotaL5Fd4cX/pN4pktYXzOS",
-	"N+w3sy5UbGN018yrXKsd6mx0zpYCbR/QGcWHzRiPhvW7OFUoJpBhQTl/DVaCVdiWHvNRzrDCl/mLUHw1",
-	"yOtjuh2lbi0SBYsna0soc5r2xMxhiJaBM6IFqRQQxpUGmtk6eQEcCT7olFVezXqq7Nqdrm8QXZ+He8tG",
-	"FtvMDrd57Vd8jmFkL9/T2WZrtwvKw9V5UAgTw4O6jzU0tAA98WgX2Ul9471IHPSpGJ4vnwo+ZbKowb59",
-	"Wu8koPQmuCsFZysXqTqODyO0uyUKB2NLM3kMaoZNbmG9UiAxIauprqTJQSRE83DbdfX03Rx8Mhsna8B/",
-	"HeIwRbggueAzwGjBSiFoEqXpUmEyEJlUmqSUc6HJBAwFzpeEIkyEInZAe/uJVT/Z8d7deFnJPrxs8hPq",
-	"Is2UVzZKprIVaOzBDclmaaOZRy+PbsFxJqEv2q5gAPLYSu3bljvI4q3wC1vMBA32dr1bnmhPYoc9vrrp",
-	"1GFCzDniNPVBDjrH3gPZsVJPzzkQvB6Sg9YgbSrQQpCMzZhWCVGVzba/ePrN5tLYm7OghzHhTtaHjcrl",
-	"GSnn0jWUp9qfZsMPturrVaPRxk6GHnPai3pDM2iS7XA0q0jboJHRQExZw4l6r/87j0ZbB4ivkQNeBKjg",
-	"w6mpS2CIiAejQUHluNx9JKVbSTgWnRSRKobW0+l+2nvgTWz8Ftx7Fwrek+lso4T4lGWAWVmn5jKenpG5",
-	"WBClpeAzlxaJ0QelYFwrn2eJl3dMLnz4fcgGOUCGL9o+kKfH//Y1ORAcHJ4hOODwxAbuU/w/kVBizQf0",
-	"dRpa4VH38JxQorSQbW6LWEI5YUUppCa4SUWeHsf8j/3io81K2EZj7iY0bEqUWc+87N0ECxkALnsD/QAC",
-	"d6/JgCPtVI1hg4K2C1G/tMRIBQn1ObMpaffWwKKkiBUQD1Hb8jrcOD3RKsMvozVOVMevvQsb5dSHKA0M",
-	"d5bcDF0D1qSIGCWEJJAxTYBryUCdue4tkGe1Rndg8d+VskiIrWuBfYASstK1CEsu1M6UpClzoRJL7Qwd",
-	"EnnmLPq2oS0s/D+1YdJzkVtF0vzfvUBsHPkxMUsuWA5KY4UGv27UwhNiYCIHJH+2tb+jg6u7crvJKhib",
-	"k05IJrj983CPjUNvOw29g0hbC0Sj5i6x5YECpVxGZc74LWZookGh3nPjf2yzxSCOxb86FDrWF/Vtridu",
-	"T6kvc2hJ4A3riRU7cl3xg7la62qXbN6qHPN7cQt8P4W14EPJJKh72cEGwpX1q6p7Gt16SVIpYco+rGvW",
-	"EPSkdvKoNgeZGOFHQ57bfypCS5tRF3NVitt7rX9NUSy3/mGXv5PCNuCuhx53rKRU72L3IrQgyO/OHX9S",
-	"sQTUnSrcM2UuuCcexMW293PO/i4Bc6pibd+DwbdBtFzMGL8XphVgeKiasy2Co97U30QdSlM6Br7m9IpK",
-	"6bFld+P+PvNX4FzMtT1bgrK1jure8uek4prljb3QV9dhmhy8e3vVVPor4MR/dFhXdsLm7Whka15LYp8g",
-	"r1dsxo9EpV1NDEWen351HLXCfYQ2wRbAOpAYgG37Gjpg13MFbWDYtSq0wcHdOgjsjlT9UPS2tLOfN/rq",
-	"02chj0ApTmhCsQSU4CQ4jvXkMHoFfSeyj6LCSN0+75LCZom7qYoPQ29jKt3PrTqngfzbFJnGQOfMlzZO",
-	"o7LsL0Lexnne8LQRuqBMMz4bb51CuLmzrdEflNgiS3TzkLVup8UYvfLLwYO/9KpET0ami2/b00LdiOPJ",
-	"chxK+YNnCKOafUTxmsRPjLS3GtLeNtGTdtOEetb3GwOj+NqiN9h/WqsIbqMVKsn08iqtm+dOgEqQtbrS",
-	"CRbj5OLdayt0W5Nely87eVxIcpNSBb5qPH5gGc/NsWvMVyBdwOkadJprXdo4CqxO/UKIWwZxeWKybM9u",
-	"9LETlKGOyU9c0Sl4qUARwyIJzZUgClydMzfDE0X+evTi6vLVEe75GIP2R2ej1M7sxelRs5ux+7JZNC3Z",
-	"f4C5ZkwumYpYmmlR5Zod0RnwdIkN5hTTQmIrOjP0kTupTizYGclEAUqzlMxFwVKWga/+mBCsznSNO51V",
-	"VGaMz0hpWCFL67essAMSm2aaiTqfkwyonjc/tgbDMk/qmodjpUIKDlI9wV6c1iRjNjGtdCXBDqd8B73j",
-	"a37NXwju3lNn1/yI/PvV2x8J4ziaqLQR+265WHBrOsHSLbSR50S2JFSaZdsKOufmJwYKf8xZwVyrHsX+",
-	"Acdm+JdSCmkfX756Qb55/vX/JTdYWc9WoDoppZjkUPyfvyvBb87JHc2ZqwcK9tOUSrk0kuqN/eEGrZLo",
-	"cLrmBMuoKgLYh3U6BZ7ZCk6AtTiPiGEjimh6C+QG13eDO6WciJL+VgG5sdz9JiESdCU5uUEac5OQG+TF",
-	"9v2bQBC4SewQEsz8QmYgAc1VWOXMKMo48yVQrBOKg5rlv3xPZzfndViJGSODHMzfiBCIC0yTCU1vzRne",
-	"vJ4evaE6nd+Qg+dPnyW2yRyWeSTENTZ2oyatjGhNczgnz5/9KfwVC8zz2eExjvuj4OAH98P6Mc3wZtRa",
-	"GP/q9Pkxsc1g//LyvUVc/+z7lxff4XYveA05Nu+ypJIWYB2YXqg/NdflKq76Cod1NIDgoHAoK+LW9TOf",
-	"nT51/fXIzQ/Cgs2NH8iMwB2mSnvlL50KYok0wo+B0Ju/Hl1aMD56nd0gLlykKSh1huqHOXGcpYeKYQ64",
-	"JTXEUqNzf2OK3KRKTsdIV28IVdf8JqRiN0SYw2nRwEOXlmZhsSHjVJGbCzRlsX/gTs/It0iUyf/+9/+Y",
-	"Vf/C9NxoSsD0HKQrtGtlKVJQDZLRnKSUkwlgrd1jcuEOx94xluPFSrxGNFfgix2qa/789Pm5jc/QsXcz",
-	"gfEbfjSG8RPhCKi1YXXBnKXgRC5HsI2UKhloKsNyCQEdN2cQKEZno6fHp8enKHGUwGnJRmejr45Pj7/C",
-	"HiR6juyxvqa0DhCeQSys2paGD5yowrBFvlIfuLNtc4C+YL0N1mt/kBCxwGLzIXOvq2lhFlxCrLkyIZrK",
-	"GWiC2F8brd37thR+i4aMcOcSh3ydjc5GhpRdpD4ouUYvNTr72z8tl/TlCd2ZxyL6rYwUFefjg6wmEW09",
-	"RF+k/9YD2RMcG1Gn9flGZSDaTGLtHFo82Ay1uyJ2BEFKdBeInQPKiZQGarycirUKxZSgJHvoZabOtAbE",
-	"Nh16R8FfcBehyjsAbvCIqSarNjZf/XDra26nlaz9PKYGNJhxcqHeTkcD3vvBSAZDXnxhTQG//xpoAWZp",
-	"z05PbegB1y6iMJRx/u6qADZbWae+WBxHqwbKsH2kzJGxYwN+z+38sWHrdZ68s6KWff/p5vd/4tRxIsjM",
-	"R18PmeS1K0WMgp/96qvNX13ZUqM/cXpHmTWx/B62YUHi53eMkSIzhbqb++VX83aHG5z8k2W/W15g0G2V",
-	"K/yIwRZeyjomF1YdgMzoArWLI0bhvexiIfWJIiXlkCMvPiYXVYZi8IFdx7GdPjtcpejf4ZML7xPskPQN",
-	"oPh6isuOweLzWMMvXMRwYPmWZk5c2hleng+5+VdCTrCGjv3i+ZZg/M3m918IPs2ZNVA9f/psuwme/Wmr",
-	"9z8litgrdgKc04hX0CSJC0jva7HICsE+jPuYvNaE8TlI84v5b6XoZtPb6MxWtl6VHKWtLO+FxOermPAX",
-	"0DUaPDBhjRHVZvvHrkiWi2vCUPaeYd1rJ/gODvrxEOv5FwOVbzmsh8ctqd53SPDKeA+mF85HhUpRHf9h",
-	"BBWuz11w3YPR+1qPdpNOYCokWFvBVINchXprzt8L/UeA+lZkyz1ji/M4/N42mmpZwe+fBFPterKHR9P7",
-	"Ckt/BOb39KtBE5j7fi/ED0Zzst99PeS8XEMCyN5Axqjvvvj82R+XQ1vy1HBocmA4KjaNe6IaOiSdI55D",
-	"friNrHtSB5X12UF+YPzWWh6rMhc0g4xkrpiqqukXk769LHZCOUZLJnbRmSzJYi6wBXTdykm3WOeqxeJl",
-	"E+j2YOTCz4E+w7Xs3Ryze/kji8JfDsc2p+UPiVCtKXZJwIYlq5xcS5reGnV8d1YulI71YmngbCGZhhDQ",
-	"yE8IvYrMqU2GYNJgEXodrBeCHDx/+tVhoIvVt44xoxFd7CLLWqC6f4baQCm/xSNHJ1RJpT6ZClkcZdRm",
-	"izejdaLPagdjX6UPzDsNrVUTxmm88eXAoiAuk7Wvr/MQqeDp3g8wahZxcNoRDLy/YJNwUL/3oHJ8i3l/",
-	"teX7z/fPu1vvf0Se/SmpmwUUQknO+C05+Pertz9iPV/LEAmtGSI5iOBn4oV7gxh1dHwLMw/j1LGPZ9dx",
-	"2/3ei3vx3zfN+A/IgetZ1rHgZquPvHcN760llea8EnP1WYUtBIEcVByVIEzCP9yrWh3lxTUTrRd07KIW",
-	"I3zUOm/fBIkLD8FL6/FdOORH5kTN9iKgbpe0u4qaPCTX2lat/Zgsa4g++6Wpp5+U1WWGnzV5U6EITw48",
-	"J0HpWgV85Bxttujqt2WBOjbf7XTSsLbvHmnSvn0356SuO4e8lWYYuwxWLcbQdBcBb8a2LuxVV4/fbJQy",
-	"vnMPP2t7n1/k52PxC1wTFLMPuFgQpj5LQ/3nRi0frX+fHTn2JAKpS4skJ6QQdzY4TjkKY6gwmxKqbm2F",
-	"kvVqRVYwfmKb1J649shIdaME9EpTqVXTaNk31ZvQ9HZm+8nbQEnrtaMay5hhQ/ZoB2zGzV6u+VTkGciw",
-	"fXXO7rCHdeIaqN8ClKppaE2CftlZu5+17wt9fs2F71fezD2niqS0MhS7Kn3s44JiWTXGzUqZMr/NxcKc",
-	"s99n0/RcTM2CZcW5XYY07PAgjJSWgG/eEAlTbD/vG/66l21Letfam9itH+I+5mJxzXHW1DAWLLaAk2Kh",
-	"lBOjui3/4QNzDWFz7amPyUujnkpAQop7dDZi+/2ZDQD1AbluU4HHq96a5XF2GJxUQgrsDjO4jskvhpc0",
-	"wMj4NXeLariaWRXezbGbZuymBdfnvs3fLu1LQbv6VY3z2d4YxmpX/JhVyMWWnrvTsBAgK65Wwf1BddJ7",
-	"MYYvQCx+QLpab61FTC9rbMY4NIONT1SrQ/dq3/0kRpXIAdJNFUq1NVx3BVuDGL1mmlcYJorxcjbwMxQ7",
-	"EwJcM71MvCwjJNEM68Dg9Db+vhZBEZ0Pnp9+RbCt8oIpOLRArCVluaEJkE+DAmZNKT4pqpn1Q1+8e90T",
-	"RVrZ8gIDYkhxK+NKgfx08aP25AbFA675fLe5a4fH1l+uj1LtSVbtjUoVOw01OOwxGqdqYx3Xbf1BwyAN",
-	"kG6OgsSslwcMgrwP5f6CbAWoZZkTtwSmHYtODhrKhELhCsW0lHGVWJ6kc0hvbf2rXsL5loNNQ7JuJWub",
-	"d2VZ0zll/IkiRocjB8qwXSMJ2vI0VtKian5o5FOKBDUhtoYj6u3XnHLyMnv29ddPvyG3sCQZSHYHWcMb",
-	"nCB3C8tj8h8AJUlFyVDQAwkt7vHEeeod0b3mzhyg51DYjCCb9UfojDJuq+AV0ZQScy7uXSGveShw2itw",
-	"D4+OgtMjr17/8PImJnf9BSxBfxEc9VZ4+eGIZ6u4udGJGFfVmyWjj+Tzlaq+HKfAd2LB0TnVEXYsnIcw",
-	"4hNcEIoQdWLiTS+yNonHUTz9hea3Vt0xOOfGN4Dv1RhdV4pBqkwWc6Hcy5kAVHltV/k1Us+qxPIzrsrL",
-	"LA/Lb3AuFlrVVyFcgqpyQxNvUf3FEt9NwwY8FKbIRIpb4IefK/x/2jAoSG9dpRD0wkbAtgGrAKrsmbq6",
-	"111o7rMUX/kU4xBRDqgimUMrzw7+8rJLpIMvMF0PeUPDPK55LmaHLhPPaMvIxAzvMhNECCw6mqki/7we",
-	"BUNfj87I346Pj3/93Sn/mA06gWvuMHyy7GC+4WQHPkzMcA5R2R+zCi0qlEhhk62c0mDPFMedizy75jUS",
-	"g7U2pEJmKnEVO0IaXlBzR0AmsBT1OVqWDDxqBgjQ9cJywi5jegDbdY27yxqHfk8GMLkIS/uINu+HoDiY",
-	"F8YUnUlwzgv0XPgbOPw8JeVHV94QktkhkhZf8W4xodrJnRG54BZKTUSla+uHF2o3SQU++7nfjmyzranW",
-	"UJRogsW2Q4Zq2fD3sKYUPjbLguyYvKIsryQokkFOl2RaSUtG7Ujqmh9cgpbLo4upBnlISvMsde3Bta1c",
-	"hVUmk/YjniVkSiUpzOQ5cAZc50v3kv0CzcnOXOq+O6L6iPIj94Jru5SL9FaZYzsmV2yGRmLGiTXnWvuR",
-	"TwgHnilXkcD9dEywbg72LNekEEqTZ18/71ZHaopguXeeJqfPnpPJUhsW8vzZs9D8c82/Pv3KYnRwMo4Q",
-	"CEEKype2khZKVtIQbbNmd+K1CT9Cs3/AO34Y2oxjN1T5o1LYN1HjwZVFECMcW+QpphSzkgGrJWMfdjJF",
-	"yxfyP6VZnpMJELFAx+7nQkDb2QNfhrvum8+F5LbMyq7wzujsb7+GVPcqrAth8TnE2nOiwGk97coQAVVl",
-	"mTU/xgmrsL0TeiirJSo+mw7N23YWJPs5UOme46THpFUPaE6xB4b/RAtDpM5s4Q2fiPcNObAVOQl1X+FO",
-	"v3v5w8v3L1frCGFARxhU7Wmd3Ukk5OEHu8UhCaoOKbEETbMp5Bhmp/B5+Wc6iTtbu+L/WC6ajeILIpKF",
-	"hAGIUUxpP1a8MipUA9Zzw9UWoHzFjYZ0H5NfsFB+KjLwHD0wzdUSQ85ugSzwVY/YyHu/WWG1tpj+ysy+",
-	"w3eAV77oCspG2NJkIaSRJTDvJK4xvXl18UAc+IXI4LNiwO8DiokSoy2I8YVj+JcXO/PNF6P//MV1PelI",
-	"ZwdGDaj03JCSlGo00dimKbSNf4cbKY+P4a+rRkRNoK+1IgVoivEe1kbVZMqdO1NVDt4/a6X/E4dK98ik",
-	"+wt81ES6PqR9zJ0bkO1eMkida7K+sX2ly/UB7Elw/fEKWPmCLhWqzZgAUwDXCeEIgRI41rBLvLlIUZ5N",
-	"xAfD1ByROrpyIvLRO5GzdLkfUHaDbwfRItWgj5SWQIu9eKwe3E31JQN07XuifDVnGM3oLZA6/Biwbmnu",
-	"ngPK366NvYllktplREO9L/HRR8ontZN9bMluHau4dCfzR3H+Pmam7Jmq/OyjH1wh2Sbf/KDtDT5HQc68",
-	"EnRHw9DpzWmWbaJhWFsm6b7JhmEgTENhRD20sru4Um9gb8qchsE1TQ5Kp5iSdj2orrnzyWGbVrt2WBCm",
-	"E9+4ISOL+fK89kVyDBVHAzzj2PyUKZ1YtVdhV1cuSJpTVlxzNB/VkYOBG/Tg+enzQ8Pap5XyBW0MHcQo",
-	"9aXgtmsqWvRBKsFxcTVXYPqaH9gAaT2HZWA6pVnW3LAWgXhwaM/CzfRN49WqX59TRSYA/Jr7ZuVJXX3Y",
-	"AJC/V05ojgHMSTNI+3itLUko1x6qqY1r3aHY0bieFnst43mZP9sVLIkvCm4DdRz9JAdmmzitAd9rXo+F",
-	"zutDGzovgSq7FE+qE1KV5lC+Pj0N3QMHz589O4zZ6n9xG/5I3MVPR/NhHCZi2vND8Ed+8MgPovzAQ0iD",
-	"fzVVmSxJwRQW8MZqOe6BRPaQeC+jpXxeIqsVGYttm1mFzTrpj1B8v0JMVKD9t8oGu6HwcUMBsRJzNBb7",
-	"lZv6AUU1O8W6zPzaw+BW/1kGCXxSAJ1THbnldphsAGZc6JoxdJIIbM9V1W/hvnC+4BcXVy8vX/78+uUv",
-	"49dv3r29fD9+8fbHFz9dXr788cV/kb+LiSKy4t6tiwC3+sl//vTyp5fWGW6Y1jlGxLpaF01MT2GxJ2D7",
-	"X59+hSMG5u/ExQkZxuds3sfX/H1t8lK+eL8ZA9uH4qmck5tMLsey4n82HOMGM50QZWQjHf1dTJ74PgVE",
-	"0aWRe6i+5gtR5RmZ07IEfkzeen3MZjrZ5rUGKw1hoHlOUMyxKyOXcGTfcBFR1lDnq+8bgsGvOXY8JQe3",
-	"sLSkpqRSc9umySH4FKRt8Wv+uVIA3AUiRxm1rQPwGtewmmzRvvOf3cmFcW9W/rXFj9yuekotu/NdX096",
-	"bdrwlqWIbPmHVkuTSENZc91GsrFvkxyrgM6Ap8w3DMdgUCOZtpqjJPeqbOS7b8aKZ5c55XUbeJSKX1z9",
-	"jGf+1x+u/orheUhaY43nG8hwHS1XX6kmOVNzyMY9XXldYesaqOItdXsqM/k1RR7ctdouDajotFslp/0l",
-	"71mk+Hcx2Zy093cx6U3Y+1ilnj63SLh/xbpNFmSCAhYWlw3+Ctmg76TKb+ueNm14OSelyPMaqJh2zVnC",
-	"euKeOcc49nrP0Ds7NlO22Gs758ONELRUNCswqu2UcSQZbYN63XTRKNhKU3Nz/rPEpd+0Y+fPrbFSkRno",
-	"3hLLNS96MFFzLWK/txt4tLX3FQioG/JbcchnZ9dmHEwyahokWTkhCr33NbgzrjTlKRzBB5yjD+ox+tOF",
-	"P5BC3LmKBgiLxA9i7XZnTVurjioVaxh+zVEMNfCfCj5lsrAYUPgEWtU0HVdJk8g+Z0oLuWxqsjX1zA3n",
-	"U8k1D8tqNb23VYK5CPaQIWPmBwyOr7+3guOBArjmmUiVx+ojyjN3Tuq4yA7r5BZnwGyy6Y1YdWzfDOtF",
-	"Y1t1M+81txd9TBy1q/3Jq2lk9Q25VcQk0Jc41Wv35iYZ9K2LiVUQisHqiS1ucCChBOp7xLphDs8JnSjg",
-	"2ibrWamfNfPBhzIXWd0uMya7duSqUIStm/31SEJNt0Cll9hOyIiH92/OsaMfsWE9J89CF1nLP/aYqLqH",
-	"RFUPYU9cEz1bmVFIokTRAV6D4sHNNKmWR+bHk2ex/Li4ENDBt379/ZemoJbB3SfK59d0VNQEK6G4UidM",
-	"Epap89biLYcPdaxr7ozcxGrPEsWEDA8EW1UZocHGfqNqZZVajFx1Teu8HhyOc819eZMGidEp7izWttSI",
-	"kWy8D9SewXFdDsSlGTnu5bcruKGUhubZB5C5vMASgw7qLmK23VsStnRzB6dEJVM47loQMmEYBAS8x2jN",
-	"Is8VinsJUaJlVcDsGcdDF0bvtGaFCbi5szXqu7v2YWr8d4I0q0qsX8asC5f1meryg1XrR0XyUZH8AymS",
-	"a7kCCl0H1BFDjO473EKj3IKraJCuHyu2j1vvgwhfJ/i6C3QMLJKu92OaU6XQX2pYwIHvRDvWQuTkf//7",
-	"fw7bGqf178ZdFK+DWd/jGh9Sg+xM1ue2uMjzyHF8VN3yk0LxytYDUGsMjC1gQ/1mY1e0sPI+ZmfHPOna",
-	"WiWUjT84sI2hwnqaKI7V1okwfsqMeSzBKIvx0CnzBGvkD/Et29ezxzIT9wcpe5S+MvoE9AJgpUNqX3xf",
-	"T9vVGoB26QgWB4L9kZp2n3jXliGq2iHMPpqt+mOe14EMOZCbYoXXkpcHiikt+tvkXNSA+TTIs7cQbPPq",
-	"6ixrxo/JRZ3MYp39tn7lSkJSs2WmE6IFyYFK7opafjBbhjKKB28eNOa/P0XH7vhjkdZP694X4R0za4Zk",
-	"khRQTEJtfOHjAFD0mNIU8FbFdApYjqPYmGdSwEkxpSda6LLfhHDpxEiK5U4VpBKsu3Il34WW5Xld+5RZ",
-	"lV9wG8NsIwVd7RRMjHGmVFsCtBVv57LhntjKs9DU66F5Lhbm/RXIxAqy79++f/eQ0GnGf8mlyAszVG8u",
-	"GR4Q5rhqkHVtFKFLc1rkp8vX5qGaiwWh5lT/89JmBT1mnH25KaUG+ogCjfEdVRlFjW2w8cQhx5rAHItE",
-	"GLnQrmfViDLPnp23EEtiYAw3kOmAGCMi7FSBVFwpkMfFlI7xvTzeWsN+VaPcHypT9NKl65klRGv5XjXk",
-	"zRsmgwQ/a/Q0GM6tF1Y8dJraY0LpZ1Ugx+KGC7UPyUDg//N88Ly20whuy6d2gGkI3fDJ4mtKrBtsRwWZ",
-	"OnHxiPFaVqzdf2klJVrF3YB14nrndwviei6F1jlkNnG9rvdy8PzZN4dNZoGRGwQHW/PLjNAuxCOrHHyM",
-	"+SqdwcKW7/z+HobU+OHtZDvHltvPnYm3DmO1/md30lipzHo/rLGOyaZOhj1UWwUjIwe9t2UEqjNMhrCh",
-	"xUGpjc+2xt9jFvo+Ko2/qMu8NvBVNrixkU5YMOuPoKDp3MLRE0U4LWwIaOY8YqgqO01SgvYtFIy0j6wO",
-	"5XyB8am1KG8ruTBFCpr1WHTf2zU9pNxuZhgUch6g4oHdr0VRu2N1+K+gf/YcSBy8ejNYDSz0sxusxVoz",
-	"ACE7xokFrWuzeUdHTpW+5k+/JgXjlY19cQWRsI5KqzR9SBB9cpmL+/WX+/z0qzVx0ggwD8RrcOxP0ynu",
-	"R1jYnQ1uFPfHaVn6KLNukFktfrRQZ2oQE2FEnfuCJxJcdpORWVEBSmE459no8Hlf8wybmbEQ8haDKnzL",
-	"nwsXz2d01CfKvRsa7xs1Fp8dO3EqnhgvbgNc3+zewZE+Z0XuS3LwYK03oxa4isvb8Jz7GdvrmMuN4Njt",
-	"7LeuE/imVoWG6XwTOh+bDqZ2+hiMfodPwg6m92nUtwnC7Wz/wqUS/rgN32qHatOCEz3lPsmfANeSucZn",
-	"QX0AojRd9vX17Y0NaSapLR4v39PZOVnrfcPMuf5KPe0+vg/dPHpj4+jPsunjl+67LYI73l8naSSBn4q4",
-	"2yzPGHH/CZ/si7g/YGNru9CPXq9xHSraJWUPj4R/qCbVj11XP3HlfDTfBUwYy+zoHMtEupweLDFsdJ5M",
-	"cBhjIrYEUQJXhOmN/a47wu2Jr2f6wC2vH4h2+tXHPZD22RdAP/1SDdn5/bMQXhKErkfq+Ug9vxzq+YbK",
-	"25YCk6EWo0VGlzbElzc0cyOhbFdF6W0z5mOslF0d0cK1bbbmijMioWDcoIYv/0PrXFCs/Zv6cl9ZBQlG",
-	"IWcV2j1UQkClNK/zTnmG5q6gB5kCrjHE3zVjskmhWhAb44xJSwfWC9OJa7XBfxwgIyXIgtWF942idWh7",
-	"iFibfAmiNPwn2u7sB6b0j62D2pB0VPcyqTiqdGafPclF9o31uUXJSukMV48GwyqwycjBU7OtZ6enCfG1",
-	"NL4+PeyZM8cmo+GUBf3AiqoYnZkRRgXj9l9P61wixjXMQD5wg9HwkNd5qlyJnxbw+h7f9jwwD4/bGk+P",
-	"hZP6PVutI9yldlLr0UlZ5zmo9Qnq5JZxXxSsZfZM58IQGBcu6GH5gBWFIfAa8uVwvP0LtND2XbC4jwTE",
-	"4ZQRWG6OIshph5yZnx/htgO334tFSN9noJUtB4DnJ6YtWK6TbNdAcTIqqwh8BqCWkIyyfEkOKMnYDJQ+",
-	"TMgC4Lb1E/Lc6fSYvGz4WFDM03uIplMX3EP+g/HMRirO2B1wzDl2Hvb68r0aEInxXQ/U+5ff18Lzx7OD",
-	"7AmtMPtc0a0SlL70HNEvtK7Ai7nAZrViEeB5KgpQQ7C7l0ehvNUbIWi4o0VLltkWo7YraiPJuTK1mTLi",
-	"LBSlxqrJtujGGrw1cntLiLy0ct9Do6yd5xMiqzI7hyyGqN97cW0BWB9B3j6i5ZehgOpeIZI4fWYAXooS",
-	"OC3Z8ZIW+dokaygmkGWQEfNh+JWN/A+6xjNFZsAN3rmuwAm2bsQgDvPHMXmtsRC3cnhdI2mCbKJR6+q4",
-	"XaWpxlIcTGMmtw2ziEqbb0vgF+9eX5WQbidh+hNY2wZ39VzcfHVpm3+ZXOv32Hy5hLRp1NtAXH0tXXDr",
-	"1sbsyZAt6awOx2h9s1pwWEJdKCsjWiRkynIN0mb4K0i1kImBKeDaMImSSm3rmGNYqWEbOaMdvWt4FYC3",
-	"rQ2t2CRiqr9dU8zc0NQU+WdfVSjgulsQKvJxpwif2zJGwLtNmxPgdus9ForfNk2ywab9A1o4Brz4opLK",
-	"AOZDWjXCa3pHZ1GzdAN1LYh7OGb4OWGzgeX2vkNsbv3eH2t70ZRgxHIHPlEUWx200Rg7yRiOYIPopMhB",
-	"HR6TC5JV9o6h0znQu2TCYY5doaKYTwafvG0X0H0IOS+c4tME07Y2OTigdriLJfmcav+shpU8Jpl96gKd",
-	"GfbBChHTV/pZJQWHa8hKn5xwUtOEfpHhHWVSrdBuK5saESFnt4BJIZAQVcma058hR3QvTtGlIlDDvIUl",
-	"OVCpkECeHiZdccG+z1TNRGthBcnZwenxN1+7vDM7vv/QT6XmNm0NLU5MacZTze6wI2qmsMYSsNkcC2IK",
-	"mRHFCpZTyYyiOyVUkxyo0uT0+E/n7hNVpXNCFbke/fj91fUoIdej97JS2v75QlQ8Zfn1CJd0PcJ+dXA9",
-	"stOQnGmdA1aIux69pEoXRhmsX7Lf/AIrv0uwVR+q2cxWvGtV+dwsMX3XXOxHYv7BjH1p83Yz27H+vQTI",
-	"bUvJPq28gPjUcOsOe1+t9DUY2zeFQncaMX1DbHclyl3ZQzRMOudkp+os7wSLxKWKTUHQHaniS4+D3gdL",
-	"fQyH3rmVJN7wCgP17bNrYF4rjvdabVpj1oZ4z4kMXTcyXlTdxWoCLHOaYmugAuQME+KCstZeWv/q9E9B",
-	"DedK3rE7IZ8or6MTxokXE+P2m67I/hGYQh8raFGF+0QofXX6pyH3Q1XraFGe4GDYfXhkn21W3Jce8t1t",
-	"t9Kv/e4x9ttGYloG5Yr8Qm7kOeD6nNw4VL1xmcwKGxRLwA49YWXinKmhzK7GTjeTjxbimW3S0Bcevke2",
-	"97Bq+KcJEt9EUD7bOPE/IP9/DHh8mHDxuJa/s5R/gtxuzwHhb8QdqKDguNW3vZYPgcpycIPz3xza7qtM",
-	"tXaXtCSYxAguhhlrSbmysZRnVpiqu3TUlJXJpguHpaupU4sWWPtqIvTc+lsbz8UEjRMd90Zie8ZOzI9O",
-	"FvCzBUKWloLPnBH10PrQnLXF/iOds7xrfzWrCkTB8/bR+KIbduLGymGFwuYEGQZ1GA0lqUdkWUsWdHKM",
-	"P8dWa95j8q05CYwyNYvCsjyTpvbPwfOnz1rtxt+AnNnK9m1ARHGJaQX51KwJ642Z3zB4wLogu58gVBiJ",
-	"y33mBS9vbw7MGD1qov0iaUuJLscqCWokktSyeNcOgE6ntk1vzJMl4YjxDD5AViear0YxmHk/smUb5/xE",
-	"NdAi61BVHg1Mxceu7FENcXWFSlcT+ZH/PvLfTx2/YeCU0JCS8hgP2pLDhm1SBjrXW51VkCZi51AbpV+3",
-	"pgpd6jbUs3Gke6/yrh70d+GiBznQsZflvTzg/wou7+BcN3u8QzD4F3J4l23Y8yjW+nlDaSnn6CooN0fZ",
-	"Qif0cYfiy2bvdvD9Rud2cMEPVo2wnuHTuLbDLT56th8925/Cs93qfh3hxx1i0cOO7+HV8s3JJpALPlNe",
-	"owpJRY/hj3TdXOE3m7xcbfLy6OR6dHLd38nVwiWUNm3jCC9pruPBvT6ucMxWkZ9hMuhfQHc56cNLZH0e",
-	"pxBBH6v67N/FU7Zuul/e+2gOHkurw4LX5hIJ46HjJmaL2tWLsz+y/qDy5qfx4WzA0EcXzqMJ6Yuv+LOz",
-	"ONvteTbMwNS1cnfKQ0hs0FvblwR3OUHeCp6KvCq47fnLXT66ZHeQkWlOZ4oc2NDLG6rGYnpz2DVCXXBS",
-	"8Vtu+1+ADeB04rRelhB2KIlbpy5XGr0NMFDZGQbkaaz5GN/eLUekr3P4RjPZRZBHs2qM7DGaha9sPeMv",
-	"hot1RjizrJK5liVS5H32utoZNnYvbTHzewQHbF0jJFF51dd6GOFml5vABva7fBg28NwZDjxpGNvcuZ3W",
-	"UZQ5FMC1vZndB6rryNxjjKyC8VSKovVt3Z0ZhYVktSX+h6OZOOr+2j8Bhtndf/g2pNU34UruJM4d3Pzb",
-	"TK2E4AlR2pDGLCFzprSQLB1zMXb1dYQkU5HnYjGuynFW9SGFoYv3QPuunxTJOFOkzlrbPaVtg3R5od5O",
-	"R1+alb3NHzYb2jvs8F/I1t7fMrX7ZF2CWR1r4VKDC1BYj4AwnjMO1vXLq2JiE5Erzn6rbKyEa9/guL+r",
-	"9Gd1bg55I67U/XobMakTBdBeb22nxyUVNAOigMp0bg6iz3bfBpsHMt+3J/k0FvzORh+N+I9G/E9ixO8U",
-	"+jSMriYFHbznkB+upU79OtGuVv5It9859SXI1TZkak2OS4dsbbL/r5CoRxfAowtgDy6ALiYGXgBfHnO9",
-	"aNDrCOiM3KS71FJD4kSGxFUUITld+jojG+wKPrzROhZea8L4HCQGPIZt/u+YYhOWM708s+GiO3Z5vyf2",
-	"WVn64wm+ff6MzVcSCHKPHo8H8HjILiCtlbofsKnBVqI2DwKdkUKIBa/5YVDZT4IN6iRXbXx2ick28jYj",
-	"c5BwZtsAulb5BHhWCsa1wrBQhMD7O1f2yjMfWiH4NC6WzXTj0cvy6GX5wr0slmyck5uGz90g9bixnM6n",
-	"82GVwzqfL0jnU6Dvo4KceElqmI/G01UxjeagtFwqA7wkF2mPr+SPaAC0m91s+FtV8Z40Ct7o45Gs519U",
-	"kWx7QEdlTjnJGYceGCUHz0+fN71+Ow9DcYFmh3tt6NRbwFQsuJH5XUZT0F1wFQgaWfjg+bN2wtPFDHi6",
-	"JJAxLWRTZGbBjQjTstP7UoltQwYqHVh9i0NgCnC9zTZFGFvYfiDrpB3801gl3cYerZF7F1gerZGDimV1",
-	"6VqC9KLOAt1MKjY1FYlLBUqBUoVZ84Mk3SJtanqGoEp2TLqK4Nv6DfTzr2ZJ9Bgs7eohszEcrUe2LVWU",
-	"kl3gV5+5YnZRX8w29PATG3PQZrcgaU6VYlP2MTS2P0CX1xeCT3OW6kd17XNQ1yzsLhPbD85SFkNKVu3U",
-	"B6JFtkIp0tuUBlBgG8CxzkP0E7fvGAFv4YoMGunV/gqZzyb3FaICemlfWePY8WNHvM8PRFhe+b300RRn",
-	"G+eC5LaIgV2hIkx/nlXovyAF6kqLkjTQtCpR7OJouVh14MQ9HJmwQErgA1Maa/3qORSoqm3VP6gNrQ1E",
-	"fSqw/WUOWPEs2Pgj0O4NaNec7tYAvJuAW/Vo9G41TNnyJdh/78BGFTHZ7nyUAtcSrNPQ90khWDUWliSd",
-	"G1Zj8OF65Kn69ejQCP22Woul7xhJZPQBcxwqaSIFlmGf8mPyqkHwBUthM3/o1/pffabc4Q+GXg/dyeRT",
-	"oq+90m1RdZPYhO0m96yyvl81lmGWQS3mmUlX4jUbbDKPj2mWxbXOLPuB8dsHMp2ZoT+HcD7cYgR1ze+Q",
-	"nRM1FwtOBLcFr1ZCXz/jUpafdfffRxPbhmhjfutSR1aD/my12jNyXZ2efpWat/Av8D8sS2j/YI5P2592",
-	"U/kMHz+yAQRrGyx1E6V8/ovtzS7B5ocaBp9XSoMkB5lIzcH4B8dFduaqxRvGn4NKrvkbxr+nan7yw9X3",
-	"JKU8Y9jbPSFBgXlD8XLqcqebsAsb0x/GWVNFHHQcYlDGNccadkypCjIfI8F0QnIzh3MYJrZxXF/kj/lJ",
-	"zyU0PZ6OyVueL6/5wreV6mSLGQEsZ0obAkPXKCPO6+M/oRhqRd7P4Zq7E1ROsLBfWc/t30VlQBJL4a+M",
-	"vpBMazQOFKIArgmdiVrpmcA1RzduRpagj695TJd5QzP41sLCQ3Zfr2fpL5WGPb2ozBnIOOjVgNa+z0df",
-	"ZZ+vsu80bQ8KdQuZV4KJooUR5Y3QfnA9spI+3tf1KDQs2TyCXVWZTYSpBX5RshSWT1jMBdyFaLgq4vXF",
-	"BvhpHtSAbQfu61ht25FiPlfedEV3lVS68Q4iz3YA93+x2MIwRO+J6h6t8hH2PSpAwD/36nlf9ZdTHhRZ",
-	"bdd3dcjYUQJsth36122cAWBYsOCkpCXIY9L4ulb8czVked9X4MuyT47t8FGl4RIfeVB+sKQgO/yn0h/c",
-	"5iI4eulO5lExeBT0B5EgCzAhhkcokUE9qmznSAvlpOI5KEVomkKpsdkCmVZ5vqNLx7Vm2kK2f6KIhg/o",
-	"2ZGQValNvMWyzULpWDuoKVICrs1SjYAtqZG0+TW3VKgUytC75bltvMrSlZ5QWlLGGZ/ZblClyFm6rBs7",
-	"WQLo+jmxGRcSMpfxoI243BVo1JxKQx+VEQioj+cubAFjalR/G+29smux8DVFUYiHqSai0tfcXciNEYvG",
-	"9oU/G0p0Y3UBsk4VsDKSn1IB9nk3ay7RynnUEeEz0OCKd6N9B4deiopM61bllNzYr9WNYRE37oLHWtzg",
-	"Nz2i/ZV9baeCETlGNIbp0xlMqZHcz56eJqOCfmBFVYzOvjb/YNz+42mdkM64hhnIWG73a6PsZBBnV819",
-	"9OV1NxcSX92U5grqdUyEyIEaCvyQEZf1Qa9TbRCT3M11JfLEPqU5u4XPXan5jOhxPcsKEQ6JAx4tnqy3",
-	"XtjS+bbNpy3zhkqPcF358L2PqfegNeMoaPPWS7pfiKKsfBfrVpEupN96LkU1c0X4ccm2bM0TRV7yWc7U",
-	"nFBO86UyOrQS5BaWli4XVKfzaw61UmIbEqPt5sDQ4ylISfPrkX0TFPE/Wk+Rocz1YGJaE+JgdELVNS/n",
-	"kqJF5b0z4OSGai4JVQq9r6FxR8LfbVl6q6OuWs+wi6Ij2cfX/Ko5P4I7IZrO6iZsZ4672ogKM7I1AwkO",
-	"MfJp1DZcYzDqQ6qLnbn6tMZOO8DEt1r4V1cO45TAAZnulXfcUaqkwSdNPwguiuUTVQP0/n26WxOEk3+m",
-	"IoPfTywM7+Z3Wldw6ODi9JtDX3aIHChNcyNsHnouXFI9b5iw+WTUVdLWlVrp1Y5jKXkd7bdT6gKPZtwc",
-	"zbEXmmM+L3zUQa195o1/DsmrCLR4k56IPkY9/jGjHv/0eVPbCwQ/Qpvmuw4uD5SoZArkpn5wkwRGrcVc",
-	"kFTwKZOFUX31vUpd9JNOy/T/OKRzB1LpJaqopc88WiWVD2Hwayaws7aSbh7S1heZ+NHs92j2213NlJnz",
-	"pa3QvDrWdMr0OWF10HTzXq9WM6PsfrFJmhWQM97v3H/ZaUU3p4rMaYkJK3EXFFGMp2D2gQ3K0L/edksl",
-	"hKohLjmCjnamo4G17/3KH1LT8nP0yFj+9B79bL1GbvdqQkopZhKUSgjcsQx4CgYM6pQu1OYxUg4d+Ayr",
-	"3WYg9+h2a+OCizs54UAlWKYZRYCrVEjffFHSqbOeIOYp7er9dsDWBVIwl4jRCX255pHYF2sW8XV1bPyC",
-	"UGBwZRLgTdM20ayKHJz+73//v0/Pyenxs6dGrCiEhGvO0GbuHfXNNNejwwEmaRudckx+dD28mSJKC+ls",
-	"1Nd8ARNr9aHqVrVjAsynBrUpUSDvQB5J4BlWRp5KOrMxJ8q1/zAyiJFfVI9B+rJe9o/uglbufBUf8YKe",
-	"KO94oJrkQJV2MTr211RUXB/2lcuFD3qtyFXQDz8An+n56OzZ6emptWj7X54mQ+vBrjGZfx1YzJ9tspg/",
-	"pJrpzn29pdpBaV/4SAi9H9FM/QW5AdfF3vjDxWiEDmy7BjsOkxaSaVBRK3SL6hnh6UhWQa2/Xq9fBlPG",
-	"WZ2dT9WRmJKMaiCVMgwdCaJIK6TeT8jV9xdHz77+N3xXsX8A0nlDG42oa3gkmbJZJcEABHMundLoJKJS",
-	"RFaYH8wzZ2dFc7t737b1s6WQjsmFIjNDHMxGrtI5ZFUO1hVpg316cnDM65cVf9ggHj9Jn0Gm4o/5Nfuo",
-	"CVbxpInINONQyVRo4grhqiUdmxuKGmIj2jcWg99C916DZyceT45TddeLdN8utU2smZg/zD5eXP3seG9Q",
-	"HaTiKFcXNEMBCgMItKbpHCeIKOsOLL9za3ih7jajgeGDJ26xkYriE8YpsrPuKUQB32xjynJ4hP77Rq05",
-	"QqnNM4xofnH1c1KnZmE8s4WXzwvq57rItwB7LDq0Du7JgVGPF0LeQkZE5aTxw/O6xKXhCOZvx5QGYMX3",
-	"ZonD0MLv5t54Yfb5iBN7wolSMo54gceKSOEsEJ8jRnzI1YctMMKA+kSI2/1zg7+ahWwlFd3x7FiUwD8U",
-	"uYV7IxhOWQr15lRppDE1B9BFfoz/3wu++FN4xJk94Yw/0M8KW5ST6jeXI7cBDrgpGw4GMih04Swq2CIq",
-	"cHTc2GmOK+4nym6cODkXC1Jgy9KKK7IArr2YuabMeKiIjB6kWPgjEK8vye3vsc7IckTS3GIPHMeVXmvM",
-	"7kBU4kDIRpSqamI+mYBEA3bbeN18ic2TbFk/TNtbCg4EcgWHa/TTfijat5Jaz9QXNeSeP8LoHtRV1Vzr",
-	"50FST0paKYg4t/cwd29mC8FJswZZa6eXEWEqrlnuPF8SVFXUEdEd8r6WpPuxx85adBPBtndmGY/49lgf",
-	"Yid8RugJWE4Upzfin4Xwj4uArzXh8EFb0calGqNVnmR06Ss24huF4NjVkPxWUYmZ2gXD9LMSJBNZUJ6e",
-	"VrO5JlV5uCMuXuI5PCLjIzLu6luuCusCabGWHZGy4h8XIy8r10/W7YjYni1aZHSZWBlWeR3/iWpcLYkz",
-	"eYNV2WI2bxsZD3nuJ6iF1sS5Z73qg28bVoxxJzVP9k0lapqBjp8dWLKkPIr5FbfI+KNYjB40YXOIT+Zj",
-	"RW490olPQycqHmqJHEFuNwqxpiXB1n5JW13Awaf6KJ7JdZkiZneP+t69DWseZp4gIVbt9hOfRgX0q1/r",
-	"8b8I6krs3PQrSP1/4EoZ/UkPrlDBY0Bev0UilmPeXynFNogLA1MOHyom747BAhtSq/XhqK0m+LUEVO9n",
-	"wXgmFkagmbE7aBVtmiyJC7Q6JmF9GGui6yPSZrL3uKwHBW0/TR+ZvsjzcOfqowL5p5X0m03X9/3/sfe1",
-	"vY3b2L9fhcibsS8UTybbBW4T3BfZmU47F512bia7xcW6GNPSsc2NTLokFY93UWA/zX6w/SR/8BySkmzJ",
-	"sdM4DzMCimIiS+KDyPPEc34/ocOnXP/y9ajvBDCLcF3Dl2vNF320LjnioSsX3HjlE08yqOShtPRl4MQl",
-	"HuZxyQp5LdVS4qMtIjSsgaNd1MJdCkQeYP22C+c4iZ183kp6GOdp15W8K1dWKGFvyP1N2ETkFrN1xyts",
-	"PKlyGwbS0aRCEpqw2KmELYpxWDnoLRqmNL4gtG2FzWGNj4tdSCVXc+e3UncMMwD+XbG3zeDapWzeEafC",
-	"T+hWlv+m5yqz8Aktsb3fQFN3lyfLyb7L0+Waucuw3UcwM8g+TbSa194QD/CRg3Hj+D45+nw8VcfrV29r",
-	"xqp7aaS+/j+sr0Aq6i/npalPv902X8+J4432yO0cb363PVya9uPCrBobRlwTsnQFrdnWUsoaEaynM6vS",
-	"wFK9apVb2WwSBZFG9OuQCcMKKX4ryJ71EJbVd/a+OfnWwxoh8RBnceMEhZFyycZRePa+OT2t8xG5m25l",
-	"TbsMeDmHgW9zL38s8DYcWMeadjtrWgfpfBCkt7BPe2t7O9Rk9xsF0aatd2ti1CVM8EQEnZNvTr4t2RdC",
-	"F2bcbILD7yLanOw5Z3INimNdyLST+IS0KS9k7g1d4z4Sre7F1Xj2pMrPiAArpoAFjykUKEu1vrpbdPwW",
-	"zEN8Y3TvnaQfsIuypVtjpCEdNzj9SlLSyxbH//Dhpe2u+ZMEg/kyvPk2G/NO4MEoBDfx3jx1DpqHFfp/",
-	"A9Kes5Es8nzE0hy4Nowz9ydGP/GuTZ7LXZVBKfxjINa36yH18Xx4YkE3MLohV/69KIND2arUxYdntGzb",
-	"rNSfB4BtegZsvYfWhB1f5T3zVRJJxf3awS8rZMRbyyuvIiCCWpqAQ1CrgHj98W8D9kszLAl22F3L1FLm",
-	"itjLmjS5Z9TPuXycQsterQKo3wXat9TdR0gsWkMMCa197OXND5fMwnyRcwthdbBeQFANdC+o3TDaXV20",
-	"Yt56uH+nM9GGlb61gAzNDrVkC9B+aBXkkPYhJCznwhdUmjgJVbLvMCH3uU2eYwVat8sOtct4ZY4fdbM9",
-	"Fa7jQ/uFHcfxU+M43uIutqZubQ1K3COXsWun4zD+yjmM7z2e0XEWPxUp33EVP0+u4tYtWTFvDL+B7Ngz",
-	"zpgtzgOFD4X2BR6YOIkPB7oas7PS+FEY+9E9+jE0e0hqlbKhbZnutNRfbIzpKS74x7bdW+aqNa29KpO3",
-	"ZVFgvo0X7IF9xPuc9BP5YU5Cf//dFYtLGO88Y78lPtCcW5TUkxzZOzJmlLasJ5Xzco3SCUOgxYRNeAoW",
-	"M9K4+aQm/QCzm84gvYYsgFYSC4qv9b+GhSUMz5RLJUXKc4IkHbBfnDO95DadJVU16cbjdBTCs2yA+VEh",
-	"JLFHSLVkSnqyE2FZ71rIML2feA7a9hNWyIzUsNDOlZ8LY/BNiN3p/ifmUFE2+Ik+0TtuTfOo7JVDIXeX",
-	"LTxOwkd1iG21npVV/WXWgR1YAT6nNAy3HspdTpuLM8z4axdgrfrz1iSM5n15W2bE+r7s0GQeGk2mIhK2",
-	"KrZmX7yEellTmi1eeFAd5Is3MvNtWxEnjyctuwX3h1MD/Ml6i5G13ax6oMSBAbsqNB78o7njjBZjubYm",
-	"2jFndf+ZnGYPJqYmkwgXgVYNQvg2CsaCDrb7ZDwZNQeCHw/Ivy3JAw9qxzxOMsCeO9NjuTkLU5jOi//C",
-	"jJhLcAbLmp5CMvBl8CWUZsaqBV1ABH+7o4FDa6wtMPAL5rS77cyxENHzEfeQBpOzJYzDCgQ5FRL652w0",
-	"PILPPLXMczkOj0bnbHQMn9O8QF/G/fnz5eh8KBdcg7QzMGDOSQAhiprrf2+EPClngS5plLARR6r0s+HR",
-	"d9zYOWhgH1QuUhgeuV/tagFnb364HCVDOaLjo7PA/eZ+XwHXZ6cnr74dDE5PTk/dJQOpVfoMyYUBL6Rq",
-	"AWcSJ4rn7orzMs/Ct/qkbkBnBYyGskfIHSN0LUf9hP333/9xg8fs/v81YgsNE/EZzPlQOuPArhbKqf+p",
-	"uAE8CItMmBNxAywH62R2oHM4Z3w81nAjvBvpPNO/aGGFmb28mIMWKZdDaRaQ50JODRsrdE1XhvXeXHz8",
-	"IWHvLy4vXifs3Zu/XSRsDDN+I1ShX/p/aezsgBHKv9cBeLIrPPfucsYtUTWvFYydM6ssz6lL6GATt4JB",
-	"YtSlMI1kmSTIbuUZ3pRxGBc4ZzBf2FVkFoXITnPXSp42ri7Dej9f9o+SI/i8yFUGobiysbDMPVVrSFiY",
-	"m4YW4zkz15qvqAe7NvBpqlWxOGgz6wVy+7x/LYqop1wKQ8F5gbyYO3RAVZ465EBpsx+0BSc9DtmAcPrl",
-	"BuShp0qXqA6HG8t8kcMcpD34h4/osIdsxGmXQ76/kjJ3X7vVSf2NgCXXekXH0sKwDLRwFgeFWlFdob5j",
-	"vVD5jshVbcQ67rH9RPFrNZ/zYwNOMSAHGmoY9zoT2zzzHCP027iw2L3+OUNF61xsqXzsd0A99xoKyUsq",
-	"IzK1ISGQrGcKAl9vh26Jaz0LaMmpMrYSNl6AZn6UjROAvbhT8bDS9eUKspjTKU8ON5yqWCke77Qt8qwd",
-	"/ZrcPsMfEGdf/BMS9opZxV6dnJRf8/QEwxG7kRdFwqJXJztw/De9k+L1f7Ds9sL8PGkoAR4Jb4uPKOU0",
-	"DNGtDxPPsXz9ed+DhpDdSsvlnI3MjGtw9viI9Xju7KuhxBor95JQur6cqejueo5yIfuxUJOWHRpNxHVT",
-	"WbvYEAUlvbEFec6uYcWcI6xo0cVOeBA2AWiPnxFrjjBuDdpCj6mEn1uisz8lV11YM5S+MvUFcwYp0rAb",
-	"JHevsoWRmY9jDF0vf/ekPM4oRCuRFv9QTlTh2djp8ITXxoUdeEV0gRrMTOXZ8StmZj4TdzQsTk7+lP55",
-	"RFmKUrERPjfylGM0ZSJQtZtisUBAlyzxXIORNSIXxu/umaB/zA3kN3hiCTCUSLwWJ28wz8hEbVqRmTBp",
-	"rkyhoXHzhTXlfgyfpWnXHbKyO9jSbQRd1dpuNO+/SgquZkpOmrsNpcdTrYyJtH5NQBxNzFpxSb3E5y0f",
-	"bwHksEt1vOQronEpS8zmXE8RRRFPF8nnHTk3cFQx/0d0VJmJOUiD3Fy0qdeZvo0bAc+JYdQEtUeHHk5a",
-	"4K73LTKeZaxYeE7wyMY4lKO12Rkx44RCxMnPhLFCpnZjFokc340uRYtrwF5TB5wqHco2+sEBe6+I8Uuy",
-	"05OTExSCpiyqOz1lSjrZkJtRo29JX/e1+wRXfHybV4lzk7DK7Cb+k38i+BNnyCXEwpZ9oj/CskpY3WhN",
-	"WDQtE4J/T1jVRF/HUkEHhOF/FUcJ1VOOjIVL5WUnX2eXLD9i/WE60Q5gVxmzikQx3Y8WERoxItZIRmCs",
-	"NqtNE5jS7gBDbdpd5Xu/5xZd77/1/zva/V507ve9/3t0uvd4iAp5dr296ifv8dhHcmD3eAD90d3vf1d1",
-	"L3d/rMTn272luvO3x9RFX273Z/6/c832u/2tVvM9H7lSezzwoeLN7f7U25xP97j9TWnM7GxHH9RyWZPU",
-	"bfzKBJ3aGS2hgg41wrq2JfxCVBl0oui0WsV2IUVG+VEYC2c5X9WYlaP50mbVhMqaVqvmhzrLp6G8KN/c",
-	"WAO/ztRSJuFnTLOtiL7EXfDqVh2rNC200wToCs195QfqRmEs2bMN2BXooISexgok8jAGqbkZJWyEhVOj",
-	"oXQvLCnDRkhRt82mCHxZt0aqCWJqUqNHLb1qdIQqqWutPMTuNUedhuw0ZKchv2oNGeVOi4aMJY+dkixB",
-	"uJ3S4FakkVoB8VdJM2IOsFyxIHD3VoFbi8zfeKUj5JTx2DxRWJMHrMGJ8NRG2DZDMPGp0hnGC1E98CIT",
-	"llnNRT64TSVRnXmnlTqt1GmlTivtopUOwu7dRD/b6aRKLc2GVgqgEkoCBgSxOB40eb0JK48+nYPHxjmX",
-	"18z5WP07qa2tJNyPobc85XanuDrF1SmuTnHtrLg2+fefANv+F6OR+BqTPuvh38wq9uHN21LijrVaGtB3",
-	"00Vb0YseQxd5EKJOF3W6qNNFnS7aN7T3+Ihknfd1F10n2XefU8grmGPoi7mvU3pie6m4UC/Sqt0u1xOO",
-	"KvkaLDzNxioTYDxq39ID8mDKx4wbNgaQjKfXUi1zyKaQxfwawm9hrQk2bXrwp9DtfSsLO020lybqNMuX",
-	"oVke7PwnbsxW4PapMBZ0wijx2/NqdbK/jkBJk+SM9yBijzFJbzP/kxINhK7KV0yJ3EcLVFMbtlCzBdEf",
-	"0gozLC7wdYqIdDYp8jxxDg0RqWnK9WA8xwmy4gb665mITMihXGg1de8O2YuYbxE2tlN9N6DFRLj2fB0j",
-	"69EhWeQvJMrCAB+L5RFDWdY4hoyMOWSCS5bxVSwJr8CyWUULsnwtFgtiProxBTCrhjL0hXkrbUsaxs+1",
-	"ib3FYXvjPbO1qrImp2y8akzyXq9HI3HfXFvRKcrOZesU65edjVEXPw0quYq8XUvOVtrnfCdUlFOa/Z3C",
-	"XsM1LDMEy0lan8vxisUa3t21Mmm6nV2zoBnXFGMv4rLVumWYsSLPGSGDCtt3/STi36H00NeVR+nKC0Mg",
-	"i1GhKqd5o6L+R+G8O1ZIMgowKNsDk/KcW8iSoSzflyP9UGS67nuVHVAJtulUPy2d69dptE6jPV9XMezj",
-	"Fk8RC5y6CsC6ZxhEPJbjklx1cjoXxiY0Y953quWqV13tfRQQYvYQvYD7dlmRb8Hh/Y6nMxZuK6sEJ4hx",
-	"JdNVwiR8tkwXRLdNtWPkbGV8hcXsbK6knTk99FvBtUU1E4KJVC224AX6n1jxbg0zxdj1YYw1e1e+Lphm",
-	"LKgqKu/N5kKa8+rv6wB3iGjnFWAExWtj8V4obT/GKTkos1a1qW0wwfELPVRo5SsBvrsI0FVxWZnKhy8R",
-	"rFtZPdrgz9Yj/MHVX3A7q2CNZHsVIv7ahmAcdR+jkx5tKhujme15fSOJWGbPKxvvnI0qu3DkbDoTQLZR",
-	"CmBUhmpDS6R7MvwSXxY6YcuZmrN5YSwbA0O70aqSqKc692oBrOf2fqVA1ZxjsS23tb78Xfw62hiUD+8U",
-	"0g1HSbYhhdwFlFTrwqiCBDiizz0IKyEbbeGnrm7gg/FUVxt5LL7q2kB35q3+QoCLO4zAuwMdB6OB10Ut",
-	"ioBC0kbMV5WtmK8aRW+jEYNVFMcLLnS77fJWaQ+hYJfKYxAknqqgBWRorOwsqdT5TexZCTRgxRzMUM6V",
-	"BqYmFiSxcmCdILNqGghLuGRiQr8tQQMTMoMFyAwTdV6x/1O90N/iEqPf+QGHeIv6ea+MZTgZTIMttHTi",
-	"LKQE/fmk78M93morbcY9cXVOT3YB1ukc9s5h7xz2LzsEXRFNrYmuQnd+fs3PnyP2FrdrGsPn1/isUqd7",
-	"nN7Zx6O3GmTWrgev+LVH/fLgWZgZGphO0JQuobzOQ0fumsRzRZ3p4ridWujUwtemFmjv33IkuQKuO81Q",
-	"AVOvOyOYkpLFnBmnEMI/qxkzHqrkdj1Bjk97hJc8JKpKn3jQtM9KqvmqjPemKoOEmbyYJiznY8h9XNpT",
-	"VK0QPBxThNydRFB1zkYeLE5yjXTnVjEl/RnAgF0CzzAmRMgxSrbEZUlz3uYCXSTsL86XfN3i1mzCVj8k",
-	"RiKOYUucFz3T2uw93AZ5bHY3WnphzdVCABPQIFPYQuF2yYUJkKZh1aIeUTIA6PIQ38OGSk4yVjaecokR",
-	"SkN4qUlgPwkPnQ2P3C7AlT886hOIUTGdgrGBS839HjYCczaeTKEtenjlkdoPETTEdz9OrNDbY7uGCL+7",
-	"4tPbwoN4z+/JUwonbhKh7xtT/Pb+Y4qv6ftdKfUj11PYObb4V2mKxUJpC9l7yAT31u6zCjReZFmEVenR",
-	"yUe/RYpsaMWX/3IS9/ctNKRBRIxXJJx7FyffYlKNU4asF9hA+gP2zhrm1msglFyXR0jlm87Yh4ur1z8Q",
-	"izwsNKTcunuvwcn/d5Pj99wSDeAGB1cpNg6ppVpR8FB61kaJ4MZ+lJ/8KO+8yXfesH/h2SUJzj+wZ58X",
-	"RVeg9mjRjNvsotfbFm3z4aRb53sfTzaTeu2vnj0DV8LGMFGaciL4xILuD5hHSw700KiO8QayRdPIIBaR",
-	"k2uQtRUqAT+l50GLo+FdGPDnhMtNVc4ugq3gGVRnGNpHBNtcySlo5rtOQBkSlqAZzMeQZZCVo5+IHNpo",
-	"xMIG35NWbYIiwzt4B7IoHod0rFUgUXeywwubh7cOvjmwNXH65Vkf35z+72cjzonmMBgsL0xwpzOYCCko",
-	"s4vEmdKlFLqjXfMyWhiu509CTzR6caUnZixfxQyOTUB3bkmKI1u1mamlZNyUdlTWT9CXK2VyxatjPQ/d",
-	"HsW/+bv4dYBWHVK9JWThDY/K9wVnrybno+c3YPvrt0pfm9h3/Y9PWBPEPjop+ijCP/agk/+d/H9u8j8u",
-	"3jv4rIWBLekuJc+Kuy9k55nEH/iRYYqJegnTKsfaykwY18csYUTd5LNL2QUlECLn1HoWYWOQ9q/YtVt8",
-	"kQ9YPkoxZp8r2BKtxW7ehabKDewuz4WJaHp2rFQOXO6U3fIjZs/scONropo6aNTZfZQPfArbWXlwVe0e",
-	"br6D+/0HMvAec6u6dU2z07RHRQbSCrvaEpyu7CKKNi+4Mc6gS4gDBblXE0qQdT95Bim6h+kiB4NGS/+c",
-	"celzbIVEPzWy0Zx8W8lgdZ0tA9wt0We3Kg4UfHavfpzYMw7quYWeH3YrdYHngwSeUdlulw/rKhyLb9rT",
-	"dbAuk1LrS1oumI99Vjw6Fm51DtgFtb6WnoPEf1CVEd80xpOjIDig+mmLJqOkeoqh4mdaz/KzhNpKRDJ2",
-	"6ye6wkDYrsH28zTfHG2J+v4EkJnyLIPV9GBdWcVwL/4VrDDXebwAEv/u00agqg7IM7MRHW4Lqfo1/rT8",
-	"aNepxwmotm3JB4unPrTK67zpryOa6qTFi4hj5+SHc+ySio+LQpCkjiF+XKRxzSAHZy3voblfVpRxQ1x1",
-	"R9HZ4jFkhvGKtj9jHJ11T+eI+Hy8WiS3wd64xIMpDJ86J1+iLFYS2sRw2daAZ1mj33CRZe/jXQdyHcoG",
-	"npYDceHm5LxUpZQ17YyspVtFD1f29qVJzs652CrZvhc3Qa55EXBHCfXyX+Uf78jtIJl3S7yiSUBomKub",
-	"RhFxib+sSYkHNmKoD1s36xey2Z7ROr7i1+AXMONLvqJsSVrY9+eLhKhu/YCyuvC3HlRG2OOiwMr8jYPL",
-	"ll024W4qyIm/RyvgrdLMqDkQWbJiuTI24EEWduZmKuVWacYXizW1HnxrZwtVbx1KA6kGix6TBiTEpow2",
-	"Mob8ziYIEvzNgInHmBcf3jGrrkH66L3QhoHMzPlQRnNDaPrIfpYRTgBSJTM24QQ5RjdhFb4RU3ksJOJF",
-	"EUG+M2wMWEwQLxZDyadcyHVvcT7hn3DCG8tmL90v799ePI7sMWC/AsnzGGr7UWN8ksA0WJoDd45D2F21",
-	"tb2Pag7x/QPLjInSUxWkRjxTUIj3kav0GjKmCjtg323d7Eh9Syva7feyNH7CRe7EhbUwX1hP7e8uuG1L",
-	"0ioGMZ18oe5YkCiihhJfiQcf6UwpA5QxV3aU2yZx0XNPfKIMvE/h3r4PBg1lppCtQ67szP0DoX7WJEh4",
-	"6DYx8iF8pcN4O+H12NZTCQJ1MqxzPWoyz4A16xuTYCjbrbeK0Fsqfd16yvGRqOZMA482RXXTSs6XBEJW",
-	"8qccZ86SFJaoecLAIoZ0wrICmFFenBnrnskG7CNmgTkxQm/xJlPTycgvruf72qGHr7J03doGFuYmHFHj",
-	"HmqrPnbpGH3IF6Yc+Rkt0CnIVICh6nWxxm/hzM0ScRwzXs7xsRLyFJ/DRWYYN047etr1sOKt5um1cw5o",
-	"xc+A53b2z/bcHH8Ud3pywpYzQdFIttAqBWOYLqQ5Z8KW4HWYnUIUT9zyMTfAhDWQTxJmlLvTFFiQJm5A",
-	"ujcstBqDGbAfxTWE5HdVWMBbERBWw6QwaJWPecbGwDVor+Z735y86jfugx/8sA64pqmJVhQJP0MIUiZu",
-	"DquDnlJh5I/+y1aWXPw6ob5XA89W7Wvuzyd/ojST2jKKS4xOh71F6C5MijxfsbmYajqRUzo8Lkz4EC+M",
-	"cySxCkPIDD67Z72AJfi2nFswNtiFGK1eLHJayv9QhZspbztSnrFViwVkQ9mTioy2UNxReYCsTl+SaULH",
-	"I9NZGFp/wEZ004gZvqLNTwZs7GuwEAlnMufTs9irGfCMzYUsqO2cG8sMoVziNsIl7vTIL7h/uRzK+NqJ",
-	"yP2ppYZxIXJb296U04xf6+z2YTDnrMerKs987+fAJYqOJpv1e7CXtBoeZati2+TB6+e0SQ88LT8pS599",
-	"sFHyzzOBgrsXP7sGns7woMotz3Ib1rYb7Y5Qw+SXbr9VSPyObBGFdqaZs2C8m/daqWsBR2d///X35F9H",
-	"pAuunCrwl5wRg1/SGz6Fzo/Ojl6iceMb2kQtvxGwZHa1oEr2Em2ErkXHsV7tfUZokBEBIKmn0odaK0Rh",
-	"nwtpBpVMz5gj6waxXswwnxdS2BUzfAJ2RQKET2BacI2UjlWYyVCY6YxQQX6wJ3SsNFd9oKHFi2BxuJaI",
-	"N4tM1w3bVkPNGkliaoPQTsdx419CyPLVLtT5XBpGTcuIqCh7b364TNjrjx8uE/bxwv3zzWXCPrx9w/77",
-	"7//0A0TnUoZ6teqRomt+UYxzkSbMzLgOoi3wXda+AjbXNCO+Ky/M+hzUhxzB4pMI0Wcst4UTz6sAaJqB",
-	"FjeQsUnOp/VFUHtzUzfQjzhe5FwibbU588adLJtmS2chZYrxsSos+hTV15bAxHORg7FKQrUP3lNpaJsk",
-	"Q4JrnLY77QKnNBeQRoIaMlrJhqNblMprX77c1ZutOL8Gwf7J31GFpV20GX0t7WUsnAnhmWrMx4d4/Cl5",
-	"pCHSKq+NOTp8m92p2eU1Gp4UpNXAehrmTpppUxrhwsLcJBXwa7dInE1vQFo25ul1QiiSx14c8hy0NUms",
-	"+bQqIlWtvJTsh32tJk5/p2pOfA4+BZ4G5qEpS6WcbbynMuzqcBo/RUCOZR6+8qwZFdhJhzYMTL813c/G",
-	"Kk2wL8KyJTc0GwgIo+YL3JcxL0pJ8HGw2vYgEM3mr2T5fAH6GG7wa1aZat2UkRex1MJCgoufoGf8t8RO",
-	"zCC9XighbW07uNc0tBigpEzCSl4oajtF2v7gZQUMNHldq/ha35XukweqpgqvbfDLNjvwtsjzYwufaQYn",
-	"PAUbPz0uxE05ZcRc5Fy38XM1+J+VrtCbG7UTIb2lWpkN4ch6ePnY8nERtwIBvFUiHFimHGgaA7FYP/Yr",
-	"8+TFaE6UyOieBbTSxYgYtNnLd3O3dtBcJtoQJ0K9fivya/Z/P/78UyA5dht0qlUhPYg7fI7Pllqg8pqq",
-	"JJn7Jfrr7/8TAAD//w==",
+	"7P37chs3mjgM3wqK31dlqX4tWXac/U2kmnpLceyJd+PYaznJbI1SFMR+SGLUBBgALZozlaq9h/ce9sL2",
+	"St7C8wDd6CaabFKUDxn9kYrM7sbxOR//ORip2VxJkNYMTv85mALPQeOf56MRzK37Kwcz0mJuhZKD08H7",
+	"KbAZ5IIzu5wDs1NgIPO5EtIyjt+Y40E2MKMpzLj73L02OB0Yq4WcDH7/PRu8eM8n6YE1jJTOHxl2C9oI",
+	"JTeN9IMacfq8PdovU9C0OgkLPy4rxC1sXN07sHp5PragV0e9gJGSuWFWsQUXll3DWLlp9FLICeMTLtJL",
+	"FtLCBDSO/8svv5yXdgrSihG3sDrJt8A1aKaBF7M/Xw5G3ICGWwGLy8H6tf+eDeZc8xnYcIfmzXh1/Odq",
+	"Ni8tsBy0uIWcjQs+MYwbpsbMToVhObfADnIY87KwzKqcLw/dzMJ9/VsJejnIBpLP3OTcDNW4saqx0jNu",
+	"B6cDN8wgS5zw81IbpdMQcCXhgx2O8I0rWhGwudu/Kg2b8wl0rYS+2XC5r75zv+Pnc26n9dciH2QDDb+V",
+	"QkM+OLW6hOSmyhLfbI2cDT4cTdTRyq+vxq+5HU3TW3VoEHbo4Z1dgwOk0ZTLCeTH7J1f0Bnj0ixAQ86e",
+	"Pf0TW0xBMn5tQNrqNAh16w29Gh/R3BswSMxEAsvf8gkwI/4BGXvioP3pyUkNEV+fdIJDgcPFU874BzEr",
+	"Z4PTpycn2WAmJP3rSZbCjYtyNuN6+Z0wo0KZUiew48q9ryUvrtiBO7mwqLHSzIiJhPxISDbiRQHaHDIz",
+	"VQvD4Bb0ko1UKe0ZuzJTroFfF3DFDnix4EvDSgP5pXRj+C/ZYqoY18Cksn5cJuQh4/N5IcCwvFoiGylp",
+	"tSqO2XOtjDmy/NowLnNmNThaURq4lG6lIygKdgNLNgM7VfkpAz6a0qKYMGwO2pb6GnJ2vWTcspkylj1l",
+	"Y61mTFjjaZh5xMbiA+RuIHMp8QgMnwXSaZjf0Ly8LoSZsur5WExKDYe4Mh5NRvPjLO6m3VI1mKkq8qMn",
+	"/vS4YVeX5cnJV6Ovr87YWBSOvjA75ZbdAMwzpjQrgN8CU6X1ABONcind2mYzkDkSa4PnqmHsDp0dPHv6",
+	"NGNjAUXOrmjsq4yNVA7syio1HMNi6Pd2dXjM3tgp6EtpEFDcRbgl0iZMvYt4+sbycftTkQMbl9oNhbdi",
+	"2MHV30a/Xh0ygwfALZPKvZaD9Ac04g452ULpG8jdPmkyd7xWWV6YY+ZwupqXCXMpn59fvHj34udXL34Z",
+	"Xnz3fPj++3cvLr5/88N3ESodHrMLAJarkXlcbep4lh9fyg4UqyGvgWcgHVr9bRDQwz0McD74NUWGPbK9",
+	"LFLc+I0slqx9byOuidMRm4j4h2cfgRuk1u1e20CM/IpezeYFzEDairfDh3mhcgh0OTW8aH4UTyQszExi",
+	"xupQuNZ82ViBO8Rbx6L7zx9/crfZ3+gJl8J0SDavcjrqPNdgHAap6HUzyPosNv7krotF1jWZ2p7npKr3",
+	"7zbvW66tBG2mYp5iX9VDJvKehzKPRrzb2v5zdUX/6eZiFj7YzOGK4zSP+Vw8vn3y2ADXo+kZ0pKZY9kO",
+	"w1IkEykR5B349Vs/5HoHZq6kgZ7XpcPrdzuRi5Ga953S4Lt3nA9GVqUFeKs04o/sQKF+wGJogrut8v0U",
+	"ZpAUDmeALNA41mqKcmLYwZt3h/2WZnHUPazsL1qVCeQ6z9i3bl3Pt1jOcIJj3XFRy3nitN6hbkTaKJ5Z",
+	"z2Ut7wxk/wU8AWLuV8OEMaWTbnrf2tINdvf1vNRqluAZtBoh3b1xp9sSC/eTdq1n6GScTfpsNPl7tWHq",
+	"oC/3mduq9TP/nlXECY/pW547dQkMciInlIPEP1FkJzvB47lW1wXM/s/fDbHWevz/v4bx4HTw/3tcW0Qe",
+	"01Pz+C19RZOmrBY4raPPRY4Kw7X7keenjsqU8kaqhWS4R1Yp6KS9+PUwt3HDhCXFYQrelOJIkwRzmDmR",
+	"vfrS64wLreSEkWbqXvB6iNMeNR+5F4XEF3FmlNI5u1b5kkR3YXCpSgK75YXI2b9fvPmRqeu/w8i6d6fc",
+	"MO4F84aVJ1dAn9Iajx1IPldyXIjRRz960pTZSBWFcORyISzpPKNSa5CWGcstnDLO8pKWAu6ovD0Iz0E5",
+	"NcBJs3OQ7rj9QRkLcxzJv+uPS0h8xi24kw97d/t9r9QPXE/gYx8B3qgwrHCTO7zmkkWKx+vzvw6/ffPd",
+	"fw2//a/3Ly7YQTkvFM8Nmzp9zU5BaKYWMgufowJ/iPt6qfQ1qkAf/VJRBX9kmFaFE4mWePK5Qrrhr2eh",
+	"hQW6bs4MGLSejJS6Ee77GT1yahoqwPT8kWF/PXp+8e7l0Xt1AxI3+cqrSy+0JnnhY230Qs3Aoqi3cHBK",
+	"yKykX6++BU0SYQ6Wi4Ipp49xc0Oio62pzlDkTuG9dmiuLOS4qzDvR9zPuWTvXj5n3zz7+v8GqoZLuQB9",
+	"K0bwk+S3XBSojX5kcMq55dfcADvwJ0cCNxMyhw8ZGRi5MQuH5aMpjG5AI5C5B2I2V9o6ClrCIRtxieYg",
+	"dz3xHTCpFmcMDcdHaDlmhi8NmemsYlYva9twZGKPPujaon/7cWSUxl3+JHlpp0qLf0D+Mc/zx9ga5jao",
+	"Af/t4FhIJJIAOeSOyF5zJ1gz+DAXGnJ2/vYVsw7vMscVz/3ycZ2MttngS5fBDk6mG/wS/4TLQSDRHu3x",
+	"M2NFUTC1QDZqmEFLPRtzJ6a3zv2XX345apvg1x1+22Lvb8CUcwcckL+GXPAgnH4K0k9AKa3TLJGLH3ie",
+	"dORWdcrihbgFHGZMuhM0bFYWVjjF97GTI44QV/y1OtEFeYWbIYgjrZOsnUTrzs+/9Tvuwm+Nvg4WjrlW",
+	"c9BWkCTnhijAPRvmSQ/JBVg0krJRwcXMyUNN6w87ePvm4j17zHEC8/ifIv/d3cDEqXuHCD0jrrXwtlbp",
+	"0XyQrTgvZFl4mkWS+4osHq3VqFKPoMsV1doUMSknX5/6XaA8qBYSOR/+lBF/U6UdqRmgaAi3Igc5ggzZ",
+	"QGVLcVTmFrQYLw/d5jzVOuBsKoxVWozIp4Mmy2q7kLN5weUpKyV+KxzaSrgFHSwNDkLCI1RjvI0RV+dk",
+	"dzq2X/uckwZuIR9yu+IjOrJiBimfSuMYE3qQyHu5ZpqwMXTCW5lWrGIzwLDn6P523LsbDwFvN6HBOjHH",
+	"MRzgMy+TLqTxaoA3SayM1TQQ9V2tdVKerdBqa3Av5/nW1+h9Wx3qY+1z+1twwrU3tnoxTdgIB9t11fUS",
+	"GnDY2E1tIScNyC2c6NNz/ALpeZ4L9wsv3kb0aswLA9m2JOxd5P4gbB+Gkzg8RWUuDECo62DMkBTohd6d",
+	"aF+CxDXvq8uT2cLFGf/wA8iJnQ5Ovz45Ocn2gEtdM0cI1o1Q2wJ6n6lbwLkeBrvh5y0nnbAJIJV1p/pj",
+	"nRzgOeWK7ScbRO7yXiQInVWNExHS/tuzQbYRN3GdYYA12/Wgtm+EeVOBPmF1DfaQD53qLuRkSMyKJJ1T",
+	"L39XVJQtuAl45TCvGeCwM2ZIdxdW3HZAaA29q/Jb4OxoT3BbYQfhyB1HJwyvT+YwzQe4SbmJ3kUD8Wsu",
+	"cyUzpkHNAS1xBmTOrvnoJjVmzSKbY75WXu/xB2pJJfc3csbUTJAjnjuRFJBcJSNAOmDnp3l+D6T2NV8S",
+	"4bwGkpJL6QMsUtSX7EELYeBudHhrYbIn5f0ohLa/JLNfCaOTEK8CjPfdJEgrH91ItSggn0A+pEPbWs6R",
+	"yqLUu+v3O0mS8TdkCU+cr+aLoYUPHZF5waUFTnSfa4FSvDcDa/BKToKGkB192IX47x2WV2M/MqzgFowl",
+	"43PBIifh6tiqgI3sLYzsJOEejHf1pPw80fGs7urXdWD0Ss5LuyXl6QFoPVnIemjrib77ogMxhHVe57ay",
+	"En639gbe+ZGDklkAdx96KwsteKz0UEjaVlPqqld4bgwY4+jwbpJ7wY2phIjkGYxVUajFsJwPOyJPkTOi",
+	"KZHUOcckKFZsyg2bQpFvlDZ+zwaFkDeQD5OKXnPKl0rjDJAPTTkHbSB3yrvMw6+V8yOet4sOaU5HBeuF",
+	"ChzaiRIkVCT5fAwTrYNNwkKZC/vcnRt6mrZFxy100ik30+Td3sDSH/GqVAS/9RKcs4ERE8mtD19cHUdM",
+	"0syzdWBuPr/Sal3ZABVXP0Q8U+d5vrj15sg28eqEb7SZdnMgepwgNxu5In1ZGtC9vwjG8TQc0Fcdo9Tn",
+	"QG7nOw8zKgRIO6SAo5WlgrTCdgKPf2q9lbg/QKoRujK3M7nMNdwOO4esPUd3gvMkuMbLbUBSNqhsWfFZ",
+	"xOfWWFm8CX88nSC+FxW7xpXPXM12C/05UnRXd36t1Q3INsSEFXQsPqJf5AXLe1K7UUWwE5Lj92rBZlwu",
+	"g9coepn89FMuvGZOk5KnzNjkVDV1XhV9b2AZjUih1zIHfcZgNrdLtpiKAphAB1Mpb2AJSe6HDyjwJTnN",
+	"WGhjGThACYEY+Imf9+D71+fPaeLIleteOTxjwHUhQNPXFNM3L9xXF9+fHz39+t9i7tz/tgpu7LA/c1I3",
+	"EdZfK1UAl0QzKp/xBvBuC3s3gxpk1kPsMorQ2UYma0JYf3yOZIlU3FRDPInmSG3iOZ/za1GIsKbWClHU",
+	"HDZDcZPHDLmwQ2+cHapEek4c/euDV/uGgmWDGZd80msd/s0o6HX9i5SClF7yarjt1it2QkHHAjTwfMiL",
+	"Iixh3Vvu0lPPW5fdmDR9Fln6TjuOuDF/YsmpY1yFhSTcqRx2xBqMOFzxnYoPLBcTEdIl0JxXe7eV9s51",
+	"p3b4rJkcNgv37qXk8rUyZsGLm1WckWg1HYZlrsohoxAeu0FOHvmA13jA1Fq+g0K4LTXSJWaYzGgBLZU5",
+	"F/j/BcAN/qHG46SS+cL7Ybvk6r42n+DP7RYMx6KAIIpvFDt6znojZN5QtYV0NNxNldwtHlG1xI2r2M01",
+	"SZgxlMr2ncW9v14w7j/I9XLY+5TNlDtm3etV8Q8YXi8twcYOzL22yIXL8r4O8mqi2QgJjgPyBv+NFlFe",
+	"z4Td1m1bfxWdzSo5F7ZIPyl1sb0sQSruKLIbJbzBCL5h6jYOVUeW2kHrLFJEImD2Dw4ntiO4K8jcpLxz",
+	"VYjRcpirUTkDaTNmNRdSyInPb8sYso+hBlMWNmMzIUsLJsOgnCF8sJpTZC56KJLe/U2Xsf7ww4G6l9cf",
+	"jbF3VbcqArpJLqPR1i2HEgC2vKscRiJEJQTM6otPgUStP81qhnVr/0XYaa75gpTFLdbf5fb7ZUpaUIBF",
+	"p+0s/CQyY+WcWcW+Pjmpo8TNRubu50rt4yUfgU2x9g5yccuLEvpDCQ7/s/tmI5x4/PYTdK6VBkuEnJUy",
+	"4VI5xxzr2pHss2qrtFlhmCnnc59FdHBV52ZesSr78jCphuXCzAu+TCuZNDqn7FZ5SnUMytm1j0yt01lx",
+	"ZaK1kKQxmV9D0X0lm8GZXgsD1etPnrSAIq8iqvtIpWGmjAmJ2QhZyJsY4sQZs0oNCyUnGZPKDseqlHkW",
+	"B/WH1zFh4X//+39Sh4DPVifHkMk5t9Og0ON7GYPjyXHt9TJ/e/LrsfcyJSQkY7wRav0x0hKygZeqw3fJ",
+	"U0Q3Q5euuR0z7ymDVVDSPCA8iCYnZl+5w3r34uXRk4ycAJiFhT90SBO4r4jcNgccBGEsnazcEPj9WBmJ",
+	"CwEio3PpPs598C5/MbtzLhrAbW1lJeP40QYttn43Ncn3wAs7XZ0hhMMniQFlGyQfzfPxGsfz2+9eYnYr",
+	"83KK0gxxlGFoNteWHczVfE55HfN8bBW+zWWO4do+QO/QB95ziyUTNFB0s4SMws3FaMpG3EAiM136vCtk",
+	"dD7SFVdFbm/Kp0/rmHwYhSj2ce9g/sAmKLnAt17JHD5ckETaEOc3gHi3y/oVBt1iWt3WBoGinKVdPpHx",
+	"L+HyXSQ4I5lvzVwDz80UwHoGZZiwZ+ykSlNZTFXhKGpMNxtn6aQu29DJATlHNlhwLZvQHetgAGkPtSkn",
+	"EzAdzq32MeMotMUsnE+0qPpgum/i39X1tvewSyy0kkl/bBMN5hrmXEPOjGJjrtOCh14OdSk7rJOBaSft",
+	"EN1q4FhIlIvupIzvaL0gdXFecHd1fzcdYQE++qUvjY+xLGG1JB2t3yDv6N2kMo+JRahwlFKSVm/K0Qhz",
+	"aAbZYMxF0aGEVB6mPjHVXmOu77AGg0hfRhgLI1cnllX42Iidjm+8GzneVee0VVwNWUT9fKlNZtVLVTDf",
+	"htco1Dv9Eo1gtsm6rk6je2+pmdrKGrfo+zpQmi0we/gaDpkfOWPXS2YdxmS1BuJTO+gVw2KTddasBOLz",
+	"JJH8YoDpIHFLa4lBi8muv4/2yxvuZeX1dffjTYMi3/KKgrF9w8LppY0L9q+tW2idArSB79B7MRa217o6",
+	"Y2qp3ZfUfcTr7ipbQb5VFErhXo1DjdtKEoaoUE5ImkuriFuHwnYpuSlnRaTJbgjjby94HyrEyiHsrkz8",
+	"IOTNTpFuHWasKoS3b0pR0thZaeZDNc6cDA7cmowZMRMFFnfIWBWqZrI6dhrJFlYy4LkY2c3GKW/0rdec",
+	"PCM1EXI3LxrMOhUinzS8GeBojOiL1Bpf8xy+xUClmmneBcSasuEdAOx1CkW53DR/w2Hu+KXR4yGm8aYS",
+	"OiUmG8bp+UxJVkrDx1WatWEznkNd46GZ9p80y4z5kHjfqjWe3CinlAnBqeKcVewxL+308WzMzxhIrQr3",
+	"gmXlHAsGxX5Sp9k+noF79bFVdk6RIVGWZO2owYFqAUsqW6UbJGW70nRnhIfj/ckkhD38MN52hjeVvlXU",
+	"1nz5rBag7RCwnv5mo8wfCTC7DqFbgcM8nwlMCowqjc25RFrPJyBHyyHkgqo3ofdPbzY5rY9hrs9yJ0K8",
+	"S7LA5nPbMXS7e5OiAGO9GnoXn/cu6m/4Zp0r0mHXVn5c/GDnVNi8hK5UtTlINgvHhdX6Shn0JZ87ZYIH",
+	"Qfofhg5c85LSvN3YRimJteKItWH6kWG52iVLvbcLfhfHfQeBPaeCwirny4go+lDxsEGPpjm6FpA8/rqd",
+	"X/P+85E3eaOD17QiuC1Q3TX7uMK35z5lcVsPZwzdzav5Ls58PAt1jdDzUVoqLLpjwuyaXexCGdfs4SWq",
+	"txWWMV5o4PmSaeCjKeT721UT03cboQLgdk4rsEKgTNBMqM56eerXQs0+tJSa5N9Begxj7JTcuQYAHNHz",
+	"uSeGceberMFhf9mXJew1lzGChc1XvnKYPwLXYGx/BaEdNNBQCbZWIMzIp1HUJ6HK69iyTz6ARIieQvxr",
+	"LSAFLzuC2Y+weB90i3akh+Wi2Ajr9DUaVtMqylQtnE4ygqAymGYRo1PWVbBosw6LU2bVUpMbxBzBroj/",
+	"XWSqSrNddyxVzOT29vl1w8a7+Q/3vs93SzsXY998iJVCn/TjliULq110ZMnfNVCwh2i0ORyQamV2c4Iz",
+	"X4BnpjQ0d0yF/fy/xVyAtFgaT1OaZA/1xTsBwhqyEPYZrBMb/OcrVxapXElxDsyIF1WJaZB26OsN1PmT",
+	"9CI5GoI3At2mQ16AL8jk3u3Qk+Ml7YPfNXAsYU8uJZ52D8HRZ/H4DzYd51sNY9AhnnirKLY6orklfbMK",
+	"c9egaPublTveBFgepqp19N/ptgVC5s0vt77P6Iwx6+DDKxrh6ckGnhNPvGl75jXXPnFqJVyvD9z0ghbz",
+	"zg+2xeltdJ3UBxLLIvWJrKyoXaS+ZREoBDc7etTuI7Cp02gw5xpzOnek51WZ8fWRIPgWvi+F0sORkpaP",
+	"7LDiwCssT+gQeMYO0J5FLUXqgm8GAAMtKLdtHKKCTbJGTGvacBhtZ6RiNck2bKKYVfuY/SPo6CHD1ENd",
+	"Vpdn3033joF7J8V1J/gP9xIpBk+TtbXWAm0/LcR0FMg/Zxfh6DaBUQf0vmjC0BQ0nLGquo4vmuMvLN7p",
+	"18/6Q+6GE0qHBvstb7rv76paCatUbROmx+O8gzHmnu/wTR3cHQQsw2dV5AbCFub+oy8tHR4VNLX1ehkf",
+	"uAVWE4bveh+RuavElT743dXAeLzXoCc7ps7NwBfyTlQTDqs8ZfhWzoQMdbBiQz4WFpYsB6w2dtyn8AaO",
+	"F8cirpn9kalKnEe98lYjEtaM1lrwI0MlSE2pb8Wt0o/MYZ8p2pmVeHIx3W3uquelpe0bdOB97dL+7U7W",
+	"P1O3kK/JWNdqYRi+RIXO6qM5HnSELHXEIFUh5B3Pa2bRIsb0oDE3m3AhIae78hDotsj4TGFnJpgdHnfk",
+	"6Ysi1yA7YqDU7NoNnFhFtXynka40pqmaqFjFrpWdZmysirzGixii0gubVe4z0ytYaHMcpIYjrO5NiJca",
+	"MGocsQGio9uLTqkKghnEozX3Egsk1eGv7iaFEuHItqGfiTh5P0gWYU4TLwIWbELLN16r73L9qfp5ouLA",
+	"qn9z1+JnbSvM1gFhviTYmvXuVn2sPXDWPpnk4jcd+z4KmzRB5LMubdIWhXYNTOiAn07NYdNadnJd3EkF",
+	"WC/yJx0hDpGN72bg3k1IHLs5LGpVobdGsKtc30o7Qu0y7ExYdlCF/uBMhy0NoqcTpdU5rnVrGviQ2kh9",
+	"LraLPvb0aE/BnN4JSnvWx0MQjRkagKEG99HIpgSJX6aALTc9jIYFPzLMj4DGbN/sNAzjM8vMMXvpsIxd",
+	"L0PL19PEW1hTJ6SeNOfAEKAsMmJgJ1S0bkRCQleuVWxm8EbPCFQ6z2BXA0R0n7vZH3YE4y7DcBu+1hDd",
+	"jdaLdeCCF1vtqbmKH8DuBjqbbze+2A3X0XZ9OJ5eSmGXQ8PHYJfDVhtJPoZJyTWWpw5C4Lp3eF4W1gyv",
+	"Fdd5kBuHOXA7RVECQ6tDNNtIaSVBD91tO8EE6wKkzAHR+vchUsQU9POWKKKV7sbE74hH94Ml94gViROk",
+	"mOXnGN+/baYb2Q+Ga0KlHbgshv1jqVeGbA3w65o9vAMD25qC4pW1qKJlBXBj2ZOnUTUFZCvYHY850qAk",
+	"i1a6fmvr91BnaKbiG9JFJ7VWeou85jptPwHSQhrL5Qh2KinZTnuNpIfu4L6OmkgdCQBRGF5H5uy7lfCX",
+	"FrI37DT9qsxVZchTMiEV392xhLgvJDFslOPdSzDtuOATk4oKrPt5m7ihd6JVQn9K2C6WfF+xq/27/MSd",
+	"uvsXtaKGrr0qdIeajHxkxa2TDHbceSHkza75Hli+KMWbyRGQitb15eJP2ZOMfcUz9u5ZMug/yM/rjrgy",
+	"h3gby9ZbjwcYwod5IUYiUXkAKTaVR8lLoA4NgpTgUFOdfpwXpfHBM1W34EeGLYTMMfU7lfy4UhO/q2RZ",
+	"3zjp0AN7ra8YX6pSCYdz3uWIcE8oRIhbX+TA6chVXzF2gIYBzBz1xVEOzxinijbospWA5xCa84auYP3q",
+	"ktHyfOhOV01WOqBHJlrfgpu4RsPBX168rzqh01sUxdV7rVs77dNFLH4Gfc0ttjVb/WIKsy2YAjbPPjdG",
+	"TOSso57wJ41or8G2ogc1//TNE0IT9jYadPfYWiEMWdN07g8xkLXAhmLK2oX3KWa4q2bdJJO7Kdd3kBOo",
+	"z0RSvEpwpVVZuSLfDQUi254E9+wF0Z/CdZoPA9nrRMSmLpTUhu6GgZ2HnorF/mpzQEEagWLE2Qx5ob7g",
+	"3eN464STdGkOrWZ9WVRf+3pn5rDaNmu4h4neC/hhH2EWv4zG/jcGsbbvwHw+abbNgfZhptm0tM/KUtNc",
+	"7G7Gmo9Glzf3j6ro9J5l492p7EenqT1cMe98kennwcK2mq/iHm9vgVsh2I2B0vDnJMrnSo5F6C60bYCy",
+	"mivDi23w00351n9XHeimUNxmcHKYtHtP30FheYLVVAa9piB8OSjn7KvLQcYuB7laSPaE/paK0SeXAyeB",
+	"Xw4kLC4HSYbUXWfMW+965RBRBxChUg3JTuqKOGMxKX2hOFg08r46x/UVzRKFL677pEjTaytVw6rV1tsM",
+	"ZVHW3Y4vB5wqBUgbqX0NUzsrHAUozAc3tLntKI0WylNvW456AxH371czNMbr3uFLNA7KUaPG20xJO8US",
+	"67+VXFvQxTK5mSaObLLZdXdSQP+x5DMwWFYJI6aUZiGWssLXnoJLTe6mwHNfrnFV/zXl9ZF/wc1WAM+P",
+	"BBZsNcL6/iQZE2PGZTJPY421pu7oFxXeO2VfZezdVxm7ztjJ068eP3mWrh2w1qbgVkZDOqRSMiNN/Qk7",
+	"ODmtLAnJsKoerKaVVEe1+iDHuDVgwZu6I5lvy+K40bQa2g2uTXr8B9QMu6+f4Al95QgHsTHpBNEFLTIb",
+	"oGA/mucfUG3cRlXE4nllykkRWrDsdqy79eEfCylsZ1Cy4beQM59X+Miw+n1GPc4drbouRZFj9dffStBL",
+	"RsMfpucrLE9Qixd8NKVEk8D00fYZmvkqXQsBW8hfJB4lbjkU6t9WoKs4ege3wIz/1c1hs5XwPGzwGozI",
+	"qedyEC+YLjFWu8694b4plS7l4Z723rcKDWihErbfpydP/+3oP59kDP84+SojiVGXkkm1YP/73/9zOfBL",
+	"d79dL9mUp6NKwq6Hutw569Z92mEccceRlwX0tuF3JfA6PMCLo4Dna/cMmfICHJyqYt1wvY0m3arVitUk",
+	"3lljourWMk9LattvhOhxnnCNCKv3EYF0hbjVifcwx3g6tx9LTCCadzHCuDEu/Nntxz43juXfzRuoxeUt",
+	"DHLwAfOnh10kmghEzpfo1GUofTuc9ML3GYmTpfQigI8jRTghIgsyJykNB/ENNXctqDLnji+ki45GuLPl",
+	"zV9UX6Yo2paoFl7fp6MmiaYxYjYnjSGnecXVCTaPa1tHSAzqOzlCGpDdDhlsQ3O6KUB81y2GOOOiqNJL",
+	"MBphDmpe+AKAXDI+whpameeSBLTUmT7rmeq8gVDUG9x8gvsjYRX5uTMdqzFiZWHddS27A4frxr0b8CdR",
+	"lnAYR9DS5OmF+1byq4IvFlvpzg3ZTbKtuwDtnlquNTae25zX0rsMGzfNZLJGBgyI2/6BKLuVdHPn1dMY",
+	"1lkXbTVxpjrt+NDiyeqtNzeaNS6/h1RBMLRbybEIJNo9arxeG5aWOQoEcxv/NRQU3Rv9wgsLmnoTOpYr",
+	"lR2GZx8dnjrauZeyAGOqJTMh2bgsig6A2goAtwClNRCz7pr3Q3g92bkLyQ1tyNrVrGczgYVq7xALeH/Z",
+	"JUKORA7SDpfA1zkBIwPPDrVHq8ZZu55Ai8JU/bpS5qeolk5HG4hhv+aEceDqeuhxVx91eam1xL6lAN+7",
+	"nx15mBsocyWXs1AKijMNvAgVE/o60u8lzccILOi8UZH5uX5znUe/BUfx1a3E8zam7wCH3UOC3PXtxC16",
+	"IHc/lWgFDe+Odp3a1wZc7BsZFKFZZAd9cnKSbUK7NWiWLlQaH/MGs0yveotfpa3FyUr253HMaEc35DZy",
+	"pHfRyAvrFdTeA0O6AXo/ISTI1D730BG3yHdVg582iqJLv6KEKzmJvrUjl1Cw6mVvcvXedUzqCLX44kID",
+	"aN3ztOaMYcBtKa0osPhH2z7Su9hgveRtylkHktfRy7Kua9Hag8WGk3XcA6tbf6wSobgd9aqlq/JYJ/rc",
+	"kK/eqe/c5yWhqbCqlp+PydT4wekOuSPb9oNN+oR71/+Iu1a32K0q8rr/uVvWI8PIkd3hMevIXmlEfaQ8",
+	"as2zpp54Qsbu24MQ5+yWUwhjzZZW/Mo73tkCp7fVqwodSPUklRakfWTYlJvpaX2fwjBjlVMjlByh1RDf",
+	"GGR3jj9wnLtQPN9Siqk+6q4WvyksugLzBhhlUQhEvZMoHoIAJbGC5k6yJlFqo+4mGrcfhSeimXdVei5W",
+	"+pq1GLZTirWaaDDNvtxjpYe/8UEkkwyyQdWuuCMgxM24deMg5MDD2jXNl306dN1Lj6Gu5XSf7766DkVn",
+	"d9cr3ylA886qcG/pef9K7K7S9G4buicldjfBub/O2ZSCewSAXvBbyC+qfqofrdFxpwiDwQkdYQ64TMYN",
+	"i3OW6NdWWAM7+C1zzNGCNhkmVGbMKG0PMzbiUkkx4kW6wiIWP/YX27kEDM/xHSMx6suv4v+h1e+pBueC",
+	"W7qV1XWgkwUz7ZwchaGYEhbYussHY7QFn5kbjGEuzxaVNsJ+aCmN89lOxY/gbLdeaatp+0/SIUcdAITl",
+	"yn/7s7G8uBFyclmenDz9t9jg+ed/ivx3+tlByp8lLMA0SqwCRoisdM2OlvQsvaToIpv1NfpVxaAdbTjV",
+	"fbCnmBjszp+iUXZiUv2vujrXPnUULkI8WxCRCjXybVYnuDCEelpjUvChLX0vEsc8FZNpISZTa9Z1I+2f",
+	"s90K0pRiPgdrULLH/vXswMIHmzHkEGerZS/rpvmPDBoufQNTqezUkSwoDBBFgPwwY9+/f/3DEZgRn0PO",
+	"4MMI5qQtUiOFGdc31EeBcY3qE7aVVjo3FJrgB0q1N91bw4u236SAWy5HkDElC8LOES8KjPeZqqoufxJl",
+	"2UGVKZn5+kOHx+z9FC4lTsdKLPkIeoZtW4WxYmRCLwBq54q1DbNmTY8muRVyVJQ55NmlNIqZKbaJZ8Iy",
+	"qxiXSyWBLoGazhZUQ2TGCuA69FmnE06UWJqqIm+0U+8oLrtCqSIwTSLuSsP0VR/wfF4IyIcGfusIweLG",
+	"sr+rUkteMEPOe4rJwjPDtZvYLtOtevpRhlNfbX11Mv/GI0PTonTr1Jpq4n4TFTwRPR7Pzo5YtPFTz2MN",
+	"VhlZgvVSgRMBsdpyv1k7unaNRVFgW0SOHJ1OTRgnzBTgTSbEkg5oWjCMS7NwpCGYU3Ju+TU3cHh2KTVg",
+	"4GdqSPfAxhGO2MYJxxJycsZGDq+FnAzL+SmjMhKCKpxeSn88WXUG3GLcOh6XEe7SjeXantUfnjJvhMJ3",
+	"uMzrR2eX0jHmAnIyaxTcgnFjWrdVxJn5vFjiswBc1JobxxEOTawWkJ8xY9V8DvnppQzEjmYxjY8PuLkJ",
+	"8Y90QIeEUYE5+GtA9hAOEJs5VkdS9cbwXcNp/fgXrmBzT8PQsCxGqhbYE3B2I2tXod5cGJ+xnbZDurNA",
+	"e25lWB3zEVjqieetqrFJIBwLhsITrzRTrgHVnhSzxOG2qHzjXk/GwW4nwFQseg8G8zWaCKka3CeQGKtU",
+	"2ppXdaNesXlrwjiPuVWY/6nvq4pahucySjvuLQpYJQnaOPxFIEfycCmpQqNUzOkFWLRBxeThMGOczQsu",
+	"ZEUk0OKJ6CkV0zVjrZmFUyvoPrNLiX0IkOeSdkUiACItjcNMOccQxiZC4aoH2SBMm+4zONVgHItInJnb",
+	"11UN11esAkB/aDOHgMbGkIyMV6ZTZZS6GTbEsTo9rXKVNJfwk7tsstZDUbAbWLIZ2KnyClhjccLU6+vD",
+	"D1qkodIjcSVZ5YPxaFUvP00aQr3QyravCoHcUE7N0OoS2+SK0fUgG0wcIeOz67LgxDALXpXJM0MD+laM",
+	"qGoEp9J48W9TVRoif3OtroOYMdfCxxBBXo7Cr6O5GY5UqXH5Zg4jwR3EDHMeRnSrcaIZ5n4Mc5hzbWeU",
+	"xadhUhac2iJ0V9m7oIL8+2nfvJaWOOmww+OQIxqMMNoIXwvyMWZyzZSxzAIyF4/AB9wwXyz7lBkLsxnk",
+	"GSsUEQYDh7vnY9Eys3XKGiWAYb1f91uyLlfdDmFP4W0a59rSHFJ9dJ2gyj8Z0EwEF2AoQGqW7jx71aSZ",
+	"wgyGHfbrtXK1L4lQfx91c4j32fP0d7KO1BfUysnqVY+3XsV7LSaTZLCqzNPW+htYpovzOVSw/IOSarZk",
+	"/i3MQnFSollKJZcz1FWXq/pjw3KqE/7Mb5cWmBqPDdhKMUNtyTv2fH5Xd4Lk6lrpe25oSXw+B65rP2F8",
+	"4Y9Ma/yuEAJ6KZxQ2EyGh5mGBrQF1yXtEsXeb6RaFJBP+sf/hTpcfd/fJcCxb/H4HhW91G6Bisma8KpI",
+	"VVBac/TPg+e+7TbxP6/lFzTES8wbQ1s8L0ro+dXP+G57mzRCNuj2SoZ1a2XMe36dWDoUKdf437Ra/Pq3",
+	"kSp+HWwtY7f3ucIb21UYVTFEOWaPc7gx8XS2HtOfdHLIjnQFsLzn4K+BsvkS/TK22q5Wi70fmRtzz0em",
+	"1aJDKAkC9BYrXuljY/nAT+Evp7GHBgxkHs4bJ9eAvFqU7tP9wy+tuzREnEbaY4/fh9dX6mRuexdEoe6u",
+	"KNNoTYOrb37VHnkH+I+p8daLajShUMnYt8qAu7fj01Hay14GJIFwzoXe+gAwC/4tF3q7woVWg8y3n8x9",
+	"1XHMVpdyxG06UzCNryFqOEpKrY52Bfbji2wDTbWf5lHWqnC9uDUY7IlLIqaU7APc1GauY3aFP6Ly7kPC",
+	"ULEXFtX5cj6nRkur3afWRMPnwswLvuwK6cL0uStytHx9xQ442THoyaGTl6/+Nvr1ih1MRZ6DZFaxuVYW",
+	"RpYpCelmk9VCGyYALXw2sYGRkjnXy80WyrD4NSf8fUQJ28Kqz7HZlnPFwUrbfrtCebb7uu5KtB2/viu/",
+	"RxTJdzirUEt+a+EUNGkFVCP7bry6vf16WatYXW81G0RZWM0Atfbq6ptZA4mvIVVlq2e5DsLUyGa+vTnY",
+	"6XtNm7D3uv6GEbcTcQtysJ3R831s14wsmjRuveC2uXFTRzVfdiDacbyMNWf8Y3CQ39W41hzuhbR6uSfZ",
+	"YwemtRVLaa55rYq+WzfC7Xzm3ZLcJm9wY6WNZa3ZfVs42x/Vr/oYbv2lh2EznAF3f3Sc+13Yyg0s15c3",
+	"Y4KsW6azeS+GMUuMNB1aNVwlNbX/ofVqLJu2xJhISgnuTkdrwkGwA6WZVYoVwtoCnUFIJg5TRfk67Ta7",
+	"c8XduZpv6LjhStd0Rtsrg3PXXze5rgD1PrnZm7Yg00SzjnI6O1HhHgrX1nQ4TWixJM06ZwStp6vX5USr",
+	"cr799mi4v7iP73FvfnGb90UL2Q8D9UO+sjBL6sn3ZMvdyRzb995xM6sRDY4Yru1y6nvnd9W12RdbzQYY",
+	"3tJDpNzEgGmcrLm1eB9rzmp1YfvoprPigUj1kwnNa/qHM27RGmb7Ji9lFWO62RXSXRS6Z1eV3Zyd25Rj",
+	"vJfOJ/7tTUkN+FK3gSm80JV80LM6Wsp9Gqd+rSy2OXOiZUaygcUu/TIIttegXW2aW0W3ba3p19t+sJsb",
+	"qhBju15ytMES1TRzbYwvRY7exz1VnZrZE9tbayH9BP4a9C3Uxt6NLfrJtbFiNWlkWvvh1h1rMN2uev12",
+	"kXkDHn1kW1I26Kq40Do2fK1aZOjulpCvNx2Z+dQHthvMrzHU7wDye9WPWnaUO13Rz8Ft3rwhr4Hvmg5K",
+	"Ghy9nJr8/Zv3b19IrYq0v0/ZOS/tdFhq0dGHe6TBbl6Gfy9rDJhcj6Nw6W7/twlDALVmxvTvHOYa0IqF",
+	"2n+uMRqZXS8pfBR0HZYzFkVsCoiE5c5E3pFWxix4sUVfvOfhk3SmS1zaOJE3HDazLlRsY3TXJKhcq729",
+	"KTpnS4G2C+ic4iMmQibD+n2cKsyuIcdanuEaSII1TNgzykc5xeKK7i/G8dUor0/YZpQ6WSRmIp2srWFe",
+	"8FFHzByGaGHZd6tYaYAJaSzwnEqURnCkZK9TNkU56WjrQDsdRuWN1kSL+bcospgyO/zmbVjxGYaRvXjP",
+	"J5ut3T4oD1cXQCFODI9K7lbQ0AD0LKBdYifVjXcicdSHrn++/PqaKW81oPSmpK/CSUXjTBXHhxHae6l+",
+	"suvkBOulAY0JWXVhO+vbIjZDNA93rsqy48lsnKwG/3WIIwyTihVKTgCjBUuDoMmM5UuDyUDsurRsxKVU",
+	"ll2Do8DFknGEiVjEjmhvN7HqJjvBu5uu6NuFl3V+QtUVhMuSomRKKv4V+kNs9hU30SygV0C36Diz2BdN",
+	"K+iBPLt0gwjotXJ7vtMFGuxpvVueaEdiBx1f1a73MGPuHHGa6iB7nWPngexYJK3jHBheDyvAWtCUCrRQ",
+	"LBcTYU3GTEnZ9udPvtnclWBzFnQ/JtzK+qCoXJmz+VRzzMt0TMGfZs0PtuqIXKHRxh7wAXOai3rNc6iT",
+	"7XA0UqQpaGTQE1PWcKLO6/8uoNHWAeJr5IDnESqEcGruExgS4sGgV1A5LncfSekkCaeikxJSRd9SZu1P",
+	"Ow+8jo3fgnvvQsE7Mp3fh9pgOWBW1om7jCenbKoWzFit5MSnRWL0wVwJaU3Is8TLO2bnIfw+ZoMSIMcX",
+	"qYP+yfG/fc0OlASPZwgOODyjwH2O/2ca5ljzAX2djlYE1D08YzxUoYqmQSzh0rcLZrhJw54cp/yP3eIj",
+	"ZSVsozG3Exo2JcqsZ150N9FCeoDL3kA/gsDdazLgSDtVY9igoO1C1N8RMTJRQn0hKCXtzhpYkhSJGaRD",
+	"1La8Dj9OR7RK/8tojJPU8SvvwkY59T6qssMtkZu+a8CaFAmjhNIMcmEZSKsFmFCyDoq80ugOCP99KYuM",
+	"UV0LbMyUsZXGW1hyoXKmZHWZC5MRtXN0SBW5t+ij4CBhEf5pHZOeqoIUSfd//wKjOPJj5pY8EwUYixUa",
+	"wrpRC8+Yg4kCkPxpmKnbQAdXd+V3k5cwdCedsVxJ+rOXptPTrXMjZCPGM4q0JSAa1HeJ3WYMGOMzKgsh",
+	"bzBDEw0K1Z5r/2OTLUZxLOHVvtCxvp56fT1pe0p1mX2rsW9YT6rYEZ5jY67GuprV8reqhP9e3YDcT2Et",
+	"+DAXGsyd7GA94Yr8quaORrdOkjTXMBYf1vXJGU255iNML/fyqHUHmTnhx0JR0D8N43PKqEu5KtXNnda/",
+	"piiWX3+/y99JYetx132PO1VSqnOxexFaEOR3544/mVQC6k7NRYRxF9wRD+Jj27s5Z3eDlik3wzk3JmS+",
+	"rg6+DaIVaiLknTBtBth/dCq2CI56XX2TdCiN+RDkmtOblcYOid01jqJVuQq8i7myZ2swVOuIha/O6oLN",
+	"ZC8M1XWEZQdv31zUlf5m8Dh8dFhVdvqtBGPRyFa/lqU+QV5vxEQeqdL6mhiGPTv56jhphdtz9f4UOSEA",
+	"a0FiBLbNa2iBXccVNIFh14L8Dgd3a96yO1J1Q9GbOc1+VuurT57GPAKlOGUZxxJQSrLoONaTw+QVdJ3I",
+	"Puq5I3X7vKu5uyXupireD71NqXQ/N+qcRvJvXd8fA53zUNp4lJRlf1H6Js3z+qeN8AUXVsjJcOsUwtVy",
+	"dyve0RKGRm2RJbp5yEq3s2qIXvll78FfBFWiIyPTx7ftaaF+xOH1chhL+b1niKOaQ0TxmsRPjLQnDWlv",
+	"m+hIu6lDPav7TYFRem3JG+w+rVUEp2iFUgu7vBhV7ZmvgWvQlbrSChaT7PztKxK6yaTX5steHleaXY24",
+	"gdCwAz8gxnN17HuizpAu4HQ1Ok2tnVMcBVanfq7UjYC0PHG9bM7u9LHHKEMds5+k4WMIUoFhjkUyXhjF",
+	"DPg6Z36GR4b99ej5xbuXR7jnYwzaH5wORjRzEKcH9W6G/st60Xwu/gPcNWNyyVil0kxnZWHFEZ+AHC2x",
+	"34ARVmnsAuqGPvIn1YoFO2W5moGxYsSmaiZGIodQ/TFjWJ3pEnc6KbnG3vZzxwrFqHqLhB3Q2K/YTdT6",
+	"nOXA7bT+sTEYlnkylzIea6S0kqDNI2yDTCYZt4lxaUsNNJwJzUuPL+WlfK6kf8+cXsoj9u8Xb35kQuJo",
+	"qrRnoYc5mU6wdAuv5TmVLxnXbtlUQefM/STA4I+FmAnfJc2If8CxG/6F1krT43cvn7Nvnn39f9kVVtaj",
+	"ClSP51pdFzD7P383Sl6dsVteCF8PFOjTEdd66STVK/rhCq2S6HC6lAzLqBoG2AJ7PAaZUwUnwFqcR8yx",
+	"EcMsvwF2heu7wp1yydSc/1YCuyLufpUxDbbUkl0hjbnK2BXyYnr/KhIErjIaQoObX+kcNKC5CqucOUUZ",
+	"Z34HHOuE4qBu+S/e88nVWRVW4sbIoQD3NyIE4oKw7JqPbtwZXr0aH73mdjS9YgfPnjzNqL8nlnlkbFRq",
+	"DdL6UbNGRrTlBZyxZ0//FP+KBebl5PAYx/1RSQiDh2HDmG54N2oljH918uyYUR/uv7x4T4gbnn3/4vw7",
+	"3O65rCCH8i7nXPMZkAMzCPUn7rp8xdVQ4bCKBlASDA5FIm5VP/PpyRPf2pRd/aAIbK7CQG4E6TFV05W/",
+	"8CoIEWmEHwehV389ekdgfPQqv0JcOB+NwJhTVD/cieMsHVQMc8CJ1DCiRmfhxgy7Ghk9HiJdvWLcXMqr",
+	"mIpdMeUOp0EDD31aGsFiTca5YVfnaMoS/8CdnrJvkSiz//3v/3Gr/kXYqdOUQNgpaF9ol2QpNuMWtOAF",
+	"G3HJrgFr7R6zc384dMdYjhcr8TrR3EAodmgu5bOTZ2cUn2FT7+YK4zfCaALjJ+IRUGvD6oKFGIEXuTzB",
+	"dlKqFmC5jsslRHTcnUGkGJ0OnhyfHJ+gxDEHyedicDr46vjk+CtsJ2KnyB6raxpVAcITSIVVU2n4yImq",
+	"HFuU6Z4/9bbdAYaC9RSs1/wgY2qBxeZj5l5V08IsuIyRuTJjlusJWIbYXxmt/ftUCr9BQwa4c41DvsoH",
+	"pwNHys5HISi5Qi8zOP3bP4lLhvKE/sxTEf0kIyXF+fQgq0lEWw/RFem/9UB0gkMn6jQ+36gMJJtJrJ3D",
+	"qnuboXJXpI4gSoluA7F3QHmR0kFNkFOxVqEaM5RkD4PM1JrWgdimQ28p+AvpI1RlC8AdHglTZ9Wm5qse",
+	"bn3NzbSStZ+n1IAaMx6fmzfjQY/3fnCSQZ8Xn5Mp4PdfIy3ALe3pyYnvqWZ9RGEs4/zdVwGst7JOfSEc",
+	"R6sGyrBdpMyTsWMHfs9o/tSw1TofvyVRi95/svn9nyT3nAhy99HXfSZ55UsRo+BHX321+asLKjX6k+S3",
+	"XJCJ5fe4DQsSv7BjjBSZGNTd/C+/urdb3ODxP0X+O/ECh26rXOFHDLYIUtYxOyd1AHKnC1QujhSFr9ve",
+	"OUh9ZHyXPMeLj9l5maMYfEDrOKbp88NViv4dPjkPPsEWSd8Aiq/GuOwULD5L9VrERfQHlm957sWlneHl",
+	"WZ+bf6n0NdbQoS+ebQnG32x+/7mS40KQgerZk6fbTfD0T1u9/ylRhK7YC3BeI15BkywtIL2vxCISgkMY",
+	"9zF7ZZmQU9DuF/ffStHNurfRKVW2XpUcqathJSQ+W8WEv4Ct0OCeCWuKqNbbP/ZFsnxcE4aydwzrX3uM",
+	"7+CgHw+xnn0xUPlGwnp43JLqfYcEb57uwfTc+6hQKariP5ygIu2ZD667N3pf6dF+0msYKw1kKxhb0KtQ",
+	"T+b8vdB/BKhvVb7cM7Z4j8PvTaOp1SX8/kkwldaT3z+a3lVY+iMwvydf9ZrA3fd7pX5wmhN993Wf8/IN",
+	"CSB/Dbngofvis6d/XA5N5Knm0OzAcVRsGvfI1HRI142XD7eRdR9XQWVddpAfhLwhy2Nou8pyX0zVVPRL",
+	"6NDZGzuhHKMlE7voXC/ZYqqw+37Vysk2WOeqxeJFHeh2b+QizIE+w7Xs3R2zf/kji8JfDsd2pxUOiXFr",
+	"OXZJwIYlq5zcaj66cer47qxcmWRr7BrOFlpYiAGN/YTQa9iUUzKE0A6L0OtAXgh28OzJV4eRLlbdOsaM",
+	"JnSx8zxvgOr+GWoNpfIGjxydUHOu7eOx0rOjnFO2eD1aK/qscjB2VfrAvNPYWnUtJE83vuxZFMRnsna1",
+	"1O8jFTzZ+wEmzSIeTluCQfAXbBIOqvfuVY5vMO+vtnz/2f55d+P9j8izPyV1I0BhnBVC3rCDf7948yPW",
+	"8yWGyHjFENlBAj+zINw7xKii4xuYeZimjl08u4rb7vZe3In/vq7Hv0cOXM2yjgXXW33gvWt4byWp1OeV",
+	"uavPS2whCOyglKgEYRL+4V7V6iQvrphotaBjH7WY4KPkvH0dJS7cBy+txvfhkB+ZE9XbS4A6LWl3FTW7",
+	"T661rVr7MVlWH332S1NPPymryx0/q/OmYhGeHQROgtK1ifjIGdps0dVPZYFaNt/tdNK4tu8eadK+fTdn",
+	"rKo7h7yV5xi7DKQWY2i6j4B3Y5MLe9XVEzabpIxv/cPP2t4XFvn5WPwi1wTH7AOpFkyYz9JQ/7lRywfr",
+	"32dHjgOJQOrSIMkZm6lbCo4znsI4KizGjJsbqlCyXq3IZ0I+pia1j317ZKS6SQJ6Ybm2pm60HJrqXfPR",
+	"zYT6yVOgJHntuMUyZtiQPdkBW0i3l0s5VkUOOm5fXYhb7GGd+QbqNwBzUze0ZlG/7LzZzzr0hT67lCr0",
+	"K6/nnnLDRrx0FLuch9jHBceyakK6lQrjfpuqhTvnsM+66bkauwXrUkpahnbs8CCOlNaAb14xDWNsPx8a",
+	"/vqXqSW9b+3NaOuHuI+pWlxKnHXkGAsWW8BJsVDKY6e6Lf8RAnMdYfPtqY/ZC6eeakBCinv0NmL6/pQC",
+	"QENArt9U5PGqtkY8jobBSTWMQNxiBtcx+8XxkhoYhbyUflE1V3Orwrs59tMM/bTg+9w3+ds7eilqV7+q",
+	"cT7dG8NY7Yqfsgr52NIzfxoEAbqUZhXc71UnvRNj+ALE4nukq9XWGsT0XYXNGIfmsPGRaXToXu27n6Wo",
+	"EjtAumliqbaC67Zg6xCj00zzEsNEMV6OAj9jsTNjIK2wyyzIMkozK7AODE5P8feVCIrofPDs5CuGbZUX",
+	"wsAhAbHVXBSOJkAxjgqY1aX4tCon5Ic+f/uqI4q0pPICPWJIcSvD0oD+dPGjdHK94gHXfL7b3JXDY+sv",
+	"10epdiSrdkalqp2G6h32mIxTpVjHdVu/1zBIB6SboyAx6+UegyDvQrm/IFsBalnuxInANGPR2UFNmVAo",
+	"XKGYRBlXieXj0RRGN1T/qpNwvpFAaUjkViLbvC/LOppyIR8Z5nQ4dmAc23WSIJWnIUmLm+mhk085EtSM",
+	"UQ1H1NsvJZfsRf7066+ffMNuYMly0OIW8po3eEHuBpbH7D8A5myk5gIFPdDQ4B6PvKfeE91L6c0Bdgoz",
+	"ygiirD/GJ1xIqoI3S6aUuHPx7yp9KWOBk67APzw6ik6PvXz1w4urlNz1FyCC/jw66q3w8sORzFdxc6MT",
+	"Ma2q10tGH8nnK1V9OU6B79RConOqJewQnMcwEhJcEIoQdVLiTSey1onHSTz9hRc3pO44nPPjO8APaoyt",
+	"KsUgVWaLqTL+5VwBqrzUVX6N1LMqsfyMqwoyy/3yG5xLxFb1VQjXYMrC0cQbVH+xxHfdsAEPRRh2rdUN",
+	"yMPPFf4/bRgUjG58pRD0wibAtgarCKroTH3d6zY0d1mKL0KKcYwoB9yw3KNVYAd/edEm0tEXmK6HvKFm",
+	"HpeyUJNDn4nntGVkYo53uQkSBBYdzdywf14OoqEvB6fsb8fHx7/+7pV/zAa9hkvpMfx62cJ8x8kOQpiY",
+	"4xyqpB/zEi0qnGlFyVZeaaAzxXGnqsgvZYXEQNaGkdK5yXzFjpiGz7i7I2DXsFTVORJLBpk0A0Toek6c",
+	"sM2Y7sF2XeHussKh37MeTC7B0j6izfs+KA7mhQnDJxq88wI9F+EGDj9PSfnBldeHZLaIJOEr3i0mVHu5",
+	"MyEX3MDcMlXayvoRhNpNUkHIfu62I1O2NbcWZnM0wWLbIUe1KPw9rimFj92yID9mL7koSg2G5VDwJRuX",
+	"msgojWQu5cE7sHp5dD62oA/Z3D0b+fbglipXYZXJrPlI5hkbc81mbvICpABpi6V/ib5Ac7I3l/rvjrg9",
+	"4vLIv+DbLhVqdGPcsR2zCzFBI7GQjMy5ZD8KCeEgc+MrEvifjhnWzcGe5ZbNlLHs6dfP2tWR6iJY/p0n",
+	"2cnTZ+x6aR0Lefb0aWz+uZRfn3xFGB2djCcESrEZl0uqpIWSlXZE263Zn3hlwk/Q7B/wju+HNuPYNVX+",
+	"qBT2ddJ4cEEI4oRjQp7ZmGNWMmC1ZOzDzsZo+UL+Z6woCnYNTC3Qsfu5ENBm9sCX4a775nMhuQ2zsi+8",
+	"Mzj9268x1b2I60IQPsdYe8YMeK2nWRkioqoiJ/NjmrAq6p3QQVmJqIRsOjRv0yxI9gvg2j/HSY9Zox7Q",
+	"lGMPjPCJVY5InVLhjZCI9w07oIqcjPuvcKffvfjhxfsXq3WEMKAjDqoOtI52kgh5+IG22CdB1SMllqCp",
+	"N4Ucw+0UPi//TCtxZ2tX/B/LRbNRfEFEIkjogRizMe/GipdOharBeuq42gJMqLhRk+5j9gsWyh+pHAJH",
+	"j0xzlcRQiBtgC3w1IDby3m9WWC0V01+ZOXT4jvAqFF1B2QhbmiyUdrIE5p2kNabXL8/viQM/Vzl8Vgz4",
+	"fUQxUWKkghhfOIZ/ebEz33wx+s9ffNeTlnR24NSA0k4dKRlxiyYaaprCm/h3uJHyhBj+qmpE0gT6yho2",
+	"A8sx3oNsVHWm3Jk3VRUQ/LMk/T/2qHSHTLq/wEdNpOtC2ofcuR7Z7nMBI++arG5sX+lyXQD7OLr+dAWs",
+	"YsGXBtVmTICZgbQZkwiBGiTWsMuCuchwmV+rD46peSJ1dOFF5KO3qhCj5X5A2Q++HUSrkQV7ZKwGPtuL",
+	"x+re3VRfMkBXvicuV3OG0YzeAKnDjwHrRHP3HFD+Zm3sTSqTlJaRDPV+h48+Uj4pTfaxJbt1rOKdP5k/",
+	"ivP3ITNlz1Tl5xD94AvJ1vnmB01v8BkKcu6VqDsahk5vTrNsEg3H2nLN9002HAMRFmZO1EMru48rDQb2",
+	"usxpHFxT56C0iilZ34PqUnqfHLZppbXDggmbhcYNOVtMl2eVL1JiqDga4IXE5qfC2IzUXoNdXaVio4KL",
+	"2aVE81EVORi5QQ+enTw7dKx9XJpQ0MbRQYxSXypJXVPRog/aKImLq7iCsJfygAKk7RSWkemU53l9w1ZF",
+	"4sEhnYWf6Zvaq1W9PuWGXQPISxmalWdV9WEHQOFeJeMFBjBn9SDN4yVbkjK+PVRdG5fcodjRuJoWey3j",
+	"ebk/mxUsWSgKToE6nn6yA7dNnNaB76WsxkLn9SGFzmvghpYSSHXGyrk7lK9PTmL3wMGzp08PU7b6X/yG",
+	"PxJ3CdPxoh+HSZj2whDygR888IMkPwgQUuNfRVWul2wmDBbwxmo5/oFG9pAFLyNRviCRVYoMYdtmVkFZ",
+	"J90Riu9XiImJtP9G2WA/FD6uKSBWYk7GYr/0U9+jqEZTrMvMrzwMfvWfZZDAJwXQKbeJW26GyUZgJpWt",
+	"GEMriYB6rppuC/e59wU/P7948e7Fz69e/DJ89frtm3fvh8/f/Pj8p3fvXvz4/L/Y39W1YbqUwa2LALf6",
+	"yX/+9OKnF+QMd0zrDCNifa2LOqZnRtgTsf2vT77CESPzd+bjhBzj8zbv40v5vjJ5mVC8342B7UPxVM7Y",
+	"Va6XQ13KPzuOcYWZTogyupaO/q6uH4U+BczwpZN7uL2UC1UWOZvy+RzkMXsT9DHKdKLmtQ4rHWHgRcFQ",
+	"zKGVsXdwRG/4iCgy1IXq+45gyEuJHU/ZwQ0sidTMubaS2jR5BB+Dpha/7p8rBcB9IHKSUVMdgFe4htVk",
+	"i+ad/+xPLo57I/mXih/5XXWUWvbnu76e9Nq04S1LEVH5h0ZLk0RDWXfdTrKht1mBVUAnIEciNAzHYFAn",
+	"mTaao2R3qmwUum+mimfPCy6rNvAoFT+/+BnP/K8/XPwVw/OQtKYaz9eQ4Ttarr5SXhfCTCEfdnTl9YWt",
+	"K6BKt9TtqMwU1pR4cNtou9SjotNulZz2l7xHSPHv6npz0t7f1XVnwt7HKvX0uUXC/SvWbSKQiQpYEC47",
+	"/FW6Rt/rsripeto04eWMzVVRVEAlrG/OEtcTD8w5xbHXe4be0tjCULHXZs6HHyFqqehW4FTbsZBIMpoG",
+	"9arpolOwjeXu5sJnmU+/acbOn5Gx0rAJ2M4SyxUvujdRcy1iv6cNPNjauwoEVA35SRwK2dmVGQeTjOoG",
+	"SSQnJKH3rgZ3IY3lcgRH8AHn6IJ6jP704Q9spm59RQOERRYGIbvdad3WqqVKpRqGX0oUQx38j5QcCz0j",
+	"DJiFBFpTNx03WZ3IPhXGKr2sa7LV9cwd5zPZpYzLatW9t02GuQh0yJAL9wMGx1ffk+B4YAAuZa5GJmD1",
+	"EZe5PydzPMsPq+QWb8Css+mdWHVMb8b1orGtupv3UtJFHzNP7Sp/8moaWXVDfhUpCfQFTvXKv7lJBn3j",
+	"Y2INxGKweUTFDQ40zIGHHrF+mMMzxq8NSEvJeiT1i3o++DAvVF61y0zJri25KhZhq2Z/HZJQ3S3Q2CW2",
+	"E3Li4d2bc+zoR6xZz+OnsYus4R97SFTdQ6JqgLBHvokeVWZUmhk1awGvQ/HoZupUyyP34+Onqfy4tBDQ",
+	"wrdu/f2XuqCWw91HJuTXtFTUDCuh+FInQjORm7PG4onDxzrWpfRGbkbas0YxIccDwVZVTmig2G9UrUip",
+	"xchV37Qu6MHxOJcylDepkRid4t5iTaVGnGQTfKB0BsdVORCfZuS5V9iuko5SOppHDyD3eYFzDDqouohR",
+	"u7csbunmD86oUo/guG1ByJVjEBDxHqc1q6IwKO5lzKiGVQGzZzwPXTi9k8wK1+Dnzteo7/7a+6nx3ylW",
+	"ryojv4xbFy7rM9Xle6vWD4rkgyL5B1Ik13IFFLoOuCeGGN13uIVGuQVXsaB9P1ZsH7feBxG/zvB1H+gY",
+	"WSR978dRwY1Bf6ljAQehE+3QKlWw//3v/zlsapzk3027KF5Fs77HNd6nBtmarMttcV4UieP4qLrlJ4Xi",
+	"la1HoFYbGBvAhvrNxq5oceV9zM5OedItWSUMxR8cUGOouJ4mimOVdSKOn3JjHmtwymI6dMo9wRr5fXzL",
+	"9Hr+UGbi7iBFRxkqo1+DXQCsdEjtiu/raLtaAdAuHcHSQLA/UtPsE+/bMiRVO4TZB7NVd8zzOpBhB3pT",
+	"rPBa8nJPMaWz7jY55xVgPony7AmCKa+uyrIW8pidV8ks5Oyn+pUrCUn1loXNmFWsAK6lL2r5wW0Z5kk8",
+	"eH2vMf/dKTq0449FWj+te1/FdyzIDCk0m8HsOtbGFyEOAEWPMR8B3qoajwHLccw25pnM4PFszB9bZefd",
+	"JoR3XozkWO7UwEgDuStX8l34fH5W1T4VpPIrSTHMFCnoa6dgYow3pVIJ0Ea8nc+Ge0SVZ6Gu18OLQi3c",
+	"+yuQiRVk3795//Y+odON/0JqVczcUJ25ZHhAmONqQVe1UZSdu9NiP7175R6aqVow7k71P99RVtBDxtmX",
+	"m1LqoI8ZsBjfUc6TqLENNj72yLEmMIeQCCMXmvWsalHm6dOzBmJpDIyRDjI9EGNEBE0VScWlAX08G/Mh",
+	"vlekW2vQVxXK/aEyRd/5dD23hGQt34uavAXDZJTgR0ZPh+GSvLDqvtPUHhJKP6sCOYQbPtQ+JgOR/y/w",
+	"wbPKTqMklU9tAVMfuhGSxdeUWHfYjgoy9+LikZCVrFi5/0al1mgV9wNWieut3wnE7VQrawvIKXG9qvdy",
+	"8OzpN4d1ZoGTG5QEqvnlRmgW4tFlASHGfJXOYGHLt2F/90NqwvA02c6x5fS5N/FWYazkf/YnjZXKyPtB",
+	"xjqh6zoZdKhUBSNnB5235QSqU0yGoNDiqNTGZ1vj7yELfR+Vxp9XZV5r+JrXuLGRThCYdUdQ8NGU4OiR",
+	"YZLPKAQ09x4xVJW9JqnBhhYKTtpHVodyvsL41EqUp0ouwrAZzzssuu9pTfcpt7sZeoWcR6h4QPslFKUd",
+	"m8N/Bf2z40DS4NWZwepgoZvdYC3WigEo3TJOLHhVmy04Ogpu7KV88jWbCVlS7IsviIR1VBql6WOCGJLL",
+	"fNxvuNxnJ1+tiZNGgLknXoNjf5pOcT/CgnbWu1HcH6dl6YPMukFmJfxooM7YISbCiDkLBU80+OwmJ7Oi",
+	"AjSC/pxno8PnfcUzKDNjofQNBlWElj/nPp7P6aiPjH83Nt7Xaiw+O/biVDoxXt1EuL7ZvYMjfc6K3Jfk",
+	"4MFab04t8BWXt+E5dzO2VzGXG8Gx3dlvXSfwTa0KHdP5JnY+1h1MafoUjH6HT+IOpndp1LcJwmm2f+FS",
+	"CX/chm+VQ7VuwYme8pDkz0BaLXzjs6g+ADOWL7v6+nbGhtSTVBaPF+/55Iyt9b5h5lx3pZ5mH9/7bh69",
+	"sXH0Z9n08Uv33c6iO95fJ2kkgZ+KuFOWZ4q4/4RP9kXc77GxNS30o9drXIeKtKT8/pHwD9Wk+qHr6ieu",
+	"nI/mu4gJY5kdW2CZSJ/TgyWGnc6TKwlDTMTWoOYgDRN2Y7/rlnD7ONQzveeW1/dEO8Pq0x5IevYF0M+w",
+	"VEd2fv8shJcMoeuBej5Qzy+Her7m+qahwOSoxViV8yWF+MqaZm4klM2qKJ1txkKMlaHVMat822YyV5wy",
+	"DTMhHWqE8j+8ygXF2r+jUO4rLyHDKOS8RLuHyRiYES+qvFOZo7kr6kFmQFoM8ffNmCgp1CpGMc6YtHRA",
+	"XphWXCsF/0mAnM1Bz0RVeN8pWofUQ4Rs8nNQc8d/ku3OfhDG/tg4qA1JR1Uvk1KiSuf22ZFcRG+szy3K",
+	"Vkpn+Ho0GFaBTUYOnrhtPT05yViopfH1yWHHnAU2GY2nnPEPYlbOBqduhMFMSPrXkyqXSEgLE9D33GA0",
+	"PuR1nipf4qcBvKHHN50H5uFJqvH0UDip27PVOMJdaic1Hj2eV3kOZn2COrsRMhQFa5g9R1PlCIwPFwyw",
+	"fCBmM0fgLRTL/nj7F2ig7dtocR8JiOMpE7BcH0WU0w6FcD8/wG0Lbr9Xi5i+T8AaKgeA56fGDViukmzX",
+	"QHE2mJcJ+IxALWM5F8WSHXCWiwkYe5ixBcBN4yfkuePxMXtR87GomGfwEI3HPriH/YeQOUUqTsQtSMw5",
+	"9h726vKDGpCI8V0P1PuX39fC88ezg+wJrTD73PCtEpS+9BzRL7SuwPOpwma1ahHh+UjNwPTB7k4ehfJW",
+	"Z4Sg446EliKnFqPUFbWW5HyZ2tw4cRZmc4tVk6noxhq8dXJ7Q4h8R3LffaMszfMJkdW4nUOeQtTvg7i2",
+	"AKyPoG8e0PLLUEBtpxDJvD7TAy/VHCSfi+MlnxVrk6xhdg15DjlzH8ZfUeR/1DVeGDYB6fDOdwXOsHUj",
+	"BnG4P47ZK4uFuI3H6wpJM2QTtVpXxe0ayy2W4hAWM7kpzCIpbb6Zgzx/++piDqPtJMxwAmvb4K6ei5+v",
+	"Km3zL5Nr/R6bL89hVDfqrSGuupY2uLVrY3ZkyM75pArHaHyzWnBYQ1UoK2dWZWwsCguaMvwNjKzSmYMp",
+	"kNYxiTnXluqYY1ipYxuF4C29q38VgDeNDa3YJFKqP60pZW6oa4r8s6sqFEjbLgiV+LhVhM9vGSPg/abd",
+	"CUjaeoeF4rdNk2ywaf+AFo4eLz4vtXGAeZ9Wjfia3vJJ0ixdQ10D4u6PGX5O2OxgubnvGJsbv3fH2p7X",
+	"JRix3EFIFMVWB000xk4yjiNQEJ1WBZjDY3bO8pLuGFqdA4NLJh7m2BcqSvlk8MmbZgHd+5Dz4ik+TTBt",
+	"Y5O9A2r7u1iyz6n2z2pYyUOS2acu0JljH6wYMUOln1VScLiGrHTJCY8rmtAtMrzlQpsV2k2yqRMRCnED",
+	"mBQCGTOlrjj9KXJE/+IYXSoKNcwbWLIDM1Ia2JPDrC0u0PvCVEy0ElaQnB2cHH/ztc87o/HDh2EqM6W0",
+	"NbQ4CWOFHFlxix1Rc4M1lkBMplgQU+mcGTETBdfCKbpjxi0rgBvLTo7/dOY/MeVoyrhhl4Mfv7+4HGTs",
+	"cvBel8bSn89VKUeiuBzgki4H2K8OLgc0DSuEtQVghbjLwQtu7Mwpg9VL9M0vsPK7Bqr6UE4mVPGuUeVz",
+	"s8T0XX2xH4n5RzN2pc3TZrZj/XsJkNuWkn1aeQHxqebWLfa+WumrN7ZvCoVuNWL6hlF3JS592UM0THrn",
+	"ZKvqrGwFi6Slik1B0C2p4kuPg94HS30Ih965lSTe8AoDDe2zK2BeK453Wm0aY1aG+MCJHF13Ml5S3cVq",
+	"AiL3mmJjoBnoCSbERWWtg7T+1cmfohrOpb4Vt0o/MkFHZ0KyICam7Tdtkf0jMIUuVtCgCneJUPrq5E99",
+	"7oebxtGiPCHBsfv4yD7brLgvPeS73W6lW/vdY+w3RWISg/JFfqFw8hxIe8auPKpe+Uxmgw2KNWCHnrgy",
+	"cSFMX2ZXYaefKUQLyZyaNHSFh++R7d2vGv5pgsQ3EZTPNk78D8j/HwIe7ydcPK3l7yzlP0Zut+eA8Nfq",
+	"FkxUcJz07aDlQ6SyHFzh/FeH1H1VmMbusoYEkznBxTFjq7k0FEt5SsJU1aWjoqxC1104iK6OvFq0wNpX",
+	"18pOyd9aey6u0TjRcm9k1DP22v3oZYEwWyRkWa3kxBtRD8mH5q0t9I/RVBRt+6tbVSQKnjWPJhTdoIlr",
+	"KwcJhfUJCgzqcBpKVo0o8oYs6OWYcI6N1rzH7Ft3Ehhl6haFZXmu69o/B8+ePG20G38NekKV7ZuAiOKS",
+	"sAaKsVsT1htzv2HwALkg258gVDiJy38WBK9gb47MGB1qIn2RNaVEn2OVRTUS2YhYvG8HwMdjatOb8mRp",
+	"OBIyhw+QV4nmq1EMbt6PbNnGOT9RDbTEOkxZJANT8bEve1RBXFWh0tdEfuC/D/z3U8dvODhlPKakMsWD",
+	"tuSwcZuUns71RmcVpInYOZSi9KvWVLFLnUI9a0d68Crv6kF/Gy+6lwMde1neyQP+r+Dyjs51s8c7BoN/",
+	"IYf3vAl7AcUaP28oLeUdXTMu3VE20Al93LH4stm7HX2/0bkdXfC9VSOsZvg0ru14iw+e7QfP9qfwbDe6",
+	"Xyf4cYtYdLDjO3i1QnOyayiUnJigUcWkosPwx9purvibTV6uJnl5cHI9OLnu7uRq4BJKm9Q4Ikia63hw",
+	"p48rHrNR5KefDPoXsG1Oev8SWZfHKUbQh6o++3fxzBs33S3vfTQHD9HquOC1u0QmZOy4SdmidvXi7I+s",
+	"36u8+Wl8OBsw9MGF82BC+uIr/uwszrZ7nvUzMLWt3K3yEBob9Fb2JSV9TlCwgo9UUc4k9fyVPh9di1vI",
+	"2bjgE8MOKPTyipuhGl8dto1Q55KV8kZS/wugAE4vTtvlHOIOJWnr1LuVRm89DFQ0Q488jTUf49u75Yh0",
+	"dQ7faCY7j/JoVo2RHUaz+JWtZ/zFcbHWCKfEKoVvWaJV0WWvq5xhQ//SFjO/R3DA1jVKM1OUXa2HEW52",
+	"uQlsYL/Lh3EDz53hIJCGIeXO7bSO2byAGUhLN7P7QFUdmTuMkZcwHGs1a3xbdWdGYSFbbYn/4Wiijtq/",
+	"dk+AYXZ3H74JadVN+JI7mXcH1/92UxulZMaMdaQxz9hUGKu0GA2lGvr6OkqzsSoKtRiW82FediGFo4t3",
+	"QPu2nxTJuDCsylrbPaVtg3R5bt6MB1+alb3JHzYb2lvs8F/I1t7dMrX9ZF2CWRVr4VODZ2CwHgETshAS",
+	"yPUry9k1JSKXUvxWUqyEb9/gub+v9Ec6t4SiFleqfr21mNSKAmiut7LT45JmPAdmgOvR1B1El+2+CTb3",
+	"ZL5vTvJpLPitjT4Y8R+M+J/EiN8q9OkYXUUKWngvoThcS526daJdrfyJbr9THkqQm23I1JoclxbZ2mT/",
+	"XyFRDy6ABxfAHlwAbUyMvAChPOZ60aDTEdAauU53qaSGzIsMma8owgq+DHVGNtgVQngjORZeWSbkFDQG",
+	"PMZt/m+FEdeiEHZ5SuGiO3Z5vyP2kSz98QTfLn/G5iuJBLkHj8c9eDx0G5DWSt332NRgK1FbRoHOSCHU",
+	"Qlb8MKrsp4GCOtlFE599YjJF3uZsChpOqQ2gb5XPQOZzJaQ1GBaKEHh358peeeZ9KwSfxsWymW48eFke",
+	"vCxfuJeFyMYZu6r53BVSjyvidCGdD6scVvl8UTqfAXsXFeRxkKT6+WgCXVXjZA5Kw6XSw0tyPurwlfwR",
+	"DYC02c2Gv1UV71Gt4A0+Hsl69kUVyaYDOpoXXLJCSOiAUXbw7ORZ3eu39TAWF3h+uNeGTp0FTNVCOpnf",
+	"ZzRF3QVXgaCWhQ+ePW0mPJ1PQI6WDHJhla6LzCykE2EadvpQKrFpyEClA6tvSYhMAb632aYIY4Lte7JO",
+	"0uCfxirpN/Zgjdy7wPJgjexVLKtN1zKkF1UW6GZSsampSFoqMAaMmbk130vSLdKmumcIqmTHrK0Ivqne",
+	"QD//apZEh8GSVg85xXA0HlFbqiQlO8evPnPF7Ly6mG3o4Sc25qDNbsFGBTdGjMXH0Nj+AF1enys5LsTI",
+	"Pqhrn4O6RrC7zKgfHFEWR0pW7dQHqkG2Yiky2JR6UGAK4FjnIfpJ0jtOwFv4IoNOeqVfIQ/Z5KFCVEQv",
+	"6ZU1jp0wdsL7fE+E5WXYSxdN8bZxqVhBRQxohYYJ+3lWof+CFKgLq+ashqZViWIXR8v5qgMn7eHIFQEp",
+	"gw/CWKz1a6cwQ1Vtq/5BTWitIepTge0vU8CKZ9HGH4B2b0C75nS3BuDdBNyyQ6P3qxGGypdg/70DiioS",
+	"utn5aATSaiCnYeiTwrBqLCzZaOpYjcOHy0Gg6peDQyf0U7UWou8YSeT0AXccJqsjBZZxn/Jj9rJG8IUY",
+	"wWb+0K31v/xMucMfDL3uu5PJp0RfutJtUXWT2ITtJvessr5fNZZhlkEl5rlJV+I1a2xyj495nqe1zjz/",
+	"QcibezKduaE/h3A+3GICdd3vkJ8xM1ULyZSkglcroa+fcSnLz7r774OJbUO0sbzxqSOrQX9UrfaUXZYn",
+	"J1+N3Fv4F4QflnNo/uCOz9JPu6l8jo8fUQDB2gZL7USpkP9Cvdk1UH6oY/BFaSxodpCrkTuY8OB4lp/6",
+	"avGO8Rdgskv5WsjvuZk+/uHiezbiMhfY2z1jUYF5R/EK7nOn67ALiumP46y5YR46DjEo41JiDTthTAl5",
+	"iJEQNmOFm8M7DDNqHNcV+eN+slMNdY+nY/ZGFstLuQhtpVrZYk4AK4SxjsDwNcqI9/qETziGWrH3U7iU",
+	"/gSNFyzoK/Lc/l2VDiSxFP7K6AstrEXjwEzNQFrGJ6pSeq7hUqIbN2dLsMeXMqXLvOY5fEuwcJ/d16tZ",
+	"ukulYU8vrgsBOg16FaA17/PBV9nlq+w6TepBYW4gD0owM3zmRHkntB9cDkjSx/u6HMSGJcoj2FWV2USY",
+	"GuCXJEtx+YTFVMFtjIarIl5XbECY5l4N2DRwV8dqakeK+VxF3RXdV1JpxzuoIt8B3P/FYgvjEL1Hpn20",
+	"JkTYd6gAEf/cq+d91V/OZVRktVnf1SNjSwmgbDv0r1OcAWBYsJJszuegj1nt61rxz1WQFXxfkS+LnhzT",
+	"8Eml4R0+CqB8b0lBNPyn0h/85hI4+s6fzINi8CDo9yJBBDAxhicokUM9bqhzJEE5K2UBxjA+GsHcYrMF",
+	"Ni6LYkeXjm/NtIVs/8gwCx/Qs6MhL0eUeItlm5WxqXZQY6QE0rqlOgFbcydpy0tJVGiujKN3yzNqvCpG",
+	"Kz2hrOZCCjmhblBzVYjRsmrsRATQ93MSE6k05D7jwTpxuS3QmCnXjj4aJxDwEM89owLG3Kn+FO29smu1",
+	"CDVFUYiHsWWqtJfSX8iVE4uG9MKfHSW6Il2ArVMFSEYKUxrAPu9uzXO0ch61RPgcLPji3WjfwaGXqmTj",
+	"qlU5Z1f0tblyLOLKX/DQqiv8pkO0v6DXdioYUWBEY5w+ncOYO8n99MlJNpjxD2JWzganX7t/CEn/eFIl",
+	"pAtpYQI6ldv9yik7OaTZVX0fXXnd9YWkVzfmhYFqHddKFcAdBb7PiMvqoNepNohJ/ubaEnlGT3khbuBz",
+	"V2o+I3pczbJChGPigEeLJxusF1Q6n9p8Upk3VHqU78qH731MvQetGUdRm7dO0v1czeZl6GLdKNKF9NtO",
+	"tSonvgg/LpnK1jwy7IWcFMJMGZe8WBqnQxvFbmBJdHnG7Wh6KaFSSqghMdpuDhw9HoPWvLgc0JtgWPiR",
+	"PEWOMleDqXFFiKPRGTeXcj7VHC0q770Bp3BUc8m4Meh9jY07Gv5OZelJR121nmEXRU+yjy/lRX1+DHfC",
+	"LJ9UTdhOPXeliAo3MpmBlIQU+XRqG64xGvU+1cXWXF1aY6sdYBZaLfyrK4dpSuCBzHbKO/4oTVbjk+Uf",
+	"lFSz5SNTAfT+fbpbE4TH/xypHH5/TDC8m99pXcGhg/OTbw5D2SF2YCwvnLB5GLjwnNtpzYTdJ4O2krau",
+	"1EqndpxKyWtpv61SF3g0w/pojoPQnPJ54aMWau0zb/xzSF5FoMWbDET0Ierxjxn1+KfPm9qeI/gxXjff",
+	"9XB5YFSpR8CuqgdXWWTUWkwVGyk5FnrmVF97p1IX3aSTmP4fh3TuQCqDRJW09LlHq6TyPgx+9QQ0ayPp",
+	"5j5tfYmJH8x+D2a/3dVMnXtf2grNq2JNx8KeMVEFTdfvdWo1Ey7uFptkxQwKIbud+y9areim3LApn2PC",
+	"StoFxYyQI3D7wAZl6F9vuqUyxk0flxxDR7uwycDa92Hl96lphTk6ZKxweg9+tk4jt381Y3OtJhqMyRjc",
+	"ihzkCBwYVCldqM1jpBw68AVWu81B79Ht1sQFH3fyWALXQEwziQAXI6VD80XNx956gphnrK/32wJbH0gh",
+	"fCJGK/TlUiZiX8gsEurqUPyCMuBw5TrCm7ptolsVOzj53//+f5+csZPjp0+cWDFTGi6lQJt5cNTX01wO",
+	"DnuYpCk65Zj96Ht4C8OMVdrbqC/lAq7J6sPNjWnGBLhPHWpzZkDfgj7SIHOsjDzWfEIxJ8a3/3AyiJNf",
+	"TIdB+l217B/9Ba3c+So+4gU9MsHxwC0rgBvrY3To15EqpT3sKpcLH+xakWvGP/wAcmKng9OnJycnZNEO",
+	"vzzJ+taDXWMy/zqymD/dZDG/TzXTn/t6S7WH0q7wkRh6P6KZ+gtyA66LvQmHi9EILdj2DXY8Ji20sGCS",
+	"VugG1XPC05Euo1p/nV6/HMZCiio7n5sjNWY5t8BK4xg6EkQ1KpF6P2IX358fPf363/BdI/4BSOcdbXSi",
+	"ruORbCwmpQYHEMK7dOZOJ1GlYbrE/GCZezsrmtv9+9TWj0ohHbNzwyaOOLiNXIymkJcFkCuSgn06cnDc",
+	"6+9Keb9BPGGSLoNMKR/ya/ZRE6yUWR2R6cbhWpjYxBXDVUM6djeUNMQmtG8sBr+F7r0Gzx4HPDkemdtO",
+	"pPt2aSmx5tr94fbx/OJnz3uj6iClRLl6xnMUoDCAwFo+muIECWXdg+V3fg3Pze1mNHB88LFfbKKi+LWQ",
+	"HNlZ+xSSgO+2MRYFPED/XaPWPKG07hlGND+/+DmrUrMwnpng5fOC+qmdFVuAPRYdWgf37MCpxwulbyBn",
+	"qvTS+OFZVeLScQT3t2dKPbDie7fEfmgRdnNnvHD7fMCJPeHEXAuJeIHHikjhLRCfI0Z8KMyHLTDCgfq1",
+	"Ujf75wZ/dQvZSiq6lfmxmoP8MCsI7p1gOBYjqDZn5k4aM1MAOyuO8f97wZdwCg84syecCQf6WWGL8VL9",
+	"5nLkFOCAm6JwMNBRoQtvUcEWUZGj44qmOS5lmCi/8uLkVC3YDFuWltKwBUgbxMw1ZcZjRWRwL8XC/z/2",
+	"vna5cRtr81ZQ/tPSFq12PEnVxq794Wmn072bpL1uz5vdilIWREISxiTAAKBlzVSq5mrmwuZK3sI5AEhK",
+	"pD4cy3I7rEpV2pJIgODB+cI5z9MJ8XpIbv8eQ0eWU5L2LbbIcXPQi8nsJYmKnAhhRakuxvaSMVOQwK4n",
+	"r8srgTwJYf2gbW8hBSMs1ay/Jj5tl6KnDlLDSG1VQ+77TkafIFzV5Wt9GSr1bU4LzRoOt59g7NbOFgKD",
+	"JuVmDYde1oUphOGpO/lSTBdZqIheUu9rVbq/963LFo0adtuVnUa33zp8iEftZ5Ceislp3NMb9x9K+PNu",
+	"wI+GCPZg0LVxrcaQlScJXXjERvhFJgWwGpLfCqqgUzvj0H6WM8VlUoGnp8V0ZkiR9x+5F69hHbrN2G3G",
+	"x54tFxkegdRMyyM3ZSGed0deF45P1j0RQc4WIxO6iNCH1T7Gf6PLo5bIpbwZhmxNOW+sjGdp6gcITmvk",
+	"jmd96AO/tqYY6k6CTfakEkFnwMHPI0yyoqJx5xcCN+NPcn6014bNbc5knqtyq9MTh9EThahGiQJE7nEa",
+	"Yg0lwc7nkogu4ORTP8vJ5LpOEft0Xbz3hxNrXmbegCLWdfqJw4WAG877f26uxbvnbI5Kf8KtOBvN0gnA",
+	"0Rjy1onmmoTGfmXaTs6N09oBATaoq81bx69llwgb+PB9V2rMlstRciVzqX1DITd77nUq5fatK/nfA4Ye",
+	"lM+80WTCBU2xgK3HwImJSMbU1P5f5ymHXkBYGVwFmmqSKJnn0GwOVSsOmdJ6WFefPt+QlrpbMpdFmrhf",
+	"W6+rB7Vz8YzFd9Y/sy4UpjJFwh64mGIiu+yBMEG0A20GnJhyG5JlDN7OgFykqZ2ykIKd2TlbicPYDa/F",
+	"gC48DemF5/rl9NcBchBH5D//+reN7vx4XFe6L6SI2RnU+sVSJP4LhzdNSSKLcQrOZ8ZNH23hEn2onT6u",
+	"QwXws6qLMirsk1W10QYeYzg3s68jcqsGKiBMuoksBL+rqKx9wJbYm7+rrNChoQ+bHQHHHxJ5DC2owCXa",
+	"qnniHV4HIeuWNkIUfb++XRvEHmERd/W/XwNKCkrkFuaIBoGslRijLodGi+37JOqWx2++Zr8/ndPF0rF7",
+	"5FrKffVz5JE5NBXJWFqdTlwLzPFnFheKm8XxFaCa1NXfkit2TqxWnYtU0sSbbOvzQeN7aO8qVTX1qpI9",
+	"AOzhGlfNTWc3j03GhpljbRSj2ZMc8O9WJPYnc9cu/ZunK++6t1z40d+za+YnvTaouKhA1T2aR7iCJrZn",
+	"8L32KMJhn3WC2R5HNMFWtYMvIud0VSz7+2rzsRvlGPpM1ne4eWQn+9NqBOSeZ85FIufWxZ7ye1bDgR0v",
+	"iOvdGJAq5CSe+rflfexgNzCtvQfJdpg2h89GCZUn188q5Ic9PCgfOrxvrvyrXH7z9UKSCYPGpGW3oZQ1",
+	"10feKnIYepcCN164WvaEVUrbW+YysOoS4hwqSCHuhJwLuLRFhXoZONom0/SYnvNnkN925RwWsdPPa/M8",
+	"YZ22leRt6Xc9KlZDO2FkPToDDYDjBQweVenSIwc0GpF7rvmYp9wsIhImFZG8GHvJgQMoTaSCG/ixDTcp",
+	"W6L4JRdCikUmC+2mo4lmzN0rzLaZr6fUzVtC37kFbd8eLf1/lVW4heTuznfApXvMleViP+bqUmYe89j2",
+	"JegZS25tzFa7QwgZgNZ9JWCIjh6Op/J4+dNNwxj5JIPU5f9qWQIRJ6xcl6Y5/bZpvb4k2mjcI5tpo91u",
+	"e77Oz8MyN2jjn7imZPET8GbX56GXGJIrSsKlf7VznR0O4TL3KFpEJ4eEa1II/luB/qzL6FXv2fv65FuH",
+	"lApcppSEjeMNRkwFGQfl2fv69LROcQo52U1EzNcegnM/qVV780PhQcODdUTMm4mYO5aYvYBH+33aW9rb",
+	"Huap36iIVn29jb0W18tnN4HQzU9hRvUq39Q2qs3qnnMiltD9lpVMOy+o78RwSubJAPueonfjSUKNvdOe",
+	"77w7Xy+nbugq8RGTxzwSclm6W2z8Ghh1uGMI762mx7NVN9LGHKnv8PNBvxRYR78m8N9/eml9aP4i8SVf",
+	"RzTf5mM+qkAClOAqhLRj4wT3EEvGWZpoOBE+JyNRpOmIxCmjShNK7J+Q/YRfrVLnb2sMSuUfErFuXMfS",
+	"BSWnE8NUA0l0ntAnMgb78lVxis9Pkt+2WXE+z4AEewi/84VZwo4C/4nLA5D37mn94LcU4D6P85SKtYgt",
+	"NwFjTc61rzuoNVW/+/xfa4/04bNwpt+CdHgB07lKqTgMdkuvfrbcJdrXQHmFo3mUIWJlyFdTXX64JoZl",
+	"eUoN89JBep6UwTNIgnWDbHdVaHnWWi/8qDPRBklfi0kBboecQ80gXlQpFG1/hIiklDuMFh0WoTJqWJCn",
+	"3CZfIqhFt8v2tctoZY0PutmQr3VdluVvYhL48AGj0yEBe6L9zfT47WkSf+/9x4XbEuMLSVIppq+PIv+Q",
+	"2+OzkTkppajUobukKzYmJUKnIHvg2ngU2AwgL/oD8hm4JY65IDmTecpajltDlqKUmEOJ5c8zBqCTlQfu",
+	"hPLJhHLN6m4U0MflM4oWd92NjjXsghiZJqSHloNbjWT4xFccxEwYxfB8bLwgLKM8DVh78UxqBOkaHnnt",
+	"PDzqEznBSh6np5EceYGndDoqs+aLajXcgLwvN+ycx2yznm8/c3v/wrT8K9tGr7lT9n1JKL9mS7a5N76l",
+	"sS2E+KlSpYPBgw0LcOOF5qO1YcC6Jlr9XN2Ga5tocSqd776N7+4WC3M2Ad6goThYI7JpouhcQLPHHsrb",
+	"22ozri7fk16AW0RYezgPypOJkYY9mDMsL0smt0iLK8hb4Cn8Rz8il5/e/b+IfLq8gcK1lFpDwx5MRKhB",
+	"qsnTb8iPf43gmTF+RIvkGiw1IEDqaguuJncsD8H0SiOAk/bjQBreDz2Cy2s6kQU0GRJuXFugKZTA/sWw",
+	"HV1rYziz8n2B+BQOabOshUaItBq7iS6ZBFiq4Qmc7TpbbpNcbfgM3YH2VgNygYtgKpERDR32QYQif16H",
+	"k5TKPuR8xuNZwyEePLpbirJDsff16WmEhw4wZIT0TUWZYb3FakYhb91SJJNbBWnx24xrzcU0IoUIc4NO",
+	"zNulsfHdiJJnwb7aDQ2QpGdfQ1OGs3ZkjhCHeSppM1n73+CrLXoesyI13A731srncUINratNKypMGY5K",
+	"1y7WdsmQ6tnHL3jdr+FXcgz8Wwcp52nvKf8/LDeV8uzSZnVNj10T4zqzh7utWWM3bLCq5kEdMWWm0S76",
+	"FshtWxs1vWfJsSMd12uSvXjcy5XD+AHlDhd7xnK9dZBv/aXP9tLPfth9smuXA63z0zA0ebPyTC8xQDm0",
+	"v9ayVq3IJtUYel3VK9RH+2ZyR0Dt3Br8Ck2Fjai//650E/CXZ+S3yBUGpAYi60kKBM4J0bCthCQxFEJH",
+	"BLh2IjKhMTPQQUD1rZz0PdMaAC+g20MDEbaDewVfC2icYiqk4DFNsSd+QH62ZmBOTTyLqmkN+zzWgwOX",
+	"cYXPBbHw0L0Tck6kcHzX3JDeHRd+eW9pypTpWxciwbSJjZGYAtcCvBaDXpDhGasYfnhFt3iPjWW5lb2y",
+	"L/LGcoTDFOhWH7EN7q8i1a8TCmzPCYsvyRBbeSh3OW4uSqBDo12BtdrPjUWzzftyUyXr8r7sAMWfG1C8",
+	"ohLWGrbms5MS7XvJaLacmnjTgWcnTYckayXi5HDashO4P1zK6SohW5ys9W7VMxV6DshNoaBQE9wd67Ro",
+	"Q5XRwY85q5934CGH45OQk0lADAavBljcGhVjgYWIfXSetMwYZkY8+VtLseez+jGHKd7ccWc6Og/rYXLd",
+	"nbq8MifmmlmHZclOQZ5z7mMJqYg2MscPILlotnRwUMZacSKhB9FuZwrAESj/pJfyOzuhORt7CWRiygXr",
+	"n5PR8Ig90NiQfKaoZnp4NDono2P2EKcFxDL2z0/Xo/OhyKliwsyYZvrcpUB0LHM7/94IkslnnjF/FJER",
+	"nTIRL86GR99RbTKmGAEMJTY8st+aRc7OLj9cj6KhGGG5zxmNY5YbIHwZLRhVZ6cnX307GJyenJ7ajzSL",
+	"jVRnOdwFPohlzs4ELBRN7Sc2yjzz7+pW3jOVFGw0FD0Ebx5BaDnqI3DeORlBN+b/GJFcsQl/YPp8KKxz",
+	"YBa5tOZ/yu8ZFC4hqaeckAm/ZyRlxupsz+h7Tuh4rNg99ylrkZC/Km64nr29yJjiMRVDoXOWplxMNRlL",
+	"CE0XmvQuLz5/iMiPF9cX7yLy8fK/LiIyZjN6z2Wh3rp/KYfyh0SvzgZABpqLOC1AoVMzFA0N/ufESENT",
+	"nBIE2Eivq4mViDnXrIndFxXZ9Uo3zUZ6X8gLnBOW5WaBgTPTyDIKhuKxndcrA2UM8v2a9D5d94+iI/aQ",
+	"pzJhHgyjEQjAXlUbiBuW6YYRQ5KbKkUXOINtB7idKlnkex1mGdBgl/svZRHVlAquHWhgordbSFm5ap8P",
+	"ipt9ryNY7bHPAbi1L/dM7HupVInCtb9nyfKUZUyYvb/4QBC2z0Gsddnn/SsHgE+1W63WX0lYUqUWWEbI",
+	"NUmY4tbjwFQrmCuwd6TnkYqAvKCNW91etpsqfiezjB5rZg0DYLuChbG302HMM0czjd+NCwPT658D8i2E",
+	"2EK63O8AZ+4sFFQdVJ5I1x6J4oEw/JY5fAQIS+zoiSfMi6U2lbRxzhRxT9m4ADCLR4G94DFteR0TRYan",
+	"PSm7p4g6gvl4a23TxP7j12jzCl8B1Sr/B4vIV8RI8tXJSfk2T08gHbEdf33grP/qZBNpfctDYr7+D8Kk",
+	"XOhPkwbIlhF3vvjIlZu4R7TyocM5lsML6juQN/RbUVzOyUjPqGLWHx+RHgXYz6GAagF7Ew81NJ/JEO7i",
+	"jQkX/QCsgWIHThPSnVdkFwbCpKRztliakju2IDYQlih0YRKOh4Mz8MfPsE6DayuDplBjhFwKZSahomQo",
+	"HJLIG2Id0sTeX0dEO+47aGZyUCP4jH7q5feOl906heAlovAPBVZRWD8FD09o7blgAiBjZqaYnsk0Of6K",
+	"6JnrnBoNi5OTv8TfjPB8XUgygutGUPwyFLhkXDtoVV3kORa4RERzEVeIg1Ou3e6ecfxHpll6DyeWjA1F",
+	"ImP9NizeIEvQRW2SyITrOJW6UKxx83mZsl/619K06/aJxON9aeu6b8LiAff++bB4XlBMHUapnwag1l6p",
+	"CIqV1C6uaAFOc2FyPXT2IvUWrjd0vAZAzczl8ZwukMm7LCnJqJoCkQ6cLmLMO7Jh4Kji/o/wqDLhGRM2",
+	"giYUN3X5DHhDbZ+Apq4My5s9PPRAhHQt/YiEJgkpckK1VVpYiEdFMhSjpdUZEW2VQqBKTbg2XMRmZRVB",
+	"z8HTxeBxDcg7nIA1pUMB3S0NEeWA/CgVlHgJcnpycgJKUJcgCKenRAqrG1I9aowt8e2+s6/gho43RZWw",
+	"NhGprG7kXrkr8LKOXESsFmDJLf7hxSoidac1IsG1jJABNCJVF30Z+w4CEAL/VQIlME8p1cbKiNOddGl1",
+	"Ky+xfjGeaIfiP2IkqmL8PXhE4MTwgGkRivfavDaF4JfbA0K2WXeZ7nyfDbbevev/e7T9byG43/X330PQ",
+	"vcNFWKK07c+rcfIOl33GAHaHCyAe3f73H6vh5faXlXjK249UD/52WLoQy21/zf+3odluP3+vZLbjJTdy",
+	"hwuuKtHc9le9T+l0h59fls7M1n70Xj2XJU3dcq5hkD2rc1o84gFYhGVri3jTYDLwRNFatYrvgoYM66Mg",
+	"F05SumCq6tJ496XNq/Hl1a1ezQdGk5QLHyBorItyw40Vo3eJnIvIfw1tURXVF9kPnLmVxzKOC2UtAYRC",
+	"mastB9vItUF/tgFrDAIUP9PQMY4RxiDW96OIjKDRfTQU9oa54gK9lNFgZrJ0nU9x6RdgU6YaIUHxYDfM",
+	"JUTVEAhVStfaDC8gix51FrKzkJ2F/FNbyKB3WixkgKjojGTJw2iNBjU8Duy6gJePlhFqgMWCeIW7swlc",
+	"CwrkeVq4mBIahodqXReCr7D2aOw9iqVKIF8I5gGJ4IyiPB1sMkmIC9RZpc4qdVaps0rbWKUnBwnDNsll",
+	"IqrOJtV6aVaskgcBk4JBQhDAjJjCqDci5dGnDfDIOKXijtgYq/8os2UjnBdltz7YCXWGqzNcneHqDNcO",
+	"hssrsvbN3GincjrtUombLRKtpMXg9LgHfxMjydXl+1LjjpWca6YeZ4vWok0ewhY50MjOFnW2qLNFnS3a",
+	"NbV3eATZLvp6jK0T5LuHmKUVjFiIxezbKSOxnUyc7xdptW7XywVHlXoN4q8mY5lwph3ezNwBKELJx4xq",
+	"MmZMEBrfCTlPWTJlSaivQbw90lpg02YHf/LT3rWzsLNEO1mizrK8DsvybOc/YWO2gg5OuTZMRQQLvx0P",
+	"aqf766iDuEjWefcq9hiK9FbrP7HQgKuqfoWSyF2sQLW0YQ2Vrlf9vqwwgeYC16cIyLSTIk0jG9Ag8a3C",
+	"Wg9CU1ggw+9Zf7kSkXAxFLmSU3tvX70I9RZ+Y1vTd88Un3A7nutjJD08JAt800gx7eH+oT1iKMoeR1+R",
+	"kbGEU0ESuggt4RUYXSNRIMvbQrMg1KNrXTBi5FD4uRDnpa0pw/hUW9gNAduli8yWusqagrLxorHIe7kf",
+	"DdV9c29FZyi7kK0zrK+7GqOufhpMcpUppVacLZWr+Y6wKad0+zuDvYRDXVYIlou0vJbjBQk9vNtbZbR0",
+	"W4dm3jIuGcZewGWrTUsTbXiaEkRy56Zv5wmXiqFwVCWVS/GTNxpBFoNBldbyBkP998JGd6QQ6BRAUrbH",
+	"dExTalgSDUV5vxToIgMab9+ZbI9KsM6mumXpQr/OonUW7csNFf0+bokUocGp6wCsR4ZexUM7LupVq6dT",
+	"rk2EK+Zip1qtejXU3sUAAWYPYpzbd5cU6Roc3u9oPCP+Z2WX4AQwrkS8iIhgD4aoQgCHFfaOYbCV0AU0",
+	"s5NMCjOzdui3gioDZsYnE7FbLKcFxJ/Q8W400cXYzmEMPXs3ri8YV8ybKmzvTTIu9Hn1+2WAO0C0cwYw",
+	"gOKtI3H4HJZkr2QO1aHWwQSHN/RcqZU/CfDdhYeuCmKlKy++RLJuZWFrgz9bzvD7UD+nZlbBGkl2akRs",
+	"5YYIto/gSY/SlY1hhf8vyPsz55r1XX/K0kbioc2eVjbeORlVduHI+nTag2yDFoCsDPaGlsxE6Pg5xgY5",
+	"IfOZzEhWaEPGjIDfaGTJqFJde5mzFV4BfQ7NttTU5vIL/3W08lAuvVMI+zhSkBUtZD8ATbWsjCpIgCNH",
+	"WuAlIRm1AhfXN/DRvriaq4McBr546UEbtBTOK3mdwMUdRuDjgY6900DrqhZUQCFwI6aLylZMF42qt9GJ",
+	"gS6K45xy1e67vJfKQSiYuXQYBFEjEU0AGRpLM4sqfX4Tc1YCDRieMT0UmVSMyIlBQp4FgT5BYuTUE8xR",
+	"QfgEvwPWIC4SljORQKHOV+R/VT/orwmJIe68gkfcYH5+lNoQWIySQyeUBH1z0nfpHue1lT7jjrg6pyfb",
+	"AOt0AXsXsHcB++tOQVdUU2uhK1ddnF+L8zPA3qJmyWK4+hpXVWptj7U7u0T0RjGRtNvBG3rnUL8ceBZU",
+	"hnqmE3ClSyivcz+Rxxbx3OBkujxuZxY6s/BnMwu49zccSS4YVZ1lqICp14MRKElJQs2MNQj+n9WKGQdV",
+	"stlOYODTnuHFCAm70icONO1BCpktynxvLBMWEZ0W04ikdMxSl5d2FFULAA+HEiFgqQSCqnMycmBxgioF",
+	"RNuSSOHOAAbk2jNTInKMFC15WbScm0Kgi4j81caS71rCmlXY6ufESIRnWJPnhci0tnrPt0EOze6Goudl",
+	"rpYCmDDFRMzWULhdU649pKmXWrAjUngAXerzezBQyUlGysFjKiBDqREvNfLsJ/6is+GR3QUg+cOj/hLJ",
+	"bKDK9RuBWB9PxKwte3jjkNr3kTSEex8mV+j8sW1ThN/d0Omm9CD85vfoJaUTV8mvd80pfvv0OcV3+P5u",
+	"pPyBqin7U1GbXiRJgFXp4clHv0WLrFjFt/+0Gvf3NTSkXkWMF6icexcn30JRjTWGpOfZQPoD8tFoYuXV",
+	"E0ou66PIMUBfXdy8+wAqJGG5YjE19rd3zOr/j5PjH6lBGsAVDq5SbezTSrWi4IH2rD0lgBu7p7x1T/no",
+	"Tf57R1jfStHlqT1aLOM6v+jdOqFtPpy0cr7z8WQzqdfu5tkxcEVkzCZSYU0EnRim+gPi0JIxM+HMMZIT",
+	"gy8aBwaxgJxcg6ytUAm4JT33Vhwc70Izd044XzXl5ML7Co5BdQapfUCwTaWYMkXc1BEoQ7A5U4RlY5Yk",
+	"LCmffsJT1kYj5jf4jrRqE1AZLsDbk0dxGNKxVoWE00n2r2ye3zv4es/exOnr8z6+Pv2fX4w6R5pD77C8",
+	"0T6cTtiEC46VXajOpCq10CP9mrfBw7AzfxF2ojGKKyMxbegiVHCsArpTg1oc2Kr1TM4Fobr0o5J+BLFc",
+	"qZMrUR3pOej2oP71L/zXAXh1QPUWoYc3PCrv54O9mp4Pkd+A7G7fKnNtYt91X75gSxDmaLXoQZR/mEGn",
+	"/zv9/6Xp/yC8j4hZC83WlLuUPCv2d746T0fuwA8dUyjUi4iSKfRWJlzbOSYRQeomV11KLrCAEDinlqsI",
+	"G5O0f4OpbYhFrqB9FHPMrlawJVsL03wMTZV9sMdc5xei6dqxlCmjYqvqlh+gemaLH75Dqqm9Zp3tS7mi",
+	"U7aelQekavt08yPC7z9QgXfIrWrlGlenaY/yhAnDzWJNcrqyizDbnFOtrUMXIQcKcK9GWCBrv3IMUvgb",
+	"ooqUaXBa+ueECldjywXEqYGN5uTbSgWrnWyZ4G7JPlup2FPy2d76MLlneKgvLfX8vFupSzzvJfEMxna9",
+	"flg24dB8016uA32ZWFpf0nKxbOyq4iGwsNI5IBc4+lJ5DhD/saqO+LoxnxwUwR7NT1s2GTTVS0wVf6H9",
+	"LJ8Eq0kikLEbt9AVBsJ2C7ZbpHl5tCbr+xNjiS7PMkjNDtaNVUj3wl/eC7OThw+YgL/7uBGwq4OliV7J",
+	"DrelVJ2Mv6w42k7qMAnVti35bPnU5zZ5XTT958imWm3xJuDYWf1hA7uoEuOCEkSto5EfF2hcE5Yy6y3v",
+	"YLnfVoxxQ151S9XZEjEkmtCKtT8jFIJ1R+cI+Hy02iS3wt44h4MpSJ/aIF+ALpaCtanhcqwBTZLGuOEi",
+	"SX4Mv9pT6FAO8LICiAu7JuelKcWqaetkza0UPV/b22vTnF1wsVazfc/vvV5zKuCRGurtP8s/PmLYgTpv",
+	"Q76iSUEolsn7RhVxDd8saYlndmJwDms36yvZbF+QHN/QO+YEmNA5XWC1JAr208UiPqtbP6CsCv7ag8oA",
+	"e1wU0Jm/cnDZsssm1C4FBvFP6AW8l4pomTEkS5Ykldp4PMjCzOxKxdRIRWieL5l1H1tbX6j606HQLFbM",
+	"QMSkGBBiY0UbOkNuZyMECXynmQ7HmBdXH4mRd0y47D1XmjCR6POhCO4GV/iS3SoDnACLpUjIhCLkGP4I",
+	"uvA1n4pjLgAvCgnyrWOjmYEC8SIfCjqlXCxHi9mE3sKCN7bNXttvfnx/cRjdo5n5E2ieQ5jtg+b4BIJp",
+	"kDhl1AYOfnfVZHsX0+zz+3vWGROpptJrjXCmIAHvI5XxHUuILMyAfLd2swP1LUq03e9la/yE8tSqC2NY",
+	"lhtH7W8/sNsWtVVIYlr9gtMxTICKGgq4JRx8xDMpNcOKuXKi1DSpi5694hYr8G79b/suGTQUiQS2DrEw",
+	"M/sPgPpZ0iD+ok1q5Mq/pf1EO/72MNZLSQJ1OqwLPWo6TzOjlzcmwlC2e28VpTeX6q71lOMzUs3pBh5t",
+	"zOrGlZovwRBZyZ1ynFlPkhuk5vEPFjCkI5IUjGjp1Jk29ppkQD5DFZhVI3gX5zI1nYz8bGe+qx+6/y5L",
+	"O611YGF2wQE17rm26qFbx/BFvtHlk5+hgE6ZiDnT2L3Ol/gtrLtZIo5Dxcs5XFZCnsJ1IGSaUG2to6Nd",
+	"9xJvFI3vbHCAEj9jNDWzf7TX5rijuNOTEzKfccxGklzJmGlNVCH0OeGmBK+D6hSkeKKGjqlmhBvN0klE",
+	"tLS/1AU0pPF7JuwdciXHTA/ID/yO+eJ3WRgGPwVAWMUmhQavfEwTMmZUMeXMfO/rk6/6jfvgg3usPco0",
+	"DtGKIuFWCEDK+P1+bdBLaoz8wb3ZisiFt+P7exWjyaJd5r45+QuWmdTEKIgYng47j9B+MCnSdEEyPlV4",
+	"IieVv5xr/yLeaBtIQhcGFwl7sNc6BYvwbSk1TBvvF0K2Os9TFOW/y8KulPMdsc7YyDxnyVD0hESnzTd3",
+	"VC5Ar9O1ZGo/8cB05h+tPyAj/NGIaLrAzY8ObJir9xARZzKl07MwqxmjCcm4KHDslGpDNKJcwjYCEbd2",
+	"5GfYv1QMRbjthKfu1FKxccFTU9veWNMMb+ts82MQG6yHT2WauNlnjApQHU0+6/fMXKM0HGSrwtgYwasv",
+	"aZPueVl+kgZf+2Cl5Z8mHBR3L7x2xWg8g4MqK57lNqxtN9wdvofJiW6/VUn8DmwRhbKumfVgXJj3Tso7",
+	"zo7Ofvn19+ifR2gLbqwpcB9ZJwbepHN8CpUenR29BefGDbSKWn7P2ZyYRY6d7CXaCH4WAsd6t/cZokEG",
+	"BICoXkrve60AhT3jQg8qlZ6hRtY+xHIzQ5YVgpsF0XTCzAIVCJ2waUEVUDpWYSZ9Y6Z1QjnGwY7QsTJc",
+	"9YKGES+8x2FHQt4sdF1XfFvFat5IFEobuLI2jmp3E0SWr06hzufS8NQoRkhF2bv8cB2Rd5+vriPy+cL+",
+	"8/I6IlfvL8l//vXvvofonAvfr1Y9UrTD58U45XFE9Iwqr9o832XtLcBwTSvipvJGL69B/ZEDWHwUIPq0",
+	"oaaw6nnhAU0Tpvg9S8gkpdO6ENTu3DQNiCOO85QKoK3WZ865E+XQZG49pEQSOpaFgZiietsSmDjjKdNG",
+	"Cladg4tUGsZGzRCBjON2x11gjWbO4kBQg04r+nD4EynT2psvd/XqKDauAbB/jHdkYXAXrWZfS38ZGmd8",
+	"eqaa83EpHndKHmiIlExrzxwCvtXp1PzyGg1PzIRRjPQUy6w2U7p0wrlhmY4q4NdWSKxPr5kwZEzjuwhR",
+	"JI+dOqQpU0ZHoefTyIBUtXBasu/3tZxY+x3LDPkcXAk8PpiDpiyNcrJyn8pjVx+n8VV45Fji4CvPmlGB",
+	"rXZow8B0W9N+rY1UCPvCDZlTjasBgDAyy2FfhrooKZjLg9W2B4JoNr8lQ7OcqWN2D2+zylRrlwyjiLni",
+	"hkUg/Ag9494lTGLG4rtccmFq28HepmFEDyWlI1LyQuHYMdD2+yjLY6CJu1rH1/KutK/cUzVVeG19XLY6",
+	"gfdFmh4b9oArOKExM+HVgyCu6inNM55S1cbP1RB/VqaCd260Toj0FiupV5Qj6cHHx4aOi7AVEOCtkuGA",
+	"NmVP0+iJxfphXokjLwZ3okRGdyyglSkGxKDVWX7MrOyAu4y0IVaFOvtWpHfkf3/+9JMnObYbdKpkIRyI",
+	"O3sI15ZWoHKbqibJnIj++vt/BwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -19,6 +19,7 @@ import (
 	"github.com/casereview/casereview/internal/auth"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/extract/extracttest"
 )
 
 // Tests of the audit trail through the API (DESIGN §7): every successful write adds exactly one
@@ -296,6 +297,27 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 			"recommendation.updated", "recommendation", id, "u", system, ifMatch(1)...)
 		reject(412, "PATCH", "/api/v1/recommendations/"+REC, map[string]any{"title": "Stale"}, ifMatch(1)...)
 		reject(404, "PATCH", "/api/v1/recommendations/"+unknownID, map[string]any{"title": "Nobody"}, ifMatch(1)...)
+
+		// A review's report (issue 17 §2): the upload is one event; confirming its proposals
+		// records each recommendation's creation and then the confirmation, and only once.
+		repBody, repType := lcMultipart(t, "ms-a.txt", extracttest.Text(extracttest.DHR))
+		REP := id(write(201, "POST", "/api/v1/reviews/"+R+"/reports", repBody, "report.uploaded", "review_report", id, "a", system, "Content-Type", repType))
+		pngBody, pngType := lcMultipart(t, "ms-a.png", evPNG)
+		reject(422, "POST", "/api/v1/reviews/"+R+"/reports", pngBody, "Content-Type", pngType)
+		unkBody, unkType := lcMultipart(t, "ms-a.txt", extracttest.Text(extracttest.DHR))
+		reject(404, "POST", "/api/v1/reviews/"+unknownID+"/reports", unkBody, "Content-Type", unkType)
+		confirm := map[string]any{"proposals": []map[string]any{{"number": "R7", "text": extracttest.DHRTexts[0], "scope": "local", "page": 3}}}
+		reject(422, "POST", "/api/v1/reports/"+REP+"/confirm", map[string]any{"proposals": []map[string]any{{"number": "R7", "text": "", "scope": "local"}}})
+		reject(404, "POST", "/api/v1/reports/"+unknownID+"/confirm", confirm)
+		do(t, s, 201, "POST", "/api/v1/reports/"+REP+"/confirm", confirm)
+		walked["POST /api/v1/reports/{id}/confirm"] = true
+		if got, e := auNewest(t, s); got != n+2 || e.Action != "report.confirmed" || e.EntityType != "review_report" || e.EntityID != REP {
+			t.Errorf("POST /api/v1/reports/{id}/confirm: %d new events, newest %s %s/%s; want recommendation.created then report.confirmed", got-n, e.Action, e.EntityType, e.EntityID)
+		} else {
+			n = got
+		}
+		data, users = countAll(t, s), total(t, s, "/api/v1/users")
+		reject(409, "POST", "/api/v1/reports/"+REP+"/confirm", confirm)
 
 		// Actions.
 		A := id(write(201, "POST", "/api/v1/recommendations/"+REC+"/actions", map[string]any{"organisation_id": O, "description": "Refresh training"},

@@ -65,6 +65,12 @@ func limitBody(max int64) gin.HandlerFunc {
 			c.Next()
 			return
 		}
+		if err == nil && mt == "multipart/form-data" && c.FullPath() == "/api/v1/reviews/:id/reports" {
+			// A review's report may be larger than evidence (casereview.MaxReportBytes).
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxReportUpload)
+			c.Next()
+			return
+		}
 		// Checkpoints are verified as the file holds them: JSON lines, checked by the handler.
 		ndjson := err == nil && mt == "application/x-ndjson" && c.FullPath() == "/api/v1/audit/verify"
 		if !ndjson && (err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json"))) {

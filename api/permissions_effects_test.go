@@ -32,6 +32,7 @@ var (
 		"progress_updates": "count(*) FROM progress_updates", "theme_suggestion_rejections": "count(*) FROM theme_suggestion_rejections",
 		"import_jobs": "count(*) FROM import_jobs", "recommendation_edits": "count(*) FROM recommendation_edits",
 		"change_journal": "count(*) FROM change_journal",
+		"review_reports": "count(*) FROM review_reports", "review_reports confirmed": "count(confirmed_at) FROM review_reports",
 	}
 )
 
@@ -447,6 +448,8 @@ var pmEffects = func() map[string]pmEffect {
 		"PATCH /api/v1/reviews/{id}":                {audit: one("review.updated"), rows: journal(1)},
 		"DELETE /api/v1/reviews/{id}":               {audit: one("review.deleted"), rows: journal(1)},
 		"POST /api/v1/recommendations":              {audit: one("recommendation.created"), rows: journal(1, "addressees", 1)},
+		"POST /api/v1/reviews/{id}/reports":         {audit: one("report.uploaded"), rows: map[string]int64{"review_reports": 1, "blobs": 1}},
+		"POST /api/v1/reports/{id}/confirm":         {audit: one("recommendation.created", "report.confirmed"), rows: journal(1, "review_reports confirmed", 1)},
 		"PATCH /api/v1/recommendations/{id}":        {audit: one("recommendation.updated"), rows: journal(1, "recommendation_edits", 1)},
 		"DELETE /api/v1/recommendations/{id}":       {audit: one("recommendation.deleted"), rows: journal(1, "addressees", -2)},
 		"POST /api/v1/recommendations/{id}/actions": {audit: one("action.created"), rows: journal(2)},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/extract/extracttest"
 	"github.com/casereview/casereview/internal/store"
 )
 
@@ -306,6 +307,30 @@ func (w *pmWorld) withdrawnOf(t *testing.T, r *pmReview) string {
 		w.files[key] = id
 	}
 	return w.files[key]
+}
+
+// freshReport uploads a new report (a fictional DHR, made unique) to review r as the system.
+func (w *pmWorld) freshReport(t *testing.T, r *pmReview) string {
+	return w.fresh1(func() string {
+		rep, err := w.st.UploadReport(w.ctx, r.id, "report.txt", pmReportText(w.next()))
+		pmOK(t, err, "upload report")
+		return rep.ID
+	})
+}
+
+// reportOf returns review r's report, uploaded on first use.
+func (w *pmWorld) reportOf(t *testing.T, r *pmReview) string {
+	key := r.key + " report"
+	if w.files[key] == "" {
+		w.files[key] = w.freshReport(t, r)
+	}
+	return w.files[key]
+}
+
+// pmReportText is the fictional DHR report as text, made distinct by n (so its content is a
+// new blob).
+func pmReportText(n int) []byte {
+	return append(extracttest.Text(extracttest.DHR), fmt.Sprintf("\nCopy %d\n", n)...)
 }
 
 // fileOf returns the uploaded file of review r's O1 action, attached on first use, so that the

@@ -15,6 +15,7 @@ import (
 	"github.com/casereview/casereview/internal/apitest"
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/extract/extracttest"
 )
 
 // The permission matrix (DESIGN §7, §9): every operation of the specification, called by every
@@ -316,6 +317,33 @@ func pmRows(w *pmWorld) []pmRow {
 	b.add("GET", "/api/v1/recommendations", "visible", pmEveryone(ok), pmFixed("/api/v1/recommendations"))
 	for _, r := range w.reviews {
 		r := r
+		// A review's report (issue 17 §2): read with the review, uploaded and confirmed by its
+		// panel.
+		reads := func(role string) int {
+			if pmReads(role, r) {
+				return ok
+			}
+			return notFound
+		}
+		b.add("GET", "/api/v1/reviews/{id}/reports", r.key, reads, pmFixed("/api/v1/reviews/"+r.id+"/reports"))
+		b.add("GET", "/api/v1/reports/{id}", r.key, reads, func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/reports/" + w.reportOf(t, r)}
+		})
+		b.add("GET", "/api/v1/reports/{id}/content", r.key, reads, func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/reports/" + w.reportOf(t, r) + "/content"}
+		})
+		b.add("POST", "/api/v1/reviews/{id}/reports", r.key, func(role string) int {
+			return pmWrite(role, pmReads(role, r), pmManages(role, r), created)
+		}, func(t *testing.T, role string) pmReq {
+			data, ctype := lcMultipart(t, "report.txt", pmReportText(w.next()))
+			return pmReq{path: "/api/v1/reviews/" + r.id + "/reports", body: pmMultipart{data: data, ctype: ctype}}
+		})
+		b.add("POST", "/api/v1/reports/{id}/confirm", r.key+" (fresh)", func(role string) int {
+			return pmWrite(role, pmReads(role, r), pmManages(role, r), created)
+		}, func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/reports/" + w.freshReport(t, r) + "/confirm", body: map[string]any{"proposals": []map[string]any{
+				{"number": fmt.Sprintf("N%d", w.next()), "text": extracttest.DHRTexts[2], "scope": "local", "page": 4}}}}
+		})
 		// A review the caller may not see is named in the body, so it is reported as a field
 		// that names no review (422), exactly as for an id that does not exist.
 		b.add("POST", "/api/v1/recommendations", r.key, func(role string) int {

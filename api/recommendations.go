@@ -38,6 +38,7 @@ func recommendationOut(r casereview.Recommendation) Recommendation {
 			out.Themes[i].ConfirmedByName = nullable.NewNullableWithValue(t.ConfirmedByName)
 		}
 	}
+	sourceOut(&out, r)
 	return out
 }
 

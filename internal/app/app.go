@@ -157,6 +157,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		return nil, fmt.Errorf("theme suggestions: %w", err)
 	}
 	s.UseThemeSuggester(suggester)
+	pdf := extract.FindPDFReader("")
+	s.UsePDFReader(pdf)
 	if a.notify, err = a.newScheduler(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("notifications: %w", err)
@@ -176,7 +178,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	opts := api.Options{Service: s, Summaries: a.summaries, State: state.New(s), Logger: log, MaxBodyBytes: cfg.MaxBodyBytes, Version: Version, Now: o.Now,
 		Auth: a.auth, CookieSecure: api.CookieSecure(cfg.CookieSecure), Unauthenticated: o.Unauthenticated, TrustedProxies: cfg.TrustedProxies,
 		Heads: s, SDCThreshold: cfg.SDCThreshold, Observe: a.metrics.observeRequest, ImportGate: o.ImportGate,
-		PDFText: extract.FindPDFReader("").Describe()}
+		PDFText: pdf.Describe()}
 	if opts.ImportGate == nil {
 		opts.ImportGate = importer.NewGate(cfg.ImportConcurrency, cfg.ImportQueue)
 	}

@@ -24,6 +24,8 @@ const (
 	AuditReviewUpdated          AuditAction = "review.updated"
 	AuditReviewDeleted          AuditAction = "review.deleted"
 	AuditRecommendationCreated  AuditAction = "recommendation.created"
+	AuditReportUploaded         AuditAction = "report.uploaded"
+	AuditReportConfirmed        AuditAction = "report.confirmed"
 	AuditRecommendationUpdated  AuditAction = "recommendation.updated"
 	AuditRecommendationDeleted  AuditAction = "recommendation.deleted"
 	AuditActionCreated          AuditAction = "action.created"
@@ -333,7 +335,7 @@ var AuditActionGroups = []struct {
 	{"Recommendations and reviews", []AuditAction{AuditReviewCreated, AuditReviewUpdated, AuditReviewDeleted,
 		AuditRecommendationCreated, AuditRecommendationUpdated, AuditRecommendationDeleted,
 		AuditRecommendationAssessed, AuditRecommendationReopened, AuditLinkAdded, AuditLinkRemoved,
-		AuditSuggestionAccepted, AuditSuggestionRejected}},
+		AuditSuggestionAccepted, AuditSuggestionRejected, AuditReportUploaded, AuditReportConfirmed}},
 	{"Tracking", []AuditAction{AuditResponseRecorded, AuditActionCreated, AuditActionUpdated, AuditActionDeleted,
 		AuditActionProgressed, AuditMilestoneCreated, AuditMilestoneUpdated, AuditMilestoneCompleted, AuditMilestoneDeleted,
 		AuditEvidenceAdded, AuditEvidenceReviewed, AuditEvidenceWithdrawn}},

@@ -26,13 +26,17 @@ type Recommendation struct {
 	FollowUpOn           *Date
 	LastActivityOn       *Date // the last response, progress update, evidence or assessment
 	IssuedOn             Date  // the review's publication date, or the day the record was made
-	Addressees           []Addressee
-	Themes               []ThemeAssignment
-	Links                []Link
-	Flags                []Flag // derived against an as-of date when read; never stored
-	Version              int
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
+	// SourceReportID and SourcePage name the review's report, and its page, that the
+	// recommendation was drawn from (report.go); empty and 0 for one typed in or imported.
+	SourceReportID string
+	SourcePage     int
+	Addressees     []Addressee
+	Themes         []ThemeAssignment
+	Links          []Link
+	Flags          []Flag // derived against an as-of date when read; never stored
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // Addressee links a recommendation to an organisation that must respond or act.

@@ -67,6 +67,7 @@ type Service interface {
 	OrganisationMergeService
 	ReviewService
 	RecommendationService
+	ReportService
 	ActionService
 	MilestoneService
 	UserService

@@ -30,6 +30,8 @@ type recommendationRow struct {
 	FollowUpOn           nullDate  `gorm:"column:follow_up_on"`
 	IssuedOn             nullDate  `gorm:"column:issued_on"`
 	RecordKey            int       `gorm:"column:record_key"`
+	SourceReportID       *string   `gorm:"column:source_report_id"`
+	SourcePage           *int      `gorm:"column:source_page"`
 	Version              int       `gorm:"column:version"`
 	CreatedAt            time.Time `gorm:"column:created_at"`
 	UpdatedAt            time.Time `gorm:"column:updated_at"`
@@ -169,38 +171,61 @@ func (s *Store) CreateRecommendation(ctx context.Context, d casereview.Recommend
 	if err := d.Validate(); err != nil {
 		return casereview.Recommendation{}, err
 	}
-	row := recommendationRow{ID: newID(), Version: 1, ResponseStatus: "awaiting_response",
-		ImplementationStatus: "not_started", OversightStatus: "open_unassessed", RecordKey: newRecordKey()}
+	var id string
 	err := s.inTx(ctx, func(t *tx) error {
-		if err := checkRecommendation(t, row.ID, &d); err != nil {
-			return err
-		}
-		row.apply(d)
-		row.CreatedAt, row.UpdatedAt = t.now, t.now
-		issued, err := issuedOn(t, d.ReviewID)
-		if err != nil {
-			return err
-		}
-		row.IssuedOn = nullDate{D: issued, Valid: true}
-		if err := t.db.Create(&row).Error; err != nil {
-			return err
-		}
-		if err := writeAddressees(t, row.ID, d.Addressees); err != nil {
-			return err
-		}
-		if err := settle(t, &row); err != nil {
-			return err
-		}
-		t.touch(journalRecommendation, row.ID)
-		if err := writeThemes(t, row.ID, d.Themes); err != nil {
-			return err
-		}
-		return s.auditRecommendation(t, casereview.AuditRecommendationCreated, nil, row)
+		var err error
+		id, err = s.createRecommendation(t, d, recommendationSource{})
+		return err
 	})
 	if err != nil {
 		return casereview.Recommendation{}, err
 	}
-	return s.GetRecommendation(ctx, row.ID)
+	return s.GetRecommendation(ctx, id)
+}
+
+// recommendationSource is the report, and its page, a recommendation was drawn from (reports.go);
+// zero for one typed in.
+type recommendationSource struct {
+	reportID string
+	page     int
+}
+
+// createRecommendation is the one create path, inside the caller's transaction: the checks that
+// need the database, the row, its addressees, statuses and themes, the journal and the audit.
+// d has passed Validate.
+func (s *Store) createRecommendation(t *tx, d casereview.RecommendationDraft, src recommendationSource) (string, error) {
+	row := recommendationRow{ID: newID(), Version: 1, ResponseStatus: "awaiting_response",
+		ImplementationStatus: "not_started", OversightStatus: "open_unassessed", RecordKey: newRecordKey()}
+	if err := checkRecommendation(t, row.ID, &d); err != nil {
+		return "", err
+	}
+	row.apply(d)
+	if src.reportID != "" {
+		row.SourceReportID = &src.reportID
+		if src.page > 0 {
+			row.SourcePage = &src.page
+		}
+	}
+	row.CreatedAt, row.UpdatedAt = t.now, t.now
+	issued, err := issuedOn(t, d.ReviewID)
+	if err != nil {
+		return "", err
+	}
+	row.IssuedOn = nullDate{D: issued, Valid: true}
+	if err := t.db.Create(&row).Error; err != nil {
+		return "", err
+	}
+	if err := writeAddressees(t, row.ID, d.Addressees); err != nil {
+		return "", err
+	}
+	if err := settle(t, &row); err != nil {
+		return "", err
+	}
+	t.touch(journalRecommendation, row.ID)
+	if err := writeThemes(t, row.ID, d.Themes); err != nil {
+		return "", err
+	}
+	return row.ID, s.auditRecommendation(t, casereview.AuditRecommendationCreated, nil, row)
 }
 
 // auditRecommendation records an event with the recommendation as it now is, addressees and
@@ -382,7 +407,8 @@ func (s *Store) recommendations(db *gorm.DB, rows []recommendationRow, asOf case
 			OversightStatus: casereview.OversightStatus(r.OversightStatus), ClosedOn: r.ClosedOn.ptr(), ClosureRationale: deref(r.ClosureRationale),
 			FollowUpOn: r.FollowUpOn.ptr(), LastActivityOn: r.LastActivityOn.ptr(), IssuedOn: r.IssuedOn.D,
 			Addressees: append([]casereview.Addressee{}, addressees[r.ID]...), Themes: append([]casereview.ThemeAssignment{}, themes[r.ID]...),
-			Links:   append([]casereview.Link{}, links[r.ID]...),
+			Links:          append([]casereview.Link{}, links[r.ID]...),
+			SourceReportID: deref(r.SourceReportID), SourcePage: derefInt(r.SourcePage),
 			Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 		x.Flags = casereview.ComputeFlags(casereview.FlagInput{Response: x.ResponseStatus, Oversight: x.OversightStatus,
 			ResponseDue: x.ResponseDue, IssuedOn: x.IssuedOn, LastActivityOn: x.LastActivityOn, FollowUpOn: x.FollowUpOn,

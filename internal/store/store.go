@@ -27,6 +27,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/extract"
 	"github.com/casereview/casereview/migrations"
 )
 
@@ -58,6 +59,8 @@ type Store struct {
 	pgConfig *pgx.ConnConfig // for the PostgreSQL journal listener
 	// suggester proposes themes from a recommendation's text (see suggestions.go).
 	suggester casereview.ThemeSuggester
+	// pdf reads the text of PDF reports (reports.go); nil refuses them.
+	pdf *extract.PDFReader
 	// auditKeys key the audit chain and sign its checkpoints (audit_anchor.go); nil leaves
 	// the chain unkeyed.
 	auditKeys *casereview.AuditKeyring

@@ -29,6 +29,18 @@ const (
 // maxFormBytes bounds every form post; evidence uploads may carry a 10 MiB file.
 const maxFormBytes = 11 << 20
 
+// maxReportFormBytes bounds the upload of a review's report, which may be larger than evidence
+// (casereview.MaxReportBytes), with room for the form's other fields.
+const maxReportFormBytes = casereview.MaxReportBytes + 1<<20
+
+// maxBodyFor is the largest body a request to path may carry.
+func maxBodyFor(path string) int64 {
+	if strings.HasPrefix(path, "/reviews/") && strings.HasSuffix(path, "/report") {
+		return maxReportFormBytes
+	}
+	return maxFormBytes
+}
+
 // securityHeaders sets a strict Content-Security-Policy with a fresh nonce for the one inline
 // script of the layout (it marks the body as JavaScript-enabled before first paint), and keeps
 // pages, which carry personal data, out of shared caches.
@@ -47,7 +59,7 @@ func (h *Handler) securityHeaders() gin.HandlerFunc {
 			hd.Set("Cache-Control", "no-store")
 		}
 		if c.Request.Body != nil {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxFormBytes)
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyFor(c.Request.URL.Path))
 		}
 		c.Next()
 	}
@@ -138,7 +150,7 @@ func (h *Handler) checkCSRF() gin.HandlerFunc {
 		}
 		if tooLarge(c) {
 			h.fail(c, &casereview.Error{Code: casereview.CodeTooLarge,
-				Message: fmt.Sprintf("What you sent is larger than %d MB, the most a form may carry (evidence files may be up to 10 MB). Go back and choose a smaller file.", maxFormBytes>>20)})
+				Message: fmt.Sprintf("What you sent is larger than %d MB, the most a form may carry (evidence files may be up to 10 MB, a review’s report up to 25 MB). Go back and choose a smaller file.", maxBodyFor(c.Request.URL.Path)>>20)})
 			c.Abort()
 			return
 		}

@@ -130,6 +130,7 @@ type reviewData struct {
 	TypeLabel       string
 	PartnershipName string
 	Recommendations []casereview.Recommendation
+	Reports         []casereview.ReviewReport
 	CanManage       bool
 }
 
@@ -150,6 +151,10 @@ func (h *Handler) review(c *gin.Context) {
 		CanManage: casereview.CanManageReview(casereview.ActorFrom(ctx), r.PartnershipID)}
 	if t, err := h.svc.GetReviewType(ctx, r.Type); err == nil {
 		d.TypeLabel = t.Label
+	}
+	if d.Reports, err = h.svc.ListReports(ctx, r.ID); err != nil {
+		h.fail(c, err)
+		return
 	}
 	if names, err := h.svc.Names(ctx, "partnership", []string{r.PartnershipID}); err == nil {
 		d.PartnershipName = names[r.PartnershipID]

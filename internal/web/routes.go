@@ -96,4 +96,10 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/recommendations/:id/edit", h.editRecommendationForm)
 	r.POST("/recommendations/:id/edit", h.editRecommendation)
 	r.GET("/reviews/:id/action-plan", h.actionPlan)
+	// A review's report and the recommendations drawn from it (reports.go).
+	r.GET("/reviews/:id/report", h.reportUploadForm)
+	r.POST("/reviews/:id/report", h.uploadReport)
+	r.GET("/reports/:id/proposals", h.reportProposals)
+	r.POST("/reports/:id/proposals", h.postReportProposals)
+	r.GET("/reports/:id/file", h.reportFile)
 }

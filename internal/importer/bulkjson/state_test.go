@@ -16,6 +16,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
 	"github.com/casereview/casereview/internal/demo"
+	"github.com/casereview/casereview/internal/extract/extracttest"
 	"github.com/casereview/casereview/internal/importer/bulkjson"
 	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/internal/store/imports"
@@ -46,7 +47,7 @@ var instanceTables = map[string]bool{"users": true, "memberships": true, "recove
 
 // userColumns hold user ids; the comparison reads them as the user's email.
 var userColumns = map[string]bool{"confirmed_by": true, "rejected_by": true, "author_user_id": true, "submitted_by_id": true,
-	"reviewed_by_id": true, "withdrawn_by_id": true, "assessor_id": true, "done_by_id": true, "created_by_id": true, "author_id": true}
+	"reviewed_by_id": true, "withdrawn_by_id": true, "uploaded_by_id": true, "assessor_id": true, "done_by_id": true, "created_by_id": true, "author_id": true}
 
 func rawDB(t *testing.T, s *store.Store) *sql.DB {
 	t.Helper()
@@ -213,6 +214,12 @@ func lifecycle(t *testing.T, s *store.Store) []string {
 	_, err = s.AcceptThemeSuggestion(panel, nr.ID, nr.Version, "B04")
 	must(t, err)
 	_, err = s.RejectThemeSuggestion(panel, nr.ID, "B05", "not what this is about")
+	must(t, err)
+	// The review's report, and a recommendation drawn from its page 3 (migration 00022).
+	rep, err := s.UploadReport(panel, rv.ID, "report.txt", extracttest.Text(extracttest.DHR))
+	must(t, err)
+	_, err = s.ConfirmReport(panel, rep.ID, []casereview.ProposalDraft{{RecommendationDraft: casereview.RecommendationDraft{Number: "98",
+		Text: extracttest.DHRTexts[0], Scope: "local"}, Page: 3}})
 	must(t, err)
 	return emails
 }

@@ -84,6 +84,16 @@ var stateTables = []stateTable{
 		sc("id", colText), sc("type", colText), rc("partnership_id", colText, refPartnership), sc("reference", colText), sc("title", colText),
 		sc("status", colText), sc("incident_year", colInt), sc("commissioned_on", colDate), sc("published_on", colDate), sc("report_url", colText),
 		sc("summary", colText), sc("visibility", colText), sc("version", colInt), sc("created_at", colTime), sc("updated_at", colTime)}},
+	// Files: evidence files and reviews' reports (migration 00022), before the reports that name them.
+	{name: "blobs", order: "sha256", scope: "sha256 IN (SELECT blob_sha256 FROM evidence WHERE recommendation_id IN (" + scopeRecs + ")) OR " +
+		"sha256 IN (SELECT blob_sha256 FROM review_reports WHERE review_id IN (" + scopeReviews + "))", cols: []stateColumn{
+		sc("sha256", colText), sc("content", colBytes), sc("size_bytes", colInt), sc("media_type", colText), sc("created_at", colTime)}},
+	// A review's reports (migration 00022), before the recommendations drawn from them.
+	{name: "review_reports", order: "id", scope: "review_id IN (" + scopeReviews + ")", cols: []stateColumn{
+		sc("id", colText), sc("review_id", colText), sc("blob_sha256", colText), sc("filename", colText), sc("media_type", colText),
+		sc("format", colText), sc("size_bytes", colInt), sc("pages", colInt), sc("proposals", colText), rc("uploaded_by_id", colText, refUser),
+		sc("uploaded_by_name", colText), sc("uploaded_at", colTime), sc("confirmed_at", colTime), sc("confirmed_by_name", colText),
+		sc("created_count", colInt)}},
 	{name: "recommendations", entity: "recommendation", key: "id", order: "id", scope: "review_id IN (" + scopeReviews + ")", cols: []stateColumn{
 		sc("id", colText), sc("review_id", colText), sc("number", colText), sc("title", colText), sc("text", colText), sc("scope", colText),
 		sc("intervention_type", colText), sc("response_due", colDate), sc("response_due_explicit", colBool), sc("response_status", colText),
@@ -92,7 +102,9 @@ var stateTables = []stateTable{
 		sc("version", colInt), sc("created_at", colTime), sc("updated_at", colTime),
 		// The cell key method's key moves with the recommendation, so a moved instance publishes
 		// the same perturbed figures (migration 00020).
-		oc("record_key", colInt)}},
+		oc("record_key", colInt),
+		// The report and page it was drawn from (migration 00022).
+		oc("source_report_id", colText), oc("source_page", colInt)}},
 	{name: "addressees", order: "recommendation_id, position, organisation_id", cols: []stateColumn{
 		sc("recommendation_id", colText), rc("organisation_id", colText, refOrganisation), sc("role", colText), sc("raw_text", colText),
 		sc("notified_on", colDate), sc("acknowledged_on", colDate), sc("response_status", colText), sc("position", colInt), sc("created_at", colTime)}},
@@ -110,8 +122,6 @@ var stateTables = []stateTable{
 		sc("id", colText), sc("recommendation_id", colText), rc("organisation_id", colText, refOrganisation), sc("decision", colText),
 		sc("narrative", colText), sc("timetable", colText), sc("reasons", colText), sc("received_on", colDate),
 		rc("author_user_id", colText, refUser), sc("author_name", colText), sc("created_at", colTime)}},
-	{name: "blobs", order: "sha256", scope: "sha256 IN (SELECT blob_sha256 FROM evidence WHERE recommendation_id IN (" + scopeRecs + "))", cols: []stateColumn{
-		sc("sha256", colText), sc("content", colBytes), sc("size_bytes", colInt), sc("media_type", colText), sc("created_at", colTime)}},
 	{name: "evidence", entity: "evidence", key: "id", order: "id", cols: []stateColumn{
 		sc("id", colText), sc("action_id", colText), sc("recommendation_id", colText), sc("kind", colText), sc("title", colText),
 		sc("evidence_type", colText), sc("url", colText), sc("blob_sha256", colText), sc("filename", colText), sc("media_type", colText),
