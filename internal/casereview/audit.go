@@ -72,6 +72,11 @@ const (
 	AuditSummaryRenamed         AuditAction = "summary.renamed"  // its owner renamed a saved summary
 	AuditSummaryDeleted         AuditAction = "summary.deleted"  // its owner deleted a saved summary
 	AuditSearchRebuildRequested AuditAction = "search.rebuild_requested"
+	AuditSubjectCreated         AuditAction = "subject.created" // a review's subject recorded (special category data: the event names the fields, never their values)
+	AuditSubjectUpdated         AuditAction = "subject.updated"
+	AuditSubjectDeleted         AuditAction = "subject.deleted"
+	AuditSubjectRead            AuditAction = "subject.read"             // a person read a review's subjects (not an aggregate)
+	AuditBaselineUploaded       AuditAction = "baseline.uploaded"        // an admin uploaded an area's baseline population for a characteristic
 	AuditNotified               AuditAction = "notification.created"     // a reminder or event reached people's notification centres and the outbox
 	AuditEscalated              AuditAction = "recommendation.escalated" // overdue past the escalation period: senior contact and oversight told
 	AuditNotificationsRead      AuditAction = "notification.read"
@@ -336,6 +341,7 @@ var AuditActionGroups = []struct {
 		AuditMFAEnrolled, AuditMFAReset, AuditRecoveryCodeUsed, AuditTokenCreated, AuditTokenRevoked}},
 	{"Signing in", []AuditAction{AuditLogin, AuditLoginFailed, AuditLoginLocked, AuditMFAPassed, AuditMFAFailed, AuditLogout}},
 	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummaryRead, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted}},
+	{"Equality monitoring", []AuditAction{AuditSubjectCreated, AuditSubjectUpdated, AuditSubjectDeleted, AuditSubjectRead, AuditBaselineUploaded}},
 	{"Notifications", []AuditAction{AuditNotified, AuditEscalated, AuditNotificationsRead, AuditNotificationPrefs,
 		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld}},
 	{"The service", []AuditAction{AuditSearchRebuildRequested, AuditChainKeyed}},
