@@ -516,6 +516,30 @@ func (e Sector) Valid() bool {
 	}
 }
 
+// Defines values for SubjectWriteRole.
+const (
+	AdultAtRisk SubjectWriteRole = "adult_at_risk"
+	Child       SubjectWriteRole = "child"
+	Perpetrator SubjectWriteRole = "perpetrator"
+	Victim      SubjectWriteRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the SubjectWriteRole enum.
+func (e SubjectWriteRole) Valid() bool {
+	switch e {
+	case AdultAtRisk:
+		return true
+	case Child:
+		return true
+	case Perpetrator:
+		return true
+	case Victim:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFigureSuppressed.
 const (
 	Primary   SummaryFigureSuppressed = "primary"
@@ -687,6 +711,24 @@ func (e SummaryCrossTabParamsDisclosure) Valid() bool {
 	}
 }
 
+// Defines values for SummaryDisproportionalityParamsDisclosure.
+const (
+	SummaryDisproportionalityParamsDisclosureInternal  SummaryDisproportionalityParamsDisclosure = "internal"
+	SummaryDisproportionalityParamsDisclosureShareable SummaryDisproportionalityParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryDisproportionalityParamsDisclosure enum.
+func (e SummaryDisproportionalityParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryDisproportionalityParamsDisclosureInternal:
+		return true
+	case SummaryDisproportionalityParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryDocumentParamsDisclosure.
 const (
 	SummaryDocumentParamsDisclosureInternal  SummaryDocumentParamsDisclosure = "internal"
@@ -753,6 +795,24 @@ func (e SummaryDocumentXlsxParamsDisclosure) Valid() bool {
 	case SummaryDocumentXlsxParamsDisclosureInternal:
 		return true
 	case SummaryDocumentXlsxParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryEqualityParamsDisclosure.
+const (
+	SummaryEqualityParamsDisclosureInternal  SummaryEqualityParamsDisclosure = "internal"
+	SummaryEqualityParamsDisclosureShareable SummaryEqualityParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryEqualityParamsDisclosure enum.
+func (e SummaryEqualityParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryEqualityParamsDisclosureInternal:
+		return true
+	case SummaryEqualityParamsDisclosureShareable:
 		return true
 	default:
 		return false
@@ -1000,6 +1060,31 @@ type AuditVerifyRequest struct {
 	Checkpoints []AuditCheckpoint `json:"checkpoints"`
 }
 
+// Baseline defines model for Baseline.
+type Baseline struct {
+	Characteristic string `json:"characteristic"`
+	Groups         []struct {
+		Key        string `json:"key"`
+		Label      string `json:"label"`
+		Population int64  `json:"population"`
+	} `json:"groups"`
+	Source     string    `json:"source"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+// BaselineList defines model for BaselineList.
+type BaselineList struct {
+	Items []Baseline `json:"items"`
+}
+
+// BaselineUpload defines model for BaselineUpload.
+type BaselineUpload struct {
+	Csv string `json:"csv"`
+
+	// Source Where the figures come from, e.g. Census 2021 table TS021
+	Source *string `json:"source,omitempty"`
+}
+
 // Capabilities defines model for Capabilities.
 type Capabilities struct {
 	CreateOrganisations bool `json:"create_organisations"`
@@ -1030,6 +1115,63 @@ type Crosswalk struct {
 
 // Delivery defines model for Delivery.
 type Delivery string
+
+// Disproportionality defines model for Disproportionality.
+type Disproportionality struct {
+	Characteristic SummaryValue `json:"characteristic"`
+	HasBaseline    bool         `json:"has_baseline"`
+	Meta           SummaryMeta  `json:"meta"`
+
+	// NotRecorded A count as published. `count` is absent when it is suppressed.
+	NotRecorded   SummaryFigure `json:"not_recorded"`
+	PartnershipId string        `json:"partnership_id"`
+
+	// Recorded A count as published. `count` is absent when it is suppressed.
+	Recorded SummaryFigure           `json:"recorded"`
+	Rows     []DisproportionalityRow `json:"rows"`
+	Source   *string                 `json:"source,omitempty"`
+}
+
+// DisproportionalityRow defines model for DisproportionalityRow.
+type DisproportionalityRow struct {
+	CiHigh *float32 `json:"ci_high,omitempty"`
+	CiLow  *float32 `json:"ci_low,omitempty"`
+	Key    string   `json:"key"`
+	Label  string   `json:"label"`
+
+	// People A count as published. `count` is absent when it is suppressed.
+	People SummaryFigure `json:"people"`
+
+	// Population From the baseline; 0 when it has none for the group
+	Population   int64    `json:"population"`
+	RelativeRate *float32 `json:"relative_rate,omitempty"`
+}
+
+// EqualityClosure defines model for EqualityClosure.
+type EqualityClosure struct {
+	Characteristic SummaryValue    `json:"characteristic"`
+	Groups         []EqualityGroup `json:"groups"`
+	Meta           SummaryMeta     `json:"meta"`
+}
+
+// EqualityGroup defines model for EqualityGroup.
+type EqualityGroup struct {
+	// Key chosen, rest or not_recorded
+	Key   string `json:"key"`
+	Label string `json:"label"`
+
+	// MedianDaysToClosure Absent when nothing was closed (or, shareable, fewer than the threshold)
+	MedianDaysToClosure *float32 `json:"median_days_to_closure,omitempty"`
+
+	// Recommendations A count as published. `count` is absent when it is suppressed.
+	Recommendations SummaryFigure `json:"recommendations"`
+
+	// ShareClosed verified_closed / recommendations, from the published figures; absent when either is hidden or zero
+	ShareClosed *float32 `json:"share_closed,omitempty"`
+
+	// VerifiedClosed A count as published. `count` is absent when it is suppressed.
+	VerifiedClosed SummaryFigure `json:"verified_closed"`
+}
 
 // Evidence defines model for Evidence.
 type Evidence struct {
@@ -1823,6 +1965,33 @@ type SimilarResult struct {
 	// Terms The distinctive terms matched on, most telling first (as indexed: stemmed, lower case)
 	Terms []string `json:"terms"`
 }
+
+// Subject defines model for Subject.
+type Subject struct {
+	// Characteristics Every recorded characteristic, not_recorded where nobody recorded it
+	Characteristics map[string]string `json:"characteristics"`
+	CreatedAt       time.Time         `json:"created_at"`
+	Id              string            `json:"id"`
+	ReviewId        string            `json:"review_id"`
+	Role            string            `json:"role"`
+	UpdatedAt       time.Time         `json:"updated_at"`
+	Version         int               `json:"version"`
+}
+
+// SubjectList defines model for SubjectList.
+type SubjectList struct {
+	Items []Subject `json:"items"`
+}
+
+// SubjectWrite defines model for SubjectWrite.
+type SubjectWrite struct {
+	// Characteristics Characteristic key to group key (see /api/v1/equality/characteristics in docs/equality.md); left out means not_recorded
+	Characteristics *map[string]string `json:"characteristics,omitempty"`
+	Role            SubjectWriteRole   `json:"role"`
+}
+
+// SubjectWriteRole defines model for SubjectWrite.Role.
+type SubjectWriteRole string
 
 // SuggestionRejection defines model for SuggestionRejection.
 type SuggestionRejection struct {
@@ -2732,6 +2901,18 @@ type UpdateReviewParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// DeleteSubjectParams defines parameters for DeleteSubject.
+type DeleteSubjectParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateSubjectParams defines parameters for UpdateSubject.
+type UpdateSubjectParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // SearchRecommendationsParams defines parameters for SearchRecommendations.
 type SearchRecommendationsParams struct {
 	// Q The query; empty matches everything
@@ -2773,7 +2954,7 @@ type SearchRecommendationsParamsSort string
 
 // SummaryCrossTabParams defines parameters for SummaryCrossTab.
 type SummaryCrossTabParams struct {
-	// Rows theme, theme_group, review_type, year, closed_year, response, implementation, oversight, scope, intervention, partnership, sector or organisation (the last two count a recommendation under each organisation it is addressed to, and under none when it has no addressee)
+	// Rows theme, theme_group, review_type, year, closed_year, response, implementation, oversight, scope, intervention, partnership, sector or organisation (the last two count a recommendation under each organisation it is addressed to, and under none when it has no addressee); and, for oversight officers, admins and panel members (their own partnerships only), subject_ followed by a characteristic (subject_age_band, subject_sex, subject_gender_identity, subject_ethnicity, subject_ethnic_group, subject_minoritised, subject_disability, subject_sexual_orientation, subject_religion, subject_immigration_status, subject_relationship, subject_children_in_household): a recommendation counts under the value of each person at the centre of its review, and under not_recorded when none is recorded
 	Rows string `form:"rows" json:"rows"`
 	Cols string `form:"cols" json:"cols"`
 
@@ -2832,6 +3013,26 @@ type SummaryCrossTabParams struct {
 
 // SummaryCrossTabParamsDisclosure defines parameters for SummaryCrossTab.
 type SummaryCrossTabParamsDisclosure string
+
+// SummaryDisproportionalityParams defines parameters for SummaryDisproportionality.
+type SummaryDisproportionalityParams struct {
+	Partnership    string `form:"partnership" json:"partnership"`
+	Characteristic string `form:"characteristic" json:"characteristic"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
+	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
+	// (the same records always publish the same figure) and a perturbed count from 1 to
+	// threshold-1 shows as `<5`; filters that keep, or leave out, 1 to threshold-1
+	// recommendations are refused (422, field `filter`, code `too_few_records`). Other
+	// summaries show counts from 1 to threshold-1 as `<5` and hide further cells (`[c]`) so
+	// that no hidden count can be worked out from the totals. The threshold is
+	// CASEREVIEW_SDC_THRESHOLD (default 5). See docs/summaries.md.
+	Disclosure *SummaryDisproportionalityParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+}
+
+// SummaryDisproportionalityParamsDisclosure defines parameters for SummaryDisproportionality.
+type SummaryDisproportionalityParamsDisclosure string
 
 // SummaryDocumentParams defines parameters for SummaryDocument.
 type SummaryDocumentParams struct {
@@ -3076,6 +3277,70 @@ type SummaryDocumentXlsxParams struct {
 
 // SummaryDocumentXlsxParamsDisclosure defines parameters for SummaryDocumentXlsx.
 type SummaryDocumentXlsxParamsDisclosure string
+
+// SummaryEqualityParams defines parameters for SummaryEquality.
+type SummaryEqualityParams struct {
+	// Characteristic A characteristic key, e.g. minoritised, ethnicity, ethnic_group, sex, age_band, disability
+	Characteristic string `form:"characteristic" json:"characteristic"`
+
+	// Group The chosen groups (keys of the characteristic)
+	Group []string `form:"group" json:"group"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
+	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
+	// (the same records always publish the same figure) and a perturbed count from 1 to
+	// threshold-1 shows as `<5`; filters that keep, or leave out, 1 to threshold-1
+	// recommendations are refused (422, field `filter`, code `too_few_records`). Other
+	// summaries show counts from 1 to threshold-1 as `<5` and hide further cells (`[c]`) so
+	// that no hidden count can be worked out from the totals. The threshold is
+	// CASEREVIEW_SDC_THRESHOLD (default 5). See docs/summaries.md.
+	Disclosure *SummaryEqualityParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryEqualityParamsDisclosure defines parameters for SummaryEquality.
+type SummaryEqualityParamsDisclosure string
 
 // SummaryNationalParams defines parameters for SummaryNational.
 type SummaryNationalParams struct {
@@ -3463,6 +3728,9 @@ type CreatePartnershipJSONRequestBody = PartnershipCreate
 // UpdatePartnershipJSONRequestBody defines body for UpdatePartnership for application/json ContentType.
 type UpdatePartnershipJSONRequestBody = PartnershipUpdate
 
+// UploadBaselineJSONRequestBody defines body for UploadBaseline for application/json ContentType.
+type UploadBaselineJSONRequestBody = BaselineUpload
+
 // CreateRecommendationJSONRequestBody defines body for CreateRecommendation for application/json ContentType.
 type CreateRecommendationJSONRequestBody = RecommendationCreate
 
@@ -3489,6 +3757,12 @@ type CreateReviewJSONRequestBody = ReviewCreate
 
 // UpdateReviewJSONRequestBody defines body for UpdateReview for application/json ContentType.
 type UpdateReviewJSONRequestBody = ReviewUpdate
+
+// CreateSubjectJSONRequestBody defines body for CreateSubject for application/json ContentType.
+type CreateSubjectJSONRequestBody = SubjectWrite
+
+// UpdateSubjectJSONRequestBody defines body for UpdateSubject for application/json ContentType.
+type UpdateSubjectJSONRequestBody = SubjectWrite
 
 // CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
 type CreateThemeJSONRequestBody = ThemeCreate
@@ -3681,6 +3955,12 @@ type ServerInterface interface {
 	// UpdatePartnership Change a partnership (admins)
 	// (PATCH /api/v1/partnerships/{id})
 	UpdatePartnership(c *gin.Context, id ID, params UpdatePartnershipParams)
+	// ListBaselines The partnership's baseline populations (oversight, admins and its panel)
+	// (GET /api/v1/partnerships/{id}/baselines)
+	ListBaselines(c *gin.Context, id ID)
+	// UploadBaseline Upload the partnership's population by group of a characteristic (admins)
+	// (PUT /api/v1/partnerships/{id}/baselines/{characteristic})
+	UploadBaseline(c *gin.Context, id ID, characteristic string)
 	// ListRecommendations List recommendations
 	// (GET /api/v1/recommendations)
 	ListRecommendations(c *gin.Context, params ListRecommendationsParams)
@@ -3765,12 +4045,30 @@ type ServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(c *gin.Context, id ID)
+	// ListSubjects The review's subjects (oversight and the partnership's panel)
+	// (GET /api/v1/reviews/{id}/subjects)
+	ListSubjects(c *gin.Context, id ID)
+	// CreateSubject Record a subject of the review (the partnership's panel)
+	// (POST /api/v1/reviews/{id}/subjects)
+	CreateSubject(c *gin.Context, id ID)
+	// DeleteSubject Remove a subject (the partnership's panel; audited)
+	// (DELETE /api/v1/reviews/{id}/subjects/{subject_id})
+	DeleteSubject(c *gin.Context, id ID, subjectId string, params DeleteSubjectParams)
+	// GetSubject One subject of the review (oversight and the partnership's panel; audited)
+	// (GET /api/v1/reviews/{id}/subjects/{subject_id})
+	GetSubject(c *gin.Context, id ID, subjectId string)
+	// UpdateSubject Replace a subject's role and characteristics (the partnership's panel)
+	// (PUT /api/v1/reviews/{id}/subjects/{subject_id})
+	UpdateSubject(c *gin.Context, id ID, subjectId string, params UpdateSubjectParams)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(c *gin.Context, params SearchRecommendationsParams)
 	// SummaryCrossTab Count recommendations by any two of theme, review type, year and status layer
 	// (GET /api/v1/summaries/crosstab)
 	SummaryCrossTab(c *gin.Context, params SummaryCrossTabParams)
+	// SummaryDisproportionality The relative rate of each group against an area's baseline population
+	// (GET /api/v1/summaries/disproportionality)
+	SummaryDisproportionality(c *gin.Context, params SummaryDisproportionalityParams)
 	// SummaryDocument A thematic summary for a theme or any query
 	// (GET /api/v1/summaries/document)
 	SummaryDocument(c *gin.Context, params SummaryDocumentParams)
@@ -3783,6 +4081,9 @@ type ServerInterface interface {
 	// SummaryDocumentXlsx The thematic summary as an Excel workbook (one sheet per table)
 	// (GET /api/v1/summaries/document.xlsx)
 	SummaryDocumentXlsx(c *gin.Context, params SummaryDocumentXlsxParams)
+	// SummaryEquality Closure of recommendations about a chosen group against the rest
+	// (GET /api/v1/summaries/equality)
+	SummaryEquality(c *gin.Context, params SummaryEqualityParams)
 	// SummaryNational The register of national-scope recommendations and their acknowledgements
 	// (GET /api/v1/summaries/national)
 	SummaryNational(c *gin.Context, params SummaryNationalParams)
@@ -5477,6 +5778,65 @@ func (siw *ServerInterfaceWrapper) UpdatePartnership(c *gin.Context) {
 	siw.Handler.UpdatePartnership(c, id, params)
 }
 
+// ListBaselines operation middleware
+func (siw *ServerInterfaceWrapper) ListBaselines(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListBaselines(c, id)
+}
+
+// UploadBaseline operation middleware
+func (siw *ServerInterfaceWrapper) UploadBaseline(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "characteristic" -------------
+	var characteristic string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "characteristic", c.Param("characteristic"), &characteristic, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter characteristic: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UploadBaseline(c, id, characteristic)
+}
+
 // ListRecommendations operation middleware
 func (siw *ServerInterfaceWrapper) ListRecommendations(c *gin.Context) {
 
@@ -6582,6 +6942,206 @@ func (siw *ServerInterfaceWrapper) GetActionPlanXlsx(c *gin.Context) {
 	siw.Handler.GetActionPlanXlsx(c, id)
 }
 
+// ListSubjects operation middleware
+func (siw *ServerInterfaceWrapper) ListSubjects(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListSubjects(c, id)
+}
+
+// CreateSubject operation middleware
+func (siw *ServerInterfaceWrapper) CreateSubject(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateSubject(c, id)
+}
+
+// DeleteSubject operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSubject(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "subject_id" -------------
+	var subjectId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subject_id", c.Param("subject_id"), &subjectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSubjectParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteSubject(c, id, subjectId, params)
+}
+
+// GetSubject operation middleware
+func (siw *ServerInterfaceWrapper) GetSubject(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "subject_id" -------------
+	var subjectId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subject_id", c.Param("subject_id"), &subjectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetSubject(c, id, subjectId)
+}
+
+// UpdateSubject operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSubject(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "subject_id" -------------
+	var subjectId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subject_id", c.Param("subject_id"), &subjectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSubjectParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UpdateSubject(c, id, subjectId, params)
+}
+
 // SearchRecommendations operation middleware
 func (siw *ServerInterfaceWrapper) SearchRecommendations(c *gin.Context) {
 
@@ -6930,6 +7490,49 @@ func (siw *ServerInterfaceWrapper) SummaryCrossTab(c *gin.Context) {
 	}
 
 	siw.Handler.SummaryCrossTab(c, params)
+}
+
+// SummaryDisproportionality operation middleware
+func (siw *ServerInterfaceWrapper) SummaryDisproportionality(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryDisproportionalityParams
+
+	// ------------- Required query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Required query parameter "characteristic" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "characteristic", c.Request.URL.Query(), &params.Characteristic, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter characteristic: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryDisproportionality(c, params)
 }
 
 // SummaryDocument operation middleware
@@ -7614,6 +8217,185 @@ func (siw *ServerInterfaceWrapper) SummaryDocumentXlsx(c *gin.Context) {
 	}
 
 	siw.Handler.SummaryDocumentXlsx(c, params)
+}
+
+// SummaryEquality operation middleware
+func (siw *ServerInterfaceWrapper) SummaryEquality(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryEqualityParams
+
+	// ------------- Required query parameter "characteristic" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "characteristic", c.Request.URL.Query(), &params.Characteristic, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter characteristic: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Required query parameter "group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "group", c.Request.URL.Query(), &params.Group, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryEquality(c, params)
 }
 
 // SummaryNational operation middleware
@@ -9022,6 +9804,15 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/evidence/:id/withdraw", wrapper.WithdrawEvidence)
 	router.GET(options.BaseURL+"/api/v1/work", wrapper.GetWork)
 	router.GET(options.BaseURL+"/api/v1/search", wrapper.SearchRecommendations)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/subjects", wrapper.ListSubjects)
+	router.POST(options.BaseURL+"/api/v1/reviews/:id/subjects", wrapper.CreateSubject)
+	router.DELETE(options.BaseURL+"/api/v1/reviews/:id/subjects/:subject_id", wrapper.DeleteSubject)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/subjects/:subject_id", wrapper.GetSubject)
+	router.PUT(options.BaseURL+"/api/v1/reviews/:id/subjects/:subject_id", wrapper.UpdateSubject)
+	router.GET(options.BaseURL+"/api/v1/summaries/equality", wrapper.SummaryEquality)
+	router.GET(options.BaseURL+"/api/v1/summaries/disproportionality", wrapper.SummaryDisproportionality)
+	router.GET(options.BaseURL+"/api/v1/partnerships/:id/baselines", wrapper.ListBaselines)
+	router.PUT(options.BaseURL+"/api/v1/partnerships/:id/baselines/:characteristic", wrapper.UploadBaseline)
 	router.GET(options.BaseURL+"/api/v1/summaries/crosstab", wrapper.SummaryCrossTab)
 	router.GET(options.BaseURL+"/api/v1/summaries/organisations", wrapper.SummaryOrganisations)
 	router.GET(options.BaseURL+"/api/v1/summaries/theme-pairs", wrapper.SummaryThemePairs)
@@ -17174,6 +17965,289 @@ func (response UpdatePartnership503ApplicationProblemPlusJSONResponse) VisitUpda
 	return err
 }
 
+type ListBaselinesRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListBaselinesResponseObject interface {
+	VisitListBaselinesResponse(w http.ResponseWriter) error
+}
+
+type ListBaselines200JSONResponse BaselineList
+
+func (response ListBaselines200JSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListBaselines400ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListBaselines401ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListBaselines403ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListBaselines404ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListBaselines500ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListBaselines503ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaselineRequestObject struct {
+	Id             ID     `json:"id"`
+	Characteristic string `json:"characteristic"`
+	Body           *UploadBaselineJSONRequestBody
+}
+
+type UploadBaselineResponseObject interface {
+	VisitUploadBaselineResponse(w http.ResponseWriter) error
+}
+
+type UploadBaseline200JSONResponse Baseline
+
+func (response UploadBaseline200JSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline400ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline401ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadBaseline401ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline403ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadBaseline403ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline404ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadBaseline404ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline413ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline415ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline422ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadBaseline422ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline500ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline503ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListRecommendationsRequestObject struct {
 	Params ListRecommendationsParams
 }
@@ -21178,6 +22252,804 @@ func (response GetActionPlanXlsx503ApplicationProblemPlusJSONResponse) VisitGetA
 	return err
 }
 
+type ListSubjectsRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListSubjectsResponseObject interface {
+	VisitListSubjectsResponse(w http.ResponseWriter) error
+}
+
+type ListSubjects200JSONResponse SubjectList
+
+func (response ListSubjects200JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListSubjects400ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListSubjects401ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSubjects403ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSubjects404ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListSubjects500ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListSubjects503ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectRequestObject struct {
+	Id   ID `json:"id"`
+	Body *CreateSubjectJSONRequestBody
+}
+
+type CreateSubjectResponseObject interface {
+	VisitCreateSubjectResponse(w http.ResponseWriter) error
+}
+
+type CreateSubject201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateSubject201JSONResponse struct {
+	Body    Subject
+	Headers CreateSubject201ResponseHeaders
+}
+
+func (response CreateSubject201JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject400ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSubject401ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSubject403ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSubject404ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject413ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject415ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSubject422ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject500ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject503ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubjectRequestObject struct {
+	Id        ID     `json:"id"`
+	SubjectId string `json:"subject_id"`
+	Params    DeleteSubjectParams
+}
+
+type DeleteSubjectResponseObject interface {
+	VisitDeleteSubjectResponse(w http.ResponseWriter) error
+}
+
+type DeleteSubject204Response struct {
+}
+
+func (response DeleteSubject204Response) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSubject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSubject400ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSubject401ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject403ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject404ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject409ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject409ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject412ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject412ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject428ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject428ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSubject500ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSubject503ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectRequestObject struct {
+	Id        ID     `json:"id"`
+	SubjectId string `json:"subject_id"`
+}
+
+type GetSubjectResponseObject interface {
+	VisitGetSubjectResponse(w http.ResponseWriter) error
+}
+
+type GetSubject200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetSubject200JSONResponse struct {
+	Body    Subject
+	Headers GetSubject200ResponseHeaders
+}
+
+func (response GetSubject200JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetSubject400ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetSubject401ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSubject403ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSubject404ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetSubject500ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetSubject503ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectRequestObject struct {
+	Id        ID     `json:"id"`
+	SubjectId string `json:"subject_id"`
+	Params    UpdateSubjectParams
+	Body      *UpdateSubjectJSONRequestBody
+}
+
+type UpdateSubjectResponseObject interface {
+	VisitUpdateSubjectResponse(w http.ResponseWriter) error
+}
+
+type UpdateSubject200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateSubject200JSONResponse struct {
+	Body    Subject
+	Headers UpdateSubject200ResponseHeaders
+}
+
+func (response UpdateSubject200JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject400ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject401ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject403ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject404ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject409ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject409ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject412ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject413ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject415ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject422ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject428ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject428ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject500ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject503ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SearchRecommendationsRequestObject struct {
 	Params SearchRecommendationsParams
 }
@@ -21369,6 +23241,130 @@ func (response SummaryCrossTab500ApplicationProblemPlusJSONResponse) VisitSummar
 type SummaryCrossTab503ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryCrossTab503ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionalityRequestObject struct {
+	Params SummaryDisproportionalityParams
+}
+
+type SummaryDisproportionalityResponseObject interface {
+	VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error
+}
+
+type SummaryDisproportionality200JSONResponse Disproportionality
+
+func (response SummaryDisproportionality200JSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDisproportionality400ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality401ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality401ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality403ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality404ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality404ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality422ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDisproportionality500ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality503ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -21791,6 +23787,116 @@ func (response SummaryDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitSu
 type SummaryDocumentXlsx503ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentXlsx503ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEqualityRequestObject struct {
+	Params SummaryEqualityParams
+}
+
+type SummaryEqualityResponseObject interface {
+	VisitSummaryEqualityResponse(w http.ResponseWriter) error
+}
+
+type SummaryEquality200JSONResponse EqualityClosure
+
+func (response SummaryEquality200JSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryEquality400ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality401ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryEquality401ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryEquality403ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryEquality422ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryEquality500ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryEquality503ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -24840,6 +26946,12 @@ type StrictServerInterface interface {
 	// UpdatePartnership Change a partnership (admins)
 	// (PATCH /api/v1/partnerships/{id})
 	UpdatePartnership(ctx context.Context, request UpdatePartnershipRequestObject) (UpdatePartnershipResponseObject, error)
+	// ListBaselines The partnership's baseline populations (oversight, admins and its panel)
+	// (GET /api/v1/partnerships/{id}/baselines)
+	ListBaselines(ctx context.Context, request ListBaselinesRequestObject) (ListBaselinesResponseObject, error)
+	// UploadBaseline Upload the partnership's population by group of a characteristic (admins)
+	// (PUT /api/v1/partnerships/{id}/baselines/{characteristic})
+	UploadBaseline(ctx context.Context, request UploadBaselineRequestObject) (UploadBaselineResponseObject, error)
 	// ListRecommendations List recommendations
 	// (GET /api/v1/recommendations)
 	ListRecommendations(ctx context.Context, request ListRecommendationsRequestObject) (ListRecommendationsResponseObject, error)
@@ -24924,12 +27036,30 @@ type StrictServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(ctx context.Context, request GetActionPlanXlsxRequestObject) (GetActionPlanXlsxResponseObject, error)
+	// ListSubjects The review's subjects (oversight and the partnership's panel)
+	// (GET /api/v1/reviews/{id}/subjects)
+	ListSubjects(ctx context.Context, request ListSubjectsRequestObject) (ListSubjectsResponseObject, error)
+	// CreateSubject Record a subject of the review (the partnership's panel)
+	// (POST /api/v1/reviews/{id}/subjects)
+	CreateSubject(ctx context.Context, request CreateSubjectRequestObject) (CreateSubjectResponseObject, error)
+	// DeleteSubject Remove a subject (the partnership's panel; audited)
+	// (DELETE /api/v1/reviews/{id}/subjects/{subject_id})
+	DeleteSubject(ctx context.Context, request DeleteSubjectRequestObject) (DeleteSubjectResponseObject, error)
+	// GetSubject One subject of the review (oversight and the partnership's panel; audited)
+	// (GET /api/v1/reviews/{id}/subjects/{subject_id})
+	GetSubject(ctx context.Context, request GetSubjectRequestObject) (GetSubjectResponseObject, error)
+	// UpdateSubject Replace a subject's role and characteristics (the partnership's panel)
+	// (PUT /api/v1/reviews/{id}/subjects/{subject_id})
+	UpdateSubject(ctx context.Context, request UpdateSubjectRequestObject) (UpdateSubjectResponseObject, error)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(ctx context.Context, request SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error)
 	// SummaryCrossTab Count recommendations by any two of theme, review type, year and status layer
 	// (GET /api/v1/summaries/crosstab)
 	SummaryCrossTab(ctx context.Context, request SummaryCrossTabRequestObject) (SummaryCrossTabResponseObject, error)
+	// SummaryDisproportionality The relative rate of each group against an area's baseline population
+	// (GET /api/v1/summaries/disproportionality)
+	SummaryDisproportionality(ctx context.Context, request SummaryDisproportionalityRequestObject) (SummaryDisproportionalityResponseObject, error)
 	// SummaryDocument A thematic summary for a theme or any query
 	// (GET /api/v1/summaries/document)
 	SummaryDocument(ctx context.Context, request SummaryDocumentRequestObject) (SummaryDocumentResponseObject, error)
@@ -24942,6 +27072,9 @@ type StrictServerInterface interface {
 	// SummaryDocumentXlsx The thematic summary as an Excel workbook (one sheet per table)
 	// (GET /api/v1/summaries/document.xlsx)
 	SummaryDocumentXlsx(ctx context.Context, request SummaryDocumentXlsxRequestObject) (SummaryDocumentXlsxResponseObject, error)
+	// SummaryEquality Closure of recommendations about a chosen group against the rest
+	// (GET /api/v1/summaries/equality)
+	SummaryEquality(ctx context.Context, request SummaryEqualityRequestObject) (SummaryEqualityResponseObject, error)
 	// SummaryNational The register of national-scope recommendations and their acknowledgements
 	// (GET /api/v1/summaries/national)
 	SummaryNational(ctx context.Context, request SummaryNationalRequestObject) (SummaryNationalResponseObject, error)
@@ -26901,6 +29034,77 @@ func (sh *strictHandler) UpdatePartnership(ctx *gin.Context, id ID, params Updat
 	}
 }
 
+// ListBaselines operation middleware
+func (sh *strictHandler) ListBaselines(ctx *gin.Context, id ID) {
+	var request ListBaselinesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBaselines(ctx, request.(ListBaselinesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBaselines")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListBaselinesResponseObject); ok {
+		if err := validResponse.VisitListBaselinesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UploadBaseline operation middleware
+func (sh *strictHandler) UploadBaseline(ctx *gin.Context, id ID, characteristic string) {
+	var request UploadBaselineRequestObject
+
+	request.Id = id
+	request.Characteristic = characteristic
+
+	var body UploadBaselineJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadBaseline(ctx, request.(UploadBaselineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadBaseline")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UploadBaselineResponseObject); ok {
+		if err := validResponse.VisitUploadBaselineResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListRecommendations operation middleware
 func (sh *strictHandler) ListRecommendations(ctx *gin.Context, params ListRecommendationsParams) {
 	var request ListRecommendationsRequestObject
@@ -27799,6 +30003,177 @@ func (sh *strictHandler) GetActionPlanXlsx(ctx *gin.Context, id ID) {
 	}
 }
 
+// ListSubjects operation middleware
+func (sh *strictHandler) ListSubjects(ctx *gin.Context, id ID) {
+	var request ListSubjectsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSubjects(ctx, request.(ListSubjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSubjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListSubjectsResponseObject); ok {
+		if err := validResponse.VisitListSubjectsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateSubject operation middleware
+func (sh *strictHandler) CreateSubject(ctx *gin.Context, id ID) {
+	var request CreateSubjectRequestObject
+
+	request.Id = id
+
+	var body CreateSubjectJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSubject(ctx, request.(CreateSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateSubjectResponseObject); ok {
+		if err := validResponse.VisitCreateSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSubject operation middleware
+func (sh *strictHandler) DeleteSubject(ctx *gin.Context, id ID, subjectId string, params DeleteSubjectParams) {
+	var request DeleteSubjectRequestObject
+
+	request.Id = id
+	request.SubjectId = subjectId
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSubject(ctx, request.(DeleteSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteSubjectResponseObject); ok {
+		if err := validResponse.VisitDeleteSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSubject operation middleware
+func (sh *strictHandler) GetSubject(ctx *gin.Context, id ID, subjectId string) {
+	var request GetSubjectRequestObject
+
+	request.Id = id
+	request.SubjectId = subjectId
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSubject(ctx, request.(GetSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetSubjectResponseObject); ok {
+		if err := validResponse.VisitGetSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSubject operation middleware
+func (sh *strictHandler) UpdateSubject(ctx *gin.Context, id ID, subjectId string, params UpdateSubjectParams) {
+	var request UpdateSubjectRequestObject
+
+	request.Id = id
+	request.SubjectId = subjectId
+	request.Params = params
+
+	var body UpdateSubjectJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSubject(ctx, request.(UpdateSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UpdateSubjectResponseObject); ok {
+		if err := validResponse.VisitUpdateSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // SearchRecommendations operation middleware
 func (sh *strictHandler) SearchRecommendations(ctx *gin.Context, params SearchRecommendationsParams) {
 	var request SearchRecommendationsRequestObject
@@ -27844,6 +30219,32 @@ func (sh *strictHandler) SummaryCrossTab(ctx *gin.Context, params SummaryCrossTa
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(SummaryCrossTabResponseObject); ok {
 		if err := validResponse.VisitSummaryCrossTabResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryDisproportionality operation middleware
+func (sh *strictHandler) SummaryDisproportionality(ctx *gin.Context, params SummaryDisproportionalityParams) {
+	var request SummaryDisproportionalityRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryDisproportionality(ctx, request.(SummaryDisproportionalityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryDisproportionality")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryDisproportionalityResponseObject); ok {
+		if err := validResponse.VisitSummaryDisproportionalityResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -27948,6 +30349,32 @@ func (sh *strictHandler) SummaryDocumentXlsx(ctx *gin.Context, params SummaryDoc
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(SummaryDocumentXlsxResponseObject); ok {
 		if err := validResponse.VisitSummaryDocumentXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryEquality operation middleware
+func (sh *strictHandler) SummaryEquality(ctx *gin.Context, params SummaryEqualityParams) {
+	var request SummaryEqualityRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryEquality(ctx, request.(SummaryEqualityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryEquality")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryEqualityResponseObject); ok {
+		if err := validResponse.VisitSummaryEqualityResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -28631,476 +31058,518 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39cttGmiiM30oXf78qS++BKNmxz5lIdf5QbGfi3Tj2Sk48W6MU1QQekj0CupnuhmjOVKr2Ht572Avb",
-	"K3mrn+4GGmCDBClKthNVzVRkAujP5/vzX4NUFHPBgWs1OP3XYAY0A4l/nqcpzLX5KwOVSjbXTPDB6eDD",
-	"DEgBGaNEL+dA9AwI8GwuGNeE4jdqOEgGKp1BQc3n5rXB6UBpyfh08PvvyeD1BzqNDywhFTJ7osgtSMUE",
-	"3zTSjyKl9vP2aB9nIO3qOCzcuCRnt7BxdReg5fJ8okGujnoJqeCZIlqQBWWajGEizDRyyfiU0Cll8SUz",
-	"rmEKEsf/+PHjealnwDVLqYbVSb4DKkESCTQv/u/VIKUKJNwyWFwN1q/992Qwp5IWoP0dqneT1fFfimJe",
-	"aiAZSHYLGZnkdKoIVURMiJ4xRTKqgRxkMKFlrokWGV0empmZ+fq3EuRykAw4LczkVI3EpLGqiZAF1YPT",
-	"gRlmkERO+GUplZBxCLjm8EmPUnzj2q4IyNzsX5SKzOkUulZiv9lwuW9emd/x8znVs/prlg2SgYTfSiYh",
-	"G5xqWUJ0U2WJb7ZGTgafjqbiaOXXN5O3VKez+FYNGvgdOngnYzCAlM4on0I2JBduQWeEcrUACRl5/uwv",
-	"ZDEDTuhYAdfVaVjUrTf0ZnJk596AQaxgESx/T6dAFPsnJOSpgfZnJyc1RLw46QSHHIcLpyzoJ1aUxeD0",
-	"2clJMigYt/96msRw47IsCiqXr5hKc6FKGcGOa/O+5DS/Jgfm5PyiJkISxaYcsiPGSUrzHKQ6JGomForA",
-	"LcglSUXJ9Rm5VjMqgY5zuCYHNF/QpSKlguyKmzHcl2QxE4RKIFxoNy5h/JDQ+TxnoEhWLZGkgmsp8iF5",
-	"KYVSR5qOFaE8I1qCoRWlgituVppCnpMbWJIC9ExkpwRoOrOLIkyROUhdyjFkZLwkVJNCKE2ekYkUBWFa",
-	"ORqmnpAJ+wSZGUhdcTwCRQtPOhVxG5qX45ypGameT9i0lHCIK6PBZHZ+nMXctFmqBDUTeXb01J0eVeT6",
-	"qjw5+SZ9cX1GJiw39IXoGdXkBmCeECFJDvQWiCi1A5hglCtu1lYUwDMk1grPVcLEHDo5eP7sWUImDPKM",
-	"XNuxrxOSigzItRZiNIHFyO3t+nBI3ukZyCuuEFDMRZgl2k2oehfh9I3l4/ZnLAMyKaUZCm9FkYPrv6e/",
-	"Xh8ShQdANeHCvJYBdweUUoOcZCHkDWRmn3Yyc7xaaJqrITE4Xc1LmLriL88vX1+8/uXN64+jy1cvRx9+",
-	"uHh9+cO7H18FqHQ4JJcAJBOpOq42NSyy4RXvQLEa8hp4Btyg1d8HHj3MQw/ng19jZNgh2/d5jBu/4/mS",
-	"tO8tpdJyOssmAv7h2IfnBrF1m9c2ECO3ojfFPIcCuK54O3ya5yIDT5djw7PmR+FETEOhIjNWh0KlpMvG",
-	"Cswh3hoW3X/+8JO7zf5OTilnqkOyeZPZo84yCcpgkAheV4Okz2LDT+66WGRd05nueU6iev9u876nUnOQ",
-	"asbmMfZVPSQs63ko82DEu63tP1ZX9B9mLqLhk04MrhhOc0zn7Pj26bECKtPZGdKSwrBsg2ExkomUCLIO",
-	"/PqtH3JdgJoLrqDndUn/+t1O5DIV875TKnz3jvNBqkVcgNdCIv7wDhTqByzKTnC3VX6YQQFR4bAAZIHK",
-	"sFaVl1NFDt5dHPZbmsZR97Cyv0pRRpDrPCHfmXW93GI5oymOdcdFLeeR07pA3chqo3hmPZe1vDOQ/SfQ",
-	"CIiZXxVhSpVGuul9a0sz2N3X870URYRn2NUwbu6NGt3WsnA3add6RkbG2aTPBpN/EBum9vpyn7m1WD/z",
-	"70lFnPCYvqOZUZdAIScyQjlw/BNFdmsnOJ5LMc6h+F//UJa11uP//yVMBqeD/99xbRE5tk/V8Xv7lZ00",
+	"7P39ctu2uiiM3wpGv99M7PfQspMm+6zac/5w07TN3k2TbafN2rPckSHykYSaAlgAtKK1pjP7Ht57OBe2",
+	"r+QdPABIkAIlSpadpPUfnToiic/n+/Nfg1TMC8GBazU4/ddgBjQDiX+epykU2vyVgUolKzQTfHA6eD8D",
+	"MoeMUaKXBRA9AwI8KwTjmlD8Rg0HyUClM5hT87l5bXA6UFoyPh388UcyePWeTuMDS0iFzJ4ocgtSMcE3",
+	"jfSjSKn9vD3ahxlIuzoOCzcuydktbFzdBWi5PJ9okKujXkIqeKaIFmRBmSZjmAgzjVwyPiV0Sll8yYxr",
+	"mILE8T98+HBe6hlwzVKqYXWSb4BKkEQCzef/52qQUgUSbhksrgbr1/5HMiiopHPQ/g7V28nq+C/FvCg1",
+	"kAwku4WMTHI6VYQqIiZEz5giGdVADjKY0DLXRIuMLg/NzMx8/XsJcjlIBpzOzeRUjcSksaqJkHOqB6cD",
+	"M8wgiZzwy1IqIeMQcM3hox6l+Ma1XRGQwuxflIoUdApdK7HfbLjc19+a3/HzgupZ/TXLBslAwu8lk5AN",
+	"TrUsIbqpssQ3WyMng49HU3G08uvryRuq01l8qwYN/A4dvJMxGEBKZ5RPIRuSC7egM0K5WoCEjDx/9jey",
+	"mAEndKyA6+o0LOrWG3o9ObJzb8AgNmcRLH9Hp0AU+yck5KmB9mcnJzVEvDjpBIcchwunnNOPbF7OB6fP",
+	"Tk6SwZxx+6+nSQw3Lsv5nMrlt0yluVCljGDHtXlfcppfkwNzcn5REyGJYlMO2RHjJKV5DlIdEjUTC0Xg",
+	"FuSSpKLk+oxcqxmVQMc5XJMDmi/oUpFSQXbFzRjuS7KYCUIlEC60G5cwfkhoUeQMFMmqJZJUcC1FPiQv",
+	"pVDqSNOxIpRnREswtKJUcMXNSlPIc3IDSzIHPRPZKQGazuyiCFOkAKlLOYaMjJeEajIXSpNnZCLFnDCt",
+	"HA1TT8iEfYTMDKSuOB6BonNPOhVxGyrKcc7UjFTPJ2xaSjjEldFgMjs/zmJu2ixVgpqJPDt66k6PKnJ9",
+	"VZ6cfJW+uD4jE5Yb+kL0jGpyA1AkREiSA70FIkrtACYY5Yqbtc3nwDMk1grPVcLEHDo5eP7sWUImDPKM",
+	"XNuxrxOSigzItRZiNIHFyO3t+nBI3uoZyCuuEFDMRZgl2k2oehfh9I3l4/ZnLAMyKaUZCm9FkYPrf6S/",
+	"Xh8ShQdANeHCvJYBdweUUoOcZCHkDWRmn3Yyc7xaaJqrITE4Xc1LmLriL88vX128+uX1qw+jy29fjt7/",
+	"cPHq8oe3P34boNLhkFwCkEyk6rja1HCeDa94B4rVkNfAM+AGrf4x8OhhHno4H/waI8MO2b7LY9z4Lc+X",
+	"pH1vKZWW01k2EfAPxz48N4it27y2gRi5Fb2eFznMgeuKt8PHIhcZeLocG541PwonYhrmKjJjdShUSrps",
+	"rMAc4q1h0f3nDz+52+xv5ZRypjokm9eZPeosk6AMBongdTVI+iw2/OSui0XWNZ3pnuckqvfvNu87KjUH",
+	"qWasiLGv6iFhWc9DKYIR77a2/1xd0X+auYiGjzoxuGI4zTEt2PHt02MFVKazM6Qlc8OyDYbFSCZSIsg6",
+	"8Ov3fsh1AaoQXEHP65L+9budyGUqir5TKnz3jvNBqkVcgNdCIv7wDhTqByzKTnC3Vb6fwRyiwuEckAUq",
+	"w1pVXk4VOXh7cdhvaRpH3cPKvpeijCDXeUK+Met6ucVyRlMc646LWhaR07pA3chqo3hmPZe1vDOQ/RfQ",
+	"CIiZXxVhSpVGuul9a0sz2N3X850U8wjPsKth3NwbNbqtZeFu0q71jIyMs0mfDSZ/LzZM7fXlPnNrsX7m",
+	"P5KKOOExfUMzoy6BQk5khHLg+CeK7NZOcFxIMc5h/r9+U5a11uP//yVMBqeD/99xbRE5tk/V8Tv7lZ00",
 	"ZrXAaQ19zjNUGMbmR5qdGipT8hsuFpzgHkmloFvtxa2HmI0rwrRVHGbgTCmGNHFQh4kR2asvnc64kIJP",
-	"idVMzQtODzHao6SpeZFxfBFnRimdkrHIllZ0ZwqXKjiQW5qzjPzb5bufiBj/A1Jt3p1RRagTzBtWnkyA",
-	"/dSucWhA8qXgk5ylD370VlMmqchzZsjlgmmr86SllMA1UZpqOCWUZKVdCpijcvYgPAdh1AAjzc6Bm+N2",
-	"B6U0zHEk9647LsbxGdVgTt7v3ez3gxA/UjmFhz4CvFGmSG4mN3hNOQkUj7fnfxt99+7Vf46++88Pry/J",
-	"QTnPBc0UmRl9Tc+ASSIWPPGfowJ/iPv6XsgxqkAPfqmogj9RRIrciERLPPlMIN1w17OQTIO9bkoUKLSe",
-	"pELcMPN9YR8ZNQ0VYPv8iSJ/O3p5efH90QdxAxw3+capS6+ltPLCQ230UhSgUdRbGDi1yCy4W6+8BWkl",
-	"wgw0ZTkRRh+j6saKjrqmOiOWGYV3bNBcaMhwV37eB9zPOScX378k3z5/8X88VcOlXIK8ZSn8zOktZTlq",
-	"ow8MThnVdEwVkAN3clbgJoxn8CmxBkaq1MJgeTqD9AYkApl5wIq5kNpQ0BIOSUo5moPM9YR3QLhYnBE0",
-	"HB+h5ZgoulTWTKcF0XJZ24YDE3vwQdcW3dvHgVEad/kzp6WeCcn+CdlDnudPoTXMbFAC/tvAMeNIJAEy",
-	"yAyRHVMjWBP4NGcSMnL+/g3RBu8SwxXP3fJxncRus8GXrrwd3Jpu8Ev8E64GnkQ7tMfPlGZ5TsQC2agi",
-	"Ci31ZEKNmN46948fPx61TfDrDr9tsXc3oMq5AQ7I3kLGqBdOPwfpt0DJtdEskYsfOJ50ZFZ1SsKFmAUc",
-	"JoSbE1SkKHPNjOJ7bOSII8QVd61GdEFeYWbw4kjrJGsn0brzc2/9jrtwW7NfewvHXIo5SM2sJGeGyME8",
-	"G2VRD8klaDSSkjSnrDDyUNP6Qw7ev7v8QI4pTqCO/8Wy380NTI26d4jQk1IpmbO1cofmg2TFecHL3NEs",
-	"K7mvyOLBWpUoZQpdrqjWpiyTMvL1qdsFyoNiwZHz4U+J5W+i1KkoAEVDuGUZ8BQSZAOVLcVQmVuQbLI8",
-	"NJtzVOuAkhlTWkiWWp8Omiyr7UJG5jnlp6Tk+C0zaMvhFqS3NBgI8Y9QjXE2Rlydkd3tsf3a55wkUA3Z",
-	"iOoVH9GRZgXEfCqNY4zoQSzr5ZppwsbICG9lXLEKzQCjnqO72zHvbjwEvN2IBmvEHMNwgBZOJl1w5dQA",
-	"Z5JYGatpIOq7Wm2kPF2h1dbgXs6zra/R+bY61Mfa5/Z374Rrb2z1Ypqw4Q+266rrJTTgsLGb2kJuNSCz",
-	"cEufXuIXSM+zjJlfaP4+oFcTmitItiVhF4H7w2L7yJ/E4Skqc34Ai7oGxpSVAp3QuxPti5C45n11eTJb",
-	"uFjQTz8Cn+rZ4PTFyclJsgdc6po5QLBuhNoW0PtM3QLO9TDYDT/vqdUJmwBSWXeqP9bJAY5Trth+kkHg",
-	"Lu9FgtBZ1TgRxvX/fj5INuImrtMPsGa7DtT2jTDvKtC3WF2DPWQjo7ozPh1ZZmUlnVMnf1dUlCyo8nhl",
-	"MK8Z4LAzZnBzF5rddkBoDb2r8pvn7GhPMFshB/7IDUe3GF6fzGGcD1AVcxNdBAPRMeWZ4AmRIOaAljgF",
-	"PCNjmt7ExqxZZHPMt8LpPe5AtVXJ3Y2cEVEw64inRiQFJFfRCJAO2Pl5nt0DqX1Ll5ZwjsFKySV3ARYx",
-	"6mvtQQum4G50eGthsiflfRBC21+S2a+E0UmIVwHG+W4ipJWmN1wscsimkI3soW0t53ChUerd9fudJMnw",
-	"G2sJj5yvpIuRhk8dkXnepQVGdJ9LhlK8MwNLcEpOhIZYO/qoC/E/GCyvxn6iSE41KG2NzzkJnISrY4sc",
-	"NrI3P7KRhHsw3tWTcvMEx7O6q1/XgdEbPi/1lpSnB6D1ZCHroa0n+u6LDoQQ1nmd28pK+N3aG7hwI3sl",
-	"MwdqPnRWFrvgiZAjxu22mlJXvcJzpUApQ4d3k9xzqlQlRETPYCLyXCxG5XzUEXmKnBFNiVadM0zCxorN",
-	"qCIzyLON0sbvySBn/AayUVTRa075vZA4A2QjVc5BKsiM8s4z/2vl/Ajn7aJDktqjgvVCBQ5tRAkrVET5",
-	"fAgTrYONwkKZMf3SnBt6mrZFxy100hlVs+jd3sDSHfGqVAS/9RKck4FiU061C19cHYdN48yzdWBmPrfS",
-	"al3JABVXN0Q4U+d5vr515sg28eqEb7SZdnMg+zhCbjZyRftlqUD2/sIbx+NwYL/qGKU+B+t2vvMwac6A",
-	"65ENOFpZKnDNdCfwuKfaWYn7A6RI0ZW5ncllLuF21Dlk7Tm6E5xHwTVcbgOSkkFlywrPIjy3xsrCTbjj",
-	"6QTxvajYNa584Wq2WegvgaK7uvOxFDfA2xDjV9Cx+IB+WS9Y1pPapRXBjkiOP4gFKShfeq9R8LL1088o",
-	"c5q5ndR6ypSOTlVT51XR9waWwYg29JpnIM8IFHO9JIsZy4EwdDCV/AaWEOV++MAGvkSnmTCpNAEDKD4Q",
-	"Az9x8x788Pb8pZ04cOWaVw7PCFCZM5D2axvTN8/NV5c/nB89e/G/Q+7c/7ZyqvSoP3MSNwHWj4XIgXJL",
-	"Myqf8Qbwbgt7N4MaZNZD7DKI0NlGJmtCWH98DmSJWNxUQzwJ5oht4iWd0zHLmV9Ta4Uoao6aobjRY4aM",
-	"6ZEzzo5EJD0njP51wat9Q8GSQUE5nfZah3szCHpd/6JNQYoveTXcdusVG6GgYwESaDaiee6XsO4tc+mx",
-	"563LbkwaP4skfqcdR9yYP7Lk2DGuwkIU7kQGO2INRhyu+E7ZJ5KxKfPpEmjOq73bQjrnulE7XNZMBpuF",
-	"e/NSdPlSKLWg+c0qznC0mo78MlflkNSHx26Qk1MX8BoOGFvLK8iZ2VIjXaLAZEYNaKnMKMP/LgBu8A8x",
-	"mUSVzNfOD9slV/e1+Xh/brdgOGE5eFF8o9jRc9YbxrOGqs24oeFmquhu8YiqJW5cxW6uSYsZIy5031nM",
-	"++sF4/6DjJej3qesZtQw616vsn/CaLzUFjZ2YO61Rc5flvN1WK8mmo2Q4Bggb/DfYBHluGB6W7dt/VVw",
-	"NqvknOk8/qSU+fayhFVx08BuFPEGI/j6qds4VB1ZbAets4gRCY/ZPxqc2I7griBzk/LORc7S5SgTaVkA",
-	"1wnRkjLO+NTltyUE2cdIgipznZCC8VKDSjAoZwSftKQ2Mhc9FFHv/qbLWH/4/kDNy+uPRum7qlsVAd0k",
-	"l9nR1i3HJgBseVcZpMxHJXjM6otPnkStP81qhnVr/8j0LJN0YZXFLdbf5fb7OLNakIdFo+0s3CQ8IeWc",
-	"aEFenJzUUeJqI3N3c8X28T1NQcdYewe5uKV5Cf2hBIf/xXyzEU4cfrsJOtdqB4uEnJVcxyJUjHo1hrx7",
-	"M5sBwb7mB0rcXNEVMsizKhK5jzTn50kI4xjFn/h8gxFOmxAtxCgXfJoQLvRoIkqeJWEwvH8dA/3/57/+",
-	"O0ZX8Nnq5BhqOKd65hVhfC8hMJwOa2+R+vvTX4fOOxORLJRyxpv1h2iXkAycNOq/i53iD0BzPVs9QR8H",
-	"HL1LG2YdfTTPJms8bu9ffY9pfcQRaCEJHjLBmFQqNTmYi/ncBrTPs4kW+DblGcapusikQxdxTDXmikuw",
-	"YZ0cEhtny9IZSamCSEoudwkniOEuxA9XZf19NpE4LlzTURCb1ceujYHTm5D2Et96wzP4dGlZcUOO2SDM",
-	"d/vq3mC0IeYTba0J5WURt3UHVo+Ir2sRyX6zdis1NzqemgFowstiDFIRps/ISRWfv5iJ3KBECPiNszTs",
-	"RjeUEUDUTwYLKo1cEBfmzJRxfamcTkF1WPXbx4yj2C0m/nyCRdUH030T/ybG297DLkGggkcdUU00mEuY",
-	"UwkZUYJMqIyeeCaXI1nyDrOMp7pRBaxb/p0wztTsjlrIjmqblZPnOTVX9w/V4Q91bv++LDfEsoi5xgqn",
-	"/Qa5sO9GtRjMqEBJq+TcqjOqTFNMHjCqKGV5h/RVmdb7BJM6VaG+wxoMAkUBYcyPXJ1YUuFjI2g0vPFu",
-	"5LiozmmrgAJrCnLzxeUR/1IVxbThNRvjGn/JjqC2STetTqN7b7GZ2lIq1Wj0PxCSLDBtcgyHxI2ckPGS",
-	"aIMxSR3D52La7SuKhLa6pFkCwSWIIfnFyLpB5JbWEoMWk11/H+2XN9zLyuvr7sfZRFi25RV5K+OGhduX",
-	"Ni7YvbZuoXXuwwa+Y98LsbC91tUZY0vtvqTuI153V8kK8q2iUAz3ahxq3FaUMAQVQny2UFzG3zoGsEtH",
-	"iVlpa0VkU/xye8H70PtXDmF3/f9Hxm92CvHp0N+r2MW+uRRRK0+lWo3EJDEyOFCtEqJYwXLMak9IFaOj",
-	"kjpoFMkWpnDTjKV6s1burF31mqNnJKaM7+Y+gKJTIXLZkpsBzo4RfBFb41uawXcYoVEzzbuAWFM2vAOA",
-	"vY2hKOWb5m94Cg2/VHIywvzFWCYbxyyrMC+ZCE5Kruikyi9VpKAZ1MntzXznqF49oSPL+1bNkNZ+fGpD",
-	"wKkttaUFOaalnh0XE3pGgEuRmxc0KedYKSV0EBnN9rgA8+qxFnpuXeJBelhtocaBagGLC13FWUdlu1J1",
-	"p8L64/1ZRYQ9/DDcdoI3Fb9V1NZc3aAWoO0QqRv/ZqPMHwgwuw4hWxGTNCsYZkMFJZbmlCOtp1Pg6XIE",
-	"GbNla9DtIeOFwVZTsrqCN+uz3IkQ7xIlvfncdoxZ7d4ky0Fpp4bexdm3i/rrv1nngzHYtZUDCz/YOQcw",
-	"K6ErR2cOnBT+uLBMWcm9vuSSRpSveMjdDyMDrllp81vN2EoIjkWyLGvDvAtFMrFLem5v3+MuHssOAntu",
-	"K6mKjC4DouhiZP0GHZpmaBlG8vjrdg6d+0/E3OSG8+6iiuC2QHXXtMsK3166XK1tXTshdDev5lWY8nXm",
-	"C7qg6brUtqLijpmCa3axC2Vcs4fvUb2tsIzQXALNlkQCTWeQ7W9XTUzfbYQKgNvJfEByhjJBM5M06eWi",
-	"XAs1+9BSapJ/B+nRj7FTVtsaADBEzwXdK0KJebMGh/2lnZWw1ySuABY2X/nKYf4EVILS/RWEtre0oRJs",
-	"rUCo1MWP1ychynFo2bc+gEhskkD8ay0gBi87gtlPsPjgdYu2i1tTlm+Edfs1GlbjKspMLIxOkoJXGVSz",
-	"essp6arUslmHxSmTaqnRDWJyVFeo8y4yVaXZrjuWKlhse/v8umHD3fy7ed8l+sSdi6Fz1QeJoHf1uGXJ",
-	"wjT/jvTgu0ZI9RCNNsdB2SKB3ZzgzFUeKYSE5o5tRTP3bzZnwDXWBJM2P6yH+uKcAH4NiY9389aJAIY2",
-	"AeC/t1wwUXEOVErzqrYucD1yidZ14ph5MSbwhXPtg5E1kCdiKC45HmMPidDlJbgPNp3TewkTkD5Ccqu4",
-	"nDpGsyVWkwol1+Be+5uVy9sEMQ5YqnX03+m2JQ/mzS+3vs/gjDGO+tMbO8Kzkw3MJJx40/bUWypdKshK",
-	"AFIfuOkFLerCDbbF6W30idQHEgoZ9YmsrKhddrul6ueMqh1dZVtxp57MptMaMKcSs9R2JNRV4eT1IR74",
-	"Fr7PmZCjVHBNUz2qWOsKL2PShwSRAzRU2SYJdQkrBYARFDZbZ+LjHFW06kVrWn8YbS+jIDUtVmQqiBb7",
-	"mP0BlG+fM+egLqkLTu+mVIfAvZNGuhP8+3sJJP5n0WpBa4G2n3qhOkp+n5NLf3SbwKgDel83YWgGEs5I",
-	"VS/ElQFxFxbu9MXz/pC74YTiwY5uy5vu+1WV/b1K1TZhejjOBUwwm3aHb+pwVS85KVpUIRkIW5jNjE6y",
-	"eNyTV8HWK1x0YBZYTei/631E6q4SV/zgd9fvwvHegpzumAxUgCtNHKmP6ld5SvCtjDDuK/uEFnoslcpJ",
-	"Blg/adinlACOFwYZrpn9iaqKNgfdv1ZDDdaM1lrwE2WLKqpS3rJbIZ+owz5TtHPF8ORCutvcVc9Lixsu",
-	"7IH3NTi7tztZfyFuIVuTgyvFQhF8yZZuqo9mOOiIReoILqqCezue18yiRYztg8bcZEoZh8zelYNAs0VC",
-	"C4G9ZqA4HHZkHrM8k8A7gptEMTYDR1ZRLd+omiutNqq2EFqQsdCzhExEntV4EUJUfGFF5RdTvaKANgc4",
-	"SjjCesUW8WIDBqXwN0B0cHvBKVXRLYNwtOZeQoGkOvzV3cRQwh/ZNvRz1ZzmB0kCzGnihceCTWj5zqnr",
-	"XT49UT+P5FCvOi53LefUNq9sHenlihytWe9u9ZTaAyftk4kuftOx76NUQxNEvuhiDW1RaNeIgw746dQc",
-	"Nq1lJ5/EnVSA9SJ/1MNhEFm5+uzm3YjEsZsnolYVemsEu8r1zY1Z7dLvjGlyUMX04EyHLQ2ip3ek1Qur",
-	"dWsS6Mg2xvlSbBd9DOXBnrydvBOU9qyP++gYNVIAIwnmo1THBImPM8Amgg5G/YKfKOJGQCu1a9/ohyEu",
-	"mnVIvjdYRsZL38TyNPIWVgnxOSXNOTC2JwmMGNjbEa0bgZDQVQMhNDM4o2cAKp1nsKsBIrjP3ewPO4Jx",
-	"l2G4DV9riO5G68U6cMGLrfbUXMWPoHcDnc23G17shuto+zQMTy8508uRohPQy1GrMR6dwLSkEgvueiFw",
-	"3Ts0K3OtRmNBZeblxlEGVM9QlMCYaR+mlgopOMiRuW0jmGCmc8wcEKx/HyJFSEG/bIkiWOluTPyOeHQ/",
-	"WHKPWBE5QRuM/BID97dNYbP2g9GaGGgDLotR/yDplSFbA/y6Zg8XoGBbU1C4shZV1CQHqjR5+izID0e2",
-	"gv2+iCENgpNgpeu3tn4PdeplLHAhXkZPSiG3yB+vE6ojIM240pSnsFORvHY+ayA9dEftdVR56YjsD+Lr",
-	"OlJiL1biWlrI3rDT9KubVRVWjsmEtpzojkWRXRHUUaPA6F6iZLGFfSzcb7XDPbYojhR/708J2+Vf7yso",
-	"tX/fkrD3cP8yPbZFZa+aw77KHE01uzWSwY47zxm/2TWRAwuyxHizdQTEwnBdAexT8jQh39CEXDyPRvN7",
-	"+XndEVfmEGdj2Xrr4QAj+DTPWRprvI8U+9R2fivB1pxnVgn2VaLtj/O8VC4qpup/+kSRBeMZ5nTHshpX",
-	"qnx3FWHqGwDtu/qu9RXjS+biojUUfgE5phrbCa1i3gyKLUgXNq09V4pNedFRx/OzBlTXh1tBbU3lXdFy",
-	"3/y4fVndvW1WwDdpGnjdIXrk88QyxP8u6IyR7F31vyYy76YC3oGb2fruUSEgQjtXJbqKyDTE3GR7QtGz",
-	"Bnt/POw0cnnkXEUrh4hNiT0qs98NAzsPPRYK/M1mt3ccgULE2Qx5vq7X3cNI63yHeGUIKYq+hLSvFbgz",
-	"cVVsm7Taw5DsxFC/Dz+LW0Zj/xtjKJt3sA+NfVOW5xeltDcXu5ve/mDEb3NzlIoY7llM2p2UPTjh6mGV",
-	"v3AVVF96Y8tqToJ5vL0xZoUqNgaKw59r0LKqIWIkf7d/cre+jXVtvd3DG9d21dohcdRGBHWJvSkYTbGv",
-	"MrRj80VWgPYdkPuk3fbshOhOOzy0cLJ6682NJo3L70HCLQztls8WgES7gp2jGH5pSdVstv5rxKyFOfiF",
-	"5ti42+yWCInF7fyzB4enjiYpJc9B1b1zCeNkUuZ5B0BtBYBbgNIaiFl3zfvIPqjIzu7hb3Vxz5WubwXD",
-	"Kgh3sEfdn4eT8ZRlwPVoCXSd9BFYDXdIbJ+X49zWotrxBFoUZk0VzEY+R0eNsVG/kr+h8XQ99JirD0oI",
-	"1jlEffNMP5ifDXmYKygzwZeFzzOiRALNfdRuXzH5XlzNimG1kOWm8/ilfnOdvN6Co/DqVmzKjek7wGF3",
-	"hd9c367dczchdz/BcQUN7452XVNtwsW+en+AZoFy/PTkJNmEdr3bePos+PCYB+uT9nol834TNyFEyySd",
-	"h3bLjh4DbeSI76IRm9DLsdIDQ7oBej+6KzK1L11nDchvKzwggBojmfmWv2F59YmQo9/oIECMQTKoKlFH",
-	"ffp2xq1LoyEYjGrNky771CC8lypqXcvpPt991VULzu6uwtauXXjvJo/1JuH7l6R2Jem7beieJKndqHd/",
-	"wadJinuYPy690abqMiJSV151ijDlOrbgnzFyYOtI/8AiuDFj01nOpjOt1lUh7e/SbVU84Gw+B63IHKSt",
-	"aU4ONHzSCcFzO1vNimn0xjUypStcyoWeMT4lkCsgBdXpDLLDhPzw4e2PR6BSOoeMwCejHuIotoBCQeWN",
-	"rZ9AqMRS4lhOWshM2XaibqBYWdO9Fbpoq7Q53FKeQmJbX0+EJCnNc5CKLGaiyscngC2DmqsgB5WLKnHh",
-	"iYdD8mEGVxynIyVmhIAssFwrU5qlytcAsGVcMfUhaYb8NPMjGE/zMoMsueJKEDUTC3PuTGP7c74UHOwl",
-	"2GKzuQ0xKkgOVPr66vaEIxGYM5FnjTLqHblnrcNPQjCNkdvVQumr5rn5PGeQ+fZuq+lTOVWa/EOUktOc",
-	"KPitxKYPWDDXjItrV7G+cqtk040ymrlk7NXJ3BvY/1k5+dEw+2rifhPldLo6fjg7OSLBxk+JK7GKQUhL",
-	"0MTWoTeEEZMx+83aUa1rwvIcyyFSwmHhTo0pYn6HzNbTt2HbB3ZaUIRytTCkwffP8p0FDs+uuIRxyfIs",
-	"NqR5oMkYFMvsFWH5JhyL8ekZSQ1eMz4dlfNTYqNMmE2AuuLueJLqDKjGKDg8LsXMpWO3gbP6w1PzjpkG",
-	"36E8qx+dXXGlDf5mNtTAtfOmWputIs7M57ntJOKBy5bkto0LDJpoySA7I0qL+Ryy0yvuiZ2dRTU+PqDq",
-	"BqmG0bvxgA4tRnnm4K4B2YM/QCziWB1JVT/DVQu368e/cAWbaxn6QmUhUrXA3gJnN7J25fFNaAp6y74m",
-	"UYfMVkJfzSH3oEr8VkbLbhi8x0eEuoaaSgsR1xerItArUfLSArxDnJQWgNhz6sqZmm14Ii9k4np1rmCk",
-	"VAZ9EMYQO6+4zZ/ggog8Q3RCcl9h52FCqGux6XGU5IbBGOzggsiar9W0mghJ7H0mVxyrBCDLYzkGQyIH",
-	"Rpyx4xDXoFw14RlXjR3lXNOReCl7cTNqiCies9xBs7P3WFez95qeA9F61jiU+8yYqpiryBkSdj5TIy1L",
-	"rPTK0vEgGUwNTtJiXObU0v6cVgHhaqRA3rLURp5QGwQe/jYTpbKYPJdi7DnmXDLnqYCsTP2v6VyNUlFK",
-	"XL6aQ8qoOf1RRv2IZjVGykDv3SgDowIUNmVIwrTMqS0A0B1PfmlTz/dTgXgtXhpBR3XkQiNIpejTwNe8",
-	"qEeMnFkIpYkGpJMOGQ6oIi4t9JQoDUUBWUJyYZFMwTaBjW1bCS4zWaMtXlb9Ri6wW1Y0ArVO/N9bm0Db",
-	"mWsrC2z10ThC4X5WIAnLzgimnflUG7U059nHiI6u5q42lmtFRBdWUX8f1C0I99nz9HeytdYX1AoH6pV5",
-	"Vq/ig2TTKUQaVwHv6BlwA8t4GLpBBU0/CS6KJXFvYX8kI/CoJRd8WaDatVxVhRqqsYzEG3631EDEZKKg",
-	"6t9sBX9XMtOFE0WiujtbQNnvqbJLovM5UOmHa174E9Uav8tQaV/yJ+Q3k+BhxqEBlf06eDuS1nzDxSKH",
-	"bNrfy+gjTvu+v4sbtW+adI/YVbGbOzSa/SzyWBTmmqN/6X1nHY3l1vILO8T3bFpKaHSW6/GVa4/X0XSu",
-	"u9mcX7cUSn2g48jSIc8jjOrvUix+/Xsq8l8HW8ur7X2u8MZ2voHIRyjH7HEOM+aWbQibJx0dsqMGGWja",
-	"c/C35tV4ZYittivFYu9HZsbc85FJsegQSrzcu8WKVyq2aDpwU7jLaeyhAQOJg/PGyTUgL2wMtbnOhVva",
-	"K9flNWK7BJph7eN+e/zBv76SEbLtXVgKdXel047WtB26Mk8rzd23h/+V1vXbLKpRbkFEPWx1c4R9HZ8M",
-	"guv2MqAVCOeUya0PAOMY31Mmt0t+0BJ4tv1k5quOY9ay5GmrX1RnN36Lrz42oUKQ4GhXYL/Z5aLdjN/t",
-	"p3mUtSpcL24NBjviEvFc2wYGVJHKQTQk1/jjNWGK0LECrq0DgGnziyrnc1tSaLXO0pqYm4ypeU47bDL4",
-	"XUKurc/gxTU5oEQVNM/tk0MjL1//Pf31mhzMWJYBJ1qQuRQaUk0Eh3hZxWqhDROAZK5wroJU8Iw2yqJ2",
-	"tT92i19zwj8ElLAtrLpIvm05V+iN3vbbFcqz3dd1/Z3t+PVd+T2iSLbDWfms6a2FU9cme2SzQe/Gq9vb",
-	"r5e1itX1VpNBEOvZjEBor66+mTWQ+NbxqRYUqpGY9FJ8MqZcplSUvG40rdqWwKF91TkQf8MuiVN2Czye",
-	"ICdBzUTeoUQjPQD01BiKpbCSO45bLxjp04xKoONop9p27TA8k8aOw2WsOeOfvK/3rsa15nCvuZbLPcke",
-	"OzCtrVhKc81rVfTd6u5t5/7tluQ2OTYbK20sa83u28LZ/qh+VbFv6y8dDKtRAdT80XHud2ErNxArex+c",
-	"BWHWuqU6y9QWkDHKMZRopMVoldTUboPWq6Fs2hJjAinFe+4MrfEHga1ZtRAkZ1rn6FhBMnG46gZfU5lp",
-	"d664O1dzpQs3XOmaGmB7ZXDm+utyzhWg3ic3e9cWZJpo1pGvuBMV7qFwbU2H44QWswzXOSPserqqOk6l",
-	"KOfbb88O91fz8T3uzS1u877sQvbDQN2QbzQUUT35nmy5O5lj+947bma1nowhhmvreboq8XHGvz+2mgww",
-	"UqOHSLmJAdtxkubWwn2sOavVhe2jbsyKByJWOcWXaekfmbdFEZTty5mU837dzdbnvPasH7Kbs3ObYgL3",
-	"UuPDvb0pahVf6jYw+Re6okvX5NVucp+GRQFWFtucOVJ2I1oEY5eaGxa216BdbZrbvgp/25o+3vaD3dxQ",
-	"OZvo9ZKj9paopplrY6ikL9O/0T1VnZraE9tbayH9DP4a9C3Uxt6Nxeita2PFatLI53DDrTtWb7pd9frt",
-	"IvN6PHpgW1Iy6Mrrah0bvlYt0tcxi8jXm45Mfe4D2w3m1xjqdwD5vepHLTvKna7oF+82b96Q08B3zfex",
-	"Gpx9OTb5h3cf3r/mUuRxf5/Qc1rq2aiUrKPidCpBb16Gey9pDBhdj6Fw8br2t7F+sliEWPAUSAZzCWjF",
-	"Qu0/kxhYS8ZLG4oJsg7LmbA8NAUEwnJnplYqhVILmm9RAe6l/ySetDFhnHVmc9WbuVP/w6lXuVarWNvo",
-	"nC0F2i6gM4oPmzIejVB3FeGgGEOWQVZfg5VgFbauwtSKU2zXb/4iFF8V0oXPZ4TpZsC1tUgULJ6NJ2Ge",
-	"07QjZg5DtAycES1IqYAwrjTQDCsshnDkGv9vzGPKy2n8+NxO1zeRqc7DvWWjdG2Sgtu89is+wzCy1x/o",
-	"dLO12wXl4eo8KISZfxUABtDQAPTEo11kJ9WNdyJxUMuuf0JkKviEyaIC++ZpvZeA0pvgCCi+NIWq4vgw",
-	"2rndRbg3ttSTx6Cm3+QW1ksFEnOL6vIZmhxEQjQPt11XR23+3iezuUF+Bf7rEIcpwgXJBZ8CRguWCkGT",
-	"KE2XCvNayLjUJKWcC03GYChwviQUYSIUsQPa202susmO9+5GLR+deFnH+nuCUlBe2iiZ0pYYsAfXJzGj",
-	"iWYevTy6BceZhL5ou4IeyGOrOW2bz5rF22UVNlsdDfZ2vVueaEeShD2+qjDtYULMOeI01UH2OsfOA9mx",
-	"FEPHORC8HpKD1iAxK0gvBMnYlGmVEFWmM2wU/fTbeIWokHUHgcfP42UI+zHhVtaJjcrlGZnPpGs6RbU/",
-	"zZofbFX7t0KjjdXOPeY0F/WWZlDnjeFoVpG2QSODnpiyhhN1Xv8rj0ZbB4ivkQNeBqjgw6mpS2CIiAeD",
-	"XkHluNx9JMVbSTgWnRSRKvoWTGh/2nngdWz8Ftx7FwrekbRro4T4hGWAGU4n5jKenpKZWBClpeBTl+GH",
-	"0QdzwbhWPmUQL29Izn34fcgGOUCGL9pa8SfD//2CHAgODs8QHHB4YgP3Kf6XSJhj8Rj0dRpa4VH38IxQ",
-	"orSQTW6LWEI5YcVcSE1wk4o8Hcb8j93io81K2EZjbic0bEqUWc+87N0EC+kBLnsD/QACdy8KgSPtVBNi",
-	"g4K2C1G/sMRIBbnhObMpaXfWwKKkiBUQD1Hb8jrcOB3RKv0vozFOV+86a9rfKKfeR+1HuLXkpu8asLxC",
-	"xCghJIGMaQJcSwbK6gS2FoPX6A4s/ruqDAmxJRqwVmhCViqbYvWAypmS1BUbVGKpnaFDIs+cRd82vYCF",
-	"/ye2Pp2J3CqS5r/uBWLjyIfELLlgOSiNxQb8ulELT4iBCeybmrj2X44Oru7K7SYrYWROOiGZ4PbPwz02",
-	"F7hpNf0JIm0tEA3quzS/KQVKuYzKnPEbzNBEg0K159r/2GSLQRyLf7UvdKyv2lhfT9yeUl1m35qPG9YT",
-	"K7rmOmcFczXW1azJuVW9zQ/iBvh+KlXDpzmToO5kB+sJV9avqu5odOtuGihhwj7FZR2bEhv0rXHyqDYH",
-	"mWDHW8hz+09F6Nxm1MVcleLmTutf02jNrb/f5e+ksPW46x27S3Y2lsTF7kVoQZDfnTv+rGIJqDuVMGbK",
-	"XHBHPIiLbe/mnFXbyJUnM6piraGCwbdBtFxMGb8TprU6Ffe6prfVN1GH0oSOgK85vaJUemTZ3ai7F9Ul",
-	"OBdzZc+WoKrOYParM1JyzfLaXugLxTBNDt6/u/xAjumcHd8+PS7g2H90WBUpwgZPaGSrX0tinyCvV2zK",
-	"j0SpXX0JRZ6ffDOMWuEeoJWIBbAWJAZg27yGFth1XEG71fNuZT8NDu5WInp3pOqGondzO/tZra/uq7dZ",
-	"9Aq6TmQfVSORun3ZNSPNEndTFe+H3sZUul8ahewC+beuIoqBzpmvXZlGZdmPQt7EeV7/tBG6oEwzPh1t",
-	"nUK4ufuF0R+U2CJLdPOQlW6nxQi98sveg7/2qkRHRqaLb9vTQt2Io/FyFEr5OzUY9xHFaxI/MdLeakh7",
-	"20RH2k0d6lndbwyM4muL3mD3aa0iuI1WKCXTy8u0arAxBipBVupKK1iMk/P3b6zQbU16bb7s5HEhyXVK",
-	"FfiywPiBZTzXQzSk2bAGN12NTjOt5zaOAsuPvhTihkFcnhgvm7MbfewYZagh+ZkrOgEvFShiWCShuRJE",
-	"gSvB6GZ4osjfjl5eXnx/hHseYtD+4HSQ2pm9OD2odzNyX9aLpnP272CuGZNLJiKWZlqUuWZHdAo8NdLK",
-	"XCimhVwatcYMfeROqhULdkoyUYDSLCUzUbCUZb5FnEoIVme64mF7XjI3rJClUDecNsIOSCZKhRO1PifY",
-	"urf+sTGY7fV7xcOxXE9f9YTMJTiTjNnEpNSlBDucIrbwqRpe8Sv+UnD3njq94kfk3y7f/UQYx9FEqY3Y",
-	"d8PFglvTCZZuobU8J7IlNs32FXTOzE8MbCftnBXM9WJQ7J8wNMNjg1D7+OL7l+Tb5y/+D7nGInG2AtXx",
-	"3HYq/V//UIJfn5FbmjNX2tL2IyUplXJpJNVr+8M1WiXR4XTFCVYEVQRoOiNiMgGe2QpOgGUlj4hhI4po",
-	"egPkGtd3bTt5cyLm9LcSyLXl7tcJkaBLyck10pjrhFwjL7bvXweCwHVih5Bg5hcyAwlorjInhIoyznwB",
-	"FEte4qBm+a8/0On1WRVWYsbIIAfzNyIE4gLTZEzTG3OG128mR2+pTmfX5OD502cJ8f3szbSusa0bNWlk",
-	"RGuawxl5/uwv4a9YQZhPD4c47k+Cgx+8apPvxjTDm1ErYfybk+dD8hoF+7++/mAR1z/74fX5K9zuOa8g",
-	"x+ZdzqmkBVgHphfqT8x1ueKh1GF+FQ0gOCgcyoq4VSnIZydP7Ropuf5RWLC59gNh80aHqdJe+Wunglgi",
-	"jfBjIPT6b0cXFoyP3mTXiAvnaQpKnaL6YU4cZ+mgYpgDbkkNsdTozN+YItepkpMR0tVrQtUVvw6p2DUR",
-	"5nAaNPDQpaVZWKzJOFXk+hxNWeyfuNNT8h0SZfI///XfZtUfmZ4ZTQmYnoF0NWOtLEUKqkEympOUcjIG",
-	"LBs7JOfucOwdY2VZLCprRHMFvnCguuLPT56f2fgMHXs3Exi/4UdjGD8RjoBaG1bqy1kKTuRyBNtIqZKB",
-	"pjIslxDQcXMGgWJ0Ong6PBmeoMQxB07nbHA6+GZ4MvwGi8zrGbLH6prSKkB4CrGwajKnUwidqMKwRb5S",
-	"6ra1bXOAiStPaIP1mh8kRCy4AcOQuVfVtDALLiHWXJkQTeUUNHYYVZXR2r0/yek0adKQAe7cNod8kw1O",
-	"B4aUnac+KLlCLzU4/fu/LJf05Qndmcci+q2MFBXn44OsJhFtPURXpP/WA9kTHBlRp/H5RmUgWi187Rxa",
-	"3NsMlbsidgRBSnQbiJ0DyomUBmq8nIq1Cn3/5UMvM7WmNSC26dBbCv6CuwhV3gJwg0dM1Vm1sfmqh1tf",
-	"czOtZO3nMTWgxozjc/VuMujx3o9GMujz4ktrCvj910ALMEt7dnJiQw+4dhGFoYzzD1cFsN7K2taCadXH",
-	"EWXYLlLmyNjQgN9zO39s2Gqdx74pPL7/dPP7P3PqOBFk5qMXfSZ5w7F3WF51hn9x8s3mry5tqdGfOb2l",
-	"zJpYfg/r7CPx8zvGSJGpQt3N/fKrebvFDY7/xbLfLS8w6LbKFX7CYAsvZQ3JuVUHIDO6QOXiiFF4L7tY",
-	"SH2iyJxyyJEXD8l5maEYfGDXMbTTZ4erFP0VPjn3PsEWSd8Aim8muOwYLD6PdXTBRfQHlu9o5sSlneHl",
-	"eZ+b/17IMdbQsV883xKMv938/kvBJzmzBqrnT59tN8Gzv2z1/udEEXvFToBzGvEKmiRxAelDJRZZIdiH",
-	"cQ/JG00Yn4E0v5j/rxTdrJtXnNoq0auSo7RF0r2Q+HwVE/4KukKDeyasMaJab3/oimS5uCYMZe8Y1r12",
-	"jO/goA+HWM+/Gqh8x2E9PG5J9V4hwZsj6VsNmXQ+KlSKqvgPI6hwfeaC6+6N3ld6tJt0DBMhwdoKJhrk",
-	"KtRbc/5e6D8C1HciW+4ZW5zH4fem0VTLEn7/LJhq15PdP5reVVj6IzC/p9/0msDc9wchfjSak/3uRZ/z",
-	"csX9IXsLGaO+vdbzZ39cDm3JU82hyYHhqGLBQT5RNR2SzhHPIT/cRtY9roLKuuwgPzJ+Yy2P5TwXNIOM",
-	"ZK6YqqroF5O+fyA29RiiJRMbwoyXZDET2OOz6kqkG6xz1WLxug50uzdy4edAn+Fa9m6O2b38wKLw18Ox",
-	"zWn5QyJUa4pdErD5xyon15KmN0Yd352VC6VjfU1qOFtIpiEENPIzQq8iM2qTIZg0WIReB+uFIAfPn35z",
-	"GOhi1a1jzGhEFzvPsgao7p+h1lDKb/DI0Qk1p1IfT4QsjjJqs8Xr0VrRZ5WDsavSB+adhtaqMeM2oWvX",
-	"oiAuk7WrcWcfqeDp3g8wahZxcNoSDLy/YJNwUL13r3J8g3l/s+X7z/fPuxvvPyDP/pzUzQIKoSRn/IYc",
-	"/Nvlu5+wnq9liIRWDJEcRPAz8cK9QYwqOr6BmYdx6tjFs6u47W7vxZ3479t6/HvkwNUs61hwvdVH3ruG",
-	"91aSSn1eibn6rMRueEAOSo5KECbhH+5VrY7y4oqJVgsauqjFCB+1ztu3QeLCffDSanwXDvnAnKjeXgTU",
-	"7ZJ2V1GT++Ra26q1D8my+uizX5t6+llZXWb4WZ03FYrw5MBzEpSuVcBHztBmi65+WxaoZfPdTicNa/vu",
-	"kSbt23dzRqq6c8hbaYaxy2DVYgxNdxHwZmzrwl519fjNRinje/fwi7b3+UV+ORa/wDVBMfuAiwVh6os0",
-	"1H9p1PLR+vfFkWNPIpC6NEhyQgpxa4PjlKMwhgqzCaHqxlYoWa9WZAXjx7bh67Hr9ItUN0pALzWVWtU9",
-	"g31TvTFNb6a2NboNlLReO6qxjBn2Fo82c2bc7OWKT0SegQw7MefsFtsxJ64X+A3AXNW9mUnQ+jlrtmb2",
-	"LY7PrrjwrbfruWdUkZSWhmKXcx/7uKBYVo1xs1KmzG8zsTDn7PdZ9+8WE7NgWXJulyENOzwII6Ul4JvX",
-	"RMIEO6n75rnuZdtd3XWpJnbrh7iPmVhccZw1NYwFiy3gpFgo5diobst/+sBcQ9hcp+UheW3UUwlISHGP",
-	"zkZsvz+1AaA+INdtKvB4VVuzPM4Og5NKSIHdYgbXkHw0vKQGRsavuFtUzdXMqvBuhm6akZsWXMv2Jn+7",
-	"sC8FnddXNc5ne2MYqw3eY1YhF1t65k7DQoAsuVoF93vVSe/EGL4Csfge6Wq1tQYxvaiwGePQDDY+UY1u",
-	"16st5JMYVSIHSDdVKNVWcN0WbA1idJppvscwUYyXs4GfodiZEOCa6WXiZRkhiWZYBwant/H3lQiK6Hzw",
-	"/OQbgm2VF0zBoQViLSnLDU2AfBIUMKtL8UlRTq0f+vz9m44o0tKWF+gRQ4pbGZUK5OeLH7Un1ysecM3n",
-	"u81dOTy2/nJ9lGpHsmpnVKrYaajeYY/ROFUb67hu6/caBmmAdHMUJGa93GMQ5F0o91dkK0Aty5y4JTDN",
-	"WHRyUFMmFApXKKaljKvE8jidQXpj6191Es53HGwaknUrWdu8K8uazijjTxQxOhw5UIbtGknQlqexkhZV",
-	"s0Mjn1IkqAmxNRxRb7/ilJPX2bMXL55+S25gSTKQ7Baymjc4Qe4GlkPy7wBzkoo5Q0EPJDS4xxPnqXdE",
-	"94o7c4CeQWEzgmzWH6FTyritgldEU0rMubh3hbziocBpr8A9PDoKTo98/+bH19cxueuvYAn6y+Cot8LL",
-	"T0c8W8XNjU7EuKpeLxl9JF+uVPX1OAVeiQVH51RL2LFwHsKIT3BBKELUiYk3nchaJx5H8fQjzW+sumNw",
-	"zo1vAN+rMbqqFINUmSxmQrmXMwGo8tqu8muknlWJ5RdclZdZ7pff4FwstKqvQrgEVeaGJt6g+oslvuuG",
-	"DXgoTJGxFDfAD79U+P+8YVCQ3rhKIeiFjYBtDVYBVNkzdXWv29DcZSm+9CnGIaIcUEUyh1aeHfz1dZtI",
-	"B19guh7yhpp5XPFcTA9dJp7RlpGJGd5lJogQWHQ0U0X+dTUIhr4anJK/D4fDX393yj9mg47hijsMHy9b",
-	"mG842YEPEzOcQ5T2x6xEiwolUthkK6c02DPFcWciz654hcRgrQ2pkJlKXMWOkIYX1NwRkDEsRXWOliUD",
-	"j5oBAnQ9t5ywzZjuwXZd4e6ywqHfkx5MLsLSHtDmfR8UB/PCmKJTCc55gZ4LfwOHX6ak/OjK60MyW0TS",
-	"4iveLSZUO7kzIhfcwFwTUerK+uGF2k1Sgc9+7rYj22xrqjUUczTBYtshQ7Vs+HtYUwofm2VBNiTfU5aX",
-	"EhTJIKdLMimlJaN2JHXFDy5Ay+XR+USDPCRz8yx17cG1rVyFVSaT5iOeJWRCJSnM5DlwBlznS/eS/QLN",
-	"yc5c6r47ovqI8iP3gmu7lIv0RpljG5JLNkUjMePEmnOt/cgnhAPPlKtI4H4aEqybgz3LNSmE0uTZi+ft",
-	"6kh1ESz3ztPk5NlzMl5qw0KeP3sWmn+u+IuTbyxGByfjCIEQpKB8aStpoWQlDdE2a3YnXpnwIzT7R7zj",
-	"+6HNOHZNlR+Uwr6NGg8uLYIY4dgiTzGhmJUMWC0Z+7CTCVq+kP8pzfKcjIGIBTp2vxQC2swe+Drcdd9+",
-	"KSS3YVZ2hXcGp3//NaS6l2FdCIvPIdaeEQVO62lWhgioKsus+TFOWIXtndBBWS1R8dl0aN62syDZz4FK",
-	"9xwnHZJGPaAZxR4Y/hMtDJE6tYU3fCLet+TAVuQk1H2FO331+sfXH16v1hHCgI4wqNrTOruTSMjDj3aL",
-	"fRJUHVJiCZp6U8gxzE7hy/LPtBJ3tnbF/7FcNBvFF0QkCwk9EKOY0G6s+N6oUDVYzwxXW4DyFTdq0j0k",
-	"H7FQfioy8Bw9MM1VEkPOboAs8FWP2Mh7v11htbaY/srMvsN3gFe+6ArKRtjSZCGkkSUw7ySuMb39/vye",
-	"OPBLkcEXxYA/BBQTJUZbEOMrx/CvL3bm269G//mr63rSks4OjBpQ6pkhJSnVaKKxTVNoE/8ON1IeH8Nf",
-	"VY2ImkDfaEUK0BTjPayNqs6UO3Omqhy8f9ZK/8cOle6QSfdXeNBEui6kfcyd65HtPmeQOtdkdWP7Spfr",
-	"Atjj4PrjFbDyBV0qVJsxAaYArhPCEQIlcKxhl3hzkaI8G4tPhqk5InV06UTko/ciZ+lyP6DsBt8OokWq",
-	"QR8pLYEWe/FY3bub6msG6Mr3RPlqzjCa0RsgdfgQsG5p7p4Dyt+tjb2JZZLaZURDvS/w0QPlk9rJHlqy",
-	"W8cqLtzJ/FGcv4+ZKXumKr/46AdXSLbONz9oeoPPUJAzrwTd0TB0enOaZZNoGNaWSbpvsmEYCNNQGFEP",
-	"rewurtQb2Osyp2FwTZ2D0iqmpF0PqivufHLYptWuHRaE6cQ3bsjIYrY8q3yRHEPF0QDPODY/ZUonVu1V",
-	"2NWVC5LmlBVXHM1HVeRg4AY9eH7y/NCw9kmpfEEbQwcxSn0puO2aihZ9kEpwXFzFFZi+4gc2QFrPYBmY",
-	"TmmW1TesRSAeHNqzcDN9W3u1qtdnVJExAL/ivll5UlUfNgDk75UTmmMAc1IP0jxea0sSyrWHqmvjWnco",
-	"djSupsVey3he5s9mBUvii4LbQB1HP8mB2SZOa8D3ildjofP60IbOS6DKLsWT6oSUc3MoL05OQvfAwfNn",
-	"zw5jtvqPbsMPxF38dDTvx2Eipj0/BH/kB4/8IMoPPITU+FdRlfGSFExhAW+sluMeSGQPifcyWsrnJbJK",
-	"kbHYtplV2D6YqtvqeO78cy/PL19fvP7lzeuPozdv37+7+DB6+e6nlz9fXLz+6eV/kn+IsSKy5N7VhrRt",
-	"9ZP/+Pn1z6+tg9IQkjOMUnT1B+o4i8LuKCDFL06+wREDk2TiYjcMMXJ2yOEV/1CZIZQvqG7GwJaOSIzO",
-	"yHUmlyNZ8v9rsPgas0/QmSBrjvUPMX7ia8cTZbTHBXo4F6LMMzKj8znwIXnnZWSbfWIbihqyay6L5jlB",
-	"1mNXRi7gyL7holSs8aRutI95KNiFkhzcwNJe/5xKzW3rHGdymYC0bVfNP1eKMrvg0CjxtLnZb3ANqwHw",
-	"zTv/xZ1cGItkZRJbkMbtqqP8rTvf9TV+16ZyblkexqbkN9pMRJp8mus23Ma+TXKszDgFnjLfxBkD9Iy0",
-	"0GhYkdyp2ozviBgraDzPKa9ac6Ok8vLyFzzzv/14+TcMmULOFWsGXkOG6zK4+ko5zpmaQTbq6JTqig1X",
-	"QBVvc9pRLcevKfLgttEKp0eVnd2q6+wvocoixb+J8eZEqn+IcWcS1UOV3/nSopP+jLV0LMgERQUsLhv8",
-	"FbJG33GZ31R9RprwckbmIs8roGLaNcwIazx75hzj2Out9e/t2EzZApzNOHw3QtDmzqzAqBsTxpFkNI2c",
-	"VSM8o/QoTc3N+c8SlxLRjGc+swYkRaagO8veVrzo3iw1axH7g93Ao/2zK2m7apJuxSGfMVup1pj4UTet",
-	"sXJCFHrvagRlXGnKUziCTzhHF9RjRJ5zSZNC3Losc4RF4gextpTTutVQqxNGrInzFUcx1MA/9r6XhcWA",
-	"wic1qroRtErq5OIZU1rIZV0nq64xbTifSq54WOqo7oesEowPt4cMGTM/YMBy9b0VHA8UwBXPRKo8Vh9R",
-	"nrlzUsMiO6wSDpxRqc5wNmLV0L4Z1vDFVtdm3ituL3pIHLWrfHyrqT3VDblVxCTQ1zjVG/fmJhn0nYtT",
-	"VBCKweqJTTg/sH3/XYylG+bwjNCxAq5Pg0burJ4PPs1zkVUtDGOya0uuCkXY/q3glV5iixcjHt69YcKO",
-	"vp2a9Rw/C90WDZ/FY/LgHpIHPYQ9cY3NbLU8IYkSRQt4DYoHN1Onvx2ZH4+fxXKW4kJAC9+69fePdZEj",
-	"g7tPlM95aKmoCVancOUnmCQsU2eNxVsOH+pYV9wZHonVniWKCRkeCLYPMkKDjcdF1coqtRhN6BqJeT04",
-	"HOeK+5ITNRKjo9JZEW35ByPZeL+UPYNhVaLBpX447uW3K7ihlIbm2QeQuVytOTqCq85OtgVXErbZcgen",
-	"RClTGLYtCJkwDAIC3mO0ZpHnCsW9hCjRsCpgRoPjoQujd1qzwhjc3Nka9d1dez81/pUg9aoSays368Jl",
-	"faG6fG/V+lGRfFQk/0CK5FqugELXAXXEECOuDrfQKLfgKhqk65GJLb26M9ct46tfJ/i6Cz4LLJKuH1+a",
-	"U6XQh2VYwIHvDjrSQuTkf/7rvw+bGqf1ucVLeLwJZv2Aa7xPDbI1WVeR1/M8jxzHg+qWnxWKV7YegFpt",
-	"YGwAG+o3GztVhdXQMWM25t3U1iqhrE/4wDbrCWscojhWWSfCmBYz5lCCURbj4SzmCdYt7+Pvs69nj6n/",
-	"dwcpe5S+WvUY9AJgpWtlV8xVRyvMCoB26dIUB4L9kZpm725XKj+q2iHMPpqtuuNQ14EMOZCb4jfXkpd7",
-	"ivMruluXnFeA+TTIfbYQbHOdqsxXxofkvEowsCEotqbgSpJIvWWmE6IFyYFK7goNfjJbhnkUD97eaxx2",
-	"d9qE3fFDkdbPGhMwE+EdM2uGZJIUUIxDbRy1R+0lsQlNAW9VTCaAJRKKjbH/BRwXE3qshZ53mxAunBhJ",
-	"sQSlglSCdVeu5CDQ+fysqkfJrMovuI0rtdFbrp4FJis4U6oty9iIgXIZSk9sNVCoa6jQPBcL8/4KZGJV",
-	"zw/vPry/T+g047/mUuSFGaozvwcPCPMONciqXoXQc3Na5OeLN+ahmokFoeZU/+PCZmo8ZgF9vWl+BvqI",
-	"Ao3xHeU8ihrbYOOxQ441gTkWiTByoVljqBZlnj07ayCWxMAYbiDTATFGRNipAqm4VCCHxYSO8L083u7A",
-	"flWh3B8qe+/CpVCZJUTrq17W5M0bJoOkK2v0NBjOrRdW3Hfq0GOS3xdVtMTihgt/DslA4P/zfPCsstMI",
-	"bktatoCpD93wCbxryl4bbEcFmTpx8YjxSlas3H9pKSVaxd2AVTJx63cL4nomhdY5ZDaZuKrBcfD82beH",
-	"dbS3kRsEB1uHyYzQLI4iyxx83O8qncFig+/9/u6H1Pjh7WQ7x/vaz52JtypeYP3P7qSxepT1flhjHZN1",
-	"7QJ7qLYyQUYOOm/LCFSnGKBuwz2D8gdfbN21x8zgfVR/flmV3qzha17jxkY6YcGsO4KCpjMLR08U4bSw",
-	"IaCZ84ihquw0SQnal7U30j6yOpTzBcanVqK8ra7BFClo1mHR/WDXdJ9yu5lhXYOu6iwDVDyw+7Uoanes",
-	"Dv8M+mfHgcTBqzOr0MBCN7vB+pgVAxCyZZxY0Kpelnd05FTpK/70BSkYL23siytSg7UtGuXCQ4LoE35c",
-	"3K+/3Ocn36yJk0aAuSdeg2N/nu5dP8HC7qx3864/ThvJR5l1g8xq8aOBOhODmAgj6swXoZDgMk6MzIoK",
-	"UAr9Oc9Gh8+HimfYzIyFkDcYVOHbsJy7eD6joz5R7t3QeF+rsfhs6MSpeLKyuAlwfbN7B0f6khW5r8nB",
-	"g/W3jFrgquBuw3PuZmyvYi43gmO729q67syb2scZpvNt6Hysu0ra6WMw+gqfhF0l79I8bROE29n+xOnr",
-	"f9wmXJVDtW6LiJ5yn3hNgGvJXDOqIGebKE2XXb1WO2ND6kkqi8frD3R6RtZ63zBzrrt6SrO36n039N3Y",
-	"zPeLbMT3tftui+CO99fdF0ng5yLuNsszRtx/xif7Iu732GzYLvTBa+itQ0W7pOz+kfAP1Tj4sRPmZ65m",
-	"jua7gAlj6ROdY+k+l9ODZV+NzpMJDiNMxJYg5sAVYXpjD+KWcHvsa0zecxvie6KdfvVxD6R99hXQT79U",
-	"Q3Z+/yKElwSh65F6PlLPr4d6vqXypqHAZKjFaJHRpQ3x5TXN3EgoudBVCaNuj8hHH2Ol7OqIFq6VrjVX",
-	"nBIJBeMGNXxJFlrlgmI91tSXYMpKSDAKOSvR7qESAiqleZV3yjM0dwV9oRRwjSH+rkGOTQrVgtgYZ0xa",
-	"OrBemFZcqw3+4wAZmYMsWFUM3Shah7avg7XJz0HMDf+JtqD6kSn9U+OgNiQdVf0lSo4qndlnR3KRfWN9",
-	"blGyUjrD1aPBsAps/HDw1Gzr2clJQnwtjRcnhx1z5tj4MZyyoJ9YURaDUzPCoGDc/utplUvEuIYpyHtu",
-	"+hge8jpPletO2ABe33fZngfm4eHRfpHpnV+MZ6txhM22jwHpaFKJbgJyPK/yHNT6BHVyw7gv1NQwe6Yz",
-	"YQiMCxf0sHzAisIQeA35sj/e/hUaaPs+WNwDAXE4ZQSW66MIctohZ+bnR7htwe0PYhHS9yloZcsB4PmJ",
-	"SQOWqyTbNVCcDOZlBD4DUEtIRlm+JAeUZGwKSh8mZAFw0/gJee5kMiSvaz4WFFj0HqLJxAX3kH9nPLOR",
-	"ilN2Cxxzjp2Hvbp8rwZEYnzXA/X+5fe18PxwdpA9oRVmnyu6VYLS154j+pXWFXg5E9hAVCwCPE9FAaoP",
-	"dnfyKJS3OiMEDXe0aMky2/bRdqqsJTlXOjRTRpyFYq6xkq0turEGb43c3hAiL6zcd98oa+f5jMiqzM4h",
-	"iyHqD15cWwDWR5A3j2j5dSigulOIJE6f6YGXYg6cztlwSYt8bZI1FGPIMsiI+TD8ykb+B528mSJT4Abv",
-	"XKfWBNvpYRCH+WNI3mgsjqwcXldImiCbqNW6Km5XaaqxFAfTmMltwyyi0ua7OfDz928u55BuJ2H6E1jb",
-	"mnT1XNx8VWmbP02u9QdsiDuHtG6eWkNcdS1tcGvXxuzIkJ3TaRWO0fhmJY3SaJm+UFZGtEjIhOUapM3w",
-	"V5BqIRMDU8C1YRJzKrWtLY1hpYZt5Iy29K7+VQDeNTa0YpOIqf52TTFzQ11T5F9dVaGA63ZBqMjHrSJ8",
-	"bssYAe82bU6A2613WCh+2zTJBpv2j2jh6PHiy1IqA5j3adUIr+k9nUbN0jXUNSDu/pjhl4TNBpab+w6x",
-	"ufF7d6xt0FIeyx34RFEsP99EY+zuYTiCDaKTIgd1OCTnJCvtHUOrm5t3yYTDDF2hophPBp+8axbQvQ85",
-	"L5zi8wTTNjbZO6C2v4sl+ZJq/6yGlTwmmX3uAp0Z9iYKEdNX+lklBYdryEqXnHBc0YRukeE9ZVKt0G4r",
-	"mxoRIWc3gEkhkBBVyorTnyJHdC9O0KUiUMPEDv8qFRLI08OkLS7Y95mqmGglrCA5OzgZfvvC5Z3Z8f2H",
-	"fio1s2lraHFiSjOeanaLXSozhTWWgE1nWBBTyIwoVrCcSmYU3QmhmuRAlSYnw7+cuU9Umc4IVeRq8NMP",
-	"l1eDhFwNPshSafvnS1HylOVXA1zS1QB7iMHVwE5DcqZ1Dlgh7mrwmipdGGWwesl+8xFWfpdgqz6U06mt",
-	"eNeo8rlZYnpVX+wDMf9gxq60ebuZ7Vj/XgLktqVkn1deQHyquXWLva9W+uqN7ZtCoVvNcb4ltuMN5a7s",
-	"IRomnXOyVXWWt4JF4lLFpiDollTxtcdB74OlPoZD79zeD294hYH6lsYVMK8VxzutNo0xK0O850SGrhsZ",
-	"L6ruYjUBljlNsTFQAXKKCXFBWWsvrX9z8peghnMpb9mtkE+U19EJ48SLiXH7TVtkfwCm0MUKGlThLhFK",
-	"35z8pc/9UNU4WpQnOBh2Hx7ZF5sV97WHfLfbrXRrv3uM/baRmJZBuSK/kBt5Drg+I9cOVa9dJrPCprES",
-	"sENPWJk4Z6ovs6uw083ko4V4Zps0dIWH75Ht3a8a/nmCxDcRlC82TvwPyP8fAx7vJ1w8ruXvLOUfI7fb",
-	"c0D4W3ELKig4bvVtr+VDoLIcXOP814e2IyZTjd0lDQkmMYKLYcZaUq5sLOWpFaaqLh0VZWWy7sJh6Wrq",
-	"1KIF1r4aCz2z/tbaczFG40TLvZHYPp5j86OTBfxsgZClpeBTZ0Q9tD40Z22x/0hnLG/bX82qAlHwrHk0",
-	"vuiGnbi2clihsD5BhkEdRkNJqhFZ1pAFnRzjz7HRLnVIvjMngVGmZlFYlmdc1/45eP70WaMF9FuQU1vZ",
-	"vgmIKC7VHf+x3pj5DYMHrAuy/QlChZG43Gde8PL25sCM0aEm2i+SppTocqySoEYiSS2Ld+0A6GRiW6fG",
-	"PFkSjhjP4BNkVaL5ahSDmfeBLds452eqgRZZhyrzaGAqPnZljyqIqypUuprIj/z3kf9+7vgNA6eEhpSU",
-	"x3jQlhw2bJPS07ne6KyCNBE7h9oo/ao1VehSt6GetSPde5V39aC/Dxfdy4GOvSzv5AH/M7i8g3Pd7PEO",
-	"weBP5PCeN2HPo1jj5w2lpZyjq6DcHGUDndDHHYovm73bwfcbndvBBd9bNcJqhs/j2g63+OjZfvRsfw7P",
-	"dqP7dYQft4hFBzu+g1fLNycbQy74VHmNKiQVHYY/0nZzhd9s8nI1ycujk+vRyXV3J1cDl1DatI0jvKS5",
-	"jgd3+rjCMRtFfvrJoH8F3eak9y+RdXmcQgR9rOqzfxfPvHHT3fLegzl4LK0OC16bSySMh46bmC1qVy/O",
-	"/sj6vcqbn8eHswFDH104jyakr77iz87ibLvnWT8DU9vK3SoPIbFBb2VfEtzlBHkreCrysuC25y93+eiS",
-	"3UJGJjmdKnJgQy+vqRqJyfVh2wh1zknJb7jtfwE2gNOJ03o5h7BDSdw6dbHS6K2HgcrO0CNPY83H+PZu",
-	"OSJdncM3msnOgzyaVWNkh9EsfGXrGT8aLtYa4dSySuZalkiRd9nrKmfYyL20xcwfEBywdY2QROVlV+th",
-	"hJtdbgIb2O/yYdjAc2c48KRhZHPndlpHMc+hAK7tzew+UFVH5g5jZCWMJlIUjW+r7swoLCSrLfE/HU3F",
-	"UfvX7gkwzO7uwzchrboJV3Ince7g+t9maiUET4jShjRmCZkxpYVk6YiLkauvIySZiDwXi1E5H2VlF1IY",
-	"ungHtG/7SZGMM0WqrLXdU9o2SJfn6t1k8LVZ2Zv8YbOhvcUO/0S29u6Wqe0n6xLMqlgLlxpcgMJ6BITx",
-	"nHGwrl9eFmObiFxy9ltpYyVc+wbH/V2lP6tzc8hrcaXq11uLSa0ogOZ6Kzs9LqmgGRAFVKYzcxBdtvsm",
-	"2NyT+b45yeex4Lc2+mjEfzTifxYjfqvQp2F0FSlo4T2H/HAtderWiXa18ke6/c6oL0GutiFTa3JcWmRr",
-	"k/1/hUQ9ugAeXQB7cAG0MTHwAvjymOtFg05HQGvkOt2lkhoSJzIkrqIIyenS1xnZYFfw4Y3WsfBGE8Zn",
-	"IDHgMWzzf8sUG7Oc6eWpDRfdscv7HbHPytIPJ/h2+TM2X0kgyD16PO7B4yHbgLRW6r7HpgZbido8CHRG",
-	"CiEWvOKHQWU/CTaok1w28dklJtvI24zMQMKpbQPoWuUT4NlcMK4VhoUiBN7dubJXnnnfCsHncbFsphuP",
-	"XpZHL8tX7mWxZOOMXNd87hqpx7XldD6dD6scVvl8QTqfAn0XFeTYS1L9fDSeropJNAel4VLp4SU5Tzt8",
-	"JX9EA6Dd7GbD36qK96RW8AYPR7Kef1VFsu0BHc1zyknOOHTAKDl4fvK87vXbehiKCzQ73GtDp84CpmLB",
-	"jczvMpqC7oKrQFDLwgfPnzUTns6nwNMlgYxpIesiMwtuRJiGnd6XSmwaMlDpwOpbHAJTgOtttinC2ML2",
-	"PVkn7eCfxyrpNvZojdy7wPJojexVLKtN1xKkF1UW6GZSsampSFwqUAqUKsya7yXpFmlT3TMEVbIhaSuC",
-	"76o30M+/miXRYbC0q4fMxnA0Htm2VFFKdo5ffeGK2Xl1MdvQw89szEGb3YKkOVWKTdhDaGx/gC6vLwWf",
-	"5CzVj+ral6CuWdhdJrYfnKUshpSs2qkPRINshVKktyn1oMDYN2nPtPfDqtSH4XLVes2kK4EHNZk1j4c0",
-	"y+LkM8t+ZPzmnmRAM/SX4JfGLUaonvkdsjOiZmLBieC2csNKDMcXXJPpi25j9ygrbgib4TcuBnLVe23L",
-	"rp2Sq/Lk5JvUvIV/gf9hOYfmD+b4tP1pN9pV0AyOrCV8baeAdsSvD+S0TUYl2ESHFEial0qDJAeZSM3B",
-	"+AfDIjt1ZU9njE9zUMkVf8v4D1TNjn+8/MEo9BnDJqUJCSqlGoqXU5cEVPsPbHBaGDBEFXHQcYjehSuO",
-	"xViYUqWRwa2xn+mE5GYOZ/lKbAeULhcWtjCfSaibFQzJO54vr/jC90dohT0TprBslyEwEbdo9b4zX/hP",
-	"KPoMyYcZXHF3gsoFBtqvrAnyH6I0IIk1XVdGX0imNXK5Qhipk9CpqPyTY7jiaI/MyBL08IpHW6DTDL6z",
-	"sHCfbUSrWbprfmBzCipzBjIOehWgNe/z0ejWZXTrOk1bTFndQIaV27HICi2A2DJLB1cDDH6z6HM1CCUk",
-	"GxC3q5ltE2FqgF+ULF2sa/a/qml3Gbn9NPeqidmBu1ov2r5aGJic1+09XUpw23Av8mwHcP+TOclDX/MT",
-	"1T5a5UPFOrzoAf/cqwl51fBLeVAtrFmozCFjSwmwYeNoKLYGc8D4FsHJnM5BDklttFkxNFWQ5Y04gVHG",
-	"Phna4aNKwwU+8qB8b9GtdvjPpT+4zUVw9MKdzKNi8Cjo9yJBFmBCDI9QIoN6VNkWSBbKSclzUIrQNIW5",
-	"xqrBZFLm+Y62CddjYAvZ/okiGj5hHwQJWZnaDBKsPyiUjvU1mCAl4Nos1QjYkhpJm19xS4XmQhl6tzyz",
-	"HcRYutLcQEvKOONT29ZgLnKWLqsOBZYAusYEbMqFhMyF7mkjLrcFGjWj0tBHZQQC6gOTCluJjxrV34Yt",
-	"rexaLHxxLBTiYaKJKPUVdxdybcSikX3h/xpKdG11AbJOFbAykp9SATYsNWueo0fqqCXCZ6DBVaFE+w4O",
-	"vRQlmVQ9Nym5tl+ra8Mirt0Fj7S4xm86RPtL+9pOmY+rba1d++DB6dOTpO5x/WJTi+uVJKU3RtnJIM6u",
-	"6vvoSlCqLyS+ugnNFSSrfb/vM3SgOuh1qg1ikru5tkSe2Kc0ZzfwpSs1XxA9rmZZIcIhccCjxZP11gtb",
-	"A9b2q7L1SlDpEa69DL73kHoPWjOOgn4lnaT7pSjmpW/H2Kg2gfRbz6Qop66aLC7Z5l8/UeQ1n+ZMzQjl",
-	"NF8qo0MrQW5gaelyQXU6u+JQKSW2sx7abg4MPZ6AlDS/Gtg3QRH/I2RXA5sxVQ0mJhUhDkYnVF3x+UxS",
-	"tKh8cAac3FDNJaFKYRvy0Lgj4R+2vqrVUVetZ9gOyJHs4RW/rM+P4E6IptOqm8ip467WNWBGtmYgwSFG",
-	"Po3ahmsMRr1PdbE117qG/QGcJL5m8J9dOYxTAgdkulPecUepkhqfNP0kuCiWT1QF0PuPtd6aIBz/KxUZ",
-	"/H5sYXg3v9O6zPmD85NvD33+PDlQmuZG2Dz0XHhO9axmwuaTQVtJW5cz3Kkdx2LLW9pvK2cTj2ZUH83Q",
-	"C80xnxc+aqHWPhOgvoQsDARavElPRB/d939M9/1fvmxqe47gR2jdRc7B5YESpUyBXFcPrpPAqLWYCZIK",
-	"PmGyMKqvvlPOZjfptEz/j0M6dyCVXqKKWvrMo1VSeR8Gv3oCO2sjevQ+bX2RiR/Nfo9mv93VTJk5X9oK",
-	"zcsEYC9/MmH6jDA0rTU6bHZrNVPK+N1IICsgZ7zbuf+61VNlRhWZ0TlGXsZdUEQxnoLZB3baQP960y2V",
-	"EKr6uOQIOtqZjibLfvArv09Ny8/RIWP503v0s3Uaud2rCZlLMZWgVELglmXAUzBgUMUmozaPkXLowGdY",
-	"ti0DuUe3WxMXXNzJMQcqwTLNKAJcpkL6LkKSTpz1BDFPaVe4rgW2LpCCuYjCVujLFY/EvliziE8Qt/EL",
-	"QoHBlXGAN3X/H2xSfHDyP//1/z49IyfDZ0+NWFEICVecoc3cO+rraa4Ghz1M0jY6ZUh+cs0omSJKC+ls",
-	"1Fd8AWNr9aHqRjVjAsynBrUpUSBvQR5J4BmW+JtIOrUxJ8rVsTYyiJFfVIdB+qJa9k/uglbufBUf8YKe",
-	"qKqhsm+ZbGN07K+pKLk+7Kr7Bp/0WpGroJ9+BD7Vs8Hps5OTE2vR9r88TfoWNltjMn8RWMyfbbKY36ea",
-	"6c59vaXaQWlX+EgIvQ9opv6K3IDrYm/84WI0Qgu2XaV4h0kLyTSoqBW6QfX8snzJmo480TrGZOdKFkEY",
-	"wD1HzXQbQFzQwiNz7q4UEfM3d0dN2aonIZAe3hd/NsoqVllU60XTRmXXij1W+1kwnomFEUan7BYaAZzj",
-	"JXFEt3/foguc7AMu615B20/TZdw/z/Nw5w/btf7zSpT1psPei+4q2zffNMhPACWKNlWsYc0ZgDpBzhZX",
-	"qQFuvLTNFkUGSR0l3LGWoSGXKDHRukKx+bSDhHoY6PDC391Y9ADw202cq0N8pM9rK/lU59QXkvsX6bbu",
-	"7PXFucdLnDwJC/b4SlpJUPkqIdWiEjIvxx5yCIbst3vHaaZzWK3bLfiyEKVyy1FG/3djVatFu+Ua2twz",
-	"ZuVhKm1Ho1J2roZcH/ZutaE9zOyybXMJagbZ/ZZjrqe5l6LM79sQaB389bn84fsDWhzpU7EYcelPVam4",
-	"3YzI/9JdmXilupmr0RHWNrO+q7BgYKRHoOWIDg7jJYwbHRyen3zrQhwxm56SCnE8w0gpJ+OKeB48f/as",
-	"mWRvXtpYCuTCx87dTyi3GfxzBXLjxh5LgTwWJv5MUd+NOsQBbseLEXtCtCrr3a34MC5hRtVqongf0rax",
-	"9DASmc0lhx2ReSw1/FhqeC+lhq3G1Gg02N2FoObxa/IfcMRWm8HzeqaNNlJ0eAZKv+DW67tG8b9/89J6",
-	"1fyxLu+9afNdMuaD9R+85mWeX5M0ByoVocT8E62f+NZq8aa+zGAftXT3wAzuS1b9XLVzu5D1sWbuY83c",
-	"r74z4T7l4OOgwt4wVbdrsxptcIRYKB+TsBDyZizEDTLrl5e/DMnHeIgSLtj8lokFzwX6xaKc3JWJzSl/",
-	"qW43M3QNn/SxW3bE9DVmnKJhqm2DinLxl5e/kAPKCdWaprMCuD58NLSv8cFX4bEWhghWaXS2l1c/XBAN",
-	"xTynGjx0kAOfTeVLv9iGErTlh2eFwWy1N59oBNI/5erTeo+VWJA5SLe1IIqoewsJySnLiCirkB1zCGEF",
-	"S38g+0STv5mdbMVLb3k2FHPgn4rcIoo6EpMJSyETaWmgfqjmZk1qBqCLfIj/3QuCeXLxiGX3hWU0OOOH",
-	"RjYXPtOFVR/RpkuNSIuOeJebf4ApoZQsYOxzKoFPGYfDM3J9NYBPNNXE5TVeDa7PyPURfErzUhm11Pzz",
-	"3cX12RWfU7PXGShQZ1aCJioVcyy4Y4vJn/rUgeuEXFMsG3J6NXhNlS5AAnkvcpbC1cA8NcB8+uqHi+vk",
-	"il/b4zv1eVDm+RKoPH128vTb4fDZybNn5idbPOsUE+0Bf0jFHE45ohzNzS+TnE5P200ur6/4Sgud//mv",
-	"/zabR+v2/3NN5hIm7BOosyuOnXKWc0EmQmJNfAMIVVbohN0CyUFjpSsX2nhG6HhsQMjFRxkY+E4yzdTs",
-	"+LwAyVLKr7iaQ54zPlW2cN+CLhU5eHV++UNC3p5fnL9MyJtXv5wnZAwzestEKY/dXxIXOyQ24s0pT0jZ",
-	"mMtDX2DdsIjD9IxooWlulzShKWgbZ6gwSXjBVDRx9BJBZGPO/SrtQRfVGYFirpdVli1Ukdq7erK68lYU",
-	"OXh3YfAMPs1zkYEPLujXOZdpKFRkxorOUinp0q6g7wSjqRTl/F6naTuItxm/xYLDku0Mc0R7LKDVhfne",
-	"Nhpp47rvGVZ6Iu95grB38n3OI+uoxvvbS6P/8n3OVNWKvc9JDHe5z/EDlXFf2Gqo/kokLpVyaXNgmGp0",
-	"jSOW4SG/Iwc+8kuLjC4P99as+aUoCnqkwDAGzAdCDmOGU9Wcpy4XwT4blxqXd3hGkNFOhCRc2IdqaFfu",
-	"ONRqf/1wS1jm0kXNg/M3Y88NM3uGchozzE5pG/ePQo9RNtwuoweAq9gpeEbIJrgCLwtrG8jhltooDhtV",
-	"ZLgt5hwNfk02n/B7OgWi2D8hIU+JFuTpyUl9m89O0HvVL5C/Ct5/etKj3k1szNQGguyjsfa9VrJx0ktX",
-	"ekAYTYIC1Z8yASCeEGjPboXM0FQKpaqkoljoXyyu347LQB3j95qO14QA6oU4WtAl0Wjxr5xaBZVTxtWQ",
-	"fDS/WC3DVpAKBK5rq5ZlrACuMAGxXV/LDuhLulS9upHQlDwDiZVUsKCMmxE71ZRzV5GgygW74tet07km",
-	"yojyM7EgBeXLqtJYpGQpuN2lyOOG5KVdgFhbmndI3gqJnQc5eXZyckJSyFGid268Z8+I4OQ6Fbm6jkrz",
-	"9nZfmiv4QMeb5Hg8G9eb1J5u4q58ZAMuDet0Neqzkf2HB6uENMWEpC78nqCqiGWLaqGoHb1piyPj/wLR",
-	"FG2wOeZLLYS9tNUqwvUlNj+2aat1sUotbICSfR95ELINVjd+9aH4XXxS2vDt/iHNXfRU5FuPs4G6urv+",
-	"j0H/d1Gd2vb9v6Kas8VH1nXQ9/VQM9nis0urMmzxAWoA/d9/Ewr0/T+rM4L6z9QUt7c4ukp67v/Nfxph",
-	"eLvXv5ei2PKTD2KLD94H8nP/r77P6XSL118xZchYKXvdzANILi1K3ZXdbXjIo9BS++yQI7S5rc2YQpbh",
-	"SmlCEsoulpEhLwj7b4cijRdfuqQab8vvlGp+AJrlzKg5bFpK1/LbTzeWQG8yseCJf4wdtxrFlMdLz27F",
-	"kUjTUhpOgJa+ou5WbfObUZ6NRMuhP9GvtPJ5oDJ1PUzV7XVCrtFVc33FzYBzybiVUq6HM13k62SKV/4A",
-	"NtkGbVC7DdKo1lLpMVXhMpvdoTqzoM0wg0cO+cghHznkn5pDVnSng0NWTtZHJllVNkMWSDVLifvRZny6",
-	"Wj+Y/LkknuBuzQLXhrW8ckyH8SmWGbLTYySsU8ElGBKOlVJ9MoqrKiQzW7EEW0OXGdNES8ry4SaWZCNb",
-	"HrnSI1d65EqPXKkPV9p7mNuE5eAj7OtAnEee1Ii8WeFKPoxNcNstDcNxsBD22Bxn7WwyCh4Z55TfYNfi",
-	"w53YltFwvii+9YNZ0CPjemRcj4zrkXFtwbg8IetG5iifmtPpoylxM0eigVkMvccH+G+iBXn/6vua4o6l",
-	"WCiQu/GitfHSn4MXubDnR170yIseedEjL9rWtPf5cyAeta9deB0nrz+lkAdZDqiLmdupNbGtWJyP0F/T",
-	"E7cVcBTEaxD/NRmLjIFyeUKLGWD3Kwz5mFFFxgCc0PSGi0UO2RSyKr7GNaTuDLDp4oM/+WVvm7XxyIm2",
-	"4kSPnOWPwVkezP9TIWZnqYgp+//Yu7rdtnEs/CpEbmoDapr5u5gEe+FttzNdzE+QZjEX46KlpWObY4k0",
-	"SCqud1Bgn2YfbJ9kwXNIibIl52fqOGl01zqSSFE8vzzn+4hk/W6s009C94dFcs57ULHPsUhvu/6TCg2E",
-	"jvUrlkTexgrEpQ07wCCD6g9lhRmWcwda2YHnlUX+Q4Ju1FTrwXiOC2TFFQw3KxGR17WG+qfqRay3CILt",
-	"TN8VaDEVSAtBnWNsQIdkFWIqgaSGhlUsSB/LuqssVGQUkAkuWcbXhkIgqayYBuhJq2hD1o/F9ix3HdJS",
-	"MKvGMsyFeS9tRxnGr42FvSZge+Ujs40+nragbLJurWnf7AAidd9ezd4byj5k6w3rl12N0VQ/LSY57vVv",
-	"FGcr7Wu+A3lw5fb3BrtpsF/XFYL1Im2u5WTNqq7Jm1tlsnQ3Ds2CZdwwjAMqqEcUpng/MGNFnjO1Qs4W",
-	"iyxzBDU+lr7ZPrqVfiESbdCVQVXO8laG+o/SRXeslOQUYFJ2ACblObeQJWNZPy9HwLMKW3/oTXboA99l",
-	"U/2y9KFfb9F6i/Z4Q8Ugxx2RIjY49R2AzcgwqHinfL1edXo6F8YmtGI+dmrUqseh9m0MELGdLrnQ3UHh",
-	"a6V996FdKd++l7Qw80Ud0RNl50lUIj+1p3WPnhUFmLFEunw1tYBnY2uGJfbMqhmlFrHlTkzpbyvQgEz0",
-	"S5AZnnF9xf4W/zDcYU1QZZ/jK14Tnv3s/CBcDKbBllq6mDecpn13MvSe0hThBGW93LdsAv765CZdwL2t",
-	"621db+u+7OgtUk2dNSJC9yayYSILZN7kdsNi+KMpX5BBzKHT2xlDDTLrtoOXfOE5P7GtyxdVBCg8pG5g",
-	"1cPOwkTuev51SZPpQ6DeLPRm4amZBZL9a7J5a+C6twwNFo04GAkk4/64yRmE8M/4sMl3+V5vJyjwuYZ4",
-	"0jd0eTop/lFJVaxrQBXiBDR5OUtYzieQ+5AOZ7eANSId4umau5LIrs/YB4+zIrlGbGKrkCwAf705TSVZ",
-	"zutCoFHC/s6UZi87wpptjL375BDEd+iiv7z0kWlj9Z4GW1UoJ6r3XAcxYBdr1QUXBkxz16IdUTKgffHA",
-	"4YID1TxRrB7cE0wRao8TLgImqm46HR85KcCdPz4ienNTzmZgEMAMz2CtqQSBOR9PptBFRXXpYSX3ge6P",
-	"zz4MEZX3x3oeqs+M7t+zUO3UIaMsqzqSBzwrhDTD6+lFySrehCKXnjxZk3IejE6+x/MoZwzZIEAXD4/Z",
-	"G8+m43ROmz5K2Gou0jk7H12+/JEgn2GpIeXWXbsAp/8rmpI2aPFabezTSnUCyKD2bLyl03nhLd/7t+yp",
-	"dvZAtRNwiDss4y6/6OWuTRt8pb/OvtxB3XN781wSD0yyxbIzPGYeaJAyE94c4wXki6YVT1AFOthAe4tw",
-	"T/2SngUrjo53aYhKTsJq25SzUfAVcJSMzTG1j+BvuZIz0MxPnXpMJaxAMygmkGWQ1W8/FTl0EQYFAX9Y",
-	"fEE4q8PQBXUqpC+LLagxSM8V9DS4glCbPDMhnM5gKqSgQ1FSZ0rXWuiOfs2LysNwM38QdqKTe5i0q7F8",
-	"jRq87ZiWGhedFmfCsoGZq5Vk3NR+VDZMMJardXIU1SFxcHg0LdPv4t0xenXIS5GQhzc+qp8Xgr2Gnq8i",
-	"v2N2e/sWzbWNRNT/8QFbgmqOToseRPlXM+j1f6//Hx+1a4j5bh+zlgZ2lLvUEOXuOsZTOshL/IEfOaZQ",
-	"cJEnTKsc2xIyYdwcs4QRzrwvoWUjnBIB5G8SvLcmaf+FU7smFjnHzgvKMfv6yo5sLU7zLpj67sXucl9Y",
-	"iLZ7J0rlwOWNqlt+wuqZG1z4knDx95p1dh/lnM9gN6A97qq9En019NU3j0ZU3b6m1WmTUZGBtMKudySn",
-	"IykKvLPGOIcuIfhwJIpKWFFi9ZYhPyJcw3SZg0GnZXjGuCTRZUJinFrzMX8fsZS7ydYJ7o7ss9sVe0o+",
-	"u0cfJveML/XYUs/3K0p94nkviWc0trv1w6YJR9bLnXyu3nhHjBZQTKiogEqEAm07jt5C2m4g1hHftuaT",
-	"K0WwR/PTlU1GTfUQU8V/wRc/dJY43omJ8+6sX2h0NA3kV7DDgn1GwvZNyvWGHWwaqyrdi/8LXpibPP4A",
-	"Ev8/vDMHu9/jDyuOdpM6TEK1SyTvLZ963yavj6afRjbVaYtnFQSM0x8usEuiGBeVIGkdIruVyIaaQQ7O",
-	"W76F5X4RGeOWvOoNVWdHxJAZxiNrf8o4BuueCQmhbXhMgLRFfLTCgylMn7ogX6IuVhK61HA91jHPsta4",
-	"YZRlP1dX7Sl0qAd4WAHEyK3JWW1KqWraOVkrt4s2NOYXFCx82wcXh9RsP4iroNe8CrijhnrxZ/2fNxR2",
-	"kM67Jl/RpiA0FOqqVUVc4F82tMQ9OzE0h53C+oUI2yPax5ccSeTRFvEVX1O1JG3szxeLhKxu84Ay3vg7",
-	"DyorxMCyFFkLXuC7DimbcrcUFMR/Ri/gtdLMqAKIZ1CxXBkboJRKO3crlXKrNOPL5YZZD7G184XiS8fS",
-	"QKrBYsSkAbkk154P3TlDXrKpexf/ZsBUx5ij8zfMqgVIn70X2jCQmTkby8rdEJo+sl9lItBNFVHII1oH",
-	"XSTho2VGzORzIRFqwZBnZhUzYLFAvFyOJZ9xITejxWLK3+OCt7bNXri//Px6dBjdY8A+Ac1zCLN90Byf",
-	"ZJhQYWkO3AUOQboae/s2pjnk9/esM6ZKz1TQGtWZgtJMGJardAEZU6U9Zv/YKezIGkc72sl73Ro/5SJ3",
-	"6sJaKJa2ptRGsSVtVSUxnX6h6ViQqKLGEh+JBx/pXCkDVDFXT5TbNnUxcHe8pwq89+HaoU8GjWWmEOha",
-	"ru3c/QNyA5saJNx0nRo5D19pP9FOeDyO9VCSQL0O60OPhs4zgDz4DcEkBKdu7y1SeiulF52nHG+JpcW0",
-	"UFBSVjeNar4kQBadcpw6T1JYQrWvaaQ9AknCshKYUV6dGevuyY7ZW6wCc2qEnuJdpraTkd/czG/rh+6/",
-	"y9JNa0cTGWIvI+DKfYnqoVvH6EM+M/Wbn9IGnYFMBRjqXt+g8kZ3swbrxIqXM7ytRgvD+3CTGcaNs46e",
-	"sTTseKt5unDBAe34OfDczv/dXZvjj+K+Pjlhq7mgbCRbapWCMUyX0pwxYVmmwODxHVanEDsCt3zCDTBh",
-	"DeRTJJsXlpkSG9LEFUj3hKVWEzDH7CexgFD8rkoLeCliqWmYlga98gnP2AS4Bu3N/ODbk6+GrXLwo3+t",
-	"Pe5pGqITRcKvkPuE7mX3urEfUmPkT/7LRluu+jqhv1cDz9bde+67k2+ozKSxjaotRqfD3iN0P0zLPF+z",
-	"Qsw0ncgpHW4XJnyIZ8YFktiFIWQGH929XsGyAbVIWjA2+IWYrV4uc9rKf6jSrZT3HanO2KrlErKxHEhF",
-	"Tlto7ohuIK/Tt2SaMPGKJCS82vCYfaCLPjDD1yT85MBWcw0eYsZosrPTalZz4BkrhCxp7JwbywziJaUo",
-	"RrjFnR35DeWXy7GsHjsVuT+11DApRW4b4k01zfi1Tq9/DeaC9epXlWd+9gVwiaqjzWf9AewF7YaDiCqO",
-	"TRG8fkxCuudl+UVZ+uzHWy3/PBOouAfVZ9fA0zkeVLntWYthQ9xIOkIPk9+6w04l8QmBlkvtXDPnwfgw",
-	"76VSCwFHp7+/+5T8eUS24NKZAv+Tc2LwS3rHp9T50enRC3Ru/EDbgJ8VRzp2stdoI/RbFTg2u71PcX1q",
-	"BICkWUofeq0QwLQQ0hxHlZ5Vjax7ic1mhqIopbBrZvgU7JoUCJ/CrOQa2ZCiEzQTGjOdEyooDvZcSNFw",
-	"8Q0tI46Cx+FGIsoJcl23fFsNDW8kqUobhHY2jhv/EAJljafQhEJveWvaRsTiNHj140XCXr49v0jY25H7",
-	"56uLhJ2/fsX+95//DhNiwFArGfrV4iNFZHQvJ7lIE2bmXAfVFqiiGl8Bh2tbET+VZ2ZzDZqvXOGsJhVE",
-	"X0ytb3ynrBZXkLFpzmfNTdB4cts0MI54vsy5RMZHc+qdO1kPzVbOQ8oU4xNVWowp4scmlcEoRA7GKgnx",
-	"HHyk0jI2aYYE9ziJO0mBM5pLSCtsd3JayYejS5TKG1++lurtUVxcgzi5FO+o0pIUbWdfa38ZG2dCeibO",
-	"+fgUjz8lrxD8tcob71wFfNvTafjlDQT7FKTVwAYaCqfNtKmdcGGhMEmEG+k2ifPpDUjLJjxdUB8OCaqa",
-	"OoOcqoKwjbEwNppcPKjpmKHlxRL0c7jCN4kJztzTyYNeaWEhwQ9PsCv+PRCRZQ7pYqmEtI2t4B7TMmKA",
-	"UTIJq+kEaOwU2V5DhBHwv+Si0e20uSOdqQ0I/xEdWohJtifwuszz5xY+0tee8hQsBJcKP8K2jBpRiJzr",
-	"LlqHltgrmgo9uVUzE8pZqpXZUgxsgD8/t3xSVtuAwM2i6B5bdAO7T+CjGFbzyjznHZrSwFBUc7vXU6zQ",
-	"crZn+aZYKk35Bc8lm3P/6pMyX7B/vv31l8CN5zbnTKtSZiQ68LG6t9aA0WNiKcJhzNGnd5/+HwAA//8=",
+	"idVMzQtODzHao6SpeZFxfBFnRimdkrHIllZ0ZwqXKjiQW5qzjPz75dufiBj/Bqk2786oItQJ5g0rTybA",
+	"fmrXODQg+VLwSc7SBz96qymTVOQ5M+RywbTVedJSSuCaKE01nBJKstIuBcxROXsQnoMwaoCRZgvg5rjd",
+	"QSkNBY7k3nXHxTg+oxrMyfu9m/2+F+JHKqfw0EeAN8oUyc3kBq8pJ4Hi8eb876Nv3n77X6Nv/uv9q0ty",
+	"UBa5oJkiM6Ov6RkwScSCJ/5zVOAPcV/fCTlGFejBLxVV8CeKSJEbkWiJJ58JpBvuehaSabDXTYkChdaT",
+	"VIgbZr6f20dGTUMF2D5/osjfj15eXnx39F7cAMdNvnbq0isprbzwUBu9FHPQKOotDJxaZBbcrVfegrQS",
+	"YQaaspwIo49RdWNFR11TnRHLjMI7NmguNGS4Kz/vA+7nnJOL716Sr5+/+N+equFSLkHeshR+5vSWshy1",
+	"0QcGp4xqOqYKyIE7OStwE8Yz+JhYAyNVamGwPJ1BegMSgcw8YPNCSG0oaAmHJKUczUHmesI7IFwszgga",
+	"jo/QckwUXSprptOCaLmsbcOBiT34oGuL7u3jwCiNu/yZ01LPhGT/hOwhz/On0BpmNigB/23gmHEkkgAZ",
+	"ZIbIjqkRrAl8LJiEjJy/e020wbvEcMVzt3xcJ7HbbPClK28Ht6Yb/BL/hKuBJ9EO7fEzpVmeE7FANqqI",
+	"Qks9mVAjprfO/cOHD0dtE/y6w29b7N0NqLIwwAHZG8gY9cLppyD9Fii5NpolcvEDx5OOzKpOSbgQs4DD",
+	"hHBzgorMy1wzo/geGzniCHHFXasRXZBXmBm8ONI6ydpJtO783Ft/4C7c1uzX3sJRSFGA1MxKcmaIHMyz",
+	"URb1kFyCRiMpSXPK5kYealp/yMG7t5fvyTHFCdTxv1j2h7mBqVH3DhF6Uiolc7ZW7tB8kKw4L3iZO5pl",
+	"JfcVWTxYqxKlTKHLFdXalGVSRr4+dbtAeVAsOHI+/Cmx/E2UOhVzQNEQblkGPIUE2UBlSzFU5hYkmywP",
+	"zeYc1TqgZMaUFpKl1qeDJstqu5CRIqf8lJQcv2UGbTncgvSWBgMh/hGqMc7GiKszsrs9tl/7nJMEqiEb",
+	"Ub3iIzrSbA4xn0rjGCN6EMt6uWaasDEywlsZV6xCM8Co5+judsy7Gw8BbzeiwRoxxzAcoHMnky64cmqA",
+	"M0msjNU0EPVdrTZSnq7QamtwL4ts62t0vq0O9bH2uf3DO+HaG1u9mCZs+IPtuup6CQ04bOymtpBbDcgs",
+	"3NKnl/gF0vMsY+YXmr8L6NWE5gqSbUnYReD+sNg+8idxeIrKnB/Aoq6BMWWlQCf07kT7IiSueV9dnswW",
+	"Ls7pxx+BT/VscPri5OQk2QMudc0cIFg3Qm0L6H2mbgHnehjshp931OqETQCprDvVH+vkAMcpV2w/ySBw",
+	"l/ciQeisapwI4/rfng+SjbiJ6/QDrNmuA7V9I8zbCvQtVtdgD9nIqO6MT0eWWVlJ59TJ3xUVJQuqPF4Z",
+	"zGsGOOyMGdzchWa3HRBaQ++q/OY5O9oTzFbIgT9yw9EthtcncxjnA1TF3EQXwUB0THkmeEIkiALQEqeA",
+	"Z2RM05vYmDWLbI75Rji9xx2otiq5u5EzIubMOuKpEUkByVU0AqQDdn4usnsgtW/o0hLOMVgpueQuwCJG",
+	"fa09aMEU3I0Oby1M9qS8D0Jo+0sy+5UwOgnxKsA4302EtNL0hotFDtkUspE9tK3lHC40Sr27fr+TJBl+",
+	"Yy3hkfOVdDHS8LEjMs+7tMCI7oVkKMU7M7AEp+REaIi1o4+6EP+9wfJq7CeK5FSD0tb4nJPASbg6tshh",
+	"I3vzIxtJuAfjXT0pN09wPKu7+nUdGL3mRam3pDw9AK0nC1kPbT3Rd190IISwzuvcVlbC79bewIUb2SuZ",
+	"OVDzobOy2AVPhBwxbrfVlLrqFZ4rBUoZOryb5J5TpSohInoGE5HnYjEqi1FH5ClyRjQlWnXOMAkbKzaj",
+	"iswgzzZKG38kg5zxG8hGUUWvOeV3QuIMkI1UWYBUkBnlnWf+18r5Ec7bRYcktUcF64UKHNqIElaoiPL5",
+	"ECZaBxuFhTJj+qU5N/Q0bYuOW+ikM6pm0bu9gaU74lWpCH7vJTgnA8WmnGoXvrg6DpvGmWfrwMx8bqXV",
+	"upIBKq5uiHCmzvN8devMkW3i1QnfaDPt5kD2cYTcbOSK9stSgez9hTeOx+HAftUxSn0O1u1852HSnAHX",
+	"IxtwtLJU4JrpTuBxT7WzEvcHSJGiK3M7k0sh4XbUOWTtOboTnEfBNVxuA5KSQWXLCs8iPLfGysJNuOPp",
+	"BPG9qNg1rnzmarZZ6C+Boru687EUN8DbEONX0LH4gH5ZL1jWk9qlFcGOSI4/iAWZU770XqPgZeunn1Hm",
+	"NHM7qfWUKR2dqqbOq6LvDSyDEW3oNc9AnhGYF3pJFjOWA2HoYCr5DSwhyv3wgQ18iU4zYVJpAgZQfCAG",
+	"fuLmPfjhzflLO3HgyjWvHJ4RoDJnIO3XNqavyM1Xlz+cHz178W8hd+5/WzlVetSfOYmbAOvHQuRAuaUZ",
+	"lc94A3i3hb2bQQ0y6yF2GUTobCOTNSGsPz4HskQsbqohngRzxDbxDVWQMx6hM1W8DVOapVGSitFvzbU3",
+	"x7iBZfTDnI4hjz4pRFHmFf5vS2bMfH70xlixrbeJYe3oivgHckGzrbjVyj00TrM6u2ra5iTrrupHpvRd",
+	"2UJ17Zvgx462bjk/47K3BX1127K3/9uLF1/9W8xot9b9qGc+BQRtoNYXmBAYTofkJXBVKvLs5NlTog3e",
+	"k/eXJ8+eDpJw2q8iVv721anb6AG8pAUds5z5PbV2iFraqBnFHqVQkDE9cn6NkYhktoWB8y7uu28Updkr",
+	"p9Ne63BvBvHi61+02XvxJa9Gqm+9YiNPdyxAAs1GNM/9Eta9Zehl7HnrkhuTxs8iid9pxxE35o8sOXaM",
+	"q7AQhTuRwY4MB4N1V8IO2EeSsSnzmUZoCa8DQ4R0cSlGY3cJZ1kPgmdeii5fCqUWNL9ZxRmODoeRX+Yq",
+	"LUh9ZPkGFTN1seLhgLG1fAs5M1tqZBrNMQ9YAxr5M8rw/wuAG/xDTCZR+8y3TJnNCGnvgullH5a6jka7",
+	"CORfaF6C06VG44BdRxATNO056hvzqrXRuTw0Kxj3+PQ7pLcDm5br0eNuprldFyDFoj/PW72hC7HYShBo",
+	"0wxzhiunkKzy+sbNuVUHu27dQhRQo2tfBTA2mrFpqB7zcj52+gwb5fablUc7iGkgis0G8FWAaUh3LWuf",
+	"pz3+pM7IifV1Mo0GRi44VGGiPvGih2YgIbdkQDqzaWv/62VIu9GNwuSr30u8lpd1gu8+cT8iaa/73K/G",
+	"prrEeOy2lCIO+l1S7boTqtJvoqpCEybSmVCADl6FwfsNPEm2AVik6XyU0aUaaTHqzMM+x/RzC3dcuEhm",
+	"o8ajxZkcGG5YJaAmZAILH5yuwzzZwKddo1kr+W1r7MF5R3Ylqyv3EW3uBXLcTrZLavbu0qgh88Lzmcu7",
+	"txsHhjnETPlkYSHJP0GK2KZa0265qbW41z6v1cmicOZiCbtsw339lj4msdu4OWE5eHPyRtNZz1lvGM8a",
+	"7iLGbwZ2qqjYgXBdLXHjKnYLr7Mi6ogL3XcW8/56dbn/IOPlqPcpqxl99uLf+r3K/gmj8VJb2NjBQFV7",
+	"lf1luXidAFARig1kNoA1WEQ5njO9behh/VVwNqt6FdN5hzlD5tvbw6ybJg18n5GIRgRfP3Ubh6oji+2g",
+	"dRbrMPtHgxPbaT4ryNyknYXIWbocZSIt58B1QrSkjDM+ddwmIajHjSSoMtcJmTNealAJBpaP4KM2XNBQ",
+	"SYyyiUaobrqM9YfvD9S8vP5o7m4bqgjo7rYhP4RNYt3yrjJImY+s9ZjVF588iVp/mtUM69b+gelZJunC",
+	"Ojy2WH9X6NqHmbXke1g0/HXhJuEJKQuiBXlxclJnOqqNWrabK7aP72gKOqZjd5CLWyNr9ocSHL6ST9fC",
+	"icNvN0HnWu1gkbSJkutYlPU6ce/Wj7X++OxrtcRh54qukEGeVdl0fcwqfp6EMI6ZqInPmR3htAnRQoxy",
+	"wacJyrUTUfIsCRM6/euYrPo///1/Y3QFn61OjukyBdUz78zB95xhtIp4Uv94+uvQRRhFJAulnANy/SHa",
+	"JSQDZxby38VO8QeguZ6tnqDPZYvepU0VjKuh2WRN1Ni7b7/D0hTEEWghCR4ywbwqKjU5KERR2KTMIpto",
+	"gW9TnmGulYuuP3RZc1RjvSMJNjWJQ2JzxVg6IylVECkrw13SNGK4S1PBVdmYNVsMJ27loqMgv6BPbAYm",
+	"/22UvvGt1zyDj5eWFTfkmA1Wte54s9eYMYM58VubJPNyHo/XCDx3kXitRUR3s75XVUigmZoBaGL1FEWY",
+	"PiMnlfFgMRO5QYkQ8BtnadiNblgFAVE/GSyoNHJBXJgzU8YNl+V0CqojMqV9zDiK3WLizydYVH0w3Tfx",
+	"72K87T3sksgkeDSYqokGhYSCSsiIEmRCZfTEM7kcyZJ3+Ec81Y0qYN3y74Rx1HHvpIXsqLZZObnIqbm6",
+	"31RHTJ8LXe3LckMsi9h0rHDab5AL+25Ui8GsYJS0Ss6tOqPKNMUEWKOKUpZ3SF9VeEifhCinKtR3WINB",
+	"oCggjPmRqxNLKnxsJD6FN96NHBfVOW0VFGt9Mm6+uDziX6oi8Te8ZvO04i/ZEdQ2JVOq0+jeW2ymtpRK",
+	"NVq8DoQkCyz9MYZD4kZOyHhpnalJnYfi8jLtK4qETrOkWcbLFTlA8ovZIYPILa0lBi0mu/4+2i9vuJeV",
+	"19fdj7OJsGzLK/Luvg0Lty9tXLB7bd1C+3ozqjiEGgvba12dMbbU7kvqPuJ1d5WsIN8qCsVwr8ahxm1F",
+	"CUNQ5c5nvMdl/K3zWLp0lJi7tFZENuXgtRe8D71/5RB21/9/ZPxmpzD1Dv29yr/pmw8ctfJUqtVITBIj",
+	"gwPVKiGKzVmOlZkSUsWZq6ROfEKyhWWIaMZSvVkrd9aues3RMxJTxnfz48O8UyFyFT82A5wdI/gitsY3",
+	"NINvMMq4Zpp3AbGmbHgHAHsTQ1HKN83fCNkx/FLJyQhrcMSqMXCsFBDW1iGCk5IrOqlqpCgypxnUBZqa",
+	"NXuievWEjizvWzVDWvvxqU1jpLZcrBbkmJZ6djyf0DMCXIrcvKBJWWC1vzBSw2i2x3Mwrx5roQsb1hmU",
+	"OKgt1DhQLWBZz5o7+phsV6ruci7+eH9WEWEPPwy3neBNxW8VtTVX+7IFaDtkm8W/2Sjzbw5r2Oy8aGX9",
+	"0GzOMKM/KBNaUI60nk6Bp8sRZMyWXkS3h4wXt10tK9CVgFSf5U6EeJdMv23DQXrnXXVvkuWgtOB3dvbt",
+	"ov76b9b5YAx2beXAwg92rmORldCVZ14AJ3N/XFhqt+ReX3KJz8pX7ebuh5EB16y0NVrM2EoIjoVeLWvD",
+	"3GFFMrFLiZnevsddPJYdBPbcdgMQGV0GRNHlefkNOjTN0DKM5PHX7Rw6919MZJMbzruLKoLbAtVdS4dU",
+	"+PbS1RvY1rUTQnfzar4Nyxac+aKEaLouta0KvmO1izW72IUyrtnDd6jeVlhGaC6BZksigaYzyPa3qyam",
+	"7zZCBcDtghRAXJxasxpK0stFuRZq9qGl1CT/DtKjH2OnygxrAMAQPZc4qggl5s0aHPZXOqGEvRYiCGBh",
+	"85WvHOZPQCUo3V9BaHtLGyrB1gqESl0OZH0SohyHlv2OOD/7YZt+9sgU6Q1mP8Hivdct2i5uTVm+Edbt",
+	"12hYjasoM7EwOkkKXmVQzQqEp6Sr2uBmHRanTKqlRjeICf5d6Xq7yFSVZrs2kNdHbW9vn183bLib/zDv",
+	"u2T1uHMxdK76IBH0rh63LFlYqqqjxM1dI6R6iEab46BsRF43Jzhz1fPmQkJzx3Xgo4SUFQy4xrq20tY4",
+	"6KG+OCeAX0Pi4928dSKAoU0A+B8tF0xUnAOV0rzqDwFcj1yxoLr4gXkxJvCFc+2DkTWQJ2IoLjkeYw+J",
+	"0OXWug82ndM7CROQPkJyq7icOlmiJVaTCiXX4F77m5XL2wQxDliqdfTf6bZlu4rml1vfZ3DGmND08bUd",
+	"4dnJBmYSTrxpe+oNlS6deSUAqQ/c9IIWdQFbJ/dt9InUBxIKGfWJrKyo3TqmpernjKodXWVbcaeezKbT",
+	"GlBQiZUWdiTUVfOP9SEe+Ba+z5mQo1RwTVM9qljrCi9j0ocEkQM0VNlGX3UZVgWAERQ243zi4xxVtHJb",
+	"a1p/GG0voyA1LVZkKogW+5j9AZRvX/fBQV1SN03ZTakOgXsnjXQn+Pf3Ekj8z6IVL9cCbT/1QnW0rTkn",
+	"l/7oNoFRB/S+asLQDCSckarmnStl5y4s3OmL5/0hd8MJxYMd3ZY33fe3VQWjVaq2CdPDcS5gghVhdvim",
+	"Dlf1kpOi8yokA2ELK/Kgkywe9+RVsPUKFx2YBVYT+u96H5G6q8QVP/jd9btwvDcgpztm5c7BtdeI1Pj3",
+	"qzwl+FZGGPfVKUMLPZb75yQDrAE67FMOC8cLgwzXzP5EVY1Hgg62q6EGa0ZrLfiJsoXBVSlv2a2QT9Rh",
+	"nylWstDMyYV0t7mrnpcWN1zYA+9rcHZvd7L+ubiNJW1VdWSkWCiCL9nyo/XRDAcdsUgdwUVVcG/H85pZ",
+	"tIixfdCYm0wp45DZu3IQaLZI6Fxgv0SYHw47quewPJPAO4KbxHxsBo6solq+UTVX2sVVrc20IGOhZwmZ",
+	"iDyr8SKEqPjC5pVfTPWKAtoc4CjhCHtuWMSLDRi0c9oA0cHtBadURbcMwtGaewkFkurwV3cTQwl/ZNvQ",
+	"z1Vzmh8kCTCniRceCzah5Vunrnf59ET9PFIHaNVxuWtJ0rZ5ZetIL1eoc816d6sJ2h44aZ9MdPGbjn0f",
+	"5caaIPJZFxxri0K7Rhx0wE+n5rBpLTv5JO6kAqwX+aMeDoPIyvUYMu9GJI7dPBG1qtBbI9hVrm9uzGqX",
+	"fmdMk4MqpgdnOmxpED29I61+rq1bk0BHtrnj52K76GMoD/bk7eSdoLRnfdxHx6iRAhhJMB+lOiZIfJgB",
+	"JrE7GPULfqKIGwGt1K4FuR+GuGjWIfnOYBkZL30j9tPIW1jpzueUNOfA2J4kMGJgf3K0bgRCQlcxotDM",
+	"4IyeAah0nsGuBojgPnezP+wIxl2G4TZ8rSG6G60X68AFL7baU3MVP4LeDXQ23254sRuuo+3TMDy95Ewv",
+	"R4pOQC9HrebOdALTkkpsGuGFwHXv0KzMtRqNBZWZlxtHGVA9Q1ECY6Z9mFoqpOAgR+a2jWCCmc4xc0Cw",
+	"/n2IFCEF/bwlimCluzHxO+LR/WDJPWJF5ARtMPJLDNzfNoXN2g9Ga2KgDbgsRv2DpFeGbA3w65o9XICC",
+	"bU1B4cpaVFGTHKjS5OmzID8c2Qr2rCWGNAhOgpWu39r6PdSpl7HAhXgpaCmF3CJ/vE6ojoA040pTnsJO",
+	"hZ7b+ayB9NAdtddR5aUjsj+Ir+tIib1YiWtpIXvDTtOv9mvVHCQmE9qS+Ds29nD1kEaNIvl7iZKd5HSq",
+	"YuF+kt1CRvAxoWjtoWokJpEGRv0pYbuFwX0FpfbvvceCpJr+ZXpsm/VefTN8pWSaanZrJIMdd54zfrNr",
+	"IgcWZInxZusIiIXhuiYup+RpQr6iCbl4Ho3m9/LzuiOuzCHOxrL11sMBRvCxyFnKIiUFkGKf2u7FJdi+",
+	"Scwqwb7Tif2xyEvlomKqHv5PFFkwnmFOdyyrcaVTTVcRpr4B0KkoNtfnw5fMxUVrKPwCckw1tsRcxbwZ",
+	"zLcgXe/N6+dKsSmfd9Si/6QB1fXhVlBbU3nXeMce6epldfdnXAHfpGngdYfokc8TyxD/u6AzRrJ31f+a",
+	"yLybCngHbmZ7FEWFgAjtXJXoKiLTEHOT7QlF32KlvfGw08jlkXMVrRwiNiX2qMx+NwzsPPRYKHCPItlx",
+	"BAoRZzPk+bpedw8jrfMd4pUhpJj3JaR9rcCdiati26TVHoZkJ4b6ffhZ3DIa+98YQ9m8g31o7JuyPD8r",
+	"pb252N309gcjfpsb/FXEcM9i0u6k7MEJVw+r/IUrZf7SG1tWcxLM4+2NMStUsTFQHP5ck8FVDREj+bv9",
+	"k7v1Hq9r6+0e3ri2M+wOiaM2IqhL7E3BaIp9laEdG4izOWgL/b0IcN9u3u60w0MLJ6u33txo0rj8HiTc",
+	"wtBu+WwBSLQr2DmK4ZeWEJqmUOjwrxGzFubgF5prkLb0vi/a7J89ODx1NPoreQ5KVUsmjJNJmecdALUV",
+	"AG4BSmsgZt017yP7oCI7u4e/1cU9VzoXzxlWQbiDPer+PJyMpywDrkdLoOukj8BquENie1Vhe9cTaFGY",
+	"NVUwG/kcHTXGRv1K/obG0/XQY64+KCFY5xD1zTN9b3425KFQUGaCL+c+z4gSCTT3Ubt9xeR7cTUrhtVC",
+	"lpvO45f6zXXy+kqniPrqVmzKjek7wGF3hd9c3259ZDcjdz/BcQUN7452XVNtwsW+en+AZoFy/PTkJNmE",
+	"dr1b0fss+PCYB+uT9nol834VNyFEyySdh3bLjmY/beSI76IRm9DLsdIDQ7oBej+6KzK1z11nDchvKzwg",
+	"gBojmUkxNYpmo7z6RMjR79i5xiPGIBlUlaijPn0749al0RAMRrXmSZd9ahDeSxW1ruV0n+++6qoFZ3dX",
+	"YWsn88Sd5bHeJHz/ktSuJH23Dd2TJLUb9e4v+DRJcQ/zx6U32lRdRkTqyqtOEaZc6zT8M0YObB3pH1gE",
+	"N2ZsOsvZdKbVuiqk/V26rYoHnBUFaEUKkLamOTnQ8FEnBM/tbDUrpq52/kShTJk0m/tAroDMqU5nkB0m",
+	"5If3b348ApXSAjICH416iKPYAgpzKm9s/QRCJZYSx3LSQmbKtsR3A8XKmu6t0EVbpc3hlvIUEiJ4bvMj",
+	"U5rnIBVZzESVj08Ae/c1V0EOKhdV4sITD4fk/QyuOE5HSswIATnHcq3Y5Un5GgC2jCumPiTNkJ9mfgTj",
+	"aV5mkCVXXAmiZmJhzp1pogWhfCk42EuwxWZzG2I0JzlQ6eur2xOORGDORJ41yqh35J61Dj8JwTRGblcL",
+	"pa+a54oiZ5D5FsWr6VM5VZr8JkrJaU4U/F5i0wcsmGvGxbWrfi3M3CijmUvGXp3MvfFE2WmR5htmX03c",
+	"b6KcTlfHD2cnRyTY+ClxJVYxCGkJmtg69NhtdQay56wd1bomLM+xHCIlHBbu1Jgi5nfIbD19G7Z9YKcF",
+	"RShXC0MafKcr31ng8OyKSxiXLM9iQ5oHmoxBscxeEZZvwrEYn56R1OA149NRWZwSG2XCbALUFXfHk1Rn",
+	"QDVGweFxKWYuHbsNnNUfnpp3zDT4DuVZ/ejsiitt8DezoQY51aDMmNpsFXGmKHLbScQDly3JbRsXGDTR",
+	"kkF2RpQWRQHZ6RX3xM7OohofH1B1g1TD6N14QIcWozxzcNeA7MEfIBZxrI6kqp/hqoXb9eNfuILNtQx9",
+	"obIQqVpgb4GzG1m78vgmNAW9ZV+TqENmK6Gv5pB7UCV+L6NlNwze4yNCXVN4pYWI64sbuyg7xEmpa6J8",
+	"6sqZmm14Ii9k4vrNr2CkVAZ9EMYQO6+4zZ/ggog8Q3RCcl9h52FCqGsT73GU5IbBGOzggsiar9W0mghJ",
+	"7H0mVxyrBCDLYzkGQyIHRpyx4xBVFkZkU014xlVja1fXdCReyl7cjBoiSt3ybmfNzt5jXc3ea3oOROtZ",
+	"41DuM2OqYq4iZ0jY+UyNtCyx0itLx4NkMDU4SefjMqeW9ue0CghXIwXylqU28oTaIPDwt5kolcXkQoqx",
+	"55iFZM5TAVmZ+l/TQo1SUUpcviogZdSc/iijfkSzGiNloPdulIFRAeY2ZUjCtMypLQDQHU9+aVPP91OB",
+	"eC1eGkFHdeRCI0il6NPA17yoR4ycORdKEw1IJx0yHFBFXFroKVEa5nPIEpILi2QKtglsbNtKcJnJGm3x",
+	"srR/buhCqno0CuiodD54VYmTMoOMNAdOGp06jcAtgXAxFlnwCUYxrSz9viz/9xjO01HE9sED11wnp/Yd",
+	"72oldkC0DxOIh8fd7R9uhA+SbW//2BvMv2yMRG5gaZga9rzFfxwoAHJMC3Z8+/QYXL/b49b8xHA8karq",
+	"heE8OzwjOUw0EaUmc6BcdXS6DbTJVoHpW5baSM0CZAFaOqqKNB/DDg2Np3okmbrZLI51Fly+rBoZXWAb",
+	"vmhoe11RZG/9R23Lv60QqfpoHBGdflYgCcvOCOaz+hw+tTSEuo93DmNYuhrVr9U9XbxW/X1QECXcZ8/T",
+	"38mJU19QK86wV0prvYr3kk2nEOmIB7yjGckNLOP5LYbHavpRcDFfEvcWNl4zmpRacsGXc7TnLFdtLA2b",
+	"m4wEMn+z1EDEZKJAV8YLtCi4WrwuTjGSLtLZW85+T5VdEi0KoNIP17zwJ6o1fpcHxL7kT8hvJsHDjEMD",
+	"WhHrrJBIvYQbLhY5ZNP+4Qs+lL3v+7vEZ/Stv9AjKF7sFmcRLasg8lh495qjf+md8h0dK7fq7l21rOzf",
+	"F76jm2V3F0u/bimUek/HkaVDnkck4H9Isfj1H6nIfx1srQi397kidLcTmUQ+QgVpj3OYMbfsb9ruwB8Z",
+	"sqO44bat9e/eGF6Kxd6PzIy55yOTYtGh7XiFevfO8Xjqbgp3OY09NGAgcXDeOLkG5IUd5zYX0HFL+9a1",
+	"j444RYBmWFS93x5/8K+vpJptexeWQt3dmmVHazolXP249sg7wH+jR9y2i2rUcRFR133ddWVfxyeDqN29",
+	"DGgFwoIyufUBYID0O8rkdllVWgLPtp/MfNVxzFqWPG01ousqguDw1Qc9VQgSHO0K7Dfb5zSBptpP8yhr",
+	"G1u9uDUY7IhLJCTGdkahilSe5yG5xh+vCVOEjhVwbT2LTJtfVFkUtlbZagG3NcF8GVNFTjuMvfhdQq6t",
+	"M/LFNTmgRM1pntsnh0Zevv5H+us1OZixLANu1NNCCg2pJoJDvF5rtdCGbVEyV5FbQSp4Rhv1lrv6qrvF",
+	"rznhHwJK2BZWXYjwtpwrDHPZ9tsVyrPd13Vhr+349V35PaJItsNZ+XIMWwunrv/+yKaZ341Xt7dfL2sV",
+	"q+utJoMgiLwZ2tReXX0zayDxjeNTLShUIzHppfhkTLkUzCh53eizsb3GQ8eNi0z4HduvTtkt8HjmrQQ1",
+	"E3mHEo30ANAFbCiWwhYROG69YKRPMyqBjqMtsNtFCfFMGjsOl7HmjH/yQSR3th82hnvFtVzuSfbYgWlt",
+	"xVKaa16rou9W0HO7uJJuSW5TxERjpY1lrdl9WzjbH9WvSoFu/aWDYTWaAzV/dJz7XdjKDcT6aQRnQZi1",
+	"bqnO+tdzyBjlGKM40mK0Smpqf2Tr1VA2bYkxgZTiQwIMrfEHgT2ftRAkZ1rn6LFFMnG4Gl+zpuTb7lxx",
+	"d67maqJuuNI1xQX3yuDM9dd14itAvU9u9rYtyDTRrCMReicq3EPh2poOxwktpi+v8wnZ9XSVi0XHzPbb",
+	"s8N9bz6+x725xW3el13IfhioG/K1hnlUT74nW+5O5ti+946bWS1UZYjh2kLBrv1EnPHvj60mAwwB6yFS",
+	"bmLAdpykubVwH2vOanVh+yhIteKBiJVk8vWf+of8blFdafs6SWXRr23i+mT6noWJdnN2blOl5F6KB7m3",
+	"N4XD40vdBib/QlfY+pqE/U3u00bUQ3uxzZkj9Xyi1XV2KeZjYXsN2tWmue3be7St6eNtP9jNDZWziV4v",
+	"OWpviWqauTbGYPv+HxvdU9WpqT2xvbUW0k/gr0HfQm3s3djlwro2VqwmjUQxN9y6Y/Wm21Wv3y4yr8ej",
+	"B7YlJYOuhNHWseFr1SJ9gcSIfL3pyNSnPrDdYH6NoX4HkN+rftSyo9zpin7xbvPmDTkNfNdEQqvB2Zdj",
+	"k79/+/7dKy5FHvf3CV3QUs9GpWQdpexTCXrzMtx7SWPA6HoMhYs3zLiNNarG6uaCp0AyKCSgFQu1/0xi",
+	"xD4ZL22MN8g6LGfC8tAUEAjLnSmgqRRKLWi+RWnJl/6TeDbYhHHWmSZab+ZOjVWnXuVaLY9vo3O2FGi7",
+	"gM4oPmzKeDT1xZWahPkYsgyy+hqsBKuwJx7mbJ0Syu1fhOKrQrq8HBdkG2RyWIvEnMXTfCUUOU07YuYw",
+	"RMvAGdGClAoI40oDzbB0awhHttf15gTJvJzGj8/tdH13quo83Fs2/N9mP7nNa7/iMwwje/WeTjdbu11Q",
+	"Hq7Og0KYUlwBYAANDUBPPNpFdlLdeCcSB0Uy+2dap4JPmJxXYN88rXcSUHoTHAHF17xRVRwfplG025P3",
+	"xpZ68hjU9JvcwnqpQGLSYl2XR5ODSIjm4bbr6mj60ftkNk5Wg/86xGGKcEFywaeA0YKlQtAkStOlwoQ5",
+	"Mi41SSnnQpMxGAqcLwlFmAhF7ID2dhOrbrLjvbtRy0cnXtZJRJ6gzCkvbZRMaWuX2IPrk/HVRDOPXh7d",
+	"guNMQl+0XUEP5LFl4rZNlM/iffjmtgwGGuzterc80Y7sK3t8VcXrw4SYc8RpqoPsdY6dB7JjjZeOc3Ch",
+	"7jloDRLTDfVCkIxNmVYJUWU6ww70T7+Ol54LWXcQePw8Xt+0HxNupbPZqFyekWImXTc7qv1p1vxgq6Li",
+	"FRptbKPgMae5qDc0gzohFUezirQNGhn0xJQ1nKjz+r/1aLR1gPgaOeBlgAo+nJq6zKiIeDDoFVSOy91H",
+	"qomVhGPRSRGpom8llvannQdex8Zvwb13oeAd1QBslBCfsAwwdfLEXMbTUzITC6K0FHzqUocx+qAQjGvl",
+	"c5Hx8obk3Iffh2yQA2T4om1CcTL8txfkQHBweIbggMMTG7hP8f9EQoH5RujrNLTCo+7hGaFEaSGb3Bax",
+	"hHLC5oWQmuAmFXk6jPkfu8VHm5WwjcbcTmjYlKe0nnnZuwkW0gNc9gb6AQTunm2FI+1UbGaDgrYLUb+w",
+	"xEgFRSdyZnNd76yBRUkRm0M8RG3L63DjdESr9L+MxjhdTTGtaX+jnHofRWXh1pKbvmvAui0Ro4SQBDKm",
+	"CXAtGSirE9giL16jO7D478q9JMTWfsEixAlZKZmMZUkqZ0pSl4JRiaV2hg6JPHMWfdtNBxb+n9hTeSZy",
+	"q0ia/7sXiI0jHxKz5DnLQWmsYuLXjVp4QgxMYEPmxPUVdHRwdVduN1kJI3PSCckEt38e7rFryU2rm1gQ",
+	"aWuBaFDfpflNKVDKpWrnjN9g6jcaFKo91/7HJlsM4lj8q32hY3052Pp64vaU6jL7FpPdsJ5Yzq1ryRfM",
+	"1VhXs9jvVoV834sb4PspgQ8fCyZB3ckO1hOurF9V3dHo1t2NVMKEfYzLOjbXPmiI5eRRbQ4ywVbakOf2",
+	"n4rQwmbUxVyV4uZO61/TwdGtv9/l76Sw9bjrHdvWdnasxcXuRWhBkN+dO/6sYgmoO9VGZ8pccEc8iItt",
+	"7+acVT/alSczqmI954LBt0G0XEwZvxOmtVqg97qmN9U3UYfShI6Arzm9ean0yLK7UXeTu0twLubKni1B",
+	"VS0H7VdnpOSa5bW90FegYpocvHt7+b5KwJ/Dsf/osKp+hp3j0MhWv5bEPkFer9iUH4lSu8I1ijw/+WoY",
+	"tcI9QKkHC2AtSAzAtnkNLbDruIJ2D/ndKkUYHNyt9vzuSNUNRW8LO/tZra/uq2li9Aq6TmQf5WiRun3e",
+	"xWjNEndTFe+H3sZUul8aFTID+bcuT4yBzpkviptGZdkPQt7EeV7/tBG6oEwzPh1tnUK4ua2O0R+U2CJL",
+	"dPOQlW6nxQi98sveg7/yqkRHRqaLb9vTQt2Io/FyFEr5vWcIo5p9RPGaxE+MtLca0t420ZF2U4d6Vvcb",
+	"A6P42qI32H1aqwhuoxVKyfTyMq0694yBSpCVutIKFuPk/N1rK3Rbk16bLzt5XEhynVIFvt44fmAZz/UQ",
+	"DWk2rMFNV6PTTOvCxlFgXeOXQtwwiMsT42VzdqOPHaMMNSQ/c0Un4KUCRQyLJDRXgihwtV3dDE8U+fvR",
+	"y8uL745wz0MM2h+cDlI7sxenB/VuRu7LetG0YP8B5poxuWQiYmmm8zLX7IhOgadGWimEYlrIpVFrzNBH",
+	"7qRasWCnJBNzwJpEMzFnKct870mVECwBdMXDvt+kMKyQpVB3sjfCDkgmSoUTtT4n2BO8/rExmG0ifsXD",
+	"sVyzcPWEFBKcScZsYlLqUoIdThFbUVkNr/gVfym4e0+dXvEj8u+Xb38ijONootRG7LvhYsGt6QRLt9Ba",
+	"nhPZErvx+wo6Z+YnBrZFf87mzDV5UeyfMDTDY+dh+/jiu5fk6+cv/je5xuqTtrTdcWFbIP+v35Tg12fk",
+	"lubM1cy1jY5JSqVcGkn12v5wjVZJdDhdcYKlhhUBms6ImEyAZ7Y0HGC92iNi2Igimt4Aucb1XeNOKSei",
+	"oL+XQK4td79OiARdSk6ukcZcJ+QaebF9/zoQBK4TO4QEM7+QGUhAc5U5IVSUceYLoFhLFwc1y3/1nk6v",
+	"z6qwEjNGBjmYvxEhEBeYJmOa3pgzvH49OXpDdTq7JgfPnz5LCBZ6xFKohLiO2W7UpJERrWkOZ+T5s7+F",
+	"v2Jpcj49HOK4PwkOfnA/rB/TDG9GrYTxr06eD4mtQ/f9q/cWcf2zH16df4vbPecV5Ni8y4JKOgfrwPRC",
+	"/Ym5LleVmDrMr6IBBAeFQ1kRt6ox++zkqV0jJdc/Cgs2134g7ArrMFXaK/cV8yyRRvgxEHr996MLC8ZH",
+	"r7NrxIXzNAWlTlH9MCeOs3RQMcwBt6SGWGp05m9MketUyckI6eo1oeqKX4dU7JoIczgNGnjo0tIsLNZk",
+	"nCpyfY6mLPZP3Okp+QaJMvmf//6/ZtUfmJ4ZTQmYnoF0xaitLEXmVINkNCcp5WQMWI96SM7d4dg7xpLV",
+	"WK3aiOYKfEVSdcWfnzw/s/EZOvZuJjB+w4/GMH4iHAG1NiwBmrMUnMjlCLaRUiUDTWVYLiGg4+YMAsXo",
+	"dPB0eDI8QYmjAE4LNjgdfDU8GX6F3Sv0DNljdU1pFSA8hVhYNSnoFEInqjBska/U0G5t2xxg4uqe2mC9",
+	"5gcJEQtuwDBk7lU1LcyCS4g1VyZEUzkFja2LVWW0du9PcjpNmjRkgDu3XWdfZ4PTgSFl56kPSq7QSw1O",
+	"//EvyyV93VN35rGIfisjRcX5+CCrSURbD9EV6b/1QPYER0bUaXy+URmI1pNcO4cW9zZD5a6IHUGQEt0G",
+	"YueAciKlgRovp2IRVN/Y/dDLTK1pDYhtOvSWgr/gLkKVtwDc4BFTdVZtbL7q4dbX3EwrWft5TA2oMeP4",
+	"XL2dDHq896ORDPq8+NKaAv74NdACzNKenZzY0AOuXURhKOP85qoA1ltZ27M0rRrEogzbRcocGRsa8Htu",
+	"548NW63z+J0Vtez7Tze//zOnjhNBZj560WeS1xybEuYo+Nmvvtr81aWtYfwzp7eUWRPLH2EDDyR+fscY",
+	"KTJVqLu5X341b7e4wfG/WPaH5QUG3Va5wk8YbOGlrCE5t+oAZEYXqFwcMQrvZRcLqU8UKSiHHHnxkJyX",
+	"GYrBB3YdQzt9drhK0b/FJ+feJ9gi6RtA8fUElx2DxeexVlG4iP7A8g3NnLi0M7w873Pz3wk5xho69ovn",
+	"W4Lx15vffyn4JGfWQPX86bPtJnj2t63e/5QoYq/YCXBOI15BkyQuIL2vxCIrBPsw7iF5rQnjM5DmF/Pf",
+	"StHNuivOqS0/vyo5Stt9wQuJz1cx4XvQFRrcM2GNEdV6+0NXJMvFNWEoe8ew7rVjfAcHfTjEev7FQOVb",
+	"DuvhcUuq9y0SvAJJ32rIpPNRoVJUxX8YQYXrMxdcd2/0vtKj3aRjmAgJ1lYw0SBXod6a8/dC/xGgvhHZ",
+	"cs/Y4jwOfzSNplqW8McnwVS7nuz+0fSuwtKfgfk9/arXBOa+3wvxo9Gc7Hcv+pyX6xoC2RvIGPV9+54/",
+	"+/NyaEueag5NDgxHFQsO8omq6ZB0jngO+eE2su5xFVTWZQf5kfEba3ksi1zQDDKSuWKqqqJfTPrGpNgt",
+	"aIiWTOw0NV6SxUxg8+Cq3ZlusM5Vi8WrOtDt3siFnwN9hmvZuzlm9/IDi8JfDsc2p+UPiVCtKbZfwa5C",
+	"q5xcS5reGHV8d1YulI41TKrhbCGZhhDQyM8IvYrMqE2GYNJgEXodrBeCHDx/+tVhoItVt44xoxFd7DzL",
+	"GqC6f4ZaQym/wSNHJ1RBpT6eCDk/yqjNFq9Ha0WfVQ7GrkofmHcaWqvGjNuErl2LgrhM1q6OwH2kgqd7",
+	"P8CoWcTBaUsw8P6CTcJB9d69yvEN5v3Vlu8/3z/vbrz/gDz7U1I3CyiEkpzxG3Lw75dvf8J6vpYhElox",
+	"RHIQwc/EC/cGMaro+AZmHsapYxfPruK2u70Xd+K/b+rx75EDV7OsY8H1Vh957xreW0kq9Xkl5uqzEtts",
+	"AjkoOSpBmIR/uFe1OsqLKyZaLWjoohYjfNQ6b98EiQv3wUur8V045ANzonp7EVC3S9pdRU3uk2ttq9Y+",
+	"JMvqo89+aerpJ2V1meFndd5UKMKTA89JULpWAR85Q5stuvptWaCWzXc7nTSs7btHmrRv380ZqerOIW+l",
+	"GcYug1WLMTTdRcCbsa0Le9XV4zcbpYzv3MPP2t7nF/n5WPwC1wTF7AMuFoSpz9JQ/7lRy0fr32dHjj2J",
+	"QOrSIMkJmYtbGxynHIUxVJhNCFU3tkLJerUimzN+bDtJH7sW4kh1owT0UlOpVd2M3DfVG9P0ZipFyTMX",
+	"KGm9dlRjGbMhee8C7tpd4hk3e7niE5FnIMMW7zm7xT7v2NM6nZEbgELVTd9J0FM+a/Z8973Tz6648D39",
+	"67lnVJGUloZil4WPfVxQLKvGuFkpU+a3mViYc/b7NIPYAcTELFiWnNtlSMMOD8JIaQn45jWRMCmVYQau",
+	"K7d7uVSOcxrdkNitH+I+ZmJxxXHW1DAWLLaAk2KhlGOjui3/6QNzDWFzLdyH5JVRTyUgIcU9Ohux/f7U",
+	"BoD6gFy3qcDjVW3N8jg7DE4qIQV2ixlcQ/LB8JIaGBm/4m5RNVczq8K7GbppRm5ayGyYX5O/XdiXbOfn",
+	"1675d4thPNsbwwimubQBZTGrkIstPXOnYSFAllytgvu96qR3YgxfgFh8j3S12lqDmF5U2IxxaAYbn6hG",
+	"G/26FJBvQJ/EqBI5QLqpQqm2guu2YGsQo9NM8x2GiWK8nA38DMXOhADXTC8TL8sISTTDOjA4vY2/r0RQ",
+	"ROeD5ydfEezXvmAKDi0Qa0lZbmgC5JOggFldik+Kcmr90OfvXndEkZa2vECPGFLcyqhUID9d/Kg9uV7x",
+	"gGs+323uyuGx9Zfro1Q7klU7o1LFTkP1DnuMxqnaWMd1W7/XMEgDpJujIDHr5R6DIO9Cub8gWwFqWebE",
+	"LYFpxqKTg5oyoVC4QjEtZVwllsfpDNIbW/+qk3C+5WDTkKxbydrmXVnWdEYZf6KI0eHIgTJs10iCtjyN",
+	"lbSomh0a+ZQiQU2IreGIevsVp5y8yp69ePH0a+wcn4Fkt5DVvMEJcjewHJL/AChIKgqGgh5IaHCPJ85T",
+	"74juFXfmAD2Duc0Isll/hE4p47YK3jyaUmLOxb0r5BUPBU57Be7h0VFweuS71z++uo7JXd+DJegvg6Pe",
+	"Ci8/HvFsFTc3OhHjqnq9ZPSRfL5S1ZfjFPhWLDg6p1rCjoXzEEZ8ggtCEaJOTLzpRNY68TiKpx9ofmPV",
+	"HYNzbnwD+F6N0VWlGKTKZDETyr2cCUCV13aVXyP1rEosv+CqvMxyv/wG52KhVX0VwiWoMjc08QbVXyzx",
+	"XTdswENhioyluAF++LnC/6cNg4L0xlUKQS9sBGxrsAqgyp6pq3vdhuYuS/GlTzEOEeWAKpI5tPLs4PtX",
+	"bSIdfIHpesgbauZxxXMxPXSZeEZbRiZmeJeZIEJg0dFMFfnX1SAY+mpwSv4xHA5//cMp/5gNOoYr7jB8",
+	"vGxhvuFkBz5MzHAOUdofsxItKpRIYZOtnNJgzxTHnYk8u+IVEoO1NqRCZipxFTtCGj6n5o6AjGEpqnO0",
+	"LBl41AwQoOu55YRtxnQPtusKd5cVDv2R9GByEZb2gDbv+6A4mBfGFJ1KcM4L9Fz4Gzj8PCXlR1deH5LZ",
+	"IpIWX/FuMaHayZ0RueAGCk1EqSvrhxdqN0kFPvu5245ss62p1jAv0ASLbYcM1bLh72FNKXxslgXZkHxH",
+	"WV5KUCSDnC7JpJSWjNqR1BU/uAAtl0fnEw3ykBTmWerag2tbuQqrTCbNRzxLyIRKMjeT58AZcJ0v3Uv2",
+	"CzQnO3Op++6I6iPKj9wLru1SLtIbZY5tSC7ZFI3EjBNrzrX2I58QDjxTriKB+2lIsG4O9izXZC6UJs9e",
+	"PG9XR6qLYLl3niYnz56T8VIbFvL82bPQ/HPFX5x8ZTE6OBlHCIQgc8qXtpIWSlbSEG2zZnfilQk/QrN/",
+	"xDu+H9qMY9dU+UEp7Juo8eDSIogRji3yzCcUs5IBqyVjH3YyQcsX8j+lWZ6TMRCxQMfu50JAm9kDX4a7",
+	"7uvPheQ2zMqu8M7g9B+/hlT3MqwLYfE5xNozosBpPc3KEAFVZZk1P8YJq7C9EzooqyUqPpsOzdt2FiT7",
+	"OVDpnuOkQ9KoBzSj2APDf6KFIVKntvCGT8T7mhzYipyEuq9wp9+++vHV+1erdYQwoCMMqva0zu4kEvLw",
+	"o91inwRVh5RYgqbeFHIMs1P4vPwzrcSdrV3xfy4XzUbxBRHJQkIPxJhPaDdWfGdUqBqsZ4arLUD5ihs1",
+	"6R6SD1goPxUZeI4emOYqiSFnN0AW+KpHbOS9X6+wWltMf2Vm3+E7wCtfdAVlI2xpshDSyBKYdxLXmN58",
+	"d35PHPilyOCzYsDvA4qJEqMtiPGFY/iXFzvz9Rej/3zvup60pLMDowaUemZISUo1mmhs0xTaxL/DjZTH",
+	"x/BXVSOiJtDXWpE5aIrxHtZGVWfKnTlTVQ7eP2ul/2OHSnfIpPseHjSRrgtpH3PnemS7FwxS55qsbmxf",
+	"6XJdAHscXH+8Ala+oEuFajMmwMyB64RwhEAJHGvYJd5cpCjPxuKjYWqOSB1dOhH56J3IWbrcDyi7wbeD",
+	"aJFq0EdKS6DzvXis7t1N9SUDdOV7onw1ZxjN6A2QOnwIWLc0d88B5W/Xxt7EMkntMqKh3hf46IHySe1k",
+	"Dy3ZrWMVF+5k/izO38fMlD1TlV989IMrJFvnmx80vcFnKMiZV4LuaBg6vTnNskk0DGvLJN032TAMhGmY",
+	"G1EPrewurtQb2Osyp2FwTZ2D0iqmpF0PqivufHLYptWuHRaE6cQ3bsjIYrY8q3yRHEPF0QDPODY/ZUon",
+	"Vu1V2NWVC5LmlM2vOJqPqsjBwA168Pzk+aFh7ZNS+YI2hg5ilPpScNs1FS36IJXguLiKKzB9xQ9sgLSe",
+	"wTIwndIsq29Yi0A8OLRn4Wb6uvZqVa/PqCJjAH7FfbPypKo+bADI3ysnNMcA5qQepHm81pYklGsPVdfG",
+	"te5Q7GhcTYu9lvG8zJ/NCpbEFwW3gTqOfpIDs02c1oDvFa/GQuf1oQ2dl0CVXYon1QkpC3MoL05OQvfA",
+	"wfNnzw5jtvoPbsMPxF38dDTvx2Eipj0/BH/kB4/8IMoPPITU+FdRlfGSzJnCAt5YLcc9kMgeEu9ltJTP",
+	"S2SVImOxbTOrsH0wVbfV8dz5516eX766ePXL61cfRq/fvHt78X708u1PL3++uHj108v/Ir+JsSKy5N7V",
+	"hrRt9ZP//PnVz6+sg9IQkjOMUnT1B+o4i7ndUUCKX5x8hSMGJsnExW4YYuTskMMr/r4yQyhfUN2MgS0d",
+	"kRidketMLkey5P/HYPE1Zp+gM0HWHOs3MX7ia8cTZbTHBXo4F6LMMzKjRQF8SN56Gdlmn9iGoobsmsui",
+	"eU6Q9diVkQs4sm+4KBVrPKkb7WMeCnahJAc3sLTXX1CpuW2d40wuE5C27ar550pRZhccGiWeNjf7Na5h",
+	"NQC+eee/uJMLY5GsTGIL0rhddZS/dee7vsbv2lTOLcvD2JT8RpuJSJNPc92G29i3SY6VGafAU+abOGOA",
+	"npEWGg0rkjtVm/EdEWMFjYuc8qo1N0oqLy9/wTP/+4+Xf8eQKeRcsWbgNWS4LoOrr5TjnKkZZKOOTqmu",
+	"2HAFVPE2px3VcvyaIg9uG61welTZ2a26zv4SqixS/LsYb06k+k2MO5OoHqr8zucWnfRXrKVjQSYoKmBx",
+	"2eCvkDX6jsv8puoz0oSXM1KIPK+AimnXMCOs8eyZc4xjr7fWv7NjM2ULcDbj8N0IQZs7swKjbkwYR5LR",
+	"NHJWjfCM0qM0NTfnP0tcSkQznvnMGpAUmYLuLHtb8aJ7s9SsRez3dgOP9s+upO2qSboVh3zGbKVaY+JH",
+	"3bTGyglR6L2rEZRxpSlP4Qg+4hxdUI8Rec4lTebi1mWZIywSP4i1pZzWrYZanTBiTZyvOIqhBv6x972c",
+	"WwyY+6RGVTeCVkmdXDxjSgu5rOtk1TWmDedTyRUPSx3V/ZBVgvHh9pAhY+YHDFiuvreC44ECuOKZSJXH",
+	"6iPKM3dOajjPDquEA2dUqjOcjVg1tG+GNXyx1bWZ94rbix4SR+0qH99qak91Q24VMQn0FU712r25SQZ9",
+	"6+IUFYRisHpiE84PbN9/F2Pphjk8I3SsgOvToJE7q+eDj0UusqqFYUx2bclVoQjbvxW80kts8WLEw7s3",
+	"TNjRt1OznuNnodui4bN4TB7cQ/Kgh7AnrrGZrZYnJFFi3gJeg+LBzdTpb0fmx+NnsZyluBDQwrdu/f1D",
+	"XeTI4O4T5XMeWipqgtUpXPkJJgnL1Flj8ZbDhzrWFXeGR2K1Z4liQoYHgu2DjNBg43FRtbJKLUYTukZi",
+	"Xg8Ox7nivuREjcToqHRWRFv+wUg23i9lz2BYlWhwqR+Oe/ntCm4opaF59gFkLlerQEdw1dnJtuBKwjZb",
+	"7uCUKGUKw7YFIROGQUDAe4zWLPJcobiXECUaVgXMaHA8dGH0TmtWGIObO1ujvrtr76fGfytIvarE2srN",
+	"unBZn6ku31u1flQkHxXJP5EiuZYroNB1QB0xxIirwy00yi24igbpemRiS6/uzHXL+OrXCb7ugs8Ci6Tr",
+	"x5fmVCn0YRkWcOC7g460EDn5n//+v4dNjdP63OIlPF4Hs77HNd6nBtmarKvI63meR47jQXXLTwrFK1sP",
+	"QK02MDaADfWbjZ2qwmromDEb825qa5VQ1id8YJv1hDUOURyrrBNhTIsZcyjBKIvxcBbzBOuW9/H32dez",
+	"x9T/u4OUPUpfrXoMegGw0rWyK+aqoxVmBUC7dGmKA8H+SE2zd7crlR9V7RBmH81W3XGo60CGHMhN8Ztr",
+	"ycs9xfnNu1uXnFeA+TTIfbYQbHOdqsxXxofkvEowsCEotqbgSpJIvWWmE6IFyYFK7goNfjRbhiKKB2/u",
+	"NQ67O23C7vihSOsnjQmYifCOmTVDMknmMB+H2jhqj9pLYhOaAt6qmEwASyTMN8b+z+F4PqHHWuii24Rw",
+	"4cRIiiUoFaQSrLtyJQeBFsVZVY+SWZVfcBtXaqO3XD0LTFZwplRblrERA+UylJ7YaqBQ11CheS4W5v0V",
+	"yMSqnu/fvn93n9Bpxn/FpcjnZqjO/B48IMw71CCrehVCF+a0yM8Xr81DNRMLQs2p/ueFzdR4zAL6ctP8",
+	"DPQRBRrjO8oiihrbYOOxQ441gTkWiTByoVljqBZlnj07ayCWxMAYbiDTATFGRNipAqm4VCCH8wkd4Xt5",
+	"vN2B/apCuT9V9t6FS6EyS4jWV72syZs3TAZJV9boaTCcWy+suO/Uocckv8+qaInFDRf+HJKBwP/n+eBZ",
+	"ZacR3Ja0bAFTH7rhE3jXlL022I4KMnXi4hHjlaxYuf/SUkq0irsBq2Ti1u8WxPVMCq1zyGwycVWD4+D5",
+	"s68P62hvIzcIDrYOkxmhWRxFljn4uN9VOoPFBt/5/d0PqfHD28l2jve1nzsTb1W8wPqf3Ulj9Sjr/bDG",
+	"Oibr2gX2UG1lgowcdN6WEahOMUDdhnsG5Q8+27prj5nB+6j+/LIqvVnDV1HjxkY6YcGsO4KCpjMLR08U",
+	"4XRuQ0Az5xFDVdlpkhK0L2tvpH1kdSjnC4xPrUR5W12DKTKnWYdF971d033K7WaGdQ26qrMMUPHA7tei",
+	"qN2xOvwr6J8dBxIHr86sQgML3ewG62NWDEDIlnFiQat6Wd7RkVOlr/jTF2TOeGljX1yRGqxt0SgXHhJE",
+	"n/Dj4n795T4/+WpNnDQCzD3xGhz703Tv+gkWdme9m3f9edpIPsqsG2RWix8N1JkYxEQYUWe+CIUEl3Fi",
+	"ZFZUgFLoz3k2OnzeVzzDZmYshLzBoArfhuXcxfMZHfWJcu+GxvtajcVnQydOxZOVxU2A65vdOzjS56zI",
+	"fUkOHqy/ZdQCVwV3G55zN2N7FXO5ERzb3dbWdWfe1D7OMJ2vQ+dj3VXSTh+D0W/xSdhV8i7N0zZBuJ3t",
+	"L5y+/udtwlU5VOu2iOgp94nXBLiWzDWjCnK2idJ02dVrtTM2pJ6ksni8ek+nZ2St9w0z57qrpzR7q953",
+	"Q9+NzXw/y0Z8X7rvdh7c8f66+yIJ/FTE3WZ5xoj7z/hkX8T9HpsN24U+eA29dahol5TdPxL+qRoHP3bC",
+	"/MTVzNF8FzBhLH2icyzd53J6sOyr0XkywWGEidgSRAFcEaY39iBuCbfHvsbkPbchvifa6Vcf90DaZ18A",
+	"/fRLNWTnj89CeEkQuh6p5yP1/HKo5xsqbxoKTIZajBYZXdoQX17TzI2EkgtdlTDq9oh88DFWyq6OaOFa",
+	"6VpzxSmRMGfcoIYvyUKrXFCsx5r6EkxZCQlGIWcl2j1UQkClNK/yTnmG5q6gL5QCrjHE3zXIsUmhWhAb",
+	"44xJSwfWC9OKa7XBfxwgIwXIOauKoRtF69D2dbA2+QJEYfhPtAXVj0zpnxoHtSHpqOovUXJU6cw+O5KL",
+	"7Bvrc4uSldIZrh4NhlVg44eDp2Zbz05OEuJrabw4OeyYM8fGj+GUc/qRzcv54NSMMJgzbv/1tMolYlzD",
+	"FOQ9N30MD3mdp8p1J2wAr++7bM8D8/DwaD/L9M7PxrPVOMJm28eAdDSpRDcBOS6qPAe1PkGd3DDuCzU1",
+	"zJ7pTBgC48IFPSwfsPncEHgN+bI/3n4PDbR9FyzugYA4nDICy/VRBDntkDPz8yPctuD2B7EI6fsUtLLl",
+	"APD8xKQBy1WS7RooTgZFGYHPANQSklGWL8kBJRmbgtKHCVkA3DR+Qp47mQzJq5qPBQUWvYdoMnHBPeQ/",
+	"GM9spOKU3QLHnGPnYa8u36sBkRjf9UC9f/l9LTw/nB1kT2iF2eeKbpWg9KXniH6hdQVezgQ2EBWLAM9T",
+	"MQfVB7s7eRTKW50RgoY7WrRkmW37aDtV1pKcKx2aKSPOwrzQWMnWFt1Yg7dGbm8IkRdW7rtvlLXzfEJk",
+	"VWbnkMUQ9Qcvri0A6yPIm0e0/DIUUN0pRBKnz/TAS1EApwUbLuk8X5tkDfMxZBlkxHwYfmUj/4NO3kyR",
+	"KXCDd65Ta4Lt9DCIw/wxJK81FkdWDq8rJE2QTdRqXRW3qzTVWIqDaczktmEWUWnzbQH8/N3rywLS7SRM",
+	"fwJrW5Ounoubrypt85fJtX6PDXELSOvmqTXEVdfSBrd2bcyODNmCTqtwjMY3K2mURsv0hbIyokVCJizX",
+	"IG2Gv4JUC5kYmAKuDZMoqNS2tjSGlRq2kTPa0rv6VwF429jQik0ipvrbNcXMDXVNkX91VYUCrtsFoSIf",
+	"t4rwuS1jBLzbtDkBbrfeYaH4fdMkG2zaP6KFo8eLL0upDGDep1UjvKZ3dBo1S9dQ14C4+2OGnxM2G1hu",
+	"7jvE5sbv3bG2QUt5LHfgE0Wx/HwTjbG7h+EINohOihzU4ZCck6y0dwytbm7eJRMOM3SFimI+GXzytllA",
+	"9z7kvHCKTxNM29hk74Da/i6W5HOq/bMaVvKYZPapC3Rm2JsoRExf6WeVFByuIStdcsJxRRO6RYZ3lEm1",
+	"QrutbGpEhJzdACaFQEJUKStOf4oc0b04QZeKQA0TO/yrVEggTw+Ttrhg32eqYqKVsILk7OBk+PULl3dm",
+	"x/cf+qnUzKatocWJKc14qtktdqnMFNZYAjadYUFMITOi2JzlVDKj6E4I1SQHqjQ5Gf7tzH2iynRGqCJX",
+	"g59+uLwaJORq8F6WSts/X4qSpyy/GuCSrgbYQwyuBnYakjOtc8AKcVeDV1TpuVEGq5fsNx9g5XcJtupD",
+	"OZ3aineNKp+bJaZv64t9IOYfzNiVNm83sx3r30uA3LaU7NPKC4hPNbdusffVSl+9sX1TKHSrOc7XxHa8",
+	"odyVPUTDpHNOtqrO8lawSFyq2BQE3ZIqvvQ46H2w1Mdw6J3b++ENrzBQ39K4Aua14nin1aYxZmWI95zI",
+	"0HUj40XVXawmwDKnKTYGmoOcYkJcUNbaS+tfnfwtqOFcylt2K+QT5XV0wjjxYmLcftMW2R+AKXSxggZV",
+	"uEuE0lcnf+tzP1Q1jhblCQ6G3YdH9tlmxX3pId/tdivd2u8eY79tJKZlUK7IL+RGngOuz8i1Q9Vrl8ms",
+	"sGmsBOzQE1Ymzpnqy+wq7HQz+WghntkmDV3h4Xtke/erhn+aIPFNBOWzjRP/E/L/x4DH+wkXj2v5O0v5",
+	"x8jt9hwQ/kbcggoKjlt922v5EKgsB9c4//Wh7YjJVGN3SUOCSYzgYpixlpQrG0t5aoWpqktHRVmZrLtw",
+	"WLqaOrVogbWvxkLPrL+19lyM0TjRcm8kto/n2PzoZAE/WyBkaSn41BlRD60PzVlb7D/SGcvb9lezqkAU",
+	"PGsejS+6YSeurRxWKKxPkGFQh9FQkmpEljVkQSfH+HNstEsdkm/MSWCUqVkUluUZ17V/Dp4/fdZoAf0G",
+	"5NRWtm8CIopLdcd/rDdmfsPgAeuCbH+CUGEkLveZF7y8vTkwY3SoifaLpCkluhyrJKiRSFLL4l07ADqZ",
+	"2NapMU+WhCPGM/gIWZVovhrFYOZ9YMs2zvmJaqBF1qHKPBqYio9d2aMK4qoKla4m8iP/feS/nzp+w8Ap",
+	"oSEl5TEetCWHDduk9HSuNzqrIE3EzqE2Sr9qTRW61G2oZ+1I917lXT3o78JF93KgYy/LO3nA/wou7+Bc",
+	"N3u8QzD4Czm8iybseRRr/LyhtJRzdM0pN0fZQCf0cYfiy2bvdvD9Rud2cMH3Vo2wmuHTuLbDLT56th89",
+	"25/Cs93ofh3hxy1i0cGO7+DV8s3JxpALPlVeowpJRYfhj7TdXOE3m7xcTfLy6OR6dHLd3cnVwCWUNm3j",
+	"CC9pruPBnT6ucMxGkZ9+Muj3oNuc9P4lsi6PU4igj1V99u/iKRo33S3vPZiDx9LqsOC1uUTCeOi4idmi",
+	"dvXi7I+s36u8+Wl8OBsw9NGF82hC+uIr/uxPnD0eU4Ul+9a3ZyxEUeZVRvBUirIgYmLzCdMZlTTVIJnS",
+	"LEU/g1kRKYtc0AwyDBFHq7kEeury0bmYM061sAGfbovfMlVIYS6VCU5zpjvCD7+p1nyPdMRP0lVAwbAi",
+	"f3jY97d1Dn77jw389lNrIQDdJyo4+QoyFTmoip0kJAhetglpHPIQR+D3EiFsDyVg1yDV8b+aUPHHbo5S",
+	"n0tUUD2rTZ3NoQdtJrvODvprR9L+dapurzEmmli2R6RYkGtE+KQ+6mvv/QN8bqDfvoKWWTQxm0O/gSUR",
+	"8orndAz5kNh88sKClK377Jpnj5c4DsXE5Lycc3JwLcXiH1/9OgwmPbSx2C6qjqkrfgMFWqmDUJrmoQSQ",
+	"EqjQ1U8eR6PV23/Gh54M3JN5zg9vJ3toWanaXFfjf49lVBGlhfxc04q3FXwejWbr6a2FxraJ6onqkgNo",
+	"m/lFhJKA4Aa0s92EtZ/Hq+12b9WrkkCzwOEluEtS9m55R2MMNRHcCSSS3RpRJadTRQ5sLsg1VSMxuT5s",
+	"e8XOOSn5DbcNucBmlDj7nqGzYcu0uPxysdJ5tofHzM7QI3F0zcf49m5Jqx4Its5cPQ8Se1e9ox1evPCV",
+	"rWf8YNTq1ginVndnroeaFHmXA7GKzhm5l7aY+T2CA/bSE5KovJx2TIJws8tNqFTsdoVhR/Gd4cCTkJFN",
+	"5t9pHfMihzlwbW9m94EqWe8OY2QljCZSzBvfToScU22eUo2Vo5tjJYOPR1Nx1P61ewKM+7/78E1Iq27C",
+	"1QBMXHxa/W8ztRKCJ0RpQxqzhMyYYeIsHXExcgX/hCQTkediMSqLUVZ2IYWhi3dA+3bgFpJxpkiVRr97",
+	"jv0G6flcvZ0MvjS3f5M/bPb8t9jhX8j5393Dvf1kXcZ7FfzpapXMQWGBJMK4kX5tLBov52NbGaXk7PfS",
+	"Bm+6flKO+7vSw1Zb5ZDX4op5jN3VartNKyyxud4qcACXNKcZEAVUpjNzEF3BBE2wuSeFpTnJpwkpaG30",
+	"MargMargk0QVtCqPG0ZXkYIW3resT6vUqVsn2jXsYFVRQk+ti2PfhkytSbptka1NAQkrJOoxJuExJmEP",
+	"MQltTAzCEny97vWiQafnozVynX9bSQ2JExkSV+KM5HTpC59tsCt467SNdHitCeMzkJiBgTW5HT7eMsXG",
+	"LGd6eWrzV5rmDi60bXkUdq6LxUjcEfusLP1wgm+XVXLzlQSC3GMIxj2EYMg2IK2Vuu+xy9JWojYPMq+Q",
+	"QogFr/hhUGpYgs0yIZdNfHaVUmwqUEZmIMG6M7WkKTaWBJ4VgnGtME8FIfDu0R575Zn3rRB8mpiPzXTj",
+	"MezjMezjCw/7sGTjjFzXfO4aqce15XS+vgCWXa4KDAT1BRTou6ggx16S6uej8XRVTKJJsQ2XSg8vyXna",
+	"4Sv5MxoA7WY3G/5WVbwntYI3eDiS9WVFktgDOipyyglGacRhlBw8P3luUSqiSofiAs0O99phsrOiulhw",
+	"I/O7FOug3fEqENSy8MHzZ80M7PMp8HRJIGM+/krbsY0I07DT+9rNTUMGKh1YDrQRVeGarW5KebKwfU/W",
+	"STv4p7FKuo09WiP3LrA8WiN7Ve9s07UE6UVVlmIzqdjU5SwuFSgFSs3Nmu+lCgjSprqJGapkQ9JWBN9W",
+	"b6CffzVts8NgaVcPmY3haDyyfTKjlOwcv/rMFbPz6mK2oYef2JiDNrsFSXOqFJuwh9DY/gRt518KPslZ",
+	"qh/Vtc9BXbOwu0xsg1pLWQwpWbVT1wHLSLZCKdLblHpQYGzkuGfa+35V6sNwuWq9ZtKVwIOazJrHQ5pl",
+	"cfKZZT8yfnNPMqAZ+nPwS+MWI1TP/A7ZGVEzseBEcFtKaiWG4zMuEvlZ99V9lBU3hM3wGxcDueq9tnVg",
+	"T8lVeXLyVWrewr/A/7AsoPmDOT5tf9qNds1pBkfWEr42Aakd8esDOW3Xcwk28zIFkual0iDJQSZSczD+",
+	"wXCenbo67DPGpzmo5Iq/YfwHqmbHP17+YBT6jGHX9IQEpdsNxcupy0qu/Qc2OC0MGKKKOOg4RO/CFcfq",
+	"cEyp0sjg1tjPdEJyM4ezfCU2harLhWV+0jMJdfekIXnL8+UVX/iGTa2wZ8IU1hE1BCbiFq3ed+YL/wlF",
+	"nyF5P4Mr7k5QucBAn1XBp0B+E6UBSSwyvzL6QjKtkcvNhZE6CZ2Kyj85hiuO9siMLEHH0i2+B/2GZvCN",
+	"hYX77GtezdJdhAy7ZVGZM5Bx0KsArXmfj0a3LqNb12na7g7qJsgTVHQOxCb5HFwNMPjNos/VIJSQbEDc",
+	"HvK3ooSpAX5RshQWJljMBNyGaLiqaXcZuf0096qJ2YG7UhltYhYGJud1v3FXo6RtuBd5tgO4/8Wc5KGv",
+	"+YlqH63yoWIdXvSAf+7VhLxq+KU8KF/arJzqkLGlBNiwcTQUW4M5YHyL4KSgBcghqY02K4amCrK8EScw",
+	"ytgnQzt8VGm4wEcelO8tutUO/6n0B7e5CI5euJN5VAweBf1eJMgCTIjhEUpkUI8q25PRQjkpeQ5KEZqm",
+	"UGhsY0AmZZ7vaJtwTY+2kO2fKKLho7b5wVmZ2gwSLIgslI41WpogJeDaLNUI2JIaSZtfcUuFCqEMvVue",
+	"2ZamLF3ptqQlZZzxqe2zVIicpcuqZZIlgK5TEptyISFzoXvaiMttgUbNqDT0URmBgPrApLktDUyN6m/D",
+	"llZ2LRa+WicK8TDRRJT6irsLuTZi0ci+8H8MJbq2ugBZpwpYGclPqQA7qJs1F+iROmqJ8BlocGWx0b6D",
+	"Qy9FSSZVE3BKru3X6tqwiGt3wSMtrvGbDtH+0r62U+Zjjq75MA8ogwk1kvvp05NkMKcf2bycD05fmH8w",
+	"bv/xtMqsYlzDFGQsSem1UXYyiLOr+j66EpTqC4mvbkJzBdU6xkLkQLnNvr83Wa866HWqDWKSu7m2RJ7Y",
+	"pzRnN/C5KzWfET2uZlkhwiFxwKPFk/XWC1uU3jbQtAXUUOkRrt8dvveQeg9aM46CBmqdpPulmBel7w/d",
+	"KH+F9FvPpCinrrw9LtnmXz9R5BWf5kzNCOU0XyqjQytBbmBp6fKc6nR2xaFSSmyGOdpuDgw9noCUNL8a",
+	"2DdBEf8jZFcDmzFVDSYmFSEORidUXfFiJilaVN47A05uqOaSUKXYlEMWGnck/GYLvlsdddV6hv0JHcke",
+	"XvHL+vwI7oRoOq3am5067mpdA2ZkawYSHGLk06htuMZg1PtUF1tzdWmNrUZ7iW9i8FdXDuOUwAGZ7pR3",
+	"3FGqpMYnTT8KLubLJ6oC6P3HWm9NEI7/lYoM/ji2MLxzQZvOzPmD85OvD33+PDlQmuZG2Dz0XLhVBEdk",
+	"sHXpm6h2HIstb2m/rZxNPJpRfTRDLzTHfF74qIVa+0yA+hyyMBBo8SY9EX103/853fd/+7yp7TmCH6F1",
+	"W1sHlwdKlDIFcl09uE4Co9ZiJkgq+ITJuVF99Z1yNrtJp2X6fx7SuQOp9BJV1NJnHq2Syvsw+NUT2Fkb",
+	"0aP3aeuLTPxo9ns0++2uZsrM+dJWaF4mQKETdsL0GWFoWmu0/O7WaqaU8buRQDa3Fea6tMhXrSZvM6rI",
+	"jBYYeRl3QRHFeApmH9j6C/3rTbdUQqjq45Ij6GhnOpos+96v/D41LT9Hh4zlT+/Rz9Zp5HavJqSQYipB",
+	"qYTALcuAp2DAoIpNRm0eI+XQgc+wbFsGco9utyYuuLiTYw5UgmWaUQS4TIX0bQ0lnTjrCWKe0q5wXQts",
+	"XSAFcxGFrdCXKx6JfbFmEZ8gbuMXhAKDK+MAb+qGhGZV5ODkf/77/316Rk6Gz54asWIuJFxxhjZz76iv",
+	"p7kaHPYwSdvolCH5qarj6UtL2vCTBYyt1YeqG9WMCTCfGtSmRIG8BXkkgWdY4m8i6dTGnChXtdDIIEZ+",
+	"UR0G6Ytq2T+5C1q581V8xAt6orzjgWqSA1XaxejYX1NRcn3YVfcNPuq1ItecfvwR+FTPBqfPTk5OrEXb",
+	"//I06VvYbI3J/EVgMX+2yWJ+n2qmO/f1lmoHpV3hIyH0PqCZ+gtyA66LvfGHi9EILdh2rWscJi0k06Ci",
+	"VugG1fPL8iVrOvJE6xiTnStZBGEA9xw1020AcUELj8y5u1JEzN/cHTVlq56EQHp4X/zZKKtYZVGtF00b",
+	"lV0r9ljtZ8F4JhZGGJ2yW2gEcI6XxBHd/o0UL3Cy97isewVtP02Xcf88z8OdqwcF8k8rUdabDptBu6ts",
+	"33zTID8BlCjaVLGGNWcA6gQ5W1ylBjhXSN18lNRRwh1rGRpyiRITrSsUm087SKiHgQ4v/N2NRQ8Av93E",
+	"uTrER/q8tpJPdU59Ibl/kW7rzl5fnHu8xMmTsGCPr6SVBJWvElItKiFFOfaQQzBkv93MVjOdw2rdbsGX",
+	"c1Eqtxxl9H83VrVatFuuoc09Y1YeptJ2NCpl52rI9WHvVhvaw8wu2zaXoGaQ3W855nqaeynK/K4NgdbB",
+	"X5/Ln75hscWRPhWLEZf+UpWK290R/S/dlYlXqpu5Gh1hbTPruwoLBkaaFluO6OAwXsK40VLq+cnXLsQR",
+	"s+kpqRDHM4yUcjKuiOfB82fPmkn25qWNpUAufOzc/YRym8E/VSA3buyxFMhjYeJPFPXdqEPc6uGyWozY",
+	"E6JVWe9uxYdxCTOqVhPF+5C2jaWHkchsLjnsiMxjqeHHUsN7KTVsNaZG5+PuLgQ1j1+T/4Ajtvoen9cz",
+	"bbSRosMzUPoFt17fNYr//ZuX1qvmj3V5702b75IxH6wh8jUv8/yapDlQqQgl5p9o/cS3Vos39WUG+6il",
+	"uwdmcF+y6qeqnduFrI81cx9r5n7xrZL3KQcfBxX2hqm6XZvVaIMjxEL5mISFkDdjIW6QWb+8/GVIPsRD",
+	"lHDB5rdMLDg2YuwIUXJlYnPKX6rbzQxdw0d97JYdMX2NGadomGrboKJc/OXlL+SAckK1pulsDlwfPhra",
+	"1/jgq/BYC0MEqzQ628u3P1wQDfMipxo8dJADn03lS7/YhhK05Ydnc4PZam8+0Qikf8zVx/UeK9cD2H4U",
+	"RBF1byEhOWUZEWUVsmMOIaxg6Q9kn2jyd7OTrXjpLc+GogD+cZ5bRFFHYjJhKWQiLQ3UD1Vh1qRmAHqe",
+	"D/H/e0EwTy4esey+sIwGZ/xJkU2V498g1d2OtcsCUkZzklINUyGXZmW0UfQUYVJWjU96NsWwlmLrMV4a",
+	"pRFyhdXiY7iWVO5lPRPBa1zoQ9/cu6on5Y00bmtDLJId96td+t3fZ1a0nWN9KqNdxgNWuPkLde+vQNAf",
+	"c1j7sgbatfLZXVv2dyb+CWxbrzwQt3pZM0UEvkrzM7Ss+DxfIiSBeaGX5pVrLvTIl6+5DsyUHgOqjo6c",
+	"zm20e7tZvSL++8QnDWPoyS3Ny5gtx/oSHGjfW34Mjv5Bsof3ovid9U+L+UL9KI/5M5+hA8XhbZOH9tIj",
+	"uzrdRzj+8b/cX6MNbpamycwuw336xFqMz8j1/3Ntq+agRwZFHMN2PbHxG6rZ82GETG1yp9Tk5kv3p3zW",
+	"VWz/vJaZC+yuFiBYF0qdVWDaJQP0l5VPDTLkgbBphNktJF8joUAt4fYVb78HHbLn+xVuNwi2f/VM/E/t",
+	"m+ngJ72k4M2osFMeeSTMt2ZHa4N9K5tGWeKbveLljABe9ii88bIlFVfy9hiwK/tGUbu0jou1ojb6b10r",
+	"x37itnWH7If/fQ6C+oMQoM/Wh/Rn4v6PzqN9iyi2dSINRGwpcutfbhOS3TUCl0LXZfT7gHGdVAKhmIzj",
+	"6nMeYFk4ShYw9nXVgE8Zh8Mzcn01gI801cTVNrsaXJ+R6yP4mOalYoIr88+3F9dnV7ygEriegQJ1Zr3o",
+	"RKWiwKLbtqHkqS8fcp2Qa4qlg0+vBq+o0nOQQN6JnKVwNTBPDaE//faHi+vkil9bE+qpr4Vkni+BytNn",
+	"J0+/Hg6fnTx7Zn6yBfRPsdgm4A+pKOCUU2tp+f/Yu9retnEt/VeIAIvaC9XNdGY+TIL7ITeZTruYl2zb",
+	"3cFiXCS0dGxzIpEGScX1HQxwf839YfeXLHgOSUm25NjpuElbAf3QyJJI8eW88ZzncVemOZ+dhGm7cooy",
+	"K+F6LDdotP/9z3+5j8cM1/+8ZgsNU/EezOlYIlv2aqGcpYe8mExIFpHhpuIWWA4W0e59efMp45OJU86+",
+	"RtJN+d+1sMLMn50VoEXK5ViaBeS5kDND5B1LvjJscHH25mXCfjp7fXaesFcX/3uWsAnM+a1QpX7m/6ex",
+	"syNGVa8+gQKVj/BYlEvkDmgpmjhlVlmeU5emPAVLtcYGgQKXwrSCx73BJXIn7uam2Yhp6qc+wBWQ9iCi",
+	"Ndw3m70Lu8awwS+v3Z6B94tcZRBsjtbiCvdUoyFhoTAtLUbLhGvNV9SDXRu4mmlVLg7azHqRyD7vXzuG",
+	"q9M2CsSJ26EDdcTvQ34obfaDtuCkxyEbEE7V3II89FDpqrL5cN9SLHIoQNqDT3z0bg7ZiNMuh3x/Tbn/",
+	"VbvVSf2Nanyu9YrcFWFYBhqR9Z0SZKTwUN+xQaj+tCrjqy6gCffYfqL4XBUFf2rAKQbEBEINgwcjsc0T",
+	"HwSh3yalxe4NTxkq2qnSTCr60Yyo515DIbpJ7YtM45OQ6sYjZ4CvOUHeXdc6BTKFU3bGEvYHGj0L0Mx/",
+	"ZesAYC/uVUCndHO5giwLyg/K4ZZTJRdVFjpti4eFR++Su0f4ks+AGfEPSNhXzCr21fFxNZvPjzF+tBuY",
+	"RwTw+Op4B8zrtnemVAz2YaVnxK19UDRrb710QYTUK8rQoPoiQUDaQcFo7DbEDE+1MiZGM9vKf9uwPei9",
+	"AswzfN7yyZYyYLtUT5d8xSxm/cbE9oLrmZBmxH51V8jLIBT5msF1TakZmShAGgQhW8fYpxcGWGeP0OwF",
+	"TSkz0IimjKDSvkVkqy4XHpU04kGN5fXa6Fwz40z5uVqygstVZBtooS0C/3Up6rgRO6cOqK30XCP2k9LA",
+	"7JxL9vz4+JilkKNF71P5nz9nSrLrVOXmutWap9k9d1Pwlk/usuNxbBJWG93ET/kVFV071el5KrMr+iMs",
+	"q4Q1zYSkIn9M0FVE6PLKKFqv4CaCNPxXM03RW84RM2mpaNI2mcSqSWw+TNB1FWGNVRSZp/tRB6HaELEy",
+	"I8JxDE/dnQnqKLWRNpMwnhXCe3ue4xyKiZuSAQUF1VLWv4/meZiEAMGVJ0ujgna+nkIQIpNXfAZXE+xI",
+	"uGLgffXHDPGsrkTmhtSuqh/AzqVIWy6FWQ1XCyEVeqtQayMThocq+lq7Jc+vlBbVBIffNORi1rgiikLM",
+	"aB1ehdr82t20KWje/dV0LvJMg7wS8mquSgNzlWfDk83Jbmxctzow/upEOi6ABWjjhIDfTiCtxh+retfm",
+	"Gqgiw96EcKtCVKkVHTpWE5TH7vAWXXpV5Xu/5w4t6/f8fx/tfi+61fve/wO6u3s8RJHAXW+ve6h7PPaG",
+	"XMc9HkBPcPf7X9Udu90fq9Chdm+p6XbtMXTRi9r9mf9zTtF+t7/Qqtjzkbdqjwcua37U7k+9yPlsj9sv",
+	"hHHqrNQ7zcxHsGDXNHYX0qezJXrjtarfQMtg3eoi9Cw0HTytEiR1G5YMGtQHpKVYzlcNjM9oxnZZt5kw",
+	"C60WSlMcWthVp537wtkScg06gWvgw5aDghM62wW1yGGbNjNjKSSpPq/a3Z343yeGLdSiJG1bsUSUi1xx",
+	"p+8m3CBabCSnYqSab4E5l34sB/VXmTnXEavH9yt64BiQtus3xcaHgQvqu2//YywRMD0jaAkUpjxHWB9n",
+	"6akZK8DOVTZil9TGEpOHSckvufH1rF5l12lUxtK3i50g2yx0kLsxD35EFrf83/BWt5WuaYDJtnBvjQgW",
+	"Y1mZGs76Zjew8n2sxg0xhdxjS6VvgOoUcMArIAx69ynjNKLO5ncfRiatMGyOxWZsBpZqhLmFLRb9xeay",
+	"2wlnqBmb+nDzpbFmD2PI1CX0ISVvy5B2CF+cwAOGDj7mWfNjF+xv18VStPRxFiLwMUdOJf7ERLFWkz93",
+	"H61W8tzX6XRK8ZfAM3z9VMxKDYYErlcfEw38JlNLmYSfnWRrEqVOVsGNVk9VmpbabQg8wSugKshA7GKM",
+	"U7UgYWCtYOhprGfCIOn1KDW31wm7xjKs67FEF1ULSdGH69HcFvm2WMFFGIC7zvwIsIpEbuxLjE9GdUPI",
+	"baYT4di95qj3eHqPp/d4vmiPJ8qdDqUbCyh7pyeyFqFLw61Imb9IGcqex4OSlVkQuLu7NGGkt5WsX3il",
+	"I+QM856oecqSJCtagxPhyIIYgOZqcbVQZYmJqsxqLvLRXSqJqtZ7rdRrpV4r9VppF630l0NYTEUOAT2r",
+	"KrLvdVLDX9vQSgGiQknAgz4stUeS24kbziqJBA/DJjmXN8z5WMN7qS3n4TwqvfXSdahXXL3i6hVXr7j2",
+	"UFxBkHVv5lY9teCz/mjobo3Ea2ExzAob4N/MKnZ58aKSuBOtlgb0/XTRViykh9BFHtKo10W9Lup1Ua+L",
+	"9g3tPTy+We993UfXSfb9+xTyGoIZ+mJudipPbC8VFw/StqU7bGQ2NvMHNvIaIiPFrUitKEzCQl5gwnhW",
+	"5taMJbdMC3Nz6ouwF6AXYDW3SpuQSKEMSH9KS9kSJy1svsanFlCbYzknm4DyB5Ertf6iJKCYRazC5odF",
+	"nRx5NBJKGa49Jmwje+G0yhsOZ5pL0J7DMnPTdgtaTAVkSZXXEN8KrIBMcMkyvjKkk5Hb2Nkv4TnmpUEn",
+	"9BulsZ5SDutYhiRWz6Lakse6PYeCksRDSsNYVtkPnTkUtU9zps1d+RN0nklfTjWZsMQXczKF7FyDmau8",
+	"mRqy5bjz+7CM77CJztYn/AZWCYPRbMQaObS1zNu1jFt4n7Aqn7fKse2wnj4staKFGbWxKwY3sDJhNzab",
+	"2rGoMlQ7dndrn3qn3gzszcDeDPxMT3iDjD0PnergblbFgmthlHycqVWPPgeWhrcla4jxCSInN5RATJ3y",
+	"BLV2jyypALvQafy9Xu9ArQiHhafZRGUCjAeAXs7BmU5kCDljbAIgGU9vpFrmkM0gi0VTVDzTSRvfGQT5",
+	"OXR7XzSeXv/spX96ffJ56JOPlvwTN2YnB9BMGAv6vmDLX4TjHwbJKYAgYp9i5eWmPqAsU6Hr8hXrXPcJ",
+	"AdTzWrew/AbRH2pFEbA4wP2wgZBsWuZ54nxu4uTVVLjBeI4DZMUtDNfLS5mQY7nQaubeHUpSMdm2Asir",
+	"O9AeDogNKEMqUmET+3VgIkCUgbGsoIJCOu6Gry2VFdPAKWwVLcjqtYi5U/fJx3LDKe92Sn9pDOwdnumF",
+	"D8uvgbO0+WyTVStQwTqsC4n7doiCXlH2jlqvWD/vVNym+GlRyXUSl0bFvdK+kD9hhTK2Zvb3CrupsF9U",
+	"5SHVIK2P5WTFIhTW7lqZNN3OrlnQjGuKcVCFbBt6nhkr8pyppZAzJuzQ9ZNwkcfSs6jUHqUrTwxTSwk6",
+	"KlTlNG9U1L+XzrtjpSSjAE/kB2BSnnMLWVKvwMsRTjmgNJihV9kB3G+bTvXD0rt+vUbrNdqn6yqGffxA",
+	"tZmfpGcYRDzC0pNcdXI6F8YmNGLed2oUKtZd7X0UEFafPF1woc3Ww2E6LbRL5TGZktZD2ghzN1F2ntTq",
+	"I6f2pDpAtaIAM5aFwvinBTwNXDGsr2RWzSi0iMeEYkq/4VmrkBksQGaY4PQV+1v9wnCLNkGRfYmfeId7",
+	"9pOzg3AwmAZbaul83pBK9e3x0FtKUwT5ltVw74ns9vx4F2i3Xtf1uq7XdZ+391YTTZ0JwkL3KrKhIgvw",
+	"FA9NjeGPpgIuiMxQ7+ylDDXIrFsPvuU3QOiAWNPvM2oDxynmErH4stPQkfuef72lzvQuUK8WerXwpakF",
+	"2vt3RPNWwHWvGRrsfnVnBE9zsnjchNmmLdmaHuLlbj1Bjk+ndiB+UV/NP/Ugsu+VVMWqQslNVQYJM3k5",
+	"S1jOJ5AnIb9DZuwGVkhfgadr7k6mdAb6lF178FzJNZLOW4XYZHh1xF4DzzAMRwhqSkI7Fy9pzjtzJxP2",
+	"d6Y0Oz/ankrYndF4yP2B37CF6Rc908bofbwN8tA0vLT0wpqrrWfkTgGZArGJtfLkvubCgGmuWtQjSgYI",
+	"90iMhw1FzltCOaLGUy7ZBDwUM6LUItp0fOhkfOR2Aa788RFlgJtyNgODqPR4BmtN3AjM2XgyhS563Lee",
+	"K+QQnFv4bmrmY3Pjentsc4FTdz4TYtxNOvqvD8y81bPjbpUhZ1kW4WgGVGww7JAiG1rx2R9O4v7ZqRyd",
+	"2UJvnqxIOA/Ojr/D8yinDNkg8FENR+yVJdJbJ3Pa5FHClnORztnl2dvzl8TlDwsNKbfu3htw8j8SDrbR",
+	"dlZi45BaqhMNFqVn4yudzAtfeeW/8lFSem7u2U+LpzOQS3Voxm120fm2RRtspSbfplvne9WCvHN9sEQb",
+	"96Hq2fNkJmwCU6XpOIFPLejhiHn2CIpMeHWMN5AtSsyZhikZmSSaqO4VmY0f0tOgxdHwLg1eZhKWm6qc",
+	"nQVbgfg52Ryomkgqlis5A8181wlgRGLNEBQTyDLIqq+fihy6eDzDBn9cLJ7YK+rgxybx7BRIj5bC88Ot",
+	"g57H87Pm8TxH8REMlicmuNMZTIUUdChK4kzpSgrd0655Fi0M1/NHoSdavbjKEzOWr1CCtx3TEmqFk+JM",
+	"WDYwc7WUjJvKjsqGCfpylUyueXVs4Klsovg3v4l3I7TqkGw0IQtvfFS9Lzh7DTkfPb8R21+/1fq6qQYu",
+	"wo+PWBPEPjop+iDCP/agl/+9/P/U5H9cvPfwWUsDW9JdKt45dx/jKR3kJf7AjwxTKLjIE2KOVpoqxHNi",
+	"m19WNS/sjKinkPVw8M3x1xXiwLA9SPs/2LU7fJFLrLygGLPPr+yI1mI370OU6D7sPs+FgWh7dqJUDlzu",
+	"lN3yI2bP7HDjOZEdHjTq7Cblks9gO0shrqrdw833cL8/oCD2IbeqW9c0Om17NBCibQlO13YRRZsX3Bhn",
+	"0CXEA4bs3wkrSszeMmRHhHuYLnMwaLQgURxtXSYk+qmRne/4uxE7CyaG62wV4O6IPrtVcaDgs3v1w8Se",
+	"8aM+tdDzx91KfeD5IIFnVLbb5cO6Cn/2h8i6Y85vsaSBAG4qmlJCzUGaR+dYuNU5YmfU+lp6jlSWGajL",
+	"iG9a48lREBxQ/XRFk1FSPcZQ8QfY4g8dJa6vxIQRvFJcIIWB/Ba2aLD9PM2Loy1R358BMlOdZbCGHmwq",
+	"qxjuxb+CFeY6jxdA4t/DChILPXWzER3uCqn6Nf64/GjXqYcJqHZtyY8WT/3YKq/3pr+MaKqTFk8iBIyT",
+	"H86xS2o+LgpBkjpEo0fQfhnk4KzlPTT3s5oybomr7ig6OzyGzDBe0/ZITqwQwD5VC4K24Q12x3U26yUe",
+	"TGH41Dn5EmWxktAlhqu2RjzLWv2Gsyz7Kd51INehauBxORBnGaIoRlVKWdPOyFq6VbQmMT8jZ+Gb3rl4",
+	"SMn2g7gNcs2LgHtKqGd/VH+8IreDZN4d8Yo2AaGhULetIuI1/rImJT6yEUN92LpZP5PN9gmt47f8BvwC",
+	"ZnzJV5QtSQv7r/NFQlS3eUBZX/hbDyojXHRZiqwFLPpdxy6bcjcU5MT/hVbAC6WZUQUoidTELFeEoCc0",
+	"46Wdu5FKuVWa8cViTa0H39rZQvVbx9JAqsGix6QhVR5FN/Ocwn5nU/Uu/mbAxGPMs8tXzKobkD56L7Rh",
+	"IDNzOpbR3BCaJtmPsjNjDKRKZmzKCa2DbpLw3jIjZvKpkAi1YMgys4oZsJggXi7GEoED173FYsqvcMBb",
+	"y2Zfu19+enH2MLLHgP0CJM9DqO0HjfFJwq9maQ7cOQ5hdzXW9j6qOcT3DywzpkrPVJAa8UxBaSYMy1Xq",
+	"AbBH7Putm51AwHFFu/1elcZPuciduLAWigUWiHgS9BreZwhiOvlC3bEgUUSNJb4SDz7SuVIGKGOu6ii3",
+	"beJi4J64ogy8q3Dv0AeDxjJTyHIiV3bu/gO5gXUJEh66S4xchlk6jLcTXo9tPZYgUC/DetejIfMMWLO+",
+	"MQnBqdt6qwm9pdI3naccb4iiz7QiCcvMgzr5nC8JkNVOOU6cJSksURqFD4vwiwnLSmBGeXFmrHsmG7E3",
+	"mAXmxAi9xZtMbScjv7qe72uHHr7K0nVrSxEZEhsg4MrH2qoPXTpGE/nEVF9+Qgt0BjIVYKh6XaxBQztz",
+	"swLrxIyXU3ysQgvD53CRGcaN046erj6seKt5euOcA1rxc+C5nf+jOzfHH8U9Pz5my7mgaCRbaJWCMUyX",
+	"0pwyYVmmwODxHWanEDUWt3zCDTBhDeTThBnl7jQlFqSJW5DuDQutJmBG7EdxAyH5XZUW8FbEUtMwLQ1a",
+	"5ROesQlwDdqr+cE3x18NW/fBS/9ZB1zT1EQnioQfITeF7mMPurAfU2Hkj35ma0suzk6o79XAs1X3mvv2",
+	"+GtKM2kso7jE6HTYW4TuwrTM8xUrxEzTiZzS4XFhwkQ8Mc6RxCoMITN47571ApYNqETSgrHBLsRo9WKR",
+	"01L+XZVupLztSHnGVi0WkI3lQCoy2kJxR+0Bsjp9SaYJHY8MceHThiN2TTddM8NXtPnJgI19DRZixqiz",
+	"s5PYqznwjBVCltR2zo1lBvGSUtxGuMSdHvkV9y+XYxlfOxW5P7XUMClFbhvbm3KacbZO7v4M5pz1eFXl",
+	"me99AVyi6GizWX8A+5pWw4NsVWybPHj9KW3SAw/Lz0jExLPVaKPkn2cCBfcgTrsGns7xoArZh+I2bGw3",
+	"2h2hhskv3WGnkPgTgZZLjRRav/1x5N28c6VuBByd/Pbuz+SPI9IFb50q8JecEYMz6Q2fUudHJ0fP0Ljx",
+	"DW0Cft4KWDK7WlAle4U2Qtei49is9j7B8akQAJJmKn2otUIA00JIM6plesYc2U0uonNVFKUUdsUMn4Jd",
+	"kQDhU5iVXCMVZp1vKhRmOiNUkB/sOcJqzdUfaGnxLFgcriWinCDTdcO21dCwRpKY2iC003Hc+JcQKGu9",
+	"C00o9Jav5pFpzLDBxcvXCTt/c/k6YW/O3H8vXifs8sUF+/c//zVMiAFDLWWoV6sfKbrmkRQrTYg1y4u2",
+	"wBPamAVsrm1EfFeemPUxaH5yxFlNIkSfsdyWTjyvAodYBlrcQsamOZ81F0HjzW3dQD/i6SLnEum+zYk3",
+	"7mTVNFs6CylTkcKk+dokKoxC5GCsklDvg/dUWtomyZDgGqftTrvAKc0FpBHbnYxWsuHoFqXyxsxXu3qz",
+	"FefXIE4u+TuqtJ7vbCP6WtnLWDgTwjP1mI8P8fhT8ojgr1Xe+Obo8HXwgIV2Ggj2noJvoKFw0kybyghH",
+	"Gq+khhvpFomz6Q1IyyY8vaE6HNqoSLfntithG2NibK1z9UZNRw8tLxagn8Itfkmd3RZ58tCCXmphIcGJ",
+	"J9gV/x3E/wfpzUIJaRtLwb2mpcUAo2QSVtEJUNspUv0HDyPgf8mbRrXT+op0qjYg/Ne4cINPstmBF2We",
+	"P7XwnmZ7ylOwEEwqnITNPWpEIXKuu2gdWnyvWlfoza2SmVDOUq3MhmBgA7z81PJJGZcBgZvVvHss0Q3s",
+	"PoGPYhj7lXnCY1SlgZ4yMofWuhjRcjZ7GcikWKGksEoLOSN2x4WBMlNyVQgnvU05+R1Saxqskrizec5S",
+	"bmGmXNvc8mES5sst2Ao6JxNmodVCafoc12SIoDqjwAkstlCLMBq17kf2pM3evyrwhc7QJaxsJ/y8Zirz",
+	"G/Zfb375OdA6u63luiMz2vjwPj5bye/aa+oyAJsxR3+++/P/AwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

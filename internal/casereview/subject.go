@@ -150,16 +150,17 @@ type SubjectService interface {
 // characteristics were recorded or changed, never their values. The audit trail is read by
 // admins, who may not read subjects.
 type SubjectAudit struct {
-	ReviewID string      `json:"review_id"`
-	Role     SubjectRole `json:"role"`
-	Version  int         `json:"version"`
-	Recorded []string    `json:"recorded,omitempty"` // characteristics with a value other than not recorded
-	Changed  []string    `json:"changed,omitempty"`  // characteristics whose value changed (updates)
+	ID       string
+	ReviewID string
+	Role     SubjectRole
+	Version  int
+	Recorded []string `json:",omitempty"` // characteristics with a value other than not recorded
+	Changed  []string `json:",omitempty"` // characteristics whose value changed (updates)
 }
 
 // AuditOf is s as the audit trail keeps it; before, when given, names the changes.
 func (s Subject) AuditOf(before *Subject) SubjectAudit {
-	out := SubjectAudit{ReviewID: s.ReviewID, Role: s.Role, Version: s.Version}
+	out := SubjectAudit{ID: s.ID, ReviewID: s.ReviewID, Role: s.Role, Version: s.Version}
 	for _, c := range RecordedCharacteristics() {
 		if s.Trait(c.Key) != NotRecorded {
 			out.Recorded = append(out.Recorded, string(c.Key))

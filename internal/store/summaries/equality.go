@@ -150,11 +150,11 @@ func (s *Service) Disproportionality(ctx context.Context, partnershipID, charact
 }
 
 type baselineRow struct {
-	PartnershipID  string `gorm:"column:partnership_id"`
-	Characteristic string `gorm:"column:characteristic"`
-	GroupKey       string `gorm:"column:group_key"`
-	Population     int64  `gorm:"column:population"`
-	Source         string `gorm:"column:source"`
+	PartnershipID  string    `gorm:"column:partnership_id"`
+	Characteristic string    `gorm:"column:characteristic"`
+	GroupKey       string    `gorm:"column:group_key"`
+	Population     int64     `gorm:"column:population"`
+	Source         string    `gorm:"column:source"`
 	UploadedAt     time.Time `gorm:"column:uploaded_at"`
 }
 
