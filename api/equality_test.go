@@ -198,7 +198,7 @@ func eqClosure(t *testing.T, w *eqWorld) {
 	var c api.EqualityClosure
 	do(t, w.s, http.StatusOK, "GET", "/api/v1/summaries/equality?characteristic=minoritised&group=black_minoritised&partnership="+w.p, nil, w.oversight...).JSON(t, &c)
 	type row struct {
-		recs, closed int
+		recs, closed  int
 		share, median float64
 	}
 	want := []row{{6, 3, 0.5, 90}, {6, 4, 4.0 / 6, 30}, {5, 0, 0, -1}}
