@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casereview/casereview/api"
 	"github.com/casereview/casereview/internal/apitest"
@@ -257,4 +258,28 @@ func eqBaselines(t *testing.T, w *eqWorld) {
 	}
 	do(t, w.s, http.StatusForbidden, "GET", "/api/v1/summaries/disproportionality?characteristic=minoritised&partnership="+w.p, nil, w.panelQ...)
 	do(t, w.s, http.StatusOK, "GET", "/api/v1/summaries/disproportionality?characteristic=minoritised&partnership="+w.p, nil, w.panelP...)
+}
+
+// The demo data carries fictional subjects and the demo area's baselines, so the pages have
+// something to show.
+func TestEqualityDemo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := apitest.Start(t, dialect, apitest.Options{Demo: true, Now: time.Now})
+		var ct api.SummaryCrossTab
+		do(t, s, http.StatusOK, "GET", "/api/v1/summaries/crosstab?rows=subject_minoritised&cols=review_type", nil).JSON(t, &ct)
+		rows := map[string]int{}
+		for i, v := range ct.RowValues {
+			rows[v.Key] = *ct.RowTotals[i].Count
+		}
+		if rows["black_minoritised"] == 0 || rows["white_british"] == 0 || rows["not_recorded"] == 0 {
+			t.Errorf("demo breakdown: %v", rows)
+		}
+		ps := do(t, s, http.StatusOK, "GET", "/api/v1/partnerships?q=Eastmere%20Community", nil).Map(t)["items"].([]any)
+		pid := ps[0].(map[string]any)["id"].(string)
+		var d api.Disproportionality
+		do(t, s, http.StatusOK, "GET", "/api/v1/summaries/disproportionality?characteristic=minoritised&partnership="+pid, nil).JSON(t, &d)
+		if !d.HasBaseline || *d.Recorded.Count == 0 {
+			t.Errorf("demo disproportionality: %+v", d)
+		}
+	})
 }

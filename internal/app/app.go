@@ -276,6 +276,9 @@ func (a *App) loadDemo(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
+	if err := a.installDemoBaselines(sys); err != nil {
+		return fmt.Errorf("demo baselines: %w", err)
+	}
 	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions,
 		"responses", st.Responses, "evidence", st.Evidence, "assessments", st.Assessments, "links", st.Links)
 	a.log.Warn("DEMO ONLY: sign-in details for the demo users are in " + path)
