@@ -130,6 +130,7 @@ type reviewData struct {
 	PartnershipName string
 	Recommendations []casereview.Recommendation
 	CanManage       bool
+	CanReadSubjects bool // oversight and the partnership's panel: the Subjects section
 }
 
 // review shows one review and its recommendations.
@@ -146,7 +147,8 @@ func (h *Handler) review(c *gin.Context) {
 		return
 	}
 	d := reviewData{Review: r, Recommendations: recs, TypeLabel: r.Type,
-		CanManage: casereview.CanManageReview(casereview.ActorFrom(ctx), r.PartnershipID)}
+		CanManage:       casereview.CanManageReview(casereview.ActorFrom(ctx), r.PartnershipID),
+		CanReadSubjects: casereview.CanReadSubjects(casereview.ActorFrom(ctx), r.PartnershipID)}
 	if t, err := h.svc.GetReviewType(ctx, r.Type); err == nil {
 		d.TypeLabel = t.Label
 	}

@@ -94,4 +94,10 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/recommendations/:id/edit", h.editRecommendationForm)
 	r.POST("/recommendations/:id/edit", h.editRecommendation)
 	r.GET("/reviews/:id/action-plan", h.actionPlan)
+	// The subjects of a review and the equality figures (subjects.go, equality.go).
+	r.GET("/reviews/:id/subjects", h.subjects)
+	r.GET("/reviews/:id/subjects/new", h.subjectForm)
+	r.POST("/reviews/:id/subjects/new", h.saveSubject)
+	r.GET("/reviews/:id/subjects/:sid/edit", h.subjectForm)
+	r.POST("/reviews/:id/subjects/:sid/edit", h.saveSubject)
 }
