@@ -74,3 +74,30 @@ func TestEqualityPages(t *testing.T) {
 		}
 	})
 }
+
+// An admin uploads a baseline in the browser: a bad file is reported row by row and nothing is
+// kept; a good one replaces the characteristic's figures.
+func TestBaselineUploadPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("bl-admin@example.test", casereview.RoleAdmin, "")
+		_, pid := s.ScopeID("Eastmere Safeguarding Adults Board")
+		admin := s.Browser()
+		admin.SignIn("bl-admin@example.test")
+		form := admin.Get("/admin/partnerships/" + pid + "/baselines").Must(200)
+		bad := admin.Post("/admin/partnerships/"+pid+"/baselines", url.Values{"csrf_token": {form.CSRF()}, "characteristic": {"sex"},
+			"csv": {"group,population\nfemale,lots\nmartian,4\n"}}).Must(422)
+		if errs := bad.Errors(); len(errs) != 2 || !strings.HasPrefix(errs[0], "Row 2, population") || !strings.HasPrefix(errs[1], "Row 3, group") {
+			t.Errorf("errors: %v", errs)
+		}
+		ok := admin.Post("/admin/partnerships/"+pid+"/baselines", url.Values{"csrf_token": {form.CSRF()}, "characteristic": {"sex"},
+			"csv": {"group,population\nfemale,5100\nmale,4900\n"}, "source": {"Test figures"}}).Must(200)
+		if !strings.Contains(ok.Text("main"), "5100") {
+			t.Errorf("the uploaded baseline is listed:\n%s", ok.Text("main"))
+		}
+		editor := s.Browser()
+		s.User("bl-oversight@example.test", casereview.RoleOversight, "")
+		editor.SignIn("bl-oversight@example.test")
+		editor.Get("/admin/partnerships/" + pid + "/baselines").Must(403)
+	})
+}
