@@ -288,6 +288,7 @@ const (
 	NotificationKindEscalation  NotificationKind = "escalation"
 	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
 	NotificationKindOverdue     NotificationKind = "overdue"
+	NotificationKindReportRun   NotificationKind = "report_run"
 	NotificationKindSentBack    NotificationKind = "sent_back"
 )
 
@@ -301,6 +302,8 @@ func (e NotificationKind) Valid() bool {
 	case NotificationKindFollowUpDue:
 		return true
 	case NotificationKindOverdue:
+		return true
+	case NotificationKindReportRun:
 		return true
 	case NotificationKindSentBack:
 		return true
@@ -354,6 +357,45 @@ func (e PartnershipKind) Valid() bool {
 	case PartnershipKindSafeguardingAdultsBoard:
 		return true
 	case PartnershipKindSafeguardingChildrenPartnership:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportDocumentFormat.
+const (
+	Csv  ReportDocumentFormat = "csv"
+	Html ReportDocumentFormat = "html"
+	Xlsx ReportDocumentFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the ReportDocumentFormat enum.
+func (e ReportDocumentFormat) Valid() bool {
+	switch e {
+	case Csv:
+		return true
+	case Html:
+		return true
+	case Xlsx:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ReportFrequency.
+const (
+	Monthly   ReportFrequency = "monthly"
+	Quarterly ReportFrequency = "quarterly"
+)
+
+// Valid indicates whether the value is a known member of the ReportFrequency enum.
+func (e ReportFrequency) Valid() bool {
+	switch e {
+	case Monthly:
+		return true
+	case Quarterly:
 		return true
 	default:
 		return false
@@ -432,6 +474,24 @@ func (e SearchIndexStatusState) Valid() bool {
 	case Stalled:
 		return true
 	case Stopped:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchResultDisclosure.
+const (
+	SearchResultDisclosureInternal  SearchResultDisclosure = "internal"
+	SearchResultDisclosureShareable SearchResultDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SearchResultDisclosure enum.
+func (e SearchResultDisclosure) Valid() bool {
+	switch e {
+	case SearchResultDisclosureInternal:
+		return true
+	case SearchResultDisclosureShareable:
 		return true
 	default:
 		return false
@@ -687,6 +747,24 @@ func (e SearchRecommendationsParamsSort) Valid() bool {
 	case Oldest:
 		return true
 	case Relevance:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SearchRecommendationsParamsDisclosure.
+const (
+	SearchRecommendationsParamsDisclosureInternal  SearchRecommendationsParamsDisclosure = "internal"
+	SearchRecommendationsParamsDisclosureShareable SearchRecommendationsParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SearchRecommendationsParamsDisclosure enum.
+func (e SearchRecommendationsParamsDisclosure) Valid() bool {
+	switch e {
+	case SearchRecommendationsParamsDisclosureInternal:
+		return true
+	case SearchRecommendationsParamsDisclosureShareable:
 		return true
 	default:
 		return false
@@ -1236,9 +1314,13 @@ type Facet struct {
 
 // FacetValue defines model for FacetValue.
 type FacetValue struct {
-	Count int    `json:"count"`
-	Label string `json:"label"`
-	Value string `json:"value"`
+	// Count Absent when the published count is suppressed (`disclosure` shareable)
+	Count *int `json:"count,omitempty"`
+
+	// Display The count as shown: the number, or `<5` when it is suppressed
+	Display string `json:"display"`
+	Label   string `json:"label"`
+	Value   string `json:"value"`
 }
 
 // FieldError defines model for FieldError.
@@ -1779,6 +1861,101 @@ type RecoveryCodes struct {
 	RecoveryCodes []string `json:"recovery_codes"`
 }
 
+// ReportDelta defines model for ReportDelta.
+type ReportDelta struct {
+	// Change "up 3", "down 1", "no change" or "new"
+	Change  string  `json:"change"`
+	Column  string  `json:"column"`
+	Current float64 `json:"current"`
+
+	// Previous 0 when the figure is new
+	Previous float64 `json:"previous"`
+	Row      string  `json:"row"`
+	Table    string  `json:"table"`
+}
+
+// ReportDocument defines model for ReportDocument.
+type ReportDocument struct {
+	Format    ReportDocumentFormat `json:"format"`
+	Sha256    string               `json:"sha256"`
+	SizeBytes int64                `json:"size_bytes"`
+}
+
+// ReportDocumentFormat defines model for ReportDocument.Format.
+type ReportDocumentFormat string
+
+// ReportFrequency defines model for ReportFrequency.
+type ReportFrequency string
+
+// ReportRun defines model for ReportRun.
+type ReportRun struct {
+	AsOf      string    `json:"as_of"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Definition The saved summary's definition used (the builder's query string)
+	Definition string `json:"definition"`
+
+	// Deltas Each other figure that changed or is new
+	Deltas    []ReportDelta    `json:"deltas"`
+	Documents []ReportDocument `json:"documents"`
+
+	// Headline Every headline figure beside the previous run's (empty for a first run)
+	Headline []ReportDelta `json:"headline"`
+	Id       string        `json:"id"`
+
+	// Period 2026-Q1, 2026-03, or "run now …" for a run by hand
+	Period        string                    `json:"period"`
+	PreviousRunId nullable.Nullable[string] `json:"previous_run_id"`
+	RunBy         string                    `json:"run_by"`
+	ScheduleId    string                    `json:"schedule_id"`
+
+	// Summary The line the subscribers were told
+	Summary   string `json:"summary"`
+	SummaryId string `json:"summary_id"`
+	Title     string `json:"title"`
+}
+
+// ReportRunList defines model for ReportRunList.
+type ReportRunList struct {
+	Items []ReportRun `json:"items"`
+}
+
+// ReportSchedule defines model for ReportSchedule.
+type ReportSchedule struct {
+	CreatedAt time.Time       `json:"created_at"`
+	Frequency ReportFrequency `json:"frequency"`
+	Id        string          `json:"id"`
+
+	// NextRunOn The first day of a month or quarter; the run reports the period that ended the day before
+	NextRunOn    string             `json:"next_run_on"`
+	Paused       bool               `json:"paused"`
+	Subscribers  []ReportSubscriber `json:"subscribers"`
+	SummaryId    string             `json:"summary_id"`
+	SummaryTitle string             `json:"summary_title"`
+	UpdatedAt    time.Time          `json:"updated_at"`
+}
+
+// ReportScheduleCreate defines model for ReportScheduleCreate.
+type ReportScheduleCreate struct {
+	// Frequency A ReportFrequency
+	Frequency string `json:"frequency"`
+
+	// Subscribers Email addresses of people with an account, besides the owner
+	Subscribers *[]string `json:"subscribers,omitempty"`
+}
+
+// ReportScheduleList defines model for ReportScheduleList.
+type ReportScheduleList struct {
+	Items []ReportSchedule `json:"items"`
+}
+
+// ReportSubscriber defines model for ReportSubscriber.
+type ReportSubscriber struct {
+	Email  string `json:"email"`
+	Name   string `json:"name"`
+	UserId string `json:"user_id"`
+}
+
 // Response defines model for Response.
 type Response struct {
 	AuthorName       string    `json:"author_name"`
@@ -1935,6 +2112,8 @@ type SearchIndexStatusState string
 
 // SearchResult defines model for SearchResult.
 type SearchResult struct {
+	// Disclosure How the total and the facet counts were published
+	Disclosure *SearchResultDisclosure   `json:"disclosure,omitempty"`
 	Facets     []Facet                   `json:"facets"`
 	Items      []SearchHit               `json:"items"`
 	NextCursor nullable.Nullable[string] `json:"next_cursor,omitempty"`
@@ -1946,9 +2125,17 @@ type SearchResult struct {
 	// (with no old one to answer from), a plain database listing: no relevance, highlights or facets,
 	// and only filters that the listing supports.
 	Source *SearchResultSource `json:"source,omitempty"`
-	TookMs float32             `json:"took_ms"`
-	Total  int64               `json:"total"`
+
+	// Threshold With `disclosure` shareable: the smallest facet count shown
+	Threshold *int    `json:"threshold,omitempty"`
+	TookMs    float32 `json:"took_ms"`
+
+	// Total Under the cell key method when `disclosure` is shareable
+	Total int64 `json:"total"`
 }
+
+// SearchResultDisclosure How the total and the facet counts were published
+type SearchResultDisclosure string
 
 // SearchResultSource Where the answer came from: the search index, or, while a new index is first being filled
 // (with no old one to answer from), a plain database listing: no relevance, highlights or facets,
@@ -2947,10 +3134,22 @@ type SearchRecommendationsParams struct {
 
 	// AsOf Compute derived flags as of this date (default today).
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) gives exact counts; `shareable` (always
+	// used for callers who are not signed in) publishes the total and every facet count under
+	// the cell key method, as shareable summaries are: each is perturbed by at most 2 from its
+	// records' fixed keys, so the same records always publish the same figure whatever search
+	// found them, and a facet count from 1 to threshold-1 shows as `<5` with no `count`. The
+	// total is never suppressed, since the page lists the hits themselves. See
+	// docs/summaries.md.
+	Disclosure *SearchRecommendationsParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
 }
 
 // SearchRecommendationsParamsSort defines parameters for SearchRecommendations.
 type SearchRecommendationsParamsSort string
+
+// SearchRecommendationsParamsDisclosure defines parameters for SearchRecommendations.
+type SearchRecommendationsParamsDisclosure string
 
 // SummaryCrossTabParams defines parameters for SummaryCrossTab.
 type SummaryCrossTabParams struct {
@@ -3764,6 +3963,9 @@ type CreateSubjectJSONRequestBody = SubjectWrite
 // UpdateSubjectJSONRequestBody defines body for UpdateSubject for application/json ContentType.
 type UpdateSubjectJSONRequestBody = SubjectWrite
 
+// CreateReportScheduleJSONRequestBody defines body for CreateReportSchedule for application/json ContentType.
+type CreateReportScheduleJSONRequestBody = ReportScheduleCreate
+
 // CreateThemeJSONRequestBody defines body for CreateTheme for application/json ContentType.
 type CreateThemeJSONRequestBody = ThemeCreate
 
@@ -4015,6 +4217,36 @@ type ServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(c *gin.Context, params GetRecurrenceNearestParams)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(c *gin.Context, id string)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(c *gin.Context, id string)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(c *gin.Context, id string)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(c *gin.Context, id string)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(c *gin.Context, id string)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(c *gin.Context, id string)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(c *gin.Context, id string)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(c *gin.Context, id string)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(c *gin.Context, id string)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(c *gin.Context, id string)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(c *gin.Context, id ID)
@@ -4093,6 +4325,12 @@ type ServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(c *gin.Context, params SummaryOverdueParams)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(c *gin.Context, id string)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(c *gin.Context, id string)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(c *gin.Context, params SummaryThemePairsParams)
@@ -6594,6 +6832,256 @@ func (siw *ServerInterfaceWrapper) GetRecurrenceNearest(c *gin.Context) {
 	siw.Handler.GetRecurrenceNearest(c, params)
 }
 
+// GetReportRun operation middleware
+func (siw *ServerInterfaceWrapper) GetReportRun(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportRun(c, id)
+}
+
+// ReportRunDocumentCsv operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentCsv(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentCsv(c, id)
+}
+
+// ReportRunDocumentHtml operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentHtml(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentHtml(c, id)
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (siw *ServerInterfaceWrapper) ReportRunDocumentXlsx(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ReportRunDocumentXlsx(c, id)
+}
+
+// DeleteReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) DeleteReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteReportSchedule(c, id)
+}
+
+// GetReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) GetReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReportSchedule(c, id)
+}
+
+// PauseReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) PauseReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.PauseReportSchedule(c, id)
+}
+
+// ResumeReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) ResumeReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ResumeReportSchedule(c, id)
+}
+
+// RunReportNow operation middleware
+func (siw *ServerInterfaceWrapper) RunReportNow(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.RunReportNow(c, id)
+}
+
+// ListReportRuns operation middleware
+func (siw *ServerInterfaceWrapper) ListReportRuns(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportRuns(c, id)
+}
+
 // GetResponse operation middleware
 func (siw *ServerInterfaceWrapper) GetResponse(c *gin.Context) {
 
@@ -7300,6 +7788,14 @@ func (siw *ServerInterfaceWrapper) SearchRecommendations(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -8871,6 +9367,56 @@ func (siw *ServerInterfaceWrapper) SummaryOverdue(c *gin.Context) {
 	siw.Handler.SummaryOverdue(c, params)
 }
 
+// ListReportSchedules operation middleware
+func (siw *ServerInterfaceWrapper) ListReportSchedules(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListReportSchedules(c, id)
+}
+
+// CreateReportSchedule operation middleware
+func (siw *ServerInterfaceWrapper) CreateReportSchedule(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateReportSchedule(c, id)
+}
+
 // SummaryThemePairs operation middleware
 func (siw *ServerInterfaceWrapper) SummaryThemePairs(c *gin.Context) {
 
@@ -9777,6 +10323,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/notifications/read", wrapper.MarkNotificationsRead)
 	router.GET(options.BaseURL+"/api/v1/notifications/preferences", wrapper.GetNotificationPreferences)
 	router.PUT(options.BaseURL+"/api/v1/notifications/preferences", wrapper.SetNotificationPreferences)
+	router.GET(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.ListReportSchedules)
+	router.POST(options.BaseURL+"/api/v1/summaries/saved/:id/schedules", wrapper.CreateReportSchedule)
+	router.DELETE(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.DeleteReportSchedule)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id", wrapper.GetReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/pause", wrapper.PauseReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/resume", wrapper.ResumeReportSchedule)
+	router.POST(options.BaseURL+"/api/v1/report-schedules/:id/run", wrapper.RunReportNow)
+	router.GET(options.BaseURL+"/api/v1/report-schedules/:id/runs", wrapper.ListReportRuns)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id", wrapper.GetReportRun)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.html", wrapper.ReportRunDocumentHtml)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.xlsx", wrapper.ReportRunDocumentXlsx)
+	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.csv", wrapper.ReportRunDocumentCsv)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
@@ -20936,6 +21494,1262 @@ func (response GetRecurrenceNearest503ApplicationProblemPlusJSONResponse) VisitG
 	return err
 }
 
+type GetReportRunRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportRunResponseObject interface {
+	VisitGetReportRunResponse(w http.ResponseWriter) error
+}
+
+type GetReportRun200JSONResponse ReportRun
+
+func (response GetReportRun200JSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun400ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun401ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun403ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportRun404ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun500ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportRun503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportRun503ApplicationProblemPlusJSONResponse) VisitGetReportRunResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsvRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentCsvResponseObject interface {
+	VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentCsv200TextcsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentCsv200TextcsvResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentCsv404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentCsv503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtmlRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentHtmlResponseObject interface {
+	VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentHtml200TexthtmlResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentHtml200TexthtmlResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/html")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentHtml404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentHtml503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsxRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ReportRunDocumentXlsxResponseObject interface {
+	VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error
+}
+
+type ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response ReportRunDocumentXlsx200ApplicationvndOpenxmlformatsOfficedocumentSpreadsheetmlSheetResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx400ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx403ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse Problem
+
+func (response ReportRunDocumentXlsx404ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ReportRunDocumentXlsx503ApplicationProblemPlusJSONResponse) VisitReportRunDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type DeleteReportScheduleResponseObject interface {
+	VisitDeleteReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type DeleteReportSchedule204Response struct {
+}
+
+func (response DeleteReportSchedule204Response) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule400ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule401ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule403ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteReportSchedule404ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule500ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteReportSchedule503ApplicationProblemPlusJSONResponse) VisitDeleteReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type GetReportScheduleResponseObject interface {
+	VisitGetReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type GetReportSchedule200JSONResponse ReportSchedule
+
+func (response GetReportSchedule200JSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule400ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule401ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule403ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReportSchedule404ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule500ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReportSchedule503ApplicationProblemPlusJSONResponse) VisitGetReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type PauseReportScheduleResponseObject interface {
+	VisitPauseReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type PauseReportSchedule200JSONResponse ReportSchedule
+
+func (response PauseReportSchedule200JSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule400ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule401ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule403ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule404ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule413ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response PauseReportSchedule415ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule500ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PauseReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response PauseReportSchedule503ApplicationProblemPlusJSONResponse) VisitPauseReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportScheduleRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ResumeReportScheduleResponseObject interface {
+	VisitResumeReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type ResumeReportSchedule200JSONResponse ReportSchedule
+
+func (response ResumeReportSchedule200JSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule400ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule401ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule403ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule404ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule413ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response ResumeReportSchedule415ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule500ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ResumeReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ResumeReportSchedule503ApplicationProblemPlusJSONResponse) VisitResumeReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNowRequestObject struct {
+	Id string `json:"id"`
+}
+
+type RunReportNowResponseObject interface {
+	VisitRunReportNowResponse(w http.ResponseWriter) error
+}
+
+type RunReportNow201ResponseHeaders struct {
+	Location *string
+}
+
+type RunReportNow201JSONResponse struct {
+	Body    ReportRun
+	Headers RunReportNow201ResponseHeaders
+}
+
+func (response RunReportNow201JSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow400ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow401ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow401ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow403ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow403ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow404ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow404ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow413ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow413ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow415ApplicationProblemPlusJSONResponse Problem
+
+func (response RunReportNow415ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow500ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RunReportNow503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response RunReportNow503ApplicationProblemPlusJSONResponse) VisitRunReportNowResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRunsRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportRunsResponseObject interface {
+	VisitListReportRunsResponse(w http.ResponseWriter) error
+}
+
+type ListReportRuns200JSONResponse ReportRunList
+
+func (response ListReportRuns200JSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns400ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns401ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns403ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportRuns404ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns500ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportRuns503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportRuns503ApplicationProblemPlusJSONResponse) VisitListReportRunsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetResponseRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -24225,6 +26039,289 @@ func (response SummaryOverdue503ApplicationProblemPlusJSONResponse) VisitSummary
 	return err
 }
 
+type ListReportSchedulesRequestObject struct {
+	Id string `json:"id"`
+}
+
+type ListReportSchedulesResponseObject interface {
+	VisitListReportSchedulesResponse(w http.ResponseWriter) error
+}
+
+type ListReportSchedules200JSONResponse ReportScheduleList
+
+func (response ListReportSchedules200JSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules400ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules401ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules403ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListReportSchedules404ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules500ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListReportSchedules503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListReportSchedules503ApplicationProblemPlusJSONResponse) VisitListReportSchedulesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportScheduleRequestObject struct {
+	Id   string `json:"id"`
+	Body *CreateReportScheduleJSONRequestBody
+}
+
+type CreateReportScheduleResponseObject interface {
+	VisitCreateReportScheduleResponse(w http.ResponseWriter) error
+}
+
+type CreateReportSchedule201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateReportSchedule201JSONResponse struct {
+	Body    ReportSchedule
+	Headers CreateReportSchedule201ResponseHeaders
+}
+
+func (response CreateReportSchedule201JSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule400ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule401ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule403ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule404ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule413ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule415ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateReportSchedule422ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule500ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateReportSchedule503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateReportSchedule503ApplicationProblemPlusJSONResponse) VisitCreateReportScheduleResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryThemePairsRequestObject struct {
 	Params SummaryThemePairsParams
 }
@@ -27020,6 +29117,36 @@ type StrictServerInterface interface {
 	// GetRecurrenceNearest The earlier recommendations closest to a draft's words (while a panel writes)
 	// (GET /api/v1/recurrence/nearest)
 	GetRecurrenceNearest(ctx context.Context, request GetRecurrenceNearestRequestObject) (GetRecurrenceNearestResponseObject, error)
+	// GetReportRun One run, with its comparison with the previous run
+	// (GET /api/v1/report-runs/{id})
+	GetReportRun(ctx context.Context, request GetReportRunRequestObject) (GetReportRunResponseObject, error)
+	// ReportRunDocumentCsv A run's tables as CSV, as they were stored
+	// (GET /api/v1/report-runs/{id}/document.csv)
+	ReportRunDocumentCsv(ctx context.Context, request ReportRunDocumentCsvRequestObject) (ReportRunDocumentCsvResponseObject, error)
+	// ReportRunDocumentHtml A run's printable page, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.html)
+	ReportRunDocumentHtml(ctx context.Context, request ReportRunDocumentHtmlRequestObject) (ReportRunDocumentHtmlResponseObject, error)
+	// ReportRunDocumentXlsx A run's workbook, as it was stored
+	// (GET /api/v1/report-runs/{id}/document.xlsx)
+	ReportRunDocumentXlsx(ctx context.Context, request ReportRunDocumentXlsxRequestObject) (ReportRunDocumentXlsxResponseObject, error)
+	// DeleteReportSchedule Delete a schedule and its stored runs
+	// (DELETE /api/v1/report-schedules/{id})
+	DeleteReportSchedule(ctx context.Context, request DeleteReportScheduleRequestObject) (DeleteReportScheduleResponseObject, error)
+	// GetReportSchedule One schedule
+	// (GET /api/v1/report-schedules/{id})
+	GetReportSchedule(ctx context.Context, request GetReportScheduleRequestObject) (GetReportScheduleResponseObject, error)
+	// PauseReportSchedule Pause a schedule
+	// (POST /api/v1/report-schedules/{id}/pause)
+	PauseReportSchedule(ctx context.Context, request PauseReportScheduleRequestObject) (PauseReportScheduleResponseObject, error)
+	// ResumeReportSchedule Resume a paused schedule
+	// (POST /api/v1/report-schedules/{id}/resume)
+	ResumeReportSchedule(ctx context.Context, request ResumeReportScheduleRequestObject) (ResumeReportScheduleResponseObject, error)
+	// RunReportNow Run a schedule now
+	// (POST /api/v1/report-schedules/{id}/run)
+	RunReportNow(ctx context.Context, request RunReportNowRequestObject) (RunReportNowResponseObject, error)
+	// ListReportRuns A schedule's runs, newest first
+	// (GET /api/v1/report-schedules/{id}/runs)
+	ListReportRuns(ctx context.Context, request ListReportRunsRequestObject) (ListReportRunsResponseObject, error)
 	// GetResponse One formal response (readable by whoever may read its recommendation)
 	// (GET /api/v1/responses/{id})
 	GetResponse(ctx context.Context, request GetResponseRequestObject) (GetResponseResponseObject, error)
@@ -27098,6 +29225,12 @@ type StrictServerInterface interface {
 	// SummaryOverdue The overdue and escalation list, grouped by organisation, oldest first
 	// (GET /api/v1/summaries/overdue)
 	SummaryOverdue(ctx context.Context, request SummaryOverdueRequestObject) (SummaryOverdueResponseObject, error)
+	// ListReportSchedules A saved summary's schedules
+	// (GET /api/v1/summaries/saved/{id}/schedules)
+	ListReportSchedules(ctx context.Context, request ListReportSchedulesRequestObject) (ListReportSchedulesResponseObject, error)
+	// CreateReportSchedule Schedule a saved summary to run monthly or quarterly
+	// (POST /api/v1/summaries/saved/{id}/schedules)
+	CreateReportSchedule(ctx context.Context, request CreateReportScheduleRequestObject) (CreateReportScheduleResponseObject, error)
 	// SummaryThemePairs Themes that occur together, with counts and lift
 	// (GET /api/v1/summaries/theme-pairs)
 	SummaryThemePairs(ctx context.Context, request SummaryThemePairsRequestObject) (SummaryThemePairsResponseObject, error)
@@ -29723,6 +31856,266 @@ func (sh *strictHandler) GetRecurrenceNearest(ctx *gin.Context, params GetRecurr
 	}
 }
 
+// GetReportRun operation middleware
+func (sh *strictHandler) GetReportRun(ctx *gin.Context, id string) {
+	var request GetReportRunRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportRun(ctx, request.(GetReportRunRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportRun")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportRunResponseObject); ok {
+		if err := validResponse.VisitGetReportRunResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentCsv operation middleware
+func (sh *strictHandler) ReportRunDocumentCsv(ctx *gin.Context, id string) {
+	var request ReportRunDocumentCsvRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentCsv(ctx, request.(ReportRunDocumentCsvRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentCsv")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentCsvResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentCsvResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentHtml operation middleware
+func (sh *strictHandler) ReportRunDocumentHtml(ctx *gin.Context, id string) {
+	var request ReportRunDocumentHtmlRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentHtml(ctx, request.(ReportRunDocumentHtmlRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentHtml")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentHtmlResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentHtmlResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReportRunDocumentXlsx operation middleware
+func (sh *strictHandler) ReportRunDocumentXlsx(ctx *gin.Context, id string) {
+	var request ReportRunDocumentXlsxRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ReportRunDocumentXlsx(ctx, request.(ReportRunDocumentXlsxRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReportRunDocumentXlsx")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ReportRunDocumentXlsxResponseObject); ok {
+		if err := validResponse.VisitReportRunDocumentXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteReportSchedule operation middleware
+func (sh *strictHandler) DeleteReportSchedule(ctx *gin.Context, id string) {
+	var request DeleteReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteReportSchedule(ctx, request.(DeleteReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteReportScheduleResponseObject); ok {
+		if err := validResponse.VisitDeleteReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReportSchedule operation middleware
+func (sh *strictHandler) GetReportSchedule(ctx *gin.Context, id string) {
+	var request GetReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReportSchedule(ctx, request.(GetReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReportScheduleResponseObject); ok {
+		if err := validResponse.VisitGetReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PauseReportSchedule operation middleware
+func (sh *strictHandler) PauseReportSchedule(ctx *gin.Context, id string) {
+	var request PauseReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.PauseReportSchedule(ctx, request.(PauseReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PauseReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(PauseReportScheduleResponseObject); ok {
+		if err := validResponse.VisitPauseReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ResumeReportSchedule operation middleware
+func (sh *strictHandler) ResumeReportSchedule(ctx *gin.Context, id string) {
+	var request ResumeReportScheduleRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ResumeReportSchedule(ctx, request.(ResumeReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ResumeReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ResumeReportScheduleResponseObject); ok {
+		if err := validResponse.VisitResumeReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RunReportNow operation middleware
+func (sh *strictHandler) RunReportNow(ctx *gin.Context, id string) {
+	var request RunReportNowRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RunReportNow(ctx, request.(RunReportNowRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RunReportNow")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(RunReportNowResponseObject); ok {
+		if err := validResponse.VisitRunReportNowResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListReportRuns operation middleware
+func (sh *strictHandler) ListReportRuns(ctx *gin.Context, id string) {
+	var request ListReportRunsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportRuns(ctx, request.(ListReportRunsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportRuns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportRunsResponseObject); ok {
+		if err := validResponse.VisitListReportRunsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // GetResponse operation middleware
 func (sh *strictHandler) GetResponse(ctx *gin.Context, id ID) {
 	var request GetResponseRequestObject
@@ -30474,6 +32867,76 @@ func (sh *strictHandler) SummaryOverdue(ctx *gin.Context, params SummaryOverdueP
 	}
 }
 
+// ListReportSchedules operation middleware
+func (sh *strictHandler) ListReportSchedules(ctx *gin.Context, id string) {
+	var request ListReportSchedulesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListReportSchedules(ctx, request.(ListReportSchedulesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListReportSchedules")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListReportSchedulesResponseObject); ok {
+		if err := validResponse.VisitListReportSchedulesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateReportSchedule operation middleware
+func (sh *strictHandler) CreateReportSchedule(ctx *gin.Context, id string) {
+	var request CreateReportScheduleRequestObject
+
+	request.Id = id
+
+	var body CreateReportScheduleJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateReportSchedule(ctx, request.(CreateReportScheduleRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateReportSchedule")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateReportScheduleResponseObject); ok {
+		if err := validResponse.VisitCreateReportScheduleResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // SummaryThemePairs operation middleware
 func (sh *strictHandler) SummaryThemePairs(ctx *gin.Context, params SummaryThemePairsParams) {
 	var request SummaryThemePairsRequestObject
@@ -31072,518 +33535,556 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P39ctu2uiiM3wpGv99M7PfQspMm+6zac/5w07TN3k2TbafN2rPckSHykYSaAlgAtKK1pjP7Ht57OBe2",
-	"r+QdPABIkAIlSpadpPUfnToiic/n+/Nfg1TMC8GBazU4/ddgBjQDiX+epykU2vyVgUolKzQTfHA6eD8D",
-	"MoeMUaKXBRA9AwI8KwTjmlD8Rg0HyUClM5hT87l5bXA6UFoyPh388UcyePWeTuMDS0iFzJ4ocgtSMcE3",
-	"jfSjSKn9vD3ahxlIuzoOCzcuydktbFzdBWi5PJ9okKujXkIqeKaIFmRBmSZjmAgzjVwyPiV0Sll8yYxr",
-	"mILE8T98+HBe6hlwzVKqYXWSb4BKkEQCzef/52qQUgUSbhksrgbr1/5HMiiopHPQ/g7V28nq+C/FvCg1",
-	"kAwku4WMTHI6VYQqIiZEz5giGdVADjKY0DLXRIuMLg/NzMx8/XsJcjlIBpzOzeRUjcSksaqJkHOqB6cD",
-	"M8wgiZzwy1IqIeMQcM3hox6l+Ma1XRGQwuxflIoUdApdK7HfbLjc19+a3/HzgupZ/TXLBslAwu8lk5AN",
-	"TrUsIbqpssQ3WyMng49HU3G08uvryRuq01l8qwYN/A4dvJMxGEBKZ5RPIRuSC7egM0K5WoCEjDx/9jey",
-	"mAEndKyA6+o0LOrWG3o9ObJzb8AgNmcRLH9Hp0AU+yck5KmB9mcnJzVEvDjpBIcchwunnNOPbF7OB6fP",
-	"Tk6SwZxx+6+nSQw3Lsv5nMrlt0yluVCljGDHtXlfcppfkwNzcn5REyGJYlMO2RHjJKV5DlIdEjUTC0Xg",
-	"FuSSpKLk+oxcqxmVQMc5XJMDmi/oUpFSQXbFzRjuS7KYCUIlEC60G5cwfkhoUeQMFMmqJZJUcC1FPiQv",
-	"pVDqSNOxIpRnREswtKJUcMXNSlPIc3IDSzIHPRPZKQGazuyiCFOkAKlLOYaMjJeEajIXSpNnZCLFnDCt",
-	"HA1TT8iEfYTMDKSuOB6BonNPOhVxGyrKcc7UjFTPJ2xaSjjEldFgMjs/zmJu2ixVgpqJPDt66k6PKnJ9",
-	"VZ6cfJW+uD4jE5Yb+kL0jGpyA1AkREiSA70FIkrtACYY5Yqbtc3nwDMk1grPVcLEHDo5eP7sWUImDPKM",
-	"XNuxrxOSigzItRZiNIHFyO3t+nBI3uoZyCuuEFDMRZgl2k2oehfh9I3l4/ZnLAMyKaUZCm9FkYPrf6S/",
-	"Xh8ShQdANeHCvJYBdweUUoOcZCHkDWRmn3Yyc7xaaJqrITE4Xc1LmLriL88vX128+uX1qw+jy29fjt7/",
-	"cPHq8oe3P34boNLhkFwCkEyk6rja1HCeDa94B4rVkNfAM+AGrf4x8OhhHno4H/waI8MO2b7LY9z4Lc+X",
-	"pH1vKZWW01k2EfAPxz48N4it27y2gRi5Fb2eFznMgeuKt8PHIhcZeLocG541PwonYhrmKjJjdShUSrps",
-	"rMAc4q1h0f3nDz+52+xv5ZRypjokm9eZPeosk6AMBongdTVI+iw2/OSui0XWNZ3pnuckqvfvNu87KjUH",
-	"qWasiLGv6iFhWc9DKYIR77a2/1xd0X+auYiGjzoxuGI4zTEt2PHt02MFVKazM6Qlc8OyDYbFSCZSIsg6",
-	"8Ov3fsh1AaoQXEHP65L+9budyGUqir5TKnz3jvNBqkVcgNdCIv7wDhTqByzKTnC3Vb6fwRyiwuEckAUq",
-	"w1pVXk4VOXh7cdhvaRpH3cPKvpeijCDXeUK+Met6ucVyRlMc646LWhaR07pA3chqo3hmPZe1vDOQ/RfQ",
-	"CIiZXxVhSpVGuul9a0sz2N3X850U8wjPsKth3NwbNbqtZeFu0q71jIyMs0mfDSZ/LzZM7fXlPnNrsX7m",
-	"P5KKOOExfUMzoy6BQk5khHLg+CeK7NZOcFxIMc5h/r9+U5a11uP//yVMBqeD/99xbRE5tk/V8Tv7lZ00",
-	"ZrXAaQ19zjNUGMbmR5qdGipT8hsuFpzgHkmloFvtxa2HmI0rwrRVHGbgTCmGNHFQh4kR2asvnc64kIJP",
-	"idVMzQtODzHao6SpeZFxfBFnRimdkrHIllZ0ZwqXKjiQW5qzjPz75dufiBj/Bqk2786oItQJ5g0rTybA",
-	"fmrXODQg+VLwSc7SBz96qymTVOQ5M+RywbTVedJSSuCaKE01nBJKstIuBcxROXsQnoMwaoCRZgvg5rjd",
-	"QSkNBY7k3nXHxTg+oxrMyfu9m/2+F+JHKqfw0EeAN8oUyc3kBq8pJ4Hi8eb876Nv3n77X6Nv/uv9q0ty",
-	"UBa5oJkiM6Ov6RkwScSCJ/5zVOAPcV/fCTlGFejBLxVV8CeKSJEbkWiJJ58JpBvuehaSabDXTYkChdaT",
-	"VIgbZr6f20dGTUMF2D5/osjfj15eXnx39F7cAMdNvnbq0isprbzwUBu9FHPQKOotDJxaZBbcrVfegrQS",
-	"YQaaspwIo49RdWNFR11TnRHLjMI7NmguNGS4Kz/vA+7nnJOL716Sr5+/+N+equFSLkHeshR+5vSWshy1",
-	"0QcGp4xqOqYKyIE7OStwE8Yz+JhYAyNVamGwPJ1BegMSgcw8YPNCSG0oaAmHJKUczUHmesI7IFwszgga",
-	"jo/QckwUXSprptOCaLmsbcOBiT34oGuL7u3jwCiNu/yZ01LPhGT/hOwhz/On0BpmNigB/23gmHEkkgAZ",
-	"ZIbIjqkRrAl8LJiEjJy/e020wbvEcMVzt3xcJ7HbbPClK28Ht6Yb/BL/hKuBJ9EO7fEzpVmeE7FANqqI",
-	"Qks9mVAjprfO/cOHD0dtE/y6w29b7N0NqLIwwAHZG8gY9cLppyD9Fii5NpolcvEDx5OOzKpOSbgQs4DD",
-	"hHBzgorMy1wzo/geGzniCHHFXasRXZBXmBm8ONI6ydpJtO783Ft/4C7c1uzX3sJRSFGA1MxKcmaIHMyz",
-	"URb1kFyCRiMpSXPK5kYealp/yMG7t5fvyTHFCdTxv1j2h7mBqVH3DhF6Uiolc7ZW7tB8kKw4L3iZO5pl",
-	"JfcVWTxYqxKlTKHLFdXalGVSRr4+dbtAeVAsOHI+/Cmx/E2UOhVzQNEQblkGPIUE2UBlSzFU5hYkmywP",
-	"zeYc1TqgZMaUFpKl1qeDJstqu5CRIqf8lJQcv2UGbTncgvSWBgMh/hGqMc7GiKszsrs9tl/7nJMEqiEb",
-	"Ub3iIzrSbA4xn0rjGCN6EMt6uWaasDEywlsZV6xCM8Co5+judsy7Gw8BbzeiwRoxxzAcoHMnky64cmqA",
-	"M0msjNU0EPVdrTZSnq7QamtwL4ts62t0vq0O9bH2uf3DO+HaG1u9mCZs+IPtuup6CQ04bOymtpBbDcgs",
-	"3NKnl/gF0vMsY+YXmr8L6NWE5gqSbUnYReD+sNg+8idxeIrKnB/Aoq6BMWWlQCf07kT7IiSueV9dnswW",
-	"Ls7pxx+BT/VscPri5OQk2QMudc0cIFg3Qm0L6H2mbgHnehjshp931OqETQCprDvVH+vkAMcpV2w/ySBw",
-	"l/ciQeisapwI4/rfng+SjbiJ6/QDrNmuA7V9I8zbCvQtVtdgD9nIqO6MT0eWWVlJ59TJ3xUVJQuqPF4Z",
-	"zGsGOOyMGdzchWa3HRBaQ++q/OY5O9oTzFbIgT9yw9EthtcncxjnA1TF3EQXwUB0THkmeEIkiALQEqeA",
-	"Z2RM05vYmDWLbI75Rji9xx2otiq5u5EzIubMOuKpEUkByVU0AqQDdn4usnsgtW/o0hLOMVgpueQuwCJG",
-	"fa09aMEU3I0Oby1M9qS8D0Jo+0sy+5UwOgnxKsA4302EtNL0hotFDtkUspE9tK3lHC40Sr27fr+TJBl+",
-	"Yy3hkfOVdDHS8LEjMs+7tMCI7oVkKMU7M7AEp+REaIi1o4+6EP+9wfJq7CeK5FSD0tb4nJPASbg6tshh",
-	"I3vzIxtJuAfjXT0pN09wPKu7+nUdGL3mRam3pDw9AK0nC1kPbT3Rd190IISwzuvcVlbC79bewIUb2SuZ",
-	"OVDzobOy2AVPhBwxbrfVlLrqFZ4rBUoZOryb5J5TpSohInoGE5HnYjEqi1FH5ClyRjQlWnXOMAkbKzaj",
-	"iswgzzZKG38kg5zxG8hGUUWvOeV3QuIMkI1UWYBUkBnlnWf+18r5Ec7bRYcktUcF64UKHNqIElaoiPL5",
-	"ECZaBxuFhTJj+qU5N/Q0bYuOW+ikM6pm0bu9gaU74lWpCH7vJTgnA8WmnGoXvrg6DpvGmWfrwMx8bqXV",
-	"upIBKq5uiHCmzvN8devMkW3i1QnfaDPt5kD2cYTcbOSK9stSgez9hTeOx+HAftUxSn0O1u1852HSnAHX",
-	"IxtwtLJU4JrpTuBxT7WzEvcHSJGiK3M7k0sh4XbUOWTtOboTnEfBNVxuA5KSQWXLCs8iPLfGysJNuOPp",
-	"BPG9qNg1rnzmarZZ6C+Boru687EUN8DbEONX0LH4gH5ZL1jWk9qlFcGOSI4/iAWZU770XqPgZeunn1Hm",
-	"NHM7qfWUKR2dqqbOq6LvDSyDEW3oNc9AnhGYF3pJFjOWA2HoYCr5DSwhyv3wgQ18iU4zYVJpAgZQfCAG",
-	"fuLmPfjhzflLO3HgyjWvHJ4RoDJnIO3XNqavyM1Xlz+cHz178W8hd+5/WzlVetSfOYmbAOvHQuRAuaUZ",
-	"lc94A3i3hb2bQQ0y6yF2GUTobCOTNSGsPz4HskQsbqohngRzxDbxDVWQMx6hM1W8DVOapVGSitFvzbU3",
-	"x7iBZfTDnI4hjz4pRFHmFf5vS2bMfH70xlixrbeJYe3oivgHckGzrbjVyj00TrM6u2ra5iTrrupHpvRd",
-	"2UJ17Zvgx462bjk/47K3BX1127K3/9uLF1/9W8xot9b9qGc+BQRtoNYXmBAYTofkJXBVKvLs5NlTog3e",
-	"k/eXJ8+eDpJw2q8iVv721anb6AG8pAUds5z5PbV2iFraqBnFHqVQkDE9cn6NkYhktoWB8y7uu28Updkr",
-	"p9Ne63BvBvHi61+02XvxJa9Gqm+9YiNPdyxAAs1GNM/9Eta9Zehl7HnrkhuTxs8iid9pxxE35o8sOXaM",
-	"q7AQhTuRwY4MB4N1V8IO2EeSsSnzmUZoCa8DQ4R0cSlGY3cJZ1kPgmdeii5fCqUWNL9ZxRmODoeRX+Yq",
-	"LUh9ZPkGFTN1seLhgLG1fAs5M1tqZBrNMQ9YAxr5M8rw/wuAG/xDTCZR+8y3TJnNCGnvgullH5a6jka7",
-	"CORfaF6C06VG44BdRxATNO056hvzqrXRuTw0Kxj3+PQ7pLcDm5br0eNuprldFyDFoj/PW72hC7HYShBo",
-	"0wxzhiunkKzy+sbNuVUHu27dQhRQo2tfBTA2mrFpqB7zcj52+gwb5fablUc7iGkgis0G8FWAaUh3LWuf",
-	"pz3+pM7IifV1Mo0GRi44VGGiPvGih2YgIbdkQDqzaWv/62VIu9GNwuSr30u8lpd1gu8+cT8iaa/73K/G",
-	"prrEeOy2lCIO+l1S7boTqtJvoqpCEybSmVCADl6FwfsNPEm2AVik6XyU0aUaaTHqzMM+x/RzC3dcuEhm",
-	"o8ajxZkcGG5YJaAmZAILH5yuwzzZwKddo1kr+W1r7MF5R3Ylqyv3EW3uBXLcTrZLavbu0qgh88Lzmcu7",
-	"txsHhjnETPlkYSHJP0GK2KZa0265qbW41z6v1cmicOZiCbtsw339lj4msdu4OWE5eHPyRtNZz1lvGM8a",
-	"7iLGbwZ2qqjYgXBdLXHjKnYLr7Mi6ogL3XcW8/56dbn/IOPlqPcpqxl99uLf+r3K/gmj8VJb2NjBQFV7",
-	"lf1luXidAFARig1kNoA1WEQ5njO9behh/VVwNqt6FdN5hzlD5tvbw6ybJg18n5GIRgRfP3Ubh6oji+2g",
-	"dRbrMPtHgxPbaT4ryNyknYXIWbocZSIt58B1QrSkjDM+ddwmIajHjSSoMtcJmTNealAJBpaP4KM2XNBQ",
-	"SYyyiUaobrqM9YfvD9S8vP5o7m4bqgjo7rYhP4RNYt3yrjJImY+s9ZjVF588iVp/mtUM69b+gelZJunC",
-	"Ojy2WH9X6NqHmbXke1g0/HXhJuEJKQuiBXlxclJnOqqNWrabK7aP72gKOqZjd5CLWyNr9ocSHL6ST9fC",
-	"icNvN0HnWu1gkbSJkutYlPU6ce/Wj7X++OxrtcRh54qukEGeVdl0fcwqfp6EMI6ZqInPmR3htAnRQoxy",
-	"wacJyrUTUfIsCRM6/euYrPo///1/Y3QFn61OjukyBdUz78zB95xhtIp4Uv94+uvQRRhFJAulnANy/SHa",
-	"JSQDZxby38VO8QeguZ6tnqDPZYvepU0VjKuh2WRN1Ni7b7/D0hTEEWghCR4ywbwqKjU5KERR2KTMIpto",
-	"gW9TnmGulYuuP3RZc1RjvSMJNjWJQ2JzxVg6IylVECkrw13SNGK4S1PBVdmYNVsMJ27loqMgv6BPbAYm",
-	"/22UvvGt1zyDj5eWFTfkmA1Wte54s9eYMYM58VubJPNyHo/XCDx3kXitRUR3s75XVUigmZoBaGL1FEWY",
-	"PiMnlfFgMRO5QYkQ8BtnadiNblgFAVE/GSyoNHJBXJgzU8YNl+V0CqojMqV9zDiK3WLizydYVH0w3Tfx",
-	"72K87T3sksgkeDSYqokGhYSCSsiIEmRCZfTEM7kcyZJ3+Ec81Y0qYN3y74Rx1HHvpIXsqLZZObnIqbm6",
-	"31RHTJ8LXe3LckMsi9h0rHDab5AL+25Ui8GsYJS0Ss6tOqPKNMUEWKOKUpZ3SF9VeEifhCinKtR3WINB",
-	"oCggjPmRqxNLKnxsJD6FN96NHBfVOW0VFGt9Mm6+uDziX6oi8Te8ZvO04i/ZEdQ2JVOq0+jeW2ymtpRK",
-	"NVq8DoQkCyz9MYZD4kZOyHhpnalJnYfi8jLtK4qETrOkWcbLFTlA8ovZIYPILa0lBi0mu/4+2i9vuJeV",
-	"19fdj7OJsGzLK/Luvg0Lty9tXLB7bd1C+3ozqjiEGgvba12dMbbU7kvqPuJ1d5WsIN8qCsVwr8ahxm1F",
-	"CUNQ5c5nvMdl/K3zWLp0lJi7tFZENuXgtRe8D71/5RB21/9/ZPxmpzD1Dv29yr/pmw8ctfJUqtVITBIj",
-	"gwPVKiGKzVmOlZkSUsWZq6ROfEKyhWWIaMZSvVkrd9aues3RMxJTxnfz48O8UyFyFT82A5wdI/gitsY3",
-	"NINvMMq4Zpp3AbGmbHgHAHsTQ1HKN83fCNkx/FLJyQhrcMSqMXCsFBDW1iGCk5IrOqlqpCgypxnUBZqa",
-	"NXuievWEjizvWzVDWvvxqU1jpLZcrBbkmJZ6djyf0DMCXIrcvKBJWWC1vzBSw2i2x3Mwrx5roQsb1hmU",
-	"OKgt1DhQLWBZz5o7+phsV6ruci7+eH9WEWEPPwy3neBNxW8VtTVX+7IFaDtkm8W/2Sjzbw5r2Oy8aGX9",
-	"0GzOMKM/KBNaUI60nk6Bp8sRZMyWXkS3h4wXt10tK9CVgFSf5U6EeJdMv23DQXrnXXVvkuWgtOB3dvbt",
-	"ov76b9b5YAx2beXAwg92rmORldCVZ14AJ3N/XFhqt+ReX3KJz8pX7ebuh5EB16y0NVrM2EoIjoVeLWvD",
-	"3GFFMrFLiZnevsddPJYdBPbcdgMQGV0GRNHlefkNOjTN0DKM5PHX7Rw6919MZJMbzruLKoLbAtVdS4dU",
-	"+PbS1RvY1rUTQnfzar4Nyxac+aKEaLouta0KvmO1izW72IUyrtnDd6jeVlhGaC6BZksigaYzyPa3qyam",
-	"7zZCBcDtghRAXJxasxpK0stFuRZq9qGl1CT/DtKjH2OnygxrAMAQPZc4qggl5s0aHPZXOqGEvRYiCGBh",
-	"85WvHOZPQCUo3V9BaHtLGyrB1gqESl0OZH0SohyHlv2OOD/7YZt+9sgU6Q1mP8Hivdct2i5uTVm+Edbt",
-	"12hYjasoM7EwOkkKXmVQzQqEp6Sr2uBmHRanTKqlRjeICf5d6Xq7yFSVZrs2kNdHbW9vn183bLib/zDv",
-	"u2T1uHMxdK76IBH0rh63LFlYqqqjxM1dI6R6iEab46BsRF43Jzhz1fPmQkJzx3Xgo4SUFQy4xrq20tY4",
-	"6KG+OCeAX0Pi4928dSKAoU0A+B8tF0xUnAOV0rzqDwFcj1yxoLr4gXkxJvCFc+2DkTWQJ2IoLjkeYw+J",
-	"0OXWug82ndM7CROQPkJyq7icOlmiJVaTCiXX4F77m5XL2wQxDliqdfTf6bZlu4rml1vfZ3DGmND08bUd",
-	"4dnJBmYSTrxpe+oNlS6deSUAqQ/c9IIWdQFbJ/dt9InUBxIKGfWJrKyo3TqmpernjKodXWVbcaeezKbT",
-	"GlBQiZUWdiTUVfOP9SEe+Ba+z5mQo1RwTVM9qljrCi9j0ocEkQM0VNlGX3UZVgWAERQ243zi4xxVtHJb",
-	"a1p/GG0voyA1LVZkKogW+5j9AZRvX/fBQV1SN03ZTakOgXsnjXQn+Pf3Ekj8z6IVL9cCbT/1QnW0rTkn",
-	"l/7oNoFRB/S+asLQDCSckarmnStl5y4s3OmL5/0hd8MJxYMd3ZY33fe3VQWjVaq2CdPDcS5gghVhdvim",
-	"Dlf1kpOi8yokA2ELK/Kgkywe9+RVsPUKFx2YBVYT+u96H5G6q8QVP/jd9btwvDcgpztm5c7BtdeI1Pj3",
-	"qzwl+FZGGPfVKUMLPZb75yQDrAE67FMOC8cLgwzXzP5EVY1Hgg62q6EGa0ZrLfiJsoXBVSlv2a2QT9Rh",
-	"nylWstDMyYV0t7mrnpcWN1zYA+9rcHZvd7L+ubiNJW1VdWSkWCiCL9nyo/XRDAcdsUgdwUVVcG/H85pZ",
-	"tIixfdCYm0wp45DZu3IQaLZI6Fxgv0SYHw47quewPJPAO4KbxHxsBo6solq+UTVX2sVVrc20IGOhZwmZ",
-	"iDyr8SKEqPjC5pVfTPWKAtoc4CjhCHtuWMSLDRi0c9oA0cHtBadURbcMwtGaewkFkurwV3cTQwl/ZNvQ",
-	"z1Vzmh8kCTCniRceCzah5Vunrnf59ET9PFIHaNVxuWtJ0rZ5ZetIL1eoc816d6sJ2h44aZ9MdPGbjn0f",
-	"5caaIPJZFxxri0K7Rhx0wE+n5rBpLTv5JO6kAqwX+aMeDoPIyvUYMu9GJI7dPBG1qtBbI9hVrm9uzGqX",
-	"fmdMk4MqpgdnOmxpED29I61+rq1bk0BHtrnj52K76GMoD/bk7eSdoLRnfdxHx6iRAhhJMB+lOiZIfJgB",
-	"JrE7GPULfqKIGwGt1K4FuR+GuGjWIfnOYBkZL30j9tPIW1jpzueUNOfA2J4kMGJgf3K0bgRCQlcxotDM",
-	"4IyeAah0nsGuBojgPnezP+wIxl2G4TZ8rSG6G60X68AFL7baU3MVP4LeDXQ23254sRuuo+3TMDy95Ewv",
-	"R4pOQC9HrebOdALTkkpsGuGFwHXv0KzMtRqNBZWZlxtHGVA9Q1ECY6Z9mFoqpOAgR+a2jWCCmc4xc0Cw",
-	"/n2IFCEF/bwlimCluzHxO+LR/WDJPWJF5ARtMPJLDNzfNoXN2g9Ga2KgDbgsRv2DpFeGbA3w65o9XICC",
-	"bU1B4cpaVFGTHKjS5OmzID8c2Qr2rCWGNAhOgpWu39r6PdSpl7HAhXgpaCmF3CJ/vE6ojoA040pTnsJO",
-	"hZ7b+ayB9NAdtddR5aUjsj+Ir+tIib1YiWtpIXvDTtOv9mvVHCQmE9qS+Ds29nD1kEaNIvl7iZKd5HSq",
-	"YuF+kt1CRvAxoWjtoWokJpEGRv0pYbuFwX0FpfbvvceCpJr+ZXpsm/VefTN8pWSaanZrJIMdd54zfrNr",
-	"IgcWZInxZusIiIXhuiYup+RpQr6iCbl4Ho3m9/LzuiOuzCHOxrL11sMBRvCxyFnKIiUFkGKf2u7FJdi+",
-	"Scwqwb7Tif2xyEvlomKqHv5PFFkwnmFOdyyrcaVTTVcRpr4B0KkoNtfnw5fMxUVrKPwCckw1tsRcxbwZ",
-	"zLcgXe/N6+dKsSmfd9Si/6QB1fXhVlBbU3nXeMce6epldfdnXAHfpGngdYfokc8TyxD/u6AzRrJ31f+a",
-	"yLybCngHbmZ7FEWFgAjtXJXoKiLTEHOT7QlF32KlvfGw08jlkXMVrRwiNiX2qMx+NwzsPPRYKHCPItlx",
-	"BAoRZzPk+bpedw8jrfMd4pUhpJj3JaR9rcCdiati26TVHoZkJ4b6ffhZ3DIa+98YQ9m8g31o7JuyPD8r",
-	"pb252N309gcjfpsb/FXEcM9i0u6k7MEJVw+r/IUrZf7SG1tWcxLM4+2NMStUsTFQHP5ck8FVDREj+bv9",
-	"k7v1Hq9r6+0e3ri2M+wOiaM2IqhL7E3BaIp9laEdG4izOWgL/b0IcN9u3u60w0MLJ6u33txo0rj8HiTc",
-	"wtBu+WwBSLQr2DmK4ZeWEJqmUOjwrxGzFubgF5prkLb0vi/a7J89ODx1NPoreQ5KVUsmjJNJmecdALUV",
-	"AG4BSmsgZt017yP7oCI7u4e/1cU9VzoXzxlWQbiDPer+PJyMpywDrkdLoOukj8BquENie1Vhe9cTaFGY",
-	"NVUwG/kcHTXGRv1K/obG0/XQY64+KCFY5xD1zTN9b3425KFQUGaCL+c+z4gSCTT3Ubt9xeR7cTUrhtVC",
-	"lpvO45f6zXXy+kqniPrqVmzKjek7wGF3hd9c3259ZDcjdz/BcQUN7452XVNtwsW+en+AZoFy/PTkJNmE",
-	"dr1b0fss+PCYB+uT9nol834VNyFEyySdh3bLjmY/beSI76IRm9DLsdIDQ7oBej+6KzK1z11nDchvKzwg",
-	"gBojmUkxNYpmo7z6RMjR79i5xiPGIBlUlaijPn0749al0RAMRrXmSZd9ahDeSxW1ruV0n+++6qoFZ3dX",
-	"YWsn88Sd5bHeJHz/ktSuJH23Dd2TJLUb9e4v+DRJcQ/zx6U32lRdRkTqyqtOEaZc6zT8M0YObB3pH1gE",
-	"N2ZsOsvZdKbVuiqk/V26rYoHnBUFaEUKkLamOTnQ8FEnBM/tbDUrpq52/kShTJk0m/tAroDMqU5nkB0m",
-	"5If3b348ApXSAjICH416iKPYAgpzKm9s/QRCJZYSx3LSQmbKtsR3A8XKmu6t0EVbpc3hlvIUEiJ4bvMj",
-	"U5rnIBVZzESVj08Ae/c1V0EOKhdV4sITD4fk/QyuOE5HSswIATnHcq3Y5Un5GgC2jCumPiTNkJ9mfgTj",
-	"aV5mkCVXXAmiZmJhzp1pogWhfCk42EuwxWZzG2I0JzlQ6eur2xOORGDORJ41yqh35J61Dj8JwTRGblcL",
-	"pa+a54oiZ5D5FsWr6VM5VZr8JkrJaU4U/F5i0wcsmGvGxbWrfi3M3CijmUvGXp3MvfFE2WmR5htmX03c",
-	"b6KcTlfHD2cnRyTY+ClxJVYxCGkJmtg69NhtdQay56wd1bomLM+xHCIlHBbu1Jgi5nfIbD19G7Z9YKcF",
-	"RShXC0MafKcr31ng8OyKSxiXLM9iQ5oHmoxBscxeEZZvwrEYn56R1OA149NRWZwSG2XCbALUFXfHk1Rn",
-	"QDVGweFxKWYuHbsNnNUfnpp3zDT4DuVZ/ejsiitt8DezoQY51aDMmNpsFXGmKHLbScQDly3JbRsXGDTR",
-	"kkF2RpQWRQHZ6RX3xM7OohofH1B1g1TD6N14QIcWozxzcNeA7MEfIBZxrI6kqp/hqoXb9eNfuILNtQx9",
-	"obIQqVpgb4GzG1m78vgmNAW9ZV+TqENmK6Gv5pB7UCV+L6NlNwze4yNCXVN4pYWI64sbuyg7xEmpa6J8",
-	"6sqZmm14Ii9k4vrNr2CkVAZ9EMYQO6+4zZ/ggog8Q3RCcl9h52FCqGsT73GU5IbBGOzggsiar9W0mghJ",
-	"7H0mVxyrBCDLYzkGQyIHRpyx4xBVFkZkU014xlVja1fXdCReyl7cjBoiSt3ybmfNzt5jXc3ea3oOROtZ",
-	"41DuM2OqYq4iZ0jY+UyNtCyx0itLx4NkMDU4SefjMqeW9ue0CghXIwXylqU28oTaIPDwt5kolcXkQoqx",
-	"55iFZM5TAVmZ+l/TQo1SUUpcviogZdSc/iijfkSzGiNloPdulIFRAeY2ZUjCtMypLQDQHU9+aVPP91OB",
-	"eC1eGkFHdeRCI0il6NPA17yoR4ycORdKEw1IJx0yHFBFXFroKVEa5nPIEpILi2QKtglsbNtKcJnJGm3x",
-	"srR/buhCqno0CuiodD54VYmTMoOMNAdOGp06jcAtgXAxFlnwCUYxrSz9viz/9xjO01HE9sED11wnp/Yd",
-	"72oldkC0DxOIh8fd7R9uhA+SbW//2BvMv2yMRG5gaZga9rzFfxwoAHJMC3Z8+/QYXL/b49b8xHA8karq",
-	"heE8OzwjOUw0EaUmc6BcdXS6DbTJVoHpW5baSM0CZAFaOqqKNB/DDg2Np3okmbrZLI51Fly+rBoZXWAb",
-	"vmhoe11RZG/9R23Lv60QqfpoHBGdflYgCcvOCOaz+hw+tTSEuo93DmNYuhrVr9U9XbxW/X1QECXcZ8/T",
-	"38mJU19QK86wV0prvYr3kk2nEOmIB7yjGckNLOP5LYbHavpRcDFfEvcWNl4zmpRacsGXc7TnLFdtLA2b",
-	"m4wEMn+z1EDEZKJAV8YLtCi4WrwuTjGSLtLZW85+T5VdEi0KoNIP17zwJ6o1fpcHxL7kT8hvJsHDjEMD",
-	"WhHrrJBIvYQbLhY5ZNP+4Qs+lL3v+7vEZ/Stv9AjKF7sFmcRLasg8lh495qjf+md8h0dK7fq7l21rOzf",
-	"F76jm2V3F0u/bimUek/HkaVDnkck4H9Isfj1H6nIfx1srQi397kidLcTmUQ+QgVpj3OYMbfsb9ruwB8Z",
-	"sqO44bat9e/eGF6Kxd6PzIy55yOTYtGh7XiFevfO8Xjqbgp3OY09NGAgcXDeOLkG5IUd5zYX0HFL+9a1",
-	"j444RYBmWFS93x5/8K+vpJptexeWQt3dmmVHazolXP249sg7wH+jR9y2i2rUcRFR133ddWVfxyeDqN29",
-	"DGgFwoIyufUBYID0O8rkdllVWgLPtp/MfNVxzFqWPG01ousqguDw1Qc9VQgSHO0K7Dfb5zSBptpP8yhr",
-	"G1u9uDUY7IhLJCTGdkahilSe5yG5xh+vCVOEjhVwbT2LTJtfVFkUtlbZagG3NcF8GVNFTjuMvfhdQq6t",
-	"M/LFNTmgRM1pntsnh0Zevv5H+us1OZixLANu1NNCCg2pJoJDvF5rtdCGbVEyV5FbQSp4Rhv1lrv6qrvF",
-	"rznhHwJK2BZWXYjwtpwrDHPZ9tsVyrPd13Vhr+349V35PaJItsNZ+XIMWwunrv/+yKaZ341Xt7dfL2sV",
-	"q+utJoMgiLwZ2tReXX0zayDxjeNTLShUIzHppfhkTLkUzCh53eizsb3GQ8eNi0z4HduvTtkt8HjmrQQ1",
-	"E3mHEo30ANAFbCiWwhYROG69YKRPMyqBjqMtsNtFCfFMGjsOl7HmjH/yQSR3th82hnvFtVzuSfbYgWlt",
-	"xVKaa16rou9W0HO7uJJuSW5TxERjpY1lrdl9WzjbH9WvSoFu/aWDYTWaAzV/dJz7XdjKDcT6aQRnQZi1",
-	"bqnO+tdzyBjlGKM40mK0Smpqf2Tr1VA2bYkxgZTiQwIMrfEHgT2ftRAkZ1rn6LFFMnG4Gl+zpuTb7lxx",
-	"d67maqJuuNI1xQX3yuDM9dd14itAvU9u9rYtyDTRrCMReicq3EPh2poOxwktpi+v8wnZ9XSVi0XHzPbb",
-	"s8N9bz6+x725xW3el13IfhioG/K1hnlUT74nW+5O5ti+946bWS1UZYjh2kLBrv1EnPHvj60mAwwB6yFS",
-	"bmLAdpykubVwH2vOanVh+yhIteKBiJVk8vWf+of8blFdafs6SWXRr23i+mT6noWJdnN2blOl5F6KB7m3",
-	"N4XD40vdBib/QlfY+pqE/U3u00bUQ3uxzZkj9Xyi1XV2KeZjYXsN2tWmue3be7St6eNtP9jNDZWziV4v",
-	"OWpviWqauTbGYPv+HxvdU9WpqT2xvbUW0k/gr0HfQm3s3djlwro2VqwmjUQxN9y6Y/Wm21Wv3y4yr8ej",
-	"B7YlJYOuhNHWseFr1SJ9gcSIfL3pyNSnPrDdYH6NoX4HkN+rftSyo9zpin7xbvPmDTkNfNdEQqvB2Zdj",
-	"k79/+/7dKy5FHvf3CV3QUs9GpWQdpexTCXrzMtx7SWPA6HoMhYs3zLiNNarG6uaCp0AyKCSgFQu1/0xi",
-	"xD4ZL22MN8g6LGfC8tAUEAjLnSmgqRRKLWi+RWnJl/6TeDbYhHHWmSZab+ZOjVWnXuVaLY9vo3O2FGi7",
-	"gM4oPmzKeDT1xZWahPkYsgyy+hqsBKuwJx7mbJ0Syu1fhOKrQrq8HBdkG2RyWIvEnMXTfCUUOU07YuYw",
-	"RMvAGdGClAoI40oDzbB0awhHttf15gTJvJzGj8/tdH13quo83Fs2/N9mP7nNa7/iMwwje/WeTjdbu11Q",
-	"Hq7Og0KYUlwBYAANDUBPPNpFdlLdeCcSB0Uy+2dap4JPmJxXYN88rXcSUHoTHAHF17xRVRwfplG025P3",
-	"xpZ68hjU9JvcwnqpQGLSYl2XR5ODSIjm4bbr6mj60ftkNk5Wg/86xGGKcEFywaeA0YKlQtAkStOlwoQ5",
-	"Mi41SSnnQpMxGAqcLwlFmAhF7ID2dhOrbrLjvbtRy0cnXtZJRJ6gzCkvbZRMaWuX2IPrk/HVRDOPXh7d",
-	"guNMQl+0XUEP5LFl4rZNlM/iffjmtgwGGuzterc80Y7sK3t8VcXrw4SYc8RpqoPsdY6dB7JjjZeOc3Ch",
-	"7jloDRLTDfVCkIxNmVYJUWU6ww70T7+Ol54LWXcQePw8Xt+0HxNupbPZqFyekWImXTc7qv1p1vxgq6Li",
-	"FRptbKPgMae5qDc0gzohFUezirQNGhn0xJQ1nKjz+r/1aLR1gPgaOeBlgAo+nJq6zKiIeDDoFVSOy91H",
-	"qomVhGPRSRGpom8llvannQdex8Zvwb13oeAd1QBslBCfsAwwdfLEXMbTUzITC6K0FHzqUocx+qAQjGvl",
-	"c5Hx8obk3Iffh2yQA2T4om1CcTL8txfkQHBweIbggMMTG7hP8f9EQoH5RujrNLTCo+7hGaFEaSGb3Bax",
-	"hHLC5oWQmuAmFXk6jPkfu8VHm5WwjcbcTmjYlKe0nnnZuwkW0gNc9gb6AQTunm2FI+1UbGaDgrYLUb+w",
-	"xEgFRSdyZnNd76yBRUkRm0M8RG3L63DjdESr9L+MxjhdTTGtaX+jnHofRWXh1pKbvmvAui0Ro4SQBDKm",
-	"CXAtGSirE9giL16jO7D478q9JMTWfsEixAlZKZmMZUkqZ0pSl4JRiaV2hg6JPHMWfdtNBxb+n9hTeSZy",
-	"q0ia/7sXiI0jHxKz5DnLQWmsYuLXjVp4QgxMYEPmxPUVdHRwdVduN1kJI3PSCckEt38e7rFryU2rm1gQ",
-	"aWuBaFDfpflNKVDKpWrnjN9g6jcaFKo91/7HJlsM4lj8q32hY3052Pp64vaU6jL7FpPdsJ5Yzq1ryRfM",
-	"1VhXs9jvVoV834sb4PspgQ8fCyZB3ckO1hOurF9V3dHo1t2NVMKEfYzLOjbXPmiI5eRRbQ4ywVbakOf2",
-	"n4rQwmbUxVyV4uZO61/TwdGtv9/l76Sw9bjrHdvWdnasxcXuRWhBkN+dO/6sYgmoO9VGZ8pccEc8iItt",
-	"7+acVT/alSczqmI954LBt0G0XEwZvxOmtVqg97qmN9U3UYfShI6Arzm9ean0yLK7UXeTu0twLubKni1B",
-	"VS0H7VdnpOSa5bW90FegYpocvHt7+b5KwJ/Dsf/osKp+hp3j0MhWv5bEPkFer9iUH4lSu8I1ijw/+WoY",
-	"tcI9QKkHC2AtSAzAtnkNLbDruIJ2D/ndKkUYHNyt9vzuSNUNRW8LO/tZra/uq2li9Aq6TmQf5WiRun3e",
-	"xWjNEndTFe+H3sZUul8aFTID+bcuT4yBzpkviptGZdkPQt7EeV7/tBG6oEwzPh1tnUK4ua2O0R+U2CJL",
-	"dPOQlW6nxQi98sveg7/yqkRHRqaLb9vTQt2Io/FyFEr5vWcIo5p9RPGaxE+MtLca0t420ZF2U4d6Vvcb",
-	"A6P42qI32H1aqwhuoxVKyfTyMq0694yBSpCVutIKFuPk/N1rK3Rbk16bLzt5XEhynVIFvt44fmAZz/UQ",
-	"DWk2rMFNV6PTTOvCxlFgXeOXQtwwiMsT42VzdqOPHaMMNSQ/c0Un4KUCRQyLJDRXgihwtV3dDE8U+fvR",
-	"y8uL745wz0MM2h+cDlI7sxenB/VuRu7LetG0YP8B5poxuWQiYmmm8zLX7IhOgadGWimEYlrIpVFrzNBH",
-	"7qRasWCnJBNzwJpEMzFnKct870mVECwBdMXDvt+kMKyQpVB3sjfCDkgmSoUTtT4n2BO8/rExmG0ifsXD",
-	"sVyzcPWEFBKcScZsYlLqUoIdThFbUVkNr/gVfym4e0+dXvEj8u+Xb38ijONootRG7LvhYsGt6QRLt9Ba",
-	"nhPZErvx+wo6Z+YnBrZFf87mzDV5UeyfMDTDY+dh+/jiu5fk6+cv/je5xuqTtrTdcWFbIP+v35Tg12fk",
-	"lubM1cy1jY5JSqVcGkn12v5wjVZJdDhdcYKlhhUBms6ImEyAZ7Y0HGC92iNi2Igimt4Aucb1XeNOKSei",
-	"oL+XQK4td79OiARdSk6ukcZcJ+QaebF9/zoQBK4TO4QEM7+QGUhAc5U5IVSUceYLoFhLFwc1y3/1nk6v",
-	"z6qwEjNGBjmYvxEhEBeYJmOa3pgzvH49OXpDdTq7JgfPnz5LCBZ6xFKohLiO2W7UpJERrWkOZ+T5s7+F",
-	"v2Jpcj49HOK4PwkOfnA/rB/TDG9GrYTxr06eD4mtQ/f9q/cWcf2zH16df4vbPecV5Ni8y4JKOgfrwPRC",
-	"/Ym5LleVmDrMr6IBBAeFQ1kRt6ox++zkqV0jJdc/Cgs2134g7ArrMFXaK/cV8yyRRvgxEHr996MLC8ZH",
-	"r7NrxIXzNAWlTlH9MCeOs3RQMcwBt6SGWGp05m9MketUyckI6eo1oeqKX4dU7JoIczgNGnjo0tIsLNZk",
-	"nCpyfY6mLPZP3Okp+QaJMvmf//6/ZtUfmJ4ZTQmYnoF0xaitLEXmVINkNCcp5WQMWI96SM7d4dg7xpLV",
-	"WK3aiOYKfEVSdcWfnzw/s/EZOvZuJjB+w4/GMH4iHAG1NiwBmrMUnMjlCLaRUiUDTWVYLiGg4+YMAsXo",
-	"dPB0eDI8QYmjAE4LNjgdfDU8GX6F3Sv0DNljdU1pFSA8hVhYNSnoFEInqjBska/U0G5t2xxg4uqe2mC9",
-	"5gcJEQtuwDBk7lU1LcyCS4g1VyZEUzkFja2LVWW0du9PcjpNmjRkgDu3XWdfZ4PTgSFl56kPSq7QSw1O",
-	"//EvyyV93VN35rGIfisjRcX5+CCrSURbD9EV6b/1QPYER0bUaXy+URmI1pNcO4cW9zZD5a6IHUGQEt0G",
-	"YueAciKlgRovp2IRVN/Y/dDLTK1pDYhtOvSWgr/gLkKVtwDc4BFTdVZtbL7q4dbX3EwrWft5TA2oMeP4",
-	"XL2dDHq896ORDPq8+NKaAv74NdACzNKenZzY0AOuXURhKOP85qoA1ltZ27M0rRrEogzbRcocGRsa8Htu",
-	"548NW63z+J0Vtez7Tze//zOnjhNBZj560WeS1xybEuYo+Nmvvtr81aWtYfwzp7eUWRPLH2EDDyR+fscY",
-	"KTJVqLu5X341b7e4wfG/WPaH5QUG3Va5wk8YbOGlrCE5t+oAZEYXqFwcMQrvZRcLqU8UKSiHHHnxkJyX",
-	"GYrBB3YdQzt9drhK0b/FJ+feJ9gi6RtA8fUElx2DxeexVlG4iP7A8g3NnLi0M7w873Pz3wk5xho69ovn",
-	"W4Lx15vffyn4JGfWQPX86bPtJnj2t63e/5QoYq/YCXBOI15BkyQuIL2vxCIrBPsw7iF5rQnjM5DmF/Pf",
-	"StHNuivOqS0/vyo5Stt9wQuJz1cx4XvQFRrcM2GNEdV6+0NXJMvFNWEoe8ew7rVjfAcHfTjEev7FQOVb",
-	"DuvhcUuq9y0SvAJJ32rIpPNRoVJUxX8YQYXrMxdcd2/0vtKj3aRjmAgJ1lYw0SBXod6a8/dC/xGgvhHZ",
-	"cs/Y4jwOfzSNplqW8McnwVS7nuz+0fSuwtKfgfk9/arXBOa+3wvxo9Gc7Hcv+pyX6xoC2RvIGPV9+54/",
-	"+/NyaEueag5NDgxHFQsO8omq6ZB0jngO+eE2su5xFVTWZQf5kfEba3ksi1zQDDKSuWKqqqJfTPrGpNgt",
-	"aIiWTOw0NV6SxUxg8+Cq3ZlusM5Vi8WrOtDt3siFnwN9hmvZuzlm9/IDi8JfDsc2p+UPiVCtKbZfwa5C",
-	"q5xcS5reGHV8d1YulI41TKrhbCGZhhDQyM8IvYrMqE2GYNJgEXodrBeCHDx/+tVhoItVt44xoxFd7DzL",
-	"GqC6f4ZaQym/wSNHJ1RBpT6eCDk/yqjNFq9Ha0WfVQ7GrkofmHcaWqvGjNuErl2LgrhM1q6OwH2kgqd7",
-	"P8CoWcTBaUsw8P6CTcJB9d69yvEN5v3Vlu8/3z/vbrz/gDz7U1I3CyiEkpzxG3Lw75dvf8J6vpYhElox",
-	"RHIQwc/EC/cGMaro+AZmHsapYxfPruK2u70Xd+K/b+rx75EDV7OsY8H1Vh957xreW0kq9Xkl5uqzEtts",
-	"AjkoOSpBmIR/uFe1OsqLKyZaLWjoohYjfNQ6b98EiQv3wUur8V045ANzonp7EVC3S9pdRU3uk2ttq9Y+",
-	"JMvqo89+aerpJ2V1meFndd5UKMKTA89JULpWAR85Q5stuvptWaCWzXc7nTSs7btHmrRv380ZqerOIW+l",
-	"GcYug1WLMTTdRcCbsa0Le9XV4zcbpYzv3MPP2t7nF/n5WPwC1wTF7AMuFoSpz9JQ/7lRy0fr32dHjj2J",
-	"QOrSIMkJmYtbGxynHIUxVJhNCFU3tkLJerUimzN+bDtJH7sW4kh1owT0UlOpVd2M3DfVG9P0ZipFyTMX",
-	"KGm9dlRjGbMhee8C7tpd4hk3e7niE5FnIMMW7zm7xT7v2NM6nZEbgELVTd9J0FM+a/Z8973Tz6648D39",
-	"67lnVJGUloZil4WPfVxQLKvGuFkpU+a3mViYc/b7NIPYAcTELFiWnNtlSMMOD8JIaQn45jWRMCmVYQau",
-	"K7d7uVSOcxrdkNitH+I+ZmJxxXHW1DAWLLaAk2KhlGOjui3/6QNzDWFzLdyH5JVRTyUgIcU9Ohux/f7U",
-	"BoD6gFy3qcDjVW3N8jg7DE4qIQV2ixlcQ/LB8JIaGBm/4m5RNVczq8K7GbppRm5ayGyYX5O/XdiXbOfn",
-	"1675d4thPNsbwwimubQBZTGrkIstPXOnYSFAllytgvu96qR3YgxfgFh8j3S12lqDmF5U2IxxaAYbn6hG",
-	"G/26FJBvQJ/EqBI5QLqpQqm2guu2YGsQo9NM8x2GiWK8nA38DMXOhADXTC8TL8sISTTDOjA4vY2/r0RQ",
-	"ROeD5ydfEezXvmAKDi0Qa0lZbmgC5JOggFldik+Kcmr90OfvXndEkZa2vECPGFLcyqhUID9d/Kg9uV7x",
-	"gGs+323uyuGx9Zfro1Q7klU7o1LFTkP1DnuMxqnaWMd1W7/XMEgDpJujIDHr5R6DIO9Cub8gWwFqWebE",
-	"LYFpxqKTg5oyoVC4QjEtZVwllsfpDNIbW/+qk3C+5WDTkKxbydrmXVnWdEYZf6KI0eHIgTJs10iCtjyN",
-	"lbSomh0a+ZQiQU2IreGIevsVp5y8yp69ePH0a+wcn4Fkt5DVvMEJcjewHJL/AChIKgqGgh5IaHCPJ85T",
-	"74juFXfmAD2Duc0Isll/hE4p47YK3jyaUmLOxb0r5BUPBU57Be7h0VFweuS71z++uo7JXd+DJegvg6Pe",
-	"Ci8/HvFsFTc3OhHjqnq9ZPSRfL5S1ZfjFPhWLDg6p1rCjoXzEEZ8ggtCEaJOTLzpRNY68TiKpx9ofmPV",
-	"HYNzbnwD+F6N0VWlGKTKZDETyr2cCUCV13aVXyP1rEosv+CqvMxyv/wG52KhVX0VwiWoMjc08QbVXyzx",
-	"XTdswENhioyluAF++LnC/6cNg4L0xlUKQS9sBGxrsAqgyp6pq3vdhuYuS/GlTzEOEeWAKpI5tPLs4PtX",
-	"bSIdfIHpesgbauZxxXMxPXSZeEZbRiZmeJeZIEJg0dFMFfnX1SAY+mpwSv4xHA5//cMp/5gNOoYr7jB8",
-	"vGxhvuFkBz5MzHAOUdofsxItKpRIYZOtnNJgzxTHnYk8u+IVEoO1NqRCZipxFTtCGj6n5o6AjGEpqnO0",
-	"LBl41AwQoOu55YRtxnQPtusKd5cVDv2R9GByEZb2gDbv+6A4mBfGFJ1KcM4L9Fz4Gzj8PCXlR1deH5LZ",
-	"IpIWX/FuMaHayZ0RueAGCk1EqSvrhxdqN0kFPvu5245ss62p1jAv0ASLbYcM1bLh72FNKXxslgXZkHxH",
-	"WV5KUCSDnC7JpJSWjNqR1BU/uAAtl0fnEw3ykBTmWerag2tbuQqrTCbNRzxLyIRKMjeT58AZcJ0v3Uv2",
-	"CzQnO3Op++6I6iPKj9wLru1SLtIbZY5tSC7ZFI3EjBNrzrX2I58QDjxTriKB+2lIsG4O9izXZC6UJs9e",
-	"PG9XR6qLYLl3niYnz56T8VIbFvL82bPQ/HPFX5x8ZTE6OBlHCIQgc8qXtpIWSlbSEG2zZnfilQk/QrN/",
-	"xDu+H9qMY9dU+UEp7Juo8eDSIogRji3yzCcUs5IBqyVjH3YyQcsX8j+lWZ6TMRCxQMfu50JAm9kDX4a7",
-	"7uvPheQ2zMqu8M7g9B+/hlT3MqwLYfE5xNozosBpPc3KEAFVZZk1P8YJq7C9EzooqyUqPpsOzdt2FiT7",
-	"OVDpnuOkQ9KoBzSj2APDf6KFIVKntvCGT8T7mhzYipyEuq9wp9+++vHV+1erdYQwoCMMqva0zu4kEvLw",
-	"o91inwRVh5RYgqbeFHIMs1P4vPwzrcSdrV3xfy4XzUbxBRHJQkIPxJhPaDdWfGdUqBqsZ4arLUD5ihs1",
-	"6R6SD1goPxUZeI4emOYqiSFnN0AW+KpHbOS9X6+wWltMf2Vm3+E7wCtfdAVlI2xpshDSyBKYdxLXmN58",
-	"d35PHPilyOCzYsDvA4qJEqMtiPGFY/iXFzvz9Rej/3zvup60pLMDowaUemZISUo1mmhs0xTaxL/DjZTH",
-	"x/BXVSOiJtDXWpE5aIrxHtZGVWfKnTlTVQ7eP2ul/2OHSnfIpPseHjSRrgtpH3PnemS7FwxS55qsbmxf",
-	"6XJdAHscXH+8Ala+oEuFajMmwMyB64RwhEAJHGvYJd5cpCjPxuKjYWqOSB1dOhH56J3IWbrcDyi7wbeD",
-	"aJFq0EdKS6DzvXis7t1N9SUDdOV7onw1ZxjN6A2QOnwIWLc0d88B5W/Xxt7EMkntMqKh3hf46IHySe1k",
-	"Dy3ZrWMVF+5k/izO38fMlD1TlV989IMrJFvnmx80vcFnKMiZV4LuaBg6vTnNskk0DGvLJN032TAMhGmY",
-	"G1EPrewurtQb2Osyp2FwTZ2D0iqmpF0PqivufHLYptWuHRaE6cQ3bsjIYrY8q3yRHEPF0QDPODY/ZUon",
-	"Vu1V2NWVC5LmlM2vOJqPqsjBwA168Pzk+aFh7ZNS+YI2hg5ilPpScNs1FS36IJXguLiKKzB9xQ9sgLSe",
-	"wTIwndIsq29Yi0A8OLRn4Wb6uvZqVa/PqCJjAH7FfbPypKo+bADI3ysnNMcA5qQepHm81pYklGsPVdfG",
-	"te5Q7GhcTYu9lvG8zJ/NCpbEFwW3gTqOfpIDs02c1oDvFa/GQuf1oQ2dl0CVXYon1QkpC3MoL05OQvfA",
-	"wfNnzw5jtvoPbsMPxF38dDTvx2Eipj0/BH/kB4/8IMoPPITU+FdRlfGSzJnCAt5YLcc9kMgeEu9ltJTP",
-	"S2SVImOxbTOrsH0wVbfV8dz5516eX766ePXL61cfRq/fvHt78X708u1PL3++uHj108v/Ir+JsSKy5N7V",
-	"hrRt9ZP//PnVz6+sg9IQkjOMUnT1B+o4i7ndUUCKX5x8hSMGJsnExW4YYuTskMMr/r4yQyhfUN2MgS0d",
-	"kRidketMLkey5P/HYPE1Zp+gM0HWHOs3MX7ia8cTZbTHBXo4F6LMMzKjRQF8SN56Gdlmn9iGoobsmsui",
-	"eU6Q9diVkQs4sm+4KBVrPKkb7WMeCnahJAc3sLTXX1CpuW2d40wuE5C27ar550pRZhccGiWeNjf7Na5h",
-	"NQC+eee/uJMLY5GsTGIL0rhddZS/dee7vsbv2lTOLcvD2JT8RpuJSJNPc92G29i3SY6VGafAU+abOGOA",
-	"npEWGg0rkjtVm/EdEWMFjYuc8qo1N0oqLy9/wTP/+4+Xf8eQKeRcsWbgNWS4LoOrr5TjnKkZZKOOTqmu",
-	"2HAFVPE2px3VcvyaIg9uG61welTZ2a26zv4SqixS/LsYb06k+k2MO5OoHqr8zucWnfRXrKVjQSYoKmBx",
-	"2eCvkDX6jsv8puoz0oSXM1KIPK+AimnXMCOs8eyZc4xjr7fWv7NjM2ULcDbj8N0IQZs7swKjbkwYR5LR",
-	"NHJWjfCM0qM0NTfnP0tcSkQznvnMGpAUmYLuLHtb8aJ7s9SsRez3dgOP9s+upO2qSboVh3zGbKVaY+JH",
-	"3bTGyglR6L2rEZRxpSlP4Qg+4hxdUI8Rec4lTebi1mWZIywSP4i1pZzWrYZanTBiTZyvOIqhBv6x972c",
-	"WwyY+6RGVTeCVkmdXDxjSgu5rOtk1TWmDedTyRUPSx3V/ZBVgvHh9pAhY+YHDFiuvreC44ECuOKZSJXH",
-	"6iPKM3dOajjPDquEA2dUqjOcjVg1tG+GNXyx1bWZ94rbix4SR+0qH99qak91Q24VMQn0FU712r25SQZ9",
-	"6+IUFYRisHpiE84PbN9/F2Pphjk8I3SsgOvToJE7q+eDj0UusqqFYUx2bclVoQjbvxW80kts8WLEw7s3",
-	"TNjRt1OznuNnodui4bN4TB7cQ/Kgh7AnrrGZrZYnJFFi3gJeg+LBzdTpb0fmx+NnsZyluBDQwrdu/f1D",
-	"XeTI4O4T5XMeWipqgtUpXPkJJgnL1Flj8ZbDhzrWFXeGR2K1Z4liQoYHgu2DjNBg43FRtbJKLUYTukZi",
-	"Xg8Ox7nivuREjcToqHRWRFv+wUg23i9lz2BYlWhwqR+Oe/ntCm4opaF59gFkLlerQEdw1dnJtuBKwjZb",
-	"7uCUKGUKw7YFIROGQUDAe4zWLPJcobiXECUaVgXMaHA8dGH0TmtWGIObO1ujvrtr76fGfytIvarE2srN",
-	"unBZn6ku31u1flQkHxXJP5EiuZYroNB1QB0xxIirwy00yi24igbpemRiS6/uzHXL+OrXCb7ugs8Ci6Tr",
-	"x5fmVCn0YRkWcOC7g460EDn5n//+v4dNjdP63OIlPF4Hs77HNd6nBtmarKvI63meR47jQXXLTwrFK1sP",
-	"QK02MDaADfWbjZ2qwmromDEb825qa5VQ1id8YJv1hDUOURyrrBNhTIsZcyjBKIvxcBbzBOuW9/H32dez",
-	"x9T/u4OUPUpfrXoMegGw0rWyK+aqoxVmBUC7dGmKA8H+SE2zd7crlR9V7RBmH81W3XGo60CGHMhN8Ztr",
-	"ycs9xfnNu1uXnFeA+TTIfbYQbHOdqsxXxofkvEowsCEotqbgSpJIvWWmE6IFyYFK7goNfjRbhiKKB2/u",
-	"NQ67O23C7vihSOsnjQmYifCOmTVDMknmMB+H2jhqj9pLYhOaAt6qmEwASyTMN8b+z+F4PqHHWuii24Rw",
-	"4cRIiiUoFaQSrLtyJQeBFsVZVY+SWZVfcBtXaqO3XD0LTFZwplRblrERA+UylJ7YaqBQ11CheS4W5v0V",
-	"yMSqnu/fvn93n9Bpxn/FpcjnZqjO/B48IMw71CCrehVCF+a0yM8Xr81DNRMLQs2p/ueFzdR4zAL6ctP8",
-	"DPQRBRrjO8oiihrbYOOxQ441gTkWiTByoVljqBZlnj07ayCWxMAYbiDTATFGRNipAqm4VCCH8wkd4Xt5",
-	"vN2B/apCuT9V9t6FS6EyS4jWV72syZs3TAZJV9boaTCcWy+suO/Uocckv8+qaInFDRf+HJKBwP/n+eBZ",
-	"ZacR3Ja0bAFTH7rhE3jXlL022I4KMnXi4hHjlaxYuf/SUkq0irsBq2Ti1u8WxPVMCq1zyGwycVWD4+D5",
-	"s68P62hvIzcIDrYOkxmhWRxFljn4uN9VOoPFBt/5/d0PqfHD28l2jve1nzsTb1W8wPqf3Ulj9Sjr/bDG",
-	"Oibr2gX2UG1lgowcdN6WEahOMUDdhnsG5Q8+27prj5nB+6j+/LIqvVnDV1HjxkY6YcGsO4KCpjMLR08U",
-	"4XRuQ0Az5xFDVdlpkhK0L2tvpH1kdSjnC4xPrUR5W12DKTKnWYdF971d033K7WaGdQ26qrMMUPHA7tei",
-	"qN2xOvwr6J8dBxIHr86sQgML3ewG62NWDEDIlnFiQat6Wd7RkVOlr/jTF2TOeGljX1yRGqxt0SgXHhJE",
-	"n/Dj4n795T4/+WpNnDQCzD3xGhz703Tv+gkWdme9m3f9edpIPsqsG2RWix8N1JkYxEQYUWe+CIUEl3Fi",
-	"ZFZUgFLoz3k2OnzeVzzDZmYshLzBoArfhuXcxfMZHfWJcu+GxvtajcVnQydOxZOVxU2A65vdOzjS56zI",
-	"fUkOHqy/ZdQCVwV3G55zN2N7FXO5ERzb3dbWdWfe1D7OMJ2vQ+dj3VXSTh+D0W/xSdhV8i7N0zZBuJ3t",
-	"L5y+/udtwlU5VOu2iOgp94nXBLiWzDWjCnK2idJ02dVrtTM2pJ6ksni8ek+nZ2St9w0z57qrpzR7q953",
-	"Q9+NzXw/y0Z8X7rvdh7c8f66+yIJ/FTE3WZ5xoj7z/hkX8T9HpsN24U+eA29dahol5TdPxL+qRoHP3bC",
-	"/MTVzNF8FzBhLH2icyzd53J6sOyr0XkywWGEidgSRAFcEaY39iBuCbfHvsbkPbchvifa6Vcf90DaZ18A",
-	"/fRLNWTnj89CeEkQuh6p5yP1/HKo5xsqbxoKTIZajBYZXdoQX17TzI2EkgtdlTDq9oh88DFWyq6OaOFa",
-	"6VpzxSmRMGfcoIYvyUKrXFCsx5r6EkxZCQlGIWcl2j1UQkClNK/yTnmG5q6gL5QCrjHE3zXIsUmhWhAb",
-	"44xJSwfWC9OKa7XBfxwgIwXIOauKoRtF69D2dbA2+QJEYfhPtAXVj0zpnxoHtSHpqOovUXJU6cw+O5KL",
-	"7Bvrc4uSldIZrh4NhlVg44eDp2Zbz05OEuJrabw4OeyYM8fGj+GUc/qRzcv54NSMMJgzbv/1tMolYlzD",
-	"FOQ9N30MD3mdp8p1J2wAr++7bM8D8/DwaD/L9M7PxrPVOMJm28eAdDSpRDcBOS6qPAe1PkGd3DDuCzU1",
-	"zJ7pTBgC48IFPSwfsPncEHgN+bI/3n4PDbR9FyzugYA4nDICy/VRBDntkDPz8yPctuD2B7EI6fsUtLLl",
-	"APD8xKQBy1WS7RooTgZFGYHPANQSklGWL8kBJRmbgtKHCVkA3DR+Qp47mQzJq5qPBQUWvYdoMnHBPeQ/",
-	"GM9spOKU3QLHnGPnYa8u36sBkRjf9UC9f/l9LTw/nB1kT2iF2eeKbpWg9KXniH6hdQVezgQ2EBWLAM9T",
-	"MQfVB7s7eRTKW50RgoY7WrRkmW37aDtV1pKcKx2aKSPOwrzQWMnWFt1Yg7dGbm8IkRdW7rtvlLXzfEJk",
-	"VWbnkMUQ9Qcvri0A6yPIm0e0/DIUUN0pRBKnz/TAS1EApwUbLuk8X5tkDfMxZBlkxHwYfmUj/4NO3kyR",
-	"KXCDd65Ta4Lt9DCIw/wxJK81FkdWDq8rJE2QTdRqXRW3qzTVWIqDaczktmEWUWnzbQH8/N3rywLS7SRM",
-	"fwJrW5Ounoubrypt85fJtX6PDXELSOvmqTXEVdfSBrd2bcyODNmCTqtwjMY3K2mURsv0hbIyokVCJizX",
-	"IG2Gv4JUC5kYmAKuDZMoqNS2tjSGlRq2kTPa0rv6VwF429jQik0ipvrbNcXMDXVNkX91VYUCrtsFoSIf",
-	"t4rwuS1jBLzbtDkBbrfeYaH4fdMkG2zaP6KFo8eLL0upDGDep1UjvKZ3dBo1S9dQ14C4+2OGnxM2G1hu",
-	"7jvE5sbv3bG2QUt5LHfgE0Wx/HwTjbG7h+EINohOihzU4ZCck6y0dwytbm7eJRMOM3SFimI+GXzytllA",
-	"9z7kvHCKTxNM29hk74Da/i6W5HOq/bMaVvKYZPapC3Rm2JsoRExf6WeVFByuIStdcsJxRRO6RYZ3lEm1",
-	"QrutbGpEhJzdACaFQEJUKStOf4oc0b04QZeKQA0TO/yrVEggTw+Ttrhg32eqYqKVsILk7OBk+PULl3dm",
-	"x/cf+qnUzKatocWJKc14qtktdqnMFNZYAjadYUFMITOi2JzlVDKj6E4I1SQHqjQ5Gf7tzH2iynRGqCJX",
-	"g59+uLwaJORq8F6WSts/X4qSpyy/GuCSrgbYQwyuBnYakjOtc8AKcVeDV1TpuVEGq5fsNx9g5XcJtupD",
-	"OZ3aineNKp+bJaZv64t9IOYfzNiVNm83sx3r30uA3LaU7NPKC4hPNbdusffVSl+9sX1TKHSrOc7XxHa8",
-	"odyVPUTDpHNOtqrO8lawSFyq2BQE3ZIqvvQ46H2w1Mdw6J3b++ENrzBQ39K4Aua14nin1aYxZmWI95zI",
-	"0HUj40XVXawmwDKnKTYGmoOcYkJcUNbaS+tfnfwtqOFcylt2K+QT5XV0wjjxYmLcftMW2R+AKXSxggZV",
-	"uEuE0lcnf+tzP1Q1jhblCQ6G3YdH9tlmxX3pId/tdivd2u8eY79tJKZlUK7IL+RGngOuz8i1Q9Vrl8ms",
-	"sGmsBOzQE1Ymzpnqy+wq7HQz+WghntkmDV3h4Xtke/erhn+aIPFNBOWzjRP/E/L/x4DH+wkXj2v5O0v5",
-	"x8jt9hwQ/kbcggoKjlt922v5EKgsB9c4//Wh7YjJVGN3SUOCSYzgYpixlpQrG0t5aoWpqktHRVmZrLtw",
-	"WLqaOrVogbWvxkLPrL+19lyM0TjRcm8kto/n2PzoZAE/WyBkaSn41BlRD60PzVlb7D/SGcvb9lezqkAU",
-	"PGsejS+6YSeurRxWKKxPkGFQh9FQkmpEljVkQSfH+HNstEsdkm/MSWCUqVkUluUZ17V/Dp4/fdZoAf0G",
-	"5NRWtm8CIopLdcd/rDdmfsPgAeuCbH+CUGEkLveZF7y8vTkwY3SoifaLpCkluhyrJKiRSFLL4l07ADqZ",
-	"2NapMU+WhCPGM/gIWZVovhrFYOZ9YMs2zvmJaqBF1qHKPBqYio9d2aMK4qoKla4m8iP/feS/nzp+w8Ap",
-	"oSEl5TEetCWHDduk9HSuNzqrIE3EzqE2Sr9qTRW61G2oZ+1I917lXT3o78JF93KgYy/LO3nA/wou7+Bc",
-	"N3u8QzD4Czm8iybseRRr/LyhtJRzdM0pN0fZQCf0cYfiy2bvdvD9Rud2cMH3Vo2wmuHTuLbDLT56th89",
-	"25/Cs93ofh3hxy1i0cGO7+DV8s3JxpALPlVeowpJRYfhj7TdXOE3m7xcTfLy6OR6dHLd3cnVwCWUNm3j",
-	"CC9pruPBnT6ucMxGkZ9+Muj3oNuc9P4lsi6PU4igj1V99u/iKRo33S3vPZiDx9LqsOC1uUTCeOi4idmi",
-	"dvXi7I+s36u8+Wl8OBsw9NGF82hC+uIr/uxPnD0eU4Ul+9a3ZyxEUeZVRvBUirIgYmLzCdMZlTTVIJnS",
-	"LEU/g1kRKYtc0AwyDBFHq7kEeury0bmYM061sAGfbovfMlVIYS6VCU5zpjvCD7+p1nyPdMRP0lVAwbAi",
-	"f3jY97d1Dn77jw389lNrIQDdJyo4+QoyFTmoip0kJAhetglpHPIQR+D3EiFsDyVg1yDV8b+aUPHHbo5S",
-	"n0tUUD2rTZ3NoQdtJrvODvprR9L+dapurzEmmli2R6RYkGtE+KQ+6mvv/QN8bqDfvoKWWTQxm0O/gSUR",
-	"8orndAz5kNh88sKClK377Jpnj5c4DsXE5Lycc3JwLcXiH1/9OgwmPbSx2C6qjqkrfgMFWqmDUJrmoQSQ",
-	"EqjQ1U8eR6PV23/Gh54M3JN5zg9vJ3toWanaXFfjf49lVBGlhfxc04q3FXwejWbr6a2FxraJ6onqkgNo",
-	"m/lFhJKA4Aa0s92EtZ/Hq+12b9WrkkCzwOEluEtS9m55R2MMNRHcCSSS3RpRJadTRQ5sLsg1VSMxuT5s",
-	"e8XOOSn5DbcNucBmlDj7nqGzYcu0uPxysdJ5tofHzM7QI3F0zcf49m5Jqx4Its5cPQ8Se1e9ox1evPCV",
-	"rWf8YNTq1ginVndnroeaFHmXA7GKzhm5l7aY+T2CA/bSE5KovJx2TIJws8tNqFTsdoVhR/Gd4cCTkJFN",
-	"5t9pHfMihzlwbW9m94EqWe8OY2QljCZSzBvfToScU22eUo2Vo5tjJYOPR1Nx1P61ewKM+7/78E1Iq27C",
-	"1QBMXHxa/W8ztRKCJ0RpQxqzhMyYYeIsHXExcgX/hCQTkediMSqLUVZ2IYWhi3dA+3bgFpJxpkiVRr97",
-	"jv0G6flcvZ0MvjS3f5M/bPb8t9jhX8j5393Dvf1kXcZ7FfzpapXMQWGBJMK4kX5tLBov52NbGaXk7PfS",
-	"Bm+6flKO+7vSw1Zb5ZDX4op5jN3VartNKyyxud4qcACXNKcZEAVUpjNzEF3BBE2wuSeFpTnJpwkpaG30",
-	"MargMargk0QVtCqPG0ZXkYIW3resT6vUqVsn2jXsYFVRQk+ti2PfhkytSbptka1NAQkrJOoxJuExJmEP",
-	"MQltTAzCEny97vWiQafnozVynX9bSQ2JExkSV+KM5HTpC59tsCt467SNdHitCeMzkJiBgTW5HT7eMsXG",
-	"LGd6eWrzV5rmDi60bXkUdq6LxUjcEfusLP1wgm+XVXLzlQSC3GMIxj2EYMg2IK2Vuu+xy9JWojYPMq+Q",
-	"QogFr/hhUGpYgs0yIZdNfHaVUmwqUEZmIMG6M7WkKTaWBJ4VgnGtME8FIfDu0R575Zn3rRB8mpiPzXTj",
-	"MezjMezjCw/7sGTjjFzXfO4aqce15XS+vgCWXa4KDAT1BRTou6ggx16S6uej8XRVTKJJsQ2XSg8vyXna",
-	"4Sv5MxoA7WY3G/5WVbwntYI3eDiS9WVFktgDOipyyglGacRhlBw8P3luUSqiSofiAs0O99phsrOiulhw",
-	"I/O7FOug3fEqENSy8MHzZ80M7PMp8HRJIGM+/krbsY0I07DT+9rNTUMGKh1YDrQRVeGarW5KebKwfU/W",
-	"STv4p7FKuo09WiP3LrA8WiN7Ve9s07UE6UVVlmIzqdjU5SwuFSgFSs3Nmu+lCgjSprqJGapkQ9JWBN9W",
-	"b6CffzVts8NgaVcPmY3haDyyfTKjlOwcv/rMFbPz6mK2oYef2JiDNrsFSXOqFJuwh9DY/gRt518KPslZ",
-	"qh/Vtc9BXbOwu0xsg1pLWQwpWbVT1wHLSLZCKdLblHpQYGzkuGfa+35V6sNwuWq9ZtKVwIOazJrHQ5pl",
-	"cfKZZT8yfnNPMqAZ+nPwS+MWI1TP/A7ZGVEzseBEcFtKaiWG4zMuEvlZ99V9lBU3hM3wGxcDueq9tnVg",
-	"T8lVeXLyVWrewr/A/7AsoPmDOT5tf9qNds1pBkfWEr42Aakd8esDOW3Xcwk28zIFkual0iDJQSZSczD+",
-	"wXCenbo67DPGpzmo5Iq/YfwHqmbHP17+YBT6jGHX9IQEpdsNxcupy0qu/Qc2OC0MGKKKOOg4RO/CFcfq",
-	"cEyp0sjg1tjPdEJyM4ezfCU2harLhWV+0jMJdfekIXnL8+UVX/iGTa2wZ8IU1hE1BCbiFq3ed+YL/wlF",
-	"nyF5P4Mr7k5QucBAn1XBp0B+E6UBSSwyvzL6QjKtkcvNhZE6CZ2Kyj85hiuO9siMLEHH0i2+B/2GZvCN",
-	"hYX77GtezdJdhAy7ZVGZM5Bx0KsArXmfj0a3LqNb12na7g7qJsgTVHQOxCb5HFwNMPjNos/VIJSQbEDc",
-	"HvK3ooSpAX5RshQWJljMBNyGaLiqaXcZuf0096qJ2YG7UhltYhYGJud1v3FXo6RtuBd5tgO4/8Wc5KGv",
-	"+YlqH63yoWIdXvSAf+7VhLxq+KU8KF/arJzqkLGlBNiwcTQUW4M5YHyL4KSgBcghqY02K4amCrK8EScw",
-	"ytgnQzt8VGm4wEcelO8tutUO/6n0B7e5CI5euJN5VAweBf1eJMgCTIjhEUpkUI8q25PRQjkpeQ5KEZqm",
-	"UGhsY0AmZZ7vaJtwTY+2kO2fKKLho7b5wVmZ2gwSLIgslI41WpogJeDaLNUI2JIaSZtfcUuFCqEMvVue",
-	"2ZamLF3ptqQlZZzxqe2zVIicpcuqZZIlgK5TEptyISFzoXvaiMttgUbNqDT0URmBgPrApLktDUyN6m/D",
-	"llZ2LRa+WicK8TDRRJT6irsLuTZi0ci+8H8MJbq2ugBZpwpYGclPqQA7qJs1F+iROmqJ8BlocGWx0b6D",
-	"Qy9FSSZVE3BKru3X6tqwiGt3wSMtrvGbDtH+0r62U+Zjjq75MA8ogwk1kvvp05NkMKcf2bycD05fmH8w",
-	"bv/xtMqsYlzDFGQsSem1UXYyiLOr+j66EpTqC4mvbkJzBdU6xkLkQLnNvr83Wa866HWqDWKSu7m2RJ7Y",
-	"pzRnN/C5KzWfET2uZlkhwiFxwKPFk/XWC1uU3jbQtAXUUOkRrt8dvveQeg9aM46CBmqdpPulmBel7w/d",
-	"KH+F9FvPpCinrrw9LtnmXz9R5BWf5kzNCOU0XyqjQytBbmBp6fKc6nR2xaFSSmyGOdpuDgw9noCUNL8a",
-	"2DdBEf8jZFcDmzFVDSYmFSEORidUXfFiJilaVN47A05uqOaSUKXYlEMWGnck/GYLvlsdddV6hv0JHcke",
-	"XvHL+vwI7oRoOq3am5067mpdA2ZkawYSHGLk06htuMZg1PtUF1tzdWmNrUZ7iW9i8FdXDuOUwAGZ7pR3",
-	"3FGqpMYnTT8KLubLJ6oC6P3HWm9NEI7/lYoM/ji2MLxzQZvOzPmD85OvD33+PDlQmuZG2Dz0XLhVBEdk",
-	"sHXpm6h2HIstb2m/rZxNPJpRfTRDLzTHfF74qIVa+0yA+hyyMBBo8SY9EX103/853fd/+7yp7TmCH6F1",
-	"W1sHlwdKlDIFcl09uE4Co9ZiJkgq+ITJuVF99Z1yNrtJp2X6fx7SuQOp9BJV1NJnHq2Syvsw+NUT2Fkb",
-	"0aP3aeuLTPxo9ns0++2uZsrM+dJWaF4mQKETdsL0GWFoWmu0/O7WaqaU8buRQDa3Fea6tMhXrSZvM6rI",
-	"jBYYeRl3QRHFeApmH9j6C/3rTbdUQqjq45Ij6GhnOpos+96v/D41LT9Hh4zlT+/Rz9Zp5HavJqSQYipB",
-	"qYTALcuAp2DAoIpNRm0eI+XQgc+wbFsGco9utyYuuLiTYw5UgmWaUQS4TIX0bQ0lnTjrCWKe0q5wXQts",
-	"XSAFcxGFrdCXKx6JfbFmEZ8gbuMXhAKDK+MAb+qGhGZV5ODkf/77/316Rk6Gz54asWIuJFxxhjZz76iv",
-	"p7kaHPYwSdvolCH5qarj6UtL2vCTBYyt1YeqG9WMCTCfGtSmRIG8BXkkgWdY4m8i6dTGnChXtdDIIEZ+",
-	"UR0G6Ytq2T+5C1q581V8xAt6orzjgWqSA1XaxejYX1NRcn3YVfcNPuq1ItecfvwR+FTPBqfPTk5OrEXb",
-	"//I06VvYbI3J/EVgMX+2yWJ+n2qmO/f1lmoHpV3hIyH0PqCZ+gtyA66LvfGHi9EILdh2rWscJi0k06Ci",
-	"VugG1fPL8iVrOvJE6xiTnStZBGEA9xw1020AcUELj8y5u1JEzN/cHTVlq56EQHp4X/zZKKtYZVGtF00b",
-	"lV0r9ljtZ8F4JhZGGJ2yW2gEcI6XxBHd/o0UL3Cy97isewVtP02Xcf88z8OdqwcF8k8rUdabDptBu6ts",
-	"33zTID8BlCjaVLGGNWcA6gQ5W1ylBjhXSN18lNRRwh1rGRpyiRITrSsUm087SKiHgQ4v/N2NRQ8Av93E",
-	"uTrER/q8tpJPdU59Ibl/kW7rzl5fnHu8xMmTsGCPr6SVBJWvElItKiFFOfaQQzBkv93MVjOdw2rdbsGX",
-	"c1Eqtxxl9H83VrVatFuuoc09Y1YeptJ2NCpl52rI9WHvVhvaw8wu2zaXoGaQ3W855nqaeynK/K4NgdbB",
-	"X5/Ln75hscWRPhWLEZf+UpWK290R/S/dlYlXqpu5Gh1hbTPruwoLBkaaFluO6OAwXsK40VLq+cnXLsQR",
-	"s+kpqRDHM4yUcjKuiOfB82fPmkn25qWNpUAufOzc/YRym8E/VSA3buyxFMhjYeJPFPXdqEPc6uGyWozY",
-	"E6JVWe9uxYdxCTOqVhPF+5C2jaWHkchsLjnsiMxjqeHHUsN7KTVsNaZG5+PuLgQ1j1+T/4Ajtvoen9cz",
-	"bbSRosMzUPoFt17fNYr//ZuX1qvmj3V5702b75IxH6wh8jUv8/yapDlQqQgl5p9o/cS3Vos39WUG+6il",
-	"uwdmcF+y6qeqnduFrI81cx9r5n7xrZL3KQcfBxX2hqm6XZvVaIMjxEL5mISFkDdjIW6QWb+8/GVIPsRD",
-	"lHDB5rdMLDg2YuwIUXJlYnPKX6rbzQxdw0d97JYdMX2NGadomGrboKJc/OXlL+SAckK1pulsDlwfPhra",
-	"1/jgq/BYC0MEqzQ628u3P1wQDfMipxo8dJADn03lS7/YhhK05Ydnc4PZam8+0Qikf8zVx/UeK9cD2H4U",
-	"RBF1byEhOWUZEWUVsmMOIaxg6Q9kn2jyd7OTrXjpLc+GogD+cZ5bRFFHYjJhKWQiLQ3UD1Vh1qRmAHqe",
-	"D/H/e0EwTy4esey+sIwGZ/xJkU2V498g1d2OtcsCUkZzklINUyGXZmW0UfQUYVJWjU96NsWwlmLrMV4a",
-	"pRFyhdXiY7iWVO5lPRPBa1zoQ9/cu6on5Y00bmtDLJId96td+t3fZ1a0nWN9KqNdxgNWuPkLde+vQNAf",
-	"c1j7sgbatfLZXVv2dyb+CWxbrzwQt3pZM0UEvkrzM7Ss+DxfIiSBeaGX5pVrLvTIl6+5DsyUHgOqjo6c",
-	"zm20e7tZvSL++8QnDWPoyS3Ny5gtx/oSHGjfW34Mjv5Bsof3ovid9U+L+UL9KI/5M5+hA8XhbZOH9tIj",
-	"uzrdRzj+8b/cX6MNbpamycwuw336xFqMz8j1/3Ntq+agRwZFHMN2PbHxG6rZ82GETG1yp9Tk5kv3p3zW",
-	"VWz/vJaZC+yuFiBYF0qdVWDaJQP0l5VPDTLkgbBphNktJF8joUAt4fYVb78HHbLn+xVuNwi2f/VM/E/t",
-	"m+ngJ72k4M2osFMeeSTMt2ZHa4N9K5tGWeKbveLljABe9ii88bIlFVfy9hiwK/tGUbu0jou1ojb6b10r",
-	"x37itnWH7If/fQ6C+oMQoM/Wh/Rn4v6PzqN9iyi2dSINRGwpcutfbhOS3TUCl0LXZfT7gHGdVAKhmIzj",
-	"6nMeYFk4ShYw9nXVgE8Zh8Mzcn01gI801cTVNrsaXJ+R6yP4mOalYoIr88+3F9dnV7ygEriegQJ1Zr3o",
-	"RKWiwKLbtqHkqS8fcp2Qa4qlg0+vBq+o0nOQQN6JnKVwNTBPDaE//faHi+vkil9bE+qpr4Vkni+BytNn",
-	"J0+/Hg6fnTx7Zn6yBfRPsdgm4A+pKOCUU2tp+f/Yu9retnFs/VeIABe1L1Q30539sAn2QzbZTnsxL7lt",
-	"7x1cjIuElo5tTiTSIKm43sEA+2v2h+0vueA5JCXZkmOn4yRtBfRDI0sixZfzxnOex12Z5nx2EqbtyinK",
-	"rITrsdyg0f73P//lPh4zXP/zmi00TMVHMKdjiWzZq4Vylh7yYjIhWUSGm4pbYDlYRLv35c2njE8mTjn7",
-	"Gkk35X/Twgozf3FWgBYpl2NpFpDnQs4MkXcs+cqwwcXZu9cJ++Hs7dl5wt5c/O9ZwiYw57dClfqF/5/G",
-	"zo4YVb36BApUPsJjUS6RO6ClaOKUWWV5Tl2a8hQs1RobBApcCtMKHvcOl8iduJubZiOmqZ/6AFdA2oOI",
-	"1nDfbPYu7BrDBj+9dXsGPi5ylUGwOVqLK9xTjYaEhcK0tBgtE641X1EPdm3gaqZVuThoM+tFIvu8f+0Y",
-	"rk7bKBAnbocO1BG/D/mhtNkP2oKTHodsQDhVcwvy0EOlq8rmw31LscihAGkPPvHRuzlkI067HPL9NeX+",
-	"R+1WJ/U3qvG51ityV4RhGWhE1ndKkJHCQ33HBqH606qMr7qAJtxj+4nic1UU/LkBpxgQEwg1DB6MxDZP",
-	"fBCEfpuUFrs3PGWoaKdKM6noRzOinnsNhegmtS8yjU9CqhuPnAG+5gR5d13rFMgUTtkZS9gfaPQsQDP/",
-	"la0DgL24VwGd0s3lCrIsKD8oh1tOlVxUWei0LR4WHn1I7h7hSz4DZsQ/IGHfMKvYN8fH1Wy+PMb40W5g",
-	"HhHA45vjHTCv296ZUjHYp5WeEbf2QdGsvfXSBRFSryhDg+qrBAFpBwWjsdsQMzzVypgYzWwr/23D9qD3",
-	"CjAv8HnLJ1vKgO1SPV/yFbOY9RsT2wuuZ0KaEfvZXSEvg1DkawbXNaVmZKIAaRCEbB1jn14YYJ09QrMX",
-	"NKXMQCOaMoJK+xaRrbpceFTSiAc1ltdro3PNjDPl52rJCi5XkW2ghbYI/NelqONG7Jw6oLbSc43YD0oD",
-	"s3Mu2cvj42OWQo4WvU/lf/mSKcmuU5Wb61Zrnmb33E3Bez65y47HsUlYbXQTP+VXVHTtVKfnqcyu6I+w",
-	"rBLWNBOSivwxQVcRocsro2i9gpsI0vBfzTRFbzlHzKSloknbZBKrJrH5MEHXVYQ1VlFknu5HHYRqQ8TK",
-	"jAjHMTx1dyaoo9RG2kzCeFYI7+15jnMoJm5KBhQUVEtZ/z6a52ESAgRXniyNCtr5egpBiExe8RlcTbAj",
-	"4YqBj9UfM8SzuhKZG1K7qn4AO5cibbkUZjVcLYRU6K1CrY1MGB6q6Gvtljy/UlpUExx+05CLWeOKKAox",
-	"o3V4FWrza3fTpqB591fTucgzDfJKyKu5Kg3MVZ4NTzYnu7Fx3erA+KsT6bgAFqCNEwJ+O4G0Gn+s6l2b",
-	"a6CKDHsTwq0KUaVWdOhYTVAeu8NbdOlVle/9nju0rN/z/320+73oVu97/3fo7u7xEEUCd7297qHu8dg7",
-	"ch33eAA9wd3vf1N37HZ/rEKH2r2lptu1x9BFL2r3Z/7POUX73f5Kq2LPR96rPR64rPlRuz/1KuezPW6/",
-	"EMaps1LvNDMPYMGuaewupE9nSzwk0cqfviyiFbS+Nqw0QttCU8PTMEFSt3nJAEL9QVqN5XzVwASNZm+X",
-	"NZwJs9BqoTTFrYVdddrFr5ztIdegFrgGPmw5WDihs2BQixy2aT8zlkKSqvSmgLsT//vMsIValKSdK1aJ",
-	"cpEr7vTjhBtEl41kVoxU+S0wzS2M5aD+KjPnOmL7+H5Fjx0D2Hb9ptj4MHBH/eXP/zGWCLCeERQFCl+e",
-	"IwyQswzVjBVg5yobsUtqY4nJxmQULLnx9a9exddpV8bSt4udIFsudJC7MQ9+RxZFxF/xVrf1rmmAyRZx",
-	"b42IF2NZmSbOWmc3sPJ9rMYNMYjcY0ulb4DqGnDAK+AMevcp4zSizkdwH0YmsDBsjsVpbAaWaoq5hS0e",
-	"wMXmstsJl6gZy/p0c6exZg9j+NQl+iEldcuQdghrnMADhhoe8mz6qQv29+tiKXoGOAsRKJkjBxN/ZqJY",
-	"q8mfu49iK3nu63o6pfhr4Bm+fipmpQZDAterj4kGfpOppUzCz06yNYlVJ6vgdqvnKk1L7TYEnvgVUBVw",
-	"INYxxrVakDOwtjD0NNY/YVD1epSa2+uEXWPZ1vVYokurhaRoxfVobot8W2zhIgzAXWeEBHBFIjf2JcYz",
-	"o7ohpDfTiYjsXnPUe0i9h9R7SF+1hxTlTofSjQWXfYQ/shyhS8OtSJm/SBnNnveDkptZELi7uzRhpLeV",
-	"uF94pSPkDPOkqHnKqiQrWoMT4ciaGIDpanG4UJWJia3Mai7y0V0qiarce63Ua6VeK/VaaRet9IdDXkxF",
-	"DgFtqyrK73VSw1/b0EoB0kJJwINBLM1HUtyJG84q6QQPzyY5lzfM+VjDe6kt5+E8Kb312nWoV1y94uoV",
-	"V6+49lBcQZB1b+ZWPbXgM+g10p0aidfCYphFNsC/mVXs8uJVJXEnWi0N6Pvpoq3YSY+hizwEUq+Lel3U",
-	"66JeF+0b2nt8PLTe+7qPrpPs7x9TyGuIZ+iLudmpPLG9VFw8SNuW7rCRCdnMH9jIa4gMFrcitaIwCQt5",
-	"hAnjWZlbM5bcMi3Mzakv2l6AXoDV3CptQiKFMiD9KS1lS5y0sP8an1pAbY7lnGwCyjdEbtX6i5KAehax",
-	"DZsfFnVy5N1IKMW49piwjeyF0yrPOJxpLkF7zsvMTdstaDEVkCVVXkN8K7ACMsEly/jKkE5GLmRnv4Tn",
-	"mJcGnVBxlPZ6SjmvYxmSXj3rakve6/YcCkoqDykNY1llP3TmUNQ+zZk2d+VP0HkmfTnVcMISX8zJFLJz",
-	"DWau8mZqyJbjzr+HZXyHTXS2PuE3sEoYjGYj1si5rWXqrmXowseEVfm/VU5uh/X0aakVLUyqjV0xuIGV",
-	"Cbux2dSORZihOrK7W/vUR/VmYG8G9mbgF3rCG2TseehUB9ezKhZcC6Pk00ytevI5sDS8LVlDjE8Qabmh",
-	"BGLqlCe0tXtkSQWYhk7j7+16B2pFOyw8zSYqE2A8YPRyDs50IkPIGWMTAMl4eiPVModsBlkssqJim06a",
-	"+c4gyI+h2/ui9/T6Zy/90+uTL0OfPFjyT9yYnZxBM2Es6PuCM38Vjn8YJKcAgoh9jpWam/qAskyFrstX",
-	"rIvdJwRQz2vdwgocRH+oLUWA4wAPxAZCsmmZ54nzuYnDV1PhBuM5DpAVtzBcL0dlQo7lQquZe3coYcVk",
-	"2wpQr+5Ae/ggNqAMqUidTWzZgbkAUQnGsoIWCum4G762VFZMAwexVbQgq9ciRk/dJx/LDae82yn9qTGw",
-	"d3imFz4svwbm0uazTVatwAbrMDAk7tshDXpF2TtqvWL9slNxm+KnRSXXSV8aFfpK+8L/hBXK2JrZ3yvs",
-	"psJ+VZWHVIO0PpaTFYvQWbtrZdJ0O7tmQTOuKcZBFbJt6HlmrMhzppZCzpiwQ9dPwlEeS8+6UnuUrjwz",
-	"TC0l6KhQldO8UVH/WjrvjpWSjAI8kR+ASXnOLWRJvQIvR/jlgOpghl5lBzDAbTrVD0vv+vUarddon6+r",
-	"GPbxI9VmfpaeYRDxCGNPctXJ6VwYm9CIed+pUahYd7X3UUBYffJ8wYU2Ww+H6bTQLpXHcEpaD2kjLN5E",
-	"2XlSq4+c2pPqANWKAsxYFgrjnxbwNHDFsL6SWTWj0CIeE4op/YZnrUJmsACZYYLTN+yv9QvDLdoERfYl",
-	"fuId7tkPzg7CwWAabKml83lDKtWfj4feUpoiKLishntPJLiXx7tAwfW6rtd1va77sr23mmjqTBAWuleR",
-	"DRVZgKeEaGoMfzQVcEFkhnpnL2WoQWbdevA9vwFCE8Safp9RGzhRMZeIxZedho7c9/zrPXWmd4F6tdCr",
-	"ha9NLdDevyOatwKue83QYAOsOyN4mpPF4ybMNm3J1vQQL3frCXJ8OrUD8ZH6av6pB539qKQqVhWqbqoy",
-	"SJjJy1nCcj6BPAn5HTJjN7BCugs8XXN3MqUz0Kfs2oPtSq6RpN4qxCbDqyP2FniGYThCUFMS2rl7SXPe",
-	"mTuZsL8xpdn50fZUwu6MxkPuD/yGLczA6Jk2Ru/hNshj0/bS0gtrrraekWsFZArEPtbKq/uWCwOmuWpR",
-	"jygZIN8jkR42FDlyCeWIGk+5ZBPw0M2Iaovo1PGhk/GR2wW48sdHlAFuytkMDKLY4xmsNXEjMGfjyRS6",
-	"6HTfe26RQ3B04bupmYfm0vX22OYCp+58IUS6nwxzuTdTV8+mu1WGnGVZhKMZULHBsEOKbGjFF785ift7",
-	"p3J0Zgu9ebIi4Tw4O/4Lnkc5ZcgGgb9qOGJvLJHkOpnTJo8StpyLdM4uz96fvybuf1hoSLl1996Ak/+R",
-	"oLCN5rMSG4fUUp3osSg9G1/pZF74yiv/lU+SAnRzz35evJ6BjKpDM26zi863LdpgKzX5Od0636sW5IPr",
-	"gyWauU9Vz55XM2ETmCpNxwl8akEPR8yzTVBkwqtjvIFsUWLaNEzJyDzRRIGvyG/8kJ4GLY6Gd2nwMpOw",
-	"3FTl7CzYCsTnyeZA1URSsVzJGWjmu04AIxJrhqCYQJZBVn39VOTQxfsZNvjTYv3EXlEHH5r0s1MgPVnK",
-	"z0+3Dnrezy+a9/McxUcwWJ6Z4E5nMBVS0KEoiTOlKyl0T7vmRbQwXM+fhJ5o9eIqT8xYvkIJ3nZMS6gV",
-	"ToozYdnAzNVSMm4qOyobJujLVTK55tWxgae+ieLf/CI+jNCqQ3LShCy88VH1vuDsNeR89PxGbH/9Vuvr",
-	"phq4CD8+YU0Q++ik6KMI/9iDXv738v9zk/9x8d7DZy0NbEl3qXjq3H2Mp3SQl/gDPzJMoeAiT4hpWmmq",
-	"EM+JnX5Z1bywM6KqQpbEwbfHf6oQB4btQdr/wa7d4YtcYuUFxZh9fmVHtBa7eR9iRfdh93kuDETbsxOl",
-	"cuByp+yW7zF7Zocbz4kc8aBRZzcpl3wG21kNcVXtHm6+h/v9CQWxj7lV3bqm0Wnbo4FAbUtwuraLKNq8",
-	"4MY4gy4h3jBkC09YUWL2liE7ItzDdJmDQaMFieVo6zIh0U+NbH7Hfxmxs2BiuM5WAe6O6LNbFQcKPrtX",
-	"P07sGT/qcws9P+xW6gPPBwk8o7LdLh/WVfiL30TWHXN+jyUNBHBT0ZoSag7SQjrHwq3OETuj1tfSc6Sy",
-	"zEBdRnzbGk+OguCA6qcrmoyS6imGij/BFn/sKHF9JSaM4JXiAikM5LewRYPt52leHG2J+v4IkJnqLIM1",
-	"9GBTWcVwL/4VrDDXebwAEv8eVpBY6KmbjehwV0jVr/Gn5Ue7Tj1OQLVrSz5YPPWhVV7vTX8d0VQnLZ5F",
-	"CBgnP5xjl9R8XBSCJHWIRo+g/TLIwVnLe2juFzVl3BJX3VF0dngMmWG8pu2RzFghgH2qFgRtwxvsjuvs",
-	"10s8mMLwqXPyJcpiJaFLDFdtjXiWtfoNZ1n2Q7zrQK5D1cDTciDOMkRRjKqUsqadkbV0q2hNYn5BzsK3",
-	"vXPxmJLtO3Eb5JoXAfeUUC9+q/54Q24Hybw74hVtAkJDoW5bRcRb/GVNSjywEUN92LpZv5DN9hmt4/f8",
-	"BvwCZnzJV5QtSQv7j/NFQlS3eUBZX/hbDyojXHRZiqwFLPpDxy6bcjcU5MT/gVbAK6WZUQUoidTELFeE",
-	"oCc046Wdu5FKuVWa8cViTa0H39rZQvVbx9JAqsGix6QhVR5FN/Ocwn5nU/Uu/mbAxGPMs8s3zKobkD56",
-	"L7RhIDNzOpbR3BCaJtmPsjNjDKRKZmzKCa2DbpLw0TIjZvK5kAi1YMgys4oZsJggXi7GEoED173FYsqv",
-	"cMBby2bful9+eHX2OLLHgP0KJM9jqO1HjfFJwq9maQ7cOQ5hdzXW9j6qOcT3DywzpkrPVJAa8UxBaSYM",
-	"y1XqAbBH7O9bNzuBgOOKdvu9Ko2fcpE7cWEtFAssEPEk6DW8zxDEdPKFumNBoogaS3wlHnykc6UMUMZc",
-	"1VFu28TFwD1xRRl4V+HeoQ8GjWWmkOVEruzc/QdyA+sSJDx0lxi5DLN0GG8nvB7beipBoF6G9a5HQ+YZ",
-	"sGZ9YxKCU7f1VhN6S6VvOk853hFFn2lFEpaZB3XyOV8SIKudcpw4S1JYojQKHxbhFxOWlcCM8uLMWPdM",
-	"NmLvMAvMiRF6izeZ2k5GfnY939cOPXyVpevWliIyJDZAwJWH2qqPXTpGE/nMVF9+Qgt0BjIVYKh6XaxB",
-	"QztzswLrxIyXU3ysQgvD53CRGcaN046erj6seKt5euOcA1rxc+C5nf+jOzfHH8W9PD5my7mgaCRbaJWC",
-	"MUyX0pwyYVmmwODxHWanEDUWt3zCDTBhDeTThBnl7jQlFqSJW5DuDQutJmBG7HtxAyH5XZUW8FbEUtMw",
-	"LQ1a5ROesQlwDdqr+cG3x98MW/fBa/9ZB1zT1EQnioQfITeF7mMPurCfUmHk935ma0suzk6o79XAs1X3",
-	"mvvz8Z8ozaSxjOISo9NhbxG6C9Myz1esEDNNJ3JKh8eFCRPxzDhHEqswhMzgo3vWC1g2oBJJC8YGuxCj",
-	"1YtFTkv5V1W6kfK2I+UZW7VYQDaWA6nIaAvFHbUHyOr0JZkmdDwyxIVPG47YNd10zQxf0eYnAzb2NViI",
-	"GaPOzk5ir+bAM1YIWVLbOTeWGcRLSnEb4RJ3euRn3L9cjmV87VTk/tRSw6QUuW1sb8ppxtk6ufszmHPW",
-	"41WVZ773BXCJoqPNZv0O7FtaDY+yVbFt8uD157RJDzwsPyIRE89Wo42Sf54JFNyDOO0aeDrHgypkH4rb",
-	"sLHdaHeEGia/dIedQuJ3BFouNVJo/fLbkXfzzpW6EXB08suH35PfjkgXvHeqwF9yRgzOpDd8Sp0fnRy9",
-	"QOPGN7QJ+HkrYMnsakGV7BXaCF2LjmOz2vsEx6dCAEiaqfSh1goBTAshzaiW6RlzZDe5iM5VUZRS2BUz",
-	"fAp2RQKET2FWco1UmHW+qVCY6YxQQX6w5wirNVd/oKXFs2BxuJaIcoJM1w3bVkPDGkliaoPQTsdx419C",
-	"oKz1LjSh0Fu+mkemMcMGF6/fJuz83eXbhL07c/+9eJuwy1cX7N///NcwIQYMtZShXq1+pOiaR1KsNCHW",
-	"LC/aAk9oYxawubYR8V15ZtbHoPnJEWc1iRB9xnJbOvG8ChxiGWhxCxmb5nzWXASNN7d1A/2I54ucS6T7",
-	"NifeuJNV02zpLKRMRQqT5muTqDAKkYOxSkK9D95TaWmbJEOCa5y2O+0CpzQXkEZsdzJayYajW5TKGzNf",
-	"7erNVpxfgzi55O+o0nq+s43oa2UvY+FMCM/UYz4+xONPySOCv1Z545ujw9fBAxbaaSDYewq+gYbCSTNt",
-	"KiMcabySGm6kWyTOpjcgLZvw9IbqcGijIt2e266EbYyJsbXO1Rs1HT20vFiAfg63+CV1dlvkyUMLeqmF",
-	"hQQnnmBX/HcQ/x+kNwslpG0sBfealhYDjJJJWEUnQG2nSPUfPIyA/yVvGtVO6yvSqdqA8F/jwg0+yWYH",
-	"XpV5/tzCR5rtKU/BQjCpcBI296gRhci57qJ1aPG9al2hN7dKZkI5S7UyG4KBDfDyc8snZVwGBG5W8+6x",
-	"RDew+wQ+imHsV+YJj1GVBnrKyBxa62JEy9nsZSCTYoWSwiot5IzYHRcGykzJVSGc9Dbl5FdIrWmwSuLO",
-	"5jlLuYWZcm1zy4dJmC+3YCvonEyYhVYLpelzXJMhguqMAiew2EItwmjUuh/ZkzZ7/6bAFzpDl7CynfDz",
-	"mqnMb9h/vfvpx0Dr7LaW647MaOPDx/hsJb9rr6nLAGzGHP3+4ff/DwAA//8=",
+	"7L37cttGmjj6Kl08p8pS/aCLHXt+E6n2D8VxJt6NY6/kJLM1SlFN4CPZI6Ab6W6I5kylat/hvMM+2D7J",
+	"qf66G2iADRKkKF8y+iMVmQD6+t2v/xyloigFB67V6OyfoznQDCT+eZGmUGrzVwYqlazUTPDR2ej9HEgB",
+	"GaNEL0sgeg4EeFYKxjWh+I06HiUjlc6hoOZz89robKS0ZHw2+v33ZPTqPZ3FB5aQCpk9UeQOpGKCbxrp",
+	"B5FS+3l3tF/mIO3qOCzcuCRnd7BxdZeg5fJiqkGujnoFqeCZIlqQBWWaTGAqzDRyyfiM0Bll8SUzrmEG",
+	"Esf/5ZdfLio9B65ZSjWsTvINUAmSSKB58W/Xo5QqkHDHYHE9Wr/235NRSSUtQPs7VG+nq+O/FEVZaSAZ",
+	"SHYHGZnmdKYIVURMiZ4zRTKqgRxkMKVVrokWGV0empmZ+fq3CuRylIw4LczkVI3FtLWqqZAF1aOzkRlm",
+	"lERO+GUllZBxCLjh8EGPU3zjxq4ISGn2LypFSjqDvpXYbzZc7utvze/4eUn1vPmaZaNkJOG3iknIRmda",
+	"VhDdVFXhm52Rk9GHo5k4Wvn19fQN1ek8vlWDBn6HDt7JBAwgpXPKZ5Adk0u3oHNCuVqAhIw8f/ZnspgD",
+	"J3SigOv6NCzqNht6PT2yc2/AIFawCJa/ozMgiv0DEvLUQPuz09MGIl6c9oJDjsOFUxb0AyuqYnT27PQ0",
+	"GRWM2389TWK4cVUVBZXLb5lKc6EqGcGOG/O+5DS/IQfm5PyipkISxWYcsiPGSUrzHKQ6JGouForAHcgl",
+	"SUXF9Tm5UXMqgU5yuCEHNF/QpSKVguyamzHcl2QxF4RKIFxoNy5h/JDQsswZKJLVSySp4FqK/Ji8lEKp",
+	"I00nilCeES3B0IpKwTU3K00hz8ktLEkBei6yMwI0ndtFEaZICVJXcgIZmSwJ1aQQSpNnZCpFQZhWjoap",
+	"J2TKPkBmBlLXHI9A0cKTTkXchspqkjM1J/XzKZtVEg5xZTSYzM6Ps5ibNkuVoOYiz46eutOjitxcV6en",
+	"X6Uvbs7JlOWGvhA9p5rcApQJEZLkQO+AiEo7gAlGueZmbUUBPENirfBcJUzNoZOD58+eJWTKIM/IjR37",
+	"JiGpyIDcaCHGU1iM3d5uDo/JWz0Hec0VAoq5CLNEuwnV7CKcvrV83P6cZUCmlTRD4a0ocnDzt/TXm0Oi",
+	"8ACoJlyY1zLg7oBSapCTLIS8hczs005mjlcLTXN1TAxO1/MSpq75y4urV5evfn796pfx1bcvx++/v3x1",
+	"9f3bH74NUOnwmFwBkEyk6qTe1HGRHV/zHhRrIK+FZ8ANWv1t5NHDPPRwPvo1RoYdsn2Xx7jxW54vSffe",
+	"Uiotp7NsIuAfjn14bhBbt3ltAzFyK3pdlDkUwHXN2+FDmYsMPF2ODc/aH4UTMQ2FisxYHwqVki5bKzCH",
+	"eGdY9PD5w0/uN/tbOaOcqR7J5nVmjzrLJCiDQSJ4XY2SIYsNP7nvYpF1zeZ64DmJ+v37zfuOSs1Bqjkr",
+	"Y+yrfkhYNvBQymDE+63tP1dX9J9mLqLhg04MrhhOc0JLdnL39EQBlen8HGlJYVi2wbAYyURKBFkPfv02",
+	"DLkuQZWCKxh4XdK/fr8TuUpFOXRKhe/ecz5ItYgL8FpIxB/eg0LDgEXZCe63yvdzKCAqHBaALFAZ1qry",
+	"aqbIwdvLw2FL0zjqHlb2FymqCHJdJOQbs66XWyxnPMOx7rmoZRk5rUvUjaw2imc2cFnLewPZfwGNgJj5",
+	"VRGmVGWkm8G3tjSD3X8930lRRHiGXQ3j5t6o0W0tC3eT9q1nbGScTfpsMPl7sWFqry8PmVuL9TP/ntTE",
+	"CY/pG5oZdQkUciIjlAPHP1Fkt3aCk1KKSQ7F//m7sqy1Gf//lTAdnY3+n5PGInJin6qTd/YrO2nMaoHT",
+	"GvqcZ6gwTMyPNDszVKbit1wsOME9klpBt9qLWw8xG1eEaas4zMGZUgxp4qAOEyOy1186nXEhBZ8Rq5ma",
+	"F5weYrRHSVPzIuP4Is6MUjolE5EtrejOFC5VcCB3NGcZ+fertz8SMfk7pNq8O6eKUCeYt6w8mQD7qV3j",
+	"sQHJl4JPc5Z+9KO3mjJJRZ4zQy4XTFudJ62kBK6J0lTDGaEkq+xSwByVswfhOQijBhhptgRujtsdlNJQ",
+	"4kjuXXdcjOMzqsGcvN+72e97IX6gcgYf+wjwRpkiuZnc4DXlJFA83lz8dfzN22//a/zNf71/dUUOqjIX",
+	"NFNkbvQ1PQcmiVjwxH+OCvwh7us7ISeoAn30S0UV/IkiUuRGJFriyWcC6Ya7noVkGux1U6JAofUkFeKW",
+	"me8L+8ioaagA2+dPFPnr0cury++O3otb4LjJ105deiWllRc+1kavRAEaRb2FgVOLzIK79co7kFYizEBT",
+	"lhNh9DGqbq3oqBuqM2aZUXgnBs2Fhgx35ef9iPu54OTyu5fk6+cv/q+nariUK5B3LIWfOL2jLEdt9COD",
+	"U0Y1nVAF5MCdnBW4CeMZfEisgZEqtTBYns4hvQWJQGYesKIUUhsKWsEhSSlHc5C5nvAOCBeLc4KG4yO0",
+	"HBNFl8qa6bQgWi4b23BgYg8+6Nuie/skMErjLn/itNJzIdk/IPuY5/ljaA0zG5SA/zZwzDgSSYAMMkNk",
+	"J9QI1gQ+lExCRi7evSba4F1iuOKFWz6uk9httvjStbeDW9MNfol/wvXIk2iH9viZ0izPiVggG1VEoaWe",
+	"TKkR0zvn/ssvvxx1TfDrDr9rsXc3oKrSAAdkbyBj1Aunn4L0W6Dk2miWyMUPHE86Mqs6I+FCzAIOE8LN",
+	"CSpSVLlmRvE9MXLEEeKKu1YjuiCvMDN4caRzko2TaN35ubd+x124rdmvvYWjlKIEqZmV5MwQOZhn4yzq",
+	"IbkCjUZSkuaUFUYealt/yMG7t1fvyQnFCdTJP1n2u7mBmVH3DhF6Uiolc7ZW7tB8lKw4L3iVO5plJfcV",
+	"WTxYqxKVTKHPFdXZlGVSRr4+c7tAeVAsOHI+/Cmx/E1UOhUFoGgIdywDnkKCbKC2pRgqcweSTZeHZnOO",
+	"ah1QMmdKC8lS69NBk2W9XchImVN+RiqO3zKDthzuQHpLg4EQ/wjVGGdjxNUZ2d0e269DzkkC1ZCNqV7x",
+	"ER1pVkDMp9I6xogexLJBrpk2bIyN8FbFFavQDDAeOLq7HfPuxkPA241osEbMMQwHaOFk0gVXTg1wJomV",
+	"sdoGoqGr1UbK0zVabQ3uVZltfY3Ot9WjPjY+t795J1x3Y6sX04YNf7B9V90soQWHrd00FnKrAZmFW/r0",
+	"Er9Aep5lzPxC83cBvZrSXEGyLQm7DNwfFtvH/iQOz1CZ8wNY1DUwpqwU6ITenWhfhMS176vPk9nBxYJ+",
+	"+AH4TM9HZy9OT0+TPeBS38wBgvUj1LaAPmTqDnCuh8F++HlHrU7YBpDaulP/sU4OcJxyxfaTjAJ3+SAS",
+	"hM6q1okwrv/0fJRsxE1cpx9gzXYdqO0bYd7WoG+xugF7yMZGdWd8NrbMyko6Z07+rqkoWVDl8cpgXjvA",
+	"YWfM4OYuNLvrgdAGelflN8/Z0Z5gtkIO/JEbjm4xvDmZwzgfoCrmJroMBqITyjPBEyJBlICWOAU8IxOa",
+	"3sbGbFhke8w3wuk97kC1VcndjZwTUTDriKdGJAUkV9EIkB7Y+anMHoDUvqFLSzgnYKXkirsAixj1tfag",
+	"BVNwPzq8tTA5kPJ+FEI7XJLZr4TRS4hXAcb5biKklaa3XCxyyGaQje2hbS3ncKFR6t31+50kyfAbawmP",
+	"nK+ki7GGDz2Red6lBUZ0LyVDKd6ZgSU4JSdCQ6wdfdyH+O8NltdjP1EkpxqUtsbnnAROwtWxRQ4b2Zsf",
+	"2UjCAxjv6km5eYLjWd3Vr+vA6DUvK70l5RkAaANZyHpoG4i++6IDIYT1Xue2shJ+t/YGLt3IXsnMgZoP",
+	"nZXFLngq5Jhxu6221NWs8EIpUMrQ4d0k95wqVQsR0TOYijwXi3FVjnsiT5EzoinRqnOGSdhYsTlVZA55",
+	"tlHa+D0Z5YzfQjaOKnrtKb8TEmeAbKyqEqSCzCjvPPO/1s6PcN4+OiSpPSpYL1Tg0EaUsEJFlM+HMNE5",
+	"2CgsVBnTL825oadpW3TcQiedUzWP3u0tLN0Rr0pF8NsgwTkZKTbjVLvwxdVx2CzOPDsHZuZzK63XlYxQ",
+	"cXVDhDP1nuerO2eO7BKvXvhGm2k/B7KPI+RmI1e0X1YK5OAvvHE8Dgf2q55RmnOwbud7D5PmDLge24Cj",
+	"laUC10z3Ao97qp2VeDhAihRdmduZXEoJd+PeIRvP0b3gPAqu4XJbkJSMaltWeBbhubVWFm7CHU8viO9F",
+	"xW5w5TNXs81Cfw4U3dWdT6S4Bd6FGL+CnsUH9Mt6wbKB1C6tCXZEcvxeLEhB+dJ7jYKXrZ9+TpnTzO2k",
+	"1lOmdHSqhjqvir63sAxGtKHXPAN5TqAo9ZIs5iwHwtDBVPFbWEKU++EDG/gSnWbKpNIEDKD4QAz8xM17",
+	"8P2bi5d24sCVa145PCdAZc5A2q9tTF+Zm6+uvr84evbiTyF3Hn5bOVV6PJw5idsA6ydC5EC5pRm1z3gD",
+	"eHeFvdtRAzLrIXYZROhsI5O1IWw4PgeyRCxuqiWeBHPENvENVZAzHqEzdbwNU5qlUZKK0W/ttbfHuIVl",
+	"9MOcTiCPPilFWeU1/m9LZsx8fvTWWLGtd4lh4+iK+AdyQbOtuNXKPbROsz67etr2JOuu6gem9H3ZQn3t",
+	"m+DHjrZuOT/hsrcFfXXXsbf/6cWLr/4UM9qtdT/quU8BQRuo9QUmBI5nx+QlcFUp8uz02VOiDd6T91en",
+	"z56OknDaryJW/u7VqbvoAbykJZ2wnPk9dXaIWtq4HcUepVCQMT12fo2xiGS2hYHzLu57aBSl2Suns0Hr",
+	"cG8G8eLrX7TZe/Elr0aqb71iI0/3LEACzcY0z/0S1r1l6GXseeeSW5PGzyKJ32nPEbfmjyw5doyrsBCF",
+	"O5HBjgwHg3VXwg7YB5KxGfOZRmgJbwJDhHRxKUZjdwln2QCCZ16KLl8KpRY0v13FGY4Oh7Ff5iotSH1k",
+	"+QYVM3Wx4uGAsbV8CzkzW2plGhWYB6wBjfwZZfj/BcAt/iGm06h95lumzGaEtHfB9HIIS11Ho10E8s80",
+	"r8DpUuNJwK4jiAmaDhz1jXnV2uhcHpoVjAd8+h3S25FNy/XocT/T3K4LkGIxnOet3tClWGwlCHRphjnD",
+	"lVNIVnl96+bcqoNdd24hCqjRta8CGBvP2SxUj3lVTJw+w8a5/Wbl0Q5iGohyswF8FWBa0l3H2udpjz+p",
+	"c3JqfZ1Mo4GRCw51mKhPvBigGUjILRmQzmza2f96GdJudKMw+eq3Cq/lZZPgu0/cj0ja6z73q7GpLjEe",
+	"uy2liIN+n1S77oTq9JuoqtCGiXQuFKCDV2HwfgtPkm0AFmk6H2d0qcZajHvzsC8w/dzCHRcuktmo8Whx",
+	"JgeGG9YJqAmZwsIHp+swTzbwaTdo1kl+2xp7cN6xXcnqyn1Em3uBnHST7ZKGvbs0asi88Hzu8u7txoFh",
+	"DjFTPllYSPIPkCK2qc60W25qLe51z2t1siicuVjCPtvwUL+lj0nsN25OWQ7enLzRdDZw1lvGs5a7iPHb",
+	"kZ0qKnYgXNdL3LiK3cLrrIg65kIPncW8v15dHj7IZDkefMpqTp+9+NOwV9k/YDxZagsbOxioGq+yvywX",
+	"rxMAKkKxgcwWsAaLqCYF09uGHjZfBWezqlcxnfeYM2S+vT3MumnSwPcZiWhE8PVTd3GoPrLYDjpnsQ6z",
+	"fzA4sZ3ms4LMbdpZipyly3Em0qoArhOiJWWc8ZnjNglBPW4sQVW5TkjBeKVBJRhYPoYP2nBBQyUxyiYa",
+	"obrpMtYfvj9Q8/L6o7m/bagmoLvbhvwQNol1y7vKIGU+stZj1lB88iRq/WnWM6xb+y9MzzNJF9bhscX6",
+	"+0LXfplbS76HRcNfF24SnpCqJFqQF6enTaaj2qhlu7li+/iOpqBjOnYPubgzsuZwKMHha/l0LZw4/HYT",
+	"9K7VDhZJm6i4Xi+otUWauvSMqsrSZcIf3DT1RW4aAe4wqjBkTJU5XcYdJXZ0aiu08DNbiwulITSTNCVZ",
+	"vOrSWsh2QuudP5H1QGBfa+Qmv/7oSTPIszorcIh5yM+UEMYxozbxub9jnDghWohxLvgsQfl8KiqeJWFi",
+	"qn8dk27/97//J3YI+Gx1ckz7Kamee6cUvucMvHXklvrb01+PXaRUREJSyjlS1x+jXUIycuYt/13sFL8H",
+	"muv56gn6nLzobdqUx7g6nU3XRL+9+/Y7LLFBHKMRkuAhE8wPo1KTg1KUpU0uLbOpFvg25RnmjLksgUOX",
+	"/Uc11m2SYFOsOCQ2542lc5JSBZHyONwlfyOlcuk2uCobe2eL+sStdXQc5EkMiTHBJMaNWgS+9Zpn8OHK",
+	"ihQteWyDdbA/bu41Zv5gbv/WptW8KuJxJ4EHMhJ3toiQNutDVqUEmqk5gHYURhGmz8lpbQRZzEVuUCIE",
+	"/NZZGrapW9ZNQNRPRgsqjXwTF0rNlHEDbDWbgeqJsOkeM45it5j48wkW1RxM/038u5hsew+7JGQJHg0K",
+	"a6NBKaGkEjKiBJlSGecccjmWFe/x83iqG1Uk++X4KePI2O6lTe2oflp5v8ypubq/q57YRBeCO1R0CLEs",
+	"YpuyQvawQS7tu1FtDLObUWKsOLdqmarSFBN5jUpNWd4jRdZhLkMSu5zK09xhAwaBwoMw5keuTyyp8bGV",
+	"wBXeeD9yXNbntFVwr/Utuflim0zql+qMgg2v2Xyz+Et2BLVN6Zf6NPr3FpupK21TjZa7AyHJAkuYTOCQ",
+	"uJETMllap3DSiJAuv9S+okjo/Eva5chcsQYkv5jlMorc0lpi0GGy6++j+/KGe1l5fd39ONsOy7a8Iu+2",
+	"3LBw+9LGBbvX1i10qFemjqdosLC71tUZY0vtv6T+I153V8kK8q2iUAz3Ghxq3VaUMATV+nzmflzG3zof",
+	"p09Libl9A1VkQy5hd8H7sF+sHMLudowfGL/dKdy+xw5R5xENzWuOWqtq1WospomRwYFqlRDFCpZjhamE",
+	"1PHyKmkSuJBsYTklmrFUb7YuOKtds+boGYkZ47vFI0DRqxC5yiWbAc6OEXwRW+MbmsE3GC3dMM37gFhb",
+	"NrwHgL2JoSjlm+ZvhR4ZfqnkdIy1RGJVJThWPAhrBBHBScUVnda1XhQpaAZNoal27aGoXj2lY8v7Vs2p",
+	"1g5+ZtMxqS17qwU5oZWenxRTek6AS5GbFzSpSqxaGEacGM32pADz6okWurThqUGphsbSjgM1Apb1ELqj",
+	"j8l2leovS+OP9ycVEfbww3DbCd5U/FZRW3M1PDuAtkPWXPybjTL/5vCMzU6YTvYSzQqGlQmCcqcl5Ujr",
+	"6Qx4uhxDxmwJSXTfyHiR3tXyCH2JVM1Z7kSId8lY3DasZXD+WP8mWQ5KC35vp+Uu6q//Zp0vyWDXVo44",
+	"/GDnehxZBX358iVwUvjjwpLBFff6kkvgVt4EzN0PYwOuWWVrzZixlRAcC9Za1oY50IpkYpdSOYN9qLt4",
+	"XnsI7IXtaiAyugyIostX8xt0aJqhbRjJ46/bOaYevijKJneid3vVBLcDqruWQKnx7aWrm7CtiyqE7vbV",
+	"fBuWXzj3xRXRdF1pW918x6oda3axC2Vcs4fvUL2tsYzQXALNlkQCTeeQ7W9XbUzfbYQagLuFNYC4eLt2",
+	"VZdkkKt1LdTsQ0tpSP49pEc/xk4VJtYAgCF6LgFWEUrMmw047K8ERAV7LagQwMLmK185zB+BSlB6uILQ",
+	"9fq2VIKtFQiVulzO5iRENQkt+z3xivbDLv0ckPEyGMx+hMV7r1t0XfWasnwjrNuv0bAaV1HmYmF0khS8",
+	"yqDalRTPSF/VxM06LE6Z1EuNbhALFfSlHe4iU9Wa7dqAZB99vr19ft2w4W7+w7zvku7jzsXQueqDXdC7",
+	"etKxZGHJrZ5SPfeN9BogGm2O57KRhf2c4NxVASyEhPaOmwBOCSkrGXCN9XmlrdUwQH1xTgC/hsTH7Xnr",
+	"RABDmwDwPzoumKg4Byqled3nArgeu6JHTREH+6J1NKAdNCb9hRPvg6u1MCliNa44nukA8dAlDLsPNh3a",
+	"OwlTkD7sc6tgoyYDpCNjkxo/1yBi95uVm9wEPg5y6nUM3+m2tcjK9pdb32dwxpil9eG1HeHZ6QbOEk68",
+	"aXvqDZUuR3slqmoI3AyCFnUJW2csbnSQNAcSShzNiaysqNsPp6P354yqHf1mW7GqgZyn1zRQUonlI3ak",
+	"2nVHk/XxHvgWvs+ZkONUcE1TPa757ApjY9LHB5EDtFrZ7mVNbVkFgOEUNo1+6oM3VbQcXWdafxhdl6Mg",
+	"DWFWZCaIFvuY/SNo4r6YhYO6pOkEs5uGHQL3TurpTvDv7yUQ/59Fy3iuBdphuobq6cVzQa780W0Cox7o",
+	"fdWGoTlIOCd1IT9Xn89dWLjTF8+HQ+6GE4pHcLotb7rvb+uyTKtUbROmh+NcwhTL3OzwTROD68UoRYs6",
+	"PgNhC8sMoccsHgTl9bH12hcdmQXWE/rvBh+Ruq/EFT/43ZW9cLw3IGc7phoX4HqGRBoX+FWeEXwrI4z7",
+	"kpuhuR57GHCSARY2PR5S4wvHCyMO18z+RNXdVIK2vKtxB2tG6yz4ibLVzlUl79idkE/U4ZApVlLrzMmF",
+	"dLe9q4GXFrdi2AMfan12b/ey/kLcxTLR6uI4UiwUwZdsTdXmaI5HPYFJPZFGdaRvz/OGWXSIsX3QmpvM",
+	"KOOQ2btyEGi2SGghsAkkFIfHPSWBWJ5J4D2RTqKYmIEjq6iXb/TOlR54db82LchE6HlCpiLPGrwIISq+",
+	"sKJ2kqlBIUGbox0lHGEjEYt4sQGDHlUbIDq4veCU6lCXUThaey+hQFIf/upuYijhj2wb+rlqW/ODJAHm",
+	"tPHCY8EmtHzrdPc+B59onkeKG616MXets9q1tWwd9uWqj65Z726FTrsDJ92TiS5+07Hvo4ZaG0Q+6ypq",
+	"XVFo1/CDHvjp1Rw2rWUnB8W9VID1In/U3WEQWbnGSebdiMSxm1uiURUGawS7yvXtjVnt0u+MaXJQB/jg",
+	"TIcdDWKgq6TTpLZzaxLo2Has/FxsF0Os5sGevNG8F5T2rI/7UBk1VgBjCeajVMcEiV/mgJn5Dkb9gp8o",
+	"4kZAk7Xrq+6HIS609Zh8Z7CMTJa+u/xZ5C0s3+cTTNpzYKBPEhgxsOk6WjcCIaGvwlJoZnBGzwBUes9g",
+	"VwNEcJ+72R92BOM+w3AXvtYQ3Y3Wi3Xgghdb76m9ih9A7wY6m283vNgN19F1cBieXnGml2NFp6CX407H",
+	"ajqFWUUldsLwQuC6d2hW5VqNJ4LKzMuN4wyonqMogQHUPmYtFVJwkGNz20YwwfTtmDkgWP8+RIqQgn7e",
+	"EkWw0t2Y+D3x6GGw5AGxInKCNjL5JUbxb5vPZu0H4zUB0QZcFuPhEdMrQ3YG+HXNHi5BwbamoHBlHaqo",
+	"SQ5UafL0WZD0jmwFG/ESQxoEJ8FK129t/R6aPMxYFEO8vrWUQm6RFN9kV0dAmnGlKU9hp+rV3eTWQHro",
+	"D+HrKV3TE+YfBNv15MdergS5dJC9ZacZVtC27ngSkwltnf8du5W4fP9xq/L/XkJmpzmdqVjsn2R3kBF8",
+	"TChae6gai2mkK9NwStjty/BQEarDGwqyIMNmeO0h2zt+UDMQX/6ZpprdGclgx53njN/umtWBVWZivNk6",
+	"AmIxua4zzRl5mpCvaEIun0dD+738vO6Ia3OIs7FsvfVwgDF8KHOWskh9AaTYtopFVoFtBsWsEuzbt9gf",
+	"y7xSLkTGMD9iJnyiyILxDBO8YymOK+13+ipLDY2GTkW5ueggvmQuLlpQ4WeQE6qxz+cq5s2h2IJ0vTev",
+	"XyjFZrzoKbD/SaOrm8Otobah8q6bkD3S1cvqbzq5Ar5J28DrDtEjnyeWIf73QWeMZO+q/7WReTcV8B7c",
+	"zDZeigoBEdq5KtHVRKYl5ibbE4qhFVgH42Gvkcsj5ypaOURsS+xRmf1+GNh76LG44AGVv+MIFCLOZsjz",
+	"xcruH1PaJD/Ey0RIUQwlpEOtwL1ZrGLbDNYBhmQnhvp9+FncMlr73xhQ2b6DfWjsm1I+Pyulvb3Y3fT2",
+	"j0b8NnctrInhnsWk3UnZRydcA6zyl64++0tvbFlNUDCPtzfGrFDF1kBx+CuF1N9CbqsMr1RC5rHYkOtR",
+	"VZKvrkcJuR5lYsHJU/s3F8R+cj0iQpofYHE9ilLI/iJMzugxKMHC9mhiItYy8rQpF2JL52IVLVi0kmJ6",
+	"x5WtAtxhVYDJkPxR+9pKSaV6tc02fc2Idbfjil2uXpDfSGOinesiN9iSqw9m6FZDjFjx1W2LrW4geO79",
+	"eobWeP07/A5tKjxtFcAqBNdzrOT/W0WlBpkvo5uxQ1xWMSuH73mxm6y1U4kqmDLOdG9Uk6J3kBGXfvBE",
+	"keZ9YvuxY2H1iuUZFon7rQK5JHb4w/h8uaYR8H9F07mNVPXgj50gfeNhIRt0GMhVG0IRIX++IOs2bLoF",
+	"25Ex50Az30KhsznsbuGf+w1OQLHMdprxiEZkhcFeTfAudQ20ZMUP97T3ocnqIJmI2FafnT7709F/Pk0I",
+	"/nH6VWJpp6w44WJB/ve//+d65JZufpssyZzG3VJ+12NZ7ZycYz7tkVvNcWRVDoONAH15PgYP8OJsxNTE",
+	"PMOieQvsFCTydcMNlmf7GfKKQBvurDVRfWuJoyWNWh4gephO1CDC6n0EIF0jbn3iAyRlR+f2kf7TEM3d",
+	"A1DtGFfu7PajOk1DTrB5Aw3j2EJXMtK/OfQ+Em0JREaXaBUmyIcMTjo2dG6NaxV3RTVdIArCiSWywDPI",
+	"rKWOLolr/rlr3nVJK9WqtBUY7gLc2fLmr+ovo31VtkM1//o+bWhRNA0Rsz1pCDntK65PsH1c29qoQlDf",
+	"yUbVguxuzEEXmuOl5MO77jDEgrK8jk9Fd4bth+KSEDihKZbaSByXtEBru+gnA3OlNhCKZoObT3B/JKwm",
+	"P/emYw1GrCysv/xVf+RR02R4A/5EqheNwxAcO3l84a7t/argiznZ/cGlu0m2TbX33XPTpMQWP5sDYwdX",
+	"a6GqHY3eCqEFdjfck7Vb5RdzXgPVwt7yKauRt/Vph4cWTtZsvb3RpHX5A6QKC0O7VSYJQKJbi9yZe/zS",
+	"EkOBoNThX2Nmw4OCX2iuQdpmcL6NkH/20eGpp/V8xXNQql4yYZxMqzzvAaitAHALUFoDMeuueT+E15Gd",
+	"+5Bc326iW/SyKBjWs7tHMMHDhacynrIMuB4vga4zHQchHzuUKKsbJOx6Ah0KU/dliCWHBMn4PdWix8Oa",
+	"0ISRL+uhx1x9UAy+0RKHVgx6b3425KFUUGWCLwtfMYISCTT3KZdDfRwPEiesGNZ93KjI/Ny8uc7ZstK7",
+	"sLm6lYCg1vQ94LC7t9Zc307cYgByD1OJVtDw/mjXq31twMWhTtsAzQLP5tPT02QT2q1Bs3g9s/CYN5hl",
+	"BpVl+iru/40WvL0Ig0562s92kSO+i1Zg+aCouAEY0g/Q+3E8IlP73B2OAfntxHYHUGMkMylmRp1sNfya",
+	"Cjn+DXupesQYJaO6N1KPfd7MuHWRawSDceM2pMsh1eQfpB5233L6z3dfFbKDs7uvsLWTb/ne8thgEr5/",
+	"SWpXkr7bhh5IktqNeg8XfNqkeIDv+sp73Ou+lyJ1jTJmCFOumTf+GSMHtiPQ9yyCG3M2m+dsNtdqXT+J",
+	"4fG4ndp1nJUlaEVK9IlBnpEDDR90QvDczldLGjR9q54olCmTdrtZyBWQgup0DtlhQr5//+aHI1ApLSEj",
+	"8MGohziKLYVXUHlrK+ERKrEpFDYGEjJT1mrsBoo1qNhbycKuSpvDHeUpJETw3PrHUprn6IqZi7qyGgH0",
+	"t7VXQQ7q+MLE5ZYdHpP3c7jmOB2pMJ0fZIGNN7DvsPLV3GxDDsxbT9r5Gu3kdsbTvMogS665EtjIzZw7",
+	"00QLQvlScLCXYNuG5DY/pCA5UOk7ZdkTjqTPzUWetRpi9RQO6Rx+EoJpjNyutrxaNc+VZc4gGyv4rcc7",
+	"RpUmfxeV5DQnytpVrbsMzwzXroY11XajjOeuktbqZO6NJ8pOizTfMPt64mET5XS2On44OzkiwcbPnC9a",
+	"YQbJEjSxHcUMYcRKOsNm7am7PGV5joXtKeGwcKfGFDG/Q2Y7o1mn8IGdFhShXC0MafC9l32PuMPzay4B",
+	"ffKxIc0DHTqfsRAvjsX47JykBq8Zn42r8ozYFAFmq1dcc3c8SX0GVGMKEx6XYubSsW/cefPhmXnHTIPv",
+	"UJ41j86vudIGfzMbJ55TDcqMqc1WEWfKMre9LT1w2eZKtgWdQRMtGWTnRGlRlpCdXXNP7OwsqvXxAVW3",
+	"3jVtD+jQYpRnDu4akD34A8Ry/PWR1JUQXd8nu378C1ewuSq9LzkdIlUH7C1w9iNrXxGWphVlvHYKdhI3",
+	"ojaeH4Ya0RS0rWru3NmhoOyPBaPrLK+sO1xGmSUOt2Wrz2iIwlZSZ8Oi96DLYARLnPDY4BaqSMUzkEoL",
+	"EVdY635CKznW0mKcw9yUFoDoe+Y6Y5hteC4jpOHeLIdVkiCVwV8EciQP19xm33NBRJ4hPiO/qcnDYUIo",
+	"KXPKeE0kSG44nEFPLohsGGvDLIiQFjxUcs2xxhzyXJZjKh2KAIi0dhxsRSqkVm2EwlUbhcT3r4xWivfN",
+	"7SNnZvYVb7HqDq0wCKh0CMm2g2qU/GohbsctcayJoau12PYSfjKXjXOlkOfkFpakAD0XmRWuWotjqlnf",
+	"EH7QIQ0W9ppmbl49dmjVLD9OGnwtiLqXicgZckM+V2MtK2x0wtLJKBnNDCGjxaTKqWWYOa1ToNVYgbxj",
+	"qc21oDbtOfxtLiplyV8pxcSLGaVkzr0DWZX6X9NSjVNRSVy+KiFl1EDMOKN+RLMaI5phvOo4A6M3FTbU",
+	"UMKsyqktedefQX1li63tpwHPWlpipEPVU/0L0SBFRxC+5uVjYoTzQihNNCBzcQh8QBVxhZDOiNJQFJAl",
+	"JBeWMCjYJpWva2DCZSZrVOyryv4ZC6G1ybJW/h3QJ6+n0ZeLebNlkCEj7YFtQ9/64QIpIxcTkQWfYN7O",
+	"ytIfyl3ygAksPT1cPnqqlmtk3L3jXU3rDoj2YTfy8Li70ciN8Itk2xuN9gbzL1sjIavQgsykqEr8x4EC",
+	"ICe0ZCd3T0/gt4rmTC9POvMTw6VFquoXjovs8JzkMNVEVJoUQLlq4U9UBe/0V7pjqc1NLEGWoKWjqkjz",
+	"MdHO0Hiqx5Kp280ybG+/oau6j+8ldtOPJnM3NTT3FNLgO/dvhUj1R5OIuPeTAklYdk6wgpOvWqOWhlAP",
+	"cWli1sa4x1y8VmF3GUrN90EJ0HCfA09/J89Xc0GdzLpBRZyaVbyXbDaLBijxnl6ct7CMV3QwPFbTD4KL",
+	"YkncWxh5bNRPteSCLws0gi1XDVMtQ6WMpO5+s9RAxHSqQNcWHzTDuFY0LjMvIk72tla331Nll0TLEqj0",
+	"w7Uv/InqjN/nNrIv+RPym0nwMOPQgKbXpg5CpELgLReLHLLZ8JgPn7w99P1dglqGVhwckAYudgtOiRYS",
+	"FHksoXnN0b/0kQxdL4X7eT1LxCG+w1wBZPw0r2DgVz/ju91t2hESN/+6dUuh1Hs6iSwd8jwiAf9NisWv",
+	"f0tF/utoa+W9u88VobtbukPkY1SQ9jiHGRNPZ+sx3UlHh+wJUQVNBw7+BmwGR6TI6lbblWKx9yMzY+75",
+	"yKRY9Gg7XjPfYsUrxY81Hbkp3OW09tCCgcTBeevkWpAXNlzfXDLWLa0/MS5MHRqwx+/96yvFVba9C0uh",
+	"7m+Bs6O1PTmuYnp35B3gv9UifdtFtSqXimi8Q9N0dF/HJ4NQ570MaAXCkjK59QFgSvA7yuR2dUS0BJ5t",
+	"P5n5queYtax42unD3lf2z+GrjxQLEpHqo12B/Xb32DbQ1PtpH2VjY2sWtwaDHXGJxBFZwyNVjf38mNzg",
+	"j2gVpBMFXFuLIdNoJ6zK0lbnXi1ZviYCMmOqzGmPgdqlTNxYD+6LG3JArYHUPjk08vLN39Jfb8jBnGUZ",
+	"cKOellJoSDURHOIdSuqFtmyLkrkMMgWp4BmVy81qo1/8mhP+PqCEXWHVxVVvy7nC2KBtv12hPNt93ZSy",
+	"3o5f35ffI4pkO5yVL0C4tXAK0moFtrDa/Xh1d/vNslaxutlqMgoi79vxYN3VNTezBhLfQKzGwMAUbYup",
+	"gTNuez+T0ffaziYXzvEbWVBFZuwO+Gg7b8r70GESuErsuM2Cu36MTWX4XappsONwGWvO+EcfeXNv+2Fr",
+	"uFdcy+WeZI8dmNZWLKW95rUq+m4tLLYLxumX5DaFmbRW2lrWmt13hbP9Uf26+cXWXzoYVuMCqPmj59zv",
+	"w1ZuIdZOMjgLwqx1S/V2fCogY5RjYOdYi/EqqWkcm51XQ9m0I8YEUoqPozC0xh8EORCSaCFIzrTO0cuM",
+	"ZOIwVpKk126zO1fcnau5LiAbrnRNOf29Mjhz/U1ntBpQH5Kbve0KMm006ymhsBMVHqBwbU2H44QWyxCs",
+	"8wnZ9fQ1SEHHzPbbs8P9xXz8gHtzi9u8L7uQ/TBQN+RrDUVUT34gW+5O5tih946bWQ2VMsRwbWsc13Cx",
+	"r5bBvthqMsK4uQEi5SYGbMdJ2lsL97HmrFYXto8SzCseiFgRYl/xeHic9Bb1hLevDFyVfZ3jtykfN7AU",
+	"727Ozm3qcj5IuVz39qYcAnyp38DkX+iL9R9YESfmPm1FPXQX2545UsE2Wk92l/K1FrbXoF1jmtu+oWXX",
+	"mj7Z9oPd3FA5m+r1kqP2lqi2mWtj4LrveLnRPVWfmtoT21trIf0E/hr0LTTG3o19Ha1rY8Vq0squc8Ot",
+	"O1Zvul31+u0i83o8+si2pGTUl2XbOTZ8rV6kbwkQka83HZn61Ae2G8yvMdTvAPJ71Y86dpR7XdHP3m3e",
+	"viGnge+afWk1OPtybPL3b9+/e8WlyOP+PqFLWun5uJKsp3lbKkFvXoZ7L2kNGF2PoXDxFpF3EUOA7ecl",
+	"eAokg1ICWrFQ+88kpjmQydLGpYNswnKmLA9NAYGw3Js3m0qh1ILmWzRTeOk/iafQheUsI+F6fjPrQsU2",
+	"RnfNvMq12hDORudsKdD2AZ1RfNiM8Wi+kAuAh2ICGdZv89dgJViFXeAx0e0MC2qZvwjFV4WsC2sy3U5/",
+	"sRaJgsVzoyWUOU17YuYwRMvAGdGCVAoI40oDzWxZugCOBB90yiqvZj1Fbe1O1/djrs/DvWVTFmzKmNu8",
+	"9is+xzCyV+/pbLO12wXl4eo8KIR52EGZxRoaWoCeeLSL7KS+8V4kDtpCDE9PTwWfMlnUYN8+rXcSUHoT",
+	"3FVes4WCVB3Hh6kf3YqAg7GlmTwGNcMmt7BeKZCY6dkUM9LkIBKiebjtunraXA4+mY2TNeC/DnGYIlyQ",
+	"XPAZYLRgpRA0idJ0qTDLkEwqTVLKudBkAoYC50tCESZCETugvf3Eqp/seO9uvIpjH142iU91TWTKKxsl",
+	"U9mCL/bghqTJtdHMo5dHt+A4k9AXbVcwAHlsYfRtqwtk8c7zha0dggZ7u94tT7QnY8weX93j6TAh5hxx",
+	"mvogB51j74HsWBin5xxcqHsOWoO0OYYLQTI2Y1olRFXpnFBFLp5+vbkSdRB4/Dze0WMYE+6kk9moXJ6R",
+	"ci5d/3aq/Wk2/GCrNlo1Gm1sHOgxp72oNzSDJosXR7OKtA0aGQ3ElDWcqPf6v/VotHWA+Bo54GWACj6c",
+	"mrrMqIh4MBoUVI7L3UeqiZWEY9FJEaliaPma7qe9B97Exm/BvXeh4D0lFGyUEJ+yDDDd89RcxtMzMhcL",
+	"orQUfObyrTH6oBSMa+UTuPHyjsmFD78P2SAHyPBF23bx9PhPL8iB4ODwDMEBhyc2cJ/i/4mEEvON0Ndp",
+	"aIVH3cNzQonSQra5LWIJ5YQVpZCa4CYVeXoc8z/2i482K2Ebjbmb0LApT2k987J3EyxkALjsDfQDCNw9",
+	"2wpH2qlCzwYFbReifmmJkQoqdeTM5rreWwOLkiJWQDxEbcvrcOP0RKsMv4zWOFEdv/YubJRTH6ISL9xZ",
+	"cjN0DVjsJmKUEJJAxjQBriUDdeaapUCe1RrdgcV/VyMnIbZgDrbdSchKkyCs5VI7U5Kmfo5KLLUzdEjk",
+	"mbPo2/6xsPD/1IZJz0VuFUnzf/cCsXHkx8QsuWA5KI2lX/y6UQtPiIGJHJD82U76jg6u7srtJqtgbE46",
+	"IZng9s/DPfbpvO30zw4ibS0QjZq7xA4DCpRyqdo547eY+o0GhXrPjf+xzRaDOBb/6lDoWF9Dt7meuD2l",
+	"vsyhFXg3rCeWc+ua0AdztdbVrpC8VfXj9+IW+H46F8CHkklQ97KDDYQr61dV9zS69ZKkUsKUfVjXGyFo",
+	"Ae3kUW0OMjHCj4Y8t/9UhJY2oy7mqhS391p/DE7cnbv1D7v8nRS2AXc99Lhj3fl7F7sXoQVBfnfu+JOK",
+	"JaDuVFCeKXPBPfEgLra9n3P2F+WfUxXrsh4Mvg2i5WLG+L0wrQDDQ9WcbREc9ab+JupQmtIx8DWnV1RK",
+	"jy27G/e3db8C52Ku7dkSVN1k3351TiquWd7YC33ZLqbJwbu3V+/rBPwCTvxHh3XJOOyVjka25rUk9gny",
+	"esVm/EhU2hXbUeT56VfHUSvcRyj1YAGsA4kB2LavoQN2PVfQBoZdK0UYHNytYP/uSNUPRW9LO/t5o68+",
+	"fRbyCJTihCYUa8sJToLjWE8Oo1fQdyL7qOGL1O3zruBrlribqvgw9Dam0v3cKisayL9NTWcMdM58JeE0",
+	"Ksv+IuRtnOcNTxuhC8o047Px1imEmxvJGv1BiS2yRDcPWet2WozRK78cPPgrr0r0ZGS6+LY9LdSNOJ4s",
+	"x6GUP3iGMKrZRxSvSfzESHurIe1tEz1pN02oZ32/MTCKry16g/2ntYrgNlqhkkwvr9K6V+0EqARZqyud",
+	"YDFOLt69tkK3Nel1+bKTx4UkNylV4Iu04weW8dwcuz54BdIFnK5Bp7nWpY2jwGLQL4W4ZRCXJybL9uxG",
+	"HztBGeqY/MQVnYKXChQxLJLQXAmiwBVQdDM8UeSvRy+vLr87wj0fY9D+6GyU2pm9OD1qdjN2XzaLpiX7",
+	"DzDXjMklUxFLMy2qXLMjOgOeLrGfm2JaSOz8ZoY+cifViQU7I5koAGsSzUXBUpaBLyubECwBdI07nVVU",
+	"ZozPSGlYIUvrt6ywAxJ7VJqJOp+TDKieNz+2BsPaQuqah2OlQgoOUj3B1pfWJGM2Ma10JcEOp3zDuuNr",
+	"fs1fCu7eU2fX/Ij8+9XbHwnjOJqotBH7brlYcGs6wdIttJHnRLYkVJpl2wo65+YnBgp/zFnBXGccxf4B",
+	"x2b4V1IKaR9ffveSfP38xf8lN1iy05a2OymlmORQ/J+/K8FvzskdzZkrNAz205RKuTSS6o394Qatkuhw",
+	"uuYE6zMrAtj2dDoFntnScIBFfo+IYSOKaHoL5AbXd4M7pZyIkv5WAbmx3P0mIRJ0JTm5QRpzk5Ab5MX2",
+	"/ZtAELhJ7BASzPxCZiABzVVYPtEoyjjzJVAsQIyDmuW/ek9nN+d1WIkZI4MczN+IEIgLTJMJTW/NGd68",
+	"nh69oTqd35CD50+fJbanG9aPJcT1EXajJq2MaE1zOCfPn/05/BXrufPZ4TGO+6Pg4Af3w/oxzfBm1FoY",
+	"/+r0+TGxdej+8uq9RVz/7PtXF9/idi94DTk277KkkhZgHZheqD811+VKOfvSqXU0gOCgcCgr4taFeZ+d",
+	"PnXt7MjND8KCzY0fyIzAHaZKe+W+Yp4l0gg/BkJv/np0acH46HV2g7hwkaag1BmqH+bEcZYeKoY54JbU",
+	"EEuNzv2NKXKTKjkdI129IVRd85uQit0QYQ6nRQMPXVqahcWGjFNFbi7QlMX+gTs9I98gUSb/+9//Y1b9",
+	"C9NzoykB03OQroK3laVIQTVIRnOSUk4mgEW8j8mFOxx7x1jnG0t8G9Fcga+iqq7589Pn5zY+Q8fezQTG",
+	"b/jRGMZPhCOg1oZlS3OWghO5HME2UqpkoKkMyyUEdNycQaAYnY2eHp8en6LEUQKnJRudjb46Pj3+Clt+",
+	"6Dmyx/qa0jpAeAaxsGpS0hmETlRh2CJfKTze2bY5wMTVarXBeu0PEiIW3IBhyNzralqYBZcQa65MiKZy",
+	"Bpog9tdGa/f+NKezpE1DRrhziUO+zkZnI0PKLlIflFyjlxqd/e2flkv6uqfuzGMR/VZGiorz8UFWk4i2",
+	"HqIv0n/rgewJjo2o0/p8ozIQrSe5dg4tHmyG2l0RO4IgJboLxM4B5URKAzVeTsUiqGJKUJI99DJTZ1oD",
+	"YpsOvaPgL7iLUOUdADd4xFSTVRubr3649TW300rWfh5TAxrMOLlQb6ejAe/9YCSDIS++tKaA338NtACz",
+	"tGenpzb0gGsXURjKOH93VQCbraxTXyyOo1UDZdg+UubI2LEBv+d2/tiw9TpP3llRy77/dPP7P3HqOBFk",
+	"5qMXQyZ57Wqco+Bnv/pq81dXtobxT5zeUWZNLL+HXU+Q+PkdY6TITKHu5n751bzd4QYn/2TZ75YXGHRb",
+	"5Qo/YrCFl7KOyYVVByAzukDt4ohReC+7WEh9okhJOeTIi4/JRZWhGHxg13Fsp88OVyn6t/jkwvsEOyR9",
+	"Ayi+nuKyY7D4PNZfCxcxHFi+oZkTl3aGl+dDbv47ISdYQ8d+8XxLMP568/svBZ/mzBqonj99tt0Ez/68",
+	"1fufEkXsFTsBzmnEK2iSxAWk97VYZIVgH8Z9TF5rwvgcpPnF/LdSdLNpJXRmS+avSo7StqzwQuLzVUz4",
+	"C+gaDR6YsMaIarP9Y1cky8U1YSh7z7DutRN8Bwf9eIj1/IuByrcc1sPjllTvWyR4JZK+1ZBJ56NCpaiO",
+	"/zCCCtfnLrjuweh9rUe7SScwFRKsrWCqQa5CvTXn74X+I0B9I7LlnrHFeRx+bxtNtazg90+CqXY92cOj",
+	"6X2FpT8C83v61aAJzH2/F+IHoznZ714MOS/X6QSyN5Ax6psdPn/2x+XQljw1HJocGI4qFhzkE9XQIekc",
+	"8Rzyw21k3ZM6qKzPDvID47fW8liVuaAZZCRzxVRVTb+Y9N1cscXSMVoysT3XZEkWc4Edl+secbrFOlct",
+	"Fq+aQLcHIxd+DvQZrmXv5pjdyx9ZFP5yOLY5LX9IhGpNsf0KdkJa5eRa0vTWqOO7s3KhdKzJUwNnC8k0",
+	"hIBGfkLoVWRObTIEkwaL0OtgvRDk4PnTrw4DXay+dYwZjehiF1nWAtX9M9QGSvktHjk6oUoq9clUyOIo",
+	"ozZbvBmtE31WOxj7Kn1g3mlorZowbhO6di0K4jJZ+9ooD5EKnu79AKNmEQenHcHA+ws2CQf1ew8qx7eY",
+	"91dbvv98/7y79f5H5NmfkrpZQCGU5IzfkoN/v3r7I9bztQyR0JohkoMIfiZeuDeIUUfHtzDzME4d+3h2",
+	"Hbfd7724F/9904z/gBy4nmUdC262+sh71/DeWlJpzisxV59V2JsUyEHFUQnCJPzDvarVUV5cM9F6Qccu",
+	"ajHCR63z9k2QuPAQvLQe34VDfmRO1GwvAup2SburqMlDcq1t1dqPybKG6LNfmnr6SVldZvhZkzcVivDk",
+	"wHMSlK5VwEfO0WaLrn5bFqhj891OJw1r++6RJu3bd3NO6rpzyFtphrHLYNViDE13EfBmbOvCXnX1+M1G",
+	"KeM79/Cztvf5RX4+Fr/ANUEx+4CLBWHqszTUf27U8tH699mRY08ikLq0SHJCCnFng+OUozCGCrMpoerW",
+	"VihZr1ZkBeMntvv1ieu7jlQ3SkCvNJVaNR3cfVO9CU1vZ1JUPHOBktZrRzWWMTsm713AXbe1PuNmL9d8",
+	"KvIMZNgXP2d32Bwf+3Cnc3ILUKqmUz4JGvFn7Ub5vuH8+TXHGmq6NfecKpLSylDsqvSxjwuKZdUYNytl",
+	"yvw2Fwtzzn6fZhA7gJiaBcuKc7sMadjhQRgpLQHfvCESppUyzMB1EncvV8pxTqMbErv1Q9zHXCyuOc6a",
+	"GsaCxRZwUiyUcmJUt+U/fGCuIWyu7/0xeWXUUwlISHGPzkZsvz+zAaA+INdtKvB41VuzPM4Og5NKSIHd",
+	"YQbXMfnF8JIGGBm/5m5RDVczq8K7OXbTjN20kNkwvzZ/u7Qv2c7Pr13D8g7DeLY3hhFMc2UDymJWIRdb",
+	"eu5Ow0KArLhaBfcH1UnvxRi+ALH4AelqvbUWMb2ssRnj0Aw2PlGt1v9NKSDfND+JUSVygHRThVJtDddd",
+	"wdYgRq+Z5jsME8V4ORv4GYqdCQGumV4mXpYRkmiGdWBweht/X4ugiM4Hz0+/ItivfcEUHFog1pKy3NAE",
+	"yKdBAbOmFJ8U1cz6oS/eve6JIq1seYEBMaS4lXGlQH66+FF7coPiAdd8vtvctcNj6y/XR6n2JKv2RqWK",
+	"nYYaHPYYjVO1sY7rtv6gYZAGSDdHQWLWywMGQd6Hcn9BtgLUssyJWwLTjkUnBw1lQqFwhWJayrhKLE/S",
+	"OaS3tv5VL+F8y8GmIVm3krXNu7Ks6Zwy/kQRo8ORA2XYrpEEbXkaK2lRNT808ilFgpoQW8MR9fZrTjl5",
+	"lT178eLp19g5PgPJ7iBreIMT5G5heUz+A6AkqSgZCnogocU9njhPvSO619yZA/QcCpsRZLP+CJ1Rxm0V",
+	"vCKaUmLOxb0r5DUPBU57Be7h0VFweuS71z+8uonJXX8BS9BfBke9FV5+OOLZKm5udCLGVfVmyegj+Xyl",
+	"qi/HKfCtWHB0TnWEHQvnIYz4BBeEIkSdmHjTi6xN4nEUT3+h+a1VdwzOufEN4Hs1RteVYpAqk8VcKPdy",
+	"JgBVXttVfo3Usyqx/Iyr8jLLw/IbnIuFVvVVCJegqtzQxFtUf7HEd9OwAQ+FKTKR4hb44ecK/582DArS",
+	"W1cpBL2wEbBtwCqAKnumru51F5r7LMVXPsU4RJQDqkjm0Mqzg7+86hLp4AtM10Pe0DCPa56L2aHLxDPa",
+	"MjIxw7vMBBECi45mqsg/r0fB0NejM/K34+PjX393yj9mg07gmjsMnyw7mG842YEPEzOcQ1T2x6xCiwol",
+	"UthkK6c02DPFceciz655jcRgrQ2pkJlKXMWOkIYX1NwRkAksRX2OliUDj5oBAnS9sJywy5gewHZd4+6y",
+	"xqHfkwFMLsLSPqLN+yEoDuaFMUVnEpzzAj0X/gYOP09J+dGVN4RkdoikxVe8W0yodnJnRC64hVITUena",
+	"+uGF2k1Sgc9+7rcj22xrqjUUJZpgse2QoVo2/D2sKYWPzbIgOybfUZZXEhTJIKdLMq2kJaN2JHXNDy5B",
+	"y+XRxVSDPCSleZa69uDaVq7CKpNJ+xHPEjKlkhRm8hw4A67zpXvJfoHmZGcudd8dUX1E+ZF7wbVdykV6",
+	"q8yxHZMrNkMjMePEmnOt/cgnhAPPlKtI4H46Jlg3B3uWa1IIpcmzF8+71ZGaIljunafJ6bPnZLLUhoU8",
+	"f/YsNP9c8xenX1mMDk7GEQIhSEH50lbSQslKGqJt1uxOvDbhR2j2D3jHD0ObceyGKn9UCvsmajy4sghi",
+	"hGOLPMWUYlYyYLVk7MNOpmj5Qv6nNMtzMgEiFujY/VwIaDt74Mtw1339uZDcllnZFd4Znf3t15DqXoV1",
+	"ISw+h1h7ThQ4raddGSKgqiyz5sc4YRW2d0IPZbVExWfToXnbzoJkPwcq3XOc9Ji06gHNKfbA8J9oYYjU",
+	"mS284RPxviYHtiInoe4r3Om3r3549f7Vah0hDOgIg6o9rbM7iYQ8/GC3OCRB1SEllqBpNoUcw+wUPi//",
+	"TCdxZ2tX/B/LRbNRfEFEspAwADGKKe3Hiu+MCtWA9dxwtQUoX3GjId3H5BcslJ+KDDxHD0xztcSQs1sg",
+	"C3zVIzby3q9XWK0tpr8ys+/wHeCVL7qCshG2NFkIaWQJzDuJa0xvvrt4IA78UmTwWTHg9wHFRInRFsT4",
+	"wjH8y4ud+fqL0X/+4rqedKSzA6MGVHpuSElKNZpobNMU2sa/w42Ux8fw11UjoibQ11qRAjTFeA9ro2oy",
+	"5c6dqSoH75+10v+JQ6V7ZNL9BT5qIl0f0j7mzg3Idi8ZpM41Wd/YvtLl+gD2JLj+eAWsfEGXCtVmTIAp",
+	"gOuEcIRACRxr2CXeXKQozybig2FqjkgdXTkR+eidyFm63A8ou8G3g2iRatBHSkugxV48Vg/upvqSAbr2",
+	"PVG+mjOMZvQWSB1+DFi3NHfPAeVv18bexDJJ7TKiod6X+Ogj5ZPayT62ZLeOVVy6k/mjOH8fM1P2TFV+",
+	"9tEPrpBsk29+0PYGn6MgZ14JuqNh6PTmNMs20TCsLZN032TDMBCmoTCiHlrZXVypN7A3ZU7D4JomB6VT",
+	"TEm7HlTX3PnksE2rXTssCNOJb9yQkcV8eV77IjmGiqMBnnFsfsqUTqzaq7CrKxckzSkrrjmaj+rIwcAN",
+	"evD89PmhYe3TSvmCNoYOYpT6UnDbNRUt+iCV4Li4miswfc0PbIC0nsMyMJ3SLGtuWItAPDi0Z+Fm+rrx",
+	"atWvz6kiEwB+zX2z8qSuPmwAyN8rJzTHAOakGaR9vNaWJJRrD9XUxrXuUOxoXE+LvZbxvMyf7QqWxBcF",
+	"t4E6jn6SA7NNnNaA7zWvx0Ln9aENnZdAlV2KJ9UJqUpzKC9OT0P3wMHzZ88OY7b6X9yGPxJ38dPRfBiH",
+	"iZj2/BD8kR888oMoP/AQ0uBfTVUmS1IwhQW8sVqOeyCRPSTey2gpn5fIakXGYttmVmH7YKp+q+OF88+9",
+	"vLh6dfnq59evfhm/fvPu7eX78cu3P7786fLy1Y8v/4v8XUwUkRX3rjakbauf/OdPr356ZR2UhpCcY5Si",
+	"qz/QxFkUdkcBKX5x+hWOGJgkExe7YYiRs0MeX/P3tRlC+YLqZgxs6YjE6JzcZHI5lhX/N4PFN5h9gs4E",
+	"2XCsv4vJE187niijPS7Qw7kQVZ6ROS1L4MfkrZeRbfaJbShqyK65LJrnBFmPXRm5hCP7hotSscaTptE+",
+	"5qFgF0pycAtLe/0llZrb1jnO5DIFaduumn+uFGV2waFR4mlzs1/jGlYD4Nt3/rM7uTAWycoktiCN21VP",
+	"+Vt3vutr/K5N5dyyPIxNyW+1mYg0+TTXbbiNfZvkWJlxBjxlvokzBugZaaHVsCK5V7UZ3xExVtC4zCmv",
+	"W3OjpPLy6mc887/+cPVXDJlCzhVrBt5AhusyuPpKNcmZmkM27umU6ooN10AVb3PaUy3Hryny4K7VCmdA",
+	"lZ3dquvsL6HKIsW/i8nmRKq/i0lvEtXHKr/zuUUn/SvW0rEgExQVsLhs8FfIBn0nVX5b9xlpw8s5KUWe",
+	"10DFtGuYEdZ49sw5xrHXW+vf2bGZsgU423H4boSgzZ1ZgVE3powjyWgbOetGeEbpUZqam/OfJS4loh3P",
+	"fG4NSIrMQPeWva150YNZatYi9nu7gUf7Z1/Sdt0k3YpDPmO2Vq0x8aNpWmPlhCj03tcIyrjSlKdwBB9w",
+	"jj6ox4g855ImhbhzWeYIi8QPYm0pZ02roU4njFgT52uOYqiBf+x9LwuLAYVPalRNI2iVNMnFc6a0kMum",
+	"TlZTY9pwPpVc87DUUdMPWSUYH24PGTJmfsCA5fp7KzgeKIBrnolUeaw+ojxz56SOi+ywTjhwRqUmw9mI",
+	"Vcf2zbCGL7a6NvNec3vRx8RRu9rHt5raU9+QW0VMAn2FU712b26SQd+6OEUFoRisntiE8wPb99/FWLph",
+	"Ds8JnSjg+ixo5M6a+eBDmYusbmEYk107clUowg5vBa/0Elu8GPHw/g0TdvTtNKzn5Fnotmj5LB6TB/eQ",
+	"POgh7IlrbGar5QlJlCg6wGtQPLiZJv3tyPx48iyWsxQXAjr41q+//9IUOTK4+0T5nIeOippgdQpXfoJJ",
+	"wjJ13lq85fChjnXNneGRWO1ZopiQ4YFg+yAjNNh4XFStrFKL0YSukZjXg8NxrrkvOdEgMToqnRXRln8w",
+	"ko33S9kzOK5LNLjUD8e9/HYFN5TS0Dz7ADKXq1WiI7ju7GRbcCVhmy13cEpUMoXjrgUhE4ZBQMB7jNYs",
+	"8lyhuJcQJVpWBcxocDx0YfROa1aYgJs7W6O+u2sfpsZ/K0izqsTays26cFmfqS4/WLV+VCQfFck/kCK5",
+	"liug0HVAHTHEiKvDLTTKLbiKBul6ZGJLr/7Mdcv4mtcJvu6CzwKLpOvHl+ZUKfRhGRZw4LuDjrUQOfnf",
+	"//6fw7bGaX1u8RIer4NZ3+MaH1KD7EzWV+T1Is8jx/FRdctPCsUrWw9ArTEwtoAN9ZuNnarCauiYMRvz",
+	"bmprlVDWJ3xgm/WENQ5RHKutE2FMixnzWIJRFuPhLOYJ1i0f4u+zr2ePqf/3Byl7lL5a9QT0AmCla2Vf",
+	"zFVPK8wagHbp0hQHgv2RmnbvblcqP6raIcw+mq3641DXgQw5kJviN9eSlweK8yv6W5dc1ID5NMh9thBs",
+	"c53qzFfGj8lFnWBgQ1BsTcGVJJFmy0wnRAuSA5XcFRr8YLYMZRQP3jxoHHZ/2oTd8ccirZ80JmAuwjtm",
+	"1gzJJCmgmITaOGqP2ktiU5oC3qqYTgFLJBQbY/8LOCmm9EQLXfabEC6dGEmxBKWCVIJ1V67kINCyPK/r",
+	"UTKr8gtu40pt9JarZ4HJCs6UassytmKgXIbSE1sNFJoaKjTPxcK8vwKZWNXz/dv37x4SOs34r7gUeWGG",
+	"6s3vwQPCvEMNsq5XIXRpTov8dPnaPFRzsSDUnOp/XtpMjccsoC83zc9AH1GgMb6jKqOosQ02njjkWBOY",
+	"Y5EIIxfaNYYaUebZs/MWYkkMjOEGMh0QY0SEnSqQiisF8riY0jG+l8fbHdivapT7Q2XvXboUKrOEaH3V",
+	"q4a8ecNkkHRljZ4Gw7n1woqHTh16TPL7rIqWWNxw4c8hGQj8f54Pntd2GsFtScsOMA2hGz6Bd03Za4Pt",
+	"qCBTJy4eMV7LirX7L62kRKu4G7BOJu78bkFcz6XQOofMJhPXNTgOnj/7+rCJ9jZyg+Bg6zCZEdrFUWSV",
+	"g4/7XaUzWGzwnd/fw5AaP7ydbOd4X/u5M/HWxQus/9mdNFaPst4Pa6xjsqldYA/VVibIyEHvbRmB6gwD",
+	"1G24Z1D+4LOtu/aYGbyP6s8v69KbDXyVDW5spBMWzPojKGg6t3D0RBFOCxsCmjmPGKrKTpOUoH1ZeyPt",
+	"I6tDOV9gfGotytvqGkyRgmY9Ft33dk0PKbebGdY16KrPMkDFA7tfi6J2x+rwX0H/7DmQOHj1ZhUaWOhn",
+	"N1gfs2YAQnaMEwta18vyjo6cKn3Nn74gBeOVjX1xRWqwtkWrXHhIEH3Cj4v79Zf7/PSrNXHSCDAPxGtw",
+	"7E/TvetHWNidDW7e9cdpI/kos26QWS1+tFBnahATYUSd+yIUElzGiZFZUQFKYTjn2ejweV/zDJuZsRDy",
+	"FoMqfBuWCxfPZ3TUJ8q9GxrvGzUWnx07cSqerCxuA1zf7N7BkT5nRe5LcvBg/S2jFrgquNvwnPsZ2+uY",
+	"y43g2O22tq4786b2cYbpfB06H5uuknb6GIx+i0/CrpL3aZ62CcLtbP/C6et/3CZctUO1aYuInnKfeE2A",
+	"a8lcM6ogZ5soTZd9vVZ7Y0OaSWqLx6v3dHZO1nrfMHOuv3pKu7fqQzf03djM97NsxPel+26L4I73190X",
+	"SeCnIu42yzNG3H/CJ/si7g/YbNgu9KPX0FuHinZJ2cMj4R+qcfBjJ8xPXM0czXcBE8bSJzrH0n0upwfL",
+	"vhqdJxMcxpiILUGUwBVhemMP4o5we+JrTD5wG+IHop1+9XEPpH32BdBPv1RDdn7/LISXBKHrkXo+Us8v",
+	"h3q+ofK2pcBkqMVokdGlDfHlDc3cSCi50HUJo36PyC8+xkrZ1REtXCtda644IxIKxg1q+JIstM4FxXqs",
+	"qS/BlFWQYBRyVqHdQyUEVErzOu+UZ2juCvpCKeAaQ/xdgxybFKoFsTHOmLR0YL0wnbhWG/zHATJSgixY",
+	"XQzdKFqHtq+DtcmXIErDf6ItqH5gSv/YOqgNSUd1f4mKo0pn9tmTXGTfWJ9blKyUznD1aDCsAhs/HDw1",
+	"23p2epoQX0vjxelhz5w5Nn4MpyzoB1ZUxejMjDAqGLf/elrnEjGuYQbygZs+hoe8zlPluhO2gNf3Xbbn",
+	"gXl4eLSfZXrnZ+PZah1hu+1jQDraVKKfgJyUdZ6DWp+gTm4Z94WaWmbPdC4MgXHhgh6WD1hRGAKvIV8O",
+	"x9u/QAtt3wWL+0hAHE4ZgeXmKIKcdsiZ+fkRbjtw+71YhPR9BlrZcgB4fmLaguU6yXYNFCejsorAZwBq",
+	"Cckoy5fkgJKMzUDpw4QsAG5bPyHPnU6PyauGjwUFFr2HaDp1wT3kPxjPbKTijN0Bx5xj52GvL9+rAZEY",
+	"3/VAvX/5fS08fzw7yJ7QCrPPFd0qQelLzxH9QusKvJwLbCAqFgGep6IANQS7e3kUylu9EYKGO1q0ZJlt",
+	"+2g7VTaSnCsdmikjzkJRaqxka4turMFbI7e3hMhLK/c9NMraeT4hsiqzc8hiiPq9F9cWgPUR5O0jWn4Z",
+	"CqjuFSKJ02cG4KUogdOSHS9pka9NsoZiAlkGGTEfhl/ZyP+gkzdTZAbc4J3r1JpgOz0M4jB/HJPXGosj",
+	"K4fXNZImyCYata6O21WaaizFwTRmctswi6i0+bYEfvHu9VUJ6XYSpj+Bta1JV8/FzVeXtvmXybV+jw1x",
+	"S0ib5qkNxNXX0gW3bm3MngzZks7qcIzWNytplEbL9IWyMqJFQqYs1yBthr+CVAuZGJgCrg2TKKnUtrY0",
+	"hpUatpEz2tG7hlcBeNva0IpNIqb62zXFzA1NTZF/9lWFAq67BaEiH3eK8LktYwS827Q5AW633mOh+G3T",
+	"JBts2j+ghWPAiy8rqQxgPqRVI7ymd3QWNUs3UNeCuIdjhp8TNhtYbu87xObW7/2xtkFLeSx34BNFsfx8",
+	"G42xu4fhCDaITooc1OExuSBZZe8YOt3cvEsmHObYFSqK+WTwydt2Ad2HkPPCKT5NMG1rk4MDaoe7WJLP",
+	"qfbPaljJY5LZpy7QmWFvohAxfaWfVVJwuIas9MkJJzVN6BcZ3lEm1QrttrKpERFydguYFAIJUZWsOf0Z",
+	"ckT34hRdKgI1TOzwr1IhgTw9TLrign2fqZqJ1sIKkrOD0+OvX7i8Mzu+/9BPpeY2bQ0tTkxpxlPN7rBL",
+	"ZaawxhKw2RwLYgqZEcUKllPJjKI7JVSTHKjS5PT4z+fuE1Wlc0IVuR79+P3V9Sgh16P3slLa/vlSVDxl",
+	"+fUIl3Q9wh5icD2y05CcaZ0DVoi7Hr2iShdGGaxfst/8Aiu/S7BVH6rZzFa8a1X53Cwxfdtc7Edi/sGM",
+	"fWnzdjPbsf69BMhtS8k+rbyA+NRw6w57X630NRjbN4VCd5rjfE1sxxvKXdlDNEw652Sn6izvBIvEpYpN",
+	"QdAdqeJLj4PeB0t9DIfeub0f3vAKA/UtjWtgXiuO91ptWmPWhnjPiQxdNzJeVN3FagIsc5pia6AC5AwT",
+	"4oKy1l5a/+r0z0EN50resTshnyivoxPGiRcT4/abrsj+EZhCHytoUYX7RCh9dfrnIfdDVetoUZ7gYNh9",
+	"eGSfbVbclx7y3W230q/97jH220ZiWgblivxCbuQ54Pqc3DhUvXGZzAqbxkrADj1hZeKcqaHMrsZON5OP",
+	"FuKZbdLQFx6+R7b3sGr4pwkS30RQPts48T8g/38MeHyYcPG4lr+zlH+C3G7PAeFvxB2ooOC41be9lg+B",
+	"ynJwg/PfHNqOmEy1dpe0JJjECC6GGWtJubKxlGdWmKq7dNSUlcmmC4elq6lTixZY+2oi9Nz6WxvPxQSN",
+	"Ex33RmL7eE7Mj04W8LMFQpaWgs+cEfXQ+tCctcX+I52zvGt/NasKRMHz9tH4oht24sbKYYXC5gQZBnUY",
+	"DSWpR2RZSxZ0cow/x1a71GPyjTkJjDI1i8KyPJOm9s/B86fPWi2g34Cc2cr2bUBEcanp+I/1xsxvGDxg",
+	"XZDdTxAqjMTlPvOCl7c3B2aMHjXRfpG0pUSXY5UENRJJalm8awdAp1PbOjXmyZJwxHgGHyCrE81XoxjM",
+	"vB/Zso1zfqIaaJF1qCqPBqbiY1f2qIa4ukKlq4n8yH8f+e+njt8wcEpoSEl5jAdtyWHDNikDneutzipI",
+	"E7FzqI3Sr1tThS51G+rZONK9V3lXD/q7cNGDHOjYy/JeHvB/BZd3cK6bPd4hGPwLObzLNux5FGv9vKG0",
+	"lHN0FZSbo2yhE/q4Q/Fls3c7+H6jczu44AerRljP8Glc2+EWHz3bj57tT+HZbnW/jvDjDrHoYcf38Gr5",
+	"5mQTyAWfKa9RhaSix/BHum6u8JtNXq42eXl0cj06ue7v5GrhEkqbtnGElzTX8eBeH1c4ZqvIzzAZ9C+g",
+	"u5z04SWyPo9TiKCPVX327+IpWzfdL+99NAePpdVhwWtziYTx0HETs0Xt6sXZH1l/UHnz0/hwNmDoowvn",
+	"0YT0xVf82Z84ezKhCkv2rW/PWIqyyuuM4JkUVUnE1OYTpnMqaapBMqVZin4GsyJSlbmgGWQYIo5Wcwn0",
+	"zOWjc1EwTrWwAZ9ui98yVUphLpUJTnOme8IPv6nX/IB0xE/SV0DBsCJ/eNj3t3MOfvuPDfz2U2shAN0n",
+	"Kjj5GjIVOaiLnSQkCF62CWkc8hBH4LcKIWwPJWDXINXJP9tQ8ftujlKfS1RSPW9Mne2hR10mu84O+mtP",
+	"0v5Nqu5uMCaaWLZHpFiQG0T4pDnqG+/9A3xuoN++gpZZNDGbQ7+FJRHymud0AvkxsfnkpQUpW/fZNc+e",
+	"LHEcionJeVVwcnAjxeJvX/16HEx6aGOxXVQdU9f8Fkq0UgehNO1DCSAlUKHrnzyORqu3/4QPPRl4IPOc",
+	"H95O9rFlpXpzfY3/PZZRRZQW8nNNK95W8Hk0mq2ntxYauyaqJ6pPDqBd5hcRSgKCG9DObhPWYR6vrtu9",
+	"U69KAs0Ch5fgLknZu+UdjTHURHAnkEh2Z0SVnM4UObC5IDdUjcX05rDrFbvgpOK33DbkAptR4ux7hs6G",
+	"LdPi8svlSufZAR4zO8OAxNE1H+PbuyWteiDYOnP1IkjsXfWO9njxwle2nvEXo1Z3RjizujtzPdSkyPsc",
+	"iHV0zti9tMXM7xEcsJeekETl1axnEoSbXW5CpWK3Kww7iu8MB56EjG0y/07rKMocCuDa3szuA9Wy3j3G",
+	"yCoYT6UoWt9OhSyoNk+pxsrR7bGS0YejmTjq/to/Acb933/4NqTVN+FqACYuPq35t5laCcETorQhjVlC",
+	"5swwcZaOuRi7gn9CkqnIc7EYV+U4q/qQwtDFe6B9N3ALyThTpE6j3z3HfoP0fKHeTkdfmtu/zR82e/47",
+	"7PBfyPnf38O9+2Rdxnsd/OlqlRSgsEASYdxIvzYWjVfFxFZGqTj7rbLBm66flOP+rvSw1VY55I24Yh5j",
+	"d7XGbtMJS2yvtw4cwCUVNAOigMp0bg6iL5igDTYPpLC0J/k0IQWdjT5GFTxGFXySqIJO5XHD6GpS0MH7",
+	"jvVplTr160S7hh2sKkroqXVx7NuQqTVJtx2ytSkgYYVEPcYkPMYk7CEmoYuJQViCr9e9XjTo9Xx0Rm7y",
+	"b2upIXEiQ+JKnJGcLn3hsw12BW+dtpEOrzVhfA4SMzCwJrfDxzum2ITlTC/PbP5K29zBhbYtj8LOdbEY",
+	"iXtin5WlP57g22eV3HwlgSD3GILxACEYsgtIa6XuB+yytJWozYPMK6QQYsFrfhiUGpZgs0zIVRufXaUU",
+	"mwqUkTlIsO5MLWmKjSWBZ6VgXCvMU0EIvH+0x1555kMrBJ8m5mMz3XgM+3gM+/jCwz4s2TgnNw2fu0Hq",
+	"cWM5na8vgGWX6wIDQX0BBfo+KsiJl6SG+Wg8XRXTaFJsy6UywEtykfb4Sv6IBkC72c2Gv1UV70mj4I0+",
+	"Hsn6siJJ7AEdlTnlBKM04jBKDp6fPrcoFVGlQ3GBZod77TDZW1FdLLiR+V2KddDueBUIGln44Pmzdgb2",
+	"xQx4uiSQMR9/pe3YRoRp2el97ea2IQOVDiwH2oqqcM1WN6U8Wdh+IOukHfzTWCXdxh6tkXsXWB6tkYOq",
+	"d3bpWoL0oi5LsZlUbOpyFpcKlAKlCrPmB6kCgrSpaWKGKtkx6SqCb+s30M+/mrbZY7C0q4fMxnC0Htk+",
+	"mVFKdoFffeaK2UV9MdvQw09szEGb3YKkOVWKTdnH0Nj+AG3nXwo+zVmqH9W1z0Fds7C7TGyDWktZDClZ",
+	"tVM3ActItkIp0tuUBlBgbOS4Z9r7flXqw3C5er1m0pXAg4bMmsfHNMvi5DPLfmD89oFkQDP05+CXxi1G",
+	"qJ75HbJzouZiwYngtpTUSgzHZ1wk8rPuq/soK24Im+G3LgZy1Xtt68Cekevq9PSr1LyFf4H/YVlC+wdz",
+	"fNr+tBvtKmgGR9YSvjYBqRvx6wM5bddzCTbzMgWS5pXSIMlBJlJzMP7BcZGduTrsc8ZnOajkmr9h/Huq",
+	"5ic/XH1vFPqMYdf0hASl2w3Fy6nLSm78BzY4LQwYooo46DhE78I1x+pwTKnKyODW2M90QnIzh7N8JTaF",
+	"qs+FZX7ScwlN96Rj8pbny2u+8A2bOmHPhCmsI2oITMQtWr/vzBf+E4o+Q/J+DtfcnaBygYE+q4LPgPxd",
+	"VAYkscj8yugLybRGLlcII3USOhO1f3IC1xztkRlZgo6lW/wF9BuawTcWFh6yr3k9S38RMuyWRWXOQMZB",
+	"rwa09n0+Gt36jG59p2m7O6jbIE9Q0QKITfI5uB5h8JtFn+tRKCHZgLg95G9FCVML/KJkKSxMsJgLuAvR",
+	"cFXT7jNy+2keVBOzA/elMtrELAxMzpt+465GSddwL/JsB3D/F3OSh77mJ6p7tMqHivV40QP+uVcT8qrh",
+	"l/KgfGm7cqpDxo4SYMPG0VBsDeaA8S2Ck5KWII9JY7RZMTTVkOWNOIFRxj45tsNHlYZLfORB+cGiW+3w",
+	"n0p/cJuL4OilO5lHxeBR0B9EgizAhBgeoUQG9aiyPRktlJOK56AUoWkKpcY2BmRa5fmOtgnX9GgL2f6J",
+	"Iho+aJsfnFWpzSDBgshC6VijpSlSAq7NUo2ALamRtPk1t1SoFMrQu+W5bWnK0pVuS1pSxhmf2T5LpchZ",
+	"uqxbJlkC6DolsRkXEjIXuqeNuNwVaNScSkMflREIqA9MKmxpYGpUfxu2tLJrsfDVOlGIh6kmotLX3F3I",
+	"jRGLxvaFfzOU6MbqAmSdKmBlJD+lAuygbtZcokfqqCPCZ6DBlcVG+w4OvRQVmdZNwCm5sV+rG8MibtwF",
+	"j7W4wW96RPsr+9pOmY85uubDPKAMptRI7mdPT5NRQT+woipGZy/MPxi3/3haZ1YxrmEGMpak9NooOxnE",
+	"2VVzH30JSs2FxFc3pbmCeh0TIXKg3GbfP5isVx/0OtUGMcndXFciT+xTmrNb+NyVms+IHtezrBDhkDjg",
+	"0eLJeuuFLUpvG2jaAmqo9AjX7w7f+5h6D1ozjoIGar2k+6Uoysr3h26Vv0L6redSVDNX3h6XbPOvnyjy",
+	"is9ypuaEcpovldGhlSC3sLR0uaA6nV9zqJUSm2GOtpsDQ4+nICXNr0f2TVDE/wjZ9chmTNWDiWlNiIPR",
+	"CVXXvJxLihaV986AkxuquSRUKTbjkIXGHQl/twXfrY66aj3D/oSOZB9f86vm/AjuhGg6q9ubnTnual0D",
+	"ZmRrBhIcYuTTqG24xmDUh1QXO3P1aY2dRnuJb2Lwr64cximBAzLdK++4o1RJg0+afhBcFMsnqgbo/cda",
+	"b00QTv6Zigx+P7EwvHNBm97M+YOL068Pff48OVCa5kbYPPRcuFMER2SwdembqHYciy3vaL+dnE08mnFz",
+	"NMdeaI75vPBRB7X2mQD1OWRhINDiTXoi+ui+/2O67//8eVPbCwQ/Qpu2tg4uD5SoZArkpn5wkwRGrcVc",
+	"kFTwKZOFUX31vXI2+0mnZfp/HNK5A6n0ElXU0mcerZLKhzD4NRPYWVvRow9p64tM/Gj2ezT77a5mysz5",
+	"0lZoXiZAoRN2yvQ5YWhaa7X87tdqZpTx+5FAVtgKc31a5KtOk7c5VWROS4y8jLugiGI8BbMPbP2F/vW2",
+	"WyohVA1xyRF0tDMdTZZ971f+kJqWn6NHxvKn9+hn6zVyu1cTUkoxk6BUQuCOZcBTMGBQxyajNo+RcujA",
+	"Z1i2LQO5R7dbGxdc3MkJByrBMs0oAlylQvq2hpJOnfUEMU9pV7iuA7YukIK5iMJO6Ms1j8S+WLOITxC3",
+	"8QtCgcGVSYA3TUNCsypycPq///3/PT0np8fPnhqxohASrjlDm7l31DfTXI8OB5ikbXTKMfmxruPpS0va",
+	"8JMFTKzVh6pb1Y4JMJ8a1KZEgbwDeSSBZ1jibyrpzMacKFe10MggRn5RPQbpy3rZP7oLWrnzVXzEC3qi",
+	"vOOBapIDVdrF6NhfU1FxfdhX9w0+6LUiV0E//AB8puejs2enp6fWou1/eZoMLWy2xmT+IrCYP9tkMX9I",
+	"NdOd+3pLtYPSvvCREHo/opn6C3IDrou98YeL0Qgd2HataxwmLSTToKJW6BbVM8LTkayCojW9Xr8Mpoyz",
+	"Os2MqiMxJRnVQCplGDoSRJFWSL2fkKvvL46evfgTvqvYPwDpvKGNRtTFGrVTNqskGIBgzqVTGp1EVIrI",
+	"ChNdeObsrGhud+/bhnk2p/+YXCgyM8TBbOQqnUNW5WBdkTbYp6euhnn9suIPG8TjJ+kzyFT8D1Gd95MX",
+	"t6h40kRkmnGoZCo0cYVw1ZKOzQ1FDbER7Rurmm6he6/BsxOPJ8epuutFum+WGpCfTswfZh8vr352vDdI",
+	"c604ytUFzVCAwgACrWk6xwkiyroDy2/dGl6qu81oYPjgiVtspDTmhHGK7Kx7ClHAN9uYshweof++UWuO",
+	"UGrzDCOaX179nDiZamm7XVt4+bygfq6LfAuwx+z5dXBPDox6vBDyFjIiKieNH57XtZoMRzB/O6Y0ACu+",
+	"N0schhZ+N/fGC7PPR5zYE06UknHECzxWRApngfgcMeJDrj5sgREG1CdC3O6fG/zVLGQrqeiOZ8eiBP6h",
+	"yC3cG8FwylKoN6dKI42pOYAu8mP8/17wxZ/CI87sCWf8gX5W2KKcVL+5rqYNcMBN2XAwkEHGprOoYJ+D",
+	"wNFxY6c5rrifKLtx4uRcLEiBzUArrsgCuPZi5pp6maEiMnqQqpePQLy+tqS/xzojyxFJc4v/P3tfu+O2",
+	"rbV7K8QAB7FfKM4kb/ujM3h/zE6atge7bc4kZxcHdTGmpWWbHZl0SWoc76LAvpp9YftKDrgWSUm25I/J",
+	"eD4SAfmRkSXxQ+T64lrP07KOm51eCmavrajAVEQZpaYYu0fGoDGAXQ9el08iCwDh02DZ3kpJYJAb6G/x",
+	"T9tX0V07qbGltqwh/3u3Ru/AXTXlZ30cIvXFghcGGg6376Dt1soWho1m5WaNh17OhCmkFbk/+dJginnM",
+	"iF4T71tFenj3lY8WjRp22zvXjW6/PfQJcO3+r5/MfsbVU1E5jXt65/6jFX6/G/AHyyR8tGTa+FJjjMqz",
+	"jK8C9BDeMVcS6XnYHwXXWKk9F1h+tgAtVFbBWeXFdGZZsejfci9e4jx0m7HbjLc9Wy7mdARSUy233JSF",
+	"vN8deVl4YjQ/Ikbg41ZlfJWQDWuCj//MlEctiQ95A7lsTTFvyoyHPA8NRKM18cezwfXBu50qxryTqJMD",
+	"OnKUGXjwcwuVrLls3PmFpM34k1qeHLVgc58zmfvK3OrkxMPIiUJWvUSJS+52EmILtu7B55KELuDXp7mX",
+	"k8ltlSJudJ2/98mBtbBmnqEgNnUc5YdxAUPvt574X1RwJW7NXlEp/T8yUkZ70YMHKugS8tojEk015u1I",
+	"KcR0Uk1M6R8rJ+9GwBKZFc32dNQam2u0gOJ4lkJmaukMmqm4gRpo03jFfKLVgFXxYShE1yakXWMfsFtH",
+	"XdqhmTYxfZHn1ZGbe13kD2vpl4OO31vo8CnXv3w96jsBzCJc1/DlWvNFH61LjghVygXnydPdQ5U8lJa+",
+	"DJy4xMM8XrISu0dbRGhYAyf7qIXbFIjcw/ptF85xEjv5vJW9J87Tvit5f2JuKmHfTsg9XmHjSZWkJ7Bn",
+	"JRW2q4TFTiVsUYzDykFv0TCl8QWhbStsDptc3Uqu5s5vpe4YZgD8u2JvsVZpi2zeE6fifti1G5Eobs2A",
+	"XE727figw5q5zbDdRzAzyI5LwVw2cxQi5nfrK5CK+st5aerTH5/IavzI2IrdHtmHpRj30hfFThykRylk",
+	"6Uo7G/EGo5nn5ajymVG9apUk0Gwi3pNG9Ouwmba4+k7kLqZDaETQ5yxunKAwUi7ZOArP3levXtWB9d1N",
+	"O+k/LgNeznHg29zLHwq8DQfW0X90ZMQPhPRW4x6u7O1mAuIgiDZtvU8jHMYuzLjZBIffR7TtpBtGIbOb",
+	"ZtgLmY5euKMXvhN6YfKYKrTCegPJrknHb8E8xDdG954YgC/KlnbGSEM6bnD6laSkly2O//HDS9td846L",
+	"92jefJuNeYfcu0RDSd5ylcfWgLTnbCSLPB+xNAeuDePM/YnRT7xrk7BpX2VwF/y5d6AMjmWrPhRfbttm",
+	"7XhyO57cJ86Te7d28IsKq97W8soPERBBLU3AIahVQLx+/48B+6UZlgQ77K5lailzhedijZrcU8PmXD5M",
+	"oWWvVgHU7wLtW+ruIyQWrSGGzIw+9vLm+0tmYb7IuYWwOlgvIKgGuhfUbhjtri5aMW893L/VmWjDSt9a",
+	"QIZmh1qyBWg/tApySPsQEpZz4QsqTZyEKmtlmJC73CZPsQKt22XH2mW8MscPutlMMf4dUtt+sPZ+Aang",
+	"OUu5hanSK9czXiM6xTWpTWRprpnTFTi+ukFNkWI6MY51Q5vFRvR8Eo+X7UxVbpPK9gcsJEt4DqkQpPFD",
+	"GyAxdvO52vsw+mMioVMb2+GLqRv3yGrzhWSq1TZmmOYq32W5aLfaZ/BHwfF08o6pcH5STPI5mLCI0xnX",
+	"PLWghbEidctZ4a08P8fISsD2ZkozmC/syt0ykspeBcqaUSVMGXZAOAxxbRHCHay1ZFh4PglA4Zh6csPz",
+	"oimWQ2cJfmkfDRMT3/6LFvd/ihJGtj8U5hM9R+kwMx/hAYrft3UdupcfWZFTuzT+iz/9/652HLPUQ2bU",
+	"Df/oM4oYn7PRf40oDXxCqFmcUsKDsAkDKtVzv0FM7TpOKcXNUz9PedTMtZ9vZOYSsOKn3GBtW+o8LtM2",
+	"G2B/W/nMbYa8Ymw6Y/YAyxfh4koLd1/z9juwVfV8XON2h2H7paPvP3htfrM+2csK3r0VboUd35DmW6qj",
+	"rcm+MaZRFHjnXvlyzgAv9iDbeL1mFUd7ewypmsNuU7ugg4utpnYV6nE/c5uOQ+5G/z0GQ/1eBNCjPUP6",
+	"nLR/d3h01yYKomqXNsozw7TyqD/rguT2HoGHzW0L+v2CeZ1cA+NYjOM5OXtIBcfZEsaBSw3kVEjon7PR",
+	"8AQ+8tQyz2c2PBmds9Fz+JjmhRFKGvfnz5ej86FccA3SzsCAOadTdEQSQqLtEXIFnAXKkFHCRhzpgs+G",
+	"J99yY+eggb1TuUhheOJ+dYL+7M33l6NkKEcUQj0L/Efu9xVwffbq9OU3g8Gr01ev3CUizT9Dgk3AC6la",
+	"wJnkFGlxVyY5n56Fz3blFGVWwGgoe1S9PuLmSk1G/YT951//doPHDNf/GrGFhon4COZ8KJ1lZ1cL5Sy9",
+	"qbgBDAZHNriJuAGWg0WGew9pfs74eOyUs8dFdp/8b1pYYWYvLuagRcrlUJoF5LmQU8PGys7Ykq8M6725",
+	"eP99wn68uLx4nbAf3vzjImFjmPEboQr9wv9PY2cHjJCufQIFKh/h+SeXM26JrnStaOKcWWV5Tl2a8BQs",
+	"4YsbJAdcCtNIGPcel8hOrs1NsxHT1M99gCuw60FkaLhtNnsbX41hvZ8v3Z6Bj4tcZRBsjsbiCvdUrSFh",
+	"YW4aWoyWCdear6gH+zZwNdWqWBy1mfUikUPev3YMV+HrZgK54fboQJXl+5gDpc1+1Bac9DhmA8KpmhuQ",
+	"x54qXVY2H28s80UOc5D26B8+ejfHbMRpl2O+v6Lc72q3Oqm/gcDPtV6RuyIMy0Ajm75Tgh6uBfUd64Xq",
+	"T0RvaSOXcI8dJopfq/mcPzfgFAPyAKGGwYOR2OaZD4LQb+PCYvf65wwV7URpJhX9aAbUc6+hEMC/MiJT",
+	"GxKCKXq2DPA1Jwg761rPAmJoqowlvg80ehagmR9l4wRgL25VQKd0fbmCLOaUH5TDDadKLqosdNoWDwtP",
+	"fkt2z/A7xJoW/4SEvWRWsZenp+XXfHWK8aP9CDwiacfL0z14rpvemVIx2KeVnl2YnycNZXAj4c3yERnH",
+	"YYhufRAT5HMhQw1m3xfOk91Ky+WcjcyMa3Cm+Yj1eO7sq6HEOgP3klC+uZypiBDmeXqF7MdiJVp2aDRV",
+	"AngVy4kVMgPtjS3Ic3YNKzYHO1O06GInPBCRALTHz4g5Qhi3Bm2hx1TGyi1ROr8i0lZhDRHC68w8Y84g",
+	"RSpigwTHVcYcMvNxjKHr5e+emMIZhWgl0uIfyokqPCMxBSd5bVzYgZdEmaXBzFSePX/JzMxno42Gxenp",
+	"f6dfjyhTRyo2wudGnnaHpkwEumLnACKoQZZ4vq2InJ4L43f3TNB/5gbyGzAD9h5gKJF8KE7eYJ6Ridq0",
+	"IjNh0lyZQkPj5gtryv0YPkvTrjsqn7q3pdtIaqr1jWjef5E0NM20dDR3G0qPp1oZE2PrTcXoTewycUm9",
+	"wOctH28pSrdL9XzJV0RlUJZZzLmeIpLYL+4K+bwj5waOKub/iBKFMjEHaZCfhjb1OtttIBb3HOFe7aF8",
+	"QWmBu963yHiWsWLheXEjI9lQjtZmZ8SMEwoRKzoTxgqZ2o1ZJIJoN7oULa4Be00dcKp0KNsouAbsR0Ws",
+	"N5K9Oj09RSFoysKSV6+Ykk425GbU6FvS133tPsEHPt7lVeLcJKwyu4n/5FcEAeAMuYSYiLIr+iMsq4TV",
+	"jdaERdMyIQjkhFVN9HU8AXRAGP6rOEqonnJk7VoqLzv5OsNa+RHrDxOEbAB8yZhVJIrpfrSI0IgRsU4o",
+	"gsP0z92dCSoztZHEFWCg8W2UyDWHOeJA9yhErZayOj76zv0khKuu2ETluVp6vbSe0BLi5Fd8Cldj7Ei4",
+	"YuBj+ccUGdWuROam1K7KH8DOpEgbLoWvGq7OhVQYO4FKG5kwPGA6VNoteH6ltCg/cPhNQy6mtStiPhdT",
+	"WodXASmicjdtCvru/mo6E3mmQV4JeTVThQGnEvtnmx+7tnHd6sDTACfScQEsQBsnBPx2Amk1/lhWX9fX",
+	"QHlO4Q1atypEmejTogs1AcvsD7bSZuWp/OD37LD5/J7/Pyf734tBnkPv/w6DLwc8RHHpfW+vxksOeOw9",
+	"BTIOeADjEvvf/0M1zLD/YyVW2f4t1YMAB0xd9On3f+b/ORf9sNvfajU/8JEP6oAH3lW8+v2fepvz6QG3",
+	"vymN2r39qaNasGsau41rlmAkH1X9Vu0s6ZEbu2h9bVhphP2GpgYlAThrqGLzkgFE3A+o1VjOVzVW2mj2",
+	"tlnDmTALrRZK0ymKsKtWu/itsz3kGvCHc6z6DcdcZ+TygVrksE37maEUklSlNwXcnfjfZ4Yt1KIg7Uwe",
+	"qvutWOSKO/045gb5jZOYCEGq/AaY5haGsld9FfqAIZfC9yvGj/A4xa7fFBvvk8nO2Tdf/6+hRIr/jIBR",
+	"UPjyHEGpnGWopj4cMGDvqI0lpr6TUbDknlUgqHjXWkhWGErfLnaCbLnQQe7mPPgdpd/7P5WgB04w2SLu",
+	"rRF/ZShL02QtZFHOGyJiuccqtGU44SWMSwi0cJpR5yO4gZEJLAybYakkm4KlCnduYYsH8GZz2e2FklWP",
+	"rH66uVNbs8cxfKoS/ZiSumFKW4Q1fsDPA0/30Qv2D+tiKXoG+BUiVTeXbv/xZyaKtYr82Z0YUMpzX2XW",
+	"KsW/rzPeGhK4Xn2MNfDrTC1lEn52kq3qxCbugne71XOVpoV2GwJDonMoy4mQbRvjWg04LhioDD2N1XgU",
+	"aRyk5maUsBEWEY6GEl3aSJ83QrrGbbGFwB2388Sa4NYmNargMroe1Q3hDppWTm73mpPOQ+o8pM5D+qI9",
+	"pCh3WpRuLP/tIvwlIL1TGtyKNNKMYH49eTqMUu1ZELj7uzT78Fm/8UpHyClm7VHzlONLVrQGJ8JTGyEM",
+	"TTUOF2qEMc2aWc1FPtilkghzodNKnVbqtFKnlfbRSkdhum+iYu50UsVf29BKAWBFScCDQQSKAE1Rz4SV",
+	"KVB4eDbOubxmzsfq30ptbSWkfwi95ennO8XVKa5OcXWKa2/FFQRZ+2Zu1FMLPoVOI+3USLwSFsMssh7+",
+	"zaxi7968LSXuWKulAX07XbQVyeshdJEH5Op0UaeLOl3U6aJDQ3sPj87XeV+30XWSffsxhbyCv4e+mPs6",
+	"pSd2kIqLB2nb0h02MiHr+QMbeQ2RT+VGpFbMTcJCHmHCeFbk1gwlt0wLc33uc+UXoBdgNbdKm5BIoQxI",
+	"f0pL2RJnPr2hnh5CJ/DU5lDOyCagfEMhse/li5KAwReRNusDizo5ssAklGJceUzYWvbCeZlnHM40l6DB",
+	"p+O6z3YDWkwEZEmZ1xDfCmwOmeCSZXxlfAGEMQU4+yU8x7w0aAUupLTXc8p5HcqQ9EqQg015r9tzKCip",
+	"PKQ0DGWZ/dCaQ1EZmjNtduVP0HkmjZwqimGJL+ZkCsXqi1pqyJbjzm/DMt5hE12sf/BrWCUMBtMBq+Xc",
+	"VjJ11zJ04WPCyvzfMie3xXr6tNSKTflZ3xW9a1iZsBvrTe1ZEhxqddu7dUi1XmcGdmZgZwZ+pie8Qca+",
+	"Dp1qtvDck1wLo+TjTK169DmwNL0NWUOMjxH3u6YEYuqUp1e2B2RJBdCQVuPvcr0DlaIdFp5mY5UJMB6+",
+	"fDkDZzqRIeSMsTGAZDy9lmqZQzaFLBZZUbENa62yalP2P4VuH4ol1emfg/RPp08+D31yb8k/cWO2MlhN",
+	"hbGgbwsV/kU4/mGSnAIIIvY5Vmpu6gPKMhW6Kl+xLvaQEEA1r3ULR3UQ/aG2FOG2A1gV6wnJJkWeJ87n",
+	"JkZpTYUbjOc4QVbcQH+9HJUJOZQLrabu3aGEFZNtS3jHqgPtwaxYjzKkIpE7cbcHHg3EyBjKEugqpONu",
+	"+NpSWTEJjNhW0YIsX4uIUVWffCg3nPJ2p/Tn2sTu8Ezf+LD8GrRQk882XjVW+q+DEpG4bwbY6BRl56h1",
+	"ivXzTsWti58GlVylIKpV6CvtC/8TQmYpzf5OYdcV9tuyPKScpPW5HK9YBHLbXyuTptvbNQuacU0x9sqQ",
+	"bU3PM2NFnjO1FHLKhO27fhKq91B6DqDKo3TlmWFqKUFHhaqc5o2K+vfCeXeskGQU4Il8D0zKc24hS6oV",
+	"eDmCgQdUB9P3KjtAU27TqX5aOtev02idRnu6rmLYxw9Um/kkPcMg4hGTjeSqk9O5MDahGfO+U61Qsepq",
+	"H6KADL+BzLOupDPIihzavcNveTpj4bYSKmqCiO0yXSVMwkfLdCGRHI4AhMjZyjgenHI2V9LOnB76o+Da",
+	"opoJwUSCDFpwz88iMypTL8auD2MEbvrgweFoxoKqqh2PVn5Hlm88xoWPwljW++r0q/46rUUz7dolLJS2",
+	"7+OUHJViuNrUVhK20J37Cq18IQQUFwy3QWVZmcqHLwlwW+kNm/ht3QvX0zuCq19nldjBJtGA4dfM1LY1",
+	"b4DIDGPCQ98XJ69tJBGxFnll452zUWUXjpxNZ0JaCIFFSMZTSiUYrxjMuciD4Zd4bLAJW87UnM0LY9kY",
+	"GNqNVpVcMtW5VwtgPbf3q9kM54i4xm2tL7+K30Ybg/LhnUIiOZ1kG1LIXUBJtS6MKmwZI/rcg7ASslG/",
+	"jWOuvoFPjkWCXm2EGr5vyrm1gTZIKerXOqFFRya33/1fP9Uzzp0SNqwZJ1aqohZFQCFpI+arylbMV42i",
+	"t9GIwRLa5wsutNma4UYpT3apPBBl0phpFpGmx8rOkgrIw8SelVlgVszBDOVc4SGuBRQzK4YgEcyqKZk0",
+	"mOskJvQbJowJmcECZIZZ2i/Z/1Qv9Le4xOh3vsMh7lA/PypjGU4G02ALLZ04C/ngX5/2fbjHW22lzXgg",
+	"uPKr033QlTuHvXPYO4f98w5BV0RTa5WT0J2fX/Pz5+BZ1uoaw+fXBHAzmaHeOcSjtxpk1q4HP/BrD/3u",
+	"EdSxLIhxuoamdInnfh46ctskng/UmS6O26mFTi18aWqB9v6OI8kVcN1phhrBdtUZwZSULObMYMlMQ8mJ",
+	"x6nbrSfI8WmP8JKHRJBEE4+c/1FJNV+V8d5UZZAwkxfThOV8DHkSklQlkngggxymCLk7mdIZhpA8Y4Dk",
+	"WqulcZ6fkv4MYMAugWcYEyIYWCVb4rKkOXcWgCTsb86XfH2yvR5ia5DtaPsDx7AlzoueaW327m+DPGSQ",
+	"IBTElWuuFgKYgAaZAsVfGwOgl1yYwGsTVi3qESUDi1LkpsaGBinFq3zgkBpPucQIpSHSnMSzysSHzoYn",
+	"bhfgyh+eUBmbKaZTMEgM5dlt4kZgzsaTKbRFDz94ur5jBA3x3Q8TK/T22L4hwv05b5PHFE78ZKzug8lv",
+	"nwCZ7YMe5WRZxNTr0clHv0WKbGjFF386iftXq3J0Zgu9ebwi4dy7OP0Gk2qcMmS9QAnbH7AfrGFuvTqZ",
+	"0ySPEraciXTG3l18eP09ipAMFhpSbt291+Dkf+T8bmLOL8XGMbVUKwQ+Ss/aKJHhyo/yyo/yUbLqb+7Z",
+	"p0WVH/hdWzTjNrvo9bZF23w46db5wceTyOV+B+rZU9UnbAwTpSkngk8s6P6Aecosikx4dYw3kC1K5PV4",
+	"/hfos+pUNiWfpJ/S86DF0fAuDPhzwuWmKmcXwVYginw2AyqJlorlSk5BM991QkmTWPgM8zFkGWTl6Cci",
+	"hzYq/bDBHxeRPvaKOnjfPPqtAunRsuh/unXQUel/1lT6r1F8BIPlmQnudAYTIQVldpE4U7qUQre0a15E",
+	"C8P1/FHoiUYvrvTEjOWrmMGxyerHLUlxJizrmZlaSsZNaUdl/QR9uVImV7w61vP8fVH8m1/FbwO06pDv",
+	"PyELb3hSvi84ezU5Hz2/ATtcv1X6uqkG3oQfH7EmiH10UvRBhH/sQSf/O/n/1OR/XLy38FkLA1vSXUqy",
+	"XXdfyM4ziT/wI8MUE/USplWOtZUIc5M7c5v4u312KbugBEIkHl/PImwM0v5f7NoOX+Qdlo9SjNnnCrZE",
+	"a7Gbt+EqdwO7zXNhIpqeHSuVA5d7Zbf8HbNn9rjxNfGNHzXq7D7KOz6F7dTMuKr2Dzffwv3+hAy8h9yq",
+	"bl3T7DTt0cACuyU4XdlFFG1ecGOcQZcQ+elU3IBMKEHW/eRpxOkeposcDBotyI7rc2yFRD81UhKfflPJ",
+	"YHWdLQPcLdFntyqOFHx2r36Y2DMO6qmFnu93K3WB56MEnlHZbpcP6yoci2/a03WwLpNS60tudoL+Q25r",
+	"51i41TlgF9T6WnqOVJYZqMqIrxrjyVEQHFH9tEWTUVI9xlDxE61n+VlCbSUmjDAi4wKZG8hvYIsGO8zT",
+	"fHOyJer7E0BmyrMMVtODdWUVw734V7DCXOfxAkj8u1/ieqKnbjaiw20hVb/GH5cf7Tr1MAHVti15b/HU",
+	"+1Z5nTf9ZURTnbR4FnHsnPxwjl1S8XFRCJLUIS5gwifOIAdnLR+guV9UlHFDXHVP0dniMWSG8Yq2P2Mc",
+	"nfWEauQQn4/XKKrVGsbHEg+mMHzqnHyJslhJaBPDZVsDnmWNfsNFlv0Y7zqS61A28LgciIsMoaCjKqWs",
+	"aWdkLd0qur+yt89NcnbOxVbJ9p24CXLNi4BbSqgXf5Z//EBuB8m8HfGKJgGhYa5uGkXEJf6yJiXu2Yih",
+	"PmzdrJ/JZntC6/gDvwa/gBlf8hVlS9LCvjtfJER16weU1YW/9aAycl4UBVbmbxxctuyyCXdTQU78HVoB",
+	"b5VmRs1BSWDLmWK5IhhgoRkv7MzNVMqt0owvFmtqPfjWzhaq3jqUBlINFj0mDanyVAAZkDHkdzZBkOBv",
+	"Bkw8xrx49wOz6hqkj94LbRjIzJwPZTQ3hKaP7GcZ4QQgVTJjE06QY3QTVuEbMZXPhUS8KEOWmVXMgMUE",
+	"8WIxlIh+vO4tzif8Cie8sWz20v3y49uLh5E9BuwXIHkeQm0/aIxPEpgGS3PgznEIu6u2tg9RzSG+f2SZ",
+	"MVF6qoLUiGcKCvE+cpV6Fo8B+3brZicmE1zRbr+XpfETLnInLqyF+QILRArp9mkVtDwEMZ18oe5YkCii",
+	"hhJfiQcf6UwpA5QxV3aU2yZx0XNPXFEG3lW4t++DQUOZKaRqkys7c/9BqJ81CRIe2iVG3oWvdBxvJ7we",
+	"23osQaBOhnWuR03mGbBmfWMSDGW79VYRekulr1tPOd4Tz7BppEOQmUem9DlfEghZyZ9ynDlLUljiZQwD",
+	"ixjSCcsKYEZ5cWaseyYbsPeYBebECL3Fm0xNJyO/uJ4faocev8rSdWsbWJibcESNu6+t+tClY/Qhn5ly",
+	"5Ge0QKcgUwGGqtfFGr+FMzdLxHHMeDnHx0rIU3wOF5lh3DjtOHdfr1zxVvP02jkHtOJnwHM7+2d7bo4/",
+	"int1esqWM0HRSLbQKgVjmC6kOWfCluB1mJ1C/J7c8jE3wIQ1kE8SZpS70xRYkCZuQLo3LLQagxmwv4tr",
+	"CMnvqrCAtyIgrIZJYdAqH/OMjYFr0F7N9746fdlv3Aff+2EdcU1TE60oEn6GEKRM3BxXBz2mwsi/+y9b",
+	"WXLx64T6Xg08W7Wvua9P/5vSTGrLKC4xOh32FqG7MCnyfMXmYqrpRE7p8Lgw4UM8M86RxCoMITP46J71",
+	"Apbg23JuwdhgF2K0erHIaSn/rgo3U952pDxjqxYLyIayJxUZbaG4o/IAWZ2+JNOEjkea2zC0/oCN6KYR",
+	"M3xFm58M2NjXYCESzmTOp2exVzPgGZsLWVDbOTeWGUK5xG2ES9zpkV9w/3I5lPG1E5H7U0sN40Lktra9",
+	"KacZv9bZ7mEw56zHqyrPfO/nwCWKjiab9Tuwl7QaHmSrYtvkweuntEmPPC0/IZskz1aDjZJ/ngkU3L34",
+	"2TXwdIYHVUihGLdhbbvR7gg1TH7p9luFxF/IFlFo5AH99c8T7+a9VupawMnZr7/9lfx5Qrrgg1MF/pIz",
+	"YvBLesOn0PnJ2ckLNG58Q5uo5TcClsyuFlTJXqKN0LXoONarvc8IDTIiACT1VPpQa4Uo7HMhzaCS6Rlz",
+	"ZDcJFV+r+byQwq6Y4ROwKxIgfALTgmvk867CTIbCTGeECvKDPdFppbnqAw0tXgSLw7VEvFlkum7Ythpq",
+	"1kgSUxuEdjqOG/8SQpavdqHO59Iwah7pUg3rvfn+MmGv37+7TNj7C/ffN5cJe/f2DfvPv/7dDxCdSxnq",
+	"1apHiq55ZPZME6L+9KItkJ3XvgI21zQjvivPzPoc1IccweKTCNFnLLeFE8+rAGiagRY3kLFJzqf1RVB7",
+	"c1M30I94vsi5ZLnbc2feuJNl02zpLKRMRR62+mtLYOK5yMFYJaHaB++pNLRNkiHBNU7bnXaBU5oLSCNB",
+	"DRmtZMPRLUrltS9f7urNVpxfg2D/5O+ownrS1o3oa2kvY+FMCM9UYz4+xONPySMNkVZ5bczR4WshMw3t",
+	"1Gh4PI9wT8PcSTNtSiMcuUiTCvi1WyTOpjcgLRvz9JrqcGijImew265E0ICJsZXOVRttnLCA78o8yORZ",
+	"M3av28NtSJV+A7mfjVWawFmEZUtuqM8I24KMiZCV2UtKgo9W1RYxQV02z6Xl8wXo53CDc07lRMxqLnKk",
+	"JUZbf6mFhQSXKAHE+BknumVIrxdKSFtbtO41DS0GwCeTsJK9idpOIan4QgGpTF7X6rLW944zCgKhUtl6",
+	"9J42O/C2yPPnFj7SDE54ChaC8YfLZVOaGDEXOddtLFoNXmKlK/TmRh1CeGypVmZDhLEeXn5u+biIC5Zg",
+	"2CpxCCwmDmSKgf6rH/uVqaXMlQfBKfHLPVF7pYsR12ezl4G70y1SYZUWckpk2gsDRabkai4MYq+Of4fU",
+	"mhqJN8ognrOUW5gq1za3vJ+E7+W2Vgnykwmz0MotVByOazLEep354kQrW6hFmI1K9yNZ5Wbvf5jjC51J",
+	"TtQkTkx7HVrk1+x/v//5JyfX3ICcEHDdkR4oHj7GZ0tNU3lNVVrN/Qb77a//HwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

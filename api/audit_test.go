@@ -797,6 +797,29 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 			map[string]any{"preferences": []map[string]string{{"kind": "due_soon", "delivery": "hourly"}}}, auBearer(adminTok)...)
 		reject(200, "POST", "/api/v1/notifications/read", map[string]any{}, auBearer(adminTok)...)
 
+		// Scheduled reports: an oversight officer's saved summary (saved through the store: the
+		// API has no endpoint for saving one), scheduled, paused, resumed, run now and deleted.
+		olu, ovTok := auUser(t, s, "olu@example.org", "Olu Oversight", "", casereview.MembershipDraft{Role: casereview.RoleOversight})
+		asOv := func() (string, *string) { return "Olu Oversight", &olu.ID }
+		_, valTok := auUser(t, s, "val@example.org", "Val Viewer", "", casereview.MembershipDraft{Role: casereview.RoleViewer})
+		sum, err := s.App.Store().SaveSummary(casereview.WithActor(context.Background(), olu.Actor()), "Quarterly", "title=Quarterly&section=headline")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ = auNewest(t, s)
+		users = total(t, s, "/api/v1/users")
+		reject(422, "POST", "/api/v1/summaries/saved/"+sum.ID+"/schedules", map[string]any{"frequency": "weekly"}, auBearer(ovTok)...)
+		reject(422, "POST", "/api/v1/summaries/saved/"+sum.ID+"/schedules", map[string]any{"frequency": "monthly", "subscribers": []string{"nobody@example.org"}}, auBearer(ovTok)...)
+		reject(404, "POST", "/api/v1/summaries/saved/"+sum.ID+"/schedules", map[string]any{"frequency": "monthly"}, auBearer(valTok)...)
+		SC := id(write(201, "POST", "/api/v1/summaries/saved/"+sum.ID+"/schedules", map[string]any{"frequency": "quarterly", "subscribers": []string{"ada@example.org"}},
+			"report.scheduled", "report_schedule", id, "c", asOv, auBearer(ovTok)...))
+		write(200, "POST", "/api/v1/report-schedules/"+SC+"/pause", nil, "report.schedule_changed", "report_schedule", is(SC), "u", asOv, auBearer(ovTok)...)
+		write(200, "POST", "/api/v1/report-schedules/"+SC+"/resume", nil, "report.schedule_changed", "report_schedule", is(SC), "u", asOv, auBearer(ovTok)...)
+		reject(404, "POST", "/api/v1/report-schedules/"+SC+"/run", nil, auBearer(valTok)...)
+		write(201, "POST", "/api/v1/report-schedules/"+SC+"/run", nil, "report.ran", "report_schedule", is(SC), "a", asOv, auBearer(ovTok)...)
+		write(204, "DELETE", "/api/v1/report-schedules/"+SC, nil, "report.unscheduled", "report_schedule", is(SC), "d", asOv, auBearer(ovTok)...)
+		reject(404, "POST", "/api/v1/report-schedules/"+SC+"/run", nil, auBearer(ovTok)...)
+
 		// Verifying against checkpoints is a POST that reads: it records nothing.
 		n, _ = auNewest(t, s)
 		cp, err := s.App.Store().SignAuditHead(context.Background())

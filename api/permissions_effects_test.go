@@ -493,6 +493,13 @@ var pmEffects = func() map[string]pmEffect {
 		"POST /api/v1/users/{id}/mfa/reset":                    {audit: one("user.mfa_reset")},
 		"POST /api/v1/users/{id}/memberships":                  {audit: one("membership.added"), rows: map[string]int64{"memberships": 1}},
 		"DELETE /api/v1/users/{id}/memberships/{membershipId}": {audit: one("membership.removed"), rows: map[string]int64{"memberships": -1}},
+		// Scheduled reports: each write one event about the schedule; a run stores its three
+		// documents (each names its run, so each is new).
+		"POST /api/v1/summaries/saved/{id}/schedules": {audit: one("report.scheduled")},
+		"POST /api/v1/report-schedules/{id}/pause":    {audit: one("report.schedule_changed")},
+		"POST /api/v1/report-schedules/{id}/resume":   {audit: one("report.schedule_changed")},
+		"DELETE /api/v1/report-schedules/{id}":        {audit: one("report.unscheduled")},
+		"POST /api/v1/report-schedules/{id}/run":      {audit: one("report.ran"), rows: map[string]int64{"blobs": 3}},
 		// Marking read a notification that is nobody's changes nothing.
 		"POST /api/v1/notifications/read": {},
 		"PUT /api/v1/notifications/preferences": {audit: one("user.notification_preferences"), keeps: true,

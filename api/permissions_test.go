@@ -685,6 +685,8 @@ func pmRows(w *pmWorld) []pmRow {
 		return pmReq{path: "/api/v1/me/tokens/" + id}
 	})
 
+	pmReportRows(w, b) // scheduled reports (permissions_reports_test.go)
+
 	// The caller's own notifications and email choices: anyone signed in, only their own.
 	b.add("GET", "/api/v1/notifications", "own", pmSignedIn(ok), pmFixed("/api/v1/notifications"))
 	b.add("POST", "/api/v1/notifications/read", "own", pmSignedIn(ok), func(*testing.T, string) pmReq {

@@ -59,6 +59,9 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 		sort := string(*p.Sort)
 		sp.Sort = &sort
 	}
+	if p.Disclosure != nil {
+		sp.Disclosure = string(*p.Disclosure)
+	}
 	found, err := s.finder.Find(ctxOf(ctx), sp)
 	if err != nil {
 		return nil, err
@@ -69,13 +72,23 @@ func (s *Server) SearchRecommendations(ctx context.Context, req SearchRecommenda
 	}
 	out := SearchRecommendations200JSONResponse{Query: found.Query, Total: found.Total, Items: matchesOut(found.Items),
 		Facets: []Facet{}, NextCursor: nullable.NewNullNullable[string](), Source: &source}
+	disclosure := SearchResultDisclosureInternal
+	if found.Shared {
+		disclosure = SearchResultDisclosureShareable
+		out.Threshold = &found.Threshold
+	}
+	out.Disclosure = &disclosure
 	if found.NextCursor != "" {
 		out.NextCursor = nullable.NewNullableWithValue(found.NextCursor)
 	}
 	for _, f := range found.Facets {
 		fo := Facet{Name: f.Name, Values: []FacetValue{}}
 		for _, v := range f.Values {
-			fo.Values = append(fo.Values, FacetValue{Value: v.Value, Label: v.Label, Count: v.Count})
+			fv := FacetValue{Value: v.Value, Label: v.Label, Display: v.Display(found.Threshold)}
+			if !v.Suppressed {
+				fv.Count = &v.Count
+			}
+			fo.Values = append(fo.Values, fv)
 		}
 		out.Facets = append(out.Facets, fo)
 	}

@@ -62,6 +62,8 @@ type Options struct {
 	// Imports runs import jobs (over internal/store/imports), shared with the web UI; without
 	// it, imports answer 503.
 	Imports *importer.Jobs
+	// Reports runs a report schedule now (internal/notify.Reports); nil says it is unavailable.
+	Reports casereview.ReportRunner
 	// PDFText says which PDF text extractor this process found at start (internal/extract), for
 	// /readyz: reading a report's recommendations from a PDF needs one.
 	PDFText string
@@ -86,6 +88,7 @@ type Server struct {
 	jobs         *importer.Jobs
 	pdfText      string
 	nearest      NearestFinder
+	reports      casereview.ReportRunner
 }
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -139,6 +142,7 @@ func NewRouter(o Options) *gin.Engine {
 	finder := o.Finder
 	if finder == nil {
 		finder = search.NewFinder(o.Service, o.Search, o.Indexer, o.Now)
+		finder.Threshold(o.SDCThreshold)
 	}
 	s := &Server{svc: o.Service, sums: o.Summaries, state: o.State, finder: finder, auth: o.Auth, version: o.Version, now: o.Now, cookieSecure: o.CookieSecure, sessionMax: 12 * time.Hour}
 	if o.Auth != nil {
@@ -147,6 +151,7 @@ func NewRouter(o Options) *gin.Engine {
 	s.sdcThreshold, s.searchCtl, s.jobs = o.SDCThreshold, o.SearchControl, o.Imports
 	s.pdfText = o.PDFText
 	s.nearest = o.Nearest
+	s.reports = o.Reports
 	if s.jobs == nil {
 		s.jobs = importer.NewJobs(o.Service, nil, o.State, o.ImportGate, func() time.Time { return s.now() })
 	}

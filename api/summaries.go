@@ -217,7 +217,9 @@ func (s *Server) SummaryThemePairs(ctx context.Context, req SummaryThemePairsReq
 	if r.pub.shareable {
 		recs = r.pub.shared(all)
 	}
-	out := SummaryThemePairs200JSONResponse{Meta: r.meta, Recommendations: recs, TotalPairs: len(pairs), Items: pairsOut(pairs, r.pub, all)}
+	items := pairsOut(pairs, r.pub, all)
+	// Shareable, the pairs that publish 0 are left out, and the number counts what is listed.
+	out := SummaryThemePairs200JSONResponse{Meta: r.meta, Recommendations: recs, TotalPairs: len(items), Items: items}
 	if len(out.Items) > limit {
 		out.Items = out.Items[:limit]
 	}

@@ -179,10 +179,24 @@ func ckConsistent(t *testing.T, w *smWorld) {
 	if len(pairs.Items) == 0 {
 		t.Fatal("no theme pairs in the fixture")
 	}
-	for _, x := range pairs.Items {
+	for i, x := range pairs.Items {
 		if n := truth[[2]string{x.A.Key, x.B.Key}]; !casereview.CanShow(n, shared(x.Count), 5) {
 			t.Errorf("pair %s+%s = %d published as %s", x.A.Key, x.B.Key, n, x.Count.Display)
 		}
+		// Listed in the order of the published figures (suppressed last), never by the true
+		// counts, and never with 0 (which would say that the pair occurs).
+		if x.Count.Count != nil && *x.Count.Count == 0 {
+			t.Errorf("pair %s+%s is listed with 0", x.A.Key, x.B.Key)
+		}
+		if i > 0 {
+			prev := pairs.Items[i-1]
+			if prev.Count.Count == nil && x.Count.Count != nil || prev.Count.Count != nil && x.Count.Count != nil && *prev.Count.Count < *x.Count.Count {
+				t.Errorf("pair %d (%s) is listed after a smaller published count (%s)", i, x.Count.Display, prev.Count.Display)
+			}
+		}
+	}
+	if pairs.TotalPairs != len(pairs.Items) {
+		t.Errorf("total_pairs %d, %d listed", pairs.TotalPairs, len(pairs.Items))
 	}
 	for j, v := range a.ColValues {
 		if a.ColTotals[j].Display != b.ColTotals[j].Display {

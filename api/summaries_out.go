@@ -1,6 +1,8 @@
 package api
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -165,12 +167,43 @@ func pairsOut(pairs []casereview.ThemePair, p publisher, n casereview.Tally) []S
 			f := p.shared(casereview.Tally{N: x.Count, KeySum: x.KeySum})
 			o := SummaryThemePair{A: valueOut(x.A), B: valueOut(x.B), Count: f}
 			pa, pb := casereview.Tally{N: x.CountA, KeySum: x.KeySumA}.Published(), casereview.Tally{N: x.CountB, KeySum: x.KeySumB}.Published()
+			if f.Count != nil && *f.Count == 0 {
+				continue // listed with 0, a pair would say that it occurs
+			}
 			if f.Count != nil && pa > 0 && pb > 0 && pn > 0 {
 				lift := float32(casereview.Lift(*f.Count, pa, pb, pn))
 				o.Lift = &lift
 			}
 			out = append(out, o)
 		}
+		// In the order of the published figures: the true counts' order would tell which of two
+		// pairs with the same published count is truly the larger.
+		slices.SortStableFunc(out, func(x, y SummaryThemePair) int {
+			xc, yc := -1, -1 // suppressed ones after every shown count
+			if x.Count.Count != nil {
+				xc = *x.Count.Count
+			}
+			if y.Count.Count != nil {
+				yc = *y.Count.Count
+			}
+			if c := cmp.Compare(yc, xc); c != 0 {
+				return c
+			}
+			var xl, yl float32
+			if x.Lift != nil {
+				xl = *x.Lift
+			}
+			if y.Lift != nil {
+				yl = *y.Lift
+			}
+			if c := cmp.Compare(yl, xl); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(x.A.Key, y.A.Key); c != 0 {
+				return c
+			}
+			return cmp.Compare(x.B.Key, y.B.Key)
+		})
 		return out
 	}
 	for _, x := range pairs {

@@ -21,6 +21,10 @@ test('the earlier-recommendations page, a made-before section and the recurring 
   await page.goto('/recurring')
   await page.locator('#recurring').waitFor()
   await checkAxe(page)
+  // Filtered and to share: the same filter panel as the other reporting pages.
+  await page.goto('/recurring?disclosure=shareable&type=DHR')
+  await page.locator('#recurring-form').waitFor()
+  await checkAxe(page)
 })
 
 test('typing a draft shows the earlier ones below the text box', async () => {

@@ -189,10 +189,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	}
 	// One search for both front ends: the API's GET /api/v1/search and the search page.
 	opts.Finder = search.NewFinder(s, opts.Search, opts.Indexer, o.Now)
+	opts.Finder.Threshold(cfg.SDCThreshold)
 	if o.SearchGate != nil {
 		opts.Finder.Admit(o.SearchGate)
 	}
 	opts.Finder.Observe(a.metrics.observeSearch)
+	a.useReports(opts.Finder)
+	opts.Reports = a.notify.Reports
 	pages, err := a.webHandler(opts.Finder)
 	if err != nil {
 		a.Close()
@@ -281,6 +284,9 @@ func (a *App) loadDemo(ctx context.Context) error {
 	}
 	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions,
 		"responses", st.Responses, "evidence", st.Evidence, "assessments", st.Assessments, "links", st.Links)
+	if err := a.demoReportSchedule(ctx); err != nil {
+		return err
+	}
 	a.log.Warn("DEMO ONLY: sign-in details for the demo users are in " + path)
 	return nil
 }

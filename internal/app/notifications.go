@@ -6,11 +6,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/notify"
+	"github.com/casereview/casereview/internal/search"
+	"github.com/casereview/casereview/internal/web"
 )
 
 // newScheduler builds the notification jobs from the configuration: the ladder, and the sender
@@ -65,7 +68,7 @@ func (c *cli) notifyCommand() *cobra.Command {
 				if !r.Ran {
 					fmt.Fprintln(c.stdout, "today's evaluation had already run (or another replica is running it); --force runs it again, raising only what is new")
 				}
-				fmt.Fprintf(c.stdout, "%d new notifications (%d escalations), %d digests queued, %d emails sent\n", r.Events, r.Escalations, r.Digests, r.Sent)
+				fmt.Fprintf(c.stdout, "%d new notifications (%d escalations), %d digests queued, %d scheduled reports run, %d emails sent\n", r.Events, r.Escalations, r.Digests, r.Reports, r.Sent)
 				if a.notify.Sender == nil {
 					fmt.Fprintln(c.stdout, "no SMTP server configured (CASEREVIEW_SMTP_URL): emails stay in the outbox")
 				}
@@ -74,4 +77,24 @@ func (c *cli) notifyCommand() *cobra.Command {
 		}}
 	run.Flags().BoolVar(&force, "force", false, "evaluate again even if today's run is done (nothing already raised is raised twice)")
 	return group("notify", "Reminders, escalations and the email outbox (see docs/notifications.md)", run)
+}
+
+// reportHoldEnv names a pause inside each report run's transaction (a Go duration), after its
+// run row and documents are written and before its emails: only the kill test sets it, to kill
+// a process in the middle of a run (internal/scaleout/reports_test.go).
+const reportHoldEnv = "CASEREVIEW_TEST_REPORT_RUN_HOLD"
+
+// useReports gives the scheduler the report schedules' job, rendering with the same summaries
+// and search as the web pages.
+func (a *App) useReports(finder *search.Finder) {
+	a.notify.Reports = &notify.Reports{Store: a.store, Renderer: web.SummaryRenderer{Summaries: a.summaries, Search: finder}, Now: a.now, Log: a.log}
+	if d, err := time.ParseDuration(os.Getenv(reportHoldEnv)); err == nil && d > 0 {
+		a.store.SetReportRunHold(func(ctx context.Context) {
+			a.log.Warn("report run holding inside its transaction", "env", reportHoldEnv, "for", d.String())
+			select {
+			case <-ctx.Done():
+			case <-time.After(d):
+			}
+		})
+	}
 }

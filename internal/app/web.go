@@ -19,7 +19,8 @@ func (a *App) webHandler(finder *search.Finder) (http.Handler, error) {
 	o := web.Options{Service: a.store, Summaries: a.summaries, Auth: a.auth, Logger: a.log, Now: a.now, Version: Version,
 		CookieSecure: a.cfg.CookieSecure, TrustedProxies: a.cfg.TrustedProxies, SessionIdle: a.cfg.SessionIdle,
 		Templates: frontend.Templates(), Assets: frontend.Assets(), Search: finder, Observe: a.metrics.observeRequest,
-		SDCThreshold: a.cfg.SDCThreshold, Imports: a.imports, EmailConfigured: a.cfg.SMTPURL != "", Recurrence: a.store, Nearest: nearestFinder{a}}
+		SDCThreshold: a.cfg.SDCThreshold, Imports: a.imports, EmailConfigured: a.cfg.SMTPURL != "", Recurrence: a.store, Nearest: nearestFinder{a},
+		Reports: a.notify.Reports}
 	if a.search != nil {
 		o.Similar = finder // the same more-like-this as GET /api/v1/recommendations/{id}/similar
 		o.AfterWrite = func(ctx context.Context) {

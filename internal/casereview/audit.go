@@ -66,11 +66,15 @@ const (
 	AuditLinkRemoved            AuditAction = "link.removed"
 	AuditSuggestionAccepted     AuditAction = "theme_suggestion.accepted"
 	AuditSuggestionRejected     AuditAction = "theme_suggestion.rejected"
-	AuditSummaryExported        AuditAction = "summary.exported" // a summary or report counting restricted reviews was downloaded
-	AuditSummaryRead            AuditAction = "summary.read"     // a JSON summary counting restricted reviews was read
-	AuditSummarySaved           AuditAction = "summary.saved"    // an officer saved a thematic summary's definition to run again
-	AuditSummaryRenamed         AuditAction = "summary.renamed"  // its owner renamed a saved summary
-	AuditSummaryDeleted         AuditAction = "summary.deleted"  // its owner deleted a saved summary
+	AuditSummaryExported        AuditAction = "summary.exported"        // a summary or report counting restricted reviews was downloaded
+	AuditSummaryRead            AuditAction = "summary.read"            // a JSON summary counting restricted reviews was read
+	AuditSummarySaved           AuditAction = "summary.saved"           // an officer saved a thematic summary's definition to run again
+	AuditSummaryRenamed         AuditAction = "summary.renamed"         // its owner renamed a saved summary
+	AuditSummaryDeleted         AuditAction = "summary.deleted"         // its owner deleted a saved summary
+	AuditReportScheduled        AuditAction = "report.scheduled"        // a saved summary was scheduled to run monthly or quarterly
+	AuditReportScheduleChanged  AuditAction = "report.schedule_changed" // a schedule was paused or resumed
+	AuditReportUnscheduled      AuditAction = "report.unscheduled"      // a schedule (and its stored runs) was deleted
+	AuditReportRan              AuditAction = "report.ran"              // a scheduled report ran: documents stored, subscribers told
 	AuditSearchRebuildRequested AuditAction = "search.rebuild_requested"
 	AuditSubjectCreated         AuditAction = "subject.created" // a review's subject recorded (special category data: the event names the fields, never their values)
 	AuditSubjectUpdated         AuditAction = "subject.updated"
@@ -340,7 +344,8 @@ var AuditActionGroups = []struct {
 		AuditPasswordChanged, AuditPasswordReset, AuditMembershipAdded, AuditMembershipRemoved,
 		AuditMFAEnrolled, AuditMFAReset, AuditRecoveryCodeUsed, AuditTokenCreated, AuditTokenRevoked}},
 	{"Signing in", []AuditAction{AuditLogin, AuditLoginFailed, AuditLoginLocked, AuditMFAPassed, AuditMFAFailed, AuditLogout}},
-	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummaryRead, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted}},
+	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummaryRead, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted,
+		AuditReportScheduled, AuditReportScheduleChanged, AuditReportUnscheduled, AuditReportRan}},
 	{"Equality monitoring", []AuditAction{AuditSubjectCreated, AuditSubjectUpdated, AuditSubjectDeleted, AuditSubjectRead, AuditBaselineUploaded}},
 	{"Notifications", []AuditAction{AuditNotified, AuditEscalated, AuditNotificationsRead, AuditNotificationPrefs,
 		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld}},

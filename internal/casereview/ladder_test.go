@@ -65,6 +65,7 @@ func TestAudiences(t *testing.T) {
 		{NotifySentBack, []Audience{AudienceOrgEditors}},
 		{NotifyEscalation, []Audience{AudienceSeniorContact, AudienceOversight}},
 		{NotifyFollowUpDue, []Audience{AudienceOversight}},
+		{NotifyReportRun, []Audience{AudienceSubscribers}},
 	}
 	for _, c := range cases {
 		if got := Audiences(c.kind); !slices.Equal(got, c.want) {

@@ -19,9 +19,10 @@ const (
 	NotifyEscalation  NotificationKind = "escalation"    // overdue past the escalation period: senior contact and oversight
 	NotifySentBack    NotificationKind = "sent_back"     // evidence rejected, a claim sent back, a response judged unacceptable
 	NotifyFollowUpDue NotificationKind = "follow_up_due" // a closed recommendation's follow-up check has come
+	NotifyReportRun   NotificationKind = "report_run"    // a scheduled report ran (its subscribers)
 )
 
-var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue}
+var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue, NotifyReportRun}
 
 // Label is the kind in words, for the account page and emails.
 func (k NotificationKind) Label() string {
@@ -36,6 +37,8 @@ func (k NotificationKind) Label() string {
 		return "Evidence rejected, claims sent back, responses judged unacceptable"
 	case NotifyFollowUpDue:
 		return "Follow-up checks of closed recommendations"
+	case NotifyReportRun:
+		return "Scheduled reports you subscribe to"
 	}
 	return string(k)
 }
@@ -79,6 +82,7 @@ const (
 	AudienceOrgEditors    Audience = "organisation_editors" // the agency editors of the organisation concerned
 	AudienceSeniorContact Audience = "senior_contact"       // the organisation's named senior contact (an address, maybe no account)
 	AudienceOversight     Audience = "oversight"            // every oversight officer
+	AudienceSubscribers   Audience = "subscribers"          // a report schedule's subscribers who may read its scope (store/report_schedules.go)
 )
 
 // Audiences says who gets each kind: the rules of issue 18 §2.
@@ -90,6 +94,8 @@ func Audiences(k NotificationKind) []Audience {
 		return []Audience{AudienceSeniorContact, AudienceOversight}
 	case NotifyFollowUpDue:
 		return []Audience{AudienceOversight}
+	case NotifyReportRun:
+		return []Audience{AudienceSubscribers}
 	}
 	return nil
 }

@@ -334,4 +334,7 @@ type RecurringCluster struct {
 	RepeatedOrgs  map[string]int // organisation name -> recommendations addressed to it, where 2 or more
 	ReviewIDs     map[string]bool
 	OrganisationN int
+	// The sums of the record keys of the members and of those verified, when the clusters were
+	// asked for with the members' keys (shareable figures under the cell key method).
+	MembersKeySum, VerifiedKeySum int64
 }

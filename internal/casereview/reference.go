@@ -75,6 +75,7 @@ type Service interface {
 	TrackingService
 	ThemeSuggestionService
 	SavedSummaryService
+	ReportScheduleService
 	NotificationService
 	Ready(ctx context.Context) (Health, error)
 	// Names returns the names of the organisations (kind "organisation") or partnerships (kind

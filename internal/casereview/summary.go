@@ -474,6 +474,9 @@ type SummaryService interface {
 	SummaryClosures(ctx context.Context, f SummaryFilter, since Date, limit int) ([]SummaryListItem, int, error)
 	// AuditSummaryExport records the export of a summary that counts restricted material.
 	AuditSummaryExport(ctx context.Context, kind string, detail any) error
+	// SummaryRecurringMembers returns the recommendations f keeps that belong to a recurrence
+	// cluster, each with its record key, for the recurring recommendations report.
+	SummaryRecurringMembers(ctx context.Context, f SummaryFilter) (map[string]int64, error)
 	// SummaryPopulation counts what f keeps (Matched), what the caller could count without any
 	// filter (Visible) and how many of those f keeps are on restricted reviews: for the refusal
 	// rule of shareable outputs (DisclosureRisk) and the audit of summaries read as JSON.

@@ -30,7 +30,9 @@ type Scheduler struct {
 	Store  Store
 	Ladder casereview.Ladder
 	Sender *Sender // nil: no SMTP server, emails wait in the outbox
-	Owner  string
+	// Reports runs the due report schedules each tick (reports.go); nil runs none.
+	Reports *Reports
+	Owner   string
 	// WeeklyOn is the weekday weekly digests go out.
 	WeeklyOn time.Weekday
 	Every    time.Duration // how often it looks for work (default a minute)
@@ -60,7 +62,8 @@ func (s *Scheduler) Run(ctx context.Context) {
 type DailyRun struct {
 	Ran bool // false: another replica holds the job, or today's run is done
 	store.ReminderRun
-	Sent int
+	Sent    int
+	Reports int // scheduled report runs recorded
 }
 
 // Tick runs what is due: the daily job when today's run is not done (or force), then the
@@ -97,6 +100,9 @@ func (s *Scheduler) Tick(ctx context.Context, force bool) (DailyRun, error) {
 			return out, fmt.Errorf("daily reminders: %w", err)
 		}
 	}
+	if err := s.runReports(ctx, &out); err != nil {
+		return out, err
+	}
 	if s.Sender != nil {
 		out.Sent, err = s.Sender.SendDue(ctx)
 		if err != nil {
@@ -104,4 +110,18 @@ func (s *Scheduler) Tick(ctx context.Context, force bool) (DailyRun, error) {
 		}
 	}
 	return out, nil
+}
+
+// runReports runs the due report schedules (before the sender, so their emails go this tick).
+// Each run is recorded once per schedule and period whichever replica gets there first.
+func (s *Scheduler) runReports(ctx context.Context, out *DailyRun) error {
+	if s.Reports == nil {
+		return nil
+	}
+	n, err := s.Reports.RunDue(ctx)
+	out.Reports = n
+	if err != nil {
+		return fmt.Errorf("scheduled reports: %w", err)
+	}
+	return nil
 }

@@ -26,6 +26,8 @@ type Finder struct {
 	ready   Readiness
 	now     func() time.Time
 	gate    *Gate // admission control: how many index searches run at once
+	// threshold is the minimum cell size of shareable figures (casereview.DefaultSDCThreshold).
+	threshold int
 	// observe, when set, hears how long each search took and where it was answered from.
 	observe func(source string, took time.Duration, err error)
 }
@@ -58,7 +60,16 @@ func NewFinder(records Records, index Index, ready Readiness, now func() time.Ti
 	if now == nil {
 		now = time.Now
 	}
-	return &Finder{records: records, index: index, ready: ready, now: now, gate: DefaultGate()}
+	return &Finder{records: records, index: index, ready: ready, now: now, gate: DefaultGate(),
+		threshold: casereview.DefaultSDCThreshold}
+}
+
+// Threshold sets the minimum cell size of shareable figures (CASEREVIEW_SDC_THRESHOLD); below 2
+// leaves the default.
+func (f *Finder) Threshold(n int) {
+	if n >= 2 {
+		f.threshold = n
+	}
 }
 
 // Admit replaces the admission control (DefaultGate) of f's index searches.
@@ -100,6 +111,9 @@ type Params struct {
 	Limit  *int    // page size, 1 to 100; nil for 20
 	Cursor string  // NextCursor of the previous page; empty for the first
 	AsOf   string  // the date derived flags are computed as of; empty for today
+	// Disclosure is "internal" (the default for signed-in callers: exact counts) or "shareable"
+	// (always for callers who are not signed in): see Found.Shared.
+	Disclosure string
 }
 
 // filters returns the filter values by facet name.
@@ -123,6 +137,14 @@ type Found struct {
 	NextCursor string  // resumes after this page; empty on the last page
 	Source     string  // SourceIndex or SourceDatabase
 	Took       time.Duration
+	// Shared says the total and the facet counts are published under the cell key method
+	// (casereview/cellkey.go), as every shareable summary is: each is its records' true count
+	// perturbed by at most 2 from their fixed record keys, so the same records always publish
+	// the same figure whatever query found them, and differencing two searches gives a range,
+	// not a hidden count. A facet value from 1 to Threshold-1 is Suppressed (shown as
+	// "<Threshold"); the total is not, because the page lists the hits themselves.
+	Shared    bool
+	Threshold int
 }
 
 // Match is one hit, re-checked against the database.
@@ -145,9 +167,18 @@ type Facet struct {
 // FacetValue is one value of a facet: Label is the theme label, or the organisation or
 // partnership name, or else the value itself.
 type FacetValue struct {
-	Value string
-	Label string
-	Count int
+	Value      string
+	Label      string
+	Count      int
+	Suppressed bool // Found.Shared and the published count is under the minimum cell size: Count says nothing
+}
+
+// Display is the count as shown: the number, or "<threshold" when it is suppressed.
+func (v FacetValue) Display(threshold int) string {
+	if v.Suppressed {
+		return "<" + strconv.Itoa(threshold)
+	}
+	return strconv.Itoa(v.Count)
 }
 
 // Find runs one search as the actor in ctx.
@@ -216,6 +247,15 @@ func (f *Finder) find(ctx context.Context, p Params) (Found, error) {
 			r.Facets = append(r.Facets, name)
 		}
 	}
+	shared := !casereview.ActorFrom(c).SignedIn()
+	switch p.Disclosure {
+	case "", "internal":
+	case "shareable":
+		shared = true
+	default:
+		problems.Add("disclosure", casereview.FieldUnknownValue, "%q is not one of: internal, shareable", p.Disclosure)
+	}
+	r.KeySums = shared
 	if p.Sort != nil {
 		r.Sort = *p.Sort
 		if r.Sort != SortRelevance && r.Sort != SortNewest && r.Sort != SortOldest {
@@ -278,8 +318,53 @@ func (f *Finder) find(ctx context.Context, p Params) (Found, error) {
 		}
 		out.Facets = append(out.Facets, fc)
 	}
+	if shared {
+		f.share(&out, res)
+	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// share publishes out's total and facet counts under the cell key method (Found.Shared): each
+// from its records' key sum in res, facet values in order of their published counts, and those
+// that publish 0 left out as values no record holds are.
+func (f *Finder) share(out *Found, res Result) {
+	out.Shared, out.Threshold = true, f.threshold
+	out.Total = int64(casereview.Perturb(int(res.Total), casereview.CellKey(res.KeySum)))
+	sums := map[string]map[string]int64{}
+	for name, counts := range res.Facets {
+		sums[name] = map[string]int64{}
+		for _, c := range counts {
+			sums[name][c.Value] = c.KeySum
+		}
+	}
+	for i, fc := range out.Facets {
+		kept := fc.Values[:0]
+		for _, v := range fc.Values {
+			shared := casereview.Share(casereview.Tally{N: v.Count, KeySum: sums[fc.Name][v.Value]}, f.threshold)
+			if shared.Count == 0 {
+				continue
+			}
+			v.Count, v.Suppressed = shared.Count, shared.Suppressed
+			if v.Suppressed {
+				v.Count = 0
+			}
+			kept = append(kept, v)
+		}
+		slices.SortStableFunc(kept, func(a, b FacetValue) int {
+			switch {
+			case a.Suppressed != b.Suppressed: // a shown count before any "<5"
+				if a.Suppressed {
+					return 1
+				}
+				return -1
+			case a.Count != b.Count:
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		out.Facets[i].Values = kept
+	}
 }
 
 // unreadable asks the database what a caller with scope sc may not read (nothing to ask for one
@@ -399,7 +484,9 @@ func (f *Finder) indexReady() bool {
 // listing cannot answer faithfully (query text, several values, year or theme-group filters) is
 // refused as unavailable with a time to retry, never answered wrongly.
 func (f *Finder) fromDatabase(ctx context.Context, p Params) (Found, error) {
-	if p.Q != "" || p.Cursor != "" || len(p.Year) > 0 || len(p.ThemeGroup) > 0 {
+	// Nor can it publish shareable figures (Found.Shared): the listing has no record keys.
+	shared := p.Disclosure == "shareable" || !casereview.ActorFrom(ctx).SignedIn()
+	if p.Q != "" || p.Cursor != "" || len(p.Year) > 0 || len(p.ThemeGroup) > 0 || shared {
 		return Found{}, building()
 	}
 	one := func(vs []string) (string, bool) {

@@ -45,6 +45,9 @@ type Document struct {
 	ImplementationStatus string
 	OversightStatus      string
 	Version              int
+	// RecordKey is the recommendation's fixed random key for the cell key method
+	// (casereview/cellkey.go): published counts are perturbed from the sum of their records' keys.
+	RecordKey int
 	// The dates the derived flags are computed from, at query time against an as-of date.
 	ResponseDue       *time.Time
 	LastActivityOn    *time.Time
@@ -102,6 +105,10 @@ type Request struct {
 	After      []string // the sort key of the last hit of the previous page
 	Flag       casereview.Flag
 	AsOf       casereview.Date // for Flag
+	// KeySums asks for the sum of the record keys of the total and of each facet value, so that
+	// they can be published under the cell key method (Finder, for callers who get shareable
+	// figures). It costs a walk down the matches.
+	KeySums bool
 }
 
 // Hit is one matching document.
@@ -114,13 +121,15 @@ type Hit struct {
 
 // FacetCount is one value of a facet and how many matching documents carry it.
 type FacetCount struct {
-	Value string
-	Count int
+	Value  string
+	Count  int
+	KeySum int64 // with Request.KeySums: the sum of the record keys of the documents counted
 }
 
 // Result is a page of hits.
 type Result struct {
 	Total  uint64
+	KeySum int64 // with Request.KeySums: the sum of the record keys of every match
 	Hits   []Hit
 	Facets map[string][]FacetCount
 	Took   time.Duration

@@ -117,6 +117,9 @@ func (s *Store) RecipientMayRead(ctx context.Context, m casereview.OutboxMessage
 	if u.Disabled {
 		return false, nil
 	}
+	if m.Kind == casereview.NotifyReportRun {
+		return reportRunMayRead(db, u, m.ID)
+	}
 	if m.RecommendationID == "" {
 		return true, nil
 	}
@@ -143,7 +146,9 @@ func (s *Store) TakeLease(ctx context.Context, name, owner string, lease time.Du
 	var got bool
 	var last *casereview.Date
 	err := s.write.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		if err := db.Exec("INSERT INTO job_leases (name) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM job_leases WHERE name = ?)", name, name).Error; err != nil {
+		// ON CONFLICT: two replicas starting at once both find no row, and the second insert
+		// must wait for the first and do nothing rather than fail the tick.
+		if err := db.Exec("INSERT INTO job_leases (name) VALUES (?) ON CONFLICT (name) DO NOTHING", name).Error; err != nil {
 			return err
 		}
 		res := db.Model(&leaseRow{}).Where("name = ? AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)", name, owner, now).

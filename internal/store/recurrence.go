@@ -176,8 +176,11 @@ func earlier(a, b casereview.Recommendation) bool {
 }
 
 // RecurringClusters returns the clusters with at least two recommendations the caller may read,
-// largest first (ties: the longest span of years), at most limit of them.
-func (s *Store) RecurringClusters(ctx context.Context, limit int) ([]casereview.RecurringCluster, error) {
+// largest first (ties: the longest span of years), at most limit of them. With keep (not nil),
+// only the recommendations it holds count, each with its record key (from
+// casereview.SummaryService.SummaryRecurringMembers, the summaries' filters), and each cluster
+// carries the key sums of its members and of those verified, for shareable figures.
+func (s *Store) RecurringClusters(ctx context.Context, limit int, keep map[string]int64) ([]casereview.RecurringCluster, error) {
 	db := s.read.WithContext(ctx)
 	type pair struct{ ID, ClusterID string }
 	var pairs []pair
@@ -188,6 +191,9 @@ func (s *Store) RecurringClusters(ctx context.Context, limit int) ([]casereview.
 	}
 	byCluster := map[string][]string{}
 	for _, p := range pairs {
+		if _, ok := keep[p.ID]; keep != nil && !ok {
+			continue
+		}
 		byCluster[p.ClusterID] = append(byCluster[p.ClusterID], p.ID)
 	}
 	var ids []string
@@ -219,8 +225,10 @@ func (s *Store) RecurringClusters(ctx context.Context, limit int) ([]casereview.
 			}
 			rc.Members = append(rc.Members, r)
 			rc.ReviewIDs[r.ReviewID] = true
+			rc.MembersKeySum += keep[id]
 			if r.ImplementationStatus == casereview.ImplVerified {
 				rc.Verified++
+				rc.VerifiedKeySum += keep[id]
 			}
 			for _, a := range r.Addressees {
 				orgs[a.OrganisationName]++

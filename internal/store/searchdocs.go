@@ -28,6 +28,10 @@ func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Doc
 	if err != nil {
 		return nil, err
 	}
+	recordKeys := make(map[string]int, len(rows))
+	for _, r := range rows {
+		recordKeys[r.ID] = r.RecordKey
+	}
 	actionDates, err := loadActionDates(db, ids)
 	if err != nil {
 		return nil, err
@@ -84,7 +88,7 @@ func (s *Store) SearchDocuments(ctx context.Context, ids []string) ([]search.Doc
 			ReviewReference: rv.Reference, ReviewTitle: rv.Title, PartnershipID: rv.PartnershipID, PartnershipName: p.Name,
 			AreaCodes: append([]string{}, p.AreaCodes...), Year: r.IssuedOn.Year, IssuedOn: r.IssuedOn.Time(), Visibility: rv.Visibility,
 			Scope: string(r.Scope), ResponseStatus: string(r.ResponseStatus), ImplementationStatus: string(r.ImplementationStatus),
-			OversightStatus: string(r.OversightStatus), Version: r.Version}
+			OversightStatus: string(r.OversightStatus), Version: r.Version, RecordKey: recordKeys[r.ID]}
 		if r.InterventionType != nil {
 			d.InterventionType = *r.InterventionType
 		}

@@ -61,6 +61,9 @@ type Store struct {
 	// auditKeys key the audit chain and sign its checkpoints (audit_anchor.go); nil leaves
 	// the chain unkeyed.
 	auditKeys *casereview.AuditKeyring
+	// reportRunHold, when set (the kill test, report_schedules.go), runs inside a report run's
+	// transaction after its run row and documents are written and before its emails are.
+	reportRunHold func(ctx context.Context)
 	// checkpoints is the checkpoint file ("" writes none).
 	checkpoints   string
 	checkpointsMu sync.Mutex

@@ -48,6 +48,7 @@ type dashboardData struct {
 	ReadsAudit           bool
 	OwnScope             bool // a panel member's dashboard, narrowed to their partnerships
 	ExploreHref, Explore string
+	RecurringHref        string
 	Panel                filterPanel
 }
 
@@ -90,7 +91,7 @@ func (h *Handler) dashboard(c *gin.Context) {
 	a := casereview.ActorFrom(ctx)
 	year := h.now().Year()
 	d := &dashboardData{Form: form, Year: year, LastYear: year - 1, ReadsAudit: casereview.CanReadAudit(a),
-		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore"), OverdueHref: form.href("/dashboard/overdue")}
+		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore"), RecurringHref: form.href("/recurring"), OverdueHref: form.href("/dashboard/overdue")}
 	// The filter panel's choices are read beside the figures, so the page waits for the slower.
 	panel := make(chan error, 1)
 	go func() {
@@ -102,7 +103,9 @@ func (h *Handler) dashboard(c *gin.Context) {
 	}()
 	var figures error
 	if len(probs) == 0 {
-		figures = h.fillDashboard(c, d)
+		if figures = h.fillDashboard(c, d); figures == nil {
+			figures = h.auditFiguresRead(ctx, "dashboard", form)
+		}
 	}
 	if err := <-panel; err != nil {
 		h.fail(c, err)

@@ -92,7 +92,9 @@ func (h *Handler) explore(c *gin.Context) {
 	}()
 	var figures error
 	if len(probs) == 0 {
-		figures = h.exploreFigures(ctx, d, q)
+		if figures = h.exploreFigures(ctx, d, q); figures == nil {
+			figures = h.auditFiguresRead(ctx, "explore."+d.View, form)
+		}
 	}
 	if err := <-panel; err != nil {
 		h.fail(c, err)
@@ -274,4 +276,16 @@ func sharedCrossTab(t casereview.CrossTab, threshold int) *crossTable {
 	}
 	out.Any = out.Any || out.Total.Hidden
 	return out
+}
+
+// auditFiguresRead records that figures counting restricted reviews were shown on a page, as the
+// API records its JSON summaries (summary.read) and downloads record their export: who saw
+// figures over restricted material, and which. Nothing is recorded for figures over none.
+func (h *Handler) auditFiguresRead(ctx context.Context, kind string, form summaryForm) error {
+	pop, err := h.sums.SummaryPopulation(ctx, form.Filter)
+	if err != nil || pop.Restricted == 0 {
+		return err
+	}
+	return h.sums.AuditSummaryRead(ctx, kind, map[string]any{"disclosure": form.Disclosure, "as_of": form.Filter.AsOf.String(),
+		"recommendations": pop.Matched, "restricted": pop.Restricted, "definition": form.Values.Encode()})
 }

@@ -46,6 +46,42 @@ func TestMadeBeforeOnTheRecommendationPage(t *testing.T) {
 			t.Errorf("made before should show the three statuses")
 		}
 
+		// An admin does not write casework: no button to link.
+		if mb.Find(`form[action$="/links/new"]`).Length() != 0 {
+			t.Error("an admin is offered the repeats link")
+		}
+		// The panel records, in one click, that the draft repeats Adult D's: a plain form that
+		// posts the link, after which the row says it is linked and the link is listed.
+		s.User("panel@example.test", casereview.RolePanel, eastmereCSP)
+		pb := s.Browser()
+		pb.SignIn("panel@example.test")
+		pp := pb.Get("/recommendations/" + draft.ID).Must(http.StatusOK)
+		form := pp.Doc.Find(`#made-before form[action="/recommendations/` + draft.ID + `/links/new"]`).First()
+		if kind, _ := form.Find(`input[name="type"]`).Attr("value"); kind != "repeats" {
+			t.Fatalf("the panel's made-before row has no repeats form (type %q)", kind)
+		}
+		fields := url.Values{}
+		form.Find("input").Each(func(_ int, in *goquery.Selection) {
+			name, _ := in.Attr("name")
+			value, _ := in.Attr("value")
+			fields.Set(name, value)
+		})
+		if fields.Get("target_id") != first.ID {
+			t.Fatalf("the repeats form links to %q, want %q", fields.Get("target_id"), first.ID)
+		}
+		after := pb.Post("/recommendations/"+draft.ID+"/links/new", fields).Must(http.StatusOK)
+		if !strings.Contains(after.Text("#made-before"), "Linked") || after.Doc.Find(`#made-before form[action$="/links/new"]`).Length() != 0 {
+			t.Errorf("after linking, the row should say Linked and offer no button: %q", after.Text("#made-before"))
+		}
+		linked, err := s.API.App.Store().GetRecommendation(webtest.System(), draft.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		links := linked.Links
+		if len(links) != 1 || links[0].Type != "repeats" || links[0].FromID != draft.ID || links[0].ToID != first.ID {
+			t.Errorf("links after the click: %+v", links)
+		}
+
 		// Adult D's recommendation came first: nothing was made before it.
 		p = b.Get("/recommendations/" + first.ID).Must(http.StatusOK)
 		if strings.Contains(p.Text("#made-before"), "EM-DHR-2023-04") {
@@ -142,10 +178,53 @@ func TestRecurringReport(t *testing.T) {
 		if cells[1] != "2" || cells[3] != "2" || !strings.Contains(cells[5], "Eastmere and Vale Police (2)") {
 			t.Errorf("cluster row: %q", cells)
 		}
+		// The reporting pages' filters: a filter that leaves out one of the two (here, the
+		// year of the later) leaves no recurrence; the form shows the filter chosen.
+		later := b.Get("/recurring?year_to=2021").Must(http.StatusOK)
+		if strings.Contains(later.Body, "/recommendations/"+first.ID) {
+			t.Errorf("a filter that keeps one of the cluster's two still lists it")
+		}
+		if v, _ := later.Doc.Find(`input[name="year_to"]`).Attr("value"); v != "2021" {
+			t.Errorf("the year filter is not shown chosen: %q", v)
+		}
+		b.Get("/recurring?year_from=abc").Must(http.StatusUnprocessableEntity)
+		// To share: its figures as the cell key method publishes them, no organisations, and a
+		// first recommendation named only when its review is public.
+		sp := b.Get("/recurring?disclosure=shareable").Must(http.StatusOK)
+		if sp.Has("#recurring") {
+			sp.Doc.Find("#recurring tbody tr").Each(func(_ int, tr *goquery.Selection) {
+				c := texts(tr.Find("td"))
+				if c[1] != "<5" || c[3] != "<5" || strings.Contains(c[5], "(") {
+					t.Errorf("shareable row %q: a cluster of 2 shows <5 times and reviews, and no organisations", c)
+				}
+			})
+		}
+		if strings.Contains(sp.Body, "Eastmere and Vale Police (2)") {
+			t.Error("the shareable report names the organisations addressed")
+		}
+		events, err := s.API.App.Store().ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditSummaryRead)}, 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range events.Items {
+			if e.EntityID == "recurring" {
+				n++
+			}
+		}
+		if n < 2 {
+			t.Errorf("%d reads of the recurring report over restricted reviews audited, want at least 2", n)
+		}
+		// An agency editor does not use the reporting pages; a panel of another partnership,
+		// which cannot see the restricted review, is not shown the cluster.
 		s.User("harbour3@example.test", casereview.RoleAgencyEditor, "Harbourlight Domestic Abuse Service")
 		h := s.Browser()
 		h.SignIn("harbour3@example.test")
-		if p := h.Get("/recurring").Must(http.StatusOK); strings.Contains(p.Body, "/recommendations/"+first.ID) {
+		h.Get("/recurring").Must(http.StatusForbidden)
+		s.User("other-panel3@example.test", casereview.RolePanel, "Hollowbrook Safeguarding Children Partnership")
+		o := s.Browser()
+		o.SignIn("other-panel3@example.test")
+		if p := o.Get("/recurring").Must(http.StatusOK); strings.Contains(p.Body, "/recommendations/"+first.ID) {
 			t.Errorf("a cluster made of a restricted review's recommendation is shown to someone who cannot see it")
 		}
 	})

@@ -107,6 +107,49 @@ func TestPublicSearchReachesOnlyPublicReviews(t *testing.T) {
 			}
 		}
 
+		// Its counts are shareable figures (issue 15 §1): the total and the facet counts as the
+		// cell key method publishes them, the same as the anonymous API's cross-tab for the same
+		// records, and the page says so.
+		if !p.Has("#search-shared") {
+			t.Error("the public search does not say that its counts are adjusted")
+		}
+		var rows struct {
+			RowValues []struct{ Key string }     `json:"row_values"`
+			RowTotals []struct{ Display string } `json:"row_totals"`
+			Total     struct{ Count *int }       `json:"total"`
+		}
+		s.API.Must(200, "GET", "/api/v1/summaries/crosstab?rows=review_type&cols=oversight", nil).JSON(t, &rows)
+		var found struct {
+			Total      int64  `json:"total"`
+			Disclosure string `json:"disclosure"`
+			Facets     []struct {
+				Values []struct{ Value, Display string } `json:"values"`
+			} `json:"facets"`
+		}
+		s.API.Must(200, "GET", "/api/v1/search?facets=type", nil).JSON(t, &found)
+		if found.Disclosure != "shareable" || rows.Total.Count == nil || found.Total != int64(*rows.Total.Count) {
+			t.Errorf("anonymous search: disclosure %q, total %d; the cross-tab's total %v", found.Disclosure, found.Total, rows.Total.Count)
+		}
+		first := b.Get("/public/search").Must(200)
+		for i, rv := range rows.RowValues {
+			var api string
+			for _, v := range found.Facets[0].Values {
+				if v.Value == rv.Key {
+					api = v.Display
+				}
+			}
+			if api != rows.RowTotals[i].Display && !(api == "" && rows.RowTotals[i].Display == "0") {
+				t.Errorf("type %s: the search facet publishes %q, the cross-tab %q", rv.Key, api, rows.RowTotals[i].Display)
+			}
+			if api == "" {
+				continue
+			}
+			id, _ := first.Doc.Find(`input[name="type"][value="` + rv.Key + `"]`).Attr("id")
+			if got := first.Text(`label[for="` + id + `"] .app-facet-count`); !strings.HasPrefix(got, "("+api+" ") {
+				t.Errorf("type %s: the page shows %q, the API %q", rv.Key, got, api)
+			}
+		}
+
 		// A public recommendation's page: text, review, addressees, the three layers.
 		rec, err := st.GetRecommendation(webtest.System(), ids[0])
 		if err != nil {

@@ -72,6 +72,7 @@ type similarView struct {
 type similarItem struct {
 	Rec    casereview.Recommendation
 	Review casereview.Review
+	Linked bool // made before: already linked to this recommendation, in any way
 }
 
 func (h *Handler) recommendation(c *gin.Context) {
@@ -172,6 +173,9 @@ func (h *Handler) loadRecommendationView(ctx context.Context, id string) (*recom
 	}
 	v.Similar = h.similar(ctx, rec.ID)
 	v.MadeBefore = h.madeBefore(ctx, rec.ID)
+	for i, it := range v.MadeBefore.Items {
+		v.MadeBefore.Items[i].Linked = slices.ContainsFunc(v.Links, func(l linkView) bool { return l.Other.ID == it.Rec.ID })
+	}
 	return v, nil
 }
 

@@ -33,6 +33,7 @@ func (h *Handler) routes(r *gin.Engine) {
 	h.reportingRoutes(r)
 	h.summaryRoutes(r) // the thematic summary builder (summaries.go, summaries_saved.go)
 	h.savedSummaryRoutes(r)
+	h.reportScheduleRoutes(r) // scheduled reports of saved summaries and their runs (summary_schedules.go)
 
 	// The theme taxonomy, read-only (themes.go).
 	h.themeRoutes(r)

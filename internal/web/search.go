@@ -27,6 +27,8 @@ type searchPage struct {
 	ClearHref     string
 	Hits          []searchHit
 	Total         int
+	Shared        bool // the total and counts are published under disclosure control (search.Found.Shared)
+	Threshold     int  // with Shared: the smallest count shown
 	From, To      int
 	Searched      bool // the search ran (no syntax error, not unavailable)
 	Browse        bool // no words and no filters: everything the caller may read
@@ -141,7 +143,7 @@ func (h *Handler) runSearch(c *gin.Context, p *Page) (_ *Page, status int, ok bo
 		h.fail(c, err)
 		return p, 0, false
 	}
-	d.Facets = facetGroups(form, found.Facets, names)
+	d.Facets = facetGroups(form, found.Facets, found.Threshold, names)
 	d.Selected = selectedGroups(form, names)
 	d.Flags = []searchOption{{Value: "", Label: "Any", Selected: form.Flag == ""}}
 	for _, fl := range casereview.Flags {
@@ -169,7 +171,7 @@ func (h *Handler) runSearch(c *gin.Context, p *Page) (_ *Page, status int, ok bo
 
 // searchResults fills the results and the paging of d from found.
 func (h *Handler) searchResults(ctx context.Context, d *searchPage, form searchForm, found search.Found) error {
-	d.Total = int(found.Total)
+	d.Total, d.Shared, d.Threshold = int(found.Total), found.Shared, found.Threshold
 	d.FromDatabase = found.Source == search.SourceDatabase
 	recs := make([]casereview.Recommendation, len(found.Items))
 	for i, m := range found.Items {

@@ -23,6 +23,7 @@ type facetGroup struct {
 type facetOption struct {
 	ID, Value, Label string
 	Count            int
+	Display          string // the count as shown: the number, or "<5" under disclosure control
 	Checked          bool
 	Uncounted        bool // a value listed without a count (the explorer's panel)
 }
@@ -137,7 +138,7 @@ func chosen(form searchForm, facet, value string) bool {
 	return false
 }
 
-func facetGroups(form searchForm, facets []search.Facet, names map[string]map[string]string) []facetGroup {
+func facetGroups(form searchForm, facets []search.Facet, threshold int, names map[string]map[string]string) []facetGroup {
 	byName := map[string]search.Facet{}
 	for _, f := range facets {
 		byName[f.Name] = f
@@ -148,7 +149,7 @@ func facetGroups(form searchForm, facets []search.Facet, names map[string]map[st
 		var opts []facetOption
 		for _, v := range byName[name].Values {
 			opts = append(opts, facetOption{Value: v.Value, Label: valueLabel(name, v.Value, names), Count: v.Count,
-				Checked: chosen(form, name, v.Value)})
+				Display: v.Display(threshold), Checked: chosen(form, name, v.Value)})
 		}
 		// Chosen values that match nothing now stay on the page, ticked, so they can be unticked.
 		for _, v := range form.Filters[name] {

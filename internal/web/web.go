@@ -71,6 +71,8 @@ type Options struct {
 	// Imports runs import jobs (the same runner as POST /api/v1/imports); without it the
 	// upload pages say imports are unavailable.
 	Imports *importer.Jobs
+	// Reports runs a report schedule now (internal/notify.Reports); nil says it is unavailable.
+	Reports casereview.ReportRunner
 }
 
 // Searcher runs one search as the actor in the context: search.Finder, shared with the API.
@@ -88,7 +90,7 @@ type SimilarFinder interface {
 // under the caller's read scope.
 type RecurrenceReader interface {
 	MadeBefore(ctx context.Context, id string) ([]casereview.Recommendation, error)
-	RecurringClusters(ctx context.Context, limit int) ([]casereview.RecurringCluster, error)
+	RecurringClusters(ctx context.Context, limit int, keep map[string]int64) ([]casereview.RecurringCluster, error)
 }
 
 // Handler serves the web UI.

@@ -35,6 +35,8 @@ var instanceTables = map[string]bool{"users": true, "memberships": true, "recove
 	"theme_crosswalks": true, "goose_db_version": true,
 	// A saved summary is its owner's, like their tokens: it stays with the people of the instance.
 	"saved_summaries": true,
+	// Their schedules and stored runs go with them (migration 00025).
+	"report_schedules": true, "report_subscribers": true, "report_runs": true,
 	// Notifications are their recipients', and the outbox and job leases the instance's own
 	// bookkeeping (migration 00017): none moves. An escalation's timeline entry stays behind.
 	"notification_events": true, "notifications": true, "notification_preferences": true, "outbox": true, "job_leases": true,

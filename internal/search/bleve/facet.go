@@ -27,7 +27,7 @@ var facetFieldList = func() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, name := range []string{fThemeCodes, fThemeGroups, fReviewType, fOrganisationIDs, fSectors, fScope, fIntervention,
-		fResponse, fImplementation, fOversight, fYearKeyword, fPartnershipID, fVisibility} {
+		fResponse, fImplementation, fOversight, fYearKeyword, fPartnershipID, fVisibility, fRecordKey} {
 		if !seen[name] {
 			seen[name] = true
 			out = append(out, name)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -85,8 +86,9 @@ func (fc *facetCounter) release() {
 }
 
 // counts tallies the noted matches for each of the named facets, sorted as bleve sorts them (most
-// frequent first, then by value) and cut to facetSize. A facet with no values maps to nil.
-func (fc *facetCounter) counts(names []string) map[string][]search.FacetCount {
+// frequent first, then by value) and cut to facetSize. A facet with no values maps to nil. With
+// keys, each value also carries the sum of its documents' record keys.
+func (fc *facetCounter) counts(names []string, keys bool) map[string][]search.FacetCount {
 	out := make(map[string][]search.FacetCount, len(names))
 	if fc.view == nil { // the search never ran its collector
 		for _, name := range names {
@@ -97,15 +99,27 @@ func (fc *facetCounter) counts(names []string) map[string][]search.FacetCount {
 	if !slices.IsSorted(fc.hits) {
 		slices.Sort(fc.hits)
 	}
+	var keyOf []int64
+	if keys {
+		keyOf = fc.view.recordKeys()
+	}
 	for _, name := range names {
 		fi := facetFieldPos[facetFields[name]]
 		terms := fc.view.terms[fi]
 		tally := make([]int, len(terms)+1)
-		fc.tally(fi, tally)
+		var sums []int64
+		if keys {
+			sums = make([]int64, len(terms)+1)
+		}
+		fc.tally(fi, tally, sums, keyOf)
 		var values []search.FacetCount
 		for ord, n := range tally[1:] {
 			if n > 0 {
-				values = append(values, search.FacetCount{Value: terms[ord], Count: n})
+				v := search.FacetCount{Value: terms[ord], Count: n}
+				if keys {
+					v.KeySum = sums[ord+1]
+				}
+				values = append(values, v)
 			}
 		}
 		sort.Slice(values, func(i, j int) bool {
@@ -122,11 +136,67 @@ func (fc *facetCounter) counts(names []string) map[string][]search.FacetCount {
 	return out
 }
 
-// tally adds one to tally[ord+1] for each value of field fi of each noted match; the hits are in
+// keySum is the sum of the record keys of every noted match.
+func (fc *facetCounter) keySum() int64 {
+	if fc.view == nil {
+		return 0
+	}
+	keyOf := fc.view.recordKeys()
+	var sum int64
+	fc.walk(func(seg *segColumns, d uint64) { sum += keyAt(seg, d, keyOf) })
+	return sum
+}
+
+// recordKeyPos is the record key's column.
+var recordKeyPos = facetFieldPos[fRecordKey]
+
+// recordKeys maps the record key column's values (ordinal+1, 0 for none) to the keys they hold.
+func (v *snapshotView) recordKeys() []int64 {
+	terms := v.terms[recordKeyPos]
+	out := make([]int64, len(terms)+1)
+	for i, t := range terms {
+		out[i+1], _ = strconv.ParseInt(t, 10, 64) // written by bodyFields from an int
+	}
+	return out
+}
+
+// walk calls fn with the segment and segment-local number of each noted match; the hits are in
 // ascending order, so the segment only moves forward.
-func (fc *facetCounter) tally(fi int, tally []int) {
+func (fc *facetCounter) walk(fn func(seg *segColumns, d uint64)) {
+	v := fc.view
+	if !slices.IsSorted(fc.hits) {
+		slices.Sort(fc.hits)
+	}
+	seg, end := -1, uint64(0)
+	var base uint64
+	for _, h := range fc.hits {
+		if seg < 0 || h >= end {
+			seg = sort.Search(len(v.offsets), func(i int) bool { return v.offsets[i] > h }) - 1
+			base = v.offsets[seg]
+			end = ^uint64(0)
+			if seg+1 < len(v.offsets) {
+				end = v.offsets[seg+1]
+			}
+		}
+		fn(v.segs[seg], h-base)
+	}
+}
+
+// keyAt is the record key of document d of seg (0 if it has none).
+func keyAt(seg *segColumns, d uint64, keyOf []int64) int64 {
+	if col := &seg.cols[recordKeyPos]; col.single != nil {
+		return keyOf[col.single[d]]
+	}
+	return 0 // every document has exactly one key; an index without them counts them as 0
+}
+
+// tally adds one to tally[ord+1] for each value of field fi of each noted match, and, with sums,
+// the match's record key (keyOf) to sums[ord+1]. The hits are in ascending order, so the segment
+// only moves forward. (The loop is walk's, written out: it is the broad query's hot path.)
+func (fc *facetCounter) tally(fi int, tally []int, sums []int64, keyOf []int64) {
 	v := fc.view
 	seg, end := -1, uint64(0)
+	var sc *segColumns
 	var col *column
 	var base uint64
 	for _, h := range fc.hits {
@@ -137,15 +207,29 @@ func (fc *facetCounter) tally(fi int, tally []int) {
 			if seg+1 < len(v.offsets) {
 				end = v.offsets[seg+1]
 			}
-			col = &v.segs[seg].cols[fi]
+			sc = v.segs[seg]
+			col = &sc.cols[fi]
 		}
 		d := h - base
+		if sums == nil {
+			if col.single != nil {
+				tally[col.single[d]]++
+				continue
+			}
+			for _, o := range col.ords[col.start[d]:col.start[d+1]] {
+				tally[o+1]++
+			}
+			continue
+		}
+		key := keyAt(sc, d, keyOf)
 		if col.single != nil {
 			tally[col.single[d]]++
+			sums[col.single[d]] += key
 			continue
 		}
 		for _, o := range col.ords[col.start[d]:col.start[d+1]] {
 			tally[o+1]++
+			sums[o+1] += key
 		}
 	}
 }

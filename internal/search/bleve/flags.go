@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -61,7 +63,7 @@ func ptr[T any](v T) *T { return &v }
 // flagCounts is the flag facet: how many of what musts match carry each derived flag as of
 // asOf, one count per flag (flags are computed at query time, so there is no field to count).
 // It is asked for by name only, never among the default facets, as it costs a search per flag.
-func (x *Index) flagCounts(ctx context.Context, musts []bq.Query, asOf casereview.Date) ([]search.FacetCount, error) {
+func (x *Index) flagCounts(ctx context.Context, musts []bq.Query, asOf casereview.Date, keys bool) ([]search.FacetCount, error) {
 	var out []search.FacetCount
 	for _, f := range casereview.Flags {
 		fq, err := flagQuery(f, asOf)
@@ -70,14 +72,34 @@ func (x *Index) flagCounts(ctx context.Context, musts []bq.Query, asOf caserevie
 		}
 		req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery(append(append([]bq.Query{}, musts...), fq)), 0, 0, false)
 		req.Score = "none"
+		if keys { // every record key that occurs, with its count: at most RecordKeyModulus values
+			req.AddFacet(fRecordKey, bleve.NewFacetRequest(fRecordKey, casereview.RecordKeyModulus))
+		}
 		res, err := x.idx.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, err
 		}
 		if res.Total > 0 {
-			out = append(out, search.FacetCount{Value: string(f), Count: int(res.Total)})
+			fcount := search.FacetCount{Value: string(f), Count: int(res.Total)}
+			if keys {
+				fcount.KeySum = keySumOf(res.Facets[fRecordKey])
+			}
+			out = append(out, fcount)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
 	return out, nil
+}
+
+// keySumOf adds up the record keys a facet over fRecordKey counted.
+func keySumOf(f *bsearch.FacetResult) int64 {
+	var sum int64
+	if f == nil || f.Terms == nil {
+		return sum
+	}
+	for _, t := range f.Terms.Terms() {
+		k, _ := strconv.ParseInt(t.Term, 10, 64)
+		sum += k * int64(t.Count)
+	}
+	return sum
 }

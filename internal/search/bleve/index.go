@@ -106,6 +106,7 @@ type body struct {
 	ResponseStatus   string      `json:"response_status"`
 	Implementation   string      `json:"implementation_status"`
 	OversightStatus  string      `json:"oversight_status"`
+	RecordKey        string      `json:"record_key"`
 }
 
 // BleveType tells bleve which document mapping applies.
@@ -131,7 +132,8 @@ func bodyFields(d search.Document) body {
 		AreaCodes: d.AreaCodes, Year: float64(d.Year), YearKeyword: strconv.Itoa(d.Year), IssuedOn: d.IssuedOn,
 		Visibility: d.Visibility, OrganisationIDs: d.OrganisationIDs, Sectors: d.Sectors, ThemeCodes: d.ThemeCodes,
 		ThemeSlugs: d.ThemeSlugs, ThemeGroups: d.ThemeGroups, ThemeText: strings.Join(d.ThemeLabels, " ; "), InterventionType: d.InterventionType, Scope: d.Scope,
-		ResponseStatus: d.ResponseStatus, Implementation: d.ImplementationStatus, OversightStatus: d.OversightStatus}
+		ResponseStatus: d.ResponseStatus, Implementation: d.ImplementationStatus, OversightStatus: d.OversightStatus,
+		RecordKey: strconv.Itoa(d.RecordKey)}
 }
 
 // Apply writes docs and deletions and the applied sequence in one batch.

@@ -18,8 +18,9 @@ import (
 // hit found by its addressee can say so; "pairs" holds each two neighbouring words of the title
 // and text, so words found together can be favoured cheaply. 8: "pairs" also holds each word
 // with the stop words just before it ("out of hour"), so a phrase of stop words and one word is
-// not that word anywhere.
-const MappingVersion = 8
+// not that word anywhere. 9: "record_key" holds each recommendation's record key, so published
+// search figures are perturbed from their records' keys (the cell key method).
+const MappingVersion = 9
 
 // Field names in the index.
 const (
@@ -58,6 +59,7 @@ const (
 	fResponse          = "response_status"
 	fImplementation    = "implementation_status"
 	fOversight         = "oversight_status"
+	fRecordKey         = "record_key" // the cell key method's record key, in decimal
 	docType            = "recommendation"
 	keyAppliedSeq      = "casereview.applied_seq"
 	keyMappingVersion  = "casereview.mapping_version"
@@ -113,7 +115,7 @@ func newMapping() *mapping.IndexMappingImpl {
 	pairs.Store, pairs.IncludeTermVectors, pairs.IncludeInAll = false, false, false
 	doc.AddFieldMappingsAt(fPairs, pairs)
 	for _, f := range []string{fNumber, fReviewID, fReviewType, fReviewReference, fPartnershipID, fAreaCodes, fYearKeyword, fVisibility,
-		fOrganisationIDs, fSectors, fThemeCodes, fThemeSlugs, fThemeGroups, fIntervention, fScope, fResponse, fImplementation, fOversight} {
+		fOrganisationIDs, fSectors, fThemeCodes, fThemeSlugs, fThemeGroups, fIntervention, fScope, fResponse, fImplementation, fOversight, fRecordKey} {
 		doc.AddFieldMappingsAt(f, kw())
 	}
 	version := bleve.NewNumericFieldMapping()

@@ -120,7 +120,10 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	}
 	baseCtx := ctx
 	var fc *facetCounter // counts the facets from columns (facet_count.go) unless bleve does
-	if len(facets) > 0 && len(req.Facets) == 0 {
+	if r.KeySums && x.facets == nil {
+		return search.Result{}, fmt.Errorf("record key sums need the column paths")
+	}
+	if (len(facets) > 0 && len(req.Facets) == 0) || r.KeySums {
 		ctx, fc = x.facets.withFacetCounting(ctx)
 		defer fc.release()
 	}
@@ -150,14 +153,19 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		}
 	}
 	if fc != nil {
-		out.Facets = fc.counts(facets)
+		if len(facets) > 0 && len(req.Facets) == 0 {
+			out.Facets = fc.counts(facets, r.KeySums)
+		}
+		if r.KeySums {
+			out.KeySum = fc.keySum()
+		}
 	}
 	if flagFacet {
 		without := append(append([]bq.Query{}, musts[:max(flagAt, 0)]...), musts[flagAt+1:]...)
 		if flagAt < 0 {
 			without = musts
 		}
-		if out.Facets[search.FacetFlag], err = x.flagCounts(baseCtx, without, r.AsOf); err != nil {
+		if out.Facets[search.FacetFlag], err = x.flagCounts(baseCtx, without, r.AsOf, r.KeySums); err != nil {
 			return search.Result{}, err
 		}
 	}

@@ -537,3 +537,26 @@ func (s *Service) SummaryPopulation(ctx context.Context, f casereview.SummaryFil
 	})
 	return p, err
 }
+
+// SummaryRecurringMembers returns the recommendations f keeps, under the caller's read scope, that
+// belong to a recurrence cluster, each with its record key.
+func (s *Service) SummaryRecurringMembers(ctx context.Context, f casereview.SummaryFilter) (map[string]int64, error) {
+	sc, err := s.open(ctx, f, false)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int64{}
+	err = sc.plain(func(c *summaryScope) error {
+		var rows []struct {
+			ID string
+			K  int64
+		}
+		err := c.recs().Joins("JOIN recurrence_members ON recurrence_members.recommendation_id = recommendations.id").
+			Select("recommendations.id AS id, " + recordKey + " AS k").Scan(&rows).Error
+		for _, r := range rows {
+			out[r.ID] = r.K
+		}
+		return err
+	})
+	return out, err
+}
