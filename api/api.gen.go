@@ -147,6 +147,24 @@ func (e EvidenceReviewDecision) Valid() bool {
 	}
 }
 
+// Defines values for FollowSubject.
+const (
+	FollowSubjectRecommendation FollowSubject = "recommendation"
+	FollowSubjectReview         FollowSubject = "review"
+)
+
+// Valid indicates whether the value is a known member of the FollowSubject enum.
+func (e FollowSubject) Valid() bool {
+	switch e {
+	case FollowSubjectRecommendation:
+		return true
+	case FollowSubjectReview:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ImportIssueSeverity.
 const (
 	Error   ImportIssueSeverity = "error"
@@ -287,8 +305,10 @@ const (
 	NotificationKindDueSoon     NotificationKind = "due_soon"
 	NotificationKindEscalation  NotificationKind = "escalation"
 	NotificationKindFollowUpDue NotificationKind = "follow_up_due"
+	NotificationKindFollowed    NotificationKind = "followed"
 	NotificationKindOverdue     NotificationKind = "overdue"
 	NotificationKindReportRun   NotificationKind = "report_run"
+	NotificationKindSearchAlert NotificationKind = "search_alert"
 	NotificationKindSentBack    NotificationKind = "sent_back"
 )
 
@@ -301,9 +321,13 @@ func (e NotificationKind) Valid() bool {
 		return true
 	case NotificationKindFollowUpDue:
 		return true
+	case NotificationKindFollowed:
+		return true
 	case NotificationKindOverdue:
 		return true
 	case NotificationKindReportRun:
+		return true
+	case NotificationKindSearchAlert:
 		return true
 	case NotificationKindSentBack:
 		return true
@@ -452,28 +476,28 @@ func (e Scope) Valid() bool {
 
 // Defines values for SearchIndexStatusState.
 const (
-	CatchingUp SearchIndexStatusState = "catching_up"
-	Filling    SearchIndexStatusState = "filling"
-	Following  SearchIndexStatusState = "following"
-	Rebuilding SearchIndexStatusState = "rebuilding"
-	Stalled    SearchIndexStatusState = "stalled"
-	Stopped    SearchIndexStatusState = "stopped"
+	SearchIndexStatusStateCatchingUp SearchIndexStatusState = "catching_up"
+	SearchIndexStatusStateFilling    SearchIndexStatusState = "filling"
+	SearchIndexStatusStateFollowing  SearchIndexStatusState = "following"
+	SearchIndexStatusStateRebuilding SearchIndexStatusState = "rebuilding"
+	SearchIndexStatusStateStalled    SearchIndexStatusState = "stalled"
+	SearchIndexStatusStateStopped    SearchIndexStatusState = "stopped"
 )
 
 // Valid indicates whether the value is a known member of the SearchIndexStatusState enum.
 func (e SearchIndexStatusState) Valid() bool {
 	switch e {
-	case CatchingUp:
+	case SearchIndexStatusStateCatchingUp:
 		return true
-	case Filling:
+	case SearchIndexStatusStateFilling:
 		return true
-	case Following:
+	case SearchIndexStatusStateFollowing:
 		return true
-	case Rebuilding:
+	case SearchIndexStatusStateRebuilding:
 		return true
-	case Stalled:
+	case SearchIndexStatusStateStalled:
 		return true
-	case Stopped:
+	case SearchIndexStatusStateStopped:
 		return true
 	default:
 		return false
@@ -1333,6 +1357,29 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// Follow defines model for Follow.
+type Follow struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        string    `json:"id"`
+
+	// Label e.g. recommendation 3 of REF-1, or review REF-1
+	Label   string        `json:"label"`
+	Subject FollowSubject `json:"subject"`
+}
+
+// FollowSubject defines model for Follow.Subject.
+type FollowSubject string
+
+// FollowList defines model for FollowList.
+type FollowList struct {
+	Items []Follow `json:"items"`
+}
+
+// Following defines model for Following.
+type Following struct {
+	Following bool `json:"following"`
+}
+
 // Health defines model for Health.
 type Health struct {
 	Database *string `json:"database,omitempty"`
@@ -2067,6 +2114,43 @@ type ReviewUpdate struct {
 	Title          *string                   `json:"title,omitempty"`
 	Type           *string                   `json:"type,omitempty"`
 	Visibility     *string                   `json:"visibility,omitempty"`
+}
+
+// SavedSearch defines model for SavedSearch.
+type SavedSearch struct {
+	CreatedAt time.Time `json:"created_at"`
+	Id        string    `json:"id"`
+	Name      string    `json:"name"`
+
+	// Query The search as GET /api/v1/search's query string (q, filters, flag, sort), canonical
+	Query string `json:"query"`
+
+	// SearchUrl The search page running it: /search?query
+	SearchUrl string    `json:"search_url"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Watch The owner is told when new or changed recommendations match it
+	Watch bool `json:"watch"`
+}
+
+// SavedSearchCreate defines model for SavedSearchCreate.
+type SavedSearchCreate struct {
+	Name string `json:"name"`
+
+	// Query e.g. q=stalking&organisation={id}&sort=newest; empty for every recommendation
+	Query string `json:"query"`
+	Watch *bool  `json:"watch,omitempty"`
+}
+
+// SavedSearchList defines model for SavedSearchList.
+type SavedSearchList struct {
+	Items []SavedSearch `json:"items"`
+}
+
+// SavedSearchUpdate defines model for SavedSearchUpdate.
+type SavedSearchUpdate struct {
+	Name  *string `json:"name,omitempty"`
+	Watch *bool   `json:"watch,omitempty"`
 }
 
 // Scope defines model for Scope.
@@ -3963,6 +4047,12 @@ type CreateSubjectJSONRequestBody = SubjectWrite
 // UpdateSubjectJSONRequestBody defines body for UpdateSubject for application/json ContentType.
 type UpdateSubjectJSONRequestBody = SubjectWrite
 
+// CreateSavedSearchJSONRequestBody defines body for CreateSavedSearch for application/json ContentType.
+type CreateSavedSearchJSONRequestBody = SavedSearchCreate
+
+// UpdateSavedSearchJSONRequestBody defines body for UpdateSavedSearch for application/json ContentType.
+type UpdateSavedSearchJSONRequestBody = SavedSearchUpdate
+
 // CreateReportScheduleJSONRequestBody defines body for CreateReportSchedule for application/json ContentType.
 type CreateReportScheduleJSONRequestBody = ReportScheduleCreate
 
@@ -4052,6 +4142,9 @@ type ServerInterface interface {
 	// WithdrawEvidence Withdraw evidence uploaded by mistake (its uploader only, before it is reviewed, with a reason)
 	// (POST /api/v1/evidence/{id}/withdraw)
 	WithdrawEvidence(c *gin.Context, id ID)
+	// ListFollows What the caller follows, newest first
+	// (GET /api/v1/follows)
+	ListFollows(c *gin.Context)
 	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
 	// (POST /api/v1/imports)
 	CreateImport(c *gin.Context, params CreateImportParams)
@@ -4187,6 +4280,15 @@ type ServerInterface interface {
 	// AssessRecommendation Classify, close or reopen a recommendation (oversight only)
 	// (POST /api/v1/recommendations/{id}/assessments)
 	AssessRecommendation(c *gin.Context, id ID, params AssessRecommendationParams)
+	// UnfollowRecommendation Stop following the recommendation
+	// (DELETE /api/v1/recommendations/{id}/follow)
+	UnfollowRecommendation(c *gin.Context, id ID)
+	// GetRecommendationFollowing Whether the caller follows the recommendation
+	// (GET /api/v1/recommendations/{id}/follow)
+	GetRecommendationFollowing(c *gin.Context, id ID)
+	// FollowRecommendation Follow the recommendation
+	// (PUT /api/v1/recommendations/{id}/follow)
+	FollowRecommendation(c *gin.Context, id ID)
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(c *gin.Context, id ID)
@@ -4277,6 +4379,15 @@ type ServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(c *gin.Context, id ID)
+	// UnfollowReview Stop following the review
+	// (DELETE /api/v1/reviews/{id}/follow)
+	UnfollowReview(c *gin.Context, id ID)
+	// GetReviewFollowing Whether the caller follows the review
+	// (GET /api/v1/reviews/{id}/follow)
+	GetReviewFollowing(c *gin.Context, id ID)
+	// FollowReview Follow the review
+	// (PUT /api/v1/reviews/{id}/follow)
+	FollowReview(c *gin.Context, id ID)
 	// ListSubjects The review's subjects (oversight and the partnership's panel)
 	// (GET /api/v1/reviews/{id}/subjects)
 	ListSubjects(c *gin.Context, id ID)
@@ -4292,6 +4403,21 @@ type ServerInterface interface {
 	// UpdateSubject Replace a subject's role and characteristics (the partnership's panel)
 	// (PUT /api/v1/reviews/{id}/subjects/{subject_id})
 	UpdateSubject(c *gin.Context, id ID, subjectId string, params UpdateSubjectParams)
+	// ListSavedSearches The caller's saved searches, newest first
+	// (GET /api/v1/saved-searches)
+	ListSavedSearches(c *gin.Context)
+	// CreateSavedSearch Save a search under a name
+	// (POST /api/v1/saved-searches)
+	CreateSavedSearch(c *gin.Context)
+	// DeleteSavedSearch Delete a saved search
+	// (DELETE /api/v1/saved-searches/{id})
+	DeleteSavedSearch(c *gin.Context, id ID)
+	// GetSavedSearch One of the caller's saved searches
+	// (GET /api/v1/saved-searches/{id})
+	GetSavedSearch(c *gin.Context, id ID)
+	// UpdateSavedSearch Rename a saved search, or watch it or stop watching it
+	// (PATCH /api/v1/saved-searches/{id})
+	UpdateSavedSearch(c *gin.Context, id ID)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(c *gin.Context, params SearchRecommendationsParams)
@@ -5063,6 +5189,19 @@ func (siw *ServerInterfaceWrapper) WithdrawEvidence(c *gin.Context) {
 	}
 
 	siw.Handler.WithdrawEvidence(c, id)
+}
+
+// ListFollows operation middleware
+func (siw *ServerInterfaceWrapper) ListFollows(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListFollows(c)
 }
 
 // CreateImport operation middleware
@@ -6511,6 +6650,81 @@ func (siw *ServerInterfaceWrapper) AssessRecommendation(c *gin.Context) {
 	siw.Handler.AssessRecommendation(c, id, params)
 }
 
+// UnfollowRecommendation operation middleware
+func (siw *ServerInterfaceWrapper) UnfollowRecommendation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UnfollowRecommendation(c, id)
+}
+
+// GetRecommendationFollowing operation middleware
+func (siw *ServerInterfaceWrapper) GetRecommendationFollowing(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetRecommendationFollowing(c, id)
+}
+
+// FollowRecommendation operation middleware
+func (siw *ServerInterfaceWrapper) FollowRecommendation(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.FollowRecommendation(c, id)
+}
+
 // AddLink operation middleware
 func (siw *ServerInterfaceWrapper) AddLink(c *gin.Context) {
 
@@ -7430,6 +7644,81 @@ func (siw *ServerInterfaceWrapper) GetActionPlanXlsx(c *gin.Context) {
 	siw.Handler.GetActionPlanXlsx(c, id)
 }
 
+// UnfollowReview operation middleware
+func (siw *ServerInterfaceWrapper) UnfollowReview(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UnfollowReview(c, id)
+}
+
+// GetReviewFollowing operation middleware
+func (siw *ServerInterfaceWrapper) GetReviewFollowing(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetReviewFollowing(c, id)
+}
+
+// FollowReview operation middleware
+func (siw *ServerInterfaceWrapper) FollowReview(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.FollowReview(c, id)
+}
+
 // ListSubjects operation middleware
 func (siw *ServerInterfaceWrapper) ListSubjects(c *gin.Context) {
 
@@ -7628,6 +7917,107 @@ func (siw *ServerInterfaceWrapper) UpdateSubject(c *gin.Context) {
 	}
 
 	siw.Handler.UpdateSubject(c, id, subjectId, params)
+}
+
+// ListSavedSearches operation middleware
+func (siw *ServerInterfaceWrapper) ListSavedSearches(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListSavedSearches(c)
+}
+
+// CreateSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) CreateSavedSearch(c *gin.Context) {
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateSavedSearch(c)
+}
+
+// DeleteSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteSavedSearch(c, id)
+}
+
+// GetSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) GetSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetSavedSearch(c, id)
+}
+
+// UpdateSavedSearch operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSavedSearch(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UpdateSavedSearch(c, id)
 }
 
 // SearchRecommendations operation middleware
@@ -10335,6 +10725,18 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.html", wrapper.ReportRunDocumentHtml)
 	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.xlsx", wrapper.ReportRunDocumentXlsx)
 	router.GET(options.BaseURL+"/api/v1/report-runs/:id/document.csv", wrapper.ReportRunDocumentCsv)
+	router.GET(options.BaseURL+"/api/v1/saved-searches", wrapper.ListSavedSearches)
+	router.POST(options.BaseURL+"/api/v1/saved-searches", wrapper.CreateSavedSearch)
+	router.DELETE(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.DeleteSavedSearch)
+	router.GET(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.GetSavedSearch)
+	router.PATCH(options.BaseURL+"/api/v1/saved-searches/:id", wrapper.UpdateSavedSearch)
+	router.GET(options.BaseURL+"/api/v1/follows", wrapper.ListFollows)
+	router.DELETE(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.UnfollowRecommendation)
+	router.GET(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.GetRecommendationFollowing)
+	router.PUT(options.BaseURL+"/api/v1/recommendations/:id/follow", wrapper.FollowRecommendation)
+	router.DELETE(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.UnfollowReview)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.GetReviewFollowing)
+	router.PUT(options.BaseURL+"/api/v1/reviews/:id/follow", wrapper.FollowReview)
 	router.GET(options.BaseURL+"/api/v1/audit", wrapper.ListAudit)
 	router.GET(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAudit)
 	router.POST(options.BaseURL+"/api/v1/audit/verify", wrapper.VerifyAuditAgainstCheckpoints)
@@ -13544,6 +13946,106 @@ type WithdrawEvidence503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response WithdrawEvidence503ApplicationProblemPlusJSONResponse) VisitWithdrawEvidenceResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollowsRequestObject struct {
+}
+
+type ListFollowsResponseObject interface {
+	VisitListFollowsResponse(w http.ResponseWriter) error
+}
+
+type ListFollows200JSONResponse FollowList
+
+func (response ListFollows200JSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows400ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListFollows401ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListFollows403ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows500ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListFollows503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListFollows503ApplicationProblemPlusJSONResponse) VisitListFollowsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -20103,6 +20605,379 @@ func (response AssessRecommendation503ApplicationProblemPlusJSONResponse) VisitA
 	return err
 }
 
+type UnfollowRecommendationRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type UnfollowRecommendationResponseObject interface {
+	VisitUnfollowRecommendationResponse(w http.ResponseWriter) error
+}
+
+type UnfollowRecommendation200JSONResponse Following
+
+func (response UnfollowRecommendation200JSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation400ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation401ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation401ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation403ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation403ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation404ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowRecommendation404ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation500ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowRecommendation503ApplicationProblemPlusJSONResponse) VisitUnfollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowingRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetRecommendationFollowingResponseObject interface {
+	VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error
+}
+
+type GetRecommendationFollowing200JSONResponse Following
+
+func (response GetRecommendationFollowing200JSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing400ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing401ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing403ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetRecommendationFollowing404ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing500ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRecommendationFollowing503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRecommendationFollowing503ApplicationProblemPlusJSONResponse) VisitGetRecommendationFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendationRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type FollowRecommendationResponseObject interface {
+	VisitFollowRecommendationResponse(w http.ResponseWriter) error
+}
+
+type FollowRecommendation200JSONResponse Following
+
+func (response FollowRecommendation200JSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation400ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation401ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation401ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation403ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation403ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation404ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation404ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation413ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation413ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation415ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowRecommendation415ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation500ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowRecommendation503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FollowRecommendation503ApplicationProblemPlusJSONResponse) VisitFollowRecommendationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type AddLinkRequestObject struct {
 	Id   ID `json:"id"`
 	Body *AddLinkJSONRequestBody
@@ -24066,6 +24941,379 @@ func (response GetActionPlanXlsx503ApplicationProblemPlusJSONResponse) VisitGetA
 	return err
 }
 
+type UnfollowReviewRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type UnfollowReviewResponseObject interface {
+	VisitUnfollowReviewResponse(w http.ResponseWriter) error
+}
+
+type UnfollowReview200JSONResponse Following
+
+func (response UnfollowReview200JSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview400ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview401ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview401ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview403ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview403ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview404ApplicationProblemPlusJSONResponse Problem
+
+func (response UnfollowReview404ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview500ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UnfollowReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UnfollowReview503ApplicationProblemPlusJSONResponse) VisitUnfollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowingRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetReviewFollowingResponseObject interface {
+	VisitGetReviewFollowingResponse(w http.ResponseWriter) error
+}
+
+type GetReviewFollowing200JSONResponse Following
+
+func (response GetReviewFollowing200JSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing400ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing401ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing403ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetReviewFollowing404ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing500ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetReviewFollowing503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetReviewFollowing503ApplicationProblemPlusJSONResponse) VisitGetReviewFollowingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReviewRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type FollowReviewResponseObject interface {
+	VisitFollowReviewResponse(w http.ResponseWriter) error
+}
+
+type FollowReview200JSONResponse Following
+
+func (response FollowReview200JSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview400ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview401ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview401ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview403ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview403ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview404ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview404ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview413ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview413ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview415ApplicationProblemPlusJSONResponse Problem
+
+func (response FollowReview415ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview500ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type FollowReview503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response FollowReview503ApplicationProblemPlusJSONResponse) VisitFollowReviewResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSubjectsRequestObject struct {
 	Id ID `json:"id"`
 }
@@ -24850,6 +26098,641 @@ type UpdateSubject503ApplicationProblemPlusJSONResponse struct {
 }
 
 func (response UpdateSubject503ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearchesRequestObject struct {
+}
+
+type ListSavedSearchesResponseObject interface {
+	VisitListSavedSearchesResponse(w http.ResponseWriter) error
+}
+
+type ListSavedSearches200JSONResponse SavedSearchList
+
+func (response ListSavedSearches200JSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches400ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches401ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSavedSearches401ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSavedSearches403ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches500ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSavedSearches503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListSavedSearches503ApplicationProblemPlusJSONResponse) VisitListSavedSearchesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearchRequestObject struct {
+	Body *CreateSavedSearchJSONRequestBody
+}
+
+type CreateSavedSearchResponseObject interface {
+	VisitCreateSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type CreateSavedSearch201ResponseHeaders struct {
+	Location *string
+}
+
+type CreateSavedSearch201JSONResponse struct {
+	Body    SavedSearch
+	Headers CreateSavedSearch201ResponseHeaders
+}
+
+func (response CreateSavedSearch201JSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch400ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch401ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch403ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch413ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch413ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch415ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch415ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSavedSearch422ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch500ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSavedSearch503ApplicationProblemPlusJSONResponse) VisitCreateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearchRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type DeleteSavedSearchResponseObject interface {
+	VisitDeleteSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type DeleteSavedSearch204Response struct {
+}
+
+func (response DeleteSavedSearch204Response) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch400ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch401ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch403ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSavedSearch404ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch500ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSavedSearch503ApplicationProblemPlusJSONResponse) VisitDeleteSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearchRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type GetSavedSearchResponseObject interface {
+	VisitGetSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type GetSavedSearch200JSONResponse SavedSearch
+
+func (response GetSavedSearch200JSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch400ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch401ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch403ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSavedSearch404ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch500ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetSavedSearch503ApplicationProblemPlusJSONResponse) VisitGetSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearchRequestObject struct {
+	Id   ID `json:"id"`
+	Body *UpdateSavedSearchJSONRequestBody
+}
+
+type UpdateSavedSearchResponseObject interface {
+	VisitUpdateSavedSearchResponse(w http.ResponseWriter) error
+}
+
+type UpdateSavedSearch200JSONResponse SavedSearch
+
+func (response UpdateSavedSearch200JSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch400ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch401ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch403ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch404ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch413ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch413ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch415ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch415ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSavedSearch422ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch500ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSavedSearch503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSavedSearch503ApplicationProblemPlusJSONResponse) VisitUpdateSavedSearchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -28952,6 +30835,9 @@ type StrictServerInterface interface {
 	// WithdrawEvidence Withdraw evidence uploaded by mistake (its uploader only, before it is reviewed, with a reason)
 	// (POST /api/v1/evidence/{id}/withdraw)
 	WithdrawEvidence(ctx context.Context, request WithdrawEvidenceRequestObject) (WithdrawEvidenceResponseObject, error)
+	// ListFollows What the caller follows, newest first
+	// (GET /api/v1/follows)
+	ListFollows(ctx context.Context, request ListFollowsRequestObject) (ListFollowsResponseObject, error)
 	// CreateImport Import an action plan (CSV or XLSX) or bulk JSON in the background; poll the job it returns
 	// (POST /api/v1/imports)
 	CreateImport(ctx context.Context, request CreateImportRequestObject) (CreateImportResponseObject, error)
@@ -29087,6 +30973,15 @@ type StrictServerInterface interface {
 	// AssessRecommendation Classify, close or reopen a recommendation (oversight only)
 	// (POST /api/v1/recommendations/{id}/assessments)
 	AssessRecommendation(ctx context.Context, request AssessRecommendationRequestObject) (AssessRecommendationResponseObject, error)
+	// UnfollowRecommendation Stop following the recommendation
+	// (DELETE /api/v1/recommendations/{id}/follow)
+	UnfollowRecommendation(ctx context.Context, request UnfollowRecommendationRequestObject) (UnfollowRecommendationResponseObject, error)
+	// GetRecommendationFollowing Whether the caller follows the recommendation
+	// (GET /api/v1/recommendations/{id}/follow)
+	GetRecommendationFollowing(ctx context.Context, request GetRecommendationFollowingRequestObject) (GetRecommendationFollowingResponseObject, error)
+	// FollowRecommendation Follow the recommendation
+	// (PUT /api/v1/recommendations/{id}/follow)
+	FollowRecommendation(ctx context.Context, request FollowRecommendationRequestObject) (FollowRecommendationResponseObject, error)
 	// AddLink Link this recommendation to another: <this> <type> <target>
 	// (POST /api/v1/recommendations/{id}/links)
 	AddLink(ctx context.Context, request AddLinkRequestObject) (AddLinkResponseObject, error)
@@ -29177,6 +31072,15 @@ type StrictServerInterface interface {
 	// GetActionPlanXlsx The review's action plan in the DHR template, as a workbook (current statuses and dates)
 	// (GET /api/v1/reviews/{id}/action-plan.xlsx)
 	GetActionPlanXlsx(ctx context.Context, request GetActionPlanXlsxRequestObject) (GetActionPlanXlsxResponseObject, error)
+	// UnfollowReview Stop following the review
+	// (DELETE /api/v1/reviews/{id}/follow)
+	UnfollowReview(ctx context.Context, request UnfollowReviewRequestObject) (UnfollowReviewResponseObject, error)
+	// GetReviewFollowing Whether the caller follows the review
+	// (GET /api/v1/reviews/{id}/follow)
+	GetReviewFollowing(ctx context.Context, request GetReviewFollowingRequestObject) (GetReviewFollowingResponseObject, error)
+	// FollowReview Follow the review
+	// (PUT /api/v1/reviews/{id}/follow)
+	FollowReview(ctx context.Context, request FollowReviewRequestObject) (FollowReviewResponseObject, error)
 	// ListSubjects The review's subjects (oversight and the partnership's panel)
 	// (GET /api/v1/reviews/{id}/subjects)
 	ListSubjects(ctx context.Context, request ListSubjectsRequestObject) (ListSubjectsResponseObject, error)
@@ -29192,6 +31096,21 @@ type StrictServerInterface interface {
 	// UpdateSubject Replace a subject's role and characteristics (the partnership's panel)
 	// (PUT /api/v1/reviews/{id}/subjects/{subject_id})
 	UpdateSubject(ctx context.Context, request UpdateSubjectRequestObject) (UpdateSubjectResponseObject, error)
+	// ListSavedSearches The caller's saved searches, newest first
+	// (GET /api/v1/saved-searches)
+	ListSavedSearches(ctx context.Context, request ListSavedSearchesRequestObject) (ListSavedSearchesResponseObject, error)
+	// CreateSavedSearch Save a search under a name
+	// (POST /api/v1/saved-searches)
+	CreateSavedSearch(ctx context.Context, request CreateSavedSearchRequestObject) (CreateSavedSearchResponseObject, error)
+	// DeleteSavedSearch Delete a saved search
+	// (DELETE /api/v1/saved-searches/{id})
+	DeleteSavedSearch(ctx context.Context, request DeleteSavedSearchRequestObject) (DeleteSavedSearchResponseObject, error)
+	// GetSavedSearch One of the caller's saved searches
+	// (GET /api/v1/saved-searches/{id})
+	GetSavedSearch(ctx context.Context, request GetSavedSearchRequestObject) (GetSavedSearchResponseObject, error)
+	// UpdateSavedSearch Rename a saved search, or watch it or stop watching it
+	// (PATCH /api/v1/saved-searches/{id})
+	UpdateSavedSearch(ctx context.Context, request UpdateSavedSearchRequestObject) (UpdateSavedSearchResponseObject, error)
 	// SearchRecommendations Search recommendations across every review type
 	// (GET /api/v1/search)
 	SearchRecommendations(ctx context.Context, request SearchRecommendationsRequestObject) (SearchRecommendationsResponseObject, error)
@@ -30052,6 +31971,30 @@ func (sh *strictHandler) WithdrawEvidence(ctx *gin.Context, id ID) {
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(WithdrawEvidenceResponseObject); ok {
 		if err := validResponse.VisitWithdrawEvidenceResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListFollows operation middleware
+func (sh *strictHandler) ListFollows(ctx *gin.Context) {
+	var request ListFollowsRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListFollows(ctx, request.(ListFollowsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListFollows")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListFollowsResponseObject); ok {
+		if err := validResponse.VisitListFollowsResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -31535,6 +33478,84 @@ func (sh *strictHandler) AssessRecommendation(ctx *gin.Context, id ID, params As
 	}
 }
 
+// UnfollowRecommendation operation middleware
+func (sh *strictHandler) UnfollowRecommendation(ctx *gin.Context, id ID) {
+	var request UnfollowRecommendationRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnfollowRecommendation(ctx, request.(UnfollowRecommendationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnfollowRecommendation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UnfollowRecommendationResponseObject); ok {
+		if err := validResponse.VisitUnfollowRecommendationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetRecommendationFollowing operation middleware
+func (sh *strictHandler) GetRecommendationFollowing(ctx *gin.Context, id ID) {
+	var request GetRecommendationFollowingRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRecommendationFollowing(ctx, request.(GetRecommendationFollowingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRecommendationFollowing")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetRecommendationFollowingResponseObject); ok {
+		if err := validResponse.VisitGetRecommendationFollowingResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FollowRecommendation operation middleware
+func (sh *strictHandler) FollowRecommendation(ctx *gin.Context, id ID) {
+	var request FollowRecommendationRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FollowRecommendation(ctx, request.(FollowRecommendationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FollowRecommendation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(FollowRecommendationResponseObject); ok {
+		if err := validResponse.VisitFollowRecommendationResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // AddLink operation middleware
 func (sh *strictHandler) AddLink(ctx *gin.Context, id ID) {
 	var request AddLinkRequestObject
@@ -32410,6 +34431,84 @@ func (sh *strictHandler) GetActionPlanXlsx(ctx *gin.Context, id ID) {
 	}
 }
 
+// UnfollowReview operation middleware
+func (sh *strictHandler) UnfollowReview(ctx *gin.Context, id ID) {
+	var request UnfollowReviewRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UnfollowReview(ctx, request.(UnfollowReviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UnfollowReview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UnfollowReviewResponseObject); ok {
+		if err := validResponse.VisitUnfollowReviewResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetReviewFollowing operation middleware
+func (sh *strictHandler) GetReviewFollowing(ctx *gin.Context, id ID) {
+	var request GetReviewFollowingRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetReviewFollowing(ctx, request.(GetReviewFollowingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetReviewFollowing")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetReviewFollowingResponseObject); ok {
+		if err := validResponse.VisitGetReviewFollowingResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// FollowReview operation middleware
+func (sh *strictHandler) FollowReview(ctx *gin.Context, id ID) {
+	var request FollowReviewRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.FollowReview(ctx, request.(FollowReviewRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "FollowReview")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(FollowReviewResponseObject); ok {
+		if err := validResponse.VisitFollowReviewResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListSubjects operation middleware
 func (sh *strictHandler) ListSubjects(ctx *gin.Context, id ID) {
 	var request ListSubjectsRequestObject
@@ -32574,6 +34673,168 @@ func (sh *strictHandler) UpdateSubject(ctx *gin.Context, id ID, subjectId string
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(UpdateSubjectResponseObject); ok {
 		if err := validResponse.VisitUpdateSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListSavedSearches operation middleware
+func (sh *strictHandler) ListSavedSearches(ctx *gin.Context) {
+	var request ListSavedSearchesRequestObject
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSavedSearches(ctx, request.(ListSavedSearchesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSavedSearches")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListSavedSearchesResponseObject); ok {
+		if err := validResponse.VisitListSavedSearchesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateSavedSearch operation middleware
+func (sh *strictHandler) CreateSavedSearch(ctx *gin.Context) {
+	var request CreateSavedSearchRequestObject
+
+	var body CreateSavedSearchJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSavedSearch(ctx, request.(CreateSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateSavedSearchResponseObject); ok {
+		if err := validResponse.VisitCreateSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSavedSearch operation middleware
+func (sh *strictHandler) DeleteSavedSearch(ctx *gin.Context, id ID) {
+	var request DeleteSavedSearchRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSavedSearch(ctx, request.(DeleteSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteSavedSearchResponseObject); ok {
+		if err := validResponse.VisitDeleteSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSavedSearch operation middleware
+func (sh *strictHandler) GetSavedSearch(ctx *gin.Context, id ID) {
+	var request GetSavedSearchRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSavedSearch(ctx, request.(GetSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetSavedSearchResponseObject); ok {
+		if err := validResponse.VisitGetSavedSearchResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSavedSearch operation middleware
+func (sh *strictHandler) UpdateSavedSearch(ctx *gin.Context, id ID) {
+	var request UpdateSavedSearchRequestObject
+
+	request.Id = id
+
+	var body UpdateSavedSearchJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSavedSearch(ctx, request.(UpdateSavedSearchRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSavedSearch")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UpdateSavedSearchResponseObject); ok {
+		if err := validResponse.VisitUpdateSavedSearchResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -33535,556 +35796,579 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37cttGmjj6Kl08p8pS/aCLHXt+E6n2D8VxJt6NY6/kJLM1SlFN4CPZI6Ab6W6I5kylat/hvMM+2D7J",
-	"qf66G2iADRKkKF8y+iMVmQD6+t2v/xyloigFB67V6OyfoznQDCT+eZGmUGrzVwYqlazUTPDR2ej9HEgB",
-	"GaNEL0sgeg4EeFYKxjWh+I06HiUjlc6hoOZz89robKS0ZHw2+v33ZPTqPZ3FB5aQCpk9UeQOpGKCbxrp",
-	"B5FS+3l3tF/mIO3qOCzcuCRnd7BxdZeg5fJiqkGujnoFqeCZIlqQBWWaTGAqzDRyyfiM0Bll8SUzrmEG",
-	"Esf/5ZdfLio9B65ZSjWsTvINUAmSSKB58W/Xo5QqkHDHYHE9Wr/235NRSSUtQPs7VG+nq+O/FEVZaSAZ",
-	"SHYHGZnmdKYIVURMiZ4zRTKqgRxkMKVVrokWGV0empmZ+fq3CuRylIw4LczkVI3FtLWqqZAF1aOzkRlm",
-	"lERO+GUllZBxCLjh8EGPU3zjxq4ISGn2LypFSjqDvpXYbzZc7utvze/4eUn1vPmaZaNkJOG3iknIRmda",
-	"VhDdVFXhm52Rk9GHo5k4Wvn19fQN1ek8vlWDBn6HDt7JBAwgpXPKZ5Adk0u3oHNCuVqAhIw8f/ZnspgD",
-	"J3SigOv6NCzqNht6PT2yc2/AIFawCJa/ozMgiv0DEvLUQPuz09MGIl6c9oJDjsOFUxb0AyuqYnT27PQ0",
-	"GRWM2389TWK4cVUVBZXLb5lKc6EqGcGOG/O+5DS/IQfm5PyipkISxWYcsiPGSUrzHKQ6JGouForAHcgl",
-	"SUXF9Tm5UXMqgU5yuCEHNF/QpSKVguyamzHcl2QxF4RKIFxoNy5h/JDQsswZKJLVSySp4FqK/Ji8lEKp",
-	"I00nilCeES3B0IpKwTU3K00hz8ktLEkBei6yMwI0ndtFEaZICVJXcgIZmSwJ1aQQSpNnZCpFQZhWjoap",
-	"J2TKPkBmBlLXHI9A0cKTTkXchspqkjM1J/XzKZtVEg5xZTSYzM6Ps5ibNkuVoOYiz46eutOjitxcV6en",
-	"X6Uvbs7JlOWGvhA9p5rcApQJEZLkQO+AiEo7gAlGueZmbUUBPENirfBcJUzNoZOD58+eJWTKIM/IjR37",
-	"JiGpyIDcaCHGU1iM3d5uDo/JWz0Hec0VAoq5CLNEuwnV7CKcvrV83P6cZUCmlTRD4a0ocnDzt/TXm0Oi",
-	"8ACoJlyY1zLg7oBSapCTLIS8hczs005mjlcLTXN1TAxO1/MSpq75y4urV5evfn796pfx1bcvx++/v3x1",
-	"9f3bH74NUOnwmFwBkEyk6qTe1HGRHV/zHhRrIK+FZ8ANWv1t5NHDPPRwPvo1RoYdsn2Xx7jxW54vSffe",
-	"Uiotp7NsIuAfjn14bhBbt3ltAzFyK3pdlDkUwHXN2+FDmYsMPF2ODc/aH4UTMQ2FisxYHwqVki5bKzCH",
-	"eGdY9PD5w0/uN/tbOaOcqR7J5nVmjzrLJCiDQSJ4XY2SIYsNP7nvYpF1zeZ64DmJ+v37zfuOSs1Bqjkr",
-	"Y+yrfkhYNvBQymDE+63tP1dX9J9mLqLhg04MrhhOc0JLdnL39EQBlen8HGlJYVi2wbAYyURKBFkPfv02",
-	"DLkuQZWCKxh4XdK/fr8TuUpFOXRKhe/ecz5ItYgL8FpIxB/eg0LDgEXZCe63yvdzKCAqHBaALFAZ1qry",
-	"aqbIwdvLw2FL0zjqHlb2FymqCHJdJOQbs66XWyxnPMOx7rmoZRk5rUvUjaw2imc2cFnLewPZfwGNgJj5",
-	"VRGmVGWkm8G3tjSD3X8930lRRHiGXQ3j5t6o0W0tC3eT9q1nbGScTfpsMPl7sWFqry8PmVuL9TP/ntTE",
-	"CY/pG5oZdQkUciIjlAPHP1Fkt3aCk1KKSQ7F//m7sqy1Gf//lTAdnY3+n5PGInJin6qTd/YrO2nMaoHT",
-	"GvqcZ6gwTMyPNDszVKbit1wsOME9klpBt9qLWw8xG1eEaas4zMGZUgxp4qAOEyOy1186nXEhBZ8Rq5ma",
-	"F5weYrRHSVPzIuP4Is6MUjolE5EtrejOFC5VcCB3NGcZ+fertz8SMfk7pNq8O6eKUCeYt6w8mQD7qV3j",
-	"sQHJl4JPc5Z+9KO3mjJJRZ4zQy4XTFudJ62kBK6J0lTDGaEkq+xSwByVswfhOQijBhhptgRujtsdlNJQ",
-	"4kjuXXdcjOMzqsGcvN+72e97IX6gcgYf+wjwRpkiuZnc4DXlJFA83lz8dfzN22//a/zNf71/dUUOqjIX",
-	"NFNkbvQ1PQcmiVjwxH+OCvwh7us7ISeoAn30S0UV/IkiUuRGJFriyWcC6Ya7noVkGux1U6JAofUkFeKW",
-	"me8L+8ioaagA2+dPFPnr0cury++O3otb4LjJ105deiWllRc+1kavRAEaRb2FgVOLzIK79co7kFYizEBT",
-	"lhNh9DGqbq3oqBuqM2aZUXgnBs2Fhgx35ef9iPu54OTyu5fk6+cv/q+nariUK5B3LIWfOL2jLEdt9COD",
-	"U0Y1nVAF5MCdnBW4CeMZfEisgZEqtTBYns4hvQWJQGYesKIUUhsKWsEhSSlHc5C5nvAOCBeLc4KG4yO0",
-	"HBNFl8qa6bQgWi4b23BgYg8+6Nuie/skMErjLn/itNJzIdk/IPuY5/ljaA0zG5SA/zZwzDgSSYAMMkNk",
-	"J9QI1gQ+lExCRi7evSba4F1iuOKFWz6uk9httvjStbeDW9MNfol/wvXIk2iH9viZ0izPiVggG1VEoaWe",
-	"TKkR0zvn/ssvvxx1TfDrDr9rsXc3oKrSAAdkbyBj1Aunn4L0W6Dk2miWyMUPHE86Mqs6I+FCzAIOE8LN",
-	"CSpSVLlmRvE9MXLEEeKKu1YjuiCvMDN4caRzko2TaN35ubd+x124rdmvvYWjlKIEqZmV5MwQOZhn4yzq",
-	"IbkCjUZSkuaUFUYealt/yMG7t1fvyQnFCdTJP1n2u7mBmVH3DhF6Uiolc7ZW7tB8lKw4L3iVO5plJfcV",
-	"WTxYqxKVTKHPFdXZlGVSRr4+c7tAeVAsOHI+/Cmx/E1UOhUFoGgIdywDnkKCbKC2pRgqcweSTZeHZnOO",
-	"ah1QMmdKC8lS69NBk2W9XchImVN+RiqO3zKDthzuQHpLg4EQ/wjVGGdjxNUZ2d0e269DzkkC1ZCNqV7x",
-	"ER1pVkDMp9I6xogexLJBrpk2bIyN8FbFFavQDDAeOLq7HfPuxkPA241osEbMMQwHaOFk0gVXTg1wJomV",
-	"sdoGoqGr1UbK0zVabQ3uVZltfY3Ot9WjPjY+t795J1x3Y6sX04YNf7B9V90soQWHrd00FnKrAZmFW/r0",
-	"Er9Aep5lzPxC83cBvZrSXEGyLQm7DNwfFtvH/iQOz1CZ8wNY1DUwpqwU6ITenWhfhMS176vPk9nBxYJ+",
-	"+AH4TM9HZy9OT0+TPeBS38wBgvUj1LaAPmTqDnCuh8F++HlHrU7YBpDaulP/sU4OcJxyxfaTjAJ3+SAS",
-	"hM6q1okwrv/0fJRsxE1cpx9gzXYdqO0bYd7WoG+xugF7yMZGdWd8NrbMyko6Z07+rqkoWVDl8cpgXjvA",
-	"YWfM4OYuNLvrgdAGelflN8/Z0Z5gtkIO/JEbjm4xvDmZwzgfoCrmJroMBqITyjPBEyJBlICWOAU8IxOa",
-	"3sbGbFhke8w3wuk97kC1VcndjZwTUTDriKdGJAUkV9EIkB7Y+anMHoDUvqFLSzgnYKXkirsAixj1tfag",
-	"BVNwPzq8tTA5kPJ+FEI7XJLZr4TRS4hXAcb5biKklaa3XCxyyGaQje2hbS3ncKFR6t31+50kyfAbawmP",
-	"nK+ki7GGDz2Red6lBUZ0LyVDKd6ZgSU4JSdCQ6wdfdyH+O8NltdjP1EkpxqUtsbnnAROwtWxRQ4b2Zsf",
-	"2UjCAxjv6km5eYLjWd3Vr+vA6DUvK70l5RkAaANZyHpoG4i++6IDIYT1Xue2shJ+t/YGLt3IXsnMgZoP",
-	"nZXFLngq5Jhxu6221NWs8EIpUMrQ4d0k95wqVQsR0TOYijwXi3FVjnsiT5EzoinRqnOGSdhYsTlVZA55",
-	"tlHa+D0Z5YzfQjaOKnrtKb8TEmeAbKyqEqSCzCjvPPO/1s6PcN4+OiSpPSpYL1Tg0EaUsEJFlM+HMNE5",
-	"2CgsVBnTL825oadpW3TcQiedUzWP3u0tLN0Rr0pF8NsgwTkZKTbjVLvwxdVx2CzOPDsHZuZzK63XlYxQ",
-	"cXVDhDP1nuerO2eO7BKvXvhGm2k/B7KPI+RmI1e0X1YK5OAvvHE8Dgf2q55RmnOwbud7D5PmDLge24Cj",
-	"laUC10z3Ao97qp2VeDhAihRdmduZXEoJd+PeIRvP0b3gPAqu4XJbkJSMaltWeBbhubVWFm7CHU8viO9F",
-	"xW5w5TNXs81Cfw4U3dWdT6S4Bd6FGL+CnsUH9Mt6wbKB1C6tCXZEcvxeLEhB+dJ7jYKXrZ9+TpnTzO2k",
-	"1lOmdHSqhjqvir63sAxGtKHXPAN5TqAo9ZIs5iwHwtDBVPFbWEKU++EDG/gSnWbKpNIEDKD4QAz8xM17",
-	"8P2bi5d24sCVa145PCdAZc5A2q9tTF+Zm6+uvr84evbiTyF3Hn5bOVV6PJw5idsA6ydC5EC5pRm1z3gD",
-	"eHeFvdtRAzLrIXYZROhsI5O1IWw4PgeyRCxuqiWeBHPENvENVZAzHqEzdbwNU5qlUZKK0W/ttbfHuIVl",
-	"9MOcTiCPPilFWeU1/m9LZsx8fvTWWLGtd4lh4+iK+AdyQbOtuNXKPbROsz67etr2JOuu6gem9H3ZQn3t",
-	"m+DHjrZuOT/hsrcFfXXXsbf/6cWLr/4UM9qtdT/quU8BQRuo9QUmBI5nx+QlcFUp8uz02VOiDd6T91en",
-	"z56OknDaryJW/u7VqbvoAbykJZ2wnPk9dXaIWtq4HcUepVCQMT12fo2xiGS2hYHzLu57aBSl2Suns0Hr",
-	"cG8G8eLrX7TZe/Elr0aqb71iI0/3LEACzcY0z/0S1r1l6GXseeeSW5PGzyKJ32nPEbfmjyw5doyrsBCF",
-	"O5HBjgwHg3VXwg7YB5KxGfOZRmgJbwJDhHRxKUZjdwln2QCCZ16KLl8KpRY0v13FGY4Oh7Ff5iotSH1k",
-	"+QYVM3Wx4uGAsbV8CzkzW2plGhWYB6wBjfwZZfj/BcAt/iGm06h95lumzGaEtHfB9HIIS11Ho10E8s80",
-	"r8DpUuNJwK4jiAmaDhz1jXnV2uhcHpoVjAd8+h3S25FNy/XocT/T3K4LkGIxnOet3tClWGwlCHRphjnD",
-	"lVNIVnl96+bcqoNdd24hCqjRta8CGBvP2SxUj3lVTJw+w8a5/Wbl0Q5iGohyswF8FWBa0l3H2udpjz+p",
-	"c3JqfZ1Mo4GRCw51mKhPvBigGUjILRmQzmza2f96GdJudKMw+eq3Cq/lZZPgu0/cj0ja6z73q7GpLjEe",
-	"uy2liIN+n1S77oTq9JuoqtCGiXQuFKCDV2HwfgtPkm0AFmk6H2d0qcZajHvzsC8w/dzCHRcuktmo8Whx",
-	"JgeGG9YJqAmZwsIHp+swTzbwaTdo1kl+2xp7cN6xXcnqyn1Em3uBnHST7ZKGvbs0asi88Hzu8u7txoFh",
-	"DjFTPllYSPIPkCK2qc60W25qLe51z2t1siicuVjCPtvwUL+lj0nsN25OWQ7enLzRdDZw1lvGs5a7iPHb",
-	"kZ0qKnYgXNdL3LiK3cLrrIg65kIPncW8v15dHj7IZDkefMpqTp+9+NOwV9k/YDxZagsbOxioGq+yvywX",
-	"rxMAKkKxgcwWsAaLqCYF09uGHjZfBWezqlcxnfeYM2S+vT3MumnSwPcZiWhE8PVTd3GoPrLYDjpnsQ6z",
-	"fzA4sZ3ms4LMbdpZipyly3Em0qoArhOiJWWc8ZnjNglBPW4sQVW5TkjBeKVBJRhYPoYP2nBBQyUxyiYa",
-	"obrpMtYfvj9Q8/L6o7m/bagmoLvbhvwQNol1y7vKIGU+stZj1lB88iRq/WnWM6xb+y9MzzNJF9bhscX6",
-	"+0LXfplbS76HRcNfF24SnpCqJFqQF6enTaaj2qhlu7li+/iOpqBjOnYPubgzsuZwKMHha/l0LZw4/HYT",
-	"9K7VDhZJm6i4Xi+otUWauvSMqsrSZcIf3DT1RW4aAe4wqjBkTJU5XcYdJXZ0aiu08DNbiwulITSTNCVZ",
-	"vOrSWsh2QuudP5H1QGBfa+Qmv/7oSTPIszorcIh5yM+UEMYxozbxub9jnDghWohxLvgsQfl8KiqeJWFi",
-	"qn8dk27/97//J3YI+Gx1ckz7Kamee6cUvucMvHXklvrb01+PXaRUREJSyjlS1x+jXUIycuYt/13sFL8H",
-	"muv56gn6nLzobdqUx7g6nU3XRL+9+/Y7LLFBHKMRkuAhE8wPo1KTg1KUpU0uLbOpFvg25RnmjLksgUOX",
-	"/Uc11m2SYFOsOCQ2542lc5JSBZHyONwlfyOlcuk2uCobe2eL+sStdXQc5EkMiTHBJMaNWgS+9Zpn8OHK",
-	"ihQteWyDdbA/bu41Zv5gbv/WptW8KuJxJ4EHMhJ3toiQNutDVqUEmqk5gHYURhGmz8lpbQRZzEVuUCIE",
-	"/NZZGrapW9ZNQNRPRgsqjXwTF0rNlHEDbDWbgeqJsOkeM45it5j48wkW1RxM/038u5hsew+7JGQJHg0K",
-	"a6NBKaGkEjKiBJlSGecccjmWFe/x83iqG1Uk++X4KePI2O6lTe2oflp5v8ypubq/q57YRBeCO1R0CLEs",
-	"YpuyQvawQS7tu1FtDLObUWKsOLdqmarSFBN5jUpNWd4jRdZhLkMSu5zK09xhAwaBwoMw5keuTyyp8bGV",
-	"wBXeeD9yXNbntFVwr/Utuflim0zql+qMgg2v2Xyz+Et2BLVN6Zf6NPr3FpupK21TjZa7AyHJAkuYTOCQ",
-	"uJETMllap3DSiJAuv9S+okjo/Eva5chcsQYkv5jlMorc0lpi0GGy6++j+/KGe1l5fd39ONsOy7a8Iu+2",
-	"3LBw+9LGBbvX1i10qFemjqdosLC71tUZY0vtv6T+I153V8kK8q2iUAz3Ghxq3VaUMATV+nzmflzG3zof",
-	"p09Libl9A1VkQy5hd8H7sF+sHMLudowfGL/dKdy+xw5R5xENzWuOWqtq1WospomRwYFqlRDFCpZjhamE",
-	"1PHyKmkSuJBsYTklmrFUb7YuOKtds+boGYkZ47vFI0DRqxC5yiWbAc6OEXwRW+MbmsE3GC3dMM37gFhb",
-	"NrwHgL2JoSjlm+ZvhR4ZfqnkdIy1RGJVJThWPAhrBBHBScUVnda1XhQpaAZNoal27aGoXj2lY8v7Vs2p",
-	"1g5+ZtMxqS17qwU5oZWenxRTek6AS5GbFzSpSqxaGEacGM32pADz6okWurThqUGphsbSjgM1Apb1ELqj",
-	"j8l2leovS+OP9ycVEfbww3DbCd5U/FZRW3M1PDuAtkPWXPybjTL/5vCMzU6YTvYSzQqGlQmCcqcl5Ujr",
-	"6Qx4uhxDxmwJSXTfyHiR3tXyCH2JVM1Z7kSId8lY3DasZXD+WP8mWQ5KC35vp+Uu6q//Zp0vyWDXVo44",
-	"/GDnehxZBX358iVwUvjjwpLBFff6kkvgVt4EzN0PYwOuWWVrzZixlRAcC9Za1oY50IpkYpdSOYN9qLt4",
-	"XnsI7IXtaiAyugyIostX8xt0aJqhbRjJ46/bOaYevijKJneid3vVBLcDqruWQKnx7aWrm7CtiyqE7vbV",
-	"fBuWXzj3xRXRdF1pW918x6oda3axC2Vcs4fvUL2tsYzQXALNlkQCTeeQ7W9XbUzfbYQagLuFNYC4eLt2",
-	"VZdkkKt1LdTsQ0tpSP49pEc/xk4VJtYAgCF6LgFWEUrMmw047K8ERAV7LagQwMLmK185zB+BSlB6uILQ",
-	"9fq2VIKtFQiVulzO5iRENQkt+z3xivbDLv0ckPEyGMx+hMV7r1t0XfWasnwjrNuv0bAaV1HmYmF0khS8",
-	"yqDalRTPSF/VxM06LE6Z1EuNbhALFfSlHe4iU9Wa7dqAZB99vr19ft2w4W7+w7zvku7jzsXQueqDXdC7",
-	"etKxZGHJrZ5SPfeN9BogGm2O57KRhf2c4NxVASyEhPaOmwBOCSkrGXCN9XmlrdUwQH1xTgC/hsTH7Xnr",
-	"RABDmwDwPzoumKg4Byqled3nArgeu6JHTREH+6J1NKAdNCb9hRPvg6u1MCliNa44nukA8dAlDLsPNh3a",
-	"OwlTkD7sc6tgoyYDpCNjkxo/1yBi95uVm9wEPg5y6nUM3+m2tcjK9pdb32dwxpil9eG1HeHZ6QbOEk68",
-	"aXvqDZUuR3slqmoI3AyCFnUJW2csbnSQNAcSShzNiaysqNsPp6P354yqHf1mW7GqgZyn1zRQUonlI3ak",
-	"2nVHk/XxHvgWvs+ZkONUcE1TPa757ApjY9LHB5EDtFrZ7mVNbVkFgOEUNo1+6oM3VbQcXWdafxhdl6Mg",
-	"DWFWZCaIFvuY/SNo4r6YhYO6pOkEs5uGHQL3TurpTvDv7yUQ/59Fy3iuBdphuobq6cVzQa780W0Cox7o",
-	"fdWGoTlIOCd1IT9Xn89dWLjTF8+HQ+6GE4pHcLotb7rvb+uyTKtUbROmh+NcwhTL3OzwTROD68UoRYs6",
-	"PgNhC8sMoccsHgTl9bH12hcdmQXWE/rvBh+Ruq/EFT/43ZW9cLw3IGc7phoX4HqGRBoX+FWeEXwrI4z7",
-	"kpuhuR57GHCSARY2PR5S4wvHCyMO18z+RNXdVIK2vKtxB2tG6yz4ibLVzlUl79idkE/U4ZApVlLrzMmF",
-	"dLe9q4GXFrdi2AMfan12b/ey/kLcxTLR6uI4UiwUwZdsTdXmaI5HPYFJPZFGdaRvz/OGWXSIsX3QmpvM",
-	"KOOQ2btyEGi2SGghsAkkFIfHPSWBWJ5J4D2RTqKYmIEjq6iXb/TOlR54db82LchE6HlCpiLPGrwIISq+",
-	"sKJ2kqlBIUGbox0lHGEjEYt4sQGDHlUbIDq4veCU6lCXUThaey+hQFIf/upuYijhj2wb+rlqW/ODJAHm",
-	"tPHCY8EmtHzrdPc+B59onkeKG616MXets9q1tWwd9uWqj65Z726FTrsDJ92TiS5+07Hvo4ZaG0Q+6ypq",
-	"XVFo1/CDHvjp1Rw2rWUnB8W9VID1In/U3WEQWbnGSebdiMSxm1uiURUGawS7yvXtjVnt0u+MaXJQB/jg",
-	"TIcdDWKgq6TTpLZzaxLo2Has/FxsF0Os5sGevNG8F5T2rI/7UBk1VgBjCeajVMcEiV/mgJn5Dkb9gp8o",
-	"4kZAk7Xrq+6HIS609Zh8Z7CMTJa+u/xZ5C0s3+cTTNpzYKBPEhgxsOk6WjcCIaGvwlJoZnBGzwBUes9g",
-	"VwNEcJ+72R92BOM+w3AXvtYQ3Y3Wi3Xgghdb76m9ih9A7wY6m283vNgN19F1cBieXnGml2NFp6CX407H",
-	"ajqFWUUldsLwQuC6d2hW5VqNJ4LKzMuN4wyonqMogQHUPmYtFVJwkGNz20YwwfTtmDkgWP8+RIqQgn7e",
-	"EkWw0t2Y+D3x6GGw5AGxInKCNjL5JUbxb5vPZu0H4zUB0QZcFuPhEdMrQ3YG+HXNHi5BwbamoHBlHaqo",
-	"SQ5UafL0WZD0jmwFG/ESQxoEJ8FK129t/R6aPMxYFEO8vrWUQm6RFN9kV0dAmnGlKU9hp+rV3eTWQHro",
-	"D+HrKV3TE+YfBNv15MdergS5dJC9ZacZVtC27ngSkwltnf8du5W4fP9xq/L/XkJmpzmdqVjsn2R3kBF8",
-	"TChae6gai2mkK9NwStjty/BQEarDGwqyIMNmeO0h2zt+UDMQX/6ZpprdGclgx53njN/umtWBVWZivNk6",
-	"AmIxua4zzRl5mpCvaEIun0dD+738vO6Ia3OIs7FsvfVwgDF8KHOWskh9AaTYtopFVoFtBsWsEuzbt9gf",
-	"y7xSLkTGMD9iJnyiyILxDBO8YymOK+13+ipLDY2GTkW5ueggvmQuLlpQ4WeQE6qxz+cq5s2h2IJ0vTev",
-	"XyjFZrzoKbD/SaOrm8Otobah8q6bkD3S1cvqbzq5Ar5J28DrDtEjnyeWIf73QWeMZO+q/7WReTcV8B7c",
-	"zDZeigoBEdq5KtHVRKYl5ibbE4qhFVgH42Gvkcsj5ypaOURsS+xRmf1+GNh76LG44AGVv+MIFCLOZsjz",
-	"xcruH1PaJD/Ey0RIUQwlpEOtwL1ZrGLbDNYBhmQnhvp9+FncMlr73xhQ2b6DfWjsm1I+Pyulvb3Y3fT2",
-	"j0b8NnctrInhnsWk3UnZRydcA6zyl64++0tvbFlNUDCPtzfGrFDF1kBx+CuF1N9CbqsMr1RC5rHYkOtR",
-	"VZKvrkcJuR5lYsHJU/s3F8R+cj0iQpofYHE9ilLI/iJMzugxKMHC9mhiItYy8rQpF2JL52IVLVi0kmJ6",
-	"x5WtAtxhVYDJkPxR+9pKSaV6tc02fc2Idbfjil2uXpDfSGOinesiN9iSqw9m6FZDjFjx1W2LrW4geO79",
-	"eobWeP07/A5tKjxtFcAqBNdzrOT/W0WlBpkvo5uxQ1xWMSuH73mxm6y1U4kqmDLOdG9Uk6J3kBGXfvBE",
-	"keZ9YvuxY2H1iuUZFon7rQK5JHb4w/h8uaYR8H9F07mNVPXgj50gfeNhIRt0GMhVG0IRIX++IOs2bLoF",
-	"25Ex50Az30KhsznsbuGf+w1OQLHMdprxiEZkhcFeTfAudQ20ZMUP97T3ocnqIJmI2FafnT7709F/Pk0I",
-	"/nH6VWJpp6w44WJB/ve//+d65JZufpssyZzG3VJ+12NZ7ZycYz7tkVvNcWRVDoONAH15PgYP8OJsxNTE",
-	"PMOieQvsFCTydcMNlmf7GfKKQBvurDVRfWuJoyWNWh4gephO1CDC6n0EIF0jbn3iAyRlR+f2kf7TEM3d",
-	"A1DtGFfu7PajOk1DTrB5Aw3j2EJXMtK/OfQ+Em0JREaXaBUmyIcMTjo2dG6NaxV3RTVdIArCiSWywDPI",
-	"rKWOLolr/rlr3nVJK9WqtBUY7gLc2fLmr+ovo31VtkM1//o+bWhRNA0Rsz1pCDntK65PsH1c29qoQlDf",
-	"yUbVguxuzEEXmuOl5MO77jDEgrK8jk9Fd4bth+KSEDihKZbaSByXtEBru+gnA3OlNhCKZoObT3B/JKwm",
-	"P/emYw1GrCysv/xVf+RR02R4A/5EqheNwxAcO3l84a7t/argiznZ/cGlu0m2TbX33XPTpMQWP5sDYwdX",
-	"a6GqHY3eCqEFdjfck7Vb5RdzXgPVwt7yKauRt/Vph4cWTtZsvb3RpHX5A6QKC0O7VSYJQKJbi9yZe/zS",
-	"EkOBoNThX2Nmw4OCX2iuQdpmcL6NkH/20eGpp/V8xXNQql4yYZxMqzzvAaitAHALUFoDMeuueT+E15Gd",
-	"+5Bc326iW/SyKBjWs7tHMMHDhacynrIMuB4vga4zHQchHzuUKKsbJOx6Ah0KU/dliCWHBMn4PdWix8Oa",
-	"0ISRL+uhx1x9UAy+0RKHVgx6b3425KFUUGWCLwtfMYISCTT3KZdDfRwPEiesGNZ93KjI/Ny8uc7ZstK7",
-	"sLm6lYCg1vQ94LC7t9Zc307cYgByD1OJVtDw/mjXq31twMWhTtsAzQLP5tPT02QT2q1Bs3g9s/CYN5hl",
-	"BpVl+iru/40WvL0Ig0562s92kSO+i1Zg+aCouAEY0g/Q+3E8IlP73B2OAfntxHYHUGMkMylmRp1sNfya",
-	"Cjn+DXupesQYJaO6N1KPfd7MuHWRawSDceM2pMsh1eQfpB5233L6z3dfFbKDs7uvsLWTb/ne8thgEr5/",
-	"SWpXkr7bhh5IktqNeg8XfNqkeIDv+sp73Ou+lyJ1jTJmCFOumTf+GSMHtiPQ9yyCG3M2m+dsNtdqXT+J",
-	"4fG4ndp1nJUlaEVK9IlBnpEDDR90QvDczldLGjR9q54olCmTdrtZyBWQgup0DtlhQr5//+aHI1ApLSEj",
-	"8MGohziKLYVXUHlrK+ERKrEpFDYGEjJT1mrsBoo1qNhbycKuSpvDHeUpJETw3PrHUprn6IqZi7qyGgH0",
-	"t7VXQQ7q+MLE5ZYdHpP3c7jmOB2pMJ0fZIGNN7DvsPLV3GxDDsxbT9r5Gu3kdsbTvMogS665EtjIzZw7",
-	"00QLQvlScLCXYNuG5DY/pCA5UOk7ZdkTjqTPzUWetRpi9RQO6Rx+EoJpjNyutrxaNc+VZc4gGyv4rcc7",
-	"RpUmfxeV5DQnytpVrbsMzwzXroY11XajjOeuktbqZO6NJ8pOizTfMPt64mET5XS2On44OzkiwcbPnC9a",
-	"YQbJEjSxHcUMYcRKOsNm7am7PGV5joXtKeGwcKfGFDG/Q2Y7o1mn8IGdFhShXC0MafC9l32PuMPzay4B",
-	"ffKxIc0DHTqfsRAvjsX47JykBq8Zn42r8ozYFAFmq1dcc3c8SX0GVGMKEx6XYubSsW/cefPhmXnHTIPv",
-	"UJ41j86vudIGfzMbJ55TDcqMqc1WEWfKMre9LT1w2eZKtgWdQRMtGWTnRGlRlpCdXXNP7OwsqvXxAVW3",
-	"3jVtD+jQYpRnDu4akD34A8Ry/PWR1JUQXd8nu378C1ewuSq9LzkdIlUH7C1w9iNrXxGWphVlvHYKdhI3",
-	"ojaeH4Ya0RS0rWru3NmhoOyPBaPrLK+sO1xGmSUOt2Wrz2iIwlZSZ8Oi96DLYARLnPDY4BaqSMUzkEoL",
-	"EVdY635CKznW0mKcw9yUFoDoe+Y6Y5hteC4jpOHeLIdVkiCVwV8EciQP19xm33NBRJ4hPiO/qcnDYUIo",
-	"KXPKeE0kSG44nEFPLohsGGvDLIiQFjxUcs2xxhzyXJZjKh2KAIi0dhxsRSqkVm2EwlUbhcT3r4xWivfN",
-	"7SNnZvYVb7HqDq0wCKh0CMm2g2qU/GohbsctcayJoau12PYSfjKXjXOlkOfkFpakAD0XmRWuWotjqlnf",
-	"EH7QIQ0W9ppmbl49dmjVLD9OGnwtiLqXicgZckM+V2MtK2x0wtLJKBnNDCGjxaTKqWWYOa1ToNVYgbxj",
-	"qc21oDbtOfxtLiplyV8pxcSLGaVkzr0DWZX6X9NSjVNRSVy+KiFl1EDMOKN+RLMaI5phvOo4A6M3FTbU",
-	"UMKsyqktedefQX1li63tpwHPWlpipEPVU/0L0SBFRxC+5uVjYoTzQihNNCBzcQh8QBVxhZDOiNJQFJAl",
-	"JBeWMCjYJpWva2DCZSZrVOyryv4ZC6G1ybJW/h3QJ6+n0ZeLebNlkCEj7YFtQ9/64QIpIxcTkQWfYN7O",
-	"ytIfyl3ygAksPT1cPnqqlmtk3L3jXU3rDoj2YTfy8Li70ciN8Itk2xuN9gbzL1sjIavQgsykqEr8x4EC",
-	"ICe0ZCd3T0/gt4rmTC9POvMTw6VFquoXjovs8JzkMNVEVJoUQLlq4U9UBe/0V7pjqc1NLEGWoKWjqkjz",
-	"MdHO0Hiqx5Kp280ybG+/oau6j+8ldtOPJnM3NTT3FNLgO/dvhUj1R5OIuPeTAklYdk6wgpOvWqOWhlAP",
-	"cWli1sa4x1y8VmF3GUrN90EJ0HCfA09/J89Xc0GdzLpBRZyaVbyXbDaLBijxnl6ct7CMV3QwPFbTD4KL",
-	"YkncWxh5bNRPteSCLws0gi1XDVMtQ6WMpO5+s9RAxHSqQNcWHzTDuFY0LjMvIk72tla331Nll0TLEqj0",
-	"w7Uv/InqjN/nNrIv+RPym0nwMOPQgKbXpg5CpELgLReLHLLZ8JgPn7w99P1dglqGVhwckAYudgtOiRYS",
-	"FHksoXnN0b/0kQxdL4X7eT1LxCG+w1wBZPw0r2DgVz/ju91t2hESN/+6dUuh1Hs6iSwd8jwiAf9NisWv",
-	"f0tF/utoa+W9u88VobtbukPkY1SQ9jiHGRNPZ+sx3UlHh+wJUQVNBw7+BmwGR6TI6lbblWKx9yMzY+75",
-	"yKRY9Gg7XjPfYsUrxY81Hbkp3OW09tCCgcTBeevkWpAXNlzfXDLWLa0/MS5MHRqwx+/96yvFVba9C0uh",
-	"7m+Bs6O1PTmuYnp35B3gv9UifdtFtSqXimi8Q9N0dF/HJ4NQ570MaAXCkjK59QFgSvA7yuR2dUS0BJ5t",
-	"P5n5queYtax42unD3lf2z+GrjxQLEpHqo12B/Xb32DbQ1PtpH2VjY2sWtwaDHXGJxBFZwyNVjf38mNzg",
-	"j2gVpBMFXFuLIdNoJ6zK0lbnXi1ZviYCMmOqzGmPgdqlTNxYD+6LG3JArYHUPjk08vLN39Jfb8jBnGUZ",
-	"cKOellJoSDURHOIdSuqFtmyLkrkMMgWp4BmVy81qo1/8mhP+PqCEXWHVxVVvy7nC2KBtv12hPNt93ZSy",
-	"3o5f35ffI4pkO5yVL0C4tXAK0moFtrDa/Xh1d/vNslaxutlqMgoi79vxYN3VNTezBhLfQKzGwMAUbYup",
-	"gTNuez+T0ffaziYXzvEbWVBFZuwO+Gg7b8r70GESuErsuM2Cu36MTWX4XappsONwGWvO+EcfeXNv+2Fr",
-	"uFdcy+WeZI8dmNZWLKW95rUq+m4tLLYLxumX5DaFmbRW2lrWmt13hbP9Uf26+cXWXzoYVuMCqPmj59zv",
-	"w1ZuIdZOMjgLwqx1S/V2fCogY5RjYOdYi/EqqWkcm51XQ9m0I8YEUoqPozC0xh8EORCSaCFIzrTO0cuM",
-	"ZOIwVpKk126zO1fcnau5LiAbrnRNOf29Mjhz/U1ntBpQH5Kbve0KMm006ymhsBMVHqBwbU2H44QWyxCs",
-	"8wnZ9fQ1SEHHzPbbs8P9xXz8gHtzi9u8L7uQ/TBQN+RrDUVUT34gW+5O5tih946bWQ2VMsRwbWsc13Cx",
-	"r5bBvthqMsK4uQEi5SYGbMdJ2lsL97HmrFYXto8SzCseiFgRYl/xeHic9Bb1hLevDFyVfZ3jtykfN7AU",
-	"727Ozm3qcj5IuVz39qYcAnyp38DkX+iL9R9YESfmPm1FPXQX2545UsE2Wk92l/K1FrbXoF1jmtu+oWXX",
-	"mj7Z9oPd3FA5m+r1kqP2lqi2mWtj4LrveLnRPVWfmtoT21trIf0E/hr0LTTG3o19Ha1rY8Vq0squc8Ot",
-	"O1Zvul31+u0i83o8+si2pGTUl2XbOTZ8rV6kbwkQka83HZn61Ae2G8yvMdTvAPJ71Y86dpR7XdHP3m3e",
-	"viGnge+afWk1OPtybPL3b9+/e8WlyOP+PqFLWun5uJKsp3lbKkFvXoZ7L2kNGF2PoXDxFpF3EUOA7ecl",
-	"eAokg1ICWrFQ+88kpjmQydLGpYNswnKmLA9NAYGw3Js3m0qh1ILmWzRTeOk/iafQheUsI+F6fjPrQsU2",
-	"RnfNvMq12hDORudsKdD2AZ1RfNiM8Wi+kAuAh2ICGdZv89dgJViFXeAx0e0MC2qZvwjFV4WsC2sy3U5/",
-	"sRaJgsVzoyWUOU17YuYwRMvAGdGCVAoI40oDzWxZugCOBB90yiqvZj1Fbe1O1/djrs/DvWVTFmzKmNu8",
-	"9is+xzCyV+/pbLO12wXl4eo8KIR52EGZxRoaWoCeeLSL7KS+8V4kDtpCDE9PTwWfMlnUYN8+rXcSUHoT",
-	"3FVes4WCVB3Hh6kf3YqAg7GlmTwGNcMmt7BeKZCY6dkUM9LkIBKiebjtunraXA4+mY2TNeC/DnGYIlyQ",
-	"XPAZYLRgpRA0idJ0qTDLkEwqTVLKudBkAoYC50tCESZCETugvf3Eqp/seO9uvIpjH142iU91TWTKKxsl",
-	"U9mCL/bghqTJtdHMo5dHt+A4k9AXbVcwAHlsYfRtqwtk8c7zha0dggZ7u94tT7QnY8weX93j6TAh5hxx",
-	"mvogB51j74HsWBin5xxcqHsOWoO0OYYLQTI2Y1olRFXpnFBFLp5+vbkSdRB4/Dze0WMYE+6kk9moXJ6R",
-	"ci5d/3aq/Wk2/GCrNlo1Gm1sHOgxp72oNzSDJosXR7OKtA0aGQ3ElDWcqPf6v/VotHWA+Bo54GWACj6c",
-	"mrrMqIh4MBoUVI7L3UeqiZWEY9FJEaliaPma7qe9B97Exm/BvXeh4D0lFGyUEJ+yDDDd89RcxtMzMhcL",
-	"orQUfObyrTH6oBSMa+UTuPHyjsmFD78P2SAHyPBF23bx9PhPL8iB4ODwDMEBhyc2cJ/i/4mEEvON0Ndp",
-	"aIVH3cNzQonSQra5LWIJ5YQVpZCa4CYVeXoc8z/2i482K2Ebjbmb0LApT2k987J3EyxkALjsDfQDCNw9",
-	"2wpH2qlCzwYFbReifmmJkQoqdeTM5rreWwOLkiJWQDxEbcvrcOP0RKsMv4zWOFEdv/YubJRTH6ISL9xZ",
-	"cjN0DVjsJmKUEJJAxjQBriUDdeaapUCe1RrdgcV/VyMnIbZgDrbdSchKkyCs5VI7U5Kmfo5KLLUzdEjk",
-	"mbPo2/6xsPD/1IZJz0VuFUnzf/cCsXHkx8QsuWA5KI2lX/y6UQtPiIGJHJD82U76jg6u7srtJqtgbE46",
-	"IZng9s/DPfbpvO30zw4ibS0QjZq7xA4DCpRyqdo547eY+o0GhXrPjf+xzRaDOBb/6lDoWF9Dt7meuD2l",
-	"vsyhFXg3rCeWc+ua0AdztdbVrpC8VfXj9+IW+H46F8CHkklQ97KDDYQr61dV9zS69ZKkUsKUfVjXGyFo",
-	"Ae3kUW0OMjHCj4Y8t/9UhJY2oy7mqhS391p/DE7cnbv1D7v8nRS2AXc99Lhj3fl7F7sXoQVBfnfu+JOK",
-	"JaDuVFCeKXPBPfEgLra9n3P2F+WfUxXrsh4Mvg2i5WLG+L0wrQDDQ9WcbREc9ab+JupQmtIx8DWnV1RK",
-	"jy27G/e3db8C52Ku7dkSVN1k3351TiquWd7YC33ZLqbJwbu3V+/rBPwCTvxHh3XJOOyVjka25rUk9gny",
-	"esVm/EhU2hXbUeT56VfHUSvcRyj1YAGsA4kB2LavoQN2PVfQBoZdK0UYHNytYP/uSNUPRW9LO/t5o68+",
-	"fRbyCJTihCYUa8sJToLjWE8Oo1fQdyL7qOGL1O3zruBrlribqvgw9Dam0v3cKisayL9NTWcMdM58JeE0",
-	"Ksv+IuRtnOcNTxuhC8o047Px1imEmxvJGv1BiS2yRDcPWet2WozRK78cPPgrr0r0ZGS6+LY9LdSNOJ4s",
-	"x6GUP3iGMKrZRxSvSfzESHurIe1tEz1pN02oZ32/MTCKry16g/2ntYrgNlqhkkwvr9K6V+0EqARZqyud",
-	"YDFOLt69tkK3Nel1+bKTx4UkNylV4Iu04weW8dwcuz54BdIFnK5Bp7nWpY2jwGLQL4W4ZRCXJybL9uxG",
-	"HztBGeqY/MQVnYKXChQxLJLQXAmiwBVQdDM8UeSvRy+vLr87wj0fY9D+6GyU2pm9OD1qdjN2XzaLpiX7",
-	"DzDXjMklUxFLMy2qXLMjOgOeLrGfm2JaSOz8ZoY+cifViQU7I5koAGsSzUXBUpaBLyubECwBdI07nVVU",
-	"ZozPSGlYIUvrt6ywAxJ7VJqJOp+TDKieNz+2BsPaQuqah2OlQgoOUj3B1pfWJGM2Ma10JcEOp3zDuuNr",
-	"fs1fCu7eU2fX/Ij8+9XbHwnjOJqotBH7brlYcGs6wdIttJHnRLYkVJpl2wo65+YnBgp/zFnBXGccxf4B",
-	"x2b4V1IKaR9ffveSfP38xf8lN1iy05a2OymlmORQ/J+/K8FvzskdzZkrNAz205RKuTSS6o394Qatkuhw",
-	"uuYE6zMrAtj2dDoFntnScIBFfo+IYSOKaHoL5AbXd4M7pZyIkv5WAbmx3P0mIRJ0JTm5QRpzk5Ab5MX2",
-	"/ZtAELhJ7BASzPxCZiABzVVYPtEoyjjzJVAsQIyDmuW/ek9nN+d1WIkZI4MczN+IEIgLTJMJTW/NGd68",
-	"nh69oTqd35CD50+fJbanG9aPJcT1EXajJq2MaE1zOCfPn/05/BXrufPZ4TGO+6Pg4Af3w/oxzfBm1FoY",
-	"/+r0+TGxdej+8uq9RVz/7PtXF9/idi94DTk277KkkhZgHZheqD811+VKOfvSqXU0gOCgcCgr4taFeZ+d",
-	"PnXt7MjND8KCzY0fyIzAHaZKe+W+Yp4l0gg/BkJv/np0acH46HV2g7hwkaag1BmqH+bEcZYeKoY54JbU",
-	"EEuNzv2NKXKTKjkdI129IVRd85uQit0QYQ6nRQMPXVqahcWGjFNFbi7QlMX+gTs9I98gUSb/+9//Y1b9",
-	"C9NzoykB03OQroK3laVIQTVIRnOSUk4mgEW8j8mFOxx7x1jnG0t8G9Fcga+iqq7589Pn5zY+Q8fezQTG",
-	"b/jRGMZPhCOg1oZlS3OWghO5HME2UqpkoKkMyyUEdNycQaAYnY2eHp8en6LEUQKnJRudjb46Pj3+Clt+",
-	"6Dmyx/qa0jpAeAaxsGpS0hmETlRh2CJfKTze2bY5wMTVarXBeu0PEiIW3IBhyNzralqYBZcQa65MiKZy",
-	"Bpog9tdGa/f+NKezpE1DRrhziUO+zkZnI0PKLlIflFyjlxqd/e2flkv6uqfuzGMR/VZGiorz8UFWk4i2",
-	"HqIv0n/rgewJjo2o0/p8ozIQrSe5dg4tHmyG2l0RO4IgJboLxM4B5URKAzVeTsUiqGJKUJI99DJTZ1oD",
-	"YpsOvaPgL7iLUOUdADd4xFSTVRubr3649TW300rWfh5TAxrMOLlQb6ejAe/9YCSDIS++tKaA338NtACz",
-	"tGenpzb0gGsXURjKOH93VQCbraxTXyyOo1UDZdg+UubI2LEBv+d2/tiw9TpP3llRy77/dPP7P3HqOBFk",
-	"5qMXQyZ57Wqco+Bnv/pq81dXtobxT5zeUWZNLL+HXU+Q+PkdY6TITKHu5n751bzd4QYn/2TZ75YXGHRb",
-	"5Qo/YrCFl7KOyYVVByAzukDt4ohReC+7WEh9okhJOeTIi4/JRZWhGHxg13Fsp88OVyn6t/jkwvsEOyR9",
-	"Ayi+nuKyY7D4PNZfCxcxHFi+oZkTl3aGl+dDbv47ISdYQ8d+8XxLMP568/svBZ/mzBqonj99tt0Ez/68",
-	"1fufEkXsFTsBzmnEK2iSxAWk97VYZIVgH8Z9TF5rwvgcpPnF/LdSdLNpJXRmS+avSo7StqzwQuLzVUz4",
-	"C+gaDR6YsMaIarP9Y1cky8U1YSh7z7DutRN8Bwf9eIj1/IuByrcc1sPjllTvWyR4JZK+1ZBJ56NCpaiO",
-	"/zCCCtfnLrjuweh9rUe7SScwFRKsrWCqQa5CvTXn74X+I0B9I7LlnrHFeRx+bxtNtazg90+CqXY92cOj",
-	"6X2FpT8C83v61aAJzH2/F+IHoznZ714MOS/X6QSyN5Ax6psdPn/2x+XQljw1HJocGI4qFhzkE9XQIekc",
-	"8Rzyw21k3ZM6qKzPDvID47fW8liVuaAZZCRzxVRVTb+Y9N1cscXSMVoysT3XZEkWc4Edl+secbrFOlct",
-	"Fq+aQLcHIxd+DvQZrmXv5pjdyx9ZFP5yOLY5LX9IhGpNsf0KdkJa5eRa0vTWqOO7s3KhdKzJUwNnC8k0",
-	"hIBGfkLoVWRObTIEkwaL0OtgvRDk4PnTrw4DXay+dYwZjehiF1nWAtX9M9QGSvktHjk6oUoq9clUyOIo",
-	"ozZbvBmtE31WOxj7Kn1g3mlorZowbhO6di0K4jJZ+9ooD5EKnu79AKNmEQenHcHA+ws2CQf1ew8qx7eY",
-	"91dbvv98/7y79f5H5NmfkrpZQCGU5IzfkoN/v3r7I9bztQyR0JohkoMIfiZeuDeIUUfHtzDzME4d+3h2",
-	"Hbfd7724F/9904z/gBy4nmUdC262+sh71/DeWlJpzisxV59V2JsUyEHFUQnCJPzDvarVUV5cM9F6Qccu",
-	"ajHCR63z9k2QuPAQvLQe34VDfmRO1GwvAup2SburqMlDcq1t1dqPybKG6LNfmnr6SVldZvhZkzcVivDk",
-	"wHMSlK5VwEfO0WaLrn5bFqhj891OJw1r++6RJu3bd3NO6rpzyFtphrHLYNViDE13EfBmbOvCXnX1+M1G",
-	"KeM79/Cztvf5RX4+Fr/ANUEx+4CLBWHqszTUf27U8tH699mRY08ikLq0SHJCCnFng+OUozCGCrMpoerW",
-	"VihZr1ZkBeMntvv1ieu7jlQ3SkCvNJVaNR3cfVO9CU1vZ1JUPHOBktZrRzWWMTsm713AXbe1PuNmL9d8",
-	"KvIMZNgXP2d32Bwf+3Cnc3ILUKqmUz4JGvFn7Ub5vuH8+TXHGmq6NfecKpLSylDsqvSxjwuKZdUYNytl",
-	"yvw2Fwtzzn6fZhA7gJiaBcuKc7sMadjhQRgpLQHfvCESppUyzMB1EncvV8pxTqMbErv1Q9zHXCyuOc6a",
-	"GsaCxRZwUiyUcmJUt+U/fGCuIWyu7/0xeWXUUwlISHGPzkZsvz+zAaA+INdtKvB41VuzPM4Og5NKSIHd",
-	"YQbXMfnF8JIGGBm/5m5RDVczq8K7OXbTjN20kNkwvzZ/u7Qv2c7Pr13D8g7DeLY3hhFMc2UDymJWIRdb",
-	"eu5Ow0KArLhaBfcH1UnvxRi+ALH4AelqvbUWMb2ssRnj0Aw2PlGt1v9NKSDfND+JUSVygHRThVJtDddd",
-	"wdYgRq+Z5jsME8V4ORv4GYqdCQGumV4mXpYRkmiGdWBweht/X4ugiM4Hz0+/ItivfcEUHFog1pKy3NAE",
-	"yKdBAbOmFJ8U1cz6oS/eve6JIq1seYEBMaS4lXGlQH66+FF7coPiAdd8vtvctcNj6y/XR6n2JKv2RqWK",
-	"nYYaHPYYjVO1sY7rtv6gYZAGSDdHQWLWywMGQd6Hcn9BtgLUssyJWwLTjkUnBw1lQqFwhWJayrhKLE/S",
-	"OaS3tv5VL+F8y8GmIVm3krXNu7Ks6Zwy/kQRo8ORA2XYrpEEbXkaK2lRNT808ilFgpoQW8MR9fZrTjl5",
-	"lT178eLp19g5PgPJ7iBreIMT5G5heUz+A6AkqSgZCnogocU9njhPvSO619yZA/QcCpsRZLP+CJ1Rxm0V",
-	"vCKaUmLOxb0r5DUPBU57Be7h0VFweuS71z+8uonJXX8BS9BfBke9FV5+OOLZKm5udCLGVfVmyegj+Xyl",
-	"qi/HKfCtWHB0TnWEHQvnIYz4BBeEIkSdmHjTi6xN4nEUT3+h+a1VdwzOufEN4Hs1RteVYpAqk8VcKPdy",
-	"JgBVXttVfo3Usyqx/Iyr8jLLw/IbnIuFVvVVCJegqtzQxFtUf7HEd9OwAQ+FKTKR4hb44ecK/582DArS",
-	"W1cpBL2wEbBtwCqAKnumru51F5r7LMVXPsU4RJQDqkjm0Mqzg7+86hLp4AtM10Pe0DCPa56L2aHLxDPa",
-	"MjIxw7vMBBECi45mqsg/r0fB0NejM/K34+PjX393yj9mg07gmjsMnyw7mG842YEPEzOcQ1T2x6xCiwol",
-	"UthkK6c02DPFceciz655jcRgrQ2pkJlKXMWOkIYX1NwRkAksRX2OliUDj5oBAnS9sJywy5gewHZd4+6y",
-	"xqHfkwFMLsLSPqLN+yEoDuaFMUVnEpzzAj0X/gYOP09J+dGVN4RkdoikxVe8W0yodnJnRC64hVITUena",
-	"+uGF2k1Sgc9+7rcj22xrqjUUJZpgse2QoVo2/D2sKYWPzbIgOybfUZZXEhTJIKdLMq2kJaN2JHXNDy5B",
-	"y+XRxVSDPCSleZa69uDaVq7CKpNJ+xHPEjKlkhRm8hw4A67zpXvJfoHmZGcudd8dUX1E+ZF7wbVdykV6",
-	"q8yxHZMrNkMjMePEmnOt/cgnhAPPlKtI4H46Jlg3B3uWa1IIpcmzF8+71ZGaIljunafJ6bPnZLLUhoU8",
-	"f/YsNP9c8xenX1mMDk7GEQIhSEH50lbSQslKGqJt1uxOvDbhR2j2D3jHD0ObceyGKn9UCvsmajy4sghi",
-	"hGOLPMWUYlYyYLVk7MNOpmj5Qv6nNMtzMgEiFujY/VwIaDt74Mtw1339uZDcllnZFd4Znf3t15DqXoV1",
-	"ISw+h1h7ThQ4raddGSKgqiyz5sc4YRW2d0IPZbVExWfToXnbzoJkPwcq3XOc9Ji06gHNKfbA8J9oYYjU",
-	"mS284RPxviYHtiInoe4r3Om3r3549f7Vah0hDOgIg6o9rbM7iYQ8/GC3OCRB1SEllqBpNoUcw+wUPi//",
-	"TCdxZ2tX/B/LRbNRfEFEspAwADGKKe3Hiu+MCtWA9dxwtQUoX3GjId3H5BcslJ+KDDxHD0xztcSQs1sg",
-	"C3zVIzby3q9XWK0tpr8ys+/wHeCVL7qCshG2NFkIaWQJzDuJa0xvvrt4IA78UmTwWTHg9wHFRInRFsT4",
-	"wjH8y4ud+fqL0X/+4rqedKSzA6MGVHpuSElKNZpobNMU2sa/w42Ux8fw11UjoibQ11qRAjTFeA9ro2oy",
-	"5c6dqSoH75+10v+JQ6V7ZNL9BT5qIl0f0j7mzg3Idi8ZpM41Wd/YvtLl+gD2JLj+eAWsfEGXCtVmTIAp",
-	"gOuEcIRACRxr2CXeXKQozybig2FqjkgdXTkR+eidyFm63A8ou8G3g2iRatBHSkugxV48Vg/upvqSAbr2",
-	"PVG+mjOMZvQWSB1+DFi3NHfPAeVv18bexDJJ7TKiod6X+Ogj5ZPayT62ZLeOVVy6k/mjOH8fM1P2TFV+",
-	"9tEPrpBsk29+0PYGn6MgZ14JuqNh6PTmNMs20TCsLZN032TDMBCmoTCiHlrZXVypN7A3ZU7D4JomB6VT",
-	"TEm7HlTX3PnksE2rXTssCNOJb9yQkcV8eV77IjmGiqMBnnFsfsqUTqzaq7CrKxckzSkrrjmaj+rIwcAN",
-	"evD89PmhYe3TSvmCNoYOYpT6UnDbNRUt+iCV4Li4miswfc0PbIC0nsMyMJ3SLGtuWItAPDi0Z+Fm+rrx",
-	"atWvz6kiEwB+zX2z8qSuPmwAyN8rJzTHAOakGaR9vNaWJJRrD9XUxrXuUOxoXE+LvZbxvMyf7QqWxBcF",
-	"t4E6jn6SA7NNnNaA7zWvx0Ln9aENnZdAlV2KJ9UJqUpzKC9OT0P3wMHzZ88OY7b6X9yGPxJ38dPRfBiH",
-	"iZj2/BD8kR888oMoP/AQ0uBfTVUmS1IwhQW8sVqOeyCRPSTey2gpn5fIakXGYttmVmH7YKp+q+OF88+9",
-	"vLh6dfnq59evfhm/fvPu7eX78cu3P7786fLy1Y8v/4v8XUwUkRX3rjakbauf/OdPr356ZR2UhpCcY5Si",
-	"qz/QxFkUdkcBKX5x+hWOGJgkExe7YYiRs0MeX/P3tRlC+YLqZgxs6YjE6JzcZHI5lhX/N4PFN5h9gs4E",
-	"2XCsv4vJE187niijPS7Qw7kQVZ6ROS1L4MfkrZeRbfaJbShqyK65LJrnBFmPXRm5hCP7hotSscaTptE+",
-	"5qFgF0pycAtLe/0llZrb1jnO5DIFaduumn+uFGV2waFR4mlzs1/jGlYD4Nt3/rM7uTAWycoktiCN21VP",
-	"+Vt3vutr/K5N5dyyPIxNyW+1mYg0+TTXbbiNfZvkWJlxBjxlvokzBugZaaHVsCK5V7UZ3xExVtC4zCmv",
-	"W3OjpPLy6mc887/+cPVXDJlCzhVrBt5AhusyuPpKNcmZmkM27umU6ooN10AVb3PaUy3Hryny4K7VCmdA",
-	"lZ3dquvsL6HKIsW/i8nmRKq/i0lvEtXHKr/zuUUn/SvW0rEgExQVsLhs8FfIBn0nVX5b9xlpw8s5KUWe",
-	"10DFtGuYEdZ49sw5xrHXW+vf2bGZsgU423H4boSgzZ1ZgVE3powjyWgbOetGeEbpUZqam/OfJS4loh3P",
-	"fG4NSIrMQPeWva150YNZatYi9nu7gUf7Z1/Sdt0k3YpDPmO2Vq0x8aNpWmPlhCj03tcIyrjSlKdwBB9w",
-	"jj6ox4g855ImhbhzWeYIi8QPYm0pZ02roU4njFgT52uOYqiBf+x9LwuLAYVPalRNI2iVNMnFc6a0kMum",
-	"TlZTY9pwPpVc87DUUdMPWSUYH24PGTJmfsCA5fp7KzgeKIBrnolUeaw+ojxz56SOi+ywTjhwRqUmw9mI",
-	"Vcf2zbCGL7a6NvNec3vRx8RRu9rHt5raU9+QW0VMAn2FU712b26SQd+6OEUFoRisntiE8wPb99/FWLph",
-	"Ds8JnSjg+ixo5M6a+eBDmYusbmEYk107clUowg5vBa/0Elu8GPHw/g0TdvTtNKzn5Fnotmj5LB6TB/eQ",
-	"POgh7IlrbGar5QlJlCg6wGtQPLiZJv3tyPx48iyWsxQXAjr41q+//9IUOTK4+0T5nIeOippgdQpXfoJJ",
-	"wjJ13lq85fChjnXNneGRWO1ZopiQ4YFg+yAjNNh4XFStrFKL0YSukZjXg8NxrrkvOdEgMToqnRXRln8w",
-	"ko33S9kzOK5LNLjUD8e9/HYFN5TS0Dz7ADKXq1WiI7ju7GRbcCVhmy13cEpUMoXjrgUhE4ZBQMB7jNYs",
-	"8lyhuJcQJVpWBcxocDx0YfROa1aYgJs7W6O+u2sfpsZ/K0izqsTays26cFmfqS4/WLV+VCQfFck/kCK5",
-	"liug0HVAHTHEiKvDLTTKLbiKBul6ZGJLr/7Mdcv4mtcJvu6CzwKLpOvHl+ZUKfRhGRZw4LuDjrUQOfnf",
-	"//6fw7bGaX1u8RIer4NZ3+MaH1KD7EzWV+T1Is8jx/FRdctPCsUrWw9ArTEwtoAN9ZuNnarCauiYMRvz",
-	"bmprlVDWJ3xgm/WENQ5RHKutE2FMixnzWIJRFuPhLOYJ1i0f4u+zr2ePqf/3Byl7lL5a9QT0AmCla2Vf",
-	"zFVPK8wagHbp0hQHgv2RmnbvblcqP6raIcw+mq3641DXgQw5kJviN9eSlweK8yv6W5dc1ID5NMh9thBs",
-	"c53qzFfGj8lFnWBgQ1BsTcGVJJFmy0wnRAuSA5XcFRr8YLYMZRQP3jxoHHZ/2oTd8ccirZ80JmAuwjtm",
-	"1gzJJCmgmITaOGqP2ktiU5oC3qqYTgFLJBQbY/8LOCmm9EQLXfabEC6dGEmxBKWCVIJ1V67kINCyPK/r",
-	"UTKr8gtu40pt9JarZ4HJCs6UassytmKgXIbSE1sNFJoaKjTPxcK8vwKZWNXz/dv37x4SOs34r7gUeWGG",
-	"6s3vwQPCvEMNsq5XIXRpTov8dPnaPFRzsSDUnOp/XtpMjccsoC83zc9AH1GgMb6jKqOosQ02njjkWBOY",
-	"Y5EIIxfaNYYaUebZs/MWYkkMjOEGMh0QY0SEnSqQiisF8riY0jG+l8fbHdivapT7Q2XvXboUKrOEaH3V",
-	"q4a8ecNkkHRljZ4Gw7n1woqHTh16TPL7rIqWWNxw4c8hGQj8f54Pntd2GsFtScsOMA2hGz6Bd03Za4Pt",
-	"qCBTJy4eMV7LirX7L62kRKu4G7BOJu78bkFcz6XQOofMJhPXNTgOnj/7+rCJ9jZyg+Bg6zCZEdrFUWSV",
-	"g4/7XaUzWGzwnd/fw5AaP7ydbOd4X/u5M/HWxQus/9mdNFaPst4Pa6xjsqldYA/VVibIyEHvbRmB6gwD",
-	"1G24Z1D+4LOtu/aYGbyP6s8v69KbDXyVDW5spBMWzPojKGg6t3D0RBFOCxsCmjmPGKrKTpOUoH1ZeyPt",
-	"I6tDOV9gfGotytvqGkyRgmY9Ft33dk0PKbebGdY16KrPMkDFA7tfi6J2x+rwX0H/7DmQOHj1ZhUaWOhn",
-	"N1gfs2YAQnaMEwta18vyjo6cKn3Nn74gBeOVjX1xRWqwtkWrXHhIEH3Cj4v79Zf7/PSrNXHSCDAPxGtw",
-	"7E/TvetHWNidDW7e9cdpI/kos26QWS1+tFBnahATYUSd+yIUElzGiZFZUQFKYTjn2ejweV/zDJuZsRDy",
-	"FoMqfBuWCxfPZ3TUJ8q9GxrvGzUWnx07cSqerCxuA1zf7N7BkT5nRe5LcvBg/S2jFrgquNvwnPsZ2+uY",
-	"y43g2O22tq4786b2cYbpfB06H5uuknb6GIx+i0/CrpL3aZ62CcLtbP/C6et/3CZctUO1aYuInnKfeE2A",
-	"a8lcM6ogZ5soTZd9vVZ7Y0OaSWqLx6v3dHZO1nrfMHOuv3pKu7fqQzf03djM97NsxPel+26L4I73190X",
-	"SeCnIu42yzNG3H/CJ/si7g/YbNgu9KPX0FuHinZJ2cMj4R+qcfBjJ8xPXM0czXcBE8bSJzrH0n0upwfL",
-	"vhqdJxMcxpiILUGUwBVhemMP4o5we+JrTD5wG+IHop1+9XEPpH32BdBPv1RDdn7/LISXBKHrkXo+Us8v",
-	"h3q+ofK2pcBkqMVokdGlDfHlDc3cSCi50HUJo36PyC8+xkrZ1REtXCtda644IxIKxg1q+JIstM4FxXqs",
-	"qS/BlFWQYBRyVqHdQyUEVErzOu+UZ2juCvpCKeAaQ/xdgxybFKoFsTHOmLR0YL0wnbhWG/zHATJSgixY",
-	"XQzdKFqHtq+DtcmXIErDf6ItqH5gSv/YOqgNSUd1f4mKo0pn9tmTXGTfWJ9blKyUznD1aDCsAhs/HDw1",
-	"23p2epoQX0vjxelhz5w5Nn4MpyzoB1ZUxejMjDAqGLf/elrnEjGuYQbygZs+hoe8zlPluhO2gNf3Xbbn",
-	"gXl4eLSfZXrnZ+PZah1hu+1jQDraVKKfgJyUdZ6DWp+gTm4Z94WaWmbPdC4MgXHhgh6WD1hRGAKvIV8O",
-	"x9u/QAtt3wWL+0hAHE4ZgeXmKIKcdsiZ+fkRbjtw+71YhPR9BlrZcgB4fmLaguU6yXYNFCejsorAZwBq",
-	"Cckoy5fkgJKMzUDpw4QsAG5bPyHPnU6PyauGjwUFFr2HaDp1wT3kPxjPbKTijN0Bx5xj52GvL9+rAZEY",
-	"3/VAvX/5fS08fzw7yJ7QCrPPFd0qQelLzxH9QusKvJwLbCAqFgGep6IANQS7e3kUylu9EYKGO1q0ZJlt",
-	"+2g7VTaSnCsdmikjzkJRaqxka4turMFbI7e3hMhLK/c9NMraeT4hsiqzc8hiiPq9F9cWgPUR5O0jWn4Z",
-	"CqjuFSKJ02cG4KUogdOSHS9pka9NsoZiAlkGGTEfhl/ZyP+gkzdTZAbc4J3r1JpgOz0M4jB/HJPXGosj",
-	"K4fXNZImyCYata6O21WaaizFwTRmctswi6i0+bYEfvHu9VUJ6XYSpj+Bta1JV8/FzVeXtvmXybV+jw1x",
-	"S0ib5qkNxNXX0gW3bm3MngzZks7qcIzWNytplEbL9IWyMqJFQqYs1yBthr+CVAuZGJgCrg2TKKnUtrY0",
-	"hpUatpEz2tG7hlcBeNva0IpNIqb62zXFzA1NTZF/9lWFAq67BaEiH3eK8LktYwS827Q5AW633mOh+G3T",
-	"JBts2j+ghWPAiy8rqQxgPqRVI7ymd3QWNUs3UNeCuIdjhp8TNhtYbu87xObW7/2xtkFLeSx34BNFsfx8",
-	"G42xu4fhCDaITooc1OExuSBZZe8YOt3cvEsmHObYFSqK+WTwydt2Ad2HkPPCKT5NMG1rk4MDaoe7WJLP",
-	"qfbPaljJY5LZpy7QmWFvohAxfaWfVVJwuIas9MkJJzVN6BcZ3lEm1QrttrKpERFydguYFAIJUZWsOf0Z",
-	"ckT34hRdKgI1TOzwr1IhgTw9TLrign2fqZqJ1sIKkrOD0+OvX7i8Mzu+/9BPpeY2bQ0tTkxpxlPN7rBL",
-	"ZaawxhKw2RwLYgqZEcUKllPJjKI7JVSTHKjS5PT4z+fuE1Wlc0IVuR79+P3V9Sgh16P3slLa/vlSVDxl",
-	"+fUIl3Q9wh5icD2y05CcaZ0DVoi7Hr2iShdGGaxfst/8Aiu/S7BVH6rZzFa8a1X53Cwxfdtc7Edi/sGM",
-	"fWnzdjPbsf69BMhtS8k+rbyA+NRw6w57X630NRjbN4VCd5rjfE1sxxvKXdlDNEw652Sn6izvBIvEpYpN",
-	"QdAdqeJLj4PeB0t9DIfeub0f3vAKA/UtjWtgXiuO91ptWmPWhnjPiQxdNzJeVN3FagIsc5pia6AC5AwT",
-	"4oKy1l5a/+r0z0EN50resTshnyivoxPGiRcT4/abrsj+EZhCHytoUYX7RCh9dfrnIfdDVetoUZ7gYNh9",
-	"eGSfbVbclx7y3W230q/97jH220ZiWgblivxCbuQ54Pqc3DhUvXGZzAqbxkrADj1hZeKcqaHMrsZON5OP",
-	"FuKZbdLQFx6+R7b3sGr4pwkS30RQPts48T8g/38MeHyYcPG4lr+zlH+C3G7PAeFvxB2ooOC41be9lg+B",
-	"ynJwg/PfHNqOmEy1dpe0JJjECC6GGWtJubKxlGdWmKq7dNSUlcmmC4elq6lTixZY+2oi9Nz6WxvPxQSN",
-	"Ex33RmL7eE7Mj04W8LMFQpaWgs+cEfXQ+tCctcX+I52zvGt/NasKRMHz9tH4oht24sbKYYXC5gQZBnUY",
-	"DSWpR2RZSxZ0cow/x1a71GPyjTkJjDI1i8KyPJOm9s/B86fPWi2g34Cc2cr2bUBEcanp+I/1xsxvGDxg",
-	"XZDdTxAqjMTlPvOCl7c3B2aMHjXRfpG0pUSXY5UENRJJalm8awdAp1PbOjXmyZJwxHgGHyCrE81XoxjM",
-	"vB/Zso1zfqIaaJF1qCqPBqbiY1f2qIa4ukKlq4n8yH8f+e+njt8wcEpoSEl5jAdtyWHDNikDneutzipI",
-	"E7FzqI3Sr1tThS51G+rZONK9V3lXD/q7cNGDHOjYy/JeHvB/BZd3cK6bPd4hGPwLObzLNux5FGv9vKG0",
-	"lHN0FZSbo2yhE/q4Q/Fls3c7+H6jczu44AerRljP8Glc2+EWHz3bj57tT+HZbnW/jvDjDrHoYcf38Gr5",
-	"5mQTyAWfKa9RhaSix/BHum6u8JtNXq42eXl0cj06ue7v5GrhEkqbtnGElzTX8eBeH1c4ZqvIzzAZ9C+g",
-	"u5z04SWyPo9TiKCPVX327+IpWzfdL+99NAePpdVhwWtziYTx0HETs0Xt6sXZH1l/UHnz0/hwNmDoowvn",
-	"0YT0xVf82Z84ezKhCkv2rW/PWIqyyuuM4JkUVUnE1OYTpnMqaapBMqVZin4GsyJSlbmgGWQYIo5Wcwn0",
-	"zOWjc1EwTrWwAZ9ui98yVUphLpUJTnOme8IPv6nX/IB0xE/SV0DBsCJ/eNj3t3MOfvuPDfz2U2shAN0n",
-	"Kjj5GjIVOaiLnSQkCF62CWkc8hBH4LcKIWwPJWDXINXJP9tQ8ftujlKfS1RSPW9Mne2hR10mu84O+mtP",
-	"0v5Nqu5uMCaaWLZHpFiQG0T4pDnqG+/9A3xuoN++gpZZNDGbQ7+FJRHymud0AvkxsfnkpQUpW/fZNc+e",
-	"LHEcionJeVVwcnAjxeJvX/16HEx6aGOxXVQdU9f8Fkq0UgehNO1DCSAlUKHrnzyORqu3/4QPPRl4IPOc",
-	"H95O9rFlpXpzfY3/PZZRRZQW8nNNK95W8Hk0mq2ntxYauyaqJ6pPDqBd5hcRSgKCG9DObhPWYR6vrtu9",
-	"U69KAs0Ch5fgLknZu+UdjTHURHAnkEh2Z0SVnM4UObC5IDdUjcX05rDrFbvgpOK33DbkAptR4ux7hs6G",
-	"LdPi8svlSufZAR4zO8OAxNE1H+PbuyWteiDYOnP1IkjsXfWO9njxwle2nvEXo1Z3RjizujtzPdSkyPsc",
-	"iHV0zti9tMXM7xEcsJeekETl1axnEoSbXW5CpWK3Kww7iu8MB56EjG0y/07rKMocCuDa3szuA9Wy3j3G",
-	"yCoYT6UoWt9OhSyoNk+pxsrR7bGS0YejmTjq/to/Acb933/4NqTVN+FqACYuPq35t5laCcETorQhjVlC",
-	"5swwcZaOuRi7gn9CkqnIc7EYV+U4q/qQwtDFe6B9N3ALyThTpE6j3z3HfoP0fKHeTkdfmtu/zR82e/47",
-	"7PBfyPnf38O9+2Rdxnsd/OlqlRSgsEASYdxIvzYWjVfFxFZGqTj7rbLBm66flOP+rvSw1VY55I24Yh5j",
-	"d7XGbtMJS2yvtw4cwCUVNAOigMp0bg6iL5igDTYPpLC0J/k0IQWdjT5GFTxGFXySqIJO5XHD6GpS0MH7",
-	"jvVplTr160S7hh2sKkroqXVx7NuQqTVJtx2ytSkgYYVEPcYkPMYk7CEmoYuJQViCr9e9XjTo9Xx0Rm7y",
-	"b2upIXEiQ+JKnJGcLn3hsw12BW+dtpEOrzVhfA4SMzCwJrfDxzum2ITlTC/PbP5K29zBhbYtj8LOdbEY",
-	"iXtin5WlP57g22eV3HwlgSD3GILxACEYsgtIa6XuB+yytJWozYPMK6QQYsFrfhiUGpZgs0zIVRufXaUU",
-	"mwqUkTlIsO5MLWmKjSWBZ6VgXCvMU0EIvH+0x1555kMrBJ8m5mMz3XgM+3gM+/jCwz4s2TgnNw2fu0Hq",
-	"cWM5na8vgGWX6wIDQX0BBfo+KsiJl6SG+Wg8XRXTaFJsy6UywEtykfb4Sv6IBkC72c2Gv1UV70mj4I0+",
-	"Hsn6siJJ7AEdlTnlBKM04jBKDp6fPrcoFVGlQ3GBZod77TDZW1FdLLiR+V2KddDueBUIGln44Pmzdgb2",
-	"xQx4uiSQMR9/pe3YRoRp2el97ea2IQOVDiwH2oqqcM1WN6U8Wdh+IOukHfzTWCXdxh6tkXsXWB6tkYOq",
-	"d3bpWoL0oi5LsZlUbOpyFpcKlAKlCrPmB6kCgrSpaWKGKtkx6SqCb+s30M+/mrbZY7C0q4fMxnC0Htk+",
-	"mVFKdoFffeaK2UV9MdvQw09szEGb3YKkOVWKTdnH0Nj+AG3nXwo+zVmqH9W1z0Fds7C7TGyDWktZDClZ",
-	"tVM3ActItkIp0tuUBlBgbOS4Z9r7flXqw3C5er1m0pXAg4bMmsfHNMvi5DPLfmD89oFkQDP05+CXxi1G",
-	"qJ75HbJzouZiwYngtpTUSgzHZ1wk8rPuq/soK24Im+G3LgZy1Xtt68Cekevq9PSr1LyFf4H/YVlC+wdz",
-	"fNr+tBvtKmgGR9YSvjYBqRvx6wM5bddzCTbzMgWS5pXSIMlBJlJzMP7BcZGduTrsc8ZnOajkmr9h/Huq",
-	"5ic/XH1vFPqMYdf0hASl2w3Fy6nLSm78BzY4LQwYooo46DhE78I1x+pwTKnKyODW2M90QnIzh7N8JTaF",
-	"qs+FZX7ScwlN96Rj8pbny2u+8A2bOmHPhCmsI2oITMQtWr/vzBf+E4o+Q/J+DtfcnaBygYE+q4LPgPxd",
-	"VAYkscj8yugLybRGLlcII3USOhO1f3IC1xztkRlZgo6lW/wF9BuawTcWFh6yr3k9S38RMuyWRWXOQMZB",
-	"rwa09n0+Gt36jG59p2m7O6jbIE9Q0QKITfI5uB5h8JtFn+tRKCHZgLg95G9FCVML/KJkKSxMsJgLuAvR",
-	"cFXT7jNy+2keVBOzA/elMtrELAxMzpt+465GSddwL/JsB3D/F3OSh77mJ6p7tMqHivV40QP+uVcT8qrh",
-	"l/KgfGm7cqpDxo4SYMPG0VBsDeaA8S2Ck5KWII9JY7RZMTTVkOWNOIFRxj45tsNHlYZLfORB+cGiW+3w",
-	"n0p/cJuL4OilO5lHxeBR0B9EgizAhBgeoUQG9aiyPRktlJOK56AUoWkKpcY2BmRa5fmOtgnX9GgL2f6J",
-	"Iho+aJsfnFWpzSDBgshC6VijpSlSAq7NUo2ALamRtPk1t1SoFMrQu+W5bWnK0pVuS1pSxhmf2T5LpchZ",
-	"uqxbJlkC6DolsRkXEjIXuqeNuNwVaNScSkMflREIqA9MKmxpYGpUfxu2tLJrsfDVOlGIh6kmotLX3F3I",
-	"jRGLxvaFfzOU6MbqAmSdKmBlJD+lAuygbtZcokfqqCPCZ6DBlcVG+w4OvRQVmdZNwCm5sV+rG8MibtwF",
-	"j7W4wW96RPsr+9pOmY85uubDPKAMptRI7mdPT5NRQT+woipGZy/MPxi3/3haZ1YxrmEGMpak9NooOxnE",
-	"2VVzH30JSs2FxFc3pbmCeh0TIXKg3GbfP5isVx/0OtUGMcndXFciT+xTmrNb+NyVms+IHtezrBDhkDjg",
-	"0eLJeuuFLUpvG2jaAmqo9AjX7w7f+5h6D1ozjoIGar2k+6Uoysr3h26Vv0L6redSVDNX3h6XbPOvnyjy",
-	"is9ypuaEcpovldGhlSC3sLR0uaA6nV9zqJUSm2GOtpsDQ4+nICXNr0f2TVDE/wjZ9chmTNWDiWlNiIPR",
-	"CVXXvJxLihaV986AkxuquSRUKTbjkIXGHQl/twXfrY66aj3D/oSOZB9f86vm/AjuhGg6q9ubnTnual0D",
-	"ZmRrBhIcYuTTqG24xmDUh1QXO3P1aY2dRnuJb2Lwr64cximBAzLdK++4o1RJg0+afhBcFMsnqgbo/cda",
-	"b00QTv6Zigx+P7EwvHNBm97M+YOL068Pff48OVCa5kbYPPRcuFMER2SwdembqHYciy3vaL+dnE08mnFz",
-	"NMdeaI75vPBRB7X2mQD1OWRhINDiTXoi+ui+/2O67//8eVPbCwQ/Qpu2tg4uD5SoZArkpn5wkwRGrcVc",
-	"kFTwKZOFUX31vXI2+0mnZfp/HNK5A6n0ElXU0mcerZLKhzD4NRPYWVvRow9p64tM/Gj2ezT77a5mysz5",
-	"0lZoXiZAoRN2yvQ5YWhaa7X87tdqZpTx+5FAVtgKc31a5KtOk7c5VWROS4y8jLugiGI8BbMPbP2F/vW2",
-	"WyohVA1xyRF0tDMdTZZ971f+kJqWn6NHxvKn9+hn6zVyu1cTUkoxk6BUQuCOZcBTMGBQxyajNo+RcujA",
-	"Z1i2LQO5R7dbGxdc3MkJByrBMs0oAlylQvq2hpJOnfUEMU9pV7iuA7YukIK5iMJO6Ms1j8S+WLOITxC3",
-	"8QtCgcGVSYA3TUNCsypycPq///3/PT0np8fPnhqxohASrjlDm7l31DfTXI8OB5ikbXTKMfmxruPpS0va",
-	"8JMFTKzVh6pb1Y4JMJ8a1KZEgbwDeSSBZ1jibyrpzMacKFe10MggRn5RPQbpy3rZP7oLWrnzVXzEC3qi",
-	"vOOBapIDVdrF6NhfU1FxfdhX9w0+6LUiV0E//AB8puejs2enp6fWou1/eZoMLWy2xmT+IrCYP9tkMX9I",
-	"NdOd+3pLtYPSvvCREHo/opn6C3IDrou98YeL0Qgd2HataxwmLSTToKJW6BbVM8LTkayCojW9Xr8Mpoyz",
-	"Os2MqiMxJRnVQCplGDoSRJFWSL2fkKvvL46evfgTvqvYPwDpvKGNRtTFGrVTNqskGIBgzqVTGp1EVIrI",
-	"ChNdeObsrGhud+/bhnk2p/+YXCgyM8TBbOQqnUNW5WBdkTbYp6euhnn9suIPG8TjJ+kzyFT8D1Gd95MX",
-	"t6h40kRkmnGoZCo0cYVw1ZKOzQ1FDbER7Rurmm6he6/BsxOPJ8epuutFum+WGpCfTswfZh8vr352vDdI",
-	"c604ytUFzVCAwgACrWk6xwkiyroDy2/dGl6qu81oYPjgiVtspDTmhHGK7Kx7ClHAN9uYshweof++UWuO",
-	"UGrzDCOaX179nDiZamm7XVt4+bygfq6LfAuwx+z5dXBPDox6vBDyFjIiKieNH57XtZoMRzB/O6Y0ACu+",
-	"N0schhZ+N/fGC7PPR5zYE06UknHECzxWRApngfgcMeJDrj5sgREG1CdC3O6fG/zVLGQrqeiOZ8eiBP6h",
-	"yC3cG8FwylKoN6dKI42pOYAu8mP8/17wxZ/CI87sCWf8gX5W2KKcVL+5rqYNcMBN2XAwkEHGprOoYJ+D",
-	"wNFxY6c5rrifKLtx4uRcLEiBzUArrsgCuPZi5pp6maEiMnqQqpePQLy+tqS/xzojyxFJc4v/P3tfu+O2",
-	"rbV7K8QAB7FfKM4kb/ujM3h/zE6atge7bc4kZxcHdTGmpWWbHZl0SWoc76LAvpp9YftKDrgWSUm25I/J",
-	"eD4SAfmRkSXxQ+T64lrP07KOm51eCmavrajAVEQZpaYYu0fGoDGAXQ9el08iCwDh02DZ3kpJYJAb6G/x",
-	"T9tX0V07qbGltqwh/3u3Ru/AXTXlZ30cIvXFghcGGg6376Dt1soWho1m5WaNh17OhCmkFbk/+dJginnM",
-	"iF4T71tFenj3lY8WjRp22zvXjW6/PfQJcO3+r5/MfsbVU1E5jXt65/6jFX6/G/AHyyR8tGTa+FJjjMqz",
-	"jK8C9BDeMVcS6XnYHwXXWKk9F1h+tgAtVFbBWeXFdGZZsejfci9e4jx0m7HbjLc9Wy7mdARSUy233JSF",
-	"vN8deVl4YjQ/Ikbg41ZlfJWQDWuCj//MlEctiQ95A7lsTTFvyoyHPA8NRKM18cezwfXBu50qxryTqJMD",
-	"OnKUGXjwcwuVrLls3PmFpM34k1qeHLVgc58zmfvK3OrkxMPIiUJWvUSJS+52EmILtu7B55KELuDXp7mX",
-	"k8ltlSJudJ2/98mBtbBmnqEgNnUc5YdxAUPvt574X1RwJW7NXlEp/T8yUkZ70YMHKugS8tojEk015u1I",
-	"KcR0Uk1M6R8rJ+9GwBKZFc32dNQam2u0gOJ4lkJmaukMmqm4gRpo03jFfKLVgFXxYShE1yakXWMfsFtH",
-	"XdqhmTYxfZHn1ZGbe13kD2vpl4OO31vo8CnXv3w96jsBzCJc1/DlWvNFH61LjghVygXnydPdQ5U8lJa+",
-	"DJy4xMM8XrISu0dbRGhYAyf7qIXbFIjcw/ptF85xEjv5vJW9J87Tvit5f2JuKmHfTsg9XmHjSZWkJ7Bn",
-	"JRW2q4TFTiVsUYzDykFv0TCl8QWhbStsDptc3Uqu5s5vpe4YZgD8u2JvsVZpi2zeE6fifti1G5Eobs2A",
-	"XE727figw5q5zbDdRzAzyI5LwVw2cxQi5nfrK5CK+st5aerTH5/IavzI2IrdHtmHpRj30hfFThykRylk",
-	"6Uo7G/EGo5nn5ajymVG9apUk0Gwi3pNG9Ouwmba4+k7kLqZDaETQ5yxunKAwUi7ZOArP3levXtWB9d1N",
-	"O+k/LgNeznHg29zLHwq8DQfW0X90ZMQPhPRW4x6u7O1mAuIgiDZtvU8jHMYuzLjZBIffR7TtpBtGIbOb",
-	"ZtgLmY5euKMXvhN6YfKYKrTCegPJrknHb8E8xDdG954YgC/KlnbGSEM6bnD6laSkly2O//HDS9td846L",
-	"92jefJuNeYfcu0RDSd5ylcfWgLTnbCSLPB+xNAeuDePM/YnRT7xrk7BpX2VwF/y5d6AMjmWrPhRfbttm",
-	"7XhyO57cJ86Te7d28IsKq97W8soPERBBLU3AIahVQLx+/48B+6UZlgQ77K5lailzhedijZrcU8PmXD5M",
-	"oWWvVgHU7wLtW+ruIyQWrSGGzIw+9vLm+0tmYb7IuYWwOlgvIKgGuhfUbhjtri5aMW893L/VmWjDSt9a",
-	"QIZmh1qyBWg/tApySPsQEpZz4QsqTZyEKmtlmJC73CZPsQKt22XH2mW8MscPutlMMf4dUtt+sPZ+Aang",
-	"OUu5hanSK9czXiM6xTWpTWRprpnTFTi+ukFNkWI6MY51Q5vFRvR8Eo+X7UxVbpPK9gcsJEt4DqkQpPFD",
-	"GyAxdvO52vsw+mMioVMb2+GLqRv3yGrzhWSq1TZmmOYq32W5aLfaZ/BHwfF08o6pcH5STPI5mLCI0xnX",
-	"PLWghbEidctZ4a08P8fISsD2ZkozmC/syt0ykspeBcqaUSVMGXZAOAxxbRHCHay1ZFh4PglA4Zh6csPz",
-	"oimWQ2cJfmkfDRMT3/6LFvd/ihJGtj8U5hM9R+kwMx/hAYrft3UdupcfWZFTuzT+iz/9/652HLPUQ2bU",
-	"Df/oM4oYn7PRf40oDXxCqFmcUsKDsAkDKtVzv0FM7TpOKcXNUz9PedTMtZ9vZOYSsOKn3GBtW+o8LtM2",
-	"G2B/W/nMbYa8Ymw6Y/YAyxfh4koLd1/z9juwVfV8XON2h2H7paPvP3htfrM+2csK3r0VboUd35DmW6qj",
-	"rcm+MaZRFHjnXvlyzgAv9iDbeL1mFUd7ewypmsNuU7ugg4utpnYV6nE/c5uOQ+5G/z0GQ/1eBNCjPUP6",
-	"nLR/d3h01yYKomqXNsozw7TyqD/rguT2HoGHzW0L+v2CeZ1cA+NYjOM5OXtIBcfZEsaBSw3kVEjon7PR",
-	"8AQ+8tQyz2c2PBmds9Fz+JjmhRFKGvfnz5ej86FccA3SzsCAOadTdEQSQqLtEXIFnAXKkFHCRhzpgs+G",
-	"J99yY+eggb1TuUhheOJ+dYL+7M33l6NkKEcUQj0L/Efu9xVwffbq9OU3g8Gr01ev3CUizT9Dgk3AC6la",
-	"wJnkFGlxVyY5n56Fz3blFGVWwGgoe1S9PuLmSk1G/YT951//doPHDNf/GrGFhon4COZ8KJ1lZ1cL5Sy9",
-	"qbgBDAZHNriJuAGWg0WGew9pfs74eOyUs8dFdp/8b1pYYWYvLuagRcrlUJoF5LmQU8PGys7Ykq8M6725",
-	"eP99wn68uLx4nbAf3vzjImFjmPEboQr9wv9PY2cHjJCufQIFKh/h+SeXM26JrnStaOKcWWV5Tl2a8BQs",
-	"4YsbJAdcCtNIGPcel8hOrs1NsxHT1M99gCuw60FkaLhtNnsbX41hvZ8v3Z6Bj4tcZRBsjsbiCvdUrSFh",
-	"YW4aWoyWCdear6gH+zZwNdWqWBy1mfUikUPev3YMV+HrZgK54fboQJXl+5gDpc1+1Bac9DhmA8KpmhuQ",
-	"x54qXVY2H28s80UOc5D26B8+ejfHbMRpl2O+v6Lc72q3Oqm/gcDPtV6RuyIMy0Ajm75Tgh6uBfUd64Xq",
-	"T0RvaSOXcI8dJopfq/mcPzfgFAPyAKGGwYOR2OaZD4LQb+PCYvf65wwV7URpJhX9aAbUc6+hEMC/MiJT",
-	"GxKCKXq2DPA1Jwg761rPAmJoqowlvg80ehagmR9l4wRgL25VQKd0fbmCLOaUH5TDDadKLqosdNoWDwtP",
-	"fkt2z/A7xJoW/4SEvWRWsZenp+XXfHWK8aP9CDwiacfL0z14rpvemVIx2KeVnl2YnycNZXAj4c3yERnH",
-	"YYhufRAT5HMhQw1m3xfOk91Ky+WcjcyMa3Cm+Yj1eO7sq6HEOgP3klC+uZypiBDmeXqF7MdiJVp2aDRV",
-	"AngVy4kVMgPtjS3Ic3YNKzYHO1O06GInPBCRALTHz4g5Qhi3Bm2hx1TGyi1ROr8i0lZhDRHC68w8Y84g",
-	"RSpigwTHVcYcMvNxjKHr5e+emMIZhWgl0uIfyokqPCMxBSd5bVzYgZdEmaXBzFSePX/JzMxno42Gxenp",
-	"f6dfjyhTRyo2wudGnnaHpkwEumLnACKoQZZ4vq2InJ4L43f3TNB/5gbyGzAD9h5gKJF8KE7eYJ6Ridq0",
-	"IjNh0lyZQkPj5gtryv0YPkvTrjsqn7q3pdtIaqr1jWjef5E0NM20dDR3G0qPp1oZE2PrTcXoTewycUm9",
-	"wOctH28pSrdL9XzJV0RlUJZZzLmeIpLYL+4K+bwj5waOKub/iBKFMjEHaZCfhjb1OtttIBb3HOFe7aF8",
-	"QWmBu963yHiWsWLheXEjI9lQjtZmZ8SMEwoRKzoTxgqZ2o1ZJIJoN7oULa4Be00dcKp0KNsouAbsR0Ws",
-	"N5K9Oj09RSFoysKSV6+Ykk425GbU6FvS133tPsEHPt7lVeLcJKwyu4n/5FcEAeAMuYSYiLIr+iMsq4TV",
-	"jdaERdMyIQjkhFVN9HU8AXRAGP6rOEqonnJk7VoqLzv5OsNa+RHrDxOEbAB8yZhVJIrpfrSI0IgRsU4o",
-	"gsP0z92dCSoztZHEFWCg8W2UyDWHOeJA9yhErZayOj76zv0khKuu2ETluVp6vbSe0BLi5Fd8Cldj7Ei4",
-	"YuBj+ccUGdWuROam1K7KH8DOpEgbLoWvGq7OhVQYO4FKG5kwPGA6VNoteH6ltCg/cPhNQy6mtStiPhdT",
-	"WodXASmicjdtCvru/mo6E3mmQV4JeTVThQGnEvtnmx+7tnHd6sDTACfScQEsQBsnBPx2Amk1/lhWX9fX",
-	"QHlO4Q1atypEmejTogs1AcvsD7bSZuWp/OD37LD5/J7/Pyf734tBnkPv/w6DLwc8RHHpfW+vxksOeOw9",
-	"BTIOeADjEvvf/0M1zLD/YyVW2f4t1YMAB0xd9On3f+b/ORf9sNvfajU/8JEP6oAH3lW8+v2fepvz6QG3",
-	"vymN2r39qaNasGsau41rlmAkH1X9Vu0s6ZEbu2h9bVhphP2GpgYlAThrqGLzkgFE3A+o1VjOVzVW2mj2",
-	"tlnDmTALrRZK0ymKsKtWu/itsz3kGvCHc6z6DcdcZ+TygVrksE37maEUklSlNwXcnfjfZ4Yt1KIg7Uwe",
-	"qvutWOSKO/045gb5jZOYCEGq/AaY5haGsld9FfqAIZfC9yvGj/A4xa7fFBvvk8nO2Tdf/6+hRIr/jIBR",
-	"UPjyHEGpnGWopj4cMGDvqI0lpr6TUbDknlUgqHjXWkhWGErfLnaCbLnQQe7mPPgdpd/7P5WgB04w2SLu",
-	"rRF/ZShL02QtZFHOGyJiuccqtGU44SWMSwi0cJpR5yO4gZEJLAybYakkm4KlCnduYYsH8GZz2e2FklWP",
-	"rH66uVNbs8cxfKoS/ZiSumFKW4Q1fsDPA0/30Qv2D+tiKXoG+BUiVTeXbv/xZyaKtYr82Z0YUMpzX2XW",
-	"KsW/rzPeGhK4Xn2MNfDrTC1lEn52kq3qxCbugne71XOVpoV2GwJDonMoy4mQbRvjWg04LhioDD2N1XgU",
-	"aRyk5maUsBEWEY6GEl3aSJ83QrrGbbGFwB2388Sa4NYmNargMroe1Q3hDppWTm73mpPOQ+o8pM5D+qI9",
-	"pCh3WpRuLP/tIvwlIL1TGtyKNNKMYH49eTqMUu1ZELj7uzT78Fm/8UpHyClm7VHzlONLVrQGJ8JTGyEM",
-	"TTUOF2qEMc2aWc1FPtilkghzodNKnVbqtFKnlfbRSkdhum+iYu50UsVf29BKAWBFScCDQQSKAE1Rz4SV",
-	"KVB4eDbOubxmzsfq30ptbSWkfwi95ennO8XVKa5OcXWKa2/FFQRZ+2Zu1FMLPoVOI+3USLwSFsMssh7+",
-	"zaxi7968LSXuWKulAX07XbQVyeshdJEH5Op0UaeLOl3U6aJDQ3sPj87XeV+30XWSffsxhbyCv4e+mPs6",
-	"pSd2kIqLB2nb0h02MiHr+QMbeQ2RT+VGpFbMTcJCHmHCeFbk1gwlt0wLc33uc+UXoBdgNbdKm5BIoQxI",
-	"f0pL2RJnPr2hnh5CJ/DU5lDOyCagfEMhse/li5KAwReRNusDizo5ssAklGJceUzYWvbCeZlnHM40l6DB",
-	"p+O6z3YDWkwEZEmZ1xDfCmwOmeCSZXxlfAGEMQU4+yU8x7w0aAUupLTXc8p5HcqQ9EqQg015r9tzKCip",
-	"PKQ0DGWZ/dCaQ1EZmjNtduVP0HkmjZwqimGJL+ZkCsXqi1pqyJbjzm/DMt5hE12sf/BrWCUMBtMBq+Xc",
-	"VjJ11zJ04WPCyvzfMie3xXr6tNSKTflZ3xW9a1iZsBvrTe1ZEhxqddu7dUi1XmcGdmZgZwZ+pie8Qca+",
-	"Dp1qtvDck1wLo+TjTK169DmwNL0NWUOMjxH3u6YEYuqUp1e2B2RJBdCQVuPvcr0DlaIdFp5mY5UJMB6+",
-	"fDkDZzqRIeSMsTGAZDy9lmqZQzaFLBZZUbENa62yalP2P4VuH4ol1emfg/RPp08+D31yb8k/cWO2MlhN",
-	"hbGgbwsV/kU4/mGSnAIIIvY5Vmpu6gPKMhW6Kl+xLvaQEEA1r3ULR3UQ/aG2FOG2A1gV6wnJJkWeJ87n",
-	"JkZpTYUbjOc4QVbcQH+9HJUJOZQLrabu3aGEFZNtS3jHqgPtwaxYjzKkIpE7cbcHHg3EyBjKEugqpONu",
-	"+NpSWTEJjNhW0YIsX4uIUVWffCg3nPJ2p/Tn2sTu8Ezf+LD8GrRQk882XjVW+q+DEpG4bwbY6BRl56h1",
-	"ivXzTsWti58GlVylIKpV6CvtC/8TQmYpzf5OYdcV9tuyPKScpPW5HK9YBHLbXyuTptvbNQuacU0x9sqQ",
-	"bU3PM2NFnjO1FHLKhO27fhKq91B6DqDKo3TlmWFqKUFHhaqc5o2K+vfCeXeskGQU4Il8D0zKc24hS6oV",
-	"eDmCgQdUB9P3KjtAU27TqX5aOtev02idRnu6rmLYxw9Um/kkPcMg4hGTjeSqk9O5MDahGfO+U61Qsepq",
-	"H6KADL+BzLOupDPIihzavcNveTpj4bYSKmqCiO0yXSVMwkfLdCGRHI4AhMjZyjgenHI2V9LOnB76o+Da",
-	"opoJwUSCDFpwz88iMypTL8auD2MEbvrgweFoxoKqqh2PVn5Hlm88xoWPwljW++r0q/46rUUz7dolLJS2",
-	"7+OUHJViuNrUVhK20J37Cq18IQQUFwy3QWVZmcqHLwlwW+kNm/ht3QvX0zuCq19nldjBJtGA4dfM1LY1",
-	"b4DIDGPCQ98XJ69tJBGxFnll452zUWUXjpxNZ0JaCIFFSMZTSiUYrxjMuciD4Zd4bLAJW87UnM0LY9kY",
-	"GNqNVpVcMtW5VwtgPbf3q9kM54i4xm2tL7+K30Ybg/LhnUIiOZ1kG1LIXUBJtS6MKmwZI/rcg7ASslG/",
-	"jWOuvoFPjkWCXm2EGr5vyrm1gTZIKerXOqFFRya33/1fP9Uzzp0SNqwZJ1aqohZFQCFpI+arylbMV42i",
-	"t9GIwRLa5wsutNma4UYpT3apPBBl0phpFpGmx8rOkgrIw8SelVlgVszBDOVc4SGuBRQzK4YgEcyqKZk0",
-	"mOskJvQbJowJmcECZIZZ2i/Z/1Qv9Le4xOh3vsMh7lA/PypjGU4G02ALLZ04C/ngX5/2fbjHW22lzXgg",
-	"uPKr033QlTuHvXPYO4f98w5BV0RTa5WT0J2fX/Pz5+BZ1uoaw+fXBHAzmaHeOcSjtxpk1q4HP/BrD/3u",
-	"EdSxLIhxuoamdInnfh46ctskng/UmS6O26mFTi18aWqB9v6OI8kVcN1phhrBdtUZwZSULObMYMlMQ8mJ",
-	"x6nbrSfI8WmP8JKHRJBEE4+c/1FJNV+V8d5UZZAwkxfThOV8DHkSklQlkngggxymCLk7mdIZhpA8Y4Dk",
-	"WqulcZ6fkv4MYMAugWcYEyIYWCVb4rKkOXcWgCTsb86XfH2yvR5ia5DtaPsDx7AlzoueaW327m+DPGSQ",
-	"IBTElWuuFgKYgAaZAsVfGwOgl1yYwGsTVi3qESUDi1LkpsaGBinFq3zgkBpPucQIpSHSnMSzysSHzoYn",
-	"bhfgyh+eUBmbKaZTMEgM5dlt4kZgzsaTKbRFDz94ur5jBA3x3Q8TK/T22L4hwv05b5PHFE78ZKzug8lv",
-	"nwCZ7YMe5WRZxNTr0clHv0WKbGjFF386iftXq3J0Zgu9ebwi4dy7OP0Gk2qcMmS9QAnbH7AfrGFuvTqZ",
-	"0ySPEraciXTG3l18eP09ipAMFhpSbt291+Dkf+T8bmLOL8XGMbVUKwQ+Ss/aKJHhyo/yyo/yUbLqb+7Z",
-	"p0WVH/hdWzTjNrvo9bZF23w46db5wceTyOV+B+rZU9UnbAwTpSkngk8s6P6Aecosikx4dYw3kC1K5PV4",
-	"/hfos+pUNiWfpJ/S86DF0fAuDPhzwuWmKmcXwVYginw2AyqJlorlSk5BM991QkmTWPgM8zFkGWTl6Cci",
-	"hzYq/bDBHxeRPvaKOnjfPPqtAunRsuh/unXQUel/1lT6r1F8BIPlmQnudAYTIQVldpE4U7qUQre0a15E",
-	"C8P1/FHoiUYvrvTEjOWrmMGxyerHLUlxJizrmZlaSsZNaUdl/QR9uVImV7w61vP8fVH8m1/FbwO06pDv",
-	"PyELb3hSvi84ezU5Hz2/ATtcv1X6uqkG3oQfH7EmiH10UvRBhH/sQSf/O/n/1OR/XLy38FkLA1vSXUqy",
-	"XXdfyM4ziT/wI8MUE/USplWOtZUIc5M7c5v4u312KbugBEIkHl/PImwM0v5f7NoOX+Qdlo9SjNnnCrZE",
-	"a7Gbt+EqdwO7zXNhIpqeHSuVA5d7Zbf8HbNn9rjxNfGNHzXq7D7KOz6F7dTMuKr2Dzffwv3+hAy8h9yq",
-	"bl3T7DTt0cACuyU4XdlFFG1ecGOcQZcQ+elU3IBMKEHW/eRpxOkeposcDBotyI7rc2yFRD81UhKfflPJ",
-	"YHWdLQPcLdFntyqOFHx2r36Y2DMO6qmFnu93K3WB56MEnlHZbpcP6yoci2/a03WwLpNS60tudoL+Q25r",
-	"51i41TlgF9T6WnqOVJYZqMqIrxrjyVEQHFH9tEWTUVI9xlDxE61n+VlCbSUmjDAi4wKZG8hvYIsGO8zT",
-	"fHOyJer7E0BmyrMMVtODdWUVw734V7DCXOfxAkj8u1/ieqKnbjaiw20hVb/GH5cf7Tr1MAHVti15b/HU",
-	"+1Z5nTf9ZURTnbR4FnHsnPxwjl1S8XFRCJLUIS5gwifOIAdnLR+guV9UlHFDXHVP0dniMWSG8Yq2P2Mc",
-	"nfWEauQQn4/XKKrVGsbHEg+mMHzqnHyJslhJaBPDZVsDnmWNfsNFlv0Y7zqS61A28LgciIsMoaCjKqWs",
-	"aWdkLd0qur+yt89NcnbOxVbJ9p24CXLNi4BbSqgXf5Z//EBuB8m8HfGKJgGhYa5uGkXEJf6yJiXu2Yih",
-	"PmzdrJ/JZntC6/gDvwa/gBlf8hVlS9LCvjtfJER16weU1YW/9aAycl4UBVbmbxxctuyyCXdTQU78HVoB",
-	"b5VmRs1BSWDLmWK5IhhgoRkv7MzNVMqt0owvFmtqPfjWzhaq3jqUBlINFj0mDanyVAAZkDHkdzZBkOBv",
-	"Bkw8xrx49wOz6hqkj94LbRjIzJwPZTQ3hKaP7GcZ4QQgVTJjE06QY3QTVuEbMZXPhUS8KEOWmVXMgMUE",
-	"8WIxlIh+vO4tzif8Cie8sWz20v3y49uLh5E9BuwXIHkeQm0/aIxPEpgGS3PgznEIu6u2tg9RzSG+f2SZ",
-	"MVF6qoLUiGcKCvE+cpV6Fo8B+3brZicmE1zRbr+XpfETLnInLqyF+QILRArp9mkVtDwEMZ18oe5YkCii",
-	"hhJfiQcf6UwpA5QxV3aU2yZx0XNPXFEG3lW4t++DQUOZKaRqkys7c/9BqJ81CRIe2iVG3oWvdBxvJ7we",
-	"23osQaBOhnWuR03mGbBmfWMSDGW79VYRekulr1tPOd4Tz7BppEOQmUem9DlfEghZyZ9ynDlLUljiZQwD",
-	"ixjSCcsKYEZ5cWaseyYbsPeYBebECL3Fm0xNJyO/uJ4faocev8rSdWsbWJibcESNu6+t+tClY/Qhn5ly",
-	"5Ge0QKcgUwGGqtfFGr+FMzdLxHHMeDnHx0rIU3wOF5lh3DjtOHdfr1zxVvP02jkHtOJnwHM7+2d7bo4/",
-	"int1esqWM0HRSLbQKgVjmC6kOWfCluB1mJ1C/J7c8jE3wIQ1kE8SZpS70xRYkCZuQLo3LLQagxmwv4tr",
-	"CMnvqrCAtyIgrIZJYdAqH/OMjYFr0F7N9746fdlv3Aff+2EdcU1TE60oEn6GEKRM3BxXBz2mwsi/+y9b",
-	"WXLx64T6Xg08W7Wvua9P/5vSTGrLKC4xOh32FqG7MCnyfMXmYqrpRE7p8Lgw4UM8M86RxCoMITP46J71",
-	"Apbg23JuwdhgF2K0erHIaSn/rgo3U952pDxjqxYLyIayJxUZbaG4o/IAWZ2+JNOEjkea2zC0/oCN6KYR",
-	"M3xFm58M2NjXYCESzmTOp2exVzPgGZsLWVDbOTeWGUK5xG2ES9zpkV9w/3I5lPG1E5H7U0sN40Lktra9",
-	"KacZv9bZ7mEw56zHqyrPfO/nwCWKjiab9Tuwl7QaHmSrYtvkweuntEmPPC0/IZskz1aDjZJ/ngkU3L34",
-	"2TXwdIYHVUihGLdhbbvR7gg1TH7p9luFxF/IFlFo5AH99c8T7+a9VupawMnZr7/9lfx5Qrrgg1MF/pIz",
-	"YvBLesOn0PnJ2ckLNG58Q5uo5TcClsyuFlTJXqKN0LXoONarvc8IDTIiACT1VPpQa4Uo7HMhzaCS6Rlz",
-	"ZDcJFV+r+byQwq6Y4ROwKxIgfALTgmvk867CTIbCTGeECvKDPdFppbnqAw0tXgSLw7VEvFlkum7Ythpq",
-	"1kgSUxuEdjqOG/8SQpavdqHO59Iwah7pUg3rvfn+MmGv37+7TNj7C/ffN5cJe/f2DfvPv/7dDxCdSxnq",
-	"1apHiq55ZPZME6L+9KItkJ3XvgI21zQjvivPzPoc1IccweKTCNFnLLeFE8+rAGiagRY3kLFJzqf1RVB7",
-	"c1M30I94vsi5ZLnbc2feuJNl02zpLKRMRR62+mtLYOK5yMFYJaHaB++pNLRNkiHBNU7bnXaBU5oLSCNB",
-	"DRmtZMPRLUrltS9f7urNVpxfg2D/5O+ownrS1o3oa2kvY+FMCM9UYz4+xONPySMNkVZ5bczR4WshMw3t",
-	"1Gh4PI9wT8PcSTNtSiMcuUiTCvi1WyTOpjcgLRvz9JrqcGijImew265E0ICJsZXOVRttnLCA78o8yORZ",
-	"M3av28NtSJV+A7mfjVWawFmEZUtuqM8I24KMiZCV2UtKgo9W1RYxQV02z6Xl8wXo53CDc07lRMxqLnKk",
-	"JUZbf6mFhQSXKAHE+BknumVIrxdKSFtbtO41DS0GwCeTsJK9idpOIan4QgGpTF7X6rLW944zCgKhUtl6",
-	"9J42O/C2yPPnFj7SDE54ChaC8YfLZVOaGDEXOddtLFoNXmKlK/TmRh1CeGypVmZDhLEeXn5u+biIC5Zg",
-	"2CpxCCwmDmSKgf6rH/uVqaXMlQfBKfHLPVF7pYsR12ezl4G70y1SYZUWckpk2gsDRabkai4MYq+Of4fU",
-	"mhqJN8ognrOUW5gq1za3vJ+E7+W2Vgnykwmz0MotVByOazLEep354kQrW6hFmI1K9yNZ5Wbvf5jjC51J",
-	"TtQkTkx7HVrk1+x/v//5JyfX3ICcEHDdkR4oHj7GZ0tNU3lNVVrN/Qb77a//HwAA//8=",
+	"7P37cttGmjgM30oXv6/KUv2ggx1nfhuptt5SHGfi3TjO2s5kt0YpqgU8JHsEdjPdDdGcqVTtPbz3sBe2",
+	"V/JWP0830AAbJEhJtpPRH6nIBNDH53z8xyhX84WSIK0Znf1jNANegMY/L/IcFtb9VYDJtVhYoeTobPR+",
+	"BmwOheDMrhbA7AwYyGKhhLSM4zfmeJSNTD6DOXefu9dGZyNjtZDT0W+/ZaOX7/k0PbCGXOniiWG3oI1Q",
+	"cttI36uc0+fd0X6egabVSVj6cVkpbmHr6t6C1auLiQW9Puo7yJUsDLOKLbmw7Bomyk2jV0JOGZ9ykV6y",
+	"kBamoHH8n3/++aKyM5BW5NzC+iRfA9egmQZezv/1cpRzAxpuBSwvR5vX/ls2WnDN52DDHZo3k/XxX6j5",
+	"orLACtDiFgo2KfnUMG6YmjA7E4YV3AI7KGDCq9Iyqwq+OnQzC/f1rxXo1SgbST53k3MzVpPWqiZKz7kd",
+	"nY3cMKMsccIvKm2UTkPAlYQPdpzjG1e0ImALt39VGbbgU+hbCX2z5XJffeN+x88X3M6ar0UxykYafq2E",
+	"hmJ0ZnUFyU1VFb7ZGTkbfTiaqqO1X19NXnObz9JbdWgQdujhnV2DA6R8xuUUimP21i/onHFplqChYM+f",
+	"/QtbzkAyfm1A2vo0CHWbDb2aHNHcWzBIzEUCy3/kU2BG/B0y9tRB+7PT0wYivjztBYcSh4unnPMPYl7N",
+	"R2fPTk+z0VxI+tfTLIUb76r5nOvVN8LkpTKVTmDHlXtfS15esQN3cmFRE6WZEVMJxZGQLOdlCdocMjNT",
+	"S8PgFvSK5aqS9pxdmRnXwK9LuGIHvFzylWGVgeJSujH8l2w5U4xrYFJZPy4T8pDxxaIUYFhRL5HlSlqt",
+	"ymP2Qitjjiy/NozLglkNjlZUBi6lW2kOZcluYMXmYGeqOGPA8xktignDFqBtpa+hYNcrxi2bK2PZMzbR",
+	"as6ENZ6GmSdsIj5A4QYylxKPwPB5IJ2G+Q0tqutSmBmrn0/EtNJwiCvj0WQ0P87ibtotVYOZqbI4eupP",
+	"jxt2dVmdnn6Rf3l1ziaidPSF2Rm37AZgkTGlWQn8FpiqrAeYaJRL6dY2n4MskFgbPFcNE3fo7OD5s2cZ",
+	"mwgoC3ZFY19lLFcFsCur1HgCy7Hf29XhMXtjZ6AvpUFAcRfhlkibMM0u4ulby8ftz0QBbFJpNxTeimEH",
+	"V3/Nf7k6ZAYPgFsmlXutAOkPKOcOOdlS6Rso3D5pMne8VllemmPmcLqelwlzKV9cvHv59uVfXr38efzu",
+	"mxfj99+9ffnuuzfffxOh0uExewfACpWbk3pTx/Pi+FL2oFgDeS08A+nQ6q+jgB7uYYDz0S8pMuyR7dsy",
+	"xY3fyHLFuveWc02cjthExD88+wjcILVu99oWYuRX9Gq+KGEO0ta8HT4sSlVAoMup4UX7o3giYWFuEjPW",
+	"h8K15qvWCtwh3joWPXz++JO7zf5GT7kUpkeyeVXQUReFBuMwSEWvm1E2ZLHxJ3ddLLKu6cwOPCdVv3+3",
+	"eX/k2krQZiYWKfZVP2SiGHgoi2jEu63tP9ZX9B9uLmbhg80crjhOc8IX4uT26YkBrvPZOdKSuWPZDsNS",
+	"JBMpERQ9+PXrMOR6C2ahpIGB16XD63c7kXe5Wgyd0uC7d5wPcqvSArxVGvFH9qDQMGAxNMHdVvl+BnNI",
+	"CodzQBZoHGs1ZTU17ODN28NhS7M46j2s7M9aVQnkusjY125dL3ZYzniKY91xUatF4rTeom5E2iie2cBl",
+	"re4MZP8FPAFi7lfDhDGVk24G39rKDXb39Xyr1TzBM2g1Qrp74063JRbuJ+1bz9jJONv02Wjy92rL1EFf",
+	"HjK3VZtn/i2riRMe09e8cOoSGORETigHiX+iyE52gpOFVtclzP/P3wyx1mb8/7+Gyehs9P87aSwiJ/TU",
+	"nPxIX9GkKasFTuvoc1mgwnDtfuTFmaMylbyRaikZ7pHVCjppL349zG3cMGFJcZiBN6U40iTBHGZOZK+/",
+	"9DrjUis5ZaSZuhe8HuK0R81z96KQ+CLOjFI6Z9eqWJHoLgwuVUlgt7wUBfu3d29+YOr6b5Bb9+6MG8a9",
+	"YN6y8hQK6FNa47EDyRdKTkqRf/SjJ02Z5aoshSOXS2FJ58krrUFaZiy3cMY4KypaCrij8vYgPAfl1AAn",
+	"zS5AuuP2B2UsLHAk/64/LiHxGbfgTj7s3e33vVLfcz2Fj30EeKPCsNJN7vCaSxYpHq8v/nP89Ztv/mv8",
+	"9X+9f/mOHVSLUvHCsJnT1+wMhGZqKbPwOSrwh7ivb5W+RhXoo18qquBPDNOqdCLRCk++UEg3/PUstbBA",
+	"182ZAYPWk1ypG+G+n9Mjp6ahAkzPnxj2n0cv3r399ui9ugGJm3zl1aWXWpO88LE2+k7NwaKot3RwSsis",
+	"pF+vvgVNEmEBlouSKaePcXNDoqNtqM5YFE7hvXZoriwUuKsw70fcz4Vkb799wb56/uX/DVQNl/IO9K3I",
+	"4SfJb7koURv9yOBUcMuvuQF24E+OBG4mZAEfMjIwcmOWDsvzGeQ3oBHI3AMxXyhtHQWt4JDlXKI5yF1P",
+	"fAdMquU5Q8PxEVqOmeErQ2Y6q5jVq8Y2HJnYow/6tujfPomM0rjLnySv7Exp8XcoPuZ5/hBbw9wGNeC/",
+	"HRwLiUQSoIDCEdlr7gRrBh8WQkPBLn58xazDu8xxxQu/fFwno222+NJlsIOT6Qa/xD/hchRItEd7/MxY",
+	"UZZMLZGNGmbQUs8m3InpnXP/+eefj7om+E2H37XY+xsw1cIBBxSvoRA8CKefgvQTUErrNEvk4geeJx25",
+	"VZ2xeCFuAYcZk+4EDZtXpRVO8T1xcsQR4oq/Vie6IK9wMwRxpHOSjZNo0/n5t37DXfit0dfBwrHQagHa",
+	"CpLk3BAluGfjIukheQcWjaQsL7mYO3mobf1hBz++efeenXCcwJz8QxS/uRuYOnXvEKEn51oLb2uVHs1H",
+	"2ZrzQlalp1kkua/J4tFajap0Dn2uqM6miEk5+frM7wLlQbWUyPnwp4z4m6psruaAoiHcigJkDhmygdqW",
+	"4qjMLWgxWR26zXmqdcDZTBirtMjJp4Mmy3q7ULBFyeUZqyR+KxzaSrgFHSwNDkLCI1RjvI0RV+dkdzq2",
+	"X4ackwZuoRhzu+YjOrJiDimfSusYE3qQKAa5ZtqwMXbCW5VWrGIzwHjg6P523LtbDwFvN6HBOjHHMRzg",
+	"cy+TLqXxaoA3SayN1TYQDV2tdVKerdFqZ3CvFsXO1+h9Wz3qY+Nz+2twwnU3tn4xbdgIB9t31c0SWnDY",
+	"2k1jIScNyC2c6NML/ALpeVEI9wsvf4zo1YSXBrJdSdjbyP1B2D4OJ3F4hspcGIBQ18GYISnQC7170b4E",
+	"iWvfV58ns4OLc/7he5BTOxudfXl6eprdAy71zRwhWD9C7QroQ6buAOdmGOyHnx856YRtAKmtO/Ufm+QA",
+	"zynXbD/ZKHKXDyJB6KxqnYiQ9k/PR9lW3MR1hgE2bNeD2n0jzJsa9AmrG7CHYuxUdyGnY2JWJOmcefm7",
+	"pqJsyU3AK4d57QCHvTFDuruw4rYHQhvoXZffAmdHe4LbCjsIR+44OmF4czKHaT7ATcpN9DYaiF9zWSiZ",
+	"MQ1qAWiJMyALds3zm9SYDYtsj/laeb3HH6glldzfyDlTc0GOeO5EUkBylYwA6YGdnxbFA5Da13xFhPMa",
+	"SEqupA+wSFFfsgcthYG70eGdhcmBlPejENrhksz9Shi9hHgdYLzvJkFaeX4j1bKEYgrFmA5tZzlHKotS",
+	"777f7yVJxt+QJTxxvpovxxY+9ETmBZcWONF9oQVK8d4MrMErOQkaQnb0cR/iv3dYXo/9xLCSWzCWjM8l",
+	"i5yE62OrEraytzCyk4QHMN71k/LzRMezvqtfNoHRK7mo7I6UZwCgDWQhm6FtIPreFx2IIaz3OneVlfC7",
+	"jTfw1o8clMwSuPvQW1lowROlx0LSttpSV7PCC2PAGEeH95PcS25MLUQkz2CiylItx9Vi3BN5ipwRTYmk",
+	"zjkmQbFiM27YDMpiq7TxWzYqhbyBYpxU9NpTfqs0zgDF2FQL0AYKp7zLIvxaOz/iefvokOZ0VLBZqMCh",
+	"nShBQkWSz8cw0TnYJCxUhbAv3Lmhp2lXdNxBJ51xM0ve7Q2s/BGvS0Xw6yDBORsZMZXc+vDF9XHENM08",
+	"Owfm5vMrrdeVjVBx9UPEM/We58tbb47sEq9e+EabaT8HoscJcrOVK9KXlQE9+ItgHE/DAX3VM0pzDuR2",
+	"vvMweSlA2jEFHK0tFaQVthd4/FPrrcTDAVLl6MrczeSy0HA77h2y8RzdCc6T4BovtwVJ2ai2ZcVnEZ9b",
+	"a2XxJvzx9IL4vajYDa585mq2W+hfIkV3fefXWt2A7EJMWEHP4iP6RV6wYiC1y2uCnZAcv1NLNudyFbxG",
+	"0cvkp59x4TVzmpQ8ZcYmp2qo87roewOraEQKvZYF6HMG84VdseVMlMAEOpgqeQMrSHI/fECBL8lpJkIb",
+	"y8ABSgjEwE/8vAffvb54QRNHrlz3yuE5A65LAZq+ppi+Rem+evfdxdGzL/8Uc+fht1VyY8fDmZO6ibD+",
+	"WqkSuCSaUfuMt4B3V9i7GTUgsxliV1GEzi4yWRvChuNzJEuk4qZa4kk0R2oTX3MDpZAJOlPH2whjRZ4k",
+	"qRj91l57e4wbWCU/LPk1lMknC7Woyhr/dyUzbr4wemus1Na7xLBxdCX8A6XixU7cau0eWqdZn109bXuS",
+	"TVf1vTD2rmyhvvZt8EOjbVrOT7jsXUHf3Hbs7X/68ssv/pQy2m10P9pZSAFBGyj5AjMGx9Nj9gKkqQx7",
+	"dvrsKbMO79n7d6fPno6yeNovElb+7tWZ2+QBvOALfi1KEfbU2SFqaeN2FHuSQkEh7Nj7NcYqkdkWB877",
+	"uO+hUZRur5JPB63DvxnFi29+kbL30ktej1TfecVOnu5ZgAZejHlZhiVsesvRy9TzziW3Jk2fRZa+054j",
+	"bs2fWHLqGNdhIQl3qoA9GQ4G666FHYgPrBBTETKN0BLeBIYo7eNSnMbuE86KAQTPvZRcvlbGLHl5s44z",
+	"Eh0O47DMdVqQh8jyLSpm7mPF4wFTa/kGSuG21Mo0mmMesAU08hdc4P+XADf4h5pMkvaZb4Rxm1Ga7kLY",
+	"1RCWuolG+wjkv/CyAq9Lja8jdp1ATLB84Kiv3atko/N5aCQYD/j0W6S3I0rLDehxN9PcvgvQajmc563f",
+	"0Fu13EkQ6NIMd4Zrp5Ct8/rWzflVR7vu3EISUJNrXwcwMZ6Jaawey2p+7fUZMS7pm7VHe4hpoBbbDeDr",
+	"ANOS7jrWvkB7wkmds1PydQqLBkapJNRhoiHxYoBmoKEkMqC92bSz/80yJG10qzD58tcKr+VFk+B7n7if",
+	"kLQ3fR5WQ6kuKR67K6VIg36fVLvphOr0m6Sq0IaJfKYMoIPXYPB+C0+yXQAWabocF3xlxlaNe/OwLzD9",
+	"nOBOKh/J7NR4tDizA8cN6wTUjE1gGYLTbZwnG/m0GzTrJL/tjD0475hWsr7yENHmX2An3WS7rGHvPo0a",
+	"iiA8n/u8e9o4CMwhFiYkCyvN/g5apTbVmXbHTW3Eve55rU+WhDMfS9hnGx7qtwwxif3GzYkoIZiTt5rO",
+	"Bs56I2TRchcJeTOiqZJiB8J1vcStq9gvvI5E1LFUdugs7v3N6vLwQa5X48GnbGb82Zd/Gvaq+DuMr1eW",
+	"YGMPA1XjVQ6X5eN1IkBFKHaQ2QLWaBHV9VzYXUMPm6+is1nXq4Qte8wZutzdHkZumjzyfSYiGhF8w9Rd",
+	"HKqPLLWDzllswuzvHU7spvmsIXObdi5UKfLVuFB5NQdpM2Y1F1LIqec2GUM9bqzBVKXN2FzIyoLJMLB8",
+	"DB+s44KOSmKUTTJCddtlbD78cKDu5c1Hc3fbUE1A97cNhSEoiXXHuyogFyGyNmDWUHwKJGrzadYzbFr7",
+	"z8LOCs2X5PDYYf19oWs/z8iSH2DR8deln0RmrFowq9iXp6dNpqPZqmX7uVL7+JbnYFM6dg+5uHWy5nAo",
+	"weFr+XQjnHj89hP0rpUGS6RNVNJuFtTaIk1desZUi4XPhD+4auqLXDUC3GFSYSiEWZR8lXaU0OicKrTI",
+	"M6rFhdIQmkmakixBdWktZDeh9TacyGYgoNcauSmsP3nSAsqizgocYh4KM2VMSMyozULu7xgnzphValwq",
+	"Oc1QPp+oShZZnJgaXsek2//97/9JHQI+W58c034W3M6CUwrf8wbeOnLL/PXpL8c+UiohIRnjHambj5GW",
+	"kI28eSt8lzxFDJXpM/ruxswHymA1lLQPCA+izYnZF+6w3r789uhpRoEsWEkAf+iRJnBfEbltDzgKwli6",
+	"4E7L8ubHykhcCBAZnUv/cd4H7/IXsz/nogHc1tZWMokfbTEnN++mJvkOeGln6zOElM4kMaCM2bQ1pphs",
+	"CJ788ZtvsUIL83KK0gxxlGF6IdeWHSzUYkG5yYtiYhW+zWWBKYc+yeTQJ49yi2W/NFCGnoSMUiZFPmM5",
+	"N5CoriR97QBkdD5bC1dFoZtUEypt7OXjKM1mSIgS5sBuVULxrVeygA/vSCJtifNbQLw/7PIVJo5haYid",
+	"LfNlNU+HLUUO7ETY4jLBGSkEwSw08MLMAKxnUIYJe85OaxvacqZKR1Fjutk6Syd12ZZxHJBzZKMl17IN",
+	"3bEOBpCOsjTVdAqmJ0Cre8w4Cm0xC+cTLao5mP6b+Dd1ves97JPPp2QyprCNBgsNC66hYEaxCddpwUOv",
+	"xrqSPW7CwLSTdoh+NXAiJMpFd1LG97RekLq4KLm7ur+ZntBWH8E9lMbHWJYwbZKONmyQt/RuUpnH5HhU",
+	"OCopSas3VZ5jHvgoG024KHuUkDpKakheoNeYmztswCDSlxHGwsj1iWU1Prby/+Ib70eOt/U57RQbTq5J",
+	"P19qk1n9Up2QsuU1SldMv0QjmF0qB9Wn0b+31ExdZY1bNPweKM2WWAHnGg6ZHzlj1yuKKcgaDcSnJ9Mr",
+	"hsW+46xdzc7X+kDyi0lSo8QtbSQGHSa7+T66L2+5l7XXN92PNw2KYscrCl7vLQunl7Yu2L+2aaFDnXp1",
+	"OE6Dhd21rs+YWmr/JfUf8aa7ytaQbx2FUrjX4FDrtpKEISr2GAo/pFXEndO5+pTcVNRApMluSUXtLvg+",
+	"VIi1Q9hfmfheyJu9sjV6zFh1GtrQtPiksbPWzMdqkjkZHLg1GTNiLkosUJaxOt3CZE3+H5ItrMbFC5Hb",
+	"7cYpb/Rt1pw8IzUVcr9wFpj3KkS+8M12gKMxoi9Sa3zNC/gag+0bpnkXEGvLhncAsNcpFOVy2/ytyDXH",
+	"L42ejLEUTaooicSCGXGJKaYkq6Thk7pUkGFzXkBTp6xduipplpnwMfG+dWs8uVHOKJuXU9Vkq9gJr+zs",
+	"ZD7h5wykVqV7wbJqgUUv44Alp9mezMG9emKVXVB0c1Tpo3HU4ECNgEUOZn/0KdmuMv1VjcLx/mQSwh5+",
+	"GG87w5tK3ypqa74EbAfQ9ki6TH+zVebfHt2z3YfXSX7jxVxgYYuoWu6CS6T1fAoyX42hEFSBFL1/ervJ",
+	"aXMeXnOWexHifRJed42KGpx+2L9JUYKxSt7Z572P+hu+2eSKdNi1kx8XP9i7nEtRQV+5hQVINg/HhRWn",
+	"Kxn0JZ//b4IHQfofxg5ci4pKFbmxjVIS6x0Ta8MUesMKtU+lpcEu+H0c9z0E9oKaYqiCryKi6NMdwwY9",
+	"mhboWkDy+Mtufs2Hr6mzzRsdvKY1we2A6r4VdGp8e+HLbuzq4Yyhu30138TVO85DbU70fFSWiuPvWfRl",
+	"wy72oYwb9vAtqrc1ljFeauDFimng+QyK+9tVG9P3G6EG4G5dFmA+XLNdFCgb5KnfCDX3oaU0JP8O0mMY",
+	"Y68CJRsAwBE9nz9tGGfuzQYc7q+CSAX3Wo8jgoXtV752mD8A12DscAWhGzTQUgl2ViBM7lOBm5NQ1XVs",
+	"2e8Jd6UPu/RzQMLUYDD7AZbvg27RjfSwXJRbYZ2+RsNqWkWZqaXTSXIIKoNpF+I8Y31FN7frsDhlVi81",
+	"uUGsc9GXtbqPTFVrthvj2UPywu72+U3Dxrv5d/e+r9mQdi7GvvkQK4U+6ZOOJQsrtvVUerproOAA0Wh7",
+	"OCAFpvZzgnNfRHKuNLR33MT/asjFQoC0WN5ZU6mPAeqLdwKENWQh7DNYJ7b4z9euLFK5kuIcmJyXdZsU",
+	"kHbsa2Y1NUDoRXI0BG8Euk3HvARfVNS926Mnx0u6D37XwrGEPbmSeNoDBEefie4/2HacP2qYgA7xxDtF",
+	"sTWpRR3pm9WYuwFFu9+s3fE2wPIwVa9j+E53LXK3aH+5831GZ4zpfx9e0QjPTrfwnHjibdszr7n2yf9r",
+	"4XpD4GYQtJi3sHMq7FbXSXMgsSzSnMjairqNljoWgVJws6dH7SECm3qNBguusS7JnvS8bpWzORIE38L3",
+	"pVB6nCtpeW7HNQdeY3lCh8AzdoD2LGqL1xQtNgAYaEH1GSYhKtgk6xx2pg2H0XVGKtaQbMOmill1H7N/",
+	"BB09VEnxUJc1LYb2071j4N5Lcd0L/sO9RIrBs2R92I1AO0wLMT1Nni7Yu3B028CoB3pftmFoBhrOWV0h",
+	"0hd+9BcW7/TL58Mhd8sJpUOD/Za33fc3db2vdaq2DdPjcd7CBOsn7fFNE9wdBCzD53XkBsIW1q9CX1o6",
+	"PCpoapv1Mj5yC6wnDN8NPiJzV4krffD7q4HxeK9BT/fMYZ+Db0aT6IgRVnnG8K2CCRlqucaGfGyOIVkB",
+	"WDH3eEjxOBwvjkXcMPsTU7fpifo9r0ckbBits+Anhsrom0rfiluln5jDIVOs5Wy6k4vpbntXAy8tbd+g",
+	"Ax9ql/Zv97L+ubpNpTjWVZe0WhqGL1Gx3uZojkc9IUs9MUh1CHnP84ZZdIgxPWjNzaZcSCjorjwEui0y",
+	"PlfYXRTmh8c9taZEWWiQPTFQan7tBk6sol6+00jXmivWjQCtYtfKzjI2UWXR4EUMUemFzWv3mRkULLQ9",
+	"DlLDEXaoIcRLDRg1P9sC0dHtRadUB8GM4tHae4kFkvrw13eTQolwZLvQz0ScvB8kizCnjRcBC7ah5Ruv",
+	"1fe5/lTzPFE1a92/uW8B364VZueAMF/WdsN696ug2x04655McvHbjv0+ivO1QeSzLs/XFYX2DUzogZ9e",
+	"zWHbWvZyXdxJBdgs8icdIQ6Rje/I5d5NSBz7OSwaVWGwRrCvXN9JO0LtMuxMWHZQh/7gTIcdDWKgE6XT",
+	"/bhzaxr4mFqhfi62iyH29GhPwZzeC0r3rI+HIBozNgBjDe6j3KYEiZ9ngCUfPIyGBT8xzI+AxmzfsD8M",
+	"4zPLzDH71mEZu14x33ziLPEW1oUMqSftOTAEKIuMGNjNH60bkZDQl2sVmxm80TMCld4z2NcAEd3nfvaH",
+	"PcG4zzDcha8NRHer9WITuODF1ntqr+J7sPuBzvbbjS92y3V0XR+Op1dS2NXY8AnY1bjTCp1PYFpxjS1W",
+	"ghC46R1eVKU142vFdRHkxnEB3M5QlMDQ6hDNliutJOixu20nmGBdgJQ5IFr/fYgUMQX9vCWKaKX7MfE7",
+	"4tHDYMkDYkXiBClm+QXG9++a6Ub2g/GGUGkHLsvx8FjqtSE7A/yyYQ9vwcCupqB4ZR2qaFkJ3Fj29FlU",
+	"TQHZCnZ4Zo40KMmilW7e2uY9NBmaqfiGdOF0rZXeIa+5SdtPgLSQxnKZw15l0btpr5H00B/c11MTqScB",
+	"IArD68mcfbsW/tJB9padZlil5LqVTkompAYSe7bB8YUkxq2WEvcSTDsp+dSkogK1uIWC4WPG0drDzVhN",
+	"Eu2+hlPCbsOPh4pdHd6pUkS5N8OLWgnsxT+oy0yoK85zK26dZLDnzkshb/bN98DyRSneTI6AVLSub3l0",
+	"xp5m7AuesbfPk0H/QX7edMS1OcTbWHbeejzAGD4sSpGLROUBpNhUHqWogLqMCVKCQ18g+nFRVsYHz2Cd",
+	"CjfhE8OWQhaY+p1Kflzr69RXsmxonHSuFturWeJL7uKSpRb+AvqaW2wgu455M5jvQLreu9cvjBFTOe/p",
+	"3PBJ466bw62htqHyvk0VHen6ZfV3M10D36xt4PWHGJAvEMsY//ugM0Wy99X/2si8nwp4B25GHb2SQkCC",
+	"dq5LdDWRaYm52e6EYmhp38F42GvkCsi5jlYeEdsSe1JmvxsG9h56KmJ4QEn5NALFiLMd8kIVvLtHmzZp",
+	"EekCElrNhxLSoVbg3vxWtWtu6wBDshdDwz7CLH4Zrf1vDbVs38F9aOzbkkE/K6W9vdj99PaPRvy2t8Os",
+	"ieE9i0n7k7KPTrgGWOXf+sL/L4KxZT11wT3e3RizRhVbA6Xhb6G0/QZKKl+9VmJbpmJDLkfVgn1xOcrY",
+	"5ahQS8me0t9SMfrkcsSUdj/A8nKUpJD95Zm80WNQ6gU1/xIq1Yv0tCkkQjWZsb4WLFvpMr3j6lZl97he",
+	"wPWQzFJ6ba3YUr3aZpuhmsSm2/FVVFMV1GgjjYl2Zuelw5bSfHBDtzqtpKr67lrFdwvB8+/XM7TG69/h",
+	"t2hTkXmrNNZcSTvDFhG/Vlxb0OUquRka4m2VsnKEZir7yVp7Fa+CiZDC9kY1GX4LBfOJCU8Ma95n1Ogf",
+	"K/ZXoiywfNyvFegVo+EP0/OVlifA/yXPZxSpGsAfW4yGjtZKN+gwkKs2hCJB/kKl313YdAu2E2POgBeh",
+	"N0dnc9g2JTwPG7wGIwpqYRQQjekKg72a4F3uO7PpSh7e096HprGDFiphW312+uxPR//xNGP4x+kXGdFO",
+	"XUkm1ZL973//z+XIL939dr1iM552S4Vdj3W1d9qO+7RHbnXHUVQlDDYC9GUAOTzAi6OIqWv3DMvpLbEF",
+	"lSo3DTdYnu1nyGsCbbyz1kT1rWWeljRqeYTocaJRgwjr9xGBdI249YkPkJQ9nbuP9J+GaO4fgEpjvPNn",
+	"dz+q0yTmBNs30DCOHXQlJ/27Q+8j0UQgCr5CqzBDPuRw0rOhczKuVdKX2/SBKAgnRGRBFlCQpY6vmO8q",
+	"u29G9oJXplWDKzLcRbiz482/q79MNuzZDdXC6/dpQ0uiaYyY7UljyGlfcX2C7ePa1UYVg/peNqoWZHdj",
+	"DrrQnK4qHN91hyHOuSjr+FR0Z1CjHZ+EIBnPsQhH5rkkAa1aUnvoYblSWwhFs8HtJ3h/JKwmP3emYw1G",
+	"rC2svzBWf+RR0716C/4k6hqN4xAcmjy9cNKpE4IvZmv3B5fuJ9k2bQT2z03TGntHbQ+MHVzHhZt2NHor",
+	"hBbE7XBP1n41Ydx5DVQLewurrEfe1qcdH1o8WbP19kaz1uUPkCoIhvarWRKBRLfIvTf3hKVljgLBwsZ/",
+	"jQWFB0W/8NKCpi6DoT9VePbR4akbd+/TuipZgjH1kpmQbFKVZQ9A7QSAO4DSBojZdM33Q3g92bkLyQ19",
+	"TLrlMOdzgZXu7hBM8HDhqULmogBpxyvgm0zHUcjHHsXL6s4b+55Ah8LUDT9SySFRMn5PHenxsO5GceTL",
+	"ZuhxVx+ViW+0xKG1hN67nx15WBioCiVX81BLgjMNvAwpl0N9HA8SJ2wEVoTcqsj8pXlzk7NlrSlmc3Vr",
+	"AUGt6XvAYX9vrbu+vbjFAOQephKtoeHd0a5X+9qCi0OdthGaRZ7Np6en2Ta024Bm6Upn8TFvMcsMKtj0",
+	"Rdr/myyFexEHnfT0Ne4iR3oXrcDyQVFxAzCkH6Dvx/GITO1zdzhG5LcT2x1BjZPMtJo6dbLVSW6i9PhX",
+	"bNIbEGOUjeqmWz32eTfjzuWvEQzGjduQr4bUmX+QStl9y+k/3/uqnR2d3V2Frb18y3eWxwaT8PuXpPYl",
+	"6ftt6IEkqf2o93DBp02KB/iu3/FbKN7VXYE+WruuXlMGesh6fG24TMYN+/PL9+yEL8TJ7dMT+rXjW2MH",
+	"v2ZsIpz2aTIMC86YUdoeZiznUkmR8zJdJwRLePmL7V3Cgk/RZCzdVMKeMb+K/4dWf0+VZJbc0q2srwMt",
+	"fRgvqsrCd2OGJRag9x7BbrL73A3GMNZvh3yxsB9aSut8dpMzIzjbr+L/evLJ03QkWw8AYdG9X//VWF7e",
+	"CDm9rE5Pn/0p1rr/9R+i+I1+dpDyrxKWYFqFggDdlGu936IlPU8vKbrIdpbYsNwu2tGWU70P9hQTg/35",
+	"UzTKXkxq+FXX5zokG+hdiC2qW0er3DcLmuLCEOppjUnBh7b0nUgc80xMZ6WYzqzZ1FNneOZBp36nFIsF",
+	"WMMW6P2HsmAHFj7YjCGHOF8v3tK0fnxiUHvO2h3boTRAFAGKw4x99/7190dgcr6AgsGHHBaUmEXlQOdc",
+	"31A1UMY1NsbD5mhKF4b8Y36gVJOeeyvb2jXelXDLZQ4ZU7Ik7Mx5WaLTeabq6pJJlGUHdSR15rNoD4/Z",
+	"+xlcSpyOVVi4BPQcmw9h634TKlpSUyKs0JG1M9Pa5FbIvKwKKLJLaRT2QiVWwaxiXK6UBLoEap1UUibc",
+	"nJXAdegWSCecSBSeqbJoNQXsKZG0RqkiME0i7lrbv3VHxGJRCijGBn7tiQPgxrK/qUpLXjJDHiQKDMAz",
+	"w7Wb2Hna36vQjzKe+ZqB65P5N54YmhalW6fW1BMPm6jk0/Xx49nZEYs2fuZ5rMFcuRVYLxU4ERBrhg2b",
+	"taf2/ESUJTb34MjR6dSEccJMCQV1hySWdEDTgmFcmqUjDe4ZuampT+bh+aXUgNFHqSHdAxuH2WAxchxL",
+	"yOk5yx1eCzkdV4szVnfsdG9eSn88WX0G3GKyJh6XEe7SsXfmefPhmXvHTYPvcFk0j84vpWPMJRSUEVNy",
+	"C8aNad1WEWcWi5LaQwfgogZz1IbToYnVAopzZqxaLKA4u5SB2NEspvXxATc3IQiHDuiQMCowB38NyB7C",
+	"AWJLkvpI6gqvvvcdrR//whUMaAbry+7HSNUBewLOfmTtKzfVdHNOV4lyZ4FGBTw/DKrkOVjq7OADd2KT",
+	"QDgWjCMmXlk3iU4ySxxux27ZyWCs3QSYmkXfg9VmgyZCqgY3rJIFaGOVSpvm6p5qa9UkNGGcx9yczwHR",
+	"98x3B0Itw3MZpR33FiWskwRtHP4ikCN5uJRUZ0Qq5vQCh8/Ib2rycJgxzhYlF7ImEqx0HM6hp1RMN4y1",
+	"YRZOraD7zC4lVtNEnkvaFYkAiLQ0DnbzVtqaNkLhqkdZ08M32S1jpsE4FpE4M7evdJdyf2hzh4DGxpBM",
+	"TciT5NcqdTNuiWNNtHBtr2sv4Sd32ThXDmXJbmDF5mBnyitgrcUJ06xvCD/okIZaj/QNLYMh0KNVs/w0",
+	"aQhVb+p+TqoUyA3lzIytrrDZk8ivR9lo6ggZn19XJSeGWfK62IMZG9C3IqesMk4FHuLfZqoyRP4WWl0H",
+	"MWOhhXdkQ1Hl4dd8Yca5qjQu3ywgF9xBzLjgYUS3GieaYWT+uIAF13ZOQdUaplXJqbhnf62Id1RW8n6a",
+	"kG2kJU46ND11DhENcnR542tBPmZOOJ8rY5kFZC4egQ+4Yb7k2xkzFuZzKDJWKiIMBnZJWu6a0nGZ2SZl",
+	"rWluvpYsQGUBSP4d0Cu0p9mhj+6lUvBQsPbA1BO/frhEyijVtSqiT2KrRbP0h7JOPWCqXk8fq4+elIrr",
+	"yNbueF8nogeiezFBVHdtp+FH+FmL3c3j9wbzL1ojIauwik21qhb4jwMDUFsw4deKl8KuTjrzM8elVW7q",
+	"F47nxeE5K2FimaosmwOXpoU/SRW802PuVuSUhb0AvQCrPVVFmo8pxY7GczvWwtxsl2F7e669q3uZvwX3",
+	"W7JsRVMt+J6CtzTOtSMi1R9dJ8S9nwxoJopzhrXqQn0us3KEekjwBuanjXscYxsVdp+L2XwfFTuO9znw",
+	"9PcyuzYX1MkhHlSurlnFey2m02QopuzpR3wDq3TtGsdjLf+gpJqvmH8Lcyyc+mlWUsnVHI1gq3XDVMsl",
+	"oxNFCr5eWWBqMjFga4sPmmF8Oy6fg5wQJ5M1D97X33NDS+KLBXAdhmtf+BPTGb/PQU4vhRMKm8nwMNPQ",
+	"gE6mpuJLohbqjVTLEorp8Oi2UKZi6Pv7hO8Nra06oOCF2i8ML1kyVZWp0g0bjv5FiNnq+mP9z5tZIg7x",
+	"LWZFIePnZQUDv/oLvtvdJo2Q+fk3rVsrY97z68TSoSwTEvBftVr+8tdclb+Mdlbeu/tcE7q7RYpUOUYF",
+	"6R7ncGPi6ew8pj/p5JA9wfhg+cDBXwPlqiXKSe+0Xa2W935kbsx7PjKtlj3aTtDMd1jxWpl3y0d+Cn85",
+	"rT20YCDzcN46uRbkNTr6kOLYfmn9KcBxkuSAPX4XXl8rI7XrXRCFursFjkZre3J8b4juyHvAf0yNd15U",
+	"q0azSkZ2NY2X7+v4dJTUcS8DkkC44ELvfABY/OBHLvRuFZOsBlnsPpn7queYra5kzm06Dy6NryEmNkq5",
+	"rI92DfbbHbTbQFPvp32UjY2tWdwGDPbEJRExSYZHbhr7+TG7wh/RKsivDUhLFkNh0U5YLRbUh2C9OcOG",
+	"WO9CmEXJewzUPjnsijy4X16xA04GUnpy6OTlq7/mv1yxg5koCpBOPV1oZSG3TElI92KqF9qyLWrhc2UN",
+	"5EoWXK+2q41h8RtO+LuIEnaFVZ9BsivniqMgd/12jfLs9nVTtH83fn1Xfo8oUuxxVqHU6s7CKWjSCqiE",
+	"5N14dXf7zbLWsbrZajaKcozaka/d1TU3swESX0OqmsrAYhSEqZEzbnc/k9P32s4mH87xK1tyw6biFuRo",
+	"N2/K+9hhErlKaNxmwV0/xraGIz6pPtpxvIwNZ/xDiLy5s/2wNdxLafXqnmSPPZjWTiylveaNKvp+zXp2",
+	"C8bpl+S2hZm0Vtpa1obdd4Wz+6P6dZufnb/0MGzGc+Duj55zvwtbuYFUS93oLJgg65bp7W03h0JwiSHs",
+	"Y6vG66SmcWx2Xo1l044YE0kpIY7C0ZpwEOxAaWaVYqWwtkQvM5KJw1TxpV67zf5ccX+u5vsdbbnSDY1D",
+	"7pXBuetvekDWgPqQ3OxNV5Bpo1lPsZi9qPAAhWtnOpwmtFhwZZNPiNbT1woKHTO7b4+G+7P7+AH35he3",
+	"fV+0kPthoH7IVxbmST35gWy5e5ljh947bmY9VMoRw41NwHxr2b6qLffFVrMRxs0NECm3MWAaJ2tvLd7H",
+	"hrNaX9h9FJtf80Ckyq2H2u7D46R3qJy+ew30qg5e3+4K6S+UObDo+H7Ozl0qED9IYXD/9rZsKXyp38AU",
+	"XujLahpY+yvlPm1FPXQX2545Uas7WTl7n0LdBNsb0K4xze3eurdrTb/e9YP93FClmNjNkqMNlqi2mWtr",
+	"4Hro7bvVPVWfmrkntrfRQvoJ/DXoW2iMvVs72JJrY81q0soj9sNtOtZgul33+u0j8wY8+si2pGzUV0+g",
+	"c2z4Wr3I0PwkIV9vOzLzqQ9sP5jfYKjfA+TvVT/q2FHudEV/CW7z9g15DXzfPHPS4Ojl1OTv37z/8aXU",
+	"qkz7+5Rd8MrOxpUWPW0qcw12+zL8e1lrwOR6HIVLN8O9TRgCqHOhkjmwAhYa0IqF2n+hMc2BXa8oLh10",
+	"E5YzEWVsCoiE5d4KAblWxix5uUPbmBfhk3QKXVy4NxGuFzazKVRsa3TXNKhc660vKTpnR4G2D+ic4iOm",
+	"QibzhXwAPMyvocBKleEaSII1TNhzSnQ7w9KB7i/G8dUoYVjYdvoLWSTmIl0FQsOi5HlPzByGaDk4Y1ax",
+	"ygAT0ljgBRXgjOBIyUGnbMpq2lO+m3a6ufN8fR7+LUpZoJQxv3kbVnyOYWQv3/Ppdmu3D8rD1QVQiCtO",
+	"RAVla2hoAXoW0C6xk/rGe5E4aoAzvBBHruRE6HkN9u3T+lEDSm9K+hqTVBLN1HF8mPrRrX06GFuayVNQ",
+	"M2xygvXKgMZMz6Zsm2UHiRDNw13X1dPQd/DJbJ2sAf9NiCMMk4qVSk4BowUrg6DJjOUrg1mG7LqyLOdS",
+	"KsuuwVHgcsU4wkQsYke0t59Y9ZOd4N1N16vtw8sm8amu/s5lRVEyFZW2ooMbkibXRrOAXgHdouPMYl80",
+	"rWAA8lALiF3rqBSQvL05VUlCgz2td8cT7ckYo+Oru9kdZsydI05TH+Sgc+w9kD1LgPWcgw91L8Fa0JRj",
+	"uFSsEFNhTcZMRWU8Lp5+tb3m/vbyCsOYcCedjKJyZcEWM80x4dsxBX+aDT/YqWFgjUZbW6QGzGkv6jUv",
+	"oMnixdFIkaagkdFATNnAiXqv/5uARjsHiG+QA15EqBDCqbnPjEqIB6NBQeW43PtINSFJOBWdlJAqhhbq",
+	"6n7ae+BNbPwO3HsfCt5TQoGihOREFIDpnqfuMp6esZlaMmO1klOfb43RBwslpDUhgRsv75hdhPD7mA1K",
+	"gAJfpAazp8d/+pIdKAkezxAccHhGgfsc/880LDDfCH2djlYE1D08Z5wZq3Sb2yKWcMnEfKG0ZbhJw54e",
+	"p/yP/eIjZSXsojF3Exq25SltZl50N9FCBoDLvYF+BIH7Z1vhSHuVedmioO1D1N8SMTJRpY5SUK7rnTWw",
+	"JCkSc0iHqO14HX6cnmiV4ZfRGiep49feha1y6kPUHIdbIjdD14DFbhJGCaUZFMIykFYLMGe+LRSURa3R",
+	"HRD++xo5GaOCOdhgLGNr7dCwlkvtTMma+jkmI2rn6JAqC2/Rp07ZsAz/tI5Jz1RJiqT7v3+BURz5MXNL",
+	"nosSjMXSL2HdqIVnzMFECUj+NMzVbaCD67vyuykqGLuTzlihJP15eI8diUMP+CC9R5G2BESj5i6xl4oB",
+	"Y3yqdinkDaZ+o0Gh3nPjf2yzxSiOJbw6FDo2VwtvridtT6kvc2it8S3rSeXc4jm25mqtq10Lfqc67+/V",
+	"Dcj7qdgHHxZCg7mTHWwgXJFf1dzR6NZLkhYaJuLDpi4wUbN7L49ad5CZE34slCX90zC+oIy6lKtS3dxp",
+	"/Ruq7fn1D7v8vRS2AXc99LhTtep6F3svQguC/P7c8SeTSkDdq3WGMO6Ce+JBfGx7P+fsbz8y42a84MaE",
+	"zNf1wXdBtFJNhbwTps3B8VAzEzsER72uv0k6lCZ8DHLD6c0rY8fE7lpH0SmJB97FXNuzNRgqosbCV+es",
+	"klaUjb0wlO0Slh38+OZdU0J0Difho8O6ZNyvFRiLRrbmtSz1CfJ6I6bySFXWF9sx7PnpF8dJK9xHKPVA",
+	"ANaBxAhs29fQAbueK2gDw76VIhwO7teaZH+k6oeiNwua/bzRV58+i3kESnHKMo615ZRk0XFsJofJK+g7",
+	"kfuoVo7U7fOuVe6WuJ+q+DD0NqXS/aVVQDmSf5vq9RjoXISa6XlSlv1Z6Zs0zxueNsKXXFghp+OdUwi3",
+	"t8x2+oNRO2SJbh+y1u2sGqNXfjV48JdBlejJyPTxbfe0UD/i+Ho1jqX8wTPEUc0honhD4idG2pOGdG+b",
+	"6Em7aUI96/tNgVF6bckb7D+tdQSnaIVKC7t6l9ddua+Ba9C1utIJFpPs4sdXJHSTSa/Ll708rjS7yrmB",
+	"0I4CPyDGc3XsO37OkS7gdA06zaxdUBwFlr1/odSNgLQ8cb1qz+70sROUoY7ZT9LwCQSpwDDHIhkvjWIG",
+	"fAFFP8MTw/7z6MW7t98e4Z6PMWh/dDbKaeYgTo+a3Yz9l82i+UL8O7hrxuSSiUqlmc6r0oojPgWZr7Bz",
+	"pRFWaexx6YY+8ifViQU7Y4WaA9Ykmqm5yEUBoaxsxrAE0CXudFpxXQg5ZQvHCkVev0XCDmjsxusm6nzO",
+	"CuB21vzYGgxrC5lLGY+VK60kaPMEm/ySScZtYlLZSgMNZ0JrzuNLeSlfKOnfM2eX8oj927s3PzAhcTRV",
+	"WSf23Ui1lGQ6wdItvJHnVLFiXLtlUwWdc/eTAIM/lmIufA8wI/4Ox274l1orTY/ffvuCffX8y//LrrBk",
+	"J5W2O1lodV3C/P/8zSh5dc5ueSl8oWGgT3Ou9cpJqlf0wxVaJdHhdCkZ1mc2DLDB82QCsqDScIBFfo+Y",
+	"YyOGWX4D7ArXd4U75ZKpBf+1AnZF3P0qYxpspSW7QhpzlbEr5MX0/lUkCFxlNIQGN7/SBWhAcxWWT3SK",
+	"Ms78FjgWIMZB3fJfvufTq/M6rMSNUUAJ7m9ECMQFYdk1z2/cGV69mhy95jafXbGD50+fZdS9EuvHMuY7",
+	"pvtRs1ZGtOUlnLPnz/4l/hU7V8jp4TGO+4OSEAYPw4Yx3fBu1FoY/+L0+TGjOnR/fvmeEDc8++7lxTe4",
+	"3QtZQw7lXS645nMgB2YQ6k/ddflSzqF0ah0NoCQYHIpE3Low77PTp75xJ7v6XhHYXIWB3AjSY6qmKw8V",
+	"84hII/w4CL36z6O3BMZHr4orxIWLPAdjzlD9cCeOs/RQMcwBJ1LDiBqdhxsz7Co3ejJGunrFuLmUVzEV",
+	"u2LKHU6LBh76tDSCxYaMc8OuLtCUJf6OOz1jXyNRZv/73//jVv2zsDOnKYGwM9C+gjfJUmzOLWjBS5Zz",
+	"ya4Bi3gfswt/OHTHWOcbS3w70dxAqKJqLuXz0+fnFJ9hU+8WCuM3wmgC4yfiEVBrw7KlpcjBi1yeYDsp",
+	"VQuwXMflEiI67s4gUozORk+PT49PUeJYgOQLMTobfXF8evwFNjeyM2SP9TXldYDwFFJh1dRzInKiKscW",
+	"5Vrh8c623QGGThgUrNf+IGNqiV0sYuZeV9PCLLiMkbkyY5brKViG2F8brf371GOjRUNGuHONQ74qRmcj",
+	"R8ou8hCUXKOXGZ399R/EJUPdU3/mqYh+kpGS4nx6kPUkop2H6Iv033kgOsGxE3Van29VBpL1JDfOYdWD",
+	"zVC7K1JHEKVEd4HYO6C8SOmgJsipWARVTRhKsodBZupM60Bs26F3FPyl9BGqsgPgDo+EabJqU/PVD3e+",
+	"5nZaycbPU2pAgxknF+bNZDTgve+dZDDkxRdkCvjtl0gLcEt7dnpKoQfS+ojCWMb5m68C2Gxlk/pCOI5W",
+	"DZRh+0iZJ2PHDvye0/ypYet1nvxIoha9/3T7+z9J7jkRFO6jL4dM8srXOEfBj776YvtX76iG8U+S33JB",
+	"Jpbf4v5OSPzCjjFSZGpQd/O//OLe7nCDk3+I4jfiBQ7d1rnCDxhsEaSsY3ZB6gAUTheoXRwpCh9kF4LU",
+	"J4YtuIQSefExu6gKFIMPaB3HNH1xuE7Rv8EnF8En2CHpW0Dx1QSXnYLF56lOgriI4cDyNS+8uLQ3vDwf",
+	"cvPfKn2NNXToi+c7gvFX299/oeSkFGSgev702W4TPPuXnd7/lChCV+wFOK8Rr6FJlhaQ3tdiEQnBIYz7",
+	"mL2yTMgZaPeL+2+t6GbTNO2MSuavS46aWlYEIfH5Oib8GWyNBg9MWFNEtdn+sS+S5eOaMJS9Z1j/2gm+",
+	"g4N+PMR6/ruByjcSNsPjjlTvGyR4i3RztxfeR4VKUR3/4QQVac99cN2D0ftaj/aTXsNEaSBbwcSCXod6",
+	"MuffC/1HgPpaFat7xhbvcfitbTS1uoLfPgmm0nqKh0fTuwpLfwTm9/SLQRO4+36v1PdOc6LvvhxyXr7T",
+	"CRSvoRA8tHV9/uyPy6GJPDUcmh04jordKJ+Yhg5p74iXUB7uIuue1EFlfXaQ74W8IctjtSgVL6BghS+m",
+	"amr6JXToW40tlo7Rkontua5XbDlT2Fu+7hFnW6xz3WLxsgl0ezByEeZAn+FG9u6O2b/8kUXh3w/HdqcV",
+	"Dolxazm2X8FOSOuc3Gqe3zh1fH9WroxNNXlq4GyphYUY0NhPCL2GzTglQwjtsAi9DuSFYAfPn35xGOli",
+	"9a1jzGhCF7soihao3j9DbaBU3uCRoxNqwbU9mSg9Pyo4ZYs3o3Wiz2oHY1+lD8w7ja1V10LydEfdgUVB",
+	"fCZrX8P4IVLB03s/wKRZxMNpRzAI/oJtwkH93oPK8S3m/cWO7z+/f97dev8j8uxPSd0IUBhnpZA37ODf",
+	"3r35Aev5EkNkvGaI7CCBn1kQ7h1i1NHxLcw8TFPHPp5dx233ey/uxH9fN+M/IAeuZ9nEgputPvLeDby3",
+	"llSa88rc1RcV9iYFdlBJVIIwCf/wXtXqJC+umWi9oGMftZjgo+S8fR0lLjwEL63H9+GQH5kTNdtLgDot",
+	"aX8VNXtIrrWrWvsxWdYQffb3pp5+UlZXOH7W5E3FIjw7CJwEpWsT8ZFztNmiq5/KAnVsvrvppHFt33uk",
+	"Sfftuzlndd055K28wNhlILUYQ9N9BLwbm1zY666esNkkZfzRP/ys7X1hkZ+PxS9yTXDMPpBqyYT5LA31",
+	"nxu1fLT+fXbkOJAIpC4tkpyxubql4DjjKYyjwmLCuLmhCiWb1YpiLuQJdb8+8X3XkeomCeg7y7U1TQf3",
+	"0FTvmuc3U60qWfhASfLacYtlzI7Zex9w122tL6Tby6WcqLIAHffFL8UtNsfHPtz5jN0ALEzTKZ9FjfiL",
+	"dqP80HD+/FJiDTXbmnvGDct55Sh2tQixj0uOZdWEdCsVxv02U0t3zmGfbhAaQE3cgnUlJS1DO3Z4EEdK",
+	"a8A3r5iGSWUcM/CdxP3LlfGc0+mGjLZ+iPuYqeWlxFlzx1iw2AJOioVSTpzqtvp7CMx1hM33vT9mL516",
+	"qgEJKe7R24jp+zMKAA0BuX5Tkcer3hrxOBoGJ9WQg7jFDK5j9rPjJQ0wCnkp/aIaruZWhXdz7KcZ+2mh",
+	"oDC/Nn97Sy9R5+dXvmF5h2E8uzeGEU3zjgLKUlYhH1t67k+DIEBX0qyD+4PqpHdiDL8DsfgB6Wq9tRYx",
+	"fVtjM8ahOWx8Ylqt/5tSQKFpfpaiSuwA6aaJpdoarruCrUOMXjPNtxgmivFyFPgZi50ZA2mFXWVBllGa",
+	"WYF1YHB6ir+vRVBE54Pnp18w7Ne+FAYOCYit5qJ0NAHKSVTArCnFp1U1JT/0xY+veqJIKyovMCCGFLcy",
+	"rgzoTxc/Sic3KB5ww+f7zV07PHb+cnOUak+yam9UqtprqMFhj8k4VYp13LT1Bw2DdEC6PQoSs14eMAjy",
+	"LpT7d2QrQC3LnTgRmHYsOjtoKBMKhWsUkyjjOrE8yWeQ31D9q17C+UYCpSGRW4ls874saz7jQj4xzOlw",
+	"7MA4tuskQSpPQ5IWN7NDJ59yJKgZoxqOqLdfSi7Zy+LZl18+/Qo7xxegxS0UDW/wgtwNrI7ZvwMsWK4W",
+	"AgU90NDiHk+8p94T3UvpzQF2BnPKCKKsP8anXEiqgjdPppS4c/HvKn0pY4GTrsA/PDqKTo99++r7l1cp",
+	"uevPQAT9RXTUO+HlhyNZrOPmVidiWlVvlow+ks9Xqvr9OAW+UUuJzqmOsENwHsNISHBBKELUSYk3vcja",
+	"JB4n8fRnXt6QuuNwzo/vAD+oMbauFINUmS1nyviXCwWo8lJX+Q1Sz7rE8hdcVZBZHpbf4FwitqqvQ7gG",
+	"U5WOJt6g+oslvpuGDXgowrBrrW5AHn6u8P9pw6Agv/GVQtALmwDbBqwiqKIz9XWvu9DcZyl+F1KMY0Q5",
+	"4IYVHq0CO/jzyy6Rjr7AdD3kDQ3zuJSlmh76TDynLSMTc7zLTZAgsOho5ob943IUDX05OmN/PT4+/uU3",
+	"r/xjNug1XEqP4derDuY7TnYQwsQc51AV/VhUaFHhTCtKtvJKA50pjjtTZXEpayQGsjbkShcm8xU7Yho+",
+	"5+6OgF3DStXnSCwZZNIMEKHrBXHCLmN6ANt1jburGod+ywYwuQRL+4g274egOJgXJgyfavDOC/RchBs4",
+	"/Dwl5UdX3hCS2SGShK94t5hQ7eXOhFxwAwvLVGVr60cQardJBSH7ud+OTNnW3FqYL9AEi22HHNWi8Pe4",
+	"phQ+dsuC4ph9y0VZaTCsgJKv2KTSREZpJHMpD96C1auji4kFfcgW7lnu24NbqlyFVSaz9iNZZGzCNZu7",
+	"yUuQAqQtV/4l+gLNyd5c6r874vaIyyP/gm+7VKr8xrhjO2bvxBSNxEIyMueS/SgkhIMsjK9I4H86Zlg3",
+	"B3uWWzZXxrJnXz7vVkdqimD5d55mp8+es+uVdSzk+bNnsfnnUn55+gVhdHQynhAoxeZcrqiSFkpW2hFt",
+	"t2Z/4rUJP0Gzv8c7fhjajGM3VPmjUtjXSePBO0IQJxwT8swnHLOSAaslYx92NkHLF/I/Y0VZsmtgaomO",
+	"3c+FgLazB34f7rqvPheS2zIr+8I7o7O//hJT3XdxXQjC5xhrz5kBr/W0K0NEVFUUZH5ME1ZFvRN6KCsR",
+	"lZBNh+ZtmgXJfglc++c46TFr1QOaceyBET6xyhGpMyq8ERLxvmIHVJGTcf8V7vSbl9+/fP9yvY4QBnTE",
+	"QdWB1tFOEiEP39MWhySoeqTEEjTNppBjuJ3C5+Wf6STu7OyK/2O5aLaKL4hIBAkDEGM+4f1Y8a1ToRqw",
+	"njmutgQTKm40pPuY/YyF8nNVQODokWmulhhKcQNsia8GxEbe+9Uaq6Vi+mszhw7fEV6FoisoG2FLk6XS",
+	"TpbAvJO0xvT624sH4sAvVAGfFQN+H1FMlBipIMbvHMN/f7EzX/1u9J8/+64nHenswKkBlZ05UpJziyYa",
+	"aprC2/h3uJXyhBj+umpE0gT6yho2B8sx3oNsVE2m3Lk3VZUQ/LMk/Z94VLpDJt2f4aMm0vUh7WPu3IBs",
+	"94WA3Lsm6xu7r3S5PoA9ia4/XQGrXPKVQbUZE2DmIG3GJEKgBok17LJgLjJcFtfqg2NqnkgdvfMi8tGP",
+	"qhT56n5A2Q++G0Sr3II9MlYDn9+Lx+rB3VS/Z4CufU9crucMoxm9BVKHHwPWiebec0D5m42xN6lMUlpG",
+	"MtT7LT76SPmkNNnHluw2sYq3/mT+KM7fx8yUe6YqfwnRD76QbJNvftD2Bp+jIOdeibqjYej09jTLNtFw",
+	"rK3Q/L7JhmMgwsLciXpoZfdxpcHA3pQ5jYNrmhyUTjEl63tQXUrvk8M2rbR2WDJhs9C4oWDL2eq89kVK",
+	"DBVHA7yQ2PxUGJuR2muwq6tULC+5mF9KNB/VkYORG/Tg+enzQ8faJ5UJBW0cHcQo9ZWS1DUVLfqgjZK4",
+	"uJorCHspDyhA2s5gFZlOeVE0N2xVJB4c0ln4mb5qvFr16zNu2DWAvJShWXlWVx92ABTuVTJeYgBz1gzS",
+	"Pl6yJSnj20M1tXHJHYodjetpsdcynpf7s13BkoWi4BSo4+knO3DbxGkd+F7Keix0Xh9S6LwGbmgpgVRn",
+	"rFq4Q/ny9DR2Dxw8f/bsMGWr/9lv+CNxlzAdL4dxmIRpLwwhH/nBIz9I8oMAIQ3+1VTlesXmwmABb6yW",
+	"4x9oZA9Z8DIS5QsSWa3IELZtZxWUddIfofh+jZiYSPtvlQ32Q+HjhgJiJeZkLPa3fuoHFNVoik2Z+bWH",
+	"wa/+swwS+KQAOuM2ccvtMNkIzKSyNWPoJBFQz1XTb+G+8L7gFxfvXr59+ZdXL38ev3r945u378cv3vzw",
+	"4qe3b1/+8OK/2N/UtWG6ksGtiwC3/sl//PTyp5fkDHdM6xwjYn2tiyamZ07YE7H9L0+/wBEj83fm44Qc",
+	"4/M27+NL+b42eZlQvN+Nge1D8VTO2VWhV2NdyX91HOMKM50QZXQjHf1NXT8JfQqY4Ssn93B7KZeqKgs2",
+	"44sFyGP2JuhjlOlEzWsdVjrCwMuSoZhDK2Nv4Yje8BFRZKgL1fcdwZCXEjuesoMbWBGpWXBtJbVp8gg+",
+	"AU0tft0/1wqA+0DkJKOmOgCvcA3ryRbtO/+LP7k47o3kXyp+5HfVU2rZn+/metIb04Z3LEVE5R9aLU0S",
+	"DWXddTvJht5mJVYBnYLMRWgYjsGgTjJtNUfJ7lTZKHTfTBXPXpRc1m3gUSp+8e4veOb/+f27/8TwPCSt",
+	"qcbzDWT4jpbrr1TXpTAzKMY9XXl9YesaqNItdXsqM4U1JR7cttouDajotF8lp/tL3iOk+Dd1vT1p72/q",
+	"ujdh72OVevrcIuH+Ges2EchEBSwIlx3+Kt2g73VV3tQ9bdrwcs4WqixroBLWN2eJ64kH5pzi2Js9Qz/S",
+	"2MJQsdd2zocfIWqp6FbgVNuJkEgy2gb1uumiU7CN5e7mwmeZT79px86fk7HSsCnY3hLLNS96MFFzI2K/",
+	"pw082tr7CgTUDflJHArZ2bUZB5OMmgZJJCckofeuBnchjeUyhyP4gHP0QT1Gf/rwBzZXt76iAcIiC4OQ",
+	"3e6saWvVUaVSDcMvJYqhDv5zJSdCzwkD5iGB1jRNx03WJLLPhLFKr5qabE09c8f5THYp47JaTe9tk2Eu",
+	"Ah0yFML9gMHx9fckOB4YgEtZqNwErD7isvDnZI7nxWGd3OINmE02vROrjunNuF40tlV3815Kuuhj5qld",
+	"7U9eTyOrb8ivIiWBvsSpXvk3t8mgb3xMrIFYDDZPqLjBgYYF8NAj1g9zeM74tQFpKVmPpH7RzAcfFqUq",
+	"6naZKdm1I1fFImzd7K9HEmq6BRq7wnZCTjy8e3OOPf2IDes5eRa7yFr+scdE1XtIVA0Q9sQ30aPKjEoz",
+	"o+Yd4HUoHt1Mk2p55H48eZbKj0sLAR1869fff24KajncfWJCfk1HRc2wEoovdSI0E4U5by2eOHysY11K",
+	"b+RmpD1rFBMKPBBsVeWEBor9RtWKlFqMXPVN64IeHI9zKUN5kwaJ0SnuLdZUasRJNsEHSmdwXJcD8WlG",
+	"nnuF7SrpKKWjefQACp8XuMCgg7qLGLV7y+KWbv7gjKp0DsddC0KhHIOAiPc4rVmVpUFxL2NGtawKmD3j",
+	"eejS6Z1kVrgGP3exQX331z5Mjf9GsWZVGfll3LpwWZ+pLj9YtX5UJB8VyT+QIrmRK6DQdcA9McTovsMd",
+	"NModuIoF7fuxYvu4zT6I+HWGr/tAx8gi6Xs/5iU3Bv2ljgUchE60Y6tUyf73v//nsK1xkn837aJ4Fc36",
+	"Htf4kBpkZ7I+t8VFWSaO46Pqlp8Uite2HoFaY2BsARvqN1u7osWV9zE7O+VJt2SVMBR/cECNoeJ6miiO",
+	"1daJOH7KjXmswSmL6dAp9wRr5A/xLdPrxWOZibuDFB1lqIx+DXYJsNYhtS++r6ftag1A+3QESwPB/ZGa",
+	"dp9435YhqdohzD6arfpjnjeBDDvQ22KFN5KXB4opnfe3ybmoAfNplGdPEEx5dXWWtZDH7KJOZiFnP9Wv",
+	"XEtIarYsbMasYiVwLX1Ryw9uy7BI4sHrB43570/RoR1/LNL6ad37Kr5jQWZIodkc5texNr4McQAoekx4",
+	"DnirajIBLMcx35pnMoeT+YSfWGUX/SaEt16M5Fju1ECugdyVa/kufLE4r2ufClL5laQYZooU9LVTMDHG",
+	"m1KpBGgr3s5nwz2hyrPQ1OvhZamW7v01yMQKsu/fvP/xIaHTjf9SalXO3VC9uWR4QJjjakHXtVGUXbjT",
+	"Yj+9feUemplaMu5O9T/eUlbQY8bZ7zel1EEfM2AxvqNaJFFjF2w88cixITCHkAgjF9r1rBpR5tmz8xZi",
+	"aQyMkQ4yPRBjRARNFUnFlQF9PJ/wMb5Xpltr0Fc1yv2hMkXf+nQ9t4RkLd93DXkLhskowY+Mng7DJXlh",
+	"1UOnqT0mlH5WBXIIN3yofUwGIv9f4IPntZ1GSSqf2gGmIXQjJItvKLHusB0VZO7FxSMha1mxdv/lldZo",
+	"FfcD1onrnd8JxO1MK2tLKChxva73cvD82VeHTWaBkxuUBKr55UZoF+LRVQkhxnydzmBhyx/D/h6G1ITh",
+	"abK9Y8vpc2/ircNYyf/sTxorlZH3g4x1Qjd1MuhQqQpGwQ56b8sJVGeYDEGhxVGpjc+2xt9jFvp9VBp/",
+	"UZd5beBr0eDGVjpBYNYfQcHzGcHRE8Mkn1MIaOE9Yqgqe01Sgw0tFJy0j6wO5XyF8am1KE+VXIRhc170",
+	"WHTf05oeUm53MwwKOY9Q8YD2SyhKOzaH/wz6Z8+BpMGrN4PVwUI/u8FarDUDULpjnFjyujZbcHSU3NhL",
+	"+fRLNheyotgXXxAJ66i0StPHBDEkl/m433C5z0+/2BAnjQDzQLwGx/40neJ+gCXtbHCjuD9Oy9JHmXWL",
+	"zEr40UKdiUNMhBFzHgqeaPDZTU5mRQUoh+GcZ6vD533NMygzY6n0DQZVhJY/Fz6ez+moT4x/NzbeN2os",
+	"Pjv24lQ6MV7dRLi+3b2DI33OitzvycGDtd6cWuArLu/Cc+5mbK9jLreCY7ez36ZO4NtaFTqm81XsfGw6",
+	"mNL0KRj9Bp/EHUzv0qhvG4TTbP/EpRL+uA3faodq04ITPeUhyZ+BtFr4xmdRfQBmLF/19fXtjQ1pJqkt",
+	"Hi/f8+k52+h9w8y5/ko97T6+D908emvj6M+y6ePv3Xc7j+74/jpJIwn8VMSdsjxTxP0nfHJfxP0BG1vT",
+	"Qj96vcZNqEhLKh4eCf9QTaofu65+4sr5aL6LmDCW2bEllon0OT1YYtjpPIWSMMZEbA1qAdIwYbf2u+4I",
+	"tyehnukDt7x+INoZVp/2QNKz3wH9DEt1ZOe3z0J4yRC6HqnnI/X8/VDP11zftBSYArUYqwq+ohBf2dDM",
+	"rYSyXRWlt81YiLEytDpmlW/bTOaKM6ZhLqRDjVD+h9e5oFj7Nw/lvooKMoxCLiq0e5iMgcl5WeedygLN",
+	"XVEPMgPSYoi/b8ZESaFWMYpxxqSlA/LCdOJaKfhPAhRsAXou6sL7TtE6pB4iZJNfgFo4/pNsd/a9MPaH",
+	"1kFtSTqqe5lUElU6t8+e5CJ6Y3NuUbZWOsPXo8GwCmwycvDUbevZ6WnGQi2NL08Pe+YsscloPOWcfxDz",
+	"aj46cyOM5kLSv57WuURCWpiCfuAGo/Ehb/JU+RI/LeANPb7pPDAPT1KNp8fCSf2erdYR7lM7qfXoZFHn",
+	"OZjNCersRshQFKxl9sxnyhEYHy4YYPlAzOeOwFsoV8Px9s/QQtsfo8V9JCCOp0zAcnMUUU47lML9/Ai3",
+	"Hbj9Ti1j+j4Fa6gcAJ6fmrRguU6y3QDF2WhRJeAzArWMFVyUK3bAWSGmYOxhxpYAN62fkOdOJsfsZcPH",
+	"omKewUM0mfjgHvbvQhYUqTgVtyAx59h72OvLD2pAIsZ3M1Dfv/y+EZ4/nh3kntAKs88N3ylB6feeI/o7",
+	"rSvwYqawWa1aRnieqzmYIdjdy6NQ3uqNEHTckdBSFNRilLqiNpKcL1NbGCfOwnxhsWoyFd3YgLdObm8J",
+	"kW9J7ntolKV5PiGyGrdzKFKI+l0Q15aA9RH0zSNa/j4UUNsrRDKvzwzAS7UAyRfieMXn5cYka5hfQ1FA",
+	"wdyH8VcU+R91jReGTUE6vPNdgTNs3YhBHO6PY/bKYiFu4/G6RtIM2USj1tVxu8Zyi6U4hMVMbgqzSEqb",
+	"bxYgL3589W4B+W4SZjiBjW1w18/Fz1eXtvmnybV+j82XF5A3jXobiKuvpQtu3dqYPRmyCz6twzFa36wX",
+	"HNZQF8oqmFUZm4jSgqYMfwO5VTpzMAXSOiax4NpSHXMMK3VsoxS8o3cNrwLwprWhNZtESvWnNaXMDU1N",
+	"kX/0VYUCabsFoRIfd4rw+S1jBLzftDsBSVvvsVD8um2SLTbt79HCMeDFF5U2DjAf0qoRX9OPfJo0SzdQ",
+	"14K4h2OGnxM2O1hu7zvG5tbv/bG2F00JRix3EBJFsdVBG42xk4zjCBREp1UJ5vCYXbCiojuGTufA4JKJ",
+	"hzn2hYpSPhl88qZdQPch5Lx4ik8TTNva5OCA2uEuluxzqv2zHlbymGT2qQt0FtgHK0bMUOlnnRQcbiAr",
+	"fXLCSU0T+kWGH7nQZo12k2zqRIRS3AAmhUDGTKVrTn+GHNG/OEGXikIN8wZW7MDkSgN7eph1xQV6X5ia",
+	"idbCCpKzg9Pjr770eWc0fvgwTGVmlLaGFidhrJC5FbfYEbUwWGMJxHSGBTGVLpgRc1FyLZyiO2HcshK4",
+	"sez0+F/O/SemymeMG3Y5+uG7d5ejjF2O3uvKWPrzhapkLsrLES7pcoT96uByRNOwUlhbAlaIuxy95MbO",
+	"nTJYv0Tf/Axrv2ugqg/VdEoV71pVPrdLTN80F/uRmH80Y1/aPG1mN9Z/LwFyu1KyTysvID413LrD3tcr",
+	"fQ3G9m2h0J1GTF8x6q7EpS97iIZJ75zsVJ2VnWCRtFSxLQi6I1X83uOg74OlPoZD791KEm94jYGG9tk1",
+	"MG8Ux3utNq0xa0N84ESOrjsZL6nuYjUBUXhNsTXQHPQUE+KistZBWv/i9F+iGs6VvhW3Sj8xQUdnQrIg",
+	"JqbtN12R/SMwhT5W0KIKd4lQ+uL0X4bcDzeto0V5QoJj9/GRfbZZcb/3kO9uu5V+7fceY78pEpMYlC/y",
+	"C6WT50Dac3blUfXKZzIbbFCsATv0xJWJS2GGMrsaO/1MIVpIFtSkoS88/B7Z3sOq4Z8mSHwbQfls48T/",
+	"gPz/MeDxYcLF01r+3lL+CXK7ew4If61uwUQFx0nfDlo+RCrLwRXOf3VI3VeFae0ua0kwmRNcHDO2mktD",
+	"sZRnJEzVXTpqyip004WD6Gru1aIl1r66VnZG/tbGc3GNxomOeyOjnrHX7kcvC4TZIiHLaiWn3oh6SD40",
+	"b22hf+QzUXbtr25VkSh43j6aUHSDJm6sHCQUNicoMKjDaShZPaIoWrKgl2PCObZa8x6zr91JYJSpWxSW",
+	"5bluav8cPH/6rNVu/DXoKVW2bwMiikvCGignbk1Yb8z9hsED5ILsfoJQ4SQu/1kQvIK9OTJj9KiJ9EXW",
+	"lhJ9jlUW1UhkObF43w6ATybUpjflydJwJGQBH6CoE83XoxjcvB/Zso1zfqIaaIl1mKpMBqbiY1/2qIa4",
+	"ukKlr4n8yH8f+e+njt9wcMp4TElligftyGHjNikDneutzipIE7FzKEXp162pYpc6hXo2jvTgVd7Xg/5j",
+	"vOhBDnTsZXknD/g/g8s7OtftHu8YDP6JHN6LNuwFFGv9vKW0lHd0zbl0R9lCJ/Rxx+LLdu929P1W53Z0",
+	"wQ9WjbCe4dO4tuMtPnq2Hz3bn8Kz3ep+neDHHWLRw47v4NUKzcmuoVRyaoJGFZOKHsMf67q54m+2ebna",
+	"5OXRyfXo5Lq7k6uFSyhtUuOIIGlu4sG9Pq54zFaRn2Ey6J/Bdjnpw0tkfR6nGEEfq/rcv4tn0brpfnnv",
+	"ozl4iFbHBa/dJTIhY8dNyha1rxfn/sj6g8qbn8aHswVDH104jyak333Fn/sTZ0+uucGSfZvbMy7Uoirr",
+	"jOCpVtWCqQnlE+YzrnluQQtjRY5+BrciVi1KxQsoMEQcreYa+JnPR5dqLiS3igI+/Ra/EWahlbtUoSQv",
+	"he0JP/y6XvMD0pEwSV8BBceKwuFh39/OOYTtPzbwu59aCxHoPjHRydeQadhBXewkY1HwMiWkSShjHIFf",
+	"K4SweygBuwGpTv7Rhorf9nOUhlyiBbezxtTZHnrUZbKb7KC/9CTtX+Xm9gpjohmxPabVkl0hwmfNUV8F",
+	"7x/gcwf99ApaZtHE7A79BlZM6UtZ8msojxnlky8IpKjus2+efb3CcTgmJpfVXLKDK62Wf/3il+No0kOK",
+	"xfZRdcJcyhtYoJU6CqVpH0oEKZEKXf8UcDRZvf0nfBjIwAOZ58LwNNnHlpXqzfU1/g9Yxg0zVunPNa14",
+	"V8Hn0Wi2md4SNHZNVE9MnxzAu8wvIZREBDeind0mrMM8Xl23e6delQZeRA4vJX2ScnDLexrjqImSXiDR",
+	"4taJKiWfGnZAuSBX3IzV5Oqw6xW7kKySN5IacgFllHj7nqOzccu0tPzydq3z7ACPGc0wIHF0w8f49n5J",
+	"qwEIds5cvYgSe9e9oz1evPiVnWf82anVnRHOSHcXvoeaVmWfA7GOzhn7l3aY+T2CA/bSU5qZspr2TIJw",
+	"s89NmFztd4VxR/G94SCQkDEl8++1jvmihDlISzez/0C1rHeHMYoKxhOt5q1vJ0rPuXVPucXK0e2xstGH",
+	"o6k66v7aPwHG/d99+Dak1TfhawBmPj6t+beb2iglM2asI41FxmbCMXGRj6Ua+4J/SrOJKku1HFeLcVH1",
+	"IYWji3dA+27gFpJxYVidRr9/jv0W6fnCvJmMfm9u/zZ/2O7577DDfyLnf38P9+6TTRnvdfCnr1UyB4MF",
+	"kpiQTvqlWDRZza+pMkolxa8VBW/6flKe+/vSw6StSigbccU9xu5qjd2mE5bYXm8dOIBLmvMCmAGu85k7",
+	"iL5ggjbYPJDC0p7k04QUdDb6GFXwGFXwSaIKOpXHHaOrSUEH7zvWp3Xq1K8T7Rt2sK4ooafWx7HvQqY2",
+	"JN12yNa2gIQ1EvUYk/AYk3APMQldTIzCEkK97s2iQa/nozNyk39bSw2ZFxkyX+KMlXwVCp9tsSsE6zRF",
+	"OryyTMgZaMzAwJrcHh9vhRHXohR2dUb5K21zh1SWWh7FnetSMRJ3xD6SpT+e4Ntnldx+JZEg9xiC8QAh",
+	"GLoLSBul7gfssrSTqC2jzCukEGopa34YlRrWQFkm7F0bn32lFEoFKtgMNJA702qeY2NJkMVCCWkN5qkg",
+	"BN492uNeeeZDKwSfJuZjO914DPt4DPv4nYd9ENk4Z1cNn7tC6nFFnC7UF8Cyy3WBgai+gAF7FxXkJEhS",
+	"w3w0ga6qSTIptuVSGeAluch7fCV/RAMgbXa74W9dxXvSKHijj0eyfl+RJHRAR4uSS4ZRGmkYZQfPT58T",
+	"SiVU6Vhc4MXhvXaY7K2orpbSyfw+xTpqd7wOBI0sfPD8WTsD+2IKMl8xKESIv7I0thNhWnb6ULu5bchA",
+	"pQPLgbaiKnyz1W0pTwTbD2SdpME/jVXSb+zRGnnvAsujNXJQ9c4uXcuQXtRlKbaTim1dztJSgTFgzNyt",
+	"+UGqgCBtapqYoUp2zLqK4Jv6DfTzr6dt9hgsafVQUAxH6xH1yUxSsgv86jNXzC7qi9mFHn5iYw7a7JYs",
+	"L7kxYiI+hsb2B2g7/0LJSSly+6iufQ7qGsHuKqMGtURZHClZt1M3ActItmIpMtiUBlBgCuDY5CH6SdI7",
+	"TsBb+qrHTnqlX6EI5W1CcG1EL+mVDY6dMHbC+/xAhOXbsJc+muJt41Kxkqoq0QoNE/YPEb/6KaH7nVUL",
+	"1kDTukSxj6PlYt2Bk/ZwFIqAlMEHYWzILJmjqrZTQ8M2tDYQ9anA9ucZYAnWaOOPQHtvQLvhdHcG4P0E",
+	"3KpHo/erEYYyKrAh8AFFFQndbsWYg7QayGkYGrcxLGMPK5bPHKtx+HA5ClT9cnTohH4qH0f0HSOJnD7g",
+	"jsNkTaTAqg6cxorb3zYIvhQ5bOcP/Vr/t58pd/iDoddDt1b7lOhLV7orqm4Tm7D/9T2rrO/XjWWYZVCL",
+	"eW7StXjNBpvc42NeFGmtsyi+F/LmgUxnbujPIZwPt5hAXfc7FOfMzNRSMiWpAuda6OtnXFv7c9MaH01s",
+	"u0QbyxufOrIe9Efl88/YZXV6+kXu3sK/IPywWkD7B3d8ln7aT+VzfPyIAgg25m13E6VC/ouS8AS3ggUr",
+	"HIMvK2NBs4NC5e5gwoPjeXHm29c4xl+CyS7layG/42Z28v2771jOZSEKbsFkLOp44yheyX0xlybsgmL6",
+	"4zhrbpiHjkMMyriUWFRXGFNBEWIkhM1Y6ebwDsOMMs/7In/cT3amoWk6eczeyHJ1KZehz2UnW8wJYKUw",
+	"1hEYvkEZ8V6f8AnHUCv2fgaX0p+g8YJFSEaVU2B/U5UDSezNszb6Ugtr0TgwV3OQlvGpqpWea7iU6MYt",
+	"2ApsKkv1z2Bf8wK+Jlh4QLmqmaW/dis2GeW6FKDToFcDWvs+H32Vfb7KvtOkpljmJiqvYPjcifJOaD+4",
+	"HJGkj/d1OYoNS5RHcA9p70nC1AK/JFmK6zktZwpuYzRcF/H6YgPCNA9qwKaB+ypAUD475nOVdbHwUNqt",
+	"G++gymIPcP8niy2MQ/SemO7RmhBh36MCRPzzXj3v6/5yLqOq7+2C8x4ZO0oAZduhf53iDADDgpVkC74A",
+	"fcwaX9eaf66GrOD7inxZ9OSYhk8qDW/xUQDlB0sKouE/lf7gN5fA0bf+ZB4Vg0dBfxAJIoCJMTxBiRzq",
+	"cUOtrAnKWSVLMIbxPIeFxe5PbFKV5Z4uHd8rcgfZ/olhFj5YKqtSVDkl3mIfCWVsqj/lBCmBtG6pTsDW",
+	"3Ena8lISFVoo4+jd6pw6wYt8rUml1VxIIafUnnKhSpGv6k6TRAB9g0kxlUpD4TMerBOXuwKNmXHt6KNx",
+	"AgEP8dxz6qjAnepP0d5ru1bLUOQchXiYWKYqeyn9hVw5sWhML/yro0RXpAuwTaoAyUhhSgOOVE/cmhdo",
+	"5TzqiPAFWPDdRNC+g0OvVMUmQvq4b86u6Gtz5VjElb/gsVVX+E2PaP+OXturYESJEY1x+nQBE+4k97On",
+	"p9lozj+IeTUfnX3p/iEk/eNpnZAupIUp6FRu9yun7BSQZlfNffTldTcXkl7dhJcG6nVcK1UCl1S06MFk",
+	"vfqgN6k2iEn+5roSeUZPeSlu4HNXaj4jelzPskaEY+KAR4snG6wX1MuH+o5T3VlUepRvE4zvfUy9B60Z",
+	"R1Hf2V7S/ULNF5XjEKGLTl01FOm3nWlVTX1XIFwyla15YthLOS2FmTEuebkyToc2it3AiujynNt8dimh",
+	"VkqoMA/abg4cPZ6A1ry8HNGbYFj4kTxFjjLXg6lJTYij0Rk3l3Ix0xwtKu+9Aad0VHPFuDHofY2NOxr+",
+	"Rn1ySEddt55hW2dPso8v5bvm/BjuhFk+rbvCnnnuShEVbmQyAykJKfLp1DZcYzTqQ6qLnbn6tMZOf+Is",
+	"9H76Z1cO05TAA5ntlXf8UZqswSfLPyip5qsnpgbo+/fp7kwQTv6RqwJ+OyEY3rsOYG/BoYOL068OQ9kh",
+	"dmAsL52weRi4cKd2oCpg54qBSe04lZLX0X47pS7waMbN0RwHoTnl88JHHdS6z7zxzyF5FYEWbzIQ0ceo",
+	"xz9m1OO/fN7U9gLBj/FAVcFzcnZgVKVzYFf1g6ssMmotZ4rlSk6EnjvV196p1EU/6SSm/8chnXuQyiBR",
+	"JS197tE6qXwIg18zAc3aSrp5SFtfYuJHs9+j2W9/NVMX3pe2RvPqWNOJsOdM1EHTzXu9Ws2Ui7vFJlkx",
+	"p8K8fVrky05v3Bk3bMYXmLCSdkExI2QObh/YMRX96223VMa4GeKSY+hoFzYZWPs+rPwhNa0wR4+MFU7v",
+	"0c/Wa+T2r2ZsodVUgzEZg1tRgMzBgUGd0oXaPEbKoQNfYLXbAvQ9ut3auODjTk4kcA3ENJMI8C5XOnSD",
+	"1nzirSeIecb6er8dsPWBFMInYnRCXy5lIvaFzCKhrg7FLygDDleuI7xp+ji7VbGD0//97//36Tk7PX72",
+	"1IkVc6XhUgq0mQdHfTPN5ehwgEmaolOO2Q91+fNQkZvCT5ZwTVYfbm5MOybAfepQmzMD+hb0kQZZYGXk",
+	"ieZTijkxvtizk0Gc/GJ6DNJv62X/4C9o7c7X8REv6IkJjgduWQncWB+jQ7/mqpL2sK9cLnywG0WuOf/w",
+	"/7H37b2N41qeX4UIsKh4oLjSud2L7QTzR26q+1Yv+lGbqrm9i+tGTEvHNm8kUk1Scfk2GphPMx9sPsmC",
+	"55B62JIfqTiPKgGDuV2OJFIUz5Pn/H4/gpzZ+dH52enpKWW0wy9fRbviwW5ImX9Ty5ifbcuYHzLM9Ou+",
+	"OVPtd2lX+Uh99z5imvoFHQNuqr0Ji4vVCCt72zP+eUlaaGHBtGahG1rPOU8nuqhh/XWe+iUwFVKU3fnc",
+	"nKgpS7gFVhhn0FEhqrhA7f2KvX97eXL2zf/Ea434F6Ced7rRuboI7T8Vs0KD2xDCH+nkLiZRhWG6wP5g",
+	"mfg8K6bb/fXEM0xQSEN2adjMKQf3Iu/jOSRFCnQUScU+HT047vLrQh62iCcM0pWQKWTfX/MQmGCFjKqK",
+	"TPccroWpp7jq+6rhHbsv1JqIbYm+EQx+j9h7g5y9DnIyjM1dp9D9dWmpsWbi/sO9x9X7v3vbW0MHKST6",
+	"1RlP0IHCAgJreTzHAVqCdb8t3/g5XJm77WLg7OBrP9kWRPGJkBzN2eoqtG589xpTkUK/+z+1as0rSuv+",
+	"hhXNV+//HpWtWVjPTPvlee36uc3SPbY9gg5t2vfs2IXHC6VvIWGq8N744KKEuHQWwf23N0o7SMVbN8Xd",
+	"xCK8zSfLhXvPXiYeSCZyLSTKBS4rCoXPQDxHifiYmo97SITb6hOlbh/eGvxfN5G9vKI7mQxVDvJjltK+",
+	"d47hVMRQvpzJnTdm5gA2S4f4vw8iL2EVepl5IJkJC/qspMV4r347HDkVOOBLUTkY6BrQhc+oID1U7aBj",
+	"TMMMCxkGSsbenZyrBcuQQ72Qhi1A2uBmboAZrwciRwcBC+838WZI7vAdy44sryTdV+zYx+1BLyWzV3ZU",
+	"IHikilJTTNwtE9CYwG4mr6s7kTyJYP2wbW+pJDBIDQw2xKfdu+ihg9RypK6qIf/3fo8+QLhqqs/6PFTq",
+	"65wXBloOtx9g7M7OFoaDJpWwlodezoUppBWpP/nSYIqsrIheUe8bVXp49o3PFo1bpO2dm0Yvbz0+xL3k",
+	"GXdPzeS0yvRW+aMd/rgC+INlEj5acm18qzFm5VnClwGxEa/IlERWQ/Z7wTV2amcC289y0EIlNXh6Xszm",
+	"lhX54J6yeI3r0AtjL4z3PVsuMjoCaZiWewplIR9XIq8Lzyfr34gRZ4tVCV9G5MOaEOO/MtVRS+RT3kAh",
+	"W1vOmyrjIU3DAKXTGvnj2RD64NXOFGPdSWmTA6lEqTPw4OceJllz2Sr5hSRh/Fktjg7asLnLmcxjVW71",
+	"euJp9EQh61GixC13Pw2xgZJg73NJQhfw+9M8ysnkpk4R93Z9vPfJibWwZ16hIjZN+omnCQHD7Dee+F/W",
+	"cCXuTfpVa/0/MFJGd9ODByroC/K6MxJtPebdSClEEFcvTBkcqibvTsACCanN5nLUBgl+6QGV77MQMlEL",
+	"59DMxB00QJsmS+YLrYasjg9DKbouJe0G+4DTOujWDsN0qenLNK2/uXnUTf60nn710uX3Fjp8ytUv38z6",
+	"TgGrCFctfLXXfNNH55YjHrpqw02WvvAkgVodSsdchk5d4mEel6yQt1ItJN7aoULDHjjaxSzcp0HkEfZv",
+	"t3IuF7HXzxtJD8t12nUn78qVFVrYW2p/IzYVqcVq3ckSB4/q3IaBdDSqkYRGrJxUxPJiEnYORouGKY0P",
+	"CGNbYVNY4eNil1LJZebiVpqOYQbAP6ucbTu4dqWbd8Sp8Au6keW/7b7aKtygJ7b3E2jp7nNntdj3ubva",
+	"M/d5bfcRzBySm6lWWeMJ5QE+cjCuHd9HRx9PZupk9ddtw1j1IIM09/+71R1ITf3VurTN6fdt6/WSON5I",
+	"RrZzvHlpe7wy7aeFWTU2vHFDydIv6M12tlI2iGA9nVmdBpb6VevcymadKIgsot+HTBhWSPF7Qf6sh7Cs",
+	"P/P469NvPawREg9xVgpOMBgxl2xSKs/jr8/OmnxE7qKtrGnXAS/nMPBt7uFPBd6GL9azpm1nTeshnQ+C",
+	"9Bbk9HhFtkNP9qBVEa37elsLo65hiiciGJx8ffptxb4QpjDnZh0cfhfV5nTPBZMrUByrSqabxCeUTXkl",
+	"82DoGg9RaPUgocaLJ1V+QQRYZQlYiJhCg7JUq7u7w8ZvwDzEJ5bhvdP0Q3ZZjbQ1RxrKcUPQryQVvWwI",
+	"/A+fXtocmj9LMJjPI5rv8jHvBR6MSnAd781T56B7WKP/NyDtBRvLIk3HLE6Ba8M4c//E7Cdetc5zuasx",
+	"qJR/mYj143pIfTwfnlrQLYxuyJX/IMbgUL4qTfHxGS27hJXm8wiwTS+ArffQlrDnq3xgvkoiqXhYP/h1",
+	"jYx4Y3vlhxIQQS1MwCFodEBcvf/7kP3aDkuCE3a/JWohU0XsZW2W3DPqp1w+TaPlcaMDaNAn2jf03ZeQ",
+	"WLSHGBJa+9zLm7fXzEKWp9xC2B3sOCCoBroXtG6Y7a5vWpF1Hu7f60y0ZadvbCBDt0MtWA7av1oNOaT7",
+	"FSKWcuEbKk25CHWy77AgDykmL7EDrZeyQ0kZr63xkwrbc+E6PnRc2HMcPzeO4w3hYmfp1sakxANyGbtx",
+	"eg7jL5zD+MHzGT1n8XPR8j1X8cvkKu4UyS73xhSTf0Jsu+uG3ucQC56ymFuYKb10jhcfsl9KgmFyubUJ",
+	"NAzNbGENbbiZL6SDcCqIK9ui13up6f6orJ6zKMLhMqnsYMhCLainyAxC519t6P4waC8beh/e/pBELzTG",
+	"ZnYGmsYjkvZ9ITasEXeEZa6BQ9Q27cb0E/xecCy+emCmv58VkzwDEzZxPOeaxxa0MFbEbjsrvJSnF3hw",
+	"FKhLmNIMstwu3SVjqexNYOQb18xOkIBgd9xYwb9sjmRYuD8KPChoW+94WrQdVVGphN/aB4P8xqf/qsXj",
+	"F4mEN9sd6fuFlon0kODPsD7Ey23Thu6UJq/pqW0W//Uf/r9utlSRNE8EaRr+1ld0IH7Bxv82pi63KYGC",
+	"cup4C8omvFBlngctampbtUilbl56ucizJub/fA+ergEbmisB6xKpi3KbdvkAu/vK504Y0pqz6ZzZPTxf",
+	"RMOtPNxd3du/ga2b58M6t1sc2y+dXOjJoYfa7clOXvB2UbgXNU5LF1Nljjb2MpVHNkWBV+7UDtCVXVqt",
+	"drla8YpLf3sCscpgu6tdUF3GRle7jmS9m7tN1R4PY/+eg6P+KAro2ZbIfE7Wv6+NeWgXBUlDKh/llWFa",
+	"eVDDVUVy/4jA8DtITjzrtNlQQEAlhEJ7kBdsnsabA2W12fngCBNu7tb3YdhD6oVqoE2ZN0p3v1p7p+eY",
+	"9H7qPFrHWnVCW9TPZTZ1UmHPnT/cCQzEvu6E/kRG3Hkvf/vuAyu3MF55zn6PfLFpavG0Zpoig2/CjNKW",
+	"HUvFYmyuixiSrURsymOw2JXKzY2aDgLVVjyH+BaSQFxDTMge7/MWcks8PjGXSoqYp0RLNGS/CjtnC2dg",
+	"o/pRmXsflXqI5jVCDzL+xCAr1YIp6QmPhWXHt0KG5b3hKWg7iFghk9JLyEFnwhh8EvL3uP8nMqi7I+4T",
+	"3dAztrZ61WTlUKm8aoSnafqqv2JXrFLb1Z8nFtSBD8FeUqrN7YdKykm4OKbiNyiwTvu5tRGrXS635rtW",
+	"5LJHlH5sROmaStho2NrrcarszorR7KjECaaD6nFaMzqbdsTp02nLfsN9co7G52Y6nKzNbtUjNQ8N2YdC",
+	"Y/MPujvOaTGWa2tKP+a8WUNDhTOeUEBNpyVkLHo1SOPVqhjLJAo6T0ZlQBSEgf2rKz/ymH7M0zQE7SmZ",
+	"ns/BeZjC9JU8n5kTcw3OYVmxU5ELbBYhllCaGaty+gFZPO2ODg7tsa7EwK+Ia+HEmSMYGe1/dpyKWzeh",
+	"BUzCDgQ5ExIGF2w8OoKPPLYsn2tuwIyOxhdsfAIf47TAWMb985fr8cVI5lyDtHMwYC5IASGTgpv/8Ri5",
+	"ks8DZfo4YmM+Axkvz0dH33FjM9DA3qlUxDA6cn+1yxzO37y9HkcjOaYS8nMex5ATp/x4CVyfn51+9e1w",
+	"eHZ6duZ+MhBbpc9zfAr+EKscziWnUgz3i4syz8O3ulF3oJMCxiN5TOi9Ywwtx4OI/fd//pd7eUT4+Lcx",
+	"yzVMxUcwFyPpnAO7zJUz/zNxB1gMT6yOasqm4g5YCtbp7EDpesH4ZKLhTvgw0kWmf9XCCjN/fZmBFjGX",
+	"I2lySFMhZ4ZNFIamS8OO31y+fxuxny6vL68i9sObv19GbAJzfidUoV/7/9I42SEjpk9vAzA7LWScFqjQ",
+	"uR3JFtCoC2aV5SlNCQNs4lc1zO2IhTDQRu9Kiux6rUN7K78r5gUufAUMBs5g6JAMDcV90Xy6+PoNO/7l",
+	"enAUHcHHPFUJhEOJVnApd1djIGEhMy0jlkcXXGu+pBnsOsDNTKsiP+gwqyBZ+zx/JYuoZ1wKQwW6IjG7",
+	"LaSq3XXIFyVhP+gITnsccgDh7MsdyEMvla6QXQ/3LlmeQgbSHvzDl8efhxzEWZdDPr+W/X8oaXVafy1h",
+	"ybVe0nmmMCwBLZzHQalWNFdo79hxQL9E9Poucm13236q+EplGT8x4AyDCxfIwmDlZDnmua+SoL9NCovT",
+	"G1wwNLQuxJbK536HNHNvoZDAuPZGpvFKSCbl2cLBY25hWOJGTwJjWqyMraWNc9DMv2XrAuAs7gUgqHRz",
+	"u4IsMqr0TuGOE5Id5eOdtcVq4qPfou0r/A65NsW/IGJfMavYV6en1dc8O8V0xG4E5iVp+Ven21jLO16S",
+	"8vWfCL13aX6ZtsAAjoX3xcd0ehZe0e0PU55jeQzKgQcOJr+VtssFG5s51+D88TE75qnzr0YScZbcQwJ8",
+	"5WKuynCXHsyEHJRgbbTt0GmqVfjUPCdKSnpnC9KU3cKSuUBY0aYrJ+GJGASgP35OzNnCuD1oCz0hGE9u",
+	"WaaMZWcUqgtrRtKj071iziFN3PNNxIyqaPwDfB29Y5h69XdPzO2cQvQSafOP5FQVVE+S0eEJb7wXTgD3",
+	"mJ1rMHOVJidfMTP33fjjUXF6+pf4mzF1KkvFxnjfGKFIRpKWTBhfN2GKPEdQ5yRiRsi4xhybCuOley7o",
+	"PzID6R2eWAKMZKJi87pcvGGWkIvatiMTYeJUmUJDq/CFPeX+GD5Lm9QdEt0x+NJdJP11fEd0779IGv5y",
+	"lOZpAGntVaPHY62MKYvv2sB429j1yy31Gu+3fLIBlNcu1MmCL4nKuYKZyrieIZMKni5SzDt2YeC45v6P",
+	"6agyERlIg/z8JNTVO9ADjXsDnqIEgAlmjw49nLZAqfcjMp4krMgZN05pIdGMk+GRHK+szpgZpxRKrsxE",
+	"GCtkbNdWEfUcvl2MHteQXdEEnCkdSeyYbokoh+wnRaz/kp2dnp6iEjQVsNbZGVPS6YbUjFtjS/q6V+4T",
+	"fOCTbVElrk3Eaqsb+U9+QxDIzpGLmNMCkNzQP8K2iljTaY1Y6VpGRAEZsbqLvoqnjAEIw/+rBUponlJu",
+	"rNsjXnfyldWtfcTmzXSiHQDvE2YVqWK6Hj0idGJEiZNWguMPLtyVERoztdblFWgw8WnU6ZVBhjyYx2Wh",
+	"SP396DsPolDPclP1xTu7tNrxEgrpbvgMbiY4kfCLgY/VP2bg3uRGJG5J7bL6A9i5FHHLT+Grhl8zIRXm",
+	"TqA2RiIMD5jWtXELnt4oLaoPHP6mIRWzxi8iy8SM9uFNQMquXU1CQd/d/xrPRZpokDdC3sxVYcCZxMH5",
+	"+sduCK7bHVgu6FQ6boActHFKwIsTNsKG1tZ6MXHYA1Uho3do3a4QVSdQhy3UBKy/O9h8l5en0r2fs8Xn",
+	"8zL/f452vxaTPPte/zdMvuxxExWu7Xp5PV+yx23vKZGxxw2Yl9j9+h/qaYbdb6u4WnYfqZkE2GPpyph+",
+	"93v+nwvR97v8e62yPW/5oPa44V0tqt/9ru9TPtvj8jeVU7tzPHVQD3bFYnecb1mi0XpW+HXP8wCp3dlF",
+	"72vNSyPuG3Q16CTaeUM1n5ccIKqrQ6vGUr4EXXeFg9vb5Q0nwuRa5UrTKYqwy06/+Hvne8gV4HMXWA1a",
+	"6mDPKeSj0tMN1s+MpJBkKr0r4K7E/3xlWK7ygqwzRajub0WeKu7s44QbSIX0uBLUQ+EuvgOmuYWRPK4/",
+	"CmPAcKDv51Xmj/A4xa5eVA4+IJeds2+/+R8jGSs5dS5ODN6B5CmScjjPUM18OmDI3tEYC+yNJ6dgwT2r",
+	"cjDxbrTQzTCSflycBPlyYYLcrXmIO6q4999rSQ9cYPJF3FNL/PmRrFyTlZRFtW7ICOJuWyh9C4Qyhgte",
+	"wdiHRAunFXUxgnsxcoGFYXOEimQzsITwyy1siADerG+7nVhCmpnVT3d3Gnv2MI5PXaMfUlO3LGmHssYP",
+	"+JlUHjx3xf5hVS2VkQF+BcZnXEhjGZdO/vgrU6q1mv7Z3jlQ6XOPstepxd8CT/DxlCg0pHC9+Zho4LeJ",
+	"Wsgo/Bkhd2qub+R+8GG3OlFxXGgnEJgSzaDCG0mFsZTXasGxx0RlmGmJRkiZxmFs7sYRGyOI4ngkMaTV",
+	"QlK2Yjyc2yzdlFt4ExZg24k10c2Qyi3nUmbXS3PjS9i7jk2Qteaoj5D6CKmPkL7oCKnUOx1Gt4Q/7TP8",
+	"FSGvMxrcirikWccGfIp0GPXis6Bwdw9pwkpvApx+442OkDNs66PhqQmYvGgNToXHtqRwMvU8XMBIxT5s",
+	"ZjUX6XCbSSLM6d4q9Vapt0q9VdrFKj04AP1UpBC4byqI7N4mNeK1NasUAOaVBDwYRKBs0JT1jFhVAoWH",
+	"Z5OUy1vmYqzBvcyWi3Celd166ybUG67ecPWGqzdcexiuoMi6hbnVTuV8Br1F2mqReC0thlVkx/hvZhV7",
+	"9+b7SuNOtFoY0PezRRuZTJ7CFnlCkt4W9baot0W9Ldo3tff07ER99HUfWyfZdx9jSGv8QxiLua9TRWJ7",
+	"mbjyIG1TucNaJWSzfmCtrqHkk78TsRWZiVioI4wYT4rUmpHklmlhbi98rXwOOgeruVXahEIKZUD6U1qq",
+	"ljj35Q3N8hA6gacxR3JOPgHVGxIqUu1BUQDpL5nGmi9W2uSSBT+iEuPabdi0XlUvXFR1xuFMcwEafDmu",
+	"+2x3oMVUQBJVdQ3lU4FlkAguWcKXHqtAGFOA81/Cfcxrg05mAyp7vaCa15EMRa8euqOl7nVzDQUVlYeS",
+	"hpGsqh86ayhqr+Zcm231E3SeSW9OHcWwwAdzcoXK7otGaciG487vwjbe4hNdrn7wW1hGDIazIWvU3NYq",
+	"dVcqdOFjxKr636omt8N7+rTSihZQuIZUHN/C0pTwHI2hdmwJDr263dPap1uvdwN7N7B3Az/TE96gY6/C",
+	"pDpgK1WWcy2Mks+ztOrZ18DS8rZUDTE+Qd7ThhEoS6fINWqgXG6rkgqgIZ3O3/XqBGpNOyzczSYqEWA8",
+	"fevCM7OhI+ScsQmAZDy+lWqRQjKDpGyyomYb1tll1WXsfw7T3hdeqrc/e9mf3p58Hvbk0Yp/SsHsMA0a",
+	"ZsJY0PflEvsiAv+wSM4ABBV7gp2a6/aAqkyFrutX7IvdJwVQr2vthtu+DKo/9JYiH1cAq0LKy2mRppGL",
+	"uV2oyZSmxg3GU1wgK+5gsNqOyoQcyVyrmXt2aGHFYtuK/6EeQHswK3ZMFVJhPalIquQRR4yMkayArkI5",
+	"7lqs3eDntIo2ZPVYRIyqx+QjuRaUdwelvzQWdktk+san5VeghdpitsmytdN/FZSI1H07wEZvKPtArTes",
+	"n3cpblP9tJjkXyQwrRaYOW506CvtG/8jQmap3P7eYK8Q3FbtIdUira7lZMlKILfdrTJZup1Ds2AZVwzj",
+	"cZWybdh5ZqxIU0YU0cIO3DyJ9mskyYzWb6VfXhli2igNqnKWtzTU/yxcdMcKSU4Bnsgfg4l5yi0kUb0D",
+	"L0W2sIDqYAbeZAdoyk021S9LH/r1Fq23aC83VAxy/ES9mS8yMgwqHjHZSK86PZ0KYyNaMR87NRoV66H2",
+	"PgYIgZs9LWs8h6RIN5AxfcfjOQuXVVBRUwQ6l/EyYhI+WqYLF3xZIAAhCrYSjgennGVK2rmzQ78XXFs0",
+	"MyGZSJBBOfcErjKhNvVi4uYwQeCmDx4cjlYsmKrG8Wjt76ssB0hrsMp72U4TdQ250vZ9uSQHlJXmUBtZ",
+	"2sN0Hiu18oWwH1wG/PJyW5nahw+ypPE7tRIedGHgr5Z3hFC/STu5hW6yBcOvncZqY92A2/x/qQoeBr45",
+	"eUWQRIm1yGuCd8HGNSkcO5/OhLIQAouQjMdUSjBZMsi4SIPjF3lssClbzFXGssJYNgGGfqNVFdlsfe1V",
+	"DuzYyX69muECEde4bczlH+K38dpL+fROIZG9XrI1LeR+QE21qoxqdBBj+tzDsBOScSd7VVOAD0T80Bzk",
+	"aTisVl60RUvRvJLPk72qJ4q4P9tVcBp4U9WiCigkCWK6rIliumxVva1ODLbQnuRcaLOxwo1KnuxCeSDK",
+	"qLXSrESanig7j2ogD1N7XlWBWZGBGclM4SGuBVQzS4YgEcyqGbk0WOskpvQ3LBgTMoEcZIJV2l+xf6//",
+	"MNgQEmPc+Q5fcYv5+UkZy3AxmAZbaOnUWagH/+Z04NM93murfMY9wZXPTndBV+4D9j5g7wP2zzsFXVNN",
+	"nV1OQvdxfiPOz8DTsDcthq+vCeBmMkG7s09EbzXIpNsOfuC3HvrdI6hjW1Cgu0VXusJzvwgTuW8Rzwea",
+	"TJ/H7c1Cbxa+NLNAsr/lSHIJXPeWocao1wxGsCQlKWtmsGWmpeXE49RttxMU+HRneClCIkiiqUfO/6ik",
+	"ypZVvjdWCUTMpMUsYimfQBqFIlXkKV8igxyWCLkriaX8go09Y4DkWquFcZGfkv4MYMiugSeYEyIYWCU7",
+	"8rJkObc2gETsry6WvDra3A+xMcl2MPnAd9iQ58XItLF6jycgT03xT1sv7LlGCmAKGmQMG3j8r7kwgdcm",
+	"7Fq0I0oGFiUe8ns4UEVMz6rBYy4xQ2mINCcKFLjhpvPRkZMC3PmjI2pjM8VsBsYGQn339yAIzPl4Moau",
+	"7OEHT9d3iKQhPvtpcoXeH9s1RfjdBz7blh7Ea/6MnlM68ZOxuk+/ffic4hV9vw9K/cj1DHbOLf6HNEWe",
+	"K20h+QkSwb23+6ISjZdJUmLqHdPJx6BDi6xZxdd/OI37Z6dxdG4LPXmyJOV8fHn6LRbVOGPIjgMl7GDI",
+	"frCGuf3qdE6bPorYYi7iOXt3+eHqLaqQBHINMbfu2ltw+v+H6clP3MbzViL2Sm0c0kp1QuCj9my8JTJc",
+	"+be88W95byHfWWD/ypNrUpyfILMvi6c98Lt2WMZNftHVpk3bfjjp9vnex5PtzO77m2dPwx6xCUyVppoI",
+	"PrWgB0PmKbMoM+HNMV5Avmhc0siX9FlNKpuKT9Iv6UWw4uh4Fwb8OeFi3ZSzy+ArEB88mwO1REvFUiVn",
+	"oJmfOqGkSWx8hmwCSQJJ9fZTkUIXl3wQ8D259aeoMnyAdyCP4mmY5zsVEk0nObyyeXzv4OsDexNnn5/3",
+	"8fXZ/3ox6vwK1UdwWF6ZEE4nMBVSUGUXqTOlKy10T7/mdelhuJk/CzvRGsVVkZixfFlWcKyz+nFLWpwJ",
+	"y47NXC0k46byo5JBhLFcpZNrUR079vx9pfo3/xC/DdGrQ77/iDy80VH1vBDsNfR8GfkN2f72rTbXdTPw",
+	"JvzxGVuCco5Oiz6J8i9n0Ov/Xv+/NP1fbt57xKyFgQ3lLhXZrrsuVOeZyB/4kWOKhXoR0yrF3kqEuUmd",
+	"u0383b66lF1SASESj69WEbYmaf8Dp7YlFnmH7aOUY/a1gh3ZWpzmfbjK3Yvd576wEG33TpRKgcudqlt+",
+	"xOqZHS68Ir7xg2ad3Ud5x2ewmZoZd9Xu6eZ7hN+fUIH3lKLq9jWtTpuMBhbYDcnpmhRRtjnnxjiHLiLy",
+	"05m4AxlRgaz7k6cRp2uYLlIw6LQgO66vsRUS49SSkvj021oFq5tsleDuyD67XXGg5LN79NPknvGlXlrq",
+	"+XFFqU88HyTxjMZ2s35YNeHYfNNdroN9mVRaX3GzE/Qfclu7wMLtziG7pNFXynOkssxAXUd83ZpPLhXB",
+	"Ac1PVzYZNdVzTBW/0H6WXyQ0dmLECCOy3CCZgfQONliw/SLNN0cbsr4/AySmOstgDTvYNFZluhf/Fbww",
+	"N3n8AST+e1DhemKkbtayw10pVb/Hn1cc7Sb1NAnVLpF8tHzqY5u8Ppr+MrKpTlu8KnHsnP5wgV1Ui3FR",
+	"CZLWIS5gwidOIAXnLe9huV/XjHFLXnVH1dkRMSSG8Zq1P2ccg/WIeuQQn483KKrVCsbHAg+mMH3qgnyJ",
+	"ulhJ6FLD1VhDniStccNlkvxUXnWg0KEa4HkFEJcJQkGXppSqpp2TtXC76PHa3j43zdkHFxs129/EXdBr",
+	"XgXcU0O9/qP6xw8UdpDO25KvaFMQGjJ116oirvEvK1rikZ0YmsNGYf1MhO0F7eMP/Bb8BmZ8wZdULUkb",
+	"++FikZDVbR5Q1jf+xoPKkvOiKLAzf+3gskPKptwtBQXxD+gFfK80MyoDJYEt5oqlimCAhWa8sHO3UjG3",
+	"SjOe5ytmPcTWzheqXzqSBmINFiMmDbHyVAAJkDPkJZsgSPBvBkx5jHn57gdm1S1In70X2jCQibkYydLd",
+	"EJo+sl9lhBOAWMmETTlBjtFF2IVvxEyeCIl4UYY8M6uYAYsF4kU+koh+vBotZlN+gwve2jZ77f7y0/eX",
+	"T6N7DNgvQPM8hdl+0hyfJDANFqfAXeAQpKuxt/cxzSG/f2CdMVV6poLWKM8UFOJ9pCr2LB5D9t1GYScm",
+	"E9zRTt6r1vgpF6lTF9ZClmODSCGdnNZBy0MS0+kXmo4FiSpqJPGRePARz5UyQBVz1US5bVMXx+6OG6rA",
+	"uwnXDnwyaCQThVRtcmnn7j8Q6mdFg4SbtqmRd+ErHSbaCY/HsZ5LEqjXYX3o0dB5BqxZFUyCoez23mpK",
+	"b6H0becpx3viGTatdAgy8ciUvuZLAiEr+VOOc+dJCku8jOHFSgzpiCUFMKO8OjPW3ZMM2XusAnNqhJ7i",
+	"Xaa2k5Ff3cz39UMP32XpprUJLMwtOKLGPZaoPnXrGH3IV6Z683PaoDOQsQBD3etihd/CuZsV4jhWvFzg",
+	"bRXkKd6Hm8wwbpx1zNzXq3a81Ty+dcEB7fg58NTO/9Vdm+OP4s5OT9liLigbyXKtYjCG6UKaCyZsBV6H",
+	"1SnE78ktn3ADTFgD6TRiRrkrTYENaeIOpHtCrtUEzJD9KG4hFL+rwgJeioCwGqaFQa98whM2Aa5BezN/",
+	"/PXpV4NWOXjrX+uAe5qG6ESR8CuEIGXi7rA26Dk1Rv7ov2xty5VfJ/T3auDJsnvPfXP6FyozaWyjcovR",
+	"6bD3CN0P0yJNlywTM00nckqH24UJH+KVcYEkdmEImcBHd69XsATflnILxga/ELPVeZ7SVv6nKtxKed+R",
+	"6oytynNIRvJYKnLaQnNH7QbyOn1LpgkTL2luw6sNhmxMF42Z4UsSfnJgy7kGD5FwJlM+Oy9nNQeesEzI",
+	"gsZOubHMEMolihFucWdHfkX55XIky8dORepPLTVMCpHahnhTTTN+rfPtr8FcsF7+qtLEzz4DLlF1tPms",
+	"fwN7TbvhSUQVx6YIXr8kIT3wsvyMbJI8WQ7XWv55IlBxH5efXQOP53hQhRSKpRg2xI2kI/Qw+a076FQS",
+	"fyJbRKGRB/Qffxz5MO9KqVsBR+f/+O3P6I8jsgUfnCnwPzknBr+kd3wKnR6dH71G58YPtI5afidgwewy",
+	"p072Cm2EfisDx2a39zmhQZYIAFGzlD70WiEKeyakGdYqPcsa2XVCxSuVZYUUdskMn4JdkgLhU5gVXCOf",
+	"dx1mMjRmOidUUBzsiU5rw9VvaBnxMngcbiTizSLXdc231dDwRqKytEFoZ+O48Q8hZPn6FJp8Li1vzUu6",
+	"VMOO37y9jtjV+3fXEXt/6f7zzXXE3n3/hv33f/7XIEB0LmToV6sfKbrhkdkzjoj606u2QHbe+Ao4XNuK",
+	"+Km8Mqtr0HzlEiw+KiH6jOW2cOp5GQBNE9DiDhI2TfmsuQkaT26bBsYRJ3nKJUudzJ17505WQ7OF85AS",
+	"VfKwNR9bARNnIgVjlYT6HHyk0jI2aYYI9ziJO0mBM5o5xCVBDTmt5MPRJUqljS9fSfX6KC6uQbB/indU",
+	"YT1p61r2tfKXsXEmpGfqOR+f4vGn5CUNkVZp453LgK+DzDSM06Dh8TzCxxoyp820qZxw5CKNauDXbpM4",
+	"n96AtGzC49uIUCRPvDrkKWiL/MPU82lViVS19FpyEOQaKYaddBOfgy+Bpxfz0JSVUU7WnlN77frrtH6K",
+	"gBzLPHzleTsqsNMOXRiYXjTdn41VmmBfhGULbmg1EBAGuRghqeqilASfB2uIB4Fotn8ly7Mc9Anc4dek",
+	"RiVmNRcpEh5jFLHQwkKEm5+gZ/y3JCJniG9zJaRtiIN7TMuIAUrKRKzihaKxY4hqUVbAQJO3jY6vVal0",
+	"nzxQNVWjl3HZ+gS+L9L0xMJHWsEpj8GWnx434rqeMiITKddd/Fwt8WdtKvTkVutESG+xVmZNObJj/PnE",
+	"8klRigIBvNUyHNimHGgaA7HYoJxXohYyVR5ep0JG9xTwtSmWiEHrswysoG6TCqu0kDOi6c4NFImSy0wY",
+	"RHWd/BNiaxr04KjdeMpibmGm3Njc8kEUvpeTwgo+KBEm18ptVHwdN2TIIjvHyCltlqs8rEZt+iUN5vrs",
+	"f8jwgc7ZJ9ITZwC8dS7SW/a/3//ys9OY7oWcenHTkR6CHj6W91Y2rPaYuh7MvID99uf/DwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

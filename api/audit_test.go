@@ -797,6 +797,26 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 			map[string]any{"preferences": []map[string]string{{"kind": "due_soon", "delivery": "hourly"}}}, auBearer(adminTok)...)
 		reject(200, "POST", "/api/v1/notifications/read", map[string]any{}, auBearer(adminTok)...)
 
+		// Saved searches and follows belong to their owner: each change is recorded, a change
+		// that changes nothing (watching a watched search, following twice) records nothing.
+		ss := id(write(201, "POST", "/api/v1/saved-searches", map[string]any{"name": "Training", "query": "q=training"},
+			"saved_search.created", "saved_search", id, "c", asAdmin, auBearer(adminTok)...))
+		reject(422, "POST", "/api/v1/saved-searches", map[string]any{"name": " ", "query": "cursor=abc"}, auBearer(adminTok)...)
+		reject(422, "POST", "/api/v1/saved-searches", map[string]any{"name": "Bad", "query": "q=(unclosed"}, auBearer(adminTok)...)
+		write(200, "PATCH", "/api/v1/saved-searches/"+ss, map[string]any{"watch": true, "name": "Training, watched"},
+			"saved_search.updated", "saved_search", id, "u", asAdmin, auBearer(adminTok)...)
+		reject(200, "PATCH", "/api/v1/saved-searches/"+ss, map[string]any{"watch": true}, auBearer(adminTok)...)
+		reject(422, "PATCH", "/api/v1/saved-searches/"+ss, map[string]any{"name": ""}, auBearer(adminTok)...)
+		write(204, "DELETE", "/api/v1/saved-searches/"+ss, nil, "saved_search.deleted", "saved_search", is(ss), "d", asAdmin, auBearer(adminTok)...)
+		reject(404, "DELETE", "/api/v1/saved-searches/"+ss, nil, auBearer(adminTok)...)
+		write(200, "PUT", "/api/v1/recommendations/"+REC+"/follow", nil, "follow.created", "follow", is(REC), "c", asAdmin, auBearer(adminTok)...)
+		reject(200, "PUT", "/api/v1/recommendations/"+REC+"/follow", nil, auBearer(adminTok)...)
+		write(200, "DELETE", "/api/v1/recommendations/"+REC+"/follow", nil, "follow.deleted", "follow", is(REC), "d", asAdmin, auBearer(adminTok)...)
+		reject(200, "DELETE", "/api/v1/recommendations/"+REC+"/follow", nil, auBearer(adminTok)...)
+		write(200, "PUT", "/api/v1/reviews/"+R+"/follow", nil, "follow.created", "follow", is(R), "c", asAdmin, auBearer(adminTok)...)
+		write(200, "DELETE", "/api/v1/reviews/"+R+"/follow", nil, "follow.deleted", "follow", is(R), "d", asAdmin, auBearer(adminTok)...)
+		reject(404, "PUT", "/api/v1/reviews/01a24950-0000-7000-8000-000000000000/follow", nil, auBearer(adminTok)...)
+
 		// Scheduled reports: an oversight officer's saved summary (saved through the store: the
 		// API has no endpoint for saving one), scheduled, paused, resumed, run now and deleted.
 		olu, ovTok := auUser(t, s, "olu@example.org", "Olu Oversight", "", casereview.MembershipDraft{Role: casereview.RoleOversight})

@@ -237,11 +237,14 @@ func (w *pmWorld) checkApplied(t *testing.T, where string, r pmRow, q pmReq, res
 	t.Helper()
 	body, _ := q.body.(map[string]any)
 	read := func(path string) (int, map[string]any) {
-		reader := pmAdmin
-		if strings.Contains(path, "/subjects") { // special category data: admins may not read them
-			reader = pmOversight
+		who := pmAdmin
+		switch {
+		case strings.HasPrefix(path, "/api/v1/saved-searches/"): // only their owner reads them
+			who = r.role
+		case strings.Contains(path, "/subjects"): // special category data: admins may not read them
+			who = pmOversight
 		}
-		g := w.send(reader, "GET", path, nil, "")
+		g := w.send(who, "GET", path, nil, "")
 		var got map[string]any
 		if g.Status == http.StatusOK {
 			_ = json.Unmarshal(g.Body, &got)
@@ -412,7 +415,7 @@ var pmApplied = map[string]func(w *pmWorld, role string, q pmReq, body map[strin
 // pmReadable: the records a DELETE removes that a GET of the same path reads.
 func pmReadable(path string) bool {
 	for _, p := range []string{"/api/v1/partnerships/", "/api/v1/organisations/", "/api/v1/reviews/", "/api/v1/recommendations/", "/api/v1/actions/"} {
-		if strings.HasPrefix(path, p) {
+		if strings.HasPrefix(path, p) && !strings.HasSuffix(path, "/follow") {
 			return true
 		}
 	}
@@ -502,6 +505,14 @@ var pmEffects = func() map[string]pmEffect {
 		"POST /api/v1/report-schedules/{id}/run":      {audit: one("report.ran"), rows: map[string]int64{"blobs": 3}},
 		// Marking read a notification that is nobody's changes nothing.
 		"POST /api/v1/notifications/read": {},
+		// Saved searches and follows are the caller's own: they move no record.
+		"POST /api/v1/saved-searches":                {audit: one("saved_search.created")},
+		"PATCH /api/v1/saved-searches/{id}":          {audit: one("saved_search.updated")},
+		"DELETE /api/v1/saved-searches/{id}":         {audit: one("saved_search.deleted")},
+		"PUT /api/v1/recommendations/{id}/follow":    {audit: one("follow.created")},
+		"DELETE /api/v1/recommendations/{id}/follow": {audit: one("follow.deleted")},
+		"PUT /api/v1/reviews/{id}/follow":            {audit: one("follow.created")},
+		"DELETE /api/v1/reviews/{id}/follow":         {audit: one("follow.deleted")},
 		"PUT /api/v1/notifications/preferences": {audit: one("user.notification_preferences"), keeps: true,
 			rows: map[string]int64{"notification_preferences": 0}},
 		"DELETE /api/v1/me/tokens/{id}": {audit: one("token.revoked"), rows: map[string]int64{"api_tokens revoked": 1}},

@@ -590,3 +590,16 @@ func pmSendReads(t *testing.T, w *pmWorld, reads []pmPending) {
 	close(next)
 	wg.Wait()
 }
+
+// freshSavedSearch makes a saved search of role's user.
+func (w *pmWorld) freshSavedSearch(t *testing.T, role string) string {
+	x, err := w.st.SaveSearch(casereview.WithActor(w.ctx, w.users[role].Actor()), fmt.Sprintf("Saved %d", w.next()), "q=training", false)
+	pmOK(t, err, "save a search")
+	return x.ID
+}
+
+// follow makes role's user follow a recommendation or review.
+func (w *pmWorld) follow(t *testing.T, role string, typ casereview.FollowSubject, id string) {
+	_, err := w.st.SetFollowing(casereview.WithActor(w.ctx, w.users[role].Actor()), typ, id, true)
+	pmOK(t, err, "follow")
+}

@@ -700,6 +700,54 @@ func pmRows(w *pmWorld) []pmRow {
 			{"kind": "overdue", "delivery": []string{"daily", "weekly"}[w.next()%2]}}}}
 	})
 
+	// Saved searches: anyone signed in keeps their own; another's does not exist for them.
+	b.add("GET", "/api/v1/saved-searches", "own", pmSignedIn(ok), pmFixed("/api/v1/saved-searches"))
+	b.add("POST", "/api/v1/saved-searches", "new", pmSignedIn(created), func(*testing.T, string) pmReq {
+		return pmReq{path: "/api/v1/saved-searches", body: map[string]any{"name": fmt.Sprintf("Search %d", w.next()), "query": "q=training&sort=newest"}}
+	})
+	for _, target := range []string{"own", "another's"} {
+		target := target
+		want := map[string]int{"own": ok, "another's": notFound}[target]
+		saved := func(t *testing.T, role string) string {
+			owner := role
+			if target != "own" || role == pmAnon {
+				owner = "bystander"
+			}
+			return w.freshSavedSearch(t, owner)
+		}
+		b.add("GET", "/api/v1/saved-searches/{id}", target, pmSignedIn(want), func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/saved-searches/" + saved(t, role)}
+		})
+		b.add("PATCH", "/api/v1/saved-searches/{id}", target, pmSignedIn(want), func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/saved-searches/" + saved(t, role), body: map[string]any{"name": fmt.Sprintf("Renamed %d", w.next())}}
+		})
+		b.add("DELETE", "/api/v1/saved-searches/{id}", target, pmSignedIn(map[string]int{"own": noContent, "another's": notFound}[target]), func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/saved-searches/" + saved(t, role)}
+		})
+	}
+	// Following: anyone signed in who may read the recommendation or review.
+	b.add("GET", "/api/v1/follows", "own", pmSignedIn(ok), pmFixed("/api/v1/follows"))
+	for _, r := range w.reviews {
+		r := r
+		recWant := func(role string) int { return pmWrite(role, pmReadsRec(role, r), true, ok) }
+		revWant := func(role string) int { return pmWrite(role, pmReads(role, r), true, ok) }
+		for _, m := range []string{"GET", "PUT", "DELETE"} {
+			m := m
+			b.add(m, "/api/v1/recommendations/{id}/follow", r.key, recWant, func(t *testing.T, role string) pmReq {
+				if m == "DELETE" && role != pmAnon && pmReadsRec(role, r) {
+					w.follow(t, role, casereview.FollowRecommendation, r.rec) // so that there is something to unfollow
+				}
+				return pmReq{path: "/api/v1/recommendations/" + r.rec + "/follow"}
+			})
+			b.add(m, "/api/v1/reviews/{id}/follow", r.key, revWant, func(t *testing.T, role string) pmReq {
+				if m == "DELETE" && role != pmAnon && pmReads(role, r) {
+					w.follow(t, role, casereview.FollowReview, r.id)
+				}
+				return pmReq{path: "/api/v1/reviews/" + r.id + "/follow"}
+			})
+		}
+	}
+
 	// Users: admins manage them; anyone signed in may read themself; other users are hidden.
 	b.add("GET", "/api/v1/users", "all", pmOnly(ok, pmAdmin), pmFixed("/api/v1/users"))
 	b.add("POST", "/api/v1/users", "new", pmOnly(created, pmAdmin), func(*testing.T, string) pmReq {
@@ -1037,10 +1085,15 @@ func pmCheckLists(t *testing.T, w *pmWorld) {
 // counts the others.
 func pmCheckSearch(t *testing.T, w *pmWorld) {
 	w.awaitIndex(t)
+	keys := pmRecordKeys(t, w)
 	for _, role := range pmRoles {
 		var visible, restricted, ofP2 []string
 		counts := map[string]map[string]int{"type": {}, "organisation": {}, "sector": {}, "partnership": {}, "year": {}, "scope": {},
 			"theme": {}, "theme_group": {}}
+		// An anonymous caller's figures are published under the cell key method (issue 15 §1),
+		// each from the sum of its records' keys.
+		sums := map[string]map[string]int64{}
+		var allKeys int64
 		for _, r := range w.reviews {
 			if !pmReadsRec(role, r) {
 				continue
@@ -1052,18 +1105,45 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 			if r.vis == casereview.VisibilityRestricted {
 				restricted = append(restricted, r.rec)
 			}
-			counts["type"]["DHR"]++
-			counts["organisation"][w.o["O1"]]++
-			counts["organisation"][w.o["O2"]]++
-			counts["sector"]["police"]++
-			counts["sector"]["nhs_trust"]++
-			counts["partnership"][w.p[r.partnership]]++
-			counts["scope"]["local"]++
+			k := keys[r.rec]
+			allKeys += k
+			add := func(name, value string) {
+				counts[name][value]++
+				if sums[name] == nil {
+					sums[name] = map[string]int64{}
+				}
+				sums[name][value] += k
+			}
+			add("type", "DHR")
+			add("organisation", w.o["O1"])
+			add("organisation", w.o["O2"])
+			add("sector", "police")
+			add("sector", "nhs_trust")
+			add("partnership", w.p[r.partnership])
+			add("scope", "local")
 			// A recommendation is issued when its review is published, or on the day it is made.
 			if r.vis == casereview.VisibilityPublic {
-				counts["year"]["2025"]++
+				add("year", "2025")
 			} else {
-				counts["year"][strconv.Itoa(apitest.Fixed.Year())]++
+				add("year", strconv.Itoa(apitest.Fixed.Year()))
+			}
+		}
+		total := int64(len(visible))
+		if role == pmAnon {
+			total = int64(casereview.Perturb(len(visible), casereview.CellKey(allKeys)))
+			for name, m := range counts {
+				published := map[string]int{}
+				for v, n := range m {
+					f := casereview.Share(casereview.Tally{N: n, KeySum: sums[name][v]}, casereview.DefaultSDCThreshold)
+					switch {
+					case f.Count == 0: // left out
+					case f.Suppressed:
+						published[v] = 0 // "<5", no count
+					default:
+						published[v] = f.Count
+					}
+				}
+				counts[name] = published
 			}
 		}
 		visible, restricted, ofP2 = pmSorted(visible), pmSorted(restricted), pmSorted(ofP2)
@@ -1071,8 +1151,8 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 			for _, sortBy := range []string{"relevance", "newest"} {
 				path := "/api/v1/search?" + url.Values{"q": {q}, "sort": {sortBy}, "limit": {"100"}}.Encode()
 				p := w.search(t, role, path)
-				if got := p.ids(); !slices.Equal(got, visible) || p.Total != int64(len(visible)) {
-					t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", path, role, got, p.Total, visible, len(visible))
+				if got := p.ids(); !slices.Equal(got, visible) || p.Total != total {
+					t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", path, role, got, p.Total, visible, total)
 				}
 				for name, want := range counts {
 					if got := p.facet(name); !maps.Equal(got, want) {
@@ -1081,7 +1161,7 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 				}
 				for _, f := range p.Facets {
 					for _, v := range f.Values {
-						if v.Count > len(visible) {
+						if v.Count > int(total) && role != pmAnon || v.Count > len(visible)+casereview.MaxPerturbation {
 							t.Errorf("GET %s as %s: facet %s value %s counts %d, more than the %d readable", path, role, f.Name, v.Value, v.Count, len(visible))
 						}
 						if want := map[string]string{w.p["P1"]: "Matrix partnership P1", w.p["P2"]: "Matrix partnership P2",
@@ -1106,12 +1186,20 @@ func pmCheckSearch(t *testing.T, w *pmWorld) {
 				c.ids = []string{}
 			}
 			p := w.search(t, role, c.path)
-			if got := p.ids(); !slices.Equal(got, c.ids) || p.Total != int64(len(c.ids)) {
-				t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", c.path, role, got, p.Total, c.ids, len(c.ids))
+			want := int64(len(c.ids))
+			if role == pmAnon {
+				var sum int64
+				for _, id := range c.ids {
+					sum += keys[id]
+				}
+				want = int64(casereview.Perturb(len(c.ids), casereview.CellKey(sum)))
+			}
+			if got := p.ids(); !slices.Equal(got, c.ids) || p.Total != want {
+				t.Errorf("GET %s as %s: ids %v (total %d), want %v (total %d)", c.path, role, got, p.Total, c.ids, want)
 			}
 			for _, v := range p.Facets {
 				for _, fv := range v.Values {
-					if fv.Count > len(c.ids) {
+					if fv.Count > len(c.ids) && role != pmAnon || fv.Count > len(c.ids)+casereview.MaxPerturbation {
 						t.Errorf("GET %s as %s: facet %s value %s counts %d, more than the %d found", c.path, role, v.Name, fv.Value, fv.Count, len(c.ids))
 					}
 				}
@@ -1502,5 +1590,24 @@ func pmListWith(t *testing.T, w *pmWorld, path string, headers ...string) ([]str
 func pmSorted(s []string) []string {
 	out := slices.Clone(s)
 	sort.Strings(out)
+	return out
+}
+
+// pmRecordKeys reads every recommendation's record key (the cell key method's) from the database.
+func pmRecordKeys(t *testing.T, w *pmWorld) map[string]int64 {
+	t.Helper()
+	db, err := w.st.SQLDB()
+	pmOK(t, err, "sql db")
+	rows, err := db.Query("SELECT id, record_key FROM recommendations")
+	pmOK(t, err, "record keys")
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var k int64
+		pmOK(t, rows.Scan(&id, &k), "record key")
+		out[id] = k
+	}
+	pmOK(t, rows.Err(), "record keys")
 	return out
 }

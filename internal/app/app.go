@@ -194,6 +194,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 		opts.Finder.Admit(o.SearchGate)
 	}
 	opts.Finder.Observe(a.metrics.observeSearch)
+	// Watched saved searches are evaluated against this process's index (issue 18 §3).
+	a.notify.Alerts = &notify.Alerts{Store: s}
+	if a.search != nil {
+		a.notify.Alerts.Finder, a.notify.Alerts.Index = opts.Finder, a.search.live
+	}
 	a.useReports(opts.Finder)
 	opts.Reports = a.notify.Reports
 	pages, err := a.webHandler(opts.Finder)

@@ -26,6 +26,9 @@ var demoUsers = []demoUser{
 	{"viewer@demo.casereview.invalid", "Demo Viewer", casereview.RoleViewer, ""},
 }
 
+// demoWatchedSearch is the demo oversight officer's and panel member's watched saved search.
+const demoWatchedSearch = "q=stalking&sort=newest"
+
 // createDemoUsers adds one user per role to the fictional demo data, each with a random
 // password, and writes the sign-in details to <data dir>/demo-credentials.txt (readable by
 // the owner only). It runs only with CASEREVIEW_DEMO, on a database that had no reviews, once
@@ -69,6 +72,13 @@ func (a *App) createDemoUsers(ctx context.Context) (string, []casereview.Actor, 
 			return "", nil, err
 		}
 		people = append(people, u.Actor())
+		if d.role == casereview.RoleOversight || d.role == casereview.RolePanel {
+			// A watched saved search (issue 18 §3): adding a recommendation about stalking
+			// alerts them, each under their own permissions, at the scheduler's next tick.
+			if _, err := a.store.SaveSearch(casereview.WithActor(ctx, u.Actor()), "Stalking", demoWatchedSearch, true); err != nil {
+				return "", nil, fmt.Errorf("demo saved search: %w", err)
+			}
+		}
 		fmt.Fprintf(&b, "%-15s %-36s %s\n%15s for: %s\n", d.role, d.email, pw, "", scope)
 	}
 	path := filepath.Join(a.cfg.DataDir, "demo-credentials.txt")

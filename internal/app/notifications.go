@@ -69,6 +69,7 @@ func (c *cli) notifyCommand() *cobra.Command {
 					fmt.Fprintln(c.stdout, "today's evaluation had already run (or another replica is running it); --force runs it again, raising only what is new")
 				}
 				fmt.Fprintf(c.stdout, "%d new notifications (%d escalations), %d digests queued, %d scheduled reports run, %d emails sent\n", r.Events, r.Escalations, r.Digests, r.Reports, r.Sent)
+				fmt.Fprintf(c.stdout, "%d saved-search alerts, %d changes told to followers\n", r.Alerts.Alerts, r.Alerts.Follows.Told)
 				if a.notify.Sender == nil {
 					fmt.Fprintln(c.stdout, "no SMTP server configured (CASEREVIEW_SMTP_URL): emails stay in the outbox")
 				}

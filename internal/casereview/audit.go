@@ -79,8 +79,13 @@ const (
 	AuditSubjectCreated         AuditAction = "subject.created" // a review's subject recorded (special category data: the event names the fields, never their values)
 	AuditSubjectUpdated         AuditAction = "subject.updated"
 	AuditSubjectDeleted         AuditAction = "subject.deleted"
-	AuditSubjectRead            AuditAction = "subject.read"             // a person read a review's subjects (not an aggregate)
-	AuditBaselineUploaded       AuditAction = "baseline.uploaded"        // an admin uploaded an area's baseline population for a characteristic
+	AuditSubjectRead            AuditAction = "subject.read"         // a person read a review's subjects (not an aggregate)
+	AuditBaselineUploaded       AuditAction = "baseline.uploaded"    // an admin uploaded an area's baseline population for a characteristic
+	AuditSearchSaved            AuditAction = "saved_search.created" // a person saved a search
+	AuditSearchUpdated          AuditAction = "saved_search.updated" // its owner renamed it or turned watching on or off
+	AuditSearchDeleted          AuditAction = "saved_search.deleted"
+	AuditFollowed               AuditAction = "follow.created" // a person followed a recommendation or review
+	AuditUnfollowed             AuditAction = "follow.deleted"
 	AuditNotified               AuditAction = "notification.created"     // a reminder or event reached people's notification centres and the outbox
 	AuditEscalated              AuditAction = "recommendation.escalated" // overdue past the escalation period: senior contact and oversight told
 	AuditNotificationsRead      AuditAction = "notification.read"
@@ -348,7 +353,8 @@ var AuditActionGroups = []struct {
 		AuditReportScheduled, AuditReportScheduleChanged, AuditReportUnscheduled, AuditReportRan}},
 	{"Equality monitoring", []AuditAction{AuditSubjectCreated, AuditSubjectUpdated, AuditSubjectDeleted, AuditSubjectRead, AuditBaselineUploaded}},
 	{"Notifications", []AuditAction{AuditNotified, AuditEscalated, AuditNotificationsRead, AuditNotificationPrefs,
-		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld}},
+		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld,
+		AuditSearchSaved, AuditSearchUpdated, AuditSearchDeleted, AuditFollowed, AuditUnfollowed}},
 	{"The service", []AuditAction{AuditSearchRebuildRequested, AuditChainKeyed}},
 }
 

@@ -65,6 +65,8 @@ func TestAudiences(t *testing.T) {
 		{NotifySentBack, []Audience{AudienceOrgEditors}},
 		{NotifyEscalation, []Audience{AudienceSeniorContact, AudienceOversight}},
 		{NotifyFollowUpDue, []Audience{AudienceOversight}},
+		{NotifySearchAlert, []Audience{AudienceSearchOwner}},
+		{NotifyFollowed, []Audience{AudienceFollowers}},
 		{NotifyReportRun, []Audience{AudienceSubscribers}},
 	}
 	for _, c := range cases {

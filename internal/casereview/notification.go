@@ -19,10 +19,12 @@ const (
 	NotifyEscalation  NotificationKind = "escalation"    // overdue past the escalation period: senior contact and oversight
 	NotifySentBack    NotificationKind = "sent_back"     // evidence rejected, a claim sent back, a response judged unacceptable
 	NotifyFollowUpDue NotificationKind = "follow_up_due" // a closed recommendation's follow-up check has come
+	NotifySearchAlert NotificationKind = "search_alert"  // new or changed recommendations match a watched saved search
+	NotifyFollowed    NotificationKind = "followed"      // a recommendation or review the person follows changed
 	NotifyReportRun   NotificationKind = "report_run"    // a scheduled report ran (its subscribers)
 )
 
-var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue, NotifyReportRun}
+var NotificationKinds = []NotificationKind{NotifyDueSoon, NotifyOverdue, NotifyEscalation, NotifySentBack, NotifyFollowUpDue, NotifySearchAlert, NotifyFollowed, NotifyReportRun}
 
 // Label is the kind in words, for the account page and emails.
 func (k NotificationKind) Label() string {
@@ -37,6 +39,10 @@ func (k NotificationKind) Label() string {
 		return "Evidence rejected, claims sent back, responses judged unacceptable"
 	case NotifyFollowUpDue:
 		return "Follow-up checks of closed recommendations"
+	case NotifySearchAlert:
+		return "New or changed recommendations matching a saved search you watch"
+	case NotifyFollowed:
+		return "Changes to recommendations and reviews you follow"
 	case NotifyReportRun:
 		return "Scheduled reports you subscribe to"
 	}
@@ -82,6 +88,8 @@ const (
 	AudienceOrgEditors    Audience = "organisation_editors" // the agency editors of the organisation concerned
 	AudienceSeniorContact Audience = "senior_contact"       // the organisation's named senior contact (an address, maybe no account)
 	AudienceOversight     Audience = "oversight"            // every oversight officer
+	AudienceSearchOwner   Audience = "search_owner"         // a watched saved search's owner, if they may read what matched
+	AudienceFollowers     Audience = "followers"            // those following the record who may read it, but not who changed it
 	AudienceSubscribers   Audience = "subscribers"          // a report schedule's subscribers who may read its scope (store/report_schedules.go)
 )
 
@@ -94,6 +102,10 @@ func Audiences(k NotificationKind) []Audience {
 		return []Audience{AudienceSeniorContact, AudienceOversight}
 	case NotifyFollowUpDue:
 		return []Audience{AudienceOversight}
+	case NotifySearchAlert:
+		return []Audience{AudienceSearchOwner}
+	case NotifyFollowed:
+		return []Audience{AudienceFollowers}
 	case NotifyReportRun:
 		return []Audience{AudienceSubscribers}
 	}

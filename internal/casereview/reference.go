@@ -77,6 +77,8 @@ type Service interface {
 	SavedSummaryService
 	ReportScheduleService
 	NotificationService
+	SavedSearchService
+	FollowService
 	Ready(ctx context.Context) (Health, error)
 	// Names returns the names of the organisations (kind "organisation") or partnerships (kind
 	// "partnership") with the given ids, in one query: search facets label their values with it.

@@ -30,6 +30,7 @@ type Scheduler struct {
 	Store  Store
 	Ladder casereview.Ladder
 	Sender *Sender // nil: no SMTP server, emails wait in the outbox
+	Alerts *Alerts // nil: saved searches and follows are not evaluated here
 	// Reports runs the due report schedules each tick (reports.go); nil runs none.
 	Reports *Reports
 	Owner   string
@@ -63,7 +64,8 @@ type DailyRun struct {
 	Ran bool // false: another replica holds the job, or today's run is done
 	store.ReminderRun
 	Sent    int
-	Reports int // scheduled report runs recorded
+	Alerts  AlertRun // saved-search alerts and follows (each tick, not once a day)
+	Reports int      // scheduled report runs recorded
 }
 
 // Tick runs what is due: the daily job when today's run is not done (or force), then the
@@ -100,6 +102,9 @@ func (s *Scheduler) Tick(ctx context.Context, force bool) (DailyRun, error) {
 			return out, fmt.Errorf("daily reminders: %w", err)
 		}
 	}
+	if out.Alerts, err = s.runAlerts(sys); err != nil {
+		return out, err
+	}
 	if err := s.runReports(ctx, &out); err != nil {
 		return out, err
 	}
@@ -110,6 +115,25 @@ func (s *Scheduler) Tick(ctx context.Context, force bool) (DailyRun, error) {
 		}
 	}
 	return out, nil
+}
+
+// runAlerts runs the saved-search and follow job (alerts.go) under its own lease, at every tick.
+func (s *Scheduler) runAlerts(sys context.Context) (AlertRun, error) {
+	if s.Alerts == nil {
+		return AlertRun{}, nil
+	}
+	got, _, err := s.Store.TakeLease(sys, JobAlerts, s.Owner, 5*time.Minute)
+	if err != nil || !got {
+		return AlertRun{}, err
+	}
+	run, err := s.Alerts.Run(sys)
+	if rerr := s.Store.ReleaseLease(sys, JobAlerts, s.Owner, nil); err == nil {
+		err = rerr
+	}
+	if err != nil {
+		return run, fmt.Errorf("saved-search alerts: %w", err)
+	}
+	return run, nil
 }
 
 // runReports runs the due report schedules (before the sender, so their emails go this tick).

@@ -199,13 +199,67 @@ func (f *Finder) find(ctx context.Context, p Params) (Found, error) {
 	if !f.ready.Ready() {
 		return f.fromDatabase(ctx, p)
 	}
-	c, err := casereview.WithAsOfParam(ctx, p.AsOf)
+	c, r, parsed, err := f.request(ctx, p)
 	if err != nil {
 		return Found{}, err
 	}
-	parsed, err := parseQuery(p.Q)
+	if r.Unreadable, err = f.unreadable(c, r.Scope); err != nil {
+		return Found{}, err
+	}
+	leave, err := f.gate.Enter(c)
 	if err != nil {
 		return Found{}, err
+	}
+	defer leave()
+	sctx, cancel := context.WithTimeout(c, Deadline) // from admission: the wait is not the search's
+	defer cancel()
+	start := time.Now()
+	res, err := f.index.Search(sctx, r)
+	if err != nil {
+		return Found{}, queryProblem(err)
+	}
+	items, err := f.checked(c, res.Hits)
+	if err != nil {
+		return Found{}, err
+	}
+	unscored(items, r.Scope)
+	out := Found{Query: query.String(parsed), Total: int64(res.Total), Items: items, Source: SourceIndex}
+	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
+		raw, _ := json.Marshal(res.Hits[len(res.Hits)-1].SortKey)
+		out.NextCursor = base64.RawURLEncoding.EncodeToString(raw)
+	}
+	labels, err := f.facetLabels(c, res.Facets)
+	if err != nil {
+		return Found{}, err
+	}
+	for _, name := range r.Facets {
+		fc := Facet{Name: name, Values: []FacetValue{}}
+		for _, v := range res.Facets[name] {
+			label := v.Value
+			if l, ok := labels[name][v.Value]; ok {
+				label = l
+			}
+			fc.Values = append(fc.Values, FacetValue{Value: v.Value, Label: label, Count: v.Count})
+		}
+		out.Facets = append(out.Facets, fc)
+	}
+	if r.KeySums { // shareable figures (see Found.Shared)
+		f.share(&out, res)
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// request validates and normalises p into an index request under the actor in ctx (the context
+// returned carries the as-of date); it needs no index.
+func (f *Finder) request(ctx context.Context, p Params) (context.Context, Request, query.Node, error) {
+	c, err := casereview.WithAsOfParam(ctx, p.AsOf)
+	if err != nil {
+		return nil, Request{}, nil, err
+	}
+	parsed, err := parseQuery(p.Q)
+	if err != nil {
+		return nil, Request{}, nil, err
 	}
 	var problems casereview.Problems
 	r := Request{Query: parsed, Scope: casereview.ScopeOf(casereview.ActorFrom(c)), Filters: map[string][]string{}, Size: 20,
@@ -276,53 +330,9 @@ func (f *Finder) find(ctx context.Context, p Params) (Found, error) {
 		}
 	}
 	if err := problems.Err(); err != nil {
-		return Found{}, err
+		return nil, Request{}, nil, err
 	}
-	if r.Unreadable, err = f.unreadable(c, r.Scope); err != nil {
-		return Found{}, err
-	}
-	leave, err := f.gate.Enter(c)
-	if err != nil {
-		return Found{}, err
-	}
-	defer leave()
-	sctx, cancel := context.WithTimeout(c, Deadline) // from admission: the wait is not the search's
-	defer cancel()
-	start := time.Now()
-	res, err := f.index.Search(sctx, r)
-	if err != nil {
-		return Found{}, queryProblem(err)
-	}
-	items, err := f.checked(c, res.Hits)
-	if err != nil {
-		return Found{}, err
-	}
-	unscored(items, r.Scope)
-	out := Found{Query: query.String(parsed), Total: int64(res.Total), Items: items, Source: SourceIndex}
-	if len(res.Hits) == r.Size && len(res.Hits) > 0 {
-		raw, _ := json.Marshal(res.Hits[len(res.Hits)-1].SortKey)
-		out.NextCursor = base64.RawURLEncoding.EncodeToString(raw)
-	}
-	labels, err := f.facetLabels(c, res.Facets)
-	if err != nil {
-		return Found{}, err
-	}
-	for _, name := range r.Facets {
-		fc := Facet{Name: name, Values: []FacetValue{}}
-		for _, v := range res.Facets[name] {
-			label := v.Value
-			if l, ok := labels[name][v.Value]; ok {
-				label = l
-			}
-			fc.Values = append(fc.Values, FacetValue{Value: v.Value, Label: label, Count: v.Count})
-		}
-		out.Facets = append(out.Facets, fc)
-	}
-	if shared {
-		f.share(&out, res)
-	}
-	out.Took = time.Since(start)
-	return out, nil
+	return c, r, parsed, nil
 }
 
 // share publishes out's total and facet counts under the cell key method (Found.Shared): each

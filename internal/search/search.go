@@ -105,6 +105,9 @@ type Request struct {
 	After      []string // the sort key of the last hit of the previous page
 	Flag       casereview.Flag
 	AsOf       casereview.Date // for Flag
+	// IDs, when not empty, keeps only these documents (the recommendations a watched saved
+	// search is evaluated against).
+	IDs []string
 	// KeySums asks for the sum of the record keys of the total and of each facet value, so that
 	// they can be published under the cell key method (Finder, for callers who get shareable
 	// figures). It costs a walk down the matches.

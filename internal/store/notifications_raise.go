@@ -100,6 +100,10 @@ type event struct {
 	organisationID   string // the organisation concerned (its editors, its senior contact)
 	summary          string
 	link             string
+	// to, when set, are the recipients (a saved search's owner, a record's followers) instead
+	// of the kind's audiences; auditType and auditID then name what the audit event is about.
+	to                 []recipient
+	auditType, auditID string
 }
 
 type recipient struct {
@@ -123,9 +127,12 @@ func raiseAudited(t *tx, ev event, audited bool) (bool, error) {
 	if res.RowsAffected == 0 {
 		return false, nil
 	}
-	recips, err := recipientsOf(t.db, ev)
-	if err != nil {
-		return false, err
+	recips := ev.to
+	if recips == nil {
+		var err error
+		if recips, err = recipientsOf(t.db, ev); err != nil {
+			return false, err
+		}
 	}
 	for _, r := range recips {
 		delivery := casereview.DeliverImmediately // a senior contact without an account: at once
@@ -160,6 +167,9 @@ func raiseAudited(t *tx, ev event, audited bool) (bool, error) {
 	typ, id := "organisation", ev.organisationID
 	if ev.recommendationID != "" {
 		typ, id = "recommendation", ev.recommendationID
+	}
+	if ev.auditType != "" {
+		typ, id = ev.auditType, ev.auditID
 	}
 	t.audit(action, typ, id, nil, map[string]any{"event": ev.key, "kind": ev.kind, "summary": ev.summary, "recipients": len(recips)})
 	return true, nil
@@ -213,6 +223,8 @@ func recipientsOf(db *gorm.DB, ev event) ([]recipient, error) {
 		q := db.Table("users").Select("DISTINCT users.id, users.email").Joins("JOIN memberships m ON m.user_id = users.id").
 			Where("users.disabled = ?", false).Order("users.email")
 		switch a {
+		case casereview.AudienceSearchOwner, casereview.AudienceFollowers:
+			continue // named by the event itself (event.to), under each one's permissions
 		case casereview.AudienceOrgEditors:
 			if ev.organisationID == "" {
 				continue

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -121,6 +122,18 @@ func (s *Store) RecipientMayRead(ctx context.Context, m casereview.OutboxMessage
 		return reportRunMayRead(db, u, m.ID)
 	}
 	if m.RecommendationID == "" {
+		// A change to a followed review links to the review: it goes only while it is readable.
+		if m.Kind != casereview.NotifyFollowed {
+			return true, nil
+		}
+		link, err := s.OutboxLink(ctx, m.ID)
+		if err != nil {
+			return false, err
+		}
+		if id, ok := strings.CutPrefix(link, "/reviews/"); ok {
+			x, found, err := followedOf(db, casereview.FollowReview, id)
+			return found && x.mayRead(u.Actor()), err
+		}
 		return true, nil
 	}
 	ref, found, err := reviewRefOfRecommendation(db, m.RecommendationID)

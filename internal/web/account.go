@@ -29,6 +29,8 @@ type accountData struct {
 	Memberships []membershipLine
 	Tokens      int        // active API tokens
 	Emails      []prefLine // which emails they get, per kind of notification
+	Searches    []savedSearchLine
+	Follows     []casereview.Follow
 }
 
 type membershipLine struct{ Role, Scope, ID string }
@@ -58,6 +60,23 @@ func (h *Handler) accountPage(c *gin.Context, status int, errs []FieldProblem, t
 		return
 	}
 	d := accountData{MFAEnabled: id.User.MFAEnabled, Tokens: len(activeTokens(toks, h.now())), Emails: prefLines(prefs)}
+	searches, err := h.svc.ListSavedSearches(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	for _, x := range searches {
+		d.Searches = append(d.Searches, savedSearchLine{SavedSearch: x, Href: savedSearchHref(x)})
+	}
+	if d.Follows, err = h.svc.ListFollows(ctx); err != nil {
+		h.fail(c, err)
+		return
+	}
+	for i, f := range d.Follows {
+		if f.Label != "" {
+			d.Follows[i].Label = strings.ToUpper(f.Label[:1]) + f.Label[1:]
+		}
+	}
 	for _, m := range id.User.Memberships {
 		line := membershipLine{Role: label(m.Role), Scope: "All partnerships"}
 		kind, scopeID := "organisation", m.OrganisationID

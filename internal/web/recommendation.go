@@ -41,6 +41,15 @@ type recommendationView struct {
 	CanEdit      bool // edit the recommendation: its panel, while it is open
 	// Settled says why nothing about it can change now (it is closed), or "".
 	Settled string
+	Follow  followView
+}
+
+// followView is the Follow button of a recommendation or review page.
+type followView struct {
+	Shown     bool // a signed-in person
+	Following bool
+	Action    string
+	What      string
 }
 
 type responseView struct {
@@ -82,6 +91,8 @@ func (h *Handler) recommendation(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	on, shown := h.followingOf(c, casereview.FollowRecommendation, v.Rec.ID)
+	v.Follow = followView{Shown: shown, Following: on, Action: "/recommendations/" + v.Rec.ID + "/follow", What: "recommendation"}
 	p := h.page(c, v.Heading, v)
 	p.Nav = "reviews"
 	h.render(c, 200, "recommendation", p)

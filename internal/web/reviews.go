@@ -125,6 +125,7 @@ func (h *Handler) partnershipOptions(ctx context.Context) ([]option, error) {
 }
 
 type reviewData struct {
+	Follow          followView
 	Review          casereview.Review
 	TypeLabel       string
 	PartnershipName string
@@ -155,6 +156,8 @@ func (h *Handler) review(c *gin.Context) {
 	if names, err := h.svc.Names(ctx, "partnership", []string{r.PartnershipID}); err == nil {
 		d.PartnershipName = names[r.PartnershipID]
 	}
+	on, shown := h.followingOf(c, casereview.FollowReview, r.ID)
+	d.Follow = followView{Shown: shown, Following: on, Action: "/reviews/" + r.ID + "/follow", What: "review"}
 	p := h.page(c, r.Reference+": "+r.Title, d)
 	p.Nav = "reviews"
 	h.render(c, http.StatusOK, "review", p)

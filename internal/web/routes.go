@@ -31,7 +31,8 @@ func (h *Handler) routes(r *gin.Engine) {
 
 	// Reporting for oversight: the dashboard and the explorer (dashboard.go, explore.go).
 	h.reportingRoutes(r)
-	h.summaryRoutes(r) // the thematic summary builder (summaries.go, summaries_saved.go)
+	h.savedSearchRoutes(r) // saved searches and follows (saved_searches.go)
+	h.summaryRoutes(r)     // the thematic summary builder (summaries.go, summaries_saved.go)
 	h.savedSummaryRoutes(r)
 	h.reportScheduleRoutes(r) // scheduled reports of saved summaries and their runs (summary_schedules.go)
 

@@ -46,6 +46,9 @@ type searchPage struct {
 	// SummaryQuery is the same search for the summaries API's document (/api/v1/summaries/
 	// document.html, .csv, .xlsx), which takes the search's filters but no order.
 	SummaryQuery string
+	// CanSave offers "Save this search" (a signed-in person), with SaveQuery the search to keep.
+	CanSave   bool
+	SaveQuery string
 }
 
 type searchPair struct{ Name, Value string }
@@ -75,6 +78,9 @@ func (h *Handler) search(c *gin.Context) {
 	if d, ok := p.Data.(*searchPage); ok && d.Searched {
 		v := readSearchForm(c.Request.URL.Query()).values()
 		d.DownloadQuery = "?" + v.Encode()
+		if _, signed := identityOf(c); signed {
+			d.CanSave, d.SaveQuery = true, v.Encode()
+		}
 		v.Del("sort")
 		d.SummaryQuery = "?" + v.Encode()
 	}

@@ -29,6 +29,19 @@ type Tuning struct {
 	// HighlightInOnePass highlights while collecting, as bleve does by default, instead of
 	// highlighting the page's hits afterwards.
 	HighlightInOnePass bool
+	// IDTieBreak has bleve sort the relevance order on score and id, loading every candidate's
+	// id, instead of loading ids only to break ties (tiebreak.go).
+	IDTieBreak bool
+	// HighlightWithFilters highlights the page's hits by running the whole query again
+	// (restricted to their ids), its scope, facet and flag filters included, instead of the
+	// text query alone.
+	HighlightWithFilters bool
+	// HighlightWholeQuery highlights with the text query as it is, instead of with the parts of
+	// it that search the highlighted fields (highlightLeaves).
+	HighlightWholeQuery bool
+	// FuzzyAlways adds the one-typo clauses to every search, instead of only when the words as
+	// written find fewer than fuzzyBelow matches.
+	FuzzyAlways bool
 }
 
 // Tune sets this index's tuning (and no other's); searches already running keep the old one.
@@ -51,12 +64,16 @@ type facetCounter struct {
 var hitPool = sync.Pool{New: func() any { return make([]uint64, 0, 4096) }}
 
 // withFacetCounting returns ctx carrying a document match handler that wraps bleve's own top-N
-// handler: every match, whether or not it makes the page (search-after skips included, as in
+// handler (or the one ctx already carries): every match, whether or not it makes the page (search-after skips included, as in
 // bleve's facets), is noted before bleve's handler sees it.
 func (t *facetTable) withFacetCounting(ctx context.Context) (context.Context, *facetCounter) {
 	fc := &facetCounter{table: t, hits: hitPool.Get().([]uint64)[:0]}
+	next := bsearch.MakeDocumentMatchHandler(collector.MakeTopNDocumentMatchHandler)
+	if m, ok := ctx.Value(bsearch.MakeDocumentMatchHandlerKey).(bsearch.MakeDocumentMatchHandler); ok {
+		next = m // the lazy tie-break's (tiebreak.go)
+	}
 	maker := bsearch.MakeDocumentMatchHandler(func(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
-		inner, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+		inner, loadID, err := next(sctx)
 		if err != nil {
 			return nil, false, err
 		}

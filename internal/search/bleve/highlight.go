@@ -37,6 +37,11 @@ func (x *Index) highlight(ctx context.Context, parsed query.Node, musts []bq.Que
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
+	if t := x.tuned(); !t.HighlightWholeQuery && !t.HighlightWithFilters {
+		if leaves := highlightLeaves(musts[0], nil); len(leaves) > 0 {
+			musts = []bq.Query{bq.NewDisjunctionQuery(leaves)}
+		}
+	}
 	req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery(append([]bq.Query{bq.NewDocIDQuery(ids)}, musts...)), len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle(htmlhl.Name)
 	req.Highlight.AddField(fText)
@@ -81,6 +86,50 @@ func (x *Index) highlight(ctx context.Context, parsed query.Node, musts []bq.Que
 		}
 	}
 	return nil
+}
+
+// highlightLeaves adds to out the parts of q that search the highlighted fields (the text and
+// the title), leaving out what q excludes. The page's hits matched q already, so the search that
+// marks their words needs only these, any of them, rather than q's conjunctions over every text
+// field, the unstemmed and pairs fields and the exclusions: bleve marks the locations of the
+// leaves that match, which are the same. (Words of an OR's branch that did not match as a whole
+// can be marked too.)
+func highlightLeaves(q bq.Query, out []bq.Query) []bq.Query {
+	hl := func(f string) bool { return f == fText || f == fTitle }
+	switch q := q.(type) {
+	case *bq.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			out = highlightLeaves(c, out)
+		}
+	case *bq.DisjunctionQuery:
+		for _, c := range q.Disjuncts {
+			out = highlightLeaves(c, out)
+		}
+	case *bq.BooleanQuery:
+		if q.Must != nil {
+			out = highlightLeaves(q.Must, out)
+		}
+		if q.Should != nil {
+			out = highlightLeaves(q.Should, out)
+		}
+	case *bq.MatchQuery:
+		if hl(q.FieldVal) {
+			out = append(out, q)
+		}
+	case *bq.MatchPhraseQuery:
+		if hl(q.FieldVal) {
+			out = append(out, q)
+		}
+	case *bq.PrefixQuery:
+		if hl(q.FieldVal) {
+			out = append(out, q)
+		}
+	case *bq.TermQuery:
+		if hl(q.FieldVal) {
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 func deadline(err error) error {

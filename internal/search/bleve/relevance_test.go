@@ -297,3 +297,34 @@ func TestEveryHitShowsWhyItMatched(t *testing.T) {
 		}
 	}
 }
+
+// TestTyposAreForgivenWhenTheWordsFindTooFew: a word spelt right that finds enough is not
+// widened to the words one edit away (police is not policy); one that finds too few, and a typo,
+// are. The old way (Tuning.FuzzyAlways) widens every search.
+func TestTyposAreForgivenWhenTheWordsFindTooFew(t *testing.T) {
+	var docs []search.Document
+	for i := range 12 {
+		docs = append(docs, rec(fmt.Sprintf("p%02d", i), "The police should attend every call."))
+	}
+	docs = append(docs, rec("y1", "The policy should be reviewed."), rec("h1", "Safeguarding training for housing officers."),
+		rec("h2", "Housing should share information."))
+	idx := relevanceIndex(t, docs...)
+	if got := found(t, idx, "police"); len(got) != 12 || slices.Contains(got, "y1") {
+		t.Errorf("police found %v, want the 12 about the police and not the policy", got)
+	}
+	if got := found(t, idx, "polise"); len(got) != 12 {
+		t.Errorf("polise found %v, want the 12 about the police (one typo)", got)
+	}
+	if got := found(t, idx, "housng"); !slices.Equal(got, []string{"h1", "h2"}) {
+		t.Errorf("housng found %v, want h1 and h2", got)
+	}
+	// policy finds one, too few: the words one edit away (police) come in, below it.
+	if got := ranked(t, idx, "policy"); len(got) != 13 || got[0] != "y1" {
+		t.Errorf("policy ranked %v, want y1 first, then the police ones", got)
+	}
+	idx.Tune(bleveindex.Tuning{FuzzyAlways: true})
+	defer idx.Tune(bleveindex.Tuning{})
+	if got := found(t, idx, "police"); len(got) != 13 {
+		t.Errorf("police with the typo clauses always found %v, want the policy too", got)
+	}
+}

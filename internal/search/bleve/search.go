@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
@@ -40,7 +43,50 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	if err != nil {
 		return search.Result{}, err
 	}
-	q, err := translate(parsed)
+	// One typo is forgiven only when the words as written (stemmed, with their synonyms) find
+	// too few: the typo clauses walk the term dictionary and add the postings of every word one
+	// edit away (police: policy) to every candidate, a third of the time of the query mix, for
+	// words that are mostly spelt right.
+	if x.tuned().FuzzyAlways || !typoTolerant(parsed) {
+		return x.search(ctx, r, parsed, flagged, true)
+	}
+	res, err := x.search(ctx, r, parsed, flagged, false)
+	if err != nil || res.Total >= fuzzyBelow {
+		return res, err
+	}
+	again, err := x.search(ctx, r, parsed, flagged, true)
+	again.Took += res.Took
+	return again, err
+}
+
+// fuzzyBelow is how few matches the words as written must find for a search to forgive typos.
+const fuzzyBelow = 10
+
+// typoTolerant reports whether n has a word that a typo could be forgiven in (wordQuery).
+func typoTolerant(n query.Node) bool {
+	switch n := n.(type) {
+	case *query.And:
+		return slices.ContainsFunc(n.Children, typoTolerant)
+	case *query.Or:
+		return slices.ContainsFunc(n.Children, typoTolerant)
+	case *query.Not:
+		return typoTolerant(n.Child)
+	case *query.Term:
+		if n.Field != "" || n.Prefix {
+			return false
+		}
+		for _, alt := range alternatives(n.Text) {
+			if len(alt.terms) == 1 && utf8.RuneCountInString(alt.text) >= 5 && plainWord(alt.text) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// search runs r, its parsed query translated with typo clauses (fz) or without.
+func (x *Index) search(ctx context.Context, r search.Request, parsed query.Node, flagged []bq.Query, fz bool) (search.Result, error) {
+	q, err := translate(parsed, fz)
 	if err != nil {
 		return search.Result{}, err
 	}
@@ -78,6 +124,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 			musts = append(musts, bq.NewDisjunctionQuery(any))
 		}
 	}
+	if len(r.IDs) > 0 { // only these documents (a watched search's changed recommendations)
+		musts = append(musts, bq.NewDocIDQuery(r.IDs))
+	}
 	size := r.Size
 	if size <= 0 || size > casereview.MaxPageSize {
 		size = 20
@@ -88,15 +137,31 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		req.SortBy([]string{"-" + fIssuedOn, "_id"})
 	case search.SortOldest:
 		req.SortBy([]string{fIssuedOn, "_id"})
-	default:
-		req.SortBy([]string{"-_score", "_id"})
 	}
-	if len(r.After) > 0 {
+	tuning := x.tuned()
+	lazyTies := false // the relevance order, its ties broken here rather than by bleve (tiebreak.go)
+	switch {
+	case r.Sort == search.SortNewest || r.Sort == search.SortOldest:
+	case tuning.IDTieBreak:
+		req.SortBy([]string{"-_score", "_id"})
+	default:
+		req.SortBy([]string{"-_score"})
+		var after *afterKey
+		if len(r.After) > 0 {
+			a, ok := parseAfter(r.After)
+			if !ok {
+				return search.Result{}, &search.QueryError{Msg: "the cursor does not fit the relevance order"}
+			}
+			after = &a
+		}
+		ctx = withLazyTieBreak(ctx, size, after)
+		lazyTies = true
+	}
+	if len(r.After) > 0 && !lazyTies {
 		req.SearchAfter = r.After
 	}
 	// No highlighting here: asking for it makes every term searcher decode word positions for
 	// every candidate, thousands on a broad query. The page's hits are highlighted afterwards.
-	tuning := x.tuned()
 	if tuning.HighlightInOnePass { // the old way, kept for the benchmark's comparison
 		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 		req.Highlight.AddField(fText)
@@ -118,7 +183,8 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 			req.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
 		}
 	}
-	baseCtx := ctx
+	// The searches after this one (highlights, flag counts) collect as bleve does.
+	baseCtx := context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, nil)
 	var fc *facetCounter // counts the facets from columns (facet_count.go) unless bleve does
 	if r.KeySums && x.facets == nil {
 		return search.Result{}, fmt.Errorf("record key sums need the column paths")
@@ -141,6 +207,9 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 			// bleve gives the placeholder "_score" as the sort value; search after needs the score
 			// itself, or the next page starts after a score of 0 and is empty.
 			hit.SortKey = append([]string{strconv.FormatFloat(h.Score, 'g', -1, 64)}, h.Sort[1:]...)
+			if lazyTies {
+				hit.SortKey = []string{hit.SortKey[0], h.ID}
+			}
 		}
 		for f, frags := range h.Fragments {
 			hit.Fragments[f] = frags
@@ -148,7 +217,14 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 		out.Hits = append(out.Hits, hit)
 	}
 	if !tuning.HighlightInOnePass {
-		if err := x.highlight(baseCtx, parsed, musts, out.Hits); err != nil {
+		// The page's hits passed the filters already, and the filters' fields are not
+		// highlighted: the text query alone marks the same words, without the scope filter,
+		// the facet filters and the flags being searched again.
+		again := musts[:1]
+		if tuning.HighlightWithFilters {
+			again = musts
+		}
+		if err := x.highlight(baseCtx, parsed, again, out.Hits); err != nil {
 			return search.Result{}, err
 		}
 	}
@@ -230,16 +306,16 @@ func unreadableQuery(u casereview.Unreadable) bq.Query {
 
 // translate turns the parsed query into a bleve query. A nil query (and no error) is a part left
 // out: a stop word, or a group of nothing else.
-func translate(n query.Node) (bq.Query, error) {
+func translate(n query.Node, fz bool) (bq.Query, error) {
 	switch n := n.(type) {
 	case nil:
 		return bq.NewMatchAllQuery(), nil
 	case *query.And:
-		return andQuery(n.Children)
+		return andQuery(n.Children, fz)
 	case *query.Or:
-		return combine(n.Children, true)
+		return combine(n.Children, true, fz)
 	case *query.Not:
-		inner, err := translate(n.Child)
+		inner, err := translate(n.Child, fz)
 		if err != nil || inner == nil {
 			return nil, err
 		}
@@ -247,7 +323,7 @@ func translate(n query.Node) (bq.Query, error) {
 		b.AddMust(bq.NewMatchAllQuery())
 		return b, nil
 	case *query.Term:
-		return termQuery(n)
+		return termQuery(n, fz)
 	case *query.Phrase:
 		return phraseQuery(n.Field, n.Text)
 	case *query.YearRange:
@@ -268,11 +344,11 @@ func translate(n query.Node) (bq.Query, error) {
 	return nil, &search.QueryError{Msg: fmt.Sprintf("unsupported query element %T", n)}
 }
 
-func combine(children []query.Node, or bool) (bq.Query, error) {
+func combine(children []query.Node, or, fz bool) (bq.Query, error) {
 	var qs []bq.Query
 	positive := false
 	for _, c := range children {
-		q, err := translate(c)
+		q, err := translate(c, fz)
 		if err != nil {
 			return nil, err
 		}

@@ -115,7 +115,7 @@ func textMatch(alt alternative, boost float64) []bq.Query {
 // wordQuery searches the text fields for one word: stemmed, fuzzy (one edit) for plain words
 // of five letters or more, and expanded through the synonyms both ways. Nil when the word
 // analyses to nothing and has no synonym (a stop word).
-func wordQuery(word string) bq.Query {
+func wordQuery(word string, fz bool) bq.Query {
 	var any []bq.Query
 	for _, alt := range alternatives(word) {
 		boost := 1.0
@@ -124,12 +124,17 @@ func wordQuery(word string) bq.Query {
 		}
 		any = append(any, textMatch(alt, boost)...)
 		if len(alt.terms) == 1 && utf8.RuneCountInString(alt.text) >= 5 && plainWord(alt.text) {
-			// One typo is forgiven in longer words, counted on the unstemmed words and scored
-			// below an exact match.
+			// One typo is forgiven in longer words (fz), counted on the unstemmed words and scored
+			// below an exact match. Without fz, the word as written, unstemmed, in the same place:
+			// the typo clause matched it too, and a document holding the word itself (medication,
+			// not only medical, of the same stem) matches one more clause of the disjunction, whose
+			// score counts the clauses matched.
 			m := bq.NewMatchQuery(alt.text)
 			m.SetField(fPlain)
-			m.SetFuzziness(1)
-			m.SetPrefix(1)
+			if fz {
+				m.SetFuzziness(1)
+				m.SetPrefix(1)
+			}
 			m.SetBoost(fuzzyBoost * boost)
 			any = append(any, m)
 		}
@@ -220,7 +225,7 @@ func agencyQuery(v string) bq.Query {
 	return bq.NewDisjunctionQuery(any)
 }
 
-func termQuery(t *query.Term) (bq.Query, error) {
+func termQuery(t *query.Term, fz bool) (bq.Query, error) {
 	if t.Field != "" {
 		return fieldQuery(t.Field, t.Text, false)
 	}
@@ -235,7 +240,7 @@ func termQuery(t *query.Term) (bq.Query, error) {
 	}
 	// A stop word gives nil: the analyser drops it from the documents, so requiring it would
 	// match nothing ("victim of stalking" searches for victim and stalking).
-	return wordQuery(t.Text), nil
+	return wordQuery(t.Text, fz), nil
 }
 
 // plainTerm is an unquoted word of the query with no field and no star: a word of the phrase
@@ -249,14 +254,14 @@ func plainTerm(n query.Node) (*query.Term, bool) {
 // health act", "NEWS 2") also match their synonyms, and when the query has several unquoted
 // words, documents holding them together (as a phrase, or two neighbours at a time) score
 // higher than those where they are scattered.
-func andQuery(children []query.Node) (bq.Query, error) {
+func andQuery(children []query.Node, fz bool) (bq.Query, error) {
 	var qs []bq.Query
 	positive := false
 	var words []string // the unquoted words, in order, for proximity
 	for i := 0; i < len(children); i++ {
 		c := children[i]
 		if _, ok := plainTerm(c); ok {
-			if n, q := synonymRun(children[i:]); n > 1 {
+			if n, q := synonymRun(children[i:], fz); n > 1 {
 				qs, positive = append(qs, q), true
 				for _, w := range children[i : i+n] {
 					words = append(words, w.(*query.Term).Text)
@@ -265,7 +270,7 @@ func andQuery(children []query.Node) (bq.Query, error) {
 				continue
 			}
 		}
-		q, err := translate(c)
+		q, err := translate(c, fz)
 		if err != nil {
 			return nil, err
 		}
@@ -294,7 +299,7 @@ func andQuery(children []query.Node) (bq.Query, error) {
 // synonymRun looks for the longest run of unquoted words at the start of children that is a
 // term of the synonyms, and returns its length and its query: the words anywhere, as before, or
 // the run's synonyms. A length under 2 means no run.
-func synonymRun(children []query.Node) (int, bq.Query) {
+func synonymRun(children []query.Node, fz bool) (int, bq.Query) {
 	var words []string
 	for _, c := range children[:min(len(children), maxSynonymRun)] {
 		t, ok := plainTerm(c)
@@ -313,7 +318,7 @@ func synonymRun(children []query.Node) (int, bq.Query) {
 			if meaningless(analysed(w)) {
 				continue // "A & E" is A&E, not any lone "e"
 			}
-			if q := wordQuery(w); q != nil {
+			if q := wordQuery(w, fz); q != nil {
 				each = append(each, q)
 			}
 		}
