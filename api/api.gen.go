@@ -624,6 +624,30 @@ func (e Sector) Valid() bool {
 	}
 }
 
+// Defines values for SubjectWriteRole.
+const (
+	AdultAtRisk SubjectWriteRole = "adult_at_risk"
+	Child       SubjectWriteRole = "child"
+	Perpetrator SubjectWriteRole = "perpetrator"
+	Victim      SubjectWriteRole = "victim"
+)
+
+// Valid indicates whether the value is a known member of the SubjectWriteRole enum.
+func (e SubjectWriteRole) Valid() bool {
+	switch e {
+	case AdultAtRisk:
+		return true
+	case Child:
+		return true
+	case Perpetrator:
+		return true
+	case Victim:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFigureSuppressed.
 const (
 	Primary   SummaryFigureSuppressed = "primary"
@@ -813,6 +837,24 @@ func (e SummaryCrossTabParamsDisclosure) Valid() bool {
 	}
 }
 
+// Defines values for SummaryDisproportionalityParamsDisclosure.
+const (
+	SummaryDisproportionalityParamsDisclosureInternal  SummaryDisproportionalityParamsDisclosure = "internal"
+	SummaryDisproportionalityParamsDisclosureShareable SummaryDisproportionalityParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryDisproportionalityParamsDisclosure enum.
+func (e SummaryDisproportionalityParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryDisproportionalityParamsDisclosureInternal:
+		return true
+	case SummaryDisproportionalityParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryDocumentParamsDisclosure.
 const (
 	SummaryDocumentParamsDisclosureInternal  SummaryDocumentParamsDisclosure = "internal"
@@ -879,6 +921,24 @@ func (e SummaryDocumentXlsxParamsDisclosure) Valid() bool {
 	case SummaryDocumentXlsxParamsDisclosureInternal:
 		return true
 	case SummaryDocumentXlsxParamsDisclosureShareable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryEqualityParamsDisclosure.
+const (
+	SummaryEqualityParamsDisclosureInternal  SummaryEqualityParamsDisclosure = "internal"
+	SummaryEqualityParamsDisclosureShareable SummaryEqualityParamsDisclosure = "shareable"
+)
+
+// Valid indicates whether the value is a known member of the SummaryEqualityParamsDisclosure enum.
+func (e SummaryEqualityParamsDisclosure) Valid() bool {
+	switch e {
+	case SummaryEqualityParamsDisclosureInternal:
+		return true
+	case SummaryEqualityParamsDisclosureShareable:
 		return true
 	default:
 		return false
@@ -1126,6 +1186,31 @@ type AuditVerifyRequest struct {
 	Checkpoints []AuditCheckpoint `json:"checkpoints"`
 }
 
+// Baseline defines model for Baseline.
+type Baseline struct {
+	Characteristic string `json:"characteristic"`
+	Groups         []struct {
+		Key        string `json:"key"`
+		Label      string `json:"label"`
+		Population int64  `json:"population"`
+	} `json:"groups"`
+	Source     string    `json:"source"`
+	UploadedAt time.Time `json:"uploaded_at"`
+}
+
+// BaselineList defines model for BaselineList.
+type BaselineList struct {
+	Items []Baseline `json:"items"`
+}
+
+// BaselineUpload defines model for BaselineUpload.
+type BaselineUpload struct {
+	Csv string `json:"csv"`
+
+	// Source Where the figures come from, e.g. Census 2021 table TS021
+	Source *string `json:"source,omitempty"`
+}
+
 // Capabilities defines model for Capabilities.
 type Capabilities struct {
 	CreateOrganisations bool `json:"create_organisations"`
@@ -1156,6 +1241,63 @@ type Crosswalk struct {
 
 // Delivery defines model for Delivery.
 type Delivery string
+
+// Disproportionality defines model for Disproportionality.
+type Disproportionality struct {
+	Characteristic SummaryValue `json:"characteristic"`
+	HasBaseline    bool         `json:"has_baseline"`
+	Meta           SummaryMeta  `json:"meta"`
+
+	// NotRecorded A count as published. `count` is absent when it is suppressed.
+	NotRecorded   SummaryFigure `json:"not_recorded"`
+	PartnershipId string        `json:"partnership_id"`
+
+	// Recorded A count as published. `count` is absent when it is suppressed.
+	Recorded SummaryFigure           `json:"recorded"`
+	Rows     []DisproportionalityRow `json:"rows"`
+	Source   *string                 `json:"source,omitempty"`
+}
+
+// DisproportionalityRow defines model for DisproportionalityRow.
+type DisproportionalityRow struct {
+	CiHigh *float32 `json:"ci_high,omitempty"`
+	CiLow  *float32 `json:"ci_low,omitempty"`
+	Key    string   `json:"key"`
+	Label  string   `json:"label"`
+
+	// People A count as published. `count` is absent when it is suppressed.
+	People SummaryFigure `json:"people"`
+
+	// Population From the baseline; 0 when it has none for the group
+	Population   int64    `json:"population"`
+	RelativeRate *float32 `json:"relative_rate,omitempty"`
+}
+
+// EqualityClosure defines model for EqualityClosure.
+type EqualityClosure struct {
+	Characteristic SummaryValue    `json:"characteristic"`
+	Groups         []EqualityGroup `json:"groups"`
+	Meta           SummaryMeta     `json:"meta"`
+}
+
+// EqualityGroup defines model for EqualityGroup.
+type EqualityGroup struct {
+	// Key chosen, rest or not_recorded
+	Key   string `json:"key"`
+	Label string `json:"label"`
+
+	// MedianDaysToClosure Absent when nothing was closed (or, shareable, fewer than the threshold)
+	MedianDaysToClosure *float32 `json:"median_days_to_closure,omitempty"`
+
+	// Recommendations A count as published. `count` is absent when it is suppressed.
+	Recommendations SummaryFigure `json:"recommendations"`
+
+	// ShareClosed verified_closed / recommendations, from the published figures; absent when either is hidden or zero
+	ShareClosed *float32 `json:"share_closed,omitempty"`
+
+	// VerifiedClosed A count as published. `count` is absent when it is suppressed.
+	VerifiedClosed SummaryFigure `json:"verified_closed"`
+}
 
 // Evidence defines model for Evidence.
 type Evidence struct {
@@ -2206,6 +2348,33 @@ type SimilarResult struct {
 	Terms []string `json:"terms"`
 }
 
+// Subject defines model for Subject.
+type Subject struct {
+	// Characteristics Every recorded characteristic, not_recorded where nobody recorded it
+	Characteristics map[string]string `json:"characteristics"`
+	CreatedAt       time.Time         `json:"created_at"`
+	Id              string            `json:"id"`
+	ReviewId        string            `json:"review_id"`
+	Role            string            `json:"role"`
+	UpdatedAt       time.Time         `json:"updated_at"`
+	Version         int               `json:"version"`
+}
+
+// SubjectList defines model for SubjectList.
+type SubjectList struct {
+	Items []Subject `json:"items"`
+}
+
+// SubjectWrite defines model for SubjectWrite.
+type SubjectWrite struct {
+	// Characteristics Characteristic key to group key (see /api/v1/equality/characteristics in docs/equality.md); left out means not_recorded
+	Characteristics *map[string]string `json:"characteristics,omitempty"`
+	Role            SubjectWriteRole   `json:"role"`
+}
+
+// SubjectWriteRole defines model for SubjectWrite.Role.
+type SubjectWriteRole string
+
 // SuggestionRejection defines model for SuggestionRejection.
 type SuggestionRejection struct {
 	Reason           string    `json:"reason"`
@@ -3119,6 +3288,18 @@ type UploadReportMultipartBody struct {
 	File openapi_types.File `json:"file"`
 }
 
+// DeleteSubjectParams defines parameters for DeleteSubject.
+type DeleteSubjectParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// UpdateSubjectParams defines parameters for UpdateSubject.
+type UpdateSubjectParams struct {
+	// IfMatch The ETag of the version being changed. Required; answered 428 when absent.
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // SearchRecommendationsParams defines parameters for SearchRecommendations.
 type SearchRecommendationsParams struct {
 	// Q The query; empty matches everything
@@ -3172,7 +3353,7 @@ type SearchRecommendationsParamsDisclosure string
 
 // SummaryCrossTabParams defines parameters for SummaryCrossTab.
 type SummaryCrossTabParams struct {
-	// Rows theme, theme_group, review_type, year, closed_year, response, implementation, oversight, scope, intervention, partnership, sector or organisation (the last two count a recommendation under each organisation it is addressed to, and under none when it has no addressee)
+	// Rows theme, theme_group, review_type, year, closed_year, response, implementation, oversight, scope, intervention, partnership, sector or organisation (the last two count a recommendation under each organisation it is addressed to, and under none when it has no addressee); and, for oversight officers, admins and panel members (their own partnerships only), subject_ followed by a characteristic (subject_age_band, subject_sex, subject_gender_identity, subject_ethnicity, subject_ethnic_group, subject_minoritised, subject_disability, subject_sexual_orientation, subject_religion, subject_immigration_status, subject_relationship, subject_children_in_household): a recommendation counts under the value of each person at the centre of its review, and under not_recorded when none is recorded
 	Rows string `form:"rows" json:"rows"`
 	Cols string `form:"cols" json:"cols"`
 
@@ -3231,6 +3412,26 @@ type SummaryCrossTabParams struct {
 
 // SummaryCrossTabParamsDisclosure defines parameters for SummaryCrossTab.
 type SummaryCrossTabParamsDisclosure string
+
+// SummaryDisproportionalityParams defines parameters for SummaryDisproportionality.
+type SummaryDisproportionalityParams struct {
+	Partnership    string `form:"partnership" json:"partnership"`
+	Characteristic string `form:"characteristic" json:"characteristic"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
+	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
+	// (the same records always publish the same figure) and a perturbed count from 1 to
+	// threshold-1 shows as `<5`; filters that keep, or leave out, 1 to threshold-1
+	// recommendations are refused (422, field `filter`, code `too_few_records`). Other
+	// summaries show counts from 1 to threshold-1 as `<5` and hide further cells (`[c]`) so
+	// that no hidden count can be worked out from the totals. The threshold is
+	// CASEREVIEW_SDC_THRESHOLD (default 5). See docs/summaries.md.
+	Disclosure *SummaryDisproportionalityParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+}
+
+// SummaryDisproportionalityParamsDisclosure defines parameters for SummaryDisproportionality.
+type SummaryDisproportionalityParamsDisclosure string
 
 // SummaryDocumentParams defines parameters for SummaryDocument.
 type SummaryDocumentParams struct {
@@ -3475,6 +3676,70 @@ type SummaryDocumentXlsxParams struct {
 
 // SummaryDocumentXlsxParamsDisclosure defines parameters for SummaryDocumentXlsx.
 type SummaryDocumentXlsxParamsDisclosure string
+
+// SummaryEqualityParams defines parameters for SummaryEquality.
+type SummaryEqualityParams struct {
+	// Characteristic A characteristic key, e.g. minoritised, ethnicity, ethnic_group, sex, age_band, disability
+	Characteristic string `form:"characteristic" json:"characteristic"`
+
+	// Group The chosen groups (keys of the characteristic)
+	Group []string `form:"group" json:"group"`
+
+	// Q Query text, as for /api/v1/search; the matching recommendations are counted
+	Q *SummaryQ `form:"q,omitempty" json:"q,omitempty"`
+
+	// Theme Theme codes or slugs (OR)
+	Theme *SummaryTheme `form:"theme,omitempty" json:"theme,omitempty"`
+
+	// ThemeGroup A, B or C
+	ThemeGroup *SummaryThemeGroup `form:"theme_group,omitempty" json:"theme_group,omitempty"`
+
+	// Type Review type codes
+	Type *SummaryType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Organisation Ids of addressed organisations
+	Organisation *SummaryOrganisation `form:"organisation,omitempty" json:"organisation,omitempty"`
+
+	// Sector Sector of an addressed organisation
+	Sector         *SummarySector         `form:"sector,omitempty" json:"sector,omitempty"`
+	Scope          *SummaryScope          `form:"scope,omitempty" json:"scope,omitempty"`
+	Intervention   *SummaryIntervention   `form:"intervention,omitempty" json:"intervention,omitempty"`
+	Response       *SummaryResponse       `form:"response,omitempty" json:"response,omitempty"`
+	Implementation *SummaryImplementation `form:"implementation,omitempty" json:"implementation,omitempty"`
+	Oversight      *SummaryOversight      `form:"oversight,omitempty" json:"oversight,omitempty"`
+
+	// Year Years issued (OR)
+	Year *SummaryYear `form:"year,omitempty" json:"year,omitempty"`
+
+	// YearFrom Issued in or after this year
+	YearFrom *SummaryYearFrom `form:"year_from,omitempty" json:"year_from,omitempty"`
+
+	// YearTo Issued in or before this year
+	YearTo *SummaryYearTo `form:"year_to,omitempty" json:"year_to,omitempty"`
+
+	// Partnership Partnership ids
+	Partnership *SummaryPartnership `form:"partnership,omitempty" json:"partnership,omitempty"`
+
+	// Flag Only recommendations carrying this derived flag as of as_of
+	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
+	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
+	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
+	// (the same records always publish the same figure) and a perturbed count from 1 to
+	// threshold-1 shows as `<5`; filters that keep, or leave out, 1 to threshold-1
+	// recommendations are refused (422, field `filter`, code `too_few_records`). Other
+	// summaries show counts from 1 to threshold-1 as `<5` and hide further cells (`[c]`) so
+	// that no hidden count can be worked out from the totals. The threshold is
+	// CASEREVIEW_SDC_THRESHOLD (default 5). See docs/summaries.md.
+	Disclosure *SummaryEqualityParamsDisclosure `form:"disclosure,omitempty" json:"disclosure,omitempty"`
+
+	// AsOf Compute derived flags as of this date (default today).
+	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
+}
+
+// SummaryEqualityParamsDisclosure defines parameters for SummaryEquality.
+type SummaryEqualityParamsDisclosure string
 
 // SummaryNationalParams defines parameters for SummaryNational.
 type SummaryNationalParams struct {
@@ -3862,6 +4127,9 @@ type CreatePartnershipJSONRequestBody = PartnershipCreate
 // UpdatePartnershipJSONRequestBody defines body for UpdatePartnership for application/json ContentType.
 type UpdatePartnershipJSONRequestBody = PartnershipUpdate
 
+// UploadBaselineJSONRequestBody defines body for UploadBaseline for application/json ContentType.
+type UploadBaselineJSONRequestBody = BaselineUpload
+
 // CreateRecommendationJSONRequestBody defines body for CreateRecommendation for application/json ContentType.
 type CreateRecommendationJSONRequestBody = RecommendationCreate
 
@@ -3894,6 +4162,12 @@ type UpdateReviewJSONRequestBody = ReviewUpdate
 
 // UploadReportMultipartRequestBody defines body for UploadReport for multipart/form-data ContentType.
 type UploadReportMultipartRequestBody UploadReportMultipartBody
+
+// CreateSubjectJSONRequestBody defines body for CreateSubject for application/json ContentType.
+type CreateSubjectJSONRequestBody = SubjectWrite
+
+// UpdateSubjectJSONRequestBody defines body for UpdateSubject for application/json ContentType.
+type UpdateSubjectJSONRequestBody = SubjectWrite
 
 // CreateSavedSearchJSONRequestBody defines body for CreateSavedSearch for application/json ContentType.
 type CreateSavedSearchJSONRequestBody = SavedSearchCreate
@@ -4098,6 +4372,12 @@ type ServerInterface interface {
 	// UpdatePartnership Change a partnership (admins)
 	// (PATCH /api/v1/partnerships/{id})
 	UpdatePartnership(c *gin.Context, id ID, params UpdatePartnershipParams)
+	// ListBaselines The partnership's baseline populations (oversight, admins and its panel)
+	// (GET /api/v1/partnerships/{id}/baselines)
+	ListBaselines(c *gin.Context, id ID)
+	// UploadBaseline Upload the partnership's population by group of a characteristic (admins)
+	// (PUT /api/v1/partnerships/{id}/baselines/{characteristic})
+	UploadBaseline(c *gin.Context, id ID, characteristic string)
 	// ListRecommendations List recommendations
 	// (GET /api/v1/recommendations)
 	ListRecommendations(c *gin.Context, params ListRecommendationsParams)
@@ -4245,6 +4525,21 @@ type ServerInterface interface {
 	// UploadReport Upload the review's report (multipart/form-data, field file) and get its recommendations proposed
 	// (POST /api/v1/reviews/{id}/reports)
 	UploadReport(c *gin.Context, id ID)
+	// ListSubjects The review's subjects (oversight and the partnership's panel)
+	// (GET /api/v1/reviews/{id}/subjects)
+	ListSubjects(c *gin.Context, id ID)
+	// CreateSubject Record a subject of the review (the partnership's panel)
+	// (POST /api/v1/reviews/{id}/subjects)
+	CreateSubject(c *gin.Context, id ID)
+	// DeleteSubject Remove a subject (the partnership's panel; audited)
+	// (DELETE /api/v1/reviews/{id}/subjects/{subject_id})
+	DeleteSubject(c *gin.Context, id ID, subjectId string, params DeleteSubjectParams)
+	// GetSubject One subject of the review (oversight and the partnership's panel; audited)
+	// (GET /api/v1/reviews/{id}/subjects/{subject_id})
+	GetSubject(c *gin.Context, id ID, subjectId string)
+	// UpdateSubject Replace a subject's role and characteristics (the partnership's panel)
+	// (PUT /api/v1/reviews/{id}/subjects/{subject_id})
+	UpdateSubject(c *gin.Context, id ID, subjectId string, params UpdateSubjectParams)
 	// ListSavedSearches The caller's saved searches, newest first
 	// (GET /api/v1/saved-searches)
 	ListSavedSearches(c *gin.Context)
@@ -4266,6 +4561,9 @@ type ServerInterface interface {
 	// SummaryCrossTab Count recommendations by any two of theme, review type, year and status layer
 	// (GET /api/v1/summaries/crosstab)
 	SummaryCrossTab(c *gin.Context, params SummaryCrossTabParams)
+	// SummaryDisproportionality The relative rate of each group against an area's baseline population
+	// (GET /api/v1/summaries/disproportionality)
+	SummaryDisproportionality(c *gin.Context, params SummaryDisproportionalityParams)
 	// SummaryDocument A thematic summary for a theme or any query
 	// (GET /api/v1/summaries/document)
 	SummaryDocument(c *gin.Context, params SummaryDocumentParams)
@@ -4278,6 +4576,9 @@ type ServerInterface interface {
 	// SummaryDocumentXlsx The thematic summary as an Excel workbook (one sheet per table)
 	// (GET /api/v1/summaries/document.xlsx)
 	SummaryDocumentXlsx(c *gin.Context, params SummaryDocumentXlsxParams)
+	// SummaryEquality Closure of recommendations about a chosen group against the rest
+	// (GET /api/v1/summaries/equality)
+	SummaryEquality(c *gin.Context, params SummaryEqualityParams)
 	// SummaryNational The register of national-scope recommendations and their acknowledgements
 	// (GET /api/v1/summaries/national)
 	SummaryNational(c *gin.Context, params SummaryNationalParams)
@@ -5991,6 +6292,65 @@ func (siw *ServerInterfaceWrapper) UpdatePartnership(c *gin.Context) {
 	siw.Handler.UpdatePartnership(c, id, params)
 }
 
+// ListBaselines operation middleware
+func (siw *ServerInterfaceWrapper) ListBaselines(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListBaselines(c, id)
+}
+
+// UploadBaseline operation middleware
+func (siw *ServerInterfaceWrapper) UploadBaseline(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "characteristic" -------------
+	var characteristic string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "characteristic", c.Param("characteristic"), &characteristic, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter characteristic: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UploadBaseline(c, id, characteristic)
+}
+
 // ListRecommendations operation middleware
 func (siw *ServerInterfaceWrapper) ListRecommendations(c *gin.Context) {
 
@@ -7621,6 +7981,206 @@ func (siw *ServerInterfaceWrapper) UploadReport(c *gin.Context) {
 	siw.Handler.UploadReport(c, id)
 }
 
+// ListSubjects operation middleware
+func (siw *ServerInterfaceWrapper) ListSubjects(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.ListSubjects(c, id)
+}
+
+// CreateSubject operation middleware
+func (siw *ServerInterfaceWrapper) CreateSubject(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.CreateSubject(c, id)
+}
+
+// DeleteSubject operation middleware
+func (siw *ServerInterfaceWrapper) DeleteSubject(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "subject_id" -------------
+	var subjectId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subject_id", c.Param("subject_id"), &subjectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params DeleteSubjectParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.DeleteSubject(c, id, subjectId, params)
+}
+
+// GetSubject operation middleware
+func (siw *ServerInterfaceWrapper) GetSubject(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "subject_id" -------------
+	var subjectId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subject_id", c.Param("subject_id"), &subjectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.GetSubject(c, id, subjectId)
+}
+
+// UpdateSubject operation middleware
+func (siw *ServerInterfaceWrapper) UpdateSubject(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id ID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", c.Param("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Path parameter "subject_id" -------------
+	var subjectId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "subject_id", c.Param("subject_id"), &subjectId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "uuid", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_id: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateSubjectParams
+
+	headers := c.Request.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandler(c, fmt.Errorf("Expected one value for If-Match, got %d", n), http.StatusBadRequest)
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter If-Match: %w", err), http.StatusBadRequest)
+			return
+		}
+
+		params.IfMatch = &IfMatch
+
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.UpdateSubject(c, id, subjectId, params)
+}
+
 // ListSavedSearches operation middleware
 func (siw *ServerInterfaceWrapper) ListSavedSearches(c *gin.Context) {
 
@@ -8078,6 +8638,49 @@ func (siw *ServerInterfaceWrapper) SummaryCrossTab(c *gin.Context) {
 	}
 
 	siw.Handler.SummaryCrossTab(c, params)
+}
+
+// SummaryDisproportionality operation middleware
+func (siw *ServerInterfaceWrapper) SummaryDisproportionality(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryDisproportionalityParams
+
+	// ------------- Required query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Required query parameter "characteristic" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "characteristic", c.Request.URL.Query(), &params.Characteristic, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter characteristic: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryDisproportionality(c, params)
 }
 
 // SummaryDocument operation middleware
@@ -8762,6 +9365,185 @@ func (siw *ServerInterfaceWrapper) SummaryDocumentXlsx(c *gin.Context) {
 	}
 
 	siw.Handler.SummaryDocumentXlsx(c, params)
+}
+
+// SummaryEquality operation middleware
+func (siw *ServerInterfaceWrapper) SummaryEquality(c *gin.Context) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SummaryEqualityParams
+
+	// ------------- Required query parameter "characteristic" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "characteristic", c.Request.URL.Query(), &params.Characteristic, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter characteristic: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Required query parameter "group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "group", c.Request.URL.Query(), &params.Group, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "q" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "q", c.Request.URL.Query(), &params.Q, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter q: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme", c.Request.URL.Query(), &params.Theme, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "theme_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "theme_group", c.Request.URL.Query(), &params.ThemeGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter theme_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", c.Request.URL.Query(), &params.Type, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter type: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "organisation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "organisation", c.Request.URL.Query(), &params.Organisation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter organisation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "sector" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sector", c.Request.URL.Query(), &params.Sector, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter sector: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "scope" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "scope", c.Request.URL.Query(), &params.Scope, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter scope: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "intervention" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "intervention", c.Request.URL.Query(), &params.Intervention, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter intervention: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "response" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "response", c.Request.URL.Query(), &params.Response, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter response: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "implementation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "implementation", c.Request.URL.Query(), &params.Implementation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter implementation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "oversight" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "oversight", c.Request.URL.Query(), &params.Oversight, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter oversight: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year", c.Request.URL.Query(), &params.Year, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_from", c.Request.URL.Query(), &params.YearFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_from: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "year_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "year_to", c.Request.URL.Query(), &params.YearTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter year_to: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "partnership" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "partnership", c.Request.URL.Query(), &params.Partnership, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter partnership: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "flag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "disclosure" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter disclosure: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "as_of" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "as_of", c.Request.URL.Query(), &params.AsOf, runtime.BindQueryParameterOptions{Type: "string", Format: "date"})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter as_of: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		middleware(c)
+		if c.IsAborted() {
+			return
+		}
+	}
+
+	siw.Handler.SummaryEquality(c, params)
 }
 
 // SummaryNational operation middleware
@@ -10249,6 +11031,15 @@ func RegisterHandlersWithOptions(router gin.IRouter, si ServerInterface, options
 	router.POST(options.BaseURL+"/api/v1/evidence/:id/withdraw", wrapper.WithdrawEvidence)
 	router.GET(options.BaseURL+"/api/v1/work", wrapper.GetWork)
 	router.GET(options.BaseURL+"/api/v1/search", wrapper.SearchRecommendations)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/subjects", wrapper.ListSubjects)
+	router.POST(options.BaseURL+"/api/v1/reviews/:id/subjects", wrapper.CreateSubject)
+	router.DELETE(options.BaseURL+"/api/v1/reviews/:id/subjects/:subject_id", wrapper.DeleteSubject)
+	router.GET(options.BaseURL+"/api/v1/reviews/:id/subjects/:subject_id", wrapper.GetSubject)
+	router.PUT(options.BaseURL+"/api/v1/reviews/:id/subjects/:subject_id", wrapper.UpdateSubject)
+	router.GET(options.BaseURL+"/api/v1/summaries/equality", wrapper.SummaryEquality)
+	router.GET(options.BaseURL+"/api/v1/summaries/disproportionality", wrapper.SummaryDisproportionality)
+	router.GET(options.BaseURL+"/api/v1/partnerships/:id/baselines", wrapper.ListBaselines)
+	router.PUT(options.BaseURL+"/api/v1/partnerships/:id/baselines/:characteristic", wrapper.UploadBaseline)
 	router.GET(options.BaseURL+"/api/v1/summaries/crosstab", wrapper.SummaryCrossTab)
 	router.GET(options.BaseURL+"/api/v1/summaries/organisations", wrapper.SummaryOrganisations)
 	router.GET(options.BaseURL+"/api/v1/summaries/theme-pairs", wrapper.SummaryThemePairs)
@@ -18501,6 +19292,289 @@ func (response UpdatePartnership503ApplicationProblemPlusJSONResponse) VisitUpda
 	return err
 }
 
+type ListBaselinesRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListBaselinesResponseObject interface {
+	VisitListBaselinesResponse(w http.ResponseWriter) error
+}
+
+type ListBaselines200JSONResponse BaselineList
+
+func (response ListBaselines200JSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListBaselines400ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListBaselines401ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListBaselines403ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListBaselines404ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListBaselines500ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListBaselines503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListBaselines503ApplicationProblemPlusJSONResponse) VisitListBaselinesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaselineRequestObject struct {
+	Id             ID     `json:"id"`
+	Characteristic string `json:"characteristic"`
+	Body           *UploadBaselineJSONRequestBody
+}
+
+type UploadBaselineResponseObject interface {
+	VisitUploadBaselineResponse(w http.ResponseWriter) error
+}
+
+type UploadBaseline200JSONResponse Baseline
+
+func (response UploadBaseline200JSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline400ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline401ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadBaseline401ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline403ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadBaseline403ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline404ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadBaseline404ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline413ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline415ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline422ApplicationProblemPlusJSONResponse Problem
+
+func (response UploadBaseline422ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline500ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadBaseline503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UploadBaseline503ApplicationProblemPlusJSONResponse) VisitUploadBaselineResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListRecommendationsRequestObject struct {
 	Params ListRecommendationsParams
 }
@@ -25201,6 +26275,804 @@ func (response UploadReport503ApplicationProblemPlusJSONResponse) VisitUploadRep
 	return err
 }
 
+type ListSubjectsRequestObject struct {
+	Id ID `json:"id"`
+}
+
+type ListSubjectsResponseObject interface {
+	VisitListSubjectsResponse(w http.ResponseWriter) error
+}
+
+type ListSubjects200JSONResponse SubjectList
+
+func (response ListSubjects200JSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListSubjects400ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response ListSubjects401ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects403ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSubjects403ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects404ApplicationProblemPlusJSONResponse Problem
+
+func (response ListSubjects404ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response ListSubjects500ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListSubjects503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response ListSubjects503ApplicationProblemPlusJSONResponse) VisitListSubjectsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubjectRequestObject struct {
+	Id   ID `json:"id"`
+	Body *CreateSubjectJSONRequestBody
+}
+
+type CreateSubjectResponseObject interface {
+	VisitCreateSubjectResponse(w http.ResponseWriter) error
+}
+
+type CreateSubject201ResponseHeaders struct {
+	ETag     *string
+	Location *string
+}
+
+type CreateSubject201JSONResponse struct {
+	Body    Subject
+	Headers CreateSubject201ResponseHeaders
+}
+
+func (response CreateSubject201JSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject400ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject401ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSubject401ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject403ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSubject403ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject404ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSubject404ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject413ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject415ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject422ApplicationProblemPlusJSONResponse Problem
+
+func (response CreateSubject422ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject500ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSubject503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response CreateSubject503ApplicationProblemPlusJSONResponse) VisitCreateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubjectRequestObject struct {
+	Id        ID     `json:"id"`
+	SubjectId string `json:"subject_id"`
+	Params    DeleteSubjectParams
+}
+
+type DeleteSubjectResponseObject interface {
+	VisitDeleteSubjectResponse(w http.ResponseWriter) error
+}
+
+type DeleteSubject204Response struct {
+}
+
+func (response DeleteSubject204Response) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteSubject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSubject400ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSubject401ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject403ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject403ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject404ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject404ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject409ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject409ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject412ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject412ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject428ApplicationProblemPlusJSONResponse Problem
+
+func (response DeleteSubject428ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSubject500ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteSubject503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response DeleteSubject503ApplicationProblemPlusJSONResponse) VisitDeleteSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubjectRequestObject struct {
+	Id        ID     `json:"id"`
+	SubjectId string `json:"subject_id"`
+}
+
+type GetSubjectResponseObject interface {
+	VisitGetSubjectResponse(w http.ResponseWriter) error
+}
+
+type GetSubject200ResponseHeaders struct {
+	ETag *string
+}
+
+type GetSubject200JSONResponse struct {
+	Body    Subject
+	Headers GetSubject200ResponseHeaders
+}
+
+func (response GetSubject200JSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetSubject400ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject401ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response GetSubject401ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject403ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSubject403ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject404ApplicationProblemPlusJSONResponse Problem
+
+func (response GetSubject404ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response GetSubject500ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSubject503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response GetSubject503ApplicationProblemPlusJSONResponse) VisitGetSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubjectRequestObject struct {
+	Id        ID     `json:"id"`
+	SubjectId string `json:"subject_id"`
+	Params    UpdateSubjectParams
+	Body      *UpdateSubjectJSONRequestBody
+}
+
+type UpdateSubjectResponseObject interface {
+	VisitUpdateSubjectResponse(w http.ResponseWriter) error
+}
+
+type UpdateSubject200ResponseHeaders struct {
+	ETag *string
+}
+
+type UpdateSubject200JSONResponse struct {
+	Body    Subject
+	Headers UpdateSubject200ResponseHeaders
+}
+
+func (response UpdateSubject200JSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.ETag != nil {
+		w.Header().Set("ETag", fmt.Sprint(*response.Headers.ETag))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject400ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject401ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject401ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject403ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject403ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject404ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject404ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject409ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject409ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject412ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject412ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject413ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject415ApplicationProblemPlusJSONResponse struct {
+	UnsupportedMediaTypeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject415ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.Accept != nil {
+		w.Header().Set("Accept", fmt.Sprint(*response.Headers.Accept))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject422ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject422ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject428ApplicationProblemPlusJSONResponse Problem
+
+func (response UpdateSubject428ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject500ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateSubject503ApplicationProblemPlusJSONResponse struct {
+	ServiceUnavailableApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateSubject503ApplicationProblemPlusJSONResponse) VisitUpdateSubjectResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListSavedSearchesRequestObject struct {
 }
 
@@ -25994,6 +27866,20 @@ func (response SummaryCrossTab401ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryCrossTab403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryCrossTab403ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryCrossTab422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryCrossTab422ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
@@ -26027,6 +27913,130 @@ func (response SummaryCrossTab500ApplicationProblemPlusJSONResponse) VisitSummar
 type SummaryCrossTab503ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryCrossTab503ApplicationProblemPlusJSONResponse) VisitSummaryCrossTabResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionalityRequestObject struct {
+	Params SummaryDisproportionalityParams
+}
+
+type SummaryDisproportionalityResponseObject interface {
+	VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error
+}
+
+type SummaryDisproportionality200JSONResponse Disproportionality
+
+func (response SummaryDisproportionality200JSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDisproportionality400ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality401ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality401ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality403ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality404ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality404ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality422ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryDisproportionality500ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDisproportionality503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDisproportionality503ApplicationProblemPlusJSONResponse) VisitSummaryDisproportionalityResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -26449,6 +28459,116 @@ func (response SummaryDocumentXlsx500ApplicationProblemPlusJSONResponse) VisitSu
 type SummaryDocumentXlsx503ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentXlsx503ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEqualityRequestObject struct {
+	Params SummaryEqualityParams
+}
+
+type SummaryEqualityResponseObject interface {
+	VisitSummaryEqualityResponse(w http.ResponseWriter) error
+}
+
+type SummaryEquality200JSONResponse EqualityClosure
+
+func (response SummaryEquality200JSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality400ApplicationProblemPlusJSONResponse struct {
+	ProblemApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryEquality400ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality401ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryEquality401ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryEquality403ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality422ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryEquality422ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality500ApplicationProblemPlusJSONResponse struct {
+	InternalErrorApplicationProblemPlusJSONResponse
+}
+
+func (response SummaryEquality500ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryEquality503ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryEquality503ApplicationProblemPlusJSONResponse) VisitSummaryEqualityResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response); err != nil {
@@ -29784,6 +31904,12 @@ type StrictServerInterface interface {
 	// UpdatePartnership Change a partnership (admins)
 	// (PATCH /api/v1/partnerships/{id})
 	UpdatePartnership(ctx context.Context, request UpdatePartnershipRequestObject) (UpdatePartnershipResponseObject, error)
+	// ListBaselines The partnership's baseline populations (oversight, admins and its panel)
+	// (GET /api/v1/partnerships/{id}/baselines)
+	ListBaselines(ctx context.Context, request ListBaselinesRequestObject) (ListBaselinesResponseObject, error)
+	// UploadBaseline Upload the partnership's population by group of a characteristic (admins)
+	// (PUT /api/v1/partnerships/{id}/baselines/{characteristic})
+	UploadBaseline(ctx context.Context, request UploadBaselineRequestObject) (UploadBaselineResponseObject, error)
 	// ListRecommendations List recommendations
 	// (GET /api/v1/recommendations)
 	ListRecommendations(ctx context.Context, request ListRecommendationsRequestObject) (ListRecommendationsResponseObject, error)
@@ -29931,6 +32057,21 @@ type StrictServerInterface interface {
 	// UploadReport Upload the review's report (multipart/form-data, field file) and get its recommendations proposed
 	// (POST /api/v1/reviews/{id}/reports)
 	UploadReport(ctx context.Context, request UploadReportRequestObject) (UploadReportResponseObject, error)
+	// ListSubjects The review's subjects (oversight and the partnership's panel)
+	// (GET /api/v1/reviews/{id}/subjects)
+	ListSubjects(ctx context.Context, request ListSubjectsRequestObject) (ListSubjectsResponseObject, error)
+	// CreateSubject Record a subject of the review (the partnership's panel)
+	// (POST /api/v1/reviews/{id}/subjects)
+	CreateSubject(ctx context.Context, request CreateSubjectRequestObject) (CreateSubjectResponseObject, error)
+	// DeleteSubject Remove a subject (the partnership's panel; audited)
+	// (DELETE /api/v1/reviews/{id}/subjects/{subject_id})
+	DeleteSubject(ctx context.Context, request DeleteSubjectRequestObject) (DeleteSubjectResponseObject, error)
+	// GetSubject One subject of the review (oversight and the partnership's panel; audited)
+	// (GET /api/v1/reviews/{id}/subjects/{subject_id})
+	GetSubject(ctx context.Context, request GetSubjectRequestObject) (GetSubjectResponseObject, error)
+	// UpdateSubject Replace a subject's role and characteristics (the partnership's panel)
+	// (PUT /api/v1/reviews/{id}/subjects/{subject_id})
+	UpdateSubject(ctx context.Context, request UpdateSubjectRequestObject) (UpdateSubjectResponseObject, error)
 	// ListSavedSearches The caller's saved searches, newest first
 	// (GET /api/v1/saved-searches)
 	ListSavedSearches(ctx context.Context, request ListSavedSearchesRequestObject) (ListSavedSearchesResponseObject, error)
@@ -29952,6 +32093,9 @@ type StrictServerInterface interface {
 	// SummaryCrossTab Count recommendations by any two of theme, review type, year and status layer
 	// (GET /api/v1/summaries/crosstab)
 	SummaryCrossTab(ctx context.Context, request SummaryCrossTabRequestObject) (SummaryCrossTabResponseObject, error)
+	// SummaryDisproportionality The relative rate of each group against an area's baseline population
+	// (GET /api/v1/summaries/disproportionality)
+	SummaryDisproportionality(ctx context.Context, request SummaryDisproportionalityRequestObject) (SummaryDisproportionalityResponseObject, error)
 	// SummaryDocument A thematic summary for a theme or any query
 	// (GET /api/v1/summaries/document)
 	SummaryDocument(ctx context.Context, request SummaryDocumentRequestObject) (SummaryDocumentResponseObject, error)
@@ -29964,6 +32108,9 @@ type StrictServerInterface interface {
 	// SummaryDocumentXlsx The thematic summary as an Excel workbook (one sheet per table)
 	// (GET /api/v1/summaries/document.xlsx)
 	SummaryDocumentXlsx(ctx context.Context, request SummaryDocumentXlsxRequestObject) (SummaryDocumentXlsxResponseObject, error)
+	// SummaryEquality Closure of recommendations about a chosen group against the rest
+	// (GET /api/v1/summaries/equality)
+	SummaryEquality(ctx context.Context, request SummaryEqualityRequestObject) (SummaryEqualityResponseObject, error)
 	// SummaryNational The register of national-scope recommendations and their acknowledgements
 	// (GET /api/v1/summaries/national)
 	SummaryNational(ctx context.Context, request SummaryNationalRequestObject) (SummaryNationalResponseObject, error)
@@ -31953,6 +34100,77 @@ func (sh *strictHandler) UpdatePartnership(ctx *gin.Context, id ID, params Updat
 	}
 }
 
+// ListBaselines operation middleware
+func (sh *strictHandler) ListBaselines(ctx *gin.Context, id ID) {
+	var request ListBaselinesRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListBaselines(ctx, request.(ListBaselinesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListBaselines")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListBaselinesResponseObject); ok {
+		if err := validResponse.VisitListBaselinesResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UploadBaseline operation middleware
+func (sh *strictHandler) UploadBaseline(ctx *gin.Context, id ID, characteristic string) {
+	var request UploadBaselineRequestObject
+
+	request.Id = id
+	request.Characteristic = characteristic
+
+	var body UploadBaselineJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadBaseline(ctx, request.(UploadBaselineRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadBaseline")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UploadBaselineResponseObject); ok {
+		if err := validResponse.VisitUploadBaselineResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListRecommendations operation middleware
 func (sh *strictHandler) ListRecommendations(ctx *gin.Context, params ListRecommendationsParams) {
 	var request ListRecommendationsRequestObject
@@ -33422,6 +35640,177 @@ func (sh *strictHandler) UploadReport(ctx *gin.Context, id ID) {
 	}
 }
 
+// ListSubjects operation middleware
+func (sh *strictHandler) ListSubjects(ctx *gin.Context, id ID) {
+	var request ListSubjectsRequestObject
+
+	request.Id = id
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListSubjects(ctx, request.(ListSubjectsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListSubjects")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(ListSubjectsResponseObject); ok {
+		if err := validResponse.VisitListSubjectsResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateSubject operation middleware
+func (sh *strictHandler) CreateSubject(ctx *gin.Context, id ID) {
+	var request CreateSubjectRequestObject
+
+	request.Id = id
+
+	var body CreateSubjectJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSubject(ctx, request.(CreateSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(CreateSubjectResponseObject); ok {
+		if err := validResponse.VisitCreateSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// DeleteSubject operation middleware
+func (sh *strictHandler) DeleteSubject(ctx *gin.Context, id ID, subjectId string, params DeleteSubjectParams) {
+	var request DeleteSubjectRequestObject
+
+	request.Id = id
+	request.SubjectId = subjectId
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteSubject(ctx, request.(DeleteSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(DeleteSubjectResponseObject); ok {
+		if err := validResponse.VisitDeleteSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSubject operation middleware
+func (sh *strictHandler) GetSubject(ctx *gin.Context, id ID, subjectId string) {
+	var request GetSubjectRequestObject
+
+	request.Id = id
+	request.SubjectId = subjectId
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSubject(ctx, request.(GetSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(GetSubjectResponseObject); ok {
+		if err := validResponse.VisitGetSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateSubject operation middleware
+func (sh *strictHandler) UpdateSubject(ctx *gin.Context, id ID, subjectId string, params UpdateSubjectParams) {
+	var request UpdateSubjectRequestObject
+
+	request.Id = id
+	request.SubjectId = subjectId
+	request.Params = params
+
+	var body UpdateSubjectJSONRequestBody
+	var err error
+	// A request validator built on kin-openapi's openapi3filter with
+	// KeepValidatedValue leaves the value it validated on the body. Bind
+	// that value, matching member names exactly, so the handler receives
+	// what was validated instead of a second, case-insensitive decode.
+	if vb, ok := ctx.Request.Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+		err = ctx.ShouldBindJSON(&body)
+	} else if binding.Validator != nil {
+		// ShouldBindJSON runs the struct validator after decoding; keep that.
+		err = binding.Validator.ValidateStruct(&body)
+	}
+	if err != nil {
+		sh.options.RequestErrorHandlerFunc(ctx, err)
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateSubject(ctx, request.(UpdateSubjectRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateSubject")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(UpdateSubjectResponseObject); ok {
+		if err := validResponse.VisitUpdateSubjectResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListSavedSearches operation middleware
 func (sh *strictHandler) ListSavedSearches(ctx *gin.Context) {
 	var request ListSavedSearchesRequestObject
@@ -33636,6 +36025,32 @@ func (sh *strictHandler) SummaryCrossTab(ctx *gin.Context, params SummaryCrossTa
 	}
 }
 
+// SummaryDisproportionality operation middleware
+func (sh *strictHandler) SummaryDisproportionality(ctx *gin.Context, params SummaryDisproportionalityParams) {
+	var request SummaryDisproportionalityRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryDisproportionality(ctx, request.(SummaryDisproportionalityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryDisproportionality")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryDisproportionalityResponseObject); ok {
+		if err := validResponse.VisitSummaryDisproportionalityResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // SummaryDocument operation middleware
 func (sh *strictHandler) SummaryDocument(ctx *gin.Context, params SummaryDocumentParams) {
 	var request SummaryDocumentRequestObject
@@ -33733,6 +36148,32 @@ func (sh *strictHandler) SummaryDocumentXlsx(ctx *gin.Context, params SummaryDoc
 		sh.options.HandlerErrorFunc(ctx, err)
 	} else if validResponse, ok := response.(SummaryDocumentXlsxResponseObject); ok {
 		if err := validResponse.VisitSummaryDocumentXlsxResponse(ctx.Writer); err != nil {
+			sh.options.ResponseErrorHandlerFunc(ctx, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(ctx, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// SummaryEquality operation middleware
+func (sh *strictHandler) SummaryEquality(ctx *gin.Context, params SummaryEqualityParams) {
+	var request SummaryEqualityRequestObject
+
+	request.Params = params
+
+	handler := func(ctx *gin.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SummaryEquality(ctx, request.(SummaryEqualityRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SummaryEquality")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		sh.options.HandlerErrorFunc(ctx, err)
+	} else if validResponse, ok := response.(SummaryEqualityResponseObject); ok {
+		if err := validResponse.VisitSummaryEqualityResponse(ctx.Writer); err != nil {
 			sh.options.ResponseErrorHandlerFunc(ctx, err)
 		}
 	} else if response != nil {
@@ -34486,566 +36927,607 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P37chs3mjgM3wqK31dlqX4tWXac/U2kmnpLceyJd+PYaznJbI1SFMR+SGLUBBgALZozlaq9h/ce9sL2",
-	"St7C8wDd6CaabFKUDxn9kYrM7sbxOR//ORip2VxJkNYMTv85mALPQeOf56MRzK37Kwcz0mJuhZKD08H7",
-	"KbAZ5IIzu5wDs1NgIPO5EtIyjt+Y40E2MKMpzLj73L02OB0Yq4WcDH7/PRu8eM8n6YE1jJTOHxl2C9oI",
-	"JTeN9IMacfq8PdovU9C0OgkLPy4rxC1sXN07sHp5PragV0e9gJGSuWFWsQUXll3DWLlp9FLICeMTLtJL",
-	"FtLCBDSO/8svv5yXdgrSihG3sDrJt8A1aKaBF7M/Xw5G3ICGWwGLy8H6tf+eDeZc8xnYcIfmzXh1/Odq",
-	"Ni8tsBy0uIWcjQs+MYwbpsbMToVhObfADnIY87KwzKqcLw/dzMJ9/VsJejnIBpLP3OTcDNW4saqx0jNu",
-	"B6cDN8wgS5zw81IbpdMQcCXhgx2O8I0rWhGwudu/Kg2b8wl0rYS+2XC5r75zv+Pnc26n9dciH2QDDb+V",
-	"QkM+OLW6hOSmyhLfbI2cDT4cTdTRyq+vxq+5HU3TW3VoEHbo4Z1dgwOk0ZTLCeTH7J1f0Bnj0ixAQ86e",
-	"Pf0TW0xBMn5tQNrqNAh16w29Gh/R3BswSMxEAsvf8gkwI/4BGXvioP3pyUkNEV+fdIJDgcPFU874BzEr",
-	"Z4PTpycn2WAmJP3rSZbCjYtyNuN6+Z0wo0KZUiew48q9ryUvrtiBO7mwqLHSzIiJhPxISDbiRQHaHDIz",
-	"VQvD4Bb0ko1UKe0ZuzJTroFfF3DFDnix4EvDSgP5pXRj+C/ZYqoY18Cksn5cJuQh4/N5IcCwvFoiGylp",
-	"tSqO2XOtjDmy/NowLnNmNThaURq4lG6lIygKdgNLNgM7VfkpAz6a0qKYMGwO2pb6GnJ2vWTcspkylj1l",
-	"Y61mTFjjaZh5xMbiA+RuIHMp8QgMnwXSaZjf0Ly8LoSZsur5WExKDYe4Mh5NRvPjLO6m3VI1mKkq8qMn",
-	"/vS4YVeX5cnJV6Ovr87YWBSOvjA75ZbdAMwzpjQrgN8CU6X1ABONcind2mYzkDkSa4PnqmHsDp0dPHv6",
-	"NGNjAUXOrmjsq4yNVA7syio1HMNi6Pd2dXjM3tgp6EtpEFDcRbgl0iZMvYt4+sbycftTkQMbl9oNhbdi",
-	"2MHV30a/Xh0ygwfALZPKvZaD9Ac04g452ULpG8jdPmkyd7xWWV6YY+ZwupqXCXMpn59fvHj34udXL34Z",
-	"Xnz3fPj++3cvLr5/88N3ESodHrMLAJarkXlcbep4lh9fyg4UqyGvgWcgHVr9bRDQwz0McD74NUWGPbK9",
-	"LFLc+I0slqx9byOuidMRm4j4h2cfgRuk1u1e20CM/IpezeYFzEDairfDh3mhcgh0OTW8aH4UTyQszExi",
-	"xupQuNZ82ViBO8Rbx6L7zx9/crfZ3+gJl8J0SDavcjrqPNdgHAap6HUzyPosNv7krotF1jWZ2p7npKr3",
-	"7zbvW66tBG2mYp5iX9VDJvKehzKPRrzb2v5zdUX/6eZiFj7YzOGK4zSP+Vw8vn3y2ADXo+kZ0pKZY9kO",
-	"w1IkEykR5B349Vs/5HoHZq6kgZ7XpcPrdzuRi5Ga953S4Lt3nA9GVqUFeKs04o/sQKF+wGJogrut8v0U",
-	"ZpAUDmeALNA41mqKcmLYwZt3h/2WZnHUPazsL1qVCeQ6z9i3bl3Pt1jOcIJj3XFRy3nitN6hbkTaKJ5Z",
-	"z2Ut7wxk/wU8AWLuV8OEMaWTbnrf2tINdvf1vNRqluAZtBoh3b1xp9sSC/eTdq1n6GScTfpsNPl7tWHq",
-	"oC/3mduq9TP/nlXECY/pW547dQkMciInlIPEP1FkJzvB47lW1wXM/s/fDbHWevz/v4bx4HTw/3tcW0Qe",
-	"01Pz+C19RZOmrBY4raPPRY4Kw7X7keenjsqU8kaqhWS4R1Yp6KS9+PUwt3HDhCXFYQrelOJIkwRzmDmR",
-	"vfrS64wLreSEkWbqXvB6iNMeNR+5F4XEF3FmlNI5u1b5kkR3YXCpSgK75YXI2b9fvPmRqeu/w8i6d6fc",
-	"MO4F84aVJ1dAn9Iajx1IPldyXIjRRz960pTZSBWFcORyISzpPKNSa5CWGcstnDLO8pKWAu6ovD0Iz0E5",
-	"NcBJs3OQ7rj9QRkLcxzJv+uPS0h8xi24kw97d/t9r9QPXE/gYx8B3qgwrHCTO7zmkkWKx+vzvw6/ffPd",
-	"fw2//a/3Ly7YQTkvFM8Nmzp9zU5BaKYWMgufowJ/iPt6qfQ1qkAf/VJRBX9kmFaFE4mWePK5Qrrhr2eh",
-	"hQW6bs4MGLSejJS6Ee77GT1yahoqwPT8kWF/PXp+8e7l0Xt1AxI3+cqrSy+0JnnhY230Qs3Aoqi3cHBK",
-	"yKykX6++BU0SYQ6Wi4Ipp49xc0Oio62pzlDkTuG9dmiuLOS4qzDvR9zPuWTvXj5n3zz7+v8GqoZLuQB9",
-	"K0bwk+S3XBSojX5kcMq55dfcADvwJ0cCNxMyhw8ZGRi5MQuH5aMpjG5AI5C5B2I2V9o6ClrCIRtxieYg",
-	"dz3xHTCpFmcMDcdHaDlmhi8NmemsYlYva9twZGKPPujaon/7cWSUxl3+JHlpp0qLf0D+Mc/zx9ga5jao",
-	"Af/t4FhIJJIAOeSOyF5zJ1gz+DAXGnJ2/vYVsw7vMscVz/3ycZ2MttngS5fBDk6mG/wS/4TLQSDRHu3x",
-	"M2NFUTC1QDZqmEFLPRtzJ6a3zv2XX345apvg1x1+22Lvb8CUcwcckL+GXPAgnH4K0k9AKa3TLJGLH3ie",
-	"dORWdcrihbgFHGZMuhM0bFYWVjjF97GTI44QV/y1OtEFeYWbIYgjrZOsnUTrzs+/9Tvuwm+Nvg4WjrlW",
-	"c9BWkCTnhijAPRvmSQ/JBVg0krJRwcXMyUNN6w87ePvm4j17zHEC8/ifIv/d3cDEqXuHCD0jrrXwtlbp",
-	"0XyQrTgvZFl4mkWS+4osHq3VqFKPoMsV1doUMSknX5/6XaA8qBYSOR/+lBF/U6UdqRmgaAi3Igc5ggzZ",
-	"QGVLcVTmFrQYLw/d5jzVOuBsKoxVWozIp4Mmy2q7kLN5weUpKyV+KxzaSrgFHSwNDkLCI1RjvI0RV+dk",
-	"dzq2X/uckwZuIR9yu+IjOrJiBimfSuMYE3qQyHu5ZpqwMXTCW5lWrGIzwLDn6P523LsbDwFvN6HBOjHH",
-	"MRzgMy+TLqTxaoA3SayM1TQQ9V2tdVKerdBqa3Av5/nW1+h9Wx3qY+1z+1twwrU3tnoxTdgIB9t11fUS",
-	"GnDY2E1tIScNyC2c6NNz/ALpeZ4L9wsv3kb0aswLA9m2JOxd5P4gbB+Gkzg8RWUuDECo62DMkBTohd6d",
-	"aF+CxDXvq8uT2cLFGf/wA8iJnQ5Ovz45Ocn2gEtdM0cI1o1Q2wJ6n6lbwLkeBrvh5y0nnbAJIJV1p/pj",
-	"nRzgOeWK7ScbRO7yXiQInVWNExHS/tuzQbYRN3GdYYA12/Wgtm+EeVOBPmF1DfaQD53qLuRkSMyKJJ1T",
-	"L39XVJQtuAl45TCvGeCwM2ZIdxdW3HZAaA29q/Jb4OxoT3BbYQfhyB1HJwyvT+YwzQe4SbmJ3kUD8Wsu",
-	"cyUzpkHNAS1xBmTOrvnoJjVmzSKbY75WXu/xB2pJJfc3csbUTJAjnjuRFJBcJSNAOmDnp3l+D6T2NV8S",
-	"4bwGkpJL6QMsUtSX7EELYeBudHhrYbIn5f0ohLa/JLNfCaOTEK8CjPfdJEgrH91ItSggn0A+pEPbWs6R",
-	"yqLUu+v3O0mS8TdkCU+cr+aLoYUPHZF5waUFTnSfa4FSvDcDa/BKToKGkB192IX47x2WV2M/MqzgFowl",
-	"43PBIifh6tiqgI3sLYzsJOEejHf1pPw80fGs7urXdWD0Ss5LuyXl6QFoPVnIemjrib77ogMxhHVe57ay",
-	"En639gbe+ZGDklkAdx96KwsteKz0UEjaVlPqqld4bgwY4+jwbpJ7wY2phIjkGYxVUajFsJwPOyJPkTOi",
-	"KZHUOcckKFZsyg2bQpFvlDZ+zwaFkDeQD5OKXnPKl0rjDJAPTTkHbSB3yrvMw6+V8yOet4sOaU5HBeuF",
-	"ChzaiRIkVCT5fAwTrYNNwkKZC/vcnRt6mrZFxy100ik30+Td3sDSH/GqVAS/9RKcs4ERE8mtD19cHUdM",
-	"0syzdWBuPr/Sal3ZABVXP0Q8U+d5vrj15sg28eqEb7SZdnMgepwgNxu5In1ZGtC9vwjG8TQc0Fcdo9Tn",
-	"QG7nOw8zKgRIO6SAo5WlgrTCdgKPf2q9lbg/QKoRujK3M7nMNdwOO4esPUd3gvMkuMbLbUBSNqhsWfFZ",
-	"xOfWWFm8CX88nSC+FxW7xpXPXM12C/05UnRXd36t1Q3INsSEFXQsPqJf5AXLe1K7UUWwE5Lj92rBZlwu",
-	"g9coepn89FMuvGZOk5KnzNjkVDV1XhV9b2AZjUih1zIHfcZgNrdLtpiKAphAB1Mpb2AJSe6HDyjwJTnN",
-	"WGhjGThACYEY+Imf9+D71+fPaeLIleteOTxjwHUhQNPXFNM3L9xXF9+fHz39+t9i7tz/tgpu7LA/c1I3",
-	"EdZfK1UAl0QzKp/xBvBuC3s3gxpk1kPsMorQ2UYma0JYf3yOZIlU3FRDPInmSG3iOZ/za1GIsKbWClHU",
-	"HDZDcZPHDLmwQ2+cHapEek4c/euDV/uGgmWDGZd80msd/s0o6HX9i5SClF7yarjt1it2QkHHAjTwfMiL",
-	"Iixh3Vvu0lPPW5fdmDR9Fln6TjuOuDF/YsmpY1yFhSTcqRx2xBqMOFzxnYoPLBcTEdIl0JxXe7eV9s51",
-	"p3b4rJkcNgv37qXk8rUyZsGLm1WckWg1HYZlrsohoxAeu0FOHvmA13jA1Fq+g0K4LTXSJWaYzGgBLZU5",
-	"F/j/BcAN/qHG46SS+cL7Ybvk6r42n+DP7RYMx6KAIIpvFDt6znojZN5QtYV0NNxNldwtHlG1xI2r2M01",
-	"SZgxlMr2ncW9v14w7j/I9XLY+5TNlDtm3etV8Q8YXi8twcYOzL22yIXL8r4O8mqi2QgJjgPyBv+NFlFe",
-	"z4Td1m1bfxWdzSo5F7ZIPyl1sb0sQSruKLIbJbzBCL5h6jYOVUeW2kHrLFJEImD2Dw4ntiO4K8jcpLxz",
-	"VYjRcpirUTkDaTNmNRdSyInPb8sYso+hBlMWNmMzIUsLJsOgnCF8sJpTZC56KJLe/U2Xsf7ww4G6l9cf",
-	"jbF3VbcqArpJLqPR1i2HEgC2vKscRiJEJQTM6otPgUStP81qhnVr/0XYaa75gpTFLdbf5fb7ZUpaUIBF",
-	"p+0s/CQyY+WcWcW+Pjmpo8TNRubu50rt4yUfgU2x9g5yccuLEvpDCQ7/s/tmI5x4/PYTdK6VBkuEnJUy",
-	"4VI5xxzr2pHss2qrtFlhmCnnc59FdHBV52ZesSr78jCphuXCzAu+TCuZNDqn7FZ5SnUMytm1j0yt01lx",
-	"ZaK1kKQxmV9D0X0lm8GZXgsD1etPnrSAIq8iqvtIpWGmjAmJ2QhZyJsY4sQZs0oNCyUnGZPKDseqlHkW",
-	"B/WH1zFh4X//+39Sh4DPVifHkMk5t9Og0ON7GYPjyXHt9TJ/e/LrsfcyJSQkY7wRav0x0hKygZeqw3fJ",
-	"U0Q3Q5euuR0z7ymDVVDSPCA8iCYnZl+5w3r34uXRk4ycAJiFhT90SBO4r4jcNgccBGEsnazcEPj9WBmJ",
-	"CwEio3PpPs598C5/MbtzLhrAbW1lJeP40QYttn43Ncn3wAs7XZ0hhMMniQFlGyQfzfPxGsfz2+9eYnYr",
-	"83KK0gxxlGFoNteWHczVfE55HfN8bBW+zWWO4do+QO/QB95ziyUTNFB0s4SMws3FaMpG3EAiM136vCtk",
-	"dD7SFVdFbm/Kp0/rmHwYhSj2ce9g/sAmKLnAt17JHD5ckETaEOc3gHi3y/oVBt1iWt3WBoGinKVdPpHx",
-	"L+HyXSQ4I5lvzVwDz80UwHoGZZiwZ+ykSlNZTFXhKGpMNxtn6aQu29DJATlHNlhwLZvQHetgAGkPtSkn",
-	"EzAdzq32MeMotMUsnE+0qPpgum/i39X1tvewSyy0kkl/bBMN5hrmXEPOjGJjrtOCh14OdSk7rJOBaSft",
-	"EN1q4FhIlIvupIzvaL0gdXFecHd1fzcdYQE++qUvjY+xLGG1JB2t3yDv6N2kMo+JRahwlFKSVm/K0Qhz",
-	"aAbZYMxF0aGEVB6mPjHVXmOu77AGg0hfRhgLI1cnllX42Iidjm+8GzneVee0VVwNWUT9fKlNZtVLVTDf",
-	"htco1Dv9Eo1gtsm6rk6je2+pmdrKGrfo+zpQmi0we/gaDpkfOWPXS2YdxmS1BuJTO+gVw2KTddasBOLz",
-	"JJH8YoDpIHFLa4lBi8muv4/2yxvuZeX1dffjTYMi3/KKgrF9w8LppY0L9q+tW2idArSB79B7MRa217o6",
-	"Y2qp3ZfUfcTr7ipbQb5VFErhXo1DjdtKEoaoUE5ImkuriFuHwnYpuSlnRaTJbgjjby94HyrEyiHsrkz8",
-	"IOTNTpFuHWasKoS3b0pR0thZaeZDNc6cDA7cmowZMRMFFnfIWBWqZrI6dhrJFlYy4LkY2c3GKW/0rdec",
-	"PCM1EXI3LxrMOhUinzS8GeBojOiL1Bpf8xy+xUClmmneBcSasuEdAOx1CkW53DR/w2Hu+KXR4yGm8aYS",
-	"OiUmG8bp+UxJVkrDx1WatWEznkNd46GZ9p80y4z5kHjfqjWe3CinlAnBqeKcVewxL+308WzMzxhIrQr3",
-	"gmXlHAsGxX5Sp9k+noF79bFVdk6RIVGWZO2owYFqAUsqW6UbJGW70nRnhIfj/ckkhD38MN52hjeVvlXU",
-	"1nz5rBag7RCwnv5mo8wfCTC7DqFbgcM8nwlMCowqjc25RFrPJyBHyyHkgqo3ofdPbzY5rY9hrs9yJ0K8",
-	"S7LA5nPbMXS7e5OiAGO9GnoXn/cu6m/4Zp0r0mHXVn5c/GDnVNi8hK5UtTlINgvHhdX6Shn0JZ87ZYIH",
-	"Qfofhg5c85LSvN3YRimJteKItWH6kWG52iVLvbcLfhfHfQeBPaeCwirny4go+lDxsEGPpjm6FpA8/rqd",
-	"X/P+85E3eaOD17QiuC1Q3TX7uMK35z5lcVsPZwzdzav5Ls58PAt1jdDzUVoqLLpjwuyaXexCGdfs4SWq",
-	"txWWMV5o4PmSaeCjKeT721UT03cboQLgdk4rsEKgTNBMqM56eerXQs0+tJSa5N9Begxj7JTcuQYAHNHz",
-	"uSeGceberMFhf9mXJew1lzGChc1XvnKYPwLXYGx/BaEdNNBQCbZWIMzIp1HUJ6HK69iyTz6ARIieQvxr",
-	"LSAFLzuC2Y+weB90i3akh+Wi2Ajr9DUaVtMqylQtnE4ygqAymGYRo1PWVbBosw6LU2bVUpMbxBzBroj/",
-	"XWSqSrNddyxVzOT29vl1w8a7+Q/3vs93SzsXY998iJVCn/TjliULq110ZMnfNVCwh2i0ORyQamV2c4Iz",
-	"X4BnpjQ0d0yF/fy/xVyAtFgaT1OaZA/1xTsBwhqyEPYZrBMb/OcrVxapXElxDsyIF1WJaZB26OsN1PmT",
-	"9CI5GoI3At2mQ16AL8jk3u3Qk+Ml7YPfNXAsYU8uJZ52D8HRZ/H4DzYd51sNY9AhnnirKLY6orklfbMK",
-	"c9egaPublTveBFgepqp19N/ptgVC5s0vt77P6Iwx6+DDKxrh6ckGnhNPvGl75jXXPnFqJVyvD9z0ghbz",
-	"zg+2xeltdJ3UBxLLIvWJrKyoXaS+ZREoBDc7etTuI7Cp02gw5xpzOnek51WZ8fWRIPgWvi+F0sORkpaP",
-	"7LDiwCssT+gQeMYO0J5FLUXqgm8GAAMtKLdtHKKCTbJGTGvacBhtZ6RiNck2bKKYVfuY/SPo6CHD1ENd",
-	"Vpdn3033joF7J8V1J/gP9xIpBk+TtbXWAm0/LcR0FMg/Zxfh6DaBUQf0vmjC0BQ0nLGquo4vmuMvLN7p",
-	"18/6Q+6GE0qHBvstb7rv76paCatUbROmx+O8gzHmnu/wTR3cHQQsw2dV5AbCFub+oy8tHR4VNLX1ehkf",
-	"uAVWE4bveh+RuavElT743dXAeLzXoCc7ps7NwBfyTlQTDqs8ZfhWzoQMdbBiQz4WFpYsB6w2dtyn8AaO",
-	"F8cirpn9kalKnEe98lYjEtaM1lrwI0MlSE2pb8Wt0o/MYZ8p2pmVeHIx3W3uquelpe0bdOB97dL+7U7W",
-	"P1O3kK/JWNdqYRi+RIXO6qM5HnSELHXEIFUh5B3Pa2bRIsb0oDE3m3AhIae78hDotsj4TGFnJpgdHnfk",
-	"6Ysi1yA7YqDU7NoNnFhFtXynka40pqmaqFjFrpWdZmysirzGixii0gubVe4z0ytYaHMcpIYjrO5NiJca",
-	"MGocsQGio9uLTqkKghnEozX3Egsk1eGv7iaFEuHItqGfiTh5P0gWYU4TLwIWbELLN16r73L9qfp5ouLA",
-	"qn9z1+JnbSvM1gFhviTYmvXuVn2sPXDWPpnk4jcd+z4KmzRB5LMubdIWhXYNTOiAn07NYdNadnJd3EkF",
-	"WC/yJx0hDpGN72bg3k1IHLs5LGpVobdGsKtc30o7Qu0y7ExYdlCF/uBMhy0NoqcTpdU5rnVrGviQ2kh9",
-	"LraLPvb0aE/BnN4JSnvWx0MQjRkagKEG99HIpgSJX6aALTc9jIYFPzLMj4DGbN/sNAzjM8vMMXvpsIxd",
-	"L0PL19PEW1hTJ6SeNOfAEKAsMmJgJ1S0bkRCQleuVWxm8EbPCFQ6z2BXA0R0n7vZH3YE4y7DcBu+1hDd",
-	"jdaLdeCCF1vtqbmKH8DuBjqbbze+2A3X0XZ9OJ5eSmGXQ8PHYJfDVhtJPoZJyTWWpw5C4Lp3eF4W1gyv",
-	"Fdd5kBuHOXA7RVECQ6tDNNtIaSVBD91tO8EE6wKkzAHR+vchUsQU9POWKKKV7sbE74hH94Ml94gViROk",
-	"mOXnGN+/baYb2Q+Ga0KlHbgshv1jqVeGbA3w65o9vAMD25qC4pW1qKJlBXBj2ZOnUTUFZCvYHY850qAk",
-	"i1a6fmvr91BnaKbiG9JFJ7VWeou85jptPwHSQhrL5Qh2KinZTnuNpIfu4L6OmkgdCQBRGF5H5uy7lfCX",
-	"FrI37DT9qsxVZchTMiEV392xhLgvJDFslOPdSzDtuOATk4oKrPt5m7ihd6JVQn9K2C6WfF+xq/27/MSd",
-	"uvsXtaKGrr0qdIeajHxkxa2TDHbceSHkza75Hli+KMWbyRGQitb15eJP2ZOMfcUz9u5ZMug/yM/rjrgy",
-	"h3gby9ZbjwcYwod5IUYiUXkAKTaVR8lLoA4NgpTgUFOdfpwXpfHBM1W34EeGLYTMMfU7lfy4UhO/q2RZ",
-	"3zjp0AN7ra8YX6pSCYdz3uWIcE8oRIhbX+TA6chVXzF2gIYBzBz1xVEOzxinijbospWA5xCa84auYP3q",
-	"ktHyfOhOV01WOqBHJlrfgpu4RsPBX168rzqh01sUxdV7rVs77dNFLH4Gfc0ttjVb/WIKsy2YAjbPPjdG",
-	"TOSso57wJ41or8G2ogc1//TNE0IT9jYadPfYWiEMWdN07g8xkLXAhmLK2oX3KWa4q2bdJJO7Kdd3kBOo",
-	"z0RSvEpwpVVZuSLfDQUi254E9+wF0Z/CdZoPA9nrRMSmLpTUhu6GgZ2HnorF/mpzQEEagWLE2Qx5ob7g",
-	"3eN464STdGkOrWZ9WVRf+3pn5rDaNmu4h4neC/hhH2EWv4zG/jcGsbbvwHw+abbNgfZhptm0tM/KUtNc",
-	"7G7Gmo9Glzf3j6ro9J5l492p7EenqT1cMe98kennwcK2mq/iHm9vgVsh2I2B0vDnJMrnSo5F6C60bYCy",
-	"mivDi23w00351n9XHeimUNxmcHKYtHtP30FheYLVVAa9piB8OSjn7KvLQcYuB7laSPaE/paK0SeXAyeB",
-	"Xw4kLC4HSYbUXWfMW+965RBRBxChUg3JTuqKOGMxKX2hOFg08r46x/UVzRKFL677pEjTaytVw6rV1tsM",
-	"ZVHW3Y4vB5wqBUgbqX0NUzsrHAUozAc3tLntKI0WylNvW456AxH371czNMbr3uFLNA7KUaPG20xJO8US",
-	"67+VXFvQxTK5mSaObLLZdXdSQP+x5DMwWFYJI6aUZiGWssLXnoJLTe6mwHNfrnFV/zXl9ZF/wc1WAM+P",
-	"BBZsNcL6/iQZE2PGZTJPY421pu7oFxXeO2VfZezdVxm7ztjJ068eP3mWrh2w1qbgVkZDOqRSMiNN/Qk7",
-	"ODmtLAnJsKoerKaVVEe1+iDHuDVgwZu6I5lvy+K40bQa2g2uTXr8B9QMu6+f4Al95QgHsTHpBNEFLTIb",
-	"oGA/mucfUG3cRlXE4nllykkRWrDsdqy79eEfCylsZ1Cy4beQM59X+Miw+n1GPc4drbouRZFj9dffStBL",
-	"RsMfpucrLE9Qixd8NKVEk8D00fYZmvkqXQsBW8hfJB4lbjkU6t9WoKs4ege3wIz/1c1hs5XwPGzwGozI",
-	"qedyEC+YLjFWu8694b4plS7l4Z723rcKDWihErbfpydP/+3oP59kDP84+SojiVGXkkm1YP/73/9zOfBL",
-	"d79dL9mUp6NKwq6Hutw569Z92mEccceRlwX0tuF3JfA6PMCLo4Dna/cMmfICHJyqYt1wvY0m3arVitUk",
-	"3lljourWMk9LattvhOhxnnCNCKv3EYF0hbjVifcwx3g6tx9LTCCadzHCuDEu/Nntxz43juXfzRuoxeUt",
-	"DHLwAfOnh10kmghEzpfo1GUofTuc9ML3GYmTpfQigI8jRTghIgsyJykNB/ENNXctqDLnji+ki45GuLPl",
-	"zV9UX6Yo2paoFl7fp6MmiaYxYjYnjSGnecXVCTaPa1tHSAzqOzlCGpDdDhlsQ3O6KUB81y2GOOOiqNJL",
-	"MBphDmpe+AKAXDI+whpameeSBLTUmT7rmeq8gVDUG9x8gvsjYRX5uTMdqzFiZWHddS27A4frxr0b8CdR",
-	"lnAYR9DS5OmF+1byq4IvFlvpzg3ZTbKtuwDtnlquNTae25zX0rsMGzfNZLJGBgyI2/6BKLuVdHPn1dMY",
-	"1lkXbTVxpjrt+NDiyeqtNzeaNS6/h1RBMLRbybEIJNo9arxeG5aWOQoEcxv/NRQU3Rv9wgsLmnoTOpYr",
-	"lR2GZx8dnjrauZeyAGOqJTMh2bgsig6A2goAtwClNRCz7pr3Q3g92bkLyQ1tyNrVrGczgYVq7xALeH/Z",
-	"JUKORA7SDpfA1zkBIwPPDrVHq8ZZu55Ai8JU/bpS5qeolk5HG4hhv+aEceDqeuhxVx91eam1xL6lAN+7",
-	"nx15mBsocyWXs1AKijMNvAgVE/o60u8lzccILOi8UZH5uX5znUe/BUfx1a3E8zam7wCH3UOC3PXtxC16",
-	"IHc/lWgFDe+Odp3a1wZc7BsZFKFZZAd9cnKSbUK7NWiWLlQaH/MGs0yveotfpa3FyUr253HMaEc35DZy",
-	"pHfRyAvrFdTeA0O6AXo/ISTI1D730BG3yHdVg582iqJLv6KEKzmJvrUjl1Cw6mVvcvXedUzqCLX44kID",
-	"aN3ztOaMYcBtKa0osPhH2z7Su9hgveRtylkHktfRy7Kua9Hag8WGk3XcA6tbf6wSobgd9aqlq/JYJ/rc",
-	"kK/eqe/c5yWhqbCqlp+PydT4wekOuSPb9oNN+oR71/+Iu1a32K0q8rr/uVvWI8PIkd3hMevIXmlEfaQ8",
-	"as2zpp54Qsbu24MQ5+yWUwhjzZZW/Mo73tkCp7fVqwodSPUklRakfWTYlJvpaX2fwjBjlVMjlByh1RDf",
-	"GGR3jj9wnLtQPN9Siqk+6q4WvyksugLzBhhlUQhEvZMoHoIAJbGC5k6yJlFqo+4mGrcfhSeimXdVei5W",
-	"+pq1GLZTirWaaDDNvtxjpYe/8UEkkwyyQdWuuCMgxM24deMg5MDD2jXNl306dN1Lj6Gu5XSf7766DkVn",
-	"d9cr3ylA886qcG/pef9K7K7S9G4buicldjfBub/O2ZSCewSAXvBbyC+qfqofrdFxpwiDwQkdYQ64TMYN",
-	"i3OW6NdWWAM7+C1zzNGCNhkmVGbMKG0PMzbiUkkx4kW6wiIWP/YX27kEDM/xHSMx6suv4v+h1e+pBueC",
-	"W7qV1XWgkwUz7ZwchaGYEhbYussHY7QFn5kbjGEuzxaVNsJ+aCmN89lOxY/gbLdeaatp+0/SIUcdAITl",
-	"yn/7s7G8uBFyclmenDz9t9jg+ed/ivx3+tlByp8lLMA0SqwCRoisdM2OlvQsvaToIpv1NfpVxaAdbTjV",
-	"fbCnmBjszp+iUXZiUv2vujrXPnUULkI8WxCRCjXybVYnuDCEelpjUvChLX0vEsc8FZNpISZTa9Z1I+2f",
-	"s90K0pRiPgdrULLH/vXswMIHmzHkEGerZS/rpvmPDBoufQNTqezUkSwoDBBFgPwwY9+/f/3DEZgRn0PO",
-	"4MMI5qQtUiOFGdc31EeBcY3qE7aVVjo3FJrgB0q1N91bw4u236SAWy5HkDElC8LOES8KjPeZqqoufxJl",
-	"2UGVKZn5+kOHx+z9FC4lTsdKLPkIeoZtW4WxYmRCLwBq54q1DbNmTY8muRVyVJQ55NmlNIqZKbaJZ8Iy",
-	"qxiXSyWBLoGazhZUQ2TGCuA69FmnE06UWJqqIm+0U+8oLrtCqSIwTSLuSsP0VR/wfF4IyIcGfusIweLG",
-	"sr+rUkteMEPOe4rJwjPDtZvYLtOtevpRhlNfbX11Mv/GI0PTonTr1Jpq4n4TFTwRPR7Pzo5YtPFTz2MN",
-	"VhlZgvVSgRMBsdpyv1k7unaNRVFgW0SOHJ1OTRgnzBTgTSbEkg5oWjCMS7NwpCGYU3Ju+TU3cHh2KTVg",
-	"4GdqSPfAxhGO2MYJxxJycsZGDq+FnAzL+SmjMhKCKpxeSn88WXUG3GLcOh6XEe7SjeXantUfnjJvhMJ3",
-	"uMzrR2eX0jHmAnIyaxTcgnFjWrdVxJn5vFjiswBc1JobxxEOTawWkJ8xY9V8DvnppQzEjmYxjY8PuLkJ",
-	"8Y90QIeEUYE5+GtA9hAOEJs5VkdS9cbwXcNp/fgXrmBzT8PQsCxGqhbYE3B2I2tXod5cGJ+xnbZDurNA",
-	"e25lWB3zEVjqieetqrFJIBwLhsITrzRTrgHVnhSzxOG2qHzjXk/GwW4nwFQseg8G8zWaCKka3CeQGKtU",
-	"2ppXdaNesXlrwjiPuVWY/6nvq4pahucySjvuLQpYJQnaOPxFIEfycCmpQqNUzOkFWLRBxeThMGOczQsu",
-	"ZEUk0OKJ6CkV0zVjrZmFUyvoPrNLiX0IkOeSdkUiACItjcNMOccQxiZC4aoH2SBMm+4zONVgHItInJnb",
-	"11UN11esAkB/aDOHgMbGkIyMV6ZTZZS6GTbEsTo9rXKVNJfwk7tsstZDUbAbWLIZ2KnyClhjccLU6+vD",
-	"D1qkodIjcSVZ5YPxaFUvP00aQr3QyravCoHcUE7N0OoS2+SK0fUgG0wcIeOz67LgxDALXpXJM0MD+laM",
-	"qGoEp9J48W9TVRoif3OtroOYMdfCxxBBXo7Cr6O5GY5UqXH5Zg4jwR3EDHMeRnSrcaIZ5n4Mc5hzbWeU",
-	"xadhUhac2iJ0V9m7oIL8+2nfvJaWOOmww+OQIxqMMNoIXwvyMWZyzZSxzAIyF4/AB9wwXyz7lBkLsxnk",
-	"GSsUEQYDh7vnY9Eys3XKGiWAYb1f91uyLlfdDmFP4W0a59rSHFJ9dJ2gyj8Z0EwEF2AoQGqW7jx71aSZ",
-	"wgyGHfbrtXK1L4lQfx91c4j32fP0d7KO1BfUysnqVY+3XsV7LSaTZLCqzNPW+htYpovzOVSw/IOSarZk",
-	"/i3MQnFSollKJZcz1FWXq/pjw3KqE/7Mb5cWmBqPDdhKMUNtyTv2fH5Xd4Lk6lrpe25oSXw+B65rP2F8",
-	"4Y9Ma/yuEAJ6KZxQ2EyGh5mGBrQF1yXtEsXeb6RaFJBP+sf/hTpcfd/fJcCxb/H4HhW91G6Bisma8KpI",
-	"VVBac/TPg+e+7TbxP6/lFzTES8wbQ1s8L0ro+dXP+G57mzRCNuj2SoZ1a2XMe36dWDoUKdf437Ra/Pq3",
-	"kSp+HWwtY7f3ucIb21UYVTFEOWaPc7gx8XS2HtOfdHLIjnQFsLzn4K+BsvkS/TK22q5Wi70fmRtzz0em",
-	"1aJDKAkC9BYrXuljY/nAT+Evp7GHBgxkHs4bJ9eAvFqU7tP9wy+tuzREnEbaY4/fh9dX6mRuexdEoe6u",
-	"KNNoTYOrb37VHnkH+I+p8daLajShUMnYt8qAu7fj01Hay14GJIFwzoXe+gAwC/4tF3q7woVWg8y3n8x9",
-	"1XHMVpdyxG06UzCNryFqOEpKrY52Bfbji2wDTbWf5lHWqnC9uDUY7IlLIqaU7APc1GauY3aFP6Ly7kPC",
-	"ULEXFtX5cj6nRkur3afWRMPnwswLvuwK6cL0uStytHx9xQ442THoyaGTl6/+Nvr1ih1MRZ6DZFaxuVYW",
-	"RpYpCelmk9VCGyYALXw2sYGRkjnXy80WyrD4NSf8fUQJ28Kqz7HZlnPFwUrbfrtCebb7uu5KtB2/viu/",
-	"RxTJdzirUEt+a+EUNGkFVCP7bry6vf16WatYXW81G0RZWM0Atfbq6ptZA4mvIVVlq2e5DsLUyGa+vTnY",
-	"6XtNm7D3uv6GEbcTcQtysJ3R831s14wsmjRuveC2uXFTRzVfdiDacbyMNWf8Y3CQ39W41hzuhbR6uSfZ",
-	"YwemtRVLaa55rYq+WzfC7Xzm3ZLcJm9wY6WNZa3ZfVs42x/Vr/oYbv2lh2EznAF3f3Sc+13Yyg0s15c3",
-	"Y4KsW6azeS+GMUuMNB1aNVwlNbX/ofVqLJu2xJhISgnuTkdrwkGwA6WZVYoVwtoCnUFIJg5TRfk67Ta7",
-	"c8XduZpv6LjhStd0Rtsrg3PXXze5rgD1PrnZm7Yg00SzjnI6O1HhHgrX1nQ4TWixJM06ZwStp6vX5USr",
-	"cr799mi4v7iP73FvfnGb90UL2Q8D9UO+sjBL6sn3ZMvdyRzb995xM6sRDY4Yru1y6nvnd9W12RdbzQYY",
-	"3tJDpNzEgGmcrLm1eB9rzmp1YfvoprPigUj1kwnNa/qHM27RGmb7Ji9lFWO62RXSXRS6Z1eV3Zyd25Rj",
-	"vJfOJ/7tTUkN+FK3gSm80JV80LM6Wsp9Gqd+rSy2OXOiZUaygcUu/TIIttegXW2aW0W3ba3p19t+sJsb",
-	"qhBju15ytMES1TRzbYwvRY7exz1VnZrZE9tbayH9BP4a9C3Uxt6NLfrJtbFiNWlkWvvh1h1rMN2uev12",
-	"kXkDHn1kW1I26Kq40Do2fK1aZOjulpCvNx2Z+dQHthvMrzHU7wDye9WPWnaUO13Rz8Ft3rwhr4Hvmg5K",
-	"Ghy9nJr8/Zv3b19IrYq0v0/ZOS/tdFhq0dGHe6TBbl6Gfy9rDJhcj6Nw6W7/twlDALVmxvTvHOYa0IqF",
-	"2n+uMRqZXS8pfBR0HZYzFkVsCoiE5c5E3pFWxix4sUVfvOfhk3SmS1zaOJE3HDazLlRsY3TXJKhcq729",
-	"KTpnS4G2C+ic4iMmQibD+n2cKsyuIcdanuEaSII1TNgzykc5xeKK7i/G8dUor0/YZpQ6WSRmIp2srWFe",
-	"8FFHzByGaGHZd6tYaYAJaSzwnEqURnCkZK9TNkU56WjrQDsdRuWN1kSL+bcospgyO/zmbVjxGYaRvXjP",
-	"J5ut3T4oD1cXQCFODI9K7lbQ0AD0LKBdYifVjXcicdSHrn++/PqaKW81oPSmpK/CSUXjTBXHhxHae6l+",
-	"suvkBOulAY0JWXVhO+vbIjZDNA93rsqy48lsnKwG/3WIIwyTihVKTgCjBUuDoMmM5UuDyUDsurRsxKVU",
-	"ll2Do8DFknGEiVjEjmhvN7HqJjvBu5uu6NuFl3V+QtUVhMuSomRKKv4V+kNs9hU30SygV0C36Diz2BdN",
-	"K+iBPLt0gwjotXJ7vtMFGuxpvVueaEdiBx1f1a73MGPuHHGa6iB7nWPngexYJK3jHBheDyvAWtCUCrRQ",
-	"LBcTYU3GTEnZ9udPvtnclWBzFnQ/JtzK+qCoXJmz+VRzzMt0TMGfZs0PtuqIXKHRxh7wAXOai3rNc6iT",
-	"7XA0UqQpaGTQE1PWcKLO6/8uoNHWAeJr5IDnESqEcGruExgS4sGgV1A5LncfSekkCaeikxJSRd9SZu1P",
-	"Ow+8jo3fgnvvQsE7Mp3fh9pgOWBW1om7jCenbKoWzFit5MSnRWL0wVwJaU3Is8TLO2bnIfw+ZoMSIMcX",
-	"qYP+yfG/fc0OlASPZwgOODyjwH2O/2ca5ljzAX2djlYE1D08YzxUoYqmQSzh0rcLZrhJw54cp/yP3eIj",
-	"ZSVsozG3Exo2JcqsZ150N9FCeoDL3kA/gsDdazLgSDtVY9igoO1C1N8RMTJRQn0hKCXtzhpYkhSJGaRD",
-	"1La8Dj9OR7RK/8tojJPU8SvvwkY59T6qssMtkZu+a8CaFAmjhNIMcmEZSKsFmFCyDoq80ugOCP99KYuM",
-	"UV0LbMyUsZXGW1hyoXKmZHWZC5MRtXN0SBW5t+ij4CBhEf5pHZOeqoIUSfd//wKjOPJj5pY8EwUYixUa",
-	"wrpRC8+Yg4kCkPxpmKnbQAdXd+V3k5cwdCedsVxJ+rOXptPTrXMjZCPGM4q0JSAa1HeJ3WYMGOMzKgsh",
-	"bzBDEw0K1Z5r/2OTLUZxLOHVvtCxvp56fT1pe0p1mX2rsW9YT6rYEZ5jY67GuprV8reqhP9e3YDcT2Et",
-	"+DAXGsyd7GA94Yr8quaORrdOkjTXMBYf1vXJGU255iNML/fyqHUHmTnhx0JR0D8N43PKqEu5KtXNnda/",
-	"piiWX3+/y99JYetx132PO1VSqnOxexFaEOR3544/mVQC6k7NRYRxF9wRD+Jj27s5Z3eDlik3wzk3JmS+",
-	"rg6+DaIVaiLknTBtBth/dCq2CI56XX2TdCiN+RDkmtOblcYOid01jqJVuQq8i7myZ2swVOuIha/O6oLN",
-	"ZC8M1XWEZQdv31zUlf5m8Dh8dFhVdvqtBGPRyFa/lqU+QV5vxEQeqdL6mhiGPTv56jhphdtz9f4UOSEA",
-	"a0FiBLbNa2iBXccVNIFh14L8Dgd3a96yO1J1Q9GbOc1+VuurT57GPAKlOGUZxxJQSrLoONaTw+QVdJ3I",
-	"Puq5I3X7vKu5uyXupireD71NqXQ/N+qcRvJvXd8fA53zUNp4lJRlf1H6Js3z+qeN8AUXVsjJcOsUwtVy",
-	"dyve0RKGRm2RJbp5yEq3s2qIXvll78FfBFWiIyPTx7ftaaF+xOH1chhL+b1niKOaQ0TxmsRPjLQnDWlv",
-	"m+hIu6lDPav7TYFRem3JG+w+rVUEp2iFUgu7vBhV7ZmvgWvQlbrSChaT7PztKxK6yaTX5steHleaXY24",
-	"gdCwAz8gxnN17HuizpAu4HQ1Ok2tnVMcBVanfq7UjYC0PHG9bM7u9LHHKEMds5+k4WMIUoFhjkUyXhjF",
-	"DPg6Z36GR4b99ej5xbuXR7jnYwzaH5wORjRzEKcH9W6G/st60Xwu/gPcNWNyyVil0kxnZWHFEZ+AHC2x",
-	"34ARVmnsAuqGPvIn1YoFO2W5moGxYsSmaiZGIodQ/TFjWJ3pEnc6KbnG3vZzxwrFqHqLhB3Q2K/YTdT6",
-	"nOXA7bT+sTEYlnkylzIea6S0kqDNI2yDTCYZt4lxaUsNNJwJzUuPL+WlfK6kf8+cXsoj9u8Xb35kQuJo",
-	"qrRnoYc5mU6wdAuv5TmVLxnXbtlUQefM/STA4I+FmAnfJc2If8CxG/6F1krT43cvn7Nvnn39f9kVVtaj",
-	"ClSP51pdFzD7P383Sl6dsVteCF8PFOjTEdd66STVK/rhCq2S6HC6lAzLqBoG2AJ7PAaZUwUnwFqcR8yx",
-	"EcMsvwF2heu7wp1yydSc/1YCuyLufpUxDbbUkl0hjbnK2BXyYnr/KhIErjIaQoObX+kcNKC5CqucOUUZ",
-	"Z34HHOuE4qBu+S/e88nVWRVW4sbIoQD3NyIE4oKw7JqPbtwZXr0aH73mdjS9YgfPnjzNqL8nlnlkbFRq",
-	"DdL6UbNGRrTlBZyxZ0//FP+KBebl5PAYx/1RSQiDh2HDmG54N2oljH918uyYUR/uv7x4T4gbnn3/4vw7",
-	"3O65rCCH8i7nXPMZkAMzCPUn7rp8xdVQ4bCKBlASDA5FIm5VP/PpyRPf2pRd/aAIbK7CQG4E6TFV05W/",
-	"8CoIEWmEHwehV389ekdgfPQqv0JcOB+NwJhTVD/cieMsHVQMc8CJ1DCiRmfhxgy7Ghk9HiJdvWLcXMqr",
-	"mIpdMeUOp0EDD31aGsFiTca5YVfnaMoS/8CdnrJvkSiz//3v/3Gr/kXYqdOUQNgpaF9ol2QpNuMWtOAF",
-	"G3HJrgFr7R6zc384dMdYjhcr8TrR3EAodmgu5bOTZ2cUn2FT7+YK4zfCaALjJ+IRUGvD6oKFGIEXuTzB",
-	"dlKqFmC5jsslRHTcnUGkGJ0OnhyfHJ+gxDEHyedicDr46vjk+CtsJ2KnyB6raxpVAcITSIVVU2n4yImq",
-	"HFuU6Z4/9bbdAYaC9RSs1/wgY2qBxeZj5l5V08IsuIyRuTJjlusJWIbYXxmt/ftUCr9BQwa4c41DvsoH",
-	"pwNHys5HISi5Qi8zOP3bP4lLhvKE/sxTEf0kIyXF+fQgq0lEWw/RFem/9UB0gkMn6jQ+36gMJJtJrJ3D",
-	"qnuboXJXpI4gSoluA7F3QHmR0kFNkFOxVqEaM5RkD4PM1JrWgdimQ28p+AvpI1RlC8AdHglTZ9Wm5qse",
-	"bn3NzbSStZ+n1IAaMx6fmzfjQY/3fnCSQZ8Xn5Mp4PdfIy3ALe3pyYnvqWZ9RGEs4/zdVwGst7JOfSEc",
-	"R6sGyrBdpMyTsWMHfs9o/tSw1TofvyVRi95/svn9nyT3nAhy99HXfSZ55UsRo+BHX321+asLKjX6k+S3",
-	"XJCJ5fe4DQsSv7BjjBSZGNTd/C+/urdb3ODxP0X+O/ECh26rXOFHDLYIUtYxOyd1AHKnC1QujhSFr9ve",
-	"OUh9ZHyXPMeLj9l5maMYfEDrOKbp88NViv4dPjkPPsEWSd8Aiq/GuOwULD5L9VrERfQHlm957sWlneHl",
-	"WZ+bf6n0NdbQoS+ebQnG32x+/7mS40KQgerZk6fbTfD0T1u9/ylRhK7YC3BeI15BkywtIL2vxCISgkMY",
-	"9zF7ZZmQU9DuF/ffStHNurfRKVW2XpUcqathJSQ+W8WEv4Ct0OCeCWuKqNbbP/ZFsnxcE4aydwzrX3uM",
-	"7+CgHw+xnn0xUPlGwnp43JLqfYcEb57uwfTc+6hQKariP5ygIu2ZD667N3pf6dF+0msYKw1kKxhb0KtQ",
-	"T+b8vdB/BKhvVb7cM7Z4j8PvTaOp1SX8/kkwldaT3z+a3lVY+iMwvydf9ZrA3fd7pX5wmhN993Wf8/IN",
-	"CSB/Dbngofvis6d/XA5N5Knm0OzAcVRsGvfI1HRI142XD7eRdR9XQWVddpAfhLwhy2Nou8pyX0zVVPRL",
-	"6NDZGzuhHKMlE7voXC/ZYqqw+37Vysk2WOeqxeJFHeh2b+QizIE+w7Xs3R2zf/kji8JfDsd2pxUOiXFr",
-	"OXZJwIYlq5zcaj66cer47qxcmWRr7BrOFlpYiAGN/YTQa9iUUzKE0A6L0OtAXgh28OzJV4eRLlbdOsaM",
-	"JnSx8zxvgOr+GWoNpfIGjxydUHOu7eOx0rOjnFO2eD1aK/qscjB2VfrAvNPYWnUtJE83vuxZFMRnsna1",
-	"1O8jFTzZ+wEmzSIeTluCQfAXbBIOqvfuVY5vMO+vtnz/2f55d+P9j8izPyV1I0BhnBVC3rCDf7948yPW",
-	"8yWGyHjFENlBAj+zINw7xKii4xuYeZimjl08u4rb7vZe3In/vq7Hv0cOXM2yjgXXW33gvWt4byWp1OeV",
-	"uavPS2whCOyglKgEYRL+4V7V6iQvrphotaBjH7WY4KPkvH0dJS7cBy+txvfhkB+ZE9XbS4A6LWl3FTW7",
-	"T661rVr7MVlWH332S1NPPymryx0/q/OmYhGeHQROgtK1ifjIGdps0dVPZYFaNt/tdNK4tu8eadK+fTdn",
-	"rKo7h7yV5xi7DKQWY2i6j4B3Y5MLe9XVEzabpIxv/cPP2t4XFvn5WPwi1wTH7AOpFkyYz9JQ/7lRywfr",
-	"32dHjgOJQOrSIMkZm6lbCo4znsI4KizGjJsbqlCyXq3IZ0I+pia1j317ZKS6SQJ6Ybm2pm60HJrqXfPR",
-	"zYT6yVOgJHntuMUyZtiQPdkBW0i3l0s5VkUOOm5fXYhb7GGd+QbqNwBzUze0ZlG/7LzZzzr0hT67lCr0",
-	"K6/nnnLDRrx0FLuch9jHBceyakK6lQrjfpuqhTvnsM+66bkauwXrUkpahnbs8CCOlNaAb14xDWNsPx8a",
-	"/vqXqSW9b+3NaOuHuI+pWlxKnHXkGAsWW8BJsVDKY6e6Lf8RAnMdYfPtqY/ZC6eeakBCinv0NmL6/pQC",
-	"QENArt9U5PGqtkY8jobBSTWMQNxiBtcx+8XxkhoYhbyUflE1V3Orwrs59tMM/bTg+9w3+ds7eilqV7+q",
-	"cT7dG8NY7Yqfsgr52NIzfxoEAbqUZhXc71UnvRNj+ALE4nukq9XWGsT0XYXNGIfmsPGRaXToXu27n6Wo",
-	"EjtAumliqbaC67Zg6xCj00zzEsNEMV6OAj9jsTNjIK2wyyzIMkozK7AODE5P8feVCIrofPDs5CuGbZUX",
-	"wsAhAbHVXBSOJkAxjgqY1aX4tCon5Ic+f/uqI4q0pPICPWJIcSvD0oD+dPGjdHK94gHXfL7b3JXDY+sv",
-	"10epdiSrdkalqp2G6h32mIxTpVjHdVu/1zBIB6SboyAx6+UegyDvQrm/IFsBalnuxInANGPR2UFNmVAo",
-	"XKGYRBlXieXj0RRGN1T/qpNwvpFAaUjkViLbvC/LOppyIR8Z5nQ4dmAc23WSIJWnIUmLm+mhk085EtSM",
-	"UQ1H1NsvJZfsRf7066+ffMNuYMly0OIW8po3eEHuBpbH7D8A5myk5gIFPdDQ4B6PvKfeE91L6c0Bdgoz",
-	"ygiirD/GJ1xIqoI3S6aUuHPx7yp9KWOBk67APzw6ik6PvXz1w4urlNz1FyCC/jw66q3w8sORzFdxc6MT",
-	"Ma2q10tGH8nnK1V9OU6B79RConOqJewQnMcwEhJcEIoQdVLiTSey1onHSTz9hRc3pO44nPPjO8APaoyt",
-	"KsUgVWaLqTL+5VwBqrzUVX6N1LMqsfyMqwoyy/3yG5xLxFb1VQjXYMrC0cQbVH+xxHfdsAEPRRh2rdUN",
-	"yMPPFf4/bRgUjG58pRD0wibAtgarCKroTH3d6zY0d1mKL0KKcYwoB9yw3KNVYAd/edEm0tEXmK6HvKFm",
-	"HpeyUJNDn4nntGVkYo53uQkSBBYdzdywf14OoqEvB6fsb8fHx7/+7pV/zAa9hkvpMfx62cJ8x8kOQpiY",
-	"4xyqpB/zEi0qnGlFyVZeaaAzxXGnqsgvZYXEQNaGkdK5yXzFjpiGz7i7I2DXsFTVORJLBpk0A0Toek6c",
-	"sM2Y7sF2XeHussKh37MeTC7B0j6izfs+KA7mhQnDJxq88wI9F+EGDj9PSfnBldeHZLaIJOEr3i0mVHu5",
-	"MyEX3MDcMlXayvoRhNpNUkHIfu62I1O2NbcWZnM0wWLbIUe1KPw9rimFj92yID9mL7koSg2G5VDwJRuX",
-	"msgojWQu5cE7sHp5dD62oA/Z3D0b+fbglipXYZXJrPlI5hkbc81mbvICpABpi6V/ib5Ac7I3l/rvjrg9",
-	"4vLIv+DbLhVqdGPcsR2zCzFBI7GQjMy5ZD8KCeEgc+MrEvifjhnWzcGe5ZbNlLHs6dfP2tWR6iJY/p0n",
-	"2cnTZ+x6aR0Lefb0aWz+uZRfn3xFGB2djCcESrEZl0uqpIWSlXZE263Zn3hlwk/Q7B/wju+HNuPYNVX+",
-	"qBT2ddJ4cEEI4oRjQp7ZmGNWMmC1ZOzDzsZo+UL+Z6woCnYNTC3Qsfu5ENBm9sCX4a775nMhuQ2zsi+8",
-	"Mzj9268x1b2I60IQPsdYe8YMeK2nWRkioqoiJ/NjmrAq6p3QQVmJqIRsOjRv0yxI9gvg2j/HSY9Zox7Q",
-	"lGMPjPCJVY5InVLhjZCI9w07oIqcjPuvcKffvfjhxfsXq3WEMKAjDqoOtI52kgh5+IG22CdB1SMllqCp",
-	"N4Ucw+0UPi//TCtxZ2tX/B/LRbNRfEFEIkjogRizMe/GipdOharBeuq42gJMqLhRk+5j9gsWyh+pHAJH",
-	"j0xzlcRQiBtgC3w1IDby3m9WWC0V01+ZOXT4jvAqFF1B2QhbmiyUdrIE5p2kNabXL8/viQM/Vzl8Vgz4",
-	"fUQxUWKkghhfOIZ/ebEz33wx+s9ffNeTlnR24NSA0k4dKRlxiyYaaprCm/h3uJHyhBj+qmpE0gT6yho2",
-	"A8sx3oNsVHWm3Jk3VRUQ/LMk/T/2qHSHTLq/wEdNpOtC2ofcuR7Z7nMBI++arG5sX+lyXQD7OLr+dAWs",
-	"YsGXBtVmTICZgbQZkwiBGiTWsMuCuchwmV+rD46peSJ1dOFF5KO3qhCj5X5A2Q++HUSrkQV7ZKwGPtuL",
-	"x+re3VRfMkBXvicuV3OG0YzeAKnDjwHrRHP3HFD+Zm3sTSqTlJaRDPV+h48+Uj4pTfaxJbt1rOKdP5k/",
-	"ivP3ITNlz1Tl5xD94AvJ1vnmB01v8BkKcu6VqDsahk5vTrNsEg3H2nLN9002HAMRFmZO1EMru48rDQb2",
-	"usxpHFxT56C0iilZ34PqUnqfHLZppbXDggmbhcYNOVtMl2eVL1JiqDga4IXE5qfC2IzUXoNdXaVio4KL",
-	"2aVE81EVORi5QQ+enTw7dKx9XJpQ0MbRQYxSXypJXVPRog/aKImLq7iCsJfygAKk7RSWkemU53l9w1ZF",
-	"4sEhnYWf6Zvaq1W9PuWGXQPISxmalWdV9WEHQOFeJeMFBjBn9SDN4yVbkjK+PVRdG5fcodjRuJoWey3j",
-	"ebk/mxUsWSgKToE6nn6yA7dNnNaB76WsxkLn9SGFzmvghpYSSHXGyrk7lK9PTmL3wMGzp08PU7b6X/yG",
-	"PxJ3CdPxoh+HSZj2whDygR888IMkPwgQUuNfRVWul2wmDBbwxmo5/oFG9pAFLyNRviCRVYoMYdtmVkFZ",
-	"J90Riu9XiImJtP9G2WA/FD6uKSBWYk7GYr/0U9+jqEZTrMvMrzwMfvWfZZDAJwXQKbeJW26GyUZgJpWt",
-	"GEMriYB6rppuC/e59wU/P7948e7Fz69e/DJ89frtm3fvh8/f/Pj8p3fvXvz4/L/Y39W1YbqUwa2LALf6",
-	"yX/+9OKnF+QMd0zrDCNifa2LOqZnRtgTsf2vT77CESPzd+bjhBzj8zbv40v5vjJ5mVC8342B7UPxVM7Y",
-	"Va6XQ13KPzuOcYWZTogyupaO/q6uH4U+BczwpZN7uL2UC1UWOZvy+RzkMXsT9DHKdKLmtQ4rHWHgRcFQ",
-	"zKGVsXdwRG/4iCgy1IXq+45gyEuJHU/ZwQ0sidTMubaS2jR5BB+Dpha/7p8rBcB9IHKSUVMdgFe4htVk",
-	"i+ad/+xPLo57I/mXih/5XXWUWvbnu76e9Nq04S1LEVH5h0ZLk0RDWXfdTrKht1mBVUAnIEciNAzHYFAn",
-	"mTaao2R3qmwUum+mimfPCy6rNvAoFT+/+BnP/K8/XPwVw/OQtKYaz9eQ4Ttarr5SXhfCTCEfdnTl9YWt",
-	"K6BKt9TtqMwU1pR4cNtou9SjotNulZz2l7xHSPHv6npz0t7f1XVnwt7HKvX0uUXC/SvWbSKQiQpYEC47",
-	"/FW6Rt/rsripeto04eWMzVVRVEAlrG/OEtcTD8w5xbHXe4be0tjCULHXZs6HHyFqqehW4FTbsZBIMpoG",
-	"9arpolOwjeXu5sJnmU+/acbOn5Gx0rAJ2M4SyxUvujdRcy1iv6cNPNjauwoEVA35SRwK2dmVGQeTjOoG",
-	"SSQnJKH3rgZ3IY3lcgRH8AHn6IJ6jP704Q9spm59RQOERRYGIbvdad3WqqVKpRqGX0oUQx38j5QcCz0j",
-	"DJiFBFpTNx03WZ3IPhXGKr2sa7LV9cwd5zPZpYzLatW9t02GuQh0yJAL9wMGx1ffk+B4YAAuZa5GJmD1",
-	"EZe5PydzPMsPq+QWb8Css+mdWHVMb8b1orGtupv3UtJFHzNP7Sp/8moaWXVDfhUpCfQFTvXKv7lJBn3j",
-	"Y2INxGKweUTFDQ40zIGHHrF+mMMzxq8NSEvJeiT1i3o++DAvVF61y0zJri25KhZhq2Z/HZJQ3S3Q2CW2",
-	"E3Li4d2bc+zoR6xZz+OnsYus4R97SFTdQ6JqgLBHvokeVWZUmhk1awGvQ/HoZupUyyP34+Onqfy4tBDQ",
-	"wrdu/f2XuqCWw91HJuTXtFTUDCuh+FInQjORm7PG4onDxzrWpfRGbkbas0YxIccDwVZVTmig2G9UrUip",
-	"xchV37Qu6MHxOJcylDepkRid4t5iTaVGnGQTfKB0BsdVORCfZuS5V9iuko5SOppHDyD3eYFzDDqouohR",
-	"u7csbunmD86oUo/guG1ByJVjEBDxHqc1q6IwKO5lzKiGVQGzZzwPXTi9k8wK1+Dnzteo7/7a+6nx3ylW",
-	"ryojv4xbFy7rM9Xle6vWD4rkgyL5B1Ik13IFFLoOuCeGGN13uIVGuQVXsaB9P1ZsH7feBxG/zvB1H+gY",
-	"WSR978dRwY1Bf6ljAQehE+3QKlWw//3v/zlsapzk3027KF5Fs77HNd6nBtmarMttcV4UieP4qLrlJ4Xi",
-	"la1HoFYbGBvAhvrNxq5oceV9zM5OedItWSUMxR8cUGOouJ4mimOVdSKOn3JjHmtwymI6dMo9wRr5fXzL",
-	"9Hr+UGbi7iBFRxkqo1+DXQCsdEjtiu/raLtaAdAuHcHSQLA/UtPsE+/bMiRVO4TZB7NVd8zzOpBhB3pT",
-	"rPBa8nJPMaWz7jY55xVgPony7AmCKa+uyrIW8pidV8ks5Oyn+pUrCUn1loXNmFWsAK6lL2r5wW0Z5kk8",
-	"eH2vMf/dKTq0449FWj+te1/FdyzIDCk0m8HsOtbGFyEOAEWPMR8B3qoajwHLccw25pnM4PFszB9bZefd",
-	"JoR3XozkWO7UwEgDuStX8l34fH5W1T4VpPIrSTHMFCnoa6dgYow3pVIJ0Ea8nc+Ge0SVZ6Gu18OLQi3c",
-	"+yuQiRVk3795//Y+odON/0JqVczcUJ25ZHhAmONqQVe1UZSdu9NiP7175R6aqVow7k71P99RVtBDxtmX",
-	"m1LqoI8ZsBjfUc6TqLENNj72yLEmMIeQCCMXmvWsalHm6dOzBmJpDIyRDjI9EGNEBE0VScWlAX08G/Mh",
-	"vlekW2vQVxXK/aEyRd/5dD23hGQt34uavAXDZJTgR0ZPh+GSvLDqvtPUHhJKP6sCOYQbPtQ+JgOR/y/w",
-	"wbPKTqMklU9tAVMfuhGSxdeUWHfYjgoy9+LikZCVrFi5/0al1mgV9wNWieut3wnE7VQrawvIKXG9qvdy",
-	"8OzpN4d1ZoGTG5QEqvnlRmgW4tFlASHGfJXOYGHLt2F/90NqwvA02c6x5fS5N/FWYazkf/YnjZXKyPtB",
-	"xjqh6zoZdKhUBSNnB5235QSqU0yGoNDiqNTGZ1vj7yELfR+Vxp9XZV5r+JrXuLGRThCYdUdQ8NGU4OiR",
-	"YZLPKAQ09x4xVJW9JqnBhhYKTtpHVodyvsL41EqUp0ouwrAZzzssuu9pTfcpt7sZeoWcR6h4QPslFKUd",
-	"m8N/Bf2z40DS4NWZwepgoZvdYC3WigEo3TJOLHhVmy04Ogpu7KV88jWbCVlS7IsviIR1VBql6WOCGJLL",
-	"fNxvuNxnJ1+tiZNGgLknXoNjf5pOcT/CgnbWu1HcH6dl6YPMukFmJfxooM7YISbCiDkLBU80+OwmJ7Oi",
-	"AjSC/pxno8PnfcUzKDNjofQNBlWElj/nPp7P6aiPjH83Nt7Xaiw+O/biVDoxXt1EuL7ZvYMjfc6K3Jfk",
-	"4MFab04t8BWXt+E5dzO2VzGXG8Gx3dlvXSfwTa0KHdP5JnY+1h1MafoUjH6HT+IOpndp1LcJwmm2f+FS",
-	"CX/chm+VQ7VuwYme8pDkz0BaLXzjs6g+ADOWL7v6+nbGhtSTVBaPF+/55Iyt9b5h5lx3pZ5mH9/7bh69",
-	"sXH0Z9n08Uv33c6iO95fJ2kkgZ+KuFOWZ4q4/4RP9kXc77GxNS30o9drXIeKtKT8/pHwD9Wk+qHr6ieu",
-	"nI/mu4gJY5kdW2CZSJ/TgyWGnc6TKwlDTMTWoOYgDRN2Y7/rlnD7ONQzveeW1/dEO8Pq0x5IevYF0M+w",
-	"VEd2fv8shJcMoeuBej5Qzy+Her7m+qahwOSoxViV8yWF+MqaZm4klM2qKJ1txkKMlaHVMat822YyV5wy",
-	"DTMhHWqE8j+8ygXF2r+jUO4rLyHDKOS8RLuHyRiYES+qvFOZo7kr6kFmQFoM8ffNmCgp1CpGMc6YtHRA",
-	"XphWXCsF/0mAnM1Bz0RVeN8pWofUQ4Rs8nNQc8d/ku3OfhDG/tg4qA1JR1Uvk1KiSuf22ZFcRG+szy3K",
-	"Vkpn+Ho0GFaBTUYOnrhtPT05yViopfH1yWHHnAU2GY2nnPEPYlbOBqduhMFMSPrXkyqXSEgLE9D33GA0",
-	"PuR1nipf4qcBvKHHN50H5uFJqvH0UDip27PVOMJdaic1Hj2eV3kOZn2COrsRMhQFa5g9R1PlCIwPFwyw",
-	"fCBmM0fgLRTL/nj7F2ig7dtocR8JiOMpE7BcH0WU0w6FcD8/wG0Lbr9Xi5i+T8AaKgeA56fGDViukmzX",
-	"QHE2mJcJ+IxALWM5F8WSHXCWiwkYe5ixBcBN4yfkuePxMXtR87GomGfwEI3HPriH/YeQOUUqTsQtSMw5",
-	"9h726vKDGpCI8V0P1PuX39fC88ezg+wJrTD73PCtEpS+9BzRL7SuwPOpwma1ahHh+UjNwPTB7k4ehfJW",
-	"Z4Sg446EliKnFqPUFbWW5HyZ2tw4cRZmc4tVk6noxhq8dXJ7Q4h8R3LffaMszfMJkdW4nUOeQtTvg7i2",
-	"AKyPoG8e0PLLUEBtpxDJvD7TAy/VHCSfi+MlnxVrk6xhdg15DjlzH8ZfUeR/1DVeGDYB6fDOdwXOsHUj",
-	"BnG4P47ZK4uFuI3H6wpJM2QTtVpXxe0ayy2W4hAWM7kpzCIpbb6Zgzx/++piDqPtJMxwAmvb4K6ei5+v",
-	"Km3zL5Nr/R6bL89hVDfqrSGuupY2uLVrY3ZkyM75pArHaHyzWnBYQ1UoK2dWZWwsCguaMvwNjKzSmYMp",
-	"kNYxiTnXluqYY1ipYxuF4C29q38VgDeNDa3YJFKqP60pZW6oa4r8s6sqFEjbLgiV+LhVhM9vGSPg/abd",
-	"CUjaeoeF4rdNk2ywaf+AFo4eLz4vtXGAeZ9Wjfia3vJJ0ixdQ10D4u6PGX5O2OxgubnvGJsbv3fH2p7X",
-	"JRix3EFIFMVWB000xk4yjiNQEJ1WBZjDY3bO8pLuGFqdA4NLJh7m2BcqSvlk8MmbZgHd+5Dz4ik+TTBt",
-	"Y5O9A2r7u1iyz6n2z2pYyUOS2acu0JljH6wYMUOln1VScLiGrHTJCY8rmtAtMrzlQpsV2k2yqRMRCnED",
-	"mBQCGTOlrjj9KXJE/+IYXSoKNcwbWLIDM1Ia2JPDrC0u0PvCVEy0ElaQnB2cHH/ztc87o/HDh2EqM6W0",
-	"NbQ4CWOFHFlxix1Rc4M1lkBMplgQU+mcGTETBdfCKbpjxi0rgBvLTo7/dOY/MeVoyrhhl4Mfv7+4HGTs",
-	"cvBel8bSn89VKUeiuBzgki4H2K8OLgc0DSuEtQVghbjLwQtu7Mwpg9VL9M0vsPK7Bqr6UE4mVPGuUeVz",
-	"s8T0XX2xH4n5RzN2pc3TZrZj/XsJkNuWkn1aeQHxqebWLfa+WumrN7ZvCoVuNWL6hlF3JS592UM0THrn",
-	"ZKvqrGwFi6Slik1B0C2p4kuPg94HS30Ih965lSTe8AoDDe2zK2BeK453Wm0aY1aG+MCJHF13Ml5S3cVq",
-	"AiL3mmJjoBnoCSbERWWtg7T+1cmfohrOpb4Vt0o/MkFHZ0KyICam7Tdtkf0jMIUuVtCgCneJUPrq5E99",
-	"7oebxtGiPCHBsfv4yD7brLgvPeS73W6lW/vdY+w3RWISg/JFfqFw8hxIe8auPKpe+Uxmgw2KNWCHnrgy",
-	"cSFMX2ZXYaefKUQLyZyaNHSFh++R7d2vGv5pgsQ3EZTPNk78D8j/HwIe7ydcPK3l7yzlP0Zut+eA8Nfq",
-	"FkxUcJz07aDlQ6SyHFzh/FeH1H1VmMbusoYEkznBxTFjq7k0FEt5SsJU1aWjoqxC1104iK6OvFq0wNpX",
-	"18pOyd9aey6u0TjRcm9k1DP22v3oZYEwWyRkWa3kxBtRD8mH5q0t9I/RVBRt+6tbVSQKnjWPJhTdoIlr",
-	"KwcJhfUJCgzqcBpKVo0o8oYs6OWYcI6N1rzH7Ft3Ehhl6haFZXmu69o/B8+ePG20G38NekKV7ZuAiOKS",
-	"sAaKsVsT1htzv2HwALkg258gVDiJy38WBK9gb47MGB1qIn2RNaVEn2OVRTUS2YhYvG8HwMdjatOb8mRp",
-	"OBIyhw+QV4nmq1EMbt6PbNnGOT9RDbTEOkxZJANT8bEve1RBXFWh0tdEfuC/D/z3U8dvODhlPKakMsWD",
-	"tuSwcZuUns71RmcVpInYOZSi9KvWVLFLnUI9a0d68Crv6kF/Gy+6lwMde1neyQP+r+Dyjs51s8c7BoN/",
-	"IYf3vAl7AcUaP28oLeUdXTMu3VE20Al93LH4stm7HX2/0bkdXfC9VSOsZvg0ru14iw+e7QfP9qfwbDe6",
-	"Xyf4cYtYdLDjO3i1QnOyayiUnJigUcWkosPwx9purvibTV6uJnl5cHI9OLnu7uRq4BJKm9Q4Ikia63hw",
-	"p48rHrNR5KefDPoXsG1Oev8SWZfHKUbQh6o++3fxzBs33S3vfTQHD9HquOC1u0QmZOy4SdmidvXi7I+s",
-	"36u8+Wl8OBsw9MGF82BC+uIr/uwszrZ7nvUzMLWt3K3yEBob9Fb2JSV9TlCwgo9UUc4k9fyVPh9di1vI",
-	"2bjgE8MOKPTyipuhGl8dto1Q55KV8kZS/wugAE4vTtvlHOIOJWnr1LuVRm89DFQ0Q488jTUf49u75Yh0",
-	"dQ7faCY7j/JoVo2RHUaz+JWtZ/zFcbHWCKfEKoVvWaJV0WWvq5xhQ//SFjO/R3DA1jVKM1OUXa2HEW52",
-	"uQlsYL/Lh3EDz53hIJCGIeXO7bSO2byAGUhLN7P7QFUdmTuMkZcwHGs1a3xbdWdGYSFbbYn/4Wiijtq/",
-	"dk+AYXZ3H74JadVN+JI7mXcH1/92UxulZMaMdaQxz9hUGKu0GA2lGvr6OkqzsSoKtRiW82FediGFo4t3",
-	"QPu2nxTJuDCsylrbPaVtg3R5bt6MB1+alb3JHzYb2lvs8F/I1t7dMrX9ZF2CWRVr4VODZ2CwHgETshAS",
-	"yPUry9k1JSKXUvxWUqyEb9/gub+v9Ec6t4SiFleqfr21mNSKAmiut7LT45JmPAdmgOvR1B1El+2+CTb3",
-	"ZL5vTvJpLPitjT4Y8R+M+J/EiN8q9OkYXUUKWngvoThcS526daJdrfyJbr9THkqQm23I1JoclxbZ2mT/",
-	"XyFRDy6ABxfAHlwAbUyMvAChPOZ60aDTEdAauU53qaSGzIsMma8owgq+DHVGNtgVQngjORZeWSbkFDQG",
-	"PMZt/m+FEdeiEHZ5SuGiO3Z5vyP2kSz98QTfLn/G5iuJBLkHj8c9eDx0G5DWSt332NRgK1FbRoHOSCHU",
-	"Qlb8MKrsp4GCOtlFE599YjJF3uZsChpOqQ2gb5XPQOZzJaQ1GBaKEHh358peeeZ9KwSfxsWymW48eFke",
-	"vCxfuJeFyMYZu6r53BVSjyvidCGdD6scVvl8UTqfAXsXFeRxkKT6+WgCXVXjZA5Kw6XSw0tyPurwlfwR",
-	"DYC02c2Gv1UV71Gt4A0+Hsl69kUVyaYDOpoXXLJCSOiAUXbw7ORZ3eu39TAWF3h+uNeGTp0FTNVCOpnf",
-	"ZzRF3QVXgaCWhQ+ePW0mPJ1PQI6WDHJhla6LzCykE2EadvpQKrFpyEClA6tvSYhMAb632aYIY4Lte7JO",
-	"0uCfxirpN/Zgjdy7wPJgjexVLKtN1zKkF1UW6GZSsampSFoqMAaMmbk130vSLdKmumcIqmTHrK0Ivqne",
-	"QD//apZEh8GSVg85xXA0HlFbqiQlO8evPnPF7Ly6mG3o4Sc25qDNbsFGBTdGjMXH0Nj+AF1enys5LsTI",
-	"Pqhrn4O6RrC7zKgfHFEWR0pW7dQHqkG2Yiky2JR6UGAK4FjnIfpJ0jtOwFv4IoNOeqVfIQ/Z5KFCVEQv",
-	"6ZU1jp0wdsL7fE+E5WXYSxdN8bZxqVhBRQxohYYJ+3lWof+CFKgLq+ashqZViWIXR8v5qgMn7eHIFQEp",
-	"gw/CWKz1a6cwQ1Vtq/5BTWitIepTge0vU8CKZ9HGH4B2b0C75nS3BuDdBNyyQ6P3qxGGypdg/70DiioS",
-	"utn5aATSaiCnYeiTwrBqLCzZaOpYjcOHy0Gg6peDQyf0U7UWou8YSeT0AXccJqsjBZZxn/Jj9rJG8IUY",
-	"wWb+0K31v/xMucMfDL3uu5PJp0RfutJtUXWT2ITtJvessr5fNZZhlkEl5rlJV+I1a2xyj495nqe1zjz/",
-	"QcibezKduaE/h3A+3GICdd3vkJ8xM1ULyZSkglcroa+fcSnLz7r774OJbUO0sbzxqSOrQX9UrfaUXZYn",
-	"J1+N3Fv4F4QflnNo/uCOz9JPu6l8jo8fUQDB2gZL7USpkP9Cvdk1UH6oY/BFaSxodpCrkTuY8OB4lp/6",
-	"avGO8Rdgskv5WsjvuZk+/uHiezbiMhfY2z1jUYF5R/EK7nOn67ALiumP46y5YR46DjEo41JiDTthTAl5",
-	"iJEQNmOFm8M7DDNqHNcV+eN+slMNdY+nY/ZGFstLuQhtpVrZYk4AK4SxjsDwNcqI9/qETziGWrH3U7iU",
-	"/gSNFyzoK/Lc/l2VDiSxFP7K6AstrEXjwEzNQFrGJ6pSeq7hUqIbN2dLsMeXMqXLvOY5fEuwcJ/d16tZ",
-	"ukulYU8vrgsBOg16FaA17/PBV9nlq+w6TepBYW4gD0owM3zmRHkntB9cDkjSx/u6HMSGJcoj2FWV2USY",
-	"GuCXJEtx+YTFVMFtjIarIl5XbECY5l4N2DRwV8dqakeK+VxF3RXdV1JpxzuoIt8B3P/FYgvjEL1Hpn20",
-	"JkTYd6gAEf/cq+d91V/OZVRktVnf1SNjSwmgbDv0r1OcAWBYsJJszuegj1nt61rxz1WQFXxfkS+LnhzT",
-	"8Eml4R0+CqB8b0lBNPyn0h/85hI4+s6fzINi8CDo9yJBBDAxhicokUM9bqhzJEE5K2UBxjA+GsHcYrMF",
-	"Ni6LYkeXjm/NtIVs/8gwCx/Qs6MhL0eUeItlm5WxqXZQY6QE0rqlOgFbcydpy0tJVGiujKN3yzNqvCpG",
-	"Kz2hrOZCCjmhblBzVYjRsmrsRATQ93MSE6k05D7jwTpxuS3QmCnXjj4aJxDwEM89owLG3Kn+FO29smu1",
-	"CDVFUYiHsWWqtJfSX8iVE4uG9MKfHSW6Il2ArVMFSEYKUxrAPu9uzXO0ch61RPgcLPji3WjfwaGXqmTj",
-	"qlU5Z1f0tblyLOLKX/DQqiv8pkO0v6DXdioYUWBEY5w+ncOYO8n99MlJNpjxD2JWzganX7t/CEn/eFIl",
-	"pAtpYQI6ldv9yik7OaTZVX0fXXnd9YWkVzfmhYFqHddKFcAdBb7PiMvqoNepNohJ/ubaEnlGT3khbuBz",
-	"V2o+I3pczbJChGPigEeLJxusF1Q6n9p8Upk3VHqU78qH731MvQetGUdRm7dO0v1czeZl6GLdKNKF9NtO",
-	"tSonvgg/LpnK1jwy7IWcFMJMGZe8WBqnQxvFbmBJdHnG7Wh6KaFSSqghMdpuDhw9HoPWvLgc0JtgWPiR",
-	"PEWOMleDqXFFiKPRGTeXcj7VHC0q770Bp3BUc8m4Meh9jY07Gv5OZelJR121nmEXRU+yjy/lRX1+DHfC",
-	"LJ9UTdhOPXeliAo3MpmBlIQU+XRqG64xGvU+1cXWXF1aY6sdYBZaLfyrK4dpSuCBzHbKO/4oTVbjk+Uf",
-	"lFSz5SNTAfT+fbpbE4TH/xypHH5/TDC8m99pXcGhg/OTbw5D2SF2YCwvnLB5GLjwnNtpzYTdJ4O2krau",
-	"1EqndpxKyWtpv61SF3g0w/pojoPQnPJ54aMWau0zb/xzSF5FoMWbDET0Ierxjxn1+KfPm9qeI/gxXjff",
-	"9XB5YFSpR8CuqgdXWWTUWkwVGyk5FnrmVF97p1IX3aSTmP4fh3TuQCqDRJW09LlHq6TyPgx+9QQ0ayPp",
-	"5j5tfYmJH8x+D2a/3dVMnXtf2grNq2JNx8KeMVEFTdfvdWo1Ey7uFptkxQwKIbud+y9areim3LApn2PC",
-	"StoFxYyQI3D7wAZl6F9vuqUyxk0flxxDR7uwycDa92Hl96lphTk6ZKxweg9+tk4jt381Y3OtJhqMyRjc",
-	"ihzkCBwYVCldqM1jpBw68AVWu81B79Ht1sQFH3fyWALXQEwziQAXI6VD80XNx956gphnrK/32wJbH0gh",
-	"fCJGK/TlUiZiX8gsEurqUPyCMuBw5TrCm7ptolsVOzj53//+f5+csZPjp0+cWDFTGi6lQJt5cNTX01wO",
-	"DnuYpCk65Zj96Ht4C8OMVdrbqC/lAq7J6sPNjWnGBLhPHWpzZkDfgj7SIHOsjDzWfEIxJ8a3/3AyiJNf",
-	"TIdB+l217B/9Ba3c+So+4gU9MsHxwC0rgBvrY3To15EqpT3sKpcLH+xakWvGP/wAcmKng9OnJycnZNEO",
-	"vzzJ+taDXWMy/zqymD/dZDG/TzXTn/t6S7WH0q7wkRh6P6KZ+gtyA66LvQmHi9EILdj2DXY8Ji20sGCS",
-	"VugG1XPC05Euo1p/nV6/HMZCiio7n5sjNWY5t8BK4xg6EkQ1KpF6P2IX358fPf363/BdI/4BSOcdbXSi",
-	"ruORbCwmpQYHEMK7dOZOJ1GlYbrE/GCZezsrmtv9+9TWj0ohHbNzwyaOOLiNXIymkJcFkCuSgn06cnDc",
-	"6+9Keb9BPGGSLoNMKR/ya/ZRE6yUWR2R6cbhWpjYxBXDVUM6djeUNMQmtG8sBr+F7r0Gzx4HPDkemdtO",
-	"pPt2aSmx5tr94fbx/OJnz3uj6iClRLl6xnMUoDCAwFo+muIECWXdg+V3fg3Pze1mNHB88LFfbKKi+LWQ",
-	"HNlZ+xSSgO+2MRYFPED/XaPWPKG07hlGND+/+DmrUrMwnpng5fOC+qmdFVuAPRYdWgf37MCpxwulbyBn",
-	"qvTS+OFZVeLScQT3t2dKPbDie7fEfmgRdnNnvHD7fMCJPeHEXAuJeIHHikjhLRCfI0Z8KMyHLTDCgfq1",
-	"Ujf75wZ/dQvZSiq6lfmxmoP8MCsI7p1gOBYjqDZn5k4aM1MAOyuO8f97wZdwCg84syecCQf6WWGL8VL9",
-	"5nLkFOCAm6JwMNBRoQtvUcEWUZGj44qmOS5lmCi/8uLkVC3YDFuWltKwBUgbxMw1ZcZjRWRwL8XC/z/2",
-	"vna5cRtr81ZQ/tPSFq12PEnVxq794Wmn072bpL1uz5vdilIWREISxiTAAKBlzVSq5mrmwuZK3sI5AEhK",
-	"pD4cy3I7rEpV2pJIgODB+cI5z9MJ8XpIbv8eQ0eWU5L2LbbIcXPQi8nsJYmKnAhhRakuxvaSMVOQwK4n",
-	"r8srgTwJYf2gbW8hBSMs1ay/Jj5tl6KnDlLDSG1VQ+77TkafIFzV5Wt9GSr1bU4LzRoOt59g7NbOFgKD",
-	"JuVmDYde1oUphOGpO/lSTBdZqIheUu9rVbq/963LFo0adtuVnUa33zp8iEftZ5Ceislp3NMb9x9K+PNu",
-	"wI+GCPZg0LVxrcaQlScJXXjERvhFJgWwGpLfCqqgUzvj0H6WM8VlUoGnp8V0ZkiR9x+5F69hHbrN2G3G",
-	"x54tFxkegdRMyyM3ZSGed0deF45P1j0RQc4WIxO6iNCH1T7Gf6PLo5bIpbwZhmxNOW+sjGdp6gcITmvk",
-	"jmd96AO/tqYY6k6CTfakEkFnwMHPI0yyoqJx5xcCN+NPcn6014bNbc5knqtyq9MTh9EThahGiQJE7nEa",
-	"Yg0lwc7nkogu4ORTP8vJ5LpOEft0Xbz3hxNrXmbegCLWdfqJw4WAG877f26uxbvnbI5Kf8KtOBvN0gnA",
-	"0Rjy1onmmoTGfmXaTs6N09oBATaoq81bx69llwgb+PB9V2rMlstRciVzqX1DITd77nUq5fatK/nfA4Ye",
-	"lM+80WTCBU2xgK3HwImJSMbU1P5f5ymHXkBYGVwFmmqSKJnn0GwOVSsOmdJ6WFefPt+QlrpbMpdFmrhf",
-	"W6+rB7Vz8YzFd9Y/sy4UpjJFwh64mGIiu+yBMEG0A20GnJhyG5JlDN7OgFykqZ2ykIKd2TlbicPYDa/F",
-	"gC48DemF5/rl9NcBchBH5D//+reN7vx4XFe6L6SI2RnU+sVSJP4LhzdNSSKLcQrOZ8ZNH23hEn2onT6u",
-	"QwXws6qLMirsk1W10QYeYzg3s68jcqsGKiBMuoksBL+rqKx9wJbYm7+rrNChoQ+bHQHHHxJ5DC2owCXa",
-	"qnniHV4HIeuWNkIUfb++XRvEHmERd/W/XwNKCkrkFuaIBoGslRijLodGi+37JOqWx2++Zr8/ndPF0rF7",
-	"5FrKffVz5JE5NBXJWFqdTlwLzPFnFheKm8XxFaCa1NXfkit2TqxWnYtU0sSbbOvzQeN7aO8qVTX1qpI9",
-	"AOzhGlfNTWc3j03GhpljbRSj2ZMc8O9WJPYnc9cu/ZunK++6t1z40d+za+YnvTaouKhA1T2aR7iCJrZn",
-	"8L32KMJhn3WC2R5HNMFWtYMvIud0VSz7+2rzsRvlGPpM1ne4eWQn+9NqBOSeZ85FIufWxZ7ye1bDgR0v",
-	"iOvdGJAq5CSe+rflfexgNzCtvQfJdpg2h89GCZUn188q5Ic9PCgfOrxvrvyrXH7z9UKSCYPGpGW3oZQ1",
-	"10feKnIYepcCN164WvaEVUrbW+YysOoS4hwqSCHuhJwLuLRFhXoZONom0/SYnvNnkN925RwWsdPPa/M8",
-	"YZ22leRt6Xc9KlZDO2FkPToDDYDjBQweVenSIwc0GpF7rvmYp9wsIhImFZG8GHvJgQMoTaSCG/ixDTcp",
-	"W6L4JRdCikUmC+2mo4lmzN0rzLaZr6fUzVtC37kFbd8eLf1/lVW4heTuznfApXvMleViP+bqUmYe89j2",
-	"JegZS25tzFa7QwgZgNZ9JWCIjh6Op/J4+dNNwxj5JIPU5f9qWQIRJ6xcl6Y5/bZpvb4k2mjcI5tpo91u",
-	"e77Oz8MyN2jjn7imZPET8GbX56GXGJIrSsKlf7VznR0O4TL3KFpEJ4eEa1II/luB/qzL6FXv2fv65FuH",
-	"lApcppSEjeMNRkwFGQfl2fv69LROcQo52U1EzNcegnM/qVV780PhQcODdUTMm4mYO5aYvYBH+33aW9rb",
-	"Huap36iIVn29jb0W18tnN4HQzU9hRvUq39Q2qs3qnnMiltD9lpVMOy+o78RwSubJAPueonfjSUKNvdOe",
-	"77w7Xy+nbugq8RGTxzwSclm6W2z8Ghh1uGMI762mx7NVN9LGHKnv8PNBvxRYR78m8N9/eml9aP4i8SVf",
-	"RzTf5mM+qkAClOAqhLRj4wT3EEvGWZpoOBE+JyNRpOmIxCmjShNK7J+Q/YRfrVLnb2sMSuUfErFuXMfS",
-	"BSWnE8NUA0l0ntAnMgb78lVxis9Pkt+2WXE+z4AEewi/84VZwo4C/4nLA5D37mn94LcU4D6P85SKtYgt",
-	"NwFjTc61rzuoNVW/+/xfa4/04bNwpt+CdHgB07lKqTgMdkuvfrbcJdrXQHmFo3mUIWJlyFdTXX64JoZl",
-	"eUoN89JBep6UwTNIgnWDbHdVaHnWWi/8qDPRBklfi0kBboecQ80gXlQpFG1/hIiklDuMFh0WoTJqWJCn",
-	"3CZfIqhFt8v2tctoZY0PutmQr3VdluVvYhL48AGj0yEBe6L9zfT47WkSf+/9x4XbEuMLSVIppq+PIv+Q",
-	"2+OzkTkppajUobukKzYmJUKnIHvg2ngU2AwgL/oD8hm4JY65IDmTecpajltDlqKUmEOJ5c8zBqCTlQfu",
-	"hPLJhHLN6m4U0MflM4oWd92NjjXsghiZJqSHloNbjWT4xFccxEwYxfB8bLwgLKM8DVh78UxqBOkaHnnt",
-	"PDzqEznBSh6np5EceYGndDoqs+aLajXcgLwvN+ycx2yznm8/c3v/wrT8K9tGr7lT9n1JKL9mS7a5N76l",
-	"sS2E+KlSpYPBgw0LcOOF5qO1YcC6Jlr9XN2Ga5tocSqd776N7+4WC3M2Ad6goThYI7JpouhcQLPHHsrb",
-	"22ozri7fk16AW0RYezgPypOJkYY9mDMsL0smt0iLK8hb4Cn8Rz8il5/e/b+IfLq8gcK1lFpDwx5MRKhB",
-	"qsnTb8iPf43gmTF+RIvkGiw1IEDqaguuJncsD8H0SiOAk/bjQBreDz2Cy2s6kQU0GRJuXFugKZTA/sWw",
-	"HV1rYziz8n2B+BQOabOshUaItBq7iS6ZBFiq4Qmc7TpbbpNcbfgM3YH2VgNygYtgKpERDR32QYQif16H",
-	"k5TKPuR8xuNZwyEePLpbirJDsff16WmEhw4wZIT0TUWZYb3FakYhb91SJJNbBWnx24xrzcU0IoUIc4NO",
-	"zNulsfHdiJJnwb7aDQ2QpGdfQ1OGs3ZkjhCHeSppM1n73+CrLXoesyI13A731srncUINratNKypMGY5K",
-	"1y7WdsmQ6tnHL3jdr+FXcgz8Wwcp52nvKf8/LDeV8uzSZnVNj10T4zqzh7utWWM3bLCq5kEdMWWm0S76",
-	"FshtWxs1vWfJsSMd12uSvXjcy5XD+AHlDhd7xnK9dZBv/aXP9tLPfth9smuXA63z0zA0ebPyTC8xQDm0",
-	"v9ayVq3IJtUYel3VK9RH+2ZyR0Dt3Br8Ck2Fjai//650E/CXZ+S3yBUGpAYi60kKBM4J0bCthCQxFEJH",
-	"BLh2IjKhMTPQQUD1rZz0PdMaAC+g20MDEbaDewVfC2icYiqk4DFNsSd+QH62ZmBOTTyLqmkN+zzWgwOX",
-	"cYXPBbHw0L0Tck6kcHzX3JDeHRd+eW9pypTpWxciwbSJjZGYAtcCvBaDXpDhGasYfnhFt3iPjWW5lb2y",
-	"L/LGcoTDFOhWH7EN7q8i1a8TCmzPCYsvyRBbeSh3OW4uSqBDo12BtdrPjUWzzftyUyXr8r7sAMWfG1C8",
-	"ohLWGrbms5MS7XvJaLacmnjTgWcnTYckayXi5HDashO4P1zK6SohW5ys9W7VMxV6DshNoaBQE9wd67Ro",
-	"Q5XRwY85q5934CGH45OQk0lADAavBljcGhVjgYWIfXSetMwYZkY8+VtLseez+jGHKd7ccWc6Og/rYXLd",
-	"nbq8MifmmlmHZclOQZ5z7mMJqYg2MscPILlotnRwUMZacSKhB9FuZwrAESj/pJfyOzuhORt7CWRiygXr",
-	"n5PR8Ig90NiQfKaoZnp4NDono2P2EKcFxDL2z0/Xo/OhyKliwsyYZvrcpUB0LHM7/94IkslnnjF/FJER",
-	"nTIRL86GR99RbTKmGAEMJTY8st+aRc7OLj9cj6KhGGG5zxmNY5YbIHwZLRhVZ6cnX307GJyenJ7ajzSL",
-	"jVRnOdwFPohlzs4ELBRN7Sc2yjzz7+pW3jOVFGw0FD0Ebx5BaDnqI3DeORlBN+b/GJFcsQl/YPp8KKxz",
-	"YBa5tOZ/yu8ZFC4hqaeckAm/ZyRlxupsz+h7Tuh4rNg99ylrkZC/Km64nr29yJjiMRVDoXOWplxMNRlL",
-	"CE0XmvQuLz5/iMiPF9cX7yLy8fK/LiIyZjN6z2Wh3rp/KYfyh0SvzgZABpqLOC1AoVMzFA0N/ufESENT",
-	"nBIE2Eivq4mViDnXrIndFxXZ9Uo3zUZ6X8gLnBOW5WaBgTPTyDIKhuKxndcrA2UM8v2a9D5d94+iI/aQ",
-	"pzJhHgyjEQjAXlUbiBuW6YYRQ5KbKkUXOINtB7idKlnkex1mGdBgl/svZRHVlAquHWhgordbSFm5ap8P",
-	"ipt9ryNY7bHPAbi1L/dM7HupVInCtb9nyfKUZUyYvb/4QBC2z0Gsddnn/SsHgE+1W63WX0lYUqUWWEbI",
-	"NUmY4tbjwFQrmCuwd6TnkYqAvKCNW91etpsqfiezjB5rZg0DYLuChbG302HMM0czjd+NCwPT658D8i2E",
-	"2EK63O8AZ+4sFFQdVJ5I1x6J4oEw/JY5fAQIS+zoiSfMi6U2lbRxzhRxT9m4ADCLR4G94DFteR0TRYan",
-	"PSm7p4g6gvl4a23TxP7j12jzCl8B1Sr/B4vIV8RI8tXJSfk2T08gHbEdf33grP/qZBNpfctDYr7+D8Kk",
-	"XOhPkwbIlhF3vvjIlZu4R7TyocM5lsML6juQN/RbUVzOyUjPqGLWHx+RHgXYz6GAagF7Ew81NJ/JEO7i",
-	"jQkX/QCsgWIHThPSnVdkFwbCpKRztliakju2IDYQlih0YRKOh4Mz8MfPsE6DayuDplBjhFwKZSahomQo",
-	"HJLIG2Id0sTeX0dEO+47aGZyUCP4jH7q5feOl906heAlovAPBVZRWD8FD09o7blgAiBjZqaYnsk0Of6K",
-	"6JnrnBoNi5OTv8TfjPB8XUgygutGUPwyFLhkXDtoVV3kORa4RERzEVeIg1Ou3e6ecfxHpll6DyeWjA1F",
-	"ImP9NizeIEvQRW2SyITrOJW6UKxx83mZsl/619K06/aJxON9aeu6b8LiAff++bB4XlBMHUapnwag1l6p",
-	"CIqV1C6uaAFOc2FyPXT2IvUWrjd0vAZAzczl8ZwukMm7LCnJqJoCkQ6cLmLMO7Jh4Kji/o/wqDLhGRM2",
-	"giYUN3X5DHhDbZ+Apq4My5s9PPRAhHQt/YiEJgkpckK1VVpYiEdFMhSjpdUZEW2VQqBKTbg2XMRmZRVB",
-	"z8HTxeBxDcg7nIA1pUMB3S0NEeWA/CgVlHgJcnpycgJKUJcgCKenRAqrG1I9aowt8e2+s6/gho43RZWw",
-	"NhGprG7kXrkr8LKOXESsFmDJLf7hxSoidac1IsG1jJABNCJVF30Z+w4CEAL/VQIlME8p1cbKiNOddGl1",
-	"Ky+xfjGeaIfiP2IkqmL8PXhE4MTwgGkRivfavDaF4JfbA0K2WXeZ7nyfDbbevev/e7T9byG43/X330PQ",
-	"vcNFWKK07c+rcfIOl33GAHaHCyAe3f73H6vh5faXlXjK249UD/52WLoQy21/zf+3odluP3+vZLbjJTdy",
-	"hwuuKtHc9le9T+l0h59fls7M1n70Xj2XJU3dcq5hkD2rc1o84gFYhGVri3jTYDLwRNFatYrvgoYM66Mg",
-	"F05SumCq6tJ496XNq/Hl1a1ezQdGk5QLHyBorItyw40Vo3eJnIvIfw1tURXVF9kPnLmVxzKOC2UtAYRC",
-	"mastB9vItUF/tgFrDAIUP9PQMY4RxiDW96OIjKDRfTQU9oa54gK9lNFgZrJ0nU9x6RdgU6YaIUHxYDfM",
-	"JUTVEAhVStfaDC8gix51FrKzkJ2F/FNbyKB3WixkgKjojGTJw2iNBjU8Duy6gJePlhFqgMWCeIW7swlc",
-	"CwrkeVq4mBIahodqXReCr7D2aOw9iqVKIF8I5gGJ4IyiPB1sMkmIC9RZpc4qdVaps0rbWKUnBwnDNsll",
-	"IqrOJtV6aVaskgcBk4JBQhDAjJjCqDci5dGnDfDIOKXijtgYq/8os2UjnBdltz7YCXWGqzNcneHqDNcO",
-	"hssrsvbN3GincjrtUombLRKtpMXg9LgHfxMjydXl+1LjjpWca6YeZ4vWok0ewhY50MjOFnW2qLNFnS3a",
-	"NbV3eATZLvp6jK0T5LuHmKUVjFiIxezbKSOxnUyc7xdptW7XywVHlXoN4q8mY5lwph3ezNwBKELJx4xq",
-	"MmZMEBrfCTlPWTJlSaivQbw90lpg02YHf/LT3rWzsLNEO1mizrK8DsvybOc/YWO2gg5OuTZMRQQLvx0P",
-	"aqf766iDuEjWefcq9hiK9FbrP7HQgKuqfoWSyF2sQLW0YQ2Vrlf9vqwwgeYC16cIyLSTIk0jG9Ag8a3C",
-	"Wg9CU1ggw+9Zf7kSkXAxFLmSU3tvX70I9RZ+Y1vTd88Un3A7nutjJD08JAt800gx7eH+oT1iKMoeR1+R",
-	"kbGEU0ESuggt4RUYXSNRIMvbQrMg1KNrXTBi5FD4uRDnpa0pw/hUW9gNAduli8yWusqagrLxorHIe7kf",
-	"DdV9c29FZyi7kK0zrK+7GqOufhpMcpUppVacLZWr+Y6wKad0+zuDvYRDXVYIlou0vJbjBQk9vNtbZbR0",
-	"W4dm3jIuGcZewGWrTUsTbXiaEkRy56Zv5wmXiqFwVCWVS/GTNxpBFoNBldbyBkP998JGd6QQ6BRAUrbH",
-	"dExTalgSDUV5vxToIgMab9+ZbI9KsM6mumXpQr/OonUW7csNFf0+bokUocGp6wCsR4ZexUM7LupVq6dT",
-	"rk2EK+Zip1qtejXU3sUAAWYPYpzbd5cU6Roc3u9oPCP+Z2WX4AQwrkS8iIhgD4aoQgCHFfaOYbCV0AU0",
-	"s5NMCjOzdui3gioDZsYnE7FbLKcFxJ/Q8W400cXYzmEMPXs3ri8YV8ybKmzvTTIu9Hn1+2WAO0C0cwYw",
-	"gOKtI3H4HJZkr2QO1aHWwQSHN/RcqZU/CfDdhYeuCmKlKy++RLJuZWFrgz9bzvD7UD+nZlbBGkl2akRs",
-	"5YYIto/gSY/SlY1hhf8vyPsz55r1XX/K0kbioc2eVjbeORlVduHI+nTag2yDFoCsDPaGlsxE6Pg5xgY5",
-	"IfOZzEhWaEPGjIDfaGTJqFJde5mzFV4BfQ7NttTU5vIL/3W08lAuvVMI+zhSkBUtZD8ATbWsjCpIgCNH",
-	"WuAlIRm1AhfXN/DRvriaq4McBr546UEbtBTOK3mdwMUdRuDjgY6900DrqhZUQCFwI6aLylZMF42qt9GJ",
-	"gS6K45xy1e67vJfKQSiYuXQYBFEjEU0AGRpLM4sqfX4Tc1YCDRieMT0UmVSMyIlBQp4FgT5BYuTUE8xR",
-	"QfgEvwPWIC4SljORQKHOV+R/VT/orwmJIe68gkfcYH5+lNoQWIySQyeUBH1z0nfpHue1lT7jjrg6pyfb",
-	"AOt0AXsXsHcB++tOQVdUU2uhK1ddnF+L8zPA3qJmyWK4+hpXVWptj7U7u0T0RjGRtNvBG3rnUL8ceBZU",
-	"hnqmE3ClSyivcz+Rxxbx3OBkujxuZxY6s/BnMwu49zccSS4YVZ1lqICp14MRKElJQs2MNQj+n9WKGQdV",
-	"stlOYODTnuHFCAm70icONO1BCpktynxvLBMWEZ0W04ikdMxSl5d2FFULAA+HEiFgqQSCqnMycmBxgioF",
-	"RNuSSOHOAAbk2jNTInKMFC15WbScm0Kgi4j81caS71rCmlXY6ufESIRnWJPnhci0tnrPt0EOze6Goudl",
-	"rpYCmDDFRMzWULhdU649pKmXWrAjUngAXerzezBQyUlGysFjKiBDqREvNfLsJ/6is+GR3QUg+cOj/hLJ",
-	"bKDK9RuBWB9PxKwte3jjkNr3kTSEex8mV+j8sW1ThN/d0Omm9CD85vfoJaUTV8mvd80pfvv0OcV3+P5u",
-	"pPyBqin7U1GbXiRJgFXp4clHv0WLrFjFt/+0Gvf3NTSkXkWMF6icexcn30JRjTWGpOfZQPoD8tFoYuXV",
-	"E0ou66PIMUBfXdy8+wAqJGG5YjE19rd3zOr/j5PjH6lBGsAVDq5SbezTSrWi4IH2rD0lgBu7p7x1T/no",
-	"Tf57R1jfStHlqT1aLOM6v+jdOqFtPpy0cr7z8WQzqdfu5tkxcEVkzCZSYU0EnRim+gPi0JIxM+HMMZIT",
-	"gy8aBwaxgJxcg6ytUAm4JT33Vhwc70Izd044XzXl5ML7Co5BdQapfUCwTaWYMkXc1BEoQ7A5U4RlY5Yk",
-	"LCmffsJT1kYj5jf4jrRqE1AZLsDbk0dxGNKxVoWE00n2r2ye3zv4es/exOnr8z6+Pv2fX4w6R5pD77C8",
-	"0T6cTtiEC46VXajOpCq10CP9mrfBw7AzfxF2ojGKKyMxbegiVHCsArpTg1oc2Kr1TM4Fobr0o5J+BLFc",
-	"qZMrUR3pOej2oP71L/zXAXh1QPUWoYc3PCrv54O9mp4Pkd+A7G7fKnNtYt91X75gSxDmaLXoQZR/mEGn",
-	"/zv9/6Xp/yC8j4hZC83WlLuUPCv2d746T0fuwA8dUyjUi4iSKfRWJlzbOSYRQeomV11KLrCAEDinlqsI",
-	"G5O0f4OpbYhFrqB9FHPMrlawJVsL03wMTZV9sMdc5xei6dqxlCmjYqvqlh+gemaLH75Dqqm9Zp3tS7mi",
-	"U7aelQekavt08yPC7z9QgXfIrWrlGlenaY/yhAnDzWJNcrqyizDbnFOtrUMXIQcKcK9GWCBrv3IMUvgb",
-	"ooqUaXBa+ueECldjywXEqYGN5uTbSgWrnWyZ4G7JPlup2FPy2d76MLlneKgvLfX8vFupSzzvJfEMxna9",
-	"flg24dB8016uA32ZWFpf0nKxbOyq4iGwsNI5IBc4+lJ5DhD/saqO+LoxnxwUwR7NT1s2GTTVS0wVf6H9",
-	"LJ8Eq0kikLEbt9AVBsJ2C7ZbpHl5tCbr+xNjiS7PMkjNDtaNVUj3wl/eC7OThw+YgL/7uBGwq4OliV7J",
-	"DrelVJ2Mv6w42k7qMAnVti35bPnU5zZ5XTT958imWm3xJuDYWf1hA7uoEuOCEkSto5EfF2hcE5Yy6y3v",
-	"YLnfVoxxQ151S9XZEjEkmtCKtT8jFIJ1R+cI+Hy02iS3wt44h4MpSJ/aIF+ALpaCtanhcqwBTZLGuOEi",
-	"SX4Mv9pT6FAO8LICiAu7JuelKcWqaetkza0UPV/b22vTnF1wsVazfc/vvV5zKuCRGurtP8s/PmLYgTpv",
-	"Q76iSUEolsn7RhVxDd8saYlndmJwDms36yvZbF+QHN/QO+YEmNA5XWC1JAr208UiPqtbP6CsCv7ag8oA",
-	"e1wU0Jm/cnDZsssm1C4FBvFP6AW8l4pomTEkS5Ykldp4PMjCzOxKxdRIRWieL5l1H1tbX6j606HQLFbM",
-	"QMSkGBBiY0UbOkNuZyMECXynmQ7HmBdXH4mRd0y47D1XmjCR6POhCO4GV/iS3SoDnACLpUjIhCLkGP4I",
-	"uvA1n4pjLgAvCgnyrWOjmYEC8SIfCjqlXCxHi9mE3sKCN7bNXttvfnx/cRjdo5n5E2ieQ5jtg+b4BIJp",
-	"kDhl1AYOfnfVZHsX0+zz+3vWGROpptJrjXCmIAHvI5XxHUuILMyAfLd2swP1LUq03e9la/yE8tSqC2NY",
-	"lhtH7W8/sNsWtVVIYlr9gtMxTICKGgq4JRx8xDMpNcOKuXKi1DSpi5694hYr8G79b/suGTQUiQS2DrEw",
-	"M/sPgPpZ0iD+ok1q5Mq/pf1EO/72MNZLSQJ1OqwLPWo6TzOjlzcmwlC2e28VpTeX6q71lOMzUs3pBh5t",
-	"zOrGlZovwRBZyZ1ynFlPkhuk5vEPFjCkI5IUjGjp1Jk29ppkQD5DFZhVI3gX5zI1nYz8bGe+qx+6/y5L",
-	"O611YGF2wQE17rm26qFbx/BFvtHlk5+hgE6ZiDnT2L3Ol/gtrLtZIo5Dxcs5XFZCnsJ1IGSaUG2to6Nd",
-	"9xJvFI3vbHCAEj9jNDWzf7TX5rijuNOTEzKfccxGklzJmGlNVCH0OeGmBK+D6hSkeKKGjqlmhBvN0klE",
-	"tLS/1AU0pPF7JuwdciXHTA/ID/yO+eJ3WRgGPwVAWMUmhQavfEwTMmZUMeXMfO/rk6/6jfvgg3usPco0",
-	"DtGKIuFWCEDK+P1+bdBLaoz8wb3ZisiFt+P7exWjyaJd5r45+QuWmdTEKIgYng47j9B+MCnSdEEyPlV4",
-	"IieVv5xr/yLeaBtIQhcGFwl7sNc6BYvwbSk1TBvvF0K2Os9TFOW/y8KulPMdsc7YyDxnyVD0hESnzTd3",
-	"VC5Ar9O1ZGo/8cB05h+tPyAj/NGIaLrAzY8ObJir9xARZzKl07MwqxmjCcm4KHDslGpDNKJcwjYCEbd2",
-	"5GfYv1QMRbjthKfu1FKxccFTU9veWNMMb+ts82MQG6yHT2WauNlnjApQHU0+6/fMXKM0HGSrwtgYwasv",
-	"aZPueVl+kgZf+2Cl5Z8mHBR3L7x2xWg8g4MqK57lNqxtN9wdvofJiW6/VUn8DmwRhbKumfVgXJj3Tso7",
-	"zo7Ofvn19+ifR2gLbqwpcB9ZJwbepHN8CpUenR29BefGDbSKWn7P2ZyYRY6d7CXaCH4WAsd6t/cZokEG",
-	"BICoXkrve60AhT3jQg8qlZ6hRtY+xHIzQ5YVgpsF0XTCzAIVCJ2waUEVUDpWYSZ9Y6Z1QjnGwY7QsTJc",
-	"9YKGES+8x2FHQt4sdF1XfFvFat5IFEobuLI2jmp3E0SWr06hzufS8NQoRkhF2bv8cB2Rd5+vriPy+cL+",
-	"8/I6IlfvL8l//vXvvofonAvfr1Y9UrTD58U45XFE9Iwqr9o832XtLcBwTSvipvJGL69B/ZEDWHwUIPq0",
-	"oaaw6nnhAU0Tpvg9S8gkpdO6ENTu3DQNiCOO85QKoK3WZ865E+XQZG49pEQSOpaFgZiietsSmDjjKdNG",
-	"Cladg4tUGsZGzRCBjON2x11gjWbO4kBQg04r+nD4EynT2psvd/XqKDauAbB/jHdkYXAXrWZfS38ZGmd8",
-	"eqaa83EpHndKHmiIlExrzxwCvtXp1PzyGg1PzIRRjPQUy6w2U7p0wrlhmY4q4NdWSKxPr5kwZEzjuwhR",
-	"JI+dOqQpU0ZHoefTyIBUtXBasu/3tZxY+x3LDPkcXAk8PpiDpiyNcrJyn8pjVx+n8VV45Fji4CvPmlGB",
-	"rXZow8B0W9N+rY1UCPvCDZlTjasBgDAyy2FfhrooKZjLg9W2B4JoNr8lQ7OcqWN2D2+zylRrlwyjiLni",
-	"hkUg/Ag9494lTGLG4rtccmFq28HepmFEDyWlI1LyQuHYMdD2+yjLY6CJu1rH1/KutK/cUzVVeG19XLY6",
-	"gfdFmh4b9oArOKExM+HVgyCu6inNM55S1cbP1RB/VqaCd260Toj0FiupV5Qj6cHHx4aOi7AVEOCtkuGA",
-	"NmVP0+iJxfphXokjLwZ3okRGdyyglSkGxKDVWX7MrOyAu4y0IVaFOvtWpHfkf3/+9JMnObYbdKpkIRyI",
-	"O3sI15ZWoHKbqibJnIj++vt/BwAA//8=",
+	"7L37chs3mjj6KiieU2Wpfq2LL5nfRqqtU4pjT7wbx17bmezWKEVB7I8kRk2AAdCiOVOp2qfZB9snOYXv",
+	"A7rRTTTZpChfMvojFZndjet3v/5jMFKzuZIgrRmc/WMwBZ6Dxj8vRiOYW/dXDmakxdwKJQdngw9TYDPI",
+	"BWd2OQdmp8BA5nMlpGUcvzHHg2xgRlOYcfe5e21wNjBWCzkZ/P57NnjxgU/SA2sYKZ0/MuwWtBFKbhrp",
+	"RzXi9Hl7tF+moGl1EhZ+XFaIW9i4undg9fJibEGvjvoeRkrmhlnFFlxYdg1j5abRSyEnjE+4SC9ZSAsT",
+	"0Dj+L7/8clHaKUgrRtzC6iTfAdegmQZezP71cjDiBjTcClhcDtav/fdsMOeaz8CGOzRvxqvjP1ezeWmB",
+	"5aDFLeRsXPCJYdwwNWZ2KgzLuQV2kMOYl4VlVuV8eehmFu7r30rQy0E2kHzmJudmqMaNVY2VnnE7OBu4",
+	"YQZZ4oSfl9oonYaAKwkf7XCEb1zRioDN3f5VadicT6BrJfTNhst99b37HT+fczutvxb5IBto+K0UGvLB",
+	"mdUlJDdVlvhma+Rs8PFooo5Wfn01fs3taJreqkODsEMP7+waHCCNplxOID9m7/yCzhmXZgEacvbsyb+w",
+	"xRQk49cGpK1Og1C33tCr8RHNvQGDxEwksPwtnwAz4u+QsccO2p+cntYQ8c1pJzgUOFw85Yx/FLNyNjh7",
+	"cnqaDWZC0r8eZynceF/OZlwvvxdmVChT6gR2XLn3teTFFTtwJxcWNVaaGTGRkB8JyUa8KECbQ2amamEY",
+	"3IJespEqpT1nV2bKNfDrAq7YAS8WfGlYaSC/lG4M/yVbTBXjGphU1o/LhDxkfD4vBBiWV0tkIyWtVsUx",
+	"e66VMUeWXxvGZc6sBkcrSgOX0q10BEXBbmDJZmCnKj9jwEdTWhQThs1B21JfQ86ul4xbNlPGsidsrNWM",
+	"CWs8DTOP2Fh8hNwNZC4lHoHhs0A6DfMbmpfXhTBTVj0fi0mp4RBXxqPJaH6cxd20W6oGM1VFfvTYnx43",
+	"7OqyPD19Ovrm6pyNReHoC7NTbtkNwDxjSrMC+C0wVVoPMNEol9KtbTYDmSOxNniuGsbu0NnBsydPMjYW",
+	"UOTsisa+ythI5cCurFLDMSyGfm9Xh8fsjZ2CvpQGAcVdhFsibcLUu4inbywftz8VObBxqd1QeCuGHVz9",
+	"dfTr1SEzeADcMqncazlIf0Aj7pCTLZS+gdztkyZzx2uV5YU5Zg6nq3mZMJfy+cX7F+9e/OXVi1+G779/",
+	"Pvzww7sX73948+P3ESodHrP3ACxXI3NSbep4lh9fyg4UqyGvgWcgHVr9dRDQwz0McD74NUWGPbK9LFLc",
+	"+I0slqx9byOuidMRm4j4h2cfgRuk1u1e20CM/IpezeYFzEDairfDx3mhcgh0OTW8aH4UTyQszExixupQ",
+	"uNZ82ViBO8Rbx6L7zx9/crfZ3+gJl8J0SDavcjrqPNdgHAap6HUzyPosNv7krotF1jWZ2p7npKr37zbv",
+	"W66tBG2mYp5iX9VDJvKehzKPRrzb2v5jdUX/4eZiFj7azOGK4zQnfC5Obh+fGOB6ND1HWjJzLNthWIpk",
+	"IiWCvAO/fuuHXO/AzJU00PO6dHj9bifyfqTmfac0+O4d54ORVWkB3iqN+CM7UKgfsBia4G6r/DCFGSSF",
+	"wxkgCzSOtZqinBh28ObdYb+lWRx1Dyv7s1ZlArkuMvadW9fzLZYznOBYd1zUcp44rXeoG5E2imfWc1nL",
+	"OwPZfwFPgJj71TBhTOmkm963tnSD3X09L7WaJXgGrUZId2/c6bbEwv2kXesZOhlnkz4bTf5BbZg66Mt9",
+	"5rZq/cy/ZxVxwmP6judOXQKDnMgJ5SDxTxTZyU5wMtfquoDZ//mbIdZaj///ahgPzgb/z0ltETmhp+bk",
+	"LX1Fk6asFjito89FjgrDtfuR52eOypTyRqqFZLhHVinopL349TC3ccOEJcVhCt6U4kiTBHOYOZG9+tLr",
+	"jAut5ISRZupe8HqI0x41H7kXhcQXcWaU0jm7VvmSRHdhcKlKArvlhcjZv71/8xNT13+DkXXvTrlh3Avm",
+	"DStProA+pTUeO5B8ruS4EKNPfvSkKbORKgrhyOVCWNJ5RqXWIC0zlls4Y5zlJS0F3FF5exCeg3JqgJNm",
+	"5yDdcfuDMhbmOJJ/1x+XkPiMW3AnH/bu9vtBqR+5nsCnPgK8UWFY4SZ3eM0lixSP1xf/Ofzuzff/Nfzu",
+	"vz68eM8OynmheG7Y1OlrdgpCM7WQWfgcFfhD3NdLpa9RBfrkl4oq+CPDtCqcSLTEk88V0g1/PQstLNB1",
+	"c2bAoPVkpNSNcN/P6JFT01ABpuePDPvPo+fv3708+qBuQOImX3l16YXWJC98qo2+VzOwKOotHJwSMivp",
+	"16tvQZNEmIPlomDK6WPc3JDoaGuqMxS5U3ivHZorCznuKsz7CfdzIdm7l8/Zt8+++b+BquFS3oO+FSP4",
+	"WfJbLgrURj8xOOXc8mtugB34kyOBmwmZw8eMDIzcmIXD8tEURjegEcjcAzGbK20dBS3hkI24RHOQu574",
+	"DphUi3OGhuMjtBwzw5eGzHRWMauXtW04MrFHH3Rt0b99EhmlcZc/S17aqdLi75B/yvP8KbaGuQ1qwH87",
+	"OBYSiSRADrkjstfcCdYMPs6FhpxdvH3FrMO7zHHFC798XCejbTb40mWwg5PpBr/EP+FyEEi0R3v8zFhR",
+	"FEwtkI0aZtBSz8bciemtc//ll1+O2ib4dYffttj7GzDl3AEH5K8hFzwIp5+D9BNQSus0S+TiB54nHblV",
+	"nbF4IW4BhxmT7gQNm5WFFU7xPXFyxBHiir9WJ7ogr3AzBHGkdZK1k2jd+fm3fsdd+K3R18HCMddqDtoK",
+	"kuTcEAW4Z8M86SF5DxaNpGxUcDFz8lDT+sMO3r55/4GdcJzAnPxD5L+7G5g4de8QoWfEtRbe1io9mg+y",
+	"FeeFLAtPs0hyX5HFo7UaVeoRdLmiWpsiJuXk6zO/C5QH1UIi58OfMuJvqrQjNQMUDeFW5CBHkCEbqGwp",
+	"jsrcghbj5aHbnKdaB5xNhbFKixH5dNBkWW0XcjYvuDxjpcRvhUNbCbegg6XBQUh4hGqMtzHi6pzsTsf2",
+	"a59z0sAt5ENuV3xER1bMIOVTaRxjQg8SeS/XTBM2hk54K9OKVWwGGPYc3d+Oe3fjIeDtJjRYJ+Y4hgN8",
+	"5mXShTReDfAmiZWxmgaivqu1TsqzFVptDe7lPN/6Gr1vq0N9rH1ufw1OuPbGVi+mCRvhYLuuul5CAw4b",
+	"u6kt5KQBuYUTfXqOXyA9z3PhfuHF24hejXlhINuWhL2L3B+E7cNwEodnqMyFAQh1HYwZkgK90LsT7UuQ",
+	"uOZ9dXkyW7g44x9/BDmx08HZN6enp9kecKlr5gjBuhFqW0DvM3ULONfDYDf8vOWkEzYBpLLuVH+skwM8",
+	"p1yx/WSDyF3eiwShs6pxIkLaPz0bZBtxE9cZBlizXQ9q+0aYNxXoE1bXYA/50KnuQk6GxKxI0jnz8ndF",
+	"RdmCm4BXDvOaAQ47Y4Z0d2HFbQeE1tC7Kr8Fzo72BLcVdhCO3HF0wvD6ZA7TfICblJvoXTQQv+YyVzJj",
+	"GtQc0BJnQObsmo9uUmPWLLI55mvl9R5/oJZUcn8j50zNBDniuRNJAclVMgKkA3Z+nuf3QGpf8yURzmsg",
+	"KbmUPsAiRX3JHrQQBu5Gh7cWJntS3k9CaPtLMvuVMDoJ8SrAeN9NgrTy0Y1UiwLyCeRDOrSt5RypLEq9",
+	"u36/kyQZf0OW8MT5ar4YWvjYEZkXXFrgRPe5FijFezOwBq/kJGgI2dGHXYj/wWF5NfYjwwpuwVgyPhcs",
+	"chKujq0K2MjewshOEu7BeFdPys8THc/qrn5dB0av5Ly0W1KeHoDWk4Wsh7ae6LsvOhBDWOd1bisr4Xdr",
+	"b+CdHzkomQVw96G3stCCx0oPhaRtNaWueoUXxoAxjg7vJrkX3JhKiEiewVgVhVoMy/mwI/IUOSOaEkmd",
+	"c0yCYsWm3LApFPlGaeP3bFAIeQP5MKnoNad8qTTOAPnQlHPQBnKnvMs8/Fo5P+J5u+iQ5nRUsF6owKGd",
+	"KEFCRZLPxzDROtgkLJS5sM/duaGnaVt03EInnXIzTd7tDSz9Ea9KRfBbL8E5Gxgxkdz68MXVccQkzTxb",
+	"B+bm8yut1pUNUHH1Q8QzdZ7ni1tvjmwTr074RptpNweixwlys5Er0pelAd37i2AcT8MBfdUxSn0O5Ha+",
+	"8zCjQoC0Qwo4WlkqSCtsJ/D4p9ZbifsDpBqhK3M7k8tcw+2wc8jac3QnOE+Ca7zcBiRlg8qWFZ9FfG6N",
+	"lcWb8MfTCeJ7UbFrXPnC1Wy30L9Eiu7qzq+1ugHZhpiwgo7FR/SLvGB5T2o3qgh2QnL8QS3YjMtl8BpF",
+	"L5OffsqF18xpUvKUGZucqqbOq6LvDSyjESn0WuagzxnM5nbJFlNRABPoYCrlDSwhyf3wAQW+JKcZC20s",
+	"AwcoIRADP/HzHvzw+uI5TRy5ct0rh+cMuC4EaPqaYvrmhfvq/Q8XR0+++VPMnfvfVsGNHfZnTuomwvpr",
+	"pQrgkmhG5TPeAN5tYe9mUIPMeohdRhE628hkTQjrj8+RLJGKm2qIJ9EcqU18xw0UQiboTBVvI4wVoyRJ",
+	"xei35tqbY9zAMvlhwa+hSD6Zq3lZVPi/LZlx84XRG2Oltt4mhrWjK+EfKBTPt+JWK/fQOM3q7Kppm5Os",
+	"u6ofhbF3ZQvVtW+CHxpt3XJ+xmVvC/rmtmVv/9M33zz9U8pot9b9aKchBQRtoOQLzBgcT47Zc5CmNOzJ",
+	"6ZPHzDq8Zx/enz55PMjiaZ8mrPztqzO3yQN4zuf8WhQi7Km1Q9TShs0o9iSFglzYofdrDFUisy0OnPdx",
+	"332jKN1eJZ/0Wod/M4oXX/8iZe+ll7waqb71ip083bEADTwf8qIIS1j3lqOXqeetS25Mmj6LLH2nHUfc",
+	"mD+x5NQxrsJCEu5UDjsyHAzWXQk7EB9ZLiYiZBqhJbwODFHax6U4jd0nnOU9CJ57Kbl8rYxZ8OJmFWck",
+	"OhyGYZmrtGAUIss3qJgjHyseD5hay/dQCLelRqbRDPOALaCRP+cC/78AuME/1HictM98L4zbjNJ0F8Iu",
+	"+7DUdTTaRyD/hRcleF1qeB2x6wRiguU9R33tXiUbnc9DI8G4x6cvkd4OKC03oMfdTHO7LkCrRX+et3pD",
+	"79RiK0GgTTPcGa6cQrbK6xs351cd7bp1C0lATa59FcDEcComsXosy9m112fEsKBvVh7tIKaBmm82gK8C",
+	"TEO6a1n7Au0JJ3XOTsnXKSwaGKWSUIWJhsSLHpqBhoLIgPZm09b+18uQtNGNwuSL30q8lud1gu8+cT8h",
+	"aa/7PKyGUl1SPHZbSpEG/S6pdt0JVek3SVWhCROjqTKADl6DwfsNPMm2AVik6XKY86UZWjXszMO+wPRz",
+	"gjupfCSzU+PR4swOHDesElAzNoZFCE63cZ5s5NOu0ayV/LY19uC8Q1rJ6spDRJt/gZ20k+2ymr37NGrI",
+	"g/B87vPuaeMgMIdYmJAsrDT7O2iV2lRr2i03tRb32ue1OlkSznwsYZdtuK/fMsQkdhs3x6KAYE7eaDrr",
+	"OeuNkHnDXSTkzYCmSoodCNfVEjeuYrfwOhJRh1LZvrO499ery/0HuV4Oe5+ymfIn3/yp36vi7zC8XlqC",
+	"jR0MVLVXOVyWj9eJABWh2EFmA1ijRZTXM2G3DT2sv4rOZlWvErboMGfoYnt7GLlpRpHvMxHRiOAbpm7j",
+	"UHVkqR20zmIdZv/ocGI7zWcFmZu0c64KMVoOczUqZyBtxqzmQgo58dwmY6jHDTWYsrAZmwlZWjAZBpYP",
+	"4aN1XNBRSYyySUaobrqM9YcfDtS9vP5o7m4bqgjo7rahMAQlsW55VzmMRIisDZjVF58CiVp/mtUM69b+",
+	"i7DTXPMFOTy2WH9X6NovU7LkB1h0/HXhJ5EZK+fMKvbN6Wmd6Wg2atl+rtQ+XvIR2JSO3UEubp2s2R9K",
+	"cPhKPl0LJx6//QSda6XBEmkTpbTrBbWmSFOVnjHlfO4z4Q+u6voiV7UAd5hUGHJh5gVfph0lNDqnCi3y",
+	"jGpxoTSEZpK6JEtQXRoL2U5ovQ0nsh4I6LVabgrrT560gCKvsgL7mIfCTBkTEjNqs5D7O8SJM2aVGhZK",
+	"TjKUz8eqlHkWJ6aG1zHp9n//+39Sh4DPVifHtJ85t9PglML3vIG3itwyf33867GPlEpISMZ4R+r6Y6Ql",
+	"ZANv3grfJU8RQ2W6jL7bMfOeMlgFJc0DwoNocmL21B3Wuxcvjx5nFMiClQTwhw5pAvcVkdvmgIMgjKUL",
+	"7jQsb36sjMSFAJHRuXQf5z54l7+Y3TkXDeC2trKScfxogzm5fjc1yQ/ACztdnSGkdCaJAWXMpq0x+XhN",
+	"8OTb719ihRbm5RSlGeIow/RCri07mKv5nHKT5/nYKnybyxxTDn2SyaFPHuUWy35poAw9CRmlTIrRlI24",
+	"gUR1JelrByCj89lauCoK3aSaUGljLx9GaTZ9QpQwB3ajEopvvZI5fHxPEmlDnN8A4t1hl68wcQxLQ2xt",
+	"mS/KWTpsKXJgJ8IWFwnOSCEIZq6B52YKYD2DMkzYc3Za2dAWU1U4ihrTzcZZOqnLNozjgJwjGyy4lk3o",
+	"jnUwgHSUpSknEzAdAVrtY8ZRaItZOJ9oUfXBdN/Ev6nrbe9hl3w+JZMxhU00mGuYcw05M4qNuU4LHno5",
+	"1KXscBMGpp20Q3SrgWMhUS66kzK+o/WC1MV5wd3V/c10hLb6CO6+ND7GsoRpk3S0foO8o3eTyjwmx6PC",
+	"UUpJWr0pRyPMAx9kgzEXRYcSUkVJ9ckL9BpzfYc1GET6MsJYGLk6sazCx0b+X3zj3cjxrjqnrWLDyTXp",
+	"50ttMqteqhJSNrxG6Yrpl2gEs03loOo0uveWmqmtrHGLht8DpdkCK+BcwyHzI2fsekkxBVmtgfj0ZHrF",
+	"sNh3nDWr2flaH0h+MUlqkLiltcSgxWTX30f75Q33svL6uvvxpkGRb3lFweu9YeH00sYF+9fWLbSvU68K",
+	"x6mxsL3W1RlTS+2+pO4jXndX2QryraJQCvdqHGrcVpIwRMUeQ+GHtIq4dTpXl5KbihqINNkNqajtBe9D",
+	"hVg5hN2ViR+FvNkpW6PDjFWlofVNi08aOyvNfKjGmZPBgVuTMSNmosACZRmr0i1MVuf/IdnCalw8FyO7",
+	"2Tjljb71mpNnpCZC7hbOArNOhcgXvtkMcDRG9EVqja95Dt9hsH3NNO8CYk3Z8A4A9jqFolxumr8Rueb4",
+	"pdHjIZaiSRUlkVgwIy4xxZRkpTR8XJUKMmzGc6jrlDVLVyXNMmM+JN63ao0nN8oZZfNyqppsFTvhpZ2e",
+	"zMb8nIHUqnAvWFbOsehlHLDkNNuTGbhXT6yyc4pujip91I4aHKgWsMjB7I8+JduVpruqUTjen01C2MMP",
+	"421neFPpW0VtzZeAbQHaDkmX6W82yvybo3s2+/BayW88nwksbBFVy51zibSeT0COlkPIBVUgRe+f3mxy",
+	"Wp+HV5/lToR4l4TXbaOieqcfdm9SFGCsknf2ee+i/oZv1rkiHXZt5cfFD3Yu55KX0FVuYQ6SzcJxYcXp",
+	"UgZ9yef/m+BBkP6HoQPXvKRSRW5so5TEesfE2jCF3rBc7VJpqbcLfhfHfQeBvaCmGCrny4go+nTHsEGP",
+	"pjm6FpA8/rqdX/P+a+ps8kYHr2lFcFugumsFnQrfnvuyG9t6OGPobl7N93H1jvNQmxM9H6Wl4vg7Fn1Z",
+	"s4tdKOOaPbxE9bbCMsYLDTxfMg18NIV8f7tqYvpuI1QA3K7LAsyHazaLAmW9PPVroWYfWkpN8u8gPYYx",
+	"dipQsgYAHNHz+dOGceberMFhfxVESthrPY4IFjZf+cph/gRcg7H9FYR20EBDJdhagTAjnwpcn4Qqr2PL",
+	"fke4K33Ypp89EqZ6g9lPsPgQdIt2pIflotgI6/Q1GlbTKspULZxOMoKgMphmIc4z1lV0c7MOi1Nm1VKT",
+	"G8Q6F11Zq7vIVJVmuzaePSQvbG+fXzdsvJt/d+/7mg1p52Lsmw+xUuiTPmlZsrBiW0elp7sGCvYQjTaH",
+	"A1JgajcnOPdFJGdKQ3PHdfyvhpGYC5AWyztrKvXRQ33xToCwhiyEfQbrxAb/+cqVRSpXUpwDM+JF1SYF",
+	"pB36mll1DRB6kRwNwRuBbtMhL8AXFXXvdujJ8ZL2we8aOJawJ5cST7uH4Ogz0f0Hm47zrYYx6BBPvFUU",
+	"W51a1JK+WYW5a1C0/c3KHW8CLA9T1Tr673TbInfz5pdb32d0xpj+9/EVjfDkdAPPiSfetD3zmmuf/L8S",
+	"rtcHbnpBi3kHW6fCbnSd1AcSyyL1iaysqN1oqWURKAQ3O3rU7iOwqdNoMOca65LsSM+rVjnrI0HwLXxf",
+	"CqWHIyUtH9lhxYFXWJ7QIfCMHaA9i9ri1UWLDQAGWlB9hnGICjbJOoetacNhtJ2RitUk27CJYlbtY/ZP",
+	"oKOHKike6rK6xdBuuncM3DsprjvBf7iXSDF4kqwPuxZo+2khpqPJ0wV7H45uExh1QO+LJgxNQcM5qypE",
+	"+sKP/sLinX7zrD/kbjihdGiw3/Km+/6+qve1StU2YXo8zjsYY/2kHb6pg7uDgGX4rIrcQNjC+lXoS0uH",
+	"RwVNbb1exgdugdWE4bveR2TuKnGlD353NTAe7zXoyY457DPwzWgSHTHCKs8YvpUzIUMt19iQj80xJMsB",
+	"K+Ye9ykeh+PFsYhrZn9kqjY9Ub/n1YiENaO1FvzIUBl9U+pbcav0I3PYZ4qVnE13cjHdbe6q56Wl7Rt0",
+	"4H3t0v7tTtY/U7epFMeq6pJWC8PwJSrWWx/N8aAjZKkjBqkKIe94XjOLFjGmB4252YQLCTndlYdAt0XG",
+	"Zwq7i8Ls8Lij1pQocg2yIwZKza7dwIlVVMt3GulKc8WqEaBV7FrZacbGqshrvIghKr2wWeU+M72ChTbH",
+	"QWo4wg41hHipAaPmZxsgOrq96JSqIJhBPFpzL7FAUh3+6m5SKBGObBv6mYiT94NkEeY08SJgwSa0fOO1",
+	"+i7Xn6qfJ6pmrfo3dy3g27bCbB0Q5svarlnvbhV02wNn7ZNJLn7Tse+jOF8TRL7o8nxtUWjXwIQO+OnU",
+	"HDatZSfXxZ1UgPUif9IR4hDZ+I5c7t2ExLGbw6JWFXprBLvK9a20I9Quw86EZQdV6A/OdNjSIHo6UVrd",
+	"j1u3poEPqRXql2K76GNPj/YUzOmdoLRnfTwE0ZihARhqcB+NbEqQ+GUKWPLBw2hY8CPD/AhozPYN+8Mw",
+	"PrPMHLOXDsvY9ZL55hNnibewLmRIPWnOgSFAWWTEwG7+aN2IhISuXKvYzOCNnhGodJ7BrgaI6D53sz/s",
+	"CMZdhuE2fK0huhutF+vABS+22lNzFT+C3Q10Nt9ufLEbrqPt+nA8vZTCLoeGj8Euh61W6HwMk5JrbLES",
+	"hMB17/C8LKwZXiuu8yA3DnPgdoqiBIZWh2i2kdJKgh6623aCCdYFSJkDovXvQ6SIKeiXLVFEK92Nid8R",
+	"j+4HS+4RKxInSDHLzzG+f9tMN7IfDNeESjtwWQz7x1KvDNka4Nc1e3gHBrY1BcUra1FFywrgxrLHT6Jq",
+	"CshWsMMzc6RBSRatdP3W1u+hztBMxTekC6drrfQWec112n4CpIU0lssR7FQWvZ32GkkP3cF9HTWROhIA",
+	"ojC8jszZdyvhLy1kb9hp+lVKrlrppGRCaiCxYxscX0hi2GgpsZdg2nHBJyYVFajFLeQMHzOO1h5uhmqc",
+	"aPfVnxK2G37cV+xq/06VIsq96V/USmAv/l5dZkJdcT6y4tZJBjvuvBDyZtd8DyxflOLN5AhIRev6lkdn",
+	"7HHGnvKMvXuWDPoP8vO6I67MId7GsvXW4wGG8HFeiJFIVB5Aik3lUfISqMuYICU49AWiH+dFaXzwDNap",
+	"cBM+MmwhZI6p36nkx5W+Tl0ly/rGSY/UfHM1S3ypSiUcznmXI8I9oRAhbn2RA6cjV71x2QEaBjBz1BdH",
+	"Oawq8KHLVgKeAza5qjrfQt6vLhktz4fudPUVoAN6ZKL1LbiJazQc/PnFB3bC5+Lk9vEJvUVRXL3XurXT",
+	"Pl3E4i+gr7nF1ryrX0xhtgVT+OBevzBGTOSsoyfGZ41or8G2ogc1//QNwAhYV9Ggu0/sCmHImqZzf4iB",
+	"rAU2FFPWLrxPMcNdNesmmdxNub6DnEC90pLiVYIrrcrKFfluKBDZ9iS4b9Hk3hSu03wYyF4nIjZ1oaQ2",
+	"dDcM7Dz0VCx2j2L9aQSKEWcz5IX6gneP460TTtKlObSa9WVRfe3rnZnDatus4R4mei/gh32EWfwyGvvf",
+	"GMTavgPz5aTZNgfah5lm09K+KEtNc7G7GWs+GV3e3AO1otN7lo13p7KfnKb2cMW8890engcL22q+inu8",
+	"vQVuhWA3BkrDn5Monys5FqFD5rYBymquDC+2wU835Vv/XXWgm0Jxm8HJYdLuPX0PBdVhX6kVL1O6xeWg",
+	"nLOnl4OMXQ5ytZDsMf0tFaNPLgdOAr8cSFhcDpIMqbvOmLfe9cohoi52QqWa6p7WFXGouDgWioNFI++r",
+	"c1zdaFEQF7647pMiTa+tVA2rVltvM5RFWXc7vhxwqhQgbaT2NUztrHAUoDAf3dCNlkGp8tTblqPeQMT9",
+	"+9UMjfG6d/gSjYNy1KjxNlPSTrHXyW8l1xZ0sUxupokjm2x23S2N0H8s+QwMllXCiCmlWYilrPC1p+BS",
+	"k7sp8NyXa1zVf015feRfcLMVwPMjgQVbjbC+x17GxJhxmczTWGOtqbtSR4X3ztjTjL17mrHrjJ0+eXry",
+	"+Fm6dsBam4JbGQ3pkEpJX9L/MTs4PassCcmwqh6sppVUR7X6IMe4NWDBm7ojmW/L4rjRtBraDa5NevwH",
+	"1Ay7r5/gCX3lCAexMekU0QUtMhugYD+a5x9QbdxGVcTieWXKSRF6oe12rDvVnoSxkMJ2BiUbfgs583mF",
+	"jwyr32elCaGq16Uocqz++lsJeslo+MP0fIXlCWrxgo+mlGgSmD7aPn0NMjQLBiFgC/mLxKPELYdC/dsK",
+	"dBVH7+AWobVWa3PY9Sw8Dxu8BiNy6kAYxAumS4zVrnNvuG+sqkt5uKe9961CA1qohO33yemTPx39x+OM",
+	"4R+nTzOSGHUpmVQL9r///T+XA79099v1kk15Oqok7Hqoy52zbt2nHcYRdxx5WUBvG35XAq/DA7w4Cni+",
+	"ds+QKS+wg6Qq1g3X22jSrVqtWE3inTUmqm4t87Sktv1GiB7nCdeIsHofEUhXiFudeA9zjKdz+7HEBKJ5",
+	"FyOMG+O9P7v92OfGsfy7eQO1uLyFQQ4+Yv70sItEE4HI+RKdugylb4eTXvg+J3GylF4E8HGkCCdEZEHm",
+	"JKXhIL4p/K4FVea8NI0SmpHfLcKdLW/+ffVlst/edqgWXt+noyaJpjFiNieNIad5xdUJNo9rW0dIDOo7",
+	"OUIakN0OGWxDc7opQHzXLYY446Ko0kswGoH65PkcQsn4CGtoZZ5LEtCqhUQZq1+q8wZCUW9w8wnuj4RV",
+	"5OfOdKzGiJWFdde17A4cNqD74U+iLOEwjqClydMLJ+UhIfhisZXu3JDdJNu6C9DuqeVaY+vHzXktvcuw",
+	"cdNMJmtkwIC47R+IsltJN3dePY1hnXXRVhNnqtOODy2erN56c6NZ4/J7SBUEQ7uVHItAot2jxuu1YWmZ",
+	"o0Awt/FfQ0HRvdEvvLCgqUlwaC8Znn1yeGqnzfms7FIWYEy1ZCYkG5dF0QFQWwHgFqC0BmLWXfN+CK8n",
+	"O3chuaENWbua9WwmsFDtHWIB7y+7RMiRyEHa4RL4OidgZODZofZo1Thr1xNoUZiqX1fK/BTV0uloAzHs",
+	"15wwDlxdDz3u6qMuL7WW2LcU4Af3syMPcwNlruRyFkpBcaaBF6FiQl9H+r2k+RiBBZ03KjJ/qd9c59Ff",
+	"6WldX91KPG9j+g5w2D0kyF3fTtyiB3L3U4lW0PDuaNepfW3Axb6RQRGaRXbQx6en2Sa0W4Nm6UKl8TFv",
+	"MMv0qrf4NG0tTlayv4hjRpnvHZBI14iRI72LRl5Yr6D2HhjSDdD7CSFBpvalh464Rb6rGvy0URRd+hUl",
+	"XMlJ9K0duYSCVS97k6v3rmNSR6jFFxcaQOuepzXnDANuS2lFgcU/2vaR3sUG6yVvU846kLyOXpZ1XYvW",
+	"Hiw2nKzjHljd+mOVCMXtqFctXZXHOtHnhnz1Tn3nPi8JTYVVtfx8TKbGj053yB3Zth9t0ifcu/5H3LW6",
+	"xW5Vkdedyt2yHhlGjuwOj1lH9koj6iPlUWueNfXEEzJ23x6EOGe3nEIYa7a04lfe8c4WOL2tXlXoQKon",
+	"qbQg7SPDptxMz+r7FIYZq5waoeQIrYb4xiC7c/yB49yF4vmWUkz1UXe1+E1h0RWYN8Aoi0Ig6p1E8RAE",
+	"KIkVNHeSNYlSG3U30bj9KDwRzbyr0vN+pa9Zi2E7pViriQbT7Ms9Vnr4Gx9EMskgG1TtijsCQtyMWzcO",
+	"Qg48rF3TfNmnQ9e99BjqWk73+e6r61B0dne98p0CNO+sCveWnvevxO4qTe+2oXtSYncTnPvrnE0puEcA",
+	"6Ht+C/n7qp/qJ2t03CnCYHBCR5gDLpNxw+KcJfq1FdbADn7LHHO0oE2GCZUZM0rbw4yNuFRSjHiRrrCI",
+	"xY/9xXYuAcNzfMdIjPryq/j/aPV7qsG54JZuZXUd6GTBTDsnR2EopoQFtu7ywRhtwWfmBmOYy7NFpY2w",
+	"H1pK43y2U/EjONutV9pq2v7jdMhRBwBhufLf/tVYXtwIObksT0+f/Ck2eP7rP0T+O/3sIOVfJSzANEqs",
+	"AkaIrHTNjpb0LL2k6CKb9TX6VcWgHW041X2wp5gY7M6folF2YlL9r7o61z51FN6HeLYgIhVq5NusTnBh",
+	"CPW0xqTgQ1v6QSSOeSom00JMptas60baP2e7FaQpxXwO1qBkj/3r2YGFjzZjyCHOV8te1k3zHxk0XPoG",
+	"plLZqSNZUBggigD5YcZ++PD6xyMwIz6HnMHHEcxJW6RGCjOub6iPAuMa1SdsK610big0wQ+Uam+6t4YX",
+	"bb9JAbdcjiBjShaEnSNeFBjvM1VVXf4kyrKDKlMy8/WHDo/ZhylcSpyOlVjyEfQM27YKY8XIhF4A1M4V",
+	"axtmzZoeTXIr5Kgoc8izS2kUM1NsE8+EZVYxLpdKAl0CNZ0tqIbIjBXAdeizTiecKLE0VUXeaKfeUVx2",
+	"hVJFYJpE3JWG6as+4Pm8EJAPDfzWEYLFjWV/U6WWvGCGnPcUk4Vnhms3sV2mW/X0owynvtr66mT+jUeG",
+	"pkXp1qk11cT9Jip4Ino8np0dsWjjZ57HGqwysgTrpQInAmK15X6zdnTtGouiwLaIHDk6nZowTpgpwJtM",
+	"iCUd0LRgGJdm4UhDMKfk3PJrbuDw/FJqwMDP1JDugY0jHLGNE44l5OScjRxeCzkZlvMzRmUkBFU4vZT+",
+	"eLLqDLjFuHU8LiPcpRvLtT2vPzxj3giF73CZ14/OL6VjzAXkZNYouAXjxrRuq4gz83mxxGcBuKg1N44j",
+	"HJpYLSA/Z8aq+Rzys0sZiB3NYhofH3BzE+If6YAOCaMCc/DXgOwhHCA2c6yOpOqN4buG0/rxL1zB5p6G",
+	"oWFZjFQtsCfg7EbWrkK9uTA+Yztth3RngfbcyrA65iOw1BPPW1Vjk0A4FgyFJ15pplwDqj0pZonDbVH5",
+	"xr2ejIPdToCpWPQeDOZrNBFSNbhPIDFWqbQ1r+pGvWLz1oRxHnOrMP8z31cVtQzPZZR23FsUsEoStHH4",
+	"i0CO5OFSUoVGqZjTC7Bog4rJw2HGOJsXXMiKSKDFE9FTKqZrxlozC6dW0H1mlxL7ECDPJe2KRABEWhqH",
+	"mXKOIYxNhMJVD7JBmDbdZ3CqwTgWkTgzt6+rGq6vWAWA/tBmDgGNjSEZGa9Mp8oodTNsiGN1elrlKmku",
+	"4Wd32WSth6JgN7BkM7BT5RWwxuKEqdfXhx+0SEOlR+JKssoH49GqXn6aNIR6oZVtXxUCuaGcmqHVJbbJ",
+	"FaPrQTaYOELGZ9dlwYlhFrwqk2eGBvStGFHVCE6l8eLfpqo0RP7mWl0HMWOuhY8hgrwchV9HczMcqVLj",
+	"8s0cRoI7iBnmPIzoVuNEM8z9GOYw59rOKItPw6QsOLVF6K6y954K8u+nffNaWuKkww6PQ45oMMJoI3wt",
+	"yMeYyTVTxjILyFw8Ah9ww3yx7DNmLMxmkGesUEQYDBzuno9Fy8zWKWsl/ZnKTqWCaiT/rtNr1reJ94kV",
+	"1EQLctYcGAWIYfVwgZRRqmuVR5/EVot66fdlnbrHUhwdHYA/edEZXEe2cse7xm94INqLCaK8ayNCP8Iv",
+	"WmxvHt8bzD9vjISswio20aqc4z8ODEBlwYTfSl4Iuzxpzc8cl1YjU71wPMsPz1kBY8tUadkMuDQN/Emq",
+	"4K3u3LdiRFWW5qDnYLWnqkjzMVfT0Xhuh1qYm80ybGe3ap9ZioXE3W/Jgn91n5U9xc1qnGtLRKo+uk6I",
+	"ez8b0EyE2IJQ2dgsHaHuVexqCjMYdjjG1irsvtZK/X3UJibeZ8/T38nsWl9QK9mzV6HvehUftJhMklHw",
+	"Mk+7AW9gma766Xis5R+VVLMl829heptTP81SKrmcoRFsuWqYarhkdCJQ4rulBabGYwO2svigGcZHDPjE",
+	"0e7M69W10vfc0JL4fA5c1wEI8YU/Mq3xu2KT6KVwQmEzGR5mGhrQyVTXykx0kbiRalFAPukfWBwK/PV9",
+	"f5fI6b5dKXqUClS7RUAnm02oIlWabc3RPw8hQW1/rP95PUvEIV5iQioyfl6U0POrv+C77W3SCNmgO9wh",
+	"rFsrYz7w68TSoUjF3PxVq8Wvfx2p4tfB1sp7e58rQne7vKsqhqgg7XEONyaeztZj+pNODtmRBwWW9xz8",
+	"NVCacKIRz1bb1Wqx9yNzY+75yLRadGg7QTPfYsUrDbIsH/gp/OU09tCAgczDeePkGpBX6+h92gr5pXXX",
+	"nInz03vs8Yfw+koB3m3vgijU3S1wNFrTk+O76rVH3gH+Y2q89aIa3W1UMqi28gzt7fh0lE+3lwFJIJxz",
+	"obc+ACyv8ZYLvV1FVKtB5ttP5r7qOGarSzniNp2CnMbXkI4QZbtXR7sC+/FFtoGm2k/zKGsbW724NRjs",
+	"iUsiWJ0Mj9zU9vNjdoU/olXQx5qixVBYtBOW8zl1cFtta7cmzSYXZl7wZVesKOblXpEH95srdsDJQEpP",
+	"Dp28fPXX0a9X7GAq8hykU0/nWlkYWaYkpLvYVgtt2Ba18GUKDIyUzLleblYbw+LXnPAPESVsC6s+eW9b",
+	"zhVHQW777Qrl2e7rut3Zdvz6rvweUSTf4axCk4qthVPQpBVQ8f278er29utlrWJ1vdVsEKV3NiNf26ur",
+	"b2YNJL6GVPm+nnWACFMjZ9z2fian7zWdTT6c4zcM5Z+IW5CD7bwpH2KHSeQqoXHrBbf9GJtaNfp6JtGO",
+	"42WsOeOfQuTNne2HjeFeSKuXe5I9dmBaW7GU5prXqui7tTndLhinW5LbFGbSWGljWWt23xbO9kf1qwap",
+	"W3/pYdgMZ8DdHx3nfhe2cgPL9XUTmSDrlunsCo75ERJD2IdWDVdJTe3YbL0ay6YtMSaSUkIchaM14SDY",
+	"gdLMKsUKYW2BXmYkE4epap+ddpvdueLuXM13it1wpWtaLu6Vwbnrr7vnV4B6n9zsTVuQaaJZR52unahw",
+	"D4VrazqcJrRY62qdT4jW09VEFx0z22+Phvuz+/ge9+YXt3lftJD9MFA/5CsLs6SefE+23J3MsX3vHTez",
+	"GirliOHa9slgRrzoYvz7Y6vZAOPmeoiUmxgwjZM1txbvY81ZrS5sH226VjwQqUZVoStW/zjpLXpObd89",
+	"qqyC1ze7Qrqrzfds17Sbs3ObOq/30lLJv70pWwpf6jYwhRe6spp6ll1MuU8bUQ/txTZnTvTiSXbG2aUR",
+	"D8H2GrSrTXOr6LatNf162w92c0MVYmzXS442WKKaZq6NgevI0fu4p6pTM3tie2stpJ/BX4O+hdrYu0H9",
+	"Dq6NFatJo4SDH27dsQbT7arXbxeZN+DRJ7YlZYOuUi6tY8PXqkWGtpEJ+XrTkZnPfWC7wfwaQ/0OIL9X",
+	"/ahlR7nTFf0luM2bN+Q18F3zzEmDo5dTk3948+HtC6lVkfb3KTvnpZ0OSy06GvyPNNjNy/DvZY0Bk+tx",
+	"FC5lXQkV75rknHq+Y12JHOYa0IqF2n+uMc2BXS8pLh10HZYzFkVsCoiE5c4KASOtjFnwYouGm8/DJ+kU",
+	"urhmeiJcL2xmXajYxuiuSVC5Vp746JwtBdouoHOKj5gImcwX8gHwMLuGHIsEh2sgCdYwYc8p0e0Mq7a6",
+	"vxjHV6OEYWGb6S9kkZiJdBUIDfOCjzpi5jBEC/tJWMVKA0xIY4HnVPs4giMle52yKcpJR78Y2ukwioVd",
+	"Ey3m36KUBUoZ85u3YcXnGEb24gOfbLZ2+6A8XF0AhbjiRFTLu4KGBqBnAe0SO6luvBOJowaX/QtxrC/G",
+	"9FYDSm9K+vK+VI3SVHF8mPqxl7JKu05OsF4a0JjpWVfMtL7fajNE83Dnck87nszGyWrwX4c4wjCpWKHk",
+	"BDBasDQImsxYvjSYZciuS8tGXEpl2TU4ClwsGUeYiEXsiPZ2E6tushO8u+lS4V14WSc+Ve2GuCwpSqak",
+	"qoKh8cxmX3ETzQJ6BXSLjjOLfdG0gh7Is0ubmYBeK7fnW+igwZ7Wu+WJdmSM0fFVfcAPM+bOEaepDrLX",
+	"OXYeyI7VFzvOwYe6F2AtaMoxXCiWi4mwJmOmpDIeF4+/3dzuZHN5hX5MuJVORlG5MmfzqeaY8O2Ygj/N",
+	"mh9s1Wq9QqNmsPQajtZc1GueQ53Fi6ORIk1BI4OemLKGE3Ve//cBjbYOEF8jBzyPUCGEU3OfGZUQDwa9",
+	"gspxuftINSFJOBWdlJAq+tZIbH/aeeB1bPwW3HsXCt5RQuFDKDqYA6Z7nrrLeHzGpmrBjNVKTny+NUYf",
+	"zJWQ1oQEbry8Y3YRwu9jNigBcnyxACdgnR7/6Rt2oCR4PENwwOEZBe5z/D/TMMd8I/R1OloRUPfwnPFQ",
+	"3i6aBrGES9+HnOEmDXt8nPI/douPlJWwjcbcTmjYlKe0nnnR3UQL6QEuewP9CAJ3z7bCkXYq87JBQduF",
+	"qL8jYmSiSh2FoFzXO2tgSVIkZpAOUdvyOvw4HdEq/S+jMU5Sx6+8Cxvl1Pto9wC3RG76rgGL3SSMEkoz",
+	"yIVlIK0WYEItTCjySqM7IPz3NXIyRgVzsONbxlY6+mEtl8qZktX1c0xG1M7RIVXk3qKPgoOERfindUx6",
+	"qgpSJN3//QuM4siPmVvyTBRgLJZ+CetGLTxjDiYKQPKnYaZuAx1c3ZXfTV7C0J10xnIl6c9emk5Pt86N",
+	"kI0YzyjSloBoUN8ltrEyYIxP1S6EvMHUbzQoVHuu/Y9NthjFsYRX+0LH+kYN9fWk7SnVZfZt87BhPamc",
+	"WzzHxlyNdTXbcGzVYuODugG5n4p98HEuNJg72cF6whX5Vc0djW6dJGmuYSw+rmvAVWXYVgWdrDvIzAk/",
+	"FoqC/mkYn1NGXcpVqW7utP411fb8+vtd/k4KW4+77nvcqVp1nYvdi9CCIL87d/zZpBJQd+paJIy74I54",
+	"EB/b3s05uzs/TbkZzrkxIfN1dfBtEK1QEyHvhGkzwMbGU7FFcNTr6pukQ2nMhyDXnN6sNHZI7K5xFK2S",
+	"eOBdzJU9W4OhImosfHVeV4Ine2Eo2yUsO3j75n1dQnQGJ+Gjw6pk3G8lGItGtvq1LPUJ8nojJvJIldYX",
+	"2zHs2enT46QV7hOUeiAAa0FiBLbNa2iBXccVNIFh10oRDgd36wq1O1J1Q9GbOc1+Xuurj5/EPAKlOGUZ",
+	"x9pySrLoONaTw+QVdJ3IPhpFIHX7sttEuCXupireD71NqXR/aRRQjuTfunEIBjrnoWb6KCnL/qL0TZrn",
+	"9U8b4QsurJCT4dYphKt1NFe8oyUMjdoiS3TzkJVuZ9UQvfLL3oO/CKpER0amj2/b00L9iMPr5TCW8nvP",
+	"EEc1h4jiNYmfGGlPGtLeNtGRdlOHelb3mwKj9NqSN9h9WqsITtEKpRZ2+X5U9X2/Bq5BV+pKK1hMsou3",
+	"r0joJpNemy97eVxpdjXiBkInIPyAGM/VsW+2PEO6gNPV6DS1dk5xFFj2/rlSNwLS8sT1sjm708dOUIY6",
+	"Zj9Lw8cQpALDHItkvDCKGfAFFP0Mjwz7z6Pn79+9PMI9H2PQ/uBsMKKZgzg9qHcz9F/Wi+Zz8e/grhmT",
+	"S8YqlWY6KwsrjvgE5GiJjUyMsEpje2E39JE/qVYs2BnL1QywJtFUzcRI5BDKymYMSwBd4k4nJde5kBM2",
+	"d6xQjKq3SNgBjY3Q3UStz1kO3E7rHxuDYW0hcynjsUZKKwnaPML+6mSScZsYl7bUQMOZ0BX5+FJeyudK",
+	"+vfM2aU8Yv/2/s1PTEgcTZXWiX03Ui0kmU6wdAuv5TmVLxnXbtlUQefc/STA4I+FmAnfftGIv8OxG/6F",
+	"1krT43cvn7Nvn33zf9kVluyk0nYnc62uC5j9n78ZJa/O2S0vhC80DPTpiGu9dJLqFf1whVZJdDhdSob1",
+	"mQ0D7K0/HoPMqTQcYJHfI+bYiGGW3wC7wvVd4U65ZGrOfyuBXRF3v8qYBltqya6Qxlxl7Ap5Mb1/FQkC",
+	"VxkNocHNr3QOGtBcheUTnaKMM78DjgWIcVC3/Bcf+OTqvAorcWPkUID7GxECcUFYds1HN+4Mr16Nj15z",
+	"O5pesYNnj59k1DgY68cyNiq1Bmn9qFkjI9ryAs7Zsyf/Ev+KnSvk5PAYx/1JSQiDh2HDmG54N2oljD89",
+	"fXbMqA7dn198IMQNz354cfE9bvdCVpBDeZdzrvkMyIEZhPpTd12+lHMonVpFAygJBociEbcqzPvk9LHv",
+	"mcyuflQENldhIDeC9Jiq6cpDxTwi0gg/DkKv/vPoHYHx0av8CnHhYjQCY85Q/XAnjrN0UDHMASdSw4ga",
+	"nYcbM+xqZPR4iHT1inFzKa9iKnbFlDucBg089GlpBIs1GeeGXV2gKUv8HXd6xr5Dosz+97//x636F2Gn",
+	"TlMCYaegfQVvkqXYjFvQghdsxCW7Bizifcwu/OHQHWOdbyzx7URzA6GKqrmUz06fnVN8hk29myuM3wij",
+	"CYyfiEdArQ3LlhZiBF7k8gTbSalagOU6LpcQ0XF3BpFidDZ4fHx6fIoSxxwkn4vB2eDp8enxU+xTZKfI",
+	"HqtrGlUBwhNIhVVTz4nIiaocW5TpZmL1tt0Bhk4YFKzX/CBjaoFdLGLmXlXTwiy4jJG5MmOW6wlYhthf",
+	"Ga39+9Rjo0FDBrhzjUO+ygdnA0fKLkYhKLlCLzM4++s/iEuGuqf+zFMR/SQjJcX59CCrSURbD9EV6b/1",
+	"QHSCQyfqND7fqAwk60muncOqe5uhclekjiBKiW4DsXdAeZHSQU2QU7EIqhozlGQPg8zUmtaB2KZDbyn4",
+	"C+kjVGULwB0eCVNn1abmqx5ufc3NtJK1n6fUgBozTi7Mm/Ggx3s/Osmgz4vPyRTw+6+RFuCW9uT01Ddr",
+	"tD6iMJZx/uarANZbWae+EI6jVQNl2C5S5snYsQO/ZzR/athqnSdvSdSi9x9vfv9nyT0ngtx99E2fSV75",
+	"Guco+NFXTzd/9Z5qGP8s+S0XZGL5Pe7vhMQv7BgjRSYGdTf/y6/u7RY3OPmHyH8nXuDQbZUr/ITBFkHK",
+	"OmYXpA5A7nSBysWRovB1P00HqY+Mb7/pePExuyhzFIMPaB3HNH1+uErRv8cnF8En2CLpG0Dx1RiXnYLF",
+	"Z6kmrriI/sDyHc+9uLQzvDzrc/Mvlb7GGjr0xbMtwfjbze8/V3JcCDJQPXv8ZLsJnvzLVu9/ThShK/YC",
+	"nNeIV9AkSwtIHyqxiITgEMZ9zF5ZJuQUtPvF/bdSdLNumnZGJfNXJUdql1oJic9WMeHPYCs0uGfCmiKq",
+	"9faPfZEsH9eEoewdw/rXTvAdHPTTIdazrwYq30hYD49bUr3vkeDN083dnnsfFSpFVfyHE1SkPffBdfdG",
+	"7ys92k96DWOlgWwFYwt6FerJnL8X+o8A9Z3Kl3vGFu9x+L1pNLW6hN8/C6bSevL7R9O7Ckt/BOb3+Gmv",
+	"Cdx9f1DqR6c50Xff9Dkv3+kE8teQCx7auj578sfl0ESeag7NDhxHxW6Uj0xNh3Td0f1wG1n3pAoq67KD",
+	"/CjkDVkeQz9nlvtiqqaiX0J7OoeWCzhGSya257pessVUwW1kHYkMKmmLxYs60O3eyEWYA32Ga9m7O2b/",
+	"8icWhb8eju1OKxwS49ZybL+CnZBWObnVfHTj1PHdWbkyyZ77NZwttLAQAxr7GaHXsCmnZAihHRah14G8",
+	"EOzg2eOnh5EuVt06xowmdLGLPG+A6v4Zag2l8gaPHJ1Qc67tyVjp2VHOKVu8Hq0VfVY5GLsqfWDeaWyt",
+	"uhaSpzvq9iwK4jNZ6e2E07KHVPB47weYNIt4OG0JBsFfsEk4qN67Vzm+wbyfbvn+s/3z7sb7n5Bnf07q",
+	"RoDCOCuEvGEH//b+zU9Yz5cYIuMVQ2QHCfzMgnDvEKOKjm9g5mGaOnbx7Cpuu9t7cSf++7oe/x45cDXL",
+	"OhZcb/WB967hvZWkUp9X5q4+L7E3KbCDUqIShEn4h3tVq5O8uGKi1YKOfdRigo+S8/Z1lLhwH7y0Gt+H",
+	"Q35iTlRvLwHqtKTdVdTsPrnWtmrtp2RZffTZr009/aysLnf8rM6bikV4dhA4CUrXJuIj52izRVc/lQVq",
+	"2Xy300nj2r57pEn79t2cs6ruHPJWnmPsMpBajKHpPgLejU0u7FVXT9hskjK+9Q+/aHtfWOSXY/GLXBMc",
+	"sw+kWjBhvkhD/ZdGLR+sf18cOQ4kAqlLgyRnbKZuKTjOeArjqLAYM25uqELJerUinwl5Qt2vT3zfdaS6",
+	"SQL63nJtTd3BPTTVu+ajm4lWpcx9oCR57bjFMmbH7IMPuGu31hfS7eVSjlWRg4774hfiFpvjYx/u0ZTd",
+	"AMxN3SmfRY3482aj/NBw/vxSYg0125h7yg0b8dJR7HIeYh8XHMuqCelWKoz7baoW7pzDPt0gNIAauwXr",
+	"Ukpahnbs8CCOlNaAb14xDePSOGbgO4n7l0vjOafTDRlt/RD3MVWLS4mzjhxjwWILOCkWSjlxqtvy7yEw",
+	"1xE23/f+mL1w6qkGJKS4R28jpu/PKAA0BOT6TUUer2prxONoGJxUwwjELWZwHbNfHC+pgVHIS+kXVXM1",
+	"tyq8m2M/zdBPCzmF+TX52zt6iTo/v/INy1sM48neGEY0zXsKKEtZhXxs6bk/DYIAXUqzCu73qpPeiTF8",
+	"BWLxPdLVamsNYvquwmaMQ3PY+Mg0Wv/XpYBC0/wsRZXYAdJNE0u1FVy3BVuHGJ1mmpcYJorxchT4GYud",
+	"GQNphV1mQZZRmlmBdWBweoq/r0RQROeDZ6dPGfZrXwgDhwTEVnNROJoAxTgqYFaX4tOqnJAf+uLtq44o",
+	"0pLKC/SIIcWtDEsD+vPFj9LJ9YoHXPP5bnNXDo+tv1wfpdqRrNoZlap2Gqp32GMyTpViHddt/V7DIB2Q",
+	"bo6CxKyXewyCvAvl/opsBahluRMnAtOMRWcHNWVCoXCFYhJlXCWWJ6MpjG6o/lUn4XwjgdKQyK1Etnlf",
+	"lnU05UI+MszpcOzAOLbrJEEqT0OSFjfTQyefciSoGaMajqi3X0ou2Yv8yTffPP4WO8fnoMUt5DVv8ILc",
+	"DSyP2b8DzNlIzQUKeqChwT0eeU+9J7qX0psD7BRmlBFEWX+MT7iQVAVvlkwpcefi31X6UsYCJ12Bf3h0",
+	"FJ0ee/nqxxdXKbnrz0AE/Xl01Fvh5ccjma/i5kYnYlpVr5eMPpIvV6r6epwC36uFROdUS9ghOI9hJCS4",
+	"IBQh6qTEm05krROPk3j6Cy9uSN1xOOfHd4Af1BhbVYpBqswWU2X8y7kCVHmpq/waqWdVYvkLrirILPfL",
+	"b3AuEVvVVyFcgykLRxNvUP3FEt91wwY8FGHYtVY3IA+/VPj/vGFQMLrxlULQC5sA2xqsIqiiM/V1r9vQ",
+	"3GUpfh9SjGNEOeCG5R6tAjv484s2kY6+wHQ95A0187iUhZoc+kw8py0jE3O8y02QILDoaOaG/eNyEA19",
+	"OThjfz0+Pv71d6/8YzboNVxKj+HXyxbmO052EMLEHOdQJf2Yl2hR4UwrSrbySgOdKY47VUV+KSskBrI2",
+	"jJTOTeYrdsQ0fMbdHQG7hqWqzpFYMsikGSBC1wvihG3GdA+26wp3lxUO/Z71YHIJlvYJbd73QXEwL0wY",
+	"PtHgnRfouQg3cPhlSsoPrrw+JLNFJAlf8W4xodrLnQm54AbmlqnSVtaPINRukgpC9nO3HZmyrbm1MJuj",
+	"CRbbDjmqReHvcU0pfOyWBfkxe8lFUWowLIeCL9m41ERGaSRzKQ/egdXLo4uxBX3I5u7ZyLcHt1S5CqtM",
+	"Zs1HMs/YmGs2c5MXIAVIWyz9S/QFmpO9udR/d8TtEZdH/gXfdqlQoxvjju2YvRcTNBILycicS/ajkBAO",
+	"Mje+IoH/6Zhh3RzsWW7ZTBnLnnzzrF0dqS6C5d95nJ0+ecaul9axkGdPnsTmn0v5zelTwujoZDwhUIrN",
+	"uFxSJS2UrLQj2m7N/sQrE36CZv+Id3w/tBnHrqnyJ6Wwr5PGg/eEIE44JuSZjTlmJQNWS8Y+7GyMli/k",
+	"f8aKomDXwNQCHbtfCgFtZg98He66b78UktswK/vCO4Ozv/4aU933cV0IwucYa8+ZAa/1NCtDRFRV5GR+",
+	"TBNWRb0TOigrEZWQTYfmbZoFyX4BXPvnOOkxa9QDmnLsgRE+scoRqTMqvBES8b5lB1SRk3H/Fe70+xc/",
+	"vvjwYrWOEAZ0xEHVgdbRThIhDz/SFvskqHqkxBI09aaQY7idwpfln2kl7mztiv9juWg2ii+ISAQJPRBj",
+	"NubdWPHSqVA1WE8dV1uACRU3atJ9zH7BQvkjlUPg6JFprpIYCnEDbIGvBsRG3vvtCqulYvorM4cO3xFe",
+	"haIrKBthS5OF0k6WwLyTtMb0+uXFPXHg5yqHL4oBf4goJkqMVBDjK8fwry925tuvRv/5s+960pLODpwa",
+	"UNqpIyUjbtFEQ01TeBP/DjdSnhDDX1WNSJpAX1nDZmA5xnuQjarOlDv3pqoCgn+WpP8Tj0p3yKT7M3zS",
+	"RLoupH3IneuR7T4XMPKuyerG9pUu1wWwJ9H1pytgFQu+NKg2YwLMDKTNmEQI1CCxhl0WzEWGy/xafXRM",
+	"zROpo/deRD56qwoxWu4HlP3g20G0GlmwR8Zq4LO9eKzu3U31NQN05XvicjVnGM3oDZA6/BSwTjR3zwHl",
+	"b9bG3qQySWkZyVDvd/joE+WT0mSfWrJbxyre+ZP5ozh/HzJT9kxV/hKiH3wh2Trf/KDpDT5HQc69EnVH",
+	"w9DpzWmWTaLhWFuu+b7JhmMgwsLMiXpoZfdxpcHAXpc5jYNr6hyUVjEl63tQXUrvk8M2rbR2WDBhs9C4",
+	"IWeL6fK88kVKDBVHA7yQ2PxUGJuR2muwq6tUbFRwMbuUaD6qIgcjN+jBs9Nnh461j0sTCto4OohR6ksl",
+	"qWsqWvRBGyVxcRVXEPZSHlCAtJ3CMjKd8jyvb9iqSDw4pLPwM31be7Wq16fcsGsAeSlDs/Ksqj7sACjc",
+	"q2S8wADmrB6kebxkS1LGt4eqa+OSOxQ7GlfTYq9lPC/3Z7OCJQtFwSlQx9NPduC2idM68L2U1VjovD6k",
+	"0HkN3NBSAqnOWDl3h/LN6WnsHjh49uTJYcpW/4vf8CfiLmE6XvTjMAnTXhhCPvCDB36Q5AcBQmr8q6jK",
+	"9ZLNhMEC3lgtxz/QyB6y4GUkyhckskqRIWzbzCoo66Q7QvHDCjExkfbfKBvsh8LHNQXESszJWOyXfup7",
+	"FNVoinWZ+ZWHwa/+iwwS+KwAOuU2ccvNMNkIzKSyFWNoJRFQz1XTbeG+8L7g5xfvX7x78ZdXL34Zvnr9",
+	"9s27D8Pnb356/vO7dy9+ev5f7G/q2jBdyuDWRYBb/eQ/fn7x8wtyhjumdY4Rsb7WRR3TMyPsidj+N6dP",
+	"ccTI/J35OCHH+LzN+/hSfqhMXiYU73djYPtQPJVzdpXr5VCX8l8dx7jCTCdEGV1LR39T149CnwJm+NLJ",
+	"PdxeyoUqi5xN+XwO8pi9CfoYZTpR81qHlY4w8KJgKObQytg7OKI3fEQUGepC9X1HMOSlxI6n7OAGlkRq",
+	"5lxbSW2aPIKPQVOLX/fPlQLgPhA5yaipDsArXMNqskXzzv/iTy6OeyP5l4of+V11lFr257u+nvTatOEt",
+	"SxFR+YdGS5NEQ1l33U6yobdZgVVAJyBHIjQMx2BQJ5k2mqNkd6psFLpvpopnzwsuqzbwKBU/f/8XPPP/",
+	"/PH9f2J4HpLWVOP5GjJ8R8vVV8rrQpgp5MOOrry+sHUFVOmWuh2VmcKaEg9uG22XelR02q2S0/6S9wgp",
+	"/k1db07a+5u67kzY+1Slnr60SLh/xrpNBDJRAQvCZYe/Stfoe10WN1VPmya8nLO5KooKqIT1zVnieuKB",
+	"Oac49nrP0FsaWxgq9trM+fAjRC0V3QqcajsWEklG06BeNV10Crax3N1c+Czz6TfN2PlzMlYaNgHbWWK5",
+	"4kX3JmquRewPtIEHW3tXgYCqIT+JQyE7uzLjYJJR3SCJ5IQk9N7V4C6ksVyO4Ag+4hxdUI/Rnz78gc3U",
+	"ra9ogLDIwiBktzur21q1VKlUw/BLiWKog/+RkmOhZ4QBs5BAa+qm4yarE9mnwlill3VNtrqeueN8JruU",
+	"cVmtuve2yTAXgQ4ZcuF+wOD46nsSHA8MwKXM1cgErD7iMvfnZI5n+WGV3OINmHU2vROrjunNuF40tlV3",
+	"815Kuuhj5qld5U9eTSOrbsivIiWBvsCpXvk3N8mgb3xMrIFYDDaPqLjBgYY58NAj1g9zeM74tQFpKVmP",
+	"pH5Rzwcf54XKq3aZKdm1JVfFImzV7K9DEqq7BRq7xHZCTjy8e3OOHf2INes5eRK7yBr+sYdE1T0kqgYI",
+	"e+Sb6FFlRqWZUbMW8DoUj26mTrU8cj+ePEnlx6WFgBa+devvv9QFtRzuPjIhv6alomZYCcWXOhGaidyc",
+	"NxZPHD7WsS6lN3Iz0p41igk5Hgi2qnJCA8V+o2pFSi1GrvqmdUEPjse5lKG8SY3E6BT3FmsqNeIkm+AD",
+	"pTM4rsqB+DQjz73CdpV0lNLRPHoAuc8LnGPQQdVFjNq9ZXFLN39wRpV6BMdtC0KuHIOAiPc4rVkVhUFx",
+	"L2NGNawKmD3jeejC6Z1kVrgGP3e+Rn33195Pjf9esXpVGfll3LpwWV+oLt9btX5QJB8UyT+QIrmWK6DQ",
+	"dcA9McTovsMtNMotuIoF7fuxYvu49T6I+HWGr/tAx8gi6Xs/jgpuDPpLHQs4CJ1oh1apgv3vf//PYVPj",
+	"JP9u2kXxKpr1A67xPjXI1mRdbouLokgcxyfVLT8rFK9sPQK12sDYADbUbzZ2RYsr72N2dsqTbskqYSj+",
+	"4IAaQ8X1NFEcq6wTcfyUG/NYg1MW06FT7gnWyO/jW6bX84cyE3cHKTrKUBn9GuwCYKVDald8X0fb1QqA",
+	"dukIlgaC/ZGaZp9435YhqdohzD6YrbpjnteBDDvQm2KF15KXe4opnXW3ybmoAPNxlGdPEEx5dVWWtZDH",
+	"7KJKZiFnP9WvXElIqrcsbMasYgVwLX1Ry49uyzBP4sHre435707RoR1/KtL6ed37Kr5jQWZIodkMZtex",
+	"Nr4IcQAoeoz5CPBW1XgMWI5jtjHPZAYnszE/scrOu00I77wYybHcqYGRBnJXruS78Pn8vKp9KkjlV5Ji",
+	"mClS0NdOwcQYb0qlEqCNeDufDfeIKs9CXa+HF4VauPdXIBMryH548+HtfUKnG/+F1KqYuaE6c8nwgDDH",
+	"1YKuaqMoO3enxX5+98o9NFO1YNyd6n+8o6ygh4yzrzel1EEfM2AxvqOcJ1FjG2w88cixJjCHkAgjF5r1",
+	"rGpR5smT8wZiaQyMkQ4yPRBjRARNFUnFpQF9PBvzIb5XpFtr0FcVyv2hMkXf+XQ9t4RkLd/3NXkLhsko",
+	"wY+Mng7DJXlh1X2nqT0klH5RBXIIN3yofUwGIv9f4IPnlZ1GSSqf2gKmPnQjJIuvKbHusB0VZO7FxSMh",
+	"K1mxcv+NSq3RKu4HrBLXW78TiNupVtYWkFPielXv5eDZk28P68wCJzcoCVTzy43QLMSjywJCjPkqncHC",
+	"lm/D/u6H1IThabKdY8vpc2/ircJYyf/sTxorlZH3g4x1Qtd1MuhQqQpGzg46b8sJVGeYDEGhxVGpjS+2",
+	"xt9DFvo+Ko0/r8q81vA1r3FjI50gMOuOoOCjKcHRI8Mkn1EIaO49Yqgqe01Sgw0tFJy0j6wO5XyF8amV",
+	"KE+VXIRhM553WHQ/0JruU253M/QKOY9Q8YD2SyhKOzaH/wz6Z8eBpMGrM4PVwUI3u8FarBUDULplnFjw",
+	"qjZbcHQU3NhL+fgbNhOypNgXXxAJ66g0StPHBDEkl/m433C5z06fromTRoC5J16DY3+eTnE/wYJ21rtR",
+	"3B+nZemDzLpBZiX8aKDO2CEmwog5DwVPNPjsJiezogI0gv6cZ6PD50PFMygzY6H0DQZVhJY/Fz6ez+mo",
+	"j4x/Nzbe12osPjv24lQ6MV7dRLi+2b2DI33JitzX5ODBWm9OLfAVl7fhOXcztlcxlxvBsd3Zb10n8E2t",
+	"Ch3T+TZ2PtYdTGn6FIx+j0/iDqZ3adS3CcJptn/iUgl/3IZvlUO1bsGJnvKQ5M9AWi1847OoPgAzli+7",
+	"+vp2xobUk1QWjxcf+OScrfW+YeZcd6WeZh/f+24evbFx9BfZ9PFr993OojveXydpJIGfi7hTlmeKuP+M",
+	"T/ZF3O+xsTUt9JPXa1yHirSk/P6R8A/VpPqh6+pnrpyP5ruICWOZHVtgmUif04Mlhp3OkysJQ0zE1qDm",
+	"IA0TdmO/65ZwexLqmd5zy+t7op1h9WkPJD37CuhnWKojO79/EcJLhtD1QD0fqOfXQz1fc33TUGBy1GKs",
+	"yvmSQnxlTTM3EspmVZTONmMhxsrQ6phVvm0zmSvOmIaZkA41QvkfXuWCYu3fUSj3lZeQYRRyXqLdw2QM",
+	"zIgXVd6pzNHcFfUgMyAthvj7ZkyUFGoVoxhnTFo6IC9MK66Vgv8kQM7moGeiKrzvFK1D6iFCNvk5qLnj",
+	"P8l2Zz8KY39qHNSGpKOql0kpUaVz++xILqI31ucWZSulM3w9GgyrwCYjB4/dtp6cnmYs1NL45vSwY84C",
+	"m4zGU874RzErZ4MzN8JgJiT963GVSySkhQnoe24wGh/yOk+VL/HTAN7Q45vOA/PwJNV4eiic1O3Zahzh",
+	"LrWTGo9O5lWeg1mfoM5uhAxFwRpmz9FUOQLjwwUDLB+I2cwReAvFsj/e/hkaaPs2WtwnAuJ4ygQs10cR",
+	"5bRDIdzPD3Dbgtsf1CKm7xOwhsoB4PmpcQOWqyTbNVCcDeZlAj4jUMtYzkWxZAec5WICxh5mbAFw0/gJ",
+	"ee54fMxe1HwsKuYZPETjsQ/uYf8uZE6RihNxCxJzjr2Hvbr8oAYkYnzXA/X+5fe18Pzp7CB7QivMPjd8",
+	"qwSlrz1H9CutK/B8qrBZrVpEeD5SMzB9sLuTR6G81Rkh6LgjoaXIqcUodUWtJTlfpjY3TpyF2dxi1WQq",
+	"urEGb53c3hAi35Hcd98oS/N8RmQ1bueQpxD1hyCuLQDrI+ibB7T8OhRQ2ylEMq/P9MBLNQfJ5+J4yWfF",
+	"2iRrmF1DnkPO3IfxVxT5H3WNF4ZNQDq8812BM2zdiEEc7o9j9spiIW7j8bpC0gzZRK3WVXG7xnKLpTiE",
+	"xUxuCrNISptv5iAv3r56P4fRdhJmOIG1bXBXz8XPV5W2+afJtf6AzZfnMKob9dYQV11LG9zatTE7MmTn",
+	"fFKFYzS+WS04rKEqlJUzqzI2FoUFTRn+BkZW6czBFEjrmMSca0t1zDGs1LGNQvCW3tW/CsCbxoZWbBIp",
+	"1Z/WlDI31DVF/tFVFQqkbReESnzcKsLnt4wR8H7T7gQkbb3DQvHbpkk22LR/RAtHjxefl9o4wLxPq0Z8",
+	"TW/5JGmWrqGuAXH3xwy/JGx2sNzcd4zNjd+7Y20v6hKMWO4gJIpiq4MmGmMnGccRKIhOqwLM4TG7YHlJ",
+	"dwytzoHBJRMPc+wLFaV8MvjkTbOA7n3IefEUnyeYtrHJ3gG1/V0s2ZdU+2c1rOQhyexzF+jMsQ9WjJih",
+	"0s8qKThcQ1a65ISTiiZ0iwxvudBmhXaTbOpEhELcACaFQMZMqStOf4Yc0b84RpeKQg3zBpbswIyUBvb4",
+	"MGuLC/S+MBUTrYQVJGcHp8fffuPzzmj88GGYykwpbQ0tTsJYIUdW3GJH1NxgjSUQkykWxFQ6Z0bMRMG1",
+	"cIrumHHLCuDGstPjfzn3n5hyNGXcsMvBTz+8vxxk7HLwQZfG0p/PVSlHorgc4JIuB9ivDi4HNA0rhLUF",
+	"YIW4y8ELbuzMKYPVS/TNL7Dyuwaq+lBOJlTxrlHlc7PE9H19sZ+I+UczdqXN02a2Y/17CZDblpJ9XnkB",
+	"8anm1i32vlrpqze2bwqFbjVi+pZRdyUufdlDNEx652Sr6qxsBYukpYpNQdAtqeJrj4PeB0t9CIfeuZUk",
+	"3vAKAw3tsytgXiuOd1ptGmNWhvjAiRxddzJeUt3FagIi95piY6AZ6AkmxEVlrYO0/vT0X6IazqW+FbdK",
+	"PzJBR2dCsiAmpu03bZH9EzCFLlbQoAp3iVB6evovfe6Hm8bRojwhwbH7+Mi+2Ky4rz3ku91upVv73WPs",
+	"N0ViEoPyRX6hcPIcSHvOrjyqXvlMZoMNijVgh564MnEhTF9mV2GnnylEC8mcmjR0hYfvke3drxr+eYLE",
+	"NxGULzZO/A/I/x8CHu8nXDyt5e8s5Z8gt9tzQPhrdQsmKjhO+nbQ8iFSWQ6ucP6rQ+q+Kkxjd1lDgsmc",
+	"4OKYsdVcGoqlPCNhqurSUVFWoesuHERXR14tWmDtq2tlp+RvrT0X12icaLk3MuoZe+1+9LJAmC0SsqxW",
+	"cuKNqIfkQ/PWFvrHaCqKtv3VrSoSBc+bRxOKbtDEtZWDhML6BAUGdTgNJatGFHlDFvRyTDjHRmveY/ad",
+	"OwmMMnWLwrI813Xtn4Nnj5802o2/Bj2hyvZNQERxSVgDxditCeuNud8weIBckO1PECqcxOU/C4JXsDdH",
+	"ZowONZG+yJpSos+xyqIaiWxELN63A+DjMbXpTXmyNBwJmcNHyKtE89UoBjfvJ7Zs45yfqQZaYh2mLJKB",
+	"qfjYlz2qIK6qUOlrIj/w3wf++7njNxycMh5TUpniQVty2LhNSk/neqOzCtJE7BxKUfpVa6rYpU6hnrUj",
+	"PXiVd/Wgv40X3cuBjr0s7+QB/2dweUfnutnjHYPBP5HDe96EvYBijZ83lJbyjq4Zl+4oG+iEPu5YfNns",
+	"3Y6+3+jcji743qoRVjN8Htd2vMUHz/aDZ/tzeLYb3a8T/LhFLDrY8R28WqE52TUUSk5M0KhiUtFh+GNt",
+	"N1f8zSYvV5O8PDi5Hpxcd3dyNXAJpU1qHBEkzXU8uNPHFY/ZKPLTTwb9M9g2J71/iazL4xQj6ENVn/27",
+	"eOaNm+6W9z6Zg4dodVzw2l0iEzJ23KRsUbt6cfZH1u9V3vw8PpwNGPrgwnkwIX31FX/2J86eXHODJfvW",
+	"t2ecq3lZVBnBE63KOVNjyiccTbnmIwtaGCtG6GdwK2LlvFA8hxxDxNFqroGf+Xx0qWZCcqso4NNv8Xth",
+	"5lq5SxVK8kLYjvDD76o13yMdCZN0FVBwrCgcHvb9bZ1D2P5DA7/91FqIQPeRiU6+gkzDDqpiJxmLgpcp",
+	"IU1CEeMI/FYihO2hBOwapDr5RxMqft/NURpyiebcTmtTZ3PoQZvJrrOD/tqRtH81MrdXGBPNiO0xrRbs",
+	"ChE+q4/6Knj/AJ876KdX0DKLJmZ36DewZEpfyoJfQ3HMKJ98TiBFdZ998+zrJY7DMTG5KGeSHVxptfjr",
+	"01+Po0kPKRbbR9UJcylvYI5W6iiUpnkoEaREKnT1U8DRZPX2n/FhIAP3ZJ4Lw9Nkn1pWqjbX1fg/YBk3",
+	"zFilv9S04m0Fnwej2Xp6S9DYNlE9Ml1yAG8zv4RQEhHciHa2m7D283i13e6telUaeB45vJT0ScrBLe9p",
+	"jKMmSnqBRItbJ6oUfGLYAeWCXHEzVOOrw7ZX7EKyUt5IasgFlFHi7XuOzsYt09Lyy7uVzrM9PGY0Q4/E",
+	"0TUf49u7Ja0GINg6c/UiSuxd9Y52ePHiV7ae8RenVrdGOCPdXfgealoVXQ7EKjpn6F/aYuYPCA7YS09p",
+	"Zopy0jEJws0uN2FGarcrjDuK7wwHgYQMKZl/p3XM5gXMQFq6md0HqmS9O4yRlzAcazVrfDtWesate8ot",
+	"Vo5ujpUNPh5N1FH71+4JMO7/7sM3Ia26CV8DMPPxafW/3dRGKZkxYx1pzDM2FY6Ji9FQqqEv+Kc0G6ui",
+	"UIthOR/mZRdSOLp4B7RvB24hGReGVWn0u+fYb5CeL8yb8eBrc/s3+cNmz3+LHf4TOf+7e7i3n6zLeK+C",
+	"P32tkhkYLJDEhHTSL8WiyXJ2TZVRSil+Kyl40/eT8tzflx4mbVVCUYsr7jF2V6vtNq2wxOZ6q8ABXNKM",
+	"58AMcD2auoPoCiZogs09KSzNST5PSEFrow9RBQ9RBZ8lqqBVedwxuooUtPC+ZX1apU7dOtGuYQerihJ6",
+	"an0c+zZkak3SbYtsbQpIWCFRDzEJDzEJe4hJaGNiFJYQ6nWvFw06PR+tkev820pqyLzIkPkSZ6zgy1D4",
+	"bINdIVinKdLhlWVCTkFjBgbW5Pb4eCuMuBaFsMszyl9pmjukstTyKO5cl4qRuCP2kSz96QTfLqvk5iuJ",
+	"BLmHEIx7CMHQbUBaK3XfY5elrURtGWVeIYVQC1nxw6jUsAbKMmHvm/jsK6VQKlDOpqCB3JlW8xE2lgSZ",
+	"z5WQ1mCeCkLg3aM99soz71sh+DwxH5vpxkPYx0PYx1ce9kFk45xd1XzuCqnHFXG6UF8Ayy5XBQai+gIG",
+	"7F1UkJMgSfXz0QS6qsbJpNiGS6WHl+Ri1OEr+SMaAGmzmw1/qyreo1rBG3w6kvV1RZLQAR3NCy4ZRmmk",
+	"YZQdPDt9RiiVUKVjcYHnh3vtMNlZUV0tpJP5fYp11O54FQhqWfjg2ZNmBvbFBORoySAXIf7K0thOhGnY",
+	"6UPt5qYhA5UOLAfaiKrwzVY3pTwRbN+TdZIG/zxWSb+xB2vk3gWWB2tkr+qdbbqWIb2oylJsJhWbupyl",
+	"pQJjwJiZW/O9VAFB2lQ3MUOV7Ji1FcE31Rvo519N2+wwWNLqIacYjsYj6pOZpGQX+NUXrphdVBezDT38",
+	"zMYctNkt2Kjgxoix+BQa2x+g7fxzJceFGNkHde1LUNcIdpcZNaglyuJIyaqdug5YRrIVS5HBptSDAlMA",
+	"xzoP0c+S3nEC3sJXPXbSK/0KeShvE4JrI3pJr6xx7ISxE97neyIsL8NeumiKt41LxQqqqkQrNEzYP0T8",
+	"6ueE7vdWzVkNTasSxS6OlotVB07aw5ErAlIGH4WxIbNkhqraVg0Nm9BaQ9TnAttfpoAlWKONPwDt3oB2",
+	"zeluDcC7Cbhlh0bvVyMMZVRgQ+ADiioSutmKcQTSaiCnYWjcxrCMPSzZaOpYjcOHy0Gg6peDQyf0U/k4",
+	"ou8YSeT0AXccJqsjBZZV4DRW3H5ZI/hCjGAzf+jW+l9+odzhD4Ze991a7XOiL13ptqi6SWzC/td7Vlk/",
+	"rBrLMMugEvPcpCvxmjU2ucfHPM/TWmee/yjkzT2ZztzQX0I4H24xgbrud8jPmZmqhWRKUgXOldDXL7i2",
+	"9pemNT6Y2LaJNpY3PnVkNeiPyuefscvy9PTpyL2Ff0H4YTmH5g/u+Cz9tJvK5/j4EQUQrM3bbidKhfwX",
+	"JeERbgULVjgGX5TGgmYHuRq5gwkPjmf5mW9f4xh/ASa7lK+F/IGb6cmP739gIy5zkXMLJmNRxxtH8Qru",
+	"i7nUYRcU0x/HWXPDPHQcYlDGpcSiusKYEvIQIyFsxgo3h3cYZpR53hX5436yUw1108lj9kYWy0u5CH0u",
+	"W9liTgArhLGOwPA1yoj3+oRPOIZasQ9TuJT+BI0XLEIyqpwA+5sqHUhib56V0RdaWIvGgZmagbSMT1Sl",
+	"9FzDpUQ3bs6WYFNZqn8G+5rn8B3Bwj3KVfUs3bVbscko14UAnQa9CtCa9/ngq+zyVXadJjXFMjdReQXD",
+	"Z06Ud0L7weWAJH28r8tBbFiiPII9pL0nCVMD/JJkKa7ntJgquI3RcFXE64oNCNPcqwGbBu6qAEH57JjP",
+	"VVTFwkNpt3a8gyryHcD9nyy2MA7Re2TaR2tChH2HChDxz7163lf95VxGVd+bBec9MraUAMq2Q/86xRkA",
+	"hgUryeZ8DvqY1b6uFf9cBVnB9xX5sujJMQ2fVBre4aMAyveWFETDfy79wW8ugaPv/Mk8KAYPgn4vEkQA",
+	"E2N4ghI51OOGWlkTlLNSFmAM46MRzC12f2Ljsih2dOn4XpFbyPaPDLPw0VJZlbwcUeIt9pFQxqb6U46R",
+	"EkjrluoEbM2dpC0vJVGhuTKO3i3PqRO8GK00qbSaCynkhNpTzlUhRsuq0yQRQN9gUkyk0pD7jAfrxOW2",
+	"QGOmXDv6aJxAwEM894w6KnCn+lO098qu1SIUOUchHsaWqdJeSn8hV04sGtIL/+oo0RXpAmydKkAyUpjS",
+	"gCPVY7fmOVo5j1oifA4WfDcRtO/g0EtVsrGQPu6bsyv62lw5FnHlL3ho1RV+0yHav6fXdioYUWBEY5w+",
+	"ncOYO8n97PFpNpjxj2JWzgZn37h/CEn/eFwlpAtpYQI6ldv9yik7OaTZVX0fXXnd9YWkVzfmhYFqHddK",
+	"FcAlFS26N1mvOuh1qg1ikr+5tkSe0VNeiBv40pWaL4geV7OsEOGYOODR4skG6wX18qG+41R3FpUe5dsE",
+	"43ufUu9Ba8ZR1He2k3Q/V7N56ThE6KJTVQ1F+m2nWpUT3xUIl0xlax4Z9kJOCmGmjEteLI3ToY1iN7Ak",
+	"ujzjdjS9lFApJVSYB203B44ej0FrXlwO6E0wLPxIniJHmavB1LgixNHojJtLOZ9qjhaVD96AUziquWTc",
+	"GPS+xsYdDX+jPjmko65az7CtsyfZx5fyfX1+DHfCLJ9UXWHPPHeliAo3MpmBlIQU+XRqG64xGvU+1cXW",
+	"XF1aY6s/cRZ6P/2zK4dpSuCBzHbKO/4oTVbjk+UflVSz5SNTAfT+fbpbE4STf4xUDr+fEAzvXAews+DQ",
+	"wcXpt4eh7BA7MJYXTtg8DFy4VTtQ5bB1xcCkdpxKyWtpv61SF3g0w/pojoPQnPJ54aMWau0zb/xLSF5F",
+	"oP3/2fv63TaObM9XKQhYmLxo0YpvsriRcP/Q2PEku5PYK3smdxEGYrH7kKxRdxVTVS2KMxhg3mHf4T7Y",
+	"PMmizqmq7ia7+SGLkuwQCBCL/VEffb7rnPPDLxmE6DHr8cvMevyP5y1tL5H8GA9SFbwmZz2jSp0CG8UL",
+	"o6QW1FrMFEuVnAhdONfXflKri27RSUr/yxGd9xCVwaJqjfS5S+ui8hABv2oAGrVRdHPIWF/LwMew3zHs",
+	"d383U2f+LG1N5sVc04mwF0zEpOnqvk6vZsrFp+UmWVFQY94uL/K7FWzcGTdsxudYsNJ+BMWMkCm4dSBi",
+	"Kp6vN4+lEsbNLkdyDA/ahW1NrP0YZn5ITyuM0WFjhd07nrN1Brn9rQmbazXVYEzC4FZkIFNwZBBLutCb",
+	"x0w5PMAX2O02A/2Ax25NXvB5Jy8lcA2kNFsZ4EOqdECD1nzioyfIecb6fr8rZOsTKYQvxFhJfRnKltwX",
+	"CouEvjqUv6AMOF4Z1/imwnF2s2K9s3/98/99dcHOBq++cmZFoTQMpcCYeTior4YZnvR3CElTdsqA/RTb",
+	"n4eO3JR+soAxRX24uTHNnAD3qGNtzgzoW9CnGmSGnZEnmk8p58T4Zs/OBnH2i+kISF/Faf/kP9DaN1/n",
+	"R/xAL0w4eOCW5cCN9Tk69GuqSmn7Xe1y4c5uNLkKfvcnkFM7Ozl/dXZ2RhHt8MtXya79YDeEzL+pRcxf",
+	"bYuYH9LN9Pu+OVLtqbQrfaROvY8Ypv6MjgE35d6EzcVshBXa9oh/npMWWlgwrVHohtRzxtOpLmu9/jpP",
+	"/TKYCClidT43p2rCMm6BlcYpdBSIKi1Rer9gH76/PH31zf/Ee434G6Ccd7LRmbrY2n8ipqUGRxDCH+nM",
+	"nU+iSsN0ifXBMvNxVgy3+/sJZ5haIQ3YpWFTJxzcQj6kM8jKHOgokpJ9Ompw3O1XpTxsEk8YpCsgU8pj",
+	"fc1D9AQrZVJlZLr3cC1MPcRVp6uGdey+UGsgtsX7xmbwe/jeG/jsZeCTQWpuO5nuD0tLhTVj9w+3jtcf",
+	"/uJ1b607SCnRri54hgYUJhBYy9MZDtDirHuyfOPn8NrcbmcDpwdf+sm2dBQfC8lRna3uQivhu2VMRA5H",
+	"6v/UrDUvKK27hhnNrz/8JYmlWZjPTPTyvKh+Zot8D7LHpkOb6J71nHu8UPoGMqZKb433L2KLS6cR3L+9",
+	"UtqBK753U9yNLcJqPpkv3DqPPPFAPDHXQiJf4LYiU/gIxHPkiLvc3O3BEY7Ux0rdPLw2+C83kb2soluZ",
+	"DdQc5F2RE907w3AiUoiLM3NnjZkZgC3yAf7/Qfgl7MKRZx6IZ8KGPituMd6q396OnBIccFGUDga61ujC",
+	"R1QQHqp20DGiYQalDANlI29OztSCFYihXkrDFiBtMDM3tBmvOyInB2kWfiTizS25w3eMFVleSLqv2EHH",
+	"7U4vBbNXKCoAPFJGqSnH7pExaAxgN4PX1ZMInkRt/bBsb6kkMMgN9Df4p91U9NBOahypK2vIXz/S6AO4",
+	"q6b6rM9DpL6c89JAy+H2A4zdWdnCcNCsYtZ46OVMmFJakfuTLw2mLGJG9Ip43yjSw7uvfbRo1MJt7900",
+	"jvx27A9xL35G6qmpnFae3sp/ROGPy4A/WCbhzpJp40uNMSrPMr4MHRvxjkJJRDVkv5VcY6V2IbD8bA5a",
+	"qKzWnp6X05ll5bx/T168wn04MuORGe97tlwWdATSUC33ZMpSPi5HXpUeT9aviBFmi1UZXyZkw5rg478w",
+	"1VFL4kPeQC5bW8ybMuMhz8MA0WhN/PFscH3wbqeKMe8k6uQAKhFlBh783EMlay5bOb+UxIw/qcXJQQs2",
+	"dzmTeazMraOceBo5Ucq6lyiR5O4nITZAEux9LkndBTx9mkc5mdxUKeJWd/T3PjmwFmjmBQpi04SfeDoX",
+	"cMt5/8/tuXi3AhYk9CfCkbM1kE+wHY1lLz1pbghoHJam3eT8OJ0VEKiDjrl5m/C13BZRAR9971qO2Wo6",
+	"ylyruTKhoFDYA9c6VXT70qf8H6CHHqbPvDBsIiTPKYGtB2jEJKwAPXX/N/NcYC0g7gztAs8Ny7Saz7HY",
+	"HLNWfGdKZ2G9f/fhI+vIu2ULVeaZv9tZXT3MnUtnkN44+8yZUBTKlBncCTmlQHZVA2EjaUfYDDwxFc4l",
+	"KwC/zoBd5rmbslQSzt2cHcWR70bPkkMXV8N6cV2/vPp1QBjECfvXP//beXdhPGFq1RdKpnCOuX6pklm4",
+	"4PtNc5apcpyj8VkI2ydduAIf6qZP+1Br+FmXRQWXbmV1abQFxxjPzdznSPyuoQiIk24DC6FrNZF1iLYl",
+	"7uWvazv01K0P2w0Bjx+ShB5amIHLjBPzLBi8voWs39qEuuiH/T2WQRywLeK+9veX0CWFKHIHdcQjQTZS",
+	"jEmWY6HF7nUSTc0TmK/d7s8XfLly7J74kvKQ/ZyEzhyGy2ysnExnvgTm9AOkpRZ2efoeu5o0xd+KKXbB",
+	"nFRdyFzxLKhsZ/Nh4Xss76pENQ+iEu6w7eEGU81PZz+LTaUW7KmxGnjxIAf8+yWJ/c7MtTfhy/O1b91b",
+	"TfzoH9g0C5Pe6FRc1lrV3RtHuNZN7MDN97q9CN/77EiY3X5EW9uq7uaLhDldJ8v+ocp8HKOcYp3J5gq3",
+	"0NnJ3Vr3gPx6FkJmauFM7Km4hUYf2PGS+dqNAau3nKRT/664jxvsI07r4E6yG6bL4HNeQm3l5lGJ/GkP",
+	"D6pFx+8tdPiUq1++mUgyASxMWjUbKlrzdeSdJEeud0Vw46XPZc+gltreMZeBE5fo53DJSnkj1ULiox0i",
+	"NNDAyS6RpvvUnD8C/XYL57iJR/m8Mc4T92lXSt4Vfjd0xWopJ0ycRWexAHC8xMGTOlx64huNJuxWGDEW",
+	"ubDLhMVJJWxejgPl4AGUYUrjC8LYVtgcViB+2aVUclmo0vjpGGYA/LvibNvxeirZvGPrO7+h3ezRUf9X",
+	"24VrDO7u/Qbauvs8WW32fZ6uaOY+y3Yfwcwgu3Y+W+MN0WVAWPc1hyE5uTudqtPVX7cNY9WDDNKk//er",
+	"FEh9wqp9aZvTb9v263OCjSYe2Q4b7bnt8So/nxa5wdiw4oaQpV/Qmt0ch15BSK4JCR/+Nd509n0IV7FH",
+	"SSN6OmTCsFKK30qyZ31Er/7O3tdn3/pOqYhlyllknKAwUi7ZOArP3tevXjUhTjEmuw2I+Sq04DxMaNW9",
+	"/Kn6QePCjkDM24GYjygxB2keHfi0t8Lboc1Tv1UQrdt6W2strlbPbiKgW5jCjJt1vKldRJuTPRdMrnT3",
+	"WxUy3bigoRLDC5kHa9j3ELUbD+JqHBz2fG/u/HIxdWNVSfCYQs8jqVapu0PHb2ijjm+M7r2T9HS26kfa",
+	"GiMNFX7B6VeS8ug3OP6HDy9tds2fZX/JL8Ob77Ix75UggUJwvYW0R+NE85BSxiHPDJ4IX7CRLPN8xNIc",
+	"uDaMM/cnRj/xrnXo/F2VQSX8YyDWj+tRujDldGJBt4BEzzP+QMrgULYqTfHxQfK7mJXm8widYJ/C7nxm",
+	"mvAIgf/A6QGEe/ewdvBLju0+T+c5lxs7tnyMPdbUwoS8g0ZR9esPf9l4pI+/xTP9jk6Hlzid9zmXT9O7",
+	"pdc8Wz4G2je08opH80RDzNFQyKZ68/0Vs1DMc24hUAfrBVCGgCCJ2g2j3XWiFUVnvvC9zkRbKH1jTwo0",
+	"O9QCcwbpoVqiaPcSEpZz4Xu0mLgJtVHjhjwkm3yOTS2OXHYoLuO1PX5SZiO81k1Rlj/LScTDxx6dvhNw",
+	"ANrfDo/fHSYJ7z68X7grML5ULFdy+uVB5D8le3ywas4qKqpk6D7hiq1BiVgpCHfC2NAFtsCWF/0B+4DY",
+	"EqdCsjmoeQ4dx60xSlFRzFOR5c8zwKaTtQUfifLBiHLD7m4l0PvFM8oOc92PTjnsklmVZ6xHmkM4iWTF",
+	"JGQcpCCtBjofGy8ZFFzksddeOlOGmnQNT4J0Hp70mZpQJo+X0wSOvKRTOpNUUfNlPRtuwN5WDLsQKWyX",
+	"891nbm+fmZT/wtjoS66UfVsBym9gyS7zJpQ0drkQP9WydMh5cG4BMV4sPtroBmwqojWPVW24sYiWpnK0",
+	"3Xex3f1mUcwmtjdoSQ421Nk003whsdjjAOntXbkZ79+8Zb3YbpHa2uN50DybWGXhzp5Telk2uSZYXMle",
+	"Ik7h3/oJe/Pu9X8l7N2bj5i4lnOnaODOJoxbgpp89Q378Q8Jrpn8R9JIvsDSYAdIUy/BNewG5tGZXisE",
+	"8NR+GkHD+7FGcHVPJ6rEIkMmrC8LtKWWVL8Y2dGXNsYzq1AXSKvwnTarXGhqkdZANzEVkgDkBlfgddf5",
+	"apnkesFnrA50rxqwS9oEW/OMeKywjySUhPM6mqTSbpGLmUhnLYd4uHS/FVWFYu/rV68SOnTAIROCbyqr",
+	"COs1ZTNKde23IptcawyLXxfCGCGnCStlnBtWYl6vjE3fRlY4C+7TbimAZD33GdoinI0jc2pxOM8Vbwdr",
+	"/zNe2qHmsShzK9xwLx19nmbc8qbYdKQC2goSum6zdguG1M8+fqHnfo13qTHibz1JOk93Tfn/hrmtpWdX",
+	"OutY9HgsYtyk9ojb2iV2C4PVJQ/JiCnYVr0YSiB3L22s2WumRC7rNtg+zCEVPGcptzBVesnc5AbsXeiw",
+	"yihEqk2tDr12ulsDnGue71LiIhUwxM6Y6+00Qz+CUO1g0eUKt0ll+wMWancIuiYWPPqlDdyFfrvV+CGs",
+	"/pBY3zTGZoBemkYTIOugBuTvJObQsDXDNtf6A9eIduNxIfxWckyWf2DL8ifFJEf7iIg4nXHNUwtaGCtS",
+	"R84Kb+X5BSb6BPRqZ0tAMbdLd8tIKnutPQbhqGYCBA4IcQI3VogHNkcyLDwf6pbJJbvledmWWkSprZ60",
+	"D4b6iG//WYvHT+oNK9sd7PEzTes9okI+w3xez7dNHbpTWkNNTm3T+C//7v91vSXrt5nBRdPwj76gBMYL",
+	"Nvq3Uc11whM3p3aDsAkLqtRzv0VMbcvurcTN557e+6ybkHy5iUJXgD0tKwbrYqmLSKZdNsDutvK5Y4a8",
+	"Zmw6Y3YPyxcB0SoLd1fz9o9g6+r5sMbtFsP2944v/+Td59v1yU5W8HZWuBc6ekvVeaWONtaex6hSWeKd",
+	"O5Vvdp0GrmYnv16xiqO9PXYeNWw3tUvKo91oatfBDHcztyk792H033Mw1B9FAD3blOYvSfsfc5kf2kRB",
+	"3OjKRnlhmFYe12ZVkNzfIzD8FrJTgofd0BXnnS/5ENr3+cYDHnyYhYd3TvTBgJt79EMY9pByoRpoU+SN",
+	"0hNerK3pOSYpPHUcrWOvOrsb1/NoNlW+Y4+E0FCS3hqONukSKXFnvfzxu+qokO48Z78lvjgot5hdM8n5",
+	"lM4gMbQuFUuxGULCEG87YROegsUuItxcqwkiRuKJ5AzSGzr65GEewkM+4XkrQrmnXCopUp5TX8wB+1nY",
+	"GVs4BZvUU5vcelTuUfrWMJ1J+dMRr1QLpiQr0LsWlvVuhAzbe81z0LafsFJm0UqYg8bjRTy5tGROWFFA",
+	"3Rxxn+ia3rG1NL/GK4cK5VUjPE2Rfn2JXb5Kjaq/TDiAAyctfU6hNkcPFZcTc3EMxW8QYJ36c2vhfDtf",
+	"bo13rfDlEVTwsUEFayJho2Jrz5+uojsrSrMjczqoDsqfbo3obKKIs6eTlkeC++QYjY/NdBhZm82qRyr2",
+	"HrCPpcZibTR3nNFiLNfWRDvmvJnzTInOHlNWTSYRNQytGsi6DJYYREHjyagCKDvKm02d8ZHHtGOepoB7",
+	"T870kL7OwhTmmHn9hRkxV+AMlhU9hbmOi+BLKM2MVXP6ARMM7Y4GDtFYJ1YM9iFz7MyxeSzRP+vl4sZN",
+	"aAHjQIEgp0JC/4KNhidwx1PL5jPNDZjhyeiCjU7hLs1L9GXcn++uRhdDOecapJ2BAXPh06BMquZu/r0R",
+	"JpSeG8vzGyGno4SN+BRkujwfnnzHjS1AA8M+6jA8cVftcg7nb76/GiVDOaKSv3OepjC3CPo8WgLX56/O",
+	"vvp2MHh19uqV+8lAapU+n+Nb8IdUzeFcckrFcL84L/M8fKtrdQs6K2E0lD0CcBuhaznqE3jGBRthR7Z/",
+	"G7G5hom4A3MxlM44sMu5cup/Km4BixcXuLFqwibiFlgO1sls9xkLpeGC8fFYw60IaasyY3/Qwgoze3lZ",
+	"gBYpl0Np5pDnQk4NGyt0TZeG9d5cfvg+YT9eXl2+TtgPb/5ymbAxzPitUKV+6f+lPdLHFZgyt14HYHRa",
+	"yDQvUaBzO5QtTT4vmFWW5zQldLBZqkppDXMUsRAGBkO5JrZJkF2tddRZUWjrMg7jAhc+AwYdZzB0SIaK",
+	"4r7dF9cGKgBzfg3rvbvqnyQncDfPVQbhUKK1Gah7qjGQsFCYlhHj0QXXmi9pBrsOcD3VqpwfdJjVpqb7",
+	"vH8liqinXArjgUMys9tGqtpTh1woMftBR3DS45ADCKdfbkEeeqt01Yn/cGsp5jkUIO3BP3w8/jzkIE67",
+	"HPL9tej/Q3Grk/prAUuu9ZLOM4VhGWjhLA4KtaK6Qn3HeqFbOQKY9jvksHtsP1H8WhUFPzXgFAPiO6GG",
+	"wczJOOa5z5Kga+PS4vT6F4h+hS62VD72O6CZew2FlUe1FZnGkjgVheC94HukolviRqdMJ+GUnbG1sPEc",
+	"NPOrbN0AnMW9Gj5TqUb1HMiyoIzvHG45dR6meLzTtphNXCup6N7h93wKzIi/QcK+Ylaxr87Oqq/56gzD",
+	"EW0Twph6Y0YFvxOFm9RXZ2fJSSGk/ytOwkmrKejuRVK8/hNbJV+ad5OWts0j4W3xkS8580t09GHiOZbv",
+	"Gd73QA9ktxK5XLCRmXENzh4fsR5H6J+hxIoh95LQbnwxU9HdpRczIfuxuS6RHRpNtQyfmuVEQUlvbEGe",
+	"sxtYMucIKyK6OAmPxSsA7fFzqtUSxtGgLfWY2q7HUrNYVTaUvpvwC+YM0sy93yTMKDqGwYZGvt0wrTFM",
+	"vbo+EdNSk1GIViIR/1BSJZWzU+jwhDfWhRNAGrMzDWam8uz0K2ZmvnvSaFienf17+s2IamykYiN8boQF",
+	"cENJWyaMz5sw5XxORW4JM0KmUEHh5cJ47p4J+kdhIL/FE0uAocxUal7GzRsUGZmobRSZCZPmypQaWpkv",
+	"0JS7GD5LG9cdsht3sKWd6b6tHzea94/Xj/sZ+dRxlOZpAEnttarAVCtjYvJdG3iCd5ObrnMgqZf4vOXj",
+	"DSAKdqFOF3zJLLJyLCsruJ4imDaeLpLPO3Ju4Khm/o/oqDITBUjnQTNOTF2tgV5o3Ap47ksxg9qjQw9C",
+	"STQqjMh4lrFyzrhxQouKcbnMhnK0sjsjZpxQmKkFK7hcskwYK2Rq13YR5RyuLkWLa8Be0wScKh1K7HDT",
+	"4lEO2I9KY5mnZK/Ozs5QCJqqEeqrV0xJJxtyM2r1Lenrvnaf4CMfb/MqcW8SVtvdxH9yX+TpDLmEOSkA",
+	"2TX9EcgqYU2jNWHRtEwwcOHuqJnoq/gX6IAw/K/mKKF6yrmxjka87OQru1v7iM2H6UQ7FgAzq0gU0/1o",
+	"EaERI2Jf21jA279wdyaozNRalVfiYd7xbVTpVUAxdp+kFxNF6uuj79xPQj7LddXHyOml1YqXkEh3zadw",
+	"PcaJhF8M3FV/TBFW71pkbkvtsroAdiZF2vJT+Krh10JIhbETqI2RCcMDBklt3JLn10qL6gOHaxpyMW38",
+	"IopCTIkOrwOySe1uYgr67v7XdCbyTIO8FvJ6pkoDTiX2z9c/doNxHXVguqAT6UgAc9DGCQHPTti4JLQi",
+	"qScTBxqoEhm9QeuoQlSVQB26UBMQ0u7gQF1Wnsr3fs8Wm8/z/P852f1eDPLse/8fMfiyx0OUuLbr7fV4",
+	"yR6PfaBAxh4PYFxi9/t/qIcZdn+swtbbfaRmEGCPrYs+/e7P/F/nou93+1utij0f+aj2eOB9zavf/am3",
+	"OZ/ucfubyqjd2Z86qAW7orE7zrfQlnhE43XfA63nbuyi9bVmpRFWIZoadBLtrKGazUsGEOXVoVZjOV+C",
+	"rpvCweztsoYzYbBUXdMpirDLTrv4rbM95ApQjXOs+i15sOfk8lHq6QbtZ4ZSSFKV3hRwd+I/Xxg2V/OS",
+	"tDN5qO5a6J3BxtxALqTvA0Y1FO7mW2CaWxjKXv1V6AOGA30/rxg/wuMUu3pTHLwfYIK//eZ/DCV2QMkI",
+	"yAeFL88RRM1ZhmrqwwED9p7GWGBtPBkFC258oz6v4t1ooZphKP24OAmy5cIEudvz4HdUfu9/1oIeuMFk",
+	"i7i3RrygoaxMk5WQRbVv2MnFPbZQ+gaoKyxueAU7FAItnHbU+QhuYWQCC8Nm2NqbTcESIgO3sMEDeLNO",
+	"djuhujUjq59u7jRo9jCGT12iH1JSt2xph7DGD/iFZB48d8H+cVUsRc8AvwLjUy6ksQgSrYG/MFGs1eTP",
+	"9sqBSp77VkudUvx74Bm+ngKFhgSuVx9jDfwmUwuZhMvYIrFm+ibuB+92q1OVpqV2DIEh0QKqfiO5MJbi",
+	"Wi24QxioDDON3aMp0jhIze0oYSNsej0aSnRptZAUrRgNZrbIN8UW3oQN2HZiTfCAJHLjXGJ0Paobn8Le",
+	"dWyCKIMnRw/p6CEdPaTftYcU5U6H0o3t6o8R/qAbL9Gl4Vak/rhsSQX45OkwqsVnQeDu7tKEnd4EEPLG",
+	"Kx0hp1jWR8NTETBZ0RqcCE9thNw09Thc6GmPddjMai7ywTaVRBghR6101EpHrXTUSrtopQcHDKKWqYRV",
+	"WEGaHHVSw19b00oBEEhJwINBBDYBTVHPhFUpUHh4Ns65vGHOx+rfS205D+dZ6a3v3YSOiuuouI6K66i4",
+	"9lBcQZB1M3OrnprzKRw10laNxGthMcwi6+HfzCr2/s3bSuKOtVoY0PfTRRuR555CF3kAuaMuOuqioy46",
+	"6qJ9Q3tPjyZ59L7uo+sk++4uhbyGF4m+mPs6lSe2l4qLB2mb0h3WMiGb+QNreQ1ByfVuRWpFYRIW8ggT",
+	"xrMyt2YouWVamJsLnys/Bz0Hq7lV2oRECmVA+lNaypY4b8WJoRN4GnMoZ2QTUL4hdUWqvSgJTfojMmxz",
+	"YVEnIx7aQhhKqxjK2mNYtF5lL1xUecbhTBPRgCgd1322W9BiIiBLqryG+FZgBWSCS5bxpe9VIIwpwdkv",
+	"4TnmpUEnsgGlvV5QzutQhqRX37qjJe91cw4FJZWHlIahrLIfOnMoaktzps22/Ak6z6SVU0UxLPDFnEyh",
+	"WH3RSA3ZcNz5XSDjLTbR5eoHv4FlwmAwHbBGzm0tU3clQxfuElbl/1Y5uR3W06elVrQ0hWtwRe8Glia2",
+	"52gMtWNJcKjV7Z7WPtV6RzPwaAYezcAv9IQ3yNjXYVIdbStVMedaGCWfZ2rVs8+Bpe1tyRpifIw49Q0l",
+	"EFOnyDRqdLncliUVmoZ0Gn9XqxOoFe2w8DQbq0yA8cBjC4+ki4aQM8bGAJLx9EaqRQ7ZFLJYZEXFNqyz",
+	"yqpL2f8Upr1ve6mj/tlL/xz1yZehTx4t+ScyZif67FQYC/q+WGK/C8c/bJJTAEHEnmKl5ro+oCxToevy",
+	"Feti9wkB1PNau9ttXwbRH2pLEY8rNKtCiPJJmeeJ87mdq8mUpsINxnPcICtuob9ajsqEHMq5VlP37lDC",
+	"ism2Ff5D3YH2zaxYjzKkwn5SkhTjKeXmYo+MoawaXYV03DVfu4GnbhURZPVa7BhV98mHcs0p73ZK3zU2",
+	"dotn+saH5VdaC7X5bONla6X/alMiEvftDTaOivLoqB0V65editsUPy0q+Z0EptUCI8eNCn2lfeF/Qp1Z",
+	"KrP/qLCbCvttVR5SbdLqXo6XLDZy210rk6bb2TULmnFFMfaqkG1DzzNjRZ4ztaDGm303T4L9GkpSo/VH",
+	"6ZcXhpA2okJVTvNGRf3X0nl3rJRkFOCJfA9MynNuIUvqFXg5ooVFWPa+V9mhNeUmneq35ej6HTXaUaN9",
+	"vq5i4OMnqs38LD3DIOKxJxvJVSenc2FsQjvmfadGoWLd1d5HAWHjZg/Lms4gK/MNYEzf8XTGwm1Vq6gJ",
+	"NjqX6TJhEu4s06VzvixQAyFytjKOB6ecFUramdNDv5VcW1QzIZhILYPm3AO4yozK1Muxm8MYGzd99M3h",
+	"aMeCqmocj9aur6IcIKzBKu5lO0zUFeLif4hbckBeaQ61EaU9TOexQiu/E/SDy9C/PJKVqX34wEsav1Mr",
+	"4EFXD/zV9I7g6jdhJ7fATbb08GuHsdqYN+CI/9+rhIe+L05eYSQRey3yGuNdsFGNC0fOpjMhLYSaRUjG",
+	"U0olGC8ZFFzkwfBLfG+wCVvMVMGK0lg2BoZ2o1UV2Gx979UcWM/xfj2b4QI7rnHbmMsv4tfR2qJ8eKeU",
+	"iF4v2ZoUcj+gpFoVRjU4iBF97kGghGzUiV7VZOADAT80B3kaDKuVhbZIKZpX9mWiVx2BIu6PdhWMBt4U",
+	"tSgCSkmMmC9rrJgvW0VvqxGDJbSncy602ZjhRilPdqF8I8qkNdMsdpoeKztLak0eJva8ygKzogAzlIXC",
+	"Q1wLKGaWDJtEMKumZNJgrpOY0DVMGBMygznIDLO0v2L/Wf+hv8ElRr/zPS5xi/r5URnLcDOYBltq6cRZ",
+	"yAf/5qzvwz3eaqtsxj2bK78626W78tFhPzrsR4f9yw5B10RTZ5WT0Ec/v+HnF+Bh2Jsaw+fXhOZmMkO9",
+	"s49HbzXIrFsPfuQ3vvW776COZUEB7hZN6aqf+0WYyH2TeD7SZI5x3KNaOKqF35taIN7fciS5BK6PmqGG",
+	"qNd0RjAlJYs5M1gy01Jy4vvUbdcT5Ph0R3jJQ6KWRBPfOf9OSVUsq3hvqjJImMnLacJyPoY8CUmqiFO+",
+	"RAQ5TBFydxJK+QUbecQAybVWC+M8PyX9GcCAXQHPMCZEbWCV7IjLkubcWgCSsD84X/L1yeZ6iI1BtoPx",
+	"B65hQ5wXPdPG7j0egzw1xD+RXqC5RghgAhpkChtw/K+4MAHXJlAt6hElA4oSD/E9HKgCpmfV4CmXGKE0",
+	"BJqTBAjc8ND58MRxAVL+8ITK2Ew5nYKxAVDfXQ+MwJyNJ1Poih5+9HB9hwga4rufJlbo7bFdQ4TffeTT",
+	"beFBvOcfyXMKJ35yr+6zbx8+pviavt9Hpf7E9RR2ji3+WZpyPlfaQvYjZIJ7a/ezCjReZlnsqdejk49+",
+	"hxRZ04ov/+4k7j86laMzW+jN4yUJ597l2beYVOOUIesFSNj+gP1gDXP06mROmzxK2GIm0hl7f/nx9fco",
+	"QjKYa0i5dffegJP/P0xOf+Q2nbUCsVdi45BaqrMFPkrPxioR4cqv8tqv8t5MvjPD/oFnVyQ4P4FnPy+c",
+	"9oDv2qEZN9lFrzcRbfvhpKPzvY8n25Hd91fPHoY9YWOYKE05EXxiQfcHzENmUWTCq2O8gWzRNMLIR/is",
+	"JpRNhSfpt/QiaHE0vEsD/pxwsa7K2WWwFQgPns2ASqKlYrmSU9DMT526pEksfIZiDFkGWbX6icihC0s+",
+	"MPie2PoTFBnewTuQRfE0yPOdAommkx1e2Dy+dfD1ga2JV1+e9fH1q//4bMT5axQfwWB5YYI7ncFESEGZ",
+	"XSTOlK6k0D3tmpfRwnAzfxZ6otWLqzwxY/kyZnCso/pxS1KcCct6ZqYWknFT2VFZP0FfrpLJNa+O9Tx+",
+	"XxT/5hfx6wCtOsT7T8jCG55U7wvOXkPOR89vwPbXb7W5rquBN+HiM9YEcY5Oij6J8I8zOMr/o/z/3OR/",
+	"JN57+KylgQ3pLhXYrrsvZOeZxB/4kWGKiXoJ0yrH2kpsc5M7c5vwu312KbukBEIEHl/NImwN0v4Zp7bF",
+	"F3mP5aMUY/a5gh3RWpzmfbDK3cLu81zYiLZnx0rlwOVO2S1/wuyZHW58TXjjB406u4/ynk9hMzQzUtXu",
+	"4eZ7uN+fkIH3lKzq6Jp2p41HAwrshuB0jYso2jznxjiDLiHw06m4BZlQgqy75GHE6R6myxwMGi2Ijutz",
+	"bIVEPzVCEp99W8tgdZOtAtwd0WdHFQcKPrtXP03sGRf1uYWeH5eVjoHngwSeUdlulg+rKhyLb7rTdbAu",
+	"k1LrK2x2av2H2NbOsXDUOWCXNPpKeo5Ulhmoy4ivW+PJURAcUP10RZNRUj3HUPFnWs/yTkKDEhNGPSIj",
+	"gRQG8lvYoMH28zTfnGyI+v4EkJnqLIM19GBTWcVwL/4VrDA3efwBJP7dr/p6oqdu1qLDXSFVT+PPy492",
+	"k3qagGoXSz5aPPWxVd7Rm/59RFOdtHgR+9g5+eEcu6Tm46IQJKlDWMDUnziDHJy1vIfmfllTxi1x1R1F",
+	"Z4fHkBnGa9r+nHF01hOqkcP+fLwBUa1Wenws8GAKw6fOyZcoi5WELjFcjTXgWdbqN1xm2Y/xrgO5DtUA",
+	"z8uBuMywFXRUpZQ17YyshaOixyt7+9Ik59G52CjZ/ihug1zzIuCeEurl36s/fiC3g2TelnhFm4DQUKjb",
+	"VhFxhVdWpMQjGzE0h43M+oUw22dExx/5DXgCZnzBl5QtSYT9cL5IiOo2DyjrhL/xoDJiXpQlVuavHVx2",
+	"cNmEu60gJ/4BrYC3SjOjClAS2GKmWK6oDbDQjJd25nYq5VZpxufzFbUefGtnC9VvHUoDqQaLHpOGVHko",
+	"gAzIGPKcTS1I8JoBE48xL9//wKy6Aemj90IbBjIzF0MZzQ2h6SP7XcZ2ApAqmbEJp5ZjdBNW4RsxladC",
+	"Yr8oQ5aZVcyAxQTxcj6U2P141VssJvwaN7y1bPbKXfnx7eXTyB4D9ncgeZ5CbT9pjE9SMw2W5sCd4xC4",
+	"q0Hb+6jmEN8/sMyYKD1VQWrEMwWF/T5ylXoUjwH7biOzE5IJUrTj96o0fsJF7sSFtVDMsUCklI5P603L",
+	"QxDTyReajgWJImoo8ZV48JHOlDJAGXPVRLltExc998Q1ZeBdh3v7Phg0lJlCqDa5tDP3D2z1syJBwkPb",
+	"xMj78JUO4+2E1+NYzyUIdJRhR9ejIfMMWLPKmNSGstt6qwm9hdI3naccHwhn2LTCIcjMd6b0OV8SqLOS",
+	"P+U4d5aksITLGBYWe0gnLCuBGeXFmbHumWzAPmAWmBMj9BZvMrWdjPzsZr6vHXr4Kks3rU3NwtyGY9e4",
+	"x2LVpy4dow/5wlQrPycCnYJMBRiqXhcr+BbO3Kw6jmPGywU+VrU8xeeQyAzjxmnHwn29iuKt5umNcw6I",
+	"4mfAczv7W3dujj+Ke3V2xhYzQdFINtcqBWOYLqW5YMJWzeswO4XwPbnlY26ACWsgnyTMKHenKbEgTdyC",
+	"dG+YazUGM2B/EjcQkt9VaQFvxYawGialQat8zDM2Bq5BezXf+/rsq34rH3zvl3VAmqYhOrtI+B3CJmXi",
+	"9rA66DkVRv7Jf9kaycWvE+p7NfBs2U1z35z9O6WZNMgokhidDnuL0P0wKfN8yQox1XQip3R4XJjwIV4Y",
+	"50hiFYaQGdy5Z72ApfZtObdgbLALMVo9n+dEyn9VpdspbztSnrFV8zlkQ9mTioy2UNxRe4CsTl+SacLE",
+	"I8xtWFp/wEZ004gZviTmJwM2zjVYiNRnMufT8zirGfCMFUKWNHbOjWWGulwiGyGJOz3yM/Ivl0MZXzsR",
+	"uT+11DAuRW4b7E05zfi1zrcvgzlnPf6q8szPvgAuUXS02ax/BHtF1PAkrIpjkwevPycmPfC2/IRokjxb",
+	"DtZK/nkmUHD34mfXwNMZHlQhhGJkwwa7EXeEGiZPuv1OIfEPRIsoNeKA/vL3E+/mvVbqRsDJ+S+//iP5",
+	"+wnpgo9OFfifnBGDX9IbPqXOT85PXqJx4wda71p+K2DB7HJOlexVtxH6LTqOzWrvc+oGGTsAJM1U+lBr",
+	"hV3YCyHNoJbpGXNk1wEVX6uiKKWwS2b4BOySBAifwLTkGvG8620mQ2GmM0IF+cEe6LQ2XP2BlhEvg8Xh",
+	"RiLcLDJd12xbDQ1rJImpDUI7HceNfwl1lq9PoYnn0rJqHuFSDeu9+f4qYa8/vL9K2IdL9883Vwl7//YN",
+	"+9c//7sfWnQuZKhXqx8puuER2TNNCPrTi7YAdt74Cjhc2474qbwwq3vQXHJsFp/EFn3Gcls68bwMDU0z",
+	"0OIWMjbJ+bRJBI03t00D/YjTec4lyx3PnXvjTlZDs4WzkDIVcdiar60aExciB2OVhPocvKfSMjZJhgRp",
+	"nNiduMApzTmkEaCGjFay4egWpfLGl6+4en0U59dgs3/yd1RpPWjrWvS1spexcCaEZ+oxHx/i8afkEYZI",
+	"q7yx5ujwdYCZhnEaMDweR7inoXDSTJvKCEcs0qTW/NoRibPpDUjLxjy9SaiL5KkXhzwHbRF/mGo+rYqd",
+	"qpZeSvYDXyPEsONuwnPwKfC0MN+aslLK2dp7asuuL6f1U4TOscy3rzxv7wrspENXD0zPmu6ysUpT2xdh",
+	"2YIb2g1sCINYjJBVeVFKgo+DNdiDmmi2fyXLiznoU7jFr0mFSsxqLnIEPEYvYqGFhQSJn1rP+G9JQM6Q",
+	"3syVkLbBDu41LSOGVlImYRUuFI2dQlLzskIPNHnTqPha5Ur3yQNUUzV69MvWJ/C2zPNTC3e0gxOego2f",
+	"HglxXU4ZUYic6y58rhb/szYVenOrdqJOb6lWZk04sh7+fGr5uIysQA3eahEOLFMOMI0BWKwf55WphcyV",
+	"b69TdUb3EPC1KcaOQeuzDKigjkiFVVrIKcF0zw2UmZLLQhjs6jr+K6TWNODBUbrxnKXcwlS5sbnl/SR8",
+	"L8eFVfugTJi5Vo5QcTluyBBFdoaRE9psruZhN2rTjzCY67P/ocAXOmOfQE+cAvDaucxv2P/68O4nJzHd",
+	"gpx4cdORvgU93MVnKx1We01dDhaewX79x/8PAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

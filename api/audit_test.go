@@ -338,6 +338,23 @@ func TestAuditEveryWriteEndpoint(t *testing.T) {
 		reject(409, "POST", "/api/v1/milestones/"+MS+"/complete", nil, ifMatch(3)...)
 		reject(412, "DELETE", "/api/v1/milestones/"+MS, nil, ifMatch(1)...)
 		write(204, "DELETE", "/api/v1/milestones/"+MS, nil, "milestone.deleted", "milestone", is(MS), "d", system, ifMatch(3)...)
+		// Subjects of a review and baselines (issue 15 §2): the events name the characteristics
+		// recorded or changed, never their values.
+		SUB := id(write(201, "POST", "/api/v1/reviews/"+R+"/subjects", map[string]any{"role": "victim", "characteristics": map[string]any{"ethnicity": "asian_pakistani"}},
+			"subject.created", "subject", id, "c", system))
+		reject(422, "POST", "/api/v1/reviews/"+R+"/subjects", map[string]any{"role": "witness"})
+		reject(422, "POST", "/api/v1/reviews/"+R+"/subjects", map[string]any{"role": "victim", "characteristics": map[string]any{"ethnicity": "martian"}})
+		reject(404, "POST", "/api/v1/reviews/"+unknownID+"/subjects", map[string]any{"role": "victim"})
+		write(200, "PUT", "/api/v1/reviews/"+R+"/subjects/"+SUB, map[string]any{"role": "victim", "characteristics": map[string]any{"sex": "female"}},
+			"subject.updated", "subject", id, "u", system, ifMatch(1)...)
+		reject(412, "PUT", "/api/v1/reviews/"+R+"/subjects/"+SUB, map[string]any{"role": "victim"}, ifMatch(1)...)
+		reject(428, "PUT", "/api/v1/reviews/"+R+"/subjects/"+SUB, map[string]any{"role": "victim"})
+		write(204, "DELETE", "/api/v1/reviews/"+R+"/subjects/"+SUB, nil, "subject.deleted", "subject", is(SUB), "d", system, ifMatch(2)...)
+		reject(404, "DELETE", "/api/v1/reviews/"+R+"/subjects/"+SUB, nil, ifMatch(2)...)
+		write(200, "PUT", "/api/v1/partnerships/"+P+"/baselines/ethnic_group", map[string]any{"csv": "group,population\nwhite,900\nblack,100\n", "source": "Test census"},
+			"baseline.uploaded", "partnership", is(P), "a", system)
+		reject(422, "PUT", "/api/v1/partnerships/"+P+"/baselines/ethnic_group", map[string]any{"csv": "group,population\nwhite,lots\n"})
+		reject(404, "PUT", "/api/v1/partnerships/"+unknownID+"/baselines/ethnic_group", map[string]any{"csv": "group,population\nwhite,9\n"})
 		watch = nil
 		reject(412, "DELETE", "/api/v1/actions/"+A, nil, ifMatch(1)...)
 		write(204, "DELETE", "/api/v1/actions/"+A, nil, "action.deleted", "action", is(A), "d", system, ifMatch(2)...)
@@ -894,12 +911,19 @@ var auUUID = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 func auTemplate(method, path string) string {
 	i := 0
 	path = auThemeCode.ReplaceAllString(path, "/api/v1/themes/{code}")
+	second := "{membershipId}"
+	if strings.Contains(path, "/subjects/") {
+		second = "{subject_id}"
+	}
+	if strings.Contains(path, "/baselines/") {
+		path = path[:strings.LastIndex(path, "/")] + "/{characteristic}"
+	}
 	return method + " " + auUUID.ReplaceAllStringFunc(path, func(string) string {
 		i++
 		if i == 1 {
 			return "{id}"
 		}
-		return "{membershipId}"
+		return second
 	})
 }
 

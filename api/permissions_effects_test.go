@@ -33,6 +33,7 @@ var (
 		"import_jobs": "count(*) FROM import_jobs", "recommendation_edits": "count(*) FROM recommendation_edits",
 		"change_journal": "count(*) FROM change_journal",
 		"review_reports": "count(*) FROM review_reports", "review_reports confirmed": "count(confirmed_at) FROM review_reports",
+		"review_subjects": "count(*) FROM review_subjects", "equality_baselines": "count(*) FROM equality_baselines",
 	}
 )
 
@@ -238,8 +239,11 @@ func (w *pmWorld) checkApplied(t *testing.T, where string, r pmRow, q pmReq, res
 	body, _ := q.body.(map[string]any)
 	read := func(path string) (int, map[string]any) {
 		who := pmAdmin
-		if strings.HasPrefix(path, "/api/v1/saved-searches/") { // only their owner reads them
+		switch {
+		case strings.HasPrefix(path, "/api/v1/saved-searches/"): // only their owner reads them
 			who = r.role
+		case strings.Contains(path, "/subjects"): // special category data: admins may not read them
+			who = pmOversight
 		}
 		g := w.send(who, "GET", path, nil, "")
 		var got map[string]any
@@ -480,6 +484,11 @@ var pmEffects = func() map[string]pmEffect {
 		"PATCH /api/v1/milestones/{id}":         {audit: one("milestone.updated"), rows: journal(1)},
 		"POST /api/v1/milestones/{id}/complete": {audit: one("milestone.completed"), also: rec, rows: journal(1)},
 		"DELETE /api/v1/milestones/{id}":        {audit: one("milestone.deleted"), rows: journal(1)},
+		// Subjects never enter the search index: nothing is journaled.
+		"POST /api/v1/reviews/{id}/subjects":                       {audit: one("subject.created"), rows: map[string]int64{"review_subjects": 1}},
+		"PUT /api/v1/reviews/{id}/subjects/{subject_id}":           {audit: one("subject.updated")},
+		"DELETE /api/v1/reviews/{id}/subjects/{subject_id}":        {audit: one("subject.deleted"), rows: map[string]int64{"review_subjects": -1}},
+		"PUT /api/v1/partnerships/{id}/baselines/{characteristic}": {audit: one("baseline.uploaded"), keeps: true, rows: map[string]int64{"equality_baselines": 2}},
 		// Taxonomy changes are journaled so search follows the labels.
 		"POST /api/v1/themes":                                  {audit: one("theme.created"), rows: journal(1)},
 		"PATCH /api/v1/themes/{code}":                          {audit: one("theme.updated"), rows: journal(1)},

@@ -922,6 +922,7 @@ func pmRows(w *pmWorld) []pmRow {
 		return pmReq{path: "/api/v1/instance-imports?dry_run=true", body: pmMultipart{data: data, ctype: ctype}}
 	})
 	pmMilestoneRows(b, w)
+	pmEqualityRows(b, w)
 	return b.rows
 }
 

@@ -61,6 +61,13 @@ func (s *Server) auditRead(r *summaryRequest, kind string) error {
 }
 
 func (s *Server) summaryRequest(ctx context.Context, generated any) (*summaryRequest, error) {
+	return s.summaryRequestWith(ctx, generated, false)
+}
+
+// summaryRequestWith decodes a summary request; equality says it counts by a protected
+// characteristic, so the caller must be allowed to (casereview.EqualityScope, which narrows a
+// panel member's filters to their own partnerships before anything is counted).
+func (s *Server) summaryRequestWith(ctx context.Context, generated any, equality bool) (*summaryRequest, error) {
 	var p summaryParams
 	raw, err := json.Marshal(generated)
 	if err == nil {
@@ -108,6 +115,11 @@ func (s *Server) summaryRequest(ctx context.Context, generated any) (*summaryReq
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	if equality {
+		if err := casereview.EqualityScope(casereview.ActorFrom(c), &f); err != nil {
+			return nil, err
+		}
+	}
 	r.pub = publisher{shareable: disclosure == casereview.DisclosureShareable, threshold: s.sdcThreshold}
 	r.meta = SummaryMeta{AsOf: asOf.String(), Disclosure: string(disclosure), Threshold: s.sdcThreshold}
 	if q := strings.TrimSpace(deref(p.Q)); q != "" {
@@ -142,7 +154,8 @@ func enums[T ~string](vs *[]string) []T {
 }
 
 func (s *Server) SummaryCrossTab(ctx context.Context, req SummaryCrossTabRequestObject) (SummaryCrossTabResponseObject, error) {
-	r, err := s.summaryRequest(ctx, req.Params)
+	bySubject := casereview.Dimension(req.Params.Rows).BySubject() || casereview.Dimension(req.Params.Cols).BySubject()
+	r, err := s.summaryRequestWith(ctx, req.Params, bySubject)
 	if err != nil {
 		return nil, err
 	}

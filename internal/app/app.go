@@ -286,6 +286,9 @@ func (a *App) loadDemo(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load demo data: %w", err)
 	}
+	if err := a.installDemoBaselines(sys); err != nil {
+		return fmt.Errorf("demo baselines: %w", err)
+	}
 	a.log.Info("loaded the fictional demo dataset", "reviews", st.Reviews, "recommendations", st.Recommendations, "actions", st.Actions,
 		"responses", st.Responses, "evidence", st.Evidence, "assessments", st.Assessments, "links", st.Links)
 	if err := a.demoReportSchedule(ctx); err != nil {

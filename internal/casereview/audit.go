@@ -78,6 +78,11 @@ const (
 	AuditReportUnscheduled      AuditAction = "report.unscheduled"      // a schedule (and its stored runs) was deleted
 	AuditReportRan              AuditAction = "report.ran"              // a scheduled report ran: documents stored, subscribers told
 	AuditSearchRebuildRequested AuditAction = "search.rebuild_requested"
+	AuditSubjectCreated         AuditAction = "subject.created" // a review's subject recorded (special category data: the event names the fields, never their values)
+	AuditSubjectUpdated         AuditAction = "subject.updated"
+	AuditSubjectDeleted         AuditAction = "subject.deleted"
+	AuditSubjectRead            AuditAction = "subject.read"         // a person read a review's subjects (not an aggregate)
+	AuditBaselineUploaded       AuditAction = "baseline.uploaded"    // an admin uploaded an area's baseline population for a characteristic
 	AuditSearchSaved            AuditAction = "saved_search.created" // a person saved a search
 	AuditSearchUpdated          AuditAction = "saved_search.updated" // its owner renamed it or turned watching on or off
 	AuditSearchDeleted          AuditAction = "saved_search.deleted"
@@ -348,6 +353,7 @@ var AuditActionGroups = []struct {
 	{"Signing in", []AuditAction{AuditLogin, AuditLoginFailed, AuditLoginLocked, AuditMFAPassed, AuditMFAFailed, AuditLogout}},
 	{"Data in and out", []AuditAction{AuditExport, AuditImported, AuditImportRequested, AuditSummaryExported, AuditSummaryRead, AuditSummarySaved, AuditSummaryRenamed, AuditSummaryDeleted,
 		AuditReportScheduled, AuditReportScheduleChanged, AuditReportUnscheduled, AuditReportRan}},
+	{"Equality monitoring", []AuditAction{AuditSubjectCreated, AuditSubjectUpdated, AuditSubjectDeleted, AuditSubjectRead, AuditBaselineUploaded}},
 	{"Notifications", []AuditAction{AuditNotified, AuditEscalated, AuditNotificationsRead, AuditNotificationPrefs,
 		AuditDigestQueued, AuditEmailDelivered, AuditEmailFailed, AuditEmailWithheld,
 		AuditSearchSaved, AuditSearchUpdated, AuditSearchDeleted, AuditFollowed, AuditUnfollowed}},

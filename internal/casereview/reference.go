@@ -66,6 +66,7 @@ type Service interface {
 	OrganisationService
 	OrganisationMergeService
 	ReviewService
+	SubjectService
 	RecommendationService
 	ReportService
 	ActionService

@@ -40,8 +40,12 @@ var Dimensions = []Dimension{DimTheme, DimThemeGroup, DimReviewType, DimYear, Di
 // several themes, or be addressed to several organisations), so that a table's cells add up to
 // more than the recommendations counted.
 func (d Dimension) MultiValued() bool {
-	return d == DimTheme || d == DimThemeGroup || d == DimSector || d == DimOrganisation
+	return d == DimTheme || d == DimThemeGroup || d == DimSector || d == DimOrganisation || d.BySubject()
 }
+
+// The dimensions by a subject's protected characteristic (characteristic.go) are cross-tab
+// dimensions too; the store lets only those who may see them use them (EqualityScope).
+func init() { Dimensions = append(Dimensions, SubjectDimensions()...) }
 
 const (
 	// MaxCrossTabCells bounds a cross-tab: beyond it a table is no longer something to read, and
@@ -240,6 +244,9 @@ func DimensionBound(d Dimension, f SummaryFilter, themes int) int {
 		return max(len(f.Partnerships), 1) // unknown until counted: the store checks after counting
 	case DimOrganisation:
 		return max(len(f.Organisations), 1)
+	}
+	if c, ok := d.Characteristic(); ok {
+		return len(c.Groups)
 	}
 	return 1
 }
@@ -476,6 +483,7 @@ type SummaryService interface {
 	SummaryPopulation(ctx context.Context, f SummaryFilter) (Population, error)
 	// AuditSummaryRead records that a summary counting restricted material was read.
 	AuditSummaryRead(ctx context.Context, kind string, detail any) error
+	EqualityService
 }
 
 // Population is what SummaryPopulation counts.

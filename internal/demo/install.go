@@ -13,6 +13,7 @@ type Stats struct {
 	// The tracking: formal responses, progress updates on actions, evidence added and reviewed,
 	// links, and assessments.
 	Responses, Progress, Evidence, EvidenceReviews, Links, Assessments int
+	Subjects                                                           int
 }
 
 // Options changes who Install acts as.
@@ -75,10 +76,16 @@ func InstallWith(ctx context.Context, svc casereview.Service, ds *Dataset, opt O
 		}
 		pending = later
 	}
-	ids := installed{partnerships: partnerships, orgs: orgs, recs: map[string]string{}, actions: map[string]string{}}
+	ids := installed{partnerships: partnerships, orgs: orgs, recs: map[string]string{}, actions: map[string]string{}, reviews: map[string]string{}}
 	for _, r := range ds.Reviews {
 		if err := installReview(ctx, svc, r, &ids, &st); err != nil {
 			return st, fmt.Errorf("review %s: %w", r.Key, err)
+		}
+		for i, d := range demoSubjects[r.Key] {
+			if _, err := svc.CreateSubject(ctx, ids.reviews[r.Key], d); err != nil {
+				return st, fmt.Errorf("review %s subject %d: %w", r.Key, i, err)
+			}
+			st.Subjects++
 		}
 	}
 	tr := tracker{svc: svc, ids: &ids, st: &st, fallback: ctx}
@@ -98,6 +105,7 @@ func InstallWith(ctx context.Context, svc casereview.Service, ds *Dataset, opt O
 // installed maps the file's keys to the identifiers the store gave.
 type installed struct {
 	partnerships, orgs map[string]string
+	reviews            map[string]string // by review key
 	recs               map[string]string // recKey(review, number)
 	actions            map[string]string // recKey(review, number) + "\x00" + action index
 }
@@ -124,6 +132,7 @@ func installReview(ctx context.Context, svc casereview.Service, r Review, ids *i
 	if err != nil {
 		return err
 	}
+	ids.reviews[r.Key] = rv.ID
 	st.Reviews++
 	for _, rec := range r.Recommendations {
 		d := casereview.RecommendationDraft{ReviewID: rv.ID, Number: rec.Number, Title: rec.Title, Text: rec.Text,

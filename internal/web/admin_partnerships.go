@@ -20,6 +20,8 @@ func (h *Handler) adminPartnershipRoutes(r gin.IRoutes) {
 	r.POST("/admin/partnerships/new", h.newPartnership)
 	r.GET("/admin/partnerships/:id/edit", h.editPartnershipForm)
 	r.POST("/admin/partnerships/:id/edit", h.editPartnership)
+	r.GET("/admin/partnerships/:id/baselines", h.baselines)
+	r.POST("/admin/partnerships/:id/baselines", h.uploadBaseline)
 }
 
 const partnershipsPageSize = 50

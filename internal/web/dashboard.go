@@ -22,6 +22,7 @@ func (h *Handler) reportingRoutes(r gin.IRoutes) {
 	r.GET("/dashboard/overdue", h.dashboardOverdue)
 	r.GET("/explore", h.explore)
 	r.GET("/explore/download", h.exploreDownload)
+	r.GET("/equality", h.equality)
 }
 
 // recentDays is how far back "recent" closures and reopenings go.

@@ -32,6 +32,14 @@ var dimensionNames = map[casereview.Dimension]string{
 	casereview.DimSector: "Sector addressed", casereview.DimOrganisation: "Organisation addressed",
 }
 
+// The dimensions by a subject's protected characteristic are offered to those who may see them
+// (casereview.CanUseEquality), named by the characteristic.
+func init() {
+	for _, c := range casereview.Characteristics {
+		dimensionNames[c.Dimension()] = c.Label
+	}
+}
+
 type exploreData struct {
 	Form       summaryForm
 	View       string
@@ -62,7 +70,7 @@ func (h *Handler) explore(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
-	d := h.exploreChoices(form, q)
+	d := h.exploreChoices(form, q, casereview.CanUseEquality(casereview.ActorFrom(c.Request.Context())))
 	// The tabs keep the filters and the view's own choices.
 	for _, v := range exploreViews {
 		d.Tabs = append(d.Tabs, exploreTab{Key: v.Key, Name: v.Name, Current: v.Key == d.View,
@@ -108,7 +116,7 @@ func (h *Handler) explore(c *gin.Context) {
 }
 
 // exploreChoices reads the view and the cross-tab's dimensions from the address.
-func (h *Handler) exploreChoices(form summaryForm, q url.Values) *exploreData {
+func (h *Handler) exploreChoices(form summaryForm, q url.Values, equality bool) *exploreData {
 	d := &exploreData{Form: form, View: "crosstab", Rows: casereview.DimTheme, Cols: casereview.DimOversight, Threshold: h.threshold()}
 	for _, v := range exploreViews {
 		if q.Get("view") == v.Key {
@@ -122,6 +130,9 @@ func (h *Handler) exploreChoices(form summaryForm, q url.Values) *exploreData {
 		d.Cols = cl
 	}
 	for _, dim := range casereview.Dimensions {
+		if dim.BySubject() && !equality {
+			continue
+		}
 		d.Dims = append(d.Dims, searchOption{Value: string(dim), Label: dimensionNames[dim], Selected: dim == d.Rows})
 		d.ColDims = append(d.ColDims, searchOption{Value: string(dim), Label: dimensionNames[dim], Selected: dim == d.Cols})
 	}
@@ -130,6 +141,13 @@ func (h *Handler) exploreChoices(form summaryForm, q url.Values) *exploreData {
 
 // exploreFigures fills the chosen view's figures.
 func (h *Handler) exploreFigures(ctx context.Context, d *exploreData, q url.Values) error {
+	if d.View == "crosstab" && (d.Rows.BySubject() || d.Cols.BySubject()) {
+		// Figures by a protected characteristic: only for those who may, a panel member's over
+		// their own partnerships, narrowed before anything is counted (as the API does).
+		if err := casereview.EqualityScope(casereview.ActorFrom(ctx), &d.Form.Filter); err != nil {
+			return err
+		}
+	}
 	if d.Form.Shareable() {
 		// As the API: figures to share are refused for filters that isolate a few
 		// (casereview.DisclosureRisk), reported at the choice of figures.

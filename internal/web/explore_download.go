@@ -36,7 +36,7 @@ func (h *Handler) exploreDownload(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	d := h.exploreChoices(form, q)
+	d := h.exploreChoices(form, q, casereview.CanUseEquality(casereview.ActorFrom(ctx)))
 	if err := h.exploreFigures(ctx, d, q); err != nil {
 		h.fail(c, err)
 		return

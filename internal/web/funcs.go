@@ -22,6 +22,8 @@ func (h *Handler) funcs() template.FuncMap {
 		"dict":     dict,
 		"list":     func(v ...any) []any { return v },
 		"add":      func(a, b int) int { return a + b },
+		"percent":  percent,
+		"ratio":    ratio,
 		"str":      toString,
 	}
 	for k, v := range extraFuncs {

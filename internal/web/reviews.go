@@ -132,6 +132,7 @@ type reviewData struct {
 	Recommendations []casereview.Recommendation
 	Reports         []casereview.ReviewReport
 	CanManage       bool
+	CanReadSubjects bool // oversight and the partnership's panel: the Subjects section
 }
 
 // review shows one review and its recommendations.
@@ -148,7 +149,8 @@ func (h *Handler) review(c *gin.Context) {
 		return
 	}
 	d := reviewData{Review: r, Recommendations: recs, TypeLabel: r.Type,
-		CanManage: casereview.CanManageReview(casereview.ActorFrom(ctx), r.PartnershipID)}
+		CanManage:       casereview.CanManageReview(casereview.ActorFrom(ctx), r.PartnershipID),
+		CanReadSubjects: casereview.CanReadSubjects(casereview.ActorFrom(ctx), r.PartnershipID)}
 	if t, err := h.svc.GetReviewType(ctx, r.Type); err == nil {
 		d.TypeLabel = t.Label
 	}

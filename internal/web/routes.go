@@ -102,4 +102,10 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.GET("/reports/:id/proposals", h.reportProposals)
 	r.POST("/reports/:id/proposals", h.postReportProposals)
 	r.GET("/reports/:id/file", h.reportFile)
+	// The subjects of a review and the equality figures (subjects.go, equality.go).
+	r.GET("/reviews/:id/subjects", h.subjects)
+	r.GET("/reviews/:id/subjects/new", h.subjectForm)
+	r.POST("/reviews/:id/subjects/new", h.saveSubject)
+	r.GET("/reviews/:id/subjects/:sid/edit", h.subjectForm)
+	r.POST("/reviews/:id/subjects/:sid/edit", h.saveSubject)
 }

@@ -43,7 +43,10 @@ var instanceTables = map[string]bool{"users": true, "memberships": true, "recove
 	"notification_events": true, "notifications": true, "notification_preferences": true, "outbox": true, "job_leases": true,
 	// Recurrence clusters are derived from the recommendations, like the search index: the
 	// target's follower builds its own from the journal (migration 00021).
-	"recurrence_members": true, "recurrence_state": true}
+	"recurrence_members": true, "recurrence_state": true,
+	// Equality monitoring (migration 00026) does not move yet: subjects are special category
+	// data and their export is its own decision (docs/equality.md, "What it does not do").
+	"review_subjects": true, "equality_baselines": true}
 
 // userColumns hold user ids; the comparison reads them as the user's email.
 var userColumns = map[string]bool{"confirmed_by": true, "rejected_by": true, "author_user_id": true, "submitted_by_id": true,

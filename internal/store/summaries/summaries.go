@@ -264,6 +264,9 @@ func (sc *summaryScope) dimension(d casereview.Dimension, n string) (expr string
 		return "COALESCE(so" + n + ".sector, '" + casereview.NoneKey + "')", []string{"LEFT JOIN addressees sa" + n +
 			" ON sa" + n + ".recommendation_id = recommendations.id", "LEFT JOIN organisations so" + n + " ON so" + n + ".id = sa" + n + ".organisation_id"}
 	}
+	if c, ok := d.Characteristic(); ok {
+		return sc.subjectDimension(c, n)
+	}
 	return "''", nil
 }
 
@@ -309,6 +312,7 @@ func (sc *summaryScope) loadLabels() error {
 	sc.labels[casereview.DimIntervention][casereview.NoneKey] = "No intervention type"
 	sc.labels[casereview.DimTheme][casereview.NoneKey] = "No theme"
 	sc.labels[casereview.DimThemeGroup][casereview.NoneKey] = "No theme"
+	sc.subjectLabels()
 	return nil
 }
 
@@ -356,6 +360,11 @@ func (sc *summaryScope) tally() (casereview.Tally, error) {
 
 // SummaryCrossTab counts recommendations by two dimensions.
 func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilter, r casereview.CrossTabRequest) (casereview.CrossTab, error) {
+	if r.Rows.BySubject() || r.Cols.BySubject() {
+		if err := casereview.EqualityScope(casereview.ActorFrom(ctx), &f); err != nil {
+			return casereview.CrossTab{}, err
+		}
+	}
 	sc, err := s.open(ctx, f, true) // the labels before the parts: each copies the scope
 	if err != nil {
 		return casereview.CrossTab{}, err
@@ -381,7 +390,8 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 	// Each row of the join is one (recommendation, row value, column value) unless a theme group
 	// is involved: a recommendation with two themes of group A joins twice to A. Only then are the
 	// rows made distinct first, which costs a sort. Likewise two addressees of one sector.
-	distinctFirst := r.Rows == casereview.DimThemeGroup || r.Cols == casereview.DimThemeGroup || r.Rows == casereview.DimSector || r.Cols == casereview.DimSector
+	distinctFirst := r.Rows == casereview.DimThemeGroup || r.Cols == casereview.DimThemeGroup || r.Rows == casereview.DimSector || r.Cols == casereview.DimSector ||
+		r.Rows.BySubject() || r.Cols.BySubject()
 	multi := r.Rows.MultiValued() || r.Cols.MultiValued()
 	var n int
 	var nKey int64
