@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -49,6 +51,7 @@ type dashboardData struct {
 	OwnScope             bool // a panel member's dashboard, narrowed to their partnerships
 	ExploreHref, Explore string
 	RecurringHref        string
+	ScheduleHref         string // the summary builder with these filters, to save and schedule
 	Panel                filterPanel
 }
 
@@ -91,7 +94,7 @@ func (h *Handler) dashboard(c *gin.Context) {
 	a := casereview.ActorFrom(ctx)
 	year := h.now().Year()
 	d := &dashboardData{Form: form, Year: year, LastYear: year - 1, ReadsAudit: casereview.CanReadAudit(a),
-		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore"), RecurringHref: form.href("/recurring"), OverdueHref: form.href("/dashboard/overdue")}
+		OwnScope: !a.IsAdmin() && !a.IsOversight(), ExploreHref: form.href("/explore"), RecurringHref: form.href("/recurring"), ScheduleHref: builderHref(form), OverdueHref: form.href("/dashboard/overdue")}
 	// The filter panel's choices are read beside the figures, so the page waits for the slower.
 	panel := make(chan error, 1)
 	go func() {
@@ -203,4 +206,19 @@ func trendWords(this, last figure) string {
 		return "down " + strconv.Itoa(last.N-this.N)
 	}
 	return "no change"
+}
+
+// builderHref is the thematic summary builder with form's filters and every section: a
+// dashboard's figures are scheduled by saving them as a summary (report schedules are of saved
+// summaries).
+func builderHref(form summaryForm) string {
+	v := url.Values{}
+	for k, xs := range form.Values {
+		v[k] = slices.Clone(xs)
+	}
+	v.Del("section")
+	for _, s := range summarySections {
+		v.Add("section", s.Key)
+	}
+	return "/summaries/new?" + v.Encode()
 }

@@ -229,5 +229,18 @@ func TestDashboardHasTheFilterPanel(t *testing.T) {
 		if href, _ := p.Doc.Find(`main a[href^="/explore?"]`).First().Attr("href"); !strings.Contains(href, "theme=A02") || !strings.Contains(href, "q=training") {
 			t.Errorf("the explorer link forgets the filters: %q", href)
 		}
+		// To schedule the dashboard's figures: the summary builder with the same filters and
+		// every section, ticked, ready to save (schedules are of saved summaries).
+		href, _ = p.Doc.Find("#schedule-dashboard").Attr("href")
+		if !strings.HasPrefix(href, "/summaries/new?") || !strings.Contains(href, "theme=A02") || !strings.Contains(href, "section=list") {
+			t.Fatalf("the schedule link is %q", href)
+		}
+		bp := b.Get(href).Must(http.StatusOK)
+		for _, sel := range []string{`input[name="theme"][value="A01"][checked]`, `input[name="q"][value="training"]`,
+			`input[name="section"][value="headline"][checked]`, `input[name="section"][value="list"][checked]`} {
+			if !bp.Has(sel) {
+				t.Errorf("the builder opened from the dashboard has no %s", sel)
+			}
+		}
 	})
 }
