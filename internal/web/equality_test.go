@@ -46,6 +46,35 @@ func TestEqualityPages(t *testing.T) {
 		if !strings.Contains(list.Text("main"), "Black: African") {
 			t.Error("the recorded subject is listed")
 		}
+		// A subject recorded by mistake is removed after a question, audited; an editor may not.
+		before := len(list.Doc.Find(`a[href$="/remove"]`).Nodes)
+		href, ok := list.Doc.Find(`a[href$="/remove"]`).Last().Attr("href")
+		if !ok {
+			t.Fatal("the panel is offered no Remove link")
+		}
+		confirm := panel.Get(href).Must(200)
+		version, _ := confirm.Doc.Find(`input[name="version"]`).Attr("value")
+		eraser := s.Browser()
+		eraser.SignIn("eq-editor@example.test")
+		eraser.Get(href).Must(403)
+		panel.Post(href, url.Values{"csrf_token": {confirm.CSRF()}, "version": {version}}).Must(200)
+		if after := len(panel.Get("/reviews/" + rid + "/subjects").Must(200).Doc.Find(`a[href$="/remove"]`).Nodes); after != before-1 {
+			t.Errorf("%d subjects after removing one of %d", after, before)
+		}
+		panel.Post(href, url.Values{"csrf_token": {confirm.CSRF()}, "version": {version}}).Must(404)
+		events, err := s.API.App.Store().ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditSubjectDeleted)}, 200, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		removed := 0
+		for _, e := range events.Items {
+			if strings.HasSuffix(string(e.Action), "deleted") || strings.HasSuffix(string(e.Action), "removed") {
+				removed++
+			}
+		}
+		if removed != 1 {
+			t.Errorf("%d removals of a subject audited, want 1", removed)
+		}
 
 		for _, who := range []string{"eq-admin@example.test", "eq-editor@example.test"} {
 			b := s.Browser()

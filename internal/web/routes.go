@@ -108,4 +108,6 @@ func (h *Handler) routes(r *gin.Engine) {
 	r.POST("/reviews/:id/subjects/new", h.saveSubject)
 	r.GET("/reviews/:id/subjects/:sid/edit", h.subjectForm)
 	r.POST("/reviews/:id/subjects/:sid/edit", h.saveSubject)
+	r.GET("/reviews/:id/subjects/:sid/remove", h.removeSubjectForm)
+	r.POST("/reviews/:id/subjects/:sid/remove", h.removeSubject)
 }

@@ -142,3 +142,30 @@ func (h *Handler) saveSubject(c *gin.Context) {
 	p.Nav, p.Errors, p.Form = "reviews", problems, f
 	h.render(c, http.StatusUnprocessableEntity, "subject-form", p)
 }
+
+// removeSubjectForm asks before a subject is removed (GOV.UK's pattern for what cannot be undone).
+func (h *Handler) removeSubjectForm(c *gin.Context) {
+	ctx := c.Request.Context()
+	v, err := h.subjectFormView(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if !casereview.CanWriteSubjects(casereview.ActorFrom(ctx), v.Review.PartnershipID) {
+		h.fail(c, casereview.Forbidden("only the panel of the review's partnership records its subjects"))
+		return
+	}
+	p := h.page(c, "Remove this subject?", v)
+	p.Nav = "reviews"
+	h.render(c, http.StatusOK, "subject-remove", p)
+}
+
+// removeSubject removes a subject (the service checks who may, and the version, and audits it).
+func (h *Handler) removeSubject(c *gin.Context) {
+	ctx := c.Request.Context()
+	if err := h.svc.DeleteSubject(ctx, c.Param("id"), c.Param("sid"), postedVersion(c, "version")); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.done(c, "Subject removed", "/reviews/"+c.Param("id")+"/subjects")
+}
