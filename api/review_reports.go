@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/download"
 )
 
 // A review's report: uploaded to have its recommendations proposed, kept as the review's
@@ -111,10 +111,7 @@ func (s *Server) GetReportContent(ctx context.Context, req GetReportContentReque
 		return nil, err
 	}
 	c := ctx.(*gin.Context)
-	// Always a download, never rendered: an uploaded file must not run in this origin.
-	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": r.Filename}))
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	download.Uploaded(c.Writer.Header(), r.Filename)
 	return GetReportContent200ApplicationoctetStreamResponse{Body: bytes.NewReader(content), ContentLength: int64(len(content))}, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/oapi-codegen/nullable"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/download"
 )
 
 // withAsOf applies an as_of query parameter to the context the store computes flags in.
@@ -253,10 +253,7 @@ func (s *Server) GetEvidenceContent(ctx context.Context, req GetEvidenceContentR
 		return nil, err
 	}
 	c := ctx.(*gin.Context)
-	// Always a download, never rendered: an uploaded file must not run in this origin.
-	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.Filename}))
-	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Content-Security-Policy", "default-src 'none'; sandbox")
+	download.Uploaded(c.Writer.Header(), e.Filename)
 	return GetEvidenceContent200ApplicationoctetStreamResponse{Body: bytes.NewReader(content), ContentLength: int64(len(content))}, nil
 }
 

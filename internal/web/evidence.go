@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/download"
 )
 
 // Attaching evidence to an action (a file uploaded into the database, or a link to where the
@@ -163,9 +163,7 @@ func (h *Handler) evidenceFile(c *gin.Context) {
 		return
 	}
 	hd := c.Writer.Header()
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.Filename}))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	download.Uploaded(hd, e.Filename)
 	hd.Set("Content-Length", strconv.Itoa(len(content)))
 	mediaType := e.MediaType
 	if mediaType == "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/download"
 )
 
 // Adding recommendations from a review's report (issue 17 §2): the panel uploads the report,
@@ -111,9 +111,7 @@ func (h *Handler) reportFile(c *gin.Context) {
 		return
 	}
 	hd := c.Writer.Header()
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": r.Filename}))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	download.Uploaded(hd, r.Filename)
 	hd.Set("Content-Length", strconv.Itoa(len(content)))
 	c.Data(http.StatusOK, r.MediaType, content)
 }
