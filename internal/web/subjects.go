@@ -66,14 +66,8 @@ func (h *Handler) subjects(c *gin.Context) {
 }
 
 func (h *Handler) subjectForm(c *gin.Context) {
-	ctx := c.Request.Context()
-	v, err := h.subjectFormView(c)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if !casereview.CanWriteSubjects(casereview.ActorFrom(ctx), v.Review.PartnershipID) {
-		h.fail(c, casereview.Forbidden("only the panel of the review's partnership records its subjects"))
+	v, ok := h.writableSubject(c)
+	if !ok {
 		return
 	}
 	p := h.page(c, subjectFormTitle(v), v)
@@ -145,14 +139,8 @@ func (h *Handler) saveSubject(c *gin.Context) {
 
 // removeSubjectForm asks before a subject is removed (GOV.UK's pattern for what cannot be undone).
 func (h *Handler) removeSubjectForm(c *gin.Context) {
-	ctx := c.Request.Context()
-	v, err := h.subjectFormView(c)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if !casereview.CanWriteSubjects(casereview.ActorFrom(ctx), v.Review.PartnershipID) {
-		h.fail(c, casereview.Forbidden("only the panel of the review's partnership records its subjects"))
+	v, ok := h.writableSubject(c)
+	if !ok {
 		return
 	}
 	p := h.page(c, "Remove this subject?", v)
@@ -168,4 +156,18 @@ func (h *Handler) removeSubject(c *gin.Context) {
 		return
 	}
 	h.done(c, "Subject removed", "/reviews/"+c.Param("id")+"/subjects")
+}
+
+// writableSubject loads the form's review (and subject) for someone who may write its subjects;
+// anyone else is answered here, and ok is false.
+func (h *Handler) writableSubject(c *gin.Context) (*subjectFormView, bool) {
+	v, err := h.subjectFormView(c)
+	if err == nil && !casereview.CanWriteSubjects(casereview.ActorFrom(c.Request.Context()), v.Review.PartnershipID) {
+		err = casereview.Forbidden("only the panel of the review's partnership records its subjects")
+	}
+	if err != nil {
+		h.fail(c, err)
+		return nil, false
+	}
+	return v, true
 }
