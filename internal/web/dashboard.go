@@ -25,6 +25,7 @@ func (h *Handler) reportingRoutes(r gin.IRoutes) {
 	r.GET("/explore", h.explore)
 	r.GET("/explore/download", h.exploreDownload)
 	r.GET("/equality", h.equality)
+	r.GET("/equality/download", h.equalityDownload)
 }
 
 // recentDays is how far back "recent" closures and reopenings go.

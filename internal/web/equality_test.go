@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
@@ -97,6 +100,24 @@ func TestEqualityPages(t *testing.T) {
 		shared := officer.Get("/equality?characteristic=minoritised&group=black_minoritised&disclosure=shareable").Must(200)
 		if !shared.Has("#closure-table") {
 			t.Error("the shareable comparison")
+		}
+		// The page's figures download as CSV, cell for cell, audited as an export.
+		href, _ = shared.Doc.Find(`#equality-downloads a`).First().Attr("href")
+		if !strings.Contains(href, "disclosure=shareable") || !strings.Contains(href, "format=csv") {
+			t.Fatalf("the CSV link is %q", href)
+		}
+		csv := officer.Get(href).Must(200)
+		shared.Doc.Find("#closure-table tbody tr").Each(func(_ int, tr *goquery.Selection) {
+			var cells []string
+			tr.Find("th, td").Each(func(_ int, c *goquery.Selection) { cells = append(cells, strings.TrimSpace(c.Text())) })
+			if line := strings.Join(cells[:3], ","); !strings.Contains(csv.Body, line) {
+				t.Errorf("the CSV lacks the row %q:\n%s", line, csv.Body)
+			}
+		})
+		officer.Get("/equality/download?format=pdf").Must(http.StatusConflict) // as the explorer answers it
+		exports, err := s.API.App.Store().ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditSummaryExported)}, 50, 0)
+		if err != nil || len(exports.Items) != 1 || exports.Items[0].EntityID != "equality.csv" {
+			t.Errorf("exports audited: %+v %v", exports.Items, err)
 		}
 		if !strings.Contains(officer.Get("/explore?rows=subject_minoritised&cols=oversight").Must(200).Text("main"), "Black and minoritised") {
 			t.Error("the explorer offers the subject dimensions to oversight")

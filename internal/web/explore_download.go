@@ -41,7 +41,14 @@ func (h *Handler) exploreDownload(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	doc := exploreReport(d, h.now())
+	detail := map[string]any{"format": format, "disclosure": form.Disclosure, "as_of": form.Filter.AsOf.String(),
+		"view": d.View, "definition": form.Values.Encode()}
+	h.sendDownload(c, exploreReport(d, h.now()), format, "explore."+d.View, "explore-"+d.View+"-"+form.Filter.AsOf.String(), detail)
+}
+
+// sendDownload writes doc as format (csv or xlsx), records the export as kind.format with
+// detail (summary.exported), and sends it as name.format.
+func (h *Handler) sendDownload(c *gin.Context, doc report.Document, format, kind, name string, detail map[string]any) {
 	var b bytes.Buffer
 	var err error
 	ctype := "text/csv; charset=utf-8"
@@ -55,14 +62,11 @@ func (h *Handler) exploreDownload(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	detail := map[string]any{"format": format, "disclosure": form.Disclosure, "as_of": form.Filter.AsOf.String(),
-		"view": d.View, "definition": form.Values.Encode()}
-	if err := h.sums.AuditSummaryExport(ctx, "explore."+d.View+"."+format, detail); err != nil {
+	if err := h.sums.AuditSummaryExport(c.Request.Context(), kind+"."+format, detail); err != nil {
 		h.fail(c, err)
 		return
 	}
-	name := "explore-" + d.View + "-" + form.Filter.AsOf.String() + "." + format
-	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + format}))
 	c.Data(http.StatusOK, ctype, b.Bytes())
 }
 
