@@ -44,6 +44,9 @@ var instanceTables = map[string]bool{"users": true, "memberships": true, "recove
 	// Recurrence clusters are derived from the recommendations, like the search index: the
 	// target's follower builds its own from the journal (migration 00021).
 	"recurrence_members": true, "recurrence_state": true,
+	// Saved searches and follows are their owners', as saved summaries are, and the alerts' marks
+	// the instance's bookkeeping of what it has told them (migration 00024): none moves.
+	"saved_searches": true, "follows": true, "alert_marks": true,
 	// Equality monitoring (migration 00026) does not move yet: subjects are special category
 	// data and their export is its own decision (docs/equality.md, "What it does not do").
 	"review_subjects": true, "equality_baselines": true}
