@@ -222,8 +222,14 @@ func TestSavedSummaryRunsAgainForItsOwnerOnly(t *testing.T) {
 		a.SignIn("admin@example.test")
 		a.Get(link).Must(http.StatusOK)
 		events, err := s.API.App.Store().ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditSummarySaved)}, 10, 0)
-		if err != nil || len(events.Items) != 1 {
-			t.Errorf("the save is not audited: %v %v", events.Items, err)
+		saved := 0 // the demo's own saved summary (the quarterly schedule's) is saved as the demo is made
+		for _, e := range events.Items {
+			if e.EntityID == strings.TrimPrefix(link, "/summaries/saved/") || strings.Contains(e.After, "Stalking since 2019") {
+				saved++
+			}
+		}
+		if err != nil || saved != 1 {
+			t.Errorf("the save is not audited once: %v %v", events.Items, err)
 		}
 	})
 }
