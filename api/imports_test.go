@@ -66,7 +66,9 @@ type imJob struct {
 // imWait polls a job until it ends.
 func imWait(t *testing.T, s *apitest.Server, loc string, headers ...string) imJob {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	// A bound, not a measure: a job takes well under a second alone, but the api package runs
+	// its tests in parallel on two cores, and behind the permission matrix one waited over 30 s.
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		var j imJob
 		s.Must(http.StatusOK, "GET", loc, nil, headers...).JSON(t, &j)
