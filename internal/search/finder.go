@@ -335,7 +335,6 @@ func (f *Finder) request(ctx context.Context, p Params) (context.Context, Reques
 	return c, r, parsed, nil
 }
 
-
 // unreadable asks the database what a caller with scope sc may not read (nothing to ask for one
 // who reads everything).
 func (f *Finder) unreadable(ctx context.Context, sc casereview.ReadScope) (casereview.Unreadable, error) {
@@ -437,12 +436,10 @@ func (f *Finder) facetLabels(ctx context.Context, facets map[string][]FacetCount
 	return out, nil
 }
 
-
 // indexReady reports whether the index can answer now.
 func (f *Finder) indexReady() bool {
 	return f != nil && f.index != nil && f.ready != nil && f.ready.Ready()
 }
-
 
 // SimilarParams asks for the recommendations most like one recommendation.
 type SimilarParams struct {
