@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -132,35 +134,62 @@ func (v *Viewer) Has(role casereview.Role) bool {
 	return false
 }
 
+// parsed holds each template folder's pages, parsed once per process: parsing the layout and
+// cloning it for every page was most of the cost of making a Handler, and the tests make
+// hundreds. Parsed templates are only read afterwards, and html/template runs them safely in
+// parallel. Only folders that are pointers are kept (frontend.Templates is one), so a folder
+// value that cannot be a map key is simply parsed each time.
+var parsed sync.Map // fs.FS -> *parsedPages
+
+type parsedPages struct {
+	once  sync.Once
+	pages map[string]*template.Template
+	err   error
+}
+
 func (h *Handler) loadTemplates() error {
 	if h.o.Templates == nil {
 		return errors.New("web: no templates")
 	}
-	base := template.New("").Funcs(h.funcs())
-	partials, err := fs.Glob(h.o.Templates, "partials/*.html")
-	if err != nil {
+	if reflect.TypeOf(h.o.Templates).Kind() != reflect.Pointer {
+		var err error
+		h.pages, err = parsePages(h.o.Templates, h.funcs())
 		return err
+	}
+	v, _ := parsed.LoadOrStore(h.o.Templates, &parsedPages{})
+	p := v.(*parsedPages)
+	p.once.Do(func() { p.pages, p.err = parsePages(h.o.Templates, h.funcs()) })
+	h.pages = p.pages
+	return p.err
+}
+
+// parsePages parses the layout and partials once and each page on a clone of them.
+func parsePages(folder fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
+	base := template.New("").Funcs(funcs)
+	partials, err := fs.Glob(folder, "partials/*.html")
+	if err != nil {
+		return nil, err
 	}
 	layout := append([]string{"layout.html"}, partials...)
-	if base, err = base.ParseFS(h.o.Templates, layout...); err != nil {
-		return fmt.Errorf("web: templates: %w", err)
+	if base, err = base.ParseFS(folder, layout...); err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
 	}
-	pages, err := fs.Glob(h.o.Templates, "pages/*.html")
+	names, err := fs.Glob(folder, "pages/*.html")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	h.pages = map[string]*template.Template{}
-	for _, p := range pages {
+	pages := map[string]*template.Template{}
+	for _, p := range names {
 		t, err := base.Clone()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if t, err = t.ParseFS(h.o.Templates, p); err != nil {
-			return fmt.Errorf("web: template %s: %w", p, err)
+		if t, err = t.ParseFS(folder, p); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", p, err)
 		}
-		h.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+		pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
-	return nil
+	return pages, nil
 }
 
 // page starts the view model of a page for this request.
