@@ -22,8 +22,11 @@ func Templates() fs.FS { return templates() }
 
 var templates = sync.OnceValue(func() fs.FS { return sub("templates") })
 
-// Assets is the built dist folder (empty when it has not been built).
-func Assets() fs.FS { return sub("dist") }
+// Assets is the built dist folder (empty when it has not been built), the same value on every
+// call, as Templates is.
+func Assets() fs.FS { return assets() }
+
+var assets = sync.OnceValue(func() fs.FS { return sub("dist") })
 
 // Built reports whether the assets were built into this binary.
 func Built() bool {

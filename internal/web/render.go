@@ -9,10 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -134,33 +132,15 @@ func (v *Viewer) Has(role casereview.Role) bool {
 	return false
 }
 
-// parsed holds each template folder's pages, parsed once per process: parsing the layout and
-// cloning it for every page was most of the cost of making a Handler, and the tests make
-// hundreds. Parsed templates are only read afterwards, and html/template runs them safely in
-// parallel. Only folders that are pointers are kept (frontend.Templates is one), so a folder
-// value that cannot be a map key is simply parsed each time.
-var parsed sync.Map // fs.FS -> *parsedPages
-
-type parsedPages struct {
-	once  sync.Once
-	pages map[string]*template.Template
-	err   error
-}
-
 func (h *Handler) loadTemplates() error {
 	if h.o.Templates == nil {
 		return errors.New("web: no templates")
 	}
-	if reflect.TypeOf(h.o.Templates).Kind() != reflect.Pointer {
-		var err error
-		h.pages, err = parsePages(h.o.Templates, h.funcs())
-		return err
-	}
-	v, _ := parsed.LoadOrStore(h.o.Templates, &parsedPages{})
-	p := v.(*parsedPages)
-	p.once.Do(func() { p.pages, p.err = parsePages(h.o.Templates, h.funcs()) })
-	h.pages = p.pages
-	return p.err
+	var err error
+	h.pages, err = onceFor(h.o.Templates, "pages", func() (map[string]*template.Template, error) {
+		return parsePages(h.o.Templates, h.funcs())
+	})
+	return err
 }
 
 // parsePages parses the layout and partials once and each page on a clone of them.
