@@ -129,7 +129,8 @@ var leverPaths = []struct {
 	{"highlight-with-filters", bleveindex.Tuning{HighlightWithFilters: true}},
 	{"highlight-whole-query", bleveindex.Tuning{HighlightWholeQuery: true}},
 	{"fuzzy-always", bleveindex.Tuning{FuzzyAlways: true}},
-	{"all-off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true}},
+	{"separate-fields", bleveindex.Tuning{SeparateTextFields: true}},
+	{"all-off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true, SeparateTextFields: true}},
 }
 
 func leverMix(b *testing.B) []search.Request {
