@@ -22,9 +22,8 @@ func searchLevers(e *Env) error {
 		{"highlight with filters", bleveindex.Tuning{HighlightWithFilters: true}},
 		{"highlight whole query", bleveindex.Tuning{HighlightWholeQuery: true}},
 		{"typo clauses always", bleveindex.Tuning{FuzzyAlways: true}},
-		{"text fields apart", bleveindex.Tuning{SeparateTextFields: true}},
 		// HighlightWithFilters highlights with the whole query and its filters: the code before.
-		{"every lever off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true, SeparateTextFields: true}},
+		{"every lever off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true}},
 	}
 	defer e.App.TuneSearch(bleveindex.Tuning{})
 	samples := make([]*Sample, len(variants))

@@ -42,10 +42,6 @@ type Tuning struct {
 	// FuzzyAlways adds the one-typo clauses to every search, instead of only when the words as
 	// written find fewer than fuzzyBelow matches.
 	FuzzyAlways bool
-	// SeparateTextFields matches bare words in each text field apart (a disjunction over the
-	// text, the title, the review's title and the addressees' names, each with its boost)
-	// instead of in the combined field all_text and the addressees' names.
-	SeparateTextFields bool
 }
 
 // Tune sets this index's tuning (and no other's); searches already running keep the old one.

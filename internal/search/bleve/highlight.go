@@ -41,8 +41,6 @@ func (x *Index) highlight(ctx context.Context, parsed query.Node, musts []bq.Que
 		if leaves := highlightLeaves(musts[0], nil); len(leaves) > 0 {
 			musts = []bq.Query{bq.NewDisjunctionQuery(leaves)}
 		}
-	} else if !t.SeparateTextFields {
-		musts = append([]bq.Query{spread(musts[0])}, musts[1:]...)
 	}
 	req := bleve.NewSearchRequestOptions(bq.NewConjunctionQuery(append([]bq.Query{bq.NewDocIDQuery(ids)}, musts...)), len(ids), 0, false)
 	req.Highlight = bleve.NewHighlightWithStyle(htmlhl.Name)
@@ -114,81 +112,24 @@ func highlightLeaves(q bq.Query, out []bq.Query) []bq.Query {
 		if q.Should != nil {
 			out = highlightLeaves(q.Should, out)
 		}
-	case *bq.MatchQuery, *bq.MatchPhraseQuery, *bq.PrefixQuery, *bq.TermQuery:
-		if f := q.(bq.FieldableQuery).Field(); hl(f) {
+	case *bq.MatchQuery:
+		if hl(q.FieldVal) {
 			out = append(out, q)
-		} else if f == fAll {
-			out = append(out, onTextAndTitle(q)...)
+		}
+	case *bq.MatchPhraseQuery:
+		if hl(q.FieldVal) {
+			out = append(out, q)
+		}
+	case *bq.PrefixQuery:
+		if hl(q.FieldVal) {
+			out = append(out, q)
+		}
+	case *bq.TermQuery:
+		if hl(q.FieldVal) {
+			out = append(out, q)
 		}
 	}
 	return out
-}
-
-// onTextAndTitle is a leaf of the combined field asked of the text and of the title instead, the
-// fields bleve highlights: the combined field's words have positions of its own.
-func onTextAndTitle(q bq.Query) []bq.Query {
-	var out []bq.Query
-	for _, f := range []string{fText, fTitle} {
-		switch q := q.(type) {
-		case *bq.MatchQuery:
-			c := *q
-			c.FieldVal = f
-			out = append(out, &c)
-		case *bq.MatchPhraseQuery:
-			c := *q
-			c.FieldVal = f
-			out = append(out, &c)
-		case *bq.PrefixQuery:
-			c := *q
-			c.FieldVal = f
-			out = append(out, &c)
-		case *bq.TermQuery:
-			c := *q
-			c.FieldVal = f
-			out = append(out, &c)
-		}
-	}
-	return out
-}
-
-// spread is q with each leaf of the combined field asked of the text and the title as well, for
-// highlighting with the whole query (Tuning.HighlightWholeQuery, HighlightWithFilters): it matches
-// the same documents, and bleve marks the words found in the highlighted fields.
-func spread(q bq.Query) bq.Query {
-	each := func(qs []bq.Query) []bq.Query {
-		out := make([]bq.Query, len(qs))
-		for i, c := range qs {
-			out[i] = spread(c)
-		}
-		return out
-	}
-	switch q := q.(type) {
-	case *bq.ConjunctionQuery:
-		c := *q
-		c.Conjuncts = each(q.Conjuncts)
-		return &c
-	case *bq.DisjunctionQuery:
-		c := *q
-		c.Disjuncts = each(q.Disjuncts)
-		return &c
-	case *bq.BooleanQuery:
-		c := *q
-		if q.Must != nil {
-			c.Must = spread(q.Must)
-		}
-		if q.Should != nil {
-			c.Should = spread(q.Should)
-		}
-		if q.MustNot != nil {
-			c.MustNot = spread(q.MustNot)
-		}
-		return &c
-	case *bq.MatchQuery, *bq.MatchPhraseQuery, *bq.PrefixQuery, *bq.TermQuery:
-		if q.(bq.FieldableQuery).Field() == fAll {
-			return bq.NewDisjunctionQuery(append(onTextAndTitle(q), q))
-		}
-	}
-	return q
 }
 
 func deadline(err error) error {

@@ -93,7 +93,6 @@ type body struct {
 	Type             string      `json:"_type"`
 	Version          float64     `json:"version"`
 	Text             string      `json:"text"`
-	AllText          []string    `json:"all_text"`
 	Plain            string      `json:"plain"`
 	Pairs            string      `json:"pairs"`
 	Title            string      `json:"title"`
@@ -147,9 +146,7 @@ func bodyOf(d search.Document) body {
 }
 
 func bodyFields(d search.Document) body {
-	// The combined field's parts are its array's elements: a phrase is found within one of them,
-	// never across the end of the title and the start of the text.
-	return body{Version: float64(d.Version), Text: d.Text, AllText: []string{d.Title, d.Title, d.Text, d.ReviewTitle}, Plain: d.Title + " \n " + d.Text, Pairs: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
+	return body{Version: float64(d.Version), Text: d.Text, Plain: d.Title + " \n " + d.Text, Pairs: d.Title + " \n " + d.Text, Title: d.Title, ReviewTitle: d.ReviewTitle,
 		OrganisationText: strings.Join(append(append([]string{}, d.OrganisationNames...), d.OrganisationAliases...), " ; "), PartnershipText: d.PartnershipName, Number: d.Number,
 		ReviewID: d.ReviewID, ReviewType: d.ReviewType, ReviewReference: d.ReviewReference, PartnershipID: d.PartnershipID,
 		AreaCodes: d.AreaCodes, Year: float64(d.Year), YearKeyword: strconv.Itoa(d.Year), IssuedOn: d.IssuedOn,

@@ -129,8 +129,7 @@ var leverPaths = []struct {
 	{"highlight-with-filters", bleveindex.Tuning{HighlightWithFilters: true}},
 	{"highlight-whole-query", bleveindex.Tuning{HighlightWholeQuery: true}},
 	{"fuzzy-always", bleveindex.Tuning{FuzzyAlways: true}},
-	{"separate-fields", bleveindex.Tuning{SeparateTextFields: true}},
-	{"all-off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true, SeparateTextFields: true}},
+	{"all-off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true}},
 }
 
 func leverMix(b *testing.B) []search.Request {

@@ -19,15 +19,12 @@ import (
 // and text, so words found together can be favoured cheaply. 8: "pairs" also holds each word
 // with the stop words just before it ("out of hour"), so a phrase of stop words and one word is
 // not that word anywhere. 9: "record_key" holds each recommendation's record key, so published
-// search figures are perturbed from their records' keys (the cell key method). 10: "all_text"
-// holds the title (twice, for its weight), the text and the review's title, so a word is matched
-// in one field's postings rather than in each of theirs (issue 20).
-const MappingVersion = 10
+// search figures are perturbed from their records' keys (the cell key method).
+const MappingVersion = 9
 
 // Field names in the index.
 const (
 	fText              = "text"
-	fAll               = "all_text" // title, title again, text and review title: what bare words match (matchFields)
 	fResponseDue       = "response_due"
 	fLastActivity      = "last_activity_on"
 	fFollowUp          = "follow_up_on"
@@ -85,25 +82,6 @@ var textFields = []struct {
 	boost float64
 }{{fText, 1}, {fTitle, 2}, {fReviewTitle, 0.3}, {fOrganisationText, orgBoost}}
 
-// combinedFields are what bare words search by default: the combined field, whose title counts
-// twice because it is there twice, and the addressees' names apart, at their low weight.
-var combinedFields = []struct {
-	name  string
-	boost float64
-}{{fAll, 1}, {fOrganisationText, orgBoost}}
-
-// matchFields are the fields bare words search: each text field apart (the old way, which
-// Tuning.SeparateTextFields keeps) or the combined field.
-func matchFields(apart bool) []struct {
-	name  string
-	boost float64
-} {
-	if apart {
-		return textFields
-	}
-	return combinedFields
-}
-
 func newMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -128,7 +106,6 @@ func newMapping() *mapping.IndexMappingImpl {
 	doc.AddFieldMappingsAt(fOrganisationText, text(true))
 	doc.AddFieldMappingsAt(fPartnershipText, text(false))
 	doc.AddFieldMappingsAt(fThemeText, text(false))
-	doc.AddFieldMappingsAt(fAll, text(false))
 	plain := bleve.NewTextFieldMapping()
 	plain.Analyzer = standard.Name // lower case, no stemming: edit distance is counted on real words
 	plain.Store, plain.IncludeTermVectors, plain.IncludeInAll = false, false, false

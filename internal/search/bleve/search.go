@@ -47,18 +47,14 @@ func (x *Index) Search(ctx context.Context, r search.Request) (search.Result, er
 	// too few: the typo clauses walk the term dictionary and add the postings of every word one
 	// edit away (police: policy) to every candidate, a third of the time of the query mix, for
 	// words that are mostly spelt right.
-	t := x.tuned()
-	h := how{apart: t.SeparateTextFields}
-	if t.FuzzyAlways || !typoTolerant(parsed) {
-		h.fuzzy = true
-		return x.search(ctx, r, parsed, flagged, h)
+	if x.tuned().FuzzyAlways || !typoTolerant(parsed) {
+		return x.search(ctx, r, parsed, flagged, true)
 	}
-	res, err := x.search(ctx, r, parsed, flagged, h)
+	res, err := x.search(ctx, r, parsed, flagged, false)
 	if err != nil || res.Total >= fuzzyBelow {
 		return res, err
 	}
-	h.fuzzy = true
-	again, err := x.search(ctx, r, parsed, flagged, h)
+	again, err := x.search(ctx, r, parsed, flagged, true)
 	again.Took += res.Took
 	return again, err
 }
@@ -88,9 +84,9 @@ func typoTolerant(n query.Node) bool {
 	return false
 }
 
-// search runs r, its parsed query translated with typo clauses (h) or without.
-func (x *Index) search(ctx context.Context, r search.Request, parsed query.Node, flagged []bq.Query, h how) (search.Result, error) {
-	q, err := translate(parsed, h)
+// search runs r, its parsed query translated with typo clauses (fz) or without.
+func (x *Index) search(ctx context.Context, r search.Request, parsed query.Node, flagged []bq.Query, fz bool) (search.Result, error) {
+	q, err := translate(parsed, fz)
 	if err != nil {
 		return search.Result{}, err
 	}
@@ -310,16 +306,16 @@ func unreadableQuery(u casereview.Unreadable) bq.Query {
 
 // translate turns the parsed query into a bleve query. A nil query (and no error) is a part left
 // out: a stop word, or a group of nothing else.
-func translate(n query.Node, h how) (bq.Query, error) {
+func translate(n query.Node, fz bool) (bq.Query, error) {
 	switch n := n.(type) {
 	case nil:
 		return bq.NewMatchAllQuery(), nil
 	case *query.And:
-		return andQuery(n.Children, h)
+		return andQuery(n.Children, fz)
 	case *query.Or:
-		return combine(n.Children, true, h)
+		return combine(n.Children, true, fz)
 	case *query.Not:
-		inner, err := translate(n.Child, h)
+		inner, err := translate(n.Child, fz)
 		if err != nil || inner == nil {
 			return nil, err
 		}
@@ -327,9 +323,9 @@ func translate(n query.Node, h how) (bq.Query, error) {
 		b.AddMust(bq.NewMatchAllQuery())
 		return b, nil
 	case *query.Term:
-		return termQuery(n, h)
+		return termQuery(n, fz)
 	case *query.Phrase:
-		return phraseQuery(n.Field, n.Text, h)
+		return phraseQuery(n.Field, n.Text)
 	case *query.YearRange:
 		var lo, hi *float64
 		if n.From != 0 {
@@ -348,11 +344,11 @@ func translate(n query.Node, h how) (bq.Query, error) {
 	return nil, &search.QueryError{Msg: fmt.Sprintf("unsupported query element %T", n)}
 }
 
-func combine(children []query.Node, or bool, h how) (bq.Query, error) {
+func combine(children []query.Node, or, fz bool) (bq.Query, error) {
 	var qs []bq.Query
 	positive := false
 	for _, c := range children {
-		q, err := translate(c, h)
+		q, err := translate(c, fz)
 		if err != nil {
 			return nil, err
 		}

@@ -15,24 +15,12 @@ import (
 // synonyms, and both above a one-typo match; the words of an unquoted query found together, as
 // a phrase, score above the same words scattered through the text.
 const (
-	synonymBoost = 0.6
-	fuzzyBoost   = 0.3
-	pairBoost    = 2 // two neighbouring words of the query side by side
-	// combinedPairBoost is pairBoost over the combined field. A word's disjunction has fewer
-	// clauses there (the combined field and the addressees' names, not four text fields), and
-	// bleve multiplies a disjunction's score by the share of its clauses matched: a word found in
-	// the text and unstemmed scores 2/3 of its clauses' sum, not 2/5, so the pairs, outside that
-	// disjunction, weigh 5/3 as much to keep the balance between words together and scattered.
-	combinedPairBoost = pairBoost * 5.0 / 3
-	maxSynonymRun     = 12 // the longest run of unquoted words looked up as one synonym (his majesty's inspectorate of constabulary and fire & rescue services)
-	maxProximityIn    = 8  // longer queries get no proximity clauses: their cost grows with each pair
+	synonymBoost   = 0.6
+	fuzzyBoost     = 0.3
+	pairBoost      = 2  // two neighbouring words of the query side by side
+	maxSynonymRun  = 12 // the longest run of unquoted words looked up as one synonym (his majesty's inspectorate of constabulary and fire & rescue services)
+	maxProximityIn = 8  // longer queries get no proximity clauses: their cost grows with each pair
 )
-
-// how says how a parsed query is translated: with the one-typo clauses (fuzzy) or without,
-// and over the combined text field (fAll) or, the old way, over each text field apart (apart).
-type how struct {
-	fuzzy, apart bool
-}
 
 // analysed is the terms the text fields' analyser makes of s.
 func analysed(s string) []string {
@@ -103,12 +91,12 @@ func alternatives(text string) []alternative {
 // hyphenated word, a multi-word synonym) as a phrase, never as either of its parts. A phrase
 // scores the sum of its terms, so its boost is shared among them: the four words of
 // "independent domestic violence advisor" must not outscore "IDVA" typed as it is.
-func textMatch(alt alternative, boost float64, apart bool) []bq.Query {
+func textMatch(alt alternative, boost float64) []bq.Query {
 	var out []bq.Query
 	if len(alt.terms) > 1 {
 		boost /= float64(len(alt.terms))
 	}
-	for _, f := range matchFields(apart) {
+	for _, f := range textFields {
 		if len(alt.terms) > 1 {
 			p := bq.NewMatchPhraseQuery(alt.text)
 			p.SetField(f.name)
@@ -127,23 +115,23 @@ func textMatch(alt alternative, boost float64, apart bool) []bq.Query {
 // wordQuery searches the text fields for one word: stemmed, fuzzy (one edit) for plain words
 // of five letters or more, and expanded through the synonyms both ways. Nil when the word
 // analyses to nothing and has no synonym (a stop word).
-func wordQuery(word string, h how) bq.Query {
+func wordQuery(word string, fz bool) bq.Query {
 	var any []bq.Query
 	for _, alt := range alternatives(word) {
 		boost := 1.0
 		if alt.synonym {
 			boost = synonymBoost
 		}
-		any = append(any, textMatch(alt, boost, h.apart)...)
+		any = append(any, textMatch(alt, boost)...)
 		if len(alt.terms) == 1 && utf8.RuneCountInString(alt.text) >= 5 && plainWord(alt.text) {
-			// One typo is forgiven in longer words (h), counted on the unstemmed words and scored
-			// below an exact match. Without h.fuzzy, the word as written, unstemmed, in the same place:
+			// One typo is forgiven in longer words (fz), counted on the unstemmed words and scored
+			// below an exact match. Without fz, the word as written, unstemmed, in the same place:
 			// the typo clause matched it too, and a document holding the word itself (medication,
 			// not only medical, of the same stem) matches one more clause of the disjunction, whose
 			// score counts the clauses matched.
 			m := bq.NewMatchQuery(alt.text)
 			m.SetField(fPlain)
-			if h.fuzzy {
+			if fz {
 				m.SetFuzziness(1)
 				m.SetPrefix(1)
 			}
@@ -168,7 +156,7 @@ func plainWord(w string) bool {
 	return true
 }
 
-func phraseQuery(field, text string, h how) (bq.Query, error) {
+func phraseQuery(field, text string) (bq.Query, error) {
 	if field != "" {
 		return fieldQuery(field, text, true)
 	}
@@ -178,12 +166,8 @@ func phraseQuery(field, text string, h how) (bq.Query, error) {
 		if alt.synonym {
 			boost = synonymBoost
 		}
-		runs := stopRuns(alt.text)
-		// A phrase with stop words is searched in each text field apart: the pairs field holds
-		// the title and text only, so the combined field, which holds the review's title too,
-		// cannot take the stop words' condition.
-		m := textMatch(alt, boost, h.apart || len(runs) > 0)
-		if len(runs) > 0 {
+		m := textMatch(alt, boost)
+		if runs := stopRuns(alt.text); len(runs) > 0 {
 			// The phrase's stop words are not in the text fields ("out of hours" is "hour" there),
 			// so in the title and text it must also be found with them, in the pairs field; the
 			// review's title and the addressees' names are matched as before.
@@ -241,13 +225,13 @@ func agencyQuery(v string) bq.Query {
 	return bq.NewDisjunctionQuery(any)
 }
 
-func termQuery(t *query.Term, h how) (bq.Query, error) {
+func termQuery(t *query.Term, fz bool) (bq.Query, error) {
 	if t.Field != "" {
 		return fieldQuery(t.Field, t.Text, false)
 	}
 	if t.Prefix {
 		var any []bq.Query
-		for _, f := range matchFields(h.apart) {
+		for _, f := range textFields {
 			p := bq.NewPrefixQuery(strings.ToLower(t.Text))
 			p.SetField(f.name)
 			any = append(any, p)
@@ -256,7 +240,7 @@ func termQuery(t *query.Term, h how) (bq.Query, error) {
 	}
 	// A stop word gives nil: the analyser drops it from the documents, so requiring it would
 	// match nothing ("victim of stalking" searches for victim and stalking).
-	return wordQuery(t.Text, h), nil
+	return wordQuery(t.Text, fz), nil
 }
 
 // plainTerm is an unquoted word of the query with no field and no star: a word of the phrase
@@ -270,14 +254,14 @@ func plainTerm(n query.Node) (*query.Term, bool) {
 // health act", "NEWS 2") also match their synonyms, and when the query has several unquoted
 // words, documents holding them together (as a phrase, or two neighbours at a time) score
 // higher than those where they are scattered.
-func andQuery(children []query.Node, h how) (bq.Query, error) {
+func andQuery(children []query.Node, fz bool) (bq.Query, error) {
 	var qs []bq.Query
 	positive := false
 	var words []string // the unquoted words, in order, for proximity
 	for i := 0; i < len(children); i++ {
 		c := children[i]
 		if _, ok := plainTerm(c); ok {
-			if n, q := synonymRun(children[i:], h); n > 1 {
+			if n, q := synonymRun(children[i:], fz); n > 1 {
 				qs, positive = append(qs, q), true
 				for _, w := range children[i : i+n] {
 					words = append(words, w.(*query.Term).Text)
@@ -286,7 +270,7 @@ func andQuery(children []query.Node, h how) (bq.Query, error) {
 				continue
 			}
 		}
-		q, err := translate(c, h)
+		q, err := translate(c, fz)
 		if err != nil {
 			return nil, err
 		}
@@ -305,7 +289,7 @@ func andQuery(children []query.Node, h how) (bq.Query, error) {
 		return nil, nil
 	}
 	must := bq.NewConjunctionQuery(qs)
-	near := proximity(words, h)
+	near := proximity(words)
 	if len(near) == 0 {
 		return must, nil
 	}
@@ -315,7 +299,7 @@ func andQuery(children []query.Node, h how) (bq.Query, error) {
 // synonymRun looks for the longest run of unquoted words at the start of children that is a
 // term of the synonyms, and returns its length and its query: the words anywhere, as before, or
 // the run's synonyms. A length under 2 means no run.
-func synonymRun(children []query.Node, h how) (int, bq.Query) {
+func synonymRun(children []query.Node, fz bool) (int, bq.Query) {
 	var words []string
 	for _, c := range children[:min(len(children), maxSynonymRun)] {
 		t, ok := plainTerm(c)
@@ -334,11 +318,11 @@ func synonymRun(children []query.Node, h how) (int, bq.Query) {
 			if meaningless(analysed(w)) {
 				continue // "A & E" is A&E, not any lone "e"
 			}
-			if q := wordQuery(w, h); q != nil {
+			if q := wordQuery(w, fz); q != nil {
 				each = append(each, q)
 			}
 		}
-		alts, _ := phraseQuery("", text, h)
+		alts, _ := phraseQuery("", text)
 		if len(each) == 0 {
 			return n, alts
 		}
@@ -353,7 +337,7 @@ func synonymRun(children []query.Node, h how) (int, bq.Query) {
 // ranks. A query with one word that means something and stop words ("out of hours", "at risk")
 // has no such pair: that word with the stop words before it is looked up instead. None for long
 // queries.
-func proximity(words []string, h how) []bq.Query {
+func proximity(words []string) []bq.Query {
 	a := pairsAnalyzer()
 	if a == nil || len(words) < 2 || len(words) > maxProximityIn {
 		return nil
@@ -373,11 +357,7 @@ func proximity(words []string, h how) []bq.Query {
 			seen[pair] = true
 			q := bq.NewTermQuery(pair)
 			q.SetField(fPairs)
-			if h.apart {
-				q.SetBoost(pairBoost)
-			} else {
-				q.SetBoost(combinedPairBoost)
-			}
+			q.SetBoost(pairBoost)
 			out = append(out, q)
 		}
 	}
