@@ -2929,6 +2929,42 @@ type SummaryScope = []string
 // SummarySector defines model for SummarySector.
 type SummarySector = []string
 
+// SummarySubjectAgeBand defines model for SummarySubjectAgeBand.
+type SummarySubjectAgeBand = []string
+
+// SummarySubjectChildrenInHousehold defines model for SummarySubjectChildrenInHousehold.
+type SummarySubjectChildrenInHousehold = []string
+
+// SummarySubjectDisability defines model for SummarySubjectDisability.
+type SummarySubjectDisability = []string
+
+// SummarySubjectEthnicGroup defines model for SummarySubjectEthnicGroup.
+type SummarySubjectEthnicGroup = []string
+
+// SummarySubjectEthnicity defines model for SummarySubjectEthnicity.
+type SummarySubjectEthnicity = []string
+
+// SummarySubjectGenderIdentity defines model for SummarySubjectGenderIdentity.
+type SummarySubjectGenderIdentity = []string
+
+// SummarySubjectImmigrationStatus defines model for SummarySubjectImmigrationStatus.
+type SummarySubjectImmigrationStatus = []string
+
+// SummarySubjectMinoritised defines model for SummarySubjectMinoritised.
+type SummarySubjectMinoritised = []string
+
+// SummarySubjectRelationship defines model for SummarySubjectRelationship.
+type SummarySubjectRelationship = []string
+
+// SummarySubjectReligion defines model for SummarySubjectReligion.
+type SummarySubjectReligion = []string
+
+// SummarySubjectSex defines model for SummarySubjectSex.
+type SummarySubjectSex = []string
+
+// SummarySubjectSexualOrientation defines model for SummarySubjectSexualOrientation.
+type SummarySubjectSexualOrientation = []string
+
 // SummaryTheme defines model for SummaryTheme.
 type SummaryTheme = []string
 
@@ -3395,6 +3431,42 @@ type SummaryCrossTabParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
 	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
@@ -3476,6 +3548,42 @@ type SummaryDocumentParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
 	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
@@ -3536,6 +3644,42 @@ type SummaryDocumentCsvParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -3598,6 +3742,42 @@ type SummaryDocumentHtmlParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
 	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
@@ -3658,6 +3838,42 @@ type SummaryDocumentXlsxParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -3723,6 +3939,42 @@ type SummaryEqualityParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
 	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
@@ -3780,6 +4032,42 @@ type SummaryNationalParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// AsOf Compute derived flags as of this date (default today).
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 }
@@ -3826,6 +4114,42 @@ type SummaryOrganisationsParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -3888,6 +4212,42 @@ type SummaryOverdueParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// AsOf Compute derived flags as of this date (default today).
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 }
@@ -3934,6 +4294,42 @@ type SummaryThemePairsParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -3992,6 +4388,42 @@ type SummaryTrendsParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -8614,6 +9046,102 @@ func (siw *ServerInterfaceWrapper) SummaryCrossTab(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -8828,6 +9356,102 @@ func (siw *ServerInterfaceWrapper) SummaryDocument(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -8996,6 +9620,102 @@ func (siw *ServerInterfaceWrapper) SummaryDocumentCsv(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -9170,6 +9890,102 @@ func (siw *ServerInterfaceWrapper) SummaryDocumentHtml(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -9338,6 +10154,102 @@ func (siw *ServerInterfaceWrapper) SummaryDocumentXlsx(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -9520,6 +10432,102 @@ func (siw *ServerInterfaceWrapper) SummaryEquality(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -9672,6 +10680,102 @@ func (siw *ServerInterfaceWrapper) SummaryNational(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -9838,6 +10942,102 @@ func (siw *ServerInterfaceWrapper) SummaryOrganisations(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -9998,6 +11198,102 @@ func (siw *ServerInterfaceWrapper) SummaryOverdue(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -10214,6 +11510,102 @@ func (siw *ServerInterfaceWrapper) SummaryThemePairs(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -10374,6 +11766,102 @@ func (siw *ServerInterfaceWrapper) SummaryTrends(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -36927,607 +38415,619 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs3mjj6KiieU2Wpfq2LL5nfRqqtU4pjT7wbx17bmezWKEVB7I8kRk2AAdCiOVOp2qfZB9snOYXv",
-	"A7rRTTTZpChfMvojFZndjet3v/5jMFKzuZIgrRmc/WMwBZ6Dxj8vRiOYW/dXDmakxdwKJQdngw9TYDPI",
-	"BWd2OQdmp8BA5nMlpGUcvzHHg2xgRlOYcfe5e21wNjBWCzkZ/P57NnjxgU/SA2sYKZ0/MuwWtBFKbhrp",
-	"RzXi9Hl7tF+moGl1EhZ+XFaIW9i4undg9fJibEGvjvoeRkrmhlnFFlxYdg1j5abRSyEnjE+4SC9ZSAsT",
-	"0Dj+L7/8clHaKUgrRtzC6iTfAdegmQZezP71cjDiBjTcClhcDtav/fdsMOeaz8CGOzRvxqvjP1ezeWmB",
-	"5aDFLeRsXPCJYdwwNWZ2KgzLuQV2kMOYl4VlVuV8eehmFu7r30rQy0E2kHzmJudmqMaNVY2VnnE7OBu4",
-	"YQZZ4oSfl9oonYaAKwkf7XCEb1zRioDN3f5VadicT6BrJfTNhst99b37HT+fczutvxb5IBto+K0UGvLB",
-	"mdUlJDdVlvhma+Rs8PFooo5Wfn01fs3taJreqkODsEMP7+waHCCNplxOID9m7/yCzhmXZgEacvbsyb+w",
-	"xRQk49cGpK1Og1C33tCr8RHNvQGDxEwksPwtnwAz4u+QsccO2p+cntYQ8c1pJzgUOFw85Yx/FLNyNjh7",
-	"cnqaDWZC0r8eZynceF/OZlwvvxdmVChT6gR2XLn3teTFFTtwJxcWNVaaGTGRkB8JyUa8KECbQ2amamEY",
-	"3IJespEqpT1nV2bKNfDrAq7YAS8WfGlYaSC/lG4M/yVbTBXjGphU1o/LhDxkfD4vBBiWV0tkIyWtVsUx",
-	"e66VMUeWXxvGZc6sBkcrSgOX0q10BEXBbmDJZmCnKj9jwEdTWhQThs1B21JfQ86ul4xbNlPGsidsrNWM",
-	"CWs8DTOP2Fh8hNwNZC4lHoHhs0A6DfMbmpfXhTBTVj0fi0mp4RBXxqPJaH6cxd20W6oGM1VFfvTYnx43",
-	"7OqyPD19Ovrm6pyNReHoC7NTbtkNwDxjSrMC+C0wVVoPMNEol9KtbTYDmSOxNniuGsbu0NnBsydPMjYW",
-	"UOTsisa+ythI5cCurFLDMSyGfm9Xh8fsjZ2CvpQGAcVdhFsibcLUu4inbywftz8VObBxqd1QeCuGHVz9",
-	"dfTr1SEzeADcMqncazlIf0Aj7pCTLZS+gdztkyZzx2uV5YU5Zg6nq3mZMJfy+cX7F+9e/OXVi1+G779/",
-	"Pvzww7sX73948+P3ESodHrP3ACxXI3NSbep4lh9fyg4UqyGvgWcgHVr9dRDQwz0McD74NUWGPbK9LFLc",
-	"+I0slqx9byOuidMRm4j4h2cfgRuk1u1e20CM/IpezeYFzEDairfDx3mhcgh0OTW8aH4UTyQszExixupQ",
-	"uNZ82ViBO8Rbx6L7zx9/crfZ3+gJl8J0SDavcjrqPNdgHAap6HUzyPosNv7krotF1jWZ2p7npKr37zbv",
-	"W66tBG2mYp5iX9VDJvKehzKPRrzb2v5jdUX/4eZiFj7azOGK4zQnfC5Obh+fGOB6ND1HWjJzLNthWIpk",
-	"IiWCvAO/fuuHXO/AzJU00PO6dHj9bifyfqTmfac0+O4d54ORVWkB3iqN+CM7UKgfsBia4G6r/DCFGSSF",
-	"wxkgCzSOtZqinBh28ObdYb+lWRx1Dyv7s1ZlArkuMvadW9fzLZYznOBYd1zUcp44rXeoG5E2imfWc1nL",
-	"OwPZfwFPgJj71TBhTOmkm963tnSD3X09L7WaJXgGrUZId2/c6bbEwv2kXesZOhlnkz4bTf5BbZg66Mt9",
-	"5rZq/cy/ZxVxwmP6judOXQKDnMgJ5SDxTxTZyU5wMtfquoDZ//mbIdZaj///ahgPzgb/z0ltETmhp+bk",
-	"LX1Fk6asFjito89FjgrDtfuR52eOypTyRqqFZLhHVinopL349TC3ccOEJcVhCt6U4kiTBHOYOZG9+tLr",
-	"jAut5ISRZupe8HqI0x41H7kXhcQXcWaU0jm7VvmSRHdhcKlKArvlhcjZv71/8xNT13+DkXXvTrlh3Avm",
-	"DStProA+pTUeO5B8ruS4EKNPfvSkKbORKgrhyOVCWNJ5RqXWIC0zlls4Y5zlJS0F3FF5exCeg3JqgJNm",
-	"5yDdcfuDMhbmOJJ/1x+XkPiMW3AnH/bu9vtBqR+5nsCnPgK8UWFY4SZ3eM0lixSP1xf/Ofzuzff/Nfzu",
-	"vz68eM8OynmheG7Y1OlrdgpCM7WQWfgcFfhD3NdLpa9RBfrkl4oq+CPDtCqcSLTEk88V0g1/PQstLNB1",
-	"c2bAoPVkpNSNcN/P6JFT01ABpuePDPvPo+fv3708+qBuQOImX3l16YXWJC98qo2+VzOwKOotHJwSMivp",
-	"16tvQZNEmIPlomDK6WPc3JDoaGuqMxS5U3ivHZorCznuKsz7CfdzIdm7l8/Zt8+++b+BquFS3oO+FSP4",
-	"WfJbLgrURj8xOOXc8mtugB34kyOBmwmZw8eMDIzcmIXD8tEURjegEcjcAzGbK20dBS3hkI24RHOQu574",
-	"DphUi3OGhuMjtBwzw5eGzHRWMauXtW04MrFHH3Rt0b99EhmlcZc/S17aqdLi75B/yvP8KbaGuQ1qwH87",
-	"OBYSiSRADrkjstfcCdYMPs6FhpxdvH3FrMO7zHHFC798XCejbTb40mWwg5PpBr/EP+FyEEi0R3v8zFhR",
-	"FEwtkI0aZtBSz8bciemtc//ll1+O2ib4dYffttj7GzDl3AEH5K8hFzwIp5+D9BNQSus0S+TiB54nHblV",
-	"nbF4IW4BhxmT7gQNm5WFFU7xPXFyxBHiir9WJ7ogr3AzBHGkdZK1k2jd+fm3fsdd+K3R18HCMddqDtoK",
-	"kuTcEAW4Z8M86SF5DxaNpGxUcDFz8lDT+sMO3r55/4GdcJzAnPxD5L+7G5g4de8QoWfEtRbe1io9mg+y",
-	"FeeFLAtPs0hyX5HFo7UaVeoRdLmiWpsiJuXk6zO/C5QH1UIi58OfMuJvqrQjNQMUDeFW5CBHkCEbqGwp",
-	"jsrcghbj5aHbnKdaB5xNhbFKixH5dNBkWW0XcjYvuDxjpcRvhUNbCbegg6XBQUh4hGqMtzHi6pzsTsf2",
-	"a59z0sAt5ENuV3xER1bMIOVTaRxjQg8SeS/XTBM2hk54K9OKVWwGGPYc3d+Oe3fjIeDtJjRYJ+Y4hgN8",
-	"5mXShTReDfAmiZWxmgaivqu1TsqzFVptDe7lPN/6Gr1vq0N9rH1ufw1OuPbGVi+mCRvhYLuuul5CAw4b",
-	"u6kt5KQBuYUTfXqOXyA9z3PhfuHF24hejXlhINuWhL2L3B+E7cNwEodnqMyFAQh1HYwZkgK90LsT7UuQ",
-	"uOZ9dXkyW7g44x9/BDmx08HZN6enp9kecKlr5gjBuhFqW0DvM3ULONfDYDf8vOWkEzYBpLLuVH+skwM8",
-	"p1yx/WSDyF3eiwShs6pxIkLaPz0bZBtxE9cZBlizXQ9q+0aYNxXoE1bXYA/50KnuQk6GxKxI0jnz8ndF",
-	"RdmCm4BXDvOaAQ47Y4Z0d2HFbQeE1tC7Kr8Fzo72BLcVdhCO3HF0wvD6ZA7TfICblJvoXTQQv+YyVzJj",
-	"GtQc0BJnQObsmo9uUmPWLLI55mvl9R5/oJZUcn8j50zNBDniuRNJAclVMgKkA3Z+nuf3QGpf8yURzmsg",
-	"KbmUPsAiRX3JHrQQBu5Gh7cWJntS3k9CaPtLMvuVMDoJ8SrAeN9NgrTy0Y1UiwLyCeRDOrSt5RypLEq9",
-	"u36/kyQZf0OW8MT5ar4YWvjYEZkXXFrgRPe5FijFezOwBq/kJGgI2dGHXYj/wWF5NfYjwwpuwVgyPhcs",
-	"chKujq0K2MjewshOEu7BeFdPys8THc/qrn5dB0av5Ly0W1KeHoDWk4Wsh7ae6LsvOhBDWOd1bisr4Xdr",
-	"b+CdHzkomQVw96G3stCCx0oPhaRtNaWueoUXxoAxjg7vJrkX3JhKiEiewVgVhVoMy/mwI/IUOSOaEkmd",
-	"c0yCYsWm3LApFPlGaeP3bFAIeQP5MKnoNad8qTTOAPnQlHPQBnKnvMs8/Fo5P+J5u+iQ5nRUsF6owKGd",
-	"KEFCRZLPxzDROtgkLJS5sM/duaGnaVt03EInnXIzTd7tDSz9Ea9KRfBbL8E5Gxgxkdz68MXVccQkzTxb",
-	"B+bm8yut1pUNUHH1Q8QzdZ7ni1tvjmwTr074RptpNweixwlys5Er0pelAd37i2AcT8MBfdUxSn0O5Ha+",
-	"8zCjQoC0Qwo4WlkqSCtsJ/D4p9ZbifsDpBqhK3M7k8tcw+2wc8jac3QnOE+Ca7zcBiRlg8qWFZ9FfG6N",
-	"lcWb8MfTCeJ7UbFrXPnC1Wy30L9Eiu7qzq+1ugHZhpiwgo7FR/SLvGB5T2o3qgh2QnL8QS3YjMtl8BpF",
-	"L5OffsqF18xpUvKUGZucqqbOq6LvDSyjESn0WuagzxnM5nbJFlNRABPoYCrlDSwhyf3wAQW+JKcZC20s",
-	"AwcoIRADP/HzHvzw+uI5TRy5ct0rh+cMuC4EaPqaYvrmhfvq/Q8XR0+++VPMnfvfVsGNHfZnTuomwvpr",
-	"pQrgkmhG5TPeAN5tYe9mUIPMeohdRhE628hkTQjrj8+RLJGKm2qIJ9EcqU18xw0UQiboTBVvI4wVoyRJ",
-	"xei35tqbY9zAMvlhwa+hSD6Zq3lZVPi/LZlx84XRG2Oltt4mhrWjK+EfKBTPt+JWK/fQOM3q7Kppm5Os",
-	"u6ofhbF3ZQvVtW+CHxpt3XJ+xmVvC/rmtmVv/9M33zz9U8pot9b9aKchBQRtoOQLzBgcT47Zc5CmNOzJ",
-	"6ZPHzDq8Zx/enz55PMjiaZ8mrPztqzO3yQN4zuf8WhQi7Km1Q9TShs0o9iSFglzYofdrDFUisy0OnPdx",
-	"332jKN1eJZ/0Wod/M4oXX/8iZe+ll7waqb71ip083bEADTwf8qIIS1j3lqOXqeetS25Mmj6LLH2nHUfc",
-	"mD+x5NQxrsJCEu5UDjsyHAzWXQk7EB9ZLiYiZBqhJbwODFHax6U4jd0nnOU9CJ57Kbl8rYxZ8OJmFWck",
-	"OhyGYZmrtGAUIss3qJgjHyseD5hay/dQCLelRqbRDPOALaCRP+cC/78AuME/1HictM98L4zbjNJ0F8Iu",
-	"+7DUdTTaRyD/hRcleF1qeB2x6wRiguU9R33tXiUbnc9DI8G4x6cvkd4OKC03oMfdTHO7LkCrRX+et3pD",
-	"79RiK0GgTTPcGa6cQrbK6xs351cd7bp1C0lATa59FcDEcComsXosy9m112fEsKBvVh7tIKaBmm82gK8C",
-	"TEO6a1n7Au0JJ3XOTsnXKSwaGKWSUIWJhsSLHpqBhoLIgPZm09b+18uQtNGNwuSL30q8lud1gu8+cT8h",
-	"aa/7PKyGUl1SPHZbSpEG/S6pdt0JVek3SVWhCROjqTKADl6DwfsNPMm2AVik6XKY86UZWjXszMO+wPRz",
-	"gjupfCSzU+PR4swOHDesElAzNoZFCE63cZ5s5NOu0ayV/LY19uC8Q1rJ6spDRJt/gZ20k+2ymr37NGrI",
-	"g/B87vPuaeMgMIdYmJAsrDT7O2iV2lRr2i03tRb32ue1OlkSznwsYZdtuK/fMsQkdhs3x6KAYE7eaDrr",
-	"OeuNkHnDXSTkzYCmSoodCNfVEjeuYrfwOhJRh1LZvrO499ery/0HuV4Oe5+ymfIn3/yp36vi7zC8XlqC",
-	"jR0MVLVXOVyWj9eJABWh2EFmA1ijRZTXM2G3DT2sv4rOZlWvErboMGfoYnt7GLlpRpHvMxHRiOAbpm7j",
-	"UHVkqR20zmIdZv/ocGI7zWcFmZu0c64KMVoOczUqZyBtxqzmQgo58dwmY6jHDTWYsrAZmwlZWjAZBpYP",
-	"4aN1XNBRSYyySUaobrqM9YcfDtS9vP5o7m4bqgjo7rahMAQlsW55VzmMRIisDZjVF58CiVp/mtUM69b+",
-	"i7DTXPMFOTy2WH9X6NovU7LkB1h0/HXhJ5EZK+fMKvbN6Wmd6Wg2atl+rtQ+XvIR2JSO3UEubp2s2R9K",
-	"cPhKPl0LJx6//QSda6XBEmkTpbTrBbWmSFOVnjHlfO4z4Q+u6voiV7UAd5hUGHJh5gVfph0lNDqnCi3y",
-	"jGpxoTSEZpK6JEtQXRoL2U5ovQ0nsh4I6LVabgrrT560gCKvsgL7mIfCTBkTEjNqs5D7O8SJM2aVGhZK",
-	"TjKUz8eqlHkWJ6aG1zHp9n//+39Sh4DPVifHtJ85t9PglML3vIG3itwyf33867GPlEpISMZ4R+r6Y6Ql",
-	"ZANv3grfJU8RQ2W6jL7bMfOeMlgFJc0DwoNocmL21B3Wuxcvjx5nFMiClQTwhw5pAvcVkdvmgIMgjKUL",
-	"7jQsb36sjMSFAJHRuXQf5z54l7+Y3TkXDeC2trKScfxogzm5fjc1yQ/ACztdnSGkdCaJAWXMpq0x+XhN",
-	"8OTb719ihRbm5RSlGeIow/RCri07mKv5nHKT5/nYKnybyxxTDn2SyaFPHuUWy35poAw9CRmlTIrRlI24",
-	"gUR1JelrByCj89lauCoK3aSaUGljLx9GaTZ9QpQwB3ajEopvvZI5fHxPEmlDnN8A4t1hl68wcQxLQ2xt",
-	"mS/KWTpsKXJgJ8IWFwnOSCEIZq6B52YKYD2DMkzYc3Za2dAWU1U4ihrTzcZZOqnLNozjgJwjGyy4lk3o",
-	"jnUwgHSUpSknEzAdAVrtY8ZRaItZOJ9oUfXBdN/Ev6nrbe9hl3w+JZMxhU00mGuYcw05M4qNuU4LHno5",
-	"1KXscBMGpp20Q3SrgWMhUS66kzK+o/WC1MV5wd3V/c10hLb6CO6+ND7GsoRpk3S0foO8o3eTyjwmx6PC",
-	"UUpJWr0pRyPMAx9kgzEXRYcSUkVJ9ckL9BpzfYc1GET6MsJYGLk6sazCx0b+X3zj3cjxrjqnrWLDyTXp",
-	"50ttMqteqhJSNrxG6Yrpl2gEs03loOo0uveWmqmtrHGLht8DpdkCK+BcwyHzI2fsekkxBVmtgfj0ZHrF",
-	"sNh3nDWr2flaH0h+MUlqkLiltcSgxWTX30f75Q33svL6uvvxpkGRb3lFweu9YeH00sYF+9fWLbSvU68K",
-	"x6mxsL3W1RlTS+2+pO4jXndX2QryraJQCvdqHGrcVpIwRMUeQ+GHtIq4dTpXl5KbihqINNkNqajtBe9D",
-	"hVg5hN2ViR+FvNkpW6PDjFWlofVNi08aOyvNfKjGmZPBgVuTMSNmosACZRmr0i1MVuf/IdnCalw8FyO7",
-	"2Tjljb71mpNnpCZC7hbOArNOhcgXvtkMcDRG9EVqja95Dt9hsH3NNO8CYk3Z8A4A9jqFolxumr8Rueb4",
-	"pdHjIZaiSRUlkVgwIy4xxZRkpTR8XJUKMmzGc6jrlDVLVyXNMmM+JN63ao0nN8oZZfNyqppsFTvhpZ2e",
-	"zMb8nIHUqnAvWFbOsehlHLDkNNuTGbhXT6yyc4pujip91I4aHKgWsMjB7I8+JduVpruqUTjen01C2MMP",
-	"421neFPpW0VtzZeAbQHaDkmX6W82yvybo3s2+/BayW88nwksbBFVy51zibSeT0COlkPIBVUgRe+f3mxy",
-	"Wp+HV5/lToR4l4TXbaOieqcfdm9SFGCsknf2ee+i/oZv1rkiHXZt5cfFD3Yu55KX0FVuYQ6SzcJxYcXp",
-	"UgZ9yef/m+BBkP6HoQPXvKRSRW5so5TEesfE2jCF3rBc7VJpqbcLfhfHfQeBvaCmGCrny4go+nTHsEGP",
-	"pjm6FpA8/rqdX/P+a+ps8kYHr2lFcFugumsFnQrfnvuyG9t6OGPobl7N93H1jvNQmxM9H6Wl4vg7Fn1Z",
-	"s4tdKOOaPbxE9bbCMsYLDTxfMg18NIV8f7tqYvpuI1QA3K7LAsyHazaLAmW9PPVroWYfWkpN8u8gPYYx",
-	"dipQsgYAHNHz+dOGceberMFhfxVESthrPY4IFjZf+cph/gRcg7H9FYR20EBDJdhagTAjnwpcn4Qqr2PL",
-	"fke4K33Ypp89EqZ6g9lPsPgQdIt2pIflotgI6/Q1GlbTKspULZxOMoKgMphmIc4z1lV0c7MOi1Nm1VKT",
-	"G8Q6F11Zq7vIVJVmuzaePSQvbG+fXzdsvJt/d+/7mg1p52Lsmw+xUuiTPmlZsrBiW0elp7sGCvYQjTaH",
-	"A1JgajcnOPdFJGdKQ3PHdfyvhpGYC5AWyztrKvXRQ33xToCwhiyEfQbrxAb/+cqVRSpXUpwDM+JF1SYF",
-	"pB36mll1DRB6kRwNwRuBbtMhL8AXFXXvdujJ8ZL2we8aOJawJ5cST7uH4Ogz0f0Hm47zrYYx6BBPvFUU",
-	"W51a1JK+WYW5a1C0/c3KHW8CLA9T1Tr673TbInfz5pdb32d0xpj+9/EVjfDkdAPPiSfetD3zmmuf/L8S",
-	"rtcHbnpBi3kHW6fCbnSd1AcSyyL1iaysqN1oqWURKAQ3O3rU7iOwqdNoMOca65LsSM+rVjnrI0HwLXxf",
-	"CqWHIyUtH9lhxYFXWJ7QIfCMHaA9i9ri1UWLDQAGWlB9hnGICjbJOoetacNhtJ2RitUk27CJYlbtY/ZP",
-	"oKOHKike6rK6xdBuuncM3DsprjvBf7iXSDF4kqwPuxZo+2khpqPJ0wV7H45uExh1QO+LJgxNQcM5qypE",
-	"+sKP/sLinX7zrD/kbjihdGiw3/Km+/6+qve1StU2YXo8zjsYY/2kHb6pg7uDgGX4rIrcQNjC+lXoS0uH",
-	"RwVNbb1exgdugdWE4bveR2TuKnGlD353NTAe7zXoyY457DPwzWgSHTHCKs8YvpUzIUMt19iQj80xJMsB",
-	"K+Ye9ykeh+PFsYhrZn9kqjY9Ub/n1YiENaO1FvzIUBl9U+pbcav0I3PYZ4qVnE13cjHdbe6q56Wl7Rt0",
-	"4H3t0v7tTtY/U7epFMeq6pJWC8PwJSrWWx/N8aAjZKkjBqkKIe94XjOLFjGmB4252YQLCTndlYdAt0XG",
-	"Zwq7i8Ls8Lij1pQocg2yIwZKza7dwIlVVMt3GulKc8WqEaBV7FrZacbGqshrvIghKr2wWeU+M72ChTbH",
-	"QWo4wg41hHipAaPmZxsgOrq96JSqIJhBPFpzL7FAUh3+6m5SKBGObBv6mYiT94NkEeY08SJgwSa0fOO1",
-	"+i7Xn6qfJ6pmrfo3dy3g27bCbB0Q5svarlnvbhV02wNn7ZNJLn7Tse+jOF8TRL7o8nxtUWjXwIQO+OnU",
-	"HDatZSfXxZ1UgPUif9IR4hDZ+I5c7t2ExLGbw6JWFXprBLvK9a20I9Quw86EZQdV6A/OdNjSIHo6UVrd",
-	"j1u3poEPqRXql2K76GNPj/YUzOmdoLRnfTwE0ZihARhqcB+NbEqQ+GUKWPLBw2hY8CPD/AhozPYN+8Mw",
-	"PrPMHLOXDsvY9ZL55hNnibewLmRIPWnOgSFAWWTEwG7+aN2IhISuXKvYzOCNnhGodJ7BrgaI6D53sz/s",
-	"CMZdhuE2fK0huhutF+vABS+22lNzFT+C3Q10Nt9ufLEbrqPt+nA8vZTCLoeGj8Euh61W6HwMk5JrbLES",
-	"hMB17/C8LKwZXiuu8yA3DnPgdoqiBIZWh2i2kdJKgh6623aCCdYFSJkDovXvQ6SIKeiXLVFEK92Nid8R",
-	"j+4HS+4RKxInSDHLzzG+f9tMN7IfDNeESjtwWQz7x1KvDNka4Nc1e3gHBrY1BcUra1FFywrgxrLHT6Jq",
-	"CshWsMMzc6RBSRatdP3W1u+hztBMxTekC6drrfQWec112n4CpIU0lssR7FQWvZ32GkkP3cF9HTWROhIA",
-	"ojC8jszZdyvhLy1kb9hp+lVKrlrppGRCaiCxYxscX0hi2GgpsZdg2nHBJyYVFajFLeQMHzOO1h5uhmqc",
-	"aPfVnxK2G37cV+xq/06VIsq96V/USmAv/l5dZkJdcT6y4tZJBjvuvBDyZtd8DyxflOLN5AhIRev6lkdn",
-	"7HHGnvKMvXuWDPoP8vO6I67MId7GsvXW4wGG8HFeiJFIVB5Aik3lUfISqMuYICU49AWiH+dFaXzwDNap",
-	"cBM+MmwhZI6p36nkx5W+Tl0ly/rGSY/UfHM1S3ypSiUcznmXI8I9oRAhbn2RA6cjV71x2QEaBjBz1BdH",
-	"Oawq8KHLVgKeAza5qjrfQt6vLhktz4fudPUVoAN6ZKL1LbiJazQc/PnFB3bC5+Lk9vEJvUVRXL3XurXT",
-	"Pl3E4i+gr7nF1ryrX0xhtgVT+OBevzBGTOSsoyfGZ41or8G2ogc1//QNwAhYV9Ggu0/sCmHImqZzf4iB",
-	"rAU2FFPWLrxPMcNdNesmmdxNub6DnEC90pLiVYIrrcrKFfluKBDZ9iS4b9Hk3hSu03wYyF4nIjZ1oaQ2",
-	"dDcM7Dz0VCx2j2L9aQSKEWcz5IX6gneP460TTtKlObSa9WVRfe3rnZnDatus4R4mei/gh32EWfwyGvvf",
-	"GMTavgPz5aTZNgfah5lm09K+KEtNc7G7GWs+GV3e3AO1otN7lo13p7KfnKb2cMW8890engcL22q+inu8",
-	"vQVuhWA3BkrDn5Monys5FqFD5rYBymquDC+2wU835Vv/XXWgm0Jxm8HJYdLuPX0PBdVhX6kVL1O6xeWg",
-	"nLOnl4OMXQ5ytZDsMf0tFaNPLgdOAr8cSFhcDpIMqbvOmLfe9cohoi52QqWa6p7WFXGouDgWioNFI++r",
-	"c1zdaFEQF7647pMiTa+tVA2rVltvM5RFWXc7vhxwqhQgbaT2NUztrHAUoDAf3dCNlkGp8tTblqPeQMT9",
-	"+9UMjfG6d/gSjYNy1KjxNlPSTrHXyW8l1xZ0sUxupokjm2x23S2N0H8s+QwMllXCiCmlWYilrPC1p+BS",
-	"k7sp8NyXa1zVf015feRfcLMVwPMjgQVbjbC+x17GxJhxmczTWGOtqbtSR4X3ztjTjL17mrHrjJ0+eXry",
-	"+Fm6dsBam4JbGQ3pkEpJX9L/MTs4PassCcmwqh6sppVUR7X6IMe4NWDBm7ojmW/L4rjRtBraDa5NevwH",
-	"1Ay7r5/gCX3lCAexMekU0QUtMhugYD+a5x9QbdxGVcTieWXKSRF6oe12rDvVnoSxkMJ2BiUbfgs583mF",
-	"jwyr32elCaGq16Uocqz++lsJeslo+MP0fIXlCWrxgo+mlGgSmD7aPn0NMjQLBiFgC/mLxKPELYdC/dsK",
-	"dBVH7+AWobVWa3PY9Sw8Dxu8BiNy6kAYxAumS4zVrnNvuG+sqkt5uKe9961CA1qohO33yemTPx39x+OM",
-	"4R+nTzOSGHUpmVQL9r///T+XA79099v1kk15Oqok7Hqoy52zbt2nHcYRdxx5WUBvG35XAq/DA7w4Cni+",
-	"ds+QKS+wg6Qq1g3X22jSrVqtWE3inTUmqm4t87Sktv1GiB7nCdeIsHofEUhXiFudeA9zjKdz+7HEBKJ5",
-	"FyOMG+O9P7v92OfGsfy7eQO1uLyFQQ4+Yv70sItEE4HI+RKdugylb4eTXvg+J3GylF4E8HGkCCdEZEHm",
-	"JKXhIL4p/K4FVea8NI0SmpHfLcKdLW/+ffVlst/edqgWXt+noyaJpjFiNieNIad5xdUJNo9rW0dIDOo7",
-	"OUIakN0OGWxDc7opQHzXLYY446Ko0kswGoH65PkcQsn4CGtoZZ5LEtCqhUQZq1+q8wZCUW9w8wnuj4RV",
-	"5OfOdKzGiJWFdde17A4cNqD74U+iLOEwjqClydMLJ+UhIfhisZXu3JDdJNu6C9DuqeVaY+vHzXktvcuw",
-	"cdNMJmtkwIC47R+IsltJN3dePY1hnXXRVhNnqtOODy2erN56c6NZ4/J7SBUEQ7uVHItAot2jxuu1YWmZ",
-	"o0Awt/FfQ0HRvdEvvLCgqUlwaC8Znn1yeGqnzfms7FIWYEy1ZCYkG5dF0QFQWwHgFqC0BmLWXfN+CK8n",
-	"O3chuaENWbua9WwmsFDtHWIB7y+7RMiRyEHa4RL4OidgZODZofZo1Thr1xNoUZiqX1fK/BTV0uloAzHs",
-	"15wwDlxdDz3u6qMuL7WW2LcU4Af3syMPcwNlruRyFkpBcaaBF6FiQl9H+r2k+RiBBZ03KjJ/qd9c59Ff",
-	"6WldX91KPG9j+g5w2D0kyF3fTtyiB3L3U4lW0PDuaNepfW3Axb6RQRGaRXbQx6en2Sa0W4Nm6UKl8TFv",
-	"MMv0qrf4NG0tTlayv4hjRpnvHZBI14iRI72LRl5Yr6D2HhjSDdD7CSFBpvalh464Rb6rGvy0URRd+hUl",
-	"XMlJ9K0duYSCVS97k6v3rmNSR6jFFxcaQOuepzXnDANuS2lFgcU/2vaR3sUG6yVvU846kLyOXpZ1XYvW",
-	"Hiw2nKzjHljd+mOVCMXtqFctXZXHOtHnhnz1Tn3nPi8JTYVVtfx8TKbGj053yB3Zth9t0ifcu/5H3LW6",
-	"xW5Vkdedyt2yHhlGjuwOj1lH9koj6iPlUWueNfXEEzJ23x6EOGe3nEIYa7a04lfe8c4WOL2tXlXoQKon",
-	"qbQg7SPDptxMz+r7FIYZq5waoeQIrYb4xiC7c/yB49yF4vmWUkz1UXe1+E1h0RWYN8Aoi0Ig6p1E8RAE",
-	"KIkVNHeSNYlSG3U30bj9KDwRzbyr0vN+pa9Zi2E7pViriQbT7Ms9Vnr4Gx9EMskgG1TtijsCQtyMWzcO",
-	"Qg48rF3TfNmnQ9e99BjqWk73+e6r61B0dne98p0CNO+sCveWnvevxO4qTe+2oXtSYncTnPvrnE0puEcA",
-	"6Ht+C/n7qp/qJ2t03CnCYHBCR5gDLpNxw+KcJfq1FdbADn7LHHO0oE2GCZUZM0rbw4yNuFRSjHiRrrCI",
-	"xY/9xXYuAcNzfMdIjPryq/j/aPV7qsG54JZuZXUd6GTBTDsnR2EopoQFtu7ywRhtwWfmBmOYy7NFpY2w",
-	"H1pK43y2U/EjONutV9pq2v7jdMhRBwBhufLf/tVYXtwIObksT0+f/Ck2eP7rP0T+O/3sIOVfJSzANEqs",
-	"AkaIrHTNjpb0LL2k6CKb9TX6VcWgHW041X2wp5gY7M6folF2YlL9r7o61z51FN6HeLYgIhVq5NusTnBh",
-	"CPW0xqTgQ1v6QSSOeSom00JMptas60baP2e7FaQpxXwO1qBkj/3r2YGFjzZjyCHOV8te1k3zHxk0XPoG",
-	"plLZqSNZUBggigD5YcZ++PD6xyMwIz6HnMHHEcxJW6RGCjOub6iPAuMa1SdsK610big0wQ+Uam+6t4YX",
-	"bb9JAbdcjiBjShaEnSNeFBjvM1VVXf4kyrKDKlMy8/WHDo/ZhylcSpyOlVjyEfQM27YKY8XIhF4A1M4V",
-	"axtmzZoeTXIr5Kgoc8izS2kUM1NsE8+EZVYxLpdKAl0CNZ0tqIbIjBXAdeizTiecKLE0VUXeaKfeUVx2",
-	"hVJFYJpE3JWG6as+4Pm8EJAPDfzWEYLFjWV/U6WWvGCGnPcUk4Vnhms3sV2mW/X0owynvtr66mT+jUeG",
-	"pkXp1qk11cT9Jip4Ino8np0dsWjjZ57HGqwysgTrpQInAmK15X6zdnTtGouiwLaIHDk6nZowTpgpwJtM",
-	"iCUd0LRgGJdm4UhDMKfk3PJrbuDw/FJqwMDP1JDugY0jHLGNE44l5OScjRxeCzkZlvMzRmUkBFU4vZT+",
-	"eLLqDLjFuHU8LiPcpRvLtT2vPzxj3giF73CZ14/OL6VjzAXkZNYouAXjxrRuq4gz83mxxGcBuKg1N44j",
-	"HJpYLSA/Z8aq+Rzys0sZiB3NYhofH3BzE+If6YAOCaMCc/DXgOwhHCA2c6yOpOqN4buG0/rxL1zB5p6G",
-	"oWFZjFQtsCfg7EbWrkK9uTA+Yztth3RngfbcyrA65iOw1BPPW1Vjk0A4FgyFJ15pplwDqj0pZonDbVH5",
-	"xr2ejIPdToCpWPQeDOZrNBFSNbhPIDFWqbQ1r+pGvWLz1oRxHnOrMP8z31cVtQzPZZR23FsUsEoStHH4",
-	"i0CO5OFSUoVGqZjTC7Bog4rJw2HGOJsXXMiKSKDFE9FTKqZrxlozC6dW0H1mlxL7ECDPJe2KRABEWhqH",
-	"mXKOIYxNhMJVD7JBmDbdZ3CqwTgWkTgzt6+rGq6vWAWA/tBmDgGNjSEZGa9Mp8oodTNsiGN1elrlKmku",
-	"4Wd32WSth6JgN7BkM7BT5RWwxuKEqdfXhx+0SEOlR+JKssoH49GqXn6aNIR6oZVtXxUCuaGcmqHVJbbJ",
-	"FaPrQTaYOELGZ9dlwYlhFrwqk2eGBvStGFHVCE6l8eLfpqo0RP7mWl0HMWOuhY8hgrwchV9HczMcqVLj",
-	"8s0cRoI7iBnmPIzoVuNEM8z9GOYw59rOKItPw6QsOLVF6K6y954K8u+nffNaWuKkww6PQ45oMMJoI3wt",
-	"yMeYyTVTxjILyFw8Ah9ww3yx7DNmLMxmkGesUEQYDBzuno9Fy8zWKWsl/ZnKTqWCaiT/rtNr1reJ94kV",
-	"1EQLctYcGAWIYfVwgZRRqmuVR5/EVot66fdlnbrHUhwdHYA/edEZXEe2cse7xm94INqLCaK8ayNCP8Iv",
-	"WmxvHt8bzD9vjISswio20aqc4z8ODEBlwYTfSl4Iuzxpzc8cl1YjU71wPMsPz1kBY8tUadkMuDQN/Emq",
-	"4K3u3LdiRFWW5qDnYLWnqkjzMVfT0Xhuh1qYm80ybGe3ap9ZioXE3W/Jgn91n5U9xc1qnGtLRKo+uk6I",
-	"ez8b0EyE2IJQ2dgsHaHuVexqCjMYdjjG1irsvtZK/X3UJibeZ8/T38nsWl9QK9mzV6HvehUftJhMklHw",
-	"Mk+7AW9gma766Xis5R+VVLMl829heptTP81SKrmcoRFsuWqYarhkdCJQ4rulBabGYwO2svigGcZHDPjE",
-	"0e7M69W10vfc0JL4fA5c1wEI8YU/Mq3xu2KT6KVwQmEzGR5mGhrQyVTXykx0kbiRalFAPukfWBwK/PV9",
-	"f5fI6b5dKXqUClS7RUAnm02oIlWabc3RPw8hQW1/rP95PUvEIV5iQioyfl6U0POrv+C77W3SCNmgO9wh",
-	"rFsrYz7w68TSoUjF3PxVq8Wvfx2p4tfB1sp7e58rQne7vKsqhqgg7XEONyaeztZj+pNODtmRBwWW9xz8",
-	"NVCacKIRz1bb1Wqx9yNzY+75yLRadGg7QTPfYsUrDbIsH/gp/OU09tCAgczDeePkGpBX6+h92gr5pXXX",
-	"nInz03vs8Yfw+koB3m3vgijU3S1wNFrTk+O76rVH3gH+Y2q89aIa3W1UMqi28gzt7fh0lE+3lwFJIJxz",
-	"obc+ACyv8ZYLvV1FVKtB5ttP5r7qOGarSzniNp2CnMbXkI4QZbtXR7sC+/FFtoGm2k/zKGsbW724NRjs",
-	"iUsiWJ0Mj9zU9vNjdoU/olXQx5qixVBYtBOW8zl1cFtta7cmzSYXZl7wZVesKOblXpEH95srdsDJQEpP",
-	"Dp28fPXX0a9X7GAq8hykU0/nWlkYWaYkpLvYVgtt2Ba18GUKDIyUzLleblYbw+LXnPAPESVsC6s+eW9b",
-	"zhVHQW777Qrl2e7rut3Zdvz6rvweUSTf4axCk4qthVPQpBVQ8f278er29utlrWJ1vdVsEKV3NiNf26ur",
-	"b2YNJL6GVPm+nnWACFMjZ9z2fian7zWdTT6c4zcM5Z+IW5CD7bwpH2KHSeQqoXHrBbf9GJtaNfp6JtGO",
-	"42WsOeOfQuTNne2HjeFeSKuXe5I9dmBaW7GU5prXqui7tTndLhinW5LbFGbSWGljWWt23xbO9kf1qwap",
-	"W3/pYdgMZ8DdHx3nfhe2cgPL9XUTmSDrlunsCo75ERJD2IdWDVdJTe3YbL0ay6YtMSaSUkIchaM14SDY",
-	"gdLMKsUKYW2BXmYkE4epap+ddpvdueLuXM13it1wpWtaLu6Vwbnrr7vnV4B6n9zsTVuQaaJZR52unahw",
-	"D4VrazqcJrRY62qdT4jW09VEFx0z22+Phvuz+/ge9+YXt3lftJD9MFA/5CsLs6SefE+23J3MsX3vHTez",
-	"GirliOHa9slgRrzoYvz7Y6vZAOPmeoiUmxgwjZM1txbvY81ZrS5sH226VjwQqUZVoStW/zjpLXpObd89",
-	"qqyC1ze7Qrqrzfds17Sbs3ObOq/30lLJv70pWwpf6jYwhRe6spp6ll1MuU8bUQ/txTZnTvTiSXbG2aUR",
-	"D8H2GrSrTXOr6LatNf162w92c0MVYmzXS442WKKaZq6NgevI0fu4p6pTM3tie2stpJ/BX4O+hdrYu0H9",
-	"Dq6NFatJo4SDH27dsQbT7arXbxeZN+DRJ7YlZYOuUi6tY8PXqkWGtpEJ+XrTkZnPfWC7wfwaQ/0OIL9X",
-	"/ahlR7nTFf0luM2bN+Q18F3zzEmDo5dTk3948+HtC6lVkfb3KTvnpZ0OSy06GvyPNNjNy/DvZY0Bk+tx",
-	"FC5lXQkV75rknHq+Y12JHOYa0IqF2n+uMc2BXS8pLh10HZYzFkVsCoiE5c4KASOtjFnwYouGm8/DJ+kU",
-	"urhmeiJcL2xmXajYxuiuSVC5Vp746JwtBdouoHOKj5gImcwX8gHwMLuGHIsEh2sgCdYwYc8p0e0Mq7a6",
-	"vxjHV6OEYWGb6S9kkZiJdBUIDfOCjzpi5jBEC/tJWMVKA0xIY4HnVPs4giMle52yKcpJR78Y2ukwioVd",
-	"Ey3m36KUBUoZ85u3YcXnGEb24gOfbLZ2+6A8XF0AhbjiRFTLu4KGBqBnAe0SO6luvBOJowaX/QtxrC/G",
-	"9FYDSm9K+vK+VI3SVHF8mPqxl7JKu05OsF4a0JjpWVfMtL7fajNE83Dnck87nszGyWrwX4c4wjCpWKHk",
-	"BDBasDQImsxYvjSYZciuS8tGXEpl2TU4ClwsGUeYiEXsiPZ2E6tushO8u+lS4V14WSc+Ve2GuCwpSqak",
-	"qoKh8cxmX3ETzQJ6BXSLjjOLfdG0gh7Is0ubmYBeK7fnW+igwZ7Wu+WJdmSM0fFVfcAPM+bOEaepDrLX",
-	"OXYeyI7VFzvOwYe6F2AtaMoxXCiWi4mwJmOmpDIeF4+/3dzuZHN5hX5MuJVORlG5MmfzqeaY8O2Ygj/N",
-	"mh9s1Wq9QqNmsPQajtZc1GueQ53Fi6ORIk1BI4OemLKGE3Ve//cBjbYOEF8jBzyPUCGEU3OfGZUQDwa9",
-	"gspxuftINSFJOBWdlJAq+tZIbH/aeeB1bPwW3HsXCt5RQuFDKDqYA6Z7nrrLeHzGpmrBjNVKTny+NUYf",
-	"zJWQ1oQEbry8Y3YRwu9jNigBcnyxACdgnR7/6Rt2oCR4PENwwOEZBe5z/D/TMMd8I/R1OloRUPfwnPFQ",
-	"3i6aBrGES9+HnOEmDXt8nPI/douPlJWwjcbcTmjYlKe0nnnR3UQL6QEuewP9CAJ3z7bCkXYq87JBQduF",
-	"qL8jYmSiSh2FoFzXO2tgSVIkZpAOUdvyOvw4HdEq/S+jMU5Sx6+8Cxvl1Pto9wC3RG76rgGL3SSMEkoz",
-	"yIVlIK0WYEItTCjySqM7IPz3NXIyRgVzsONbxlY6+mEtl8qZktX1c0xG1M7RIVXk3qKPgoOERfindUx6",
-	"qgpSJN3//QuM4siPmVvyTBRgLJZ+CetGLTxjDiYKQPKnYaZuAx1c3ZXfTV7C0J10xnIl6c9emk5Pt86N",
-	"kI0YzyjSloBoUN8ltrEyYIxP1S6EvMHUbzQoVHuu/Y9NthjFsYRX+0LH+kYN9fWk7SnVZfZt87BhPamc",
-	"WzzHxlyNdTXbcGzVYuODugG5n4p98HEuNJg72cF6whX5Vc0djW6dJGmuYSw+rmvAVWXYVgWdrDvIzAk/",
-	"FoqC/mkYn1NGXcpVqW7utP411fb8+vtd/k4KW4+77nvcqVp1nYvdi9CCIL87d/zZpBJQd+paJIy74I54",
-	"EB/b3s05uzs/TbkZzrkxIfN1dfBtEK1QEyHvhGkzwMbGU7FFcNTr6pukQ2nMhyDXnN6sNHZI7K5xFK2S",
-	"eOBdzJU9W4OhImosfHVeV4Ine2Eo2yUsO3j75n1dQnQGJ+Gjw6pk3G8lGItGtvq1LPUJ8nojJvJIldYX",
-	"2zHs2enT46QV7hOUeiAAa0FiBLbNa2iBXccVNIFh10oRDgd36wq1O1J1Q9GbOc1+Xuurj5/EPAKlOGUZ",
-	"x9pySrLoONaTw+QVdJ3IPhpFIHX7sttEuCXupireD71NqXR/aRRQjuTfunEIBjrnoWb6KCnL/qL0TZrn",
-	"9U8b4QsurJCT4dYphKt1NFe8oyUMjdoiS3TzkJVuZ9UQvfLL3oO/CKpER0amj2/b00L9iMPr5TCW8nvP",
-	"EEc1h4jiNYmfGGlPGtLeNtGRdlOHelb3mwKj9NqSN9h9WqsITtEKpRZ2+X5U9X2/Bq5BV+pKK1hMsou3",
-	"r0joJpNemy97eVxpdjXiBkInIPyAGM/VsW+2PEO6gNPV6DS1dk5xFFj2/rlSNwLS8sT1sjm708dOUIY6",
-	"Zj9Lw8cQpALDHItkvDCKGfAFFP0Mjwz7z6Pn79+9PMI9H2PQ/uBsMKKZgzg9qHcz9F/Wi+Zz8e/grhmT",
-	"S8YqlWY6KwsrjvgE5GiJjUyMsEpje2E39JE/qVYs2BnL1QywJtFUzcRI5BDKymYMSwBd4k4nJde5kBM2",
-	"d6xQjKq3SNgBjY3Q3UStz1kO3E7rHxuDYW0hcynjsUZKKwnaPML+6mSScZsYl7bUQMOZ0BX5+FJeyudK",
-	"+vfM2aU8Yv/2/s1PTEgcTZXWiX03Ui0kmU6wdAuv5TmVLxnXbtlUQefc/STA4I+FmAnfftGIv8OxG/6F",
-	"1krT43cvn7Nvn33zf9kVluyk0nYnc62uC5j9n78ZJa/O2S0vhC80DPTpiGu9dJLqFf1whVZJdDhdSob1",
-	"mQ0D7K0/HoPMqTQcYJHfI+bYiGGW3wC7wvVd4U65ZGrOfyuBXRF3v8qYBltqya6Qxlxl7Ap5Mb1/FQkC",
-	"VxkNocHNr3QOGtBcheUTnaKMM78DjgWIcVC3/Bcf+OTqvAorcWPkUID7GxECcUFYds1HN+4Mr16Nj15z",
-	"O5pesYNnj59k1DgY68cyNiq1Bmn9qFkjI9ryAs7Zsyf/Ev+KnSvk5PAYx/1JSQiDh2HDmG54N2oljD89",
-	"fXbMqA7dn198IMQNz354cfE9bvdCVpBDeZdzrvkMyIEZhPpTd12+lHMonVpFAygJBociEbcqzPvk9LHv",
-	"mcyuflQENldhIDeC9Jiq6cpDxTwi0gg/DkKv/vPoHYHx0av8CnHhYjQCY85Q/XAnjrN0UDHMASdSw4ga",
-	"nYcbM+xqZPR4iHT1inFzKa9iKnbFlDucBg089GlpBIs1GeeGXV2gKUv8HXd6xr5Dosz+97//x636F2Gn",
-	"TlMCYaegfQVvkqXYjFvQghdsxCW7Bizifcwu/OHQHWOdbyzx7URzA6GKqrmUz06fnVN8hk29myuM3wij",
-	"CYyfiEdArQ3LlhZiBF7k8gTbSalagOU6LpcQ0XF3BpFidDZ4fHx6fIoSxxwkn4vB2eDp8enxU+xTZKfI",
-	"HqtrGlUBwhNIhVVTz4nIiaocW5TpZmL1tt0Bhk4YFKzX/CBjaoFdLGLmXlXTwiy4jJG5MmOW6wlYhthf",
-	"Ga39+9Rjo0FDBrhzjUO+ygdnA0fKLkYhKLlCLzM4++s/iEuGuqf+zFMR/SQjJcX59CCrSURbD9EV6b/1",
-	"QHSCQyfqND7fqAwk60muncOqe5uhclekjiBKiW4DsXdAeZHSQU2QU7EIqhozlGQPg8zUmtaB2KZDbyn4",
-	"C+kjVGULwB0eCVNn1abmqx5ufc3NtJK1n6fUgBozTi7Mm/Ggx3s/Osmgz4vPyRTw+6+RFuCW9uT01Ddr",
-	"tD6iMJZx/uarANZbWae+EI6jVQNl2C5S5snYsQO/ZzR/athqnSdvSdSi9x9vfv9nyT0ngtx99E2fSV75",
-	"Guco+NFXTzd/9Z5qGP8s+S0XZGL5Pe7vhMQv7BgjRSYGdTf/y6/u7RY3OPmHyH8nXuDQbZUr/ITBFkHK",
-	"OmYXpA5A7nSBysWRovB1P00HqY+Mb7/pePExuyhzFIMPaB3HNH1+uErRv8cnF8En2CLpG0Dx1RiXnYLF",
-	"Z6kmrriI/sDyHc+9uLQzvDzrc/Mvlb7GGjr0xbMtwfjbze8/V3JcCDJQPXv8ZLsJnvzLVu9/ThShK/YC",
-	"nNeIV9AkSwtIHyqxiITgEMZ9zF5ZJuQUtPvF/bdSdLNumnZGJfNXJUdql1oJic9WMeHPYCs0uGfCmiKq",
-	"9faPfZEsH9eEoewdw/rXTvAdHPTTIdazrwYq30hYD49bUr3vkeDN083dnnsfFSpFVfyHE1SkPffBdfdG",
-	"7ys92k96DWOlgWwFYwt6FerJnL8X+o8A9Z3Kl3vGFu9x+L1pNLW6hN8/C6bSevL7R9O7Ckt/BOb3+Gmv",
-	"Cdx9f1DqR6c50Xff9Dkv3+kE8teQCx7auj578sfl0ESeag7NDhxHxW6Uj0xNh3Td0f1wG1n3pAoq67KD",
-	"/CjkDVkeQz9nlvtiqqaiX0J7OoeWCzhGSya257pessVUwW1kHYkMKmmLxYs60O3eyEWYA32Ga9m7O2b/",
-	"8icWhb8eju1OKxwS49ZybL+CnZBWObnVfHTj1PHdWbkyyZ77NZwttLAQAxr7GaHXsCmnZAihHRah14G8",
-	"EOzg2eOnh5EuVt06xowmdLGLPG+A6v4Zag2l8gaPHJ1Qc67tyVjp2VHOKVu8Hq0VfVY5GLsqfWDeaWyt",
-	"uhaSpzvq9iwK4jNZ6e2E07KHVPB47weYNIt4OG0JBsFfsEk4qN67Vzm+wbyfbvn+s/3z7sb7n5Bnf07q",
-	"RoDCOCuEvGEH//b+zU9Yz5cYIuMVQ2QHCfzMgnDvEKOKjm9g5mGaOnbx7Cpuu9t7cSf++7oe/x45cDXL",
-	"OhZcb/WB967hvZWkUp9X5q4+L7E3KbCDUqIShEn4h3tVq5O8uGKi1YKOfdRigo+S8/Z1lLhwH7y0Gt+H",
-	"Q35iTlRvLwHqtKTdVdTsPrnWtmrtp2RZffTZr009/aysLnf8rM6bikV4dhA4CUrXJuIj52izRVc/lQVq",
-	"2Xy300nj2r57pEn79t2cs6ruHPJWnmPsMpBajKHpPgLejU0u7FVXT9hskjK+9Q+/aHtfWOSXY/GLXBMc",
-	"sw+kWjBhvkhD/ZdGLR+sf18cOQ4kAqlLgyRnbKZuKTjOeArjqLAYM25uqELJerUinwl5Qt2vT3zfdaS6",
-	"SQL63nJtTd3BPTTVu+ajm4lWpcx9oCR57bjFMmbH7IMPuGu31hfS7eVSjlWRg4774hfiFpvjYx/u0ZTd",
-	"AMxN3SmfRY3482aj/NBw/vxSYg0125h7yg0b8dJR7HIeYh8XHMuqCelWKoz7baoW7pzDPt0gNIAauwXr",
-	"Ukpahnbs8CCOlNaAb14xDePSOGbgO4n7l0vjOafTDRlt/RD3MVWLS4mzjhxjwWILOCkWSjlxqtvy7yEw",
-	"1xE23/f+mL1w6qkGJKS4R28jpu/PKAA0BOT6TUUer2prxONoGJxUwwjELWZwHbNfHC+pgVHIS+kXVXM1",
-	"tyq8m2M/zdBPCzmF+TX52zt6iTo/v/INy1sM48neGEY0zXsKKEtZhXxs6bk/DYIAXUqzCu73qpPeiTF8",
-	"BWLxPdLVamsNYvquwmaMQ3PY+Mg0Wv/XpYBC0/wsRZXYAdJNE0u1FVy3BVuHGJ1mmpcYJorxchT4GYud",
-	"GQNphV1mQZZRmlmBdWBweoq/r0RQROeDZ6dPGfZrXwgDhwTEVnNROJoAxTgqYFaX4tOqnJAf+uLtq44o",
-	"0pLKC/SIIcWtDEsD+vPFj9LJ9YoHXPP5bnNXDo+tv1wfpdqRrNoZlap2Gqp32GMyTpViHddt/V7DIB2Q",
-	"bo6CxKyXewyCvAvl/opsBahluRMnAtOMRWcHNWVCoXCFYhJlXCWWJ6MpjG6o/lUn4XwjgdKQyK1Etnlf",
-	"lnU05UI+MszpcOzAOLbrJEEqT0OSFjfTQyefciSoGaMajqi3X0ou2Yv8yTffPP4WO8fnoMUt5DVv8ILc",
-	"DSyP2b8DzNlIzQUKeqChwT0eeU+9J7qX0psD7BRmlBFEWX+MT7iQVAVvlkwpcefi31X6UsYCJ12Bf3h0",
-	"FJ0ee/nqxxdXKbnrz0AE/Xl01Fvh5ccjma/i5kYnYlpVr5eMPpIvV6r6epwC36uFROdUS9ghOI9hJCS4",
-	"IBQh6qTEm05krROPk3j6Cy9uSN1xOOfHd4Af1BhbVYpBqswWU2X8y7kCVHmpq/waqWdVYvkLrirILPfL",
-	"b3AuEVvVVyFcgykLRxNvUP3FEt91wwY8FGHYtVY3IA+/VPj/vGFQMLrxlULQC5sA2xqsIqiiM/V1r9vQ",
-	"3GUpfh9SjGNEOeCG5R6tAjv484s2kY6+wHQ95A0187iUhZoc+kw8py0jE3O8y02QILDoaOaG/eNyEA19",
-	"OThjfz0+Pv71d6/8YzboNVxKj+HXyxbmO052EMLEHOdQJf2Yl2hR4UwrSrbySgOdKY47VUV+KSskBrI2",
-	"jJTOTeYrdsQ0fMbdHQG7hqWqzpFYMsikGSBC1wvihG3GdA+26wp3lxUO/Z71YHIJlvYJbd73QXEwL0wY",
-	"PtHgnRfouQg3cPhlSsoPrrw+JLNFJAlf8W4xodrLnQm54AbmlqnSVtaPINRukgpC9nO3HZmyrbm1MJuj",
-	"CRbbDjmqReHvcU0pfOyWBfkxe8lFUWowLIeCL9m41ERGaSRzKQ/egdXLo4uxBX3I5u7ZyLcHt1S5CqtM",
-	"Zs1HMs/YmGs2c5MXIAVIWyz9S/QFmpO9udR/d8TtEZdH/gXfdqlQoxvjju2YvRcTNBILycicS/ajkBAO",
-	"Mje+IoH/6Zhh3RzsWW7ZTBnLnnzzrF0dqS6C5d95nJ0+ecaul9axkGdPnsTmn0v5zelTwujoZDwhUIrN",
-	"uFxSJS2UrLQj2m7N/sQrE36CZv+Id3w/tBnHrqnyJ6Wwr5PGg/eEIE44JuSZjTlmJQNWS8Y+7GyMli/k",
-	"f8aKomDXwNQCHbtfCgFtZg98He66b78UktswK/vCO4Ozv/4aU933cV0IwucYa8+ZAa/1NCtDRFRV5GR+",
-	"TBNWRb0TOigrEZWQTYfmbZoFyX4BXPvnOOkxa9QDmnLsgRE+scoRqTMqvBES8b5lB1SRk3H/Fe70+xc/",
-	"vvjwYrWOEAZ0xEHVgdbRThIhDz/SFvskqHqkxBI09aaQY7idwpfln2kl7mztiv9juWg2ii+ISAQJPRBj",
-	"NubdWPHSqVA1WE8dV1uACRU3atJ9zH7BQvkjlUPg6JFprpIYCnEDbIGvBsRG3vvtCqulYvorM4cO3xFe",
-	"haIrKBthS5OF0k6WwLyTtMb0+uXFPXHg5yqHL4oBf4goJkqMVBDjK8fwry925tuvRv/5s+960pLODpwa",
-	"UNqpIyUjbtFEQ01TeBP/DjdSnhDDX1WNSJpAX1nDZmA5xnuQjarOlDv3pqoCgn+WpP8Tj0p3yKT7M3zS",
-	"RLoupH3IneuR7T4XMPKuyerG9pUu1wWwJ9H1pytgFQu+NKg2YwLMDKTNmEQI1CCxhl0WzEWGy/xafXRM",
-	"zROpo/deRD56qwoxWu4HlP3g20G0GlmwR8Zq4LO9eKzu3U31NQN05XvicjVnGM3oDZA6/BSwTjR3zwHl",
-	"b9bG3qQySWkZyVDvd/joE+WT0mSfWrJbxyre+ZP5ozh/HzJT9kxV/hKiH3wh2Trf/KDpDT5HQc69EnVH",
-	"w9DpzWmWTaLhWFuu+b7JhmMgwsLMiXpoZfdxpcHAXpc5jYNr6hyUVjEl63tQXUrvk8M2rbR2WDBhs9C4",
-	"IWeL6fK88kVKDBVHA7yQ2PxUGJuR2muwq6tUbFRwMbuUaD6qIgcjN+jBs9Nnh461j0sTCto4OohR6ksl",
-	"qWsqWvRBGyVxcRVXEPZSHlCAtJ3CMjKd8jyvb9iqSDw4pLPwM31be7Wq16fcsGsAeSlDs/Ksqj7sACjc",
-	"q2S8wADmrB6kebxkS1LGt4eqa+OSOxQ7GlfTYq9lPC/3Z7OCJQtFwSlQx9NPduC2idM68L2U1VjovD6k",
-	"0HkN3NBSAqnOWDl3h/LN6WnsHjh49uTJYcpW/4vf8CfiLmE6XvTjMAnTXhhCPvCDB36Q5AcBQmr8q6jK",
-	"9ZLNhMEC3lgtxz/QyB6y4GUkyhckskqRIWzbzCoo66Q7QvHDCjExkfbfKBvsh8LHNQXESszJWOyXfup7",
-	"FNVoinWZ+ZWHwa/+iwwS+KwAOuU2ccvNMNkIzKSyFWNoJRFQz1XTbeG+8L7g5xfvX7x78ZdXL34Zvnr9",
-	"9s27D8Pnb356/vO7dy9+ev5f7G/q2jBdyuDWRYBb/eQ/fn7x8wtyhjumdY4Rsb7WRR3TMyPsidj+N6dP",
-	"ccTI/J35OCHH+LzN+/hSfqhMXiYU73djYPtQPJVzdpXr5VCX8l8dx7jCTCdEGV1LR39T149CnwJm+NLJ",
-	"PdxeyoUqi5xN+XwO8pi9CfoYZTpR81qHlY4w8KJgKObQytg7OKI3fEQUGepC9X1HMOSlxI6n7OAGlkRq",
-	"5lxbSW2aPIKPQVOLX/fPlQLgPhA5yaipDsArXMNqskXzzv/iTy6OeyP5l4of+V11lFr257u+nvTatOEt",
-	"SxFR+YdGS5NEQ1l33U6yobdZgVVAJyBHIjQMx2BQJ5k2mqNkd6psFLpvpopnzwsuqzbwKBU/f/8XPPP/",
-	"/PH9f2J4HpLWVOP5GjJ8R8vVV8rrQpgp5MOOrry+sHUFVOmWuh2VmcKaEg9uG22XelR02q2S0/6S9wgp",
-	"/k1db07a+5u67kzY+1Slnr60SLh/xrpNBDJRAQvCZYe/Stfoe10WN1VPmya8nLO5KooKqIT1zVnieuKB",
-	"Oac49nrP0FsaWxgq9trM+fAjRC0V3QqcajsWEklG06BeNV10Crax3N1c+Czz6TfN2PlzMlYaNgHbWWK5",
-	"4kX3JmquRewPtIEHW3tXgYCqIT+JQyE7uzLjYJJR3SCJ5IQk9N7V4C6ksVyO4Ag+4hxdUI/Rnz78gc3U",
-	"ra9ogLDIwiBktzur21q1VKlUw/BLiWKog/+RkmOhZ4QBs5BAa+qm4yarE9mnwlill3VNtrqeueN8JruU",
-	"cVmtuve2yTAXgQ4ZcuF+wOD46nsSHA8MwKXM1cgErD7iMvfnZI5n+WGV3OINmHU2vROrjunNuF40tlV3",
-	"815Kuuhj5qld5U9eTSOrbsivIiWBvsCpXvk3N8mgb3xMrIFYDDaPqLjBgYY58NAj1g9zeM74tQFpKVmP",
-	"pH5Rzwcf54XKq3aZKdm1JVfFImzV7K9DEqq7BRq7xHZCTjy8e3OOHf2INes5eRK7yBr+sYdE1T0kqgYI",
-	"e+Sb6FFlRqWZUbMW8DoUj26mTrU8cj+ePEnlx6WFgBa+devvv9QFtRzuPjIhv6alomZYCcWXOhGaidyc",
-	"NxZPHD7WsS6lN3Iz0p41igk5Hgi2qnJCA8V+o2pFSi1GrvqmdUEPjse5lKG8SY3E6BT3FmsqNeIkm+AD",
-	"pTM4rsqB+DQjz73CdpV0lNLRPHoAuc8LnGPQQdVFjNq9ZXFLN39wRpV6BMdtC0KuHIOAiPc4rVkVhUFx",
-	"L2NGNawKmD3jeejC6Z1kVrgGP3e+Rn33195Pjf9esXpVGfll3LpwWV+oLt9btX5QJB8UyT+QIrmWK6DQ",
-	"dcA9McTovsMtNMotuIoF7fuxYvu49T6I+HWGr/tAx8gi6Xs/jgpuDPpLHQs4CJ1oh1apgv3vf//PYVPj",
-	"JP9u2kXxKpr1A67xPjXI1mRdbouLokgcxyfVLT8rFK9sPQK12sDYADbUbzZ2RYsr72N2dsqTbskqYSj+",
-	"4IAaQ8X1NFEcq6wTcfyUG/NYg1MW06FT7gnWyO/jW6bX84cyE3cHKTrKUBn9GuwCYKVDald8X0fb1QqA",
-	"dukIlgaC/ZGaZp9435YhqdohzD6YrbpjnteBDDvQm2KF15KXe4opnXW3ybmoAPNxlGdPEEx5dVWWtZDH",
-	"7KJKZiFnP9WvXElIqrcsbMasYgVwLX1Ry49uyzBP4sHre435707RoR1/KtL6ed37Kr5jQWZIodkMZtex",
-	"Nr4IcQAoeoz5CPBW1XgMWI5jtjHPZAYnszE/scrOu00I77wYybHcqYGRBnJXruS78Pn8vKp9KkjlV5Ji",
-	"mClS0NdOwcQYb0qlEqCNeDufDfeIKs9CXa+HF4VauPdXIBMryH548+HtfUKnG/+F1KqYuaE6c8nwgDDH",
-	"1YKuaqMoO3enxX5+98o9NFO1YNyd6n+8o6ygh4yzrzel1EEfM2AxvqOcJ1FjG2w88cixJjCHkAgjF5r1",
-	"rGpR5smT8wZiaQyMkQ4yPRBjRARNFUnFpQF9PBvzIb5XpFtr0FcVyv2hMkXf+XQ9t4RkLd/3NXkLhsko",
-	"wY+Mng7DJXlh1X2nqT0klH5RBXIIN3yofUwGIv9f4IPnlZ1GSSqf2gKmPnQjJIuvKbHusB0VZO7FxSMh",
-	"K1mxcv+NSq3RKu4HrBLXW78TiNupVtYWkFPielXv5eDZk28P68wCJzcoCVTzy43QLMSjywJCjPkqncHC",
-	"lm/D/u6H1IThabKdY8vpc2/ircJYyf/sTxorlZH3g4x1Qtd1MuhQqQpGzg46b8sJVGeYDEGhxVGpjS+2",
-	"xt9DFvo+Ko0/r8q81vA1r3FjI50gMOuOoOCjKcHRI8Mkn1EIaO49Yqgqe01Sgw0tFJy0j6wO5XyF8amV",
-	"KE+VXIRhM553WHQ/0JruU253M/QKOY9Q8YD2SyhKOzaH/wz6Z8eBpMGrM4PVwUI3u8FarBUDULplnFjw",
-	"qjZbcHQU3NhL+fgbNhOypNgXXxAJ66g0StPHBDEkl/m433C5z06fromTRoC5J16DY3+eTnE/wYJ21rtR",
-	"3B+nZemDzLpBZiX8aKDO2CEmwog5DwVPNPjsJiezogI0gv6cZ6PD50PFMygzY6H0DQZVhJY/Fz6ez+mo",
-	"j4x/Nzbe12osPjv24lQ6MV7dRLi+2b2DI33JitzX5ODBWm9OLfAVl7fhOXcztlcxlxvBsd3Zb10n8E2t",
-	"Ch3T+TZ2PtYdTGn6FIx+j0/iDqZ3adS3CcJptn/iUgl/3IZvlUO1bsGJnvKQ5M9AWi1847OoPgAzli+7",
-	"+vp2xobUk1QWjxcf+OScrfW+YeZcd6WeZh/f+24evbFx9BfZ9PFr993OojveXydpJIGfi7hTlmeKuP+M",
-	"T/ZF3O+xsTUt9JPXa1yHirSk/P6R8A/VpPqh6+pnrpyP5ruICWOZHVtgmUif04Mlhp3OkysJQ0zE1qDm",
-	"IA0TdmO/65ZwexLqmd5zy+t7op1h9WkPJD37CuhnWKojO79/EcJLhtD1QD0fqOfXQz1fc33TUGBy1GKs",
-	"yvmSQnxlTTM3EspmVZTONmMhxsrQ6phVvm0zmSvOmIaZkA41QvkfXuWCYu3fUSj3lZeQYRRyXqLdw2QM",
-	"zIgXVd6pzNHcFfUgMyAthvj7ZkyUFGoVoxhnTFo6IC9MK66Vgv8kQM7moGeiKrzvFK1D6iFCNvk5qLnj",
-	"P8l2Zz8KY39qHNSGpKOql0kpUaVz++xILqI31ucWZSulM3w9GgyrwCYjB4/dtp6cnmYs1NL45vSwY84C",
-	"m4zGU874RzErZ4MzN8JgJiT963GVSySkhQnoe24wGh/yOk+VL/HTAN7Q45vOA/PwJNV4eiic1O3Zahzh",
-	"LrWTGo9O5lWeg1mfoM5uhAxFwRpmz9FUOQLjwwUDLB+I2cwReAvFsj/e/hkaaPs2WtwnAuJ4ygQs10cR",
-	"5bRDIdzPD3Dbgtsf1CKm7xOwhsoB4PmpcQOWqyTbNVCcDeZlAj4jUMtYzkWxZAec5WICxh5mbAFw0/gJ",
-	"ee54fMxe1HwsKuYZPETjsQ/uYf8uZE6RihNxCxJzjr2Hvbr8oAYkYnzXA/X+5fe18Pzp7CB7QivMPjd8",
-	"qwSlrz1H9CutK/B8qrBZrVpEeD5SMzB9sLuTR6G81Rkh6LgjoaXIqcUodUWtJTlfpjY3TpyF2dxi1WQq",
-	"urEGb53c3hAi35Hcd98oS/N8RmQ1bueQpxD1hyCuLQDrI+ibB7T8OhRQ2ylEMq/P9MBLNQfJ5+J4yWfF",
-	"2iRrmF1DnkPO3IfxVxT5H3WNF4ZNQDq8812BM2zdiEEc7o9j9spiIW7j8bpC0gzZRK3WVXG7xnKLpTiE",
-	"xUxuCrNISptv5iAv3r56P4fRdhJmOIG1bXBXz8XPV5W2+afJtf6AzZfnMKob9dYQV11LG9zatTE7MmTn",
-	"fFKFYzS+WS04rKEqlJUzqzI2FoUFTRn+BkZW6czBFEjrmMSca0t1zDGs1LGNQvCW3tW/CsCbxoZWbBIp",
-	"1Z/WlDI31DVF/tFVFQqkbReESnzcKsLnt4wR8H7T7gQkbb3DQvHbpkk22LR/RAtHjxefl9o4wLxPq0Z8",
-	"TW/5JGmWrqGuAXH3xwy/JGx2sNzcd4zNjd+7Y20v6hKMWO4gJIpiq4MmGmMnGccRKIhOqwLM4TG7YHlJ",
-	"dwytzoHBJRMPc+wLFaV8MvjkTbOA7n3IefEUnyeYtrHJ3gG1/V0s2ZdU+2c1rOQhyexzF+jMsQ9WjJih",
-	"0s8qKThcQ1a65ISTiiZ0iwxvudBmhXaTbOpEhELcACaFQMZMqStOf4Yc0b84RpeKQg3zBpbswIyUBvb4",
-	"MGuLC/S+MBUTrYQVJGcHp8fffuPzzmj88GGYykwpbQ0tTsJYIUdW3GJH1NxgjSUQkykWxFQ6Z0bMRMG1",
-	"cIrumHHLCuDGstPjfzn3n5hyNGXcsMvBTz+8vxxk7HLwQZfG0p/PVSlHorgc4JIuB9ivDi4HNA0rhLUF",
-	"YIW4y8ELbuzMKYPVS/TNL7Dyuwaq+lBOJlTxrlHlc7PE9H19sZ+I+UczdqXN02a2Y/17CZDblpJ9XnkB",
-	"8anm1i32vlrpqze2bwqFbjVi+pZRdyUufdlDNEx652Sr6qxsBYukpYpNQdAtqeJrj4PeB0t9CIfeuZUk",
-	"3vAKAw3tsytgXiuOd1ptGmNWhvjAiRxddzJeUt3FagIi95piY6AZ6AkmxEVlrYO0/vT0X6IazqW+FbdK",
-	"PzJBR2dCsiAmpu03bZH9EzCFLlbQoAp3iVB6evovfe6Hm8bRojwhwbH7+Mi+2Ky4rz3ku91upVv73WPs",
-	"N0ViEoPyRX6hcPIcSHvOrjyqXvlMZoMNijVgh564MnEhTF9mV2GnnylEC8mcmjR0hYfvke3drxr+eYLE",
-	"NxGULzZO/A/I/x8CHu8nXDyt5e8s5Z8gt9tzQPhrdQsmKjhO+nbQ8iFSWQ6ucP6rQ+q+Kkxjd1lDgsmc",
-	"4OKYsdVcGoqlPCNhqurSUVFWoesuHERXR14tWmDtq2tlp+RvrT0X12icaLk3MuoZe+1+9LJAmC0SsqxW",
-	"cuKNqIfkQ/PWFvrHaCqKtv3VrSoSBc+bRxOKbtDEtZWDhML6BAUGdTgNJatGFHlDFvRyTDjHRmveY/ad",
-	"OwmMMnWLwrI813Xtn4Nnj5802o2/Bj2hyvZNQERxSVgDxditCeuNud8weIBckO1PECqcxOU/C4JXsDdH",
-	"ZowONZG+yJpSos+xyqIaiWxELN63A+DjMbXpTXmyNBwJmcNHyKtE89UoBjfvJ7Zs45yfqQZaYh2mLJKB",
-	"qfjYlz2qIK6qUOlrIj/w3wf++7njNxycMh5TUpniQVty2LhNSk/neqOzCtJE7BxKUfpVa6rYpU6hnrUj",
-	"PXiVd/Wgv40X3cuBjr0s7+QB/2dweUfnutnjHYPBP5HDe96EvYBijZ83lJbyjq4Zl+4oG+iEPu5YfNns",
-	"3Y6+3+jcji743qoRVjN8Htd2vMUHz/aDZ/tzeLYb3a8T/LhFLDrY8R28WqE52TUUSk5M0KhiUtFh+GNt",
-	"N1f8zSYvV5O8PDi5Hpxcd3dyNXAJpU1qHBEkzXU8uNPHFY/ZKPLTTwb9M9g2J71/iazL4xQj6ENVn/27",
-	"eOaNm+6W9z6Zg4dodVzw2l0iEzJ23KRsUbt6cfZH1u9V3vw8PpwNGPrgwnkwIX31FX/2J86eXHODJfvW",
-	"t2ecq3lZVBnBE63KOVNjyiccTbnmIwtaGCtG6GdwK2LlvFA8hxxDxNFqroGf+Xx0qWZCcqso4NNv8Xth",
-	"5lq5SxVK8kLYjvDD76o13yMdCZN0FVBwrCgcHvb9bZ1D2P5DA7/91FqIQPeRiU6+gkzDDqpiJxmLgpcp",
-	"IU1CEeMI/FYihO2hBOwapDr5RxMqft/NURpyiebcTmtTZ3PoQZvJrrOD/tqRtH81MrdXGBPNiO0xrRbs",
-	"ChE+q4/6Knj/AJ876KdX0DKLJmZ36DewZEpfyoJfQ3HMKJ98TiBFdZ998+zrJY7DMTG5KGeSHVxptfjr",
-	"01+Po0kPKRbbR9UJcylvYI5W6iiUpnkoEaREKnT1U8DRZPX2n/FhIAP3ZJ4Lw9Nkn1pWqjbX1fg/YBk3",
-	"zFilv9S04m0Fnwej2Xp6S9DYNlE9Ml1yAG8zv4RQEhHciHa2m7D283i13e6telUaeB45vJT0ScrBLe9p",
-	"jKMmSnqBRItbJ6oUfGLYAeWCXHEzVOOrw7ZX7EKyUt5IasgFlFHi7XuOzsYt09Lyy7uVzrM9PGY0Q4/E",
-	"0TUf49u7Ja0GINg6c/UiSuxd9Y52ePHiV7ae8RenVrdGOCPdXfgealoVXQ7EKjpn6F/aYuYPCA7YS09p",
-	"Zopy0jEJws0uN2FGarcrjDuK7wwHgYQMKZl/p3XM5gXMQFq6md0HqmS9O4yRlzAcazVrfDtWesate8ot",
-	"Vo5ujpUNPh5N1FH71+4JMO7/7sM3Ia26CV8DMPPxafW/3dRGKZkxYx1pzDM2FY6Ji9FQqqEv+Kc0G6ui",
-	"UIthOR/mZRdSOLp4B7RvB24hGReGVWn0u+fYb5CeL8yb8eBrc/s3+cNmz3+LHf4TOf+7e7i3n6zLeK+C",
-	"P32tkhkYLJDEhHTSL8WiyXJ2TZVRSil+Kyl40/eT8tzflx4mbVVCUYsr7jF2V6vtNq2wxOZ6q8ABXNKM",
-	"58AMcD2auoPoCiZogs09KSzNST5PSEFrow9RBQ9RBZ8lqqBVedwxuooUtPC+ZX1apU7dOtGuYQerihJ6",
-	"an0c+zZkak3SbYtsbQpIWCFRDzEJDzEJe4hJaGNiFJYQ6nWvFw06PR+tkev820pqyLzIkPkSZ6zgy1D4",
-	"bINdIVinKdLhlWVCTkFjBgbW5Pb4eCuMuBaFsMszyl9pmjukstTyKO5cl4qRuCP2kSz96QTfLqvk5iuJ",
-	"BLmHEIx7CMHQbUBaK3XfY5elrURtGWVeIYVQC1nxw6jUsAbKMmHvm/jsK6VQKlDOpqCB3JlW8xE2lgSZ",
-	"z5WQ1mCeCkLg3aM99soz71sh+DwxH5vpxkPYx0PYx1ce9kFk45xd1XzuCqnHFXG6UF8Ayy5XBQai+gIG",
-	"7F1UkJMgSfXz0QS6qsbJpNiGS6WHl+Ri1OEr+SMaAGmzmw1/qyreo1rBG3w6kvV1RZLQAR3NCy4ZRmmk",
-	"YZQdPDt9RiiVUKVjcYHnh3vtMNlZUV0tpJP5fYp11O54FQhqWfjg2ZNmBvbFBORoySAXIf7K0thOhGnY",
-	"6UPt5qYhA5UOLAfaiKrwzVY3pTwRbN+TdZIG/zxWSb+xB2vk3gWWB2tkr+qdbbqWIb2oylJsJhWbupyl",
-	"pQJjwJiZW/O9VAFB2lQ3MUOV7Ji1FcE31Rvo519N2+wwWNLqIacYjsYj6pOZpGQX+NUXrphdVBezDT38",
-	"zMYctNkt2Kjgxoix+BQa2x+g7fxzJceFGNkHde1LUNcIdpcZNaglyuJIyaqdug5YRrIVS5HBptSDAlMA",
-	"xzoP0c+S3nEC3sJXPXbSK/0KeShvE4JrI3pJr6xx7ISxE97neyIsL8NeumiKt41LxQqqqkQrNEzYP0T8",
-	"6ueE7vdWzVkNTasSxS6OlotVB07aw5ErAlIGH4WxIbNkhqraVg0Nm9BaQ9TnAttfpoAlWKONPwDt3oB2",
-	"zeluDcC7Cbhlh0bvVyMMZVRgQ+ADiioSutmKcQTSaiCnYWjcxrCMPSzZaOpYjcOHy0Gg6peDQyf0U/k4",
-	"ou8YSeT0AXccJqsjBZZV4DRW3H5ZI/hCjGAzf+jW+l9+odzhD4Ze991a7XOiL13ptqi6SWzC/td7Vlk/",
-	"rBrLMMugEvPcpCvxmjU2ucfHPM/TWmee/yjkzT2ZztzQX0I4H24xgbrud8jPmZmqhWRKUgXOldDXL7i2",
-	"9pemNT6Y2LaJNpY3PnVkNeiPyuefscvy9PTpyL2Ff0H4YTmH5g/u+Cz9tJvK5/j4EQUQrM3bbidKhfwX",
-	"JeERbgULVjgGX5TGgmYHuRq5gwkPjmf5mW9f4xh/ASa7lK+F/IGb6cmP739gIy5zkXMLJmNRxxtH8Qru",
-	"i7nUYRcU0x/HWXPDPHQcYlDGpcSiusKYEvIQIyFsxgo3h3cYZpR53hX5436yUw1108lj9kYWy0u5CH0u",
-	"W9liTgArhLGOwPA1yoj3+oRPOIZasQ9TuJT+BI0XLEIyqpwA+5sqHUhib56V0RdaWIvGgZmagbSMT1Sl",
-	"9FzDpUQ3bs6WYFNZqn8G+5rn8B3Bwj3KVfUs3bVbscko14UAnQa9CtCa9/ngq+zyVXadJjXFMjdReQXD",
-	"Z06Ud0L7weWAJH28r8tBbFiiPII9pL0nCVMD/JJkKa7ntJgquI3RcFXE64oNCNPcqwGbBu6qAEH57JjP",
-	"VVTFwkNpt3a8gyryHcD9nyy2MA7Re2TaR2tChH2HChDxz7163lf95VxGVd+bBec9MraUAMq2Q/86xRkA",
-	"hgUryeZ8DvqY1b6uFf9cBVnB9xX5sujJMQ2fVBre4aMAyveWFETDfy79wW8ugaPv/Mk8KAYPgn4vEkQA",
-	"E2N4ghI51OOGWlkTlLNSFmAM46MRzC12f2Ljsih2dOn4XpFbyPaPDLPw0VJZlbwcUeIt9pFQxqb6U46R",
-	"EkjrluoEbM2dpC0vJVGhuTKO3i3PqRO8GK00qbSaCynkhNpTzlUhRsuq0yQRQN9gUkyk0pD7jAfrxOW2",
-	"QGOmXDv6aJxAwEM894w6KnCn+lO098qu1SIUOUchHsaWqdJeSn8hV04sGtIL/+oo0RXpAmydKkAyUpjS",
-	"gCPVY7fmOVo5j1oifA4WfDcRtO/g0EtVsrGQPu6bsyv62lw5FnHlL3ho1RV+0yHav6fXdioYUWBEY5w+",
-	"ncOYO8n97PFpNpjxj2JWzgZn37h/CEn/eFwlpAtpYQI6ldv9yik7OaTZVX0fXXnd9YWkVzfmhYFqHddK",
-	"FcAlFS26N1mvOuh1qg1ikr+5tkSe0VNeiBv40pWaL4geV7OsEOGYOODR4skG6wX18qG+41R3FpUe5dsE",
-	"43ufUu9Ba8ZR1He2k3Q/V7N56ThE6KJTVQ1F+m2nWpUT3xUIl0xlax4Z9kJOCmGmjEteLI3ToY1iN7Ak",
-	"ujzjdjS9lFApJVSYB203B44ej0FrXlwO6E0wLPxIniJHmavB1LgixNHojJtLOZ9qjhaVD96AUziquWTc",
-	"GPS+xsYdDX+jPjmko65az7CtsyfZx5fyfX1+DHfCLJ9UXWHPPHeliAo3MpmBlIQU+XRqG64xGvU+1cXW",
-	"XF1aY6s/cRZ6P/2zK4dpSuCBzHbKO/4oTVbjk+UflVSz5SNTAfT+fbpbE4STf4xUDr+fEAzvXAews+DQ",
-	"wcXpt4eh7BA7MJYXTtg8DFy4VTtQ5bB1xcCkdpxKyWtpv61SF3g0w/pojoPQnPJ54aMWau0zb/xLSF5F",
-	"oP3/2fv63TaObM9XKQhYmLxo0YpvsriRcP/Q2PEku5PYK3smdxEGYrH7kKxRdxVTVS2KMxhg3mHf4T7Y",
-	"PMmizqmq7ia7+SGLkuwQCBCL/VEffb7rnPPDLxmE6DHr8cvMevyP5y1tL5H8GA9SFbwmZz2jSp0CG8UL",
-	"o6QW1FrMFEuVnAhdONfXflKri27RSUr/yxGd9xCVwaJqjfS5S+ui8hABv2oAGrVRdHPIWF/LwMew3zHs",
-	"d383U2f+LG1N5sVc04mwF0zEpOnqvk6vZsrFp+UmWVFQY94uL/K7FWzcGTdsxudYsNJ+BMWMkCm4dSBi",
-	"Kp6vN4+lEsbNLkdyDA/ahW1NrP0YZn5ITyuM0WFjhd07nrN1Brn9rQmbazXVYEzC4FZkIFNwZBBLutCb",
-	"x0w5PMAX2O02A/2Ax25NXvB5Jy8lcA2kNFsZ4EOqdECD1nzioyfIecb6fr8rZOsTKYQvxFhJfRnKltwX",
-	"CouEvjqUv6AMOF4Z1/imwnF2s2K9s3/98/99dcHOBq++cmZFoTQMpcCYeTior4YZnvR3CElTdsqA/RTb",
-	"n4eO3JR+soAxRX24uTHNnAD3qGNtzgzoW9CnGmSGnZEnmk8p58T4Zs/OBnH2i+kISF/Faf/kP9DaN1/n",
-	"R/xAL0w4eOCW5cCN9Tk69GuqSmn7Xe1y4c5uNLkKfvcnkFM7Ozl/dXZ2RhHt8MtXya79YDeEzL+pRcxf",
-	"bYuYH9LN9Pu+OVLtqbQrfaROvY8Ypv6MjgE35d6EzcVshBXa9oh/npMWWlgwrVHohtRzxtOpLmu9/jpP",
-	"/TKYCClidT43p2rCMm6BlcYpdBSIKi1Rer9gH76/PH31zf/Ee434G6Ccd7LRmbrY2n8ipqUGRxDCH+nM",
-	"nU+iSsN0ifXBMvNxVgy3+/sJZ5haIQ3YpWFTJxzcQj6kM8jKHOgokpJ9Ompw3O1XpTxsEk8YpCsgU8pj",
-	"fc1D9AQrZVJlZLr3cC1MPcRVp6uGdey+UGsgtsX7xmbwe/jeG/jsZeCTQWpuO5nuD0tLhTVj9w+3jtcf",
-	"/uJ1b607SCnRri54hgYUJhBYy9MZDtDirHuyfOPn8NrcbmcDpwdf+sm2dBQfC8lRna3uQivhu2VMRA5H",
-	"6v/UrDUvKK27hhnNrz/8JYmlWZjPTPTyvKh+Zot8D7LHpkOb6J71nHu8UPoGMqZKb433L2KLS6cR3L+9",
-	"UtqBK753U9yNLcJqPpkv3DqPPPFAPDHXQiJf4LYiU/gIxHPkiLvc3O3BEY7Ux0rdPLw2+C83kb2soluZ",
-	"DdQc5F2RE907w3AiUoiLM3NnjZkZgC3yAf7/Qfgl7MKRZx6IZ8KGPituMd6q396OnBIccFGUDga61ujC",
-	"R1QQHqp20DGiYQalDANlI29OztSCFYihXkrDFiBtMDM3tBmvOyInB2kWfiTizS25w3eMFVleSLqv2EHH",
-	"7U4vBbNXKCoAPFJGqSnH7pExaAxgN4PX1ZMInkRt/bBsb6kkMMgN9Df4p91U9NBOahypK2vIXz/S6AO4",
-	"q6b6rM9DpL6c89JAy+H2A4zdWdnCcNCsYtZ46OVMmFJakfuTLw2mLGJG9Ip43yjSw7uvfbRo1MJt7900",
-	"jvx27A9xL35G6qmpnFae3sp/ROGPy4A/WCbhzpJp40uNMSrPMr4MHRvxjkJJRDVkv5VcY6V2IbD8bA5a",
-	"qKzWnp6X05ll5bx/T168wn04MuORGe97tlwWdATSUC33ZMpSPi5HXpUeT9aviBFmi1UZXyZkw5rg478w",
-	"1VFL4kPeQC5bW8ybMuMhz8MA0WhN/PFscH3wbqeKMe8k6uQAKhFlBh783EMlay5bOb+UxIw/qcXJQQs2",
-	"dzmTeazMraOceBo5Ucq6lyiR5O4nITZAEux9LkndBTx9mkc5mdxUKeJWd/T3PjmwFmjmBQpi04SfeDoX",
-	"cMt5/8/tuXi3AhYk9CfCkbM1kE+wHY1lLz1pbghoHJam3eT8OJ0VEKiDjrl5m/C13BZRAR9971qO2Wo6",
-	"ylyruTKhoFDYA9c6VXT70qf8H6CHHqbPvDBsIiTPKYGtB2jEJKwAPXX/N/NcYC0g7gztAs8Ny7Saz7HY",
-	"HLNWfGdKZ2G9f/fhI+vIu2ULVeaZv9tZXT3MnUtnkN44+8yZUBTKlBncCTmlQHZVA2EjaUfYDDwxFc4l",
-	"KwC/zoBd5rmbslQSzt2cHcWR70bPkkMXV8N6cV2/vPp1QBjECfvXP//beXdhPGFq1RdKpnCOuX6pklm4",
-	"4PtNc5apcpyj8VkI2ydduAIf6qZP+1Br+FmXRQWXbmV1abQFxxjPzdznSPyuoQiIk24DC6FrNZF1iLYl",
-	"7uWvazv01K0P2w0Bjx+ShB5amIHLjBPzLBi8voWs39qEuuiH/T2WQRywLeK+9veX0CWFKHIHdcQjQTZS",
-	"jEmWY6HF7nUSTc0TmK/d7s8XfLly7J74kvKQ/ZyEzhyGy2ysnExnvgTm9AOkpRZ2efoeu5o0xd+KKXbB",
-	"nFRdyFzxLKhsZ/Nh4Xss76pENQ+iEu6w7eEGU81PZz+LTaUW7KmxGnjxIAf8+yWJ/c7MtTfhy/O1b91b",
-	"TfzoH9g0C5Pe6FRc1lrV3RtHuNZN7MDN97q9CN/77EiY3X5EW9uq7uaLhDldJ8v+ocp8HKOcYp3J5gq3",
-	"0NnJ3Vr3gPx6FkJmauFM7Km4hUYf2PGS+dqNAau3nKRT/664jxvsI07r4E6yG6bL4HNeQm3l5lGJ/GkP",
-	"D6pFx+8tdPiUq1++mUgyASxMWjUbKlrzdeSdJEeud0Vw46XPZc+gltreMZeBE5fo53DJSnkj1ULiox0i",
-	"NNDAyS6RpvvUnD8C/XYL57iJR/m8Mc4T92lXSt4Vfjd0xWopJ0ycRWexAHC8xMGTOlx64huNJuxWGDEW",
-	"ubDLhMVJJWxejgPl4AGUYUrjC8LYVtgcViB+2aVUclmo0vjpGGYA/LvibNvxeirZvGPrO7+h3ezRUf9X",
-	"24VrDO7u/Qbauvs8WW32fZ6uaOY+y3Yfwcwgu3Y+W+MN0WVAWPc1hyE5uTudqtPVX7cNY9WDDNKk//er",
-	"FEh9wqp9aZvTb9v263OCjSYe2Q4b7bnt8So/nxa5wdiw4oaQpV/Qmt0ch15BSK4JCR/+Nd509n0IV7FH",
-	"SSN6OmTCsFKK30qyZ31Er/7O3tdn3/pOqYhlyllknKAwUi7ZOArP3tevXjUhTjEmuw2I+Sq04DxMaNW9",
-	"/Kn6QePCjkDM24GYjygxB2keHfi0t8Lboc1Tv1UQrdt6W2strlbPbiKgW5jCjJt1vKldRJuTPRdMrnT3",
-	"WxUy3bigoRLDC5kHa9j3ELUbD+JqHBz2fG/u/HIxdWNVSfCYQs8jqVapu0PHb2ijjm+M7r2T9HS26kfa",
-	"GiMNFX7B6VeS8ug3OP6HDy9tds2fZX/JL8Ob77Ix75UggUJwvYW0R+NE85BSxiHPDJ4IX7CRLPN8xNIc",
-	"uDaMM/cnRj/xrnXo/F2VQSX8YyDWj+tRujDldGJBt4BEzzP+QMrgULYqTfHxQfK7mJXm8widYJ/C7nxm",
-	"mvAIgf/A6QGEe/ewdvBLju0+T+c5lxs7tnyMPdbUwoS8g0ZR9esPf9l4pI+/xTP9jk6Hlzid9zmXT9O7",
-	"pdc8Wz4G2je08opH80RDzNFQyKZ68/0Vs1DMc24hUAfrBVCGgCCJ2g2j3XWiFUVnvvC9zkRbKH1jTwo0",
-	"O9QCcwbpoVqiaPcSEpZz4Xu0mLgJtVHjhjwkm3yOTS2OXHYoLuO1PX5SZiO81k1Rlj/LScTDxx6dvhNw",
-	"ANrfDo/fHSYJ7z68X7grML5ULFdy+uVB5D8le3ywas4qKqpk6D7hiq1BiVgpCHfC2NAFtsCWF/0B+4DY",
-	"EqdCsjmoeQ4dx60xSlFRzFOR5c8zwKaTtQUfifLBiHLD7m4l0PvFM8oOc92PTjnsklmVZ6xHmkM4iWTF",
-	"JGQcpCCtBjofGy8ZFFzksddeOlOGmnQNT4J0Hp70mZpQJo+X0wSOvKRTOpNUUfNlPRtuwN5WDLsQKWyX",
-	"891nbm+fmZT/wtjoS66UfVsBym9gyS7zJpQ0drkQP9WydMh5cG4BMV4sPtroBmwqojWPVW24sYiWpnK0",
-	"3Xex3f1mUcwmtjdoSQ421Nk003whsdjjAOntXbkZ79+8Zb3YbpHa2uN50DybWGXhzp5Telk2uSZYXMle",
-	"Ik7h3/oJe/Pu9X8l7N2bj5i4lnOnaODOJoxbgpp89Q378Q8Jrpn8R9JIvsDSYAdIUy/BNewG5tGZXisE",
-	"8NR+GkHD+7FGcHVPJ6rEIkMmrC8LtKWWVL8Y2dGXNsYzq1AXSKvwnTarXGhqkdZANzEVkgDkBlfgddf5",
-	"apnkesFnrA50rxqwS9oEW/OMeKywjySUhPM6mqTSbpGLmUhnLYd4uHS/FVWFYu/rV68SOnTAIROCbyqr",
-	"COs1ZTNKde23IptcawyLXxfCGCGnCStlnBtWYl6vjE3fRlY4C+7TbimAZD33GdoinI0jc2pxOM8Vbwdr",
-	"/zNe2qHmsShzK9xwLx19nmbc8qbYdKQC2goSum6zdguG1M8+fqHnfo13qTHibz1JOk93Tfn/hrmtpWdX",
-	"OutY9HgsYtyk9ojb2iV2C4PVJQ/JiCnYVr0YSiB3L22s2WumRC7rNtg+zCEVPGcptzBVesnc5AbsXeiw",
-	"yihEqk2tDr12ulsDnGue71LiIhUwxM6Y6+00Qz+CUO1g0eUKt0ll+wMWancIuiYWPPqlDdyFfrvV+CGs",
-	"/pBY3zTGZoBemkYTIOugBuTvJObQsDXDNtf6A9eIduNxIfxWckyWf2DL8ifFJEf7iIg4nXHNUwtaGCtS",
-	"R84Kb+X5BSb6BPRqZ0tAMbdLd8tIKnutPQbhqGYCBA4IcQI3VogHNkcyLDwf6pbJJbvledmWWkSprZ60",
-	"D4b6iG//WYvHT+oNK9sd7PEzTes9okI+w3xez7dNHbpTWkNNTm3T+C//7v91vSXrt5nBRdPwj76gBMYL",
-	"Nvq3Uc11whM3p3aDsAkLqtRzv0VMbcvurcTN557e+6ybkHy5iUJXgD0tKwbrYqmLSKZdNsDutvK5Y4a8",
-	"Zmw6Y3YPyxcB0SoLd1fz9o9g6+r5sMbtFsP2944v/+Td59v1yU5W8HZWuBc6ekvVeaWONtaex6hSWeKd",
-	"O5Vvdp0GrmYnv16xiqO9PXYeNWw3tUvKo91oatfBDHcztyk792H033Mw1B9FAD3blOYvSfsfc5kf2kRB",
-	"3OjKRnlhmFYe12ZVkNzfIzD8FrJTgofd0BXnnS/5ENr3+cYDHnyYhYd3TvTBgJt79EMY9pByoRpoU+SN",
-	"0hNerK3pOSYpPHUcrWOvOrsb1/NoNlW+Y4+E0FCS3hqONukSKXFnvfzxu+qokO48Z78lvjgot5hdM8n5",
-	"lM4gMbQuFUuxGULCEG87YROegsUuItxcqwkiRuKJ5AzSGzr65GEewkM+4XkrQrmnXCopUp5TX8wB+1nY",
-	"GVs4BZvUU5vcelTuUfrWMJ1J+dMRr1QLpiQr0LsWlvVuhAzbe81z0LafsFJm0UqYg8bjRTy5tGROWFFA",
-	"3Rxxn+ia3rG1NL/GK4cK5VUjPE2Rfn2JXb5Kjaq/TDiAAyctfU6hNkcPFZcTc3EMxW8QYJ36c2vhfDtf",
-	"bo13rfDlEVTwsUEFayJho2Jrz5+uojsrSrMjczqoDsqfbo3obKKIs6eTlkeC++QYjY/NdBhZm82qRyr2",
-	"HrCPpcZibTR3nNFiLNfWRDvmvJnzTInOHlNWTSYRNQytGsi6DJYYREHjyagCKDvKm02d8ZHHtGOepoB7",
-	"T870kL7OwhTmmHn9hRkxV+AMlhU9hbmOi+BLKM2MVXP6ARMM7Y4GDtFYJ1YM9iFz7MyxeSzRP+vl4sZN",
-	"aAHjQIEgp0JC/4KNhidwx1PL5jPNDZjhyeiCjU7hLs1L9GXcn++uRhdDOecapJ2BAXPh06BMquZu/r0R",
-	"JpSeG8vzGyGno4SN+BRkujwfnnzHjS1AA8M+6jA8cVftcg7nb76/GiVDOaKSv3OepjC3CPo8WgLX56/O",
-	"vvp2MHh19uqV+8lAapU+n+Nb8IdUzeFcckrFcL84L/M8fKtrdQs6K2E0lD0CcBuhaznqE3jGBRthR7Z/",
-	"G7G5hom4A3MxlM44sMu5cup/Km4BixcXuLFqwibiFlgO1sls9xkLpeGC8fFYw60IaasyY3/Qwgoze3lZ",
-	"gBYpl0Np5pDnQk4NGyt0TZeG9d5cfvg+YT9eXl2+TtgPb/5ymbAxzPitUKV+6f+lPdLHFZgyt14HYHRa",
-	"yDQvUaBzO5QtTT4vmFWW5zQldLBZqkppDXMUsRAGBkO5JrZJkF2tddRZUWjrMg7jAhc+AwYdZzB0SIaK",
-	"4r7dF9cGKgBzfg3rvbvqnyQncDfPVQbhUKK1Gah7qjGQsFCYlhHj0QXXmi9pBrsOcD3VqpwfdJjVpqb7",
-	"vH8liqinXArjgUMys9tGqtpTh1woMftBR3DS45ADCKdfbkEeeqt01Yn/cGsp5jkUIO3BP3w8/jzkIE67",
-	"HPL9tej/Q3Grk/prAUuu9ZLOM4VhGWjhLA4KtaK6Qn3HeqFbOQKY9jvksHtsP1H8WhUFPzXgFAPiO6GG",
-	"wczJOOa5z5Kga+PS4vT6F4h+hS62VD72O6CZew2FlUe1FZnGkjgVheC94HukolviRqdMJ+GUnbG1sPEc",
-	"NPOrbN0AnMW9Gj5TqUb1HMiyoIzvHG45dR6meLzTtphNXCup6N7h93wKzIi/QcK+Ylaxr87Oqq/56gzD",
-	"EW0Twph6Y0YFvxOFm9RXZ2fJSSGk/ytOwkmrKejuRVK8/hNbJV+ad5OWts0j4W3xkS8580t09GHiOZbv",
-	"Gd73QA9ktxK5XLCRmXENzh4fsR5H6J+hxIoh95LQbnwxU9HdpRczIfuxuS6RHRpNtQyfmuVEQUlvbEGe",
-	"sxtYMucIKyK6OAmPxSsA7fFzqtUSxtGgLfWY2q7HUrNYVTaUvpvwC+YM0sy93yTMKDqGwYZGvt0wrTFM",
-	"vbo+EdNSk1GIViIR/1BSJZWzU+jwhDfWhRNAGrMzDWam8uz0K2ZmvnvSaFienf17+s2IamykYiN8boQF",
-	"cENJWyaMz5sw5XxORW4JM0KmUEHh5cJ47p4J+kdhIL/FE0uAocxUal7GzRsUGZmobRSZCZPmypQaWpkv",
-	"0JS7GD5LG9cdsht3sKWd6b6tHzea94/Xj/sZ+dRxlOZpAEnttarAVCtjYvJdG3iCd5ObrnMgqZf4vOXj",
-	"DSAKdqFOF3zJLLJyLCsruJ4imDaeLpLPO3Ju4Khm/o/oqDITBUjnQTNOTF2tgV5o3Ap47ksxg9qjQw9C",
-	"STQqjMh4lrFyzrhxQouKcbnMhnK0sjsjZpxQmKkFK7hcskwYK2Rq13YR5RyuLkWLa8Be0wScKh1K7HDT",
-	"4lEO2I9KY5mnZK/Ozs5QCJqqEeqrV0xJJxtyM2r1Lenrvnaf4CMfb/MqcW8SVtvdxH9yX+TpDLmEOSkA",
-	"2TX9EcgqYU2jNWHRtEwwcOHuqJnoq/gX6IAw/K/mKKF6yrmxjka87OQru1v7iM2H6UQ7FgAzq0gU0/1o",
-	"EaERI2Jf21jA279wdyaozNRalVfiYd7xbVTpVUAxdp+kFxNF6uuj79xPQj7LddXHyOml1YqXkEh3zadw",
-	"PcaJhF8M3FV/TBFW71pkbkvtsroAdiZF2vJT+Krh10JIhbETqI2RCcMDBklt3JLn10qL6gOHaxpyMW38",
-	"IopCTIkOrwOySe1uYgr67v7XdCbyTIO8FvJ6pkoDTiX2z9c/doNxHXVguqAT6UgAc9DGCQHPTti4JLQi",
-	"qScTBxqoEhm9QeuoQlSVQB26UBMQ0u7gQF1Wnsr3fs8Wm8/z/P852f1eDPLse/8fMfiyx0OUuLbr7fV4",
-	"yR6PfaBAxh4PYFxi9/t/qIcZdn+swtbbfaRmEGCPrYs+/e7P/F/nou93+1utij0f+aj2eOB9zavf/am3",
-	"OZ/ucfubyqjd2Z86qAW7orE7zrfQlnhE43XfA63nbuyi9bVmpRFWIZoadBLtrKGazUsGEOXVoVZjOV+C",
-	"rpvCweztsoYzYbBUXdMpirDLTrv4rbM95ApQjXOs+i15sOfk8lHq6QbtZ4ZSSFKV3hRwd+I/Xxg2V/OS",
-	"tDN5qO5a6J3BxtxALqTvA0Y1FO7mW2CaWxjKXv1V6AOGA30/rxg/wuMUu3pTHLwfYIK//eZ/DCV2QMkI",
-	"yAeFL88RRM1ZhmrqwwED9p7GWGBtPBkFC258oz6v4t1ooZphKP24OAmy5cIEudvz4HdUfu9/1oIeuMFk",
-	"i7i3RrygoaxMk5WQRbVv2MnFPbZQ+gaoKyxueAU7FAItnHbU+QhuYWQCC8Nm2NqbTcESIgO3sMEDeLNO",
-	"djuhujUjq59u7jRo9jCGT12iH1JSt2xph7DGD/iFZB48d8H+cVUsRc8AvwLjUy6ksQgSrYG/MFGs1eTP",
-	"9sqBSp77VkudUvx74Bm+ngKFhgSuVx9jDfwmUwuZhMvYIrFm+ibuB+92q1OVpqV2DIEh0QKqfiO5MJbi",
-	"Wi24QxioDDON3aMp0jhIze0oYSNsej0aSnRptZAUrRgNZrbIN8UW3oQN2HZiTfCAJHLjXGJ0Paobn8Le",
-	"dWyCKIMnRw/p6CEdPaTftYcU5U6H0o3t6o8R/qAbL9Gl4Vak/rhsSQX45OkwqsVnQeDu7tKEnd4EEPLG",
-	"Kx0hp1jWR8NTETBZ0RqcCE9thNw09Thc6GmPddjMai7ywTaVRBghR6101EpHrXTUSrtopQcHDKKWqYRV",
-	"WEGaHHVSw19b00oBEEhJwINBBDYBTVHPhFUpUHh4Ns65vGHOx+rfS205D+dZ6a3v3YSOiuuouI6K66i4",
-	"9lBcQZB1M3OrnprzKRw10laNxGthMcwi6+HfzCr2/s3bSuKOtVoY0PfTRRuR555CF3kAuaMuOuqioy46",
-	"6qJ9Q3tPjyZ59L7uo+sk++4uhbyGF4m+mPs6lSe2l4qLB2mb0h3WMiGb+QNreQ1ByfVuRWpFYRIW8ggT",
-	"xrMyt2YouWVamJsLnys/Bz0Hq7lV2oRECmVA+lNaypY4b8WJoRN4GnMoZ2QTUL4hdUWqvSgJTfojMmxz",
-	"YVEnIx7aQhhKqxjK2mNYtF5lL1xUecbhTBPRgCgd1322W9BiIiBLqryG+FZgBWSCS5bxpe9VIIwpwdkv",
-	"4TnmpUEnsgGlvV5QzutQhqRX37qjJe91cw4FJZWHlIahrLIfOnMoaktzps22/Ak6z6SVU0UxLPDFnEyh",
-	"WH3RSA3ZcNz5XSDjLTbR5eoHv4FlwmAwHbBGzm0tU3clQxfuElbl/1Y5uR3W06elVrQ0hWtwRe8Glia2",
-	"52gMtWNJcKjV7Z7WPtV6RzPwaAYezcAv9IQ3yNjXYVIdbStVMedaGCWfZ2rVs8+Bpe1tyRpifIw49Q0l",
-	"EFOnyDRqdLncliUVmoZ0Gn9XqxOoFe2w8DQbq0yA8cBjC4+ki4aQM8bGAJLx9EaqRQ7ZFLJYZEXFNqyz",
-	"yqpL2f8Upr1ve6mj/tlL/xz1yZehTx4t+ScyZif67FQYC/q+WGK/C8c/bJJTAEHEnmKl5ro+oCxToevy",
-	"Feti9wkB1PNau9ttXwbRH2pLEY8rNKtCiPJJmeeJ87mdq8mUpsINxnPcICtuob9ajsqEHMq5VlP37lDC",
-	"ism2Ff5D3YH2zaxYjzKkwn5SkhTjKeXmYo+MoawaXYV03DVfu4GnbhURZPVa7BhV98mHcs0p73ZK3zU2",
-	"dotn+saH5VdaC7X5bONla6X/alMiEvftDTaOivLoqB0V65editsUPy0q+Z0EptUCI8eNCn2lfeF/Qp1Z",
-	"KrP/qLCbCvttVR5SbdLqXo6XLDZy210rk6bb2TULmnFFMfaqkG1DzzNjRZ4ztaDGm303T4L9GkpSo/VH",
-	"6ZcXhpA2okJVTvNGRf3X0nl3rJRkFOCJfA9MynNuIUvqFXg5ooVFWPa+V9mhNeUmneq35ej6HTXaUaN9",
-	"vq5i4OMnqs38LD3DIOKxJxvJVSenc2FsQjvmfadGoWLd1d5HAWHjZg/Lms4gK/MNYEzf8XTGwm1Vq6gJ",
-	"NjqX6TJhEu4s06VzvixQAyFytjKOB6ecFUramdNDv5VcW1QzIZhILYPm3AO4yozK1Muxm8MYGzd99M3h",
-	"aMeCqmocj9aur6IcIKzBKu5lO0zUFeLif4hbckBeaQ61EaU9TOexQiu/E/SDy9C/PJKVqX34wEsav1Mr",
-	"4EFXD/zV9I7g6jdhJ7fATbb08GuHsdqYN+CI/9+rhIe+L05eYSQRey3yGuNdsFGNC0fOpjMhLYSaRUjG",
-	"U0olGC8ZFFzkwfBLfG+wCVvMVMGK0lg2BoZ2o1UV2Gx979UcWM/xfj2b4QI7rnHbmMsv4tfR2qJ8eKeU",
-	"iF4v2ZoUcj+gpFoVRjU4iBF97kGghGzUiV7VZOADAT80B3kaDKuVhbZIKZpX9mWiVx2BIu6PdhWMBt4U",
-	"tSgCSkmMmC9rrJgvW0VvqxGDJbSncy602ZjhRilPdqF8I8qkNdMsdpoeKztLak0eJva8ygKzogAzlIXC",
-	"Q1wLKGaWDJtEMKumZNJgrpOY0DVMGBMygznIDLO0v2L/Wf+hv8ElRr/zPS5xi/r5URnLcDOYBltq6cRZ",
-	"yAf/5qzvwz3eaqtsxj2bK78626W78tFhPzrsR4f9yw5B10RTZ5WT0Ec/v+HnF+Bh2Jsaw+fXhOZmMkO9",
-	"s49HbzXIrFsPfuQ3vvW776COZUEB7hZN6aqf+0WYyH2TeD7SZI5x3KNaOKqF35taIN7fciS5BK6PmqGG",
-	"qNd0RjAlJYs5M1gy01Jy4vvUbdcT5Ph0R3jJQ6KWRBPfOf9OSVUsq3hvqjJImMnLacJyPoY8CUmqiFO+",
-	"RAQ5TBFydxJK+QUbecQAybVWC+M8PyX9GcCAXQHPMCZEbWCV7IjLkubcWgCSsD84X/L1yeZ6iI1BtoPx",
-	"B65hQ5wXPdPG7j0egzw1xD+RXqC5RghgAhpkChtw/K+4MAHXJlAt6hElA4oSD/E9HKgCpmfV4CmXGKE0",
-	"BJqTBAjc8ND58MRxAVL+8ITK2Ew5nYKxAVDfXQ+MwJyNJ1Poih5+9HB9hwga4rufJlbo7bFdQ4TffeTT",
-	"beFBvOcfyXMKJ35yr+6zbx8+pviavt9Hpf7E9RR2ji3+WZpyPlfaQvYjZIJ7a/ezCjReZlnsqdejk49+",
-	"hxRZ04ov/+4k7j86laMzW+jN4yUJ597l2beYVOOUIesFSNj+gP1gDXP06mROmzxK2GIm0hl7f/nx9fco",
-	"QjKYa0i5dffegJP/P0xOf+Q2nbUCsVdi45BaqrMFPkrPxioR4cqv8tqv8t5MvjPD/oFnVyQ4P4FnPy+c",
-	"9oDv2qEZN9lFrzcRbfvhpKPzvY8n25Hd91fPHoY9YWOYKE05EXxiQfcHzENmUWTCq2O8gWzRNMLIR/is",
-	"JpRNhSfpt/QiaHE0vEsD/pxwsa7K2WWwFQgPns2ASqKlYrmSU9DMT526pEksfIZiDFkGWbX6icihC0s+",
-	"MPie2PoTFBnewTuQRfE0yPOdAommkx1e2Dy+dfD1ga2JV1+e9fH1q//4bMT5axQfwWB5YYI7ncFESEGZ",
-	"XSTOlK6k0D3tmpfRwnAzfxZ6otWLqzwxY/kyZnCso/pxS1KcCct6ZqYWknFT2VFZP0FfrpLJNa+O9Tx+",
-	"XxT/5hfx6wCtOsT7T8jCG55U7wvOXkPOR89vwPbXb7W5rquBN+HiM9YEcY5Oij6J8I8zOMr/o/z/3OR/",
-	"JN57+KylgQ3pLhXYrrsvZOeZxB/4kWGKiXoJ0yrH2kpsc5M7c5vwu312KbukBEIEHl/NImwN0v4Zp7bF",
-	"F3mP5aMUY/a5gh3RWpzmfbDK3cLu81zYiLZnx0rlwOVO2S1/wuyZHW58TXjjB406u4/ynk9hMzQzUtXu",
-	"4eZ7uN+fkIH3lKzq6Jp2p41HAwrshuB0jYso2jznxjiDLiHw06m4BZlQgqy75GHE6R6myxwMGi2Ijutz",
-	"bIVEPzVCEp99W8tgdZOtAtwd0WdHFQcKPrtXP03sGRf1uYWeH5eVjoHngwSeUdlulg+rKhyLb7rTdbAu",
-	"k1LrK2x2av2H2NbOsXDUOWCXNPpKeo5Ulhmoy4ivW+PJURAcUP10RZNRUj3HUPFnWs/yTkKDEhNGPSIj",
-	"gRQG8lvYoMH28zTfnGyI+v4EkJnqLIM19GBTWcVwL/4VrDA3efwBJP7dr/p6oqdu1qLDXSFVT+PPy492",
-	"k3qagGoXSz5aPPWxVd7Rm/59RFOdtHgR+9g5+eEcu6Tm46IQJKlDWMDUnziDHJy1vIfmfllTxi1x1R1F",
-	"Z4fHkBnGa9r+nHF01hOqkcP+fLwBUa1Wenws8GAKw6fOyZcoi5WELjFcjTXgWdbqN1xm2Y/xrgO5DtUA",
-	"z8uBuMywFXRUpZQ17YyshaOixyt7+9Ik59G52CjZ/ihug1zzIuCeEurl36s/fiC3g2TelnhFm4DQUKjb",
-	"VhFxhVdWpMQjGzE0h43M+oUw22dExx/5DXgCZnzBl5QtSYT9cL5IiOo2DyjrhL/xoDJiXpQlVuavHVx2",
-	"cNmEu60gJ/4BrYC3SjOjClAS2GKmWK6oDbDQjJd25nYq5VZpxufzFbUefGtnC9VvHUoDqQaLHpOGVHko",
-	"gAzIGPKcTS1I8JoBE48xL9//wKy6Aemj90IbBjIzF0MZzQ2h6SP7XcZ2ApAqmbEJp5ZjdBNW4RsxladC",
-	"Yr8oQ5aZVcyAxQTxcj6U2P141VssJvwaN7y1bPbKXfnx7eXTyB4D9ncgeZ5CbT9pjE9SMw2W5sCd4xC4",
-	"q0Hb+6jmEN8/sMyYKD1VQWrEMwWF/T5ylXoUjwH7biOzE5IJUrTj96o0fsJF7sSFtVDMsUCklI5P603L",
-	"QxDTyReajgWJImoo8ZV48JHOlDJAGXPVRLltExc998Q1ZeBdh3v7Phg0lJlCqDa5tDP3D2z1syJBwkPb",
-	"xMj78JUO4+2E1+NYzyUIdJRhR9ejIfMMWLPKmNSGstt6qwm9hdI3naccHwhn2LTCIcjMd6b0OV8SqLOS",
-	"P+U4d5aksITLGBYWe0gnLCuBGeXFmbHumWzAPmAWmBMj9BZvMrWdjPzsZr6vHXr4Kks3rU3NwtyGY9e4",
-	"x2LVpy4dow/5wlQrPycCnYJMBRiqXhcr+BbO3Kw6jmPGywU+VrU8xeeQyAzjxmnHwn29iuKt5umNcw6I",
-	"4mfAczv7W3dujj+Ke3V2xhYzQdFINtcqBWOYLqW5YMJWzeswO4XwPbnlY26ACWsgnyTMKHenKbEgTdyC",
-	"dG+YazUGM2B/EjcQkt9VaQFvxYawGialQat8zDM2Bq5BezXf+/rsq34rH3zvl3VAmqYhOrtI+B3CJmXi",
-	"9rA66DkVRv7Jf9kaycWvE+p7NfBs2U1z35z9O6WZNMgokhidDnuL0P0wKfN8yQox1XQip3R4XJjwIV4Y",
-	"50hiFYaQGdy5Z72ApfZtObdgbLALMVo9n+dEyn9VpdspbztSnrFV8zlkQ9mTioy2UNxRe4CsTl+SacLE",
-	"I8xtWFp/wEZ004gZviTmJwM2zjVYiNRnMufT8zirGfCMFUKWNHbOjWWGulwiGyGJOz3yM/Ivl0MZXzsR",
-	"uT+11DAuRW4b7E05zfi1zrcvgzlnPf6q8szPvgAuUXS02ax/BHtF1PAkrIpjkwevPycmPfC2/IRokjxb",
-	"DtZK/nkmUHD34mfXwNMZHlQhhGJkwwa7EXeEGiZPuv1OIfEPRIsoNeKA/vL3E+/mvVbqRsDJ+S+//iP5",
-	"+wnpgo9OFfifnBGDX9IbPqXOT85PXqJx4wda71p+K2DB7HJOlexVtxH6LTqOzWrvc+oGGTsAJM1U+lBr",
-	"hV3YCyHNoJbpGXNk1wEVX6uiKKWwS2b4BOySBAifwLTkGvG8620mQ2GmM0IF+cEe6LQ2XP2BlhEvg8Xh",
-	"RiLcLDJd12xbDQ1rJImpDUI7HceNfwl1lq9PoYnn0rJqHuFSDeu9+f4qYa8/vL9K2IdL9883Vwl7//YN",
-	"+9c//7sfWnQuZKhXqx8puuER2TNNCPrTi7YAdt74Cjhc2474qbwwq3vQXHJsFp/EFn3Gcls68bwMDU0z",
-	"0OIWMjbJ+bRJBI03t00D/YjTec4lyx3PnXvjTlZDs4WzkDIVcdiar60aExciB2OVhPocvKfSMjZJhgRp",
-	"nNiduMApzTmkEaCGjFay4egWpfLGl6+4en0U59dgs3/yd1RpPWjrWvS1spexcCaEZ+oxHx/i8afkEYZI",
-	"q7yx5ujwdYCZhnEaMDweR7inoXDSTJvKCEcs0qTW/NoRibPpDUjLxjy9SaiL5KkXhzwHbRF/mGo+rYqd",
-	"qpZeSvYDXyPEsONuwnPwKfC0MN+aslLK2dp7asuuL6f1U4TOscy3rzxv7wrspENXD0zPmu6ysUpT2xdh",
-	"2YIb2g1sCINYjJBVeVFKgo+DNdiDmmi2fyXLiznoU7jFr0mFSsxqLnIEPEYvYqGFhQSJn1rP+G9JQM6Q",
-	"3syVkLbBDu41LSOGVlImYRUuFI2dQlLzskIPNHnTqPha5Ur3yQNUUzV69MvWJ/C2zPNTC3e0gxOego2f",
-	"HglxXU4ZUYic6y58rhb/szYVenOrdqJOb6lWZk04sh7+fGr5uIysQA3eahEOLFMOMI0BWKwf55WphcyV",
-	"b69TdUb3EPC1KcaOQeuzDKigjkiFVVrIKcF0zw2UmZLLQhjs6jr+K6TWNODBUbrxnKXcwlS5sbnl/SR8",
-	"L8eFVfugTJi5Vo5QcTluyBBFdoaRE9psruZhN2rTjzCY67P/ocAXOmOfQE+cAvDaucxv2P/68O4nJzHd",
-	"gpx4cdORvgU93MVnKx1We01dDhaewX79x/8PAAD//w==",
+	"7L37chs3mjj6KiieU2Wpfq2LL5nfRqqtU4pjJ96NY6/tJLs1SlEQ+yOJURNgALRozlSq9mn2wfZJTuH7",
+	"gG50E002Kcp2MvpjahwRjet3v/5jMFKzuZIgrRmc/WMwBZ6Dxn9ejEYwt+5fOZiRFnMrlBycDT5Mgc0g",
+	"F5zZ5RyYnQIDmc+VkJZx/MYcD7KBGU1hxt3nbtjgbGCsFnIy+P33bPDiA5+kJ9YwUjp/ZNgtaCOU3DTT",
+	"D2rE6fP2bL9MQdPuJCz8vKwQt7Bxd+/A6uXF2IJenfU9jJTMDbOKLbiw7BrGyi2jl0JOGJ9wkd6ykBYm",
+	"oHH+X3755aK0U5BWjLiF1UW+Aa5BMw28mP3r5WDEDWi4FbC4HKzf++/ZYM41n4ENb2jejFfnf65m89IC",
+	"y0GLW8jZuOATw7hhaszsVBiWcwvsIIcxLwvLrMr58tCtLNzXv5Wgl4NsIPnMLc7NUI0buxorPeN2cDZw",
+	"0wyyxA0/L7VROg0BVxI+2uEIR1zRjoDN3flVadicT6BrJ/TNhsd99a37O34+53Zafy3yQTbQ8FspNOSD",
+	"M6tLSB6qLHFka+Zs8PFooo5W/vpq/Jrb0TR9VIcG4YQe3tk1OEAaTbmcQH7M3vkNnTMuzQI05OzZk39h",
+	"iylIxq8NSFvdBqFufaBX4yNaewMGiZlIYPlbPgFmxN8hY48dtD85Pa0h4qvTTnAocLp4yRn/KGblbHD2",
+	"5PQ0G8yEpP96nKVw4305m3G9/FaYUaFMqRPYceXGa8mLK3bgbi5saqw0M2IiIT8Sko14UYA2h8xM1cIw",
+	"uAW9ZCNVSnvOrsyUa+DXBVyxA14s+NKw0kB+Kd0c/ku2mCrGNTCprJ+XCXnI+HxeCDAsr7bIRkparYpj",
+	"9lwrY44svzaMy5xZDY5WlAYupdvpCIqC3cCSzcBOVX7GgI+mtCkmDJuDtqW+hpxdLxm3bKaMZU/YWKsZ",
+	"E9Z4GmYesbH4CLmbyFxKvALDZ4F0GuYPNC+vC2GmrPp9LCalhkPcGY8Wo/VxFffSbqsazFQV+dFjf3vc",
+	"sKvL8vT06eirq3M2FoWjL8xOuWU3APOMKc0K4LfAVGk9wESzXEq3t9kMZI7E2uC9ahi7S2cHz548ydhY",
+	"QJGzK5r7KmMjlQO7skoNx7AY+rNdHR6zN3YK+lIaBBT3EG6LdAhTnyJevrF9PP5U5MDGpXZT4asYdnD1",
+	"19GvV4fM4AVwy6Ryw3KQ/oJG3CEnWyh9A7k7Jy3mrtcqywtzzBxOV+syYS7l84v3L969+PnVi1+G7799",
+	"Pvzw/bsX779/88O3ESodHrP3ACxXI3NSHep4lh9fyg4UqyGvgWcgHVr9dRDQw/0Y4Hzwa4oMe2R7WaS4",
+	"8RtZLFn73UZcE6cjNhHxD88+AjdI7dsN20CM/I5ezeYFzEDairfDx3mhcgh0OTW9aH4ULyQszExixepS",
+	"uNZ82diBu8Rbx6L7rx9/crfV3+gJl8J0SDavcrrqPNdgHAapaLgZZH02G39y180i65pMbc97UtX4u637",
+	"lmsrQZupmKfYV/UjE3nPS5lHM95tb/+xuqP/cGsxCx9t5nDFcZoTPhcnt49PDHA9mp4jLZk5lu0wLEUy",
+	"kRJB3oFfv/VDrndg5koa6PlcOgy/2428H6l53yUNjr3jejCyKi3AW6URf2QHCvUDFkML3HGX5fXfYGQv",
+	"JvANl3lPIryYKuPYp9MI2JQb4uZGSSc0kJwhrQZ2cCtGVswyNpqKIs8Yzx3D4ZZpYW7OmXQyEX07B6u5",
+	"VfqQLYSdMiXBi6UG2C0vSiCCM4HhtWOfB2/eHSIQ42JB5nFSi6HzDKuhni/bKczOnSTlOTnkjBdGofRg",
+	"/FG8QOE1NamuVb5snuiYVbSGqfFYjEAbd6yZkCRwzbmEgs1gdu3kEycaCc3UQrIIs80hU7JYnjPluL9h",
+	"E7Ds2elTdvDs9DHJ1U2B77gnOLROvh/AeO5eToN8Jb9XpQEnV6wCyYVZufcM6cvIfz0Ucjitvt/qOF1T",
+	"7OFs3wrDr0Uh7HKLI+X1R1udo/HdHjb/wk6lGH2nVTnfYveAXw0n+NlW+299ubcTbHf7UH2zw+b3dvff",
+	"gcxBv8qdqLXV9if44VCEL7c6xOrHezjKq9lMTDTS9feW29JscRpRfzs09PFWB0p+v4czvRZSaWGFgW1o",
+	"1Sz6aqtjND/cw/7fQUGMNilYdh5Ax59tdYLWl/s5gpgkdYd126dPtt16+GoP234PH7fYsYGP222WPtjP",
+	"PktevNEi1lD777rkxVBFH297iNXv73KmD1OYQdI+OQO0whjmtl2UE4OCX7/tWpx1DzvrYrEZ+8bt6/kW",
+	"29kL9/ywnCdu6x0J4+gQwTvrua3lnfWc/wKe0HLcXw0TxpSQb/FqSzfZ3ffzUqtZwmxBuxHSvRsfW9Bk",
+	"RfKLdu1nOHazbXCpRIt/UBuWDi6bPmtbtX7l37NKP8Zr+obn7+C3EgwaQ0ZKWpD4T7Qak6vqZK7VdQGz",
+	"//M3Q5Sjnv//1TAenA3+n5PaKXdCv5qTt/QVLZpynOGyTuEqclRhrt0feX7mFN1S3kinB+EZWeUjIgO6",
+	"3w9zBzdMWLJdT8F785x2LME4jS/60rstFlrJCSPniBvgTeFsNOWaj9xAIXEgroyGYs5Qs0NlTxjcqlM4",
+	"b3khcvZv79/8yBSSOjeWtFuyDTccjbkC+pT2eOxA8rmS40KMPvnVk7OGjVRRCEcuUYdGrbXUGqRlTrqC",
+	"M8ZZXtJWwF2VV3TxHrwumsMcpLtuf1HGwhxn8mP9dQmJv3EL7ubD2d15Pyj1A9cT+NRXgC8qDCvc4g6v",
+	"uWSR7fv1xX8Ov3nz7X8Nv/mvDy/es4NyXiieGzblt+iiJS09C5+jD+kQz/VS6Wu0wn/yR0Uv0CPDtCqA",
+	"zfgSbz5XSDf88yy0sEDPzZkBgw68kVI3wn0/o59USSYM//sjw/7z6Pn7dy+PPqgbkHjIV95i/0JrMll9",
+	"qoO+VzOwaG1cODglZFbS71ffgiajZA6WiwLtJoybG7Je2prqDEXOrHIU57dSWcjxVGHdT3ieC8nevXzO",
+	"vn721f8NVA238h70rRjBT5LfclGgQ+QTg1POLb/mBtiBvzmy+TIhc/iYkY+bG7NwWD6awugGNAKZ+0HM",
+	"5kpbR0FLOGQjLtFA5Z4nfgMm1eKcYezCEQYvMMOXhixaVjGrl3V4QhTlEX3QdUQ/+iSKi8BT/iR5aadK",
+	"i7+Tpvep7vPH2D7nDqgB/9vBsZBIJAFyyB2Rvea5u0b4OBcacnbx9hWzDu8yxxUv/PZxn4yO2eBLlyEU",
+	"g7yH+CX+Ey4HgUR7tMfPjBVFwdQC2ahhBoNF2JiPrCPTjXv/5ZdfjtpRIOsuvx004l/AlHMHHJC/hlzw",
+	"IJx+DtJPQCkt44a4+IHnSUduV2cs3ojbwGHGpLtBw2ZlYcWca3vi5IgjxBX/rE50QV7hVgjiSOsm6zil",
+	"dffnR/2Op/BHo6+DAjfXag7aCpLk3BQFoHEkTwbpvAeLfno2KriYOXmo6YBkB2/fvP/ATjguYE7+IfLf",
+	"3QtMNBgnTGGkgdbCu/ulR/NBthI/I8vC0yyS3Fdk8WivRpV6BF3RUK1DEZNy8vWZPwXKg2ohkfPhnzLv",
+	"EijtSM0ARUO4FTnIEZBCW7nzHJW5BS3Gy0OG5imkWgecTYWxSosRhRWh17w6LuRsXnB5xkqJ3wqHtuSZ",
+	"8M4uByHhJ1RjvJsbd+dkd7q2X/vckwZuIR9yuxKmdGTFDFJhPY1rTOhBIu8VHdSEjWBvS00Ye6KGPWf3",
+	"r+PGbrwEfN2EBuvEHMdwgM+8TLqQxqsB3sywMlfTM9V3t9ZJebZCq63BvZznWz+jD6/qUB/rsK+/hjiw",
+	"9sFWH6YJG+Fiu5663kIDDhunqYM0SANyGyf69By/QHqe58L9hRdvI3o15oWBbFsS9i6KwCFsH4abODxD",
+	"ZS5MQKjrYMyQFOiF3p1oX4LENd+rK5iuhYsz/vEHkBM7HZx9dXp6mu0Bl7pWjhCsG6G2BfQ+S7eAcz0M",
+	"dsPPW046YRNAKutO9Y91coDnlCu2n2wQRWz2IkEYL9W4ESHtX54Nso24ifsME6w5rge1fSPMmwr0Catr",
+	"sId86FR3ISdDYlYk6Zx5+buiomzBTcArh3nNGNudMUO6t7DitgNCa+hdld8CZ0d7gjsKOwhX7jg6YXh9",
+	"M4dpPsBNygr+LpqIX3OZK5kxDWoOaIkzIHN2zUc3qTlNhz/stfJ6j79QSyq5f5FzpmaCYkG5E0kByVUy",
+	"CLkDdn6a5/dAal/zJRHOayApuZQ+xjdFfcketBAG7kaHtxYme1LeT0Jo+0sy+5UwOgnxKsD48KEEaeWj",
+	"G6kWBeQTyId0aVvLOVJZlHp3/X4nSTL+hizhifvVfDG08LEjOSREVYET3edaoBTvzcAavJKToCFkRx92",
+	"If4Hh+XV3I8MK7gFY8n4XLAoTm11blXARvYWZnaScA/Gu3pTfp3oelZP9es6MHol56XdkvL0ALSeLGQ9",
+	"tPVE333RgRjCOp9zW1kJv1v7Au/8zEHJLIBjVAFZWWjDY6WHQtKxmlJXvcMLY8AYR4d3k9wLbkwlRCTv",
+	"YKyKQi2G5XzYkfyEnBFNiaTOOSZB6QpTbtgUMIxrQ6pONiiEvIF8mFT0mku+VBpXgHxoyjloAxjlJ/Pw",
+	"18r5Ea/bRYcoLoUXsF6owKkZhi84oSLJ52OYaF1sEhbKXNjn7t7Q07QtOm6hk065mSbf9gaW/opXpSL4",
+	"rZfgnA2MmEhufQbN6jxikmaerQtz6/mdVvvKBqi4+inilTrv88WtN0e2iVcnfKPNtJsD0c8JcrORK9KX",
+	"pcFYrn5fBON4Gg7oq45Z6nsgt/OdpxkVAqQdUmjSylYpNq0LePyv1luJ+wOkGqErczuTy1zD7bBzytpz",
+	"dCc4T4JrvN0GJGWDypYV30V8b42dxYfw19MJ4ntRsWtc+cLVbLfRnyNFd/Xk11rdgGxDTNhBx+Yj+kVe",
+	"sLwntRtVBDshOX6vFmzG5TJ4jaLB5KefcuE1c1qUPGXGJpeqqfOq6HsDy2hGyv6TOehzBrO5XbLFVBTA",
+	"BDqYSnkDS0hyP/yBAl+Sy4yFNpaBA5QQiIGf+HUPvn998ZwWjly5bsjhOQOuCwGavqa0knnhvnr//cXR",
+	"k6/+EnPn/q9VcGOH/ZmTuomw/lqpArgkmlH5jDeAd1vYuxnUILMeYpdRhM42MlkTwvrjcyRLpOKmGuJJ",
+	"tEbqEN9wA4WQCTpTxdsIY8UoSVIx+q259+YcN7BMfljwayiSv8zVvCwq/N+WzLj1wuyNuVJHbxPD2tGV",
+	"8A8UiudbcauVd2jcZnV31bLNRdY91Q/C2LuyherZN8EPzbZuOz/htrcFfXPbsrf/5auvnv4lZbRb6360",
+	"05CFjDZQ8gVmDI4nx+w5SFMa9uT0yWNmHd6zD+9PnzweZPGyTxNW/vbTmdvkBTznc0oA8WdqnRC1tGEz",
+	"kTJJoSAXduj9GkOVKK4Q52761MO+UZTurJJPeu3Dj4wTm9YO9DlWyS2vJktuvWMnT3dsQAPPh7wowhbW",
+	"jXL0MvV765Ebi6bvIku/accVN9ZPbDl1jauwkIQ7lcOODAeDdVfCDsRHlouJCMnuaAmvA0OU9nEpTmP3",
+	"NQ/yHgTPDUpuXytjFry4WcUZiQ6HYdjmKi0YhcjyDSrmyMeKxxOm9vItFMIdqZHsPsNSNBbQyJ9zgf+/",
+	"ALjBf6jxOGmf+VYYdxil6S18GtEmlrqORvsI5J95UYLXpYbXEbtOICZY3nPW124o2eiqBMqen75Eejug",
+	"yjABPe5mmtt1A1ot+vO81Rd6pxZbCQJtmuHucOUWslVe33g5v+vo1K1XSAJqcu+rACaGUzGJ1WNZzq69",
+	"PiOGBX2z8tMOYhqo+WYD+CrANKS7lrUv0J5wU+fslHydwqKBUSoJVZhoSLzooRlQMtQtDLU3m7bOv16G",
+	"pINuFCZf/Fbiszyva8zsE/cTkva6z8NuKNUlxWO3pRRp0O+SatfdUJV+k1QVmjAxmioD6OA1GLzfwJNs",
+	"G4BFmi6HOV+aoVXDzlJAF1gBqcrapkhmp8ajxZkdOG5Y1UDJ2BgWITjdxqVaIp92jWatrPutsQfXHdJO",
+	"VnceItr8AHbSzvLPavbuK/lAHoTnc1/6iQ4OAsvYCBPq1SjN/g5apQ7VWnbLQ63FvfZ9rS6WhDMfS9hl",
+	"G+7rtwwxid3GzbEoIJiTN5rOeq56I6hoQ+UuEvJmQEslxQ6E62qLG3exW3gdiahDqWzfVdz49epy/0mu",
+	"l8Pet2ym/MlXf+k3VPwdhtdLS7Cxg4Gq9iqHx/LxOhGgIhQ7yGwAa7SJ8nom7Lahh/VX0d2s6lXCFh3m",
+	"DF1sbw8jN80o8n0mIhoRfMPSbRyqrix1gtZdrMPsHxxObKf5rCBzk3bOVSFGy2GuRuUMpM2Y1VxIISee",
+	"22QM9bihBlMWNmMzIUsLJsPA8iF8tI4LOiqJUTbJCNVNj7H+8sOFusHrr+butqGKgO5uGwpTUBLrlm+V",
+	"w0iEyNqAWX3xKZCo9bdZrbBu778IO801X5DDY4v9d4Wu/TIlS36ARcdfF34RmbFyzqxiX52e1pmOZqOW",
+	"7ddKneMlH4FN6dgd5IKq8vSGEpy+kk/XwonHb79A515pskTaRCntekGtKdJU1Q9NOZ/7YkwHV3WJu6ta",
+	"gDtMKgy5MPOCL9OOEpqdU5FAeUblYFEaQjNJXRUwqC6NjWwntN6GG1kPBDSslpvC/pM3LaDIq6zAPuah",
+	"sFLGhMSM2izk/g5x4YxZpYaFkpMM5fOxKmWexYmpYTgm3f7vf/9P6hLwt9XFMe1nzu00OKVwnDfwVpFb",
+	"5q+Pfz32kVIJCckY70hdf420hWzgzVvhu+QtYqhMl9F3O2beUwaroKR5QXgRTU7MnrrLevfi5dHjjAJZ",
+	"sJIA/qFDmsBzReS2OeEgCGPpmo8Ny5ufKyNxIUBkdC/d17kP3uUfZnfORRO4o63sZBz/tMGcXI9NLfI9",
+	"8MJOV1cIKZ1JYkAZs2lrTD5eEzz59tuXWCSQeTlFaYY4yjC9kGvLDuZqPqfc5Hk+tgpHc5ljyqFPMjn0",
+	"yaPcYuVZDZShJyGjlEkxmrIRN5Ao8Cl97QBkdD5bC3dFoZtUljRt7OXDKM2mT4gS5sBuVEJx1CuZw0df",
+	"I6khzm8A8e6wy1eYOIalIba2zBflLB22FDmwE2GLi2ShGHTRzzXw3EwBrGdQhgl7zk4rG9piqgpHUWO6",
+	"2bhLJ3XZhnEckHNkgwXXsgndsQ4GkI6yNOVkAqYjQKt9zTgLHTEL9xNtqr6Y7pf4N3W97Tvsks+nZDKm",
+	"sIkGcw1zriFnRrEx12nBQy+HupQdbsLAtJN2iG41cCwkykV3UsZ3tF6QujgvuHu6v5mO0FYfwd2XxsdY",
+	"ljBtko7Wb5J3NDapzGNyPCocpZSk1ZtyNMI88EE2GHNRdCghVZRUn7xArzHXb1iDQaQvI4yFmasbyyp8",
+	"bOT/xS/ejRzvqnvaKjacXJN+vdQhs2pQlZCyYRilK6YH0Qxmm8pB1W10ny21UltZ4xYNvwdKswVWwLmG",
+	"Q+Znztj1kmIKsloD8enJNMQ0CoRmzYLKvtYHkl9MkhokXmktMWgx2fXv0R684V1Whq97H28aFPmWTxS8",
+	"3hs2ToM2btgPW7fRvk69KhynxsL2XldXTG21+5G6r3jdW2UryLeKQincq3Go8VpJwhDVGw+FH9Iq4tbp",
+	"XF1KbipqINJkN6Sitje8DxVi5RJ2VyZ+EPJmp2yNDjNWlYbWNy0+aeysNPOhGmdOBgduTcaMmIkCC5Rl",
+	"rEq3MFmd/4dkC6tx8VyM7GbjlDf61ntO3pGaCLlbOAvMOhUiX/hmM8DRHNEXqT2+5jl8g8H2NdO8C4g1",
+	"ZcM7ANjrFIpyuWn9RuSa45dGj4dYiiZVlERiwYy4xBRTkpXS8HFVKsiwGc+hrlPWLF2VNMuM+ZB436o1",
+	"ntwoZ5TNy6lxh1XshJd2ejIb83MGUqvCDbCsnGPd9ThgyWm2JzNwQ0+ssnOKbo4qfdSOGpyoFrDIweyv",
+	"PiXblaa7qlG43p9MQtjDD+NjZ/hS6VdFbc0Xi20B2g5Jl+lvNsr8m6N7NvvwWslvWFh9kDUaNmCFdce5",
+	"JiBHyyHkgorgo/dPbzY5rc/Dq+9yJ0K8S8LrtlFRvdMPuw8pCjBWyTv7vHdRf8M361yRDru28uPiBzuX",
+	"c8lL6Cq3MAfJZuG6sAdBKYO+5PP/TfAgSP+HoQPXvKRSRW5uo5SkbgXI2jCF3rBc7VJpqbcLfhfHfQeB",
+	"vaC+bCrny4go+nTHcECPpjm6FpA8/rqdX/P+a+ps8kYHr2lFcFugumsFnQrfnvuyG9t6OGPobj7Nt3H1",
+	"jvNQmxM9H6Wl/kw7Fn1Zc4pdKOOaM7xE9bbCMsYLDTxfMg18NIV8f6dqYvpuM1QA3K7LAsyHazaLAmW9",
+	"PPVroWYfWkpN8u8gPYY5dipQsgYAHNHz+dOGceZG1uCwvwoiJey1HkcEC5uffOUyfwSuwdj+CkI7aKCh",
+	"EmytQJiRTwWub0KV17FlvyPclT5s088eCVO9wexHWHwIukU70sNyUWyEdfoaDatpFWWqFk4nGUFQGUyz",
+	"EOcZ6yq6uVmHxSWzaqvJA2Kdi66s1V1kqkqzXRvPHpIXtrfPr5s2Ps2/u/G+ZkPauRj75kOsFPqkT1qW",
+	"LKzY1lHp6a6Bgj1Eo83hgBSY2s0JQnurmdLQPHEd/6thJOYCpMXyzppKffRQX7wTIOwhC2GfwTqxwX++",
+	"8mSRypUU58CMeFG1egBph75mVl0DhAaSoyF4I9BtOuQF+KKibmyHnhxvaR/8roFjCXtyKfG2ewiOPhPd",
+	"f7DpOt9qGIMO8cRbRbHVqUUt6ZtVmLsGRdvfrLzxJsDyMFXto/9Jty1yN29+ufV7RneM6X8fX9EMT043",
+	"8Jx44U3HM6+59sn/K+F6feCmF7SYd7B1KuxG10l9IbEsUt/Iyo7avT5bFoFCcLOjR+0+Aps6jQZzrrEu",
+	"yY70vOrWuD4SBEfheCmUHo6UtHxkhxUHXmF5QofAM3YQNQqsixYbAAy0oPoM4xAVbJJ1DlvLhstoOyMV",
+	"q0m2YRPFrNrH6p9ARw9VUjzUZXWXy9107xi4d1Jcd4L/8C6RYvAkWR92LdD200JMR5/RC/Y+XN0mMOqA",
+	"3hdNGJqChnNWVYj0hR/9g8Un/epZf8jdcEPp0GB/5E3v/W1V72uVqm3C9HiedzDG+kk7fFMHdwcBy/BZ",
+	"FbmBsIX1q9CXlg6PCpraer2MD9wGqwXDd72vyNxV4kpf/O5qYDzfa9CTHXPYZ+Cb0SQ6YoRdnjEclTMh",
+	"Qy3X2JCPzTEkywEr5h73KR6H88WxiGtWf2SqNj3+g+NktNea2VobfkSdZ5kp9a24VfqROeyzxErOpru5",
+	"mO42T9Xz0dL2DbrwvnZpP7qT9c/UbSrFsaq6pNXCMBxExXrrqzkedIQsdcQgVSHkHb/XzKJFjOmHxtps",
+	"woWEnN7KQ6A7IuMzhQ3uYXZ43FFrinridsRAqdm1mzixi2r7TiNd6e9d9aK2il0rO83YWBV5jRcxRKU3",
+	"NqvcZ6ZXsNDmOEgNR9ihhhAvNWHU/GwDREevF91SFQQziGdrniUWSKrLXz1NCiXClW1DPxNx8n6SLMKc",
+	"Jl4ELNiElm+8Vt/l+lP174mqWav+zV0L+LatMFsHhPmytmv2u1sF3fbEWftmkpvfdO37KM7XBJEvujxf",
+	"WxTaNTChA346NYdNe9nJdXEnFWC9yJ90hDhENr4jlxubkDh2c1jUqkJvjWBXub6VdoTaZTiZsOygCv3B",
+	"lQ5bGkRPJ0pUNipBzzTwIbVC/VJsF33s6dGZgjm9E5T2rI+HIBozNABDDe6jkU0JEr9MAUs+eBgNG35k",
+	"mJ8BjdmYD1RP4zPLzDF76bCMXS+Zbz5xlhiFdSFD6klzDQwByiIjBpc5I+tGJCR05VrFZgZv9IxApfMO",
+	"djVARO+5m/1hRzDuMgy34WsN0d1ovVgHLviw1Zmau/gB7G6gs/l144fd8Bxt14fj6aUUdjk0fAx2GZdz",
+	"cwo1H8Ok5BpbrAQhcN0YnpeFNcNrxXUe5MZhDtxOUZTA0OoQzTZSWknQQ/faTjDBugApc0C0/32IFDEF",
+	"/bIliminuzHxO+LR/WDJPWJF4gYpZvk5xvdvm+lG9oPhmlBpBy6LYf9Y6pUpWxP8uuYM78DAtqageGct",
+	"qmhZAdxY9vhJVE0B2Qp2eGaONCjJop2uP9r6M9QZmqn4hnThdK2V3iKvuU7bT4C0kMZyOYKdyqK3014j",
+	"6aE7uK+jJlJHAkAUhteROftuJfylhewNO02/SslVK52UTEgNJHZsg+MLSQwbLSX2Ekw7LvjEpKICtbiF",
+	"nOHPjKO1h5uhGifaffWnhO2GH/cVu9q/U6WIcm/6F7US2Iu/V5eZUFecj6y4dZLBjicvhLzZNd8Dyxel",
+	"eDM5AlLRur7l0Rl7nLGnPGPvniWD/oP8vO6KK3OIt7FsffR4giF8nBdiJBKVB5BiU3mUvATqMiZICQ59",
+	"geiP86I0PngG61S4BR8ZthAyx9TvVPLjSl+nrpJlfeOkR2q+uZolDqpSCYdz3uWIcL9QiBC3vsiB05Gr",
+	"3rjsAA0DmDnqi6McVhX40GUrAe8Bm1xVnW8h71eXjLbnQ3e6+grQBT0y0f4W3MQ1Gg6+e/GBnfC5OLl9",
+	"fEKjKIqr9163dtqni1j8DPqaW2zNu/rFFGZbMIUPbviFMWIiZx09MT5rRHsNthU9qPmnbwBGwLqKBt19",
+	"YlcIQ9Y0nftLDGQtsKGYsnbhfYoZ7qpZN8nkbsr1HeQE6pWWFK8SXGlVVq7Id0OByLYnwX2LJvemcJ3m",
+	"w0D2OhGxqQsltaG7YWDnpadisXsU608jUIw4myEv1Be8exxvnXCSLs2h1awvi+prX+/MHFbbZg33MNF7",
+	"AT+cI6zit9E4/8Yg1vYbmC8nzbY50T7MNJu29kVZapqb3c1Y88no8uYeqBWd3rNsvDuV/eQ0tYcr5p3v",
+	"9vA8WNhW81Xcz9tb4FYIdmOiNPw5ifK5kmMROmRuG6Cs5srwYhv8dEu+9d9VF7opFLcZnBwW7T7Tt1BQ",
+	"HfaVWvEypVtcDso5e3o5yNjlIFcLyR7Tv6Vi9MnlwEnglwMJi8tBkiF11xnz1rteOUTUxU6oVFPd07oi",
+	"DhUXx0JxsGjkfXXOqxstCuLCF9d9UqRp2ErVsGq39TFDWZR1r+PLAadKAdJBal/D1M4KRwEK89FN3WgZ",
+	"lCpPvW056g1E3I+vVmjM133Cl2gclKNGjbeZknaKvU5+K7m2oItl8jBNHNlks+tuaYT+Y8lnYLCsEkZM",
+	"Kc1CLGWFrz0Fl5rcTYHnvlzjqv5ryusjP8CtVgDPjwQWbDXC+h57GRNjxmUyT2ONtabuSh0V3jtjTzP2",
+	"7mnGrjN2+uTpyeNn6doBa20Kbmc0pUMqJX1J/8fs4PSssiQkw6p6sJpWUh3V6oMc49aABW/qjmS+LYvj",
+	"QdNqaDe4Nunxn1Az7H5+gif0lSMcxMakU0QXtMhsgIL9aJ5/QrVxG1URi+eVKSdF6IW227XuVHsSxkIK",
+	"2xmUbPgt5MznFT4yrB7PShNCVa9LUeRY/fW3EvSS0fSH6fUKyxPU4gUfTSnRJDB9tH36GmRoFgxCwBby",
+	"F4lHiVcOhfq3Fegqjt7BLUJrrdbhsOtZ+D0c8BqMyKkDYRAvmC4xVrvOveG+saou5eGezt63Cg1ooRK2",
+	"3yenT/5y9B+PM4b/OH2akcSoS8mkWrD//e//uRz4rbu/XS/ZlKejSsKph7rcOevWfdphHHHXkZcF9Lbh",
+	"dyXwOjzAh6OA52v3GzLlBXaQVMW66XobTbpVqxWrSXyyxkLVq2WeltS23wjR4zzhGhFW3yMC6Qpxqxvv",
+	"YY7xdG4/lphANO9ihHFzvPd3tx/73DiWfzcfoBaXtzDIwUfMnx52kWgiEDlfolOXofTtcNIL3+ckTpbS",
+	"iwA+jhThhIgsyJykNJzEN4XftaDKnJemUUIz8rtFuLPly7+vvkz229sO1cLwfTpqkmgaI2Zz0Rhymk9c",
+	"3WDzurZ1hMSgvpMjpAHZ7ZDBNjSnmwLEb91iiDMuiiq9BKMRqE+ezyGUjI+whlbmuSQBrVpIlLH6pTpv",
+	"IBT1ATff4P5IWEV+7kzHaoxY2Vh3XcvuwGEDuh/+JMoSDuMIWlo8vXFSHhKCLxZb6c4N2U2yrbsA7Z5a",
+	"rjW2ftyc19K7DBs3zWSyRgYMiNv+gSi7lXRz99XTGNZZF201caa67fjS4sXqozcPmjUev4dUQTC0W8mx",
+	"CCTaPWq8Xhu2ljkKBHMb/2soKLo3+gsvLGhqEhzaS4bfPjk8tdPmfFZ2KQswptoyE5KNy6LoAKitAHAL",
+	"UFoDMeueeT+E15Odu5Dc0IasXc16NhNYqPYOsYD3l10i5EjkIO1wCXydEzAy8OxQe7RqnLXrDbQoTNWv",
+	"K2V+imrpdLSBGPZrThgHrq6HHvf0UZeXWkvsWwrwg/uzIw9zA2Wu5HIWSkFxpoEXoWJCX0f6vaT5GIEF",
+	"nTcqMj/XI9d59Fd6WtdPtxLP21i+Axx2Dwlyz7cTt+iB3P1UohU0vDvadWpfG3Cxb2RQhGaRHfTx6Wm2",
+	"Ce3WoFm6UGl8zRvMMr3qLT5NW4uTlewv4phR5nsHJNI1YuRIn6KRF9YrqL0HhnQD9H5CSJCpfemhI26T",
+	"76oGP20URZd+RQlXchJ9a0cuoWDVYG9y9d51TOoItfjiQgNo3fO05pxhwG0prSiw+EfbPtK72GC95W3K",
+	"WQeS19HLsq5r0TqDxYaTddwDq1t/rBKhuB31qqWr8lgn+tyQr96p79znJaGpsKqWn4/J1PjR6Q65I9v2",
+	"o036hHvX/4i7VrfYrSryulO529Yjw8iR3eEx68heaUR9pDxqzbumnnhCxu7bgxDn7LZTCGPNllb8yjve",
+	"2QKnt9WrCh1I9SSVFqR9ZNiUm+lZ/Z7CMGOVUyOUHKHVEEcMsjvHHzjOXSiebynFVB91V4vfFBZdgXkD",
+	"jLIoBKI+SRQPQYCS2EHzJFmTKLVRdxON24/CE9HMuyo971f6mrUYtlOKtZpoMM2+3GOlh7/xQSSTDLJB",
+	"1a64IyDErbh14yDkwMPaNc2XfTp03UuPoa7tdN/vvroORXd31yffKUDzzqpwb+l5/0rsrtL0bge6JyV2",
+	"N8G5v87ZlIJ7BIC+57eQv6/6qX6yRsedIgwGJ3SEOeA2GTcszlmiv7bCGtjBb5ljjha0yTChMmNGaXuY",
+	"sRGXSooRL9IVFrH4sX/Yzi1geI7vGIlRX34X/x/tfk81OBfc0qus7gOdLJhp5+QoDMWUsMDWXT4Yoy34",
+	"zNxkDHN5tqi0Ec5DW2ncz3YqfgRnu/VKW03bf5wOOeoAICxX/tu/GsuLGyEnl+Xp6ZO/xAbPf/2HyH+n",
+	"PztI+VcJCzCNEquAESIrXbOjLT1Lbyl6yGZ9jX5VMehEG251H+wpJga786dolp2YVP+nru61Tx2F9yGe",
+	"LYhIhRr5NqsT3BhCPe0xKfjQkb4XiWueism0EJOpNeu6kfbP2W4FaUoxn4M1KNlj/3p2YOGjzRhyiPPV",
+	"spd10/xHBg2XvoGpVHbqSBYUBogiQH6Yse8/vP7hCMyIzyFn8HEEc9IWqZHCjOsb6qPAuEb1CdtKK50b",
+	"Ck3wE6Xam+6t4UXbb1LALZcjyJiSBWHniBcFxvtMVVWXP4my7KDKlMx8/aHDY/ZhCpcSl2MllnwEPcO2",
+	"rcJYMTKhFwC1c8XahlmzpkeT3Ao5Ksoc8uxSGsXMFNvEM2GZVYzLpZJAj0BNZwuqITJjBXAd+qzTDSdK",
+	"LE1VkTfaqXcUl12hVBGYJhF3pWH6qg94Pi8E5EMDv3WEYHFj2d9UqSUvmCHnPcVk4Z3h3k1sl+lWPf0s",
+	"w6mvtr66mB/xyNCyKN06taZauN9CBU9Ej8ersyMWHfzM81iDVUaWYL1U4ERArLbcb9WOrl1jURTYFpEj",
+	"R6dbE8YJMwV4kwmxpANaFgzj0iwcaQjmlJxbfs0NHJ5fSg0Y+Jma0v1g4whHbOOEcwk5OWcjh9dCTobl",
+	"/IxRGQlBFU4vpb+erLoDbjFuHa/LCPfoxnJtz+sPz5g3QuEYLvP6p/NL6RhzATmZNQpuwbg5rTsq4sx8",
+	"XizxtwBc1Job5xEOTawWkJ8zY9V8DvnZpQzEjlYxjY8PuLkJ8Y90QYeEUYE5+GdA9hAuEJs5VldS9cbw",
+	"XcNp//gv3MHmnoahYVmMVC2wJ+DsRtauQr25MD5jO22HdHeB9tzKsDrmI7DUE89bVWOTQLgWDIUnXmmm",
+	"XAOqPSlmidNtUfnGDU/GwW4nwFQseg8G8zWaCKka3CeQGKtU2ppXdaNesXlrwjiPuVWY/5nvq4pahucy",
+	"SjvuLQpYJQnaOPxFIEfycCmpQqNUzOkFWLRBxeThMGOczQsuZEUk0OKJ6CkV0zVjrZmFUyvoPbNLiX0I",
+	"kOeSdkUiACItzcNMOccQxiZC4a4H2SAsm+4zONVgHItI3Jk711UN11esAkB/aTOHgMbGkIyMV6ZTZZS6",
+	"GTbEsTo9rXKVNLfwk3tsstZDUbAbWLIZ2KnyClhjc8LU++vDD1qkodIjcSdZ5YPxaFVvP00aQr3Qyrav",
+	"CoHcUE7N0OoS2+SK0fUgG0wcIeOz67LgxDALXpXJM0MD+laMqGoEp9J48d+mqjRE/uZaXQcxY66FjyGC",
+	"vByFv47mZjhSpcbtmzmMBHcQM8x5mNHtxolmmPsxzGHOtZ1RFp+GSVlwaovQXWXvPRXk30/75rW0xEmH",
+	"HR6HHNFghNFGOCzIx5jJNVPGMgvIXDwCH3DDfLHsM2YszGaQZ6xQRBgMHO6ej0XbzNYpayX9M5WdSgXV",
+	"SP5dp9esbxPvEyuoiRbkrDkxChDD6scFUkaprlUefRJbLeqt35d16h5LcXR0AP7kRWdwH9nKG+8av+GB",
+	"aC8miPKujQj9DL9osb15fG8w/7wxE7IKq9hEq3KO/3FgACoLJvxW8kLY5Ulrfea4tBqZasDxLD88ZwWM",
+	"LVOlZTPg0jTwJ6mCt7pz34oRVVmag56D1Z6qIs3HXE1H47kdamFuNsuwnd2qfWYpFhJ3f0sW/Kv7rOwp",
+	"blbjWlsiUvXRdULc+8mAZiLEFoTKxmbpCHWvYldTmMGwwzG2VmH3tVbq76M2MfE5e97+TmbX+oFayZ69",
+	"Cn3Xu/igxWSSjIKXedoNeAPLdNVPx2Mt/6ikmi2ZH4XpbU79NEup5HKGRrDlqmGq4ZLRiUCJb5YWmBqP",
+	"DdjK4oNmGB8x4BNHuzOvV/dK33NDW+LzOXBdByDED/7ItObvik2iQeGGwmEyvMw0NKCTqa6VmegicSPV",
+	"ooB80j+wOBT46zt+l8jpvl0pepQKVLtFQCebTagiVZptzdU/DyFBbX+s//N6lohTvMSEVGT8vCih51c/",
+	"49j2MWmGbNAd7hD2rZUxH/h1YutQpGJu/qrV4te/jlTx62Br5b19zhWhu13eVRVDVJD2uIabE29n6zn9",
+	"TSen7MiDAst7Tv4aKE040Yhnq+Nqtdj7lbk593xlWi06tJ2gmW+x45UGWZYP/BL+cRpnaMBA5uG8cXMN",
+	"yKt19D5thfzWumvOxPnpPc74fRi+UoB327cgCnV3CxzN1vTk+K567Zl3gP+YGm+9qUZ3G5UMqq08Q3u7",
+	"Ph3l0+1lQhII51zorS8Ay2u85UJvVxHVapD59ou5rzqu2epSjrhNpyCn8TWkI0TZ7tXVrsB+/JBtoKnO",
+	"07zK2sZWb24NBnvikghWJ8MjN7X9/Jhd4R/RKuhjTdFiKCzaCcv5nDq4rba1W5NmkwszL/iyK1YU83Kv",
+	"yIP71RU74GQgpV8Onbx89dfRr1fsYCryHKRTT+daWRhZpiSku9hWG23YFrXwZQoMjJTMuV5uVhvD5tfc",
+	"8PcRJWwLqz55b1vOFUdBbvvtCuXZ7uu63dl2/Pqu/B5RJN/hrkKTiq2FU9CkFVDx/bvx6vbx622tYnV9",
+	"1GwQpXc2I1/bu6tfZg0kvoZU+b6edYAIUyNn3PZ+JqfvNZ1NPpzjNwzln4hbkIPtvCkfYodJ5CqheesN",
+	"t/0Ym1o1+nom0Ynjbay54x9D5M2d7YeN6V5Iq5d7kj12YFpbsZTmnteq6Lu1Od0uGKdbktsUZtLYaWNb",
+	"a07fFs72R/WrBqlbf+lh2AxnwN0/Ou79LmzlBpbr6yYyQdYt09kVHPMjJIawD60arpKa2rHZGhrLpi0x",
+	"JpJSQhyFozXhItiB0swqxQphbYFeZiQTh6lqn512m9254u5czXeK3fCka1ou7pXBueevu+dXgHqf3OxN",
+	"W5BpollHna6dqHAPhWtrOpwmtFjrap1PiPbT1UQXHTPbH4+m+859fI9n85vbfC7ayH4YqJ/ylYVZUk++",
+	"J1vuTubYvu+Oh1kNlXLEcG37ZDAjXnQx/v2x1WyAcXM9RMpNDJjmyZpHi8+x5q5WN7aPNl0rHohUo6rQ",
+	"Fat/nPQWPae27x5VVsHrm10h3dXme7Zr2s3ZuU2d13tpqeRHb8qWwkHdBqYwoCurqWfZxZT7tBH10N5s",
+	"c+VEL55kZ5xdGvEQbK9Bu9o0t4pu21rTr7f9YDc3VCHGdr3kaIMlqmnm2hi4jhy9j3uqujWzJ7a31kL6",
+	"Gfw16Fuojb0b1O/g2lixmjRKOPjp1l1rMN2uev12kXkDHn1iW1I26Crl0ro2HFZtMrSNTMjXm67MfO4L",
+	"2w3m1xjqdwD5vepHLTvKnZ7o5+A2b76Q18B3zTMnDY4Gpxb/8ObD2xdSqyLt71N2zks7HZZadDT4H2mw",
+	"m7fhx2WNCZP7cRQuZV0JFe+a5Jx6vmNdiRzmGtCKhdp/rjHNgV0vKS4ddB2WMxZFbAqIhOXOCgEjrYxZ",
+	"8GKLhpvPwyfpFLq4ZnoiXC8cZl2o2MborklQuVZ+8dE5Wwq0XUDnFB8xETKZL+QD4GF2DTkWCQ7PQBKs",
+	"YcKeU6LbGVZtdf9iHIdGCcPCNtNfyCIxE+kqEBrmBR91xMxhiBb2k7CKlQaYkMYCz6n2cQRHSva6ZVOU",
+	"k45+MXTSYRQLuyZazI+ilAVKGfOHt2HH5xhG9uIDn2y2dvugPNxdAIW44kRUy7uChgagZwHtEiepXrwT",
+	"iaMGl/0LcawvxvRWA0pvSvryvlSN0lRxfJj6sZeySrsuTrBeGtCY6VlXzLS+32ozRPNw53JPO97MxsVq",
+	"8F+HOMIwqVih5AQwWrA0CJrMWL40mGXIrkvLRlxKZdk1OApcLBlHmIhF7Ij2dhOrbrITvLvpUuFdeFkn",
+	"PlXthrgsKUqmpKqCofHMZl9xE80CegV0i64zi33RtIMeyLNLm5mAXiuv51vooMGe9rvljXZkjNH1VX3A",
+	"DzPm7hGXqS6y1z12XsiO1Rc77sGHuhdgLWjKMVwolouJsCZjpqQyHhePv97c7mRzeYV+TLiVTkZRuTJn",
+	"86nmmPDtmIK/zZofbNVqvUKjZrD0Go7W3NRrnkOdxYuzkSJNQSODnpiyhhN1Pv+3AY22DhBfIwc8j1Ah",
+	"hFNznxmVEA8GvYLKcbv7SDUhSTgVnZSQKvrWSGx/2nnhdWz8Ftx7FwreUULhQyg6mAOme566x3h8xqZq",
+	"wYzVSk58vjVGH8yVkNaEBG58vGN2EcLvYzYoAXIcWIATsE6P//IVO1ASPJ4hOOD0jAL3Of4/0zDHfCP0",
+	"dTpaEVD38JzxUN4uWgaxhEvfh5zhIQ17fJzyP3aLj5SVsI3G3E5o2JSntJ550dtEG+kBLnsD/QgCd8+2",
+	"wpl2KvOyQUHbhai/I2JkokodhaBc1ztrYElSJGaQDlHb8jn8PB3RKv0fozFPUsevvAsb5dT7aPcAt0Ru",
+	"+u4Bi90kjBJKM8iFZSCtFmBCLUwo8kqjOyD89zVyMkYFc7DjW8ZWOvphLZfKmZLV9XNMRtTO0SFV5N6i",
+	"j4KDhEX4T+uY9FQVpEi6//cDGMWRHzO35ZkowFgs/RL2jVp4xhxMFIDkT8NM3QY6uHoqf5q8hKG76Yzl",
+	"StI/e2k6Pd06N0I2YjyjSFsCokH9ltjGyoAxPlW7EPIGU7/RoFCdufY/NtliFMcShvaFjvWNGurnSdtT",
+	"qsfs2+Zhw35SObd4j421GvtqtuHYqsXGB3UDcj8V++DjXGgwd7KD9YQr8quaOxrdOknSXMNYfFzXgKvK",
+	"sK0KOll3kZkTfiwUBf2nYXxOGXUpV6W6udP+11Tb8/vv9/g7KWw93rrvdadq1XVudi9CC4L87tzxJ5NK",
+	"QN2pa5Ew7oE74kF8bHs35+zu/DTlZjjnxoTM19XJt0G0Qk2EvBOmzQAbG0/FFsFRr6tvkg6lMR+CXHN7",
+	"s9LYIbG7xlW0SuKBdzFX9mwNhoqosfDVeV0JnuyFoWyXsOzg7Zv3dQnRGZyEjw6rknG/lWAsGtnqYVnq",
+	"E+T1RkzkkSqtL7Zj2LPTp8dJK9wnKPVAANaCxAhsm8/QAruOJ2gCw66VIhwO7tYVanek6oaiN3Na/bzW",
+	"Vx8/iXkESnHKMo615ZRk0XWsJ4fJJ+i6kX00ikDq9mW3iXBb3E1VvB96m1Lpfm4UUI7k37pxCAY656Fm",
+	"+igpy/6i9E2a5/VPG+ELLqyQk+HWKYSrdTRXvKMlDI3aIkt085SVbmfVEL3yy96TvwiqREdGpo9v29NG",
+	"/YzD6+UwlvJ7rxBHNYeI4jWJnxhpTxrS3g7RkXZTh3pW75sCo/Teki/YfVurCE7RCqUWdvl+VPV9vwau",
+	"QVfqSitYTLKLt69I6CaTXpsve3lcaXY14gZCJyD8gBjP1bFvtjxDuoDL1eg0tXZOcRRY9v65UjcC0vLE",
+	"9bK5utPHTlCGOmY/ScPHEKQCwxyLZLwwihnwBRT9Co8M+8+j5+/fvTzCMx9j0P7gbDCilYM4PahPM/Rf",
+	"1pvmc/Hv4J4Zk0vGKpVmOisLK474BORoiY1MjLBKY3thN/WRv6lWLNgZy9UMsCbRVM3ESOQQyspmDEsA",
+	"XeJJJyXXuZATNnesUIyqUSTsgMZG6G6h1ucsB26n9R8bk2FtIXMp47lGSisJ2jzC/upkknGHGJe21EDT",
+	"mdAV+fhSXsrnSvpx5uxSHrF/e//mRyYkzqZK68S+G6kWkkwnWLqF1/KcypeMa7dtqqBz7v4kwOAfCzET",
+	"vv2iEX+HYzf9C62Vpp/fvXzOvn721f9lV1iyk0rbncy1ui5g9n/+ZpS8Ome3vBC+0DDQpyOu9dJJqlf0",
+	"hyu0SqLD6VIyrM9sGGBv/fEYZE6l4QCL/B4xx0YMs/wG2BXu7wpPyiVTc/5bCeyKuPtVxjTYUkt2hTTm",
+	"KmNXyItp/FUkCFxlNIUGt77SOWhAcxWWT3SKMq78DjgWIMZJ3fZffOCTq/MqrMTNkUMB7t+IEIgLwrJr",
+	"Prpxd3j1anz0mtvR9IodPHv8JKPGwVg/lrFRqTVI62fNGhnRlhdwzp49+Zf4r9i5Qk4Oj3HeH5WEMHmY",
+	"NszppnezVsL409Nnx4zq0H334gMhbvjt+xcX3+JxL2QFOZR3Oeeaz4AcmEGoP3XP5Us5h9KpVTSAkmBw",
+	"KhJxq8K8T04f+57J7OoHRWBzFSZyM0iPqZqePFTMIyKN8OMg9Oo/j94RGB+9yq8QFy5GIzDmDNUPd+O4",
+	"SgcVwxxwIjWMqNF5eDHDrkZGj4dIV68YN5fyKqZiV0y5y2nQwEOflkawWJNxbtjVBZqyxN/xpGfsGyTK",
+	"7H//+3/crn8Rduo0JRB2CtpX8CZZis24BS14wUZcsmvAIt7H7MJfDr0x1vnGEt9ONDcQqqiaS/ns9Nk5",
+	"xWfY1NhcYfxGmE1g/EQ8A2ptWLa0ECPwIpcn2E5K1QIs13G5hIiOuzuIFKOzwePj0+NTlDjmIPlcDM4G",
+	"T49Pj59inyI7RfZYPdOoChCeQCqsmnpORE5U5diiTDcTq4/tLjB0wqBgveYHGVML7GIRM/eqmhZmwWWM",
+	"zJUZs1xPwDLE/spo7cdTj40GDRngyTVO+SofnA0cKbsYhaDkCr3M4Oyv/yAuGeqe+jtPRfSTjJQU59OT",
+	"rCYRbT1FV6T/1hPRDQ6dqNP4fKMykKwnuXYNq+5thcpdkbqCKCW6DcTeAeVFSgc1QU7FIqhqzFCSPQwy",
+	"U2tZB2KbLr2l4C+kj1CVLQB3eCRMnVWbWq/6cetnbqaVrP08pQbUmHFyYd6MBz3G/eAkgz4Dn5Mp4Pdf",
+	"Iy3Abe3J6alv1mh9RGEs4/zNVwGsj7JOfSEcR6sGyrBdpMyTsWMHfs9o/dS01T5P3pKoReMfbx7/k+Se",
+	"E0HuPvqqzyKvfI1zFPzoq6ebv3pPNYx/kvyWCzKx/B73d0LiF06MkSITg7qb/8uvbnSLG5z8Q+S/Ey9w",
+	"6LbKFX7EYIsgZR2zC1IHIHe6QOXiSFH4up+mg9RHxrffdLz4mF2UOYrBB7SPY1o+P1yl6N/iLxfBJ9gi",
+	"6RtA8dUYt52CxWepJq64if7A8g3Pvbi0M7w86/PyL5W+xho69MWzLcH4683jnys5LgQZqJ49frLdAk/+",
+	"ZavxnxNF6Im9AOc14hU0ydIC0odKLCIhOIRxH7NXlgk5Be3+4v63UnSzbpp2RiXzVyVHapdaCYnPVjHh",
+	"O7AVGtwzYU0R1fr4x75Ilo9rwlD2jmn9sBMcg5N+OsR69oeByjcS1sPjllTvWyR483Rzt+feR4VKURX/",
+	"4QQVac99cN290ftKj/aLXsNYaSBbwdiCXoV6Mufvhf4jQH2j8uWescV7HH5vGk2tLuH3z4KptJ/8/tH0",
+	"rsLSn4H5PX7aawH33h+U+sFpTvTdV33uy3c6gfw15IKHtq7Pnvx5OTSRp5pDswPHUbEb5SNT0yFdd3Q/",
+	"3EbWPamCyrrsID8IeUOWx9DPmeW+mKqp6JfQns6h5QKO0ZKJ7bmul2wxVXAbWUcig0raYvGiDnS7N3IR",
+	"1kCf4Vr27q7ZD/7EovAfh2O72wqXxLi1HNuvYCekVU5uNR/dOHV8d1auTLLnfg1nCy0sxIDGfkLoNWzK",
+	"KRlCaIdF6HUgLwQ7ePb46WGki1WvjjGjCV3sIs8boLp/hlpDqbzBK0cn1JxrezJWenaUc8oWr2drRZ9V",
+	"DsauSh+Ydxpbq66F5OmOuj2LgvhMVhqdcFr2kAoe7/0Ck2YRD6ctwSD4CzYJB9W4e5XjG8z76Zbjn+2f",
+	"dzfGf0Ke/TmpGwEK46wQ8oYd/Nv7Nz9iPV9iiIxXDJEdJPAzC8K9Q4wqOr6BmYdp6tjFs6u47W7vxZ34",
+	"7+t6/nvkwNUq61hwfdQH3ruG91aSSn1fmXv6vMTepMAOSolKECbhH+5VrU7y4oqJVhs69lGLCT5KztvX",
+	"UeLCffDSan4fDvmJOVF9vASo05Z2V1Gz++Ra26q1n5Jl9dFn/2jq6WdldbnjZ3XeVCzCs4PASVC6NhEf",
+	"OUebLbr6qSxQy+a7nU4a1/bdI03at+/mnFV155C38hxjl4HUYgxN9xHwbm5yYa+6esJhk5Txrf/xi7b3",
+	"hU1+ORa/yDXBMftAqgUT5os01H9p1PLB+vfFkeNAIpC6NEhyxmbqloLjjKcwjgqLMePmhiqUrFcr8pmQ",
+	"J9T9+sT3XUeqmySg7y3X1tQd3ENTvWs+uploVcrcB0qS145bLGN2zD74gLt2a30h3Vku5VgVOei4L34h",
+	"brE5PvbhHk3ZDcDc1J3yWdSIP282yg8N588vJdZQs421p9ywES8dxS7nIfZxwbGsmpBup8K4v03Vwt1z",
+	"OKebhCZQY7dhXUpJ29COHR7EkdIacOQV0zAujWMGvpO4H1wazzmdbsjo6Id4jqlaXEpcdeQYCxZbwEWx",
+	"UMqJU92Wfw+BuY6w+b73x+yFU081ICHFM3obMX1/RgGgISDXHyryeFVHIx5H0+CiGkYgbjGD65j94nhJ",
+	"DYxCXkq/qZqruV3h2xz7ZYZ+WcgpzK/J397RIOr8/Mo3LG8xjCd7YxjRMu8poCxlFfKxpef+NggCdCnN",
+	"Krjfq056J8bwBxCL75GuVkdrENN3FTZjHJrDxkem0fq/LgUUmuZnKarEDpBumliqreC6Ldg6xOg007zE",
+	"MFGMl6PAz1jszBhIK+wyC7KM0swKrAODy1P8fSWCIjofPDt9yrBf+0IYOCQgtpqLwtEEKMZRAbO6FJ9W",
+	"5YT80BdvX3VEkZZUXqBHDCkeZVga0J8vfpRurlc84JrPd1u7cnhs/eX6KNWOZNXOqFS101S9wx6TcaoU",
+	"67ju6PcaBumAdHMUJGa93GMQ5F0o9x/IVoBalrtxIjDNWHR2UFMmFApXKCZRxlVieTKawuiG6l91Es43",
+	"EigNidxKZJv3ZVlHUy7kI8OcDscOjGO7ThKk8jQkaXEzPXTyKUeCmjGq4Yh6+6Xkkr3In3z11eOvsXN8",
+	"DlrcQl7zBi/I3cDymP07wJyN1FygoAcaGtzjkffUe6J7Kb05wE5hRhlBlPXH+IQLSVXwZsmUEncvfqzS",
+	"lzIWOOkJ/I9HR9HtsZevfnhxlZK7vgMi6M+jq94KLz8eyXwVNzc6EdOqer1l9JF8uVLVH8cp8K1aSHRO",
+	"tYQdgvMYRkKCC0IRok5KvOlE1jrxOImnv/DihtQdh3N+fgf4QY2xVaUYpMpsMVXGD84VoMpLXeXXSD2r",
+	"EsvPuKsgs9wvv8G1RGxVX4VwDaYsHE28QfUXS3zXDRvwUoRh11rdgDz8UuH/84ZBwejGVwpBL2wCbGuw",
+	"iqCK7tTXvW5Dc5el+H1IMY4R5YAblnu0CuzguxdtIh19gel6yBtq5nEpCzU59Jl4TltGJuZ4l1sgQWDR",
+	"0cwN+8flIJr6cnDG/np8fPzr7175x2zQa7iUHsOvly3Md5zsIISJOc6hSvpjXqJFhTOtKNnKKw10pzjv",
+	"VBX5payQGMjaMFI6N5mv2BHT8Bl3bwTsGpaqukdiySCTZoAIXS+IE7YZ0z3YrivcXVY49HvWg8klWNon",
+	"tHnfB8XBvDBh+ESDd16g5yK8wOGXKSk/uPL6kMwWkSR8xbfFhGovdybkghuYW6ZKW1k/glC7SSoI2c/d",
+	"dmTKtubWwmyOJlhsO+SoFoW/xzWl8Ge3LciP2UsuilKDYTkUfMnGpSYySjOZS3nwDqxeHl2MLehDNne/",
+	"jXx7cEuVq7DKZNb8SeYZG3PNZm7xAqQAaYulH0RfoDnZm0v9d0fcHnF55Af4tkuFGt0Yd23H7L2YoJFY",
+	"SEbmXLIfhYRwkLnxFQn8n44Z1s3BnuWWzZSx7MlXz9rVkeoiWH7M4+z0yTN2vbSOhTx78iQ2/1zKr06f",
+	"EkZHN+MJgVJsxuWSKmmhZKUd0XZ79jdemfATNPsHfOP7oc04d02VPymFfZ00HrwnBHHCMSHPbMwxKxmw",
+	"WjL2YWdjtHwh/zNWFAW7BqYW6Nj9UghoM3vgj+Gu+/pLIbkNs7IvvDM4++uvMdV9H9eFIHyOsfacGfBa",
+	"T7MyRERVRU7mxzRhVdQ7oYOyElEJ2XRo3qZVkOwXwLX/HRc9Zo16QFOOPTDCJ1Y5InVGhTdCIt7X7IAq",
+	"cjLuv8KTfvvihxcfXqzWEcKAjjioOtA6Okki5OEHOmKfBFWPlFiCpj4Ucgx3Uviy/DOtxJ2tXfF/LhfN",
+	"RvEFEYkgoQdizMa8GyteOhWqBuup42oLMKHiRk26j9kvWCh/pHIIHD0yzVUSQyFugC1waEBs5L1fr7Ba",
+	"Kqa/snLo8B3hVSi6grIRtjRZKO1kCcw7SWtMr19e3BMHfq5y+KIY8IeIYqLESAUx/uAY/seLnfn6D6P/",
+	"fOe7nrSkswOnBpR26kjJiFs00VDTFN7Ev8ONlCfE8FdVI5Im0FfWsBlYjvEeZKOqM+XOvamqgOCfJen/",
+	"xKPSHTLpvoNPmkjXhbQPuXM9st3nAkbeNVm92L7S5boA9iR6/nQFrGLBlwbVZkyAmYG0GZMIgRok1rDL",
+	"grnIcJlfq4+OqXkidfTei8hHb1UhRsv9gLKffDuIViML9shYDXy2F4/Vvbup/sgAXfmeuFzNGUYzegOk",
+	"Dj8FrBPN3XNA+Zu1sTepTFLaRjLU+x3+9InySWmxTy3ZrWMV7/zN/Fmcvw+ZKXumKj+H6AdfSLbONz9o",
+	"eoPPUZBzQ6LuaBg6vTnNskk0HGvLNd832XAMRFiYOVEPrew+rjQY2Osyp3FwTZ2D0iqmZH0PqkvpfXLY",
+	"ppX2DgsmbBYaN+RsMV2eV75IiaHiaIAXEpufCmMzUnsNdnWVio0KLmaXEs1HVeRg5AY9eHb67NCx9nFp",
+	"QkEbRwcxSn2pJHVNRYs+aKMkbq7iCsJeygMKkLZTWEamU57n9QtbFYkHh3QXfqWva69WNXzKDbsGkJcy",
+	"NCvPqurDDoDCu0rGCwxgzupJmtdLtiRlfHuoujYuuUOxo3G1LPZaxvty/2xWsGShKDgF6nj6yQ7cMXFZ",
+	"B76XspoLndeHFDqvgRvaSiDVGSvn7lK+Oj2N3QMHz548OUzZ6n/xB/5E3CUsx4t+HCZh2gtTyAd+8MAP",
+	"kvwgQEiNfxVVuV6ymTBYwBur5fgfNLKHLHgZifIFiaxSZAjbNrMKyjrpjlD8sEJMTKT9N8oG+6nw55oC",
+	"YiXmZCz2S7/0PYpqtMS6zPzKw+B3/0UGCXxWAJ1ym3jlZphsBGZS2YoxtJIIqOeq6bZwX3hf8POL9y/e",
+	"vfj51Ytfhq9ev33z7sPw+Zsfn//07t2LH5//F/ubujZMlzK4dRHgVj/5j59e/PSCnOGOaZ1jRKyvdVHH",
+	"9MwIeyK2/9XpU5wxMn9nPk7IMT5v8z6+lB8qk5cJxfvdHNg+FG/lnF3lejnUpfxXxzGuMNMJUUbX0tHf",
+	"1PWj0KeAGb50cg+3l3KhyiJnUz6fgzxmb4I+RplO1LzWYaUjDLwoGIo5tDP2Do5ohI+IIkNdqL7vCIa8",
+	"lNjxlB3cwJJIzZxrK6lNk0fwMWhq8ev+c6UAuA9ETjJqqgPwCvewmmzRfPOf/c3FcW8k/1LxI3+qjlLL",
+	"/n7X15Nemza8ZSkiKv/QaGmSaCjrnttJNjSaFVgFdAJyJELDcAwGdZJpozlKdqfKRqH7Zqp49rzgsmoD",
+	"j1Lx8/c/453/5w/v/xPD85C0phrP15DhO1quDimvC2GmkA87uvL6wtYVUKVb6nZUZgp7Svxw22i71KOi",
+	"026VnPaXvEdI8W/qenPS3t/UdWfC3qcq9fSlRcL9M9ZtIpCJClgQLjv8VbpG3+uyuKl62jTh5ZzNVVFU",
+	"QCWsb84S1xMPzDnFsdd7ht7S3MJQsddmzoefIWqp6HbgVNuxkEgymgb1qumiU7CN5e7lwmeZT79pxs6f",
+	"k7HSsAnYzhLLFS+6N1FzLWJ/oAM82Nq7CgRUDflJHArZ2ZUZB5OM6gZJJCckofeuBnchjeVyBEfwEdfo",
+	"gnqM/vThD2ymbn1FA4RFFiYhu91Z3daqpUqlGoZfShRDHfyPlBwLPSMMmIUEWlM3HTdZncg+FcYqvaxr",
+	"stX1zB3nM9mljMtq1b23TYa5CHTJkAv3BwyOr74nwfHAAFzKXI1MwOojLnN/T+Z4lh9WyS3egFln0zux",
+	"6phGxvWisa26W/dS0kMfM0/tKn/yahpZ9UJ+FykJ9AUu9cqP3CSDvvExsQZiMdg8ouIGBxrmwEOPWD/N",
+	"4Tnj1wakpWQ9kvpFvR58nBcqr9plpmTXllwVi7BVs78OSajuFmjsEtsJOfHw7s05dvQj1qzn5EnsImv4",
+	"xx4SVfeQqBog7JFvokeVGZVmRs1awOtQPHqZOtXyyP3x5EkqPy4tBLTwrVt//6UuqOVw95EJ+TUtFTXD",
+	"Sii+1InQTOTmvLF54vCxjnUpvZGbkfasUUzI8UKwVZUTGij2G1UrUmoxctU3rQt6cDzPpQzlTWokRqe4",
+	"t1hTqREn2QQfKN3BcVUOxKcZee4Vjquko5SO5tEPkPu8wDkGHVRdxKjdWxa3dPMXZ1SpR3DctiDkyjEI",
+	"iHiP05pVURgU9zJmVMOqgNkznocunN5JZoVr8Gvna9R3/+z91PhvFat3lZFfxu0Lt/WF6vK9VesHRfJB",
+	"kfwTKZJruQIKXQfcE0OM7jvcQqPcgqtY0L4fK7aPW++DiIczHO4DHSOLpO/9OCq4MegvdSzgIHSiHVql",
+	"Cva///0/h02Nk/y7aRfFq2jVD7jH+9QgW4t1uS0uiiJxHZ9Ut/ysULxy9AjUagNjA9hQv9nYFS2uvI/Z",
+	"2SlPuiWrhKH4gwNqDBXX00RxrLJOxPFTbs5jDU5ZTIdOuV+wRn4f3zINzx/KTNwdpOgqQ2X0a7ALgJUO",
+	"qV3xfR1tVysA2qUjWBoI9kdqmn3ifVuGpGqHMPtgtuqOeV4HMuxAb4oVXkte7immdNbdJueiAszHUZ49",
+	"QTDl1VVZ1kIes4sqmYWc/VS/ciUhqT6ysBmzihXAtfRFLT+6I8M8iQev7zXmvztFh078qUjr53Xvq/iN",
+	"BZkhhWYzmF3H2vgixAGg6DHmI8BXVeMxYDmO2cY8kxmczMb8xCo77zYhvPNiJMdypwZGGshduZLvwufz",
+	"86r2qSCVX0mKYaZIQV87BRNjvCmVSoA24u18NtwjqjwLdb0eXhRq4cavQCZWkP3w5sPb+4RON/8LqVUx",
+	"c1N15pLhBWGOqwVd1UZRdu5ui/307pX70UzVgnF3q//xjrKCHjLO/rgppQ76mAGL8R3lPIka22DjiUeO",
+	"NYE5hEQYudCsZ1WLMk+enDcQS2NgjHSQ6YEYIyJoqUgqLg3o49mYD3FckW6tQV9VKPenyhR959P13BaS",
+	"tXzf1+QtGCajBD8yejoMl+SFVfedpvaQUPpFFcgh3PCh9jEZiPx/gQ+eV3YaJal8aguY+tCNkCy+psS6",
+	"w3ZUkLkXF4+ErGTFyv03KrVGq7ifsEpcb/2dQNxOtbK2gJwS16t6LwfPnnx9WGcWOLlBSaCaX26GZiEe",
+	"XRYQYsxX6QwWtnwbznc/pCZMT4vtHFtOn3sTbxXGSv5nf9NYqYy8H2SsE7quk0GXSlUwcnbQ+VpOoDrD",
+	"ZAgKLY5KbXyxNf4estD3UWn8eVXmtYaveY0bG+kEgVl3BAUfTQmOHhkm+YxCQHPvEUNV2WuSGmxooeCk",
+	"fWR1KOcrjE+tRHmq5CIMm/G8w6L7gfZ0n3K7W6FXyHmEigd0XkJROrE5/GfQPzsuJA1enRmsDha62Q3W",
+	"Yq0YgNIt48SCV7XZgqOj4MZeysdfsZmQJcW++IJIWEelUZo+JoghuczH/YbHfXb6dE2cNALMPfEanPvz",
+	"dIr7ERZ0st6N4v48LUsfZNYNMivhRwN1xg4xEUbMeSh4osFnNzmZFRWgEfTnPBsdPh8qnkGZGQulbzCo",
+	"IrT8ufDxfE5HfWT82Nh4X6ux+NuxF6fSifHqJsL1ze4dnOlLVuT+SA4erPXm1AJfcXkbnnM3Y3sVc7kR",
+	"HNud/dZ1At/UqtAxna9j52PdwZSWT8Hot/hL3MH0Lo36NkE4rfZPXCrhz9vwrXKo1i040VMekvwZSKuF",
+	"b3wW1QdgxvJlV1/fztiQepHK4vHiA5+cs7XeN8yc667U0+zje9/Nozc2jv4imz7+0X23s+iN99dJGkng",
+	"5yLulOWZIu4/4S/7Iu732NiaNvrJ6zWuQ0XaUn7/SPinalL90HX1M1fOR/NdxISxzI4tsEykz+nBEsNO",
+	"58mVhCEmYmtQc5CGCbux33VLuD0J9UzvueX1PdHOsPu0B5J++wPQz7BVR3Z+/yKElwyh64F6PlDPPw71",
+	"fM31TUOByVGLsSrnSwrxlTXN3Egom1VROtuMhRgrQ7tjVvm2zWSuOGMaZkI61Ajlf3iVC4q1f0eh3Fde",
+	"QoZRyHmJdg+TMTAjXlR5pzJHc1fUg8yAtBji75sxUVKoVYxinDFp6YC8MK24Vgr+kwA5m4OeiarwvlO0",
+	"DqmHCNnk56Dmjv8k2539IIz9sXFRG5KOql4mpUSVzp2zI7mIRqzPLcpWSmf4ejQYVoFNRg4eu2M9OT3N",
+	"WKil8dXpYceaBTYZjZec8Y9iVs4GZ26GwUxI+q/HVS6RkBYmoO+5wWh8yes8Vb7ETwN4Q49vug/Mw5NU",
+	"4+mhcFK3Z6txhbvUTmr8dDKv8hzM+gR1diNkKArWMHuOpsoRGB8uGGD5QMxmjsBbKJb98fY7aKDt22hz",
+	"nwiI4yUTsFxfRZTTDoVwf36A2xbcfq8WMX2fgDVUDgDvT40bsFwl2a6B4mwwLxPwGYFaxnIuiiU74CwX",
+	"EzD2MGMLgJvGn5DnjsfH7EXNx6JinsFDNB774B7270LmFKk4EbcgMefYe9irxw9qQCLGdz1Q719+XwvP",
+	"n84Osie0wuxzw7dKUPqj54j+QesKPJ8qbFarFhGej9QMTB/s7uRRKG91Rgg67khoKXJqMUpdUWtJzpep",
+	"zY0TZ2E2t1g1mYpurMFbJ7c3hMh3JPfdN8rSOp8RWY07OeQpRP0+iGsLwPoI+uYBLf8YCqjtFCKZ12d6",
+	"4KWag+Rzcbzks2JtkjXMriHPIWfuw/grivyPusYLwyYgHd75rsAZtm7EIA73j2P2ymIhbuPxukLSDNlE",
+	"rdZVcbvGcoulOITFTG4Ks0hKm2/mIC/evno/h9F2Ema4gbVtcFfvxa9Xlbb5p8m1/oDNl+cwqhv11hBX",
+	"PUsb3Nq1MTsyZOd8UoVjNL5ZLTisoSqUlTOrMjYWhQVNGf4GRlbpzMEUSOuYxJxrS3XMMazUsY1C8Jbe",
+	"1b8KwJvGgVZsEinVn/aUMjfUNUX+0VUVCqRtF4RKfNwqwuePjBHw/tDuBiQdvcNC8dumRTbYtH9AC0eP",
+	"gc9LbRxg3qdVI36mt3ySNEvXUNeAuPtjhl8SNjtYbp47xubG37tjbS/qEoxY7iAkimKrgyYaYycZxxEo",
+	"iE6rAszhMbtgeUlvDK3OgcElE09z7AsVpXwy+MubZgHd+5Dz4iU+TzBt45C9A2r7u1iyL6n2z2pYyUOS",
+	"2ecu0JljH6wYMUOln1VScLiGrHTJCScVTegWGd5yoc0K7SbZ1IkIhbgBTAqBjJlSV5z+DDmiHzhGl4pC",
+	"DfMGluzAjJQG9vgwa4sLNF6YiolWwgqSs4PT46+/8nlnNH/4MCxlppS2hhYnYayQIytusSNqbrDGEojJ",
+	"FAtiKp0zI2ai4Fo4RXfMuGUFcGPZ6fG/nPtPTDmaMm7Y5eDH799fDjJ2OfigS2Ppn89VKUeiuBzgli4H",
+	"2K8OLge0DCuEtQVghbjLwQtu7Mwpg9Ug+uYXWPm7Bqr6UE4mVPGuUeVzs8T0bf2wn4j5Ryt2pc3TYbZj",
+	"/XsJkNuWkn1eeQHxqebWLfa+WumrN7ZvCoVuNWL6mlF3JS592UM0THrnZKvqrGwFi6Slik1B0C2p4o8e",
+	"B70PlvoQDr1zK0l84RUGGtpnV8C8VhzvtNo05qwM8YETObruZLykuovVBETuNcXGRDPQE0yIi8paB2n9",
+	"6em/RDWcS30rbpV+ZIKOzoRkQUxM22/aIvsnYApdrKBBFe4SofT09F/6vA83jatFeUKCY/fxlX2xWXF/",
+	"9JDvdruVbu13j7HfFIlJDMoX+YXCyXMg7Tm78qh65TOZDTYo1oAdeuLKxIUwfZldhZ1+pRAtJHNq0tAV",
+	"Hr5Htne/avjnCRLfRFC+2DjxPyH/fwh4vJ9w8bSWv7OUf4Lcbs8B4a/VLZio4Djp20HLh0hlObjC9a8O",
+	"qfuqMI3TZQ0JJnOCi2PGVnNpKJbyjISpqktHRVmFrrtwEF0debVogbWvrpWdkr+19lxco3Gi5d7IqGfs",
+	"tfujlwXCapGQZbWSE29EPSQfmre20H+MpqJo21/driJR8Lx5NaHoBi1cWzlIKKxvUGBQh9NQsmpGkTdk",
+	"QS/HhHtstOY9Zt+4m8AoU7cpLMtzXdf+OXj2+Emj3fhr0BOqbN8ERBSXhDVQjN2esN6Y+xsGD5ALsv0J",
+	"QoWTuPxnQfAK9ubIjNGhJtIXWVNK9DlWWVQjkY2Ixft2AHw8pja9KU+WhiMhc/gIeZVovhrF4Nb9xJZt",
+	"XPMz1UBL7MOURTIwFX/2ZY8qiKsqVPqayA/894H/fu74DQenjMeUVKZ40JYcNm6T0tO53uisgjQRO4dS",
+	"lH7Vmip2qVOoZ+1ID17lXT3ob+NN93KgYy/LO3nA/xlc3tG9bvZ4x2DwT+TwnjdhL6BY488bSkt5R9eM",
+	"S3eVDXRCH3csvmz2bkffb3RuRw98b9UIqxU+j2s7PuKDZ/vBs/05PNuN7tcJftwiFh3s+A5erdCc7BoK",
+	"JScmaFQxqegw/LG2myv+ZpOXq0leHpxcD06uuzu5GriE0iY1jgiS5joe3OnjiudsFPnpJ4N+B7bNSe9f",
+	"IuvyOMUI+lDVZ/8unnnjpbvlvU/m4CFaHRe8do/IhIwdNylb1K5enP2R9XuVNz+PD2cDhj64cB5MSH/4",
+	"ij/7E2dPrrnBkn3r2zPO1bwsqozgiVblnKkx5ROOplzzkQUtjBUj9DO4HbFyXiieQ44h4mg118DPfD66",
+	"VDMhuVUU8OmP+K0wc63cowoleSFsR/jhN9We75GOhEW6Cig4VhQuD/v+tu4hHP+hgd9+ai1EoPvIRDdf",
+	"QaZhB1Wxk4xFwcuUkCahiHEEfisRwvZQAnYNUp38owkVv+/mKA25RHNup7Wpszn1oM1k19lBf+1I2r8a",
+	"mdsrjIlmxPaYVgt2hQif1Vd9Fbx/gL876KchaJlFE7O79BtYMqUvZcGvoThmlE8+J5Cius++efb1Eufh",
+	"mJhclDPJDq60Wvz16a/H0aKHFIvto+qEuZQ3MEcrdRRK07yUCFIiFbr6U8DRZPX2n/DHQAbuyTwXpqfF",
+	"PrWsVB2uq/F/wDJumLFKf6lpxdsKPg9Gs/X0lqCxbaJ6ZLrkAN5mfgmhJCK4Ee1sN2Ht5/Fqu91b9ao0",
+	"8DxyeCnpk5SDW97TGEdNlPQCiRa3TlQp+MSwA8oFueJmqMZXh22v2IVkpbyR1JALKKPE2/ccnY1bpqXl",
+	"l3crnWd7eMxohR6Jo2s+xtG7Ja0GINg6c/UiSuxd9Y52ePHiIVuv+ItTq1sznJHuLnwPNa2KLgdiFZ0z",
+	"9IO2WPkDggP20lOamaKcdCyCcLPLS5iR2u0J447iO8NBICFDSubfaR+zeQEzkJZeZveJKlnvDnPkJQzH",
+	"Ws0a346VnnHrfuUWK0c358oGH48m6qj91+4FMO7/7tM3Ia16CV8DMPPxafV/u6WNUjJjxjrSmGdsKhwT",
+	"F6OhVENf8E9pNlZFoRbDcj7Myy6kcHTxDmjfDtxCMi4Mq9Lod8+x3yA9X5g348Efze3f5A+bPf8tdvhP",
+	"5Pzv7uHe/mVdxnsV/OlrlczAYIEkJqSTfikWTZaza6qMUkrxW0nBm76flOf+vvQwaasSilpccT9jd7Xa",
+	"btMKS2zutwocwC3NeA7MANejqbuIrmCCJtjck8LSXOTzhBS0DvoQVfAQVfBZogpalccdo6tIQQvvW9an",
+	"VerUrRPtGnawqiihp9bHsW9DptYk3bbI1qaAhBUS9RCT8BCTsIeYhDYmRmEJoV73etGg0/PRmrnOv62k",
+	"hsyLDJkvccYKvgyFzzbYFYJ1miIdXlkm5BQ0ZmBgTW6Pj7fCiGtRCLs8o/yVprlDKkstj+LOdakYiTti",
+	"H8nSn07w7bJKbn6SSJB7CMG4hxAM3QaktVL3PXZZ2krUllHmFVIItZAVP4xKDWugLBP2vonPvlIKpQLl",
+	"bAoayJ1pNR9hY0mQ+VwJaQ3mqSAE3j3aY688874Vgs8T87GZbjyEfTyEffzBwz6IbJyzq5rPXSH1uCJO",
+	"F+oLYNnlqsBAVF/AgL2LCnISJKl+PppAV9U4mRTbcKn08JJcjDp8JX9GAyAddrPhb1XFe1QreINPR7L+",
+	"WJEkdEFH84JLhlEaaRhlB89OnxFKJVTpWFzg+eFeO0x2VlRXC+lkfp9iHbU7XgWCWhY+ePakmYF9MQE5",
+	"WjLIRYi/sjS3E2EadvpQu7lpyEClA8uBNqIqfLPVTSlPBNv3ZJ2kyT+PVdIf7MEauXeB5cEa2at6Z5uu",
+	"ZUgvqrIUm0nFpi5naanAGDBm5vZ8L1VAkDbVTcxQJTtmbUXwTTUC/fyraZsdBkvaPeQUw9H4ifpkJinZ",
+	"BX71hStmF9XDbEMPP7MxB212CzYquDFiLD6FxvYnaDv/XMlxIUb2QV37EtQ1gt1lRg1qibI4UrJqp64D",
+	"lpFsxVJksCn1oMAUwLHOQ/STpDFOwFv4qsdOeqW/Qh7K24Tg2ohe0pA1jp0wd8L7fE+E5WU4SxdN8bZx",
+	"qVhBVZVoh4YJ+6eIX/2c0P3eqjmroWlVotjF0XKx6sBJezhyRUDK4KMwNmSWzFBV26qhYRNaa4j6XGD7",
+	"yxSwBGt08Aeg3RvQrrndrQF4NwG37NDo/W6EoYwKbAh8QFFFQjdbMY5AWg3kNAyN2xiWsYclG00dq3H4",
+	"cDkIVP1ycOiEfiofR/QdI4mcPuCuw2R1pMCyCpzGitsvawRfiBFs5g/dWv/LL5Q7/MnQ675bq31O9KUn",
+	"3RZVN4lN2P96zyrrh1VjGWYZVGKeW3QlXrPGJvfzMc/ztNaZ5z8IeXNPpjM39ZcQzodHTKCu+zvk58xM",
+	"1UIyJakC50ro6xdcW/tL0xofTGzbRBvLG586shr0R+Xzz9hleXr6dORG4b8g/GE5h+Yf3PVZ+tNuKp/j",
+	"40cUQLA2b7udKBXyX5SER3gULFjhGHxRGguaHeRq5C4m/HA8y898+xrH+Asw2aV8LeT33ExPfnj/PRtx",
+	"mYucWzAZizreOIpXcF/MpQ67oJj+OM6aG+ah4xCDMi4lFtUVxpSQhxgJYTNWuDW8wzCjzPOuyB/3JzvV",
+	"UDedPGZvZLG8lIvQ57KVLeYEsEIY6wgMX6OMeK9P+IRjqBX7MIVL6W/QeMEiJKPKCbC/qdKBJPbmWZl9",
+	"oYW1aByYqRlIy/hEVUrPNVxKdOPmbAk2laX6HdjXPIdvCBbuUa6qV+mu3YpNRrkuBOg06FWA1nzPB19l",
+	"l6+y6zapKZa5icorGD5zorwT2g8uByTp43tdDmLDEuUR7CHtPUmYGuCXJEtxPafFVMFtjIarIl5XbEBY",
+	"5l4N2DRxVwUIymfHfK6iKhYeSru14x1Uke8A7v9ksYVxiN4j075aEyLsO1SAiH/u1fO+6i/nMqr63iw4",
+	"75GxpQRQth361ynOADAsWEk253PQx6z2da345yrICr6vyJdFvxzT9Eml4R3+FED53pKCaPrPpT/4wyVw",
+	"9J2/mQfF4EHQ70WCCGBiDE9QIod63FAra4JyVsoCjGF8NIK5xe5PbFwWxY4uHd8rcgvZ/pFhFj5aKquS",
+	"lyNKvMU+EsrYVH/KMVICad1WnYCtuZO05aUkKjRXxtG75Tl1ghejlSaVVnMhhZxQe8q5KsRoWXWaJALo",
+	"G0yKiVQacp/xYJ243BZozJRrRx+NEwh4iOeeUUcF7lR/ivZeObVahCLnKMTD2DJV2kvpH+TKiUVDGvCv",
+	"jhJdkS7A1qkCJCOFJQ04Uj12e56jlfOoJcLnYP9/9r5+t40j2/NVCgIWJi9atKybLG4k3D8UO068m8Re",
+	"yTO5i2EgFrsPyRp1VzFV1aI4QYB5h32H+2DzJIs6p6o/yG5+yKIkOw0EiMX+qI8+59TvfIPvJoL2HXz1",
+	"UuVsIqSP++ZsRE+bkTsiRv4DX1s1wmdaoP0V3XavghEpRjRW06cTmHCH3M9enURHGb8TWZ4dnX3t/hCS",
+	"/nhVJKQLaWEKuim3+51TdhJoPq7K79GW111+kObZTXhqoJjHWKkUuKSiRQfDesVGb1JtkJP8l1tF5BFd",
+	"5am4geeu1DwjeVyMsiaEq8IBtxZ3NlgvqJcP9R2nurOo9CjfJhjve0y9B60Zx5W+s62i+7XK5rk7IUIX",
+	"naJqKMpvO9Mqn/quQDhlKlvzwrDv5DQVZsa45OnSOB3aKHYDS5LLGbfxbCihUEqoMA/abnpOHk9Aa54O",
+	"j+hOMCz8SJ4iJ5mLl6lJIYgrb2fcDOV8pjlaVD56A07qpOaScWPQ+1o17mj4O/XJIR113XqGbZ29yB4M",
+	"5VW5fwxXwiyfFl1hz/zpShEV7s1kBlISmsSnU9twjpW3HlJdXBmrTWtc6U8chd5Pf3blsFkSeCKzrXjH",
+	"b6WJSn6y/E5JlS1fmIKgH96nu7dAePl7rBL44yXR8L3rALYWHOpdnHzTD2WHWM9Ynjqw2Q+n8ErtQJXA",
+	"3hUDG7XjppS8Fe13pdQFbs11uTWDAJqbfF54aYW1HjJv/DkkryLR4pcMQrSLevwyox7/43lL2wskP8aD",
+	"VAV/krOeUbmOgY2KC6OoYtRazBSLlZwInTnV135SqYt20UmH/pcjOu8hKgOiarT0uUvrovIQBr9yABq1",
+	"lnRzSFtfw8Cd2a8z+91fzdSJ96Wtybwi1nQi7DkTRdB0eV+rVjPl4tNik6zIqDBvmxb53Upv3Bk3bMbn",
+	"mLDS7IJiRsgY3DqwYyr61+tuqYhxs4tLjqGjXdjGwNqPYeaH1LTCGC0YK+xe52drNXL7WyM212qqwZiI",
+	"wa1IQMbgyKBI6UJtHiPl0IEvsNptAvoB3W51XvBxJy8lcA10aDYywFWsdOgGrfnEW0+Q84z19X5XyNYH",
+	"UgifiLES+jKUDbEvZBYJdXUofkEZcLwyrvBN2cfZzYr1Tv71z//36pydDE5fOViRKQ1DKdBmHhz15TDD",
+	"o/4OJmmKThmwn4vy56EiN4WfLGBMVh9ubkw9JsA96libMwP6FvSxBplgZeSJ5lOKOTG+2LPDIA6/mBaD",
+	"9GUx7Z/9B1r75uv8iB/ohQmOB25ZCtxYH6NDv8Yql7bfVi4X7uxGyJXxux9BTu3s6Oz05OSELNrhl1fR",
+	"rvVgN5jMv65YzE+3WcwPqWb6fd9sqfZU2hY+UqXeRzRTf0ZuwE2xN2FzMRphhbZ9xz/PSQstLJhGK3RN",
+	"6jnwdKzzSq2/Vq9fAhMhRZGdz82xmrCEW2C5cQc6CkQV5yi9X7CrHy6OT7/+n3ivEf8AlPNONjqoi6X9",
+	"J2Kaa3AEIbxLZ+50EpUbpnPMD5aJt7Oiud3fT32GqRTSgF0YNnXCwS3kKp5BkqdArkgK9mnJwXG3X+by",
+	"sEE8YZA2g0wuu/yah6gJlsuojMh07+FamKqJq0pXNXTsvlCjIbZB+8Zi8Hvo3hv47GXgk0FsbluZ7tul",
+	"pcSasfuHW8frq7/6s7dSHSSXiKszniCAwgACa3k8wwEalHVPlm/8HF6b2+1s4M7Bl36yDRXFx0JyPM5W",
+	"d6GR8N0yJiKFjvo/NWrNC0rrrmFE8+urv0ZFahbGMxO9PC+qn9ks3YPssejQJrpnPaceL5S+gYSp3KPx",
+	"/nlR4tKdCO7f/lDagSt+cFPcjS3Caj6ZL9w6O554IJ6YayGRL3BbkSm8BeI5csRdau724AhH6mOlbh7+",
+	"NPgvN5G9UNGtTAZqDvIuS4nuHTCciBiKxZm5Q2NmBmCzdID/fxB+CbvQ8cwD8UzY0GfFLcaj+u3lyCnA",
+	"ARdF4WCgK4UuvEUF20NVHB0jGmaQyzBQMvJwcqYWLMMe6rk0bAHSBpi5ocx4VRE5Okix8I6IN5fkDt+x",
+	"yMjyQtJ9xRY6blZ6yZi9QlGhwSNFlJp87B4Zg0YDdt14XT6JzZOorB+m7S2VBAapgf4G/bSdih5aSS1G",
+	"aosa8tc7Gn0AddWUn/V5iNSXc54baHBuP8DYrZktDAdNSmYtnF4OwuTSitR7vjSYPCsiolfE+0aRHt59",
+	"7a1FowZu++Cm0fFbVx/iXvyM1FM5chp5eiv/EYU/LgO+s0zCnSVo41ON0SrPEr4MFRvxjkxJ7GrIfsu5",
+	"xkztTGD62Ry0UEmlPD3PpzPL8nn/nrx4ifvQMWPHjPf1LecZuUBqR8s9mTKXj8uRl7nvJ+tXxKhni1UJ",
+	"X0aEYU3Q8V+Y0tUSeZM3kMrWZPOmyHhI0zBAAVoj754Nqg/e7Y5ijDspzuTQVKKQGej4uceRrLls5Pxc",
+	"EjP+rBZHB03Y3MUn81iRW52ceBo5kcuqliiR5O4nITa0JNjbL0nVBTx9mkfxTG7KFHGr6/S9TzasBZp5",
+	"gYLY1NtPPJ0KuMXf/0tzLN6tgAUJ/Ylw5GwNpBMsR2PZS0+aGwwah6VpNzk/TmsGBJ5BXWzepv5aboso",
+	"gY++dyXGbDUcZa7VXJmQUCjsgXOdSrp96UP+D1BDD8NnXhg2EZKnFMDWAwQxEctAT93/zTwVmAuIO0O7",
+	"wFPDEq3mc0w2x6gVX5nSIawP768+spa4W7ZQeZr4ux3q6mHsXDyD+MbhMwehyJQpE7gTckqG7DIHwhak",
+	"XbTNQI+pcCpZBvh1BuwiTd2UpZJw5ubsKI50N3qWFLpiNaxXrOtvp78OqAdxxP71z/922l0YT5hK9oWS",
+	"MZxhrF+sZBIu+HrTnCUqH6cIPjNh+3QWrrQPddOnfagU/KzKooxLt7KqNNrSxxj9Zu5zRH7XUAQUk25q",
+	"FkLXKiLrEGVL3MtfV3boqUsfNgMB3z8kCjW0MAKXGSfmWQC8voSs39qIquiH/e3SIA5YFnFf/P0lVEkh",
+	"itzhOOIFQdZCjEmWY6LF7nkS9ZMnMF8z7k8XfLnido98SnmIfo5CZQ7DZTJWTqYznwJzfAVxroVdHn/A",
+	"qiZ18bcCxc6Zk6oLmSqehCPbYT5MfC/Su0pRzYOohDsse7gBqvnp7IfYVGzBHhurgWcP4uDfL0jsTwbX",
+	"3oQvz9e+dW818KN/YGgWJr1RqbiolKq7dx/hSjWxAxffa9cifO2zjjDb9YimslXtxRep53SVLPuHSvNx",
+	"jHKMeSabM9xCZSd3a1UD8utZCJmohYPYU3ELtTqw4yXzuRsDVi05SV7/NruPG+wjTuvgSrIbpg3wOS2h",
+	"snLzqET+tM6DctHF9xY6fMrVL18PJJkAJiatwoaS1nweeSvJkepdEtx46WPZE6iEtrfMZeDEJeo5XLJc",
+	"3ki1kPhoiwgNNHC0i6XpPjnnj0C/7cK52MROPm+08xT7tCsl79p+N1TFakgnjByis5gAOF7i4FG1XXrk",
+	"C41G7FYYMRapsMuIFZOK2DwfB8pBB5RhSuMLwthW2BRWWvyyC6nkMlO58dMxzAD4dxWzbe7XU8rmHUvf",
+	"+Q1tZ4+W/L/KLlyjcXfvN9DW3efJcrPv83RJM/dZtvsIZgbJtdPZam8oVAZs676mMERHd8dTdbz667Zh",
+	"rHqQQer0/2GVAqlOWLkvTXP6bdt+fU5to4lHtreN9tz2eJmfT9u5wdiw4pqQpV8QzW62Q690SK4ICW/+",
+	"NR46+zqEq71H6UT0dMiEYbkUv+WEZ71Fr/rO3lcn3/hKqdjLlLOCccKBEXPJxoXw7H11elpvcYo22W2N",
+	"mC9DCc7DmFbdy5+qHjQurGvEvL0Rc9cl5iDFowOf9lZ4O5R56jcKonWstzXX4nLVd1M0dAtTmHGz3m9q",
+	"F9HmZM85kyvV/VaFTHtf0JCJ4YXMgxXse4jcjQdRNQ7e9nxv7vxye+oWWSVBYwo1j6Rape6WM35DGXV8",
+	"Y6HeO0lPvlU/0lYbacjwC0q/khRHv0HxP7x5abNq/izrS34Z2nwbxrxXgAQKwfUS0r4bJ8JDChmHNDHo",
+	"ET5nI5mn6YjFKXBtGGfuT7R+4l3rrfN3PQxK4V8YYv24vksXhpxOLOiGJtHzhD/QYXAorEpTfPwm+W3M",
+	"SvN5hEqwT4E7n9lJ2LXAf+DwAOp797A4+CXHcp/H85TLjRVbPhY11tTChLiDWlL166u/bnTp42+FT7+l",
+	"0uEFTudDyuXT1G7p1X3LnaF9QymvwjVPNMQcDYVoqjc/XDIL2TzlFgJ1sF5oyhA6SOLphtbuKtGKrDVe",
+	"+F4+0QZK31iTAmGHWmDMID1UCRRtX0LEUi58jRZTbEJl1GJDHpJNPseiFh2XHYrLeGWPn5TZqF/rJivL",
+	"X+Sk6IePNTp9JeDQaH97e/x2M0l49+H1wl0b40vFUiWnX16L/Kdkjyur5qykolKG7mOu2GqUKDIF4U4Y",
+	"G6rAZljyoj9gV9hb4lhINgc1T6HF3VpYKUqKeSqy/GUGWHSysuCOKB+MKDfs7lYCvZ89I2+B6350imGX",
+	"zKo0YT06OYSTSFZMQsRBDNJqIP/YeMkg4yItau3FM2WoSNfwKEjn4VGfqQlF8ng5Tc2Rl+SlM1FpNV9W",
+	"o+EG7G3JsAsRw3Y53+5ze/vMpPwXxkZfcqbs27Kh/AaWbIM3IaWxTYX4uRKlQ8qDUwuI8Yrko41qwKYk",
+	"WvNY2YYbk2hpKh123wW7+80im01R3qAhONhQZdNE84XEZI8DhLe3xWZ8ePOW9Ypyi1TWHv1B82RilYU7",
+	"e0bhZcnkmtriSvYS+xT+ox+xN+9f/1fE3r/5iIFrKXcHDdzZiHFLrSZPv2Y/fRvhmkl/pBPJJ1garABp",
+	"qim4ht3AvFCm1xIBPLUfF03D+0WO4OqeTlSOSYZMWJ8WaHMtKX+xYEef2lj4rEJeIK3CV9osY6GpRFqt",
+	"u4kpOwlAanAF/uw6W02TXE/4LLID3asG7II2wVY0I15k2BckFAV/HU1SabfIxUzEswYnHi7db0WZodj7",
+	"6vQ0IqcDDhlR+6a8tLBeUzSjVNd+K5LJtUaz+HUmjBFyGrFcFnPDTMzrlbHp28iyz4L7tFsSIFnPfYYm",
+	"C2fNZU4lDuep4s3N2v+Cl3bIeczy1Ao33EtHn8cJt7wuNh2pgLaChK7brN2MIVXfx9/ouV+Lu9QY+289",
+	"SThPe075/4a5rYRnl2dWl/TYJTFuOvaI25oldgODVSUPyYgp2MZzMaRA7p7aWMFrJkcuawdsV3OIBU9Z",
+	"zC1MlV4yN7kBex8qrDIykWpTyUOveHcrDefq/l0KXKQEhqIy5no5zVCPIGQ7WFS5wm1S2f6Ahdwdal1T",
+	"JDz6pQ3chX4zarwKqz9kr28aY3ODXppGvUHWQQHkn8TmUMOaYZsr9YErRLvRXQi/5RyD5R8YWf6smOSI",
+	"j4iI4xnXPLaghbEiduSs8FaenmOgT+he7bAEZHO7dLeMpLLX2vcgHFUgQOCAYCdwYwV7YH0kw8LzIW+Z",
+	"VLJbnuZNoUUU2upJ+2BdH/Htv2jx+EG9YWW7N3v8TMN6u66QzzCe1/Nt/QzdKayhIqe2nfgvf/f/ut4S",
+	"9VuP4KJp+EdfUADjORv926iiOqHHzR27QdiEBZXHc79BTG2L7i3Fzece3vusi5B8uYFCl4A1LUsGa2Op",
+	"84JM2zDA7lj5zDFDWgGbDszugXyxIVqJcHeFt9+DrR7PhwW3W4Dtn72//JNXn28+T3ZCwdtZ4V7d0Ruy",
+	"zsvjaGPueWFVynO8c6f0zTZv4Gp08usVVFzg7bHTqGE71M4pjnYj1K42M9wNblN07sOcf88BqD+KAHq2",
+	"Ic1f0unfxTI/NETBvtElRnlhmFa+r82qILm/RmD4LSTH1B52Q1Wc9z7lQ2hf5xsdPPgwCw/vHOiDBjf3",
+	"6FUY9pByoRxok+WNwhNerK3pOQYpPLUdrWWvWqsbV+NoNmW+Y42EUFCS3hpcm3SJDnGHXr7/rnQV0p1n",
+	"7LfIJwelFqNrJimfkg8STetSsRiLIUQM+21HbMJjsFhFhJtrNcGOkeiRnEF8Q65PHuYhfMsn9LdiK/eY",
+	"SyVFzFOqizlgvwg7Ywt3wEbV0Ca3HpX6Ln1rPZ3p8CcXr1QLpiTLULsWlvVuhAzbe81T0LYfsVwmBUqY",
+	"g0b3InouLcEJKzKowhH3ia7pHVtT8yu8cihTXjnC0yTpV5fYpqtUqPrLbAdw4KClz8nU5uih5HJiLo6m",
+	"+A0CrPX83Jo438yXW+1dK3zZNRV87KaCFZGw8WBrjp8urTsrh2ZL5HQ4Oih+utGis4kiTp5OWnYE98k2",
+	"Gm+baQFZm2HVIyV7D9jHXGOyNsIdB1qM5dqaAsec1WOeKdDZ95RVk0nRNQxRDSRtgKUwoiB4MioDio7y",
+	"sKnVPvKYOOZpErj35Ezf0tchTGG6yOsvDMRcggMsK+cUxjougi6hNDNWzekHDDC0OwIcorHWXjFYh8yx",
+	"M8fisUT/rJeKGzehBYwDBYKcCgn9czYaHsEdjy2bzzQ3YIZHo3M2Ooa7OM1Rl3F/vr8cnQ/lnGuQdgYG",
+	"zLkPgzKxmrv590YYUHpmLE9vhJyOIjbiU5Dx8mx49B03NgMNDOuow/DIXbXLOZy9+eFyFA3liFL+zngc",
+	"w9xi0+fRErg+Oz159c1gcHpyeup+MhBbpc/m+Bb8IVZzOJOcQjHcL07LPAvf6lrdgk5yGA1ljxq4jVC1",
+	"HPWpecY5G2FFtn8bsbmGibgDcz6UDhzY5Vy5438qbgGTFxe4sWrCJuIWWArWyWz3GTOl4Zzx8VjDrQhh",
+	"qzJh32phhZm9vMhAi5jLoTRzSFMhp4aNFaqmS8N6by6ufojYTxeXF68j9u7NXy8iNoYZvxUq1y/9v7Tv",
+	"9HEJJk+tPwPQOi1knOYo0LkdyoYin+fMKstTmhIq2CxWubSGOYpYCAODoVwT2yTILtcq6qwcaOsyDu0C",
+	"5z4CBhVnMOQkw4PivtUX1wbKAGN+Deu9v+wfRUdwN09VAsEp0VgM1D1VG0hYyEzDiIXrgmvNlzSDXQe4",
+	"nmqVzw86zGpR033ev2JF1FMuhfGNQxKz20aqylOHXCgx+0FHcNLjkAMId77cgjz0VumyEv/h1pLNU8hA",
+	"2oN/+ML9echB3OlyyPdXrP8Pxa1O6q8ZLLnWS/JnCsMS0MIhDjK14nGF5x3rhWrl2MC03yKH3WP7ieLX",
+	"Ksv4sQF3MGB/JzxhMHKyGPPMR0nQtXFucXr9c+x+hSq2VN72O6CZ+xMKM48qKzK1JXFKCsF7wddIRbXE",
+	"jU6RTsIddsZWzMZz0MyvsnEDcBb3KvhMqRrlcyDzjCK+U7jlVHmY7PHutMVo4kpKRfsOf+BTYEb8AyL2",
+	"ilnFXp2clF/z9ATNEU0TQpt6bUYZvxOZm9Srk5PoKBPS/1VMwkmrKej2RZK9/hNLJV+Y95OGss0j4bH4",
+	"yKec+SU6+jCFH8vXDO/7Rg+EW4lcztnIzLgGh8dHrMex9c9QYsaQe0koN76YqULdpRczIftFcV0iOwRN",
+	"lQifCnIio6QHW5Cm7AaWzCnCioiumITvxSsA8fgZ5WoJ42jQ5npMZdeLVLMiq2wofTXhF8wB0sS930TM",
+	"KHLDYEEjX26Y1himXl6fiGmuCRQiSiTiH0rKpHI4hZwnvLYunADSmJ1pMDOVJsevmJn56kmjYX5y8u/x",
+	"1yPKsZGKjfC5ESbADSVtmTA+bsLk8zkluUXMCBlD2QovFcZz90zQPzID6S16LAGGMlGxeVls3iBLCKI2",
+	"UWQiTJwqk2toZL5AU+5i+CxNXHfIatwBSzvovq0eN8L7x6vH/Yx06mKUujeApPZaVmCslTFF8F1T8wSv",
+	"JtdV50BSL/F5y8cbmijYhTpe8CWzyMpFWlnG9RSbaaN3kXTekVMDRxX4PyJXZSIykE6DZpyYulwDvdC4",
+	"FfDUp2KGY4+cHtQl0agwIuNJwvI548YJLUrG5TIZytHK7oyYcUJhphYs43LJEmGskLFd20WUc7i6GBHX",
+	"gL2mCbijdCixwk2DRjlgPymNaZ6SnZ6cnKAQNGUh1NNTpqSTDakZNeqW9HVfu0/wkY+3aZW4NxGr7G7k",
+	"P7lP8nRALmJOCkByTX8EsopYHbRGrICWERou3B0ViL7a/wIVEIb/VRQlPJ5SbqyjES87+cruVj5i/WHy",
+	"aBcJwMwqEsV0PyIiBDGiqGtbJPD2z92dER5mai3LK/Jt3vFtlOmVQTZ2n6RXBIpU10ffuR+FeJbrso6R",
+	"O5dWM15CIN01n8L1GCcSfjFwV/4xxbZ61yJxW2qX5QWwMynihp/CVw2/ZkIqtJ1AZYxEGB56kFTGzXl6",
+	"rbQoP3C4piEV09ovIsvElOjwOnQ2qdxNTEHf3f8az0SaaJDXQl7PVG7AHYn9s/WPXWNcRx0YLuhEOhLA",
+	"HLRxQsCzExYuCaVIqsHEgQbKQEYPaB1ViDITqOUs1NQIaffmQG0oT6V7v2cL5vM8/3+Odr8XjTz73v89",
+	"Gl/2eIgC13a9vWov2eOxKzJk7PEA2iV2v/9d1cyw+2Nlb73dR6obAfbYukKn3/2Z/+tU9P1uf6tVtucj",
+	"H9UeD3yoaPW7P/U25dN9Pj/Jn4spfMtlsv+DV3C3/0Pfo9x+58X2/s9/F8T7fR/dl3f9wz+Vp8X+D78p",
+	"TpV77XLO0/fl4bP/Ky79IbX/k+/Kw+yKWk3dZ/DizNv/6df+bHwnfwgn4x4veVOqbTtbDA6qo61g0hYP",
+	"LqLlR1TP9nXZPnd1DvWLNT2EunEimKZYC4f3K1odQXyKHEVaZylfgq4qe0Gxa9P3EmGwGIMmP6Hj9zbN",
+	"761D13KlFRPXwPsNkd5nZNSg4OoN+M4MpZAEBj3YdXfiP18YNlfznHiRbDDuWqgOw8bcQCqkr3RHWULu",
+	"5ltgmlsYyl71VWjlCCErfl6FhRQdhnb1pmLwfmiE/c3X/2MoscZPQq2qEF7wFNsEOt1HTb3Ba8A+0BgL",
+	"rP5AsHfBjS9F6UGsGy3k6wylHxcnQdpKmCB3ex4069Ky858Vsx5uMKFt99aiI9ZQluB7xShX7hvWKnKP",
+	"LZS+Aap7jBteNtYKpkROO+q0YLcwUvKEYTMsXs+mYKnnCLewQcd9s052O/UtrPsOPh3Q12j2MNC+KtEP",
+	"KakbtrRFWOMH/EJia567YP+4KpYK3Re/AuNTLqSx2AZdA39hCrFWkT/bc2NKee6LibVK8R+AJ/h6MoUb",
+	"Erj++Bhr4DeJWsgoXMYioBXlLnI/eMOSOlZxnGvHEGj0z6CsqJMKY8ly29BZC03xYaZFfXSypQ9iczuK",
+	"2AjLuo+GEo02Wkiyx40GM5ulm6xnb8IGbIvJoAaYJHKLuRT+o+K48UkabY5B7KN51NkAOhtAZwPobACd",
+	"DaCzAXyxNoDiZG2BlUXLkc5LG9DfBSrt3IrYhzwsqYgK6fKM6qmwACl2V9rDTm9q8vTGwyohp5iaTcNT",
+	"IQfSEzU4kBLbom2yqfpSQl8SrKXBrOYiHWwDXdTnqcNdHe7qcFeHuzrc1eGuDnc9eFtDKuxOHZXLxmsd",
+	"6qrZ3NZwV2hbqCRg+BK2XwNNnquIlYHaGOIzTrm8YamQ0L8XMJvZLH1WyOwHN6EOmnXQrINmHTTroFkH",
+	"zTpo5qFZOKrbj6tGJDbnU+gw11bMxSvOO8zm6OHfzCr24c3bElOMtVoY0PdDWxs7QD8F2vKNnDu01aGt",
+	"Dm11aKtDWx3a6tBW1QF5K5OBmoO8y1KyhJljStcqznQz18ATMwOwWTrA/z+IBS301O8saPdBc5J9dxdD",
+	"Wuyit6e5r1Na0/YCcUVA26aw47Wcu3oc71p8cYBxvVsRW5GZiIWMtYjxJE+tGUpumRbm5txnZc9Bz8Fq",
+	"bpU2IaBZGZA+WpKils8aO5JSJCyNOZQzQr2U2Ub1dysvikI7OGFnDZX2S9SJnbcXwlB481BWHsPyaGUU",
+	"8XmZ0RpiC7HvLCV+us92C1pMBCRRGV9cvBVYBongkiV86aviCWNycAg9PMe8NGjtoUcJlueUXTmUIb3S",
+	"F4lsyLDcHMtM6cshtHgoyyjk1ljmytIceN8Wx0xxhbRyql0FC3wxJ7Bf5PnXQrQ3hB1+F8h4C+q/WP3g",
+	"N7CMGAymA1bL7qzkhK7kgsJdxMpM0zL7s0U/+LQQ54by4zWu6N3A0hSFIGtD7Vh8KlSFap/WPnVhOkWn",
+	"U3Q6RadTdDpFp1N0PsNIy4AiXodJtbQAUdmca2GUfJ5JPM8+25K2tyE/hfGxw4x1zF4k6RD4r3UM2ZaP",
+	"Ewqwtqo3l6sTqBRAYeFpNlaJAOObuC9m4JQDgvpO3RgDSMbjG6kWKSRTSIqCNVS4hLVWrGmDsz+Hae9b",
+	"qrtDWHshrA4xdYipQ0wdYnr+iOnR0kyKo6cF/GiYCmNBR4xqhVITr854u5JyTJvkIE4AEcdY120d8VDG",
+	"rtBVBIFV9PYx41ZzhNub810EcBMq0WH3/lDanvWEZJM8TSMmyFzIlKYiGIynuEFW3EJ/tXgdE3Io51pN",
+	"3btDwTtMXC67xVaNoL70PetRLk7YT0rHYTymPGesqDuUZVn8kNq8Zi+t9iRwqA0Jsnwt1pev2lWHcs2w",
+	"2m5YfF/b2C3WxTc+eGClEHmT3W28bKwLulrCnABNczneDgp2xrYOOnbQsYOOHXT8fNOa6wdsA+h8L4Fp",
+	"tUD/dq1irdK+EG5ElcpL000HSeuQ9G1ZTKbcpNW9HC9Z0dhkd9xJWG5n81rAfivQr1c6lmtIlhkr0pSp",
+	"BTWi6rt54qNyKAkoVh+lX14Y6jxdQEblsGUBRf+eJ1P0ZBPsxcjYHpiYp9xCElXrdaXAk7LKsel7UBpa",
+	"NW1CjX5bOvNdh9k6zNZhtg6zdZjteZr7wkn1RLUKP0vrXgAx2IWHkINDIqkwNqId8/avWuG+qrl0H4iF",
+	"rTqxXzh+uyRPod3C9x2PZyzcVjYHmWBrWxkvIybhzjKdS5ZwC9QyggxmCccARs4yJe3MIa3fcq4tAqng",
+	"8qQmEXOeow0RG11Zw0w+dnMYY6uOj74dEO1YAGO1MMXK9dW+1tjI2kO8ohf2upv0R2HsJcyVtlfFlhyQ",
+	"V+pDucFbW+mG6TyWefxP0u/6InSsLcjKVD584CWN36mxxXVb1+PVMOtgrp1zO6u0GEz2itz8NTqaK9PA",
+	"nhvjdx3x/3sZeNz3xTpXGEkU3bV4hfHO2ajChSOntZgQnk3FkyXjMYX0jpcMMi7SoNpEvhvMhC1mKmNZ",
+	"biwbA0PNyCoMVFhhafJk9BzvV6OKz7HHDre1ufxN/DpaW5Q30efSLUdJtiaF3A8oqVaFUaUB+Ig+9yBQ",
+	"QjJqaIH/WgO3UGfgA7X6rg9CA+/W7fvVgebQJKVoXhh6MgOeIH/8fvSjouHa3u9vfVnch2/uWoN/Oa3B",
+	"A82UzcFDqq5CRkVGTJcVVkyXjaK3EcRgwb3jORfabMw0odQDu1C+9VjUmPFR9BYdKzuLKkWPJ/aszMaw",
+	"IgMzlJnCUDMLKGaWDIsmM6umBGkw50BM6BombgiZwNxpedKy3iv2n9Uf+huMPmhZ+YBL3HL8/KSMZbgZ",
+	"TIPNtXTiLGQef33S9wZNj9pKzLhnO83Tk136aXYmqc4k1ZmkOpNUZ5LqTFKfrxuxcvi2VowRurNk1SxZ",
+	"GTaV5nYFE/k499DORiaIrPaxWVkNMmlHeh/5jW9n7btCY4kVxuk3VBbLHtXnYSL3Dab/SJPpfHEd8OmA",
+	"Twd8OuDTAZ8vCfjQ6bYlcGoJXHfYp8A+q2FJGBqeFLHrWH6koXyH7721HQmR8ardS0dWLmpCMfH97u+U",
+	"VNmy9NnFKoGImTSfRizlY0ijkA4pE3YDy4XSicFQfXcnUzpBN4Dv8y+51mphmFXYNBJ/HbBL4Ana9am1",
+	"pZItvjXChluLaUTsW6Y0e320ubbERkfJwfgD17DBV4fWxdruPR6DPKWhNxQXKmmuZsadgAYZA/nQGp1Y",
+	"l1wYD98LqkWkpCS5hA0Va4QE3csZDGLyOXjnDw0ec4leJmPEVGJDfeA6nhUPnQ2PHBcg5Q+PqCSQyadT",
+	"MO7FlNBhTcEIzGkxMoY2DxBB88M4fvDdT+Pv8RrHrm6e7z7y6TYXD97zR/ScXEKf3H/45JuH9wu9pu/3",
+	"UakfuZ7Czv6hv0iTz+dKW0h+gkRwr899Vs6iiyQpuij1yHvdb5Eia6fiy9+dxP2j9XB0sIXePF6ScO5d",
+	"nHyDob/uMGQ9Y3l6I+S0P2DvrGGOXp3MaZJHEVvMRDxjHy4+vv4BRUgCcw0xt+7eG3Dy/93k+Cdu49m6",
+	"5PgebCk2DnlKtbb1RulZW6WTeWGV136V92bynRn2W55ckuD8BJ79fKJNChJsPxk34aLXm4i2OcDE0fne",
+	"ISaOah/ieM7nCca+szFMlKa4Nj6xoPsDdoWnsre9+eMYbyAsGs+4nALGcJDrtu6qLT21NpDzeTjFEXjn",
+	"Bnysx2L9KGcXASvgKAmbAZWXk4qlSk5BMz916hoisYgcZGNIEkjK1U9E2oAL/oKPBgbfzzb4boIiwyt4",
+	"B0IUNMHdEMUjCCSaTnJ4YfP46OCrA6OJ0y8PfXx1+h+fjTh/jeIjAJYXJqjTCUyEFBSdS+JM6VIK3RPX",
+	"vCwQhpv5szgnGrW4UhMzli+LKLzVUBsq1O+kOBOW9cxMLSTjpsRRST9CXa6UyRWtjvW+Oj0Nr6Zt+pv4",
+	"dYCobiIgTSJCeMOj8n1B2avJ+ULzG7D9z7fKXNePgTfh4jM+CYo5Oin6JMK/mEEn/zv5/7nJ/4J476Gz",
+	"5gY2hCxeUFMVNXFAVocIaxN5lzYBUwy2jphWKdY4wZLBqYPbDq8WGQLsgoLAlUyXa5HgjUbav+DUtugi",
+	"H7CMC9mYfbx3i7UWp7mtk0nTg25h93kubETTs2OlUuBypwjFHzECcocbX+faOLo6pNXZfZQPfNooROvU",
+	"skcsyj3U70+Ion5KVnV0TbvTxKMieHrbjdMVLiJr85wb4wAdJjFJNhW3ICNKcnCXqI69v4fpPAWDoKV/",
+	"zrj0eRJCop7KpVm4iX118k0lC8FNtjRwt1ifHVUcyPjsXv00tmdc1Odmen5cVuoMzwcxPONhu1k+rB7h",
+	"mEDZHpCG1SMoPapwwPo2CjMxpyA4R50DdkGjrwSgSWWZgaqM+KrRnlwIggMeP23WZJRUz9FU/JnmJL6X",
+	"UKPEiFG/jYJAMgPpLWw4wfbTNN8cbbD6/gyQmNKXwWrnYP2wKsy9+FdAYW7y+ANI/Ltf9khBTd2sWYfb",
+	"TKqexp+XHu0m9TQG1TaWfDR76mMfeZ02/eewpjpp8aKomO7kh1PsooqOi0KQpI7BTj7U6ymBFBxa3uPk",
+	"flk5jBvsqjuKzhaNITGMV077M8ZRWY8ozxkrwfNqorNbYa161gIdU2g+dUq+RFmsJLSJ4XKsAU+SRr3h",
+	"Ikl+Ku46kOpQDvC8FIiLBNtqFUcp5QU4kLVwVPR4qctfmuTslIuNku17cRvkmhcB95RQL38v/3hHagfJ",
+	"vC32iiYBoSFTt40i4hKvrEiJRwYxNIeNzPqFMNtnRMcf+Q14AmZ8wZcULUmE/XC6SLDq1h2UVcLf6Kgs",
+	"+ofmOVZXWXNctnDZhLutICX+AVHAW6WZURkoCWwxUyxV1HBGaMZzO3M7FXOrNOPz+cqxHnRrh4Wqtw6l",
+	"gViDRY1JQ6x8W8UECAx5zqYyUnjNgCncmBcf3jGrbkB6673QhoFMzPlQFnBDaPrIfpexJAzESiZswqkw",
+	"Kt2ElVSMmMpjIbGqpSFkZhUzYDFAPJ8PJfbZWdUWswm/xg1vLH1w6a789PbiaWSPAfsnkDxPcWw/qY1P",
+	"UkEkFqfAneIQuKtG2/sczcG+f2CZMVF6qoLUKHwKCms2pSr2HVEH7LuNzE5dYZGiHb+X5U0mXKROXFgL",
+	"2RwTRHLp+LTaHisYMZ18oelYkCiihhJfiY6PeKaUAYqYKyfKbZO46LknrikC7zrc2/fGoKFMlJBTxuXS",
+	"ztw/sFzbigQJD20TIx/CVzqMthNej2M9FyNQJ8M61aMm8wxYs8qYVCy7Hb1VhN5C6ZtWL8cVxL4K96Sx",
+	"DQ2PKzFfEqg6nvdynDkkKSwye1G3u+jlErEkB2aUF2fGumeSAbvCKDAnRugtHjI1eUZ+cTPfF4cePsvS",
+	"TWtTwUe34Vj587FY9alTx+hDvjDlys+IQKcgYwGG6jOIlU6KDm6WnX8w4uUcHysLs+NzSGSGceNOx8x9",
+	"vZLirebxjVMOiOJnwFM7+0d7bI53xZ2enLDFTJA1ks21isEYpnNpzpmwZQFSjE7BexJu+ZgbYMIaSCcR",
+	"M8rdaXJMSBO3IN0b5lqNwQzYj+IGQvC7yi3grVi2XsMkN4jKxzxhY+AatD/me1+dvOo38sEPflkHpGka",
+	"orVOit8hLDQpbg97Bj2nxMgf/ZetkFzxdUJ+rwaeLNtp7uuTf6cwkxoZFSRG3mGPCN0PkzxNl4zS4rE1",
+	"lg6PCxM+xAvjFEnMwhAygTv3rBewVIIz5RaMDbgQrdXzeUqk/HeVu53y2JHijK2azyEZyp5UBNpCckfl",
+	"AUKdPiXThImjHaG6tP6AjeimETN8ScxPALaYa0CIVCs45dOzYlYz4AnLhMxp7JQbywxVKkY2QhJ358gv",
+	"yL9cDmXx2olIvddSwzgXqa2xN8U049c6274M5pT14leVJn72GXCJoqMJs34P9pKo4UlYFccmDV5/Tkx6",
+	"4G35WVn67IO1lH+eCBTcveKza+DxDB1VjjxLNqyxG3FHyGHypNtvFRJ/YNe2XDto5hCMV/NeK3Uj4Ojs",
+	"b7/+Ef1+RGfBR3cU+J8ciMEv6YFPrtOjs6OXCG78QOu9VW4FLJhdzimTvaynQ78VimM92/uMKvoWFQCi",
+	"eih9yLXCXjGZkGZQifQsYmTdIlaTGbIsl8IumeETsEsSIHwC05zrxG1ftVRwSMx0IFSQHqxxOdXhqg80",
+	"jHgREIcbiTo0E3Rdw7YaamgkKkIbhHZnHDf+JdT/pjqFel/FhlUTGeHMWe/ND5cRe3314TJiVxfun28u",
+	"I/bh7Rv2r3/+dz+UWV7IkK9WdSm64ef5OBVxxMyM6yDajNUi9mECxVfA4Zp2xE/lhVndg/qSi5Y2UVFm",
+	"1WBFFpbyZShKnYAWt5CwScqndSKovblpGqhHHM9TLlnqeO7MgztZDs0WDiElquj4XX9tWVw+EykYqyRU",
+	"5+A1lYaxSTJESOPE7sQF7tCcQ1w0iiTQShiOblEqrX35kqvXR3F6DbYkIn1H5Za4aN36WuJlTJwJ5pmq",
+	"zcebeLyXvGgHqlVaW7OoljlqaEofxqm1w4xBWg2spyFz0kybEoQLC5mJKg0MHJE4TG9AWjbm8U1ElYCP",
+	"vTjkKWhroiLn06qiFtvSS8l+4Gs1ced3rDLqOuVD4GlhvrxweSgna++pLLu6nMZPEap/M1+C+Ky5sruT",
+	"Dm11jD1rusvGKk1lX4RlC25oN7AgDHb9h6SMi1ISvB2sxh5UCLn5K1mezUEfwy1+TUpUYlZzkbotIy1i",
+	"oYWFCImfSs/4b4mTmEF8M1dC2ho7uNc0jBiKpZmIlf1ZaewYooqWFar8yZtaxtcqV7pPHlqmlqMXetn6",
+	"BN7maXps4Y52cMJjsMWnR0Jcl1NGZCLluq1PboP+WZkKvbnxdKJahrFWZk04sh7+fGz5OC9YgUoYViwc",
+	"mKbse/kWDX77xbwStZCp8uV1yu4Wce72tzrFomLQ+iy/+y3nqTtCMyWFVVrI6RnBWgN5ouQyEwYrc2M5",
+	"K2/H8WcPSjeesphbmCo3Nre8H4Xv5biwLB+UCDPXyhEqLscNGazIDhg5oc3mah52ozJ98FNsmP27DF/o",
+	"wD61ZnMHgD+d8/SG/a+r9z87iekW5MSLm470bUTgrni2PMMqr6nKwcwz2K9//P8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
