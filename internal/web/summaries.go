@@ -188,6 +188,7 @@ type summaryViewData struct {
 	Comparison []comparisonRow
 	CSV, XLSX  string
 	SaveQuery  string
+	ChangeHref string // the builder with this definition (a whole address: in a template, a query after "?" is escaped again)
 }
 
 // summaryReader refuses those who may not report; ok is false when the page has been answered.
@@ -320,7 +321,8 @@ func (h *Handler) summaryView(c *gin.Context) {
 	csvQ.Set("format", "csv")
 	xlsxQ.Set("format", "xlsx")
 	d := &summaryViewData{Def: def, Doc: summaryReport(def, doc, cmp, eq, h.now()), Comparison: cmp,
-		CSV: "/summaries/download?" + csvQ.Encode(), XLSX: "/summaries/download?" + xlsxQ.Encode(), SaveQuery: def.Query.Encode()}
+		CSV: "/summaries/download?" + csvQ.Encode(), XLSX: "/summaries/download?" + xlsxQ.Encode(), SaveQuery: def.Query.Encode(),
+		ChangeHref: "/summaries/new?" + def.Query.Encode()}
 	p := h.page(c, def.Title, d)
 	p.Nav = "dashboard"
 	h.render(c, http.StatusOK, "summary-view", p)

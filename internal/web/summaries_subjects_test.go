@@ -131,6 +131,10 @@ func TestReportingPagesBySubject(t *testing.T) {
 		if headline(again) != strconv.Itoa(all.N) || again.Doc.Find(`table[data-table="By black and minoritised"]`).Length() != 1 {
 			t.Errorf("run again: %s recommendations, want %d, and the section", headline(again), all.N)
 		}
+		if change, _ := again.Doc.Find(`a:contains("Change the summary")`).Attr("href"); !strings.HasPrefix(change, "/summaries/new?") ||
+			!strings.Contains(change, "subject_sex=female") || !strings.Contains(change, "section=equality") {
+			t.Errorf("the link to change the summary loses its definition: %q", change)
+		}
 		saved, err := s.API.App.Store().ListSavedSummaries(casereview.WithActor(webtest.System(), ownerActor(t, s, "sj-oversight@example.test")))
 		if err != nil || len(saved) != 1 || !strings.Contains(saved[0].Definition, "subject_sex=female") {
 			t.Fatalf("saved: %+v %v", saved, err)
