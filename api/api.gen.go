@@ -29593,6 +29593,20 @@ func (response SummaryDocument401ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryDocument403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocument403ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocument422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocument422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
@@ -29696,6 +29710,20 @@ func (response SummaryDocumentCsv401ApplicationProblemPlusJSONResponse) VisitSum
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentCsv403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentCsv403ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -29807,6 +29835,20 @@ func (response SummaryDocumentHtml401ApplicationProblemPlusJSONResponse) VisitSu
 	return err
 }
 
+type SummaryDocumentHtml403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentHtml403ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocumentHtml422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentHtml422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
@@ -29910,6 +29952,20 @@ func (response SummaryDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitSu
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentXlsx403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentXlsx403ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -30125,6 +30181,20 @@ func (response SummaryNational401ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryNational403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryNational403ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryNational422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryNational422ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
@@ -30226,6 +30296,20 @@ func (response SummaryOrganisations401ApplicationProblemPlusJSONResponse) VisitS
 	return err
 }
 
+type SummaryOrganisations403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryOrganisations403ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryOrganisations422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryOrganisations422ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
@@ -30323,6 +30407,20 @@ func (response SummaryOverdue401ApplicationProblemPlusJSONResponse) VisitSummary
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOverdue403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryOverdue403ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -30711,6 +30809,20 @@ func (response SummaryThemePairs401ApplicationProblemPlusJSONResponse) VisitSumm
 	return err
 }
 
+type SummaryThemePairs403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryThemePairs403ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryThemePairs422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryThemePairs422ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
@@ -30808,6 +30920,20 @@ func (response SummaryTrends401ApplicationProblemPlusJSONResponse) VisitSummaryT
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryTrends403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryTrends403ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -38947,87 +39073,87 @@ var swaggerSpec = []string{
 	"KakbtrRFWOMH/EJia567YP+4KpYK3Re/AuNTLqSx2AZdA39hCrFWkT/bc2NKee6LibVK8R+AJ/h6MoUb",
 	"Erj++Bhr4DeJWsgoXMYioBXlLnI/eMOSOlZxnGvHEGj0z6CsqJMKY8ly29BZC03xYaZFfXSypQ9iczuK",
 	"2AjLuo+GEo02Wkiyx40GM5ulm6xnb8IGbIvJoAaYJHKLuRT+o+K48UkabY5B7KN51NkAOhtAZwPobACd",
-	"DaCzAXyxNoDiZG2BlUXLkc5LG9DfBSrt3IrYhzwsqYgK6fKM6qmwACl2V9rDTm9q8vTGwyohp5iaTcNT",
-	"IQfSEzU4kBLbom2yqfpSQl8SrKXBrOYiHWwDXdTnqcNdHe7qcFeHuzrc1eGuDnc9eFtDKuxOHZXLxmsd",
-	"6qrZ3NZwV2hbqCRg+BK2XwNNnquIlYHaGOIzTrm8YamQ0L8XMJvZLH1WyOwHN6EOmnXQrINmHTTroFkH",
-	"zTpo5qFZOKrbj6tGJDbnU+gw11bMxSvOO8zm6OHfzCr24c3bElOMtVoY0PdDWxs7QD8F2vKNnDu01aGt",
-	"Dm11aKtDWx3a6tBW1QF5K5OBmoO8y1KyhJljStcqznQz18ATMwOwWTrA/z+IBS301O8saPdBc5J9dxdD",
-	"Wuyit6e5r1Na0/YCcUVA26aw47Wcu3oc71p8cYBxvVsRW5GZiIWMtYjxJE+tGUpumRbm5txnZc9Bz8Fq",
-	"bpU2IaBZGZA+WpKils8aO5JSJCyNOZQzQr2U2Ub1dysvikI7OGFnDZX2S9SJnbcXwlB481BWHsPyaGUU",
-	"8XmZ0RpiC7HvLCV+us92C1pMBCRRGV9cvBVYBongkiV86aviCWNycAg9PMe8NGjtoUcJlueUXTmUIb3S",
-	"F4lsyLDcHMtM6cshtHgoyyjk1ljmytIceN8Wx0xxhbRyql0FC3wxJ7Bf5PnXQrQ3hB1+F8h4C+q/WP3g",
-	"N7CMGAymA1bL7qzkhK7kgsJdxMpM0zL7s0U/+LQQ54by4zWu6N3A0hSFIGtD7Vh8KlSFap/WPnVhOkWn",
-	"U3Q6RadTdDpFp1N0PsNIy4AiXodJtbQAUdmca2GUfJ5JPM8+25K2tyE/hfGxw4x1zF4k6RD4r3UM2ZaP",
-	"Ewqwtqo3l6sTqBRAYeFpNlaJAOObuC9m4JQDgvpO3RgDSMbjG6kWKSRTSIqCNVS4hLVWrGmDsz+Hae9b",
-	"qrtDWHshrA4xdYipQ0wdYnr+iOnR0kyKo6cF/GiYCmNBR4xqhVITr854u5JyTJvkIE4AEcdY120d8VDG",
-	"rtBVBIFV9PYx41ZzhNub810EcBMq0WH3/lDanvWEZJM8TSMmyFzIlKYiGIynuEFW3EJ/tXgdE3Io51pN",
-	"3btDwTtMXC67xVaNoL70PetRLk7YT0rHYTymPGesqDuUZVn8kNq8Zi+t9iRwqA0Jsnwt1pev2lWHcs2w",
-	"2m5YfF/b2C3WxTc+eGClEHmT3W28bKwLulrCnABNczneDgp2xrYOOnbQsYOOHXT8fNOa6wdsA+h8L4Fp",
-	"tUD/dq1irdK+EG5ElcpL000HSeuQ9G1ZTKbcpNW9HC9Z0dhkd9xJWG5n81rAfivQr1c6lmtIlhkr0pSp",
-	"BTWi6rt54qNyKAkoVh+lX14Y6jxdQEblsGUBRf+eJ1P0ZBPsxcjYHpiYp9xCElXrdaXAk7LKsel7UBpa",
-	"NW1CjX5bOvNdh9k6zNZhtg6zdZjteZr7wkn1RLUKP0vrXgAx2IWHkINDIqkwNqId8/avWuG+qrl0H4iF",
-	"rTqxXzh+uyRPod3C9x2PZyzcVjYHmWBrWxkvIybhzjKdS5ZwC9QyggxmCccARs4yJe3MIa3fcq4tAqng",
-	"8qQmEXOeow0RG11Zw0w+dnMYY6uOj74dEO1YAGO1MMXK9dW+1tjI2kO8ohf2upv0R2HsJcyVtlfFlhyQ",
-	"V+pDucFbW+mG6TyWefxP0u/6InSsLcjKVD584CWN36mxxXVb1+PVMOtgrp1zO6u0GEz2itz8NTqaK9PA",
-	"nhvjdx3x/3sZeNz3xTpXGEkU3bV4hfHO2ajChSOntZgQnk3FkyXjMYX0jpcMMi7SoNpEvhvMhC1mKmNZ",
-	"biwbA0PNyCoMVFhhafJk9BzvV6OKz7HHDre1ufxN/DpaW5Q30efSLUdJtiaF3A8oqVaFUaUB+Ig+9yBQ",
-	"QjJqaIH/WgO3UGfgA7X6rg9CA+/W7fvVgebQJKVoXhh6MgOeIH/8fvSjouHa3u9vfVnch2/uWoN/Oa3B",
-	"A82UzcFDqq5CRkVGTJcVVkyXjaK3EcRgwb3jORfabMw0odQDu1C+9VjUmPFR9BYdKzuLKkWPJ/aszMaw",
-	"IgMzlJnCUDMLKGaWDIsmM6umBGkw50BM6BombgiZwNxpedKy3iv2n9Uf+huMPmhZ+YBL3HL8/KSMZbgZ",
-	"TIPNtXTiLGQef33S9wZNj9pKzLhnO83Tk136aXYmqc4k1ZmkOpNUZ5LqTFKfrxuxcvi2VowRurNk1SxZ",
-	"GTaV5nYFE/k499DORiaIrPaxWVkNMmlHeh/5jW9n7btCY4kVxuk3VBbLHtXnYSL3Dab/SJPpfHEd8OmA",
-	"Twd8OuDTAZ8vCfjQ6bYlcGoJXHfYp8A+q2FJGBqeFLHrWH6koXyH7721HQmR8ardS0dWLmpCMfH97u+U",
-	"VNmy9NnFKoGImTSfRizlY0ijkA4pE3YDy4XSicFQfXcnUzpBN4Dv8y+51mphmFXYNBJ/HbBL4Ana9am1",
-	"pZItvjXChluLaUTsW6Y0e320ubbERkfJwfgD17DBV4fWxdruPR6DPKWhNxQXKmmuZsadgAYZA/nQGp1Y",
-	"l1wYD98LqkWkpCS5hA0Va4QE3csZDGLyOXjnDw0ec4leJmPEVGJDfeA6nhUPnQ2PHBcg5Q+PqCSQyadT",
-	"MO7FlNBhTcEIzGkxMoY2DxBB88M4fvDdT+Pv8RrHrm6e7z7y6TYXD97zR/ScXEKf3H/45JuH9wu9pu/3",
-	"UakfuZ7Czv6hv0iTz+dKW0h+gkRwr899Vs6iiyQpuij1yHvdb5Eia6fiy9+dxP2j9XB0sIXePF6ScO5d",
-	"nHyDob/uMGQ9Y3l6I+S0P2DvrGGOXp3MaZJHEVvMRDxjHy4+vv4BRUgCcw0xt+7eG3Dy/93k+Cdu49m6",
-	"5PgebCk2DnlKtbb1RulZW6WTeWGV136V92bynRn2W55ckuD8BJ79fKJNChJsPxk34aLXm4i2OcDE0fne",
-	"ISaOah/ieM7nCca+szFMlKa4Nj6xoPsDdoWnsre9+eMYbyAsGs+4nALGcJDrtu6qLT21NpDzeTjFEXjn",
-	"Bnysx2L9KGcXASvgKAmbAZWXk4qlSk5BMz916hoisYgcZGNIEkjK1U9E2oAL/oKPBgbfzzb4boIiwyt4",
-	"B0IUNMHdEMUjCCSaTnJ4YfP46OCrA6OJ0y8PfXx1+h+fjTh/jeIjAJYXJqjTCUyEFBSdS+JM6VIK3RPX",
-	"vCwQhpv5szgnGrW4UhMzli+LKLzVUBsq1O+kOBOW9cxMLSTjpsRRST9CXa6UyRWtjvW+Oj0Nr6Zt+pv4",
-	"dYCobiIgTSJCeMOj8n1B2avJ+ULzG7D9z7fKXNePgTfh4jM+CYo5Oin6JMK/mEEn/zv5/7nJ/4J476Gz",
-	"5gY2hCxeUFMVNXFAVocIaxN5lzYBUwy2jphWKdY4wZLBqYPbDq8WGQLsgoLAlUyXa5HgjUbav+DUtugi",
-	"H7CMC9mYfbx3i7UWp7mtk0nTg25h93kubETTs2OlUuBypwjFHzECcocbX+faOLo6pNXZfZQPfNooROvU",
-	"skcsyj3U70+Ion5KVnV0TbvTxKMieHrbjdMVLiJr85wb4wAdJjFJNhW3ICNKcnCXqI69v4fpPAWDoKV/",
-	"zrj0eRJCop7KpVm4iX118k0lC8FNtjRwt1ifHVUcyPjsXv00tmdc1Odmen5cVuoMzwcxPONhu1k+rB7h",
-	"mEDZHpCG1SMoPapwwPo2CjMxpyA4R50DdkGjrwSgSWWZgaqM+KrRnlwIggMeP23WZJRUz9FU/JnmJL6X",
-	"UKPEiFG/jYJAMgPpLWw4wfbTNN8cbbD6/gyQmNKXwWrnYP2wKsy9+FdAYW7y+ANI/Ltf9khBTd2sWYfb",
-	"TKqexp+XHu0m9TQG1TaWfDR76mMfeZ02/eewpjpp8aKomO7kh1PsooqOi0KQpI7BTj7U6ymBFBxa3uPk",
-	"flk5jBvsqjuKzhaNITGMV077M8ZRWY8ozxkrwfNqorNbYa161gIdU2g+dUq+RFmsJLSJ4XKsAU+SRr3h",
-	"Ikl+Ku46kOpQDvC8FIiLBNtqFUcp5QU4kLVwVPR4qctfmuTslIuNku17cRvkmhcB95RQL38v/3hHagfJ",
-	"vC32iiYBoSFTt40i4hKvrEiJRwYxNIeNzPqFMNtnRMcf+Q14AmZ8wZcULUmE/XC6SLDq1h2UVcLf6Kgs",
-	"+ofmOVZXWXNctnDZhLutICX+AVHAW6WZURkoCWwxUyxV1HBGaMZzO3M7FXOrNOPz+cqxHnRrh4Wqtw6l",
-	"gViDRY1JQ6x8W8UECAx5zqYyUnjNgCncmBcf3jGrbkB6673QhoFMzPlQFnBDaPrIfpexJAzESiZswqkw",
-	"Kt2ElVSMmMpjIbGqpSFkZhUzYDFAPJ8PJfbZWdUWswm/xg1vLH1w6a789PbiaWSPAfsnkDxPcWw/qY1P",
-	"UkEkFqfAneIQuKtG2/sczcG+f2CZMVF6qoLUKHwKCms2pSr2HVEH7LuNzE5dYZGiHb+X5U0mXKROXFgL",
-	"2RwTRHLp+LTaHisYMZ18oelYkCiihhJfiY6PeKaUAYqYKyfKbZO46LknrikC7zrc2/fGoKFMlJBTxuXS",
-	"ztw/sFzbigQJD20TIx/CVzqMthNej2M9FyNQJ8M61aMm8wxYs8qYVCy7Hb1VhN5C6ZtWL8cVxL4K96Sx",
-	"DQ2PKzFfEqg6nvdynDkkKSwye1G3u+jlErEkB2aUF2fGumeSAbvCKDAnRugtHjI1eUZ+cTPfF4cePsvS",
-	"TWtTwUe34Vj587FY9alTx+hDvjDlys+IQKcgYwGG6jOIlU6KDm6WnX8w4uUcHysLs+NzSGSGceNOx8x9",
-	"vZLirebxjVMOiOJnwFM7+0d7bI53xZ2enLDFTJA1ks21isEYpnNpzpmwZQFSjE7BexJu+ZgbYMIaSCcR",
-	"M8rdaXJMSBO3IN0b5lqNwQzYj+IGQvC7yi3grVi2XsMkN4jKxzxhY+AatD/me1+dvOo38sEPflkHpGka",
-	"orVOit8hLDQpbg97Bj2nxMgf/ZetkFzxdUJ+rwaeLNtp7uuTf6cwkxoZFSRG3mGPCN0PkzxNl4zS4rE1",
-	"lg6PCxM+xAvjFEnMwhAygTv3rBewVIIz5RaMDbgQrdXzeUqk/HeVu53y2JHijK2azyEZyp5UBNpCckfl",
-	"AUKdPiXThImjHaG6tP6AjeimETN8ScxPALaYa0CIVCs45dOzYlYz4AnLhMxp7JQbywxVKkY2QhJ358gv",
-	"yL9cDmXx2olIvddSwzgXqa2xN8U049c6274M5pT14leVJn72GXCJoqMJs34P9pKo4UlYFccmDV5/Tkx6",
-	"4G35WVn67IO1lH+eCBTcveKza+DxDB1VjjxLNqyxG3FHyGHypNtvFRJ/YNe2XDto5hCMV/NeK3Uj4Ojs",
-	"b7/+Ef1+RGfBR3cU+J8ciMEv6YFPrtOjs6OXCG78QOu9VW4FLJhdzimTvaynQ78VimM92/uMKvoWFQCi",
-	"eih9yLXCXjGZkGZQifQsYmTdIlaTGbIsl8IumeETsEsSIHwC05zrxG1ftVRwSMx0IFSQHqxxOdXhqg80",
-	"jHgREIcbiTo0E3Rdw7YaamgkKkIbhHZnHDf+JdT/pjqFel/FhlUTGeHMWe/ND5cRe3314TJiVxfun28u",
-	"I/bh7Rv2r3/+dz+UWV7IkK9WdSm64ef5OBVxxMyM6yDajNUi9mECxVfA4Zp2xE/lhVndg/qSi5Y2UVFm",
-	"1WBFFpbyZShKnYAWt5CwScqndSKovblpGqhHHM9TLlnqeO7MgztZDs0WDiElquj4XX9tWVw+EykYqyRU",
-	"5+A1lYaxSTJESOPE7sQF7tCcQ1w0iiTQShiOblEqrX35kqvXR3F6DbYkIn1H5Za4aN36WuJlTJwJ5pmq",
-	"zcebeLyXvGgHqlVaW7OoljlqaEofxqm1w4xBWg2spyFz0kybEoQLC5mJKg0MHJE4TG9AWjbm8U1ElYCP",
-	"vTjkKWhroiLn06qiFtvSS8l+4Gs1ced3rDLqOuVD4GlhvrxweSgna++pLLu6nMZPEap/M1+C+Ky5sruT",
-	"Dm11jD1rusvGKk1lX4RlC25oN7AgDHb9h6SMi1ISvB2sxh5UCLn5K1mezUEfwy1+TUpUYlZzkbotIy1i",
-	"oYWFCImfSs/4b4mTmEF8M1dC2ho7uNc0jBiKpZmIlf1ZaewYooqWFar8yZtaxtcqV7pPHlqmlqMXetn6",
-	"BN7maXps4Y52cMJjsMWnR0Jcl1NGZCLluq1PboP+WZkKvbnxdKJahrFWZk04sh7+fGz5OC9YgUoYViwc",
-	"mKbse/kWDX77xbwStZCp8uV1yu4Wce72tzrFomLQ+iy/+y3nqTtCMyWFVVrI6RnBWgN5ouQyEwYrc2M5",
-	"K2/H8WcPSjeesphbmCo3Nre8H4Xv5biwLB+UCDPXyhEqLscNGazIDhg5oc3mah52ozJ98FNsmP27DF/o",
-	"wD61ZnMHgD+d8/SG/a+r9z87iekW5MSLm470bUTgrni2PMMqr6nKwcwz2K9//P8AAAD//w==",
+	"DaCzAXyxNoDiZG2BlUXLkc4McF+0eIFKPrci9iESSyq6Qro/o/orLECQ3ZX88GU2NYV642GYkFNM5abh",
+	"qfAD6ZUaHKiJbdFm2VR9L6GPCdbeYFZzkQ62gTTqC9XhtA6ndTitw2kdTutwWofTHrwNIhWCpw7MZaO2",
+	"DqV9kk1vDaeFtohKAoZHYXs30OQZi1gZCI4hROOUyxuWCgn9ewG5mc3SZ4XkfnAT6qBcB+U6KNdBuQ7K",
+	"dVCug3IeyoWjuv24akRucz7tAmoeHqPxijMRs0t6+Dezin1487bEIGOtFgb0/dDZxo7UT4HOfGPpDp11",
+	"6KxDZx0669BZh846dFZ1iN7KZKDmIO+ylCxt5pjSx4oz3cw18MTMAGyWDvD/D2KhCz3+OwvdY6A/yb67",
+	"iyEtdt3b69zXLK11e4G+IiBvU9j0Ws5gPQ55LT46wL7erYityEzEQsZdxHiSp9YMJbdMC3Nz7rPK56Dn",
+	"YDW3SpsQkK0MSB/tSVHXZ40dVSmSl8YcyhmhZMrMo/rBlRdFoZ2dsLOGTgElSsXO4QthKDx7KCuPYXm3",
+	"Mgr6vMzIDbGR2DeXElfdZ7sFLSYCkqiMjy7eCiyDRHDJEr70Vf2EMTk4RB+eY156tPYApATRc8oOHcqQ",
+	"HuqLXDZkiG6Oxab06xAaPZRlFHVrLHZlaQ7sb4vDprhIWjnV3oIFvpiTclDUKaiFmG8Im/wukPEWLeFi",
+	"9YPfwDJiMJgOWC07tZLTupLLCncRKzNly+zVFn3i00K0G8qn17iidwNLUxSyrA21Y/GsUNWqfVr71LXp",
+	"FKNOMeoUo04x6hSjTjH6DCNFA4p4HSbV0sJEZXOuhVHyeSYhPftsUdrehvwaxscOM9Yxe5FkROC/1vFk",
+	"Wz5RKCDbqt5crk6gUsCFhafZWCUCjG9Cv5iBUw4I6jt1YwwgGY9vpFqkkEwhKQruUOEV1lpxpw3O/hym",
+	"vW+p8Q5h7YWwOsTUIaYOMXWI6fkjpkdLkymOnhbwo2EqjAUdMap1Sk3IOmPvJ6ZY06Y6SBRAxzHWsVtH",
+	"SJShLHQVcWDVwH3MvtWc6PZmhBcBDIXKewnW3/Wl/FlPSDbJ0zRigsyLTGkq+sF4ihtkxS30V4v1MSGH",
+	"cq7V1L07FPjDRO2yO27VaOpL/bMe5RKF/aR0IsZjyuvGCsJDWbYBCKnca/bVag8Gh/KQgMvXYj39qh12",
+	"KNcMse2GyPe1jd1ijXzjgxNWCq832enGy8Y6qKsl2wkANZcf7qBjZ5zroGYHNTuo2UHNzzeNu37ANoDU",
+	"9xKYVgv0h9cq9CrtC/9GVJm9NPV0EPbTIOzbsthOuamrez9esqLxy+44lbDfzua7gBVXoGKvdFzXkC8z",
+	"VqQpUwtq1NV388RH5VASsKw+Sr+8MNSZu4CYymHRArr+PU+m6CknmIyRuj0wMU+5hSSq1jNLgSdlFWjT",
+	"9yA2tLLahDL9tnTmwQ7jdRivw3gdxusw3vM0J4aT6olqOf4prIcB9GBXI0IaDrmkwtiIdtjb12qFEKvm",
+	"230gGbY+xf7r+K2TPIV2C+J3PJ6xcFvZbGWCrYJlvIyYhDvLdC5Zwi1QCw4yyCUcAyo5y5S0M4fMfsu5",
+	"tgi8gguWmm7MeY42SmwcZg0z+djNYYytTz769kq0YwG81cImK9dX+4RjY3APCYve4utu2x+FsZcwV9pe",
+	"FVtyQN6qD+UGb21NHKbzWOb6P0n/8IvQAbggK1P58IGXNH6nxpbhbV2kV8O+gzl4zu2s0rIx2SuS9Nfo",
+	"aK5MA3tujCd2xP/vZSB03xc/XWEkUXQr4xXGO2ejCheOnJZjQrg4FaOWjMcUYjxeMsi4SIMqFPnuOhO2",
+	"mKmMZbmxbAwMNSmrMHBihaXJU9JzvF+Ncj7HnkXc1ubyN/HraG1R3gWQS7ccJdmaFHI/oKRaFUaVhuoj",
+	"+tyDQAnJqL8uKV5r4BbqDHyg1un1QWjg3bqnvzrQHJqkFM0LQ2FmwBPkj9+PflQ0XNv7/a0vi/vwzV2r",
+	"9S+n1XqgmbLZekg1VsioyIjpssKK6bJR9DaCGCxIeDznQpuNmS+UCmEXyrdyixozUIperWNlZ1GliPTE",
+	"npXZIVZkYIYyUxj6ZgHFzJJhEWpm1ZQgDeZAiAldw0QSIROYO61QWtZ7xf6z+kN/g5EILTEfcIlbjp+f",
+	"lLEMN4NpsLmWTpyFzOmvT/reYOpRW4kZ92xPenqyS3/SzoTVmbA6E1ZnwupMWJ0J6/N1U1YO39YKOUJ3",
+	"lq9Psnxl2NSb2xUM5eP0QzshmSAS28fGZTXIpB0ZfuQ3vp2478qNJWUYp99QuSx7hJ+Hidw3GeAjTabz",
+	"9XVAqQNKHVDqgFIHlL4koESn25ZAriVw3WGle2Ol1TApDG1Pith7LLfSUK7E90rbjpzIONbuBSQrGjUB",
+	"IWO65XdKqmxZ+gRjlUDETJpPI5byMaRRSP+UCbuB5ULpxGCqgbuTKZ2gmwHvGTHJtVYLw6zCJp/464Bd",
+	"Ak/Qb0CtSJVs8d0RltxaPCRi3zKl2eujzbU0NjpiDsZPuIYNvkC0XtZ27/EY6ikNyaGYUklzNTPxBDTI",
+	"GMhH1+gku+TCeLhfUC0iKyXJ5WyomCUk6L7OYBCTT8M7l2jwmEv0YhkjptIxlwGu41nx0NnwyHEBUv7w",
+	"iEogmXw6BeNeTAkp1hSMwJzWI2No8zARlD+MYwnf/TT+JK+h7OpG+u4jn25zIeE9f0TPyeX0yefRyTcP",
+	"73d6Td/vo1I/cj2Fnf1Pf5Emn8+VtpD8BIngXv/7rJxRF0lSdLHqkXe83yJF1k7Fl787iftH6+HoYA69",
+	"ebwk4dy7OPkGQ5HdYch6xvL0Rshpf8DeWcMcvTqZ0ySPIraYiXjGPlx8fP0DipAE5hpibt29N+Dk/7vJ",
+	"8U/cxrN1yfE92FJsHPKUam3DjtKztkon88Iqr/0q783kOzPstzy5JMH5CTz7+USzFCTYfjJuwkWvNxFt",
+	"cwCLo/O9Q1gc1T7E8ZzPE4zFZ2OYKE1xc3xiQfcH7ApPZW+r88cx3kBYNJ5xOQWMESHXcN0VXHqCbSDn",
+	"83CKI/DODfhYksX6Uc4uAlbAURI2AyqnJxVLlZyCZn7q1IVFYtE8yMaQJJCUq5+ItAEX/AUfDQy+ny3x",
+	"3QRFhlcID4QoaIK7IYpHEEg0neTwwubx0cFXB0YTp18e+vjq9D8+G3H+GsVHACwvTFCnE5gIKSj6l8SZ",
+	"0qUUuieueVkgDDfzZ3FONGpxpSZmLF8WUX6roTzUyMBJcSYs65mZWkjGTYmjkn6EulwpkytaHet9dXoa",
+	"Xk3b9Dfx6wBR3URAmkSE8IZH5fuCsleT84XmN2D7n2+Vua4fA2/CxWd8EhRzdFL0SYR/MYNO/nfy/3OT",
+	"/wXx3kNnzQ1sCIm8oKYzauKArA4R3CbyLnACphjMHTGtUqzRgiWSUwe3HV4tMhDYBQWZK5ku1yLNG420",
+	"f8GpbdFFPmAZGrIx+3jyFmstTnNbp5emB93C7vNc2IimZ8dKpcDlThGQP2KE5Q43vs61cXR1SKuz+ygf",
+	"+LRRiNapZY9Yl3uo358Qpf2UrOromnaniUdF8Ay3G6crXETW5jk3xgE6TJKSbCpuQUaUROEuUd1+fw/T",
+	"eQoGQUv/nHHp8zCERD2VS7NwE/vq5JtKloObbGngbrE+O6o4kPHZvfppbM+4qM/N9Py4rNQZng9ieMbD",
+	"drN8WD3CMUGzPYANq1lQ+lXhgPVtI2ZiTkFzjjoH7IJGXwlYk8oyA1UZ8VWjPbkQBAc8ftqsySipnqOp",
+	"+DPNeXwvoUaJEaP+IgWBZAbSW9hwgu2nab452mD1/RkgMaUvg9XOwfphVZh78a+Awtzk8QeQ+He/7AmD",
+	"mrpZsw63mVQ9jT8vPdpN6mkMqm0s+Wj21Mc+8jpt+s9hTXXS4kVRId7JD6fYRRUdF4UgSR2DnYuot1UC",
+	"KTi0vMfJ/bJyGDfYVXcUnS0aQ2IYr5z2Z4yjsh5RHjVWvufVRGq3wlo1rwU6ptB86pR8ibJYSWgTw+VY",
+	"A54kjXrDRZL8VNx1INWhHOB5KRAXCbYRK45SyiNwIGvhqOjxUqO/NMnZKRcbJdv34jbINS8C7imhXv5e",
+	"/vGO1A6SeVvsFU0CQkOmbhtFxCVeWZESjwxiaA4bmfULYbbPiI4/8hvwBMz4gi8pWpII++F0kWDVrTso",
+	"q4S/0VFZ9FfNc6zesua4bOGyCXdbQUr8A6KAt0ozozJQEthipliqqMGO0IznduZ2KuZWacbn85VjPejW",
+	"DgtVbx1KA7EGixqThlj5NpIJEBjynE1lqvCaAVO4MS8+vGNW3YD01nuhDQOZmPOhLOCG0PSR/S5jyRmI",
+	"lUzYhFNhV7oJK7UYMZXHQmKVTUPIzCpmwGKAeD4fSuwrtKotZhN+jRveWFrh0l356e3F08geA/ZPIHme",
+	"4th+UhufpIJLLE6BO8UhcFeNtvc5moN9/8AyY6L0VAWpUfgUFNaESlXsO8AO2HcbmZ264CJFO34vy6dM",
+	"uEiduLAWsjkmiOTS8Wm1HVgwYjr5QtOxIFFEDSW+Eh0f8UwpAxQxV06U2yZx0XNPXFME3nW4t++NQUOZ",
+	"KCGnjMulnbl/YDm4FQkSHtomRj6Er3QYbSe8Hsd6LkagToZ1qkdN5hmwZpUxqXh3O3qrCL2F0jetXo4r",
+	"iH1V8EljGx0eV2K+JFD1Pe/lOHNIUlhk9qKOeNGLJmJJDswoL86Mdc8kA3aFUWBOjNBbPGRq8oz84ma+",
+	"Lw49fFamm9amgpJuw7Gy6GOx6lOnjtGHfGHKlZ8RgU5BxgIM1XMQK50jHdwsOxdhxMs5PlYWisfnkMgM",
+	"48adjpn7eiXFW83jG6ccEMXPgKd29o/22Bzvijs9OWGLmSBrJJtrFYMxTOfSnDNhywKnGJ2C9yTc8jE3",
+	"wIQ1kE4iZpS70+SYkCZuQbo3zLUagxmwH8UNhOB3lVvAW7GMvoZJbhCVj3nCxsA1aH/M9746edVv5IMf",
+	"/LIOSNM0RGsdFr9DWMhS3B72DHpOiZE/+i9bIbni64T8Xg08WbbT3Ncn/05hJjUyKkiMvMMeEbofJnma",
+	"Lhml0WNrLx0eFyZ8iBfGKZKYhSFkAnfuWS9gqcRnyi0YG3AhWqvn85RI+e8qdzvlsSPFGVs1n0MylD2p",
+	"CLSF5I7KA4Q6fUqmCRNHO0J1af0BG9FNI2b4kpifAGwx14AQqRZxyqdnxaxmwBOWCZnT2Ck3lhmqhIxs",
+	"hCTuzpFfkH+5HMritROReq+lhnEuUltjb4ppxq91tn0ZzCnrxa8qTfzsM+ASRUcTZv0e7CVRw5OwKo5N",
+	"Grz+nJj0wNvys7L02QdrKf88ESi4e8Vn18DjGTqqHHmWbFhjN+KOkMPkSbffKiT+wK5zuXbQzCEYr+a9",
+	"VupGwNHZ3379I/r9iM6Cj+4o8D85EINf0gOfXKdHZ0cvEdz4gdZ7vdwKWDC7nFMme1l/h34rFMd6tvcZ",
+	"VQwuKgBE9VD6kGuFvWsyIc2gEulZxMi6RawmM2RZLoVdMsMnYJckQPgEpjnXidu+ainikJjpQKggPVjj",
+	"cqrDVR9oGPEiIA43EnWkJui6hm011NBIVIQ2CO3OOG78S6gfT3UK9b6QDasmMsKZs96bHy4j9vrqw2XE",
+	"ri7cP99cRuzD2zfsX//8734o47yQIV+t6lJ0w8/zcSriiJkZ10G0GatF7MMEiq+AwzXtiJ/KC7O6B/Ul",
+	"Fy12oqKMq8EKLizly1D0OgEtbiFhk5RP60RQe3PTNFCPOJ6nXLLU8dyZB3eyHJotHEJKVNHhvP7asnh9",
+	"JlIwVkmozsFrKg1jk2SIkMaJ3YkL3KE5h7hodEmglTAc3aJUWvvyJVevj+L0GmyRRPqOyi1x0br1tcTL",
+	"mDgTzDNVm4838XgvedHOVKu0tmZRLYvU0IQ/jFNr5xmDtBpYT0PmpJk2JQgXFjITVRokOCJxmN6AtGzM",
+	"45uIKg0fe3HIU9DWREXOp1VF7ball5L9wNdq4s7vWGXUBcuHwNPCfPni8lBO1t5TWXZ1OY2fIlQXZ77E",
+	"8Vlz5XgnHdrqJHvWdJeNVZrKvgjLFtzQbmBBGJXNkS+LuCglwdvBauxBhZabv5Ll2Rz0Mdzi16REJWY1",
+	"F6nbMtIiFlpYiJD4qfSM/5Y4iRnEN3MlpK2xg3tNw4ihuJqJWNlflsaOIapoWaEqoLypZXytcqX75KHl",
+	"azl6oZetT+BtnqbHFu5oByc8Blt8eiTEdTllRCZSrtv6/Dbon5Wp0JsbTyeqfRhrZdaEI+vhz8eWj/OC",
+	"FajkYcXCgWnKvhdx0aC4X8wrUQuZKl9ep+yeEeduf6tTLCoGrc/yu99ynrojNFNSWKWFnJ4RrDWQJ0ou",
+	"M2Gw8jeWv/J2HH/2oHTjKYu5halyY3PL+1H4Xo4Ly/JBiTBzrRyh4nLckMGK7ICRE9psruZhNyrTBz/F",
+	"htm/y/CFDuxTqzh3APjTOU9v2P+6ev+zk5huQU68uOlI36YE7opnyzOs8pqqHMw8g/36x/8PAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
