@@ -26,7 +26,14 @@ func subjectFacets(ctx context.Context, form summaryForm) []facetGroup {
 	for _, c := range casereview.Characteristics {
 		name := c.FilterName()
 		g := facetGroup{Name: name, Label: c.Label}
-		for i, grp := range c.Groups {
+		groups := slices.Clone(c.Groups)
+		// A chosen value the characteristic does not hold stays, ticked, beside its error.
+		for _, v := range form.Values[name] {
+			if !c.Has(v) {
+				groups = append(groups, casereview.Group{Key: v, Label: v})
+			}
+		}
+		for i, grp := range groups {
 			o := facetOption{ID: fieldID(name) + "-" + strconv.Itoa(i+1), Value: grp.Key, Label: grp.Label, Uncounted: true,
 				Checked: slices.Contains(form.Values[name], grp.Key)}
 			if o.Checked {

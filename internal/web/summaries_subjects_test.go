@@ -156,7 +156,8 @@ func TestReportingPagesBySubject(t *testing.T) {
 		}
 		// A value that is not one is reported at its field.
 		bad := b.Get("/summaries/view?" + url.Values{"title": {"x"}, "section": {"headline"}, "subject_sex": {"martian"}}.Encode()).Must(http.StatusUnprocessableEntity)
-		if !bad.Has(`a[href="#subject_sex"]`) {
+		if !bad.Has(`a[href="#subject_sex"]`) || !bad.Has(`details.app-subject-filter[open] input#subject_sex`) ||
+			!bad.Has(`details.app-subject-filter[open] input[name="subject_sex"][value="martian"][checked]`) {
 			t.Errorf("the error links to the field: %v", bad.Errors())
 		}
 
