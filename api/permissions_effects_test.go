@@ -153,6 +153,31 @@ func moved(a, b pmState) []string {
 }
 
 // checkWrite compares the database before and after a write row.
+// pmSendRefused sends writes that must be refused, one after another, and checks that together
+// they left the database as it was: no audit event, no row added, removed or moved on. They were
+// all built before the first is sent, which is sound because a refused write changes nothing
+// the next one's building could read.
+func pmSendRefused(t *testing.T, w *pmWorld, refused []pmPending) {
+	t.Helper()
+	if len(refused) == 0 {
+		return
+	}
+	before := w.state(t)
+	for _, p := range refused {
+		pmCheckResponse(t, p.r.where(), p.r, w.send(p.r.role, p.r.method, p.q.path, p.q.body, p.q.ifMatch))
+	}
+	after := w.state(t)
+	evs := w.events(t, before.seq)
+	if len(evs) > 0 || !maps.Equal(before.counts, after.counts) || len(moved(before, after)) > 0 {
+		var rows []string
+		for _, p := range refused {
+			rows = append(rows, p.r.where()+" "+p.q.path)
+		}
+		t.Errorf("refused writes changed the database: events %v, moved %v, counts %v; one of:\n  %s",
+			evs, moved(before, after), pmCountDiff(before, after), strings.Join(rows, "\n  "))
+	}
+}
+
 func (w *pmWorld) checkWrite(t *testing.T, where string, r pmRow, q pmReq, res pmResponse, before pmState) {
 	t.Helper()
 	after := w.state(t)

@@ -996,7 +996,10 @@ func TestPermissionMatrix(t *testing.T) {
 		// Writes run one at a time, in order: checkWrite compares the whole database around
 		// each. Reads change nothing the matrix counts, so their requests are built in order
 		// (building may make fresh records) and sent afterwards, side by side (pmSendReads).
-		var reads []pmPending
+		// Refused writes change nothing, so those in a row between two accepted writes are sent
+		// together and the database compared once around them all (pmSendRefused): a change
+		// still fails the test, naming the events and records it touched.
+		var reads, refused []pmPending
 		for _, r := range rows {
 			write := r.method != "GET" && r.path != "/api/v1/audit/verify"
 			key := r.method + " " + r.path + " " + r.target
@@ -1016,6 +1019,12 @@ func TestPermissionMatrix(t *testing.T) {
 				reads = append(reads, pmPending{r, q})
 				continue
 			}
+			if r.want >= 400 {
+				refused = append(refused, pmPending{r, q})
+				continue
+			}
+			pmSendRefused(t, w, refused)
+			refused = nil
 			before := w.state(t)
 			res := w.send(r.role, r.method, q.path, q.body, q.ifMatch)
 			where := r.where()
@@ -1024,6 +1033,7 @@ func TestPermissionMatrix(t *testing.T) {
 			}
 			w.checkWrite(t, where, r, q, pmResponse{location: res.Header.Get("Location"), body: res.Body}, before)
 		}
+		pmSendRefused(t, w, refused)
 		pmSendReads(t, w, reads)
 		t.Logf("%s: %d rows (%d reads)", dialect, len(rows), len(reads))
 

@@ -31,6 +31,9 @@ func reportOut(r casereview.ReviewReport) ReviewReport {
 		for i, p := range r.Proposals {
 			ps[i] = ReportProposal{Number: p.Number, Text: p.Text, Page: p.Page, Heading: nonEmpty(p.Heading),
 				Addressees: append([]string{}, p.Orgs...), Themes: append([]string{}, p.Themes...)}
+			if p.Recalled {
+				ps[i].Recalled = &p.Recalled
+			}
 		}
 		out.Proposals = &ps
 	}

@@ -34,6 +34,7 @@ type rpProposal struct {
 	Page       int      `json:"page"`
 	Addressees []string `json:"addressees"`
 	Themes     []string `json:"themes"`
+	Recalled   *bool    `json:"recalled"`
 }
 
 type rpReport struct {
@@ -334,6 +335,21 @@ func TestReportPagesAsPrinted(t *testing.T) {
 			{"number": p.Number, "text": p.Text, "scope": "local", "page": p.Page}}}).JSON(t, &out)
 		if len(out.Items) != 1 || out.Items[0].SourcePage == nil || *out.Items[0].SourcePage != 13 {
 			t.Errorf("created %+v", out.Items)
+		}
+	})
+}
+
+// A recommendation the report recalls from another investigation comes back marked "recalled";
+// the report's own carry no such field.
+func TestReportUploadMarksRecalledRecommendations(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		w, review := rpStart(t, dialect)
+		text := "Fictional inquiry report\n5. Recommendations\nPrevious recommendations\n" +
+			"5.1. On 2 March 2019 the Commission recommended that Eastmere Council light the footpath (012/19).\n" +
+			"New recommendations\n5.2. On 4 May 2026 the Commission recommended that Eastmere Council audit its referrals (008/26).\n"
+		rep := rpUpload(t, w, review, "inquiry.txt", []byte(text))
+		if len(rep.Proposals) != 2 || rep.Proposals[0].Recalled == nil || !*rep.Proposals[0].Recalled || rep.Proposals[1].Recalled != nil {
+			t.Fatalf("proposals %+v", rep.Proposals)
 		}
 	})
 }

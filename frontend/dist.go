@@ -6,6 +6,7 @@ package frontend
 import (
 	"embed"
 	"io/fs"
+	"sync"
 )
 
 // The pattern dist* matches this file as well as the built dist/ folder, so the package still
@@ -15,11 +16,17 @@ import (
 //go:embed templates dist*
 var files embed.FS
 
-// Templates is the templates folder.
-func Templates() fs.FS { return sub("templates") }
+// Templates is the templates folder: the same value on every call, so that what is parsed from
+// it once can be found again by it (internal/web parses each folder once per process).
+func Templates() fs.FS { return templates() }
 
-// Assets is the built dist folder (empty when it has not been built).
-func Assets() fs.FS { return sub("dist") }
+var templates = sync.OnceValue(func() fs.FS { return sub("templates") })
+
+// Assets is the built dist folder (empty when it has not been built), the same value on every
+// call, as Templates is.
+func Assets() fs.FS { return assets() }
+
+var assets = sync.OnceValue(func() fs.FS { return sub("dist") })
 
 // Built reports whether the assets were built into this binary.
 func Built() bool {

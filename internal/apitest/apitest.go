@@ -90,7 +90,7 @@ func Start(t testing.TB, dialect string, o Options) *Server {
 		cfg.MaxBodyBytes = o.MaxBodyBytes
 	}
 	params := CheapPasswords()
-	opts := app.Options{Now: now, SearchGate: o.SearchGate, ImportGate: o.ImportGate, PasswordParams: &params}
+	opts := app.Options{Now: now, SearchGate: o.SearchGate, ImportGate: o.ImportGate, PasswordParams: &params, IndexMergeFloor: 1}
 	if !o.Anonymous {
 		opts.Unauthenticated = &casereview.System
 	}

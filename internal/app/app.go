@@ -26,6 +26,7 @@ import (
 	"github.com/casereview/casereview/internal/notify"
 	"github.com/casereview/casereview/internal/recurrence/follower"
 	"github.com/casereview/casereview/internal/search"
+	bleveindex "github.com/casereview/casereview/internal/search/bleve"
 	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/internal/store/imports"
 	"github.com/casereview/casereview/internal/store/state"
@@ -50,6 +51,8 @@ type App struct {
 	handler http.Handler
 	// indexPoll is how often the index follower polls the journal (Options.IndexPoll).
 	indexPoll time.Duration
+	// indexOpts are how the search index is opened (Options.IndexMergeFloor).
+	indexOpts bleveindex.Options
 	api       http.Handler // the JSON API alone (inside handler)
 	now       func() time.Time
 	// checkpointOnce starts the audit checkpoints with the first Start; checkpointDone
@@ -83,6 +86,9 @@ type Options struct {
 	// IndexPoll replaces how often the index follower polls the journal when nothing wakes it
 	// (indexer.DefaultPollInterval).
 	IndexPoll time.Duration
+	// IndexMergeFloor replaces the search index's merge floor (bleveindex.Options.MergeFloor):
+	// test harnesses set 1, as their small indexes take thousands of single writes.
+	IndexMergeFloor int64
 	// PasswordParams replaces the argon2id parameters new password hashes are made with
 	// (auth.DefaultParams). Only test harnesses lower them, so that signing in costs
 	// microseconds; hashes record their parameters, so each still verifies with its own.
@@ -123,7 +129,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if o.PasswordParams != nil {
 		ac.Params = *o.PasswordParams
 	}
-	a := &App{cfg: cfg, log: log, store: s, summaries: summaries.New(s), auth: auth.NewService(s, ac, o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll}
+	a := &App{cfg: cfg, log: log, store: s, summaries: summaries.New(s), auth: auth.NewService(s, ac, o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll,
+		indexOpts: bleveindex.Options{MergeFloor: o.IndexMergeFloor}}
 	started := false
 	defer func() {
 		if !started { // New failed after this point and closed the store

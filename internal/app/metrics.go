@@ -91,6 +91,10 @@ var (
 	descState = prometheus.NewDesc("casereview_search_index_state",
 		"1 for the state this process's search index is in (filling, rebuilding, catching_up, following, stalled, stopped), 0 for the others.",
 		[]string{"state"}, nil)
+	descOutbox = prometheus.NewDesc("casereview_outbox_messages",
+		"Emails in the outbox by status: pending (waiting to be sent), sent, failed (given up), withheld.", []string{"status"}, nil)
+	descOutboxAge = prometheus.NewDesc("casereview_outbox_oldest_pending_age_seconds",
+		"How long the oldest email still waiting to be sent has waited (0 when none waits): a stuck sender shows here.", nil, nil)
 	descUp = prometheus.NewDesc("casereview_journal_readable",
 		"1 when the journal head could be read at this scrape (the database answers), 0 otherwise.", nil, nil)
 )
@@ -99,7 +103,7 @@ var indexStates = []search.IndexState{search.StateFilling, search.StateRebuildin
 	search.StateFollowing, search.StateStalled, search.StateStopped}
 
 func (c *indexCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descHead, descApplied, descLag, descState, descUp} {
+	for _, d := range []*prometheus.Desc{descHead, descApplied, descLag, descState, descUp, descOutbox, descOutboxAge} {
 		ch <- d
 	}
 }
@@ -120,6 +124,16 @@ func (c *indexCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, 1)
 	ch <- prometheus.MustNewConstMetric(descHead, prometheus.GaugeValue, float64(st.Head))
+	if depth, oldest, err := c.a.store.OutboxDepth(ctx); err == nil {
+		for _, s := range casereview.OutboxStatuses {
+			ch <- prometheus.MustNewConstMetric(descOutbox, prometheus.GaugeValue, float64(depth[s]), string(s))
+		}
+		age := 0.0
+		if !oldest.IsZero() {
+			age = max(0, c.a.now().Sub(oldest).Seconds())
+		}
+		ch <- prometheus.MustNewConstMetric(descOutboxAge, prometheus.GaugeValue, age)
+	}
 	if c.a.search == nil {
 		return
 	}

@@ -48,11 +48,12 @@ func TestMetrics(t *testing.T) {
 		cfg.MetricsToken = "scrape-me"
 		a := start(t, cfg)
 		seed(t, a.App, 2)
-		caughtUp(t, a.App)
 		sys := casereview.WithActor(context.Background(), casereview.System)
 		recs, err := a.Store().ListRecommendations(sys, casereview.RecommendationFilter{}, casereview.PageRequest{Limit: 1})
 		mustOK(t, err)
 		id := recs.Items[0].ReviewID
+		queueEmails(t, a.App, id, recs.Items[0].Addressees[0].OrganisationID)
+		caughtUp(t, a.App)
 		send := func(method, path, body string) int {
 			rec := httptest.NewRecorder()
 			req := httptest.NewRequest(method, path, strings.NewReader(body))
@@ -83,6 +84,26 @@ func TestMetrics(t *testing.T) {
 		}
 		head, err := a.store.JournalHead(context.Background())
 		mustOK(t, err)
+		// The outbox's figures are the database's: the reminders above queued emails that wait,
+		// as no SMTP server is configured.
+		queued, err := a.Store().ListOutbox(sys, casereview.OutboxFilter{}, 0)
+		mustOK(t, err)
+		byStatus := map[casereview.OutboxStatus]float64{}
+		for _, q := range queued {
+			byStatus[q.Status]++
+		}
+		if byStatus[casereview.OutboxPending] == 0 {
+			t.Fatalf("no email waits in the outbox: %v", byStatus)
+		}
+		for _, st := range casereview.OutboxStatuses {
+			name := `casereview_outbox_messages{status="` + string(st) + `"}`
+			if got, ok := m[name]; !ok || got != byStatus[st] {
+				t.Errorf("%s = %v (present %v), want %v", name, got, ok, byStatus[st])
+			}
+		}
+		if age, ok := m["casereview_outbox_oldest_pending_age_seconds"]; !ok || age < 0 || age > 3600 {
+			t.Errorf("casereview_outbox_oldest_pending_age_seconds = %v (present %v), want the seconds since the reminders ran", age, ok)
+		}
 		for name, want := range map[string]float64{
 			`casereview_http_request_duration_seconds_count{code="404",method="GET",route="/api/v1/reviews/:id"}`: 1, // shared: not for anonymous callers
 			`casereview_http_request_duration_seconds_count{code="200",method="GET",route="/api/v1/search"}`:      1,
@@ -106,4 +127,23 @@ func TestMetrics(t *testing.T) {
 			}
 		}
 	})
+}
+
+// queueEmails gives orgID an agency editor and the review a recommendation to orgID whose
+// response was due yesterday, then runs the reminder ladder: the editor's emails are queued.
+func queueEmails(t *testing.T, a *App, reviewID, orgID string) {
+	t.Helper()
+	sys := casereview.WithActor(context.Background(), casereview.System)
+	s := a.Store()
+	u, err := s.CreateUser(sys, casereview.UserDraft{Email: "editor@northfold-police.example", DisplayName: "Editor"}, "")
+	mustOK(t, err)
+	_, err = s.AddMembership(sys, u.ID, casereview.MembershipDraft{Role: casereview.RoleAgencyEditor, OrganisationID: orgID})
+	mustOK(t, err)
+	today := casereview.DateOf(a.Now())
+	due := today.AddDays(-1)
+	_, err = s.CreateRecommendation(sys, casereview.RecommendationDraft{ReviewID: reviewID, Number: "99", Text: "Overdue recommendation about DASH.",
+		Scope: "local", ResponseDue: &due, Addressees: []casereview.AddresseeDraft{{OrganisationID: orgID, Role: "lead"}}})
+	mustOK(t, err)
+	_, err = s.EvaluateReminders(sys, today, casereview.DefaultLadder)
+	mustOK(t, err)
 }

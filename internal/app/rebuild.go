@@ -99,7 +99,7 @@ func (a *App) rebuildBeside(ctx context.Context, s *searcher) error {
 	if err := os.RemoveAll(next); err != nil {
 		return err
 	}
-	idx, err := bleveindex.Open(next)
+	idx, err := bleveindex.OpenWith(next, a.indexOpts)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (a *App) swapIn(s *searcher) error {
 			if _, statErr := os.Stat(s.dir); errors.Is(statErr, os.ErrNotExist) {
 				_ = os.Rename(aside, s.dir)
 			}
-			if idx, err := bleveindex.OpenStale(s.dir); err == nil {
+			if idx, err := bleveindex.OpenStale(s.dir, a.indexOpts); err == nil {
 				return idx
 			}
 			return nil
@@ -184,7 +184,7 @@ func (a *App) swapIn(s *searcher) error {
 		if err := os.Rename(next, s.dir); err != nil {
 			return restore(err)
 		}
-		idx, err := bleveindex.Open(s.dir)
+		idx, err := bleveindex.OpenWith(s.dir, a.indexOpts)
 		if err != nil {
 			_ = os.Rename(s.dir, next)
 			return restore(err)

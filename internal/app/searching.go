@@ -81,7 +81,7 @@ func (a *App) openSearch(ctx context.Context) error {
 	s := &searcher{dir: dir, src: a.store}
 	_, statErr := os.Stat(dir)
 	fresh := errors.Is(statErr, os.ErrNotExist)
-	idx, err := bleveindex.Open(dir)
+	idx, err := bleveindex.OpenWith(dir, a.indexOpts)
 	switch {
 	case err == nil && fresh:
 		s.mode = modeFill
@@ -102,7 +102,7 @@ func (a *App) openSearch(ctx context.Context) error {
 			return cerr // the database did not answer: the index may be fine, so leave it be
 		}
 	case errors.Is(err, bleveindex.ErrStale):
-		if idx, err = bleveindex.OpenStale(dir); err == nil {
+		if idx, err = bleveindex.OpenStale(dir, a.indexOpts); err == nil {
 			a.log.Warn("search index was built with another mapping version; answering from it until the new one is ready")
 			s.mode = modeReplace
 		}
@@ -121,7 +121,7 @@ func (a *App) openSearch(ctx context.Context) error {
 			idx.Close()
 			return err
 		}
-		if s.next, err = bleveindex.Open(next); err != nil {
+		if s.next, err = bleveindex.OpenWith(next, a.indexOpts); err != nil {
 			idx.Close()
 			return err
 		}
@@ -150,7 +150,7 @@ func (a *App) moveAsideAndCreate(dir string, reason error) (*bleveindex.Index, e
 	if err := os.Rename(dir, aside); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("move the search index aside: %w", err)
 	}
-	return bleveindex.Open(dir)
+	return bleveindex.OpenWith(dir, a.indexOpts)
 }
 
 // Start runs the background work (filling or replacing the index if it needs it, then following

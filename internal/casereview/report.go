@@ -37,6 +37,10 @@ type ReportProposal struct {
 	Heading string   `json:"heading,omitempty"`
 	Orgs    []string `json:"addressees"` // organisation ids, matched by name or alias
 	Themes  []string `json:"themes"`     // theme codes the suggester proposed
+	// Recalled: the report recalls it from another investigation rather than makes it (a
+	// "Previous recommendations" heading, an older identifier series); the form leaves it out
+	// unless the panel ticks it back in.
+	Recalled bool `json:"recalled,omitempty"`
 }
 
 // ReportProblem names what is wrong with an uploaded report, as the field "file".

@@ -109,7 +109,9 @@ func runExtraction(ctx context.Context, env *Env) (Report, error) {
 			elsewhere[r.id] = true
 		}
 	}
-	unmatched, unmatchedElsewhere := 0, 0
+	unmatched, unmatchedOwn, unmatchedElsewhere, unmatchedNowhere := 0, 0, 0, 0
+	recalled, recalledOwn := 0, 0
+	var recalledNumbers []string
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return Report{}, err
@@ -127,20 +129,48 @@ func runExtraction(ctx context.Context, env *Env) (Report, error) {
 		if err != nil {
 			return Report{}, fmt.Errorf("%s: %w", id, err)
 		}
-		var preds []string
-		props := extract.Find(doc, extract.Options{})
-		for _, p := range props {
+		// The proposals form leaves recalled proposals unticked, so only the others count as
+		// proposed; the recalled ones are counted apart, with how many were the report's own.
+		var preds, recalledTexts []string
+		var props []extract.Proposal
+		for _, p := range extract.Find(doc, extract.Options{}) {
+			if p.Recalled {
+				recalledTexts = append(recalledTexts, p.Text)
+				recalledNumbers = append(recalledNumbers, p.Number)
+				continue
+			}
+			props = append(props, p)
 			preds = append(preds, p.Text)
 		}
 		matched := map[int]bool{}
-		for _, j := range matchPredictions(t, preds) {
+		found := matchPredictions(t, preds)
+		for _, j := range found {
 			matched[j] = true
+		}
+		// A recalled mark is wrong when the proposal is one of the report's own that the ticked
+		// proposals missed.
+		var missed []truthRec
+		for i, r := range t {
+			if _, ok := found[i]; !ok {
+				missed = append(missed, r)
+			}
+		}
+		recalled += len(recalledTexts)
+		recalledOwn += len(matchPredictions(missed, recalledTexts))
+		own := map[string]bool{}
+		for _, r := range t {
+			own[r.id] = true
 		}
 		for j, p := range props {
 			if !matched[j] {
 				unmatched++
-				if elsewhere[p.Number] {
+				switch {
+				case own[p.Number]:
+					unmatchedOwn++
+				case elsewhere[p.Number]:
 					unmatchedElsewhere++
+				case recIDForm.MatchString(p.Number):
+					unmatchedNowhere++
 				}
 			}
 		}
@@ -159,7 +189,8 @@ func runExtraction(ctx context.Context, env *Env) (Report, error) {
 		Header:  []string{"method", "reports", "true recs", "proposed", "precision", "recall", "median similarity"},
 		Rows:    [][]string{ours.row("internal/extract"), naive.row("baseline: every line starting with a number")},
 	}}}
-	rep.Notes = append(rep.Notes, fmt.Sprintf("Of the %d proposals matching no recommendation of their report, %d carry an identifier that the register files under another report: a recommendation the report recalls or repeats from another investigation.", unmatched, unmatchedElsewhere))
+	rep.Notes = append(rep.Notes, fmt.Sprintf("Proposed counts the proposals the form ticks. Besides them, %d proposals were marked recalled from another investigation (shown unticked: %s); %d of them match a recommendation the register files under the report itself (a recalled mark that is wrong costs recall above).", recalled, strings.Join(recalledNumbers, ", "), recalledOwn))
+	rep.Notes = append(rep.Notes, fmt.Sprintf("Of the %d proposals matching no recommendation of their report, %d carry an identifier the register files under the report itself (the text found is not the register's), %d one it files under another report (recalled, not marked so), %d one it files under no report (the register lacks it), and %d no identifier.", unmatched, unmatchedOwn, unmatchedElsewhere, unmatchedNowhere, unmatched-unmatchedOwn-unmatchedElsewhere-unmatchedNowhere))
 	if len(misses) > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("Reports not extracted exactly (%d): %s.", len(misses), strings.Join(misses, "; ")))
 	}
@@ -233,6 +264,8 @@ func countScore(s *extractScore, truth, preds int) {
 
 // naiveSplit is the baseline: a recommendation starts at every line that starts with a number,
 // and runs to the next.
+var recIDForm = regexp.MustCompile(`^\d{3}/\d{2}$`)
+
 var naiveStartRe = regexp.MustCompile(`^\s*\(?\d{1,3}[.)]?\s+\S`)
 
 func naiveSplit(doc extract.Document) []string {

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -97,10 +98,15 @@ func runRecurrence(ctx context.Context, env *Env) (Report, error) {
 		Header:  []string{"Threshold", "Clusterer precision", "Clusterer recall", "TF-IDF precision", "TF-IDF recall"},
 		Rows:    sweep,
 	}}}
-	if _, err := env.Corpus("pfd/pfd_reports_concerns_union.csv"); err != nil {
-		rep.Notes = append(rep.Notes, "PFD pairs: not yet judged (see docs/recurrence.md).")
-	} else {
-		rep.Notes = append(rep.Notes, "PFD pairs: the corpus is present but no PFD pairs are judged yet (see docs/recurrence.md).")
+	pfdTables, pfdNotes, err := runPFDRecurrence(env)
+	switch {
+	case err == nil:
+		rep.Tables = append(rep.Tables, pfdTables...)
+		rep.Notes = append(rep.Notes, pfdNotes...)
+	case errors.Is(err, ErrSkip):
+		rep.Notes = append(rep.Notes, "PFD pairs not measured: "+err.Error())
+	default:
+		return Report{}, err
 	}
 	return rep, nil
 }

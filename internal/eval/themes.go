@@ -24,10 +24,14 @@ import (
 // judgement of real recommendations: PFD matters of concern, split into items as the PFD import
 // splits them, and TAIC recommendations. themes/judged.tsv holds the ids and the theme codes
 // judged right, nothing of the text; the text is read from the corpus at run time. The items
-// were judged by reading them before the suggester was run on them, and split by report into a
-// tuning part (the keywords and weights were tuned on it) and a held-out part (never looked at
-// while tuning). The baseline is the suggester as it was before (suggest.Legacy, with the
-// keywords of themes/baseline_keywords.yaml), run in the same process.
+// were judged by reading them before the suggester was run on them. The "fresh" part is the
+// out-of-sample measure; the others (tuning, check, the first held-out part) have all been seen
+// while tuning. The baseline is the suggester as it was before issue 16 (suggest.Legacy, with
+// the keywords of themes/baseline_keywords.yaml), run in the same process.
+//
+// EVAL_THEMES_SEEN_ONLY=1 leaves the fresh part out (for work on the suggester, so that it is
+// not looked at); EVAL_THEMES_LEARN=1 prints the per-theme factors learnt from the seen parts
+// (themes_learn.go) to the log.
 
 //go:embed themes/judged.tsv
 var themesJudged []byte
@@ -227,11 +231,19 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	bp, err := taxonomy.DefaultBoilerplate()
+	opts, err := suggest.DefaultOptions()
 	if err != nil {
 		return Report{}, err
 	}
-	cur, err := suggest.NewWithOptions(syn, suggest.Options{MinScore: 0, Boilerplate: bp})
+	opts.MinScore = 0
+	cur, err := suggest.NewWithOptions(syn, opts)
+	if err != nil {
+		return Report{}, err
+	}
+	// The same rules without the learnt factors, for learning them (factors multiply evidence,
+	// so learning needs the evidence before them).
+	opts.Factors = nil
+	unscaled, err := suggest.NewWithOptions(syn, opts)
 	if err != nil {
 		return Report{}, err
 	}
@@ -241,7 +253,17 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	}
 
 	verbose := os.Getenv("EVAL_VERBOSE") != ""
-	thresholds := []float64{0.5, 0.6, 0.65, 0.7, 0.8}
+	learn := os.Getenv("EVAL_THEMES_LEARN") != ""
+	if os.Getenv("EVAL_THEMES_SEEN_ONLY") != "" {
+		for _, it := range judged {
+			if it.split == "fresh" && it.source == "pfd" {
+				delete(pfd, it.id) // nor counted in the last table
+			}
+		}
+		judged = slices.DeleteFunc(judged, func(it judgedItem) bool { return it.split == "fresh" })
+	}
+	thresholds := []float64{0.5, 0.55, 0.6, 0.65, 0.7, 0.8}
+	var seen []evidence
 	type key struct {
 		split string
 		what  string
@@ -260,14 +282,19 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 		oldGot := old.Suggest(it.text, oldThemes)
 		newAll := cur.Suggest(it.text, themes)
 		newGot := above(newAll, suggest.DefaultMinScore)
-		for _, split := range []string{it.split, "all"} {
+		splits := []string{it.split, "all"}
+		if it.split != "fresh" {
+			splits = append(splits, "seen")
+			seen = append(seen, newEvidence(it, unscaled.Suggest(it.text, themes)))
+		}
+		for _, split := range splits {
 			get(key{split, "baseline"}).add(it.want, oldGot)
 			get(key{split, "new"}).add(it.want, newGot)
 			for _, th := range thresholds {
 				get(key{split, fmt.Sprintf("t%.2f", th)}).add(it.want, above(newAll, th))
 			}
 		}
-		if verbose && it.split != "heldout" {
+		if verbose && it.split != "fresh" {
 			fmt.Fprintf(env.Log, "%s %s want %v\n  old %s\n  new %s\n", it.source, it.id, it.want, describe(oldGot, it.want), describe(newGot, it.want))
 		}
 	}
@@ -276,11 +303,14 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	main := Table{
 		Caption: fmt.Sprintf("Micro-averaged over the judged items (themes suggested against themes judged right). "+
 			"Baseline: the suggester before issue 16 (taxonomy version 2 keywords, stemmed words, one word enough, threshold %.2f). "+
-			"Now: compound keywords, words as written, boilerplate ignored, threshold %.2f.", suggest.LegacyMinScore, suggest.DefaultMinScore),
+			"Now: compound keywords, words as written, boilerplate ignored, passing mentions discounted, per-theme factors, threshold %.2f.", suggest.LegacyMinScore, suggest.DefaultMinScore),
 		Header: []string{"part", "items", "judged themes", "baseline suggested", "baseline precision", "baseline recall", "baseline F1",
 			"now suggested", "now precision", "now recall", "now F1"},
 	}
-	for _, split := range []string{"heldout", "check", "tuning", "all"} {
+	for _, split := range []string{"fresh", "heldout", "check", "tuning", "seen", "all"} {
+		if res[key{split, "new"}] == nil {
+			continue
+		}
 		b, n := get(key{split, "baseline"}), get(key{split, "new"})
 		main.Rows = append(main.Rows, []string{splitName(split), fmt.Sprint(n.items), fmt.Sprint(n.tp + n.fn),
 			fmt.Sprint(b.tp + b.fp), F(b.precision()), F(b.recall()), F(b.f1()),
@@ -288,16 +318,29 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	}
 	rep.Tables = append(rep.Tables, main)
 
-	sweep := Table{Caption: "The new suggester at other thresholds (precision / recall).", Header: []string{"threshold", "held-out", "check", "tuning"}}
+	sweep := Table{Caption: "The new suggester at other thresholds (precision / recall).", Header: []string{"threshold", "fresh (out of sample)", "seen (three parts)", "held-out 1 (seen)", "check", "tuning"}}
 	for _, th := range thresholds {
 		row := []string{fmt.Sprintf("%.2f", th)}
-		for _, split := range []string{"heldout", "check", "tuning"} {
+		for _, split := range []string{"fresh", "seen", "heldout", "check", "tuning"} {
 			c := get(key{split, fmt.Sprintf("t%.2f", th)})
 			row = append(row, F(c.precision())+" / "+F(c.recall()))
 		}
 		sweep.Rows = append(sweep.Rows, row)
 	}
 	rep.Tables = append(rep.Tables, sweep)
+
+	// How well factors learnt this way carry to items they were not learnt on, using only the
+	// seen parts: learnt on two, counted on the third, for each.
+	cross := Table{Caption: "Cross-check on the seen parts only: per-theme factors learnt on two seen parts, counted on the third (each in turn), against no factors.",
+		Header: []string{"threshold", "no factors", "factors learnt on the other parts"}}
+	for _, th := range thresholds {
+		n, c := countCodes(seen, nil, th), crossCheck(seen, th)
+		cross.Rows = append(cross.Rows, []string{fmt.Sprintf("%.2f", th), F(n.precision()) + " / " + F(n.recall()), F(c.precision()) + " / " + F(c.recall())})
+	}
+	rep.Tables = append(rep.Tables, cross)
+	if learn {
+		fmt.Fprintf(env.Log, "themes: factors learnt on the %d seen items at threshold %.2f:\n%s", len(seen), suggest.DefaultMinScore, factorsYAML(learnFactors(seen, suggest.DefaultMinScore)))
+	}
 
 	// The defects the issue named, counted over every PFD concern item: how often each theme is
 	// suggested, before and now. A18 needs domestic abuse words as well as suicide ones; the
@@ -334,10 +377,16 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 
 func splitName(s string) string {
 	switch s {
+	case "fresh":
+		return "fresh (out of sample)"
 	case "heldout":
-		return "held-out"
+		return "held-out 1 (seen)"
 	case "check":
-		return "check (seen while tuning)"
+		return "check (seen)"
+	case "tuning":
+		return "tuning (seen)"
+	case "seen":
+		return "seen (three parts)"
 	}
 	return s
 }

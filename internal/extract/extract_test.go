@@ -141,11 +141,16 @@ b. check the buoys every month (025/14).
 `
 
 func TestCommissionStyleRecommendationsWithIdentifiers(t *testing.T) {
-	ps := findText(t, commissionText)
-	if got := strings.Join(numbers(ps), " "); got != "023/14 024/14 025/14" {
-		t.Fatalf("numbers = %q (a recalled earlier recommendation and a reply are not proposals)", got)
+	all := findText(t, commissionText)
+	if got := strings.Join(numbers(all), " "); got != "004/09 023/14 024/14 025/14" {
+		t.Fatalf("numbers = %q (a reply is not a proposal)", got)
 	}
-	if want := "The harbour had no pilot on duty. The Commission recommends that the Director of Harbours ensure a pilot is on duty at night."; ps[0].Text != want {
+	if !all[0].Recalled || all[1].Recalled || all[2].Recalled || all[3].Recalled {
+		t.Errorf("only the recommendation under ‘Previous recommendations’ is recalled: %+v", all)
+	}
+	ps := all[1:]
+	// The sentence before the one that recommends is the analysis, not the recommendation.
+	if want := "The Commission recommends that the Director of Harbours ensure a pilot is on duty at night."; ps[0].Text != want {
 		t.Errorf("text = %q, want %q", ps[0].Text, want)
 	}
 	if ps[2].Text != "On 1 April the Commission recommended that the Director: check the buoys every month." {

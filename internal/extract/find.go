@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/casereview/casereview/internal/casereview"
 )
@@ -18,6 +19,9 @@ type Proposal struct {
 	Heading    string
 	Addressees []casereview.Organisation
 	Themes     []casereview.ThemeSuggestion
+	// Recalled marks a recommendation the report recalls from another investigation rather than
+	// makes (see recalled.go): it is proposed unticked, for the panel to add only if it is theirs.
+	Recalled bool
 }
 
 // Options are what the finder matches against.
@@ -74,50 +78,62 @@ func headingText(s string) bool {
 
 // idOccurrence is one place where an identifier ends a recommendation.
 type idOccurrence struct {
-	id   string
-	line int
-	end  int // byte offset in the line where the identifier ends
+	id       string
+	line     int
+	end      int  // byte offset in the line where the identifier ends
+	previous bool // under a heading of recommendations made before ("Previous recommendations")
 }
 
 // findByID finds recommendations that end with an identifier in brackets. An identifier at the
 // start of a line followed by more text is a reply quoting it ("(005/12) Accepted."), not a
 // recommendation. An identifier seen more than once (an executive summary, then the
-// recommendations section) is taken from the recommendations section when it has one.
+// recommendations section) is taken from the recommendations section when it has one. Those the
+// report recalls from other investigations are proposed marked Recalled (recalled.go).
 func findByID(ls []line) []Proposal {
 	var occ []idOccurrence
-	previous := false
+	previous, prevDepth := false, 0
 	for i, l := range ls {
 		if headingText(l.text) && !tocRe.MatchString(l.text) {
 			switch sq := squash(l.text); {
-			case previousHeadRe.MatchString(sq):
-				previous = true
+			case previousHeadRe.MatchString(sq) && !tocRe.MatchString(nextText(ls, i)):
+				// (A contents entry that wrapped has its page number on the next line.)
+				previous, prevDepth = true, headingDepth(l.text)
 			case previous && resetHeadRe.MatchString(sq):
 				previous = false
+			case previous && prevDepth > 0 && numberedHeading(l.text) && headingDepth(l.text) <= prevDepth:
+				// A numbered heading of recalled recommendations ends at the next heading of its
+				// level or above.
+				previous = false
 			}
-		}
-		if previous {
-			continue
 		}
 		for _, m := range recIDRe.FindAllStringSubmatchIndex(l.text, -1) {
 			if !onlyPunctRe.MatchString(l.text[m[1]:]) {
 				continue
 			}
-			occ = append(occ, idOccurrence{id: l.text[m[2]:m[3]] + "/" + l.text[m[4]:m[5]], line: i, end: m[1]})
+			occ = append(occ, idOccurrence{id: l.text[m[2]:m[3]] + "/" + l.text[m[4]:m[5]], line: i, end: m[1], previous: previous})
 		}
 	}
 	if len(occ) == 0 {
 		return nil
 	}
-	inSection := sectionMask(ls)
+	sec := sectionIndex(ls)
+	recalled := map[string]bool{} // ids the report lists among the recommendations made before
+	for _, o := range occ {
+		if o.previous {
+			recalled[o.id] = true
+		}
+	}
 	chosen := map[string]int{} // id -> index into occ
 	var order []string
 	for k, o := range occ {
 		prev, seen := chosen[o.id]
 		switch {
+		case recalled[o.id] && !o.previous:
+			// Recalled: the occurrence under the heading is the one shown.
 		case !seen:
 			chosen[o.id] = k
 			order = append(order, o.id)
-		case !inSection[occ[prev].line] && inSection[o.line]:
+		case !recalled[o.id] && sec[occ[prev].line] < 0 && sec[o.line] >= 0:
 			chosen[o.id] = k
 		}
 	}
@@ -125,18 +141,21 @@ func findByID(ls []line) []Proposal {
 	// only outside it is a recommendation the analysis recalls from elsewhere.
 	anyInSection := false
 	for _, id := range order {
-		if inSection[occ[chosen[id]].line] {
+		if !recalled[id] && sec[occ[chosen[id]].line] >= 0 {
 			anyInSection = true
 		}
 	}
 	if anyInSection {
 		kept := order[:0]
 		for _, id := range order {
-			if inSection[occ[chosen[id]].line] {
+			if recalled[id] || sec[occ[chosen[id]].line] >= 0 {
 				kept = append(kept, id)
 			}
 		}
 		order = kept
+	}
+	for id := range olderThanOwn(order, occ, chosen, sec, recalled) {
+		recalled[id] = true
 	}
 	stops := map[int]bool{}
 	for _, o := range occ {
@@ -149,9 +168,18 @@ func findByID(ls []line) []Proposal {
 		if !strings.Contains(strings.ToLower(text+" "+heading), "recommend") && len(text) < 40 {
 			continue
 		}
-		out = append(out, Proposal{Number: id, Text: text, Page: page, Heading: heading})
+		out = append(out, Proposal{Number: id, Text: text, Page: page, Heading: heading, Recalled: recalled[id]})
 	}
 	return out
+}
+
+func nextText(ls []line, i int) string {
+	for j := i + 1; j < len(ls); j++ {
+		if !ls[j].blank() {
+			return ls[j].text
+		}
+	}
+	return ""
 }
 
 func prevText(ls []line, i int) string {
@@ -187,19 +215,41 @@ func blockBefore(ls []line, o idOccurrence, stops map[int]bool) (text, heading s
 		}
 		if mk, ok := parseMarker(l.text); ok && subItem(mk) {
 			// One of several lettered recommendations under a shared lead-in ("… recommended
-			// that the Director: a. … (003/14) b. … (004/14)"): the lead-in and this item.
+			// that the Director: a. … (003/14) b. … (004/14)"): the lead-in and this item. When
+			// no other item of the list carries an identifier and none follows this one, the
+			// whole list is one recommendation ("… that the Director: (a) check … (b) satisfy
+			// … (001/12)"), with its items' letters.
+			below := append([]string(nil), parts...) // this item's lines under its marker, nearest the identifier first
 			parts = append(parts, mk.rest)
 			page = l.page
+			shared := itemFollows(ls, o.line)
+			list := []string{l.text}
 			for k := j - 1; k >= 0 && j-k <= 30; k-- {
-				if mk, ok := parseMarker(ls[k].text); stops[k] && !(ok && subItem(mk)) {
+				mk, ok := parseMarker(ls[k].text)
+				if stops[k] {
+					if !(ok && subItem(mk)) {
+						break
+					}
+					shared = true
+				}
+				t := ls[k].text
+				if strings.HasSuffix(t, ":") {
+					if shared {
+						parts = append(parts, stripParaNum(t))
+					} else {
+						parts = append(append(below, list...), stripParaNum(t))
+						if paraNumRe.MatchString(t) {
+							page = ls[k].page
+						} else {
+							lead, p := leadIn(ls, k, stops)
+							parts = append(parts, lead...)
+							page = min(p, ls[k].page)
+						}
+					}
 					break
 				}
-				if t := ls[k].text; strings.HasSuffix(t, ":") {
-					if loc := paraNumRe.FindStringIndex(t); loc != nil {
-						t = t[loc[1]:]
-					}
-					parts = append(parts, t)
-					break
+				if !ls[k].blank() {
+					list = append(list, t)
 				}
 			}
 			break
@@ -224,13 +274,76 @@ func blockBefore(ls []line, o idOccurrence, stops map[int]bool) (text, heading s
 	for i, k := 0, len(parts)-1; i < k; i, k = i+1, k-1 {
 		parts[i], parts[k] = parts[k], parts[i]
 	}
-	text = strings.TrimRight(joinText(parts), " ")
+	text = fromRecommending(strings.TrimRight(joinText(parts), " "))
 	// The identifier came before the full stop; with it gone, the stop goes back.
 	text = strings.TrimSuffix(strings.TrimSuffix(text, " ."), ".")
 	if text != "" {
 		text += "."
 	}
 	return text, heading, page
+}
+
+// recommendingRe starts a sentence in which someone recommends: "The Commission recommends",
+// "On 3 May 2018, the Commission recommended", "It is recommended". A PDF's text can break the
+// word ("recommend ed").
+var (
+	recommendingRe = regexp.MustCompile(`^(?:On\s+[^.;:]{3,30}?\d{4}\s*,?\s+)?(?:\S+\s+){0,5}?re\s?com\s?m\s?end(?:\s?s|\s?ed)?\b`)
+	sentenceRe     = regexp.MustCompile(`[.!?]\s+[A-Z]`)
+)
+
+// fromRecommending starts the text at its first sentence that opens by recommending, when the
+// text does not: the block above an identifier often runs on from the analysis ("… the culture
+// had become normalised. On 21 February 2018 the Commission recommended that …") or from the
+// reply to the recommendation before it. The first, not the last: a recommendation can go on
+// "… It is also recommended that …".
+func fromRecommending(text string) string {
+	if recommendingRe.MatchString(text) {
+		return text
+	}
+	for _, st := range sentenceRe.FindAllStringIndex(text, -1) {
+		rest := text[st[1]-1:]
+		if recommendingRe.MatchString(rest) && len(rest) >= 30 {
+			return rest
+		}
+	}
+	return text
+}
+
+func stripParaNum(t string) string {
+	if loc := paraNumRe.FindStringIndex(t); loc != nil {
+		return t[loc[1]:]
+	}
+	return t
+}
+
+// itemFollows says whether the first line after line i starts another lettered item.
+func itemFollows(ls []line, i int) bool {
+	for k := i + 1; k < len(ls); k++ {
+		if !ls[k].blank() {
+			mk, ok := parseMarker(ls[k].text)
+			return ok && subItem(mk)
+		}
+	}
+	return false
+}
+
+// leadIn is the start of the sentence that line k (ending in a colon) ends, nearest first, and
+// the page it starts on: the lines above it back to a numbered paragraph's start (without its
+// number), a sentence's end, a heading or another recommendation.
+func leadIn(ls []line, k int, stops map[int]bool) (parts []string, page int) {
+	page = ls[k].page
+	for m := k - 1; m >= 0 && k-m <= 10; m-- {
+		t := ls[m].text
+		if ls[m].blank() || stops[m] || endsSentence(t) || strings.HasSuffix(t, ";") || isSubHeading(t) {
+			break
+		}
+		page = ls[m].page
+		if loc := paraNumRe.FindStringIndex(t); loc != nil {
+			return append(parts, t[loc[1]:]), page
+		}
+		parts = append(parts, t)
+	}
+	return parts, page
 }
 
 // leadsInRe is a line ending in a colon that is the start of the recommendation itself ("… that
@@ -270,7 +383,7 @@ func isSubHeading(s string) bool {
 var (
 	// sectionHeadRe is a heading that opens a recommendations section. "Recommendation 3: …" is
 	// an item, not a heading, so a heading's word is not followed by a number.
-	sectionHeadRe = regexp.MustCompile(`(?i)^(?:(\d{1,2})(?:\.\d{1,2})*\.?\s+)?(?:(?:the\s+|our\s+|key\s+|safety\s+|summary\s+of\s+|single\s+agency\s+|multi-agency\s+|overview\s+report\s+)*recommendations?(?:\s+(?:and|&)\s+(?:actions?|learning))?(?:\s+(?:to|for|from|of|made)\b[^.]{0,60})?|(?:the\s+)?matters\s+of\s+concern|coroner['’]?s\s+concerns)\s*:?$`)
+	sectionHeadRe = regexp.MustCompile(`(?i)^(?:(\d{1,2})(?:\.\d{1,2})*\.?\s+)?(?:(?:the\s+|our\s+|key\s+|safety\s+|new\s+|further\s+|urgent\s+|interim\s+|final\s+|summary\s+of\s+|single\s+agency\s+|multi-agency\s+|overview\s+report\s+)*recommendations?(?:\s+(?:and|&)\s+(?:actions?|learning))?(?:\s+(?:to|for|from|of|made)\b[^.]{0,60})?|(?:the\s+)?matters\s+of\s+concern|coroner['’]?s\s+concerns)\s*:?$`)
 	tocRe         = regexp.MustCompile(`(?:\.{4,}|…{2,}|(?:\.\s){4,})|\s\d{1,3}$`)
 	stopHeadRe    = regexp.MustCompile(`(?i)^(?:(?:\d{1,2}|[A-Z])(?:\.\d{1,2})*\.?\s+)?(?:references|bibliography|appendix|appendices|annex|glossary|action\s+should\s+be\s+taken|your\s+response|copies\s+and\s+publication|conclusions?|key\s+lessons|findings|citations|acknowledge?ments|signature|date\s*:|next\s+steps|how\s+to\s+respond)\b`)
 )
@@ -278,12 +391,29 @@ var (
 // section is a run of lines under a recommendations heading.
 type section struct{ start, end int } // lines [start, end)
 
+// sectionHead matches a line that heads a recommendations section. A heading starts with a
+// capital letter (after its number): "the recommendation:" or "recommendation to promote a …"
+// is a sentence that a line break happened to cut there.
+func sectionHead(t string) []string {
+	m := sectionHeadRe.FindStringSubmatch(t)
+	if m == nil || tocRe.MatchString(t) {
+		return nil
+	}
+	for _, r := range strings.TrimLeft(t, "0123456789. \t") {
+		if !unicode.IsUpper(r) {
+			return nil
+		}
+		break
+	}
+	return m
+}
+
 func findSections(ls []line) []section {
 	var out []section
 	for i := 0; i < len(ls); i++ {
 		t := ls[i].text
-		m := sectionHeadRe.FindStringSubmatch(t)
-		if m == nil || tocRe.MatchString(t) {
+		m := sectionHead(t)
+		if m == nil {
 			continue
 		}
 		next := -1
@@ -297,7 +427,7 @@ func findSections(ls []line) []section {
 			if u == "" {
 				continue
 			}
-			if sectionHeadRe.MatchString(u) && !tocRe.MatchString(u) {
+			if sectionHead(u) != nil {
 				end = j
 				break
 			}
@@ -327,14 +457,19 @@ func topNumbered(s string, n int) bool {
 	return rest != "" && (rest[0] >= 'A' && rest[0] <= 'Z') && !strings.HasSuffix(rest, ".")
 }
 
-func sectionMask(ls []line) []bool {
-	mask := make([]bool, len(ls))
-	for _, s := range findSections(ls) {
+// sectionIndex gives each line the number of the recommendations section it is in, from 0 in
+// the document's order, or -1 outside them.
+func sectionIndex(ls []line) []int {
+	idx := make([]int, len(ls))
+	for i := range idx {
+		idx[i] = -1
+	}
+	for n, s := range findSections(ls) {
 		for i := s.start; i < s.end; i++ {
-			mask[i] = true
+			idx[i] = n
 		}
 	}
-	return mask
+	return idx
 }
 
 func findInSections(ls []line) []Proposal {
@@ -347,7 +482,7 @@ func findInSections(ls []line) []Proposal {
 
 // boilerplateRe is the preamble of a section that is not a recommendation (a coroner's report
 // says the same words in every report).
-var boilerplateRe = regexp.MustCompile(`(?i)(statutory duty to report|may issue,? or give notice of,? recommendations|issues recommendations to address|important that (?:these |this |the )?recommendations? (?:are|is) implemented|\breplied\b|matters of concern are as follows|^\(brief summary of matters of concern\)$|the (?:review|panel) (?:makes|made|recommends) the following|following recommendations)`)
+var boilerplateRe = regexp.MustCompile(`(?i)(statutory duty to report|may issue,? or give notice of,? recommendations|issues recommendations to address|important that (?:these |this |the )?recommendation ?s? (?:are|is) implemented|\breplied\b|matters of concern are as follows|^\(brief summary of matters of concern\)$|the (?:review|panel) (?:makes|made|recommends) the following|following recommendations)`)
 
 // splitItems splits a section into its numbered items. The first marker sets the style; a marker
 // of the same style that continues the sequence starts the next item, and anything else (a
@@ -408,7 +543,9 @@ func splitItems(ls []line, s section) []Proposal {
 		afterBlank = false
 	}
 	flush()
-	if len(items) > 0 {
+	if len(items) > 0 || style != "" {
+		// Numbered items, even if every one was boilerplate ("6.1 The Commission issues
+		// recommendations …"): the text before them is a heading, not a recommendation.
 		return items
 	}
 	// No numbering at all: the section's text, less its boilerplate, is one recommendation.

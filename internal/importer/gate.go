@@ -47,6 +47,21 @@ func NewGate(running, queue int) *Gate {
 type Ticket struct {
 	g                *Gate
 	running, settled bool
+	size             int // the bytes of the file the job holds (Holds)
+}
+
+// FreeAbove is the size of file from which a finished job returns its memory to the operating
+// system. Below it the parse's pages are few, the runtime's background scavenger returns them
+// soon enough, and a forced collection after every small job (the tests run hundreds) would
+// cost more than it gives back.
+const FreeAbove = 1 << 20
+
+// Holds records the size of the file the job holds, which decides whether Done returns the
+// job's memory to the operating system.
+func (t *Ticket) Holds(bytes int) {
+	if t != nil {
+		t.size = bytes
+	}
 }
 
 // Admit gives a job its place, or refuses it (casereview.CodeUnavailable with RetryAfter) when
@@ -79,16 +94,18 @@ func (t *Ticket) Wait(ctx context.Context) error {
 	return nil
 }
 
-// Done gives the place back; the next waiting job may run. A job that ran first returns its
-// memory to the operating system, so that the next one starts from a small heap. Calling Done
-// again does nothing.
+// Done gives the place back; the next waiting job may run. A job that ran on a file of at least
+// FreeAbove bytes first returns its memory to the operating system, so that the next one starts
+// from a small heap. Calling Done again does nothing.
 func (t *Ticket) Done() {
 	if t == nil || t.settled {
 		return
 	}
 	t.settled = true
 	if t.running {
-		t.g.free()
+		if t.size >= FreeAbove {
+			t.g.free()
+		}
 		<-t.g.slots
 	}
 	t.g.mu.Lock()

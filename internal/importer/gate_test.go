@@ -9,7 +9,7 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 )
 
-func TestGateAdmitsRunningPlusQueueAndFreesMemoryAfterEachJob(t *testing.T) {
+func TestGateAdmitsRunningPlusQueueAndFreesMemoryAfterALargeJob(t *testing.T) {
 	g := NewGate(1, 1)
 	freed := 0
 	g.free = func() { freed++ }
@@ -30,6 +30,7 @@ func TestGateAdmitsRunningPlusQueueAndFreesMemoryAfterEachJob(t *testing.T) {
 	if err := a.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
+	a.Holds(FreeAbove)
 	short, cancel := context.WithTimeout(ctx, time.Millisecond)
 	defer cancel()
 	if err := b.Wait(short); err == nil {
@@ -44,8 +45,17 @@ func TestGateAdmitsRunningPlusQueueAndFreesMemoryAfterEachJob(t *testing.T) {
 	if freed != 1 || g.Held() != 0 {
 		t.Fatalf("after the unrun job: freed %d times, held %d", freed, g.Held())
 	}
-	if _, err := g.Admit(); err != nil {
+	c, err := g.Admit()
+	if err != nil {
 		t.Fatalf("admission after both ended: %v", err)
+	}
+	if err := c.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.Holds(FreeAbove - 1)
+	c.Done() // a small file: the runtime returns its pages in its own time
+	if freed != 1 || g.Held() != 0 {
+		t.Fatalf("after a small job: freed %d times, held %d", freed, g.Held())
 	}
 }
 

@@ -93,6 +93,7 @@ func (j *Jobs) Start(c context.Context, ticket **Ticket, u Upload) (casereview.I
 // from inside the import's transaction (on SQLite that would wait for the transaction's own
 // lock).
 func (j *Jobs) run(ctx context.Context, ticket *Ticket, job casereview.ImportJob, f Upload) {
+	ticket.Holds(len(f.Data))
 	defer ticket.Done()
 	svc := services{j.Service, j.Imports}
 	var mu sync.Mutex

@@ -188,3 +188,32 @@ func (s *Store) ReleaseLease(ctx context.Context, name, owner string, done *case
 	}
 	return translate(s.write.WithContext(ctx).Model(&leaseRow{}).Where("name = ? AND owner = ?", name, owner).Updates(up).Error)
 }
+
+// OutboxDepth counts the outbox's emails by status, and says when the oldest email still
+// waiting to be sent was queued (zero when none waits): the operator's view of a stuck sender.
+func (s *Store) OutboxDepth(ctx context.Context) (map[casereview.OutboxStatus]int64, time.Time, error) {
+	var rows []struct {
+		Status string
+		N      int64
+	}
+	if err := s.read.WithContext(ctx).Table("outbox").Select("status, COUNT(*) AS n").Group("status").Scan(&rows).Error; err != nil {
+		return nil, time.Time{}, translate(err)
+	}
+	out := map[casereview.OutboxStatus]int64{}
+	for _, st := range casereview.OutboxStatuses {
+		out[st] = 0
+	}
+	for _, r := range rows {
+		out[casereview.OutboxStatus(r.Status)] = r.N
+	}
+	var oldest []outboxRow
+	err := s.read.WithContext(ctx).Select("created_at").Where("status = ?", casereview.OutboxPending).
+		Order("created_at").Limit(1).Find(&oldest).Error
+	if err != nil {
+		return nil, time.Time{}, translate(err)
+	}
+	if len(oldest) == 0 {
+		return out, time.Time{}, nil
+	}
+	return out, oldest[0].CreatedAt.UTC(), nil
+}

@@ -130,7 +130,7 @@ func (s *Store) readReport(ctx context.Context, filename string, content []byte)
 	}
 	out := make([]casereview.ReportProposal, len(found))
 	for i, p := range found {
-		out[i] = casereview.ReportProposal{Number: p.Number, Text: p.Text, Page: p.Page, Heading: p.Heading, Orgs: []string{}, Themes: []string{}}
+		out[i] = casereview.ReportProposal{Number: p.Number, Text: p.Text, Page: p.Page, Heading: p.Heading, Orgs: []string{}, Themes: []string{}, Recalled: p.Recalled}
 		for _, o := range p.Addressees {
 			out[i].Orgs = append(out[i].Orgs, o.ID)
 		}

@@ -77,7 +77,7 @@ func TestDefaultThemeCodesAreExactlyTheResearchCodes(t *testing.T) {
 	}
 }
 
-// Keywords match words as written (taxonomy version 3), so a theme lists the forms and phrases
+// Keywords match words as written (taxonomy version 3 on), so a theme lists the forms and phrases
 // that say it; a list longer than 40 is a sign that single words are standing in for evidence.
 func TestDefaultKeywordListsAreUsable(t *testing.T) {
 	for _, th := range mustDefault(t).Themes {

@@ -75,7 +75,7 @@ func (h *Handler) assetRoutes(r *gin.Engine) {
 	if h.o.Assets == nil {
 		return
 	}
-	table := loadAssets(h.o.Assets)
+	table, _ := onceFor(h.o.Assets, "assets", func() (map[string]*asset, error) { return loadAssets(h.o.Assets), nil })
 	serve := func(c *gin.Context) {
 		name := trimSlash(c.Param("path"))
 		a, ok := table[name]
@@ -145,6 +145,11 @@ func assetVersion(assets fs.FS) string {
 	if assets == nil {
 		return "none"
 	}
+	v, _ := onceFor(assets, "version", func() (string, error) { return hashAssets(assets), nil })
+	return v
+}
+
+func hashAssets(assets fs.FS) string {
 	var names []string
 	_ = fs.WalkDir(assets, ".", func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {

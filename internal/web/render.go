@@ -136,31 +136,40 @@ func (h *Handler) loadTemplates() error {
 	if h.o.Templates == nil {
 		return errors.New("web: no templates")
 	}
-	base := template.New("").Funcs(h.funcs())
-	partials, err := fs.Glob(h.o.Templates, "partials/*.html")
+	var err error
+	h.pages, err = onceFor(h.o.Templates, "pages", func() (map[string]*template.Template, error) {
+		return parsePages(h.o.Templates, h.funcs())
+	})
+	return err
+}
+
+// parsePages parses the layout and partials once and each page on a clone of them.
+func parsePages(folder fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
+	base := template.New("").Funcs(funcs)
+	partials, err := fs.Glob(folder, "partials/*.html")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	layout := append([]string{"layout.html"}, partials...)
-	if base, err = base.ParseFS(h.o.Templates, layout...); err != nil {
-		return fmt.Errorf("web: templates: %w", err)
+	if base, err = base.ParseFS(folder, layout...); err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
 	}
-	pages, err := fs.Glob(h.o.Templates, "pages/*.html")
+	names, err := fs.Glob(folder, "pages/*.html")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	h.pages = map[string]*template.Template{}
-	for _, p := range pages {
+	pages := map[string]*template.Template{}
+	for _, p := range names {
 		t, err := base.Clone()
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if t, err = t.ParseFS(h.o.Templates, p); err != nil {
-			return fmt.Errorf("web: template %s: %w", p, err)
+		if t, err = t.ParseFS(folder, p); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", p, err)
 		}
-		h.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+		pages[strings.TrimSuffix(path.Base(p), ".html")] = t
 	}
-	return nil
+	return pages, nil
 }
 
 // page starts the view model of a page for this request.

@@ -123,8 +123,11 @@ type proposalRow struct {
 	Text   string
 	Page   string
 	Drop   bool
-	Orgs   []option // ticked addressees
-	Themes []option // ticked themes
+	// Recalled: found as a recommendation the report recalls from another investigation, so
+	// "Do not add this one" starts ticked and the row says why.
+	Recalled bool
+	Orgs     []option // ticked addressees
+	Themes   []option // ticked themes
 }
 
 // ID is the id of a field of the row, as the error summary links to it.
@@ -227,7 +230,7 @@ func (h *Handler) reportProposals(c *gin.Context) {
 		if pr.Page > 0 {
 			page = strconv.Itoa(pr.Page)
 		}
-		d.Rows = append(d.Rows, proposalRow{Index: i, Number: pr.Number, Text: pr.Text, Page: page,
+		d.Rows = append(d.Rows, proposalRow{Index: i, Number: pr.Number, Text: pr.Text, Page: page, Drop: pr.Recalled, Recalled: pr.Recalled,
 			Orgs: pickedOptions(pr.Orgs, orgs), Themes: pickedOptions(pr.Themes, themes)})
 	}
 	h.renderProposals(c, http.StatusOK, d, nil)
@@ -251,7 +254,7 @@ func readProposals(f url.Values, orgs, themes map[string]string) []proposalRow {
 	for i := range n {
 		k := func(s string) string { return fmt.Sprintf("p%d-%s", i, s) }
 		r := proposalRow{Index: i, Number: strings.TrimSpace(f.Get(k("number"))), Text: strings.ReplaceAll(f.Get(k("text")), "\r\n", "\n"),
-			Page: strings.TrimSpace(f.Get(k("page"))), Drop: f.Get(k("drop")) == "yes",
+			Page: strings.TrimSpace(f.Get(k("page"))), Drop: f.Get(k("drop")) == "yes", Recalled: f.Get(k("recalled")) == "yes",
 			Orgs: pickedOptions(append(f[k("org")], f.Get(k("org-add"))), orgs), Themes: pickedOptions(append(f[k("theme")], f.Get(k("theme-add"))), themes)}
 		rows = append(rows, r)
 	}

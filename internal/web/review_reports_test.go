@@ -197,3 +197,42 @@ func TestOnlyThePanelAddsTheReport(t *testing.T) {
 		}
 	})
 }
+
+// A recommendation the report recalls from another investigation is shown, marked, with "Do not
+// add this one" ticked; confirming the form as it comes adds only the report's own, and the
+// mark survives a re-render (a merge elsewhere on the form).
+func TestRecalledProposalStartsUnticked(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := webtest.Start(t, dialect)
+		s.User("panel@example.test", casereview.RolePanel, "Eastmere Community Safety Partnership")
+		rv := newDemoReview(t, s, "EM-DHR-2026-10")
+		b := s.Browser()
+		b.SignIn("panel@example.test")
+		report := "Fictional inquiry report\n5. Recommendations\nPrevious recommendations\n" +
+			"5.1. On 2 March 2019 the Commission recommended that Eastmere Council light the footpath (012/19).\n" +
+			"New recommendations\n" +
+			"5.2. On 4 May 2026 the Commission recommended that Eastmere and Vale Police review its DASH training (007/26).\n" +
+			"5.3. On 4 May 2026 the Commission recommended that Eastmere Council audit its referrals (008/26).\n"
+		p := uploadReport(t, b, rv.ID, "inquiry.txt", []byte(report)).Must(http.StatusOK)
+		path := p.URL
+		form := formOf(p, "#proposals")
+		if form.Get("count") != "3" || form.Get("p0-number") != "012/19" || form.Get("p0-drop") != "yes" || form.Get("p1-drop") != "" || form.Get("p2-drop") != "" {
+			t.Fatalf("proposals form = %v", form)
+		}
+		if !strings.Contains(p.Text("#proposals-0-heading"), "Recalled from another investigation") || !p.Has("#proposals-0-drop-hint") {
+			t.Errorf("the recalled row does not say so: %q", p.Text("#proposals-0-heading"))
+		}
+		form.Set("op", "merge-1")
+		p = b.Post(path, form).Must(http.StatusOK)
+		form = formOf(p, "#proposals")
+		if form.Get("count") != "2" || form.Get("p0-drop") != "yes" || !p.Has("#proposals-0-drop-hint") {
+			t.Fatalf("after a merge the recalled mark is lost: %v", form)
+		}
+		form.Set("op", "confirm")
+		b.Post(path, form).Must(http.StatusOK)
+		recs := recommendationsOf(t, s, rv.ID)
+		if len(recs) != 1 || recs[0].Number != "007/26" {
+			t.Fatalf("recommendations %+v, want only 007/26 (merged with 008/26)", recs)
+		}
+	})
+}

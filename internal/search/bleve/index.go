@@ -28,12 +28,32 @@ var _ search.Index = (*Index)(nil)
 // ErrStale says an index exists but must be rebuilt: it was built with another mapping version.
 var ErrStale = errors.New("the search index was built with another mapping version")
 
-// Open opens the index at dir, creating it when dir does not exist. It returns ErrStale (with
-// the index closed) when the index on disk has another mapping version, and the open error when
-// it is corrupt, so the caller can move it aside and rebuild.
-func Open(dir string) (*Index, error) {
+// Options are how an index is opened; the zero value is bleve's own settings.
+type Options struct {
+	// MergeFloor, when above 0, replaces the floor of bleve's merge planner (2,000 documents):
+	// the size every smaller segment is counted as when the planner decides how many segments
+	// an index may keep. Under the floor an index of a few hundred documents may keep only one,
+	// so every write merges the whole index again; test harnesses, which write thousands of
+	// times to small indexes, set 1 and let small segments gather in tiers.
+	MergeFloor int64
+}
+
+func (o Options) config() map[string]any {
+	if o.MergeFloor <= 0 {
+		return nil
+	}
+	return map[string]any{"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": o.MergeFloor}}
+}
+
+// Open opens the index at dir with bleve's own settings (see OpenWith).
+func Open(dir string) (*Index, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith opens the index at dir, creating it when dir does not exist. It returns ErrStale
+// (with the index closed) when the index on disk has another mapping version, and the open
+// error when it is corrupt, so the caller can move it aside and rebuild.
+func OpenWith(dir string, o Options) (*Index, error) {
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		idx, err := bleve.New(dir, newMapping())
+		idx, err := bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, o.config())
 		if err != nil {
 			return nil, fmt.Errorf("create search index: %w", err)
 		}
@@ -43,7 +63,7 @@ func Open(dir string) (*Index, error) {
 		}
 		return wrap(idx), nil
 	}
-	idx, err := bleve.Open(dir)
+	idx, err := bleve.OpenUsing(dir, o.config())
 	if err != nil {
 		return nil, fmt.Errorf("open search index: %w", err)
 	}

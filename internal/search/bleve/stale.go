@@ -8,8 +8,8 @@ import (
 
 // OpenStale opens an index whatever its mapping version, to keep answering searches from it
 // while a new one is built beside it. Nothing should be written to it.
-func OpenStale(dir string) (*Index, error) {
-	idx, err := bleve.Open(dir)
+func OpenStale(dir string, o Options) (*Index, error) {
+	idx, err := bleve.OpenUsing(dir, o.config())
 	if err != nil {
 		return nil, fmt.Errorf("open search index: %w", err)
 	}
