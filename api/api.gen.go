@@ -2932,6 +2932,42 @@ type SummaryScope = []string
 // SummarySector defines model for SummarySector.
 type SummarySector = []string
 
+// SummarySubjectAgeBand defines model for SummarySubjectAgeBand.
+type SummarySubjectAgeBand = []string
+
+// SummarySubjectChildrenInHousehold defines model for SummarySubjectChildrenInHousehold.
+type SummarySubjectChildrenInHousehold = []string
+
+// SummarySubjectDisability defines model for SummarySubjectDisability.
+type SummarySubjectDisability = []string
+
+// SummarySubjectEthnicGroup defines model for SummarySubjectEthnicGroup.
+type SummarySubjectEthnicGroup = []string
+
+// SummarySubjectEthnicity defines model for SummarySubjectEthnicity.
+type SummarySubjectEthnicity = []string
+
+// SummarySubjectGenderIdentity defines model for SummarySubjectGenderIdentity.
+type SummarySubjectGenderIdentity = []string
+
+// SummarySubjectImmigrationStatus defines model for SummarySubjectImmigrationStatus.
+type SummarySubjectImmigrationStatus = []string
+
+// SummarySubjectMinoritised defines model for SummarySubjectMinoritised.
+type SummarySubjectMinoritised = []string
+
+// SummarySubjectRelationship defines model for SummarySubjectRelationship.
+type SummarySubjectRelationship = []string
+
+// SummarySubjectReligion defines model for SummarySubjectReligion.
+type SummarySubjectReligion = []string
+
+// SummarySubjectSex defines model for SummarySubjectSex.
+type SummarySubjectSex = []string
+
+// SummarySubjectSexualOrientation defines model for SummarySubjectSexualOrientation.
+type SummarySubjectSexualOrientation = []string
+
 // SummaryTheme defines model for SummaryTheme.
 type SummaryTheme = []string
 
@@ -3398,6 +3434,42 @@ type SummaryCrossTabParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
 	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
@@ -3479,6 +3551,42 @@ type SummaryDocumentParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
 	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
@@ -3539,6 +3647,42 @@ type SummaryDocumentCsvParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -3601,6 +3745,42 @@ type SummaryDocumentHtmlParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
 	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
@@ -3661,6 +3841,42 @@ type SummaryDocumentXlsxParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -3726,6 +3942,42 @@ type SummaryEqualityParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
 	// the cell key method: each count is perturbed by at most 2 from its records' fixed keys
@@ -3783,6 +4035,42 @@ type SummaryNationalParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// AsOf Compute derived flags as of this date (default today).
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 }
@@ -3829,6 +4117,42 @@ type SummaryOrganisationsParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -3891,6 +4215,42 @@ type SummaryOverdueParams struct {
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
 
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
+
 	// AsOf Compute derived flags as of this date (default today).
 	AsOf *AsOf `form:"as_of,omitempty" json:"as_of,omitempty"`
 }
@@ -3937,6 +4297,42 @@ type SummaryThemePairsParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -3995,6 +4391,42 @@ type SummaryTrendsParams struct {
 
 	// Flag Only recommendations carrying this derived flag as of as_of
 	Flag *SummaryFlag `form:"flag,omitempty" json:"flag,omitempty"`
+
+	// SubjectAgeBand Only recommendations whose review has a person at the centre (victim, child, adult at risk; never a perpetrator) with one of these values of age_band (OR), as the cross-tab by subject_age_band counts them; not_recorded also keeps reviews that record nobody at the centre. Oversight officers, admins and panel members (their own partnerships) only; others get 403 (401 when not signed in).
+	SubjectAgeBand *SummarySubjectAgeBand `form:"subject_age_band,omitempty" json:"subject_age_band,omitempty"`
+
+	// SubjectSex As subject_age_band, for sex
+	SubjectSex *SummarySubjectSex `form:"subject_sex,omitempty" json:"subject_sex,omitempty"`
+
+	// SubjectGenderIdentity As subject_age_band, for gender_identity
+	SubjectGenderIdentity *SummarySubjectGenderIdentity `form:"subject_gender_identity,omitempty" json:"subject_gender_identity,omitempty"`
+
+	// SubjectEthnicity As subject_age_band, for ethnicity
+	SubjectEthnicity *SummarySubjectEthnicity `form:"subject_ethnicity,omitempty" json:"subject_ethnicity,omitempty"`
+
+	// SubjectEthnicGroup As subject_age_band, for ethnic_group
+	SubjectEthnicGroup *SummarySubjectEthnicGroup `form:"subject_ethnic_group,omitempty" json:"subject_ethnic_group,omitempty"`
+
+	// SubjectMinoritised As subject_age_band, for minoritised
+	SubjectMinoritised *SummarySubjectMinoritised `form:"subject_minoritised,omitempty" json:"subject_minoritised,omitempty"`
+
+	// SubjectDisability As subject_age_band, for disability
+	SubjectDisability *SummarySubjectDisability `form:"subject_disability,omitempty" json:"subject_disability,omitempty"`
+
+	// SubjectSexualOrientation As subject_age_band, for sexual_orientation
+	SubjectSexualOrientation *SummarySubjectSexualOrientation `form:"subject_sexual_orientation,omitempty" json:"subject_sexual_orientation,omitempty"`
+
+	// SubjectReligion As subject_age_band, for religion
+	SubjectReligion *SummarySubjectReligion `form:"subject_religion,omitempty" json:"subject_religion,omitempty"`
+
+	// SubjectImmigrationStatus As subject_age_band, for immigration_status
+	SubjectImmigrationStatus *SummarySubjectImmigrationStatus `form:"subject_immigration_status,omitempty" json:"subject_immigration_status,omitempty"`
+
+	// SubjectRelationship As subject_age_band, for relationship
+	SubjectRelationship *SummarySubjectRelationship `form:"subject_relationship,omitempty" json:"subject_relationship,omitempty"`
+
+	// SubjectChildrenInHousehold As subject_age_band, for children_in_household
+	SubjectChildrenInHousehold *SummarySubjectChildrenInHousehold `form:"subject_children_in_household,omitempty" json:"subject_children_in_household,omitempty"`
 
 	// Disclosure `internal` (the default for signed-in callers) shows every count; `shareable` (always used
 	// for callers who are not signed in) applies disclosure control. Cross-tabs and trends use
@@ -8617,6 +9049,102 @@ func (siw *ServerInterfaceWrapper) SummaryCrossTab(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -8831,6 +9359,102 @@ func (siw *ServerInterfaceWrapper) SummaryDocument(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -8999,6 +9623,102 @@ func (siw *ServerInterfaceWrapper) SummaryDocumentCsv(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -9173,6 +9893,102 @@ func (siw *ServerInterfaceWrapper) SummaryDocumentHtml(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -9341,6 +10157,102 @@ func (siw *ServerInterfaceWrapper) SummaryDocumentXlsx(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -9523,6 +10435,102 @@ func (siw *ServerInterfaceWrapper) SummaryEquality(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -9675,6 +10683,102 @@ func (siw *ServerInterfaceWrapper) SummaryNational(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -9841,6 +10945,102 @@ func (siw *ServerInterfaceWrapper) SummaryOrganisations(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -10001,6 +11201,102 @@ func (siw *ServerInterfaceWrapper) SummaryOverdue(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -10217,6 +11513,102 @@ func (siw *ServerInterfaceWrapper) SummaryThemePairs(c *gin.Context) {
 		return
 	}
 
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
+		return
+	}
+
 	// ------------- Optional query parameter "disclosure" -------------
 
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "disclosure", c.Request.URL.Query(), &params.Disclosure, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
@@ -10377,6 +11769,102 @@ func (siw *ServerInterfaceWrapper) SummaryTrends(c *gin.Context) {
 	err = runtime.BindQueryParameterWithOptions("form", true, false, "flag", c.Request.URL.Query(), &params.Flag, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
 	if err != nil {
 		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter flag: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_age_band" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_age_band", c.Request.URL.Query(), &params.SubjectAgeBand, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_age_band: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sex" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sex", c.Request.URL.Query(), &params.SubjectSex, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sex: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_gender_identity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_gender_identity", c.Request.URL.Query(), &params.SubjectGenderIdentity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_gender_identity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnicity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnicity", c.Request.URL.Query(), &params.SubjectEthnicity, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnicity: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_ethnic_group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_ethnic_group", c.Request.URL.Query(), &params.SubjectEthnicGroup, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_ethnic_group: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_minoritised" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_minoritised", c.Request.URL.Query(), &params.SubjectMinoritised, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_minoritised: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_disability" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_disability", c.Request.URL.Query(), &params.SubjectDisability, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_disability: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_sexual_orientation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_sexual_orientation", c.Request.URL.Query(), &params.SubjectSexualOrientation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_sexual_orientation: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_religion" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_religion", c.Request.URL.Query(), &params.SubjectReligion, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_religion: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_immigration_status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_immigration_status", c.Request.URL.Query(), &params.SubjectImmigrationStatus, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_immigration_status: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_relationship" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_relationship", c.Request.URL.Query(), &params.SubjectRelationship, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_relationship: %w", err), http.StatusBadRequest)
+		return
+	}
+
+	// ------------- Optional query parameter "subject_children_in_household" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "subject_children_in_household", c.Request.URL.Query(), &params.SubjectChildrenInHousehold, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		siw.ErrorHandler(c, fmt.Errorf("Invalid format for parameter subject_children_in_household: %w", err), http.StatusBadRequest)
 		return
 	}
 
@@ -28108,6 +29596,20 @@ func (response SummaryDocument401ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryDocument403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocument403ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocument422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocument422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentResponse(w http.ResponseWriter) error {
@@ -28211,6 +29713,20 @@ func (response SummaryDocumentCsv401ApplicationProblemPlusJSONResponse) VisitSum
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentCsv403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentCsv403ApplicationProblemPlusJSONResponse) VisitSummaryDocumentCsvResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -28322,6 +29838,20 @@ func (response SummaryDocumentHtml401ApplicationProblemPlusJSONResponse) VisitSu
 	return err
 }
 
+type SummaryDocumentHtml403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentHtml403ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryDocumentHtml422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryDocumentHtml422ApplicationProblemPlusJSONResponse) VisitSummaryDocumentHtmlResponse(w http.ResponseWriter) error {
@@ -28425,6 +29955,20 @@ func (response SummaryDocumentXlsx401ApplicationProblemPlusJSONResponse) VisitSu
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryDocumentXlsx403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryDocumentXlsx403ApplicationProblemPlusJSONResponse) VisitSummaryDocumentXlsxResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -28640,6 +30184,20 @@ func (response SummaryNational401ApplicationProblemPlusJSONResponse) VisitSummar
 	return err
 }
 
+type SummaryNational403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryNational403ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryNational422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryNational422ApplicationProblemPlusJSONResponse) VisitSummaryNationalResponse(w http.ResponseWriter) error {
@@ -28741,6 +30299,20 @@ func (response SummaryOrganisations401ApplicationProblemPlusJSONResponse) VisitS
 	return err
 }
 
+type SummaryOrganisations403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryOrganisations403ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryOrganisations422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryOrganisations422ApplicationProblemPlusJSONResponse) VisitSummaryOrganisationsResponse(w http.ResponseWriter) error {
@@ -28838,6 +30410,20 @@ func (response SummaryOverdue401ApplicationProblemPlusJSONResponse) VisitSummary
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryOverdue403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryOverdue403ApplicationProblemPlusJSONResponse) VisitSummaryOverdueResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -29226,6 +30812,20 @@ func (response SummaryThemePairs401ApplicationProblemPlusJSONResponse) VisitSumm
 	return err
 }
 
+type SummaryThemePairs403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryThemePairs403ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type SummaryThemePairs422ApplicationProblemPlusJSONResponse Problem
 
 func (response SummaryThemePairs422ApplicationProblemPlusJSONResponse) VisitSummaryThemePairsResponse(w http.ResponseWriter) error {
@@ -29323,6 +30923,20 @@ func (response SummaryTrends401ApplicationProblemPlusJSONResponse) VisitSummaryT
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SummaryTrends403ApplicationProblemPlusJSONResponse Problem
+
+func (response SummaryTrends403ApplicationProblemPlusJSONResponse) VisitSummaryTrendsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(403)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -36930,609 +38544,621 @@ func (sh *strictHandler) GetReadyz(ctx *gin.Context) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chs3mjj6KiieU2Wpfq2LL5nfRqqtU4pjT7wbx17bmezWKEVB7I8kRk2AAdCiOVOp2qfZB9snOYXv",
-	"A7rRTTTZpChfMvojFZndjet3v/5jMFKzuZIgrRmc/WMwBZ6Dxj8vRiOYW/dXDmakxdwKJQdngw9TYDPI",
-	"BWd2OQdmp8BA5nMlpGUcvzHHg2xgRlOYcfe5e21wNjBWCzkZ/P57NnjxgU/SA2sYKZ0/MuwWtBFKbhrp",
-	"RzXi9Hl7tF+moGl1EhZ+XFaIW9i4undg9fJibEGvjvoeRkrmhlnFFlxYdg1j5abRSyEnjE+4SC9ZSAsT",
-	"0Dj+L7/8clHaKUgrRtzC6iTfAdegmQZezP71cjDiBjTcClhcDtav/fdsMOeaz8CGOzRvxqvjP1ezeWmB",
-	"5aDFLeRsXPCJYdwwNWZ2KgzLuQV2kMOYl4VlVuV8eehmFu7r30rQy0E2kHzmJudmqMaNVY2VnnE7OBu4",
-	"YQZZ4oSfl9oonYaAKwkf7XCEb1zRioDN3f5VadicT6BrJfTNhst99b37HT+fczutvxb5IBto+K0UGvLB",
-	"mdUlJDdVlvhma+Rs8PFooo5Wfn01fs3taJreqkODsEMP7+waHCCNplxOID9m7/yCzhmXZgEacvbsyb+w",
-	"xRQk49cGpK1Og1C33tCr8RHNvQGDxEwksPwtnwAz4u+QsccO2p+cntYQ8c1pJzgUOFw85Yx/FLNyNjh7",
-	"cnqaDWZC0r8eZynceF/OZlwvvxdmVChT6gR2XLn3teTFFTtwJxcWNVaaGTGRkB8JyUa8KECbQ2amamEY",
-	"3IJespEqpT1nV2bKNfDrAq7YAS8WfGlYaSC/lG4M/yVbTBXjGphU1o/LhDxkfD4vBBiWV0tkIyWtVsUx",
-	"e66VMUeWXxvGZc6sBkcrSgOX0q10BEXBbmDJZmCnKj9jwEdTWhQThs1B21JfQ86ul4xbNlPGsidsrNWM",
-	"CWs8DTOP2Fh8hNwNZC4lHoHhs0A6DfMbmpfXhTBTVj0fi0mp4RBXxqPJaH6cxd20W6oGM1VFfvTYnx43",
-	"7OqyPD19Ovrm6pyNReHoC7NTbtkNwDxjSrMC+C0wVVoPMNEol9KtbTYDmSOxNniuGsbu0NnBsydPMjYW",
-	"UOTsisa+ythI5cCurFLDMSyGfm9Xh8fsjZ2CvpQGAcVdhFsibcLUu4inbywftz8VObBxqd1QeCuGHVz9",
-	"dfTr1SEzeADcMqncazlIf0Aj7pCTLZS+gdztkyZzx2uV5YU5Zg6nq3mZMJfy+cX7F+9e/OXVi1+G779/",
-	"Pvzww7sX73948+P3ESodHrP3ACxXI3NSbep4lh9fyg4UqyGvgWcgHVr9dRDQwz0McD74NUWGPbK9LFLc",
-	"+I0slqx9byOuidMRm4j4h2cfgRuk1u1e20CM/IpezeYFzEDairfDx3mhcgh0OTW8aH4UTyQszExixupQ",
-	"uNZ82ViBO8Rbx6L7zx9/crfZ3+gJl8J0SDavcjrqPNdgHAap6HUzyPosNv7krotF1jWZ2p7npKr37zbv",
-	"W66tBG2mYp5iX9VDJvKehzKPRrzb2v5jdUX/4eZiFj7azOGK4zQnfC5Obh+fGOB6ND1HWjJzLNthWIpk",
-	"IiWCvAO/fuuHXO/AzJU00PO6dHj9bifyfqTmfac0+O4d54ORVWkB3iqN+CM7UKgfsBia4G6r/DCFGSSF",
-	"wxkgCzSOtZqinBh28ObdYb+lWRx1Dyv7s1ZlArkuMvadW9fzLZYznOBYd1zUcp44rXeoG5E2imfWc1nL",
-	"OwPZfwFPgJj71TBhTOmkm963tnSD3X09L7WaJXgGrUZId2/c6bbEwv2kXesZOhlnkz4bTf5BbZg66Mt9",
-	"5rZq/cy/ZxVxwmP6judOXQKDnMgJ5SDxTxTZyU5wMtfquoDZ//mbIdZaj///ahgPzgb/z0ltETmhp+bk",
-	"LX1Fk6asFjito89FjgrDtfuR52eOypTyRqqFZLhHVinopL349TC3ccOEJcVhCt6U4kiTBHOYOZG9+tLr",
-	"jAut5ISRZupe8HqI0x41H7kXhcQXcWaU0jm7VvmSRHdhcKlKArvlhcjZv71/8xNT13+DkXXvTrlh3Avm",
-	"DStProA+pTUeO5B8ruS4EKNPfvSkKbORKgrhyOVCWNJ5RqXWIC0zlls4Y5zlJS0F3FF5exCeg3JqgJNm",
-	"5yDdcfuDMhbmOJJ/1x+XkPiMW3AnH/bu9vtBqR+5nsCnPgK8UWFY4SZ3eM0lixSP1xf/Ofzuzff/Nfzu",
-	"vz68eM8OynmheG7Y1OlrdgpCM7WQWfgcFfhD3NdLpa9RBfrkl4oq+CPDtCqcSLTEk88V0g1/PQstLNB1",
-	"c2bAoPVkpNSNcN/P6JFT01ABpuePDPvPo+fv3708+qBuQOImX3l16YXWJC98qo2+VzOwKOotHJwSMivp",
-	"16tvQZNEmIPlomDK6WPc3JDoaGuqMxS5U3ivHZorCznuKsz7CfdzIdm7l8/Zt8+++b+BquFS3oO+FSP4",
-	"WfJbLgrURj8xOOXc8mtugB34kyOBmwmZw8eMDIzcmIXD8tEURjegEcjcAzGbK20dBS3hkI24RHOQu574",
-	"DphUi3OGhuMjtBwzw5eGzHRWMauXtW04MrFHH3Rt0b99EhmlcZc/S17aqdLi75B/yvP8KbaGuQ1qwH87",
-	"OBYSiSRADrkjstfcCdYMPs6FhpxdvH3FrMO7zHHFC798XCejbTb40mWwg5PpBr/EP+FyEEi0R3v8zFhR",
-	"FEwtkI0aZtBSz8bciemtc//ll1+O2ib4dYffttj7GzDl3AEH5K8hFzwIp5+D9BNQSus0S+TiB54nHblV",
-	"nbF4IW4BhxmT7gQNm5WFFU7xPXFyxBHiir9WJ7ogr3AzBHGkdZK1k2jd+fm3fsdd+K3R18HCMddqDtoK",
-	"kuTcEAW4Z8M86SF5DxaNpGxUcDFz8lDT+sMO3r55/4GdcJzAnPxD5L+7G5g4de8QoWfEtRbe1io9mg+y",
-	"FeeFLAtPs0hyX5HFo7UaVeoRdLmiWpsiJuXk6zO/C5QH1UIi58OfMuJvqrQjNQMUDeFW5CBHkCEbqGwp",
-	"jsrcghbj5aHbnKdaB5xNhbFKixH5dNBkWW0XcjYvuDxjpcRvhUNbCbegg6XBQUh4hGqMtzHi6pzsTsf2",
-	"a59z0sAt5ENuV3xER1bMIOVTaRxjQg8SeS/XTBM2hk54K9OKVWwGGPYc3d+Oe3fjIeDtJjRYJ+Y4hgN8",
-	"5mXShTReDfAmiZWxmgaivqu1TsqzFVptDe7lPN/6Gr1vq0N9rH1ufw1OuPbGVi+mCRvhYLuuul5CAw4b",
-	"u6kt5KQBuYUTfXqOXyA9z3PhfuHF24hejXlhINuWhL2L3B+E7cNwEodnqMyFAQh1HYwZkgK90LsT7UuQ",
-	"uOZ9dXkyW7g44x9/BDmx08HZN6enp9kecKlr5gjBuhFqW0DvM3ULONfDYDf8vOWkEzYBpLLuVH+skwM8",
-	"p1yx/WSDyF3eiwShs6pxIkLaPz0bZBtxE9cZBlizXQ9q+0aYNxXoE1bXYA/50KnuQk6GxKxI0jnz8ndF",
-	"RdmCm4BXDvOaAQ47Y4Z0d2HFbQeE1tC7Kr8Fzo72BLcVdhCO3HF0wvD6ZA7TfICblJvoXTQQv+YyVzJj",
-	"GtQc0BJnQObsmo9uUmPWLLI55mvl9R5/oJZUcn8j50zNBDniuRNJAclVMgKkA3Z+nuf3QGpf8yURzmsg",
-	"KbmUPsAiRX3JHrQQBu5Gh7cWJntS3k9CaPtLMvuVMDoJ8SrAeN9NgrTy0Y1UiwLyCeRDOrSt5RypLEq9",
-	"u36/kyQZf0OW8MT5ar4YWvjYEZkXXFrgRPe5FijFezOwBq/kJGgI2dGHXYj/wWF5NfYjwwpuwVgyPhcs",
-	"chKujq0K2MjewshOEu7BeFdPys8THc/qrn5dB0av5Ly0W1KeHoDWk4Wsh7ae6LsvOhBDWOd1bisr4Xdr",
-	"b+CdHzkomQVw96G3stCCx0oPhaRtNaWueoUXxoAxjg7vJrkX3JhKiEiewVgVhVoMy/mwI/IUOSOaEkmd",
-	"c0yCYsWm3LApFPlGaeP3bFAIeQP5MKnoNad8qTTOAPnQlHPQBnKnvMs8/Fo5P+J5u+iQ5nRUsF6owKGd",
-	"KEFCRZLPxzDROtgkLJS5sM/duaGnaVt03EInnXIzTd7tDSz9Ea9KRfBbL8E5Gxgxkdz68MXVccQkzTxb",
-	"B+bm8yut1pUNUHH1Q8QzdZ7ni1tvjmwTr074RptpNweixwlys5Er0pelAd37i2AcT8MBfdUxSn0O5Ha+",
-	"8zCjQoC0Qwo4WlkqSCtsJ/D4p9ZbifsDpBqhK3M7k8tcw+2wc8jac3QnOE+Ca7zcBiRlg8qWFZ9FfG6N",
-	"lcWb8MfTCeJ7UbFrXPnC1Wy30L9Eiu7qzq+1ugHZhpiwgo7FR/SLvGB5T2o3qgh2QnL8QS3YjMtl8BpF",
-	"L5OffsqF18xpUvKUGZucqqbOq6LvDSyjESn0WuagzxnM5nbJFlNRABPoYCrlDSwhyf3wAQW+JKcZC20s",
-	"AwcoIRADP/HzHvzw+uI5TRy5ct0rh+cMuC4EaPqaYvrmhfvq/Q8XR0+++VPMnfvfVsGNHfZnTuomwvpr",
-	"pQrgkmhG5TPeAN5tYe9mUIPMeohdRhE628hkTQjrj8+RLJGKm2qIJ9EcqU18xw0UQiboTBVvI4wVoyRJ",
-	"xei35tqbY9zAMvlhwa+hSD6Zq3lZVPi/LZlx84XRG2Oltt4mhrWjK+EfKBTPt+JWK/fQOM3q7Kppm5Os",
-	"u6ofhbF3ZQvVtW+CHxpt3XJ+xmVvC/rmtmVv/9M33zz9U8pot9b9aKchBQRtoOQLzBgcT47Zc5CmNOzJ",
-	"6ZPHzDq8Zx/enz55PMjiaZ8mrPztqzO3yQN4zuf8WhQi7Km1Q9TShs0o9iSFglzYofdrDFUisy0OnPdx",
-	"332jKN1eJZ/0Wod/M4oXX/8iZe+ll7waqb71ip083bEADTwf8qIIS1j3lqOXqeetS25Mmj6LLH2nHUfc",
-	"mD+x5NQxrsJCEu5UDjsyHAzWXQk7EB9ZLiYiZBqhJbwODFHax6U4jd0nnOU9CJ57Kbl8rYxZ8OJmFWck",
-	"OhyGYZmrtGAUIss3qJgjHyseD5hay/dQCLelRqbRDPOALaCRP+cC/78AuME/1HictM98L4zbjNJ0F8Iu",
-	"+7DUdTTaRyD/hRcleF1qeB2x6wRiguU9R33tXiUbnc9DI8G4x6cvkd4OKC03oMfdTHO7LkCrRX+et3pD",
-	"79RiK0GgTTPcGa6cQrbK6xs351cd7bp1C0lATa59FcDEcComsXosy9m112fEsKBvVh7tIKaBmm82gK8C",
-	"TEO6a1n7Au0JJ3XOTsnXKSwaGKWSUIWJhsSLHpqBhoLIgPZm09b+18uQtNGNwuSL30q8lud1gu8+cT8h",
-	"aa/7PKyGUl1SPHZbSpEG/S6pdt0JVek3SVWhCROjqTKADl6DwfsNPMm2AVik6XKY86UZWjXszMO+wPRz",
-	"gjupfCSzU+PR4swOHDesElAzNoZFCE63cZ5s5NOu0ayV/LY19uC8Q1rJ6spDRJt/gZ20k+2ymr37NGrI",
-	"g/B87vPuaeMgMIdYmJAsrDT7O2iV2lRr2i03tRb32ue1OlkSznwsYZdtuK/fMsQkdhs3x6KAYE7eaDrr",
-	"OeuNkHnDXSTkzYCmSoodCNfVEjeuYrfwOhJRh1LZvrO499ery/0HuV4Oe5+ymfIn3/yp36vi7zC8XlqC",
-	"jR0MVLVXOVyWj9eJABWh2EFmA1ijRZTXM2G3DT2sv4rOZlWvErboMGfoYnt7GLlpRpHvMxHRiOAbpm7j",
-	"UHVkqR20zmIdZv/ocGI7zWcFmZu0c64KMVoOczUqZyBtxqzmQgo58dwmY6jHDTWYsrAZmwlZWjAZBpYP",
-	"4aN1XNBRSYyySUaobrqM9YcfDtS9vP5o7m4bqgjo7rahMAQlsW55VzmMRIisDZjVF58CiVp/mtUM69b+",
-	"i7DTXPMFOTy2WH9X6NovU7LkB1h0/HXhJ5EZK+fMKvbN6Wmd6Wg2atl+rtQ+XvIR2JSO3UEubp2s2R9K",
-	"cPhKPl0LJx6//QSda6XBEmkTpbTrBbWmSFOVnjHlfO4z4Q+u6voiV7UAd5hUGHJh5gVfph0lNDqnCi3y",
-	"jGpxoTSEZpK6JEtQXRoL2U5ovQ0nsh4I6LVabgrrT560gCKvsgL7mIfCTBkTEjNqs5D7O8SJM2aVGhZK",
-	"TjKUz8eqlHkWJ6aG1zHp9n//+39Sh4DPVifHtJ85t9PglML3vIG3itwyf33867GPlEpISMZ4R+r6Y6Ql",
-	"ZANv3grfJU8RQ2W6jL7bMfOeMlgFJc0DwoNocmL21B3Wuxcvjx5nFMiClQTwhw5pAvcVkdvmgIMgjKUL",
-	"7jQsb36sjMSFAJHRuXQf5z54l7+Y3TkXDeC2trKScfxogzm5fjc1yQ/ACztdnSGkdCaJAWXMpq0x+XhN",
-	"8OTb719ihRbm5RSlGeIow/RCri07mKv5nHKT5/nYKnybyxxTDn2SyaFPHuUWy35poAw9CRmlTIrRlI24",
-	"gUR1JelrByCj89lauCoK3aSaUGljLx9GaTZ9QpQwB3ajEopvvZI5fHxPEmlDnN8A4t1hl68wcQxLQ2xt",
-	"mS/KWTpsKXJgJ8IWFwnOSCEIZq6B52YKYD2DMkzYc3Za2dAWU1U4ihrTzcZZOqnLNozjgJwjGyy4lk3o",
-	"jnUwgHSUpSknEzAdAVrtY8ZRaItZOJ9oUfXBdN/Ev6nrbe9hl3w+JZMxhU00mGuYcw05M4qNuU4LHno5",
-	"1KXscBMGpp20Q3SrgWMhUS66kzK+o/WC1MV5wd3V/c10hLb6CO6+ND7GsoRpk3S0foO8o3eTyjwmx6PC",
-	"UUpJWr0pRyPMAx9kgzEXRYcSUkVJ9ckL9BpzfYc1GET6MsJYGLk6sazCx0b+X3zj3cjxrjqnrWLDyTXp",
-	"50ttMqteqhJSNrxG6Yrpl2gEs03loOo0uveWmqmtrHGLht8DpdkCK+BcwyHzI2fsekkxBVmtgfj0ZHrF",
-	"sNh3nDWr2flaH0h+MUlqkLiltcSgxWTX30f75Q33svL6uvvxpkGRb3lFweu9YeH00sYF+9fWLbSvU68K",
-	"x6mxsL3W1RlTS+2+pO4jXndX2QryraJQCvdqHGrcVpIwRMUeQ+GHtIq4dTpXl5KbihqINNkNqajtBe9D",
-	"hVg5hN2ViR+FvNkpW6PDjFWlofVNi08aOyvNfKjGmZPBgVuTMSNmosACZRmr0i1MVuf/IdnCalw8FyO7",
-	"2Tjljb71mpNnpCZC7hbOArNOhcgXvtkMcDRG9EVqja95Dt9hsH3NNO8CYk3Z8A4A9jqFolxumr8Rueb4",
-	"pdHjIZaiSRUlkVgwIy4xxZRkpTR8XJUKMmzGc6jrlDVLVyXNMmM+JN63ao0nN8oZZfNyqppsFTvhpZ2e",
-	"zMb8nIHUqnAvWFbOsehlHLDkNNuTGbhXT6yyc4pujip91I4aHKgWsMjB7I8+JduVpruqUTjen01C2MMP",
-	"421neFPpW0VtzZeAbQHaDkmX6W82yvybo3s2+/BayW88nwksbBFVy51zibSeT0COlkPIBVUgRe+f3mxy",
-	"Wp+HV5/lToR4l4TXbaOieqcfdm9SFGCsknf2ee+i/oZv1rkiHXZt5cfFD3Yu55KX0FVuYQ6SzcJxYcXp",
-	"UgZ9yef/m+BBkP6HoQPXvKRSRW5so5TEesfE2jCF3rBc7VJpqbcLfhfHfQeBvaCmGCrny4go+nTHsEGP",
-	"pjm6FpA8/rqdX/P+a+ps8kYHr2lFcFugumsFnQrfnvuyG9t6OGPobl7N93H1jvNQmxM9H6Wl4vg7Fn1Z",
-	"s4tdKOOaPbxE9bbCMsYLDTxfMg18NIV8f7tqYvpuI1QA3K7LAsyHazaLAmW9PPVroWYfWkpN8u8gPYYx",
-	"dipQsgYAHNHz+dOGceberMFhfxVESthrPY4IFjZf+cph/gRcg7H9FYR20EBDJdhagTAjnwpcn4Qqr2PL",
-	"fke4K33Ypp89EqZ6g9lPsPgQdIt2pIflotgI6/Q1GlbTKspULZxOMoKgMphmIc4z1lV0c7MOi1Nm1VKT",
-	"G8Q6F11Zq7vIVJVmuzaePSQvbG+fXzdsvJt/d+/7mg1p52Lsmw+xUuiTPmlZsrBiW0elp7sGCvYQjTaH",
-	"A1JgajcnOPdFJGdKQ3PHdfyvhpGYC5AWyztrKvXRQ33xToCwhiyEfQbrxAb/+cqVRSpXUpwDM+JF1SYF",
-	"pB36mll1DRB6kRwNwRuBbtMhL8AXFXXvdujJ8ZL2we8aOJawJ5cST7uH4Ogz0f0Hm47zrYYx6BBPvFUU",
-	"W51a1JK+WYW5a1C0/c3KHW8CLA9T1Tr673TbInfz5pdb32d0xpj+9/EVjfDkdAPPiSfetD3zmmuf/L8S",
-	"rtcHbnpBi3kHW6fCbnSd1AcSyyL1iaysqN1oqWURKAQ3O3rU7iOwqdNoMOca65LsSM+rVjnrI0HwLXxf",
-	"CqWHIyUtH9lhxYFXWJ7QIfCMHaA9i9ri1UWLDQAGWlB9hnGICjbJOoetacNhtJ2RitUk27CJYlbtY/ZP",
-	"oKOHKike6rK6xdBuuncM3DsprjvBf7iXSDF4kqwPuxZo+2khpqPJ0wV7H45uExh1QO+LJgxNQcM5qypE",
-	"+sKP/sLinX7zrD/kbjihdGiw3/Km+/6+qve1StU2YXo8zjsYY/2kHb6pg7uDgGX4rIrcQNjC+lXoS0uH",
-	"RwVNbb1exgdugdWE4bveR2TuKnGlD353NTAe7zXoyY457DPwzWgSHTHCKs8YvpUzIUMt19iQj80xJMsB",
-	"K+Ye9ykeh+PFsYhrZn9kqjY9Ub/n1YiENaO1FvzIUBl9U+pbcav0I3PYZ4qVnE13cjHdbe6q56Wl7Rt0",
-	"4H3t0v7tTtY/U7epFMeq6pJWC8PwJSrWWx/N8aAjZKkjBqkKIe94XjOLFjGmB4252YQLCTndlYdAt0XG",
-	"Zwq7i8Ls8Lij1pQocg2yIwZKza7dwIlVVMt3GulKc8WqEaBV7FrZacbGqshrvIghKr2wWeU+M72ChTbH",
-	"QWo4wg41hHipAaPmZxsgOrq96JSqIJhBPFpzL7FAUh3+6m5SKBGObBv6mYiT94NkEeY08SJgwSa0fOO1",
-	"+i7Xn6qfJ6pmrfo3dy3g27bCbB0Q5svarlnvbhV02wNn7ZNJLn7Tse+jOF8TRL7o8nxtUWjXwIQO+OnU",
-	"HDatZSfXxZ1UgPUif9IR4hDZ+I5c7t2ExLGbw6JWFXprBLvK9a20I9Quw86EZQdV6A/OdNjSIHo6UVrd",
-	"j1u3poEPqRXql2K76GNPj/YUzOmdoLRnfTwE0ZihARhqcB+NbEqQ+GUKWPLBw2hY8CPD/AhozPYN+8Mw",
-	"PrPMHLOXDsvY9ZL55hNnibewLmRIPWnOgSFAWWTEwG7+aN2IhISuXKvYzOCNnhGodJ7BrgaI6D53sz/s",
-	"CMZdhuE2fK0huhutF+vABS+22lNzFT+C3Q10Nt9ufLEbrqPt+nA8vZTCLoeGj8Euh61W6HwMk5JrbLES",
-	"hMB17/C8LKwZXiuu8yA3DnPgdoqiBIZWh2i2kdJKgh6623aCCdYFSJkDovXvQ6SIKeiXLVFEK92Nid8R",
-	"j+4HS+4RKxInSDHLzzG+f9tMN7IfDNeESjtwWQz7x1KvDNka4Nc1e3gHBrY1BcUra1FFywrgxrLHT6Jq",
-	"CshWsMMzc6RBSRatdP3W1u+hztBMxTekC6drrfQWec112n4CpIU0lssR7FQWvZ32GkkP3cF9HTWROhIA",
-	"ojC8jszZdyvhLy1kb9hp+lVKrlrppGRCaiCxYxscX0hi2GgpsZdg2nHBJyYVFajFLeQMHzOO1h5uhmqc",
-	"aPfVnxK2G37cV+xq/06VIsq96V/USmAv/l5dZkJdcT6y4tZJBjvuvBDyZtd8DyxflOLN5AhIRev6lkdn",
-	"7HHGnvKMvXuWDPoP8vO6I67MId7GsvXW4wGG8HFeiJFIVB5Aik3lUfISqMuYICU49AWiH+dFaXzwDNap",
-	"cBM+MmwhZI6p36nkx5W+Tl0ly/rGSY/UfHM1S3ypSiUcznmXI8I9oRAhbn2RA6cjV71x2QEaBjBz1BdH",
-	"Oawq8KHLVgKeAza5qjrfQt6vLhktz4fudPUVoAN6ZKL1LbiJazQc/PnFB3bC5+Lk9vEJvUVRXL3XurXT",
-	"Pl3E4i+gr7nF1ryrX0xhtgVT+OBevzBGTOSsoyfGZ41or8G2ogc1//QNwAhYV9Ggu0/sCmHImqZzf4iB",
-	"rAU2FFPWLrxPMcNdNesmmdxNub6DnEC90pLiVYIrrcrKFfluKBDZ9iS4b9Hk3hSu03wYyF4nIjZ1oaQ2",
-	"dDcM7Dz0VCx2j2L9aQSKEWcz5IX6gneP460TTtKlObSa9WVRfe3rnZnDatus4R4mei/gh32EWfwyGvvf",
-	"GMTavgPz5aTZNgfah5lm09K+KEtNc7G7GWs+GV3e3AO1otN7lo13p7KfnKb2cMW8890engcL22q+inu8",
-	"vQVuhWA3BkrDn5Monys5FqFD5rYBymquDC+2wU835Vv/XXWgm0Jxm8HJYdLuPX0PBdVhX6kVL1O6xeWg",
-	"nLOnl4OMXQ5ytZDsMf0tFaNPLgdOAr8cSFhcDpIMqbvOmLfe9cohoi52QqWa6p7WFXGouDgWioNFI++r",
-	"c1zdaFEQF7647pMiTa+tVA2rVltvM5RFWXc7vhxwqhQgbaT2NUztrHAUoDAf3dCNlkGp8tTblqPeQMT9",
-	"+9UMjfG6d/gSjYNy1KjxNlPSTrHXyW8l1xZ0sUxupokjm2x23S2N0H8s+QwMllXCiCmlWYilrPC1p+BS",
-	"k7sp8NyXa1zVf015feRfcLMVwPMjgQVbjbC+x17GxJhxmczTWGOtqbtSR4X3ztjTjL17mrHrjJ0+eXry",
-	"+Fm6dsBam4JbGQ3pkEpJX9L/MTs4PassCR1hVSNeFNBpDMDV0kuGIiZbRUWpbKNU1BlA3oKxYkKPDhqH",
-	"xjh79NbjWzsk7RHzR47FJN0nInf8eyz8joo8bqdAy3pkmKN1BrQAc3iGFvz204wZhf2IMfmqAO7DElRZ",
-	"tTMcRfyDlbIAE0IyJBTM8KWpe+Qfs7i8MPKU46QpqgcHb+UqUglEyDEcEFhwUu/IPdsqDsJPWrvvpgJN",
-	"NvcHVLi7saqCIY9esY3uFKkQwsFG5NqHQv8H1Ma30cCxJmGZ8v2EFnO7HetOJT1hLKSwnbHeht9Czny6",
-	"5iPD6vdZaUIE8HUpHDl7ZNhvJeglo+EP0/MVlieoxQs+mhJVCrIUmpR9aTekoUG22kKsJakzccuh/8G2",
-	"cnIlKHUw4dCxrLU5bCYXnocNXoMROTV2nFdcpMQQ+Dqlift+tbqUh3vae9/iPqCFSnDRJ6dP/nT0H48z",
-	"hn+cPs1IENelZFIt2P/+9/9cDvzS3W/XSzbl6WCdsOuhLndOZnafdtic3HHkZQG9XSNdedEOD/DiKI78",
-	"2j1DWWeBjTlVsW643raobo11xRgV76wxUXVrmacltUk9QvQ4/bpGhNX7iEC6QtzqxHtYuTyd24+BKxDN",
-	"u9i23Bjv/dntx+w5jtWKzRuotZAt7JzwEdPSh10kmghEzpfoK2eo1Dic9DrNOYmQpfQigJcFEU6IyILM",
-	"SUrDQXyv/V3r1Mx5aRqVSSMZMsKdLW/+ffVlso3hdqgWXt+n/yuJpjFiNieNIad5xdUJNo9rW/9SDOo7",
-	"+ZcakN2OxGxDc7rXQnzXLYY446KosnYwyIPaD/rUTMn4CEuTZZ5LEtCqhUQZq18G+QZCUW9w8wnuj4RV",
-	"5OfOdKzGiJWFdZcL7Y7HNqD74U+i2uMwDkymydMLJ+UhIfhiDZvulJvdJNu6udLuGftaY0fNzelCvavb",
-	"cdPM0WskFoG47R/fs1ulPHdePW2MneXmVvORqtOODy2erN56c6NZ4/J7SBUEQ7tVcotAot36x+u1YWmZ",
-	"o0Awt/FfQ0FB09EvvLCgqfdy6NoZnn1yeGpnI/pkd28ACstiQrJxWRQdALUVAG4BSmsgZt0174fwerJz",
-	"F5Iburu1i4TPZgLr/94hxPL+knaEHKHVcbgEvs63Ghl4dijpWvUj2/UEWhSmaoOWMj9FJYo6umsM+/V8",
-	"jOOB10OPu/qoeU6tJfatsPjB/ezIw9xAmSu5nIUKW5xp4EUoRNE3PuFesqeMwDrZGxWZv9RvrguUWGkV",
-	"Xl/dSph0Y/oOcNg90spd307cogdy91OJVtDw7mjXqX1twMW+AVcRmkV20Menp9kmtFuDZun6r/ExbzDL",
-	"9Cpj+TRtLU42CLiIQ3GZb8mQyIKJkSO9i0a6Xa9cgR4Y0g3Q+4nMQab2pUfkuEW+q/omtVEUPV0VJVxJ",
-	"9ZSR46t62ZtcfdAC5sqEEodx/Qa07nlac84wjrmUVhRYU6VtH+ldw7Fe8jZVwgPJ62gRWpcLae1hxR1Y",
-	"d1RZJUJxl+9VS1cVCJBoH0QhEE595z7dC02FVROCfEymxo9Od8gd2bYfbdLV3rusStwMvMVuVZHXDeDd",
-	"sh4ZRvEBHR6zjqSgRjBNyqPWPGtqNShihy47COHjbjmFMNZsacWvgg46Owv1tnpVERmpVq/SgrSPDJty",
-	"Mz2r71MYZqxyaoSSI7Qa4huD7M5hHY5zF4rnW0ox1UfdRfg3RZtXYN4AoyyKLKl3EoWZEKAkVtDcSdYk",
-	"Sm3U3UTj9qPwRDTzrkrP+5V2cS2G7ZRirSYaTLPd+Vjp4W98EMkkg2xQdYHuiLNxM27djwk58LB2TfNl",
-	"n8Zn99K6qWs53ee7r2ZO0dnd9cp3inu9syrcW3revxK7qzS924buSYndTXDur3M2peAecbXv+S3k76s2",
-	"tZ+sf3SnCIPBCR1hDrhMxg2LU8Ho11ZYAzv4LXPM0YI2GeapZswobQ8zNuJSSTHiRbpwJdaU9hfbuQQM",
-	"z/GNODGYzq/i/6PV76m06YJbupXVdaCTBRMYnRyFYWESFtgRzQdjtAWfmRuMYYrUFgVMwn5oKY3z2U7F",
-	"j+BstxZ0q9UQHqdDjjoACKvA//avxvLiRsjJZXl6+uRPscHzX/8h8t/pZwcp/yphAaZRuRYwQmSlGXm0",
-	"pGfpJUUX2Sxb0q/YCO1ow6nugz3FxGB3/hSNshOT6n/V1bn2KU/xPsSzBRGpUCPfvXaCC0OopzUmBR/a",
-	"0g8iccxTMZkWYjK1Zl2T1/6p8K0gTSnmc7AGJfuxgCJnBxY+2owhhzhfrSZaeW2dVuXO0/eFlcpOHcmC",
-	"wgBRBMgPM/bDh9c/HoEZ8TnkDD6OYE7aIvWnmHF9Q+0pGNeoPmG3bqVzQ6EJfqBU19i99RFp+00KuOVy",
-	"BBlTsiDsxIBibdhiqqp2B0mUZQdVAmrmyzodHrMPU7iUOB0rsZIm6Bl2wxXGipEJYbvUJRdLRmbNUilN",
-	"civkqChzyLNLaRQzU+y+z4RlVjEul0oCXQL18i2oNMuMFcB1aF9PJ5yoXDVVRd7oUt9Rs3eFUkVgmkTc",
-	"lT70qz7g+bwQkA8N/NYRgsWNZX9TpZa8YIac9xSThWeGazexXaZb9fSjDKe+iP3qZP6NR4amRenWqTXV",
-	"xP0mKngiKD+enR2xaONnnscaDP1egvVSgRMBsYh1v1k7mqGNRVFgt0mOHJ1OTRgnzBTgTSbEkg5oWjCM",
-	"S7NwpCGYU3Ju+TU3cHh+KTVg4GdqSPfAxhGO2B0LxxJycs5GDq+FnAzL+Rmj6hyCCsdeSn88WXUG3GIA",
-	"PR6XEe7SjeXantcfnjFvhMJ3uMzrR+eX0jHmAnIyaxTcgnFjWrdVxJn5vFjiswBc1PEcx8H0AKsF5OfM",
-	"WDWfQ352KQOxo1lM4+MDbm5C/CMd0CFhVGAO/hqQPYQDxB6Z1ZFULUd8M3ZaP/6FK9jcKjL0gYuRqgX2",
-	"BJzdyNpV/zgXxifCp+2Q7izQnlsZVsd8BJZaDXqramwSCMeCofDEK82Ua0C1J8UscbgtCgq515NxsNsJ",
-	"MBWL3oPBfI0mQqoG9ykmxiqVtuZVTb5XbN6aMM5jbhXmf+bb1aKW4bmM0o57iwJWSYI2Dn8RyJE8XEoq",
-	"fCkVc3oB1sJQMXk4zBhn84ILWREJtHgiekrFdM1Ya2bh1Aq6z+xSYnsH5LmkXZEIgEhL4zBTzjGEsYlQ",
-	"uOpBNgjTpts3TjUYxyISZ+b2dVXD9RWrANAf2swhoLExJCPjlUnya5W6GTbEsTrrr3KVNJfws8x9TcoR",
-	"FAW7gSWbgZ0qr4A1FidMvb4+/KBFGio9EleSVT4Yj1b18tOkIZRhrWz7qhDIDeXUDK0usfuwGF0PssHE",
-	"ETI+uy4LTgyz4FX1QTM0oG/FiIpxcKo4GP82VaUh8jfX6jqIGXMtfAwR5OUo/Dqam+FIlRqXb+YwEtxB",
-	"zDDnYUS3GieaYe7HMIc513ZGyZEaJmXBqdtEd/HC99TnYD9dsdfSEicddngcckSDEUYb4WtBPsYEuZky",
-	"lllA5uIR+IAb5muQnzFjYTaDPGOFIsJg4HD3fCxaZrZOWSvpz1TSL9WpI/l3nV6zvvu+T6yg3mSQs+bA",
-	"KEAMq4cLpIxSXas8+iS2WtRLvy/r1D1WOOlorPzJa/ngOrKVO941fsMD0V5MEOVd+zv6EX7RYnvz+N5g",
-	"/nljJGQVVrGJVuUc/3FgACoLJvxW8kLY5Ulrfua4tBqZ6oXjWX54zgoYUybpDLg0DfxJquCtpue3YkTF",
-	"q+ag52C1p6pI8zFX09F4bodamJvNMmxnE3CfWYr12d1vyTqKdfuaPcXNapxrS0SqPrpOiHs/G9BMhNiC",
-	"UDDaLB2h7lVDbAozGHY4xtYq7L6ETf191H0n3mfP09/J7FpfUCvZs1f99HoVH7SYTJJR8DJPuwFvYJku",
-	"pup4rOUflVSzJfNvVfnbZimVXM7QCLZcNUw1XDI6ESjx3dICU+OxgSpRm8wwPmLAJ44mxMlkqbgP1ffc",
-	"0JL4fA5c1wEI8YU/Mq3xu2KT6KVwQmEzGR5mGhrQyVSXIE0057iRalFAPukfWBzqJvZ9f5fI6b7NPnpU",
-	"YFS7RUAne3ioIlXxbs3RPw8hQW1/rP95PUvEIV5iQioyfl6U0POrv+C77W3SCNmgO9whrFsrYz7w68TS",
-	"oUjF3PxVq8Wvfx2p4tfB1sp7e58rQne7aq4qhqgg7XEONyaeztZj+pNODtmRBwWW9xz8NVCacKK/0Vbb",
-	"1Wqx9yNzY+75yLRadGg7QTPfYsUrfccsH/gp/OU09tCAgczDeePkGpBX6+h9ujX5pXWX8onz03vs8Yfw",
-	"+kpd423vgijU3S1wNFrTk+ObFbZH3gH+Y2q89aIaTYNUMqi28gzt7fh0lE+3lwFJIJxzobc+ACyv8ZYL",
-	"vV2hWatB5ttP5r7qOGarSzniNp2CnMbXkI4QZbtXR7sC+/FFtoGm2k/zKGsbW724NRjsiUsiWJ0Mj9zU",
-	"9vNjdoU/olWQR5V8hEU7YTmfU2O81W6Ba9JscmHmBV92xYpiXu4VeXC/uWIHnAyk9OTQyctXfx39esUO",
-	"piLPQTr1dK6VhZFlSkK6OXC10IZtUQtfpsDASMmc6+VmtTEsfs0J/xBRwraw6pP3tuVccRTktt+uUJ7t",
-	"vq67yG3Hr+/K7xFF8h3OKvT+2Fo4BU1aAfU0uBuvbm+/XtYqVtdbzQZRemcz8rW9uvpm1kDia0hVRexZ",
-	"B4gwNXLGbe9ncvpe09nkwzl+w1D+ibgFOdjOm/IhdphErhIat15w24+xqQOmr2cS7Thexpoz/ilE3tzZ",
-	"ftgY7oW0erkn2WMHprUVS2muea2Kvlv32O2CcboluU1hJo2VNpa1Zvdt4Wx/VL/qO7v1lx6GzXAG3P3R",
-	"ce53YSs3sFxfjpIJsm6ZzmbrmB8hMYR9aNVwldTUjs3Wq7Fs2hJjIiklxFE4WhMOgh0ozaxSrBDWFuhl",
-	"RjJxmCqi2mm32Z0r7s7VfAPeDVe6ppPlXhmcu/4q2LYG1PvkZm/agkwTzTrqdO1EhXsoXFvT4TShxVpX",
-	"63xCtJ6u3sTomNl+ezTcn93H97g3v7jN+6KF7IeB+iFfWZgl9eR7suXuZI7te++4mdVQKUcM13alBjPi",
-	"RRfj3x9bzQYYN9dDpNzEgGmcrLm1eB9rzmp1YfvofrbigUj1/wrNxvrHSW/Rymv7plxlFby+2RXSXcS/",
-	"Zxes3Zyd29R5vZdOVf7tTdlS+FK3gSm80JXV1LPsYsp92oh6aC+2OXOixVGy4dAu/Y0IttegXW2aW0W3",
-	"ba3p19t+sJsbqhBju15ytMES1TRzbQxcR47exz1VnZrZE9tbayH9DP4a9C3Uxt4N6ndwbaxYTRolHPxw",
-	"6441mG5XvX67yLwBjz6xLSkbdJVyaR0bvlYtMnTjTMjXm47MfO4D2w3m1xjqdwD5vepHLTvKna7oL8Ft",
-	"3rwhr4HvmmdOGhy9nJr8w5sPb19IrYq0v0/ZOS/tdFhqkc4PhpEGu3kZ/r2sMWByPY7CpawroeJdk5xT",
-	"K32sK5HDXANasVD7zzWmObDrJcWlg67DcsaiiE0BkbDcWSFgpJUxC15s0cf0efgknUIX10xPhOuFzawL",
-	"FdsY3TUJKtfKEx+ds6VA2wV0TvEREyGT+UI+AB5m15BjkeBwDSTBGibsOSW6nWHVVvcX4/hqlDAsbDP9",
-	"hSwSM5GuAqFhXvBRR8wchmhhPwmrWGmACWks8JxqH0dwpGSvUzZFOelow0M7HUaxsGuixfxblLJAKWN+",
-	"8zas+BzDyF584JPN1m4flIerC6AQV5yIanlX0NAA9CygXWIn1Y13InHUN7R/IY71xZjeakDpTUlf3peq",
-	"UZoqjg9TP/ZSVmnXyQnWSwMaMz3ripnWt7Fthmge7lzuaceT2ThZDf7rEEcYJhUrlJxgfxu34XPsBmT5",
-	"0mCWIbsuLRtxKZVl1+AocLFkHGEiFrEj2ttNrLrJTvDupkuFd+FlnfhUdXHisqQomZKqCobGM5t9xU00",
-	"C+gV0C06ziz2RdMKeiDPLm1mAnqt3J5voYMGe1rvlifakTFGx1e1Vz/MmDtHnKY6yF7n2HkgO1Zf7DgH",
-	"H+pegLWgKcdwoVguJsKajJmSynhcPP52c7uTzeUV+jHhVjoZReXKnM2nmmPCt2MK/jRrfrBVB/sKjZrB",
-	"0ms4WnNRr3kOdRYvjkaKNAWNDHpiyhpO1Hn93wc02jpAfI0c8DxChRBOzX1mVEI8GPQKKsfl7iPVhCTh",
-	"VHRSQqroWyOx/Wnngdex8Vtw710oeEcJhQ+h6GAOmO556i7j8RmbqgUzVis58fnWGH0wV0JaExK48fKO",
-	"2UUIv4/ZoATI8cUCnIB1evynb9iBkuDxDMEBh2cUuM/x/0zDHPON0NfpaEVA3cNzxkN5u2ga3//Nt3dn",
-	"uEnDHh+n/I/d4iNlJWyjMbcTGjblKa1nXnQ30UJ6gMveQD+CwN2zrXCkncq8bFDQdiHq74gYmahSRyEo",
-	"1/XOGliSFIkZpEPUtrwOP05HtEr/y2iMk9TxK+/CRjn1Pto9wC2Rm75rwGI3CaOE0gxyYRlIqwWYUAsT",
-	"irzS6A4I/32NnIxRwRzs+JaxlY5+WMulcqZkdf0ckxG1c3RIFbm36KPgIGER/mkdk56qghRJ93//AqM4",
-	"8mPmljwTBRiLpV/CulELz5iDiQKQ/GmYqdtAB1d35XeTlzB0J52xXEn6s5em09OtcyNkI8YzirQlIBrU",
-	"d4ltrAwY41O1CyFvMPUbDQrVnmv/Y5MtRnEs4dW+0LG+UUN9PWl7SnWZfds8bFhPKucWz7ExV2NdzTYc",
-	"W7XY+KBuQO6nYh98nAsN5k52sJ5wRX5Vc0ejWydJmmsYi4/rGnBVGbZVQSfrDjJzwo+FoqB/GsbnlFGX",
-	"clWqmzutf021Pb/+fpe/k8LW4677HneqVl3nYvcitCDI784dfzapBNSduhYJ4y64Ix7Ex7Z3c87uzk9T",
-	"boZzbkzIfF0dfBtEK9REyDth2gywX/RUbBEc9br6JulQGvMhyDWnNyuNHRK7axxFqyQeeBdzZc/WYKiI",
-	"GgtfndeV4MleGMp2CcsO3r55X5cQncFJ+OiwKhn3WwnGopGtfi1LfYK83oiJPFKl9cV2DHt2+jTdo/kT",
-	"lHogAGtBYgS2zWtogV3HFTSBYddKEQ4Hd+sKtTtSdUPRmznNfl7rq4+fxDwCpThlGcfackqy6DjWk8Pk",
-	"FXSdyD4aRSB1+7LbRLgl7qYq3g+9Tal0f2kUUI7k37pxCAY656Fm+igpy/6i9E2a5/VPG+ELLqyQk+HW",
-	"KYSrdTRXvKMlDI3aIkt085CVbmfVEL3yy96DvwiqREdGpo9v29NC/YjD6+UwlvJ7zxBHNYeI4jWJnxhp",
-	"TxrS3jbRkXZTh3pW95sCo/TakjfYfVqrCE7RCqUWdvl+VPV9vwauQVfqSitYTLKLt69I6CaTXpsve3lc",
-	"aXY14gZCJyD8gBjP1bFvtjxDuoDT1eg0tXZOcRRY9v65UjcC0vLE9bI5u9PHTlCGOmY/S8PHEKQCwxyL",
-	"ZLwwihnwBRT9DI8M+8+j5+/fvTzCPR9j0P7gbDCimYM4Pah3M/Rf1ovmc/Hv4K4Zk0vGKpVmOisLK474",
-	"BORoiY1MjLBKY3thN/SRP6lWLNgZy9UMsCbRVM3ESOQQyspmDEsAXeJOJyXXuZATNnesUIyqt0jYAY2N",
-	"0N1Erc9ZDtxO6x8bg2FtIXMp47FGSisJ2jzC/upkknGbGJe21EDDmdAV+fhSXsrnSvr3zNmlPGL/9v7N",
-	"T0xIHE2V1ol9N1ItJJlOsHQLr+U5lS8Z127ZVEHn3P0kwOCPhZgJ337RiL/DsRv+hdZK0+N3L5+zb599",
-	"83/ZFZbspNJ2J3OtrguY/Z+/GSWvztktL4QvNAz06YhrvXSS6hX9cIVWSXQ4XUqG9ZkNA+ytPx6DzKk0",
-	"HGCR3yPm2Ihhlt8Au8L1XeFOuWRqzn8rgV0Rd7/KmAZbasmukMZcZewKeTG9fxUJAlcZDaHBza90DhrQ",
-	"XIXlE52ijDO/A44FiHFQt/wXH/jk6rwKK3Fj5FCA+xsRAnFBWHbNRzfuDK9ejY9eczuaXrGDZ4+fZNQ4",
-	"GOvHMjYqtQZp/ahZIyPa8gLO2bMn/xL/ip0r5OTwGMf9SUkIg4dhw5hueDdqJYw/PX12zKgO3Z9ffCDE",
-	"Dc9+eHHxPW73QlaQQ3mXc675DMiBGYT6U3ddvpRzKJ1aRQMoCQaHIhG3Ksz75PSx75nMrn5UBDZXYSA3",
-	"gvSYqunKQ8U8ItIIPw5Cr/7z6B2B8dGr/Apx4WI0AmPOUP1wJ46zdFAxzAEnUsOIGp2HGzPsamT0eIh0",
-	"9YpxcymvYip2xZQ7nAYNPPRpaQSLNRnnhl1doClL/B13esa+Q6LM/ve//8et+hdhp05TAmGnoH0Fb5Kl",
-	"2Ixb0IIXbMQluwYs4n3MLvzh0B1jnW8s8e1EcwOhiqq5lM9On51TfIZNvZsrjN8IowmMn4hHQK0Ny5YW",
-	"YgRe5PIE20mpWoDlOi6XENFxdwaRYnQ2eHx8enyKEsccJJ+Lwdng6fHp8VPsU2SnyB6raxpVAcITSIVV",
-	"U8+JyImqHFuU6WZi9bbdAYZOGBSs1/wgY2qBXSxi5l5V08IsuIyRuTJjlusJWIbYXxmt/fvUY6NBQwa4",
-	"c41DvsoHZwNHyi5GISi5Qi8zOPvrP4hLhrqn/sxTEf0kIyXF+fQgq0lEWw/RFem/9UB0gkMn6jQ+36gM",
-	"JOtJrp3DqnuboXJXpI4gSoluA7F3QHmR0kFNkFOxCKoaM5RkD4PM1JrWgdimQ28p+AvpI1RlC8AdHglT",
-	"Z9Wm5qsebn3NzbSStZ+n1IAaM04uzJvxoMd7PzrJoM+Lz8kU8PuvkRbglvbk9NQ3a7Q+ojCWcf7mqwDW",
-	"W1mnvhCOo1UDZdguUubJ2LEDv2c0f2rYap0nb0nUovcfb37/Z8k9J4LcffRNn0le+RrnKPjRV083f/We",
-	"ahj/LPktF2Ri+T3u74TEL+wYI0UmBnU3/8uv7u0WNzj5h8h/J17g0G2VK/yEwRZByjpmF6QOQO50gcrF",
-	"kaLwdT9NB6mPjG+/6XjxMbsocxSDD2gdxzR9frhK0b/HJxfBJ9gi6RtA8dUYl52CxWepJq64iP7A8h3P",
-	"vbi0M7w863PzL5W+xho69MWzLcH4283vP1dyXAgyUD17/GS7CZ78y1bvf04UoSv2ApzXiFfQJEsLSB8q",
-	"sYiE4BDGfcxeWSbkFLT7xf23UnSzbpp2RiXzVyVHapdaCYnPVjHhz2ArNLhnwpoiqvX2j32RLB/XhKHs",
-	"HcP6107wHRz00yHWs68GKt9IWA+PW1K975HgzdPN3Z57HxUqRVX8hxNUpD33wXX3Ru8rPdpPeg1jpYFs",
-	"BWMLehXqyZy/F/qPAPWdypd7xhbvcfi9aTS1uoTfPwum0nry+0fTuwpLfwTm9/hprwncfX9Q6kenOdF3",
-	"3/Q5L9/pBPLXkAse2ro+e/LH5dBEnmoOzQ4cR8VulI9MTYd03dH9cBtZ96QKKuuyg/wo5A1ZHkM/Z5b7",
-	"Yqqmol9CezqHlgs4Rksmtue6XrLFVMFtZB2JDCppi8WLOtDt3shFmAN9hmvZuztm//InFoW/Ho7tTisc",
-	"EuPWcmy/gp2QVjm51Xx049Tx3Vm5Msme+zWcLbSwEAMa+xmh17App2QIoR0WodeBvBDs4Nnjp4eRLlbd",
-	"OsaMJnSxizxvgOr+GWoNpfIGjxydUHOu7clY6dlRzilbvB6tFX1WORi7Kn1g3mlsrboWkqc76vYsCuIz",
-	"WenthNOyh1TweO8HmDSLeDhtCQbBX7BJOKjeu1c5vsG8n275/rP98+7G+5+QZ39O6kaAwjgrhLxhB//2",
-	"/s1PWM+XGCLjFUNkBwn8zIJw7xCjio5vYOZhmjp28ewqbrvbe3En/vu6Hv8eOXA1yzoWXG/1gfeu4b2V",
-	"pFKfV+auPi+xNymwg1KiEoRJ+Id7VauTvLhiotWCjn3UYoKPkvP2dZS4cB+8tBrfh0N+Yk5Uby8B6rSk",
-	"3VXU7D651rZq7adkWX302a9NPf2srC53/KzOm4pFeHYQOAlK1ybiI+dos0VXP5UFatl8t9NJ49q+e6RJ",
-	"+/bdnLOq7hzyVp5j7DKQWoyh6T4C3o1NLuxVV0/YbJIyvvUPv2h7X1jkl2Pxi1wTHLMPpFowYb5IQ/2X",
-	"Ri0frH9fHDkOJAKpS4MkZ2ymbik4zngK46iwGDNubqhCyXq1Ip8JeULdr09833WkukkC+t5ybU3dwT00",
-	"1bvmo5uJVqXMfaAkee24xTJmx+yDD7hrt9YX0u3lUo5VkYOO++IX4hab42Mf7tGU3QDMTd0pn0WN+PNm",
-	"o/zQcP78UmINNduYe8oNG/HSUexyHmIfFxzLqgnpViqM+22qFu6cwz7dIDSAGrsF61JKWoZ27PAgjpTW",
-	"gG9eMQ3j0jhm4DuJ+5dL4zmn0w0Zbf0Q9zFVi0uJs44cY8FiCzgpFko5carb8u8hMNcRNt/3/pi9cOqp",
-	"BiSkuEdvI6bvzygANATk+k1FHq9qa8TjaBicVMMIxC1mcB2zXxwvqYFRyEvpF1VzNbcqvJtjP83QTws5",
-	"hfk1+ds7eok6P7/yDctbDOPJ3hhGNM17CihLWYV8bOm5Pw2CAF1Kswru96qT3okxfAVi8T3S1WprDWL6",
-	"rsJmjENz2PjINFr/16WAQtP8LEWV2AHSTRNLtRVctwVbhxidZpqXGCaK8XIU+BmLnRkDaYVdZkGWUZpZ",
-	"gXVgcHqKv69EUETng2enTxn2a18IA4cExFZzUTiaAMU4KmBWl+LTqpyQH/ri7auOKNKSygv0iCHFrQxL",
-	"A/rzxY/SyfWKB1zz+W5zVw6Prb9cH6XakazaGZWqdhqqd9hjMk6VYh3Xbf1ewyAdkG6OgsSsl3sMgrwL",
-	"5f6KbAWoZbkTJwLTjEVnBzVlQqFwhWISZVwlliejKYxuqP5VJ+F8I4HSkMitRLZ5X5Z1NOVCPjLM6XDs",
-	"wDi26yRBKk9DkhY300Mnn3IkqBmjGo6ot19KLtmL/Mk33zz+FjvH56DFLeQ1b/CC3A0sj9m/A8zZSM0F",
-	"CnqgocE9HnlPvSe6l9KbA+wUZpQRRFl/jE+4kFQFb5ZMKXHn4t9V+lLGAiddgX94dBSdHnv56scXVym5",
-	"689ABP15dNRb4eXHI5mv4uZGJ2JaVa+XjD6SL1eq+nqcAt+rhUTnVEvYITiPYSQkuCAUIeqkxJtOZK0T",
-	"j5N4+gsvbkjdcTjnx3eAH9QYW1WKQarMFlNl/Mu5AlR5qav8GqlnVWL5C64qyCz3y29wLhFb1VchXIMp",
-	"C0cTb1D9xRLfdcMGPBRh2LVWNyAPv1T4/7xhUDC68ZVC0AubANsarCKoojP1da/b0NxlKX4fUoxjRDng",
-	"huUerQI7+POLNpGOvsB0PeQNNfO4lIWaHPpMPKctIxNzvMtNkCCw6Gjmhv3jchANfTk4Y389Pj7+9Xev",
-	"/GM26DVcSo/h18sW5jtOdhDCxBznUCX9mJdoUeFMK0q28koDnSmOO1VFfikrJAayNoyUzk3mK3bENHzG",
-	"3R0Bu4alqs6RWDLIpBkgQtcL4oRtxnQPtusKd5cVDv2e9WByCZb2CW3e90FxMC9MGD7R4J0X6LkIN3D4",
-	"ZUrKD668PiSzRSQJX/FuMaHay50JueAG5pap0lbWjyDUbpIKQvZztx2Zsq25tTCbowkW2w45qkXh73FN",
-	"KXzslgX5MXvJRVFqMCyHgi/ZuNRERmkkcykP3oHVy6OLsQV9yObu2ci3B7dUuQqrTGbNRzLP2JhrNnOT",
-	"FyAFSFss/Uv0BZqTvbnUf3fE7RGXR/4F33apUKMb447tmL0XEzQSC8nInEv2o5AQDjI3viKB/+mYYd0c",
-	"7Flu2UwZy55886xdHakuguXfeZydPnnGrpfWsZBnT57E5p9L+c3pU8Lo6GQ8IVCKzbhcUiUtlKy0I9pu",
-	"zf7EKxN+gmb/iHd8P7QZx66p8ielsK+TxoP3hCBOOCbkmY05ZiUDVkvGPuxsjJYv5H/GiqJg18DUAh27",
-	"XwoBbWYPfB3uum+/FJLbMCv7wjuDs7/+GlPd93FdCMLnGGvPmQGv9TQrQ0RUVeRkfkwTVkW9EzooKxGV",
-	"kE2H5m2aBcl+AVz75zjpMWvUA5py7IERPrHKEakzKrwREvG+ZQdUkZNx/xXu9PsXP7748GK1jhAGdMRB",
-	"1YHW0U4SIQ8/0hb7JKh6pMQSNPWmkGO4ncKX5Z9pJe5s7Yr/Y7loNooviEgECT0QYzbm3Vjx0qlQNVhP",
-	"HVdbgAkVN2rSfcx+wUL5I5VD4OiRaa6SGApxA2yBrwbERt777QqrpWL6KzOHDt8RXoWiKygbYUuThdJO",
-	"lsC8k7TG9PrlxT1x4Ocqhy+KAX+IKCZKjFQQ4yvH8K8vdubbr0b/+bPvetKSzg6cGlDaqSMlI27RRENN",
-	"U3gT/w43Up4Qw19VjUiaQF9Zw2ZgOcZ7kI2qzpQ796aqAoJ/lqT/E49Kd8ik+zN80kS6LqR9yJ3rke0+",
-	"FzDyrsnqxvaVLtcFsCfR9acrYBULvjSoNmMCzAykzZhECNQgsYZdFsxFhsv8Wn10TM0TqaP3XkQ+eqsK",
-	"MVruB5T94NtBtBpZsEfGauCzvXis7t1N9TUDdOV74nI1ZxjN6A2QOvwUsE40d88B5W/Wxt6kMklpGclQ",
-	"73f46BPlk9Jkn1qyW8cq3vmT+aM4fx8yU/ZMVf4Soh98Idk63/yg6Q0+R0HOvRJ1R8PQ6c1plk2i4Vhb",
-	"rvm+yYZjIMLCzIl6aGX3caXBwF6XOY2Da+oclFYxJet7UF1K75PDNq20dlgwYbPQuCFni+nyvPJFSgwV",
-	"RwO8kNj8VBibkdprsKurVGxUcDG7lGg+qiIHIzfowbPTZ4eOtY9LEwraODqIUepLJalrKlr0QRslcXEV",
-	"VxD2Uh5QgLSdwjIynfI8r2/Yqkg8OKSz8DN9W3u1qten3LBrAHkpQ7PyrKo+7AAo3KtkvMAA5qwepHm8",
-	"ZEtSxreHqmvjkjsUOxpX02KvZTwv92ezgiULRcEpUMfTT3bgtonTOvC9lNVY6Lw+pNB5DdzQUgKpzlg5",
-	"d4fyzelp7B44ePbkyWHKVv+L3/An4i5hOl704zAJ014YQj7wgwd+kOQHAUJq/KuoyvWSzYTBAt5YLcc/",
-	"0MgesuBlJMoXJLJKkSFs28wqKOukO0LxwwoxMZH23ygb7IfCxzUFxErMyVjsl37qexTVaIp1mfmVh8Gv",
-	"/osMEvisADrlNnHLzTDZCMykshVjaCURUM9V023hvvC+4OcX71+8e/GXVy9+Gb56/fbNuw/D529+ev7z",
-	"u3cvfnr+X+xv6towXcrg1kWAW/3kP35+8fMLcoY7pnWOEbG+1kUd0zMj7InY/jenT3HEyPyd+Tghx/i8",
-	"zfv4Un6oTF4mFO93Y2D7UDyVc3aV6+VQl/JfHce4wkwnRBldS0d/U9ePQp8CZvjSyT3cXsqFKoucTfl8",
-	"DvKYvQn6GGU6UfNah5WOMPCiYCjm0MrYOziiN3xEFBnqQvV9RzDkpcSOp+zgBpZEauZcW0ltmjyCj0FT",
-	"i1/3z5UC4D4QOcmoqQ7AK1zDarJF887/4k8ujnsj+ZeKH/lddZRa9ue7vp702rThLUsRUfmHRkuTRENZ",
-	"d91OsqG3WYFVQCcgRyI0DMdgUCeZNpqjZHeqbBS6b6aKZ88LLqs28CgVP3//Fzzz//zx/X9ieB6S1lTj",
-	"+RoyfEfL1VfK60KYKeTDjq68vrB1BVTplrodlZnCmhIPbhttl3pUdNqtktP+kvcIKf5NXW9O2vubuu5M",
-	"2PtUpZ6+tEi4f8a6TQQyUQELwmWHv0rX6HtdFjdVT5smvJyzuSqKCqiE9c1Z4nrigTmnOPZ6z9BbGlsY",
-	"KvbazPnwI0QtFd0KnGo7FhJJRtOgXjVddAq2sdzdXPgs8+k3zdj5czJWGjYB21liueJF9yZqrkXsD7SB",
-	"B1t7V4GAqiE/iUMhO7sy42CSUd0gieSEJPTe1eAupLFcjuAIPuIcXVCP0Z8+/IHN1K2vaICwyMIgZLc7",
-	"q9tatVSpVMPwS4liqIP/kZJjoWeEAbOQQGvqpuMmqxPZp8JYpZd1Tba6nrnjfCa7lHFZrbr3tskwF4EO",
-	"GXLhfsDg+Op7EhwPDMClzNXIBKw+4jL352SOZ/lhldziDZh1Nr0Tq47pzbheNLZVd/NeSrroY+apXeVP",
-	"Xk0jq27IryIlgb7AqV75NzfJoG98TKyBWAw2j6i4wYGGOfDQI9YPc3jO+LUBaSlZj6R+Uc8HH+eFyqt2",
-	"mSnZtSVXxSJs1eyvQxKquwUau8R2Qk48vHtzjh39iDXrOXkSu8ga/rGHRNU9JKoGCHvkm+hRZUalmVGz",
-	"FvA6FI9upk61PHI/njxJ5celhYAWvnXr77/UBbUc7j4yIb+mpaJmWAnFlzoRmoncnDcWTxw+1rEupTdy",
-	"M9KeNYoJOR4ItqpyQgPFfqNqRUotRq76pnVBD47HuZShvEmNxOgU9xZrKjXiJJvgA6UzOK7Kgfg0I8+9",
-	"wnaVdJTS0Tx6ALnPC5xj0EHVRYzavWVxSzd/cEaVegTHbQtCrhyDgIj3OK1ZFYVBcS9jRjWsCpg943no",
-	"wumdZFa4Bj93vkZ999feT43/XrF6VRn5Zdy6cFlfqC7fW7V+UCQfFMk/kCK5liug0HXAPTHE6L7DLTTK",
-	"LbiKBe37sWL7uPU+iPh1hq/7QMfIIul7P44Kbgz6Sx0LOAidaIdWqYL973//z2FT4yT/btpF8Sqa9QOu",
-	"8T41yNZkXW6Li6JIHMcn1S0/KxSvbD0CtdrA2AA21G82dkWLK+9jdnbKk27JKmEo/uCAGkPF9TRRHKus",
-	"E3H8lBvzWINTFtOhU+4J1sjv41um1/OHMhN3Byk6ylAZ/RrsAmClQ2pXfF9H29UKgHbpCJYGgv2Rmmaf",
-	"eN+WIanaIcw+mK26Y57XgQw70JtihdeSl3uKKZ11t8m5qADzcZRnTxBMeXVVlrWQx+yiSmYhZz/Vr1xJ",
-	"SKq3LGzGrGIFcC19UcuPbsswT+LB63uN+e9O0aEdfyrS+nnd+yq+Y0FmSKHZDGbXsTa+CHEAKHqM+Qjw",
-	"VtV4DFiOY7Yxz2QGJ7MxP7HKzrtNCO+8GMmx3KmBkQZyV67ku/D5/LyqfSpI5VeSYpgpUtDXTsHEGG9K",
-	"pRKgjXg7nw33iCrPQl2vhxeFWrj3VyATK8h+ePPh7X1Cpxv/hdSqmLmhOnPJ8IAwx9WCrmqjKDt3p8V+",
-	"fvfKPTRTtWDcnep/vKOsoIeMs683pdRBHzNgMb6jnCdRYxtsPPHIsSYwh5AIIxea9axqUebJk/MGYmkM",
-	"jJEOMj0QY0QETRVJxaUBfTwb8yG+V6Rba9BXFcr9oTJF3/l0PbeEZC3f9zV5C4bJKMGPjJ4OwyV5YdV9",
-	"p6k9JJR+UQVyCDd8qH1MBiL/X+CD55WdRkkqn9oCpj50IySLrymx7rAdFWTuxcUjIStZsXL/jUqt0Sru",
-	"B6wS11u/E4jbqVbWFpBT4npV7+Xg2ZNvD+vMAic3KAlU88uN0CzEo8sCQoz5Kp3BwpZvw/7uh9SE4Wmy",
-	"nWPL6XNv4q3CWMn/7E8aK5WR94OMdULXdTLoUKkKRs4OOm/LCVRnmAxBocVRqY0vtsbfQxb6PiqNP6/K",
-	"vNbwNa9xYyOdIDDrjqDgoynB0SPDJJ9RCGjuPWKoKntNUoMNLRSctI+sDuV8hfGplShPlVyEYTOed1h0",
-	"P9Ca7lNudzP0CjmPUPGA9ksoSjs2h/8M+mfHgaTBqzOD1cFCN7vBWqwVA1C6ZZxY8Ko2W3B0FNzYS/n4",
-	"GzYTsqTYF18QCeuoNErTxwQxJJf5uN9wuc9On66Jk0aAuSdeg2N/nk5xP8GCdta7Udwfp2Xpg8y6QWYl",
-	"/GigztghJsKIOQ8FTzT47CYns6ICNIL+nGejw+dDxTMoM2Oh9A0GVYSWPxc+ns/pqI+Mfzc23tdqLD47",
-	"9uJUOjFe3US4vtm9gyN9yYrc1+TgwVpvTi3wFZe34Tl3M7ZXMZcbwbHd2W9dJ/BNrQod0/k2dj7WHUxp",
-	"+hSMfo9P4g6md2nUtwnCabZ/4lIJf9yGb5VDtW7BiZ7ykOTPQFotfOOzqD4AM5Yvu/r6dsaG1JNUFo8X",
-	"H/jknK31vmHmXHelnmYf3/tuHr2xcfQX2fTxa/fdzqI73l8naSSBn4u4U5Znirj/jE/2RdzvsbE1LfST",
-	"12tch4q0pPz+kfAP1aT6oevqZ66cj+a7iAljmR1bYJlIn9ODJYadzpMrCUNMxNag5iANE3Zjv+uWcHsS",
-	"6pnec8vre6KdYfVpDyQ9+wroZ1iqIzu/fxHCS4bQ9UA9H6jn10M9X3N901BgctRirMr5kkJ8ZU0zNxLK",
-	"ZlWUzjZjIcbK0OqYVb5tM5krzpiGmZAONUL5H17lgmLt31Eo95WXkGEUcl6i3cNkDMyIF1XeqczR3BX1",
-	"IDMgLYb4+2ZMlBRqFaMYZ0xaOiAvTCuulYL/JEDO5qBnoiq87xStQ+ohQjb5Oai54z/Jdmc/CmN/ahzU",
-	"hqSjqpdJKVGlc/vsSC6iN9bnFmUrpTN8PRoMq8AmIweP3baenJ5mLNTS+Ob0sGPOApuMxlPO+EcxK2eD",
-	"MzfCYCYk/etxlUskpIUJ6HtuMBof8jpPlS/x0wDe0OObzgPz8CTVeHoonNTt2Woc4S61kxqPTuZVnoNZ",
-	"n6DOboQMRcEaZs/RVDkC48MFAywfiNnMEXgLxbI/3v4ZGmj7NlrcJwLieMoELNdHEeW0QyHczw9w24Lb",
-	"H9Qipu8TsIbKAeD5qXEDlqsk2zVQnA3mZQI+I1DLWM5FsWQHnOViAsYeZmwBcNP4CXnueHzMXtR8LCrm",
-	"GTxE47EP7mH/LmROkYoTcQsSc469h726/KAGJGJ81wP1/uX3tfD86ewge0IrzD43fKsEpa89R/QrrSvw",
-	"fKqwWa1aRHg+UjMwfbC7k0ehvNUZIei4I6GlyKnFKHVFrSU5X6Y2N06chdncYtVkKrqxBm+d3N4QIt+R",
-	"3HffKEvzfEZkNW7nkKcQ9Ycgri0A6yPomwe0/DoUUNspRDKvz/TASzUHyefieMlnxdoka5hdQ55DztyH",
-	"8VcU+R91jReGTUA6vPNdgTNs3YhBHO6PY/bKYiFu4/G6QtIM2USt1lVxu8Zyi6U4hMVMbgqzSEqbb+Yg",
-	"L96+ej+H0XYSZjiBtW1wV8/Fz1eVtvmnybX+gM2X5zCqG/XWEFddSxvc2rUxOzJk53xShWM0vlktOKyh",
-	"KpSVM6syNhaFBU0Z/gZGVunMwRRI65jEnGtLdcwxrNSxjULwlt7VvwrAm8aGVmwSKdWf1pQyN9Q1Rf7R",
-	"VRUKpG0XhEp83CrC57eMEfB+0+4EJG29w0Lx26ZJNti0f0QLR48Xn5faOMC8T6tGfE1v+SRplq6hrgFx",
-	"98cMvyRsdrDc3HeMzY3fu2NtL+oSjFjuICSKYquDJhpjJxnHESiITqsCzOExu2B5SXcMrc6BwSUTD3Ps",
-	"CxWlfDL45E2zgO59yHnxFJ8nmLaxyd4Btf1dLNmXVPtnNazkIcnscxfozLEPVoyYodLPKik4XENWuuSE",
-	"k4omdIsMb7nQZoV2k2zqRIRC3AAmhUDGTKkrTn+GHNG/OEaXikIN8waW7MCMlAb2+DBriwv0vjAVE62E",
-	"FSRnB6fH337j885o/PBhmMpMKW0NLU7CWCFHVtxiR9TcYI0lEJMpFsRUOmdGzETBtXCK7phxywrgxrLT",
-	"438595+YcjRl3LDLwU8/vL8cZOxy8EGXxtKfz1UpR6K4HOCSLgfYrw4uBzQNK4S1BWCFuMvBC27szCmD",
-	"1Uv0zS+w8rsGqvpQTiZU8a5R5XOzxPR9fbGfiPlHM3alzdNmtmP9ewmQ25aSfV55AfGp5tYt9r5a6as3",
-	"tm8KhW41YvqWUXclLn3ZQzRMeudkq+qsbAWLpKWKTUHQLania4+D3gdLfQiH3rmVJN7wCgMN7bMrYF4r",
-	"jndabRpjVob4wIkcXXcyXlLdxWoCIveaYmOgGegJJsRFZa2DtP709F+iGs6lvhW3Sj8yQUdnQrIgJqbt",
-	"N22R/RMwhS5W0KAKd4lQenr6L33uh5vG0aI8IcGx+/jIvtisuK895LvdbqVb+91j7DdFYhKD8kV+oXDy",
-	"HEh7zq48ql75TGaDDYo1YIeeuDJxIUxfZldhp58pRAvJnJo0dIWH75Ht3a8a/nmCxDcRlC82TvwPyP8f",
-	"Ah7vJ1w8reXvLOWfILfbc0D4a3ULJio4Tvp20PIhUlkOrnD+q0PqvipMY3dZQ4LJnODimLHVXBqKpTwj",
-	"Yarq0lFRVqHrLhxEV0deLVpg7atrZafkb609F9donGi5NzLqGXvtfvSyQJgtErKsVnLijaiH5EPz1hb6",
-	"x2gqirb91a0qEgXPm0cTim7QxLWVg4TC+gQFBnU4DSWrRhR5Qxb0ckw4x0Zr3mP2nTsJjDJ1i8KyPNd1",
-	"7Z+DZ4+fNNqNvwY9ocr2TUBEcUlYA8XYrQnrjbnfMHiAXJDtTxAqnMTlPwuCV7A3R2aMDjWRvsiaUqLP",
-	"scqiGolsRCzetwPg4zG16U15sjQcCZnDR8irRPPVKAY37ye2bOOcn6kGWmIdpiySgan42Jc9qiCuqlDp",
-	"ayI/8N8H/vu54zccnDIeU1KZ4kFbcti4TUpP53qjswrSROwcSlH6VWuq2KVOoZ61Iz14lXf1oL+NF93L",
-	"gY69LO/kAf9ncHlH57rZ4x2DwT+Rw3vehL2AYo2fN5SW8o6uGZfuKBvohD7uWHzZ7N2Ovt/o3I4u+N6q",
-	"EVYzfB7XdrzFB8/2g2f7c3i2G92vE/y4RSw62PEdvFqhOdk1FEpOTNCoYlLRYfhjbTdX/M0mL1eTvDw4",
-	"uR6cXHd3cjVwCaVNahwRJM11PLjTxxWP2Sjy008G/TPYNie9f4msy+MUI+hDVZ/9u3jmjZvulvc+mYOH",
-	"aHVc8NpdIhMydtykbFG7enH2R9bvVd78PD6cDRj64MJ5MCF99RV/9ifOnlxzgyX71rdnnKt5WVQZwROt",
-	"yjlTY8onHE255iMLWhgrRuhncCti5bxQPIccQ8TRaq6Bn/l8dKlmQnKrKODTb/F7YeZauUsVSvJC2I7w",
-	"w++qNd8jHQmTdBVQcKwoHB72/W2dQ9j+QwO//dRaiED3kYlOvoJMww6qYicZi4KXKSFNQhHjCPxWIoTt",
-	"oQTsGqQ6+UcTKn7fzVEaconm3E5rU2dz6EGbya6zg/7akbR/NTK3VxgTzYjtMa0W7AoRPquP+ip4/wCf",
-	"O+inV9AyiyZmd+g3sGRKX8qCX0NxzCiffE4gRXWfffPs6yWOwzExuShnkh1cabX469Nfj6NJDykW20fV",
-	"CXMpb2COVuoolKZ5KBGkRCp09VPA0WT19p/xYSAD92SeC8PTZJ9aVqo219X4P2AZN8xYpb/UtOJtBZ8H",
-	"o9l6ekvQ2DZRPTJdcgBvM7+EUBIR3Ih2tpuw9vN4td3urXpVGngeObyU9EnKwS3vaYyjJkp6gUSLWyeq",
-	"FHxi2AHlglxxM1Tjq8O2V+xCslLeSGrIBZRR4u17js7GLdPS8su7lc6zPTxmNEOPxNE1H+PbuyWtBiDY",
-	"OnP1IkrsXfWOdnjx4le2nvEXp1a3Rjgj3V34HmpaFV0OxCo6Z+hf2mLmDwgO2EtPaWaKctIxCcLNLjdh",
-	"Rmq3K4w7iu8MB4GEDCmZf6d1zOYFzEBaupndB6pkvTuMkZcwHGs1a3w7VnrGrXvKLVaObo6VDT4eTdRR",
-	"+9fuCTDu/+7DNyGtuglfAzDz8Wn1v93URimZMWMdacwzNhWOiYvRUKqhL/inNBurolCLYTkf5mUXUji6",
-	"eAe0bwduIRkXhlVp9Lvn2G+Qni/Mm/Hga3P7N/nDZs9/ix3+Ezn/u3u4t5+sy3ivgj99rZIZGCyQxIR0",
-	"0i/Foslydk2VUUopfispeNP3k/Lc35ceJm1VQlGLK+4xdler7TatsMTmeqvAAVzSjOfADHA9mrqD6Aom",
-	"aILNPSkszUk+T0hBa6MPUQUPUQWfJaqgVXncMbqKFLTwvmV9WqVO3TrRrmEHq4oSemp9HPs2ZGpN0m2L",
-	"bG0KSFghUQ8xCQ8xCXuISWhjYhSWEOp1rxcNOj0frZHr/NtKasi8yJD5Emes4MtQ+GyDXSFYpynS4ZVl",
-	"Qk5BYwYG1uT2+HgrjLgWhbDLM8pfaZo7pLLU8ijuXJeKkbgj9pEs/ekE3y6r5OYriQS5hxCMewjB0G1A",
-	"Wit132OXpa1EbRllXiGFUAtZ8cOo1LAGyjJh75v47CulUCpQzqaggdyZVvMRNpYEmc+VkNZgngpC4N2j",
-	"PfbKM+9bIfg8MR+b6cZD2MdD2MdXHvZBZOOcXdV87gqpxxVxulBfAMsuVwUGovoCBuxdVJCTIEn189EE",
-	"uqrGyaTYhkulh5fkYtThK/kjGgBps5sNf6sq3qNawRt8OpL1dUWS0AEdzQsuGUZppGGUHTw7fUYolVCl",
-	"Y3GB54d77TDZWVFdLaST+X2KddTueBUIaln44NmTZgb2xQTkaMkgFyH+ytLYToRp2OlD7eamIQOVDiwH",
-	"2oiq8M1WN6U8EWzfk3WSBv88Vkm/sQdr5N4FlgdrZK/qnW26liG9qMpSbCYVm7qcpaUCY8CYmVvzvVQB",
-	"QdpUNzFDleyYtRXBN9Ub6OdfTdvsMFjS6iGnGI7GI+qTmaRkF/jVF66YXVQXsw09/MzGHLTZLdio4MaI",
-	"sfgUGtsfoO38cyXHhRjZB3XtS1DXCHaXGTWoJcriSMmqnboOWEayFUuRwabUgwJTAMc6D9HPkt5xAt7C",
-	"Vz120iv9CnkobxOCayN6Sa+sceyEsRPe53siLC/DXrpoireNS8UKqqpEKzRM2D9E/OrnhO73Vs1ZDU2r",
-	"EsUujpaLVQdO2sORKwJSBh+FsSGzZIaq2lYNDZvQWkPU5wLbX6aAJVijjT8A7d6Ads3pbg3Auwm4ZYdG",
-	"71cjDGVUYEPgA4oqErrZinEE0mogp2Fo3MawjD0s2WjqWI3Dh8tBoOqXg0Mn9FP5OKLvGEnk9AF3HCar",
-	"IwWWVeA0Vtx+WSP4QoxgM3/o1vpffqHc4Q+GXvfdWu1zoi9d6baouklswv7Xe1ZZP6wayzDLoBLz3KQr",
-	"8Zo1NrnHxzzP01pnnv8o5M09mc7c0F9COB9uMYG67nfIz5mZqoVkSlIFzpXQ1y+4tvaXpjU+mNi2iTaW",
-	"Nz51ZDXoj8rnn7HL8vT06ci9hX9B+GE5h+YP7vgs/bSbyuf4+BEFEKzN224nSoX8FyXhEW4FC1Y4Bl+U",
-	"xoJmB7kauYMJD45n+ZlvX+MYfwEmu5SvhfyBm+nJj+9/YCMuc5FzCyZjUccbR/EK7ou51GEXFNMfx1lz",
-	"wzx0HGJQxqXEorrCmBLyECMhbMYKN4d3GGaUed4V+eN+slMNddPJY/ZGFstLuQh9LlvZYk4AK4SxjsDw",
-	"NcqI9/qETziGWrEPU7iU/gSNFyxCMqqcAPubKh1IYm+eldEXWliLxoGZmoG0jE9UpfRcw6VEN27OlmBT",
-	"Wap/Bvua5/AdwcI9ylX1LN21W7HJKNeFAJ0GvQrQmvf54Kvs8lV2nSY1xTI3UXkFw2dOlHdC+8HlgCR9",
-	"vK/LQWxYojyCPaS9JwlTA/ySZCmu57SYKriN0XBVxOuKDQjT3KsBmwbuqgBB+eyYz1VUxcJDabd2vIMq",
-	"8h3A/Z8stjAO0Xtk2kdrQoR9hwoQ8c+9et5X/eVcRlXfmwXnPTK2lADKtkP/OsUZAIYFK8nmfA76mNW+",
-	"rhX/XAVZwfcV+bLoyTENn1Qa3uGjAMr3lhREw38u/cFvLoGj7/zJPCgGD4J+LxJEABNjeIISOdTjhlpZ",
-	"E5SzUhZgDOOjEcwtdn9i47IodnTp+F6RW8j2jwyz8NFSWZW8HFHiLfaRUMam+lOOkRJI65bqBGzNnaQt",
-	"LyVRobkyjt4tz6kTvBitNKm0mgsp5ITaU85VIUbLqtMkEUDfYFJMpNKQ+4wH68TltkBjplw7+micQMBD",
-	"PPeMOipwp/pTtPfKrtUiFDlHIR7GlqnSXkp/IVdOLBrSC//qKNEV6QJsnSpAMlKY0oAj1WO35jlaOY9a",
-	"InwOFnw3EbTv4NBLVbKxkD7um7Mr+tpcORZx5S94aNUVftMh2r+n13YqGFFgRGOcPp3DmDvJ/ezxaTaY",
-	"8Y9iVs4GZ9+4fwhJ/3hcJaQLaWECOpXb/copOzmk2VV9H1153fWFpFc35oWBah3XShXAJRUtujdZrzro",
-	"daoNYpK/ubZEntFTXogb+NKVmi+IHlezrBDhmDjg0eLJBusF9fKhvuNUdxaVHuXbBON7n1LvQWvGUdR3",
-	"tpN0P1ezeek4ROiiU1UNRfptp1qVE98VCJdMZWseGfZCTgphpoxLXiyN06GNYjewJLo843Y0vZRQKSVU",
-	"mAdtNweOHo9Ba15cDuhNMCz8SJ4iR5mrwdS4IsTR6IybSzmfao4WlQ/egFM4qrlk3Bj0vsbGHQ1/oz45",
-	"pKOuWs+wrbMn2ceX8n19fgx3wiyfVF1hzzx3pYgKNzKZgZSEFPl0ahuu8f9n7+t3GzmSPF8lIeDQ5KLE",
-	"lnvtw1rC/qHpdo99N3b3qXtm9mAaYrIqSOaqKpPOzBLFMQzsO9w77IPNkxwyIjOriqzih1qU1G0CBtxi",
-	"feRHxXdGxK/21kO6iytjdXmNK/jEScB++qM7h+2SwBOZ7bR3/FaapOIny++UVMXyhYkE/fBnunsLhJe/",
-	"pSqD318SDd+7D2Bnw6He5dm3/dB2iPWM5bkzNvtBC6/0DlQZ7N0xsNU7bivJW/F+V1pd4NZcV1szCEZz",
-	"25kXXlphrYesG38OxatItPglgxA9Zj1+mVmP//a8pe0lkh/jQaqC1+SsZ1SpU2CjeGGU1IJai5liqZIT",
-	"oQvn+tpPanXRLTpJ6X85ovMeojJYVK2RPndpXVQeIuBXDUCjNopuDhnraxn4GPY7hv3u72bqzJ+lrcm8",
-	"mGs6EfaCiZg0Xd3X6dVMufi03CQrCmrM2+VFfreCjTvjhs34HAtW2o+gmBEyBbcOREzF8/XmsVTCuNnl",
-	"SI7hQbuwrYm1H8PMD+lphTE6bKywe8dzts4gt781YXOtphqMSRjcigxkCo4MYkkXevOYKYcH+AK73Wag",
-	"H/DYrckLPu/kpQSugZRmKwN8SJUOaNCaT3z0BDnPWN/vd4VsfSKF8IUYK6kvQ9mS+0JhkdBXh/IXlAHH",
-	"K+Ma31Q4zm5WrHf2z//6f19dsLPBq6+cWVEoDUMpMGYeDuqrYYYn/R1C0pSdMmA/xfbnoSM3pZ8sYExR",
-	"H25uTDMnwD3qWJszA/oW9KkGmWFn5InmU8o5Mb7Zs7NBnP1iOgLSV3HaP/kPtPbN1/kRP9ALEw4euGU5",
-	"cGN9jg79mqpS2n5Xu1y4sxtNroLf/QXk1M5Ozl+dnZ1RRDv88lWyaz/YDSHzb2oR81fbIuaHdDP9vm+O",
-	"VHsq7UofqVPvI4apP6NjwE25N2FzMRthhbY94p/npIUWFkxrFLoh9ZzxdKrLWq+/zlO/DCZCilidz82p",
-	"mrCMW2ClcQodBaJKS5TeL9iH7y9PX33zP/FeI/4BKOedbHSmLrb2n4hpqcERhPBHOnPnk6jSMF1ifbDM",
-	"fJwVw+3+fsIZplZIA3Zp2NQJB7eQD+kMsjIHOoqkZJ+OGhx3+1UpD5vEEwbpCsiU8lhf8xA9wUqZVBmZ",
-	"7j1cC1MPcdXpqmEduy/UGoht8b6xGfwevvcGPnsZ+GSQmttOpvvT0lJhzdj9w63j9Ye/ed1b6w5SSrSr",
-	"C56hAYUJBNbydIYDtDjrnizf+Dm8Nrfb2cDpwZd+si0dxcdCclRnq7vQSvhuGRORw5H6PzVrzQtK665h",
-	"RvPrD39LYmkW5jMTvTwvqp/ZIt+D7LHp0Ca6Zz3nHi+UvoGMqdJb4/2L2OLSaQT3b6+UduCK790Ud2OL",
-	"sJpP5gu3ziNPPBBPzLWQyBe4rcgUPgLxHDniLjd3e3CEI/WxUjcPrw3+w01kL6voVmYDNQd5V+RE984w",
-	"nIgU4uLM3FljZgZgi3yA/38Qfgm7cOSZB+KZsKHPiluMt+q3tyOnBAdcFKWDga41uvARFYSHqh10jGiY",
-	"QSnDQNnIm5MztWAFYqiX0rAFSBvMzA1txuuOyMlBmoUfiXhzS+7wHWNFlheS7it20HG700vB7BWKCgCP",
-	"lFFqyrF7ZAwaA9jN4HX1JIInUVs/LNtbKgkMcgP9Df5pNxU9tJMaR+rKGvLXjzT6AO6qqT7r8xCpL+e8",
-	"NNByuP0AY3dWtjAcNKuYNR56OROmlFbk/uRLgymLmBG9It43ivTw7msfLRq1cNt7N40jvx37Q9yLn5F6",
-	"aiqnlae38h9R+OMy4A+WSbizZNr4UmOMyrOML0PHRryjUBJRDdmvJddYqV0ILD+bgxYqq7Wn5+V0Zlk5",
-	"79+TF69wH47MeGTG+54tlwUdgTRUyz2ZspSPy5FXpceT9StihNliVcaXCdmwJvj4L0x11JL4kDeQy9YW",
-	"86bMeMjzMEA0WhN/PBtcH7zbqWLMO4k6OYBKRJmBBz/3UMmay1bOLyUx409qcXLQgs1dzmQeK3PrKCee",
-	"Rk6Usu4lSiS5+0mIDZAEe59LUncBT5/mUU4mN1WKuNUd/b1PDqwFmnmBgtg04SeezgXcct7/9/ZcvFsB",
-	"CxL6E+HI2RrIJ9iOxrKXnjQ3BDQOS9Nucn6czgoI1EHH3LxN+Fpui6iAj753LcdsNR1lrtVcmVBQKOyB",
-	"a50qun3pU/4P0EMP02deGDYRkueUwNYDNGISVoCeuv+beS6wFhB3hnaB54ZlWs3nWGyOWSu+M6WzsN6/",
-	"+/CRdeTdsoUq88zf7ayuHubOpTNIb5x95kwoCmXKDO6EnFIgu6qBsJG0I2wGnpgK55IVgF9nwC7z3E1Z",
-	"Kgnnbs6O4sh3o2fJoYurYb24rp9f/TIgDOKE/fO//tt5d2E8YWrVF0qmcI65fqmSWbjg+01zlqlynKPx",
-	"WQjbJ124Ah/qpk/7UGv4WZdFBZduZXVptAXHGM/N3OdI/K6hCIiTbgMLoWs1kXWItiXu5a9rO/TUrQ/b",
-	"DQGPH5KEHlqYgcuME/MsGLy+hazf2oS66If9PZZBHLAt4r7295fQJYUocgd1xCNBNlKMSZZjocXudRJN",
-	"zROYr93uzxd8uXLsnviS8pD9nITOHIbLbKycTGe+BOb0A6SlFnZ5+h67mjTF34opdsGcVF3IXPEsqGxn",
-	"82HheyzvqkQ1D6IS7rDt4QZTzU9nP4tNpRbsqbEaePEgB/z7JYn9wcy1N+HL87Vv3VtN/Ogf2DQLk97o",
-	"VFzWWtXdG0e41k3swM33ur0I3/vsSJjdfkRb26ru5ouEOV0ny/6hynwco5xincnmCrfQ2cndWveA/HoW",
-	"QmZq4UzsqbiFRh/Y8ZL52o0Bq7ecpFP/rriPG+wjTuvgTrIbpsvgc15CbeXmUYn8aQ8PqkXH7y10+JSr",
-	"X76ZSDIBLExaNRsqWvN15J0kR653RXDjpc9lz6CW2t4xl4ETl+jncMlKeSPVQuKjHSI00MDJLpGm+9Sc",
-	"PwL9dgvnuIlH+bwxzhP3aVdK3hV+N3TFaiknTJxFZ7EAcLzEwZM6XHriG40m7FYYMRa5sMuExUklbF6O",
-	"A+XgAZRhSuMLwthW2BxWIH7ZpVRyWajS+OkYZgD8u+Js2/F6Ktm8Y+s7v6Hd7NFR/1fbhWsM7u79Btq6",
-	"+zxZbfZ9nq5o5j7Ldh/BzCC7dj5b4w3RZUBY9zWHITm5O52q09Vftw1j1YMM0qT/96sUSH3Cqn1pm9Ov",
-	"2/brc4KNJh7ZDhvtue3xKj+fFrnB2LDihpClX9Ca3RyHXkFIrgkJH/413nT2fQhXsUdJI3o6ZMKwUopf",
-	"S7JnfUSv/s7e12ff+k6piGXKWWScoDBSLtk4Cs/e169eNSFOMSa7DYj5KrTgPExo1b38qfpB48KOQMzb",
-	"gZiPKDEHaR4d+LS3wtuhzVO/VRCt23pbay2uVs9uIqBbmMKMm3W8qV1Em5M9F0yudPdbFTLduKChEsML",
-	"mQdr2PcQtRsP4mocHPZ8b+78cjF1Y1VJ8JhCzyOpVqm7Q8dvaKOOb4zuvZP0dLbqR9oaIw0VfsHpV5Ly",
-	"6Dc4/ocPL212zZ9lf8kvw5vvsjHvlSCBQnC9hbRH40TzkFLGIc8MnghfsJEs83zE0hy4Nowz9ydGP/Gu",
-	"dej8XZVBJfxjINaP61G6MOV0YkG3gETPM/5AyuBQtipN8fFB8ruYlebzCJ1gn8LufGaa8AiB/8DpAYR7",
-	"97B28EuO7T5P5zmXGzu2fIw91tTChLyDRlH16w9/23ikj7/FM/2OToeXOJ33OZdP07ul1zxbPgbaN7Ty",
-	"ikfzREPM0VDIpnrz/RWzUMxzbiFQB+sFUIaAIInaDaPddaIVRWe+8L3ORFsofWNPCjQ71AJzBumhWqJo",
-	"9xISlnPhe7SYuAm1UeOGPCSbfI5NLY5cdigu47U9flJmI7zWTVGWv8pJxMPHHp2+E3AA2t8Oj98dJgnv",
-	"PrxfuCswvlQsV3L65UHkPyV7fLBqzioqqmToPuGKrUGJWCkId8LY0AW2wJYX/QH7gNgSp0KyOah5Dh3H",
-	"rTFKUVHMU5Hl32eATSdrCz4S5YMR5Ybd3Uqg94tnlB3muh+dctglsyrPWI80h3ASyYpJyDhIQVoNdD42",
-	"XjIouMhjr710pgw16RqeBOk8POkzNaFMHi+nCRx5Sad0Jqmi5st6NtyAva0YdiFS2C7nu8/c3j4zKf+F",
-	"sdGXXCn7tgKU38CSXeZNKGnsciF+qmXpkPPg3AJivFh8tNEN2FREax6r2nBjES1N5Wi772K7+82imE1s",
-	"b9CSHGyos2mm+UJisccB0tu7cjPev3nLerHdIrW1x/OgeTaxysKdPaf0smxyTbC4kr1EnMJ/9BP25t3r",
-	"/0jYuzcfMXEt507RwJ1NGLcENfnqG/bjnxJcM/mPpJF8gaXBDpCmXoJr2A3MozO9Vgjgqf00gob3Y43g",
-	"6p5OVIlFhkxYXxZoSy2pfjGyoy9tjGdWoS6QVuE7bVa50NQirYFuYiokAcgNrsDrrvPVMsn1gs9YHehe",
-	"NWCXtAm25hnxWGEfSSgJ53U0SaXdIhczkc5aDvFw6X4rqgrF3tevXiV06IBDJgTfVFYR1mvKZpTq2m9F",
-	"NrnWGBa/LoQxQk4TVso4N6zEvF4Zm76NrHAW3KfdUgDJeu4ztEU4G0fm1OJwniveDtb+V7y0Q81jUeZW",
-	"uOFeOvo8zbjlTbHpSAW0FSR03WbtFgypn338TM/9Eu9SY8TfepJ0nu6a8v8Nc1tLz6501rHo8VjEuEnt",
-	"Ebe1S+wWBqtLHpIRU7CtejGUQO5e2liz10yJXNZtsH2YQyp4zlJuYar0krnJDdi70GGVUYhUm1odeu10",
-	"twY41zzfpcRFKmCInTHX22mGfgSh2sGiyxVuk8r2ByzU7hB0TSx49EsbuAv9dqvxQ1j9IbG+aYzNAL00",
-	"jSZA1kENyD9IzKFha4ZtrvUHrhHtxuNC+LXkmCz/wJblT4pJjvYREXE645qnFrQwVqSOnBXeyvMLTPQJ",
-	"6NXOloBibpfulpFU9lp7DMJRzQQIHBDiBG6sEA9sjmRYeD7ULZNLdsvzsi21iFJbPWkfDPUR3/53LR4/",
-	"qTesbHewx880rfeICvkM83k93zZ16E5pDTU5tU3jv/zN/+t6S9ZvM4OLpuEffUEJjBds9C+jmuuEJ25O",
-	"7QZhExZUqed+i5jalt1biZvPPb33WTch+XITha4Ae1pWDNbFUheRTLtsgN1t5XPHDHnN2HTG7B6WLwKi",
-	"VRburubtn8HW1fNhjdsthu0fHV/+ybvPt+uTnazg7axwL3T0lqrzSh1trD2PUaWyxDt3Kt/sOg1czU5+",
-	"vWIVR3t77Dxq2G5ql5RHu9HUroMZ7mZuU3buw+i/52CoP4oAerYpzV+S9j/mMj+0iYK40ZWN8sIwrTyu",
-	"zaogub9HYPgtZKcED7uhK847X/IhtO/zjQc8+DALD++c6IMBN/fohzDsIeVCNdCmyBulJ7xYW9NzTFJ4",
-	"6jhax151djeu59FsqnzHHgmhoSS9NRxt0iVS4s56+fN31VEh3XnOfk18cVBuMbtmkvMpnUFiaF0qlmIz",
-	"hIQh3nbCJjwFi11EuLlWE0SMxBPJGaQ3dPTJwzyEh3zC81aEck+5VFKkPKe+mAP2d2FnbOEUbFJPbXLr",
-	"UblH6VvDdCblT0e8Ui2YkqxA71pY1rsRMmzvNc9B237CSplFK2EOGo8X8eTSkjlhRQF1c8R9omt6x9bS",
-	"/BqvHCqUV43wNEX69SV2+So1qv4y4QAOnLT0OYXaHD1UXE7MxTEUv0GAderPrYXz7Xy5Nd61wpdHUMHH",
-	"BhWsiYSNiq09f7qK7qwozY7M6aA6KH+6NaKziSLOnk5aHgnuk2M0PjbTYWRtNqseqdh7wD6WGou10dxx",
-	"RouxXFsT7ZjzZs4zJTp7TFk1mUTUMLRqIOsyWGIQBY0nowqg7ChvNnXGRx7TjnmaAu49OdND+joLU5hj",
-	"5vUXZsRcgTNYVvQU5jougi+hNDNWzekHTDC0Oxo4RGOdWDHYh8yxM8fmsUT/rJeLGzehBYwDBYKcCgn9",
-	"CzYansAdTy2bzzQ3YIYnows2OoW7NC/Rl3F/vrsaXQzlnGuQdgYGzIVPgzKpmrv590aYUHpuLM9vhJyO",
-	"EjbiU5Dp8nx48h03tgANDPuow/DEXbXLOZy/+f5qlAzliEr+znmawtwi6PNoCVyfvzr76tvB4NXZq1fu",
-	"JwOpVfp8jm/BH1I1h3PJKRXD/eK8zPPwra7VLeishNFQ9gjAbYSu5ahP4BkXbIQd2f5lxOYaJuIOzMVQ",
-	"OuPALufKqf+puAUsXlzgxqoJm4hbYDlYJ7PdZyyUhgvGx2MNtyKkrcqM/UkLK8zs5WUBWqRcDqWZQ54L",
-	"OTVsrNA1XRrWe3P54fuE/Xh5dfk6YT+8+dtlwsYw47dClfql/5f2SB9XYMrceh2A0Wkh07xEgc7tULY0",
-	"+bxgVlme05TQwWapKqU1zFHEQhgYDOWa2CZBdrXWUWdFoa3LOIwLXPgMGHScwdAhGSqK+3ZfXBuoAMz5",
-	"Naz37qp/kpzA3TxXGYRDidZmoO6pxkDCQmFaRoxHF1xrvqQZ7DrA9VSrcn7QYVabmu7z/pUoop5yKYwH",
-	"DsnMbhupak8dcqHE7AcdwUmPQw4gnH65BXnordJVJ/7DraWY51CAtAf/8PH485CDOO1yyPfXov8Pxa1O",
-	"6q8FLLnWSzrPFIZloIWzOCjUiuoK9R3rhW7lCGDa75DD7rH9RPFrVRT81IBTDIjvhBoGMyfjmOc+S4Ku",
-	"jUuL0+tfIPoVuthS+djvgGbuNRRWHtVWZBpL4lQUgveC75GKbokbnTKdhFN2xtbCxnPQzK+ydQNwFvdq",
-	"+EylGtVzIMuCMr5zuOXUeZji8U7bYjZxraSie4ff8ykwI/4BCfuKWcW+OjurvuarMwxHtE0IY+qNGRX8",
-	"ThRuUl+dnSUnhZD+rzgJJ62moLsXSfH6T2yVfGneTVraNo+Et8VHvuTML9HRh4nnWL5neN8DPZDdSuRy",
-	"wUZmxjU4e3zEehyhf4YSK4bcS0K78cVMRXeXXsyE7MfmukR2aDTVMnxqlhMFJb2xBXnObmDJnCOsiOji",
-	"JDwWrwC0x8+pVksYR4O21GNqux5LzWJV2VD6bsIvmDNIM/d+kzCj6BgGGxr5dsO0xjD16vpETEtNRiFa",
-	"iUT8Q0mVVM5OocMT3lgXTgBpzM40mJnKs9OvmJn57kmjYXl29q/pNyOqsZGKjfC5ERbADSVtmTA+b8KU",
-	"8zkVuSXMCJlCBYWXC+O5eyboH4WB/BZPLAGGMlOpeRk3b1BkZKK2UWQmTJorU2poZb5AU+5i+CxtXHfI",
-	"btzBlnam+7Z+3GjeP14/7mfkU8dRmqcBJLXXqgJTrYyJyXdt4AneTW66zoGkXuLzlo83gCjYhTpd8CWz",
-	"yMqxrKzgeopg2ni6SD7vyLmBo5r5P6KjykwUIJ0HzTgxdbUGeqFxK+C5L8UMao8OPQgl0agwIuNZxso5",
-	"48YJLSrG5TIbytHK7oyYcUJhphas4HLJMmGskKld20WUc7i6FC2uAXtNE3CqdCixw02LRzlgPyqNZZ6S",
-	"vTo7O0MhaKpGqK9eMSWdbMjNqNW3pK/72n2Cj3y8zavEvUlYbXcT/8l9kacz5BLmpABk1/RHIKuENY3W",
-	"hEXTMsHAhbujZqKv4l+gA8Lwv5qjhOop58Y6GvGyk6/sbu0jNh+mE+1YAMysIlFM96NFhEaMiH1tYwFv",
-	"/8LdmaAyU2tVXomHece3UaVXAcXYfZJeTBSpr4++cz8J+SzXVR8jp5dWK15CIt01n8L1GCcSfjFwV/0x",
-	"RVi9a5G5LbXL6gLYmRRpy0/hq4ZfCyEVxk6gNkYmDA8YJLVxS55fKy2qDxyuacjFtPGLKAoxJTq8Dsgm",
-	"tbuJKei7+1/TmcgzDfJayOuZKg04ldg/X//YDcZ11IHpgk6kIwHMQRsnBDw7YeOS0IqknkwcaKBKZPQG",
-	"raMKUVUCdehCTUBIu4MDdVl5Kt/7PVtsPs/z/+dk93sxyLPv/X/G4MseD1Hi2q631+Mlezz2gQIZezyA",
-	"cYnd7/+hHmbY/bEKW2/3kZpBgD22Lvr0uz/zf52Lvt/tb7Uq9nzko9rjgfc1r373p97mfLrH7W8qo3Zn",
-	"f+qgFuyKxu4430Jb4hGN130PtJ67sYvW15qVRliFaGrQSbSzhmo2LxlAlFeHWo3lfAm6bgoHs7fLGs6E",
-	"wVJ1Tacowi477eK3zvaQK0A1zrHqt+TBnpPLR6mnG7SfGUohSVV6U8Ddif98YdhczUvSzuShumuhdwYb",
-	"cwO5kL4PGNVQuJtvgWluYSh79VehDxgO9P28YvwIj1Ps6k1x8H6ACf72m/8xlNgBJSMgHxS+PEcQNWcZ",
-	"qqkPBwzYexpjgbXxZBQsuPGN+ryKd6OFaoah9OPiJMiWCxPkbs+D31H5vf9eC3rgBpMt4t4a8YKGsjJN",
-	"VkIW1b5hJxf32ELpG6CusLjhFexQCLRw2lHnI7iFkQksDJtha282BUuIDNzCBg/gzTrZ7YTq1oysfrq5",
-	"06DZwxg+dYl+SEndsqUdwho/4BeSefDcBfvHVbEUPQP8CoxPuZDGIki0Bv7CRLFWkz/bKwcqee5bLXVK",
-	"8e+BZ/h6ChQaErhefYw18JtMLWQSLmOLxJrpm7gfvNutTlWaltoxBIZEC6j6jeTCWIprteAOYaAyzDR2",
-	"j6ZI4yA1t6OEjbDp9Wgo0aXVQlK0YjSY2SLfFFt4EzZg24k1wQOSyI1zidH1qG58CnvXsQmiDJ4cPaSj",
-	"h3T0kP7QHlKUOx1KN7arP0b4g268RJeGW5H647IlFeCTp8OoFp8Fgbu7SxN2ehNAyBuvdIScYlkfDU9F",
-	"wGRFa3AiPLURctPU43Chpz3WYTOrucgH21QSYYQctdJRKx210lEr7aKVHhwwiFqmElZhBWly1EkNf21N",
-	"KwVAICUBDwYR2AQ0RT0TVqVA4eHZOOfyhjkfq38vteU8nGelt753EzoqrqPiOiquo+LaQ3EFQdbNzK16",
-	"as6ncNRIWzUSr4XFMIush38zq9j7N28riTvWamFA308XbUSeewpd5AHkjrroqIuOuuioi/YN7T09muTR",
-	"+7qPrpPsu7sU8hpeJPpi7utUntheKi4epG1Kd1jLhGzmD6zlNQQl17sVqRWFSVjII0wYz8rcmqHklmlh",
-	"bi58rvwc9Bys5lZpExIplAHpT2kpW+K8FSeGTuBpzKGckU1A+YbUFan2oiQ06Y/IsM2FRZ2MeGgLYSit",
-	"Yihrj2HRepW9cFHlGYczTUQDonRc99luQYuJgCyp8hriW4EVkAkuWcaXvleBMKYEZ7+E55iXBp3IBpT2",
-	"ekE5r0MZkl59646WvNfNORSUVB5SGoayyn7ozKGoLc2ZNtvyJ+g8k1ZOFcWwwBdzMoVi9UUjNWTDced3",
-	"gYy32ESXqx/8BpYJg8F0wBo5t7VM3ZUMXbhLWJX/W+XkdlhPn5Za0dIUrsEVvRtYmtieozHUjiXBoVa3",
-	"e1r7VOsdzcCjGXg0A7/QE94gY1+HSXW0rVTFnGthlHyeqVXPPgeWtrcla4jxMeLUN5RATJ0i06jR5XJb",
-	"llRoGtJp/F2tTqBWtMPC02ysMgHGA48tPJIuGkLOGBsDSMbTG6kWOWRTyGKRFRXbsM4qqy5l/1OY9r7t",
-	"pY76Zy/9c9QnX4Y+ebTkn8iYneizU2Es6Ptiif0hHP+wSU4BBBF7ipWa6/qAskyFrstXrIvdJwRQz2vt",
-	"brd9GUR/qC1FPK7QrAohyidlnifO53auJlOaCjcYz3GDrLiF/mo5KhNyKOdaTd27QwkrJttW+A91B9o3",
-	"s2I9ypAK+0lJUoynlJuLPTKGsmp0FdJx13ztBp66VUSQ1WuxY1TdJx/KNae82yl919jYLZ7pGx+WX2kt",
-	"1OazjZetlf6rTYlI3Lc32DgqyqOjdlSsX3YqblP8tKjkdxKYVguMHDcq9JX2hf8JdWapzP6jwm4q7LdV",
-	"eUi1Sat7OV6y2Mhtd61Mmm5n1yxoxhXF2KtCtg09z4wVec7Ughpv9t08CfZrKEmN1h+lX14YQtqIClU5",
-	"zRsV9X+WzrtjpSSjAE/ke2BSnnMLWVKvwMsRLSzCsve9yg6tKTfpVL8tR9fvqNGOGu3zdRUDHz9RbeZn",
-	"6RkGEY892UiuOjmdC2MT2jHvOzUKFeuu9j4KCBs3e1jWdAZZmW8AY/qOpzMWbqtaRU2w0blMlwmTcGeZ",
-	"Lp3zZYEaCJGzlXE8OOWsUNLOnB76teTaopoJwURqGTTnHsBVZlSmXo7dHMbYuOmjbw5HOxZUVeN4tHZ9",
-	"FeUAYQ1WcS/bYaKuEBf/Q9ySA/JKc6iNKO1hOo8VWvmDoB9chv7lkaxM7cMHXtL4nVoBD7p64K+mdwRX",
-	"vwk7uQVusqWHXzuM1ca8AUf8/1olPPR9cfIKI4nYa5HXGO+CjWpcOHI2nQlpIdQsQjKeUirBeMmg4CIP",
-	"hl/ie4NN2GKmClaUxrIxMLQbrarAZut7r+bAeo7369kMF9hxjdvGXH4Wv4zWFuXDO6VE9HrJ1qSQ+wEl",
-	"1aowqsFBjOhzDwIlZKNO9KomAx8I+KE5yNNgWK0stEVK0byyLxO96ggUcX+0q2A08KaoRRFQSmLEfFlj",
-	"xXzZKnpbjRgsoT2dc6HNxgw3SnmyC+UbUSatmWax0/RY2VlSa/IwsedVFpgVBZihLBQe4lpAMbNk2CSC",
-	"WTUlkwZzncSErmHCmJAZzEFmmKX9Ffv3+g/9DS4x+p3vcYlb1M+PyliGm8E02FJLJ85CPvg3Z30f7vFW",
-	"W2Uz7tlc+dXZLt2Vjw770WE/Ouxfdgi6Jpo6q5yEPvr5DT+/AA/D3tQYPr8mNDeTGeqdfTx6q0Fm3Xrw",
-	"I7/xrd99B3UsCwpwt2hKV/3cL8JE7pvE85Emc4zjHtXCUS380dQC8f6WI8klcH3UDDVEvaYzgikpWcyZ",
-	"wZKZlpIT36duu54gx6c7wkseErUkmvjO+XdKqmJZxXtTlUHCTF5OE5bzMeRJSFJFnPIlIshhipC7k1DK",
-	"L9jIIwZIrrVaGOf5KenPAAbsCniGMSFqA6tkR1yWNOfWApCE/cn5kq9PNtdDbAyyHYw/cA0b4rzomTZ2",
-	"7/EY5Kkh/on0As01QgAT0CBT2IDjf8WFCbg2gWpRjygZUJR4iO/hQBUwPasGT7nECKUh0JwkQOCGh86H",
-	"J44LkPKHJ1TGZsrpFIwNgPruemAE5mw8mUJX9PCjh+s7RNAQ3/00sUJvj+0aIvzuI59uCw/iPb8nzymc",
-	"+Mm9us++ffiY4mv6fh+V+gvXU9g5tvhXacr5XGkL2Y+QCe6t3c8q0HiZZbGnXo9OPvodUmRNK778zUnc",
-	"3zuVozNb6M3jJQnn3uXZt5hU45Qh6wVI2P6A/WANc/TqZE6bPErYYibSGXt/+fH19yhCMphrSLl1996A",
-	"k/8/TE5/5DadtQKxV2LjkFqqswU+Ss/GKhHhyq/y2q/y3ky+M8P+iWdXJDg/gWc/L5z2gO/aoRk32UWv",
-	"NxFt++Gko/O9jyfbkd33V88ehj1hY5goTTkRfGJB9wfMQ2ZRZMKrY7yBbNE0wshH+KwmlE2FJ+m39CJo",
-	"cTS8SwP+nHCxrsrZZbAVCA+ezYBKoqViuZJT0MxPnbqkSSx8hmIMWQZZtfqJyKELSz4w+J7Y+hMUGd7B",
-	"O5BF8TTI850CiaaTHV7YPL518PWBrYlXX5718fWrf/tsxPlrFB/BYHlhgjudwURIQZldJM6UrqTQPe2a",
-	"l9HCcDN/Fnqi1YurPDFj+TJmcKyj+nFLUpwJy3pmphaScVPZUVk/QV+uksk1r471PH5fFP/mZ/HLAK06",
-	"xPtPyMIbnlTvC85eQ85Hz2/A9tdvtbmuq4E34eIz1gRxjk6KPonwjzM4yv+j/P/c5H8k3nv4rKWBDeku",
-	"Fdiuuy9k55nEH/iRYYqJegnTKsfaSmxzkztzm/C7fXYpu6QEQgQeX80ibA3S/hWntsUXeY/loxRj9rmC",
-	"HdFanOZ9sMrdwu7zXNiItmfHSuXA5U7ZLX/B7JkdbnxNeOMHjTq7j/KeT2EzNDNS1e7h5nu435+QgfeU",
-	"rOromnanjUcDCuyG4HSNiyjaPOfGOIMuIfDTqbgFmVCCrLvkYcTpHqbLHAwaLYiO63NshUQ/NUISn31b",
-	"y2B1k60C3B3RZ0cVBwo+u1c/TewZF/W5hZ4fl5WOgeeDBJ5R2W6WD6sqHItvutN1sC6TUusrbHZq/YfY",
-	"1s6xcNQ5YJc0+kp6jlSWGajLiK9b48lREBxQ/XRFk1FSPcdQ8Wdaz/JOQoMSE0Y9IiOBFAbyW9igwfbz",
-	"NN+cbIj6/gSQmeosgzX0YFNZxXAv/hWsMDd5/AEk/t2v+nqip27WosNdIVVP48/Lj3aTepqAahdLPlo8",
-	"9bFV3tGb/mNEU520eBH72Dn54Ry7pObjohAkqUNYwNSfOIMcnLW8h+Z+WVPGLXHVHUVnh8eQGcZr2v6c",
-	"cXTWE6qRw/58vAFRrVZ6fCzwYArDp87JlyiLlYQuMVyNNeBZ1uo3XGbZj/GuA7kO1QDPy4G4zLAVdFSl",
-	"lDXtjKyFo6LHK3v70iTn0bnYKNn+LG6DXPMi4J4S6uVv1R8/kNtBMm9LvKJNQGgo1G2riLjCKytS4pGN",
-	"GJrDRmb9QpjtM6Ljj/wGPAEzvuBLypYkwn44XyREdZsHlHXC33hQGTEvyhIr89cOLju4bMLdVpAT/4BW",
-	"wFulmVEFKAlsMVMsV9QGWGjGSztzO5VyqzTj8/mKWg++tbOF6rcOpYFUg0WPSUOqPBRABmQMec6mFiR4",
-	"zYCJx5iX739gVt2A9NF7oQ0DmZmLoYzmhtD0kf0uYzsBSJXM2IRTyzG6CavwjZjKUyGxX5Qhy8wqZsBi",
-	"gng5H0rsfrzqLRYTfo0b3lo2e+Wu/Pj28mlkjwH7B5A8T6G2nzTGJ6mZBktz4M5xCNzVoO19VHOI7x9Y",
-	"ZkyUnqogNeKZgsJ+H7lKPYrHgH23kdkJyQQp2vF7VRo/4SJ34sJaKOZYIFJKx6f1puUhiOnkC03HgkQR",
-	"NZT4Sjz4SGdKGaCMuWqi3LaJi5574poy8K7DvX0fDBrKTCFUm1zamfsHtvpZkSDhoW1i5H34SofxdsLr",
-	"caznEgQ6yrCj69GQeQasWWVMakPZbb3VhN5C6ZvOU44PhDNsWuEQZOY7U/qcLwnUWcmfcpw7S1JYwmUM",
-	"C4s9pBOWlcCM8uLMWPdMNmAfMAvMiRF6izeZ2k5G/u5mvq8devgqSzetTc3C3IZj17jHYtWnLh2jD/nC",
-	"VCs/JwKdgkwFGKpeFyv4Fs7crDqOY8bLBT5WtTzF55DIDOPGacfCfb2K4q3m6Y1zDojiZ8BzO/tHd26O",
-	"P4p7dXbGFjNB0Ug21yoFY5gupblgwlbN6zA7hfA9ueVjboAJayCfJMwod6cpsSBN3IJ0b5hrNQYzYH8R",
-	"NxCS31VpAW/FhrAaJqVBq3zMMzYGrkF7Nd/7+uyrfisffO+XdUCapiE6u0j4HcImZeL2sDroORVG/sV/",
-	"2RrJxa8T6ns18GzZTXPfnP0rpZk0yCiSGJ0Oe4vQ/TAp83zJCjHVdCKndHhcmPAhXhjnSGIVhpAZ3Lln",
-	"vYCl9m05t2BssAsxWj2f50TK/6lKt1PedqQ8Y6vmc8iGsicVGW2huKP2AFmdviTThIlHmNuwtP6Ajeim",
-	"ETN8ScxPBmyca7AQqc9kzqfncVYz4BkrhCxp7Jwbywx1uUQ2QhJ3euTvyL9cDmV87UTk/tRSw7gUuW2w",
-	"N+U049c6374M5pz1+KvKMz/7ArhE0dFms/4Z7BVRw5OwKo5NHrz+nJj0wNvyE6JJ8mw5WCv555lAwd2L",
-	"n10DT2d4UIUQipENG+xG3BFqmDzp9juFxO+IFlFqxAH9+bcT7+a9VupGwMn5z7/8nvx2Qrrgo1MF/idn",
-	"xOCX9IZPqfOT85OXaNz4gda7lt8KWDC7nFMle9VthH6LjmOz2vucukHGDgBJM5U+1FphF/ZCSDOoZXrG",
-	"HNl1QMXXqihKKeySGT4BuyQBwicwLblGPO96m8lQmOmMUEF+sAc6rQ1Xf6BlxMtgcbiRCDeLTNc121ZD",
-	"wxpJYmqD0E7HceNfQp3l61No4rm0rJpHuFTDem++v0rY6w/vrxL24dL9881Vwt6/fcP++V//3Q8tOhcy",
-	"1KvVjxTd8IjsmSYE/elFWwA7b3wFHK5tR/xUXpjVPWguOTaLT2KLPmO5LZ14XoaGphlocQsZm+R82iSC",
-	"xpvbpoF+xOk855LljufOvXEnq6HZwllImYo4bM3XVo2JC5GDsUpCfQ7eU2kZmyRDgjRO7E5c4JTmHNII",
-	"UENGK9lwdItSeePLV1y9Porza7DZP/k7qrQetHUt+lrZy1g4E8Iz9ZiPD/H4U/IIQ6RV3lhzdPg6wEzD",
-	"OA0YHo8j3NNQOGmmTWWEIxZpUmt+7YjE2fQGpGVjnt4k1EXy1ItDnoO2iD9MNZ9WxU5VSy8l+4GvEWLY",
-	"cTfhOfgUeFqYb01ZKeVs7T21ZdeX0/opQudY5ttXnrd3BXbSoasHpmdNd9lYpanti7BswQ3tBjaEQSxG",
-	"yKq8KCXBx8Ea7EFNNNu/kuXFHPQp3OLXpEIlZjUXOQIeoxex0MJCgsRPrWf8tyQgZ0hv5kpI22AH95qW",
-	"EUMrKZOwCheKxk4hqXlZoQeavGlUfK1ypfvkAaqpGj36ZesTeFvm+amFO9rBCU/Bxk+PhLgup4woRM51",
-	"Fz5Xi/9Zmwq9uVU7Uae3VCuzJhxZD38+tXxcRlagBm+1CAeWKQeYxgAs1o/zytRC5sq316k6o3sI+NoU",
-	"Y8eg9VkGVFBHpMIqLeSUYLrnBspMyWUhDHZ1Hf8npNY04MFRuvGcpdzCVLmxueX9JHwvx4VV+6BMmLlW",
-	"jlBxOW7IEEV2hpET2myu5mE3atOPMJjrs/+hwBc6Y59AT5wC8Nq5zG/Y//rw7icnMd2CnHhx05G+BT3c",
-	"xWcrHVZ7TV0OFp7Bfvn9/wcAAP//",
+	"7L37biM3mjj6KoTOAdrGr3zp2/wmNhYHTl+S3u1O99pOehZxIFNVnySOS2SFZFmtGQTYp9kH2yc54Eey",
+	"ilViSSVZ7kvGfwymY7F4/e7Xfw5SMSsEB67V4OSfgynQDCT+8yxNodDmXxmoVLJCM8EHJ4PLKZAZZIwS",
+	"vSiA6CkQ4FkhGNeE4jfqcJAMVDqFGTWfm2GDk4HSkvHJ4I8/ksGrSzqJTywhFTJ7pMgtSMUEXzfTW5FS",
+	"+3l7to9TkHZ3HOZuXpKzW1i7u3PQcnE21iCXZ72AVPBMES3InDJNRjAWZhm5YHxC6ISy+JYZ1zABifN/",
+	"/PjxrNRT4JqlVMPyIt8DlSCJBJrP/u1qkFIFEm4ZzK8Gq/f+RzIoqKQz0P4N1fvx8vwvxKwoNZAMJLuF",
+	"jIxzOlGEKiLGRE+ZIhnVQPYyGNMy10SLjC72zcrMfP17CXIxSAaczsziVA3FuLGrsZAzqgcnAzPNIInc",
+	"8ItSKiHjEHDN4ZMepjji2u4ISGHOL0pFCjqBrp3Yb9Y87puX5u/4eUH1tP6aZYNkIOH3kknIBidalhA9",
+	"VFniyNbMyeDTwUQcLP31zfgd1ek0flSDBv6EDt7JCAwgpVPKJ5AdknO3oVNCuZqDhIw8e/JXMp8CJ3Sk",
+	"gOvqNizq1gd6Mz6wa6/BIDZjESz/QCdAFPsHJOSxgfYnx8c1RDw/7gSHHKcLl5zRT2xWzgYnT46Pk8GM",
+	"cftfj5MYblyUsxmVi5dMpblQpYxgx7UZLznNr8meuTm/qbGQRLEJh+yAcZLSPAep9omairkicAtyQVJR",
+	"cn1KrtWUSqCjHK7JHs3ndKFIqSC74mYO9yWZTwWhEggX2s1LGN8ntChyBopk1RZJKriWIj8kL6RQ6kDT",
+	"kSKUZ0RLMLSiVHDFzU5TyHNyAwsyAz0V2QkBmk7tpghTpACpSzmCjIwWhGoyE0qTJ2QsxYwwrRwNU4/I",
+	"mH2CzEykrjhegaIzTzoVcQcqylHO1JRUv4/ZpJSwjzujwWJ2fVzFvLTZqgQ1FXl28NjdHlXk+qo8Pn6a",
+	"Pr8+JWOWG/pC9JRqcgNQJERIkgO9BSJK7QAmmOWKm73NZsAzJNYK71XC2Fw62Xv25ElCxgzyjFzbua8T",
+	"kooMyLUWYjiG+dCd7Xr/kLzXU5BXXCGgmIcwW7SHUPUpwuUb28fjT1kGZFxKMxW+iiJ717+mv13vE4UX",
+	"QDXhwgzLgLsLSqlBTjIX8gYyc067mLleLTTN1SExOF2tS5i64i/OLl6dv/rlzauPw4uXL4aXP56/uvjx",
+	"/duXASrtH5ILAJKJVB1VhzqcZYdXvAPFashr4Blwg1a/Djx6mB89nA9+i5Fhh2yv8xg3fs/zBWm/W0ql",
+	"5XSWTQT8w7EPzw1i+zbD1hAjt6M3syKHGXBd8Xb4VOQiA0+XY9Oz5kfhQkzDTEVWrC6FSkkXjR2YS7w1",
+	"LLr/+uEnd1v9vZxQzlSHZPMms1edZRKUwSARDFeDpM9mw0/uullkXZOp7nlPohp/t3U/UKk5SDVlRYx9",
+	"VT8SlvW8lCKY8W57+8/lHf2nWYto+KQTgyuG0xzRgh3dPj5SQGU6PUVaMjMs22BYjGQiJYKsA79+74dc",
+	"56AKwRX0fC7ph9/tRi5SUfRdUuHYO64HqRZxAV4LifjDO1CoH7Aou8Add1mO/g6pPpvA95RnPYnwfCqU",
+	"YZ9GIyBTqiw3V4IbocHKGVxLIHu3LNVslpB0yvIsITQzDIdqIpm6OSXcyET22wK0pFrIfTJnekoEByeW",
+	"KiC3NC/BEpwJDEeGfe69P99HIMbFvMxjpBZlzzOshjq+rKcwOzWSlOPkkBGaK4HSg3JHcQKF09S4GIls",
+	"0TzRIaloDRHjMUtBKnOsGeNW4Cooh5zMYDYy8okRjZgkYs5JgNlqnwieL06JMNxfkQlo8uz4Kdl7dvzY",
+	"ytVNge+wJzi0Tr4bwHhhXk4Cf8N/FKUCI1csA8mZWrr3BOlL6r4eMj6cVt9vdJyuKXZwtpdM0RHLmV5s",
+	"cKSs/mijczS+28HmX+kpZ+kPUpTFBrsH/Go4wc822n/ry52dYLPbh+qbLTa/s7v/AXgG8k1mRK2Ntj/B",
+	"D4fMf7nRIZY/3sFR3sxmbCKRrl9oqku1wWlY/e1Q2Y83OlD0+x2c6R3jQjLNFGxCq2bBVxsdo/nhDvZ/",
+	"DrlltFHBsvMAMvxsoxO0vtzNEdgkqjus2r79ZNOt+692sO0L+LTBjhV82myz9oPd7LOk+XvJQg21/65L",
+	"mg9F8PGmh1j+/i5nupzCDKL2yRmgFUYRs+28nCgU/PptV+OsO9hZF4tNyPdmXy822M5OuOfloojc1rkV",
+	"xtEhgnfWc1uLO+s5/wU0ouWYvyrClCoh2+DVFmayu+/ntRSziNnC7oZx8250rEFaK5JbtGs/w7GZbY1L",
+	"JVj8UqxZ2rts+qytxeqV/0gq/Riv6XuancPvJSg0hqSCa+D4T7QaW1fVUSHFKIfZ//m7spSjnv//lTAe",
+	"nAz+n6PaKXdkf1VHH+xXdtGY4wyXNQpXnqEKMzJ/pNmJUXRLfsONHoRnJJWPyBrQ3X6IObgiTFvb9RSc",
+	"N89oxxyU0fiCL53bYi4FnxDrHDEDnCmcpFMqaWoGMo4DcWU0FFOCmh0qe0zhVo3CeUtzlpF/v3j/ExFI",
+	"6sxYq91a23DD0ZgJsJ/aPR4akHwh+Dhn6We/euusIanIc2bIJerQqLWWUgLXxEhXcEIoyUq7FTBX5RRd",
+	"vAeni2ZQADfX7S5KaShwJjfWXRfj+BvVYG7en92c91KIt1RO4HNfAb4oUyQ3ixu8ppwEtu93Z38bfv/+",
+	"5X8Nv/+vy1cXZK8sckEzRab0Fl20VktP/OfoQ9rHc70WcoRW+M/+qOgFeqSIFDmQGV3gzWcC6YZ7nrlk",
+	"GuxzU6JAoQMvFeKGme9n9idRWhOG+/2RIn87eHFx/vrgUtwAx0O+cRb7V1Jak9XnOuiFmIFGa+PcwKlF",
+	"ZsHdfuUtSGuUzEBTlqPdhFB1Y62XuqY6Q5YRLQzF+b0UGjI8lV/3M57njJPz1y/Id8+e/19P1XArFyBv",
+	"WQo/c3pLWY4Okc8MThnVdEQVkD13c9bmSxjP4FNifdxUqbnB8nQK6Q1IBDLzA5sVQmpDQUvYJynlaKAy",
+	"zxO+AeFifkowduEAgxeIogtlLVpaEC0XdXhCEOURfNB1RDf6KIiLwFP+zGmpp0Kyf1hN73Pd50+hfc4c",
+	"UAL+t4FjxpFIAmSQGSI7opm5RvhUMAkZOfvwhmiDd4nhimdu+7hPYo/Z4EtXPhTDeg/xS/wnXA08iXZo",
+	"j58pzfKciDmyUUUUBouQMU21IdONe//48eNBOwpk1eW3g0bcC6iyMMAB2TvIGPXC6Zcg/RYouSZUWS6+",
+	"53jSgdnVCQk3YjawnxBublCRWZlrVlCpj4wccYC44p7ViC7IK8wKXhxp3WQdp7Tq/tyoP/AU7mj2a6/A",
+	"FVIUIDWzkpyZIgc0jmTRIJ0L0OinJ2lO2czIQ00HJNn78P7ikhxRXEAd/ZNlf5gXmEhQRpjCSAMpmXP3",
+	"c4fmg2QpfoaXuaNZVnJfksWDvSpRyhS6oqFah7JMysjXJ+4UKA+KOUfOh39KnEug1KmYAYqGcMsy4ClY",
+	"hbZy5xkqcwuSjRf7BM1TSLX2KJkypYVkqQ0rQq95dVzISJFTfkJKjt8yg7bWM+GcXQZC/E+oxjg3N+7O",
+	"yO722n7rc08SqIZsSPVSmNKBZjOIhfU0rjGiB7GsV3RQEza8vS02YeiJGvac3b2OGbv2EvB1IxqsEXMM",
+	"wwE6czLpnCunBjgzw9JcTc9U391qI+XpCq02BveyyDZ+Rhde1aE+1mFfv/o4sPbBlh+mCRv+Yrueut5C",
+	"Aw4bp6mDNKwGZDZu6dML/ALpeZYx8xeafwjo1ZjmCpJNSdh5EIFjsX3ob2L/BJU5P4FFXQNjykqBTujd",
+	"ivZFSFzzvbqC6Vq4OKOf3gKf6Ong5Pnx8XGyA1zqWjlAsG6E2hTQ+yzdAs7VMNgNPx+o1QmbAFJZd6p/",
+	"rJIDHKdcsv0kgyBisxcJwnipxo0wrv/ybJCsxU3cp59gxXEdqO0aYd5XoG+xugZ7yIZGdWd8MrTMyko6",
+	"J07+rqgomVPl8cpgXjPGdmvM4OYtNLvtgNAaepflN8/Z0Z5gjkL2/JUbjm4xvL6Z/TgfoCpmBT8PJqIj",
+	"yjPBEyJBFICWOAU8IyOa3sTmVB3+sHfC6T3uQrVVyd2LnBIxYzYWlBqRFJBcRYOQO2Dn5yK7B1L7ji4s",
+	"4RyBlZJL7mJ8Y9TX2oPmTMHd6PDGwmRPyvtZCG1/SWa3EkYnIV4GGBc+FCGtNL3hYp5DNoFsaC9tYzmH",
+	"C41S77bfbyVJht9YS3jkfiWdDzV86kgO8VFVYET3QjKU4p0ZWIJTciI0xNrRh12If2mwvJr7kSI51aC0",
+	"NT7nJIhTW55b5LCWvfmZjSTcg/Eu35RbJ7ie5VP9tgqM3vCi1BtSnh6A1pOFrIa2nui7KzoQQljnc24q",
+	"K+F3K1/g3M3slcwcKEYVWCuL3fBYyCHj9lhNqave4ZlSoJShw9tJ7jlVqhIioncwFnku5sOyGHYkPyFn",
+	"RFOiVecMk7DpClOqyBQwjGtNqk4yyBm/gWwYVfSaS74WEleAbKjKAqQCjPLjmf9r5fwI1+2iQzYuheaw",
+	"WqjAqQmGLxihIsrnQ5hoXWwUFsqM6Rfm3tDTtCk6bqCTTqmaRt/2BhbuipelIvi9l+CcDBSbcKpdBs3y",
+	"PGwSZ56tCzPruZ1W+0oGqLi6KcKVOu/z1a0zR7aJVyd8o820mwPZnyPkZi1XtF+WCmO5+n3hjeNxOLBf",
+	"dcxS34N1O995mjRnwPXQhiYtbdXGpnUBj/tVOytxf4AUKboyNzO5FBJuh51T1p6jO8F5FFzD7TYgKRlU",
+	"tqzwLsJ7a+wsPIS7nk4Q34mKXePKV65mm43+Eii6yycfSXEDvA0xfgcdmw/ol/WCZT2pXVoR7Ijk+KOY",
+	"kxnlC+81CgZbP/2UMqeZ20Wtp0zp6FI1dV4WfW9gEcxos/94BvKUwKzQCzKfshwIQwdTyW9gAVHuhz/Y",
+	"wJfoMmMmlSZgAMUHYuAnbt29H9+dvbALB65cM2T/lACVOQNpv7ZpJUVuvrr48ezgyfO/hNy5/2vlVOlh",
+	"f+YkbgKsHwmRA+WWZlQ+4zXg3Rb2bgY1yKyG2EUQobOJTNaEsP74HMgSsbiphngSrBE7xPdUQc54hM5U",
+	"8TZMaZZGSSpGvzX33pzjBhbRD3M6gjz6SyGKMq/wf1MyY9bzszfmih29TQxrR1fEP5ALmm3ErZbeoXGb",
+	"1d1VyzYXWfVUb5nSd2UL1bOvgx8726rt/Izb3hT01W3L3v6X58+f/iVmtFvpftRTn4WMNlDrC0wIHE4O",
+	"yQvgqlTkyfGTx0QbvCeXF8dPHg+ScNmnESt/++nUbfQCXtDCJoC4M7VOiFrasJlIGaVQkDE9dH6NoYgU",
+	"VwhzN13qYd8oSnNWTie99uFGholNKwe6HKvolpeTJTfesZGnOzYggWZDmud+C6tGGXoZ+731yI1F43eR",
+	"xN+044ob60e2HLvGZViIwp3IYEuGg8G6S2EH7BPJ2IT5ZHe0hNeBIUK6uBSjsbuaB1kPgmcGRbcvhVJz",
+	"mt8s4wxHh8PQb3OZFqQ+snyNipm6WPFwwtheXkLOzJEaye4zLEWjAY38GWX4/3OAG/yHGI+j9pmXTJnD",
+	"CGnfwqURrWOpq2i0i0D+heYlOF1qOArYdQQxQdOes74zQ62Nrkqg7Pnpa6S3A1sZxqPH3Uxz225Ainl/",
+	"nrf8QudivpEg0KYZ5g6XbiFZ5vWNl3O7Dk7deoUooEb3vgxgbDhlk1A95uVs5PQZNsztN0s/bSGmgSjW",
+	"G8CXAaYh3bWsfZ72+Js6JcfW18k0Ghi54FCFifrEix6agU2GuoWhdGbT1vlXy5D2oGuFyVe/l/gsL+oa",
+	"M7vE/Yikvepzvxub6hLjsZtSijjod0m1q26oSr+JqgpNmEinQgE6eBUG7zfwJNkEYJGm82FGF2qoxbCz",
+	"FNAZVkCqsrZtJLNR49HiTPYMN6xqoCRkDHMfnK7DUi2BT7tGs1bW/cbYg+sO7U6Wd+4j2twActTO8k9q",
+	"9u4q+UDmhedTV/rJHhwYlrFhyterEZL8A6SIHaq17IaHWol77ftaXiwKZy6WsMs23Ndv6WMSu42bY5aD",
+	"NyevNZ31XPWG2aINlbuI8ZuBXSoqdiBcV1tcu4vtwuusiDrkQvddxYxfrS73n2S0GPa+ZTWlT57/pd9Q",
+	"9g8YjhbawsYWBqraq+wfy8XrBICKUGwgswGswSbK0YzpTUMP66+Cu1nWq5jOO8wZMt/cHmbdNGng+4xE",
+	"NCL4+qXbOFRdWewErbtYhdlvDU5spvksIXOTdhYiZ+limIm0nAHXCdGSMs74xHGbhKAeN5SgylwnZMZ4",
+	"qUElGFg+hE/acEFDJTHKJhqhuu4xVl++v1AzePXV3N02VBHQ7W1DfgqbxLrhW2WQMh9Z6zGrLz55ErX6",
+	"NqsVVu39I9PTTNK5dXhssP+u0LWPU2vJ97Bo+OvcLcITUhZEC/L8+LjOdFRrtWy3Vuwcr2kKOqZjd5AL",
+	"W5WnN5Tg9JV8uhJOHH67BTr3aieLpE2UXK8W1JoiTVX9UJVF4Yox7V3XJe6uawFuP6owZEwVOV3EHSV2",
+	"dmqLBPITWw4WpSE0k9RVAb3q0tjIZkLrrb+R1UBgh9Vyk99/9KYZ5FmVFdjHPORXSgjjmFGb+NzfIS6c",
+	"EC3EMBd8kqB8PhYlz5IwMdUPx6Tb//3v/4ldAv62vDim/RRUT71TCsc5A28VuaV+ffzboYuUikhISjlH",
+	"6uprtFtIBs685b+L3iKGynQZfTdj5j1lsApKmheEF9HkxOSpuazzV68PHic2kAUrCeAfOqQJPFdAbpsT",
+	"DrwwFq/52LC8ubkSKy54iAzupfs6d8G73MNsz7nsBOZoSzsZhz+tMSfXY2OL/Ag019PlFXxKZ5QY2IzZ",
+	"uDUmG68Invzw8jUWCSROThGSII4STC+kUpO9QhSFzU0usrEWOJryDFMOXZLJvksepRorz0qwGXocEpsy",
+	"ydIpSamCSIFP7moHIKNz2Vq4Kxu6acuSxo29dBik2fQJUcIc2LVKKI56wzP45GokNcT5NSDeHXb5BhPH",
+	"sDTExpb5vJzFw5YCB3YkbHEeLRSDLvpCAs3UFEA7BqUI06fkuLKhzaciNxQ1pJuNuzRSl24YxwE5RzKY",
+	"U8mb0B3qYADxKEtVTiagOgK02teMs9gjJv5+gk3VF9P9Ev8uRpu+wzb5fIJHYwqbaFBIKKiEjChBxlTG",
+	"BQ+5GMqSd7gJPdOO2iG61cAx4ygX3UkZ39J6YdXFIqfm6f6uOkJbXQR3XxofYlnEtGl1tH6TnNuxUWUe",
+	"k+NR4Sg5t1q9KtMU88AHyWBMWd6hhFRRUn3yAp3GXL9hDQaBvoww5meubiyp8LGR/xe+eDdynFf3tFFs",
+	"uHVNuvVih0yqQVVCypphNl0xPsjOoDapHFTdRvfZYiu1lTWq0fC7JySZYwWcEewTN3NCRgsbU5DUGohL",
+	"T7ZDVKNAaNIsqOxqfSD5xSSpQeSVVhKDFpNd/R7twWveZWn4qvdxpkGWbfhE3uu9ZuN20NoNu2GrNtrX",
+	"qVeF49RY2N7r8oqxrXY/UvcVr3qrZAn5llEohns1DjVeK0oYgnrjvvBDXEXcOJ2rS8mNRQ0EmuyaVNT2",
+	"hnehQixdwvbKxFvGb7bK1ugwY1VpaH3T4qPGzkozH4pxYmRwoFolRLEZy7FAWUKqdAuV1Pl/SLawGhfN",
+	"WKrXG6ec0bfec/SOxITx7cJZYNapELnCN+sBzs4RfBHb4zuawfcYbF8zzbuAWFM2vAOAvYuhKOXr1m9E",
+	"rhl+qeR4iKVoYkVJOBbMCEtMEcFJyRUdV6WCFJnRDOo6Zc3SVVGzzJgOLe9btsZbN8qJzealtnGHFuSI",
+	"lnp6NBvTUwJcitwM0KQssO56GLBkNNujGZihR1rowkY3B5U+akcNTlQLWNbB7K4+JtuVqruqkb/en1VE",
+	"2MMPw2Mn+FLxV0VtzRWLbQHaFkmX8W/Wyvzro3vW+/BayW9YWH2QNBo2YIV1w7kmwNPFEDJmi+Cj90+u",
+	"NzmtzsOr73IrQrxNwuumUVG90w+7D8lyUFrwO/u8t1F//TerXJEGuzby4+IHW5dzyUroKrdQACczf13Y",
+	"g6DkXl9y+f/KexC4+8PQgGtW2lJFZm4lBLfdCpC1YQq9IpnYptJSbxf8No77DgJ7ZvuyiYwuAqLo0h39",
+	"AR2aZuhaQPL422Z+zfuvqbPOG+29phXBbYHqthV0Knx74cpubOrhDKG7+TQvw+odp742J3o+Sm37M21Z",
+	"9GXFKbahjCvO8BrV2wrLCM0l0GxBJNB0CtnuTtXE9O1mqAC4XZcFiAvXbBYFSnp56ldCzS60lJrk30F6",
+	"9HNsVaBkBQAYoufypxWhxIyswWF3FURK2Gk9jgAW1j/50mX+BFSC0v0VhHbQQEMl2FiBUKlLBa5vQpSj",
+	"0LLfEe5qP2zTzx4JU73B7CeYX3rdoh3poSnL18K6/RoNq3EVZSrmRidJwasMqlmI84R0Fd1cr8Pikkm1",
+	"1egBsc5FV9bqNjJVpdmujGf3yQub2+dXTRue5j/MeFezIe5cDH3zPlYKfdJHLUsWVmzrqPR010DBHqLR",
+	"+nBAG5jazQl8e6uZkNA8cR3/KyFlBQOusbyztKU+eqgvzgng95D4sE9vnVjjP196skDliopzoFKaV60e",
+	"gOuhq5lV1wCxA62jwXsj0G06pDm4oqJmbIeeHG5pF/yugWMRe3LJ8bZ7CI4uE919sO46P0gYg/TxxBtF",
+	"sdWpRS3pm1SYuwJF298svfE6wHIwVe2j/0k3LXJXNL/c+D2DO8b0v09v7AxPjtfwnHDhdcdT76h0yf9L",
+	"4Xp94KYXtKhz2DgVdq3rpL6QUBapb2RpR+1eny2LQM6o2tKjdh+BTZ1Gg4JKrEuyJT2vujWujgTBUTie",
+	"MyGHqeCapnpYceAllsekDzwje0GjwLposQLAQAtbn2Hso4JVtM5ha1l/GW1npCA1yVZkIogWu1j9M+jo",
+	"vkqKg7qk7nK5ne4dAvdWiutW8O/fJVAMnkTrw64E2n5aiOroM3pGLvzVrQOjDuh91YShKUg4JVWFSFf4",
+	"0T1YeNLnz/pD7pobiocGuyOve++XVb2vZaq2DtPDec5hjPWTtvimDu72ApaisypyA2EL61ehLy0eHuU1",
+	"tdV6GR2YDVYL+u96X5G6q8QVv/jt1cBwvncgJ1vmsM/ANaOJdMTwuzwhOCojjPtarqEhH5tjcJIBVsw9",
+	"7FM8DucLYxFXrP5IVW163AeH0WivFbO1NvzIdp4lqpS37FbIR2q/zxJLOZvm5kK62zxVz0eL2zfshfe1",
+	"S7vRnax/Jm5jKY5V1SUp5orgIFust76aw0FHyFJHDFIVQt7xe80sWsTY/tBYm0wo45DZt3IQaI5I6Exg",
+	"g3uY7R921JqyPXE7YqDEbGQmjuyi2r7RSJf6e1e9qLUgI6GnCRmLPKvxIoSo+MZmlftM9QoWWh8HKeEA",
+	"O9RYxItNGDQ/WwPRwesFt1QFwQzC2ZpnCQWS6vKXTxNDCX9lm9DPSJy8myQJMKeJFx4L1qHle6fVd7n+",
+	"RP17pGrWsn9z2wK+bSvMxgFhrqztiv1uV0G3PXHSvpno5tdd+y6K8zVB5Ksuz9cWhbYNTOiAn07NYd1e",
+	"tnJd3EkFWC3yRx0hBpGV68hlxkYkju0cFrWq0Fsj2Faub6UdoXbpT8Y02atCf3Cl/ZYG0dOJEpSNitAz",
+	"CXRoW6F+LbaLPvb04EzenN4JSjvWx30QjRoqgKEE81GqY4LExylgyQcHo37DjxRxM6AxG/OB6mlcZpk6",
+	"JK8NlpHRgrjmEyeRUVgX0qeeNNfAEKAkMGJQnhFr3QiEhK5cq9DM4IyeAah03sG2BojgPbezP2wJxl2G",
+	"4TZ8rSC6a60Xq8AFH7Y6U3MXb0FvBzrrXzd82DXP0XZ9GJ5ecqYXQ0XHoBdhOTejUNMxTEoqscWKFwJX",
+	"jaFZmWs1HAkqMy83DjOgeoqiBIZW+2i2VEjBQQ7NaxvBBOsCxMwBwf53IVKEFPTrliiCnW7HxO+IR/eD",
+	"JfeIFZEbtDHLLzC+f9NMN2s/GK4IlTbgMh/2j6VemrI1wW8rznAOCjY1BYU7a1FFTXKgSpPHT4JqCshW",
+	"sMMzMaRBcBLsdPXRVp+hztCMxTfEC6dLKeQGec112n4EpBlXmvIUtiqL3k57DaSH7uC+jppIHQkAQRhe",
+	"R+bs+VL4SwvZG3aafpWSq1Y6MZnQNpDYsg2OKyQxbLSU2Ekw7TinExWLCpTsFjKCPxOK1h6qhmIcaffV",
+	"nxK2G37cV+xq/06VLMi96V/UimEv/l5dZnxdcZpqdmskgy1PnjN+s22+B5YvivFm6wiIReu6lkcn5HFC",
+	"ntKEnD+LBv17+XnVFVfmEGdj2fjo4QRD+FTkLGWRygNIsW15lKwE22WMWSXY9wWyfyzyUrngGaxTYRZ8",
+	"pMic8QxTv2PJj0t9nbpKlvWNk05Fsb6aJQ6qUgmHBe1yRJhfbIgQ1a7IgdGRq964ZA8NA5g56oqj7FcV",
+	"+NBlywHvAZtcVZ1vIetXl8xuz4XudPUVsBf0SAX7m1MV1mjY++HVJTmiBTu6fXxkR9kort573dhpHy9i",
+	"8QvIEdXYmnf5iynMNmAKl2b4mVJswmcdPTG+aER7DbYVPaj5p2sAZoF1GQ26+8QuEYakaTp3l+jJmmdD",
+	"IWXtwvsYM9xWs26Sye2U6zvICbZXWlS8inClZVm5It8NBSLZnAT3LZrcm8J1mg892etExKYuFNWG7oaB",
+	"nZcei8XuUaw/jkAh4qyHPF9f8O5xvHXCSbw0hxSzviyqr329M3NYbJo13MNE7wR8fw6/ittG4/xrg1jb",
+	"b6C+njTb5kS7MNOs29pXZalpbnY7Y81no8vre6BWdHrHsvH2VPaz09Qerphz1+3hhbewLeermJ83t8At",
+	"EezGRHH4MxLlC8HHzHfI3DRAWRRC0XwT/DRLfnDfVRe6LhS3GZzsF+0+00vIbR32pVrxPKZbXA3Kgjy9",
+	"GiTkapCJOSeP7b+5IPaTq4GRwK8GHOZXgyhD6q4z5qx3vXKIbBc7JmJNdY/riji2uDgWioN5I++rc17Z",
+	"aFEQFr4Y9UmRtsOWqoZVu62P6cuirHodVw44VgrQHqT2NUz1LDcUIFefzNSNlkGx8tSblqNeQ8Td+GqF",
+	"xnzdJ3yNxkGeNmq8zQTXU+x18ntJpQaZL6KHaeLIOptdd0sj9B9zOgOFZZUwYkpI4mMpK3ztKbjU5G4K",
+	"NHPlGpf1X1WODtwAs1oONDtgWLBVMe167CWEjQnl0TyNFdaauit1UHjvhDxNyPnThIwScvzk6dHjZ/Ha",
+	"ASttCmZndkqDVIK7kv6Pyd7xSWVJ6AirSmmeQ6cxAHdrBykbMdkqKmrLNnJhOwPwW1CaTexPe41LI5Q8",
+	"+uDwrR2S9oi4K8dikuYTlhn+PWbuRHkWtlOw23qkiKF1CiQDtX+CFvz2rwlRAvsRY/JVDtSFJYiyameY",
+	"BvyDlDwH5UMyOORE0YWqe+QfkrC8MPKUw6gpqgcHb+Uq2hKIkGE4IBDvpN6Se7ZVHISfuHbfTQWabO5P",
+	"qHB3Y1UFQw69QhvdMVIhhIO1yLULhf5PqI1vooFjTcIy5vvxLea2u9atSnrCmHGmO2O9Fb2FjLh0zUeK",
+	"1ONJqXwE8Khkhpw9UuT3EuSC2On34+vlmkaoxSuaTi1V8rIUmpRdaTekoV622kCstVJn5JV9/4NN5eRK",
+	"UOpgwr5jWetw2EzO/+4POALFMtvYsai4SIkh8HVKE3X9amXJ93d09r7FfUAyEeGiT46f/OXgPx8nBP9x",
+	"/DSxgrgsOeFiTv73v//nauC2bv42WpApjQfr+FMPZbl1MrP5tMPmZK4jK3Po7Rrpyos2eIAPZ+PIR+Y3",
+	"lHXm2JhT5Kum622L6tZYl4xR4ckaC1WvljhaUpvUA0QP069rRFh+jwCkK8StbryHlcvRud0YuDzRvItt",
+	"y8xx4e5uN2bPcahWrD9ArYVsYOeET5iWPuwi0ZZAZHSBvnKCSo3BSafTnFoRsuROBHCyIMKJJbLAMyul",
+	"4SSu1/62dWoKWqpGZdJAhgxwZ8OXv6i+jLYx3AzV/PBd+r+iaBoiZnPREHKaT1zdYPO6NvUvhaC+lX+p",
+	"AdntSMw2NMd7LYRv3WKIM8ryKmsHgzxs+0GXmskJTbE0WeK4pAVaMecoY/XLIF9DKOoDrr/B3ZGwivzc",
+	"mY7VGLG0se5yod3x2ApkP/yJVHschoHJdvH4xq3yEBF8sYZNd8rNdpJt3Vxp+4x9KbGj5vp0od7V7ahq",
+	"5ug1EouA3faP79muUp65r542xs5yc8v5SNVth5cWLlYfvXnQpPH4PaQKC0PbVXILQKLd+sfptX5riaFA",
+	"UOjwX0Nmg6aDv9Bcg7S9l33XTv/bZ4endjaiS3Z3BiC/LcI4GZd53gFQGwHgBqC0AmJWPfNuCK8jO3ch",
+	"ub67W7tI+GzGsP7vHUIs7y9ph/EUrY7DBdBVvtXAwLNFSdeqH9m2N9CiMFUbtJj5KShR1NFdY9iv52MY",
+	"D7waeszTB81zai2xb4XFS/NnQx4KBWUm+GLmK2xRIoHmvhBF3/iEe8meUgzrZK9VZH6pR64KlFhqFV4/",
+	"3VKYdGP5DnDYPtLKPN9W3KIHcvdTiZbQ8O5o16l9rcHFvgFXAZoFdtDHx8fJOrRbgWbx+q/hNa8xy/Qq",
+	"Y/k0bi2ONgg4C0NxiWvJEMmCCZEjfopGul2vXIEeGNIN0LuJzEGm9rVH5JhNnld9k9ooip6uihIupXry",
+	"wPFVDXYmVxe0gLkyvsRhWL8BrXuO1pwSjGMuuWY51lRp20d613Cst7xJlXBP8jpahNblQlpnWHIH1h1V",
+	"lolQ2OV72dJVBQJE2gfZEAijvlOX7oWmwqoJQTa2psZPRnfIDNnWn3TU1d67rErYDLzFbkWe1Q3gzbYe",
+	"KWLjAzo8Zh1JQY1gmphHrXnXttUgCx26ZM+Hj5vt5ExptaEVvwo66Ows1NvqVUVkxFq9cg1cP1JkStX0",
+	"pH5PpojSwqgRgqdoNcQRg+TOYR2Gc+eCZhtKMdVH3UX410WbV2DeAKMkiCypTxKEmVhAieygeZKkSZTa",
+	"qLuOxu1G4Qlo5l2VnouldnEthm2UYikmElSz3flYyOHvdBDIJINkUHWB7oizMStu3I8JOfCwdk3TRZ/G",
+	"Z/fSuqlrO933u6tmTsHd3fXJt4p7vbMq3Ft63r0Su600vd2B7kmJ3U5w7q9zNqXgHnG1F/QWsouqTe1n",
+	"6x/dKcJgcEJHmANuk1BFwlQw+9dWWAPZ+z0xzFGDVAnmqSZECan3E5JSLjhLaR4vXIk1pd3Ddm4Bw3Nc",
+	"I04MpnO7+P/s7ndU2nROtX2V5X2gkwUTGI0chWFhHObYEc0FY7QFn5mZjGCK1AYFTPx57FYa97OZih/A",
+	"2XYt6JarITyOhxx1ABBWgf/935Sm+Q3jk6vy+PjJX0KD57/9k2V/2D8bSPk3DnNQjcq1gBEiS83Igy09",
+	"i28peMhm2ZJ+xUbsidbc6i7YU0gMtudPwSxbMan+T13da5/yFBc+ns2LSLlIXffaCW4Mod7uMSr42CP9",
+	"yCLXPGWTac4mU61WNXntnwrfCtLkrChAK5TsxwzyjOxp+KQTghzidLmaaOW1NVqVuU/XF5YLPTUkC3IF",
+	"liJAtp+QHy/fvT0AldICMgKfUiistmj7U8yovLHtKQiVqD5ht24hM2VDE9xEsa6xO+sj0vab5HBLeQoJ",
+	"ETy32IkBxVKR+VRU7Q6iKEv2qgTUxJV12j8kl1O44rgcKbGSJsgZdsNlSrNU+bBd2yUXS0YmzVIpTXLL",
+	"eJqXGWTJFVeCqCl23ydMEy0I5QvBwT6C7eWb29IsM5IDlb59vb3hSOWqqcizRpf6jpq9S5QqANMo4i71",
+	"oV/2ARdFziAbKvi9IwSLKk3+LkrJaU6Udd7bmCy8M9y7Cu0y3aqnm2U4dUXslxdzIx4puyxKt0atqRbu",
+	"t1BOI0H54erkgAQHP3E8VmHo9wK0kwqMCIhFrPut2tEMbczyHLtNUuTo9taYMsJMDs5kYlnSnl0WFKFc",
+	"zQ1p8OaUjGo6ogr2T6+4BAz8jE1pftBhhCN2x8K5GJ+cktTgNeOTYVmcEFudg9nCsVfcXU9S3QHVGECP",
+	"16WYeXSlqdSn9YcnxBmhcAzlWf3T6RU3jDmHzJo1cqpBmTm1OSriTFHkC/zNA5fteI7zYHqAlgyyU6K0",
+	"KArITq64J3Z2FdX4eI+qGx//aC9o32KUZw7uGZA9+AvEHpnVlVQtR1wzdrt//BfuYH2rSN8HLkSqFthb",
+	"4OxG1q76xxlTLhE+boc0d4H23MqwOqYpaNtq0FlVQ5OAvxYMhbe8Uk2pBFR7YswSp9ugoJAZHo2D3UyA",
+	"qVj0DgzmKzQRq2pQl2KitBBxa17V5HvJ5i0txjnMrcL8T1y7WtQyHJcR0nBvlsMySZDK4C8COZKHK24L",
+	"X3JBjF6AtTBESB72E0JJkVPGKyKBFk9ETy6IrBlrzSyMWmHfM7ni2N4Bea7VrqwIgEhr5yGqLDCEsYlQ",
+	"uOtBMvDLxts3TiUowyIid2bOdV3D9TWpANBd2swgoNIhJCPj5VHyq4W4GTbEsTrrr3KVNLfwM89cTcoU",
+	"8pzcwILMQE+FU8Aam2Oq3l8fftAiDZUeiTtJKh+MQ6t6+3HS4MuwVrZ9kTPkhnyqhlqW2H2YpaNBMpgY",
+	"QkZnozKnlmHmtKo+qIYK5C1LbTEOaisOhn+bilJZ8ldIMfJiRiGZiyGCrEz9X9NCDVNRSty+KiBl1EDM",
+	"MKN+RrMbI5ph7scwg4JKPbPJkRImZU5tt4nu4oUXts/Bbrpir6QlRjrs8DhkiAYpRhvhMC8fY4LcTChN",
+	"NCBzcQi8RxVxNchPiNIwm0GWkFxYwqBgf/t8LLvNZJWyVtp/xpJ+bZ06K/+u0mtWd993iRW2NxlkpDkx",
+	"ChDD6sc5UkYuRiILPgmtFvXW78s6dY8VTjoaK3/2Wj64j2TpjbeN33BAtBMTRHnX/o5uho+SbW4e3xnM",
+	"v2jMhKxCCzKRoizwP/YUQGXBhN9LmjO9OGqtTwyXFqmqBhzOsv1TksPYZpLOgHLVwJ+oCt5qen7LUlu8",
+	"qgBZgJaOqiLNx1xNQ+OpHkqmbtbLsJ1NwF1mKdZnN3+L1lGs29fsKG5W4lobIlL10Sgi7v2sQBLmYwt8",
+	"wWi1MIS6Vw2xKcxg2OEYW6mwuxI29fdB953wnD1vfyuza/1ArWTPXvXT611cSjaZRKPgeRZ3A97AIl5M",
+	"1fBYTT8JLmYL4kZV+dtqwQVfzNAItlg2TDVcMjISKPH9QgMR47GCKlHbmmFcxIBLHI2Ik9FScZfV91TZ",
+	"LdGiACrrAITwwR+p1vxdsUl2kL8hf5gELzMODehkqkuQRppz3HAxzyGb9A8s9nUT+47fJnK6b7OPHhUY",
+	"xXYR0NEeHiKPVbxbcfUvfEhQ2x/r/ryaJeIUrzEhFRk/zUvo+dUvOLZ9TDtDMugOd/D7lkKpSzqKbB3y",
+	"WMzNr1LMf/s1Fflvg42V9/Y5l4TudtVckQ9RQdrhGmZOvJ2N53Q3HZ2yIw8KNO05+TuwacKR/kYbHVeK",
+	"+c6vzMy54yuTYt6h7XjNfIMdL/Ud03TglnCP0zhDAwYSB+eNm2tAXq2j9+nW5LbWXconzE/vccYf/fCl",
+	"usabvoWlUHe3wNnZmp4c16ywPfMW8B9S44031WgaJKJBtZVnaGfXJ4N8up1MaAXCgjK58QVgeY0PlMnN",
+	"Cs1qCTzbfDHzVcc1a1nylOp4CnIcX306QpDtXl3tEuyHD9kGmuo8zausbWz15lZgsCMukWB1a3ikqraf",
+	"H5Jr/CNaBWlQyYdptBOWRWEb4y13C1yRZpMxVeR00RUrinm519aD+/ya7FFrILW/7Bt5+frX9Ldrsjdl",
+	"WQbcqKeFFBpSTQSHeHPgaqMN26JkrkyBglTwjMrFerXRb37FDf8YUMK2sOqS9zblXGEU5KbfLlGezb6u",
+	"u8htxq/vyu8RRbIt7sr3/thYOAVptQLb0+BuvLp9/Hpby1hdHzUZBOmdzcjX9u7ql1kBie8gVhWxZx0g",
+	"i6mBM25zP5PR95rOJhfO8TuG8k/YLfDBZt6Uy9BhErhK7Lz1htt+jHUdMF09k+DE4TZW3PFPPvLmzvbD",
+	"xnSvuJaLHckeWzCtjVhKc88rVfTtusduFozTLcmtCzNp7LSxrRWnbwtnu6P6Vd/Zjb90MKyGM6DmHx33",
+	"fhe2cgOL1eUoCbPWLdXZbB3zIziGsA+1GC6Tmtqx2RoayqYtMSaQUnwchaE1/iLInpBEC0FypnWOXmYk",
+	"E/uxIqqddpvtueL2XM014F3zpCs6We6UwZnnr4Jta0C9T272vi3INNGso07XVlS4h8K1MR2OE1qsdbXK",
+	"J2T309WbGB0zmx/PTveD+fgez+Y2t/5cdiO7YaBuyjcaZlE9+Z5suVuZY/u+Ox5mOVTKEMOVXalBpTTv",
+	"Yvy7Y6vJAOPmeoiU6xiwnSdpHi08x4q7Wt7YLrqfLXkgYv2/fLOx/nHSG7Ty2rwpV1kFr693hXQX8e/Z",
+	"BWs7Z+cmdV7vpVOVG70uWwoHdRuY/ICurKaeZRdj7tNG1EN7s82VIy2Oog2HtulvZGF7BdrVprlldNvU",
+	"mj7a9IPt3FA5G+vVkqP2lqimmWtt4Dpy9D7uqerW1I7Y3koL6Rfw16BvoTb2rlG/vWtjyWrSKOHgplt1",
+	"rd50u+z120bm9Xj0mW1JyaCrlEvr2nBYtUnfjTMiX6+7MvWlL2w7mF9hqN8C5HeqH7XsKHd6ol+827z5",
+	"Qk4D3zbP3GpwdnBs8cv3lx9ecSnyuL9P6IKWejosJYvnB0MqQa/fhhuXNCaM7sdQuJh1xVe8a5Jz20of",
+	"60pkUEhAKxZq/5nENAcyWti4dJB1WM6Y5aEpIBCWOysEpFIoNaf5Bn1MX/hP4il0Yc30SLieP8yqULG1",
+	"0V0Tr3It/eKiczYUaLuAzig+bMJ4NF/IBcDDbAQZFgn2z2AlWEWYPrWJbidYtdX8i1AcGiQMM91Mf7EW",
+	"iRmLV4GQUOQ07YiZwxAt7CehBSkVEMaVBprZ2scBHAne65ZVXk462vDYkw6DWNgV0WJulE1ZsClj7vDa",
+	"7/gUw8heXdLJemu3C8rD3XlQCCtOBLW8K2hoAHri0S5ykurFO5E46BvavxDH6mJMHySg9Ca4K+9rq1Gq",
+	"Ko4PUz92UlZp28UtrJcKJGZ61hUztWtj2wzR3N+63NOWN7N2sRr8VyEOU4QLkgs+wf425sCn2A1I04XC",
+	"LEMyKjVJKedCkxEYCpwvCEWYCEXsgPZ2E6tusuO9u/FS4V14WSc+VV2cKC9tlExpqwr6xjPrfcVNNPPo",
+	"5dEtuM4k9EXbHfRAnm3azHj0Wno910IHDfZ2vxveaEfGmL2+qr36fkLMPeIy1UX2usfOC9my+mLHPbhQ",
+	"9xy0BmlzDOeCZGzCtEqIKm0Zj7PH361vd7K+vEI/JtxKJ7NRuTwjxVRSTPg2TMHdZs0PNupgX6FRM1h6",
+	"BUdrbuodzaDO4sXZrCJtg0YGPTFlBSfqfP6XHo02DhBfIQe8CFDBh1NTlxkVEQ8GvYLKcbu7SDWxknAs",
+	"OikiVfStkdj+tPPC69j4Dbj3NhS8o4TCpS86mAGmex6bx3h8QqZiTpSWgk9cvjVGHxSCca18Ajc+3iE5",
+	"8+H3IRvkABkOzMEIWMeHf3lO9gQHh2cIDjg9sYH7FP+fSCgw3wh9nYZWeNTdPyXUl7cLlnH931x7d4KH",
+	"VOTxYcz/2C0+2qyETTTmdkLDujyl1czLvk2wkR7gsjPQDyBw+2wrnGmrMi9rFLRtiPq5JUYqqNSRM5vr",
+	"emcNLEqK2AziIWobPoebpyNapf9jNOaJ6viVd2GtnHof7R7g1pKbvnvAYjcRo4SQBDKmCXAtGShfCxPy",
+	"rNLo9iz+uxo5CbEFc7DjW0KWOvphLZfKmZLU9XNUYqmdoUMiz5xFHwUHDnP/n9ow6anIrSJp/t8NIDaO",
+	"/JCYLc9YDkpj6Re/b9TCE2JgIgckfxJm4tbTweVTudNkJQzNTSckE9z+s5em09Otc8N4I8YziLS1QDSo",
+	"3xLbWClQyqVq54zfYOo3GhSqM9f+xyZbDOJY/NC+0LG6UUP9PHF7SvWYfds8rNlPLOcW77GxVmNfzTYc",
+	"G7XYuBQ3wHdTsQ8+FUyCupMdrCdcWb+quqPRrZMkFRLG7NOqBlxVhm1V0Embi0yM8KMhz+1/KkILm1EX",
+	"c1WKmzvtf0W1Pbf/fo+/lcLW4637XnesVl3nZncitCDIb88df1axBNStuhYxZR64Ix7ExbZ3c87uzk9T",
+	"qoYFVcpnvi5Pvgmi5WLC+J0wbQbYL3rKNgiOeld9E3UojekQ+Irbm5VKDy27a1xFqyQeOBdzZc+WoGwR",
+	"NeK/Oq0rwVt7oS/bxTTZ+/D+oi4hOoMj/9F+VTLu9xKURiNbPSyJfYK8XrEJPxCldsV2FHl2/DTeo/kz",
+	"lHqwANaCxABsm8/QAruOJ2gCw7aVIgwObtcVanuk6oai94Vd/bTWVx8/CXkESnFCE4q15QQnwXWsJofR",
+	"J+i6kV00ikDq9nW3iTBb3E5VvB96G1PpfmkUUA7k37pxCAY6Z75mehqVZT8KeRPnef3TRuicMs34ZLhx",
+	"CuFyHc0l72gJQyU2yBJdP2Wl22kxRK/8ovfkr7wq0ZGR6eLbdrRRN+NwtBiGUn7vFcKoZh9RvCLxEyPt",
+	"rYa0s0N0pN3UoZ7V+8bAKL636At239YygttohVIyvbhIq77vI6ASZKWutILFODn78MYK3dak1+bLTh4X",
+	"klynVIHvBIQfWMZzfeiaLc+QLuByNTpNtS5sHAWWvX8hxA2DuDwxWjRXN/rYEcpQh+RnrugYvFSgiGGR",
+	"hOZKEAWugKJb4ZEifzt4cXH++gDPfIhB+4OTQWpX9uL0oD7N0H1Zb5oW7D/APDMml4xFLM10VuaaHdAJ",
+	"8HSBjUwU00Jie2Ez9YG7qVYs2AnJxAywJtFUzFjKMvBlZROCJYCu8KSTksqM8QkpDCtkaTXKCjsgsRG6",
+	"Waj1OcmA6mn9x8ZkWFtIXfFwrlRIwUGqR9hf3ZpkzCHGpS4l2OmU74p8eMWv+AvB3Th1csUPyL9fvP+J",
+	"MI6ziVIbse+Gizm3phMs3UJreU5kC0Kl2batoHNq/sRA4R9zNmOu/aJi/4BDM/0rKYW0P5+/fkG+e/b8",
+	"/5JrLNlpS9sdFVKMcpj9n78rwa9PyS3NmSs0DPbTlEq5MJLqtf3DNVol0eF0xQnWZ1YEsLf+eAw8s6Xh",
+	"AIv8HhDDRhTR9AbINe7vGk9KOREF/b0Ecm25+3VCJOhScnKNNOY6IdfIi+3460AQuE7sFBLM+kJmIAHN",
+	"VVg+0SjKuPI5UCxAjJOa7b+6pJPr0yqsxMyRQQ7m34gQiAtMkxFNb8wdXr8ZH7yjOp1ek71nj58ktnEw",
+	"1o8lJC2lBK7drEkjI1rTHE7Jsyd/Df+KnSv4ZP8Q5/1JcPCT+2n9nGZ6M2sljD89fnZIbB26H15dWsT1",
+	"v/346uwlHveMV5Bj8y4LKukMrAPTC/XH5rlcKWdfOrWKBhAcFE5lRdyqMO+T48euZzK5fiss2Fz7icwM",
+	"3GGqtE/uK+ZZIo3wYyD0+m8H5xaMD95k14gLZ2kKSp2g+mFuHFfpoGKYA25JDbHU6NS/mCLXqZLjIdLV",
+	"a0LVFb8Oqdg1EeZyGjRw36WlWVisyThV5PoMTVnsH3jSE/I9EmXyv//9P2bXH5meGk0JmJ6CdBW8rSxF",
+	"ZlSDZDQnKeVkBFjE+5Ccucuxb4x1vrHEtxHNFfgqquqKPzt+dmrjM3RsbCYwfsPPxjB+IpwBtTYsW5qz",
+	"FJzI5Qi2kVIlA01lWC4hoOPmDgLF6GTw+PD48BgljgI4LdjgZPD08PjwKfYp0lNkj9UzpVWA8ARiYdW2",
+	"50TgRBWGLfJ4M7H62OYCfScMG6zX/CAhYo5dLELmXlXTwiy4hFhzZUI0lRPQBLG/Mlq78bbHRoOGDPDk",
+	"Eqd8kw1OBoaUnaU+KLlCLzU4+fWflkv6uqfuzmMR/VZGiorz8UmWk4g2nqIr0n/jiewNDo2o0/h8rTIQ",
+	"rSe5cg0t7m2Fyl0Ru4IgJboNxM4B5URKAzVeTsUiqGJMUJLd9zJTa1kDYusuvaXgz7mLUOUtADd4xFSd",
+	"VRtbr/px42duppWs/DymBtSYcXSm3o8HPca9NZJBn4EvrCngj98CLcBs7cnxsWvWqF1EYSjj/N1VAayP",
+	"skp9sTiOVg2UYbtImSNjhwb8ntn1Y9NW+zz6YEUtO/7x+vE/c+o4EWTmo+d9Fnnjapyj4Ge/err+qwtb",
+	"w/hnTm8psyaWP8L+Tkj8/IkxUmSiUHdzf/nNjG5xg6N/suwPywsMui1zhZ8w2MJLWYfkzKoDkBldoHJx",
+	"xCh83U/TQOoj5dpvGl58SM7KDMXgPbuPQ7t8tr9M0V/iL2feJ9gi6WtA8c0Ytx2DxWexJq64if7A8j3N",
+	"nLi0Nbw86/Pyr4UcYQ0d+8WzDcH4u/XjXwg+zpk1UD17/GSzBZ78daPxXxJF7BM7Ac5pxEtoksQFpMtK",
+	"LLJCsA/jPiRvNGF8CtL8xfxvqehm3TTtxJbMX5YcbbvUSkh8towJP4Cu0OCeCWuMqNbHP3RFslxcE4ay",
+	"d0zrhh3hGJz08yHWs28GKt9zWA2PG1K9l0jwinhztxfOR4VKURX/YQQVrk9dcN290ftKj3aLjmAsJFhb",
+	"wViDXIZ6a87fCf1HgPpeZIsdY4vzOPzRNJpqWcIfXwRT7X6y+0fTuwpLfwbm9/hprwXMe18K8dZoTva7",
+	"533uy3U6gewdZIz6tq7Pnvx5ObQlTzWHJnuGo2I3ykeqpkOy7ui+v4mse1QFlXXZQd4yfmMtj76fM8lc",
+	"MVVV0S8mHZ1DywUcoiUT23ONFmQ+FXAbWEcCg0rcYvGqDnS7N3Lh10Cf4Ur2bq7ZDf7MovC3w7HNbflL",
+	"IlRriu1XsBPSMifXkqY3Rh3fnpULFe25X8PZXDINIaCRnxF6FZlSmwzBpMEi9DpYLwTZe/b46X6gi1Wv",
+	"jjGjEV3sLMsaoLp7hlpDKb/BK0cnVEGlPhoLOTvIqM0Wr2drRZ9VDsauSh+Ydxpaq0aM03hH3Z5FQVwm",
+	"qx0dcVr2kAoe7/wCo2YRB6ctwcD7C9YJB9W4e5XjG8z76Ybjn+2edzfGf0ae/SWpmwUUQknO+A3Z+/eL",
+	"9z9hPV/LEAmtGCLZi+Bn4oV7gxhVdHwDM/fj1LGLZ1dx293eizvx33f1/PfIgatVVrHg+qgPvHcF760k",
+	"lfq+EvP0WYm9SYHslRyVIEzC39+pWh3lxRUTrTZ06KIWI3zUOm/fBYkL98FLq/ldOORn5kT18SKgbre0",
+	"vYqa3CfX2lSt/Zwsq48++62pp1+U1WWGn9V5U6EIT/Y8J0HpWgV85BRttujqt2WBWjbfzXTSsLbvDmnS",
+	"rn03p6SqO4e8lWYYuwxWLcbQdBcBb+a2LuxlV48/bJQyfnA/ftX2Pr/Jr8fiF7gmKGYfcDEnTH2Vhvqv",
+	"jVo+WP++OnLsSQRSlwZJTshM3NrgOOUojKHCbEyourEVSlarFdmM8SPb/frI9V1HqhsloBeaSq3qDu6+",
+	"qd6IpjcTKUqeuUBJ67WjGsuYHZJLF3DXbq3PuDnLFR+LPAMZ9sXP2S02x8c+3OmU3AAUqu6UT4JG/Fmz",
+	"Ub5vOH96xbGGmm6sPaWKpLQ0FLssfOzjnGJZNcbNTpkyf5uKublnf04ziZ1AjM2GZcm53YY07HAvjJSW",
+	"gCOviYRxqQwzcJ3E3eBSOc5pdENij76P55iK+RXHVVPDWLDYAi6KhVKOjOq2+IcPzDWEzfW9PySvjHoq",
+	"AQkpntHZiO33JzYA1AfkukMFHq/qaJbH2WlwUQkpsFvM4DokHw0vqYGR8SvuNlVzNbMrfJtDt8zQLQuZ",
+	"DfNr8rdzO8h2fn7jGpa3GMaTnTGMYJkLG1AWswq52NJTdxsWAmTJ1TK436tOeifG8A2IxfdIV6ujNYjp",
+	"eYXNGIdmsPGRarT+r0sB+ab5SYwqkT2kmyqUaiu4bgu2BjE6zTSvMUwU4+Vs4GcodiYEuGZ6kXhZRkii",
+	"GdaBweVt/H0lgiI67z07fkqwX/ucKdi3QKwlZbmhCZCPgwJmdSk+KcqJ9UOffXjTEUVa2vICPWJI8SjD",
+	"UoH8cvGj9uZ6xQOu+Hy7tSuHx8Zfro5S7UhW7YxKFVtN1TvsMRqnamMdVx39XsMgDZCuj4LErJd7DIK8",
+	"C+X+hmwFqGWZG7cEphmLTvZqyoRC4RLFtJRxmVgepVNIb2z9q07C+Z6DTUOybiVrm3dlWdMpZfyRIkaH",
+	"I3vKsF0jCdryNFbSomq6b+RTigQ1IbaGI+rtV5xy8ip78vz54++wc3wGkt1CVvMGJ8jdwOKQ/AdAQVJR",
+	"MBT0QEKDezxynnpHdK+4MwfoKcxsRpDN+iN0Qhm3VfBm0ZQScy9urJBXPBQ47RO4Hw8Ogtsjr9+8fXUd",
+	"k7t+AEvQXwRXvRFefjrg2TJurnUixlX1esvoI/l6papvxynwUsw5Oqdawo6F8xBGfIILQhGiTky86UTW",
+	"OvE4iqcfaX5j1R2Dc25+A/hejdFVpRikymQ+FcoNzgSgymu7yq+QepYlll9wV15muV9+g2ux0Kq+DOES",
+	"VJkbmniD6i+W+K4bNuClMEVGUtwA3/9a4f/LhkFBeuMqhaAXNgK2NVgFUGXv1NW9bkNzl6X4wqcYh4iy",
+	"RxXJHFp5dvDDqzaRDr7AdD3kDTXzuOK5mOy7TDyjLSMTM7zLLBAhsOhopor882oQTH01OCG/Hh4e/vaH",
+	"U/4xG3QEV9xh+GjRwnzDyfZ8mJjhHKK0f8xKtKhQIoVNtnJKg71TnHcq8uyKV0gM1tqQCpmpxFXsCGn4",
+	"jJo3AjKChaju0bJk4FEzQICuZ5YTthnTPdiuK9xdVDj0R9KDyUVY2me0ed8HxcG8MKboRIJzXqDnwr/A",
+	"/tcpKT+48vqQzBaRtPiKb4sJ1U7ujMgFN1BoIkpdWT+8ULtOKvDZz912ZJttTbWGWYEmWGw7ZKiWDX8P",
+	"a0rhz2ZbkB2S15TlpQRFMsjpgoxLacmonUld8b1z0HJxcDbWIPdJYX5LXXtwbStXYZXJpPkTzxIyppLM",
+	"zOI5cAZc5ws3yH6B5mRnLnXfHVB9QPmBG+DaLuUivVHm2g7JBZugkZhxYs251n7kE8KBZ8pVJHB/OiRY",
+	"Nwd7lmsyE0qTJ8+ftasj1UWw3JjHyfGTZ2S00IaFPHvyJDT/XPHnx08tRgc34wiBEGRG+cJW0kLJShqi",
+	"bfbsbrwy4Udo9lt84/uhzTh3TZU/K4V9FzUeXFgEMcKxRZ7ZmGJWMmC1ZOzDTsZo+UL+pzTLczICIubo",
+	"2P1aCGgze+DbcNd997WQ3IZZ2RXeGZz8+ltIdS/CuhAWn0OsPSUKnNbTrAwRUFWWWfNjnLAK2zuhg7Ja",
+	"ouKz6dC8bVdBsp8Dle53XPSQNOoBTSn2wPCfaGGI1IktvOET8b4je7YiJ6HuKzzpy1dvX12+Wq4jhAEd",
+	"YVC1p3X2JJGQh7f2iH0SVB1SYgma+lDIMcxJ4evyz7QSdzZ2xf+5XDRrxRdEJAsJPRBjNqbdWPHaqFA1",
+	"WE8NV5uD8hU3atJ9SD5iofxUZOA5emCaqySGnN0AmeNQj9jIe79bYrW2mP7Syr7Dd4BXvugKykbY0mQu",
+	"pJElMO8krjG9e312Txz4hcjgq2LAlwHFRInRFsT4xjH824ud+e6b0X9+cF1PWtLZnlEDSj01pCSlGk00",
+	"tmkKbeLf/lrK42P4q6oRURPoG63IDDTFeA9ro6oz5U6dqSoH75+10v+RQ6U7ZNL9AJ81ka4LaR9y53pk",
+	"uxcMUuearF5sV+lyXQB7FDx/vAJWPqcLhWozJsDMgOuEcIRACRxr2CXeXKQoz0bik2FqjkgdXDgR+eCD",
+	"yFm62A0ou8k3g2iRatAHSkugs514rO7dTfUtA3Tle6J8OWcYzegNkNr/HLBuae6OA8rfr4y9iWWS2m1E",
+	"Q73P8afPlE9qF/vckt0qVnHububP4vx9yEzZMVX5xUc/uEKydb75XtMbfIqCnBkSdEfD0On1aZZNomFY",
+	"WybprsmGYSBMw8yIemhld3Gl3sBelzkNg2vqHJRWMSXtelBdceeTwzatdu8wJ0wnvnFDRubTxWnli+QY",
+	"Ko4GeMax+SlTOrFqr8KurlyQNKdsdsXRfFRFDgZu0L1nx8/2DWsfl8oXtDF0EKPUF4Lbrqlo0QepBMfN",
+	"VVyB6Su+ZwOk9RQWgemUZln9wloE4sG+vQu30ne1V6saPqWKjAD4FffNypOq+rABIP+unNAcA5iTepLm",
+	"9VpbklCuPVRdG9e6Q7GjcbUs9lrG+zL/bFawJL4ouA3UcfST7Jlj4rIGfK94NRc6r/dt6LwEquxWPKlO",
+	"SFmYS3l+fBy6B/aePXmyH7PVf3QH/kzcxS9H834cJmLa81PwB37wwA+i/MBDSI1/FVUZLciMKSzgjdVy",
+	"3A8S2UPivYyW8nmJrFJkLLatZxU266Q7QvFyiZioQPtvlA12U+HPNQXESszRWOzXbul7FNXsEqsy8ysP",
+	"g9v9Vxkk8EUBdEp15JWbYbIBmHGhK8bQSiKwPVdVt4X7zPmCX5xdvDp/9cubVx+Hb959eH9+OXzx/qcX",
+	"P5+fv/rpxX+Rv4uRIrLk3q2LALf8yX/+/OrnV9YZbpjWKUbEuloXdUzPzGJPwPafHz/FGQPzd+LihAzj",
+	"czbvwyt+WZm8lC/eb+bA9qF4K6fkOpOLoSz5vxmOcY2ZTogyspaO/i5Gj3yfAqLowsg9VF/xuSjzjExp",
+	"UQA/JO+9PmYznWzzWoOVhjDQPCco5tidkXM4sCNcRJQ11Pnq+4Zg8CuOHU/J3g0sLKkpqNTctmlyCD4G",
+	"aVv8mv9cKgDuApGjjNrWAXiDe1hOtmi++S/u5sK4Nyv/2uJH7lQdpZbd/a6uJ70ybXjDUkS2/EOjpUmk",
+	"oax5biPZ2NEkxyqgE+Ap8w3DMRjUSKaN5ijJnSob+e6bseLZRU551QYepeIXF7/gnf/t7cXfMDwPSWus",
+	"8XwNGa6j5fKQcpQzNYVs2NGV1xW2roAq3lK3ozKT31Pkh9tG26UeFZ22q+S0u+Q9ixT/Lkbrk/b+Lkad",
+	"CXufq9TT1xYJ969Yt8mCTFDAwuKywV8ha/QdlflN1dOmCS+npBB5XgEV0645S1hP3DPnGMde7Rn6YOdm",
+	"yhZ7beZ8uBmClopmB0a1HTOOJKNpUK+aLhoFW2lqXs5/lrj0m2bs/Kk1VioyAd1ZYrniRfcmaq5E7Et7",
+	"gAdbe1eBgKohvxWHfHZ2ZcbBJKO6QZKVE6LQe1eDO+NKU57CAXzCNbqgHqM/XfgDmYlbV9EAYZH4Sazd",
+	"7qRua9VSpWINw684iqEG/lPBx0zOLAbMfAKtqpuOq6ROZJ8ypYVc1DXZ6nrmhvOp5IqHZbXq3tsqwVwE",
+	"e8mQMfMHDI6vvreC454CuOKZSJXH6gPKM3dP6nCW7VfJLc6AWWfTG7Hq0I4M60VjW3Wz7hW3D31IHLWr",
+	"/MnLaWTVC7ldxCTQV7jUGzdynQz63sXEKgjFYPXIFjfYk1AA9T1i3TT7p4SOFHBtk/Ws1M/q9eBTkYus",
+	"apcZk11bclUowlbN/jokobpboNILbCdkxMO7N+fY0o9Ys56jJ6GLrOEfe0hU3UGiqoewR66Jnq3MKCRR",
+	"YtYCXoPiwcvUqZYH5o9HT2L5cXEhoIVv3fr7x7qglsHdR8rn17RU1AQrobhSJ0wSlqnTxuYthw91rCvu",
+	"jNzEas8SxYQMLwRbVRmhwcZ+o2pllVqMXHVN67weHM5zxX15kxqJ0SnuLNa21IiRbLwP1N7BYVUOxKUZ",
+	"Oe7ljyu4oZSG5tkfIHN5gQUGHVRdxGy7tyRs6eYuTolSpnDYtiBkwjAICHiP0ZpFnisU9xKiRMOqgNkz",
+	"jofOjd5pzQojcGtnK9R39+z91PiXgtS7SqxfxuwLt/WV6vK9VesHRfJBkfwTKZIruQIKXXvUEUOM7tvf",
+	"QKPcgKtokK4fK7aPW+2DCIcTHO4CHQOLpOv9mOZUKfSXGhaw5zvRDrUQOfnf//6f/abGaf27cRfFm2DV",
+	"S9zjfWqQrcW63BZneR65js+qW35RKF46egBqtYGxAWyo36ztihZW3sfs7JgnXVurhLLxB3u2MVRYTxPF",
+	"sco6EcZPmTkPJRhlMR46ZX7BGvl9fMt2ePZQZuLuIGWv0ldGH4GeAyx1SO2K7+tou1oB0DYdweJAsDtS",
+	"0+wT79oyRFU7hNkHs1V3zPMqkCF7cl2s8Eryck8xpbPuNjlnFWA+DvLsLQTbvLoqy5rxQ3JWJbNYZ7+t",
+	"X7mUkFQfmemEaEFyoJK7opafzJGhiOLBu3uN+e9O0bEn/lyk9cu690X4xsyaIZkkM5iNQm187uMAUPQY",
+	"0xTwVcV4DFiOY7Y2z2QGR7MxPdJCF90mhHMnRlIsd6oglWDdlUv5LrQoTqvap8yq/ILbGGYbKehqp2Bi",
+	"jDOl2hKgjXg7lw33yFaehbpeD81zMTfjlyATK8hevr/8cJ/QaeZ/xaXIZ2aqzlwyvCDMcdUgq9ooQhfm",
+	"tsjP52/Mj2oq5oSaW/3Pc5sV9JBx9u2mlBroIwo0xneURRQ1NsHGI4ccKwJzLBJh5EKznlUtyjx5ctpA",
+	"LImBMdxApgNijIiwSwVScalAHs7GdIjj8nhrDftVhXJ/qkzRc5euZ7YQreV7UZM3b5gMEvys0dNgOLde",
+	"WHHfaWoPCaVfVYEcixsu1D4kA4H/z/PB08pOI7gtn9oCpj50wyeLryixbrAdFWTqxMUDxitZsXL/paWU",
+	"aBV3E1aJ662/WxDXUym0ziGzietVvZe9Z0++268zC4zcIDjYml9mhmYhHlnm4GPMl+kMFrb84M93P6TG",
+	"T28X2zq23H7uTLxVGKv1P7ubxkpl1vthjXVM1nUy7KXaKhgZ2et8LSNQnWAyhA0tDkptfLU1/h6y0HdR",
+	"afxFVea1hq+ixo21dMKCWXcEBU2nFo4eKcLpzIaAZs4jhqqy0yQlaN9CwUj7yOpQzhcYn1qJ8raSC1Nk",
+	"RrMOi+6l3dN9yu1mhV4h5wEq7tnzWhS1J1b7/wr6Z8eFxMGrM4PVwEI3u8FarBUDELJlnJjTqjabd3Tk",
+	"VOkr/vg5mTFe2tgXVxAJ66g0StOHBNEnl7m4X/+4z46froiTRoC5J16Dc3+ZTnE/wdyerHejuD9Py9IH",
+	"mXWNzGrxo4E6Y4OYCCPq1Bc8keCym4zMigpQCv05z1qHz2XFM2xmxlzIGwyq8C1/zlw8n9FRHyk3NjTe",
+	"12os/nboxKl4Yry4CXB9vXsHZ/qaFblvycGDtd6MWuAqLm/Cc+5mbK9iLteCY7uz36pO4OtaFRqm813o",
+	"fKw7mNrlYzD6En8JO5jepVHfOgi3q/0Ll0r48zZ8qxyqdQtO9JT7JH8CXEvmGp8F9QGI0nTR1de3Mzak",
+	"XqSyeLy6pJNTstL7hplz3ZV6mn1877t59NrG0V9l08dv3Xc7C954d52kkQR+KeJuszxjxP1n/GVXxP0e",
+	"G1vbjX72eo2rUNFuKbt/JPxTNal+6Lr6hSvno/kuYMJYZkfnWCbS5fRgiWGj82SCwxATsSWIArgiTK/t",
+	"d90Sbo98PdN7bnl9T7TT7z7ugbS/fQP002/VkJ0/vgrhJUHoeqCeD9Tz26Ge76i8aSgwGWoxWmR0YUN8",
+	"eU0z1xLKZlWUzjZjPsZK2d0RLVzbZmuuOCESZowb1PDlf2iVC4q1f1Nf7isrIcEo5KxEu4dKCKiU5lXe",
+	"Kc/Q3BX0IFPANYb4u2ZMNilUC2JjnDFpac96YVpxrTb4jwNkpAA5Y1XhfaNo7dseItYmX4AoDP+Jtjt7",
+	"y5T+qXFRa5KOql4mJUeVzpyzI7nIjlidW5Qslc5w9WgwrAKbjOw9Nsd6cnycEF9L4/nxfseaOTYZDZec",
+	"0U9sVs4GJ2aGwYxx+1+Pq1wixjVMQN5zg9Hwkld5qlyJnwbw+h7f9j4wD4/bGk8PhZO6PVuNK9ymdlLj",
+	"p6OiynNQqxPUyQ3jvihYw+yZToUhMC5c0MPyHpvNDIHXkC/64+0P0EDbD8HmPhMQh0tGYLm+iiCnHXJm",
+	"/vwAty24/VHMQ/o+Aa1sOQC8PzFuwHKVZLsCipNBUUbgMwC1hGSU5QuyR0nGJqD0fkLmADeNPyHPHY8P",
+	"yauajwXFPL2HaDx2wT3kPxjPbKTihN0Cx5xj52GvHt+rAZEY39VAvXv5fSU8fz47yI7QCrPPFd0oQelb",
+	"zxH9RusKvJgKbFYr5gGep2IGqg92d/IolLc6IwQNd7RoyTLbYtR2Ra0lOVemNlNGnIVZobFqsi26sQJv",
+	"jdzeECLPrdx33yhr1/mCyKrMySGLIeqPXlybA9ZHkDcPaPltKKC6U4gkTp/pgZeiAE4Ldrigs3xlkjXM",
+	"RpBlkBHzYfiVjfwPusYzRSbADd65rsAJtm7EIA7zj0PyRmMhbuXwukLSBNlErdZVcbtKU42lOJjGTG4b",
+	"ZhGVNt8XwM8+vLkoIN1MwvQ3sLIN7vK9uPWq0jb/MrnWl9h8uYC0btRbQ1z1LG1wa9fG7MiQLeikCsdo",
+	"fLNccFhCVSgrI1okZMxyDdJm+CtItZCJgSng2jCJgkpt65hjWKlhGzmjLb2rfxWA940DLdkkYqq/3VPM",
+	"3FDXFPlnV1Uo4LpdECrycasInzsyRsC7Q5sb4PboHRaK39ctssam/RYtHD0GviilMoB5n1aN8Jk+0EnU",
+	"LF1DXQPi7o8Zfk3YbGC5ee4Qmxt/7461PatLMGK5A58oiq0OmmiMnWQMR7BBdFLkoPYPyRnJSvvG0Ooc",
+	"6F0y4TSHrlBRzCeDv7xvFtC9DzkvXOLLBNM2Dtk7oLa/iyX5mmr/LIeVPCSZfekCnRn2wQoR01f6WSYF",
+	"+yvISpeccFTRhG6R4QNlUi3RbiubGhEhZzeASSGQEFXKitOfIEd0A8foUhGoYd7AguypVEggj/eTtrhg",
+	"xzNVMdFKWEFytnd8+N1zl3dm5/cf+qXU1KatocWJKc14qtktdkTNFNZYAjaZYkFMITOi2IzlVDKj6I4J",
+	"1SQHqjQ5PvzrqftElemUUEWuBj/9eHE1SMjV4FKWStt/vhAlT1l+NcAtXQ2wXx1cDewyJGda54AV4q4G",
+	"r6jSM6MMVoPsNx9h6e8SbNWHcjKxFe8aVT7XS0wv64f9TMw/WLErbd4eZjPWv5MAuU0p2ZeVFxCfam7d",
+	"Yu/Llb56Y/u6UOhWI6bviO2uRLkre4iGSeecbFWd5a1gkbhUsS4IuiVVfOtx0LtgqQ/h0Fu3ksQXXmKg",
+	"vn12BcwrxfFOq01jzsoQ7zmRoetGxouqu1hNgGVOU2xMNAM5wYS4oKy1l9afHv81qOFcylt2K+Qj5XV0",
+	"wjjxYmLcftMW2T8DU+hiBQ2qcJcIpafHf+3zPlQ1rhblCQ6G3YdX9tVmxX3rId/tdivd2u8OY79tJKZl",
+	"UK7IL+RGngOuT8m1Q9Vrl8mssEGxBOzQE1Ymzpnqy+wq7HQr+WghntkmDV3h4Ttke/erhn+ZIPF1BOWr",
+	"jRP/E/L/h4DH+wkXj2v5W0v5R8jtdhwQ/k7cggoKjlt922v5EKgse9e4/vW+7b7KVON0SUOCSYzgYpix",
+	"lpQrG0t5YoWpqktHRVmZrLtwWLqaOrVojrWvRkJPrb+19lyM0DjRcm8ktmfsyPzRyQJ+tUDI0lLwiTOi",
+	"7lsfmrO22P9Ipyxv21/NrgJR8LR5Nb7ohl24tnJYobC+QYZBHUZDSaoZWdaQBZ0c4++x0Zr3kHxvbgKj",
+	"TM2msCzPqK79s/fs8ZNGu/F3ICe2sn0TEFFcYlpBPjZ7wnpj5m8YPGBdkO1PECqMxOU+84KXtzcHZowO",
+	"NdF+kTSlRJdjlQQ1EklqWbxrB0DHY9umN+bJknDAeAafIKsSzZejGMy6n9myjWt+oRpokX2oMo8GpuLP",
+	"ruxRBXFVhUpXE/mB/z7w3y8dv2HglNCQkvIYD9qQw4ZtUno61xudVZAmYudQG6VftaYKXeo21LN2pHuv",
+	"8rYe9A/hpns50LGX5Z084P8KLu/gXtd7vEMw+BdyeBdN2PMo1vjzmtJSztE1o9xcZQOd0Mcdii/rvdvB",
+	"92ud28ED31s1wmqFL+PaDo/44Nl+8Gx/Cc92o/t1hB+3iEUHO76DV8s3JxtBLvhEeY0qJBUdhj/SdnOF",
+	"36zzcjXJy4OT68HJdXcnVwOXUNq0jSO8pLmKB3f6uMI5G0V++smgP4Buc9L7l8i6PE4hgj5U9dm9i6do",
+	"vHS3vPfZHDyWVocFr80jEsZDx03MFrWtF2d3ZP1e5c0v48NZg6EPLpwHE9I3X/Fnd+Ls0YgqLNm3uj1j",
+	"IYoyrzKCJ1KUBRFjm0+YTqmkqQbJlGYp+hnMjkhZ5IJmkGGIOFrNJdATl4/OxYxxqoUN+HRHfMlUIYV5",
+	"VCY4zZnuCD/8vtrzPdIRv0hXAQXDivzlYd/f1j344z808NtNrYUAdB+p4OYryFRkryp2kpAgeNkmpHHI",
+	"QxyB30uEsB2UgF2BVEf/bELFH9s5Sn0uUUH1tDZ1NqcetJnsKjvobx1J+9epur3GmGhi2R6RYk6uEeGT",
+	"+qqvvfcP8HcD/XYIWmbRxGwu/QYWRMgrntMR5IfE5pMXFqRs3WfXPHu0wHkoJibn5YyTvWsp5r8+/e0w",
+	"WHTfxmK7qDqmrvgNFGilDkJpmpcSQEqgQld/8jgard7+M/7oycA9mef89Haxzy0rVYfravzvsYwqorSQ",
+	"X2ta8aaCz4PRbDW9tdDYNlE9Ul1yAG0zv4hQEhDcgHa2m7D283i13e6telUSaBY4vAR3ScreLe9ojKEm",
+	"gjuBRLJbI6rkdKLIns0FuaZqKMbX+22v2BknJb/htiEX2IwSZ98zdDZsmRaXX86XOs/28JjZFXokjq74",
+	"GEdvl7TqgWDjzNWzILF32Tva4cULh2y84kejVrdmOLG6O3M91KTIuxyIVXTO0A3aYOVLBAfspSckUXk5",
+	"6VgE4Wabl1Cp2O4Jw47iW8OBJyFDm8y/1T5mRQ4z4Nq+zPYTVbLeHebIShiOpZg1vh0LOaPa/Eo1Vo5u",
+	"zpUMPh1MxEH7r90LYNz/3advQlr1Eq4GYOLi0+r/NksrIXhClDakMUvIlBkmztIhF0NX8E9IMhZ5LubD",
+	"shhmZRdSGLp4B7RvB24hGWeKVGn02+fYr5Gez9T78eBbc/s3+cN6z3+LHf4LOf+7e7i3f1mV8V4Ff7pa",
+	"JTNQWCCJMG6kXxuLxsvZyFZGKTn7vbTBm66flOP+rvSw1VY55LW4Yn7G7mq13aYVltjcbxU4gFua0QyI",
+	"AirTqbmIrmCCJtjck8LSXOTLhBS0DvoQVfAQVfBFogpalccNo6tIQQvvW9anZerUrRNtG3awrCihp9bF",
+	"sW9CplYk3bbI1rqAhCUS9RCT8BCTsIOYhDYmBmEJvl73atGg0/PRmrnOv62khsSJDIkrcUZyuvCFz9bY",
+	"Fbx12kY6vNGE8SlIzMDAmtwOH2+ZYiOWM704sfkrTXMHF9q2PAo718ViJO6IfVaW/nyCb5dVcv2TBILc",
+	"QwjGPYRgyDYgrZS677HL0kaiNg8yr5BCiDmv+GFQaliCzTIhF018dpVSbCpQRqYgwboztaQpNpYEnhWC",
+	"ca0wTwUh8O7RHjvlmfetEHyZmI/1dOMh7OMh7OMbD/uwZOOUXNd87hqpx7XldL6+AJZdrgoMBPUFFOi7",
+	"qCBHXpLq56PxdFWMo0mxDZdKDy/JWdrhK/kzGgDtYdcb/pZVvEe1gjf4fCTr24oksRd0UOSUE4zSiMMo",
+	"2Xt2/MyiVESVDsUFmu3vtMNkZ0V1MedG5ncp1kG742UgqGXhvWdPmhnYZxPg6YJAxnz8lbZzGxGmYaf3",
+	"tZubhgxUOrAcaCOqwjVbXZfyZGH7nqyTdvIvY5V0B3uwRu5cYHmwRvaq3tmmawnSi6osxXpSsa7LWVwq",
+	"UAqUmpk930sVEKRNdRMzVMkOSVsRfF+NQD//ctpmh8HS7h4yG8PR+Mn2yYxSsjP86itXzM6qh9mEHn5h",
+	"Yw7a7OYkzalSbMw+h8b2J2g7/0Lwcc5S/aCufQ3qmoXdRWIb1FrKYkjJsp26DlhGshVKkd6m1IMC2wCO",
+	"VR6in7kdYwS8uat6bKRX+1fIfHkbH1wb0Es7ZIVjx88d8T7fE2F57c/SRVOcbZwLktuqSnaHijD9p4hf",
+	"/ZLQfaFFQWpoWpYotnG0nC07cOIejkxYICXwiSntM0tmqKpt1NCwCa01RH0psP04BSzBGhz8AWh3BrQr",
+	"bndjAN5OwC07NHq3G6ZsRgU2BN6zUUVMNlsxpsC1BOs09I3bCJaxhwVJp4bVGHy4GniqfjXYN0K/LR9n",
+	"6TtGEhl9wFyHSupIgUUVOI0Vt1/XCD5nKaznD91a/+uvlDv8ydDrvlurfUn0tU+6KaquE5uw//WOVdbL",
+	"ZWMZZhlUYp5ZdCles8Ym8/MhzbK41pllbxm/uSfTmZn6awjnwyNGUNf8HbJToqZizongtgLnUujrV1xb",
+	"+2vTGh9MbJtEG/MblzqyHPRny+efkKvy+Phpakbhv8D/YVFA8w/m+rT903Yqn+HjBzaAYGXedjtRyue/",
+	"CA6P8ChYsMIw+LxUGiTZy0RqLsb/cDjLTlz7GsP4c1DJFX/H+I9UTY/eXvxIUsozllENKiFBxxtD8XLq",
+	"irnUYRc2pj+Ms6aKOOjYx6CMK45FdZlSJWQ+RoLphORmDecwTGzmeVfkj/mTnkqom04ekvc8X1zxue9z",
+	"2coWMwJYzpQ2BIauUEac18d/QjHUilxO4Yq7G1ROsPDJqHwC5O+iNCCJvXmWZp9LpjUaB2ZiBlwTOhGV",
+	"0jOCK45u3IwsQMeyVH8A/Y5m8L2FhXuUq+pVumu3YpNRKnMGMg56FaA13/PBV9nlq+y6TdsUS90E5RUU",
+	"nRlR3gjte1cDK+nje10NQsOSzSPYQdp7lDA1wC9KlsJ6TvOpgNsQDZdFvK7YAL/MvRqw7cRdFSBsPjvm",
+	"c+VVsXBf2q0d7yDybAtw/xeLLQxD9B6p9tUqH2HfoQIE/HOnnvdlfznlQdX3ZsF5h4wtJcBm26F/3cYZ",
+	"AIYFC04KWoA8JLWva8k/V0GW930Fviz7y6GdPqo0nONPHpTvLSnITv+l9Ad3uAiOnrubeVAMHgT9XiTI",
+	"AkyI4RFKZFCPKtvK2kI5KXkOShGaplBo7P5ExmWeb+nScb0iN5DtHymi4ZO2ZVWyMrWJt9hHQigd6085",
+	"RkrAtdmqEbAlNZI2v+KWChVCGXq3OLWd4Fm61KRSS8o44/8/e1+/27iR7fkqBQOLli5otds3WdzYuH84",
+	"3emkd5N0r90zuYtRYJXII6nGZBVTVbSsCQLMO+w73AebJ1nUOVUkJZH6cFu2u0MgQNriR33wnFO/8z2l",
+	"9pS5SkW8KDtNkgD0DSbFVCoNic94sA4urwIaM+PayUfjAAEP8dwZdVTgTvWnaO+1Vat5KHKOIB4mlqnC",
+	"DqX/ICMHi67phv90kmhEugDbpAoQRgpDGnCieuLmnKOV83gFwidgwXcTQfsOvnqhCjYR0sd9czaip83I",
+	"HREj/4GvrRrhMy3Q/opuu1fBiBQjGuvp0wlMuEPuZ69OoqOM34msyI7OvnZ/CEl/vCoT0oW0MAXdlNv9",
+	"zik7CTQfV9X3aMvrrj5I8+wmPDVQzmOsVApcUtGig2G9cqM3qTbISf7LrSLyiK7yVNzAc1dqnpE8LkdZ",
+	"E8J14YBbizsbrBfUy4f6jlPdWVR6lG8TjPc9pt6D1ozjWt/ZVtH9WmV54U6I0EWnrBqK8tvOtCqmvisQ",
+	"TpnK1rww7Ds5TYWZMS55ujBOhzaK3cCC5HLGbTwbSiiVEirMg7abnpPHE9Cap8MjuhMMCz+Sp8hJ5vJl",
+	"alIK4trbGTdDmc80R4vKR2/ASZ3UXDBuDHpf68YdDX+nPjmko65bz7CtsxfZg6G8qvaP4UqY5dOyK+yZ",
+	"P10posK9mcxASkKT+HRqG86x9tZDqosrY7VpjSv9iaPQ++nPrhw2SwJPZLYV7/itNFHFT5bfKamyxQtT",
+	"EvTD+3T3Fggvf49VAn+8JBq+dx3A1oJDvYuTb/qh7BDrGctTBzb74RReqR2oEti7YmCjdtyUkrei/a6U",
+	"usCtua62ZhBAc5PPCy+tsNZD5o0/h+RVJFr8kkGIdlGPX2bU4388b2l7geTHeJCq4E9y1jOq0DGwUXlh",
+	"FNWMWvOZYrGSE6Ezp/raTyp10S466dD/ckTnPURlQFSNlj53aV1UHsLgVw1Aoy4l3RzS1tcwcGf268x+",
+	"91czdeJ9aWsyr4w1nQh7zkQZNF3d16rVTLn4tNgkKzIqzNumRX630ht3xg2b8RwTVppdUMwIGYNbB3ZM",
+	"Rf/6slsqYtzs4pJj6GgXtjGw9mOY+SE1rTBGC8YKu9f52VqN3P7WiOVaTTUYEzG4FQnIGBwZlCldqM1j",
+	"pBw68AVWu01AP6DbbZkXfNzJSwlcAx2ajQxwFSsdukFrPvHWE+Q8Y3293xWy9YEUwidirIS+DGVD7AuZ",
+	"RUJdHYpfUAYcr4xrfFP1cXazYr2Tf/3z/706ZyeD01cOVmRKw1AKtJkHR301zPCov4NJmqJTBuznsvx5",
+	"qMhN4SdzGJPVh5sbsxwT4B51rM2ZAX0L+liDTLAy8kTzKcWcGF/s2WEQh19Mi0H6spz2z/4DrX3zdX7E",
+	"D/TCBMcDtywFbqyP0aFfY1VI228rlwt3diPkyvjdjyCndnZ0dnpyckIW7fDLq2jXerAbTOZf1yzmp9ss",
+	"5odUM/2+b7ZUeyptCx+pU+8jmqk/IzfgptibsLkYjbBC277jn+ekuRYWTKMVeknqOfB0rItarb9Wr18C",
+	"EyFFmZ3PzbGasIRbYIVxBzoKRBUXKL1fsKsfLo5Pv/6feK8R/wCU8042OqiLpf0nYlpocAQhvEsndzqJ",
+	"KgzTBeYHy8TbWdHc7u+nPsNUCmnALgybOuHgFnIVzyApUiBXJAX7tOTguNsvC3nYIJ4wSJtBppBdfs1D",
+	"1AQrZFRFZLr3cC1M3cRVp6sldOy+UKMhtkH7xmLwe+jeG/jsZeCTQWxuW5nu24WlxJqx+4dbx+urv/qz",
+	"t1YdpJCIqzOeIIDCAAJreTzDARqUdU+Wb/wcXpvb7WzgzsGXfrINFcXHQnI8zlZ3oZHw3TImIoWO+j81",
+	"as0LSuuuYUTz66u/RmVqFsYzE708L6qf2Szdg+yx6NAmumc9px7Plb6BhKnCo/H+eVni0p0I7t/+UNqB",
+	"K35wU9yNLcJqPpkv3Do7nnggnsi1kMgXuK3IFN4C8Rw54i41d3twhCP1sVI3D38a/JebyF6o6FYmA5WD",
+	"vMtSonsHDCcihnJxJndozMwAbJYO8P8Pwi9hFzqeeSCeCRv6rLjFeFS/vRw5BTjgoigcDHSt0IW3qGB7",
+	"qJqjY0TDDAoZBkpGHk7O1Jxl2EO9kIbNQdoAMzeUGa8rIkcHKRbeEfHmktzhO5YZWV5Iuq/YQsfNSi8Z",
+	"s1coKjR4pIhSU4zdI2PQaMBeNl5XT2LzJCrrh2l7CyWBQWqgv0E/baeih1ZSy5Haoob89Y5GH0BdNdVn",
+	"fR4i9WXOCwMNzu0HGLs1s4XhoEnFrKXTy0GYQlqRes+XBlNkZUT0injfKNLDu6+9tWjUwG0f3DQ6fuvq",
+	"Q9yLn5F6akdOI09v5T+i8MdlwHeWSbizBG18qjFa5VnCF6FiI96RKYldDdlvBdeYqZ0JTD/LQQuV1MrT",
+	"82I6s6zI+/fkxUvch44ZO2a8r2+5yMgFsnS03JMpC/m4HHlZ+H6yfkWMerZYlfBFRBjWBB3/halcLZE3",
+	"eQOpbE02b4qMhzQNA5SgNfLu2aD64N3uKMa4k/JMDk0lSpmBjp97HMmay0bOLyQx489qfnTQhM1dfDKP",
+	"FbnVyYmnkROFrGuJEknufhJiQ0uCvf2SVF3A06d5FM/kpkwRt7pO3/tkw1qgmRcoiM1y+4mnUwG3+Pt/",
+	"aY7FuxUwJ6E/EY6crYF0guVoLHvpSXODQeOwNO0m58dpzYDAM6iLzdvUX8ttESXw0feuxZithqPkWuXK",
+	"hIRCYQ+c61TR7Usf8n+AGnoYPvPCsImQPKUAth4giIlYBnrq/m/yVGAuIO4M7QJPDUu0ynNMNseoFV+Z",
+	"0iGsD++vPrKWuFs2V0Wa+Lsd6uph7Fw8g/jG4TMHociUKRO4E3JKhuwqB8KWpF22zUCPqXAqWQb4dQbs",
+	"Ik3dlKWScObm7CiOdDd6lhS6cjWsV67rb6e/DqgHccT+9c//dtpdGE+YWvaFkjGcYaxfrGQSLvh605wl",
+	"qhinCD4zYft0Fq60D3XTp32oFfysy6KMS7eyujTa0scY/Wbuc0R+11AElJNuahZC12oi6xBlS9zLX9d2",
+	"6KlLHzYDAd8/JAo1tDAClxkn5lkAvL6ErN/aiKroh/3t0iAOWBZxX/z9JVRJIYrc4TjiJUEuhRiTLMdE",
+	"i93zJJZPnsB8zbg/nfPFits98inlIfo5CpU5DJfJWDmZznwKzPEVxIUWdnH8AauaLIu/FSh2zpxUnctU",
+	"8SQc2Q7zYeJ7md5ViWoeRCXcYdnDDVDNT2c/xKZiC/bYWA08exAH/35BYn8yuPYmfHm+9q17q4Ef/QND",
+	"szDpjUrFRa1U3b37CNeqiR24+F67FuFrn3WE2a5HNJWtai++SD2n62TZP1Saj2OUY8wz2ZzhFio7uVvr",
+	"GpBfz1zIRM0dxJ6KW1iqAzteMJ+7MWD1kpPk9W+z+7jBPuK0Dq4ku2HaAJ/TEmorN49K5E/rPKgWXX5v",
+	"ocOnXP3yy4EkE8DEpFXYUNGazyNvJTlSvSuCGy98LHsCtdD2lrkMnLhEPYdLVsgbqeYSH20RoYEGjnax",
+	"NN0n5/wR6LddOJeb2MnnjXaecp92peRd2++GqlgN6YSRQ3QWEwDHCxw8qrdLj3yh0YjdCiPGIhV2EbFy",
+	"UhHLi3GgHHRAGaY0viCMbYVNYaXFL7uQSi4yVRg/HcMMgH9XOdvmfj2VbN6x9J3f0Hb2aMn/q+3CNRp3",
+	"934Dbd19nqw2+z5PVzRzn2W7j2BmkFw7nW3pDaXKgG3d1xSG6OjueKqOV3/dNoxVDzLIMv1/WKVAqhNW",
+	"7UvTnH7btl+fU9to4pHtbaM9tz1e5ufTdm4wNqx4ScjSL4hmN9uhVzok14SEN/8aD519HcLV3qN0Ino6",
+	"ZMKwQorfCsKz3qJXf2fvq5NvfKVU7GXKWck44cCIuWTjUnj2vjo9XW5xijbZbY2YL0MJzsOYVt3Ln6oe",
+	"NC6sa8S8vRFz1yXmIMWjA5/2Vng7lHnqNwqiday3NdfictV3UzZ0C1OYcbPeb2oX0eZkzzmTK9X9VoVM",
+	"e1/QkInhhcyDFex7iNyNB1E1Dt72fG/u/HJ76pZZJUFjCjWPpFql7pYzfkMZdXxjqd47SU++VT/SVhtp",
+	"yPALSr+SFEe/QfE/vHlps2r+LOtLfhnafBvGvFeABArB9RLSvhsnwkMKGYc0MegRPmcjWaTpiMUpcG0Y",
+	"Z+5PtH7iXeut83c9DCrhXxpi/bi+SxeGnE4s6IYm0XnCH+gwOBRWpSk+fpP8Nmal+TxCJdinwJ3P7CTs",
+	"WuA/cHgA9b17WBz8kmO5z+M85XJjxZaPZY01NTch7mApqfr11V83uvTxt9Kn31Lp8AKn8yHl8mlqt/SW",
+	"fcudoX1DKa/SNU80xBwNhWiqNz9cMgtZnnILgTpYLzRlCB0k8XRDa3edaEXWGi98L59oA6VvrEmBsEPN",
+	"MWaQHqoFirYvIWIpF75Giyk3oTZquSEPySafY1GLjssOxWW8tsdPymzUr3WTleUvclL2w8canb4ScGi0",
+	"v709fruZJLz78Hrhro3xpWKpktMvr0X+U7LHlVU5q6iokqH7mCu2GiXKTEG4E8aGKrAZlrzoD9gV9pY4",
+	"FpLloPIUWtytpZWiopinIstfZoBFJ2sL7ojywYhyw+5uJdD72TOKFrjuR6cYdsmsShPWo5NDOIlkxSRE",
+	"HMQgrQbyj40XDDIu0rLWXjxThop0DY+CdB4e9ZmaUCSPl9PUHHlBXjoTVVbzRT0absDeVgw7FzFsl/Pt",
+	"Pre3z0zKf2Fs9CVnyr6tGspvYMk2eBNSGttUiJ9rUTqkPDi1gBivTD7aqAZsSqI1j5VtuDGJlqbSYfdd",
+	"sLvfLLLZlOUNGoKDDVU2TTSfS0z2OEB4e1tsxoc3b1mvLLdIZe3RH5QnE6ss3NkzCi9LJtfUFleyl9in",
+	"8B/9iL15//q/Ivb+zUcMXEu5O2jgzkaMW2o1efo1++nbCNdM+iOdSD7B0mAFSFNPwTXsBvJSmV5LBPDU",
+	"flw2De+XOYKrezpRBSYZMmF9WqAttKT8xZIdfWpj6bMKeYG0Cl9ps4qFphJpS91NTNVJAFKDK/Bn19lq",
+	"muR6wmeZHeheNWAXtAm2phnxMsO+JKEo+Otokkq7Rc5nIp41OPFw6X4rqgzF3lenpxE5HXDIiNo3FZWF",
+	"9ZqiGaW69luRTK41msWvM2GMkNOIFbKcG2ZiXq+MTd9GVn0W3KfdkgDJeu4zNFk4l1zmVOIwTxVvbtb+",
+	"F7y0Q85jVqRWuOFeOvo8Trjly2LTkQpoK0jous3azRhS9338jZ77tbxLjbH/1pOE87TnlP9vyG0tPLs6",
+	"s7qkxy6JcdOxR9zWLLEbGKwueUhGTME2noshBXL31MYaXjMFclk7YLvKIRY8ZTG3MFV6wdzkBux9qLDK",
+	"yESqTS0PvebdrTWcW/bvUuAiJTCUlTHXy2mGegQh28GiyhVuk8r2Byzk7lDrmjLh0S9t4C70m1HjVVj9",
+	"IXt90xibG/TSNJYbZB0UQP5JbA5LWDNsc60+cI1oN7oL4beCY7D8AyPLnxWTHPEREXE845rHFrQwVsSO",
+	"nBXeytNzDPQJ3asdloAstwt3y0gqe619D8JRDQIEDgh2AjdWsAcuj2RYeD7kLZNKdsvToim0iEJbPWkf",
+	"rOsjvv0XLR4/qDesbPdmj59pWG/XFfIZxvN6vl0+Q3cKa6jJqW0n/svf/b+ut0T9Lkdw0TT8oy8ogPGc",
+	"jf5tVFOd0OPmjt0gbMKCquO53yCmtkX3VuLmcw/vfdZFSL7cQKFLwJqWFYO1sdR5SaZtGGB3rHzmmCGt",
+	"gU0HZvdAvtgQrUK4u8Lb78HWj+fDgtstwPbP3l/+yavPN58nO6Hg7axwr+7oDVnn1XG0Mfe8tCoVBd65",
+	"U/pmmzdwNTr59QoqLvH22GnUsB1qFxRHuxFq15sZ7ga3KTr3Yc6/5wDUH0UAPduQ5i/p9O9imR8aomDf",
+	"6AqjvDBMK9/XZlWQ3F8jMPwWkmNqD7uhKs57n/IhtK/zjQ4efJiFh3cO9EGDm3v0Kgx7SLlQDbTJ8kbh",
+	"CS/W1vQcgxSe2o7Wslet1Y3rcTSbMt+xRkIoKElvDa5NukSHuEMv339XuQrpzjP2W+STg1KL0TWTlE/J",
+	"B4mmdalYjMUQIob9tiM24TFYrCLCzbWaYMdI9EjOIL4h1ycP8xC+5RP6W7GVe8ylkiLmKdXFHLBfhJ2x",
+	"uTtgo3pok1uPSn2XvrWeznT4k4tXqjlTkmWoXQvLejdChu295ilo249YIZMSJeSg0b2InktLcMKKDOpw",
+	"xH2ia3rH1tT8Gq8cypRXjfA0Sfr1JbbpKjWq/jLbARw4aOlzMrU5eqi4nJiLoyl+gwBrPT+3Js438+VW",
+	"e9cKX3ZNBR+7qWBNJGw82Jrjpyvrzsqh2RI5HY4Oip9utOhsooiTp5OWHcF9so3G22ZaQNZmWPVIyd4D",
+	"9rHQmKyNcMeBFmO5tqbEMWfLMc8U6Ox7yqrJpOwahqgGkjbAUhpREDwZlQFFR3nY1GofeUwc8zQJ3Hty",
+	"pm/p6xCmMF3k9RcGYi7BAZaVcwpjHedBl1CaGaty+gEDDO2OAIdorLVXDNYhc+zMsXgs0T/rpeLGTWgO",
+	"40CBIKdCQv+cjYZHcMdjy/KZ5gbM8Gh0zkbHcBenBeoy7s/3l6Pzocy5BmlnYMCc+zAoE6vczb83woDS",
+	"M2N5eiPkdBSxEZ+CjBdnw6PvuLEZaGBYRx2GR+6qXeRw9uaHy1E0lCNK+TvjcQy5xabPowVwfXZ68uqb",
+	"weD05PTU/WQgtkqf5fgW/CFWOZxJTqEY7henZZ6Fb3WtbkEnBYyGskcN3EaoWo761DzjnI2wItu/jViu",
+	"YSLuwJwPpQMHdpErd/xPxS1g8uIcN1ZN2ETcAkvBOpntPmOmNJwzPh5ruBUhbFUm7FstrDCzlxcZaBFz",
+	"OZQmhzQVcmrYWKFqujCs9+bi6oeI/XRxefE6Yu/e/PUiYmOY8VuhCv3S/0v7Th+XYIrU+jMArdNCxmmB",
+	"Ap3boWwo8nnOrLI8pSmhgs1iVUhrmKOIuTAwGMo1sU2C7HKtos7KgbYu49AucO4jYFBxBkNOMjwo7lt9",
+	"cW2gDDDm17De+8v+UXQEd3mqEghOicZioO6ppYGEhcw0jFi6LrjWfEEz2HWA66lWRX7QYVaLmu7z/hUr",
+	"op5yKYxvHJKY3TZS1Z465EKJ2Q86gpMehxxAuPPlFuSht0pXlfgPt5YsTyEDaQ/+4Uv35yEHcafLId9f",
+	"s/4/FLc6qb9msORaL8ifKQxLQAuHOMjUiscVnnesF6qVYwPTfoscdo/tJ4pfqyzjxwbcwYD9nfCEwcjJ",
+	"cswzHyVB18aFxen1z7H7FarYUnnb74Bm7k8ozDyqrcgsLYlTUgjeC75GKqolbnSKdBLusDO2ZjbOQTO/",
+	"ysYNwFncq+AzpWpUz4EsMor4TuGWU+Vhsse70xajiWspFe07/IFPgRnxD4jYK2YVe3VyUn3N0xM0RzRN",
+	"CG3qSzPK+J3I3KRenZxER5mQ/q9yEk5aTUG3L5Ls9Z9YKvnCvJ80lG0eCY/FRz7lzC/R0Ycp/Vi+Znjf",
+	"N3og3Erkcs5GZsY1ODw+Yj2OrX+GEjOG3EtCufH5TJXqLr2YCdkvi+sS2SFoqkX41JATGSU92II0ZTew",
+	"YE4RVkR05SR8L14BiMfPKFdLGEeDttBjKrteppqVWWVD6asJv2AOkCbu/SZiRpEbBgsa+XLDtMYw9er6",
+	"REwLTaAQUSIR/1BSJpXDKeQ84UvrwgkgjdmZBjNTaXL8ipmZr540GhYnJ/8efz2iHBup2AifG2EC3FDS",
+	"lgnj4yZMkeeU5BYxI2QMVSu8VBjP3TNB/8gMpLfosQQYykTF5mW5eYMsIYjaRJGJMHGqTKGhkfkCTbmL",
+	"4bM0cd0hq3EHLO2g+7Z63AjvH68e9zPSqctRlr0BJLXXsgJjrYwpg++amid4NXlZdQ4k9RKft3y8oYmC",
+	"navjOV8wi6xcppVlXE+xmTZ6F0nnHTk1cFSD/yNyVSYiA+k0aMaJqas10AuNWwFPfSpmOPbI6UFdEo0K",
+	"IzKeJKzIGTdOaFEyLpfJUI5WdmfEjBMKMzVnGZcLlghjhYzt2i6inMPVxYi4Buw1TcAdpUOJFW4aNMoB",
+	"+0lpTPOU7PTk5ASFoKkKoZ6eMiWdbEjNqFG3pK/72n2Cj3y8TavEvYlYbXcj/8l9kqcDchFzUgCSa/oj",
+	"kFXElkFrxEpoGaHhwt1Rg+ir/S9QAWH4X01RwuMp5cY6GvGyk6/sbu0jLj9MHu0yAZhZRaKY7kdEhCBG",
+	"lHVtywTe/rm7M8LDTK1leUW+zTu+jTK9MsjG7pP0ykCR+vroO/ejEM9yXdUxcufSasZLCKS75lO4HuNE",
+	"wi8G7qo/pthW71okbkvtoroAdiZF3PBT+Krh10xIhbYTqI2RCMNDD5LauAVPr5UW1QcO1zSkYrr0i8gy",
+	"MSU6vA6dTWp3E1PQd/e/xjORJhrktZDXM1UYcEdi/2z9Yy8xrqMODBd0Ih0JIAdtnBDw7ISFS0Ipknow",
+	"caCBKpDRA1pHFaLKBGo5CzU1Qtq9OVAbylPp3u/Zgvk8z/+fo93vRSPPvvd/j8aXPR6iwLVdb6/bS/Z4",
+	"7IoMGXs8gHaJ3e9/Vzcz7P5Y1Vtv95GWjQB7bF2p0+/+zP91Kvp+t7/VKtvzkY9qjwc+1LT63Z96m/Lp",
+	"Pp+f5M/FFL7lMtn/wSu42/+h71Fuv/Nie//nvwvi/b6P7su7/uGfqtNi/4fflKfKvXa54On76vDZ/xWX",
+	"/pDa/8l31WF2Ra2m7jN4eebt//Rrfza+kz+Ek3GPl7yp1LadLQYH1dFWMGmLBxfR8iOqZ/u6bJ+7Oof6",
+	"xZoeQt04EUxTrIXD+zWtjiA+RY4irbOUL0DXlb2g2LXpe4kwWIxBk5/Q8Xub5vfWoWu50oqJa+D9hkjv",
+	"MzJqUHD1BnxnhlJIAoMe7Lo78Z8vDMtVXhAvkg3GXQvVYdiYG0iF9JXuKEvI3XwLTHMLQ9mrvwqtHCFk",
+	"xc+rtJCiw9Cu3lQO3g+NsL/5+n8MJdb4SahVFcILnmKbQKf7qKk3eA3YBxpjjtUfCPbOufGlKD2IdaOF",
+	"fJ2h9OPiJEhbCRPkbs+DZl1Zdv6zZtbDDSa07d5adsQaygp8rxjlqn3DWkXusbnSN0B1j3HDq8ZawZTI",
+	"aUedFuwWRkqeMGyGxevZFCz1HOEWNui4b9bJbqe+hcu+g08H9Es0exhoX5foh5TUDVvaIqzxA34hsTXP",
+	"XbB/XBVLpe6LX4HxKRfSWGyDroG/MKVYq8mf7bkxlTz3xcRapfgPwBN8PZnCDQlcf3yMNfCbRM1lFC5j",
+	"EdCache5H7xhSR2rOC60Ywg0+mdQVdRJhbFkuW3orIWm+DDTsj462dIHsbkdRWyEZd1HQ4lGGy0k2eNG",
+	"g5nN0k3WszdhA7bFZFADTBK55VxK/1F53PgkjTbHIPbRPOpsAJ0NoLMBdDaAzgbQ2QC+WBtAebK2wMqy",
+	"5UhnBrgvWrxAJZ9bEfsQiQUVXSHdn1H9FRYgyO5Kfvgym5pCvfEwTMgppnLT8FT4gfRKDQ7UxLZss2zq",
+	"vpfQxwRrbzCruUgH20Aa9YXqcFqH0zqc1uG0Dqd1OK3DaQ/eBpEKwVMH5qpRW4fSPsmmt4bTQltEJQHD",
+	"o7C9G2jyjEWsCgTHEKJxyuUNS4WE/r2A3Mxm6bNCcj+4CXVQroNyHZTroFwH5Too10E5D+XCUd1+XDUi",
+	"t5xPu4Cah8dovOZMxOySHv7NrGIf3rytMMhYq7kBfT90trEj9VOgM99YukNnHTrr0FmHzjp01qGzDp3V",
+	"HaK3MhmoHORdlpKlzRxT+lh5pptcA0/MDMBm6QD//yAWutDjv7PQPQb6k+y7uxjScte9vc59zcpatxfo",
+	"KwPyNoVNr+UMLschr8VHB9jXuxWxFZmJWMi4ixhPitSaoeSWaWFuzn1WeQ46B6u5VdqEgGxlQPpoT4q6",
+	"PmvsqEqRvDTmUM4IJVNmHtUPrr0oCu3shJ01dAqoUCp2Dp8LQ+HZQ1l7DMu7VVHQ51VGboiNxL65lLjq",
+	"PtstaDERkERVfHT5VmAZJIJLlvCFr+onjCnAIfrwHPPSo7UHICWInlN26FCG9FBf5LIhQ3RzLDalX4fQ",
+	"6KGsoqhbY7FrS3Ngf1scNsVF0sqp9hbM8cWclIOyTsFSiPmGsMnvAhlv0RIuVj/4DSwiBoPpgC1lp9Zy",
+	"WldyWeEuYlWmbJW92qJPfFqIdkP59CWu6N3AwpSFLJeG2rF4Vqhq1T6tferadIpRpxh1ilGnGHWKUacY",
+	"fYaRogFFvA6TamlhorKca2GUfJ5JSM8+W5S2tyG/hvGxw4zLmL1MMiLwv9TxZFs+USgg26reXK5OoFbA",
+	"hYWn2VglAoxvQj+fgVMOCOo7dWMMIBmPb6Sap5BMISkL7lDhFdZacacNzv4cpr1vqfEOYe2FsDrE1CGm",
+	"DjF1iOn5I6ZHS5Mpj54W8KNhKowFHTGqdUpNyDpj7yemWNOmOkgUQMcx1rFbR0iUoSx0HXFg1cB9zL71",
+	"nOj2ZoQXAQyFynsJ1t/1pfxZT0g2KdI0YoLMi0xpKvrBeIobZMUt9FeL9TEhhzLXaureHQr8YaJ21R23",
+	"bjT1pf5Zj3KJwn5SOhHjMeV1YwXhoazaAIRU7jX7ar0Hg0N5SMDVa7Geft0OO5Rrhth2Q+T7pY3dYo18",
+	"44MTVgqvN9npxovGOqirJdsJADWXH+6gY2ec66BmBzU7qNlBzc83jXv5gG0Aqe8lMK3m6A9fqtCrtC/8",
+	"G1Fl9srU00HYT4Owb6tiO9Wmru79eMHKxi+741TCfjub7wJWXIGKvcpxvYR8mbEiTZmaU6OuvpsnPiqH",
+	"koBl/VH65YWhztwlxFQOi5bQ9e9FMkVPOcFkjNTtgYl5yi0kUb2eWQo8qapAm74HsaGV1SaU6belMw92",
+	"GK/DeB3G6zBeh/GepzkxnFRPVMvxT2E9DKAHuxoR0nDIJRXGRrTD3r62VAixbr7dB5Jh61Psv47fOilS",
+	"aLcgfsfjGQu3Vc1WJtgqWMaLiEm4s0wXkiXcArXgIINcwjGgkrNMSTtzyOy3gmuLwCu4YKnpRs4LtFFi",
+	"4zBrmCnGbg5jbH3y0bdXoh0L4G0pbLJ2fbVPODYG95Cw7C2+7rb9URh7CbnS9qrckgPy1vJQbvDW1sRh",
+	"Oo9lrv+T9A+/CB2AS7IytQ8feEnjd2psGd7WRXo17DuYg3NuZ7WWjclekaS/Rke5Mg3suTGe2BH/v1eB",
+	"0H1f/HSFkUTZrYzXGO+cjWpcOHJajgnh4lSMWjIeU4jxeMEg4yINqlDku+tM2HymMpYVxrIxMNSkrMLA",
+	"iRWWJk9Jz/F+Pcr5HHsWcbs0l7+JX0dri/IugEK65SjJ1qSQ+wEl1aowqjVUH9HnHgRKSEb9dUnxWgO3",
+	"sMzAB2qdvjwIDbxb9/RXB5pDk5SieWEozAx4gvzx+9GPioZre7+/9WV5H765a7X+5bRaDzRTNVsPqcYK",
+	"GRUZMV3UWDFdNIreRhCDBQmPcy602Zj5QqkQdq58K7eoMQOl7NU6VnYW1YpIT+xZlR1iRQZmKDOFoW8W",
+	"UMwsGBahZlZNCdJgDoSY0DVMJBEygdxphdKy3iv2n/Uf+huMRGiJ+YBL3HL8/KSMZbgZTIMttHTiLGRO",
+	"f33S9wZTj9oqzLhne9LTk136k3YmrM6E1ZmwOhNWZ8LqTFifr5uydvi2VsgRurN8fZLlK8Om3tyuYCgf",
+	"px/aCckEkdg+Ni6rQSbtyPAjv/HtxH1Xbiwpwzj9hspl1SP8PEzkvskAH2kyna+vA0odUOqAUgeUOqD0",
+	"JQElOt22BHItgOsOK90bK62GSWFoe1LG3mO5lYZyJb5X2nbkRMaxdi8gWdGoCQgZ0y2/U1Jli8onGKsE",
+	"ImbSYhqxlI8hjUL6p0zYDSzmSicGUw3cnUzpBN0MeM+ISa61mhtmFTb5xF8H7BJ4gn4DakWqZIvvjrDk",
+	"1uIhEfuWKc1eH22upbHREXMwfsI1bPAFovVyafcej6Ge0pAciilVNLdkJp6ABhkD+eganWSXXBgP90uq",
+	"RWSlJLmcDRWzhATd1xkMYvJpeOcSDR5ziV4sY8RUOuYywHU8Kx86Gx45LkDKHx5RCSRTTKdg3IspIcWa",
+	"khGY03pkDG0eJoLyh3Es4bufxp/kNZRd3UjffeTTbS4kvOeP6Dm5nD75PDr55uH9Tq/p+31U6keup7Cz",
+	"/+kv0hR5rrSF5CdIBPf632fljLpIkrKLVY+84/0WKbJ2Kr783UncP1oPRwdz6M3jBQnn3sXJNxiK7A5D",
+	"1jOWpzdCTvsD9s4a5ujVyZwmeRSx+UzEM/bh4uPrH1CEJJBriLl1996Ak//vJsc/cRvP1iXH92ArsXHI",
+	"U6q1DTtKz6VVOpkXVnntV3lvJt+ZYb/lySUJzk/g2c8nmqUkwfaTcRMuer2JaJsDWByd7x3C4qj2IY7n",
+	"Ik8wFp+NYaI0xc3xiQXdH7ArPJW9rc4fx3gDYdF4xuUUMEaEXMPLruDKE2wDOZ+HUxyBd2HAx5LM149y",
+	"dhGwAo6SsBlQOT2pWKrkFDTzU6cuLBKL5kE2hiSBpFr9RKQNuOAv+Ghg8P1sie8mKDK8QnggREET3A1R",
+	"PIJAoukkhxc2j48Ovjowmjj98tDHV6f/8dmI89coPgJgeWGCOp3AREhB0b8kzpSupNA9cc3LEmG4mT+L",
+	"c6JRi6s0MWP5oozyWw3loUYGToozYVnPzNRcMm4qHJX0I9TlKplc0+pY76vT0/Bq2qa/iV8HiOomAtIk",
+	"IoQ3PKreF5S9JTlfan4Dtv/5Vpvr+jHwJlx8xidBOUcnRZ9E+Jcz6OR/J/8/N/lfEu89dNbCwIaQyAtq",
+	"OqMmDsjqEMFtIu8CJ2CKwdwR0yrFGi1YIjl1cNvh1TIDgV1QkLmS6WIt0rzRSPsXnNoWXeQDlqEhG7OP",
+	"J2+x1uI0t3V6aXrQLew+z4WNaHp2rFQKXO4UAfkjRljucOPrQhtHV4e0OruP8oFPG4XoMrXsEetyD/X7",
+	"E6K0n5JVHV3T7jTxqAie4XbjdI2LyNqcc2McoMMkKcmm4hZkREkU7hLV7ff3MF2kYBC09M8Zlz4PQ0jU",
+	"U7k0czexr06+qWU5uMlWBu4W67OjigMZn92rn8b2jIv63EzPj8tKneH5IIZnPGw3y4fVIxwTNNsD2LCa",
+	"BaVflQ5Y3zZiJnIKmnPUOWAXNPpKwJpUlhmoy4ivGu3JpSA44PHTZk1GSfUcTcWfac7jewlLlBgx6i9S",
+	"EkhmIL2FDSfYfprmm6MNVt+fARJT+TLY0jm4fFiV5l78K6AwN3n8AST+3a96wqCmbtasw20mVU/jz0uP",
+	"dpN6GoNqG0s+mj31sY+8Tpv+c1hTnbR4UVaId/LDKXZRTcdFIUhSx2DnIuptlUAKDi3vcXK/rB3GDXbV",
+	"HUVni8aQGMZrp/0Z46isR5RHjZXveT2R2q1wqZrXHB1TaD51Sr5EWawktInhaqwBT5JGveEiSX4q7zqQ",
+	"6lAN8LwUiIsE24iVRynlETiQNXdU9Hip0V+a5OyUi42S7XtxG+SaFwH3lFAvf6/+eEdqB8m8LfaKJgGh",
+	"IVO3jSLiEq+sSIlHBjE0h43M+oUw22dExx/5DXgCZnzOFxQtSYT9cLpIsOouOyjrhL/RUVn2Vy0KrN6y",
+	"5rhs4bIJd1tBSvwDooC3SjOjMlAS2HymWKqowY7QjBd25nYq5lZpxvN85VgPurXDQvVbh9JArMGixqQh",
+	"Vr6NZAIEhjxnU5kqvGbAlG7Miw/vmFU3IL31XmjDQCbmfChLuCE0fWS/y1hyBmIlEzbhVNiVbsJKLUZM",
+	"5bGQWGXTEDKzihmwGCBe5EOJfYVWtcVswq9xwxtLK1y6Kz+9vXga2WPA/gkkz1Mc209q45NUcInFKXCn",
+	"OATuWqLtfY7mYN8/sMyYKD1VQWqUPgWFNaFSFfsOsAP23UZmpy64SNGO36vyKRMuUicurIUsxwSRQjo+",
+	"rbcDC0ZMJ19oOhYkiqihxFei4yOeKWWAIuaqiXLbJC567olrisC7Dvf2vTFoKBMl5JRxubAz9w8sB7ci",
+	"QcJD28TIh/CVDqPthNfjWM/FCNTJsE71WJJ5BqxZZUwq3t2O3mpCb670TauX4wpiXxV80thGh8e1mC8J",
+	"VH3PeznOHJIUFpm9rCNe9qKJWFIAM8qLM2PdM8mAXWEUmBMj9BYPmZo8I7+4me+LQw+flemmtamgpNtw",
+	"rCz6WKz61Klj9CFfmGrlZ0SgU5CxAEP1HMRK50gHN6vORRjxco6PVYXi8TkkMsO4cadj5r5eRfFW8/jG",
+	"KQdE8TPgqZ39oz02x7viTk9O2HwmyBrJcq1iMIbpQppzJmxV4BSjU/CehFs+5gaYsAbSScSMcneaAhPS",
+	"xC1I94ZcqzGYAftR3EAIfleFBbwVy+hrmBQGUfmYJ2wMXIP2x3zvq5NX/UY++MEv64A0TUO01mHxO4SF",
+	"LMXtYc+g55QY+aP/sjWSK79OyO/VwJNFO819ffLvFGayREYliZF32CNC98OkSNMFozR6bO2lw+PChA/x",
+	"wjhFErMwhEzgzj3rBSyV+Ey5BWMDLkRrdZ6nRMp/V4XbKY8dKc7YqjyHZCh7UhFoC8kdtQcIdfqUTBMm",
+	"jnaE+tL6Azaim0bM8AUxPwHYcq4BIVIt4pRPz8pZzYAnLBOyoLFTbiwzVAkZ2QhJ3J0jvyD/cjmU5Wsn",
+	"IvVeSw3jQqR2ib0pphm/1tn2ZTCnrJe/qjTxs8+ASxQdTZj1e7CXRA1Pwqo4Nmnw+nNi0gNvy8/K0mcf",
+	"rKX880Sg4O6Vn10Dj2foqHLkWbHhErsRd4QcJk+6/VYh8Qd2nSu0g2YOwXg177VSNwKOzv726x/R70d0",
+	"Fnx0R4H/yYEY/JIe+BQ6PTo7eongxg+03uvlVsCc2UVOmexV/R36rVQcl7O9z6hicFkBIFoOpQ+5Vti7",
+	"JhPSDGqRnmWMrFvEajJDlhVS2AUzfAJ2QQKET2BacJ247auXIg6JmQ6ECtKDNS6nPlz9gYYRLwLicCNR",
+	"R2qCrmvYVsMSGonK0Aah3RnHjX8J9eOpT2G5L2TDqomMcOas9+aHy4i9vvpwGbGrC/fPN5cR+/D2DfvX",
+	"P/+7H8o4z2XIV6u7FN3weTFORRwxM+M6iDZjtYh9mED5FXC4ph3xU3lhVvdgeclli52oLONqsIILS/ki",
+	"FL1OQItbSNgk5dNlIlh6c9M0UI84zlMuWep47syDO1kNzeYOISWq7HC+/NqqeH0mUjBWSajPwWsqDWOT",
+	"ZIiQxondiQvcoZlDXDa6JNBKGI5uUSpd+vIVV6+P4vQabJFE+o4qLHHRuvW1wsuYOBPMM3WbjzfxeC95",
+	"2c5Uq3RpzaJeFqmhCX8YZ6mdZwzSamA9DZmTZtpUIFxYyExUa5DgiMRhegPSsjGPbyKqNHzsxSFPQVsT",
+	"lTmfVpW12xZeSvYDX6uJO79jlVEXLB8CTwvz5YurQzlZe09t2fXlNH6KUF2c+RLHZ82V4510aKuT7FnT",
+	"XTZWaSr7Iiybc0O7gQVhVJYjX5ZxUUqCt4MtsQcVWm7+SpZnOehjuMWvSYlKzGouUrdlpEXMtbAQIfFT",
+	"6Rn/LXESM4hvciWkXWIH95qGEUNxNROxqr8sjR1DVNOyQlVAebOU8bXKle6Th5av1eilXrY+gbdFmh5b",
+	"uKMdnPAYbPnpkRDX5ZQRmUi5buvz26B/1qZCb248naj2YayVWROOrIc/H1s+LkpWoJKHNQsHpin7XsRl",
+	"g+J+Oa9EzWWqfHmdqntGXLj9rU+xrBi0Psvvfit46o7QTElhlRZyekaw1kCRKLnIhMHK31j+yttx/NmD",
+	"0o2nLOYWpsqNzS3vR+F7OS6sygclwuRaOULF5bghgxXZASMntFmu8rAbtemDn2LD7N9l+EIH9qlVnDsA",
+	"/OlcpDfsf129/9lJTLcgJ17cdKRvUwJ35bPVGVZ7TV0OZp7Bfv3j/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

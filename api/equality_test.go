@@ -116,6 +116,7 @@ func TestEquality(t *testing.T) {
 		t.Run("breakdown", func(t *testing.T) { eqBreakdown(t, w) })
 		t.Run("closure", func(t *testing.T) { eqClosure(t, w) })
 		t.Run("baselines", func(t *testing.T) { eqBaselines(t, w) })
+		t.Run("subject filter", func(t *testing.T) { eqSubjectFilter(t, w) })
 	})
 }
 

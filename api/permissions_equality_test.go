@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -52,6 +53,19 @@ func pmEqualityRows(b *pmBuilder, w *pmWorld) {
 	figures := pmOnly(ok, pmAdmin, pmOversight, pmPanel, pmMulti)
 	b.add("GET", "/api/v1/summaries/equality", "minoritised", figures, pmFixed("/api/v1/summaries/equality?characteristic=minoritised&group=black_minoritised"))
 	b.add("GET", "/api/v1/summaries/crosstab", "by ethnicity", figures, pmFixed("/api/v1/summaries/crosstab?rows=subject_ethnicity&cols=oversight"))
+	// The subject filter (subject_sex=female, …) on every summary: the same people, a panel
+	// member's figures narrowed to their own partnership (below: naming another is refused).
+	for _, path := range []string{"/api/v1/summaries/crosstab?rows=review_type&cols=oversight", "/api/v1/summaries/organisations?by=sector",
+		"/api/v1/summaries/theme-pairs", "/api/v1/summaries/trends", "/api/v1/summaries/overdue", "/api/v1/summaries/national",
+		"/api/v1/summaries/document", "/api/v1/summaries/document.csv", "/api/v1/summaries/document.xlsx", "/api/v1/summaries/document.html",
+		"/api/v1/summaries/equality?characteristic=sex&group=female"} {
+		op, _, _ := strings.Cut(path, "?")
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		b.add("GET", op, "subject filter", figures, pmFixed(path+sep+"subject_minoritised=black_minoritised&subject_sex=female"))
+	}
 	for _, k := range []string{"P1", "P2"} {
 		k := k
 		own := func(ok int) func(string) int {
@@ -67,6 +81,9 @@ func pmEqualityRows(b *pmBuilder, w *pmWorld) {
 		}
 		b.add("GET", "/api/v1/summaries/disproportionality", k, own(ok), func(t *testing.T, role string) pmReq {
 			return pmReq{path: "/api/v1/summaries/disproportionality?characteristic=sex&partnership=" + w.p[k]}
+		})
+		b.add("GET", "/api/v1/summaries/trends", k+", subject filter", own(ok), func(t *testing.T, role string) pmReq {
+			return pmReq{path: "/api/v1/summaries/trends?subject_sex=female&partnership=" + w.p[k]}
 		})
 		b.add("GET", "/api/v1/partnerships/{id}/baselines", k, own(ok), pmFixed("/api/v1/partnerships/"+w.p[k]+"/baselines"))
 		b.add("PUT", "/api/v1/partnerships/{id}/baselines/{characteristic}", k, pmOnly(ok, pmAdmin), func(t *testing.T, role string) pmReq {

@@ -37,6 +37,10 @@ type summaryParams struct {
 	Disclosure     *string   `json:"disclosure"`
 	AsOf           *string   `json:"as_of"`
 	Title          *string   `json:"title"`
+	// Subjects is the subject filter (subject_sex=female, …): one parameter per characteristic,
+	// read by name from the generated struct (casereview.SubjectConditionsFrom), so the list of
+	// characteristics is stated once, in the domain.
+	Subjects map[string][]string `json:"subjects,omitempty"`
 }
 
 // summaryRequest is a decoded, validated summary request.
@@ -73,6 +77,9 @@ func (s *Server) summaryRequestWith(ctx context.Context, generated any, equality
 	if err == nil {
 		err = json.Unmarshal(raw, &p)
 	}
+	if err == nil {
+		err = readSubjectParams(raw, &p)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("summary parameters: %w", err)
 	}
@@ -89,7 +96,8 @@ func (s *Server) summaryRequestWith(ctx context.Context, generated any, equality
 		Organisations: derefSlice(p.Organisation), Sectors: enums[casereview.Sector](p.Sector), Scopes: enums[casereview.Scope](p.Scope),
 		Interventions: derefSlice(p.Intervention), Responses: enums[casereview.ResponseStatus](p.Response),
 		Implementations: enums[casereview.ImplementationStatus](p.Implementation), Oversights: enums[casereview.OversightStatus](p.Oversight),
-		YearFrom: p.YearFrom, YearTo: p.YearTo, Partnerships: derefSlice(p.Partnership), Flag: casereview.Flag(deref(p.Flag)), AsOf: asOf}
+		YearFrom: p.YearFrom, YearTo: p.YearTo, Partnerships: derefSlice(p.Partnership), Flag: casereview.Flag(deref(p.Flag)), AsOf: asOf,
+		Subjects: casereview.SubjectConditionsFrom(func(name string) []string { return p.Subjects[name] })}
 	var problems casereview.Problems
 	for i, y := range derefSlice(p.Year) {
 		n, err := strconv.Atoi(strings.TrimSpace(y))
@@ -115,7 +123,7 @@ func (s *Server) summaryRequestWith(ctx context.Context, generated any, equality
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	if equality {
+	if equality || f.BySubject() {
 		if err := casereview.EqualityScope(casereview.ActorFrom(c), &f); err != nil {
 			return nil, err
 		}
@@ -143,6 +151,30 @@ func (s *Server) summaryRequestWith(ctx context.Context, generated any, equality
 		}
 	}
 	return r, nil
+}
+
+// readSubjectParams picks the subject filter's parameters out of a generated parameter struct
+// encoded as JSON (an operation that does not declare them has none).
+func readSubjectParams(raw []byte, p *summaryParams) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return err
+	}
+	for _, name := range casereview.SubjectFilterNames() {
+		v, ok := all[name]
+		if !ok {
+			continue
+		}
+		var vs []string
+		if err := json.Unmarshal(v, &vs); err != nil {
+			return err
+		}
+		if p.Subjects == nil {
+			p.Subjects = map[string][]string{}
+		}
+		p.Subjects[name] = vs
+	}
+	return nil
 }
 
 func enums[T ~string](vs *[]string) []T {

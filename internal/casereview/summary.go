@@ -93,7 +93,10 @@ type SummaryFilter struct {
 	IssuedTo        *Date // issued on or before this day
 	Partnerships    []string
 	Flag            Flag
-	AsOf            Date
+	// Subjects keeps the recommendations about people at the centre of their reviews with
+	// these characteristics (subject_filter.go); only EqualityScope's callers may use it.
+	Subjects []SubjectCondition
+	AsOf     Date
 	// IDs, when not nil, keeps only these recommendations: the ones a query text matched in the
 	// search index. An empty, non-nil slice matches nothing.
 	IDs []string
@@ -126,6 +129,7 @@ func (f *SummaryFilter) Validate() error {
 	if f.Flag != "" {
 		CheckEnum(&p, "flag", f.Flag, Flags)
 	}
+	f.checkSubjects(&p)
 	for i, y := range f.Years {
 		if y < MinYear || y > MaxYear {
 			p.Add(fmt.Sprintf("year[%d]", i), FieldInvalid, "year must be between %d and %d", MinYear, MaxYear)

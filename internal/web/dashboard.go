@@ -218,8 +218,8 @@ func builderHref(form summaryForm) string {
 		v[k] = slices.Clone(xs)
 	}
 	v.Del("section")
-	for _, s := range summarySections {
-		v.Add("section", s.Key)
+	for _, s := range summaryDefaultSections() {
+		v.Add("section", s)
 	}
 	return "/summaries/new?" + v.Encode()
 }

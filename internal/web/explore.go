@@ -141,7 +141,7 @@ func (h *Handler) exploreChoices(form summaryForm, q url.Values, equality bool) 
 
 // exploreFigures fills the chosen view's figures.
 func (h *Handler) exploreFigures(ctx context.Context, d *exploreData, q url.Values) error {
-	if d.View == "crosstab" && (d.Rows.BySubject() || d.Cols.BySubject()) {
+	if d.Form.Filter.BySubject() || d.View == "crosstab" && (d.Rows.BySubject() || d.Cols.BySubject()) {
 		// Figures by a protected characteristic: only for those who may, a panel member's over
 		// their own partnerships, narrowed before anything is counted (as the API does).
 		if err := casereview.EqualityScope(casereview.ActorFrom(ctx), &d.Form.Filter); err != nil {

@@ -93,19 +93,7 @@ func exploreReport(d *exploreData, now time.Time) report.Document {
 	switch {
 	case d.Table != nil:
 		ct := d.Table
-		t := report.Table{Name: "Cross-tab", Caption: ct.RowName + " by " + lower(ct.ColName), Columns: append(append([]string{ct.RowName}, ct.Cols...), "Total")}
-		for _, r := range ct.Rows {
-			row := []report.Cell{report.Text(r.Label)}
-			for _, f := range r.Cells {
-				row = append(row, figCell(f))
-			}
-			t.Rows = append(t.Rows, append(row, figCell(r.Total)))
-		}
-		total := []report.Cell{report.Text("Total")}
-		for _, f := range ct.ColTotals {
-			total = append(total, figCell(f))
-		}
-		t.Rows = append(t.Rows, append(total, figCell(ct.Total)))
+		t := crossReportTable(ct, "Cross-tab")
 		if ct.Multi {
 			out.Notes = append(out.Notes, "A recommendation can be counted in several rows or columns; "+ct.Recommendations.Text+" recommendations in all.")
 		}

@@ -22,6 +22,7 @@ import (
 type filterPanel struct {
 	Q             string
 	Facets        []facetGroup // checkboxes of every value
+	Subjects      []facetGroup // the subject filter, for those who may use it (subject_filters.go)
 	Partnerships  addGroup
 	Organisations addGroup
 	Flags         []searchOption
@@ -114,6 +115,8 @@ func (h *Handler) filterPanel(ctx context.Context, path string, form summaryForm
 	fp.Organisations = addGroupOf(search.FacetOrganisation, "Organisation addressed", "Add an organisation")
 	fp.Organisations.Groups = opts.Organisations
 
+	fp.Subjects = subjectFacets(ctx, form)
+
 	fp.Flags = []searchOption{{Value: "", Label: "Any", Selected: form.Filter.Flag == ""}}
 	for _, fl := range casereview.Flags {
 		fp.Flags = append(fp.Flags, searchOption{Value: string(fl), Label: label(fl), Selected: string(form.Filter.Flag) == string(fl)})
@@ -146,6 +149,7 @@ func (h *Handler) filterPanel(ctx context.Context, path string, form summaryForm
 	}
 	tagNames = append(tagNames, struct{ name, label string }{"year_from", "Issued from"}, struct{ name, label string }{"year_to", "Issued to"},
 		struct{ name, label string }{"flag", "Needs attention"})
+	tagNames = append(tagNames, subjectTagNames()...)
 	for _, t := range tagNames {
 		if len(form.Values[t.name]) == 0 {
 			continue
@@ -158,6 +162,10 @@ func (h *Handler) filterPanel(ctx context.Context, path string, form summaryForm
 			case "flag":
 				text = label(v)
 			default:
+				if l, ok := subjectValueLabel(t.name, v); ok {
+					text = l
+					break
+				}
 				text = valueLabel(t.name, v, names)
 			}
 			g.Tags = append(g.Tags, selectedTag{Text: text, Href: without(t.name, v)})

@@ -36,7 +36,8 @@ const (
 )
 
 // summaryDefNames are the builder's own parameters (beside the filters).
-var summaryDefNames = []string{"title", "findings", "fy", "from-day", "from-month", "from-year", "to-day", "to-month", "to-year", "compare", "section"}
+var summaryDefNames = []string{"title", "findings", "fy", "from-day", "from-month", "from-year", "to-day", "to-month", "to-year", "compare", "section",
+	"equality_rows", "equality_cols"}
 
 // period is a span of issue dates; either end may be open.
 type period struct {
@@ -52,6 +53,9 @@ type summaryDef struct {
 	Period, Previous period
 	Form             summaryForm
 	Query            url.Values // the definition's parameters, to link to it again
+	// The section by protected characteristic: a subject dimension against another
+	// (summary_equality.go).
+	EqualityRows, EqualityCols casereview.Dimension
 }
 
 func (d summaryDef) has(section string) bool { return slices.Contains(d.Sections, section) }
@@ -132,6 +136,7 @@ func readSummaryDef(q url.Values, asOf casereview.Date) (summaryDef, []FieldProb
 	if len(d.Sections) == 0 && !slices.ContainsFunc(probs, func(p FieldProblem) bool { return p.Field == "section" }) {
 		probs = append(probs, FieldProblem{"section", "Choose at least one section"})
 	}
+	probs = append(probs, d.readEqualityChoice(strings.TrimSpace(q.Get("equality_rows")), strings.TrimSpace(q.Get("equality_cols")))...)
 	from, pf := postedDate(q, "from", "The start date")
 	to, pt := postedDate(q, "to", "The end date")
 	for _, p := range []*FieldProblem{pf, pt} {
@@ -173,6 +178,8 @@ type summaryNewData struct {
 	Years    []int
 	Sections []struct{ Key, Name string }
 	Form     summaryForm
+	// The section by protected characteristic's choices (empty when it is not offered).
+	EqualityRows, EqualityCols []searchOption
 }
 
 type summaryViewData struct {
@@ -181,6 +188,7 @@ type summaryViewData struct {
 	Comparison []comparisonRow
 	CSV, XLSX  string
 	SaveQuery  string
+	ChangeHref string // the builder with this definition (a whole address: in a template, a query after "?" is escaped again)
 }
 
 // summaryReader refuses those who may not report; ok is false when the page has been answered.
@@ -197,9 +205,9 @@ func (h *Handler) summaryNew(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
-	if len(q) == 0 { // a new summary: every section
-		for _, s := range summarySections {
-			q.Add("section", s.Key)
+	if len(q) == 0 { // a new summary: every section but the figures by protected characteristic
+		for _, s := range summaryDefaultSections() {
+			q.Add("section", s)
 		}
 	}
 	h.renderSummaryForm(c, http.StatusOK, q, nil)
@@ -207,7 +215,25 @@ func (h *Handler) summaryNew(c *gin.Context) {
 
 func (h *Handler) renderSummaryForm(c *gin.Context, status int, q url.Values, probs []FieldProblem) {
 	form, _ := readSummaryForm(q, casereview.DateOf(h.now()))
-	d := &summaryNewData{Sections: summarySections, Form: form}
+	d := &summaryNewData{Sections: summarySectionsFor(c.Request.Context()), Form: form}
+	if len(d.Sections) == len(summarySections) {
+		rows, cols := q.Get("equality_rows"), q.Get("equality_cols")
+		if rows == "" {
+			rows = defaultEqualityRows
+		}
+		if cols == "" {
+			cols = string(defaultEqualityCols)
+		}
+		for _, dim := range casereview.Dimensions {
+			o := searchOption{Value: string(dim), Label: dimensionNames[dim]}
+			if dim.BySubject() {
+				o.Selected = string(dim) == rows
+				d.EqualityRows = append(d.EqualityRows, o)
+			}
+			o.Selected = string(dim) == cols
+			d.EqualityCols = append(d.EqualityCols, o)
+		}
+	}
 	for y := h.now().Year(); y >= h.now().Year()-12; y-- {
 		d.Years = append(d.Years, y)
 	}
@@ -226,10 +252,10 @@ func (h *Handler) renderSummaryForm(c *gin.Context, status int, q url.Values, pr
 
 // buildSummary reads the definition and counts; ok is false when the page has been answered
 // (with the form and its problems, or an error).
-func (h *Handler) buildSummary(c *gin.Context) (summaryDef, casereview.ThematicSummary, []comparisonRow, bool) {
+func (h *Handler) buildSummary(c *gin.Context) (summaryDef, casereview.ThematicSummary, []comparisonRow, *casereview.CrossTab, bool) {
 	var doc casereview.ThematicSummary
 	if !h.summaryReader(c) {
-		return summaryDef{}, doc, nil, false
+		return summaryDef{}, doc, nil, nil, false
 	}
 	q := c.Request.URL.Query()
 	def, probs := readSummaryDef(q, casereview.DateOf(h.now()))
@@ -237,50 +263,66 @@ func (h *Handler) buildSummary(c *gin.Context) (summaryDef, casereview.ThematicS
 	if !a.IsAdmin() && !a.IsOversight() && len(def.Form.Filter.Partnerships) == 0 {
 		def.Form.Filter.Partnerships = a.Partnerships()
 	}
+	ctx := c.Request.Context()
 	var err error
 	if len(probs) == 0 {
-		if probs, err = h.matchWords(c.Request.Context(), &def.Form); err != nil {
+		if probs, err = h.matchWords(ctx, &def.Form); err != nil {
 			h.fail(c, err)
-			return def, doc, nil, false
+			return def, doc, nil, nil, false
 		}
 	}
 	if len(probs) == 0 {
-		if doc, err = h.sums.SummaryDocument(c.Request.Context(), def.Form.Filter); err != nil {
+		if doc, err = h.sums.SummaryDocument(ctx, def.Form.Filter); err != nil {
 			probs = summaryProblems(err)
 		}
 	}
+	var eq *casereview.CrossTab
+	if len(probs) == 0 && err == nil {
+		eq, probs, err = h.equalityTable(ctx, def)
+	}
 	var cmp []comparisonRow
-	if len(probs) == 0 && def.Compare {
+	if len(probs) == 0 && err == nil && def.Compare {
 		f := def.Form.Filter
 		f.IssuedFrom, f.IssuedTo = def.Previous.From, def.Previous.To
-		prev, err := h.sums.SummaryDocument(c.Request.Context(), f)
+		prev, err := h.sums.SummaryDocument(ctx, f)
 		if err != nil {
 			h.fail(c, err)
-			return def, doc, nil, false
+			return def, doc, nil, nil, false
 		}
 		cmp = compareHeadlines(doc.Headline, prev.Headline)
 	}
 	if err != nil && probs == nil {
 		h.fail(c, err)
-		return def, doc, nil, false
+		return def, doc, nil, nil, false
 	}
 	if len(probs) > 0 {
 		h.renderSummaryForm(c, http.StatusUnprocessableEntity, q, probs)
-		return def, doc, nil, false
+		return def, doc, nil, nil, false
 	}
-	return def, doc, cmp, true
+	return def, doc, cmp, eq, true
 }
 
 func (h *Handler) summaryView(c *gin.Context) {
-	def, doc, cmp, ok := h.buildSummary(c)
+	def, doc, cmp, eq, ok := h.buildSummary(c)
 	if !ok {
 		return
+	}
+	// Figures over restricted reviews shown in the browser are audited as the explorer's and the
+	// API's are (its downloads are audited as exports).
+	if doc.RestrictedCount > 0 {
+		if err := h.sums.AuditSummaryRead(c.Request.Context(), "thematic.view", map[string]any{"disclosure": casereview.DisclosureInternal,
+			"as_of": def.Form.Filter.AsOf.String(), "title": def.Title, "recommendations": doc.Headline.Recommendations,
+			"restricted": doc.RestrictedCount, "definition": def.Query.Encode()}); err != nil {
+			h.fail(c, err)
+			return
+		}
 	}
 	csvQ, xlsxQ := cloneValues(def.Query), cloneValues(def.Query)
 	csvQ.Set("format", "csv")
 	xlsxQ.Set("format", "xlsx")
-	d := &summaryViewData{Def: def, Doc: summaryReport(def, doc, cmp, h.now()), Comparison: cmp,
-		CSV: "/summaries/download?" + csvQ.Encode(), XLSX: "/summaries/download?" + xlsxQ.Encode(), SaveQuery: def.Query.Encode()}
+	d := &summaryViewData{Def: def, Doc: summaryReport(def, doc, cmp, eq, h.now()), Comparison: cmp,
+		CSV: "/summaries/download?" + csvQ.Encode(), XLSX: "/summaries/download?" + xlsxQ.Encode(), SaveQuery: def.Query.Encode(),
+		ChangeHref: "/summaries/new?" + def.Query.Encode()}
 	p := h.page(c, def.Title, d)
 	p.Nav = "dashboard"
 	h.render(c, http.StatusOK, "summary-view", p)
@@ -292,7 +334,7 @@ func (h *Handler) summaryDownload(c *gin.Context) {
 		h.fail(c, casereview.Invalid("format", casereview.FieldUnknownValue, "format must be csv or xlsx"))
 		return
 	}
-	def, doc, cmp, ok := h.buildSummary(c)
+	def, doc, cmp, eq, ok := h.buildSummary(c)
 	if !ok {
 		return
 	}
@@ -300,9 +342,9 @@ func (h *Handler) summaryDownload(c *gin.Context) {
 	var err error
 	ctype := "text/csv; charset=utf-8"
 	if format == "csv" {
-		err = report.WriteCSV(&b, summaryReport(def, doc, cmp, h.now()))
+		err = report.WriteCSV(&b, summaryReport(def, doc, cmp, eq, h.now()))
 	} else {
-		err = report.WriteXLSX(&b, summaryReport(def, doc, cmp, h.now()))
+		err = report.WriteXLSX(&b, summaryReport(def, doc, cmp, eq, h.now()))
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
 	if err != nil {

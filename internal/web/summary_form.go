@@ -19,6 +19,9 @@ import (
 var summaryFilterNames = []string{"q", "theme", "theme_group", "type", "organisation", "sector", "scope", "intervention",
 	"response", "implementation", "oversight", "year", "year_from", "year_to", "partnership", "flag", "disclosure"}
 
+// The subject filter's parameters (subject_sex, …) follow, named by the domain.
+func init() { summaryFilterNames = append(summaryFilterNames, casereview.SubjectFilterNames()...) }
+
 // summaryForm is a summary's filter as the address states it.
 type summaryForm struct {
 	Filter     casereview.SummaryFilter
@@ -45,7 +48,7 @@ func readSummaryForm(q url.Values, asOf casereview.Date) (summaryForm, []FieldPr
 		Interventions: v["intervention"], Responses: enumsOf[casereview.ResponseStatus](v["response"]),
 		Implementations: enumsOf[casereview.ImplementationStatus](v["implementation"]),
 		Oversights:      enumsOf[casereview.OversightStatus](v["oversight"]), Partnerships: v["partnership"],
-		Flag: casereview.Flag(v.Get("flag")), AsOf: asOf}
+		Flag: casereview.Flag(v.Get("flag")), AsOf: asOf, Subjects: casereview.SubjectConditionsFrom(func(name string) []string { return v[name] })}
 	// Validate normalises case in place: keep the address as it was typed.
 	f.Themes, f.ThemeGroups, f.ReviewTypes = slices.Clone(f.Themes), slices.Clone(f.ThemeGroups), slices.Clone(f.ReviewTypes)
 	f.Organisations, f.Partnerships, f.Interventions = slices.Clone(f.Organisations), slices.Clone(f.Partnerships), slices.Clone(f.Interventions)

@@ -39,6 +39,13 @@ func (r SummaryRenderer) RenderSummary(ctx context.Context, title, definition st
 	if err != nil {
 		return report.Document{}, err
 	}
+	eq, probs, err := h.equalityTable(ctx, def)
+	if err != nil {
+		return report.Document{}, err
+	}
+	if len(probs) > 0 {
+		return report.Document{}, casereview.Invalid("definition", casereview.FieldInvalid, "the summary's definition is no longer valid: %s: %s", probs[0].Field, probs[0].Message)
+	}
 	var cmp []comparisonRow
 	if def.Compare {
 		f := def.Form.Filter
@@ -49,5 +56,5 @@ func (r SummaryRenderer) RenderSummary(ctx context.Context, title, definition st
 		}
 		cmp = compareHeadlines(doc.Headline, prev.Headline)
 	}
-	return summaryReport(def, doc, cmp, now), nil
+	return summaryReport(def, doc, cmp, eq, now), nil
 }

@@ -16,7 +16,8 @@ import (
 var summarySections = []struct{ Key, Name string }{
 	{"headline", "Headline figures"}, {"response", "Responses"}, {"implementation", "Implementation"},
 	{"oversight", "Oversight"}, {"organisations", "By organisation"}, {"trends", "By year"},
-	{"pairs", "Co-occurring themes"}, {"list", "List of recommendations"},
+	{"pairs", "Co-occurring themes"}, {equalitySection, "By protected characteristic (people at the centre of the review)"},
+	{"list", "List of recommendations"},
 }
 
 // summaryListColumns are the list table's column headings.
@@ -58,7 +59,8 @@ func compareHeadlines(this, prev casereview.Headline) []comparisonRow {
 }
 
 // summaryReport lays the document out as tables, keeping only the chosen sections.
-func summaryReport(def summaryDef, d casereview.ThematicSummary, cmp []comparisonRow, now time.Time) report.Document {
+// eq is the section by protected characteristic (summary_equality.go), nil when not chosen.
+func summaryReport(def summaryDef, d casereview.ThematicSummary, cmp []comparisonRow, eq *casereview.CrossTab, now time.Time) report.Document {
 	out := report.Document{Title: def.Title, Generated: now}
 	out.Notes = append(out.Notes, "Period: "+def.Period.Label+".", "Figures as of "+def.Form.Filter.AsOf.String()+".")
 	if len(cmp) > 0 {
@@ -123,6 +125,11 @@ func summaryReport(def summaryDef, d casereview.ThematicSummary, cmp []compariso
 			t.Rows = append(t.Rows, []report.Cell{report.Text(p.A.Label), report.Text(p.B.Label), report.Int(p.Count), report.Float(p.Lift)})
 		}
 		out.Tables = append(out.Tables, t)
+	}
+	if on(equalitySection) && eq != nil {
+		t, note := equalityReportTable(*eq, casereview.DefaultSDCThreshold)
+		out.Tables = append(out.Tables, t)
+		out.Notes = append(out.Notes, note)
 	}
 	if on("list") {
 		t := report.Table{Name: "Recommendations", Columns: summaryListColumns}

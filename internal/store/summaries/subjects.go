@@ -1,6 +1,7 @@
 package summaries
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -52,4 +53,30 @@ func (sc *summaryScope) subjectLabels() {
 		}
 		sc.labels[c.Dimension()] = m
 	}
+}
+
+// subjectCondition is the SQL for one condition of the subject filter on the current row of
+// recommendations, with its subject rows aliased a: a person at the centre of the review with
+// one of the values, or, when the values include not recorded, nobody at the centre at all. It
+// keeps exactly what the cross-tab by the characteristic counts under those values. The
+// characteristic and values were checked against the domain's lists (SummaryFilter.Validate),
+// so they are the domain's own keys, never caller text.
+func subjectCondition(s casereview.SubjectCondition, a string) string {
+	c, ok := casereview.CharacteristicByKey(string(s.Characteristic))
+	var vs []string
+	for _, v := range s.Values {
+		if ok && c.Has(v) { // checked already: this keeps anything else out of the SQL regardless
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) == 0 {
+		return "1 = 0"
+	}
+	centre := "SELECT 1 FROM review_subjects " + a + " WHERE " + a + ".review_id = recommendations.review_id AND " + a + ".role <> '" +
+		string(casereview.SubjectPerpetrator) + "'"
+	cond := "EXISTS (" + centre + " AND " + subjectValueSQL(c, a) + " IN (" + quoted(vs) + "))"
+	if slices.Contains(vs, casereview.NotRecorded) {
+		cond = "(" + cond + " OR NOT EXISTS (" + centre + "))"
+	}
+	return cond
 }

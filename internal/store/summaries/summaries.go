@@ -69,6 +69,13 @@ func (s *Service) summaryScope(ctx context.Context, q store.Query, f casereview.
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	// Narrowing by a subject's characteristic is an equality figure, whatever summary it is:
+	// the same people may use it, and a panel member's figures are narrowed to their own.
+	if f.BySubject() {
+		if err := casereview.EqualityScope(casereview.ActorFrom(ctx), &f); err != nil {
+			return nil, err
+		}
+	}
 	db := q.DB()
 	sc := &summaryScope{s: s, ctx: ctx, q: q, db: db, f: f, asOf: f.AsOf}
 	if sc.asOf == (casereview.Date{}) {
@@ -174,6 +181,9 @@ func (sc *summaryScope) recs() *gorm.DB {
 	}
 	if f.Flag != "" {
 		q = sc.q.FlagWhere(q, f.Flag, sc.asOf)
+	}
+	for i, c := range f.Subjects {
+		q = q.Where(subjectCondition(c, fmt.Sprint("fsj", i)))
 	}
 	if f.IDs != nil {
 		q = sc.onlyIDs(q, f.IDs)
