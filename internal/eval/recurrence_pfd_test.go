@@ -36,3 +36,28 @@ func TestPFDJudgementsAreWellFormed(t *testing.T) {
 		t.Error(`"-" items are each alone; items of one named group are the same`)
 	}
 }
+
+// The tuning/held-out split keeps every named group inside one part, so that no "same" pair
+// straddles it, and each part holds some same pairs.
+func TestPFDSplitKeepsGroupsWhole(t *testing.T) {
+	js, err := readPFDJudged()
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := map[string]string{}
+	same := map[string]int{}
+	for _, j := range js {
+		if j.group == "-" {
+			continue
+		}
+		p := pfdPart(j)
+		if q, ok := part[j.group]; ok && q != p {
+			t.Errorf("group %s is in both parts", j.group)
+		}
+		part[j.group] = p
+		same[p]++
+	}
+	if same["tuning"] == 0 || same["held-out"] == 0 {
+		t.Fatalf("a part without judged groups: %v", same)
+	}
+}

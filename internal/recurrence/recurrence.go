@@ -42,9 +42,11 @@ type Options struct {
 	Threshold   float64 // score at which two recommendations are the same recurrence
 	SectorBonus float64 // added when both have the same addressee sector
 	ThemeBonus  float64 // added when they share a theme
+	AskOver     int     // texts of more sentences are compared by their ask alone (ask.go); 0, the default: always whole
 }
 
-// Default is the configuration the product uses.
+// Default is the configuration the product uses. It compares every text whole: comparing long
+// texts by their ask (AskOver) was measured on the PFD set and did not help (docs/recurrence.md).
 var Default = Options{Hashes: 64, Rows: 2, Threshold: 0.21, SectorBonus: 0.04, ThemeBonus: 0.04}
 
 type entry struct {
@@ -165,7 +167,7 @@ func (x *Index) Score(a, b Item) float64 {
 }
 
 func (x *Index) prepare(it Item) *entry {
-	set := Shingles(it.Text)
+	set := Shingles(Ask(it.Text, x.opt.AskOver))
 	e := &entry{item: it, set: make(map[string]float64, len(set))}
 	for _, s := range set {
 		w := 1.0
