@@ -92,11 +92,7 @@ func (h *Handler) filterPanel(ctx context.Context, path string, form summaryForm
 			if o.Checked {
 				g.Chosen++
 			}
-			if i < facetShown || o.Checked {
-				g.Options = append(g.Options, o)
-			} else {
-				g.More = append(g.More, o)
-			}
+			g.add(i, o)
 		}
 		if len(g.Options) > 0 {
 			fp.Facets = append(fp.Facets, g)

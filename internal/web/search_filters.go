@@ -20,6 +20,16 @@ type facetGroup struct {
 	Chosen      int
 }
 
+// add puts the i-th option of the group (most common first) among those shown, if it is one of
+// the first facetShown or chosen, or behind "more".
+func (g *facetGroup) add(i int, o facetOption) {
+	if i < facetShown || o.Checked {
+		g.Options = append(g.Options, o)
+	} else {
+		g.More = append(g.More, o)
+	}
+}
+
 type facetOption struct {
 	ID, Value, Label string
 	Count            int
@@ -171,11 +181,7 @@ func facetGroups(form searchForm, facets []search.Facet, threshold int, names ma
 		}
 		// The chosen values and the most common show; the rest are behind "more".
 		for i, o := range opts {
-			if i < facetShown || o.Checked {
-				g.Options = append(g.Options, o)
-			} else {
-				g.More = append(g.More, o)
-			}
+			g.add(i, o)
 		}
 		out = append(out, g)
 	}

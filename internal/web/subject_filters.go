@@ -39,11 +39,7 @@ func subjectFacets(ctx context.Context, form summaryForm) []facetGroup {
 			if o.Checked {
 				g.Chosen++
 			}
-			if i < facetShown || o.Checked {
-				g.Options = append(g.Options, o)
-			} else {
-				g.More = append(g.More, o)
-			}
+			g.add(i, o)
 		}
 		out = append(out, g)
 	}
