@@ -12,29 +12,33 @@ import (
 )
 
 type recommendationRow struct {
-	ID                   string    `gorm:"column:id;primaryKey"`
-	ReviewID             string    `gorm:"column:review_id"`
-	Number               string    `gorm:"column:number"`
-	Title                string    `gorm:"column:title"`
-	Text                 string    `gorm:"column:text"`
-	Scope                string    `gorm:"column:scope"`
-	InterventionType     *string   `gorm:"column:intervention_type"`
-	ResponseDue          nullDate  `gorm:"column:response_due"`
-	ResponseStatus       string    `gorm:"column:response_status"`
-	ImplementationStatus string    `gorm:"column:implementation_status"`
-	OversightStatus      string    `gorm:"column:oversight_status"`
-	ClosedOn             nullDate  `gorm:"column:closed_on"`
-	ClosureRationale     *string   `gorm:"column:closure_rationale"`
-	ResponseDueExplicit  bool      `gorm:"column:response_due_explicit"`
-	LastActivityOn       nullDate  `gorm:"column:last_activity_on"`
-	FollowUpOn           nullDate  `gorm:"column:follow_up_on"`
-	IssuedOn             nullDate  `gorm:"column:issued_on"`
-	RecordKey            int       `gorm:"column:record_key"`
-	SourceReportID       *string   `gorm:"column:source_report_id"`
-	SourcePage           *int      `gorm:"column:source_page"`
-	Version              int       `gorm:"column:version"`
-	CreatedAt            time.Time `gorm:"column:created_at"`
-	UpdatedAt            time.Time `gorm:"column:updated_at"`
+	ID                   string   `gorm:"column:id;primaryKey"`
+	ReviewID             string   `gorm:"column:review_id"`
+	Number               string   `gorm:"column:number"`
+	Title                string   `gorm:"column:title"`
+	Text                 string   `gorm:"column:text"`
+	Scope                string   `gorm:"column:scope"`
+	InterventionType     *string  `gorm:"column:intervention_type"`
+	ResponseDue          nullDate `gorm:"column:response_due"`
+	ResponseStatus       string   `gorm:"column:response_status"`
+	ImplementationStatus string   `gorm:"column:implementation_status"`
+	OversightStatus      string   `gorm:"column:oversight_status"`
+	ClosedOn             nullDate `gorm:"column:closed_on"`
+	ClosureRationale     *string  `gorm:"column:closure_rationale"`
+	ResponseDueExplicit  bool     `gorm:"column:response_due_explicit"`
+	LastActivityOn       nullDate `gorm:"column:last_activity_on"`
+	FollowUpOn           nullDate `gorm:"column:follow_up_on"`
+	IssuedOn             nullDate `gorm:"column:issued_on"`
+	RecordKey            int      `gorm:"column:record_key"`
+	// ThemeSet is kept by triggers on theme_assignments (migration 00027) and written here only
+	// when the row is created (the bulk import sets it, so its triggers find nothing to change):
+	// an update of the row never overwrites it.
+	ThemeSet       string    `gorm:"column:theme_set;<-:create"`
+	SourceReportID *string   `gorm:"column:source_report_id"`
+	SourcePage     *int      `gorm:"column:source_page"`
+	Version        int       `gorm:"column:version"`
+	CreatedAt      time.Time `gorm:"column:created_at"`
+	UpdatedAt      time.Time `gorm:"column:updated_at"`
 }
 
 func (recommendationRow) TableName() string { return "recommendations" }

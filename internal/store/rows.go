@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -78,3 +80,17 @@ func (s *Store) Conn(ctx context.Context) (*sql.Conn, error) {
 // Translate turns a database error into a domain error, as the store does with its own (nil
 // stays nil).
 func Translate(err error) error { return translate(err) }
+
+// ThemeSetOf is recommendations.theme_set for a recommendation with these theme assignments:
+// the codes of the confirmed ones (casereview.ThemeAssignment.Confirmed), in byte order,
+// comma-separated, as the triggers of migration 00027 write it.
+func ThemeSetOf(themes []ThemeAssignmentRow) string {
+	var codes []string
+	for _, th := range themes {
+		if th.Source != "suggested" || th.ConfirmedAt != nil { // as confirmedTheme
+			codes = append(codes, th.ThemeCode)
+		}
+	}
+	slices.Sort(codes)
+	return strings.Join(codes, ",")
+}

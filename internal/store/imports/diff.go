@@ -279,6 +279,7 @@ func (p *importPlan) diffRecommendation(rv store.ReviewRow, issued casereview.Da
 
 	switch {
 	case !exists:
+		row.ThemeSet = store.ThemeSetOf(themes) // what the triggers would write after the themes
 		p.newRecs = append(p.newRecs, row)
 		p.recAfter = append(p.recAfter, recAudit{created: true, row: row, addrs: addrs, themes: themes})
 		p.res.RecommendationsCreated++

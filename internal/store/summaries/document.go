@@ -40,7 +40,7 @@ func (s *Service) SummaryDocument(ctx context.Context, f casereview.SummaryFilte
 		func() error {
 			return sc.plain(func(c *summaryScope) error {
 				var err error
-				doc.Pairs, err = c.pairCounts()
+				doc.Pairs, _, err = c.pairCounts()
 				return err
 			})
 		},

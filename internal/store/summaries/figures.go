@@ -9,7 +9,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/casereview/casereview/internal/casereview"
-	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/migrations"
 )
 
@@ -203,22 +202,11 @@ func (s *Service) SummaryThemePairs(ctx context.Context, f casereview.SummaryFil
 func (sc *summaryScope) pairs() ([]casereview.ThemePair, int, error) {
 	var out []casereview.ThemePair
 	n := 0
-	err := parallel(
-		func() error {
-			return sc.plain(func(c *summaryScope) error {
-				var err error
-				out, err = c.pairCounts()
-				return err
-			})
-		},
-		func() error {
-			return sc.plain(func(c *summaryScope) error {
-				var err error
-				n, err = c.count()
-				return err
-			})
-		},
-	)
+	err := sc.plain(func(c *summaryScope) error {
+		var err error
+		out, n, err = c.pairCounts()
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -226,40 +214,46 @@ func (sc *summaryScope) pairs() ([]casereview.ThemePair, int, error) {
 	return out, n, nil
 }
 
-// pairCounts counts the recommendations carrying each two themes, and each theme alone, in one
-// self-join of the assignments: a theme paired with itself is the theme's own count. The pairs
-// come back unsorted (SortPairs needs the number of recommendations counted).
-func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, error) {
+// pairCounts counts the recommendations carrying each two themes, and each theme alone, from
+// the number of recommendations with each set of themes (themesets.go), and returns them
+// unsorted (SortPairs needs the number of recommendations counted) with that number.
+func (sc *summaryScope) pairCounts() ([]casereview.ThemePair, int, error) {
 	if err := sc.loadLabels(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var rows []struct {
-		A, B string
-		N    int
-		KS   int64
+	var sets []struct {
+		S  string
+		N  int
+		KS int64
 	}
-	if err := sc.db.Table("theme_assignments pa").Joins("JOIN theme_assignments pb ON pb.recommendation_id = pa.recommendation_id AND pa.theme_code <= pb.theme_code AND "+store.ConfirmedTheme("pb")).
-		Joins("JOIN recommendations pr ON pr.id = pa.recommendation_id").
-		Where("pa.recommendation_id IN (?) AND "+store.ConfirmedTheme("pa"), sc.ids()).Select("pa.theme_code AS a, pb.theme_code AS b, COUNT(*) AS n, SUM(COALESCE(pr.record_key, 0)) AS ks").
-		Group("pa.theme_code, pb.theme_code").Scan(&rows).Error; err != nil {
-		return nil, err
+	if err := sc.recs().Select(themeSetCol + " AS s, COUNT(*) AS n, SUM(" + recordKey + ") AS ks").Group(themeSetCol).Scan(&sets).Error; err != nil {
+		return nil, 0, err
 	}
-	single, singleKey := map[string]int{}, map[string]int64{}
-	for _, r := range rows {
-		if r.A == r.B {
-			single[r.A], singleKey[r.A] = r.N, r.KS
+	type pair struct{ a, b string }
+	type count struct {
+		n  int
+		ks int64
+	}
+	single, both := map[string]count{}, map[pair]count{}
+	total := 0
+	for _, s := range sets {
+		total += s.N
+		codes := themeCodes(s.S)
+		for i, a := range codes {
+			single[a] = count{single[a].n + s.N, single[a].ks + s.KS}
+			for _, b := range codes[i+1:] {
+				p := pair{a, b}
+				both[p] = count{both[p].n + s.N, both[p].ks + s.KS}
+			}
 		}
 	}
-	out := make([]casereview.ThemePair, 0, len(rows)-len(single))
-	for _, r := range rows {
-		if r.A == r.B {
-			continue
-		}
-		out = append(out, casereview.ThemePair{A: casereview.Value{Key: r.A, Label: sc.label(casereview.DimTheme, r.A)},
-			B: casereview.Value{Key: r.B, Label: sc.label(casereview.DimTheme, r.B)}, Count: r.N, CountA: single[r.A], CountB: single[r.B],
-			KeySum: r.KS, KeySumA: singleKey[r.A], KeySumB: singleKey[r.B]})
+	out := make([]casereview.ThemePair, 0, len(both))
+	for p, c := range both {
+		out = append(out, casereview.ThemePair{A: casereview.Value{Key: p.a, Label: sc.label(casereview.DimTheme, p.a)},
+			B: casereview.Value{Key: p.b, Label: sc.label(casereview.DimTheme, p.b)}, Count: c.n, CountA: single[p.a].n, CountB: single[p.b].n,
+			KeySum: c.ks, KeySumA: single[p.a].ks, KeySumB: single[p.b].ks})
 	}
-	return out, nil
+	return out, total, nil
 }
 
 // SummaryTrends counts recommendations by the year they were issued and the year they were

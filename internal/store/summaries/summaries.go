@@ -44,6 +44,8 @@ type summaryScope struct {
 	themes []string // resolved theme codes
 	asOf   casereview.Date
 	labels map[casereview.Dimension]map[string]string
+	// groupOf is each theme's group (loaded with the labels).
+	groupOf map[string]string
 }
 
 // open validates f and, when labels, loads the labels, in one read, and returns the scope every
@@ -230,24 +232,10 @@ const closedCond = "recommendations.oversight_status LIKE 'closed\\_%' ESCAPE '\
 // dimension returns the SQL expression for d and the joins it needs (aliases suffixed with n).
 func (sc *summaryScope) dimension(d casereview.Dimension, n string) (expr string, joins []string) {
 	switch d {
-	case casereview.DimTheme:
-		// Filtering by theme also narrows the theme dimension to the themes asked for. Without
-		// that filter, recommendations with no confirmed theme count under NoneKey ("No theme"),
-		// not left out.
-		if len(sc.themes) == 0 {
-			return "COALESCE(ta" + n + ".theme_code, '" + casereview.NoneKey + "')", []string{"LEFT JOIN theme_assignments ta" + n +
-				" ON ta" + n + ".recommendation_id = recommendations.id AND " + store.ConfirmedTheme("ta"+n)}
-		}
-		return "ta" + n + ".theme_code", []string{"JOIN theme_assignments ta" + n + " ON ta" + n + ".recommendation_id = recommendations.id" +
-			" AND " + store.ConfirmedTheme("ta"+n) + sc.inList("ta"+n+".theme_code", sc.themes)}
-	case casereview.DimThemeGroup:
-		if len(sc.f.ThemeGroups) == 0 && len(sc.themes) == 0 {
-			return "COALESCE(tg" + n + ".group_code, '" + casereview.NoneKey + "')", []string{"LEFT JOIN theme_assignments tga" + n +
-				" ON tga" + n + ".recommendation_id = recommendations.id AND " + store.ConfirmedTheme("tga"+n),
-				"LEFT JOIN themes tg" + n + " ON tg" + n + ".code = tga" + n + ".theme_code"}
-		}
-		return "tg" + n + ".group_code", []string{"JOIN theme_assignments tga" + n + " ON tga" + n + ".recommendation_id = recommendations.id AND " + store.ConfirmedTheme("tga"+n),
-			"JOIN themes tg" + n + " ON tg" + n + ".code = tga" + n + ".theme_code" + sc.inList("tg"+n+".group_code", sc.f.ThemeGroups)}
+	case casereview.DimTheme, casereview.DimThemeGroup:
+		// One value per recommendation, its set of confirmed themes, which expander turns into
+		// the themes or groups it counts under (see themesets.go).
+		return themeSetCol, nil
 	case casereview.DimReviewType:
 		return "reviews.type", nil
 	case casereview.DimYear:
@@ -311,6 +299,11 @@ func (sc *summaryScope) loadLabels() error {
 	if err := load(casereview.DimTheme, "themes", "code", "label"); err != nil {
 		return err
 	}
+	if err := load(casereview.DimThemeGroup, "themes", "code", "group_code"); err != nil {
+		return err
+	}
+	// Each theme's group, for expander; the groups' own labels are set below.
+	sc.groupOf = sc.labels[casereview.DimThemeGroup]
 	if err := load(casereview.DimReviewType, "review_types", "code", "label"); err != nil {
 		return err
 	}
@@ -392,21 +385,26 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 	}
 	re, rj := sc.dimension(r.Rows, "r")
 	ce, cj := sc.dimension(r.Cols, "c")
+	rx, cx := sc.expander(r.Rows), sc.expander(r.Cols)
 	var rows []struct {
 		R, C string
 		N    int
 		KS   int64
 	}
-	// Each row of the join is one (recommendation, row value, column value) unless a theme group
-	// is involved: a recommendation with two themes of group A joins twice to A. Only then are the
-	// rows made distinct first, which costs a sort. Likewise two addressees of one sector.
-	distinctFirst := r.Rows == casereview.DimThemeGroup || r.Cols == casereview.DimThemeGroup || r.Rows == casereview.DimSector || r.Cols == casereview.DimSector ||
-		r.Rows.BySubject() || r.Cols.BySubject()
-	multi := r.Rows.MultiValued() || r.Cols.MultiValued()
+	// Each row of the join is one (recommendation, row value, column value) unless two addressees
+	// of one sector are involved, or a subject's characteristic: only then are the rows made
+	// distinct first, which costs a sort. The theme dimensions are one value per recommendation
+	// (its theme set), shared among its themes or groups below.
+	distinctFirst := r.Rows == casereview.DimSector || r.Cols == casereview.DimSector || r.Rows.BySubject() || r.Cols.BySubject()
+	// A recommendation is in one row of the statement unless a dimension is counted by a join
+	// (organisation, sector, subject): only then does the number of recommendations need a
+	// statement of its own.
+	joinedMulti := func(d casereview.Dimension) bool { return d.MultiValued() && !fromThemeSet(d) }
+	multi := joinedMulti(r.Rows) || joinedMulti(r.Cols)
 	var n int
 	var nKey int64
 	// The cells and the number of recommendations (a second statement only when a
-	// recommendation can sit in several cells) are independent: ask for both at once.
+	// recommendation can sit in several rows) are independent: ask for both at once.
 	err = parallel(
 		func() error {
 			return sc.plain(func(c *summaryScope) error {
@@ -435,11 +433,14 @@ func (s *Service) SummaryCrossTab(ctx context.Context, f casereview.SummaryFilte
 	if err != nil {
 		return casereview.CrossTab{}, err
 	}
-	if !multi { // every recommendation is in exactly one cell
+	if !multi { // every recommendation is in exactly one row of the statement
 		for _, x := range rows {
 			n += x.N
 			nKey += x.KS
 		}
+	}
+	if rx != nil || cx != nil {
+		rows = expandCells(rows, rx, cx)
 	}
 	cells := make([]casereview.Cell, len(rows))
 	for i, x := range rows {

@@ -2,6 +2,7 @@ package summaries_test
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"testing"
 
@@ -120,6 +121,42 @@ func TestCrossTabShowsRecommendationsWithNoTheme(t *testing.T) {
 		must(t, err)
 		if len(tab.RowValues) != 1 || tab.RowValues[0].Key != "A02" {
 			t.Errorf("filtered by A02: rows %+v", tab.RowValues)
+		}
+
+		// Two themes of one group count the recommendation once under the group; filtering by
+		// group narrows the group dimension to it, and filtering by theme keeps every group of the
+		// matching recommendations' themes but no "No theme".
+		two := f.recDraft("3")
+		two.Themes = []casereview.ThemeDraft{{Code: "A02"}, {Code: "A03"}}
+		_, err = st.CreateRecommendation(ctx, two)
+		must(t, err)
+		groups := func(f casereview.SummaryFilter) map[string]int {
+			tab, err := sums.SummaryCrossTab(ctx, f, casereview.CrossTabRequest{Rows: casereview.DimThemeGroup, Cols: casereview.DimResponse})
+			must(t, err)
+			got := map[string]int{}
+			for i, v := range tab.RowValues {
+				got[v.Key] = tab.RowTotals[i]
+			}
+			return got
+		}
+		for _, c := range []struct {
+			f    casereview.SummaryFilter
+			want map[string]int
+		}{
+			{casereview.SummaryFilter{}, map[string]int{"A": 2, "C": 1, casereview.NoneKey: 1}},
+			{casereview.SummaryFilter{ThemeGroups: []string{"A"}}, map[string]int{"A": 2}},
+			{casereview.SummaryFilter{Themes: []string{"risk-assessment"}}, map[string]int{"A": 1, "C": 1}},
+		} {
+			if got := groups(c.f); !maps.Equal(got, c.want) {
+				t.Errorf("by theme group, filter %+v: %v, want %v", c.f, got, c.want)
+			}
+		}
+		// By theme and theme group at once: each recommendation once in each pair of one of its
+		// themes and one of its groups.
+		tab, err = sums.SummaryCrossTab(ctx, casereview.SummaryFilter{}, casereview.CrossTabRequest{Rows: casereview.DimTheme, Cols: casereview.DimThemeGroup})
+		must(t, err)
+		if tab.Recommendations != 3 || tab.Total != 7 {
+			t.Errorf("theme × theme group: %d recommendations, total %d, want 3 and 7 (A02 and C01 × A and C; A02 and A03 × A; none × none)", tab.Recommendations, tab.Total)
 		}
 	})
 }
