@@ -102,6 +102,15 @@ type SummaryFilter struct {
 	IDs []string
 }
 
+// KeepsAll reports whether f keeps every recommendation the caller may see: no filter but the
+// date figures are worked out on.
+func (f SummaryFilter) KeepsAll() bool {
+	return len(f.Themes)+len(f.ThemeGroups)+len(f.ReviewTypes)+len(f.Organisations)+len(f.Sectors)+len(f.Scopes)+
+		len(f.Interventions)+len(f.Responses)+len(f.Implementations)+len(f.Oversights)+len(f.Years)+len(f.Partnerships)+
+		len(f.Subjects) == 0 && f.YearFrom == nil && f.YearTo == nil && f.IssuedFrom == nil && f.IssuedTo == nil &&
+		f.Flag == "" && f.IDs == nil
+}
+
 // Validate checks what can be checked without the database and normalises case. Unknown theme
 // codes, review types and intervention types are checked by the store against its tables.
 func (f *SummaryFilter) Validate() error {

@@ -3,6 +3,7 @@ package casereview
 import (
 	"errors"
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -241,6 +242,41 @@ func TestStatusLabel(t *testing.T) {
 	for in, want := range map[string]string{"accepted_in_part": "Accepted in part", "open": "Open", "": ""} {
 		if got := StatusLabel(in); got != want {
 			t.Errorf("StatusLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// KeepsAll holds for a filter of nothing but the date, and fails once any other field is set:
+// each field of SummaryFilter is set in turn by reflection, so a field added later and not
+// handled by KeepsAll fails here.
+func TestSummaryFilterKeepsAll(t *testing.T) {
+	today := MustDate("2026-12-07")
+	if !(SummaryFilter{AsOf: today}).KeepsAll() || !(SummaryFilter{Themes: []string{}}).KeepsAll() {
+		t.Fatal("a filter of nothing (or of empty lists) keeps all")
+	}
+	if (SummaryFilter{IDs: []string{}}).KeepsAll() {
+		t.Error("an empty, non-nil list of ids matches nothing, so it does not keep all")
+	}
+	typ := reflect.TypeOf(SummaryFilter{})
+	for i := range typ.NumField() {
+		fd := typ.Field(i)
+		if fd.Name == "AsOf" {
+			continue
+		}
+		var f SummaryFilter
+		v := reflect.ValueOf(&f).Elem().Field(i)
+		switch v.Kind() {
+		case reflect.Slice:
+			v.Set(reflect.MakeSlice(fd.Type, 1, 1))
+		case reflect.Pointer:
+			v.Set(reflect.New(fd.Type.Elem()))
+		case reflect.String:
+			v.SetString("x")
+		default:
+			t.Fatalf("%s: a %s field: teach this test (and KeepsAll) about it", fd.Name, v.Kind())
+		}
+		if f.KeepsAll() {
+			t.Errorf("with %s set, KeepsAll still holds", fd.Name)
 		}
 	}
 }

@@ -107,9 +107,7 @@ func (h *Handler) dashboard(c *gin.Context) {
 	}()
 	var figures error
 	if len(probs) == 0 {
-		if figures = h.fillDashboard(c, d); figures == nil {
-			figures = h.auditFiguresRead(ctx, "dashboard", form)
-		}
+		figures = h.figuresAudited(ctx, "dashboard", form, func() error { return h.fillDashboard(c, d) })
 	}
 	if err := <-panel; err != nil {
 		h.fail(c, err)

@@ -122,9 +122,7 @@ func (h *Handler) recurring(c *gin.Context) {
 	}()
 	var figures error
 	if len(probs) == 0 {
-		if figures = h.recurringFigures(ctx, v); figures == nil {
-			figures = h.auditFiguresRead(ctx, "recurring", form)
-		}
+		figures = h.figuresAudited(ctx, "recurring", form, func() error { return h.recurringFigures(ctx, v) })
 	}
 	if err := <-panel; err != nil {
 		h.fail(c, err)

@@ -92,9 +92,7 @@ func (h *Handler) explore(c *gin.Context) {
 	}()
 	var figures error
 	if len(probs) == 0 {
-		if figures = h.exploreFigures(ctx, d, q); figures == nil {
-			figures = h.auditFiguresRead(ctx, "explore."+d.View, form)
-		}
+		figures = h.figuresAudited(ctx, "explore."+d.View, form, func() error { return h.exploreFigures(ctx, d, q) })
 	}
 	if err := <-panel; err != nil {
 		h.fail(c, err)
@@ -278,14 +276,29 @@ func sharedCrossTab(t casereview.CrossTab, threshold int) *crossTable {
 	return out
 }
 
-// auditFiguresRead records that figures counting restricted reviews were shown on a page, as the
-// API records its JSON summaries (summary.read) and downloads record their export: who saw
-// figures over restricted material, and which. Nothing is recorded for figures over none.
-func (h *Handler) auditFiguresRead(ctx context.Context, kind string, form summaryForm) error {
-	pop, err := h.sums.SummaryPopulation(ctx, form.Filter)
-	if err != nil || pop.Restricted == 0 {
+// figuresAudited runs fill, which counts the page's figures, and records that figures counting
+// restricted reviews were shown, as the API records its JSON summaries (summary.read) and
+// downloads record their export: who saw figures over restricted material, and which. Nothing is
+// recorded for figures over none, nor when fill fails. The population the record needs is counted
+// beside fill, not after it: each is its own statements, so the page waits for the slower only.
+func (h *Handler) figuresAudited(ctx context.Context, kind string, form summaryForm, fill func() error) error {
+	type counted struct {
+		pop casereview.Population
+		err error
+	}
+	population := make(chan counted, 1)
+	go func() {
+		pop, err := h.sums.SummaryPopulation(ctx, form.Filter)
+		population <- counted{pop, err}
+	}()
+	err := fill()
+	c := <-population
+	if err != nil {
 		return err
 	}
+	if c.err != nil || c.pop.Restricted == 0 {
+		return c.err
+	}
 	return h.sums.AuditSummaryRead(ctx, kind, map[string]any{"disclosure": form.Disclosure, "as_of": form.Filter.AsOf.String(),
-		"recommendations": pop.Matched, "restricted": pop.Restricted, "definition": form.Values.Encode()})
+		"recommendations": c.pop.Matched, "restricted": c.pop.Restricted, "definition": form.Values.Encode()})
 }

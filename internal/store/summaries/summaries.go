@@ -526,17 +526,13 @@ func (s *Service) SummaryPopulation(ctx context.Context, f casereview.SummaryFil
 		return casereview.Population{}, err
 	}
 	var p casereview.Population
+	if sc.f.KeepsAll() { // what the filter keeps is what the caller may see: one count
+		err = sc.plain(func(c *summaryScope) error { return c.population(&p) })
+		p.Visible = p.Matched
+		return p, err
+	}
 	err = parallel(func() error {
-		return sc.plain(func(c *summaryScope) error {
-			var x struct {
-				N, R int
-				KS   int64
-			}
-			err := c.recs().Select("COUNT(*) AS n, COALESCE(SUM(CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END), 0) AS r, " +
-				"COALESCE(SUM(" + recordKey + "), 0) AS ks").Scan(&x).Error
-			p.Matched, p.Restricted, p.MatchedKeySum = x.N, x.R, x.KS
-			return err
-		})
+		return sc.plain(func(c *summaryScope) error { return c.population(&p) })
 	}, func() error {
 		return sc.plain(func(c *summaryScope) error {
 			c.f, c.themes = casereview.SummaryFilter{AsOf: c.f.AsOf}, nil
@@ -547,6 +543,19 @@ func (s *Service) SummaryPopulation(ctx context.Context, f casereview.SummaryFil
 		})
 	})
 	return p, err
+}
+
+// population counts the recommendations the scope keeps, those of them on restricted reviews, and
+// their record keys.
+func (sc *summaryScope) population(p *casereview.Population) error {
+	var x struct {
+		N, R int
+		KS   int64
+	}
+	err := sc.recs().Select("COUNT(*) AS n, COALESCE(SUM(CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END), 0) AS r, " +
+		"COALESCE(SUM(" + recordKey + "), 0) AS ks").Scan(&x).Error
+	p.Matched, p.Restricted, p.MatchedKeySum = x.N, x.R, x.KS
+	return err
 }
 
 // SummaryRecurringMembers returns the recommendations f keeps, under the caller's read scope, that
