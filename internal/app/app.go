@@ -51,6 +51,8 @@ type App struct {
 	handler http.Handler
 	// indexPoll is how often the index follower polls the journal (Options.IndexPoll).
 	indexPoll time.Duration
+	// noRecurrence: Start does not follow the recurrence clusters (Options.NoRecurrence).
+	noRecurrence bool
 	// indexOpts are how the search index is opened (Options.IndexMergeFloor).
 	indexOpts bleveindex.Options
 	api       http.Handler // the JSON API alone (inside handler)
@@ -83,6 +85,10 @@ type Options struct {
 	// ImportGate replaces the bound on import jobs the configuration sets
 	// (CASEREVIEW_IMPORT_CONCURRENCY and CASEREVIEW_IMPORT_QUEUE).
 	ImportGate *importer.Gate
+	// NoRecurrence leaves the recurrence clusters unloaded (the recurring pages then say so):
+	// the benchmark measures a server in its steady state, and on a new database the follower's
+	// first placing of every recommendation is long (docs/performance.md).
+	NoRecurrence bool
 	// IndexPoll replaces how often the index follower polls the journal when nothing wakes it
 	// (indexer.DefaultPollInterval).
 	IndexPoll time.Duration
@@ -129,7 +135,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, o Options) (*
 	if o.PasswordParams != nil {
 		ac.Params = *o.PasswordParams
 	}
-	a := &App{cfg: cfg, log: log, store: s, summaries: summaries.New(s), auth: auth.NewService(s, ac, o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll,
+	a := &App{cfg: cfg, log: log, store: s, summaries: summaries.New(s), auth: auth.NewService(s, ac, o.Now), now: o.Now, lock: lock, indexPoll: o.IndexPoll, noRecurrence: o.NoRecurrence,
 		indexOpts: bleveindex.Options{MergeFloor: o.IndexMergeFloor}}
 	started := false
 	defer func() {

@@ -161,7 +161,9 @@ func (a *App) Start(ctx context.Context) {
 		go a.checkpointEvery(ctx, a.cfg.Checkpoints)
 		go a.forgetThrottlesEvery(ctx)
 		a.startNotifications(ctx)
-		go a.followRecurrence(ctx)
+		if !a.noRecurrence {
+			go a.followRecurrence(ctx)
+		}
 	})
 	s := a.search
 	if s == nil {

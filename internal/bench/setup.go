@@ -83,7 +83,10 @@ func setUp(ctx context.Context, cfg Config, out io.Writer) (*Env, func(), error)
 	level := &slog.LevelVar{}
 	level.Set(slog.LevelError + 8)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	a, err := app.New(ctx, acfg, log, app.Options{})
+	// The recurrence follower is left off: on a new database it first places every recommendation
+	// in its clusters, for many minutes of one core at 100k (docs/performance.md), and measuring
+	// beside that would time it too. A restarted server loads its stored clusters instead.
+	a, err := app.New(ctx, acfg, log, app.Options{NoRecurrence: true})
 	if err != nil {
 		os.RemoveAll(env.DataDir)
 		return nil, nil, fmt.Errorf("start the application: %w", err)
