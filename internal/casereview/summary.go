@@ -438,6 +438,9 @@ type Headline struct {
 	InProgress      int
 	VerifiedClosed  int
 	Overdue         int
+	// Restricted is how many of Recommendations are on restricted reviews (a read of figures
+	// over any is audited).
+	Restricted int
 	// Keys are the sums of the record keys behind Recommendations, Responded, Accepted,
 	// InProgress, VerifiedClosed and Overdue, in that order (cellkey.go).
 	Keys [6]int64

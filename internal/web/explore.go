@@ -296,9 +296,17 @@ func (h *Handler) figuresAudited(ctx context.Context, kind string, form summaryF
 	if err != nil {
 		return err
 	}
-	if c.err != nil || c.pop.Restricted == 0 {
+	if c.err != nil {
 		return c.err
 	}
+	return h.auditFigures(ctx, kind, form, c.pop)
+}
+
+// auditFigures records that figures over pop were shown, when it counts restricted reviews.
+func (h *Handler) auditFigures(ctx context.Context, kind string, form summaryForm, pop casereview.Population) error {
+	if pop.Restricted == 0 {
+		return nil
+	}
 	return h.sums.AuditSummaryRead(ctx, kind, map[string]any{"disclosure": form.Disclosure, "as_of": form.Filter.AsOf.String(),
-		"recommendations": c.pop.Matched, "restricted": c.pop.Restricted, "definition": form.Values.Encode()})
+		"recommendations": pop.Matched, "restricted": pop.Restricted, "definition": form.Values.Encode()})
 }

@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store/summaries"
 	"github.com/casereview/casereview/internal/webtest"
 )
 
@@ -42,6 +46,26 @@ func TestReportingPagesAuditTheirReads(t *testing.T) {
 			if after[kind] != before[kind]+1 {
 				t.Errorf("%s: %d reads audited, want %d", kind, after[kind], before[kind]+1)
 			}
+		}
+		// The dashboard's record counts what the population would: its headline over everything
+		// counts the restricted reviews itself.
+		pop, err := summaries.New(s.API.App.Store()).SummaryPopulation(casereview.WithActor(context.Background(), ownerActor(t, s, "oversight@example.test")), casereview.SummaryFilter{AsOf: casereview.DateOf(time.Now())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		events, err := s.API.App.Store().ListAudit(webtest.System(), casereview.AuditFilter{Action: string(casereview.AuditSummaryRead)}, 100, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events.Items {
+			if e.EntityID != "dashboard" {
+				continue
+			}
+			var got struct{ Recommendations, Restricted int }
+			if err := json.Unmarshal([]byte(e.After), &got); err != nil || got.Recommendations != pop.Matched || got.Restricted != pop.Restricted || got.Restricted == 0 {
+				t.Errorf("the dashboard's record counts %+v (%v); the population is %+v", got, err, pop)
+			}
+			break
 		}
 		// A page refused for its filters shows no figures and records no read.
 		b.Get("/explore?year_from=abc").Must(http.StatusUnprocessableEntity)

@@ -85,6 +85,7 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 	counted("recommendations.implementation_status IN ("+quoted(inProgressStatuses())+")", &h.InProgress, &h.Keys[3])
 	counted("recommendations.oversight_status IN ("+quoted(casereview.VerifiedClosures())+")", &h.VerifiedClosed, &h.Keys[4])
 	counted("?", &h.Overdue, &h.Keys[5]) // the overdue condition: the statement's parameters, in order
+	col(sum("reviews.visibility = 'restricted'"), &h.Restricted)
 	layer := func(dst *[]casereview.Count, column string, all []string) {
 		*dst = make([]casereview.Count, len(all))
 		for i, v := range all {
@@ -94,7 +95,6 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 	}
 	if full {
 		col("COUNT(DISTINCT recommendations.review_id)", &h.Reviews)
-		col(sum("reviews.visibility = 'restricted'"), &doc.RestrictedCount)
 		layer(&doc.Response, "recommendations.response_status", strs(casereview.ResponseStatuses))
 		layer(&doc.Implementation, "recommendations.implementation_status", strs(casereview.ImplementationStatuses))
 		layer(&doc.Oversight, "recommendations.oversight_status", strs(casereview.OversightStatuses))
@@ -126,6 +126,7 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 			*keyDsts[i] = v.Int64
 		}
 	}
+	doc.RestrictedCount = h.Restricted
 	return nil
 }
 
