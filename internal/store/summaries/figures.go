@@ -2,6 +2,7 @@ package summaries
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,9 +55,9 @@ func (s *Service) SummaryOrganisations(ctx context.Context, f casereview.Summary
 // organisations runs its three statements (the counts, and the days to first response and to
 // verified closure) at once, each in a read of its own: call it outside plain.
 func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationFigures, error) {
-	key, name := "a.organisation_id", "MIN(o.name)"
+	key := "a.organisation_id"
 	if bySector {
-		key, name = "o.sector", "o.sector"
+		key = "o.sector"
 	}
 	base := func(c *summaryScope) *gorm.DB {
 		return c.recs().Joins("JOIN addressees a ON a.recommendation_id = recommendations.id").
@@ -73,11 +74,7 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 		{"verified_closed", "recommendations.oversight_status IN (" + quoted(casereview.VerifiedClosures()) + ")"},
 		{"overdue", "recommendations.overdue = 1"},
 	}
-	var rows []struct {
-		K, Name, Sector                                                                 string
-		Addressed, Responded, Accepted, InProgress, VerifiedClosed, Overdue             int
-		AddressedKs, RespondedKs, AcceptedKs, InProgressKs, VerifiedClosedKs, OverdueKs int64
-	}
+	var rows []orgCounts
 	// The medians come from histograms (key, days, how many) counted in SQL: the measurements
 	// themselves were one row per addressee, over a hundred thousand of them at 100k.
 	var resp, closed []dayCount
@@ -92,16 +89,11 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 			if c.q.Dialect() != migrations.Postgres {
 				keepApart = " LIMIT -1 OFFSET 0"
 			}
+			if !bySector {
+				return c.organisationCounts(conds, keepApart, &rows)
+			}
 			joined := c.db.Table("(?"+keepApart+") AS recommendations", perRec).
 				Joins("JOIN addressees a ON a.recommendation_id = recommendations.id").Joins("JOIN organisations o ON o.id = a.organisation_id")
-			if !bySector {
-				sel := key + " AS k, " + name + " AS name, MIN(o.sector) AS sector, COUNT(*) AS addressed, SUM(recommendations.record_key) AS addressed_ks"
-				for _, x := range conds {
-					sel += ", SUM(CASE WHEN " + x.cond + " THEN 1 ELSE 0 END) AS " + x.as +
-						", SUM(CASE WHEN " + x.cond + " THEN recommendations.record_key ELSE 0 END) AS " + x.as + "_ks"
-				}
-				return joined.Select(sel).Group(key).Scan(&rows).Error
-			}
 			inner := "o.sector AS k, recommendations.id AS rid, MAX(recommendations.record_key) AS rk"
 			outer := "x.k AS k, x.k AS name, x.k AS sector, COUNT(*) AS addressed, SUM(x.rk) AS addressed_ks"
 			for _, x := range conds {
@@ -164,6 +156,76 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 		return strings.Compare(a.Name+a.Key, b.Name+b.Key)
 	})
 	return out, nil
+}
+
+// orgCounts is one organisation's (or sector's) counts, each with the sum of its record keys.
+type orgCounts struct {
+	K, Name, Sector                                                                 string
+	Addressed, Responded, Accepted, InProgress, VerifiedClosed, Overdue             int
+	AddressedKs, RespondedKs, AcceptedKs, InProgressKs, VerifiedClosedKs, OverdueKs int64
+}
+
+// organisationCounts counts, for each organisation addressed, its recommendations and those
+// meeting each of conds (responded and accepted, which its addressee row says; in progress,
+// verified closed and overdue, which the recommendation says). Each recommendation's three
+// conditions are worked out once, as the bits of one class, in a subquery kept apart from the
+// join; the join's rows are then only counted by (organisation, the addressee's two bits, the
+// recommendation's class) and the figures added up here: at 100k, 172,954 addressee rows into
+// about 4,700 groups, with one count and one sum each instead of twelve conditional sums (about
+// 300 -> 180 ms alone).
+func (sc *summaryScope) organisationCounts(conds []struct{ as, cond string }, keepApart string, dst *[]orgCounts) error {
+	bits := func(cs []struct{ as, cond string }) string {
+		var b []string
+		for i, x := range cs {
+			b = append(b, fmt.Sprintf("CASE WHEN %s THEN %d ELSE 0 END", x.cond, 1<<i))
+		}
+		return strings.Join(b, " + ")
+	}
+	perRec := sc.recs().Select("recommendations.id, "+recordKey+" AS record_key, "+bits(conds[2:4])+" + CASE WHEN ? THEN 4 ELSE 0 END AS cls",
+		sc.overdueCond())
+	var groups []struct {
+		K       string
+		AC, Cls int
+		N       int
+		KS      int64
+	}
+	if err := sc.db.Table("(?"+keepApart+") AS recommendations", perRec).Joins("JOIN addressees a ON a.recommendation_id = recommendations.id").
+		Select("a.organisation_id AS k, " + bits(conds[:2]) + " AS ac, recommendations.cls AS cls, COUNT(*) AS n, SUM(recommendations.record_key) AS ks").
+		Group("1, 2, 3").Scan(&groups).Error; err != nil {
+		return err
+	}
+	var orgs []struct{ ID, Name, Sector string }
+	if err := sc.db.Table("organisations").Select("id, name, sector").Scan(&orgs).Error; err != nil {
+		return err
+	}
+	at := map[string]int{}
+	for _, g := range groups {
+		i, ok := at[g.K]
+		if !ok {
+			i = len(*dst)
+			at[g.K] = i
+			*dst = append(*dst, orgCounts{K: g.K})
+		}
+		r := &(*dst)[i]
+		add := func(on bool, n *int, ks *int64) {
+			if on {
+				*n += g.N
+				*ks += g.KS
+			}
+		}
+		add(true, &r.Addressed, &r.AddressedKs)
+		add(g.AC&1 != 0, &r.Responded, &r.RespondedKs)
+		add(g.AC&2 != 0, &r.Accepted, &r.AcceptedKs)
+		add(g.Cls&1 != 0, &r.InProgress, &r.InProgressKs)
+		add(g.Cls&2 != 0, &r.VerifiedClosed, &r.VerifiedClosedKs)
+		add(g.Cls&4 != 0, &r.Overdue, &r.OverdueKs)
+	}
+	for _, o := range orgs {
+		if i, ok := at[o.ID]; ok {
+			(*dst)[i].Name, (*dst)[i].Sector = o.Name, o.Sector
+		}
+	}
+	return nil
 }
 
 // dayCount is one bar of a histogram of days: N measurements of D days under key K.
