@@ -182,7 +182,7 @@ func Run(ctx context.Context, cfg Config, out io.Writer) int {
 			continue
 		}
 		env.Printf("\n== %s\n", s.Name)
-		env.Printf("(machine load average before: %s)\n", loadAverage())
+		env.Printf("(machine %s; load average before: %s)\n", waitQuiet(), loadAverage())
 		start := time.Now()
 		if err := s.Run(env); err != nil {
 			env.Printf("FAILED: %v\n", err)
