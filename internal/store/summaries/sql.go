@@ -14,7 +14,7 @@ import (
 // How the summaries' statements run, and the derived flags as SQL expressions.
 
 // plain runs part with a copy of the scope whose statements run in a read of their own
-// (store.Read) and, on PostgreSQL, with three settings of that transaction alone (set_config's
+// (store.Read) and, on PostgreSQL, with four settings of that transaction alone (set_config's
 // is_local), each measured at 100k recommendations:
 //   - jit off: a summary statement's estimated cost (a flag's EXISTS is costed once per row)
 //     easily passes jit_above_cost, and compiling then takes longer (half a second at 100k) than
@@ -24,13 +24,20 @@ import (
 //     for a summary with no filter; 1.1 takes the index: theme pairs 110 -> 65 ms, the
 //     population 83 -> 50 ms, the recent closures 53 -> 22 ms, trends 142 -> 100 ms;
 //   - work_mem 32MB (the default 4MB): the organisations' join of every addressee to its
-//     recommendation no longer spills its hash to disk: 380 -> 285 ms.
+//     recommendation no longer spills its hash to disk: 380 -> 285 ms;
+//   - no parallel workers (max_parallel_workers_per_gather 0): a page's or a document's parts
+//     already run side by side, each statement in a read of its own, so workers of their own
+//     oversubscribed the cores, and each worker repeats the plan's set-up (the headline on an idle
+//     2-core machine: 120-190 ms with two workers, 82 ms without). In the benchmark's reporting
+//     pages, run after run on one database, every page and its JSON got faster at p50: the
+//     dashboard 396 -> 322 ms, the cross-tab 217 -> 183, theme pairs 147 -> 88, trends 142 -> 95,
+//     organisations 374 -> 361.
 //
 // part must not call plain again: each read holds a connection of the pool.
 func (sc *summaryScope) plain(part func(*summaryScope) error) error {
 	return sc.s.st.Read(sc.ctx, func(q store.Query) error {
 		if q.Dialect() == migrations.Postgres {
-			if err := q.DB().Exec("SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true), set_config('work_mem', '32MB', true)").Error; err != nil {
+			if err := q.DB().Exec("SELECT set_config('jit', 'off', true), set_config('random_page_cost', '1.1', true), set_config('work_mem', '32MB', true), set_config('max_parallel_workers_per_gather', '0', true)").Error; err != nil {
 				return err
 			}
 		}
