@@ -179,7 +179,7 @@ func (s *Service) SummaryOverdueByOrganisation(ctx context.Context, f casereview
 		return nil, err
 	}
 	var rows []overdueTally
-	err = sc.plain(func(c *summaryScope) error {
+	err = sc.plainWithWorkers(func(c *summaryScope) error {
 		return c.db.Raw("SELECT org, COUNT(*) AS items, SUM(esc) AS escalated, MIN(since) AS oldest FROM (?) x GROUP BY org",
 			c.overdueEntries(0)).Scan(&rows).Error
 	})
