@@ -79,7 +79,8 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 	// themselves were one row per addressee, over a hundred thousand of them at 100k.
 	var resp, closed []dayCount
 	err := parallel(func() error {
-		return sc.plain(func(c *summaryScope) error {
+		// The slowest of the three by far: it may use parallel workers (see plainWithWorkers).
+		return sc.plainWithWorkers(func(c *summaryScope) error {
 			// One pass over the join gives every count. The overdue flag (see flagCond) is worked
 			// out once per recommendation, in a subquery the planner keeps apart (OFFSET 0), and
 			// not once per addressee row of the join.
