@@ -29,9 +29,9 @@ import (
 //     already run side by side, each statement in a read of its own, so workers of their own
 //     oversubscribed the cores, and each worker repeats the plan's set-up (the headline on an idle
 //     2-core machine: 120-190 ms with two workers, 82 ms without). In the benchmark's reporting
-//     pages, run after run on one database, every page and its JSON got faster at p50: the
-//     dashboard 396 -> 322 ms, the cross-tab 217 -> 183, theme pairs 147 -> 88, trends 142 -> 95,
-//     organisations 374 -> 361.
+//     pages, the run before and the run after on the same machine (docs/performance.md), every
+//     page got faster at p50: the dashboard 396 -> 260 ms, the cross-tab 217 -> 140, theme pairs
+//     147 -> 80, trends 142 -> 84, organisations 374 -> 357.
 //
 // part must not call plain again: each read holds a connection of the pool.
 func (sc *summaryScope) plain(part func(*summaryScope) error) error { return sc.read(false, part) }
@@ -40,7 +40,9 @@ func (sc *summaryScope) plain(part func(*summaryScope) error) error { return sc.
 // the slowest part of its page by far, which the other parts leave a core to: the dashboard's
 // overdue tally (234 ms alone without workers, 171 ms with two) and the organisations' counts
 // (284 and 187 ms).
-func (sc *summaryScope) plainWithWorkers(part func(*summaryScope) error) error { return sc.read(true, part) }
+func (sc *summaryScope) plainWithWorkers(part func(*summaryScope) error) error {
+	return sc.read(true, part)
+}
 
 func (sc *summaryScope) read(workers bool, part func(*summaryScope) error) error {
 	return sc.s.st.Read(sc.ctx, func(q store.Query) error {
