@@ -14,6 +14,7 @@ import (
 
 	"github.com/casereview/casereview/api"
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store/summaries"
 )
 
 // The overdue list, the national register, the document, query text, disclosure control,
@@ -187,6 +188,66 @@ func smDocument(t *testing.T, w *smWorld) {
 	}
 	if !strings.Contains(d.Title, "A09") {
 		t.Errorf("document title %q", d.Title)
+	}
+	smHeadlines(t, w)
+}
+
+// smHeadlines checks the headline figures and the status layers of everything the default user
+// reads, in the document and in the dashboard's headline: the world has some of every figure,
+// so a figure counted by the wrong condition shows.
+func smHeadlines(t *testing.T, w *smWorld) {
+	recs := w.visibleTo(false)
+	want := map[string]int{}
+	byLayer := map[string]map[string]int{"response": {}, "implementation": {}, "oversight": {}}
+	count := func(name string, cond bool) {
+		if cond {
+			want[name]++
+		}
+	}
+	for _, r := range recs {
+		count("responded", r.response != "awaiting_response")
+		count("accepted", smHas(smAccepted, r.response))
+		count("in progress", smHas(smInProgress, r.implementation))
+		count("verified", smHas(smVerified, r.oversight))
+		count("overdue", smOverdueRec(r))
+		byLayer["response"][r.response]++
+		byLayer["implementation"][r.implementation]++
+		byLayer["oversight"][r.oversight]++
+	}
+	for _, name := range []string{"responded", "accepted", "in progress", "verified", "overdue"} {
+		if want[name] == 0 || want[name] == len(recs) {
+			t.Fatalf("the world has %d of %d recommendations %s: the check could not tell a wrong count", want[name], len(recs), name)
+		}
+	}
+	var d api.SummaryDocument
+	do(t, w.s, http.StatusOK, "GET", smPath("document"), nil).JSON(t, &d)
+	h := d.Headline
+	smCount(t, "all: recommendations", h.Recommendations, len(recs))
+	smCount(t, "all: responded", h.Responded, want["responded"])
+	smCount(t, "all: accepted", h.Accepted, want["accepted"])
+	smCount(t, "all: in progress", h.InProgress, want["in progress"])
+	smCount(t, "all: verified", h.VerifiedClosed, want["verified"])
+	smCount(t, "all: overdue", h.Overdue, want["overdue"])
+	for layer, rows := range map[string][]api.SummaryCount{"response": d.Response, "implementation": d.Implementation, "oversight": d.Oversight} {
+		for _, c := range rows {
+			smCount(t, "all: "+layer+" "+c.Value.Key, c.Count, byLayer[layer][c.Value.Key])
+		}
+	}
+	// The dashboard's headline (the web page reads the service, not this API): its own figures,
+	// where the API's document above derives most of them from the layers.
+	sys := casereview.WithActor(context.Background(), casereview.System)
+	got, err := summaries.New(w.s.App.Store()).SummaryHeadline(sys, casereview.SummaryFilter{AsOf: casereview.MustDate(smAsOf)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, n := range map[string]int{"recommendations": got.Recommendations, "responded": got.Responded, "accepted": got.Accepted,
+		"in progress": got.InProgress, "verified": got.VerifiedClosed, "overdue": got.Overdue} {
+		if name == "recommendations" {
+			want[name] = len(recs)
+		}
+		if n != want[name] {
+			t.Errorf("dashboard headline: %s %d, want %d", name, n, want[name])
+		}
 	}
 }
 

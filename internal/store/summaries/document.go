@@ -3,7 +3,6 @@ package summaries
 import (
 	"context"
 	"database/sql"
-	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -58,76 +57,88 @@ func (s *Service) SummaryDocument(ctx context.Context, f casereview.SummaryFilte
 }
 
 // headline counts the headline figures and, when full, the reviews, the restricted ones and the
-// three status layers (every status listed in lifecycle order, zeros included), in one pass over
-// the filtered set, one column each. The dashboard's headline is not full: the distinct reviews
-// and some thirty status columns were most of its cost.
+// three status layers (every status listed in lifecycle order, zeros included). The filtered set
+// is counted by (response, implementation and oversight status, overdue, restricted) in one
+// statement, a few hundred groups at 100k, and the figures are added up here from the groups:
+// one condition and one grouping a row, where a column of its own for each figure evaluated some
+// fifteen conditions a row (the dashboard's headline at 100k: 84 -> 56 ms alone in psql). The
+// distinct reviews, which groups cannot add up, take a statement of their own when full.
 func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) error {
-	h := &doc.Headline
-	var exprs []string
-	var dsts []*int
-	var keyDsts []*int64 // beside dsts: where a column's key sum goes, or nil
-	col := func(expr string, dst *int) {
-		exprs = append(exprs, expr)
-		dsts = append(dsts, dst)
-		keyDsts = append(keyDsts, nil)
+	var groups []struct {
+		Response, Implementation, Oversight string
+		Overdue, Restricted                 int
+		N                                   int
+		Keys                                int64
 	}
-	sum := func(cond string) string { return "SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
-	// counted adds the count of the rows meeting cond and, for the cell key method, the sum of
-	// their record keys.
-	counted := func(cond string, dst *int, keyDst *int64) {
-		col(sum(cond), dst)
-		exprs = append(exprs, "SUM(CASE WHEN "+cond+" THEN "+recordKey+" ELSE 0 END)")
-		dsts, keyDsts = append(dsts, nil), append(keyDsts, keyDst)
-	}
-	counted("1 = 1", &h.Recommendations, &h.Keys[0])
-	counted("recommendations.response_status <> 'awaiting_response'", &h.Responded, &h.Keys[1])
-	counted("recommendations.response_status IN ("+quoted(acceptedStatuses())+")", &h.Accepted, &h.Keys[2])
-	counted("recommendations.implementation_status IN ("+quoted(inProgressStatuses())+")", &h.InProgress, &h.Keys[3])
-	counted("recommendations.oversight_status IN ("+quoted(casereview.VerifiedClosures())+")", &h.VerifiedClosed, &h.Keys[4])
-	counted("?", &h.Overdue, &h.Keys[5]) // the overdue condition: the statement's parameters, in order
-	col(sum("reviews.visibility = 'restricted'"), &h.Restricted)
-	layer := func(dst *[]casereview.Count, column string, all []string) {
-		*dst = make([]casereview.Count, len(all))
-		for i, v := range all {
-			(*dst)[i].Value = casereview.Value{Key: v, Label: casereview.StatusLabel(v)}
-			counted(column+" = '"+v+"'", &(*dst)[i].N, &(*dst)[i].KeySum)
-		}
-	}
-	if full {
-		col("COUNT(DISTINCT recommendations.review_id)", &h.Reviews)
-		layer(&doc.Response, "recommendations.response_status", strs(casereview.ResponseStatuses))
-		layer(&doc.Implementation, "recommendations.implementation_status", strs(casereview.ImplementationStatuses))
-		layer(&doc.Oversight, "recommendations.oversight_status", strs(casereview.OversightStatuses))
-	}
-	rows, err := sc.recs().Select(strings.Join(exprs, ", "), sc.overdueCond(), sc.overdueCond()).Rows()
+	err := sc.recs().Select("recommendations.response_status AS response, recommendations.implementation_status AS implementation, "+
+		"recommendations.oversight_status AS oversight, CASE WHEN ? THEN 1 ELSE 0 END AS overdue, "+
+		"CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END AS restricted, COUNT(*) AS n, SUM("+recordKey+") AS keys",
+		sc.overdueCond()).Group("1, 2, 3, 4, 5").Scan(&groups).Error
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	vals := make([]sql.NullInt64, len(dsts))
-	ptrs := make([]any, len(dsts))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	h := &doc.Headline
+	layer := func(values []string) ([]casereview.Count, map[string]int) {
+		out, at := make([]casereview.Count, len(values)), make(map[string]int, len(values))
+		for i, v := range values {
+			out[i].Value = casereview.Value{Key: v, Label: casereview.StatusLabel(v)}
+			at[v] = i
+		}
+		return out, at
 	}
-	if rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
+	var respAt, implAt, overAt map[string]int
+	if full {
+		doc.Response, respAt = layer(strs(casereview.ResponseStatuses))
+		doc.Implementation, implAt = layer(strs(casereview.ImplementationStatuses))
+		doc.Oversight, overAt = layer(strs(casereview.OversightStatuses))
+	}
+	accepted, inProgress, verified := set(strs(acceptedStatuses())), set(strs(inProgressStatuses())), set(strs(casereview.VerifiedClosures()))
+	add := func(on bool, n *int, ks *int64, g int, k int64) {
+		if on {
+			*n += g
+			*ks += k
+		}
+	}
+	for _, g := range groups {
+		add(true, &h.Recommendations, &h.Keys[0], g.N, g.Keys)
+		add(g.Response != "awaiting_response", &h.Responded, &h.Keys[1], g.N, g.Keys)
+		add(accepted[g.Response], &h.Accepted, &h.Keys[2], g.N, g.Keys)
+		add(inProgress[g.Implementation], &h.InProgress, &h.Keys[3], g.N, g.Keys)
+		add(verified[g.Oversight], &h.VerifiedClosed, &h.Keys[4], g.N, g.Keys)
+		add(g.Overdue == 1, &h.Overdue, &h.Keys[5], g.N, g.Keys)
+		if g.Restricted == 1 {
+			h.Restricted += g.N
+		}
+		if full {
+			for _, l := range []struct {
+				counts []casereview.Count
+				at     map[string]int
+				v      string
+			}{{doc.Response, respAt, g.Response}, {doc.Implementation, implAt, g.Implementation}, {doc.Oversight, overAt, g.Oversight}} {
+				if i, ok := l.at[l.v]; ok {
+					add(true, &l.counts[i].N, &l.counts[i].KeySum, g.N, g.Keys)
+				}
+			}
+		}
+	}
+	if full {
+		var reviews sql.NullInt64
+		if err := sc.recs().Select("COUNT(DISTINCT recommendations.review_id)").Row().Scan(&reviews); err != nil {
 			return err
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for i, v := range vals {
-		// a sum over no rows is NULL: zero
-		if dsts[i] != nil {
-			*dsts[i] = int(v.Int64)
-		}
-		if keyDsts[i] != nil {
-			*keyDsts[i] = v.Int64
-		}
+		h.Reviews = int(reviews.Int64)
 	}
 	doc.RestrictedCount = h.Restricted
 	return nil
+}
+
+// set is the set of vs.
+func set(vs []string) map[string]bool {
+	m := make(map[string]bool, len(vs))
+	for _, v := range vs {
+		m[v] = true
+	}
+	return m
 }
 
 // documentItems lists the recommendations, newest first, up to MaxDocumentItems.
