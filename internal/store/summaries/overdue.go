@@ -42,6 +42,12 @@ const unfinishedAction = "a.implementation_status NOT IN ('implemented_pending_v
 // organisation) once, for the filtered set; when limit > 0, for the limit oldest issued
 // recommendations overdue or escalated only.
 func (sc *summaryScope) overdueEntries(limit int) *gorm.DB {
+	return sc.overdueRows(limit, "SELECT rec, org, MIN(since) AS since, MAX(esc) AS esc FROM e GROUP BY rec, org")
+}
+
+// overdueRows is overdueEntries with another final select over e, the rows (rec, org, since,
+// esc) with a (recommendation, organisation) pair once for each reason it owes something.
+func (sc *summaryScope) overdueRows(limit int, final string) *gorm.DB {
 	base := sc.recs().Select("recommendations.id, recommendations.response_due, recommendations.issued_on, "+
 		"recommendations.last_activity_on, CASE WHEN recommendations.oversight_status = 'open_unacceptable' THEN 1 ELSE 0 END AS esc, "+
 		"CASE WHEN ? THEN 1 ELSE 0 END AS resp_overdue, CASE WHEN ? THEN 1 ELSE 0 END AS act_overdue",
@@ -69,7 +75,7 @@ func (sc *summaryScope) overdueEntries(limit int) *gorm.DB {
     JOIN actions a ON a.recommendation_id = b.id JOIN milestones m ON m.action_id = a.id
    WHERE b.act_overdue = 1 AND `+unfinishedAction+` AND m.done_date IS NULL AND m.due_date < ?
 )
-SELECT rec, org, MIN(since) AS since, MAX(esc) AS esc FROM e GROUP BY rec, org`, base, asOf, asOf)
+`+final, base, asOf, asOf)
 }
 
 // SummaryOverdue lists the recommendations overdue for a response or an action, and those whose
@@ -180,8 +186,11 @@ func (s *Service) SummaryOverdueByOrganisation(ctx context.Context, f casereview
 	}
 	var rows []overdueTally
 	err = sc.plainWithWorkers(func(c *summaryScope) error {
-		return c.db.Raw("SELECT org, COUNT(*) AS items, SUM(esc) AS escalated, MIN(since) AS oldest FROM (?) x GROUP BY org",
-			c.overdueEntries(0)).Scan(&rows).Error
+		// Each organisation's distinct recommendations counted straight from e: the same figures
+		// as counting overdueEntries' pairs, without making each pair one first (at 100k about
+		// 10 % less: 172 -> 154 ms alone, with workers).
+		return c.overdueRows(0, "SELECT org, COUNT(DISTINCT rec) AS items, COUNT(DISTINCT CASE WHEN esc = 1 THEN rec END) AS escalated, "+
+			"MIN(since) AS oldest FROM e GROUP BY org").Scan(&rows).Error
 	})
 	if err != nil {
 		return nil, err
