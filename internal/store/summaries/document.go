@@ -92,7 +92,6 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 		doc.Implementation, implAt = layer(strs(casereview.ImplementationStatuses))
 		doc.Oversight, overAt = layer(strs(casereview.OversightStatuses))
 	}
-	accepted, inProgress, verified := set(strs(acceptedStatuses())), set(strs(inProgressStatuses())), set(strs(casereview.VerifiedClosures()))
 	add := func(on bool, n *int, ks *int64, g int, k int64) {
 		if on {
 			*n += g
@@ -102,9 +101,9 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 	for _, g := range groups {
 		add(true, &h.Recommendations, &h.Keys[0], g.N, g.Keys)
 		add(g.Response != "awaiting_response", &h.Responded, &h.Keys[1], g.N, g.Keys)
-		add(accepted[g.Response], &h.Accepted, &h.Keys[2], g.N, g.Keys)
-		add(inProgress[g.Implementation], &h.InProgress, &h.Keys[3], g.N, g.Keys)
-		add(verified[g.Oversight], &h.VerifiedClosed, &h.Keys[4], g.N, g.Keys)
+		add(casereview.ResponseStatus(g.Response).Accepted(), &h.Accepted, &h.Keys[2], g.N, g.Keys)
+		add(casereview.ImplementationStatus(g.Implementation).InProgress(), &h.InProgress, &h.Keys[3], g.N, g.Keys)
+		add(casereview.OversightStatus(g.Oversight).IsVerifiedClosure(), &h.VerifiedClosed, &h.Keys[4], g.N, g.Keys)
 		add(g.Overdue == 1, &h.Overdue, &h.Keys[5], g.N, g.Keys)
 		if g.Restricted == 1 {
 			h.Restricted += g.N
@@ -130,15 +129,6 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 	}
 	doc.RestrictedCount = h.Restricted
 	return nil
-}
-
-// set is the set of vs.
-func set(vs []string) map[string]bool {
-	m := make(map[string]bool, len(vs))
-	for _, v := range vs {
-		m[v] = true
-	}
-	return m
 }
 
 // documentItems lists the recommendations, newest first, up to MaxDocumentItems.

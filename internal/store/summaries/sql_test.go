@@ -50,6 +50,21 @@ func TestPlainSettings(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	// With workers: the same but for the parallel workers, which stay the server's own.
+	if err := sc.plainWithWorkers(func(c *summaryScope) error {
+		for name, v := range show(c) {
+			w := want[name]
+			if name == "max_parallel_workers_per_gather" {
+				w = before[name]
+			}
+			if v != w {
+				t.Errorf("inside a summary's read with workers %s = %q, want %q", name, v, w)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	// Afterwards, the server's own settings again: set_config's is_local kept them to the read.
 	for name, v := range outside() {
 		if v != before[name] {
