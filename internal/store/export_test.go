@@ -16,6 +16,17 @@ func (s *Store) MigrateTo(ctx context.Context, version int64) error {
 	return err
 }
 
+// MigrateDownTo undoes the migrations after version, so a test can run the later ones again
+// over rows it has put there.
+func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}
+
 // FailMergeAt makes MergeOrganisations fail after its step named step ("addressees",
 // "memberships", "aliases", "done").
 func (s *Store) FailMergeAt(step string) {

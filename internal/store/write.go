@@ -59,6 +59,11 @@ func (w Tx) Audit(action casereview.AuditAction, typ, id string, before, after a
 // NewID returns a new record id (a UUIDv7, as every id the store makes).
 func NewID() string { return newID() }
 
+// NewRecordKey draws a new recommendation's record key for the cell key method: every writer of
+// a new recommendation row sets one (the row type's zero value is a key like any other, so a
+// forgotten key would be 0 for every row).
+func NewRecordKey() int { return newRecordKey() }
+
 // Recommendations loads the recommendations with ids as they are in this transaction, in no
 // particular order, with everything the audit records of one (all links included: the caller
 // writes them, it does not show them). asOf dates their flags.

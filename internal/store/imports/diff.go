@@ -148,7 +148,7 @@ func (p *importPlan) diffRecommendation(rv store.ReviewRow, issued casereview.Da
 	} else {
 		row = store.RecommendationRow{ID: store.NewID(), Version: 1, ResponseStatus: string(casereview.ResponseAwaiting),
 			ImplementationStatus: string(casereview.ImplNotStarted), OversightStatus: string(casereview.OversightUnassessed),
-			CreatedAt: now, UpdatedAt: now, IssuedOn: store.NullDate{D: issued, Valid: true}}
+			CreatedAt: now, UpdatedAt: now, IssuedOn: store.NullDate{D: issued, Valid: true}, RecordKey: store.NewRecordKey()}
 	}
 	if exists && casereview.OversightStatus(old.OversightStatus).IsClosed() {
 		// A closed recommendation is settled (issue 13): its text, addressees, themes, actions
