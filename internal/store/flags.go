@@ -6,6 +6,25 @@ import (
 	"github.com/casereview/casereview/internal/casereview"
 )
 
+// The conditions the flags are made of, on the current row of recommendations.
+const (
+	flagOpen     = "recommendations.oversight_status NOT LIKE 'closed\\_%' ESCAPE '\\'"
+	flagAwaiting = "recommendations.response_status = 'awaiting_response'"
+	// noRecord is the historic flag's own part: nothing has happened since a recommendation
+	// issued before the cut-off @historic.
+	noRecord = "(recommendations.last_activity_on IS NULL AND recommendations.issued_on < @historic)"
+)
+
+// overdueWhere narrows q (over recommendations) to those overdue for a response or for an
+// action as of asOf: flagWhere's two overdue flags joined by OR, stated once, with what they
+// share (open, and not historic) tested once.
+func overdueWhere(q *gorm.DB, asOf casereview.Date) *gorm.DB {
+	historicD := asOf.AddDays(-365 * casereview.HistoricYears)
+	args := map[string]any{"asof": dateOf(&asOf), "historic": dateOf(&historicD)}
+	return q.Where(flagOpen+" AND (("+flagAwaiting+" AND recommendations.response_due < @asof) OR recommendations.action_due_on < @asof)"+
+		" AND NOT ("+flagAwaiting+" AND "+noRecord+")", args)
+}
+
 // flagWhere narrows q (over recommendations) to those carrying flag as of asOf. It states in SQL
 // exactly what casereview.ComputeFlags states in Go; a test compares the two on the same data.
 func flagWhere(q *gorm.DB, flag casereview.Flag, asOf casereview.Date) *gorm.DB {
@@ -14,8 +33,7 @@ func flagWhere(q *gorm.DB, flag casereview.Flag, asOf casereview.Date) *gorm.DB 
 	stalledD := asOf.AddDays(-casereview.StalledDays)
 	historicD := asOf.AddDays(-365 * casereview.HistoricYears)
 	soon, stalled, historicBefore := dateOf(&soonD), dateOf(&stalledD), dateOf(&historicD)
-	const open = "recommendations.oversight_status NOT LIKE 'closed\\_%' ESCAPE '\\'"
-	const awaiting = "recommendations.response_status = 'awaiting_response'"
+	const open, awaiting = flagOpen, flagAwaiting
 	const unfinishedAction = "a.implementation_status NOT IN ('implemented_pending_verification', 'implemented_verified', 'not_implemented')" +
 		" AND a.completion_date IS NULL"
 	const unfinished = unfinishedAction + " AND a.target_date IS NOT NULL"
@@ -24,15 +42,18 @@ func flagWhere(q *gorm.DB, flag casereview.Flag, asOf casereview.Date) *gorm.DB 
 		return "EXISTS (SELECT 1 FROM milestones m JOIN actions a ON a.id = m.action_id WHERE m.recommendation_id = recommendations.id" +
 			" AND m.done_date IS NULL AND " + cond + " AND " + unfinishedAction + ")"
 	}
-	historic := "(" + open + " AND " + awaiting + " AND recommendations.last_activity_on IS NULL AND recommendations.issued_on < @historic)"
+	historic := "(" + open + " AND " + awaiting + " AND " + noRecord + ")"
 	args := map[string]any{"asof": a, "soon": soon, "stalled": stalled, "historic": historicBefore}
+	// The two overdue flags hold only where the historic one does not. Each leaves out of that
+	// exclusion what it has already required (open; for the response, awaiting), so a row is
+	// tested for fewer conditions: the summaries test them on every recommendation of their set.
 	switch flag {
 	case casereview.FlagResponseOverdue:
-		return q.Where(open+" AND "+awaiting+" AND recommendations.response_due IS NOT NULL AND recommendations.response_due < @asof AND NOT "+historic, args)
+		return q.Where(open+" AND "+awaiting+" AND recommendations.response_due < @asof AND NOT "+noRecord, args)
 	case casereview.FlagActionOverdue:
 		// action_due_on is the earliest target or open milestone of an unfinished action, kept by
 		// triggers on actions and milestones (migration 00019): overdue when it has passed.
-		return q.Where(open+" AND recommendations.action_due_on < @asof AND NOT "+historic, args)
+		return q.Where(open+" AND recommendations.action_due_on < @asof AND NOT ("+awaiting+" AND "+noRecord+")", args)
 	case casereview.FlagDueSoon:
 		return q.Where(open+" AND (("+awaiting+" AND recommendations.response_due >= @asof AND recommendations.response_due <= @soon)"+
 			" OR EXISTS (SELECT 1 FROM actions a WHERE a.recommendation_id = recommendations.id AND "+unfinished+

@@ -10,6 +10,7 @@ import (
 
 	"github.com/casereview/casereview/internal/casereview"
 	"github.com/casereview/casereview/internal/dbtest"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // The SQL that filters by flag (store.flagWhere) and the Go that computes flags
@@ -210,6 +211,18 @@ func TestFlagsSQLAgreesWithGo(t *testing.T) {
 					t.Errorf("as of %s, flag %s:\n SQL says %s\n Go says  %s", asOf, fl, flNamesOf(got, byID), flNamesOf(w, byID))
 				}
 				seen[fl] += len(w)
+			}
+			// OverdueWhere is either overdue flag, stated as one condition.
+			var got []string
+			must(t, s.Read(actx, func(q store.Query) error {
+				return q.OverdueWhere(q.DB().Table("recommendations"), asOf).Where("review_id = ?", f.review.ID).Pluck("id", &got).Error
+			}))
+			w := append(slices.Clone(want[casereview.FlagResponseOverdue]), want[casereview.FlagActionOverdue]...)
+			slices.Sort(w)
+			w = slices.Compact(w)
+			slices.Sort(got)
+			if !slices.Equal(got, w) {
+				t.Errorf("as of %s, overdue for a response or an action:\n SQL says %s\n Go says  %s", asOf, flNamesOf(got, byID), flNamesOf(w, byID))
 			}
 		}
 		for _, fl := range casereview.Flags {

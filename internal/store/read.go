@@ -59,6 +59,13 @@ func (q Query) FlagWhere(db *gorm.DB, flag casereview.Flag, asOf casereview.Date
 	return flagWhere(db, flag, asOf)
 }
 
+// OverdueWhere narrows db, over the recommendations table, to the recommendations overdue for a
+// response or an action as of asOf: FlagWhere's two overdue flags, either of them, in one cheaper
+// condition.
+func (q Query) OverdueWhere(db *gorm.DB, asOf casereview.Date) *gorm.DB {
+	return overdueWhere(db, asOf)
+}
+
 // KnownReviewType answers an unknown review type code as invalid in field ("" passes).
 func (q Query) KnownReviewType(field, code string) error { return knownReviewType(q.db, field, code) }
 

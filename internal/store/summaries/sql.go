@@ -66,19 +66,29 @@ func (sc *summaryScope) read(workers bool, part func(*summaryScope) error) error
 // "id IN (every recommendation with the flag)") keeps the flags to the filtered set: the
 // planner no longer computes the flag over the whole table, once per parallel worker.
 func (sc *summaryScope) flagCond(flag casereview.Flag) clause.Expression {
-	q := sc.q.FlagWhere(sc.db.Session(&gorm.Session{NewDB: true}).Table("recommendations"), flag, sc.asOf)
-	w, ok := q.Statement.Clauses["WHERE"].Expression.(clause.Where)
-	if !ok || len(w.Exprs) == 0 {
-		// flagWhere always adds a condition; without one the summary would count every row.
-		panic(fmt.Sprintf("summaries: FlagWhere(%s) built no WHERE clause", flag))
-	}
-	return joined{exprs: w.Exprs, sep: " AND "}
+	return whereOf(sc.q.FlagWhere(sc.fresh(), flag, sc.asOf), string(flag))
 }
 
-// overdueCond holds for the recommendations that are overdue for a response or an action. Use
-// it as q.Where("?", cond) or inside a select ("CASE WHEN ? THEN ...").
+// overdueCond holds for the recommendations that are overdue for a response or an action
+// (store.Query.OverdueWhere). Use it as q.Where("?", cond) or inside a select ("CASE WHEN ? THEN
+// ...").
 func (sc *summaryScope) overdueCond() clause.Expression {
-	return joined{exprs: []clause.Expression{sc.flagCond(casereview.FlagResponseOverdue), sc.flagCond(casereview.FlagActionOverdue)}, sep: " OR "}
+	return whereOf(sc.q.OverdueWhere(sc.fresh(), sc.asOf), "overdue")
+}
+
+// fresh is a new statement over the recommendations table, to build a condition on.
+func (sc *summaryScope) fresh() *gorm.DB {
+	return sc.db.Session(&gorm.Session{NewDB: true}).Table("recommendations")
+}
+
+// whereOf is the WHERE condition q was narrowed by, as one expression.
+func whereOf(q *gorm.DB, what string) clause.Expression {
+	w, ok := q.Statement.Clauses["WHERE"].Expression.(clause.Where)
+	if !ok || len(w.Exprs) == 0 {
+		// The store always adds a condition; without one the summary would count every row.
+		panic(fmt.Sprintf("summaries: the condition for %s built no WHERE clause", what))
+	}
+	return joined{exprs: w.Exprs, sep: " AND "}
 }
 
 // joined writes its expressions, each in parentheses, separated by sep, all in parentheses.
