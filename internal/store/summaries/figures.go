@@ -74,13 +74,14 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 		{"verified_closed", "recommendations.oversight_status IN (" + quoted(casereview.VerifiedClosures()) + ")"},
 		{"overdue", "recommendations.overdue = 1"},
 	}
-	var rows []orgCounts
 	// The medians come from histograms (key, days, how many) counted in SQL: the measurements
 	// themselves were one row per addressee, over a hundred thousand of them at 100k.
 	var resp, closed []dayCount
+	shards := make([][]orgCounts, max(sc.s.shards, 1))
 	err := parallel(func() error {
-		// The slowest of the three by far: it may use parallel workers (see plainWithWorkers).
-		return sc.plainWithWorkers(func(c *summaryScope) error {
+		// The slowest of the three by far: it runs in shards, side by side (see sharded).
+		return sc.sharded(func(i int, c *summaryScope) error {
+			rows := &shards[i]
 			// One pass over the join gives every count. The overdue flag (see flagCond) is worked
 			// out once per recommendation, in a subquery the planner keeps apart (OFFSET 0), and
 			// not once per addressee row of the join.
@@ -91,7 +92,7 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 				keepApart = " LIMIT -1 OFFSET 0"
 			}
 			if !bySector {
-				return c.organisationCounts(conds, keepApart, &rows)
+				return c.organisationCounts(conds, keepApart, rows)
 			}
 			joined := c.db.Table("(?"+keepApart+") AS recommendations", perRec).
 				Joins("JOIN addressees a ON a.recommendation_id = recommendations.id").Joins("JOIN organisations o ON o.id = a.organisation_id")
@@ -101,7 +102,7 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 				inner += ", MAX(CASE WHEN " + x.cond + " THEN 1 ELSE 0 END) AS " + x.as
 				outer += ", SUM(x." + x.as + ") AS " + x.as + ", SUM(x." + x.as + " * x.rk) AS " + x.as + "_ks"
 			}
-			return c.db.Table("(?) AS x", joined.Select(inner).Group("o.sector, recommendations.id")).Select(outer).Group("x.k").Scan(&rows).Error
+			return c.db.Table("(?) AS x", joined.Select(inner).Group("o.sector, recommendations.id")).Select(outer).Group("x.k").Scan(rows).Error
 		})
 	}, func() error {
 		return sc.plain(func(c *summaryScope) error {
@@ -123,6 +124,7 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 	if err != nil {
 		return nil, err
 	}
+	rows := addShards(shards)
 	by := map[string]*casereview.OrganisationFigures{}
 	out := make([]casereview.OrganisationFigures, 0, len(rows))
 	for _, r := range rows {
@@ -164,6 +166,37 @@ type orgCounts struct {
 	K, Name, Sector                                                                 string
 	Addressed, Responded, Accepted, InProgress, VerifiedClosed, Overdue             int
 	AddressedKs, RespondedKs, AcceptedKs, InProgressKs, VerifiedClosedKs, OverdueKs int64
+}
+
+// addShards adds up the shards' counts of each organisation (or sector): each recommendation was
+// counted in one shard only.
+func addShards(shards [][]orgCounts) []orgCounts {
+	var out []orgCounts
+	at := map[string]int{}
+	for _, rows := range shards {
+		for _, r := range rows {
+			i, ok := at[r.K]
+			if !ok {
+				at[r.K] = len(out)
+				out = append(out, r)
+				continue
+			}
+			o := &out[i]
+			o.Addressed += r.Addressed
+			o.Responded += r.Responded
+			o.Accepted += r.Accepted
+			o.InProgress += r.InProgress
+			o.VerifiedClosed += r.VerifiedClosed
+			o.Overdue += r.Overdue
+			o.AddressedKs += r.AddressedKs
+			o.RespondedKs += r.RespondedKs
+			o.AcceptedKs += r.AcceptedKs
+			o.InProgressKs += r.InProgressKs
+			o.VerifiedClosedKs += r.VerifiedClosedKs
+			o.OverdueKs += r.OverdueKs
+		}
+	}
+	return out
 }
 
 // organisationCounts counts, for each organisation addressed, its recommendations and those

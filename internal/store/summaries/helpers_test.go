@@ -87,3 +87,13 @@ func wantErr(t *testing.T, err error, code casereview.Code, fields ...fe) {
 		t.Fatalf("field errors:\n got  %v\n want %v\n (%v)", got, want, err)
 	}
 }
+
+// execSQL runs q straight on the database (no ? parameters: the same text on both).
+func execSQL(s *store.Store, q string) error {
+	db, err := s.SQLDB()
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec(q)
+	return err
+}

@@ -184,16 +184,35 @@ func (s *Service) SummaryOverdueByOrganisation(ctx context.Context, f casereview
 	if err != nil {
 		return nil, err
 	}
-	var rows []overdueTally
-	err = sc.plainWithWorkers(func(c *summaryScope) error {
+	shards := make([][]overdueTally, max(s.shards, 1))
+	err = sc.sharded(func(i int, c *summaryScope) error {
 		// Each organisation's distinct recommendations counted straight from e: the same figures
 		// as counting overdueEntries' pairs, without making each pair one first (at 100k about
-		// 10 % less: 172 -> 154 ms alone, with workers).
+		// 10 % less: 172 -> 154 ms alone). A recommendation is in one shard only, so the shards'
+		// distinct counts add up.
 		return c.overdueRows(0, "SELECT org, COUNT(DISTINCT rec) AS items, COUNT(DISTINCT CASE WHEN esc = 1 THEN rec END) AS escalated, "+
-			"MIN(since) AS oldest FROM e GROUP BY org").Scan(&rows).Error
+			"MIN(since) AS oldest FROM e GROUP BY org").Scan(&shards[i]).Error
 	})
 	if err != nil {
 		return nil, err
+	}
+	var rows []overdueTally
+	at := map[string]int{}
+	for _, part := range shards {
+		for _, r := range part {
+			i, ok := at[r.Org]
+			if !ok {
+				at[r.Org] = len(rows)
+				rows = append(rows, r)
+				continue
+			}
+			o := &rows[i]
+			o.Items += r.Items
+			o.Escalated += r.Escalated
+			if r.Oldest.Valid && (!o.Oldest.Valid || r.Oldest.D.Time().Before(o.Oldest.D.Time())) {
+				o.Oldest = r.Oldest
+			}
+		}
 	}
 	ids := make([]string, len(rows))
 	for i, r := range rows {

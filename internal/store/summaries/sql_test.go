@@ -50,15 +50,11 @@ func TestPlainSettings(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	// With workers: the same but for the parallel workers, which stay the server's own.
-	if err := sc.plainWithWorkers(func(c *summaryScope) error {
+	// Each shard's read: the same settings.
+	if err := sc.sharded(func(i int, c *summaryScope) error {
 		for name, v := range show(c) {
-			w := want[name]
-			if name == "max_parallel_workers_per_gather" {
-				w = before[name]
-			}
-			if v != w {
-				t.Errorf("inside a summary's read with workers %s = %q, want %q", name, v, w)
+			if v != want[name] {
+				t.Errorf("inside shard %d's read %s = %q, want %q", i, name, v, want[name])
 			}
 		}
 		return nil

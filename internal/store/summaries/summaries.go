@@ -28,10 +28,15 @@ import (
 )
 
 // Service implements casereview.SummaryService over a store.
-type Service struct{ st *store.Store }
+type Service struct {
+	st *store.Store
+	// shards is how many parts the slowest statements split their recommendations into (see
+	// sharded); tests vary it.
+	shards int
+}
 
 // New returns the summaries of st.
-func New(st *store.Store) *Service { return &Service{st: st} }
+func New(st *store.Store) *Service { return &Service{st: st, shards: defaultShards} }
 
 var _ casereview.SummaryService = (*Service)(nil)
 
@@ -46,6 +51,8 @@ type summaryScope struct {
 	labels map[casereview.Dimension]map[string]string
 	// groupOf is each theme's group (loaded with the labels).
 	groupOf map[string]string
+	// shard, when set, keeps recs() to one shard of the recommendations (see sharded).
+	shard *shardRange
 }
 
 // open validates f and, when labels, loads the labels, in one read, and returns the scope every
@@ -189,6 +196,9 @@ func (sc *summaryScope) recs() *gorm.DB {
 	}
 	if f.IDs != nil {
 		q = sc.onlyIDs(q, f.IDs)
+	}
+	if sc.shard != nil {
+		q = q.Where(sc.shard.cond(sc.q.Dialect()))
 	}
 	return q
 }
