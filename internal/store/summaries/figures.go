@@ -124,7 +124,7 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 	if err != nil {
 		return nil, err
 	}
-	rows := addShards(shards)
+	rows := addUp(shards, func(r orgCounts) string { return r.K }, addOrgCounts)
 	by := map[string]*casereview.OrganisationFigures{}
 	out := make([]casereview.OrganisationFigures, 0, len(rows))
 	for _, r := range rows {
@@ -168,35 +168,21 @@ type orgCounts struct {
 	AddressedKs, RespondedKs, AcceptedKs, InProgressKs, VerifiedClosedKs, OverdueKs int64
 }
 
-// addShards adds up the shards' counts of each organisation (or sector): each recommendation was
-// counted in one shard only.
-func addShards(shards [][]orgCounts) []orgCounts {
-	var out []orgCounts
-	at := map[string]int{}
-	for _, rows := range shards {
-		for _, r := range rows {
-			i, ok := at[r.K]
-			if !ok {
-				at[r.K] = len(out)
-				out = append(out, r)
-				continue
-			}
-			o := &out[i]
-			o.Addressed += r.Addressed
-			o.Responded += r.Responded
-			o.Accepted += r.Accepted
-			o.InProgress += r.InProgress
-			o.VerifiedClosed += r.VerifiedClosed
-			o.Overdue += r.Overdue
-			o.AddressedKs += r.AddressedKs
-			o.RespondedKs += r.RespondedKs
-			o.AcceptedKs += r.AcceptedKs
-			o.InProgressKs += r.InProgressKs
-			o.VerifiedClosedKs += r.VerifiedClosedKs
-			o.OverdueKs += r.OverdueKs
-		}
-	}
-	return out
+// addOrgCounts adds the counts of one shard's row to another's of the same organisation (or
+// sector).
+func addOrgCounts(o *orgCounts, r orgCounts) {
+	o.Addressed += r.Addressed
+	o.Responded += r.Responded
+	o.Accepted += r.Accepted
+	o.InProgress += r.InProgress
+	o.VerifiedClosed += r.VerifiedClosed
+	o.Overdue += r.Overdue
+	o.AddressedKs += r.AddressedKs
+	o.RespondedKs += r.RespondedKs
+	o.AcceptedKs += r.AcceptedKs
+	o.InProgressKs += r.InProgressKs
+	o.VerifiedClosedKs += r.VerifiedClosedKs
+	o.OverdueKs += r.OverdueKs
 }
 
 // organisationCounts counts, for each organisation addressed, its recommendations and those

@@ -196,24 +196,13 @@ func (s *Service) SummaryOverdueByOrganisation(ctx context.Context, f casereview
 	if err != nil {
 		return nil, err
 	}
-	var rows []overdueTally
-	at := map[string]int{}
-	for _, part := range shards {
-		for _, r := range part {
-			i, ok := at[r.Org]
-			if !ok {
-				at[r.Org] = len(rows)
-				rows = append(rows, r)
-				continue
-			}
-			o := &rows[i]
-			o.Items += r.Items
-			o.Escalated += r.Escalated
-			if r.Oldest.Valid && (!o.Oldest.Valid || r.Oldest.D.Time().Before(o.Oldest.D.Time())) {
-				o.Oldest = r.Oldest
-			}
+	rows := addUp(shards, func(r overdueTally) string { return r.Org }, func(o *overdueTally, r overdueTally) {
+		o.Items += r.Items
+		o.Escalated += r.Escalated
+		if r.Oldest.Valid && (!o.Oldest.Valid || r.Oldest.D.Time().Before(o.Oldest.D.Time())) {
+			o.Oldest = r.Oldest
 		}
-	}
+	})
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.Org

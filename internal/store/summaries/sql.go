@@ -70,6 +70,24 @@ func (sc *summaryScope) sharded(part func(i int, c *summaryScope) error) error {
 	return parallel(runs...)
 }
 
+// addUp gathers the shards' rows into one row per key, in the order keys first appear, adding
+// each later row of a key to the first with add.
+func addUp[T any](shards [][]T, key func(T) string, add func(into *T, r T)) []T {
+	var out []T
+	at := map[string]int{}
+	for _, rows := range shards {
+		for _, r := range rows {
+			if i, ok := at[key(r)]; ok {
+				add(&out[i], r)
+				continue
+			}
+			at[key(r)] = len(out)
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // shardRange is a shard: the recommendations whose record key is in [lo, hi).
 type shardRange struct{ lo, hi int }
 
