@@ -485,6 +485,9 @@ type SummaryService interface {
 	SummaryDocument(ctx context.Context, f SummaryFilter) (ThematicSummary, error)
 	// SummaryHeadline is the document's headline alone (Organisations and Reviews left at zero).
 	SummaryHeadline(ctx context.Context, f SummaryFilter) (Headline, error)
+	// SummaryHeadlines is SummaryHeadline of f and, for each of years, of f with its years
+	// replaced by that one: the dashboard's figures and their trend.
+	SummaryHeadlines(ctx context.Context, f SummaryFilter, years []int) (Headline, []Headline, error)
 	// SummaryClosures lists the latest limit of what was closed on or after since, latest
 	// first, and counts them all.
 	SummaryClosures(ctx context.Context, f SummaryFilter, since Date, limit int) ([]SummaryListItem, int, error)

@@ -143,18 +143,17 @@ func (h *Handler) fillDashboard(c *gin.Context, d *dashboardData) (casereview.He
 	// so the page takes about as long as its slowest part (the overdue list).
 	var all, this, last casereview.Headline
 	var owing []casereview.OverdueTally
-	cohort := func(y int, dst *casereview.Headline) func() error {
-		return func() error {
-			g := f
-			g.Years, g.YearFrom, g.YearTo = nil, &y, &y
-			var err error
-			*dst, err = h.sums.SummaryHeadline(ctx, g)
-			return err
-		}
-	}
 	parts := []func() error{
-		func() (err error) { all, err = h.sums.SummaryHeadline(ctx, f); return err },
-		cohort(d.Year, &this), cohort(d.LastYear, &last),
+		func() error {
+			// Everything, this year and last year (each with the filter's years replaced).
+			var years []casereview.Headline
+			var err error
+			all, years, err = h.sums.SummaryHeadlines(ctx, f, []int{d.Year, d.LastYear})
+			if err == nil {
+				this, last = years[0], years[1]
+			}
+			return err
+		},
 		func() (err error) { owing, err = h.sums.SummaryOverdueByOrganisation(ctx, f); return err },
 		func() (err error) {
 			d.Closures, d.ClosuresTotal, err = h.sums.SummaryClosures(ctx, f, since, dashboardClosures)

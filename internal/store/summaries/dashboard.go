@@ -25,6 +25,45 @@ func (s *Service) SummaryHeadline(ctx context.Context, f casereview.SummaryFilte
 	return doc.Headline, err
 }
 
+// SummaryHeadlines counts the headline of the filtered set and, for each of years, of the
+// recommendations issued that year, with the filter's own years (if any) replaced by that year:
+// the dashboard's figures and their trend. When the filter has no period of its own, the
+// recommendations of each year are a part of the filtered set, and one statement counts
+// everything at once, grouped by the year issued too (at 100k, two statements of about 15 ms
+// fewer on every dashboard); otherwise each year is counted by a statement of its own.
+func (s *Service) SummaryHeadlines(ctx context.Context, f casereview.SummaryFilter, years []int) (casereview.Headline, []casereview.Headline, error) {
+	byYear := make([]casereview.Headline, len(years))
+	if len(f.Years) > 0 || f.YearFrom != nil || f.YearTo != nil || f.IssuedFrom != nil || f.IssuedTo != nil {
+		var all casereview.Headline
+		parts := []func() error{func() (err error) { all, err = s.SummaryHeadline(ctx, f); return err }}
+		for i, y := range years {
+			parts = append(parts, func() (err error) {
+				g := f
+				g.Years, g.YearFrom, g.YearTo = nil, &y, &y
+				byYear[i], err = s.SummaryHeadline(ctx, g)
+				return err
+			})
+		}
+		return all, byYear, parallel(parts...)
+	}
+	sc, err := s.open(ctx, f, false)
+	if err != nil {
+		return casereview.Headline{}, nil, err
+	}
+	var all casereview.Headline
+	err = sc.plain(func(c *summaryScope) error {
+		groups, err := c.headlineGroups(years)
+		for _, g := range groups {
+			g.addTo(&all)
+			if g.Cohort >= 0 {
+				g.addTo(&byYear[g.Cohort])
+			}
+		}
+		return err
+	})
+	return all, byYear, err
+}
+
 // SummaryClosures lists the latest limit of the filtered recommendations closed on or after
 // since, the latest closure first, and counts them all.
 func (s *Service) SummaryClosures(ctx context.Context, f casereview.SummaryFilter, since casereview.Date, limit int) ([]casereview.SummaryListItem, int, error) {

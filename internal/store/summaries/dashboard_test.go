@@ -1,6 +1,7 @@
 package summaries_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -52,6 +53,69 @@ func TestDashboardHeadlineAndClosures(t *testing.T) {
 		}
 		if got, _, err := sums.SummaryClosures(ctx, casereview.SummaryFilter{AsOf: asOf, ReviewTypes: []string{"SAR"}}, asOf.AddDays(-1), 10); err != nil || len(got) != 0 {
 			t.Errorf("SAR closures = %d items, %v; want none (the filter applies)", len(got), err)
+		}
+	})
+}
+
+// SummaryHeadlines gives what SummaryHeadline gives for the filter and for each year (the
+// filter's years replaced by it), whether it counts them in one statement (no period in the
+// filter) or one each.
+func TestSummaryHeadlinesAgreeWithHeadline(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dialect string) {
+		s := open(t, dialect)
+		sums := summaries.New(s)
+		f := newFixture(t, s)
+		ctx := sysCtx()
+		for i := range 24 {
+			r, err := s.CreateRecommendation(ctx, f.recDraft(fmt.Sprint(i+1)))
+			must(t, err)
+			year := 2023 + i%4 // 2023 to 2026
+			must(t, execSQL(s, fmt.Sprintf("UPDATE recommendations SET issued_on = '%d-0%d-15' WHERE id = '%s'", year, 1+i%9, r.ID)))
+			switch i % 4 {
+			case 3: // issued in 2026, so not historic
+				must(t, execSQL(s, fmt.Sprintf("UPDATE recommendations SET response_due = '2025-01-01' WHERE id = '%s'", r.ID)))
+			case 1:
+				must(t, execSQL(s, fmt.Sprintf("UPDATE recommendations SET response_status = 'accepted' WHERE id = '%s'", r.ID)))
+			case 2:
+				_, err := s.Assess(ctx, r.ID, r.Version, casereview.AssessmentDraft{Classification: "closed_no_longer_applicable", Rationale: "Decommissioned."})
+				must(t, err)
+			}
+		}
+		asOf := casereview.DateOf(fixedNow)
+		from := 2024
+		years := []int{2026, 2025, 2019}
+		for _, filter := range []casereview.SummaryFilter{
+			{AsOf: asOf},
+			{AsOf: asOf, ReviewTypes: []string{"DHR"}},
+			{AsOf: asOf, YearFrom: &from},
+			{AsOf: asOf, Years: []int{2023}},
+		} {
+			all, byYear, err := sums.SummaryHeadlines(ctx, filter, years)
+			must(t, err)
+			want, err := sums.SummaryHeadline(ctx, filter)
+			must(t, err)
+			if all != want {
+				t.Errorf("filter %+v: all %+v, want %+v", filter, all, want)
+			}
+			if len(byYear) != len(years) {
+				t.Fatalf("filter %+v: %d years, want %d", filter, len(byYear), len(years))
+			}
+			for i, y := range years {
+				g := filter
+				g.Years, g.YearFrom, g.YearTo = nil, &y, &y
+				want, err := sums.SummaryHeadline(ctx, g)
+				must(t, err)
+				if byYear[i] != want {
+					t.Errorf("filter %+v, year %d: %+v, want %+v", filter, y, byYear[i], want)
+				}
+			}
+		}
+		// The world proves something: every year asked for but 2019 has recommendations, some
+		// overdue, accepted and closed.
+		all, byYear, err := sums.SummaryHeadlines(ctx, casereview.SummaryFilter{AsOf: asOf}, years)
+		must(t, err)
+		if all.Recommendations != 24 || all.Overdue == 0 || all.Accepted == 0 || byYear[0].Recommendations != 6 || byYear[1].Recommendations != 6 || byYear[2].Recommendations != 0 {
+			t.Errorf("headlines %+v by year %+v", all, byYear)
 		}
 	})
 }

@@ -3,10 +3,12 @@ package summaries
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/casereview/casereview/internal/casereview"
+	"github.com/casereview/casereview/internal/store"
 )
 
 // parallel runs the parts of a summary at once, over the pool of read connections, and returns
@@ -64,16 +66,7 @@ func (s *Service) SummaryDocument(ctx context.Context, f casereview.SummaryFilte
 // fifteen conditions a row (the dashboard's headline at 100k: 84 -> 56 ms alone in psql). The
 // distinct reviews, which groups cannot add up, take a statement of their own when full.
 func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) error {
-	var groups []struct {
-		Response, Implementation, Oversight string
-		Overdue, Restricted                 int
-		N                                   int
-		Keys                                int64
-	}
-	err := sc.recs().Select("recommendations.response_status AS response, recommendations.implementation_status AS implementation, "+
-		"recommendations.oversight_status AS oversight, CASE WHEN ? THEN 1 ELSE 0 END AS overdue, "+
-		"CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END AS restricted, COUNT(*) AS n, SUM("+recordKey+") AS keys",
-		sc.overdueCond()).Group("1, 2, 3, 4, 5").Scan(&groups).Error
+	groups, err := sc.headlineGroups(nil)
 	if err != nil {
 		return err
 	}
@@ -92,22 +85,8 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 		doc.Implementation, implAt = layer(strs(casereview.ImplementationStatuses))
 		doc.Oversight, overAt = layer(strs(casereview.OversightStatuses))
 	}
-	add := func(on bool, n *int, ks *int64, g int, k int64) {
-		if on {
-			*n += g
-			*ks += k
-		}
-	}
 	for _, g := range groups {
-		add(true, &h.Recommendations, &h.Keys[0], g.N, g.Keys)
-		add(g.Response != "awaiting_response", &h.Responded, &h.Keys[1], g.N, g.Keys)
-		add(casereview.ResponseStatus(g.Response).Accepted(), &h.Accepted, &h.Keys[2], g.N, g.Keys)
-		add(casereview.ImplementationStatus(g.Implementation).InProgress(), &h.InProgress, &h.Keys[3], g.N, g.Keys)
-		add(casereview.OversightStatus(g.Oversight).IsVerifiedClosure(), &h.VerifiedClosed, &h.Keys[4], g.N, g.Keys)
-		add(g.Overdue == 1, &h.Overdue, &h.Keys[5], g.N, g.Keys)
-		if g.Restricted == 1 {
-			h.Restricted += g.N
-		}
+		g.addTo(h)
 		if full {
 			for _, l := range []struct {
 				counts []casereview.Count
@@ -115,7 +94,8 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 				v      string
 			}{{doc.Response, respAt, g.Response}, {doc.Implementation, implAt, g.Implementation}, {doc.Oversight, overAt, g.Oversight}} {
 				if i, ok := l.at[l.v]; ok {
-					add(true, &l.counts[i].N, &l.counts[i].KeySum, g.N, g.Keys)
+					l.counts[i].N += g.N
+					l.counts[i].KeySum += g.Keys
 				}
 			}
 		}
@@ -129,6 +109,55 @@ func (sc *summaryScope) headline(doc *casereview.ThematicSummary, full bool) err
 	}
 	doc.RestrictedCount = h.Restricted
 	return nil
+}
+
+// headlineGroup is one group of the filtered set by (response, implementation and oversight
+// status, overdue, restricted), and by cohort when headlineGroups was given years.
+type headlineGroup struct {
+	Response, Implementation, Oversight string
+	Overdue, Restricted                 int
+	Cohort                              int // the index of the year issued in the years asked for; -1 for none
+	N                                   int
+	Keys                                int64
+}
+
+// headlineGroups counts the filtered set by status groups (see headline); with years, also by
+// the index in years of the year each was issued (-1 when none).
+func (sc *summaryScope) headlineGroups(years []int) ([]headlineGroup, error) {
+	cohort, args := "-1", []any{sc.overdueCond()}
+	if len(years) > 0 {
+		cohort = "CASE"
+		for i, y := range years {
+			cohort += fmt.Sprintf(" WHEN recommendations.issued_on >= ? AND recommendations.issued_on < ? THEN %d", i)
+			args = append(args, store.NullDate{D: yearStart(y), Valid: true}, store.NullDate{D: yearStart(y + 1), Valid: true})
+		}
+		cohort += " ELSE -1 END"
+	}
+	var groups []headlineGroup
+	err := sc.recs().Select("recommendations.response_status AS response, recommendations.implementation_status AS implementation, "+
+		"recommendations.oversight_status AS oversight, CASE WHEN ? THEN 1 ELSE 0 END AS overdue, "+
+		"CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END AS restricted, "+cohort+" AS cohort, COUNT(*) AS n, SUM("+recordKey+") AS keys",
+		args...).Group("1, 2, 3, 4, 5, 6").Scan(&groups).Error
+	return groups, err
+}
+
+// addTo adds the group to the headline figures it counts in.
+func (g headlineGroup) addTo(h *casereview.Headline) {
+	add := func(on bool, n *int, ks *int64) {
+		if on {
+			*n += g.N
+			*ks += g.Keys
+		}
+	}
+	add(true, &h.Recommendations, &h.Keys[0])
+	add(g.Response != "awaiting_response", &h.Responded, &h.Keys[1])
+	add(casereview.ResponseStatus(g.Response).Accepted(), &h.Accepted, &h.Keys[2])
+	add(casereview.ImplementationStatus(g.Implementation).InProgress(), &h.InProgress, &h.Keys[3])
+	add(casereview.OversightStatus(g.Oversight).IsVerifiedClosure(), &h.VerifiedClosed, &h.Keys[4])
+	add(g.Overdue == 1, &h.Overdue, &h.Keys[5])
+	if g.Restricted == 1 {
+		h.Restricted += g.N
+	}
 }
 
 // documentItems lists the recommendations, newest first, up to MaxDocumentItems.
