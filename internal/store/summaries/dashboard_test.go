@@ -58,7 +58,7 @@ func TestDashboardHeadlineAndClosures(t *testing.T) {
 }
 
 // SummaryHeadlines gives what SummaryHeadline gives for the filter and for each year (the
-// filter's years replaced by it), whether it counts them in one statement (no period in the
+// filter's years replaced by it), whether it counts them in one statement (no years in the
 // filter) or one each.
 func TestSummaryHeadlinesAgreeWithHeadline(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dialect string) {
@@ -84,11 +84,13 @@ func TestSummaryHeadlinesAgreeWithHeadline(t *testing.T) {
 		asOf := casereview.DateOf(fixedNow)
 		from := 2024
 		years := []int{2026, 2025, 2019}
+		issuedFrom := casereview.MustDate("2025-04-01")
 		for _, filter := range []casereview.SummaryFilter{
 			{AsOf: asOf},
 			{AsOf: asOf, ReviewTypes: []string{"DHR"}},
 			{AsOf: asOf, YearFrom: &from},
 			{AsOf: asOf, Years: []int{2023}},
+			{AsOf: asOf, IssuedFrom: &issuedFrom},
 		} {
 			all, byYear, err := sums.SummaryHeadlines(ctx, filter, years)
 			must(t, err)

@@ -77,11 +77,10 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 	// The medians come from histograms (key, days, how many) counted in SQL: the measurements
 	// themselves were one row per addressee, over a hundred thousand of them at 100k.
 	var resp, closed []dayCount
-	shards := make([][]orgCounts, max(sc.s.shards, 1))
-	err := parallel(func() error {
+	var shards [][]orgCounts
+	err := parallel(func() (err error) {
 		// The slowest of the three by far: it runs in shards, side by side (see sharded).
-		return sc.sharded(func(i int, c *summaryScope) error {
-			rows := &shards[i]
+		shards, err = sharded(sc, func(c *summaryScope, rows *[]orgCounts) error {
 			// One pass over the join gives every count. The overdue flag (see flagCond) is worked
 			// out once per recommendation, in a subquery the planner keeps apart (OFFSET 0), and
 			// not once per addressee row of the join.
@@ -104,6 +103,7 @@ func (sc *summaryScope) organisations(bySector bool) ([]casereview.OrganisationF
 			}
 			return c.db.Table("(?) AS x", joined.Select(inner).Group("o.sector, recommendations.id")).Select(outer).Group("x.k").Scan(rows).Error
 		})
+		return err
 	}, func() error {
 		return sc.plain(func(c *summaryScope) error {
 			// Days to the first response of each addressee, from when it was notified (or the

@@ -184,14 +184,13 @@ func (s *Service) SummaryOverdueByOrganisation(ctx context.Context, f casereview
 	if err != nil {
 		return nil, err
 	}
-	shards := make([][]overdueTally, max(s.shards, 1))
-	err = sc.sharded(func(i int, c *summaryScope) error {
+	shards, err := sharded(sc, func(c *summaryScope, dst *[]overdueTally) error {
 		// Each organisation's distinct recommendations counted straight from e: the same figures
 		// as counting overdueEntries' pairs, without making each pair one first (at 100k about
 		// 10 % less: 172 -> 154 ms alone). A recommendation is in one shard only, so the shards'
 		// distinct counts add up.
 		return c.overdueRows(0, "SELECT org, COUNT(DISTINCT rec) AS items, COUNT(DISTINCT CASE WHEN esc = 1 THEN rec END) AS escalated, "+
-			"MIN(since) AS oldest FROM e GROUP BY org").Scan(&shards[i]).Error
+			"MIN(since) AS oldest FROM e GROUP BY org").Scan(dst).Error
 	})
 	if err != nil {
 		return nil, err

@@ -43,9 +43,9 @@ func (sc *summaryScope) plain(part func(*summaryScope) error) error { return sc.
 // tally 137, 78, 88 and 98 ms.
 var defaultShards = min(max(runtime.NumCPU(), 1), 4)
 
-// sharded runs part once for each shard of the filtered set, all at once, each in a plain read of
-// its own: part(i, c) gets the scope of shard i, whose recs() keeps only that shard's
-// recommendations. The shards are ranges of the record key, a uniformly random number fixed for
+// sharded runs part once for each shard of sc's filtered set, all at once, each in a plain read
+// of its own, and returns each shard's rows: part(c, dst) gets the scope of one shard, whose
+// recs() keeps only that shard's recommendations, and scans its rows into dst. The shards are ranges of the record key, a uniformly random number fixed for
 // each recommendation (migration 00020), so each is a random share of any filtered set, and every
 // recommendation is in exactly one. Use it for figures that add up over disjoint sets of
 // recommendations, and add the shards' results up.
@@ -56,18 +56,19 @@ var defaultShards = min(max(runtime.NumCPU(), 1), 4)
 // 100k recommendations, alone on the quiet 2-core machine, two halves side by side took the
 // organisations' counts from 168 to 105 ms and the dashboard's overdue tally from 137 to 78 ms
 // (more CPU in all: each half reads every addressee).
-func (sc *summaryScope) sharded(part func(i int, c *summaryScope) error) error {
+func sharded[T any](sc *summaryScope, part func(c *summaryScope, dst *[]T) error) ([][]T, error) {
 	n := max(sc.s.shards, 1)
+	out := make([][]T, n)
 	runs := make([]func() error, n)
 	for i := range n {
 		runs[i] = func() error {
 			return sc.plain(func(c *summaryScope) error {
 				c.shard = &shardRange{lo: i * casereview.RecordKeyModulus / n, hi: (i + 1) * casereview.RecordKeyModulus / n}
-				return part(i, c)
+				return part(c, &out[i])
 			})
 		}
 	}
-	return parallel(runs...)
+	return out, parallel(runs...)
 }
 
 // addUp gathers the shards' rows into one row per key, in the order keys first appear, adding
