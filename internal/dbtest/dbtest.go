@@ -1,6 +1,7 @@
 // Package dbtest gives every test one way to get a fresh, migrated database of either dialect.
-// SQLite always runs; PostgreSQL runs when CASEREVIEW_TEST_DATABASE_URL is set, each test in a
-// schema of its own that is dropped afterwards.
+// SQLite always runs, each test on a copy of a migrated file; PostgreSQL runs when
+// CASEREVIEW_TEST_DATABASE_URL is set, each test on a database of its own: a pooled copy of a
+// migrated template database, put back to the template's state before each use (pool.go).
 package dbtest
 
 import (
@@ -24,8 +25,8 @@ import (
 // EnvURL names the variable that points the tests at a PostgreSQL server.
 const EnvURL = "CASEREVIEW_TEST_DATABASE_URL"
 
-// EnvMarkerDir, when set, names a folder where a file is written each time a PostgreSQL test
-// database is created, so CI can prove the PostgreSQL suite really ran.
+// EnvMarkerDir, when set, names a folder where a file is written each time a test is given a
+// PostgreSQL database, so CI can prove the PostgreSQL suite really ran.
 const EnvMarkerDir = "CASEREVIEW_TEST_MARKER_DIR"
 
 // Dialects lists the dialects this run tests: sqlite, and postgres when configured.

@@ -2,7 +2,6 @@ package dbtest
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -51,10 +50,7 @@ func Derived(t testing.TB, dialect, key string, build func(databaseURL, dataDir 
 	if err := copyDir(files, dataDir); err != nil {
 		t.Fatalf("copy the template's data folder: %v", err)
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	db := "casereview_t_" + hex.EncodeToString(b[:])
-	return createFrom(t, base, name, db), dataDir
+	return createFrom(t, base, name), dataDir
 }
 
 // SourceHash hashes the module's source outside tests (every file under the given folders of the
@@ -219,6 +215,9 @@ func derivedPostgres(t testing.TB, base, name string, build func(string, string)
 		if err := build(u.String(), tmp); err != nil {
 			return "", fmt.Errorf("fill the template: %w", err)
 		}
+		if err := seal(ctx, u.String()); err != nil {
+			return "", err
+		}
 		for try := 0; ; try++ { // as in postgresTemplate: the server may see the connections late
 			_, err := conn.ExecContext(ctx, "ALTER DATABASE "+building+" RENAME TO "+name)
 			if err == nil {
@@ -234,6 +233,7 @@ func derivedPostgres(t testing.TB, base, name string, build func(string, string)
 			return "", err
 		}
 		prunePostgres(ctx, conn, name)
+		prunePools(ctx, conn)
 	}
 	// Used now: not pruned for a day.
 	if _, err := conn.ExecContext(ctx, "COMMENT ON DATABASE "+name+" IS '"+strconv.FormatInt(time.Now().Unix(), 10)+"'"); err != nil {

@@ -2,7 +2,6 @@ package dbtest
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -23,14 +22,14 @@ import (
 
 // templateVersion changes when what Migrate does in Go (not in the SQL files) changes, so the
 // templates made by the old code are not reused.
-const templateVersion = 2
+const templateVersion = 3
 
 // Migrated returns a fresh database of dialect, already migrated (not seeded: the taxonomy's
-// seeding is audited at the test's own clock, by Open or the app), removed when t ends: the URL (empty for SQLite) and a data folder (holding the
-// SQLite file). Migrating takes 300 ms on PostgreSQL and 30 ms on SQLite, so the work is done
-// once into a template, which each test copies: a PostgreSQL database made with CREATE DATABASE
-// … TEMPLATE, a copy of a SQLite file. Templates are named by a hash of the migrations, so a
-// change to one makes new ones.
+// seeding is audited at the test's own clock, by Open or the app), given up when t ends: the URL
+// (empty for SQLite) and a data folder (holding the SQLite file). Migrating takes 300 ms on
+// PostgreSQL and 30 ms on SQLite, so it is done once into a template: each SQLite test copies the
+// file, each PostgreSQL test claims a pooled copy of the template database (pool.go). Templates
+// are named by a hash of the migrations, so a change to one makes new ones.
 func Migrated(t testing.TB, dialect string) (databaseURL, dataDir string) {
 	t.Helper()
 	dataDir = t.TempDir()
@@ -52,33 +51,24 @@ func Migrated(t testing.TB, dialect string) (databaseURL, dataDir string) {
 	if err != nil {
 		t.Fatalf("postgres template: %v", err)
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return createFrom(t, base, tmpl, "casereview_t_"+hex.EncodeToString(b[:])), dataDir
+	return createFrom(t, base, tmpl), dataDir
 }
 
-// createFrom creates database name on the server at base as a copy of the template tmpl, drops
-// it when t ends, and returns its URL.
-func createFrom(t testing.TB, base, tmpl, name string) string {
+// createFrom claims a copy of the template tmpl on the server at base from the pool (see
+// pool.go), gives it back when t ends, and returns its URL.
+func createFrom(t testing.TB, base, tmpl string) string {
 	t.Helper()
-	db, err := sql.Open("pgx", base)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	p, err := poolFor(ctx, base)
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+tmpl); err != nil {
-		db.Close()
-		t.Fatalf("create database from the template: %v", err)
+	name, err := p.claim(ctx, base, tmpl)
+	if err != nil {
+		t.Fatalf("a copy of %s: %v", tmpl, err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		if _, err := db.ExecContext(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-		db.Close()
-	})
+	t.Cleanup(func() { p.release(name) })
 	markPostgresRan(t)
 	return withDatabase(base, name)
 }
@@ -109,11 +99,14 @@ var (
 	postgresNames = map[string]string{} // base URL -> template database
 )
 
-// templateHash names the templates: the migrations and templateVersion.
+// templateHash names the templates: the migrations, templateVersion and the seal.
 func templateHash() string {
 	templateHashOnce.Do(func() {
 		h := sha256.New()
 		fmt.Fprintf(h, "v%d\n", templateVersion)
+		for _, stmt := range sealSQL { // a template carries what seal made
+			fmt.Fprintf(h, "%s\n", stmt)
+		}
 		for _, d := range []string{migrations.SQLite, migrations.Postgres} {
 			fsys, err := migrations.FS(d)
 			if err != nil {
@@ -209,6 +202,9 @@ func postgresTemplate(base string) (string, error) {
 		if err := migrate(u.String(), ""); err != nil {
 			return "", fmt.Errorf("migrate the template: %w", err)
 		}
+		if err := seal(ctx, u.String()); err != nil {
+			return "", err
+		}
 		// The migration's connections are closed; only then is it complete under its own name.
 		// (The server may take a moment to notice they are gone.)
 		for try := 0; ; try++ {
@@ -221,6 +217,7 @@ func postgresTemplate(base string) (string, error) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
+		prunePools(ctx, conn)
 	}
 	postgresNames[base] = name
 	return name, nil

@@ -1,0 +1,131 @@
+package dbtest
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/casereview/casereview/internal/store"
+	"github.com/casereview/casereview/internal/taxonomy"
+)
+
+// tableCounts is the number of rows in each public table of the database at dbURL, and the
+// goose sequence's next value.
+func tableCounts(t *testing.T, db *sql.DB) (map[string]int, int64) {
+	t.Helper()
+	rows, err := db.Query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	counts := map[string]int{}
+	for _, tbl := range tables {
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM " + tbl).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		counts[tbl] = n
+	}
+	var next int64
+	// nextval moves the sequence on; reset must move it back.
+	if err := db.QueryRow("SELECT nextval(pg_get_serial_sequence('goose_db_version', 'id'))").Scan(&next); err != nil {
+		t.Fatal(err)
+	}
+	return counts, next
+}
+
+// A pooled copy, filled by a test (the taxonomy's seeding writes reference rows and audit
+// events, which the audit trail's trigger refuses to delete), is put back to the template's rows
+// and sequences by reset; the audit trail's rule is in force again afterwards; and a copy whose
+// schema a test changed is refused, so that it is made anew.
+func TestResetPutsACopyBackToItsTemplate(t *testing.T) {
+	dbURL, dir := Migrated(t, "postgres")
+	ctx := context.Background()
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	before, seqBefore := tableCounts(t, db)
+
+	s, err := store.Open(ctx, store.Options{DatabaseURL: dbURL, SQLitePath: filepath.Join(dir, "casereview.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tax, err := taxonomy.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SeedTaxonomy(ctx, tax); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // reset ends other sessions anyway; closed here so the test's own checks are clean
+	filled, _ := tableCounts(t, db)
+	if filled["audit_events"] == 0 || filled["themes"] == 0 {
+		t.Fatalf("seeding wrote no audit events or themes: %v", filled)
+	}
+
+	ok, err := reset(ctx, dbURL)
+	if err != nil || !ok {
+		t.Fatalf("reset: %v, %v", ok, err)
+	}
+	db.Close() // reset ended its session
+	if db, err = sql.Open("pgx", dbURL); err != nil {
+		t.Fatal(err)
+	}
+	after, seqAfter := tableCounts(t, db)
+	for tbl, n := range before {
+		if after[tbl] != n {
+			t.Errorf("%s: %d rows after reset, want the template's %d", tbl, after[tbl], n)
+		}
+	}
+	if before["goose_db_version"] == 0 {
+		t.Error("the template's own rows (the migrations applied) are missing")
+	}
+	if seqAfter != seqBefore {
+		t.Errorf("goose_db_version's sequence gave %d after reset, want the template's %d", seqAfter, seqBefore)
+	}
+
+	// Replica mode (no triggers) was the reset's alone: the copy works as a fresh one.
+	s2, err := store.Open(ctx, store.Options{DatabaseURL: dbURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.SeedTaxonomy(ctx, tax); err != nil {
+		t.Fatal(err)
+	}
+	s2.Close()
+	if _, err := db.Exec("DELETE FROM audit_events"); err == nil || !strings.Contains(err.Error(), "audit") {
+		t.Errorf("deleting the audit trail after a reset: %v, want the trigger's refusal", err)
+	}
+
+	if _, err := db.Exec("ALTER TABLE themes ADD COLUMN scratch text"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := reset(ctx, dbURL); err != nil || ok {
+		t.Errorf("reset of a copy with a changed schema: %v, %v; want false so it is made anew", ok, err)
+	}
+}
+
+// Two tests running at once never get the same copy, and a copy given back is claimed again.
+func TestClaimsAreExclusive(t *testing.T) {
+	if os.Getenv(EnvURL) == "" {
+		t.Skip(EnvURL + " is not set")
+	}
+	a, _ := Migrated(t, "postgres")
+	b, _ := Migrated(t, "postgres")
+	if a == b {
+		t.Fatalf("two claims in one test got the same database %s", a)
+	}
+}
