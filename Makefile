@@ -40,7 +40,7 @@ test-go: vet check-generated ## run the Go tests (PostgreSQL too when CASEREVIEW
 # The browser tests drive the built binary (on demo data, in a temporary folder) with Debian's
 # Chromium through playwright-core: see frontend/tests/README.md.
 test-browser: build chromium ## run the browser tests (journeys, accessibility, reflow) in Chromium
-	cd frontend && CASEREVIEW_BIN=$(CURDIR)/bin/casereview node --test --test-concurrency=2 tests/
+	cd frontend && CASEREVIEW_BIN=$(CURDIR)/bin/casereview node --test --test-concurrency=3 tests/
 
 # Not part of `make test`: pictures of the demo data for the README (SCREENSHOT_ROLE picks who).
 screenshots: build chromium ## write docs/screenshots/*.png (1280 px, full page) from the fictional demo data

@@ -193,6 +193,23 @@ test('the users pages at 320 px wide: no sideways scrolling, no axe-core violati
   })
 })
 
+// The check itself: a page with an unlabelled field fails it, naming the rule; the same field
+// left out with exclude, or the rule turned off, passes; and a page loaded after the context's
+// first check is checked too (axe arrives by the init script there).
+test('checkAxe finds a violation, and exclude and disableRules narrow it', async () => {
+  const page = await (await newContext()).newPage()
+  const bad = '<!doctype html><html lang="en"><head><title>t</title></head><body><main><h1>t</h1>' +
+    '<input type="text" id="f" class="bad"></main></body></html>'
+  await page.setContent(bad)
+  await assert.rejects(checkAxe(page), /label \(critical\)[\s\S]*at \.bad|label \(critical\)[\s\S]*at #f/)
+  await checkAxe(page, { exclude: ['.bad'] })
+  await checkAxe(page, { disableRules: ['label'] })
+  await page.goto('/sign-in')
+  assert.equal(await page.evaluate(() => typeof window.axe), 'object', 'the init script put axe into the next page')
+  await page.setContent(bad)
+  await assert.rejects(checkAxe(page), /label/)
+})
+
 test('the 404 page says so, with status 404', async () => {
   const h = harness()
   const page = await (await newContext()).newPage()
