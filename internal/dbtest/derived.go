@@ -233,7 +233,7 @@ func derivedPostgres(t testing.TB, base, name string, build func(string, string)
 			return "", err
 		}
 		prunePostgres(ctx, conn, name)
-		prunePools(ctx, conn)
+		prunePools(ctx, base)
 	}
 	// Used now: not pruned for a day.
 	if _, err := conn.ExecContext(ctx, "COMMENT ON DATABASE "+name+" IS '"+strconv.FormatInt(time.Now().Unix(), 10)+"'"); err != nil {

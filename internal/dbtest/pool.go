@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -44,18 +43,52 @@ func poolFor(ctx context.Context, base string) (*pool, error) {
 	if p, ok := pools[base]; ok {
 		return p, nil
 	}
+	p, err := newPool(ctx, base)
+	if err != nil {
+		return nil, err
+	}
+	pools[base] = p
+	return p, nil
+}
+
+// newPool opens a hold on the pooled databases of the server at base.
+func newPool(ctx context.Context, base string) (*pool, error) {
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		return nil, err
 	}
+	// Advisory locks belong to the database the session is in, and two runs may point
+	// CASEREVIEW_TEST_DATABASE_URL at different databases of one server (.ci/run makes its own):
+	// the claims are locked in the server's maintenance database "postgres" so that they see each
+	// other, or in base's own database where that one cannot be reached.
+	conn, err := lockConn(ctx, withDatabase(base, "postgres"))
+	if err != nil {
+		if conn, err = lockConn(ctx, base); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return &pool{db: db, conn: conn, claimed: map[string]bool{}}, nil
+}
+
+// lockConn is a session of its own on the database at dbURL, for the claims' locks.
+func lockConn(ctx context.Context, dbURL string) (*sql.Conn, error) {
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	p := &pool{db: db, conn: conn, claimed: map[string]bool{}}
-	pools[base] = p
-	return p, nil
+	if err := conn.PingContext(ctx); err != nil {
+		conn.Close()
+		db.Close()
+		return nil, err
+	}
+	return conn, nil
 }
 
 // claim returns the name of a copy of the template tmpl in the state seal recorded, held for the
@@ -252,10 +285,15 @@ func seal(ctx context.Context, dbURL string) error {
 	return nil
 }
 
-// prunePools drops the pooled copies of templates that no longer exist, unless a process holds
-// them.
-func prunePools(ctx context.Context, conn *sql.Conn) {
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'casereview\_p\_%'`)
+// prunePools drops the pooled copies of templates that no longer exist on the server at base,
+// unless a process holds them.
+func prunePools(ctx context.Context, base string) {
+	p, err := poolFor(ctx, base)
+	if err != nil {
+		return
+	}
+	rows, err := p.db.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'casereview\_p\_%'
+		AND split_part(substr(datname, length('casereview_p_') + 1), '_', 1) NOT IN (SELECT oid::text FROM pg_database)`)
 	if err != nil {
 		return
 	}
@@ -268,18 +306,12 @@ func prunePools(ctx context.Context, conn *sql.Conn) {
 	}
 	rows.Close()
 	for _, name := range names {
-		oid, _, _ := strings.Cut(strings.TrimPrefix(name, poolPrefix), "_")
-		var n int
-		if conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_database WHERE oid::text = $1", oid).Scan(&n) != nil || n > 0 {
-			continue
-		}
-		var got bool
-		if conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(hashtext($1))", name).Scan(&got) != nil || !got {
+		if got, err := p.lock(ctx, name); err != nil || !got {
 			continue
 		}
 		dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		_, _ = conn.ExecContext(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		_, _ = p.db.ExecContext(dctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		cancel()
-		_, _ = conn.ExecContext(ctx, "SELECT pg_advisory_unlock(hashtext($1))", name)
+		p.release(name)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casereview/casereview/internal/store"
 	"github.com/casereview/casereview/internal/taxonomy"
@@ -127,5 +129,66 @@ func TestClaimsAreExclusive(t *testing.T) {
 	b, _ := Migrated(t, "postgres")
 	if a == b {
 		t.Fatalf("two claims in one test got the same database %s", a)
+	}
+}
+
+// Two runs whose CASEREVIEW_TEST_DATABASE_URL name different databases of one server (a
+// developer's and .ci/run's own) still see each other's claims.
+func TestClaimsAreExclusiveAcrossDatabases(t *testing.T) {
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		t.Skip(EnvURL + " is not set")
+	}
+	ctx := context.Background()
+	other, _ := Migrated(t, "postgres") // any other database of the server will do
+	p1, err := newPool(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := newPool(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p1.conn.Close()
+	defer p2.conn.Close()
+	name := poolPrefix + "0_test_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if got, err := p1.lock(ctx, name); err != nil || !got {
+		t.Fatalf("the first claim of %s: %v, %v", name, got, err)
+	}
+	if got, err := p2.lock(ctx, name); err != nil || got {
+		t.Fatalf("a run on another database claimed %s too: %v, %v", name, got, err)
+	}
+	p1.release(name)
+	if got, err := p2.lock(ctx, name); err != nil || !got {
+		t.Fatalf("%s given back, yet not claimable: %v, %v", name, got, err)
+	}
+	p2.release(name)
+}
+
+// Copies of a template that no longer exists are dropped when a template is built.
+func TestPrunePoolsDropsCopiesOfGoneTemplates(t *testing.T) {
+	base := os.Getenv(EnvURL)
+	if base == "" {
+		t.Skip(EnvURL + " is not set")
+	}
+	ctx := context.Background()
+	p, err := poolFor(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := poolPrefix + "4294967295_" + strconv.FormatInt(time.Now().UnixNano()%1e6, 10) // no such oid
+	if _, err := p.db.ExecContext(ctx, "CREATE DATABASE "+gone); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+gone) }) //nolint:errcheck
+	kept, _ := Migrated(t, "postgres")                                           // a claimed copy of a live template
+	prunePools(ctx, base)
+	var n int
+	if err := p.db.QueryRowContext(ctx, "SELECT count(*) FROM pg_database WHERE datname = $1", gone).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the copy of a gone template is still there (%d, %v)", n, err)
+	}
+	keptName := kept[strings.LastIndex(kept, "/")+1 : strings.Index(kept, "?")]
+	if err := p.db.QueryRowContext(ctx, "SELECT count(*) FROM pg_database WHERE datname = $1", keptName).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the copy of a live template %s was dropped (%d, %v)", keptName, n, err)
 	}
 }

@@ -217,7 +217,7 @@ func postgresTemplate(base string) (string, error) {
 			}
 			time.Sleep(100 * time.Millisecond)
 		}
-		prunePools(ctx, conn)
+		prunePools(ctx, base)
 	}
 	postgresNames[base] = name
 	return name, nil
