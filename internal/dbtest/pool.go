@@ -25,10 +25,11 @@ const poolPrefix = "casereview_p_"
 
 // pool is this process's hold on the pooled databases of one server.
 type pool struct {
-	db *sql.DB // the server's maintenance database, for CREATE and DROP
+	db *sql.DB // the run's own database (base), for CREATE and DROP
 
 	mu      sync.Mutex
-	conn    *sql.Conn // holds the advisory locks of the copies this process has claimed
+	lockDB  *sql.DB
+	conn    *sql.Conn // on lockDB: holds the advisory locks of the copies this process has claimed
 	claimed map[string]bool
 }
 
@@ -61,34 +62,42 @@ func newPool(ctx context.Context, base string) (*pool, error) {
 	// CASEREVIEW_TEST_DATABASE_URL at different databases of one server (.ci/run makes its own):
 	// the claims are locked in the server's maintenance database "postgres" so that they see each
 	// other, or in base's own database where that one cannot be reached.
-	conn, err := lockConn(ctx, withDatabase(base, "postgres"))
+	lockDB, conn, err := lockConn(ctx, withDatabase(base, "postgres"))
 	if err != nil {
-		if conn, err = lockConn(ctx, base); err != nil {
+		if lockDB, conn, err = lockConn(ctx, base); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
-	return &pool{db: db, conn: conn, claimed: map[string]bool{}}, nil
+	return &pool{db: db, lockDB: lockDB, conn: conn, claimed: map[string]bool{}}, nil
+}
+
+// close ends the pool's sessions, and with them its claims (the process's own pool is never
+// closed: its claims end with the process).
+func (p *pool) close() {
+	p.conn.Close()
+	p.lockDB.Close()
+	p.db.Close()
 }
 
 // lockConn is a session of its own on the database at dbURL, for the claims' locks.
-func lockConn(ctx context.Context, dbURL string) (*sql.Conn, error) {
+func lockConn(ctx context.Context, dbURL string) (*sql.DB, *sql.Conn, error) {
 	db, err := sql.Open("pgx", dbURL)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	db.SetMaxOpenConns(1)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		db.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if err := conn.PingContext(ctx); err != nil {
 		conn.Close()
 		db.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	return conn, nil
+	return db, conn, nil
 }
 
 // claim returns the name of a copy of the template tmpl in the state seal recorded, held for the

@@ -149,8 +149,8 @@ func TestClaimsAreExclusiveAcrossDatabases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p1.conn.Close()
-	defer p2.conn.Close()
+	defer p1.close()
+	defer p2.close()
 	name := poolPrefix + "0_test_" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	if got, err := p1.lock(ctx, name); err != nil || !got {
 		t.Fatalf("the first claim of %s: %v, %v", name, got, err)
