@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -195,11 +196,45 @@ func reset(ctx context.Context, dbURL string) (bool, error) {
 	if _, err := conn.ExecContext(ctx, "SET lock_timeout = '10s'"); err != nil {
 		return false, err
 	}
+	if err := vacuumDead(ctx, conn); err != nil {
+		return false, err
+	}
 	var ok bool
 	if err := conn.QueryRowContext(ctx, "SELECT dbtest.reset()").Scan(&ok); err != nil {
 		return false, err
 	}
 	return ok, nil
+}
+
+// vacuumDead vacuums the tables of the copy on conn that earlier resets left with many dead rows.
+// Every reset deletes every row a test left, and nothing else may clean them up: autovacuum is
+// off on some servers (on machines of this kind, for one), and there a copy reused a few hundred
+// times had grown from 13 MB to 220 MB, its resets from 0.06 to 0.5 s, and every query of the
+// tests that used it scanned the dead rows. Done before the reset, so the rows it puts back
+// reuse the space at the start of each table.
+func vacuumDead(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, `SELECT format('%I.%I', schemaname, relname) FROM pg_stat_user_tables
+		WHERE schemaname = 'public' AND n_dead_tup > 1000`)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	_, err = conn.ExecContext(ctx, "VACUUM "+strings.Join(tables, ", "))
+	return err
 }
 
 // sealSQL gives a template what its copies need to be reset in place: schema dbtest with a copy
