@@ -45,10 +45,11 @@ var defaultShards = min(max(runtime.NumCPU(), 1), 4)
 
 // sharded runs part once for each shard of sc's filtered set, all at once, each in a plain read
 // of its own, and returns each shard's rows: part(c, dst) gets the scope of one shard, whose
-// recs() keeps only that shard's recommendations, and scans its rows into dst. The shards are ranges of the record key, a uniformly random number fixed for
-// each recommendation (migration 00020), so each is a random share of any filtered set, and every
-// recommendation is in exactly one. Use it for figures that add up over disjoint sets of
-// recommendations, and add the shards' results up.
+// recs() keeps only that shard's recommendations, and scans its rows into dst. The shards are
+// ranges of the record key, a uniformly random number fixed for each recommendation (migration
+// 00020), so each is a random share of any filtered set, and every recommendation is in exactly
+// one. Use it for figures that add up over disjoint sets of recommendations, and add the shards'
+// results up.
 //
 // It is for the slowest statement of a page, the one the page waits for: PostgreSQL's planner does
 // not give these statements parallel workers of its own (it expects almost as many groups as
