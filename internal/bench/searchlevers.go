@@ -22,8 +22,9 @@ func searchLevers(e *Env) error {
 		{"highlight with filters", bleveindex.Tuning{HighlightWithFilters: true}},
 		{"highlight whole query", bleveindex.Tuning{HighlightWholeQuery: true}},
 		{"typo clauses always", bleveindex.Tuning{FuzzyAlways: true}},
+		{"hidden reviews as term queries", bleveindex.Tuning{UnreadableQuery: true}},
 		// HighlightWithFilters highlights with the whole query and its filters: the code before.
-		{"every lever off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true}},
+		{"every lever off", bleveindex.Tuning{IDTieBreak: true, HighlightWithFilters: true, FuzzyAlways: true, UnreadableQuery: true}},
 	}
 	defer e.App.TuneSearch(bleveindex.Tuning{})
 	samples := make([]*Sample, len(variants))

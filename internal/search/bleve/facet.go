@@ -22,12 +22,12 @@ import (
 // permission filter inside it bounds the counts exactly as it bounds bleve's.
 
 // facetFieldList fixes the order of the fields in a segment's columns: the facets' fields, and
-// visibility for the permission filter (facet_scope.go).
+// visibility and review id for the permission filter (facet_scope.go).
 var facetFieldList = func() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, name := range []string{fThemeCodes, fThemeGroups, fReviewType, fOrganisationIDs, fSectors, fScope, fIntervention,
-		fResponse, fImplementation, fOversight, fYearKeyword, fPartnershipID, fVisibility, fRecordKey} {
+		fResponse, fImplementation, fOversight, fYearKeyword, fPartnershipID, fVisibility, fRecordKey, fReviewID} {
 		if !seen[name] {
 			seen[name] = true
 			out = append(out, name)
@@ -99,6 +99,21 @@ type snapshotView struct {
 	offsets []uint64
 	segs    []*segColumns
 	terms   [][]string
+}
+
+// known returns the ordinals (plus one) of those of terms that field's dictionary holds: a term
+// no document of the index has ever held has none.
+func (t *facetTable) known(field string, terms []string) []uint32 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d := t.dicts[facetFieldPos[field]]
+	out := make([]uint32, 0, len(terms))
+	for _, term := range terms {
+		if n, ok := d.ids[term]; ok {
+			out = append(out, n+1)
+		}
+	}
+	return out
 }
 
 // view returns the columns for snap's segments, building those it has not seen.

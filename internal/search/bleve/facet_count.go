@@ -42,6 +42,9 @@ type Tuning struct {
 	// FuzzyAlways adds the one-typo clauses to every search, instead of only when the words as
 	// written find fewer than fuzzyBelow matches.
 	FuzzyAlways bool
+	// UnreadableQuery leaves out what the database hides with unreadableQuery (a term query per
+	// hidden review) instead of from the review id column in the permission filter.
+	UnreadableQuery bool
 }
 
 // Tune sets this index's tuning (and no other's); searches already running keep the old one.

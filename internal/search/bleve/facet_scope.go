@@ -24,19 +24,32 @@ import (
 // query norm and count are the bleve query's own, so the conjunction above it orders its
 // children and adds their scores exactly as before.
 
+// The same filter also leaves out what the database says the caller may not read
+// (search.Request.Unreadable), from the review id column: unreadableQuery states it as a
+// disjunction of one term query per hidden review, whose searchers cost a dictionary look-up per
+// review and segment on every search, in proportion to the database rather than to the matches
+// (at 1M, about 38,000 hidden reviews in 21 segments for a panel member). Here it is one look-up
+// per hidden review in the review id dictionary, and a slice lookup per candidate.
+
 // scopeFilter is the bleve query for a read scope.
 type scopeFilter struct {
-	table *facetTable
-	scope casereview.ReadScope
-	orig  bq.Query // scopeQuery(scope): used for weights and scores, and when there are no columns
+	table      *facetTable
+	scope      casereview.ReadScope
+	unreadable casereview.Unreadable
+	orig       bq.Query // scopeQuery(scope): used for weights and scores, and when there are no columns
 }
 
-func (x *Index) scopeFilter(sc casereview.ReadScope) bq.Query {
+// scopeFilter is the query that keeps what sc may read and the database does not hide (u). The
+// second result is false when u is not applied by it, and the caller must add unreadableQuery(u).
+func (x *Index) scopeFilter(sc casereview.ReadScope, u casereview.Unreadable) (bq.Query, bool) {
 	orig := scopeQuery(sc)
 	if x.facets == nil || x.tuned().BleveOnly {
-		return orig
+		return orig, false
 	}
-	return &scopeFilter{table: x.facets, scope: sc, orig: orig}
+	if x.tuned().UnreadableQuery {
+		return &scopeFilter{table: x.facets, scope: sc, orig: orig}, false
+	}
+	return &scopeFilter{table: x.facets, scope: sc, unreadable: u, orig: orig}, true
 }
 
 func (q *scopeFilter) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o bsearch.SearcherOptions) (bsearch.Searcher, error) {
@@ -53,7 +66,7 @@ func (q *scopeFilter) Searcher(ctx context.Context, r index.IndexReader, m mappi
 		orig.Close()
 		return nil, err
 	}
-	s := &scopeSearcher{orig: orig, view: v, scores: map[[2]uint32]float64{}}
+	s := &scopeSearcher{orig: orig, view: v, scores: map[[2]uint32]float64{}, reader: r}
 	for _, sg := range snap.Segments() {
 		s.deleted = append(s.deleted, sg.Deleted())
 	}
@@ -85,6 +98,21 @@ func (q *scopeFilter) Searcher(ctx context.Context, r index.IndexReader, m mappi
 			}
 		}
 	}
+	s.rev = facetFieldPos[fReviewID]
+	if hidden := q.table.known(fReviewID, q.unreadable.Reviews); len(hidden) > 0 {
+		s.hiddenRev = make([]bool, len(v.terms[s.rev])+1)
+		for _, n := range hidden {
+			if int(n) < len(s.hiddenRev) { // a review first indexed after this snapshot
+				s.hiddenRev[n] = true
+			}
+		}
+		if len(q.unreadable.Except) > 0 {
+			s.except = make(map[string]bool, len(q.unreadable.Except))
+			for _, id := range q.unreadable.Except {
+				s.except[id] = true
+			}
+		}
+	}
 	if len(q.scope.Organisations) > 0 {
 		s.orgOK = make([]bool, len(v.terms[orgField])+1)
 		for i, t := range v.terms[orgField] {
@@ -108,6 +136,10 @@ type scopeSearcher struct {
 	vis, part, org   int // column positions
 	visOK, partOK    []bool
 	orgOK            []bool // nil when the scope names no organisations
+	rev              int    // the review id column's position
+	hiddenRev        []bool // by review ordinal+1: the reviews the database hides; nil for none
+	except           map[string]bool
+	reader           index.IndexReader
 	restricted       uint32 // the visibility column's value (ordinal+1) for restricted; 0 if none
 	scores           map[[2]uint32]float64
 	next, end        uint64 // next document to look at; one past the last
@@ -115,8 +147,32 @@ type scopeSearcher struct {
 	segStart, segEnd uint64
 }
 
-// allowed reports whether global document n is live and visible, and its kind for scoring.
+// allowed reports whether global document n is live, visible and not hidden by the database, and
+// its kind for scoring.
 func (s *scopeSearcher) allowed(n uint64) (bool, [2]uint32) {
+	ok, kind := s.visible(n)
+	if !ok || s.hiddenRev == nil {
+		return ok, kind
+	}
+	local := uint32(n - s.segStart)
+	if !s.hiddenRev[s.view.segs[s.seg].cols[s.rev].value(local)] {
+		return ok, kind
+	}
+	// On a review the database hides: only a recommendation it names as readable stays. Its id
+	// is read from the index for these documents alone, which are none unless the index lags.
+	if s.except == nil {
+		return false, [2]uint32{}
+	}
+	id, err := s.reader.ExternalID(index.NewIndexInternalID(nil, n))
+	if err != nil || !s.except[id] {
+		return false, [2]uint32{}
+	}
+	return ok, kind
+}
+
+// visible reports whether global document n is live and visible by the index's own columns,
+// and its kind for scoring.
+func (s *scopeSearcher) visible(n uint64) (bool, [2]uint32) {
 	if n < s.segStart || n >= s.segEnd {
 		s.seg = s.view.segment(n)
 		s.segStart = s.view.offsets[s.seg]

@@ -93,8 +93,9 @@ func (x *Index) search(ctx context.Context, r search.Request, parsed query.Node,
 	if q == nil { // nothing but stop words
 		q = bq.NewMatchNoneQuery()
 	}
-	musts := append([]bq.Query{q, x.scopeFilter(r.Scope)}, flagged...) // scopeFilter: facet_scope.go
-	if u := unreadableQuery(r.Unreadable); u != nil {
+	scope, applied := x.scopeFilter(r.Scope, r.Unreadable) // facet_scope.go
+	musts := append([]bq.Query{q, scope}, flagged...)
+	if u := unreadableQuery(r.Unreadable); u != nil && !applied {
 		musts = append(musts, u)
 	}
 	flagAt := -1 // where the flag filter is in musts: the flag facet counts without it
