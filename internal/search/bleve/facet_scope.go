@@ -59,7 +59,13 @@ func (q *scopeFilter) Searcher(ctx context.Context, r index.IndexReader, m mappi
 	}
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
-		return orig, nil
+		// No columns to read: the bleve queries, the database's exclusions included.
+		u := unreadableQuery(q.unreadable)
+		if u == nil {
+			return orig, nil
+		}
+		orig.Close()
+		return bq.NewConjunctionQuery([]bq.Query{q.orig, u}).Searcher(ctx, r, m, o)
 	}
 	v, err := q.table.view(snap)
 	if err != nil {
