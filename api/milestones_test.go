@@ -76,6 +76,21 @@ func TestMilestonesAPI(t *testing.T) {
 		if l, q := flags("action_overdue"); !slices.Equal(l, []string{rec}) || !slices.Equal(q, []string{rec}) {
 			t.Fatalf("a milestone past due: overdue list %v, search %v", l, q)
 		}
+		// The overdue list (action_owing, migration 00032): the police owe since the milestone's date.
+		var owed struct {
+			Groups []struct {
+				OrganisationID string `json:"organisation_id"`
+				Items          []struct {
+					Since       string `json:"since"`
+					DaysOverdue int    `json:"days_overdue"`
+				} `json:"items"`
+			} `json:"groups"`
+		}
+		do(t, s, http.StatusOK, "GET", "/api/v1/summaries/overdue", nil).JSON(t, &owed)
+		if len(owed.Groups) != 1 || owed.Groups[0].OrganisationID != f.Police || len(owed.Groups[0].Items) != 1 ||
+			owed.Groups[0].Items[0].Since != "2026-02-27" || owed.Groups[0].Items[0].DaysOverdue != 3 {
+			t.Fatalf("a milestone past due: the overdue list is %+v", owed)
+		}
 
 		// Changed: If-Match required, stale refused.
 		mp := "/api/v1/milestones/" + id

@@ -21,7 +21,7 @@ import (
 //   - the response is overdue and it is addressed (not for information) and has not responded:
 //     since the response due date;
 //   - the action is overdue and it owns an unfinished action with a target date or open milestone
-//     passed: since the oldest such date;
+//     passed: since the oldest such date (action_owing, kept by triggers: migration 00032);
 //   - oversight judged the response unacceptable (an escalation) and it is the lead addressee:
 //     since the last activity (or the issue date).
 // Every item of an escalated recommendation is marked escalated.
@@ -33,10 +33,6 @@ type overdueEntry struct {
 	Since     store.NullDate `gorm:"column:since"`
 	Escalated bool           `gorm:"column:esc"`
 }
-
-// unfinishedAction is casereview.ActionDates.Finished, negated, on actions aliased a.
-const unfinishedAction = "a.implementation_status NOT IN ('implemented_pending_verification', 'implemented_verified', 'not_implemented')" +
-	" AND a.completion_date IS NULL"
 
 // overdueEntries is the statement whose rows are overdueEntry, each (recommendation,
 // organisation) once, for the filtered set; when limit > 0, for the limit oldest issued
@@ -67,15 +63,11 @@ func (sc *summaryScope) overdueRows(limit int, final string) *gorm.DB {
     JOIN addressees ad ON ad.recommendation_id = b.id
    WHERE b.esc = 1 AND ad.role = 'lead'
   UNION ALL
-  SELECT b.id, a.organisation_id, a.target_date, b.esc FROM base b
-    JOIN actions a ON a.recommendation_id = b.id
-   WHERE b.act_overdue = 1 AND `+unfinishedAction+` AND a.target_date < ?
-  UNION ALL
-  SELECT b.id, a.organisation_id, m.due_date, b.esc FROM base b
-    JOIN actions a ON a.recommendation_id = b.id JOIN milestones m ON m.action_id = a.id
-   WHERE b.act_overdue = 1 AND `+unfinishedAction+` AND m.done_date IS NULL AND m.due_date < ?
+  SELECT b.id, ao.organisation_id, ao.due_on, b.esc FROM base b
+    JOIN action_owing ao ON ao.recommendation_id = b.id
+   WHERE b.act_overdue = 1 AND ao.due_on < ?
 )
-`+final, base, asOf, asOf)
+`+final, base, asOf)
 }
 
 // SummaryOverdue lists the recommendations overdue for a response or an action, and those whose
