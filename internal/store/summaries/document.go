@@ -136,7 +136,7 @@ func (sc *summaryScope) headlineGroups(years []int) ([]headlineGroup, error) {
 	var groups []headlineGroup
 	err := sc.recs().Select("recommendations.response_status AS response, recommendations.implementation_status AS implementation, "+
 		"recommendations.oversight_status AS oversight, CASE WHEN ? THEN 1 ELSE 0 END AS overdue, "+
-		"CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END AS restricted, "+cohort+" AS cohort, COUNT(*) AS n, SUM("+recordKey+") AS keys",
+		"CASE WHEN "+onRestricted+" THEN 1 ELSE 0 END AS restricted, "+cohort+" AS cohort, COUNT(*) AS n, SUM("+recordKey+") AS keys",
 		args...).Group("1, 2, 3, 4, 5, 6").Scan(&groups).Error
 	return groups, err
 }

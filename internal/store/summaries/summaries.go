@@ -365,6 +365,12 @@ func (sc *summaryScope) count() (int, error) {
 // COALESCE covers a row inserted by hand on SQLite before its trigger fills it in).
 const recordKey = "COALESCE(recommendations.record_key, 0)"
 
+// onRestricted holds for a recommendation on a restricted review. It asks the set of restricted
+// reviews (hashed once per statement) rather than the joined review's visibility, so a statement
+// that reads nothing else of reviews lets the planner leave the join out (recs): an oversight
+// officer's population count at 110k, 46-49 -> 37-40 ms in psql.
+const onRestricted = "recommendations.review_id IN (SELECT rr.id FROM reviews rr WHERE rr.visibility = 'restricted')"
+
 // tally counts the filtered set with the sum of its record keys.
 func (sc *summaryScope) tally() (casereview.Tally, error) {
 	var x struct {
@@ -566,7 +572,7 @@ func (sc *summaryScope) population(p *casereview.Population) error {
 		N, R int
 		KS   int64
 	}
-	err := sc.recs().Select("COUNT(*) AS n, COALESCE(SUM(CASE WHEN reviews.visibility = 'restricted' THEN 1 ELSE 0 END), 0) AS r, " +
+	err := sc.recs().Select("COUNT(*) AS n, COALESCE(SUM(CASE WHEN " + onRestricted + " THEN 1 ELSE 0 END), 0) AS r, " +
 		"COALESCE(SUM(" + recordKey + "), 0) AS ks").Scan(&x).Error
 	p.Matched, p.Restricted, p.MatchedKeySum = x.N, x.R, x.KS
 	return err
