@@ -24,12 +24,12 @@ import (
 // judgement of real recommendations: PFD matters of concern, split into items as the PFD import
 // splits them, and TAIC recommendations. themes/judged.tsv holds the ids and the theme codes
 // judged right, nothing of the text; the text is read from the corpus at run time. The items
-// were judged by reading them before the suggester was run on them. The "fresh" part is the
-// out-of-sample measure; the others (tuning, check, the first held-out part) have all been seen
-// while tuning. The baseline is the suggester as it was before issue 16 (suggest.Legacy, with
+// were judged by reading them before the suggester was run on them. The outOfSample part
+// ("fresh2") is the out-of-sample measure; the others (tuning, check, the first held-out part and
+// the first fresh part) have all been seen while tuning. The baseline is the suggester as it was before issue 16 (suggest.Legacy, with
 // the keywords of themes/baseline_keywords.yaml), run in the same process.
 //
-// EVAL_THEMES_SEEN_ONLY=1 leaves the fresh part out (for work on the suggester, so that it is
+// EVAL_THEMES_SEEN_ONLY=1 leaves the out-of-sample part out (for work on the suggester, so that it is
 // not looked at); EVAL_THEMES_LEARN=1 prints the per-theme factors learnt from the seen parts
 // (themes_learn.go) to the log.
 
@@ -38,6 +38,13 @@ var themesJudged []byte
 
 //go:embed themes/baseline_keywords.yaml
 var themesBaselineKeywords []byte
+
+// outOfSample is the part that measures the suggester: judged and committed before the
+// suggester was run on it, and never looked at item by item while tuning. seenParts are the rest,
+// in the order they were judged.
+const outOfSample = "fresh2"
+
+var seenParts = []string{"tuning", "check", "heldout", "fresh"}
 
 func init() {
 	Register(Section{Name: "themes", Title: "Theme suggestions", Run: runThemes})
@@ -256,11 +263,11 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	learn := os.Getenv("EVAL_THEMES_LEARN") != ""
 	if os.Getenv("EVAL_THEMES_SEEN_ONLY") != "" {
 		for _, it := range judged {
-			if it.split == "fresh" && it.source == "pfd" {
+			if it.split == outOfSample && it.source == "pfd" {
 				delete(pfd, it.id) // nor counted in the last table
 			}
 		}
-		judged = slices.DeleteFunc(judged, func(it judgedItem) bool { return it.split == "fresh" })
+		judged = slices.DeleteFunc(judged, func(it judgedItem) bool { return it.split == outOfSample })
 	}
 	thresholds := []float64{0.5, 0.55, 0.6, 0.65, 0.7, 0.8}
 	var seen []evidence
@@ -283,7 +290,7 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 		newAll := cur.Suggest(it.text, themes)
 		newGot := above(newAll, suggest.DefaultMinScore)
 		splits := []string{it.split, "all"}
-		if it.split != "fresh" {
+		if it.split != outOfSample {
 			splits = append(splits, "seen")
 			seen = append(seen, newEvidence(it, unscaled.Suggest(it.text, themes)))
 		}
@@ -294,7 +301,7 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 				get(key{split, fmt.Sprintf("t%.2f", th)}).add(it.want, above(newAll, th))
 			}
 		}
-		if verbose && it.split != "fresh" {
+		if verbose && it.split != outOfSample {
 			fmt.Fprintf(env.Log, "%s %s want %v\n  old %s\n  new %s\n", it.source, it.id, it.want, describe(oldGot, it.want), describe(newGot, it.want))
 		}
 	}
@@ -307,7 +314,7 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 		Header: []string{"part", "items", "judged themes", "baseline suggested", "baseline precision", "baseline recall", "baseline F1",
 			"now suggested", "now precision", "now recall", "now F1"},
 	}
-	for _, split := range []string{"fresh", "heldout", "check", "tuning", "seen", "all"} {
+	for _, split := range []string{outOfSample, "fresh", "heldout", "check", "tuning", "seen", "all"} {
 		if res[key{split, "new"}] == nil {
 			continue
 		}
@@ -318,11 +325,15 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	}
 	rep.Tables = append(rep.Tables, main)
 
-	sweep := Table{Caption: "The new suggester at other thresholds (precision / recall).", Header: []string{"threshold", "fresh (out of sample)", "seen (three parts)", "held-out 1 (seen)", "check", "tuning"}}
+	sweep := Table{Caption: "The new suggester at other thresholds (precision / recall).", Header: []string{"threshold", splitName(outOfSample), splitName("seen"), splitName("fresh"), splitName("heldout"), "check", "tuning"}}
 	for _, th := range thresholds {
 		row := []string{fmt.Sprintf("%.2f", th)}
-		for _, split := range []string{"fresh", "seen", "heldout", "check", "tuning"} {
+		for _, split := range []string{outOfSample, "seen", "fresh", "heldout", "check", "tuning"} {
 			c := get(key{split, fmt.Sprintf("t%.2f", th)})
+			if c.items == 0 { // the out-of-sample part, left out
+				row = append(row, "—")
+				continue
+			}
 			row = append(row, F(c.precision())+" / "+F(c.recall()))
 		}
 		sweep.Rows = append(sweep.Rows, row)
@@ -330,8 +341,8 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	rep.Tables = append(rep.Tables, sweep)
 
 	// How well factors learnt this way carry to items they were not learnt on, using only the
-	// seen parts: learnt on two, counted on the third, for each.
-	cross := Table{Caption: "Cross-check on the seen parts only: per-theme factors learnt on two seen parts, counted on the third (each in turn), against no factors.",
+	// seen parts: learnt on all but one, counted on that one, for each.
+	cross := Table{Caption: "Cross-check on the seen parts only: per-theme factors learnt on all seen parts but one, counted on that one (each in turn), against no factors.",
 		Header: []string{"threshold", "no factors", "factors learnt on the other parts"}}
 	for _, th := range thresholds {
 		n, c := countCodes(seen, nil, th), crossCheck(seen, th)
@@ -377,8 +388,10 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 
 func splitName(s string) string {
 	switch s {
+	case outOfSample:
+		return "fresh 2 (out of sample)"
 	case "fresh":
-		return "fresh (out of sample)"
+		return "fresh 1 (seen)"
 	case "heldout":
 		return "held-out 1 (seen)"
 	case "check":
@@ -386,7 +399,7 @@ func splitName(s string) string {
 	case "tuning":
 		return "tuning (seen)"
 	case "seen":
-		return "seen (three parts)"
+		return "seen (four parts)"
 	}
 	return s
 }

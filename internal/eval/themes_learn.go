@@ -11,11 +11,11 @@ import (
 )
 
 // The per-theme evidence factors of internal/suggest/calibration.yaml are learnt here, from the
-// seen parts of the judged set only (never the fresh part, which measures them): for each theme,
+// seen parts of the judged set only (never the out-of-sample part, which measures them): for each theme,
 // the factor on a fixed grid that maximises right suggestions less lambda times wrong ones at the
 // threshold, the factor nearest 1 on a tie. A theme with too few judged or suggested items to
 // learn from keeps 1. EVAL_THEMES_LEARN=1 prints what it learns, and how well factors learnt on
-// two seen parts do on the third (a cross-check that needs no fresh items).
+// all seen parts but one do on that one (a cross-check that needs no out-of-sample items).
 
 const (
 	learnLambda     = 3.0 // a wrong suggestion costs three right ones (precision first)
@@ -88,8 +88,8 @@ func countCodes(items []evidence, factors map[string]float64, threshold float64)
 func learnFactors(items []evidence, threshold float64) map[string]float64 {
 	support := map[string]int{}
 	for _, e := range items {
-		if e.split == "fresh" {
-			panic("themes: the fresh part must never be learnt from")
+		if e.split == outOfSample {
+			panic("themes: the out-of-sample part must never be learnt from")
 		}
 		seen := map[string]bool{}
 		for _, w := range e.want {
@@ -135,7 +135,7 @@ func learnFactors(items []evidence, threshold float64) map[string]float64 {
 // crossCheck learns factors on all seen parts but one and counts on that one, for each.
 func crossCheck(items []evidence, threshold float64) counts {
 	var total counts
-	for _, held := range []string{"tuning", "check", "heldout"} {
+	for _, held := range seenParts {
 		var train, test []evidence
 		for _, e := range items {
 			if e.split == held {

@@ -12,7 +12,7 @@ func learnItems() []evidence {
 	add := func(split string, want []string, raw map[string]float64) {
 		out = append(out, evidence{split: split, want: want, raw: raw})
 	}
-	for _, split := range []string{"tuning", "check", "heldout"} {
+	for _, split := range seenParts {
 		add(split, []string{"X"}, map[string]float64{"X": 2})
 		add(split, nil, map[string]float64{"X": 1})             // X named in passing
 		add(split, nil, map[string]float64{"X": 1})             // and again
@@ -43,13 +43,13 @@ func TestLearnFactors(t *testing.T) {
 	}
 }
 
-func TestLearnRefusesTheFreshPart(t *testing.T) {
+func TestLearnRefusesTheOutOfSamplePart(t *testing.T) {
 	defer func() {
 		if recover() == nil {
-			t.Error("learnt from a fresh item")
+			t.Error("learnt from an out-of-sample item")
 		}
 	}()
-	learnFactors(append(learnItems(), evidence{split: "fresh", raw: map[string]float64{"X": 1}}), 0.6)
+	learnFactors(append(learnItems(), evidence{split: outOfSample, raw: map[string]float64{"X": 1}}), 0.6)
 }
 
 func TestCrossCheckCountsEveryPartOnce(t *testing.T) {
