@@ -249,7 +249,7 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	}
 	// The same rules without the learnt factors, for learning them (factors multiply evidence,
 	// so learning needs the evidence before them).
-	opts.Factors = nil
+	opts.Factors, opts.KeywordFactors = nil, nil
 	unscaled, err := suggest.NewWithOptions(syn, opts)
 	if err != nil {
 		return Report{}, err
@@ -292,7 +292,7 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 		splits := []string{it.split, "all"}
 		if it.split != outOfSample {
 			splits = append(splits, "seen")
-			seen = append(seen, newEvidence(it, unscaled.Suggest(it.text, themes)))
+			seen = append(seen, newEvidence(it, unscaled.Evidence(it.text, themes)))
 		}
 		for _, split := range splits {
 			get(key{split, "baseline"}).add(it.want, oldGot)
@@ -345,12 +345,12 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	cross := Table{Caption: "Cross-check on the seen parts only: per-theme factors learnt on all seen parts but one, counted on that one (each in turn), against no factors.",
 		Header: []string{"threshold", "no factors", "factors learnt on the other parts"}}
 	for _, th := range thresholds {
-		n, c := countCodes(seen, nil, th), crossCheck(seen, th)
+		n, c := countCodes(seen, calibration{}, th), crossCheck(seen, th)
 		cross.Rows = append(cross.Rows, []string{fmt.Sprintf("%.2f", th), F(n.precision()) + " / " + F(n.recall()), F(c.precision()) + " / " + F(c.recall())})
 	}
 	rep.Tables = append(rep.Tables, cross)
 	if learn {
-		fmt.Fprintf(env.Log, "themes: factors learnt on the %d seen items at threshold %.2f:\n%s", len(seen), suggest.DefaultMinScore, factorsYAML(learnFactors(seen, suggest.DefaultMinScore)))
+		fmt.Fprintf(env.Log, "themes: factors learnt on the %d seen items at threshold %.2f:\n%s", len(seen), suggest.DefaultMinScore, calibrationYAML(learnCalibration(seen, suggest.DefaultMinScore)))
 	}
 
 	// The defects the issue named, counted over every PFD concern item: how often each theme is

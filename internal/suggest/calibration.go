@@ -10,18 +10,25 @@ import (
 //go:embed calibration.yaml
 var calibrationYAML []byte
 
-// DefaultFactors returns the per-theme evidence factors of calibration.yaml.
-func DefaultFactors() (map[string]float64, error) {
-	var c struct {
-		Factors map[string]float64 `yaml:"factors"`
-	}
+// Calibration is what calibration.yaml holds: the per-theme evidence factors, and the
+// per-keyword ones (Options.Factors, Options.KeywordFactors).
+type Calibration struct {
+	Factors  map[string]float64 `yaml:"factors"`
+	Keywords map[string]float64 `yaml:"keywords"`
+}
+
+// DefaultCalibration returns the factors of calibration.yaml.
+func DefaultCalibration() (Calibration, error) {
+	var c Calibration
 	if err := yaml.Unmarshal(calibrationYAML, &c); err != nil {
-		return nil, fmt.Errorf("suggest: calibration.yaml: %w", err)
+		return Calibration{}, fmt.Errorf("suggest: calibration.yaml: %w", err)
 	}
-	for code, f := range c.Factors {
-		if f <= 0 || f > 3 {
-			return nil, fmt.Errorf("suggest: calibration.yaml: %s has factor %v, want (0, 3]", code, f)
+	for _, m := range []map[string]float64{c.Factors, c.Keywords} {
+		for k, f := range m {
+			if f <= 0 || f > 3 {
+				return Calibration{}, fmt.Errorf("suggest: calibration.yaml: %s has factor %v, want (0, 3]", k, f)
+			}
 		}
 	}
-	return c.Factors, nil
+	return c, nil
 }

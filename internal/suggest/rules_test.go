@@ -1,7 +1,10 @@
 package suggest
 
 import (
+	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/casereview/casereview/internal/casereview"
@@ -9,7 +12,7 @@ import (
 )
 
 // The rules of issue 16's second round, on fictional text: passing mentions, keywords nested in
-// another theme's keyword, and per-theme factors.
+// another theme's keyword, and per-theme and per-keyword factors.
 
 func matcherWith(t *testing.T, o Options) *Matcher {
 	t.Helper()
@@ -123,11 +126,40 @@ func TestFactorsScaleATheme(t *testing.T) {
 	}
 }
 
+func TestKeywordFactorsScaleOneKeyword(t *testing.T) {
+	th := []casereview.Theme{{Code: "C12", Keywords: []string{"hospital", "ward"}, Active: true}, theme("C22", "staffing")}
+	text := "The hospital ward must review its staffing."
+	plain := matcherWith(t, Options{}).Suggest(text, th)
+	scaled := matcherWith(t, Options{KeywordFactors: map[string]float64{"C12 hospital": 0.5}}).Suggest(text, th)
+	if !(scoreOf(scaled, "C12") < scoreOf(plain, "C12")) {
+		t.Errorf("C12 %v scaled, %v plain", scoreOf(scaled, "C12"), scoreOf(plain, "C12"))
+	}
+	// The scaled keyword's part is halved and the other's kept: 1 - e^-(0.5 + 1).
+	if got, want := scoreOf(scaled, "C12"), 0.777; math.Abs(got-want) > 0.001 {
+		t.Errorf("C12 scaled %v, want %v", got, want)
+	}
+	if scoreOf(scaled, "C22") != scoreOf(plain, "C22") {
+		t.Errorf("another theme changed: %v and %v", scoreOf(scaled, "C22"), scoreOf(plain, "C22"))
+	}
+	// Evidence is before any factor, one part per keyword.
+	ev := matcherWith(t, Options{KeywordFactors: map[string]float64{"C12 hospital": 0.5}}).Evidence(text, th)
+	var c12 []string
+	for _, e := range ev {
+		if e.Code == "C12" {
+			c12 = append(c12, fmt.Sprintf("%s=%.1f", e.Keyword, e.Weight))
+		}
+	}
+	if strings.Join(c12, " ") != "hospital=1.0 ward=1.0" {
+		t.Errorf("C12 evidence %v", c12)
+	}
+}
+
 func TestDefaultFactorsAreLearntOnes(t *testing.T) {
-	f, err := DefaultFactors()
+	c, err := DefaultCalibration()
 	if err != nil {
 		t.Fatal(err)
 	}
+	f := c.Factors
 	if len(f) == 0 {
 		t.Fatal("no factors")
 	}
@@ -142,6 +174,19 @@ func TestDefaultFactorsAreLearntOnes(t *testing.T) {
 		// The learner's grid (internal/eval/themes_learn.go) runs from 0.7 to 1.3.
 		if v < 0.7-1e-9 || v > 1.3+1e-9 {
 			t.Errorf("%s: factor %v is off the learner's grid", code, v)
+		}
+	}
+	if len(c.Keywords) == 0 {
+		t.Fatal("no keyword factors")
+	}
+	for k, v := range c.Keywords {
+		code, kw, _ := strings.Cut(k, " ")
+		if !codes[code] || kw == "" {
+			t.Errorf("keyword factor %q names no theme's keyword", k)
+		}
+		// Its grid runs from 0.4 to 1.5.
+		if v < 0.4-1e-9 || v > 1.5+1e-9 {
+			t.Errorf("%s: factor %v is off the learner's grid", k, v)
 		}
 	}
 }

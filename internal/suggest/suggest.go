@@ -24,12 +24,13 @@ import (
 // Weights and the threshold were chosen on the seen parts of a hand-judged set of real PFD and
 // TAIC recommendations (make eval, section themes; docs/eval.md) and checked on the fictional
 // demo data (quality_test.go). A theme's score is 1 - e^-(its evidence), the evidence being the
-// sum of its keywords' weights, each keyword's ^weight scaling its part, a keyword found only
-// outside the operative sentences counting at Options.Passing, the sum scaled by the theme's
-// learnt factor (calibration.yaml). One plain word where the concern is stated gives 0.632, just
-// over the threshold; the same word in passing 0.503, under it; a word of a theme with factor 0.7
-// needs support. The threshold 0.6 is the one whose precision was highest, with recall at least
-// 0.6, when factors learnt on two seen parts were counted on the third (the cross-check table).
+// sum of its keywords' weights, each keyword's ^weight and learnt factor scaling its part, a
+// keyword found only outside the operative sentences counting at Options.Passing, the sum scaled
+// by the theme's learnt factor (calibration.yaml). One plain word where the concern is stated
+// gives 0.632, just over the threshold; the same word in passing 0.503, under it; a word with
+// factor 0.6 needs support. The threshold 0.6 is the one whose precision was highest, with recall
+// at least 0.6, when factors learnt on all seen parts but one were counted on that one (the
+// cross-check table).
 // The score is the suggestion's confidence, and DefaultMinScore the least a theme needs.
 const (
 	phraseWeight       = 1.2
@@ -59,8 +60,13 @@ type Options struct {
 	WordWeight, PhraseWeight float64
 	// Factors scale each theme's evidence before it becomes a score: below 1 for a theme whose
 	// words are often named in passing, above 1 for one whose words rarely are. A theme not
-	// listed has 1. DefaultFactors are learnt on judged real items (calibration.yaml).
+	// listed has 1. DefaultCalibration's are learnt on judged real items (calibration.yaml).
 	Factors map[string]float64
+	// KeywordFactors scale one keyword's part of a theme's evidence, keyed by the theme's code, a
+	// space and the keyword as its trigger names it ("C03 information"): below 1 for a word that
+	// is right for the theme less often than its others, above 1 for one that is right more
+	// often. A keyword not listed has 1. Learnt like Factors (calibration.yaml).
+	KeywordFactors map[string]float64
 	// Passing weighs a keyword found outside the text's operative sentences (operative.go);
 	// zero means 1, no discount.
 	Passing float64
@@ -77,11 +83,11 @@ func DefaultOptions() (Options, error) {
 	if err != nil {
 		return Options{}, err
 	}
-	f, err := DefaultFactors()
+	c, err := DefaultCalibration()
 	if err != nil {
 		return Options{}, err
 	}
-	return Options{MinScore: DefaultMinScore, Boilerplate: bp, Factors: f, Passing: passingFactor, Nested: true}, nil
+	return Options{MinScore: DefaultMinScore, Boilerplate: bp, Factors: c.Factors, KeywordFactors: c.Keywords, Passing: passingFactor, Nested: true}, nil
 }
 
 // Matcher suggests themes. It is safe for concurrent use.
@@ -184,6 +190,71 @@ type match struct {
 // Suggest returns the themes among themes that text points at, best first, each with its score
 // (the confidence) and the words that triggered it. Inactive themes are never suggested.
 func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.ThemeSuggestion {
+	byTheme := m.evidence(text, themes)
+	var out []casereview.ThemeSuggestion
+	for _, th := range themes {
+		a := byTheme[th.Code]
+		if a == nil || !th.Active {
+			continue
+		}
+		raw := 0.0
+		for _, k := range a.keys {
+			f, ok := m.opts.KeywordFactors[th.Code+" "+k.keyword]
+			if !ok {
+				f = 1
+			}
+			raw += k.weight * f
+		}
+		if f, ok := m.opts.Factors[th.Code]; ok {
+			raw *= f
+		}
+		score := 1 - math.Exp(-raw)
+		if score < m.opts.MinScore {
+			continue
+		}
+		sort.SliceStable(a.triggers, func(i, j int) bool { return a.triggers[i].Start < a.triggers[j].Start })
+		out = append(out, casereview.ThemeSuggestion{Code: th.Code, Slug: th.Slug, Label: th.Label, Group: th.Group,
+			Score: math.Round(score*1000) / 1000, Triggers: dedupeTriggers(a.triggers)})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	return out
+}
+
+// Evidence is one keyword's part of a theme's evidence in a text: its weight, discounted when it
+// is found only in passing and raised a little when it is repeated, before any factor.
+type Evidence struct {
+	Code, Keyword string
+	Weight        float64
+}
+
+// Evidence returns each keyword's part of each active theme's evidence in text, before the
+// learnt factors: what the factors are learnt from (make eval, section themes).
+func (m *Matcher) Evidence(text string, themes []casereview.Theme) []Evidence {
+	byTheme := m.evidence(text, themes)
+	var out []Evidence
+	for _, th := range themes {
+		if a := byTheme[th.Code]; a != nil && th.Active {
+			for _, k := range a.keys {
+				out = append(out, Evidence{Code: th.Code, Keyword: k.keyword, Weight: k.weight})
+			}
+		}
+	}
+	return out
+}
+
+// themeEvidence is what a text holds for one theme: each keyword's part, and the triggers.
+type themeEvidence struct {
+	keys     []keywordPart
+	triggers []casereview.SuggestionTrigger
+}
+
+type keywordPart struct {
+	keyword string
+	weight  float64
+}
+
+// evidence finds the keywords of themes in text and weighs each theme's, by theme code.
+func (m *Matcher) evidence(text string, themes []casereview.Theme) map[string]*themeEvidence {
 	ps, comps, byFirst := m.compiled(themes)
 	ts := m.analyzer.Analyze([]byte(text))
 	at := make(map[int]*analysis.Token, len(ts))
@@ -221,13 +292,15 @@ func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.T
 	type acc struct {
 		counts   map[string]int // pattern key -> occurrences
 		weights  map[string]float64
+		names    map[string]string // pattern key -> the keyword as its trigger names it
+		order    []string          // pattern keys in the order found
 		triggers []casereview.SuggestionTrigger
 	}
 	byTheme := map[string]*acc{}
 	get := func(theme string) *acc {
 		a := byTheme[theme]
 		if a == nil {
-			a = &acc{counts: map[string]int{}, weights: map[string]float64{}}
+			a = &acc{counts: map[string]int{}, weights: map[string]float64{}, names: map[string]string{}}
 			byTheme[theme] = a
 		}
 		return a
@@ -263,6 +336,10 @@ func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.T
 			continue
 		}
 		a := get(f.p.theme)
+		if a.counts[f.p.key] == 0 {
+			a.order = append(a.order, f.p.key)
+			a.names[f.p.key] = f.p.keyword
+		}
 		a.counts[f.p.key]++
 		a.weights[f.p.key] = max(a.weights[f.p.key], f.p.weight*factor)
 		a.triggers = append(a.triggers, tr)
@@ -277,33 +354,23 @@ func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.T
 		}
 		a := get(comps[ci].theme)
 		key := fmt.Sprintf("compound/%d", ci)
+		if a.counts[key] == 0 {
+			a.order = append(a.order, key)
+			a.names[key] = comps[ci].keyword
+		}
 		a.counts[key] += n
 		a.weights[key] = comps[ci].weight * c.factor
 		a.triggers = append(a.triggers, c.triggers...)
 	}
-	var out []casereview.ThemeSuggestion
-	for _, th := range themes {
-		a := byTheme[th.Code]
-		if a == nil || !th.Active {
-			continue
-		}
-		raw := 0.0
-		for k, n := range a.counts {
+	out := make(map[string]*themeEvidence, len(byTheme))
+	for code, a := range byTheme {
+		e := &themeEvidence{triggers: a.triggers}
+		for _, k := range a.order {
 			// Repeating a keyword adds a little; a second, different keyword adds more.
-			raw += a.weights[k] * (1 + 0.25*math.Log(float64(n)))
+			e.keys = append(e.keys, keywordPart{keyword: a.names[k], weight: a.weights[k] * (1 + 0.25*math.Log(float64(a.counts[k])))})
 		}
-		if f, ok := m.opts.Factors[th.Code]; ok {
-			raw *= f
-		}
-		score := 1 - math.Exp(-raw)
-		if score < m.opts.MinScore {
-			continue
-		}
-		sort.SliceStable(a.triggers, func(i, j int) bool { return a.triggers[i].Start < a.triggers[j].Start })
-		out = append(out, casereview.ThemeSuggestion{Code: th.Code, Slug: th.Slug, Label: th.Label, Group: th.Group,
-			Score: math.Round(score*1000) / 1000, Triggers: dedupeTriggers(a.triggers)})
+		out[code] = e
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
 }
 
