@@ -310,7 +310,7 @@ func runThemes(ctx context.Context, env *Env) (Report, error) {
 	main := Table{
 		Caption: fmt.Sprintf("Micro-averaged over the judged items (themes suggested against themes judged right). "+
 			"Baseline: the suggester before issue 16 (taxonomy version 2 keywords, stemmed words, one word enough, threshold %.2f). "+
-			"Now: compound keywords, words as written, boilerplate ignored, passing mentions discounted, per-theme factors, threshold %.2f.", suggest.LegacyMinScore, suggest.DefaultMinScore),
+			"Now: compound keywords, words as written, boilerplate ignored, passing mentions discounted, per-keyword and per-theme factors, threshold %.2f.", suggest.LegacyMinScore, suggest.DefaultMinScore),
 		Header: []string{"part", "items", "judged themes", "baseline suggested", "baseline precision", "baseline recall", "baseline F1",
 			"now suggested", "now precision", "now recall", "now F1"},
 	}
