@@ -11,6 +11,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -137,14 +138,30 @@ func (h *Handler) loadTemplates() error {
 		return errors.New("web: no templates")
 	}
 	var err error
-	h.pages, err = onceFor(h.o.Templates, "pages", func() (map[string]*template.Template, error) {
+	h.pages, err = onceFor(h.o.Templates, "pages", func() (*pageSet, error) {
 		return parsePages(h.o.Templates, h.funcs())
 	})
 	return err
 }
 
-// parsePages parses the layout and partials once and each page on a clone of them.
-func parsePages(folder fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
+// pageSet is the layout and partials, parsed once, and each page parsed on a clone of them the
+// first time it is rendered. html/template's Clone copies every parse tree of the set (its
+// escaper rewrites them), so parsing all 72 pages at start held 72 copies of the layout and the
+// partials, about 24 MB of heap in every process before it served a page (a third of the live
+// heap of a dry-run import of the largest action plan, docs/performance.md).
+type pageSet struct {
+	folder fs.FS
+	base   *template.Template
+	paths  map[string]string // page name -> its file
+
+	mu     sync.RWMutex
+	parsed map[string]*template.Template
+}
+
+// parsePages parses the layout and partials, and checks that every page parses on a clone of
+// them, so that a broken template stops the start rather than a request; the pages themselves
+// are kept only once rendered (pageSet.get).
+func parsePages(folder fs.FS, funcs template.FuncMap) (*pageSet, error) {
 	base := template.New("").Funcs(funcs)
 	partials, err := fs.Glob(folder, "partials/*.html")
 	if err != nil {
@@ -158,18 +175,51 @@ func parsePages(folder fs.FS, funcs template.FuncMap) (map[string]*template.Temp
 	if err != nil {
 		return nil, err
 	}
-	pages := map[string]*template.Template{}
+	s := &pageSet{folder: folder, base: base, paths: map[string]string{}, parsed: map[string]*template.Template{}}
 	for _, p := range names {
-		t, err := base.Clone()
-		if err != nil {
+		if _, err := s.parse(p); err != nil {
 			return nil, err
 		}
-		if t, err = t.ParseFS(folder, p); err != nil {
-			return nil, fmt.Errorf("web: template %s: %w", p, err)
-		}
-		pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+		s.paths[strings.TrimSuffix(path.Base(p), ".html")] = p
 	}
-	return pages, nil
+	return s, nil
+}
+
+func (s *pageSet) parse(file string) (*template.Template, error) {
+	t, err := s.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if t, err = t.ParseFS(s.folder, file); err != nil {
+		return nil, fmt.Errorf("web: template %s: %w", file, err)
+	}
+	return t, nil
+}
+
+// get returns the named page's template, parsing it on first use; false when there is no such
+// page.
+func (s *pageSet) get(name string) (*template.Template, bool, error) {
+	file, ok := s.paths[name]
+	if !ok {
+		return nil, false, nil
+	}
+	s.mu.RLock()
+	t := s.parsed[name]
+	s.mu.RUnlock()
+	if t != nil {
+		return t, true, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t := s.parsed[name]; t != nil {
+		return t, true, nil
+	}
+	t, err := s.parse(file)
+	if err != nil {
+		return nil, true, err
+	}
+	s.parsed[name] = t
+	return t, true, nil
 }
 
 // page starts the view model of a page for this request.
@@ -191,9 +241,9 @@ func (h *Handler) page(c *gin.Context, title string, data any) *Page {
 // render writes the named page. A template error is a programming error: it is logged and the
 // person sees the error page, never half a page.
 func (h *Handler) render(c *gin.Context, status int, name string, p *Page) {
-	t, ok := h.pages[name]
-	if !ok {
-		h.fail(c, fmt.Errorf("web: no page template %q", name))
+	t, ok, err := h.pages.get(name)
+	if err != nil || !ok {
+		h.fail(c, fmt.Errorf("web: page template %q: %v (found %v)", name, err, ok))
 		return
 	}
 	var b bytes.Buffer

@@ -8,7 +8,6 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -101,7 +100,7 @@ type Handler struct {
 	auth     *auth.Service
 	log      *slog.Logger
 	now      func() time.Time
-	pages    map[string]*template.Template
+	pages    *pageSet
 	assetVer string
 	limit    *limiter // the public pages' rate limit per client
 	uploads  uploads  // files checked and not yet imported (imports.go)
