@@ -26,12 +26,13 @@ import (
 // judged right, nothing of the text; the text is read from the corpus at run time. The items
 // were judged by reading them before the suggester was run on them. The outOfSample part
 // ("fresh2") is the out-of-sample measure; the others (tuning, check, the first held-out part and
-// the first fresh part) have all been seen while tuning. The baseline is the suggester as it was before issue 16 (suggest.Legacy, with
-// the keywords of themes/baseline_keywords.yaml), run in the same process.
+// the first fresh part) have all been seen while tuning. The baseline is the suggester as it was
+// before issue 16 (suggest.Legacy, with the keywords of themes/baseline_keywords.yaml), run in
+// the same process.
 //
-// EVAL_THEMES_SEEN_ONLY=1 leaves the out-of-sample part out (for work on the suggester, so that it is
-// not looked at); EVAL_THEMES_LEARN=1 prints the per-theme factors learnt from the seen parts
-// (themes_learn.go) to the log.
+// EVAL_THEMES_SEEN_ONLY=1 leaves the out-of-sample part out (for work on the suggester, so that
+// it is not looked at); EVAL_THEMES_LEARN=1 prints the per-keyword and per-theme factors learnt
+// from the seen parts (themes_learn.go) to the log.
 
 //go:embed themes/judged.tsv
 var themesJudged []byte

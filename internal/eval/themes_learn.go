@@ -17,8 +17,9 @@ import (
 // wrong ones at the threshold, the factor nearest 1 on a tie, the other factors held. A keyword
 // or theme with too few items to learn from keeps 1. A theme factor alone cannot tell a theme's
 // precise words from its loose ones ("C03 information" was right for 16 items and wrong for 15,
-// "C12 gp" right for all 12); keyword factors can. EVAL_THEMES_LEARN=1 prints what it learns, and how well factors learnt on
-// all seen parts but one do on that one (a cross-check that needs no out-of-sample items).
+// "C12 gp" right for all 12); keyword factors can. EVAL_THEMES_LEARN=1 prints what it learns,
+// and how well factors learnt on all seen parts but one do on that one (a cross-check that needs
+// no out-of-sample items).
 
 const (
 	learnLambda     = 3.0 // a wrong suggestion costs three right ones (precision first)
@@ -62,18 +63,7 @@ func rawOf(score float64) float64 {
 
 // raw is code's evidence in e under the factors of c, as suggest.Matcher sums it.
 func (e evidence) raw(code string, c calibration) float64 {
-	sum := 0.0
-	for _, p := range e.parts[code] {
-		f, ok := c.keywords[code+" "+p.Keyword]
-		if !ok {
-			f = 1
-		}
-		sum += p.Weight * f
-	}
-	if f, ok := c.themes[code]; ok {
-		sum *= f
-	}
-	return sum
+	return suggest.Sum(code, e.parts[code], c.themes, c.keywords)
 }
 
 // suggested lists the themes whose evidence, under c, reaches the threshold.
@@ -125,7 +115,8 @@ func gain(items []evidence, code string, c calibration, need float64) float64 {
 	return g
 }
 
-// best sets *f to the grid's factor that maximises code's gain, the one nearest 1 on a tie.
+// best sets f[key] (a map of c) to the grid's factor that maximises code's gain, the one nearest
+// 1 on a tie, and deletes it when that is 1.
 func best(items []evidence, code string, c calibration, need float64, grid []float64, f map[string]float64, key string) {
 	bestF, bestGain := 1.0, math.Inf(-1)
 	for _, x := range grid {

@@ -197,18 +197,7 @@ func (m *Matcher) Suggest(text string, themes []casereview.Theme) []casereview.T
 		if a == nil || !th.Active {
 			continue
 		}
-		raw := 0.0
-		for _, k := range a.keys {
-			f, ok := m.opts.KeywordFactors[th.Code+" "+k.keyword]
-			if !ok {
-				f = 1
-			}
-			raw += k.weight * f
-		}
-		if f, ok := m.opts.Factors[th.Code]; ok {
-			raw *= f
-		}
-		score := 1 - math.Exp(-raw)
+		score := 1 - math.Exp(-Sum(th.Code, a.parts, m.opts.Factors, m.opts.KeywordFactors))
 		if score < m.opts.MinScore {
 			continue
 		}
@@ -234,23 +223,34 @@ func (m *Matcher) Evidence(text string, themes []casereview.Theme) []Evidence {
 	var out []Evidence
 	for _, th := range themes {
 		if a := byTheme[th.Code]; a != nil && th.Active {
-			for _, k := range a.keys {
-				out = append(out, Evidence{Code: th.Code, Keyword: k.keyword, Weight: k.weight})
-			}
+			out = append(out, a.parts...)
 		}
 	}
 	return out
 }
 
-// themeEvidence is what a text holds for one theme: each keyword's part, and the triggers.
-type themeEvidence struct {
-	keys     []keywordPart
-	triggers []casereview.SuggestionTrigger
+// Sum is theme code's evidence from its keywords' parts under the given factors (Options.Factors
+// and Options.KeywordFactors; a factor not listed is 1): each part scaled by its keyword's
+// factor, the sum by the theme's. Suggest scores with it, and the factors are learnt through it.
+func Sum(code string, parts []Evidence, factors, keywordFactors map[string]float64) float64 {
+	sum := 0.0
+	for _, p := range parts {
+		f, ok := keywordFactors[code+" "+p.Keyword]
+		if !ok {
+			f = 1
+		}
+		sum += p.Weight * f
+	}
+	if f, ok := factors[code]; ok {
+		sum *= f
+	}
+	return sum
 }
 
-type keywordPart struct {
-	keyword string
-	weight  float64
+// themeEvidence is what a text holds for one theme: each keyword's part, and the triggers.
+type themeEvidence struct {
+	parts    []Evidence
+	triggers []casereview.SuggestionTrigger
 }
 
 // evidence finds the keywords of themes in text and weighs each theme's, by theme code.
@@ -367,7 +367,7 @@ func (m *Matcher) evidence(text string, themes []casereview.Theme) map[string]*t
 		e := &themeEvidence{triggers: a.triggers}
 		for _, k := range a.order {
 			// Repeating a keyword adds a little; a second, different keyword adds more.
-			e.keys = append(e.keys, keywordPart{keyword: a.names[k], weight: a.weights[k] * (1 + 0.25*math.Log(float64(a.counts[k])))})
+			e.parts = append(e.parts, Evidence{Code: code, Keyword: a.names[k], Weight: a.weights[k] * (1 + 0.25*math.Log(float64(a.counts[k])))})
 		}
 		out[code] = e
 	}
